@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+import { definitions } from '@dbops/core';
+import { buildProgram } from './program.js';
+
+// First SIGINT/SIGTERM cancels cleanly (child processes stopped, uploads aborted); a second one exits at once.
+const abort = new AbortController();
+const onSignal = (signal: NodeJS.Signals) => {
+  if (abort.signal.aborted) process.exit(130);
+  process.stderr.write(`\nReceived ${signal}: cancelling…\n`);
+  abort.abort();
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+const program = buildProgram(
+  definitions,
+  {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    signal: abort.signal,
+  },
+  (code) => {
+    process.exitCode = code;
+  },
+);
+await program.parseAsync(process.argv);

@@ -1,0 +1,77 @@
+import { Command, Option } from 'commander';
+import { asDbopsError, DBOPS_VERSION, Secrets, type ActionDefinition, type Logger, type RawInputs } from '@dbops/core';
+import { renderForTerminal } from './terminal-report.js';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+}
+
+/** Exit codes: 0 success, 1 the operation failed, 2 the input was invalid. */
+export function buildProgram(definitions: ActionDefinition[], io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command('dbops')
+    .description('Database operations you can trust with production data: verified, encrypted backups and more.')
+    .version(DBOPS_VERSION)
+    .showHelpAfterError();
+
+  for (const definition of definitions) {
+    const command = program.command(definition.name).description(definition.description);
+    for (const input of definition.inputs) {
+      const envNote = input.env?.length ? ` [env: ${input.env.join(', ')}]` : '';
+      const option = new Option(`--${input.name} <value>`, `${input.description}${envNote}`);
+      if (input.default !== undefined) option.default(input.default);
+      command.addOption(option);
+    }
+    command.option('--json', 'print the result as JSON on stdout');
+    command.action(async (flags: Record<string, string | boolean | undefined>) => {
+      setExitCode(await runCommand(definition, flags, io));
+    });
+  }
+  return program;
+}
+
+async function runCommand(definition: ActionDefinition, flags: Record<string, string | boolean | undefined>, io: CliIo): Promise<number> {
+  const secrets = new Secrets();
+  const raw: RawInputs = {};
+  for (const input of definition.inputs) {
+    const value = flags[camelCase(input.name)];
+    // Commander fills defaults in; leave them to the definition so env fallbacks come before defaults.
+    raw[input.name] = typeof value === 'string' && value !== input.default ? value : undefined;
+    if (input.secret) {
+      secrets.add(raw[input.name]);
+      for (const variable of input.env ?? []) secrets.add(io.env[variable]);
+    }
+  }
+  const say = (line: string) => io.stderr(`${secrets.redact(line)}\n`);
+  const log: Logger = {
+    debug: (message) => (io.env.DBOPS_DEBUG ? say(`debug: ${message}`) : undefined),
+    info: (message) => say(message),
+    warn: (message) => say(`warning: ${message}`),
+    group: async (title, fn) => {
+      say(`▸ ${title}`);
+      return fn();
+    },
+  };
+  try {
+    const report = await definition.run(raw, { log, secrets, env: io.env, signal: io.signal });
+    if (flags.json) io.stdout(`${secrets.redact(JSON.stringify(report.json, null, 2))}\n`);
+    else io.stdout(`${secrets.redact(renderForTerminal(report.summary))}\n`);
+    if (report.failure) return fail(report.failure, secrets, say);
+    return 0;
+  } catch (error) {
+    return fail(error, secrets, say);
+  }
+}
+
+function fail(error: unknown, secrets: Secrets, say: (line: string) => void): number {
+  const e = asDbopsError(error);
+  say(`error [${e.code}]: ${e.message}`);
+  if (e.hint) say(`  fix: ${e.hint}`);
+  return e.code === 'INVALID_INPUT' ? 2 : 1;
+}
+
+function camelCase(name: string): string {
+  return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}

@@ -1,0 +1,89 @@
+import { execFile } from 'node:child_process';
+import { access, readdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { promisify } from 'node:util';
+import { DbopsError, invalidInput } from '../../errors.js';
+
+const run = promisify(execFile);
+
+export interface PgClientTools {
+  binDir: string;
+  major: number;
+  version: string;
+  pgDump: string;
+  pgRestore: string;
+  psql: string;
+}
+
+export interface FindClientToolsOptions {
+  /** An explicit directory (the pg-bin-dir input): only it is considered. */
+  binDir?: string;
+  /** PATH of the caller's environment. */
+  path?: string;
+  /** Extra directories to look in (tests); defaults to the usual install locations. */
+  searchRoots?: string[];
+}
+
+/**
+ * Finds pg_dump / pg_restore / psql able to work with a server of `serverMajor`. pg_dump refuses servers newer
+ * than itself, so anything older is useless. Among the usable ones, the same major as the server is preferred,
+ * then the oldest newer one: a much newer pg_dump writes SQL (e.g. SET transaction_timeout in 17) that older
+ * servers reject when the archive is restored.
+ */
+export async function findClientTools(serverMajor: number, options: FindClientToolsOptions = {}): Promise<PgClientTools> {
+  const candidates = options.binDir ? [options.binDir] : await candidateDirs(options);
+  const found: PgClientTools[] = [];
+  for (const dir of candidates) {
+    const tools = await probe(dir);
+    if (tools && !found.some((t) => t.binDir === tools.binDir)) found.push(tools);
+  }
+  if (options.binDir && found.length === 0) {
+    throw invalidInput('pg-bin-dir', `has no working pg_dump, pg_restore and psql (${options.binDir})`, 'the bin directory of a PostgreSQL client installation, e.g. /usr/lib/postgresql/17/bin');
+  }
+  const usable = found.filter((t) => t.major >= serverMajor).sort((a, b) => a.major - b.major);
+  const chosen = usable.find((t) => t.major === serverMajor) ?? usable[0];
+  if (chosen) return chosen;
+
+  const newest = found.sort((a, b) => b.major - a.major)[0];
+  const install = `install postgresql-client-${serverMajor} (on Ubuntu runners: sudo /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y && sudo apt-get install -y postgresql-client-${serverMajor}) or set pg-bin-dir`;
+  if (newest) {
+    throw new DbopsError('CLIENT_TOO_OLD', `pg_dump ${newest.major} cannot dump a PostgreSQL ${serverMajor} server`, { hint: install, input: 'pg-bin-dir' });
+  }
+  throw new DbopsError('CLIENT_NOT_FOUND', 'No PostgreSQL client tools (pg_dump, pg_restore, psql) were found', { hint: install, input: 'pg-bin-dir' });
+}
+
+async function candidateDirs(options: FindClientToolsOptions): Promise<string[]> {
+  const roots = options.searchRoots ?? ['/usr/lib/postgresql', '/usr/pgsql', '/opt/homebrew/opt', '/usr/local/opt'];
+  const dirs: string[] = [];
+  for (const root of roots) {
+    const entries = await readdir(root).catch(() => [] as string[]);
+    for (const entry of entries) {
+      if (root === '/usr/lib/postgresql' || /^postgresql(@\d+)?$/.test(entry)) dirs.push(join(root, entry, 'bin'));
+    }
+  }
+  // /usr/pgsql-16/bin (RHEL) sits next to the root rather than under it.
+  for (const entry of await readdir('/usr').catch(() => [] as string[])) {
+    if (/^pgsql-\d+$/.test(entry)) dirs.push(join('/usr', entry, 'bin'));
+  }
+  dirs.push(...(options.path ?? '').split(delimiter).filter(Boolean));
+  return dirs;
+}
+
+async function probe(dir: string): Promise<PgClientTools | undefined> {
+  const pgDump = join(dir, 'pg_dump');
+  const pgRestore = join(dir, 'pg_restore');
+  const psql = join(dir, 'psql');
+  for (const file of [pgDump, pgRestore, psql]) {
+    if (!(await access(file, constants.X_OK).then(() => true, () => false))) return undefined;
+  }
+  try {
+    const { stdout } = await run(pgDump, ['--version'], { timeout: 10_000 });
+    const match = /\(PostgreSQL\)\s+(\d+)(?:\.(\d+))?/.exec(stdout);
+    if (!match) return undefined;
+    const major = Number(match[1]);
+    return { binDir: dir, major, version: `${match[1]}${match[2] ? `.${match[2]}` : ''}`, pgDump, pgRestore, psql };
+  } catch {
+    return undefined;
+  }
+}

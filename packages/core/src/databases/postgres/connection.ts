@@ -1,0 +1,110 @@
+import pg from 'pg';
+import { DbopsError } from '../../errors.js';
+import type { Logger } from '../../log.js';
+import { withRetry } from '../../retry.js';
+import { describeTarget, type PgTarget } from './target.js';
+
+export const APPLICATION_NAME = 'dbops';
+
+/** node-postgres settings for a target, with libpq's sslmode semantics spelled out. */
+export function clientConfig(target: PgTarget): pg.ClientConfig {
+  return {
+    host: target.host,
+    port: target.port,
+    database: target.database,
+    user: target.user,
+    ...(target.password ? { password: target.password } : {}),
+    ssl: sslConfig(target),
+    application_name: APPLICATION_NAME,
+    connectionTimeoutMillis: target.connectTimeoutSeconds * 1000,
+    ...(target.statementTimeoutMs > 0 ? { statement_timeout: target.statementTimeoutMs } : {}),
+  };
+}
+
+function sslConfig(target: PgTarget): pg.ClientConfig['ssl'] {
+  switch (target.sslMode) {
+    case 'disable':
+    case 'allow':
+    case 'prefer':
+      // node-postgres cannot fall back from TLS to plain text; 'prefer' and 'allow' connect without TLS, as libpq
+      // does against a server that does not offer it. Use 'require' or stricter when TLS matters.
+      return false;
+    case 'require':
+      return { rejectUnauthorized: false };
+    case 'verify-ca':
+      return { rejectUnauthorized: true, ca: target.sslRootCert, checkServerIdentity: () => undefined };
+    case 'verify-full':
+      return { rejectUnauthorized: true, ...(target.sslRootCert ? { ca: target.sslRootCert } : {}) };
+  }
+}
+
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', '57P03', '53300']);
+
+/** Transient: the server is starting, restarting, or briefly out of connection slots. */
+export function isTransientConnectError(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  if (code && TRANSIENT_CODES.has(code)) return true;
+  return error instanceof Error && /timeout expired|Connection terminated unexpectedly/i.test(error.message);
+}
+
+/** Connects with bounded retry for transient errors; authentication and other errors fail at once. */
+export async function connect(target: PgTarget, log: Logger, signal?: AbortSignal): Promise<pg.Client> {
+  try {
+    return await withRetry(
+      async () => {
+        const client = new pg.Client(clientConfig(target));
+        try {
+          await client.connect();
+        } catch (error) {
+          await client.end().catch(() => undefined);
+          throw error;
+        }
+        // An idle client whose server goes away emits 'error'; without a listener that would crash the process.
+        client.on('error', (error) => log.debug(`connection to ${describeTarget(target)} lost: ${error.message}`));
+        return client;
+      },
+      isTransientConnectError,
+      {
+        ...(signal ? { signal } : {}),
+        onRetry: (error, attempt, delayMs) =>
+          log.info(`Cannot connect to ${describeTarget(target)} yet (${(error as Error).message}); retry ${attempt} in ${delayMs} ms`),
+      },
+    );
+  } catch (error) {
+    throw connectError(target, error);
+  }
+}
+
+function connectError(target: PgTarget, error: unknown): DbopsError {
+  const code = (error as { code?: string }).code;
+  const reason = error instanceof Error ? error.message : String(error);
+  const where = describeTarget(target);
+  if (code === '28P01' || code === '28000') {
+    return new DbopsError('CONNECTION_FAILED', `PostgreSQL refused the credentials for ${where}: ${reason}`, {
+      input: 'database-url',
+      hint: 'Check the user and password in database-url (percent-encode special characters in the password).',
+      cause: error,
+    });
+  }
+  if (code === '3D000') {
+    return new DbopsError('CONNECTION_FAILED', `Database '${target.database}' does not exist on ${target.host}:${target.port}`, {
+      input: 'database-url',
+      hint: 'Check the database name at the end of database-url.',
+      cause: error,
+    });
+  }
+  return new DbopsError('CONNECTION_FAILED', `Cannot connect to PostgreSQL at ${where}: ${reason}`, {
+    input: 'database-url',
+    hint: 'Check host, port and sslmode in database-url, and that the runner can reach the server (firewall, service container ports).',
+    cause: error,
+  });
+}
+
+/** Reads the server's version numbers ("15.4" → major 15). */
+export async function serverVersion(client: pg.Client): Promise<{ major: number; text: string }> {
+  const { rows } = await client.query<{ num: string; text: string }>(
+    "select current_setting('server_version_num') as num, current_setting('server_version') as text",
+  );
+  const row = rows[0]!;
+  return { major: Math.floor(Number(row.num) / 10000), text: row.text.split(' ')[0]! };
+}

@@ -1,0 +1,96 @@
+import { invalidInput } from '../errors.js';
+import { backup, type BackupResult } from '../operations/backup.js';
+import { parseCompression, parseLevel } from '../pipeline/compression.js';
+import { parseRecipient } from '../crypto/age/index.js';
+import { parsePgDumpArgs } from '../databases/postgres/dump.js';
+import { parseBackupName } from '../manifest/layout.js';
+import { renderBackupSummary } from '../report/backup-summary.js';
+import { connectionInputs, readConnection } from './connection-inputs.js';
+import { InputReader, parseSize } from './read-inputs.js';
+import { readS3Options, S3_INPUTS } from './storage-inputs.js';
+import type { ActionDefinition, InputDefinition } from './types.js';
+
+const inputs: InputDefinition[] = [
+  ...connectionInputs(),
+  { name: 'to', description: 'Where backups go: s3://bucket/prefix or a local directory.', required: true, env: ['DBOPS_TO'] },
+  { name: 'name', description: 'Catalog name the backup is filed under (<to>/<name>/<backup-id>...). Defaults to the database name.' },
+  { name: 'compression', description: 'zstd, gzip or none.', default: 'zstd' },
+  { name: 'compression-level', description: 'zstd 1-19 (default 3), gzip 1-9 (default 6).', type: 'integer' },
+  { name: 'encrypt-to', description: 'age recipients (age1..., comma- or newline-separated). Only public keys: the runner cannot decrypt.', type: 'list', env: ['DBOPS_ENCRYPT_TO'] },
+  { name: 'encrypt-passphrase', description: 'Encrypt with an age passphrase instead of recipients.', secret: true, env: ['DBOPS_ENCRYPT_PASSPHRASE'] },
+  { name: 'schemas', description: 'Only these schemas (pg_dump -n patterns, comma-separated).', type: 'list' },
+  { name: 'exclude-schemas', description: 'Leave out these schemas (pg_dump -N patterns).', type: 'list' },
+  { name: 'tables', description: 'Only these tables (pg_dump -t patterns, e.g. public.orders, audit.*).', type: 'list' },
+  { name: 'exclude-tables', description: 'Leave out these tables (pg_dump -T patterns).', type: 'list' },
+  { name: 'pg-dump-args', description: 'Extra pg_dump flags, e.g. "--no-owner --exclude-table-data=audit_log".' },
+  { name: 'exact-count-max-size', description: 'Tables up to this size get exact row counts in the manifest (others the planner estimate).', default: '64MB' },
+  ...S3_INPUTS,
+];
+
+export const backupDefinition: ActionDefinition = {
+  name: 'backup',
+  description: 'Back up a PostgreSQL database: pg_dump streamed through zstd and age encryption to S3 or a directory, verified, with a manifest.',
+  inputs,
+  outputs: [
+    { name: 'backup-id', description: 'Id of the new backup (sortable, unique).' },
+    { name: 'location', description: 'Full location of the backup object.' },
+    { name: 'manifest', description: 'Full location of the manifest.' },
+    { name: 'size', description: 'Stored size in bytes.' },
+    { name: 'sha256', description: 'SHA-256 of the stored object.' },
+    { name: 'duration-seconds', description: 'How long the backup took.' },
+  ],
+  async run(raw, context) {
+    const reader = new InputReader(inputs, raw, context.env);
+    const target = readConnection(reader);
+    const compression = parseCompression(reader.optional('compression'));
+    const recipients = reader.list('encrypt-to').map((text) => {
+      if (/^AGE-SECRET-KEY-/i.test(text)) {
+        // A secret key pasted where the public key belongs: mask it and refuse it.
+        context.secrets.add(text);
+        throw invalidInput('encrypt-to', 'holds an age secret key, not a recipient', 'the public key (age1...) printed by `age-keygen -y`; keep the secret key out of the backup job');
+      }
+      return parseRecipient(text, 'encrypt-to');
+    });
+    const passphrase = reader.optional('encrypt-passphrase');
+    if (recipients.length > 0 && passphrase) {
+      throw invalidInput('encrypt-passphrase', 'cannot be combined with encrypt-to', "either recipients or a passphrase: age's passphrase recipient must be a file's only recipient");
+    }
+    const name = reader.optional('name');
+    const result = await backup({
+      target,
+      to: reader.required('to', 's3://bucket/prefix or a directory path'),
+      s3: readS3Options(reader),
+      ...(name ? { name: parseBackupName(name) } : {}),
+      compression,
+      compressionLevel: parseLevel(reader.optional('compression-level'), compression),
+      recipients,
+      ...(passphrase ? { passphrase } : {}),
+      scope: {
+        schemas: reader.list('schemas'),
+        excludeSchemas: reader.list('exclude-schemas'),
+        tables: reader.list('tables'),
+        excludeTables: reader.list('exclude-tables'),
+      },
+      pgDumpArgs: parsePgDumpArgs(reader.optional('pg-dump-args')),
+      ...(reader.optional('pg-bin-dir') ? { pgBinDir: reader.optional('pg-bin-dir')! } : {}),
+      exactCountMaxBytes: parseSize(reader.optional('exact-count-max-size')!, 'exact-count-max-size'),
+      ...(context.github ? { github: context.github } : {}),
+      env: context.env,
+      secrets: context.secrets,
+      log: context.log,
+      signal: context.signal,
+    });
+    return { outputs: backupOutputs(result), summary: renderBackupSummary(result), json: result.manifest };
+  },
+};
+
+function backupOutputs(result: BackupResult): Record<string, string> {
+  return {
+    'backup-id': result.backupId,
+    location: result.location,
+    manifest: result.manifestLocation,
+    size: String(result.sizeBytes),
+    sha256: result.sha256,
+    'duration-seconds': result.durationSeconds.toFixed(1),
+  };
+}

@@ -1,0 +1,31 @@
+import { parsePgTarget, type PgTarget } from '../databases/postgres/target.js';
+import type { InputReader } from './read-inputs.js';
+import type { InputDefinition } from './types.js';
+
+/** How to reach a PostgreSQL server: shared by every action that connects to one. `prefix` names a second server. */
+export function connectionInputs(urlName = 'database-url', urlEnv = ['DATABASE_URL']): InputDefinition[] {
+  return [
+    { name: urlName, description: 'PostgreSQL connection URL, e.g. postgres://user:password@host:5432/db?sslmode=require. Percent-encode special characters in the password.', secret: true, env: urlEnv },
+    { name: 'password', description: 'Password, when it is not in the URL (overrides the URL\'s).', secret: true, env: ['PGPASSWORD'] },
+    { name: 'sslmode', description: 'disable, prefer, require, verify-ca or verify-full (overrides the URL\'s sslmode).' },
+    { name: 'ssl-root-cert', description: 'CA certificate for verify-ca / verify-full: PEM text or a path to a PEM file.' },
+    { name: 'connect-timeout', description: 'Seconds to wait for a connection before retrying.', default: '10', type: 'integer' },
+    { name: 'pg-bin-dir', description: 'Directory holding pg_dump / pg_restore / psql. By default dbops finds a client at least as new as the server.' },
+  ];
+}
+
+export function readConnection(reader: InputReader, urlName = 'database-url'): PgTarget {
+  const password = reader.optional('password');
+  const sslMode = reader.optional('sslmode');
+  const sslRootCert = reader.optional('ssl-root-cert');
+  return parsePgTarget(
+    {
+      url: reader.required(urlName, 'postgres://USER:PASSWORD@HOST:5432/DATABASE'),
+      ...(password ? { password } : {}),
+      ...(sslMode ? { sslMode } : {}),
+      ...(sslRootCert ? { sslRootCert } : {}),
+      connectTimeoutSeconds: reader.integer('connect-timeout', 1, 600) ?? 10,
+    },
+    urlName,
+  );
+}

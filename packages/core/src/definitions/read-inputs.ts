@@ -1,0 +1,71 @@
+import { invalidInput } from '../errors.js';
+import type { InputDefinition, RawInputs } from './types.js';
+
+/**
+ * Typed access to raw string inputs, with defaults from the definition and errors that name the input.
+ * Empty strings count as absent: GitHub passes an unset input as ''. An absent input falls back to the
+ * environment variables its definition names (DATABASE_URL, AWS_REGION, ...), then to its default.
+ */
+export class InputReader {
+  private readonly byName: Map<string, InputDefinition>;
+
+  constructor(
+    definitions: InputDefinition[],
+    private readonly raw: RawInputs,
+    private readonly env: NodeJS.ProcessEnv = {},
+  ) {
+    this.byName = new Map(definitions.map((d) => [d.name, d]));
+  }
+
+  optional(name: string): string | undefined {
+    const definition = this.byName.get(name);
+    if (!definition) throw new Error(`Input '${name}' is not defined`);
+    const value = this.raw[name];
+    if (value !== undefined && value.trim() !== '') return value.trim();
+    for (const variable of definition.env ?? []) {
+      const fromEnv = this.env[variable];
+      if (fromEnv !== undefined && fromEnv.trim() !== '') return fromEnv.trim();
+    }
+    return definition.default;
+  }
+
+  required(name: string, validForm: string): string {
+    const value = this.optional(name);
+    if (value === undefined) throw invalidInput(name, 'is required', validForm);
+    return value;
+  }
+
+  boolean(name: string): boolean {
+    const value = (this.optional(name) ?? 'false').toLowerCase();
+    if (['true', 'yes', '1', 'on'].includes(value)) return true;
+    if (['false', 'no', '0', 'off'].includes(value)) return false;
+    throw invalidInput(name, `'${value}' is not a boolean`, 'true or false');
+  }
+
+  integer(name: string, min: number, max: number): number | undefined {
+    const value = this.optional(name);
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw invalidInput(name, `'${value}' is out of range`, `a whole number from ${min} to ${max}`);
+    return n;
+  }
+
+  /** Comma- or newline-separated values. */
+  list(name: string): string[] {
+    const value = this.optional(name);
+    if (value === undefined) return [];
+    return value
+      .split(/[\n,]/)
+      .map((v) => v.trim())
+      .filter((v) => v !== '' && !v.startsWith('#'));
+  }
+}
+
+/** Parses sizes such as 64MB, 1GiB, 500k, or plain bytes. */
+export function parseSize(text: string, input: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?i?b?)?$/i.exec(text.trim());
+  if (!match) throw invalidInput(input, `'${text}' is not a size`, 'a number of bytes with an optional unit, e.g. 64MB or 1GiB');
+  const unit = (match[2] ?? '').toLowerCase().replace(/i?b$/, '');
+  const factor = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[unit] ?? 1;
+  return Math.round(Number(match[1]) * factor);
+}

@@ -1,0 +1,62 @@
+/**
+ * The one error type of dbops. Every failure a user can act on carries a stable code, a one-line message,
+ * and a remediation hint; `input` names the action input / CLI flag at fault when there is one.
+ */
+export type ErrorCode =
+  | 'INVALID_INPUT'
+  | 'CONNECTION_FAILED'
+  | 'CLIENT_NOT_FOUND'
+  | 'CLIENT_TOO_OLD'
+  | 'DUMP_FAILED'
+  | 'RESTORE_FAILED'
+  | 'VERIFY_FAILED'
+  | 'STORAGE_FAILED'
+  | 'STORAGE_NOT_FOUND'
+  | 'STORAGE_ACCESS_DENIED'
+  | 'ALREADY_EXISTS'
+  | 'ENCRYPTION_FAILED'
+  | 'DECRYPTION_FAILED'
+  | 'INTEGRITY_FAILED'
+  | 'NO_BACKUP'
+  | 'CHECK_FAILED'
+  | 'UNSAFE_TARGET'
+  | 'CANCELLED'
+  | 'INTERNAL';
+
+export interface DbopsErrorOptions {
+  hint?: string;
+  input?: string;
+  cause?: unknown;
+}
+
+export class DbopsError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly input: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: DbopsErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'DbopsError';
+    this.code = code;
+    this.hint = options.hint;
+    this.input = options.input;
+  }
+}
+
+/** An input that failed validation: names the input, what was wrong, and the valid form. */
+export function invalidInput(input: string, problem: string, validForm: string): DbopsError {
+  return new DbopsError('INVALID_INPUT', `Input '${input}' ${problem}`, { input, hint: validForm });
+}
+
+export function cancelled(): DbopsError {
+  return new DbopsError('CANCELLED', 'The run was cancelled', {
+    hint: 'Nothing was recorded as a complete backup; partial uploads were aborted.',
+  });
+}
+
+/** Wraps anything thrown into a DbopsError, keeping DbopsErrors as they are. */
+export function asDbopsError(error: unknown): DbopsError {
+  if (error instanceof DbopsError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new DbopsError('INTERNAL', message, { cause: error, hint: 'This is a bug in dbops; please report it.' });
+}

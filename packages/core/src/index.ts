@@ -1,0 +1,25 @@
+// The dbops engine: operations, their definitions (inputs/outputs), and the layers under them.
+export * from './errors.js';
+export * from './log.js';
+export * from './secrets.js';
+export * from './format.js';
+export * from './version.js';
+export * from './definitions/types.js';
+export * from './definitions/read-inputs.js';
+export { backupDefinition } from './definitions/backup.js';
+export { backup, type BackupOptions, type BackupResult } from './operations/backup.js';
+export * from './manifest/manifest.js';
+export * from './manifest/layout.js';
+export * from './databases/postgres/target.js';
+export * from './databases/postgres/client-tools.js';
+export * from './databases/postgres/fingerprint.js';
+export * from './pipeline/compression.js';
+export * from './crypto/age/index.js';
+export * from './storage/index.js';
+export type { Storage, StoredObject } from './storage/types.js';
+
+import { backupDefinition } from './definitions/backup.js';
+import type { ActionDefinition } from './definitions/types.js';
+
+/** Every action, in the order the CLI lists them. */
+export const definitions: ActionDefinition[] = [backupDefinition];

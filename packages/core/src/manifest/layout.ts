@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { invalidInput } from '../errors.js';
+import { EXTENSIONS, type Compression } from '../pipeline/compression.js';
+
+/**
+ * Where a backup's files sit in storage: `<name>/<id>.dump[.zst|.gz][.age]` and `<name>/<id>.manifest.json`.
+ * Ids start with the UTC time, so key order is time order, and end with randomness, so they are never reused.
+ */
+export const MANIFEST_SUFFIX = '.manifest.json';
+
+export function newBackupId(now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+const ID_PATTERN = /^\d{8}T\d{6}Z-[0-9a-f]{6}$/;
+
+export function isBackupId(text: string): boolean {
+  return ID_PATTERN.test(text);
+}
+
+export function parseBackupId(text: string, input = 'backup-id'): string {
+  const id = text.trim();
+  if (!isBackupId(id)) throw invalidInput(input, `'${id}' is not a backup id`, 'an id as printed by dbops backup, e.g. 20261122T020000Z-3fa9c1');
+  return id;
+}
+
+/** The time encoded in a backup id. */
+export function backupIdTime(id: string): Date {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z/.exec(id)!;
+  return new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
+}
+
+export function parseBackupName(text: string, input = 'name'): string {
+  const name = text.trim().replace(/^\/+|\/+$/g, '');
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/.test(name)) {
+    throw invalidInput(input, `'${text}' is not a valid backup name`, 'letters, digits, ".", "_" and "-", optionally in "/"-separated segments, e.g. prod/app');
+  }
+  return name;
+}
+
+/** A database name made safe for use as the default backup name. */
+export function defaultBackupName(database: string): string {
+  const safe = database.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  return safe || 'database';
+}
+
+export function objectKey(name: string, id: string, compression: Compression, encrypted: boolean): string {
+  return `${name}/${id}.dump${EXTENSIONS[compression]}${encrypted ? '.age' : ''}`;
+}
+
+export function manifestKey(name: string, id: string): string {
+  return `${name}/${id}${MANIFEST_SUFFIX}`;
+}

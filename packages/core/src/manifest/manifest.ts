@@ -1,0 +1,97 @@
+import { DbopsError } from '../errors.js';
+import type { SchemaFingerprint } from '../databases/postgres/fingerprint.js';
+import type { Compression } from '../pipeline/compression.js';
+
+export const MANIFEST_FORMAT_VERSION = 1;
+
+export type Encryption =
+  | { method: 'none' }
+  | { method: 'age'; recipients: string[] /* fingerprints, never keys */ }
+  | { method: 'age'; passphrase: true };
+
+export interface GitHubRunContext {
+  repository: string;
+  runId: string;
+  runAttempt?: string;
+  workflow?: string;
+  job?: string;
+  sha?: string;
+  ref?: string;
+  actor?: string;
+  runUrl?: string;
+}
+
+export interface ManifestTable {
+  schema: string;
+  name: string;
+  /** Exact count in the dump's snapshot, present for tables up to the exact-count size limit. */
+  rows?: number;
+  rowEstimate: number;
+  bytes: number;
+}
+
+/** The record that makes a backup complete (DESIGN.md invariant 1). Documented in docs/manifest.schema.json. */
+export interface BackupManifest {
+  formatVersion: typeof MANIFEST_FORMAT_VERSION;
+  backupId: string;
+  /** The catalog name backups are grouped under (defaults to the database name). */
+  name: string;
+  engine: 'postgresql';
+  database: string;
+  serverVersion: string;
+  dumpTool: { name: 'pg_dump'; version: string };
+  startedAt: string;
+  finishedAt: string;
+  durationSeconds: number;
+  object: {
+    key: string;
+    format: 'pg_dump-custom';
+    compression: { algorithm: Compression; level: number };
+    encryption: Encryption;
+    rawBytes: number;
+    storedBytes: number;
+    sha256: string;
+  };
+  toc: { entries: number; byType: Record<string, number> };
+  tables: ManifestTable[];
+  /** Row counts above this table size are estimates. */
+  exactCountMaxBytes: number;
+  schemaFingerprint: SchemaFingerprint;
+  verification: {
+    checksumReread: boolean;
+    archiveListed: boolean;
+    tableDataEntries: number;
+    expectedTables: number;
+  };
+  github?: GitHubRunContext;
+  dbops: { version: string };
+}
+
+export function serializeManifest(manifest: BackupManifest): Buffer {
+  return Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/** Parses a manifest and checks the fields restore and rotation rely on; `where` names it in errors. */
+export function parseManifest(text: string, where: string): BackupManifest {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new DbopsError('INTEGRITY_FAILED', `The manifest ${where} is not valid JSON`, {
+      hint: 'The manifest was damaged after it was written; this backup cannot be trusted.',
+    });
+  }
+  const m = value as Partial<BackupManifest>;
+  const problems: string[] = [];
+  if (m.formatVersion !== MANIFEST_FORMAT_VERSION) problems.push(`formatVersion ${String(m.formatVersion)} is not ${MANIFEST_FORMAT_VERSION}`);
+  if (typeof m.backupId !== 'string') problems.push('backupId is missing');
+  if (typeof m.object?.key !== 'string') problems.push('object.key is missing');
+  if (!/^[0-9a-f]{64}$/.test(m.object?.sha256 ?? '')) problems.push('object.sha256 is not a SHA-256');
+  if (typeof m.object?.storedBytes !== 'number') problems.push('object.storedBytes is missing');
+  if (problems.length > 0) {
+    throw new DbopsError('INTEGRITY_FAILED', `The manifest ${where} is not a dbops manifest: ${problems.join('; ')}`, {
+      hint: 'It may come from a newer dbops or have been edited; use a dbops version that reads it.',
+    });
+  }
+  return m as BackupManifest;
+}

@@ -1,0 +1,309 @@
+import { PassThrough, Readable, type Duplex } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { cancelled, DbopsError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Secrets } from '../secrets.js';
+import { formatBytes, formatRate, formatSeconds } from '../format.js';
+import { connect, serverVersion } from '../databases/postgres/connection.js';
+import { findClientTools, type PgClientTools } from '../databases/postgres/client-tools.js';
+import { libpqEnvironment } from '../databases/postgres/libpq-env.js';
+import { countRows, listDumpedTables, type DumpScope, type TableInventory } from '../databases/postgres/inventory.js';
+import { schemaFingerprint } from '../databases/postgres/fingerprint.js';
+import { startDump } from '../databases/postgres/dump.js';
+import { startArchiveReader, startTocReader, type ArchiveToc } from '../databases/postgres/archive-toc.js';
+import { describeTarget, type PgTarget } from '../databases/postgres/target.js';
+import { createCompressor, type Compression } from '../pipeline/compression.js';
+import { ByteCounter, Digest } from '../pipeline/measure.js';
+import { Tap } from '../pipeline/tap.js';
+import { createAgeEncryptStream, recipientFingerprint } from '../crypto/age/index.js';
+import { openStorage, type S3Options } from '../storage/index.js';
+import type { Storage } from '../storage/types.js';
+import { serializeManifest, type BackupManifest, type Encryption, type GitHubRunContext } from '../manifest/manifest.js';
+import { defaultBackupName, manifestKey, newBackupId, objectKey } from '../manifest/layout.js';
+import { DBOPS_VERSION } from '../version.js';
+
+export interface BackupOptions {
+  target: PgTarget;
+  /** Where backups go: a local directory or s3://bucket/prefix. */
+  to: string;
+  s3?: S3Options;
+  /** Catalog name the backup is filed under; defaults to the database name. */
+  name?: string;
+  compression: Compression;
+  compressionLevel: number;
+  /** age X25519 recipients (age1...). */
+  recipients: string[];
+  /** age passphrase (scrypt); exclusive with recipients, as the age format requires. */
+  passphrase?: string;
+  scope: DumpScope;
+  pgDumpArgs: string[];
+  pgBinDir?: string;
+  /** Tables up to this size get an exact row count in the manifest; larger ones an estimate. */
+  exactCountMaxBytes: number;
+  github?: GitHubRunContext;
+  /** Environment handed to child processes (PATH and the like); PG* variables are replaced by the target's. */
+  env: NodeJS.ProcessEnv;
+  secrets: Secrets;
+  log: Logger;
+  signal?: AbortSignal;
+  clock?: () => Date;
+}
+
+export interface BackupResult {
+  backupId: string;
+  /** Full location of the backup object. */
+  location: string;
+  /** Full location of the manifest. */
+  manifestLocation: string;
+  manifest: BackupManifest;
+  sizeBytes: number;
+  rawBytes: number;
+  sha256: string;
+  durationSeconds: number;
+  storage: string;
+}
+
+/**
+ * Dumps a PostgreSQL database into storage: pg_dump (custom format) → compression → age encryption → SHA-256 →
+ * storage, streamed end to end. Verifies the archive's table of contents and the stored object's checksum, and
+ * writes the manifest last; a run that fails or is cancelled leaves no manifest and no object behind.
+ */
+export async function backup(options: BackupOptions): Promise<BackupResult> {
+  const { log, secrets } = options;
+  const clock = options.clock ?? (() => new Date());
+  const startedAt = clock();
+  secrets.add(options.target.password);
+  secrets.add(options.passphrase);
+  secrets.add(options.s3?.secretAccessKey);
+  secrets.add(options.s3?.sessionToken);
+
+  const storage = await openStorage(options.to, { inputName: 'to', ...(options.s3 ? { s3: options.s3 } : {}) });
+  await storage.preflight();
+
+  const client = await connect(options.target, log, options.signal);
+  try {
+    const server = await serverVersion(client);
+    const tools = await findClientTools(server.major, { ...(options.pgBinDir ? { binDir: options.pgBinDir } : {}), path: options.env.PATH ?? '' });
+    log.info(`PostgreSQL ${server.text} at ${describeTarget(options.target)}; using pg_dump ${tools.version} from ${tools.binDir}`);
+
+    // One snapshot for the dump, the row counts and the schema fingerprint, so the manifest describes exactly
+    // what the archive holds.
+    await client.query('begin isolation level repeatable read read only');
+    const snapshot = (await client.query<{ id: string }>('select pg_export_snapshot() as id')).rows[0]!.id;
+    const tables = await countRows(client, await listDumpedTables(client, options.scope), options.exactCountMaxBytes);
+    const fingerprint = await schemaFingerprint(client);
+
+    const name = options.name ?? defaultBackupName(options.target.database);
+    const backupId = newBackupId(startedAt);
+    const encrypted = options.recipients.length > 0 || !!options.passphrase;
+    const key = objectKey(name, backupId, options.compression, encrypted);
+
+    const stream = await dumpToStorage({ ...options, tools, snapshot, storage, key });
+    await client.query('commit');
+
+    let toc: ArchiveToc;
+    try {
+      await stream.archiveRead;
+      toc = await stream.toc;
+      checkArchive(toc, tables, options.pgDumpArgs);
+      await verifyStoredObject(storage, key, stream.storedBytes, stream.sha256, options.signal);
+    } catch (error) {
+      // An object that failed verification must not linger looking like a backup candidate.
+      await storage.delete(key).catch(() => undefined);
+      log.warn(`Deleted ${storage.locate(key)}: it failed verification`);
+      throw error;
+    }
+
+    const finishedAt = clock();
+    const durationSeconds = (finishedAt.getTime() - startedAt.getTime()) / 1000;
+    const manifest: BackupManifest = {
+      formatVersion: 1,
+      backupId,
+      name,
+      engine: 'postgresql',
+      database: options.target.database,
+      serverVersion: server.text,
+      dumpTool: { name: 'pg_dump', version: tools.version },
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationSeconds,
+      object: {
+        key,
+        format: 'pg_dump-custom',
+        compression: { algorithm: options.compression, level: options.compressionLevel },
+        encryption: encryptionRecord(options),
+        rawBytes: stream.rawBytes,
+        storedBytes: stream.storedBytes,
+        sha256: stream.sha256,
+      },
+      toc: { entries: toc.entries.length, byType: toc.byType },
+      tables: tables.map(({ schema, name: table, rows, rowEstimate, bytes }) => ({
+        schema,
+        name: table,
+        ...(rows === undefined ? {} : { rows }),
+        rowEstimate,
+        bytes,
+      })),
+      exactCountMaxBytes: options.exactCountMaxBytes,
+      schemaFingerprint: fingerprint,
+      verification: {
+        checksumReread: true,
+        archiveListed: true,
+        tableDataEntries: toc.byType['TABLE DATA'] ?? 0,
+        expectedTables: tables.length,
+      },
+      ...(options.github ? { github: options.github } : {}),
+      dbops: { version: DBOPS_VERSION },
+    };
+    // Invariant 1: the manifest is written last, after every byte is stored and verified.
+    await storage.put(manifestKey(name, backupId), serializeManifest(manifest), { contentType: 'application/json' });
+    log.info(`Backup ${backupId} complete: ${formatBytes(stream.storedBytes)} in ${formatSeconds(durationSeconds)}`);
+    return {
+      backupId,
+      location: storage.locate(key),
+      manifestLocation: storage.locate(manifestKey(name, backupId)),
+      manifest,
+      sizeBytes: stream.storedBytes,
+      rawBytes: stream.rawBytes,
+      sha256: stream.sha256,
+      durationSeconds,
+      storage: storage.display,
+    };
+  } catch (error) {
+    if (options.signal?.aborted) throw cancelled();
+    throw error;
+  } finally {
+    await endQuietly(client);
+  }
+}
+
+interface DumpStreamInput extends BackupOptions {
+  tools: PgClientTools;
+  snapshot: string;
+  storage: Storage;
+  key: string;
+}
+
+/** Runs the streaming pipeline into storage. Either both the dump and the upload succeed, or both are torn down. */
+async function dumpToStorage(input: DumpStreamInput) {
+  const { log } = input;
+  const abort = new AbortController();
+  const onOuterAbort = () => abort.abort();
+  input.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const libpq = await libpqEnvironment(input.target, input.env);
+
+  const dump = startDump({ pgDump: input.tools.pgDump, scope: input.scope, snapshot: input.snapshot, extraArgs: input.pgDumpArgs, env: libpq.env, signal: abort.signal });
+  const tocReader = startTocReader(input.tools.pgRestore, abort.signal);
+  const archiveReader = startArchiveReader(input.tools.pgRestore, abort.signal);
+  const raw = new ByteCounter();
+  const digest = new Digest();
+  const body = new PassThrough({ highWaterMark: 1 << 20 });
+  const stages: Duplex[] = [raw, new Tap(tocReader.stdin), new Tap(archiveReader.stdin)];
+  const compressor = createCompressor(input.compression, input.compressionLevel, { signal: abort.signal });
+  if (compressor) stages.push(compressor);
+  if (input.recipients.length > 0 || input.passphrase) {
+    stages.push(createAgeEncryptStream({ recipients: input.recipients, ...(input.passphrase ? { passphrase: input.passphrase } : {}) }));
+  }
+  stages.push(digest);
+
+  const started = Date.now();
+  const progress = setInterval(() => {
+    const seconds = (Date.now() - started) / 1000;
+    log.info(`… ${formatBytes(raw.bytes)} dumped, ${formatBytes(digest.bytes)} stored (${formatRate(raw.bytes, seconds)})`);
+  }, 15_000);
+  progress.unref();
+
+  let firstError: unknown;
+  const fail = (error: unknown) => {
+    firstError ??= error;
+    abort.abort();
+    throw error;
+  };
+  const flowing = pipeline([Readable.from(dump.output()), ...stages, body], { signal: abort.signal }).catch(fail);
+  const storing = input.storage.put(input.key, body, { signal: abort.signal, contentType: 'application/octet-stream' }).catch(fail);
+  try {
+    const results = await Promise.allSettled([flowing, storing]);
+    if (results.some((r) => r.status === 'rejected')) {
+      // The storage layer has aborted its upload by now; the dump process is killed by the abort.
+      if (input.signal?.aborted) throw cancelled();
+      throw firstError instanceof DbopsError ? firstError : storageOrDumpError(firstError);
+    }
+  } finally {
+    clearInterval(progress);
+    input.signal?.removeEventListener('abort', onOuterAbort);
+    await libpq.dispose();
+  }
+  const seconds = (Date.now() - started) / 1000;
+  log.info(`Dumped ${formatBytes(raw.bytes)} → stored ${formatBytes(digest.bytes)} in ${formatSeconds(seconds)} (${formatRate(raw.bytes, seconds)})`);
+  return {
+    rawBytes: raw.bytes,
+    storedBytes: digest.bytes,
+    sha256: digest.sha256,
+    toc: tocReader.toc.catch((error) => {
+      throw new DbopsError('VERIFY_FAILED', `pg_restore --list could not read the archive: ${(error as Error).message}`, {
+        hint: 'The dump is not a valid custom-format archive; nothing was recorded as a backup.',
+      });
+    }),
+    archiveRead: archiveReader.done.catch((error) => {
+      throw new DbopsError('VERIFY_FAILED', `The archive is truncated or corrupt: ${(error as Error).message}`, {
+        hint: 'pg_dump ended without writing a complete archive; nothing was recorded as a backup.',
+      });
+    }),
+  };
+}
+
+function storageOrDumpError(error: unknown): DbopsError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new DbopsError('DUMP_FAILED', `The backup stream failed: ${message}`, { cause: error, hint: 'Nothing was recorded as a backup; see the message for the cause.' });
+}
+
+const DATA_SHAPING_FLAGS = /^(--exclude-table-data|--schema-only|-s$|--data-only|-a$|--table-and-children|--exclude-table-and-children|--exclude-table-data-and-children)/;
+
+/**
+ * The archive must hold data for every table the dump covers. An empty archive of a non-empty database, or one
+ * missing tables, fails the run (a shell pipeline would report it as a success).
+ */
+function checkArchive(toc: ArchiveToc, tables: TableInventory[], pgDumpArgs: string[]): void {
+  const dataEntries = toc.entries.filter((e) => e.type === 'TABLE DATA');
+  if (toc.entries.length === 0) {
+    throw new DbopsError('VERIFY_FAILED', 'The archive has an empty table of contents', { hint: 'pg_dump produced no objects; check the include/exclude filters.' });
+  }
+  // Flags that change which tables carry data make the expected set unknowable here; the TOC check above still holds.
+  if (pgDumpArgs.some((arg) => DATA_SHAPING_FLAGS.test(arg))) return;
+  const missing = tables.filter((t) => !dataEntries.some((e) => e.rest.startsWith(`${t.schema} ${t.name} `)));
+  if (tables.length > 0 && dataEntries.length === 0) {
+    throw new DbopsError('VERIFY_FAILED', `The archive holds no table data, but the database has ${tables.length} tables`, {
+      hint: 'The dump is empty; nothing was recorded as a backup. Check the role\'s privileges and the include/exclude filters.',
+    });
+  }
+  if (missing.length > 0) {
+    const names = missing.slice(0, 5).map((t) => `${t.schema}.${t.name}`).join(', ');
+    throw new DbopsError('VERIFY_FAILED', `The archive lacks data for ${missing.length} of ${tables.length} tables (${names}${missing.length > 5 ? ', …' : ''})`, {
+      hint: 'The dump is incomplete; nothing was recorded as a backup.',
+    });
+  }
+}
+
+/** Re-reads the stored object and compares its size and SHA-256 with what was sent. */
+async function verifyStoredObject(storage: Storage, key: string, bytes: number, sha256: string, signal?: AbortSignal): Promise<void> {
+  const digest = new Digest();
+  const sink = new PassThrough();
+  sink.resume();
+  await pipeline(await storage.get(key, signal ? { signal } : {}), digest, sink, signal ? { signal } : {});
+  if (digest.bytes !== bytes || digest.sha256 !== sha256) {
+    throw new DbopsError('VERIFY_FAILED', `The stored object ${storage.locate(key)} does not match what was sent (${digest.bytes} bytes, sha256 ${digest.sha256.slice(0, 12)}…; expected ${bytes} bytes, ${sha256.slice(0, 12)}…)`, {
+      hint: 'The storage altered the object on the way (e.g. an S3-compatible server storing aws-chunked framing: set s3-checksum to WHEN_REQUIRED). It was deleted; no backup was recorded.',
+    });
+  }
+}
+
+function encryptionRecord(options: BackupOptions): Encryption {
+  if (options.passphrase) return { method: 'age', passphrase: true };
+  if (options.recipients.length > 0) return { method: 'age', recipients: options.recipients.map(recipientFingerprint) };
+  return { method: 'none' };
+}
+
+async function endQuietly(client: pg.Client): Promise<void> {
+  await client.end().catch(() => undefined);
+}

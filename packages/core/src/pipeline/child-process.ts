@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Duplex, type Readable } from 'node:stream';
+
+export interface ProcessOptions {
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  /** Turns a failed exit into the error the caller wants to show (stderr is already trimmed to its tail). */
+  onFailure?: (exit: ProcessExit) => Error;
+}
+
+export interface ProcessExit {
+  command: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+}
+
+const STDERR_TAIL_BYTES = 8192;
+
+/**
+ * A child process whose stdout is a stream that fails unless the process exits 0: a producer that dies half way
+ * (pg_dump when the server goes away) must fail the pipeline, not end it quietly with a short output.
+ * On abort the child is killed.
+ */
+export function spawnProcess(command: string, args: string[], options: ProcessOptions = {}) {
+  const child = spawn(command, args, {
+    env: options.env ?? process.env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    ...(options.signal ? { signal: options.signal, killSignal: 'SIGTERM' as const } : {}),
+  });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (text: string) => {
+    stderr = (stderr + text).slice(-STDERR_TAIL_BYTES);
+  });
+  const exited = new Promise<ProcessExit>((resolve, reject) => {
+    child.once('error', (error) => reject(spawnError(command, error)));
+    child.once('close', (code, signal) => resolve({ command, code, signal, stderr: stderr.trim() }));
+  });
+  // The exit is awaited by the stream below; this keeps an early rejection from being reported as unhandled.
+  exited.catch(() => undefined);
+
+  const failure = (exit: ProcessExit) => options.onFailure?.(exit) ?? defaultFailure(exit);
+  async function* output(): AsyncGenerator<Buffer> {
+    for await (const chunk of child.stdout! as AsyncIterable<Buffer>) yield chunk;
+    const exit = await exited;
+    if (exit.code !== 0) throw failure(exit);
+  }
+  return { child, exited, output, stdin: child.stdin!, stderrText: () => stderr };
+}
+
+/** A child process as a Duplex: bytes written go to its stdin, bytes read come from its stdout. */
+export function processDuplex(command: string, args: string[], options: ProcessOptions = {}): Duplex {
+  const proc = spawnProcess(command, args, options);
+  return Duplex.from({ writable: proc.stdin, readable: proc.output() as unknown as Readable });
+}
+
+export async function waitForExit(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise((resolve) => child.once('close', resolve));
+}
+
+function defaultFailure(exit: ProcessExit): Error {
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  return new Error(`${exit.command} ${how}${exit.stderr ? `: ${exit.stderr}` : ''}`);
+}
+
+function spawnError(command: string, error: NodeJS.ErrnoException): Error {
+  if (error.code === 'ENOENT') return new Error(`${command} was not found`);
+  return error;
+}

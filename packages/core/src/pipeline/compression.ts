@@ -1,0 +1,86 @@
+import zlib from 'node:zlib';
+import type { Duplex, Transform } from 'node:stream';
+import { invalidInput } from '../errors.js';
+import { processDuplex } from './child-process.js';
+
+export const COMPRESSIONS = ['zstd', 'gzip', 'none'] as const;
+export type Compression = (typeof COMPRESSIONS)[number];
+
+export const LEVELS: Record<Compression, { min: number; max: number; default: number }> = {
+  zstd: { min: 1, max: 19, default: 3 },
+  gzip: { min: 1, max: 9, default: 6 },
+  none: { min: 0, max: 0, default: 0 },
+};
+
+export const EXTENSIONS: Record<Compression, string> = { zstd: '.zst', gzip: '.gz', none: '' };
+
+export function parseCompression(text: string | undefined, input = 'compression'): Compression {
+  const value = (text || 'zstd').trim().toLowerCase();
+  if (!(COMPRESSIONS as readonly string[]).includes(value)) {
+    throw invalidInput(input, `has an unknown value '${value}'`, `one of ${COMPRESSIONS.join(', ')}`);
+  }
+  return value as Compression;
+}
+
+export function parseLevel(text: string | undefined, compression: Compression, input = 'compression-level'): number {
+  const range = LEVELS[compression];
+  if (text === undefined || text.trim() === '') return range.default;
+  const level = Number(text);
+  if (!Number.isInteger(level) || level < range.min || level > range.max) {
+    const valid = compression === 'none' ? 'no level with compression none' : `a whole number from ${range.min} to ${range.max} for ${compression}`;
+    throw invalidInput(input, `'${text}' is not a valid level`, valid);
+  }
+  return level;
+}
+
+// Node 22.15+ and 24 (the Actions runtime) have zstd in zlib; older Node falls back to the zstd command.
+type ZstdZlib = {
+  createZstdCompress?: (options: { params: Record<number, number> }) => Transform;
+  createZstdDecompress?: () => Transform;
+  constants: Record<string, number>;
+};
+const zstdZlib = zlib as unknown as ZstdZlib;
+
+export function hasBuiltinZstd(): boolean {
+  return typeof zstdZlib.createZstdCompress === 'function';
+}
+
+export interface CodecOptions {
+  /** Force the zstd command even when zlib has zstd (tests cover both paths). */
+  preferCommand?: boolean;
+  signal?: AbortSignal;
+}
+
+export function createCompressor(compression: Compression, level: number, options: CodecOptions = {}): Duplex | undefined {
+  switch (compression) {
+    case 'none':
+      return undefined;
+    case 'gzip':
+      return zlib.createGzip({ level });
+    case 'zstd':
+      if (hasBuiltinZstd() && !options.preferCommand) {
+        return zstdZlib.createZstdCompress!({ params: { [zstdZlib.constants.ZSTD_c_compressionLevel!]: level } });
+      }
+      return processDuplex('zstd', [`-${level}`, '-q', '-c'], { ...signalOption(options), onFailure: zstdFailure });
+  }
+}
+
+export function createDecompressor(compression: Compression, options: CodecOptions = {}): Duplex | undefined {
+  switch (compression) {
+    case 'none':
+      return undefined;
+    case 'gzip':
+      return zlib.createGunzip();
+    case 'zstd':
+      if (hasBuiltinZstd() && !options.preferCommand) return zstdZlib.createZstdDecompress!();
+      return processDuplex('zstd', ['-d', '-q', '-c'], { ...signalOption(options), onFailure: zstdFailure });
+  }
+}
+
+function signalOption(options: CodecOptions) {
+  return options.signal ? { signal: options.signal } : {};
+}
+
+function zstdFailure(exit: { code: number | null; stderr: string }): Error {
+  return new Error(`zstd failed (exit ${exit.code}): ${exit.stderr || 'no message'}`);
+}

@@ -1,0 +1,36 @@
+import type { Readable } from 'node:stream';
+
+export interface StoredObject {
+  /** Key relative to the storage root (the local directory, or the S3 prefix). Always '/'-separated. */
+  key: string;
+  size: number;
+  lastModified: Date;
+}
+
+export interface PutOptions {
+  signal?: AbortSignal;
+  contentType?: string;
+}
+
+/**
+ * Where backups live. Implementations keep invariant 1 and 2 of DESIGN.md: an object is visible under its key
+ * only once every byte is stored; a failed or aborted put leaves nothing under the key (partial files removed,
+ * multipart uploads aborted); an existing key is never overwritten.
+ */
+export interface Storage {
+  /** Human-readable location without credentials: "s3://bucket/prefix" or an absolute directory path. */
+  readonly display: string;
+  /** Checks the location is usable before a long job starts: bucket exists and credentials work, or the directory is writable. */
+  preflight(): Promise<void>;
+  /** Streams body to key. Fails with ALREADY_EXISTS if key exists. Returns the number of bytes stored. */
+  put(key: string, body: Readable | Buffer, options?: PutOptions): Promise<{ size: number }>;
+  /** Streams an object. Fails with STORAGE_NOT_FOUND if it does not exist. */
+  get(key: string, options?: { signal?: AbortSignal }): Promise<Readable>;
+  /** undefined when the key does not exist. */
+  stat(key: string): Promise<StoredObject | undefined>;
+  /** Every object whose key starts with prefix (recursive), in key order. */
+  list(prefix: string): Promise<StoredObject[]>;
+  delete(key: string): Promise<void>;
+  /** Full URL of a key, for display and manifests ("s3://bucket/prefix/key" or "/dir/key"). */
+  locate(key: string): string;
+}

@@ -1,0 +1,60 @@
+import * as core from '@actions/core';
+import { asDbopsError, Secrets, type ActionDefinition, type Logger, type RawInputs } from '@dbops/core';
+import { githubRunContext } from './github-context.js';
+
+/**
+ * Runs one action the way GitHub runs it: inputs from the workflow, secrets masked before anything is logged,
+ * outputs and a job summary set, failures shown as an error annotation with the fix. SIGTERM/SIGINT (a cancelled
+ * workflow) abort the operation, which stops its child processes and uploads.
+ */
+export async function runAction(definition: ActionDefinition): Promise<void> {
+  const secrets = new Secrets();
+  secrets.onAdd((value) => core.setSecret(value));
+
+  const raw: RawInputs = {};
+  for (const input of definition.inputs) {
+    const value = core.getInput(input.name);
+    if (input.secret) secrets.add(value);
+    raw[input.name] = value;
+  }
+  // Secrets that arrive through the environment fallback (DATABASE_URL, AWS keys) are masked too.
+  for (const input of definition.inputs.filter((i) => i.secret)) {
+    for (const variable of input.env ?? []) secrets.add(process.env[variable]);
+  }
+
+  const abort = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    core.warning(`Received ${signal}: cancelling ${definition.name}`);
+    abort.abort();
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+
+  const log: Logger = {
+    debug: (message) => core.debug(secrets.redact(message)),
+    info: (message) => core.info(secrets.redact(message)),
+    warn: (message) => core.warning(secrets.redact(message)),
+    group: (title, fn) => core.group(secrets.redact(title), fn),
+  };
+
+  try {
+    const github = githubRunContext(process.env);
+    const report = await definition.run(raw, { log, secrets, env: process.env, signal: abort.signal, ...(github ? { github } : {}) });
+    for (const [name, value] of Object.entries(report.outputs)) core.setOutput(name, secrets.redact(value));
+    await core.summary.addRaw(secrets.redact(report.summary)).write();
+    if (report.failure) fail(report.failure, secrets);
+  } catch (error) {
+    fail(error, secrets);
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
+}
+
+function fail(error: unknown, secrets: Secrets): void {
+  const e = asDbopsError(error);
+  const message = secrets.redact(e.message);
+  const hint = e.hint ? secrets.redact(e.hint) : undefined;
+  core.error(hint ? `${message}\nFix: ${hint}` : message, { title: `dbops ${e.code}${e.input ? ` (input ${e.input})` : ''}` });
+  core.setFailed(message);
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the system packages the tests use: a PostgreSQL server (the tests start their own cluster), zstd,
+# and age (the reference client the tests check our encryption format against). Idempotent; needs root or sudo.
+set -euo pipefail
+missing=()
+command -v age >/dev/null || missing+=(age)
+command -v zstd >/dev/null || missing+=(zstd)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+ls /usr/lib/postgresql/*/bin/pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
+[ ${#missing[@]} -eq 0 ] && { echo "system test dependencies present"; exit 0; }
+sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+echo "installing: ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Debian's postgresql package creates and starts a default cluster; the tests start their own, so stop it.
+if command -v pg_lsclusters >/dev/null; then $sudo pg_ctlcluster --force "$(ls /usr/lib/postgresql | sort -V | tail -1)" main stop 2>/dev/null || true; fi
