@@ -7,7 +7,15 @@ export * from './version.js';
 export * from './definitions/types.js';
 export * from './definitions/read-inputs.js';
 export { backupDefinition } from './definitions/backup.js';
+export { restoreTestDefinition } from './definitions/restore-test.js';
+export { restoreDefinition } from './definitions/restore.js';
+export { listDefinition } from './definitions/list.js';
 export { backup, type BackupOptions, type BackupResult } from './operations/backup.js';
+export { restoreTest, type RestoreTestOptions, type RestoreTestResult } from './operations/restore-test.js';
+export { restore, type RestoreOptions, type RestoreResult } from './operations/restore.js';
+export * from './manifest/catalog.js';
+export * from './restore/checks.js';
+export * from './duration.js';
 export * from './manifest/manifest.js';
 export * from './manifest/layout.js';
 export * from './databases/postgres/target.js';
@@ -19,7 +27,10 @@ export * from './storage/index.js';
 export type { Storage, StoredObject } from './storage/types.js';
 
 import { backupDefinition } from './definitions/backup.js';
+import { restoreTestDefinition } from './definitions/restore-test.js';
+import { restoreDefinition } from './definitions/restore.js';
+import { listDefinition } from './definitions/list.js';
 import type { ActionDefinition } from './definitions/types.js';
 
 /** Every action, in the order the CLI lists them. */
-export const definitions: ActionDefinition[] = [backupDefinition];
+export const definitions: ActionDefinition[] = [backupDefinition, restoreTestDefinition, restoreDefinition, listDefinition];

@@ -55,5 +55,7 @@ export interface ActionDefinition {
   description: string;
   inputs: InputDefinition[];
   outputs: OutputDefinition[];
+  /** A command-line tool only (dbops list, dbops restore): no action.yml is generated. */
+  cliOnly?: boolean;
   run(inputs: RawInputs, context: RunContext): Promise<ActionReport>;
 }

@@ -38,6 +38,8 @@ export interface BackupManifest {
   name: string;
   engine: 'postgresql';
   database: string;
+  /** The server the backup came from, so a restore test can refuse to restore over it. */
+  source: { host: string; port: number; systemIdentifier?: string };
   serverVersion: string;
   dumpTool: { name: 'pg_dump'; version: string };
   startedAt: string;

@@ -5,7 +5,7 @@ import { cancelled, DbopsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Secrets } from '../secrets.js';
 import { formatBytes, formatRate, formatSeconds } from '../format.js';
-import { connect, serverVersion } from '../databases/postgres/connection.js';
+import { connect, serverVersion, systemIdentifier } from '../databases/postgres/connection.js';
 import { findClientTools, type PgClientTools } from '../databases/postgres/client-tools.js';
 import { libpqEnvironment } from '../databases/postgres/libpq-env.js';
 import { countRows, listDumpedTables, type DumpScope, type TableInventory } from '../databases/postgres/inventory.js';
@@ -84,6 +84,7 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
   const client = await connect(options.target, log, options.signal);
   try {
     const server = await serverVersion(client);
+    const systemId = await systemIdentifier(client);
     const tools = await findClientTools(server.major, { ...(options.pgBinDir ? { binDir: options.pgBinDir } : {}), path: options.env.PATH ?? '' });
     log.info(`PostgreSQL ${server.text} at ${describeTarget(options.target)}; using pg_dump ${tools.version} from ${tools.binDir}`);
 
@@ -123,6 +124,7 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
       name,
       engine: 'postgresql',
       database: options.target.database,
+      source: { host: options.target.host, port: options.target.port, ...(systemId ? { systemIdentifier: systemId } : {}) },
       serverVersion: server.text,
       dumpTool: { name: 'pg_dump', version: tools.version },
       startedAt: startedAt.toISOString(),

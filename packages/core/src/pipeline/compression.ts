@@ -59,7 +59,10 @@ export function createCompressor(compression: Compression, level: number, option
       return zlib.createGzip({ level });
     case 'zstd':
       if (hasBuiltinZstd() && !options.preferCommand) {
-        return zstdZlib.createZstdCompress!({ params: { [zstdZlib.constants.ZSTD_c_compressionLevel!]: level } });
+        // The frame checksum lets a decompressor notice corruption even in unencrypted backups (the CLI sets it too).
+        return zstdZlib.createZstdCompress!({
+          params: { [zstdZlib.constants.ZSTD_c_compressionLevel!]: level, [zstdZlib.constants.ZSTD_c_checksumFlag!]: 1 },
+        });
       }
       return processDuplex('zstd', [`-${level}`, '-q', '-c'], { ...signalOption(options), onFailure: zstdFailure });
   }

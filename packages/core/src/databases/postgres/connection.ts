@@ -108,3 +108,13 @@ export async function serverVersion(client: pg.Client): Promise<{ major: number;
   const row = rows[0]!;
   return { major: Math.floor(Number(row.num) / 10000), text: row.text.split(' ')[0]! };
 }
+
+/** The cluster's identity, to recognise the server a backup came from; undefined without the privilege. */
+export async function systemIdentifier(client: pg.Client): Promise<string | undefined> {
+  try {
+    const { rows } = await client.query<{ id: string }>('select system_identifier::text as id from pg_control_system()');
+    return rows[0]?.id;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,51 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parseIdentities } from '../crypto/age/index.js';
+import { parseBackupId, parseBackupName } from '../manifest/layout.js';
+import type { Decryption } from '../restore/fetch-archive.js';
+import type { Secrets } from '../secrets.js';
+import type { InputReader } from './read-inputs.js';
+import { S3_INPUTS } from './storage-inputs.js';
+import type { InputDefinition } from './types.js';
+
+/** Inputs that pick a stored backup: shared by restore-test, restore and list. */
+export const BACKUP_SOURCE_INPUTS: InputDefinition[] = [
+  { name: 'from', description: 'Where the backups are: s3://bucket/prefix or a local directory.', required: true, env: ['DBOPS_FROM'] },
+  { name: 'backup-id', description: 'The backup to use; by default the newest complete one.' },
+  { name: 'name', description: 'Only backups filed under this catalog name (the backup action\'s name, by default the database name).' },
+  { name: 'database', description: 'Only backups of this database.' },
+  ...S3_INPUTS,
+];
+
+export const DECRYPTION_INPUTS: InputDefinition[] = [
+  { name: 'decrypt-with', description: 'age identity (AGE-SECRET-KEY-1...), the content of an identity file, or a path to one.', secret: true, env: ['DBOPS_DECRYPT_WITH'] },
+  { name: 'decrypt-passphrase', description: 'age passphrase, for backups encrypted with encrypt-passphrase.', secret: true, env: ['DBOPS_DECRYPT_PASSPHRASE'] },
+];
+
+/** from, and the optional name / database filters. */
+export function readBackupFilter(reader: InputReader): { from: string; name?: string; database?: string } {
+  const name = reader.optional('name');
+  const database = reader.optional('database');
+  return {
+    from: reader.required('from', 's3://bucket/prefix or a directory path'),
+    ...(name ? { name: parseBackupName(name) } : {}),
+    ...(database ? { database } : {}),
+  };
+}
+
+/** The filter plus an optional backup id. */
+export function readBackupSelection(reader: InputReader): { from: string; backupId?: string; name?: string; database?: string } {
+  const backupId = reader.optional('backup-id');
+  return { ...readBackupFilter(reader), ...(backupId ? { backupId: parseBackupId(backupId) } : {}) };
+}
+
+export function readDecryption(reader: InputReader, secrets: Secrets): Decryption {
+  let text = reader.optional('decrypt-with');
+  if (text && !/AGE-SECRET-KEY-/i.test(text) && existsSync(text)) {
+    text = readFileSync(text, 'utf8');
+    secrets.add(text);
+  }
+  const identities = text ? parseIdentities(text, 'decrypt-with') : [];
+  for (const identity of identities) secrets.add(identity);
+  const passphrase = reader.optional('decrypt-passphrase');
+  return { identities, ...(passphrase ? { passphrase } : {}) };
+}

@@ -1,0 +1,32 @@
+import { listBackups } from '../manifest/catalog.js';
+import { openStorage } from '../storage/index.js';
+import { renderCatalog } from '../report/catalog-summary.js';
+import { BACKUP_SOURCE_INPUTS, readBackupFilter } from './backup-source-inputs.js';
+import { InputReader } from './read-inputs.js';
+import { readS3Options } from './storage-inputs.js';
+import type { ActionDefinition, InputDefinition } from './types.js';
+
+const inputs: InputDefinition[] = BACKUP_SOURCE_INPUTS.filter((i) => i.name !== 'backup-id');
+
+export const listDefinition: ActionDefinition = {
+  name: 'list',
+  description: 'List the complete backups (those with a manifest) in a location, newest first.',
+  cliOnly: true,
+  inputs,
+  outputs: [
+    { name: 'count', description: 'Number of complete backups.' },
+    { name: 'newest-backup-id', description: 'Id of the newest complete backup.' },
+  ],
+  async run(raw, context) {
+    const reader = new InputReader(inputs, raw, context.env);
+    const { from, name, database } = readBackupFilter(reader);
+    const storage = await openStorage(from, { inputName: 'from', s3: readS3Options(reader) });
+    const entries = await listBackups(storage, { ...(name ? { name } : {}), ...(database ? { database } : {}) });
+    const manifests = entries.map((e) => e.manifest);
+    return {
+      outputs: { count: String(manifests.length), 'newest-backup-id': manifests[0]?.backupId ?? '' },
+      summary: renderCatalog(storage.display, manifests, new Date()),
+      json: manifests.map((m) => ({ backupId: m.backupId, name: m.name, database: m.database, finishedAt: m.finishedAt, storedBytes: m.object.storedBytes, sha256: m.object.sha256, key: m.object.key, encryption: m.object.encryption.method })),
+    };
+  },
+};

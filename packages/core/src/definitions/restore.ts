@@ -1,0 +1,66 @@
+import { DbopsError } from '../errors.js';
+import { restore } from '../operations/restore.js';
+import { renderRestoreSummary } from '../report/restore-summary.js';
+import { BACKUP_SOURCE_INPUTS, DECRYPTION_INPUTS, readBackupSelection, readDecryption } from './backup-source-inputs.js';
+import { connectionInputs, readConnection } from './connection-inputs.js';
+import { InputReader } from './read-inputs.js';
+import { readS3Options } from './storage-inputs.js';
+import type { ActionDefinition, InputDefinition } from './types.js';
+
+const inputs: InputDefinition[] = [
+  ...BACKUP_SOURCE_INPUTS,
+  ...connectionInputs('target-url', ['DBOPS_TARGET_URL']),
+  ...DECRYPTION_INPUTS,
+  { name: 'clean', description: 'Drop and replace the objects of a target that already holds tables. Without it such a target is refused.', default: 'false', type: 'boolean' },
+  { name: 'safety-backup', description: 'Back up a non-empty target before restoring over it.', default: 'true', type: 'boolean' },
+  { name: 'safety-backup-to', description: 'Where the safety backup goes (default: the from location, under pre-restore/<name>).' },
+  { name: 'no-owner', description: 'Skip ownership and grants (when the source\'s roles do not exist on the target).', default: 'false', type: 'boolean' },
+  { name: 'jobs', description: 'pg_restore parallel jobs (default: the cores, 2 to 8).', type: 'integer' },
+];
+
+export const restoreDefinition: ActionDefinition = {
+  name: 'restore',
+  description: 'Restore a backup into a database for a real recovery, with a safety backup of the target first.',
+  cliOnly: true,
+  inputs,
+  outputs: [
+    { name: 'backup-id', description: 'The backup that was restored.' },
+    { name: 'safety-backup-id', description: 'The safety backup of the target taken before restoring, if any.' },
+    { name: 'restore-seconds', description: 'Time to fetch, verify and restore.' },
+    { name: 'rows', description: 'Rows restored.' },
+  ],
+  async run(raw, context) {
+    const reader = new InputReader(inputs, raw, context.env);
+    const jobs = reader.integer('jobs', 1, 64);
+    const pgBinDir = reader.optional('pg-bin-dir');
+    const safetyTo = reader.optional('safety-backup-to');
+    const result = await restore({
+      ...readBackupSelection(reader),
+      s3: readS3Options(reader),
+      target: readConnection(reader, 'target-url'),
+      decryption: readDecryption(reader, context.secrets),
+      clean: reader.boolean('clean'),
+      safetyBackup: reader.boolean('safety-backup'),
+      ...(safetyTo ? { safetyBackupTo: safetyTo } : {}),
+      noOwner: reader.boolean('no-owner'),
+      ...(jobs ? { jobs } : {}),
+      ...(pgBinDir ? { pgBinDir } : {}),
+      env: context.env,
+      secrets: context.secrets,
+      log: context.log,
+      signal: context.signal,
+    });
+    const failed = result.checks.filter((c) => !c.passed);
+    return {
+      outputs: {
+        'backup-id': result.backupId,
+        'safety-backup-id': result.safetyBackup?.backupId ?? '',
+        'restore-seconds': result.restoreSeconds.toFixed(1),
+        rows: String(result.rows),
+      },
+      summary: renderRestoreSummary(result),
+      json: { ...result, manifest: undefined, safetyBackup: result.safetyBackup ? { backupId: result.safetyBackup.backupId, location: result.safetyBackup.location } : undefined },
+      ...(failed.length > 0 ? { failure: new DbopsError('CHECK_FAILED', `Restored, but ${failed.length} checks failed: ${failed.map((c) => c.name).join(', ')}`, { hint: 'Inspect the restored database before putting it back into service.' }) } : {}),
+    };
+  },
+};

@@ -1,0 +1,66 @@
+import { text } from 'node:stream/consumers';
+import { DbopsError } from '../errors.js';
+import type { Storage } from '../storage/types.js';
+import { isBackupId, MANIFEST_SUFFIX } from './layout.js';
+import { parseManifest, type BackupManifest } from './manifest.js';
+
+export interface CatalogEntry {
+  manifest: BackupManifest;
+  manifestKey: string;
+}
+
+export interface CatalogFilter {
+  /** Only backups filed under this catalog name. */
+  name?: string;
+  /** Only backups of this database. */
+  database?: string;
+}
+
+/**
+ * The complete backups in a storage location, newest first. A backup is complete only when its manifest exists
+ * (DESIGN.md invariant 1): objects without one are in flight or abandoned and never listed.
+ */
+export async function listBackups(storage: Storage, filter: CatalogFilter = {}): Promise<CatalogEntry[]> {
+  const prefix = filter.name ? `${filter.name}/` : '';
+  const manifests = (await storage.list(prefix)).filter((o) => {
+    if (!o.key.endsWith(MANIFEST_SUFFIX)) return false;
+    const file = o.key.slice(o.key.lastIndexOf('/') + 1, -MANIFEST_SUFFIX.length);
+    return isBackupId(file);
+  });
+  const entries: CatalogEntry[] = [];
+  for (const object of manifests) {
+    const manifest = await readManifest(storage, object.key);
+    if (filter.name && manifest.name !== filter.name) continue;
+    if (filter.database && manifest.database !== filter.database) continue;
+    entries.push({ manifest, manifestKey: object.key });
+  }
+  // Ids begin with their UTC time, so reverse id order is newest first.
+  return entries.sort((a, b) => (a.manifest.backupId < b.manifest.backupId ? 1 : -1));
+}
+
+export async function readManifest(storage: Storage, key: string): Promise<BackupManifest> {
+  return parseManifest(await text(await storage.get(key)), storage.locate(key));
+}
+
+/** The backup with the given id, or the newest one matching the filter. */
+export async function findBackup(storage: Storage, filter: CatalogFilter & { backupId?: string }): Promise<CatalogEntry> {
+  const entries = await listBackups(storage, filter);
+  if (filter.backupId) {
+    const entry = entries.find((e) => e.manifest.backupId === filter.backupId);
+    if (entry) return entry;
+    const incomplete = (await storage.list(filter.name ? `${filter.name}/` : '')).some((o) => o.key.includes(filter.backupId!));
+    throw new DbopsError('NO_BACKUP', `No complete backup with id ${filter.backupId} in ${storage.display}${incomplete ? ' (its object exists but has no manifest: the backup never completed)' : ''}`, {
+      input: 'backup-id',
+      hint: 'List the complete backups with `dbops list --from ...`.',
+    });
+  }
+  const newest = entries[0];
+  if (!newest) {
+    const scope = [filter.name && `name ${filter.name}`, filter.database && `database ${filter.database}`].filter(Boolean).join(', ');
+    throw new DbopsError('NO_BACKUP', `No complete backup in ${storage.display}${scope ? ` for ${scope}` : ''}`, {
+      input: 'from',
+      hint: 'Check the location (and name / database filters); only backups with a manifest count as complete.',
+    });
+  }
+  return newest;
+}

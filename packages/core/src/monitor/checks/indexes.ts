@@ -1,0 +1,176 @@
+import type { CheckDefinition } from '../check.js';
+import { QUALIFIED, USER_SCHEMA } from './sql.js';
+
+export const unusedIndexes: CheckDefinition = {
+  id: 'unused-indexes',
+  title: 'Unused indexes',
+  why: 'An index no query uses still slows every write to its table and takes disk, cache and backup space.',
+  action: 'Confirm it is unused on every replica and over a full business cycle, then DROP INDEX CONCURRENTLY.',
+  unit: 'bytes',
+  direction: 'above',
+  warning: 1024 * 1024,
+  async run({ query, standby }) {
+    // Unique and constraint indexes enforce rules even when no query reads them: never "unused".
+    const rows = await query<{ name: string; table: string; bytes: number }>(
+      `select quote_ident(s.schemaname) || '.' || quote_ident(s.indexrelname) as name,
+              quote_ident(s.schemaname) || '.' || quote_ident(s.relname) as table, pg_relation_size(s.indexrelid)::float8 as bytes
+       from pg_stat_user_indexes s join pg_index i on i.indexrelid = s.indexrelid
+       where s.idx_scan = 0 and not i.indisunique and not i.indisprimary and i.indisvalid
+         and not exists (select 1 from pg_constraint co where co.conindid = s.indexrelid)`,
+    );
+    const [since] = await query<{ since: string | null }>(`select stats_reset::text as since from pg_stat_database where datname = current_database()`);
+    const notes = [`index scans are counted since ${since?.since ?? 'the statistics began'}${standby ? ', on this standby only' : ''}`];
+    return {
+      observations: rows.map((r) => ({ subject: r.name, table: r.table, value: r.bytes, detail: `no scans; ${r.table}` })),
+      notes,
+    };
+  },
+};
+
+interface IndexRow {
+  oid: number;
+  name: string;
+  table: string;
+  am: string;
+  keys: string;
+  classes: string;
+  collations: string;
+  predicate: string | null;
+  expressions: string | null;
+  unique: boolean;
+  bytes: number;
+}
+
+export interface IndexShape {
+  oid: number;
+  table: string;
+  am: string;
+  keys: string[];
+  classes: string[];
+  collations: string[];
+  predicate: string | null;
+  expressions: string | null;
+  unique: boolean;
+}
+
+/**
+ * The index that makes `a` redundant, if any: a btree on the same table with the same predicate and expressions
+ * whose leading columns (with the same operator classes and collations) are all of a's columns. A unique index is
+ * kept unless its twin is unique on exactly the same columns; of two identical indexes, the newer is reported.
+ */
+export function coveringIndex<T extends IndexShape>(a: T, others: T[]): T | undefined {
+  if (a.am !== 'btree') return undefined;
+  return others.find((b) => {
+    if (b.oid === a.oid || b.table !== a.table || b.am !== a.am) return false;
+    if (b.predicate !== a.predicate || b.expressions !== a.expressions) return false;
+    if (b.keys.length < a.keys.length) return false;
+    const prefix = (x: string[], y: string[]) => x.every((v, i) => y[i] === v);
+    if (!prefix(a.keys, b.keys) || !prefix(a.classes, b.classes) || !prefix(a.collations, b.collations)) return false;
+    const identical = b.keys.length === a.keys.length;
+    if (a.unique) return identical && b.unique && b.oid < a.oid;
+    if (identical && !b.unique) return b.oid < a.oid;
+    return true;
+  });
+}
+
+export const duplicateIndexes: CheckDefinition = {
+  id: 'duplicate-indexes',
+  title: 'Duplicate indexes',
+  why: 'An index whose columns are the leading columns of another index does nothing the other cannot, but costs every write.',
+  action: 'Drop the redundant index (DROP INDEX CONCURRENTLY) after checking no query hint or constraint names it.',
+  unit: 'bytes',
+  direction: 'above',
+  warning: 0,
+  async run({ query }) {
+    const rows = await query<IndexRow>(
+      `select i.indexrelid::int8 as oid, quote_ident(n.nspname) || '.' || quote_ident(ci.relname) as name, ${QUALIFIED} as table,
+              am.amname as am, i.indkey::text as keys, i.indclass::text as classes, i.indcollation::text as collations,
+              pg_get_expr(i.indpred, i.indrelid) as predicate, pg_get_expr(i.indexprs, i.indrelid) as expressions,
+              i.indisunique as unique, pg_relation_size(i.indexrelid)::float8 as bytes
+       from pg_index i
+       join pg_class ci on ci.oid = i.indexrelid join pg_am am on am.oid = ci.relam
+       join pg_class c on c.oid = i.indrelid join pg_namespace n on n.oid = c.relnamespace
+       where i.indisvalid and ${USER_SCHEMA}`,
+    );
+    const shapes = rows.map((r) => ({
+      ...r,
+      oid: Number(r.oid),
+      keys: r.keys.split(' '),
+      classes: r.classes.split(' '),
+      collations: r.collations.split(' '),
+    }));
+    const byTable = new Map<string, typeof shapes>();
+    for (const s of shapes) byTable.set(s.table, [...(byTable.get(s.table) ?? []), s]);
+
+    const pairs = shapes.flatMap((a) => {
+      const b = coveringIndex(a, byTable.get(a.table) ?? []);
+      return b ? [{ a, b }] : [];
+    });
+    if (pairs.length === 0) return { observations: [] };
+    const defs = await query<{ oid: string; def: string }>(
+      `select indexrelid::int8::text as oid, pg_get_indexdef(indexrelid) as def from pg_index where indexrelid = any($1::oid[])`,
+      [pairs.flatMap(({ a, b }) => [a.oid, b.oid])],
+    );
+    const def = new Map(defs.map((d) => [Number(d.oid), d.def.replace(/^CREATE (UNIQUE )?INDEX \S+ ON /, '')]));
+    return {
+      observations: pairs.map(({ a, b }) => ({
+        subject: a.name,
+        table: a.table,
+        value: a.bytes,
+        detail: `${def.get(a.oid)} is covered by ${b.name} ${def.get(b.oid)}`,
+      })),
+    };
+  },
+};
+
+export const invalidIndexes: CheckDefinition = {
+  id: 'invalid-indexes',
+  title: 'Invalid indexes',
+  why: 'An index left invalid by a failed CREATE INDEX CONCURRENTLY is never used by queries but is still updated by every write.',
+  action: 'DROP INDEX CONCURRENTLY the invalid index and create it again (or REINDEX INDEX CONCURRENTLY).',
+  unit: 'bytes',
+  direction: 'above',
+  warning: 0,
+  async run({ query }) {
+    // An index being built right now is invalid too: those are left out.
+    const rows = await query<{ name: string; table: string; bytes: number }>(
+      `select quote_ident(n.nspname) || '.' || quote_ident(ci.relname) as name, ${QUALIFIED} as table, pg_relation_size(i.indexrelid)::float8 as bytes
+       from pg_index i join pg_class ci on ci.oid = i.indexrelid
+       join pg_class c on c.oid = i.indrelid join pg_namespace n on n.oid = c.relnamespace
+       where not i.indisvalid and ${USER_SCHEMA}
+         and not exists (select 1 from pg_stat_progress_create_index p where p.index_relid = i.indexrelid)`,
+    );
+    return { observations: rows.map((r) => ({ subject: r.name, table: r.table, value: r.bytes, detail: `invalid index on ${r.table}` })) };
+  },
+};
+
+export const missingIndexes: CheckDefinition = {
+  id: 'missing-indexes',
+  title: 'Missing-index candidates',
+  why: 'A large table read mostly by sequential scans usually lacks an index for a frequent query, and each scan reads the whole table.',
+  action: 'Find the queries that scan it (pg_stat_statements, EXPLAIN) and add an index for their WHERE/JOIN columns.',
+  unit: 'ratio',
+  direction: 'above',
+  warning: 0.5,
+  params: {
+    'min-rows': { default: 10_000, unit: 'count', description: 'Only tables with at least this many live rows.' },
+    'min-scans': { default: 100, unit: 'count', description: 'Only tables scanned sequentially at least this often.' },
+  },
+  async run({ query, param }) {
+    const rows = await query<{ name: string; seq: number; idx: number; rows_read: number; live: number }>(
+      `select quote_ident(schemaname) || '.' || quote_ident(relname) as name, seq_scan::float8 as seq, coalesce(idx_scan, 0)::float8 as idx,
+              seq_tup_read::float8 as rows_read, n_live_tup::float8 as live
+       from pg_stat_user_tables where n_live_tup >= $1 and seq_scan >= $2
+       order by seq_tup_read desc limit 500`,
+      [param('min-rows'), param('min-scans')],
+    );
+    return {
+      observations: rows.map((r) => ({
+        subject: r.name,
+        table: r.name,
+        value: r.seq / (r.seq + r.idx),
+        detail: `${r.seq} sequential scans (${Math.round(r.rows_read / r.seq)} rows each), ${r.idx} index scans; ${r.live} rows`,
+      })),
+    };
+  },
+};

@@ -1,0 +1,64 @@
+import type { CheckDefinition } from '../check.js';
+
+interface SequenceRow {
+  name: string;
+  readable: boolean;
+  last_value: string | null;
+  max_value: string;
+  increment_by: string;
+  owner_table: string | null;
+  owner_column: string | null;
+  column_type: string | null;
+}
+
+/** The largest value each integer column type can hold: a sequence feeding an int4 column runs out at 2^31-1. */
+const COLUMN_MAX: Record<string, number> = { smallint: 32_767, integer: 2_147_483_647, bigint: 9_223_372_036_854_775_807 };
+
+export const sequenceExhaustion: CheckDefinition = {
+  id: 'sequence-exhaustion',
+  title: 'Sequences near exhaustion',
+  why: 'When a sequence reaches the largest value its column can hold, every insert into the table fails.',
+  action: 'Migrate the column to bigint (ALTER TABLE ... ALTER COLUMN ... TYPE bigint, or a new column backfilled in batches) before it runs out.',
+  unit: 'ratio',
+  direction: 'above',
+  warning: 0.75,
+  critical: 0.9,
+  async run({ query, sample }) {
+    // The owning column comes from pg_depend (serial: 'a', identity: 'i'); its type may be smaller than the sequence's.
+    const rows = await query<SequenceRow>(
+      `select quote_ident(s.schemaname) || '.' || quote_ident(s.sequencename) as name,
+              has_sequence_privilege(c.oid, 'SELECT,USAGE') as readable,
+              s.last_value::text, s.max_value::text, s.increment_by::text,
+              quote_ident(tn.nspname) || '.' || quote_ident(t.relname) as owner_table, quote_ident(a.attname) as owner_column,
+              format_type(a.atttypid, null) as column_type
+       from pg_sequences s
+       join pg_namespace n on n.nspname = s.schemaname
+       join pg_class c on c.relnamespace = n.oid and c.relname = s.sequencename
+       left join pg_depend d on d.classid = 'pg_class'::regclass and d.objid = c.oid
+            and d.refclassid = 'pg_class'::regclass and d.refobjsubid > 0 and d.deptype in ('a', 'i')
+       left join pg_class t on t.oid = d.refobjid
+       left join pg_namespace tn on tn.oid = t.relnamespace
+       left join pg_attribute a on a.attrelid = d.refobjid and a.attnum = d.refobjsubid`,
+    );
+    const unreadable = rows.filter((r) => !r.readable).length;
+    const notes = unreadable > 0 ? [`${unreadable} of ${rows.length} sequences are not readable by this role (grant SELECT on them, or pg_read_all_data, to check them)`] : [];
+    if (rows.length > 0 && unreadable === rows.length) return { observations: [], skipped: notes[0], notes: [] };
+
+    const measured = rows
+      .filter((row) => row.readable && row.last_value !== null && Number(row.increment_by) > 0)
+      .map((row) => {
+        const last = Number(row.last_value);
+        const max = Math.min(Number(row.max_value), COLUMN_MAX[row.column_type ?? ''] ?? Number.MAX_VALUE);
+        return { row, last, max };
+      })
+      .sort((a, b) => b.last / b.max - a.last / a.max);
+    sample.sequences = Object.fromEntries(measured.slice(0, 20).map(({ row, last, max }) => [row.name, { last, max }]));
+    const observations = measured.map(({ row, last, max }) => ({
+      subject: row.name,
+      value: last / max,
+      detail: `${last} of ${max}${row.owner_table ? ` (${row.owner_table}.${row.owner_column} ${row.column_type})` : ''}`,
+      ...(row.owner_table ? { table: row.owner_table } : {}),
+    }));
+    return { observations, notes };
+  },
+};

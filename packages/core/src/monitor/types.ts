@@ -1,0 +1,94 @@
+/** The vocabulary of the health report: checks, what they observe, and what the thresholds make of it. */
+
+export type Severity = 'critical' | 'warning';
+export type CheckStatus = 'ok' | Severity | 'skipped' | 'error';
+export type OverallStatus = 'ok' | Severity;
+
+/** How a check's values are written in the thresholds file and shown in reports. */
+export type Unit = 'seconds' | 'bytes' | 'ratio' | 'count' | 'xids' | 'flag';
+
+/** A value a check measured for one subject (a table, a session, a setting...). */
+export interface Observation {
+  /** What the value is about, e.g. "public.orders", "pid 4242", "shared_buffers". */
+  subject: string;
+  value: number;
+  /** One line of context for people: the query text, the owning column, the index definition. */
+  detail?: string;
+  /** Schema-qualified table the subject belongs to, when it has one: per-table exclusions match on it. */
+  table?: string;
+}
+
+export interface Finding {
+  check: string;
+  severity: Severity;
+  subject: string;
+  value: number;
+  /** The threshold that was crossed. */
+  threshold: number;
+  unit: Unit;
+  detail?: string;
+}
+
+/** A series value kept in the report so later runs can draw trends (see trends.ts). */
+export interface TrendSample {
+  databaseBytes?: number;
+  maxXidAge?: number;
+  maxMultixactAge?: number;
+  bloatBytes?: number;
+  /** Per sequence: its last value and the largest value its column can hold. */
+  sequences?: Record<string, { last: number; max: number }>;
+}
+
+export interface CheckResult {
+  id: string;
+  title: string;
+  status: CheckStatus;
+  /** Why a check did not run, or why it ran only in part (e.g. objects this role cannot read). */
+  reason?: string;
+  notes: string[];
+  durationMs: number;
+  unit: Unit;
+  thresholds: { warning?: number; critical?: number; direction: 'above' | 'below' };
+  findings: Finding[];
+  /** The largest observations (findings or not), capped: the details a person reads after the findings. */
+  top: Observation[];
+  observed: number;
+}
+
+export interface MonitorReport {
+  schemaVersion: 1;
+  generatedAt: string;
+  /** Name the report and its history are filed under (defaults to the database name). */
+  name: string;
+  database: { name: string; host: string; port: number; serverVersion: string; major: number; standby: boolean };
+  status: OverallStatus;
+  counts: { critical: number; warning: number; skipped: number; error: number };
+  durationMs: number;
+  checks: CheckResult[];
+  sample: TrendSample;
+  trends?: TrendReport;
+  github?: { repository: string; runUrl?: string };
+}
+
+export interface TrendPoint {
+  at: string;
+  value: number;
+}
+
+export interface TrendSeries {
+  id: string;
+  title: string;
+  unit: Unit;
+  points: TrendPoint[];
+  /** Least-squares slope over the points, per day. */
+  growthPerDay?: number;
+  /** Days until `limit` at that growth, when there is a limit and the series grows toward it. */
+  daysToLimit?: number;
+  limit?: number;
+}
+
+export interface TrendReport {
+  /** Earlier reports read from history (the current one is the last point of each series). */
+  reportsRead: number;
+  series: TrendSeries[];
+}

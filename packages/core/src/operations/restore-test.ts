@@ -1,0 +1,157 @@
+import { cancelled, DbopsError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Secrets } from '../secrets.js';
+import { connect, serverVersion, systemIdentifier } from '../databases/postgres/connection.js';
+import { findClientTools } from '../databases/postgres/client-tools.js';
+import { createScratchDatabase, dropDatabase, scratchDatabaseName } from '../databases/postgres/scratch-database.js';
+import { describeTarget, withDatabase, type PgTarget } from '../databases/postgres/target.js';
+import { findBackup } from '../manifest/catalog.js';
+import type { BackupManifest } from '../manifest/manifest.js';
+import { openStorage, type S3Options } from '../storage/index.js';
+import { checkFreshness, checkRestoreTime, checkSchema, checkTables, runUserChecks, type CheckResult, type UserCheck } from '../restore/checks.js';
+import { restoreBackup } from '../restore/restore-backup.js';
+import type { Decryption } from '../restore/fetch-archive.js';
+
+export interface RestoreTestOptions {
+  from: string;
+  s3?: S3Options;
+  backupId?: string;
+  name?: string;
+  database?: string;
+  /** A server to restore on; a scratch database is created there. */
+  target: PgTarget;
+  decryption: Decryption;
+  maxAgeSeconds?: number;
+  maxRestoreSeconds?: number;
+  checks: UserCheck[];
+  keep: boolean;
+  jobs?: number;
+  pgBinDir?: string;
+  env: NodeJS.ProcessEnv;
+  secrets: Secrets;
+  log: Logger;
+  signal?: AbortSignal;
+  clock?: () => Date;
+}
+
+export interface RestoreTestResult {
+  backupId: string;
+  manifest: BackupManifest;
+  storage: string;
+  scratchDatabase: string;
+  kept: boolean;
+  restoredBytes: number;
+  restoreSeconds: number;
+  backupAgeSeconds: number;
+  tables: number;
+  rows: number;
+  checks: CheckResult[];
+  passed: boolean;
+}
+
+/**
+ * Proves a backup restores: fetch and verify it, restore it into a fresh scratch database on the target server,
+ * then compare tables, row counts and the schema fingerprint with the manifest, run the user's checks, and hold
+ * the result against the RPO (max-age) and RTO (max-restore-time). The scratch database is dropped afterwards.
+ */
+export async function restoreTest(options: RestoreTestOptions): Promise<RestoreTestResult> {
+  const { log, secrets } = options;
+  const now = (options.clock ?? (() => new Date()))();
+  secrets.add(options.target.password);
+  secrets.add(options.decryption.passphrase);
+  for (const identity of options.decryption.identities) secrets.add(identity);
+  secrets.add(options.s3?.secretAccessKey);
+
+  const storage = await openStorage(options.from, { inputName: 'from', ...(options.s3 ? { s3: options.s3 } : {}) });
+  const { manifest } = await findBackup(storage, {
+    ...(options.backupId ? { backupId: options.backupId } : {}),
+    ...(options.name ? { name: options.name } : {}),
+    ...(options.database ? { database: options.database } : {}),
+  });
+  log.info(`Testing backup ${manifest.backupId} of ${manifest.database} (${manifest.finishedAt}) from ${storage.display}`);
+
+  const admin = await connect(options.target, log, options.signal);
+  const scratch = scratchDatabaseName(manifest.backupId);
+  let created = false;
+  try {
+    await refuseSourceDatabase(admin, options.target, manifest);
+    const server = await serverVersion(admin);
+    const required = Math.max(server.major, Number.parseInt(manifest.dumpTool.version, 10));
+    const tools = await findClientTools(required, { ...(options.pgBinDir ? { binDir: options.pgBinDir } : {}), path: options.env.PATH ?? '' });
+
+    await createScratchDatabase(admin, scratch);
+    created = true;
+    log.info(`Restoring into scratch database ${scratch} on ${options.target.host}:${options.target.port} (PostgreSQL ${server.text})`);
+    const into = withDatabase(options.target, scratch);
+    const restored = await restoreBackup({
+      storage,
+      manifest,
+      decryption: options.decryption,
+      into,
+      tools,
+      ...(options.jobs ? { jobs: options.jobs } : {}),
+      clean: false,
+      noOwner: true,
+      env: options.env,
+      log,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+
+    const client = await connect(into, log, options.signal);
+    let checks: CheckResult[];
+    let rows: number;
+    try {
+      const tables = await checkTables(client, manifest);
+      rows = tables.rows;
+      checks = [
+        { name: 'integrity', passed: true, detail: `size and SHA-256 match the manifest (${manifest.object.sha256.slice(0, 12)}…)` },
+        { name: 'restore', passed: true, detail: `pg_restore completed without errors` },
+        ...tables.checks,
+        await checkSchema(client, manifest),
+        ...(await runUserChecks(client, options.checks)),
+      ];
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+    if (options.maxAgeSeconds !== undefined) checks.push(checkFreshness(manifest, options.maxAgeSeconds, now));
+    if (options.maxRestoreSeconds !== undefined) checks.push(checkRestoreTime(restored.seconds, options.maxRestoreSeconds));
+
+    return {
+      backupId: manifest.backupId,
+      manifest,
+      storage: storage.display,
+      scratchDatabase: scratch,
+      kept: options.keep,
+      restoredBytes: restored.restoredBytes,
+      restoreSeconds: restored.seconds,
+      backupAgeSeconds: (now.getTime() - Date.parse(manifest.finishedAt)) / 1000,
+      tables: manifest.tables.length,
+      rows,
+      checks,
+      passed: checks.every((c) => c.passed),
+    };
+  } catch (error) {
+    if (options.signal?.aborted) throw cancelled();
+    throw error;
+  } finally {
+    if (created && !options.keep) {
+      await dropDatabase(admin, scratch).catch((error) => log.warn(`Could not drop scratch database ${scratch}: ${(error as Error).message}`));
+    } else if (created) {
+      log.info(`Kept scratch database ${scratch} (keep: true)`);
+    }
+    await admin.end().catch(() => undefined);
+  }
+}
+
+/** DESIGN.md invariant 6: a restore test never runs against the database the backup was taken from. */
+async function refuseSourceDatabase(admin: import('pg').Client, target: PgTarget, manifest: BackupManifest): Promise<void> {
+  if (target.database !== manifest.database) return;
+  const id = await systemIdentifier(admin);
+  const sameCluster = id && manifest.source.systemIdentifier ? id === manifest.source.systemIdentifier : target.host === manifest.source.host && target.port === manifest.source.port;
+  if (sameCluster) {
+    throw new DbopsError('UNSAFE_TARGET', `target-url points at ${describeTarget(target)}, the database backup ${manifest.backupId} was taken from`, {
+      input: 'target-url',
+      hint: 'Point target-url at a separate, disposable server (e.g. a postgres service container); restore-test creates its own scratch database there.',
+    });
+  }
+}

@@ -1,0 +1,139 @@
+import { cancelled, DbopsError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Secrets } from '../secrets.js';
+import { connect, serverVersion } from '../databases/postgres/connection.js';
+import { findClientTools } from '../databases/postgres/client-tools.js';
+import { countUserTables } from '../databases/postgres/scratch-database.js';
+import { FULL_SCOPE } from '../databases/postgres/inventory.js';
+import { describeTarget, type PgTarget } from '../databases/postgres/target.js';
+import { findBackup } from '../manifest/catalog.js';
+import type { BackupManifest } from '../manifest/manifest.js';
+import { openStorage, type S3Options } from '../storage/index.js';
+import { checkSchema, checkTables, type CheckResult } from '../restore/checks.js';
+import { restoreBackup } from '../restore/restore-backup.js';
+import type { Decryption } from '../restore/fetch-archive.js';
+import { backup, type BackupResult } from './backup.js';
+
+export interface RestoreOptions {
+  from: string;
+  s3?: S3Options;
+  backupId?: string;
+  name?: string;
+  database?: string;
+  /** The database to restore into. It must exist. */
+  target: PgTarget;
+  decryption: Decryption;
+  /** Drop and replace the target's objects; required when it already holds tables. */
+  clean: boolean;
+  /** Take a backup of the target before touching it (default true when it holds tables). */
+  safetyBackup: boolean;
+  /** Where the safety backup goes; defaults to `from`. */
+  safetyBackupTo?: string;
+  noOwner: boolean;
+  jobs?: number;
+  pgBinDir?: string;
+  env: NodeJS.ProcessEnv;
+  secrets: Secrets;
+  log: Logger;
+  signal?: AbortSignal;
+}
+
+export interface RestoreResult {
+  backupId: string;
+  manifest: BackupManifest;
+  target: string;
+  safetyBackup?: BackupResult;
+  restoredBytes: number;
+  restoreSeconds: number;
+  rows: number;
+  checks: CheckResult[];
+  passed: boolean;
+}
+
+/**
+ * A real recovery: restores a backup into an existing database. A database that already holds tables is only
+ * overwritten with clean: true (DESIGN.md invariant 6), and by default after a safety backup of it.
+ */
+export async function restore(options: RestoreOptions): Promise<RestoreResult> {
+  const { log, secrets } = options;
+  secrets.add(options.target.password);
+  secrets.add(options.decryption.passphrase);
+  for (const identity of options.decryption.identities) secrets.add(identity);
+  secrets.add(options.s3?.secretAccessKey);
+
+  const storage = await openStorage(options.from, { inputName: 'from', ...(options.s3 ? { s3: options.s3 } : {}) });
+  const { manifest } = await findBackup(storage, {
+    ...(options.backupId ? { backupId: options.backupId } : {}),
+    ...(options.name ? { name: options.name } : {}),
+    ...(options.database ? { database: options.database } : {}),
+  });
+
+  const client = await connect(options.target, log, options.signal);
+  try {
+    const existingTables = await countUserTables(client);
+    if (existingTables > 0 && !options.clean) {
+      throw new DbopsError('UNSAFE_TARGET', `${describeTarget(options.target)} already holds ${existingTables} tables`, {
+        input: 'clean',
+        hint: 'Pass --clean to drop and replace its objects (a safety backup is taken first), or restore into an empty database.',
+      });
+    }
+    const server = await serverVersion(client);
+    const required = Math.max(server.major, Number.parseInt(manifest.dumpTool.version, 10));
+    const tools = await findClientTools(required, { ...(options.pgBinDir ? { binDir: options.pgBinDir } : {}), path: options.env.PATH ?? '' });
+
+    let safetyBackup: BackupResult | undefined;
+    if (existingTables > 0 && options.safetyBackup) {
+      log.info(`Taking a safety backup of ${describeTarget(options.target)} before restoring over it`);
+      safetyBackup = await backup({
+        target: options.target,
+        to: options.safetyBackupTo ?? options.from,
+        ...(options.s3 ? { s3: options.s3 } : {}),
+        name: `pre-restore/${manifest.name}`,
+        compression: 'zstd',
+        compressionLevel: 3,
+        recipients: [],
+        scope: FULL_SCOPE,
+        pgDumpArgs: [],
+        ...(options.pgBinDir ? { pgBinDir: options.pgBinDir } : {}),
+        exactCountMaxBytes: 0,
+        env: options.env,
+        secrets,
+        log,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      log.info(`Safety backup ${safetyBackup.backupId} stored at ${safetyBackup.location}`);
+    }
+
+    const restored = await restoreBackup({
+      storage,
+      manifest,
+      decryption: options.decryption,
+      into: options.target,
+      tools,
+      ...(options.jobs ? { jobs: options.jobs } : {}),
+      clean: existingTables > 0,
+      noOwner: options.noOwner,
+      env: options.env,
+      log,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const tables = await checkTables(client, manifest);
+    const checks = [...tables.checks, await checkSchema(client, manifest)];
+    return {
+      backupId: manifest.backupId,
+      manifest,
+      target: describeTarget(options.target),
+      ...(safetyBackup ? { safetyBackup } : {}),
+      restoredBytes: restored.restoredBytes,
+      restoreSeconds: restored.seconds,
+      rows: tables.rows,
+      checks,
+      passed: checks.every((c) => c.passed),
+    };
+  } catch (error) {
+    if (options.signal?.aborted) throw cancelled();
+    throw error;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,164 @@
+import { readFile } from 'node:fs/promises';
+import type pg from 'pg';
+import { invalidInput } from '../errors.js';
+import { fingerprintDifferences, schemaFingerprint } from '../databases/postgres/fingerprint.js';
+import { quoteIdent } from '../databases/postgres/inventory.js';
+import type { BackupManifest } from '../manifest/manifest.js';
+import { formatSeconds } from '../format.js';
+
+export interface CheckResult {
+  name: string;
+  passed: boolean;
+  detail: string;
+}
+
+/** How far a restored table's row count may be from the planner's estimate recorded at backup time. */
+const ESTIMATE_TOLERANCE = 0.2;
+
+/** Every table in the manifest exists, with the recorded row count (exact) or near the estimate. */
+export async function checkTables(client: pg.Client, manifest: BackupManifest): Promise<{ checks: CheckResult[]; rows: number }> {
+  const missing: string[] = [];
+  const exactMismatch: string[] = [];
+  const estimateOff: string[] = [];
+  let exact = 0;
+  let estimated = 0;
+  let rows = 0;
+  for (const table of manifest.tables) {
+    const name = `${quoteIdent(table.schema)}.${quoteIdent(table.name)}`;
+    let count: number;
+    try {
+      count = Number((await client.query<{ n: string }>(`select count(*) as n from ${name}`)).rows[0]!.n);
+    } catch {
+      missing.push(name);
+      continue;
+    }
+    rows += count;
+    if (table.rows !== undefined) {
+      exact++;
+      if (count !== table.rows) exactMismatch.push(`${name}: ${count} rows, backup had ${table.rows}`);
+    } else if (table.rowEstimate >= 0) {
+      estimated++;
+      const allowed = Math.max(10, table.rowEstimate * ESTIMATE_TOLERANCE);
+      if (Math.abs(count - table.rowEstimate) > allowed) estimateOff.push(`${name}: ${count} rows, estimate was ~${table.rowEstimate}`);
+    }
+  }
+  const total = manifest.tables.length;
+  const checks: CheckResult[] = [
+    {
+      name: 'tables present',
+      passed: missing.length === 0,
+      detail: missing.length === 0 ? `${total} of ${total} tables` : `${missing.length} missing: ${preview(missing)}`,
+    },
+    {
+      name: 'row counts (exact)',
+      passed: exactMismatch.length === 0,
+      detail: exactMismatch.length === 0 ? `${exact} tables match the counts taken in the backup's snapshot` : preview(exactMismatch),
+    },
+  ];
+  if (estimated > 0) {
+    checks.push({
+      name: 'row counts (estimated)',
+      passed: estimateOff.length === 0,
+      detail: estimateOff.length === 0 ? `${estimated} large tables within ${ESTIMATE_TOLERANCE * 100}% of the planner's estimate` : preview(estimateOff),
+    });
+  }
+  return { checks, rows };
+}
+
+export async function checkSchema(client: pg.Client, manifest: BackupManifest): Promise<CheckResult> {
+  const restored = await schemaFingerprint(client);
+  const differences = fingerprintDifferences(manifest.schemaFingerprint, restored);
+  return {
+    name: 'schema fingerprint',
+    passed: differences.length === 0,
+    detail: differences.length === 0 ? `equal (${restored.digest.slice(0, 12)})` : `differs in ${differences.join(', ')}`,
+  };
+}
+
+export interface UserCheck {
+  name: string;
+  sql: string;
+}
+
+/**
+ * A checks file: each check starts with a `-- name: ...` line and runs until the next one. A file without
+ * names is split at semicolons that end a line, and its checks are numbered.
+ */
+export async function readChecksFile(path: string, input = 'checks'): Promise<UserCheck[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw invalidInput(input, `names a file that cannot be read (${path})`, 'a path to a .sql file in the repository, e.g. .github/dbops/restore-checks.sql');
+  }
+  return parseChecks(text, input);
+}
+
+export function parseChecks(text: string, input = 'checks'): UserCheck[] {
+  const checks: UserCheck[] = [];
+  if (/^--\s*name:/m.test(text)) {
+    const blocks = text.split(/^--\s*name:/m).slice(1);
+    for (const block of blocks) {
+      const newline = block.indexOf('\n');
+      const name = (newline === -1 ? block : block.slice(0, newline)).trim();
+      const sql = stripSql(newline === -1 ? '' : block.slice(newline + 1));
+      if (!name || !sql) throw invalidInput(input, `has a check without ${name ? 'SQL' : 'a name'}${name ? ` ('${name}')` : ''}`, 'blocks of "-- name: <what it proves>" followed by one query that returns true or a non-zero count');
+      checks.push({ name, sql });
+    }
+  } else {
+    text.split(/;\s*$/m).map(stripSql).filter(Boolean).forEach((sql, i) => checks.push({ name: `check ${i + 1}`, sql }));
+  }
+  if (checks.length === 0) throw invalidInput(input, 'holds no checks', 'one or more queries, each returning true or a non-zero count');
+  return checks;
+}
+
+function stripSql(sql: string): string {
+  return sql
+    .split('\n')
+    .filter((line) => !/^\s*--/.test(line))
+    .join('\n')
+    .trim()
+    .replace(/;\s*$/, '')
+    .trim();
+}
+
+/** Runs each check read-only with a timeout; it passes when its first value is true or a non-zero number. */
+export async function runUserChecks(client: pg.Client, checks: UserCheck[], timeoutMs = 60_000): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const check of checks) {
+    try {
+      await client.query('begin read only');
+      await client.query(`set local statement_timeout = ${Math.round(timeoutMs)}`);
+      const { rows } = await client.query({ text: check.sql, rowMode: 'array' });
+      await client.query('commit');
+      const value = (rows as unknown[][])[0]?.[0];
+      const passed = value === true || (value !== null && value !== undefined && typeof value !== 'boolean' && Number(value) !== 0 && !Number.isNaN(Number(value)));
+      results.push({ name: check.name, passed, detail: `returned ${value === undefined ? 'no rows' : JSON.stringify(value)}` });
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      results.push({ name: check.name, passed: false, detail: `failed: ${(error as Error).message}` });
+    }
+  }
+  return results;
+}
+
+export function checkFreshness(manifest: BackupManifest, maxAgeSeconds: number, now: Date): CheckResult {
+  const age = (now.getTime() - Date.parse(manifest.finishedAt)) / 1000;
+  return {
+    name: 'freshness (RPO)',
+    passed: age <= maxAgeSeconds,
+    detail: `backup is ${formatSeconds(age)} old; limit ${formatSeconds(maxAgeSeconds)}`,
+  };
+}
+
+export function checkRestoreTime(seconds: number, maxSeconds: number): CheckResult {
+  return {
+    name: 'restore time (RTO)',
+    passed: seconds <= maxSeconds,
+    detail: `restored in ${formatSeconds(seconds)}; limit ${formatSeconds(maxSeconds)}`,
+  };
+}
+
+function preview(items: string[]): string {
+  return items.slice(0, 5).join('; ') + (items.length > 5 ? `; … ${items.length - 5} more` : '');
+}

@@ -1,0 +1,97 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, type Duplex } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { DbopsError, cancelled } from '../errors.js';
+import { createAgeDecryptStream } from '../crypto/age/index.js';
+import { createDecompressor } from '../pipeline/compression.js';
+import { ByteCounter, Digest } from '../pipeline/measure.js';
+import type { BackupManifest } from '../manifest/manifest.js';
+import type { Storage } from '../storage/types.js';
+
+export interface Decryption {
+  identities: string[];
+  passphrase?: string;
+}
+
+export interface FetchedArchive {
+  /** The plain pg_dump archive on local disk (pg_restore -j needs a seekable file). */
+  path: string;
+  rawBytes: number;
+  storedBytes: number;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Streams a backup object from storage through SHA-256, decryption and decompression into a local file, and
+ * verifies size and checksum against the manifest. Nothing is restored from it until this has succeeded.
+ * Failures say which: a wrong key, an altered object, a truncated object.
+ */
+export async function fetchArchive(storage: Storage, manifest: BackupManifest, decryption: Decryption, signal?: AbortSignal): Promise<FetchedArchive> {
+  const encrypted = manifest.object.encryption.method !== 'none';
+  if (encrypted && decryption.identities.length === 0 && !decryption.passphrase) {
+    throw new DbopsError('DECRYPTION_FAILED', `Backup ${manifest.backupId} is encrypted with age, and no key was given`, {
+      input: 'decrypt-with',
+      hint: 'Pass the age identity (AGE-SECRET-KEY-1...) in decrypt-with, or the passphrase in decrypt-passphrase.',
+    });
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'dbops-restore-'));
+  const path = join(dir, `${manifest.backupId}.dump`);
+  const dispose = () => rm(dir, { recursive: true, force: true });
+  const digest = new Digest();
+  const raw = new ByteCounter();
+  const stages: Duplex[] = [digest];
+  if (encrypted) stages.push(createAgeDecryptStream({ identities: decryption.identities, ...(decryption.passphrase ? { passphrase: decryption.passphrase } : {}) }));
+  const decompressor = createDecompressor(manifest.object.compression.algorithm, signal ? { signal } : {});
+  if (decompressor) stages.push(decompressor);
+  stages.push(raw);
+
+  try {
+    const source = await storage.get(manifest.object.key, signal ? { signal } : {});
+    await pipeline([source, ...stages, createWriteStream(path)] as unknown as [Readable, ...Duplex[]], signal ? { signal } : {});
+  } catch (error) {
+    await dispose();
+    if (signal?.aborted) throw cancelled();
+    throw await diagnose(storage, manifest, error);
+  }
+  if (digest.bytes !== manifest.object.storedBytes || digest.sha256 !== manifest.object.sha256) {
+    await dispose();
+    throw integrityError(manifest, storage, digest.bytes);
+  }
+  return { path, rawBytes: raw.bytes, storedBytes: digest.bytes, dispose };
+}
+
+/** Says why reading a backup failed: a wrong key stays as the decryptor said; otherwise size and checksum decide. */
+async function diagnose(storage: Storage, manifest: BackupManifest, error: unknown): Promise<DbopsError> {
+  if (error instanceof DbopsError && /identit|passphrase|key/i.test(error.message) && error.code === 'DECRYPTION_FAILED') return error;
+  if (error instanceof DbopsError && (error.code === 'STORAGE_NOT_FOUND' || error.code === 'STORAGE_ACCESS_DENIED')) return error;
+  const stat = await storage.stat(manifest.object.key).catch(() => undefined);
+  if (!stat) {
+    return new DbopsError('INTEGRITY_FAILED', `The object of backup ${manifest.backupId} is missing (${storage.locate(manifest.object.key)})`, {
+      hint: 'The manifest exists but its object was deleted; choose another backup.',
+      cause: error,
+    });
+  }
+  if (stat.size !== manifest.object.storedBytes) return integrityError(manifest, storage, stat.size, error);
+  const reason = error instanceof Error ? error.message : String(error);
+  return new DbopsError('INTEGRITY_FAILED', `Backup ${manifest.backupId} is corrupt: ${reason}`, {
+    hint: 'The object has the right size but its content was altered after it was written (its checksum no longer matches the manifest). Choose another backup.',
+    cause: error,
+  });
+}
+
+function integrityError(manifest: BackupManifest, storage: Storage, actualBytes: number, cause?: unknown): DbopsError {
+  const where = storage.locate(manifest.object.key);
+  if (actualBytes < manifest.object.storedBytes) {
+    return new DbopsError('INTEGRITY_FAILED', `Backup ${manifest.backupId} is truncated: ${actualBytes} of ${manifest.object.storedBytes} bytes at ${where}`, {
+      hint: 'The object was cut short after it was written; choose another backup.',
+      cause,
+    });
+  }
+  return new DbopsError('INTEGRITY_FAILED', `Backup ${manifest.backupId} failed its checksum: ${where} does not match the SHA-256 in its manifest`, {
+    hint: 'The object was altered after it was written (a flipped byte, an overwrite); choose another backup.',
+    cause,
+  });
+}

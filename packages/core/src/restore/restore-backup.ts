@@ -1,0 +1,66 @@
+import { availableParallelism } from 'node:os';
+import { DbopsError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { formatBytes, formatSeconds } from '../format.js';
+import type { PgClientTools } from '../databases/postgres/client-tools.js';
+import { libpqEnvironment } from '../databases/postgres/libpq-env.js';
+import { runPgRestore } from '../databases/postgres/restore.js';
+import type { PgTarget } from '../databases/postgres/target.js';
+import type { BackupManifest } from '../manifest/manifest.js';
+import type { Storage } from '../storage/types.js';
+import { fetchArchive, type Decryption } from './fetch-archive.js';
+
+export interface RestoreBackupInput {
+  storage: Storage;
+  manifest: BackupManifest;
+  decryption: Decryption;
+  /** The database to restore into (it must exist). */
+  into: PgTarget;
+  tools: PgClientTools;
+  jobs?: number;
+  clean: boolean;
+  noOwner: boolean;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  signal?: AbortSignal;
+}
+
+/** The parallelism pg_restore gets by default: the machine's cores, at least 2, at most 8. */
+export function defaultJobs(): number {
+  return Math.min(8, Math.max(2, availableParallelism()));
+}
+
+/** Fetches, verifies, decrypts and decompresses a backup, then restores it with pg_restore -j. */
+export async function restoreBackup(input: RestoreBackupInput): Promise<{ restoredBytes: number; storedBytes: number; seconds: number }> {
+  const started = Date.now();
+  const { log } = input;
+  const archive = await fetchArchive(input.storage, input.manifest, input.decryption, input.signal);
+  try {
+    log.info(`Fetched and verified ${formatBytes(archive.storedBytes)} (sha256 matches the manifest) → ${formatBytes(archive.rawBytes)} archive`);
+    const libpq = await libpqEnvironment(input.into, input.env);
+    try {
+      const outcome = await runPgRestore({
+        pgRestore: input.tools.pgRestore,
+        archivePath: archive.path,
+        database: input.into.database,
+        jobs: input.jobs ?? defaultJobs(),
+        clean: input.clean,
+        noOwner: input.noOwner,
+        env: libpq.env,
+        ...(input.signal ? { signal: input.signal } : {}),
+      });
+      if (!outcome.ok) {
+        throw new DbopsError('RESTORE_FAILED', `pg_restore failed: ${outcome.errors.slice(0, 3).join(' | ')}`, {
+          hint: 'See the pg_restore errors; roles, extensions or tablespaces the backup needs may be missing on the target server.',
+        });
+      }
+    } finally {
+      await libpq.dispose();
+    }
+    const seconds = (Date.now() - started) / 1000;
+    log.info(`Restored into ${input.into.database} in ${formatSeconds(seconds)}`);
+    return { restoredBytes: archive.rawBytes, storedBytes: archive.storedBytes, seconds };
+  } finally {
+    await archive.dispose();
+  }
+}

@@ -1,0 +1,253 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { addAbortSignal, Readable } from 'node:stream';
+import { cancelled, DbopsError, invalidInput } from '../errors.js';
+import { checkKey } from './location.js';
+import type { PutOptions, Storage, StoredObject } from './types.js';
+
+/** Files put() and preflight() create for a moment; list() never shows them. */
+const PARTIAL_FILE = /^\..+\.partial-[0-9a-f]{16}$/;
+const PROBE_FILE = /^\.dbops-probe-[0-9a-f]{16}$/;
+
+type Action = 'write' | 'read' | 'list' | 'delete';
+
+/**
+ * Backups in a local directory. A put() writes to a hidden temp file next to the target, flushes it to disk, and
+ * then hard-links it into place: the link is atomic and fails when the name exists, so a key is never overwritten
+ * and never shows a partial file.
+ */
+export class LocalStorage implements Storage {
+  readonly display: string;
+  private readonly root: string;
+  /** The root with a trailing separator: every stored file's path starts with it. */
+  private readonly inside: string;
+
+  constructor(root: string, private readonly inputName: string) {
+    this.root = path.resolve(root);
+    this.inside = this.root.endsWith(path.sep) ? this.root : this.root + path.sep;
+    this.display = this.root;
+  }
+
+  async preflight(): Promise<void> {
+    await this.makeDirectory(this.root);
+    const probe = path.join(this.root, `.dbops-probe-${randomHex()}`);
+    try {
+      await fs.writeFile(probe, '', { flag: 'wx' });
+      await fs.unlink(probe);
+    } catch (error) {
+      throw this.fail(error, 'write', this.root);
+    }
+  }
+
+  async put(key: string, body: Readable | Buffer, options: PutOptions = {}): Promise<{ size: number }> {
+    const target = this.pathOf(key);
+    const { signal } = options;
+    if (signal?.aborted) throw cancelled();
+    // Fails before anything is streamed; the link below is what guarantees no overwrite.
+    if (await this.stat(key)) throw this.alreadyExists(key);
+
+    const directory = path.dirname(target);
+    await this.makeDirectory(directory);
+    const temp = path.join(directory, `.${path.basename(target)}.partial-${randomHex()}`);
+    try {
+      const size = await this.writeDurably(temp, body, signal);
+      await fs.link(temp, target).catch((error: unknown) => {
+        throw hasCode(error, 'EEXIST') ? this.alreadyExists(key) : this.fail(error, 'write', target);
+      });
+      await syncDirectory(directory);
+      return { size };
+    } catch (error) {
+      if (signal?.aborted) throw cancelled();
+      throw error;
+    } finally {
+      await fs.rm(temp, { force: true });
+    }
+  }
+
+  async get(key: string, options: { signal?: AbortSignal } = {}): Promise<Readable> {
+    const file = this.pathOf(key);
+    const handle = await fs.open(file, 'r').catch((error: unknown) => {
+      throw isMissing(error) ? this.notFound(key) : this.fail(error, 'read', file);
+    });
+    if (!(await handle.stat()).isFile()) {
+      await handle.close();
+      throw this.notFound(key);
+    }
+    const stream = handle.createReadStream();
+    return options.signal ? addAbortSignal(options.signal, stream) : stream;
+  }
+
+  async stat(key: string): Promise<StoredObject | undefined> {
+    const file = this.pathOf(key);
+    try {
+      const info = await fs.stat(file);
+      return info.isFile() ? { key, size: info.size, lastModified: info.mtime } : undefined;
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw this.fail(error, 'read', file);
+    }
+  }
+
+  async list(prefix: string): Promise<StoredObject[]> {
+    checkKey(prefix, { prefix: true });
+    // Start at the deepest directory the prefix names, so listing one backup name does not walk all the others.
+    const base = prefix.slice(0, prefix.lastIndexOf('/') + 1);
+    const found: StoredObject[] = [];
+    await this.walk(path.join(this.root, base), base, prefix, found);
+    return found.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
+  }
+
+  async delete(key: string): Promise<void> {
+    const file = this.pathOf(key);
+    try {
+      await fs.unlink(file);
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw this.fail(error, 'delete', file);
+    }
+    await this.removeEmptyParents(path.dirname(file));
+  }
+
+  locate(key: string): string {
+    return this.pathOf(key);
+  }
+
+  private pathOf(key: string): string {
+    checkKey(key);
+    const file = path.join(this.root, ...key.split('/'));
+    // checkKey already rules out '..'; this guards against anything a platform's path rules add.
+    if (!file.startsWith(this.inside)) throw new DbopsError('INTERNAL', `Storage key '${key}' leaves the storage directory`);
+    return file;
+  }
+
+  /** Streams body into a new file and flushes it to disk. Errors of the body itself pass through unchanged. */
+  private async writeDurably(file: string, body: Readable | Buffer, signal: AbortSignal | undefined): Promise<number> {
+    const handle = await fs.open(file, 'wx').catch((error: unknown) => {
+      throw this.fail(error, 'write', file);
+    });
+    try {
+      const source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
+      let size = 0;
+      // addAbortSignal destroys the source on abort, which ends the loop even while the source is stalled.
+      for await (const chunk of signal ? addAbortSignal(signal, source) : source) {
+        const bytes: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        await handle.write(bytes).catch((error: unknown) => {
+          throw this.fail(error, 'write', file);
+        });
+        size += bytes.length;
+      }
+      await handle.sync().catch((error: unknown) => {
+        throw this.fail(error, 'write', file);
+      });
+      return size;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private async makeDirectory(directory: string): Promise<void> {
+    try {
+      await fs.mkdir(directory, { recursive: true }); // EEXIST when the path is a file
+    } catch (error) {
+      throw this.fail(error, 'write', directory);
+    }
+  }
+
+  private async walk(directory: string, keyPrefix: string, prefix: string, found: StoredObject[]): Promise<void> {
+    let entries;
+    try {
+      entries = await fs.readdir(directory, { withFileTypes: true });
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw this.fail(error, 'list', directory);
+    }
+    for (const entry of entries) {
+      const key = keyPrefix + entry.name;
+      const file = path.join(directory, entry.name);
+      if (entry.isDirectory()) {
+        if (`${key}/`.startsWith(prefix) || prefix.startsWith(`${key}/`)) await this.walk(file, `${key}/`, prefix, found);
+      } else if (entry.isFile() && key.startsWith(prefix) && !PARTIAL_FILE.test(entry.name) && !PROBE_FILE.test(entry.name)) {
+        const info = await fs.stat(file).catch(() => undefined); // deleted while listing: skip it
+        if (info) found.push({ key, size: info.size, lastModified: info.mtime });
+      }
+    }
+  }
+
+  /** Keeps the tree tidy after rotation: a deleted backup leaves no empty directories behind. */
+  private async removeEmptyParents(directory: string): Promise<void> {
+    let current = directory;
+    while (current.startsWith(this.inside)) {
+      try {
+        await fs.rmdir(current);
+      } catch {
+        return; // not empty (or gone): stop
+      }
+      current = path.dirname(current);
+    }
+  }
+
+  private alreadyExists(key: string): DbopsError {
+    return new DbopsError('ALREADY_EXISTS', `Input '${this.inputName}' (${this.display}): ${this.locate(key)} already exists`, {
+      input: this.inputName,
+      hint: 'Backups are never overwritten. Use a new backup id, or remove the file yourself if it is not a backup.',
+    });
+  }
+
+  private notFound(key: string): DbopsError {
+    return new DbopsError('STORAGE_NOT_FOUND', `Input '${this.inputName}' (${this.display}): ${this.locate(key)} does not exist`, {
+      input: this.inputName,
+      hint: `Check '${this.inputName}' points at the directory the backups were written to.`,
+    });
+  }
+
+  /** Turns a file system error into a DbopsError that names the input and the fix. */
+  private fail(error: unknown, action: Action, file: string): DbopsError {
+    if (error instanceof DbopsError) return error;
+    const subject = `(${this.display}): ${file}`;
+    if (hasCode(error, 'ENOTDIR') || (hasCode(error, 'EEXIST') && action === 'write')) {
+      return invalidInput(this.inputName, `${subject} is not a directory: a part of the path is a regular file`, 'Choose a directory path, e.g. ./backups or /var/backups/db.');
+    }
+    if (hasCode(error, 'EACCES') || hasCode(error, 'EPERM') || hasCode(error, 'EROFS')) {
+      const problem = hasCode(error, 'EROFS') ? 'is on a read-only file system' : action === 'write' || action === 'delete' ? 'is not writable' : 'is not readable';
+      return new DbopsError('STORAGE_ACCESS_DENIED', `Input '${this.inputName}' ${subject} ${problem} by this user`, {
+        input: this.inputName,
+        cause: error,
+        hint: 'Choose a directory the runner user can write (e.g. under $RUNNER_TEMP or the workspace), or fix its owner and permissions in an earlier step.',
+      });
+    }
+    if (hasCode(error, 'ENOSPC') || hasCode(error, 'EDQUOT')) {
+      return new DbopsError('STORAGE_FAILED', `Input '${this.inputName}' ${subject}: no space left on the device`, {
+        input: this.inputName,
+        cause: error,
+        hint: 'Free disk space, or write the backup to a larger volume or to S3.',
+      });
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return new DbopsError('STORAGE_FAILED', `Input '${this.inputName}' ${subject}: ${action} failed: ${message}`, {
+      input: this.inputName,
+      cause: error,
+      hint: 'Check the directory and the file system it is on.',
+    });
+  }
+}
+
+/** Flushes the directory entry the link created, so the published name survives a crash. Not possible everywhere. */
+async function syncDirectory(directory: string): Promise<void> {
+  const handle = await fs.open(directory, 'r').catch(() => undefined);
+  if (!handle) return;
+  await handle.sync().catch(() => undefined);
+  await handle.close();
+}
+
+function hasCode(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+}
+
+function isMissing(error: unknown): boolean {
+  return hasCode(error, 'ENOENT') || hasCode(error, 'ENOTDIR');
+}
+
+function randomHex(): string {
+  return randomBytes(8).toString('hex');
+}
