@@ -90,7 +90,6 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
       into,
       tools,
       ...(options.jobs ? { jobs: options.jobs } : {}),
-      clean: false,
       noOwner: true,
       env: options.env,
       log,

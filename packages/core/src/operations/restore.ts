@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import type { Secrets } from '../secrets.js';
 import { connect, serverVersion } from '../databases/postgres/connection.js';
 import { findClientTools } from '../databases/postgres/client-tools.js';
-import { countUserTables } from '../databases/postgres/scratch-database.js';
+import { clearDatabase, countUserTables } from '../databases/postgres/scratch-database.js';
 import { FULL_SCOPE } from '../databases/postgres/inventory.js';
 import { describeTarget, type PgTarget } from '../databases/postgres/target.js';
 import { findBackup } from '../manifest/catalog.js';
@@ -104,6 +104,10 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
       log.info(`Safety backup ${safetyBackup.backupId} stored at ${safetyBackup.location}`);
     }
 
+    if (existingTables > 0) {
+      log.info(`Emptying ${describeTarget(options.target)} (clean: true)`);
+      await clearDatabase(client);
+    }
     const restored = await restoreBackup({
       storage,
       manifest,
@@ -111,7 +115,6 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
       into: options.target,
       tools,
       ...(options.jobs ? { jobs: options.jobs } : {}),
-      clean: existingTables > 0,
       noOwner: options.noOwner,
       env: options.env,
       log,

@@ -14,11 +14,10 @@ export interface RestoreBackupInput {
   storage: Storage;
   manifest: BackupManifest;
   decryption: Decryption;
-  /** The database to restore into (it must exist). */
+  /** The database to restore into: it must exist and be empty. */
   into: PgTarget;
   tools: PgClientTools;
   jobs?: number;
-  clean: boolean;
   noOwner: boolean;
   env: NodeJS.ProcessEnv;
   log: Logger;
@@ -44,7 +43,6 @@ export async function restoreBackup(input: RestoreBackupInput): Promise<{ restor
         archivePath: archive.path,
         database: input.into.database,
         jobs: input.jobs ?? defaultJobs(),
-        clean: input.clean,
         noOwner: input.noOwner,
         env: libpq.env,
         ...(input.signal ? { signal: input.signal } : {}),

@@ -41,27 +41,11 @@ export class LocalStorage implements Storage {
   }
 
   async put(key: string, body: Readable | Buffer, options: PutOptions = {}): Promise<{ size: number }> {
-    const target = this.pathOf(key);
-    const { signal } = options;
-    if (signal?.aborted) throw cancelled();
-    // Fails before anything is streamed; the link below is what guarantees no overwrite.
-    if (await this.stat(key)) throw this.alreadyExists(key);
-
-    const directory = path.dirname(target);
-    await this.makeDirectory(directory);
-    const temp = path.join(directory, `.${path.basename(target)}.partial-${randomHex()}`);
     try {
-      const size = await this.writeDurably(temp, body, signal);
-      await fs.link(temp, target).catch((error: unknown) => {
-        throw hasCode(error, 'EEXIST') ? this.alreadyExists(key) : this.fail(error, 'write', target);
-      });
-      await syncDirectory(directory);
-      return { size };
+      return await this.write(key, body, options.signal);
     } catch (error) {
-      if (signal?.aborted) throw cancelled();
-      throw error;
-    } finally {
-      await fs.rm(temp, { force: true });
+      if (!Buffer.isBuffer(body)) body.destroy(); // whoever feeds the body must not wait for a reader that is gone
+      throw options.signal?.aborted ? cancelled() : error;
     }
   }
 
@@ -119,6 +103,27 @@ export class LocalStorage implements Storage {
     // checkKey already rules out '..'; this guards against anything a platform's path rules add.
     if (!file.startsWith(this.inside)) throw new DbopsError('INTERNAL', `Storage key '${key}' leaves the storage directory`);
     return file;
+  }
+
+  private async write(key: string, body: Readable | Buffer, signal: AbortSignal | undefined): Promise<{ size: number }> {
+    const target = this.pathOf(key);
+    if (signal?.aborted) throw cancelled();
+    // Fails before anything is streamed; the link below is what guarantees no overwrite.
+    if (await this.stat(key)) throw this.alreadyExists(key);
+
+    const directory = path.dirname(target);
+    await this.makeDirectory(directory);
+    const temp = path.join(directory, `.${path.basename(target)}.partial-${randomHex()}`);
+    try {
+      const size = await this.writeDurably(temp, body, signal);
+      await fs.link(temp, target).catch((error: unknown) => {
+        throw hasCode(error, 'EEXIST') ? this.alreadyExists(key) : this.fail(error, 'write', target);
+      });
+      await syncDirectory(directory);
+      return { size };
+    } finally {
+      await fs.rm(temp, { force: true });
+    }
   }
 
   /** Streams body into a new file and flushes it to disk. Errors of the body itself pass through unchanged. */

@@ -140,61 +140,12 @@ export class S3Storage implements Storage {
   }
 
   async put(key: string, body: Readable | Buffer, options: PutOptions = {}): Promise<{ size: number }> {
-    const Key = this.objectKey(key);
-    const { signal } = options;
-    if (signal?.aborted) throw cancelled();
-    // Real S3 refuses an overwrite through If-None-Match below; this check covers servers that ignore it (s3rver does).
-    if (await this.stat(key)) throw this.alreadyExists(key);
-
-    // Upload reads from `counter`; the caller's stream feeds it. Destroying `counter` is how a put is cancelled:
-    // Upload then stops reading, waits for the parts in flight, aborts the multipart upload, and only then rejects.
-    // (upload.abort() would reject at once and leave that cleanup running in the background, racing the caller.)
-    let size = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        size += chunk.length;
-        callback(null, chunk);
-      },
-    });
-    let bodyError: unknown;
-    const feeding = pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, counter).catch((error: unknown) => {
-      bodyError = error;
-    });
-    const onAbort = () => counter.destroy(cancelled());
-    signal?.addEventListener('abort', onAbort, { once: true });
-
-    const upload = new Upload({
-      client: this.client,
-      partSize: this.partSize,
-      queueSize: this.queueSize,
-      leavePartsOnError: false,
-      params: {
-        Bucket: this.bucket,
-        Key,
-        Body: counter,
-        IfNoneMatch: '*',
-        ...(options.contentType ? { ContentType: options.contentType } : {}),
-        ...this.objectParams,
-      },
-    });
     try {
-      await upload.done();
+      return await this.upload(key, body, options);
     } catch (error) {
-      counter.destroy(); // releases the caller's stream if the upload stopped reading it
-      await feeding;
-      const leftover = await this.abortLeftover(Key, upload.uploadId);
-      if (signal?.aborted) throw cancelled();
-      if (bodyError !== undefined && error === bodyError) throw error; // the body's own failure, e.g. the dump
-      throw this.fail(error, 'writing', key, leftover);
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
+      if (!Buffer.isBuffer(body)) body.destroy(); // whoever feeds the body must not wait for a reader that is gone
+      throw options.signal?.aborted ? cancelled() : error;
     }
-    if (signal?.aborted) {
-      // Cancelled after the last byte was sent: the object is complete, but the caller asked for nothing to remain.
-      await this.delete(key);
-      throw cancelled();
-    }
-    return { size };
   }
 
   async get(key: string, options: { signal?: AbortSignal } = {}): Promise<Readable> {
@@ -245,6 +196,64 @@ export class S3Storage implements Storage {
 
   locate(key: string): string {
     return `s3://${this.bucket}/${this.objectKey(key)}`;
+  }
+
+  private async upload(key: string, body: Readable | Buffer, options: PutOptions): Promise<{ size: number }> {
+    const Key = this.objectKey(key);
+    const { signal } = options;
+    if (signal?.aborted) throw cancelled();
+    // Real S3 refuses an overwrite through If-None-Match below; this check covers servers that ignore it (s3rver does).
+    if (await this.stat(key)) throw this.alreadyExists(key);
+
+    // Upload reads from `counter`; the caller's stream feeds it. Destroying `counter` is how a put is cancelled:
+    // Upload then stops reading, waits for the parts in flight, aborts the multipart upload, and only then rejects.
+    // (upload.abort() would reject at once and leave that cleanup running in the background, racing the caller.)
+    let size = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        size += chunk.length;
+        callback(null, chunk);
+      },
+    });
+    let bodyError: unknown;
+    const feeding = pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, counter).catch((error: unknown) => {
+      bodyError = error;
+    });
+    const onAbort = () => counter.destroy(cancelled());
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    const upload = new Upload({
+      client: this.client,
+      partSize: this.partSize,
+      queueSize: this.queueSize,
+      leavePartsOnError: false,
+      params: {
+        Bucket: this.bucket,
+        Key,
+        Body: counter,
+        IfNoneMatch: '*',
+        ...(options.contentType ? { ContentType: options.contentType } : {}),
+        ...this.objectParams,
+      },
+    });
+    try {
+      await upload.done();
+    } catch (error) {
+      counter.destroy(); // releases the caller's stream if the upload stopped reading it
+      await feeding;
+      const leftover = await this.abortLeftover(Key, upload.uploadId);
+      // put() reports a cancellation as such; the body's own failure (e.g. the dump's) passes through unchanged.
+      if (signal?.aborted || error === bodyError) throw error;
+      throw this.fail(error, 'writing', key, leftover);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+    if (signal?.aborted) {
+      // Cancelled after the last byte was sent: the object is complete, but the caller asked for nothing to remain.
+      await this.delete(key);
+      throw cancelled();
+    }
+    return { size };
   }
 
   private objectKey(key: string): string {

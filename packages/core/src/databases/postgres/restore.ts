@@ -5,8 +5,6 @@ export interface PgRestoreCommand {
   archivePath: string;
   database: string;
   jobs: number;
-  /** Drop objects before recreating them (restoring over an existing database). */
-  clean: boolean;
   /** Skip ownership and grants: the roles of the source rarely exist on a scratch server. */
   noOwner: boolean;
   env: NodeJS.ProcessEnv;
@@ -23,7 +21,6 @@ export interface PgRestoreOutcome {
 /** Runs pg_restore from a local archive file into a database, in parallel where the archive allows it. */
 export async function runPgRestore(command: PgRestoreCommand): Promise<PgRestoreOutcome> {
   const args = [`--dbname=${conninfoDbname(command.database)}`, `--jobs=${command.jobs}`, '--no-password', '--exit-on-error'];
-  if (command.clean) args.push('--clean', '--if-exists');
   if (command.noOwner) args.push('--no-owner', '--no-privileges');
   args.push(command.archivePath);
   const proc = spawnProcess(command.pgRestore, args, { env: command.env, ...(command.signal ? { signal: command.signal } : {}) });

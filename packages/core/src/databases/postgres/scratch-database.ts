@@ -35,3 +35,29 @@ export async function countUserTables(client: pg.Client): Promise<number> {
   );
   return Number(rows[0]!.n);
 }
+
+/**
+ * Empties a database for a clean restore: every user schema dropped with its contents (public recreated empty),
+ * large objects unlinked. pg_restore --clean cannot do this reliably: it fails on partitioned tables' inherited
+ * constraints ("cannot drop inherited constraint") and leaves objects the archive does not know about.
+ */
+export async function clearDatabase(client: pg.Client): Promise<void> {
+  const { rows } = await client.query<{ nspname: string }>(
+    `select nspname from pg_namespace
+      where nspname not in ('pg_catalog', 'information_schema') and nspname not like 'pg_toast%' and nspname not like 'pg_temp%'`,
+  );
+  await client.query('begin');
+  try {
+    for (const { nspname } of rows) await client.query(`drop schema ${quoteIdent(nspname)} cascade`);
+    await client.query('create schema public');
+    // PostgreSQL 15+ gives public to pg_database_owner; older servers grant it to everyone.
+    await client.query(`do $$ begin
+      if current_setting('server_version_num')::int >= 150000 then alter schema public owner to pg_database_owner;
+      else grant all on schema public to public; end if; end $$`);
+    await client.query('select lo_unlink(oid) from pg_largeobject_metadata');
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * A real S3-compatible server for tests: s3rver, in-process, on 127.0.0.1 with a random port and a temp directory.
+ *
+ * s3rver does not implement ListMultipartUploads or AbortMultipartUpload, which the tests need to prove that no
+ * upload is left behind. A small middleware adds both, reading and removing s3rver's own on-disk upload state
+ * (`<dir>/<bucket>/._S3rver_uploads/<uploadId>/`). s3rver also does not verify SigV4 signatures: a wrong secret
+ * key is accepted, only an unknown access key id is refused.
+ */
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface S3Server {
+  /** http://127.0.0.1:<port> */
+  endpoint: string;
+  port: number;
+  /** Where s3rver keeps buckets and objects. */
+  directory: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  createBucket(name: string): Promise<void>;
+  /** Stops the server (dropping open connections) and removes its directory. */
+  stop(): Promise<void>;
+  /**
+   * Stops the server abruptly: open connections are dropped mid-request, as when an endpoint goes away. The
+   * directory stays, so `startS3Server({ port, directory })` can bring the same data back to inspect it.
+   */
+  kill(): Promise<void>;
+}
+
+export interface S3ServerOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Reuse an existing data directory (e.g. one left by kill()); a new temp directory by default. */
+  directory?: string;
+}
+
+/** The part of s3rver (a Koa app) the harness uses; s3rver ships no types. */
+interface S3rverApp {
+  middleware: Middleware[];
+  httpServer?: Server;
+  run(): Promise<AddressInfo>;
+  close(): Promise<void>;
+}
+type S3rverConstructor = new (options: Record<string, unknown>) => S3rverApp;
+
+interface KoaContext {
+  method: string;
+  path: string;
+  query: Record<string, string | string[] | undefined>;
+  status: number;
+  type: string;
+  body: unknown;
+}
+type Middleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
+
+// s3rver is CommonJS without type declarations; createRequire loads it the same way under Node and jest ESM.
+const S3rver = createRequire(import.meta.url)('s3rver') as S3rverConstructor;
+
+export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Server> {
+  const directory = options.directory ?? (await mkdtemp(path.join(os.tmpdir(), 'dbops-s3rver-')));
+  const app = new S3rver({ address: '127.0.0.1', port: options.port ?? 0, silent: true, directory });
+  app.middleware.unshift(multipartUploads(directory));
+  const { port } = await app.run();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const server = app.httpServer!;
+
+  return {
+    endpoint,
+    port,
+    directory,
+    region: 'us-east-1',
+    accessKeyId: 'S3RVER',
+    secretAccessKey: 'S3RVER',
+    async createBucket(name) {
+      // s3rver accepts unsigned requests, so no SDK is needed here.
+      const response = await fetch(`${endpoint}/${name}`, { method: 'PUT' });
+      if (!response.ok) throw new Error(`s3rver could not create bucket ${name}: ${response.status} ${await response.text()}`);
+    },
+    async stop() {
+      await shutDown(app, server);
+      await rm(directory, { recursive: true, force: true });
+    },
+    kill: () => shutDown(app, server),
+  };
+}
+
+/** Stops listening and drops every open connection, even mid-request. Safe to call twice. */
+async function shutDown(app: S3rverApp, server: Server): Promise<void> {
+  if (!server.listening) return;
+  const closed = app.close();
+  server.closeAllConnections();
+  await closed;
+}
+
+/** ListMultipartUploads (GET /bucket?uploads) and AbortMultipartUpload (DELETE /bucket/key?uploadId=...). */
+function multipartUploads(directory: string): Middleware {
+  return async (ctx, next) => {
+    const [bucket = '', ...keyParts] = ctx.path.split('/').filter(Boolean);
+    const uploads = path.join(directory, bucket, '._S3rver_uploads');
+    if (ctx.method === 'GET' && keyParts.length === 0 && 'uploads' in ctx.query) {
+      const entries = await readdir(uploads).catch(() => []);
+      const listed = await Promise.all(
+        entries.map(async (id) => ({ id, key: await readFile(path.join(uploads, id, 'key'), 'utf8').catch(() => '') })),
+      );
+      const prefix = typeof ctx.query.prefix === 'string' ? ctx.query.prefix : '';
+      const items = listed
+        .filter((upload) => upload.key.startsWith(prefix))
+        .map((upload) => `<Upload><Key>${xml(upload.key)}</Key><UploadId>${upload.id}</UploadId></Upload>`);
+      reply(ctx, 200, `<ListMultipartUploadsResult><Bucket>${xml(bucket)}</Bucket><IsTruncated>false</IsTruncated>${items.join('')}</ListMultipartUploadsResult>`);
+      return;
+    }
+    const uploadId = ctx.query.uploadId;
+    if (ctx.method === 'DELETE' && keyParts.length > 0 && typeof uploadId === 'string') {
+      if (!/^[0-9a-f]+$/.test(uploadId) || !(await readdir(path.join(uploads, uploadId)).catch(() => undefined))) {
+        reply(ctx, 404, '<Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message></Error>');
+        return;
+      }
+      await rm(path.join(uploads, uploadId), { recursive: true, force: true });
+      ctx.status = 204;
+      return;
+    }
+    await next();
+  };
+}
+
+function reply(ctx: KoaContext, status: number, body: string): void {
+  ctx.status = status;
+  ctx.type = 'application/xml';
+  ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n${body}`;
+}
+
+function xml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

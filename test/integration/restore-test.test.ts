@@ -1,0 +1,221 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  backupDefinition,
+  DbopsError,
+  generateIdentity,
+  listBackups,
+  openStorage,
+  MemoryLogger,
+  restoreDefinition,
+  restoreTestDefinition,
+  Secrets,
+  type ActionReport,
+  type RawInputs,
+} from '@dbops/core';
+import { startPostgres, type PostgresServer } from '../harness/postgres.js';
+import { databaseContents, diffContents } from '../harness/database-snapshot.js';
+
+// A restore must reproduce the database exactly: the fidelity fixture is backed up from one server and
+// restore-tested onto another (as a GitHub service container would be), then compared table by table.
+let source: PostgresServer;
+let target: PostgresServer;
+let dir: string;
+const key = generateIdentity();
+
+function context(signal = new AbortController().signal) {
+  return { log: new MemoryLogger(), secrets: new Secrets(), env: process.env, signal };
+}
+
+async function runBackup(extra: RawInputs = {}): Promise<ActionReport> {
+  return backupDefinition.run({ 'database-url': source.url('fidelity'), to: dir, 'encrypt-to': key.recipient, ...extra }, context());
+}
+
+async function runRestoreTest(extra: RawInputs = {}, ctx = context()): Promise<ActionReport> {
+  return restoreTestDefinition.run({ from: dir, 'target-url': target.url('postgres'), 'decrypt-with': key.identity, ...extra }, ctx);
+}
+
+async function scratchDatabases(server: PostgresServer): Promise<string[]> {
+  const rows = await server.query<{ datname: string }>("select datname from pg_database where datname like 'dbops_restore_%'");
+  return rows.map((r) => r.datname);
+}
+
+beforeAll(async () => {
+  [source, target] = await Promise.all([startPostgres(), startPostgres()]);
+  dir = await mkdtemp(join(tmpdir(), 'dbops-restore-test-'));
+  await source.createDatabase('fidelity');
+  execFileSync(join(source.binDir, 'psql'), ['-v', 'ON_ERROR_STOP=1', '-q', '-h', source.host, '-p', String(source.port), '-U', source.superuser, '-d', 'fidelity', '-f', 'test/fixtures/fidelity.sql'], {
+    env: { ...process.env, PGPASSWORD: source.password },
+  });
+});
+
+afterAll(async () => {
+  await Promise.all([source?.stop(), target?.stop()]);
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('backup → restore-test reproduces the fidelity database exactly', async () => {
+  const backup = await runBackup();
+  const ctx = context();
+  const report = await runRestoreTest({ keep: 'true', 'max-age': '1h', 'max-restore-time': '10m' }, ctx);
+  const result = report.json as { scratchDatabase: string; passed: boolean; checks: Array<{ name: string; passed: boolean; detail: string }> };
+  expect(report.failure).toBeUndefined();
+  expect(result.checks.filter((c) => !c.passed)).toEqual([]);
+  expect(report.outputs['backup-id']).toBe(backup.outputs['backup-id']);
+  expect(Number(report.outputs['checks-failed'])).toBe(0);
+  expect(result.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['schema fingerprint', 'row counts (exact)', 'tables present', 'freshness (RPO)', 'restore time (RTO)']));
+
+  const restored = await databaseContents(target.url(result.scratchDatabase));
+  const original = await databaseContents(source.url('fidelity'));
+  expect(diffContents(original, restored)).toEqual([]);
+  expect(Object.keys(original.tables).length).toBeGreaterThan(10);
+  await target.query(`drop database "${result.scratchDatabase}"`);
+});
+
+test('the scratch database is dropped after a test unless keep is set', async () => {
+  await runBackup();
+  const before = await scratchDatabases(target);
+  await runRestoreTest();
+  expect(await scratchDatabases(target)).toEqual(before);
+});
+
+test('user checks, RPO and RTO failures are reported per check and fail the run', async () => {
+  const checksFile = join(dir, 'checks.sql');
+  await writeFile(checksFile, ['-- name: restored orders exist', 'select count(*) from pg_class where relname = \'no such table\';', '-- name: a passing check', 'select true;'].join('\n'));
+  const report = await runRestoreTest({ checks: checksFile, 'max-age': '1s', 'max-restore-time': '0s' }, context());
+  const checks = (report.json as { checks: Array<{ name: string; passed: boolean; detail: string }> }).checks;
+  const byName = Object.fromEntries(checks.map((c) => [c.name, c]));
+  expect(byName['restored orders exist']).toMatchObject({ passed: false, detail: 'returned "0"' });
+  expect(byName['a passing check']).toMatchObject({ passed: true });
+  expect(byName['restore time (RTO)']!.passed).toBe(false);
+  expect(report.failure).toBeInstanceOf(DbopsError);
+  expect((report.failure as DbopsError).code).toBe('CHECK_FAILED');
+  expect(report.summary).toContain('❌ fail');
+  expect(report.outputs['checks-failed']).toBe(String(checks.filter((c) => !c.passed).length));
+});
+
+test('a changed row count is caught', async () => {
+  // Back up, then restore-test a manifest whose exact counts no longer match what the archive holds.
+  const backup = await runBackup();
+  const storage = await openStorage(dir, { inputName: 'from' });
+  const entry = (await listBackups(storage)).find((e) => e.manifest.backupId === backup.outputs['backup-id'])!;
+  const tampered = { ...entry.manifest, tables: entry.manifest.tables.map((t, i) => (i === 0 && t.rows !== undefined ? { ...t, rows: t.rows + 1 } : t)) };
+  await writeFile(join(dir, entry.manifestKey), JSON.stringify(tampered));
+  const report = await runRestoreTest({ 'backup-id': backup.outputs['backup-id']! });
+  const checks = (report.json as { checks: Array<{ name: string; passed: boolean }> }).checks;
+  expect(checks.find((c) => c.name === 'row counts (exact)')!.passed).toBe(false);
+});
+
+describe('integrity failures stop before anything is restored', () => {
+  let objectPath: string;
+  let backupId: string;
+  let original: Buffer;
+
+  beforeAll(async () => {
+    const backup = await runBackup({ name: 'integrity' });
+    backupId = backup.outputs['backup-id']!;
+    objectPath = backup.outputs.location!;
+    original = await readFile(objectPath);
+  });
+  afterEach(async () => writeFile(objectPath, original));
+
+  async function failure(extra: RawInputs = {}): Promise<DbopsError> {
+    const before = await scratchDatabases(target);
+    const error = await runRestoreTest({ name: 'integrity', 'backup-id': backupId, ...extra }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DbopsError);
+    expect(await scratchDatabases(target)).toEqual(before);
+    return error as DbopsError;
+  }
+
+  test('a wrong key', async () => {
+    const error = await failure({ 'decrypt-with': generateIdentity().identity });
+    expect(error.code).toBe('DECRYPTION_FAILED');
+    expect(error.message).toMatch(/identit|key/i);
+  });
+
+  test('a flipped byte', async () => {
+    const flipped = Buffer.from(original);
+    flipped[Math.floor(flipped.length / 2)]! ^= 0x01;
+    await writeFile(objectPath, flipped);
+    const error = await failure();
+    expect(error.code).toBe('INTEGRITY_FAILED');
+    expect(error.message).toMatch(/corrupt|checksum/i);
+  });
+
+  test('a truncated object', async () => {
+    await writeFile(objectPath, original.subarray(0, original.length - 1000));
+    const error = await failure();
+    expect(error.code).toBe('INTEGRITY_FAILED');
+    expect(error.message).toMatch(/truncated/);
+  });
+
+  test('a missing manifest', async () => {
+    const manifestPath = objectPath.replace(/\.dump\.zst\.age$/, '.manifest.json');
+    const manifest = await readFile(manifestPath);
+    await rm(manifestPath);
+    try {
+      const error = await failure();
+      expect(error.code).toBe('NO_BACKUP');
+      expect(error.message).toMatch(/has no manifest/);
+    } finally {
+      await writeFile(manifestPath, manifest);
+    }
+  });
+
+  test('no key for an encrypted backup', async () => {
+    const error = await failure({ 'decrypt-with': '' });
+    expect(error.code).toBe('DECRYPTION_FAILED');
+    expect(error.input).toBe('decrypt-with');
+  });
+});
+
+test('restore-test refuses to restore onto the database the backup came from', async () => {
+  await runBackup();
+  const error = await restoreTestDefinition
+    .run({ from: dir, name: 'fidelity', 'target-url': source.url('fidelity'), 'decrypt-with': key.identity }, context())
+    .catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(DbopsError);
+  expect((error as DbopsError).code).toBe('UNSAFE_TARGET');
+  expect((error as DbopsError).input).toBe('target-url');
+});
+
+test('no backup at all says so', async () => {
+  const empty = await mkdtemp(join(tmpdir(), 'dbops-empty-'));
+  const error = await restoreTestDefinition.run({ from: empty, 'target-url': target.url('postgres') }, context()).catch((e: unknown) => e);
+  expect((error as DbopsError).code).toBe('NO_BACKUP');
+  await rm(empty, { recursive: true });
+});
+
+describe('dbops restore (a real recovery)', () => {
+  test('restores into an empty database, refuses a non-empty one without clean, and takes a safety backup with clean', async () => {
+    await runBackup({ name: 'recovery' });
+    await target.createDatabase('recovered');
+    const restoreInputs = { from: dir, name: 'recovery', 'target-url': target.url('recovered'), 'decrypt-with': key.identity };
+
+    const first = await restoreDefinition.run(restoreInputs, context());
+    expect(first.failure).toBeUndefined();
+    expect(first.outputs['safety-backup-id']).toBe('');
+    expect(diffContents(await databaseContents(source.url('fidelity')), await databaseContents(target.url('recovered')))).toEqual([]);
+
+    // Someone writes to the restored database; a second restore must not silently overwrite it.
+    await target.query('create table public.written_after_restore (x int)', [], 'recovered');
+    const refused = await restoreDefinition.run(restoreInputs, context()).catch((e: unknown) => e);
+    expect((refused as DbopsError).code).toBe('UNSAFE_TARGET');
+    expect((refused as DbopsError).input).toBe('clean');
+    expect(await target.query("select 1 from pg_class where relname = 'written_after_restore'", [], 'recovered')).toHaveLength(1);
+
+    const replaced = await restoreDefinition.run({ ...restoreInputs, clean: 'true' }, context());
+    expect(replaced.failure).toBeUndefined();
+    const safetyId = replaced.outputs['safety-backup-id']!;
+    expect(safetyId).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{6}$/);
+    const safety = await listBackups(await openStorage(dir, { inputName: 'from' }), { name: 'pre-restore/recovery' });
+    expect(safety.map((e) => e.manifest.backupId)).toEqual([safetyId]);
+    expect(safety[0]!.manifest.tables.map((t) => t.name)).toContain('written_after_restore');
+    expect(await readdir(join(dir, 'pre-restore', 'recovery'))).toHaveLength(2);
+  });
+});
