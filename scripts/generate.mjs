@@ -54,8 +54,20 @@ export function referenceDoc(definition) {
   return lines.join('\n');
 }
 
-export function generatedFiles() {
+/** Replaces the text between `<!-- reference:NAME -->` and `<!-- /reference:NAME -->` in the README. */
+function withReadmeReferences(readme) {
+  return readme.replace(/(<!-- reference:([a-z-]+) -->\n)[\s\S]*?(<!-- \/reference:\2 -->)/g, (whole, open, name, close) => {
+    const definition = definitions.find((d) => d.name === name);
+    if (!definition) return whole;
+    const body = referenceDoc(definition).split('\n').slice(3).join('\n').replace(/^## /gm, '#### ');
+    return `${open}${body.trim()}\n${close}`;
+  });
+}
+
+export async function generatedFiles() {
   const files = new Map();
+  const readme = await readFile(join(root, 'README.md'), 'utf8').catch(() => undefined);
+  if (readme !== undefined) files.set('README.md', withReadmeReferences(readme));
   for (const definition of definitions) {
     if (!definition.cliOnly) files.set(join('actions', definition.name, 'action.yml'), actionYml(definition));
     files.set(join('docs', 'reference', `${definition.name}.md`), referenceDoc(definition));
@@ -66,7 +78,7 @@ export function generatedFiles() {
 async function main() {
   const check = process.argv.includes('--check');
   const stale = [];
-  for (const [path, content] of generatedFiles()) {
+  for (const [path, content] of await generatedFiles()) {
     const full = join(root, path);
     const current = await readFile(full, 'utf8').catch(() => undefined);
     if (current === content) continue;

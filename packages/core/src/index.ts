@@ -14,7 +14,7 @@ export { backup, type BackupOptions, type BackupResult } from './operations/back
 export { restoreTest, type RestoreTestOptions, type RestoreTestResult } from './operations/restore-test.js';
 export { restore, type RestoreOptions, type RestoreResult } from './operations/restore.js';
 export * from './manifest/catalog.js';
-export * from './restore/checks.js';
+export { parseChecks, readChecksFile, type CheckResult as RestoreCheckResult, type UserCheck } from './restore/checks.js';
 export * from './duration.js';
 export * from './manifest/manifest.js';
 export * from './manifest/layout.js';
@@ -25,12 +25,16 @@ export * from './pipeline/compression.js';
 export * from './crypto/age/index.js';
 export * from './storage/index.js';
 export type { Storage, StoredObject } from './storage/types.js';
+export { monitorReportDefinition } from './definitions/monitor-report.js';
+export * from './monitor/index.js';
+export * from './notify/index.js';
 
 import { backupDefinition } from './definitions/backup.js';
 import { restoreTestDefinition } from './definitions/restore-test.js';
 import { restoreDefinition } from './definitions/restore.js';
 import { listDefinition } from './definitions/list.js';
+import { monitorReportDefinition } from './definitions/monitor-report.js';
 import type { ActionDefinition } from './definitions/types.js';
 
 /** Every action, in the order the CLI lists them. */
-export const definitions: ActionDefinition[] = [backupDefinition, restoreTestDefinition, restoreDefinition, listDefinition];
+export const definitions: ActionDefinition[] = [backupDefinition, restoreTestDefinition, restoreDefinition, listDefinition, monitorReportDefinition];
