@@ -18,9 +18,13 @@ export function buildProgram(definitions: ActionDefinition[], io: CliIo, setExit
 
   for (const definition of definitions) {
     const command = program.command(definition.name).description(definition.description);
+    if (definition.aliases) command.aliases(definition.aliases);
     for (const input of definition.inputs) {
       const envNote = input.env?.length ? ` [env: ${input.env.join(', ')}]` : '';
-      const option = new Option(`--${input.name} <value>`, `${input.description}${envNote}`);
+      // A boolean flag may stand alone: `--dry-run` means `--dry-run true`.
+      const flag = input.type === 'boolean' ? `--${input.name} [value]` : `--${input.name} <value>`;
+      const option = new Option(flag, `${input.description}${envNote}`);
+      if (input.type === 'boolean') option.preset('true');
       if (input.default !== undefined) option.default(input.default);
       command.addOption(option);
     }

@@ -10,6 +10,11 @@ export { backupDefinition } from './definitions/backup.js';
 export { restoreTestDefinition } from './definitions/restore-test.js';
 export { restoreDefinition } from './definitions/restore.js';
 export { listDefinition } from './definitions/list.js';
+export { retentionPurgeDefinition } from './definitions/retention-purge.js';
+export { checkFreshnessDefinition } from './definitions/check-freshness.js';
+export * from './retention/policy.js';
+export * from './retention/plan.js';
+export * from './manifest/verification.js';
 export { backup, type BackupOptions, type BackupResult } from './operations/backup.js';
 export { restoreTest, type RestoreTestOptions, type RestoreTestResult } from './operations/restore-test.js';
 export { restore, type RestoreOptions, type RestoreResult } from './operations/restore.js';
@@ -33,8 +38,18 @@ import { backupDefinition } from './definitions/backup.js';
 import { restoreTestDefinition } from './definitions/restore-test.js';
 import { restoreDefinition } from './definitions/restore.js';
 import { listDefinition } from './definitions/list.js';
+import { retentionPurgeDefinition } from './definitions/retention-purge.js';
+import { checkFreshnessDefinition } from './definitions/check-freshness.js';
 import { monitorReportDefinition } from './definitions/monitor-report.js';
 import type { ActionDefinition } from './definitions/types.js';
 
 /** Every action, in the order the CLI lists them. */
-export const definitions: ActionDefinition[] = [backupDefinition, restoreTestDefinition, restoreDefinition, listDefinition, monitorReportDefinition];
+export const definitions: ActionDefinition[] = [
+  backupDefinition,
+  restoreTestDefinition,
+  restoreDefinition,
+  listDefinition,
+  retentionPurgeDefinition,
+  checkFreshnessDefinition,
+  monitorReportDefinition,
+];

@@ -24,7 +24,7 @@ export const DECRYPTION_INPUTS: InputDefinition[] = [
 /** from, and the optional name / database filters. */
 export function readBackupFilter(reader: InputReader): { from: string; name?: string; database?: string } {
   const name = reader.optional('name');
-  const database = reader.optional('database');
+  const database = reader.has('database') ? reader.optional('database') : undefined;
   return {
     from: reader.required('from', 's3://bucket/prefix or a directory path'),
     ...(name ? { name: parseBackupName(name) } : {}),

@@ -9,6 +9,10 @@ import { connectionInputs, readConnection } from './connection-inputs.js';
 import { InputReader, parseSize } from './read-inputs.js';
 import { readS3Options, S3_INPUTS } from './storage-inputs.js';
 import type { ActionDefinition, InputDefinition } from './types.js';
+import { readRetentionPolicy, RETENTION_INPUTS } from './retention-inputs.js';
+import { openStorage } from '../storage/index.js';
+import { executeRotation, planRotation } from '../retention/plan.js';
+import { renderRotation } from '../report/rotation-summary.js';
 
 const inputs: InputDefinition[] = [
   ...connectionInputs(),
@@ -25,6 +29,7 @@ const inputs: InputDefinition[] = [
   { name: 'pg-dump-args', description: 'Extra pg_dump flags, e.g. "--no-owner --exclude-table-data=audit_log".' },
   { name: 'exact-count-max-size', description: 'Tables up to this size get exact row counts in the manifest (others the planner estimate).', default: '64MB' },
   ...S3_INPUTS,
+  ...RETENTION_INPUTS,
 ];
 
 export const backupDefinition: ActionDefinition = {
@@ -38,10 +43,12 @@ export const backupDefinition: ActionDefinition = {
     { name: 'size', description: 'Stored size in bytes.' },
     { name: 'sha256', description: 'SHA-256 of the stored object.' },
     { name: 'duration-seconds', description: 'How long the backup took.' },
+    { name: 'deleted-ids', description: 'Backups deleted by rotation after this backup (when a keep rule is set).' },
   ],
   async run(raw, context) {
     const reader = new InputReader(inputs, raw, context.env);
     const target = readConnection(reader);
+    const retention = readRetentionPolicy(reader);
     const compression = parseCompression(reader.optional('compression'));
     const recipients = reader.list('encrypt-to').map((text) => {
       if (/^AGE-SECRET-KEY-/i.test(text)) {
@@ -80,7 +87,22 @@ export const backupDefinition: ActionDefinition = {
       log: context.log,
       signal: context.signal,
     });
-    return { outputs: backupOutputs(result), summary: renderBackupSummary(result), json: result.manifest };
+    const outputs = backupOutputs(result);
+    let summary = renderBackupSummary(result);
+    if (retention.any) {
+      // Rotation is part of the job but not of the backup: a failed rotation is a warning, the backup stands.
+      try {
+        const storage = await openStorage(result.storage, { inputName: 'to', s3: readS3Options(reader) });
+        const plan = await planRotation(storage, result.manifest.name, retention.policy, { now: new Date(), graceSeconds: retention.graceSeconds });
+        const rotated = await executeRotation(storage, plan, context.log);
+        outputs['deleted-ids'] = rotated.deleted.join(',');
+        summary += `\n${renderRotation(plan, false, new Date())}`;
+      } catch (error) {
+        context.log.warn(`Rotation after the backup failed: ${(error as Error).message}`);
+        summary += `\n⚠️ Rotation failed: ${(error as Error).message}\n`;
+      }
+    }
+    return { outputs, summary, json: result.manifest };
   },
 };
 

@@ -17,6 +17,11 @@ export class InputReader {
     this.byName = new Map(definitions.map((d) => [d.name, d]));
   }
 
+  /** Whether the action defines this input (shared readers serve actions with different input sets). */
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
   optional(name: string): string | undefined {
     const definition = this.byName.get(name);
     if (!definition) throw new Error(`Input '${name}' is not defined`);

@@ -17,6 +17,7 @@ const inputs: InputDefinition[] = [
   { name: 'max-restore-time', description: 'Fail when fetching and restoring takes longer (the RTO), e.g. 15m.', type: 'duration' },
   { name: 'checks', description: 'A .sql file of checks: "-- name: ..." then a query returning true or a non-zero count.' },
   { name: 'keep', description: 'Keep the scratch database after the test (to inspect it).', default: 'false', type: 'boolean' },
+  { name: 'record', description: 'When every check passes, write a verification record beside the manifest (rotation counts verified backups). Needs write access to from.', default: 'true', type: 'boolean' },
   { name: 'jobs', description: 'pg_restore parallel jobs (default: the cores, 2 to 8).', type: 'integer' },
 ];
 
@@ -50,6 +51,7 @@ export const restoreTestDefinition: ActionDefinition = {
       ...(maxRestoreTime ? { maxRestoreSeconds: parseDuration(maxRestoreTime, 'max-restore-time') } : {}),
       checks: checksFile ? await readChecksFile(checksFile) : [],
       keep: reader.boolean('keep'),
+      record: reader.boolean('record'),
       ...(jobs ? { jobs } : {}),
       ...(pgBinDir ? { pgBinDir } : {}),
       env: context.env,

@@ -3,10 +3,13 @@ import { DbopsError } from '../errors.js';
 import type { Storage } from '../storage/types.js';
 import { isBackupId, MANIFEST_SUFFIX } from './layout.js';
 import { parseManifest, type BackupManifest } from './manifest.js';
+import { parseVerificationKey } from './verification.js';
 
 export interface CatalogEntry {
   manifest: BackupManifest;
   manifestKey: string;
+  /** When the latest passed restore test of this backup ran; undefined when it never passed one. */
+  verifiedAt?: Date;
 }
 
 export interface CatalogFilter {
@@ -22,7 +25,15 @@ export interface CatalogFilter {
  */
 export async function listBackups(storage: Storage, filter: CatalogFilter = {}): Promise<CatalogEntry[]> {
   const prefix = filter.name ? `${filter.name}/` : '';
-  const manifests = (await storage.list(prefix)).filter((o) => {
+  const objects = await storage.list(prefix);
+  const verified = new Map<string, Date>();
+  for (const o of objects) {
+    const record = parseVerificationKey(o.key);
+    if (!record) continue;
+    const id = `${record.name}/${record.backupId}`;
+    if (!verified.has(id) || verified.get(id)! < record.verifiedAt) verified.set(id, record.verifiedAt);
+  }
+  const manifests = objects.filter((o) => {
     if (!o.key.endsWith(MANIFEST_SUFFIX)) return false;
     const file = o.key.slice(o.key.lastIndexOf('/') + 1, -MANIFEST_SUFFIX.length);
     return isBackupId(file);
@@ -30,9 +41,11 @@ export async function listBackups(storage: Storage, filter: CatalogFilter = {}):
   const entries: CatalogEntry[] = [];
   for (const object of manifests) {
     const manifest = await readManifest(storage, object.key);
+    // A name filter means exactly that name: "prod" must not pick up "prod/app".
     if (filter.name && manifest.name !== filter.name) continue;
     if (filter.database && manifest.database !== filter.database) continue;
-    entries.push({ manifest, manifestKey: object.key });
+    const verifiedAt = verified.get(`${manifest.name}/${manifest.backupId}`);
+    entries.push({ manifest, manifestKey: object.key, ...(verifiedAt ? { verifiedAt } : {}) });
   }
   // Ids begin with their UTC time, so reverse id order is newest first.
   return entries.sort((a, b) => (a.manifest.backupId < b.manifest.backupId ? 1 : -1));

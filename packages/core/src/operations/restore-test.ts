@@ -11,6 +11,8 @@ import { openStorage, type S3Options } from '../storage/index.js';
 import { checkFreshness, checkRestoreTime, checkSchema, checkTables, runUserChecks, type CheckResult, type UserCheck } from '../restore/checks.js';
 import { restoreBackup } from '../restore/restore-backup.js';
 import type { Decryption } from '../restore/fetch-archive.js';
+import { writeVerificationRecord } from '../manifest/verification.js';
+import { DBOPS_VERSION } from '../version.js';
 
 export interface RestoreTestOptions {
   from: string;
@@ -25,6 +27,8 @@ export interface RestoreTestOptions {
   maxRestoreSeconds?: number;
   checks: UserCheck[];
   keep: boolean;
+  /** Write a verification record beside the manifest when every check passes (rotation counts them). */
+  record: boolean;
   jobs?: number;
   pgBinDir?: string;
   env: NodeJS.ProcessEnv;
@@ -47,6 +51,8 @@ export interface RestoreTestResult {
   rows: number;
   checks: CheckResult[];
   passed: boolean;
+  /** Location of the verification record written for a passed test. */
+  verificationRecord?: string;
 }
 
 /**
@@ -114,6 +120,25 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
     }
     if (options.maxAgeSeconds !== undefined) checks.push(checkFreshness(manifest, options.maxAgeSeconds, now));
     if (options.maxRestoreSeconds !== undefined) checks.push(checkRestoreTime(restored.seconds, options.maxRestoreSeconds));
+    const passed = checks.every((c) => c.passed);
+    let verificationRecord: string | undefined;
+    if (passed && options.record) {
+      try {
+        const key = await writeVerificationRecord(storage, manifest.name, {
+          backupId: manifest.backupId,
+          verifiedAt: new Date().toISOString(),
+          restoredOn: `${options.target.host}:${options.target.port}`,
+          restoreSeconds: restored.seconds,
+          checksPassed: checks.length,
+          checkNames: checks.map((c) => c.name),
+          dbops: { version: DBOPS_VERSION },
+        });
+        verificationRecord = storage.locate(key);
+      } catch (error) {
+        // The proof stands even when the record cannot be written (e.g. read-only credentials); say so.
+        log.warn(`Could not write the verification record: ${(error as Error).message}`);
+      }
+    }
 
     return {
       backupId: manifest.backupId,
@@ -127,7 +152,8 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
       tables: manifest.tables.length,
       rows,
       checks,
-      passed: checks.every((c) => c.passed),
+      passed,
+      ...(verificationRecord ? { verificationRecord } : {}),
     };
   } catch (error) {
     if (options.signal?.aborted) throw cancelled();

@@ -1,0 +1,45 @@
+import { invalidInput } from '../errors.js';
+import { parseDuration } from '../duration.js';
+import type { RetentionPolicy } from '../retention/policy.js';
+import type { InputReader } from './read-inputs.js';
+import type { InputDefinition } from './types.js';
+
+/** restic-style keep rules, shared by backup (rotation after a backup) and retention-purge. */
+export const RETENTION_INPUTS: InputDefinition[] = [
+  { name: 'keep-last', description: 'Keep the n newest backups.', type: 'integer' },
+  { name: 'keep-hourly', description: 'Keep the newest backup of each of the last n hours that have one.', type: 'integer' },
+  { name: 'keep-daily', description: 'Keep the newest backup of each of the last n days that have one (UTC).', type: 'integer' },
+  { name: 'keep-weekly', description: 'Keep the newest backup of each of the last n ISO weeks that have one.', type: 'integer' },
+  { name: 'keep-monthly', description: 'Keep the newest backup of each of the last n months that have one.', type: 'integer' },
+  { name: 'keep-yearly', description: 'Keep the newest backup of each of the last n years that have one.', type: 'integer' },
+  { name: 'keep-within', description: 'Keep every backup taken within this long before the newest one, e.g. 3d.', type: 'duration' },
+  { name: 'keep-min-verified', description: 'Delete a backup only while at least this many newer backups that passed a restore test are kept.', default: '0', type: 'integer' },
+  { name: 'grace-period', description: 'Objects without a manifest younger than this may still be uploading and are left alone; older ones are deleted as leftovers.', default: '24h', type: 'duration' },
+];
+
+const COUNT_RULES = ['keep-last', 'keep-hourly', 'keep-daily', 'keep-weekly', 'keep-monthly', 'keep-yearly'] as const;
+
+export function readRetentionPolicy(reader: InputReader): { policy: RetentionPolicy; graceSeconds: number; any: boolean } {
+  const counts: number[] = [];
+  for (const rule of COUNT_RULES) {
+    const text = reader.optional(rule);
+    if (text === undefined) {
+      counts.push(0);
+      continue;
+    }
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 0) throw invalidInput(rule, `'${text}' is not a count`, 'a whole number of backups, 0 or more, e.g. 7');
+    counts.push(n);
+  }
+  const within = reader.optional('keep-within');
+  const minText = reader.optional('keep-min-verified')!;
+  const minVerified = Number(minText);
+  if (!Number.isInteger(minVerified) || minVerified < 0) throw invalidInput('keep-min-verified', `'${minText}' is not a count`, 'a whole number, 0 or more');
+  const [last, hourly, daily, weekly, monthly, yearly] = counts as [number, number, number, number, number, number];
+  const policy: RetentionPolicy = {
+    last, hourly, daily, weekly, monthly, yearly, minVerified,
+    ...(within ? { withinSeconds: parseDuration(within, 'keep-within') } : {}),
+  };
+  const any = counts.some((n) => n > 0) || policy.withinSeconds !== undefined;
+  return { policy, graceSeconds: parseDuration(reader.optional('grace-period')!, 'grace-period'), any };
+}

@@ -1,0 +1,57 @@
+import { invalidInput } from '../errors.js';
+import { listBackups } from '../manifest/catalog.js';
+import { openStorage } from '../storage/index.js';
+import { executeRotation, planRotation, type RotationPlan } from '../retention/plan.js';
+import { renderRotation } from '../report/rotation-summary.js';
+import { BACKUP_SOURCE_INPUTS, readBackupFilter } from './backup-source-inputs.js';
+import { InputReader } from './read-inputs.js';
+import { readRetentionPolicy, RETENTION_INPUTS } from './retention-inputs.js';
+import { readS3Options } from './storage-inputs.js';
+import type { ActionDefinition, InputDefinition } from './types.js';
+
+const inputs: InputDefinition[] = [
+  ...BACKUP_SOURCE_INPUTS.filter((i) => i.name !== 'backup-id' && i.name !== 'database'),
+  ...RETENTION_INPUTS,
+  { name: 'dry-run', description: 'Only show what would be deleted, with reasons. Set to false to delete.', default: 'true', type: 'boolean' },
+];
+
+export const retentionPurgeDefinition: ActionDefinition = {
+  name: 'retention-purge',
+  aliases: ['rotate'],
+  description: 'Rotate backups with restic-style keep rules (a dry run unless dry-run: false), never below keep-min-verified verified backups.',
+  inputs,
+  outputs: [
+    { name: 'deleted-count', description: 'Backups deleted (or that would be, in a dry run).' },
+    { name: 'kept-count', description: 'Backups kept.' },
+    { name: 'deleted-ids', description: 'Ids of the deleted backups, comma-separated.' },
+    { name: 'dry-run', description: 'Whether this was a dry run.' },
+  ],
+  async run(raw, context) {
+    const reader = new InputReader(inputs, raw, context.env);
+    const { from, name } = readBackupFilter(reader);
+    const { policy, graceSeconds, any } = readRetentionPolicy(reader);
+    if (!any) throw invalidInput('keep-daily', 'and every other keep rule are unset', 'at least one of keep-last, keep-hourly, keep-daily, keep-weekly, keep-monthly, keep-yearly or keep-within');
+    const dryRun = reader.boolean('dry-run');
+    const storage = await openStorage(from, { inputName: 'from', s3: readS3Options(reader) });
+    const names = name ? [name] : [...new Set((await listBackups(storage)).map((e) => e.manifest.name))].sort();
+    const now = new Date();
+    const plans: RotationPlan[] = [];
+    const deletedIds: string[] = [];
+    for (const each of names) {
+      const plan = await planRotation(storage, each, policy, { now, graceSeconds });
+      plans.push(plan);
+      if (dryRun) deletedIds.push(...plan.backups.filter((b) => !b.keep).map((b) => b.id));
+      else deletedIds.push(...(await executeRotation(storage, plan, context.log)).deleted);
+    }
+    return {
+      outputs: {
+        'deleted-count': String(deletedIds.length),
+        'kept-count': String(plans.flatMap((p) => p.backups).filter((b) => b.keep).length),
+        'deleted-ids': deletedIds.join(','),
+        'dry-run': String(dryRun),
+      },
+      summary: plans.map((p) => renderRotation(p, dryRun, now)).join('\n'),
+      json: { dryRun, plans },
+    };
+  },
+};

@@ -1,0 +1,21 @@
+import { formatBytes, formatSeconds } from '../format.js';
+import type { RotationPlan } from '../retention/plan.js';
+
+/** The rotation plan as a table: every backup, kept or deleted, with the rules that keep it. */
+export function renderRotation(plan: RotationPlan, dryRun: boolean, now: Date): string {
+  const deleting = plan.backups.filter((b) => !b.keep);
+  const freed = deleting.reduce((sum, b) => sum + b.bytes, 0);
+  const verb = dryRun ? 'would delete' : 'deleted';
+  const lines = [
+    `### Rotation of \`${plan.name}\`${dryRun ? ' (dry run: nothing deleted)' : ''}: ${verb} ${deleting.length} of ${plan.backups.length} backups, ${formatBytes(freed)}`,
+    '',
+    '| Backup id | Age | Verified | Action | Kept by |',
+    '|---|---|---|---|---|',
+    ...plan.backups.map((b) => `| \`${b.id}\` | ${formatSeconds((now.getTime() - b.time.getTime()) / 1000)} | ${b.verifiedAt ? `✅ ${b.verifiedAt.toISOString().slice(0, 16)}Z` : '—'} | ${b.keep ? 'keep' : `**${dryRun ? 'delete' : 'deleted'}**`} | ${b.reasons.join(', ')} |`),
+  ];
+  if (plan.leftovers.length > 0) {
+    lines.push('', 'Objects without a manifest (incomplete backups):', '');
+    for (const l of plan.leftovers) lines.push(`- \`${l.backupId}\` (${formatSeconds(l.ageSeconds)} old): ${l.action === 'delete' ? (dryRun ? 'would be deleted' : 'deleted') : 'left alone: it may still be uploading'}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
