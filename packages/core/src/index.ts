@@ -26,6 +26,7 @@ export * from './manifest/layout.js';
 export * from './databases/postgres/target.js';
 export * from './databases/postgres/client-tools.js';
 export * from './databases/postgres/fingerprint.js';
+export { FULL_SCOPE, type DumpScope } from './databases/postgres/inventory.js';
 export * from './pipeline/compression.js';
 export * from './crypto/age/index.js';
 export * from './storage/index.js';

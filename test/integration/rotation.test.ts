@@ -1,0 +1,161 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  backup,
+  checkFreshnessDefinition,
+  DbopsError,
+  executeRotation,
+  FULL_SCOPE,
+  planRotation,
+  listBackups,
+  MemoryLogger,
+  openStorage,
+  parsePgTarget,
+  retentionPurgeDefinition,
+  Secrets,
+  writeVerificationRecord,
+  type RawInputs,
+  type S3Options,
+  type Storage,
+} from '@dbops/core';
+import { startPostgres, type PostgresServer } from '../harness/postgres.js';
+import { startS3Server, type S3Server } from '../harness/s3.js';
+
+// Rotation against real storage: real backups (taken with a clock set in the past, so their ids span months),
+// a dry run that says what it would delete, then a run that deletes exactly that and nothing of other names.
+let pg: PostgresServer;
+let s3: S3Server;
+let localDir: string;
+const log = new MemoryLogger();
+const context = () => ({ log, secrets: new Secrets(), env: process.env, signal: new AbortController().signal });
+
+const DAYS = ['2026-01-05', '2026-01-20', '2026-02-03', '2026-02-17', '2026-03-01', '2026-03-02', '2026-03-03'];
+
+async function seed(location: string, s3Options?: S3Options): Promise<Storage> {
+  const target = parsePgTarget({ url: pg.url() });
+  const make = (name: string, day: string) =>
+    backup({
+      target, to: location, ...(s3Options ? { s3: s3Options } : {}), name, compression: 'gzip', compressionLevel: 1, recipients: [],
+      scope: FULL_SCOPE, pgDumpArgs: [], exactCountMaxBytes: 1 << 20, env: process.env, secrets: new Secrets(), log,
+      clock: () => new Date(`${day}T02:00:00Z`),
+    });
+  for (const day of DAYS) await make('prod', day);
+  await make('prod/app', '2026-01-01'); // a nested name: never touched when rotating "prod"
+  await make('staging', '2026-01-01'); // another name
+  const storage = await openStorage(location, { inputName: 'from', ...(s3Options ? { s3: s3Options } : {}) });
+  // A leftover of an abandoned upload (no manifest) from long ago, and one that may still be uploading.
+  await storage.put('prod/20251201T020000Z-aaaaaa.dump.gz', Buffer.from('partial'));
+  await storage.put(`prod/${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z')}-bbbbbb.dump.gz`, Buffer.from('in flight'));
+  return storage;
+}
+
+const ids = async (storage: Storage, name: string) => (await listBackups(storage, { name })).map((e) => e.manifest.backupId.slice(0, 8));
+
+beforeAll(async () => {
+  [pg, s3] = await Promise.all([startPostgres(), startS3Server()]);
+  await pg.query('create table t as select g from generate_series(1, 100) g');
+  await s3.createBucket('rotation');
+  localDir = await mkdtemp(join(tmpdir(), 'dbops-rotation-'));
+});
+afterAll(async () => {
+  await Promise.all([pg?.stop(), s3?.stop()]);
+  await rm(localDir, { recursive: true, force: true });
+});
+
+describe.each(['local', 's3'])('rotation on %s storage', (kind) => {
+  let location: string;
+  let storage: Storage;
+  let s3Inputs: RawInputs;
+
+  beforeAll(async () => {
+    s3Inputs = kind === 's3' ? { 's3-endpoint': s3.endpoint, 's3-access-key-id': s3.accessKeyId, 's3-secret-access-key': s3.secretAccessKey, 's3-region': s3.region } : {};
+    location = kind === 's3' ? 's3://rotation/backups' : localDir;
+    const s3Options: S3Options | undefined = kind === 's3' ? { endpoint: s3.endpoint, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, region: s3.region } : undefined;
+    storage = await seed(location, s3Options);
+    // The March 2 backup passed a restore test.
+    const march2 = (await listBackups(storage, { name: 'prod' })).find((e) => e.manifest.backupId.startsWith('20260302'))!;
+    await writeVerificationRecord(storage, 'prod', { backupId: march2.manifest.backupId, verifiedAt: '2026-03-02T05:00:00.000Z', restoredOn: 'localhost:5432', restoreSeconds: 1, checksPassed: 5, checkNames: [], dbops: { version: 'test' } });
+  });
+
+  const rotate = (extra: RawInputs) => retentionPurgeDefinition.run({ from: location, name: 'prod', ...s3Inputs, ...extra }, context());
+
+  test('a dry run (the default) deletes nothing and says what it would delete, with reasons', async () => {
+    const before = (await storage.list('')).map((o) => o.key);
+    const report = await rotate({ 'keep-daily': '2', 'keep-monthly': '2' });
+    expect(report.outputs['dry-run']).toBe('true');
+    expect(report.outputs['deleted-ids']!.split(',').map((id) => id.slice(0, 8)).sort()).toEqual(['20260105', '20260120', '20260203', '20260301']);
+    expect(report.summary).toContain('dry run: nothing deleted');
+    expect(report.summary).toMatch(/20260303T020000Z-[0-9a-f]{6}` \| .* \| keep \| daily, monthly, newest/);
+    expect((await storage.list('')).map((o) => o.key)).toEqual(before);
+  });
+
+  test('keep-min-verified holds back deletions until enough newer verified backups are kept', async () => {
+    const report = await rotate({ 'keep-last': '1', 'keep-min-verified': '1' });
+    // Only March 2 is verified: it is held (min-verified) and only what is older than it may go.
+    expect(report.outputs['deleted-ids']!.split(',').map((id) => id.slice(0, 8)).sort()).toEqual(['20260105', '20260120', '20260203', '20260217', '20260301']);
+    const none = await rotate({ 'keep-last': '1', 'keep-min-verified': '2' });
+    expect(none.outputs['deleted-count']).toBe('0');
+  });
+
+  test('a real run deletes exactly what the plan said: objects, manifests and old leftovers; nothing of other names', async () => {
+    const plan = await rotate({ 'keep-daily': '2', 'keep-monthly': '2' });
+    const planned = plan.outputs['deleted-ids']!.split(',');
+    const report = await rotate({ 'keep-daily': '2', 'keep-monthly': '2', 'dry-run': 'false' });
+    expect(report.outputs['deleted-ids']!.split(',')).toEqual(planned);
+    // keep-daily 2: March 3 and 2; keep-monthly 2: March (the 3rd) and February (the 17th).
+    expect(await ids(storage, 'prod')).toEqual(['20260303', '20260302', '20260217']);
+    expect(await ids(storage, 'prod/app')).toEqual(['20260101']);
+    expect(await ids(storage, 'staging')).toEqual(['20260101']);
+    const keys = (await storage.list('prod/')).map((o) => o.key).filter((k) => !k.startsWith('prod/app/'));
+    for (const id of planned) expect(keys.filter((k) => k.includes(id))).toEqual([]);
+    // Objects without a manifest written moments ago may belong to a run still verifying: left alone.
+    expect(keys.filter((k) => /aaaaaa|bbbbbb/.test(k))).toHaveLength(2);
+    expect(keys.some((k) => /\.verified-\d{8}T\d{6}Z\.json$/.test(k))).toBe(true); // the kept backup keeps its record
+  });
+
+  test('objects without a manifest are deleted once older than the grace period, never before', async () => {
+    const policy = { last: 10 };
+    const now = new Date();
+    const young = await planRotation(storage, 'prod', policy, { now, graceSeconds: 3600 });
+    expect(young.leftovers.map((l) => l.action)).toEqual(['wait', 'wait']);
+    const later = await planRotation(storage, 'prod', policy, { now: new Date(now.getTime() + 2 * 3600_000), graceSeconds: 3600 });
+    expect(later.leftovers.map((l) => [l.backupId.slice(-6), l.action]).sort()).toEqual([['aaaaaa', 'delete'], ['bbbbbb', 'delete']]);
+    expect(later.backups.every((b) => b.keep)).toBe(true);
+    await executeRotation(storage, later, log);
+    const keys = (await storage.list('prod/')).map((o) => o.key);
+    expect(keys.filter((k) => /aaaaaa|bbbbbb/.test(k))).toEqual([]);
+    expect(await ids(storage, 'prod')).toEqual(['20260303', '20260302', '20260217']);
+  });
+
+  test('the catalog shows which backups are verified', async () => {
+    const entries = await listBackups(storage, { name: 'prod' });
+    expect(entries.map((e) => [e.manifest.backupId.slice(0, 8), e.verifiedAt?.toISOString()])).toEqual([
+      ['20260303', undefined],
+      ['20260302', '2026-03-02T05:00:00.000Z'],
+      ['20260217', undefined],
+    ]);
+  });
+
+  test('check-freshness fails on stale backups and passes within max-age', async () => {
+    const stale = await checkFreshnessDefinition.run({ from: location, name: 'prod', 'max-age': '26h', ...s3Inputs }, context());
+    expect(stale.outputs.fresh).toBe('false');
+    expect((stale.failure as DbopsError).code).toBe('CHECK_FAILED');
+    const fresh = await checkFreshnessDefinition.run({ from: location, name: 'prod', 'max-age': '10000d', verified: 'true', ...s3Inputs }, context());
+    expect(fresh.failure).toBeUndefined();
+    expect(fresh.outputs['backup-id']!.slice(0, 8)).toBe('20260302');
+  });
+});
+
+test.each([
+  [{ 'keep-daily': '-1' }, 'keep-daily'],
+  [{ 'keep-weekly': 'two' }, 'keep-weekly'],
+  [{ 'keep-within': '3 days' }, 'keep-within'],
+  [{ 'keep-daily': '7', 'keep-min-verified': '-2' }, 'keep-min-verified'],
+  [{}, 'keep-daily'],
+])('bad keep rules are refused before anything is read: %p', async (inputs, input) => {
+  const error = await retentionPurgeDefinition.run({ from: join(localDir, 'nowhere'), ...inputs }, context()).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(DbopsError);
+  expect((error as DbopsError).code).toBe('INVALID_INPUT');
+  expect((error as DbopsError).input).toBe(input);
+});
