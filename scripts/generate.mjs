@@ -20,7 +20,8 @@ export function actionYml(definition) {
     const env = input.env?.length ? ` Falls back to ${input.env.map((e) => `$${e}`).join(', ')}.` : '';
     lines.push(`    description: ${yamlString(input.description + env)}`);
     lines.push(`    required: ${input.required && !input.env?.length ? 'true' : 'false'}`);
-    if (input.default !== undefined) lines.push(`    default: ${yamlString(input.default)}`);
+    const fallback = input.actionDefault ?? input.default;
+    if (fallback !== undefined) lines.push(`    default: ${yamlString(fallback)}`);
   }
   lines.push('outputs:');
   for (const output of definition.outputs) {

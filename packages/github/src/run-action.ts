@@ -1,5 +1,7 @@
 import * as core from '@actions/core';
-import { asDbopsError, Secrets, type ActionDefinition, type Logger, type RawInputs } from '@dbops/core';
+import { DefaultArtifactClient } from '@actions/artifact';
+import { asDbopsError, Secrets, type ActionDefinition, type ArtifactStorageOpener, type Logger, type RawInputs } from '@dbops/core';
+import { ArtifactStorage, restArtifactLookup } from './artifact-storage.js';
 import { githubRunContext } from './github-context.js';
 
 /**
@@ -39,7 +41,16 @@ export async function runAction(definition: ActionDefinition): Promise<void> {
 
   try {
     const github = githubRunContext(process.env);
-    const report = await definition.run(raw, { log, secrets, env: process.env, signal: abort.signal, ...(github ? { github } : {}) });
+    const token = core.getInput('github-token') || undefined;
+    const artifacts: ArtifactStorageOpener = (name, { retentionDays }) =>
+      ArtifactStorage.open(name, {
+        api: new DefaultArtifactClient(),
+        lookup: restArtifactLookup(process.env.GITHUB_API_URL ?? 'https://api.github.com', process.env.GITHUB_REPOSITORY ?? '', token),
+        repository: process.env.GITHUB_REPOSITORY ?? '',
+        ...(token ? { token } : {}),
+        ...(retentionDays ? { retentionDays } : {}),
+      });
+    const report = await definition.run(raw, { log, secrets, env: process.env, signal: abort.signal, artifacts, ...(github ? { github } : {}) });
     for (const [name, value] of Object.entries(report.outputs)) core.setOutput(name, secrets.redact(value));
     await core.summary.addRaw(secrets.redact(report.summary)).write();
     if (report.failure) fail(report.failure, secrets);

@@ -14,6 +14,7 @@ export const BACKUP_SOURCE_INPUTS: InputDefinition[] = [
   { name: 'name', description: 'Only backups filed under this catalog name (the backup action\'s name, by default the database name).' },
   { name: 'database', description: 'Only backups of this database.' },
   ...S3_INPUTS,
+  { name: 'github-token', description: 'Token that finds artifact://NAME backups of earlier workflow runs in this repository (needs actions: read).', secret: true, actionDefault: '${{ github.token }}' },
 ];
 
 export const DECRYPTION_INPUTS: InputDefinition[] = [

@@ -29,6 +29,7 @@ const inputs: InputDefinition[] = [
   { name: 'pg-dump-args', description: 'Extra pg_dump flags, e.g. "--no-owner --exclude-table-data=audit_log".' },
   { name: 'exact-count-max-size', description: 'Tables up to this size get exact row counts in the manifest (others the planner estimate).', default: '64MB' },
   ...S3_INPUTS,
+  { name: 'artifact-retention-days', description: 'With to: artifact://NAME, days GitHub keeps the backup artifact (1-90; rotation for artifacts).', type: 'integer' },
   ...RETENTION_INPUTS,
 ];
 
@@ -67,6 +68,8 @@ export const backupDefinition: ActionDefinition = {
       target,
       to: reader.required('to', 's3://bucket/prefix or a directory path'),
       s3: readS3Options(reader),
+      ...(context.artifacts ? { artifacts: context.artifacts } : {}),
+      ...(reader.integer('artifact-retention-days', 1, 90) ? { artifactRetentionDays: reader.integer('artifact-retention-days', 1, 90)! } : {}),
       ...(name ? { name: parseBackupName(name) } : {}),
       compression,
       compressionLevel: parseLevel(reader.optional('compression-level'), compression),
@@ -89,10 +92,12 @@ export const backupDefinition: ActionDefinition = {
     });
     const outputs = backupOutputs(result);
     let summary = renderBackupSummary(result);
-    if (retention.any) {
+    if (retention.any && result.storage.startsWith('artifact://')) {
+      context.log.warn('Keep rules do not apply to artifact:// storage: GitHub deletes artifacts after artifact-retention-days.');
+    } else if (retention.any) {
       // Rotation is part of the job but not of the backup: a failed rotation is a warning, the backup stands.
       try {
-        const storage = await openStorage(result.storage, { inputName: 'to', s3: readS3Options(reader) });
+        const storage = await openStorage(reader.required('to', 's3://bucket/prefix or a directory path'), { inputName: 'to', s3: readS3Options(reader), ...(context.artifacts ? { artifacts: context.artifacts } : {}) });
         const plan = await planRotation(storage, result.manifest.name, retention.policy, { now: new Date(), graceSeconds: retention.graceSeconds });
         const rotated = await executeRotation(storage, plan, context.log);
         outputs['deleted-ids'] = rotated.deleted.join(',');

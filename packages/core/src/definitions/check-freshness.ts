@@ -28,7 +28,7 @@ export const checkFreshnessDefinition: ActionDefinition = {
     const { from, name, database } = readBackupFilter(reader);
     const maxAge = parseDuration(reader.required('max-age', 'a duration such as 26h'), 'max-age');
     const verifiedOnly = reader.boolean('verified');
-    const storage = await openStorage(from, { inputName: 'from', s3: readS3Options(reader) });
+    const storage = await openStorage(from, { inputName: 'from', s3: readS3Options(reader), ...(context.artifacts ? { artifacts: context.artifacts } : {}) });
     const entries = (await listBackups(storage, { ...(name ? { name } : {}), ...(database ? { database } : {}) })).filter((e) => !verifiedOnly || e.verifiedAt);
     const kind = verifiedOnly ? 'verified backup' : 'backup';
     const newest = entries[0];

@@ -45,6 +45,7 @@ export const restoreTestDefinition: ActionDefinition = {
     const result = await restoreTest({
       ...selection,
       s3: readS3Options(reader),
+      ...(context.artifacts ? { artifacts: context.artifacts } : {}),
       target: readConnection(reader, 'target-url'),
       decryption: readDecryption(reader, context.secrets),
       ...(maxAge ? { maxAgeSeconds: parseDuration(maxAge, 'max-age') } : {}),

@@ -37,6 +37,7 @@ export const restoreDefinition: ActionDefinition = {
     const result = await restore({
       ...readBackupSelection(reader),
       s3: readS3Options(reader),
+      ...(context.artifacts ? { artifacts: context.artifacts } : {}),
       target: readConnection(reader, 'target-url'),
       decryption: readDecryption(reader, context.secrets),
       clean: reader.boolean('clean'),

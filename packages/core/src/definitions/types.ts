@@ -1,6 +1,7 @@
 import type { Logger } from '../log.js';
 import type { Secrets } from '../secrets.js';
 import type { GitHubRunContext } from '../manifest/manifest.js';
+import type { ArtifactStorageOpener } from '../storage/location.js';
 
 /**
  * An action's interface, defined once. action.yml, the CLI's flags and docs/reference are generated from it
@@ -13,6 +14,8 @@ export interface InputDefinition {
   required?: boolean;
   /** Default as the string a user would type. */
   default?: string;
+  /** A default for action.yml only, such as '${{ github.token }}'. */
+  actionDefault?: string;
   /** Masked on GitHub; the CLI also reads it from `env` so it need not sit in shell history. */
   secret?: boolean;
   /** Environment variables the CLI falls back to, in order. */
@@ -34,6 +37,8 @@ export interface RunContext {
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
   github?: GitHubRunContext;
+  /** artifact:// storage, supplied by the GitHub adapter only. */
+  artifacts?: ArtifactStorageOpener;
 }
 
 /** What an adapter shows once an action has run. */
@@ -51,6 +56,8 @@ export type RawInputs = Record<string, string | undefined>;
 
 export interface ActionDefinition {
   name: string;
+  /** Other names the CLI accepts for the command (`dbops monitor` for monitor-report). */
+  aliases?: string[];
   /** One line, for action.yml and `dbops --help`. */
   description: string;
   inputs: InputDefinition[];

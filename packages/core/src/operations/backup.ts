@@ -17,7 +17,7 @@ import { createCompressor, type Compression } from '../pipeline/compression.js';
 import { ByteCounter, Digest } from '../pipeline/measure.js';
 import { Tap } from '../pipeline/tap.js';
 import { createAgeEncryptStream, recipientFingerprint } from '../crypto/age/index.js';
-import { openStorage, type S3Options } from '../storage/index.js';
+import { openStorage, type ArtifactStorageOpener, type S3Options } from '../storage/index.js';
 import type { Storage } from '../storage/types.js';
 import { serializeManifest, type BackupManifest, type Encryption, type GitHubRunContext } from '../manifest/manifest.js';
 import { defaultBackupName, manifestKey, newBackupId, objectKey } from '../manifest/layout.js';
@@ -28,6 +28,8 @@ export interface BackupOptions {
   /** Where backups go: a local directory or s3://bucket/prefix. */
   to: string;
   s3?: S3Options;
+  artifacts?: ArtifactStorageOpener;
+  artifactRetentionDays?: number;
   /** Catalog name the backup is filed under; defaults to the database name. */
   name?: string;
   compression: Compression;
@@ -78,7 +80,9 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
   secrets.add(options.s3?.secretAccessKey);
   secrets.add(options.s3?.sessionToken);
 
-  const storage = await openStorage(options.to, { inputName: 'to', ...(options.s3 ? { s3: options.s3 } : {}) });
+  const storage = await openStorage(options.to, { inputName: 'to', ...(options.s3 ? { s3: options.s3 } : {}), ...(options.artifacts ? { artifacts: options.artifacts } : {}),
+    ...(options.artifactRetentionDays ? { artifactRetentionDays: options.artifactRetentionDays } : {}),
+  });
   await storage.preflight();
 
   const client = await connect(options.target, log, options.signal);

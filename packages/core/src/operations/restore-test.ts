@@ -7,7 +7,7 @@ import { createScratchDatabase, dropDatabase, scratchDatabaseName } from '../dat
 import { describeTarget, withDatabase, type PgTarget } from '../databases/postgres/target.js';
 import { findBackup } from '../manifest/catalog.js';
 import type { BackupManifest } from '../manifest/manifest.js';
-import { openStorage, type S3Options } from '../storage/index.js';
+import { openStorage, type ArtifactStorageOpener, type S3Options } from '../storage/index.js';
 import { checkFreshness, checkRestoreTime, checkSchema, checkTables, runUserChecks, type CheckResult, type UserCheck } from '../restore/checks.js';
 import { restoreBackup } from '../restore/restore-backup.js';
 import type { Decryption } from '../restore/fetch-archive.js';
@@ -17,6 +17,7 @@ import { DBOPS_VERSION } from '../version.js';
 export interface RestoreTestOptions {
   from: string;
   s3?: S3Options;
+  artifacts?: ArtifactStorageOpener;
   backupId?: string;
   name?: string;
   database?: string;
@@ -68,7 +69,7 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
   for (const identity of options.decryption.identities) secrets.add(identity);
   secrets.add(options.s3?.secretAccessKey);
 
-  const storage = await openStorage(options.from, { inputName: 'from', ...(options.s3 ? { s3: options.s3 } : {}) });
+  const storage = await openStorage(options.from, { inputName: 'from', ...(options.s3 ? { s3: options.s3 } : {}), ...(options.artifacts ? { artifacts: options.artifacts } : {}) });
   const { manifest } = await findBackup(storage, {
     ...(options.backupId ? { backupId: options.backupId } : {}),
     ...(options.name ? { name: options.name } : {}),

@@ -8,7 +8,7 @@ import { FULL_SCOPE } from '../databases/postgres/inventory.js';
 import { describeTarget, type PgTarget } from '../databases/postgres/target.js';
 import { findBackup } from '../manifest/catalog.js';
 import type { BackupManifest } from '../manifest/manifest.js';
-import { openStorage, type S3Options } from '../storage/index.js';
+import { openStorage, type ArtifactStorageOpener, type S3Options } from '../storage/index.js';
 import { checkSchema, checkTables, type CheckResult } from '../restore/checks.js';
 import { restoreBackup } from '../restore/restore-backup.js';
 import type { Decryption } from '../restore/fetch-archive.js';
@@ -17,6 +17,7 @@ import { backup, type BackupResult } from './backup.js';
 export interface RestoreOptions {
   from: string;
   s3?: S3Options;
+  artifacts?: ArtifactStorageOpener;
   backupId?: string;
   name?: string;
   database?: string;
@@ -61,7 +62,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
   for (const identity of options.decryption.identities) secrets.add(identity);
   secrets.add(options.s3?.secretAccessKey);
 
-  const storage = await openStorage(options.from, { inputName: 'from', ...(options.s3 ? { s3: options.s3 } : {}) });
+  const storage = await openStorage(options.from, { inputName: 'from', ...(options.s3 ? { s3: options.s3 } : {}), ...(options.artifacts ? { artifacts: options.artifacts } : {}) });
   const { manifest } = await findBackup(storage, {
     ...(options.backupId ? { backupId: options.backupId } : {}),
     ...(options.name ? { name: options.name } : {}),

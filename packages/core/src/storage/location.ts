@@ -6,12 +6,19 @@ import { S3Storage, type S3Options } from './s3.js';
 import type { Storage } from './types.js';
 
 /** Where backups live, as parsed from a 'to' / 'from' input. A local path is always absolute. */
-export type Location = { kind: 'local'; path: string } | { kind: 's3'; bucket: string; prefix: string };
+export type Location = { kind: 'local'; path: string } | { kind: 's3'; bucket: string; prefix: string } | { kind: 'artifact'; name: string };
+
+/** Opens artifact://NAME: GitHub workflow artifacts, which only the GitHub adapter can reach. */
+export type ArtifactStorageOpener = (name: string, options: { inputName: string; retentionDays?: number }) => Promise<Storage>;
 
 export interface StorageOptions {
   /** The input or flag the location came from ('to', 'from', 'backup-to'); error messages name it. */
   inputName: string;
   s3?: S3Options;
+  /** Supplied by the GitHub adapter; elsewhere artifact:// is refused with an explanation. */
+  artifacts?: ArtifactStorageOpener;
+  /** How long GitHub keeps artifacts written to artifact:// (1-90 days; the repository's setting by default). */
+  artifactRetentionDays?: number;
 }
 
 const VALID_FORMS = 's3://bucket/prefix, a directory path (absolute or relative), or file:///absolute/path';
@@ -27,6 +34,13 @@ export function parseLocation(text: string, inputName: string): Location {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1]?.toLowerCase();
   if (scheme === 's3') return parseS3(value.slice('s3://'.length), inputName);
   if (scheme === 'file') return { kind: 'local', path: parseFileUrl(value, inputName) };
+  if (scheme === 'artifact') {
+    const name = value.slice('artifact://'.length).replace(/\/+$/, '');
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
+      throw invalidInput(inputName, `has an invalid artifact name '${name}'`, 'artifact://NAME with letters, digits, ".", "_" and "-", e.g. artifact://db-backup');
+    }
+    return { kind: 'artifact', name };
+  }
   if (scheme !== undefined) {
     const gcs = scheme === 'gs' ? ' For Google Cloud Storage, use s3://bucket with s3-endpoint https://storage.googleapis.com and HMAC keys.' : '';
     throw invalidInput(inputName, `uses the unsupported scheme '${scheme}://'`, `Use ${VALID_FORMS}.${gcs}`);
@@ -42,6 +56,15 @@ export function parseLocation(text: string, inputName: string): Location {
 export async function openStorage(location: Location | string, options: StorageOptions): Promise<Storage> {
   const parsed = typeof location === 'string' ? parseLocation(location, options.inputName) : location;
   if (parsed.kind === 'local') return new LocalStorage(parsed.path, options.inputName);
+  if (parsed.kind === 'artifact') {
+    if (!options.artifacts) {
+      throw invalidInput(options.inputName, 'names a GitHub artifact, which only the GitHub actions can read and write', 'inside a workflow use the backup / restore-test actions with artifact://NAME; elsewhere use s3://bucket/prefix or a directory');
+    }
+    return options.artifacts(parsed.name, {
+      inputName: options.inputName,
+      ...(options.artifactRetentionDays ? { retentionDays: options.artifactRetentionDays } : {}),
+    });
+  }
   return new S3Storage(parsed, { inputName: options.inputName, ...options.s3 });
 }
 

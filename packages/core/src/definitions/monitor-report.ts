@@ -1,0 +1,120 @@
+import { DbopsError, invalidInput } from '../errors.js';
+import { POSTGRES_CHECKS } from '../monitor/checks/index.js';
+import { deliverAlerts, type NotifyOn } from '../monitor/alerts.js';
+import { monitorReport } from '../monitor/monitor-report.js';
+import { parseValue, readThresholdsFile } from '../monitor/thresholds.js';
+import { connectionInputs, readConnection } from './connection-inputs.js';
+import { InputReader } from './read-inputs.js';
+import { readS3Options, S3_INPUTS } from './storage-inputs.js';
+import type { ActionDefinition, InputDefinition } from './types.js';
+
+const FAIL_ON = ['critical', 'warning', 'never'] as const;
+const NOTIFY_ON = ['warning', 'critical', 'always'] as const;
+
+const inputs: InputDefinition[] = [
+  // The report connects with node-postgres only: no client tools, so no pg-bin-dir.
+  ...connectionInputs().filter((i) => i.name !== 'pg-bin-dir'),
+  { name: 'name', description: 'Name the report, its history and its alerts are filed under. Defaults to the database name.' },
+  { name: 'thresholds', description: 'YAML thresholds file: per-check warning/critical overrides, disabled checks, per-table exclusions (see docs/monitor-report.md).', env: ['DBOPS_THRESHOLDS'] },
+  { name: 'fail-on', description: 'Fail the run when the report reaches this status: critical, warning or never.', default: 'critical' },
+  { name: 'output-dir', description: 'Directory for report.json, report.html, metrics.prom and summary.md.', default: 'dbops-monitor' },
+  { name: 'statement-timeout', description: 'Longest any single query of the report may run, e.g. 10s.', default: '10s', type: 'duration' },
+  { name: 'time-budget', description: 'Longest the whole report may take; checks left when it is spent are reported as skipped.', default: '60s', type: 'duration' },
+  { name: 'history', description: 'Where earlier reports are kept for trends: s3://bucket/prefix or a directory. Each run adds its own.', env: ['DBOPS_MONITOR_HISTORY'] },
+  { name: 'history-days', description: 'How many days of history the trends look back.', default: '90', type: 'integer' },
+  ...S3_INPUTS,
+  { name: 'notify-slack', description: 'Slack incoming webhook URL: one message per run with the findings.', secret: true, env: ['DBOPS_SLACK_WEBHOOK_URL'] },
+  { name: 'notify-webhook', description: 'URL that receives the findings as JSON (schema dbops.alert/v1), one POST per run.', secret: true, env: ['DBOPS_WEBHOOK_URL'] },
+  { name: 'notify-on', description: 'When to send the Slack/webhook message: warning (any finding), critical, or always.', default: 'warning' },
+  { name: 'github-issue', description: 'Keep one GitHub issue per database open while a critical finding lasts, and close it when it clears.', default: 'false', type: 'boolean' },
+  { name: 'github-token', description: 'Token for github-issue (needs issues: write).', secret: true, env: ['GITHUB_TOKEN'] },
+];
+
+export const monitorReportDefinition: ActionDefinition = {
+  name: 'monitor-report',
+  aliases: ['monitor'],
+  description: 'PostgreSQL health report: read-only checks with thresholds, trends from history, JSON/HTML/Prometheus reports, Slack/webhook/GitHub-issue alerts.',
+  inputs,
+  outputs: [
+    { name: 'status', description: 'ok, warning or critical.' },
+    { name: 'critical-count', description: 'Number of critical findings.' },
+    { name: 'warning-count', description: 'Number of warning findings.' },
+    { name: 'report-path', description: 'Path of the JSON report (report.html, metrics.prom and summary.md are next to it).' },
+  ],
+  async run(raw, context) {
+    const reader = new InputReader(inputs, raw, context.env);
+    const target = readConnection(reader);
+    const failOn = oneOf(reader, 'fail-on', FAIL_ON);
+    const notifyOn = oneOf(reader, 'notify-on', NOTIFY_ON) as NotifyOn;
+    const thresholdsPath = reader.optional('thresholds');
+    const settings = thresholdsPath ? await readThresholdsFile(thresholdsPath, POSTGRES_CHECKS) : undefined;
+    const slack = webhookUrl(reader, 'notify-slack');
+    const webhook = webhookUrl(reader, 'notify-webhook');
+    const githubIssue = reader.boolean('github-issue') ? githubIssueTarget(reader, context) : undefined;
+    const history = reader.optional('history');
+    const name = reader.optional('name');
+
+    const { report, summary, files } = await monitorReport({
+      target,
+      ...(name ? { name } : {}),
+      ...(settings ? { settings } : {}),
+      statementTimeoutMs: duration(reader, 'statement-timeout') * 1000,
+      budgetMs: duration(reader, 'time-budget') * 1000,
+      outputDir: reader.optional('output-dir')!,
+      ...(history ? { history: { location: history, s3: readS3Options(reader), days: reader.integer('history-days', 1, 3650) ?? 90 } } : {}),
+      ...(context.github ? { github: context.github } : {}),
+      redact: (text) => context.secrets.redact(text),
+      log: context.log,
+      signal: context.signal,
+    });
+
+    await deliverAlerts(report, POSTGRES_CHECKS, {
+      ...(slack ? { slackWebhookUrl: slack } : {}),
+      ...(webhook ? { webhookUrl: webhook } : {}),
+      notifyOn,
+      ...(githubIssue ? { githubIssue } : {}),
+    }, context.log, context.signal);
+
+    const fails = failOn === 'warning' ? report.status !== 'ok' : failOn === 'critical' ? report.status === 'critical' : false;
+    return {
+      outputs: {
+        status: report.status,
+        'critical-count': String(report.counts.critical),
+        'warning-count': String(report.counts.warning),
+        'report-path': files.json,
+      },
+      summary,
+      json: report,
+      ...(fails
+        ? { failure: new DbopsError('CHECK_FAILED', `The health report of ${report.name} is ${report.status} (${report.counts.critical} critical, ${report.counts.warning} warning findings)`, { hint: `Act on the findings in the summary, or raise thresholds in the thresholds file; fail-on is '${failOn}'.` }) }
+        : {}),
+    };
+  },
+};
+
+function oneOf<T extends string>(reader: InputReader, name: string, values: readonly T[]): T {
+  const value = (reader.optional(name) ?? '').toLowerCase();
+  if (!(values as readonly string[]).includes(value)) throw invalidInput(name, `has an unknown value '${value}'`, `one of ${values.join(', ')}`);
+  return value as T;
+}
+
+function duration(reader: InputReader, name: string): number {
+  const seconds = parseValue(reader.optional(name), 'seconds', name, (_path, _problem, valid) => invalidInput(name, `'${reader.optional(name)}' is not a duration`, valid));
+  if (seconds <= 0) throw invalidInput(name, 'must be longer than zero', 'a duration such as 10s or 2m');
+  return seconds;
+}
+
+function webhookUrl(reader: InputReader, name: string): string | undefined {
+  const url = reader.optional(name);
+  // Never echo the URL: it carries the webhook's token.
+  if (url && !/^https?:\/\/[^\s/]+/i.test(url)) throw invalidInput(name, 'is not an http(s) URL', 'e.g. https://hooks.slack.com/services/T000/B000/XXXX');
+  return url;
+}
+
+function githubIssueTarget(reader: InputReader, context: Parameters<ActionDefinition['run']>[1]) {
+  const token = reader.optional('github-token');
+  if (!token) throw invalidInput('github-token', 'is required when github-issue is true', 'github-token: ${{ github.token }} with permissions: issues: write');
+  const repository = context.github?.repository ?? context.env.GITHUB_REPOSITORY;
+  if (!repository) throw invalidInput('github-issue', 'needs the repository (GITHUB_REPOSITORY), which is only set in a workflow', 'github-issue: true in a GitHub Actions workflow, or set GITHUB_REPOSITORY=owner/repo');
+  return { apiUrl: context.env.GITHUB_API_URL ?? 'https://api.github.com', token, repository };
+}
