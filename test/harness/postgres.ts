@@ -127,14 +127,8 @@ export async function startPostgres(options: { password?: string } = {}): Promis
       ...server,
       canCrash: true,
       async crash() {
-        const pid = await postmasterPid(dataDir);
-        if (pid === undefined) throw new Error('crash(): no postmaster.pid; is the server running?');
-        // Collect the children first: once the postmaster is gone they are re-parented and harder to find.
-        const children = childPids(pid);
-        killQuietly(pid);
-        children.forEach(killQuietly);
+        if (!(await killCluster(dataDir))) throw new Error('crash(): no postmaster.pid; is the server running?');
         crashed = true;
-        await waitUntil(() => ![pid, ...children].some(isAlive), 10_000, 'PostgreSQL processes did not die');
       },
       async stop() {
         if (stopped) return;
@@ -142,19 +136,15 @@ export async function startPostgres(options: { password?: string } = {}): Promis
         try {
           if (!crashed) await run('pg_ctl', ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '30']);
         } catch {
-          // Fall back to killing it: stop() must never leave a server behind.
-          const pid = await postmasterPid(dataDir);
-          if (pid !== undefined) {
-            const children = childPids(pid);
-            killQuietly(pid);
-            children.forEach(killQuietly);
-          }
+          await killCluster(dataDir); // stop() must never leave a server behind
         } finally {
           await rm(base, { recursive: true, force: true });
         }
       },
     };
   } catch (err) {
+    // A server that started but never became usable must not outlive its data directory.
+    await killCluster(dataDir).catch(() => undefined);
     await rm(base, { recursive: true, force: true }).catch(() => undefined);
     throw err;
   }
@@ -240,7 +230,7 @@ async function externalServer(connectionString: string): Promise<PostgresServer>
     binDir: safeFindPgBinDir(),
     majorVersion: 0,
   });
-  const [row] = await server.query<{ v: string }>('show server_version_num');
+  const [row] = await server.query<{ v: string }>("select current_setting('server_version_num') as v");
   server.majorVersion = Math.floor(Number(row?.v) / 10000);
   return {
     ...server,
@@ -350,6 +340,18 @@ async function postmasterPid(dataDir: string): Promise<number | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** SIGKILL the postmaster and its children and wait until they are gone. False when no server was running. */
+async function killCluster(dataDir: string): Promise<boolean> {
+  const pid = await postmasterPid(dataDir);
+  if (pid === undefined || !isAlive(pid)) return false;
+  // Collect the children first: once the postmaster is gone they are re-parented and harder to find.
+  const children = childPids(pid);
+  killQuietly(pid);
+  children.forEach(killQuietly);
+  await waitUntil(() => ![pid, ...children].some(isAlive), 10_000, 'PostgreSQL processes did not die');
+  return true;
 }
 
 /** Direct children of pid, from /proc (Linux). Backends and auxiliary processes are all postmaster children. */

@@ -12,6 +12,8 @@ export interface Observation {
   /** What the value is about, e.g. "public.orders", "pid 4242", "shared_buffers". */
   subject: string;
   value: number;
+  /** How the value is shown when a number says little (a setting's value: "off"). */
+  display?: string;
   /** One line of context for people: the query text, the owning column, the index definition. */
   detail?: string;
   /** Schema-qualified table the subject belongs to, when it has one: per-table exclusions match on it. */
@@ -26,6 +28,7 @@ export interface Finding {
   /** The threshold that was crossed. */
   threshold: number;
   unit: Unit;
+  display?: string;
   detail?: string;
 }
 

@@ -1,0 +1,4 @@
+import { monitorReportDefinition } from '@dbops/core';
+import { runAction } from '@dbops/github';
+
+await runAction(monitorReportDefinition);

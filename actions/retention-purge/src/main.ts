@@ -1,0 +1,4 @@
+import { retentionPurgeDefinition } from '@dbops/core';
+import { runAction } from '@dbops/github';
+
+await runAction(retentionPurgeDefinition);

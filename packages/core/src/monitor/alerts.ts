@@ -1,0 +1,108 @@
+import type { Logger } from '../log.js';
+import { syncAlertIssue, type IssueAction } from '../notify/github-issue.js';
+import type { SendOptions } from '../notify/http.js';
+import { sendAlerts } from '../notify/send.js';
+import { slackNotifier } from '../notify/slack.js';
+import type { AlertMessage, Notifier } from '../notify/types.js';
+import { webhookNotifier } from '../notify/webhook.js';
+import type { CheckDefinition } from './check.js';
+import { showValue } from './format-value.js';
+import type { MonitorReport } from './types.js';
+
+export type NotifyOn = 'warning' | 'critical' | 'always';
+
+export interface AlertTargets {
+  slackWebhookUrl?: string;
+  webhookUrl?: string;
+  notifyOn: NotifyOn;
+  githubIssue?: { apiUrl: string; token: string; repository: string };
+  /** Transport settings (tests pass a fetch and short retries). */
+  http?: SendOptions;
+}
+
+export interface AlertOutcome {
+  sent: string[];
+  failed: string[];
+  issue?: { action: IssueAction; number?: number } | { action: 'failed' };
+}
+
+/** The run's one alert message: overall status, counts, and every finding with its recommended action. */
+export function alertMessage(report: MonitorReport, checks: CheckDefinition[]): AlertMessage {
+  const byId = new Map(checks.map((c) => [c.id, c]));
+  const { critical, warning } = report.counts;
+  return {
+    source: 'monitor-report',
+    status: report.status,
+    title: `Database health: ${report.status.toUpperCase()} — ${report.name}`,
+    text: `${critical} critical, ${warning} warning findings on PostgreSQL ${report.database.serverVersion} (${report.generatedAt}).`,
+    items: report.checks.flatMap((c) =>
+      c.findings.map((f) => {
+        const action = byId.get(c.id)?.action;
+        return {
+          severity: f.severity,
+          title: c.title,
+          subject: f.subject,
+          detail: `${showValue(f, f.unit)}${f.detail ? `; ${f.detail}` : ''}`,
+          ...(action ? { action } : {}),
+        };
+      }),
+    ),
+    ...(report.github?.runUrl ? { link: report.github.runUrl } : {}),
+    data: { name: report.name, database: report.database.name, counts: report.counts },
+  };
+}
+
+function shouldNotify(report: MonitorReport, on: NotifyOn): boolean {
+  if (on === 'always') return true;
+  if (on === 'critical') return report.status === 'critical';
+  return report.status !== 'ok';
+}
+
+/** Sends the alert and keeps the GitHub issue in step. Failures are warnings: they never change the run's result. */
+export async function deliverAlerts(report: MonitorReport, checks: CheckDefinition[], targets: AlertTargets, log: Logger, signal?: AbortSignal): Promise<AlertOutcome> {
+  const outcome: AlertOutcome = { sent: [], failed: [] };
+  const notifiers: Notifier[] = [];
+  if (targets.slackWebhookUrl) notifiers.push(slackNotifier(targets.slackWebhookUrl, targets.http));
+  if (targets.webhookUrl) notifiers.push(webhookNotifier(targets.webhookUrl, targets.http));
+  const message = alertMessage(report, checks);
+  if (notifiers.length > 0 && shouldNotify(report, targets.notifyOn)) {
+    Object.assign(outcome, await sendAlerts(notifiers, message, log, signal));
+  }
+  if (targets.githubIssue) {
+    try {
+      outcome.issue = await syncAlertIssue({
+        ...targets.http,
+        ...targets.githubIssue,
+        key: `monitor-report:${report.name}`,
+        title: `dbops: critical database health findings on ${report.name}`,
+        body: issueBody(report, message),
+        active: report.status === 'critical',
+        resolution: `The critical findings on \`${report.name}\` cleared at ${report.generatedAt}${report.github?.runUrl ? ` ([run](${report.github.runUrl}))` : ''}.`,
+        log,
+        ...(signal ? { signal } : {}),
+      });
+    } catch (error) {
+      outcome.issue = { action: 'failed' };
+      log.warn(`Could not update the GitHub issue: ${(error as Error).message}`);
+    }
+  }
+  return outcome;
+}
+
+/** The issue keeps only the critical findings: warnings come and go and would make the issue noisy. */
+function issueBody(report: MonitorReport, message: AlertMessage): string {
+  const critical = message.items.filter((i) => i.severity === 'critical');
+  return [
+    `**${critical.length} critical findings** on \`${report.name}\` (PostgreSQL ${report.database.serverVersion}), last checked ${report.generatedAt}${report.github?.runUrl ? ` in [this run](${report.github.runUrl})` : ''}.`,
+    '',
+    '| Check | Subject | Value | Recommended action |',
+    '|---|---|---|---|',
+    ...critical.slice(0, 50).map((i) => `| ${cell(i.title)} | \`${cell(i.subject)}\` | ${cell(i.detail ?? '')} | ${cell(i.action ?? '')} |`),
+    '',
+    'This issue is updated by each run while a critical finding lasts and closed when they clear.',
+  ].join('\n');
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}

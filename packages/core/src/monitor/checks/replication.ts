@@ -1,0 +1,61 @@
+import type { CheckDefinition } from '../check.js';
+
+export const replicationLag: CheckDefinition = {
+  id: 'replication-lag',
+  title: 'Replication lag',
+  why: 'A lagging replica serves stale reads, and a failover to it loses the transactions it has not replayed.',
+  action: 'Check the replica\'s disk, CPU and network, and long queries on it that conflict with replay (max_standby_streaming_delay).',
+  unit: 'seconds',
+  direction: 'above',
+  warning: 60,
+  critical: 300,
+  async run({ query, standby }) {
+    if (standby) {
+      // Nothing to replay means no lag, however old the last replayed transaction is (an idle primary).
+      const [row] = await query<{ seconds: number | null }>(
+        `select case when pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0
+                     else extract(epoch from clock_timestamp() - pg_last_xact_replay_timestamp()) end::float8 as seconds`,
+      );
+      return { observations: [{ subject: 'this standby', value: row?.seconds ?? 0, detail: 'replay delay behind the primary' }] };
+    }
+    const rows = await query<{ name: string; state: string; seconds: number | null; bytes: number | null }>(
+      `select coalesce(nullif(application_name, ''), client_addr::text, pid::text) as name, state,
+              extract(epoch from coalesce(replay_lag, '0'::interval))::float8 as seconds,
+              pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::float8 as bytes
+       from pg_stat_replication`,
+    );
+    const notes = rows.length === 0 ? ['no replicas are connected to this server'] : [];
+    return {
+      observations: rows.map((r) => ({ subject: `replica ${r.name}`, value: r.seconds ?? 0, detail: `${r.state}; ${r.bytes ?? 'unknown'} bytes of WAL not yet replayed` })),
+      notes,
+    };
+  },
+};
+
+export const replicationSlots: CheckDefinition = {
+  id: 'replication-slots',
+  title: 'Inactive replication slots',
+  why: 'A slot nobody reads keeps every WAL segment since its position: the disk fills and old rows cannot be vacuumed.',
+  action: 'Reconnect the consumer, or drop the slot (pg_drop_replication_slot) if it is abandoned; set max_slot_wal_keep_size.',
+  unit: 'bytes',
+  direction: 'above',
+  warning: 0,
+  critical: 10 * 1024 ** 3,
+  async run({ query, major }) {
+    const walStatus = major >= 13 ? 'wal_status' : `null::text as wal_status`;
+    const rows = await query<{ name: string; type: string; bytes: number | null; wal_status: string | null; xmin_age: number | null }>(
+      `select slot_name as name, slot_type as type, ${walStatus},
+              pg_wal_lsn_diff(case when pg_is_in_recovery() then pg_last_wal_receive_lsn() else pg_current_wal_lsn() end, restart_lsn)::float8 as bytes,
+              greatest(age(xmin), age(catalog_xmin))::float8 as xmin_age
+       from pg_replication_slots where not active`,
+    );
+    return {
+      observations: rows.map((r) => ({
+        subject: `slot ${r.name}`,
+        // A slot whose WAL is already gone can never be used again: as bad as it gets.
+        value: r.wal_status === 'lost' ? Number.MAX_SAFE_INTEGER : r.bytes ?? 0,
+        detail: `${r.type} slot, inactive; retains ${r.bytes ?? 0} bytes of WAL${r.wal_status ? ` (wal_status ${r.wal_status})` : ''}${r.xmin_age ? `; holds back xmin by ${r.xmin_age} transactions` : ''}`,
+      })),
+    };
+  },
+};

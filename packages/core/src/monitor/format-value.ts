@@ -1,0 +1,45 @@
+import { formatBytes, formatSeconds } from '../format.js';
+import type { Unit } from './types.js';
+
+/** A value as a person reads it, in its check's unit. */
+export function formatValue(value: number, unit: Unit): string {
+  switch (unit) {
+    case 'seconds':
+      return formatSeconds(value);
+    case 'bytes':
+      return value >= Number.MAX_SAFE_INTEGER ? 'all (lost)' : formatBytes(value);
+    case 'ratio':
+      return `${(value * 100).toFixed(1)}%`;
+    case 'xids':
+      return value >= 1e6 ? `${(value / 1e6).toFixed(1)} M` : Math.round(value).toLocaleString('en-US');
+    case 'count':
+      return Math.round(value).toLocaleString('en-US');
+    case 'flag':
+      return value >= 2 ? 'critical' : value >= 1 ? 'yes' : 'note';
+  }
+}
+
+/** An observation or finding as shown: its own display text when it has one. */
+export function showValue(o: { value: number; display?: string }, unit: Unit): string {
+  return o.display ?? formatValue(o.value, unit);
+}
+
+/** "≥ 90.0%" / "< 95.0%": how a threshold fires. Flags (a setting is off, a key is missing) have no threshold to show. */
+export function formatThreshold(value: number | undefined, unit: Unit, direction: 'above' | 'below'): string {
+  if (value === undefined || unit === 'flag') return '—';
+  return `${direction === 'above' ? '≥' : '<'} ${formatValue(value, unit)}`;
+}
+
+/** A value scaled for a chart axis, with the axis label: bytes in MiB, transaction IDs in millions. */
+export function chartScale(unit: Unit): { factor: number; label: string } {
+  if (unit === 'bytes') return { factor: 1 / 1024 / 1024, label: 'MiB' };
+  if (unit === 'xids') return { factor: 1e-6, label: 'million' };
+  if (unit === 'ratio') return { factor: 100, label: '%' };
+  return { factor: 1, label: unit };
+}
+
+/** Growth per day in words, e.g. "+12.0 MiB/day". */
+export function formatGrowth(perDay: number, unit: Unit): string {
+  const sign = perDay < 0 ? '−' : '+';
+  return `${sign}${formatValue(Math.abs(perDay), unit === 'flag' ? 'count' : unit)}/day`;
+}

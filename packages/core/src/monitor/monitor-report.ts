@@ -1,0 +1,142 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { connect, serverVersion } from '../databases/postgres/connection.js';
+import type { PgTarget } from '../databases/postgres/target.js';
+import type { Logger } from '../log.js';
+import type { GitHubRunContext } from '../manifest/manifest.js';
+import { openStorage, type S3Options } from '../storage/index.js';
+import type { CheckDefinition } from './check.js';
+import { POSTGRES_CHECKS } from './checks/index.js';
+import { historyEntry, historyKey, readHistory } from './history.js';
+import { renderHtml } from './render-html.js';
+import { renderMarkdown } from './render-markdown.js';
+import { renderPrometheus } from './render-prometheus.js';
+import { runChecks } from './run-checks.js';
+import { defaultSettings, type MonitorSettings } from './thresholds.js';
+import { buildTrends } from './trends.js';
+import type { MonitorReport } from './types.js';
+
+export interface MonitorReportOptions {
+  target: PgTarget;
+  /** Name the report and its history are filed under; defaults to the database name. */
+  name?: string;
+  settings?: MonitorSettings;
+  checks?: CheckDefinition[];
+  statementTimeoutMs: number;
+  budgetMs: number;
+  /** Directory the report files are written to. */
+  outputDir: string;
+  history?: { location: string; s3?: S3Options; days: number };
+  github?: GitHubRunContext;
+  /** Applied to every file and the summary: a secret that slipped into a value (a query text) is masked. */
+  redact?: (text: string) => string;
+  log: Logger;
+  signal?: AbortSignal;
+  now?: () => Date;
+}
+
+export interface MonitorReportFiles {
+  json: string;
+  markdown: string;
+  html: string;
+  prometheus: string;
+}
+
+export interface MonitorReportResult {
+  report: MonitorReport;
+  summary: string;
+  files: MonitorReportFiles;
+}
+
+/** Connects read-only, runs every check within the budget, reads and extends the history, writes the report files. */
+export async function monitorReport(options: MonitorReportOptions): Promise<MonitorReportResult> {
+  const { log, target } = options;
+  const checks = options.checks ?? POSTGRES_CHECKS;
+  const settings = options.settings ?? defaultSettings(checks);
+  const now = options.now ?? (() => new Date());
+  const started = Date.now();
+  const name = options.name ?? target.database;
+  // Open the history first: a bad location fails before the database is touched.
+  const storage = options.history ? await openStorage(options.history.location, { inputName: 'history', ...(options.history.s3 ? { s3: options.history.s3 } : {}) }) : undefined;
+
+  const client = await connect(target, log, options.signal);
+  let report: MonitorReport;
+  try {
+    await client.query(`set application_name = 'dbops monitor-report'`);
+    // Belt and braces: every check also runs in an explicit READ ONLY transaction.
+    await client.query('set default_transaction_read_only = on');
+    const version = await serverVersion(client);
+    const [{ standby } = { standby: false }] = (await client.query<{ standby: boolean }>('select pg_is_in_recovery() as standby')).rows;
+    log.info(`Checking ${name} (PostgreSQL ${version.text}${standby ? ', standby' : ''}): ${checks.length} checks`);
+    const { results, sample } = await runChecks({
+      client, checks, settings, major: version.major, standby,
+      statementTimeoutMs: options.statementTimeoutMs, budgetMs: options.budgetMs, log,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const count = (status: string) => results.filter((r) => r.status === status).length;
+    const critical = results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'critical').length, 0);
+    const warning = results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'warning').length, 0);
+    report = {
+      schemaVersion: 1,
+      generatedAt: now().toISOString(),
+      name,
+      database: { name: target.database, host: target.host, port: target.port, serverVersion: version.text, major: version.major, standby },
+      status: critical > 0 ? 'critical' : warning > 0 ? 'warning' : 'ok',
+      counts: { critical, warning, skipped: count('skipped'), error: count('error') },
+      durationMs: 0,
+      checks: results,
+      sample,
+      ...(options.github ? { github: { repository: options.github.repository, ...(options.github.runUrl ? { runUrl: options.github.runUrl } : {}) } } : {}),
+    };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+
+  if (storage && options.history) {
+    const since = Date.parse(report.generatedAt) - options.history.days * 86_400_000;
+    const earlier = await readHistory(storage, name, log, since);
+    report.trends = buildTrends(earlier, report);
+    await storage.put(historyKey(name, report.generatedAt), historyEntry(report), { contentType: 'application/json' });
+    log.info(`History: read ${earlier.length} earlier reports from ${storage.display}; stored this one`);
+  }
+  report.durationMs = Date.now() - started;
+
+  logFindings(report, log);
+  const redact = options.redact ?? ((text: string) => text);
+  const summary = redact(renderMarkdown(report, checks));
+  const files = await writeReportFiles(report, summary, checks, options.outputDir, redact);
+  log.info(`Report: ${report.status} (${report.counts.critical} critical, ${report.counts.warning} warning) written to ${files.json}`);
+  return { report, summary, files };
+}
+
+/** Findings become warnings (annotations on GitHub), worst first; beyond a few dozen they would only be noise. */
+const LOGGED_FINDINGS = 25;
+
+function logFindings(report: MonitorReport, log: Logger): void {
+  const all = report.checks.flatMap((c) => c.findings.map((f) => ({ f, title: c.title })));
+  all.sort((a, b) => (a.f.severity === b.f.severity ? 0 : a.f.severity === 'critical' ? -1 : 1));
+  for (const { f, title } of all.slice(0, LOGGED_FINDINGS)) log.warn(`${f.severity.toUpperCase()} ${title}: ${f.subject}${f.detail ? ` — ${f.detail}` : ''}`);
+  if (all.length > LOGGED_FINDINGS) log.warn(`…and ${all.length - LOGGED_FINDINGS} more findings: see the job summary and report.json`);
+}
+
+async function writeReportFiles(
+  report: MonitorReport,
+  summary: string,
+  checks: CheckDefinition[],
+  outputDir: string,
+  redact: (text: string) => string,
+): Promise<MonitorReportFiles> {
+  const dir = resolve(outputDir);
+  await mkdir(dir, { recursive: true });
+  const files: MonitorReportFiles = {
+    json: join(dir, 'report.json'),
+    markdown: join(dir, 'summary.md'),
+    html: join(dir, 'report.html'),
+    prometheus: join(dir, 'metrics.prom'),
+  };
+  await writeFile(files.json, redact(`${JSON.stringify(report, null, 2)}\n`));
+  await writeFile(files.markdown, summary);
+  await writeFile(files.html, redact(renderHtml(report, checks)));
+  await writeFile(files.prometheus, redact(renderPrometheus(report)));
+  return files;
+}

@@ -1,0 +1,6 @@
+export type { AlertItem, AlertMessage, AlertStatus, FetchFn, Notifier } from './types.js';
+export { requestJson, HttpError, NOTIFY_RETRY, type SendOptions } from './http.js';
+export { slackNotifier, slackPayload } from './slack.js';
+export { webhookNotifier, webhookPayload } from './webhook.js';
+export { sendAlerts, type DeliveryResult } from './send.js';
+export { syncAlertIssue, ALERT_LABEL, type IssueAction, type IssueAlertOptions } from './github-issue.js';

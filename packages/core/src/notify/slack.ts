@@ -1,0 +1,34 @@
+import { requestJson, type SendOptions } from './http.js';
+import type { AlertMessage, Notifier } from './types.js';
+
+const ICON = { ok: ':large_green_circle:', warning: ':large_orange_circle:', critical: ':red_circle:', failure: ':x:' } as const;
+/** Slack caps a message at 50 blocks; a few items and a pointer to the rest reads better anyway. */
+const MAX_ITEMS = 15;
+
+/** The Slack payload: a plain-text fallback and Block Kit sections, items worst first. */
+export function slackPayload(message: AlertMessage): unknown {
+  const items = [...message.items].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'critical' ? -1 : 1));
+  const lines = items.slice(0, MAX_ITEMS).map((i) => `${i.severity === 'critical' ? ':red_circle:' : ':large_orange_circle:'} *${escape(i.title)}*: \`${escape(i.subject)}\`${i.detail ? ` — ${escape(i.detail)}` : ''}`);
+  if (items.length > MAX_ITEMS) lines.push(`…and ${items.length - MAX_ITEMS} more`);
+  const blocks: unknown[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: `${ICON[message.status]} *${escape(message.title)}*\n${escape(message.text)}` } },
+  ];
+  if (lines.length > 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n').slice(0, 2900) } });
+  if (message.link) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `<${message.link}|Open the workflow run>` }] });
+  return { text: `${message.title}: ${message.text}`, blocks };
+}
+
+/** Slack incoming webhook (https://hooks.slack.com/services/...). */
+export function slackNotifier(webhookUrl: string, options: SendOptions = {}): Notifier {
+  return {
+    name: 'Slack',
+    async send(message, signal) {
+      await requestJson('POST', webhookUrl, slackPayload(message), 'Slack webhook', { ...options, ...(signal ? { signal } : {}) });
+    },
+  };
+}
+
+/** Slack mrkdwn treats &, < and > as control characters. */
+function escape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
