@@ -1,4 +1,4 @@
-import { backupDefinition } from '@dbops/core';
+import { definition } from '@dbops/core';
 import { runAction } from '@dbops/github';
 
-await runAction(backupDefinition);
+await runAction(definition('backup'));

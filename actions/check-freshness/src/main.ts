@@ -1,4 +1,4 @@
-import { checkFreshnessDefinition } from '@dbops/core';
+import { definition } from '@dbops/core';
 import { runAction } from '@dbops/github';
 
-await runAction(checkFreshnessDefinition);
+await runAction(definition('check-freshness'));

@@ -1,4 +1,4 @@
-import { monitorReportDefinition } from '@dbops/core';
+import { definition } from '@dbops/core';
 import { runAction } from '@dbops/github';
 
-await runAction(monitorReportDefinition);
+await runAction(definition('monitor-report'));

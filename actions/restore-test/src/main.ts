@@ -1,4 +1,4 @@
-import { restoreTestDefinition } from '@dbops/core';
+import { definition } from '@dbops/core';
 import { runAction } from '@dbops/github';
 
-await runAction(restoreTestDefinition);
+await runAction(definition('restore-test'));

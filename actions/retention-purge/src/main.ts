@@ -1,4 +1,4 @@
-import { retentionPurgeDefinition } from '@dbops/core';
+import { definition } from '@dbops/core';
 import { runAction } from '@dbops/github';
 
-await runAction(retentionPurgeDefinition);
+await runAction(definition('retention-purge'));

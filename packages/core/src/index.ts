@@ -6,6 +6,7 @@ export * from './format.js';
 export * from './version.js';
 export * from './definitions/types.js';
 export * from './definitions/read-inputs.js';
+export { withNotifications, alertFor, NOTIFY_INPUTS } from './definitions/notifications.js';
 export { backupDefinition } from './definitions/backup.js';
 export { restoreTestDefinition } from './definitions/restore-test.js';
 export { restoreDefinition } from './definitions/restore.js';
@@ -43,14 +44,20 @@ import { retentionPurgeDefinition } from './definitions/retention-purge.js';
 import { checkFreshnessDefinition } from './definitions/check-freshness.js';
 import { monitorReportDefinition } from './definitions/monitor-report.js';
 import type { ActionDefinition } from './definitions/types.js';
+import { withNotifications } from './definitions/notifications.js';
 
-/** Every action, in the order the CLI lists them. */
+/**
+ * Every action, in the order the CLI lists them. All but monitor-report (which sends one aggregated alert of its
+ * findings itself) gain the shared notification inputs.
+ */
 export const definitions: ActionDefinition[] = [
-  backupDefinition,
-  restoreTestDefinition,
-  restoreDefinition,
-  listDefinition,
-  retentionPurgeDefinition,
-  checkFreshnessDefinition,
+  ...[backupDefinition, restoreTestDefinition, restoreDefinition, listDefinition, retentionPurgeDefinition, checkFreshnessDefinition].map(withNotifications),
   monitorReportDefinition,
 ];
+
+/** An action by name, as the adapters run it (with notifications). */
+export function definition(name: string): ActionDefinition {
+  const found = definitions.find((d) => d.name === name);
+  if (!found) throw new Error(`No action named ${name}`);
+  return found;
+}

@@ -4,3 +4,6 @@ export { slackNotifier, slackPayload } from './slack.js';
 export { webhookNotifier, webhookPayload } from './webhook.js';
 export { sendAlerts, type DeliveryResult } from './send.js';
 export { syncAlertIssue, ALERT_LABEL, type IssueAction, type IssueAlertOptions } from './github-issue.js';
+export { teamsNotifier, teamsPayload } from './teams.js';
+export { emailNotifier, emailContent, parseSmtpUrl, type SmtpSettings } from './email.js';
+export { signBody, verifySignature, SIGNATURE_HEADER } from './signature.js';
