@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { definitions } from '@dbops/core';
 import { buildProgram } from './program.js';
 
