@@ -28,6 +28,8 @@ export interface ManifestTable {
   rows?: number;
   rowEstimate: number;
   bytes: number;
+  /** The archive holds no rows for this table (e.g. pg_dump --exclude-table-data): a restore has it empty. */
+  dataExcluded?: true;
 }
 
 /** The record that makes a backup complete (DESIGN.md invariant 1). Documented in docs/manifest.schema.json. */

@@ -86,6 +86,9 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
   await storage.preflight();
 
   const client = await connect(options.target, log, options.signal);
+  // A cancel while counting rows or fingerprinting (possibly waiting on a lock) ends the session at once.
+  const endOnAbort = () => void client.end().catch(() => undefined);
+  options.signal?.addEventListener('abort', endOnAbort, { once: true });
   try {
     const server = await serverVersion(client);
     const systemId = await systemIdentifier(client);
@@ -104,6 +107,7 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
     const encrypted = options.recipients.length > 0 || !!options.passphrase;
     const key = objectKey(name, backupId, options.compression, encrypted);
 
+    if (options.signal?.aborted) throw cancelled();
     const stream = await dumpToStorage({ ...options, tools, snapshot, storage, key });
     await client.query('commit');
 
@@ -144,13 +148,11 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
         sha256: stream.sha256,
       },
       toc: { entries: toc.entries.length, byType: toc.byType },
-      tables: tables.map(({ schema, name: table, rows, rowEstimate, bytes }) => ({
-        schema,
-        name: table,
-        ...(rows === undefined ? {} : { rows }),
-        rowEstimate,
-        bytes,
-      })),
+      tables: tables.map(({ schema, name: table, rows, rowEstimate, bytes }) => {
+        // pg-dump-args such as --exclude-table-data leave a table's rows out of the archive: say so, not a count.
+        if (!hasDataEntry(toc, schema, table)) return { schema, name: table, rowEstimate, bytes, dataExcluded: true as const };
+        return { schema, name: table, ...(rows === undefined ? {} : { rows }), rowEstimate, bytes };
+      }),
       exactCountMaxBytes: options.exactCountMaxBytes,
       schemaFingerprint: fingerprint,
       verification: {
@@ -180,6 +182,7 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
     if (options.signal?.aborted) throw cancelled();
     throw error;
   } finally {
+    options.signal?.removeEventListener('abort', endOnAbort);
     await endQuietly(client);
   }
 }
@@ -197,6 +200,7 @@ async function dumpToStorage(input: DumpStreamInput) {
   const abort = new AbortController();
   const onOuterAbort = () => abort.abort();
   input.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  if (input.signal?.aborted) abort.abort();
   const libpq = await libpqEnvironment(input.target, input.env);
 
   const dump = startDump({ pgDump: input.tools.pgDump, scope: input.scope, snapshot: input.snapshot, extraArgs: input.pgDumpArgs, env: libpq.env, signal: abort.signal });
@@ -230,10 +234,14 @@ async function dumpToStorage(input: DumpStreamInput) {
   const storing = input.storage.put(input.key, body, { signal: abort.signal, contentType: 'application/octet-stream' }).catch(fail);
   try {
     const results = await Promise.allSettled([flowing, storing]);
-    if (results.some((r) => r.status === 'rejected')) {
+    const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (errors.length > 0) {
       // The storage layer has aborted its upload by now; the dump process is killed by the abort.
       if (input.signal?.aborted) throw cancelled();
-      throw firstError instanceof DbopsError ? firstError : storageOrDumpError(firstError);
+      // One side's failure makes the other side fail too (aborted, premature close): report the cause, the dump's
+      // first, then the store's, whichever finished first.
+      const cause = errors.find((e) => e instanceof DbopsError && e.code !== 'CANCELLED');
+      throw cause ?? (firstError instanceof DbopsError ? firstError : storageOrDumpError(firstError));
     }
   } finally {
     clearInterval(progress);
@@ -264,6 +272,10 @@ function storageOrDumpError(error: unknown): DbopsError {
   return new DbopsError('DUMP_FAILED', `The backup stream failed: ${message}`, { cause: error, hint: 'Nothing was recorded as a backup; see the message for the cause.' });
 }
 
+function hasDataEntry(toc: ArchiveToc, schema: string, table: string): boolean {
+  return toc.entries.some((e) => e.type === 'TABLE DATA' && e.rest.startsWith(`${schema} ${table} `));
+}
+
 const DATA_SHAPING_FLAGS = /^(--exclude-table-data|--schema-only|-s$|--data-only|-a$|--table-and-children|--exclude-table-and-children|--exclude-table-data-and-children)/;
 
 /**
@@ -272,12 +284,12 @@ const DATA_SHAPING_FLAGS = /^(--exclude-table-data|--schema-only|-s$|--data-only
  */
 function checkArchive(toc: ArchiveToc, tables: TableInventory[], pgDumpArgs: string[]): void {
   const dataEntries = toc.entries.filter((e) => e.type === 'TABLE DATA');
-  if (toc.entries.length === 0) {
+  if (toc.entries.length === 0 && tables.length > 0) {
     throw new DbopsError('VERIFY_FAILED', 'The archive has an empty table of contents', { hint: 'pg_dump produced no objects; check the include/exclude filters.' });
   }
   // Flags that change which tables carry data make the expected set unknowable here; the TOC check above still holds.
   if (pgDumpArgs.some((arg) => DATA_SHAPING_FLAGS.test(arg))) return;
-  const missing = tables.filter((t) => !dataEntries.some((e) => e.rest.startsWith(`${t.schema} ${t.name} `)));
+  const missing = tables.filter((t) => !hasDataEntry(toc, t.schema, t.name));
   if (tables.length > 0 && dataEntries.length === 0) {
     throw new DbopsError('VERIFY_FAILED', `The archive holds no table data, but the database has ${tables.length} tables`, {
       hint: 'The dump is empty; nothing was recorded as a backup. Check the role\'s privileges and the include/exclude filters.',

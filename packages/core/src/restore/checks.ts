@@ -33,7 +33,10 @@ export async function checkTables(client: pg.Client, manifest: BackupManifest): 
       continue;
     }
     rows += count;
-    if (table.rows !== undefined) {
+    if (table.dataExcluded) {
+      exact++;
+      if (count !== 0) exactMismatch.push(`${name}: ${count} rows, but its data was excluded from the backup`);
+    } else if (table.rows !== undefined) {
       exact++;
       if (count !== table.rows) exactMismatch.push(`${name}: ${count} rows, backup had ${table.rows}`);
     } else if (table.rowEstimate >= 0) {

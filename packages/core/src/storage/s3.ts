@@ -144,7 +144,8 @@ export class S3Storage implements Storage {
       return await this.upload(key, body, options);
     } catch (error) {
       if (!Buffer.isBuffer(body)) body.destroy(); // whoever feeds the body must not wait for a reader that is gone
-      throw options.signal?.aborted ? cancelled() : error;
+      // A storage failure keeps its own error even if the caller has since aborted because of it.
+      throw options.signal?.aborted && !(error instanceof DbopsError) ? cancelled() : error;
     }
   }
 
@@ -242,8 +243,9 @@ export class S3Storage implements Storage {
       counter.destroy(); // releases the caller's stream if the upload stopped reading it
       await feeding;
       const leftover = await this.abortLeftover(Key, upload.uploadId);
-      // put() reports a cancellation as such; the body's own failure (e.g. the dump's) passes through unchanged.
-      if (signal?.aborted || error === bodyError) throw error;
+      // put() reports a cancellation as such; the body's own failure (e.g. the dump's) passes through unchanged;
+      // anything else is the store's failure, even when the caller aborted in reaction to it.
+      if (error === bodyError || (signal?.aborted && (error as Error).name === 'AbortError')) throw error;
       throw this.fail(error, 'writing', key, leftover);
     } finally {
       signal?.removeEventListener('abort', onAbort);

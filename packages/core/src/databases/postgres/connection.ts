@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { DbopsError } from '../../errors.js';
+import { cancelled, DbopsError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { withRetry } from '../../retry.js';
 import { describeTarget, type PgTarget } from './target.js';
@@ -71,7 +71,7 @@ export async function connect(target: PgTarget, log: Logger, signal?: AbortSigna
       },
     );
   } catch (error) {
-    throw connectError(target, error);
+    throw signal?.aborted ? cancelled() : connectError(target, error);
   }
 }
 
