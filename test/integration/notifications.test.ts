@@ -114,6 +114,9 @@ test('notify-on always: Slack, Teams and the signed webhook receive exactly the 
   expect(slack.text).toBe(`dbops backup succeeded in acme/shop: Backup of postgres complete`);
   expect(slack.blocks[0]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: ':large_green_circle: *dbops backup succeeded in acme/shop*\nBackup of postgres complete' } });
   expect(slack.blocks.at(-1)).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: '<https://github.com/acme/shop/actions/runs/77|Open the workflow run>' }] });
+  expect(slack.attachments).toHaveLength(1);
+  expect(slack.attachments[0].color).toBe('#2eb886');
+  expect(slack.attachments[0].blocks[0].elements[0].text).toContain(`Status: *OK* · *backup-id*: ${report.outputs['backup-id']}`);
 
   const teams = JSON.parse(byPath.teams!.body);
   expect(teams.type).toBe('message');

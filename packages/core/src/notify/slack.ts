@@ -2,6 +2,7 @@ import { requestJson, type SendOptions } from './http.js';
 import type { AlertMessage, Notifier } from './types.js';
 
 const ICON = { ok: ':large_green_circle:', warning: ':large_orange_circle:', critical: ':red_circle:', failure: ':x:' } as const;
+const COLOUR = { ok: '#2eb886', warning: '#daa038', critical: '#a30200', failure: '#a30200' } as const;
 /** Slack caps a message at 50 blocks; a few items and a pointer to the rest reads better anyway. */
 const MAX_ITEMS = 15;
 
@@ -15,7 +16,13 @@ export function slackPayload(message: AlertMessage): unknown {
   ];
   if (lines.length > 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n').slice(0, 2900) } });
   if (message.link) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `<${message.link}|Open the workflow run>` }] });
-  return { text: `${message.title}: ${message.text}`, blocks };
+  // Block Kit has no colour of its own: a legacy attachment carries the status colour bar and the key figures.
+  const figures = Object.entries(message.data ?? {})
+    .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
+    .slice(0, 8)
+    .map(([k, v]) => `*${escape(k)}*: ${escape(String(v))}`);
+  const status = `Status: *${message.status.toUpperCase()}*${figures.length > 0 ? ` · ${figures.join(' · ')}` : ''}`;
+  return { text: `${message.title}: ${message.text}`, blocks, attachments: [{ color: COLOUR[message.status], blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: status.slice(0, 2900) }] }] }] };
 }
 
 /** Slack incoming webhook (https://hooks.slack.com/services/...). */
