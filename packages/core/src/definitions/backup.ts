@@ -1,4 +1,5 @@
 import { invalidInput } from '../errors.js';
+import { parseDuration } from '../duration.js';
 import { backup, type BackupResult } from '../operations/backup.js';
 import { parseCompression, parseLevel } from '../pipeline/compression.js';
 import { parseRecipient } from '../crypto/age/index.js';
@@ -27,6 +28,7 @@ const inputs: InputDefinition[] = [
   { name: 'tables', description: 'Only these tables (pg_dump -t patterns, e.g. public.orders, audit.*).', type: 'list' },
   { name: 'exclude-tables', description: 'Leave out these tables (pg_dump -T patterns).', type: 'list' },
   { name: 'pg-dump-args', description: 'Extra pg_dump flags, e.g. "--no-owner --exclude-table-data=audit_log".' },
+  { name: 'statement-timeout', description: 'Limit for each of dbops\'s own queries (row counts, schema fingerprint), e.g. 10m; pg_dump itself is not limited.', type: 'duration' },
   { name: 'exact-count-max-size', description: 'Tables up to this size get exact row counts in the manifest (others the planner estimate).', default: '64MB' },
   ...S3_INPUTS,
   { name: 'artifact-retention-days', description: 'With to: artifact://NAME, days GitHub keeps the backup artifact (1-90; rotation for artifacts).', type: 'integer' },
@@ -48,7 +50,8 @@ export const backupDefinition: ActionDefinition = {
   ],
   async run(raw, context) {
     const reader = new InputReader(inputs, raw, context.env);
-    const target = readConnection(reader);
+    const statementTimeout = reader.optional('statement-timeout');
+    const target = { ...readConnection(reader), ...(statementTimeout ? { statementTimeoutMs: parseDuration(statementTimeout, 'statement-timeout') * 1000 } : {}) };
     const retention = readRetentionPolicy(reader);
     const compression = parseCompression(reader.optional('compression'));
     const recipients = reader.list('encrypt-to').map((text) => {

@@ -6,6 +6,10 @@ import type { InputDefinition } from './types.js';
 export function connectionInputs(urlName = 'database-url', urlEnv = ['DATABASE_URL']): InputDefinition[] {
   return [
     { name: urlName, description: 'PostgreSQL connection URL, e.g. postgres://user:password@host:5432/db?sslmode=require. Percent-encode special characters in the password.', secret: true, env: urlEnv },
+    { name: 'host', description: 'Server host, instead of (or overriding) the URL\'s.' },
+    { name: 'port', description: 'Server port (default 5432), instead of (or overriding) the URL\'s.', type: 'integer' },
+    { name: 'dbname', description: 'Database name, instead of (or overriding) the URL\'s.' },
+    { name: 'user', description: 'User name, instead of (or overriding) the URL\'s.' },
     { name: 'password', description: 'Password, when it is not in the URL (overrides the URL\'s).', secret: true, env: ['PGPASSWORD'] },
     { name: 'sslmode', description: 'disable, prefer, require, verify-ca or verify-full (overrides the URL\'s sslmode).' },
     { name: 'ssl-root-cert', description: 'CA certificate for verify-ca / verify-full: PEM text or a path to a PEM file.' },
@@ -15,12 +19,14 @@ export function connectionInputs(urlName = 'database-url', urlEnv = ['DATABASE_U
 }
 
 export function readConnection(reader: InputReader, urlName = 'database-url'): PgTarget {
+  const discrete = { host: reader.optional('host'), port: reader.optional('port'), database: reader.optional('dbname'), user: reader.optional('user') };
   const password = reader.optional('password');
   const sslMode = reader.optional('sslmode');
   const sslRootCert = reader.optional('ssl-root-cert');
   return parsePgTarget(
     {
-      url: reader.required(urlName, 'postgres://USER:PASSWORD@HOST:5432/DATABASE'),
+      ...Object.fromEntries(Object.entries(discrete).filter(([, v]) => v !== undefined)),
+      ...(reader.optional(urlName) ? { url: reader.optional(urlName)! } : {}),
       ...(password ? { password } : {}),
       ...(sslMode ? { sslMode } : {}),
       ...(sslRootCert ? { sslRootCert } : {}),

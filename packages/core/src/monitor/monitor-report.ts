@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { connect, serverVersion } from '../databases/postgres/connection.js';
+import pg from 'pg';
+import { clientConfig, connect, serverVersion } from '../databases/postgres/connection.js';
+import { DbopsError } from '../errors.js';
 import type { PgTarget } from '../databases/postgres/target.js';
 import type { Logger } from '../log.js';
 import type { GitHubRunContext } from '../manifest/manifest.js';
@@ -60,11 +62,17 @@ export async function monitorReport(options: MonitorReportOptions): Promise<Moni
   const storage = options.history ? await openStorage(options.history.location, { inputName: 'history', ...(options.history.s3 ? { s3: options.history.s3 } : {}) }) : undefined;
 
   const client = await connect(target, log, options.signal);
+  const [{ pid } = { pid: 0 }] = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows;
+  // Cancelling stops the query in flight (a server keeps running a query whose client just left) and closes the
+  // connection; the remaining checks are skipped.
+  const onAbort = () => void cancelBackend(target, pid, log).finally(() => client.end().catch(() => undefined));
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   let report: MonitorReport;
   try {
     await client.query(`set application_name = 'dbops monitor-report'`);
-    // Belt and braces: every check also runs in an explicit READ ONLY transaction.
+    // Belt and braces: every check also runs in an explicit READ ONLY transaction with its own timeout.
     await client.query('set default_transaction_read_only = on');
+    await client.query(`set statement_timeout = ${Math.max(1, Math.round(options.statementTimeoutMs))}`);
     const version = await serverVersion(client);
     const [{ standby } = { standby: false }] = (await client.query<{ standby: boolean }>('select pg_is_in_recovery() as standby')).rows;
     log.info(`Checking ${name} (PostgreSQL ${version.text}${standby ? ', standby' : ''}): ${checks.length} checks`);
@@ -88,16 +96,26 @@ export async function monitorReport(options: MonitorReportOptions): Promise<Moni
       sample,
       ...(options.github ? { github: { repository: options.github.repository, ...(options.github.runUrl ? { runUrl: options.github.runUrl } : {}) } } : {}),
     };
+  } catch (error) {
+    // A cancelled run closes the connection under whatever query was running: report the cancellation, not that.
+    throw options.signal?.aborted ? cancelledReport(name) : error;
   } finally {
+    options.signal?.removeEventListener('abort', onAbort);
     await client.end().catch(() => undefined);
   }
+  if (options.signal?.aborted) throw cancelledReport(name);
 
   if (storage && options.history) {
-    const since = Date.parse(report.generatedAt) - options.history.days * 86_400_000;
-    const earlier = await readHistory(storage, name, log, since);
-    report.trends = buildTrends(earlier, report);
-    await storage.put(historyKey(name, report.generatedAt), historyEntry(report), { contentType: 'application/json' });
-    log.info(`History: read ${earlier.length} earlier reports from ${storage.display}; stored this one`);
+    // A history store that is down costs the trends, never the report itself.
+    try {
+      const since = Date.parse(report.generatedAt) - options.history.days * 86_400_000;
+      const earlier = await readHistory(storage, name, log, since);
+      report.trends = buildTrends(earlier, report);
+      await storage.put(historyKey(name, report.generatedAt), historyEntry(report), { contentType: 'application/json' });
+      log.info(`History: read ${earlier.length} earlier reports from ${storage.display}; stored this one`);
+    } catch (error) {
+      log.warn(`History at ${storage.display} is unavailable, so this report has no trends and is not recorded: ${(error as Error).message}`);
+    }
   }
   report.durationMs = Date.now() - started;
 
@@ -107,6 +125,24 @@ export async function monitorReport(options: MonitorReportOptions): Promise<Moni
   const files = await writeReportFiles(report, summary, checks, options.outputDir, redact);
   log.info(`Report: ${report.status} (${report.counts.critical} critical, ${report.counts.warning} warning) written to ${files.json}`);
   return { report, summary, files };
+}
+
+function cancelledReport(name: string): DbopsError {
+  return new DbopsError('CANCELLED', `The health report of ${name} was cancelled`, { hint: 'Nothing was written; run it again.' });
+}
+
+/** Asks the server to cancel the report's own query, from a second short-lived connection (same role: allowed). */
+async function cancelBackend(target: PgTarget, pid: number, log: Logger): Promise<void> {
+  const canceller = new pg.Client(clientConfig({ ...target, connectTimeoutSeconds: 5 }));
+  canceller.on('error', () => undefined);
+  try {
+    await canceller.connect();
+    await canceller.query('select pg_cancel_backend($1)', [pid]);
+  } catch (error) {
+    log.debug(`could not cancel the running query: ${(error as Error).message}`);
+  } finally {
+    await canceller.end().catch(() => undefined);
+  }
 }
 
 /** Findings become warnings (annotations on GitHub), worst first; beyond a few dozen they would only be noise. */

@@ -16,7 +16,8 @@ export function renderMarkdown(report: MonitorReport, checks: CheckDefinition[])
   const out: string[] = [];
   const { critical, warning, skipped, error } = report.counts;
   out.push(`### ${STATUS_ICON[report.status]} Database health: ${report.status.toUpperCase()} — \`${report.name}\``, '');
-  const extra = [skipped ? `${skipped} checks skipped` : '', error ? `${error} checks failed` : ''].filter(Boolean).join(', ');
+  const checksWord = (n: number) => `${n} check${n === 1 ? '' : 's'}`;
+  const extra = [skipped ? `${checksWord(skipped)} skipped` : '', error ? `${checksWord(error)} failed` : ''].filter(Boolean).join(', ');
   out.push(
     `**${critical} critical, ${warning} warning** · PostgreSQL ${report.database.serverVersion}${report.database.standby ? ' (standby)' : ''} · ` +
       `${report.checks.length} checks in ${(report.durationMs / 1000).toFixed(1)} s${extra ? ` · ${extra}` : ''} · ${report.generatedAt}`,

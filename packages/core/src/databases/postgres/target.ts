@@ -52,7 +52,7 @@ export function parsePgTarget(input: PgTargetInput, urlInput = 'database-url'): 
       throw invalidInput(urlInput, 'could not be parsed as a URL; a password with special characters must be percent-encoded', URL_FORM);
     }
   } else if (!input.host && !input.database) {
-    throw invalidInput(urlInput, 'is missing', `${URL_FORM}, or the discrete inputs host, port, database, user and password`);
+    throw invalidInput(urlInput, 'is missing', `${URL_FORM}, or the inputs host, port, dbname, user and password`);
   }
 
   const host = input.host || fromUrl.host || 'localhost';
@@ -62,9 +62,9 @@ export function parsePgTarget(input: PgTargetInput, urlInput = 'database-url'): 
     throw invalidInput(input.port ? 'port' : urlInput, `has an invalid port '${portText}'`, 'a port number from 1 to 65535');
   }
   const database = input.database || fromUrl.database || '';
-  if (!database) throw invalidInput(urlInput, 'names no database', URL_FORM);
+  if (!database) throw invalidInput(input.url ? urlInput : 'dbname', 'names no database', `${URL_FORM}, or the dbname input`);
   const user = input.user || fromUrl.user || '';
-  if (!user) throw invalidInput(urlInput, 'names no user', URL_FORM);
+  if (!user) throw invalidInput(input.url ? urlInput : 'user', 'names no user', `${URL_FORM}, or the user input`);
 
   const sslModeText = (input.sslMode || (fromUrl as { sslmode?: string }).sslmode || 'prefer').toLowerCase();
   if (!(SSL_MODES as readonly string[]).includes(sslModeText)) {
