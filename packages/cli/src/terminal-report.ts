@@ -24,5 +24,7 @@ export function renderForTerminal(markdown: string): string {
 }
 
 function plain(text: string): string {
-  return text.replace(/\\\|/g, '|').replace(/`([^`]*)`/g, '$1').replace(/\*\*([^*]*)\*\*/g, '$1');
+  // The job summary may use <details>/<summary> to fold long sections; a terminal shows them unfolded.
+  return text
+    .replace(/<\/?(details|summary|br)\s*\/?>/gi, '').replace(/\\\|/g, '|').replace(/`([^`]*)`/g, '$1').replace(/\*\*([^*]*)\*\*/g, '$1');
 }

@@ -52,7 +52,7 @@ export function parsePgTarget(input: PgTargetInput, urlInput = 'database-url'): 
       throw invalidInput(urlInput, 'could not be parsed as a URL; a password with special characters must be percent-encoded', URL_FORM);
     }
   } else if (!input.host && !input.database) {
-    throw invalidInput(urlInput, 'is missing', `${URL_FORM}, or the inputs host, port, dbname, user and password`);
+    throw invalidInput(urlInput, 'is required', `${URL_FORM}, or the inputs host, port, dbname, user and password`);
   }
 
   const host = input.host || fromUrl.host || 'localhost';

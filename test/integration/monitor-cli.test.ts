@@ -1,0 +1,67 @@
+// `dbops monitor-report` and its alias `dbops monitor` from a terminal: the same report, exit codes by fail-on,
+// --json, thresholds errors as input errors, and no password in anything printed.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { definitions } from '@dbops/core';
+import { buildProgram } from '@dbops/cli';
+import { startPostgres, type PostgresServer } from '../harness/postgres.js';
+
+let server: PostgresServer;
+beforeAll(async () => {
+  server = await startPostgres();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function cli(...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  let code = 0;
+  const program = buildProgram(
+    definitions,
+    { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, signal: new AbortController().signal },
+    (c) => (code = c),
+  );
+  program.exitOverride();
+  await program.parseAsync(['node', 'dbops', ...args]);
+  return { stdout, stderr, code };
+}
+
+it('prints the report as `dbops monitor`, failing on critical findings by default', async () => {
+  const out = await mkdtemp(join(tmpdir(), 'dbops-monitor-cli-'));
+  const { stdout, stderr, code } = await cli('monitor', '--database-url', server.url(), '--output-dir', out);
+  // The harness runs with fsync off: a critical setting, so the default fail-on critical fails the run.
+  expect(code).toBe(1);
+  expect(stdout).toMatch(/Database health: CRITICAL/);
+  expect(stdout).toMatch(/Key settings\s+fsync\s+off/);
+  expect(stderr).toMatch(/error \[CHECK_FAILED\]: The health report of postgres is critical/);
+  for (const text of [stdout, stderr]) {
+    expect(text).not.toContain(server.password);
+    expect(text).not.toContain(encodeURIComponent(server.password));
+  }
+});
+
+it('prints JSON with --json and exits 0 with fail-on never', async () => {
+  const out = await mkdtemp(join(tmpdir(), 'dbops-monitor-cli-'));
+  const { stdout, code } = await cli('monitor-report', '--database-url', server.url(), '--output-dir', out, '--fail-on', 'never', '--json');
+  expect(code).toBe(0);
+  const report = JSON.parse(stdout);
+  expect(report).toMatchObject({ schemaVersion: 1, name: 'postgres', status: 'critical' });
+});
+
+it('rejects a thresholds file with a typo as an input error naming the key', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dbops-monitor-cli-'));
+  await writeFile(join(dir, 't.yml'), 'checks:\n  table-bloat:\n    warnng: 40%\n');
+  const { stderr, code } = await cli('monitor', '--database-url', server.url(), '--thresholds', join(dir, 't.yml'), '--output-dir', dir);
+  expect(code).toBe(2);
+  expect(stderr).toContain(`error [INVALID_INPUT]: Input 'thresholds' file ${join(dir, 't.yml')}: checks.table-bloat.warnng is not a known setting`);
+  expect(stderr).toMatch(/fix: one of: enabled, warning, critical, exclude, min-size/);
+});
+
+it('rejects an unknown fail-on value', async () => {
+  const { stderr, code } = await cli('monitor', '--database-url', server.url(), '--fail-on', 'sometimes');
+  expect(code).toBe(2);
+  expect(stderr).toMatch(/Input 'fail-on' has an unknown value 'sometimes'.*\n.*one of critical, warning, never/);
+});

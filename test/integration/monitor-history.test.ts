@@ -1,0 +1,117 @@
+// Trends: earlier reports are read back from history (a directory, or S3) and the report shows growth per day
+// and projections, as Mermaid charts in the summary and SVG charts in the HTML report.
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MemoryLogger, monitorReport, parsePgTarget, POSTGRES_CHECKS, type MonitorReportResult } from '@dbops/core';
+import { startPostgres, type PostgresServer } from '../harness/postgres.js';
+import { startS3Server, type S3Server } from '../harness/s3.js';
+
+let server: PostgresServer;
+const DAY = 86_400_000;
+const start = Date.UTC(2026, 10, 1);
+
+beforeAll(async () => {
+  server = await startPostgres();
+  await server.query(`create table counters (id serial primary key); select setval('counters_id_seq', 1000000);`);
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+/** Three runs a day apart (the clock is given), using up sequence values and transaction IDs in between. */
+async function threeRuns(history: { location: string; s3?: Record<string, unknown> }, days = 90): Promise<MonitorReportResult> {
+  let last: MonitorReportResult | undefined;
+  for (let day = 0; day < 3; day++) {
+    await server.query(`select setval('counters_id_seq', ${1_000_000 + day * 100_000})`);
+    for (let i = 0; i < 5; i++) await server.query('select txid_current()');
+    last = await monitorReport({
+      target: parsePgTarget({ url: server.url() }),
+      name: 'prod',
+      statementTimeoutMs: 10_000,
+      budgetMs: 60_000,
+      outputDir: await mkdtemp(join(tmpdir(), 'dbops-monitor-history-')),
+      history: { ...history, days },
+      log: new MemoryLogger(),
+      now: () => new Date(start + day * DAY),
+    });
+  }
+  return last!;
+}
+
+function expectTrends({ report, summary, files }: MonitorReportResult, html: string) {
+  expect(report.trends?.reportsRead).toBe(2);
+  const size = report.trends!.series.find((s) => s.id === 'database-size')!;
+  expect(size.points.map((p) => p.at)).toEqual([0, 1, 2].map((d) => new Date(start + d * DAY).toISOString()));
+  const seq = report.trends!.series.find((s) => s.id === 'sequence:public.counters_id_seq')!;
+  expect(seq.growthPerDay).toBeCloseTo(100_000);
+  expect(seq.daysToLimit).toBeCloseTo((2147483647 - 1_200_000) / 100_000, 0);
+  const xid = report.trends!.series.find((s) => s.id === 'xid-age')!;
+  expect(xid.growthPerDay).toBeGreaterThan(0);
+  expect(xid.daysToLimit).toBeGreaterThan(0);
+  expect(summary).toContain('```mermaid\nxychart-beta');
+  expect(summary).toMatch(/Sequence public\.counters_id_seq: .*\+100,000\/day; \*\*21\d{3} days\*\* to the limit/);
+  expect(html).toContain('<svg');
+  expect(html).toContain('Sequence public.counters_id_seq');
+  expect(files.html).toMatch(/report\.html$/);
+}
+
+it('reads earlier reports back from a local directory', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dbops-monitor-hist-'));
+  const result = await threeRuns({ location: dir });
+  expectTrends(result, await readFile(result.files.html, 'utf8'));
+  expect((await readdir(join(dir, 'prod'))).sort()).toEqual(['2026-11-01T00-00-00-000Z.json', '2026-11-02T00-00-00-000Z.json', '2026-11-03T00-00-00-000Z.json']);
+});
+
+it('reads earlier reports back from S3', async () => {
+  const s3: S3Server = await startS3Server();
+  try {
+    await s3.createBucket('ops');
+    const result = await threeRuns({
+      location: 's3://ops/monitor',
+      s3: { endpoint: s3.endpoint, region: s3.region, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, forcePathStyle: true },
+    });
+    expectTrends(result, await readFile(result.files.html, 'utf8'));
+  } finally {
+    await s3.stop();
+  }
+});
+
+it('looks back only history-days', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dbops-monitor-hist-'));
+  const { report } = await threeRuns({ location: dir }, 1);
+  // Runs are a day apart: only the previous one is within a day of the last.
+  expect(report.trends?.reportsRead).toBe(1);
+  expect(report.trends!.series.find((s) => s.id === 'database-size')!.points).toHaveLength(2);
+});
+
+it('still writes the report when the history store is down, with a warning', async () => {
+  const s3: S3Server = await startS3Server();
+  const endpoint = s3.endpoint;
+  await s3.stop();
+  const log = new MemoryLogger();
+  const { report, files } = await monitorReport({
+    target: parsePgTarget({ url: server.url() }),
+    statementTimeoutMs: 10_000,
+    budgetMs: 60_000,
+    outputDir: await mkdtemp(join(tmpdir(), 'dbops-monitor-history-')),
+    history: { location: 's3://ops/monitor', s3: { endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true }, days: 30 },
+    log,
+  });
+  expect(report.trends).toBeUndefined();
+  expect(JSON.parse(await readFile(files.json, 'utf8')).status).toBe(report.status);
+  expect(log.lines).toEqual(expect.arrayContaining([expect.stringMatching(/^warn: History at s3:\/\/ops\/monitor is unavailable/)]));
+});
+
+it('has no trends section without history', async () => {
+  const { report, summary } = await monitorReport({
+    target: parsePgTarget({ url: server.url() }),
+    checks: POSTGRES_CHECKS,
+    statementTimeoutMs: 10_000,
+    budgetMs: 60_000,
+    outputDir: await mkdtemp(join(tmpdir(), 'dbops-monitor-history-')),
+    log: new MemoryLogger(),
+  });
+  expect(report.trends).toBeUndefined();
+  expect(summary).not.toContain('mermaid');
+});

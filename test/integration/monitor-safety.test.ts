@@ -1,0 +1,140 @@
+// The report's safety rails on a real server: every check runs read-only, each query has a statement timeout,
+// the whole run has a time budget, and a check that fails is reported, never allowed to take the others down.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultSettings, MemoryLogger, monitorReport, parsePgTarget, type CheckDefinition } from '@dbops/core';
+import { startPostgres, type PostgresServer } from '../harness/postgres.js';
+
+let server: PostgresServer;
+
+beforeAll(async () => {
+  server = await startPostgres();
+  await server.query('create table kept (id int)');
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+function check(id: string, run: CheckDefinition['run']): CheckDefinition {
+  return { id, title: id, why: 'test', action: 'test', unit: 'count', direction: 'above', warning: 1, run };
+}
+
+async function report(checks: CheckDefinition[], limits: { statementTimeoutMs?: number; budgetMs?: number } = {}) {
+  const log = new MemoryLogger();
+  const { report: r } = await monitorReport({
+    target: parsePgTarget({ url: server.url() }),
+    checks,
+    settings: defaultSettings(checks),
+    statementTimeoutMs: limits.statementTimeoutMs ?? 10_000,
+    budgetMs: limits.budgetMs ?? 60_000,
+    outputDir: await mkdtemp(join(tmpdir(), 'dbops-monitor-safety-')),
+    log,
+  });
+  return { report: r, log };
+}
+
+it('runs every check in a read-only transaction: a write fails and changes nothing', async () => {
+  const { report: r } = await report([
+    check('writer', async ({ query }) => {
+      await query('insert into kept values (1)');
+      return { observations: [] };
+    }),
+    check('reader', async ({ query }) => {
+      const [row] = await query<{ n: number }>('select count(*)::int as n from kept');
+      return { observations: [{ subject: 'rows', value: row!.n }] };
+    }),
+  ]);
+  expect(r.checks[0]).toMatchObject({ id: 'writer', status: 'error', reason: expect.stringMatching(/read-only transaction/) });
+  // The failed check does not poison the next one, and nothing was written.
+  expect(r.checks[1]).toMatchObject({ id: 'reader', status: 'ok', top: [{ subject: 'rows', value: 0 }] });
+  expect(await server.query('select count(*)::int as n from kept')).toEqual([{ n: 0 }]);
+});
+
+it('cancels a query that outlives the statement timeout and reports the check as failed', async () => {
+  const { report: r, log } = await report(
+    [check('sleeper', async ({ query }) => (await query('select pg_sleep(30)'), { observations: [] })), check('after', async () => ({ observations: [] }))],
+    { statementTimeoutMs: 200 },
+  );
+  expect(r.checks[0]).toMatchObject({ status: 'error', reason: expect.stringMatching(/longer than 200 ms/) });
+  expect(r.checks[1]).toMatchObject({ status: 'ok' });
+  expect(log.lines.join('\n')).toMatch(/Check sleeper failed/);
+});
+
+it('stops at the total time budget and reports the remaining checks as skipped, with the reason', async () => {
+  const { report: r } = await report(
+    [
+      check('slow', async ({ query }) => (await query('select pg_sleep(30)'), { observations: [] })),
+      check('never-reached', async () => ({ observations: [] })),
+    ],
+    { statementTimeoutMs: 10_000, budgetMs: 300 },
+  );
+  // The budget also caps the statement timeout of the check that spends it.
+  expect(r.checks[0]).toMatchObject({ id: 'slow', status: 'error' });
+  expect(r.checks[1]).toMatchObject({ id: 'never-reached', status: 'skipped', reason: expect.stringMatching(/time budget of 0.3 s was used up/) });
+  expect(r.counts).toMatchObject({ skipped: 1, error: 1 });
+});
+
+it('reports a check the role lacks a privilege for as skipped, with the reason', async () => {
+  await server.query(`create role plain login password 'plain-pw'; create table secret_stuff (x int);`);
+  const log = new MemoryLogger();
+  const checks = [check('needs-privilege', async ({ query }) => (await query('select * from secret_stuff'), { observations: [] }))];
+  const { report: r } = await monitorReport({
+    target: parsePgTarget({ url: server.url('postgres', 'plain', 'plain-pw') }),
+    checks,
+    settings: defaultSettings(checks),
+    statementTimeoutMs: 5000,
+    budgetMs: 60_000,
+    outputDir: await mkdtemp(join(tmpdir(), 'dbops-monitor-safety-')),
+    log,
+  });
+  expect(r.checks[0]).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/lacks a privilege.*permission denied/) });
+});
+
+it('reports pg_stat_statements installed but not preloaded as skipped, with the reason', async () => {
+  await server.createDatabase('pgss');
+  await server.query('create extension pg_stat_statements', [], 'pgss');
+  const { POSTGRES_CHECKS } = await import('@dbops/core');
+  const slow = POSTGRES_CHECKS.filter((c) => c.id === 'slow-statements');
+  const { report: r } = await monitorReport({
+    target: parsePgTarget({ url: server.url('pgss') }),
+    checks: slow,
+    settings: defaultSettings(slow),
+    statementTimeoutMs: 5000,
+    budgetMs: 60_000,
+    outputDir: await mkdtemp(join(tmpdir(), 'dbops-monitor-safety-')),
+    log: new MemoryLogger(),
+  });
+  expect(r.checks[0]).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/shared_preload_libraries/) });
+});
+
+it('stops at once when cancelled, ending the query in flight', async () => {
+  const abort = new AbortController();
+  const checks = [
+    check('sleeper', async ({ query }) => {
+      setImmediate(() => abort.abort());
+      await query('select pg_sleep(600)');
+      return { observations: [] };
+    }),
+  ];
+  await expect(
+    monitorReport({
+      target: parsePgTarget({ url: server.url() }),
+      checks,
+      settings: defaultSettings(checks),
+      statementTimeoutMs: 600_000,
+      budgetMs: 600_000,
+      outputDir: await mkdtemp(join(tmpdir(), 'dbops-monitor-safety-')),
+      log: new MemoryLogger(),
+      signal: abort.signal,
+    }),
+  ).rejects.toMatchObject({ code: 'CANCELLED' });
+  // The server-side query is gone too, not left sleeping (the cancel request is asynchronous: wait for it).
+  let sleeping = 1;
+  for (let i = 0; i < 100 && sleeping > 0; i++) {
+    const [row] = await server.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where query = 'select pg_sleep(600)' and state = 'active'`);
+    sleeping = row?.n ?? 0;
+    if (sleeping > 0) await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(sleeping).toBe(0);
+});

@@ -1,0 +1,134 @@
+// The pure parts of the monitor: thresholds applied to values, the version-dependent pg_stat_statements columns,
+// prefix-redundant index detection, the bloat estimate, lock-chain roots, query masking, trends and renderers.
+import { buildTrends, defaultSettings, POSTGRES_CHECKS, renderPrometheus, type MonitorReport } from '@dbops/core';
+import { evaluate, severityOf } from '../../packages/core/src/monitor/evaluate.js';
+import { statementColumns } from '../../packages/core/src/monitor/checks/slow-statements.js';
+import { coveringIndex, type IndexShape } from '../../packages/core/src/monitor/checks/indexes.js';
+import { expectedPages } from '../../packages/core/src/monitor/checks/bloat.js';
+import { rootBlocker } from '../../packages/core/src/monitor/checks/blocking-locks.js';
+import { maskQuery } from '../../packages/core/src/monitor/checks/query-text.js';
+import { matchesAny } from '../../packages/core/src/monitor/thresholds.js';
+import { growthPerDay } from '../../packages/core/src/monitor/trends.js';
+
+describe('thresholds', () => {
+  it('fires at or above for "above" checks and strictly under for "below" checks', () => {
+    expect(severityOf(0.9, 'above', { warning: 0.75, critical: 0.9 })).toBe('critical');
+    expect(severityOf(0.8, 'above', { warning: 0.75, critical: 0.9 })).toBe('warning');
+    expect(severityOf(0.5, 'above', { warning: 0.75, critical: 0.9 })).toBeUndefined();
+    expect(severityOf(0.95, 'below', { warning: 0.95, critical: 0.9 })).toBeUndefined();
+    expect(severityOf(0.93, 'below', { warning: 0.95, critical: 0.9 })).toBe('warning');
+    expect(severityOf(0.5, 'below', { warning: 0.95, critical: 0.9 })).toBe('critical');
+    expect(severityOf(1e12, 'above', {})).toBeUndefined();
+  });
+
+  it('applies exclusions and keeps the worst findings first', () => {
+    const check = POSTGRES_CHECKS.find((c) => c.id === 'dead-tuples')!;
+    const settings = { ...defaultSettings([check]).checks['dead-tuples']!, exclude: ['public.skip_*'] };
+    const result = evaluate(check, settings, ['archive.*'], [
+      { subject: 'public.a', table: 'public.a', value: 0.3 },
+      { subject: 'public.b', table: 'public.b', value: 0.6 },
+      { subject: 'public.skip_me', table: 'public.skip_me', value: 0.9 },
+      { subject: 'archive.old', table: 'archive.old', value: 0.9 },
+      { subject: 'public.ok', table: 'public.ok', value: 0.1 },
+    ]);
+    expect(result.findings.map((f) => [f.subject, f.severity])).toEqual([['public.b', 'critical'], ['public.a', 'warning']]);
+    expect(result.status).toBe('critical');
+    expect(result.observed).toBe(3);
+  });
+
+  it('matches table patterns with and without a schema', () => {
+    expect(matchesAny('public.orders', ['orders'])).toBe(true);
+    expect(matchesAny('public.orders', ['public.ord*'])).toBe(true);
+    expect(matchesAny('public.orders', ['sales.orders'])).toBe(false);
+    expect(matchesAny('public.orders_2024', ['orders'])).toBe(false);
+  });
+});
+
+describe('pg_stat_statements columns by version', () => {
+  const common = ['userid', 'dbid', 'queryid', 'query', 'calls', 'rows', 'shared_blks_hit', 'shared_blks_read'];
+  it('uses total_time/mean_time on 12', () => {
+    expect(statementColumns([...common, 'total_time', 'mean_time', 'blk_read_time', 'blk_write_time'])).toEqual({ total: 'total_time', mean: 'mean_time', ioTime: '(blk_read_time + blk_write_time)' });
+  });
+  it('uses total_exec_time/mean_exec_time on 13 to 16', () => {
+    expect(statementColumns([...common, 'plans', 'total_plan_time', 'total_exec_time', 'mean_exec_time', 'blk_read_time', 'blk_write_time'])).toEqual({ total: 'total_exec_time', mean: 'mean_exec_time', ioTime: '(blk_read_time + blk_write_time)' });
+  });
+  it('uses the shared_blk_*_time columns renamed in 17 (and kept in 18)', () => {
+    const v17 = [...common, 'total_exec_time', 'mean_exec_time', 'shared_blk_read_time', 'shared_blk_write_time', 'local_blk_read_time', 'stats_since'];
+    expect(statementColumns(v17)).toEqual({ total: 'total_exec_time', mean: 'mean_exec_time', ioTime: '(shared_blk_read_time + shared_blk_write_time)' });
+    expect(statementColumns([...v17, 'parallel_workers_to_launch', 'parallel_workers_launched', 'wal_buffers_full'])).toEqual(statementColumns(v17));
+  });
+  it('gives up on a view it does not know', () => {
+    expect(statementColumns(['query', 'calls'])).toBeUndefined();
+  });
+});
+
+describe('duplicate indexes', () => {
+  const index = (oid: number, keys: string, extra: Partial<IndexShape> = {}): IndexShape => ({
+    oid, table: 'public.t', am: 'btree', keys: keys.split(' '), classes: keys.split(' ').map(() => '1978'), collations: keys.split(' ').map(() => '0'),
+    predicate: null, expressions: null, unique: false, ...extra,
+  });
+  it('finds a leading-column prefix and the newer of two identical indexes', () => {
+    const a = index(1, '2');
+    const ab = index(2, '2 3');
+    const a2 = index(3, '2');
+    expect(coveringIndex(a, [a, ab, a2])?.oid).toBe(2);
+    expect(coveringIndex(a2, [a, a2])?.oid).toBe(1);
+    expect(coveringIndex(a, [a, a2])).toBeUndefined();
+  });
+  it('keeps unique indexes, partial indexes and non-prefixes', () => {
+    expect(coveringIndex(index(1, '2', { unique: true }), [index(2, '2 3')])).toBeUndefined();
+    expect(coveringIndex(index(1, '2', { predicate: 'x > 0' }), [index(2, '2 3')])).toBeUndefined();
+    expect(coveringIndex(index(1, '3'), [index(2, '2 3')])).toBeUndefined();
+    expect(coveringIndex(index(1, '2', { am: 'hash' }), [index(2, '2 3', { am: 'hash' })])).toBeUndefined();
+  });
+});
+
+describe('bloat estimate', () => {
+  it('expects about 70 rows of 88 bytes per 8 kB page', () => {
+    expect(expectedPages({ pages: 0, tuples: 70_000, width: 88, hasNulls: false, columns: 2, fillfactor: 100, blockSize: 8192 })).toBe(1000);
+    // A lower fillfactor leaves room on purpose: more pages are expected, not counted as bloat.
+    expect(expectedPages({ pages: 0, tuples: 70_000, width: 88, hasNulls: false, columns: 2, fillfactor: 50, blockSize: 8192 })).toBe(2000);
+  });
+});
+
+it('follows a lock chain to its root blocker, and stops on a cycle', () => {
+  const sessions = new Map([[3, { blockers: [2] }], [2, { blockers: [1] }], [1, { blockers: [] }]]);
+  expect(rootBlocker(3, sessions)).toBe(1);
+  expect(rootBlocker(5, new Map([[5, { blockers: [6] }], [6, { blockers: [5] }]]))).toBe(6);
+});
+
+it('masks string literals in query text', () => {
+  expect(maskQuery(`ALTER ROLE app PASSWORD 'it''s secret'`)).toBe(`ALTER ROLE app PASSWORD '?'`);
+  expect(maskQuery(`select $$dollar secret$$, $tag$x$tag$ from t where a = 'b'`)).toBe(`select '?', '?' from t where a = '?'`);
+  expect(maskQuery(`select E'it\\'s secret', 'plain'`)).toBe(`select E'?', '?'`);
+  expect(maskQuery(`select 'unterminated secret`)).toBe(`select '?'`);
+  expect(maskQuery('select\n  1', 5)).toBe('sele…');
+});
+
+describe('trends', () => {
+  it('computes growth per day and days to the limit', () => {
+    const at = (day: number) => new Date(Date.UTC(2026, 10, 1 + day)).toISOString();
+    expect(growthPerDay([{ at: at(0), value: 10 }, { at: at(1), value: 20 }, { at: at(2), value: 30 }])).toBeCloseTo(10);
+    const trends = buildTrends(
+      [{ generatedAt: at(0), sample: { maxXidAge: 1_000_000, sequences: { 's.q': { last: 100, max: 1100 } } } }],
+      { generatedAt: at(10), sample: { maxXidAge: 11_000_000, sequences: { 's.q': { last: 600, max: 1100 } } } },
+    );
+    const xid = trends.series.find((s) => s.id === 'xid-age')!;
+    expect(xid.growthPerDay).toBeCloseTo(1_000_000);
+    expect(xid.daysToLimit).toBeCloseTo((2 ** 31 - 3_000_000 - 11_000_000) / 1_000_000);
+    expect(trends.series.find((s) => s.id === 'sequence:s.q')).toMatchObject({ growthPerDay: 50, daysToLimit: 10, limit: 1100 });
+    expect(trends.reportsRead).toBe(1);
+  });
+});
+
+it('escapes label values in the Prometheus output', () => {
+  const report = {
+    schemaVersion: 1, generatedAt: '2026-11-22T00:00:00.000Z', name: 'we"ird\\db',
+    database: { name: 'x', host: 'h', port: 5432, serverVersion: '15.4', major: 15, standby: false },
+    status: 'ok', counts: { critical: 0, warning: 0, skipped: 0, error: 0 }, durationMs: 5, sample: {},
+    checks: [{ id: 'table-sizes', title: 't', status: 'ok', notes: [], durationMs: 1, unit: 'bytes', thresholds: { direction: 'above' }, findings: [], observed: 1, top: [{ subject: 'public."odd\nname"', value: 1 }] }],
+  } as unknown as MonitorReport;
+  const text = renderPrometheus(report);
+  expect(text).toContain('database="we\\"ird\\\\db"');
+  expect(text).toContain('subject="public.\\"odd\\nname\\""');
+});
