@@ -81,10 +81,11 @@ describe('PostgreSQL harness: crash and stop', () => {
       const client = new pg.Client({ connectionString: server.url() });
       client.on('error', () => undefined);
       await client.connect();
-      const running = client.query('select pg_sleep(30)');
+      // The outcome is captured at once: the query fails while crash() is still running, before any later await.
+      const running = client.query('select pg_sleep(30)').then(() => 'finished', (error: unknown) => error);
       await new Promise((r) => setTimeout(r, 200));
       await server.crash();
-      await expect(running).rejects.toThrow();
+      expect(await running).toBeInstanceOf(Error);
       await client.end().catch(() => undefined);
 
       await expect(connect(server.url())).rejects.toThrow(/ECONNREFUSED/);

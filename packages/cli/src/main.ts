@@ -1,3 +1,4 @@
+import { CommanderError } from 'commander';
 import { definitions } from '@dbops/core';
 import { buildProgram } from './program.js';
 
@@ -23,4 +24,10 @@ const program = buildProgram(
     process.exitCode = code;
   },
 );
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // Commander has printed the message; --help and --version end here too, with exit code 0.
+  if (!(error instanceof CommanderError)) throw error;
+  process.exitCode = error.exitCode === 0 ? 0 : 2;
+}

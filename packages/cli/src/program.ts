@@ -14,7 +14,9 @@ export function buildProgram(definitions: ActionDefinition[], io: CliIo, setExit
   const program = new Command('dbops')
     .description('Database operations you can trust with production data: verified, encrypted backups and more.')
     .version(DBOPS_VERSION)
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Usage errors (unknown option, missing value) exit 2 like invalid input, not commander's 1; see main.ts.
+    .exitOverride();
 
   for (const definition of definitions) {
     const command = program.command(definition.name).description(definition.description);

@@ -22,6 +22,8 @@ export interface ArtifactStorageOptions {
   repository: string;
   token?: string;
   retentionDays?: number;
+  /** Where to stage files: the runner's temp directory, which GitHub empties after each job. */
+  tempRoot?: string;
 }
 
 /**
@@ -44,7 +46,7 @@ export class ArtifactStorage implements Storage {
   }
 
   static async open(name: string, options: ArtifactStorageOptions): Promise<ArtifactStorage> {
-    const root = await mkdtemp(join(tmpdir(), 'dbops-artifact-'));
+    const root = await mkdtemp(join(options.tempRoot ?? tmpdir(), 'dbops-artifact-'));
     return new ArtifactStorage(name, new LocalStorage(root, 'to'), root, options);
   }
 
@@ -53,6 +55,12 @@ export class ArtifactStorage implements Storage {
   }
 
   async put(key: string, body: Readable | Buffer, options?: PutOptions): Promise<{ size: number }> {
+    if (!/\.(dump(\.\w+)*|manifest\.json)$/.test(key)) {
+      // A verification record after the artifact was uploaded could never reach it: say so rather than lose it.
+      throw new DbopsError('STORAGE_FAILED', `artifact:// storage keeps backups only (object and manifest), not ${key}`, {
+        hint: 'Verification records need S3 or a directory; with artifacts, rotation is artifact-retention-days.',
+      });
+    }
     const result = await this.staging.put(key, body, options);
     if (key.endsWith(MANIFEST_SUFFIX)) await this.upload(key);
     return result;

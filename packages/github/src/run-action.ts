@@ -49,6 +49,7 @@ export async function runAction(definition: ActionDefinition): Promise<void> {
         repository: process.env.GITHUB_REPOSITORY ?? '',
         ...(token ? { token } : {}),
         ...(retentionDays ? { retentionDays } : {}),
+        ...(process.env.RUNNER_TEMP ? { tempRoot: process.env.RUNNER_TEMP } : {}),
       });
     const report = await definition.run(raw, { log, secrets, env: process.env, signal: abort.signal, artifacts, ...(github ? { github } : {}) });
     for (const [name, value] of Object.entries(report.outputs)) core.setOutput(name, secrets.redact(value));

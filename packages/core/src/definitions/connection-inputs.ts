@@ -20,13 +20,16 @@ export function connectionInputs(urlName = 'database-url', urlEnv = ['DATABASE_U
 
 export function readConnection(reader: InputReader, urlName = 'database-url'): PgTarget {
   const discrete = { host: reader.optional('host'), port: reader.optional('port'), database: reader.optional('dbname'), user: reader.optional('user') };
-  const password = reader.optional('password');
+  const url = reader.optional(urlName);
+  // PGPASSWORD in the environment is a fallback for a URL without a password, never an override of one.
+  const urlHasPassword = url !== undefined && /^[^:]+:\/\/[^/@]*:[^/@]*@/.test(url);
+  const password = reader.given('password') ?? (urlHasPassword ? undefined : reader.optional('password'));
   const sslMode = reader.optional('sslmode');
   const sslRootCert = reader.optional('ssl-root-cert');
   return parsePgTarget(
     {
       ...Object.fromEntries(Object.entries(discrete).filter(([, v]) => v !== undefined)),
-      ...(reader.optional(urlName) ? { url: reader.optional(urlName)! } : {}),
+      ...(url ? { url } : {}),
       ...(password ? { password } : {}),
       ...(sslMode ? { sslMode } : {}),
       ...(sslRootCert ? { sslRootCert } : {}),

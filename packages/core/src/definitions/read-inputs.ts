@@ -17,6 +17,12 @@ export class InputReader {
     this.byName = new Map(definitions.map((d) => [d.name, d]));
   }
 
+  /** The value given for the input itself, ignoring environment fallbacks and defaults. */
+  given(name: string): string | undefined {
+    const value = this.raw[name];
+    return value !== undefined && value.trim() !== '' ? value.trim() : undefined;
+  }
+
   /** Whether the action defines this input (shared readers serve actions with different input sets). */
   has(name: string): boolean {
     return this.byName.has(name);

@@ -1,6 +1,6 @@
 import { invalidInput } from '../errors.js';
 import { parseDuration } from '../duration.js';
-import type { RetentionPolicy } from '../retention/policy.js';
+import { hasKeepRule, type RetentionPolicy } from '../retention/policy.js';
 import type { InputReader } from './read-inputs.js';
 import type { InputDefinition } from './types.js';
 
@@ -40,6 +40,9 @@ export function readRetentionPolicy(reader: InputReader): { policy: RetentionPol
     last, hourly, daily, weekly, monthly, yearly, minVerified,
     ...(within ? { withinSeconds: parseDuration(within, 'keep-within') } : {}),
   };
-  const any = counts.some((n) => n > 0) || policy.withinSeconds !== undefined;
-  return { policy, graceSeconds: parseDuration(reader.optional('grace-period')!, 'grace-period'), any };
+  if (policy.withinSeconds !== undefined && policy.withinSeconds <= 0) throw invalidInput('keep-within', `'${within}' keeps nothing`, 'a positive duration, e.g. 3d');
+  const graceSeconds = parseDuration(reader.optional('grace-period')!, 'grace-period');
+  // An object without a manifest may be a backup still verifying its upload: never treat it as abandoned too soon.
+  if (graceSeconds < 3600) throw invalidInput('grace-period', 'is shorter than an hour', 'a duration of 1h or more, e.g. 24h');
+  return { policy, graceSeconds, any: hasKeepRule(policy) };
 }

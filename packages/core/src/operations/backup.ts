@@ -86,6 +86,8 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
   await storage.preflight();
 
   const client = await connect(options.target, log, options.signal);
+  /** The object's key once it is stored and until its manifest is: what to remove if the run fails in between. */
+  let stored: string | undefined;
   // A cancel while counting rows or fingerprinting (possibly waiting on a lock) ends the session at once.
   const endOnAbort = () => void client.end().catch(() => undefined);
   options.signal?.addEventListener('abort', endOnAbort, { once: true });
@@ -98,6 +100,8 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
     // One snapshot for the dump, the row counts and the schema fingerprint, so the manifest describes exactly
     // what the archive holds.
     await client.query('begin isolation level repeatable read read only');
+    // This session only holds the snapshot while pg_dump runs: a server-wide idle timeout must not end it.
+    await client.query('set local idle_in_transaction_session_timeout = 0');
     const snapshot = (await client.query<{ id: string }>('select pg_export_snapshot() as id')).rows[0]!.id;
     const tables = await countRows(client, await listDumpedTables(client, options.scope), options.exactCountMaxBytes);
     const fingerprint = await schemaFingerprint(client);
@@ -105,22 +109,24 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
     const name = options.name ?? defaultBackupName(options.target.database);
     const backupId = newBackupId(startedAt);
     const encrypted = options.recipients.length > 0 || !!options.passphrase;
+    if (!encrypted) log.warn('This backup is not encrypted: anyone who can read the storage can read the data. Set encrypt-to to an age recipient.');
     const key = objectKey(name, backupId, options.compression, encrypted);
 
     if (options.signal?.aborted) throw cancelled();
     const stream = await dumpToStorage({ ...options, tools, snapshot, storage, key });
-    await client.query('commit');
+    stored = key;
+    await client.query('commit').catch(() => undefined);
 
     let toc: ArchiveToc;
     try {
-      await stream.archiveRead;
-      toc = await stream.toc;
+      const [archive, listing] = await Promise.allSettled([stream.archiveRead, stream.toc]);
+      if (archive.status === 'rejected') throw archive.reason;
+      if (listing.status === 'rejected') throw listing.reason;
+      toc = listing.value;
       checkArchive(toc, tables, options.pgDumpArgs);
       await verifyStoredObject(storage, key, stream.storedBytes, stream.sha256, options.signal);
     } catch (error) {
-      // An object that failed verification must not linger looking like a backup candidate.
-      await storage.delete(key).catch(() => undefined);
-      log.warn(`Deleted ${storage.locate(key)}: it failed verification`);
+      log.warn(`${storage.locate(key)} failed verification`);
       throw error;
     }
 
@@ -164,8 +170,15 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
       ...(options.github ? { github: options.github } : {}),
       dbops: { version: DBOPS_VERSION },
     };
-    // Invariant 1: the manifest is written last, after every byte is stored and verified.
+    // Invariant 1: the manifest is written last, after every byte is stored and verified, and only if the object is
+    // still there (nothing removed it while it was being verified).
+    if ((await storage.stat(key))?.size !== stream.storedBytes) {
+      throw new DbopsError('VERIFY_FAILED', `${storage.locate(key)} changed or disappeared before its manifest was written`, {
+        hint: 'Something else writes to or rotates this location while backups run (a grace-period shorter than a backup takes?).',
+      });
+    }
     await storage.put(manifestKey(name, backupId), serializeManifest(manifest), { contentType: 'application/json' });
+    stored = undefined;
     log.info(`Backup ${backupId} complete: ${formatBytes(stream.storedBytes)} in ${formatSeconds(durationSeconds)}`);
     return {
       backupId,
@@ -179,6 +192,8 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
       storage: storage.display,
     };
   } catch (error) {
+    // No manifest was written: the object must not linger looking like a backup candidate.
+    if (stored) await storage.delete(stored).catch(() => undefined);
     if (options.signal?.aborted) throw cancelled();
     throw error;
   } finally {
@@ -210,10 +225,17 @@ async function dumpToStorage(input: DumpStreamInput) {
   const digest = new Digest();
   const body = new PassThrough({ highWaterMark: 1 << 20 });
   const stages: Duplex[] = [raw, new Tap(tocReader.stdin), new Tap(archiveReader.stdin)];
-  const compressor = createCompressor(input.compression, input.compressionLevel, { signal: abort.signal });
-  if (compressor) stages.push(compressor);
-  if (input.recipients.length > 0 || input.passphrase) {
-    stages.push(createAgeEncryptStream({ recipients: input.recipients, ...(input.passphrase ? { passphrase: input.passphrase } : {}) }));
+  try {
+    const compressor = createCompressor(input.compression, input.compressionLevel, { signal: abort.signal });
+    if (compressor) stages.push(compressor);
+    if (input.recipients.length > 0 || input.passphrase) {
+      stages.push(createAgeEncryptStream({ recipients: input.recipients, ...(input.passphrase ? { passphrase: input.passphrase } : {}) }));
+    }
+  } catch (error) {
+    abort.abort(); // the processes started above must not outlive a pipeline that was never built
+    input.signal?.removeEventListener('abort', onOuterAbort);
+    await libpq.dispose();
+    throw error;
   }
   stages.push(digest);
 
@@ -276,7 +298,7 @@ function hasDataEntry(toc: ArchiveToc, schema: string, table: string): boolean {
   return toc.entries.some((e) => e.type === 'TABLE DATA' && e.rest.startsWith(`${schema} ${table} `));
 }
 
-const DATA_SHAPING_FLAGS = /^(--exclude-table-data|--schema-only|-s$|--data-only|-a$|--table-and-children|--exclude-table-and-children|--exclude-table-data-and-children)/;
+const DATA_SHAPING_FLAGS = /^(--exclude-table-data|--schema-only|-s$|--data-only|-a$|--no-unlogged-table-data)/;
 
 /**
  * The archive must hold data for every table the dump covers. An empty archive of a non-empty database, or one

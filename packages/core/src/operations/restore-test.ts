@@ -81,7 +81,7 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
   const scratch = scratchDatabaseName(manifest.backupId);
   let created = false;
   try {
-    await refuseSourceDatabase(admin, options.target, manifest);
+    await refuseSourceDatabase(admin, options.target, manifest, log);
     const server = await serverVersion(admin);
     const required = Math.max(server.major, Number.parseInt(manifest.dumpTool.version, 10));
     const tools = await findClientTools(required, { ...(options.pgBinDir ? { binDir: options.pgBinDir } : {}), path: options.env.PATH ?? '' });
@@ -170,11 +170,13 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
 }
 
 /** DESIGN.md invariant 6: a restore test never runs against the database the backup was taken from. */
-async function refuseSourceDatabase(admin: import('pg').Client, target: PgTarget, manifest: BackupManifest): Promise<void> {
-  if (target.database !== manifest.database) return;
+async function refuseSourceDatabase(admin: import('pg').Client, target: PgTarget, manifest: BackupManifest, log: Logger): Promise<void> {
   const id = await systemIdentifier(admin);
   const sameCluster = id && manifest.source.systemIdentifier ? id === manifest.source.systemIdentifier : target.host === manifest.source.host && target.port === manifest.source.port;
-  if (sameCluster) {
+  if (sameCluster && target.database !== manifest.database) {
+    log.warn(`target-url is on the server backup ${manifest.backupId} came from: the test restores a full copy there (load, disk). Prefer a separate, disposable server.`);
+  }
+  if (sameCluster && target.database === manifest.database) {
     throw new DbopsError('UNSAFE_TARGET', `target-url points at ${describeTarget(target)}, the database backup ${manifest.backupId} was taken from`, {
       input: 'target-url',
       hint: 'Point target-url at a separate, disposable server (e.g. a postgres service container); restore-test creates its own scratch database there.',

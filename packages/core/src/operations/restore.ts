@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import type { Secrets } from '../secrets.js';
 import { connect, serverVersion } from '../databases/postgres/connection.js';
 import { findClientTools } from '../databases/postgres/client-tools.js';
-import { clearDatabase, countUserTables } from '../databases/postgres/scratch-database.js';
+import { clearDatabase, countUserObjects } from '../databases/postgres/scratch-database.js';
 import { FULL_SCOPE } from '../databases/postgres/inventory.js';
 import { describeTarget, type PgTarget } from '../databases/postgres/target.js';
 import { findBackup } from '../manifest/catalog.js';
@@ -13,6 +13,7 @@ import { checkSchema, checkTables, type CheckResult } from '../restore/checks.js
 import { restoreBackup } from '../restore/restore-backup.js';
 import type { Decryption } from '../restore/fetch-archive.js';
 import { backup, type BackupResult } from './backup.js';
+import { identityToRecipient } from '../crypto/age/index.js';
 
 export interface RestoreOptions {
   from: string;
@@ -71,9 +72,9 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 
   const client = await connect(options.target, log, options.signal);
   try {
-    const existingTables = await countUserTables(client);
+    const existingTables = await countUserObjects(client);
     if (existingTables > 0 && !options.clean) {
-      throw new DbopsError('UNSAFE_TARGET', `${describeTarget(options.target)} already holds ${existingTables} tables`, {
+      throw new DbopsError('UNSAFE_TARGET', `${describeTarget(options.target)} already holds ${existingTables} objects (tables, views, sequences, functions or large objects)`, {
         input: 'clean',
         hint: 'Pass --clean to drop and replace its objects (a safety backup is taken first), or restore into an empty database.',
       });
@@ -85,6 +86,9 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
     let safetyBackup: BackupResult | undefined;
     if (existingTables > 0 && options.safetyBackup) {
       log.info(`Taking a safety backup of ${describeTarget(options.target)} before restoring over it`);
+      if (options.decryption.identities.length === 0 && !options.decryption.passphrase) {
+        log.warn('The safety backup is not encrypted: the backup being restored was not either. Pass decrypt-with to encrypt it.');
+      }
       safetyBackup = await backup({
         target: options.target,
         to: options.safetyBackupTo ?? options.from,
@@ -92,7 +96,9 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
         name: `pre-restore/${manifest.name}`,
         compression: 'zstd',
         compressionLevel: 3,
-        recipients: [],
+        // The current data is as sensitive as the backups: encrypt it with the key that reads them.
+        recipients: options.decryption.identities.map(identityToRecipient),
+        ...(options.decryption.identities.length === 0 && options.decryption.passphrase ? { passphrase: options.decryption.passphrase } : {}),
         scope: FULL_SCOPE,
         pgDumpArgs: [],
         ...(options.pgBinDir ? { pgBinDir: options.pgBinDir } : {}),

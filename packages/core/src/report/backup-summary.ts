@@ -7,7 +7,7 @@ export function renderBackupSummary(result: BackupResult): string {
   const ratio = result.sizeBytes > 0 ? (result.rawBytes / result.sizeBytes).toFixed(2) : 'n/a';
   const encryption =
     m.object.encryption.method === 'none'
-      ? 'none'
+      ? '⚠️ none: anyone who can read the storage can read this backup (set encrypt-to)'
       : 'passphrase' in m.object.encryption
         ? 'age (passphrase)'
         : `age, ${m.object.encryption.recipients.length} recipient(s)`;

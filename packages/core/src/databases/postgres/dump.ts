@@ -3,22 +3,66 @@ import { DbopsError, invalidInput } from '../../errors.js';
 import { spawnProcess, type ProcessExit } from '../../pipeline/child-process.js';
 import type { DumpScope } from './inventory.js';
 
-/** Flags dbops sets itself; letting users override them would break the archive format or leak a password. */
-const RESERVED_FLAGS = [
-  '-f', '--file', '-F', '--format', '-Z', '--compress', '-d', '--dbname', '-h', '--host', '-p', '--port', '-U',
-  '--username', '-W', '--password', '-w', '--no-password', '--snapshot', '-j', '--jobs', '-v', '--verbose',
+/**
+ * pg_dump's long options (PostgreSQL 12-18). getopt_long accepts any unambiguous prefix (--form is --format), so
+ * a flag is resolved against this list before it is judged.
+ */
+const LONG_OPTIONS = [
+  'data-only', 'large-objects', 'blobs', 'no-large-objects', 'no-blobs', 'clean', 'create', 'extension', 'encoding', 'file', 'format',
+  'jobs', 'schema', 'exclude-schema', 'no-owner', 'no-reconnect', 'schema-only', 'superuser', 'table', 'exclude-table', 'verbose',
+  'version', 'no-privileges', 'no-acl', 'compress', 'binary-upgrade', 'column-inserts', 'attribute-inserts', 'disable-dollar-quoting',
+  'disable-triggers', 'enable-row-security', 'exclude-extension', 'exclude-table-and-children', 'exclude-table-data',
+  'exclude-table-data-and-children', 'extra-float-digits', 'filter', 'if-exists', 'include-foreign-data', 'inserts',
+  'load-via-partition-root', 'lock-wait-timeout', 'no-comments', 'no-publications', 'no-security-labels', 'no-subscriptions',
+  'no-table-access-method', 'no-tablespaces', 'no-toast-compression', 'no-unlogged-table-data', 'on-conflict-do-nothing',
+  'quote-all-identifiers', 'rows-per-insert', 'section', 'serializable-deferrable', 'snapshot', 'strict-names', 'sync-method',
+  'table-and-children', 'use-set-session-authorization', 'help', 'dbname', 'host', 'port', 'username', 'no-password', 'password',
+  'role', 'no-statistics', 'statistics-only', 'no-data', 'no-schema', 'with-statistics', 'sequence-data', 'no-policies',
+  'with-data', 'with-schema', 'no-sync',
 ];
+
+/** Flags dbops sets itself; letting users override them would break the archive format or leak a password. */
+const RESERVED = new Set(['file', 'format', 'compress', 'dbname', 'host', 'port', 'username', 'password', 'no-password', 'snapshot', 'jobs', 'verbose', 'version', 'help']);
+const RESERVED_SHORT = new Set(['f', 'F', 'Z', 'd', 'h', 'p', 'U', 'W', 'w', 'j', 'v', 'V', '?']);
+
+/** Scope flags have inputs of their own, so that dbops knows which tables the archive must hold. */
+const SCOPE: Record<string, string> = {
+  schema: 'schemas', 'exclude-schema': 'exclude-schemas', table: 'tables', 'exclude-table': 'exclude-tables',
+  'table-and-children': 'tables', 'exclude-table-and-children': 'exclude-tables', 'exclude-table-data-and-children': 'exclude-tables',
+  filter: 'schemas / tables / exclude-schemas / exclude-tables',
+};
+const SCOPE_SHORT: Record<string, string> = { n: 'schemas', N: 'exclude-schemas', t: 'tables', T: 'exclude-tables' };
+/** Short options that take a value (the rest of a clustered argument, or the next argument). */
+const SHORT_WITH_VALUE = new Set(['e', 'E', 'f', 'F', 'j', 'n', 'N', 'S', 't', 'T', 'Z', 'd', 'h', 'p', 'U']);
+
+const VALID = 'extra pg_dump flags other than output, format, compression, connection, job and table-selection flags, e.g. "--no-owner --exclude-table-data=audit_log"';
 
 export function parsePgDumpArgs(text: string | undefined, input = 'pg-dump-args'): string[] {
   if (!text || text.trim() === '') return [];
   const args = stringArgv(text.trim());
   for (const arg of args) {
-    const flag = arg.startsWith('--') ? arg.split('=')[0]! : arg.startsWith('-') ? arg.slice(0, 2) : undefined;
-    if (flag && RESERVED_FLAGS.includes(flag)) {
-      throw invalidInput(input, `sets ${flag}, which dbops controls`, 'extra pg_dump flags other than output, format, compression, connection and job flags, e.g. "--no-owner --exclude-table-data=audit_log"');
-    }
+    if (arg.startsWith('--')) checkLongFlag(arg.slice(2).split('=')[0]!, arg.split('=')[0]!, input);
+    else if (arg.startsWith('-') && arg.length > 1) checkShortFlags(arg, input);
   }
   return args;
+}
+
+function checkLongFlag(name: string, written: string, input: string): void {
+  const matches = LONG_OPTIONS.filter((o) => o === name || o.startsWith(name));
+  const option = matches.includes(name) ? name : matches.length === 1 ? matches[0]! : undefined;
+  if (!option) {
+    throw invalidInput(input, `has ${matches.length === 0 ? 'an unknown' : 'an ambiguous'} pg_dump option ${written}`, VALID);
+  }
+  if (SCOPE[option]) throw invalidInput(input, `sets ${written}`, `the ${SCOPE[option]} input(s), which dbops also uses to check that the archive holds every table`);
+  if (RESERVED.has(option)) throw invalidInput(input, `sets ${written}, which dbops controls`, VALID);
+}
+
+function checkShortFlags(arg: string, input: string): void {
+  for (const flag of arg.slice(1)) {
+    if (SCOPE_SHORT[flag]) throw invalidInput(input, `sets -${flag}`, `the ${SCOPE_SHORT[flag]} input, which dbops also uses to check that the archive holds every table`);
+    if (RESERVED_SHORT.has(flag)) throw invalidInput(input, `sets -${flag}, which dbops controls`, VALID);
+    if (SHORT_WITH_VALUE.has(flag)) return; // the rest of the argument is this option's value
+  }
 }
 
 export interface DumpCommand {

@@ -26,12 +26,16 @@ export async function dropDatabase(admin: pg.Client, name: string): Promise<void
   await admin.query(`drop database if exists ${quoteIdent(name)} with (force)`).catch(() => admin.query(`drop database if exists ${quoteIdent(name)}`));
 }
 
-/** Tables in user schemas: a restore over a database that has any needs an explicit --clean. */
-export async function countUserTables(client: pg.Client): Promise<number> {
+/** Objects in user schemas (relations, functions) and large objects: a restore over any needs an explicit --clean. */
+export async function countUserObjects(client: pg.Client): Promise<number> {
+  const userSchema = `n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg_toast%' and n.nspname not like 'pg_temp%'`;
+  const notExtension = (catalog: string, oid: string) =>
+    `not exists (select 1 from pg_depend d where d.classid = '${catalog}'::regclass and d.objid = ${oid} and d.deptype = 'e')`;
   const { rows } = await client.query<{ n: string }>(
-    `select count(*) as n from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where c.relkind in ('r', 'p') and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg_toast%'
-        and n.nspname not like 'pg_temp%'`,
+    `select (select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace
+              where c.relkind in ('r', 'p', 'v', 'm', 'S', 'f') and ${userSchema} and ${notExtension('pg_class', 'c.oid')})
+          + (select count(*) from pg_proc p join pg_namespace n on n.oid = p.pronamespace where ${userSchema} and ${notExtension('pg_proc', 'p.oid')})
+          + (select count(*) from pg_largeobject_metadata) as n`,
   );
   return Number(rows[0]!.n);
 }
