@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -209,12 +210,19 @@ describe('local storage', () => {
     }
   });
 
-  (process.getuid?.() === 0 ? test.skip : test)('a directory without write permission is reported as not writable', async () => {
+  // Root ignores permission bits: as root the directory is made immutable (chattr +i) instead.
+  test('a directory without write permission is reported as not writable', async () => {
     const root = path.join(base, 'read-only');
     await fs.mkdir(root, { mode: 0o500 });
-    const error = await expectError((await openStorage(root, { inputName: 'to' })).preflight(), 'STORAGE_ACCESS_DENIED');
-    expect(error.message).toContain('is not writable');
-    expect(error.hint).toContain('runner user can write');
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) execFileSync('chattr', ['+i', root]);
+    try {
+      const error = await expectError((await openStorage(root, { inputName: 'to' })).preflight(), 'STORAGE_ACCESS_DENIED');
+      expect(error.message).toContain('is not writable');
+      expect(error.hint).toContain('runner user can write');
+    } finally {
+      if (asRoot) execFileSync('chattr', ['-i', root]);
+    }
   });
 
   test('two racing puts of one key: exactly one wins, the other gets ALREADY_EXISTS', async () => {
