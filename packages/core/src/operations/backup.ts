@@ -272,21 +272,20 @@ async function dumpToStorage(input: DumpStreamInput) {
   }
   const seconds = (Date.now() - started) / 1000;
   log.info(`Dumped ${formatBytes(raw.bytes)} → stored ${formatBytes(digest.bytes)} in ${formatSeconds(seconds)} (${formatRate(raw.bytes, seconds)})`);
-  return {
-    rawBytes: raw.bytes,
-    storedBytes: digest.bytes,
-    sha256: digest.sha256,
-    toc: tocReader.toc.catch((error) => {
-      throw new DbopsError('VERIFY_FAILED', `pg_restore --list could not read the archive: ${(error as Error).message}`, {
-        hint: 'The dump is not a valid custom-format archive; nothing was recorded as a backup.',
-      });
-    }),
-    archiveRead: archiveReader.done.catch((error) => {
-      throw new DbopsError('VERIFY_FAILED', `The archive is truncated or corrupt: ${(error as Error).message}`, {
-        hint: 'pg_dump ended without writing a complete archive; nothing was recorded as a backup.',
-      });
-    }),
-  };
+  const toc = tocReader.toc.catch((error) => {
+    throw new DbopsError('VERIFY_FAILED', `pg_restore --list could not read the archive: ${(error as Error).message}`, {
+      hint: 'The dump is not a valid custom-format archive; nothing was recorded as a backup.',
+    });
+  });
+  const archiveRead = archiveReader.done.catch((error) => {
+    throw new DbopsError('VERIFY_FAILED', `The archive is truncated or corrupt: ${(error as Error).message}`, {
+      hint: 'pg_dump ended without writing a complete archive; nothing was recorded as a backup.',
+    });
+  });
+  // Awaited later by the caller; marked handled now so an early failure is not reported as unhandled meanwhile.
+  toc.catch(() => undefined);
+  archiveRead.catch(() => undefined);
+  return { rawBytes: raw.bytes, storedBytes: digest.bytes, sha256: digest.sha256, toc, archiveRead };
 }
 
 function storageOrDumpError(error: unknown): DbopsError {
