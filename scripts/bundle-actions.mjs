@@ -17,7 +17,8 @@ export async function bundledActions() {
 /** The files of one action's dist/, by relative path. */
 export async function bundleAction(name) {
   const entry = join(actionsDir, name, 'lib', 'main.js');
-  const { code, assets } = await ncc(entry, { minify: false, sourceMap: false, quiet: true, target: 'es2022', license: 'licenses.txt' });
+  // No cache: a cache shared between checkouts or dependency versions could make a bundle differ from its sources.
+  const { code, assets } = await ncc(entry, { minify: false, sourceMap: false, quiet: true, target: 'es2022', license: 'licenses.txt', cache: false });
   const files = new Map([['index.js', code]]);
   for (const [file, asset] of Object.entries(assets ?? {})) files.set(file, asset.source.toString());
   return files;
