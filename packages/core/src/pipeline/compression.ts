@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import zlib from 'node:zlib';
 import type { Duplex, Transform } from 'node:stream';
 import { invalidInput } from '../errors.js';
@@ -33,7 +34,8 @@ export function parseLevel(text: string | undefined, compression: Compression, i
   return level;
 }
 
-// Node 22.15+ and 24 (the Actions runtime) have zstd in zlib; older Node falls back to the zstd command.
+// The zstd command is preferred where it is installed (GitHub's runners have it): in this pipeline it costs half
+// the CPU of zlib's zstd in Node 24 (bench/README.md) and runs on another core. Node 22.15+ falls back to zlib.
 type ZstdZlib = {
   createZstdCompress?: (options: { params: Record<number, number> }) => Transform;
   createZstdDecompress?: () => Transform;
@@ -45,9 +47,19 @@ export function hasBuiltinZstd(): boolean {
   return typeof zstdZlib.createZstdCompress === 'function';
 }
 
+let commandAvailable: boolean | undefined;
+
+/** Whether the zstd command can be run (checked once). */
+export function hasZstdCommand(): boolean {
+  commandAvailable ??= spawnSync('zstd', ['--version'], { stdio: 'ignore' }).status === 0;
+  return commandAvailable;
+}
+
 export interface CodecOptions {
-  /** Force the zstd command even when zlib has zstd (tests cover both paths). */
+  /** Force the zstd command (tests cover both paths). */
   preferCommand?: boolean;
+  /** Force zlib's zstd (Node 22.15+). */
+  preferZlib?: boolean;
   signal?: AbortSignal;
 }
 
@@ -58,7 +70,7 @@ export function createCompressor(compression: Compression, level: number, option
     case 'gzip':
       return zlib.createGzip({ level });
     case 'zstd':
-      if (hasBuiltinZstd() && !options.preferCommand) {
+      if (useZlib(options)) {
         // The frame checksum lets a decompressor notice corruption even in unencrypted backups (the CLI sets it too).
         return zstdZlib.createZstdCompress!({
           params: { [zstdZlib.constants.ZSTD_c_compressionLevel!]: level, [zstdZlib.constants.ZSTD_c_checksumFlag!]: 1 },
@@ -75,9 +87,14 @@ export function createDecompressor(compression: Compression, options: CodecOptio
     case 'gzip':
       return zlib.createGunzip();
     case 'zstd':
-      if (hasBuiltinZstd() && !options.preferCommand) return zstdZlib.createZstdDecompress!();
+      if (useZlib(options)) return zstdZlib.createZstdDecompress!();
       return processDuplex('zstd', ['-d', '-q', '-c'], { ...signalOption(options), onFailure: zstdFailure });
   }
+}
+
+function useZlib(options: CodecOptions): boolean {
+  if (options.preferCommand || !hasBuiltinZstd()) return false;
+  return options.preferZlib === true || !hasZstdCommand();
 }
 
 function signalOption(options: CodecOptions) {

@@ -97,7 +97,7 @@ export class S3Storage implements Storage {
 
     const endpoint = options.endpoint?.trim() ? parseEndpoint(options.endpoint.trim()) : undefined;
     this.endpoint = endpoint?.display;
-    this.partSize = checkInteger(options.partSizeBytes ?? 16 * MiB, MIN_PART_SIZE, MAX_PART_SIZE, INPUTS.partSizeBytes, 'a byte count from 5 MiB (5242880) to 5 GiB');
+    this.partSize = checkInteger(options.partSizeBytes ?? 8 * MiB, MIN_PART_SIZE, MAX_PART_SIZE, INPUTS.partSizeBytes, 'a byte count from 5 MiB (5242880) to 5 GiB');
     this.queueSize = checkInteger(options.queueSize ?? 4, 1, 64, INPUTS.queueSize, 'a whole number from 1 to 64');
     this.objectParams = objectParams(options);
 
@@ -225,7 +225,9 @@ export class S3Storage implements Storage {
 
     const upload = new Upload({
       client: this.client,
-      partSize: this.partSize,
+      // 8 MiB parts keep memory low (about partSize × (queueSize + 2)); S3 allows 10,000 parts, so a larger
+      // expected object gets larger parts.
+      partSize: Math.max(this.partSize, Math.ceil((options.sizeHint ?? 0) / 9_000)),
       queueSize: this.queueSize,
       leavePartsOnError: false,
       params: {

@@ -10,6 +10,8 @@ export interface StoredObject {
 export interface PutOptions {
   signal?: AbortSignal;
   contentType?: string;
+  /** An upper estimate of the size, so multipart uploads can pick parts small enough for memory, big enough for S3's part limit. */
+  sizeHint?: number;
 }
 
 /**

@@ -1,0 +1,182 @@
+#!/usr/bin/env node
+// Backup benchmark: `dbops backup` against the shell baselines, on a generated database, in one invocation.
+//
+//   npx tsc -b && node bench/backup.mjs [--size-mb 1000] [--small-size-mb 250|0] [--runs 2] [--seed 42]
+//                                        [--node24 /path/to/node24/bin/node] [--markdown results.md]
+//
+// Contenders, each run --runs times (the median is reported), on the same database and server:
+//   pg_dump -Fc > file                         (pg_dump's default compression: gzip level 6, single-threaded)
+//   pg_dump -Fc | gzip > file
+//   pg_dump -Fc -Z0 | zstd -3 > file           (the shell pipeline dbops's pipeline is held against)
+//   dbops backup, zstd → local directory
+//   dbops backup, zstd + age → local directory
+//   dbops backup, zstd + age → S3 (s3rver in its own process, on this machine)
+// and, with --node24 (or $BENCH_NODE24), the dbops rows again under Node 24, whose zlib has zstd.
+// A second, smaller database (--small-size-mb, default a quarter) shows whether dbops's memory grows with size.
+//
+// The cluster and the generated databases live under bench/.data/ and are reused between invocations.
+import { rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CLI, DATA, describeBuild, nodeBinaries, startEnvironment } from './lib/environment.mjs';
+import { ensureDataset } from './lib/dataset.mjs';
+import { measure, waitForQuiet } from './lib/measure.mjs';
+import { startS3rver } from './lib/s3server.mjs';
+import { backupPhases, profileTable } from './lib/profile.mjs';
+import { markdownTable, median, mib, ratio, rssMb, seconds } from './lib/table.mjs';
+
+const { values: opts } = parseArgs({
+  options: {
+    'size-mb': { type: 'string', default: '1000' },
+    'small-size-mb': { type: 'string' },
+    runs: { type: 'string', default: '2' },
+    seed: { type: 'string', default: '42' },
+    node24: { type: 'string' },
+    markdown: { type: 'string' },
+  },
+});
+const sizeMb = Number(opts['size-mb']);
+const smallMb = opts['small-size-mb'] === undefined ? Math.round(sizeMb / 4) : Number(opts['small-size-mb']);
+const runs = Number(opts.runs);
+const seed = Number(opts.seed);
+const log = (line) => process.stderr.write(`${line}\n`);
+const out = [];
+const print = (text = '') => {
+  out.push(text);
+  process.stdout.write(`${text}\n`);
+};
+
+const env = await startEnvironment({ log });
+const s3 = await startS3rver({ dir: join(DATA, 's3') });
+const work = join(DATA, 'out');
+try {
+  const sizes = smallMb > 0 ? [sizeMb, smallMb] : [sizeMb];
+  const results = {};
+  for (const size of sizes) {
+    const db = `bench_${size}`;
+    const dbBytes = await ensureDataset({ cluster: env.cluster, dir: DATA, db, sizeMb: size, seed, log });
+    results[size] = { dbBytes, rows: await benchDatabase(db) };
+  }
+  report(results, sizes);
+  if (opts.markdown) writeFileSync(opts.markdown, `${out.join('\n')}\n`);
+} finally {
+  await s3.stop();
+  await env.cluster.stop();
+  rmSync(work, { recursive: true, force: true });
+  rmSync(join(DATA, 's3'), { recursive: true, force: true });
+}
+
+async function benchDatabase(db) {
+  const url = env.cluster.url(db);
+  const pgDump = join(env.pgBin, 'pg_dump');
+  const nodes = nodeBinaries(opts.node24);
+  const file = (name) => join(work, name);
+  const shell = (script) => ['bash', ['-c', `set -o pipefail; ${script}`]];
+  const dbops = (node, to, extra = []) => [node.bin, [CLI, 'backup', '--database-url', url, '--to', to, '--json', ...extra]];
+  const age = ['--encrypt-to', env.age.recipient];
+
+  const contenders = [
+    { name: 'pg_dump -Fc', cmd: () => [pgDump, ['-Fc', '-d', url, '-f', file('fc.dump')]], size: () => statSync(file('fc.dump')).size },
+    { name: 'pg_dump -Fc | gzip', cmd: () => shell(`${pgDump} -Fc -d '${url}' | gzip > ${file('fc.dump.gz')}`), size: () => statSync(file('fc.dump.gz')).size },
+    { name: 'pg_dump -Fc -Z0 | zstd -3', cmd: () => shell(`${pgDump} -Fc -Z0 -d '${url}' | zstd -3 -q > ${file('z0.dump.zst')}`), size: () => statSync(file('z0.dump.zst')).size },
+  ];
+  for (const node of nodes) {
+    const tag = nodes.length > 1 ? ` (${node.label})` : '';
+    contenders.push(
+      { name: `dbops zstd → local${tag}`, dbops: true, cmd: (run) => dbops(node, file(`dbops-zstd-${run}`)) },
+      { name: `dbops zstd+age → local${tag}`, dbops: true, cmd: (run) => dbops(node, file(`dbops-age-${run}`), age) },
+      { name: `dbops zstd+age → S3${tag}`, dbops: true, s3: true, cmd: (run) => dbops(node, `s3://${s3.bucket}/${db}-${node.label.replace(/\W+/g, '')}-${run}`, [...age, ...s3.cliArgs]) },
+    );
+  }
+
+  // Warm the page cache once, so the first contender does not pay for reading the tables from disk.
+  log(`${db}: warming up (pg_dump -Z0 > /dev/null)`);
+  await measure(pgDump, ['-Fc', '-Z0', '--no-sync', '-d', url, '-f', '/dev/null']);
+
+  const rows = contenders.map((c) => ({ ...c, runs: [] }));
+  for (let run = 1; run <= runs; run++) {
+    for (const c of rows) {
+      rmSync(work, { recursive: true, force: true });
+      mkdirSync(work, { recursive: true });
+      const [command, args] = c.cmd(run);
+      await waitForQuiet();
+      const m = await measure(command, args, { node: !!c.dbops, serverPid: env.cluster.pid, ...(c.s3 ? { watch: [{ pid: s3.pid, label: 's3rver' }] } : {}) });
+      m.sizeBytes = c.dbops ? JSON.parse(m.stdout).object.storedBytes : c.size(); // --json prints the manifest
+      c.runs.push(m);
+      log(`${db} run ${run}/${runs}: ${c.name.padEnd(40)} ${seconds(m.seconds).padStart(8)}  ${mib(m.sizeBytes).padStart(11)}  ` +
+        `node ${m.self ? rssMb(m.self.maxRssKb) : '—'}  tree max ${rssMb(m.treeMaxRssKb)}  other load ${m.otherLoad.toFixed(2)}`);
+    }
+  }
+  return rows.map((c) => {
+    const byTime = [...c.runs].sort((a, b) => a.seconds - b.seconds);
+    return {
+      name: c.name,
+      dbops: !!c.dbops,
+      seconds: median(c.runs.map((r) => r.seconds)),
+      sizeBytes: median(c.runs.map((r) => r.sizeBytes)),
+      nodeRssKb: c.dbops ? Math.max(...c.runs.map((r) => r.self.maxRssKb)) : NaN,
+      treeMaxRssKb: Math.max(...c.runs.map((r) => r.treeMaxRssKb)),
+      cpuSeconds: median(c.runs.map((r) => r.cpuSeconds)),
+      otherLoad: median(c.runs.map((r) => r.otherLoad)),
+      typical: byTime[Math.floor((byTime.length - 1) / 2)],
+    };
+  });
+}
+
+function report(results, sizes) {
+  print(`## Backup benchmark — ${new Date().toISOString().slice(0, 10)}, dbops ${describeBuild()}, node ${process.version}, ${runs} run(s) each, median`);
+  for (const size of sizes) {
+    const { rows, dbBytes } = results[size];
+    const base = rows.find((r) => r.name === 'pg_dump -Fc');
+    const pipe = rows.find((r) => r.name === 'pg_dump -Fc -Z0 | zstd -3');
+    print();
+    print(`### Database ~${size} MB (pg_database_size ${mib(dbBytes)})`);
+    print();
+    print(markdownTable(
+      ['contender', 'wall', 'output', 'peak RSS dbops (node)', 'largest process RSS', 'CPU (tree)', 'speed vs pg_dump -Fc', 'size vs pg_dump -Fc', 'time vs -Z0 | zstd -3', 'other load'],
+      rows.map((r) => [r.name, seconds(r.seconds), mib(r.sizeBytes), r.dbops ? rssMb(r.nodeRssKb) : '—', rssMb(r.treeMaxRssKb), seconds(r.cpuSeconds),
+        ratio(base.seconds / r.seconds), ratio(r.sizeBytes / base.sizeBytes), ratio(r.seconds / pipe.seconds), r.otherLoad.toFixed(2)]),
+    ));
+    print();
+    print('"other load": cores busy with work outside the benchmark during the run (other jobs on the machine), median.');
+    print();
+    print('CPU seconds and peak RSS by process (the median run; "postgres (server)" is the backends serving the dump):');
+    print();
+    print(profileTable(rows.map((r) => ({ name: r.name, profile: r.typical.profile, seconds: r.typical.seconds }))));
+    const phased = rows.filter((r) => r.dbops);
+    print();
+    print('Where dbops\'s wall time goes (from its own log lines, the median run):');
+    print();
+    print(markdownTable(['contender', 'start + connect', 'inventory (counts, fingerprint)', 'stream (dump → storage)', 'verify (TOC wait, re-read)', 'exit', 'total'],
+      phased.map((r) => {
+        const p = backupPhases(r.typical);
+        return [r.name, seconds(p.start), seconds(p.inventory), seconds(p.stream), seconds(p.verify), seconds(p.exit), seconds(r.typical.seconds)];
+      })));
+  }
+  print();
+  print('### Targets');
+  print();
+  const large = results[sizes[0]].rows;
+  const base = large.find((r) => r.name === 'pg_dump -Fc');
+  const pipe = large.find((r) => r.name === 'pg_dump -Fc -Z0 | zstd -3');
+  const targets = [];
+  for (const r of large.filter((x) => x.name.startsWith('dbops zstd+age → S3'))) {
+    const speed = base.seconds / r.seconds;
+    const size = r.sizeBytes / base.sizeBytes;
+    const vsPipe = r.seconds / pipe.seconds;
+    targets.push([r.name, '≥ 2x faster than pg_dump -Fc', ratio(speed), verdict(speed >= 2)]);
+    targets.push([r.name, 'output ≤ 1.10x pg_dump -Fc', ratio(size), verdict(size <= 1.1)]);
+    targets.push([r.name, 'time ≤ 1.15x pg_dump -Z0 | zstd -3', ratio(vsPipe), verdict(vsPipe <= 1.15)]);
+    targets.push([r.name, 'peak RSS (node) < 200 MB', rssMb(r.nodeRssKb), verdict(r.nodeRssKb < 200 * 1024)]);
+    if (sizes.length > 1) {
+      const small = results[sizes[1]].rows.find((x) => x.name === r.name);
+      const growth = r.nodeRssKb / small.nodeRssKb;
+      targets.push([r.name, `peak RSS flat (${sizes[1]} MB → ${sizes[0]} MB db)`, `${rssMb(small.nodeRssKb)} → ${rssMb(r.nodeRssKb)}`, verdict(growth < 1.15)]);
+    }
+  }
+  print(markdownTable(['dbops', 'target', 'measured', ''], targets));
+}
+
+function verdict(ok) {
+  return ok ? 'met' : 'MISSED';
+}
