@@ -2,28 +2,18 @@ import { cancelled, DbopsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Secrets } from '../secrets.js';
 import { connect, serverVersion, systemIdentifier } from '../databases/postgres/connection.js';
-import { findClientTools } from '../databases/postgres/client-tools.js';
 import { createScratchDatabase, dropDatabase, scratchDatabaseName } from '../databases/postgres/scratch-database.js';
 import { describeTarget, withDatabase, type PgTarget } from '../databases/postgres/target.js';
-import { findBackup } from '../manifest/catalog.js';
 import type { BackupManifest } from '../manifest/manifest.js';
-import { openStorage, type ArtifactStorageOpener, type S3Options } from '../storage/index.js';
 import { checkFreshness, checkRestoreTime, checkSchema, checkTables, runUserChecks, type CheckResult, type UserCheck } from '../restore/checks.js';
 import { restoreBackup } from '../restore/restore-backup.js';
-import type { Decryption } from '../restore/fetch-archive.js';
+import { restoreClientTools, selectBackup, type BackupSelection } from '../restore/select-backup.js';
 import { writeVerificationRecord } from '../manifest/verification.js';
 import { DBOPS_VERSION } from '../version.js';
 
-export interface RestoreTestOptions {
-  from: string;
-  s3?: S3Options;
-  artifacts?: ArtifactStorageOpener;
-  backupId?: string;
-  name?: string;
-  database?: string;
+export interface RestoreTestOptions extends BackupSelection {
   /** A server to restore on; a scratch database is created there. */
   target: PgTarget;
-  decryption: Decryption;
   maxAgeSeconds?: number;
   maxRestoreSeconds?: number;
   checks: UserCheck[];
@@ -64,17 +54,7 @@ export interface RestoreTestResult {
 export async function restoreTest(options: RestoreTestOptions): Promise<RestoreTestResult> {
   const { log, secrets } = options;
   const now = (options.clock ?? (() => new Date()))();
-  secrets.add(options.target.password);
-  secrets.add(options.decryption.passphrase);
-  for (const identity of options.decryption.identities) secrets.add(identity);
-  secrets.add(options.s3?.secretAccessKey);
-
-  const storage = await openStorage(options.from, { inputName: 'from', ...(options.s3 ? { s3: options.s3 } : {}), ...(options.artifacts ? { artifacts: options.artifacts } : {}) });
-  const { manifest } = await findBackup(storage, {
-    ...(options.backupId ? { backupId: options.backupId } : {}),
-    ...(options.name ? { name: options.name } : {}),
-    ...(options.database ? { database: options.database } : {}),
-  });
+  const { storage, manifest } = await selectBackup(options, secrets);
   log.info(`Testing backup ${manifest.backupId} of ${manifest.database} (${manifest.finishedAt}) from ${storage.display}`);
 
   const admin = await connect(options.target, log, options.signal);
@@ -83,8 +63,7 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
   try {
     await refuseSourceDatabase(admin, options.target, manifest, log);
     const server = await serverVersion(admin);
-    const required = Math.max(server.major, Number.parseInt(manifest.dumpTool.version, 10));
-    const tools = await findClientTools(required, { ...(options.pgBinDir ? { binDir: options.pgBinDir } : {}), path: options.env.PATH ?? '' });
+    const tools = await restoreClientTools(server.major, manifest, options.pgBinDir, options.env);
 
     await createScratchDatabase(admin, scratch);
     created = true;

@@ -2,29 +2,19 @@ import { cancelled, DbopsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Secrets } from '../secrets.js';
 import { connect, serverVersion } from '../databases/postgres/connection.js';
-import { findClientTools } from '../databases/postgres/client-tools.js';
 import { clearDatabase, countUserObjects } from '../databases/postgres/scratch-database.js';
 import { FULL_SCOPE } from '../databases/postgres/inventory.js';
 import { describeTarget, type PgTarget } from '../databases/postgres/target.js';
-import { findBackup } from '../manifest/catalog.js';
 import type { BackupManifest } from '../manifest/manifest.js';
-import { openStorage, type ArtifactStorageOpener, type S3Options } from '../storage/index.js';
 import { checkSchema, checkTables, type CheckResult } from '../restore/checks.js';
 import { restoreBackup } from '../restore/restore-backup.js';
-import type { Decryption } from '../restore/fetch-archive.js';
+import { restoreClientTools, selectBackup, type BackupSelection } from '../restore/select-backup.js';
 import { backup, type BackupResult } from './backup.js';
 import { identityToRecipient } from '../crypto/age/index.js';
 
-export interface RestoreOptions {
-  from: string;
-  s3?: S3Options;
-  artifacts?: ArtifactStorageOpener;
-  backupId?: string;
-  name?: string;
-  database?: string;
+export interface RestoreOptions extends BackupSelection {
   /** The database to restore into. It must exist. */
   target: PgTarget;
-  decryption: Decryption;
   /** Drop and replace the target's objects; required when it already holds tables. */
   clean: boolean;
   /** Take a backup of the target before touching it (default true when it holds tables). */
@@ -58,17 +48,7 @@ export interface RestoreResult {
  */
 export async function restore(options: RestoreOptions): Promise<RestoreResult> {
   const { log, secrets } = options;
-  secrets.add(options.target.password);
-  secrets.add(options.decryption.passphrase);
-  for (const identity of options.decryption.identities) secrets.add(identity);
-  secrets.add(options.s3?.secretAccessKey);
-
-  const storage = await openStorage(options.from, { inputName: 'from', ...(options.s3 ? { s3: options.s3 } : {}), ...(options.artifacts ? { artifacts: options.artifacts } : {}) });
-  const { manifest } = await findBackup(storage, {
-    ...(options.backupId ? { backupId: options.backupId } : {}),
-    ...(options.name ? { name: options.name } : {}),
-    ...(options.database ? { database: options.database } : {}),
-  });
+  const { storage, manifest } = await selectBackup(options, secrets);
 
   const client = await connect(options.target, log, options.signal);
   try {
@@ -80,8 +60,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
       });
     }
     const server = await serverVersion(client);
-    const required = Math.max(server.major, Number.parseInt(manifest.dumpTool.version, 10));
-    const tools = await findClientTools(required, { ...(options.pgBinDir ? { binDir: options.pgBinDir } : {}), path: options.env.PATH ?? '' });
+    const tools = await restoreClientTools(server.major, manifest, options.pgBinDir, options.env);
 
     let safetyBackup: BackupResult | undefined;
     if (existingTables > 0 && options.safetyBackup) {

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import zlib from 'node:zlib';
-import type { Duplex, Transform } from 'node:stream';
+import type { Duplex, Transform, Writable } from 'node:stream';
 import { invalidInput } from '../errors.js';
-import { processDuplex } from './child-process.js';
+import { processDuplex, spawnProcess } from './child-process.js';
 
 export const COMPRESSIONS = ['zstd', 'gzip', 'none'] as const;
 export type Compression = (typeof COMPRESSIONS)[number];
@@ -90,6 +90,22 @@ export function createDecompressor(compression: Compression, options: CodecOptio
       if (useZlib(options)) return zstdZlib.createZstdDecompress!();
       return processDuplex('zstd', ['-d', '-q', '-c'], { ...signalOption(options), onFailure: zstdFailure });
   }
+}
+
+/**
+ * Where the zstd command decompresses, a sink that has it write the file itself: the decompressed bytes (several
+ * times the stored size) then never pass through Node. undefined where zlib decompresses instead.
+ */
+export function zstdCommandToFile(path: string, options: CodecOptions = {}): { stdin: Writable; done: Promise<void> } | undefined {
+  if (useZlib(options) || !hasZstdCommand()) return undefined;
+  const proc = spawnProcess('zstd', ['-d', '-q', '-o', path], { ...signalOption(options), onFailure: zstdFailure });
+  const done = (async () => {
+    for await (const _ of proc.output()) {
+      // zstd writes to the file; stdout stays empty.
+    }
+  })();
+  done.catch(() => undefined);
+  return { stdin: proc.stdin, done };
 }
 
 function useZlib(options: CodecOptions): boolean {

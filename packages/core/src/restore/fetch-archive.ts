@@ -1,13 +1,13 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DbopsError, cancelled } from '../errors.js';
 import { createAgeDecryptStream } from '../crypto/age/index.js';
-import { createDecompressor } from '../pipeline/compression.js';
-import { ByteCounter, Digest } from '../pipeline/measure.js';
+import { createDecompressor, zstdCommandToFile } from '../pipeline/compression.js';
+import { Digest } from '../pipeline/measure.js';
 import type { BackupManifest } from '../manifest/manifest.js';
 import type { Storage } from '../storage/types.js';
 
@@ -41,16 +41,21 @@ export async function fetchArchive(storage: Storage, manifest: BackupManifest, d
   const path = join(dir, `${manifest.backupId}.dump`);
   const dispose = () => rm(dir, { recursive: true, force: true });
   const digest = new Digest();
-  const raw = new ByteCounter();
   const stages: Duplex[] = [digest];
   if (encrypted) stages.push(createAgeDecryptStream({ identities: decryption.identities, ...(decryption.passphrase ? { passphrase: decryption.passphrase } : {}) }));
-  const decompressor = createDecompressor(manifest.object.compression.algorithm, signal ? { signal } : {});
-  if (decompressor) stages.push(decompressor);
-  stages.push(raw);
+  const codec = signal ? { signal } : {};
+  // The zstd command writes the archive file itself; otherwise the (zlib or no) decompressor feeds a file stream.
+  const zstdWriter = manifest.object.compression.algorithm === 'zstd' ? zstdCommandToFile(path, codec) : undefined;
+  if (!zstdWriter) {
+    const decompressor = createDecompressor(manifest.object.compression.algorithm, codec);
+    if (decompressor) stages.push(decompressor);
+  }
+  const sink = zstdWriter?.stdin ?? createWriteStream(path);
 
   try {
     const source = await storage.get(manifest.object.key, signal ? { signal } : {});
-    await pipeline([source, ...stages, createWriteStream(path)] as unknown as [Readable, ...Duplex[]], signal ? { signal } : {});
+    await pipeline([source, ...stages, sink] as unknown as [Readable, ...Duplex[]], signal ? { signal } : {});
+    await zstdWriter?.done;
   } catch (error) {
     await dispose();
     if (signal?.aborted) throw cancelled();
@@ -60,7 +65,7 @@ export async function fetchArchive(storage: Storage, manifest: BackupManifest, d
     await dispose();
     throw integrityError(manifest, storage, digest.bytes);
   }
-  return { path, rawBytes: raw.bytes, storedBytes: digest.bytes, dispose };
+  return { path, rawBytes: (await stat(path)).size, storedBytes: digest.bytes, dispose };
 }
 
 /** Says why reading a backup failed: a wrong key stays as the decryptor said; otherwise size and checksum decide. */

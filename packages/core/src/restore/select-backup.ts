@@ -1,0 +1,45 @@
+import { findClientTools, type PgClientTools } from '../databases/postgres/client-tools.js';
+import { findBackup } from '../manifest/catalog.js';
+import type { BackupManifest } from '../manifest/manifest.js';
+import type { Secrets } from '../secrets.js';
+import { openStorage, type ArtifactStorageOpener, type S3Options } from '../storage/index.js';
+import type { Storage } from '../storage/types.js';
+import type { PgTarget } from '../databases/postgres/target.js';
+import type { Decryption } from './fetch-archive.js';
+
+/** What restore and restore-test share: where the backups are, which one, how to decrypt it, where it goes. */
+export interface BackupSelection {
+  from: string;
+  s3?: S3Options;
+  artifacts?: ArtifactStorageOpener;
+  backupId?: string;
+  name?: string;
+  database?: string;
+  target: PgTarget;
+  decryption: Decryption;
+}
+
+/** Registers the secrets of a restore, opens the storage and finds the backup (newest, or by id). */
+export async function selectBackup(options: BackupSelection, secrets: Secrets): Promise<{ storage: Storage; manifest: BackupManifest }> {
+  secrets.add(options.target.password);
+  secrets.add(options.decryption.passphrase);
+  for (const identity of options.decryption.identities) secrets.add(identity);
+  secrets.add(options.s3?.secretAccessKey);
+  const storage = await openStorage(options.from, {
+    inputName: 'from',
+    ...(options.s3 ? { s3: options.s3 } : {}),
+    ...(options.artifacts ? { artifacts: options.artifacts } : {}),
+  });
+  const { manifest } = await findBackup(storage, {
+    ...(options.backupId ? { backupId: options.backupId } : {}),
+    ...(options.name ? { name: options.name } : {}),
+    ...(options.database ? { database: options.database } : {}),
+  });
+  return { storage, manifest };
+}
+
+/** A pg_restore that reads the archive (at least its pg_dump's major) and talks to the target server. */
+export function restoreClientTools(serverMajor: number, manifest: BackupManifest, pgBinDir: string | undefined, env: NodeJS.ProcessEnv): Promise<PgClientTools> {
+  const required = Math.max(serverMajor, Number.parseInt(manifest.dumpTool.version, 10));
+  return findClientTools(required, { ...(pgBinDir ? { binDir: pgBinDir } : {}), path: env.PATH ?? '' });
+}
