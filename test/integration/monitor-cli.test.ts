@@ -37,6 +37,8 @@ it('prints the report as `dbops monitor`, failing on critical findings by defaul
   expect(stdout).toMatch(/Database health: CRITICAL/);
   expect(stdout).toMatch(/Key settings\s+fsync\s+off/);
   expect(stderr).toMatch(/error \[CHECK_FAILED\]: The health report of postgres is critical/);
+  // Critical findings are logged as errors (error annotations on GitHub), warnings as warnings.
+  expect(stderr).toMatch(/^error: CRITICAL Key settings: fsync/m);
   for (const text of [stdout, stderr]) {
     expect(text).not.toContain(server.password);
     expect(text).not.toContain(encodeURIComponent(server.password));

@@ -55,6 +55,7 @@ async function runCommand(definition: ActionDefinition, flags: Record<string, st
     debug: (message) => (io.env.DBOPS_DEBUG ? say(`debug: ${message}`) : undefined),
     info: (message) => say(message),
     warn: (message) => say(`warning: ${message}`),
+    error: (message) => say(`error: ${message}`),
     group: async (title, fn) => {
       say(`▸ ${title}`);
       return fn();

@@ -6,6 +6,8 @@ export interface Logger {
   debug(message: string): void;
   info(message: string): void;
   warn(message: string): void;
+  /** A problem that needs action (an error annotation on GitHub); the run itself may still succeed. */
+  error(message: string): void;
   /** Groups related lines (a collapsible group on GitHub, an indented block in a terminal). */
   group<T>(title: string, fn: () => Promise<T>): Promise<T>;
 }
@@ -14,6 +16,7 @@ export const silentLogger: Logger = {
   debug() {},
   info() {},
   warn() {},
+  error() {},
   group: (_title, fn) => fn(),
 };
 
@@ -28,6 +31,9 @@ export class MemoryLogger implements Logger {
   }
   warn(message: string): void {
     this.lines.push(`warn: ${message}`);
+  }
+  error(message: string): void {
+    this.lines.push(`error: ${message}`);
   }
   async group<T>(title: string, fn: () => Promise<T>): Promise<T> {
     this.lines.push(`group: ${title}`);

@@ -36,6 +36,7 @@ export async function runAction(definition: ActionDefinition): Promise<void> {
     debug: (message) => core.debug(secrets.redact(message)),
     info: (message) => core.info(secrets.redact(message)),
     warn: (message) => core.warning(secrets.redact(message)),
+    error: (message) => core.error(secrets.redact(message)),
     group: (title, fn) => core.group(secrets.redact(title), fn),
   };
 

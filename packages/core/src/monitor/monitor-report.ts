@@ -151,7 +151,12 @@ const LOGGED_FINDINGS = 25;
 function logFindings(report: MonitorReport, log: Logger): void {
   const all = report.checks.flatMap((c) => c.findings.map((f) => ({ f, title: c.title })));
   all.sort((a, b) => (a.f.severity === b.f.severity ? 0 : a.f.severity === 'critical' ? -1 : 1));
-  for (const { f, title } of all.slice(0, LOGGED_FINDINGS)) log.warn(`${f.severity.toUpperCase()} ${title}: ${f.subject}${f.detail ? ` — ${f.detail}` : ''}`);
+  for (const { f, title } of all.slice(0, LOGGED_FINDINGS)) {
+    // Critical findings become error annotations on GitHub, warnings warning annotations.
+    const line = `${f.severity.toUpperCase()} ${title}: ${f.subject}${f.detail ? ` — ${f.detail}` : ''}`;
+    if (f.severity === 'critical') log.error(line);
+    else log.warn(line);
+  }
   if (all.length > LOGGED_FINDINGS) log.warn(`…and ${all.length - LOGGED_FINDINGS} more findings: see the job summary and report.json`);
 }
 
