@@ -4,8 +4,9 @@ import { parseBackupId, parseBackupName } from '../manifest/layout.js';
 import type { Decryption } from '../restore/fetch-archive.js';
 import type { Secrets } from '../secrets.js';
 import type { InputReader } from './read-inputs.js';
-import { S3_INPUTS } from './storage-inputs.js';
-import type { InputDefinition } from './types.js';
+import { readS3Options, S3_INPUTS } from './storage-inputs.js';
+import { readConnection } from './connection-inputs.js';
+import type { InputDefinition, RunContext } from './types.js';
 
 /** Inputs that pick a stored backup: shared by restore-test, restore and list. */
 export const BACKUP_SOURCE_INPUTS: InputDefinition[] = [
@@ -49,4 +50,23 @@ export function readDecryption(reader: InputReader, secrets: Secrets): Decryptio
   for (const identity of identities) secrets.add(identity);
   const passphrase = reader.optional('decrypt-passphrase');
   return { identities, ...(passphrase ? { passphrase } : {}) };
+}
+
+/** Everything restore and restore-test read alike: the backup, where it goes, how to decrypt it, pg_restore's settings. */
+export function readRestoreInputs(reader: InputReader, context: RunContext) {
+  const jobs = reader.integer('jobs', 1, 64);
+  const pgBinDir = reader.optional('pg-bin-dir');
+  return {
+    ...readBackupSelection(reader),
+    s3: readS3Options(reader),
+    ...(context.artifacts ? { artifacts: context.artifacts } : {}),
+    target: readConnection(reader, 'target-url'),
+    decryption: readDecryption(reader, context.secrets),
+    ...(jobs ? { jobs } : {}),
+    ...(pgBinDir ? { pgBinDir } : {}),
+    env: context.env,
+    secrets: context.secrets,
+    log: context.log,
+    signal: context.signal,
+  };
 }

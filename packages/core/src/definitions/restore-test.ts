@@ -3,10 +3,9 @@ import { parseDuration } from '../duration.js';
 import { restoreTest, type RestoreTestResult } from '../operations/restore-test.js';
 import { readChecksFile } from '../restore/checks.js';
 import { renderRestoreTestSummary } from '../report/restore-summary.js';
-import { BACKUP_SOURCE_INPUTS, DECRYPTION_INPUTS, readBackupSelection, readDecryption } from './backup-source-inputs.js';
-import { connectionInputs, readConnection } from './connection-inputs.js';
+import { BACKUP_SOURCE_INPUTS, DECRYPTION_INPUTS, readRestoreInputs } from './backup-source-inputs.js';
+import { connectionInputs } from './connection-inputs.js';
 import { InputReader } from './read-inputs.js';
-import { readS3Options } from './storage-inputs.js';
 import type { ActionDefinition, InputDefinition } from './types.js';
 
 const inputs: InputDefinition[] = [
@@ -36,29 +35,16 @@ export const restoreTestDefinition: ActionDefinition = {
   ],
   async run(raw, context) {
     const reader = new InputReader(inputs, raw, context.env);
-    const selection = readBackupSelection(reader);
     const maxAge = reader.optional('max-age');
     const maxRestoreTime = reader.optional('max-restore-time');
     const checksFile = reader.optional('checks');
-    const jobs = reader.integer('jobs', 1, 64);
-    const pgBinDir = reader.optional('pg-bin-dir');
     const result = await restoreTest({
-      ...selection,
-      s3: readS3Options(reader),
-      ...(context.artifacts ? { artifacts: context.artifacts } : {}),
-      target: readConnection(reader, 'target-url'),
-      decryption: readDecryption(reader, context.secrets),
+      ...readRestoreInputs(reader, context),
       ...(maxAge ? { maxAgeSeconds: parseDuration(maxAge, 'max-age') } : {}),
       ...(maxRestoreTime ? { maxRestoreSeconds: parseDuration(maxRestoreTime, 'max-restore-time') } : {}),
       checks: checksFile ? await readChecksFile(checksFile) : [],
       keep: reader.boolean('keep'),
       record: reader.boolean('record'),
-      ...(jobs ? { jobs } : {}),
-      ...(pgBinDir ? { pgBinDir } : {}),
-      env: context.env,
-      secrets: context.secrets,
-      log: context.log,
-      signal: context.signal,
     });
     const failed = result.checks.filter((c) => !c.passed);
     return {

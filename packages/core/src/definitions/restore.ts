@@ -1,10 +1,9 @@
 import { DbopsError } from '../errors.js';
 import { restore } from '../operations/restore.js';
 import { renderRestoreSummary } from '../report/restore-summary.js';
-import { BACKUP_SOURCE_INPUTS, DECRYPTION_INPUTS, readBackupSelection, readDecryption } from './backup-source-inputs.js';
-import { connectionInputs, readConnection } from './connection-inputs.js';
+import { BACKUP_SOURCE_INPUTS, DECRYPTION_INPUTS, readRestoreInputs } from './backup-source-inputs.js';
+import { connectionInputs } from './connection-inputs.js';
 import { InputReader } from './read-inputs.js';
-import { readS3Options } from './storage-inputs.js';
 import type { ActionDefinition, InputDefinition } from './types.js';
 
 const inputs: InputDefinition[] = [
@@ -32,25 +31,13 @@ export const restoreDefinition: ActionDefinition = {
   ],
   async run(raw, context) {
     const reader = new InputReader(inputs, raw, context.env);
-    const jobs = reader.integer('jobs', 1, 64);
-    const pgBinDir = reader.optional('pg-bin-dir');
     const safetyTo = reader.optional('safety-backup-to');
     const result = await restore({
-      ...readBackupSelection(reader),
-      s3: readS3Options(reader),
-      ...(context.artifacts ? { artifacts: context.artifacts } : {}),
-      target: readConnection(reader, 'target-url'),
-      decryption: readDecryption(reader, context.secrets),
+      ...readRestoreInputs(reader, context),
       clean: reader.boolean('clean') || reader.boolean('force'),
       safetyBackup: reader.boolean('safety-backup'),
       ...(safetyTo ? { safetyBackupTo: safetyTo } : {}),
       noOwner: reader.boolean('no-owner'),
-      ...(jobs ? { jobs } : {}),
-      ...(pgBinDir ? { pgBinDir } : {}),
-      env: context.env,
-      secrets: context.secrets,
-      log: context.log,
-      signal: context.signal,
     });
     const failed = result.checks.filter((c) => !c.passed);
     return {
