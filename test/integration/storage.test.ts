@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { DbopsError, type ErrorCode } from '../../packages/core/src/errors.js';
 import { LocalStorage, openStorage, parseLocation, S3Storage, type S3Options, type Storage } from '../../packages/core/src/storage/index.js';
 import { startS3Server, type S3Server } from '../harness/s3.js';
+import { catchError } from '../harness/errors.js';
 
 const MiB = 1024 * 1024;
 const BUCKET = 'dbops-test';
@@ -440,15 +441,6 @@ async function expectError(promise: Promise<unknown>, code: ErrorCode): Promise<
   return error as DbopsError;
 }
 
-function catchError(fn: () => unknown): DbopsError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DbopsError);
-    return error as DbopsError;
-  }
-  throw new Error('expected an error');
-}
 
 async function expectNothingLeft(storage: Storage, backend: Backend, key: string): Promise<void> {
   expect(await storage.stat(key)).toBeUndefined();

@@ -19,6 +19,7 @@ import {
   type AgeEncryptOptions,
 } from '../../packages/core/src/crypto/age/index.js';
 import { DbopsError } from '../../packages/core/src/errors.js';
+import { catchError } from '../harness/errors.js';
 
 const KIB64 = 64 * 1024;
 const SIZES = [0, 1, KIB64, KIB64 + 1, 5 * 1024 * 1024 + 123];
@@ -408,15 +409,6 @@ describe('decryption failures', () => {
   });
 });
 
-function catchError(fn: () => unknown): DbopsError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DbopsError);
-    return error as DbopsError;
-  }
-  throw new Error('expected an error');
-}
 
 function expectNoSecret(error: DbopsError, secret: string): void {
   const everything = `${error.message}\n${error.hint ?? ''}\n${error.stack ?? ''}`.toLowerCase();
