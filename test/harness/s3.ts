@@ -23,6 +23,8 @@ export interface S3Server {
   accessKeyId: string;
   secretAccessKey: string;
   createBucket(name: string): Promise<void>;
+  /** Every request received, oldest first: what the client sent, for tests that check the exact request. */
+  requests: ReceivedRequest[];
   /** Stops the server (dropping open connections) and removes its directory. */
   stop(): Promise<void>;
   /**
@@ -30,6 +32,13 @@ export interface S3Server {
    * directory stays, so `startS3Server({ port, directory })` can bring the same data back to inspect it.
    */
   kill(): Promise<void>;
+}
+
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string | string[] | undefined>;
+  headers: Record<string, string | string[] | undefined>;
 }
 
 export interface S3ServerOptions {
@@ -52,6 +61,7 @@ interface KoaContext {
   method: string;
   path: string;
   query: Record<string, string | string[] | undefined>;
+  headers: Record<string, string | string[] | undefined>;
   status: number;
   type: string;
   body: unknown;
@@ -64,7 +74,12 @@ const S3rver = createRequire(import.meta.url)('s3rver') as S3rverConstructor;
 export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Server> {
   const directory = options.directory ?? (await mkdtemp(path.join(os.tmpdir(), 'dbops-s3rver-')));
   const app = new S3rver({ address: '127.0.0.1', port: options.port ?? 0, silent: true, directory });
+  const requests: ReceivedRequest[] = [];
   app.middleware.unshift(multipartUploads(directory));
+  app.middleware.unshift(async (ctx, next) => {
+    requests.push({ method: ctx.method, path: ctx.path, query: { ...ctx.query }, headers: { ...ctx.headers } });
+    await next();
+  });
   const { port } = await app.run();
   const endpoint = `http://127.0.0.1:${port}`;
   const server = app.httpServer!;
@@ -74,6 +89,7 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
     port,
     directory,
     region: 'us-east-1',
+    requests,
     accessKeyId: 'S3RVER',
     secretAccessKey: 'S3RVER',
     async createBucket(name) {

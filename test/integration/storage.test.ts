@@ -282,6 +282,25 @@ describe('S3 storage', () => {
     expect(sha256(onDisk)).toBe(sha256(body));
   });
 
+  test('uploads are signed with UNSIGNED-PAYLOAD (no SHA-256 pass per part); other requests keep the payload hash', async () => {
+    const storage = await openStorage(`s3://${BUCKET}/unsigned`, { inputName: 'to', s3: s3Options(server, { partSizeBytes: 5 * MiB }) });
+    const body = DATA.subarray(0, 12 * MiB);
+    const from = server.requests.length;
+    await storage.put('multi.bin', chunked(body, 64 * 1024));
+    await storage.put('single.bin', DATA.subarray(0, 1024));
+    await storage.stat('multi.bin');
+    const sent = server.requests.slice(from);
+    const bodies = sent.filter((r) => r.method === 'PUT');
+    expect(bodies.filter((r) => r.query.partNumber)).toHaveLength(3); // 12 MiB in 5 MiB parts
+    expect(bodies.length).toBe(4); // the three parts and the single PutObject
+    for (const request of bodies) expect(request.headers['x-amz-content-sha256']).toBe('UNSIGNED-PAYLOAD');
+    const others = sent.filter((r) => r.method !== 'PUT');
+    expect(others.length).toBeGreaterThan(0);
+    for (const request of others) expect(request.headers['x-amz-content-sha256']).toMatch(/^[0-9a-f]{64}$/);
+    const stored = await fs.readFile(path.join(server.directory, BUCKET, 'unsigned', 'multi.bin._S3rver_object'));
+    expect(sha256(stored)).toBe(sha256(body));
+  });
+
   test('a missing bucket fails preflight and put with STORAGE_NOT_FOUND naming the bucket', async () => {
     const storage = await openStorage('s3://no-such-bucket/prod', { inputName: 'to', s3: s3Options(server) });
     for (const attempt of [() => storage.preflight(), () => storage.put('k', Buffer.from('x')), () => storage.list('')]) {

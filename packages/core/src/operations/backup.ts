@@ -10,12 +10,11 @@ import { findClientTools, type PgClientTools } from '../databases/postgres/clien
 import { libpqEnvironment } from '../databases/postgres/libpq-env.js';
 import { countRows, listDumpedTables, type DumpScope, type TableInventory } from '../databases/postgres/inventory.js';
 import { schemaFingerprint } from '../databases/postgres/fingerprint.js';
-import { startDump } from '../databases/postgres/dump.js';
-import { startArchiveReader, startTocReader, type ArchiveToc } from '../databases/postgres/archive-toc.js';
+import { startDumpStream, type DumpStream } from '../databases/postgres/dump-stream.js';
+import type { ArchiveToc } from '../databases/postgres/archive-toc.js';
 import { describeTarget, type PgTarget } from '../databases/postgres/target.js';
-import { createCompressor, type Compression } from '../pipeline/compression.js';
-import { ByteCounter, Digest } from '../pipeline/measure.js';
-import { Tap } from '../pipeline/tap.js';
+import type { Compression } from '../pipeline/compression.js';
+import { Digest } from '../pipeline/measure.js';
 import { createAgeEncryptStream, recipientFingerprint } from '../crypto/age/index.js';
 import { openStorage, type ArtifactStorageOpener, type S3Options } from '../storage/index.js';
 import type { Storage } from '../storage/types.js';
@@ -219,16 +218,18 @@ async function dumpToStorage(input: DumpStreamInput) {
   if (input.signal?.aborted) abort.abort();
   const libpq = await libpqEnvironment(input.target, input.env);
 
-  const dump = startDump({ pgDump: input.tools.pgDump, scope: input.scope, snapshot: input.snapshot, extraArgs: input.pgDumpArgs, env: libpq.env, signal: abort.signal });
-  const tocReader = startTocReader(input.tools.pgRestore, abort.signal);
-  const archiveReader = startArchiveReader(input.tools.pgRestore, abort.signal);
-  const raw = new ByteCounter();
   const digest = new Digest();
   const body = new PassThrough({ highWaterMark: 1 << 20 });
-  const stages: Duplex[] = [raw, new Tap(tocReader.stdin), new Tap(archiveReader.stdin)];
+  let dump: DumpStream;
+  const stages: Duplex[] = [];
   try {
-    const compressor = createCompressor(input.compression, input.compressionLevel, { signal: abort.signal });
-    if (compressor) stages.push(compressor);
+    dump = await startDumpStream({
+      dump: { pgDump: input.tools.pgDump, scope: input.scope, snapshot: input.snapshot, extraArgs: input.pgDumpArgs, env: libpq.env, signal: abort.signal },
+      pgRestore: input.tools.pgRestore,
+      compression: input.compression,
+      level: input.compressionLevel,
+    });
+    stages.push(...dump.stages);
     if (input.recipients.length > 0 || input.passphrase) {
       stages.push(createAgeEncryptStream({ recipients: input.recipients, ...(input.passphrase ? { passphrase: input.passphrase } : {}) }));
     }
@@ -243,7 +244,7 @@ async function dumpToStorage(input: DumpStreamInput) {
   const started = Date.now();
   const progress = setInterval(() => {
     const seconds = (Date.now() - started) / 1000;
-    log.info(`… ${formatBytes(raw.bytes)} dumped, ${formatBytes(digest.bytes)} stored (${formatRate(raw.bytes, seconds)})`);
+    log.info(`… ${formatBytes(digest.bytes)} stored so far (${formatRate(digest.bytes, seconds)})`);
   }, 15_000);
   progress.unref();
 
@@ -253,7 +254,7 @@ async function dumpToStorage(input: DumpStreamInput) {
     abort.abort();
     throw error;
   };
-  const flowing = pipeline([Readable.from(dump.output()), ...stages, body], { signal: abort.signal }).catch(fail);
+  const flowing = pipeline([dump.source, ...stages, body], { signal: abort.signal }).catch(fail);
   // The tables' size on disk bounds the uncompressed dump well enough (indexes are not dumped), with room to spare.
   const sizeHint = 2 * input.tables.reduce((sum, t) => sum + t.bytes, 0);
   const storing = input.storage.put(input.key, body, { signal: abort.signal, contentType: 'application/octet-stream', sizeHint }).catch(fail);
@@ -273,22 +274,10 @@ async function dumpToStorage(input: DumpStreamInput) {
     input.signal?.removeEventListener('abort', onOuterAbort);
     await libpq.dispose();
   }
+  const rawBytes = await dump.rawBytes;
   const seconds = (Date.now() - started) / 1000;
-  log.info(`Dumped ${formatBytes(raw.bytes)} → stored ${formatBytes(digest.bytes)} in ${formatSeconds(seconds)} (${formatRate(raw.bytes, seconds)})`);
-  const toc = tocReader.toc.catch((error) => {
-    throw new DbopsError('VERIFY_FAILED', `pg_restore --list could not read the archive: ${(error as Error).message}`, {
-      hint: 'The dump is not a valid custom-format archive; nothing was recorded as a backup.',
-    });
-  });
-  const archiveRead = archiveReader.done.catch((error) => {
-    throw new DbopsError('VERIFY_FAILED', `The archive is truncated or corrupt: ${(error as Error).message}`, {
-      hint: 'pg_dump ended without writing a complete archive; nothing was recorded as a backup.',
-    });
-  });
-  // Awaited later by the caller; marked handled now so an early failure is not reported as unhandled meanwhile.
-  toc.catch(() => undefined);
-  archiveRead.catch(() => undefined);
-  return { rawBytes: raw.bytes, storedBytes: digest.bytes, sha256: digest.sha256, toc, archiveRead };
+  log.info(`Dumped ${formatBytes(rawBytes)} → stored ${formatBytes(digest.bytes)} in ${formatSeconds(seconds)} (${formatRate(rawBytes, seconds)})`);
+  return { rawBytes, storedBytes: digest.bytes, sha256: digest.sha256, toc: dump.toc, archiveRead: dump.archiveRead };
 }
 
 function storageOrDumpError(error: unknown): DbopsError {

@@ -6,6 +6,13 @@ export interface ProcessOptions {
   signal?: AbortSignal;
   /** Turns a failed exit into the error the caller wants to show (stderr is already trimmed to its tail). */
   onFailure?: (exit: ProcessExit) => Error;
+  /**
+   * The read end of an OS pipe (a file descriptor) to use as stdin instead of a pipe from Node, so that bytes go
+   * from process to process without passing through Node. The caller closes its copy once the child has it.
+   */
+  input?: number;
+  /** The write end of an OS pipe to use as stdout instead of a pipe to Node (the caller closes its copy). */
+  output?: number;
 }
 
 export interface ProcessExit {
@@ -25,7 +32,7 @@ const STDERR_TAIL_BYTES = 8192;
 export function spawnProcess(command: string, args: string[], options: ProcessOptions = {}) {
   const child = spawn(command, args, {
     env: options.env ?? process.env,
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: [options.input ?? 'pipe', options.output ?? 'pipe', 'pipe'],
     ...(options.signal ? { signal: options.signal, killSignal: 'SIGTERM' as const } : {}),
   });
   let stderr = '';
@@ -41,18 +48,22 @@ export function spawnProcess(command: string, args: string[], options: ProcessOp
   exited.catch(() => undefined);
 
   const failure = (exit: ProcessExit) => options.onFailure?.(exit) ?? defaultFailure(exit);
-  async function* output(): AsyncGenerator<Buffer> {
-    for await (const chunk of child.stdout! as AsyncIterable<Buffer>) yield chunk;
+  /** Resolves once the process has exited 0; rejects with its failure otherwise. */
+  async function succeeded(): Promise<void> {
     const exit = await exited;
     if (exit.code !== 0) throw failure(exit);
   }
-  return { child, exited, output, stdin: child.stdin!, stderrText: () => stderr };
+  async function* output(): AsyncGenerator<Buffer> {
+    for await (const chunk of child.stdout! as AsyncIterable<Buffer>) yield chunk;
+    await succeeded();
+  }
+  return { child, exited, succeeded, output, stdin: child.stdin, stderrText: () => stderr };
 }
 
 /** A child process as a Duplex: bytes written go to its stdin, bytes read come from its stdout. */
 export function processDuplex(command: string, args: string[], options: ProcessOptions = {}): Duplex {
   const proc = spawnProcess(command, args, options);
-  return Duplex.from({ writable: proc.stdin, readable: proc.output() as unknown as Readable });
+  return Duplex.from({ writable: proc.stdin!, readable: proc.output() as unknown as Readable });
 }
 
 export async function waitForExit(child: ChildProcess): Promise<void> {

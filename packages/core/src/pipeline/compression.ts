@@ -76,7 +76,7 @@ export function createCompressor(compression: Compression, level: number, option
           params: { [zstdZlib.constants.ZSTD_c_compressionLevel!]: level, [zstdZlib.constants.ZSTD_c_checksumFlag!]: 1 },
         });
       }
-      return processDuplex('zstd', [`-${level}`, '-q', '-c'], { ...signalOption(options), onFailure: zstdFailure });
+      return processDuplex('zstd', zstdCompressArgs(level), { ...signalOption(options), onFailure: zstdFailure });
   }
 }
 
@@ -93,6 +93,25 @@ export function createDecompressor(compression: Compression, options: CodecOptio
 }
 
 /**
+ * Where the zstd command compresses, that process reading the read end of an OS pipe (`input`), so the
+ * uncompressed bytes never pass through Node; its stdout fails unless zstd exits 0. undefined where Node
+ * compresses (gzip, zlib's zstd) or nothing does (none): then use createCompressor.
+ */
+export function compressingProcess(compression: Compression, level: number, input: number, options: CodecOptions = {}) {
+  if (compression !== 'zstd' || useZlib(options) || !hasZstdCommand()) return undefined;
+  return spawnProcess('zstd', zstdCompressArgs(level), { ...signalOption(options), input, onFailure: zstdFailure });
+}
+
+/**
+ * -T0: one compression thread per core. A single-threaded zstd is what limits a dump pipeline whenever the server
+ * leaves a core idle (bench/README.md); the output differs from single-threaded zstd only in how it is cut into
+ * blocks, and any zstd decompresses it.
+ */
+function zstdCompressArgs(level: number): string[] {
+  return [`-${level}`, '-T0', '-q', '-c'];
+}
+
+/**
  * Where the zstd command decompresses, a sink that has it write the file itself: the decompressed bytes (several
  * times the stored size) then never pass through Node. undefined where zlib decompresses instead.
  */
@@ -105,7 +124,7 @@ export function zstdCommandToFile(path: string, options: CodecOptions = {}): { s
     }
   })();
   done.catch(() => undefined);
-  return { stdin: proc.stdin, done };
+  return { stdin: proc.stdin!, done };
 }
 
 function useZlib(options: CodecOptions): boolean {

@@ -24,12 +24,3 @@ export class Digest extends Transform {
     return this.digestHex;
   }
 }
-
-/** Counts bytes and nothing else. */
-export class ByteCounter extends Transform {
-  bytes = 0;
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.bytes += chunk.length;
-    callback(null, chunk);
-  }
-}

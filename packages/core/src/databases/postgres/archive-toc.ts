@@ -48,12 +48,18 @@ export function parseToc(listing: string): ArchiveToc {
   return { entries, byType, header };
 }
 
+export interface ReaderOptions {
+  signal?: AbortSignal;
+  /** The read end of a pipe to read the archive from; without it the caller writes the archive to `stdin`. */
+  input?: number;
+}
+
 /**
- * Reads an archive's table of contents with pg_restore --list, from a stream written by the caller (stdin).
- * pg_restore stops reading once it has the TOC, so the caller must tolerate its stdin closing early.
+ * Reads an archive's table of contents with pg_restore --list. pg_restore stops reading once it has the TOC, so
+ * whatever feeds it must tolerate its stdin closing early.
  */
-export function startTocReader(pgRestore: string, signal?: AbortSignal) {
-  const proc = spawnProcess(pgRestore, ['--list'], signal ? { signal } : {});
+export function startTocReader(pgRestore: string, options: ReaderOptions = {}) {
+  const proc = spawnProcess(pgRestore, ['--list'], options);
   const listing = (async () => {
     let text = '';
     for await (const chunk of proc.output()) text += chunk.toString('utf8');
@@ -68,8 +74,8 @@ export function startTocReader(pgRestore: string, signal?: AbortSignal) {
  * or corrupt archive ("could not read from input file: end of file"), which --list alone never sees because
  * the table of contents sits at the start. Resolves once pg_restore has read every block.
  */
-export function startArchiveReader(pgRestore: string, signal?: AbortSignal) {
-  const proc = spawnProcess(pgRestore, ['--file=/dev/null'], signal ? { signal } : {});
+export function startArchiveReader(pgRestore: string, options: ReaderOptions = {}) {
+  const proc = spawnProcess(pgRestore, ['--file=/dev/null'], options);
   const done = (async () => {
     for await (const _ of proc.output()) {
       // pg_restore writes to /dev/null; stdout stays empty.

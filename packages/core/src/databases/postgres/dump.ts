@@ -72,9 +72,11 @@ export interface DumpCommand {
   extraArgs: string[];
   env: NodeJS.ProcessEnv;
   signal?: AbortSignal;
+  /** The write end of a pipe to write the archive to, instead of a pipe to Node. */
+  output?: number;
 }
 
-export function pgDumpArgs(command: Omit<DumpCommand, 'pgDump' | 'env' | 'signal'>): string[] {
+export function pgDumpArgs(command: Omit<DumpCommand, 'pgDump' | 'env' | 'signal' | 'output'>): string[] {
   const args = ['--format=custom', '--compress=0', '--no-password'];
   if (command.snapshot) args.push(`--snapshot=${command.snapshot}`);
   for (const p of command.scope.schemas) args.push(`--schema=${p}`);
@@ -89,6 +91,7 @@ export function startDump(command: DumpCommand) {
   return spawnProcess(command.pgDump, pgDumpArgs(command), {
     env: command.env,
     ...(command.signal ? { signal: command.signal } : {}),
+    ...(command.output === undefined ? {} : { output: command.output }),
     onFailure: dumpFailure,
   });
 }
