@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { DbopsError, type ErrorCode } from '../../packages/core/src/errors.js';
-import { LocalStorage, openStorage, parseLocation, S3Storage, type S3Options, type Storage } from '../../packages/core/src/storage/index.js';
+import { LocalStorage, openStorage, parseLocation, type S3Options, type Storage } from '../../packages/core/src/storage/index.js';
+import { S3Storage } from '../../packages/core/src/storage/s3.js';
 import { startS3Server, type S3Server } from '../harness/s3.js';
 import { catchError } from '../harness/errors.js';
 

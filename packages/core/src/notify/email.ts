@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { invalidInput } from '../errors.js';
 import type { AlertMessage, Notifier } from './types.js';
 
@@ -40,7 +40,7 @@ export function emailContent(message: AlertMessage): { subject: string; text: st
 /** E-mail over SMTP. smtp:// requires STARTTLS (never plain text); smtps:// is TLS from the start. */
 export function emailNotifier(settings: SmtpSettings): Notifier {
   const url = parseSmtpUrl(settings.url);
-  const transport = nodemailer.createTransport({
+  const options = {
     host: url.hostname,
     port: Number(url.port) || (url.protocol === 'smtps:' ? 465 : 587),
     secure: url.protocol === 'smtps:',
@@ -50,11 +50,14 @@ export function emailNotifier(settings: SmtpSettings): Notifier {
     connectionTimeout: settings.timeoutMs ?? 10_000,
     greetingTimeout: settings.timeoutMs ?? 10_000,
     socketTimeout: settings.timeoutMs ?? 10_000,
-  });
+  };
   return {
     name: 'e-mail',
     async send(message) {
       const { subject, text } = emailContent(message);
+      // Loaded when an e-mail is sent, not by every run that starts.
+      const { default: nodemailer } = await import('nodemailer');
+      const transport: Transporter = nodemailer.createTransport(options);
       try {
         await transport.sendMail({ from: settings.from, to: settings.to, subject, text });
       } finally {

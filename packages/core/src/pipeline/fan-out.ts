@@ -48,6 +48,9 @@ for (let n; (n = retry(() => readSync(input, buffer, 0, buffer.length, null))) >
 parentPort.postMessage(bytes);
 `;
 
+/** The copy loop allocates one 64 KiB buffer: a small heap keeps the thread's memory (and the RSS limit) small. */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8, codeRangeSizeMb: 4 };
+
 export async function startFanOut(branches: number): Promise<FanOut> {
   const pipes: Pipe[] = [];
   try {
@@ -64,7 +67,7 @@ export async function startFanOut(branches: number): Promise<FanOut> {
   }
   const [inputPipe, ...outputPipes] = pipes as [Pipe, ...Pipe[]];
   const workerEnds = [inputPipe.read, ...outputPipes.map((p) => p.write)];
-  const worker = new Worker(WORKER, { eval: true, workerData: { input: inputPipe.read, outputs: outputPipes.map((p) => p.write) } });
+  const worker = new Worker(WORKER, { eval: true, resourceLimits: WORKER_LIMITS, workerData: { input: inputPipe.read, outputs: outputPipes.map((p) => p.write) } });
   const bytes = new Promise<number>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);

@@ -1,4 +1,4 @@
 export type { PutOptions, Storage, StoredObject } from './types.js';
 export { openStorage, parseLocation, type ArtifactStorageOpener, type Location, type StorageOptions } from './location.js';
 export { LocalStorage } from './local.js';
-export { S3Storage, type S3Options } from './s3.js';
+export type { S3Options } from './s3.js';

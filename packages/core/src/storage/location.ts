@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DbopsError, invalidInput } from '../errors.js';
 import { LocalStorage } from './local.js';
-import { S3Storage, type S3Options } from './s3.js';
+import type { S3Options } from './s3.js';
 import type { Storage } from './types.js';
 
 /** Where backups live, as parsed from a 'to' / 'from' input. A local path is always absolute. */
@@ -65,6 +65,8 @@ export async function openStorage(location: Location | string, options: StorageO
       ...(options.artifactRetentionDays ? { retentionDays: options.artifactRetentionDays } : {}),
     });
   }
+  // Loaded when needed: the AWS SDK is a fifth of the start-up time of a run that never uses it.
+  const { S3Storage } = await import('./s3.js');
   return new S3Storage(parsed, { inputName: options.inputName, ...options.s3 });
 }
 

@@ -34,8 +34,8 @@ export interface FindClientToolsOptions {
 export async function findClientTools(serverMajor: number, options: FindClientToolsOptions = {}): Promise<PgClientTools> {
   const candidates = options.binDir ? [options.binDir] : await candidateDirs(options);
   const found: PgClientTools[] = [];
-  for (const dir of candidates) {
-    const tools = await probe(dir);
+  // Probed at once (each runs pg_dump --version; Debian's /usr/bin one is a Perl wrapper), kept in search order.
+  for (const tools of await Promise.all(candidates.map(probe))) {
     if (tools && !found.some((t) => t.binDir === tools.binDir)) found.push(tools);
   }
   if (options.binDir && found.length === 0) {
