@@ -163,8 +163,8 @@ function labelOf(pid, comm) {
   }
   const name = basename(argv[0] || comm);
   if (name === 'pg_restore') {
-    if (argv.includes('--list')) return 'pg_restore --list (tap)';
-    if (argv.includes('--file=/dev/null')) return 'pg_restore read-through (tap)';
+    if (argv.includes('--list')) return 'pg_restore --list (check)';
+    if (argv.includes('--file=/dev/null')) return 'pg_restore read-through (check)';
     return 'pg_restore';
   }
   if (comm === 'node' || name === 'node') return 'node';

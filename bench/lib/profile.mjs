@@ -2,7 +2,7 @@
 // off the timestamps of its own log lines.
 import { markdownTable, rssMb, seconds } from './table.mjs';
 
-const ORDER = ['node', 'pg_dump', 'postgres (server)', 'zstd', 'gzip', 'pg_restore --list (tap)', 'pg_restore read-through (tap)', 'pg_restore', 's3rver'];
+const ORDER = ['node', 'pg_dump', 'postgres (server)', 'zstd', 'gzip', 'pg_restore --list (check)', 'pg_restore read-through (check)', 'pg_restore', 's3rver'];
 
 /** rows: [{ name, profile, seconds }] → a table of "CPU s / peak RSS" per kind of process, and cores busy. */
 export function profileTable(rows) {

@@ -1,0 +1,382 @@
+export const id = 693;
+export const ids = [693];
+export const modules = {
+
+/***/ 64693:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   S3Storage: () => (/* binding */ S3Storage)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(53711);
+/* harmony import */ var _aws_sdk_lib_storage__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(22358);
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(77030);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(57075);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(46466);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(57706);
+/* harmony import */ var _location_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(98272);
+
+
+
+
+
+
+
+/** The inputs (action inputs / CLI flags) each option comes from, so errors can name them. */
+const INPUTS = {
+    region: 's3-region',
+    endpoint: 's3-endpoint',
+    accessKeyId: 's3-access-key-id',
+    secretAccessKey: 's3-secret-access-key',
+    serverSideEncryption: 's3-sse',
+    kmsKeyId: 's3-kms-key-id',
+    storageClass: 's3-storage-class',
+    partSizeBytes: 's3-part-size',
+    queueSize: 's3-queue-size',
+};
+const MiB = 1024 * 1024;
+const MIN_PART_SIZE = 5 * MiB;
+const MAX_PART_SIZE = 5 * 1024 * MiB;
+/** The SDK retries throttling, 5xx, timeouts and dropped connections up to this many attempts, with backoff. */
+const MAX_ATTEMPTS = 5;
+const CREDENTIALS_HINT = 'Check the S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys), ' +
+    'or use aws-actions/configure-aws-credentials before this step. The identity needs s3:ListBucket, s3:GetObject, ' +
+    's3:PutObject, s3:DeleteObject and s3:AbortMultipartUpload on the bucket.';
+const ACCESS_DENIED = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken', 'TokenRefreshRequired', 'CredentialsProviderError', 'Forbidden']);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/**
+ * Backups in an S3 bucket (or an S3-compatible server). Uploads stream through multipart upload; a failed or
+ * cancelled put() settles only after the multipart upload is aborted, so nothing is left under the key.
+ */
+class S3Storage {
+    display;
+    bucket;
+    /** The location's prefix with a trailing '/', or '' for the bucket root. */
+    keyPrefix;
+    inputName;
+    client;
+    endpoint;
+    secrets;
+    partSize;
+    queueSize;
+    objectParams;
+    constructor(location, options) {
+        this.bucket = location.bucket;
+        this.keyPrefix = location.prefix === '' ? '' : `${location.prefix.replace(/\/+$/, '')}/`;
+        this.display = `s3://${this.bucket}${this.keyPrefix === '' ? '' : `/${this.keyPrefix.slice(0, -1)}`}`;
+        this.inputName = options.inputName;
+        this.secrets = [options.secretAccessKey, options.sessionToken].filter((s) => !!s);
+        const endpoint = options.endpoint?.trim() ? parseEndpoint(options.endpoint.trim()) : undefined;
+        this.endpoint = endpoint?.display;
+        this.partSize = checkInteger(options.partSizeBytes ?? 8 * MiB, MIN_PART_SIZE, MAX_PART_SIZE, INPUTS.partSizeBytes, 'a byte count from 5 MiB (5242880) to 5 GiB');
+        this.queueSize = checkInteger(options.queueSize ?? 4, 1, 64, INPUTS.queueSize, 'a whole number from 1 to 64');
+        this.objectParams = objectParams(options);
+        const config = {
+            maxAttempts: MAX_ATTEMPTS,
+            followRegionRedirects: true,
+            requestChecksumCalculation: options.requestChecksumCalculation ?? (endpoint ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED'),
+            responseChecksumValidation: options.requestChecksumCalculation ?? (endpoint ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED'),
+            // A black-holed endpoint fails in seconds instead of the OS's minutes; a stalled connection is dropped and retried.
+            requestHandler: { connectionTimeout: 10_000, socketTimeout: 120_000 },
+        };
+        const region = options.region?.trim() || (endpoint ? 'us-east-1' : undefined);
+        if (region)
+            config.region = region;
+        if (endpoint) {
+            config.endpoint = endpoint.url;
+            config.forcePathStyle = options.forcePathStyle ?? endpoint.local;
+        }
+        else if (options.forcePathStyle !== undefined) {
+            config.forcePathStyle = options.forcePathStyle;
+        }
+        if (options.accessKeyId || options.secretAccessKey) {
+            if (!options.accessKeyId || !options.secretAccessKey) {
+                const missing = options.accessKeyId ? INPUTS.secretAccessKey : INPUTS.accessKeyId;
+                throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .invalidInput */ .aY)(missing, 'is missing: an S3 access key id and secret access key go together', 'Set both, or neither to use the AWS default credential chain.');
+            }
+            config.credentials = {
+                accessKeyId: options.accessKeyId,
+                secretAccessKey: options.secretAccessKey,
+                ...(options.sessionToken ? { sessionToken: options.sessionToken } : {}),
+            };
+        }
+        this.client = new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_6__.S3Client(config);
+        this.client.middlewareStack.add((next, context) => (args) => {
+            if (UNSIGNED_COMMANDS.has(context.commandName ?? ''))
+                markUnsigned(args.request);
+            return next(args);
+        }, { step: 'build', name: 'dbopsUnsignedPayload' });
+    }
+    async preflight() {
+        try {
+            await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_6__.HeadBucketCommand({ Bucket: this.bucket }));
+        }
+        catch (error) {
+            throw this.fail(error, 'checking');
+        }
+    }
+    async put(key, body, options = {}) {
+        try {
+            return await this.upload(key, body, options);
+        }
+        catch (error) {
+            if (!Buffer.isBuffer(body))
+                body.destroy(); // whoever feeds the body must not wait for a reader that is gone
+            // A storage failure keeps its own error even if the caller has since aborted because of it.
+            throw options.signal?.aborted && !(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .DbopsError */ .zJ) ? (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .cancelled */ .KW)() : error;
+        }
+    }
+    async get(key, options = {}) {
+        try {
+            const output = await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_6__.GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }), { abortSignal: options.signal });
+            return output.Body;
+        }
+        catch (error) {
+            if (options.signal?.aborted)
+                throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .cancelled */ .KW)();
+            throw this.fail(error, 'reading', key);
+        }
+    }
+    async stat(key) {
+        try {
+            const output = await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_6__.HeadObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+            return { key, size: output.ContentLength ?? 0, lastModified: output.LastModified ?? new Date(0) };
+        }
+        catch (error) {
+            // HEAD responses have no body, so a missing key and a missing bucket both arrive as a bare 404.
+            if (statusOf(error) === 404)
+                return undefined;
+            throw this.fail(error, 'reading', key);
+        }
+    }
+    async list(prefix) {
+        (0,_location_js__WEBPACK_IMPORTED_MODULE_5__/* .checkKey */ .yR)(prefix, { prefix: true });
+        const found = [];
+        try {
+            for await (const page of (0,_aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_6__.paginateListObjectsV2)({ client: this.client }, { Bucket: this.bucket, Prefix: this.keyPrefix + prefix })) {
+                for (const object of page.Contents ?? []) {
+                    // Keys ending in '/' are "folder" markers made by consoles, not backups.
+                    if (!object.Key || object.Key.endsWith('/'))
+                        continue;
+                    found.push({ key: object.Key.slice(this.keyPrefix.length), size: object.Size ?? 0, lastModified: object.LastModified ?? new Date(0) });
+                }
+            }
+        }
+        catch (error) {
+            throw this.fail(error, 'listing');
+        }
+        return found; // S3 lists in key order (UTF-8 binary)
+    }
+    async delete(key) {
+        try {
+            await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_6__.DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+        }
+        catch (error) {
+            throw this.fail(error, 'deleting', key);
+        }
+    }
+    locate(key) {
+        return `s3://${this.bucket}/${this.objectKey(key)}`;
+    }
+    async upload(key, body, options) {
+        const Key = this.objectKey(key);
+        const { signal } = options;
+        if (signal?.aborted)
+            throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .cancelled */ .KW)();
+        // Real S3 refuses an overwrite through If-None-Match below; this check covers servers that ignore it (s3rver does).
+        if (await this.stat(key))
+            throw this.alreadyExists(key);
+        // Upload reads from `counter`; the caller's stream feeds it. Destroying `counter` is how a put is cancelled:
+        // Upload then stops reading, waits for the parts in flight, aborts the multipart upload, and only then rejects.
+        // (upload.abort() would reject at once and leave that cleanup running in the background, racing the caller.)
+        let size = 0;
+        const counter = new node_stream__WEBPACK_IMPORTED_MODULE_2__.Transform({
+            transform(chunk, _encoding, callback) {
+                size += chunk.length;
+                callback(null, chunk);
+            },
+        });
+        let bodyError;
+        const feeding = (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_3__.pipeline)(Buffer.isBuffer(body) ? node_stream__WEBPACK_IMPORTED_MODULE_2__.Readable.from([body]) : body, counter).catch((error) => {
+            bodyError = error;
+        });
+        const onAbort = () => counter.destroy((0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .cancelled */ .KW)());
+        signal?.addEventListener('abort', onAbort, { once: true });
+        const upload = new _aws_sdk_lib_storage__WEBPACK_IMPORTED_MODULE_0__/* .Upload */ ._({
+            client: this.client,
+            // 8 MiB parts keep memory low (about partSize × (queueSize + 2)); S3 allows 10,000 parts, so a larger
+            // expected object gets larger parts.
+            partSize: Math.max(this.partSize, Math.ceil((options.sizeHint ?? 0) / 9_000)),
+            queueSize: this.queueSize,
+            leavePartsOnError: false,
+            params: {
+                Bucket: this.bucket,
+                Key,
+                Body: counter,
+                IfNoneMatch: '*',
+                ...(options.contentType ? { ContentType: options.contentType } : {}),
+                ...this.objectParams,
+            },
+        });
+        try {
+            await upload.done();
+        }
+        catch (error) {
+            counter.destroy(); // releases the caller's stream if the upload stopped reading it
+            await feeding;
+            const leftover = await this.abortLeftover(Key, upload.uploadId);
+            // put() reports a cancellation as such; the body's own failure (e.g. the dump's) passes through unchanged;
+            // anything else is the store's failure, even when the caller aborted in reaction to it.
+            if (error === bodyError || (signal?.aborted && error.name === 'AbortError'))
+                throw error;
+            throw this.fail(error, 'writing', key, leftover);
+        }
+        finally {
+            signal?.removeEventListener('abort', onAbort);
+        }
+        if (signal?.aborted) {
+            // Cancelled after the last byte was sent: the object is complete, but the caller asked for nothing to remain.
+            await this.delete(key);
+            throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .cancelled */ .KW)();
+        }
+        return { size };
+    }
+    objectKey(key) {
+        (0,_location_js__WEBPACK_IMPORTED_MODULE_5__/* .checkKey */ .yR)(key);
+        return this.keyPrefix + key;
+    }
+    /**
+     * Aborts the multipart upload again after a failure. Upload already tried, but its attempt can fail (the endpoint
+     * went away); this one is a second chance. Returns true when an incomplete upload may remain.
+     */
+    async abortLeftover(Key, uploadId) {
+        if (!uploadId)
+            return false;
+        try {
+            await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_6__.AbortMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId: uploadId }));
+            return false;
+        }
+        catch (error) {
+            return statusOf(error) !== 404; // NoSuchUpload: already aborted
+        }
+    }
+    alreadyExists(key) {
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .DbopsError */ .zJ('ALREADY_EXISTS', `Input '${this.inputName}' (${this.display}): ${this.locate(key)} already exists`, {
+            input: this.inputName,
+            hint: 'Backups are never overwritten. Use a new backup id, or remove the object yourself if it is not a backup.',
+        });
+    }
+    /** Turns an AWS SDK error into a DbopsError naming the input at fault and the fix. Never includes credentials. */
+    fail(error, action, key, leftover = false) {
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .DbopsError */ .zJ)
+            return error;
+        const name = nameOf(error);
+        const status = statusOf(error);
+        const message = error instanceof Error ? error.message : String(error);
+        const code = networkCode(error, message);
+        const what = key === undefined ? this.display : this.locate(key);
+        // HEAD responses carry no error body: the SDK then names the error 'Unknown' or 'NotFound'; the status says more.
+        const reason = name && name !== 'Unknown' && name !== 'Error' ? name : status ? `HTTP ${status}` : message;
+        const subject = `Input '${this.inputName}' (${this.display})`;
+        const leftoverHint = leftover
+            ? ' An incomplete multipart upload may remain in the bucket (it is not visible as an object); a lifecycle rule with AbortIncompleteMultipartUpload removes such uploads.'
+            : '';
+        const make = (errorCode, text, hint, input = this.inputName) => new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .DbopsError */ .zJ(errorCode, this.redact(text), { input, cause: error, hint: this.redact(hint + leftoverHint) });
+        if (name === 'NoSuchBucket' || (status === 404 && action === 'checking')) {
+            return make('STORAGE_NOT_FOUND', `${subject}: the S3 bucket '${this.bucket}' does not exist`, `Create the bucket, or fix the bucket name in '${this.inputName}' (s3://bucket/prefix). If it exists, check '${INPUTS.region}' and '${INPUTS.endpoint}'.`);
+        }
+        if (name === 'NoSuchKey' || status === 404) {
+            return make('STORAGE_NOT_FOUND', `${subject}: ${what} does not exist`, `Check '${this.inputName}' points at the bucket and prefix the backups were written to.`);
+        }
+        if (ACCESS_DENIED.has(name) || status === 403) {
+            return make('STORAGE_ACCESS_DENIED', `${subject}: access denied while ${action} ${what} (${reason})`, CREDENTIALS_HINT);
+        }
+        if ((name === 'PreconditionFailed' || status === 412) && key !== undefined)
+            return this.alreadyExists(key);
+        if (name === 'PermanentRedirect' || name === 'AuthorizationHeaderMalformed' || name === 'IllegalLocationConstraintException' || status === 301) {
+            return make('INVALID_INPUT', `Input '${INPUTS.region}': the bucket '${this.bucket}' is in another region (${reason})`, `Set '${INPUTS.region}' (or AWS_REGION) to the bucket's region.`, INPUTS.region);
+        }
+        if (/Region is missing/i.test(message)) {
+            return make('INVALID_INPUT', `Input '${INPUTS.region}' is not set and no AWS region is configured`, `Set '${INPUTS.region}' or AWS_REGION to the bucket's region, e.g. eu-west-1.`, INPUTS.region);
+        }
+        if (code || name === 'TimeoutError') {
+            const endpoint = this.endpoint ?? 'AWS S3';
+            const input = this.endpoint ? INPUTS.endpoint : this.inputName;
+            return make('STORAGE_FAILED', `Input '${input}': could not reach the S3 endpoint ${endpoint} while ${action} ${what} (${code ?? name})`, `Check '${INPUTS.endpoint}', the network, and that the server is up. Dropped connections and timeouts are retried (${MAX_ATTEMPTS} attempts).`, input);
+        }
+        return make('STORAGE_FAILED', `${subject}: ${action} ${what} failed: ${name ? `${name}: ` : ''}${message}`, 'S3 returned an unexpected error; transient errors were already retried. See the message for the cause.');
+    }
+    redact(text) {
+        return this.secrets.reduce((out, secret) => out.split(secret).join('***'), text);
+    }
+}
+/** The endpoint URL for the SDK and for messages. URLs with credentials are refused, so messages never carry them. */
+function parseEndpoint(text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .invalidInput */ .aY)(INPUTS.endpoint, 'is not a URL', 'Use http(s)://host[:port], e.g. http://127.0.0.1:9000.');
+    }
+    if (url.username || url.password) {
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .invalidInput */ .aY)(INPUTS.endpoint, 'must not contain credentials', 'Remove user:password@ from the URL; pass the keys as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .invalidInput */ .aY)(INPUTS.endpoint, `uses the unsupported scheme '${url.protocol}//'`, 'Use http(s)://host[:port], e.g. http://127.0.0.1:9000.');
+    }
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const display = `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+    return { url: display, display, local: host === 'localhost' || host.endsWith('.localhost') || (0,node_net__WEBPACK_IMPORTED_MODULE_1__.isIP)(host) !== 0 };
+}
+function objectParams(options) {
+    const { serverSideEncryption, kmsKeyId, storageClass } = options;
+    if (kmsKeyId && serverSideEncryption === 'AES256') {
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .invalidInput */ .aY)(INPUTS.kmsKeyId, `cannot be used with ${INPUTS.serverSideEncryption} AES256`, `Set ${INPUTS.serverSideEncryption} to aws:kms or aws:kms:dsse, or remove ${INPUTS.kmsKeyId}.`);
+    }
+    const sse = serverSideEncryption ?? (kmsKeyId ? 'aws:kms' : undefined);
+    return {
+        ...(sse ? { ServerSideEncryption: sse } : {}),
+        ...(kmsKeyId ? { SSEKMSKeyId: kmsKeyId } : {}),
+        ...(storageClass?.trim() ? { StorageClass: storageClass.trim() } : {}),
+    };
+}
+function checkInteger(value, min, max, input, validForm) {
+    if (!Number.isInteger(value) || value < min || value > max)
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .invalidInput */ .aY)(input, `is ${value}, out of range`, `Use ${validForm}.`);
+    return value;
+}
+function nameOf(error) {
+    return typeof error === 'object' && error !== null && typeof error.name === 'string' ? error.name : '';
+}
+/**
+ * The network error code (ECONNREFUSED...) of a failed request. Usually on `code`; read from the message too,
+ * because the SDK rewraps errors it does not recognise as Errors (e.g. from another realm, as under jest) into a
+ * plain Error whose message is all that is left.
+ */
+function networkCode(error, message) {
+    const code = error?.code;
+    if (typeof code === 'string' && NETWORK_CODES.has(code))
+        return code;
+    return [...NETWORK_CODES].find((candidate) => message.includes(candidate));
+}
+function statusOf(error) {
+    return error?.$metadata?.httpStatusCode;
+}
+/**
+ * Uploads are sent with an UNSIGNED-PAYLOAD signature. Otherwise the SigV4 signer hashes every part with SHA-256,
+ * a whole extra pass over the backup (the CPU a backup on two cores needs for compression). Integrity does not rest
+ * on it: dbops compares the SHA-256 of what it sent with a re-read of the stored object, TLS protects the bytes in
+ * transit, and with WHEN_SUPPORTED each part also carries a CRC32 that S3 checks. S3, MinIO and R2 accept it.
+ */
+const UNSIGNED_COMMANDS = new Set(['PutObjectCommand', 'UploadPartCommand']);
+function markUnsigned(request) {
+    const headers = request.headers;
+    if (headers)
+        headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+}
+//# sourceMappingURL=s3.js.map
+
+/***/ })
+
+};
