@@ -6,18 +6,20 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { DbopsError } from '../../packages/core/src/errors.js';
 import { startFanOut } from '../../packages/core/src/pipeline/fan-out.js';
 
 const MiB = 1024 * 1024;
 let work: string;
+/** Where the FIFOs the pipes are made from are created, to see that none remain. */
+let tmp: string;
 let input: string;
 let data: Buffer;
 
 beforeAll(async () => {
   work = await fs.mkdtemp(path.join(os.tmpdir(), 'dbops-fan-out-'));
-  // The FIFOs the pipes are made from are created under TMPDIR: point it here to see that none remain.
-  process.env.TMPDIR = path.join(work, 'tmp');
-  await fs.mkdir(process.env.TMPDIR);
+  tmp = path.join(work, 'tmp');
+  await fs.mkdir(tmp);
   data = randomBytes(24 * MiB + 12345); // not a multiple of the 64 KiB copy buffer
   input = path.join(work, 'input.bin');
   await fs.writeFile(input, data);
@@ -40,7 +42,7 @@ function run(command: string, args: string[], stdin: number | 'ignore', stdout: 
 const digestOf = (output: string) => output.split(' ')[0];
 
 test('every consumer gets every byte, and the count is exact', async () => {
-  const fanOut = await startFanOut(3);
+  const fanOut = await startFanOut(3, tmp);
   const consumers = fanOut.outputs.map((fd) => run('sha256sum', [], fd));
   const producer = run('cat', [input], 'ignore', fanOut.input);
   fanOut.handedOver();
@@ -51,7 +53,7 @@ test('every consumer gets every byte, and the count is exact', async () => {
     expect(exit.code).toBe(0);
     expect(digestOf(exit.stdout)).toBe(sha256(data));
   }
-  expect(await fs.readdir(process.env.TMPDIR!)).toEqual([]);
+  expect(await fs.readdir(tmp)).toEqual([]);
 });
 
 test('a consumer that stops reading early is dropped; the others still get everything', async () => {
@@ -91,6 +93,15 @@ test('a producer that dies half way ends every consumer with what it wrote', asy
   expect(await fanOut.bytes).toBe(5 * MiB);
   for (const consumer of consumers) expect(Number((await consumer.exited).stdout.trim())).toBe(5 * MiB);
   expect((await producer.exited).signal).toBe('SIGKILL');
+});
+
+test('an unusable temp directory fails with DUMP_FAILED naming the directory and the fix', async () => {
+  const missing = path.join(work, 'missing', 'dir');
+  const error = await startFanOut(1, missing).then((fanOut) => fanOut.handedOver(), (e: unknown) => e);
+  expect(error).toBeInstanceOf(DbopsError);
+  expect((error as DbopsError).code).toBe('DUMP_FAILED');
+  expect((error as DbopsError).message).toContain(missing);
+  expect((error as DbopsError).hint).toMatch(/TMPDIR/);
 });
 
 test('with no producer at all (it never started), closing the input ends the copy with nothing', async () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import { DbopsError } from '../errors.js';
 
 /**
  * Copies one process's output to several processes, counting the bytes, on a worker thread with blocking reads
@@ -51,10 +52,11 @@ parentPort.postMessage(bytes);
 /** The copy loop allocates one 64 KiB buffer: a small heap keeps the thread's memory (and the RSS limit) small. */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8, codeRangeSizeMb: 4 };
 
-export async function startFanOut(branches: number): Promise<FanOut> {
+/** `tmpDir`: where the FIFOs the pipes are made from exist for a moment (the system's temp directory by default). */
+export async function startFanOut(branches: number, tmpDir = tmpdir()): Promise<FanOut> {
   const pipes: Pipe[] = [];
   try {
-    const fifos = await makeFifos(branches + 1);
+    const fifos = await makeFifos(tmpDir, branches + 1);
     try {
       // One at a time: each pair of blocking opens holds two of libuv's four threads until they meet.
       for (const fifo of fifos) pipes.push(await openPipe(fifo));
@@ -63,7 +65,10 @@ export async function startFanOut(branches: number): Promise<FanOut> {
     }
   } catch (error) {
     for (const pipe of pipes) closeQuietly(pipe.read, pipe.write);
-    throw error;
+    throw new DbopsError('DUMP_FAILED', `Could not make the pipes that join pg_dump, zstd and the archive checks in ${tmpDir}: ${(error as Error).message}`, {
+      cause: error,
+      hint: 'TMPDIR (or /tmp) must be a writable directory on a file system with named pipes, and mkfifo (coreutils) must be installed.',
+    });
   }
   const [inputPipe, ...outputPipes] = pipes as [Pipe, ...Pipe[]];
   const workerEnds = [inputPipe.read, ...outputPipes.map((p) => p.write)];
@@ -95,8 +100,8 @@ interface Pipe {
   write: number;
 }
 
-async function makeFifos(count: number): Promise<string[]> {
-  const dir = await mkdtemp(join(tmpdir(), 'dbops-pipe-'));
+async function makeFifos(tmpDir: string, count: number): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpDir, 'dbops-pipe-'));
   const paths = Array.from({ length: count }, (_, i) => join(dir, `pipe${i}`));
   try {
     await promisify(execFile)('mkfifo', ['-m', '600', ...paths]);
