@@ -394,6 +394,36 @@ describe('faults in the middle of a run (a ~150 MB dump)', () => {
     await expectNoDumpLeft(big);
   });
 
+  test('cancelled mid-write with gzip (Node reads the archive itself): CANCELLED, no partial file, no pg_dump', async () => {
+    const to = path.join(work, 'cancel-gzip');
+    const controller = new AbortController();
+    const watcher = pollUntil(async () => {
+      const partial = (await filesUnder(to)).filter((f) => /\.partial-/.test(f));
+      if (partial.length !== 1 || ((await fs.stat(partial[0]!).catch(() => undefined))?.size ?? 0) < 1024 * 1024) return false;
+      controller.abort();
+      return true;
+    });
+    await expectError(backupRun(big, BIG_DB, { to, compression: 'gzip' }, { signal: controller.signal }), 'CANCELLED');
+    await watcher.stop();
+    expect(await filesUnder(to)).toEqual([]);
+    await expectNoDumpLeft(big);
+  });
+
+  test('cancelled before the dump is read, with gzip: CANCELLED at once, no pg_dump', async () => {
+    const to = path.join(work, 'cancel-gzip-early');
+    const controller = new AbortController();
+    const log = new MemoryLogger();
+    // Cancel as soon as the dump starts (its first log line), before anything has been read from it.
+    const logInfo = log.info.bind(log);
+    log.info = (message: string) => {
+      logInfo(message);
+      if (/using pg_dump/.test(message)) setImmediate(() => controller.abort());
+    };
+    await expectError(backupRun(big, BIG_DB, { to, compression: 'gzip' }, { signal: controller.signal, log }), 'CANCELLED');
+    expect(await filesUnder(to)).toEqual([]);
+    await expectNoDumpLeft(big);
+  });
+
   test('cancelled through the AbortSignal while uploading to S3: CANCELLED, multipart upload aborted, no pg_dump', async () => {
     const prefix = 'cancel-s3';
     const controller = new AbortController();

@@ -115,9 +115,9 @@ async function makeFifos(tmpDir: string, count: number): Promise<string[]> {
 /** Node cannot make an anonymous pipe; a FIFO opened at both ends is one (and blocking at both ends, unlike O_NONBLOCK). */
 async function openPipe(fifo: string): Promise<Pipe> {
   const openEnd = (flags: number) => promisify(open)(fifo, flags).catch(async (error: unknown) => {
-    // The other end's open waits for this one: let it complete, so that it does not block a thread for ever.
-    const partner = flags === constants.O_RDONLY ? constants.O_WRONLY : constants.O_RDONLY;
-    await promisify(open)(fifo, partner | constants.O_NONBLOCK).then(closeQuietly, () => undefined);
+    // The other end's open waits for this one: stand in for it without blocking, so that it completes rather than
+    // hold a thread for ever.
+    await promisify(open)(fifo, flags | constants.O_NONBLOCK).then(closeQuietly, () => undefined);
     throw error;
   });
   const [read, write] = await Promise.allSettled([openEnd(constants.O_RDONLY), openEnd(constants.O_WRONLY)]);

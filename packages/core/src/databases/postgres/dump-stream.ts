@@ -36,6 +36,7 @@ export interface DumpStream {
  * stops every process.
  */
 export async function startDumpStream(options: DumpStreamOptions): Promise<DumpStream> {
+  const fanOut = await startFanOut(3);
   const outer = options.dump.signal;
   // A reader that fails stops everything at once: the archive is unusable.
   const stop = new AbortController();
@@ -43,8 +44,6 @@ export async function startDumpStream(options: DumpStreamOptions): Promise<DumpS
   outer?.addEventListener('abort', onOuterAbort, { once: true });
   if (outer?.aborted) stop.abort();
   const signal = stop.signal;
-
-  const fanOut = await startFanOut(3);
   const [forList, forRead, forArchive] = fanOut.outputs as [number, number, number];
   let zstd: ReturnType<typeof compressingProcess>;
   let dump: ReturnType<typeof startDump>;
@@ -58,10 +57,13 @@ export async function startDumpStream(options: DumpStreamOptions): Promise<DumpS
   } catch (error) {
     stop.abort();
     fanOut.handedOver();
+    outer?.removeEventListener('abort', onOuterAbort);
     throw error;
   }
-  // Without the zstd command Node reads the archive itself, and compresses it (or not) in `stages`.
+  // Without the zstd command Node reads the archive itself, and compresses it (or not) in `stages`. Stopped, it
+  // must let go of its pipe even if nothing ever read from it, or the copying thread would wait on it for ever.
   const uncompressed = zstd ? undefined : new Socket({ fd: forArchive, readable: true, writable: false });
+  if (uncompressed) signal.addEventListener('abort', () => uncompressed.destroy(), { once: true });
   fanOut.handedOver(uncompressed ? [forArchive] : []);
   void Promise.allSettled([toc, archiveRead, fanOut.bytes, dump.exited]).then(() => outer?.removeEventListener('abort', onOuterAbort));
 
