@@ -1,4 +1,4 @@
-import { PassThrough, Readable, type Duplex } from 'node:stream';
+import { PassThrough, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { cancelled, DbopsError } from '../errors.js';
