@@ -32,11 +32,14 @@ export interface FindClientToolsOptions {
  * servers reject when the archive is restored.
  */
 export async function findClientTools(serverMajor: number, options: FindClientToolsOptions = {}): Promise<PgClientTools> {
-  const candidates = options.binDir ? [options.binDir] : await candidateDirs(options);
-  const found: PgClientTools[] = [];
-  // Probed at once (each runs pg_dump --version; Debian's /usr/bin one is a Perl wrapper), kept in search order.
-  for (const tools of await Promise.all(candidates.map(probe))) {
-    if (tools && !found.some((t) => t.binDir === tools.binDir)) found.push(tools);
+  const { installed, onPath } = options.binDir ? { installed: [options.binDir], onPath: [] } : await candidateDirs(options);
+  const found = await probeAll(installed);
+  // PATH is probed only when no installation matches the server exactly: its pg_dump is usually Debian's Perl
+  // wrapper around one of those installations, and the slowest probe of all.
+  if (!found.some((t) => t.major === serverMajor)) {
+    for (const tools of await probeAll(onPath)) {
+      if (!found.some((t) => t.binDir === tools.binDir)) found.push(tools);
+    }
   }
   if (options.binDir && found.length === 0) {
     throw invalidInput('pg-bin-dir', `has no working pg_dump, pg_restore and psql (${options.binDir})`, 'the bin directory of a PostgreSQL client installation, e.g. /usr/lib/postgresql/17/bin');
@@ -53,7 +56,17 @@ export async function findClientTools(serverMajor: number, options: FindClientTo
   throw new DbopsError('CLIENT_NOT_FOUND', 'No PostgreSQL client tools (pg_dump, pg_restore, psql) were found', { hint: install, input: 'pg-bin-dir' });
 }
 
-async function candidateDirs(options: FindClientToolsOptions): Promise<string[]> {
+/** Probed at once (each runs pg_dump --version), kept in search order, each directory once. */
+async function probeAll(dirs: string[]): Promise<PgClientTools[]> {
+  const found: PgClientTools[] = [];
+  for (const tools of await Promise.all(dirs.map(probe))) {
+    if (tools && !found.some((t) => t.binDir === tools.binDir)) found.push(tools);
+  }
+  return found;
+}
+
+/** Versioned installations (searched first, in this order), then the directories on PATH. */
+async function candidateDirs(options: FindClientToolsOptions): Promise<{ installed: string[]; onPath: string[] }> {
   const roots = options.searchRoots ?? ['/usr/lib/postgresql', '/usr/pgsql', '/opt/homebrew/opt', '/usr/local/opt'];
   const dirs: string[] = [];
   for (const root of roots) {
@@ -66,8 +79,7 @@ async function candidateDirs(options: FindClientToolsOptions): Promise<string[]>
   for (const entry of await readdir('/usr').catch(() => [] as string[])) {
     if (/^pgsql-\d+$/.test(entry)) dirs.push(join('/usr', entry, 'bin'));
   }
-  dirs.push(...(options.path ?? '').split(delimiter).filter(Boolean));
-  return dirs;
+  return { installed: dirs, onPath: (options.path ?? '').split(delimiter).filter(Boolean) };
 }
 
 async function probe(dir: string): Promise<PgClientTools | undefined> {
