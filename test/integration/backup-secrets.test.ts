@@ -230,6 +230,7 @@ describe('a password with special characters', () => {
     });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^::error title=dbops STORAGE_ACCESS_DENIED.*::/m);
+    expect(result.stdout.split('\n').filter((l) => l.startsWith('::error'))).toHaveLength(1); // one annotation per failure
     const printed = result.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
     expectNoSecret('the failed action stdout', printed);
     expectNoSecret('the failed action stderr', result.stderr);

@@ -1,5 +1,4 @@
 import * as core from '@actions/core';
-import { DefaultArtifactClient } from '@actions/artifact';
 import { asDbopsError, Secrets, type ActionDefinition, type ArtifactStorageOpener, type Logger, type RawInputs } from '@dbops/core';
 import { ArtifactStorage, restArtifactLookup } from './artifact-storage.js';
 import { githubRunContext } from './github-context.js';
@@ -43,9 +42,10 @@ export async function runAction(definition: ActionDefinition): Promise<void> {
   try {
     const github = githubRunContext(process.env);
     const token = core.getInput('github-token') || undefined;
-    const artifacts: ArtifactStorageOpener = (name, { retentionDays }) =>
+    // @actions/artifact is most of the bundle: loaded only by a run that uses artifact:// storage.
+    const artifacts: ArtifactStorageOpener = async (name, { retentionDays }) =>
       ArtifactStorage.open(name, {
-        api: new DefaultArtifactClient(),
+        api: new (await import('@actions/artifact')).DefaultArtifactClient(),
         lookup: restArtifactLookup(process.env.GITHUB_API_URL ?? 'https://api.github.com', process.env.GITHUB_REPOSITORY ?? '', token),
         repository: process.env.GITHUB_REPOSITORY ?? '',
         ...(token ? { token } : {}),
@@ -69,5 +69,6 @@ function fail(error: unknown, secrets: Secrets): void {
   const message = secrets.redact(e.message);
   const hint = e.hint ? secrets.redact(e.hint) : undefined;
   core.error(hint ? `${message}\nFix: ${hint}` : message, { title: `dbops ${e.code}${e.input ? ` (input ${e.input})` : ''}` });
-  core.setFailed(message);
+  // What core.setFailed does, minus its second error annotation: the one above already carries the message.
+  process.exitCode = 1;
 }
