@@ -10,18 +10,19 @@
 //   pg_dump -Fc -Z0 | zstd -3 > file           (the shell pipeline dbops's pipeline is held against)
 //   dbops backup, zstd → local directory
 //   dbops backup, zstd + age → local directory
-//   dbops backup, zstd + age → S3 (s3rver in its own process, on this machine)
+//   dbops backup, zstd + age → S3 (s3rver in its own process, on this machine; $BENCH_S3_ENDPOINT for another server)
 // and, with --node24 (or $BENCH_NODE24), the dbops rows again under Node 24, whose zlib has zstd.
 // A second, smaller database (--small-size-mb, default a quarter) shows whether dbops's memory grows with size.
 //
 // The cluster and the generated databases live under bench/.data/ and are reused between invocations.
 import { rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CLI, DATA, describeBuild, nodeBinaries, startEnvironment } from './lib/environment.mjs';
 import { ensureDataset } from './lib/dataset.mjs';
 import { measure, waitForQuiet } from './lib/measure.mjs';
-import { startS3rver } from './lib/s3server.mjs';
+import { startS3Server } from './lib/s3server.mjs';
 import { backupPhases, profileTable } from './lib/profile.mjs';
 import { markdownTable, median, mib, ratio, rssMb, seconds } from './lib/table.mjs';
 
@@ -47,7 +48,7 @@ const print = (text = '') => {
 };
 
 const env = await startEnvironment({ log });
-const s3 = await startS3rver({ dir: join(DATA, 's3') });
+const s3 = await startS3Server({ dir: join(DATA, 's3') });
 const work = join(DATA, 'out');
 try {
   const sizes = smallMb > 0 ? [sizeMb, smallMb] : [sizeMb];
@@ -100,7 +101,7 @@ async function benchDatabase(db) {
       mkdirSync(work, { recursive: true });
       const [command, args] = c.cmd(run);
       await waitForQuiet();
-      const m = await measure(command, args, { node: !!c.dbops, serverPid: env.cluster.pid, ...(c.s3 ? { watch: [{ pid: s3.pid, label: 's3rver' }] } : {}) });
+      const m = await measure(command, args, { node: !!c.dbops, serverPid: env.cluster.pid, ...(c.s3 && s3.pid ? { watch: [{ pid: s3.pid, label: 's3rver' }] } : {}) });
       m.sizeBytes = c.dbops ? JSON.parse(m.stdout).object.storedBytes : c.size(); // --json prints the manifest
       c.runs.push(m);
       log(`${db} run ${run}/${runs}: ${c.name.padEnd(40)} ${seconds(m.seconds).padStart(8)}  ${mib(m.sizeBytes).padStart(11)}  ` +
@@ -125,6 +126,8 @@ async function benchDatabase(db) {
 
 function report(results, sizes) {
   print(`## Backup benchmark — ${new Date().toISOString().slice(0, 10)}, dbops ${describeBuild()}, node ${process.version}, ${runs} run(s) each, median`);
+  print();
+  print(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}. S3: ${s3.label}.`);
   for (const size of sizes) {
     const { rows, dbBytes } = results[size];
     const base = rows.find((r) => r.name === 'pg_dump -Fc');

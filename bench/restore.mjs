@@ -13,12 +13,13 @@
 //              drop the scratch database.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CLI, DATA, describeBuild, nodeBinaries, startEnvironment } from './lib/environment.mjs';
 import { ensureDataset } from './lib/dataset.mjs';
 import { measure, waitForQuiet } from './lib/measure.mjs';
-import { startS3rver } from './lib/s3server.mjs';
+import { startS3Server } from './lib/s3server.mjs';
 import { profileTable, restorePhases } from './lib/profile.mjs';
 import { markdownTable, median, mib, ratio, rssMb, seconds } from './lib/table.mjs';
 
@@ -43,7 +44,7 @@ const print = (text = '') => {
 };
 
 const env = await startEnvironment({ log });
-const s3 = await startS3rver({ dir: join(DATA, 's3-restore') });
+const s3 = await startS3Server({ dir: join(DATA, 's3-restore') });
 const work = join(DATA, 'restore-work');
 try {
   const db = `bench_${sizeMb}`;
@@ -101,7 +102,7 @@ async function bench(db) {
       c.before?.(run);
       const [command, args] = c.cmd(run);
       await waitForQuiet();
-      const m = await measure(command, args, { node: !!c.dbops, serverPid: env.cluster.pid, env: c.env ?? process.env, watch: c.dbops ? [{ pid: s3.pid, label: 's3rver' }] : [] });
+      const m = await measure(command, args, { node: !!c.dbops, serverPid: env.cluster.pid, env: c.env ?? process.env, watch: c.dbops && s3.pid ? [{ pid: s3.pid, label: 's3rver' }] : [] });
       c.after?.(run);
       if (c.dbops) {
         const result = JSON.parse(m.stdout);
@@ -132,6 +133,8 @@ function report(db, dbBytes, rows) {
   const base = rows[0];
   const { manifest } = rows[0];
   print(`## Restore benchmark — ${new Date().toISOString().slice(0, 10)}, dbops ${describeBuild()}, node ${process.version}, ${runs} run(s) each, median`);
+  print();
+  print(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}. S3: ${s3.label}.`);
   print();
   print(`Database ${db} (pg_database_size ${mib(dbBytes)}); archive ${mib(manifest.object.rawBytes)} raw, ` +
     `${mib(manifest.object.storedBytes)} stored (zstd + age); pg_restore --jobs=${jobs} on both sides.`);

@@ -1,5 +1,7 @@
-// s3rver for benchmarks, in its own process: its CPU and memory then show up as "the server", not inside the
-// benchmark's own process. Run directly (`node s3server.mjs DIR`) it serves DIR and prints {"port":N} on stdout.
+// The S3-compatible server for benchmarks. By default s3rver, in its own process: its CPU and memory then show up
+// as "the server", not inside the benchmark's own process. Run directly (`node s3server.mjs DIR`) it serves DIR and
+// prints {"port":N} on stdout. With $BENCH_S3_ENDPOINT set, the benchmarks use that server instead (e.g. the MinIO
+// service container of .github/workflows/bench.yml), with the standard AWS_* credentials from the environment.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -8,8 +10,36 @@ import { fileURLToPath } from 'node:url';
 
 const HERE = fileURLToPath(import.meta.url);
 
-/** Starts s3rver serving `dir` with `bucket` created. Returns { endpoint, pid, cliArgs, stop() }. */
-export async function startS3rver({ dir, bucket = 'bench' }) {
+/**
+ * The server $BENCH_S3_ENDPOINT names (its bucket created if missing), else s3rver started on `dir`.
+ * Returns { label, endpoint, pid (undefined for an external server), bucket, cliArgs, stop() }.
+ */
+export async function startS3Server({ dir, bucket = 'bench' }) {
+  const external = process.env.BENCH_S3_ENDPOINT;
+  return external ? useExternal(external, process.env.BENCH_S3_BUCKET || bucket) : startS3rver({ dir, bucket });
+}
+
+async function useExternal(endpoint, bucket) {
+  const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
+  const client = new S3Client({ endpoint, forcePathStyle: true, region: process.env.AWS_REGION || 'us-east-1' });
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    if (!['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes(error.name)) throw error;
+  }
+  client.destroy();
+  return {
+    label: `S3-compatible server at ${endpoint}`,
+    endpoint,
+    pid: undefined,
+    bucket,
+    cliArgs: ['--s3-endpoint', endpoint], // credentials and region: the standard AWS_* variables
+    async stop() {},
+  };
+}
+
+/** Starts s3rver serving `dir` with `bucket` created. */
+async function startS3rver({ dir, bucket }) {
   mkdirSync(dir, { recursive: true });
   const child = spawn(process.execPath, [HERE, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise((resolve, reject) => {
@@ -25,6 +55,7 @@ export async function startS3rver({ dir, bucket = 'bench' }) {
   const made = await fetch(`${endpoint}/${bucket}`, { method: 'PUT' });
   if (!made.ok && made.status !== 409) throw new Error(`s3rver: cannot create bucket ${bucket}: ${made.status}`);
   return {
+    label: 's3rver in its own process, on this machine',
     endpoint,
     pid: child.pid,
     bucket,
