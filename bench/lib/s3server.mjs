@@ -1,7 +1,7 @@
 // The S3-compatible server for benchmarks. By default s3rver, in its own process: its CPU and memory then show up
 // as "the server", not inside the benchmark's own process. Run directly (`node s3server.mjs DIR`) it serves DIR and
-// prints {"port":N} on stdout. With $BENCH_S3_ENDPOINT set, the benchmarks use that server instead (e.g. the MinIO
-// service container of .github/workflows/bench.yml), with the standard AWS_* credentials from the environment.
+// prints {"port":N} on stdout. With $BENCH_S3_ENDPOINT set, the benchmarks use that server instead (e.g. the S3Mock
+// container of .github/workflows/bench.yml), with the standard AWS_* credentials from the environment.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
