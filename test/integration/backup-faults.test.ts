@@ -616,7 +616,6 @@ async function expectNoDumpLeft(server: PostgresServer): Promise<void> {
   expect(left).toEqual([]);
 }
 
-/** Runs check every intervalMs until it returns true; stop() ends the loop and waits for a check in flight. */
 /** Whether a pg_dump started by this process is running. */
 function childDumpRunning(): boolean {
   return liveProcesses().some(({ comm, ppid }) => comm === 'pg_dump' && ppid === process.pid);
@@ -637,6 +636,7 @@ function liveProcesses(): { pid: string; comm: string; ppid: number }[] {
   });
 }
 
+/** Runs check every intervalMs until it returns true; stop() ends the loop and waits for a check in flight. */
 function pollUntil(check: () => Promise<boolean>, intervalMs = 50): { stop(): Promise<void> } {
   let stopped = false;
   const loop = (async () => {

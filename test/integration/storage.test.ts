@@ -461,7 +461,6 @@ async function expectError(promise: Promise<unknown>, code: ErrorCode): Promise<
   return error as DbopsError;
 }
 
-
 async function expectNothingLeft(storage: Storage, backend: Backend, key: string): Promise<void> {
   expect(await storage.stat(key)).toBeUndefined();
   expect(await storage.list('')).toEqual([]);

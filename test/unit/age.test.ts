@@ -409,7 +409,6 @@ describe('decryption failures', () => {
   });
 });
 
-
 function expectNoSecret(error: DbopsError, secret: string): void {
   const everything = `${error.message}\n${error.hint ?? ''}\n${error.stack ?? ''}`.toLowerCase();
   expect(everything).not.toContain(secret.toLowerCase());
