@@ -306,6 +306,13 @@ describe('verification: dumps other tools would call a success', () => {
     await fakeBinDir('truncated', `"${realBinDir}/pg_dump" "$@" | head -c 20000\nexit 0`);
     // pg_dump reads --version only as its first argument: keep the version probe working.
     await fakeBinDir('schema-only', `if [ "$1" = "--version" ]; then exec "${realBinDir}/pg_dump" --version; fi\nexec "${realBinDir}/pg_dump" --schema-only "$@"`);
+    // pg_dump as it dies when the server goes away: its output is cut short and closed a moment before it exits
+    // 1, too late for the abort to change how it ended (SIGTERM is ignored here as an exiting process ignores it).
+    await fakeBinDir(
+      'server-gone',
+      `if [ "$1" = "--version" ]; then exec "${realBinDir}/pg_dump" --version; fi\n"${realBinDir}/pg_dump" "$@" | head -c 20000\n` +
+        `exec 1>&-\ntrap '' TERM\nsleep 1\necho 'pg_dump: error: server closed the connection unexpectedly' >&2\nexit 1`,
+    );
     await fakeBinDir('too-old', `echo "$*" >> "${fakes}/too-old/argv.log"\nif [ "$1" = "--version" ]; then echo "pg_dump (PostgreSQL) 12.0"; exit 0; fi\nexec "${realBinDir}/pg_dump" "$@"`);
   });
 
@@ -345,6 +352,18 @@ describe('verification: dumps other tools would call a success', () => {
       expect(await uploadsIn(s3client, BUCKET, prefix)).toEqual([]);
     }
     await expectNoDumpLeft(small);
+  });
+
+  test('pg_dump failing just after its truncated archive ended: DUMP_FAILED names the cause, not the truncation', async () => {
+    // The archive readers see the early end first and stop the run; the report must still be pg_dump's own failure.
+    const prefix = 'verify-server-gone';
+    const error = await expectError(
+      backupRun(small, SMALL_DB, { to: `s3://${BUCKET}/${prefix}`, 'pg-bin-dir': path.join(fakes, 'server-gone'), 'encrypt-to': recipient, ...s3Inputs(s3) }),
+      'DUMP_FAILED',
+    );
+    expect(error.message).toMatch(/server closed the connection/);
+    expect(await objectsIn(s3client, BUCKET, prefix)).toEqual([]);
+    expect(await uploadsIn(s3client, BUCKET, prefix)).toEqual([]);
   });
 
   test('a client older than the server: CLIENT_TOO_OLD before any dump starts', async () => {

@@ -41,7 +41,11 @@ export function spawnProcess(command: string, args: string[], options: ProcessOp
     stderr = (stderr + text).slice(-STDERR_TAIL_BYTES);
   });
   const exited = new Promise<ProcessExit>((resolve, reject) => {
-    child.once('error', (error) => reject(spawnError(command, error)));
+    // An abort kills the child and emits an AbortError, but the child may have been exiting on its own already
+    // (pg_dump when the server went away): only its exit status says how it ended, and that comes with 'close'.
+    child.on('error', (error) => {
+      if (error.name !== 'AbortError') reject(spawnError(command, error));
+    });
     child.once('close', (code, signal) => resolve({ command, code, signal, stderr: stderr.trim() }));
   });
   // The exit is awaited by the stream below; this keeps an early rejection from being reported as unhandled.

@@ -25,6 +25,7 @@ export async function selectBackup(options: BackupSelection, secrets: Secrets): 
   secrets.add(options.decryption.passphrase);
   for (const identity of options.decryption.identities) secrets.add(identity);
   secrets.add(options.s3?.secretAccessKey);
+  secrets.add(options.s3?.sessionToken);
   const storage = await openStorage(options.from, {
     inputName: 'from',
     ...(options.s3 ? { s3: options.s3 } : {}),
