@@ -8,12 +8,13 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { appendFile, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
+import { childPids, isAlive, killQuietly } from './processes.js';
 
 export interface PostgresServer {
   host: string;
@@ -349,44 +350,9 @@ async function killCluster(dataDir: string): Promise<boolean> {
   // Collect the children first: once the postmaster is gone they are re-parented and harder to find.
   const children = childPids(pid);
   killQuietly(pid);
-  children.forEach(killQuietly);
+  children.forEach((child) => killQuietly(child));
   await waitUntil(() => ![pid, ...children].some(isAlive), 10_000, 'PostgreSQL processes did not die');
   return true;
-}
-
-/** Direct children of pid, from /proc (Linux). Backends and auxiliary processes are all postmaster children. */
-function childPids(pid: number): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // The comm field may hold spaces or parens: parse after the last ')'. Fields: state ppid ...
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(Number(entry));
-    } catch {
-      // the process exited while we looked
-    }
-  }
-  return out;
-}
-
-/** Alive and not a zombie (in a container, PID 1 may never reap the orphaned postmaster). */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-function killQuietly(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
 }
 
 async function waitUntil(cond: () => boolean, timeoutMs: number, message: string): Promise<void> {

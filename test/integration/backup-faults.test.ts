@@ -20,6 +20,7 @@ import {
   type RawInputs,
 } from '../../packages/core/src/index.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
+import { childPids, killQuietly, liveProcesses } from '../harness/processes.js';
 import { startS3Server, type S3Server } from '../harness/s3.js';
 
 const run = promisify(execFile);
@@ -306,13 +307,20 @@ describe('verification: dumps other tools would call a success', () => {
     await fakeBinDir('truncated', `"${realBinDir}/pg_dump" "$@" | head -c 20000\nexit 0`);
     // pg_dump reads --version only as its first argument: keep the version probe working.
     await fakeBinDir('schema-only', `if [ "$1" = "--version" ]; then exec "${realBinDir}/pg_dump" --version; fi\nexec "${realBinDir}/pg_dump" --schema-only "$@"`);
+    const version = `if [ "$1" = "--version" ]; then exec "${realBinDir}/pg_dump" --version; fi`;
     // pg_dump as it dies when the server goes away: its output is cut short and closed a moment before it exits
     // 1, too late for the abort to change how it ended (SIGTERM is ignored here as an exiting process ignores it).
     await fakeBinDir(
       'server-gone',
-      `if [ "$1" = "--version" ]; then exec "${realBinDir}/pg_dump" --version; fi\n"${realBinDir}/pg_dump" "$@" | head -c 20000\n` +
-        `exec 1>&-\ntrap '' TERM\nsleep 1\necho 'pg_dump: error: server closed the connection unexpectedly' >&2\nexit 1`,
+      `${version}\ntrap '' TERM\n"${realBinDir}/pg_dump" "$@" | head -c 20000\n` +
+        `exec 1>&-\nsleep 1\necho 'pg_dump: error: server closed the connection unexpectedly' >&2\nexit 1`,
     );
+    // Like the real pg_dump, these exit 1 saying "terminated by user" on SIGTERM (its handler in parallel.c).
+    const onTerm = `trap 'kill $! 2>/dev/null; echo "pg_dump: terminated by user" >&2; exit 1' TERM`;
+    // Writes bytes that are no archive at all until it is stopped.
+    await fakeBinDir('not-an-archive', `${version}\n${onTerm}\nwhile :; do head -c 65536 /dev/urandom; done &\nwait $!`);
+    // Writes a whole archive, then keeps its output open until it is stopped.
+    await fakeBinDir('holds-output', `${version}\n${onTerm}\n"${realBinDir}/pg_dump" "$@"\nsleep 600 &\nwait $!`);
     await fakeBinDir('too-old', `echo "$*" >> "${fakes}/too-old/argv.log"\nif [ "$1" = "--version" ]; then echo "pg_dump (PostgreSQL) 12.0"; exit 0; fi\nexec "${realBinDir}/pg_dump" "$@"`);
   });
 
@@ -364,6 +372,38 @@ describe('verification: dumps other tools would call a success', () => {
     expect(error.message).toMatch(/server closed the connection/);
     expect(await objectsIn(s3client, BUCKET, prefix)).toEqual([]);
     expect(await uploadsIn(s3client, BUCKET, prefix)).toEqual([]);
+  });
+
+  test('an archive check that fails while pg_dump runs: VERIFY_FAILED, not pg_dump\'s "terminated by user"', async () => {
+    const prefix = 'verify-not-an-archive';
+    const error = await expectError(
+      backupRun(small, SMALL_DB, { to: `s3://${BUCKET}/${prefix}`, 'pg-bin-dir': path.join(fakes, 'not-an-archive'), 'encrypt-to': recipient, ...s3Inputs(s3) }),
+      'VERIFY_FAILED',
+    );
+    expect(error.message).not.toMatch(/terminated by user/);
+    expect(await objectsIn(s3client, BUCKET, prefix)).toEqual([]);
+    expect(await uploadsIn(s3client, BUCKET, prefix)).toEqual([]);
+    await expectNoDumpLeft(small);
+  });
+
+  test('zstd killed mid-dump: the run fails at once with zstd\'s error, and stops pg_dump', async () => {
+    // The fake pg_dump never ends its output by itself: the run can only end if zstd's death stops it.
+    const prefix = 'verify-zstd-killed';
+    const zstdKilled = pollUntil(async () => {
+      const [zstd] = childPids(process.pid, 'zstd');
+      if (zstd === undefined) return false;
+      killQuietly(zstd);
+      return true;
+    }, 20);
+    const error = await expectError(
+      backupRun(small, SMALL_DB, { to: `s3://${BUCKET}/${prefix}`, 'pg-bin-dir': path.join(fakes, 'holds-output'), 'encrypt-to': recipient, ...s3Inputs(s3) }),
+      'DUMP_FAILED',
+    );
+    await zstdKilled.stop();
+    expect(error.message).toMatch(/zstd .*SIGKILL/);
+    expect(await objectsIn(s3client, BUCKET, prefix)).toEqual([]);
+    expect(await uploadsIn(s3client, BUCKET, prefix)).toEqual([]);
+    await expectNoDumpLeft(small);
   });
 
   test('a client older than the server: CLIENT_TOO_OLD before any dump starts', async () => {
@@ -514,7 +554,7 @@ describe('faults in the middle of a run (a ~150 MB dump)', () => {
     let crashedDuringCopy = false;
     const watcher = pollUntil(async () => {
       const active = await big
-        .query<{ n: string }>(`select count(*) as n from pg_stat_activity where application_name = 'dbops' and query ilike 'copy %'`)
+        .query<{ n: string }>(`select count(*) as n from pg_stat_activity where application_name = 'dbops' and state = 'active' and query ilike 'copy %'`)
         .catch(() => [{ n: '0' }]);
       if (Number(active[0]!.n) === 0) return false;
       await big.crash();
@@ -524,7 +564,7 @@ describe('faults in the middle of a run (a ~150 MB dump)', () => {
     const error = await expectError(backupRun(big, BIG_DB, { to: `s3://${BUCKET}/${prefix}`, ...s3Inputs(s3), 'encrypt-to': recipient }), 'DUMP_FAILED');
     await watcher.stop();
     expect(crashedDuringCopy).toBe(true);
-    expect(error.message).toMatch(/server closed the connection|connection .* lost|terminat/i);
+    expect(error.message).toMatch(/server closed the connection|connection .* lost|terminating connection/i);
     expect(error.hint).toMatch(/nothing was recorded/i);
     expect(await objectsIn(s3client, BUCKET, prefix)).toEqual([]);
     expect(await uploadsIn(s3client, BUCKET, prefix)).toEqual([]);
@@ -616,7 +656,7 @@ async function unwritableDirectory(): Promise<string> {
  */
 async function expectNoDumpLeft(server: PostgresServer): Promise<void> {
   const find = () =>
-    liveProcesses().flatMap(({ pid, comm, ppid }) => {
+    liveProcesses().flatMap(({ pid, name: comm, ppid }) => {
       const found: string[] = [];
       try {
         if (comm === 'pg_dump' && readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`PGPORT=${server.port}`)) found.push(`pg_dump ${pid}`);
@@ -637,22 +677,7 @@ async function expectNoDumpLeft(server: PostgresServer): Promise<void> {
 
 /** Whether a pg_dump started by this process is running. */
 function childDumpRunning(): boolean {
-  return liveProcesses().some(({ comm, ppid }) => comm === 'pg_dump' && ppid === process.pid);
-}
-
-/** The machine's processes that are not zombies, from /proc. */
-function liveProcesses(): { pid: string; comm: string; ppid: number }[] {
-  return readdirSync('/proc').flatMap((pid) => {
-    if (!/^\d+$/.test(pid)) return [];
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return state === 'Z' ? [] : [{ pid, comm, ppid: Number(ppid) }];
-    } catch {
-      return []; // exited while we looked
-    }
-  });
+  return childPids(process.pid, 'pg_dump').length > 0;
 }
 
 /** Runs check every intervalMs until it returns true; stop() ends the loop and waits for a check in flight. */

@@ -17,6 +17,7 @@ import {
 } from '@dbops/core';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { databaseContents, diffContents } from '../harness/database-snapshot.js';
+import { childPids } from '../harness/processes.js';
 
 // A restore must reproduce the database exactly: the fidelity fixture is backed up from one server and
 // restore-tested onto another (as a GitHub service container would be), then compared table by table.
@@ -165,6 +166,16 @@ describe('integrity failures stop before anything is restored', () => {
     } finally {
       await writeFile(manifestPath, manifest);
     }
+  });
+
+  test('a missing object (its manifest still there): INTEGRITY_FAILED, and no zstd left waiting for it', async () => {
+    await rm(objectPath);
+    const error = await failure();
+    expect(error.code).toBe('INTEGRITY_FAILED');
+    expect(error.message).toMatch(/is missing/);
+    expect(error.message).toContain(objectPath);
+    // A decompressor started before the read failed would wait for input for ever and keep the process alive.
+    expect(childPids(process.pid, 'zstd')).toEqual([]);
   });
 
   test('no key for an encrypted backup', async () => {

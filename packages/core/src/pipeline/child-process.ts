@@ -20,9 +20,16 @@ export interface ProcessExit {
   code: number | null;
   signal: NodeJS.Signals | null;
   stderr: string;
+  /**
+   * The abort signal fired while the process still ran (as far as Node knew): it was told to stop. Its exit may
+   * still be its own (it was already exiting), or how it handles SIGTERM (pg_dump exits 1, "terminated by user").
+   */
+  stopped: boolean;
 }
 
 const STDERR_TAIL_BYTES = 8192;
+/** How long a stopped process has to exit after SIGTERM before it is killed (pg_dump first cancels its query). */
+export const KILL_GRACE_MS = 10_000;
 
 /**
  * A child process whose stdout is a stream that fails unless the process exits 0: a producer that dies half way
@@ -33,20 +40,16 @@ export function spawnProcess(command: string, args: string[], options: ProcessOp
   const child = spawn(command, args, {
     env: options.env ?? process.env,
     stdio: [options.input ?? 'pipe', options.output ?? 'pipe', 'pipe'],
-    ...(options.signal ? { signal: options.signal, killSignal: 'SIGTERM' as const } : {}),
   });
+  const stopped = stopOnAbort(child, options.signal);
   let stderr = '';
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (text: string) => {
     stderr = (stderr + text).slice(-STDERR_TAIL_BYTES);
   });
   const exited = new Promise<ProcessExit>((resolve, reject) => {
-    // An abort kills the child and emits an AbortError, but the child may have been exiting on its own already
-    // (pg_dump when the server went away): only its exit status says how it ended, and that comes with 'close'.
-    child.on('error', (error) => {
-      if (error.name !== 'AbortError') reject(spawnError(command, error));
-    });
-    child.once('close', (code, signal) => resolve({ command, code, signal, stderr: stderr.trim() }));
+    child.on('error', (error) => reject(spawnError(command, error)));
+    child.once('close', (code, signal) => resolve({ command, code, signal, stderr: stderr.trim(), stopped: stopped() }));
   });
   // The exit is awaited by the stream below; this keeps an early rejection from being reported as unhandled.
   exited.catch(() => undefined);
@@ -68,6 +71,31 @@ export function spawnProcess(command: string, args: string[], options: ProcessOp
 export function processDuplex(command: string, args: string[], options: ProcessOptions = {}): Duplex {
   const proc = spawnProcess(command, args, options);
   return Duplex.from({ writable: proc.stdin!, readable: proc.output() as unknown as Readable });
+}
+
+/**
+ * On abort, SIGTERM, then SIGKILL if the child outlives KILL_GRACE_MS. Node's own `signal` option is not used:
+ * it reports an AbortError even for a child that had already exited on its own, which hides how it ended.
+ * Returns whether the abort found the child running.
+ */
+function stopOnAbort(child: ChildProcess, signal: AbortSignal | undefined): () => boolean {
+  let stopped = false;
+  if (!signal) return () => stopped;
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const stop = () => {
+    if (!running()) return;
+    stopped = true;
+    child.kill('SIGTERM');
+    const kill = setTimeout(() => running() && child.kill('SIGKILL'), KILL_GRACE_MS);
+    kill.unref(); // the child's own handle keeps the process alive while it runs
+    child.once('exit', () => clearTimeout(kill));
+  };
+  if (signal.aborted) stop();
+  else {
+    signal.addEventListener('abort', stop, { once: true });
+    child.once('exit', () => signal.removeEventListener('abort', stop));
+  }
+  return () => stopped;
 }
 
 export async function waitForExit(child: ChildProcess): Promise<void> {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import zlib from 'node:zlib';
 import type { Duplex, Transform, Writable } from 'node:stream';
 import { invalidInput } from '../errors.js';
-import { processDuplex, spawnProcess } from './child-process.js';
+import { processDuplex, spawnProcess, type ProcessExit } from './child-process.js';
 
 export const COMPRESSIONS = ['zstd', 'gzip', 'none'] as const;
 export type Compression = (typeof COMPRESSIONS)[number];
@@ -136,6 +136,7 @@ function signalOption(options: CodecOptions) {
   return options.signal ? { signal: options.signal } : {};
 }
 
-function zstdFailure(exit: { code: number | null; stderr: string }): Error {
-  return new Error(`zstd failed (exit ${exit.code}): ${exit.stderr || 'no message'}`);
+function zstdFailure(exit: ProcessExit): Error {
+  const how = exit.signal ? `was killed by ${exit.signal}` : `failed (exit ${exit.code})`;
+  return new Error(`zstd ${how}: ${exit.stderr || 'no message'}`);
 }

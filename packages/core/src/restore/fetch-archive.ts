@@ -41,22 +41,25 @@ export async function fetchArchive(storage: Storage, manifest: BackupManifest, d
   const path = join(dir, `${manifest.backupId}.dump`);
   const dispose = () => rm(dir, { recursive: true, force: true });
   const digest = new Digest();
-  const stages: Duplex[] = [digest];
-  if (encrypted) stages.push(createAgeDecryptStream({ identities: decryption.identities, ...(decryption.passphrase ? { passphrase: decryption.passphrase } : {}) }));
   const codec = signal ? { signal } : {};
-  // The zstd command writes the archive file itself; otherwise the (zlib or no) decompressor feeds a file stream.
-  const zstdWriter = manifest.object.compression.algorithm === 'zstd' ? zstdCommandToFile(path, codec) : undefined;
-  if (!zstdWriter) {
-    const decompressor = createDecompressor(manifest.object.compression.algorithm, codec);
-    if (decompressor) stages.push(decompressor);
-  }
-  const sink = zstdWriter?.stdin ?? createWriteStream(path);
-
+  let zstdWriter: ReturnType<typeof zstdCommandToFile> = undefined;
   try {
+    // The object first: when it cannot be read, no decompressing process has been started to be left waiting.
     const source = await storage.get(manifest.object.key, signal ? { signal } : {});
+    const stages: Duplex[] = [digest];
+    if (encrypted) stages.push(createAgeDecryptStream({ identities: decryption.identities, ...(decryption.passphrase ? { passphrase: decryption.passphrase } : {}) }));
+    // The zstd command writes the archive file itself; otherwise the (zlib or no) decompressor feeds a file stream.
+    zstdWriter = manifest.object.compression.algorithm === 'zstd' ? zstdCommandToFile(path, codec) : undefined;
+    if (!zstdWriter) {
+      const decompressor = createDecompressor(manifest.object.compression.algorithm, codec);
+      if (decompressor) stages.push(decompressor);
+    }
+    const sink = zstdWriter?.stdin ?? createWriteStream(path);
     await pipeline([source, ...stages, sink] as unknown as [Readable, ...Duplex[]], signal ? { signal } : {});
     await zstdWriter?.done;
   } catch (error) {
+    // The pipeline has closed zstd's input; it must be gone before its directory is.
+    await zstdWriter?.done.catch(() => undefined);
     await dispose();
     if (signal?.aborted) throw cancelled();
     throw await diagnose(storage, manifest, error);
@@ -71,7 +74,7 @@ export async function fetchArchive(storage: Storage, manifest: BackupManifest, d
 /** Says why reading a backup failed: a wrong key stays as the decryptor said; otherwise size and checksum decide. */
 async function diagnose(storage: Storage, manifest: BackupManifest, error: unknown): Promise<DbopsError> {
   if (error instanceof DbopsError && /identit|passphrase|key/i.test(error.message) && error.code === 'DECRYPTION_FAILED') return error;
-  if (error instanceof DbopsError && (error.code === 'STORAGE_NOT_FOUND' || error.code === 'STORAGE_ACCESS_DENIED')) return error;
+  if (error instanceof DbopsError && error.code === 'STORAGE_ACCESS_DENIED') return error;
   const stat = await storage.stat(manifest.object.key).catch(() => undefined);
   if (!stat) {
     return new DbopsError('INTEGRITY_FAILED', `The object of backup ${manifest.backupId} is missing (${storage.locate(manifest.object.key)})`, {

@@ -2,6 +2,7 @@ import { Socket } from 'node:net';
 import { Readable, type Duplex } from 'node:stream';
 import { DbopsError } from '../../errors.js';
 import { startFanOut } from '../../pipeline/fan-out.js';
+import type { ProcessExit } from '../../pipeline/child-process.js';
 import { compressingProcess, createCompressor, type Compression } from '../../pipeline/compression.js';
 import { startArchiveReader, startTocReader, type ArchiveToc } from './archive-toc.js';
 import { startDump, type DumpCommand } from './dump.js';
@@ -83,14 +84,25 @@ export async function startDumpStream(options: DumpStreamOptions): Promise<DumpS
       // A pg_dump that died half way only ended the archive early: fail here, before storage takes the end for done.
       await dump.succeeded();
     } catch (error) {
+      // A failed stage stops the others at once: zstd dying mid-dump must not wait for the whole dump to end.
+      stop.abort();
       // The first cause: pg_dump's own failure (the server went away) explains the readers', which explain the rest.
       const exit = await dump.exited.catch(() => undefined);
-      if (exit && exit.code !== 0 && !(signal.aborted && exit.signal)) await dump.succeeded();
+      if (exit && exit.code !== 0 && !endedByStop(exit)) await dump.succeeded();
       throw readerFailure ?? error;
     }
   }
   const compressor = zstd ? undefined : createCompressor(options.compression, options.level, { signal });
   return { source: Readable.from(archive()), stages: compressor ? [compressor] : [], rawBytes: fanOut.bytes, toc, archiveRead };
+}
+
+/**
+ * pg_dump ended because the stop reached it: killed by a signal, or through its SIGTERM handler, which exits 1
+ * saying "terminated by user". A pg_dump that was already exiting with its own error when the stop came (the
+ * server went away) ends with that error instead, and that error is the cause to report.
+ */
+function endedByStop(exit: ProcessExit): boolean {
+  return exit.stopped && (exit.signal !== null || /terminated by user$/.test(exit.stderr));
 }
 
 function explainTocFailure(toc: Promise<ArchiveToc>): Promise<ArchiveToc> {
