@@ -7,11 +7,12 @@
  * key is accepted, only an unknown access key id is refused.
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
 
 export interface S3Server {
   /** http://127.0.0.1:<port> */
@@ -32,6 +33,11 @@ export interface S3Server {
    * directory stays, so `startS3Server({ port, directory })` can bring the same data back to inspect it.
    */
   kill(): Promise<void>;
+  /**
+   * From now on, a GET whose body is longer than `afterBytes` sends that many bytes of it and then drops the
+   * connection, as a network that breaks mid-download. undefined: downloads complete again.
+   */
+  cutDownloads(afterBytes: number | undefined): void;
 }
 
 export interface ReceivedRequest {
@@ -65,6 +71,7 @@ interface KoaContext {
   status: number;
   type: string;
   body: unknown;
+  req: IncomingMessage;
 }
 type Middleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
 
@@ -76,6 +83,8 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
   const app = new S3rver({ address: '127.0.0.1', port: options.port ?? 0, silent: true, directory });
   const requests: ReceivedRequest[] = [];
   app.middleware.unshift(multipartUploads(directory));
+  let cutAfter: number | undefined;
+  app.middleware.unshift(cutDownloads(() => cutAfter));
   app.middleware.unshift(async (ctx, next) => {
     requests.push({ method: ctx.method, path: ctx.path, query: { ...ctx.query }, headers: { ...ctx.headers } });
     await next();
@@ -102,6 +111,34 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
       await rm(directory, { recursive: true, force: true });
     },
     kill: () => shutDown(app, server),
+    cutDownloads(afterBytes) {
+      cutAfter = afterBytes;
+    },
+  };
+}
+
+/** Lets `limit()` bytes of a streamed GET body through, then destroys the connection. */
+function cutDownloads(limit: () => number | undefined): Middleware {
+  return async (ctx, next) => {
+    await next();
+    const after = limit();
+    if (after === undefined || ctx.method !== 'GET' || !(ctx.body instanceof Readable)) return;
+    const socket = ctx.req.socket;
+    let sent = 0;
+    ctx.body = ctx.body.pipe(
+      new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          if (sent + chunk.length <= after) {
+            sent += chunk.length;
+            callback(null, chunk);
+            return;
+          }
+          callback(null, chunk.subarray(0, after - sent));
+          sent = after;
+          setImmediate(() => socket.destroy());
+        },
+      }),
+    );
   };
 }
 

@@ -15,6 +15,7 @@ import {
   backupDefinition,
   DbopsError,
   MemoryLogger,
+  restoreTestDefinition,
   Secrets,
   type ErrorCode,
   type RawInputs,
@@ -431,6 +432,34 @@ describe('verification: dumps other tools would call a success', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------
+
+describe('restoring: a download that breaks off', () => {
+  test('the connection drops mid-download: STORAGE_FAILED saying so, not a corrupt backup; nothing restored', async () => {
+    const prefix = 'restore-broken-download';
+    const backup = await backupRun(small, SMALL_DB, { to: `s3://${BUCKET}/${prefix}`, 'encrypt-to': recipient, ...s3Inputs(s3) });
+    const size = Number(backup.outputs.size);
+    expect(size).toBeGreaterThan(8192); // larger than the manifest, which must still download whole
+    const scratch = () => small.query<{ datname: string }>("select datname from pg_database where datname like 'dbops_restore_%'");
+    const before = await scratch();
+    s3.cutDownloads(Math.floor(size / 2));
+    try {
+      const error = await expectError(
+        restoreTestDefinition.run(
+          { from: `s3://${BUCKET}/${prefix}`, 'target-url': small.url('postgres'), 'decrypt-with': path.join(work, 'key.txt'), ...s3Inputs(s3) },
+          { log: new MemoryLogger(), secrets: new Secrets(), env: cleanEnv(), signal: new AbortController().signal },
+        ),
+        'STORAGE_FAILED',
+      );
+      expect(error.message).toMatch(/broke off/);
+      expect(error.message).toContain(backup.outputs['backup-id']!);
+      expect(error.hint).toMatch(/run again/);
+    } finally {
+      s3.cutDownloads(undefined);
+    }
+    expect(await scratch()).toEqual(before);
+    expect(childPids(process.pid, 'zstd')).toEqual([]);
+  });
+});
 
 describe('faults in the middle of a run (a ~150 MB dump)', () => {
   test('cancelled through the AbortSignal while writing to a local directory: CANCELLED, no partial file, no pg_dump', async () => {

@@ -148,6 +148,17 @@ describe('integrity failures stop before anything is restored', () => {
     expect(error.message).toMatch(/corrupt|checksum/i);
   });
 
+  test('a flipped byte in an unencrypted backup: INTEGRITY_FAILED with zstd\'s own error', async () => {
+    const plain = await runBackup({ name: 'integrity-plain', 'encrypt-to': '' });
+    const path = plain.outputs.location!;
+    const bytes = await readFile(path);
+    bytes[Math.floor(bytes.length / 2)]! ^= 0xff;
+    await writeFile(path, bytes);
+    const error = await runRestoreTest({ name: 'integrity-plain', 'decrypt-with': '' }).then(() => undefined, (e: unknown) => e as DbopsError);
+    expect(error?.code).toBe('INTEGRITY_FAILED');
+    expect(error?.message).toMatch(/corrupt: zstd failed/);
+  });
+
   test('a truncated object', async () => {
     await writeFile(objectPath, original.subarray(0, original.length - 1000));
     const error = await failure();

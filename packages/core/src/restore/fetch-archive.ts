@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, type Duplex } from 'node:stream';
+import { Readable, type Duplex, type Stream } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DbopsError, cancelled } from '../errors.js';
 import { createAgeDecryptStream } from '../crypto/age/index.js';
@@ -43,6 +43,7 @@ export async function fetchArchive(storage: Storage, manifest: BackupManifest, d
   const digest = new Digest();
   const codec = signal ? { signal } : {};
   let zstdWriter: ReturnType<typeof zstdCommandToFile> = undefined;
+  let readFailedFirst = () => false;
   try {
     // The object first: when it cannot be read, no decompressing process has been started to be left waiting.
     const source = await storage.get(manifest.object.key, signal ? { signal } : {});
@@ -55,20 +56,44 @@ export async function fetchArchive(storage: Storage, manifest: BackupManifest, d
       if (decompressor) stages.push(decompressor);
     }
     const sink = zstdWriter?.stdin ?? createWriteStream(path);
+    readFailedFirst = failsFirst(source, [...stages, sink]);
     await pipeline([source, ...stages, sink] as unknown as [Readable, ...Duplex[]], signal ? { signal } : {});
     await zstdWriter?.done;
   } catch (error) {
     // The pipeline has closed zstd's input; it must be gone before its directory is.
-    await zstdWriter?.done.catch(() => undefined);
+    const zstdError = await zstdWriter?.done.then(() => undefined, (e: unknown) => e);
     await dispose();
     if (signal?.aborted) throw cancelled();
-    throw await diagnose(storage, manifest, error);
+    if (error instanceof DbopsError) throw await diagnose(storage, manifest, error); // e.g. the decryptor's
+    if (readFailedFirst()) throw storageBrokeOff(storage, manifest, error);
+    // zstd's own error (bad data) says more than the EPIPE the pipeline got writing to it.
+    throw await diagnose(storage, manifest, zstdError ?? error);
   }
   if (digest.bytes !== manifest.object.storedBytes || digest.sha256 !== manifest.object.sha256) {
     await dispose();
     throw integrityError(manifest, storage, digest.bytes);
   }
   return { path, rawBytes: (await stat(path)).size, storedBytes: digest.bytes, dispose };
+}
+
+/**
+ * Whether `first` failed before any of `rest`: the stream whose error started the pipeline's teardown (the others
+ * are destroyed with that same error afterwards, so the error alone does not say where it began).
+ */
+function failsFirst(first: Readable, rest: Stream[]): () => boolean {
+  let firstFailure: 'first' | 'rest' | undefined;
+  first.once('error', () => (firstFailure ??= 'first'));
+  for (const stream of rest) stream.once('error', () => (firstFailure ??= 'rest'));
+  return () => firstFailure === 'first';
+}
+
+/** The download itself failed (the connection dropped): nothing is known against the backup. */
+function storageBrokeOff(storage: Storage, manifest: BackupManifest, error: unknown): DbopsError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new DbopsError('STORAGE_FAILED', `Reading backup ${manifest.backupId} from ${storage.locate(manifest.object.key)} broke off: ${reason}`, {
+    hint: 'The connection to the storage failed during the download. Nothing was restored, and this says nothing against the backup itself: run again.',
+    cause: error,
+  });
 }
 
 /** Says why reading a backup failed: a wrong key stays as the decryptor said; otherwise size and checksum decide. */
