@@ -446,7 +446,7 @@ describe('restoring: a download that breaks off', () => {
       const error = await expectError(
         restoreTestDefinition.run(
           { from: `s3://${BUCKET}/${prefix}`, 'target-url': small.url('postgres'), 'decrypt-with': path.join(work, 'key.txt'), ...s3Inputs(s3) },
-          { log: new MemoryLogger(), secrets: new Secrets(), env: cleanEnv(), signal: new AbortController().signal },
+          runContext(),
         ),
         'STORAGE_FAILED',
       );
@@ -613,10 +613,11 @@ function backupRun(
   inputs: RawInputs,
   options: { signal?: AbortSignal; secrets?: Secrets; log?: MemoryLogger } = {},
 ) {
-  return backupDefinition.run(
-    { 'database-url': server.url(database), ...inputs },
-    { log: options.log ?? new MemoryLogger(), secrets: options.secrets ?? new Secrets(), env: cleanEnv(), signal: options.signal ?? new AbortController().signal },
-  );
+  return backupDefinition.run({ 'database-url': server.url(database), ...inputs }, runContext(options));
+}
+
+function runContext(options: { signal?: AbortSignal; secrets?: Secrets; log?: MemoryLogger } = {}) {
+  return { log: options.log ?? new MemoryLogger(), secrets: options.secrets ?? new Secrets(), env: cleanEnv(), signal: options.signal ?? new AbortController().signal };
 }
 
 function s3Inputs(server: S3Server): RawInputs {
