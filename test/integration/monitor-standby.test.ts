@@ -1,8 +1,8 @@
 // Replication on real servers: a streaming standby of the harness cluster, made with pg_basebackup. The report
 // on the primary sees the replica and its lag; on the standby it runs read-only in recovery and reports its own
 // replay delay. (The harness cluster allows no replication connections, so this test adds one to its pg_hba.conf.)
-import { execFile } from 'node:child_process';
-import { appendFile, chown, mkdtemp, rm } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { appendFile, chown, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,10 @@ const exec = promisify(execFile);
 let primary: PostgresServer;
 let base: string;
 let standbyPort: number;
-let runPg: (bin: string, args: string[]) => Promise<unknown>;
+/** A PostgreSQL program run as the `postgres` OS user when we are root (the server refuses root's files). */
+let pgCommand: (bin: string, args: string[]) => [string, string[]];
+let pgEnv: NodeJS.ProcessEnv;
+const runPg = (bin: string, args: string[]) => exec(...pgCommand(bin, args), { cwd: base, env: pgEnv });
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -45,11 +48,9 @@ beforeAll(async () => {
     const gid = Number((await exec('id', ['-g', 'postgres'])).stdout.trim());
     await chown(base, uid, gid);
   }
-  const env = { PATH: process.env.PATH ?? '', PGPASSWORD: primary.password };
-  runPg = (bin, args) =>
-    asRoot
-      ? exec('runuser', ['-u', 'postgres', '--', join(primary.binDir, bin), ...args], { cwd: base, env })
-      : exec(join(primary.binDir, bin), args, { cwd: base, env });
+  pgEnv = { PATH: process.env.PATH ?? '', PGPASSWORD: primary.password };
+  pgCommand = (bin, args) =>
+    asRoot ? ['runuser', ['-u', 'postgres', '--', join(primary.binDir, bin), ...args]] : [join(primary.binDir, bin), args];
 
   // Allow replication connections from loopback, keeping the harness's rules.
   const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -65,7 +66,7 @@ beforeAll(async () => {
   standbyPort = await freePort();
   await appendFile(join(dataDir, 'postgresql.conf'), `\nport = ${standbyPort}\nunix_socket_directories = '${base}'\nhot_standby = on\n`);
   await runPg('pg_ctl', ['start', '-D', dataDir, '-l', join(base, 'standby.log'), '-w', '-t', '60']);
-  await until(async () => (await primary.query(`select count(*)::int as n from pg_stat_replication where state = 'streaming'`))[0]?.n === 1, 'the standby streams');
+  await until(async () => (await primary.query(`select count(*)::int as n from pg_stat_replication where state = 'streaming' and replay_lsn is not null`))[0]?.n === 1, 'the standby streams and reports its replay position');
 }, 120_000);
 
 afterAll(async () => {
@@ -109,4 +110,24 @@ it('on the standby, runs every check read-only in recovery and reports its own r
   expect(lag.top.map((o) => o.subject)).toEqual(['this standby']);
   expect(lag.top[0]!.value).toBeGreaterThanOrEqual(0);
   expect(r.checks.find((c) => c.id === 'unused-indexes')!.notes.join(' ')).toMatch(/on this standby only/);
+});
+
+it('on the primary, a WAL receiver that never replays (pg_receivewal) is listed without a made-up lag', async () => {
+  const walDir = join(base, 'received-wal');
+  await mkdir(walDir);
+  await chown(walDir, (await stat(base)).uid, (await stat(base)).gid);
+  const args = ['-h', primary.host, '-p', String(primary.port), '-U', primary.superuser, '-D', walDir, '--no-loop'];
+  const receiver = spawn(...pgCommand('pg_receivewal', args), { env: pgEnv, stdio: 'ignore' });
+  try {
+    await until(async () => (await primary.query(`select count(*)::int as n from pg_stat_replication where application_name = 'pg_receivewal' and state = 'streaming'`))[0]?.n === 1, 'pg_receivewal streams');
+    const lag = (await report(primary.port)).checks.find((c) => c.id === 'replication-lag')!;
+    const receiverRow = lag.top.find((o) => o.subject === 'replica pg_receivewal')!;
+    expect(receiverRow.detail).toBe('streaming; no replay position reported (it only receives WAL, or has just connected)');
+  } finally {
+    if (receiver.exitCode === null && receiver.signalCode === null) {
+      const exited = new Promise((resolve) => receiver.once('exit', resolve));
+      receiver.kill('SIGTERM'); // runuser passes it on to pg_receivewal
+      await exited;
+    }
+  }
 });

@@ -26,11 +26,17 @@ export const replicationLag: CheckDefinition = {
     );
     const notes = rows.length === 0 ? ['no replicas are connected to this server'] : [];
     return {
-      observations: rows.map((r) => ({ subject: `replica ${r.name}`, value: r.seconds ?? 0, detail: `${r.state}; ${r.bytes ?? 'unknown'} bytes of WAL not yet replayed` })),
+      observations: rows.map((r) => ({ subject: `replica ${r.name}`, value: r.seconds ?? 0, detail: `${r.state}; ${replayed(r.bytes)}` })),
       notes,
     };
   },
 };
+
+// The replay position is null, not zero, for a receiver that never replays (pg_receivewal) and for a replica
+// that has just connected and sent no feedback yet.
+function replayed(bytes: number | null): string {
+  return bytes === null ? 'no replay position reported (it only receives WAL, or has just connected)' : `${bytes} bytes of WAL not yet replayed`;
+}
 
 export const replicationSlots: CheckDefinition = {
   id: 'replication-slots',
