@@ -20,6 +20,7 @@ import {
   type ErrorCode,
   type RawInputs,
 } from '../../packages/core/src/index.js';
+import { eventually } from '../harness/eventually.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { childPids, killQuietly, liveProcesses } from '../harness/processes.js';
 import { startS3Server, type S3Server } from '../harness/s3.js';
@@ -288,8 +289,12 @@ describe('cancellation before the dump starts', () => {
       }
       expect(waiting).toBe(true);
       controller.abort(); // the workflow is cancelled while dbops waits...
-      await locker.query('rollback'); // ...and then the lock goes away
       await expectError(running, 'CANCELLED');
+      // ...and its query is gone from the server while the lock is still held: it would otherwise wait, then count.
+      expect(await eventually(async () => (await small.query<{ n: number }>(
+        `select count(*)::int as n from pg_stat_activity where application_name = 'dbops' and wait_event_type = 'Lock'`,
+      ))[0]!.n === 0)).toBe(true);
+      await locker.query('rollback');
       expect(await dumpsStarted()).toEqual([]);
       expect(await filesUnder(to)).toEqual([]);
       await expectNoDumpLeft(small);
@@ -705,9 +710,18 @@ async function expectNoDumpLeft(server: PostgresServer): Promise<void> {
   expect(left).toEqual([]);
 }
 
-/** Whether a pg_dump started by this process is running. */
+/**
+ * Whether a pg_dump started by this process is dumping. Every run first probes `pg_dump --version` (a child named
+ * pg_dump too, for a few ms): a poll that caught the probe would cancel before the dump, not as it starts.
+ */
 function childDumpRunning(): boolean {
-  return childPids(process.pid, 'pg_dump').length > 0;
+  return childPids(process.pid, 'pg_dump').some((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').includes('--format=custom');
+    } catch {
+      return false; // exited while we looked
+    }
+  });
 }
 
 /** Runs check every intervalMs until it returns true; stop() ends the loop and waits for a check in flight. */

@@ -17,6 +17,7 @@ import {
 } from '@dbops/core';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { databaseContents, diffContents } from '../harness/database-snapshot.js';
+import { eventually } from '../harness/eventually.js';
 import { childPids } from '../harness/processes.js';
 
 // A restore must reproduce the database exactly: the fidelity fixture is backed up from one server and
@@ -95,6 +96,23 @@ test('user checks, RPO and RTO failures are reported per check and fail the run'
   expect((report.failure as DbopsError).code).toBe('CHECK_FAILED');
   expect(report.summary).toContain('❌ fail');
   expect(report.outputs['checks-failed']).toBe(String(checks.filter((c) => !c.passed).length));
+});
+
+test('cancelled during a long check: CANCELLED, the query ended on the server and the scratch database dropped', async () => {
+  await runBackup();
+  const checksFile = join(dir, 'slow-check.sql');
+  await writeFile(checksFile, '-- name: a check that never ends\nselect pg_sleep(600) is null;\n');
+  const sleeping = async () => (await target.query<{ n: number }>(
+    `select count(*)::int as n from pg_stat_activity where query like 'select pg_sleep(600)%' and state = 'active'`,
+  ))[0]!.n;
+  const controller = new AbortController();
+  const running = runRestoreTest({ checks: checksFile }, context(controller.signal));
+  running.catch(() => undefined);
+  expect(await eventually(async () => (await sleeping()) === 1, 60_000)).toBe(true);
+  controller.abort();
+  await expect(running).rejects.toMatchObject({ code: 'CANCELLED' });
+  expect(await sleeping()).toBe(0);
+  expect(await scratchDatabases(target)).toEqual([]);
 });
 
 test('a changed row count is caught', async () => {

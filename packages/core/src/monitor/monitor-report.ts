@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import pg from 'pg';
-import { clientConfig, connect, serverVersion } from '../databases/postgres/connection.js';
+import { connect, endSessionOnAbort, serverVersion } from '../databases/postgres/connection.js';
 import { DbopsError } from '../errors.js';
 import type { PgTarget } from '../databases/postgres/target.js';
 import type { Logger } from '../log.js';
@@ -62,13 +61,11 @@ export async function monitorReport(options: MonitorReportOptions): Promise<Moni
   const storage = options.history ? await openStorage(options.history.location, { inputName: 'history', ...(options.history.s3 ? { s3: options.history.s3 } : {}) }) : undefined;
 
   const client = await connect(target, log, options.signal);
-  const [{ pid } = { pid: 0 }] = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows;
-  // Cancelling stops the query in flight (a server keeps running a query whose client just left) and closes the
-  // connection; the remaining checks are skipped.
-  const onAbort = () => void cancelBackend(target, pid, log).finally(() => client.end().catch(() => undefined));
-  options.signal?.addEventListener('abort', onAbort, { once: true });
+  let stopWatching = () => {};
   let report: MonitorReport;
   try {
+    // Cancelling ends the query in flight and the connection; the remaining checks are skipped.
+    stopWatching = await endSessionOnAbort(client, target, log, options.signal);
     await client.query(`set application_name = 'dbops monitor-report'`);
     // Belt and braces: every check also runs in an explicit READ ONLY transaction with its own timeout.
     await client.query('set default_transaction_read_only = on');
@@ -100,7 +97,7 @@ export async function monitorReport(options: MonitorReportOptions): Promise<Moni
     // A cancelled run closes the connection under whatever query was running: report the cancellation, not that.
     throw options.signal?.aborted ? cancelledReport(name) : error;
   } finally {
-    options.signal?.removeEventListener('abort', onAbort);
+    stopWatching();
     await client.end().catch(() => undefined);
   }
   if (options.signal?.aborted) throw cancelledReport(name);
@@ -129,20 +126,6 @@ export async function monitorReport(options: MonitorReportOptions): Promise<Moni
 
 function cancelledReport(name: string): DbopsError {
   return new DbopsError('CANCELLED', `The health report of ${name} was cancelled`, { hint: 'Nothing was written; run it again.' });
-}
-
-/** Asks the server to cancel the report's own query, from a second short-lived connection (same role: allowed). */
-async function cancelBackend(target: PgTarget, pid: number, log: Logger): Promise<void> {
-  const canceller = new pg.Client(clientConfig({ ...target, connectTimeoutSeconds: 5 }));
-  canceller.on('error', () => undefined);
-  try {
-    await canceller.connect();
-    await canceller.query('select pg_cancel_backend($1)', [pid]);
-  } catch (error) {
-    log.debug(`could not cancel the running query: ${(error as Error).message}`);
-  } finally {
-    await canceller.end().catch(() => undefined);
-  }
 }
 
 /** Findings become warnings (annotations on GitHub), worst first; beyond a few dozen they would only be noise. */

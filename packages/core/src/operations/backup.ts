@@ -5,7 +5,7 @@ import { cancelled, DbopsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Secrets } from '../secrets.js';
 import { formatBytes, formatRate, formatSeconds } from '../format.js';
-import { connect, serverVersion, systemIdentifier } from '../databases/postgres/connection.js';
+import { connect, endSessionOnAbort, serverVersion, systemIdentifier } from '../databases/postgres/connection.js';
 import { findClientTools, type PgClientTools } from '../databases/postgres/client-tools.js';
 import { libpqEnvironment } from '../databases/postgres/libpq-env.js';
 import { countRows, listDumpedTables, type DumpScope, type TableInventory } from '../databases/postgres/inventory.js';
@@ -87,10 +87,10 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
   const client = await connect(options.target, log, options.signal);
   /** The object's key once it is stored and until its manifest is: what to remove if the run fails in between. */
   let stored: string | undefined;
-  // A cancel while counting rows or fingerprinting (possibly waiting on a lock) ends the session at once.
-  const endOnAbort = () => void client.end().catch(() => undefined);
-  options.signal?.addEventListener('abort', endOnAbort, { once: true });
+  let stopWatching = () => {};
   try {
+    // A cancel while counting rows or fingerprinting (possibly waiting on a lock) ends the session and its query.
+    stopWatching = await endSessionOnAbort(client, options.target, log, options.signal);
     const server = await serverVersion(client);
     const systemId = await systemIdentifier(client);
     const tools = await findClientTools(server.major, { ...(options.pgBinDir ? { binDir: options.pgBinDir } : {}), path: options.env.PATH ?? '' });
@@ -196,7 +196,7 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
     if (options.signal?.aborted) throw cancelled();
     throw error;
   } finally {
-    options.signal?.removeEventListener('abort', endOnAbort);
+    stopWatching();
     await endQuietly(client);
   }
 }

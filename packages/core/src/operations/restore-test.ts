@@ -1,7 +1,7 @@
 import { cancelled, DbopsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Secrets } from '../secrets.js';
-import { connect, serverVersion, systemIdentifier } from '../databases/postgres/connection.js';
+import { connect, endSessionOnAbort, serverVersion, systemIdentifier } from '../databases/postgres/connection.js';
 import { createScratchDatabase, dropDatabase, scratchDatabaseName } from '../databases/postgres/scratch-database.js';
 import { describeTarget, withDatabase, type PgTarget } from '../databases/postgres/target.js';
 import type { BackupManifest } from '../manifest/manifest.js';
@@ -83,9 +83,12 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
     });
 
     const client = await connect(into, log, options.signal);
+    let stopWatching = () => {};
     let checks: CheckResult[];
     let rows: number;
     try {
+      // A cancel during a long count or a user's check ends that query, so the scratch database can be dropped.
+      stopWatching = await endSessionOnAbort(client, into, log, options.signal);
       const tables = await checkTables(client, manifest);
       rows = tables.rows;
       checks = [
@@ -96,8 +99,10 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
         ...(await runUserChecks(client, options.checks)),
       ];
     } finally {
+      stopWatching();
       await client.end().catch(() => undefined);
     }
+    if (options.signal?.aborted) throw cancelled();
     if (options.maxAgeSeconds !== undefined) checks.push(checkFreshness(manifest, options.maxAgeSeconds, now));
     if (options.maxRestoreSeconds !== undefined) checks.push(checkRestoreTime(restored.seconds, options.maxRestoreSeconds));
     const passed = checks.every((c) => c.passed);

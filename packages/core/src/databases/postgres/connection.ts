@@ -118,3 +118,31 @@ export async function systemIdentifier(client: pg.Client): Promise<string | unde
     return undefined;
   }
 }
+
+/**
+ * Ends `client`'s session as soon as `signal` aborts, together with whatever query it is running or waiting on.
+ * Closing the socket alone leaves that query running on the server (it notices a vanished client only when it next
+ * sends), and a cancel request that reaches the server before it has read the query is dropped. pg_terminate_backend,
+ * from a second short-lived connection of the same role, is neither. Returns the function that stops watching.
+ */
+export async function endSessionOnAbort(client: pg.Client, target: PgTarget, log: Logger, signal: AbortSignal | undefined): Promise<() => void> {
+  if (!signal) return () => undefined;
+  const [{ pid } = { pid: 0 }] = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows;
+  const onAbort = () => void terminateBackend(target, pid, log).finally(() => client.end().catch(() => undefined));
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  return () => signal.removeEventListener('abort', onAbort);
+}
+
+async function terminateBackend(target: PgTarget, pid: number, log: Logger): Promise<void> {
+  const terminator = new pg.Client(clientConfig({ ...target, connectTimeoutSeconds: 5 }));
+  terminator.on('error', () => undefined);
+  try {
+    await terminator.connect();
+    await terminator.query('select pg_terminate_backend($1)', [pid]);
+  } catch (error) {
+    log.debug(`could not end the session's running query: ${(error as Error).message}`);
+  } finally {
+    await terminator.end().catch(() => undefined);
+  }
+}
