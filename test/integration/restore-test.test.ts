@@ -259,3 +259,71 @@ describe('dbops restore (a real recovery)', () => {
     expect(await readdir(join(dir, 'pre-restore', 'recovery'))).toHaveLength(2);
   });
 });
+
+describe('dbops restore touches nothing until the backup is fetched and verified', () => {
+  test('a wrong key with clean: DECRYPTION_FAILED, no safety backup taken, the target as it was', async () => {
+    await runBackup({ name: 'wrong-key-clean' });
+    await target.createDatabase('in_use');
+    await target.query('create table public.precious (x int); insert into public.precious values (42)', [], 'in_use');
+    const failure = await restoreDefinition
+      .run({ from: dir, name: 'wrong-key-clean', 'target-url': target.url('in_use'), 'decrypt-with': generateIdentity().identity, clean: 'true' }, context())
+      .catch((e: unknown) => e);
+    expect((failure as DbopsError).code).toBe('DECRYPTION_FAILED');
+    expect(await target.query('select x from public.precious', [], 'in_use')).toEqual([{ x: 42 }]);
+    expect(await listBackups(await openStorage(dir, { inputName: 'from' }), { name: 'pre-restore/wrong-key-clean' })).toEqual([]);
+  });
+});
+
+// A restore writes the uncompressed archive to TMPDIR. A full disk there is the machine's problem, not the
+// backup's: it must say so (not "corrupt, choose another backup"), before the download when it can. A small tmpfs
+// stands in for the full disk; mounting one needs root (as CI runs).
+(process.getuid?.() === 0 ? describe : describe.skip)('a full TMPDIR', () => {
+  let small: string;
+  let backupId: string;
+  let rawBytes: number;
+  let manifestPath: string;
+
+  beforeAll(async () => {
+    const backup = await runBackup({ name: 'disk-full' });
+    backupId = backup.outputs['backup-id']!;
+    manifestPath = backup.outputs.location!.replace(/\.dump\.zst\.age$/, '.manifest.json');
+    rawBytes = (JSON.parse(await readFile(manifestPath, 'utf8')) as { object: { rawBytes: number } }).object.rawBytes;
+    small = await mkdtemp(join(tmpdir(), 'dbops-small-tmp-'));
+    // Half the archive's size fits: big enough to start writing, too small to finish.
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${Math.ceil(rawBytes / 2 / 4096) * 4096}`, 'tmpfs', small]);
+  });
+  afterAll(async () => {
+    if (small) {
+      execFileSync('umount', [small]);
+      await rm(small, { recursive: true, force: true });
+    }
+  });
+
+  const inSmallTmp = () => ({ ...context(), env: { ...process.env, TMPDIR: small } });
+
+  test('too little space for the archive: RESTORE_FAILED before the download, naming the sizes and TMPDIR', async () => {
+    const failure = await runRestoreTest({ name: 'disk-full' }, inSmallTmp()).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(DbopsError);
+    expect((failure as DbopsError).code).toBe('RESTORE_FAILED');
+    expect((failure as DbopsError).message).toMatch(new RegExp(`^Restoring backup ${backupId} needs .+ for its archive in ${small}, which has .+ free$`));
+    expect((failure as DbopsError).hint).toMatch(/nothing is wrong with the backup.*TMPDIR/);
+    expect(await readdir(small)).toEqual([]);
+    expect(await scratchDatabases(target)).toEqual([]);
+  });
+
+  test('the disk fills up during the download: RESTORE_FAILED "No space left on device", not a corrupt backup', async () => {
+    // The manifest understates the archive, as if another process had taken the space after the check.
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { object: { rawBytes: number } };
+    await writeFile(manifestPath, JSON.stringify({ ...manifest, object: { ...manifest.object, rawBytes: 1 } }));
+    try {
+      const failure = await runRestoreTest({ name: 'disk-full' }, inSmallTmp()).catch((e: unknown) => e);
+      expect((failure as DbopsError).code).toBe('RESTORE_FAILED');
+      expect((failure as DbopsError).message).toMatch(new RegExp(`^Writing the archive of backup ${backupId} to ${small} failed: .*No space left on device`));
+      expect(await readdir(small)).toEqual([]);
+      expect(childPids(process.pid, 'zstd')).toEqual([]);
+    } finally {
+      await writeFile(manifestPath, JSON.stringify(manifest));
+    }
+  });
+});
+

@@ -7,7 +7,7 @@ import { FULL_SCOPE } from '../databases/postgres/inventory.js';
 import { describeTarget, type PgTarget } from '../databases/postgres/target.js';
 import type { BackupManifest } from '../manifest/manifest.js';
 import { checkSchema, checkTables, type CheckResult } from '../restore/checks.js';
-import { restoreBackup } from '../restore/restore-backup.js';
+import { fetchBackup, restoreArchive } from '../restore/restore-backup.js';
 import { restoreClientTools, selectBackup, type BackupSelection } from '../restore/select-backup.js';
 import { backup, type BackupResult } from './backup.js';
 import { identityToRecipient } from '../crypto/age/index.js';
@@ -62,67 +62,74 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
     const server = await serverVersion(client);
     const tools = await restoreClientTools(server.major, manifest, options.pgBinDir, options.env);
 
-    let safetyBackup: BackupResult | undefined;
-    if (existingTables > 0 && options.safetyBackup) {
-      log.info(`Taking a safety backup of ${describeTarget(options.target)} before restoring over it`);
-      if (options.decryption.identities.length === 0 && !options.decryption.passphrase) {
-        log.warn('The safety backup is not encrypted: the backup being restored was not either. Pass decrypt-with to encrypt it.');
+    // The backup is fetched and verified first: a wrong key, a corrupt object or a full disk must fail before the
+    // target is backed up, emptied or written.
+    const archive = await fetchBackup({ storage, manifest, decryption: options.decryption, env: options.env, log, ...(options.signal ? { signal: options.signal } : {}) });
+    try {
+      const safetyBackup = existingTables > 0 && options.safetyBackup ? await takeSafetyBackup(options, manifest) : undefined;
+      if (existingTables > 0) {
+        log.info(`Emptying ${describeTarget(options.target)} (clean: true)`);
+        await clearDatabase(client);
       }
-      safetyBackup = await backup({
-        target: options.target,
-        to: options.safetyBackupTo ?? options.from,
-        ...(options.s3 ? { s3: options.s3 } : {}),
-        name: `pre-restore/${manifest.name}`,
-        compression: 'zstd',
-        compressionLevel: 3,
-        // The current data is as sensitive as the backups: encrypt it with the key that reads them.
-        recipients: options.decryption.identities.map(identityToRecipient),
-        ...(options.decryption.identities.length === 0 && options.decryption.passphrase ? { passphrase: options.decryption.passphrase } : {}),
-        scope: FULL_SCOPE,
-        pgDumpArgs: [],
-        ...(options.pgBinDir ? { pgBinDir: options.pgBinDir } : {}),
-        exactCountMaxBytes: 0,
+      const restored = await restoreArchive(archive, {
+        into: options.target,
+        tools,
+        ...(options.jobs ? { jobs: options.jobs } : {}),
+        noOwner: options.noOwner,
         env: options.env,
-        secrets,
         log,
         ...(options.signal ? { signal: options.signal } : {}),
       });
-      log.info(`Safety backup ${safetyBackup.backupId} stored at ${safetyBackup.location}`);
+      const tables = await checkTables(client, manifest);
+      const checks = [...tables.checks, await checkSchema(client, manifest)];
+      return {
+        backupId: manifest.backupId,
+        manifest,
+        target: describeTarget(options.target),
+        ...(safetyBackup ? { safetyBackup } : {}),
+        restoredBytes: archive.rawBytes,
+        restoreSeconds: archive.seconds + restored.seconds,
+        rows: tables.rows,
+        checks,
+        passed: checks.every((c) => c.passed),
+      };
+    } finally {
+      await archive.dispose();
     }
-
-    if (existingTables > 0) {
-      log.info(`Emptying ${describeTarget(options.target)} (clean: true)`);
-      await clearDatabase(client);
-    }
-    const restored = await restoreBackup({
-      storage,
-      manifest,
-      decryption: options.decryption,
-      into: options.target,
-      tools,
-      ...(options.jobs ? { jobs: options.jobs } : {}),
-      noOwner: options.noOwner,
-      env: options.env,
-      log,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    const tables = await checkTables(client, manifest);
-    const checks = [...tables.checks, await checkSchema(client, manifest)];
-    return {
-      backupId: manifest.backupId,
-      manifest,
-      target: describeTarget(options.target),
-      ...(safetyBackup ? { safetyBackup } : {}),
-      restoredBytes: restored.restoredBytes,
-      restoreSeconds: restored.seconds,
-      rows: tables.rows,
-      checks,
-      passed: checks.every((c) => c.passed),
-    };
   } catch (error) {
     if (options.signal?.aborted) throw cancelled();
     throw error;
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/** A backup of the target as it is, before a clean restore replaces it, next to the backups (`pre-restore/<name>`). */
+async function takeSafetyBackup(options: RestoreOptions, manifest: BackupManifest): Promise<BackupResult> {
+  const { log } = options;
+  log.info(`Taking a safety backup of ${describeTarget(options.target)} before restoring over it`);
+  if (options.decryption.identities.length === 0 && !options.decryption.passphrase) {
+    log.warn('The safety backup is not encrypted: the backup being restored was not either. Pass decrypt-with to encrypt it.');
+  }
+  const result = await backup({
+    target: options.target,
+    to: options.safetyBackupTo ?? options.from,
+    ...(options.s3 ? { s3: options.s3 } : {}),
+    name: `pre-restore/${manifest.name}`,
+    compression: 'zstd',
+    compressionLevel: 3,
+    // The current data is as sensitive as the backups: encrypt it with the key that reads them.
+    recipients: options.decryption.identities.map(identityToRecipient),
+    ...(options.decryption.identities.length === 0 && options.decryption.passphrase ? { passphrase: options.decryption.passphrase } : {}),
+    scope: FULL_SCOPE,
+    pgDumpArgs: [],
+    ...(options.pgBinDir ? { pgBinDir: options.pgBinDir } : {}),
+    exactCountMaxBytes: 0,
+    env: options.env,
+    secrets: options.secrets,
+    log,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  log.info(`Safety backup ${result.backupId} stored at ${result.location}`);
+  return result;
 }

@@ -1,10 +1,10 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, rm, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, type Duplex, type Stream } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DbopsError, cancelled } from '../errors.js';
+import { formatBytes } from '../format.js';
 import { createAgeDecryptStream } from '../crypto/age/index.js';
 import { createDecompressor, zstdCommandToFile } from '../pipeline/compression.js';
 import { Digest } from '../pipeline/measure.js';
@@ -14,6 +14,12 @@ import type { Storage } from '../storage/types.js';
 export interface Decryption {
   identities: string[];
   passphrase?: string;
+}
+
+export interface FetchOptions {
+  /** Where the archive file goes (pg_restore -j needs a seekable file); it needs the archive's raw size free. */
+  tempDir: string;
+  signal?: AbortSignal;
 }
 
 export interface FetchedArchive {
@@ -29,7 +35,8 @@ export interface FetchedArchive {
  * verifies size and checksum against the manifest. Nothing is restored from it until this has succeeded.
  * Failures say which: a wrong key, an altered object, a truncated object.
  */
-export async function fetchArchive(storage: Storage, manifest: BackupManifest, decryption: Decryption, signal?: AbortSignal): Promise<FetchedArchive> {
+export async function fetchArchive(storage: Storage, manifest: BackupManifest, decryption: Decryption, options: FetchOptions): Promise<FetchedArchive> {
+  const { signal, tempDir } = options;
   const encrypted = manifest.object.encryption.method !== 'none';
   if (encrypted && decryption.identities.length === 0 && !decryption.passphrase) {
     throw new DbopsError('DECRYPTION_FAILED', `Backup ${manifest.backupId} is encrypted with age, and no key was given`, {
@@ -37,7 +44,10 @@ export async function fetchArchive(storage: Storage, manifest: BackupManifest, d
       hint: 'Pass the age identity (AGE-SECRET-KEY-1...) in decrypt-with, or the passphrase in decrypt-passphrase.',
     });
   }
-  const dir = await mkdtemp(join(tmpdir(), 'dbops-restore-'));
+  await checkFreeSpace(tempDir, manifest);
+  const dir = await mkdtemp(join(tempDir, 'dbops-restore-')).catch((error: unknown) => {
+    throw localWriteFailed(manifest, tempDir, error);
+  });
   const path = join(dir, `${manifest.backupId}.dump`);
   const dispose = () => rm(dir, { recursive: true, force: true });
   const digest = new Digest();
@@ -66,6 +76,9 @@ export async function fetchArchive(storage: Storage, manifest: BackupManifest, d
     if (signal?.aborted) throw cancelled();
     if (error instanceof DbopsError) throw await diagnose(storage, manifest, error); // e.g. the decryptor's
     if (readFailedFirst()) throw storageBrokeOff(storage, manifest, error);
+    // The local disk filled up (or failed) while the archive was written: nothing is known against the backup.
+    const local = [zstdError, error].find(isLocalWriteError);
+    if (local) throw localWriteFailed(manifest, tempDir, local);
     // zstd's own error (bad data) says more than the EPIPE the pipeline got writing to it.
     throw await diagnose(storage, manifest, zstdError ?? error);
   }
@@ -74,6 +87,40 @@ export async function fetchArchive(storage: Storage, manifest: BackupManifest, d
     throw integrityError(manifest, storage, digest.bytes);
   }
   return { path, rawBytes: (await stat(path)).size, storedBytes: digest.bytes, dispose };
+}
+
+/** Fails before the download when the archive cannot fit: a restore should not spend an hour to find out. */
+async function checkFreeSpace(tempDir: string, manifest: BackupManifest): Promise<void> {
+  const fs = await statfs(tempDir).catch((error: unknown) => {
+    throw localWriteFailed(manifest, tempDir, error);
+  });
+  const free = fs.bavail * fs.bsize;
+  if (free < manifest.object.rawBytes) {
+    throw new DbopsError('RESTORE_FAILED', `Restoring backup ${manifest.backupId} needs ${formatBytes(manifest.object.rawBytes)} for its archive in ${tempDir}, which has ${formatBytes(free)} free`, {
+      hint: TEMP_DIR_HINT,
+    });
+  }
+}
+
+const TEMP_DIR_HINT =
+  'Nothing was restored, and nothing is wrong with the backup. Free space there, or point TMPDIR at a directory on a larger disk.';
+
+// What Node's fs reports, or the zstd command says (strerror), when the disk written to is full or refuses writes.
+const LOCAL_WRITE_CODES = new Set(['ENOSPC', 'EDQUOT', 'EFBIG', 'EROFS']);
+const LOCAL_WRITE_MESSAGES = /No space left on device|Disk quota exceeded|File too large|Read-only file system/;
+
+function isLocalWriteError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string' && LOCAL_WRITE_CODES.has(code)) return true;
+  return error instanceof Error && LOCAL_WRITE_MESSAGES.test(error.message);
+}
+
+function localWriteFailed(manifest: BackupManifest, tempDir: string, error: unknown): DbopsError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new DbopsError('RESTORE_FAILED', `Writing the archive of backup ${manifest.backupId} to ${tempDir} failed: ${reason}`, {
+    hint: TEMP_DIR_HINT,
+    cause: error,
+  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { DbopsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { formatBytes, formatSeconds } from '../format.js';
@@ -8,7 +8,7 @@ import { runPgRestore } from '../databases/postgres/restore.js';
 import type { PgTarget } from '../databases/postgres/target.js';
 import type { BackupManifest } from '../manifest/manifest.js';
 import type { Storage } from '../storage/types.js';
-import { fetchArchive, type Decryption } from './fetch-archive.js';
+import { fetchArchive, type Decryption, type FetchedArchive } from './fetch-archive.js';
 
 export interface RestoreBackupInput {
   storage: Storage;
@@ -29,35 +29,53 @@ export function defaultJobs(): number {
   return Math.min(8, Math.max(2, availableParallelism()));
 }
 
-/** Fetches, verifies, decrypts and decompresses a backup, then restores it with pg_restore -j. */
-export async function restoreBackup(input: RestoreBackupInput): Promise<{ restoredBytes: number; storedBytes: number; seconds: number }> {
+/**
+ * Fetches, verifies, decrypts and decompresses a backup into a local archive file (in TMPDIR), before anything
+ * touches a database: a wrong key, a corrupt object or a full disk fail here. The caller disposes of it.
+ */
+export async function fetchBackup(input: Pick<RestoreBackupInput, 'storage' | 'manifest' | 'decryption' | 'env' | 'log' | 'signal'>): Promise<FetchedArchive & { seconds: number }> {
   const started = Date.now();
-  const { log } = input;
-  const archive = await fetchArchive(input.storage, input.manifest, input.decryption, input.signal);
+  const archive = await fetchArchive(input.storage, input.manifest, input.decryption, {
+    tempDir: input.env.TMPDIR || tmpdir(),
+    ...(input.signal ? { signal: input.signal } : {}),
+  });
+  input.log.info(`Fetched and verified ${formatBytes(archive.storedBytes)} (sha256 matches the manifest) → ${formatBytes(archive.rawBytes)} archive`);
+  return { ...archive, seconds: (Date.now() - started) / 1000 };
+}
+
+/** Restores a fetched archive into `input.into` with pg_restore -j; returns how long that took. */
+export async function restoreArchive(archive: FetchedArchive, input: Omit<RestoreBackupInput, 'storage' | 'manifest' | 'decryption'>): Promise<{ seconds: number }> {
+  const started = Date.now();
+  const libpq = await libpqEnvironment(input.into, input.env);
   try {
-    log.info(`Fetched and verified ${formatBytes(archive.storedBytes)} (sha256 matches the manifest) → ${formatBytes(archive.rawBytes)} archive`);
-    const libpq = await libpqEnvironment(input.into, input.env);
-    try {
-      const outcome = await runPgRestore({
-        pgRestore: input.tools.pgRestore,
-        archivePath: archive.path,
-        database: input.into.database,
-        jobs: input.jobs ?? defaultJobs(),
-        noOwner: input.noOwner,
-        env: libpq.env,
-        ...(input.signal ? { signal: input.signal } : {}),
+    const outcome = await runPgRestore({
+      pgRestore: input.tools.pgRestore,
+      archivePath: archive.path,
+      database: input.into.database,
+      jobs: input.jobs ?? defaultJobs(),
+      noOwner: input.noOwner,
+      env: libpq.env,
+      ...(input.signal ? { signal: input.signal } : {}),
+    });
+    if (!outcome.ok) {
+      throw new DbopsError('RESTORE_FAILED', `pg_restore failed: ${outcome.errors.slice(0, 3).join(' | ')}`, {
+        hint: 'See the pg_restore errors; roles, extensions or tablespaces the backup needs may be missing on the target server.',
       });
-      if (!outcome.ok) {
-        throw new DbopsError('RESTORE_FAILED', `pg_restore failed: ${outcome.errors.slice(0, 3).join(' | ')}`, {
-          hint: 'See the pg_restore errors; roles, extensions or tablespaces the backup needs may be missing on the target server.',
-        });
-      }
-    } finally {
-      await libpq.dispose();
     }
-    const seconds = (Date.now() - started) / 1000;
-    log.info(`Restored into ${input.into.database} in ${formatSeconds(seconds)}`);
-    return { restoredBytes: archive.rawBytes, storedBytes: archive.storedBytes, seconds };
+  } finally {
+    await libpq.dispose();
+  }
+  const seconds = (Date.now() - started) / 1000;
+  input.log.info(`Restored into ${input.into.database} in ${formatSeconds(seconds)}`);
+  return { seconds };
+}
+
+/** fetchBackup then restoreArchive: the time to recover (RTO) counts both. */
+export async function restoreBackup(input: RestoreBackupInput): Promise<{ restoredBytes: number; storedBytes: number; seconds: number }> {
+  const archive = await fetchBackup(input);
+  try {
+    const restored = await restoreArchive(archive, input);
+    return { restoredBytes: archive.rawBytes, storedBytes: archive.storedBytes, seconds: archive.seconds + restored.seconds };
   } finally {
     await archive.dispose();
   }
