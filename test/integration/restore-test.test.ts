@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile, readdir } from 'node:fs/promises';
+import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -105,14 +106,18 @@ test('cancelled during a long check: CANCELLED, the query ended on the server an
   const sleeping = async () => (await target.query<{ n: number }>(
     `select count(*)::int as n from pg_stat_activity where query like 'select pg_sleep(600)%' and state = 'active'`,
   ))[0]!.n;
+  const before = await scratchDatabases(target);
   const controller = new AbortController();
   const running = runRestoreTest({ checks: checksFile }, context(controller.signal));
   running.catch(() => undefined);
   expect(await eventually(async () => (await sleeping()) === 1, 60_000)).toBe(true);
+  const abortedAt = Date.now();
   controller.abort();
   await expect(running).rejects.toMatchObject({ code: 'CANCELLED' });
+  // Well before the checks' own 60 s statement timeout would have ended the query.
+  expect(Date.now() - abortedAt).toBeLessThan(20_000);
   expect(await sleeping()).toBe(0);
-  expect(await scratchDatabases(target)).toEqual([]);
+  expect(await scratchDatabases(target)).toEqual(before);
 });
 
 test('a changed row count is caught', async () => {
@@ -260,7 +265,7 @@ describe('dbops restore (a real recovery)', () => {
   });
 });
 
-describe('dbops restore touches nothing until the backup is fetched and verified', () => {
+describe('dbops restore touches nothing until the backup is fetched and verified, and says what it left', () => {
   test('a wrong key with clean: DECRYPTION_FAILED, no safety backup taken, the target as it was', async () => {
     await runBackup({ name: 'wrong-key-clean' });
     await target.createDatabase('in_use');
@@ -272,58 +277,136 @@ describe('dbops restore touches nothing until the backup is fetched and verified
     expect(await target.query('select x from public.precious', [], 'in_use')).toEqual([{ x: 42 }]);
     expect(await listBackups(await openStorage(dir, { inputName: 'from' }), { name: 'pre-restore/wrong-key-clean' })).toEqual([]);
   });
+
+  test('cancelled while emptying the target waits on a lock: CANCELLED, and the target keeps its data', async () => {
+    await runBackup({ name: 'cancel-clean' });
+    await target.createDatabase('locked_target');
+    await target.query('create table public.precious (x int); insert into public.precious values (7)', [], 'locked_target');
+    // An application's open transaction has read the table: dropping it waits for that transaction to end.
+    const app = new pg.Client({ connectionString: target.url('locked_target') });
+    app.on('error', () => undefined);
+    await app.connect();
+    try {
+      await app.query('begin');
+      await app.query('select * from public.precious');
+      const controller = new AbortController();
+      const running = restoreDefinition.run(
+        { from: dir, name: 'cancel-clean', 'target-url': target.url('locked_target'), 'decrypt-with': key.identity, clean: 'true' },
+        context(controller.signal),
+      );
+      running.catch(() => undefined);
+      const dropWaits = async () => (await target.query<{ n: number }>(
+        `select count(*)::int as n from pg_stat_activity where datname = 'locked_target' and application_name = 'dbops' and wait_event_type = 'Lock'`,
+      ))[0]!.n === 1;
+      expect(await eventually(dropWaits, 60_000)).toBe(true);
+      controller.abort();
+      await expect(running).rejects.toMatchObject({ code: 'CANCELLED', message: 'The run was cancelled' });
+      await app.query('commit'); // the lock goes away: an emptying left waiting would go ahead now
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await target.query('select x from public.precious', [], 'locked_target')).toEqual([{ x: 7 }]);
+    } finally {
+      await app.end().catch(() => undefined);
+    }
+  });
+
+  test('pg_restore failing after the target was emptied: the error says so and names the safety backup', async () => {
+    await runBackup({ name: 'fails-after-clean' });
+    await target.createDatabase('emptied_target');
+    await target.query('create table public.old_data (x int)', [], 'emptied_target');
+    const bin = await mkdtemp(join(tmpdir(), 'dbops-failing-restore-'));
+    try {
+      for (const tool of ['pg_dump', 'psql']) await symlink(join(target.binDir, tool), join(bin, tool));
+      await writeFile(
+        join(bin, 'pg_restore'),
+        // Restoring into a database fails; the safety backup's own checks (--list, a read-through) still work.
+        `#!/bin/sh\ncase "$1" in --dbname=*)\n` +
+          `  echo 'pg_restore: error: could not execute query: ERROR:  role "app_owner" does not exist' >&2; exit 1;;\nesac\n` +
+          `exec '${target.binDir}/pg_restore' "$@"\n`,
+        { mode: 0o755 },
+      );
+      const failure = await restoreDefinition
+        .run({ from: dir, name: 'fails-after-clean', 'target-url': target.url('emptied_target'), 'decrypt-with': key.identity, clean: 'true', 'pg-bin-dir': bin }, context())
+        .catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(DbopsError);
+      const error = failure as DbopsError;
+      expect(error.code).toBe('RESTORE_FAILED');
+      expect(error.message).toMatch(/^pg_restore failed: .*role "app_owner" does not exist, after .*emptied_target was emptied: it now holds a partial restore$/);
+      const safety = await listBackups(await openStorage(dir, { inputName: 'from' }), { name: 'pre-restore/fails-after-clean' });
+      expect(safety).toHaveLength(1);
+      expect(error.hint).toContain(`safety backup ${safety[0]!.manifest.backupId}`);
+      expect(error.hint).toMatch(/^See the pg_restore errors/); // pg_restore's own advice stays first
+    } finally {
+      await rm(bin, { recursive: true, force: true });
+    }
+  });
 });
 
 // A restore writes the uncompressed archive to TMPDIR. A full disk there is the machine's problem, not the
-// backup's: it must say so (not "corrupt, choose another backup"), before the download when it can. A small tmpfs
-// stands in for the full disk; mounting one needs root (as CI runs).
-(process.getuid?.() === 0 ? describe : describe.skip)('a full TMPDIR', () => {
-  let small: string;
+// backup's: it must say so (not "corrupt, choose another backup"), and before the download when it can.
+describe('a full TMPDIR', () => {
   let backupId: string;
-  let rawBytes: number;
   let manifestPath: string;
+  let manifestText: string;
 
   beforeAll(async () => {
     const backup = await runBackup({ name: 'disk-full' });
     backupId = backup.outputs['backup-id']!;
     manifestPath = backup.outputs.location!.replace(/\.dump\.zst\.age$/, '.manifest.json');
-    rawBytes = (JSON.parse(await readFile(manifestPath, 'utf8')) as { object: { rawBytes: number } }).object.rawBytes;
-    small = await mkdtemp(join(tmpdir(), 'dbops-small-tmp-'));
-    // Half the archive's size fits: big enough to start writing, too small to finish.
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${Math.ceil(rawBytes / 2 / 4096) * 4096}`, 'tmpfs', small]);
+    manifestText = await readFile(manifestPath, 'utf8');
   });
-  afterAll(async () => {
-    if (small) {
-      execFileSync('umount', [small]);
-      await rm(small, { recursive: true, force: true });
+  afterEach(async () => {
+    await writeFile(manifestPath, manifestText);
+  });
+
+  /** Restore-tests the backup whose manifest says its archive is `rawBytes`, with TMPDIR at `tempDir`. */
+  async function restoreTestWith(rawBytes: number, tempDir: string): Promise<unknown> {
+    const manifest = JSON.parse(manifestText) as { object: { rawBytes: number } };
+    await writeFile(manifestPath, JSON.stringify({ ...manifest, object: { ...manifest.object, rawBytes } }));
+    return runRestoreTest({ name: 'disk-full' }, { ...context(), env: { ...process.env, TMPDIR: tempDir } }).catch((e: unknown) => e);
+  }
+
+  test('too little space for the archive: RESTORE_FAILED before the download, naming the sizes and TMPDIR', async () => {
+    const tempDir = await mkdtemp(join(tmpdir(), 'dbops-tmp-'));
+    try {
+      const before = await scratchDatabases(target);
+      const failure = await restoreTestWith(2 ** 45, tempDir); // 32 TiB: more than any disk here has free
+      expect(failure).toBeInstanceOf(DbopsError);
+      expect((failure as DbopsError).code).toBe('RESTORE_FAILED');
+      expect((failure as DbopsError).message).toMatch(new RegExp(`^Restoring backup ${backupId} needs 32\\.0 TiB for its archive in ${tempDir}, which has .+ free$`));
+      expect((failure as DbopsError).hint).toMatch(/nothing is wrong with the backup.*TMPDIR/);
+      expect(await readdir(tempDir)).toEqual([]);
+      expect(await scratchDatabases(target)).toEqual(before);
+    } finally {
+      await rm(tempDir, { recursive: true, force: true });
     }
   });
 
-  const inSmallTmp = () => ({ ...context(), env: { ...process.env, TMPDIR: small } });
-
-  test('too little space for the archive: RESTORE_FAILED before the download, naming the sizes and TMPDIR', async () => {
-    const failure = await runRestoreTest({ name: 'disk-full' }, inSmallTmp()).catch((e: unknown) => e);
-    expect(failure).toBeInstanceOf(DbopsError);
-    expect((failure as DbopsError).code).toBe('RESTORE_FAILED');
-    expect((failure as DbopsError).message).toMatch(new RegExp(`^Restoring backup ${backupId} needs .+ for its archive in ${small}, which has .+ free$`));
-    expect((failure as DbopsError).hint).toMatch(/nothing is wrong with the backup.*TMPDIR/);
-    expect(await readdir(small)).toEqual([]);
-    expect(await scratchDatabases(target)).toEqual([]);
-  });
-
-  test('the disk fills up during the download: RESTORE_FAILED "No space left on device", not a corrupt backup', async () => {
-    // The manifest understates the archive, as if another process had taken the space after the check.
-    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { object: { rawBytes: number } };
-    await writeFile(manifestPath, JSON.stringify({ ...manifest, object: { ...manifest.object, rawBytes: 1 } }));
+  // A small tmpfs is the disk that fills up; mounting one needs root, or sudo without a password (GitHub's runners).
+  const sudo = process.getuid?.() === 0 ? false : canSudo() ? true : undefined;
+  const asAdmin = (command: string, args: string[]) => (sudo ? execFileSync('sudo', ['-n', command, ...args]) : execFileSync(command, args));
+  (sudo !== undefined ? test : test.skip)('the disk fills up during the download: RESTORE_FAILED "no space left on device", not a corrupt backup', async () => {
+    const small = await mkdtemp(join(tmpdir(), 'dbops-small-tmp-'));
+    const rawBytes = (JSON.parse(manifestText) as { object: { rawBytes: number } }).object.rawBytes;
+    // Half the archive fits: enough to start writing, too little to finish.
+    asAdmin('mount', ['-t', 'tmpfs', '-o', `size=${Math.ceil(rawBytes / 2 / 4096) * 4096},mode=1777`, 'tmpfs', small]);
     try {
-      const failure = await runRestoreTest({ name: 'disk-full' }, inSmallTmp()).catch((e: unknown) => e);
+      const failure = await restoreTestWith(1, small); // as if another process took the space after the check
       expect((failure as DbopsError).code).toBe('RESTORE_FAILED');
-      expect((failure as DbopsError).message).toMatch(new RegExp(`^Writing the archive of backup ${backupId} to ${small} failed: .*No space left on device`));
+      expect((failure as DbopsError).message).toMatch(new RegExp(`^Writing the archive of backup ${backupId} to ${small} failed: .*no space left on device`, 'i'));
       expect(await readdir(small)).toEqual([]);
       expect(childPids(process.pid, 'zstd')).toEqual([]);
     } finally {
-      await writeFile(manifestPath, JSON.stringify(manifest));
+      asAdmin('umount', [small]);
+      await rm(small, { recursive: true, force: true });
     }
   });
 });
 
+function canSudo(): boolean {
+  try {
+    execFileSync('sudo', ['-n', 'true'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -61,7 +61,7 @@ export async function monitorReport(options: MonitorReportOptions): Promise<Moni
   const storage = options.history ? await openStorage(options.history.location, { inputName: 'history', ...(options.history.s3 ? { s3: options.history.s3 } : {}) }) : undefined;
 
   const client = await connect(target, log, options.signal);
-  let stopWatching = () => {};
+  let stopWatching = async () => {};
   let report: MonitorReport;
   try {
     // Cancelling ends the query in flight and the connection; the remaining checks are skipped.
@@ -97,7 +97,7 @@ export async function monitorReport(options: MonitorReportOptions): Promise<Moni
     // A cancelled run closes the connection under whatever query was running: report the cancellation, not that.
     throw options.signal?.aborted ? cancelledReport(name) : error;
   } finally {
-    stopWatching();
+    await stopWatching();
     await client.end().catch(() => undefined);
   }
   if (options.signal?.aborted) throw cancelledReport(name);

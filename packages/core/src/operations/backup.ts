@@ -87,7 +87,7 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
   const client = await connect(options.target, log, options.signal);
   /** The object's key once it is stored and until its manifest is: what to remove if the run fails in between. */
   let stored: string | undefined;
-  let stopWatching = () => {};
+  let stopWatching = async () => {};
   try {
     // A cancel while counting rows or fingerprinting (possibly waiting on a lock) ends the session and its query.
     stopWatching = await endSessionOnAbort(client, options.target, log, options.signal);
@@ -196,7 +196,7 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
     if (options.signal?.aborted) throw cancelled();
     throw error;
   } finally {
-    stopWatching();
+    await stopWatching();
     await endQuietly(client);
   }
 }

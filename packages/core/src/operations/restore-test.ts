@@ -83,7 +83,7 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
     });
 
     const client = await connect(into, log, options.signal);
-    let stopWatching = () => {};
+    let stopWatching = async () => {};
     let checks: CheckResult[];
     let rows: number;
     try {
@@ -99,7 +99,7 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
         ...(await runUserChecks(client, options.checks)),
       ];
     } finally {
-      stopWatching();
+      await stopWatching();
       await client.end().catch(() => undefined);
     }
     if (options.signal?.aborted) throw cancelled();

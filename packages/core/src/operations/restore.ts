@@ -1,7 +1,8 @@
-import { cancelled, DbopsError } from '../errors.js';
+import type pg from 'pg';
+import { asDbopsError, cancelled, DbopsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Secrets } from '../secrets.js';
-import { connect, serverVersion } from '../databases/postgres/connection.js';
+import { connect, endSessionOnAbort, serverVersion } from '../databases/postgres/connection.js';
 import { clearDatabase, countUserObjects } from '../databases/postgres/scratch-database.js';
 import { FULL_SCOPE } from '../databases/postgres/inventory.js';
 import { describeTarget, type PgTarget } from '../databases/postgres/target.js';
@@ -49,59 +50,99 @@ export interface RestoreResult {
 export async function restore(options: RestoreOptions): Promise<RestoreResult> {
   const { log, secrets } = options;
   const { storage, manifest } = await selectBackup(options, secrets);
-
-  const client = await connect(options.target, log, options.signal);
   try {
-    const existingTables = await countUserObjects(client);
-    if (existingTables > 0 && !options.clean) {
-      throw new DbopsError('UNSAFE_TARGET', `${describeTarget(options.target)} already holds ${existingTables} objects (tables, views, sequences, functions or large objects)`, {
-        input: 'clean',
-        hint: 'Pass --clean to drop and replace its objects (a safety backup is taken first), or restore into an empty database.',
-      });
-    }
-    const server = await serverVersion(client);
-    const tools = await restoreClientTools(server.major, manifest, options.pgBinDir, options.env);
-
-    // The backup is fetched and verified first: a wrong key, a corrupt object or a full disk must fail before the
-    // target is backed up, emptied or written.
+    // Refusals and missing client tools cost no download.
+    const tools = await withSession(options, async (client) => {
+      await refuseUnlessClean(client, options);
+      const server = await serverVersion(client);
+      return restoreClientTools(server.major, manifest, options.pgBinDir, options.env);
+    });
+    // The backup is fetched and verified before the target is touched: a wrong key, a corrupt object or a full disk
+    // fail while the target is as it was.
     const archive = await fetchBackup({ storage, manifest, decryption: options.decryption, env: options.env, log, ...(options.signal ? { signal: options.signal } : {}) });
     try {
-      const safetyBackup = existingTables > 0 && options.safetyBackup ? await takeSafetyBackup(options, manifest) : undefined;
-      if (existingTables > 0) {
-        log.info(`Emptying ${describeTarget(options.target)} (clean: true)`);
-        await clearDatabase(client);
-      }
-      const restored = await restoreArchive(archive, {
-        into: options.target,
-        tools,
-        ...(options.jobs ? { jobs: options.jobs } : {}),
-        noOwner: options.noOwner,
-        env: options.env,
-        log,
-        ...(options.signal ? { signal: options.signal } : {}),
+      // The download may have taken hours: look at the target again, on a fresh session.
+      return await withSession(options, async (client) => {
+        const existing = await refuseUnlessClean(client, options);
+        const safetyBackup = existing > 0 && options.safetyBackup ? await takeSafetyBackup(options, manifest) : undefined;
+        if (options.signal?.aborted) throw cancelled();
+        if (existing > 0) {
+          log.info(`Emptying ${describeTarget(options.target)} (clean: true)`);
+          await clearDatabase(client); // one transaction: a cancel that ends the session rolls it back
+        }
+        try {
+          if (options.signal?.aborted) throw cancelled();
+          const restored = await restoreArchive(archive, {
+            into: options.target,
+            tools,
+            ...(options.jobs ? { jobs: options.jobs } : {}),
+            noOwner: options.noOwner,
+            env: options.env,
+            log,
+            ...(options.signal ? { signal: options.signal } : {}),
+          });
+          const tables = await checkTables(client, manifest);
+          const checks = [...tables.checks, await checkSchema(client, manifest)];
+          return {
+            backupId: manifest.backupId,
+            manifest,
+            target: describeTarget(options.target),
+            ...(safetyBackup ? { safetyBackup } : {}),
+            restoredBytes: archive.rawBytes,
+            restoreSeconds: archive.seconds + restored.seconds,
+            rows: tables.rows,
+            checks,
+            passed: checks.every((c) => c.passed),
+          };
+        } catch (error) {
+          throw existing > 0 ? afterEmptying(error, options, safetyBackup) : error;
+        }
       });
-      const tables = await checkTables(client, manifest);
-      const checks = [...tables.checks, await checkSchema(client, manifest)];
-      return {
-        backupId: manifest.backupId,
-        manifest,
-        target: describeTarget(options.target),
-        ...(safetyBackup ? { safetyBackup } : {}),
-        restoredBytes: archive.rawBytes,
-        restoreSeconds: archive.seconds + restored.seconds,
-        rows: tables.rows,
-        checks,
-        passed: checks.every((c) => c.passed),
-      };
     } finally {
       await archive.dispose();
     }
   } catch (error) {
-    if (options.signal?.aborted) throw cancelled();
+    if (options.signal?.aborted && !(error instanceof DbopsError && error.code === 'CANCELLED')) throw cancelled();
     throw error;
+  }
+}
+
+/** Runs `use` on a session with the target that a cancel ends, query and all. */
+async function withSession<T>(options: RestoreOptions, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = await connect(options.target, options.log, options.signal);
+  let stopWatching = async () => {};
+  try {
+    stopWatching = await endSessionOnAbort(client, options.target, options.log, options.signal);
+    return await use(client);
   } finally {
+    await stopWatching();
     await client.end().catch(() => undefined);
   }
+}
+
+/** The number of user objects in the target; refuses a non-empty target without clean (DESIGN.md invariant 6). */
+async function refuseUnlessClean(client: pg.Client, options: RestoreOptions): Promise<number> {
+  const existing = await countUserObjects(client);
+  if (existing > 0 && !options.clean) {
+    throw new DbopsError('UNSAFE_TARGET', `${describeTarget(options.target)} already holds ${existing} objects (tables, views, sequences, functions or large objects)`, {
+      input: 'clean',
+      hint: 'Pass --clean to drop and replace its objects (a safety backup is taken first), or restore into an empty database.',
+    });
+  }
+  return existing;
+}
+
+/** A failure once the target was emptied leaves a partial restore: say so, and where its previous state is. */
+function afterEmptying(error: unknown, options: RestoreOptions, safetyBackup: BackupResult | undefined): DbopsError {
+  const failure = options.signal?.aborted ? cancelled() : asDbopsError(error);
+  const previous = safetyBackup
+    ? `Its previous state is in safety backup ${safetyBackup.backupId} (${safetyBackup.location}).`
+    : 'No safety backup was taken (safety-backup: false).';
+  return new DbopsError(failure.code, `${failure.message}, after ${describeTarget(options.target)} was emptied: it now holds a partial restore`, {
+    hint: `${failure.hint ?? 'Run the restore again.'} ${previous}`,
+    ...(failure.input ? { input: failure.input } : {}),
+    cause: error,
+  });
 }
 
 /** A backup of the target as it is, before a clean restore replaces it, next to the backups (`pre-restore/<name>`). */

@@ -91,10 +91,10 @@ export async function fetchArchive(storage: Storage, manifest: BackupManifest, d
 
 /** Fails before the download when the archive cannot fit: a restore should not spend an hour to find out. */
 async function checkFreeSpace(tempDir: string, manifest: BackupManifest): Promise<void> {
-  const fs = await statfs(tempDir).catch((error: unknown) => {
+  const space = await statfs(tempDir).catch((error: unknown) => {
     throw localWriteFailed(manifest, tempDir, error);
   });
-  const free = fs.bavail * fs.bsize;
+  const free = space.bavail * space.bsize;
   if (free < manifest.object.rawBytes) {
     throw new DbopsError('RESTORE_FAILED', `Restoring backup ${manifest.backupId} needs ${formatBytes(manifest.object.rawBytes)} for its archive in ${tempDir}, which has ${formatBytes(free)} free`, {
       hint: TEMP_DIR_HINT,
@@ -103,7 +103,8 @@ async function checkFreeSpace(tempDir: string, manifest: BackupManifest): Promis
 }
 
 const TEMP_DIR_HINT =
-  'Nothing was restored, and nothing is wrong with the backup. Free space there, or point TMPDIR at a directory on a larger disk.';
+  'Nothing was restored, and nothing is wrong with the backup: TMPDIR must be a writable directory with room for the ' +
+  'uncompressed archive. Free space there, or point TMPDIR at a directory on a larger disk.';
 
 // What Node's fs reports, or the zstd command says (strerror), when the disk written to is full or refuses writes.
 const LOCAL_WRITE_CODES = new Set(['ENOSPC', 'EDQUOT', 'EFBIG', 'EROFS']);

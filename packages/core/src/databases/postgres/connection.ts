@@ -123,23 +123,37 @@ export async function systemIdentifier(client: pg.Client): Promise<string | unde
  * Ends `client`'s session as soon as `signal` aborts, together with whatever query it is running or waiting on.
  * Closing the socket alone leaves that query running on the server (it notices a vanished client only when it next
  * sends), and a cancel request that reaches the server before it has read the query is dropped. pg_terminate_backend,
- * from a second short-lived connection of the same role, is neither. Returns the function that stops watching.
+ * from a second short-lived connection of the same role, is neither. It names the backend by pid and start time, so
+ * a pid the server has since given to another session is left alone. Returns the function that stops watching (and
+ * waits for a termination in flight).
  */
-export async function endSessionOnAbort(client: pg.Client, target: PgTarget, log: Logger, signal: AbortSignal | undefined): Promise<() => void> {
-  if (!signal) return () => undefined;
-  const [{ pid } = { pid: 0 }] = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows;
-  const onAbort = () => void terminateBackend(target, pid, log).finally(() => client.end().catch(() => undefined));
+export async function endSessionOnAbort(client: pg.Client, target: PgTarget, log: Logger, signal: AbortSignal | undefined): Promise<() => Promise<void>> {
+  if (!signal) return async () => undefined;
+  const { rows } = await client.query<{ pid: number; started: string }>(
+    'select pid, extract(epoch from backend_start)::text as started from pg_stat_activity where pid = pg_backend_pid()',
+  );
+  const backend = rows[0];
+  let terminating: Promise<void> | undefined;
+  const onAbort = () => {
+    terminating ??= (backend ? terminateBackend(target, backend, log) : Promise.resolve()).finally(() => client.end().catch(() => undefined));
+  };
   if (signal.aborted) onAbort();
   else signal.addEventListener('abort', onAbort, { once: true });
-  return () => signal.removeEventListener('abort', onAbort);
+  return async () => {
+    signal.removeEventListener('abort', onAbort);
+    await terminating;
+  };
 }
 
-async function terminateBackend(target: PgTarget, pid: number, log: Logger): Promise<void> {
+async function terminateBackend(target: PgTarget, backend: { pid: number; started: string }, log: Logger): Promise<void> {
   const terminator = new pg.Client(clientConfig({ ...target, connectTimeoutSeconds: 5 }));
   terminator.on('error', () => undefined);
   try {
     await terminator.connect();
-    await terminator.query('select pg_terminate_backend($1)', [pid]);
+    await terminator.query(
+      'select pg_terminate_backend(pid) from pg_stat_activity where pid = $1 and extract(epoch from backend_start)::text = $2',
+      [backend.pid, backend.started],
+    );
   } catch (error) {
     log.debug(`could not end the session's running query: ${(error as Error).message}`);
   } finally {
