@@ -38,6 +38,11 @@ export interface S3Server {
    * connection, as a network that breaks mid-download. undefined: downloads complete again.
    */
   cutDownloads(afterBytes: number | undefined): void;
+  /**
+   * From now on, runs `before` ahead of serving each request (e.g. to change what is stored just then, as another
+   * client would). undefined: requests are served as they come again.
+   */
+  beforeEach(before: ((request: { method: string; path: string }) => Promise<void>) | undefined): void;
 }
 
 export interface ReceivedRequest {
@@ -85,8 +90,10 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
   app.middleware.unshift(multipartUploads(directory));
   let cutAfter: number | undefined;
   app.middleware.unshift(cutDownloads(() => cutAfter));
+  let before: ((request: { method: string; path: string }) => Promise<void>) | undefined;
   app.middleware.unshift(async (ctx, next) => {
     requests.push({ method: ctx.method, path: ctx.path, query: { ...ctx.query }, headers: { ...ctx.headers } });
+    await before?.({ method: ctx.method, path: ctx.path });
     await next();
   });
   const { port } = await app.run();
@@ -113,6 +120,9 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
     kill: () => shutDown(app, server),
     cutDownloads(afterBytes) {
       cutAfter = afterBytes;
+    },
+    beforeEach(handler) {
+      before = handler;
     },
   };
 }

@@ -1,7 +1,7 @@
 // Bad input and faults of the backup action (issue 2, "Bad input and faults"), through backupDefinition.run().
 // Every case asserts the DbopsError code, that the message names what is wrong, and that nothing was written:
 // no object, no manifest, no partial file, no multipart upload, and no pg_dump process left running.
-import { ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -437,6 +437,25 @@ describe('verification: dumps other tools would call a success', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------
+
+describe('another client deleting the object as the manifest is written (a rotation that listed it as a leftover)', () => {
+  test('VERIFY_FAILED, and no manifest is left describing an object that is gone', async () => {
+    const prefix = 'deleted-under-manifest';
+    const client = rawClient(s3);
+    s3.beforeEach(async ({ method, path: requestPath }) => {
+      if (method !== 'PUT' || !requestPath.endsWith('.manifest.json')) return;
+      const objectKey = requestPath.slice(`/${BUCKET}/`.length).replace(/\.manifest\.json$/, '.dump.zst.age');
+      await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: objectKey }));
+    });
+    try {
+      const error = await expectError(backupRun(small, SMALL_DB, { to: `s3://${BUCKET}/${prefix}`, 'encrypt-to': recipient, ...s3Inputs(s3) }), 'VERIFY_FAILED');
+      expect(error.message).toMatch(/disappeared as its manifest was written/);
+    } finally {
+      s3.beforeEach(undefined);
+    }
+    expect(await objectsIn(client, BUCKET, `${prefix}/`)).toEqual([]);
+  });
+});
 
 describe('restoring: a download that breaks off', () => {
   test('the connection drops mid-download: STORAGE_FAILED saying so, not a corrupt backup; nothing restored', async () => {

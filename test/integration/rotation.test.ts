@@ -147,6 +147,87 @@ describe.each(['local', 's3'])('rotation on %s storage', (kind) => {
   });
 });
 
+describe('rotation never loses a history to another one, or to a damaged backup', () => {
+  let dir: string;
+  let storage: Storage;
+  const take = (database: string, name: string, at: string) =>
+    backup({
+      target: parsePgTarget({ url: pg.url(database) }), to: dir, name, compression: 'gzip', compressionLevel: 1, recipients: [],
+      scope: FULL_SCOPE, pgDumpArgs: [], exactCountMaxBytes: 1 << 20, env: process.env, secrets: new Secrets(), log,
+      clock: () => new Date(at),
+    });
+  const record = (name: string, backupId: string) =>
+    writeVerificationRecord(storage, name, { backupId, verifiedAt: '2026-04-01T00:00:00.000Z', restoredOn: 'localhost:5432', restoreSeconds: 1, checksPassed: 1, checkNames: [], dbops: { version: 'test' } });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dbops-rotation-sources-'));
+    storage = await openStorage(dir, { inputName: 'from' });
+    await pg.createDatabase('other_app');
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('two databases backed up under one name are rotated apart: each keeps its own newest days', async () => {
+    // Both services call their backups "app"; the other one's backups run an hour later every day.
+    for (const day of ['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04']) {
+      await take('postgres', 'app', `${day}T02:00:00Z`);
+      await take('other_app', 'app', `${day}T03:00:00Z`);
+    }
+    const plan = await planRotation(storage, 'app', { daily: 2 }, { now: new Date('2026-03-05T00:00:00Z'), graceSeconds: 3600 });
+    const kept = plan.backups.filter((b) => b.keep).map((b) => `${b.source.split(' ')[0]} ${b.id.slice(0, 8)}`).sort();
+    expect(kept).toEqual(['other_app 20260303', 'other_app 20260304', 'postgres 20260303', 'postgres 20260304']);
+    const report = await retentionPurgeDefinition.run({ from: dir, name: 'app', 'keep-daily': '2' }, context());
+    expect(report.summary).toMatch(/come from 2 sources, each rotated on its own: .*other_app on .*postgres on /);
+  });
+
+  test('a manifest whose object is gone is kept as damaged and never stands in for a verified backup', async () => {
+    const oldest = await take('postgres', 'damaged', '2026-03-01T02:00:00Z');
+    const middle = await take('postgres', 'damaged', '2026-03-02T02:00:00Z');
+    const newest = await take('postgres', 'damaged', '2026-03-03T02:00:00Z');
+    await record('damaged', oldest.backupId);
+    await record('damaged', newest.backupId);
+    await storage.delete(newest.manifest.object.key);
+    const report = await retentionPurgeDefinition.run({ from: dir, name: 'damaged', 'keep-last': '1', 'keep-min-verified': '1', 'dry-run': 'false' }, context());
+    // Counting the damaged newest as the verified keeper would have deleted the only restorable verified backup.
+    expect(report.outputs['deleted-count']).toBe('0');
+    const plan = await planRotation(storage, 'damaged', { last: 1, minVerified: 1 }, { now: new Date(), graceSeconds: 3600 });
+    expect(plan.backups.map((b) => [b.id, b.reasons])).toEqual([
+      [newest.backupId, ['damaged']],
+      [middle.backupId, ['last', 'newest']],
+      [oldest.backupId, ['min-verified']],
+    ]);
+    expect(plan.backups[0]!.damaged).toBe('its object is missing');
+    expect(report.summary).toContain(`\`${newest.backupId}\`: its object is missing; it cannot be restored`);
+    expect(log.lines).toContainEqual(expect.stringMatching(`^warn: Backup damaged/${newest.backupId} is damaged: its object is missing`));
+  });
+
+  test('an object whose manifest appears between the plan and the deletion is left alone', async () => {
+    await storage.put('late/20251201T020000Z-cccccc.dump.gz', Buffer.from('finishing'));
+    const plan = await planRotation(storage, 'late', { last: 1 }, { now: new Date(Date.now() + 2 * 3600_000), graceSeconds: 3600 });
+    expect(plan.leftovers.map((l) => l.action)).toEqual(['delete']);
+    await storage.put('late/20251201T020000Z-cccccc.manifest.json', Buffer.from('{}')); // the backup finished meanwhile
+    await executeRotation(storage, plan, log);
+    expect((await storage.list('late/')).map((o) => o.key).sort()).toEqual(['late/20251201T020000Z-cccccc.dump.gz', 'late/20251201T020000Z-cccccc.manifest.json']);
+  });
+
+  test('a manifest with an unreadable startedAt stops the rotation of its name instead of reordering it', async () => {
+    const good = await take('postgres', 'odd-time', '2026-03-01T02:00:00Z');
+    const manifestKey = `odd-time/${good.backupId}.manifest.json`;
+    const manifest = JSON.parse((await streamText(await storage.get(manifestKey)))) as Record<string, unknown>;
+    await storage.put(`odd-time/20260302T020000Z-dddddd.manifest.json`, Buffer.from(JSON.stringify({ ...manifest, backupId: '20260302T020000Z-dddddd', startedAt: 'yesterday' })));
+    const error = await planRotation(storage, 'odd-time', { last: 1 }, { now: new Date(), graceSeconds: 3600 }).catch((e: unknown) => e);
+    expect((error as DbopsError).code).toBe('INTEGRITY_FAILED');
+    expect((error as DbopsError).message).toContain('startedAt is not an ISO 8601 UTC time');
+  });
+});
+
+async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 test.each([
   [{ 'keep-daily': '-1' }, 'keep-daily'],
   [{ 'keep-weekly': 'two' }, 'keep-weekly'],

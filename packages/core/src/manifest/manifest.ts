@@ -92,10 +92,16 @@ export function parseManifest(text: string, where: string): BackupManifest {
   if (typeof m.object?.key !== 'string') problems.push('object.key is missing');
   if (!/^[0-9a-f]{64}$/.test(m.object?.sha256 ?? '')) problems.push('object.sha256 is not a SHA-256');
   if (typeof m.object?.storedBytes !== 'number') problems.push('object.storedBytes is missing');
+  // Rotation orders backups by startedAt: an unreadable time must not make a backup "newest" or "oldest".
+  if (!isUtcTimestamp(m.startedAt)) problems.push('startedAt is not an ISO 8601 UTC time');
   if (problems.length > 0) {
     throw new DbopsError('INTEGRITY_FAILED', `The manifest ${where} is not a dbops manifest: ${problems.join('; ')}`, {
       hint: 'It may come from a newer dbops or have been edited; use a dbops version that reads it.',
     });
   }
   return m as BackupManifest;
+}
+
+function isUtcTimestamp(value: unknown): boolean {
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(value) && !Number.isNaN(Date.parse(value));
 }

@@ -87,6 +87,8 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
   const client = await connect(options.target, log, options.signal);
   /** The object's key once it is stored and until its manifest is: what to remove if the run fails in between. */
   let stored: string | undefined;
+  /** The manifest's key once its write has begun: a failed run removes it (it may exist despite an error). */
+  let manifestAt: string | undefined;
   let stopWatching = async () => {};
   try {
     // A cancel while counting rows or fingerprinting (possibly waiting on a lock) ends the session and its query.
@@ -176,8 +178,16 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
         hint: 'Something else writes to or rotates this location while backups run (a grace-period shorter than a backup takes?).',
       });
     }
-    await storage.put(manifestKey(name, backupId), serializeManifest(manifest), { contentType: 'application/json' });
+    manifestAt = manifestKey(name, backupId);
+    await storage.put(manifestAt, serializeManifest(manifest), { contentType: 'application/json' });
+    // A rotation that listed this object as a leftover before the manifest existed may delete it after: check.
+    if ((await storage.stat(key))?.size !== stream.storedBytes) {
+      throw new DbopsError('VERIFY_FAILED', `${storage.locate(key)} disappeared as its manifest was written`, {
+        hint: 'Something else rotates this location while backups run: make its grace-period longer than a backup takes.',
+      });
+    }
     stored = undefined;
+    manifestAt = undefined;
     log.info(`Backup ${backupId} complete: ${formatBytes(stream.storedBytes)} in ${formatSeconds(durationSeconds)}`);
     return {
       backupId,
@@ -191,7 +201,9 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
       storage: storage.display,
     };
   } catch (error) {
-    // No manifest was written: the object must not linger looking like a backup candidate.
+    // The run failed: nothing may remain that looks like a complete backup. The manifest goes first (its put may
+    // have reached the storage even if it reported an error), then the object.
+    if (manifestAt) await storage.delete(manifestAt).catch(() => undefined);
     if (stored) await storage.delete(stored).catch(() => undefined);
     if (options.signal?.aborted) throw cancelled();
     throw error;

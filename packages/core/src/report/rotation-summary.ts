@@ -13,6 +13,15 @@ export function renderRotation(plan: RotationPlan, dryRun: boolean, now: Date): 
     '|---|---|---|---|---|',
     ...plan.backups.map((b) => `| \`${b.id}\` | ${formatSeconds((now.getTime() - b.time.getTime()) / 1000)} | ${b.verifiedAt ? `✅ ${b.verifiedAt.toISOString().slice(0, 16)}Z` : '—'} | ${b.keep ? 'keep' : `**${dryRun ? 'delete' : 'deleted'}**`} | ${b.reasons.join(', ')} |`),
   ];
+  const sources = [...new Set(plan.backups.map((b) => b.source))];
+  if (sources.length > 1) {
+    lines.push('', `These backups come from ${sources.length} sources, each rotated on its own: ${sources.join('; ')}.`);
+  }
+  const damaged = plan.backups.filter((b) => b.damaged);
+  if (damaged.length > 0) {
+    lines.push('', 'Damaged backups (kept, and never counted as a backup to keep others for):', '');
+    for (const b of damaged) lines.push(`- \`${b.id}\`: ${b.damaged}; it cannot be restored`);
+  }
   if (plan.leftovers.length > 0) {
     lines.push('', 'Objects without a manifest (incomplete backups):', '');
     for (const l of plan.leftovers) lines.push(`- \`${l.backupId}\` (${formatSeconds(l.ageSeconds)} old): ${l.action === 'delete' ? (dryRun ? 'would be deleted' : 'deleted') : 'left alone: it may still be uploading'}`);

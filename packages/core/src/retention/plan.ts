@@ -2,15 +2,20 @@ import type { Logger } from '../log.js';
 import { formatBytes, formatSeconds } from '../format.js';
 import { backupIdTime, isBackupId, MANIFEST_SUFFIX } from '../manifest/layout.js';
 import { readManifest } from '../manifest/catalog.js';
+import type { BackupManifest } from '../manifest/manifest.js';
 import { parseVerificationKey } from '../manifest/verification.js';
 import type { Storage, StoredObject } from '../storage/types.js';
 import { applyRetention, type RetentionDecision, type RetentionPolicy } from './policy.js';
 
 export interface PlannedBackup extends RetentionDecision {
+  /** The database and server it came from: each source's backups under a name are rotated on their own. */
+  source: string;
   /** Every object of the backup: its archive, manifest and verification records. */
   keys: string[];
   bytes: number;
   verifiedAt?: Date;
+  /** Why the backup cannot be restored (its object is missing or the wrong size); such a backup is kept. */
+  damaged?: string;
 }
 
 export interface Leftover {
@@ -30,7 +35,9 @@ export interface RotationPlan {
 /**
  * Plans a rotation of the backups filed under exactly `name` (never a sibling or nested name: invariant 3).
  * Only complete backups (with a manifest) are subject to the policy; objects without one are leftovers, deleted
- * once older than the grace period.
+ * once older than the grace period. Backups of different databases or servers that share a name (two services'
+ * `app` databases backed up to one bucket) are separate histories: each keeps its own newest, buckets and verified
+ * minimum. A manifest whose object is missing or the wrong size is damaged: kept and reported, never counted.
  */
 export async function planRotation(storage: Storage, name: string, policy: RetentionPolicy, options: { now: Date; graceSeconds: number }): Promise<RotationPlan> {
   const byId = new Map<string, StoredObject[]>();
@@ -56,22 +63,49 @@ export async function planRotation(storage: Storage, name: string, policy: Reten
     const manifest = await readManifest(storage, manifestKey);
     if (manifest.name !== name) continue;
     const verifiedAt = keys.map(parseVerificationKey).filter((r) => r !== undefined).map((r) => r!.verifiedAt).sort((a, b) => b.getTime() - a.getTime())[0];
+    const damaged = damage(manifest, objects);
     complete.push({
       id,
+      source: sourceOf(manifest),
       time: new Date(manifest.startedAt),
       verified: verifiedAt !== undefined,
-      keep: false,
-      reasons: [],
+      keep: damaged !== undefined,
+      reasons: damaged ? ['damaged'] : [],
       keys,
       bytes: objects.reduce((sum, o) => sum + o.size, 0),
       ...(verifiedAt ? { verifiedAt } : {}),
+      ...(damaged ? { damaged } : {}),
     });
   }
-  const decisions = new Map(applyRetention(complete, policy).map((d) => [d.id, d]));
+  const decisions = new Map<string, RetentionDecision>();
+  for (const source of new Set(complete.map((b) => b.source))) {
+    const history = complete.filter((b) => b.source === source && !b.damaged);
+    for (const decision of applyRetention(history, policy)) decisions.set(decision.id, decision);
+  }
   const backups = complete
-    .map((b) => ({ ...b, keep: decisions.get(b.id)!.keep, reasons: decisions.get(b.id)!.reasons }))
+    .map((b) => (b.damaged ? b : { ...b, keep: decisions.get(b.id)!.keep, reasons: decisions.get(b.id)!.reasons }))
     .sort((a, b) => b.time.getTime() - a.time.getTime());
   return { name, backups, leftovers: leftovers.sort((a, b) => (a.backupId < b.backupId ? 1 : -1)) };
+}
+
+/** The database a backup is of, on which server: the cluster's system identifier when known, else host:port. */
+function sourceOf(manifest: BackupManifest): string {
+  const server = manifest.source.systemIdentifier ? `cluster ${manifest.source.systemIdentifier}` : `${manifest.source.host}:${manifest.source.port}`;
+  return `${manifest.database} on ${server}`;
+}
+
+function damage(manifest: BackupManifest, objects: StoredObject[]): string | undefined {
+  const object = objects.find((o) => o.key === manifest.object.key);
+  if (!object) return 'its object is missing';
+  if (object.size !== manifest.object.storedBytes) return `its object has ${object.size} bytes, not ${manifest.object.storedBytes}`;
+  return undefined;
+}
+
+/** Damaged backups need a person: warn (an annotation on GitHub) for each. */
+export function warnDamaged(plan: RotationPlan, log: Logger): void {
+  for (const b of plan.backups.filter((b) => b.damaged)) {
+    log.warn(`Backup ${plan.name}/${b.id} is damaged: ${b.damaged}. It is kept and not counted as a backup; look into it and delete it by hand.`);
+  }
 }
 
 /**
@@ -89,6 +123,11 @@ export async function executeRotation(storage: Storage, plan: RotationPlan, log:
     log.info(`Deleted backup ${backup.id} (${formatBytes(backup.bytes)})`);
   }
   for (const leftover of plan.leftovers.filter((l) => l.action === 'delete')) {
+    // A backup that was still finishing when the plan was made may have written its manifest since.
+    if (await storage.stat(`${plan.name}/${leftover.backupId}${MANIFEST_SUFFIX}`)) {
+      log.info(`Left ${leftover.backupId} alone: its manifest appeared after the plan was made`);
+      continue;
+    }
     for (const key of leftover.keys) await storage.delete(key);
     log.info(`Deleted incomplete leftover ${leftover.backupId} (no manifest, ${formatSeconds(leftover.ageSeconds)} old)`);
   }

@@ -27,7 +27,8 @@ export interface RetentionCandidate {
   verified: boolean;
 }
 
-export type KeepReason = 'last' | 'hourly' | 'daily' | 'weekly' | 'monthly' | 'yearly' | 'within' | 'newest' | 'min-verified';
+/** 'damaged': a manifest whose object is missing or the wrong size; kept for a person to look at, never counted. */
+export type KeepReason = 'last' | 'hourly' | 'daily' | 'weekly' | 'monthly' | 'yearly' | 'within' | 'newest' | 'min-verified' | 'damaged';
 
 export interface RetentionDecision {
   id: string;
