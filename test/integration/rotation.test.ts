@@ -222,6 +222,33 @@ describe('rotation never loses a history to another one, or to a damaged backup'
   });
 });
 
+test('check-freshness judges each backup name on its own, and safety backups are no schedule', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dbops-freshness-'));
+  try {
+    const take = (name: string, hoursAgo: number) =>
+      backup({
+        target: parsePgTarget({ url: pg.url() }), to: dir, name, compression: 'gzip', compressionLevel: 1, recipients: [],
+        scope: FULL_SCOPE, pgDumpArgs: [], exactCountMaxBytes: 1 << 20, env: process.env, secrets: new Secrets(), log,
+        clock: () => new Date(Date.now() - hoursAgo * 3600_000),
+      });
+    const stopped = await take('app', 240); // this schedule stopped ten days ago...
+    await take('other', 1); // ...while another name's runs on
+    await take('pre-restore/app', 1); // and a restore took a safety backup an hour ago
+    const report = await checkFreshnessDefinition.run({ from: dir, 'max-age': '26h' }, context());
+    expect(report.outputs.fresh).toBe('false');
+    expect(report.outputs['backup-id']).toBe(stopped.backupId);
+    expect((report.failure as DbopsError).code).toBe('CHECK_FAILED');
+    expect((report.failure as DbopsError).message).toMatch(new RegExp(`^The newest backup of app \\(postgres\\), ${stopped.backupId}, is 240 h \\d+ min old \\(limit 26 h 0 min\\)$`));
+    expect(report.summary).toContain('✅ The newest backup of other');
+    expect(report.summary).not.toContain('pre-restore/app');
+    // Asked for by name, a safety backup's freshness is checked like any other.
+    const safety = await checkFreshnessDefinition.run({ from: dir, name: 'pre-restore/app', 'max-age': '26h' }, context());
+    expect(safety.outputs.fresh).toBe('true');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));

@@ -1,7 +1,8 @@
 import { DbopsError } from '../errors.js';
 import { parseDuration } from '../duration.js';
 import { formatSeconds } from '../format.js';
-import { listBackups } from '../manifest/catalog.js';
+import { listBackups, type CatalogEntry } from '../manifest/catalog.js';
+import { SAFETY_BACKUP_PREFIX } from '../manifest/layout.js';
 import { openStorage } from '../storage/index.js';
 import { BACKUP_SOURCE_INPUTS, readBackupFilter } from './backup-source-inputs.js';
 import { InputReader } from './read-inputs.js';
@@ -16,12 +17,12 @@ const inputs: InputDefinition[] = [
 
 export const checkFreshnessDefinition: ActionDefinition = {
   name: 'check-freshness',
-  description: 'Fail when the newest (verified) backup is older than max-age: run it from a second, independent schedule.',
+  description: 'Fail when the newest (verified) backup of any backup name is older than max-age: run it from a second, independent schedule.',
   inputs,
   outputs: [
-    { name: 'backup-id', description: 'The newest (verified) backup.' },
+    { name: 'backup-id', description: 'The newest (verified) backup of the stalest name (each backup name is checked on its own).' },
     { name: 'age-seconds', description: 'Its age in seconds.' },
-    { name: 'fresh', description: 'true when it is within max-age.' },
+    { name: 'fresh', description: 'true when every name\'s newest backup is within max-age.' },
   ],
   async run(raw, context) {
     const reader = new InputReader(inputs, raw, context.env);
@@ -31,18 +32,32 @@ export const checkFreshnessDefinition: ActionDefinition = {
     const storage = await openStorage(from, { inputName: 'from', s3: readS3Options(reader), ...(context.artifacts ? { artifacts: context.artifacts } : {}) });
     const entries = (await listBackups(storage, { ...(name ? { name } : {}), ...(database ? { database } : {}) })).filter((e) => !verifiedOnly || e.verifiedAt);
     const kind = verifiedOnly ? 'verified backup' : 'backup';
-    const newest = entries[0];
-    if (!newest) {
+    // Each backup name is its own schedule: one that stopped must not hide behind another that runs. Safety
+    // backups taken by restores are no schedule, unless asked for by name.
+    const newestByName = new Map<string, CatalogEntry>();
+    for (const entry of entries) {
+      if (!name && entry.manifest.name.startsWith(SAFETY_BACKUP_PREFIX)) continue;
+      if (!newestByName.has(entry.manifest.name)) newestByName.set(entry.manifest.name, entry); // newest first
+    }
+    if (newestByName.size === 0) {
       throw new DbopsError('NO_BACKUP', `No complete ${kind} in ${storage.display}`, { input: 'from', hint: verifiedOnly ? 'Run restore-test on a schedule so backups get verified.' : 'Check that the backup workflow runs and writes to this location.' });
     }
-    const age = (Date.now() - Date.parse(newest.manifest.finishedAt)) / 1000;
-    const fresh = age <= maxAge;
-    const line = `newest ${kind} ${newest.manifest.backupId} of ${newest.manifest.database} is ${formatSeconds(age)} old (limit ${formatSeconds(maxAge)})`;
+    const now = Date.now();
+    const checked = [...newestByName.values()]
+      .map((entry) => ({ entry, age: (now - Date.parse(entry.manifest.finishedAt)) / 1000 }))
+      .sort((a, b) => b.age - a.age); // the stalest first
+    const fresh = checked.every((c) => c.age <= maxAge);
+    const line = (c: (typeof checked)[number]) =>
+      `newest ${kind} of ${c.entry.manifest.name} (${c.entry.manifest.database}), ${c.entry.manifest.backupId}, is ${formatSeconds(c.age)} old (limit ${formatSeconds(maxAge)})`;
+    const stale = checked.filter((c) => c.age > maxAge);
+    const stalest = checked[0]!;
     return {
-      outputs: { 'backup-id': newest.manifest.backupId, 'age-seconds': String(Math.round(age)), fresh: String(fresh) },
-      summary: `### ${fresh ? '✅' : '❌'} Backups ${fresh ? 'are fresh' : 'are stale'}\n\nThe ${line}.\n`,
-      json: { backupId: newest.manifest.backupId, ageSeconds: age, maxAgeSeconds: maxAge, fresh, verified: verifiedOnly },
-      ...(fresh ? {} : { failure: new DbopsError('CHECK_FAILED', `The ${line}`, { hint: 'The backup schedule may have stopped (GitHub disables schedules in repositories without activity for 60 days) or backups are failing.' }) }),
+      outputs: { 'backup-id': stalest.entry.manifest.backupId, 'age-seconds': String(Math.round(stalest.age)), fresh: String(fresh) },
+      summary: `### ${fresh ? '✅' : '❌'} Backups ${fresh ? 'are fresh' : 'are stale'}\n\n${checked.map((c) => `- ${c.age <= maxAge ? '✅' : '❌'} The ${line(c)}.`).join('\n')}\n`,
+      json: { ageSeconds: stalest.age, maxAgeSeconds: maxAge, fresh, verified: verifiedOnly, names: checked.map((c) => ({ name: c.entry.manifest.name, backupId: c.entry.manifest.backupId, ageSeconds: c.age, fresh: c.age <= maxAge })) },
+      ...(fresh
+        ? {}
+        : { failure: new DbopsError('CHECK_FAILED', `The ${stale.map(line).join('; the ')}`, { hint: 'The backup schedule may have stopped (GitHub disables schedules in repositories without activity for 60 days) or backups are failing.' }) }),
     };
   },
 };

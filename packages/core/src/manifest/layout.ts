@@ -8,6 +8,9 @@ import { EXTENSIONS, type Compression } from '../pipeline/compression.js';
  */
 export const MANIFEST_SUFFIX = '.manifest.json';
 
+/** Where `dbops restore --clean` files its safety backups: `pre-restore/<name>`, apart from the scheduled ones. */
+export const SAFETY_BACKUP_PREFIX = 'pre-restore/';
+
 export function newBackupId(now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
   return `${stamp}-${randomBytes(3).toString('hex')}`;

@@ -6,6 +6,7 @@ import { connect, endSessionOnAbort, serverVersion } from '../databases/postgres
 import { clearDatabase, countUserObjects } from '../databases/postgres/scratch-database.js';
 import { FULL_SCOPE } from '../databases/postgres/inventory.js';
 import { describeTarget, type PgTarget } from '../databases/postgres/target.js';
+import { SAFETY_BACKUP_PREFIX } from '../manifest/layout.js';
 import type { BackupManifest } from '../manifest/manifest.js';
 import { checkSchema, checkTables, type CheckResult } from '../restore/checks.js';
 import { fetchBackup, restoreArchive } from '../restore/restore-backup.js';
@@ -156,7 +157,7 @@ async function takeSafetyBackup(options: RestoreOptions, manifest: BackupManifes
     target: options.target,
     to: options.safetyBackupTo ?? options.from,
     ...(options.s3 ? { s3: options.s3 } : {}),
-    name: `pre-restore/${manifest.name}`,
+    name: `${SAFETY_BACKUP_PREFIX}${manifest.name}`,
     compression: 'zstd',
     compressionLevel: 3,
     // The current data is as sensitive as the backups: encrypt it with the key that reads them.
