@@ -90,7 +90,8 @@ export async function planRotation(storage: Storage, name: string, policy: Reten
 
 /** The database a backup is of, on which server: the cluster's system identifier when known, else host:port. */
 function sourceOf(manifest: BackupManifest): string {
-  const server = manifest.source.systemIdentifier ? `cluster ${manifest.source.systemIdentifier}` : `${manifest.source.host}:${manifest.source.port}`;
+  const source = manifest.source as BackupManifest['source'] | undefined; // absent from hand-made manifests
+  const server = source?.systemIdentifier ? `cluster ${source.systemIdentifier}` : source ? `${source.host}:${source.port}` : 'an unknown server';
   return `${manifest.database} on ${server}`;
 }
 
