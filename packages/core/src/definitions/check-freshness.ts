@@ -54,7 +54,7 @@ export const checkFreshnessDefinition: ActionDefinition = {
     return {
       outputs: { 'backup-id': stalest.entry.manifest.backupId, 'age-seconds': String(Math.round(stalest.age)), fresh: String(fresh) },
       summary: `### ${fresh ? '✅' : '❌'} Backups ${fresh ? 'are fresh' : 'are stale'}\n\n${checked.map((c) => `- ${c.age <= maxAge ? '✅' : '❌'} The ${line(c)}.`).join('\n')}\n`,
-      json: { ageSeconds: stalest.age, maxAgeSeconds: maxAge, fresh, verified: verifiedOnly, names: checked.map((c) => ({ name: c.entry.manifest.name, backupId: c.entry.manifest.backupId, ageSeconds: c.age, fresh: c.age <= maxAge })) },
+      json: { backupId: stalest.entry.manifest.backupId, ageSeconds: stalest.age, maxAgeSeconds: maxAge, fresh, verified: verifiedOnly, names: checked.map((c) => ({ name: c.entry.manifest.name, backupId: c.entry.manifest.backupId, ageSeconds: c.age, fresh: c.age <= maxAge })) },
       ...(fresh
         ? {}
         : { failure: new DbopsError('CHECK_FAILED', `The ${stale.map(line).join('; the ')}`, { hint: 'The backup schedule may have stopped (GitHub disables schedules in repositories without activity for 60 days) or backups are failing.' }) }),
