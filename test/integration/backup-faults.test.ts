@@ -21,7 +21,7 @@ import {
   type RawInputs,
 } from '../../packages/core/src/index.js';
 import { eventually } from '../harness/eventually.js';
-import { startPostgres, type PostgresServer } from '../harness/postgres.js';
+import { dbopsLockWaits, startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { childPids, killQuietly, liveProcesses } from '../harness/processes.js';
 import { startS3Server, type S3Server } from '../harness/s3.js';
 
@@ -277,23 +277,11 @@ describe('cancellation before the dump starts', () => {
       const controller = new AbortController();
       const running = backupRun(small, SMALL_DB, { to, 'pg-bin-dir': logged }, { signal: controller.signal });
       running.catch(() => undefined);
-      let settled = false;
-      running.then(() => (settled = true), () => (settled = true));
-      let waiting = false;
-      while (!waiting && !settled) {
-        const [row] = await small.query<{ n: string }>(
-          `select count(*) as n from pg_stat_activity where application_name = 'dbops' and wait_event_type = 'Lock'`,
-        );
-        waiting = Number(row!.n) > 0;
-        if (!waiting) await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      expect(waiting).toBe(true);
+      expect(await eventually(async () => (await dbopsLockWaits(small)) > 0, 60_000)).toBe(true);
       controller.abort(); // the workflow is cancelled while dbops waits...
       await expectError(running, 'CANCELLED');
       // ...and its query is gone from the server while the lock is still held: it would otherwise wait, then count.
-      expect(await eventually(async () => (await small.query<{ n: number }>(
-        `select count(*)::int as n from pg_stat_activity where application_name = 'dbops' and wait_event_type = 'Lock'`,
-      ))[0]!.n === 0)).toBe(true);
+      expect(await eventually(async () => (await dbopsLockWaits(small)) === 0)).toBe(true);
       await locker.query('rollback');
       expect(await dumpsStarted()).toEqual([]);
       expect(await filesUnder(to)).toEqual([]);

@@ -16,7 +16,7 @@ import {
   type ActionReport,
   type RawInputs,
 } from '@dbops/core';
-import { startPostgres, type PostgresServer } from '../harness/postgres.js';
+import { dbopsLockWaits, startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { databaseContents, diffContents } from '../harness/database-snapshot.js';
 import { eventually } from '../harness/eventually.js';
 import { childPids } from '../harness/processes.js';
@@ -295,10 +295,7 @@ describe('dbops restore touches nothing until the backup is fetched and verified
         context(controller.signal),
       );
       running.catch(() => undefined);
-      const dropWaits = async () => (await target.query<{ n: number }>(
-        `select count(*)::int as n from pg_stat_activity where datname = 'locked_target' and application_name = 'dbops' and wait_event_type = 'Lock'`,
-      ))[0]!.n === 1;
-      expect(await eventually(dropWaits, 60_000)).toBe(true);
+      expect(await eventually(async () => (await dbopsLockWaits(target, 'locked_target')) === 1, 60_000)).toBe(true);
       controller.abort();
       await expect(running).rejects.toMatchObject({ code: 'CANCELLED', message: 'The run was cancelled' });
       await app.query('commit'); // the lock goes away: an emptying left waiting would go ahead now

@@ -32,14 +32,17 @@ const context = () => ({ log, secrets: new Secrets(), env: process.env, signal: 
 
 const DAYS = ['2026-01-05', '2026-01-20', '2026-02-03', '2026-02-17', '2026-03-01', '2026-03-02', '2026-03-03'];
 
+/** A real backup of `database` into `to` as if taken at `at` (its id, manifest times and age follow the clock). */
+function backupAt(to: string, name: string, at: Date, options: { database?: string; s3?: S3Options } = {}) {
+  return backup({
+    target: parsePgTarget({ url: pg.url(options.database) }), to, ...(options.s3 ? { s3: options.s3 } : {}), name, compression: 'gzip', compressionLevel: 1,
+    recipients: [], scope: FULL_SCOPE, pgDumpArgs: [], exactCountMaxBytes: 1 << 20, env: process.env, secrets: new Secrets(), log,
+    clock: () => at,
+  });
+}
+
 async function seed(location: string, s3Options?: S3Options): Promise<Storage> {
-  const target = parsePgTarget({ url: pg.url() });
-  const make = (name: string, day: string) =>
-    backup({
-      target, to: location, ...(s3Options ? { s3: s3Options } : {}), name, compression: 'gzip', compressionLevel: 1, recipients: [],
-      scope: FULL_SCOPE, pgDumpArgs: [], exactCountMaxBytes: 1 << 20, env: process.env, secrets: new Secrets(), log,
-      clock: () => new Date(`${day}T02:00:00Z`),
-    });
+  const make = (name: string, day: string) => backupAt(location, name, new Date(`${day}T02:00:00Z`), s3Options ? { s3: s3Options } : {});
   for (const day of DAYS) await make('prod', day);
   await make('prod/app', '2026-01-01'); // a nested name: never touched when rotating "prod"
   await make('staging', '2026-01-01'); // another name
@@ -150,12 +153,7 @@ describe.each(['local', 's3'])('rotation on %s storage', (kind) => {
 describe('rotation never loses a history to another one, or to a damaged backup', () => {
   let dir: string;
   let storage: Storage;
-  const take = (database: string, name: string, at: string) =>
-    backup({
-      target: parsePgTarget({ url: pg.url(database) }), to: dir, name, compression: 'gzip', compressionLevel: 1, recipients: [],
-      scope: FULL_SCOPE, pgDumpArgs: [], exactCountMaxBytes: 1 << 20, env: process.env, secrets: new Secrets(), log,
-      clock: () => new Date(at),
-    });
+  const take = (database: string, name: string, at: string) => backupAt(dir, name, new Date(at), { database });
   const record = (name: string, backupId: string) =>
     writeVerificationRecord(storage, name, { backupId, verifiedAt: '2026-04-01T00:00:00.000Z', restoredOn: 'localhost:5432', restoreSeconds: 1, checksPassed: 1, checkNames: [], dbops: { version: 'test' } });
 
@@ -225,12 +223,7 @@ describe('rotation never loses a history to another one, or to a damaged backup'
 test('check-freshness judges each backup name on its own, and safety backups are no schedule', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'dbops-freshness-'));
   try {
-    const take = (name: string, hoursAgo: number) =>
-      backup({
-        target: parsePgTarget({ url: pg.url() }), to: dir, name, compression: 'gzip', compressionLevel: 1, recipients: [],
-        scope: FULL_SCOPE, pgDumpArgs: [], exactCountMaxBytes: 1 << 20, env: process.env, secrets: new Secrets(), log,
-        clock: () => new Date(Date.now() - hoursAgo * 3600_000),
-      });
+    const take = (name: string, hoursAgo: number) => backupAt(dir, name, new Date(Date.now() - hoursAgo * 3600_000));
     const stopped = await take('app', 240); // this schedule stopped ten days ago...
     await take('other', 1); // ...while another name's runs on
     await take('pre-restore/app', 1); // and a restore took a safety backup an hour ago

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { connect, endSessionOnAbort, serverVersion } from '../databases/postgres/connection.js';
+import { serverVersion, withSession } from '../databases/postgres/connection.js';
 import { DbopsError } from '../errors.js';
 import type { PgTarget } from '../databases/postgres/target.js';
 import type { Logger } from '../log.js';
@@ -60,45 +60,41 @@ export async function monitorReport(options: MonitorReportOptions): Promise<Moni
   // Open the history first: a bad location fails before the database is touched.
   const storage = options.history ? await openStorage(options.history.location, { inputName: 'history', ...(options.history.s3 ? { s3: options.history.s3 } : {}) }) : undefined;
 
-  const client = await connect(target, log, options.signal);
-  let stopWatching = async () => {};
   let report: MonitorReport;
   try {
     // Cancelling ends the query in flight and the connection; the remaining checks are skipped.
-    stopWatching = await endSessionOnAbort(client, target, log, options.signal);
-    await client.query(`set application_name = 'dbops monitor-report'`);
-    // Belt and braces: every check also runs in an explicit READ ONLY transaction with its own timeout.
-    await client.query('set default_transaction_read_only = on');
-    await client.query(`set statement_timeout = ${Math.max(1, Math.round(options.statementTimeoutMs))}`);
-    const version = await serverVersion(client);
-    const [{ standby } = { standby: false }] = (await client.query<{ standby: boolean }>('select pg_is_in_recovery() as standby')).rows;
-    log.info(`Checking ${name} (PostgreSQL ${version.text}${standby ? ', standby' : ''}): ${checks.length} checks`);
-    const { results, sample } = await runChecks({
-      client, checks, settings, major: version.major, standby,
-      statementTimeoutMs: options.statementTimeoutMs, budgetMs: options.budgetMs, log,
-      ...(options.signal ? { signal: options.signal } : {}),
+    report = await withSession(target, log, options.signal, async (client) => {
+      await client.query(`set application_name = 'dbops monitor-report'`);
+      // Belt and braces: every check also runs in an explicit READ ONLY transaction with its own timeout.
+      await client.query('set default_transaction_read_only = on');
+      await client.query(`set statement_timeout = ${Math.max(1, Math.round(options.statementTimeoutMs))}`);
+      const version = await serverVersion(client);
+      const [{ standby } = { standby: false }] = (await client.query<{ standby: boolean }>('select pg_is_in_recovery() as standby')).rows;
+      log.info(`Checking ${name} (PostgreSQL ${version.text}${standby ? ', standby' : ''}): ${checks.length} checks`);
+      const { results, sample } = await runChecks({
+        client, checks, settings, major: version.major, standby,
+        statementTimeoutMs: options.statementTimeoutMs, budgetMs: options.budgetMs, log,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      const count = (status: string) => results.filter((r) => r.status === status).length;
+      const critical = results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'critical').length, 0);
+      const warning = results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'warning').length, 0);
+      return {
+        schemaVersion: 1,
+        generatedAt: now().toISOString(),
+        name,
+        database: { name: target.database, host: target.host, port: target.port, serverVersion: version.text, major: version.major, standby },
+        status: critical > 0 ? 'critical' : warning > 0 ? 'warning' : 'ok',
+        counts: { critical, warning, skipped: count('skipped'), error: count('error') },
+        durationMs: 0,
+        checks: results,
+        sample,
+        ...(options.github ? { github: { repository: options.github.repository, ...(options.github.runUrl ? { runUrl: options.github.runUrl } : {}) } } : {}),
+      };
     });
-    const count = (status: string) => results.filter((r) => r.status === status).length;
-    const critical = results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'critical').length, 0);
-    const warning = results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'warning').length, 0);
-    report = {
-      schemaVersion: 1,
-      generatedAt: now().toISOString(),
-      name,
-      database: { name: target.database, host: target.host, port: target.port, serverVersion: version.text, major: version.major, standby },
-      status: critical > 0 ? 'critical' : warning > 0 ? 'warning' : 'ok',
-      counts: { critical, warning, skipped: count('skipped'), error: count('error') },
-      durationMs: 0,
-      checks: results,
-      sample,
-      ...(options.github ? { github: { repository: options.github.repository, ...(options.github.runUrl ? { runUrl: options.github.runUrl } : {}) } } : {}),
-    };
   } catch (error) {
     // A cancelled run closes the connection under whatever query was running: report the cancellation, not that.
     throw options.signal?.aborted ? cancelledReport(name) : error;
-  } finally {
-    await stopWatching();
-    await client.end().catch(() => undefined);
   }
   if (options.signal?.aborted) throw cancelledReport(name);
 

@@ -1,11 +1,10 @@
 import { PassThrough, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type pg from 'pg';
 import { cancelled, DbopsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Secrets } from '../secrets.js';
 import { formatBytes, formatRate, formatSeconds } from '../format.js';
-import { connect, endSessionOnAbort, serverVersion, systemIdentifier } from '../databases/postgres/connection.js';
+import { serverVersion, systemIdentifier, withSession } from '../databases/postgres/connection.js';
 import { findClientTools, type PgClientTools } from '../databases/postgres/client-tools.js';
 import { libpqEnvironment } from '../databases/postgres/libpq-env.js';
 import { countRows, listDumpedTables, type DumpScope, type TableInventory } from '../databases/postgres/inventory.js';
@@ -84,122 +83,121 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
   });
   await storage.preflight();
 
-  const client = await connect(options.target, log, options.signal);
   /** The object's key once it is stored and until its manifest is: what to remove if the run fails in between. */
   let stored: string | undefined;
   /** The manifest's key once its write has begun: a failed run removes it (it may exist despite an error). */
   let manifestAt: string | undefined;
-  let stopWatching = async () => {};
   try {
     // A cancel while counting rows or fingerprinting (possibly waiting on a lock) ends the session and its query.
-    stopWatching = await endSessionOnAbort(client, options.target, log, options.signal);
-    const server = await serverVersion(client);
-    const systemId = await systemIdentifier(client);
-    const tools = await findClientTools(server.major, { ...(options.pgBinDir ? { binDir: options.pgBinDir } : {}), path: options.env.PATH ?? '' });
-    log.info(`PostgreSQL ${server.text} at ${describeTarget(options.target)}; using pg_dump ${tools.version} from ${tools.binDir}`);
+    return await withSession(options.target, log, options.signal, async (client) => {
+      const server = await serverVersion(client);
+      const systemId = await systemIdentifier(client);
+      const tools = await findClientTools(server.major, { ...(options.pgBinDir ? { binDir: options.pgBinDir } : {}), path: options.env.PATH ?? '' });
+      log.info(`PostgreSQL ${server.text} at ${describeTarget(options.target)}; using pg_dump ${tools.version} from ${tools.binDir}`);
 
-    // One snapshot for the dump, the row counts and the schema fingerprint, so the manifest describes exactly
-    // what the archive holds.
-    await client.query('begin isolation level repeatable read read only');
-    // This session only holds the snapshot while pg_dump runs: a server-wide idle timeout must not end it.
-    await client.query('set local idle_in_transaction_session_timeout = 0');
-    const snapshot = (await client.query<{ id: string }>('select pg_export_snapshot() as id')).rows[0]!.id;
-    const tables = await countRows(client, await listDumpedTables(client, options.scope), options.exactCountMaxBytes);
-    const fingerprint = await schemaFingerprint(client);
+      // One snapshot for the dump, the row counts and the schema fingerprint, so the manifest describes exactly
+      // what the archive holds.
+      await client.query('begin isolation level repeatable read read only');
+      // This session only holds the snapshot while pg_dump runs: a server-wide idle timeout must not end it.
+      await client.query('set local idle_in_transaction_session_timeout = 0');
+      const snapshot = (await client.query<{ id: string }>('select pg_export_snapshot() as id')).rows[0]!.id;
+      const tables = await countRows(client, await listDumpedTables(client, options.scope), options.exactCountMaxBytes);
+      const fingerprint = await schemaFingerprint(client);
 
-    const name = options.name ?? defaultBackupName(options.target.database);
-    const backupId = newBackupId(startedAt);
-    const encrypted = options.recipients.length > 0 || !!options.passphrase;
-    if (!encrypted) log.warn('This backup is not encrypted: anyone who can read the storage can read the data. Set encrypt-to to an age recipient.');
-    const key = objectKey(name, backupId, options.compression, encrypted);
+      const name = options.name ?? defaultBackupName(options.target.database);
+      const backupId = newBackupId(startedAt);
+      const encrypted = options.recipients.length > 0 || !!options.passphrase;
+      if (!encrypted) log.warn('This backup is not encrypted: anyone who can read the storage can read the data. Set encrypt-to to an age recipient.');
+      const key = objectKey(name, backupId, options.compression, encrypted);
 
-    if (options.signal?.aborted) throw cancelled();
-    const stream = await dumpToStorage({ ...options, tools, tables, snapshot, storage, key });
-    stored = key;
-    await client.query('commit').catch(() => undefined);
+      if (options.signal?.aborted) throw cancelled();
+      const stream = await dumpToStorage({ ...options, tools, tables, snapshot, storage, key });
+      stored = key;
+      await client.query('commit').catch(() => undefined);
 
-    let toc: ArchiveToc;
-    try {
-      const [archive, listing] = await Promise.allSettled([stream.archiveRead, stream.toc]);
-      if (archive.status === 'rejected') throw archive.reason;
-      if (listing.status === 'rejected') throw listing.reason;
-      toc = listing.value;
-      checkArchive(toc, tables, options.pgDumpArgs);
-      await verifyStoredObject(storage, key, stream.storedBytes, stream.sha256, options.signal);
-    } catch (error) {
-      log.warn(`${storage.locate(key)} failed verification`);
-      throw error;
-    }
+      let toc: ArchiveToc;
+      try {
+        const [archive, listing] = await Promise.allSettled([stream.archiveRead, stream.toc]);
+        if (archive.status === 'rejected') throw archive.reason;
+        if (listing.status === 'rejected') throw listing.reason;
+        toc = listing.value;
+        checkArchive(toc, tables, options.pgDumpArgs);
+        await verifyStoredObject(storage, key, stream.storedBytes, stream.sha256, options.signal);
+      } catch (error) {
+        log.warn(`${storage.locate(key)} failed verification`);
+        throw error;
+      }
 
-    const finishedAt = clock();
-    const durationSeconds = (finishedAt.getTime() - startedAt.getTime()) / 1000;
-    const manifest: BackupManifest = {
-      formatVersion: 1,
-      backupId,
-      name,
-      engine: 'postgresql',
-      database: options.target.database,
-      source: { host: options.target.host, port: options.target.port, ...(systemId ? { systemIdentifier: systemId } : {}) },
-      serverVersion: server.text,
-      dumpTool: { name: 'pg_dump', version: tools.version },
-      startedAt: startedAt.toISOString(),
-      finishedAt: finishedAt.toISOString(),
-      durationSeconds,
-      object: {
-        key,
-        format: 'pg_dump-custom',
-        compression: { algorithm: options.compression, level: options.compressionLevel },
-        encryption: encryptionRecord(options),
+      const finishedAt = clock();
+      const durationSeconds = (finishedAt.getTime() - startedAt.getTime()) / 1000;
+      const manifest: BackupManifest = {
+        formatVersion: 1,
+        backupId,
+        name,
+        engine: 'postgresql',
+        database: options.target.database,
+        source: { host: options.target.host, port: options.target.port, ...(systemId ? { systemIdentifier: systemId } : {}) },
+        serverVersion: server.text,
+        dumpTool: { name: 'pg_dump', version: tools.version },
+        startedAt: startedAt.toISOString(),
+        finishedAt: finishedAt.toISOString(),
+        durationSeconds,
+        object: {
+          key,
+          format: 'pg_dump-custom',
+          compression: { algorithm: options.compression, level: options.compressionLevel },
+          encryption: encryptionRecord(options),
+          rawBytes: stream.rawBytes,
+          storedBytes: stream.storedBytes,
+          sha256: stream.sha256,
+        },
+        toc: { entries: toc.entries.length, byType: toc.byType },
+        tables: tables.map(({ schema, name: table, rows, rowEstimate, bytes }) => {
+          // pg-dump-args such as --exclude-table-data leave a table's rows out of the archive: say so, not a count.
+          if (!hasDataEntry(toc, schema, table)) return { schema, name: table, rowEstimate, bytes, dataExcluded: true as const };
+          return { schema, name: table, ...(rows === undefined ? {} : { rows }), rowEstimate, bytes };
+        }),
+        exactCountMaxBytes: options.exactCountMaxBytes,
+        schemaFingerprint: fingerprint,
+        verification: {
+          checksumReread: true,
+          archiveListed: true,
+          tableDataEntries: toc.byType['TABLE DATA'] ?? 0,
+          expectedTables: tables.length,
+        },
+        ...(options.github ? { github: options.github } : {}),
+        dbops: { version: DBOPS_VERSION },
+      };
+      // Invariant 1: the manifest is written last, after every byte is stored and verified, and only if the object is
+      // still there (nothing removed it while it was being verified).
+      if ((await storage.stat(key))?.size !== stream.storedBytes) {
+        throw new DbopsError('VERIFY_FAILED', `${storage.locate(key)} changed or disappeared before its manifest was written`, {
+          hint: 'Something else writes to or rotates this location while backups run (a grace-period shorter than a backup takes?).',
+        });
+      }
+      manifestAt = manifestKey(name, backupId);
+      await storage.put(manifestAt, serializeManifest(manifest), { contentType: 'application/json' });
+      // A rotation that listed this object as a leftover before the manifest existed may delete it after: check.
+      if ((await storage.stat(key))?.size !== stream.storedBytes) {
+        throw new DbopsError('VERIFY_FAILED', `${storage.locate(key)} disappeared as its manifest was written`, {
+          hint: 'Something else rotates this location while backups run: make its grace-period longer than a backup takes.',
+        });
+      }
+      stored = undefined;
+      manifestAt = undefined;
+      log.info(`Backup ${backupId} complete: ${formatBytes(stream.storedBytes)} in ${formatSeconds(durationSeconds)}`);
+      return {
+        backupId,
+        location: storage.locate(key),
+        manifestLocation: storage.locate(manifestKey(name, backupId)),
+        manifest,
+        sizeBytes: stream.storedBytes,
         rawBytes: stream.rawBytes,
-        storedBytes: stream.storedBytes,
         sha256: stream.sha256,
-      },
-      toc: { entries: toc.entries.length, byType: toc.byType },
-      tables: tables.map(({ schema, name: table, rows, rowEstimate, bytes }) => {
-        // pg-dump-args such as --exclude-table-data leave a table's rows out of the archive: say so, not a count.
-        if (!hasDataEntry(toc, schema, table)) return { schema, name: table, rowEstimate, bytes, dataExcluded: true as const };
-        return { schema, name: table, ...(rows === undefined ? {} : { rows }), rowEstimate, bytes };
-      }),
-      exactCountMaxBytes: options.exactCountMaxBytes,
-      schemaFingerprint: fingerprint,
-      verification: {
-        checksumReread: true,
-        archiveListed: true,
-        tableDataEntries: toc.byType['TABLE DATA'] ?? 0,
-        expectedTables: tables.length,
-      },
-      ...(options.github ? { github: options.github } : {}),
-      dbops: { version: DBOPS_VERSION },
-    };
-    // Invariant 1: the manifest is written last, after every byte is stored and verified, and only if the object is
-    // still there (nothing removed it while it was being verified).
-    if ((await storage.stat(key))?.size !== stream.storedBytes) {
-      throw new DbopsError('VERIFY_FAILED', `${storage.locate(key)} changed or disappeared before its manifest was written`, {
-        hint: 'Something else writes to or rotates this location while backups run (a grace-period shorter than a backup takes?).',
-      });
-    }
-    manifestAt = manifestKey(name, backupId);
-    await storage.put(manifestAt, serializeManifest(manifest), { contentType: 'application/json' });
-    // A rotation that listed this object as a leftover before the manifest existed may delete it after: check.
-    if ((await storage.stat(key))?.size !== stream.storedBytes) {
-      throw new DbopsError('VERIFY_FAILED', `${storage.locate(key)} disappeared as its manifest was written`, {
-        hint: 'Something else rotates this location while backups run: make its grace-period longer than a backup takes.',
-      });
-    }
-    stored = undefined;
-    manifestAt = undefined;
-    log.info(`Backup ${backupId} complete: ${formatBytes(stream.storedBytes)} in ${formatSeconds(durationSeconds)}`);
-    return {
-      backupId,
-      location: storage.locate(key),
-      manifestLocation: storage.locate(manifestKey(name, backupId)),
-      manifest,
-      sizeBytes: stream.storedBytes,
-      rawBytes: stream.rawBytes,
-      sha256: stream.sha256,
-      durationSeconds,
-      storage: storage.display,
-    };
+        durationSeconds,
+        storage: storage.display,
+      };
+    });
   } catch (error) {
     // The run failed: nothing may remain that looks like a complete backup. The manifest goes first (its put may
     // have reached the storage even if it reported an error), then the object.
@@ -207,9 +205,6 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
     if (stored) await storage.delete(stored).catch(() => undefined);
     if (options.signal?.aborted) throw cancelled();
     throw error;
-  } finally {
-    await stopWatching();
-    await endQuietly(client);
   }
 }
 
@@ -345,8 +340,4 @@ function encryptionRecord(options: BackupOptions): Encryption {
   if (options.passphrase) return { method: 'age', passphrase: true };
   if (options.recipients.length > 0) return { method: 'age', recipients: options.recipients.map(recipientFingerprint) };
   return { method: 'none' };
-}
-
-async function endQuietly(client: pg.Client): Promise<void> {
-  await client.end().catch(() => undefined);
 }

@@ -1,7 +1,7 @@
 import { cancelled, DbopsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Secrets } from '../secrets.js';
-import { connect, endSessionOnAbort, serverVersion, systemIdentifier } from '../databases/postgres/connection.js';
+import { connect, serverVersion, systemIdentifier, withSession } from '../databases/postgres/connection.js';
 import { createScratchDatabase, dropDatabase, scratchDatabaseName } from '../databases/postgres/scratch-database.js';
 import { describeTarget, withDatabase, type PgTarget } from '../databases/postgres/target.js';
 import type { BackupManifest } from '../manifest/manifest.js';
@@ -82,26 +82,18 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
       ...(options.signal ? { signal: options.signal } : {}),
     });
 
-    const client = await connect(into, log, options.signal);
-    let stopWatching = async () => {};
-    let checks: CheckResult[];
-    let rows: number;
-    try {
-      // A cancel during a long count or a user's check ends that query, so the scratch database can be dropped.
-      stopWatching = await endSessionOnAbort(client, into, log, options.signal);
+    // A cancel during a long count or a user's check ends that query, so the scratch database can be dropped.
+    const { checks, rows } = await withSession(into, log, options.signal, async (client) => {
       const tables = await checkTables(client, manifest);
-      rows = tables.rows;
-      checks = [
+      const results: CheckResult[] = [
         { name: 'integrity', passed: true, detail: `size and SHA-256 match the manifest (${manifest.object.sha256.slice(0, 12)}…)` },
         { name: 'restore', passed: true, detail: `pg_restore completed without errors` },
         ...tables.checks,
         await checkSchema(client, manifest),
         ...(await runUserChecks(client, options.checks)),
       ];
-    } finally {
-      await stopWatching();
-      await client.end().catch(() => undefined);
-    }
+      return { checks: results, rows: tables.rows };
+    });
     if (options.signal?.aborted) throw cancelled();
     if (options.maxAgeSeconds !== undefined) checks.push(checkFreshness(manifest, options.maxAgeSeconds, now));
     if (options.maxRestoreSeconds !== undefined) checks.push(checkRestoreTime(restored.seconds, options.maxRestoreSeconds));

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { asDbopsError, cancelled, DbopsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Secrets } from '../secrets.js';
-import { connect, endSessionOnAbort, serverVersion } from '../databases/postgres/connection.js';
+import { serverVersion, withSession } from '../databases/postgres/connection.js';
 import { clearDatabase, countUserObjects } from '../databases/postgres/scratch-database.js';
 import { FULL_SCOPE } from '../databases/postgres/inventory.js';
 import { describeTarget, type PgTarget } from '../databases/postgres/target.js';
@@ -53,7 +53,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
   const { storage, manifest } = await selectBackup(options, secrets);
   try {
     // Refusals and missing client tools cost no download.
-    const tools = await withSession(options, async (client) => {
+    const tools = await withSession(options.target, log, options.signal, async (client) => {
       await refuseUnlessClean(client, options);
       const server = await serverVersion(client);
       return restoreClientTools(server.major, manifest, options.pgBinDir, options.env);
@@ -63,7 +63,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
     const archive = await fetchBackup({ storage, manifest, decryption: options.decryption, env: options.env, log, ...(options.signal ? { signal: options.signal } : {}) });
     try {
       // The download may have taken hours: look at the target again, on a fresh session.
-      return await withSession(options, async (client) => {
+      return await withSession(options.target, log, options.signal, async (client) => {
         const existing = await refuseUnlessClean(client, options);
         const safetyBackup = existing > 0 && options.safetyBackup ? await takeSafetyBackup(options, manifest) : undefined;
         if (options.signal?.aborted) throw cancelled();
@@ -105,19 +105,6 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
   } catch (error) {
     if (options.signal?.aborted && !(error instanceof DbopsError && error.code === 'CANCELLED')) throw cancelled();
     throw error;
-  }
-}
-
-/** Runs `use` on a session with the target that a cancel ends, query and all. */
-async function withSession<T>(options: RestoreOptions, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = await connect(options.target, options.log, options.signal);
-  let stopWatching = async () => {};
-  try {
-    stopWatching = await endSessionOnAbort(client, options.target, options.log, options.signal);
-    return await use(client);
-  } finally {
-    await stopWatching();
-    await client.end().catch(() => undefined);
   }
 }
 

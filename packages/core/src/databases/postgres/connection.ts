@@ -127,7 +127,7 @@ export async function systemIdentifier(client: pg.Client): Promise<string | unde
  * a pid the server has since given to another session is left alone. Returns the function that stops watching (and
  * waits for a termination in flight).
  */
-export async function endSessionOnAbort(client: pg.Client, target: PgTarget, log: Logger, signal: AbortSignal | undefined): Promise<() => Promise<void>> {
+async function endSessionOnAbort(client: pg.Client, target: PgTarget, log: Logger, signal: AbortSignal | undefined): Promise<() => Promise<void>> {
   if (!signal) return async () => undefined;
   const { rows } = await client.query<{ pid: number; started: string }>(
     'select pid, extract(epoch from backend_start)::text as started from pg_stat_activity where pid = pg_backend_pid()',
@@ -143,6 +143,19 @@ export async function endSessionOnAbort(client: pg.Client, target: PgTarget, log
     signal.removeEventListener('abort', onAbort);
     await terminating;
   };
+}
+
+/** Runs `use` on a new session with `target` that a cancel ends, query and all (endSessionOnAbort); then closes it. */
+export async function withSession<T>(target: PgTarget, log: Logger, signal: AbortSignal | undefined, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = await connect(target, log, signal);
+  let stopWatching = async () => {};
+  try {
+    stopWatching = await endSessionOnAbort(client, target, log, signal);
+    return await use(client);
+  } finally {
+    await stopWatching();
+    await client.end().catch(() => undefined);
+  }
 }
 
 async function terminateBackend(target: PgTarget, backend: { pid: number; started: string }, log: Logger): Promise<void> {
