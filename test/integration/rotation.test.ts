@@ -6,6 +6,7 @@ import {
   checkFreshnessDefinition,
   DbopsError,
   executeRotation,
+  findBackup,
   FULL_SCOPE,
   planRotation,
   listBackups,
@@ -195,7 +196,7 @@ describe('rotation never loses a history to another one, or to a damaged backup'
       [middle.backupId, ['last', 'newest']],
       [oldest.backupId, ['min-verified']],
     ]);
-    expect(plan.backups[0]!.damaged).toBe('its object is missing');
+    expect(plan.backups[0]!.setAside).toEqual({ reason: 'damaged', detail: 'its object is missing' });
     expect(report.summary).toContain(`\`${newest.backupId}\`: its object is missing; it cannot be restored`);
     expect(log.lines).toContainEqual(expect.stringMatching(`^warn: Backup damaged/${newest.backupId} is damaged: its object is missing`));
   });
@@ -237,6 +238,83 @@ test('check-freshness judges each backup name on its own, and safety backups are
     // Asked for by name, a safety backup's freshness is checked like any other.
     const safety = await checkFreshnessDefinition.run({ from: dir, name: 'pre-restore/app', 'max-age': '26h' }, context());
     expect(safety.outputs.fresh).toBe('true');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+describe('a backup dated in the future (taken with a wrong clock) steers nothing', () => {
+  const DAY = 86_400_000;
+  let dir: string;
+  let storage: Storage;
+  const take = (name: string, offsetMs: number) => backupAt(dir, name, new Date(Date.now() + offsetMs));
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dbops-future-'));
+    storage = await openStorage(dir, { inputName: 'from' });
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('rotation sets it aside: keep-within is measured from the newest backup really taken', async () => {
+    const old = await take('clock', -10 * DAY);
+    const yesterday = await take('clock', -2 * DAY);
+    const today = await take('clock', -1 * DAY);
+    const future = await take('clock', 365 * DAY);
+    // Anchored at the future backup, keep-within 2d would delete every backup really taken.
+    const report = await retentionPurgeDefinition.run({ from: dir, name: 'clock', 'keep-within': '2d', 'dry-run': 'false' }, context());
+    expect(report.outputs['deleted-ids']).toBe(old.backupId);
+    const plan = await planRotation(storage, 'clock', { withinSeconds: 2 * 86_400 }, { now: new Date(), graceSeconds: 3600 });
+    expect(plan.backups.map((b) => [b.id, b.reasons])).toEqual([
+      [future.backupId, ['future-dated']],
+      [today.backupId, ['within', 'newest']],
+      [yesterday.backupId, ['within']],
+    ]);
+    expect(plan.backups[0]!.setAside).toEqual({ reason: 'future-dated', detail: expect.stringMatching(/^it is dated \d{4}-.*after this run's clock/) });
+    expect(report.summary).toContain('Backups dated in the future');
+    expect(report.summary).toMatch(/in the future \| — \| keep \| future-dated \|/);
+    expect(log.lines).toContainEqual(expect.stringMatching(`^warn: Backup clock/${future.backupId} is dated in the future`));
+  });
+
+  test('restores never take it for the newest backup, and name it when it is the only one', async () => {
+    const real = await take('restore-clock', -1 * DAY);
+    const future = await take('restore-clock', 30 * DAY);
+    expect((await findBackup(storage, { name: 'restore-clock' })).manifest.backupId).toBe(real.backupId);
+    expect((await findBackup(storage, { name: 'restore-clock', backupId: future.backupId })).manifest.backupId).toBe(future.backupId);
+    await take('only-future', 30 * DAY);
+    const error = await findBackup(storage, { name: 'only-future' }).catch((e: unknown) => e);
+    expect((error as DbopsError).code).toBe('NO_BACKUP');
+    expect((error as DbopsError).input).toBe('backup-id');
+    expect((error as DbopsError).message).toMatch(/dated before now \(\d{8}T\d{6}Z-[0-9a-f]{6} is dated in the future: taken with a wrong clock\)$/);
+  });
+
+  test('check-freshness does not count it: a stopped schedule is stale whatever the wrong clock said', async () => {
+    const stopped = await take('fresh-clock', -10 * DAY);
+    const future = await take('fresh-clock', 365 * DAY);
+    const report = await checkFreshnessDefinition.run({ from: dir, name: 'fresh-clock', 'max-age': '26h' }, context());
+    expect(report.outputs.fresh).toBe('false');
+    expect(report.outputs['backup-id']).toBe(stopped.backupId);
+    expect((report.failure as DbopsError).code).toBe('CHECK_FAILED');
+    expect((report.json as { names: unknown[] }).names).toEqual([expect.objectContaining({ backupId: stopped.backupId, fresh: false, datedInFuture: [future.backupId] })]);
+    expect(log.lines).toContainEqual(expect.stringMatching(`^warn: ${future.backupId} of fresh-clock is dated in the future`));
+  });
+});
+
+test('check-freshness with verified fails a name none of whose backups has passed a restore test', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dbops-freshness-verified-'));
+  try {
+    const tested = await backupAt(dir, 'tested', new Date(Date.now() - 3600_000));
+    await backupAt(dir, 'untested', new Date(Date.now() - 3600_000));
+    await backupAt(dir, 'untested', new Date(Date.now() - 7200_000));
+    const storage = await openStorage(dir, { inputName: 'from' });
+    await writeVerificationRecord(storage, 'tested', { backupId: tested.backupId, verifiedAt: new Date().toISOString(), restoredOn: 'localhost:5432', restoreSeconds: 1, checksPassed: 1, checkNames: [], dbops: { version: 'test' } });
+    const report = await checkFreshnessDefinition.run({ from: dir, 'max-age': '26h', verified: 'true' }, context());
+    expect(report.outputs).toEqual({ 'backup-id': '', 'age-seconds': '', fresh: 'false' });
+    expect((report.failure as DbopsError).message).toBe('The name untested (postgres) has no verified backup: none of its 2 backups has passed a restore test');
+    expect(report.summary).toContain(`✅ The newest verified backup of tested (postgres), ${tested.backupId}`);
+    // Checked by name, the tested one passes alone.
+    expect((await checkFreshnessDefinition.run({ from: dir, name: 'tested', 'max-age': '26h', verified: 'true' }, context())).outputs.fresh).toBe('true');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -12,7 +12,7 @@ import { readS3Options, S3_INPUTS } from './storage-inputs.js';
 import type { ActionDefinition, InputDefinition } from './types.js';
 import { readRetentionPolicy, RETENTION_INPUTS } from './retention-inputs.js';
 import { openStorage } from '../storage/index.js';
-import { executeRotation, planRotation, warnDamaged } from '../retention/plan.js';
+import { executeRotation, planRotation, warnSetAside } from '../retention/plan.js';
 import { renderRotation } from '../report/rotation-summary.js';
 
 const inputs: InputDefinition[] = [
@@ -102,7 +102,7 @@ export const backupDefinition: ActionDefinition = {
       try {
         const storage = await openStorage(reader.required('to', 's3://bucket/prefix or a directory path'), { inputName: 'to', s3: readS3Options(reader), ...(context.artifacts ? { artifacts: context.artifacts } : {}) });
         const plan = await planRotation(storage, result.manifest.name, retention.policy, { now: new Date(), graceSeconds: retention.graceSeconds });
-        warnDamaged(plan, context.log);
+        warnSetAside(plan, context.log);
         const rotated = await executeRotation(storage, plan, context.log);
         outputs['deleted-ids'] = rotated.deleted.join(',');
         summary += `\n${renderRotation(plan, false, new Date())}`;

@@ -1,7 +1,7 @@
 import { DbopsError } from '../errors.js';
 import { parseDuration } from '../duration.js';
 import { formatSeconds } from '../format.js';
-import { listBackups, type CatalogEntry } from '../manifest/catalog.js';
+import { isDatedInFuture, listBackups, type CatalogEntry } from '../manifest/catalog.js';
 import { SAFETY_BACKUP_PREFIX } from '../manifest/layout.js';
 import { openStorage } from '../storage/index.js';
 import { BACKUP_SOURCE_INPUTS, readBackupFilter } from './backup-source-inputs.js';
@@ -12,7 +12,7 @@ import type { ActionDefinition, InputDefinition } from './types.js';
 const inputs: InputDefinition[] = [
   ...BACKUP_SOURCE_INPUTS.filter((i) => i.name !== 'backup-id'),
   { name: 'max-age', description: 'Fail when the newest backup is older than this, e.g. 26h.', required: true, type: 'duration' },
-  { name: 'verified', description: 'Count only backups that passed a restore test.', default: 'false', type: 'boolean' },
+  { name: 'verified', description: 'Count only backups that passed a restore test: a name none of whose backups has passed one fails the check.', default: 'false', type: 'boolean' },
 ];
 
 export const checkFreshnessDefinition: ActionDefinition = {
@@ -30,34 +30,80 @@ export const checkFreshnessDefinition: ActionDefinition = {
     const maxAge = parseDuration(reader.required('max-age', 'a duration such as 26h'), 'max-age');
     const verifiedOnly = reader.boolean('verified');
     const storage = await openStorage(from, { inputName: 'from', s3: readS3Options(reader), ...(context.artifacts ? { artifacts: context.artifacts } : {}) });
-    const entries = (await listBackups(storage, { ...(name ? { name } : {}), ...(database ? { database } : {}) })).filter((e) => !verifiedOnly || e.verifiedAt);
+    const entries = await listBackups(storage, { ...(name ? { name } : {}), ...(database ? { database } : {}) });
     const kind = verifiedOnly ? 'verified backup' : 'backup';
     // Each backup name is its own schedule: one that stopped must not hide behind another that runs. Safety
     // backups taken by restores are no schedule, unless asked for by name.
-    const newestByName = new Map<string, CatalogEntry>();
+    const byName = new Map<string, CatalogEntry[]>();
     for (const entry of entries) {
       if (!name && entry.manifest.name.startsWith(SAFETY_BACKUP_PREFIX)) continue;
-      if (!newestByName.has(entry.manifest.name)) newestByName.set(entry.manifest.name, entry); // newest first
+      byName.set(entry.manifest.name, [...(byName.get(entry.manifest.name) ?? []), entry]); // newest first
     }
-    if (newestByName.size === 0) {
-      throw new DbopsError('NO_BACKUP', `No complete ${kind} in ${storage.display}`, { input: 'from', hint: verifiedOnly ? 'Run restore-test on a schedule so backups get verified.' : 'Check that the backup workflow runs and writes to this location.' });
+    if (byName.size === 0) {
+      throw new DbopsError('NO_BACKUP', `No complete backup in ${storage.display}`, { input: 'from', hint: 'Check that the backup workflow runs and writes to this location.' });
     }
-    const now = Date.now();
-    const checked = [...newestByName.values()]
-      .map((entry) => ({ entry, age: (now - Date.parse(entry.manifest.finishedAt)) / 1000 }))
-      .sort((a, b) => b.age - a.age); // the stalest first
-    const fresh = checked.every((c) => c.age <= maxAge);
-    const line = (c: (typeof checked)[number]) =>
-      `newest ${kind} of ${c.entry.manifest.name} (${c.entry.manifest.database}), ${c.entry.manifest.backupId}, is ${formatSeconds(c.age)} old (limit ${formatSeconds(maxAge)})`;
-    const stale = checked.filter((c) => c.age > maxAge);
+    const now = new Date();
+    const checked = [...byName].map(([each, backups]) => judge(each, backups, { now, maxAge, verifiedOnly })).sort((a, b) => b.age - a.age); // the stalest first
+    for (const c of checked) {
+      if (c.future.length > 0) context.log.warn(`${c.future.join(', ')} of ${c.name} ${c.future.length === 1 ? 'is' : 'are'} dated in the future (the clock of the machine that took ${c.future.length === 1 ? 'it' : 'them'} was wrong): not counted as fresh`);
+    }
+    const fresh = checked.every((c) => c.fresh);
+    const stale = checked.filter((c) => !c.fresh);
     const stalest = checked[0]!;
+    const line = (c: Judgement) =>
+      c.entry
+        ? `newest ${kind} of ${c.name} (${c.database}), ${c.entry.manifest.backupId}, is ${formatSeconds(c.age)} old (limit ${formatSeconds(maxAge)})`
+        : `name ${c.name} (${c.database}) has no ${kind}: ${c.missing}`;
     return {
-      outputs: { 'backup-id': stalest.entry.manifest.backupId, 'age-seconds': String(Math.round(stalest.age)), fresh: String(fresh) },
-      summary: `### ${fresh ? '✅' : '❌'} Backups ${fresh ? 'are fresh' : 'are stale'}\n\n${checked.map((c) => `- ${c.age <= maxAge ? '✅' : '❌'} The ${line(c)}.`).join('\n')}\n`,
-      json: { backupId: stalest.entry.manifest.backupId, ageSeconds: stalest.age, maxAgeSeconds: maxAge, fresh, verified: verifiedOnly, names: checked.map((c) => ({ name: c.entry.manifest.name, backupId: c.entry.manifest.backupId, ageSeconds: c.age, fresh: c.age <= maxAge })) },
+      outputs: { 'backup-id': stalest.entry?.manifest.backupId ?? '', 'age-seconds': stalest.entry ? String(Math.round(stalest.age)) : '', fresh: String(fresh) },
+      summary: `### ${fresh ? '✅' : '❌'} Backups ${fresh ? 'are fresh' : 'are stale'}\n\n${checked.map((c) => `- ${c.fresh ? '✅' : '❌'} The ${line(c)}.`).join('\n')}\n`,
+      json: {
+        backupId: stalest.entry?.manifest.backupId ?? null,
+        ageSeconds: stalest.entry ? stalest.age : null,
+        maxAgeSeconds: maxAge,
+        fresh,
+        verified: verifiedOnly,
+        names: checked.map((c) => ({ name: c.name, backupId: c.entry?.manifest.backupId ?? null, ageSeconds: c.entry ? c.age : null, fresh: c.fresh, ...(c.future.length > 0 ? { datedInFuture: c.future } : {}) })),
+      },
       ...(fresh
         ? {}
-        : { failure: new DbopsError('CHECK_FAILED', `The ${stale.map(line).join('; the ')}`, { hint: 'The backup schedule may have stopped (GitHub disables schedules in repositories without activity for 60 days) or backups are failing.' }) }),
+        : {
+            failure: new DbopsError('CHECK_FAILED', `The ${stale.map(line).join('; the ')}`, {
+              hint: stale.every((c) => c.entry)
+                ? 'The backup schedule may have stopped (GitHub disables schedules in repositories without activity for 60 days) or backups are failing.'
+                : 'Run restore-test on a schedule for every name checked with verified: true (or check only the names that are restore-tested, with name), and fix the clock of any machine that dates backups in the future.',
+            }),
+          }),
     };
   },
 };
+
+interface Judgement {
+  name: string;
+  database: string;
+  /** The newest backup that counts: verified when asked, and not dated in the future. */
+  entry?: CatalogEntry;
+  /** Its age in seconds; Infinity when no backup counts. */
+  age: number;
+  fresh: boolean;
+  /** Why no backup counts. */
+  missing?: string;
+  /** Ids of backups dated in the future (a wrong clock): never counted, or one would be "fresh" until its date. */
+  future: string[];
+}
+
+/** Judges one name's backups (newest first). A name with backups but none that counts is stale, never skipped. */
+function judge(name: string, backups: CatalogEntry[], options: { now: Date; maxAge: number; verifiedOnly: boolean }): Judgement {
+  const future = backups.filter((e) => isDatedInFuture(e.manifest, options.now)).map((e) => e.manifest.backupId);
+  const dated = backups.filter((e) => !isDatedInFuture(e.manifest, options.now));
+  const entry = dated.find((e) => !options.verifiedOnly || e.verifiedAt);
+  const database = (entry ?? backups[0]!).manifest.database;
+  if (!entry) {
+    const missing = dated.length > 0
+      ? `none of its ${dated.length} backup${dated.length === 1 ? '' : 's'} has passed a restore test`
+      : `its only backups are dated in the future (${future.join(', ')})`;
+    return { name, database, age: Infinity, fresh: false, missing, future };
+  }
+  const age = (options.now.getTime() - Date.parse(entry.manifest.finishedAt)) / 1000;
+  return { name, database, entry, age, fresh: age <= options.maxAge, future };
+}

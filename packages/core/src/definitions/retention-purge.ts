@@ -1,7 +1,7 @@
 import { invalidInput } from '../errors.js';
 import { listBackups } from '../manifest/catalog.js';
 import { openStorage } from '../storage/index.js';
-import { executeRotation, planRotation, warnDamaged, type RotationPlan } from '../retention/plan.js';
+import { executeRotation, planRotation, warnSetAside, type RotationPlan } from '../retention/plan.js';
 import { renderRotation } from '../report/rotation-summary.js';
 import { BACKUP_SOURCE_INPUTS, readBackupFilter } from './backup-source-inputs.js';
 import { InputReader } from './read-inputs.js';
@@ -39,7 +39,7 @@ export const retentionPurgeDefinition: ActionDefinition = {
     const deletedIds: string[] = [];
     for (const each of names) {
       const plan = await planRotation(storage, each, policy, { now, graceSeconds });
-      warnDamaged(plan, context.log);
+      warnSetAside(plan, context.log);
       plans.push(plan);
       if (dryRun) deletedIds.push(...plan.backups.filter((b) => !b.keep).map((b) => b.id));
       else deletedIds.push(...(await executeRotation(storage, plan, context.log)).deleted);

@@ -51,12 +51,26 @@ export async function listBackups(storage: Storage, filter: CatalogFilter = {}):
   return entries.sort((a, b) => (a.manifest.backupId < b.manifest.backupId ? 1 : -1));
 }
 
+/**
+ * How far after this machine's clock a backup may be dated and still count as on time: clocks of runners drift by
+ * seconds, not hours. One dated later was taken on a machine whose clock was wrong (or its manifest was edited).
+ */
+export const CLOCK_SKEW_MS = 3600_000;
+
+/** Dated after now: such a backup must not count as the newest, or it would stay "newest" until that date. */
+export function isDatedInFuture(manifest: BackupManifest, now: Date): boolean {
+  return Date.parse(manifest.startedAt) > now.getTime() + CLOCK_SKEW_MS;
+}
+
 export async function readManifest(storage: Storage, key: string): Promise<BackupManifest> {
   return parseManifest(await text(await storage.get(key)), storage.locate(key));
 }
 
-/** The backup with the given id, or the newest one matching the filter. */
-export async function findBackup(storage: Storage, filter: CatalogFilter & { backupId?: string }): Promise<CatalogEntry> {
+/**
+ * The backup with the given id, or the newest one matching the filter. A backup dated in the future is never
+ * "the newest": it would be restored (and restore-tested) instead of every later backup until that date.
+ */
+export async function findBackup(storage: Storage, filter: CatalogFilter & { backupId?: string }, now = new Date()): Promise<CatalogEntry> {
   const entries = await listBackups(storage, filter);
   if (filter.backupId) {
     const entry = entries.find((e) => e.manifest.backupId === filter.backupId);
@@ -67,12 +81,15 @@ export async function findBackup(storage: Storage, filter: CatalogFilter & { bac
       hint: 'List the complete backups with `dbops list --from ...`.',
     });
   }
-  const newest = entries[0];
+  const newest = entries.find((e) => !isDatedInFuture(e.manifest, now));
   if (!newest) {
     const scope = [filter.name && `name ${filter.name}`, filter.database && `database ${filter.database}`].filter(Boolean).join(', ');
-    throw new DbopsError('NO_BACKUP', `No complete backup in ${storage.display}${scope ? ` for ${scope}` : ''}`, {
-      input: 'from',
-      hint: 'Check the location (and name / database filters); only backups with a manifest count as complete.',
+    const future = entries.map((e) => e.manifest.backupId);
+    throw new DbopsError('NO_BACKUP', `No complete backup in ${storage.display}${scope ? ` for ${scope}` : ''}${future.length > 0 ? ` dated before now (${future.join(', ')} ${future.length === 1 ? 'is' : 'are'} dated in the future: taken with a wrong clock)` : ''}`, {
+      input: future.length > 0 ? 'backup-id' : 'from',
+      hint: future.length > 0
+        ? 'Name the backup to use with backup-id once you have checked what it holds, and fix the clock of the machine that took it.'
+        : 'Check the location (and name / database filters); only backups with a manifest count as complete.',
     });
   }
   return newest;

@@ -11,20 +11,30 @@ export function renderRotation(plan: RotationPlan, dryRun: boolean, now: Date): 
     '',
     '| Backup id | Age | Verified | Action | Kept by |',
     '|---|---|---|---|---|',
-    ...plan.backups.map((b) => `| \`${b.id}\` | ${formatSeconds((now.getTime() - b.time.getTime()) / 1000)} | ${b.verifiedAt ? `✅ ${b.verifiedAt.toISOString().slice(0, 16)}Z` : '—'} | ${b.keep ? 'keep' : `**${dryRun ? 'delete' : 'deleted'}**`} | ${b.reasons.join(', ')} |`),
+    ...plan.backups.map((b) => `| \`${b.id}\` | ${age(b.time, now)} | ${b.verifiedAt ? `✅ ${b.verifiedAt.toISOString().slice(0, 16)}Z` : '—'} | ${b.keep ? 'keep' : `**${dryRun ? 'delete' : 'deleted'}**`} | ${b.reasons.join(', ')} |`),
   ];
   const sources = [...new Set(plan.backups.map((b) => b.source))];
   if (sources.length > 1) {
     lines.push('', `These backups come from ${sources.length} sources, each rotated on its own: ${sources.join('; ')}.`);
   }
-  const damaged = plan.backups.filter((b) => b.damaged);
+  const damaged = plan.backups.filter((b) => b.setAside?.reason === 'damaged');
   if (damaged.length > 0) {
     lines.push('', 'Damaged backups (kept, and never counted as a backup to keep others for):', '');
-    for (const b of damaged) lines.push(`- \`${b.id}\`: ${b.damaged}; it cannot be restored`);
+    for (const b of damaged) lines.push(`- \`${b.id}\`: ${b.setAside!.detail}; it cannot be restored`);
+  }
+  const future = plan.backups.filter((b) => b.setAside?.reason === 'future-dated');
+  if (future.length > 0) {
+    lines.push('', 'Backups dated in the future (kept, and never counted: the others are rotated by their own dates):', '');
+    for (const b of future) lines.push(`- \`${b.id}\`: ${b.setAside!.detail}`);
   }
   if (plan.leftovers.length > 0) {
     lines.push('', 'Objects without a manifest (incomplete backups):', '');
     for (const l of plan.leftovers) lines.push(`- \`${l.backupId}\` (${formatSeconds(l.ageSeconds)} old): ${l.action === 'delete' ? (dryRun ? 'would be deleted' : 'deleted') : 'left alone: it may still be uploading'}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+function age(time: Date, now: Date): string {
+  const seconds = (now.getTime() - time.getTime()) / 1000;
+  return seconds < 0 ? `${formatSeconds(-seconds)} in the future` : formatSeconds(seconds);
 }

@@ -1,7 +1,7 @@
 import type { Logger } from '../log.js';
 import { formatBytes, formatSeconds } from '../format.js';
 import { backupIdTime, isBackupId, MANIFEST_SUFFIX } from '../manifest/layout.js';
-import { readManifest } from '../manifest/catalog.js';
+import { CLOCK_SKEW_MS, isDatedInFuture, readManifest } from '../manifest/catalog.js';
 import type { BackupManifest } from '../manifest/manifest.js';
 import { parseVerificationKey } from '../manifest/verification.js';
 import type { Storage, StoredObject } from '../storage/types.js';
@@ -14,8 +14,12 @@ export interface PlannedBackup extends RetentionDecision {
   keys: string[];
   bytes: number;
   verifiedAt?: Date;
-  /** Why the backup cannot be restored (its object is missing or the wrong size); such a backup is kept. */
-  damaged?: string;
+  /**
+   * Why the backup is kept out of the policy: kept, reported, and never counted. 'damaged': its object is missing
+   * or the wrong size, so it cannot be restored. 'future-dated': a wrong clock dated it after now; counted, it would
+   * be the newest (and anchor keep-within) until that date, and the backups really taken since could be deleted.
+   */
+  setAside?: { reason: 'damaged' | 'future-dated'; detail: string };
 }
 
 export interface Leftover {
@@ -37,7 +41,7 @@ export interface RotationPlan {
  * Only complete backups (with a manifest) are subject to the policy; objects without one are leftovers, deleted
  * once older than the grace period. Backups of different databases or servers that share a name (two services'
  * `app` databases backed up to one bucket) are separate histories: each keeps its own newest, buckets and verified
- * minimum. A manifest whose object is missing or the wrong size is damaged: kept and reported, never counted.
+ * minimum. Damaged and future-dated backups are set aside: kept and reported, never counted.
  */
 export async function planRotation(storage: Storage, name: string, policy: RetentionPolicy, options: { now: Date; graceSeconds: number }): Promise<RotationPlan> {
   const byId = new Map<string, StoredObject[]>();
@@ -63,27 +67,27 @@ export async function planRotation(storage: Storage, name: string, policy: Reten
     const manifest = await readManifest(storage, manifestKey);
     if (manifest.name !== name) continue;
     const verifiedAt = keys.map(parseVerificationKey).filter((r) => r !== undefined).map((r) => r!.verifiedAt).sort((a, b) => b.getTime() - a.getTime())[0];
-    const damaged = damage(manifest, objects);
+    const setAside = problemOf(manifest, objects, options.now);
     complete.push({
       id,
       source: sourceOf(manifest),
       time: new Date(manifest.startedAt),
       verified: verifiedAt !== undefined,
-      keep: damaged !== undefined,
-      reasons: damaged ? ['damaged'] : [],
+      keep: setAside !== undefined,
+      reasons: setAside ? [setAside.reason] : [],
       keys,
       bytes: objects.reduce((sum, o) => sum + o.size, 0),
       ...(verifiedAt ? { verifiedAt } : {}),
-      ...(damaged ? { damaged } : {}),
+      ...(setAside ? { setAside } : {}),
     });
   }
   const decisions = new Map<string, RetentionDecision>();
   for (const source of new Set(complete.map((b) => b.source))) {
-    const history = complete.filter((b) => b.source === source && !b.damaged);
+    const history = complete.filter((b) => b.source === source && !b.setAside);
     for (const decision of applyRetention(history, policy)) decisions.set(decision.id, decision);
   }
   const backups = complete
-    .map((b) => (b.damaged ? b : { ...b, keep: decisions.get(b.id)!.keep, reasons: decisions.get(b.id)!.reasons }))
+    .map((b) => (b.setAside ? b : { ...b, keep: decisions.get(b.id)!.keep, reasons: decisions.get(b.id)!.reasons }))
     .sort((a, b) => b.time.getTime() - a.time.getTime());
   return { name, backups, leftovers: leftovers.sort((a, b) => (a.backupId < b.backupId ? 1 : -1)) };
 }
@@ -95,17 +99,25 @@ function sourceOf(manifest: BackupManifest): string {
   return `${manifest.database} on ${server}`;
 }
 
-function damage(manifest: BackupManifest, objects: StoredObject[]): string | undefined {
+function problemOf(manifest: BackupManifest, objects: StoredObject[], now: Date): PlannedBackup['setAside'] {
   const object = objects.find((o) => o.key === manifest.object.key);
-  if (!object) return 'its object is missing';
-  if (object.size !== manifest.object.storedBytes) return `its object has ${object.size} bytes, not ${manifest.object.storedBytes}`;
+  if (!object) return { reason: 'damaged', detail: 'its object is missing' };
+  if (object.size !== manifest.object.storedBytes) return { reason: 'damaged', detail: `its object has ${object.size} bytes, not ${manifest.object.storedBytes}` };
+  if (isDatedInFuture(manifest, now)) {
+    const ahead = formatSeconds((Date.parse(manifest.startedAt) - now.getTime()) / 1000);
+    return { reason: 'future-dated', detail: `it is dated ${manifest.startedAt}, ${ahead} after this run's clock (more than ${formatSeconds(CLOCK_SKEW_MS / 1000)} of skew: the clock of the machine that took it was wrong)` };
+  }
   return undefined;
 }
 
-/** Damaged backups need a person: warn (an annotation on GitHub) for each. */
-export function warnDamaged(plan: RotationPlan, log: Logger): void {
-  for (const b of plan.backups.filter((b) => b.damaged)) {
-    log.warn(`Backup ${plan.name}/${b.id} is damaged: ${b.damaged}. It is kept and not counted as a backup; look into it and delete it by hand.`);
+/** Set-aside backups need a person: warn (an annotation on GitHub) for each. */
+export function warnSetAside(plan: RotationPlan, log: Logger): void {
+  for (const b of plan.backups) {
+    if (b.setAside?.reason === 'damaged') {
+      log.warn(`Backup ${plan.name}/${b.id} is damaged: ${b.setAside.detail}. It is kept and not counted as a backup; look into it and delete it by hand.`);
+    } else if (b.setAside) {
+      log.warn(`Backup ${plan.name}/${b.id} is dated in the future: ${b.setAside.detail}. It is kept and not counted as a backup; fix that clock, and delete the backup by hand once you know what it holds.`);
+    }
   }
 }
 

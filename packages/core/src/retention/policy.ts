@@ -27,8 +27,11 @@ export interface RetentionCandidate {
   verified: boolean;
 }
 
-/** 'damaged': a manifest whose object is missing or the wrong size; kept for a person to look at, never counted. */
-export type KeepReason = 'last' | 'hourly' | 'daily' | 'weekly' | 'monthly' | 'yearly' | 'within' | 'newest' | 'min-verified' | 'damaged';
+/**
+ * 'damaged' (its object is missing or the wrong size) and 'future-dated' (a wrong clock dated it after now): set
+ * aside by the rotation plan, kept for a person to look at and never counted.
+ */
+export type KeepReason = 'last' | 'hourly' | 'daily' | 'weekly' | 'monthly' | 'yearly' | 'within' | 'newest' | 'min-verified' | 'damaged' | 'future-dated';
 
 export interface RetentionDecision {
   id: string;
