@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the system packages the tests use: a PostgreSQL server (the tests start their own cluster), zstd,
-# age (the reference client the tests check our encryption format against), openssl and promtool. Idempotent; needs root or sudo.
+# age (the reference client the tests check our encryption format against), openssl, promtool and ss. Idempotent; needs root or sudo.
 set -euo pipefail
 missing=()
 command -v age >/dev/null || missing+=(age)
 command -v zstd >/dev/null || missing+=(zstd)
 command -v openssl >/dev/null || missing+=(openssl)          # a certificate for the SMTP notification test
 command -v promtool >/dev/null || missing+=(prometheus)      # promtool checks the monitor report's metrics file
+command -v ss >/dev/null || missing+=(iproute2)              # ss shows that sessions send TCP keepalives
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 ls /usr/lib/postgresql/*/bin/pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
 [ ${#missing[@]} -eq 0 ] && { echo "system test dependencies present"; exit 0; }

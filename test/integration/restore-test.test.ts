@@ -336,6 +336,33 @@ describe('dbops restore touches nothing until the backup is fetched and verified
       await rm(bin, { recursive: true, force: true });
     }
   });
+
+  test('a server that ends idle sessions: no session of a clean restore sits idle through the safety backup or pg_restore', async () => {
+    await runBackup({ name: 'idle-timeout' });
+    await target.createDatabase('idle_target');
+    await target.query('create table public.old_data (x int)', [], 'idle_target');
+    await target.query("alter database idle_target set idle_session_timeout = '1s'");
+    const bin = await mkdtemp(join(tmpdir(), 'dbops-slow-tools-'));
+    try {
+      await symlink(join(target.binDir, 'psql'), join(bin, 'psql'));
+      // A large database: its safety backup and its restore each take longer than the timeout.
+      for (const tool of ['pg_dump', 'pg_restore']) {
+        await writeFile(join(bin, tool), `#!/bin/sh
+case "$1" in --version) ;; *) sleep 2;; esac
+exec '${target.binDir}/${tool}' "$@"
+`, { mode: 0o755 });
+      }
+      const restored = await restoreDefinition.run(
+        { from: dir, name: 'idle-timeout', 'target-url': target.url('idle_target'), 'decrypt-with': key.identity, clean: 'true', 'pg-bin-dir': bin },
+        context(),
+      );
+      expect(restored.failure).toBeUndefined();
+      expect(restored.outputs['safety-backup-id']).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{6}$/);
+      expect(diffContents(await databaseContents(source.url('fidelity')), await databaseContents(target.url('idle_target')))).toEqual([]);
+    } finally {
+      await rm(bin, { recursive: true, force: true });
+    }
+  });
 });
 
 // A restore writes the uncompressed archive to TMPDIR. A full disk there is the machine's problem, not the

@@ -62,43 +62,45 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
     // fail while the target is as it was.
     const archive = await fetchBackup({ storage, manifest, decryption: options.decryption, env: options.env, log, ...(options.signal ? { signal: options.signal } : {}) });
     try {
-      // The download may have taken hours: look at the target again, on a fresh session.
-      return await withSession(options.target, log, options.signal, async (client) => {
-        const existing = await refuseUnlessClean(client, options);
-        const safetyBackup = existing > 0 && options.safetyBackup ? await takeSafetyBackup(options, manifest) : undefined;
+      // The download may have taken hours: look at the target again, on a fresh session. Each step has its own
+      // session, so none sits idle through a safety backup or a long pg_restore (idle_session_timeout, NAT timeouts).
+      const existing = await withSession(options.target, log, options.signal, (client) => refuseUnlessClean(client, options));
+      const safetyBackup = existing > 0 && options.safetyBackup ? await takeSafetyBackup(options, manifest) : undefined;
+      if (options.signal?.aborted) throw cancelled();
+      if (existing > 0) {
+        log.info(`Emptying ${describeTarget(options.target)} (clean: true)`);
+        // One transaction: a cancel that ends the session rolls it back.
+        await withSession(options.target, log, options.signal, (client) => clearDatabase(client));
+      }
+      try {
         if (options.signal?.aborted) throw cancelled();
-        if (existing > 0) {
-          log.info(`Emptying ${describeTarget(options.target)} (clean: true)`);
-          await clearDatabase(client); // one transaction: a cancel that ends the session rolls it back
-        }
-        try {
-          if (options.signal?.aborted) throw cancelled();
-          const restored = await restoreArchive(archive, {
-            into: options.target,
-            tools,
-            ...(options.jobs ? { jobs: options.jobs } : {}),
-            noOwner: options.noOwner,
-            env: options.env,
-            log,
-            ...(options.signal ? { signal: options.signal } : {}),
-          });
+        const restored = await restoreArchive(archive, {
+          into: options.target,
+          tools,
+          ...(options.jobs ? { jobs: options.jobs } : {}),
+          noOwner: options.noOwner,
+          env: options.env,
+          log,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+        const { checks, rows } = await withSession(options.target, log, options.signal, async (client) => {
           const tables = await checkTables(client, manifest);
-          const checks = [...tables.checks, await checkSchema(client, manifest)];
-          return {
-            backupId: manifest.backupId,
-            manifest,
-            target: describeTarget(options.target),
-            ...(safetyBackup ? { safetyBackup } : {}),
-            restoredBytes: archive.rawBytes,
-            restoreSeconds: archive.seconds + restored.seconds,
-            rows: tables.rows,
-            checks,
-            passed: checks.every((c) => c.passed),
-          };
-        } catch (error) {
-          throw existing > 0 ? afterEmptying(error, options, safetyBackup) : error;
-        }
-      });
+          return { checks: [...tables.checks, await checkSchema(client, manifest)], rows: tables.rows };
+        });
+        return {
+          backupId: manifest.backupId,
+          manifest,
+          target: describeTarget(options.target),
+          ...(safetyBackup ? { safetyBackup } : {}),
+          restoredBytes: archive.rawBytes,
+          restoreSeconds: archive.seconds + restored.seconds,
+          rows,
+          checks,
+          passed: checks.every((c) => c.passed),
+        };
+      } catch (error) {
+        throw existing > 0 ? afterEmptying(error, options, safetyBackup) : error;
+      }
     } finally {
       await archive.dispose();
     }

@@ -17,6 +17,10 @@ export function clientConfig(target: PgTarget): pg.ClientConfig {
     ssl: sslConfig(target),
     application_name: APPLICATION_NAME,
     connectionTimeoutMillis: target.connectTimeoutSeconds * 1000,
+    // A session is silent while a long query runs (a count over a big table) and between steps of a long run: TCP
+    // keepalives every minute keep NAT gateways and load balancers (AWS NLB: 350 s) from dropping it meanwhile.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 60_000,
     ...(target.statementTimeoutMs > 0 ? { statement_timeout: target.statementTimeoutMs } : {}),
   };
 }
