@@ -2,11 +2,11 @@
  * A real S3-compatible server for tests: s3rver, in-process, on 127.0.0.1 with a random port and a temp directory.
  *
  * s3rver does not implement ListMultipartUploads or AbortMultipartUpload, which the tests need to prove that no
- * upload is left behind. A small middleware adds both, reading and removing s3rver's own on-disk upload state
+ * upload is left behind, and rotation uses to discard the uploads of killed runs. A small middleware adds both, reading and removing s3rver's own on-disk upload state
  * (`<dir>/<bucket>/._S3rver_uploads/<uploadId>/`). s3rver also does not verify SigV4 signatures: a wrong secret
  * key is accepted, only an unknown access key id is refused.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
@@ -168,12 +168,17 @@ function multipartUploads(directory: string): Middleware {
     if (ctx.method === 'GET' && keyParts.length === 0 && 'uploads' in ctx.query) {
       const entries = await readdir(uploads).catch(() => []);
       const listed = await Promise.all(
-        entries.map(async (id) => ({ id, key: await readFile(path.join(uploads, id, 'key'), 'utf8').catch(() => '') })),
+        entries.map(async (id) => ({
+          id,
+          key: await readFile(path.join(uploads, id, 'key'), 'utf8').catch(() => ''),
+          // s3rver writes the key file when the upload is created: its time is the upload's Initiated.
+          initiated: (await stat(path.join(uploads, id, 'key')).catch(() => undefined))?.mtime ?? new Date(),
+        })),
       );
       const prefix = typeof ctx.query.prefix === 'string' ? ctx.query.prefix : '';
       const items = listed
         .filter((upload) => upload.key.startsWith(prefix))
-        .map((upload) => `<Upload><Key>${xml(upload.key)}</Key><UploadId>${upload.id}</UploadId></Upload>`);
+        .map((upload) => `<Upload><Key>${xml(upload.key)}</Key><UploadId>${upload.id}</UploadId><Initiated>${upload.initiated.toISOString()}</Initiated></Upload>`);
       reply(ctx, 200, `<ListMultipartUploadsResult><Bucket>${xml(bucket)}</Bucket><IsTruncated>false</IsTruncated>${items.join('')}</ListMultipartUploadsResult>`);
       return;
     }

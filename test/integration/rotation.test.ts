@@ -1,4 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { CreateMultipartUploadCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -130,6 +132,42 @@ describe.each(['local', 's3'])('rotation on %s storage', (kind) => {
     const keys = (await storage.list('prod/')).map((o) => o.key);
     expect(keys.filter((k) => /aaaaaa|bbbbbb/.test(k))).toEqual([]);
     expect(await ids(storage, 'prod')).toEqual(['20260303', '20260302', '20260217']);
+  });
+
+  /** What a SIGKILLed backup leaves behind: the temp file beside its object, or a multipart upload never completed. */
+  async function leaveUnfinished(key: string): Promise<void> {
+    if (kind === 'local') {
+      const dir = join(localDir, ...key.split('/').slice(0, -1));
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, `.${key.split('/').pop()}.partial-${randomBytes(8).toString('hex')}`), 'half a dump');
+      return;
+    }
+    const client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: 'rotation', Key: `backups/${key}` }));
+    await client.send(new UploadPartCommand({ Bucket: 'rotation', Key: `backups/${key}`, UploadId, PartNumber: 1, Body: Buffer.from('half a dump') }));
+    client.destroy();
+  }
+
+  test('uploads a killed run left unfinished are discarded once silent longer than the grace period, never before', async () => {
+    const key = 'prod/20260304T020000Z-eeeeee.dump.gz';
+    const nested = 'prod/app/20260304T020000Z-ffffff.dump.gz'; // another name's: never touched when rotating "prod"
+    await leaveUnfinished(key);
+    await leaveUnfinished(nested);
+    const backupsBefore = await ids(storage, 'prod');
+    const now = new Date();
+    const young = await planRotation(storage, 'prod', { last: 10 }, { now, graceSeconds: 3600 });
+    expect(young.unfinished.map((u) => [u.upload.key, u.action])).toEqual([[key, 'wait']]);
+    const report = await rotate({ 'keep-last': '10', 'dry-run': 'false' });
+    expect(report.summary).toContain(`\`${key}\``);
+    expect(report.summary).toContain('left alone: it may still be writing');
+    expect((await storage.listIncomplete('prod/')).map((u) => u.key).sort()).toEqual([key, nested]);
+
+    const later = await planRotation(storage, 'prod', { last: 10 }, { now: new Date(now.getTime() + 2 * 3600_000), graceSeconds: 3600 });
+    expect(later.unfinished.map((u) => [u.upload.key, u.action])).toEqual([[key, 'delete']]);
+    await executeRotation(storage, later, log);
+    expect((await storage.listIncomplete('prod/')).map((u) => u.key)).toEqual([nested]);
+    expect(log.lines).toContainEqual(expect.stringMatching(`^info: Discarded the unfinished upload of ${key} \\(nothing written for 2 h 0 min\\)$`));
+    expect(await ids(storage, 'prod')).toEqual(backupsBefore);
   });
 
   test('the catalog shows which backups are verified', async () => {

@@ -175,6 +175,40 @@ class S3Storage {
             throw this.fail(error, 'deleting', key);
         }
     }
+    /** Multipart uploads never completed nor aborted (the run was killed, or its abort failed): S3 bills their parts. */
+    async listIncomplete(prefix) {
+        (0,_location_js__WEBPACK_IMPORTED_MODULE_5__/* .checkKey */ .yR)(prefix, { prefix: true });
+        const found = [];
+        try {
+            let markers = {};
+            for (;;) {
+                const page = await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_6__.ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: this.keyPrefix + prefix, ...markers }));
+                for (const upload of page.Uploads ?? []) {
+                    // Without a start time (a server that omits it) its age is unknown: it is never judged abandoned.
+                    if (!upload.Key || !upload.UploadId || !upload.Initiated)
+                        continue;
+                    found.push({ key: upload.Key.slice(this.keyPrefix.length), since: upload.Initiated, handle: upload.UploadId });
+                }
+                if (!page.IsTruncated)
+                    break;
+                markers = { ...(page.NextKeyMarker ? { KeyMarker: page.NextKeyMarker } : {}), ...(page.NextUploadIdMarker ? { UploadIdMarker: page.NextUploadIdMarker } : {}) };
+            }
+        }
+        catch (error) {
+            throw this.fail(error, 'listing');
+        }
+        return found;
+    }
+    async discardIncomplete(upload) {
+        try {
+            await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_6__.AbortMultipartUploadCommand({ Bucket: this.bucket, Key: this.objectKey(upload.key), UploadId: upload.handle }));
+        }
+        catch (error) {
+            if (statusOf(error) === 404)
+                return; // NoSuchUpload: completed or aborted meanwhile
+            throw this.fail(error, 'deleting', upload.key);
+        }
+    }
     locate(key) {
         return `s3://${this.bucket}/${this.objectKey(key)}`;
     }

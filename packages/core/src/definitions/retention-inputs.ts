@@ -14,7 +14,7 @@ export const RETENTION_INPUTS: InputDefinition[] = [
   { name: 'keep-yearly', description: 'Keep the newest backup of each of the last n years that have one.', type: 'integer' },
   { name: 'keep-within', description: 'Keep every backup taken within this long before the newest one, e.g. 3d.', type: 'duration' },
   { name: 'keep-min-verified', description: 'Delete a backup only while at least this many newer backups that passed a restore test are kept.', default: '0', type: 'integer' },
-  { name: 'grace-period', description: 'Objects without a manifest younger than this may still be uploading and are left alone; older ones are deleted as leftovers.', default: '24h', type: 'duration' },
+  { name: 'grace-period', description: 'Objects without a manifest younger than this may still be uploading and are left alone; older ones are deleted as leftovers, as are uploads a killed run left unfinished (temp files, S3 multipart uploads).', default: '24h', type: 'duration' },
 ];
 
 const COUNT_RULES = ['keep-last', 'keep-hourly', 'keep-daily', 'keep-weekly', 'keep-monthly', 'keep-yearly'] as const;

@@ -31,6 +31,10 @@ export function renderRotation(plan: RotationPlan, dryRun: boolean, now: Date): 
     lines.push('', 'Objects without a manifest (incomplete backups):', '');
     for (const l of plan.leftovers) lines.push(`- \`${l.backupId}\` (${formatSeconds(l.ageSeconds)} old): ${l.action === 'delete' ? (dryRun ? 'would be deleted' : 'deleted') : 'left alone: it may still be uploading'}`);
   }
+  if (plan.unfinished.length > 0) {
+    lines.push('', 'Uploads a killed run left unfinished (never backups; they only take space):', '');
+    for (const u of plan.unfinished) lines.push(`- \`${u.upload.key}\` (${formatSeconds(u.ageSeconds)} old): ${u.action === 'delete' ? (dryRun ? 'would be discarded' : 'discarded') : 'left alone: it may still be writing'}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

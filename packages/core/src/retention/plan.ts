@@ -4,7 +4,7 @@ import { backupIdTime, isBackupId, MANIFEST_SUFFIX } from '../manifest/layout.js
 import { CLOCK_SKEW_MS, isDatedInFuture, readManifest } from '../manifest/catalog.js';
 import type { BackupManifest } from '../manifest/manifest.js';
 import { parseVerificationKey } from '../manifest/verification.js';
-import type { Storage, StoredObject } from '../storage/types.js';
+import type { IncompleteUpload, Storage, StoredObject } from '../storage/types.js';
 import { applyRetention, type RetentionDecision, type RetentionPolicy } from './policy.js';
 
 export interface PlannedBackup extends RetentionDecision {
@@ -30,16 +30,26 @@ export interface Leftover {
   action: 'delete' | 'wait';
 }
 
+/** A put that a killed run left unfinished (a local temp file, an S3 multipart upload): invisible, but it takes space. */
+export interface Unfinished {
+  upload: IncompleteUpload;
+  ageSeconds: number;
+  /** Silent longer than the grace period (discard), or possibly still being written (wait). */
+  action: 'delete' | 'wait';
+}
+
 export interface RotationPlan {
   name: string;
   backups: PlannedBackup[];
   leftovers: Leftover[];
+  unfinished: Unfinished[];
 }
 
 /**
  * Plans a rotation of the backups filed under exactly `name` (never a sibling or nested name: invariant 3).
  * Only complete backups (with a manifest) are subject to the policy; objects without one are leftovers, deleted
- * once older than the grace period. Backups of different databases or servers that share a name (two services'
+ * once older than the grace period, as are uploads a killed run left unfinished. Backups of different databases or
+ * servers that share a name (two services'
  * `app` databases backed up to one bucket) are separate histories: each keeps its own newest, buckets and verified
  * minimum. Damaged and future-dated backups are set aside: kept and reported, never counted.
  */
@@ -89,7 +99,14 @@ export async function planRotation(storage: Storage, name: string, policy: Reten
   const backups = complete
     .map((b) => (b.setAside ? b : { ...b, keep: decisions.get(b.id)!.keep, reasons: decisions.get(b.id)!.reasons }))
     .sort((a, b) => b.time.getTime() - a.time.getTime());
-  return { name, backups, leftovers: leftovers.sort((a, b) => (a.backupId < b.backupId ? 1 : -1)) };
+  const unfinished = (await storage.listIncomplete(`${name}/`))
+    .filter((upload) => !upload.key.slice(name.length + 1).includes('/'))
+    .map((upload): Unfinished => {
+      const ageSeconds = (options.now.getTime() - upload.since.getTime()) / 1000;
+      return { upload, ageSeconds, action: ageSeconds > options.graceSeconds ? 'delete' : 'wait' };
+    })
+    .sort((a, b) => (a.upload.key < b.upload.key ? 1 : -1));
+  return { name, backups, leftovers: leftovers.sort((a, b) => (a.backupId < b.backupId ? 1 : -1)), unfinished };
 }
 
 /** The database a backup is of, on which server: the cluster's system identifier when known, else host:port. */
@@ -143,6 +160,10 @@ export async function executeRotation(storage: Storage, plan: RotationPlan, log:
     }
     for (const key of leftover.keys) await storage.delete(key);
     log.info(`Deleted incomplete leftover ${leftover.backupId} (no manifest, ${formatSeconds(leftover.ageSeconds)} old)`);
+  }
+  for (const { upload, ageSeconds } of plan.unfinished.filter((u) => u.action === 'delete')) {
+    await storage.discardIncomplete(upload);
+    log.info(`Discarded the unfinished upload of ${upload.key} (nothing written for ${formatSeconds(ageSeconds)})`);
   }
   return { deleted, freedBytes };
 }

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { addAbortSignal, Readable } from 'node:stream';
 import { cancelled, DbopsError, invalidInput } from '../errors.js';
 import { checkKey } from './location.js';
-import type { PutOptions, Storage, StoredObject } from './types.js';
+import type { IncompleteUpload, PutOptions, Storage, StoredObject } from './types.js';
 
 /** Files put() and preflight() create for a moment; list() never shows them. */
-const PARTIAL_FILE = /^\..+\.partial-[0-9a-f]{16}$/;
+const PARTIAL_FILE = /^\.(.+)\.partial-[0-9a-f]{16}$/;
 const PROBE_FILE = /^\.dbops-probe-[0-9a-f]{16}$/;
 
 type Action = 'write' | 'read' | 'list' | 'delete';
@@ -94,6 +94,24 @@ export class LocalStorage implements Storage {
     await this.removeEmptyParents(path.dirname(file));
   }
 
+  /** The temp files of puts whose process was killed (a put removes its own in every other case). */
+  async listIncomplete(prefix: string): Promise<IncompleteUpload[]> {
+    checkKey(prefix, { prefix: true });
+    const base = prefix.slice(0, prefix.lastIndexOf('/') + 1);
+    const found: StoredObject[] = [];
+    await this.walk(path.join(this.root, base), base, '', found, true);
+    return found.flatMap(({ key, lastModified }) => {
+      const directory = key.slice(0, key.lastIndexOf('/') + 1);
+      const target = `${directory}${PARTIAL_FILE.exec(key.slice(directory.length))![1]}`;
+      return target.startsWith(prefix) ? [{ key: target, since: lastModified, handle: key }] : [];
+    });
+  }
+
+  async discardIncomplete(upload: IncompleteUpload): Promise<void> {
+    if (!PARTIAL_FILE.test(path.basename(upload.handle))) throw new DbopsError('INTERNAL', `'${upload.handle}' is not a temp file of an upload`);
+    await this.delete(upload.handle);
+  }
+
   locate(key: string): string {
     return this.pathOf(key);
   }
@@ -160,7 +178,8 @@ export class LocalStorage implements Storage {
     }
   }
 
-  private async walk(directory: string, keyPrefix: string, prefix: string, found: StoredObject[]): Promise<void> {
+  /** Collects the stored files under prefix, or with `partials` the temp files of puts (every one under the walk). */
+  private async walk(directory: string, keyPrefix: string, prefix: string, found: StoredObject[], partials = false): Promise<void> {
     let entries;
     try {
       entries = await fs.readdir(directory, { withFileTypes: true });
@@ -172,8 +191,8 @@ export class LocalStorage implements Storage {
       const key = keyPrefix + entry.name;
       const file = path.join(directory, entry.name);
       if (entry.isDirectory()) {
-        if (`${key}/`.startsWith(prefix) || prefix.startsWith(`${key}/`)) await this.walk(file, `${key}/`, prefix, found);
-      } else if (entry.isFile() && key.startsWith(prefix) && !PARTIAL_FILE.test(entry.name) && !PROBE_FILE.test(entry.name)) {
+        if (`${key}/`.startsWith(prefix) || prefix.startsWith(`${key}/`)) await this.walk(file, `${key}/`, prefix, found, partials);
+      } else if (entry.isFile() && key.startsWith(prefix) && PARTIAL_FILE.test(entry.name) === partials && !PROBE_FILE.test(entry.name)) {
         const info = await fs.stat(file).catch(() => undefined); // deleted while listing: skip it
         if (info) found.push({ key, size: info.size, lastModified: info.mtime });
       }

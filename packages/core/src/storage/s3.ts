@@ -4,6 +4,7 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   paginateListObjectsV2,
   S3Client,
   type S3ClientConfig,
@@ -15,7 +16,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { cancelled, DbopsError, invalidInput } from '../errors.js';
 import { checkKey } from './location.js';
-import type { PutOptions, Storage, StoredObject } from './types.js';
+import type { IncompleteUpload, PutOptions, Storage, StoredObject } from './types.js';
 
 export interface S3Options {
   /** Defaults to the SDK's (AWS_REGION, ~/.aws/config); 'us-east-1' when an endpoint is given. */
@@ -196,6 +197,37 @@ export class S3Storage implements Storage {
       await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
     } catch (error) {
       throw this.fail(error, 'deleting', key);
+    }
+  }
+
+  /** Multipart uploads never completed nor aborted (the run was killed, or its abort failed): S3 bills their parts. */
+  async listIncomplete(prefix: string): Promise<IncompleteUpload[]> {
+    checkKey(prefix, { prefix: true });
+    const found: IncompleteUpload[] = [];
+    try {
+      let markers: { KeyMarker?: string; UploadIdMarker?: string } = {};
+      for (;;) {
+        const page = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: this.keyPrefix + prefix, ...markers }));
+        for (const upload of page.Uploads ?? []) {
+          // Without a start time (a server that omits it) its age is unknown: it is never judged abandoned.
+          if (!upload.Key || !upload.UploadId || !upload.Initiated) continue;
+          found.push({ key: upload.Key.slice(this.keyPrefix.length), since: upload.Initiated, handle: upload.UploadId });
+        }
+        if (!page.IsTruncated) break;
+        markers = { ...(page.NextKeyMarker ? { KeyMarker: page.NextKeyMarker } : {}), ...(page.NextUploadIdMarker ? { UploadIdMarker: page.NextUploadIdMarker } : {}) };
+      }
+    } catch (error) {
+      throw this.fail(error, 'listing');
+    }
+    return found;
+  }
+
+  async discardIncomplete(upload: IncompleteUpload): Promise<void> {
+    try {
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: this.objectKey(upload.key), UploadId: upload.handle }));
+    } catch (error) {
+      if (statusOf(error) === 404) return; // NoSuchUpload: completed or aborted meanwhile
+      throw this.fail(error, 'deleting', upload.key);
     }
   }
 

@@ -7,6 +7,16 @@ export interface StoredObject {
   lastModified: Date;
 }
 
+/** A put() that a killed run neither finished nor removed: a local temp file, or an S3 multipart upload. */
+export interface IncompleteUpload {
+  /** The key it was writing. */
+  key: string;
+  /** Its last write (local temp file), or when it began (S3 multipart upload). */
+  since: Date;
+  /** What discardIncomplete() removes: the temp file's name, or the multipart upload's id. */
+  handle: string;
+}
+
 export interface PutOptions {
   signal?: AbortSignal;
   contentType?: string;
@@ -33,6 +43,10 @@ export interface Storage {
   /** Every object whose key starts with prefix (recursive), in key order. */
   list(prefix: string): Promise<StoredObject[]>;
   delete(key: string): Promise<void>;
+  /** Puts under prefix (recursive) that a killed run left: never visible to list(), but they take space. */
+  listIncomplete(prefix: string): Promise<IncompleteUpload[]>;
+  /** Removes an incomplete upload: deletes the temp file, or aborts the multipart upload. */
+  discardIncomplete(upload: IncompleteUpload): Promise<void>;
   /** Full URL of a key, for display and manifests ("s3://bucket/prefix/key" or "/dir/key"). */
   locate(key: string): string;
 }
