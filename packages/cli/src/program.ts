@@ -26,6 +26,8 @@ export function buildProgram(definitions: ActionDefinition[], io: CliIo, setExit
       // A boolean flag may stand alone: `--dry-run` means `--dry-run true`.
       const flag = input.type === 'boolean' ? `--${input.name} [value]` : `--${input.name} <value>`;
       const option = new Option(flag, `${input.description}${envNote}`);
+      // An input named no-... (no-owner) is a flag of its own, not commander's negation of another one.
+      option.negate = false;
       if (input.type === 'boolean') option.preset('true');
       if (input.default !== undefined) option.default(input.default);
       command.addOption(option);
