@@ -265,6 +265,29 @@ describe('dbops restore (a real recovery)', () => {
   });
 });
 
+test('a restore without a name never picks the safety backup a previous restore took (it is newer than every backup)', async () => {
+  const own = await mkdtemp(join(tmpdir(), 'dbops-restore-latest-'));
+  try {
+    const taken = await backupDefinition.run({ 'database-url': source.url('fidelity'), to: own, name: 'app', 'encrypt-to': key.recipient }, context());
+    await target.createDatabase('latest_target');
+    await target.query('create table public.replaced_state (x int)', [], 'latest_target');
+    const latest = { from: own, 'target-url': target.url('latest_target'), 'decrypt-with': key.identity, clean: 'true' };
+    const first = await restoreDefinition.run(latest, context());
+    expect(first.outputs['backup-id']).toBe(taken.outputs['backup-id']);
+    expect(first.outputs['safety-backup-id']).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{6}$/);
+    // "Restore the latest backup" again: the newest is now pre-restore/app, the state the first restore replaced.
+    const second = await restoreDefinition.run(latest, context());
+    expect(second.outputs['backup-id']).toBe(taken.outputs['backup-id']);
+    expect(await target.query("select 1 from pg_class where relname = 'replaced_state'", [], 'latest_target')).toEqual([]);
+    // Asked for, a safety backup is restored like any other (the second restore took one too: name the first's).
+    const undo = await restoreDefinition.run({ ...latest, name: 'pre-restore/app', 'backup-id': first.outputs['safety-backup-id']! }, context());
+    expect(undo.outputs['backup-id']).toBe(first.outputs['safety-backup-id']);
+    expect(await target.query("select 1 from pg_class where relname = 'replaced_state'", [], 'latest_target')).toHaveLength(1);
+  } finally {
+    await rm(own, { recursive: true, force: true });
+  }
+});
+
 describe('dbops restore touches nothing until the backup is fetched and verified, and says what it left', () => {
   test('a wrong key with clean: DECRYPTION_FAILED, no safety backup taken, the target as it was', async () => {
     await runBackup({ name: 'wrong-key-clean' });

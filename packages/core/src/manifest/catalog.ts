@@ -1,7 +1,7 @@
 import { text } from 'node:stream/consumers';
 import { DbopsError } from '../errors.js';
 import type { Storage } from '../storage/types.js';
-import { isBackupId, MANIFEST_SUFFIX } from './layout.js';
+import { isBackupId, MANIFEST_SUFFIX, SAFETY_BACKUP_PREFIX } from './layout.js';
 import { parseManifest, type BackupManifest } from './manifest.js';
 import { parseVerificationKey } from './verification.js';
 
@@ -67,8 +67,9 @@ export async function readManifest(storage: Storage, key: string): Promise<Backu
 }
 
 /**
- * The backup with the given id, or the newest one matching the filter. A backup dated in the future is never
- * "the newest": it would be restored (and restore-tested) instead of every later backup until that date.
+ * The backup with the given id, or the newest one matching the filter. Never "the newest": a backup dated in the
+ * future, which would be restored (and restore-tested) instead of every later backup until that date; and, unless
+ * its name is asked for, a restore's `pre-restore/` safety backup, which holds the state a restore replaced.
  */
 export async function findBackup(storage: Storage, filter: CatalogFilter & { backupId?: string }, now = new Date()): Promise<CatalogEntry> {
   const entries = await listBackups(storage, filter);
@@ -81,15 +82,18 @@ export async function findBackup(storage: Storage, filter: CatalogFilter & { bac
       hint: 'List the complete backups with `dbops list --from ...`.',
     });
   }
-  const newest = entries.find((e) => !isDatedInFuture(e.manifest, now));
+  const scheduled = filter.name ? entries : entries.filter((e) => !e.manifest.name.startsWith(SAFETY_BACKUP_PREFIX));
+  const newest = scheduled.find((e) => !isDatedInFuture(e.manifest, now));
   if (!newest) {
     const scope = [filter.name && `name ${filter.name}`, filter.database && `database ${filter.database}`].filter(Boolean).join(', ');
-    const future = entries.map((e) => e.manifest.backupId);
+    const future = scheduled.map((e) => e.manifest.backupId);
     throw new DbopsError('NO_BACKUP', `No complete backup in ${storage.display}${scope ? ` for ${scope}` : ''}${future.length > 0 ? ` dated before now (${future.join(', ')} ${future.length === 1 ? 'is' : 'are'} dated in the future: taken with a wrong clock)` : ''}`, {
       input: future.length > 0 ? 'backup-id' : 'from',
       hint: future.length > 0
         ? 'Name the backup to use with backup-id once you have checked what it holds, and fix the clock of the machine that took it.'
-        : 'Check the location (and name / database filters); only backups with a manifest count as complete.',
+        : entries.length > 0
+          ? `Only restores' safety backups are there; to use one, give its name (${entries[0]!.manifest.name}) or its backup-id.`
+          : 'Check the location (and name / database filters); only backups with a manifest count as complete.',
     });
   }
   return newest;
