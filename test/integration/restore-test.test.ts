@@ -229,6 +229,16 @@ test('restore-test refuses to restore onto the database the backup came from', a
   expect((error as DbopsError).input).toBe('target-url');
 });
 
+test('a target that refuses the connection: the error names target-url, not the backup\'s database-url', async () => {
+  await runBackup({ name: 'target-errors' });
+  const missing = await runRestoreTest({ name: 'target-errors', 'target-url': target.url('no_such_database') }).catch((e: unknown) => e);
+  expect(missing).toMatchObject({ code: 'CONNECTION_FAILED', input: 'target-url' });
+  expect((missing as DbopsError).hint).toContain('end of target-url');
+  const refused = await runRestoreTest({ name: 'target-errors', 'target-url': target.url('postgres', target.superuser, 'not-the-password') }).catch((e: unknown) => e);
+  expect(refused).toMatchObject({ code: 'CONNECTION_FAILED', input: 'target-url' });
+  expect((refused as DbopsError).hint).toMatch(/^Check the user and password in target-url/);
+});
+
 test('no backup at all says so', async () => {
   const empty = await mkdtemp(join(tmpdir(), 'dbops-empty-'));
   const error = await restoreTestDefinition.run({ from: empty, 'target-url': target.url('postgres') }, context()).catch((e: unknown) => e);
@@ -299,6 +309,21 @@ describe('dbops restore touches nothing until the backup is fetched and verified
     expect((failure as DbopsError).code).toBe('DECRYPTION_FAILED');
     expect(await target.query('select x from public.precious', [], 'in_use')).toEqual([{ x: 42 }]);
     expect(await listBackups(await openStorage(dir, { inputName: 'from' }), { name: 'pre-restore/wrong-key-clean' })).toEqual([]);
+  });
+
+  test('a safety-backup-to that cannot be written: the error names safety-backup-to, and the target keeps its data', async () => {
+    await runBackup({ name: 'bad-safety-to' });
+    await target.createDatabase('safety_to_target');
+    await target.query('create table public.precious (x int); insert into public.precious values (3)', [], 'safety_to_target');
+    const file = join(dir, 'a-regular-file');
+    await writeFile(file, 'not a directory');
+    const inputs = { from: dir, name: 'bad-safety-to', 'target-url': target.url('safety_to_target'), 'decrypt-with': key.identity, clean: 'true' };
+    const below = await restoreDefinition.run({ ...inputs, 'safety-backup-to': join(file, 'backups') }, context()).catch((e: unknown) => e);
+    expect(below).toMatchObject({ code: 'INVALID_INPUT', input: 'safety-backup-to' });
+    expect((below as DbopsError).message).toContain("Input 'safety-backup-to'");
+    const malformed = await restoreDefinition.run({ ...inputs, 'safety-backup-to': 's3:/bucket' }, context()).catch((e: unknown) => e);
+    expect(malformed).toMatchObject({ code: 'INVALID_INPUT', input: 'safety-backup-to' });
+    expect(await target.query('select x from public.precious', [], 'safety_to_target')).toEqual([{ x: 3 }]);
   });
 
   test('cancelled while emptying the target waits on a lock: CANCELLED, and the target keeps its data', async () => {

@@ -394,6 +394,7 @@ describe('parseLocation', () => {
     ['backups/../other', { kind: 'local', path: path.resolve('other') }],
     ['file:///var/backups/db', { kind: 'local', path: '/var/backups/db' }],
     ['file:///var/my%20backups', { kind: 'local', path: '/var/my backups' }],
+    ['./backups:2026', { kind: 'local', path: path.resolve('backups:2026') }],
   ])('%s', (text, expected) => {
     expect(parseLocation(text, 'to')).toEqual(expected);
   });
@@ -413,6 +414,10 @@ describe('parseLocation', () => {
     ['gs://acme/prod', "unsupported scheme 'gs://'"],
     ['http://example.com/backups', "unsupported scheme 'http://'"],
     ['file://server/share', 'not a valid local file URL'],
+    ['s3:/acme/prod', "starts with 's3:' but not 's3://'"],
+    ['S3:acme', "starts with 'S3:' but not 'S3://'"],
+    ['artifact:db', "starts with 'artifact:' but not 'artifact://'"],
+    ['backups:2026', "starts with 'backups:' but not 'backups://'"],
     ['~/backups', "starts with '~'"],
   ])('rejects %j', (text, problem) => {
     const error = catchError(() => parseLocation(text, 'from'));

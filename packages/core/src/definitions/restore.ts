@@ -1,6 +1,7 @@
 import { DbopsError } from '../errors.js';
 import { restore } from '../operations/restore.js';
 import { renderRestoreSummary } from '../report/restore-summary.js';
+import { parseLocation } from '../storage/index.js';
 import { BACKUP_SOURCE_INPUTS, DECRYPTION_INPUTS, readRestoreInputs } from './backup-source-inputs.js';
 import { connectionInputs } from './connection-inputs.js';
 import { InputReader } from './read-inputs.js';
@@ -32,6 +33,7 @@ export const restoreDefinition: ActionDefinition = {
   async run(raw, context) {
     const reader = new InputReader(inputs, raw, context.env);
     const safetyTo = reader.optional('safety-backup-to');
+    if (safetyTo) parseLocation(safetyTo, 'safety-backup-to'); // a malformed one fails now, not after the download
     const result = await restore({
       ...readRestoreInputs(reader, context),
       clean: reader.boolean('clean') || reader.boolean('force'),

@@ -25,6 +25,8 @@ export interface BackupOptions {
   target: PgTarget;
   /** Where backups go: a local directory or s3://bucket/prefix. */
   to: string;
+  /** The input `to` came from, which storage errors name (default 'to'; a restore's safety backup: its own). */
+  toInput?: string;
   s3?: S3Options;
   artifacts?: ArtifactStorageOpener;
   artifactRetentionDays?: number;
@@ -78,7 +80,7 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
   secrets.add(options.s3?.secretAccessKey);
   secrets.add(options.s3?.sessionToken);
 
-  const storage = await openStorage(options.to, { inputName: 'to', ...(options.s3 ? { s3: options.s3 } : {}), ...(options.artifacts ? { artifacts: options.artifacts } : {}),
+  const storage = await openStorage(options.to, { inputName: options.toInput ?? 'to', ...(options.s3 ? { s3: options.s3 } : {}), ...(options.artifacts ? { artifacts: options.artifacts } : {}),
     ...(options.artifactRetentionDays ? { artifactRetentionDays: options.artifactRetentionDays } : {}),
   });
   await storage.preflight();

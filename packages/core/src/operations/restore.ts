@@ -145,6 +145,7 @@ async function takeSafetyBackup(options: RestoreOptions, manifest: BackupManifes
   const result = await backup({
     target: options.target,
     to: options.safetyBackupTo ?? options.from,
+    toInput: options.safetyBackupTo ? 'safety-backup-to' : 'from',
     ...(options.s3 ? { s3: options.s3 } : {}),
     name: `${SAFETY_BACKUP_PREFIX}${manifest.name}`,
     compression: 'zstd',

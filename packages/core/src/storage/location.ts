@@ -45,6 +45,15 @@ export function parseLocation(text: string, inputName: string): Location {
     const gcs = scheme === 'gs' ? ' For Google Cloud Storage, use s3://bucket with s3-endpoint https://storage.googleapis.com and HMAC keys.' : '';
     throw invalidInput(inputName, `uses the unsupported scheme '${scheme}://'`, `Use ${VALID_FORMS}.${gcs}`);
   }
+  // "s3:/bucket" or "s3:bucket" would otherwise be a directory named "s3:" in the working directory: a backup that
+  // seems to go to S3 but never leaves the runner. (One letter before ':' is a Windows drive: C:\backups.)
+  const malformed = /^([a-z][a-z0-9+.-]+):/i.exec(value)?.[1];
+  if (malformed) {
+    const example = ({ s3: 's3://bucket/prefix', file: 'file:///absolute/path', artifact: 'artifact://NAME' } as Record<string, string>)[malformed.toLowerCase()];
+    throw invalidInput(inputName, `starts with '${malformed}:' but not '${malformed}://'`, example
+      ? `Write it with two slashes, e.g. ${example}.`
+      : `Use ${VALID_FORMS}. A directory whose name contains ':' can be written ./${malformed}:...`);
+  }
   // Shells expand '~' but workflow inputs do not: a literal '~' directory in the workspace is never what was meant.
   if (value.startsWith('~')) {
     throw invalidInput(inputName, "starts with '~', which is not expanded here", 'Write the full path, e.g. /home/runner/backups.');

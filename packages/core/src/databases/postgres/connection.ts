@@ -83,23 +83,24 @@ function connectError(target: PgTarget, error: unknown): DbopsError {
   const code = (error as { code?: string }).code;
   const reason = error instanceof Error ? error.message : String(error);
   const where = describeTarget(target);
+  const input = target.urlInput ?? 'database-url';
   if (code === '28P01' || code === '28000') {
     return new DbopsError('CONNECTION_FAILED', `PostgreSQL refused the credentials for ${where}: ${reason}`, {
-      input: 'database-url',
-      hint: 'Check the user and password in database-url (percent-encode special characters in the password).',
+      input,
+      hint: `Check the user and password in ${input}, or the user / password inputs and PGPASSWORD where you set them (percent-encode special characters in a URL's password).`,
       cause: error,
     });
   }
   if (code === '3D000') {
     return new DbopsError('CONNECTION_FAILED', `Database '${target.database}' does not exist on ${target.host}:${target.port}`, {
-      input: 'database-url',
-      hint: 'Check the database name at the end of database-url.',
+      input,
+      hint: `Check the database name at the end of ${input} (or the dbname input).`,
       cause: error,
     });
   }
   return new DbopsError('CONNECTION_FAILED', `Cannot connect to PostgreSQL at ${where}: ${reason}`, {
-    input: 'database-url',
-    hint: 'Check host, port and sslmode in database-url, and that the runner can reach the server (firewall, service container ports).',
+    input,
+    hint: `Check host, port and sslmode in ${input} (or the host / port / sslmode inputs), and that the runner can reach the server (firewall, service container ports).`,
     cause: error,
   });
 }

@@ -17,6 +17,8 @@ export interface PgTarget {
   sslRootCert?: string;
   connectTimeoutSeconds: number;
   statementTimeoutMs: number;
+  /** The input the connection URL comes from (database-url, target-url), which connection errors name. */
+  urlInput?: string;
 }
 
 export interface PgTargetInput {
@@ -88,6 +90,7 @@ export function parsePgTarget(input: PgTargetInput, urlInput = 'database-url'): 
     ...(sslRootCert ? { sslRootCert } : {}),
     connectTimeoutSeconds: input.connectTimeoutSeconds ?? 10,
     statementTimeoutMs: input.statementTimeoutMs ?? 0,
+    urlInput,
   };
 }
 
