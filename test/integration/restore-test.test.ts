@@ -5,13 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   backupDefinition,
+  checkFreshnessDefinition,
   DbopsError,
   generateIdentity,
   listBackups,
+  listDefinition,
   openStorage,
   MemoryLogger,
   restoreDefinition,
   restoreTestDefinition,
+  retentionPurgeDefinition,
   Secrets,
   type ActionReport,
   type RawInputs,
@@ -244,6 +247,23 @@ test('no backup at all says so', async () => {
   const error = await restoreTestDefinition.run({ from: empty, 'target-url': target.url('postgres') }, context()).catch((e: unknown) => e);
   expect((error as DbopsError).code).toBe('NO_BACKUP');
   await rm(empty, { recursive: true });
+});
+
+test('a from directory that does not exist is a mistyped path, not an empty catalog, for every command that reads', async () => {
+  const missing = join(dir, 'no-such-directory');
+  const runs: Array<[string, Promise<unknown>]> = [
+    ['restore-test', runRestoreTest({ from: missing })],
+    ['list', listDefinition.run({ from: missing }, context())],
+    ['rotate', retentionPurgeDefinition.run({ from: missing, 'keep-last': '1' }, context())],
+    ['check-freshness', checkFreshnessDefinition.run({ from: missing, 'max-age': '26h' }, context())],
+  ];
+  for (const [command, run] of runs) {
+    const error = await run.catch((e: unknown) => e);
+    expect([command, error]).toEqual([command, expect.objectContaining({ code: 'STORAGE_NOT_FOUND', input: 'from', message: `Input 'from': the directory ${missing} does not exist` })]);
+  }
+  const file = join(dir, 'not-a-directory');
+  await writeFile(file, '');
+  expect(await listDefinition.run({ from: file }, context()).catch((e: unknown) => e)).toMatchObject({ code: 'INVALID_INPUT', input: 'from' });
 });
 
 describe('dbops restore (a real recovery)', () => {

@@ -29,7 +29,7 @@ export const checkFreshnessDefinition: ActionDefinition = {
     const { from, name, database } = readBackupFilter(reader);
     const maxAge = parseDuration(reader.required('max-age', 'a duration such as 26h'), 'max-age');
     const verifiedOnly = reader.boolean('verified');
-    const storage = await openStorage(from, { inputName: 'from', s3: readS3Options(reader), ...(context.artifacts ? { artifacts: context.artifacts } : {}) });
+    const storage = await openStorage(from, { inputName: 'from', existing: true, s3: readS3Options(reader), ...(context.artifacts ? { artifacts: context.artifacts } : {}) });
     const entries = await listBackups(storage, { ...(name ? { name } : {}), ...(database ? { database } : {}) });
     const kind = verifiedOnly ? 'verified backup' : 'backup';
     // Each backup name is its own schedule: one that stopped must not hide behind another that runs. Safety

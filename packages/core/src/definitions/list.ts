@@ -20,7 +20,7 @@ export const listDefinition: ActionDefinition = {
   async run(raw, context) {
     const reader = new InputReader(inputs, raw, context.env);
     const { from, name, database } = readBackupFilter(reader);
-    const storage = await openStorage(from, { inputName: 'from', s3: readS3Options(reader), ...(context.artifacts ? { artifacts: context.artifacts } : {}) });
+    const storage = await openStorage(from, { inputName: 'from', existing: true, s3: readS3Options(reader), ...(context.artifacts ? { artifacts: context.artifacts } : {}) });
     const entries = await listBackups(storage, { ...(name ? { name } : {}), ...(database ? { database } : {}) });
     const manifests = entries.map((e) => e.manifest);
     return {

@@ -32,7 +32,7 @@ export const retentionPurgeDefinition: ActionDefinition = {
     const { policy, graceSeconds, any } = readRetentionPolicy(reader);
     if (!any) throw invalidInput('keep-daily', 'and every other keep rule are unset', 'at least one of keep-last, keep-hourly, keep-daily, keep-weekly, keep-monthly, keep-yearly or keep-within');
     const dryRun = reader.boolean('dry-run');
-    const storage = await openStorage(from, { inputName: 'from', s3: readS3Options(reader), ...(context.artifacts ? { artifacts: context.artifacts } : {}) });
+    const storage = await openStorage(from, { inputName: 'from', existing: true, s3: readS3Options(reader), ...(context.artifacts ? { artifacts: context.artifacts } : {}) });
     const names = name ? [name] : [...new Set((await listBackups(storage)).map((e) => e.manifest.name))].sort();
     const now = new Date();
     const plans: RotationPlan[] = [];

@@ -28,6 +28,7 @@ export async function selectBackup(options: BackupSelection, secrets: Secrets): 
   secrets.add(options.s3?.sessionToken);
   const storage = await openStorage(options.from, {
     inputName: 'from',
+    existing: true,
     ...(options.s3 ? { s3: options.s3 } : {}),
     ...(options.artifacts ? { artifacts: options.artifacts } : {}),
   });

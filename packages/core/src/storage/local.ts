@@ -40,6 +40,21 @@ export class LocalStorage implements Storage {
     }
   }
 
+  /** For a location that is read from: an absent directory is a mistyped path, not an empty catalog. */
+  async checkDirectory(): Promise<void> {
+    const info = await fs.stat(this.root).catch((error: unknown) => {
+      if (isMissing(error)) return undefined;
+      throw this.fail(error, 'read', this.root);
+    });
+    if (!info) {
+      throw new DbopsError('STORAGE_NOT_FOUND', `Input '${this.inputName}': the directory ${this.root} does not exist`, {
+        input: this.inputName,
+        hint: `Check '${this.inputName}': it must be the directory the backups were written to (the backup's 'to').`,
+      });
+    }
+    if (!info.isDirectory()) throw invalidInput(this.inputName, `(${this.root}) is a file, not a directory`, 'the directory the backups were written to');
+  }
+
   async put(key: string, body: Readable | Buffer, options: PutOptions = {}): Promise<{ size: number }> {
     try {
       return await this.write(key, body, options.signal);

@@ -19,6 +19,8 @@ export interface StorageOptions {
   artifacts?: ArtifactStorageOpener;
   /** How long GitHub keeps artifacts written to artifact:// (1-90 days; the repository's setting by default). */
   artifactRetentionDays?: number;
+  /** The location is read from (list, restore, rotate): a local directory must exist, or it is a mistyped path. */
+  existing?: boolean;
 }
 
 const VALID_FORMS = 's3://bucket/prefix, a directory path (absolute or relative), or file:///absolute/path';
@@ -64,7 +66,11 @@ export function parseLocation(text: string, inputName: string): Location {
 /** Opens the storage a location names. S3 options are checked here, before any long job starts. */
 export async function openStorage(location: Location | string, options: StorageOptions): Promise<Storage> {
   const parsed = typeof location === 'string' ? parseLocation(location, options.inputName) : location;
-  if (parsed.kind === 'local') return new LocalStorage(parsed.path, options.inputName);
+  if (parsed.kind === 'local') {
+    const storage = new LocalStorage(parsed.path, options.inputName);
+    if (options.existing) await storage.checkDirectory();
+    return storage;
+  }
   if (parsed.kind === 'artifact') {
     if (!options.artifacts) {
       throw invalidInput(options.inputName, 'names a GitHub artifact, which only the GitHub actions can read and write', 'inside a workflow use the backup / restore-test actions with artifact://NAME; elsewhere use s3://bucket/prefix or a directory');
