@@ -53,6 +53,18 @@ it('prints JSON with --json and exits 0 with fail-on never', async () => {
   expect(report).toMatchObject({ schemaVersion: 1, name: 'postgres', status: 'critical' });
 });
 
+it('an output-dir that cannot be a directory fails as an input error naming output-dir', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dbops-monitor-cli-'));
+  const file = join(dir, 'a-file');
+  await writeFile(file, '');
+  for (const outputDir of [file, join(file, 'below'), '/proc/dbops-monitor']) {
+    const { stderr, code } = await cli('monitor', '--database-url', server.url(), '--output-dir', outputDir);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`error [INVALID_INPUT]: Input 'output-dir' (${outputDir})`);
+    expect(stderr.trim().split('\n')).toHaveLength(2); // the error and its fix: refused before any check ran
+  }
+});
+
 it('rejects a thresholds file with a typo as an input error naming the key', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'dbops-monitor-cli-'));
   await writeFile(join(dir, 't.yml'), 'checks:\n  table-bloat:\n    warnng: 40%\n');

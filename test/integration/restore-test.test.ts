@@ -242,6 +242,13 @@ test('a target that refuses the connection: the error names target-url, not the 
   expect((refused as DbopsError).hint).toMatch(/^Check the user and password in target-url/);
 });
 
+test('decrypt-with naming a directory or a missing file: INVALID_INPUT saying which, before anything is fetched', async () => {
+  for (const [value, problem] of [[dir, 'names a directory, not an identity file'], [join(dir, 'no-such-key.txt'), 'names a file that does not exist']] as const) {
+    const error = await runRestoreTest({ 'decrypt-with': value }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'INVALID_INPUT', input: 'decrypt-with', message: `Input 'decrypt-with' ${problem}: ${value}` });
+  }
+});
+
 test('no backup at all says so', async () => {
   const empty = await mkdtemp(join(tmpdir(), 'dbops-empty-'));
   const error = await restoreTestDefinition.run({ from: empty, 'target-url': target.url('postgres') }, context()).catch((e: unknown) => e);

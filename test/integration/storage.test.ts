@@ -212,6 +212,12 @@ describe('local storage', () => {
     }
   });
 
+  test('a directory the file system will not create (under /proc) fails at once (Node\'s recursive mkdir loops for ever)', async () => {
+    const error = await expectError((await openStorage('/proc/dbops-backups/prod', { inputName: 'to' })).preflight(), 'STORAGE_FAILED');
+    expect(error.message).toContain("Input 'to' (/proc/dbops-backups/prod)");
+    expect(error.message).toContain('ENOENT');
+  });
+
   // Root ignores permission bits: as root the directory is made immutable (chattr +i) instead.
   test('a directory without write permission is reported as not writable', async () => {
     const root = path.join(base, 'read-only');

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { invalidInput } from '../errors.js';
 import { parseIdentities } from '../crypto/age/index.js';
 import { parseBackupId, parseBackupName } from '../manifest/layout.js';
 import type { Decryption } from '../restore/fetch-archive.js';
@@ -42,14 +43,30 @@ export function readBackupSelection(reader: InputReader): { from: string; backup
 
 export function readDecryption(reader: InputReader, secrets: Secrets): Decryption {
   let text = reader.optional('decrypt-with');
-  if (text && !/AGE-SECRET-KEY-/i.test(text) && existsSync(text)) {
-    text = readFileSync(text, 'utf8');
+  if (text && !/AGE-SECRET-KEY-/i.test(text) && (existsSync(text) || looksLikePath(text))) {
+    text = readIdentityFile(text);
     secrets.add(text);
   }
   const identities = text ? parseIdentities(text, 'decrypt-with') : [];
   for (const identity of identities) secrets.add(identity);
   const passphrase = reader.optional('decrypt-passphrase');
   return { identities, ...(passphrase ? { passphrase } : {}) };
+}
+
+/** One line, no spaces, with a slash or a leading dot: meant as a path (an identity never looks like that). */
+function looksLikePath(text: string): boolean {
+  return /^[^\s]+$/.test(text.trim()) && (text.includes('/') || text.startsWith('.'));
+}
+
+function readIdentityFile(file: string): string {
+  const valid = 'an age identity (AGE-SECRET-KEY-1...), the content of an identity file, or the path of a readable identity file';
+  if (!existsSync(file)) throw invalidInput('decrypt-with', `names a file that does not exist: ${file}`, valid);
+  if (statSync(file).isDirectory()) throw invalidInput('decrypt-with', `names a directory, not an identity file: ${file}`, valid);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw invalidInput('decrypt-with', `names a file that cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): ${file}`, valid);
+  }
 }
 
 /** Everything restore and restore-test read alike: the backup, where it goes, how to decrypt it, pg_restore's settings. */

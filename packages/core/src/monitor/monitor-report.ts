@@ -1,7 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { serverVersion, withSession } from '../databases/postgres/connection.js';
-import { DbopsError } from '../errors.js';
+import { DbopsError, invalidInput } from '../errors.js';
+import { makeDirectory } from '../files/make-directory.js';
 import type { PgTarget } from '../databases/postgres/target.js';
 import type { Logger } from '../log.js';
 import type { GitHubRunContext } from '../manifest/manifest.js';
@@ -57,7 +58,8 @@ export async function monitorReport(options: MonitorReportOptions): Promise<Moni
   const now = options.now ?? (() => new Date());
   const started = Date.now();
   const name = options.name ?? target.database;
-  // Open the history first: a bad location fails before the database is touched.
+  // The output directory and the history first: a bad location fails before the database is touched.
+  await prepareOutputDirectory(options.outputDir);
   const storage = options.history ? await openStorage(options.history.location, { inputName: 'history', ...(options.history.s3 ? { s3: options.history.s3 } : {}) }) : undefined;
 
   let report: MonitorReport;
@@ -147,7 +149,6 @@ async function writeReportFiles(
   redact: (text: string) => string,
 ): Promise<MonitorReportFiles> {
   const dir = resolve(outputDir);
-  await mkdir(dir, { recursive: true });
   const files: MonitorReportFiles = {
     json: join(dir, 'report.json'),
     markdown: join(dir, 'summary.md'),
@@ -159,4 +160,19 @@ async function writeReportFiles(
   await writeFile(files.html, redact(renderHtml(report, checks)));
   await writeFile(files.prometheus, redact(renderPrometheus(report)));
   return files;
+}
+
+/** Makes the output directory and proves it writable, naming output-dir when it cannot be. */
+async function prepareOutputDirectory(outputDir: string): Promise<void> {
+  const dir = resolve(outputDir);
+  const probe = join(dir, `.dbops-probe-${process.pid}`);
+  try {
+    await makeDirectory(dir);
+    await writeFile(probe, '');
+    await rm(probe, { force: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const problem = code === 'ENOTDIR' || code === 'EEXIST' ? 'is a file, or below one' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'is not writable' : `cannot be created: ${(error as Error).message}`;
+    throw invalidInput('output-dir', `(${dir}) ${problem}`, 'a directory the runner user can write, e.g. dbops-monitor (relative to the working directory) or $RUNNER_TEMP/dbops-monitor');
+  }
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { addAbortSignal, Readable } from 'node:stream';
 import { cancelled, DbopsError, invalidInput } from '../errors.js';
+import { makeDirectory } from '../files/make-directory.js';
 import { checkKey } from './location.js';
 import type { IncompleteUpload, PutOptions, Storage, StoredObject } from './types.js';
 
@@ -187,7 +188,7 @@ export class LocalStorage implements Storage {
 
   private async makeDirectory(directory: string): Promise<void> {
     try {
-      await fs.mkdir(directory, { recursive: true }); // EEXIST when the path is a file
+      await makeDirectory(directory);
     } catch (error) {
       throw this.fail(error, 'write', directory);
     }
