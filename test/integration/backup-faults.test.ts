@@ -111,6 +111,11 @@ describe('bad input: a clear error naming the input, and nothing written', () =>
     ['an s3-endpoint that is not a URL', { to: `s3://${BUCKET}/bad`, 's3-endpoint': 'minio:9000' }, 's3-endpoint', /http/],
     ['a bucket name with capitals', { to: 's3://Bad_Bucket/prefix' }, 'to', /bucket/],
     ['an unsupported scheme in to', { to: 'gs://bucket/prefix' }, 'to', /gs:\/\//],
+    ['s3: with one slash (which would be a local folder named "s3:")', { to: 's3:/bucket/prefix' }, 'to', /two slashes/],
+    ['an s3-region that is not a region', { to: `s3://${BUCKET}/bad`, 's3-region': 'not a region!' }, 's3-region', /eu-west-1/],
+    ['a connect-timeout that is not a number', { 'connect-timeout': 'abc' }, 'connect-timeout', /not a whole number/],
+    ['a connect-timeout in exponent notation', { 'connect-timeout': '1e1' }, 'connect-timeout', /not a whole number/],
+    ['a name longer than a directory name can be', { name: `prod/${'x'.repeat(300)}` }, 'name', /at most 200/],
   ];
 
   test.each(cases)('%s', async (_label, inputs, input, pattern) => {

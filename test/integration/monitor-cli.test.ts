@@ -65,6 +65,15 @@ it('an output-dir that cannot be a directory fails as an input error naming outp
   }
 });
 
+it.each([
+  ['--name', '../elsewhere', 'name'],
+  ['--history-days', 'abc', 'history-days'],
+])('%s %s is refused before anything runs, naming the input', async (flag, value, input) => {
+  const { stderr, code } = await cli('monitor', '--database-url', server.url(), flag, value, '--output-dir', await mkdtemp(join(tmpdir(), 'dbops-monitor-cli-')));
+  expect(code).toBe(2);
+  expect(stderr).toMatch(new RegExp(`^error \\[INVALID_INPUT\\]: Input '${input}'`));
+});
+
 it('rejects a thresholds file with a typo as an input error naming the key', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'dbops-monitor-cli-'));
   await writeFile(join(dir, 't.yml'), 'checks:\n  table-bloat:\n    warnng: 40%\n');

@@ -368,6 +368,8 @@ test.each([
   [{ 'keep-daily': '-1' }, 'keep-daily'],
   [{ 'keep-weekly': 'two' }, 'keep-weekly'],
   [{ 'keep-within': '3 days' }, 'keep-within'],
+  [{ 'keep-last': '1e3' }, 'keep-last'],
+  [{ 'keep-last': '0' }, 'keep-daily'],
   [{ 'keep-daily': '7', 'keep-min-verified': '-2' }, 'keep-min-verified'],
   [{}, 'keep-daily'],
 ])('bad keep rules are refused before anything is read: %p', async (inputs, input) => {

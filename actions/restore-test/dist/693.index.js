@@ -80,6 +80,9 @@ class S3Storage {
             requestHandler: { connectionTimeout: 10_000, socketTimeout: 120_000 },
         };
         const region = options.region?.trim() || (endpoint ? 'us-east-1' : undefined);
+        if (options.region?.trim() && !/^[A-Za-z0-9_-]{1,64}$/.test(options.region.trim())) {
+            throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .invalidInput */ .aY)(INPUTS.region, `'${options.region.trim()}' is not a region name`, 'a region such as eu-west-1 (or auto, us-east-1, ... as the S3-compatible service documents)');
+        }
         if (region)
             config.region = region;
         if (endpoint) {

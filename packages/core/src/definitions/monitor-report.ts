@@ -3,6 +3,7 @@ import { POSTGRES_CHECKS } from '../monitor/checks/index.js';
 import { deliverAlerts, type NotifyOn } from '../monitor/alerts.js';
 import { monitorReport } from '../monitor/monitor-report.js';
 import { parseValue, readThresholdsFile } from '../monitor/thresholds.js';
+import { parseBackupName } from '../manifest/layout.js';
 import { connectionInputs, readConnection } from './connection-inputs.js';
 import { InputReader } from './read-inputs.js';
 import { readS3Options, S3_INPUTS } from './storage-inputs.js';
@@ -52,7 +53,10 @@ export const monitorReportDefinition: ActionDefinition = {
     const webhook = webhookUrl(reader, 'notify-webhook');
     const githubIssue = reader.boolean('github-issue') ? githubIssueTarget(reader, context) : undefined;
     const history = reader.optional('history');
-    const name = reader.optional('name');
+    const historyDays = reader.integer('history-days', 1, 3650) ?? 90; // checked even without history: a typo is a typo
+    // The name is a key in the history store: the backup names' rules keep it one safe path.
+    const nameText = reader.optional('name');
+    const name = nameText ? parseBackupName(nameText, 'name') : undefined;
 
     const { report, summary, files } = await monitorReport({
       target,
@@ -61,7 +65,7 @@ export const monitorReportDefinition: ActionDefinition = {
       statementTimeoutMs: duration(reader, 'statement-timeout') * 1000,
       budgetMs: duration(reader, 'time-budget') * 1000,
       outputDir: reader.optional('output-dir')!,
-      ...(history ? { history: { location: history, s3: readS3Options(reader), days: reader.integer('history-days', 1, 3650) ?? 90 } } : {}),
+      ...(history ? { history: { location: history, s3: readS3Options(reader), days: historyDays } } : {}),
       ...(context.github ? { github: context.github } : {}),
       redact: (text) => context.secrets.redact(text),
       log: context.log,

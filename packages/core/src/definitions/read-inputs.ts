@@ -56,8 +56,10 @@ export class InputReader {
   integer(name: string, min: number, max: number): number | undefined {
     const value = this.optional(name);
     if (value === undefined) return undefined;
+    // Number() would take '1e3', '0x10' and '' too.
+    if (!/^-?\d+$/.test(value.trim())) throw invalidInput(name, `'${value}' is not a whole number`, `a whole number from ${min} to ${max}`);
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw invalidInput(name, `'${value}' is out of range`, `a whole number from ${min} to ${max}`);
+    if (n < min || n > max) throw invalidInput(name, `'${value}' is out of range`, `a whole number from ${min} to ${max}`);
     return n;
   }
 

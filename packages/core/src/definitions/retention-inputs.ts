@@ -27,14 +27,13 @@ export function readRetentionPolicy(reader: InputReader): { policy: RetentionPol
       counts.push(0);
       continue;
     }
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < 0) throw invalidInput(rule, `'${text}' is not a count`, 'a whole number of backups, 0 or more, e.g. 7');
-    counts.push(n);
+    if (!/^\d+$/.test(text.trim())) throw invalidInput(rule, `'${text}' is not a count`, 'a whole number of backups, 0 or more, e.g. 7');
+    counts.push(Number(text));
   }
   const within = reader.optional('keep-within');
   const minText = reader.optional('keep-min-verified')!;
+  if (!/^\d+$/.test(minText.trim())) throw invalidInput('keep-min-verified', `'${minText}' is not a count`, 'a whole number, 0 or more');
   const minVerified = Number(minText);
-  if (!Number.isInteger(minVerified) || minVerified < 0) throw invalidInput('keep-min-verified', `'${minText}' is not a count`, 'a whole number, 0 or more');
   const [last, hourly, daily, weekly, monthly, yearly] = counts as [number, number, number, number, number, number];
   const policy: RetentionPolicy = {
     last, hourly, daily, weekly, monthly, yearly, minVerified,

@@ -30,7 +30,7 @@ export const retentionPurgeDefinition: ActionDefinition = {
     const reader = new InputReader(inputs, raw, context.env);
     const { from, name } = readBackupFilter(reader);
     const { policy, graceSeconds, any } = readRetentionPolicy(reader);
-    if (!any) throw invalidInput('keep-daily', 'and every other keep rule are unset', 'at least one of keep-last, keep-hourly, keep-daily, keep-weekly, keep-monthly, keep-yearly or keep-within');
+    if (!any) throw invalidInput('keep-daily', 'and every other keep rule keep nothing (unset or 0)', 'at least one of keep-last, keep-hourly, keep-daily, keep-weekly, keep-monthly, keep-yearly (a count of 1 or more) or keep-within');
     const dryRun = reader.boolean('dry-run');
     const storage = await openStorage(from, { inputName: 'from', existing: true, s3: readS3Options(reader), ...(context.artifacts ? { artifacts: context.artifacts } : {}) });
     const names = name ? [name] : [...new Set((await listBackups(storage)).map((e) => e.manifest.name))].sort();

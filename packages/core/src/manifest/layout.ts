@@ -39,6 +39,10 @@ export function parseBackupName(text: string, input = 'name'): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/.test(name)) {
     throw invalidInput(input, `'${text}' is not a valid backup name`, 'letters, digits, ".", "_" and "-", optionally in "/"-separated segments, e.g. prod/app');
   }
+  // Segments are directories (at most 255 bytes on most file systems) and whole names part of S3 keys (1024 bytes).
+  if (name.length > 512 || name.split('/').some((segment) => segment.length > 200)) {
+    throw invalidInput(input, `is too long (${name.length} characters)`, 'a backup name of at most 512 characters, each "/"-separated segment at most 200, e.g. prod/app');
+  }
   return name;
 }
 

@@ -111,6 +111,9 @@ export class S3Storage implements Storage {
       requestHandler: { connectionTimeout: 10_000, socketTimeout: 120_000 },
     };
     const region = options.region?.trim() || (endpoint ? 'us-east-1' : undefined);
+    if (options.region?.trim() && !/^[A-Za-z0-9_-]{1,64}$/.test(options.region.trim())) {
+      throw invalidInput(INPUTS.region, `'${options.region.trim()}' is not a region name`, 'a region such as eu-west-1 (or auto, us-east-1, ... as the S3-compatible service documents)');
+    }
     if (region) config.region = region;
     if (endpoint) {
       config.endpoint = endpoint.url;
