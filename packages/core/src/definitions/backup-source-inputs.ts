@@ -12,7 +12,7 @@ import type { InputDefinition, RunContext } from './types.js';
 /** Inputs that pick a stored backup: shared by restore-test, restore and list. */
 export const BACKUP_SOURCE_INPUTS: InputDefinition[] = [
   { name: 'from', description: 'Where the backups are: s3://bucket/prefix or a local directory.', required: true, env: ['DBOPS_FROM'] },
-  { name: 'backup-id', description: 'The backup to use; by default the newest complete one.' },
+  { name: 'backup-id', description: 'The backup to use; by default the newest complete one (never a restore\'s pre-restore/ safety backup unless name asks for it, nor one dated in the future).' },
   { name: 'name', description: 'Only backups filed under this catalog name (the backup action\'s name, by default the database name).' },
   { name: 'database', description: 'Only backups of this database.' },
   ...S3_INPUTS,
