@@ -112,6 +112,7 @@ describe('bad input: a clear error naming the input, and nothing written', () =>
     ['a bucket name with capitals', { to: 's3://Bad_Bucket/prefix' }, 'to', /bucket/],
     ['an unsupported scheme in to', { to: 'gs://bucket/prefix' }, 'to', /gs:\/\//],
     ['s3: with one slash (which would be a local folder named "s3:")', { to: 's3:/bucket/prefix' }, 'to', /two slashes/],
+    ['a secret access key without its key id', { to: `s3://${BUCKET}/bad`, 's3-secret-access-key': 'hunter2secret' }, 's3-access-key-id', /set both/],
     ['an s3-region that is not a region', { to: `s3://${BUCKET}/bad`, 's3-region': 'not a region!' }, 's3-region', /eu-west-1/],
     ['a connect-timeout that is not a number', { 'connect-timeout': 'abc' }, 'connect-timeout', /not a whole number/],
     ['a connect-timeout in exponent notation', { 'connect-timeout': '1e1' }, 'connect-timeout', /not a whole number/],

@@ -252,6 +252,7 @@ describe('a cancelled run, mid-upload to S3', () => {
     );
     expect(result.stderr).toMatch(/cancel/i);
     expect(result.stderr).toMatch(/error \[CANCELLED\]/);
+    expect(result.code).toBe(143); // 128 + SIGTERM, as a shell reports a run a signal ended
   });
 
   test('the action bundle gets SIGINT (what the runner sends first): exit 1, a CANCELLED error annotation, nothing left', async () => {

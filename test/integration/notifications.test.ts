@@ -186,6 +186,7 @@ test('a failing notification is a warning and never changes the result, either w
 test.each([
   [{ 'notify-slack': 'hooks.slack.com/services/T0' }, 'notify-slack'],
   [{ 'notify-webhook': 'ftp://example.com/hook' }, 'notify-webhook'],
+  [{ 'notify-webhook': 'https://user:pw@example.com/hook' }, 'notify-webhook'],
   [{ 'notify-webhook-secret': 'x' }, 'notify-webhook-secret'],
   [{ 'notify-on': 'sometimes' }, 'notify-on'],
   [{ 'notify-smtp-url': 'mail.example.com:25', 'notify-email-to': 'a@b.c', 'notify-email-from': 'd@e.f' }, 'notify-smtp-url'],

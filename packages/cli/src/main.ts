@@ -1,11 +1,15 @@
 import { CommanderError } from 'commander';
+import { constants } from 'node:os';
 import { definitions } from '@dbops/core';
 import { buildProgram } from './program.js';
 
 // First SIGINT/SIGTERM cancels cleanly (child processes stopped, uploads aborted); a second one exits at once.
+// A cancelled run exits as shells expect of one ended by a signal: 128 + its number (SIGINT 130, SIGTERM 143).
 const abort = new AbortController();
+let received: NodeJS.Signals | undefined;
 const onSignal = (signal: NodeJS.Signals) => {
-  if (abort.signal.aborted) process.exit(130);
+  if (abort.signal.aborted) process.exit(128 + constants.signals[received ?? signal]);
+  received = signal;
   process.stderr.write(`\nReceived ${signal}: cancelling…\n`);
   abort.abort();
 };
@@ -21,7 +25,7 @@ const program = buildProgram(
     signal: abort.signal,
   },
   (code) => {
-    process.exitCode = code;
+    process.exitCode = received && code !== 0 ? 128 + constants.signals[received] : code;
   },
 );
 try {

@@ -5,6 +5,7 @@ import { monitorReport } from '../monitor/monitor-report.js';
 import { parseValue, readThresholdsFile } from '../monitor/thresholds.js';
 import { parseBackupName } from '../manifest/layout.js';
 import { connectionInputs, readConnection } from './connection-inputs.js';
+import { httpUrl } from './notifications.js';
 import { InputReader } from './read-inputs.js';
 import { readS3Options, S3_INPUTS } from './storage-inputs.js';
 import type { ActionDefinition, InputDefinition } from './types.js';
@@ -110,9 +111,7 @@ function duration(reader: InputReader, name: string): number {
 
 function webhookUrl(reader: InputReader, name: string): string | undefined {
   const url = reader.optional(name);
-  // Never echo the URL: it carries the webhook's token.
-  if (url && !/^https?:\/\/[^\s/]+/i.test(url)) throw invalidInput(name, 'is not an http(s) URL', 'e.g. https://hooks.slack.com/services/T000/B000/XXXX');
-  return url;
+  return url ? httpUrl(url, name) : undefined;
 }
 
 function githubIssueTarget(reader: InputReader, context: Parameters<ActionDefinition['run']>[1]) {

@@ -55,14 +55,21 @@ export function readNotifications(reader: InputReader): NotificationPlan {
   return { on: on as NotifyOn, notifiers };
 }
 
-function httpUrl(text: string, input: string): string {
+/** An http(s) URL a request can be sent to, checked before the run. Never echoed: it carries the hook's token. */
+export function httpUrl(text: string, input: string): string {
+  let url: URL | undefined;
   try {
-    const url = new URL(text);
-    if (url.protocol === 'https:' || url.protocol === 'http:') return text;
+    url = new URL(text);
   } catch {
     // reported below
   }
-  throw invalidInput(input, 'is not an http(s) URL', 'the webhook URL as the service shows it, e.g. https://hooks.slack.com/services/T000/B000/XXXX');
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw invalidInput(input, 'is not an http(s) URL', 'the webhook URL as the service shows it, e.g. https://hooks.slack.com/services/T000/B000/XXXX');
+  }
+  if (url.username || url.password) {
+    throw invalidInput(input, 'has a user name or password in it (user:password@), which requests cannot send', 'the webhook URL without user:password@; a token goes in its path or query, as the service documents');
+  }
+  return text;
 }
 
 /**

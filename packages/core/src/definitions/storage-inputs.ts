@@ -34,6 +34,7 @@ export function readS3Options(reader: InputReader): S3Options {
   const secretAccessKey = reader.optional('s3-secret-access-key');
   const sessionToken = reader.optional('s3-session-token');
   if (accessKeyId && !secretAccessKey) throw invalidInput('s3-secret-access-key', 'is missing while s3-access-key-id is set', 'set both, or neither to use the AWS credential chain');
+  if (secretAccessKey && !accessKeyId) throw invalidInput('s3-access-key-id', 'is missing while s3-secret-access-key is set', 'set both, or neither to use the AWS credential chain');
   if (accessKeyId && secretAccessKey) {
     options.accessKeyId = accessKeyId;
     options.secretAccessKey = secretAccessKey;

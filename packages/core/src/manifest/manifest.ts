@@ -82,7 +82,7 @@ export function parseManifest(text: string, where: string): BackupManifest {
     value = JSON.parse(text);
   } catch {
     throw new DbopsError('INTEGRITY_FAILED', `The manifest ${where} is not valid JSON`, {
-      hint: 'The manifest was damaged after it was written; this backup cannot be trusted.',
+      hint: 'The manifest was damaged after it was written; this backup cannot be trusted. Listing and rotation stop rather than guess around it: move the manifest (and its object) out of the location to go on.',
     });
   }
   const m = value as Partial<BackupManifest>;
@@ -96,7 +96,7 @@ export function parseManifest(text: string, where: string): BackupManifest {
   if (!isUtcTimestamp(m.startedAt)) problems.push('startedAt is not an ISO 8601 UTC time');
   if (problems.length > 0) {
     throw new DbopsError('INTEGRITY_FAILED', `The manifest ${where} is not a dbops manifest: ${problems.join('; ')}`, {
-      hint: 'It may come from a newer dbops or have been edited; use a dbops version that reads it.',
+      hint: 'It may come from a newer dbops or have been edited; use a dbops version that reads it, or move it (and its object) out of the location: listing and rotation stop rather than guess around it.',
     });
   }
   return m as BackupManifest;
