@@ -74,6 +74,13 @@ it.each([
   expect(stderr).toMatch(new RegExp(`^error \\[INVALID_INPUT\\]: Input '${input}'`));
 });
 
+it('with --json, an error is JSON on stdout too (a script parses stdout), with no secret in it', async () => {
+  const { stdout, code } = await cli('monitor', '--database-url', server.url('no_such_database'), '--json', '--connect-timeout', 'abc');
+  expect(code).toBe(2);
+  expect(JSON.parse(stdout)).toEqual({ error: { code: 'INVALID_INPUT', message: "Input 'connect-timeout' 'abc' is not a whole number", input: 'connect-timeout', hint: 'a whole number from 1 to 600' } });
+  expect(stdout).not.toContain(server.password);
+});
+
 it('rejects a thresholds file with a typo as an input error naming the key', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'dbops-monitor-cli-'));
   await writeFile(join(dir, 't.yml'), 'checks:\n  table-bloat:\n    warnng: 40%\n');

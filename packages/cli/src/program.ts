@@ -67,18 +67,25 @@ async function runCommand(definition: ActionDefinition, flags: Record<string, st
     const report = await definition.run(raw, { log, secrets, env: io.env, signal: io.signal });
     if (flags.json) io.stdout(`${secrets.redact(JSON.stringify(report.json, null, 2))}\n`);
     else io.stdout(`${secrets.redact(renderForTerminal(report.summary))}\n`);
-    if (report.failure) return fail(report.failure, secrets, say);
+    if (report.failure) return fail(report.failure, say);
     return 0;
   } catch (error) {
-    return fail(error, secrets, say);
+    // With --json, a script reading stdout gets the error as JSON too (a failed report has printed its own).
+    if (flags.json) io.stdout(`${secrets.redact(JSON.stringify({ error: errorJson(error) }, null, 2))}\n`);
+    return fail(error, say);
   }
 }
 
-function fail(error: unknown, secrets: Secrets, say: (line: string) => void): number {
+function fail(error: unknown, say: (line: string) => void): number {
   const e = asDbopsError(error);
   say(`error [${e.code}]: ${e.message}`);
   if (e.hint) say(`  fix: ${e.hint}`);
   return e.code === 'INVALID_INPUT' ? 2 : 1;
+}
+
+function errorJson(error: unknown): { code: string; message: string; input?: string; hint?: string } {
+  const e = asDbopsError(error);
+  return { code: e.code, message: e.message, ...(e.input ? { input: e.input } : {}), ...(e.hint ? { hint: e.hint } : {}) };
 }
 
 function camelCase(name: string): string {
