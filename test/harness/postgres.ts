@@ -9,7 +9,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
-import { appendFile, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -35,15 +35,26 @@ export interface PostgresServer {
   crash(): Promise<void>;
   /** Fast shutdown and removal of the data directory. Safe to call twice, and after crash(). */
   stop(): Promise<void>;
+  /** With startPostgres({ tls: true }): the CA that signed the server's certificate (for DNS name localhost). */
+  tls?: { caFile: string; caPem: string };
 }
 
 const HOST = '127.0.0.1';
 const SUPERUSER = 'postgres';
 const START_TIMEOUT_MS = 30_000;
 
-export async function startPostgres(options: { password?: string } = {}): Promise<PostgresServer> {
+/**
+ * With `tls`, the server has a certificate for DNS name localhost signed by a CA of its own (`tls.caFile`), and the
+ * role TLS_ONLY_ROLE may connect over TCP only with TLS (other roles as before).
+ */
+export const TLS_ONLY_ROLE = 'tls_only';
+
+export async function startPostgres(options: { password?: string; tls?: boolean } = {}): Promise<PostgresServer> {
   const external = process.env.TEST_DATABASE_URL;
-  if (external) return externalServer(external);
+  if (external) {
+    if (options.tls) throw new Error('startPostgres({ tls: true }) needs a server of its own, not TEST_DATABASE_URL');
+    return externalServer(external);
+  }
 
   const binDir = findPgBinDir();
   const majorVersion = await binaryMajorVersion(binDir);
@@ -89,13 +100,16 @@ export async function startPostgres(options: { password?: string } = {}): Promis
         'full_page_writes = off',
         'jit = off',
         "password_encryption = 'scram-sha-256'",
+        ...(options.tls ? ['ssl = on', "ssl_cert_file = 'server.crt'", "ssl_key_file = 'server.key'"] : []),
         '',
       ].join('\n'),
     );
+    const tls = options.tls ? await makeCertificates(base, dataDir, asRoot) : undefined;
     // Trust only the superuser on the private unix socket; every TCP connection must present a password.
     await writeFile(
       join(dataDir, 'pg_hba.conf'),
       [
+        ...(options.tls ? [`hostnossl all ${TLS_ONLY_ROLE} ${HOST}/32 reject`] : []),
         `local all ${SUPERUSER} trust`,
         'local all all scram-sha-256',
         `host all all ${HOST}/32 scram-sha-256`,
@@ -126,6 +140,7 @@ export async function startPostgres(options: { password?: string } = {}): Promis
     let crashed = false;
     return {
       ...server,
+      ...(tls ? { tls } : {}),
       canCrash: true,
       async crash() {
         if (!(await killCluster(dataDir))) throw new Error('crash(): no postmaster.pid; is the server running?');
@@ -271,6 +286,26 @@ async function binaryMajorVersion(binDir: string): Promise<number> {
 }
 
 /** Run a server binary, as the postgres OS user when we are root. cwd is the temp dir, which that user can enter. */
+/** A CA, and a server certificate for localhost signed by it, in the data directory (the key readable by the server only). */
+async function makeCertificates(base: string, dataDir: string, asRoot: boolean): Promise<{ caFile: string; caPem: string }> {
+  const caKey = join(base, 'ca.key');
+  const caFile = join(base, 'ca.crt');
+  const csr = join(base, 'server.csr');
+  const extensions = join(base, 'server.ext');
+  const serverKey = join(dataDir, 'server.key');
+  const serverCert = join(dataDir, 'server.crt');
+  await exec('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', caKey, '-out', caFile, '-days', '2', '-subj', '/CN=dbops test CA'], {});
+  await exec('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', serverKey, '-out', csr, '-subj', '/CN=localhost'], {});
+  await writeFile(extensions, 'subjectAltName = DNS:localhost\n');
+  await exec('openssl', ['x509', '-req', '-in', csr, '-CA', caFile, '-CAkey', caKey, '-CAcreateserial', '-out', serverCert, '-days', '2', '-extfile', extensions], {});
+  await chmod(serverKey, 0o600);
+  if (asRoot) {
+    const { uid, gid } = await postgresUser();
+    for (const path of [serverKey, serverCert]) await chown(path, uid, gid);
+  }
+  return { caFile, caPem: await readFile(caFile, 'utf8') };
+}
+
 async function runPg(binDir: string, bin: string, args: string[], asRoot: boolean, cwd: string): Promise<string> {
   const file = join(binDir, bin);
   const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', file, ...args]] : [file, args];

@@ -43,11 +43,14 @@ const URL_FORM = 'postgres://USER:PASSWORD@HOST:5432/DATABASE?sslmode=require (p
  */
 export function parsePgTarget(input: PgTargetInput, urlInput = 'database-url'): PgTarget {
   let fromUrl: Partial<ReturnType<typeof parseConnectionString>> = {};
+  let urlTls: { sslmode?: string; sslrootcert?: string } = {};
   if (input.url !== undefined && input.url.trim() !== '') {
-    const url = input.url.trim();
-    if (!/^postgres(ql)?:\/\//i.test(url)) {
+    const trimmed = input.url.trim();
+    if (!/^postgres(ql)?:\/\//i.test(trimmed)) {
       throw invalidInput(urlInput, 'is not a PostgreSQL connection URL (it must start with postgres:// or postgresql://)', URL_FORM);
     }
+    const { url, tls } = takeTlsParameters(trimmed);
+    urlTls = tls;
     try {
       fromUrl = parseConnectionString(url);
     } catch {
@@ -68,12 +71,12 @@ export function parsePgTarget(input: PgTargetInput, urlInput = 'database-url'): 
   const user = input.user || fromUrl.user || '';
   if (!user) throw invalidInput(input.url ? urlInput : 'user', 'names no user', `${URL_FORM}, or the user input`);
 
-  const sslModeText = (input.sslMode || (fromUrl as { sslmode?: string }).sslmode || 'prefer').toLowerCase();
+  const sslModeText = (input.sslMode || urlTls.sslmode || 'prefer').toLowerCase();
   if (!(SSL_MODES as readonly string[]).includes(sslModeText)) {
     throw invalidInput('sslmode', `has an unknown value '${sslModeText}'`, `one of ${SSL_MODES.join(', ')}`);
   }
   const sslMode = sslModeText as SslMode;
-  const rootCertSource = input.sslRootCert || (fromUrl as { sslrootcert?: string }).sslrootcert;
+  const rootCertSource = input.sslRootCert || urlTls.sslrootcert;
   const sslRootCert = rootCertSource ? readPem(rootCertSource) : undefined;
   if (sslMode === 'verify-ca' && !sslRootCert) {
     throw invalidInput('ssl-root-cert', `is required with sslmode=${sslMode}`, 'the CA certificate as PEM text or a path to a PEM file');
@@ -92,6 +95,22 @@ export function parsePgTarget(input: PgTargetInput, urlInput = 'database-url'): 
     statementTimeoutMs: input.statementTimeoutMs ?? 0,
     urlInput,
   };
+}
+
+/**
+ * Takes sslmode and sslrootcert out of the URL: dbops applies them with libpq's meaning (sslConfig), while
+ * pg-connection-string would read the certificate file itself (failing as "cannot parse") and print a warning
+ * about its own, different meaning of sslmode=require.
+ */
+function takeTlsParameters(url: string): { url: string; tls: { sslmode?: string; sslrootcert?: string } } {
+  const at = url.indexOf('?');
+  if (at === -1) return { url, tls: {} };
+  const query = new URLSearchParams(url.slice(at + 1));
+  const tls = { ...(query.get('sslmode') ? { sslmode: query.get('sslmode')! } : {}), ...(query.get('sslrootcert') ? { sslrootcert: query.get('sslrootcert')! } : {}) };
+  query.delete('sslmode');
+  query.delete('sslrootcert');
+  const rest = query.toString();
+  return { url: `${url.slice(0, at)}${rest ? `?${rest}` : ''}`, tls };
 }
 
 function readPem(source: string): string {
