@@ -348,6 +348,39 @@ describe('backup to S3 (s3rver)', () => {
   });
 });
 
+describe('S3 object options', () => {
+  test('s3-sse and s3-storage-class reach every write of the backup as the headers S3 reads', async () => {
+    const before = s3.requests.length;
+    const { report } = await backupRun({
+      to: `s3://${BUCKET}/sse`, 's3-endpoint': s3.endpoint, 's3-access-key-id': s3.accessKeyId, 's3-secret-access-key': s3.secretAccessKey,
+      's3-sse': 'AES256', 's3-storage-class': 'STANDARD_IA',
+    });
+    const id = report.outputs['backup-id']!;
+    // The object (a multipart upload or a single PUT) and the manifest: each write names the encryption and class.
+    const writes = s3.requests.slice(before).filter((r) => (r.method === 'PUT' && !r.query.partNumber) || (r.method === 'POST' && 'uploads' in r.query));
+    expect(writes.map((r) => r.path.split('/').pop()).sort()).toEqual([`${id}.dump.zst`, `${id}.manifest.json`]);
+    for (const write of writes) {
+      expect(write.headers['x-amz-server-side-encryption']).toBe('AES256');
+      expect(write.headers['x-amz-storage-class']).toBe('STANDARD_IA');
+    }
+  });
+});
+
+describe('connection inputs', () => {
+  test('discrete host, port, dbname, user and password instead of a URL', async () => {
+    const { report } = await backupRun({
+      'database-url': undefined, host: pgServer.host, port: String(pgServer.port), dbname: DB, user: pgServer.superuser, password: pgServer.password, to: path.join(work, 'discrete'),
+    });
+    expect(report.json).toMatchObject({ database: DB, source: { host: pgServer.host, port: pgServer.port } });
+  });
+
+  test('dbname overrides the URL\'s database, and PGPASSWORD fills in a URL without a password', async () => {
+    const withoutPassword = `postgres://${encodeURIComponent(pgServer.superuser)}@${pgServer.host}:${pgServer.port}/postgres`;
+    const { report } = await backupRun({ 'database-url': withoutPassword, dbname: DB, to: path.join(work, 'override') }, { PGPASSWORD: pgServer.password });
+    expect(report.json).toMatchObject({ database: DB });
+  });
+});
+
 describe('the zstd codec', () => {
   // The default is the `zstd` command wherever it is installed (the tests install it), zlib's zstd (Node >= 22.15)
   // otherwise; preferCommand / preferZlib force one. Each available path is round-tripped against the real zstd
