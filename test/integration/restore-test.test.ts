@@ -258,14 +258,14 @@ test('no backup at all says so', async () => {
 
 test('a from directory that does not exist is a mistyped path, not an empty catalog, for every command that reads', async () => {
   const missing = join(dir, 'no-such-directory');
-  const runs: Array<[string, Promise<unknown>]> = [
-    ['restore-test', runRestoreTest({ from: missing })],
-    ['list', listDefinition.run({ from: missing }, context())],
-    ['rotate', retentionPurgeDefinition.run({ from: missing, 'keep-last': '1' }, context())],
-    ['check-freshness', checkFreshnessDefinition.run({ from: missing, 'max-age': '26h' }, context())],
+  const runs: Array<[string, () => Promise<unknown>]> = [
+    ['restore-test', () => runRestoreTest({ from: missing })],
+    ['list', () => listDefinition.run({ from: missing }, context())],
+    ['rotate', () => retentionPurgeDefinition.run({ from: missing, 'keep-last': '1' }, context())],
+    ['check-freshness', () => checkFreshnessDefinition.run({ from: missing, 'max-age': '26h' }, context())],
   ];
   for (const [command, run] of runs) {
-    const error = await run.catch((e: unknown) => e);
+    const error = await run().catch((e: unknown) => e);
     expect([command, error]).toEqual([command, expect.objectContaining({ code: 'STORAGE_NOT_FOUND', input: 'from', message: `Input 'from': the directory ${missing} does not exist` })]);
   }
   const file = join(dir, 'not-a-directory');

@@ -107,6 +107,7 @@ function takeTlsParameters(url: string): { url: string; tls: { sslmode?: string;
   if (at === -1) return { url, tls: {} };
   const query = new URLSearchParams(url.slice(at + 1));
   const tls = { ...(query.get('sslmode') ? { sslmode: query.get('sslmode')! } : {}), ...(query.get('sslrootcert') ? { sslrootcert: query.get('sslrootcert')! } : {}) };
+  if (!query.has('sslmode') && !query.has('sslrootcert')) return { url, tls };
   query.delete('sslmode');
   query.delete('sslrootcert');
   const rest = query.toString();
