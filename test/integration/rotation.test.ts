@@ -276,6 +276,9 @@ test('check-freshness judges each backup name on its own, and safety backups are
     // Asked for by name, a safety backup's freshness is checked like any other.
     const safety = await checkFreshnessDefinition.run({ from: dir, name: 'pre-restore/app', 'max-age': '26h' }, context());
     expect(safety.outputs.fresh).toBe('true');
+    // A name with no backup at all (a typo?) says which filter found nothing.
+    const typo = await checkFreshnessDefinition.run({ from: dir, name: 'ap', 'max-age': '26h' }, context()).catch((e: unknown) => e);
+    expect(typo).toMatchObject({ code: 'NO_BACKUP', input: 'name', message: `No complete backup in ${dir} for name ap` });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -40,7 +40,11 @@ export const checkFreshnessDefinition: ActionDefinition = {
       byName.set(entry.manifest.name, [...(byName.get(entry.manifest.name) ?? []), entry]); // newest first
     }
     if (byName.size === 0) {
-      throw new DbopsError('NO_BACKUP', `No complete backup in ${storage.display}`, { input: 'from', hint: 'Check that the backup workflow runs and writes to this location.' });
+      const scope = [name && `name ${name}`, database && `database ${database}`].filter(Boolean).join(', ');
+      throw new DbopsError('NO_BACKUP', `No complete backup in ${storage.display}${scope ? ` for ${scope}` : ''}`, {
+        input: name ? 'name' : 'from',
+        hint: scope ? 'Check the name / database filter against `dbops list --from ...`, and that the backup workflow writes there.' : 'Check that the backup workflow runs and writes to this location.',
+      });
     }
     const now = new Date();
     const checked = [...byName].map(([each, backups]) => judge(each, backups, { now, maxAge, verifiedOnly })).sort((a, b) => b.age - a.age); // the stalest first
