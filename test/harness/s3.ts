@@ -1,8 +1,8 @@
 /**
  * A real S3-compatible server for tests: s3rver, in-process, on 127.0.0.1 with a random port and a temp directory.
  *
- * s3rver does not implement ListMultipartUploads or AbortMultipartUpload, which the tests need to prove that no
- * upload is left behind, and rotation uses to discard the uploads of killed runs. A small middleware adds both, reading and removing s3rver's own on-disk upload state
+ * s3rver does not implement ListMultipartUploads, ListParts or AbortMultipartUpload, which the tests need to prove
+ * that no upload is left behind, and rotation uses to discard the uploads of killed runs. A small middleware adds both, reading and removing s3rver's own on-disk upload state
  * (`<dir>/<bucket>/._S3rver_uploads/<uploadId>/`). s3rver also does not verify SigV4 signatures: a wrong secret
  * key is accepted, only an unknown access key id is refused.
  */
@@ -160,7 +160,7 @@ async function shutDown(app: S3rverApp, server: Server): Promise<void> {
   await closed;
 }
 
-/** ListMultipartUploads (GET /bucket?uploads) and AbortMultipartUpload (DELETE /bucket/key?uploadId=...). */
+/** ListMultipartUploads (GET /bucket?uploads), ListParts (GET /bucket/key?uploadId=...) and AbortMultipartUpload (DELETE /bucket/key?uploadId=...). */
 function multipartUploads(directory: string): Middleware {
   return async (ctx, next) => {
     const [bucket = '', ...keyParts] = ctx.path.split('/').filter(Boolean);
@@ -183,6 +183,23 @@ function multipartUploads(directory: string): Middleware {
       return;
     }
     const uploadId = ctx.query.uploadId;
+    if (ctx.method === 'GET' && keyParts.length > 0 && typeof uploadId === 'string') {
+      // ListParts: s3rver keeps each part as a file named by its number; its mtime is the part's LastModified.
+      const dir = path.join(uploads, uploadId);
+      const files = await readdir(dir).catch(() => undefined);
+      if (!/^[0-9a-f]+$/.test(uploadId) || !files) {
+        reply(ctx, 404, '<Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message></Error>');
+        return;
+      }
+      const parts = await Promise.all(
+        files.filter((f) => /^\d+$/.test(f)).sort((a, b) => Number(a) - Number(b)).map(async (f) => {
+          const info = await stat(path.join(dir, f));
+          return `<Part><PartNumber>${f}</PartNumber><LastModified>${info.mtime.toISOString()}</LastModified><Size>${info.size}</Size></Part>`;
+        }),
+      );
+      reply(ctx, 200, `<ListPartsResult><Bucket>${xml(bucket)}</Bucket><Key>${xml(keyParts.join('/'))}</Key><UploadId>${uploadId}</UploadId><IsTruncated>false</IsTruncated>${parts.join('')}</ListPartsResult>`);
+      return;
+    }
     if (ctx.method === 'DELETE' && keyParts.length > 0 && typeof uploadId === 'string') {
       if (!/^[0-9a-f]+$/.test(uploadId) || !(await readdir(path.join(uploads, uploadId)).catch(() => undefined))) {
         reply(ctx, 404, '<Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message></Error>');

@@ -1,6 +1,6 @@
 import { CreateMultipartUploadCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -160,12 +160,12 @@ describe.each(['local', 's3'])('rotation on %s storage', (kind) => {
     const report = await rotate({ 'keep-last': '10', 'dry-run': 'false' });
     expect(report.summary).toContain(`\`${key}\``);
     expect(report.summary).toContain('left alone: it may still be writing');
-    expect((await storage.listIncomplete('prod/')).map((u) => u.key).sort()).toEqual([key, nested]);
+    expect((await storage.listIncomplete('prod/')).uploads.map((u) => u.key).sort()).toEqual([key, nested]);
 
     const later = await planRotation(storage, 'prod', { last: 10 }, { now: new Date(now.getTime() + 2 * 3600_000), graceSeconds: 3600 });
     expect(later.unfinished.map((u) => [u.upload.key, u.action])).toEqual([[key, 'delete']]);
     await executeRotation(storage, later, log);
-    expect((await storage.listIncomplete('prod/')).map((u) => u.key)).toEqual([nested]);
+    expect((await storage.listIncomplete('prod/')).uploads.map((u) => u.key)).toEqual([nested]);
     expect(log.lines).toContainEqual(expect.stringMatching(`^info: Discarded the unfinished upload of ${key} \\(nothing written for 2 h 0 min\\)$`));
     expect(await ids(storage, 'prod')).toEqual(backupsBefore);
   });
@@ -187,6 +187,26 @@ describe.each(['local', 's3'])('rotation on %s storage', (kind) => {
     expect(fresh.failure).toBeUndefined();
     expect(fresh.outputs['backup-id']!.slice(0, 8)).toBe('20260302');
   });
+});
+
+test('an S3 upload begun long ago but still receiving parts is not unfinished business: rotation leaves it alone', async () => {
+  const storage = await openStorage('s3://rotation/long-upload', { inputName: 'from', s3: { endpoint: s3.endpoint, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, region: s3.region } });
+  const key = 'app/20260304T020000Z-abcdef.dump.zst';
+  const client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+  const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: 'rotation', Key: `long-upload/${key}` }));
+  // A backup that began three hours ago (s3rver dates an upload by its key file) and sent a part just now.
+  const threeHoursAgo = new Date(Date.now() - 3 * 3600_000);
+  await utimes(join(s3.directory, 'rotation', '._S3rver_uploads', UploadId!, 'key'), threeHoursAgo, threeHoursAgo);
+  await client.send(new UploadPartCommand({ Bucket: 'rotation', Key: `long-upload/${key}`, UploadId, PartNumber: 1, Body: Buffer.from('still streaming') }));
+  client.destroy();
+  const plan = await planRotation(storage, 'app', { last: 1 }, { now: new Date(), graceSeconds: 3600 });
+  expect(plan.unfinished.map((u) => [u.upload.key, u.action])).toEqual([[key, 'wait']]);
+  // Planned an hour later, it is abandoned: but a part that arrives before the discard keeps it.
+  const later = await planRotation(storage, 'app', { last: 1 }, { now: new Date(Date.now() + 2 * 3600_000), graceSeconds: 3600 });
+  expect(later.unfinished.map((u) => u.action)).toEqual(['delete']);
+  await executeRotation(storage, { ...later, idleSince: new Date(Date.now() - 60_000) }, log);
+  expect((await storage.listIncomplete('app/')).uploads.map((u) => u.key)).toEqual([key]);
+  expect(log.lines).toContainEqual(`info: Left the unfinished upload of ${key} alone: it was written to after the plan was made, or is gone`);
 });
 
 describe('rotation never loses a history to another one, or to a damaged backup', () => {

@@ -20,11 +20,11 @@ describe.each(definitions.map((d) => [d.name, d] as const))('dbops %s', (_name, 
     expect((await received(definition, [`--${name}`, value]))[name]).toBe(value);
   });
 
-  const booleans = definition.inputs.filter((i) => i.type === 'boolean');
+  // (A flag alone on a boolean whose default is already true would prove nothing: the value test covers those.)
+  const booleans = definition.inputs.filter((i) => i.type === 'boolean' && i.default !== 'true');
   if (booleans.length > 0) {
-    test.each(booleans.map((i) => [i.name, i] as const))('--%s alone means true', async (name, input) => {
-      // A value equal to the default is left out, so that an environment variable still overrides the default.
-      expect((await received(definition, [`--${name}`]))[name] ?? input.default).toBe('true');
+    test.each(booleans.map((i) => [i.name] as const))('--%s alone means true', async (name) => {
+      expect((await received(definition, [`--${name}`]))[name]).toBe('true');
     });
   }
 });

@@ -41,7 +41,7 @@ const MAX_PART_SIZE = 5 * 1024 * MiB;
 const MAX_ATTEMPTS = 5;
 const CREDENTIALS_HINT = 'Check the S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys), ' +
     'or use aws-actions/configure-aws-credentials before this step. The identity needs s3:ListBucket, s3:GetObject, ' +
-    's3:PutObject, s3:DeleteObject and s3:AbortMultipartUpload on the bucket.';
+    's3:PutObject, s3:DeleteObject, s3:AbortMultipartUpload and (for rotation to find the uploads of killed runs) s3:ListBucketMultipartUploads on the bucket.';
 const ACCESS_DENIED = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken', 'TokenRefreshRequired', 'CredentialsProviderError', 'Forbidden']);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 /**
@@ -181,7 +181,7 @@ class S3Storage {
     /** Multipart uploads never completed nor aborted (the run was killed, or its abort failed): S3 bills their parts. */
     async listIncomplete(prefix) {
         (0,_location_js__WEBPACK_IMPORTED_MODULE_5__/* .checkKey */ .yR)(prefix, { prefix: true });
-        const found = [];
+        const uploads = [];
         try {
             let markers = {};
             for (;;) {
@@ -190,27 +190,61 @@ class S3Storage {
                     // Without a start time (a server that omits it) its age is unknown: it is never judged abandoned.
                     if (!upload.Key || !upload.UploadId || !upload.Initiated)
                         continue;
-                    found.push({ key: upload.Key.slice(this.keyPrefix.length), since: upload.Initiated, handle: upload.UploadId });
+                    const since = await this.lastWrite(upload.Key, upload.UploadId, upload.Initiated);
+                    if (since)
+                        uploads.push({ key: upload.Key.slice(this.keyPrefix.length), since, handle: upload.UploadId });
                 }
-                if (!page.IsTruncated)
+                const next = { KeyMarker: page.NextKeyMarker, UploadIdMarker: page.NextUploadIdMarker };
+                // A server that says "more" without saying where from would be asked for the same page for ever.
+                if (!page.IsTruncated || !next.KeyMarker || (next.KeyMarker === markers.KeyMarker && next.UploadIdMarker === markers.UploadIdMarker))
                     break;
-                markers = { ...(page.NextKeyMarker ? { KeyMarker: page.NextKeyMarker } : {}), ...(page.NextUploadIdMarker ? { UploadIdMarker: page.NextUploadIdMarker } : {}) };
+                markers = { KeyMarker: next.KeyMarker, ...(next.UploadIdMarker ? { UploadIdMarker: next.UploadIdMarker } : {}) };
             }
         }
         catch (error) {
+            const status = statusOf(error);
+            const name = nameOf(error);
+            if (status === 403 || name === 'AccessDenied')
+                return { uploads: [], unlisted: 'the credentials lack s3:ListBucketMultipartUploads' };
+            if (status === 501 || name === 'NotImplemented')
+                return { uploads: [], unlisted: 'the S3 server does not implement ListMultipartUploads' };
             throw this.fail(error, 'listing');
         }
-        return found;
+        return { uploads };
     }
-    async discardIncomplete(upload) {
+    async discardIncomplete(upload, idleSince) {
+        const Key = this.objectKey(upload.key);
+        // Parts that arrived since mean a run is still uploading (its start alone says nothing of that).
+        const since = await this.lastWrite(Key, upload.handle, upload.since);
+        if (!since || since > idleSince)
+            return false;
         try {
-            await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_6__.AbortMultipartUploadCommand({ Bucket: this.bucket, Key: this.objectKey(upload.key), UploadId: upload.handle }));
+            await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_6__.AbortMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId: upload.handle }));
+            return true;
         }
         catch (error) {
             if (statusOf(error) === 404)
-                return; // NoSuchUpload: completed or aborted meanwhile
+                return false; // NoSuchUpload: completed or aborted meanwhile
             throw this.fail(error, 'deleting', upload.key);
         }
+    }
+    /**
+     * When a multipart upload was last written to: its newest part, or its start. undefined once it is gone
+     * (completed or aborted). A server that cannot list parts gets "now": an upload never judged abandoned.
+     */
+    async lastWrite(Key, UploadId, initiated) {
+        let newest = initiated;
+        try {
+            for await (const page of (0,_aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_6__.paginateListParts)({ client: this.client }, { Bucket: this.bucket, Key, UploadId })) {
+                for (const part of page.Parts ?? [])
+                    if (part.LastModified && part.LastModified > newest)
+                        newest = part.LastModified;
+            }
+        }
+        catch (error) {
+            return statusOf(error) === 404 ? undefined : new Date();
+        }
+        return newest;
     }
     locate(key) {
         return `s3://${this.bucket}/${this.objectKey(key)}`;

@@ -31,7 +31,7 @@ export { FULL_SCOPE, type DumpScope } from './databases/postgres/inventory.js';
 export * from './pipeline/compression.js';
 export * from './crypto/age/index.js';
 export * from './storage/index.js';
-export type { IncompleteUpload, Storage, StoredObject } from './storage/types.js';
+export type { IncompleteUpload, IncompleteUploads, Storage, StoredObject } from './storage/types.js';
 export { monitorReportDefinition } from './definitions/monitor-report.js';
 export * from './monitor/index.js';
 export * from './notify/index.js';

@@ -2,7 +2,7 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { DbopsError, LocalStorage, MANIFEST_SUFFIX, type IncompleteUpload, type PutOptions, type Storage, type StoredObject } from '@dbops/core';
+import { DbopsError, LocalStorage, MANIFEST_SUFFIX, type IncompleteUploads, type PutOptions, type Storage, type StoredObject } from '@dbops/core';
 
 /** The part of @actions/artifact's client that artifact storage uses (tests record these calls). */
 export interface ArtifactApi {
@@ -100,11 +100,13 @@ export class ArtifactStorage implements Storage {
   }
 
   /** Artifacts are uploaded whole: there is never an incomplete one (the staging directory is this run's own). */
-  async listIncomplete(): Promise<IncompleteUpload[]> {
-    return [];
+  async listIncomplete(): Promise<IncompleteUploads> {
+    return { uploads: [] };
   }
 
-  async discardIncomplete(): Promise<void> {}
+  async discardIncomplete(): Promise<boolean> {
+    return false;
+  }
 
   locate(key: string): string {
     return `artifact://${this.name}/${key}`;

@@ -42,7 +42,7 @@ export const checkFreshnessDefinition: ActionDefinition = {
     if (byName.size === 0) {
       const scope = [name && `name ${name}`, database && `database ${database}`].filter(Boolean).join(', ');
       throw new DbopsError('NO_BACKUP', `No complete backup in ${storage.display}${scope ? ` for ${scope}` : ''}`, {
-        input: name ? 'name' : 'from',
+        input: name ? 'name' : database ? 'database' : 'from',
         hint: scope ? 'Check the name / database filter against `dbops list --from ...`, and that the backup workflow writes there.' : 'Check that the backup workflow runs and writes to this location.',
       });
     }

@@ -43,6 +43,10 @@ export interface RotationPlan {
   backups: PlannedBackup[];
   leftovers: Leftover[];
   unfinished: Unfinished[];
+  /** Why unfinished uploads could not be listed (the rotation goes on without them). */
+  unfinishedUnlisted?: string;
+  /** Uploads silent since before this are abandoned; one written to after it is still being written. */
+  idleSince: Date;
 }
 
 /**
@@ -99,14 +103,26 @@ export async function planRotation(storage: Storage, name: string, policy: Reten
   const backups = complete
     .map((b) => (b.setAside ? b : { ...b, keep: decisions.get(b.id)!.keep, reasons: decisions.get(b.id)!.reasons }))
     .sort((a, b) => b.time.getTime() - a.time.getTime());
-  const unfinished = (await storage.listIncomplete(`${name}/`))
-    .filter((upload) => !upload.key.slice(name.length + 1).includes('/'))
+  const incomplete = await storage.listIncomplete(`${name}/`);
+  const unfinished = incomplete.uploads
+    .filter((upload) => {
+      // Only dbops's own uploads of this name's backups: never another name's, nor another tool's in the same place.
+      const file = upload.key.slice(name.length + 1);
+      return !file.includes('/') && isBackupId(file.slice(0, file.indexOf('.') === -1 ? file.length : file.indexOf('.')));
+    })
     .map((upload): Unfinished => {
       const ageSeconds = (options.now.getTime() - upload.since.getTime()) / 1000;
       return { upload, ageSeconds, action: ageSeconds > options.graceSeconds ? 'delete' : 'wait' };
     })
     .sort((a, b) => (a.upload.key < b.upload.key ? 1 : -1));
-  return { name, backups, leftovers: leftovers.sort((a, b) => (a.backupId < b.backupId ? 1 : -1)), unfinished };
+  return {
+    name,
+    backups,
+    leftovers: leftovers.sort((a, b) => (a.backupId < b.backupId ? 1 : -1)),
+    unfinished,
+    ...(incomplete.unlisted ? { unfinishedUnlisted: incomplete.unlisted } : {}),
+    idleSince: new Date(options.now.getTime() - options.graceSeconds * 1000),
+  };
 }
 
 /** The database a backup is of, on which server: the cluster's system identifier when known, else host:port. */
@@ -127,8 +143,11 @@ function problemOf(manifest: BackupManifest, objects: StoredObject[], now: Date)
   return undefined;
 }
 
-/** Set-aside backups need a person: warn (an annotation on GitHub) for each. */
+/** Set-aside backups need a person, and unfinished uploads that could not be listed are never cleaned: warn for each. */
 export function warnSetAside(plan: RotationPlan, log: Logger): void {
+  if (plan.unfinishedUnlisted) {
+    log.warn(`Unfinished uploads under ${plan.name}/ were not looked for: ${plan.unfinishedUnlisted}. Grant it, or set an AbortIncompleteMultipartUpload lifecycle rule on the bucket.`);
+  }
   for (const b of plan.backups) {
     if (b.setAside?.reason === 'damaged') {
       log.warn(`Backup ${plan.name}/${b.id} is damaged: ${b.setAside.detail}. It is kept and not counted as a backup; look into it and delete it by hand.`);
@@ -162,8 +181,12 @@ export async function executeRotation(storage: Storage, plan: RotationPlan, log:
     log.info(`Deleted incomplete leftover ${leftover.backupId} (no manifest, ${formatSeconds(leftover.ageSeconds)} old)`);
   }
   for (const { upload, ageSeconds } of plan.unfinished.filter((u) => u.action === 'delete')) {
-    await storage.discardIncomplete(upload);
-    log.info(`Discarded the unfinished upload of ${upload.key} (nothing written for ${formatSeconds(ageSeconds)})`);
+    // Checked again: a run may have written to it since the plan was made (it is not abandoned then).
+    if (await storage.discardIncomplete(upload, plan.idleSince)) {
+      log.info(`Discarded the unfinished upload of ${upload.key} (nothing written for ${formatSeconds(ageSeconds)})`);
+    } else {
+      log.info(`Left the unfinished upload of ${upload.key} alone: it was written to after the plan was made, or is gone`);
+    }
   }
   return { deleted, freedBytes };
 }

@@ -5,7 +5,7 @@ import { addAbortSignal, Readable } from 'node:stream';
 import { cancelled, DbopsError, invalidInput } from '../errors.js';
 import { makeDirectory } from '../files/make-directory.js';
 import { checkKey } from './location.js';
-import type { IncompleteUpload, PutOptions, Storage, StoredObject } from './types.js';
+import type { IncompleteUpload, IncompleteUploads, PutOptions, Storage, StoredObject } from './types.js';
 
 /** Files put() and preflight() create for a moment; list() never shows them. */
 const PARTIAL_FILE = /^\.(.+)\.partial-[0-9a-f]{16}$/;
@@ -111,21 +111,26 @@ export class LocalStorage implements Storage {
   }
 
   /** The temp files of puts whose process was killed (a put removes its own in every other case). */
-  async listIncomplete(prefix: string): Promise<IncompleteUpload[]> {
+  async listIncomplete(prefix: string): Promise<IncompleteUploads> {
     checkKey(prefix, { prefix: true });
     const base = prefix.slice(0, prefix.lastIndexOf('/') + 1);
     const found: StoredObject[] = [];
     await this.walk(path.join(this.root, base), base, '', found, true);
-    return found.flatMap(({ key, lastModified }) => {
+    const uploads = found.flatMap(({ key, lastModified }) => {
       const directory = key.slice(0, key.lastIndexOf('/') + 1);
       const target = `${directory}${PARTIAL_FILE.exec(key.slice(directory.length))![1]}`;
       return target.startsWith(prefix) ? [{ key: target, since: lastModified, handle: key }] : [];
     });
+    return { uploads };
   }
 
-  async discardIncomplete(upload: IncompleteUpload): Promise<void> {
+  async discardIncomplete(upload: IncompleteUpload, idleSince: Date): Promise<boolean> {
     if (!PARTIAL_FILE.test(path.basename(upload.handle))) throw new DbopsError('INTERNAL', `'${upload.handle}' is not a temp file of an upload`);
+    // A put still running writes its temp file as it goes: written since, it is not abandoned.
+    const current = await this.stat(upload.handle);
+    if (!current || current.lastModified > idleSince) return false;
     await this.delete(upload.handle);
+    return true;
   }
 
   locate(key: string): string {

@@ -6,6 +6,7 @@ import {
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   paginateListObjectsV2,
+  paginateListParts,
   S3Client,
   type S3ClientConfig,
   type StorageClass,
@@ -16,7 +17,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { cancelled, DbopsError, invalidInput } from '../errors.js';
 import { checkKey } from './location.js';
-import type { IncompleteUpload, PutOptions, Storage, StoredObject } from './types.js';
+import type { IncompleteUpload, IncompleteUploads, PutOptions, Storage, StoredObject } from './types.js';
 
 export interface S3Options {
   /** Defaults to the SDK's (AWS_REGION, ~/.aws/config); 'us-east-1' when an endpoint is given. */
@@ -66,7 +67,7 @@ const MAX_ATTEMPTS = 5;
 const CREDENTIALS_HINT =
   'Check the S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys), ' +
   'or use aws-actions/configure-aws-credentials before this step. The identity needs s3:ListBucket, s3:GetObject, ' +
-  's3:PutObject, s3:DeleteObject and s3:AbortMultipartUpload on the bucket.';
+  's3:PutObject, s3:DeleteObject, s3:AbortMultipartUpload and (for rotation to find the uploads of killed runs) s3:ListBucketMultipartUploads on the bucket.';
 const ACCESS_DENIED = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken', 'TokenRefreshRequired', 'CredentialsProviderError', 'Forbidden']);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
@@ -204,9 +205,9 @@ export class S3Storage implements Storage {
   }
 
   /** Multipart uploads never completed nor aborted (the run was killed, or its abort failed): S3 bills their parts. */
-  async listIncomplete(prefix: string): Promise<IncompleteUpload[]> {
+  async listIncomplete(prefix: string): Promise<IncompleteUploads> {
     checkKey(prefix, { prefix: true });
-    const found: IncompleteUpload[] = [];
+    const uploads: IncompleteUpload[] = [];
     try {
       let markers: { KeyMarker?: string; UploadIdMarker?: string } = {};
       for (;;) {
@@ -214,24 +215,52 @@ export class S3Storage implements Storage {
         for (const upload of page.Uploads ?? []) {
           // Without a start time (a server that omits it) its age is unknown: it is never judged abandoned.
           if (!upload.Key || !upload.UploadId || !upload.Initiated) continue;
-          found.push({ key: upload.Key.slice(this.keyPrefix.length), since: upload.Initiated, handle: upload.UploadId });
+          const since = await this.lastWrite(upload.Key, upload.UploadId, upload.Initiated);
+          if (since) uploads.push({ key: upload.Key.slice(this.keyPrefix.length), since, handle: upload.UploadId });
         }
-        if (!page.IsTruncated) break;
-        markers = { ...(page.NextKeyMarker ? { KeyMarker: page.NextKeyMarker } : {}), ...(page.NextUploadIdMarker ? { UploadIdMarker: page.NextUploadIdMarker } : {}) };
+        const next = { KeyMarker: page.NextKeyMarker, UploadIdMarker: page.NextUploadIdMarker };
+        // A server that says "more" without saying where from would be asked for the same page for ever.
+        if (!page.IsTruncated || !next.KeyMarker || (next.KeyMarker === markers.KeyMarker && next.UploadIdMarker === markers.UploadIdMarker)) break;
+        markers = { KeyMarker: next.KeyMarker, ...(next.UploadIdMarker ? { UploadIdMarker: next.UploadIdMarker } : {}) };
       }
     } catch (error) {
+      const status = statusOf(error);
+      const name = nameOf(error);
+      if (status === 403 || name === 'AccessDenied') return { uploads: [], unlisted: 'the credentials lack s3:ListBucketMultipartUploads' };
+      if (status === 501 || name === 'NotImplemented') return { uploads: [], unlisted: 'the S3 server does not implement ListMultipartUploads' };
       throw this.fail(error, 'listing');
     }
-    return found;
+    return { uploads };
   }
 
-  async discardIncomplete(upload: IncompleteUpload): Promise<void> {
+  async discardIncomplete(upload: IncompleteUpload, idleSince: Date): Promise<boolean> {
+    const Key = this.objectKey(upload.key);
+    // Parts that arrived since mean a run is still uploading (its start alone says nothing of that).
+    const since = await this.lastWrite(Key, upload.handle, upload.since);
+    if (!since || since > idleSince) return false;
     try {
-      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: this.objectKey(upload.key), UploadId: upload.handle }));
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId: upload.handle }));
+      return true;
     } catch (error) {
-      if (statusOf(error) === 404) return; // NoSuchUpload: completed or aborted meanwhile
+      if (statusOf(error) === 404) return false; // NoSuchUpload: completed or aborted meanwhile
       throw this.fail(error, 'deleting', upload.key);
     }
+  }
+
+  /**
+   * When a multipart upload was last written to: its newest part, or its start. undefined once it is gone
+   * (completed or aborted). A server that cannot list parts gets "now": an upload never judged abandoned.
+   */
+  private async lastWrite(Key: string, UploadId: string, initiated: Date): Promise<Date | undefined> {
+    let newest = initiated;
+    try {
+      for await (const page of paginateListParts({ client: this.client }, { Bucket: this.bucket, Key, UploadId })) {
+        for (const part of page.Parts ?? []) if (part.LastModified && part.LastModified > newest) newest = part.LastModified;
+      }
+    } catch (error) {
+      return statusOf(error) === 404 ? undefined : new Date();
+    }
+    return newest;
   }
 
   locate(key: string): string {

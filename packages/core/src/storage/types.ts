@@ -11,10 +11,16 @@ export interface StoredObject {
 export interface IncompleteUpload {
   /** The key it was writing. */
   key: string;
-  /** Its last write (local temp file), or when it began (S3 multipart upload). */
+  /** When it was last written to: the temp file's mtime, or the multipart upload's newest part (or its start). */
   since: Date;
   /** What discardIncomplete() removes: the temp file's name, or the multipart upload's id. */
   handle: string;
+}
+
+export interface IncompleteUploads {
+  uploads: IncompleteUpload[];
+  /** Why they could not be listed (credentials without the permission, a server without the call). */
+  unlisted?: string;
 }
 
 export interface PutOptions {
@@ -44,9 +50,12 @@ export interface Storage {
   list(prefix: string): Promise<StoredObject[]>;
   delete(key: string): Promise<void>;
   /** Puts under prefix (recursive) that a killed run left: never visible to list(), but they take space. */
-  listIncomplete(prefix: string): Promise<IncompleteUpload[]>;
-  /** Removes an incomplete upload: deletes the temp file, or aborts the multipart upload. */
-  discardIncomplete(upload: IncompleteUpload): Promise<void>;
+  listIncomplete(prefix: string): Promise<IncompleteUploads>;
+  /**
+   * Removes an incomplete upload (deletes the temp file, aborts the multipart upload) unless it was written to after
+   * `idleSince`, which means a run is still writing it. Returns whether it was removed.
+   */
+  discardIncomplete(upload: IncompleteUpload, idleSince: Date): Promise<boolean>;
   /** Full URL of a key, for display and manifests ("s3://bucket/prefix/key" or "/dir/key"). */
   locate(key: string): string;
 }
