@@ -40,10 +40,13 @@ export interface S3Server {
   cutDownloads(afterBytes: number | undefined): void;
   /**
    * From now on, runs `before` ahead of serving each request (e.g. to change what is stored just then, as another
-   * client would). undefined: requests are served as they come again.
+   * client would); when it returns an S3 error, that is the answer instead (a permission the credentials lack, a
+   * call the server lacks). undefined: requests are served as they come again.
    */
-  beforeEach(before: ((request: { method: string; path: string }) => Promise<void>) | undefined): void;
+  beforeEach(before: BeforeRequest | undefined): void;
 }
+
+export type BeforeRequest = (request: { method: string; path: string; query: ReceivedRequest['query'] }) => Promise<void | { status: number; code: string }>;
 
 export interface ReceivedRequest {
   method: string;
@@ -90,10 +93,11 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
   app.middleware.unshift(multipartUploads(directory));
   let cutAfter: number | undefined;
   app.middleware.unshift(cutDownloads(() => cutAfter));
-  let before: ((request: { method: string; path: string }) => Promise<void>) | undefined;
+  let before: BeforeRequest | undefined;
   app.middleware.unshift(async (ctx, next) => {
     requests.push({ method: ctx.method, path: ctx.path, query: { ...ctx.query }, headers: { ...ctx.headers } });
-    await before?.({ method: ctx.method, path: ctx.path });
+    const refusal = await before?.({ method: ctx.method, path: ctx.path, query: { ...ctx.query } });
+    if (refusal) return reply(ctx, refusal.status, `<Error><Code>${refusal.code}</Code><Message>refused by the test</Message></Error>`);
     await next();
   });
   const { port } = await app.run();

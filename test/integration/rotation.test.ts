@@ -209,6 +209,25 @@ test('an S3 upload begun long ago but still receiving parts is not unfinished bu
   expect(log.lines).toContainEqual(`info: Left the unfinished upload of ${key} alone: it was written to after the plan was made, or is gone`);
 });
 
+test.each([
+  [403, 'AccessDenied', 'the credentials lack s3:ListBucketMultipartUploads'],
+  [501, 'NotImplemented', 'the S3 server does not implement ListMultipartUploads'],
+])('a store that answers %i %s to listing uploads: rotation warns and still rotates', async (status, code, reason) => {
+  const location = `s3://rotation/no-uploads-${status}`;
+  const s3Inputs = { 's3-endpoint': s3.endpoint, 's3-access-key-id': s3.accessKeyId, 's3-secret-access-key': s3.secretAccessKey, 's3-region': s3.region };
+  const s3Options = { endpoint: s3.endpoint, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, region: s3.region };
+  const old = await backupAt(location, 'app', new Date('2026-03-01T02:00:00Z'), { s3: s3Options });
+  await backupAt(location, 'app', new Date('2026-03-02T02:00:00Z'), { s3: s3Options });
+  s3.beforeEach(async (request) => ('uploads' in request.query && request.method === 'GET' ? { status, code } : undefined));
+  try {
+    const report = await retentionPurgeDefinition.run({ from: location, name: 'app', 'keep-last': '1', 'dry-run': 'false', ...s3Inputs }, context());
+    expect(report.outputs['deleted-ids']).toBe(old.backupId);
+    expect(log.lines).toContainEqual(`warn: Unfinished uploads under app/ were not looked for: ${reason}. Grant it, or set an AbortIncompleteMultipartUpload lifecycle rule on the bucket.`);
+  } finally {
+    s3.beforeEach(undefined);
+  }
+});
+
 describe('rotation never loses a history to another one, or to a damaged backup', () => {
   let dir: string;
   let storage: Storage;
