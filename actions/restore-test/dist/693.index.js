@@ -41,7 +41,7 @@ const MAX_PART_SIZE = 5 * 1024 * MiB;
 const MAX_ATTEMPTS = 5;
 const CREDENTIALS_HINT = 'Check the S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys), ' +
     'or use aws-actions/configure-aws-credentials before this step. The identity needs s3:ListBucket, s3:GetObject, ' +
-    's3:PutObject, s3:DeleteObject, s3:AbortMultipartUpload and (for rotation to find the uploads of killed runs) s3:ListBucketMultipartUploads on the bucket.';
+    's3:PutObject, s3:DeleteObject, s3:AbortMultipartUpload and (for rotation to find the uploads of killed runs) s3:ListBucketMultipartUploads and s3:ListMultipartUploadParts on the bucket.';
 const ACCESS_DENIED = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken', 'TokenRefreshRequired', 'CredentialsProviderError', 'Forbidden']);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 /**
@@ -230,7 +230,8 @@ class S3Storage {
     }
     /**
      * When a multipart upload was last written to: its newest part, or its start. undefined once it is gone
-     * (completed or aborted). A server that cannot list parts gets "now": an upload never judged abandoned.
+     * (completed or aborted). Without ListParts (a server that lacks it, credentials without s3:ListMultipartUploadParts)
+     * the answer is "now": an upload never judged abandoned.
      */
     async lastWrite(Key, UploadId, initiated) {
         let newest = initiated;
