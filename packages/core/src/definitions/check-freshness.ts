@@ -1,7 +1,7 @@
 import { DbopsError } from '../errors.js';
 import { parseDuration } from '../duration.js';
 import { formatSeconds } from '../format.js';
-import { isDatedInFuture, listBackups, type CatalogEntry } from '../manifest/catalog.js';
+import { describeFilter, isDatedInFuture, listBackups, type CatalogEntry } from '../manifest/catalog.js';
 import { SAFETY_BACKUP_PREFIX } from '../manifest/layout.js';
 import { openStorage } from '../storage/index.js';
 import { BACKUP_SOURCE_INPUTS, readBackupFilter } from './backup-source-inputs.js';
@@ -40,7 +40,7 @@ export const checkFreshnessDefinition: ActionDefinition = {
       byName.set(entry.manifest.name, [...(byName.get(entry.manifest.name) ?? []), entry]); // newest first
     }
     if (byName.size === 0) {
-      const scope = [name && `name ${name}`, database && `database ${database}`].filter(Boolean).join(', ');
+      const scope = describeFilter({ ...(name ? { name } : {}), ...(database ? { database } : {}) });
       throw new DbopsError('NO_BACKUP', `No complete backup in ${storage.display}${scope ? ` for ${scope}` : ''}`, {
         input: name ? 'name' : database ? 'database' : 'from',
         hint: scope ? 'Check the name / database filter against `dbops list --from ...`, and that the backup workflow writes there.' : 'Check that the backup workflow runs and writes to this location.',

@@ -20,20 +20,9 @@ export const RETENTION_INPUTS: InputDefinition[] = [
 const COUNT_RULES = ['keep-last', 'keep-hourly', 'keep-daily', 'keep-weekly', 'keep-monthly', 'keep-yearly'] as const;
 
 export function readRetentionPolicy(reader: InputReader): { policy: RetentionPolicy; graceSeconds: number; any: boolean } {
-  const counts: number[] = [];
-  for (const rule of COUNT_RULES) {
-    const text = reader.optional(rule);
-    if (text === undefined) {
-      counts.push(0);
-      continue;
-    }
-    if (!/^\d+$/.test(text.trim())) throw invalidInput(rule, `'${text}' is not a count`, 'a whole number of backups, 0 or more, e.g. 7');
-    counts.push(Number(text));
-  }
+  const counts = COUNT_RULES.map((rule) => readCount(reader, rule, 'a whole number of backups, 0 or more, e.g. 7'));
   const within = reader.optional('keep-within');
-  const minText = reader.optional('keep-min-verified')!;
-  if (!/^\d+$/.test(minText.trim())) throw invalidInput('keep-min-verified', `'${minText}' is not a count`, 'a whole number, 0 or more');
-  const minVerified = Number(minText);
+  const minVerified = readCount(reader, 'keep-min-verified', 'a whole number, 0 or more');
   const [last, hourly, daily, weekly, monthly, yearly] = counts as [number, number, number, number, number, number];
   const policy: RetentionPolicy = {
     last, hourly, daily, weekly, monthly, yearly, minVerified,
@@ -44,4 +33,12 @@ export function readRetentionPolicy(reader: InputReader): { policy: RetentionPol
   // An object without a manifest may be a backup still verifying its upload: never treat it as abandoned too soon.
   if (graceSeconds < 3600) throw invalidInput('grace-period', 'is shorter than an hour', 'a duration of 1h or more, e.g. 24h');
   return { policy, graceSeconds, any: hasKeepRule(policy) };
+}
+
+/** A count of backups: digits only (Number() would take '1e3', '0x10' and ''); 0 when unset. */
+function readCount(reader: InputReader, name: string, valid: string): number {
+  const text = reader.optional(name);
+  if (text === undefined) return 0;
+  if (!/^\d+$/.test(text.trim())) throw invalidInput(name, `'${text}' is not a count`, valid);
+  return Number(text);
 }

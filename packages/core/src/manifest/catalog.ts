@@ -62,6 +62,11 @@ export function isDatedInFuture(manifest: BackupManifest, now: Date): boolean {
   return Date.parse(manifest.startedAt) > now.getTime() + CLOCK_SKEW_MS;
 }
 
+/** "name prod, database app": what a filter asked for, for messages that say it found nothing ('' for none). */
+export function describeFilter(filter: CatalogFilter): string {
+  return [filter.name && `name ${filter.name}`, filter.database && `database ${filter.database}`].filter(Boolean).join(', ');
+}
+
 export async function readManifest(storage: Storage, key: string): Promise<BackupManifest> {
   return parseManifest(await text(await storage.get(key)), storage.locate(key));
 }
@@ -85,7 +90,7 @@ export async function findBackup(storage: Storage, filter: CatalogFilter & { bac
   const scheduled = filter.name ? entries : entries.filter((e) => !e.manifest.name.startsWith(SAFETY_BACKUP_PREFIX));
   const newest = scheduled.find((e) => !isDatedInFuture(e.manifest, now));
   if (!newest) {
-    const scope = [filter.name && `name ${filter.name}`, filter.database && `database ${filter.database}`].filter(Boolean).join(', ');
+    const scope = describeFilter(filter);
     const future = scheduled.map((e) => e.manifest.backupId);
     throw new DbopsError('NO_BACKUP', `No complete backup in ${storage.display}${scope ? ` for ${scope}` : ''}${future.length > 0 ? ` dated before now (${future.join(', ')} ${future.length === 1 ? 'is' : 'are'} dated in the future: taken with a wrong clock)` : ''}`, {
       input: future.length > 0 ? 'backup-id' : 'from',

@@ -62,7 +62,7 @@ export async function planRotation(storage: Storage, name: string, policy: Reten
   for (const object of await storage.list(`${name}/`)) {
     const file = object.key.slice(name.length + 1);
     if (file.includes('/')) continue;
-    const id = file.slice(0, file.indexOf('.') === -1 ? file.length : file.indexOf('.'));
+    const id = idPart(file);
     if (!isBackupId(id)) continue;
     byId.set(id, [...(byId.get(id) ?? []), object]);
   }
@@ -108,7 +108,7 @@ export async function planRotation(storage: Storage, name: string, policy: Reten
     .filter((upload) => {
       // Only dbops's own uploads of this name's backups: never another name's, nor another tool's in the same place.
       const file = upload.key.slice(name.length + 1);
-      return !file.includes('/') && isBackupId(file.slice(0, file.indexOf('.') === -1 ? file.length : file.indexOf('.')));
+      return !file.includes('/') && isBackupId(idPart(file));
     })
     .map((upload): Unfinished => {
       const ageSeconds = (options.now.getTime() - upload.since.getTime()) / 1000;
@@ -123,6 +123,12 @@ export async function planRotation(storage: Storage, name: string, policy: Reten
     ...(incomplete.unlisted ? { unfinishedUnlisted: incomplete.unlisted } : {}),
     idleSince: new Date(options.now.getTime() - options.graceSeconds * 1000),
   };
+}
+
+/** The part of a file name before its first dot: the backup id, for files dbops wrote (`<id>.dump.zst`). */
+function idPart(file: string): string {
+  const dot = file.indexOf('.');
+  return dot === -1 ? file : file.slice(0, dot);
 }
 
 /** The database a backup is of, on which server: the cluster's system identifier when known, else host:port. */
