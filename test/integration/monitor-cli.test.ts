@@ -78,7 +78,14 @@ it('with --json, an error is JSON on stdout too (a script parses stdout), with n
   const { stdout, code } = await cli('monitor', '--database-url', server.url('no_such_database'), '--json', '--connect-timeout', 'abc');
   expect(code).toBe(2);
   expect(JSON.parse(stdout)).toEqual({ error: { code: 'INVALID_INPUT', message: "Input 'connect-timeout' 'abc' is not a whole number", input: 'connect-timeout', hint: 'a whole number from 1 to 600' } });
-  expect(stdout).not.toContain(server.password);
+});
+
+it("an error that echoes a mistyped value hides the URL's password in it, before anything has parsed the URL", async () => {
+  // The password pasted into the wrong flag: the input error quotes the value it refuses.
+  const { stdout, stderr, code } = await cli('monitor', '--database-url', server.url(), '--json', '--connect-timeout', server.password);
+  expect(code).toBe(2);
+  expect(JSON.parse(stdout).error.message).toBe("Input 'connect-timeout' '***' is not a whole number");
+  expect(stdout + stderr).not.toContain(server.password);
 });
 
 it('rejects a thresholds file with a typo as an input error naming the key', async () => {

@@ -44,5 +44,18 @@ function derivedForms(secret: string): string[] {
   } catch {
     // not URL-encoded: nothing more to add
   }
+  // A connection URL's password can leak on its own, e.g. echoed by the error for a value typed into the wrong
+  // input, before anything has parsed the URL: register it with the URL.
+  const password = urlPassword(secret);
+  if (password) for (const form of derivedForms(password)) forms.add(form);
   return [...forms];
+}
+
+function urlPassword(text: string): string | undefined {
+  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*:[^/?#]*@/i.test(text)) return undefined;
+  try {
+    return new URL(text).password || undefined;
+  } catch {
+    return undefined; // not a URL after all (an unencoded special character): the operation registers its parse
+  }
 }
