@@ -53,8 +53,12 @@ async function seed(location: string, s3Options?: S3Options): Promise<Storage> {
   // A leftover of an abandoned upload (no manifest) from long ago, and one that may still be uploading.
   await storage.put('prod/20251201T020000Z-aaaaaa.dump.gz', Buffer.from('partial'));
   await storage.put(`prod/${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z')}-bbbbbb.dump.gz`, Buffer.from('in flight'));
+  // Files of the user's that are named after backups but that dbops never writes: never leftovers.
+  for (const key of USERS_FILES) await storage.put(key, Buffer.from('the user\'s own'));
   return storage;
 }
+
+const USERS_FILES = ['prod/20251201T020000Z-aaaaaa.sql', 'prod/20251201T020000Z-cccccc.dump.gz.notes'];
 
 const ids = async (storage: Storage, name: string) => (await listBackups(storage, { name })).map((e) => e.manifest.backupId.slice(0, 8));
 
@@ -116,7 +120,7 @@ describe.each(['local', 's3'])('rotation on %s storage', (kind) => {
     const keys = (await storage.list('prod/')).map((o) => o.key).filter((k) => !k.startsWith('prod/app/'));
     for (const id of planned) expect(keys.filter((k) => k.includes(id))).toEqual([]);
     // Objects without a manifest written moments ago may belong to a run still verifying: left alone.
-    expect(keys.filter((k) => /aaaaaa|bbbbbb/.test(k))).toHaveLength(2);
+    expect(keys.filter((k) => /aaaaaa|bbbbbb/.test(k) && !USERS_FILES.includes(k))).toHaveLength(2);
     expect(keys.some((k) => /\.verified-\d{8}T\d{6}Z\.json$/.test(k))).toBe(true); // the kept backup keeps its record
   });
 
@@ -130,7 +134,8 @@ describe.each(['local', 's3'])('rotation on %s storage', (kind) => {
     expect(later.backups.every((b) => b.keep)).toBe(true);
     await executeRotation(storage, later, log);
     const keys = (await storage.list('prod/')).map((o) => o.key);
-    expect(keys.filter((k) => /aaaaaa|bbbbbb/.test(k))).toEqual([]);
+    expect(keys.filter((k) => /aaaaaa|bbbbbb/.test(k))).toEqual(USERS_FILES.slice(0, 1));
+    expect(keys.filter((k) => USERS_FILES.includes(k))).toEqual(USERS_FILES);
     expect(await ids(storage, 'prod')).toEqual(['20260303', '20260302', '20260217']);
   });
 

@@ -16,7 +16,8 @@ export function newBackupId(now: Date): string {
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-const ID_PATTERN = /^\d{8}T\d{6}Z-[0-9a-f]{6}$/;
+const ID = String.raw`\d{8}T\d{6}Z-[0-9a-f]{6}`;
+const ID_PATTERN = new RegExp(`^${ID}$`);
 
 export function isBackupId(text: string): boolean {
   return ID_PATTERN.test(text);
@@ -58,4 +59,16 @@ export function objectKey(name: string, id: string, compression: Compression, en
 
 export function manifestKey(name: string, id: string): string {
   return `${name}/${id}${MANIFEST_SUFFIX}`;
+}
+
+/** The names of the files dbops writes for a backup: its object, its manifest and its verification records. */
+const COMPRESSED = Object.values(EXTENSIONS).filter(Boolean).map((extension) => extension.replace('.', String.raw`\.`)).join('|');
+const OWN_FILE = new RegExp(String.raw`^(${ID})\.(?:dump(?:${COMPRESSED})?(?:\.age)?|manifest\.json|verified-\d{8}T\d{6}Z\.json)$`);
+
+/**
+ * The backup id of a file name (no folder) that dbops wrote, or undefined for any other file: a copy a user
+ * decrypted beside it, notes, another tool's files. Rotation deletes only files that this recognises.
+ */
+export function ownFileBackupId(file: string): string | undefined {
+  return OWN_FILE.exec(file)?.[1];
 }

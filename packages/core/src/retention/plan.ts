@@ -1,6 +1,6 @@
 import type { Logger } from '../log.js';
 import { formatBytes, formatSeconds } from '../format.js';
-import { backupIdTime, isBackupId, MANIFEST_SUFFIX } from '../manifest/layout.js';
+import { backupIdTime, MANIFEST_SUFFIX, ownFileBackupId } from '../manifest/layout.js';
 import { CLOCK_SKEW_MS, isDatedInFuture, readManifest } from '../manifest/catalog.js';
 import type { BackupManifest } from '../manifest/manifest.js';
 import { parseVerificationKey } from '../manifest/verification.js';
@@ -60,10 +60,8 @@ export interface RotationPlan {
 export async function planRotation(storage: Storage, name: string, policy: RetentionPolicy, options: { now: Date; graceSeconds: number }): Promise<RotationPlan> {
   const byId = new Map<string, StoredObject[]>();
   for (const object of await storage.list(`${name}/`)) {
-    const file = object.key.slice(name.length + 1);
-    if (file.includes('/')) continue;
-    const id = idPart(file);
-    if (!isBackupId(id)) continue;
+    const id = ownFileBackupId(object.key.slice(name.length + 1));
+    if (!id) continue;
     byId.set(id, [...(byId.get(id) ?? []), object]);
   }
 
@@ -107,8 +105,7 @@ export async function planRotation(storage: Storage, name: string, policy: Reten
   const unfinished = incomplete.uploads
     .filter((upload) => {
       // Only dbops's own uploads of this name's backups: never another name's, nor another tool's in the same place.
-      const file = upload.key.slice(name.length + 1);
-      return !file.includes('/') && isBackupId(idPart(file));
+      return ownFileBackupId(upload.key.slice(name.length + 1)) !== undefined;
     })
     .map((upload): Unfinished => {
       const ageSeconds = (options.now.getTime() - upload.since.getTime()) / 1000;
@@ -123,12 +120,6 @@ export async function planRotation(storage: Storage, name: string, policy: Reten
     ...(incomplete.unlisted ? { unfinishedUnlisted: incomplete.unlisted } : {}),
     idleSince: new Date(options.now.getTime() - options.graceSeconds * 1000),
   };
-}
-
-/** The part of a file name before its first dot: the backup id, for files dbops wrote (`<id>.dump.zst`). */
-function idPart(file: string): string {
-  const dot = file.indexOf('.');
-  return dot === -1 ? file : file.slice(0, dot);
 }
 
 /** The database a backup is of, on which server: the cluster's system identifier when known, else host:port. */
