@@ -24,6 +24,7 @@ import { eventually } from '../harness/eventually.js';
 import { dbopsLockWaits, startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { childPids, killQuietly, liveProcesses } from '../harness/processes.js';
 import { startS3Server, type S3Server } from '../harness/s3.js';
+import { mountSmallDisk, smallDiskAvailable } from '../harness/small-disk.js';
 
 const run = promisify(execFile);
 const BUCKET = 'dbops-faults';
@@ -498,6 +499,22 @@ describe('faults in the middle of a run (a ~150 MB dump)', () => {
     expect(error.message).toMatch(/cancel/i);
     expect(await filesUnder(to)).toEqual([]);
     await expectNoDumpLeft(big);
+  });
+
+  // A small tmpfs is the disk that fills up; mounting one needs root, or sudo without a password (GitHub's runners).
+  (smallDiskAvailable ? test : test.skip)('the local disk fills up mid-dump: STORAGE_FAILED naming to and "no space", no partial file, no pg_dump', async () => {
+    const disk = await mountSmallDisk(4 * 1024 * 1024);
+    try {
+      const to = path.join(disk.path, 'backups');
+      const error = await expectError(backupRun(big, BIG_DB, { to }), 'STORAGE_FAILED');
+      expect(error.input).toBe('to');
+      expect(error.message).toMatch(new RegExp(`^Input 'to' \\(${to}\\): ${to}/${BIG_DB}/\\d{8}T\\d{6}Z-[0-9a-f]{6}\\.dump\\.zst: no space left on the device after \\d\\.\\d MiB of it were written$`));
+      expect(error.hint).toMatch(/Free disk space/);
+      expect(await filesUnder(to)).toEqual([]);
+      await expectNoDumpLeft(big);
+    } finally {
+      await disk.unmount();
+    }
   });
 
   test('cancelled mid-write with gzip (Node reads the archive itself): CANCELLED, no partial file, no pg_dump', async () => {

@@ -23,6 +23,7 @@ import { dbopsLockWaits, startPostgres, type PostgresServer } from '../harness/p
 import { databaseContents, diffContents } from '../harness/database-snapshot.js';
 import { eventually } from '../harness/eventually.js';
 import { childPids } from '../harness/processes.js';
+import { mountSmallDisk, smallDiskAvailable } from '../harness/small-disk.js';
 
 // A restore must reproduce the database exactly: the fidelity fixture is backed up from one server and
 // restore-tested onto another (as a GitHub service container would be), then compared table by table.
@@ -481,13 +482,11 @@ describe('a full TMPDIR', () => {
   });
 
   // A small tmpfs is the disk that fills up; mounting one needs root, or sudo without a password (GitHub's runners).
-  const sudo = process.getuid?.() === 0 ? false : canSudo() ? true : undefined;
-  const asAdmin = (command: string, args: string[]) => (sudo ? execFileSync('sudo', ['-n', command, ...args]) : execFileSync(command, args));
-  (sudo !== undefined ? test : test.skip)('the disk fills up during the download: RESTORE_FAILED "no space left on device", not a corrupt backup', async () => {
-    const small = await mkdtemp(join(tmpdir(), 'dbops-small-tmp-'));
+  (smallDiskAvailable ? test : test.skip)('the disk fills up during the download: RESTORE_FAILED "no space left on device", not a corrupt backup', async () => {
     const rawBytes = (JSON.parse(manifestText) as { object: { rawBytes: number } }).object.rawBytes;
     // Half the archive fits: enough to start writing, too little to finish.
-    asAdmin('mount', ['-t', 'tmpfs', '-o', `size=${Math.ceil(rawBytes / 2 / 4096) * 4096},mode=1777`, 'tmpfs', small]);
+    const disk = await mountSmallDisk(rawBytes / 2);
+    const small = disk.path;
     try {
       const failure = await restoreTestWith(1, small); // as if another process took the space after the check
       expect((failure as DbopsError).code).toBe('RESTORE_FAILED');
@@ -495,17 +494,7 @@ describe('a full TMPDIR', () => {
       expect(await readdir(small)).toEqual([]);
       expect(childPids(process.pid, 'zstd')).toEqual([]);
     } finally {
-      asAdmin('umount', [small]);
-      await rm(small, { recursive: true, force: true });
+      await disk.unmount();
     }
   });
 });
-
-function canSudo(): boolean {
-  try {
-    execFileSync('sudo', ['-n', 'true'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}

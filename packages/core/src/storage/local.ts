@@ -4,6 +4,7 @@ import path from 'node:path';
 import { addAbortSignal, Readable } from 'node:stream';
 import { cancelled, DbopsError, invalidInput } from '../errors.js';
 import { makeDirectory } from '../files/make-directory.js';
+import { formatBytes } from '../format.js';
 import { checkKey } from './location.js';
 import type { IncompleteUpload, IncompleteUploads, PutOptions, Storage, StoredObject } from './types.js';
 
@@ -61,7 +62,8 @@ export class LocalStorage implements Storage {
       return await this.write(key, body, options.signal);
     } catch (error) {
       if (!Buffer.isBuffer(body)) body.destroy(); // whoever feeds the body must not wait for a reader that is gone
-      throw options.signal?.aborted ? cancelled() : error;
+      // The storage's own failure (a full disk) is the cause even when the abort it set off got here first.
+      throw options.signal?.aborted && !(error instanceof DbopsError) ? cancelled() : error;
     }
   }
 
@@ -155,7 +157,7 @@ export class LocalStorage implements Storage {
     await this.makeDirectory(directory);
     const temp = path.join(directory, `.${path.basename(target)}.partial-${randomHex()}`);
     try {
-      const size = await this.writeDurably(temp, body, signal);
+      const size = await this.writeDurably(temp, target, body, signal);
       await fs.link(temp, target).catch((error: unknown) => {
         throw hasCode(error, 'EEXIST') ? this.alreadyExists(key) : this.fail(error, 'write', target);
       });
@@ -166,10 +168,13 @@ export class LocalStorage implements Storage {
     }
   }
 
-  /** Streams body into a new file and flushes it to disk. Errors of the body itself pass through unchanged. */
-  private async writeDurably(file: string, body: Readable | Buffer, signal: AbortSignal | undefined): Promise<number> {
+  /**
+   * Streams body into a new file (`file`, the temp file that becomes `target`) and flushes it to disk. Errors of the
+   * body itself pass through unchanged; the storage's name `target`, which is what the user knows.
+   */
+  private async writeDurably(file: string, target: string, body: Readable | Buffer, signal: AbortSignal | undefined): Promise<number> {
     const handle = await fs.open(file, 'wx').catch((error: unknown) => {
-      throw this.fail(error, 'write', file);
+      throw this.fail(error, 'write', target);
     });
     try {
       const source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
@@ -178,12 +183,12 @@ export class LocalStorage implements Storage {
       for await (const chunk of signal ? addAbortSignal(signal, source) : source) {
         const bytes: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
         await handle.write(bytes).catch((error: unknown) => {
-          throw this.fail(error, 'write', file);
+          throw this.fail(error, 'write', target, size);
         });
         size += bytes.length;
       }
       await handle.sync().catch((error: unknown) => {
-        throw this.fail(error, 'write', file);
+        throw this.fail(error, 'write', target, size);
       });
       return size;
     } finally {
@@ -248,7 +253,8 @@ export class LocalStorage implements Storage {
   }
 
   /** Turns a file system error into a DbopsError that names the input and the fix. */
-  private fail(error: unknown, action: Action, file: string): DbopsError {
+  /** `written`: how much of a write had reached the file when it failed. */
+  private fail(error: unknown, action: Action, file: string, written?: number): DbopsError {
     if (error instanceof DbopsError) return error;
     const subject = `(${this.display}): ${file}`;
     if (hasCode(error, 'ENOTDIR') || (hasCode(error, 'EEXIST') && action === 'write')) {
@@ -263,7 +269,8 @@ export class LocalStorage implements Storage {
       });
     }
     if (hasCode(error, 'ENOSPC') || hasCode(error, 'EDQUOT')) {
-      return new DbopsError('STORAGE_FAILED', `Input '${this.inputName}' ${subject}: no space left on the device`, {
+      const after = written === undefined ? '' : ` after ${formatBytes(written)} of it were written`;
+      return new DbopsError('STORAGE_FAILED', `Input '${this.inputName}' ${subject}: no space left on the device${after}`, {
         input: this.inputName,
         cause: error,
         hint: 'Free disk space, or write the backup to a larger volume or to S3.',
