@@ -98,6 +98,12 @@ export function startDump(command: DumpCommand) {
 
 function dumpFailure(exit: ProcessExit): DbopsError {
   const detail = exit.stderr.split('\n').filter(Boolean).slice(-3).join(' | ') || 'no message';
+  // Before "terminating connection": a standby ends conflicting sessions with that message too.
+  if (/conflict with recovery/i.test(exit.stderr)) {
+    return new DbopsError('DUMP_FAILED', `The standby cancelled the dump to replay changes from the primary: ${detail}`, {
+      hint: 'A dump on a hot standby holds one snapshot for its whole run, and the primary vacuumed rows it still needed. Set hot_standby_feedback = on on the standby (the primary then keeps those rows), or raise max_standby_streaming_delay above the dump time, or back up from the primary. Nothing was recorded as a backup.',
+    });
+  }
   if (/server closed the connection|connection to server .* lost|terminating connection|could not receive data/i.test(exit.stderr)) {
     return new DbopsError('DUMP_FAILED', `The PostgreSQL server closed the connection during the dump: ${detail}`, {
       hint: 'The server restarted or was stopped mid-dump; nothing was recorded as a backup. Run again when it is up.',
