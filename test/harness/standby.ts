@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { eventually } from './eventually.js';
 import type { PostgresServer } from './postgres.js';
 
@@ -27,6 +28,12 @@ export interface Standby {
   configure(settings: string): Promise<void>;
   /** Resolves once the standby has replayed everything the primary has written so far. */
   caughtUp(): Promise<void>;
+  /**
+   * Resolves once the standby has replayed everything the primary has written so far, or waits to replay it on a
+   * query that conflicts (max_standby_streaming_delay): a query blocked writing to its client cannot be cancelled.
+   */
+  reachedOrConflicted(): Promise<void>;
+  query<T>(sql: string, params?: unknown[]): Promise<T[]>;
   stop(): Promise<void>;
 }
 
@@ -67,14 +74,29 @@ export async function startStandby(primary: PostgresServer): Promise<Standby> {
     u.port = String(port);
     return u.toString();
   };
-  const replayed = async (lsn: string) => {
-    const rows = await primary.query<{ ok: boolean }>(`select coalesce(bool_and(replay_lsn >= $1::pg_lsn), false) as ok from pg_stat_replication where application_name = 'walreceiver'`, [lsn]);
-    return rows[0]?.ok === true;
+  /** A query on the standby itself. */
+  const query = async <T>(sql: string, params: unknown[] = []): Promise<T[]> => {
+    const client = new pg.Client({ connectionString: url() });
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
   };
-  const caughtUp = async () => {
-    const lsn = (await primary.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn'))[0]!.lsn;
-    if (!(await eventually(() => replayed(lsn).catch(() => false), 30_000))) throw new Error(`The standby did not replay up to ${lsn} in 30 s`);
+  // Replay progress is judged by a transaction the primary commits just then: once the standby has replayed its
+  // commit, it sees it committed. (An LSN from pg_current_wal_lsn() can lie beyond the last record, and a quiet
+  // primary may write nothing more that would carry replay past it.)
+  const committedOnStandby = (xid: string) =>
+    query<{ status: string }>('select pg_xact_status($1::xid8) as status', [xid]).then(([row]) => row?.status === 'committed', () => false);
+  const waitsOnConflict = () =>
+    query<{ waits: boolean }>(`select exists (select from pg_stat_activity where backend_type = 'startup' and wait_event like 'RecoveryConflict%') as waits`).then(([row]) => row?.waits === true);
+  const replay = async (what: 'replayed' | 'either') => {
+    const xid = (await primary.query<{ xid: string }>('select pg_current_xact_id()::text as xid'))[0]!.xid;
+    const reached = await eventually(async () => (await committedOnStandby(xid)) || (what === 'either' && (await waitsOnConflict())), 30_000);
+    if (!reached) throw new Error(`The standby neither replayed transaction ${xid} nor waited on a conflict in 30 s`);
   };
+  const caughtUp = () => replay('replayed');
   await caughtUp();
   return {
     port,
@@ -87,6 +109,8 @@ export async function startStandby(primary: PostgresServer): Promise<Standby> {
       await runPg('pg_ctl', ['reload', '-D', dataDir]);
     },
     caughtUp,
+    reachedOrConflicted: () => replay('either'),
+    query,
     async stop() {
       await runPg('pg_ctl', ['stop', '-D', dataDir, '-m', 'immediate', '-w']).catch(() => undefined);
       await primary.query('select pg_drop_replication_slot($1) from pg_replication_slots where slot_name = $1', [slot]).catch(() => undefined);

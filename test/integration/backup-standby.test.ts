@@ -4,7 +4,6 @@
 import { chmod, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { backupDefinition, DbopsError, MemoryLogger, openStorage, readManifest, Secrets, type RawInputs } from '@dbops/core';
 import { eventually } from '../harness/eventually.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
@@ -60,15 +59,20 @@ if [ "$1" = --version ]; then exec '${real}/pg_dump' "$@"; fi
 
   const to = join(work, 'conflict');
   const running = run({ to, 'pg-bin-dir': bin }).then(() => undefined, (error: unknown) => error);
-  const copyStalled = await eventually(async () => {
-    const rows = await standbyQuery<{ n: number }>(`select count(*)::int as n from pg_stat_activity where query like 'COPY public.orders%' and wait_event = 'ClientWrite'`);
-    return rows[0]?.n === 1;
-  }, 30_000);
-  expect(copyStalled).toBe(true);
-  await primary.query('delete from public.orders where id % 2 = 0');
-  await primary.query('vacuum public.orders');
-  await standby.caughtUp(); // replaying the vacuum is what cancels the dump
-  await writeFile(release, '');
+  try {
+    const copyStalled = await eventually(async () => {
+      const rows = await standby.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where query like 'COPY public.orders%' and wait_event = 'ClientWrite'`);
+      return rows[0]?.n === 1;
+    }, 30_000);
+    expect(copyStalled).toBe(true);
+    await primary.query('delete from public.orders where id % 2 = 0');
+    await primary.query('vacuum public.orders');
+    // Replaying the vacuum cancels the dump's query (one blocked writing to pg_dump may take the cancel only once it
+    // can write again: replay then waits on it).
+    await standby.reachedOrConflicted();
+  } finally {
+    await writeFile(release, ''); // never leave the dump stalled, even when the test fails
+  }
 
   const error = (await running) as DbopsError;
   expect(error).toBeInstanceOf(DbopsError);
@@ -80,13 +84,3 @@ if [ "$1" = --version ]; then exec '${real}/pg_dump' "$@"; fi
   expect(files.filter((entry) => !entry.isDirectory())).toEqual([]);
   expect(childPids(process.pid, 'pg_dump')).toEqual([]);
 }, 60_000);
-
-async function standbyQuery<T>(sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: standby.url() });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
