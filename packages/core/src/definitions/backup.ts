@@ -28,6 +28,7 @@ const inputs: InputDefinition[] = [
   { name: 'tables', description: 'Only these tables (pg_dump -t patterns, e.g. public.orders, audit.*).', type: 'list' },
   { name: 'exclude-tables', description: 'Leave out these tables (pg_dump -T patterns).', type: 'list' },
   { name: 'pg-dump-args', description: 'Extra pg_dump flags, e.g. "--no-owner --exclude-table-data=audit_log".' },
+  { name: 'lock-wait-timeout', description: 'How long the backup waits for a table lock before it fails naming the sessions in the way, e.g. 30m. Only an exclusive lock blocks it (a migration\'s ALTER TABLE, VACUUM FULL, a transaction left open); unbounded, such a wait can last for ever. 0s waits without limit.', default: '10m', type: 'duration' },
   { name: 'statement-timeout', description: 'Limit for each of dbops\'s own queries (row counts, schema fingerprint), e.g. 10m; pg_dump itself is not limited.', type: 'duration' },
   { name: 'exact-count-max-size', description: 'Tables up to this size get exact row counts in the manifest (others the planner estimate).', default: '64MB' },
   ...S3_INPUTS,
@@ -87,6 +88,7 @@ export const backupDefinition: ActionDefinition = {
       pgDumpArgs: parsePgDumpArgs(reader.optional('pg-dump-args')),
       ...(reader.optional('pg-bin-dir') ? { pgBinDir: reader.optional('pg-bin-dir')! } : {}),
       exactCountMaxBytes: parseSize(reader.optional('exact-count-max-size')!, 'exact-count-max-size'),
+      lockWaitTimeoutMs: readLockWaitTimeout(reader),
       ...(context.github ? { github: context.github } : {}),
       env: context.env,
       secrets: context.secrets,
@@ -124,4 +126,11 @@ function backupOutputs(result: BackupResult): Record<string, string> {
     sha256: result.sha256,
     'duration-seconds': result.durationSeconds.toFixed(1),
   };
+}
+
+/** PostgreSQL takes lock timeouts in milliseconds up to 2^31 - 1 (about 24 days). */
+function readLockWaitTimeout(reader: InputReader): number {
+  const ms = parseDuration(reader.optional('lock-wait-timeout')!, 'lock-wait-timeout') * 1000;
+  if (ms > 2 ** 31 - 1) throw invalidInput('lock-wait-timeout', 'is longer than PostgreSQL allows', 'a duration up to 24d, e.g. 30m; or 0s to wait without limit');
+  return ms;
 }

@@ -1,4 +1,5 @@
 import { PassThrough, type Duplex } from 'node:stream';
+import type pg from 'pg';
 import { pipeline } from 'node:stream/promises';
 import { cancelled, DbopsError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -8,6 +9,7 @@ import { serverVersion, systemIdentifier, withSession } from '../databases/postg
 import { findClientTools, type PgClientTools } from '../databases/postgres/client-tools.js';
 import { libpqEnvironment } from '../databases/postgres/libpq-env.js';
 import { countRows, listDumpedTables, type DumpScope, type TableInventory } from '../databases/postgres/inventory.js';
+import { describeExclusiveLockers, isLockTimeout, LOCK_WAIT_INPUT, lockWaitError } from '../databases/postgres/lock-wait.js';
 import { schemaFingerprint } from '../databases/postgres/fingerprint.js';
 import { startDumpStream, type DumpStream } from '../databases/postgres/dump-stream.js';
 import type { ArchiveToc } from '../databases/postgres/archive-toc.js';
@@ -43,6 +45,8 @@ export interface BackupOptions {
   pgBinDir?: string;
   /** Tables up to this size get an exact row count in the manifest; larger ones an estimate. */
   exactCountMaxBytes: number;
+  /** How long the backup may wait for a table lock, in its own session and pg_dump's; unbounded without. */
+  lockWaitTimeoutMs?: number;
   github?: GitHubRunContext;
   /** Environment handed to child processes (PATH and the like); PG* variables are replaced by the target's. */
   env: NodeJS.ProcessEnv;
@@ -102,9 +106,14 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
       await client.query('begin isolation level repeatable read read only');
       // This session only holds the snapshot while pg_dump runs: a server-wide idle timeout must not end it.
       await client.query('set local idle_in_transaction_session_timeout = 0');
+      if (options.lockWaitTimeoutMs) await client.query(`set local lock_timeout = ${Math.round(options.lockWaitTimeoutMs)}`);
       const snapshot = (await client.query<{ id: string }>('select pg_export_snapshot() as id')).rows[0]!.id;
-      const tables = await countRows(client, await listDumpedTables(client, options.scope), options.exactCountMaxBytes);
-      const fingerprint = await schemaFingerprint(client);
+      const [tables, fingerprint] = await (async () => {
+        const counted = await countRows(client, await listDumpedTables(client, options.scope), options.exactCountMaxBytes);
+        return [counted, await schemaFingerprint(client)] as const;
+      })().catch(async (error: unknown) => {
+        throw await explainLockWait(client, options.lockWaitTimeoutMs, error);
+      });
 
       const name = options.name ?? defaultBackupName(options.target.database);
       const backupId = newBackupId(startedAt);
@@ -113,7 +122,9 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
       const key = objectKey(name, backupId, options.compression, encrypted);
 
       if (options.signal?.aborted) throw cancelled();
-      const stream = await dumpToStorage({ ...options, tools, tables, snapshot, storage, key });
+      const stream = await dumpToStorage({ ...options, tools, tables, snapshot, storage, key }).catch(async (error: unknown) => {
+        throw await explainLockWait(client, options.lockWaitTimeoutMs, error);
+      });
       stored = key;
       await client.query('commit').catch(() => undefined);
 
@@ -233,7 +244,10 @@ async function dumpToStorage(input: DumpStreamInput) {
   const stages: Duplex[] = [];
   try {
     dump = await startDumpStream({
-      dump: { pgDump: input.tools.pgDump, scope: input.scope, snapshot: input.snapshot, extraArgs: input.pgDumpArgs, env: libpq.env, signal: abort.signal },
+      dump: {
+        pgDump: input.tools.pgDump, scope: input.scope, snapshot: input.snapshot, extraArgs: input.pgDumpArgs, env: libpq.env, signal: abort.signal,
+        ...(input.lockWaitTimeoutMs ? { lockWaitTimeoutMs: input.lockWaitTimeoutMs } : {}),
+      },
       pgRestore: input.tools.pgRestore,
       compression: input.compression,
       level: input.compressionLevel,
@@ -287,6 +301,23 @@ async function dumpToStorage(input: DumpStreamInput) {
   const seconds = (Date.now() - started) / 1000;
   log.info(`Dumped ${formatBytes(rawBytes)} → stored ${formatBytes(digest.bytes)} in ${formatSeconds(seconds)} (${formatRate(rawBytes, seconds)})`);
   return { rawBytes, storedBytes: digest.bytes, sha256: digest.sha256, toc: dump.toc, archiveRead: dump.archiveRead };
+}
+
+/**
+ * A lock wait that timed out, in dbops's session or in pg_dump's, as an error naming the sessions in the way (read
+ * before this session lets go of its own locks, so that a session queued behind them still shows as waiting).
+ * Other errors are returned unchanged.
+ */
+async function explainLockWait(client: pg.Client, timeoutMs: number | undefined, error: unknown): Promise<unknown> {
+  const timedOut = isLockTimeout(error) || (error instanceof DbopsError && error.input === LOCK_WAIT_INPUT);
+  if (!timedOut || !timeoutMs) return error;
+  let lockers = await describeExclusiveLockers(client).catch(() => undefined);
+  if (lockers === undefined) {
+    // The timeout aborted this session's transaction: end it to ask.
+    await client.query('rollback').catch(() => undefined);
+    lockers = await describeExclusiveLockers(client).catch(() => '');
+  }
+  return lockWaitError(timeoutMs, lockers, error);
 }
 
 function storageOrDumpError(error: unknown): DbopsError {

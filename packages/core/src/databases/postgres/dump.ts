@@ -2,6 +2,7 @@ import stringArgv from 'string-argv';
 import { DbopsError, invalidInput } from '../../errors.js';
 import { spawnProcess, type ProcessExit } from '../../pipeline/child-process.js';
 import type { DumpScope } from './inventory.js';
+import { isDumpLockTimeout, LOCK_WAIT_INPUT } from './lock-wait.js';
 
 /**
  * pg_dump's long options (PostgreSQL 12-18). getopt_long accepts any unambiguous prefix (--form is --format), so
@@ -54,6 +55,7 @@ function checkLongFlag(name: string, written: string, input: string): void {
     throw invalidInput(input, `has ${matches.length === 0 ? 'an unknown' : 'an ambiguous'} pg_dump option ${written}`, VALID);
   }
   if (SCOPE[option]) throw invalidInput(input, `sets ${written}`, `the ${SCOPE[option]} input(s), which dbops also uses to check that the archive holds every table`);
+  if (option === LOCK_WAIT_INPUT) throw invalidInput(input, `sets ${written}`, `the ${LOCK_WAIT_INPUT} input, which also bounds dbops's own lock waits`);
   if (RESERVED.has(option)) throw invalidInput(input, `sets ${written}, which dbops controls`, VALID);
 }
 
@@ -74,11 +76,14 @@ export interface DumpCommand {
   signal?: AbortSignal;
   /** The write end of a pipe to write the archive to, instead of a pipe to Node. */
   output?: number;
+  /** How long pg_dump may wait for its table locks (unbounded without). */
+  lockWaitTimeoutMs?: number;
 }
 
 export function pgDumpArgs(command: Omit<DumpCommand, 'pgDump' | 'env' | 'signal' | 'output'>): string[] {
   const args = ['--format=custom', '--compress=0', '--no-password'];
   if (command.snapshot) args.push(`--snapshot=${command.snapshot}`);
+  if (command.lockWaitTimeoutMs) args.push(`--lock-wait-timeout=${Math.round(command.lockWaitTimeoutMs)}`);
   for (const p of command.scope.schemas) args.push(`--schema=${p}`);
   for (const p of command.scope.excludeSchemas) args.push(`--exclude-schema=${p}`);
   for (const p of command.scope.tables) args.push(`--table=${p}`);
@@ -98,6 +103,10 @@ export function startDump(command: DumpCommand) {
 
 function dumpFailure(exit: ProcessExit): DbopsError {
   const detail = exit.stderr.split('\n').filter(Boolean).slice(-3).join(' | ') || 'no message';
+  if (isDumpLockTimeout(exit.stderr)) {
+    // The backup operation names the sessions in the way.
+    return new DbopsError('DUMP_FAILED', `pg_dump waited longer than ${LOCK_WAIT_INPUT} for a table lock: ${detail}`, { input: LOCK_WAIT_INPUT });
+  }
   // Before "terminating connection": a standby ends conflicting sessions with that message too.
   if (/conflict with recovery/i.test(exit.stderr)) {
     return new DbopsError('DUMP_FAILED', `The standby cancelled the dump to replay changes from the primary: ${detail}`, {
