@@ -10,7 +10,7 @@ import { findClientTools, type PgClientTools } from '../databases/postgres/clien
 import { libpqEnvironment } from '../databases/postgres/libpq-env.js';
 import { countRows, listDumpedTables, type DumpScope, type TableInventory } from '../databases/postgres/inventory.js';
 import { describeExclusiveLockers, isLockTimeout, LOCK_WAIT_INPUT, lockWaitError } from '../databases/postgres/lock-wait.js';
-import { schemaFingerprint } from '../databases/postgres/fingerprint.js';
+import { schemaFingerprint, type SchemaFingerprint } from '../databases/postgres/fingerprint.js';
 import { startDumpStream, type DumpStream } from '../databases/postgres/dump-stream.js';
 import type { ArchiveToc } from '../databases/postgres/archive-toc.js';
 import { describeTarget, type PgTarget } from '../databases/postgres/target.js';
@@ -108,12 +108,14 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
       await client.query('set local idle_in_transaction_session_timeout = 0');
       if (options.lockWaitTimeoutMs) await client.query(`set local lock_timeout = ${Math.round(options.lockWaitTimeoutMs)}`);
       const snapshot = (await client.query<{ id: string }>('select pg_export_snapshot() as id')).rows[0]!.id;
-      const [tables, fingerprint] = await (async () => {
-        const counted = await countRows(client, await listDumpedTables(client, options.scope), options.exactCountMaxBytes);
-        return [counted, await schemaFingerprint(client)] as const;
-      })().catch(async (error: unknown) => {
+      let tables: TableInventory[];
+      let fingerprint: SchemaFingerprint;
+      try {
+        tables = await countRows(client, await listDumpedTables(client, options.scope), options.exactCountMaxBytes);
+        fingerprint = await schemaFingerprint(client);
+      } catch (error) {
         throw await explainLockWait(client, options.lockWaitTimeoutMs, error);
-      });
+      }
 
       const name = options.name ?? defaultBackupName(options.target.database);
       const backupId = newBackupId(startedAt);

@@ -170,7 +170,7 @@ export class LocalStorage implements Storage {
 
   /**
    * Streams body into a new file (`file`, the temp file that becomes `target`) and flushes it to disk. Errors of the
-   * body itself pass through unchanged; the storage's name `target`, which is what the user knows.
+   * body itself pass through unchanged; the storage's own name `target`, the file the user knows of.
    */
   private async writeDurably(file: string, target: string, body: Readable | Buffer, signal: AbortSignal | undefined): Promise<number> {
     const handle = await fs.open(file, 'wx').catch((error: unknown) => {
@@ -252,8 +252,10 @@ export class LocalStorage implements Storage {
     });
   }
 
-  /** Turns a file system error into a DbopsError that names the input and the fix. */
-  /** `written`: how much of a write had reached the file when it failed. */
+  /**
+   * Turns a file system error into a DbopsError that names the input and the fix; `written` is how much of a write
+   * had reached the file when it failed.
+   */
   private fail(error: unknown, action: Action, file: string, written?: number): DbopsError {
     if (error instanceof DbopsError) return error;
     const subject = `(${this.display}): ${file}`;
