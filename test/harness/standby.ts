@@ -18,21 +18,17 @@ export interface Standby {
   port: number;
   /** The primary's URL, pointing at the standby. */
   url(database?: string): string;
-  /** A PostgreSQL program run as the `postgres` OS user when we are root (the server refuses root's files). */
-  runPg(bin: string, args: string[], options?: { env?: NodeJS.ProcessEnv }): Promise<{ stdout: string }>;
-  /** The command line that runs a PostgreSQL program as the right user. */
+  /** The command that runs a PostgreSQL program as the `postgres` OS user when we are root (the server refuses root). */
   pgCommand(bin: string, args: string[]): [string, string[]];
   /** A directory the `postgres` OS user can write. */
   base: string;
   /** Appends settings to the standby's postgresql.conf and reloads it. */
   configure(settings: string): Promise<void>;
-  /** Resolves once the standby has replayed everything the primary has written so far. */
-  caughtUp(): Promise<void>;
   /**
    * Resolves once the standby has replayed everything the primary has written so far, or waits to replay it on a
    * query that conflicts (max_standby_streaming_delay): a query blocked writing to its client cannot be cancelled.
    */
-  reachedOrConflicted(): Promise<void>;
+  replayedOrWaitingOnConflict(): Promise<void>;
   query<T>(sql: string, params?: unknown[]): Promise<T[]>;
   stop(): Promise<void>;
 }
@@ -49,7 +45,7 @@ export async function startStandby(primary: PostgresServer): Promise<Standby> {
   const env = { PATH: process.env.PATH ?? '', PGPASSWORD: primary.password };
   const pgCommand = (bin: string, args: string[]): [string, string[]] =>
     asRoot ? ['runuser', ['-u', 'postgres', '--', join(primary.binDir, bin), ...args]] : [join(primary.binDir, bin), args];
-  const runPg = (bin: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}) => exec(...pgCommand(bin, args), { cwd: base, env: options.env ?? env });
+  const runPg = (bin: string, args: string[]) => exec(...pgCommand(bin, args), { cwd: base, env });
 
   // Allow replication connections from loopback, keeping the harness's rules.
   const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -91,25 +87,23 @@ export async function startStandby(primary: PostgresServer): Promise<Standby> {
     query<{ status: string }>('select pg_xact_status($1::xid8) as status', [xid]).then(([row]) => row?.status === 'committed', () => false);
   const waitsOnConflict = () =>
     query<{ waits: boolean }>(`select exists (select from pg_stat_activity where backend_type = 'startup' and wait_event like 'RecoveryConflict%') as waits`).then(([row]) => row?.waits === true);
+  /** Until the standby has replayed a commit the primary makes now, or (`either`) waits on a conflict to replay it. */
   const replay = async (what: 'replayed' | 'either') => {
     const xid = (await primary.query<{ xid: string }>('select pg_current_xact_id()::text as xid'))[0]!.xid;
     const reached = await eventually(async () => (await committedOnStandby(xid)) || (what === 'either' && (await waitsOnConflict())), 30_000);
     if (!reached) throw new Error(`The standby neither replayed transaction ${xid} nor waited on a conflict in 30 s`);
   };
-  const caughtUp = () => replay('replayed');
-  await caughtUp();
+  await replay('replayed'); // the standby has caught up
   return {
     port,
     url,
-    runPg,
     pgCommand,
     base,
     async configure(settings) {
       await appendFile(join(dataDir, 'postgresql.conf'), `\n${settings}\n`);
       await runPg('pg_ctl', ['reload', '-D', dataDir]);
     },
-    caughtUp,
-    reachedOrConflicted: () => replay('either'),
+    replayedOrWaitingOnConflict: () => replay('either'),
     query,
     async stop() {
       await runPg('pg_ctl', ['stop', '-D', dataDir, '-m', 'immediate', '-w']).catch(() => undefined);

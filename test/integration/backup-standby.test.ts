@@ -69,7 +69,7 @@ if [ "$1" = --version ]; then exec '${real}/pg_dump' "$@"; fi
     await primary.query('vacuum public.orders');
     // Replaying the vacuum cancels the dump's query (one blocked writing to pg_dump may take the cancel only once it
     // can write again: replay then waits on it).
-    await standby.reachedOrConflicted();
+    await standby.replayedOrWaitingOnConflict();
   } finally {
     await writeFile(release, ''); // never leave the dump stalled, even when the test fails
   }

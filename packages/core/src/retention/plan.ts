@@ -52,10 +52,11 @@ export interface RotationPlan {
 /**
  * Plans a rotation of the backups filed under exactly `name` (never a sibling or nested name: invariant 3).
  * Only complete backups (with a manifest) are subject to the policy; objects without one are leftovers, deleted
- * once older than the grace period, as are uploads a killed run left unfinished. Backups of different databases or
- * servers that share a name (two services'
- * `app` databases backed up to one bucket) are separate histories: each keeps its own newest, buckets and verified
- * minimum. Damaged and future-dated backups are set aside: kept and reported, never counted.
+ * once older than the grace period, as are uploads a killed run left unfinished. Only files dbops writes count:
+ * another tool's, or a user's copy beside a backup, are never touched. Backups of different databases or servers
+ * that share a name (two services' `app` databases backed up to one bucket) are separate histories: each keeps its
+ * own newest, buckets and verified minimum. Damaged and future-dated backups are set aside: kept and reported, never
+ * counted.
  */
 export async function planRotation(storage: Storage, name: string, policy: RetentionPolicy, options: { now: Date; graceSeconds: number }): Promise<RotationPlan> {
   const byId = new Map<string, StoredObject[]>();
@@ -102,11 +103,9 @@ export async function planRotation(storage: Storage, name: string, policy: Reten
     .map((b) => (b.setAside ? b : { ...b, keep: decisions.get(b.id)!.keep, reasons: decisions.get(b.id)!.reasons }))
     .sort((a, b) => b.time.getTime() - a.time.getTime());
   const incomplete = await storage.listIncomplete(`${name}/`);
+  // Only dbops's own uploads of this name's backups: never another name's, nor another tool's in the same place.
   const unfinished = incomplete.uploads
-    .filter((upload) => {
-      // Only dbops's own uploads of this name's backups: never another name's, nor another tool's in the same place.
-      return ownFileBackupId(upload.key.slice(name.length + 1)) !== undefined;
-    })
+    .filter((upload) => ownFileBackupId(upload.key.slice(name.length + 1)) !== undefined)
     .map((upload): Unfinished => {
       const ageSeconds = (options.now.getTime() - upload.since.getTime()) / 1000;
       return { upload, ageSeconds, action: ageSeconds > options.graceSeconds ? 'delete' : 'wait' };
