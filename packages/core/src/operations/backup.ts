@@ -12,6 +12,7 @@ import { countRows, listDumpedTables, type DumpScope, type TableInventory } from
 import { describeExclusiveLockers, isLockTimeout, LOCK_WAIT_INPUT, lockWaitError } from '../databases/postgres/lock-wait.js';
 import { schemaFingerprint, type SchemaFingerprint } from '../databases/postgres/fingerprint.js';
 import { startDumpStream, type DumpStream } from '../databases/postgres/dump-stream.js';
+import { isRecoveryConflict, recoveryConflictError } from '../databases/postgres/dump.js';
 import type { ArchiveToc } from '../databases/postgres/archive-toc.js';
 import { describeTarget, type PgTarget } from '../databases/postgres/target.js';
 import type { Compression } from '../pipeline/compression.js';
@@ -96,6 +97,10 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
   try {
     // A cancel while counting rows or fingerprinting (possibly waiting on a lock) ends the session and its query.
     return await withSession(options.target, log, options.signal, async (client) => {
+      // Why the server ended this session, if it did: on a standby, a recovery conflict that pg_dump may only see as
+      // "server closed the connection" (its own session ended between two queries).
+      let sessionEnded: Error | undefined;
+      client.on('error', (error) => (sessionEnded ??= error));
       const server = await serverVersion(client);
       const systemId = await systemIdentifier(client);
       const tools = await findClientTools(server.major, { ...(options.pgBinDir ? { binDir: options.pgBinDir } : {}), path: options.env.PATH ?? '' });
@@ -125,6 +130,7 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
 
       if (options.signal?.aborted) throw cancelled();
       const stream = await dumpToStorage({ ...options, tools, tables, snapshot, storage, key }).catch(async (error: unknown) => {
+        if (sessionEnded && isRecoveryConflict(sessionEnded.message)) throw recoveryConflictError(sessionEnded.message);
         throw await explainLockWait(client, options.lockWaitTimeoutMs, error);
       });
       stored = key;

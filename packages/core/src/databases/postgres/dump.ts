@@ -108,11 +108,7 @@ function dumpFailure(exit: ProcessExit): DbopsError {
     return new DbopsError('DUMP_FAILED', `pg_dump waited longer than ${LOCK_WAIT_INPUT} for a table lock: ${detail}`, { input: LOCK_WAIT_INPUT });
   }
   // Before "terminating connection": a standby ends conflicting sessions with that message too.
-  if (/conflict with recovery/i.test(exit.stderr)) {
-    return new DbopsError('DUMP_FAILED', `The standby cancelled the dump to replay changes from the primary: ${detail}`, {
-      hint: 'A dump on a hot standby holds one snapshot for its whole run, and the primary vacuumed rows it still needed. Set hot_standby_feedback = on on the standby (the primary then keeps those rows), or raise max_standby_streaming_delay above the dump time, or back up from the primary. Nothing was recorded as a backup.',
-    });
-  }
+  if (isRecoveryConflict(exit.stderr)) return recoveryConflictError(detail);
   if (/server closed the connection|connection to server .* lost|terminating connection|could not receive data/i.test(exit.stderr)) {
     return new DbopsError('DUMP_FAILED', `The PostgreSQL server closed the connection during the dump: ${detail}`, {
       hint: 'The server restarted or was stopped mid-dump; nothing was recorded as a backup. Run again when it is up.',
@@ -125,4 +121,15 @@ function dumpFailure(exit: ProcessExit): DbopsError {
   }
   const how = exit.signal ? `was stopped by ${exit.signal}` : `exited with code ${exit.code}`;
   return new DbopsError('DUMP_FAILED', `pg_dump ${how}: ${detail}`, { hint: 'See the pg_dump message above.' });
+}
+
+export function isRecoveryConflict(message: string): boolean {
+  return /conflict with recovery/i.test(message);
+}
+
+/** A hot standby ended the dump's snapshot (pg_dump's session or dbops's) to replay changes from the primary. */
+export function recoveryConflictError(detail: string): DbopsError {
+  return new DbopsError('DUMP_FAILED', `The standby cancelled the dump to replay changes from the primary: ${detail}`, {
+    hint: 'A dump on a hot standby holds one snapshot for its whole run, and the primary vacuumed rows it still needed. Set hot_standby_feedback = on on the standby (the primary then keeps those rows), or raise max_standby_streaming_delay above the dump time, or back up from the primary. Nothing was recorded as a backup.',
+  });
 }
