@@ -61,12 +61,21 @@ function report(status: 'ok' | 'warning' | 'critical'): MonitorReport {
     { check: 'sequence-exhaustion', severity: status, subject: 'public.orders_id_seq', value: 0.95, threshold: 0.9, unit: 'ratio' as const, detail: '2040109465 of 2147483647' },
   ];
   return {
-    schemaVersion: 1, generatedAt: '2026-11-22T03:00:00.000Z', name: 'shop',
+    schemaVersion: 2, generatedAt: '2026-11-22T03:00:00.000Z', name: 'shop',
     database: { name: 'shop', host: 'db', port: 5432, serverVersion: '15.4', major: 15, standby: false },
-    status, counts: { critical: status === 'critical' ? 1 : 0, warning: status === 'warning' ? 1 : 0, skipped: 0, error: 0 }, durationMs: 10, sample: {},
+    status, counts: { critical: status === 'critical' ? 1 : 0, warning: status === 'warning' ? 1 : 0, skipped: 0, unknown: 0 }, durationMs: 10, sample: {},
     checks: [{ id: 'sequence-exhaustion', title: 'Sequences near exhaustion', status, notes: [], durationMs: 3, unit: 'ratio', thresholds: { warning: 0.75, critical: 0.9, direction: 'above' }, findings, top: [], observed: 1 }],
     github: { repository: 'acme/shop', runUrl: 'https://github.com/acme/shop/actions/runs/1' },
   } as MonitorReport;
+}
+
+/** A report whose sequence check could not run: nothing critical seen, nothing known about the sequences. */
+function unknownReport(): MonitorReport {
+  const r = report('ok');
+  r.status = 'unknown';
+  r.counts.unknown = 1;
+  r.checks[0] = { ...r.checks[0]!, status: 'unknown', reason: 'a query took longer than 300 ms and was cancelled (raise statement-timeout)', observed: 0 };
+  return r;
 }
 
 const fastRetry = { retry: { attempts: 3, initialDelayMs: 10, maxDelayMs: 20 } };
@@ -102,6 +111,25 @@ describe('Slack and webhook messages', () => {
       expect(recorder.requests).toEqual([]);
       await deliverAlerts(report('ok'), POSTGRES_CHECKS, { webhookUrl: `${recorder.url}/hook`, notifyOn: 'always', http: fastRetry }, new MemoryLogger());
       expect(recorder.requests.map((r) => r.body.status)).toEqual(['ok']);
+    } finally {
+      await recorder.close();
+    }
+  });
+
+  it('sends an unknown report at every notify-on level, saying what could not run, never as an all-clear', async () => {
+    const recorder = await startRecorder(() => ({ status: 200 }));
+    try {
+      for (const notifyOn of ['warning', 'critical'] as const) {
+        await deliverAlerts(unknownReport(), POSTGRES_CHECKS, { webhookUrl: `${recorder.url}/hook`, notifyOn, http: fastRetry }, new MemoryLogger());
+      }
+      expect(recorder.requests).toHaveLength(2);
+      expect(recorder.requests[0]!.body).toMatchObject({
+        status: 'warning',
+        title: 'Database health: UNKNOWN — shop',
+        text: expect.stringMatching(/^1 check could not run \(sequence-exhaustion\), so this report cannot say the database is healthy/),
+        items: [{ severity: 'warning', title: 'Sequences near exhaustion', subject: 'not checked', detail: expect.stringMatching(/longer than 300 ms/) }],
+        data: { reportStatus: 'unknown', counts: { unknown: 1 } },
+      });
     } finally {
       await recorder.close();
     }
@@ -157,10 +185,20 @@ describe('the GitHub issue', () => {
       expect(third.requests).toEqual([list, 'POST /repos/acme/shop/issues/1/comments', 'PATCH /repos/acme/shop/issues/1']);
       expect(api.requests.at(-1)!.body).toEqual({ state: 'closed', state_reason: 'completed' });
 
+      // Checks that could not run cannot show the critical finding cleared: the issue is left open, untouched.
+      await run('critical');
+      const before = api.requests.length;
+      const log = new MemoryLogger();
+      expect((await deliverAlerts(unknownReport(), POSTGRES_CHECKS, target, log)).issue).toEqual({ action: 'unchanged' });
+      expect(api.requests.length).toBe(before);
+      expect(log.lines).toEqual(expect.arrayContaining([expect.stringMatching(/GitHub issue is left as it is: 1 check could not run/)]));
+      expect(github.issues.map((i) => i.state)).toEqual(['closed', 'open']);
+      await run('ok');
+
       const fourth = await run('ok');
       expect(fourth.outcome.issue).toEqual({ action: 'none' });
       expect(fourth.requests).toEqual([list]);
-      expect(github.issues.map((i) => i.state)).toEqual(['closed']);
+      expect(github.issues.map((i) => i.state)).toEqual(['closed', 'closed']);
     } finally {
       await api.close();
     }

@@ -50,7 +50,7 @@ it('prints JSON with --json and exits 0 with fail-on never', async () => {
   const { stdout, code } = await cli('monitor-report', '--database-url', server.url(), '--output-dir', out, '--fail-on', 'never', '--json');
   expect(code).toBe(0);
   const report = JSON.parse(stdout);
-  expect(report).toMatchObject({ schemaVersion: 1, name: 'postgres', status: 'critical' });
+  expect(report).toMatchObject({ schemaVersion: 2, name: 'postgres', status: 'critical' });
 });
 
 it('an output-dir that cannot be a directory fails as an input error naming output-dir', async () => {

@@ -123,9 +123,9 @@ describe('trends', () => {
 
 it('escapes label values in the Prometheus output', () => {
   const report = {
-    schemaVersion: 1, generatedAt: '2026-11-22T00:00:00.000Z', name: 'we"ird\\db',
+    schemaVersion: 2, generatedAt: '2026-11-22T00:00:00.000Z', name: 'we"ird\\db',
     database: { name: 'x', host: 'h', port: 5432, serverVersion: '15.4', major: 15, standby: false },
-    status: 'ok', counts: { critical: 0, warning: 0, skipped: 0, error: 0 }, durationMs: 5, sample: {},
+    status: 'ok', counts: { critical: 0, warning: 0, skipped: 0, unknown: 0 }, durationMs: 5, sample: {},
     checks: [{ id: 'table-sizes', title: 't', status: 'ok', notes: [], durationMs: 1, unit: 'bytes', thresholds: { direction: 'above' }, findings: [], observed: 1, top: [{ subject: 'public."odd\nname"', value: 1 }] }],
   } as unknown as MonitorReport;
   const text = renderPrometheus(report);

@@ -2,6 +2,8 @@ import { DbopsError, invalidInput } from '../errors.js';
 import { POSTGRES_CHECKS } from '../monitor/checks/index.js';
 import { deliverAlerts, type NotifyOn } from '../monitor/alerts.js';
 import { monitorReport } from '../monitor/monitor-report.js';
+import { notCheckedText, reaches } from '../monitor/report-status.js';
+import type { MonitorReport } from '../monitor/types.js';
 import { parseValue, readThresholdsFile } from '../monitor/thresholds.js';
 import { parseBackupName } from '../manifest/layout.js';
 import { connectionInputs, readConnection } from './connection-inputs.js';
@@ -18,16 +20,16 @@ const inputs: InputDefinition[] = [
   ...connectionInputs().filter((i) => i.name !== 'pg-bin-dir'),
   { name: 'name', description: 'Name the report, its history and its alerts are filed under. Defaults to the database name.' },
   { name: 'thresholds', description: 'YAML thresholds file: per-check warning/critical overrides, disabled checks, per-table exclusions (see docs/monitor-report.md).', env: ['DBOPS_THRESHOLDS'] },
-  { name: 'fail-on', description: 'Fail the run when the report reaches this status: critical, warning or never.', default: 'critical' },
+  { name: 'fail-on', description: 'Fail the run when the report reaches this status: critical, warning or never. A report whose checks could not all run (status unknown: a timeout, the time budget spent, a privilege missing) fails at critical and warning alike, since what went unchecked may be either.', default: 'critical' },
   { name: 'output-dir', description: 'Directory for report.json, report.html, metrics.prom and summary.md.', default: 'dbops-monitor' },
-  { name: 'statement-timeout', description: 'Longest any single query of the report may run, e.g. 10s.', default: '10s', type: 'duration' },
-  { name: 'time-budget', description: 'Longest the whole report may take; checks left when it is spent are reported as skipped.', default: '60s', type: 'duration' },
+  { name: 'statement-timeout', description: 'Longest any single query of a check may run, e.g. 10s; a check whose query takes longer is reported as unknown.', default: '10s', type: 'duration' },
+  { name: 'time-budget', description: 'Longest the whole report may take; checks left when it is spent are reported as unknown.', default: '60s', type: 'duration' },
   { name: 'history', description: 'Where earlier reports are kept for trends: s3://bucket/prefix or a directory. Each run adds its own.', env: ['DBOPS_MONITOR_HISTORY'] },
   { name: 'history-days', description: 'How many days of history the trends look back.', default: '90', type: 'integer' },
   ...S3_INPUTS,
   { name: 'notify-slack', description: 'Slack incoming webhook URL: one message per run with the findings.', secret: true, env: ['DBOPS_NOTIFY_SLACK'] },
   { name: 'notify-webhook', description: 'URL that receives the findings as JSON (schema dbops.alert/v1), one POST per run.', secret: true, env: ['DBOPS_NOTIFY_WEBHOOK'] },
-  { name: 'notify-on', description: 'When to send the Slack/webhook message: warning (any finding), critical, or always.', default: 'warning' },
+  { name: 'notify-on', description: 'When to send the Slack/webhook message: warning (any finding), critical, or always. An unknown report (checks that could not run) is sent at warning and critical.', default: 'warning' },
   { name: 'github-issue', description: 'Keep one GitHub issue per database open while a critical finding lasts, and close it when it clears.', default: 'false', type: 'boolean' },
   { name: 'github-token', description: 'Token for github-issue (needs issues: write).', secret: true, env: ['GITHUB_TOKEN'] },
 ];
@@ -38,9 +40,10 @@ export const monitorReportDefinition: ActionDefinition = {
   description: 'PostgreSQL health report: read-only checks with thresholds, trends from history, JSON/HTML/Prometheus reports, Slack/webhook/GitHub-issue alerts.',
   inputs,
   outputs: [
-    { name: 'status', description: 'ok, warning or critical.' },
+    { name: 'status', description: 'ok, warning, critical, or unknown (no critical finding, but some checks could not run).' },
     { name: 'critical-count', description: 'Number of critical findings.' },
     { name: 'warning-count', description: 'Number of warning findings.' },
+    { name: 'unknown-count', description: 'Number of checks that could not run (each says why in the report).' },
     { name: 'report-path', description: 'Path of the JSON report (report.html, metrics.prom and summary.md are next to it).' },
   ],
   async run(raw, context) {
@@ -80,22 +83,34 @@ export const monitorReportDefinition: ActionDefinition = {
       ...(githubIssue ? { githubIssue } : {}),
     }, context.log, context.signal);
 
-    const fails = failOn === 'warning' ? report.status !== 'ok' : failOn === 'critical' ? report.status === 'critical' : false;
+    const fails = failOn !== 'never' && reaches(report.status, failOn);
     return {
       outputs: {
         status: report.status,
         'critical-count': String(report.counts.critical),
         'warning-count': String(report.counts.warning),
+        'unknown-count': String(report.counts.unknown),
         'report-path': files.json,
       },
       summary,
       json: report,
-      ...(fails
-        ? { failure: new DbopsError('CHECK_FAILED', `The health report of ${report.name} is ${report.status} (${report.counts.critical} critical, ${report.counts.warning} warning findings)`, { hint: `Act on the findings in the summary, or raise thresholds in the thresholds file; fail-on is '${failOn}'.` }) }
-        : {}),
+      ...(fails ? { failure: reportFailure(report, failOn) } : {}),
     };
   },
 };
+
+function reportFailure(report: MonitorReport, failOn: string): DbopsError {
+  const findings = `${report.counts.critical} critical, ${report.counts.warning} warning findings`;
+  if (report.status === 'unknown') {
+    return new DbopsError('CHECK_FAILED', `The health report of ${report.name} is unknown: ${notCheckedText(report)}; ${findings}`, {
+      hint: `Each check's reason is in the summary: raise statement-timeout or time-budget, grant the role what it lacks, or disable a check you do not want in the thresholds file; fail-on is '${failOn}' (never: do not fail).`,
+    });
+  }
+  const unchecked = report.counts.unknown > 0 ? `; ${notCheckedText(report)}` : '';
+  return new DbopsError('CHECK_FAILED', `The health report of ${report.name} is ${report.status} (${findings}${unchecked})`, {
+    hint: `Act on the findings in the summary, or raise thresholds in the thresholds file; fail-on is '${failOn}'.`,
+  });
+}
 
 function oneOf<T extends string>(reader: InputReader, name: string, values: readonly T[]): T {
   const value = (reader.optional(name) ?? '').toLowerCase();

@@ -7,6 +7,7 @@ import type { AlertMessage, Notifier } from '../notify/types.js';
 import { webhookNotifier } from '../notify/webhook.js';
 import type { CheckDefinition } from './check.js';
 import { showValue } from './format-value.js';
+import { notCheckedText, reaches } from './report-status.js';
 import type { MonitorReport } from './types.js';
 
 export type NotifyOn = 'warning' | 'critical' | 'always';
@@ -23,20 +24,26 @@ export interface AlertTargets {
 export interface AlertOutcome {
   sent: string[];
   failed: string[];
-  issue?: { action: IssueAction; number?: number } | { action: 'failed' };
+  /** unchanged: the report is unknown, so the issue is neither opened nor closed. */
+  issue?: { action: IssueAction; number?: number } | { action: 'failed' | 'unchanged' };
 }
 
-/** The run's one alert message: overall status, counts, and every finding with its recommended action. */
+/**
+ * The run's one alert message: overall status, counts, every finding with its recommended action, and every check
+ * that could not run with its reason. The alert vocabulary has no "unknown": such a report is sent as a warning
+ * whose title says UNKNOWN, never as an all-clear.
+ */
 export function alertMessage(report: MonitorReport, checks: CheckDefinition[]): AlertMessage {
   const byId = new Map(checks.map((c) => [c.id, c]));
   const { critical, warning } = report.counts;
+  const findings = `${critical} critical, ${warning} warning findings on PostgreSQL ${report.database.serverVersion} (${report.generatedAt}).`;
   return {
     source: 'monitor-report',
-    status: report.status,
+    status: report.status === 'unknown' ? 'warning' : report.status,
     title: `Database health: ${report.status.toUpperCase()} — ${report.name}`,
-    text: `${critical} critical, ${warning} warning findings on PostgreSQL ${report.database.serverVersion} (${report.generatedAt}).`,
-    items: report.checks.flatMap((c) =>
-      c.findings.map((f) => {
+    text: report.counts.unknown > 0 ? `${notCheckedText(report)}, so this report cannot say the database is healthy; ${findings}` : findings,
+    items: report.checks.flatMap((c) => [
+      ...c.findings.map((f) => {
         const action = byId.get(c.id)?.action;
         return {
           severity: f.severity,
@@ -46,16 +53,15 @@ export function alertMessage(report: MonitorReport, checks: CheckDefinition[]): 
           ...(action ? { action } : {}),
         };
       }),
-    ),
+      ...(c.status === 'unknown' ? [{ severity: 'warning' as const, title: c.title, subject: 'not checked', detail: c.reason ?? 'the check could not run' }] : []),
+    ]),
     ...(report.github?.runUrl ? { link: report.github.runUrl } : {}),
-    data: { name: report.name, database: report.database.name, counts: report.counts },
+    data: { name: report.name, database: report.database.name, reportStatus: report.status, counts: report.counts },
   };
 }
 
 function shouldNotify(report: MonitorReport, on: NotifyOn): boolean {
-  if (on === 'always') return true;
-  if (on === 'critical') return report.status === 'critical';
-  return report.status !== 'ok';
+  return on === 'always' || reaches(report.status, on);
 }
 
 /** Sends the alert and keeps the GitHub issue in step. Failures are warnings: they never change the run's result. */
@@ -68,7 +74,11 @@ export async function deliverAlerts(report: MonitorReport, checks: CheckDefiniti
   if (notifiers.length > 0 && shouldNotify(report, targets.notifyOn)) {
     Object.assign(outcome, await sendAlerts(notifiers, message, log, signal));
   }
-  if (targets.githubIssue) {
+  if (targets.githubIssue && report.status === 'unknown') {
+    // Closing the issue would claim the critical findings cleared, which checks that did not run cannot show.
+    outcome.issue = { action: 'unchanged' };
+    log.info(`The GitHub issue is left as it is: ${notCheckedText(report)}, so this report cannot tell whether critical findings cleared`);
+  } else if (targets.githubIssue) {
     try {
       outcome.issue = await syncAlertIssue({
         ...targets.http,

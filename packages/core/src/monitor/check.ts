@@ -15,8 +15,10 @@ export interface CheckContext {
 
 export interface CheckOutcome {
   observations: Observation[];
-  /** The check could not run at all: the reason is reported, the check is never silently dropped. */
+  /** The check does not apply to this database (an optional extension is not installed): the reason is reported. */
   skipped?: string;
+  /** The check could not look at what it watches (none of it is readable by this role): the reason is reported. */
+  unknown?: string;
   /** Partial coverage and caveats, e.g. "3 sequences are not readable by this role". */
   notes?: string[];
 }

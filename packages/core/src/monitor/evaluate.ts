@@ -47,6 +47,6 @@ export function evaluate(
   return { status, findings, top, observed: kept.length };
 }
 
-export function rank(severity: Severity | 'ok' | 'skipped' | 'error'): number {
-  return { critical: 3, warning: 2, error: 1, skipped: 0, ok: 0 }[severity];
+export function rank(severity: Severity): number {
+  return { critical: 2, warning: 1 }[severity];
 }

@@ -38,6 +38,6 @@ export async function readHistory(storage: Storage, name: string, log: Logger, s
 }
 
 export function historyEntry(report: MonitorReport): Buffer {
-  const entry = { schemaVersion: 1, generatedAt: report.generatedAt, name: report.name, status: report.status, counts: report.counts, sample: report.sample };
+  const entry = { schemaVersion: 2, generatedAt: report.generatedAt, name: report.name, status: report.status, counts: report.counts, sample: report.sample };
   return Buffer.from(`${JSON.stringify(entry)}\n`);
 }

@@ -1,6 +1,6 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { serverVersion, withSession } from '../databases/postgres/connection.js';
+import { withSession } from '../databases/postgres/connection.js';
 import { DbopsError, invalidInput } from '../errors.js';
 import { makeDirectory } from '../files/make-directory.js';
 import type { PgTarget } from '../databases/postgres/target.js';
@@ -13,6 +13,8 @@ import { historyEntry, historyKey, readHistory } from './history.js';
 import { renderHtml } from './render-html.js';
 import { renderMarkdown } from './render-markdown.js';
 import { renderPrometheus } from './render-prometheus.js';
+import { prepareSession } from './report-session.js';
+import { notCheckedText, reportStatus } from './report-status.js';
 import { runChecks } from './run-checks.js';
 import { defaultSettings, type MonitorSettings } from './thresholds.js';
 import { buildTrends } from './trends.js';
@@ -64,30 +66,21 @@ export async function monitorReport(options: MonitorReportOptions): Promise<Moni
 
   let report: MonitorReport;
   try {
-    // Cancelling ends the query in flight and the connection; the remaining checks are skipped.
+    // Cancelling ends the query in flight and the connection; the remaining checks do not run.
     report = await withSession(target, log, options.signal, async (client) => {
-      await client.query(`set application_name = 'dbops monitor-report'`);
-      // Belt and braces: every check also runs in an explicit READ ONLY transaction with its own timeout.
-      await client.query('set default_transaction_read_only = on');
-      await client.query(`set statement_timeout = ${Math.max(1, Math.round(options.statementTimeoutMs))}`);
-      const version = await serverVersion(client);
-      const [{ standby } = { standby: false }] = (await client.query<{ standby: boolean }>('select pg_is_in_recovery() as standby')).rows;
+      const { version, standby } = await prepareSession(client, target);
       log.info(`Checking ${name} (PostgreSQL ${version.text}${standby ? ', standby' : ''}): ${checks.length} checks`);
       const { results, sample } = await runChecks({
         client, checks, settings, major: version.major, standby,
         statementTimeoutMs: options.statementTimeoutMs, budgetMs: options.budgetMs, log,
         ...(options.signal ? { signal: options.signal } : {}),
       });
-      const count = (status: string) => results.filter((r) => r.status === status).length;
-      const critical = results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'critical').length, 0);
-      const warning = results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'warning').length, 0);
       return {
-        schemaVersion: 1,
+        schemaVersion: 2,
         generatedAt: now().toISOString(),
         name,
         database: { name: target.database, host: target.host, port: target.port, serverVersion: version.text, major: version.major, standby },
-        status: critical > 0 ? 'critical' : warning > 0 ? 'warning' : 'ok',
-        counts: { critical, warning, skipped: count('skipped'), error: count('error') },
+        ...reportStatus(results),
         durationMs: 0,
         checks: results,
         sample,
@@ -118,7 +111,7 @@ export async function monitorReport(options: MonitorReportOptions): Promise<Moni
   const redact = options.redact ?? ((text: string) => text);
   const summary = redact(renderMarkdown(report, checks));
   const files = await writeReportFiles(report, summary, checks, options.outputDir, redact);
-  log.info(`Report: ${report.status} (${report.counts.critical} critical, ${report.counts.warning} warning) written to ${files.json}`);
+  log.info(`Report: ${report.status} (${report.counts.critical} critical, ${report.counts.warning} warning${report.counts.unknown > 0 ? `; ${notCheckedText(report)}` : ''}) written to ${files.json}`);
   return { report, summary, files };
 }
 

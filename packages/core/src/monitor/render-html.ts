@@ -1,12 +1,12 @@
 import type { CheckDefinition } from './check.js';
 import { formatGrowth, formatThreshold, formatValue, showValue } from './format-value.js';
-import { STATUS_ICON } from './render-markdown.js';
+import { noFindingsText, STATUS_ICON } from './render-markdown.js';
 import { barChartSvg, escapeHtml, lineChartSvg } from './render-svg.js';
 import type { MonitorReport } from './types.js';
 
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;color:#1f2328}
 h1{font-size:1.5em}table{border-collapse:collapse;width:100%;margin:1em 0}th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#f6f8fa}.critical{background:#ffebe9}.warning{background:#fff8c5}code{font-size:90%}
+th{background:#f6f8fa}.critical{background:#ffebe9}.warning{background:#fff8c5}.unknown{background:#eaeef2}code{font-size:90%}
 .chart{margin:.5em 1em .5em 0;font-size:10px}.chart .title{font-size:12px;font-weight:600}.axis{stroke:#8c959f}.line{fill:none;stroke:#0969da;stroke-width:2}
 .dots circle{fill:#0969da}.bar{fill:#54aeff}details{margin:1em 0}.muted{color:#656d76}`;
 
@@ -17,17 +17,24 @@ export function renderHtml(report: MonitorReport, checks: CheckDefinition[]): st
   const parts: string[] = [];
   parts.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>dbops health: ${e(report.name)}</title><style>${STYLE}</style></head><body>`);
   parts.push(`<h1>${STATUS_ICON[report.status]} ${e(report.name)}: ${e(report.status.toUpperCase())}</h1>`);
-  parts.push(`<p><strong>${report.counts.critical} critical, ${report.counts.warning} warning</strong> · PostgreSQL ${e(report.database.serverVersion)}${report.database.standby ? ' (standby)' : ''} · ${report.checks.length} checks in ${(report.durationMs / 1000).toFixed(1)} s · ${e(report.generatedAt)}</p>`);
+  const unchecked = report.checks.filter((c) => c.status === 'unknown');
+  const notRun = unchecked.length > 0 ? ` · <strong>${unchecked.length} check${unchecked.length === 1 ? '' : 's'} could not run</strong>` : '';
+  parts.push(`<p><strong>${report.counts.critical} critical, ${report.counts.warning} warning</strong>${notRun} · PostgreSQL ${e(report.database.serverVersion)}${report.database.standby ? ' (standby)' : ''} · ${report.checks.length} checks in ${(report.durationMs / 1000).toFixed(1)} s · ${e(report.generatedAt)}</p>`);
 
   const findings = report.checks.flatMap((c) => c.findings.map((f) => ({ f, c })));
   findings.sort((a, b) => (a.f.severity === b.f.severity ? 0 : a.f.severity === 'critical' ? -1 : 1));
   parts.push('<h2>Findings</h2>');
-  if (findings.length === 0) parts.push('<p>No findings: every check that ran is within its thresholds.</p>');
+  if (findings.length === 0) parts.push(`<p>${e(noFindingsText(report))}</p>`);
   else {
     parts.push('<table><tr><th>Severity</th><th>Check</th><th>Subject</th><th>Value</th><th>Threshold</th><th>Detail</th><th>Recommended action</th></tr>');
     for (const { f, c } of findings) {
       parts.push(`<tr class="${f.severity}"><td>${STATUS_ICON[f.severity]} ${f.severity}</td><td>${e(c.title)}</td><td><code>${e(f.subject)}</code></td><td>${e(showValue(f, f.unit))}</td><td>${e(formatThreshold(f.threshold, f.unit, c.thresholds.direction))}</td><td>${e(f.detail ?? '')}</td><td>${e(byId.get(c.id)?.action ?? '')}</td></tr>`);
     }
+    parts.push('</table>');
+  }
+  if (unchecked.length > 0) {
+    parts.push(`<h2>${STATUS_ICON.unknown} Not checked</h2><p>These checks could not run, so what they watch is unknown.</p><table><tr><th>Check</th><th>Why it could not run</th></tr>`);
+    for (const c of unchecked) parts.push(`<tr class="unknown"><td>${e(c.title)}</td><td>${e(c.reason ?? '')}</td></tr>`);
     parts.push('</table>');
   }
 

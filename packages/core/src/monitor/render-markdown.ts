@@ -1,11 +1,19 @@
 import { chartScale, formatGrowth, formatThreshold, formatValue, showValue } from './format-value.js';
 import type { CheckDefinition } from './check.js';
+import { notCheckedText } from './report-status.js';
 import type { MonitorReport, TrendSeries } from './types.js';
 
 /** Findings listed in the summary itself; the rest are in the JSON and HTML reports. */
 const SUMMARY_FINDINGS = 30;
 
-export const STATUS_ICON: Record<string, string> = { critical: '🔴', warning: '🟠', ok: '🟢', skipped: '⚪', error: '⚠️' };
+export const STATUS_ICON: Record<string, string> = { critical: '🔴', warning: '🟠', ok: '🟢', skipped: '⚪', unknown: '❔' };
+
+/** What a report says when it has no findings: only a complete one may call the database healthy. */
+export function noFindingsText(report: MonitorReport): string {
+  return report.counts.unknown > 0
+    ? `No findings among the checks that ran, but ${notCheckedText(report)}: this report cannot say the database is healthy.`
+    : 'No findings: every check that ran is within its thresholds.';
+}
 
 /**
  * The job summary, for a person with ten seconds: the overall status first, then the findings worst first with
@@ -14,10 +22,10 @@ export const STATUS_ICON: Record<string, string> = { critical: '🔴', warning: 
 export function renderMarkdown(report: MonitorReport, checks: CheckDefinition[]): string {
   const byId = new Map(checks.map((c) => [c.id, c]));
   const out: string[] = [];
-  const { critical, warning, skipped, error } = report.counts;
+  const { critical, warning, skipped, unknown } = report.counts;
   out.push(`### ${STATUS_ICON[report.status]} Database health: ${report.status.toUpperCase()} — \`${report.name}\``, '');
   const checksWord = (n: number) => `${n} check${n === 1 ? '' : 's'}`;
-  const extra = [skipped ? `${checksWord(skipped)} skipped` : '', error ? `${checksWord(error)} failed` : ''].filter(Boolean).join(', ');
+  const extra = [unknown ? `**${checksWord(unknown)} could not run**` : '', skipped ? `${checksWord(skipped)} skipped` : ''].filter(Boolean).join(', ');
   out.push(
     `**${critical} critical, ${warning} warning** · PostgreSQL ${report.database.serverVersion}${report.database.standby ? ' (standby)' : ''} · ` +
       `${report.checks.length} checks in ${(report.durationMs / 1000).toFixed(1)} s${extra ? ` · ${extra}` : ''} · ${report.generatedAt}`,
@@ -34,7 +42,13 @@ export function renderMarkdown(report: MonitorReport, checks: CheckDefinition[])
     if (findings.length > SUMMARY_FINDINGS) out.push('', `…and ${findings.length - SUMMARY_FINDINGS} more findings in the JSON and HTML reports.`);
     out.push('');
   } else {
-    out.push('No findings: every check that ran is within its thresholds.', '');
+    out.push(noFindingsText(report), '');
+  }
+  const unchecked = report.checks.filter((c) => c.status === 'unknown');
+  if (unchecked.length > 0) {
+    out.push(`#### ${STATUS_ICON.unknown} Not checked: ${unchecked.length} check${unchecked.length === 1 ? '' : 's'} could not run`, '', '| Check | Why it could not run |', '|---|---|');
+    for (const c of unchecked) out.push(row([c.title, c.reason ?? '']));
+    out.push('');
   }
 
   if (report.trends && report.trends.series.length > 0) out.push(...renderTrends(report.trends.series, report.trends.reportsRead));

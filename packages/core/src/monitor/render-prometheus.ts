@@ -1,7 +1,9 @@
 import type { CheckResult, MonitorReport, Observation, Unit } from './types.js';
 
-/** Check status as a number, so alert rules can compare it: skipped and failed checks are told apart from ok. */
-const STATUS_VALUE: Record<string, number> = { ok: 0, warning: 1, critical: 2, skipped: 3, error: 4 };
+/** Overall status as a number: unknown (checks that could not run) is told apart from ok. */
+const REPORT_STATUS_VALUE: Record<string, number> = { ok: 0, warning: 1, critical: 2, unknown: 3 };
+/** Check status as a number, so alert rules can compare it: skipped and unknown checks are told apart from ok. */
+const CHECK_STATUS_VALUE: Record<string, number> = { ok: 0, warning: 1, critical: 2, skipped: 3, unknown: 4 };
 
 /** Metric name per unit: base units in the name (Prometheus convention), unitless values without a suffix. */
 const OBSERVATION_METRIC: Record<Unit, string> = {
@@ -44,17 +46,18 @@ class Exposition {
 export function renderPrometheus(report: MonitorReport): string {
   const e = new Exposition();
   const db = { database: report.name };
-  e.gauge('dbops_monitor_status', 'Overall health: 0 ok, 1 warning, 2 critical.', db, STATUS_VALUE[report.status]!);
+  e.gauge('dbops_monitor_status', 'Overall health: 0 ok, 1 warning, 2 critical, 3 unknown (no critical finding, but checks could not run).', db, REPORT_STATUS_VALUE[report.status]!);
   for (const severity of ['critical', 'warning'] as const) {
     e.gauge('dbops_monitor_findings', 'Findings of the run by severity.', { ...db, severity }, report.counts[severity]);
   }
+  e.gauge('dbops_monitor_checks_unknown', 'Checks that could not run: what they watch is unknown.', db, report.counts.unknown);
   e.gauge('dbops_monitor_report_duration_seconds', 'How long the whole report took.', db, report.durationMs / 1000);
   e.gauge('dbops_monitor_report_timestamp_seconds', 'When the report was made (Unix time).', db, Date.parse(report.generatedAt) / 1000);
   if (report.sample.databaseBytes !== undefined) e.gauge('dbops_monitor_database_size_bytes', 'Size of the database.', db, report.sample.databaseBytes);
   if (report.sample.maxXidAge !== undefined) e.gauge('dbops_monitor_max_xid_age', 'Oldest transaction ID age (wraparound at about 2.1 billion).', db, report.sample.maxXidAge);
   for (const c of report.checks) {
     const labels = { ...db, check: c.id };
-    e.gauge('dbops_monitor_check_status', 'Check status: 0 ok, 1 warning, 2 critical, 3 skipped, 4 error.', labels, STATUS_VALUE[c.status]!);
+    e.gauge('dbops_monitor_check_status', 'Check status: 0 ok, 1 warning, 2 critical, 3 skipped (does not apply), 4 unknown (could not run).', labels, CHECK_STATUS_VALUE[c.status]!);
     e.gauge('dbops_monitor_check_duration_seconds', 'How long the check took.', labels, c.durationMs / 1000);
     e.gauge('dbops_monitor_check_findings', 'Findings of the check.', labels, c.findings.length);
   }

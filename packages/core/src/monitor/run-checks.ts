@@ -13,7 +13,7 @@ export interface RunChecksOptions {
   standby: boolean;
   /** Upper bound for every single query. */
   statementTimeoutMs: number;
-  /** Upper bound for all checks together: once spent, the remaining checks are reported as skipped. */
+  /** Upper bound for all checks together: once spent, the remaining checks are reported as unknown. */
   budgetMs: number;
   log: Logger;
   signal?: AbortSignal;
@@ -46,12 +46,13 @@ export async function runChecks(options: RunChecksOptions): Promise<{ results: C
       results.push({ ...base, status: 'skipped', reason: 'disabled in the thresholds file', durationMs: 0 });
       continue;
     }
+    // A check that never ran says nothing about the database: unknown, not skipped.
     if (options.signal?.aborted) {
-      results.push({ ...base, status: 'skipped', reason: 'the run was cancelled', durationMs: 0 });
+      results.push({ ...base, status: 'unknown', reason: 'the run was cancelled', durationMs: 0 });
       continue;
     }
     if (remaining <= 0) {
-      results.push({ ...base, status: 'skipped', reason: `the total time budget of ${options.budgetMs / 1000} s was used up by earlier checks`, durationMs: 0 });
+      results.push({ ...base, status: 'unknown', reason: `the total time budget of ${options.budgetMs / 1000} s was used up by earlier checks (raise time-budget)`, durationMs: 0 });
       continue;
     }
 
@@ -77,7 +78,9 @@ export async function runChecks(options: RunChecksOptions): Promise<{ results: C
       await client.query('commit');
       const durationMs = Date.now() - checkStarted;
       const notes = outcome.notes ?? [];
-      if (outcome.skipped) {
+      if (outcome.unknown) {
+        results.push({ ...base, status: 'unknown', reason: outcome.unknown, notes, durationMs });
+      } else if (outcome.skipped) {
         results.push({ ...base, status: 'skipped', reason: outcome.skipped, notes, durationMs });
       } else {
         results.push({ ...base, ...evaluate(check, checkSettings, settings.exclude, outcome.observations), notes, durationMs });
@@ -86,7 +89,7 @@ export async function runChecks(options: RunChecksOptions): Promise<{ results: C
       await client.query('rollback').catch(() => undefined);
       const durationMs = Date.now() - checkStarted;
       const { status, reason } = explainFailure(error, timeoutMs);
-      log.warn(`Check ${check.id} ${status === 'skipped' ? 'was skipped' : 'failed'}: ${reason}`);
+      log.warn(`Check ${check.id} ${status === 'skipped' ? 'was skipped' : 'could not run'}: ${reason}`);
       results.push({ ...base, status, reason, durationMs });
     }
     log.debug(`check ${check.id}: ${results.at(-1)!.status} in ${results.at(-1)!.durationMs} ms`);
@@ -98,13 +101,16 @@ function pick(s: { warning?: number; critical?: number }): { warning?: number; c
   return { ...(s.warning !== undefined ? { warning: s.warning } : {}), ...(s.critical !== undefined ? { critical: s.critical } : {}) };
 }
 
-/** A missing privilege or feature means "skipped, here is why"; anything else is an error of that check. */
-function explainFailure(error: unknown, timeoutMs: number): { status: 'skipped' | 'error'; reason: string } {
+/**
+ * A feature this server lacks means "skipped, here is why": there is nothing of it to check. Anything else (a
+ * missing privilege, a timeout, a lock wait, an error) leaves what the check watches unknown.
+ */
+function explainFailure(error: unknown, timeoutMs: number): { status: 'skipped' | 'unknown'; reason: string } {
   const code = (error as { code?: string }).code;
   const message = error instanceof Error ? error.message : String(error);
-  if (code === '42501') return { status: 'skipped', reason: `this role lacks a privilege (${message}); grant it pg_monitor` };
   if (code === '42883' || code === '42P01' || code === '42703') return { status: 'skipped', reason: `not available on this server (${message})` };
-  if (code === '57014') return { status: 'error', reason: `a query took longer than ${Math.round(timeoutMs)} ms and was cancelled` };
-  if (code === '55P03') return { status: 'error', reason: `a query waited for a lock and gave up (${message})` };
-  return { status: 'error', reason: message };
+  if (code === '42501') return { status: 'unknown', reason: `this role lacks a privilege (${message}); grant it pg_monitor` };
+  if (code === '57014') return { status: 'unknown', reason: `a query took longer than ${Math.round(timeoutMs)} ms and was cancelled (raise statement-timeout)` };
+  if (code === '55P03') return { status: 'unknown', reason: `a query waited for a lock and gave up (${message})` };
+  return { status: 'unknown', reason: message };
 }

@@ -1,8 +1,14 @@
 /** The vocabulary of the health report: checks, what they observe, and what the thresholds make of it. */
 
 export type Severity = 'critical' | 'warning';
-export type CheckStatus = 'ok' | Severity | 'skipped' | 'error';
-export type OverallStatus = 'ok' | Severity;
+/**
+ * skipped: the check does not apply here or was turned off (an optional extension not installed, disabled in the
+ * thresholds file). unknown: it should have looked and could not (it failed or timed out, the time budget was spent,
+ * the role may not read what it needs), so nothing is known about what it watches.
+ */
+export type CheckStatus = 'ok' | Severity | 'skipped' | 'unknown';
+/** unknown: no critical finding, but some checks could not run, so the report cannot say the database is healthy. */
+export type OverallStatus = 'ok' | Severity | 'unknown';
 
 /** How a check's values are written in the thresholds file and shown in reports. */
 export type Unit = 'seconds' | 'bytes' | 'ratio' | 'count' | 'xids' | 'flag';
@@ -59,13 +65,15 @@ export interface CheckResult {
 }
 
 export interface MonitorReport {
-  schemaVersion: 1;
+  /** 2: check status 'error' became 'unknown' (with budget-spent and privilege-missing checks), counts.error counts.unknown. */
+  schemaVersion: 2;
   generatedAt: string;
   /** Name the report and its history are filed under (defaults to the database name). */
   name: string;
   database: { name: string; host: string; port: number; serverVersion: string; major: number; standby: boolean };
   status: OverallStatus;
-  counts: { critical: number; warning: number; skipped: number; error: number };
+  /** Findings by severity, and checks by status: skipped (did not apply) and unknown (could not run). */
+  counts: { critical: number; warning: number; skipped: number; unknown: number };
   durationMs: number;
   checks: CheckResult[];
   sample: TrendSample;

@@ -76,7 +76,7 @@ export const tableBloat: CheckDefinition = {
     const notes = withoutStats.length > 0
       ? [`${withoutStats.length} tables over the minimum size have no statistics visible to this role (never analyzed, or not readable): not estimated`]
       : [];
-    if (rows.length > 0 && withoutStats.length === rows.length) return { observations: [], skipped: notes[0] };
+    if (rows.length > 0 && withoutStats.length === rows.length) return { observations: [], unknown: notes[0] };
 
     let bloatBytes = 0;
     const observations = rows

@@ -42,7 +42,7 @@ export const sequenceExhaustion: CheckDefinition = {
     );
     const unreadable = rows.filter((r) => !r.readable).length;
     const notes = unreadable > 0 ? [`${unreadable} of ${rows.length} sequences are not readable by this role (grant SELECT on them, or pg_read_all_data, to check them)`] : [];
-    if (rows.length > 0 && unreadable === rows.length) return { observations: [], skipped: notes[0], notes: [] };
+    if (rows.length > 0 && unreadable === rows.length) return { observations: [], unknown: notes[0], notes: [] };
 
     const measured = rows
       .filter((row) => row.readable && row.last_value !== null && Number(row.increment_by) > 0)

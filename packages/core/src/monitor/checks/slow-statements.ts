@@ -51,7 +51,7 @@ export const slowStatements: CheckDefinition = {
       [view],
     )).map((c) => c.name);
     const select = statementColumns(columns);
-    if (!select) return { observations: [], skipped: `pg_stat_statements has columns this version of dbops does not know (${columns.slice(0, 8).join(', ')}…)` };
+    if (!select) return { observations: [], unknown: `pg_stat_statements has columns this version of dbops does not know (${columns.slice(0, 8).join(', ')}…)` };
     let rows: StatementRow[];
     try {
       rows = await query<StatementRow>(

@@ -1,0 +1,173 @@
+// A report that could not check everything says so: checks that could not run make the status `unknown`, which
+// fails the run by default and shows in every output; and no query of the report escapes its error handling.
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { buildProgram } from '@dbops/cli';
+import { defaultSettings, definitions, MemoryLogger, monitorReport, monitorReportDefinition, parsePgTarget, Secrets, type CheckDefinition, type MonitorReport } from '@dbops/core';
+import { eventually } from '../harness/eventually.js';
+import { startPostgres, type PostgresServer } from '../harness/postgres.js';
+
+let server: PostgresServer;
+let work: string;
+
+// Levels the harness sets on purpose for speed: excluded, so that nothing here is critical.
+const THRESHOLDS = 'checks:\n  settings:\n    exclude: [fsync, full_page_writes]\n';
+
+beforeAll(async () => {
+  server = await startPostgres();
+  work = await mkdtemp(join(tmpdir(), 'dbops-monitor-unknown-'));
+  await server.query('create table orders (id bigint generated always as identity primary key, note text)');
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+/** A second session that holds `table` exclusively, as a migration would, until `release`. */
+async function holdLock(table: string): Promise<{ client: pg.Client; release(): Promise<void> }> {
+  const client = new pg.Client({ connectionString: server.url() });
+  client.on('error', () => undefined);
+  await client.connect();
+  await client.query('begin');
+  await client.query(`lock table ${table} in access exclusive mode`);
+  return {
+    client,
+    async release() {
+      await client.query('rollback').catch(() => undefined);
+      await client.end();
+    },
+  };
+}
+
+async function cli(...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  let code = 0;
+  const program = buildProgram(
+    definitions,
+    { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, signal: new AbortController().signal },
+    (c) => (code = c),
+  );
+  program.exitOverride();
+  await program.parseAsync(['node', 'dbops', ...args]);
+  return { stdout, stderr, code };
+}
+
+describe('checks that could not run', () => {
+  let thresholds: string;
+  beforeAll(async () => {
+    thresholds = join(work, 'thresholds.yml');
+    await writeFile(thresholds, THRESHOLDS);
+  });
+
+  it('make the report UNKNOWN, not OK, and fail the run by default', async () => {
+    // The table held exclusively makes the size checks wait past the statement timeout: they cannot look.
+    const lock = await holdLock('orders');
+    try {
+      const out = await mkdtemp(join(work, 'cli-'));
+      const failing = await cli('monitor', '--database-url', server.url(), '--thresholds', thresholds, '--statement-timeout', '300ms', '--output-dir', out);
+      expect(failing.stdout).toMatch(/Database health: UNKNOWN/);
+      expect(failing.stdout).not.toMatch(/Database health: OK/);
+      expect(failing.code).toBe(1);
+      expect(failing.stderr).toMatch(/error \[CHECK_FAILED\]: The health report of postgres is unknown: \d+ checks? could not run/);
+
+      // fail-on never: the run passes, and the report still says what it is.
+      const never = await cli('monitor', '--database-url', server.url(), '--thresholds', thresholds, '--statement-timeout', '300ms', '--output-dir', out, '--fail-on', 'never', '--json');
+      expect(never.code).toBe(0);
+      expect(JSON.parse(never.stdout)).toMatchObject({ status: 'unknown', counts: { critical: 0, unknown: expect.any(Number) } });
+    } finally {
+      await lock.release();
+    }
+  });
+
+  it('are shown as not checked, with the reason, in every output', async () => {
+    const lock = await holdLock('orders');
+    let result: Awaited<ReturnType<typeof monitorReportDefinition.run>>;
+    const outputDir = await mkdtemp(join(work, 'out-'));
+    try {
+      result = await monitorReportDefinition.run(
+        { 'database-url': server.url(), thresholds, 'statement-timeout': '300ms', 'output-dir': outputDir },
+        { log: new MemoryLogger(), secrets: new Secrets(), env: {}, signal: new AbortController().signal },
+      );
+    } finally {
+      await lock.release();
+    }
+    const report = result.json as MonitorReport;
+    const sizes = report.checks.find((c) => c.id === 'table-sizes')!;
+    expect(sizes).toMatchObject({ status: 'unknown', reason: expect.stringMatching(/lock|longer than 300 ms/) });
+    expect(report.status).toBe('unknown');
+    expect(report.counts.unknown).toBe(report.checks.filter((c) => c.status === 'unknown').length);
+    expect(result.outputs).toMatchObject({ status: 'unknown', 'unknown-count': String(report.counts.unknown) });
+    expect(result.failure).toMatchObject({ code: 'CHECK_FAILED' });
+
+    expect(result.summary).toMatch(/UNKNOWN/);
+    expect(result.summary).toMatch(/could not run/);
+    expect(result.summary).not.toMatch(/No findings: every check/);
+    expect(result.summary).toContain('Largest tables');
+    const html = await readFile(join(outputDir, 'report.html'), 'utf8');
+    expect(html).toMatch(/UNKNOWN/);
+    expect(html).toMatch(/could not run/);
+    expect(html).not.toMatch(/No findings: every check/);
+    const metrics = await readFile(join(outputDir, 'metrics.prom'), 'utf8');
+    expect(metrics).toMatch(/^dbops_monitor_status\{database="postgres"\} 3$/m);
+    expect(metrics).toMatch(/^dbops_monitor_check_status\{database="postgres",check="table-sizes"\} 4$/m);
+    expect(metrics).toMatch(new RegExp(`^dbops_monitor_checks_unknown\\{database="postgres"\\} ${report.counts.unknown}$`, 'm'));
+    expect(JSON.parse(await readFile(join(outputDir, 'report.json'), 'utf8'))).toMatchObject({ status: 'unknown' });
+  });
+});
+
+describe('every query of the report is handled', () => {
+  const quick: CheckDefinition = { id: 'quick', title: 'quick', why: 'test', action: 'test', unit: 'count', direction: 'above', warning: 1, run: async () => ({ observations: [] }) };
+
+  async function report(url: string, statementTimeoutMs: number) {
+    return monitorReport({
+      target: parsePgTarget({ url, connectTimeoutSeconds: 2 }),
+      checks: [quick],
+      settings: defaultSettings([quick]),
+      statementTimeoutMs,
+      budgetMs: 60_000,
+      outputDir: await mkdtemp(join(work, 'lib-')),
+      log: new MemoryLogger(),
+    });
+  }
+
+  /** Whether the report's session waits for a lock on pg_proc (seen from the session that holds it). */
+  async function reportWaits(locker: pg.Client): Promise<boolean> {
+    const { rows } = await locker.query(
+      `select 1 from pg_locks l join pg_stat_activity a on a.pid = l.pid
+        where not l.granted and l.relation = 'pg_catalog.pg_proc'::regclass and a.application_name like 'dbops%'`,
+    );
+    return rows.length > 0;
+  }
+
+  it('a session setup slower than statement-timeout is not an INTERNAL error: the report runs', async () => {
+    // A new session's first query looks functions up in pg_proc: holding pg_proc makes it slow, as a loaded server
+    // does now and then, deterministically. The statement timeout bounds the checks, not opening the session.
+    const lock = await holdLock('pg_catalog.pg_proc');
+    let running: ReturnType<typeof report> | undefined;
+    try {
+      running = report(server.url(), 1);
+      running.catch(() => undefined);
+      expect(await eventually(() => reportWaits(lock.client))).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 50)); // well past the 1 ms statement timeout
+    } finally {
+      await lock.release();
+    }
+    const { report: r } = await running;
+    expect(r.checks.map((c) => c.id)).toEqual(['quick']);
+  });
+
+  it('a session that cannot be set up within connect-timeout fails with a clear error, not INTERNAL', async () => {
+    const lock = await holdLock('pg_catalog.pg_proc');
+    try {
+      await expect(report(server.url(), 1)).rejects.toMatchObject({
+        code: 'CONNECTION_FAILED',
+        message: expect.stringMatching(/^PostgreSQL at .* did not answer the report's first query within connect-timeout \(2 s\)/),
+        hint: expect.stringMatching(/pg_locks|connect-timeout/),
+      });
+    } finally {
+      await lock.release();
+    }
+  });
+});
