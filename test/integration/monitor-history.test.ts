@@ -19,8 +19,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** Three runs a day apart (the clock is given), using up sequence values and transaction IDs in between. */
-async function threeRuns(history: { location: string; s3?: Record<string, unknown> }, days = 90): Promise<MonitorReportResult> {
+/** Three runs `apart` ms apart (the clock is given), using up sequence values and transaction IDs in between. */
+async function threeRuns(history: { location: string; s3?: Record<string, unknown> }, days = 90, apart = DAY): Promise<MonitorReportResult> {
   let last: MonitorReportResult | undefined;
   for (let day = 0; day < 3; day++) {
     await server.query(`select setval('counters_id_seq', ${1_000_000 + day * 100_000})`);
@@ -33,7 +33,7 @@ async function threeRuns(history: { location: string; s3?: Record<string, unknow
       outputDir: await mkdtemp(join(tmpdir(), 'dbops-monitor-history-')),
       history: { ...history, days },
       log: new MemoryLogger(),
-      now: () => new Date(start + day * DAY),
+      now: () => new Date(start + day * apart),
     });
   }
   return last!;
@@ -44,13 +44,15 @@ function expectTrends({ report, summary, files }: MonitorReportResult, html: str
   const size = report.trends!.series.find((s) => s.id === 'database-size')!;
   expect(size.points.map((p) => p.at)).toEqual([0, 1, 2].map((d) => new Date(start + d * DAY).toISOString()));
   const seq = report.trends!.series.find((s) => s.id === 'sequence:public.counters_id_seq')!;
+  expect(seq).toMatchObject({ history: { points: 3, days: 2 }, horizonDays: 4 });
   expect(seq.growthPerDay).toBeCloseTo(100_000);
-  expect(seq.daysToLimit).toBeCloseTo((2147483647 - 1_200_000) / 100_000, 0);
+  // 21,000 days away at this rate: two days of history cannot say that, only that it is more than four.
+  expect(seq.daysToLimit).toBeUndefined();
   const xid = report.trends!.series.find((s) => s.id === 'xid-age')!;
   expect(xid.growthPerDay).toBeGreaterThan(0);
-  expect(xid.daysToLimit).toBeGreaterThan(0);
+  expect(xid.daysToLimit).toBeUndefined();
   expect(summary).toContain('```mermaid\nxychart-beta');
-  expect(summary).toMatch(/Sequence public\.counters_id_seq: .*\+100,000\/day; \*\*21\d{3} days\*\* to the limit/);
+  expect(summary).toContain('+100,000/day from 3 reports over 2 days; more than 4 days to the limit at this rate (projected no further than 2× the history)');
   expect(html).toContain('<svg');
   expect(html).toContain('Sequence public.counters_id_seq');
   expect(files.html).toMatch(/report\.html$/);
@@ -75,6 +77,20 @@ it('reads earlier reports back from S3', async () => {
   } finally {
     await s3.stop();
   }
+});
+
+it('projects nothing from reports minutes apart, and says how much history there was', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dbops-monitor-hist-'));
+  const { report, summary, files } = await threeRuns({ location: dir }, 90, 60_000);
+  expect(report.trends?.reportsRead).toBe(2);
+  for (const s of report.trends!.series) {
+    expect(s).not.toHaveProperty('growthPerDay');
+    expect(s).not.toHaveProperty('daysToLimit');
+  }
+  const said = 'not enough history to project (3 reports over 2 min 0 s; needs at least 3 over 1 day)';
+  expect(summary).toContain(`- Sequence public.counters_id_seq: 1,200,000, ${said}`);
+  expect(summary).not.toMatch(/days\*\* to the limit/);
+  expect(await readFile(files.html, 'utf8')).toContain(said);
 });
 
 it('looks back only history-days', async () => {

@@ -1,6 +1,7 @@
 // The pure parts of the monitor: thresholds applied to values, the version-dependent pg_stat_statements columns,
 // prefix-redundant index detection, the bloat estimate, lock-chain roots, query masking, trends and renderers.
-import { buildTrends, defaultSettings, POSTGRES_CHECKS, renderPrometheus, type MonitorReport } from '@dbops/core';
+import { buildTrends, defaultSettings, POSTGRES_CHECKS, renderHtml, renderMarkdown, renderPrometheus, type MonitorReport } from '@dbops/core';
+import { describeTrend } from '../../packages/core/src/monitor/format-value.js';
 import { evaluate, severityOf } from '../../packages/core/src/monitor/evaluate.js';
 import { statementColumns } from '../../packages/core/src/monitor/checks/slow-statements.js';
 import { coveringIndex, type IndexShape } from '../../packages/core/src/monitor/checks/indexes.js';
@@ -106,18 +107,60 @@ it('masks string literals in query text', () => {
 });
 
 describe('trends', () => {
+  const at = (day: number) => new Date(Date.UTC(2026, 10, 1) + day * 86_400_000).toISOString();
+  const xidAt = (day: number, maxXidAge: number) => ({ generatedAt: at(day), sample: { maxXidAge } });
+
   it('computes growth per day and days to the limit', () => {
-    const at = (day: number) => new Date(Date.UTC(2026, 10, 1 + day)).toISOString();
     expect(growthPerDay([{ at: at(0), value: 10 }, { at: at(1), value: 20 }, { at: at(2), value: 30 }])).toBeCloseTo(10);
-    const trends = buildTrends(
-      [{ generatedAt: at(0), sample: { maxXidAge: 1_000_000, sequences: { 's.q': { last: 100, max: 1100 } } } }],
-      { generatedAt: at(10), sample: { maxXidAge: 11_000_000, sequences: { 's.q': { last: 600, max: 1100 } } } },
-    );
+    const sequence = (day: number, last: number) => ({ generatedAt: at(day), sample: { maxXidAge: 1_000_000 + day * 1_000_000, sequences: { 's.q': { last, max: 1100 } } } });
+    const trends = buildTrends([sequence(0, 100), sequence(5, 350)], sequence(10, 600));
     const xid = trends.series.find((s) => s.id === 'xid-age')!;
     expect(xid.growthPerDay).toBeCloseTo(1_000_000);
-    expect(xid.daysToLimit).toBeCloseTo((2 ** 31 - 3_000_000 - 11_000_000) / 1_000_000);
-    expect(trends.series.find((s) => s.id === 'sequence:s.q')).toMatchObject({ growthPerDay: 50, daysToLimit: 10, limit: 1100 });
-    expect(trends.reportsRead).toBe(1);
+    // 2.1 billion xids away at a million a day is far beyond what 10 days of history can tell.
+    expect(xid.daysToLimit).toBeUndefined();
+    expect(trends.series.find((s) => s.id === 'sequence:s.q')).toMatchObject({ growthPerDay: 50, daysToLimit: 10, limit: 1100, history: { points: 3, days: 10 }, horizonDays: 20 });
+    expect(trends.reportsRead).toBe(2);
+  });
+
+  it('projects nothing from minutes of history, however many reports', () => {
+    const minutes = (n: number) => new Date(Date.UTC(2026, 10, 1) + n * 60_000).toISOString();
+    const entries = [0, 1, 2].map((n) => ({ generatedAt: minutes(n), sample: { maxXidAge: 1000 + n * 10 } }));
+    const xid = buildTrends(entries.slice(0, 2), entries[2]!).series.find((s) => s.id === 'xid-age')!;
+    expect(xid).not.toHaveProperty('growthPerDay');
+    expect(xid).not.toHaveProperty('daysToLimit');
+    expect(xid.history).toEqual({ points: 3, days: 2 / 1440 });
+    expect(describeTrend(xid).growth).toBe('not enough history to project (3 reports over 2 min 0 s; needs at least 3 over 1 day)');
+  });
+
+  it('projects nothing from two reports, however far apart', () => {
+    const xid = buildTrends([xidAt(0, 1000)], xidAt(30, 2000)).series.find((s) => s.id === 'xid-age')!;
+    expect(xid).not.toHaveProperty('growthPerDay');
+    expect(describeTrend(xid).growth).toMatch(/^not enough history to project \(2 reports over 30 days;/);
+  });
+
+  it('projects at most twice as far ahead as the history reaches back, and says so beyond', () => {
+    const limit = 2 ** 31 - 3_000_000;
+    // Six days of history, growing 100 M/day: 4 days to the limit is within reach (12 days) and is shown.
+    const near = buildTrends([0, 1, 2, 3, 4, 5].map((d) => xidAt(d, limit - 1e9 + d * 1e8)), xidAt(6, limit - 4e8)).series.find((s) => s.id === 'xid-age')!;
+    expect(near).toMatchObject({ history: { points: 7, days: 6 }, horizonDays: 12 });
+    expect(near.daysToLimit).toBeCloseTo(4);
+    expect(describeTrend(near)).toEqual({ growth: '+100.0 M/day from 7 reports over 6 days', days: '4 days' });
+    // The same history 20 days from the limit: beyond reach, so only a lower bound.
+    const far = buildTrends([0, 1, 2, 3, 4, 5].map((d) => xidAt(d, limit - 2.6e9 + d * 1e8)), xidAt(6, limit - 2e9)).series.find((s) => s.id === 'xid-age')!;
+    expect(far.daysToLimit).toBeUndefined();
+    expect(describeTrend(far)).toEqual({ growth: '+100.0 M/day from 7 reports over 6 days', beyond: 'more than 12 days to the limit at this rate (projected no further than 2× the history)' });
+  });
+
+  it('shows the history and the projection in the summary and the HTML report', () => {
+    const limit = 2 ** 31 - 3_000_000;
+    const days = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+    const report = {
+      schemaVersion: 2, generatedAt: at(8), name: 'shop', database: { name: 'shop', host: 'h', port: 5432, serverVersion: '15.4', major: 15, standby: false },
+      status: 'ok', counts: { critical: 0, warning: 0, skipped: 0, unknown: 0 }, durationMs: 5, sample: {}, checks: [],
+      trends: buildTrends(days.slice(0, -1).map((d) => xidAt(d, limit - 1.2e9 + d * 1e8)), xidAt(8, limit - 4e8)),
+    } as unknown as MonitorReport;
+    expect(renderMarkdown(report, [])).toContain('- Oldest transaction ID age: 1744.5 M, +100.0 M/day from 9 reports over 8 days; **4 days** to the limit at this rate');
+    expect(renderHtml(report, [])).toContain('+100.0 M/day from 9 reports over 8 days; <strong>4 days</strong> to the limit at this rate');
   });
 });
 

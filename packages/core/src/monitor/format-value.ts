@@ -1,5 +1,6 @@
 import { formatBytes, formatSeconds } from '../format.js';
-import type { Unit } from './types.js';
+import { MIN_POINTS, MIN_SPAN_DAYS, PROJECTION_REACH } from './trends.js';
+import type { TrendSeries, Unit } from './types.js';
 
 /** A value as a person reads it, in its check's unit. */
 export function formatValue(value: number, unit: Unit): string {
@@ -42,4 +43,28 @@ export function chartScale(unit: Unit): { factor: number; label: string } {
 export function formatGrowth(perDay: number, unit: Unit): string {
   const sign = perDay < 0 ? '−' : '+';
   return `${sign}${formatValue(Math.abs(perDay), unit === 'flag' ? 'count' : unit)}/day`;
+}
+
+/** "2 min 0 s", "1 day", "6.5 days": how long a stretch of history is. */
+export function formatSpan(days: number): string {
+  if (days < 1) return formatSeconds(days * 86_400);
+  const rounded = Number(days.toFixed(1));
+  return `${rounded} day${rounded === 1 ? '' : 's'}`;
+}
+
+/**
+ * A trend in words, with the history it was fitted on: its growth, and how long until its limit when that is within
+ * the reach of the projection (`days`, for the renderer to emphasise) or beyond it (`beyond`).
+ */
+export function describeTrend(s: TrendSeries): { growth: string; days?: string; beyond?: string } {
+  const basis = `${s.history.points} report${s.history.points === 1 ? '' : 's'} over ${formatSpan(s.history.days)}`;
+  if (s.growthPerDay === undefined) {
+    return { growth: `not enough history to project (${basis}; needs at least ${MIN_POINTS} over ${formatSpan(MIN_SPAN_DAYS)})` };
+  }
+  const growth = `${formatGrowth(s.growthPerDay, s.unit)} from ${basis}`;
+  if (s.daysToLimit !== undefined) return { growth, days: `${Math.floor(s.daysToLimit)} days` };
+  if (s.limit !== undefined && s.growthPerDay > 0 && s.horizonDays !== undefined) {
+    return { growth, beyond: `more than ${formatSpan(s.horizonDays)} to the limit at this rate (projected no further than ${PROJECTION_REACH}× the history)` };
+  }
+  return { growth };
 }

@@ -1,5 +1,5 @@
 import type { CheckDefinition } from './check.js';
-import { formatGrowth, formatThreshold, formatValue, showValue } from './format-value.js';
+import { describeTrend, formatThreshold, formatValue, showValue } from './format-value.js';
 import { noFindingsText, STATUS_ICON } from './render-markdown.js';
 import { barChartSvg, escapeHtml, lineChartSvg } from './render-svg.js';
 import type { MonitorReport } from './types.js';
@@ -41,8 +41,8 @@ export function renderHtml(report: MonitorReport, checks: CheckDefinition[]): st
   if (report.trends && report.trends.series.length > 0) {
     parts.push(`<h2>Trends</h2><p class="muted">${report.trends.reportsRead} earlier reports.</p><ul>`);
     for (const s of report.trends.series) {
-      const growth = s.growthPerDay !== undefined ? formatGrowth(s.growthPerDay, s.unit) : 'not enough history';
-      const limit = s.daysToLimit !== undefined ? `; <strong>${Math.floor(s.daysToLimit)} days</strong> to the limit at this rate` : '';
+      const { growth, days, beyond } = describeTrend(s);
+      const limit = days ? `; <strong>${e(days)}</strong> to the limit at this rate` : beyond ? `; ${e(beyond)}` : '';
       parts.push(`<li>${e(s.title)}: ${e(formatValue(s.points.at(-1)!.value, s.unit))}, ${e(growth)}${limit}</li>`);
     }
     parts.push('</ul><div>');

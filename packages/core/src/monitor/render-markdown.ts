@@ -1,4 +1,4 @@
-import { chartScale, formatGrowth, formatThreshold, formatValue, showValue } from './format-value.js';
+import { chartScale, describeTrend, formatThreshold, formatValue, showValue } from './format-value.js';
 import type { CheckDefinition } from './check.js';
 import { notCheckedText } from './report-status.js';
 import type { MonitorReport, TrendSeries } from './types.js';
@@ -72,8 +72,8 @@ export function renderMarkdown(report: MonitorReport, checks: CheckDefinition[])
 function renderTrends(series: TrendSeries[], reportsRead: number): string[] {
   const out = [`#### Trends (${reportsRead} earlier reports)`, ''];
   const facts = series.map((s) => {
-    const growth = s.growthPerDay !== undefined ? formatGrowth(s.growthPerDay, s.unit) : 'not enough history';
-    const limit = s.daysToLimit !== undefined ? `; **${Math.floor(s.daysToLimit)} days** to the limit at this rate` : '';
+    const { growth, days, beyond } = describeTrend(s);
+    const limit = days ? `; **${days}** to the limit at this rate` : beyond ? `; ${beyond}` : '';
     return `- ${s.title}: ${formatValue(s.points.at(-1)!.value, s.unit)}, ${growth}${limit}`;
   });
   out.push(...facts, '');

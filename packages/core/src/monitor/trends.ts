@@ -27,14 +27,28 @@ export function growthPerDay(points: TrendPoint[]): number | undefined {
   return sxx === 0 ? undefined : sxy / sxx;
 }
 
+/**
+ * How much history a projection needs: a slope over minutes, extrapolated to days, measures noise. A series is
+ * fitted only on at least MIN_POINTS reports spanning at least MIN_SPAN_DAYS, and a projection from it reaches at
+ * most PROJECTION_REACH times that span ahead: further than that it says only "more than".
+ */
+export const MIN_POINTS = 3;
+export const MIN_SPAN_DAYS = 1;
+export const PROJECTION_REACH = 2;
+
 function series(id: string, title: string, unit: Unit, points: TrendPoint[], limit?: number): TrendSeries {
-  const growth = growthPerDay(points);
-  const last = points.at(-1)?.value;
-  const s: TrendSeries = { id, title, unit, points };
-  if (growth !== undefined) s.growthPerDay = growth;
-  if (limit !== undefined) {
-    s.limit = limit;
-    if (growth !== undefined && growth > 0 && last !== undefined) s.daysToLimit = Math.max(0, (limit - last) / growth);
+  const times = points.map((p) => Date.parse(p.at));
+  const days = points.length > 0 ? (Math.max(...times) - Math.min(...times)) / DAY_MS : 0;
+  const s: TrendSeries = { id, title, unit, points, history: { points: points.length, days } };
+  if (limit !== undefined) s.limit = limit;
+  const growth = points.length >= MIN_POINTS && days >= MIN_SPAN_DAYS ? growthPerDay(points) : undefined;
+  if (growth === undefined) return s;
+  s.growthPerDay = growth;
+  s.horizonDays = PROJECTION_REACH * days;
+  const last = points.at(-1)!.value;
+  if (limit !== undefined && growth > 0) {
+    const daysToLimit = Math.max(0, (limit - last) / growth);
+    if (daysToLimit <= s.horizonDays) s.daysToLimit = daysToLimit;
   }
   return s;
 }

@@ -91,9 +91,13 @@ export interface TrendSeries {
   title: string;
   unit: Unit;
   points: TrendPoint[];
-  /** Least-squares slope over the points, per day. */
+  /** The history the series has: how many reports, spanning how many days (first to last point). */
+  history: { points: number; days: number };
+  /** Least-squares slope over the points, per day; only from enough history (see trends.ts). */
   growthPerDay?: number;
-  /** Days until `limit` at that growth, when there is a limit and the series grows toward it. */
+  /** How far ahead the growth may be projected (a multiple of history.days); present with growthPerDay. */
+  horizonDays?: number;
+  /** Days until `limit` at that growth, when the series grows toward it and gets there within horizonDays. */
   daysToLimit?: number;
   limit?: number;
 }
