@@ -13,6 +13,7 @@ import { historyEntry, historyKey, readHistory } from './history.js';
 import { renderHtml } from './render-html.js';
 import { renderMarkdown } from './render-markdown.js';
 import { renderPrometheus } from './render-prometheus.js';
+import { replaceFiles } from './replace-files.js';
 import { prepareSession } from './report-session.js';
 import { notCheckedText, reportStatus } from './report-status.js';
 import { runChecks } from './run-checks.js';
@@ -148,10 +149,20 @@ async function writeReportFiles(
     html: join(dir, 'report.html'),
     prometheus: join(dir, 'metrics.prom'),
   };
-  await writeFile(files.json, redact(`${JSON.stringify(report, null, 2)}\n`));
-  await writeFile(files.markdown, summary);
-  await writeFile(files.html, redact(renderHtml(report, checks)));
-  await writeFile(files.prometheus, redact(renderPrometheus(report)));
+  try {
+    await replaceFiles([
+      { path: files.json, text: redact(`${JSON.stringify(report, null, 2)}\n`) },
+      { path: files.markdown, text: summary },
+      { path: files.html, text: redact(renderHtml(report, checks)) },
+      { path: files.prometheus, text: redact(renderPrometheus(report)) },
+    ]);
+  } catch (error) {
+    throw new DbopsError('STORAGE_FAILED', `Cannot write the report to output-dir (${dir}): ${(error as Error).message}`, {
+      input: 'output-dir',
+      hint: 'Free space on that file system, or set output-dir to another directory; the report files already there are left as they were.',
+      cause: error,
+    });
+  }
   return files;
 }
 
