@@ -117,6 +117,34 @@ describe('checks that could not run', () => {
   });
 });
 
+it('a role that sees only its own sessions does not pass the session checks on what it cannot see', async () => {
+  await server.query(`create role app_only login password 'app-pw'`);
+  // Another role's transaction, idle for longer than the threshold: a role without pg_monitor sees it as nulls.
+  const idle = new pg.Client({ connectionString: server.url() });
+  idle.on('error', () => undefined);
+  await idle.connect();
+  try {
+    await idle.query('begin; select txid_current()');
+    const thresholdsFile = join(work, 'sessions.yml');
+    await writeFile(thresholdsFile, `${THRESHOLDS}  idle-in-transaction: { warning: 0s }\n`);
+    const run = (url: string) => monitorReportDefinition.run(
+      { 'database-url': url, thresholds: thresholdsFile, 'output-dir': work, 'fail-on': 'never' },
+      { log: new MemoryLogger(), secrets: new Secrets(), env: {}, signal: new AbortController().signal },
+    ).then((r) => r.json as MonitorReport);
+
+    const limited = await run(server.url('postgres', 'app_only', 'app-pw'));
+    for (const id of ['long-running-queries', 'idle-in-transaction', 'blocking-locks', 'replication-lag']) {
+      expect(limited.checks.find((c) => c.id === id)).toMatchObject({ status: 'unknown', reason: expect.stringMatching(/sees only its own sessions.*pg_monitor/) });
+    }
+    expect(limited.status).toBe('unknown');
+    // The same report as a role that sees every session finds the idle transaction.
+    const full = await run(server.url());
+    expect(full.checks.find((c) => c.id === 'idle-in-transaction')).toMatchObject({ status: 'warning' });
+  } finally {
+    await idle.end();
+  }
+});
+
 describe('every query of the report is handled', () => {
   const quick: CheckDefinition = { id: 'quick', title: 'quick', why: 'test', action: 'test', unit: 'count', direction: 'above', warning: 1, run: async () => ({ observations: [] }) };
 
@@ -132,12 +160,12 @@ describe('every query of the report is handled', () => {
     });
   }
 
-  /** Whether the report's session waits for a lock on pg_proc (seen from the session that holds it). */
+  /**
+   * Whether a session (the report's: no other starts here) waits for a lock on pg_proc. Asked of the session that
+   * holds it, through pg_locks alone: pg_stat_activity would show this transaction's snapshot, taken before.
+   */
   async function reportWaits(locker: pg.Client): Promise<boolean> {
-    const { rows } = await locker.query(
-      `select 1 from pg_locks l join pg_stat_activity a on a.pid = l.pid
-        where not l.granted and l.relation = 'pg_catalog.pg_proc'::regclass and a.application_name like 'dbops%'`,
-    );
+    const { rows } = await locker.query(`select 1 from pg_locks where not granted and relation = 'pg_catalog.pg_proc'::regclass`);
     return rows.length > 0;
   }
 

@@ -7,6 +7,11 @@ export interface CheckContext {
   major: number;
   /** The server is a standby (pg_is_in_recovery()). */
   standby: boolean;
+  /**
+   * The role sees every session's state, query and replication progress (pg_read_all_stats, which pg_monitor
+   * grants, or superuser). Without it other roles' sessions show only as nulls.
+   */
+  seesAllSessions: boolean;
   /** A check-specific parameter (e.g. min-size), from the thresholds file or the check's default. */
   param(name: string): number;
   /** Values kept for trends; checks fill in the ones they measure. */

@@ -69,10 +69,10 @@ export async function monitorReport(options: MonitorReportOptions): Promise<Moni
   try {
     // Cancelling ends the query in flight and the connection; the remaining checks do not run.
     report = await withSession(target, log, options.signal, async (client) => {
-      const { version, standby } = await prepareSession(client, target);
+      const { version, standby, seesAllSessions } = await prepareSession(client, target);
       log.info(`Checking ${name} (PostgreSQL ${version.text}${standby ? ', standby' : ''}): ${checks.length} checks`);
       const { results, sample } = await runChecks({
-        client, checks, settings, major: version.major, standby,
+        client, checks, settings, major: version.major, standby, seesAllSessions,
         statementTimeoutMs: options.statementTimeoutMs, budgetMs: options.budgetMs, log,
         ...(options.signal ? { signal: options.signal } : {}),
       });

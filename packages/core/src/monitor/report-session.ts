@@ -6,6 +6,7 @@ import { DbopsError } from '../errors.js';
 export interface ReportSession {
   version: { major: number; text: string };
   standby: boolean;
+  seesAllSessions: boolean;
 }
 
 /**
@@ -22,8 +23,10 @@ export async function prepareSession(client: pg.Client, target: PgTarget): Promi
   await client.query(`set statement_timeout = ${boundMs}`);
   try {
     const version = await serverVersion(client);
-    const [{ standby } = { standby: false }] = (await client.query<{ standby: boolean }>('select pg_is_in_recovery() as standby')).rows;
-    return { version, standby };
+    const [row] = (await client.query<{ standby: boolean; sees_all: boolean }>(
+      `select pg_is_in_recovery() as standby, pg_has_role(current_user, 'pg_read_all_stats', 'usage') as sees_all`,
+    )).rows;
+    return { version, standby: row?.standby ?? false, seesAllSessions: row?.sees_all ?? false };
   } catch (error) {
     throw setupError(target, error);
   }

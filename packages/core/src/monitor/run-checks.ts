@@ -11,6 +11,7 @@ export interface RunChecksOptions {
   settings: MonitorSettings;
   major: number;
   standby: boolean;
+  seesAllSessions: boolean;
   /** Upper bound for every single query. */
   statementTimeoutMs: number;
   /** Upper bound for all checks together: once spent, the remaining checks are reported as unknown. */
@@ -62,6 +63,7 @@ export async function runChecks(options: RunChecksOptions): Promise<{ results: C
       query: async <T>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[],
       major: options.major,
       standby: options.standby,
+      seesAllSessions: options.seesAllSessions,
       param: (name) => {
         const value = checkSettings.params[name];
         if (value === undefined) throw new Error(`Check ${check.id} has no parameter '${name}'`);

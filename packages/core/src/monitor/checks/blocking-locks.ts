@@ -1,5 +1,6 @@
 import type { CheckDefinition } from '../check.js';
 import { maskQuery } from './query-text.js';
+import { OTHER_SESSIONS_HIDDEN } from './sessions.js';
 
 interface WaiterRow {
   pid: number;
@@ -24,7 +25,8 @@ export const blockingLocks: CheckDefinition = {
   direction: 'above',
   warning: 10,
   critical: 60,
-  async run({ query, major }) {
+  async run({ query, major, seesAllSessions }) {
+    if (!seesAllSessions) return { observations: [], unknown: OTHER_SESSIONS_HIDDEN };
     // pg_locks.waitstart (14+) is when the wait began; before that the query start is the best bound we have.
     const waitStart = major >= 14 ? `coalesce((select min(l.waitstart) from pg_locks l where l.pid = a.pid and not l.granted), a.query_start)` : 'a.query_start';
     const waiters = await query<WaiterRow>(

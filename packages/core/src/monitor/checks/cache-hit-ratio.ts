@@ -17,7 +17,8 @@ export const cacheHitRatio: CheckDefinition = {
     );
     const total = (row?.hit ?? 0) + (row?.read ?? 0);
     if (total < param('min-reads')) {
-      return { observations: [], notes: [`only ${total} block reads since statistics were reset: too few to judge`] };
+      // Nothing to judge yet is not a pass: the check does not apply until there are enough reads.
+      return { observations: [], skipped: `only ${total} block reads since statistics were reset: too few to judge` };
     }
     return {
       observations: [

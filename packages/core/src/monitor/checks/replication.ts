@@ -1,4 +1,5 @@
 import type { CheckDefinition } from '../check.js';
+import { OTHER_SESSIONS_HIDDEN } from './sessions.js';
 
 export const replicationLag: CheckDefinition = {
   id: 'replication-lag',
@@ -9,7 +10,7 @@ export const replicationLag: CheckDefinition = {
   direction: 'above',
   warning: 60,
   critical: 300,
-  async run({ query, standby }) {
+  async run({ query, standby, seesAllSessions }) {
     if (standby) {
       // Nothing to replay means no lag, however old the last replayed transaction is (an idle primary).
       const [row] = await query<{ seconds: number | null }>(
@@ -18,6 +19,8 @@ export const replicationLag: CheckDefinition = {
       );
       return { observations: [{ subject: 'this standby', value: row?.seconds ?? 0, detail: 'replay delay behind the primary' }] };
     }
+    // Without the privilege a replica's lag columns are null, which would read as no lag at all.
+    if (!seesAllSessions) return { observations: [], unknown: OTHER_SESSIONS_HIDDEN };
     const rows = await query<{ name: string; state: string; seconds: number | null; bytes: number | null }>(
       `select coalesce(nullif(application_name, ''), client_addr::text, pid::text) as name, state,
               extract(epoch from coalesce(replay_lag, '0'::interval))::float8 as seconds,

@@ -1,6 +1,9 @@
 import type { CheckDefinition } from '../check.js';
 import { maskQuery } from './query-text.js';
 
+/** Why a check that reads other sessions cannot run: it would see none of them and report them healthy. */
+export const OTHER_SESSIONS_HIDDEN = "this role sees only its own sessions, others' state and progress are hidden from it: grant it pg_monitor (or pg_read_all_stats)";
+
 interface SessionRow {
   pid: number;
   usename: string | null;
@@ -17,7 +20,8 @@ export const longRunningQueries: CheckDefinition = {
   direction: 'above',
   warning: 60,
   critical: 300,
-  async run({ query }) {
+  async run({ query, seesAllSessions }) {
+    if (!seesAllSessions) return { observations: [], unknown: OTHER_SESSIONS_HIDDEN };
     const rows = await query<SessionRow>(
       `select pid, usename, extract(epoch from clock_timestamp() - query_start)::float8 as seconds, query
        from pg_stat_activity
@@ -37,7 +41,8 @@ export const idleInTransaction: CheckDefinition = {
   direction: 'above',
   warning: 60,
   critical: 600,
-  async run({ query }) {
+  async run({ query, seesAllSessions }) {
+    if (!seesAllSessions) return { observations: [], unknown: OTHER_SESSIONS_HIDDEN };
     const rows = await query<SessionRow>(
       `select pid, usename, extract(epoch from clock_timestamp() - state_change)::float8 as seconds, query
        from pg_stat_activity
