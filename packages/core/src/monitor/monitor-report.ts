@@ -109,6 +109,7 @@ export async function monitorReport(options: MonitorReportOptions): Promise<Moni
   report.durationMs = Date.now() - started;
 
   logFindings(report, log);
+  if (report.counts.unknown > 0) log.warn(`${notCheckedText(report)}: this report cannot say ${name} is healthy (the reasons are under "Not checked" in the summary)`);
   const redact = options.redact ?? ((text: string) => text);
   const summary = redact(renderMarkdown(report, checks));
   const files = await writeReportFiles(report, summary, checks, options.outputDir, redact);
