@@ -5,6 +5,7 @@ import { fingerprintDifferences, schemaFingerprint } from '../databases/postgres
 import { quoteIdent } from '../databases/postgres/inventory.js';
 import type { BackupManifest } from '../manifest/manifest.js';
 import { formatSeconds } from '../format.js';
+import { splitStatements } from './sql-statements.js';
 
 export interface CheckResult {
   name: string;
@@ -112,7 +113,27 @@ export function parseChecks(text: string, input = 'checks'): UserCheck[] {
     text.split(/;\s*$/m).map(stripSql).filter(Boolean).forEach((sql, i) => checks.push({ name: `check ${i + 1}`, sql }));
   }
   if (checks.length === 0) throw invalidInput(input, 'holds no checks', 'one or more queries, each returning true or a non-zero count');
+  for (const check of checks) refuseUnlessOneQuery(check, input);
   return checks;
+}
+
+/** The statements a check may be: a query, nothing that ends the read-only transaction or changes the session. */
+const QUERY_START = /^\(*\s*(select|with|values|table)\b/i;
+const ONE_QUERY = 'one query per check that returns true or a non-zero count (select, with, values or table), e.g. "-- name: orders restored" then "select count(*) from public.orders"';
+
+/**
+ * A check is one query, refused otherwise when the file is read, before anything restores: a second statement
+ * after a `commit` would run outside the read-only transaction and its timeout.
+ */
+function refuseUnlessOneQuery(check: UserCheck, input: string): void {
+  const statements = splitStatements(check.sql);
+  if (statements.length > 1) {
+    throw invalidInput(input, `has check '${check.name}' holding ${statements.length} statements, not one query`, ONE_QUERY);
+  }
+  if (!QUERY_START.test(statements[0] ?? '')) {
+    const verb = /^\S+/.exec(statements[0] ?? '')?.[0] ?? '';
+    throw invalidInput(input, `has check '${check.name}' that is not a query (it starts with '${verb.slice(0, 20)}')`, ONE_QUERY);
+  }
 }
 
 function stripSql(sql: string): string {
@@ -125,24 +146,45 @@ function stripSql(sql: string): string {
     .trim();
 }
 
-/** Runs each check read-only with a timeout; it passes when its first value is true or a non-zero number. */
+/**
+ * Runs each check as one statement of the extended protocol (which refuses several) inside a read-only
+ * transaction opened by dbops, with a statement timeout, in a session whose transactions default to read-only.
+ * The transaction has taken its snapshot before the check runs, so the check cannot switch it to read-write
+ * (set_config('transaction_read_only', ...) fails), and it is rolled back afterwards, which also undoes any
+ * setting the check changed (set_config(..., false) included). A check passes when its first value is true or a
+ * non-zero number.
+ *
+ * Not covered: read-only stops writes to the restored database only. A check run by a superuser can still act
+ * outside it (COPY ... TO PROGRAM, dblink to another session, pg_terminate_backend); checks are code from the
+ * repository, trusted like the workflow, and the target server should be a disposable one.
+ */
 export async function runUserChecks(client: pg.Client, checks: UserCheck[], timeoutMs = 60_000): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
+  if (checks.length === 0) return results;
+  await client.query('set default_transaction_read_only = on');
   for (const check of checks) {
     try {
       await client.query('begin read only');
-      await client.query(`set local statement_timeout = ${Math.round(timeoutMs)}`);
-      const { rows } = await client.query({ text: check.sql, rowMode: 'array' });
-      await client.query('commit');
-      const value = (rows as unknown[][])[0]?.[0];
+      // A query, so the transaction's snapshot is taken before the check runs (see above).
+      await client.query("select set_config('statement_timeout', $1, true)", [String(Math.round(timeoutMs))]);
+      const result = await client.query({ text: check.sql, rowMode: 'array', queryMode: 'extended' } as pg.QueryConfig);
+      const value = ((result.rows ?? []) as unknown[][])[0]?.[0];
       const passed = value === true || (value !== null && value !== undefined && typeof value !== 'boolean' && Number(value) !== 0 && !Number.isNaN(Number(value)));
       results.push({ name: check.name, passed, detail: `returned ${value === undefined ? 'no rows' : JSON.stringify(value)}` });
     } catch (error) {
+      results.push({ name: check.name, passed: false, detail: `failed: ${checkFailure(error)}` });
+    } finally {
       await client.query('rollback').catch(() => undefined);
-      results.push({ name: check.name, passed: false, detail: `failed: ${(error as Error).message}` });
     }
   }
   return results;
+}
+
+/** The server's own message; the one for several statements in one check said in words a check author knows. */
+function checkFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/cannot insert multiple commands into a prepared statement/.test(message)) return 'the check holds more than one statement; a check is one query';
+  return message;
 }
 
 export function checkFreshness(manifest: BackupManifest, maxAgeSeconds: number, now: Date): CheckResult {
