@@ -67,7 +67,7 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
 
     await createScratchDatabase(admin, scratch);
     created = true;
-    log.info(`Restoring into scratch database ${scratch} on ${options.target.host}:${options.target.port} (PostgreSQL ${server.text})`);
+    log.info(`Restoring into scratch database ${scratch} on ${options.target.host}:${options.target.port} (PostgreSQL ${server.text}) with pg_restore ${tools.version}`);
     const into = withDatabase(options.target, scratch);
     const restored = await restoreBackup({
       storage,
