@@ -21,6 +21,23 @@ export async function createScratchDatabase(admin: pg.Client, name: string): Pro
   }
 }
 
+/**
+ * Drops schema public from a database a backup is about to restore into, when the backup creates public itself
+ * (pg_dump -n public): pg_restore would stop on "schema "public" already exists", and the archive's public (its
+ * comment, owner and grants) is the one to keep. Only an empty public is dropped (no cascade).
+ */
+export async function dropEmptyPublicSchema(client: pg.Client, where: string): Promise<void> {
+  try {
+    await client.query('drop schema if exists public');
+  } catch (error) {
+    throw new DbopsError('RESTORE_FAILED', `The backup creates schema public, but public in ${where} cannot be dropped first: ${(error as Error).message}`, {
+      input: 'target-url',
+      hint: 'Restore into a new, empty database, or pass --clean to empty this one first.',
+      cause: error,
+    });
+  }
+}
+
 export async function dropDatabase(admin: pg.Client, name: string): Promise<void> {
   // WITH (FORCE) (PostgreSQL 13+) ends sessions left over by a failed check; older servers take the plain form.
   await admin.query(`drop database if exists ${quoteIdent(name)} with (force)`).catch(() => admin.query(`drop database if exists ${quoteIdent(name)}`));
