@@ -74,3 +74,23 @@ describe('a backup of schema public alone (schemas: public)', () => {
     expect(await target.query('select count(*)::int as n from public.orders', [], 'onlypublic_restored')).toEqual([{ n: 25 }]);
   });
 });
+
+test('a table above exact-count-max-size that was never analyzed is reported unverified, not as a passed count', async () => {
+  await source.createDatabase('unanalyzed');
+  // No index (building one would set the estimate) and no autovacuum: the planner's estimate stays -1.
+  await source.query(
+    `create table public.events (id int, payload text) with (autovacuum_enabled = false);
+     insert into public.events select i, repeat('x', 100) from generate_series(1, 2000) i;`,
+    [],
+    'unanalyzed',
+  );
+  expect(await source.query("select reltuples::int as estimate from pg_class where relname = 'events'", [], 'unanalyzed')).toEqual([{ estimate: -1 }]);
+  await backup('unanalyzed', { 'exact-count-max-size': '8kB' });
+
+  const { report, checks } = await restoreTest('unanalyzed');
+  const byName = Object.fromEntries(checks.map((c) => [c.name, c]));
+  expect(byName['row counts (unknown)']).toMatchObject({ passed: false, detail: expect.stringMatching(/^1 tables had no count or estimate in the backup, so their rows were not verified: "public"\."events"/) });
+  // Nothing was counted exactly, so no check claims that counts match.
+  expect(byName['row counts (exact)']).toBeUndefined();
+  expect(report.failure).toMatchObject({ code: 'CHECK_FAILED' });
+});
