@@ -1,6 +1,6 @@
 // restore-test must restore a database as it was and prove only what it looked at: a backup of schema public
 // alone, the source's encoding and locale, and large tables whose row count was never known.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backupDefinition, generateIdentity, MemoryLogger, restoreDefinition, restoreTestDefinition, Secrets, type RawInputs } from '@dbops/core';
@@ -93,4 +93,73 @@ test('a table above exact-count-max-size that was never analyzed is reported unv
   // Nothing was counted exactly, so no check claims that counts match.
   expect(byName['row counts (exact)']).toBeUndefined();
   expect(report.failure).toMatchObject({ code: 'CHECK_FAILED' });
+});
+
+describe('the scratch database has the source\'s encoding and locale', () => {
+  async function localeOf(server: PostgresServer, database: string) {
+    const [row] = await server.query<{ encoding: string; provider: string; collate: string }>(
+      `select pg_encoding_to_char(encoding) as encoding, datlocprovider as provider, datcollate as collate from pg_database where datname = $1`,
+      [database],
+    );
+    return row;
+  }
+
+  test('SQL_ASCII holding bytes 0xff 0xfe 0xe9: restored as SQL_ASCII, bytes and all', async () => {
+    await source.query(`create database ascii template template0 encoding 'SQL_ASCII' lc_collate 'C' lc_ctype 'C'`);
+    await source.query(`create table public.raw (id int primary key, t text); insert into public.raw values (1, E'\\xff\\xfe\\xe9'), (2, 'plain');`, [], 'ascii');
+    await backup('ascii');
+
+    const { report, checks, scratchDatabase } = await restoreTest('ascii');
+    expect(checks.filter((c) => !c.passed)).toEqual([]);
+    expect(report.failure).toBeUndefined();
+    expect(await localeOf(target, scratchDatabase)).toMatchObject({ encoding: 'SQL_ASCII', collate: 'C' });
+    const bytes = `select id, encode(convert_to(t, 'SQL_ASCII'), 'hex') as hex from public.raw order by id`;
+    expect(await target.query(bytes, [], scratchDatabase)).toEqual(await source.query(bytes, [], 'ascii'));
+    expect(await target.query(bytes, [], scratchDatabase)).toEqual([{ id: 1, hex: 'fffee9' }, { id: 2, hex: '706c61696e' }]);
+
+    // dbops restore does not create its target: one of another encoding is refused, saying how to create it.
+    await target.createDatabase('ascii_restored');
+    const restoreInputs = { from: dir, name: 'ascii', 'target-url': target.url('ascii_restored'), 'decrypt-with': key.identity };
+    const refused = await restoreDefinition.run(restoreInputs, context()).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'UNSAFE_TARGET', input: 'target-url', message: expect.stringMatching(/has encoding UTF8, not SQL_ASCII/) });
+    const create = /Restore into a database created like the source: (.*)$/.exec((refused as { hint: string }).hint)![1]!;
+    await target.query('drop database ascii_restored');
+    await target.query(create);
+    expect((await restoreDefinition.run(restoreInputs, context())).failure).toBeUndefined();
+    expect(await target.query(bytes, [], 'ascii_restored')).toEqual([{ id: 1, hex: 'fffee9' }, { id: 2, hex: '706c61696e' }]);
+  });
+
+  test('ICU de-DE: restored with the ICU locale, so it sorts like the source', async () => {
+    await source.query(`create database icu template template0 encoding 'UTF8' locale_provider icu icu_locale 'de-DE'`);
+    await source.query(`create table public.words (w text); insert into public.words values ('zebra'), ('Äpfel'), ('apfel'), ('Zucker'), ('Öl'), ('ober');`, [], 'icu');
+    await backup('icu');
+
+    const { report, checks, scratchDatabase } = await restoreTest('icu');
+    expect(checks.filter((c) => !c.passed)).toEqual([]);
+    expect(report.failure).toBeUndefined();
+    expect(await localeOf(target, scratchDatabase)).toMatchObject({ encoding: 'UTF8', provider: 'i' });
+    const sorted = 'select string_agg(w, \' \' order by w) as words from public.words';
+    const [expected] = await source.query(sorted, [], 'icu');
+    // In C order the umlauts would come last; de-DE puts Äpfel beside apfel.
+    expect(expected).toEqual({ words: 'apfel Äpfel ober Öl zebra Zucker' });
+    expect(await target.query(sorted, [], scratchDatabase)).toEqual([expected]);
+  });
+
+  test('a locale the target server lacks: RESTORE_FAILED naming target-url and the locale, nothing left behind', async () => {
+    await source.createDatabase('elsewhere');
+    await source.query('create table public.t (id int)', [], 'elsewhere');
+    const taken = await backup('elsewhere');
+    // As if the source had been created with a locale this machine does not have.
+    const manifestPath = taken.outputs.manifest!;
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
+    await writeFile(manifestPath, JSON.stringify({ ...manifest, locale: { ...manifest.locale, collate: 'xx_XX.UTF-8', ctype: 'xx_XX.UTF-8' } }));
+    const before = await target.query("select datname from pg_database where datname like 'dbops_restore_%'");
+
+    const error = await restoreTestDefinition.run({ from: dir, name: 'elsewhere', 'target-url': target.url('postgres'), 'decrypt-with': key.identity }, context()).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'RESTORE_FAILED', input: 'target-url' });
+    expect((error as Error).message).toMatch(/^The server of target-url cannot create a database like the source \(encoding UTF8, LC_COLLATE xx_XX\.UTF-8, LC_CTYPE xx_XX\.UTF-8\): .*xx_XX/);
+    expect((error as { hint: string }).hint).toMatch(/install the locale xx_XX\.UTF-8 on the target server/);
+    expect(await target.query("select datname from pg_database where datname like 'dbops_restore_%'")).toEqual(before);
+  });
 });
