@@ -126,3 +126,26 @@ test('the checks file is split into statements the way PostgreSQL reads it', () 
   expect(() => parseChecks("-- name: do\ndo $$ begin perform 1; end $$\n")).toThrow(/check 'do' that is not a query \(it starts with 'do'\)/);
   expect(() => parseChecks('select 1;\nreset all;\n')).toThrow(/check 'check 2' that is not a query/);
 });
+
+test('the per-check timeout holds, even for a check that turns statement_timeout off as it runs', async () => {
+  const client = new pg.Client({ connectionString: server.url('app') });
+  await client.connect();
+  try {
+    const results = await runUserChecks(
+      client,
+      [
+        { name: 'sleeps', sql: 'select pg_sleep(30) is null' },
+        { name: 'turns the timeout off', sql: "select set_config('statement_timeout', '0', false) is not null and pg_sleep(30) is null" },
+        { name: 'after them', sql: "select current_setting('statement_timeout') = '200ms'" },
+      ],
+      200,
+    );
+    expect(results.map((r) => r.detail)).toEqual([
+      'failed: canceling statement due to statement timeout',
+      'failed: canceling statement due to statement timeout',
+      'returned true',
+    ]);
+  } finally {
+    await client.end();
+  }
+});
