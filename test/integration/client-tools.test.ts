@@ -4,7 +4,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { findClientTools } from '../../packages/core/src/databases/postgres/client-tools.js';
+import { findClientTools, findRestoreTools } from '../../packages/core/src/databases/postgres/client-tools.js';
 import { DbopsError } from '../../packages/core/src/errors.js';
 
 let work: string;
@@ -71,4 +71,40 @@ test('only older clients: CLIENT_TOO_OLD, naming the client to install', async (
   expect(error).toBeInstanceOf(DbopsError);
   expect(error).toMatchObject({ code: 'CLIENT_TOO_OLD', input: 'pg-bin-dir' });
   expect((error as DbopsError).hint).toContain('postgresql-client-16');
+});
+
+describe('findRestoreTools: pg_restore must read the archive; the target server may be newer', () => {
+  test('a PostgreSQL 17 target and a pg_dump 15 archive: pg_restore 15 when it is all there is', async () => {
+    const root = path.join(work, 'restore-newer-server');
+    const v15 = await installation('restore-newer-server/postgresql@15/bin', '15.18');
+
+    expect(await findRestoreTools(15, 17, { searchRoots: [root], path: '' })).toMatchObject({ binDir: v15, major: 15 });
+  });
+
+  test('the target server\'s own major is preferred when it reads the archive', async () => {
+    const root = path.join(work, 'restore-prefer');
+    await installation('restore-prefer/postgresql@15/bin', '15.18');
+    const v17 = await installation('restore-prefer/postgresql@17/bin', '17.2');
+    await installation('restore-prefer/postgresql@18/bin', '18.0');
+
+    expect(await findRestoreTools(15, 17, { searchRoots: [root], path: '' })).toMatchObject({ binDir: v17 });
+  });
+
+  test('an older target server: the oldest pg_restore that reads the archive', async () => {
+    const root = path.join(work, 'restore-older-server');
+    const v16 = await installation('restore-older-server/postgresql@16/bin', '16.4');
+    await installation('restore-older-server/postgresql@17/bin', '17.2');
+
+    expect(await findRestoreTools(16, 14, { searchRoots: [root], path: '' })).toMatchObject({ binDir: v16 });
+  });
+
+  test('only a pg_restore older than the archive: CLIENT_TOO_OLD saying it cannot read the archive', async () => {
+    const root = path.join(work, 'restore-too-old');
+    await installation('restore-too-old/postgresql@15/bin', '15.18');
+
+    const error = await findRestoreTools(17, 17, { searchRoots: [root], path: '' }).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'CLIENT_TOO_OLD', input: 'pg-bin-dir', message: 'pg_restore 15 cannot read an archive written by pg_dump 17' });
+    expect((error as DbopsError).hint).toContain('postgresql-client-17');
+  });
 });

@@ -1,4 +1,5 @@
 import { DbopsError } from '../errors.js';
+import type { DatabaseLocale } from '../databases/postgres/database-locale.js';
 import type { SchemaFingerprint } from '../databases/postgres/fingerprint.js';
 import type { Compression } from '../pipeline/compression.js';
 
@@ -42,6 +43,8 @@ export interface BackupManifest {
   database: string;
   /** The server the backup came from, so a restore test can refuse to restore over it. */
   source: { host: string; port: number; systemIdentifier?: string };
+  /** The source database's encoding and locale, which a restore test creates its database with (absent from older manifests). */
+  locale?: DatabaseLocale;
   serverVersion: string;
   dumpTool: { name: 'pg_dump'; version: string };
   startedAt: string;

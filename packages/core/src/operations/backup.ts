@@ -8,6 +8,7 @@ import { formatBytes, formatRate, formatSeconds } from '../format.js';
 import { serverVersion, systemIdentifier, withSession } from '../databases/postgres/connection.js';
 import { findClientTools, type PgClientTools } from '../databases/postgres/client-tools.js';
 import { libpqEnvironment } from '../databases/postgres/libpq-env.js';
+import { readDatabaseLocale } from '../databases/postgres/database-locale.js';
 import { countRows, listDumpedTables, type DumpScope, type TableInventory } from '../databases/postgres/inventory.js';
 import { describeExclusiveLockers, isLockTimeout, LOCK_WAIT_INPUT, lockWaitError } from '../databases/postgres/lock-wait.js';
 import { schemaFingerprint, type SchemaFingerprint } from '../databases/postgres/fingerprint.js';
@@ -103,6 +104,7 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
       client.on('error', (error) => (sessionEnded ??= error));
       const server = await serverVersion(client);
       const systemId = await systemIdentifier(client);
+      const locale = await readDatabaseLocale(client);
       const tools = await findClientTools(server.major, { ...(options.pgBinDir ? { binDir: options.pgBinDir } : {}), path: options.env.PATH ?? '' });
       log.info(`PostgreSQL ${server.text} at ${describeTarget(options.target)}; using pg_dump ${tools.version} from ${tools.binDir}`);
 
@@ -158,6 +160,7 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
         engine: 'postgresql',
         database: options.target.database,
         source: { host: options.target.host, port: options.target.port, ...(systemId ? { systemIdentifier: systemId } : {}) },
+        locale,
         serverVersion: server.text,
         dumpTool: { name: 'pg_dump', version: tools.version },
         startedAt: startedAt.toISOString(),

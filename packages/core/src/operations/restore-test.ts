@@ -65,9 +65,9 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
     const server = await serverVersion(admin);
     const tools = await restoreClientTools(server.major, manifest, options.pgBinDir, options.env);
 
-    await createScratchDatabase(admin, scratch);
+    await createScratchDatabase(admin, scratch, manifest.locale);
     created = true;
-    log.info(`Restoring into scratch database ${scratch} on ${options.target.host}:${options.target.port} (PostgreSQL ${server.text})`);
+    log.info(`Restoring into scratch database ${scratch} on ${options.target.host}:${options.target.port} (PostgreSQL ${server.text}) with pg_restore ${tools.version}`);
     const into = withDatabase(options.target, scratch);
     const restored = await restoreBackup({
       storage,

@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import type { Secrets } from '../secrets.js';
 import { serverVersion, withSession } from '../databases/postgres/connection.js';
 import { clearDatabase, countUserObjects } from '../databases/postgres/scratch-database.js';
+import { createDatabaseStatement, localeDifferences, readDatabaseLocale } from '../databases/postgres/database-locale.js';
 import { FULL_SCOPE } from '../databases/postgres/inventory.js';
 import { describeTarget, type PgTarget } from '../databases/postgres/target.js';
 import { SAFETY_BACKUP_PREFIX } from '../manifest/layout.js';
@@ -55,6 +56,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
     // Refusals and missing client tools cost no download.
     const tools = await withSession(options.target, log, options.signal, async (client) => {
       await refuseUnlessClean(client, options);
+      await compareLocale(client, options, manifest);
       const server = await serverVersion(client);
       return restoreClientTools(server.major, manifest, options.pgBinDir, options.env);
     });
@@ -120,6 +122,25 @@ async function refuseUnlessClean(client: pg.Client, options: RestoreOptions): Pr
     });
   }
   return existing;
+}
+
+/**
+ * A database's encoding and locale are fixed when it is created, and pg_restore cannot change them: another
+ * encoding may not hold the backup's bytes (refused), another locale sorts and compares text differently (a warning).
+ */
+async function compareLocale(client: pg.Client, options: RestoreOptions, manifest: BackupManifest): Promise<void> {
+  if (!manifest.locale) return;
+  const actual = await readDatabaseLocale(client);
+  const differences = localeDifferences(manifest.locale, actual);
+  if (differences.length === 0) return;
+  const create = createDatabaseStatement(options.target.database, manifest.locale);
+  if (actual.encoding !== manifest.locale.encoding) {
+    throw new DbopsError('UNSAFE_TARGET', `${describeTarget(options.target)} has ${differences.join(', ')}: the backup's text may not be valid in it`, {
+      input: 'target-url',
+      hint: `Restore into a database created like the source: ${create}`,
+    });
+  }
+  options.log.warn(`${describeTarget(options.target)} has ${differences.join(', ')}: text sorts and compares differently than in the source. A database like the source: ${create}`);
 }
 
 /** A failure once the target was emptied leaves a partial restore: say so, and where its previous state is. */

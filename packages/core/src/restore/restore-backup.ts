@@ -4,8 +4,10 @@ import type { Logger } from '../log.js';
 import { formatBytes, formatSeconds } from '../format.js';
 import type { PgClientTools } from '../databases/postgres/client-tools.js';
 import { libpqEnvironment } from '../databases/postgres/libpq-env.js';
-import { runPgRestore } from '../databases/postgres/restore.js';
-import type { PgTarget } from '../databases/postgres/target.js';
+import { withSession } from '../databases/postgres/connection.js';
+import { archiveCreatesSchema, listArchiveFile, runPgRestore } from '../databases/postgres/restore.js';
+import { dropEmptyPublicSchema } from '../databases/postgres/scratch-database.js';
+import { describeTarget, type PgTarget } from '../databases/postgres/target.js';
 import type { BackupManifest } from '../manifest/manifest.js';
 import type { Storage } from '../storage/types.js';
 import { fetchArchive, type Decryption, type FetchedArchive } from './fetch-archive.js';
@@ -46,6 +48,9 @@ export async function fetchBackup(input: Pick<RestoreBackupInput, 'storage' | 'm
 /** Restores a fetched archive into `input.into` with pg_restore -j; returns how long that took. */
 export async function restoreArchive(archive: FetchedArchive, input: Omit<RestoreBackupInput, 'storage' | 'manifest' | 'decryption'>): Promise<{ seconds: number }> {
   const started = Date.now();
+  if (archiveCreatesSchema(await listArchiveFile(input.tools.pgRestore, archive.path, input.signal), 'public')) {
+    await withSession(input.into, input.log, input.signal, (client) => dropEmptyPublicSchema(client, describeTarget(input.into)));
+  }
   const libpq = await libpqEnvironment(input.into, input.env);
   try {
     const outcome = await runPgRestore({

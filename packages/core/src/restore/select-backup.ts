@@ -1,4 +1,4 @@
-import { findClientTools, type PgClientTools } from '../databases/postgres/client-tools.js';
+import { findRestoreTools, type PgClientTools } from '../databases/postgres/client-tools.js';
 import { findBackup } from '../manifest/catalog.js';
 import type { BackupManifest } from '../manifest/manifest.js';
 import type { Secrets } from '../secrets.js';
@@ -40,8 +40,8 @@ export async function selectBackup(options: BackupSelection, secrets: Secrets): 
   return { storage, manifest };
 }
 
-/** A pg_restore that reads the archive (at least its pg_dump's major) and talks to the target server. */
+/** A pg_restore that reads the archive (at least its pg_dump's major); it may be older than the target server. */
 export function restoreClientTools(serverMajor: number, manifest: BackupManifest, pgBinDir: string | undefined, env: NodeJS.ProcessEnv): Promise<PgClientTools> {
-  const required = Math.max(serverMajor, Number.parseInt(manifest.dumpTool.version, 10));
-  return findClientTools(required, { ...(pgBinDir ? { binDir: pgBinDir } : {}), path: env.PATH ?? '' });
+  const archiveMajor = Number.parseInt(manifest.dumpTool.version, 10);
+  return findRestoreTools(archiveMajor, serverMajor, { ...(pgBinDir ? { binDir: pgBinDir } : {}), path: env.PATH ?? '' });
 }

@@ -26,17 +26,34 @@ export interface FindClientToolsOptions {
 }
 
 /**
- * Finds pg_dump / pg_restore / psql able to work with a server of `serverMajor`. pg_dump refuses servers newer
+ * Finds pg_dump / pg_restore / psql able to dump a server of `serverMajor`. pg_dump refuses servers newer
  * than itself, so anything older is useless. Among the usable ones, the same major as the server is preferred,
  * then the oldest newer one: a much newer pg_dump writes SQL (e.g. SET transaction_timeout in 17) that older
  * servers reject when the archive is restored.
  */
 export async function findClientTools(serverMajor: number, options: FindClientToolsOptions = {}): Promise<PgClientTools> {
+  return findTools(serverMajor, serverMajor, options, (newest) => `pg_dump ${newest} cannot dump a PostgreSQL ${serverMajor} server`);
+}
+
+/**
+ * Finds a pg_restore for an archive written by pg_dump `archiveMajor`, to restore into a server of `serverMajor`.
+ * pg_restore reads archives of its own major and older ones, and restores into any server it can connect to,
+ * newer ones included (which is how upgrades are rehearsed): it dumps nothing, so the server's major only sets a
+ * preference, for the client of the server's own major when that one can read the archive.
+ */
+export async function findRestoreTools(archiveMajor: number, serverMajor: number, options: FindClientToolsOptions = {}): Promise<PgClientTools> {
+  return findTools(archiveMajor, Math.max(archiveMajor, serverMajor), options, (newest) => `pg_restore ${newest} cannot read an archive written by pg_dump ${archiveMajor}`);
+}
+
+/**
+ * The installation of major `preferred` when there is one, else the oldest at least `minimum`. PATH is probed
+ * only when no installation has the preferred major: its pg_dump is usually Debian's Perl wrapper around one of
+ * those installations, and the slowest probe of all.
+ */
+async function findTools(minimum: number, preferred: number, options: FindClientToolsOptions, tooOld: (newestMajor: number) => string): Promise<PgClientTools> {
   const { installed, onPath } = options.binDir ? { installed: [options.binDir], onPath: [] } : await candidateDirs(options);
   const found = await probeAll(installed);
-  // PATH is probed only when no installation matches the server exactly: its pg_dump is usually Debian's Perl
-  // wrapper around one of those installations, and the slowest probe of all.
-  if (!found.some((t) => t.major === serverMajor)) {
+  if (!found.some((t) => t.major === preferred)) {
     for (const tools of await probeAll(onPath)) {
       if (!found.some((t) => t.binDir === tools.binDir)) found.push(tools);
     }
@@ -44,15 +61,13 @@ export async function findClientTools(serverMajor: number, options: FindClientTo
   if (options.binDir && found.length === 0) {
     throw invalidInput('pg-bin-dir', `has no working pg_dump, pg_restore and psql (${options.binDir})`, 'the bin directory of a PostgreSQL client installation, e.g. /usr/lib/postgresql/17/bin');
   }
-  const usable = found.filter((t) => t.major >= serverMajor).sort((a, b) => a.major - b.major);
-  const chosen = usable.find((t) => t.major === serverMajor) ?? usable[0];
+  const usable = found.filter((t) => t.major >= minimum).sort((a, b) => a.major - b.major);
+  const chosen = usable.find((t) => t.major === preferred) ?? usable[0];
   if (chosen) return chosen;
 
   const newest = found.sort((a, b) => b.major - a.major)[0];
-  const install = `install postgresql-client-${serverMajor} (on Ubuntu runners: sudo /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y && sudo apt-get install -y postgresql-client-${serverMajor}) or set pg-bin-dir`;
-  if (newest) {
-    throw new DbopsError('CLIENT_TOO_OLD', `pg_dump ${newest.major} cannot dump a PostgreSQL ${serverMajor} server`, { hint: install, input: 'pg-bin-dir' });
-  }
+  const install = `install postgresql-client-${minimum} (on Ubuntu runners: sudo /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y && sudo apt-get install -y postgresql-client-${minimum}) or set pg-bin-dir`;
+  if (newest) throw new DbopsError('CLIENT_TOO_OLD', tooOld(newest.major), { hint: install, input: 'pg-bin-dir' });
   throw new DbopsError('CLIENT_NOT_FOUND', 'No PostgreSQL client tools (pg_dump, pg_restore, psql) were found', { hint: install, input: 'pg-bin-dir' });
 }
 

@@ -1,4 +1,5 @@
 import { spawnProcess } from '../../pipeline/child-process.js';
+import { parseToc, type ArchiveToc } from './archive-toc.js';
 
 export interface PgRestoreCommand {
   pgRestore: string;
@@ -35,4 +36,17 @@ export async function runPgRestore(command: PgRestoreCommand): Promise<PgRestore
 /** pg_restore reads --dbname as a connection string when it contains '='; quote such names as one. */
 function conninfoDbname(database: string): string {
   return /[=\s']/.test(database) ? `dbname='${database.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : database;
+}
+
+/** The table of contents of a local archive file (pg_restore --list). */
+export async function listArchiveFile(pgRestore: string, archivePath: string, signal?: AbortSignal): Promise<ArchiveToc> {
+  const proc = spawnProcess(pgRestore, ['--list', archivePath], signal ? { signal } : {});
+  let listing = '';
+  for await (const chunk of proc.output()) listing += chunk.toString('utf8');
+  return parseToc(listing);
+}
+
+/** Whether the archive creates `schema` itself (a SCHEMA entry "- <name> <owner>"), with its comment and grants. */
+export function archiveCreatesSchema(toc: ArchiveToc, schema: string): boolean {
+  return toc.entries.some((entry) => entry.type === 'SCHEMA' && entry.rest.startsWith(`- ${schema} `));
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { DbopsError } from '../../errors.js';
+import { createDatabaseStatement, describeLocale, type DatabaseLocale } from './database-locale.js';
 import { quoteIdent } from './inventory.js';
 
 /** A unique, recognisable name for a throwaway restore target: dbops_restore_<backup time>_<random>. */
@@ -8,14 +9,57 @@ export function scratchDatabaseName(backupId: string): string {
   return `dbops_restore_${backupId.slice(0, 15).toLowerCase()}_${randomBytes(3).toString('hex')}`;
 }
 
-export async function createScratchDatabase(admin: pg.Client, name: string): Promise<void> {
+/**
+ * Creates the scratch database like the source (encoding, LC_COLLATE / LC_CTYPE, ICU or builtin locale) when the
+ * manifest records it: with the server's defaults a restore may sort differently or hold bytes its encoding forbids,
+ * and still pass every check.
+ */
+export async function createScratchDatabase(admin: pg.Client, name: string, locale?: DatabaseLocale): Promise<void> {
   try {
-    await admin.query(`create database ${quoteIdent(name)} template template0`);
+    await admin.query(createDatabaseStatement(name, locale));
   } catch (error) {
     const code = (error as { code?: string }).code;
-    throw new DbopsError('RESTORE_FAILED', `Cannot create the scratch database ${name}: ${(error as Error).message}`, {
+    const reason = (error as Error).message;
+    if (code === '42501') {
+      throw new DbopsError('RESTORE_FAILED', `Cannot create the scratch database ${name}: ${reason}`, {
+        input: 'target-url',
+        hint: 'The target-url role needs CREATEDB (or use a superuser on a throwaway server, e.g. a service container).',
+        cause: error,
+      });
+    }
+    if (locale) {
+      throw new DbopsError('RESTORE_FAILED', `The server of target-url cannot create a database like the source (${describeLocale(locale)}): ${reason}`, {
+        input: 'target-url',
+        hint: localeHint(locale),
+        cause: error,
+      });
+    }
+    throw new DbopsError('RESTORE_FAILED', `Cannot create the scratch database ${name}: ${reason}`, { input: 'target-url', hint: 'Check the target server.', cause: error });
+  }
+}
+
+function localeHint(locale: DatabaseLocale): string {
+  const libc = [locale.collate, locale.ctype].filter((l, i, all) => !/^(C|POSIX)$/i.test(l) && all.indexOf(l) === i);
+  const steps = [
+    ...(libc.length > 0 ? [`install the locale ${libc.join(' and ')} on the target server (e.g. Debian's locales-all package, or locale-gen and a server restart)`] : []),
+    ...(locale.provider === 'icu' ? ['use a PostgreSQL 15+ server built with ICU (the official postgres images are)'] : []),
+    ...(locale.provider === 'builtin' ? ['use a PostgreSQL 17+ server'] : []),
+  ];
+  return `A restore test reproduces the source database's encoding and locale: ${steps.length > 0 ? steps.join(', or ') : 'use a target server like the source'}.`;
+}
+
+/**
+ * Drops schema public from a database a backup is about to restore into, when the backup creates public itself
+ * (pg_dump -n public): pg_restore would stop on "schema "public" already exists", and the archive's public (its
+ * comment, owner and grants) is the one to keep. Only an empty public is dropped (no cascade).
+ */
+export async function dropEmptyPublicSchema(client: pg.Client, where: string): Promise<void> {
+  try {
+    await client.query('drop schema if exists public');
+  } catch (error) {
+    throw new DbopsError('RESTORE_FAILED', `The backup creates schema public, but public in ${where} cannot be dropped first: ${(error as Error).message}`, {
       input: 'target-url',
-      hint: code === '42501' ? 'The target-url role needs CREATEDB (or use a superuser on a throwaway server, e.g. a service container).' : 'Check the target server.',
+      hint: 'Restore into a new, empty database, or pass --clean to empty this one first.',
       cause: error,
     });
   }
