@@ -4,7 +4,7 @@ import { backup, type BackupResult } from '../operations/backup.js';
 import { parseCompression, parseLevel } from '../pipeline/compression.js';
 import { parseRecipient } from '../crypto/age/index.js';
 import { parsePgDumpArgs } from '../databases/postgres/dump.js';
-import { parseBackupName } from '../manifest/layout.js';
+import { isSafetyBackupName, parseBackupName } from '../manifest/layout.js';
 import { renderBackupSummary } from '../report/backup-summary.js';
 import { connectionInputs, readConnection } from './connection-inputs.js';
 import { InputReader, parseSize } from './read-inputs.js';
@@ -67,14 +67,14 @@ export const backupDefinition: ActionDefinition = {
     if (recipients.length > 0 && passphrase) {
       throw invalidInput('encrypt-passphrase', 'cannot be combined with encrypt-to', "either recipients or a passphrase: age's passphrase recipient must be a file's only recipient");
     }
-    const name = reader.optional('name');
+    const name = readName(reader);
     const result = await backup({
       target,
       to: reader.required('to', 's3://bucket/prefix or a directory path'),
       s3: readS3Options(reader),
       ...(context.artifacts ? { artifacts: context.artifacts } : {}),
       ...(reader.integer('artifact-retention-days', 1, 90) ? { artifactRetentionDays: reader.integer('artifact-retention-days', 1, 90)! } : {}),
-      ...(name ? { name: parseBackupName(name) } : {}),
+      ...(name ? { name } : {}),
       compression,
       compressionLevel: parseLevel(reader.optional('compression-level'), compression),
       recipients,
@@ -126,6 +126,17 @@ function backupOutputs(result: BackupResult): Record<string, string> {
     sha256: result.sha256,
     'duration-seconds': result.durationSeconds.toFixed(1),
   };
+}
+
+/** The catalog name; pre-restore/ belongs to the safety backups that restore takes, which rotation keeps apart. */
+function readName(reader: InputReader): string | undefined {
+  const text = reader.optional('name');
+  if (text === undefined) return undefined;
+  const name = parseBackupName(text);
+  if (isSafetyBackupName(name)) {
+    throw invalidInput('name', `'${name}' is in pre-restore/, where restores file their safety backups`, 'another name, e.g. prod/app; pre-restore/<name> is only for dbops restore');
+  }
+  return name;
 }
 
 /** PostgreSQL takes lock timeouts in milliseconds up to 2^31 - 1 (about 24 days). */
