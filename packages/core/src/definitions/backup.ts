@@ -1,5 +1,5 @@
 import { invalidInput } from '../errors.js';
-import { parseDuration } from '../duration.js';
+import { parseTimeoutMs } from '../duration.js';
 import { backup, type BackupResult } from '../operations/backup.js';
 import { parseCompression, parseLevel } from '../pipeline/compression.js';
 import { parseRecipient } from '../crypto/age/index.js';
@@ -52,7 +52,7 @@ export const backupDefinition: ActionDefinition = {
   async run(raw, context) {
     const reader = new InputReader(inputs, raw, context.env);
     const statementTimeout = reader.optional('statement-timeout');
-    const target = { ...readConnection(reader), ...(statementTimeout ? { statementTimeoutMs: parseDuration(statementTimeout, 'statement-timeout') * 1000 } : {}) };
+    const target = { ...readConnection(reader), ...(statementTimeout ? { statementTimeoutMs: parseTimeoutMs(statementTimeout, 'statement-timeout', '10m') } : {}) };
     const retention = readRetentionPolicy(reader);
     const compression = parseCompression(reader.optional('compression'));
     const recipients = reader.list('encrypt-to').map((text) => {
@@ -88,7 +88,7 @@ export const backupDefinition: ActionDefinition = {
       pgDumpArgs: parsePgDumpArgs(reader.optional('pg-dump-args')),
       ...(reader.optional('pg-bin-dir') ? { pgBinDir: reader.optional('pg-bin-dir')! } : {}),
       exactCountMaxBytes: parseSize(reader.optional('exact-count-max-size')!, 'exact-count-max-size'),
-      lockWaitTimeoutMs: readLockWaitTimeout(reader),
+      lockWaitTimeoutMs: parseTimeoutMs(reader.optional('lock-wait-timeout')!, 'lock-wait-timeout', '30m; or 0s to wait without limit'),
       ...(context.github ? { github: context.github } : {}),
       env: context.env,
       secrets: context.secrets,
@@ -137,11 +137,4 @@ function readName(reader: InputReader): string | undefined {
     throw invalidInput('name', `'${name}' is in pre-restore/, where restores file their safety backups`, 'another name, e.g. prod/app; pre-restore/<name> is only for dbops restore');
   }
   return name;
-}
-
-/** PostgreSQL takes lock timeouts in milliseconds up to 2^31 - 1 (about 24 days). */
-function readLockWaitTimeout(reader: InputReader): number {
-  const ms = parseDuration(reader.optional('lock-wait-timeout')!, 'lock-wait-timeout') * 1000;
-  if (ms > 2 ** 31 - 1) throw invalidInput('lock-wait-timeout', 'is longer than PostgreSQL allows', 'a duration up to 24d, e.g. 30m; or 0s to wait without limit');
-  return ms;
 }

@@ -1,3 +1,4 @@
+import { MAX_TIMEOUT_MS } from '../duration.js';
 import { DbopsError, invalidInput } from '../errors.js';
 import { POSTGRES_CHECKS } from '../monitor/checks/index.js';
 import { deliverAlerts, type NotifyOn } from '../monitor/alerts.js';
@@ -106,6 +107,9 @@ function oneOf<T extends string>(reader: InputReader, name: string, values: read
 function duration(reader: InputReader, name: string): number {
   const seconds = parseValue(reader.optional(name), 'seconds', name, (_path, _problem, valid) => invalidInput(name, `'${reader.optional(name)}' is not a duration`, valid));
   if (seconds <= 0) throw invalidInput(name, 'must be longer than zero', 'a duration such as 10s or 2m');
+  // Both become timers and statement_timeout: whole milliseconds in a 32-bit integer.
+  if (!(seconds * 1000 <= MAX_TIMEOUT_MS)) throw invalidInput(name, `'${reader.optional(name)}' is longer than PostgreSQL and Node.js timers allow`, 'a duration up to 24d, e.g. 10s or 2m');
+  if (seconds * 1000 < 1) throw invalidInput(name, `'${reader.optional(name)}' is shorter than a millisecond`, 'a duration such as 10s or 2m');
   return seconds;
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseConnectionString } from 'pg-connection-string';
 import { invalidInput } from '../../errors.js';
+import { checkUrlAuthority } from '../../url-authority.js';
 
 export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 export type SslMode = (typeof SSL_MODES)[number];
@@ -35,7 +36,7 @@ export interface PgTargetInput {
   statementTimeoutMs?: number;
 }
 
-const URL_FORM = 'postgres://USER:PASSWORD@HOST:5432/DATABASE?sslmode=require (percent-encode special characters in the password: @ → %40, : → %3A, / → %2F, % → %25)';
+const URL_FORM = 'postgres://USER:PASSWORD@HOST:5432/DATABASE?sslmode=require (percent-encode special characters in the password: @ → %40, # → %23, / → %2F, ? → %3F, : → %3A, % → %25)';
 
 /**
  * Builds a target from a URL and/or discrete parameters; discrete parameters override the URL's parts.
@@ -49,12 +50,14 @@ export function parsePgTarget(input: PgTargetInput, urlInput = 'database-url'): 
     if (!/^postgres(ql)?:\/\//i.test(trimmed)) {
       throw invalidInput(urlInput, 'is not a PostgreSQL connection URL (it must start with postgres:// or postgresql://)', URL_FORM);
     }
+    // libpq ends the password at the first '@': one more is refused, not read differently by pg_dump and node-pg.
+    checkUrlAuthority(trimmed, urlInput, { form: 'postgres://USER:PASSWORD@HOST:5432/DATABASE?sslmode=require' });
     const { url, tls } = takeTlsParameters(trimmed);
     urlTls = tls;
     try {
       fromUrl = parseConnectionString(url);
     } catch {
-      throw invalidInput(urlInput, 'could not be parsed as a URL; a password with special characters must be percent-encoded', URL_FORM);
+      throw invalidInput(urlInput, 'could not be parsed as a URL', URL_FORM);
     }
   } else if (!input.host && !input.database) {
     throw invalidInput(urlInput, 'is required', `${URL_FORM}, or the inputs host, port, dbname, user and password`);
