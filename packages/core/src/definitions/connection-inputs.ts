@@ -21,19 +21,24 @@ export function connectionInputs(urlName = 'database-url', urlEnv = ['DATABASE_U
 export function readConnection(reader: InputReader, urlName = 'database-url'): PgTarget {
   const discrete = { host: reader.optional('host'), port: reader.optional('port'), database: reader.optional('dbname'), user: reader.optional('user') };
   const url = reader.optional(urlName);
-  // PGPASSWORD in the environment is a fallback for a URL without a password, never an override of one.
-  const urlHasPassword = url !== undefined && /^[^:]+:\/\/[^/@]*:[^/@]*@/.test(url);
-  const password = reader.given('password') ?? (urlHasPassword ? undefined : reader.optional('password'));
+  // PGPASSWORD in the environment is a fallback for a URL (or service) without a password, never an override of one.
+  const password = reader.given('password');
+  const fallbackPassword = password ? undefined : reader.optional('password');
   const sslMode = reader.optional('sslmode');
   const sslRootCert = reader.optional('ssl-root-cert');
+  const connectTimeout = reader.integer('connect-timeout', 1, 600);
   return parsePgTarget(
     {
       ...Object.fromEntries(Object.entries(discrete).filter(([, v]) => v !== undefined)),
       ...(url ? { url } : {}),
       ...(password ? { password } : {}),
+      ...(fallbackPassword ? { fallbackPassword } : {}),
       ...(sslMode ? { sslMode } : {}),
       ...(sslRootCert ? { sslRootCert } : {}),
-      connectTimeoutSeconds: reader.integer('connect-timeout', 1, 600) ?? 10,
+      // Unset, a service's connect_timeout applies (else 10 s).
+      ...(reader.given('connect-timeout') && connectTimeout ? { connectTimeoutSeconds: connectTimeout } : {}),
+      // libpq's service and password files, found as libpq finds them.
+      env: reader.env,
     },
     urlName,
   );

@@ -12,7 +12,8 @@ export class InputReader {
   constructor(
     definitions: InputDefinition[],
     private readonly raw: RawInputs,
-    private readonly env: NodeJS.ProcessEnv = {},
+    /** The environment that inputs fall back to, and that libpq's files are found through (PGSERVICE, PGPASSFILE). */
+    readonly env: NodeJS.ProcessEnv = {},
   ) {
     this.byName = new Map(definitions.map((d) => [d.name, d]));
   }

@@ -13,7 +13,9 @@ export function clientConfig(target: PgTarget): pg.ClientConfig {
     port: target.port,
     database: target.database,
     user: target.user,
-    ...(target.password ? { password: target.password } : {}),
+    // Without a password, none: pg would otherwise read a password file itself, from process.env rather than the
+    // environment dbops was given (parsePgTarget has read the password file already).
+    password: target.password ?? (() => undefined as unknown as string),
     ssl: sslConfig(target),
     application_name: APPLICATION_NAME,
     connectionTimeoutMillis: target.connectTimeoutSeconds * 1000,
