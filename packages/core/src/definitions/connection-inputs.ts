@@ -5,7 +5,7 @@ import type { InputDefinition } from './types.js';
 /** How to reach a PostgreSQL server: shared by every action that connects to one. `prefix` names a second server. */
 export function connectionInputs(urlName = 'database-url', urlEnv = ['DATABASE_URL']): InputDefinition[] {
   return [
-    { name: urlName, description: 'PostgreSQL connection URL, e.g. postgres://user:password@host:5432/db?sslmode=require. Percent-encode special characters in the password.', secret: true, env: urlEnv },
+    { name: urlName, description: 'PostgreSQL connection URL, e.g. postgres://user:password@host:5432/db?sslmode=require. Percent-encode special characters in the password. libpq\'s files work as with psql: a connection service (?service=NAME or PGSERVICE; PGSERVICEFILE, ~/.pg_service.conf) and, without a password, the password file (PGPASSFILE, ~/.pgpass).', secret: true, env: urlEnv },
     { name: 'host', description: 'Server host, instead of (or overriding) the URL\'s.' },
     { name: 'port', description: 'Server port (default 5432), instead of (or overriding) the URL\'s.', type: 'integer' },
     { name: 'dbname', description: 'Database name, instead of (or overriding) the URL\'s.' },

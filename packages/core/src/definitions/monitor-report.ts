@@ -47,6 +47,7 @@ export const monitorReportDefinition: ActionDefinition = {
   async run(raw, context) {
     const reader = new InputReader(inputs, raw, context.env);
     const target = readConnection(reader);
+    context.secrets.add(target.password); // it may come from a service or password file, which no adapter saw
     const failOn = oneOf(reader, 'fail-on', FAIL_ON);
     const notifyOn = oneOf(reader, 'notify-on', NOTIFY_ON) as NotifyOn;
     const thresholdsPath = reader.optional('thresholds');
