@@ -57,7 +57,7 @@ const URL_FORM = 'postgres://USER:PASSWORD@HOST:5432/DATABASE?sslmode=require (p
 export function parsePgTarget(input: PgTargetInput, urlInput = 'database-url'): PgTarget {
   const env = input.env ?? {};
   let fromUrl: Partial<ReturnType<typeof parseConnectionString>> = {};
-  let urlTls: UrlParameters = {};
+  let fromQuery: UrlParameters = {};
   if (input.url !== undefined && input.url.trim() !== '') {
     const trimmed = input.url.trim();
     if (!/^postgres(ql)?:\/\//i.test(trimmed)) {
@@ -66,7 +66,7 @@ export function parsePgTarget(input: PgTargetInput, urlInput = 'database-url'): 
     // libpq ends the password at the first '@': one more is refused, not read differently by pg_dump and node-pg.
     checkUrlAuthority(trimmed, urlInput, { form: 'postgres://USER:PASSWORD@HOST:5432/DATABASE?sslmode=require' });
     const { url, taken } = takeParameters(trimmed);
-    urlTls = taken;
+    fromQuery = taken;
     try {
       fromUrl = parseConnectionString(url);
     } catch {
@@ -75,8 +75,8 @@ export function parsePgTarget(input: PgTargetInput, urlInput = 'database-url'): 
   } else if (!input.host && !input.database && !env.PGSERVICE) {
     throw invalidInput(urlInput, 'is required', `${URL_FORM}, or the inputs host, port, dbname, user and password, or a connection service (PGSERVICE)`);
   }
-  const serviceName = urlTls.service || env.PGSERVICE;
-  const service: ServiceParameters = serviceName ? serviceParameters(serviceName, urlTls.service ? `the service parameter of ${urlInput}` : 'PGSERVICE', env) : {};
+  const serviceName = fromQuery.service || env.PGSERVICE;
+  const service: ServiceParameters = serviceName ? serviceParameters(serviceName, fromQuery.service ? `the service parameter of ${urlInput}` : 'PGSERVICE', env) : {};
 
   const host = input.host || fromUrl.host || service.host || 'localhost';
   const portText = input.port || fromUrl.port || service.port || '5432';
@@ -89,19 +89,19 @@ export function parsePgTarget(input: PgTargetInput, urlInput = 'database-url'): 
   const user = input.user || fromUrl.user || service.user || '';
   if (!user) throw invalidInput(input.url ? urlInput : 'user', 'names no user', `${URL_FORM}, or the user input`);
 
-  const sslModeText = (input.sslMode || urlTls.sslmode || service.sslmode || 'prefer').toLowerCase();
+  const sslModeText = (input.sslMode || fromQuery.sslmode || service.sslmode || 'prefer').toLowerCase();
   if (!(SSL_MODES as readonly string[]).includes(sslModeText)) {
     throw invalidInput('sslmode', `has an unknown value '${sslModeText}'`, `one of ${SSL_MODES.join(', ')}`);
   }
   const sslMode = sslModeText as SslMode;
-  const rootCertSource = input.sslRootCert || urlTls.sslrootcert || service.sslrootcert;
+  const rootCertSource = input.sslRootCert || fromQuery.sslrootcert || service.sslrootcert;
   const sslRootCert = rootCertSource ? readPem(rootCertSource) : undefined;
   if (sslMode === 'verify-ca' && !sslRootCert) {
     throw invalidInput('ssl-root-cert', `is required with sslmode=${sslMode}`, 'the CA certificate as PEM text or a path to a PEM file');
   }
 
   const password = input.password || fromUrl.password || service.password || input.fallbackPassword
-    || passwordFromFile(passfilePath(urlTls.passfile || service.passfile, env), { host, port, database, user });
+    || passwordFromFile(passfilePath(fromQuery.passfile || service.passfile, env), { host, port, database, user });
   return {
     host,
     port,
@@ -129,6 +129,7 @@ function takeParameters(url: string): { url: string; taken: UrlParameters } {
   const at = url.indexOf('?');
   if (at === -1) return { url, taken: {} };
   const query = new URLSearchParams(url.slice(at + 1));
+  if (!TAKEN_PARAMETERS.some((name) => query.has(name))) return { url, taken: {} };
   const taken: UrlParameters = {};
   for (const name of TAKEN_PARAMETERS) {
     if (query.get(name)) taken[name] = query.get(name)!;
