@@ -118,6 +118,10 @@ test('cancelled during a long check: CANCELLED, the query ended on the server an
   const abortedAt = Date.now();
   controller.abort();
   await expect(running).rejects.toMatchObject({ code: 'CANCELLED' });
+  // The hint tells what a cancelled restore test left, not what a cancelled backup leaves.
+  const { hint } = (await running.catch((e: unknown) => e)) as DbopsError;
+  expect(hint).toMatch(/no verification record was written, and the scratch database is dropped/);
+  expect(hint).not.toMatch(/upload|complete backup/);
   // Well before the checks' own 60 s statement timeout would have ended the query.
   expect(Date.now() - abortedAt).toBeLessThan(20_000);
   expect(await sleeping()).toBe(0);
@@ -374,6 +378,10 @@ describe('dbops restore touches nothing until the backup is fetched and verified
       expect(await eventually(async () => (await dbopsLockWaits(target, 'locked_target')) === 1, 60_000)).toBe(true);
       controller.abort();
       await expect(running).rejects.toMatchObject({ code: 'CANCELLED', message: 'The run was cancelled' });
+      // The hint says what a cancelled restore left (the target as it was), not a backup's aborted uploads.
+      const { hint } = (await running.catch((e: unknown) => e)) as DbopsError;
+      expect(hint).toMatch(/locked_target was not changed/);
+      expect(hint).not.toMatch(/upload|complete backup/);
       await app.query('commit'); // the lock goes away: an emptying left waiting would go ahead now
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(await target.query('select x from public.precious', [], 'locked_target')).toEqual([{ x: 7 }]);

@@ -2,8 +2,37 @@ import { invalidInput } from './errors.js';
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 
+/** The longest duration any input takes, 100 years: an age or a retention window beyond it is a typo. */
+const MAX_SECONDS = 36500 * 86400;
+
+/**
+ * The longest timeout: PostgreSQL's statement_timeout and lock_timeout are milliseconds in a 32-bit integer, and
+ * Node.js's timers end at once when given more. 2^31 - 1 ms is about 24.8 days.
+ */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 /** Parses durations such as 90s, 15m, 26h, 7d, 1h30m into seconds. */
 export function parseDuration(text: string, input: string): number {
+  const seconds = durationSeconds(text, input);
+  if (!(seconds <= MAX_SECONDS)) throw invalidInput(input, `'${text}' is longer than any duration dbops takes`, 'a duration up to 36500d (100 years), e.g. 26h or 7d');
+  return seconds;
+}
+
+/**
+ * A duration that becomes a PostgreSQL timeout or a timer, in whole milliseconds, checked when the input is read: a
+ * value PostgreSQL refuses would otherwise fail later, looking like a connection error. 0 stays 0 (no limit, where
+ * the input allows it); anything else must be at least 1 ms.
+ */
+export function parseTimeoutMs(text: string, input: string, example: string): number {
+  const seconds = durationSeconds(text, input);
+  const ms = Math.round(seconds * 1000);
+  if (ms > MAX_TIMEOUT_MS) throw invalidInput(input, `'${text}' is longer than PostgreSQL and Node.js timers allow`, `a duration up to 24d (2147483647 ms), e.g. ${example}`);
+  if (ms === 0 && seconds > 0) throw invalidInput(input, `'${text}' is shorter than a millisecond`, `a duration of at least 0.001s, e.g. ${example}`);
+  return ms;
+}
+
+/** Any number of seconds, Infinity included: the callers say what is too long. */
+function durationSeconds(text: string, input: string): number {
   const value = text.trim().toLowerCase();
   const parts = [...value.matchAll(/(\d+(?:\.\d+)?)([smhdw])/g)];
   if (value === '' || parts.map((p) => p[0]).join('') !== value) {

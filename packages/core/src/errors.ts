@@ -48,10 +48,13 @@ export function invalidInput(input: string, problem: string, validForm: string):
   return new DbopsError('INVALID_INPUT', `Input '${input}' ${problem}`, { input, hint: validForm });
 }
 
-export function cancelled(): DbopsError {
-  return new DbopsError('CANCELLED', 'The run was cancelled', {
-    hint: 'Nothing was recorded as a complete backup; partial uploads were aborted.',
-  });
+/**
+ * A cancelled run. `left` says what the cancel left behind, in the words of the operation that was cancelled: a
+ * backup's aborted uploads are not what a cancelled restore leaves. Inner layers (storage, connections) do not know
+ * it and leave it out; each operation replaces their error with its own.
+ */
+export function cancelled(left = 'Nothing more was done; run it again to finish.'): DbopsError {
+  return new DbopsError('CANCELLED', 'The run was cancelled', { hint: left });
 }
 
 /** Wraps anything thrown into a DbopsError, keeping DbopsErrors as they are. */

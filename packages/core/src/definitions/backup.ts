@@ -1,10 +1,10 @@
 import { invalidInput } from '../errors.js';
-import { parseDuration } from '../duration.js';
+import { parseTimeoutMs } from '../duration.js';
 import { backup, type BackupResult } from '../operations/backup.js';
 import { parseCompression, parseLevel } from '../pipeline/compression.js';
 import { parseRecipient } from '../crypto/age/index.js';
 import { parsePgDumpArgs } from '../databases/postgres/dump.js';
-import { parseBackupName } from '../manifest/layout.js';
+import { isSafetyBackupName, parseBackupName } from '../manifest/layout.js';
 import { renderBackupSummary } from '../report/backup-summary.js';
 import { connectionInputs, readConnection } from './connection-inputs.js';
 import { InputReader, parseSize } from './read-inputs.js';
@@ -52,7 +52,7 @@ export const backupDefinition: ActionDefinition = {
   async run(raw, context) {
     const reader = new InputReader(inputs, raw, context.env);
     const statementTimeout = reader.optional('statement-timeout');
-    const target = { ...readConnection(reader), ...(statementTimeout ? { statementTimeoutMs: parseDuration(statementTimeout, 'statement-timeout') * 1000 } : {}) };
+    const target = { ...readConnection(reader), ...(statementTimeout ? { statementTimeoutMs: parseTimeoutMs(statementTimeout, 'statement-timeout', '10m') } : {}) };
     const retention = readRetentionPolicy(reader);
     const compression = parseCompression(reader.optional('compression'));
     const recipients = reader.list('encrypt-to').map((text) => {
@@ -67,14 +67,14 @@ export const backupDefinition: ActionDefinition = {
     if (recipients.length > 0 && passphrase) {
       throw invalidInput('encrypt-passphrase', 'cannot be combined with encrypt-to', "either recipients or a passphrase: age's passphrase recipient must be a file's only recipient");
     }
-    const name = reader.optional('name');
+    const name = readName(reader);
     const result = await backup({
       target,
       to: reader.required('to', 's3://bucket/prefix or a directory path'),
       s3: readS3Options(reader),
       ...(context.artifacts ? { artifacts: context.artifacts } : {}),
       ...(reader.integer('artifact-retention-days', 1, 90) ? { artifactRetentionDays: reader.integer('artifact-retention-days', 1, 90)! } : {}),
-      ...(name ? { name: parseBackupName(name) } : {}),
+      ...(name ? { name } : {}),
       compression,
       compressionLevel: parseLevel(reader.optional('compression-level'), compression),
       recipients,
@@ -88,7 +88,7 @@ export const backupDefinition: ActionDefinition = {
       pgDumpArgs: parsePgDumpArgs(reader.optional('pg-dump-args')),
       ...(reader.optional('pg-bin-dir') ? { pgBinDir: reader.optional('pg-bin-dir')! } : {}),
       exactCountMaxBytes: parseSize(reader.optional('exact-count-max-size')!, 'exact-count-max-size'),
-      lockWaitTimeoutMs: readLockWaitTimeout(reader),
+      lockWaitTimeoutMs: parseTimeoutMs(reader.optional('lock-wait-timeout')!, 'lock-wait-timeout', '30m; or 0s to wait without limit'),
       ...(context.github ? { github: context.github } : {}),
       env: context.env,
       secrets: context.secrets,
@@ -128,9 +128,13 @@ function backupOutputs(result: BackupResult): Record<string, string> {
   };
 }
 
-/** PostgreSQL takes lock timeouts in milliseconds up to 2^31 - 1 (about 24 days). */
-function readLockWaitTimeout(reader: InputReader): number {
-  const ms = parseDuration(reader.optional('lock-wait-timeout')!, 'lock-wait-timeout') * 1000;
-  if (ms > 2 ** 31 - 1) throw invalidInput('lock-wait-timeout', 'is longer than PostgreSQL allows', 'a duration up to 24d, e.g. 30m; or 0s to wait without limit');
-  return ms;
+/** The catalog name; pre-restore/ belongs to the safety backups that restore takes, which rotation keeps apart. */
+function readName(reader: InputReader): string | undefined {
+  const text = reader.optional('name');
+  if (text === undefined) return undefined;
+  const name = parseBackupName(text);
+  if (isSafetyBackupName(name)) {
+    throw invalidInput('name', `'${name}' is in pre-restore/, where restores file their safety backups`, 'another name, e.g. prod/app; pre-restore/<name> is only for dbops restore');
+  }
+  return name;
 }

@@ -5,7 +5,7 @@ import type { InputDefinition } from './types.js';
 /** How to reach a PostgreSQL server: shared by every action that connects to one. `prefix` names a second server. */
 export function connectionInputs(urlName = 'database-url', urlEnv = ['DATABASE_URL']): InputDefinition[] {
   return [
-    { name: urlName, description: 'PostgreSQL connection URL, e.g. postgres://user:password@host:5432/db?sslmode=require. Percent-encode special characters in the password.', secret: true, env: urlEnv },
+    { name: urlName, description: 'PostgreSQL connection URL, e.g. postgres://user:password@host:5432/db?sslmode=require. Percent-encode special characters in the password. libpq\'s files work as with psql: a connection service (?service=NAME or PGSERVICE; PGSERVICEFILE, ~/.pg_service.conf) and, without a password, the password file (PGPASSFILE, ~/.pgpass).', secret: true, env: urlEnv },
     { name: 'host', description: 'Server host, instead of (or overriding) the URL\'s.' },
     { name: 'port', description: 'Server port (default 5432), instead of (or overriding) the URL\'s.', type: 'integer' },
     { name: 'dbname', description: 'Database name, instead of (or overriding) the URL\'s.' },
@@ -21,19 +21,24 @@ export function connectionInputs(urlName = 'database-url', urlEnv = ['DATABASE_U
 export function readConnection(reader: InputReader, urlName = 'database-url'): PgTarget {
   const discrete = { host: reader.optional('host'), port: reader.optional('port'), database: reader.optional('dbname'), user: reader.optional('user') };
   const url = reader.optional(urlName);
-  // PGPASSWORD in the environment is a fallback for a URL without a password, never an override of one.
-  const urlHasPassword = url !== undefined && /^[^:]+:\/\/[^/@]*:[^/@]*@/.test(url);
-  const password = reader.given('password') ?? (urlHasPassword ? undefined : reader.optional('password'));
+  // PGPASSWORD in the environment is a fallback for a URL (or service) without a password, never an override of one.
+  const password = reader.given('password');
+  const fallbackPassword = password ? undefined : reader.optional('password');
   const sslMode = reader.optional('sslmode');
   const sslRootCert = reader.optional('ssl-root-cert');
+  const connectTimeout = reader.integer('connect-timeout', 1, 600);
   return parsePgTarget(
     {
       ...Object.fromEntries(Object.entries(discrete).filter(([, v]) => v !== undefined)),
       ...(url ? { url } : {}),
       ...(password ? { password } : {}),
+      ...(fallbackPassword ? { fallbackPassword } : {}),
       ...(sslMode ? { sslMode } : {}),
       ...(sslRootCert ? { sslRootCert } : {}),
-      connectTimeoutSeconds: reader.integer('connect-timeout', 1, 600) ?? 10,
+      // Unset, a service's connect_timeout applies (else 10 s).
+      ...(reader.given('connect-timeout') && connectTimeout ? { connectTimeoutSeconds: connectTimeout } : {}),
+      // libpq's service and password files, found as libpq finds them.
+      env: reader.env,
     },
     urlName,
   );

@@ -25,8 +25,8 @@ export const listDefinition: ActionDefinition = {
     const manifests = entries.map((e) => e.manifest);
     return {
       outputs: { count: String(manifests.length), 'newest-backup-id': manifests[0]?.backupId ?? '' },
-      summary: renderCatalog(storage.display, manifests, new Date()),
-      json: manifests.map((m) => ({ backupId: m.backupId, name: m.name, database: m.database, finishedAt: m.finishedAt, storedBytes: m.object.storedBytes, sha256: m.object.sha256, key: m.object.key, encryption: m.object.encryption.method })),
+      summary: renderCatalog(storage.display, entries, new Date()),
+      json: entries.map(({ manifest: m, verifiedAt }) => ({ backupId: m.backupId, name: m.name, database: m.database, finishedAt: m.finishedAt, storedBytes: m.object.storedBytes, sha256: m.object.sha256, key: m.object.key, encryption: m.object.encryption.method, verifiedAt: verifiedAt?.toISOString() ?? null })),
     };
   },
 };

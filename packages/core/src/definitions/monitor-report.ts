@@ -1,3 +1,4 @@
+import { MAX_TIMEOUT_MS } from '../duration.js';
 import { DbopsError, invalidInput } from '../errors.js';
 import { POSTGRES_CHECKS } from '../monitor/checks/index.js';
 import { deliverAlerts, type NotifyOn } from '../monitor/alerts.js';
@@ -49,6 +50,7 @@ export const monitorReportDefinition: ActionDefinition = {
   async run(raw, context) {
     const reader = new InputReader(inputs, raw, context.env);
     const target = readConnection(reader);
+    context.secrets.add(target.password); // it may come from a service or password file, which no adapter saw
     const failOn = oneOf(reader, 'fail-on', FAIL_ON);
     const notifyOn = oneOf(reader, 'notify-on', NOTIFY_ON) as NotifyOn;
     const thresholdsPath = reader.optional('thresholds');
@@ -121,6 +123,9 @@ function oneOf<T extends string>(reader: InputReader, name: string, values: read
 function duration(reader: InputReader, name: string): number {
   const seconds = parseValue(reader.optional(name), 'seconds', name, (_path, _problem, valid) => invalidInput(name, `'${reader.optional(name)}' is not a duration`, valid));
   if (seconds <= 0) throw invalidInput(name, 'must be longer than zero', 'a duration such as 10s or 2m');
+  // Both become timers and statement_timeout: whole milliseconds in a 32-bit integer.
+  if (!(seconds * 1000 <= MAX_TIMEOUT_MS)) throw invalidInput(name, `'${reader.optional(name)}' is longer than PostgreSQL and Node.js timers allow`, 'a duration up to 24d, e.g. 10s or 2m');
+  if (seconds * 1000 < 1) throw invalidInput(name, `'${reader.optional(name)}' is shorter than a millisecond`, 'a duration such as 10s or 2m');
   return seconds;
 }
 

@@ -5,6 +5,7 @@ import { slackNotifier } from '../notify/slack.js';
 import { teamsNotifier } from '../notify/teams.js';
 import { webhookNotifier } from '../notify/webhook.js';
 import type { AlertMessage, Notifier } from '../notify/types.js';
+import { httpUrl } from './http-url.js';
 import { InputReader } from './read-inputs.js';
 import type { ActionDefinition, ActionReport, InputDefinition, RawInputs, RunContext } from './types.js';
 
@@ -55,22 +56,7 @@ export function readNotifications(reader: InputReader): NotificationPlan {
   return { on: on as NotifyOn, notifiers };
 }
 
-/** An http(s) URL a request can be sent to, checked before the run. Never echoed: it carries the hook's token. */
-export function httpUrl(text: string, input: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(text);
-  } catch {
-    // reported below
-  }
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    throw invalidInput(input, 'is not an http(s) URL', 'the webhook URL as the service shows it, e.g. https://hooks.slack.com/services/T000/B000/XXXX');
-  }
-  if (url.username || url.password) {
-    throw invalidInput(input, 'has a user name or password in it (user:password@), which requests cannot send', 'the webhook URL without user:password@; a token goes in its path or query, as the service documents');
-  }
-  return text;
-}
+export { httpUrl } from './http-url.js';
 
 /**
  * The action with notifications: inputs added, checked before the run, one message sent after it according to

@@ -40,5 +40,6 @@ function readCount(reader: InputReader, name: string, valid: string): number {
   const text = reader.optional(name);
   if (text === undefined) return 0;
   if (!/^\d+$/.test(text.trim())) throw invalidInput(name, `'${text}' is not a count`, valid);
+  if (!Number.isSafeInteger(Number(text))) throw invalidInput(name, `'${text}' is larger than dbops takes`, valid);
   return Number(text);
 }

@@ -1,5 +1,6 @@
 import { invalidInput } from '../errors.js';
 import type { S3Options } from '../storage/index.js';
+import { httpUrl } from './http-url.js';
 import type { InputReader } from './read-inputs.js';
 import type { InputDefinition } from './types.js';
 
@@ -25,10 +26,7 @@ export function readS3Options(reader: InputReader): S3Options {
   const region = reader.optional('s3-region');
   const endpoint = reader.optional('s3-endpoint');
   if (region) options.region = region;
-  if (endpoint) {
-    if (!/^https?:\/\/[^/\s]+/.test(endpoint)) throw invalidInput('s3-endpoint', `'${endpoint}' is not an http(s) URL`, 'e.g. https://<account>.r2.cloudflarestorage.com or http://localhost:9000');
-    options.endpoint = endpoint;
-  }
+  if (endpoint) options.endpoint = httpUrl(endpoint, 's3-endpoint', 'the store\'s endpoint, e.g. https://<account>.r2.cloudflarestorage.com or http://localhost:9000');
   if (reader.optional('s3-force-path-style') !== undefined) options.forcePathStyle = reader.boolean('s3-force-path-style');
   const accessKeyId = reader.optional('s3-access-key-id');
   const secretAccessKey = reader.optional('s3-secret-access-key');

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { invalidInput } from '../errors.js';
 import { EXTENSIONS, type Compression } from '../pipeline/compression.js';
 
@@ -47,10 +47,21 @@ export function parseBackupName(text: string, input = 'name'): string {
   return name;
 }
 
-/** A database name made safe for use as the default backup name. */
+/**
+ * A database name made safe for use as the default backup name. Names that are safe already stay as they are (so
+ * existing catalogs keep their names); any other gets a short hash of the real name, so that two databases never
+ * share a name ("shopü" and "shopé" would both be "shop-"), where one's backups would hide the other's staleness.
+ */
 export function defaultBackupName(database: string): string {
   const safe = database.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
-  return safe || 'database';
+  if (safe === database && !isSafetyBackupName(safe)) return safe;
+  const hash = createHash('sha256').update(database, 'utf8').digest('hex').slice(0, 10);
+  return `${safe.replace(/-+$/, '') || 'database'}-${hash}`;
+}
+
+/** Whether a name lies in the safety backups' namespace (pre-restore, pre-restore/...), which backup must not use. */
+export function isSafetyBackupName(name: string): boolean {
+  return name === SAFETY_BACKUP_PREFIX.slice(0, -1) || name.startsWith(SAFETY_BACKUP_PREFIX);
 }
 
 export function objectKey(name: string, id: string, compression: Compression, encrypted: boolean): string {

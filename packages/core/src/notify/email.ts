@@ -1,5 +1,6 @@
 import type { Transporter } from 'nodemailer';
 import { invalidInput } from '../errors.js';
+import { checkUrlAuthority } from '../url-authority.js';
 import type { AlertMessage, Notifier } from './types.js';
 
 export interface SmtpSettings {
@@ -15,6 +16,8 @@ export interface SmtpSettings {
 const SMTP_FORM = 'smtp://USER:PASSWORD@HOST:587 (STARTTLS) or smtps://USER:PASSWORD@HOST:465 (TLS), user and password percent-encoded';
 
 export function parseSmtpUrl(text: string, input = 'notify-smtp-url'): URL {
+  // A user name may be an e-mail address: its '@' may stay unencoded (the last '@' ends the password).
+  checkUrlAuthority(text, input, { form: SMTP_FORM, atInUserinfo: true });
   let url: URL;
   try {
     url = new URL(text);

@@ -227,7 +227,7 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
     // have reached the storage even if it reported an error), then the object.
     if (manifestAt) await storage.delete(manifestAt).catch(() => undefined);
     if (stored) await storage.delete(stored).catch(() => undefined);
-    if (options.signal?.aborted) throw cancelled();
+    if (options.signal?.aborted) throw cancelled('Nothing was recorded as a complete backup; partial uploads were aborted.');
     throw error;
   }
 }

@@ -133,7 +133,11 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
       ...(verificationRecord ? { verificationRecord } : {}),
     };
   } catch (error) {
-    if (options.signal?.aborted) throw cancelled();
+    if (options.signal?.aborted) {
+      throw cancelled(options.keep && created
+        ? `The backup is unchanged and no verification record was written; scratch database ${scratch} is kept (keep: true).`
+        : 'The backup is unchanged, no verification record was written, and the scratch database is dropped.');
+    }
     throw error;
   } finally {
     if (created && !options.keep) {

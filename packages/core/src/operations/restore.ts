@@ -52,6 +52,8 @@ export interface RestoreResult {
 export async function restore(options: RestoreOptions): Promise<RestoreResult> {
   const { log, secrets } = options;
   const { storage, manifest } = await selectBackup(options, secrets);
+  /** Whether the target has been changed (emptied, or pg_restore started): what a cancel leaves depends on it. */
+  let changed = false;
   try {
     // Refusals and missing client tools cost no download.
     const tools = await withSession(options.target, log, options.signal, async (client) => {
@@ -73,9 +75,11 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
         log.info(`Emptying ${describeTarget(options.target)} (clean: true)`);
         // One transaction: a cancel that ends the session rolls it back.
         await withSession(options.target, log, options.signal, (client) => clearDatabase(client));
+        changed = true;
       }
       try {
         if (options.signal?.aborted) throw cancelled();
+        changed = true;
         const restored = await restoreArchive(archive, {
           into: options.target,
           tools,
@@ -101,13 +105,15 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
           passed: checks.every((c) => c.passed),
         };
       } catch (error) {
-        throw existing > 0 ? afterEmptying(error, options, safetyBackup) : error;
+        if (existing > 0) throw afterEmptying(error, options, safetyBackup);
+        if (options.signal?.aborted) throw cancelled(`${describeTarget(options.target)}, empty before, may now hold part of the backup: empty it before you run the restore again.`);
+        throw error;
       }
     } finally {
       await archive.dispose();
     }
   } catch (error) {
-    if (options.signal?.aborted && !(error instanceof DbopsError && error.code === 'CANCELLED')) throw cancelled();
+    if (options.signal?.aborted && !changed) throw cancelled(`${describeTarget(options.target)} was not changed.`);
     throw error;
   }
 }
@@ -145,7 +151,7 @@ async function compareLocale(client: pg.Client, options: RestoreOptions, manifes
 
 /** A failure once the target was emptied leaves a partial restore: say so, and where its previous state is. */
 function afterEmptying(error: unknown, options: RestoreOptions, safetyBackup: BackupResult | undefined): DbopsError {
-  const failure = options.signal?.aborted ? cancelled() : asDbopsError(error);
+  const failure = options.signal?.aborted ? cancelled('Run the restore again.') : asDbopsError(error);
   const previous = safetyBackup
     ? `Its previous state is in safety backup ${safetyBackup.backupId} (${safetyBackup.location}).`
     : 'No safety backup was taken (safety-backup: false).';

@@ -6,6 +6,13 @@ import { describeTarget, type PgTarget } from './target.js';
 
 export const APPLICATION_NAME = 'dbops';
 
+/**
+ * For a target without a password: pg takes undefined from a password function as "none". Without one, pg would look
+ * for a password file itself, in process.env rather than the environment dbops was given (parsePgTarget has read
+ * the password file already).
+ */
+const NO_PASSWORD = (() => undefined) as unknown as () => string;
+
 /** node-postgres settings for a target, with libpq's sslmode semantics spelled out. */
 export function clientConfig(target: PgTarget): pg.ClientConfig {
   return {
@@ -13,7 +20,7 @@ export function clientConfig(target: PgTarget): pg.ClientConfig {
     port: target.port,
     database: target.database,
     user: target.user,
-    ...(target.password ? { password: target.password } : {}),
+    password: target.password ?? NO_PASSWORD,
     ssl: sslConfig(target),
     application_name: APPLICATION_NAME,
     connectionTimeoutMillis: target.connectTimeoutSeconds * 1000,

@@ -32,6 +32,9 @@ export async function libpqEnvironment(
   if (target.password) env.PGPASSWORD = target.password;
   const dir = await mkdtemp(join(tmpdir(), 'dbops-libpq-'));
   try {
+    // The target says everything, its password too (parsePgTarget read the service and password files): a child must
+    // not find another password file (~/.pgpass) that dbops's own session did not use.
+    if (!target.password) env.PGPASSFILE = join(dir, 'no-password-file');
     env.PGSERVICEFILE = join(dir, 'pg_service.conf');
     env.PGSERVICE = SERVICE;
     await writeFile(env.PGSERVICEFILE, SERVICE_FILE, { mode: 0o600 });
@@ -46,7 +49,10 @@ export async function libpqEnvironment(
   return { env, dispose: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** Stray PG* variables from the caller's environment must not redirect a child to another server. */
+/**
+ * Stray PG* variables from the caller's environment must not redirect a child to another server. Those that name
+ * libpq's files (PGSERVICE, PGPASSFILE...) have been applied already, to the target itself.
+ */
 function withoutLibpqVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('PG')));
 }

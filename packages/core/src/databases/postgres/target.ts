@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseConnectionString } from 'pg-connection-string';
 import { invalidInput } from '../../errors.js';
+import { checkUrlAuthority } from '../../url-authority.js';
+import { passfilePassword, passfilePath } from './passfile.js';
+import { serviceParameters, type ServiceParameters } from './service-file.js';
 
 export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 export type SslMode = (typeof SSL_MODES)[number];
@@ -28,61 +31,77 @@ export interface PgTargetInput {
   database?: string;
   user?: string;
   password?: string;
+  /** A password from the environment (PGPASSWORD): used only when neither the URL nor a service has one. */
+  fallbackPassword?: string;
   sslMode?: string;
   /** A path to a PEM file, or the PEM text itself. */
   sslRootCert?: string;
   connectTimeoutSeconds?: number;
   statementTimeoutMs?: number;
+  /**
+   * The environment libpq would read its files from: PGSERVICE, PGSERVICEFILE, PGSYSCONFDIR, PGPASSFILE, HOME (for
+   * ~/.pg_service.conf and ~/.pgpass). Without it, no service or password file is read.
+   */
+  env?: NodeJS.ProcessEnv;
 }
 
-const URL_FORM = 'postgres://USER:PASSWORD@HOST:5432/DATABASE?sslmode=require (percent-encode special characters in the password: @ → %40, : → %3A, / → %2F, % → %25)';
+const URL_FORM = 'postgres://USER:PASSWORD@HOST:5432/DATABASE?sslmode=require (percent-encode special characters in the password: @ → %40, # → %23, / → %2F, ? → %3F, : → %3A, % → %25)';
 
 /**
- * Builds a target from a URL and/or discrete parameters; discrete parameters override the URL's parts.
- * `urlInput` names the input the URL came from, so errors point at it. Errors never echo the URL (it holds a password).
+ * Builds a target from a URL and/or discrete parameters, as libpq would: discrete parameters override the URL's
+ * parts, which override a connection service's (the URL's service parameter, or PGSERVICE), which override
+ * defaults; without a password from any of them, the password file (passfile, PGPASSFILE, ~/.pgpass) is read. The
+ * result is complete, so dbops's own session and its child processes connect alike. `urlInput` names the input the
+ * URL came from, so errors point at it. Errors never echo the URL (it holds a password).
  */
 export function parsePgTarget(input: PgTargetInput, urlInput = 'database-url'): PgTarget {
+  const env = input.env ?? {};
   let fromUrl: Partial<ReturnType<typeof parseConnectionString>> = {};
-  let urlTls: { sslmode?: string; sslrootcert?: string } = {};
+  let fromQuery: UrlParameters = {};
   if (input.url !== undefined && input.url.trim() !== '') {
     const trimmed = input.url.trim();
     if (!/^postgres(ql)?:\/\//i.test(trimmed)) {
       throw invalidInput(urlInput, 'is not a PostgreSQL connection URL (it must start with postgres:// or postgresql://)', URL_FORM);
     }
-    const { url, tls } = takeTlsParameters(trimmed);
-    urlTls = tls;
+    // libpq ends the password at the first '@': one more is refused, not read differently by pg_dump and node-pg.
+    checkUrlAuthority(trimmed, urlInput, { form: 'postgres://USER:PASSWORD@HOST:5432/DATABASE?sslmode=require' });
+    const { url, taken } = takeParameters(trimmed);
+    fromQuery = taken;
     try {
       fromUrl = parseConnectionString(url);
     } catch {
-      throw invalidInput(urlInput, 'could not be parsed as a URL; a password with special characters must be percent-encoded', URL_FORM);
+      throw invalidInput(urlInput, 'could not be parsed as a URL', URL_FORM);
     }
-  } else if (!input.host && !input.database) {
-    throw invalidInput(urlInput, 'is required', `${URL_FORM}, or the inputs host, port, dbname, user and password`);
+  } else if (!input.host && !input.database && !env.PGSERVICE) {
+    throw invalidInput(urlInput, 'is required', `${URL_FORM}, or the inputs host, port, dbname, user and password, or a connection service (PGSERVICE)`);
   }
+  const serviceName = fromQuery.service || env.PGSERVICE;
+  const service: ServiceParameters = serviceName ? serviceParameters(serviceName, fromQuery.service ? `the service parameter of ${urlInput}` : 'PGSERVICE', env) : {};
 
-  const host = input.host || fromUrl.host || 'localhost';
-  const portText = input.port || fromUrl.port || '5432';
+  const host = input.host || fromUrl.host || service.host || 'localhost';
+  const portText = input.port || fromUrl.port || service.port || '5432';
   const port = Number(portText);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw invalidInput(input.port ? 'port' : urlInput, `has an invalid port '${portText}'`, 'a port number from 1 to 65535');
+  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) {
+    throw invalidInput(input.port ? 'port' : fromUrl.port ? urlInput : 'PGSERVICE', `has an invalid port '${portText}'`, 'a port number from 1 to 65535');
   }
-  const database = input.database || fromUrl.database || '';
+  const database = input.database || fromUrl.database || service.dbname || '';
   if (!database) throw invalidInput(input.url ? urlInput : 'dbname', 'names no database', `${URL_FORM}, or the dbname input`);
-  const user = input.user || fromUrl.user || '';
+  const user = input.user || fromUrl.user || service.user || '';
   if (!user) throw invalidInput(input.url ? urlInput : 'user', 'names no user', `${URL_FORM}, or the user input`);
 
-  const sslModeText = (input.sslMode || urlTls.sslmode || 'prefer').toLowerCase();
+  const sslModeText = (input.sslMode || fromQuery.sslmode || service.sslmode || 'prefer').toLowerCase();
   if (!(SSL_MODES as readonly string[]).includes(sslModeText)) {
     throw invalidInput('sslmode', `has an unknown value '${sslModeText}'`, `one of ${SSL_MODES.join(', ')}`);
   }
   const sslMode = sslModeText as SslMode;
-  const rootCertSource = input.sslRootCert || urlTls.sslrootcert;
+  const rootCertSource = input.sslRootCert || fromQuery.sslrootcert || service.sslrootcert;
   const sslRootCert = rootCertSource ? readPem(rootCertSource) : undefined;
   if (sslMode === 'verify-ca' && !sslRootCert) {
     throw invalidInput('ssl-root-cert', `is required with sslmode=${sslMode}`, 'the CA certificate as PEM text or a path to a PEM file');
   }
 
-  const password = input.password || fromUrl.password || undefined;
+  const password = input.password || fromUrl.password || service.password || input.fallbackPassword
+    || passwordFromFile(passfilePath(fromQuery.passfile || service.passfile, env), { host, port, database, user });
   return {
     host,
     port,
@@ -91,27 +110,46 @@ export function parsePgTarget(input: PgTargetInput, urlInput = 'database-url'): 
     ...(password ? { password } : {}),
     sslMode,
     ...(sslRootCert ? { sslRootCert } : {}),
-    connectTimeoutSeconds: input.connectTimeoutSeconds ?? 10,
+    connectTimeoutSeconds: input.connectTimeoutSeconds ?? serviceConnectTimeout(service) ?? 10,
     statementTimeoutMs: input.statementTimeoutMs ?? 0,
     urlInput,
   };
 }
 
+/** URL parameters that dbops applies itself, with libpq's meaning. */
+const TAKEN_PARAMETERS = ['sslmode', 'sslrootcert', 'service', 'passfile'] as const;
+type UrlParameters = Partial<Record<(typeof TAKEN_PARAMETERS)[number], string>>;
+
 /**
- * Takes sslmode and sslrootcert out of the URL: dbops applies them with libpq's meaning (sslConfig), while
- * pg-connection-string would read the certificate file itself (failing as "cannot parse") and print a warning
- * about its own, different meaning of sslmode=require.
+ * Takes sslmode, sslrootcert, service and passfile out of the URL: dbops applies them with libpq's meaning
+ * (sslConfig, serviceParameters, passfilePassword), while pg-connection-string would read the certificate file
+ * itself (failing as "cannot parse") and print a warning about its own, different meaning of sslmode=require.
  */
-function takeTlsParameters(url: string): { url: string; tls: { sslmode?: string; sslrootcert?: string } } {
+function takeParameters(url: string): { url: string; taken: UrlParameters } {
   const at = url.indexOf('?');
-  if (at === -1) return { url, tls: {} };
+  if (at === -1) return { url, taken: {} };
   const query = new URLSearchParams(url.slice(at + 1));
-  const tls = { ...(query.get('sslmode') ? { sslmode: query.get('sslmode')! } : {}), ...(query.get('sslrootcert') ? { sslrootcert: query.get('sslrootcert')! } : {}) };
-  if (!query.has('sslmode') && !query.has('sslrootcert')) return { url, tls };
-  query.delete('sslmode');
-  query.delete('sslrootcert');
+  if (!TAKEN_PARAMETERS.some((name) => query.has(name))) return { url, taken: {} };
+  const taken: UrlParameters = {};
+  for (const name of TAKEN_PARAMETERS) {
+    if (query.get(name)) taken[name] = query.get(name)!;
+    query.delete(name);
+  }
   const rest = query.toString();
-  return { url: `${url.slice(0, at)}${rest ? `?${rest}` : ''}`, tls };
+  return { url: `${url.slice(0, at)}${rest ? `?${rest}` : ''}`, taken };
+}
+
+function passwordFromFile(file: string | undefined, key: Parameters<typeof passfilePassword>[1]): string | undefined {
+  return file ? passfilePassword(file, key) : undefined;
+}
+
+function serviceConnectTimeout(service: ServiceParameters): number | undefined {
+  if (service.connect_timeout === undefined) return undefined;
+  const seconds = Number(service.connect_timeout);
+  if (!/^\d+$/.test(service.connect_timeout) || seconds < 1 || seconds > 600) {
+    throw invalidInput('PGSERVICE', `sets connect_timeout to '${service.connect_timeout}'`, 'a whole number of seconds from 1 to 600 in the service file');
+  }
+  return seconds;
 }
 
 function readPem(source: string): string {
