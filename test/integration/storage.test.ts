@@ -330,6 +330,23 @@ describe('S3 storage', () => {
     expect(sha256(onDisk)).toBe(sha256(body));
   });
 
+  test('a put whose object does not hold what was sent fails and leaves nothing', async () => {
+    // A server that accepts an upload and keeps less of it (played here by cutting s3rver's file once it is stored).
+    const storage = await openStorage(`s3://${BUCKET}/short`, { inputName: 'to', s3: s3Options(server) });
+    const file = path.join(server.directory, BUCKET, 'short', 'db', '1.manifest.json._S3rver_object');
+    server.beforeEach(async ({ method }) => {
+      if (method === 'HEAD') await fs.truncate(file, 16 * 1024).catch(() => undefined);
+    });
+    try {
+      const error = await expectError(storage.put('db/1.manifest.json', DATA.subarray(0, 30_000)), 'STORAGE_FAILED');
+      expect(error.message).toBe(`Input 'to' (s3://${BUCKET}/short): s3://${BUCKET}/short/db/1.manifest.json holds 16384 bytes after 30000 bytes were uploaded`);
+      expect(error.hint).toContain('the object was removed');
+    } finally {
+      server.beforeEach(undefined);
+    }
+    expect(await storage.list('')).toEqual([]);
+  });
+
   test('uploads are signed with UNSIGNED-PAYLOAD (no SHA-256 pass per part); other requests keep the payload hash', async () => {
     const storage = await openStorage(`s3://${BUCKET}/unsigned`, { inputName: 'to', s3: s3Options(server, { partSizeBytes: 5 * MiB }) });
     const body = DATA.subarray(0, 12 * MiB);
