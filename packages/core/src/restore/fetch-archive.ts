@@ -84,7 +84,7 @@ export async function fetchArchive(storage: Storage, manifest: BackupManifest, d
   }
   if (digest.bytes !== manifest.object.storedBytes || digest.sha256 !== manifest.object.sha256) {
     await dispose();
-    throw await sizeOrChecksumError(storage, manifest, digest.bytes);
+    throw integrityError(manifest, storage, digest.bytes);
   }
   return { path, rawBytes: (await stat(path)).size, storedBytes: digest.bytes, dispose };
 }
@@ -161,20 +161,6 @@ async function diagnose(storage: Storage, manifest: BackupManifest, error: unkno
     hint: 'The object has the right size but its content was altered after it was written (its checksum no longer matches the manifest). Choose another backup.',
     cause: error,
   });
-}
-
-/**
- * The whole object was read and does not match: the stored object has another size or content, or (when the stored
- * object has the manifest's size) the read itself came up short.
- */
-async function sizeOrChecksumError(storage: Storage, manifest: BackupManifest, readBytes: number): Promise<DbopsError> {
-  const stat = await storage.stat(manifest.object.key).catch(() => undefined);
-  if (stat?.size === manifest.object.storedBytes && readBytes < stat.size) {
-    return new DbopsError('STORAGE_FAILED', `Reading backup ${manifest.backupId} from ${storage.locate(manifest.object.key)} ended after ${readBytes} of ${stat.size} bytes`, {
-      hint: 'The download was cut short, not the object. Nothing was restored, and this says nothing against the backup itself: run again.',
-    });
-  }
-  return integrityError(manifest, storage, stat?.size ?? readBytes);
 }
 
 /**
