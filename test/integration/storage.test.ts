@@ -347,6 +347,22 @@ describe('S3 storage', () => {
     expect(await storage.list('')).toEqual([]);
   });
 
+  test('putRecord reads a record back: one stored with other bytes of the same size fails, and is removed', async () => {
+    const storage = await openStorage(`s3://${BUCKET}/altered`, { inputName: 'to', s3: s3Options(server) });
+    const file = path.join(server.directory, BUCKET, 'altered', 'db', '1.manifest.json._S3rver_object');
+    const record = Buffer.from(JSON.stringify({ backupId: '1', note: 'x'.repeat(1000) }));
+    server.beforeEach(async ({ method }) => {
+      if (method === 'GET') await fs.writeFile(file, Buffer.alloc(record.length, 0x20)).catch(() => undefined);
+    });
+    try {
+      const error = await expectError(putRecord(storage, 'db/1.manifest.json', record), 'STORAGE_FAILED');
+      expect(error.message).toBe(`s3://${BUCKET}/altered/db/1.manifest.json did not store what was written: ${record.length} bytes read back, ${record.length} sent (different content)`);
+    } finally {
+      server.beforeEach(undefined);
+    }
+    expect(await storage.list('')).toEqual([]);
+  });
+
   test('uploads are signed with UNSIGNED-PAYLOAD (no SHA-256 pass per part); other requests keep the payload hash', async () => {
     const storage = await openStorage(`s3://${BUCKET}/unsigned`, { inputName: 'to', s3: s3Options(server, { partSizeBytes: 5 * MiB }) });
     const body = DATA.subarray(0, 12 * MiB);
