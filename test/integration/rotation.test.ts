@@ -1,6 +1,6 @@
 import { CreateMultipartUploadCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -10,11 +10,13 @@ import {
   executeRotation,
   findBackup,
   FULL_SCOPE,
+  listDefinition,
   planRotation,
   listBackups,
   MemoryLogger,
   openStorage,
   parsePgTarget,
+  restoreTestDefinition,
   retentionPurgeDefinition,
   Secrets,
   writeVerificationRecord,
@@ -400,6 +402,63 @@ test('check-freshness with verified fails a name none of whose backups has passe
     expect(report.summary).toContain(`✅ The newest verified backup of tested (postgres), ${tested.backupId}`);
     // Checked by name, the tested one passes alone.
     expect((await checkFreshnessDefinition.run({ from: dir, name: 'tested', 'max-age': '26h', verified: 'true' }, context())).outputs.fresh).toBe('true');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+// A manifest cut short (as a full disk once left one) stops its own name, fail closed, and nothing else.
+test('a damaged manifest stops only its own name: list, check-freshness, rotation and restore-test go on for the others', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dbops-damaged-'));
+  try {
+    await pg.createDatabase('damage_src');
+    const take = (name: string, daysAgo: number) => backupAt(dir, name, new Date(Date.now() - daysAgo * 86_400_000), { database: 'damage_src' });
+    const good = [await take('good', 3), await take('good', 2), await take('good', 1)];
+    const bad = [await take('bad', 3), await take('bad', 2)];
+    const damagedKey = `bad/${bad[1]!.backupId}.manifest.json`;
+    const damagedFile = join(dir, 'bad', `${bad[1]!.backupId}.manifest.json`);
+    const text = await readFile(damagedFile);
+    await writeFile(damagedFile, text.subarray(0, Math.floor(text.length / 2)));
+    const namesFile = (error: unknown) => {
+      expect(error).toBeInstanceOf(DbopsError);
+      expect((error as DbopsError).code).toBe('INTEGRITY_FAILED');
+      expect((error as DbopsError).message).toContain(damagedFile);
+      expect((error as DbopsError).hint).toMatch(/not rotated and fail freshness checks \(other names go on\).*restore it from the storage's versioning/);
+    };
+
+    // list: every readable backup, the damaged file named, and a failed run (the list is incomplete).
+    const listed = await listDefinition.run({ from: dir }, context());
+    expect(listed.outputs.count).toBe('4');
+    expect(listed.outputs['newest-backup-id']).toBe(good[2]!.backupId);
+    expect(listed.summary).toContain(damagedKey);
+    namesFile(listed.failure);
+    expect((await listDefinition.run({ from: dir, name: 'good' }, context())).failure).toBeUndefined();
+
+    // check-freshness: the other name is judged (fresh); the damaged one fails closed, naming the file.
+    const freshness = await checkFreshnessDefinition.run({ from: dir, 'max-age': '30d' }, context());
+    expect(freshness.outputs.fresh).toBe('false');
+    expect((freshness.json as { names: Array<{ name: string; fresh: boolean }> }).names.map((n) => [n.name, n.fresh])).toEqual([['bad', false], ['good', true]]);
+    expect((freshness.failure as DbopsError).message).toContain(damagedFile);
+    expect((freshness.failure as DbopsError).hint).toContain("storage's versioning");
+    expect((await checkFreshnessDefinition.run({ from: dir, name: 'good', 'max-age': '30d' }, context())).outputs.fresh).toBe('true');
+
+    // rotation: the other name is rotated; nothing of the damaged one's is deleted, and the run fails saying why.
+    const before = (await readdir(join(dir, 'bad'))).sort();
+    const rotated = await retentionPurgeDefinition.run({ from: dir, 'keep-last': '1', 'dry-run': 'false' }, context());
+    expect(rotated.outputs['deleted-ids']!.split(',').sort()).toEqual([good[0]!.backupId, good[1]!.backupId].sort());
+    expect((await readdir(join(dir, 'bad'))).sort()).toEqual(before);
+    namesFile((rotated.failure as DbopsError).cause);
+    expect((rotated.failure as DbopsError).message).toMatch(/^bad was not rotated: /);
+    expect(rotated.summary).toContain('`bad` not rotated: nothing of it was deleted');
+
+    // restore-test: a named good backup restores whatever else is damaged; the newest of the damaged name is unknown.
+    const storage = await openStorage(dir, { inputName: 'from' });
+    const restored = await restoreTestDefinition.run({ from: dir, 'backup-id': bad[0]!.backupId, 'target-url': pg.url('postgres') }, context());
+    expect(restored.failure).toBeUndefined();
+    expect(restored.outputs['backup-id']).toBe(bad[0]!.backupId);
+    expect((await findBackup(storage, { name: 'good' })).manifest.backupId).toBe(good[2]!.backupId);
+    namesFile(await findBackup(storage, { name: 'bad' }).catch((e: unknown) => e));
+    namesFile(await findBackup(storage, { backupId: bad[1]!.backupId }).catch((e: unknown) => e));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -6,10 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { DbopsError, type ErrorCode } from '../../packages/core/src/errors.js';
-import { LocalStorage, openStorage, parseLocation, type S3Options, type Storage } from '../../packages/core/src/storage/index.js';
+import { LocalStorage, openStorage, parseLocation, putRecord, type S3Options, type Storage } from '../../packages/core/src/storage/index.js';
 import { S3Storage } from '../../packages/core/src/storage/s3.js';
 import { startS3Server, type S3Server } from '../harness/s3.js';
 import { catchError } from '../harness/errors.js';
+import { mountSmallDisk, smallDiskAvailable } from '../harness/small-disk.js';
 
 const MiB = 1024 * 1024;
 const BUCKET = 'dbops-test';
@@ -254,6 +255,46 @@ describe('local storage', () => {
     expect((await storage.list('')).map((o) => o.key)).toEqual(['db/1.manifest.json']);
   });
 
+  test('a put that fails leaves no directory it made: a failed run leaves no empty <to>/<name>/', async () => {
+    const root = path.join(base, 'failed-put');
+    const storage = await openStorage(root, { inputName: 'to' });
+    await storage.preflight();
+    await storage.put('kept/1.dump', Buffer.from('x'));
+    const failing = () => Readable.from((async function* () {
+      yield Buffer.from('half a dump');
+      throw new Error('pg_dump exited with code 1');
+    })());
+    await expect(storage.put('prod/app/2.dump', failing())).rejects.toThrow('pg_dump exited');
+    await expect(storage.put('kept/2.dump', failing())).rejects.toThrow('pg_dump exited');
+    // The directories it made are gone; one that held a file already stays.
+    expect(await filesUnder(root)).toEqual([path.join(root, 'kept', '1.dump')]);
+    expect((await fs.readdir(root)).sort()).toEqual(['kept']);
+  });
+
+  // A nearly full tmpfs stores part of a write and says so only through the count it returns (no error).
+  (smallDiskAvailable ? test : test.skip)('on a nearly full disk a put is whole or fails: no short file, no temp file, no directory left', async () => {
+    const disk = await mountSmallDisk(64 * 1024);
+    try {
+      const root = path.join(disk.path, 'backups');
+      const storage = await openStorage(root, { inputName: 'to' });
+      await storage.put('db/1.dump', randomBytes(40_000));
+      const free = (await fs.statfs(disk.path)).bavail * (await fs.statfs(disk.path)).bsize;
+      expect(free).toBeGreaterThan(0); // the next put really starts and is cut short, not refused at once
+      const record = Buffer.from(JSON.stringify({ padding: 'x'.repeat(free + 10_000) }));
+      for (const key of ['db/1.manifest.json', 'other/1.manifest.json']) {
+        const error = await expectError(storage.put(key, record), 'STORAGE_FAILED');
+        expect(error.message).toMatch(/no space left on the device after [\d.]+ KiB of it were written$/);
+        expect(error.hint).toMatch(/Free disk space/);
+      }
+      expect(await filesUnder(root)).toEqual([path.join(root, 'db', '1.dump')]);
+      // A Buffer body is written by a single write call: the case a loop over chunks alone would miss.
+      await expectError(putRecord(storage, 'db/2.manifest.json', record), 'STORAGE_FAILED');
+      expect(await filesUnder(root)).toEqual([path.join(root, 'db', '1.dump')]);
+    } finally {
+      await disk.unmount();
+    }
+  });
+
   test('delete removes directories it leaves empty, never the root', async () => {
     const root = path.join(base, 'tidy');
     const storage = await openStorage(root, { inputName: 'to' });
@@ -287,6 +328,39 @@ describe('S3 storage', () => {
     await storage.put('one.bin', chunked(body, 64 * 1024));
     const onDisk = await fs.readFile(path.join(server.directory, BUCKET, 'raw', 'one.bin._S3rver_object'));
     expect(sha256(onDisk)).toBe(sha256(body));
+  });
+
+  test('a put whose object does not hold what was sent fails and leaves nothing', async () => {
+    // A server that accepts an upload and keeps less of it (played here by cutting s3rver's file once it is stored).
+    const storage = await openStorage(`s3://${BUCKET}/short`, { inputName: 'to', s3: s3Options(server) });
+    const file = path.join(server.directory, BUCKET, 'short', 'db', '1.manifest.json._S3rver_object');
+    server.beforeEach(async ({ method }) => {
+      if (method === 'HEAD') await fs.truncate(file, 16 * 1024).catch(() => undefined);
+    });
+    try {
+      const error = await expectError(storage.put('db/1.manifest.json', DATA.subarray(0, 30_000)), 'STORAGE_FAILED');
+      expect(error.message).toBe(`Input 'to' (s3://${BUCKET}/short): s3://${BUCKET}/short/db/1.manifest.json holds 16384 bytes after 30000 bytes were uploaded`);
+      expect(error.hint).toContain('the object was removed');
+    } finally {
+      server.beforeEach(undefined);
+    }
+    expect(await storage.list('')).toEqual([]);
+  });
+
+  test('putRecord reads a record back: one stored with other bytes of the same size fails, and is removed', async () => {
+    const storage = await openStorage(`s3://${BUCKET}/altered`, { inputName: 'to', s3: s3Options(server) });
+    const file = path.join(server.directory, BUCKET, 'altered', 'db', '1.manifest.json._S3rver_object');
+    const record = Buffer.from(JSON.stringify({ backupId: '1', note: 'x'.repeat(1000) }));
+    server.beforeEach(async ({ method }) => {
+      if (method === 'GET') await fs.writeFile(file, Buffer.alloc(record.length, 0x20)).catch(() => undefined);
+    });
+    try {
+      const error = await expectError(putRecord(storage, 'db/1.manifest.json', record), 'STORAGE_FAILED');
+      expect(error.message).toBe(`s3://${BUCKET}/altered/db/1.manifest.json did not store what was written: ${record.length} bytes read back, ${record.length} sent (different content)`);
+    } finally {
+      server.beforeEach(undefined);
+    }
+    expect(await storage.list('')).toEqual([]);
   });
 
   test('uploads are signed with UNSIGNED-PAYLOAD (no SHA-256 pass per part); other requests keep the payload hash', async () => {

@@ -1,7 +1,7 @@
 import { DbopsError } from '../errors.js';
 import { parseDuration } from '../duration.js';
 import { formatSeconds } from '../format.js';
-import { describeFilter, isDatedInFuture, listBackups, type CatalogEntry } from '../manifest/catalog.js';
+import { describeFilter, isDatedInFuture, readCatalog, type CatalogEntry, type DamagedManifest } from '../manifest/catalog.js';
 import { SAFETY_BACKUP_PREFIX } from '../manifest/layout.js';
 import { openStorage } from '../storage/index.js';
 import { BACKUP_SOURCE_INPUTS, readBackupFilter } from './backup-source-inputs.js';
@@ -30,7 +30,7 @@ export const checkFreshnessDefinition: ActionDefinition = {
     const maxAge = parseDuration(reader.required('max-age', 'a duration such as 26h'), 'max-age');
     const verifiedOnly = reader.boolean('verified');
     const storage = await openStorage(from, { inputName: 'from', existing: true, s3: readS3Options(reader), ...(context.artifacts ? { artifacts: context.artifacts } : {}) });
-    const entries = await listBackups(storage, { ...(name ? { name } : {}), ...(database ? { database } : {}) });
+    const { entries, damaged } = await readCatalog(storage, { ...(name ? { name } : {}), ...(database ? { database } : {}) });
     const kind = verifiedOnly ? 'verified backup' : 'backup';
     // Each backup name is its own schedule: one that stopped must not hide behind another that runs. Safety
     // backups taken by restores are no schedule, unless asked for by name.
@@ -38,6 +38,13 @@ export const checkFreshnessDefinition: ActionDefinition = {
     for (const entry of entries) {
       if (!name && entry.manifest.name.startsWith(SAFETY_BACKUP_PREFIX)) continue;
       byName.set(entry.manifest.name, [...(byName.get(entry.manifest.name) ?? []), entry]); // newest first
+    }
+    // A damaged manifest may be the newest backup of its name: that name fails closed, the others are judged as usual.
+    const damagedByName = new Map<string, DamagedManifest[]>();
+    for (const d of damaged) {
+      if (!name && d.name.startsWith(SAFETY_BACKUP_PREFIX)) continue;
+      damagedByName.set(d.name, [...(damagedByName.get(d.name) ?? []), d]);
+      if (!byName.has(d.name)) byName.set(d.name, []);
     }
     if (byName.size === 0) {
       const scope = describeFilter({ ...(name ? { name } : {}), ...(database ? { database } : {}) });
@@ -47,7 +54,7 @@ export const checkFreshnessDefinition: ActionDefinition = {
       });
     }
     const now = new Date();
-    const checked = [...byName].map(([each, backups]) => judge(each, backups, { now, maxAge, verifiedOnly })).sort((a, b) => b.age - a.age); // the stalest first
+    const checked = [...byName].map(([each, backups]) => judge(each, backups, damagedByName.get(each) ?? [], { now, maxAge, verifiedOnly })).sort((a, b) => b.age - a.age); // the stalest first
     for (const c of checked) {
       if (c.future.length > 0) context.log.warn(`${c.future.join(', ')} of ${c.name} ${c.future.length === 1 ? 'is' : 'are'} dated in the future (the clock of the machine that took ${c.future.length === 1 ? 'it' : 'them'} was wrong): not counted as fresh`);
     }
@@ -57,7 +64,10 @@ export const checkFreshnessDefinition: ActionDefinition = {
     const line = (c: Judgement) =>
       c.entry
         ? `newest ${kind} of ${c.name} (${c.database}), ${c.entry.manifest.backupId}, is ${formatSeconds(c.age)} old (limit ${formatSeconds(maxAge)})`
-        : `name ${c.name} (${c.database}) has no ${kind}: ${c.missing}`;
+        : c.damaged.length > 0
+          ? `newest ${kind} of ${c.name} is unknown: ${c.damaged.map((d) => d.error.message).join('; ')}`
+          : `name ${c.name} (${c.database}) has no ${kind}: ${c.missing}`;
+    const damagedHint = stale.find((c) => c.damaged.length > 0)?.damaged[0]!.error.hint;
     return {
       outputs: { 'backup-id': stalest.entry?.manifest.backupId ?? '', 'age-seconds': stalest.entry ? String(Math.round(stalest.age)) : '', fresh: String(fresh) },
       summary: `### ${fresh ? '✅' : '❌'} Backups ${fresh ? 'are fresh' : 'are stale'}\n\n${checked.map((c) => `- ${c.fresh ? '✅' : '❌'} The ${line(c)}.`).join('\n')}\n`,
@@ -67,15 +77,15 @@ export const checkFreshnessDefinition: ActionDefinition = {
         maxAgeSeconds: maxAge,
         fresh,
         verified: verifiedOnly,
-        names: checked.map((c) => ({ name: c.name, backupId: c.entry?.manifest.backupId ?? null, ageSeconds: c.entry ? c.age : null, fresh: c.fresh, ...(c.future.length > 0 ? { datedInFuture: c.future } : {}) })),
+        names: checked.map((c) => ({ name: c.name, backupId: c.entry?.manifest.backupId ?? null, ageSeconds: c.entry ? c.age : null, fresh: c.fresh, ...(c.future.length > 0 ? { datedInFuture: c.future } : {}), ...(c.damaged.length > 0 ? { damagedManifests: c.damaged.map((d) => d.key) } : {}) })),
       },
       ...(fresh
         ? {}
         : {
             failure: new DbopsError('CHECK_FAILED', `The ${stale.map(line).join('; the ')}`, {
-              hint: stale.every((c) => c.entry)
+              hint: damagedHint ?? (stale.every((c) => c.entry)
                 ? 'The backup schedule may have stopped (GitHub disables schedules in repositories without activity for 60 days) or backups are failing.'
-                : 'Run restore-test on a schedule for every name checked with verified: true (or check only the names that are restore-tested, with name), and fix the clock of any machine that dates backups in the future.',
+                : 'Run restore-test on a schedule for every name checked with verified: true (or check only the names that are restore-tested, with name), and fix the clock of any machine that dates backups in the future.'),
             }),
           }),
     };
@@ -94,11 +104,17 @@ interface Judgement {
   missing?: string;
   /** Ids of backups dated in the future (a wrong clock): never counted, or one would be "fresh" until its date. */
   future: string[];
+  /** Manifests of this name that could not be read: the name is not fresh until they are dealt with. */
+  damaged: DamagedManifest[];
 }
 
-/** Judges one name's backups (newest first). A name with backups but none that counts is stale, never skipped. */
-function judge(name: string, backups: CatalogEntry[], options: { now: Date; maxAge: number; verifiedOnly: boolean }): Judgement {
+/**
+ * Judges one name's backups (newest first). A name with backups but none that counts is stale, never skipped; so is
+ * one with a damaged manifest, which may have been its newest backup (fail closed).
+ */
+function judge(name: string, backups: CatalogEntry[], damaged: DamagedManifest[], options: { now: Date; maxAge: number; verifiedOnly: boolean }): Judgement {
   const future = backups.filter((e) => isDatedInFuture(e.manifest, options.now)).map((e) => e.manifest.backupId);
+  if (damaged.length > 0) return { name, database: backups[0]?.manifest.database ?? 'database unknown', age: Infinity, fresh: false, future, damaged };
   const dated = backups.filter((e) => !isDatedInFuture(e.manifest, options.now));
   const entry = dated.find((e) => !options.verifiedOnly || e.verifiedAt);
   const database = (entry ?? backups[0]!).manifest.database;
@@ -106,8 +122,8 @@ function judge(name: string, backups: CatalogEntry[], options: { now: Date; maxA
     const missing = dated.length > 0
       ? `none of its ${dated.length} backup${dated.length === 1 ? '' : 's'} has passed a restore test`
       : `its only backups are dated in the future (${future.join(', ')})`;
-    return { name, database, age: Infinity, fresh: false, missing, future };
+    return { name, database, age: Infinity, fresh: false, missing, future, damaged };
   }
   const age = (options.now.getTime() - Date.parse(entry.manifest.finishedAt)) / 1000;
-  return { name, database, entry, age, fresh: age <= options.maxAge, future };
+  return { name, database, entry, age, fresh: age <= options.maxAge, future, damaged };
 }

@@ -1,4 +1,5 @@
-import { listBackups } from '../manifest/catalog.js';
+import { damagedManifestsError, readCatalog } from '../manifest/catalog.js';
+import { renderDamaged } from '../report/damaged-manifests.js';
 import { openStorage } from '../storage/index.js';
 import { renderCatalog } from '../report/catalog-summary.js';
 import { BACKUP_SOURCE_INPUTS, readBackupFilter } from './backup-source-inputs.js';
@@ -21,12 +22,15 @@ export const listDefinition: ActionDefinition = {
     const reader = new InputReader(inputs, raw, context.env);
     const { from, name, database } = readBackupFilter(reader);
     const storage = await openStorage(from, { inputName: 'from', existing: true, s3: readS3Options(reader), ...(context.artifacts ? { artifacts: context.artifacts } : {}) });
-    const entries = await listBackups(storage, { ...(name ? { name } : {}), ...(database ? { database } : {}) });
+    const { entries, damaged } = await readCatalog(storage, { ...(name ? { name } : {}), ...(database ? { database } : {}) });
     const manifests = entries.map((e) => e.manifest);
+    // The readable backups are listed; the damaged manifests are named, and make the run fail (the list is incomplete).
+    for (const d of damaged) context.log.warn(`${d.error.message}: backup ${d.backupId} of ${d.name} is not listed`);
     return {
       outputs: { count: String(manifests.length), 'newest-backup-id': manifests[0]?.backupId ?? '' },
-      summary: renderCatalog(storage.display, entries, new Date()),
+      summary: renderCatalog(storage.display, entries, new Date()) + renderDamaged(damaged),
       json: entries.map(({ manifest: m, verifiedAt }) => ({ backupId: m.backupId, name: m.name, database: m.database, finishedAt: m.finishedAt, storedBytes: m.object.storedBytes, sha256: m.object.sha256, key: m.object.key, encryption: m.object.encryption.method, verifiedAt: verifiedAt?.toISOString() ?? null })),
+      ...(damaged.length > 0 ? { failure: damagedManifestsError(damaged) } : {}),
     };
   },
 };

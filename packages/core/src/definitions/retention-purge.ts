@@ -1,5 +1,5 @@
-import { invalidInput } from '../errors.js';
-import { listBackups } from '../manifest/catalog.js';
+import { DbopsError, invalidInput } from '../errors.js';
+import { readCatalog } from '../manifest/catalog.js';
 import { openStorage } from '../storage/index.js';
 import { executeRotation, planRotation, warnSetAside, type RotationPlan } from '../retention/plan.js';
 import { renderRotation } from '../report/rotation-summary.js';
@@ -33,12 +33,24 @@ export const retentionPurgeDefinition: ActionDefinition = {
     if (!any) throw invalidInput('keep-daily', 'and every other keep rule keep nothing (unset or 0)', 'at least one of keep-last, keep-hourly, keep-daily, keep-weekly, keep-monthly, keep-yearly (a count of 1 or more) or keep-within');
     const dryRun = reader.boolean('dry-run');
     const storage = await openStorage(from, { inputName: 'from', existing: true, s3: readS3Options(reader), ...(context.artifacts ? { artifacts: context.artifacts } : {}) });
-    const names = name ? [name] : [...new Set((await listBackups(storage)).map((e) => e.manifest.name))].sort();
+    // Names with a damaged manifest count too (by their folder): they are skipped, never silently left out.
+    const catalog = name ? undefined : await readCatalog(storage);
+    const names = name ? [name] : [...new Set([...catalog!.entries.map((e) => e.manifest.name), ...catalog!.damaged.map((d) => d.name)])].sort();
     const now = new Date();
     const plans: RotationPlan[] = [];
     const deletedIds: string[] = [];
+    /** Names not rotated because a manifest of theirs is damaged: nothing of theirs is deleted (fail closed). */
+    const skipped: Array<{ name: string; error: DbopsError }> = [];
     for (const each of names) {
-      const plan = await planRotation(storage, each, policy, { now, graceSeconds });
+      let plan: RotationPlan;
+      try {
+        plan = await planRotation(storage, each, policy, { now, graceSeconds });
+      } catch (error) {
+        if (!(error instanceof DbopsError && error.code === 'INTEGRITY_FAILED')) throw error;
+        context.log.warn(`Not rotating ${each}: ${error.message}`);
+        skipped.push({ name: each, error });
+        continue;
+      }
       warnSetAside(plan, context.log);
       plans.push(plan);
       if (dryRun) deletedIds.push(...plan.backups.filter((b) => !b.keep).map((b) => b.id));
@@ -51,8 +63,20 @@ export const retentionPurgeDefinition: ActionDefinition = {
         'deleted-ids': deletedIds.join(','),
         'dry-run': String(dryRun),
       },
-      summary: plans.map((p) => renderRotation(p, dryRun, now)).join('\n'),
-      json: { dryRun, plans },
+      summary: [...plans.map((p) => renderRotation(p, dryRun, now)), ...skipped.map(renderSkipped)].join('\n'),
+      json: { dryRun, plans, ...(skipped.length > 0 ? { skipped: skipped.map((s) => ({ name: s.name, error: s.error.message })) } : {}) },
+      ...(skipped.length > 0 ? { failure: skippedError(skipped) } : {}),
     };
   },
 };
+
+function renderSkipped({ name, error }: { name: string; error: DbopsError }): string {
+  return `### ❌ \`${name}\` not rotated: nothing of it was deleted\n\n${error.message}\n\n${error.hint ?? ''}\n`;
+}
+
+/** The run fails when a name was skipped, after the other names were rotated: the skipped one needs a person. */
+function skippedError(skipped: Array<{ name: string; error: DbopsError }>): DbopsError {
+  const [first, ...others] = skipped;
+  const more = others.length > 0 ? ` (${others.map((s) => s.name).join(', ')} not rotated either, for the same reason)` : '';
+  return new DbopsError('INTEGRITY_FAILED', `${first!.name} was not rotated: ${first!.error.message}${more}`, { ...(first!.error.hint ? { hint: first!.error.hint } : {}), cause: first!.error });
+}

@@ -19,11 +19,40 @@ export interface CatalogFilter {
   database?: string;
 }
 
+/** A manifest that exists but cannot be read as one (cut short, altered, from a newer dbops). */
+export interface DamagedManifest {
+  key: string;
+  /** The catalog name it is filed under: its key's folder (what the manifest says cannot be trusted). */
+  name: string;
+  /** The backup id its file name carries. */
+  backupId: string;
+  /** INTEGRITY_FAILED, naming the file, what is wrong with it and what to do. */
+  error: DbopsError;
+}
+
+export interface Catalog {
+  /** Complete backups, newest first. */
+  entries: CatalogEntry[];
+  /**
+   * Manifests that could not be read. Their backups' names fail closed (not rotated, not fresh, their newest backup
+   * unknown); other names are unaffected. A database filter does not apply to them: their database is unknown.
+   */
+  damaged: DamagedManifest[];
+}
+
 /**
  * The complete backups in a storage location, newest first. A backup is complete only when its manifest exists
- * (DESIGN.md invariant 1): objects without one are in flight or abandoned and never listed.
+ * (DESIGN.md invariant 1): objects without one are in flight or abandoned and never listed. Fails with the first
+ * damaged manifest in the filter's scope; readCatalog() goes on past them, to fail closed for their names only.
  */
 export async function listBackups(storage: Storage, filter: CatalogFilter = {}): Promise<CatalogEntry[]> {
+  const { entries, damaged } = await readCatalog(storage, filter);
+  if (damaged.length > 0) throw damaged[0]!.error;
+  return entries;
+}
+
+/** The complete backups in a storage location, newest first, and the manifests that could not be read. */
+export async function readCatalog(storage: Storage, filter: CatalogFilter = {}): Promise<Catalog> {
   const prefix = filter.name ? `${filter.name}/` : '';
   const objects = await storage.list(prefix);
   const verified = new Map<string, Date>();
@@ -39,8 +68,20 @@ export async function listBackups(storage: Storage, filter: CatalogFilter = {}):
     return isBackupId(file);
   });
   const entries: CatalogEntry[] = [];
+  const damaged: DamagedManifest[] = [];
   for (const object of manifests) {
-    const manifest = await readManifest(storage, object.key);
+    const folder = object.key.slice(0, object.key.lastIndexOf('/'));
+    let manifest: BackupManifest;
+    try {
+      manifest = await readManifest(storage, object.key);
+    } catch (error) {
+      // Damage is a fact about this file and its name; a storage that cannot be read fails the whole call.
+      if (!(error instanceof DbopsError && error.code === 'INTEGRITY_FAILED')) throw error;
+      if (filter.name && folder !== filter.name) continue;
+      const backupId = object.key.slice(folder.length + 1, -MANIFEST_SUFFIX.length);
+      damaged.push({ key: object.key, name: folder, backupId, error });
+      continue;
+    }
     // A name filter means exactly that name: "prod" must not pick up "prod/app".
     if (filter.name && manifest.name !== filter.name) continue;
     if (filter.database && manifest.database !== filter.database) continue;
@@ -48,7 +89,14 @@ export async function listBackups(storage: Storage, filter: CatalogFilter = {}):
     entries.push({ manifest, manifestKey: object.key, ...(verifiedAt ? { verifiedAt } : {}) });
   }
   // Ids begin with their UTC time, so reverse id order is newest first.
-  return entries.sort((a, b) => (a.manifest.backupId < b.manifest.backupId ? 1 : -1));
+  return { entries: entries.sort((a, b) => (a.manifest.backupId < b.manifest.backupId ? 1 : -1)), damaged };
+}
+
+/** One error for the damaged manifests a run met: the first one's message and hint, and the keys of the others. */
+export function damagedManifestsError(damaged: DamagedManifest[]): DbopsError {
+  const [first, ...others] = damaged;
+  const more = others.length > 0 ? ` (and ${others.length} more damaged manifest(s): ${others.map((d) => d.key).join(', ')})` : '';
+  return new DbopsError('INTEGRITY_FAILED', `${first!.error.message}${more}`, { ...(first!.error.hint ? { hint: first!.error.hint } : {}), cause: first!.error });
 }
 
 /**
@@ -77,10 +125,13 @@ export async function readManifest(storage: Storage, key: string): Promise<Backu
  * its name is asked for, a restore's `pre-restore/` safety backup, which holds the state a restore replaced.
  */
 export async function findBackup(storage: Storage, filter: CatalogFilter & { backupId?: string }, now = new Date()): Promise<CatalogEntry> {
-  const entries = await listBackups(storage, filter);
+  const { entries, damaged } = await readCatalog(storage, filter);
   if (filter.backupId) {
+    // Another backup's damaged manifest says nothing against this one.
     const entry = entries.find((e) => e.manifest.backupId === filter.backupId);
     if (entry) return entry;
+    const broken = damaged.find((d) => d.backupId === filter.backupId);
+    if (broken) throw broken.error;
     const incomplete = (await storage.list(filter.name ? `${filter.name}/` : '')).some((o) => o.key.includes(filter.backupId!));
     throw new DbopsError('NO_BACKUP', `No complete backup with id ${filter.backupId} in ${storage.display}${incomplete ? ' (its object exists but has no manifest: the backup never completed)' : ''}`, {
       input: 'backup-id',
@@ -89,6 +140,16 @@ export async function findBackup(storage: Storage, filter: CatalogFilter & { bac
   }
   const scheduled = filter.name ? entries : entries.filter((e) => !e.manifest.name.startsWith(SAFETY_BACKUP_PREFIX));
   const newest = scheduled.find((e) => !isDatedInFuture(e.manifest, now));
+  // A damaged manifest newer than the newest readable backup may be the newest backup: never restore an older one
+  // in its place without being told to.
+  const newerDamaged = damaged.find((d) => (filter.name || !d.name.startsWith(SAFETY_BACKUP_PREFIX)) && (!newest || d.backupId > newest.manifest.backupId));
+  if (newerDamaged) {
+    throw new DbopsError('INTEGRITY_FAILED', newerDamaged.error.message, {
+      input: 'backup-id',
+      hint: `${newerDamaged.error.hint ?? ''} To use an older backup meanwhile, name it with backup-id (\`dbops list --from ...\` lists them).`.trim(),
+      cause: newerDamaged.error,
+    });
+  }
   if (!newest) {
     const scope = describeFilter(filter);
     const future = scheduled.map((e) => e.manifest.backupId);

@@ -78,6 +78,11 @@ export function serializeManifest(manifest: BackupManifest): Buffer {
   return Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
 }
 
+/** What a damaged manifest stops, and what to do about it. */
+const DAMAGED_MANIFEST_EFFECT =
+  'until it is dealt with, backups filed under its name are not rotated and fail freshness checks (other names go on). ' +
+  'Inspect it; restore it from the storage\'s versioning (S3 object versions, a file system snapshot) if you can, otherwise remove it and its object.';
+
 /** Parses a manifest and checks the fields restore and rotation rely on; `where` names it in errors. */
 export function parseManifest(text: string, where: string): BackupManifest {
   let value: unknown;
@@ -85,7 +90,7 @@ export function parseManifest(text: string, where: string): BackupManifest {
     value = JSON.parse(text);
   } catch {
     throw new DbopsError('INTEGRITY_FAILED', `The manifest ${where} is not valid JSON`, {
-      hint: 'The manifest was damaged after it was written; this backup cannot be trusted. Listing and rotation stop rather than guess around it: move the manifest (and its object) out of the location to go on.',
+      hint: `It was cut short or altered after it was written, and this backup cannot be trusted; ${DAMAGED_MANIFEST_EFFECT}`,
     });
   }
   const m = value as Partial<BackupManifest>;
@@ -99,7 +104,7 @@ export function parseManifest(text: string, where: string): BackupManifest {
   if (!isUtcTimestamp(m.startedAt)) problems.push('startedAt is not an ISO 8601 UTC time');
   if (problems.length > 0) {
     throw new DbopsError('INTEGRITY_FAILED', `The manifest ${where} is not a dbops manifest: ${problems.join('; ')}`, {
-      hint: 'It may come from a newer dbops or have been edited; use a dbops version that reads it, or move it (and its object) out of the location: listing and rotation stop rather than guess around it.',
+      hint: `It may come from a newer dbops (use a version that reads it) or have been edited; ${DAMAGED_MANIFEST_EFFECT}`,
     });
   }
   return m as BackupManifest;

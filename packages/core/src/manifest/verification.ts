@@ -1,3 +1,4 @@
+import { putRecord } from '../storage/put-record.js';
 import type { Storage } from '../storage/types.js';
 
 /**
@@ -34,6 +35,6 @@ export function parseVerificationKey(key: string): { name: string; backupId: str
 
 export async function writeVerificationRecord(storage: Storage, name: string, record: VerificationRecord): Promise<string> {
   const key = verificationKey(name, record.backupId, new Date(record.verifiedAt));
-  await storage.put(key, Buffer.from(`${JSON.stringify(record, null, 2)}\n`), { contentType: 'application/json' });
+  await putRecord(storage, key, Buffer.from(`${JSON.stringify(record, null, 2)}\n`), { contentType: 'application/json' });
   return key;
 }

@@ -20,8 +20,9 @@ import type { Compression } from '../pipeline/compression.js';
 import { Digest } from '../pipeline/measure.js';
 import { createAgeEncryptStream, recipientFingerprint } from '../crypto/age/index.js';
 import { openStorage, type ArtifactStorageOpener, type S3Options } from '../storage/index.js';
+import { putRecord } from '../storage/put-record.js';
 import type { Storage } from '../storage/types.js';
-import { serializeManifest, type BackupManifest, type Encryption, type GitHubRunContext } from '../manifest/manifest.js';
+import { parseManifest, serializeManifest, type BackupManifest, type Encryption, type GitHubRunContext } from '../manifest/manifest.js';
 import { defaultBackupName, manifestKey, newBackupId, objectKey } from '../manifest/layout.js';
 import { DBOPS_VERSION } from '../version.js';
 
@@ -200,7 +201,10 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
         });
       }
       manifestAt = manifestKey(name, backupId);
-      await storage.put(manifestAt, serializeManifest(manifest), { contentType: 'application/json' });
+      // Never write a manifest the catalog would call damaged, and report success only once it is stored whole.
+      const manifestBytes = serializeManifest(manifest);
+      parseManifest(manifestBytes.toString('utf8'), storage.locate(manifestAt));
+      await putRecord(storage, manifestAt, manifestBytes, { contentType: 'application/json' });
       // A rotation that listed this object as a leftover before the manifest existed may delete it after: check.
       if ((await storage.stat(key))?.size !== stream.storedBytes) {
         throw new DbopsError('VERIFY_FAILED', `${storage.locate(key)} disappeared as its manifest was written`, {

@@ -33,7 +33,7 @@ export interface FetchedArchive {
 /**
  * Streams a backup object from storage through SHA-256, decryption and decompression into a local file, and
  * verifies size and checksum against the manifest. Nothing is restored from it until this has succeeded.
- * Failures say which: a wrong key, an altered object, a truncated object.
+ * Failures say which: a wrong key, an altered object, an object of another size (truncated, when that is proven).
  */
 export async function fetchArchive(storage: Storage, manifest: BackupManifest, decryption: Decryption, options: FetchOptions): Promise<FetchedArchive> {
   const { signal, tempDir } = options;
@@ -155,7 +155,7 @@ async function diagnose(storage: Storage, manifest: BackupManifest, error: unkno
       cause: error,
     });
   }
-  if (stat.size !== manifest.object.storedBytes) return integrityError(manifest, storage, stat.size, error);
+  if (stat.size !== manifest.object.storedBytes) return integrityError(manifest, storage, stat.size, error, isCutShort(error));
   const reason = error instanceof Error ? error.message : String(error);
   return new DbopsError('INTEGRITY_FAILED', `Backup ${manifest.backupId} is corrupt: ${reason}`, {
     hint: 'The object has the right size but its content was altered after it was written (its checksum no longer matches the manifest). Choose another backup.',
@@ -163,11 +163,26 @@ async function diagnose(storage: Storage, manifest: BackupManifest, error: unkno
   });
 }
 
-function integrityError(manifest: BackupManifest, storage: Storage, actualBytes: number, cause?: unknown): DbopsError {
+/**
+ * Whether a read failure proves the object is a prefix of what was written: age authenticates every chunk under the
+ * file's own key, so a file whose chunks open but whose end is missing was cut short. Anything else of another size
+ * (another backup's object put in its place, a damaged file) is only known to differ.
+ */
+function isCutShort(error: unknown): boolean {
+  return error instanceof DbopsError && error.code === 'DECRYPTION_FAILED' && /the file is truncated|cut mid-chunk/.test(error.message);
+}
+
+function integrityError(manifest: BackupManifest, storage: Storage, actualBytes: number, cause?: unknown, cutShort = false): DbopsError {
   const where = storage.locate(manifest.object.key);
-  if (actualBytes < manifest.object.storedBytes) {
+  if (cutShort && actualBytes < manifest.object.storedBytes) {
     return new DbopsError('INTEGRITY_FAILED', `Backup ${manifest.backupId} is truncated: ${actualBytes} of ${manifest.object.storedBytes} bytes at ${where}`, {
       hint: 'The object was cut short after it was written; choose another backup.',
+      cause,
+    });
+  }
+  if (actualBytes !== manifest.object.storedBytes) {
+    return new DbopsError('INTEGRITY_FAILED', `Backup ${manifest.backupId} does not match its manifest: ${where} has ${actualBytes} bytes, the manifest says ${manifest.object.storedBytes} (the object was replaced or damaged)`, {
+      hint: 'The object was replaced or damaged after it was written (another file copied over it, a failed disk or sync); choose another backup, and check what writes to this location.',
       cause,
     });
   }

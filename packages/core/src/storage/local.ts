@@ -154,18 +154,30 @@ export class LocalStorage implements Storage {
     if (await this.stat(key)) throw this.alreadyExists(key);
 
     const directory = path.dirname(target);
+    const existing = await this.deepestExisting(directory);
     await this.makeDirectory(directory);
     const temp = path.join(directory, `.${path.basename(target)}.partial-${randomHex()}`);
+    let linked = false;
     try {
       const size = await this.writeDurably(temp, target, body, signal);
       await fs.link(temp, target).catch((error: unknown) => {
         throw hasCode(error, 'EEXIST') ? this.alreadyExists(key) : this.fail(error, 'write', target);
       });
+      linked = true;
       await syncDirectory(directory);
       return { size };
     } finally {
       await fs.rm(temp, { force: true });
+      // A failed put leaves no trace: not even the (now empty) directories it made for its file.
+      if (!linked) await this.removeEmptyParents(directory, existing);
     }
+  }
+
+  /** The deepest of `directory` and its parents that exists: where a failed put's cleanup of directories stops. */
+  private async deepestExisting(directory: string): Promise<string> {
+    let current = directory;
+    while (current.startsWith(this.inside) && !(await fs.stat(current).then(() => true, () => false))) current = path.dirname(current);
+    return current;
   }
 
   /**
@@ -182,14 +194,23 @@ export class LocalStorage implements Storage {
       // addAbortSignal destroys the source on abort, which ends the loop even while the source is stalled.
       for await (const chunk of signal ? addAbortSignal(signal, source) : source) {
         const bytes: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-        await handle.write(bytes).catch((error: unknown) => {
-          throw this.fail(error, 'write', target, size);
-        });
+        // A write may store only part of the buffer without an error (a disk that is nearly full): write the rest,
+        // which then fails with the cause (ENOSPC), rather than count bytes that never reached the file.
+        for (let offset = 0; offset < bytes.length; ) {
+          const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset).catch((error: unknown) => {
+            throw this.fail(error, 'write', target, size + offset);
+          });
+          if (bytesWritten === 0) throw this.fail(Object.assign(new Error('the file system accepted no more bytes'), { code: 'ENOSPC' }), 'write', target, size + offset);
+          offset += bytesWritten;
+        }
         size += bytes.length;
       }
       await handle.sync().catch((error: unknown) => {
         throw this.fail(error, 'write', target, size);
       });
+      // What the file system holds is what was sent, or the put fails: a put is complete or it is nothing.
+      const stored = (await handle.stat()).size;
+      if (stored !== size) throw this.fail(new Error(`the file holds ${stored} of the ${size} bytes written`), 'write', target, size);
       return size;
     } finally {
       await handle.close();
@@ -225,10 +246,13 @@ export class LocalStorage implements Storage {
     }
   }
 
-  /** Keeps the tree tidy after rotation: a deleted backup leaves no empty directories behind. */
-  private async removeEmptyParents(directory: string): Promise<void> {
+  /**
+   * Keeps the tree tidy after rotation and failed puts: no empty directories left behind, up to (not including)
+   * `stop`, and never the root.
+   */
+  private async removeEmptyParents(directory: string, stop?: string): Promise<void> {
     let current = directory;
-    while (current.startsWith(this.inside)) {
+    while (current.startsWith(this.inside) && current !== stop) {
       try {
         await fs.rmdir(current);
       } catch {

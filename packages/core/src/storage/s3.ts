@@ -326,6 +326,16 @@ export class S3Storage implements Storage {
       await this.delete(key);
       throw cancelled();
     }
+    // The object must hold what was sent, or the put fails and leaves nothing: a server can accept an upload and
+    // keep something else (S3-compatible servers that store a streamed body's aws-chunked framing).
+    const stored = await this.stat(key);
+    if (stored?.size !== size) {
+      await this.delete(key).catch(() => undefined);
+      throw new DbopsError('STORAGE_FAILED', `Input '${this.inputName}' (${this.display}): ${this.locate(key)} holds ${stored ? `${stored.size} bytes` : 'nothing'} after ${size} bytes were uploaded`, {
+        input: this.inputName,
+        hint: `The S3 server kept something other than the upload; the object was removed. S3-compatible servers that mishandle streamed checksums store their framing: set s3-checksum to WHEN_REQUIRED.`,
+      });
+    }
     return { size };
   }
 

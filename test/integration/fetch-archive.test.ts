@@ -1,0 +1,76 @@
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { backup, DbopsError, FULL_SCOPE, generateIdentity, MemoryLogger, openStorage, parsePgTarget, Secrets, type BackupResult } from '@dbops/core';
+import { fetchArchive } from '../../packages/core/src/restore/fetch-archive.js';
+import { startPostgres, type PostgresServer } from '../harness/postgres.js';
+
+// What a restore calls an object that does not match its manifest: "truncated" only when that is proven (age
+// authenticates every chunk under the file's key, so an encrypted object whose end is missing was cut short); an
+// object of another size is otherwise "replaced or damaged", e.g. a smaller, valid backup copied over it.
+let pg: PostgresServer;
+let dir: string;
+let tempDir: string;
+const key = generateIdentity();
+const backups: Record<string, BackupResult> = {};
+
+beforeAll(async () => {
+  pg = await startPostgres();
+  await pg.createDatabase('small_db');
+  await pg.createDatabase('big_db');
+  await pg.query('create table t as select g from generate_series(1, 10) g', [], 'small_db');
+  await pg.query('create table t as select g, md5(g::text) as note from generate_series(1, 20000) g', [], 'big_db');
+  dir = await mkdtemp(join(tmpdir(), 'dbops-fetch-'));
+  tempDir = await mkdtemp(join(tmpdir(), 'dbops-fetch-temp-'));
+  for (const database of ['small_db', 'big_db']) {
+    for (const encrypted of [true, false]) {
+      backups[`${database}${encrypted ? '' : '-plain'}`] = await backup({
+        target: parsePgTarget({ url: pg.url(database) }), to: dir, name: `${database}${encrypted ? '' : '-plain'}`, compression: 'zstd', compressionLevel: 3,
+        recipients: encrypted ? [key.recipient] : [], scope: FULL_SCOPE, pgDumpArgs: [], exactCountMaxBytes: 1 << 30, env: process.env, secrets: new Secrets(), log: new MemoryLogger(),
+      });
+    }
+  }
+});
+afterAll(async () => {
+  await pg?.stop();
+  await Promise.all([dir, tempDir].map((d) => d && rm(d, { recursive: true, force: true })));
+});
+
+async function fetchError(name: string): Promise<DbopsError> {
+  const storage = await openStorage(dir, { inputName: 'from' });
+  const error = await fetchArchive(storage, backups[name]!.manifest, { identities: [key.identity] }, { tempDir }).then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(DbopsError);
+  expect(await readdir(tempDir)).toEqual([]); // nothing of the download is left
+  return error as DbopsError;
+}
+
+test.each([['encrypted', ''], ['unencrypted', '-plain']])('an %s object replaced by a smaller, valid backup is "replaced or damaged", never "truncated"', async (_label, kind) => {
+  const big = backups[`big_db${kind}`]!;
+  const original = await readFile(big.location);
+  await copyFile(backups[`small_db${kind}`]!.location, big.location);
+  try {
+    const error = await fetchError(`big_db${kind}`);
+    expect(error.code).toBe('INTEGRITY_FAILED');
+    const size = backups[`small_db${kind}`]!.sizeBytes;
+    expect(error.message).toBe(`Backup ${big.backupId} does not match its manifest: ${big.location} has ${size} bytes, the manifest says ${big.sizeBytes} (the object was replaced or damaged)`);
+    expect(error.hint).toMatch(/replaced or damaged/);
+    expect(`${error.message} ${error.hint}`).not.toMatch(/truncated|cut short/);
+  } finally {
+    await writeFile(big.location, original);
+  }
+});
+
+test('an encrypted object cut short is "truncated": its chunks authenticate up to where it ends', async () => {
+  const big = backups.big_db!;
+  const original = await readFile(big.location);
+  for (const length of [Math.floor(original.length / 2), original.length - 1000]) {
+    await writeFile(big.location, original.subarray(0, length));
+    try {
+      const error = await fetchError('big_db');
+      expect(error.code).toBe('INTEGRITY_FAILED');
+      expect(error.message).toBe(`Backup ${big.backupId} is truncated: ${length} of ${big.sizeBytes} bytes at ${big.location}`);
+    } finally {
+      await writeFile(big.location, original);
+    }
+  }
+});
