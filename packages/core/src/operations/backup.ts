@@ -10,9 +10,9 @@ import { findClientTools, type PgClientTools } from '../databases/postgres/clien
 import { libpqEnvironment } from '../databases/postgres/libpq-env.js';
 import { countRows, listDumpedTables, type DumpScope, type TableInventory } from '../databases/postgres/inventory.js';
 import { describeExclusiveLockers, isLockTimeout, LOCK_WAIT_INPUT, lockWaitError } from '../databases/postgres/lock-wait.js';
-import { schemaFingerprint, type SchemaFingerprint } from '../databases/postgres/fingerprint.js';
+import { archiveFingerprint, readSchemaCatalog, type SchemaCatalog } from '../databases/postgres/fingerprint.js';
 import { startDumpStream, type DumpStream } from '../databases/postgres/dump-stream.js';
-import { isRecoveryConflict, recoveryConflictError } from '../databases/postgres/dump.js';
+import { dataExclusions, isRecoveryConflict, recoveryConflictError } from '../databases/postgres/dump.js';
 import type { ArchiveToc } from '../databases/postgres/archive-toc.js';
 import { describeTarget, type PgTarget } from '../databases/postgres/target.js';
 import type { Compression } from '../pipeline/compression.js';
@@ -112,12 +112,15 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
       // This session only holds the snapshot while pg_dump runs: a server-wide idle timeout must not end it.
       await client.query('set local idle_in_transaction_session_timeout = 0');
       if (options.lockWaitTimeoutMs) await client.query(`set local lock_timeout = ${Math.round(options.lockWaitTimeoutMs)}`);
+      // Count the rows pg_dump reads: all of them (it refuses tables whose row-level security would hide some) unless
+      // --enable-row-security asks for the visible ones.
+      if (!options.pgDumpArgs.some((arg) => arg.startsWith('--enable-row'))) await client.query('set local row_security = off');
       const snapshot = (await client.query<{ id: string }>('select pg_export_snapshot() as id')).rows[0]!.id;
       let tables: TableInventory[];
-      let fingerprint: SchemaFingerprint;
+      let catalog: SchemaCatalog;
       try {
-        tables = await countRows(client, await listDumpedTables(client, options.scope), options.exactCountMaxBytes);
-        fingerprint = await schemaFingerprint(client);
+        tables = await countRows(client, await listDumpedTables(client, options.scope, dataExclusions(options.pgDumpArgs)), options.exactCountMaxBytes);
+        catalog = await readSchemaCatalog(client);
       } catch (error) {
         throw await explainLockWait(client, options.lockWaitTimeoutMs, error);
       }
@@ -173,13 +176,14 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
           sha256: stream.sha256,
         },
         toc: { entries: toc.entries.length, byType: toc.byType },
-        tables: tables.map(({ schema, name: table, rows, rowEstimate, bytes }) => {
+        tables: tables.map(({ oid, schema, name: table, rows, rowEstimate, bytes }) => {
           // pg-dump-args such as --exclude-table-data leave a table's rows out of the archive: say so, not a count.
-          if (!hasDataEntry(toc, schema, table)) return { schema, name: table, rowEstimate, bytes, dataExcluded: true as const };
+          if (!hasDataEntry(toc, oid)) return { schema, name: table, rowEstimate, bytes, dataExcluded: true as const };
           return { schema, name: table, ...(rows === undefined ? {} : { rows }), rowEstimate, bytes };
         }),
         exactCountMaxBytes: options.exactCountMaxBytes,
-        schemaFingerprint: fingerprint,
+        // What the archive holds, whichever inputs and flags selected it: a restore of it compares like with like.
+        schemaFingerprint: archiveFingerprint(catalog, toc),
         verification: {
           checksumReread: true,
           archiveListed: true,
@@ -253,7 +257,7 @@ async function dumpToStorage(input: DumpStreamInput) {
   try {
     dump = await startDumpStream({
       dump: {
-        pgDump: input.tools.pgDump, scope: input.scope, snapshot: input.snapshot, extraArgs: input.pgDumpArgs, env: libpq.env, signal: abort.signal,
+        pgDump: input.tools.pgDump, scope: input.scope, snapshot: input.snapshot, extraArgs: input.pgDumpArgs, env: libpq.env, signal: abort.signal, role: input.target.user,
         ...(input.lockWaitTimeoutMs ? { lockWaitTimeoutMs: input.lockWaitTimeoutMs } : {}),
       },
       pgRestore: input.tools.pgRestore,
@@ -333,11 +337,12 @@ function storageOrDumpError(error: unknown): DbopsError {
   return new DbopsError('DUMP_FAILED', `The backup stream failed: ${message}`, { cause: error, hint: 'Nothing was recorded as a backup; see the message for the cause.' });
 }
 
-function hasDataEntry(toc: ArchiveToc, schema: string, table: string): boolean {
-  return toc.entries.some((e) => e.type === 'TABLE DATA' && e.rest.startsWith(`${schema} ${table} `));
+function hasDataEntry(toc: ArchiveToc, oid: number): boolean {
+  return toc.entries.some((e) => e.type === 'TABLE DATA' && e.oid === oid);
 }
 
-const DATA_SHAPING_FLAGS = /^(--exclude-table-data|--schema-only|-s$|--data-only|-a$|--no-unlogged-table-data)/;
+/** pg_dump flags whose effect on which tables carry data dbops does not model (inventory.ts DataExclusions). */
+const DATA_SHAPING_FLAGS = /^--sec/;
 
 /**
  * The archive must hold data for every table the dump covers. An empty archive of a non-empty database, or one
@@ -350,8 +355,8 @@ function checkArchive(toc: ArchiveToc, tables: TableInventory[], pgDumpArgs: str
   }
   // Flags that change which tables carry data make the expected set unknowable here; the TOC check above still holds.
   if (pgDumpArgs.some((arg) => DATA_SHAPING_FLAGS.test(arg))) return;
-  const missing = tables.filter((t) => !hasDataEntry(toc, t.schema, t.name));
-  if (tables.length > 0 && dataEntries.length === 0) {
+  const missing = tables.filter((t) => !t.dataExcluded && !hasDataEntry(toc, t.oid));
+  if (tables.some((t) => !t.dataExcluded) && dataEntries.length === 0) {
     throw new DbopsError('VERIFY_FAILED', `The archive holds no table data, but the database has ${tables.length} tables`, {
       hint: 'The dump is empty; nothing was recorded as a backup. Check the role\'s privileges and the include/exclude filters.',
     });
