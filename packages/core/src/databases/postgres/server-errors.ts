@@ -62,7 +62,7 @@ export function translateToolError(stderr: string, context: ServerErrorContext =
   const sqlstate = BY_MESSAGE.find(([pattern]) => pattern.test(message))?.[1];
   if (!sqlstate) return undefined;
   // pg_dump names the statement: "Query was: LOCK TABLE app.secret IN ACCESS SHARE MODE", "COPY app.secret (...) TO stdout;".
-  const relation = /Query was: (?:LOCK TABLE|COPY|SELECT .* FROM)\s+(?:ONLY\s+)?((?:"(?:[^"]|"")+"|[^\s("]+)(?:\.(?:"(?:[^"]|"")+"|[^\s("]+))?)/i.exec(stderr)?.[1];
+  const relation = /Query was: (?:LOCK TABLE|COPY|SELECT .* FROM)\s+(?:ONLY\s+)?((?:"(?:[^"]|"")+"|[^\s(".]+)(?:\.(?:"(?:[^"]|"")+"|[^\s(".]+))?)/i.exec(stderr)?.[1];
   const hint = /HINT:\s+(.*)$/m.exec(stderr)?.[1]?.trim();
   return translate({ sqlstate, message, ...(hint ? { hint } : {}) }, { ...context, ...(relation ? { relation } : {}) }, undefined);
 }
