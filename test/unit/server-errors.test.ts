@@ -3,7 +3,7 @@
 // node-postgres builds them (its DatabaseError), and pg_dump's stderr as pg_dump prints it.
 import pg from 'pg';
 import { DbopsError } from '../../packages/core/src/errors.js';
-import { translateServerError, translateToolError } from '../../packages/core/src/databases/postgres/server-errors.js';
+import { translateServerError, translateToolError, type ServerErrorContext } from '../../packages/core/src/databases/postgres/server-errors.js';
 
 function serverError(sqlstate: string, message: string, hint?: string): Error {
   const error = new pg.DatabaseError(message, message.length, 'error');
@@ -11,9 +11,9 @@ function serverError(sqlstate: string, message: string, hint?: string): Error {
   return error;
 }
 
-const translated = (sqlstate: string, message: string, context = {}) => translateServerError(serverError(sqlstate, message), context);
+const translated = (sqlstate: string, message: string, context: ServerErrorContext = {}) => translateServerError(serverError(sqlstate, message), context);
 
-test.each([
+test.each<[string, string, string, ServerErrorContext?]>([
   ['42501', 'permission denied for table secret', 'PERMISSION_DENIED'],
   ['42501', 'permission denied for schema app', 'PERMISSION_DENIED'],
   ['42501', 'query would be affected by row-level security policy for table "notes"', 'PERMISSION_DENIED'],
@@ -29,9 +29,10 @@ test.each([
   ['40P01', 'deadlock detected', 'CONFLICT'],
   ['40001', 'canceling statement due to conflict with recovery', 'DUMP_FAILED'],
   ['25006', 'cannot execute CREATE DATABASE in a read-only transaction', 'READ_ONLY_SERVER'],
+  ['42P01', 'relation "app.gone" does not exist', 'CONFLICT', { relation: 'app.gone' }],
   ['XX001', 'invalid page in block 7 of relation base/16384/16390', 'DATA_CORRUPTED'],
-])('SQLSTATE %s (%s) → %s', (sqlstate, message, code) => {
-  const error = translated(sqlstate, message);
+])('SQLSTATE %s (%s) → %s', (sqlstate, message, code, context = {}) => {
+  const error = translated(sqlstate, message, context);
   expect(error).toBeInstanceOf(DbopsError);
   expect(error!.code).toBe(code);
   expect(error!.message).toContain(message);
@@ -53,8 +54,11 @@ test('a full lock table says how many locks were taken and how to make room', ()
   expect(error.hint).toMatch(/max_locks_per_transaction × \(max_connections \+ max_prepared_transactions\).*fewer tables per run/);
 });
 
-test('a statement timeout names the input that set it', () => {
+test('a statement timeout names the input that set it; a read-only server names the input that points at it', () => {
   expect(translated('57014', 'canceling statement due to statement timeout')).toMatchObject({ code: 'TIMEOUT', input: 'statement-timeout' });
+  expect(translated('25006', 'cannot execute DROP SCHEMA in a read-only transaction', { input: 'target-url' })).toMatchObject({
+    code: 'READ_ONLY_SERVER', input: 'target-url', hint: expect.stringContaining('point target-url at a writable server'),
+  });
 });
 
 test("errors in dbops's own SQL, and errors that are not the server's, are left alone (reported as bugs)", () => {
@@ -70,7 +74,7 @@ test('a session the server or the network ended, as node-postgres reports it', (
 });
 
 test('while connecting: credentials and a missing database name the input; a lost connection is left to the caller', () => {
-  const connecting = { connecting: { input: 'target-url', server: 'db:5432', database: 'shop' } };
+  const connecting = { input: 'target-url', connecting: { server: 'db:5432', database: 'shop' } };
   expect(translated('28P01', 'password authentication failed for user "x"', connecting)).toMatchObject({ code: 'CONNECTION_FAILED', input: 'target-url' });
   expect(translated('3D000', 'database "shop" does not exist', connecting)).toMatchObject({ code: 'CONNECTION_FAILED', message: "Database 'shop' does not exist on db:5432" });
   expect(translated('42501', 'permission denied for database shop', { ...connecting, role: 'app' })!.hint).toContain('GRANT CONNECT ON DATABASE shop TO app;');

@@ -84,7 +84,7 @@ function connectError(target: PgTarget, error: unknown): DbopsError {
   const reason = error instanceof Error ? error.message : String(error);
   const where = describeTarget(target);
   const input = target.urlInput ?? 'database-url';
-  const server = translateServerError(error, { role: target.user, connecting: { input, server: where, database: target.database } });
+  const server = translateServerError(error, { role: target.user, input, connecting: { server: where, database: target.database } });
   if (server) return server;
   return new DbopsError('CONNECTION_FAILED', `Cannot connect to PostgreSQL at ${where}: ${reason}`, {
     input,
@@ -149,7 +149,7 @@ export async function withSession<T>(target: PgTarget, log: Logger, signal: Abor
     stopWatching = await endSessionOnAbort(client, target, log, signal);
     return await use(client);
   } catch (error) {
-    throw (signal?.aborted ? undefined : translateServerError(error, { role: target.user })) ?? error;
+    throw (signal?.aborted ? undefined : translateServerError(error, { role: target.user, input: target.urlInput ?? 'database-url' })) ?? error;
   } finally {
     await stopWatching();
     await client.end().catch(() => undefined);

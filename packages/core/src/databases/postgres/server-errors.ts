@@ -15,8 +15,10 @@ export interface ServerErrorContext {
   locking?: { locked: number; of: number };
   /** A backup: its scope inputs can leave an object out, and its counts lock every table. */
   backup?: boolean;
-  /** Connecting: the input naming the server (database-url, target-url), the server and the database. */
-  connecting?: { input: string; server: string; database: string };
+  /** The input naming the server (database-url, target-url): errors about the server itself name it. */
+  input?: string;
+  /** Connecting: the server and the database. */
+  connecting?: { server: string; database: string };
   /** The input that set the session's statement timeout. */
   statementTimeoutInput?: string;
 }
@@ -72,14 +74,15 @@ function translate(error: ServerMessage, context: ServerErrorContext, cause: unk
   const make = (code: ErrorCode, text: string, hint: string, input?: string) =>
     new DbopsError(code, text, { hint, ...(input ? { input } : {}), ...(cause === undefined ? {} : { cause }) });
   const connect = context.connecting;
+  const input = context.input ?? 'database-url';
 
   if (connect && (sqlstate === '28P01' || sqlstate === '28000')) {
     return make('CONNECTION_FAILED', `PostgreSQL refused the credentials for ${connect.server}: ${message}`,
-      `Check the user and password in ${connect.input}, or the user / password inputs and PGPASSWORD where you set them (percent-encode special characters in a URL's password).`, connect.input);
+      `Check the user and password in ${input}, or the user / password inputs and PGPASSWORD where you set them (percent-encode special characters in a URL's password).`, input);
   }
   if (connect && sqlstate === '3D000') {
     return make('CONNECTION_FAILED', `Database '${connect.database}' does not exist on ${connect.server}`,
-      `Check the database name at the end of ${connect.input} (or the dbname input).`, connect.input);
+      `Check the database name at the end of ${input} (or the dbname input).`, input);
   }
   if (sqlstate === '42501') return permissionDenied(error, context, make);
   if (sqlstate === '53200' && /shared memory/i.test(message)) {
@@ -89,7 +92,7 @@ function translate(error: ServerMessage, context: ServerErrorContext, cause: unk
   }
   if (sqlstate === '53300') {
     return make('SERVER_LIMIT', `PostgreSQL has no connection slot left: ${message}`,
-      'Close idle sessions (a connection pooler helps) or raise max_connections on the server, then run again.', connect?.input);
+      'Close idle sessions (a connection pooler helps) or raise max_connections on the server, then run again.', context.input);
   }
   if (sqlstate === '53100') {
     return make('SERVER_LIMIT', `The PostgreSQL server's disk is full: ${message}`, 'Free space on the server (or give it a larger volume), then run again.');
@@ -98,12 +101,12 @@ function translate(error: ServerMessage, context: ServerErrorContext, cause: unk
     return make('SERVER_LIMIT', `PostgreSQL reached a limit (SQLSTATE ${sqlstate}): ${message}`, error.hint ?? 'Raise the server setting the message names, or ask the server for less at a time.');
   }
   if ((sqlstate === '57014' && /statement timeout/i.test(message)) || sqlstate === '25P03' || sqlstate === '57P05') {
-    const input = sqlstate === '57014' ? context.statementTimeoutInput ?? 'statement-timeout' : undefined;
+    const timeoutInput = sqlstate === '57014' ? context.statementTimeoutInput ?? 'statement-timeout' : undefined;
     return make('TIMEOUT', `PostgreSQL ended a query or session that ran past its time limit: ${message}`,
       sqlstate === '57014'
-        ? `Raise ${input} (or leave it unset), or check the role's and database's own statement_timeout (ALTER ROLE / ALTER DATABASE ... SET statement_timeout)${context.backup ? '; a lower exact-count-max-size counts fewer tables exactly' : ''}.`
+        ? `Raise ${timeoutInput} (or leave it unset), or check the role's and database's own statement_timeout (ALTER ROLE / ALTER DATABASE ... SET statement_timeout)${context.backup ? '; a lower exact-count-max-size counts fewer tables exactly' : ''}.`
         : 'The server ends sessions idle for longer than its idle_session_timeout / idle_in_transaction_session_timeout: raise it for this role (ALTER ROLE ... SET), then run again.',
-      input);
+      timeoutInput);
   }
   if (isRecoveryConflict(message)) return recoveryConflictError(message);
   if (sqlstate.startsWith('57')) {
@@ -124,7 +127,7 @@ function translate(error: ServerMessage, context: ServerErrorContext, cause: unk
   }
   if (sqlstate === '25006') {
     return make('READ_ONLY_SERVER', `The PostgreSQL server accepts no writes: ${message}`,
-      'The server is a hot standby or runs with default_transaction_read_only = on: point the run at a writable server (the primary, or a throwaway one).', connect?.input);
+      `The server is a hot standby or runs with default_transaction_read_only = on: point ${input} at a writable server (the primary, or a throwaway one).`, context.input);
   }
   if (sqlstate === 'XX001' || sqlstate === 'XX002') {
     return make('DATA_CORRUPTED', `PostgreSQL found damaged data${context.relation ? ` in ${context.relation}` : ''}: ${message}`,
