@@ -140,12 +140,14 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
       await client.query('commit').catch(() => undefined);
 
       let toc: ArchiveToc;
+      let withData: Set<number>;
       try {
         const [archive, listing] = await Promise.allSettled([stream.archiveRead, stream.toc]);
         if (archive.status === 'rejected') throw archive.reason;
         if (listing.status === 'rejected') throw listing.reason;
         toc = listing.value;
-        checkArchive(toc, tables, options.pgDumpArgs);
+        withData = tablesWithData(toc);
+        checkArchive(toc, withData, tables, options.pgDumpArgs);
         await verifyStoredObject(storage, key, stream.storedBytes, stream.sha256, options.signal);
       } catch (error) {
         log.warn(`${storage.locate(key)} failed verification`);
@@ -178,7 +180,7 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
         toc: { entries: toc.entries.length, byType: toc.byType },
         tables: tables.map(({ oid, schema, name: table, rows, rowEstimate, bytes }) => {
           // pg-dump-args such as --exclude-table-data leave a table's rows out of the archive: say so, not a count.
-          if (!hasDataEntry(toc, oid)) return { schema, name: table, rowEstimate, bytes, dataExcluded: true as const };
+          if (!withData.has(oid)) return { schema, name: table, rowEstimate, bytes, dataExcluded: true as const };
           return { schema, name: table, ...(rows === undefined ? {} : { rows }), rowEstimate, bytes };
         }),
         exactCountMaxBytes: options.exactCountMaxBytes,
@@ -337,8 +339,9 @@ function storageOrDumpError(error: unknown): DbopsError {
   return new DbopsError('DUMP_FAILED', `The backup stream failed: ${message}`, { cause: error, hint: 'Nothing was recorded as a backup; see the message for the cause.' });
 }
 
-function hasDataEntry(toc: ArchiveToc, oid: number): boolean {
-  return toc.entries.some((e) => e.type === 'TABLE DATA' && e.oid === oid);
+/** The oids of the tables whose rows the archive holds (a TABLE DATA entry carries its table's oid). */
+function tablesWithData(toc: ArchiveToc): Set<number> {
+  return new Set(toc.entries.filter((e) => e.type === 'TABLE DATA').map((e) => e.oid));
 }
 
 /** pg_dump flags whose effect on which tables carry data dbops does not model (inventory.ts DataExclusions). */
@@ -348,22 +351,22 @@ const DATA_SHAPING_FLAGS = /^--sec/;
  * The archive must hold data for every table the dump covers. An empty archive of a non-empty database, or one
  * missing tables, fails the run (a shell pipeline would report it as a success).
  */
-function checkArchive(toc: ArchiveToc, tables: TableInventory[], pgDumpArgs: string[]): void {
-  const dataEntries = toc.entries.filter((e) => e.type === 'TABLE DATA');
+function checkArchive(toc: ArchiveToc, withData: Set<number>, tables: TableInventory[], pgDumpArgs: string[]): void {
   if (toc.entries.length === 0 && tables.length > 0) {
     throw new DbopsError('VERIFY_FAILED', 'The archive has an empty table of contents', { hint: 'pg_dump produced no objects; check the include/exclude filters.' });
   }
   // Flags that change which tables carry data make the expected set unknowable here; the TOC check above still holds.
   if (pgDumpArgs.some((arg) => DATA_SHAPING_FLAGS.test(arg))) return;
-  const missing = tables.filter((t) => !t.dataExcluded && !hasDataEntry(toc, t.oid));
-  if (tables.some((t) => !t.dataExcluded) && dataEntries.length === 0) {
-    throw new DbopsError('VERIFY_FAILED', `The archive holds no table data, but the database has ${tables.length} tables`, {
+  const expected = tables.filter((t) => !t.dataExcluded);
+  const missing = expected.filter((t) => !withData.has(t.oid));
+  if (expected.length > 0 && withData.size === 0) {
+    throw new DbopsError('VERIFY_FAILED', `The archive holds no table data, but the database has ${expected.length} tables`, {
       hint: 'The dump is empty; nothing was recorded as a backup. Check the role\'s privileges and the include/exclude filters.',
     });
   }
   if (missing.length > 0) {
     const names = missing.slice(0, 5).map((t) => `${t.schema}.${t.name}`).join(', ');
-    throw new DbopsError('VERIFY_FAILED', `The archive lacks data for ${missing.length} of ${tables.length} tables (${names}${missing.length > 5 ? ', …' : ''})`, {
+    throw new DbopsError('VERIFY_FAILED', `The archive lacks data for ${missing.length} of ${expected.length} tables (${names}${missing.length > 5 ? ', …' : ''})`, {
       hint: 'The dump is incomplete; nothing was recorded as a backup.',
     });
   }
