@@ -17,6 +17,7 @@ import {
 } from '@dbops/core';
 import { checkSchema } from '../../packages/core/src/restore/checks.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
+import { startStandby, type Standby } from '../harness/standby.js';
 
 const DB = 'scoped';
 let server: PostgresServer;
@@ -32,9 +33,9 @@ interface RestoreTestJson {
   checks: Array<{ name: string; passed: boolean; detail: string }>;
 }
 
-async function backupThenRestoreTest(label: string, inputs: RawInputs, restoreInputs: RawInputs = {}) {
+async function backupThenRestoreTest(label: string, inputs: RawInputs, restoreInputs: RawInputs = {}, from = server.url(DB)) {
   const to = join(dir, label.replace(/\W+/g, '-'));
-  const backup = await backupDefinition.run({ 'database-url': server.url(DB), to, compression: 'none', ...inputs }, context());
+  const backup = await backupDefinition.run({ 'database-url': from, to, compression: 'none', ...inputs }, context());
   // The restore test runs on the same server, in a scratch database (it warns about that, and that is all).
   const report: ActionReport = await restoreTestDefinition.run(
     { from: to, 'target-url': server.url('postgres'), 'backup-id': backup.outputs['backup-id']!, ...restoreInputs },
@@ -158,4 +159,21 @@ test('a real difference still fails: a column dropped from the restored tables o
     await restored.end();
     await server.query(`drop database "${result.scratchDatabase}"`);
   }
+});
+
+describe('a backup from a hot standby', () => {
+  let standby: Standby;
+  beforeAll(async () => {
+    standby = await startStandby(server);
+  }, 120_000);
+  afterAll(async () => {
+    await standby?.stop();
+  });
+
+  test('unlogged tables, whose data pg_dump skips there, are neither read nor expected to hold rows', async () => {
+    const { manifest, result } = await backupThenRestoreTest('standby', {}, {}, standby.url(DB));
+    expect(manifest.tables.find((t) => t.schema === 'audit' && t.name === 'cache')).toMatchObject({ dataExcluded: true });
+    expect(manifest.tables.find((t) => t.schema === 'audit' && t.name === 'log')).toMatchObject({ rows: 40 });
+    expect(failedChecks(result)).toEqual([]);
+  });
 });
