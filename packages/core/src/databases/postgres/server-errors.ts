@@ -19,8 +19,6 @@ export interface ServerErrorContext {
   input?: string;
   /** Connecting: the server and the database. */
   connecting?: { server: string; database: string };
-  /** The input that set the session's statement timeout. */
-  statementTimeoutInput?: string;
 }
 
 interface ServerMessage {
@@ -100,13 +98,15 @@ function translate(error: ServerMessage, context: ServerErrorContext, cause: unk
   if (sqlstate.startsWith('53') || sqlstate.startsWith('54')) {
     return make('SERVER_LIMIT', `PostgreSQL reached a limit (SQLSTATE ${sqlstate}): ${message}`, error.hint ?? 'Raise the server setting the message names, or ask the server for less at a time.');
   }
-  if ((sqlstate === '57014' && /statement timeout/i.test(message)) || sqlstate === '25P03' || sqlstate === '57P05') {
-    const timeoutInput = sqlstate === '57014' ? context.statementTimeoutInput ?? 'statement-timeout' : undefined;
-    return make('TIMEOUT', `PostgreSQL ended a query or session that ran past its time limit: ${message}`,
-      sqlstate === '57014'
-        ? `Raise ${timeoutInput} (or leave it unset), or check the role's and database's own statement_timeout (ALTER ROLE / ALTER DATABASE ... SET statement_timeout)${context.backup ? '; a lower exact-count-max-size counts fewer tables exactly' : ''}.`
-        : 'The server ends sessions idle for longer than its idle_session_timeout / idle_in_transaction_session_timeout: raise it for this role (ALTER ROLE ... SET), then run again.',
-      timeoutInput);
+  if (sqlstate === '57014' && /statement timeout/i.test(message)) {
+    // Every action that limits its queries calls that input statement-timeout.
+    return make('TIMEOUT', `PostgreSQL ended a query that ran past its time limit: ${message}`,
+      `Raise statement-timeout (or leave it unset), or check the role's and database's own statement_timeout (ALTER ROLE / ALTER DATABASE ... SET statement_timeout)${context.backup ? '; a lower exact-count-max-size counts fewer tables exactly' : ''}.`,
+      'statement-timeout');
+  }
+  if (sqlstate === '25P03' || sqlstate === '57P05') {
+    return make('TIMEOUT', `PostgreSQL ended a session that sat idle past its time limit: ${message}`,
+      'The server ends sessions idle for longer than its idle_session_timeout / idle_in_transaction_session_timeout: raise it for this role (ALTER ROLE ... SET), then run again.');
   }
   if (isRecoveryConflict(message)) return recoveryConflictError(message);
   if (sqlstate.startsWith('57')) {
