@@ -1,7 +1,8 @@
 // A backup's manifest describes exactly what its archive holds, whichever inputs and pg_dump flags chose it: the
 // schema fingerprint, the tables and their counts. So a backup of part of a database restore-tests clean, and a
 // real difference in the restored database still fails the test (issue 12, item 4).
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -117,8 +118,9 @@ describe('a backup of part of the database restore-tests clean', () => {
   const cases: Array<[string, RawInputs, string[]]> = [
     ['schemas', { schemas: 'app' }, ['app.customers', 'app.events_2024', 'app.orders']],
     ['exclude-schemas', { 'exclude-schemas': 'audit, other' }, ['app.customers', 'app.events_2024', 'app.orders', 'public.events', 'public.metrics_2024']],
-    // pg_dump -t dumps no schema: these tables are in public, which every database has.
     ['tables', { tables: 'public.metrics*, public.events' }, ['public.events', 'public.metrics_2024']],
+    // pg_dump -t dumps no schema: restore-test creates app and audit, as the source has them.
+    ['tables in other schemas', { tables: 'app.events*, audit.log' }, ['app.events_2024', 'audit.log']],
     // Without a schema, pg_dump matches only tables on the search path: public.events, not other.events.
     ['tables without a schema', { tables: 'events' }, ['public.events']],
     ['exclude-tables', { 'exclude-tables': 'audit.secret, app.invoice_number' }, ['app.customers', 'app.events_2024', 'app.orders', 'audit.cache', 'audit.log', 'other.events', 'public.events', 'public.metrics_2024']],
@@ -134,6 +136,19 @@ describe('a backup of part of the database restore-tests clean', () => {
     expect(failedChecks(result)).toEqual([]);
     expect(result.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['schema fingerprint', 'row counts (exact)', 'tables present']));
   });
+});
+
+test('a tables backup names the schemas its archive does not create, in a manifest that validates against its schema', async () => {
+  const { manifest } = await backupThenRestoreTest('schemas not in archive', { tables: 'app.events*, audit.log, public.events' });
+  expect(manifest.schemasNotInArchive).toEqual(['app', 'audit']);
+  const { manifest: whole } = await backupThenRestoreTest('schemas in archive', { schemas: 'app' });
+  expect(whole.schemasNotInArchive).toBeUndefined();
+  const require = createRequire(import.meta.url);
+  const Ajv2020 = require('ajv/dist/2020').default as new (options: object) => { compile(schema: object): ((data: unknown) => boolean) & { errors?: unknown } };
+  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  require('ajv-formats').default(ajv);
+  const validate = ajv.compile(JSON.parse(await readFile('docs/manifest.schema.json', 'utf8')));
+  expect(validate(manifest) ? [] : validate.errors).toEqual([]);
 });
 
 test('--exclude-table-data: the tables are listed without a count, and restore empty', async () => {

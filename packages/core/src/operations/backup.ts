@@ -10,7 +10,7 @@ import { findClientTools, type PgClientTools } from '../databases/postgres/clien
 import { libpqEnvironment } from '../databases/postgres/libpq-env.js';
 import { countRows, listDumpedTables, type DumpScope, type TableInventory } from '../databases/postgres/inventory.js';
 import { describeExclusiveLockers, isLockTimeout, LOCK_WAIT_INPUT, lockWaitError } from '../databases/postgres/lock-wait.js';
-import { archiveFingerprint, readSchemaCatalog, type SchemaCatalog } from '../databases/postgres/fingerprint.js';
+import { archiveFingerprint, readSchemaCatalog, schemasNotInArchive, type SchemaCatalog } from '../databases/postgres/fingerprint.js';
 import { startDumpStream, type DumpStream } from '../databases/postgres/dump-stream.js';
 import { dataExclusions, isRecoveryConflict, recoveryConflictError } from '../databases/postgres/dump.js';
 import type { ArchiveToc } from '../databases/postgres/archive-toc.js';
@@ -154,6 +154,7 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
         throw error;
       }
 
+      const schemasToCreate = schemasNotInArchive(catalog, toc);
       const finishedAt = clock();
       const durationSeconds = (finishedAt.getTime() - startedAt.getTime()) / 1000;
       const manifest: BackupManifest = {
@@ -178,6 +179,7 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
           sha256: stream.sha256,
         },
         toc: { entries: toc.entries.length, byType: toc.byType },
+        ...(schemasToCreate.length > 0 ? { schemasNotInArchive: schemasToCreate } : {}),
         tables: tables.map(({ oid, schema, name: table, rows, rowEstimate, bytes }) => {
           // pg-dump-args such as --exclude-table-data leave a table's rows out of the archive: say so, not a count.
           if (!withData.has(oid)) return { schema, name: table, rowEstimate, bytes, dataExcluded: true as const };

@@ -127,9 +127,28 @@ export async function schemaFingerprint(client: pg.Client): Promise<SchemaFinger
  * made without comments (--no-comments) restores none, so its fingerprint has none either.
  */
 export function archiveFingerprint(catalog: SchemaCatalog, toc: ArchiveToc): SchemaFingerprint {
-  const archived = new Set(toc.entries.filter((e) => e.catalog !== 0).map((e) => `${e.catalog}:${e.oid}`));
+  const archived = archivedKeys(toc);
   const withComments = (toc.byType.COMMENT ?? 0) > 0;
   return fingerprintOf(catalog, (key) => archived.has(key) || Number(key.split(':')[1]) < FIRST_NORMAL_OBJECT_ID, withComments);
+}
+
+/**
+ * Schemas that hold objects of the archive but that the archive does not create (pg_dump -t dumps no schema), other
+ * than public, which every new database has: a restore into a new database creates them first.
+ */
+export function schemasNotInArchive(catalog: SchemaCatalog, toc: ArchiveToc): string[] {
+  const archived = archivedKeys(toc);
+  // A SCHEMA entry reads "- <name> <owner>".
+  const created = toc.entries.filter((e) => e.type === 'SCHEMA').map((e) => `${e.rest} `);
+  const used = new Set<string>();
+  for (const part of ['tables', 'views', 'sequences', 'functions', 'types'] as const) {
+    for (const row of catalog.rows[part]) if (archived.has(row.key)) used.add(String(row.values[0]));
+  }
+  return [...used].filter((schema) => schema !== 'public' && !created.some((rest) => rest.startsWith(`- ${schema} `))).sort();
+}
+
+function archivedKeys(toc: ArchiveToc): Set<string> {
+  return new Set(toc.entries.filter((e) => e.catalog !== 0).map((e) => `${e.catalog}:${e.oid}`));
 }
 
 /** PostgreSQL's FirstNormalObjectId: objects below it come with every database (initdb's), not from an archive. */
