@@ -114,6 +114,15 @@ test('statement-timeout ending one of dbops\'s queries: TIMEOUT naming statement
   }
 });
 
+test.each([
+  ['tables', 'app.no_such_table'],
+  ['schemas', 'no_such_schema'],
+])('%s matching nothing: INVALID_INPUT naming the input, not a failed dump', async (input, pattern) => {
+  const { error, stored } = await backupAs(server.url(DB), { [input]: pattern });
+  expect(error).toMatchObject({ code: 'INVALID_INPUT', input, message: expect.stringContaining(`matches no ${input}`) });
+  expect(stored).toEqual([]);
+});
+
 describe('a server whose lock table cannot hold a lock per table', () => {
   let small: PostgresServer;
   beforeAll(async () => {
