@@ -18,7 +18,7 @@ export interface DataExclusions {
   tables: string[];
   /** --no-unlogged-table-data (implied on a hot standby, where unlogged tables cannot be read). */
   unlogged: boolean;
-  /** --schema-only. */
+  /** --schema-only (or pg_dump 18's --no-data, --statistics-only). */
   all: boolean;
 }
 
