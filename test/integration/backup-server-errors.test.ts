@@ -150,4 +150,13 @@ describe('a server whose lock table cannot hold a lock per table', () => {
     expect(error!.hint).toContain('fewer tables per run');
     expect(await readdir(to, { recursive: true }).catch(() => [])).not.toEqual(expect.arrayContaining([expect.stringMatching(/\.json$/)]));
   });
+
+  test("the same limit met by pg_dump (dbops reads none of the tables here): SERVER_LIMIT from pg_dump's message", async () => {
+    const to = join(dir, 'many-dump');
+    const error = await backupDefinition
+      .run({ 'database-url': small.url('many'), to, compression: 'none', 'pg-dump-args': '--exclude-table-data=t*' }, context())
+      .then(() => undefined, (e: unknown) => e as DbopsError);
+    expect(error).toMatchObject({ code: 'SERVER_LIMIT', message: expect.stringContaining('out of shared memory') });
+    expect(error!.hint).toContain('max_locks_per_transaction');
+  });
 });
