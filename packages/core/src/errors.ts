@@ -21,6 +21,15 @@ export type ErrorCode =
   | 'CHECK_FAILED'
   | 'UNSAFE_TARGET'
   | 'CANCELLED'
+  // PostgreSQL's own refusals and limits (databases/postgres/server-errors.ts).
+  | 'PERMISSION_DENIED'
+  | 'SERVER_LIMIT'
+  | 'TIMEOUT'
+  | 'INTERRUPTED'
+  | 'CONNECTION_LOST'
+  | 'CONFLICT'
+  | 'READ_ONLY_SERVER'
+  | 'DATA_CORRUPTED'
   | 'INTERNAL';
 
 export interface DbopsErrorOptions {

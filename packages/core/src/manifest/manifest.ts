@@ -60,6 +60,8 @@ export interface BackupManifest {
     sha256: string;
   };
   toc: { entries: number; byType: Record<string, number> };
+  /** Schemas the archive's objects need but that it does not create (a tables backup): created before a restore. */
+  schemasNotInArchive?: string[];
   tables: ManifestTable[];
   /** Row counts above this table size are estimates. */
   exactCountMaxBytes: number;

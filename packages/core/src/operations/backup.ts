@@ -11,9 +11,9 @@ import { libpqEnvironment } from '../databases/postgres/libpq-env.js';
 import { readDatabaseLocale } from '../databases/postgres/database-locale.js';
 import { countRows, listDumpedTables, type DumpScope, type TableInventory } from '../databases/postgres/inventory.js';
 import { describeExclusiveLockers, isLockTimeout, LOCK_WAIT_INPUT, lockWaitError } from '../databases/postgres/lock-wait.js';
-import { schemaFingerprint, type SchemaFingerprint } from '../databases/postgres/fingerprint.js';
+import { archiveFingerprint, readSchemaCatalog, schemasNotInArchive, type SchemaCatalog } from '../databases/postgres/fingerprint.js';
 import { startDumpStream, type DumpStream } from '../databases/postgres/dump-stream.js';
-import { isRecoveryConflict, recoveryConflictError } from '../databases/postgres/dump.js';
+import { dataExclusions, isRecoveryConflict, recoveryConflictError } from '../databases/postgres/dump.js';
 import type { ArchiveToc } from '../databases/postgres/archive-toc.js';
 import { describeTarget, type PgTarget } from '../databases/postgres/target.js';
 import type { Compression } from '../pipeline/compression.js';
@@ -115,12 +115,15 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
       // This session only holds the snapshot while pg_dump runs: a server-wide idle timeout must not end it.
       await client.query('set local idle_in_transaction_session_timeout = 0');
       if (options.lockWaitTimeoutMs) await client.query(`set local lock_timeout = ${Math.round(options.lockWaitTimeoutMs)}`);
+      // Count the rows pg_dump reads: all of them (it refuses tables whose row-level security would hide some) unless
+      // --enable-row-security asks for the visible ones.
+      if (!options.pgDumpArgs.some((arg) => arg.startsWith('--enable-row'))) await client.query('set local row_security = off');
       const snapshot = (await client.query<{ id: string }>('select pg_export_snapshot() as id')).rows[0]!.id;
       let tables: TableInventory[];
-      let fingerprint: SchemaFingerprint;
+      let catalog: SchemaCatalog;
       try {
-        tables = await countRows(client, await listDumpedTables(client, options.scope), options.exactCountMaxBytes);
-        fingerprint = await schemaFingerprint(client);
+        tables = await countRows(client, await listDumpedTables(client, options.scope, dataExclusions(options.pgDumpArgs)), options.exactCountMaxBytes);
+        catalog = await readSchemaCatalog(client);
       } catch (error) {
         throw await explainLockWait(client, options.lockWaitTimeoutMs, error);
       }
@@ -140,18 +143,21 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
       await client.query('commit').catch(() => undefined);
 
       let toc: ArchiveToc;
+      let withData: Set<number>;
       try {
         const [archive, listing] = await Promise.allSettled([stream.archiveRead, stream.toc]);
         if (archive.status === 'rejected') throw archive.reason;
         if (listing.status === 'rejected') throw listing.reason;
         toc = listing.value;
-        checkArchive(toc, tables, options.pgDumpArgs);
+        withData = tablesWithData(toc);
+        checkArchive(toc, withData, tables, options.pgDumpArgs);
         await verifyStoredObject(storage, key, stream.storedBytes, stream.sha256, options.signal);
       } catch (error) {
         log.warn(`${storage.locate(key)} failed verification`);
         throw error;
       }
 
+      const schemasToCreate = schemasNotInArchive(catalog, toc);
       const finishedAt = clock();
       const durationSeconds = (finishedAt.getTime() - startedAt.getTime()) / 1000;
       const manifest: BackupManifest = {
@@ -177,13 +183,15 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
           sha256: stream.sha256,
         },
         toc: { entries: toc.entries.length, byType: toc.byType },
-        tables: tables.map(({ schema, name: table, rows, rowEstimate, bytes }) => {
+        ...(schemasToCreate.length > 0 ? { schemasNotInArchive: schemasToCreate } : {}),
+        tables: tables.map(({ oid, schema, name: table, rows, rowEstimate, bytes }) => {
           // pg-dump-args such as --exclude-table-data leave a table's rows out of the archive: say so, not a count.
-          if (!hasDataEntry(toc, schema, table)) return { schema, name: table, rowEstimate, bytes, dataExcluded: true as const };
+          if (!withData.has(oid)) return { schema, name: table, rowEstimate, bytes, dataExcluded: true as const };
           return { schema, name: table, ...(rows === undefined ? {} : { rows }), rowEstimate, bytes };
         }),
         exactCountMaxBytes: options.exactCountMaxBytes,
-        schemaFingerprint: fingerprint,
+        // What the archive holds, whichever inputs and flags selected it: a restore of it compares like with like.
+        schemaFingerprint: archiveFingerprint(catalog, toc),
         verification: {
           checksumReread: true,
           archiveListed: true,
@@ -260,7 +268,7 @@ async function dumpToStorage(input: DumpStreamInput) {
   try {
     dump = await startDumpStream({
       dump: {
-        pgDump: input.tools.pgDump, scope: input.scope, snapshot: input.snapshot, extraArgs: input.pgDumpArgs, env: libpq.env, signal: abort.signal,
+        pgDump: input.tools.pgDump, scope: input.scope, snapshot: input.snapshot, extraArgs: input.pgDumpArgs, env: libpq.env, signal: abort.signal, role: input.target.user,
         ...(input.lockWaitTimeoutMs ? { lockWaitTimeoutMs: input.lockWaitTimeoutMs } : {}),
       },
       pgRestore: input.tools.pgRestore,
@@ -340,32 +348,34 @@ function storageOrDumpError(error: unknown): DbopsError {
   return new DbopsError('DUMP_FAILED', `The backup stream failed: ${message}`, { cause: error, hint: 'Nothing was recorded as a backup; see the message for the cause.' });
 }
 
-function hasDataEntry(toc: ArchiveToc, schema: string, table: string): boolean {
-  return toc.entries.some((e) => e.type === 'TABLE DATA' && e.rest.startsWith(`${schema} ${table} `));
+/** The oids of the tables whose rows the archive holds (a TABLE DATA entry carries its table's oid). */
+function tablesWithData(toc: ArchiveToc): Set<number> {
+  return new Set(toc.entries.filter((e) => e.type === 'TABLE DATA').map((e) => e.oid));
 }
 
-const DATA_SHAPING_FLAGS = /^(--exclude-table-data|--schema-only|-s$|--data-only|-a$|--no-unlogged-table-data)/;
+/** pg_dump flags whose effect on which tables carry data dbops does not model (inventory.ts DataExclusions). */
+const DATA_SHAPING_FLAGS = /^--sec/;
 
 /**
  * The archive must hold data for every table the dump covers. An empty archive of a non-empty database, or one
  * missing tables, fails the run (a shell pipeline would report it as a success).
  */
-function checkArchive(toc: ArchiveToc, tables: TableInventory[], pgDumpArgs: string[]): void {
-  const dataEntries = toc.entries.filter((e) => e.type === 'TABLE DATA');
+function checkArchive(toc: ArchiveToc, withData: Set<number>, tables: TableInventory[], pgDumpArgs: string[]): void {
   if (toc.entries.length === 0 && tables.length > 0) {
     throw new DbopsError('VERIFY_FAILED', 'The archive has an empty table of contents', { hint: 'pg_dump produced no objects; check the include/exclude filters.' });
   }
   // Flags that change which tables carry data make the expected set unknowable here; the TOC check above still holds.
   if (pgDumpArgs.some((arg) => DATA_SHAPING_FLAGS.test(arg))) return;
-  const missing = tables.filter((t) => !hasDataEntry(toc, t.schema, t.name));
-  if (tables.length > 0 && dataEntries.length === 0) {
-    throw new DbopsError('VERIFY_FAILED', `The archive holds no table data, but the database has ${tables.length} tables`, {
+  const expected = tables.filter((t) => !t.dataExcluded);
+  const missing = expected.filter((t) => !withData.has(t.oid));
+  if (expected.length > 0 && withData.size === 0) {
+    throw new DbopsError('VERIFY_FAILED', `The archive holds no table data, but the database has ${expected.length} tables`, {
       hint: 'The dump is empty; nothing was recorded as a backup. Check the role\'s privileges and the include/exclude filters.',
     });
   }
   if (missing.length > 0) {
     const names = missing.slice(0, 5).map((t) => `${t.schema}.${t.name}`).join(', ');
-    throw new DbopsError('VERIFY_FAILED', `The archive lacks data for ${missing.length} of ${tables.length} tables (${names}${missing.length > 5 ? ', …' : ''})`, {
+    throw new DbopsError('VERIFY_FAILED', `The archive lacks data for ${missing.length} of ${expected.length} tables (${names}${missing.length > 5 ? ', …' : ''})`, {
       hint: 'The dump is incomplete; nothing was recorded as a backup.',
     });
   }

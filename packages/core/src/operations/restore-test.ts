@@ -3,6 +3,7 @@ import type { Logger } from '../log.js';
 import type { Secrets } from '../secrets.js';
 import { connect, serverVersion, systemIdentifier, withSession } from '../databases/postgres/connection.js';
 import { createScratchDatabase, dropDatabase, scratchDatabaseName } from '../databases/postgres/scratch-database.js';
+import { quoteIdent } from '../databases/postgres/inventory.js';
 import { describeTarget, withDatabase, type PgTarget } from '../databases/postgres/target.js';
 import type { BackupManifest } from '../manifest/manifest.js';
 import { checkFreshness, checkRestoreTime, checkSchema, checkTables, runUserChecks, type CheckResult, type UserCheck } from '../restore/checks.js';
@@ -69,6 +70,9 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
     created = true;
     log.info(`Restoring into scratch database ${scratch} on ${options.target.host}:${options.target.port} (PostgreSQL ${server.text}) with pg_restore ${tools.version}`);
     const into = withDatabase(options.target, scratch);
+    // A tables backup creates none of its tables' schemas (pg_dump -t): the source has them, so the scratch database does.
+    const schemas = manifest.schemasNotInArchive ?? [];
+    if (schemas.length > 0) await withSession(into, log, options.signal, async (client) => { for (const s of schemas) await client.query(`create schema ${quoteIdent(s)}`); });
     const restored = await restoreBackup({
       storage,
       manifest,

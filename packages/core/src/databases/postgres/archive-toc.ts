@@ -3,6 +3,13 @@ import { spawnProcess } from '../../pipeline/child-process.js';
 /** One line of `pg_restore --list`: "3330; 0 16385 TABLE DATA public orders owner". */
 export interface TocEntry {
   dumpId: number;
+  /**
+   * The object's catalog identity in the source database: the OID of its system catalog (pg_class, pg_proc...) and
+   * its own OID. Entries that are not catalog objects (TABLE DATA, COMMENT, ACL) have catalog 0; TABLE DATA's oid
+   * is its table's.
+   */
+  catalog: number;
+  oid: number;
   /** The object type, e.g. TABLE, TABLE DATA, INDEX, FK CONSTRAINT. */
   type: string;
   /** Everything after the type: "schema name owner" (names may contain spaces, so it is kept whole). */
@@ -37,11 +44,11 @@ export function parseToc(listing: string): ArchiveToc {
       if (fact) header[fact[1]!.trim()] = fact[2]!.trim();
       continue;
     }
-    const match = /^(\d+); \d+ \d+ (.*)$/.exec(line);
+    const match = /^(\d+); (\d+) (\d+) (.*)$/.exec(line);
     if (!match) continue;
-    const body = match[2]!;
+    const body = match[4]!;
     const type = TYPES.find((t) => body === t || body.startsWith(`${t} `)) ?? body.split(' ')[0]!;
-    entries.push({ dumpId: Number(match[1]), type, rest: body.slice(type.length).trim() });
+    entries.push({ dumpId: Number(match[1]), catalog: Number(match[2]), oid: Number(match[3]), type, rest: body.slice(type.length).trim() });
   }
   const byType: Record<string, number> = {};
   for (const entry of entries) byType[entry.type] = (byType[entry.type] ?? 0) + 1;

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { cancelled, DbopsError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { withRetry } from '../../retry.js';
+import { translateServerError } from './server-errors.js';
 import { describeTarget, type PgTarget } from './target.js';
 
 export const APPLICATION_NAME = 'dbops';
@@ -87,24 +88,11 @@ export async function connect(target: PgTarget, log: Logger, signal?: AbortSigna
 }
 
 function connectError(target: PgTarget, error: unknown): DbopsError {
-  const code = (error as { code?: string }).code;
   const reason = error instanceof Error ? error.message : String(error);
   const where = describeTarget(target);
   const input = target.urlInput ?? 'database-url';
-  if (code === '28P01' || code === '28000') {
-    return new DbopsError('CONNECTION_FAILED', `PostgreSQL refused the credentials for ${where}: ${reason}`, {
-      input,
-      hint: `Check the user and password in ${input}, or the user / password inputs and PGPASSWORD where you set them (percent-encode special characters in a URL's password).`,
-      cause: error,
-    });
-  }
-  if (code === '3D000') {
-    return new DbopsError('CONNECTION_FAILED', `Database '${target.database}' does not exist on ${target.host}:${target.port}`, {
-      input,
-      hint: `Check the database name at the end of ${input} (or the dbname input).`,
-      cause: error,
-    });
-  }
+  const server = translateServerError(error, { role: target.user, input, connecting: { server: where, database: target.database } });
+  if (server) return server;
   return new DbopsError('CONNECTION_FAILED', `Cannot connect to PostgreSQL at ${where}: ${reason}`, {
     input,
     hint: `Check host, port and sslmode in ${input} (or the host / port / sslmode inputs), and that the runner can reach the server (firewall, service container ports).`,
@@ -157,13 +145,18 @@ async function endSessionOnAbort(client: pg.Client, target: PgTarget, log: Logge
   };
 }
 
-/** Runs `use` on a new session with `target` that a cancel ends, query and all (endSessionOnAbort); then closes it. */
+/**
+ * Runs `use` on a new session with `target` that a cancel ends, query and all (endSessionOnAbort); then closes it.
+ * The server's errors that escape `use` (a missing privilege, a limit, a timeout) become DbopsErrors saying so.
+ */
 export async function withSession<T>(target: PgTarget, log: Logger, signal: AbortSignal | undefined, use: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = await connect(target, log, signal);
   let stopWatching = async () => {};
   try {
     stopWatching = await endSessionOnAbort(client, target, log, signal);
     return await use(client);
+  } catch (error) {
+    throw (signal?.aborted ? undefined : translateServerError(error, { role: target.user, input: target.urlInput ?? 'database-url' })) ?? error;
   } finally {
     await stopWatching();
     await client.end().catch(() => undefined);

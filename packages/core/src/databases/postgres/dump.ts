@@ -1,8 +1,11 @@
 import stringArgv from 'string-argv';
 import { DbopsError, invalidInput } from '../../errors.js';
 import { spawnProcess, type ProcessExit } from '../../pipeline/child-process.js';
-import type { DumpScope } from './inventory.js';
+import type { DataExclusions, DumpScope } from './inventory.js';
 import { isDumpLockTimeout, LOCK_WAIT_INPUT } from './lock-wait.js';
+import { isRecoveryConflict, recoveryConflictError, translateToolError } from './server-errors.js';
+
+export { isRecoveryConflict, recoveryConflictError };
 
 /**
  * pg_dump's long options (PostgreSQL 12-18). getopt_long accepts any unambiguous prefix (--form is --format), so
@@ -28,9 +31,12 @@ const RESERVED_SHORT = new Set(['f', 'F', 'Z', 'd', 'h', 'p', 'U', 'W', 'w', 'j'
 
 /** Scope flags have inputs of their own, so that dbops knows which tables the archive must hold. */
 const SCOPE: Record<string, string> = {
-  schema: 'schemas', 'exclude-schema': 'exclude-schemas', table: 'tables', 'exclude-table': 'exclude-tables',
-  'table-and-children': 'tables', 'exclude-table-and-children': 'exclude-tables', 'exclude-table-data-and-children': 'exclude-tables',
-  filter: 'schemas / tables / exclude-schemas / exclude-tables',
+  schema: 'the schemas input', 'exclude-schema': 'the exclude-schemas input', table: 'the tables input', 'exclude-table': 'the exclude-tables input',
+  // The inputs take pg_dump's -t / -T patterns, which select no partitions: name those too (a pattern such as events*).
+  'table-and-children': 'the tables input, naming the partitions too (e.g. public.events*)',
+  'exclude-table-and-children': 'the exclude-tables input, naming the partitions too (e.g. public.events*)',
+  'exclude-table-data-and-children': '--exclude-table-data, naming the partitions too (e.g. --exclude-table-data=public.events*)',
+  filter: 'the schemas, tables, exclude-schemas and exclude-tables inputs',
 };
 const SCOPE_SHORT: Record<string, string> = { n: 'schemas', N: 'exclude-schemas', t: 'tables', T: 'exclude-tables' };
 /** Short options that take a value (the rest of a clustered argument, or the next argument). */
@@ -48,23 +54,65 @@ export function parsePgDumpArgs(text: string | undefined, input = 'pg-dump-args'
   return args;
 }
 
-function checkLongFlag(name: string, written: string, input: string): void {
+/** The long option a flag names, as getopt_long resolves an unambiguous prefix; with the number of candidates. */
+function resolveLongOption(name: string): { option?: string; matches: number } {
   const matches = LONG_OPTIONS.filter((o) => o === name || o.startsWith(name));
-  const option = matches.includes(name) ? name : matches.length === 1 ? matches[0]! : undefined;
+  return { matches: matches.length, ...(matches.includes(name) ? { option: name } : matches.length === 1 ? { option: matches[0]! } : {}) };
+}
+
+function checkLongFlag(name: string, written: string, input: string): void {
+  const { option, matches } = resolveLongOption(name);
   if (!option) {
-    throw invalidInput(input, `has ${matches.length === 0 ? 'an unknown' : 'an ambiguous'} pg_dump option ${written}`, VALID);
+    throw invalidInput(input, `has ${matches === 0 ? 'an unknown' : 'an ambiguous'} pg_dump option ${written}`, VALID);
   }
-  if (SCOPE[option]) throw invalidInput(input, `sets ${written}`, `the ${SCOPE[option]} input(s), which dbops also uses to check that the archive holds every table`);
+  if (SCOPE[option]) throw invalidInput(input, `sets ${written}`, `${SCOPE[option]}, which dbops also uses to know which tables the archive holds`);
   if (option === LOCK_WAIT_INPUT) throw invalidInput(input, `sets ${written}`, `the ${LOCK_WAIT_INPUT} input, which also bounds dbops's own lock waits`);
   if (RESERVED.has(option)) throw invalidInput(input, `sets ${written}, which dbops controls`, VALID);
 }
 
 function checkShortFlags(arg: string, input: string): void {
   for (const flag of arg.slice(1)) {
-    if (SCOPE_SHORT[flag]) throw invalidInput(input, `sets -${flag}`, `the ${SCOPE_SHORT[flag]} input, which dbops also uses to check that the archive holds every table`);
+    if (SCOPE_SHORT[flag]) throw invalidInput(input, `sets -${flag}`, `the ${SCOPE_SHORT[flag]} input, which dbops also uses to know which tables the archive holds`);
     if (RESERVED_SHORT.has(flag)) throw invalidInput(input, `sets -${flag}, which dbops controls`, VALID);
     if (SHORT_WITH_VALUE.has(flag)) return; // the rest of the argument is this option's value
   }
+}
+
+/** Long options that take a value, which may be the next argument ("--exclude-table-data audit.log"). */
+const LONG_WITH_VALUE = new Set([
+  'encoding', 'file', 'format', 'jobs', 'schema', 'exclude-schema', 'superuser', 'table', 'exclude-table', 'compress', 'exclude-extension',
+  'exclude-table-and-children', 'exclude-table-data', 'exclude-table-data-and-children', 'extension', 'extra-float-digits', 'filter',
+  'lock-wait-timeout', 'rows-per-insert', 'section', 'snapshot', 'sync-method', 'table-and-children', 'dbname', 'host', 'port', 'username', 'role',
+]);
+
+/**
+ * What pg-dump-args (already checked by parsePgDumpArgs) leave out of the archive's data, so that dbops counts
+ * exactly the rows pg_dump reads, and never reads a table whose data the dump leaves out.
+ */
+export function dataExclusions(args: string[]): DataExclusions {
+  const result: DataExclusions = { tables: [], unlogged: false, all: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg.startsWith('--')) {
+      const [name, ...value] = arg.slice(2).split('=');
+      const { option } = resolveLongOption(name!);
+      const takesValue = option !== undefined && LONG_WITH_VALUE.has(option);
+      const optionValue = value.length > 0 ? value.join('=') : takesValue ? args[++i] : undefined;
+      if (option === 'exclude-table-data' && optionValue !== undefined) result.tables.push(optionValue);
+      if (option === 'no-unlogged-table-data') result.unlogged = true;
+      if (option === 'schema-only' || option === 'no-data' || option === 'statistics-only') result.all = true;
+    } else if (arg.startsWith('-') && arg.length > 1) {
+      for (let j = 1; j < arg.length; j++) {
+        const flag = arg[j]!;
+        if (flag === 's') result.all = true;
+        if (SHORT_WITH_VALUE.has(flag)) {
+          if (j === arg.length - 1) i++; // its value is the next argument
+          break;
+        }
+      }
+    }
+  }
+  return result;
 }
 
 export interface DumpCommand {
@@ -78,6 +126,8 @@ export interface DumpCommand {
   output?: number;
   /** How long pg_dump may wait for its table locks (unbounded without). */
   lockWaitTimeoutMs?: number;
+  /** The role pg_dump connects as, which privilege errors name. */
+  role?: string;
 }
 
 export function pgDumpArgs(command: Omit<DumpCommand, 'pgDump' | 'env' | 'signal' | 'output'>): string[] {
@@ -97,11 +147,11 @@ export function startDump(command: DumpCommand) {
     env: command.env,
     ...(command.signal ? { signal: command.signal } : {}),
     ...(command.output === undefined ? {} : { output: command.output }),
-    onFailure: dumpFailure,
+    onFailure: (exit) => dumpFailure(exit, command.role),
   });
 }
 
-function dumpFailure(exit: ProcessExit): DbopsError {
+function dumpFailure(exit: ProcessExit, role: string | undefined): DbopsError {
   const detail = exit.stderr.split('\n').filter(Boolean).slice(-3).join(' | ') || 'no message';
   if (isDumpLockTimeout(exit.stderr)) {
     // The backup operation names the sessions in the way.
@@ -114,22 +164,14 @@ function dumpFailure(exit: ProcessExit): DbopsError {
       hint: 'The server restarted or was stopped mid-dump; nothing was recorded as a backup. Run again when it is up.',
     });
   }
-  if (/permission denied/i.test(exit.stderr)) {
-    return new DbopsError('DUMP_FAILED', `pg_dump lacks a privilege: ${detail}`, {
-      hint: 'Back up with a role that can read every dumped object (the owner, or a role granted pg_read_all_data), or exclude the object.',
-    });
+  // pg_dump fails when a -n / -t pattern matches nothing at all.
+  const unmatched = /no matching (tables|schemas) were found/.exec(exit.stderr);
+  if (unmatched) {
+    const input = unmatched[1] === 'tables' ? 'tables' : 'schemas';
+    return invalidInput(input, `matches no ${unmatched[1]} in the database (pg_dump: ${detail})`, `pg_dump ${input === 'tables' ? '-t' : '-n'} patterns naming existing ${unmatched[1]}, e.g. ${input === 'tables' ? 'public.orders, sales.*' : 'public, sales'} (unquoted names fold to lower case; a table without its schema must be on the search path)`);
   }
+  const server = translateToolError(exit.stderr, { backup: true, ...(role ? { role } : {}) });
+  if (server) return server;
   const how = exit.signal ? `was stopped by ${exit.signal}` : `exited with code ${exit.code}`;
   return new DbopsError('DUMP_FAILED', `pg_dump ${how}: ${detail}`, { hint: 'See the pg_dump message above.' });
-}
-
-export function isRecoveryConflict(message: string): boolean {
-  return /conflict with recovery/i.test(message);
-}
-
-/** A hot standby ended the dump's snapshot (pg_dump's session or dbops's) to replay changes from the primary. */
-export function recoveryConflictError(detail: string): DbopsError {
-  return new DbopsError('DUMP_FAILED', `The standby cancelled the dump to replay changes from the primary: ${detail}`, {
-    hint: 'A dump on a hot standby holds one snapshot for its whole run, and the primary vacuumed rows it still needed. Set hot_standby_feedback = on on the standby (the primary then keeps those rows), or raise max_standby_streaming_delay above the dump time, or back up from the primary. Nothing was recorded as a backup.',
-  });
 }

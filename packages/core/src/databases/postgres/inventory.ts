@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { parseNamePattern } from './name-patterns.js';
+import { sqlName, translateServerError } from './server-errors.js';
 
 /** Which objects a dump covers: pg_dump's -n / -N / -t / -T patterns. */
 export interface DumpScope {
@@ -11,9 +12,24 @@ export interface DumpScope {
 
 export const FULL_SCOPE: DumpScope = { schemas: [], excludeSchemas: [], tables: [], excludeTables: [] };
 
+/** What pg_dump flags leave out of the archive's data (the tables stay): dbops neither counts nor reads it. */
+export interface DataExclusions {
+  /** --exclude-table-data patterns. */
+  tables: string[];
+  /** --no-unlogged-table-data (implied on a hot standby, where unlogged tables cannot be read). */
+  unlogged: boolean;
+  /** --schema-only (or pg_dump 18's --no-data, --statistics-only). */
+  all: boolean;
+}
+
+export const NO_DATA_EXCLUSIONS: DataExclusions = { tables: [], unlogged: false, all: false };
+
 export interface TableInventory {
+  oid: number;
   schema: string;
   name: string;
+  /** pg_dump leaves this table's rows out of the archive (DataExclusions): no count is taken. */
+  dataExcluded: boolean;
   /** Exact row count, taken in the dump's own snapshot, for tables up to the size limit. */
   rows?: number;
   /** The planner's estimate (pg_class.reltuples); -1 when the table was never analyzed. */
@@ -22,11 +38,17 @@ export interface TableInventory {
 }
 
 /**
- * The tables whose data a dump with this scope must contain, as pg_dump selects them: ordinary tables and
- * partitions (a partitioned parent holds no data), unlogged included, temporary and extension-owned ones excluded
- * (extension configuration tables, such as PostGIS's spatial_ref_sys, are dumped and so included).
+ * The tables a dump with this scope holds, as pg_dump selects them: ordinary tables and partitions (a partitioned
+ * parent holds no data), unlogged included, temporary and extension-owned ones excluded (extension configuration
+ * tables, such as PostGIS's spatial_ref_sys, are dumped and so included); each marked when pg_dump leaves its
+ * data out. pg_dump's rules: -t selects tables regardless of -n / -N, and a pattern without a schema matches only
+ * tables visible on the search path.
  */
-export async function listDumpedTables(client: pg.Client, scope: DumpScope): Promise<Array<Omit<TableInventory, 'rows'>>> {
+export async function listDumpedTables(
+  client: pg.Client,
+  scope: DumpScope,
+  exclusions: DataExclusions = NO_DATA_EXCLUSIONS,
+): Promise<Array<Omit<TableInventory, 'rows'>>> {
   const params: unknown[] = [];
   const param = (value: unknown) => {
     params.push(value);
@@ -36,7 +58,7 @@ export async function listDumpedTables(client: pg.Client, scope: DumpScope): Pro
     patterns
       .map((p) => {
         const { schema, name } = parseNamePattern(p);
-        return `(c.relname ~ ${param(name)}${schema ? ` and n.nspname ~ ${param(schema)}` : ''})`;
+        return `(c.relname ~ ${param(name)} and ${schema ? `n.nspname ~ ${param(schema)}` : 'pg_catalog.pg_table_is_visible(c.oid)'})`;
       })
       .join(' or ');
   const schemaMatches = (patterns: string[]) => patterns.map((p) => `n.nspname ~ ${param(parseNamePattern(p).name)}`).join(' or ');
@@ -49,7 +71,6 @@ export async function listDumpedTables(client: pg.Client, scope: DumpScope): Pro
     `(not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
       or exists (select 1 from pg_extension e where c.oid = any(e.extconfig)))`,
   ];
-  // As in pg_dump: -t selects tables regardless of -n / -N.
   if (scope.tables.length > 0) where.push(`(${matches(scope.tables)})`);
   else {
     if (scope.schemas.length > 0) where.push(`(${schemaMatches(scope.schemas)})`);
@@ -57,17 +78,29 @@ export async function listDumpedTables(client: pg.Client, scope: DumpScope): Pro
   }
   if (scope.excludeTables.length > 0) where.push(`not (${matches(scope.excludeTables)})`);
 
-  const { rows } = await client.query<{ schema: string; name: string; estimate: string; bytes: string }>(
-    `select n.nspname as schema, c.relname as name, c.reltuples::bigint as estimate, pg_table_size(c.oid) as bytes
+  // pg_dump never reads unlogged tables on a hot standby: they cannot be read there.
+  const unlogged = exclusions.unlogged ? 'true' : 'pg_catalog.pg_is_in_recovery()';
+  const dataExcluded = exclusions.all
+    ? 'true'
+    : `(c.relpersistence = 'u' and ${unlogged})${exclusions.tables.length > 0 ? ` or (${matches(exclusions.tables)})` : ''}`;
+
+  const { rows } = await client.query<{ oid: number; schema: string; name: string; estimate: string; bytes: string; excluded: boolean }>(
+    `select c.oid, n.nspname as schema, c.relname as name, c.reltuples::bigint as estimate, pg_table_size(c.oid) as bytes,
+            coalesce(${dataExcluded}, false) as excluded
        from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where ${where.join(' and ')}
       order by n.nspname, c.relname`,
     params,
   );
-  return rows.map((r) => ({ schema: r.schema, name: r.name, rowEstimate: Number(r.estimate), bytes: Number(r.bytes) }));
+  return rows.map((r) => ({
+    oid: Number(r.oid), schema: r.schema, name: r.name, dataExcluded: r.excluded, rowEstimate: Number(r.estimate), bytes: Number(r.bytes),
+  }));
 }
 
-/** Counts rows exactly for tables no larger than maxBytes; bigger tables keep their estimate only. */
+/**
+ * Counts rows exactly for tables no larger than maxBytes; bigger tables keep their estimate only, and tables whose
+ * data the dump leaves out are not read at all (the backup role may not be allowed to, nor need to).
+ */
 export async function countRows(
   client: pg.Client,
   tables: Array<Omit<TableInventory, 'rows'>>,
@@ -75,12 +108,20 @@ export async function countRows(
 ): Promise<TableInventory[]> {
   const result: TableInventory[] = [];
   for (const table of tables) {
-    if (table.bytes > maxBytes) {
+    if (table.bytes > maxBytes || table.dataExcluded) {
       result.push(table);
       continue;
     }
-    const { rows } = await client.query<{ n: string }>(`select count(*) as n from ${quoteIdent(table.schema)}.${quoteIdent(table.name)}`);
-    result.push({ ...table, rows: Number(rows[0]!.n) });
+    let count: string;
+    try {
+      count = (await client.query<{ n: string }>(`select count(*) as n from ${quoteIdent(table.schema)}.${quoteIdent(table.name)}`)).rows[0]!.n;
+    } catch (error) {
+      // Each count holds its table's lock until the dump's snapshot ends: say how many were locked.
+      const locked = result.filter((t) => t.rows !== undefined).length;
+      const relation = `${sqlName(table.schema)}.${sqlName(table.name)}`;
+      throw translateServerError(error, { backup: true, relation, locking: { locked, of: tables.length }, ...(client.user ? { role: client.user } : {}) }) ?? error;
+    }
+    result.push({ ...table, rows: Number(count) });
   }
   return result;
 }
