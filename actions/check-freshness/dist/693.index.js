@@ -311,6 +311,16 @@ class S3Storage {
             await this.delete(key);
             throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .cancelled */ .KW)();
         }
+        // The object must hold what was sent, or the put fails and leaves nothing: a server can accept an upload and
+        // keep something else (S3-compatible servers that store a streamed body's aws-chunked framing).
+        const stored = await this.stat(key);
+        if (stored?.size !== size) {
+            await this.delete(key).catch(() => undefined);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .DbopsError */ .zJ('STORAGE_FAILED', `Input '${this.inputName}' (${this.display}): ${this.locate(key)} holds ${stored ? `${stored.size} bytes` : 'nothing'} after ${size} bytes were uploaded`, {
+                input: this.inputName,
+                hint: `The S3 server kept something other than the upload; the object was removed. S3-compatible servers that mishandle streamed checksums store their framing: set s3-checksum to WHEN_REQUIRED.`,
+            });
+        }
         return { size };
     }
     objectKey(key) {
