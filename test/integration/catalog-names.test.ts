@@ -4,8 +4,8 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { backupDefinition, checkFreshnessDefinition, definitions, MemoryLogger, restoreTestDefinition, Secrets, type DbopsError, type RawInputs } from '@dbops/core';
-import { buildProgram } from '../../packages/cli/src/program.js';
+import { backupDefinition, checkFreshnessDefinition, MemoryLogger, restoreTestDefinition, Secrets, type DbopsError, type RawInputs } from '@dbops/core';
+import { runCli } from '../harness/cli.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 
 let server: PostgresServer;
@@ -64,17 +64,13 @@ test('dbops list shows when each backup last passed a restore test, and which ne
   const untested = (await backup('shop', { to })).outputs['backup-id']!;
   await restoreTestDefinition.run({ from: to, 'backup-id': tested, 'target-url': server.url('postgres') }, context());
 
-  let stdout = '';
-  const program = buildProgram(definitions, { stdout: (text) => (stdout += text), stderr: () => undefined, env: {}, signal: new AbortController().signal }, () => undefined);
-  await program.parseAsync(['node', 'dbops', 'list', '--from', to]);
+  const { stdout } = await runCli(['list', '--from', to]);
   const row = (id: string) => stdout.split('\n').find((line) => line.startsWith(id)) ?? '';
   expect(stdout).toMatch(/Restore test/);
   expect(row(tested)).toMatch(/passed \d+\.\d s ago$/);
   expect(row(untested)).toMatch(/never passed$/);
 
-  let json = '';
-  const jsonProgram = buildProgram(definitions, { stdout: (text) => (json += text), stderr: () => undefined, env: {}, signal: new AbortController().signal }, () => undefined);
-  await jsonProgram.parseAsync(['node', 'dbops', 'list', '--from', to, '--json']);
+  const { stdout: json } = await runCli(['list', '--from', to, '--json']);
   const listed = JSON.parse(json) as Array<{ backupId: string; verifiedAt: string | null }>;
   expect(listed.find((b) => b.backupId === untested)!.verifiedAt).toBeNull();
   expect(Date.parse(listed.find((b) => b.backupId === tested)!.verifiedAt!)).toBeGreaterThan(0);

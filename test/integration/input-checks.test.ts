@@ -4,9 +4,8 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { definitions } from '@dbops/core';
-import { buildProgram } from '../../packages/cli/src/program.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
+import { runCli } from '../harness/cli.js';
 
 let server: PostgresServer;
 let work: string;
@@ -23,18 +22,6 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  let code = -1;
-  const program = buildProgram(
-    definitions,
-    { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env: { PATH: process.env.PATH, ...env }, signal: new AbortController().signal },
-    (exit) => (code = exit),
-  );
-  await program.parseAsync(['node', 'dbops', ...args]);
-  return { code, stdout, stderr };
-}
 
 describe('durations are range-checked when read', () => {
   test.each([
@@ -49,7 +36,7 @@ describe('durations are range-checked when read', () => {
   ])('%s --%s %s: INVALID_INPUT naming it, exit 2, nothing stored', async (command, input, value, problem) => {
     const to = join(work, `durations-${command}-${input}`);
     const where = command === 'check-freshness' ? ['--from', work] : command === 'backup' ? ['--to', to] : ['--output-dir', to];
-    const result = await cli([command, ...where, `--${input}`, value], { DATABASE_URL: server.url('app') });
+    const result = await runCli([command, ...where, `--${input}`, value], { DATABASE_URL: server.url('app') });
     expect(result.stderr).toMatch(new RegExp(`error \\[INVALID_INPUT\\]: Input '${input}' '${value}' `));
     expect(result.stderr).toMatch(problem);
     expect(result.code).toBe(2);
@@ -57,7 +44,7 @@ describe('durations are range-checked when read', () => {
   });
 
   test('the largest timeout PostgreSQL takes still works', async () => {
-    const result = await cli(['backup', '--to', join(work, 'max-timeout'), '--statement-timeout', '24d', '--compression', 'gzip'], { DATABASE_URL: server.url('app') });
+    const result = await runCli(['backup', '--to', join(work, 'max-timeout'), '--statement-timeout', '24d', '--compression', 'gzip'], { DATABASE_URL: server.url('app') });
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
   });
 });
@@ -78,7 +65,7 @@ describe('URLs: the error names the part at fault and echoes none of the value',
     ['a stray %', 'Qx7%Wm3', /a '%' in its user name or password that does not start a percent-encoded character/],
   ])('database-url with %s in the password: INVALID_INPUT, exit 2, no fragment in any output', async (_what, secret, problem) => {
     const url = `postgres://postgres:${secret}@${server.host}:${server.port}/app`;
-    const result = await cli(['backup', '--to', join(work, 'urls')], { DATABASE_URL: url });
+    const result = await runCli(['backup', '--to', join(work, 'urls')], { DATABASE_URL: url });
     expect(result.stderr).toMatch(/error \[INVALID_INPUT\]: Input 'database-url' /);
     expect(result.stderr).toMatch(problem);
     expect(result.stderr).toMatch(/@ → %40, # → %23/);
@@ -88,19 +75,19 @@ describe('URLs: the error names the part at fault and echoes none of the value',
   });
 
   test('target-url is checked alike', async () => {
-    const result = await cli(['restore-test', '--from', work, '--target-url', `postgres://postgres:${password}@${server.host}:${server.port}/postgres`]);
+    const result = await runCli(['restore-test', '--from', work, '--target-url', `postgres://postgres:${password}@${server.host}:${server.port}/postgres`]);
     expect(result.stderr).toMatch(/error \[INVALID_INPUT\]: Input 'target-url' has an '@' after its host part/);
     expect(result.code).toBe(2);
     expectNoFragment(result.stderr);
   });
 
   test('a port out of range is called that, not a password encoding problem', async () => {
-    const result = await cli(['backup', '--to', join(work, 'urls')], { DATABASE_URL: `postgres://postgres:pw@${server.host}:99999/app` });
+    const result = await runCli(['backup', '--to', join(work, 'urls')], { DATABASE_URL: `postgres://postgres:pw@${server.host}:99999/app` });
     expect(result.stderr).toMatch(/error \[INVALID_INPUT\]: Input 'database-url' has a port out of range/);
     expect(result.stderr).toMatch(/the port is a number from 1 to 65535/);
     expect(result.stderr.split('\n').find((line) => line.startsWith('error'))).not.toMatch(/password|encod/i);
     expect(result.code).toBe(2);
-    const word = await cli(['backup', '--to', join(work, 'urls')], { DATABASE_URL: `postgres://postgres@${server.host}:Wm3/app` });
+    const word = await runCli(['backup', '--to', join(work, 'urls')], { DATABASE_URL: `postgres://postgres@${server.host}:Wm3/app` });
     expect(word.stderr).toMatch(/Input 'database-url' has a port that is not a number/);
     expectNoFragment(word.stderr);
   });
@@ -113,7 +100,7 @@ describe('URLs: the error names the part at fault and echoes none of the value',
     ['notify-smtp-url', 'smtp://me:Qx7/Wm3@smtp.example.com:587', /has an '@' after its host part/],
     ['notify-smtp-url', 'smtp://me:pw@smtp.example.com:99999', /has a port out of range/],
   ])('--%s %s: INVALID_INPUT naming the part, exit 2, nothing echoed', async (input, value, problem) => {
-    const result = await cli(['backup', '--to', join(work, 'http'), `--${input}`, value, '--notify-email-to', 'ops@example.com', '--notify-email-from', 'dbops@example.com'], { DATABASE_URL: server.url('app') });
+    const result = await runCli(['backup', '--to', join(work, 'http'), `--${input}`, value, '--notify-email-to', 'ops@example.com', '--notify-email-from', 'dbops@example.com'], { DATABASE_URL: server.url('app') });
     expect(result.stderr).toMatch(new RegExp(`error \\[INVALID_INPUT\\]: Input '${input}' `));
     expect(result.stderr).toMatch(problem);
     expect(result.code).toBe(2);
@@ -122,7 +109,7 @@ describe('URLs: the error names the part at fault and echoes none of the value',
   });
 
   test('what stays valid: encoded passwords, an e-mail address as SMTP user, and an @ in a webhook path', async () => {
-    const ok = await cli(['backup', '--to', join(work, 'valid'), '--compression', 'gzip',
+    const ok = await runCli(['backup', '--to', join(work, 'valid'), '--compression', 'gzip',
       '--notify-smtp-url', 'smtp://me@example.com:pw@127.0.0.1:2525', '--notify-email-to', 'ops@example.com', '--notify-email-from', 'dbops@example.com', '--notify-on', 'failure',
       '--notify-teams', 'http://127.0.0.1:9/webhookb2/aaaa@bbbb/IncomingWebhook/cccc'], { DATABASE_URL: server.url('app') });
     expect({ code: ok.code, stderr: ok.stderr }).toEqual({ code: 0, stderr: expect.any(String) });

@@ -3,9 +3,9 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { definitions } from '@dbops/core';
 import { buildProgram } from '@dbops/cli';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
+import { runCli } from '../harness/cli.js';
 
 let server: PostgresServer;
 beforeAll(async () => {
@@ -15,19 +15,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function cli(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  let code = 0;
-  const program = buildProgram(
-    definitions,
-    { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, signal: new AbortController().signal },
-    (c) => (code = c),
-  );
-  program.exitOverride();
-  await program.parseAsync(['node', 'dbops', ...args]);
-  return { stdout, stderr, code };
-}
+const cli = (...args: string[]) => runCli(args);
 
 it('prints the report as `dbops monitor`, failing on critical findings by default', async () => {
   const out = await mkdtemp(join(tmpdir(), 'dbops-monitor-cli-'));

