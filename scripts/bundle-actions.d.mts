@@ -1,2 +1,2 @@
-export function bundledActions(): Promise<string[]>;
-export function bundleAction(name: string): Promise<Map<string, string>>;
+export const distDir: string;
+export function bundle(): Promise<Map<string, string>>;

@@ -1,5 +1,5 @@
 // Secrets in a backup run (DESIGN.md invariant 5), end to end through the two real adapters: the compiled CLI
-// (packages/cli/lib/main.js) and the action bundle run as GitHub runs it (actions/backup/dist/index.js, inputs in
+// (packages/cli/lib/main.js) and the action bundle run as GitHub runs it (actions/backup/main.mjs over actions/dist, inputs in
 // INPUT_* variables, outputs and summary in files). The harness's superuser password is `p@ss:w/rd%<hex>`: every
 // URL-special character, so a URL only works when it is percent-encoded and decoded correctly.
 // Also: SIGTERM (a cancelled workflow) in the middle of an upload.
@@ -19,7 +19,7 @@ import { startS3Server, type S3Server } from '../harness/s3.js';
 const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = path.join(ROOT, 'packages', 'cli', 'lib', 'main.js');
-const ACTION = path.join(ROOT, 'actions', 'backup', 'dist', 'index.js');
+const ACTION = path.join(ROOT, 'actions', 'backup', 'main.mjs');
 const DB = 'secretdb';
 const BIG_DB = 'bigdb';
 const BUCKET = 'dbops-secrets';

@@ -13,12 +13,12 @@ test('every committed action.yml, reference doc and README reference section mat
   expect(stale).toEqual([]);
 });
 
-test('each action runs on node24 from its bundle and declares every input and output of its definition', async () => {
+test('each action runs on node24 from its one-line entry and declares every input and output of its definition', async () => {
   for (const definition of definitions.filter((d) => !d.cliOnly)) {
     const yml = await readFile(join('actions', definition.name, 'action.yml'), 'utf8');
     expect(yml).toBe(actionYml(definition));
     expect(yml).toContain("using: 'node24'");
-    expect(yml).toContain("main: 'dist/index.js'");
+    expect(yml).toContain("main: 'main.mjs'");
     for (const input of definition.inputs) expect(yml).toContain(`\n  ${input.name}:\n`);
     for (const output of definition.outputs) expect(yml).toContain(`\n  ${output.name}:\n`);
   }

@@ -1,4 +1,4 @@
 // The GitHub adapter: the only code that imports @actions/*.
-export { runAction } from './run-action.js';
+export { runAction, runNamedAction } from './run-action.js';
 export { githubRunContext } from './github-context.js';
 export { ArtifactStorage, restArtifactLookup, type ArtifactApi, type ArtifactLookup } from './artifact-storage.js';

@@ -1,7 +1,12 @@
 import * as core from '@actions/core';
-import { asDbopsError, Secrets, type ActionDefinition, type ArtifactStorageOpener, type Logger, type RawInputs } from '@dbops/core';
+import { asDbopsError, definition as actionDefinition, Secrets, type ActionDefinition, type ArtifactStorageOpener, type Logger, type RawInputs } from '@dbops/core';
 import { ArtifactStorage, restArtifactLookup } from './artifact-storage.js';
 import { githubRunContext } from './github-context.js';
+
+/** Runs the action of that name: what each actions/<name>/main.mjs calls in the one shared bundle. */
+export function runNamedAction(name: string): Promise<void> {
+  return runAction(actionDefinition(name));
+}
 
 /**
  * Runs one action the way GitHub runs it: inputs from the workflow, secrets masked before anything is logged,

@@ -1,4 +1,0 @@
-import { definition } from '@dbops/core';
-import { runAction } from '@dbops/github';
-
-await runAction(definition('monitor-report'));
