@@ -22,6 +22,7 @@ export { restore, type RestoreOptions, type RestoreResult } from './operations/r
 export * from './manifest/catalog.js';
 export { parseChecks, readChecksFile, type CheckResult as RestoreCheckResult, type UserCheck } from './restore/checks.js';
 export * from './duration.js';
+export * from './size.js';
 export * from './manifest/manifest.js';
 export * from './manifest/layout.js';
 export * from './databases/postgres/target.js';

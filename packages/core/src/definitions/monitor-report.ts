@@ -1,11 +1,11 @@
-import { MAX_TIMEOUT_MS } from '../duration.js';
+import { parseTimeoutMs } from '../duration.js';
 import { DbopsError, invalidInput } from '../errors.js';
 import { POSTGRES_CHECKS } from '../monitor/checks/index.js';
 import { deliverAlerts, type NotifyOn } from '../monitor/alerts.js';
 import { monitorReport } from '../monitor/monitor-report.js';
 import { notCheckedText, reaches } from '../monitor/report-status.js';
 import type { MonitorReport } from '../monitor/types.js';
-import { parseValue, readThresholdsFile } from '../monitor/thresholds.js';
+import { readThresholdsFile } from '../monitor/thresholds.js';
 import { parseBackupName } from '../manifest/layout.js';
 import { connectionInputs, readConnection } from './connection-inputs.js';
 import { httpUrl } from './notifications.js';
@@ -68,8 +68,8 @@ export const monitorReportDefinition: ActionDefinition = {
       target,
       ...(name ? { name } : {}),
       ...(settings ? { settings } : {}),
-      statementTimeoutMs: duration(reader, 'statement-timeout') * 1000,
-      budgetMs: duration(reader, 'time-budget') * 1000,
+      statementTimeoutMs: timeoutMs(reader, 'statement-timeout'),
+      budgetMs: timeoutMs(reader, 'time-budget'),
       outputDir: reader.optional('output-dir')!,
       ...(history ? { history: { location: history, s3: readS3Options(reader), days: historyDays } } : {}),
       ...(context.github ? { github: context.github } : {}),
@@ -120,13 +120,11 @@ function oneOf<T extends string>(reader: InputReader, name: string, values: read
   return value as T;
 }
 
-function duration(reader: InputReader, name: string): number {
-  const seconds = parseValue(reader.optional(name), 'seconds', name, (_path, _problem, valid) => invalidInput(name, `'${reader.optional(name)}' is not a duration`, valid));
-  if (seconds <= 0) throw invalidInput(name, 'must be longer than zero', 'a duration such as 10s or 2m');
-  // Both become timers and statement_timeout: whole milliseconds in a 32-bit integer.
-  if (!(seconds * 1000 <= MAX_TIMEOUT_MS)) throw invalidInput(name, `'${reader.optional(name)}' is longer than PostgreSQL and Node.js timers allow`, 'a duration up to 24d, e.g. 10s or 2m');
-  if (seconds * 1000 < 1) throw invalidInput(name, `'${reader.optional(name)}' is shorter than a millisecond`, 'a duration such as 10s or 2m');
-  return seconds;
+/** A limit that becomes timers and statement_timeout, in the duration grammar every input uses; 0 is no limit here. */
+function timeoutMs(reader: InputReader, name: string): number {
+  const ms = parseTimeoutMs(reader.optional(name)!, name, '10s or 2m');
+  if (ms <= 0) throw invalidInput(name, 'must be longer than zero', 'a duration such as 10s or 2m');
+  return ms;
 }
 
 function webhookUrl(reader: InputReader, name: string): string | undefined {
