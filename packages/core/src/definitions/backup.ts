@@ -6,7 +6,7 @@ import { parseRecipient } from '../crypto/age/index.js';
 import { parsePgDumpArgs } from '../databases/postgres/dump.js';
 import { isSafetyBackupName, parseBackupName } from '../manifest/layout.js';
 import { renderBackupSummary } from '../report/backup-summary.js';
-import { connectionInputs, readConnection } from './connection-inputs.js';
+import { connectionInputs, PG_BIN_DIR_INPUT, readConnection } from './connection-inputs.js';
 import { InputReader } from './read-inputs.js';
 import { parseSize } from '../size.js';
 import { readS3Options, S3_INPUTS } from './storage-inputs.js';
@@ -18,6 +18,7 @@ import { renderRotation } from '../report/rotation-summary.js';
 
 const inputs: InputDefinition[] = [
   ...connectionInputs(),
+  PG_BIN_DIR_INPUT,
   { name: 'to', description: 'Where backups go: s3://bucket/prefix or a local directory.', required: true, env: ['DBOPS_TO'] },
   { name: 'name', description: 'Catalog name the backup is filed under (<to>/<name>/<backup-id>...). Defaults to the database name.' },
   { name: 'compression', description: 'zstd, gzip or none.', default: 'zstd' },

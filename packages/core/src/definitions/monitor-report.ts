@@ -18,7 +18,7 @@ const ALERT_ON = ['warning', 'critical', 'always'] as const;
 
 const inputs: InputDefinition[] = [
   // The report connects with node-postgres only: no client tools, so no pg-bin-dir.
-  ...connectionInputs().filter((i) => i.name !== 'pg-bin-dir'),
+  ...connectionInputs(),
   { name: 'name', description: 'Name the report, its history and its alerts are filed under. Defaults to the database name.' },
   { name: 'thresholds', description: 'YAML thresholds file: per-check warning/critical overrides, disabled checks, per-table exclusions (see docs/monitor-report.md).', env: ['DBOPS_THRESHOLDS'] },
   { name: 'fail-on', description: 'Fail the run when the report reaches this status: critical, warning or never. A report whose checks could not all run (status unknown: a timeout, the time budget spent, a privilege missing) fails at critical and warning alike, since what went unchecked may be either.', default: 'critical' },
