@@ -6,6 +6,7 @@ export * from './format.js';
 export * from './version.js';
 export * from './definitions/types.js';
 export * from './definitions/read-inputs.js';
+export { kindNote } from './definitions/input-kind.js';
 export { withNotifications, alertFor, NOTIFY_INPUTS } from './definitions/notifications.js';
 export { backupDefinition } from './definitions/backup.js';
 export { restoreTestDefinition } from './definitions/restore-test.js';

@@ -32,7 +32,7 @@ const inputs: InputDefinition[] = [
   { name: 'pg-dump-args', description: 'Extra pg_dump flags, e.g. "--no-owner --exclude-table-data=audit_log".' },
   { name: 'lock-wait-timeout', description: 'How long the backup waits for a table lock before it fails naming the sessions in the way, e.g. 30m. Only an exclusive lock blocks it (a migration\'s ALTER TABLE, VACUUM FULL, a transaction left open); unbounded, such a wait can last for ever. 0s waits without limit.', default: '10m', type: 'duration' },
   { name: 'statement-timeout', description: 'Limit for each of dbops\'s own queries (row counts, schema fingerprint), e.g. 10m; pg_dump itself is not limited.', type: 'duration' },
-  { name: 'exact-count-max-size', description: 'Tables up to this size get exact row counts in the manifest (others the planner estimate).', default: '64MB' },
+  { name: 'exact-count-max-size', description: 'Tables up to this size get exact row counts in the manifest (others the planner estimate).', default: '64MB', type: 'size' },
   ...S3_INPUTS,
   { name: 'artifact-retention-days', description: 'With to: artifact://NAME, days GitHub keeps the backup artifact (1-90; rotation for artifacts).', type: 'integer' },
   ...RETENTION_INPUTS,

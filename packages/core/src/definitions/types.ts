@@ -21,7 +21,7 @@ export interface InputDefinition {
   /** Environment variables the CLI falls back to, in order. */
   env?: string[];
   /** Shown in docs; every value arrives as a string and is parsed by the definition. */
-  type?: 'string' | 'boolean' | 'integer' | 'list' | 'duration';
+  type?: 'string' | 'boolean' | 'integer' | 'list' | 'duration' | 'size';
 }
 
 export interface OutputDefinition {
