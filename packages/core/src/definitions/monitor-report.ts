@@ -21,7 +21,7 @@ const inputs: InputDefinition[] = [
   ...connectionInputs(),
   { name: 'name', description: 'Name the report, its history and its alerts are filed under. Defaults to the database name.' },
   { name: 'thresholds', description: 'YAML thresholds file: per-check warning/critical overrides, disabled checks, per-table exclusions (see docs/monitor-report.md).', env: ['DBOPS_THRESHOLDS'] },
-  { name: 'fail-on', description: 'Fail the run when the report reaches this status: critical, warning or never. A report whose checks could not all run (status unknown: a timeout, the time budget spent, a privilege missing) fails at critical and warning alike, since what went unchecked may be either.', default: 'critical' },
+  { name: 'fail-on', description: 'Fail the run when the report reaches this status: critical, warning or never. A report whose checks could not all run (status unknown: a timeout, the time budget spent, a privilege missing) fails at critical and warning alike, since what went unchecked may be either.', default: 'critical', type: 'enum', values: FAIL_ON },
   { name: 'output-dir', description: 'Directory for report.json, report.html, metrics.prom and summary.md.', default: 'dbops-monitor' },
   { name: 'statement-timeout', description: 'Longest any single query of a check may run, e.g. 10s; a check whose query takes longer is reported as unknown.', default: '10s', type: 'duration' },
   { name: 'time-budget', description: 'Longest the whole report may take; checks left when it is spent are reported as unknown.', default: '60s', type: 'duration' },
@@ -30,7 +30,7 @@ const inputs: InputDefinition[] = [
   ...S3_INPUTS,
   // One alert per run with the findings, through the channels every action notifies on.
   ...NOTIFY_CHANNEL_INPUTS,
-  { name: 'alert-on', description: 'When to send the alert: warning (any finding), critical, or always. An unknown report (checks that could not run) is sent at warning and critical.', default: 'warning' },
+  { name: 'alert-on', description: 'When to send the alert: warning (any finding), critical, or always. An unknown report (checks that could not run) is sent at warning and critical.', default: 'warning', type: 'enum', values: ALERT_ON },
   { name: 'github-issue', description: 'Keep one GitHub issue per database open while a critical finding lasts, and close it when it clears.', default: 'false', type: 'boolean' },
   { name: 'github-token', description: 'Token for github-issue (needs issues: write).', secret: true, env: ['GITHUB_TOKEN'] },
 ];
@@ -51,8 +51,8 @@ export const monitorReportDefinition: ActionDefinition = {
     const reader = new InputReader(inputs, raw, context.env);
     const target = readConnection(reader);
     context.secrets.add(target.password); // it may come from a service or password file, which no adapter saw
-    const failOn = oneOf(reader, 'fail-on', FAIL_ON);
-    const alertOn: AlertOn = oneOf(reader, 'alert-on', ALERT_ON);
+    const failOn = reader.oneOf<(typeof FAIL_ON)[number]>('fail-on');
+    const alertOn = reader.oneOf<AlertOn>('alert-on');
     const thresholdsPath = reader.optional('thresholds');
     const settings = thresholdsPath ? await readThresholdsFile(thresholdsPath, POSTGRES_CHECKS) : undefined;
     const notifiers = readNotifiers(reader);
@@ -106,12 +106,6 @@ function reportFailure(report: MonitorReport, failOn: string): DbopsError {
   return new DbopsError('CHECK_FAILED', `The health report of ${report.name} is ${report.status} (${findings}${unchecked})`, {
     hint: `Act on the findings in the summary, or raise thresholds in the thresholds file; fail-on is '${failOn}'.`,
   });
-}
-
-function oneOf<T extends string>(reader: InputReader, name: string, values: readonly T[]): T {
-  const value = (reader.optional(name) ?? '').toLowerCase();
-  if (!(values as readonly string[]).includes(value)) throw invalidInput(name, `has an unknown value '${value}'`, `one of ${values.join(', ')}`);
-  return value as T;
 }
 
 /** A limit that becomes timers and statement_timeout, in the duration grammar every input uses; 0 is no limit here. */

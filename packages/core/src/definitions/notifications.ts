@@ -10,6 +10,9 @@ import { httpUrl } from './http-url.js';
 import { InputReader } from './read-inputs.js';
 import type { ActionDefinition, ActionReport, InputDefinition, RawInputs, RunContext } from './types.js';
 
+const NOTIFY_ON = ['failure', 'success', 'always'] as const;
+type NotifyOn = (typeof NOTIFY_ON)[number];
+
 /**
  * Where notifications go, the same for every action, monitor-report's alerts included. Webhook URLs carry tokens,
  * so they are secrets.
@@ -27,12 +30,10 @@ export const NOTIFY_CHANNEL_INPUTS: InputDefinition[] = [
 
 /** The notification inputs of an action that succeeds or fails: the channels and when to use them. */
 export const NOTIFY_INPUTS: InputDefinition[] = [
-  { name: 'notify-on', description: 'When to notify: failure, success or always.', default: 'failure' },
+  { name: 'notify-on', description: 'When to notify: failure, success or always.', default: 'failure', type: 'enum', values: NOTIFY_ON },
   ...NOTIFY_CHANNEL_INPUTS,
 ];
 
-const NOTIFY_ON = ['failure', 'success', 'always'] as const;
-type NotifyOn = (typeof NOTIFY_ON)[number];
 
 interface NotificationPlan {
   on: NotifyOn;
@@ -41,9 +42,7 @@ interface NotificationPlan {
 
 /** Reads and checks the notification inputs before the action runs: a typo must not surface after a long backup. */
 export function readNotifications(reader: InputReader): NotificationPlan {
-  const on = (reader.optional('notify-on') ?? 'failure').toLowerCase();
-  if (!(NOTIFY_ON as readonly string[]).includes(on)) throw invalidInput('notify-on', `has an unknown value '${on}'`, `one of ${NOTIFY_ON.join(', ')}`);
-  return { on: on as NotifyOn, notifiers: readNotifiers(reader) };
+  return { on: reader.oneOf<NotifyOn>('notify-on'), notifiers: readNotifiers(reader) };
 }
 
 /** The channels NOTIFY_CHANNEL_INPUTS name, checked; `http` tunes the transport (tests pass short retries). */

@@ -64,6 +64,15 @@ export class InputReader {
     return n;
   }
 
+  /** An enum input: one of the values its definition declares, case-insensitive. */
+  oneOf<T extends string>(name: string): T {
+    const values = this.byName.get(name)?.values;
+    if (!values) throw new Error(`Input '${name}' is not an enum`);
+    const value = (this.optional(name) ?? '').toLowerCase();
+    if (!values.includes(value)) throw invalidInput(name, `has an unknown value '${value}'`, `one of ${values.join(', ')}`);
+    return value as T;
+  }
+
   /** Comma- or newline-separated values. */
   list(name: string): string[] {
     const value = this.optional(name);
