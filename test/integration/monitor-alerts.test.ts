@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deliverAlerts, MemoryLogger, monitorReportDefinition, POSTGRES_CHECKS, Secrets, type MonitorReport } from '@dbops/core';
+import { deliverAlerts, MemoryLogger, monitorReportDefinition, POSTGRES_CHECKS, Secrets, slackNotifier, webhookNotifier, type MonitorReport } from '@dbops/core';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 
 interface Recorded {
@@ -85,7 +85,7 @@ describe('Slack and webhook messages', () => {
     const recorder = await startRecorder(() => ({ status: 200 }));
     try {
       const log = new MemoryLogger();
-      const outcome = await deliverAlerts(report('critical'), POSTGRES_CHECKS, { slackWebhookUrl: `${recorder.url}/slack/T0/B0/secret`, webhookUrl: `${recorder.url}/hook`, notifyOn: 'warning', http: fastRetry }, log);
+      const outcome = await deliverAlerts(report('critical'), POSTGRES_CHECKS, { notifiers: [slackNotifier(`${recorder.url}/slack/T0/B0/secret`, fastRetry), webhookNotifier(`${recorder.url}/hook`, fastRetry)], alertOn: 'warning', http: fastRetry }, log);
       expect(outcome).toMatchObject({ sent: expect.arrayContaining(['Slack', 'webhook']), failed: [] });
       const slack = recorder.requests.filter((r) => r.path.startsWith('/slack'));
       const hook = recorder.requests.filter((r) => r.path === '/hook');
@@ -106,21 +106,21 @@ describe('Slack and webhook messages', () => {
   it('sends nothing for a healthy report unless told to always notify', async () => {
     const recorder = await startRecorder(() => ({ status: 200 }));
     try {
-      await deliverAlerts(report('ok'), POSTGRES_CHECKS, { webhookUrl: `${recorder.url}/hook`, notifyOn: 'warning', http: fastRetry }, new MemoryLogger());
-      await deliverAlerts(report('warning'), POSTGRES_CHECKS, { webhookUrl: `${recorder.url}/hook`, notifyOn: 'critical', http: fastRetry }, new MemoryLogger());
+      await deliverAlerts(report('ok'), POSTGRES_CHECKS, { notifiers: [webhookNotifier(`${recorder.url}/hook`, fastRetry)], alertOn: 'warning', http: fastRetry }, new MemoryLogger());
+      await deliverAlerts(report('warning'), POSTGRES_CHECKS, { notifiers: [webhookNotifier(`${recorder.url}/hook`, fastRetry)], alertOn: 'critical', http: fastRetry }, new MemoryLogger());
       expect(recorder.requests).toEqual([]);
-      await deliverAlerts(report('ok'), POSTGRES_CHECKS, { webhookUrl: `${recorder.url}/hook`, notifyOn: 'always', http: fastRetry }, new MemoryLogger());
+      await deliverAlerts(report('ok'), POSTGRES_CHECKS, { notifiers: [webhookNotifier(`${recorder.url}/hook`, fastRetry)], alertOn: 'always', http: fastRetry }, new MemoryLogger());
       expect(recorder.requests.map((r) => r.body.status)).toEqual(['ok']);
     } finally {
       await recorder.close();
     }
   });
 
-  it('sends an unknown report at every notify-on level, saying what could not run, never as an all-clear', async () => {
+  it('sends an unknown report at every alert-on level, saying what could not run, never as an all-clear', async () => {
     const recorder = await startRecorder(() => ({ status: 200 }));
     try {
-      for (const notifyOn of ['warning', 'critical'] as const) {
-        await deliverAlerts(unknownReport(), POSTGRES_CHECKS, { webhookUrl: `${recorder.url}/hook`, notifyOn, http: fastRetry }, new MemoryLogger());
+      for (const alertOn of ['warning', 'critical'] as const) {
+        await deliverAlerts(unknownReport(), POSTGRES_CHECKS, { notifiers: [webhookNotifier(`${recorder.url}/hook`, fastRetry)], alertOn, http: fastRetry }, new MemoryLogger());
       }
       expect(recorder.requests).toHaveLength(2);
       expect(recorder.requests[0]!.body).toMatchObject({
@@ -139,7 +139,7 @@ describe('Slack and webhook messages', () => {
     const recorder = await startRecorder((req) => (req.path === '/down' ? { status: 503, body: { error: 'unavailable' } } : req.path === '/bad' ? { status: 400 } : { status: 200 }));
     try {
       const log = new MemoryLogger();
-      const outcome = await deliverAlerts(report('critical'), POSTGRES_CHECKS, { slackWebhookUrl: `${recorder.url}/bad`, webhookUrl: `${recorder.url}/down`, notifyOn: 'warning', http: fastRetry }, log);
+      const outcome = await deliverAlerts(report('critical'), POSTGRES_CHECKS, { notifiers: [slackNotifier(`${recorder.url}/bad`, fastRetry), webhookNotifier(`${recorder.url}/down`, fastRetry)], alertOn: 'warning', http: fastRetry }, log);
       expect(outcome).toMatchObject({ sent: [], failed: expect.arrayContaining(['Slack', 'webhook']) });
       // 503 is retried up to the bound; 400 is not retried at all.
       expect(recorder.requests.filter((r) => r.path === '/down')).toHaveLength(3);
@@ -158,7 +158,7 @@ describe('the GitHub issue', () => {
   it('opens one issue while critical, updates it on later runs, and closes it when the finding clears', async () => {
     const github = fakeGitHub();
     const api = await startRecorder(github.handle);
-    const target = { githubIssue: { apiUrl: api.url, token: 'ghs_test_token', repository: 'acme/shop' }, notifyOn: 'warning' as const, http: fastRetry };
+    const target = { githubIssue: { apiUrl: api.url, token: 'ghs_test_token', repository: 'acme/shop' }, notifiers: [], alertOn: 'warning' as const, http: fastRetry };
     const run = async (status: 'ok' | 'warning' | 'critical') => {
       const before = api.requests.length;
       const outcome = await deliverAlerts(report(status), POSTGRES_CHECKS, target, new MemoryLogger());
@@ -213,7 +213,7 @@ describe('the GitHub issue', () => {
     );
     const api = await startRecorder(github.handle);
     try {
-      const outcome = await deliverAlerts(report('critical'), POSTGRES_CHECKS, { githubIssue: { apiUrl: api.url, token: 't', repository: 'acme/shop' }, notifyOn: 'warning', http: fastRetry }, new MemoryLogger());
+      const outcome = await deliverAlerts(report('critical'), POSTGRES_CHECKS, { githubIssue: { apiUrl: api.url, token: 't', repository: 'acme/shop' }, notifiers: [], alertOn: 'warning', http: fastRetry }, new MemoryLogger());
       expect(outcome.issue).toEqual({ action: 'updated', number: 1 });
       expect(github.issues.map((i) => [i.number, i.state])).toEqual([[1, 'open'], [2, 'closed'], [3, 'open']]);
     } finally {
@@ -225,7 +225,7 @@ describe('the GitHub issue', () => {
     const api = await startRecorder(() => ({ status: 403, body: { message: 'Resource not accessible by integration' } }));
     try {
       const log = new MemoryLogger();
-      const outcome = await deliverAlerts(report('critical'), POSTGRES_CHECKS, { githubIssue: { apiUrl: api.url, token: 't', repository: 'acme/shop' }, notifyOn: 'warning', http: fastRetry }, log);
+      const outcome = await deliverAlerts(report('critical'), POSTGRES_CHECKS, { githubIssue: { apiUrl: api.url, token: 't', repository: 'acme/shop' }, notifiers: [], alertOn: 'warning', http: fastRetry }, log);
       expect(outcome.issue).toEqual({ action: 'failed' });
       expect(log.lines).toEqual(expect.arrayContaining([expect.stringMatching(/^warn: Could not update the GitHub issue: .*HTTP 403/)]));
     } finally {
@@ -244,7 +244,7 @@ describe('through the action, on a real server', () => {
     await server?.stop();
   });
 
-  it('alerts once per run, and a failing notification never changes the result', async () => {
+  it('alerts once per run through the shared notifiers (Teams too), and a failing notification never changes the result', async () => {
     const github = fakeGitHub();
     const api = await startRecorder((req) => (req.path.startsWith('/repos/') ? github.handle(req) : req.path === '/down' ? { status: 500 } : { status: 200 }));
     try {
@@ -254,12 +254,14 @@ describe('through the action, on a real server', () => {
         'database-url': server.url(),
         'output-dir': await mkdtemp(join(tmpdir(), 'dbops-monitor-alerts-')),
         'notify-slack': `${api.url}/slack/T0/B0/xoxsecret`,
+        'notify-teams': `${api.url}/teams/workflow`,
         'notify-webhook': `${api.url}/down`,
+        'alert-on': 'critical',
         'github-issue': 'true',
         'github-token': 'ghs_from_input',
         'fail-on': 'never',
       };
-      for (const name of ['database-url', 'notify-slack', 'notify-webhook', 'github-token'] as const) secrets.add(inputs[name]);
+      for (const name of ['database-url', 'notify-slack', 'notify-teams', 'notify-webhook', 'github-token'] as const) secrets.add(inputs[name]);
       const result = await monitorReportDefinition.run(inputs, {
         log, secrets, signal: new AbortController().signal,
         env: { GITHUB_API_URL: api.url },
@@ -268,6 +270,8 @@ describe('through the action, on a real server', () => {
       expect(result.failure).toBeUndefined();
       expect(result.outputs.status).toBe('critical');
       expect(api.requests.filter((r) => r.path.startsWith('/slack'))).toHaveLength(1);
+      expect(api.requests.filter((r) => r.path.startsWith('/teams'))).toHaveLength(1);
+      expect(JSON.stringify(api.requests.find((r) => r.path.startsWith('/teams'))!.body)).toContain('public.counters_id_seq');
       expect(api.requests.filter((r) => r.path === '/down')).toHaveLength(3);
       expect(github.issues).toHaveLength(1);
       expect(github.issues[0]!.body).toContain('public.counters_id_seq');

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { asDbopsError, DBOPS_VERSION, Secrets, type ActionDefinition, type Logger, type RawInputs } from '@dbops/core';
+import { asDbopsError, DBOPS_VERSION, kindNote, Secrets, type ActionDefinition, type Logger, type RawInputs } from '@dbops/core';
 import { renderForTerminal } from './terminal-report.js';
 
 export interface CliIo {
@@ -25,7 +25,7 @@ export function buildProgram(definitions: ActionDefinition[], io: CliIo, setExit
       const envNote = input.env?.length ? ` [env: ${input.env.join(', ')}]` : '';
       // A boolean flag may stand alone: `--dry-run` means `--dry-run true`.
       const flag = input.type === 'boolean' ? `--${input.name} [value]` : `--${input.name} <value>`;
-      const option = new Option(flag, `${input.description}${envNote}`);
+      const option = new Option(flag, `${input.description}${kindNote(input)}${envNote}`);
       // An input named no-... (no-owner) is a flag of its own, not commander's negation of another one.
       option.negate = false;
       if (input.type === 'boolean') option.preset('true');

@@ -6,6 +6,7 @@ export * from './format.js';
 export * from './version.js';
 export * from './definitions/types.js';
 export * from './definitions/read-inputs.js';
+export { kindNote } from './definitions/input-kind.js';
 export { withNotifications, alertFor, NOTIFY_INPUTS } from './definitions/notifications.js';
 export { backupDefinition } from './definitions/backup.js';
 export { restoreTestDefinition } from './definitions/restore-test.js';
@@ -22,6 +23,7 @@ export { restore, type RestoreOptions, type RestoreResult } from './operations/r
 export * from './manifest/catalog.js';
 export { parseChecks, readChecksFile, type CheckResult as RestoreCheckResult, type UserCheck } from './restore/checks.js';
 export * from './duration.js';
+export * from './size.js';
 export * from './manifest/manifest.js';
 export * from './manifest/layout.js';
 export * from './databases/postgres/target.js';

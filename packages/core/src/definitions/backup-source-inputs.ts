@@ -9,15 +9,22 @@ import { readS3Options, S3_INPUTS } from './storage-inputs.js';
 import { readConnection } from './connection-inputs.js';
 import type { InputDefinition, RunContext } from './types.js';
 
-/** Inputs that pick a stored backup: shared by restore-test, restore and list. */
-export const BACKUP_SOURCE_INPUTS: InputDefinition[] = [
-  { name: 'from', description: 'Where the backups are: s3://bucket/prefix or a local directory.', required: true, env: ['DBOPS_FROM'] },
-  { name: 'backup-id', description: 'The backup to use; by default the newest complete one (never a restore\'s pre-restore/ safety backup unless name asks for it, nor one dated in the future).' },
-  { name: 'name', description: 'Only backups filed under this catalog name (the backup action\'s name, by default the database name).' },
-  { name: 'database', description: 'Only backups of this database.' },
-  ...S3_INPUTS,
-  { name: 'github-token', description: 'Token that finds artifact://NAME backups of earlier workflow runs in this repository (needs actions: read).', secret: true, actionDefault: '${{ github.token }}' },
-];
+export const BACKUP_ID_INPUT: InputDefinition = { name: 'backup-id', description: 'The backup to use; by default the newest complete one (never a restore\'s pre-restore/ safety backup unless name asks for it, nor one dated in the future).' };
+export const NAME_FILTER_INPUT: InputDefinition = { name: 'name', description: 'Only backups filed under this catalog name (the backup action\'s name, by default the database name).' };
+export const DATABASE_FILTER_INPUT: InputDefinition = { name: 'database', description: 'Only backups of this database.' };
+
+/**
+ * Where stored backups are (from, its S3 settings, the token for artifacts), with the selectors an action takes
+ * (BACKUP_ID_INPUT, NAME_FILTER_INPUT, DATABASE_FILTER_INPUT) between from and the storage settings.
+ */
+export function backupSourceInputs(...selectors: InputDefinition[]): InputDefinition[] {
+  return [
+    { name: 'from', description: 'Where the backups are: s3://bucket/prefix or a local directory.', required: true, env: ['DBOPS_FROM'] },
+    ...selectors,
+    ...S3_INPUTS,
+    { name: 'github-token', description: 'Token that finds artifact://NAME backups of earlier workflow runs in this repository (needs actions: read).', secret: true, actionDefault: '${{ github.token }}' },
+  ];
+}
 
 export const DECRYPTION_INPUTS: InputDefinition[] = [
   { name: 'decrypt-with', description: 'age identity (AGE-SECRET-KEY-1...), the content of an identity file, or a path to one.', secret: true, env: ['DBOPS_DECRYPT_WITH'] },

@@ -6,8 +6,9 @@ import { parseRecipient } from '../crypto/age/index.js';
 import { parsePgDumpArgs } from '../databases/postgres/dump.js';
 import { isSafetyBackupName, parseBackupName } from '../manifest/layout.js';
 import { renderBackupSummary } from '../report/backup-summary.js';
-import { connectionInputs, readConnection } from './connection-inputs.js';
-import { InputReader, parseSize } from './read-inputs.js';
+import { connectionInputs, PG_BIN_DIR_INPUT, readConnection } from './connection-inputs.js';
+import { InputReader } from './read-inputs.js';
+import { parseSize } from '../size.js';
 import { readS3Options, S3_INPUTS } from './storage-inputs.js';
 import type { ActionDefinition, InputDefinition } from './types.js';
 import { readRetentionPolicy, RETENTION_INPUTS } from './retention-inputs.js';
@@ -17,6 +18,7 @@ import { renderRotation } from '../report/rotation-summary.js';
 
 const inputs: InputDefinition[] = [
   ...connectionInputs(),
+  PG_BIN_DIR_INPUT,
   { name: 'to', description: 'Where backups go: s3://bucket/prefix or a local directory.', required: true, env: ['DBOPS_TO'] },
   { name: 'name', description: 'Catalog name the backup is filed under (<to>/<name>/<backup-id>...). Defaults to the database name.' },
   { name: 'compression', description: 'zstd, gzip or none.', default: 'zstd' },
@@ -30,7 +32,7 @@ const inputs: InputDefinition[] = [
   { name: 'pg-dump-args', description: 'Extra pg_dump flags, e.g. "--no-owner --exclude-table-data=audit_log".' },
   { name: 'lock-wait-timeout', description: 'How long the backup waits for a table lock before it fails naming the sessions in the way, e.g. 30m. Only an exclusive lock blocks it (a migration\'s ALTER TABLE, VACUUM FULL, a transaction left open); unbounded, such a wait can last for ever. 0s waits without limit.', default: '10m', type: 'duration' },
   { name: 'statement-timeout', description: 'Limit for each of dbops\'s own queries (row counts, schema fingerprint), e.g. 10m; pg_dump itself is not limited.', type: 'duration' },
-  { name: 'exact-count-max-size', description: 'Tables up to this size get exact row counts in the manifest (others the planner estimate).', default: '64MB' },
+  { name: 'exact-count-max-size', description: 'Tables up to this size get exact row counts in the manifest (others the planner estimate).', default: '64MB', type: 'size' },
   ...S3_INPUTS,
   { name: 'artifact-retention-days', description: 'With to: artifact://NAME, days GitHub keeps the backup artifact (1-90; rotation for artifacts).', type: 'integer' },
   ...RETENTION_INPUTS,

@@ -4,13 +4,13 @@ import { formatSeconds } from '../format.js';
 import { describeFilter, isDatedInFuture, readCatalog, type CatalogEntry, type DamagedManifest } from '../manifest/catalog.js';
 import { SAFETY_BACKUP_PREFIX } from '../manifest/layout.js';
 import { openStorage } from '../storage/index.js';
-import { BACKUP_SOURCE_INPUTS, readBackupFilter } from './backup-source-inputs.js';
+import { backupSourceInputs, DATABASE_FILTER_INPUT, NAME_FILTER_INPUT, readBackupFilter } from './backup-source-inputs.js';
 import { InputReader } from './read-inputs.js';
 import { readS3Options } from './storage-inputs.js';
 import type { ActionDefinition, InputDefinition } from './types.js';
 
 const inputs: InputDefinition[] = [
-  ...BACKUP_SOURCE_INPUTS.filter((i) => i.name !== 'backup-id'),
+  ...backupSourceInputs(NAME_FILTER_INPUT, DATABASE_FILTER_INPUT),
   { name: 'max-age', description: 'Fail when the newest backup is older than this, e.g. 26h.', required: true, type: 'duration' },
   { name: 'verified', description: 'Count only backups that passed a restore test: a name none of whose backups has passed one fails the check.', default: 'false', type: 'boolean' },
 ];

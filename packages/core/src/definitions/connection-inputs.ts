@@ -2,7 +2,10 @@ import { parsePgTarget, type PgTarget } from '../databases/postgres/target.js';
 import type { InputReader } from './read-inputs.js';
 import type { InputDefinition } from './types.js';
 
-/** How to reach a PostgreSQL server: shared by every action that connects to one. `prefix` names a second server. */
+/**
+ * How to reach a PostgreSQL server: shared by every action that connects to one. `urlName` names a second server.
+ * Actions that run PostgreSQL's client tools add PG_BIN_DIR_INPUT.
+ */
 export function connectionInputs(urlName = 'database-url', urlEnv = ['DATABASE_URL']): InputDefinition[] {
   return [
     { name: urlName, description: 'PostgreSQL connection URL, e.g. postgres://user:password@host:5432/db?sslmode=require. Percent-encode special characters in the password. libpq\'s files work as with psql: a connection service (?service=NAME or PGSERVICE; PGSERVICEFILE, ~/.pg_service.conf) and, without a password, the password file (PGPASSFILE, ~/.pgpass).', secret: true, env: urlEnv },
@@ -14,9 +17,10 @@ export function connectionInputs(urlName = 'database-url', urlEnv = ['DATABASE_U
     { name: 'sslmode', description: 'disable, prefer, require, verify-ca or verify-full (overrides the URL\'s sslmode).' },
     { name: 'ssl-root-cert', description: 'CA certificate for verify-ca / verify-full: PEM text or a path to a PEM file.' },
     { name: 'connect-timeout', description: 'Seconds to wait for a connection before retrying.', default: '10', type: 'integer' },
-    { name: 'pg-bin-dir', description: 'Directory holding pg_dump / pg_restore / psql. By default dbops finds a client at least as new as the server.' },
   ];
 }
+
+export const PG_BIN_DIR_INPUT: InputDefinition = { name: 'pg-bin-dir', description: 'Directory holding pg_dump / pg_restore / psql. By default dbops finds a client at least as new as the server.' };
 
 export function readConnection(reader: InputReader, urlName = 'database-url'): PgTarget {
   const discrete = { host: reader.optional('host'), port: reader.optional('port'), database: reader.optional('dbname'), user: reader.optional('user') };

@@ -2,12 +2,12 @@ import { damagedManifestsError, readCatalog } from '../manifest/catalog.js';
 import { renderDamaged } from '../report/damaged-manifests.js';
 import { openStorage } from '../storage/index.js';
 import { renderCatalog } from '../report/catalog-summary.js';
-import { BACKUP_SOURCE_INPUTS, readBackupFilter } from './backup-source-inputs.js';
+import { backupSourceInputs, DATABASE_FILTER_INPUT, NAME_FILTER_INPUT, readBackupFilter } from './backup-source-inputs.js';
 import { InputReader } from './read-inputs.js';
 import { readS3Options } from './storage-inputs.js';
 import type { ActionDefinition, InputDefinition } from './types.js';
 
-const inputs: InputDefinition[] = BACKUP_SOURCE_INPUTS.filter((i) => i.name !== 'backup-id');
+const inputs: InputDefinition[] = backupSourceInputs(NAME_FILTER_INPUT, DATABASE_FILTER_INPUT);
 
 export const listDefinition: ActionDefinition = {
   name: 'list',

@@ -1,36 +1,36 @@
-import { MAX_TIMEOUT_MS } from '../duration.js';
+import { parseTimeoutMs } from '../duration.js';
 import { DbopsError, invalidInput } from '../errors.js';
 import { POSTGRES_CHECKS } from '../monitor/checks/index.js';
-import { deliverAlerts, type NotifyOn } from '../monitor/alerts.js';
+import { deliverAlerts, type AlertOn } from '../monitor/alerts.js';
 import { monitorReport } from '../monitor/monitor-report.js';
 import { notCheckedText, reaches } from '../monitor/report-status.js';
 import type { MonitorReport } from '../monitor/types.js';
-import { parseValue, readThresholdsFile } from '../monitor/thresholds.js';
+import { readThresholdsFile } from '../monitor/thresholds.js';
 import { parseBackupName } from '../manifest/layout.js';
 import { connectionInputs, readConnection } from './connection-inputs.js';
-import { httpUrl } from './notifications.js';
+import { NOTIFY_CHANNEL_INPUTS, readNotifiers } from './notifications.js';
 import { InputReader } from './read-inputs.js';
 import { readS3Options, S3_INPUTS } from './storage-inputs.js';
 import type { ActionDefinition, InputDefinition } from './types.js';
 
 const FAIL_ON = ['critical', 'warning', 'never'] as const;
-const NOTIFY_ON = ['warning', 'critical', 'always'] as const;
+const ALERT_ON = ['warning', 'critical', 'always'] as const;
 
 const inputs: InputDefinition[] = [
   // The report connects with node-postgres only: no client tools, so no pg-bin-dir.
-  ...connectionInputs().filter((i) => i.name !== 'pg-bin-dir'),
+  ...connectionInputs(),
   { name: 'name', description: 'Name the report, its history and its alerts are filed under. Defaults to the database name.' },
   { name: 'thresholds', description: 'YAML thresholds file: per-check warning/critical overrides, disabled checks, per-table exclusions (see docs/monitor-report.md).', env: ['DBOPS_THRESHOLDS'] },
-  { name: 'fail-on', description: 'Fail the run when the report reaches this status: critical, warning or never. A report whose checks could not all run (status unknown: a timeout, the time budget spent, a privilege missing) fails at critical and warning alike, since what went unchecked may be either.', default: 'critical' },
+  { name: 'fail-on', description: 'Fail the run when the report reaches this status: critical, warning or never. A report whose checks could not all run (status unknown: a timeout, the time budget spent, a privilege missing) fails at critical and warning alike, since what went unchecked may be either.', default: 'critical', type: 'enum', values: FAIL_ON },
   { name: 'output-dir', description: 'Directory for report.json, report.html, metrics.prom and summary.md.', default: 'dbops-monitor' },
   { name: 'statement-timeout', description: 'Longest any single query of a check may run, e.g. 10s; a check whose query takes longer is reported as unknown.', default: '10s', type: 'duration' },
   { name: 'time-budget', description: 'Longest the whole report may take; checks left when it is spent are reported as unknown.', default: '60s', type: 'duration' },
   { name: 'history', description: 'Where earlier reports are kept for trends: s3://bucket/prefix or a directory. Each run adds its own.', env: ['DBOPS_MONITOR_HISTORY'] },
   { name: 'history-days', description: 'How many days of history the trends look back.', default: '90', type: 'integer' },
   ...S3_INPUTS,
-  { name: 'notify-slack', description: 'Slack incoming webhook URL: one message per run with the findings.', secret: true, env: ['DBOPS_NOTIFY_SLACK'] },
-  { name: 'notify-webhook', description: 'URL that receives the findings as JSON (schema dbops.alert/v1), one POST per run.', secret: true, env: ['DBOPS_NOTIFY_WEBHOOK'] },
-  { name: 'notify-on', description: 'When to send the Slack/webhook message: warning (any finding), critical, or always. An unknown report (checks that could not run) is sent at warning and critical.', default: 'warning' },
+  // One alert per run with the findings, through the channels every action notifies on.
+  ...NOTIFY_CHANNEL_INPUTS,
+  { name: 'alert-on', description: 'When to send the alert: warning (any finding), critical, or always. An unknown report (checks that could not run) is sent at warning and critical.', default: 'warning', type: 'enum', values: ALERT_ON },
   { name: 'github-issue', description: 'Keep one GitHub issue per database open while a critical finding lasts, and close it when it clears.', default: 'false', type: 'boolean' },
   { name: 'github-token', description: 'Token for github-issue (needs issues: write).', secret: true, env: ['GITHUB_TOKEN'] },
 ];
@@ -38,7 +38,7 @@ const inputs: InputDefinition[] = [
 export const monitorReportDefinition: ActionDefinition = {
   name: 'monitor-report',
   aliases: ['monitor'],
-  description: 'PostgreSQL health report: read-only checks with thresholds, trends from history, JSON/HTML/Prometheus reports, Slack/webhook/GitHub-issue alerts.',
+  description: 'PostgreSQL health report: read-only checks with thresholds, trends from history, JSON/HTML/Prometheus reports, alerts to Slack, Teams, e-mail, a signed webhook or a GitHub issue.',
   inputs,
   outputs: [
     { name: 'status', description: 'ok, warning, critical, or unknown (no critical finding, but some checks could not run).' },
@@ -51,12 +51,11 @@ export const monitorReportDefinition: ActionDefinition = {
     const reader = new InputReader(inputs, raw, context.env);
     const target = readConnection(reader);
     context.secrets.add(target.password); // it may come from a service or password file, which no adapter saw
-    const failOn = oneOf(reader, 'fail-on', FAIL_ON);
-    const notifyOn = oneOf(reader, 'notify-on', NOTIFY_ON) as NotifyOn;
+    const failOn = reader.oneOf<(typeof FAIL_ON)[number]>('fail-on');
+    const alertOn = reader.oneOf<AlertOn>('alert-on');
     const thresholdsPath = reader.optional('thresholds');
     const settings = thresholdsPath ? await readThresholdsFile(thresholdsPath, POSTGRES_CHECKS) : undefined;
-    const slack = webhookUrl(reader, 'notify-slack');
-    const webhook = webhookUrl(reader, 'notify-webhook');
+    const notifiers = readNotifiers(reader);
     const githubIssue = reader.boolean('github-issue') ? githubIssueTarget(reader, context) : undefined;
     const history = reader.optional('history');
     const historyDays = reader.integer('history-days', 1, 3650) ?? 90; // checked even without history: a typo is a typo
@@ -68,8 +67,8 @@ export const monitorReportDefinition: ActionDefinition = {
       target,
       ...(name ? { name } : {}),
       ...(settings ? { settings } : {}),
-      statementTimeoutMs: duration(reader, 'statement-timeout') * 1000,
-      budgetMs: duration(reader, 'time-budget') * 1000,
+      statementTimeoutMs: timeoutMs(reader, 'statement-timeout'),
+      budgetMs: timeoutMs(reader, 'time-budget'),
       outputDir: reader.optional('output-dir')!,
       ...(history ? { history: { location: history, s3: readS3Options(reader), days: historyDays } } : {}),
       ...(context.github ? { github: context.github } : {}),
@@ -78,12 +77,7 @@ export const monitorReportDefinition: ActionDefinition = {
       signal: context.signal,
     });
 
-    await deliverAlerts(report, POSTGRES_CHECKS, {
-      ...(slack ? { slackWebhookUrl: slack } : {}),
-      ...(webhook ? { webhookUrl: webhook } : {}),
-      notifyOn,
-      ...(githubIssue ? { githubIssue } : {}),
-    }, context.log, context.signal);
+    await deliverAlerts(report, POSTGRES_CHECKS, { notifiers, alertOn, ...(githubIssue ? { githubIssue } : {}) }, context.log, context.signal);
 
     const fails = failOn !== 'never' && reaches(report.status, failOn);
     return {
@@ -114,24 +108,11 @@ function reportFailure(report: MonitorReport, failOn: string): DbopsError {
   });
 }
 
-function oneOf<T extends string>(reader: InputReader, name: string, values: readonly T[]): T {
-  const value = (reader.optional(name) ?? '').toLowerCase();
-  if (!(values as readonly string[]).includes(value)) throw invalidInput(name, `has an unknown value '${value}'`, `one of ${values.join(', ')}`);
-  return value as T;
-}
-
-function duration(reader: InputReader, name: string): number {
-  const seconds = parseValue(reader.optional(name), 'seconds', name, (_path, _problem, valid) => invalidInput(name, `'${reader.optional(name)}' is not a duration`, valid));
-  if (seconds <= 0) throw invalidInput(name, 'must be longer than zero', 'a duration such as 10s or 2m');
-  // Both become timers and statement_timeout: whole milliseconds in a 32-bit integer.
-  if (!(seconds * 1000 <= MAX_TIMEOUT_MS)) throw invalidInput(name, `'${reader.optional(name)}' is longer than PostgreSQL and Node.js timers allow`, 'a duration up to 24d, e.g. 10s or 2m');
-  if (seconds * 1000 < 1) throw invalidInput(name, `'${reader.optional(name)}' is shorter than a millisecond`, 'a duration such as 10s or 2m');
-  return seconds;
-}
-
-function webhookUrl(reader: InputReader, name: string): string | undefined {
-  const url = reader.optional(name);
-  return url ? httpUrl(url, name) : undefined;
+/** A limit that becomes timers and statement_timeout, in the duration grammar every input uses; 0 is no limit here. */
+function timeoutMs(reader: InputReader, name: string): number {
+  const ms = parseTimeoutMs(reader.optional(name)!, name, '10s or 2m');
+  if (ms <= 0) throw invalidInput(name, 'must be longer than zero', 'a duration such as 10s or 2m');
+  return ms;
 }
 
 function githubIssueTarget(reader: InputReader, context: Parameters<ActionDefinition['run']>[1]) {

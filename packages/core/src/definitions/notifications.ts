@@ -1,5 +1,6 @@
 import { asDbopsError, invalidInput } from '../errors.js';
 import { emailNotifier, parseSmtpUrl } from '../notify/email.js';
+import type { SendOptions } from '../notify/http.js';
 import { sendAlerts } from '../notify/send.js';
 import { slackNotifier } from '../notify/slack.js';
 import { teamsNotifier } from '../notify/teams.js';
@@ -9,9 +10,14 @@ import { httpUrl } from './http-url.js';
 import { InputReader } from './read-inputs.js';
 import type { ActionDefinition, ActionReport, InputDefinition, RawInputs, RunContext } from './types.js';
 
-/** Notification inputs every action shares. Webhook URLs carry tokens, so they are secrets. */
-export const NOTIFY_INPUTS: InputDefinition[] = [
-  { name: 'notify-on', description: 'When to notify: failure, success or always.', default: 'failure' },
+const NOTIFY_ON = ['failure', 'success', 'always'] as const;
+type NotifyOn = (typeof NOTIFY_ON)[number];
+
+/**
+ * Where notifications go, the same for every action, monitor-report's alerts included. Webhook URLs carry tokens,
+ * so they are secrets.
+ */
+export const NOTIFY_CHANNEL_INPUTS: InputDefinition[] = [
   { name: 'notify-slack', description: 'Slack incoming webhook URL.', secret: true, env: ['DBOPS_NOTIFY_SLACK'] },
   { name: 'notify-teams', description: 'Microsoft Teams workflow webhook URL.', secret: true, env: ['DBOPS_NOTIFY_TEAMS'] },
   { name: 'notify-webhook', description: 'Generic webhook URL: receives the JSON payload documented in docs/notifications.md.', secret: true, env: ['DBOPS_NOTIFY_WEBHOOK'] },
@@ -22,8 +28,12 @@ export const NOTIFY_INPUTS: InputDefinition[] = [
   { name: 'notify-smtp-ca', description: 'CA certificate (PEM) of an SMTP server with a private certificate.' },
 ];
 
-const NOTIFY_ON = ['failure', 'success', 'always'] as const;
-type NotifyOn = (typeof NOTIFY_ON)[number];
+/** The notification inputs of an action that succeeds or fails: the channels and when to use them. */
+export const NOTIFY_INPUTS: InputDefinition[] = [
+  { name: 'notify-on', description: 'When to notify: failure, success or always.', default: 'failure', type: 'enum', values: NOTIFY_ON },
+  ...NOTIFY_CHANNEL_INPUTS,
+];
+
 
 interface NotificationPlan {
   on: NotifyOn;
@@ -32,17 +42,20 @@ interface NotificationPlan {
 
 /** Reads and checks the notification inputs before the action runs: a typo must not surface after a long backup. */
 export function readNotifications(reader: InputReader): NotificationPlan {
-  const on = (reader.optional('notify-on') ?? 'failure').toLowerCase();
-  if (!(NOTIFY_ON as readonly string[]).includes(on)) throw invalidInput('notify-on', `has an unknown value '${on}'`, `one of ${NOTIFY_ON.join(', ')}`);
+  return { on: reader.oneOf<NotifyOn>('notify-on'), notifiers: readNotifiers(reader) };
+}
+
+/** The channels NOTIFY_CHANNEL_INPUTS name, checked; `http` tunes the transport (tests pass short retries). */
+export function readNotifiers(reader: InputReader, http: SendOptions = {}): Notifier[] {
   const notifiers: Notifier[] = [];
   const slack = reader.optional('notify-slack');
-  if (slack) notifiers.push(slackNotifier(httpUrl(slack, 'notify-slack')));
+  if (slack) notifiers.push(slackNotifier(httpUrl(slack, 'notify-slack'), http));
   const teams = reader.optional('notify-teams');
-  if (teams) notifiers.push(teamsNotifier(httpUrl(teams, 'notify-teams')));
+  if (teams) notifiers.push(teamsNotifier(httpUrl(teams, 'notify-teams'), http));
   const webhook = reader.optional('notify-webhook');
   const secret = reader.optional('notify-webhook-secret');
   if (secret && !webhook) throw invalidInput('notify-webhook-secret', 'is set without notify-webhook', 'set notify-webhook to the URL that receives the signed payload');
-  if (webhook) notifiers.push(webhookNotifier(httpUrl(webhook, 'notify-webhook'), secret ? { secret } : {}));
+  if (webhook) notifiers.push(webhookNotifier(httpUrl(webhook, 'notify-webhook'), { ...http, ...(secret ? { secret } : {}) }));
   const smtp = reader.optional('notify-smtp-url');
   if (smtp) {
     parseSmtpUrl(smtp);
@@ -53,7 +66,7 @@ export function readNotifications(reader: InputReader): NotificationPlan {
     const ca = reader.optional('notify-smtp-ca');
     notifiers.push(emailNotifier({ url: smtp, from, to, ...(ca ? { ca } : {}) }));
   }
-  return { on: on as NotifyOn, notifiers };
+  return notifiers;
 }
 
 export { httpUrl } from './http-url.js';
@@ -64,8 +77,7 @@ export { httpUrl } from './http-url.js';
  * is rethrown after notifying.
  */
 export function withNotifications(definition: ActionDefinition): ActionDefinition {
-  const own = new Set(definition.inputs.map((i) => i.name));
-  const inputs = [...definition.inputs, ...NOTIFY_INPUTS.filter((i) => !own.has(i.name))];
+  const inputs = [...definition.inputs, ...NOTIFY_INPUTS];
   return {
     ...definition,
     inputs,

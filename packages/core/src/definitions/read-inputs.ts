@@ -64,6 +64,15 @@ export class InputReader {
     return n;
   }
 
+  /** An enum input: one of the values its definition declares, case-insensitive. */
+  oneOf<T extends string>(name: string): T {
+    const values = this.byName.get(name)?.values;
+    if (!values) throw new Error(`Input '${name}' is not an enum`);
+    const value = (this.optional(name) ?? '').toLowerCase();
+    if (!values.includes(value)) throw invalidInput(name, `has an unknown value '${value}'`, `one of ${values.join(', ')}`);
+    return value as T;
+  }
+
   /** Comma- or newline-separated values. */
   list(name: string): string[] {
     const value = this.optional(name);
@@ -73,16 +82,4 @@ export class InputReader {
       .map((v) => v.trim())
       .filter((v) => v !== '' && !v.startsWith('#'));
   }
-}
-
-/** Parses sizes such as 64MB, 1GiB, 500k, or plain bytes. */
-export function parseSize(text: string, input: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?i?b?)?$/i.exec(text.trim());
-  if (!match) throw invalidInput(input, `'${text}' is not a size`, 'a number of bytes with an optional unit, e.g. 64MB or 1GiB');
-  const unit = (match[2] ?? '').toLowerCase().replace(/i?b$/, '');
-  const factor = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[unit] ?? 1;
-  const bytes = Math.round(Number(match[1]) * factor);
-  // Compared with sizes in PostgreSQL's bigint: beyond 2^53 it would be Infinity or inexact. 8 PiB is plenty.
-  if (!(bytes <= Number.MAX_SAFE_INTEGER)) throw invalidInput(input, `'${text}' is larger than dbops takes`, 'a size up to 8PB, e.g. 64MB or 1GiB');
-  return bytes;
 }

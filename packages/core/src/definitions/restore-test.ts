@@ -3,14 +3,15 @@ import { parseDuration } from '../duration.js';
 import { restoreTest, type RestoreTestResult } from '../operations/restore-test.js';
 import { readChecksFile } from '../restore/checks.js';
 import { renderRestoreTestSummary } from '../report/restore-summary.js';
-import { BACKUP_SOURCE_INPUTS, DECRYPTION_INPUTS, readRestoreInputs } from './backup-source-inputs.js';
-import { connectionInputs } from './connection-inputs.js';
+import { BACKUP_ID_INPUT, backupSourceInputs, DATABASE_FILTER_INPUT, DECRYPTION_INPUTS, NAME_FILTER_INPUT, readRestoreInputs } from './backup-source-inputs.js';
+import { connectionInputs, PG_BIN_DIR_INPUT } from './connection-inputs.js';
 import { InputReader } from './read-inputs.js';
 import type { ActionDefinition, InputDefinition } from './types.js';
 
 const inputs: InputDefinition[] = [
-  ...BACKUP_SOURCE_INPUTS,
+  ...backupSourceInputs(BACKUP_ID_INPUT, NAME_FILTER_INPUT, DATABASE_FILTER_INPUT),
   ...connectionInputs('target-url', ['DBOPS_TARGET_URL']),
+  PG_BIN_DIR_INPUT,
   ...DECRYPTION_INPUTS,
   { name: 'max-age', description: 'Fail when the backup is older than this (the RPO), e.g. 26h.', type: 'duration' },
   { name: 'max-restore-time', description: 'Fail when fetching and restoring takes longer (the RTO), e.g. 15m.', type: 'duration' },

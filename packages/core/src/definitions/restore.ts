@@ -2,14 +2,15 @@ import { DbopsError } from '../errors.js';
 import { restore } from '../operations/restore.js';
 import { renderRestoreSummary } from '../report/restore-summary.js';
 import { parseLocation } from '../storage/index.js';
-import { BACKUP_SOURCE_INPUTS, DECRYPTION_INPUTS, readRestoreInputs } from './backup-source-inputs.js';
-import { connectionInputs } from './connection-inputs.js';
+import { BACKUP_ID_INPUT, backupSourceInputs, DATABASE_FILTER_INPUT, DECRYPTION_INPUTS, NAME_FILTER_INPUT, readRestoreInputs } from './backup-source-inputs.js';
+import { connectionInputs, PG_BIN_DIR_INPUT } from './connection-inputs.js';
 import { InputReader } from './read-inputs.js';
 import type { ActionDefinition, InputDefinition } from './types.js';
 
 const inputs: InputDefinition[] = [
-  ...BACKUP_SOURCE_INPUTS,
+  ...backupSourceInputs(BACKUP_ID_INPUT, NAME_FILTER_INPUT, DATABASE_FILTER_INPUT),
   ...connectionInputs('target-url', ['DBOPS_TARGET_URL']),
+  PG_BIN_DIR_INPUT,
   ...DECRYPTION_INPUTS,
   { name: 'clean', description: 'Drop and replace the objects of a target that already holds tables. Without it such a target is refused.', default: 'false', type: 'boolean' },
   { name: 'force', description: 'The same as clean.', default: 'false', type: 'boolean' },

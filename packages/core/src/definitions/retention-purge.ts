@@ -3,14 +3,14 @@ import { readCatalog } from '../manifest/catalog.js';
 import { openStorage } from '../storage/index.js';
 import { executeRotation, planRotation, warnSetAside, type RotationPlan } from '../retention/plan.js';
 import { renderRotation } from '../report/rotation-summary.js';
-import { BACKUP_SOURCE_INPUTS, readBackupFilter } from './backup-source-inputs.js';
+import { backupSourceInputs, NAME_FILTER_INPUT, readBackupFilter } from './backup-source-inputs.js';
 import { InputReader } from './read-inputs.js';
 import { readRetentionPolicy, RETENTION_INPUTS } from './retention-inputs.js';
 import { readS3Options } from './storage-inputs.js';
 import type { ActionDefinition, InputDefinition } from './types.js';
 
 const inputs: InputDefinition[] = [
-  ...BACKUP_SOURCE_INPUTS.filter((i) => i.name !== 'backup-id' && i.name !== 'database'),
+  ...backupSourceInputs(NAME_FILTER_INPUT),
   ...RETENTION_INPUTS,
   { name: 'dry-run', description: 'Only show what would be deleted, with reasons. Set to false to delete.', default: 'true', type: 'boolean' },
 ];

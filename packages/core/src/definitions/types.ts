@@ -21,7 +21,9 @@ export interface InputDefinition {
   /** Environment variables the CLI falls back to, in order. */
   env?: string[];
   /** Shown in docs; every value arrives as a string and is parsed by the definition. */
-  type?: 'string' | 'boolean' | 'integer' | 'list' | 'duration';
+  type?: 'string' | 'boolean' | 'integer' | 'list' | 'duration' | 'size' | 'enum';
+  /** The values of an enum input, lowercase; InputReader.oneOf checks against them and the description names them. */
+  values?: readonly string[];
 }
 
 export interface OutputDefinition {

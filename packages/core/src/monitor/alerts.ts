@@ -2,20 +2,19 @@ import type { Logger } from '../log.js';
 import { syncAlertIssue, type IssueAction } from '../notify/github-issue.js';
 import type { SendOptions } from '../notify/http.js';
 import { sendAlerts } from '../notify/send.js';
-import { slackNotifier } from '../notify/slack.js';
 import type { AlertMessage, Notifier } from '../notify/types.js';
-import { webhookNotifier } from '../notify/webhook.js';
 import type { CheckDefinition } from './check.js';
 import { showValue } from './format-value.js';
 import { notCheckedText, reaches } from './report-status.js';
 import type { MonitorReport } from './types.js';
 
-export type NotifyOn = 'warning' | 'critical' | 'always';
+/** alert-on: the report status that sends the alert. (notify-on means failure/success/always, for every action.) */
+export type AlertOn = 'warning' | 'critical' | 'always';
 
 export interface AlertTargets {
-  slackWebhookUrl?: string;
-  webhookUrl?: string;
-  notifyOn: NotifyOn;
+  /** The shared notifiers (Slack, Teams, signed webhook, e-mail) read from the notify-* inputs. */
+  notifiers: Notifier[];
+  alertOn: AlertOn;
   githubIssue?: { apiUrl: string; token: string; repository: string };
   /** Transport settings (tests pass a fetch and short retries). */
   http?: SendOptions;
@@ -60,19 +59,16 @@ export function alertMessage(report: MonitorReport, checks: CheckDefinition[]): 
   };
 }
 
-function shouldNotify(report: MonitorReport, on: NotifyOn): boolean {
+function shouldNotify(report: MonitorReport, on: AlertOn): boolean {
   return on === 'always' || reaches(report.status, on);
 }
 
 /** Sends the alert and keeps the GitHub issue in step. Failures are warnings: they never change the run's result. */
 export async function deliverAlerts(report: MonitorReport, checks: CheckDefinition[], targets: AlertTargets, log: Logger, signal?: AbortSignal): Promise<AlertOutcome> {
   const outcome: AlertOutcome = { sent: [], failed: [] };
-  const notifiers: Notifier[] = [];
-  if (targets.slackWebhookUrl) notifiers.push(slackNotifier(targets.slackWebhookUrl, targets.http));
-  if (targets.webhookUrl) notifiers.push(webhookNotifier(targets.webhookUrl, targets.http));
   const message = alertMessage(report, checks);
-  if (notifiers.length > 0 && shouldNotify(report, targets.notifyOn)) {
-    Object.assign(outcome, await sendAlerts(notifiers, message, log, signal));
+  if (targets.notifiers.length > 0 && shouldNotify(report, targets.alertOn)) {
+    Object.assign(outcome, await sendAlerts(targets.notifiers, message, log, signal));
   }
   if (targets.githubIssue && report.status === 'unknown') {
     // Closing the issue would claim the critical findings cleared, which checks that did not run cannot show.

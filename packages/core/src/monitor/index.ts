@@ -20,4 +20,4 @@ export { renderPrometheus } from './render-prometheus.js';
 export { renderMarkdown } from './render-markdown.js';
 export { renderHtml } from './render-html.js';
 export { buildTrends, type HistoryEntry } from './trends.js';
-export { alertMessage, deliverAlerts, type AlertTargets, type NotifyOn } from './alerts.js';
+export { alertMessage, deliverAlerts, type AlertTargets, type AlertOn } from './alerts.js';

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { invalidInput } from '../errors.js';
+import { readDuration } from '../duration.js';
+import { readSize } from '../size.js';
 import type { CheckDefinition } from './check.js';
 import type { Unit } from './types.js';
 
@@ -113,16 +115,13 @@ export function parseThresholds(text: string, source: string, checks: CheckDefin
 type Fail = (path: string, problem: string, valid: string) => Error;
 
 const FORMS: Record<Unit, string> = {
-  seconds: 'a duration such as 90, 30s, 5m, 2h or 7d',
-  bytes: 'a size such as 1048576, 500kB, 10MB or 2GB',
+  seconds: 'a duration such as 500ms, 90s, 5m, 1h30m or 7d (a bare number is seconds)',
+  bytes: 'a size such as 1048576, 500kB, 10MB or 1.5GiB',
   ratio: 'a fraction from 0 to 1 or a percentage, e.g. 0.8 or 80%',
   count: 'a whole number ≥ 0',
   xids: 'a number of transactions ≥ 0, e.g. 500000000',
   flag: 'a number ≥ 0',
 };
-
-const DURATION: Record<string, number> = { ms: 0.001, s: 1, m: 60, min: 60, h: 3600, d: 86_400 };
-const SIZE: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, t: 1024 ** 4, tb: 1024 ** 4 };
 
 /** A threshold or parameter value in the unit of its check. */
 export function parseValue(value: unknown, unit: Unit, path: string, fail: Fail): number {
@@ -134,15 +133,20 @@ export function parseValue(value: unknown, unit: Unit, path: string, fail: Fail)
     return value;
   }
   if (typeof value !== 'string') throw bad();
+  // Durations and sizes use the grammar every input uses; a bare number is in the check's unit.
+  if (unit === 'seconds' || unit === 'bytes') {
+    const bare = /^\d+(?:\.\d+)?$/.test(value.trim());
+    const result = bare ? Number(value) : unit === 'seconds' ? readDuration(value) : readSize(value);
+    if (result === undefined) throw bad();
+    return result;
+  }
   const text = value.trim().toLowerCase();
   const match = /^(\d+(?:\.\d+)?)\s*([a-z%]*)$/.exec(text);
   if (!match) throw bad();
   const n = Number(match[1]);
   const suffix = match[2]!;
   let factor: number | undefined;
-  if (unit === 'seconds') factor = DURATION[suffix || 's'];
-  else if (unit === 'bytes') factor = SIZE[suffix.replace(/ib$/, 'b')];
-  else if (unit === 'ratio') factor = suffix === '%' ? 1 / 100 : suffix === '' ? 1 : undefined;
+  if (unit === 'ratio') factor = suffix === '%' ? 1 / 100 : suffix === '' ? 1 : undefined;
   else factor = suffix === '' ? 1 : undefined;
   if (factor === undefined) throw bad();
   // Divide for percentages: 95 / 100 is exactly 0.95, 95 * 0.01 is not.
