@@ -16,7 +16,7 @@ import { isIP } from 'node:net';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { cancelled, DbopsError, invalidInput } from '../errors.js';
-import { checkKey } from './location.js';
+import { checkKey } from './key.js';
 import type { IncompleteUpload, IncompleteUploads, PutOptions, Storage, StoredObject } from './types.js';
 
 export interface S3Options {
