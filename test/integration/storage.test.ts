@@ -453,8 +453,8 @@ describe('S3 storage', () => {
 
   test('S3 options are checked when the storage is opened, naming the input', async () => {
     const open = (s3: S3Options) => openStorage(`s3://${BUCKET}/p`, { inputName: 'to', s3 });
-    expect((await expectError(open({ partSizeBytes: MiB }), 'INVALID_INPUT')).input).toBe('s3-part-size');
-    expect((await expectError(open({ queueSize: 0 }), 'INVALID_INPUT')).input).toBe('s3-queue-size');
+    expect((await expectError(open({ partSizeBytes: MiB }), 'INVALID_INPUT')).input).toBe('partSizeBytes');
+    expect((await expectError(open({ queueSize: 0 }), 'INVALID_INPUT')).input).toBe('queueSize');
     expect((await expectError(open({ endpoint: 'localhost:9000' }), 'INVALID_INPUT')).input).toBe('s3-endpoint');
     const withUserinfo = await expectError(open({ endpoint: `http://user:${SECRET}@127.0.0.1:9000` }), 'INVALID_INPUT');
     expect(withUserinfo.input).toBe('s3-endpoint');

@@ -1,7 +1,7 @@
 import type { Logger } from '../log.js';
 import type { Secrets } from '../secrets.js';
 import type { GitHubRunContext } from '../manifest/manifest.js';
-import type { ArtifactStorageOpener } from '../storage/location.js';
+import type { ArtifactStorageOpener } from '../storage/open-storage.js';
 
 /**
  * An action's interface, defined once. action.yml, the CLI's flags and docs/reference are generated from it

@@ -1,5 +1,6 @@
 export type { PutOptions, Storage, StoredObject } from './types.js';
-export { openStorage, parseLocation, type ArtifactStorageOpener, type Location, type StorageOptions } from './location.js';
+export { parseLocation, type Location } from './location.js';
+export { openStorage, type ArtifactStorageOpener, type StorageOptions } from './open-storage.js';
 export { LocalStorage } from './local.js';
 export type { S3Options } from './s3.js';
 export { putRecord } from './put-record.js';

@@ -5,7 +5,7 @@ import { addAbortSignal, Readable } from 'node:stream';
 import { cancelled, DbopsError, invalidInput } from '../errors.js';
 import { makeDirectory } from '../files/make-directory.js';
 import { formatBytes } from '../format.js';
-import { checkKey } from './location.js';
+import { checkKey } from './key.js';
 import type { IncompleteUpload, IncompleteUploads, PutOptions, Storage, StoredObject } from './types.js';
 
 /** Files put() and preflight() create for a moment; list() never shows them. */

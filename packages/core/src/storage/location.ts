@@ -1,27 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DbopsError, invalidInput } from '../errors.js';
-import { LocalStorage } from './local.js';
-import type { S3Options } from './s3.js';
-import type { Storage } from './types.js';
+import { invalidInput } from '../errors.js';
 
 /** Where backups live, as parsed from a 'to' / 'from' input. A local path is always absolute. */
 export type Location = { kind: 'local'; path: string } | { kind: 's3'; bucket: string; prefix: string } | { kind: 'artifact'; name: string };
-
-/** Opens artifact://NAME: GitHub workflow artifacts, which only the GitHub adapter can reach. */
-export type ArtifactStorageOpener = (name: string, options: { inputName: string; retentionDays?: number }) => Promise<Storage>;
-
-export interface StorageOptions {
-  /** The input or flag the location came from ('to', 'from', 'backup-to'); error messages name it. */
-  inputName: string;
-  s3?: S3Options;
-  /** Supplied by the GitHub adapter; elsewhere artifact:// is refused with an explanation. */
-  artifacts?: ArtifactStorageOpener;
-  /** How long GitHub keeps artifacts written to artifact:// (1-90 days; the repository's setting by default). */
-  artifactRetentionDays?: number;
-  /** The location is read from (list, restore, rotate): a local directory must exist, or it is a mistyped path. */
-  existing?: boolean;
-}
 
 const VALID_FORMS = 's3://bucket/prefix, a directory path (absolute or relative), or file:///absolute/path';
 
@@ -63,28 +45,6 @@ export function parseLocation(text: string, inputName: string): Location {
   return { kind: 'local', path: path.resolve(value) };
 }
 
-/** Opens the storage a location names. S3 options are checked here, before any long job starts. */
-export async function openStorage(location: Location | string, options: StorageOptions): Promise<Storage> {
-  const parsed = typeof location === 'string' ? parseLocation(location, options.inputName) : location;
-  if (parsed.kind === 'local') {
-    const storage = new LocalStorage(parsed.path, options.inputName);
-    if (options.existing) await storage.checkDirectory();
-    return storage;
-  }
-  if (parsed.kind === 'artifact') {
-    if (!options.artifacts) {
-      throw invalidInput(options.inputName, 'names a GitHub artifact, which only the GitHub actions can read and write', 'inside a workflow use the backup / restore-test actions with artifact://NAME; elsewhere use s3://bucket/prefix or a directory');
-    }
-    return options.artifacts(parsed.name, {
-      inputName: options.inputName,
-      ...(options.artifactRetentionDays ? { retentionDays: options.artifactRetentionDays } : {}),
-    });
-  }
-  // Loaded when needed: the AWS SDK is a fifth of the start-up time of a run that never uses it.
-  const { S3Storage } = await import('./s3.js');
-  return new S3Storage(parsed, { inputName: options.inputName, ...options.s3 });
-}
-
 function parseS3(rest: string, inputName: string): Location {
   const slash = rest.indexOf('/');
   const bucket = slash === -1 ? rest : rest.slice(0, slash);
@@ -118,20 +78,5 @@ function parseFileUrl(value: string, inputName: string): string {
     return fileURLToPath(value);
   } catch {
     throw invalidInput(inputName, 'is not a valid local file URL', 'Use file:///absolute/path (three slashes), or just the path.');
-  }
-}
-
-/**
- * The one rule for keys, shared by every backend so a key that works on one works on all: '/'-separated relative
- * paths without empty, '.' or '..' segments (which would escape a local directory). A prefix may also be '' or
- * end with '/'. Keys come from dbops itself, so a bad one is a bug.
- */
-export function checkKey(key: string, options: { prefix?: boolean } = {}): void {
-  if (options.prefix && key === '') return;
-  const segments = (options.prefix && key.endsWith('/') ? key.slice(0, -1) : key).split('/');
-  if (key.includes('\\') || key.includes('\0') || segments.some((segment) => segment === '' || segment === '.' || segment === '..')) {
-    throw new DbopsError('INTERNAL', `Storage key '${key}' is not valid: keys are '/'-separated relative paths without empty, '.' or '..' segments`, {
-      hint: 'This is a bug in dbops; please report it.',
-    });
   }
 }

@@ -16,7 +16,7 @@ import { isIP } from 'node:net';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { cancelled, DbopsError, invalidInput } from '../errors.js';
-import { checkKey } from './location.js';
+import { checkKey } from './key.js';
 import type { IncompleteUpload, IncompleteUploads, PutOptions, Storage, StoredObject } from './types.js';
 
 export interface S3Options {
@@ -39,9 +39,12 @@ export interface S3Options {
    * (s3rver, older MinIO and Ceph) store a streamed body's aws-chunked framing as the object's content.
    */
   requestChecksumCalculation?: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
-  /** Multipart part size; default 16 MiB, at least 5 MiB (an S3 limit). Parts are buffered in memory. */
+  /**
+   * Multipart part size; default 8 MiB, at least 5 MiB (an S3 limit). Parts are buffered in memory. No action input
+   * or flag sets it (nor queueSize): they are for tests and library callers.
+   */
   partSizeBytes?: number;
-  /** Parts uploaded in parallel; default 4. Memory use is about partSizeBytes × queueSize. */
+  /** Parts uploaded in parallel; default 4. Memory use is about partSizeBytes × (queueSize + 2). */
   queueSize?: number;
 }
 
@@ -54,8 +57,9 @@ const INPUTS = {
   serverSideEncryption: 's3-sse',
   kmsKeyId: 's3-kms-key-id',
   storageClass: 's3-storage-class',
-  partSizeBytes: 's3-part-size',
-  queueSize: 's3-queue-size',
+  // No input sets these two: errors name the option.
+  partSizeBytes: 'partSizeBytes',
+  queueSize: 'queueSize',
 } as const;
 
 const MiB = 1024 * 1024;
@@ -294,8 +298,8 @@ export class S3Storage implements Storage {
 
     const upload = new Upload({
       client: this.client,
-      // 8 MiB parts keep memory low (about partSize × (queueSize + 2)); S3 allows 10,000 parts, so a larger
-      // expected object gets larger parts.
+      // Small parts keep memory low (about partSize × (queueSize + 2)); S3 allows 10,000 parts, so a larger
+      // expected object gets larger parts (sized for 9,000, leaving room for an object larger than its hint).
       partSize: Math.max(this.partSize, Math.ceil((options.sizeHint ?? 0) / 9_000)),
       queueSize: this.queueSize,
       leavePartsOnError: false,

@@ -31,7 +31,7 @@ export interface PutOptions {
 }
 
 /**
- * Where backups live. Implementations keep invariant 1 and 2 of DESIGN.md: an object is visible under its key
+ * Where backups live. Implementations keep invariants 1 and 2 of docs/architecture.md: an object is visible under its key
  * only once every byte is stored; a failed or aborted put leaves nothing under the key (partial files removed,
  * multipart uploads aborted); an existing key is never overwritten.
  */
