@@ -1,4 +1,4 @@
-// Secrets in a backup run (DESIGN.md invariant 5), end to end through the two real adapters: the compiled CLI
+// Secrets in a backup run (docs/architecture.md invariant 5), end to end through the two real adapters: the compiled CLI
 // (packages/cli/lib/main.js) and the action bundle run as GitHub runs it (actions/backup/main.mjs over actions/dist, inputs in
 // INPUT_* variables, outputs and summary in files). The harness's superuser password is `p@ss:w/rd%<hex>`: every
 // URL-special character, so a URL only works when it is percent-encoded and decoded correctly.

@@ -1,7 +1,7 @@
 // The backup action's happy paths, through the same entry point the action and the CLI use:
 // backupDefinition.run(rawInputs, context). Real PostgreSQL (test/harness/postgres.ts), real s3rver
 // (test/harness/s3.ts), and the real `age`, `zstd`, `gzip` and `pg_restore` commands to prove that a backup
-// restores without dbops (DESIGN.md invariant 4).
+// restores without dbops (docs/architecture.md invariant 4).
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { execFile, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';

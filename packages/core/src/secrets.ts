@@ -1,5 +1,5 @@
 /**
- * The secret register (DESIGN.md invariant 5). Every secret an operation receives is added here together with
+ * The secret register (docs/architecture.md invariant 5). Every secret an operation receives is added here together with
  * the forms it can take on its way out (URL-encoded, base64); adapters mask them (GitHub) or redact them (CLI),
  * and errors are redacted before they are shown.
  */

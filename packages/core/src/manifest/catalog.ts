@@ -42,7 +42,7 @@ export interface Catalog {
 
 /**
  * The complete backups in a storage location, newest first. A backup is complete only when its manifest exists
- * (DESIGN.md invariant 1): objects without one are in flight or abandoned and never listed. Fails with the first
+ * (docs/architecture.md invariant 1): objects without one are in flight or abandoned and never listed. Fails with the first
  * damaged manifest in the filter's scope; readCatalog() goes on past them, to fail closed for their names only.
  */
 export async function listBackups(storage: Storage, filter: CatalogFilter = {}): Promise<CatalogEntry[]> {

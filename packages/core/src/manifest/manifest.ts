@@ -33,7 +33,7 @@ export interface ManifestTable {
   dataExcluded?: true;
 }
 
-/** The record that makes a backup complete (DESIGN.md invariant 1). Documented in docs/manifest.schema.json. */
+/** The record that makes a backup complete (docs/architecture.md invariant 1). Documented in docs/manifest.schema.json. */
 export interface BackupManifest {
   formatVersion: typeof MANIFEST_FORMAT_VERSION;
   backupId: string;

@@ -153,7 +153,7 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
   }
 }
 
-/** DESIGN.md invariant 6: a restore test never runs against the database the backup was taken from. */
+/** docs/architecture.md invariant 6: a restore test never runs against the database the backup was taken from. */
 async function refuseSourceDatabase(admin: import('pg').Client, target: PgTarget, manifest: BackupManifest, log: Logger): Promise<void> {
   const id = await systemIdentifier(admin);
   const sameCluster = id && manifest.source.systemIdentifier ? id === manifest.source.systemIdentifier : target.host === manifest.source.host && target.port === manifest.source.port;

@@ -47,7 +47,7 @@ export interface RestoreResult {
 
 /**
  * A real recovery: restores a backup into an existing database. A database that already holds tables is only
- * overwritten with clean: true (DESIGN.md invariant 6), and by default after a safety backup of it.
+ * overwritten with clean: true (docs/architecture.md invariant 6), and by default after a safety backup of it.
  */
 export async function restore(options: RestoreOptions): Promise<RestoreResult> {
   const { log, secrets } = options;
@@ -118,7 +118,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
   }
 }
 
-/** The number of user objects in the target; refuses a non-empty target without clean (DESIGN.md invariant 6). */
+/** The number of user objects in the target; refuses a non-empty target without clean (docs/architecture.md invariant 6). */
 async function refuseUnlessClean(client: pg.Client, options: RestoreOptions): Promise<number> {
   const existing = await countUserObjects(client);
   if (existing > 0 && !options.clean) {

@@ -5,7 +5,7 @@
  * than n buckets have one; --keep-within keeps everything no older than the duration before the newest backup.
  * Times are UTC; weeks are ISO weeks.
  *
- * On top of restic, the guards of DESIGN.md invariant 3: the newest backup is always kept, and a backup is deleted
+ * On top of restic, the guards of docs/architecture.md invariant 3: the newest backup is always kept, and a backup is deleted
  * only while at least `minVerified` verified backups newer than it are kept.
  */
 export interface RetentionPolicy {

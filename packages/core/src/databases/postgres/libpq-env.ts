@@ -14,7 +14,7 @@ const SERVICE_FILE = `[${SERVICE}]\nkeepalives=1\nkeepalives_idle=60\nkeepalives
 
 /**
  * The environment that points pg_dump / pg_restore / psql at a target. The password travels in PGPASSWORD,
- * never on the command line (DESIGN.md invariant 5); a CA certificate and the service file (keepalives) are
+ * never on the command line (docs/architecture.md invariant 5); a CA certificate and the service file (keepalives) are
  * written to a private temp directory because libpq reads them from paths. Call dispose() when the child has exited.
  */
 export async function libpqEnvironment(
