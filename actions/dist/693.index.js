@@ -14,7 +14,7 @@ export const modules = {
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(57075);
 /* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(46466);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(57706);
-/* harmony import */ var _location_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(98272);
+/* harmony import */ var _key_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(63608);
 
 
 
@@ -31,8 +31,9 @@ const INPUTS = {
     serverSideEncryption: 's3-sse',
     kmsKeyId: 's3-kms-key-id',
     storageClass: 's3-storage-class',
-    partSizeBytes: 's3-part-size',
-    queueSize: 's3-queue-size',
+    // No input sets these two: errors name the option.
+    partSizeBytes: 'partSizeBytes',
+    queueSize: 'queueSize',
 };
 const MiB = 1024 * 1024;
 const MIN_PART_SIZE = 5 * MiB;
@@ -153,7 +154,7 @@ class S3Storage {
         }
     }
     async list(prefix) {
-        (0,_location_js__WEBPACK_IMPORTED_MODULE_5__/* .checkKey */ .yR)(prefix, { prefix: true });
+        (0,_key_js__WEBPACK_IMPORTED_MODULE_5__/* .checkKey */ .y)(prefix, { prefix: true });
         const found = [];
         try {
             for await (const page of (0,_aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_6__.paginateListObjectsV2)({ client: this.client }, { Bucket: this.bucket, Prefix: this.keyPrefix + prefix })) {
@@ -180,7 +181,7 @@ class S3Storage {
     }
     /** Multipart uploads never completed nor aborted (the run was killed, or its abort failed): S3 bills their parts. */
     async listIncomplete(prefix) {
-        (0,_location_js__WEBPACK_IMPORTED_MODULE_5__/* .checkKey */ .yR)(prefix, { prefix: true });
+        (0,_key_js__WEBPACK_IMPORTED_MODULE_5__/* .checkKey */ .y)(prefix, { prefix: true });
         const uploads = [];
         try {
             let markers = {};
@@ -276,8 +277,8 @@ class S3Storage {
         signal?.addEventListener('abort', onAbort, { once: true });
         const upload = new _aws_sdk_lib_storage__WEBPACK_IMPORTED_MODULE_0__/* .Upload */ ._({
             client: this.client,
-            // 8 MiB parts keep memory low (about partSize × (queueSize + 2)); S3 allows 10,000 parts, so a larger
-            // expected object gets larger parts.
+            // Small parts keep memory low (about partSize × (queueSize + 2)); S3 allows 10,000 parts, so a larger
+            // expected object gets larger parts (sized for 9,000, leaving room for an object larger than its hint).
             partSize: Math.max(this.partSize, Math.ceil((options.sizeHint ?? 0) / 9_000)),
             queueSize: this.queueSize,
             leavePartsOnError: false,
@@ -324,7 +325,7 @@ class S3Storage {
         return { size };
     }
     objectKey(key) {
-        (0,_location_js__WEBPACK_IMPORTED_MODULE_5__/* .checkKey */ .yR)(key);
+        (0,_key_js__WEBPACK_IMPORTED_MODULE_5__/* .checkKey */ .y)(key);
         return this.keyPrefix + key;
     }
     /**
