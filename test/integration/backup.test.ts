@@ -25,6 +25,7 @@ import {
   type ActionReport,
   type BackupManifest,
   type RawInputs,
+  renderSummary,
 } from '../../packages/core/src/index.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { startS3Server, type S3Server } from '../harness/s3.js';
@@ -130,7 +131,7 @@ describe('backup to a local directory', () => {
     const [objectStat, manifestStat] = await Promise.all([fs.stat(objectPath), fs.stat(manifestPath)]);
     expect(manifestStat.mtimeMs).toBeGreaterThanOrEqual(objectStat.mtimeMs);
 
-    expect(report.summary).toContain(id);
+    expect(renderSummary(report.results)).toContain(id);
     expect(log.lines.join('\n')).not.toContain(pgServer.password);
 
     // Invariant 4: restorable with the standard tools only.
@@ -155,7 +156,7 @@ describe('backup to a local directory', () => {
     expect(manifest.object.encryption).toEqual({ method: 'age', passphrase: true });
     expect(manifestText).not.toContain(passphrase);
     expect(log.lines.join('\n')).not.toContain(passphrase);
-    expect(report.summary).not.toContain(passphrase);
+    expect(renderSummary(report.results)).not.toContain(passphrase);
 
     // age reads a passphrase only from a terminal: `script` gives it one, the passphrase goes to its stdin.
     const decrypted = path.join(work, 'passphrase.dump.gz');

@@ -5,16 +5,14 @@ import { parseCompression, parseLevel } from '../pipeline/compression.js';
 import { parseRecipient } from '../crypto/age/index.js';
 import { parsePgDumpArgs } from '../databases/postgres/dump.js';
 import { isSafetyBackupName, parseBackupName } from '../manifest/layout.js';
-import { renderBackupSummary } from '../report/backup-summary.js';
+import { backupSummary } from '../report/backup-summary.js';
 import { connectionInputs, PG_BIN_DIR_INPUT, readConnection } from './connection-inputs.js';
 import { InputReader } from './read-inputs.js';
 import { parseSize } from '../size.js';
 import { readS3Options, S3_INPUTS } from './storage-inputs.js';
 import type { ActionDefinition, InputDefinition } from './types.js';
 import { readRetentionPolicy, RETENTION_INPUTS } from './retention-inputs.js';
-import { openStorage } from '../storage/index.js';
-import { executeRotation, planRotation, warnSetAside } from '../retention/plan.js';
-import { renderRotation } from '../report/rotation-summary.js';
+import { backupRotationSummaries } from '../report/rotation-summary.js';
 
 const inputs: InputDefinition[] = [
   ...connectionInputs(),
@@ -71,6 +69,7 @@ export const backupDefinition: ActionDefinition = {
     }
     const name = readName(reader);
     const result = await backup({
+      ...(retention.any ? { rotation: { policy: retention.policy, graceSeconds: retention.graceSeconds } } : {}),
       target,
       to: reader.required('to', 's3://bucket/prefix or a directory path'),
       s3: readS3Options(reader),
@@ -97,25 +96,11 @@ export const backupDefinition: ActionDefinition = {
       log: context.log,
       signal: context.signal,
     });
-    const outputs = backupOutputs(result);
-    let summary = renderBackupSummary(result);
-    if (retention.any && result.storage.startsWith('artifact://')) {
-      context.log.warn('Keep rules do not apply to artifact:// storage: GitHub deletes artifacts after artifact-retention-days.');
-    } else if (retention.any) {
-      // Rotation is part of the job but not of the backup: a failed rotation is a warning, the backup stands.
-      try {
-        const storage = await openStorage(reader.required('to', 's3://bucket/prefix or a directory path'), { inputName: 'to', s3: readS3Options(reader), ...(context.artifacts ? { artifacts: context.artifacts } : {}) });
-        const plan = await planRotation(storage, result.manifest.name, retention.policy, { now: new Date(), graceSeconds: retention.graceSeconds });
-        warnSetAside(plan, context.log);
-        const rotated = await executeRotation(storage, plan, context.log);
-        outputs['deleted-ids'] = rotated.deleted.join(',');
-        summary += `\n${renderRotation(plan, false, new Date())}`;
-      } catch (error) {
-        context.log.warn(`Rotation after the backup failed: ${(error as Error).message}`);
-        summary += `\n⚠️ Rotation failed: ${(error as Error).message}\n`;
-      }
-    }
-    return { outputs, summary, json: result.manifest };
+    return {
+      outputs: backupOutputs(result),
+      results: [backupSummary(result), ...backupRotationSummaries(result.rotation)],
+      json: result.manifest,
+    };
   },
 };
 
@@ -127,6 +112,7 @@ function backupOutputs(result: BackupResult): Record<string, string> {
     size: String(result.sizeBytes),
     sha256: result.sha256,
     'duration-seconds': result.durationSeconds.toFixed(1),
+    ...(result.rotation && 'deletedIds' in result.rotation ? { 'deleted-ids': result.rotation.deletedIds.join(',') } : {}),
   };
 }
 

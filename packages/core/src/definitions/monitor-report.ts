@@ -2,7 +2,8 @@ import { parseTimeoutMs } from '../duration.js';
 import { DbopsError, invalidInput } from '../errors.js';
 import { POSTGRES_CHECKS } from '../monitor/checks/index.js';
 import { deliverAlerts, type AlertOn } from '../monitor/alerts.js';
-import { monitorReport } from '../monitor/monitor-report.js';
+import { monitorReport } from '../operations/monitor-report.js';
+import { monitorSummary } from '../monitor/render-markdown.js';
 import { notCheckedText, reaches } from '../monitor/report-status.js';
 import type { MonitorReport } from '../monitor/types.js';
 import { readThresholdsFile } from '../monitor/thresholds.js';
@@ -63,7 +64,7 @@ export const monitorReportDefinition: ActionDefinition = {
     const nameText = reader.optional('name');
     const name = nameText ? parseBackupName(nameText, 'name') : undefined;
 
-    const { report, summary, files } = await monitorReport({
+    const { report, files } = await monitorReport({
       target,
       ...(name ? { name } : {}),
       ...(settings ? { settings } : {}),
@@ -88,7 +89,7 @@ export const monitorReportDefinition: ActionDefinition = {
         'unknown-count': String(report.counts.unknown),
         'report-path': files.json,
       },
-      summary,
+      results: [monitorSummary(report, POSTGRES_CHECKS)],
       json: report,
       ...(fails ? { failure: reportFailure(report, failOn) } : {}),
     };
