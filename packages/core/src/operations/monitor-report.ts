@@ -15,7 +15,7 @@ import { renderMarkdown } from '../monitor/render-markdown.js';
 import { renderPrometheus } from '../monitor/render-prometheus.js';
 import { replaceFiles } from '../monitor/replace-files.js';
 import { prepareSession } from '../monitor/report-session.js';
-import { notCheckedText, reportStatus } from '../monitor/report-status.js';
+import { notCheckedText, reaches, reportStatus } from '../monitor/report-status.js';
 import { runChecks } from '../monitor/run-checks.js';
 import { defaultSettings, type MonitorSettings } from '../monitor/thresholds.js';
 import { buildTrends } from '../monitor/trends.js';
@@ -113,6 +113,21 @@ export async function monitorReport(options: MonitorReportOptions): Promise<Moni
   const files = await writeReportFiles(report, redact(renderMarkdown(report, checks)), checks, options.outputDir, redact);
   log.info(`Report: ${report.status} (${report.counts.critical} critical, ${report.counts.warning} warning${report.counts.unknown > 0 ? `; ${notCheckedText(report)}` : ''}) written to ${files.json}`);
   return { report, files };
+}
+
+/** The error the run fails with when the report reaches fail-on ('never': it does not fail). */
+export function healthFailure(report: MonitorReport, failOn: 'critical' | 'warning' | 'never'): DbopsError | undefined {
+  if (failOn === 'never' || !reaches(report.status, failOn)) return undefined;
+  const findings = `${report.counts.critical} critical, ${report.counts.warning} warning findings`;
+  if (report.status === 'unknown') {
+    return new DbopsError('CHECK_FAILED', `The health report of ${report.name} is unknown: ${notCheckedText(report)}; ${findings}`, {
+      hint: `Each check's reason is in the summary: raise statement-timeout or time-budget, grant the role what it lacks, or disable a check you do not want in the thresholds file; fail-on is '${failOn}' (never: do not fail).`,
+    });
+  }
+  const unchecked = report.counts.unknown > 0 ? `; ${notCheckedText(report)}` : '';
+  return new DbopsError('CHECK_FAILED', `The health report of ${report.name} is ${report.status} (${findings}${unchecked})`, {
+    hint: `Act on the findings in the summary, or raise thresholds in the thresholds file; fail-on is '${failOn}'.`,
+  });
 }
 
 function cancelledReport(name: string): DbopsError {
