@@ -209,6 +209,31 @@ describe('backup to a local directory', () => {
   });
 });
 
+describe('backup with keep rules: one run backs up, then rotates the name in the storage it wrote to', () => {
+  test('the older backup is deleted, the new one stays, and the summary shows the rotation after the backup', async () => {
+    const to = path.join(work, 'local-rotate');
+    const first = (await backupRun({ to, compression: 'none' })).report.outputs['backup-id']!;
+    const { report } = await backupRun({ to, compression: 'none', 'keep-last': '1' });
+    const second = report.outputs['backup-id']!;
+    expect(report.outputs['deleted-ids']).toBe(first);
+    expect((await fs.readdir(path.join(to, DB))).filter((f) => f.endsWith('.manifest.json'))).toEqual([`${second}.manifest.json`]);
+    const summary = renderSummary(report.results);
+    expect(summary.indexOf('Backup of `shop` complete')).toBeLessThan(summary.indexOf('### Rotation of `shop`: deleted 1 of 2 backups'));
+    expect(report.failure).toBeUndefined();
+  });
+
+  test('a name whose rotation cannot run (a damaged manifest) leaves the backup standing, and says so', async () => {
+    const to = path.join(work, 'local-rotate-damaged');
+    await fs.mkdir(path.join(to, DB), { recursive: true });
+    await fs.writeFile(path.join(to, DB, '20250101T000000Z-aaaaaa.manifest.json'), '{ cut short');
+    const { report } = await backupRun({ to, compression: 'none', 'keep-last': '1' });
+    expect(report.failure).toBeUndefined();
+    expect(report.outputs['deleted-ids']).toBe('');
+    await fs.access(path.join(to, DB, `${report.outputs['backup-id']}.manifest.json`));
+    expect(renderSummary(report.results)).toContain('### ❌ `shop` not rotated: nothing of it was deleted');
+  });
+});
+
 describe('include and exclude filters: the manifest lists exactly the selected tables, and the archive holds exactly them', () => {
   const cases: Array<[string, RawInputs, string[]]> = [
     ['schemas', { schemas: 'sales' }, ['sales.orders', 'sales.refunds']],
