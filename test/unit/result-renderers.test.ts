@@ -1,6 +1,8 @@
 // The result model's three renderers: the job summary (Markdown, the one place that escapes), the terminal (plain,
 // aligned) and notifications (title and short text per status). Nothing in them parses Markdown back.
-import { alertFor, code, MemoryLogger, renderNotification, renderSummary, runResult, Secrets, strong, type Result } from '@dbops/core';
+import {
+  alertFor, code, MemoryLogger, renderNotification, renderSummary, runResult, Secrets, strong, type Result,
+} from '@dbops/core';
 import { renderForTerminal } from '@dbops/cli';
 
 const result = (overrides: Partial<Result> = {}): Result =>
@@ -19,14 +21,16 @@ describe('the job summary (Markdown)', () => {
   });
 
   it('writes a heading with the status icon, facts as a two-column table, and strong text', () => {
-    const markdown = renderSummary([result({ blocks: [{ kind: 'facts', rows: [['Size', [strong('1 MiB'), ' stored']]] }] })]);
+    const facts = { kind: 'facts' as const, rows: [['Size', [strong('1 MiB'), ' stored']] as const] };
+    const markdown = renderSummary([result({ blocks: [facts] })]);
     expect(markdown).toBe('### ✅ Backup of `app` complete\n\n| | |\n|---|---|\n| Size | **1 MiB** stored |\n');
   });
 
   it('separates results by a blank line and folds what is folded', () => {
-    const folded: Result = { status: 'info', title: 'Rotation', blocks: [{ kind: 'folded', title: 'Details', blocks: [{ kind: 'note', text: 'x' }] }] };
-    expect(renderSummary([result(), folded]))
-      .toBe('### ✅ Backup of `app` complete\n\n### Rotation\n\n<details><summary>Details</summary>\n\nx\n\n</details>\n');
+    const details = { kind: 'folded' as const, title: 'Details', blocks: [{ kind: 'note' as const, text: 'x' }] };
+    const folded: Result = { status: 'info', title: 'Rotation', blocks: [details] };
+    expect(renderSummary([result(), folded])).toBe(
+      '### ✅ Backup of `app` complete\n\n### Rotation\n\n<details><summary>Details</summary>\n\nx\n\n</details>\n');
   });
 });
 
@@ -72,7 +76,8 @@ describe('notifications', () => {
     expect(renderNotification(runResult('restore-test', [result({ status: 'failure' })], failure))).toEqual({
       status: 'failure', title: 'dbops restore-test failed', text: 'A check failed Fix: Look.',
     });
-    const health: Result = { status: 'unknown', title: ['Database health: UNKNOWN — ', code('prod')], text: '2 checks could not run', blocks: [] };
+    const title = ['Database health: UNKNOWN — ', code('prod')];
+    const health: Result = { status: 'unknown', title, text: '2 checks could not run', blocks: [] };
     expect(renderNotification(health))
       .toEqual({ status: 'warning', title: 'Database health: UNKNOWN — prod', text: '2 checks could not run' });
   });
@@ -81,6 +86,8 @@ describe('notifications', () => {
     const context = { log: new MemoryLogger(), secrets: new Secrets(), env: {}, signal: new AbortController().signal };
     const listed = result({ status: 'info', title: ['2 backups in ', code('s3://b/p')] });
     const alert = alertFor('list', { outputs: { count: '2' }, results: [listed], json: null }, undefined, context);
-    expect(alert).toMatchObject({ status: 'ok', title: 'dbops list succeeded', text: '2 backups in s3://b/p', data: { count: '2' } });
+    expect(alert).toMatchObject({
+      status: 'ok', title: 'dbops list succeeded', text: '2 backups in s3://b/p', data: { count: '2' },
+    });
   });
 });

@@ -2,7 +2,8 @@ import { plainText, statusIcon, type Block, type Result, type ResultStatus, type
 
 /** The results as plain terminal text: headings as lines, facts and tables as aligned columns, no markup. */
 export function renderForTerminal(results: readonly Result[]): string {
-  return results.flatMap((r) => [titled(r.title, r.status), '', ...r.blocks.flatMap((b) => [...block(b), ''])]).join('\n').trimEnd();
+  const lines = results.flatMap((r) => [titled(r.title, r.status), '', ...r.blocks.flatMap((b) => [...block(b), ''])]);
+  return lines.join('\n').trimEnd();
 }
 
 function titled(text: Text, status?: ResultStatus): string {
@@ -36,7 +37,8 @@ function line(text: Text): string {
 /** Aligned columns, two spaces apart; the last column is not padded, so no line ends in spaces. */
 function columns(rows: string[][]): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => width(row[i] ?? '')))) ?? [];
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : pad(cell, widths[i]!))).join('  ').trimEnd());
+  const aligned = (row: string[]) => row.map((cell, i) => (i === row.length - 1 ? cell : pad(cell, widths[i]!)));
+  return rows.map((row) => aligned(row).join('  ').trimEnd());
 }
 
 /** Characters a terminal shows, counting an emoji with its variation selector as one. */

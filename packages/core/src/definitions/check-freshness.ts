@@ -32,7 +32,11 @@ export const checkFreshnessDefinition: ActionDefinition = {
     const stalest = result.names[0]!;
     const backupId = stalest.entry?.manifest.backupId;
     return {
-      outputs: { 'backup-id': backupId ?? '', 'age-seconds': backupId ? String(Math.round(stalest.age)) : '', fresh: String(result.fresh) },
+      outputs: {
+        'backup-id': backupId ?? '',
+        'age-seconds': backupId ? String(Math.round(stalest.age)) : '',
+        fresh: String(result.fresh),
+      },
       results: [freshnessSummary(result)],
       json: {
         backupId: backupId ?? null,

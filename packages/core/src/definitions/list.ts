@@ -19,15 +19,17 @@ export const listDefinition: ActionDefinition = {
     { name: 'newest-backup-id', description: 'Id of the newest complete backup.' },
   ],
   async run(raw, context) {
-    const { location, entries, damaged } = await list({ ...readBackupSource(new InputReader(inputs, raw, context.env), context), log: context.log });
+    const reader = new InputReader(inputs, raw, context.env);
+    const { location, entries, damaged } = await list({ ...readBackupSource(reader, context), log: context.log });
     return {
       outputs: { count: String(entries.length), 'newest-backup-id': entries[0]?.manifest.backupId ?? '' },
       results: [catalogSummary(location, entries, new Date()), ...damagedSummary(damaged)],
       json: entries.map(({ manifest: m, verifiedAt }) => ({
-        backupId: m.backupId, name: m.name, database: m.database, finishedAt: m.finishedAt, storedBytes: m.object.storedBytes,
-        sha256: m.object.sha256, key: m.object.key, encryption: m.object.encryption.method, verifiedAt: verifiedAt?.toISOString() ?? null,
+        backupId: m.backupId, name: m.name, database: m.database, finishedAt: m.finishedAt,
+        storedBytes: m.object.storedBytes, sha256: m.object.sha256, key: m.object.key,
+        encryption: m.object.encryption.method, verifiedAt: verifiedAt?.toISOString() ?? null,
       })),
-      // The readable backups are listed; the damaged manifests are named, and make the run fail (the list is incomplete).
+      // The readable backups are listed; the damaged manifests are named, and make the run fail (it is incomplete).
       ...(damaged.length > 0 ? { failure: damagedManifestsError(damaged) } : {}),
     };
   },

@@ -1,7 +1,9 @@
 import type { RunContext } from './types.js';
 
 /** What every operation takes from the adapter's run context: logging, cancellation, secrets, environment. */
-export function operationContext(context: RunContext): Pick<RunContext, 'log' | 'secrets' | 'env' | 'signal' | 'github' | 'artifacts'> {
+export function operationContext(
+  context: RunContext,
+): Pick<RunContext, 'log' | 'secrets' | 'env' | 'signal' | 'github' | 'artifacts'> {
   return {
     log: context.log,
     secrets: context.secrets,

@@ -6,7 +6,10 @@ import { readS3Options } from './storage-inputs.js';
 import type { RunContext } from './types.js';
 
 /** from with its storage settings, and the name / database filters (as far as the action defines them). */
-export function readBackupSource(reader: InputReader, context: RunContext): { source: BackupSource; filter: CatalogFilter } {
+export function readBackupSource(
+  reader: InputReader,
+  context: RunContext,
+): { source: BackupSource; filter: CatalogFilter } {
   const { from, name, database } = readBackupFilter(reader);
   return {
     source: { from, s3: readS3Options(reader), ...(context.artifacts ? { artifacts: context.artifacts } : {}) },

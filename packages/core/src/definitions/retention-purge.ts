@@ -28,9 +28,13 @@ export const retentionPurgeDefinition: ActionDefinition = {
     const reader = new InputReader(inputs, raw, context.env);
     const { source, filter } = readBackupSource(reader, context);
     const { policy, graceSeconds, any } = readRetentionPolicy(reader);
-    if (!any) throw invalidInput('keep-daily', 'and every other keep rule keep nothing (unset or 0)', 'at least one of keep-last, keep-hourly, keep-daily, keep-weekly, keep-monthly, keep-yearly (a count of 1 or more) or keep-within');
+    if (!any) {
+      throw invalidInput('keep-daily', 'and every other keep rule keep nothing (unset or 0)', 'at least one of ' +
+        'keep-last, keep-hourly, keep-daily, keep-weekly, keep-monthly, keep-yearly (a count of 1 or more) or keep-within');
+    }
     const dryRun = reader.boolean('dry-run');
-    const result = await rotate({ source, ...(filter.name ? { name: filter.name } : {}), policy, graceSeconds, dryRun, log: context.log });
+    const name = filter.name ? { name: filter.name } : {};
+    const result = await rotate({ source, ...name, policy, graceSeconds, dryRun, log: context.log });
     const { plans, skipped, deletedIds } = result;
     return {
       outputs: {
@@ -40,7 +44,11 @@ export const retentionPurgeDefinition: ActionDefinition = {
         'dry-run': String(dryRun),
       },
       results: rotateSummaries(result),
-      json: { dryRun, plans, ...(skipped.length > 0 ? { skipped: skipped.map((s) => ({ name: s.name, error: s.error.message })) } : {}) },
+      json: {
+        dryRun,
+        plans,
+        ...(skipped.length > 0 ? { skipped: skipped.map((s) => ({ name: s.name, error: s.error.message })) } : {}),
+      },
       ...(result.failure ? { failure: result.failure } : {}),
     };
   },

@@ -9,12 +9,15 @@ import type { MonitorReport, OverallStatus, TrendSeries } from './types.js';
 const SUMMARY_FINDINGS = 30;
 
 /** Icons of check and finding statuses, in the summary's tables and the HTML report. */
-export const STATUS_ICON: Record<string, string> = { critical: '🔴', warning: '🟠', ok: '🟢', skipped: '⚪', unknown: '❔' };
+export const STATUS_ICON: Record<string, string> = {
+  critical: '🔴', warning: '🟠', ok: '🟢', skipped: '⚪', unknown: '❔',
+};
 
 /** What a report says when it has no findings: only a complete one may call the database healthy. */
 export function noFindingsText(report: MonitorReport): string {
   return report.counts.unknown > 0
-    ? `No findings among the checks that ran, but ${notCheckedText(report)}: this report cannot say the database is healthy.`
+    ? `No findings among the checks that ran, but ${notCheckedText(report)}: this report cannot say the database is ` +
+      'healthy.'
     : 'No findings: every check that ran is within its thresholds.';
 }
 
@@ -23,7 +26,9 @@ export function renderMarkdown(report: MonitorReport, checks: CheckDefinition[])
   return renderSummary([monitorSummary(report, checks)]);
 }
 
-const STATUS: Record<OverallStatus, ResultStatus> = { ok: 'ok', warning: 'warning', critical: 'critical', unknown: 'unknown' };
+const STATUS: Record<OverallStatus, ResultStatus> = {
+  ok: 'ok', warning: 'warning', critical: 'critical', unknown: 'unknown',
+};
 
 /**
  * The health report as a result, for a person with ten seconds: the overall status first, then the findings worst
@@ -33,7 +38,10 @@ export function monitorSummary(report: MonitorReport, checks: CheckDefinition[])
   const byId = new Map(checks.map((c) => [c.id, c]));
   const { critical, warning, skipped, unknown } = report.counts;
   const checksWord = (n: number) => `${n} check${n === 1 ? '' : 's'}`;
-  const extra: Inline[] = [...(unknown ? [strong(`${checksWord(unknown)} could not run`)] : []), ...(skipped ? [`${checksWord(skipped)} skipped`] : [])];
+  const extra: Inline[] = [
+    ...(unknown ? [strong(`${checksWord(unknown)} could not run`)] : []),
+    ...(skipped ? [`${checksWord(skipped)} skipped`] : []),
+  ];
   const blocks: Block[] = [{
     kind: 'note',
     text: [
@@ -51,11 +59,14 @@ export function monitorSummary(report: MonitorReport, checks: CheckDefinition[])
     blocks.push({
       kind: 'table',
       columns: ['', 'Check', 'Subject', 'Value', 'Threshold', 'Recommended action'],
-      rows: findings.slice(0, SUMMARY_FINDINGS).map(({ f, c }) => [STATUS_ICON[f.severity]!, c.title, code(f.subject), showValue(f, f.unit),
-        formatThreshold(f.threshold, f.unit, c.thresholds.direction), byId.get(c.id)?.action ?? '']),
+      rows: findings.slice(0, SUMMARY_FINDINGS).map(({ f, c }) => [
+        STATUS_ICON[f.severity]!, c.title, code(f.subject), showValue(f, f.unit),
+        formatThreshold(f.threshold, f.unit, c.thresholds.direction), byId.get(c.id)?.action ?? '',
+      ]),
     });
     if (findings.length > SUMMARY_FINDINGS) {
-      blocks.push({ kind: 'note', text: `…and ${findings.length - SUMMARY_FINDINGS} more findings in the JSON and HTML reports.` });
+      const more = findings.length - SUMMARY_FINDINGS;
+      blocks.push({ kind: 'note', text: `…and ${more} more findings in the JSON and HTML reports.` });
     }
   } else {
     blocks.push({ kind: 'note', text: noFindingsText(report) });
@@ -64,16 +75,21 @@ export function monitorSummary(report: MonitorReport, checks: CheckDefinition[])
   if (unchecked.length > 0) {
     blocks.push(
       { kind: 'heading', status: 'unknown', text: `Not checked: ${checksWord(unchecked.length)} could not run` },
-      { kind: 'table', columns: ['Check', 'Why it could not run'], rows: unchecked.map((c) => [c.title, c.reason ?? '']) },
+      { kind: 'table', columns: ['Check', 'Why it could not run'],
+        rows: unchecked.map((c) => [c.title, c.reason ?? '']) },
     );
   }
-  if (report.trends && report.trends.series.length > 0) blocks.push(...trends(report.trends.series, report.trends.reportsRead));
+  if (report.trends && report.trends.series.length > 0) {
+    blocks.push(...trends(report.trends.series, report.trends.reportsRead));
+  }
 
   const details: Block[] = [{
     kind: 'table',
     columns: ['Check', 'Status', 'Time', 'Looked at', 'Notes'],
-    rows: report.checks.map((c) => [c.title, `${STATUS_ICON[c.status]} ${c.status}`, `${c.durationMs} ms`, String(c.observed),
-      [c.reason, ...c.notes].filter(Boolean).join('; ')]),
+    rows: report.checks.map((c) => [
+      c.title, `${STATUS_ICON[c.status]} ${c.status}`, `${c.durationMs} ms`, String(c.observed),
+      [c.reason, ...c.notes].filter(Boolean).join('; '),
+    ]),
   }];
   for (const c of report.checks.filter((c) => c.findings.length > 0)) {
     details.push(
@@ -84,12 +100,15 @@ export function monitorSummary(report: MonitorReport, checks: CheckDefinition[])
   }
   blocks.push({ kind: 'folded', title: 'Details: every check', blocks: details });
 
-  const findingsText = `${critical} critical, ${warning} warning findings on PostgreSQL ${report.database.serverVersion} (${report.generatedAt}).`;
+  const findingsText =
+    `${critical} critical, ${warning} warning findings on PostgreSQL ${report.database.serverVersion} (${report.generatedAt}).`;
   return {
     status: STATUS[report.status],
     title: [`Database health: ${report.status.toUpperCase()} — `, code(report.name)],
     // The alert vocabulary has no "unknown": the text says why such a report cannot call the database healthy.
-    text: unknown > 0 ? `${notCheckedText(report)}, so this report cannot say the database is healthy; ${findingsText}` : findingsText,
+    text: unknown > 0
+      ? `${notCheckedText(report)}, so this report cannot say the database is healthy; ${findingsText}`
+      : findingsText,
     blocks,
   };
 }
@@ -110,6 +129,9 @@ function trends(series: TrendSeries[], reportsRead: number): Block[] {
 /** The last 30 points, scaled to the axis' unit. */
 function chart(s: TrendSeries): Block {
   const { factor, label } = chartScale(s.unit);
-  const points = s.points.slice(-30).map((p) => ({ label: p.at.slice(5, 16).replace('T', ' '), value: Number((p.value * factor).toPrecision(6)) }));
+  const points = s.points.slice(-30).map((p) => ({
+    label: p.at.slice(5, 16).replace('T', ' '),
+    value: Number((p.value * factor).toPrecision(6)),
+  }));
   return { kind: 'chart', title: s.title, yLabel: label, points };
 }

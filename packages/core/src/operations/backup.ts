@@ -411,7 +411,12 @@ function encryptionRecord(options: BackupOptions): Encryption {
  * Rotation is part of the job but not of the backup: it runs once the session has ended, in the storage the backup
  * was written to, and a rotation that fails is reported, never thrown: the backup stands.
  */
-async function rotateAfterBackup(storage: Storage, result: BackupResult, rotation: Rotation, log: Logger): Promise<RotateResult | { error: Error } | undefined> {
+async function rotateAfterBackup(
+  storage: Storage,
+  result: BackupResult,
+  rotation: Rotation,
+  log: Logger,
+): Promise<RotateResult | { error: Error } | undefined> {
   if (result.storage.startsWith('artifact://')) {
     log.warn('Keep rules do not apply to artifact:// storage: GitHub deletes artifacts after artifact-retention-days.');
     return undefined;

@@ -1,7 +1,9 @@
 import { DbopsError } from '../errors.js';
 import { formatSeconds } from '../format.js';
 import type { Logger } from '../log.js';
-import { describeFilter, isDatedInFuture, readCatalog, type CatalogEntry, type CatalogFilter, type DamagedManifest } from '../manifest/catalog.js';
+import {
+  describeFilter, isDatedInFuture, readCatalog, type CatalogEntry, type CatalogFilter, type DamagedManifest,
+} from '../manifest/catalog.js';
 import { SAFETY_BACKUP_PREFIX } from '../manifest/layout.js';
 import { openBackupSource, type BackupSource } from './backup-source.js';
 
@@ -81,7 +83,8 @@ export async function checkFreshness(options: FreshnessOptions): Promise<Freshne
       `that took ${one ? 'it' : 'them'} was wrong): not counted as fresh`);
   }
   const fresh = names.every((c) => c.fresh);
-  const result: FreshnessResult = { maxAgeSeconds: options.maxAgeSeconds, verifiedOnly: options.verifiedOnly, fresh, names };
+  const { maxAgeSeconds, verifiedOnly } = options;
+  const result: FreshnessResult = { maxAgeSeconds, verifiedOnly, fresh, names };
   return fresh ? result : { ...result, failure: staleError(result) };
 }
 
@@ -92,7 +95,9 @@ export function describeJudgement(c: Judgement, result: Pick<FreshnessResult, 'm
     return `newest ${kind} of ${c.name} (${c.database}), ${c.entry.manifest.backupId}, is ${formatSeconds(c.age)} old ` +
       `(limit ${formatSeconds(result.maxAgeSeconds)})`;
   }
-  if (c.damaged.length > 0) return `newest ${kind} of ${c.name} is unknown: ${c.damaged.map((d) => d.error.message).join('; ')}`;
+  if (c.damaged.length > 0) {
+    return `newest ${kind} of ${c.name} is unknown: ${c.damaged.map((d) => d.error.message).join('; ')}`;
+  }
   return `name ${c.name} (${c.database}) has no ${kind}: ${c.missing}`;
 }
 
@@ -100,8 +105,10 @@ function staleError(result: FreshnessResult): DbopsError {
   const stale = result.names.filter((c) => !c.fresh);
   const damagedHint = stale.find((c) => c.damaged.length > 0)?.damaged[0]!.error.hint;
   const hint = damagedHint ?? (stale.every((c) => c.entry)
-    ? 'The backup schedule may have stopped (GitHub disables schedules in repositories without activity for 60 days) or backups are failing.'
-    : 'Run restore-test on a schedule for every name checked with verified: true (or check only the names that are restore-tested, with name), and fix the clock of any machine that dates backups in the future.');
+    ? 'The backup schedule may have stopped (GitHub disables schedules in repositories without activity for 60 ' +
+      'days) or backups are failing.'
+    : 'Run restore-test on a schedule for every name checked with verified: true (or check only the names that are ' +
+      'restore-tested, with name), and fix the clock of any machine that dates backups in the future.');
   return new DbopsError('CHECK_FAILED', `The ${stale.map((c) => describeJudgement(c, result)).join('; the ')}`, { hint });
 }
 
@@ -109,9 +116,17 @@ function staleError(result: FreshnessResult): DbopsError {
  * Judges one name's backups (newest first). A name with backups but none that counts is stale, never skipped; so is
  * one with a damaged manifest, which may have been its newest backup (fail closed).
  */
-function judge(name: string, backups: CatalogEntry[], damaged: DamagedManifest[], options: { now: Date; maxAgeSeconds: number; verifiedOnly: boolean }): Judgement {
+function judge(
+  name: string,
+  backups: CatalogEntry[],
+  damaged: DamagedManifest[],
+  options: { now: Date; maxAgeSeconds: number; verifiedOnly: boolean },
+): Judgement {
   const future = backups.filter((e) => isDatedInFuture(e.manifest, options.now)).map((e) => e.manifest.backupId);
-  if (damaged.length > 0) return { name, database: backups[0]?.manifest.database ?? 'database unknown', age: Infinity, fresh: false, future, damaged };
+  if (damaged.length > 0) {
+    const database = backups[0]?.manifest.database ?? 'database unknown';
+    return { name, database, age: Infinity, fresh: false, future, damaged };
+  }
   const dated = backups.filter((e) => !isDatedInFuture(e.manifest, options.now));
   const entry = dated.find((e) => !options.verifiedOnly || e.verifiedAt);
   const database = (entry ?? backups[0]!).manifest.database;

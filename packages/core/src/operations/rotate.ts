@@ -46,7 +46,11 @@ export async function rotate(options: RotateOptions): Promise<RotateResult> {
 }
 
 /** Rotates these names in an open storage: rotate() for a location, backup() for the name it has just written. */
-export async function rotateNames(storage: Storage, names: string[], options: Rotation & { dryRun: boolean; log: Logger; now?: Date }): Promise<RotateResult> {
+export async function rotateNames(
+  storage: Storage,
+  names: string[],
+  options: Rotation & { dryRun: boolean; log: Logger; now?: Date },
+): Promise<RotateResult> {
   const { dryRun, log } = options;
   const now = options.now ?? new Date();
   const result: RotateResult = { dryRun, now, plans: [], deletedIds: [], skipped: [] };
@@ -71,7 +75,8 @@ export async function rotateNames(storage: Storage, names: string[], options: Ro
 /** The run fails when a name was skipped, after the other names were rotated: the skipped one needs a person. */
 function skippedError(skipped: RotateResult['skipped']): DbopsError {
   const [first, ...others] = skipped;
-  const more = others.length > 0 ? ` (${others.map((s) => s.name).join(', ')} not rotated either, for the same reason)` : '';
+  const names = others.map((s) => s.name).join(', ');
+  const more = others.length > 0 ? ` (${names} not rotated either, for the same reason)` : '';
   return new DbopsError('INTEGRITY_FAILED', `${first!.name} was not rotated: ${first!.error.message}${more}`, {
     ...(first!.error.hint ? { hint: first!.error.hint } : {}),
     cause: first!.error,

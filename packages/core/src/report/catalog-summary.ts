@@ -14,9 +14,11 @@ export function catalogSummary(location: string, entries: CatalogEntry[], now: D
     return [code(m.backupId), m.name, m.database, ago(m.finishedAt), formatBytes(storedBytes), encryption.method,
       String(m.tables.length), tested];
   });
+  const columns = ['Backup id', 'Name', 'Database', 'Age', 'Size', 'Encryption', 'Tables', 'Restore test'];
   return {
     status: 'info',
-    title: [`${entries.length} complete backup(s) in `, code(location), `, newest first; ${verified} passed a restore test`],
-    blocks: [{ kind: 'table', columns: ['Backup id', 'Name', 'Database', 'Age', 'Size', 'Encryption', 'Tables', 'Restore test'], rows }],
+    title: [`${entries.length} complete backup(s) in `, code(location),
+      `, newest first; ${verified} passed a restore test`],
+    blocks: [{ kind: 'table', columns, rows }],
   };
 }

@@ -18,12 +18,19 @@ function alertStatus(status: ResultStatus): AlertStatus {
  * The result of a whole run, for its notification: the run failed (with the error and its fix), or it succeeded,
  * with warnings when a result says so; the text is the run's headline, the title of its first result.
  */
-export function runResult(action: string, results: readonly Result[], failure: { message: string; hint?: string } | undefined, where = ''): Result {
+export function runResult(
+  action: string,
+  results: readonly Result[],
+  failure: { message: string; hint?: string } | undefined,
+  where = '',
+): Result {
   if (failure) {
-    return { status: 'failure', title: `dbops ${action} failed${where}`, text: `${failure.message}${failure.hint ? ` Fix: ${failure.hint}` : ''}`, blocks: [] };
+    const text = `${failure.message}${failure.hint ? ` Fix: ${failure.hint}` : ''}`;
+    return { status: 'failure', title: `dbops ${action} failed${where}`, text, blocks: [] };
   }
-  const status = worstStatus(results.map((r) => r.status));
-  const warned = status === 'warning' || status === 'unknown' || status === 'critical' || status === 'failure';
+  const worst = worstStatus(results.map((r) => r.status));
+  const warned = worst !== 'ok' && worst !== 'info';
   const headline = results[0] ? plainText(results[0].title) : 'Completed.';
-  return { status: warned ? 'warning' : 'ok', title: `dbops ${action} succeeded${warned ? ' with warnings' : ''}${where}`, text: headline, blocks: [] };
+  const title = `dbops ${action} succeeded${warned ? ' with warnings' : ''}${where}`;
+  return { status: warned ? 'warning' : 'ok', title, text: headline, blocks: [] };
 }

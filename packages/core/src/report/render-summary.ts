@@ -9,7 +9,8 @@ export function renderSummary(results: readonly Result[]): string {
 }
 
 function renderResult(result: Result): string {
-  return [heading('###', result.title, result.status), '', ...result.blocks.flatMap((b) => [...block(b), ''])].join('\n');
+  const blocks = result.blocks.flatMap((b) => [...block(b), '']);
+  return [heading('###', result.title, result.status), '', ...blocks].join('\n');
 }
 
 function heading(level: string, text: Text, status?: ResultStatus): string {
@@ -32,7 +33,8 @@ function block(b: Block): string[] {
     case 'chart':
       return chart(b);
     case 'folded':
-      return [`<details><summary>${escape(b.title)}</summary>`, '', ...b.blocks.flatMap((f) => [...block(f), '']), '</details>'];
+      return [`<details><summary>${escape(b.title)}</summary>`, '', ...b.blocks.flatMap((f) => [...block(f), '']),
+        '</details>'];
   }
 }
 
@@ -67,6 +69,13 @@ function escape(text: string, cell = false): string {
 function chart(b: Extract<Block, { kind: 'chart' }>): string[] {
   const xs = b.points.map((p) => JSON.stringify(p.label));
   const ys = b.points.map((p) => p.value);
-  return ['```mermaid', 'xychart-beta', `  title ${JSON.stringify(b.title.replace(/"/g, "'"))}`, `  x-axis [${xs.join(', ')}]`,
-    `  y-axis ${JSON.stringify(b.yLabel)}`, `  line [${ys.join(', ')}]`, '```'];
+  return [
+    '```mermaid',
+    'xychart-beta',
+    `  title ${JSON.stringify(b.title.replace(/"/g, "'"))}`,
+    `  x-axis [${xs.join(', ')}]`,
+    `  y-axis ${JSON.stringify(b.yLabel)}`,
+    `  line [${ys.join(', ')}]`,
+    '```',
+  ];
 }

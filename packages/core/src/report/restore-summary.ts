@@ -5,10 +5,14 @@ import type { RestoreResult } from '../operations/restore.js';
 import { code, type Block, type Result } from './result.js';
 
 function checksTable(checks: CheckResult[]): Block {
-  return { kind: 'table', columns: ['Check', 'Result', 'Detail'], rows: checks.map((c) => [c.name, c.passed ? '✅ pass' : '❌ fail', c.detail]) };
+  const rows = checks.map((c) => [c.name, c.passed ? '✅ pass' : '❌ fail', c.detail]);
+  return { kind: 'table', columns: ['Check', 'Result', 'Detail'], rows };
 }
 
-/** The drill report: verdict first, then the figures a team tracks (backup age = RPO, restore time = RTO), then each check. */
+/**
+ * The drill report: verdict first, then the figures a team tracks (backup age = RPO, restore time = RTO), then each
+ * check.
+ */
 export function restoreTestSummary(result: RestoreTestResult): Result {
   const failed = result.checks.filter((c) => !c.passed).length;
   const m = result.manifest;
@@ -20,8 +24,10 @@ export function restoreTestSummary(result: RestoreTestResult): Result {
       { kind: 'facts', rows: [
         ['Backup', [code(result.backupId), ` from ${result.storage}, taken ${m.finishedAt}`]],
         ['Backup age (RPO)', formatSeconds(result.backupAgeSeconds)],
-        ['Restore time (RTO)', `${formatSeconds(result.restoreSeconds)} (fetch, verify, decrypt, decompress, pg_restore)`],
-        ['Restored', `${formatBytes(result.restoredBytes)} archive, ${result.tables} tables, ${result.rows.toLocaleString('en-US')} rows`],
+        ['Restore time (RTO)',
+          `${formatSeconds(result.restoreSeconds)} (fetch, verify, decrypt, decompress, pg_restore)`],
+        ['Restored',
+          `${formatBytes(result.restoredBytes)} archive, ${result.tables} tables, ${rows(result.rows)} rows`],
         ['Scratch database', [code(result.scratchDatabase), ` (${result.kept ? 'kept' : 'dropped'})`]],
       ] },
       checksTable(result.checks),
@@ -37,11 +43,17 @@ export function restoreSummary(result: RestoreResult): Result {
     blocks: [
       { kind: 'facts', rows: [
         ['Backup', [code(result.backupId), ` of ${result.manifest.database}, taken ${result.manifest.finishedAt}`]],
-        ['Safety backup', safety ? [code(safety.backupId), ' at ', code(safety.location)] : 'none (the target was empty, or safety-backup: false)'],
+        ['Safety backup', safety
+          ? [code(safety.backupId), ' at ', code(safety.location)]
+          : 'none (the target was empty, or safety-backup: false)'],
         ['Restore time', formatSeconds(result.restoreSeconds)],
-        ['Restored', `${formatBytes(result.restoredBytes)} archive, ${result.rows.toLocaleString('en-US')} rows`],
+        ['Restored', `${formatBytes(result.restoredBytes)} archive, ${rows(result.rows)} rows`],
       ] },
       checksTable(result.checks),
     ],
   };
+}
+
+function rows(count: number): string {
+  return count.toLocaleString('en-US');
 }

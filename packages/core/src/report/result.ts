@@ -49,7 +49,9 @@ export function inlines(text: Text): readonly Inline[] {
   return Array.isArray(text) ? text : [text as Inline];
 }
 
-const ICONS: Record<ResultStatus, string> = { ok: '✅', warning: '⚠️', critical: '🔴', failure: '❌', unknown: '❔', info: '' };
+const ICONS: Record<ResultStatus, string> = {
+  ok: '✅', warning: '⚠️', critical: '🔴', failure: '❌', unknown: '❔', info: '',
+};
 
 export function statusIcon(status: ResultStatus): string {
   return ICONS[status];
