@@ -25,6 +25,7 @@ import {
   type ActionReport,
   type BackupManifest,
   type RawInputs,
+  renderSummary,
 } from '../../packages/core/src/index.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { startS3Server, type S3Server } from '../harness/s3.js';
@@ -130,7 +131,7 @@ describe('backup to a local directory', () => {
     const [objectStat, manifestStat] = await Promise.all([fs.stat(objectPath), fs.stat(manifestPath)]);
     expect(manifestStat.mtimeMs).toBeGreaterThanOrEqual(objectStat.mtimeMs);
 
-    expect(report.summary).toContain(id);
+    expect(renderSummary(report.results)).toContain(id);
     expect(log.lines.join('\n')).not.toContain(pgServer.password);
 
     // Invariant 4: restorable with the standard tools only.
@@ -155,7 +156,7 @@ describe('backup to a local directory', () => {
     expect(manifest.object.encryption).toEqual({ method: 'age', passphrase: true });
     expect(manifestText).not.toContain(passphrase);
     expect(log.lines.join('\n')).not.toContain(passphrase);
-    expect(report.summary).not.toContain(passphrase);
+    expect(renderSummary(report.results)).not.toContain(passphrase);
 
     // age reads a passphrase only from a terminal: `script` gives it one, the passphrase goes to its stdin.
     const decrypted = path.join(work, 'passphrase.dump.gz');
@@ -205,6 +206,31 @@ describe('backup to a local directory', () => {
     const files = (await filesUnder(to)).map((f) => path.basename(f));
     expect(files).toHaveLength(6);
     for (const id of ids) expect(files).toEqual(expect.arrayContaining([`${id}.dump`, `${id}.manifest.json`]));
+  });
+});
+
+describe('backup with keep rules: one run backs up, then rotates the name in the storage it wrote to', () => {
+  test('the older backup is deleted, the new one stays, and the summary shows the rotation after the backup', async () => {
+    const to = path.join(work, 'local-rotate');
+    const first = (await backupRun({ to, compression: 'none' })).report.outputs['backup-id']!;
+    const { report } = await backupRun({ to, compression: 'none', 'keep-last': '1' });
+    const second = report.outputs['backup-id']!;
+    expect(report.outputs['deleted-ids']).toBe(first);
+    expect((await fs.readdir(path.join(to, DB))).filter((f) => f.endsWith('.manifest.json'))).toEqual([`${second}.manifest.json`]);
+    const summary = renderSummary(report.results);
+    expect(summary.indexOf('Backup of `shop` complete')).toBeLessThan(summary.indexOf('### Rotation of `shop`: deleted 1 of 2 backups'));
+    expect(report.failure).toBeUndefined();
+  });
+
+  test('a name whose rotation cannot run (a damaged manifest) leaves the backup standing, and says so', async () => {
+    const to = path.join(work, 'local-rotate-damaged');
+    await fs.mkdir(path.join(to, DB), { recursive: true });
+    await fs.writeFile(path.join(to, DB, '20250101T000000Z-aaaaaa.manifest.json'), '{ cut short');
+    const { report } = await backupRun({ to, compression: 'none', 'keep-last': '1' });
+    expect(report.failure).toBeUndefined();
+    expect(report.outputs['deleted-ids']).toBe('');
+    await fs.access(path.join(to, DB, `${report.outputs['backup-id']}.manifest.json`));
+    expect(renderSummary(report.results)).toContain('### ❌ `shop` not rotated: nothing of it was deleted');
   });
 });
 

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { MemoryLogger, monitorReportDefinition, POSTGRES_CHECKS, Secrets, type MonitorReport } from '@dbops/core';
+import { MemoryLogger, monitorReportDefinition, POSTGRES_CHECKS, Secrets, type MonitorReport, renderSummary } from '@dbops/core';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 
 let server: PostgresServer;
@@ -289,11 +289,11 @@ describe('a database with problems', () => {
   });
 
   it('never shows the password: not in the JSON, HTML, Prometheus or Markdown outputs, the summary or the log', async () => {
-    const { summary, log, outputDir, report: r } = await runReport({
+    const { results, log, outputDir, report: r } = await runReport({
       'database-url': server.url(db),
       thresholds: await thresholdsFile('checks:\n  long-running-queries: { warning: 0s }\n'),
     });
-    const texts = [summary, log.lines.join('\n'), JSON.stringify(r)];
+    const texts = [renderSummary(results), log.lines.join('\n'), JSON.stringify(r)];
     for (const file of ['report.json', 'report.html', 'summary.md']) texts.push(await readFile(join(outputDir, file), 'utf8'));
     const prometheus = await readFile(join(outputDir, 'metrics.prom'), 'utf8');
     const forms = [server.password, encodeURIComponent(server.password)];

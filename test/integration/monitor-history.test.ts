@@ -3,7 +3,7 @@
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemoryLogger, monitorReport, parsePgTarget, POSTGRES_CHECKS, type MonitorReportResult } from '@dbops/core';
+import { MemoryLogger, monitorReport, parsePgTarget, POSTGRES_CHECKS, type MonitorReportResult, renderMarkdown } from '@dbops/core';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { startS3Server, type S3Server } from '../harness/s3.js';
 
@@ -39,7 +39,8 @@ async function threeRuns(history: { location: string; s3?: Record<string, unknow
   return last!;
 }
 
-function expectTrends({ report, summary, files }: MonitorReportResult, html: string) {
+function expectTrends({ report, files }: MonitorReportResult, html: string) {
+  const summary = renderMarkdown(report, POSTGRES_CHECKS);
   expect(report.trends?.reportsRead).toBe(2);
   const size = report.trends!.series.find((s) => s.id === 'database-size')!;
   expect(size.points.map((p) => p.at)).toEqual([0, 1, 2].map((d) => new Date(start + d * DAY).toISOString()));
@@ -81,7 +82,8 @@ it('reads earlier reports back from S3', async () => {
 
 it('projects nothing from reports minutes apart, and says how much history there was', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'dbops-monitor-hist-'));
-  const { report, summary, files } = await threeRuns({ location: dir }, 90, 60_000);
+  const { report, files } = await threeRuns({ location: dir }, 90, 60_000);
+  const summary = renderMarkdown(report, POSTGRES_CHECKS);
   expect(report.trends?.reportsRead).toBe(2);
   for (const s of report.trends!.series) {
     expect(s).not.toHaveProperty('growthPerDay');
@@ -120,7 +122,7 @@ it('still writes the report when the history store is down, with a warning', asy
 });
 
 it('has no trends section without history', async () => {
-  const { report, summary } = await monitorReport({
+  const { report } = await monitorReport({
     target: parsePgTarget({ url: server.url() }),
     checks: POSTGRES_CHECKS,
     statementTimeoutMs: 10_000,
@@ -129,5 +131,5 @@ it('has no trends section without history', async () => {
     log: new MemoryLogger(),
   });
   expect(report.trends).toBeUndefined();
-  expect(summary).not.toContain('mermaid');
+  expect(renderMarkdown(report, POSTGRES_CHECKS)).not.toContain('mermaid');
 });

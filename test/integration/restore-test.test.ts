@@ -17,6 +17,7 @@ import {
   Secrets,
   type ActionReport,
   type RawInputs,
+  renderSummary,
 } from '@dbops/core';
 import { dbopsLockWaits, loadFidelityFixture, startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { databaseContents, diffContents } from '../harness/database-snapshot.js';
@@ -95,7 +96,7 @@ test('user checks, RPO and RTO failures are reported per check and fail the run'
   expect(byName['restore time (RTO)']!.passed).toBe(false);
   expect(report.failure).toBeInstanceOf(DbopsError);
   expect((report.failure as DbopsError).code).toBe('CHECK_FAILED');
-  expect(report.summary).toContain('❌ fail');
+  expect(renderSummary(report.results)).toContain('❌ fail');
   expect(report.outputs['checks-failed']).toBe(String(checks.filter((c) => !c.passed).length));
 });
 

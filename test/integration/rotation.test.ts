@@ -23,6 +23,7 @@ import {
   type RawInputs,
   type S3Options,
   type Storage,
+  renderSummary,
 } from '@dbops/core';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { startS3Server, type S3Server } from '../harness/s3.js';
@@ -97,8 +98,8 @@ describe.each(['local', 's3'])('rotation on %s storage', (kind) => {
     const report = await rotate({ 'keep-daily': '2', 'keep-monthly': '2' });
     expect(report.outputs['dry-run']).toBe('true');
     expect(report.outputs['deleted-ids']!.split(',').map((id) => id.slice(0, 8)).sort()).toEqual(['20260105', '20260120', '20260203', '20260301']);
-    expect(report.summary).toContain('dry run: nothing deleted');
-    expect(report.summary).toMatch(/20260303T020000Z-[0-9a-f]{6}` \| .* \| keep \| daily, monthly, newest/);
+    expect(renderSummary(report.results)).toContain('dry run: nothing deleted');
+    expect(renderSummary(report.results)).toMatch(/20260303T020000Z-[0-9a-f]{6}` \| .* \| keep \| daily, monthly, newest/);
     expect((await storage.list('')).map((o) => o.key)).toEqual(before);
   });
 
@@ -165,8 +166,8 @@ describe.each(['local', 's3'])('rotation on %s storage', (kind) => {
     const young = await planRotation(storage, 'prod', { last: 10 }, { now, graceSeconds: 3600 });
     expect(young.unfinished.map((u) => [u.upload.key, u.action])).toEqual([[key, 'wait']]);
     const report = await rotate({ 'keep-last': '10', 'dry-run': 'false' });
-    expect(report.summary).toContain(`\`${key}\``);
-    expect(report.summary).toContain('left alone: it may still be writing');
+    expect(renderSummary(report.results)).toContain(`\`${key}\``);
+    expect(renderSummary(report.results)).toContain('left alone: it may still be writing');
     expect((await storage.listIncomplete('prod/')).uploads.map((u) => u.key).sort()).toEqual([key, nested]);
 
     const later = await planRotation(storage, 'prod', { last: 10 }, { now: new Date(now.getTime() + 2 * 3600_000), graceSeconds: 3600 });
@@ -261,7 +262,7 @@ describe('rotation never loses a history to another one, or to a damaged backup'
     const kept = plan.backups.filter((b) => b.keep).map((b) => `${b.source.split(' ')[0]} ${b.id.slice(0, 8)}`).sort();
     expect(kept).toEqual(['other_app 20260303', 'other_app 20260304', 'postgres 20260303', 'postgres 20260304']);
     const report = await retentionPurgeDefinition.run({ from: dir, name: 'app', 'keep-daily': '2' }, context());
-    expect(report.summary).toMatch(/come from 2 sources, each rotated on its own: .*other_app on .*postgres on /);
+    expect(renderSummary(report.results)).toMatch(/come from 2 sources, each rotated on its own: .*other_app on .*postgres on /);
   });
 
   test('a manifest whose object is gone is kept as damaged and never stands in for a verified backup', async () => {
@@ -281,7 +282,7 @@ describe('rotation never loses a history to another one, or to a damaged backup'
       [oldest.backupId, ['min-verified']],
     ]);
     expect(plan.backups[0]!.setAside).toEqual({ reason: 'damaged', detail: 'its object is missing' });
-    expect(report.summary).toContain(`\`${newest.backupId}\`: its object is missing; it cannot be restored`);
+    expect(renderSummary(report.results)).toContain(`\`${newest.backupId}\`: its object is missing; it cannot be restored`);
     expect(log.lines).toContainEqual(expect.stringMatching(`^warn: Backup damaged/${newest.backupId} is damaged: its object is missing`));
   });
 
@@ -317,8 +318,8 @@ test('check-freshness judges each backup name on its own, and safety backups are
     expect(report.outputs['backup-id']).toBe(stopped.backupId);
     expect((report.failure as DbopsError).code).toBe('CHECK_FAILED');
     expect((report.failure as DbopsError).message).toMatch(new RegExp(`^The newest backup of app \\(postgres\\), ${stopped.backupId}, is 240 h \\d+ min old \\(limit 26 h 0 min\\)$`));
-    expect(report.summary).toContain('✅ The newest backup of other');
-    expect(report.summary).not.toContain('pre-restore/app');
+    expect(renderSummary(report.results)).toContain('✅ The newest backup of other');
+    expect(renderSummary(report.results)).not.toContain('pre-restore/app');
     // Asked for by name, a safety backup's freshness is checked like any other.
     const safety = await checkFreshnessDefinition.run({ from: dir, name: 'pre-restore/app', 'max-age': '26h' }, context());
     expect(safety.outputs.fresh).toBe('true');
@@ -359,8 +360,8 @@ describe('a backup dated in the future (taken with a wrong clock) steers nothing
       [yesterday.backupId, ['within']],
     ]);
     expect(plan.backups[0]!.setAside).toEqual({ reason: 'future-dated', detail: expect.stringMatching(/^it is dated \d{4}-.*after this run's clock/) });
-    expect(report.summary).toContain('Backups dated in the future');
-    expect(report.summary).toMatch(/in the future \| — \| keep \| future-dated \|/);
+    expect(renderSummary(report.results)).toContain('Backups dated in the future');
+    expect(renderSummary(report.results)).toMatch(/in the future \| — \| keep \| future-dated \|/);
     expect(log.lines).toContainEqual(expect.stringMatching(`^warn: Backup clock/${future.backupId} is dated in the future`));
   });
 
@@ -399,7 +400,7 @@ test('check-freshness with verified fails a name none of whose backups has passe
     const report = await checkFreshnessDefinition.run({ from: dir, 'max-age': '26h', verified: 'true' }, context());
     expect(report.outputs).toEqual({ 'backup-id': '', 'age-seconds': '', fresh: 'false' });
     expect((report.failure as DbopsError).message).toBe('The name untested (postgres) has no verified backup: none of its 2 backups has passed a restore test');
-    expect(report.summary).toContain(`✅ The newest verified backup of tested (postgres), ${tested.backupId}`);
+    expect(renderSummary(report.results)).toContain(`✅ The newest verified backup of tested (postgres), ${tested.backupId}`);
     // Checked by name, the tested one passes alone.
     expect((await checkFreshnessDefinition.run({ from: dir, name: 'tested', 'max-age': '26h', verified: 'true' }, context())).outputs.fresh).toBe('true');
   } finally {
@@ -430,7 +431,7 @@ test('a damaged manifest stops only its own name: list, check-freshness, rotatio
     const listed = await listDefinition.run({ from: dir }, context());
     expect(listed.outputs.count).toBe('4');
     expect(listed.outputs['newest-backup-id']).toBe(good[2]!.backupId);
-    expect(listed.summary).toContain(damagedKey);
+    expect(renderSummary(listed.results)).toContain(damagedKey);
     namesFile(listed.failure);
     expect((await listDefinition.run({ from: dir, name: 'good' }, context())).failure).toBeUndefined();
 
@@ -449,7 +450,7 @@ test('a damaged manifest stops only its own name: list, check-freshness, rotatio
     expect((await readdir(join(dir, 'bad'))).sort()).toEqual(before);
     namesFile((rotated.failure as DbopsError).cause);
     expect((rotated.failure as DbopsError).message).toMatch(/^bad was not rotated: /);
-    expect(rotated.summary).toContain('`bad` not rotated: nothing of it was deleted');
+    expect(renderSummary(rotated.results)).toContain('`bad` not rotated: nothing of it was deleted');
 
     // restore-test: a named good backup restores whatever else is damaged; the newest of the damaged name is unknown.
     const storage = await openStorage(dir, { inputName: 'from' });

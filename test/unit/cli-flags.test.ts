@@ -6,7 +6,7 @@ import { buildProgram } from '../../packages/cli/src/program.js';
 
 async function received(definition: ActionDefinition, argv: string[]): Promise<RawInputs> {
   let inputs: RawInputs | undefined;
-  const recording: ActionDefinition = { ...definition, run: async (raw) => ((inputs = raw), { outputs: {}, summary: '', json: null }) };
+  const recording: ActionDefinition = { ...definition, run: async (raw) => ((inputs = raw), { outputs: {}, results: [], json: null }) };
   const errors: string[] = [];
   const program = buildProgram([recording], { stdout: () => undefined, stderr: (text) => errors.push(text), env: {}, signal: new AbortController().signal }, () => undefined);
   await program.parseAsync(['node', 'dbops', definition.name, ...argv]);

@@ -66,7 +66,7 @@ async function runCommand(definition: ActionDefinition, flags: Record<string, st
   try {
     const report = await definition.run(raw, { log, secrets, env: io.env, signal: io.signal });
     if (flags.json) io.stdout(`${secrets.redact(JSON.stringify(report.json, null, 2))}\n`);
-    else io.stdout(`${secrets.redact(renderForTerminal(report.summary))}\n`);
+    else io.stdout(`${secrets.redact(renderForTerminal(report.results))}\n`);
     if (report.failure) return fail(report.failure, say);
     return 0;
   } catch (error) {

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { asDbopsError, definition as actionDefinition, Secrets, type ActionDefinition, type ArtifactStorageOpener, type Logger, type RawInputs } from '@dbops/core';
+import { asDbopsError, definition as actionDefinition, renderSummary, Secrets, type ActionDefinition, type ArtifactStorageOpener, type Logger, type RawInputs } from '@dbops/core';
 import { ArtifactStorage, restArtifactLookup } from './artifact-storage.js';
 import { githubRunContext } from './github-context.js';
 
@@ -59,7 +59,7 @@ export async function runAction(definition: ActionDefinition): Promise<void> {
       });
     const report = await definition.run(raw, { log, secrets, env: process.env, signal: abort.signal, artifacts, ...(github ? { github } : {}) });
     for (const [name, value] of Object.entries(report.outputs)) core.setOutput(name, secrets.redact(value));
-    await core.summary.addRaw(secrets.redact(report.summary)).write();
+    await core.summary.addRaw(secrets.redact(renderSummary(report.results))).write();
     if (report.failure) fail(report.failure, secrets);
   } catch (error) {
     fail(error, secrets);

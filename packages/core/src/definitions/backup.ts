@@ -1,20 +1,18 @@
-import { invalidInput } from '../errors.js';
 import { parseTimeoutMs } from '../duration.js';
 import { backup, type BackupResult } from '../operations/backup.js';
 import { parseCompression, parseLevel } from '../pipeline/compression.js';
-import { parseRecipient } from '../crypto/age/index.js';
 import { parsePgDumpArgs } from '../databases/postgres/dump.js';
-import { isSafetyBackupName, parseBackupName } from '../manifest/layout.js';
-import { renderBackupSummary } from '../report/backup-summary.js';
+import { readBackupName } from './read-backup-name.js';
+import { readEncryption } from './read-encryption.js';
+import { backupSummary } from '../report/backup-summary.js';
 import { connectionInputs, PG_BIN_DIR_INPUT, readConnection } from './connection-inputs.js';
 import { InputReader } from './read-inputs.js';
 import { parseSize } from '../size.js';
 import { readS3Options, S3_INPUTS } from './storage-inputs.js';
 import type { ActionDefinition, InputDefinition } from './types.js';
+import { operationContext } from './operation-context.js';
 import { readRetentionPolicy, RETENTION_INPUTS } from './retention-inputs.js';
-import { openStorage } from '../storage/index.js';
-import { executeRotation, planRotation, warnSetAside } from '../retention/plan.js';
-import { renderRotation } from '../report/rotation-summary.js';
+import { backupRotationSummaries } from '../report/rotation-summary.js';
 
 const inputs: InputDefinition[] = [
   ...connectionInputs(),
@@ -57,30 +55,16 @@ export const backupDefinition: ActionDefinition = {
     const target = { ...readConnection(reader), ...(statementTimeout ? { statementTimeoutMs: parseTimeoutMs(statementTimeout, 'statement-timeout', '10m') } : {}) };
     const retention = readRetentionPolicy(reader);
     const compression = parseCompression(reader.optional('compression'));
-    const recipients = reader.list('encrypt-to').map((text) => {
-      if (/^AGE-SECRET-KEY-/i.test(text)) {
-        // A secret key pasted where the public key belongs: mask it and refuse it.
-        context.secrets.add(text);
-        throw invalidInput('encrypt-to', 'holds an age secret key, not a recipient', 'the public key (age1...) printed by `age-keygen -y`; keep the secret key out of the backup job');
-      }
-      return parseRecipient(text, 'encrypt-to');
-    });
-    const passphrase = reader.optional('encrypt-passphrase');
-    if (recipients.length > 0 && passphrase) {
-      throw invalidInput('encrypt-passphrase', 'cannot be combined with encrypt-to', "either recipients or a passphrase: age's passphrase recipient must be a file's only recipient");
-    }
-    const name = readName(reader);
     const result = await backup({
+      ...(retention.any ? { rotation: { policy: retention.policy, graceSeconds: retention.graceSeconds } } : {}),
       target,
       to: reader.required('to', 's3://bucket/prefix or a directory path'),
       s3: readS3Options(reader),
-      ...(context.artifacts ? { artifacts: context.artifacts } : {}),
       ...(reader.integer('artifact-retention-days', 1, 90) ? { artifactRetentionDays: reader.integer('artifact-retention-days', 1, 90)! } : {}),
-      ...(name ? { name } : {}),
+      ...readBackupName(reader),
       compression,
       compressionLevel: parseLevel(reader.optional('compression-level'), compression),
-      recipients,
-      ...(passphrase ? { passphrase } : {}),
+      ...readEncryption(reader, context.secrets),
       scope: {
         schemas: reader.list('schemas'),
         excludeSchemas: reader.list('exclude-schemas'),
@@ -91,31 +75,13 @@ export const backupDefinition: ActionDefinition = {
       ...(reader.optional('pg-bin-dir') ? { pgBinDir: reader.optional('pg-bin-dir')! } : {}),
       exactCountMaxBytes: parseSize(reader.optional('exact-count-max-size')!, 'exact-count-max-size'),
       lockWaitTimeoutMs: parseTimeoutMs(reader.optional('lock-wait-timeout')!, 'lock-wait-timeout', '30m; or 0s to wait without limit'),
-      ...(context.github ? { github: context.github } : {}),
-      env: context.env,
-      secrets: context.secrets,
-      log: context.log,
-      signal: context.signal,
+      ...operationContext(context),
     });
-    const outputs = backupOutputs(result);
-    let summary = renderBackupSummary(result);
-    if (retention.any && result.storage.startsWith('artifact://')) {
-      context.log.warn('Keep rules do not apply to artifact:// storage: GitHub deletes artifacts after artifact-retention-days.');
-    } else if (retention.any) {
-      // Rotation is part of the job but not of the backup: a failed rotation is a warning, the backup stands.
-      try {
-        const storage = await openStorage(reader.required('to', 's3://bucket/prefix or a directory path'), { inputName: 'to', s3: readS3Options(reader), ...(context.artifacts ? { artifacts: context.artifacts } : {}) });
-        const plan = await planRotation(storage, result.manifest.name, retention.policy, { now: new Date(), graceSeconds: retention.graceSeconds });
-        warnSetAside(plan, context.log);
-        const rotated = await executeRotation(storage, plan, context.log);
-        outputs['deleted-ids'] = rotated.deleted.join(',');
-        summary += `\n${renderRotation(plan, false, new Date())}`;
-      } catch (error) {
-        context.log.warn(`Rotation after the backup failed: ${(error as Error).message}`);
-        summary += `\n⚠️ Rotation failed: ${(error as Error).message}\n`;
-      }
-    }
-    return { outputs, summary, json: result.manifest };
+    return {
+      outputs: backupOutputs(result),
+      results: [backupSummary(result), ...backupRotationSummaries(result.rotation)],
+      json: result.manifest,
+    };
   },
 };
 
@@ -127,16 +93,6 @@ function backupOutputs(result: BackupResult): Record<string, string> {
     size: String(result.sizeBytes),
     sha256: result.sha256,
     'duration-seconds': result.durationSeconds.toFixed(1),
+    ...(result.rotation && 'deletedIds' in result.rotation ? { 'deleted-ids': result.rotation.deletedIds.join(',') } : {}),
   };
-}
-
-/** The catalog name; pre-restore/ belongs to the safety backups that restore takes, which rotation keeps apart. */
-function readName(reader: InputReader): string | undefined {
-  const text = reader.optional('name');
-  if (text === undefined) return undefined;
-  const name = parseBackupName(text);
-  if (isSafetyBackupName(name)) {
-    throw invalidInput('name', `'${name}' is in pre-restore/, where restores file their safety backups`, 'another name, e.g. prod/app; pre-restore/<name> is only for dbops restore');
-  }
-  return name;
 }

@@ -1,14 +1,14 @@
 import { parseTimeoutMs } from '../duration.js';
-import { DbopsError, invalidInput } from '../errors.js';
+import { invalidInput } from '../errors.js';
 import { POSTGRES_CHECKS } from '../monitor/checks/index.js';
-import { deliverAlerts, type AlertOn } from '../monitor/alerts.js';
-import { monitorReport } from '../monitor/monitor-report.js';
-import { notCheckedText, reaches } from '../monitor/report-status.js';
-import type { MonitorReport } from '../monitor/types.js';
+import { deliverAlerts } from '../monitor/alerts.js';
+import { healthFailure, monitorReport } from '../operations/monitor-report.js';
+import { monitorSummary } from '../monitor/render-markdown.js';
 import { readThresholdsFile } from '../monitor/thresholds.js';
 import { parseBackupName } from '../manifest/layout.js';
 import { connectionInputs, readConnection } from './connection-inputs.js';
-import { NOTIFY_CHANNEL_INPUTS, readNotifiers } from './notifications.js';
+import { NOTIFY_CHANNEL_INPUTS } from './notifications.js';
+import { readAlertTargets } from './read-alert-targets.js';
 import { InputReader } from './read-inputs.js';
 import { readS3Options, S3_INPUTS } from './storage-inputs.js';
 import type { ActionDefinition, InputDefinition } from './types.js';
@@ -52,18 +52,16 @@ export const monitorReportDefinition: ActionDefinition = {
     const target = readConnection(reader);
     context.secrets.add(target.password); // it may come from a service or password file, which no adapter saw
     const failOn = reader.oneOf<(typeof FAIL_ON)[number]>('fail-on');
-    const alertOn = reader.oneOf<AlertOn>('alert-on');
+    const alerts = readAlertTargets(reader, context);
     const thresholdsPath = reader.optional('thresholds');
     const settings = thresholdsPath ? await readThresholdsFile(thresholdsPath, POSTGRES_CHECKS) : undefined;
-    const notifiers = readNotifiers(reader);
-    const githubIssue = reader.boolean('github-issue') ? githubIssueTarget(reader, context) : undefined;
     const history = reader.optional('history');
     const historyDays = reader.integer('history-days', 1, 3650) ?? 90; // checked even without history: a typo is a typo
     // The name is a key in the history store: the backup names' rules keep it one safe path.
     const nameText = reader.optional('name');
     const name = nameText ? parseBackupName(nameText, 'name') : undefined;
 
-    const { report, summary, files } = await monitorReport({
+    const { report, files } = await monitorReport({
       target,
       ...(name ? { name } : {}),
       ...(settings ? { settings } : {}),
@@ -77,9 +75,9 @@ export const monitorReportDefinition: ActionDefinition = {
       signal: context.signal,
     });
 
-    await deliverAlerts(report, POSTGRES_CHECKS, { notifiers, alertOn, ...(githubIssue ? { githubIssue } : {}) }, context.log, context.signal);
+    await deliverAlerts(report, POSTGRES_CHECKS, alerts, context.log, context.signal);
 
-    const fails = failOn !== 'never' && reaches(report.status, failOn);
+    const failure = healthFailure(report, failOn);
     return {
       outputs: {
         status: report.status,
@@ -88,37 +86,16 @@ export const monitorReportDefinition: ActionDefinition = {
         'unknown-count': String(report.counts.unknown),
         'report-path': files.json,
       },
-      summary,
+      results: [monitorSummary(report, POSTGRES_CHECKS)],
       json: report,
-      ...(fails ? { failure: reportFailure(report, failOn) } : {}),
+      ...(failure ? { failure } : {}),
     };
   },
 };
-
-function reportFailure(report: MonitorReport, failOn: string): DbopsError {
-  const findings = `${report.counts.critical} critical, ${report.counts.warning} warning findings`;
-  if (report.status === 'unknown') {
-    return new DbopsError('CHECK_FAILED', `The health report of ${report.name} is unknown: ${notCheckedText(report)}; ${findings}`, {
-      hint: `Each check's reason is in the summary: raise statement-timeout or time-budget, grant the role what it lacks, or disable a check you do not want in the thresholds file; fail-on is '${failOn}' (never: do not fail).`,
-    });
-  }
-  const unchecked = report.counts.unknown > 0 ? `; ${notCheckedText(report)}` : '';
-  return new DbopsError('CHECK_FAILED', `The health report of ${report.name} is ${report.status} (${findings}${unchecked})`, {
-    hint: `Act on the findings in the summary, or raise thresholds in the thresholds file; fail-on is '${failOn}'.`,
-  });
-}
 
 /** A limit that becomes timers and statement_timeout, in the duration grammar every input uses; 0 is no limit here. */
 function timeoutMs(reader: InputReader, name: string): number {
   const ms = parseTimeoutMs(reader.optional(name)!, name, '10s or 2m');
   if (ms <= 0) throw invalidInput(name, 'must be longer than zero', 'a duration such as 10s or 2m');
   return ms;
-}
-
-function githubIssueTarget(reader: InputReader, context: Parameters<ActionDefinition['run']>[1]) {
-  const token = reader.optional('github-token');
-  if (!token) throw invalidInput('github-token', 'is required when github-issue is true', 'github-token: ${{ github.token }} with permissions: issues: write');
-  const repository = context.github?.repository ?? context.env.GITHUB_REPOSITORY;
-  if (!repository) throw invalidInput('github-issue', 'needs the repository (GITHUB_REPOSITORY), which is only set in a workflow', 'github-issue: true in a GitHub Actions workflow, or set GITHUB_REPOSITORY=owner/repo');
-  return { apiUrl: context.env.GITHUB_API_URL ?? 'https://api.github.com', token, repository };
 }

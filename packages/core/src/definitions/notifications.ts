@@ -6,6 +6,7 @@ import { slackNotifier } from '../notify/slack.js';
 import { teamsNotifier } from '../notify/teams.js';
 import { webhookNotifier } from '../notify/webhook.js';
 import type { AlertMessage, Notifier } from '../notify/types.js';
+import { renderNotification, runResult } from '../report/render-notification.js';
 import { httpUrl } from './http-url.js';
 import { InputReader } from './read-inputs.js';
 import type { ActionDefinition, ActionReport, InputDefinition, RawInputs, RunContext } from './types.js';
@@ -104,22 +105,13 @@ export function withNotifications(definition: ActionDefinition): ActionDefinitio
 export function alertFor(action: string, report: ActionReport | undefined, error: unknown, context: RunContext): AlertMessage {
   const redact = (text: string) => context.secrets.redact(text);
   const failure = error ?? report?.failure;
-  const headline = report?.summary.split('\n').find((line) => line.startsWith('#'))?.replace(/^#+\s*/, '').replace(/[`*]/g, '').replace(/^[^\p{L}\p{N}]+/u, '');
   const where = context.github ? ` in ${context.github.repository}` : '';
-  let title: string;
-  let text: string;
-  if (failure !== undefined) {
-    const e = asDbopsError(failure);
-    title = `dbops ${action} failed${where}`;
-    text = `${e.message}${e.hint ? ` Fix: ${e.hint}` : ''}`;
-  } else {
-    title = `dbops ${action} succeeded${where}`;
-    text = headline ?? 'Completed.';
-  }
+  const run = runResult(action, report?.results ?? [], failure === undefined ? undefined : asDbopsError(failure), where);
+  const { status, title, text } = renderNotification(run);
   const data = Object.fromEntries(Object.entries(report?.outputs ?? {}).map(([k, v]) => [k, redact(v)]));
   return {
     source: action,
-    status: failure !== undefined ? 'failure' : 'ok',
+    status,
     title: redact(title),
     text: redact(text),
     items: [],

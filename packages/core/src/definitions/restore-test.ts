@@ -2,7 +2,7 @@ import { DbopsError } from '../errors.js';
 import { parseDuration } from '../duration.js';
 import { restoreTest, type RestoreTestResult } from '../operations/restore-test.js';
 import { readChecksFile } from '../restore/checks.js';
-import { renderRestoreTestSummary } from '../report/restore-summary.js';
+import { restoreTestSummary } from '../report/restore-summary.js';
 import { BACKUP_ID_INPUT, backupSourceInputs, DATABASE_FILTER_INPUT, DECRYPTION_INPUTS, NAME_FILTER_INPUT, readRestoreInputs } from './backup-source-inputs.js';
 import { connectionInputs, PG_BIN_DIR_INPUT } from './connection-inputs.js';
 import { InputReader } from './read-inputs.js';
@@ -50,7 +50,7 @@ export const restoreTestDefinition: ActionDefinition = {
     const failed = result.checks.filter((c) => !c.passed);
     return {
       outputs: restoreTestOutputs(result),
-      summary: renderRestoreTestSummary(result),
+      results: [restoreTestSummary(result)],
       json: { ...result, manifest: undefined, backup: { name: result.manifest.name, database: result.manifest.database, finishedAt: result.manifest.finishedAt } },
       ...(failed.length > 0
         ? { failure: new DbopsError('CHECK_FAILED', `${failed.length} of ${result.checks.length} restore checks failed: ${failed.map((c) => c.name).join(', ')}`, { hint: 'See the table in the job summary for each check\'s detail.' }) }

@@ -1,6 +1,6 @@
 import { DbopsError } from '../errors.js';
 import { restore } from '../operations/restore.js';
-import { renderRestoreSummary } from '../report/restore-summary.js';
+import { restoreSummary } from '../report/restore-summary.js';
 import { parseLocation } from '../storage/index.js';
 import { BACKUP_ID_INPUT, backupSourceInputs, DATABASE_FILTER_INPUT, DECRYPTION_INPUTS, NAME_FILTER_INPUT, readRestoreInputs } from './backup-source-inputs.js';
 import { connectionInputs, PG_BIN_DIR_INPUT } from './connection-inputs.js';
@@ -50,7 +50,7 @@ export const restoreDefinition: ActionDefinition = {
         'restore-seconds': result.restoreSeconds.toFixed(1),
         rows: String(result.rows),
       },
-      summary: renderRestoreSummary(result),
+      results: [restoreSummary(result)],
       json: { ...result, manifest: undefined, safetyBackup: result.safetyBackup ? { backupId: result.safetyBackup.backupId, location: result.safetyBackup.location } : undefined },
       ...(failed.length > 0 ? { failure: new DbopsError('CHECK_FAILED', `Restored, but ${failed.length} checks failed: ${failed.map((c) => c.name).join(', ')}`, { hint: 'Inspect the restored database before putting it back into service.' }) } : {}),
     };

@@ -2,6 +2,7 @@ import type { Logger } from '../log.js';
 import type { Secrets } from '../secrets.js';
 import type { GitHubRunContext } from '../manifest/manifest.js';
 import type { ArtifactStorageOpener } from '../storage/open-storage.js';
+import type { Result } from '../report/result.js';
 
 /**
  * An action's interface, defined once. action.yml, the CLI's flags and docs/reference are generated from it
@@ -46,8 +47,8 @@ export interface RunContext {
 /** What an adapter shows once an action has run. */
 export interface ActionReport {
   outputs: Record<string, string>;
-  /** GitHub-flavoured Markdown for the job summary; the CLI prints it as text. */
-  summary: string;
+  /** What the run shows a person: the GitHub adapter renders it as the job summary, the CLI as terminal text. */
+  results: Result[];
   /** Machine-readable result (the CLI's --json). */
   json: unknown;
   /** When set, the run is reported as failed with this error after the summary is shown. */

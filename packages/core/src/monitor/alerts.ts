@@ -6,6 +6,8 @@ import type { AlertMessage, Notifier } from '../notify/types.js';
 import type { CheckDefinition } from './check.js';
 import { showValue } from './format-value.js';
 import { notCheckedText, reaches } from './report-status.js';
+import { monitorSummary } from './render-markdown.js';
+import { renderNotification } from '../report/render-notification.js';
 import type { MonitorReport } from './types.js';
 
 /** alert-on: the report status that sends the alert. (notify-on means failure/success/always, for every action.) */
@@ -34,13 +36,9 @@ export interface AlertOutcome {
  */
 export function alertMessage(report: MonitorReport, checks: CheckDefinition[]): AlertMessage {
   const byId = new Map(checks.map((c) => [c.id, c]));
-  const { critical, warning } = report.counts;
-  const findings = `${critical} critical, ${warning} warning findings on PostgreSQL ${report.database.serverVersion} (${report.generatedAt}).`;
   return {
     source: 'monitor-report',
-    status: report.status === 'unknown' ? 'warning' : report.status,
-    title: `Database health: ${report.status.toUpperCase()} — ${report.name}`,
-    text: report.counts.unknown > 0 ? `${notCheckedText(report)}, so this report cannot say the database is healthy; ${findings}` : findings,
+    ...renderNotification(monitorSummary(report, checks)),
     items: report.checks.flatMap((c) => [
       ...c.findings.map((f) => {
         const action = byId.get(c.id)?.action;

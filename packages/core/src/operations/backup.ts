@@ -25,6 +25,7 @@ import type { Storage } from '../storage/types.js';
 import { parseManifest, serializeManifest, type BackupManifest, type Encryption, type GitHubRunContext } from '../manifest/manifest.js';
 import { defaultBackupName, manifestKey, newBackupId, objectKey } from '../manifest/layout.js';
 import { DBOPS_VERSION } from '../version.js';
+import { rotateNames, type RotateResult, type Rotation } from './rotate.js';
 
 export interface BackupOptions {
   target: PgTarget;
@@ -57,6 +58,8 @@ export interface BackupOptions {
   log: Logger;
   signal?: AbortSignal;
   clock?: () => Date;
+  /** Rotate the backup's name after it, in the same storage (not for artifact://, which GitHub expires). */
+  rotation?: Rotation;
 }
 
 export interface BackupResult {
@@ -71,6 +74,8 @@ export interface BackupResult {
   sha256: string;
   durationSeconds: number;
   storage: string;
+  /** The rotation after the backup, when asked for: what it did, or why it failed (the backup stands either way). */
+  rotation?: RotateResult | { error: Error };
 }
 
 /**
@@ -98,7 +103,7 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
   let manifestAt: string | undefined;
   try {
     // A cancel while counting rows or fingerprinting (possibly waiting on a lock) ends the session and its query.
-    return await withSession(options.target, log, options.signal, async (client) => {
+    const result = await withSession(options.target, log, options.signal, async (client) => {
       // Why the server ended this session, if it did: on a standby, a recovery conflict that pg_dump may only see as
       // "server closed the connection" (its own session ended between two queries).
       let sessionEnded: Error | undefined;
@@ -234,6 +239,8 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
         storage: storage.display,
       };
     });
+    const rotation = options.rotation && (await rotateAfterBackup(storage, result, options.rotation, log));
+    return rotation ? { ...result, rotation } : result;
   } catch (error) {
     // The run failed: nothing may remain that looks like a complete backup. The manifest goes first (its put may
     // have reached the storage even if it reported an error), then the object.
@@ -398,4 +405,26 @@ function encryptionRecord(options: BackupOptions): Encryption {
   if (options.passphrase) return { method: 'age', passphrase: true };
   if (options.recipients.length > 0) return { method: 'age', recipients: options.recipients.map(recipientFingerprint) };
   return { method: 'none' };
+}
+
+/**
+ * Rotation is part of the job but not of the backup: it runs once the session has ended, in the storage the backup
+ * was written to, and a rotation that fails is reported, never thrown: the backup stands.
+ */
+async function rotateAfterBackup(
+  storage: Storage,
+  result: BackupResult,
+  rotation: Rotation,
+  log: Logger,
+): Promise<RotateResult | { error: Error } | undefined> {
+  if (result.storage.startsWith('artifact://')) {
+    log.warn('Keep rules do not apply to artifact:// storage: GitHub deletes artifacts after artifact-retention-days.');
+    return undefined;
+  }
+  try {
+    return await rotateNames(storage, [result.manifest.name], { ...rotation, dryRun: false, log });
+  } catch (error) {
+    log.warn(`Rotation after the backup failed: ${(error as Error).message}`);
+    return { error: error as Error };
+  }
 }

@@ -1,8 +1,9 @@
 import { formatBytes, formatRate, formatSeconds } from '../format.js';
 import type { BackupResult } from '../operations/backup.js';
+import { code, type Result, type Text } from './result.js';
 
-/** The job summary of a backup: what a person checks after a nightly run, in one table. */
-export function renderBackupSummary(result: BackupResult): string {
+/** A backup's result: what a person checks after a nightly run, in one table. */
+export function backupSummary(result: BackupResult): Result {
   const m = result.manifest;
   const ratio = result.sizeBytes > 0 ? (result.rawBytes / result.sizeBytes).toFixed(2) : 'n/a';
   const encryption =
@@ -12,23 +13,20 @@ export function renderBackupSummary(result: BackupResult): string {
         ? 'age (passphrase)'
         : `age, ${m.object.encryption.recipients.length} recipient(s)`;
   const exact = m.tables.filter((t) => t.rows !== undefined).length;
-  const rows: Array<[string, string]> = [
+  const { compression } = m.object;
+  const verified = m.verification;
+  const rows: Array<[string, Text]> = [
     ['Database', `${m.database} (PostgreSQL ${m.serverVersion}, pg_dump ${m.dumpTool.version})`],
-    ['Backup id', `\`${m.backupId}\``],
-    ['Stored at', `\`${result.location}\``],
-    ['Size', `${formatBytes(result.sizeBytes)} stored, ${formatBytes(result.rawBytes)} dumped (ratio ${ratio}, ${m.object.compression.algorithm} level ${m.object.compression.level})`],
+    ['Backup id', code(m.backupId)],
+    ['Stored at', code(result.location)],
+    ['Size', `${formatBytes(result.sizeBytes)} stored, ${formatBytes(result.rawBytes)} dumped ` +
+      `(ratio ${ratio}, ${compression.algorithm} level ${compression.level})`],
     ['Encryption', encryption],
     ['Duration', `${formatSeconds(result.durationSeconds)} (${formatRate(result.rawBytes, result.durationSeconds)})`],
     ['Tables', `${m.tables.length} (${exact} with exact row counts)`],
-    ['Verification', `✅ archive lists data for ${m.verification.tableDataEntries} tables (expected ${m.verification.expectedTables}); stored SHA-256 re-read and matched`],
-    ['SHA-256', `\`${result.sha256}\``],
+    ['Verification', `✅ archive lists data for ${verified.tableDataEntries} tables (expected ` +
+      `${verified.expectedTables}); stored SHA-256 re-read and matched`],
+    ['SHA-256', code(result.sha256)],
   ];
-  return [
-    `### ✅ Backup of \`${m.database}\` complete`,
-    '',
-    '| | |',
-    '|---|---|',
-    ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`),
-    '',
-  ].join('\n');
+  return { status: 'ok', title: ['Backup of ', code(m.database), ' complete'], blocks: [{ kind: 'facts', rows }] };
 }

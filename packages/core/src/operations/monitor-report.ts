@@ -7,19 +7,19 @@ import type { PgTarget } from '../databases/postgres/target.js';
 import type { Logger } from '../log.js';
 import type { GitHubRunContext } from '../manifest/manifest.js';
 import { openStorage, type S3Options } from '../storage/index.js';
-import type { CheckDefinition } from './check.js';
-import { POSTGRES_CHECKS } from './checks/index.js';
-import { historyEntry, historyKey, readHistory } from './history.js';
-import { renderHtml } from './render-html.js';
-import { renderMarkdown } from './render-markdown.js';
-import { renderPrometheus } from './render-prometheus.js';
-import { replaceFiles } from './replace-files.js';
-import { prepareSession } from './report-session.js';
-import { notCheckedText, reportStatus } from './report-status.js';
-import { runChecks } from './run-checks.js';
-import { defaultSettings, type MonitorSettings } from './thresholds.js';
-import { buildTrends } from './trends.js';
-import type { MonitorReport } from './types.js';
+import type { CheckDefinition } from '../monitor/check.js';
+import { POSTGRES_CHECKS } from '../monitor/checks/index.js';
+import { historyEntry, historyKey, readHistory } from '../monitor/history.js';
+import { renderHtml } from '../monitor/render-html.js';
+import { renderMarkdown } from '../monitor/render-markdown.js';
+import { renderPrometheus } from '../monitor/render-prometheus.js';
+import { replaceFiles } from '../monitor/replace-files.js';
+import { prepareSession } from '../monitor/report-session.js';
+import { notCheckedText, reaches, reportStatus } from '../monitor/report-status.js';
+import { runChecks } from '../monitor/run-checks.js';
+import { defaultSettings, type MonitorSettings } from '../monitor/thresholds.js';
+import { buildTrends } from '../monitor/trends.js';
+import type { MonitorReport } from '../monitor/types.js';
 
 export interface MonitorReportOptions {
   target: PgTarget;
@@ -33,7 +33,7 @@ export interface MonitorReportOptions {
   outputDir: string;
   history?: { location: string; s3?: S3Options; days: number };
   github?: GitHubRunContext;
-  /** Applied to every file and the summary: a secret that slipped into a value (a query text) is masked. */
+  /** Applied to every file: a secret that slipped into a value (a query text) is masked. */
   redact?: (text: string) => string;
   log: Logger;
   signal?: AbortSignal;
@@ -49,7 +49,6 @@ export interface MonitorReportFiles {
 
 export interface MonitorReportResult {
   report: MonitorReport;
-  summary: string;
   files: MonitorReportFiles;
 }
 
@@ -111,10 +110,24 @@ export async function monitorReport(options: MonitorReportOptions): Promise<Moni
   logFindings(report, log);
   if (report.counts.unknown > 0) log.warn(`${notCheckedText(report)}: this report cannot say ${name} is healthy (the reasons are under "Not checked" in the summary)`);
   const redact = options.redact ?? ((text: string) => text);
-  const summary = redact(renderMarkdown(report, checks));
-  const files = await writeReportFiles(report, summary, checks, options.outputDir, redact);
+  const files = await writeReportFiles(report, redact(renderMarkdown(report, checks)), checks, options.outputDir, redact);
   log.info(`Report: ${report.status} (${report.counts.critical} critical, ${report.counts.warning} warning${report.counts.unknown > 0 ? `; ${notCheckedText(report)}` : ''}) written to ${files.json}`);
-  return { report, summary, files };
+  return { report, files };
+}
+
+/** The error the run fails with when the report reaches fail-on ('never': it does not fail). */
+export function healthFailure(report: MonitorReport, failOn: 'critical' | 'warning' | 'never'): DbopsError | undefined {
+  if (failOn === 'never' || !reaches(report.status, failOn)) return undefined;
+  const findings = `${report.counts.critical} critical, ${report.counts.warning} warning findings`;
+  if (report.status === 'unknown') {
+    return new DbopsError('CHECK_FAILED', `The health report of ${report.name} is unknown: ${notCheckedText(report)}; ${findings}`, {
+      hint: `Each check's reason is in the summary: raise statement-timeout or time-budget, grant the role what it lacks, or disable a check you do not want in the thresholds file; fail-on is '${failOn}' (never: do not fail).`,
+    });
+  }
+  const unchecked = report.counts.unknown > 0 ? `; ${notCheckedText(report)}` : '';
+  return new DbopsError('CHECK_FAILED', `The health report of ${report.name} is ${report.status} (${findings}${unchecked})`, {
+    hint: `Act on the findings in the summary, or raise thresholds in the thresholds file; fail-on is '${failOn}'.`,
+  });
 }
 
 function cancelledReport(name: string): DbopsError {

@@ -1,0 +1,27 @@
+import { invalidInput } from '../errors.js';
+import type { AlertOn, AlertTargets } from '../monitor/alerts.js';
+import { readNotifiers } from './notifications.js';
+import type { InputReader } from './read-inputs.js';
+import type { RunContext } from './types.js';
+
+/** Where monitor-report's alert goes and when: the shared channels, alert-on, and the GitHub issue kept in step. */
+export function readAlertTargets(reader: InputReader, context: RunContext): AlertTargets {
+  const alertOn = reader.oneOf<AlertOn>('alert-on');
+  const notifiers = readNotifiers(reader);
+  const githubIssue = reader.boolean('github-issue') ? githubIssueTarget(reader, context) : undefined;
+  return { notifiers, alertOn, ...(githubIssue ? { githubIssue } : {}) };
+}
+
+function githubIssueTarget(reader: InputReader, context: RunContext) {
+  const token = reader.optional('github-token');
+  if (!token) {
+    throw invalidInput('github-token', 'is required when github-issue is true',
+      'github-token: ${{ github.token }} with permissions: issues: write');
+  }
+  const repository = context.github?.repository ?? context.env.GITHUB_REPOSITORY;
+  if (!repository) {
+    throw invalidInput('github-issue', 'needs the repository (GITHUB_REPOSITORY), which is only set in a workflow',
+      'github-issue: true in a GitHub Actions workflow, or set GITHUB_REPOSITORY=owner/repo');
+  }
+  return { apiUrl: context.env.GITHUB_API_URL ?? 'https://api.github.com', token, repository };
+}

@@ -1,0 +1,15 @@
+import { invalidInput } from '../errors.js';
+import { isSafetyBackupName, parseBackupName } from '../manifest/layout.js';
+import type { InputReader } from './read-inputs.js';
+
+/** The catalog name; pre-restore/ belongs to the safety backups that restore takes, which rotation keeps apart. */
+export function readBackupName(reader: InputReader): { name?: string } {
+  const text = reader.optional('name');
+  if (text === undefined) return {};
+  const name = parseBackupName(text);
+  if (isSafetyBackupName(name)) {
+    throw invalidInput('name', `'${name}' is in pre-restore/, where restores file their safety backups`,
+      'another name, e.g. prod/app; pre-restore/<name> is only for dbops restore');
+  }
+  return { name };
+}
