@@ -16,7 +16,7 @@ import {
   type BackupManifest,
   type RawInputs,
 } from '@dbops/core';
-import { checkSchema } from '../../packages/core/src/restore/checks.js';
+import { checkSchema } from '../../packages/core/src/databases/postgres/restore-checks.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { startStandby, type Standby } from '../harness/standby.js';
 

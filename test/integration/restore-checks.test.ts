@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { backupDefinition, DbopsError, generateIdentity, MemoryLogger, parseChecks, restoreTestDefinition, Secrets, type RawInputs } from '@dbops/core';
-import { runUserChecks } from '../../packages/core/src/restore/checks.js';
+import { runUserChecks } from '../../packages/core/src/databases/postgres/restore-checks.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 
 let server: PostgresServer;

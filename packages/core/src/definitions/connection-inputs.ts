@@ -1,3 +1,4 @@
+import { engineForUrl } from '../databases/index.js';
 import { parsePgTarget, type PgTarget } from '../databases/postgres/target.js';
 import type { InputReader } from './read-inputs.js';
 import type { InputDefinition } from './types.js';
@@ -25,6 +26,8 @@ export const PG_BIN_DIR_INPUT: InputDefinition = { name: 'pg-bin-dir', descripti
 export function readConnection(reader: InputReader, urlName = 'database-url'): PgTarget {
   const discrete = { host: reader.optional('host'), port: reader.optional('port'), database: reader.optional('dbname'), user: reader.optional('user') };
   const url = reader.optional(urlName);
+  // The scheme names the engine, and an unknown one is refused here; PostgreSQL's is the only engine so far.
+  if (url) engineForUrl(url, urlName);
   // PGPASSWORD in the environment is a fallback for a URL (or service) without a password, never an override of one.
   const password = reader.given('password');
   const fallbackPassword = password ? undefined : reader.optional('password');

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { HealthSession } from '../databases/engine.js';
 import type { Logger } from '../log.js';
 import type { CheckContext, CheckDefinition } from './check.js';
 import { evaluate } from './evaluate.js';
@@ -6,7 +6,7 @@ import type { MonitorSettings } from './thresholds.js';
 import type { CheckResult, TrendSample } from './types.js';
 
 export interface RunChecksOptions {
-  client: pg.Client;
+  session: HealthSession;
   checks: CheckDefinition[];
   settings: MonitorSettings;
   major: number;
@@ -25,7 +25,7 @@ export interface RunChecksOptions {
  * budget, so a check can neither write nor hang the run, and one failing check cannot spoil the others.
  */
 export async function runChecks(options: RunChecksOptions): Promise<{ results: CheckResult[]; sample: TrendSample }> {
-  const { client, settings, log } = options;
+  const { session, settings, log } = options;
   const started = Date.now();
   const sample: TrendSample = {};
   const results: CheckResult[] = [];
@@ -59,25 +59,22 @@ export async function runChecks(options: RunChecksOptions): Promise<{ results: C
 
     const checkStarted = Date.now();
     const timeoutMs = Math.max(1, Math.min(options.statementTimeoutMs, remaining));
-    const context: CheckContext = {
-      query: async <T>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[],
-      major: options.major,
-      standby: options.standby,
-      seesAllSessions: options.seesAllSessions,
-      param: (name) => {
-        const value = checkSettings.params[name];
-        if (value === undefined) throw new Error(`Check ${check.id} has no parameter '${name}'`);
-        return value;
-      },
-      sample,
-    };
     try {
-      await client.query('begin transaction isolation level read committed read only');
-      await client.query(`set local statement_timeout = ${Math.round(timeoutMs)}`);
-      // Catalog functions such as pg_relation_size take light locks; never queue behind a migration's lock.
-      await client.query(`set local lock_timeout = ${Math.round(Math.min(timeoutMs, 2000))}`);
-      const outcome = await check.run(context);
-      await client.query('commit');
+      const outcome = await session.inCheckTransaction(timeoutMs, (query) => {
+        const context: CheckContext = {
+          query,
+          major: options.major,
+          standby: options.standby,
+          seesAllSessions: options.seesAllSessions,
+          param: (name) => {
+            const value = checkSettings.params[name];
+            if (value === undefined) throw new Error(`Check ${check.id} has no parameter '${name}'`);
+            return value;
+          },
+          sample,
+        };
+        return check.run(context);
+      });
       const durationMs = Date.now() - checkStarted;
       const notes = outcome.notes ?? [];
       if (outcome.unknown) {
@@ -88,9 +85,8 @@ export async function runChecks(options: RunChecksOptions): Promise<{ results: C
         results.push({ ...base, ...evaluate(check, checkSettings, settings.exclude, outcome.observations), notes, durationMs });
       }
     } catch (error) {
-      await client.query('rollback').catch(() => undefined);
       const durationMs = Date.now() - checkStarted;
-      const { status, reason } = explainFailure(error, timeoutMs);
+      const { status, reason } = session.explainCheckFailure(error, timeoutMs);
       log.warn(`Check ${check.id} ${status === 'skipped' ? 'was skipped' : 'could not run'}: ${reason}`);
       results.push({ ...base, status, reason, durationMs });
     }
@@ -101,18 +97,4 @@ export async function runChecks(options: RunChecksOptions): Promise<{ results: C
 
 function pick(s: { warning?: number; critical?: number }): { warning?: number; critical?: number } {
   return { ...(s.warning !== undefined ? { warning: s.warning } : {}), ...(s.critical !== undefined ? { critical: s.critical } : {}) };
-}
-
-/**
- * A feature this server lacks means "skipped, here is why": there is nothing of it to check. Anything else (a
- * missing privilege, a timeout, a lock wait, an error) leaves what the check watches unknown.
- */
-function explainFailure(error: unknown, timeoutMs: number): { status: 'skipped' | 'unknown'; reason: string } {
-  const code = (error as { code?: string }).code;
-  const message = error instanceof Error ? error.message : String(error);
-  if (code === '42883' || code === '42P01' || code === '42703') return { status: 'skipped', reason: `not available on this server (${message})` };
-  if (code === '42501') return { status: 'unknown', reason: `this role lacks a privilege (${message}); grant it pg_monitor` };
-  if (code === '57014') return { status: 'unknown', reason: `a query took longer than ${Math.round(timeoutMs)} ms and was cancelled (raise statement-timeout)` };
-  if (code === '55P03') return { status: 'unknown', reason: `a query waited for a lock and gave up (${message})` };
-  return { status: 'unknown', reason: message };
 }

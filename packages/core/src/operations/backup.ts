@@ -1,21 +1,11 @@
 import { PassThrough, type Duplex } from 'node:stream';
-import type pg from 'pg';
 import { pipeline } from 'node:stream/promises';
 import { cancelled, DbopsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Secrets } from '../secrets.js';
 import { formatBytes, formatRate, formatSeconds } from '../format.js';
-import { serverVersion, systemIdentifier, withSession } from '../databases/postgres/connection.js';
-import { findClientTools, type PgClientTools } from '../databases/postgres/client-tools.js';
-import { libpqEnvironment } from '../databases/postgres/libpq-env.js';
-import { readDatabaseLocale } from '../databases/postgres/database-locale.js';
-import { countRows, listDumpedTables, type DumpScope, type TableInventory } from '../databases/postgres/inventory.js';
-import { describeExclusiveLockers, isLockTimeout, LOCK_WAIT_INPUT, lockWaitError } from '../databases/postgres/lock-wait.js';
-import { archiveFingerprint, readSchemaCatalog, schemasNotInArchive, type SchemaCatalog } from '../databases/postgres/fingerprint.js';
-import { startDumpStream, type DumpStream } from '../databases/postgres/dump-stream.js';
-import { dataExclusions, isRecoveryConflict, recoveryConflictError } from '../databases/postgres/dump.js';
-import type { ArchiveToc } from '../databases/postgres/archive-toc.js';
-import { describeTarget, type PgTarget } from '../databases/postgres/target.js';
+import { engineFor } from '../databases/index.js';
+import type { DatabaseTarget, DumpRecord, DumpScope, DumpSource, DumpStream } from '../databases/engine.js';
 import type { Compression } from '../pipeline/compression.js';
 import { Digest } from '../pipeline/measure.js';
 import { createAgeEncryptStream, recipientFingerprint } from '../crypto/age/index.js';
@@ -28,7 +18,7 @@ import { DBOPS_VERSION } from '../version.js';
 import { rotateNames, type RotateResult, type Rotation } from './rotate.js';
 
 export interface BackupOptions {
-  target: PgTarget;
+  target: DatabaseTarget;
   /** Where backups go: a local directory or s3://bucket/prefix. */
   to: string;
   /** The input `to` came from, which storage errors name (default 'to'; a restore's safety backup: its own). */
@@ -102,37 +92,17 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
   /** The manifest's key once its write has begun: a failed run removes it (it may exist despite an error). */
   let manifestAt: string | undefined;
   try {
-    // A cancel while counting rows or fingerprinting (possibly waiting on a lock) ends the session and its query.
-    const result = await withSession(options.target, log, options.signal, async (client) => {
-      // Why the server ended this session, if it did: on a standby, a recovery conflict that pg_dump may only see as
-      // "server closed the connection" (its own session ended between two queries).
-      let sessionEnded: Error | undefined;
-      client.on('error', (error) => (sessionEnded ??= error));
-      const server = await serverVersion(client);
-      const systemId = await systemIdentifier(client);
-      const locale = await readDatabaseLocale(client);
-      const tools = await findClientTools(server.major, { ...(options.pgBinDir ? { binDir: options.pgBinDir } : {}), path: options.env.PATH ?? '' });
-      log.info(`PostgreSQL ${server.text} at ${describeTarget(options.target)}; using pg_dump ${tools.version} from ${tools.binDir}`);
-
-      // One snapshot for the dump, the row counts and the schema fingerprint, so the manifest describes exactly
-      // what the archive holds.
-      await client.query('begin isolation level repeatable read read only');
-      // This session only holds the snapshot while pg_dump runs: a server-wide idle timeout must not end it.
-      await client.query('set local idle_in_transaction_session_timeout = 0');
-      if (options.lockWaitTimeoutMs) await client.query(`set local lock_timeout = ${Math.round(options.lockWaitTimeoutMs)}`);
-      // Count the rows pg_dump reads: all of them (it refuses tables whose row-level security would hide some) unless
-      // --enable-row-security asks for the visible ones.
-      if (!options.pgDumpArgs.some((arg) => arg.startsWith('--enable-row'))) await client.query('set local row_security = off');
-      const snapshot = (await client.query<{ id: string }>('select pg_export_snapshot() as id')).rows[0]!.id;
-      let tables: TableInventory[];
-      let catalog: SchemaCatalog;
-      try {
-        tables = await countRows(client, await listDumpedTables(client, options.scope, dataExclusions(options.pgDumpArgs)), options.exactCountMaxBytes);
-        catalog = await readSchemaCatalog(client);
-      } catch (error) {
-        throw await explainLockWait(client, options.lockWaitTimeoutMs, error);
-      }
-
+    const engine = engineFor(options.target);
+    const settings = {
+      scope: options.scope,
+      extraArgs: options.pgDumpArgs,
+      exactCountMaxBytes: options.exactCountMaxBytes,
+      env: options.env,
+      ...(options.pgBinDir ? { binDir: options.pgBinDir } : {}),
+      ...(options.lockWaitTimeoutMs ? { lockWaitTimeoutMs: options.lockWaitTimeoutMs } : {}),
+    };
+    const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
+    const result = await engine.withDumpSource(options.target, settings, context, async (source) => {
       const name = options.name ?? defaultBackupName(options.target.database);
       const backupId = newBackupId(startedAt);
       const encrypted = options.recipients.length > 0 || !!options.passphrase;
@@ -140,69 +110,44 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
       const key = objectKey(name, backupId, options.compression, encrypted);
 
       if (options.signal?.aborted) throw cancelled();
-      const stream = await dumpToStorage({ ...options, tools, tables, snapshot, storage, key }).catch(async (error: unknown) => {
-        if (sessionEnded && isRecoveryConflict(sessionEnded.message)) throw recoveryConflictError(sessionEnded.message);
-        throw await explainLockWait(client, options.lockWaitTimeoutMs, error);
+      const stream = await dumpToStorage({ ...options, source, storage, key }).catch(async (error: unknown) => {
+        throw await source.explainFailure(error);
       });
       stored = key;
-      await client.query('commit').catch(() => undefined);
+      await source.release();
 
-      let toc: ArchiveToc;
-      let withData: Set<number>;
+      let dumped: DumpRecord;
       try {
-        const [archive, listing] = await Promise.allSettled([stream.archiveRead, stream.toc]);
-        if (archive.status === 'rejected') throw archive.reason;
-        if (listing.status === 'rejected') throw listing.reason;
-        toc = listing.value;
-        withData = tablesWithData(toc);
-        checkArchive(toc, withData, tables, options.pgDumpArgs);
+        dumped = await stream.verify();
         await verifyStoredObject(storage, key, stream.storedBytes, stream.sha256, options.signal);
       } catch (error) {
         log.warn(`${storage.locate(key)} failed verification`);
         throw error;
       }
 
-      const schemasToCreate = schemasNotInArchive(catalog, toc);
       const finishedAt = clock();
       const durationSeconds = (finishedAt.getTime() - startedAt.getTime()) / 1000;
       const manifest: BackupManifest = {
         formatVersion: 1,
         backupId,
         name,
-        engine: 'postgresql',
+        engine: engine.name,
         database: options.target.database,
-        source: { host: options.target.host, port: options.target.port, ...(systemId ? { systemIdentifier: systemId } : {}) },
-        locale,
-        serverVersion: server.text,
-        dumpTool: { name: 'pg_dump', version: tools.version },
+        ...dumped.origin,
         startedAt: startedAt.toISOString(),
         finishedAt: finishedAt.toISOString(),
         durationSeconds,
         object: {
           key,
-          format: 'pg_dump-custom',
+          format: dumped.format,
           compression: { algorithm: options.compression, level: options.compressionLevel },
           encryption: encryptionRecord(options),
           rawBytes: stream.rawBytes,
           storedBytes: stream.storedBytes,
           sha256: stream.sha256,
         },
-        toc: { entries: toc.entries.length, byType: toc.byType },
-        ...(schemasToCreate.length > 0 ? { schemasNotInArchive: schemasToCreate } : {}),
-        tables: tables.map(({ oid, schema, name: table, rows, rowEstimate, bytes }) => {
-          // pg-dump-args such as --exclude-table-data leave a table's rows out of the archive: say so, not a count.
-          if (!withData.has(oid)) return { schema, name: table, rowEstimate, bytes, dataExcluded: true as const };
-          return { schema, name: table, ...(rows === undefined ? {} : { rows }), rowEstimate, bytes };
-        }),
-        exactCountMaxBytes: options.exactCountMaxBytes,
-        // What the archive holds, whichever inputs and flags selected it: a restore of it compares like with like.
-        schemaFingerprint: archiveFingerprint(catalog, toc),
-        verification: {
-          checksumReread: true,
-          archiveListed: true,
-          tableDataEntries: toc.byType['TABLE DATA'] ?? 0,
-          expectedTables: tables.length,
-        },
+        ...dumped.contents,
+        verification: { checksumReread: true, ...dumped.verification },
         ...(options.github ? { github: options.github } : {}),
         dbops: { version: DBOPS_VERSION },
       };
@@ -252,9 +197,7 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
 }
 
 interface DumpStreamInput extends BackupOptions {
-  tools: PgClientTools;
-  tables: TableInventory[];
-  snapshot: string;
+  source: DumpSource;
   storage: Storage;
   key: string;
 }
@@ -266,22 +209,14 @@ async function dumpToStorage(input: DumpStreamInput) {
   const onOuterAbort = () => abort.abort();
   input.signal?.addEventListener('abort', onOuterAbort, { once: true });
   if (input.signal?.aborted) abort.abort();
-  const libpq = await libpqEnvironment(input.target, input.env);
 
   const digest = new Digest();
   const body = new PassThrough({ highWaterMark: 1 << 20 });
-  let dump: DumpStream;
+  let dump: DumpStream | undefined;
   const stages: Duplex[] = [];
   try {
-    dump = await startDumpStream({
-      dump: {
-        pgDump: input.tools.pgDump, scope: input.scope, snapshot: input.snapshot, extraArgs: input.pgDumpArgs, env: libpq.env, signal: abort.signal, role: input.target.user,
-        ...(input.lockWaitTimeoutMs ? { lockWaitTimeoutMs: input.lockWaitTimeoutMs } : {}),
-      },
-      pgRestore: input.tools.pgRestore,
-      compression: input.compression,
-      level: input.compressionLevel,
-    });
+    const compression = { compression: input.compression, level: input.compressionLevel };
+    dump = await input.source.startDump({ ...compression, signal: abort.signal });
     stages.push(...dump.stages);
     if (input.recipients.length > 0 || input.passphrase) {
       stages.push(createAgeEncryptStream({ recipients: input.recipients, ...(input.passphrase ? { passphrase: input.passphrase } : {}) }));
@@ -289,7 +224,7 @@ async function dumpToStorage(input: DumpStreamInput) {
   } catch (error) {
     abort.abort(); // the processes started above must not outlive a pipeline that was never built
     input.signal?.removeEventListener('abort', onOuterAbort);
-    await libpq.dispose();
+    await dump?.dispose();
     throw error;
   }
   stages.push(digest);
@@ -308,8 +243,7 @@ async function dumpToStorage(input: DumpStreamInput) {
     throw error;
   };
   const flowing = pipeline([dump.source, ...stages, body], { signal: abort.signal }).catch(fail);
-  // The tables' size on disk bounds the uncompressed dump well enough (indexes are not dumped), with room to spare.
-  const sizeHint = 2 * input.tables.reduce((sum, t) => sum + t.bytes, 0);
+  const sizeHint = input.source.sizeHint;
   const storing = input.storage.put(input.key, body, { signal: abort.signal, contentType: 'application/octet-stream', sizeHint }).catch(fail);
   try {
     const results = await Promise.allSettled([flowing, storing]);
@@ -325,67 +259,17 @@ async function dumpToStorage(input: DumpStreamInput) {
   } finally {
     clearInterval(progress);
     input.signal?.removeEventListener('abort', onOuterAbort);
-    await libpq.dispose();
+    await dump.dispose();
   }
   const rawBytes = await dump.rawBytes;
   const seconds = (Date.now() - started) / 1000;
   log.info(`Dumped ${formatBytes(rawBytes)} → stored ${formatBytes(digest.bytes)} in ${formatSeconds(seconds)} (${formatRate(rawBytes, seconds)})`);
-  return { rawBytes, storedBytes: digest.bytes, sha256: digest.sha256, toc: dump.toc, archiveRead: dump.archiveRead };
-}
-
-/**
- * A lock wait that timed out, in dbops's session or in pg_dump's, as an error naming the sessions in the way (read
- * before this session lets go of its own locks, so that a session queued behind them still shows as waiting).
- * Other errors are returned unchanged.
- */
-async function explainLockWait(client: pg.Client, timeoutMs: number | undefined, error: unknown): Promise<unknown> {
-  const timedOut = isLockTimeout(error) || (error instanceof DbopsError && error.input === LOCK_WAIT_INPUT);
-  if (!timedOut || !timeoutMs) return error;
-  let lockers = await describeExclusiveLockers(client).catch(() => undefined);
-  if (lockers === undefined) {
-    // The timeout aborted this session's transaction: end it to ask.
-    await client.query('rollback').catch(() => undefined);
-    lockers = await describeExclusiveLockers(client).catch(() => '');
-  }
-  return lockWaitError(timeoutMs, lockers, error);
+  return { rawBytes, storedBytes: digest.bytes, sha256: digest.sha256, verify: dump.verify };
 }
 
 function storageOrDumpError(error: unknown): DbopsError {
   const message = error instanceof Error ? error.message : String(error);
   return new DbopsError('DUMP_FAILED', `The backup stream failed: ${message}`, { cause: error, hint: 'Nothing was recorded as a backup; see the message for the cause.' });
-}
-
-/** The oids of the tables whose rows the archive holds (a TABLE DATA entry carries its table's oid). */
-function tablesWithData(toc: ArchiveToc): Set<number> {
-  return new Set(toc.entries.filter((e) => e.type === 'TABLE DATA').map((e) => e.oid));
-}
-
-/** pg_dump flags whose effect on which tables carry data dbops does not model (inventory.ts DataExclusions). */
-const DATA_SHAPING_FLAGS = /^--sec/;
-
-/**
- * The archive must hold data for every table the dump covers. An empty archive of a non-empty database, or one
- * missing tables, fails the run (a shell pipeline would report it as a success).
- */
-function checkArchive(toc: ArchiveToc, withData: Set<number>, tables: TableInventory[], pgDumpArgs: string[]): void {
-  if (toc.entries.length === 0 && tables.length > 0) {
-    throw new DbopsError('VERIFY_FAILED', 'The archive has an empty table of contents', { hint: 'pg_dump produced no objects; check the include/exclude filters.' });
-  }
-  // Flags that change which tables carry data make the expected set unknowable here; the TOC check above still holds.
-  if (pgDumpArgs.some((arg) => DATA_SHAPING_FLAGS.test(arg))) return;
-  const expected = tables.filter((t) => !t.dataExcluded);
-  const missing = expected.filter((t) => !withData.has(t.oid));
-  if (expected.length > 0 && withData.size === 0) {
-    throw new DbopsError('VERIFY_FAILED', `The archive holds no table data, but the database has ${expected.length} tables`, {
-      hint: 'The dump is empty; nothing was recorded as a backup. Check the role\'s privileges and the include/exclude filters.',
-    });
-  }
-  if (missing.length > 0) {
-    const names = missing.slice(0, 5).map((t) => `${t.schema}.${t.name}`).join(', ');
-    throw new DbopsError('VERIFY_FAILED', `The archive lacks data for ${missing.length} of ${expected.length} tables (${names}${missing.length > 5 ? ', …' : ''})`, {
-      hint: 'The dump is incomplete; nothing was recorded as a backup.',
-    });
-  }
 }
 
 /** Re-reads the stored object and compares its size and SHA-256 with what was sent. */

@@ -1,9 +1,9 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { withSession } from '../databases/postgres/connection.js';
+import { engineFor } from '../databases/index.js';
 import { DbopsError, invalidInput } from '../errors.js';
 import { makeDirectory } from '../files/make-directory.js';
-import type { PgTarget } from '../databases/postgres/target.js';
+import type { DatabaseTarget } from '../databases/engine.js';
 import type { Logger } from '../log.js';
 import type { GitHubRunContext } from '../manifest/manifest.js';
 import { openStorage, type S3Options } from '../storage/index.js';
@@ -14,7 +14,6 @@ import { renderHtml } from '../monitor/render-html.js';
 import { renderMarkdown } from '../monitor/render-markdown.js';
 import { renderPrometheus } from '../monitor/render-prometheus.js';
 import { replaceFiles } from '../monitor/replace-files.js';
-import { prepareSession } from '../monitor/report-session.js';
 import { notCheckedText, reaches, reportStatus } from '../monitor/report-status.js';
 import { runChecks } from '../monitor/run-checks.js';
 import { defaultSettings, type MonitorSettings } from '../monitor/thresholds.js';
@@ -22,7 +21,7 @@ import { buildTrends } from '../monitor/trends.js';
 import type { MonitorReport } from '../monitor/types.js';
 
 export interface MonitorReportOptions {
-  target: PgTarget;
+  target: DatabaseTarget;
   /** Name the report and its history are filed under; defaults to the database name. */
   name?: string;
   settings?: MonitorSettings;
@@ -67,11 +66,13 @@ export async function monitorReport(options: MonitorReportOptions): Promise<Moni
   let report: MonitorReport;
   try {
     // Cancelling ends the query in flight and the connection; the remaining checks do not run.
-    report = await withSession(target, log, options.signal, async (client) => {
-      const { version, standby, seesAllSessions } = await prepareSession(client, target);
-      log.info(`Checking ${name} (PostgreSQL ${version.text}${standby ? ', standby' : ''}): ${checks.length} checks`);
+    const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
+    report = await engineFor(target).withHealthSession(target, context, async (session) => {
+      const version = session.server;
+      const { standby, seesAllSessions } = version;
+      log.info(`Checking ${name} (${version.product} ${version.version}${standby ? ', standby' : ''}): ${checks.length} checks`);
       const { results, sample } = await runChecks({
-        client, checks, settings, major: version.major, standby, seesAllSessions,
+        session, checks, settings, major: version.major, standby, seesAllSessions,
         statementTimeoutMs: options.statementTimeoutMs, budgetMs: options.budgetMs, log,
         ...(options.signal ? { signal: options.signal } : {}),
       });
@@ -79,7 +80,7 @@ export async function monitorReport(options: MonitorReportOptions): Promise<Moni
         schemaVersion: 2,
         generatedAt: now().toISOString(),
         name,
-        database: { name: target.database, host: target.host, port: target.port, serverVersion: version.text, major: version.major, standby },
+        database: { name: target.database, host: target.host, port: target.port, serverVersion: version.version, major: version.major, standby },
         ...reportStatus(results),
         durationMs: 0,
         checks: results,

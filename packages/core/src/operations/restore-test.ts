@@ -1,20 +1,18 @@
 import { cancelled, DbopsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Secrets } from '../secrets.js';
-import { connect, serverVersion, systemIdentifier, withSession } from '../databases/postgres/connection.js';
-import { createScratchDatabase, dropDatabase, scratchDatabaseName } from '../databases/postgres/scratch-database.js';
-import { quoteIdent } from '../databases/postgres/inventory.js';
-import { describeTarget, withDatabase, type PgTarget } from '../databases/postgres/target.js';
+import { engineForBackup } from '../databases/index.js';
+import type { DatabaseEngine, DatabaseServer, DatabaseTarget } from '../databases/engine.js';
 import type { BackupManifest } from '../manifest/manifest.js';
-import { checkFreshness, checkRestoreTime, checkSchema, checkTables, runUserChecks, type CheckResult, type UserCheck } from '../restore/checks.js';
+import { checkFreshness, checkRestoreTime, type CheckResult, type UserCheck } from '../restore/checks.js';
 import { restoreBackup } from '../restore/restore-backup.js';
-import { restoreClientTools, selectBackup, type BackupSelection } from '../restore/select-backup.js';
+import { selectBackup, type BackupSelection } from '../restore/select-backup.js';
 import { writeVerificationRecord } from '../manifest/verification.js';
 import { DBOPS_VERSION } from '../version.js';
 
 export interface RestoreTestOptions extends BackupSelection {
   /** A server to restore on; a scratch database is created there. */
-  target: PgTarget;
+  target: DatabaseTarget;
   maxAgeSeconds?: number;
   maxRestoreSeconds?: number;
   checks: UserCheck[];
@@ -58,27 +56,28 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
   const { storage, manifest } = await selectBackup(options, secrets);
   log.info(`Testing backup ${manifest.backupId} of ${manifest.database} (${manifest.finishedAt}) from ${storage.display}`);
 
-  const admin = await connect(options.target, log, options.signal);
-  const scratch = scratchDatabaseName(manifest.backupId);
+  const engine = engineForBackup(manifest, options.target);
+  const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
+  const admin = await engine.openScratchServer(options.target, context);
+  const scratch = admin.scratchName(manifest.backupId);
   let created = false;
   try {
-    await refuseSourceDatabase(admin, options.target, manifest, log);
-    const server = await serverVersion(admin);
-    const tools = await restoreClientTools(server.major, manifest, options.pgBinDir, options.env);
+    refuseSourceDatabase(engine, admin.server, options.target, manifest, log);
+    const server = admin.server;
+    const tools = { ...(options.pgBinDir ? { binDir: options.pgBinDir } : {}), env: options.env };
+    const restorer = await engine.findRestorer(server, manifest, tools);
 
-    await createScratchDatabase(admin, scratch, manifest.locale);
+    const into = await admin.createDatabase(scratch, manifest);
     created = true;
-    log.info(`Restoring into scratch database ${scratch} on ${options.target.host}:${options.target.port} (PostgreSQL ${server.text}) with pg_restore ${tools.version}`);
-    const into = withDatabase(options.target, scratch);
-    // A tables backup creates none of its tables' schemas (pg_dump -t): the source has them, so the scratch database does.
-    const schemas = manifest.schemasNotInArchive ?? [];
-    if (schemas.length > 0) await withSession(into, log, options.signal, async (client) => { for (const s of schemas) await client.query(`create schema ${quoteIdent(s)}`); });
+    const on = `${options.target.host}:${options.target.port} (${server.product} ${server.version})`;
+    log.info(`Restoring into scratch database ${scratch} on ${on} with ${restorer.program} ${restorer.version}`);
+    await admin.prepareForArchive(into, manifest);
     const restored = await restoreBackup({
       storage,
       manifest,
       decryption: options.decryption,
       into,
-      tools,
+      restorer,
       ...(options.jobs ? { jobs: options.jobs } : {}),
       noOwner: true,
       env: options.env,
@@ -86,18 +85,13 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
       ...(options.signal ? { signal: options.signal } : {}),
     });
 
-    // A cancel during a long count or a user's check ends that query, so the scratch database can be dropped.
-    const { checks, rows } = await withSession(into, log, options.signal, async (client) => {
-      const tables = await checkTables(client, manifest);
-      const results: CheckResult[] = [
-        { name: 'integrity', passed: true, detail: `size and SHA-256 match the manifest (${manifest.object.sha256.slice(0, 12)}…)` },
-        { name: 'restore', passed: true, detail: `pg_restore completed without errors` },
-        ...tables.checks,
-        await checkSchema(client, manifest),
-        ...(await runUserChecks(client, options.checks)),
-      ];
-      return { checks: results, rows: tables.rows };
-    });
+    const restoredChecks = await engine.checkRestored(into, manifest, options.checks, context);
+    const checks: CheckResult[] = [
+      { name: 'integrity', passed: true, detail: `size and SHA-256 match the manifest (${manifest.object.sha256.slice(0, 12)}…)` },
+      { name: 'restore', passed: true, detail: `${restorer.program} completed without errors` },
+      ...restoredChecks.checks,
+    ];
+    const rows = restoredChecks.rows;
     if (options.signal?.aborted) throw cancelled();
     if (options.maxAgeSeconds !== undefined) checks.push(checkFreshness(manifest, options.maxAgeSeconds, now));
     if (options.maxRestoreSeconds !== undefined) checks.push(checkRestoreTime(restored.seconds, options.maxRestoreSeconds));
@@ -145,23 +139,29 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
     throw error;
   } finally {
     if (created && !options.keep) {
-      await dropDatabase(admin, scratch).catch((error) => log.warn(`Could not drop scratch database ${scratch}: ${(error as Error).message}`));
+      await admin.dropDatabase(scratch).catch((error) => log.warn(`Could not drop scratch database ${scratch}: ${(error as Error).message}`));
     } else if (created) {
       log.info(`Kept scratch database ${scratch} (keep: true)`);
     }
-    await admin.end().catch(() => undefined);
+    await admin.close().catch(() => undefined);
   }
 }
 
 /** docs/architecture.md invariant 6: a restore test never runs against the database the backup was taken from. */
-async function refuseSourceDatabase(admin: import('pg').Client, target: PgTarget, manifest: BackupManifest, log: Logger): Promise<void> {
-  const id = await systemIdentifier(admin);
+function refuseSourceDatabase(
+  engine: DatabaseEngine,
+  server: DatabaseServer,
+  target: DatabaseTarget,
+  manifest: BackupManifest,
+  log: Logger,
+): void {
+  const id = server.systemIdentifier;
   const sameCluster = id && manifest.source.systemIdentifier ? id === manifest.source.systemIdentifier : target.host === manifest.source.host && target.port === manifest.source.port;
   if (sameCluster && target.database !== manifest.database) {
     log.warn(`target-url is on the server backup ${manifest.backupId} came from: the test restores a full copy there (load, disk). Prefer a separate, disposable server.`);
   }
   if (sameCluster && target.database === manifest.database) {
-    throw new DbopsError('UNSAFE_TARGET', `target-url points at ${describeTarget(target)}, the database backup ${manifest.backupId} was taken from`, {
+    throw new DbopsError('UNSAFE_TARGET', `target-url points at ${engine.describe(target)}, the database backup ${manifest.backupId} was taken from`, {
       input: 'target-url',
       hint: 'Point target-url at a separate, disposable server (e.g. a postgres service container); restore-test creates its own scratch database there.',
     });

@@ -1,23 +1,25 @@
-import type pg from 'pg';
 import { asDbopsError, cancelled, DbopsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Secrets } from '../secrets.js';
-import { serverVersion, withSession } from '../databases/postgres/connection.js';
-import { clearDatabase, countUserObjects } from '../databases/postgres/scratch-database.js';
-import { createDatabaseStatement, localeDifferences, readDatabaseLocale } from '../databases/postgres/database-locale.js';
-import { FULL_SCOPE } from '../databases/postgres/inventory.js';
-import { describeTarget, type PgTarget } from '../databases/postgres/target.js';
+import { engineForBackup } from '../databases/index.js';
+import {
+  FULL_SCOPE,
+  type DatabaseEngine,
+  type DatabaseTarget,
+  type EngineContext,
+  type RestoreTargetSession,
+} from '../databases/engine.js';
 import { SAFETY_BACKUP_PREFIX } from '../manifest/layout.js';
 import type { BackupManifest } from '../manifest/manifest.js';
-import { checkSchema, checkTables, type CheckResult } from '../restore/checks.js';
+import type { CheckResult } from '../restore/checks.js';
 import { fetchBackup, restoreArchive } from '../restore/restore-backup.js';
-import { restoreClientTools, selectBackup, type BackupSelection } from '../restore/select-backup.js';
+import { selectBackup, type BackupSelection } from '../restore/select-backup.js';
 import { backup, type BackupResult } from './backup.js';
 import { identityToRecipient } from '../crypto/age/index.js';
 
 export interface RestoreOptions extends BackupSelection {
   /** The database to restore into. It must exist. */
-  target: PgTarget;
+  target: DatabaseTarget;
   /** Drop and replace the target's objects; required when it already holds tables. */
   clean: boolean;
   /** Take a backup of the target before touching it (default true when it holds tables). */
@@ -52,15 +54,18 @@ export interface RestoreResult {
 export async function restore(options: RestoreOptions): Promise<RestoreResult> {
   const { log, secrets } = options;
   const { storage, manifest } = await selectBackup(options, secrets);
+  const engine = engineForBackup(manifest, options.target);
+  const context: EngineContext = { log, ...(options.signal ? { signal: options.signal } : {}) };
   /** Whether the target has been changed (emptied, or pg_restore started): what a cancel leaves depends on it. */
   let changed = false;
   try {
     // Refusals and missing client tools cost no download.
-    const tools = await withSession(options.target, log, options.signal, async (client) => {
-      await refuseUnlessClean(client, options);
-      await compareLocale(client, options, manifest);
-      const server = await serverVersion(client);
-      return restoreClientTools(server.major, manifest, options.pgBinDir, options.env);
+    const restorer = await engine.withRestoreTarget(options.target, context, async (session) => {
+      await refuseUnlessClean(session, engine, options);
+      await session.checkFits(manifest);
+      const server = await session.server();
+      const tools = { ...(options.pgBinDir ? { binDir: options.pgBinDir } : {}), env: options.env };
+      return engine.findRestorer(server, manifest, tools);
     });
     // The backup is fetched and verified before the target is touched: a wrong key, a corrupt object or a full disk
     // fail while the target is as it was.
@@ -68,13 +73,15 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
     try {
       // The download may have taken hours: look at the target again, on a fresh session. Each step has its own
       // session, so none sits idle through a safety backup or a long pg_restore (idle_session_timeout, NAT timeouts).
-      const existing = await withSession(options.target, log, options.signal, (client) => refuseUnlessClean(client, options));
-      const safetyBackup = existing > 0 && options.safetyBackup ? await takeSafetyBackup(options, manifest) : undefined;
+      const existing = await engine.withRestoreTarget(options.target, context, (session) =>
+        refuseUnlessClean(session, engine, options),
+      );
+      const safetyBackup = existing > 0 && options.safetyBackup ? await takeSafetyBackup(options, manifest, engine) : undefined;
       if (options.signal?.aborted) throw cancelled();
       if (existing > 0) {
-        log.info(`Emptying ${describeTarget(options.target)} (clean: true)`);
+        log.info(`Emptying ${engine.describe(options.target)} (clean: true)`);
         // One transaction: a cancel that ends the session rolls it back.
-        await withSession(options.target, log, options.signal, (client) => clearDatabase(client));
+        await engine.withRestoreTarget(options.target, context, (session) => session.clear());
         changed = true;
       }
       try {
@@ -82,21 +89,18 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
         changed = true;
         const restored = await restoreArchive(archive, {
           into: options.target,
-          tools,
+          restorer,
           ...(options.jobs ? { jobs: options.jobs } : {}),
           noOwner: options.noOwner,
           env: options.env,
           log,
           ...(options.signal ? { signal: options.signal } : {}),
         });
-        const { checks, rows } = await withSession(options.target, log, options.signal, async (client) => {
-          const tables = await checkTables(client, manifest);
-          return { checks: [...tables.checks, await checkSchema(client, manifest)], rows: tables.rows };
-        });
+        const { checks, rows } = await engine.checkRestored(options.target, manifest, [], context);
         return {
           backupId: manifest.backupId,
           manifest,
-          target: describeTarget(options.target),
+          target: engine.describe(options.target),
           ...(safetyBackup ? { safetyBackup } : {}),
           restoredBytes: archive.rawBytes,
           restoreSeconds: archive.seconds + restored.seconds,
@@ -105,24 +109,24 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
           passed: checks.every((c) => c.passed),
         };
       } catch (error) {
-        if (existing > 0) throw afterEmptying(error, options, safetyBackup);
-        if (options.signal?.aborted) throw cancelled(`${describeTarget(options.target)}, empty before, may now hold part of the backup: empty it before you run the restore again.`);
+        if (existing > 0) throw afterEmptying(error, options, engine, safetyBackup);
+        if (options.signal?.aborted) throw cancelled(`${engine.describe(options.target)}, empty before, may now hold part of the backup: empty it before you run the restore again.`);
         throw error;
       }
     } finally {
       await archive.dispose();
     }
   } catch (error) {
-    if (options.signal?.aborted && !changed) throw cancelled(`${describeTarget(options.target)} was not changed.`);
+    if (options.signal?.aborted && !changed) throw cancelled(`${engine.describe(options.target)} was not changed.`);
     throw error;
   }
 }
 
 /** The number of user objects in the target; refuses a non-empty target without clean (docs/architecture.md invariant 6). */
-async function refuseUnlessClean(client: pg.Client, options: RestoreOptions): Promise<number> {
-  const existing = await countUserObjects(client);
+async function refuseUnlessClean(session: RestoreTargetSession, engine: DatabaseEngine, options: RestoreOptions): Promise<number> {
+  const existing = await session.userObjects();
   if (existing > 0 && !options.clean) {
-    throw new DbopsError('UNSAFE_TARGET', `${describeTarget(options.target)} already holds ${existing} objects (tables, views, sequences, functions or large objects)`, {
+    throw new DbopsError('UNSAFE_TARGET', `${engine.describe(options.target)} already holds ${existing} objects (tables, views, sequences, functions or large objects)`, {
       input: 'clean',
       hint: 'Pass --clean to drop and replace its objects (a safety backup is taken first), or restore into an empty database.',
     });
@@ -130,32 +134,13 @@ async function refuseUnlessClean(client: pg.Client, options: RestoreOptions): Pr
   return existing;
 }
 
-/**
- * A database's encoding and locale are fixed when it is created, and pg_restore cannot change them: another
- * encoding may not hold the backup's bytes (refused), another locale sorts and compares text differently (a warning).
- */
-async function compareLocale(client: pg.Client, options: RestoreOptions, manifest: BackupManifest): Promise<void> {
-  if (!manifest.locale) return;
-  const actual = await readDatabaseLocale(client);
-  const differences = localeDifferences(manifest.locale, actual);
-  if (differences.length === 0) return;
-  const create = createDatabaseStatement(options.target.database, manifest.locale);
-  if (actual.encoding !== manifest.locale.encoding) {
-    throw new DbopsError('UNSAFE_TARGET', `${describeTarget(options.target)} has ${differences.join(', ')}: the backup's text may not be valid in it`, {
-      input: 'target-url',
-      hint: `Restore into a database created like the source: ${create}`,
-    });
-  }
-  options.log.warn(`${describeTarget(options.target)} has ${differences.join(', ')}: text sorts and compares differently than in the source. A database like the source: ${create}`);
-}
-
 /** A failure once the target was emptied leaves a partial restore: say so, and where its previous state is. */
-function afterEmptying(error: unknown, options: RestoreOptions, safetyBackup: BackupResult | undefined): DbopsError {
+function afterEmptying(error: unknown, options: RestoreOptions, engine: DatabaseEngine, safetyBackup: BackupResult | undefined): DbopsError {
   const failure = options.signal?.aborted ? cancelled('Run the restore again.') : asDbopsError(error);
   const previous = safetyBackup
     ? `Its previous state is in safety backup ${safetyBackup.backupId} (${safetyBackup.location}).`
     : 'No safety backup was taken (safety-backup: false).';
-  return new DbopsError(failure.code, `${failure.message}, after ${describeTarget(options.target)} was emptied: it now holds a partial restore`, {
+  return new DbopsError(failure.code, `${failure.message}, after ${engine.describe(options.target)} was emptied: it now holds a partial restore`, {
     hint: `${failure.hint ?? 'Run the restore again.'} ${previous}`,
     ...(failure.input ? { input: failure.input } : {}),
     cause: error,
@@ -163,9 +148,9 @@ function afterEmptying(error: unknown, options: RestoreOptions, safetyBackup: Ba
 }
 
 /** A backup of the target as it is, before a clean restore replaces it, next to the backups (`pre-restore/<name>`). */
-async function takeSafetyBackup(options: RestoreOptions, manifest: BackupManifest): Promise<BackupResult> {
+async function takeSafetyBackup(options: RestoreOptions, manifest: BackupManifest, engine: DatabaseEngine): Promise<BackupResult> {
   const { log } = options;
-  log.info(`Taking a safety backup of ${describeTarget(options.target)} before restoring over it`);
+  log.info(`Taking a safety backup of ${engine.describe(options.target)} before restoring over it`);
   if (options.decryption.identities.length === 0 && !options.decryption.passphrase) {
     log.warn('The safety backup is not encrypted: the backup being restored was not either. Pass decrypt-with to encrypt it.');
   }

@@ -1,13 +1,7 @@
 import { availableParallelism, tmpdir } from 'node:os';
-import { DbopsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { formatBytes, formatSeconds } from '../format.js';
-import type { PgClientTools } from '../databases/postgres/client-tools.js';
-import { libpqEnvironment } from '../databases/postgres/libpq-env.js';
-import { withSession } from '../databases/postgres/connection.js';
-import { archiveCreatesSchema, listArchiveFile, runPgRestore } from '../databases/postgres/restore.js';
-import { dropEmptyPublicSchema } from '../databases/postgres/scratch-database.js';
-import { describeTarget, type PgTarget } from '../databases/postgres/target.js';
+import type { DatabaseTarget, Restorer } from '../databases/engine.js';
 import type { BackupManifest } from '../manifest/manifest.js';
 import type { Storage } from '../storage/types.js';
 import { fetchArchive, type Decryption, type FetchedArchive } from './fetch-archive.js';
@@ -17,8 +11,8 @@ export interface RestoreBackupInput {
   manifest: BackupManifest;
   decryption: Decryption;
   /** The database to restore into: it must exist and be empty. */
-  into: PgTarget;
-  tools: PgClientTools;
+  into: DatabaseTarget;
+  restorer: Restorer;
   jobs?: number;
   noOwner: boolean;
   env: NodeJS.ProcessEnv;
@@ -26,7 +20,7 @@ export interface RestoreBackupInput {
   signal?: AbortSignal;
 }
 
-/** The parallelism pg_restore gets by default: the machine's cores, at least 2, at most 8. */
+/** The parallelism a restore (pg_restore -j) gets by default: the machine's cores, at least 2, at most 8. */
 export function defaultJobs(): number {
   return Math.min(8, Math.max(2, availableParallelism()));
 }
@@ -45,31 +39,16 @@ export async function fetchBackup(input: Pick<RestoreBackupInput, 'storage' | 'm
   return { ...archive, seconds: (Date.now() - started) / 1000 };
 }
 
-/** Restores a fetched archive into `input.into` with pg_restore -j; returns how long that took. */
+/** Restores a fetched archive into `input.into` with the engine's restore program; returns how long that took. */
 export async function restoreArchive(archive: FetchedArchive, input: Omit<RestoreBackupInput, 'storage' | 'manifest' | 'decryption'>): Promise<{ seconds: number }> {
   const started = Date.now();
-  if (archiveCreatesSchema(await listArchiveFile(input.tools.pgRestore, archive.path, input.signal), 'public')) {
-    await withSession(input.into, input.log, input.signal, (client) => dropEmptyPublicSchema(client, describeTarget(input.into)));
-  }
-  const libpq = await libpqEnvironment(input.into, input.env);
-  try {
-    const outcome = await runPgRestore({
-      pgRestore: input.tools.pgRestore,
-      archivePath: archive.path,
-      database: input.into.database,
-      jobs: input.jobs ?? defaultJobs(),
-      noOwner: input.noOwner,
-      env: libpq.env,
-      ...(input.signal ? { signal: input.signal } : {}),
-    });
-    if (!outcome.ok) {
-      throw new DbopsError('RESTORE_FAILED', `pg_restore failed: ${outcome.errors.slice(0, 3).join(' | ')}`, {
-        hint: 'See the pg_restore errors; roles, extensions or tablespaces the backup needs may be missing on the target server.',
-      });
-    }
-  } finally {
-    await libpq.dispose();
-  }
+  await input.restorer.restore(archive.path, input.into, {
+    jobs: input.jobs ?? defaultJobs(),
+    noOwner: input.noOwner,
+    env: input.env,
+    log: input.log,
+    ...(input.signal ? { signal: input.signal } : {}),
+  });
   const seconds = (Date.now() - started) / 1000;
   input.log.info(`Restored into ${input.into.database} in ${formatSeconds(seconds)}`);
   return { seconds };

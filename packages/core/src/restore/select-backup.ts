@@ -1,10 +1,9 @@
-import { findRestoreTools, type PgClientTools } from '../databases/postgres/client-tools.js';
 import { findBackup } from '../manifest/catalog.js';
 import type { BackupManifest } from '../manifest/manifest.js';
 import type { Secrets } from '../secrets.js';
 import { openStorage, type ArtifactStorageOpener, type S3Options } from '../storage/index.js';
 import type { Storage } from '../storage/types.js';
-import type { PgTarget } from '../databases/postgres/target.js';
+import type { DatabaseTarget } from '../databases/engine.js';
 import type { Decryption } from './fetch-archive.js';
 
 /** What restore and restore-test share: where the backups are, which one, how to decrypt it, where it goes. */
@@ -15,7 +14,7 @@ export interface BackupSelection {
   backupId?: string;
   name?: string;
   database?: string;
-  target: PgTarget;
+  target: DatabaseTarget;
   decryption: Decryption;
 }
 
@@ -38,10 +37,4 @@ export async function selectBackup(options: BackupSelection, secrets: Secrets): 
     ...(options.database ? { database: options.database } : {}),
   });
   return { storage, manifest };
-}
-
-/** A pg_restore that reads the archive (at least its pg_dump's major); it may be older than the target server. */
-export function restoreClientTools(serverMajor: number, manifest: BackupManifest, pgBinDir: string | undefined, env: NodeJS.ProcessEnv): Promise<PgClientTools> {
-  const archiveMajor = Number.parseInt(manifest.dumpTool.version, 10);
-  return findRestoreTools(archiveMajor, serverMajor, { ...(pgBinDir ? { binDir: pgBinDir } : {}), path: env.PATH ?? '' });
 }

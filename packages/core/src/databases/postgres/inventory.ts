@@ -1,16 +1,10 @@
 import type pg from 'pg';
 import { parseNamePattern } from './name-patterns.js';
 import { sqlName, translateServerError } from './server-errors.js';
+import type { DumpScope } from '../dump-scope.js';
 
-/** Which objects a dump covers: pg_dump's -n / -N / -t / -T patterns. */
-export interface DumpScope {
-  schemas: string[];
-  excludeSchemas: string[];
-  tables: string[];
-  excludeTables: string[];
-}
-
-export const FULL_SCOPE: DumpScope = { schemas: [], excludeSchemas: [], tables: [], excludeTables: [] };
+// The scope is pg_dump's -n / -N / -t / -T patterns.
+export { FULL_SCOPE, type DumpScope } from '../dump-scope.js';
 
 /** What pg_dump flags leave out of the archive's data (the tables stay): dbops neither counts nor reads it. */
 export interface DataExclusions {

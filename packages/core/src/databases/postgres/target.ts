@@ -1,15 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseConnectionString } from 'pg-connection-string';
-import { invalidInput } from '../../errors.js';
+import { DbopsError, invalidInput } from '../../errors.js';
 import { checkUrlAuthority } from '../../url-authority.js';
 import { passfilePassword, passfilePath } from './passfile.js';
 import { serviceParameters, type ServiceParameters } from './service-file.js';
+import type { DatabaseTarget } from '../engine.js';
 
 export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 export type SslMode = (typeof SSL_MODES)[number];
 
 /** Where and how to connect: everything libpq and node-postgres need, parsed and validated once. */
-export interface PgTarget {
+export interface PgTarget extends DatabaseTarget {
+  readonly engine: 'postgresql';
   host: string;
   port: number;
   database: string;
@@ -103,6 +105,7 @@ export function parsePgTarget(input: PgTargetInput, urlInput = 'database-url'): 
   const password = input.password || fromUrl.password || service.password || input.fallbackPassword
     || passwordFromFile(passfilePath(fromQuery.passfile || service.passfile, env), { host, port, database, user });
   return {
+    engine: 'postgresql',
     host,
     port,
     database,
@@ -169,4 +172,12 @@ export function describeTarget(target: PgTarget): string {
 /** A copy of the target pointing at another database on the same server. */
 export function withDatabase(target: PgTarget, database: string): PgTarget {
   return { ...target, database };
+}
+
+/** The engine interface hands over targets of any engine: this one must be PostgreSQL's. */
+export function asPgTarget(target: DatabaseTarget): PgTarget {
+  if (target.engine !== 'postgresql') {
+    throw new DbopsError('INTERNAL', `A ${target.engine} target reached the PostgreSQL engine`);
+  }
+  return target as PgTarget;
 }

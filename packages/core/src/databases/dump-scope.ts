@@ -1,0 +1,9 @@
+/** Which objects a dump covers: include/exclude patterns for namespaces (schemas) and their tables. */
+export interface DumpScope {
+  schemas: string[];
+  excludeSchemas: string[];
+  tables: string[];
+  excludeTables: string[];
+}
+
+export const FULL_SCOPE: DumpScope = { schemas: [], excludeSchemas: [], tables: [], excludeTables: [] };

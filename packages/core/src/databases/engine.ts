@@ -1,0 +1,201 @@
+import type { Duplex, Readable } from 'node:stream';
+import type { Logger } from '../log.js';
+import type { BackupManifest } from '../manifest/manifest.js';
+import type { Compression } from '../pipeline/compression.js';
+import type { CheckResult, UserCheck } from '../restore/checks.js';
+import type { DumpScope } from './dump-scope.js';
+
+export { FULL_SCOPE, type DumpScope } from './dump-scope.js';
+
+/**
+ * What the operations need from a database engine, and no more (docs/architecture.md, "Engine interface").
+ * Operations import this file and databases/index.ts, never an engine's own folder; PostgreSQL is
+ * databases/postgres/engine.ts.
+ */
+
+/** The engines dbops knows, as manifests name them. */
+export type EngineName = BackupManifest['engine'];
+
+/** A database to connect to, as its engine parsed it; the engine's own settings (TLS, timeouts) ride along. */
+export interface DatabaseTarget {
+  readonly engine: EngineName;
+  host: string;
+  port: number;
+  database: string;
+  /** Registered as a secret by every operation (invariant 5). */
+  password?: string;
+  /** The input the connection URL came from (database-url, target-url), which errors name. */
+  urlInput?: string;
+}
+
+/** What an operation tells about the server it reached. */
+export interface DatabaseServer {
+  /** The product, for people: "PostgreSQL". */
+  product: string;
+  /** The server's version as it prints it ("16.4"). */
+  version: string;
+  major: number;
+  /** The server's (cluster's) identity, to recognise the one a backup came from; undefined when not readable. */
+  systemIdentifier?: string;
+}
+
+/** How an operation calls the engine: its logger and its cancellation. */
+export interface EngineContext {
+  log: Logger;
+  signal?: AbortSignal;
+}
+
+/** Where the engine's client programs are and the environment they run in (PATH; connection variables replaced). */
+export interface ClientToolSettings {
+  binDir?: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface DumpSettings extends ClientToolSettings {
+  scope: DumpScope;
+  /** The user's extra arguments for the dump program (pg-dump-args). */
+  extraArgs: string[];
+  /** Tables up to this size get an exact row count in the manifest; larger ones an estimate. */
+  exactCountMaxBytes: number;
+  /** How long the dump may wait for a lock; unbounded without. */
+  lockWaitTimeoutMs?: number;
+}
+
+/**
+ * A database held still for a backup: one consistent view (a snapshot) that the inventory was read in and that
+ * the dump reads too, so the manifest describes exactly what the archive holds.
+ */
+export interface DumpSource {
+  server: DatabaseServer;
+  /** An upper bound of the uncompressed archive's size, which sizes the upload. */
+  sizeHint: number;
+  /** Starts the dump program: the archive, compressed, with its own verification running on the side. */
+  startDump(options: { compression: Compression; level: number; signal: AbortSignal }): Promise<DumpStream>;
+  /** A failed dump as the error users should see (a lock wait naming the sessions in the way); others unchanged. */
+  explainFailure(error: unknown): Promise<unknown>;
+  /** The archive is stored: the view may be let go of. */
+  release(): Promise<void>;
+}
+
+export interface DumpStream {
+  /** `source` piped through `stages` is the compressed archive; it fails unless the dump program succeeds. */
+  source: Readable;
+  stages: Duplex[];
+  /** The uncompressed archive's size, once the stream has ended. */
+  rawBytes: Promise<number>;
+  /**
+   * Once the stream has ended: checks the archive's own listing against the inventory (an empty or incomplete
+   * archive fails) and returns what the manifest records of it.
+   */
+  verify(): Promise<DumpRecord>;
+  /** Removes what the dump program needed (password files); after the stream has ended or failed. */
+  dispose(): Promise<void>;
+}
+
+/** The manifest's engine-specific parts, filled in by the engine that wrote the archive. */
+export interface DumpRecord {
+  origin: Pick<BackupManifest, 'source' | 'locale' | 'serverVersion' | 'dumpTool'>;
+  format: BackupManifest['object']['format'];
+  contents: Pick<BackupManifest, 'toc' | 'schemasNotInArchive' | 'tables' | 'exactCountMaxBytes' | 'schemaFingerprint'>;
+  verification: Omit<BackupManifest['verification'], 'checksumReread'>;
+}
+
+/** The client program that loads a backup's archive, chosen to read it and to fit the target server. */
+export interface Restorer {
+  program: string;
+  version: string;
+  /** Loads the local archive file into `into`, which exists and is empty; fails on the program's errors. */
+  restore(archivePath: string, into: DatabaseTarget, options: RestoreSettings): Promise<void>;
+}
+
+export interface RestoreSettings extends EngineContext {
+  jobs: number;
+  /** Skip ownership and grants: the source's roles rarely exist on the target. */
+  noOwner: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+/** A session on the database a restore goes into (restore). */
+export interface RestoreTargetSession {
+  server(): Promise<DatabaseServer>;
+  /** How many user objects the database holds: a restore over any needs clean (invariant 6). */
+  userObjects(): Promise<number>;
+  /** Refuses a database that cannot hold the backup faithfully; warns of one that differs (encoding, locale). */
+  checkFits(manifest: BackupManifest): Promise<void>;
+  /** Drops every user object, in one transaction. */
+  clear(): Promise<void>;
+}
+
+/** A session on a server that restore-test makes its scratch database on; the caller closes it. */
+export interface ScratchServer {
+  server: DatabaseServer;
+  /** A scratch database's name for a backup, distinct from any user database. */
+  scratchName(backupId: string): string;
+  /** Creates an empty database like the backup's source (its encoding and locale); returns a target for it. */
+  createDatabase(name: string, manifest: BackupManifest): Promise<DatabaseTarget>;
+  /** Creates in `into` what the archive relies on but does not create itself (a tables backup's schemas). */
+  prepareForArchive(into: DatabaseTarget, manifest: BackupManifest): Promise<void>;
+  dropDatabase(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A read-only session for health checks (monitor-report). */
+export interface HealthSession {
+  server: DatabaseServer & {
+    /** The server is a standby (a replica that cannot write). */
+    standby: boolean;
+    /** The role sees every session's state and query, not only its own. */
+    seesAllSessions: boolean;
+  };
+  /**
+   * Runs one check's queries in a read-only transaction that ends after `timeoutMs` at the latest; rolled back
+   * when the check fails.
+   */
+  inCheckTransaction<T>(timeoutMs: number, run: (query: HealthQuery) => Promise<T>): Promise<T>;
+  /** A check's failure: skipped when the server lacks what it looks at, unknown otherwise, with the reason. */
+  explainCheckFailure(error: unknown, timeoutMs: number): { status: 'skipped' | 'unknown'; reason: string };
+}
+
+export type HealthQuery = <T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>;
+
+export interface DatabaseEngine {
+  readonly name: EngineName;
+  /** "user@host:port/database", for people; never the password. */
+  describe(target: DatabaseTarget): string;
+
+  /** backup: runs `use` with the database held still for a dump; a cancel ends the session and its queries. */
+  withDumpSource<T>(
+    target: DatabaseTarget,
+    settings: DumpSettings,
+    context: EngineContext,
+    use: (source: DumpSource) => Promise<T>,
+  ): Promise<T>;
+
+  /** restore-test: connects to the server a scratch database is made on. */
+  openScratchServer(target: DatabaseTarget, context: EngineContext): Promise<ScratchServer>;
+  /** restore: runs `use` on a new session with the target database (each step has its own). */
+  withRestoreTarget<T>(
+    target: DatabaseTarget,
+    context: EngineContext,
+    use: (session: RestoreTargetSession) => Promise<T>,
+  ): Promise<T>;
+  /** The client program that reads the backup's archive and fits `server`; fails naming what is missing. */
+  findRestorer(server: DatabaseServer, manifest: BackupManifest, tools: ClientToolSettings): Promise<Restorer>;
+  /**
+   * After a restore: every table of the manifest is there with its rows, the schema fingerprint matches, and the
+   * user's checks pass. Returns the checks and the rows counted.
+   */
+  checkRestored(
+    into: DatabaseTarget,
+    manifest: BackupManifest,
+    userChecks: UserCheck[],
+    context: EngineContext,
+  ): Promise<{ checks: CheckResult[]; rows: number }>;
+
+  /** monitor-report: runs `use` on a read-only session for health checks. */
+  withHealthSession<T>(
+    target: DatabaseTarget,
+    context: EngineContext,
+    use: (session: HealthSession) => Promise<T>,
+  ): Promise<T>;
+}

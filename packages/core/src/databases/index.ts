@@ -1,0 +1,63 @@
+import { DbopsError, invalidInput } from '../errors.js';
+import type { BackupManifest } from '../manifest/manifest.js';
+import type { DatabaseEngine, DatabaseTarget, EngineName } from './engine.js';
+import { postgresEngine } from './postgres/engine.js';
+
+// Which engine serves a connection URL, a parsed target or a stored backup. Issue 15 adds MongoDB here: its
+// engine, and its schemes mongodb:// and mongodb+srv://.
+
+const ENGINES: Record<EngineName, DatabaseEngine> = { postgresql: postgresEngine };
+
+/** URL schemes, lower case, and the engine each names. */
+const SCHEMES: ReadonlyMap<string, EngineName> = new Map([
+  ['postgres', 'postgresql'],
+  ['postgresql', 'postgresql'],
+]);
+
+/** The URL forms an engine reads ("postgres:// or postgresql://"); all engines' without one. */
+export function urlForms(engine?: EngineName): string {
+  const schemes = [...SCHEMES].filter(([, name]) => !engine || name === engine).map(([scheme]) => `${scheme}://`);
+  return schemes.join(' or ');
+}
+
+/**
+ * The engine a connection URL names by its scheme. An unknown scheme is refused naming the input, the scheme and
+ * the valid forms; the rest of the URL is never echoed (it may hold a password).
+ */
+export function engineForUrl(url: string, input: string): DatabaseEngine {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(url.trim())?.[1];
+  const form = `a URL starting with ${urlForms()}, e.g. postgres://USER:PASSWORD@HOST:5432/DATABASE`;
+  if (!scheme) {
+    throw invalidInput(input, 'is not a connection URL (it does not start with a scheme such as postgres://)', form);
+  }
+  const name = SCHEMES.get(scheme.toLowerCase());
+  if (!name) {
+    throw invalidInput(input, `has the scheme '${scheme}://', which names no database engine dbops supports`, form);
+  }
+  return ENGINES[name];
+}
+
+/** The engine that parsed a target. */
+export function engineFor(target: DatabaseTarget): DatabaseEngine {
+  return ENGINES[target.engine];
+}
+
+/**
+ * The engine that restores a stored backup: the one its manifest names (a manifest without the field is
+ * PostgreSQL's, the only engine before it existed). The target must be a server of that engine.
+ */
+export function engineForBackup(manifest: BackupManifest, target: DatabaseTarget): DatabaseEngine {
+  const name: string = (manifest as Partial<BackupManifest>).engine ?? 'postgresql';
+  if (!Object.hasOwn(ENGINES, name)) {
+    const problem = `Backup ${manifest.backupId} was made by the ${name} engine, which this dbops does not support`;
+    throw new DbopsError('INVALID_INPUT', problem, {
+      hint: 'Use the dbops version that wrote the backup, or a newer one.',
+    });
+  }
+  if (name !== target.engine) {
+    const input = target.urlInput ?? 'target-url';
+    const problem = `names a ${target.engine} server, but backup ${manifest.backupId} is a ${name} backup`;
+    throw invalidInput(input, problem, `a URL starting with ${urlForms(name as EngineName)}`);
+  }
+  return ENGINES[name as EngineName];
+}

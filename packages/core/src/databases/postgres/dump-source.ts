@@ -1,0 +1,189 @@
+import type pg from 'pg';
+import { DbopsError } from '../../errors.js';
+import type { DumpRecord, DumpSettings, DumpSource, DumpStream, EngineContext } from '../engine.js';
+import type { ArchiveToc } from './archive-toc.js';
+import { findClientTools } from './client-tools.js';
+import { serverVersion, systemIdentifier, withSession } from './connection.js';
+import { readDatabaseLocale } from './database-locale.js';
+import { dataExclusions, isRecoveryConflict, recoveryConflictError } from './dump.js';
+import { startDumpStream } from './dump-stream.js';
+import { archiveFingerprint, readSchemaCatalog, schemasNotInArchive, type SchemaCatalog } from './fingerprint.js';
+import { countRows, listDumpedTables, type TableInventory } from './inventory.js';
+import { libpqEnvironment } from './libpq-env.js';
+import { describeExclusiveLockers, isLockTimeout, LOCK_WAIT_INPUT, lockWaitError } from './lock-wait.js';
+import { describeTarget, type PgTarget } from './target.js';
+
+/**
+ * The backup's view of a PostgreSQL database: one repeatable-read snapshot, exported for pg_dump, in which the row
+ * counts and the schema catalog are read, so the manifest describes exactly what the archive holds. A cancel while
+ * counting rows or fingerprinting (possibly waiting on a lock) ends the session and its query.
+ */
+export async function withPgDumpSource<T>(
+  target: PgTarget,
+  settings: DumpSettings,
+  context: EngineContext,
+  use: (source: DumpSource) => Promise<T>,
+): Promise<T> {
+  const { log } = context;
+  return withSession(target, log, context.signal, async (client) => {
+    // Why the server ended this session, if it did: on a standby, a recovery conflict that pg_dump may only see as
+    // "server closed the connection" (its own session ended between two queries).
+    let sessionEnded: Error | undefined;
+    client.on('error', (error) => (sessionEnded ??= error));
+    const server = await serverVersion(client);
+    const systemId = await systemIdentifier(client);
+    const locale = await readDatabaseLocale(client);
+    const tools = await findClientTools(server.major, { ...(settings.binDir ? { binDir: settings.binDir } : {}), path: settings.env.PATH ?? '' });
+    log.info(`PostgreSQL ${server.text} at ${describeTarget(target)}; using pg_dump ${tools.version} from ${tools.binDir}`);
+
+    await client.query('begin isolation level repeatable read read only');
+    // This session only holds the snapshot while pg_dump runs: a server-wide idle timeout must not end it.
+    await client.query('set local idle_in_transaction_session_timeout = 0');
+    if (settings.lockWaitTimeoutMs) await client.query(`set local lock_timeout = ${Math.round(settings.lockWaitTimeoutMs)}`);
+    // Count the rows pg_dump reads: all of them (it refuses tables whose row-level security would hide some) unless
+    // --enable-row-security asks for the visible ones.
+    if (!settings.extraArgs.some((arg) => arg.startsWith('--enable-row'))) await client.query('set local row_security = off');
+    const snapshot = (await client.query<{ id: string }>('select pg_export_snapshot() as id')).rows[0]!.id;
+    let tables: TableInventory[];
+    let catalog: SchemaCatalog;
+    try {
+      tables = await countRows(client, await listDumpedTables(client, settings.scope, dataExclusions(settings.extraArgs)), settings.exactCountMaxBytes);
+      catalog = await readSchemaCatalog(client);
+    } catch (error) {
+      throw await explainLockWait(client, settings.lockWaitTimeoutMs, error);
+    }
+
+    const identity = systemId ? { systemIdentifier: systemId } : {};
+    const origin: DumpRecord['origin'] = {
+      source: { host: target.host, port: target.port, ...identity },
+      locale,
+      serverVersion: server.text,
+      dumpTool: { name: 'pg_dump', version: tools.version },
+    };
+    return use({
+      server: { product: 'PostgreSQL', version: server.text, major: server.major, ...identity },
+      // The tables' size on disk bounds the uncompressed dump well enough (indexes are not dumped), with room to spare.
+      sizeHint: 2 * tables.reduce((sum, t) => sum + t.bytes, 0),
+      async startDump({ compression, level, signal }): Promise<DumpStream> {
+        const libpq = await libpqEnvironment(target, settings.env);
+        try {
+          const dump = await startDumpStream({
+            dump: {
+              pgDump: tools.pgDump, scope: settings.scope, snapshot, extraArgs: settings.extraArgs, env: libpq.env, signal, role: target.user,
+              ...(settings.lockWaitTimeoutMs ? { lockWaitTimeoutMs: settings.lockWaitTimeoutMs } : {}),
+            },
+            pgRestore: tools.pgRestore,
+            compression,
+            level,
+          });
+          return {
+            source: dump.source,
+            stages: dump.stages,
+            rawBytes: dump.rawBytes,
+            verify: async () => {
+              const [archive, listing] = await Promise.allSettled([dump.archiveRead, dump.toc]);
+              if (archive.status === 'rejected') throw archive.reason;
+              if (listing.status === 'rejected') throw listing.reason;
+              return dumpRecord(origin, listing.value, catalog, tables, settings);
+            },
+            dispose: libpq.dispose,
+          };
+        } catch (error) {
+          await libpq.dispose();
+          throw error;
+        }
+      },
+      async explainFailure(error) {
+        if (sessionEnded && isRecoveryConflict(sessionEnded.message)) return recoveryConflictError(sessionEnded.message);
+        return explainLockWait(client, settings.lockWaitTimeoutMs, error);
+      },
+      async release() {
+        await client.query('commit').catch(() => undefined);
+      },
+    });
+  });
+}
+
+/** Checks the archive's table of contents against the inventory; returns what the manifest records of the dump. */
+function dumpRecord(
+  origin: DumpRecord['origin'],
+  toc: ArchiveToc,
+  catalog: SchemaCatalog,
+  tables: TableInventory[],
+  settings: DumpSettings,
+): DumpRecord {
+  const withData = tablesWithData(toc);
+  checkArchive(toc, withData, tables, settings.extraArgs);
+  const schemasToCreate = schemasNotInArchive(catalog, toc);
+  return {
+    origin,
+    format: 'pg_dump-custom',
+    contents: {
+      toc: { entries: toc.entries.length, byType: toc.byType },
+      ...(schemasToCreate.length > 0 ? { schemasNotInArchive: schemasToCreate } : {}),
+      tables: tables.map(({ oid, schema, name: table, rows, rowEstimate, bytes }) => {
+        // pg-dump-args such as --exclude-table-data leave a table's rows out of the archive: say so, not a count.
+        if (!withData.has(oid)) return { schema, name: table, rowEstimate, bytes, dataExcluded: true as const };
+        return { schema, name: table, ...(rows === undefined ? {} : { rows }), rowEstimate, bytes };
+      }),
+      exactCountMaxBytes: settings.exactCountMaxBytes,
+      // What the archive holds, whichever inputs and flags selected it: a restore of it compares like with like.
+      schemaFingerprint: archiveFingerprint(catalog, toc),
+    },
+    verification: {
+      archiveListed: true,
+      tableDataEntries: toc.byType['TABLE DATA'] ?? 0,
+      expectedTables: tables.length,
+    },
+  };
+}
+
+/**
+ * A lock wait that timed out, in dbops's session or in pg_dump's, as an error naming the sessions in the way (read
+ * before this session lets go of its own locks, so that a session queued behind them still shows as waiting).
+ * Other errors are returned unchanged.
+ */
+async function explainLockWait(client: pg.Client, timeoutMs: number | undefined, error: unknown): Promise<unknown> {
+  const timedOut = isLockTimeout(error) || (error instanceof DbopsError && error.input === LOCK_WAIT_INPUT);
+  if (!timedOut || !timeoutMs) return error;
+  let lockers = await describeExclusiveLockers(client).catch(() => undefined);
+  if (lockers === undefined) {
+    // The timeout aborted this session's transaction: end it to ask.
+    await client.query('rollback').catch(() => undefined);
+    lockers = await describeExclusiveLockers(client).catch(() => '');
+  }
+  return lockWaitError(timeoutMs, lockers, error);
+}
+
+/** The oids of the tables whose rows the archive holds (a TABLE DATA entry carries its table's oid). */
+function tablesWithData(toc: ArchiveToc): Set<number> {
+  return new Set(toc.entries.filter((e) => e.type === 'TABLE DATA').map((e) => e.oid));
+}
+
+/** pg_dump flags whose effect on which tables carry data dbops does not model (inventory.ts DataExclusions). */
+const DATA_SHAPING_FLAGS = /^--sec/;
+
+/**
+ * The archive must hold data for every table the dump covers. An empty archive of a non-empty database, or one
+ * missing tables, fails the run (a shell pipeline would report it as a success).
+ */
+function checkArchive(toc: ArchiveToc, withData: Set<number>, tables: TableInventory[], pgDumpArgs: string[]): void {
+  if (toc.entries.length === 0 && tables.length > 0) {
+    throw new DbopsError('VERIFY_FAILED', 'The archive has an empty table of contents', { hint: 'pg_dump produced no objects; check the include/exclude filters.' });
+  }
+  // Flags that change which tables carry data make the expected set unknowable here; the TOC check above still holds.
+  if (pgDumpArgs.some((arg) => DATA_SHAPING_FLAGS.test(arg))) return;
+  const expected = tables.filter((t) => !t.dataExcluded);
+  const missing = expected.filter((t) => !withData.has(t.oid));
+  if (expected.length > 0 && withData.size === 0) {
+    throw new DbopsError('VERIFY_FAILED', `The archive holds no table data, but the database has ${expected.length} tables`, {
+      hint: 'The dump is empty; nothing was recorded as a backup. Check the role\'s privileges and the include/exclude filters.',
+    });
+  }
+  if (missing.length > 0) {
+    const names = missing.slice(0, 5).map((t) => `${t.schema}.${t.name}`).join(', ');
+    throw new DbopsError('VERIFY_FAILED', `The archive lacks data for ${missing.length} of ${expected.length} tables (${names}${missing.length > 5 ? ', …' : ''})`, {
+      hint: 'The dump is incomplete; nothing was recorded as a backup.',
+    });
+  }
+}

@@ -1,0 +1,121 @@
+import type pg from 'pg';
+import { DbopsError } from '../../errors.js';
+import type { Logger } from '../../log.js';
+import type { BackupManifest } from '../../manifest/manifest.js';
+import type { DatabaseEngine, DatabaseServer, RestoreTargetSession, ScratchServer } from '../engine.js';
+import { connect, serverVersion, systemIdentifier, withSession } from './connection.js';
+import { createDatabaseStatement, localeDifferences, readDatabaseLocale } from './database-locale.js';
+import { withPgDumpSource } from './dump-source.js';
+import { withPgHealthSession } from './health-session.js';
+import { quoteIdent } from './inventory.js';
+import { checkSchema, checkTables, runUserChecks } from './restore-checks.js';
+import { findPgRestorer } from './restorer.js';
+import {
+  clearDatabase,
+  countUserObjects,
+  createScratchDatabase,
+  dropDatabase,
+  scratchDatabaseName,
+} from './scratch-database.js';
+import { asPgTarget, describeTarget, withDatabase, type PgTarget } from './target.js';
+
+/** PostgreSQL behind the engine interface (docs/architecture.md): each member delegates to this folder's modules. */
+export const postgresEngine: DatabaseEngine = {
+  name: 'postgresql',
+  describe: (target) => describeTarget(asPgTarget(target)),
+  withDumpSource: (target, settings, context, use) => withPgDumpSource(asPgTarget(target), settings, context, use),
+
+  async openScratchServer(target, context) {
+    const pgTarget = asPgTarget(target);
+    const admin = await connect(pgTarget, context.log, context.signal);
+    try {
+      return scratchServer(admin, pgTarget, await describeServer(admin), context.log, context.signal);
+    } catch (error) {
+      await admin.end().catch(() => undefined);
+      throw error;
+    }
+  },
+
+  withRestoreTarget: (target, context, use) => {
+    const pgTarget = asPgTarget(target);
+    return withSession(pgTarget, context.log, context.signal, (client) =>
+      use(restoreTargetSession(client, pgTarget, context.log)),
+    );
+  },
+
+  findRestorer: findPgRestorer,
+
+  // A cancel during a long count or a user's check ends that query, so a scratch database can be dropped.
+  checkRestored: (into, manifest, userChecks, context) =>
+    withSession(asPgTarget(into), context.log, context.signal, async (client) => {
+      const tables = await checkTables(client, manifest);
+      const schema = await checkSchema(client, manifest);
+      const user = await runUserChecks(client, userChecks);
+      return { checks: [...tables.checks, schema, ...user], rows: tables.rows };
+    }),
+
+  withHealthSession: (target, context, use) => withPgHealthSession(asPgTarget(target), context, use),
+};
+
+async function describeServer(client: pg.Client): Promise<DatabaseServer> {
+  const version = await serverVersion(client);
+  const id = await systemIdentifier(client);
+  const identity = id ? { systemIdentifier: id } : {};
+  return { product: 'PostgreSQL', version: version.text, major: version.major, ...identity };
+}
+
+function scratchServer(
+  admin: pg.Client,
+  target: PgTarget,
+  server: DatabaseServer,
+  log: Logger,
+  signal?: AbortSignal,
+): ScratchServer {
+  return {
+    server,
+    scratchName: scratchDatabaseName,
+    async createDatabase(name, manifest) {
+      await createScratchDatabase(admin, name, manifest.locale);
+      return withDatabase(target, name);
+    },
+    async prepareForArchive(into, manifest) {
+      // A tables backup creates none of its tables' schemas (pg_dump -t): the source has them, so the new
+      // database does.
+      const schemas = manifest.schemasNotInArchive ?? [];
+      if (schemas.length === 0) return;
+      await withSession(asPgTarget(into), log, signal, async (client) => {
+        for (const s of schemas) await client.query(`create schema ${quoteIdent(s)}`);
+      });
+    },
+    dropDatabase: (name) => dropDatabase(admin, name),
+    close: () => admin.end(),
+  };
+}
+
+function restoreTargetSession(client: pg.Client, target: PgTarget, log: Logger): RestoreTargetSession {
+  return {
+    server: () => describeServer(client),
+    userObjects: () => countUserObjects(client),
+    checkFits: (manifest) => compareLocale(client, target, manifest, log),
+    clear: () => clearDatabase(client),
+  };
+}
+
+/**
+ * A database's encoding and locale are fixed when it is created, and pg_restore cannot change them: another
+ * encoding may not hold the backup's bytes (refused), another locale sorts and compares text differently (a warning).
+ */
+async function compareLocale(client: pg.Client, target: PgTarget, manifest: BackupManifest, log: Logger): Promise<void> {
+  if (!manifest.locale) return;
+  const actual = await readDatabaseLocale(client);
+  const differences = localeDifferences(manifest.locale, actual);
+  if (differences.length === 0) return;
+  const create = createDatabaseStatement(target.database, manifest.locale);
+  if (actual.encoding !== manifest.locale.encoding) {
+    throw new DbopsError('UNSAFE_TARGET', `${describeTarget(target)} has ${differences.join(', ')}: the backup's text may not be valid in it`, {
+      input: 'target-url',
+      hint: `Restore into a database created like the source: ${create}`,
+    });
+  }
+  log.warn(`${describeTarget(target)} has ${differences.join(', ')}: text sorts and compares differently than in the source. A database like the source: ${create}`);
+}

@@ -1,0 +1,150 @@
+import type pg from 'pg';
+import type { BackupManifest } from '../../manifest/manifest.js';
+import type { CheckResult, UserCheck } from '../../restore/checks.js';
+import { serverVersion } from './connection.js';
+import { fingerprintDifferences, schemaFingerprint, type FingerprintPart } from './fingerprint.js';
+import { quoteIdent } from './inventory.js';
+
+// What a restore is checked by in a restored PostgreSQL database: tables and row counts, the schema fingerprint,
+// the user's SQL checks.
+
+/** How far a restored table's row count may be from the planner's estimate recorded at backup time. */
+const ESTIMATE_TOLERANCE = 0.2;
+
+/** Every table in the manifest exists, with the recorded row count (exact) or near the estimate. */
+export async function checkTables(client: pg.Client, manifest: BackupManifest): Promise<{ checks: CheckResult[]; rows: number }> {
+  const missing: string[] = [];
+  const exactMismatch: string[] = [];
+  const estimateOff: string[] = [];
+  const unknown: string[] = [];
+  let exact = 0;
+  let estimated = 0;
+  let rows = 0;
+  for (const table of manifest.tables) {
+    const name = `${quoteIdent(table.schema)}.${quoteIdent(table.name)}`;
+    let count: number;
+    try {
+      count = Number((await client.query<{ n: string }>(`select count(*) as n from ${name}`)).rows[0]!.n);
+    } catch {
+      missing.push(name);
+      continue;
+    }
+    rows += count;
+    if (table.dataExcluded) {
+      exact++;
+      if (count !== 0) exactMismatch.push(`${name}: ${count} rows, but its data was excluded from the backup`);
+    } else if (table.rows !== undefined) {
+      exact++;
+      if (count !== table.rows) exactMismatch.push(`${name}: ${count} rows, backup had ${table.rows}`);
+    } else if (table.rowEstimate >= 0) {
+      estimated++;
+      const allowed = Math.max(10, table.rowEstimate * ESTIMATE_TOLERANCE);
+      if (Math.abs(count - table.rowEstimate) > allowed) estimateOff.push(`${name}: ${count} rows, estimate was ~${table.rowEstimate}`);
+    } else {
+      // Above the exact-count limit and never analyzed (estimate -1): the backup recorded nothing to compare with.
+      unknown.push(name);
+    }
+  }
+  const total = manifest.tables.length;
+  const checks: CheckResult[] = [
+    {
+      name: 'tables present',
+      passed: missing.length === 0,
+      detail: missing.length === 0 ? `${total} of ${total} tables` : `${missing.length} missing: ${preview(missing)}`,
+    },
+  ];
+  // A check that looked at no table proves nothing: it is left out rather than reported as passed.
+  if (exact > 0) {
+    checks.push({
+      name: 'row counts (exact)',
+      passed: exactMismatch.length === 0,
+      detail: exactMismatch.length === 0 ? `${exact} tables match the counts taken in the backup's snapshot` : preview(exactMismatch),
+    });
+  }
+  if (estimated > 0) {
+    checks.push({
+      name: 'row counts (estimated)',
+      passed: estimateOff.length === 0,
+      detail: estimateOff.length === 0 ? `${estimated} large tables within ${ESTIMATE_TOLERANCE * 100}% of the planner's estimate` : preview(estimateOff),
+    });
+  }
+  if (unknown.length > 0) {
+    checks.push({
+      name: 'row counts (unknown)',
+      passed: false,
+      detail: `${unknown.length} tables had no count or estimate in the backup, so their rows were not verified: ${preview(unknown)} (larger than exact-count-max-size and never analyzed: ANALYZE them, or raise exact-count-max-size)`,
+    });
+  }
+  return { checks, rows };
+}
+
+/**
+ * Parts of the fingerprint that hash definitions as the server prints them (pg_get_viewdef, pg_get_constraintdef,
+ * format_type...): another major may print the same object differently (PostgreSQL 16 prints views without
+ * table qualifiers, 17 lists a domain's NOT NULL among its constraints).
+ */
+const PRINTED_BY_SERVER: ReadonlySet<FingerprintPart> = new Set(['tables', 'columns', 'indexes', 'constraints', 'triggers', 'types', 'views', 'policies']);
+
+export async function checkSchema(client: pg.Client, manifest: BackupManifest): Promise<CheckResult> {
+  const restored = await schemaFingerprint(client);
+  const differences = fingerprintDifferences(manifest.schemaFingerprint, restored);
+  if (differences.length === 0) return { name: 'schema fingerprint', passed: true, detail: `equal (${restored.digest.slice(0, 12)})` };
+  const here = (await serverVersion(client)).major;
+  const there = Number.parseInt(manifest.serverVersion, 10);
+  // Restoring into another major (an upgrade rehearsal): a printed part that differs may be the same schema
+  // printed another way. Such parts are named as not compared, never counted as equal.
+  if (here !== there && differences.every((part) => PRINTED_BY_SERVER.has(part))) {
+    const equal = (Object.keys(restored.parts) as FingerprintPart[]).filter((part) => !differences.includes(part));
+    return {
+      name: 'schema fingerprint',
+      passed: true,
+      detail: `equal in ${equal.join(', ')}; ${differences.join(', ')} not compared: PostgreSQL ${here} prints their definitions differently from PostgreSQL ${there}, where the backup was taken`,
+    };
+  }
+  return { name: 'schema fingerprint', passed: false, detail: `differs in ${differences.join(', ')}` };
+}
+
+/**
+ * Runs each check as one statement of the extended protocol (which refuses several) inside a read-only
+ * transaction opened by dbops, with a statement timeout, in a session whose transactions default to read-only.
+ * The transaction has taken its snapshot before the check runs, so the check cannot switch it to read-write
+ * (set_config('transaction_read_only', ...) fails), and it is rolled back afterwards, which also undoes any
+ * setting the check changed (set_config(..., false) included). A check passes when its first value is true or a
+ * non-zero number.
+ *
+ * Not covered: read-only stops writes to the restored database only. A check run by a superuser can still act
+ * outside it (COPY ... TO PROGRAM, dblink to another session, pg_terminate_backend); checks are code from the
+ * repository, trusted like the workflow, and the target server should be a disposable one.
+ */
+export async function runUserChecks(client: pg.Client, checks: UserCheck[], timeoutMs = 60_000): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  if (checks.length === 0) return results;
+  await client.query('set default_transaction_read_only = on');
+  for (const check of checks) {
+    try {
+      await client.query('begin read only');
+      // A query, so the transaction's snapshot is taken before the check runs (see above).
+      await client.query("select set_config('statement_timeout', $1, true)", [String(Math.round(timeoutMs))]);
+      const result = await client.query({ text: check.sql, rowMode: 'array', queryMode: 'extended' } as pg.QueryConfig);
+      const value = ((result.rows ?? []) as unknown[][])[0]?.[0];
+      const passed = value === true || (value !== null && value !== undefined && typeof value !== 'boolean' && Number(value) !== 0 && !Number.isNaN(Number(value)));
+      results.push({ name: check.name, passed, detail: `returned ${value === undefined ? 'no rows' : JSON.stringify(value)}` });
+    } catch (error) {
+      results.push({ name: check.name, passed: false, detail: `failed: ${checkFailure(error)}` });
+    } finally {
+      await client.query('rollback').catch(() => undefined);
+    }
+  }
+  return results;
+}
+
+/** The server's own message; the one for several statements in one check said in words a check author knows. */
+function checkFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/cannot insert multiple commands into a prepared statement/.test(message)) return 'the check holds more than one statement; a check is one query';
+  return message;
+}
+
+function preview(items: string[]): string {
+  return items.slice(0, 5).join('; ') + (items.length > 5 ? `; … ${items.length - 5} more` : '');
+}

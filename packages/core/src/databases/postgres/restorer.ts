@@ -1,0 +1,52 @@
+import { DbopsError } from '../../errors.js';
+import type { BackupManifest } from '../../manifest/manifest.js';
+import type { ClientToolSettings, DatabaseServer, Restorer } from '../engine.js';
+import { findRestoreTools } from './client-tools.js';
+import { withSession } from './connection.js';
+import { libpqEnvironment } from './libpq-env.js';
+import { archiveCreatesSchema, listArchiveFile, runPgRestore } from './restore.js';
+import { dropEmptyPublicSchema } from './scratch-database.js';
+import { asPgTarget, describeTarget } from './target.js';
+
+/** A pg_restore that reads the archive (at least its pg_dump's major); it may be older than the target server. */
+export async function findPgRestorer(
+  server: DatabaseServer,
+  manifest: BackupManifest,
+  settings: ClientToolSettings,
+): Promise<Restorer> {
+  const archiveMajor = Number.parseInt(manifest.dumpTool.version, 10);
+  const where = { ...(settings.binDir ? { binDir: settings.binDir } : {}), path: settings.env.PATH ?? '' };
+  const tools = await findRestoreTools(archiveMajor, server.major, where);
+  return {
+    program: 'pg_restore',
+    version: tools.version,
+    /** pg_restore -j into an existing, empty database. */
+    async restore(archivePath, target, options) {
+      const into = asPgTarget(target);
+      if (archiveCreatesSchema(await listArchiveFile(tools.pgRestore, archivePath, options.signal), 'public')) {
+        await withSession(into, options.log, options.signal, (client) =>
+          dropEmptyPublicSchema(client, describeTarget(into)),
+        );
+      }
+      const libpq = await libpqEnvironment(into, options.env);
+      try {
+        const outcome = await runPgRestore({
+          pgRestore: tools.pgRestore,
+          archivePath,
+          database: into.database,
+          jobs: options.jobs,
+          noOwner: options.noOwner,
+          env: libpq.env,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+        if (!outcome.ok) {
+          throw new DbopsError('RESTORE_FAILED', `pg_restore failed: ${outcome.errors.slice(0, 3).join(' | ')}`, {
+            hint: 'See the pg_restore errors; roles, extensions or tablespaces the backup needs may be missing on the target server.',
+          });
+        }
+      } finally {
+        await libpq.dispose();
+      }
+    },
+  };
+}
