@@ -1,16 +1,79 @@
-// Enum inputs declare their values once: the reader checks against them and the description names each one.
-import { definitions, InputReader } from '@dbops/core';
+// Every input declares its kind once, in its definition: the reader checks values against it (an enum's values, an
+// integer's bounds) and action.yml, the reference docs and the CLI help state it.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { definitions, InputReader, kindNote, type InputDefinition } from '@dbops/core';
+import { buildProgram } from '../../packages/cli/src/program.js';
 
-const enums = definitions.flatMap((d) => d.inputs.filter((i) => i.type === 'enum').map((i) => [d.name, i] as const));
+const inputs = definitions.flatMap((d) => d.inputs.map((i) => [d.name, i] as const));
+const enums = inputs.filter(([, i]) => i.type === 'enum');
+const integers = inputs.filter(([, i]) => i.type === 'integer');
+const KINDS = ['string', 'boolean', 'integer', 'list', 'duration', 'size', 'enum', 'url'];
 
-it('declares notify-on, fail-on and alert-on as enums', () => {
-  expect(new Set(enums.map(([, i]) => i.name))).toEqual(new Set(['notify-on', 'fail-on', 'alert-on']));
+function help(action: string): string {
+  const io = { stdout: () => undefined, stderr: () => undefined, env: {}, signal: new AbortController().signal };
+  const command = buildProgram(definitions, io, () => undefined).commands.find((c) => c.name() === action)!;
+  return command.helpInformation().replace(/\s+/g, ' ');
+}
+
+function errorOf(read: () => unknown): { message: string; hint?: string } {
+  try {
+    read();
+  } catch (error) {
+    return error as { message: string; hint?: string };
+  }
+  throw new Error('no error');
+}
+
+describe.each(definitions.map((d) => [d.name, d] as const))('%s', (_name, definition) => {
+  test.each(definition.inputs.map((i) => [i.name, i] as const))('%s declares a kind that action.yml, the docs and the help show', async (_input, input) => {
+    expect(KINDS).toContain(input.type);
+    const note = kindNote(input).trim();
+    // Free text says nothing more; an enum's description names its values; every other kind, and a secret, has a note.
+    if (input.type === 'enum') for (const value of input.values!) expect(input.description).toContain(value);
+    else if (input.type !== 'string' || input.secret) expect(note).not.toBe('');
+    if (input.secret) expect(note).toContain('Secret');
+    if (note === '') return;
+    if (!definition.cliOnly) expect(await readFile(join('actions', definition.name, 'action.yml'), 'utf8')).toContain(JSON.stringify(note).slice(1, -1));
+    expect(await readFile(join('docs/reference', `${definition.name}.md`), 'utf8')).toContain(note);
+    expect(help(definition.name)).toContain(note);
+  });
 });
 
-it.each(enums)('%s: %p names every value in its description and reads only those', (_action, input) => {
+it('states an integer\'s bounds and a URL\'s schemes in its note', () => {
+  const port = inputs.find(([, i]) => i.name === 'port')![1];
+  expect(kindNote(port)).toBe(' Integer: a whole number from 1 to 65535.');
+  expect(kindNote(inputs.find(([, i]) => i.name === 'keep-last')![1])).toBe(' Integer: a whole number, 0 or more.');
+  expect(kindNote(inputs.find(([, i]) => i.name === 'database-url')![1])).toBe(' URL: postgres:// or postgresql://. Secret: masked in logs and summaries.');
+  for (const [, input] of inputs.filter(([, i]) => i.type === 'url')) expect(input.schemes?.length).toBeGreaterThan(0);
+});
+
+it('declares the enums that have a fixed set of values', () => {
+  expect(new Set(enums.map(([, i]) => i.name))).toEqual(new Set(['notify-on', 'fail-on', 'alert-on', 'compression', 'sslmode', 's3-sse', 's3-checksum']));
+});
+
+it.each(enums)('%s: %p reads only its values, case-insensitively, as the definition spells them', (_action, input) => {
   for (const value of input.values!) {
-    expect(input.description).toContain(value);
     expect(new InputReader([input], { [input.name]: value.toUpperCase() }).oneOf(input.name)).toBe(value);
+    expect(new InputReader([input], { [input.name]: value.toLowerCase() }).oneOf(input.name)).toBe(value);
   }
   expect(() => new InputReader([input], { [input.name]: 'sometimes' }).oneOf(input.name)).toThrow(`Input '${input.name}' has an unknown value 'sometimes'`);
+});
+
+it.each(integers)('%s: %p reads whole numbers within the bounds its definition declares', (_action, input) => {
+  const read = (value: string) => new InputReader([input], { [input.name]: value }).integer(input.name);
+  const min = input.min ?? 0;
+  const range = kindNote(input).replace(/^ Integer: (.*)\.$/, '$1');
+  expect(read(String(min))).toBe(min);
+  if (input.max !== undefined) expect(read(String(input.max))).toBe(input.max);
+  if (input.default !== undefined) expect(new InputReader([input], {}).integer(input.name)).toBe(Number(input.default));
+  expect(errorOf(() => read(String(min - 1)))).toMatchObject({ message: `Input '${input.name}' '${min - 1}' is out of range`, hint: range });
+  if (input.max !== undefined) expect(errorOf(() => read(String(input.max! + 1))).message).toBe(`Input '${input.name}' '${input.max + 1}' is out of range`);
+  expect(errorOf(() => read('1e3'))).toMatchObject({ message: `Input '${input.name}' '1e3' is not a whole number`, hint: range });
+});
+
+it('refuses to read an input as a kind it is not declared as', () => {
+  const name: InputDefinition = { name: 'name', description: 'A name.', type: 'string' };
+  expect(() => new InputReader([name], { name: '3' }).integer('name')).toThrow("Input 'name' is not defined as integer");
+  expect(() => new InputReader([name], { name: 'a' }).oneOf('name')).toThrow("Input 'name' is not defined as enum");
 });
