@@ -4,10 +4,15 @@ import { invalidInput } from '../../errors.js';
  * The query parameters of a PostgreSQL URL that dbops applies: sslmode, sslrootcert, service and passfile with
  * libpq's meaning (target.ts), host, port, user and password as parts of the address.
  */
-export const URL_PARAMETERS = ['sslmode', 'sslrootcert', 'service', 'passfile', 'host', 'port', 'user', 'password'] as const;
+export const URL_PARAMETERS = [
+  'sslmode', 'sslrootcert', 'service', 'passfile', 'host', 'port', 'user', 'password',
+] as const;
 
 /** Parameters dbops sets itself for every session (its application name, TCP keepalives): a URL's are ignored. */
-const OWN_PARAMETERS = ['application_name', 'fallback_application_name', 'keepalives', 'keepalives_idle', 'keepalives_interval', 'keepalives_count'];
+const OWN_PARAMETERS = [
+  'application_name', 'fallback_application_name',
+  'keepalives', 'keepalives_idle', 'keepalives_interval', 'keepalives_count',
+];
 
 /** What to do instead, for libpq parameters that users write and dbops does not apply. */
 const INSTEAD: Record<string, string> = {
@@ -29,8 +34,12 @@ export function checkUrlParameters(url: string, input: string): void {
   const accepted = `the parameters dbops accepts: ${URL_PARAMETERS.join(', ')}`;
   for (const name of new URLSearchParams(url.slice(at + 1)).keys()) {
     if ((URL_PARAMETERS as readonly string[]).includes(name) || OWN_PARAMETERS.includes(name)) continue;
-    if (!/^[a-z_]{1,40}$/.test(name)) throw invalidInput(input, 'has a query parameter that is not name=value', accepted);
-    if (name === 'options') throw invalidInput(input, 'has the parameter \'options\', which dbops does not apply', INSTEAD[name]!);
+    if (!/^[a-z_]{1,40}$/.test(name)) {
+      throw invalidInput(input, 'has a query parameter that is not name=value', accepted);
+    }
+    if (name === 'options') {
+      throw invalidInput(input, "has the parameter 'options', which dbops does not apply", INSTEAD[name]!);
+    }
     const instead = INSTEAD[name];
     throw invalidInput(input, `has an unknown parameter '${name}'`, instead ? `${instead}; ${accepted}` : accepted);
   }
