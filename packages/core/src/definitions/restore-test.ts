@@ -15,10 +15,10 @@ const inputs: InputDefinition[] = [
   ...DECRYPTION_INPUTS,
   { name: 'max-age', description: 'Fail when the backup is older than this (the RPO), e.g. 26h.', type: 'duration' },
   { name: 'max-restore-time', description: 'Fail when fetching and restoring takes longer (the RTO), e.g. 15m.', type: 'duration' },
-  { name: 'checks', description: 'A .sql file of checks: "-- name: ..." then one query (run read-only) returning true or a non-zero count.' },
+  { name: 'checks', description: 'A .sql file of checks: "-- name: ..." then one query (run read-only) returning true or a non-zero count.', type: 'string' },
   { name: 'keep', description: 'Keep the scratch database after the test (to inspect it).', default: 'false', type: 'boolean' },
   { name: 'record', description: 'When every check passes, write a verification record beside the manifest (rotation counts verified backups). Needs write access to from.', default: 'true', type: 'boolean' },
-  { name: 'jobs', description: 'pg_restore parallel jobs (default: the cores, 2 to 8).', type: 'integer' },
+  { name: 'jobs', description: 'pg_restore parallel jobs (default: the cores, 2 to 8).', type: 'integer', min: 1, max: 64 },
 ];
 
 export const restoreTestDefinition: ActionDefinition = {

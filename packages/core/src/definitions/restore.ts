@@ -15,9 +15,9 @@ const inputs: InputDefinition[] = [
   { name: 'clean', description: 'Drop and replace the objects of a target that already holds tables. Without it such a target is refused.', default: 'false', type: 'boolean' },
   { name: 'force', description: 'The same as clean.', default: 'false', type: 'boolean' },
   { name: 'safety-backup', description: 'Back up a non-empty target before restoring over it.', default: 'true', type: 'boolean' },
-  { name: 'safety-backup-to', description: 'Where the safety backup goes (default: the from location, under pre-restore/<name>).' },
+  { name: 'safety-backup-to', description: 'Where the safety backup goes (default: the from location, under pre-restore/<name>).', type: 'string' },
   { name: 'no-owner', description: 'Skip ownership and grants (when the source\'s roles do not exist on the target).', default: 'false', type: 'boolean' },
-  { name: 'jobs', description: 'pg_restore parallel jobs (default: the cores, 2 to 8).', type: 'integer' },
+  { name: 'jobs', description: 'pg_restore parallel jobs (default: the cores, 2 to 8).', type: 'integer', min: 1, max: 64 },
 ];
 
 export const restoreDefinition: ActionDefinition = {

@@ -4,22 +4,22 @@ import { httpUrl } from './http-url.js';
 import type { InputReader } from './read-inputs.js';
 import type { InputDefinition } from './types.js';
 
-/** S3 settings shared by every action that reads or writes backups. Unset ones fall back to the AWS variables. */
-export const S3_INPUTS: InputDefinition[] = [
-  { name: 's3-region', description: 'AWS region of the bucket.', env: ['AWS_REGION', 'AWS_DEFAULT_REGION'] },
-  { name: 's3-endpoint', description: 'Endpoint of an S3-compatible store (MinIO, R2, B2, ...).', env: ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL'] },
-  { name: 's3-force-path-style', description: 'Address buckets as endpoint/bucket instead of bucket.endpoint (most S3-compatible stores need it; automatic for localhost and IP endpoints).', type: 'boolean' },
-  { name: 's3-access-key-id', description: 'Access key id; by default the standard AWS credential chain (env, aws-actions/configure-aws-credentials, profiles, instance roles).', secret: true, env: ['AWS_ACCESS_KEY_ID'] },
-  { name: 's3-secret-access-key', description: 'Secret access key that goes with s3-access-key-id.', secret: true, env: ['AWS_SECRET_ACCESS_KEY'] },
-  { name: 's3-session-token', description: 'Session token for temporary credentials.', secret: true, env: ['AWS_SESSION_TOKEN'] },
-  { name: 's3-sse', description: 'Server-side encryption: AES256, aws:kms or aws:kms:dsse.' },
-  { name: 's3-kms-key-id', description: 'KMS key for s3-sse aws:kms.' },
-  { name: 's3-storage-class', description: 'Storage class of uploaded objects, e.g. STANDARD_IA, GLACIER_IR.' },
-  { name: 's3-checksum', description: 'WHEN_SUPPORTED or WHEN_REQUIRED (for S3-compatible stores that mishandle streamed checksums).', env: ['AWS_REQUEST_CHECKSUM_CALCULATION'] },
-];
-
 const SSE = ['AES256', 'aws:kms', 'aws:kms:dsse'] as const;
 const CHECKSUM = ['WHEN_SUPPORTED', 'WHEN_REQUIRED'] as const;
+
+/** S3 settings shared by every action that reads or writes backups. Unset ones fall back to the AWS variables. */
+export const S3_INPUTS: InputDefinition[] = [
+  { name: 's3-region', description: 'AWS region of the bucket.', type: 'string', env: ['AWS_REGION', 'AWS_DEFAULT_REGION'] },
+  { name: 's3-endpoint', description: 'Endpoint of an S3-compatible store (MinIO, R2, B2, ...).', type: 'url', schemes: ['https', 'http'], env: ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL'] },
+  { name: 's3-force-path-style', description: 'Address buckets as endpoint/bucket instead of bucket.endpoint (most S3-compatible stores need it; automatic for localhost and IP endpoints).', type: 'boolean' },
+  { name: 's3-access-key-id', description: 'Access key id; by default the standard AWS credential chain (env, aws-actions/configure-aws-credentials, profiles, instance roles).', type: 'string', secret: true, env: ['AWS_ACCESS_KEY_ID'] },
+  { name: 's3-secret-access-key', description: 'Secret access key that goes with s3-access-key-id.', type: 'string', secret: true, env: ['AWS_SECRET_ACCESS_KEY'] },
+  { name: 's3-session-token', description: 'Session token for temporary credentials.', type: 'string', secret: true, env: ['AWS_SESSION_TOKEN'] },
+  { name: 's3-sse', description: 'Server-side encryption: AES256, aws:kms or aws:kms:dsse.', type: 'enum', values: SSE },
+  { name: 's3-kms-key-id', description: 'KMS key for s3-sse aws:kms.', type: 'string' },
+  { name: 's3-storage-class', description: 'Storage class of uploaded objects, e.g. STANDARD_IA, GLACIER_IR.', type: 'string' },
+  { name: 's3-checksum', description: 'WHEN_SUPPORTED or WHEN_REQUIRED (for S3-compatible stores that mishandle streamed checksums).', type: 'enum', values: CHECKSUM, env: ['AWS_REQUEST_CHECKSUM_CALCULATION'] },
+];
 
 export function readS3Options(reader: InputReader): S3Options {
   const options: S3Options = {};
@@ -38,19 +38,11 @@ export function readS3Options(reader: InputReader): S3Options {
     options.secretAccessKey = secretAccessKey;
     if (sessionToken) options.sessionToken = sessionToken;
   }
-  const sse = reader.optional('s3-sse');
-  if (sse) {
-    if (!(SSE as readonly string[]).includes(sse)) throw invalidInput('s3-sse', `has an unknown value '${sse}'`, `one of ${SSE.join(', ')}`);
-    options.serverSideEncryption = sse as S3Options['serverSideEncryption'];
-  }
+  if (reader.optional('s3-sse')) options.serverSideEncryption = reader.oneOf<(typeof SSE)[number]>('s3-sse');
   const kmsKeyId = reader.optional('s3-kms-key-id');
   if (kmsKeyId) options.kmsKeyId = kmsKeyId;
   const storageClass = reader.optional('s3-storage-class');
   if (storageClass) options.storageClass = storageClass;
-  const checksum = reader.optional('s3-checksum')?.toUpperCase();
-  if (checksum) {
-    if (!(CHECKSUM as readonly string[]).includes(checksum)) throw invalidInput('s3-checksum', `has an unknown value '${checksum}'`, `one of ${CHECKSUM.join(', ')}`);
-    options.requestChecksumCalculation = checksum as S3Options['requestChecksumCalculation'];
-  }
+  if (reader.optional('s3-checksum')) options.requestChecksumCalculation = reader.oneOf<(typeof CHECKSUM)[number]>('s3-checksum');
   return options;
 }

@@ -21,11 +21,21 @@ export interface InputDefinition {
   secret?: boolean;
   /** Environment variables the CLI falls back to, in order. */
   env?: string[];
-  /** Shown in docs; every value arrives as a string and is parsed by the definition. */
-  type?: 'string' | 'boolean' | 'integer' | 'list' | 'duration' | 'size' | 'enum';
-  /** The values of an enum input, lowercase; InputReader.oneOf checks against them and the description names them. */
+  /**
+   * What the input holds. Every value arrives as a string; InputReader (or the parser its kind names) reads it, and
+   * kindNote states the kind in action.yml, the CLI help and docs/reference. A secret is any kind with `secret`.
+   */
+  type: InputKind;
+  /** The values of an enum input; InputReader.oneOf checks against them (case-insensitive) and the description names them. */
   values?: readonly string[];
+  /** The bounds of an integer input (min defaults to 0, max to none); InputReader.integer checks them. */
+  min?: number;
+  max?: number;
+  /** The schemes a url input takes, without '://' (https, postgres, smtps, ...). */
+  schemes?: readonly string[];
 }
+
+export type InputKind = 'string' | 'boolean' | 'integer' | 'list' | 'duration' | 'size' | 'enum' | 'url';
 
 export interface OutputDefinition {
   name: string;

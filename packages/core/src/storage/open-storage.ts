@@ -1,7 +1,7 @@
 import { invalidInput } from '../errors.js';
 import { LocalStorage } from './local.js';
 import { parseLocation, type Location } from './location.js';
-import type { S3Options } from './s3.js';
+import type { S3Options } from './s3-client.js';
 import type { Storage } from './types.js';
 
 /** Opens artifact://NAME: GitHub workflow artifacts, which only the GitHub adapter can reach. */

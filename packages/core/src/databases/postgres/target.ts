@@ -5,6 +5,7 @@ import { checkUrlAuthority } from '../../url-authority.js';
 import { passfilePassword, passfilePath } from './passfile.js';
 import { serviceParameters, type ServiceParameters } from './service-file.js';
 import type { DatabaseTarget } from '../engine.js';
+import { checkUrlParameters } from './url-parameters.js';
 
 export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 export type SslMode = (typeof SSL_MODES)[number];
@@ -67,6 +68,7 @@ export function parsePgTarget(input: PgTargetInput, urlInput = 'database-url'): 
     }
     // libpq ends the password at the first '@': one more is refused, not read differently by pg_dump and node-pg.
     checkUrlAuthority(trimmed, urlInput, { form: 'postgres://USER:PASSWORD@HOST:5432/DATABASE?sslmode=require' });
+    checkUrlParameters(trimmed, urlInput);
     const { url, taken } = takeParameters(trimmed);
     fromQuery = taken;
     try {
