@@ -35,23 +35,37 @@ const TYPES = ['TEXT', 'INTEGER', 'BIGINT', 'BOOLEAN NOT NULL DEFAULT false', 'T
 function migration(i, tables) {
   const table = `${pick(WORDS)}_${i}`;
   const parts = [];
-  const columns = Array.from({ length: 3 + Math.floor(random() * 12) }, (_, c) => `    "${pick(WORDS)}_${c}" ${pick(TYPES)}`);
-  parts.push(`-- CreateTable\nCREATE TABLE "${table}" (\n    "id" SERIAL NOT NULL,\n    "note" TEXT NOT NULL DEFAULT 'a; b',\n${columns.join(',\n')},\n    CONSTRAINT "${table}_pkey" PRIMARY KEY ("id")\n);`);
+  const columns = Array.from(
+    { length: 3 + Math.floor(random() * 12) },
+    (_, c) => `    "${pick(WORDS)}_${c}" ${pick(TYPES)}`,
+  );
+  parts.push(
+    `-- CreateTable\nCREATE TABLE "${table}" (\n    "id" SERIAL NOT NULL,\n    "note" TEXT NOT NULL DEFAULT 'a; b',\n` +
+      `${columns.join(',\n')},\n    CONSTRAINT "${table}_pkey" PRIMARY KEY ("id")\n);`,
+  );
   parts.push(`-- CreateIndex\nCREATE INDEX "${table}_note_idx" ON "${table}"("note");`);
   // Half the changes touch a table production already had, half one added by an earlier migration.
   const existing = random() < 0.5 ? pick(tables.slice(0, WORDS.length)) : pick(tables);
   if (existing) {
-    parts.push(`-- AddForeignKey\nALTER TABLE "${table}" ADD CONSTRAINT "${table}_ref_fkey" FOREIGN KEY ("id") REFERENCES "${existing}"("id") ON DELETE RESTRICT ON UPDATE CASCADE;`);
-    parts.push(pick([
-      `-- AlterTable\nALTER TABLE "${existing}" ADD COLUMN "extra_${i}" TEXT;`,
-      `-- AlterTable\nALTER TABLE "${existing}" ALTER COLUMN "note" SET NOT NULL;`,
-      `-- AlterTable\nALTER TABLE "${existing}" ALTER COLUMN "note" TYPE VARCHAR(500);`,
-      `-- CreateIndex\nCREATE UNIQUE INDEX "${existing}_u_${i}" ON "${existing}"("note");`,
-      `UPDATE "${existing}" SET "note" = 'fixed; ' || "note" WHERE "id" < 1000;`,
-    ]));
+    parts.push(
+      `-- AddForeignKey\nALTER TABLE "${table}" ADD CONSTRAINT "${table}_ref_fkey" FOREIGN KEY ("id") ` +
+        `REFERENCES "${existing}"("id") ON DELETE RESTRICT ON UPDATE CASCADE;`,
+    );
+    parts.push(
+      pick([
+        `-- AlterTable\nALTER TABLE "${existing}" ADD COLUMN "extra_${i}" TEXT;`,
+        `-- AlterTable\nALTER TABLE "${existing}" ALTER COLUMN "note" SET NOT NULL;`,
+        `-- AlterTable\nALTER TABLE "${existing}" ALTER COLUMN "note" TYPE VARCHAR(500);`,
+        `-- CreateIndex\nCREATE UNIQUE INDEX "${existing}_u_${i}" ON "${existing}"("note");`,
+        `UPDATE "${existing}" SET "note" = 'fixed; ' || "note" WHERE "id" < 1000;`,
+      ]),
+    );
   }
   if (random() < 0.2) {
-    parts.push(`CREATE FUNCTION "touch_${i}"() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW.note := NEW.note || ';';\n  RETURN NEW;\nEND;\n$$;`);
+    parts.push(
+      `CREATE FUNCTION "touch_${i}"() RETURNS trigger LANGUAGE plpgsql AS $$\n` +
+        "BEGIN\n  NEW.note := NEW.note || ';';\n  RETURN NEW;\nEND;\n$$;",
+    );
   }
   tables.push(table);
   return `${parts.join('\n\n')}\n`;
@@ -77,9 +91,12 @@ try {
     const start = performance.now();
     const migrations = await source.list();
     const listed = performance.now();
-    const result = await lintMigrations(migrations.map((m) => ({ name: m.name, file: m.file, sql: m.sql })), {
-      transactionMode: source.transactionMode,
-    });
+    const result = await lintMigrations(
+      migrations.map((m) => ({ name: m.name, file: m.file, sql: m.sql })),
+      {
+        transactionMode: source.transactionMode,
+      },
+    );
     const done = performance.now();
     findings = result.length;
     timings.push({ list: listed - start, lint: done - listed });
@@ -87,7 +104,10 @@ try {
   const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const lint = median(timings.map((t) => t.lint));
   const list = median(timings.map((t) => t.list));
-  console.log(`${files} migrations (${(bytes / 1024 / 1024).toFixed(1)} MB of SQL), ${findings} findings, median of ${runs} runs:`);
+  console.log(
+    `${files} migrations (${(bytes / 1024 / 1024).toFixed(1)} MB of SQL), ${findings} findings, ` +
+      `median of ${runs} runs:`,
+  );
   console.log(`  read + sha256: ${list.toFixed(0)} ms`);
   console.log(`  lint:          ${lint.toFixed(0)} ms  (target < 2000 ms: ${lint < 2000 ? 'met' : 'MISSED'})`);
   console.log(`  first run's lint (parser load included): ${timings[0].lint.toFixed(0)} ms`);

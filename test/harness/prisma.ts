@@ -50,7 +50,13 @@ export async function prismaProject(databaseUrl: string, migrationNames: string[
         [PRISMA_CLI, ...args],
         {
           cwd: dir,
-          env: { ...process.env, DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1', ...env },
+          env: {
+            ...process.env,
+            DATABASE_URL: databaseUrl,
+            CHECKPOINT_DISABLE: '1',
+            PRISMA_HIDE_UPDATE_MESSAGE: '1',
+            ...env,
+          },
           timeout: 120_000,
         },
         (error, stdout, stderr) => {
@@ -71,8 +77,10 @@ export async function prismaProject(databaseUrl: string, migrationNames: string[
     add,
     deploy: () => run(['migrate', 'deploy']),
     status: () => run(['migrate', 'status']),
-    // 6.19.3 runs a native connection check before `resolve`; /bin/true stands in for it (the wasm engine does the work).
-    resolve: (mark, name) => run(['migrate', 'resolve', `--${mark}`, name], { PRISMA_SCHEMA_ENGINE_BINARY: '/bin/true' }),
+    // 6.19.3 runs a native connection check before `resolve`; /bin/true stands in for it (the wasm engine does
+    // the real work).
+    resolve: (mark, name) =>
+      run(['migrate', 'resolve', `--${mark}`, name], { PRISMA_SCHEMA_ENGINE_BINARY: '/bin/true' }),
     remove: () => rm(dir, { recursive: true, force: true }),
   };
 }

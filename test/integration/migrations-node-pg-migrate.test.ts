@@ -25,10 +25,15 @@ let source: MigrationSource;
 /** node-pg-migrate's own CLI, with DATABASE_URL in its environment. */
 function nodePgMigrate(...args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args, '--migrations-dir', 'migrations'], {
-      cwd: projectDir,
-      env: { ...process.env, DATABASE_URL: server.url('accounts') },
-    }, (error, stdout, stderr) => resolve({ code: error ? 1 : 0, output: `${stdout}${stderr}` }));
+    execFile(
+      process.execPath,
+      [CLI, ...args, '--migrations-dir', 'migrations'],
+      {
+        cwd: projectDir,
+        env: { ...process.env, DATABASE_URL: server.url('accounts') },
+      },
+      (error, stdout, stderr) => resolve({ code: error ? 1 : 0, output: `${stdout}${stderr}` }),
+    );
   });
 }
 
@@ -37,7 +42,10 @@ beforeAll(async () => {
   await server.createDatabase('accounts');
   projectDir = await mkdtemp(join(tmpdir(), 'dbops-npm-'));
   await cp(FIXTURES, join(projectDir, 'migrations'), { recursive: true });
-  await writeFile(join(projectDir, 'package.json'), JSON.stringify({ devDependencies: { 'node-pg-migrate': '^9.0.0' } }));
+  await writeFile(
+    join(projectDir, 'package.json'),
+    JSON.stringify({ devDependencies: { 'node-pg-migrate': '^9.0.0' } }),
+  );
   client = new pg.Client({ connectionString: server.url('accounts') });
   await client.connect();
   source = await findMigrationSource({ projectDir });
@@ -53,7 +61,11 @@ test('the project is recognised as node-pg-migrate, its files listed in the orde
   expect(source.tool).toBe('node-pg-migrate');
   expect(source.tracking.table).toBe('"public"."pgmigrations"');
   const migrations = await source.list();
-  expect(migrations.map((m) => m.name)).toEqual(['1700000000000_create-accounts', '1700000000001_accounts-email-index', '1700000000002_accounts-plan']);
+  expect(migrations.map((m) => m.name)).toEqual([
+    '1700000000000_create-accounts',
+    '1700000000001_accounts-email-index',
+    '1700000000002_accounts-plan',
+  ]);
   // Only the up section of a SQL migration runs (and is linted); a JavaScript migration has no SQL.
   expect(migrations[0]!.sql).not.toContain('DROP TABLE');
   expect(migrations[1]!.sql).toBeUndefined();
@@ -75,10 +87,17 @@ test('status reads pgmigrations as the tool wrote it', async () => {
 
 test('lint flags CONCURRENTLY in a file the tool runs in a transaction, and the tool then fails on it', async () => {
   const pending = (await source.list()).filter((m) => m.name === '1700000000002_accounts-plan');
-  const findings = await lintMigrations(pending.map((m) => ({ name: m.name, file: m.file, sql: m.sql! })), {
-    transactionMode: source.transactionMode,
+  const findings = await lintMigrations(
+    pending.map((m) => ({ name: m.name, file: m.file, sql: m.sql! })),
+    {
+      transactionMode: source.transactionMode,
+    },
+  );
+  expect(findings.find((f) => f.rule === 'concurrently-in-transaction')).toMatchObject({
+    severity: 'error',
+    line: 4,
+    column: 1,
   });
-  expect(findings.find((f) => f.rule === 'concurrently-in-transaction')).toMatchObject({ severity: 'error', line: 4, column: 1 });
 
   const up = await nodePgMigrate('up');
   expect(up.code).not.toBe(0);
@@ -92,7 +111,10 @@ test('lint flags CONCURRENTLY in a file the tool runs in a transaction, and the 
 test('a migration missing from the repository is a blocker whose command clears it', async () => {
   await rm(join(projectDir, 'migrations', '1700000000001_accounts-email-index.js'));
   const status = await readMigrationStatus(source, client);
-  expect(status.migrations.at(-1)).toMatchObject({ name: '1700000000001_accounts-email-index', state: 'missing-from-repository' });
+  expect(status.migrations.at(-1)).toMatchObject({
+    name: '1700000000001_accounts-email-index',
+    state: 'missing-from-repository',
+  });
   const [blocker] = migrationBlockers(status);
   const forget = blocker!.commands.find((c) => c.startsWith('DELETE'));
   expect(forget).toBe(`DELETE FROM "public"."pgmigrations" WHERE name = '1700000000001_accounts-email-index';`);

@@ -69,10 +69,13 @@ test('what Prisma applied is applied, with the checksum it recorded and each dur
   }
   // The whole script reached PostgreSQL: the default with `;` and the $$ body are intact.
   await client.query(`INSERT INTO users (email) VALUES ('A@Example.com')`);
-  expect((await client.query('SELECT email, note FROM users')).rows).toEqual([{ email: 'a@example.com', note: 'semi;colon; in a string' }]);
+  expect((await client.query('SELECT email, note FROM users')).rows).toEqual([
+    { email: 'a@example.com', note: 'semi;colon; in a string' },
+  ]);
 });
 
-test('a migration failing halfway is failed, blocks the deploy (P3009) and left nothing; resolving it clears the block', async () => {
+// It left nothing, Prisma refuses the next deploy (P3009), and resolving it clears the block.
+test('a migration failing halfway is failed and a blocker', async () => {
   await project.add(CONCURRENTLY, FAILS);
   const pendingBefore = await status();
   expect(pendingBefore.pending).toEqual([CONCURRENTLY, FAILS]);
@@ -117,7 +120,9 @@ test('a migration edited after it was applied is a blocker naming the file', asy
   try {
     const edited = await status();
     expect(states(edited)[STATUS]).toBe('edited-after-applied');
-    const blocker = migrationBlockers(edited, { projectDir: project.dir }).find((b) => b.kind === 'edited-after-applied');
+    const blocker = migrationBlockers(edited, { projectDir: project.dir }).find(
+      (b) => b.kind === 'edited-after-applied',
+    );
     expect(blocker?.migration).toBe(STATUS);
     expect(blocker?.commands).toEqual([`git log --follow -p -- migrations/${STATUS}/migration.sql`]);
   } finally {

@@ -1,7 +1,12 @@
 // The lint rules on real SQL through PostgreSQL's own parser (libpg-query): each rule found at its line and column
 // with its reason and rewrite, what must not be flagged (new tables, NOT VALID, CONCURRENTLY alone, lock_timeout
 // set), suppressions, parse errors as findings, and severity from table sizes.
-import { lintMigrations, withTableSize, type LintFinding, type LintOptions } from '../../packages/core/src/migrations/lint/lint.js';
+import {
+  lintMigrations,
+  withTableSize,
+  type LintFinding,
+  type LintOptions,
+} from '../../packages/core/src/migrations/lint/lint.js';
 
 const PRISMA: LintOptions = { transactionMode: 'implicit-script' };
 
@@ -28,22 +33,24 @@ DROP TABLE archive.old_orders;
 VACUUM FULL users;
 CLUSTER users USING users_pkey;
 `);
-  expect(at(findings)).toEqual([
-    ['create-index-non-concurrently', 2, 1],
-    ['add-column-volatile-default', 3, 30],
-    ['set-not-null', 3, 1],
-    ['alter-column-type', 5, 16],
-    ['constraint-without-not-valid', 6, 24],
-    ['constraint-without-not-valid', 7, 24],
-    ['add-unique-constraint', 8, 24],
-    ['add-unique-constraint', 8, 64],
-    ['drop-column', 9, 1],
-    ['rename-column', 10, 1],
-    ['rename-table', 11, 1],
-    ['drop-table', 12, 1],
-    ['vacuum-full', 13, 1],
-    ['cluster', 14, 1],
-  ].sort((a, b) => (a[1] as number) - (b[1] as number) || (a[2] as number) - (b[2] as number)));
+  expect(at(findings)).toEqual(
+    [
+      ['create-index-non-concurrently', 2, 1],
+      ['add-column-volatile-default', 3, 30],
+      ['set-not-null', 3, 1],
+      ['alter-column-type', 5, 16],
+      ['constraint-without-not-valid', 6, 24],
+      ['constraint-without-not-valid', 7, 24],
+      ['add-unique-constraint', 8, 24],
+      ['add-unique-constraint', 8, 64],
+      ['drop-column', 9, 1],
+      ['rename-column', 10, 1],
+      ['rename-table', 11, 1],
+      ['drop-table', 12, 1],
+      ['vacuum-full', 13, 1],
+      ['cluster', 14, 1],
+    ].sort((a, b) => (a[1] as number) - (b[1] as number) || (a[2] as number) - (b[2] as number)),
+  );
   expect(findings.every((f) => f.severity === 'warning' && f.file === 'm.sql' && f.migration === 'm')).toBe(true);
   expect(findings.find((f) => f.rule === 'drop-table')?.table).toBe('archive.old_orders');
 });
@@ -54,12 +61,15 @@ test('each finding says why and gives the rewrite, with the statement itself whe
   expect(index!.fix).toMatch(/^CREATE UNIQUE INDEX CONCURRENTLY users_email ON users \(email\);/);
   const [notNull] = await lint(`SET lock_timeout = '2s';\nALTER TABLE users ALTER COLUMN email SET NOT NULL;`);
   expect(notNull!.fix).toContain('ADD CONSTRAINT email_not_null CHECK (email IS NOT NULL) NOT VALID');
-  const [fk] = await lint(`SET lock_timeout = '2s';\nALTER TABLE o ADD CONSTRAINT o_fk FOREIGN KEY (u) REFERENCES u (id);`);
+  const [fk] = await lint(
+    `SET lock_timeout = '2s';\nALTER TABLE o ADD CONSTRAINT o_fk FOREIGN KEY (u) REFERENCES u (id);`,
+  );
   expect(fk!.fix).toContain('VALIDATE CONSTRAINT o_fk');
 });
 
 test('the safe forms are not flagged', async () => {
-  expect(await lint(`SET lock_timeout = '2s';
+  expect(
+    await lint(`SET lock_timeout = '2s';
 ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;
 ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;
 ALTER TABLE orders ADD CONSTRAINT total_positive CHECK (total > 0) NOT VALID;
@@ -68,49 +78,77 @@ ALTER TABLE orders ADD COLUMN created_at timestamptz NOT NULL DEFAULT now();
 ALTER TABLE orders ADD COLUMN state text DEFAULT 'new;old';
 VACUUM ANALYZE orders;
 CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1; ALTER TABLE orders DROP COLUMN x; $$;
-`)).toEqual([]);
+`),
+  ).toEqual([]);
   // CONCURRENTLY alone in a Prisma migration runs outside any transaction.
   expect(await lint('CREATE INDEX CONCURRENTLY orders_user_idx ON orders (user_id);', PRISMA)).toEqual([]);
 });
 
-test('tables created by the migrations being linted are new: nothing on them is flagged, in later files too', async () => {
-  const findings = await lintMigrations([
-    { name: 'one', file: 'one.sql', sql: 'CREATE TABLE "Post" (id serial PRIMARY KEY, title text);\nCREATE INDEX post_title ON "Post" (title);' },
-    { name: 'two', file: 'two.sql', sql: 'ALTER TABLE "Post" ADD CONSTRAINT post_fk FOREIGN KEY (id) REFERENCES users (id), ALTER COLUMN title SET NOT NULL;' },
-  ], PRISMA);
+test('tables created by the migrations being linted are new: not flagged, in later files either', async () => {
+  const findings = await lintMigrations(
+    [
+      {
+        name: 'one',
+        file: 'one.sql',
+        sql: 'CREATE TABLE "Post" (id serial PRIMARY KEY, title text);\nCREATE INDEX post_title ON "Post" (title);',
+      },
+      {
+        name: 'two',
+        file: 'two.sql',
+        sql:
+          'ALTER TABLE "Post" ADD CONSTRAINT post_fk FOREIGN KEY (id) REFERENCES users (id), ' +
+          'ALTER COLUMN title SET NOT NULL;',
+      },
+    ],
+    PRISMA,
+  );
   expect(findings).toEqual([]);
 });
 
-test('CONCURRENTLY inside a transaction is an error: explicit BEGIN, a multi-statement Prisma script, a node-pg-migrate file', async () => {
+// Explicit BEGIN, a multi-statement Prisma script, a node-pg-migrate file.
+test('CONCURRENTLY inside a transaction is an error', async () => {
   const concurrently = 'CREATE INDEX CONCURRENTLY orders_user_idx ON orders (user_id);';
   expect(rules(await lint(`BEGIN;\n${concurrently}\nCOMMIT;`))).toContain('concurrently-in-transaction');
   expect(rules(await lint(`COMMIT;\n${concurrently}`))).toEqual([]); // after the transaction ended
   const prisma = await lint(`SET lock_timeout = '2s';\n${concurrently}`, PRISMA);
-  expect(prisma).toEqual([expect.objectContaining({ rule: 'concurrently-in-transaction', severity: 'error', line: 2 })]);
+  expect(prisma).toEqual([
+    expect.objectContaining({ rule: 'concurrently-in-transaction', severity: 'error', line: 2 }),
+  ]);
   expect(rules(await lint(concurrently, { transactionMode: 'per-file' }))).toEqual(['concurrently-in-transaction']);
   expect(rules(await lint('DROP INDEX CONCURRENTLY i; REINDEX INDEX CONCURRENTLY j;', PRISMA))).toEqual([
-    'concurrently-in-transaction', 'concurrently-in-transaction',
+    'concurrently-in-transaction',
+    'concurrently-in-transaction',
   ]);
 });
 
 test('volatile defaults, serial, identity and stored generated columns rewrite the table', async () => {
   const sql = (column: string) => `SET lock_timeout = '1s'; ALTER TABLE t ADD COLUMN ${column};`;
-  for (const column of ['c float DEFAULT random()', 'c bigserial', 'c int GENERATED ALWAYS AS IDENTITY',
-    'c int GENERATED ALWAYS AS (a * 2) STORED', 'c timestamptz DEFAULT clock_timestamp()']) {
+  for (const column of [
+    'c float DEFAULT random()',
+    'c bigserial',
+    'c int GENERATED ALWAYS AS IDENTITY',
+    'c int GENERATED ALWAYS AS (a * 2) STORED',
+    'c timestamptz DEFAULT clock_timestamp()',
+  ]) {
     expect(rules(await lint(sql(column)))).toEqual(['add-column-volatile-default']);
   }
   expect(rules(await lint(sql('c int UNIQUE')))).toEqual(['add-unique-constraint']);
   expect(rules(await lint(sql('c int REFERENCES u (id)')))).toEqual(['constraint-without-not-valid']);
 });
 
-test('missing lock_timeout: once per file, at the first lock of an existing table; not when set or given to dbops', async () => {
+test('missing lock_timeout: once a file, at the first lock of an existing table; not when set or given', async () => {
   const sql = 'ALTER TABLE a DROP COLUMN x;\nALTER TABLE b DROP COLUMN y;';
   const missing = (await lint(sql)).filter((f) => f.rule === 'missing-lock-timeout');
   expect(missing).toEqual([expect.objectContaining({ line: 1, table: 'a', severity: 'warning' })]);
   expect(rules(await lint(`SET LOCAL lock_timeout TO '3s';\n${sql}`))).not.toContain('missing-lock-timeout');
-  expect(rules(await lint(`SELECT set_config('lock_timeout', '3s', false);\n${sql}`))).not.toContain('missing-lock-timeout');
-  expect(rules(await lintMigrations([{ name: 'm', file: 'm.sql', sql }], { transactionMode: 'none', lockTimeoutGiven: true })))
-    .not.toContain('missing-lock-timeout');
+  expect(rules(await lint(`SELECT set_config('lock_timeout', '3s', false);\n${sql}`))).not.toContain(
+    'missing-lock-timeout',
+  );
+  expect(
+    rules(
+      await lintMigrations([{ name: 'm', file: 'm.sql', sql }], { transactionMode: 'none', lockTimeoutGiven: true }),
+    ),
+  ).not.toContain('missing-lock-timeout');
   expect(rules(await lint('CREATE TABLE n (id int);\nALTER TABLE n ADD COLUMN x int;'))).toEqual([]);
 });
 
@@ -136,16 +174,29 @@ ALTER TABLE e RENAME TO f;
   expect(findings[3]!.reason).toContain('no-such-rule');
 });
 
-test('a migration that does not parse is a finding at its line and column, not a crash; the others are still linted', async () => {
-  const findings = await lintMigrations([
-    { name: 'bad', file: 'bad.sql', sql: "SELECT 'é';\nALTER TABLE users ADD COLUMN note text;\nALTER TABLE \"usé\" ADD COLUMN oops text DEFALT 'x';\n" },
-    { name: 'unterminated', file: 'u.sql', sql: "SELECT 'never closed;\n" },
-    { name: 'good', file: 'good.sql', sql: 'ALTER TABLE users DROP COLUMN note;' },
-  ], { transactionMode: 'none' });
-  expect(findings[0]).toMatchObject({ rule: 'parse-error', severity: 'error', migration: 'bad', line: 3, column: 40 }); // characters (41 in bytes)
+test('a migration that does not parse is a finding at its line and column; the others are still linted', async () => {
+  const findings = await lintMigrations(
+    [
+      {
+        name: 'bad',
+        file: 'bad.sql',
+        sql:
+          "SELECT 'é';\nALTER TABLE users ADD COLUMN note text;\n" +
+          'ALTER TABLE "usé" ADD COLUMN o text DEFALT 1;\n',
+      },
+      { name: 'unterminated', file: 'u.sql', sql: "SELECT 'never closed;\n" },
+      { name: 'good', file: 'good.sql', sql: 'ALTER TABLE users DROP COLUMN note;' },
+    ],
+    { transactionMode: 'none' },
+  );
+  // The column counts characters (38 in bytes).
+  expect(findings[0]).toMatchObject({ rule: 'parse-error', severity: 'error', migration: 'bad', line: 3, column: 37 });
   expect(findings[0]!.reason).toContain('syntax error at or near "DEFALT"');
   expect(findings[1]).toMatchObject({ rule: 'parse-error', migration: 'unterminated', line: 1 });
-  expect(findings.filter((f) => f.migration === 'good').map((f) => f.rule)).toEqual(['drop-column', 'missing-lock-timeout']);
+  expect(findings.filter((f) => f.migration === 'good').map((f) => f.rule)).toEqual([
+    'drop-column',
+    'missing-lock-timeout',
+  ]);
 });
 
 test('columns count characters, not bytes, after multi-byte text', async () => {
@@ -154,14 +205,19 @@ test('columns count characters, not bytes, after multi-byte text', async () => {
 });
 
 test('with table sizes, a lock or rewrite of a small table is info and of a big one an error', async () => {
-  const sql = "SET lock_timeout = '1s';\nCREATE INDEX a_x ON small (x);\nCREATE INDEX b_x ON big (x);\nCREATE INDEX c_x ON absent (x);\nDROP TABLE big;";
+  const sql =
+    "SET lock_timeout = '1s';\nCREATE INDEX a_x ON small (x);\nCREATE INDEX b_x ON big (x);\n" +
+    'CREATE INDEX c_x ON absent (x);\nDROP TABLE big;';
   const seen: string[][] = [];
   const findings = await lintMigrations([{ name: 'm', file: 'm.sql', sql }], {
     transactionMode: 'none',
     bigTable: { bytes: 1_000_000, rows: 10_000 },
     tableSizes: async (tables) => {
       seen.push(tables.map((t) => t.name));
-      return new Map([['small', { bytes: 16_384, rows: 3 }], ['big', { bytes: 8_192, rows: 50_000 }]]);
+      return new Map([
+        ['small', { bytes: 16_384, rows: 3 }],
+        ['big', { bytes: 8_192, rows: 50_000 }],
+      ]);
     },
   });
   expect(seen).toEqual([['small', 'big', 'absent']]); // one lookup, size-sensitive rules only

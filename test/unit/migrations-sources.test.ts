@@ -26,21 +26,29 @@ async function write(path: string, text: string): Promise<void> {
 }
 
 async function failure(promise: Promise<unknown>): Promise<DbopsError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(DbopsError);
   return error as DbopsError;
 }
 
 test('Prisma: migrations.path of prisma.config.ts, relative to the project', async () => {
-  await write('prisma.config.ts', `import { defineConfig } from 'prisma/config';
+  await write(
+    'prisma.config.ts',
+    `import { defineConfig } from 'prisma/config';
 // migrations: { path: 'commented/out' },
-export default defineConfig({ schema: 'db/schema.prisma', migrations: { seed: 'tsx seed.ts', path: 'db/history' } });`);
+export default defineConfig({ schema: 'db/schema.prisma', migrations: { seed: 'tsx seed.ts', path: 'db/history' } });`,
+  );
   await cp(join(FIXTURES, 'prisma'), join(dir, 'db', 'history'), { recursive: true });
   const source = await findMigrationSource({ projectDir: dir });
   expect(source).toBeInstanceOf(PrismaSource);
   expect(source.folder).toBe(join(dir, 'db', 'history'));
   expect((await source.list()).map((m) => m.name)).toEqual([
-    '20260101000000_init', '20260102000000_order_status', '20260103000000_orders_index_concurrently',
+    '20260101000000_init',
+    '20260102000000_order_status',
+    '20260103000000_orders_index_concurrently',
     '20260104000000_audit_fails_halfway',
   ]);
 });
@@ -66,7 +74,9 @@ test('Prisma: beside the schema named in prisma.config.ts, in package.json, or i
 test('Prisma: a project without a migrations folder says where it looked', async () => {
   await write('prisma/schema.prisma', 'datasource db { provider = "postgresql" }');
   const error = await failure(findMigrationSource({ projectDir: dir }));
-  expect(error.message).toBe(`No migrations folder at ${join(dir, 'prisma', 'migrations')} (from ${join(dir, 'prisma', 'schema.prisma')})`);
+  expect(error.message).toBe(
+    `No migrations folder at ${join(dir, 'prisma', 'migrations')} (from ${join(dir, 'prisma', 'schema.prisma')})`,
+  );
   expect(error.code).toBe('INVALID_INPUT');
 });
 
@@ -76,7 +86,9 @@ test('Prisma: migration_lock.toml naming another provider is refused', async () 
   const error = await failure(new PrismaSource(join(dir, 'prisma', 'migrations')).list());
   expect(error.message).toContain('names provider "mysql", not postgresql');
   await write('prisma/migrations/migration_lock.toml', 'provider = \n');
-  expect((await failure(new PrismaSource(join(dir, 'prisma', 'migrations')).list())).message).toContain('is not valid TOML');
+  expect((await failure(new PrismaSource(join(dir, 'prisma', 'migrations')).list())).message).toContain(
+    'is not valid TOML',
+  );
 });
 
 test('node-pg-migrate: recognised from the dependency; files in the order of their numbers', async () => {
@@ -86,7 +98,10 @@ test('node-pg-migrate: recognised from the dependency; files in the order of the
   await write('migrations/notes.md', 'not a migration');
   const source = await findMigrationSource({ projectDir: dir });
   expect(source.tool).toBe('node-pg-migrate');
-  expect((await source.list()).map((m) => [m.name, m.sql])).toEqual([['3_a', '-- Up Migration\nSELECT 1;\n'], ['20_b', undefined]]);
+  expect((await source.list()).map((m) => [m.name, m.sql])).toEqual([
+    ['3_a', '-- Up Migration\nSELECT 1;\n'],
+    ['20_b', undefined],
+  ]);
 });
 
 test('an explicit folder is recognised by its layout', async () => {
@@ -107,7 +122,9 @@ test('an explicit folder is recognised by its layout', async () => {
 });
 
 test('bad input: no folder, a folder of an unknown layout, a project with no migrations', async () => {
-  expect((await failure(findMigrationSource({ projectDir: dir, path: 'nowhere' }))).message).toBe(`No migrations folder at ${join(dir, 'nowhere')}`);
+  expect((await failure(findMigrationSource({ projectDir: dir, path: 'nowhere' }))).message).toBe(
+    `No migrations folder at ${join(dir, 'nowhere')}`,
+  );
   await write('odd/README.md', '# nothing here');
   await write('odd/seed.json', '{}');
   const unknown = await failure(findMigrationSource({ projectDir: dir, path: 'odd' }));

@@ -43,12 +43,14 @@ function failed(status: MigrationStatus, entry: MigrationEntry, options: Blocker
   return {
     kind: 'failed',
     migration: entry.name,
-    message: `Migration ${entry.name} failed${when(entry.startedAt)}${error}; no migration can be deployed until it is resolved (P3009)`,
+    message:
+      `Migration ${entry.name} failed${when(entry.startedAt)}${error}; ` +
+      'no migration can be deployed until it is resolved (P3009)',
     steps: [
-      `Find out what ${entry.name} left in the database: PostgreSQL runs a migration.sql without COMMIT or CONCURRENTLY ` +
-        'as one transaction, so a failed one normally left nothing.',
-      `If nothing of it remains (or you undid it): fix ${fileOf(entry, options)}, run \`${rolledBack}\`, then deploy again; ` +
-        'the deploy runs it anew.',
+      `Find out what ${entry.name} left in the database: PostgreSQL runs a migration.sql without COMMIT or ` +
+        'CONCURRENTLY as one transaction, so a failed one normally left nothing.',
+      `If nothing of it remains (or you undid it): fix ${fileOf(entry, options)}, run \`${rolledBack}\`, ` +
+        'then deploy again; the deploy runs it anew.',
       `If you finished it by hand, so the database now has everything it does: run \`${applied}\`.`,
     ],
     commands: [rolledBack, applied],
@@ -61,12 +63,15 @@ function edited(status: MigrationStatus, entry: MigrationEntry, options: Blocker
   return {
     kind: 'edited-after-applied',
     migration: entry.name,
-    message: `${file} was changed after migration ${entry.name} was applied${when(entry.finishedAt)}: ` +
+    message:
+      `${file} was changed after migration ${entry.name} was applied${when(entry.finishedAt)}: ` +
       'the database holds what the earlier version did, and the change would never run',
     steps: [
-      `Put back the version that was applied (find it with \`${history}\`, restore it with \`git checkout <commit> -- ${shellWord(file)}\`).`,
+      `Put back the version that was applied (find it with \`${history}\`, ` +
+        `restore it with \`git checkout <commit> -- ${shellWord(file)}\`).`,
       status.tool === 'prisma'
-        ? `Move the change into a new migration (\`${options.prismaCommand ?? 'npx prisma'} migrate dev --create-only\`), so it is deployed like any other.`
+        ? `Move the change into a new migration (\`${options.prismaCommand ?? 'npx prisma'} migrate dev ` +
+          '--create-only`), so it is deployed like any other.'
         : 'Move the change into a new migration, so it is deployed like any other.',
     ],
     commands: [history],
@@ -82,13 +87,18 @@ function missing(status: MigrationStatus, entry: MigrationEntry, options: Blocke
   return {
     kind: 'missing-from-repository',
     migration: entry.name,
-    message: `The database has migration ${entry.name} applied${when(entry.finishedAt)}, but the repository has no such ` +
+    message:
+      `The database has migration ${entry.name} applied${when(entry.finishedAt)}, but the repository has no such ` +
       'migration: this checkout is behind the database, or the migration was renamed or deleted',
     steps: [
-      `Deploy from a checkout that has ${entry.name} (merge the branch that added it); \`${history}\` shows where it went.`,
+      `Deploy from a checkout that has ${entry.name} (merge the branch that added it); ` +
+        `\`${history}\` shows where it went.`,
       'If it was renamed, give it back its applied name.',
       ...(forget
-        ? [`Only if its changes now live in another migration (a squash or a new baseline): remove its record with \`${forget}\`.`]
+        ? [
+            'Only if its changes now live in another migration (a squash or a new baseline): ' +
+              `remove its record with \`${forget}\`.`,
+          ]
         : []),
     ],
     commands: [history, ...(forget ? [forget] : [])],
@@ -97,7 +107,10 @@ function missing(status: MigrationStatus, entry: MigrationEntry, options: Blocke
 
 /** The database error in Prisma's log of a failed migration (the first line that names one). */
 function databaseError(logs: string): string {
-  const lines = logs.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = logs
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   return lines.find((line) => /ERROR:|Database error|db error/i.test(line)) ?? lines[0] ?? '';
 }
 

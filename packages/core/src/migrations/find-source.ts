@@ -40,14 +40,18 @@ export async function findMigrationSource(options: FindSourceOptions): Promise<M
       return new PrismaSource(prisma.migrations, options.schema);
     }
   }
-  if (options.tool === 'node-pg-migrate' || (options.tool === undefined && (await dependsOnNodePgMigrate(projectDir)))) {
+  if (
+    options.tool === 'node-pg-migrate' ||
+    (options.tool === undefined && (await dependsOnNodePgMigrate(projectDir)))
+  ) {
     const folder = join(projectDir, 'migrations'); // node-pg-migrate's default --migrations-dir
     if (!(await isDirectory(folder))) throw noMigrationsFolder(folder);
     return new NodePgMigrateSource(folder, { ...(options.schema ? { schema: options.schema } : {}) });
   }
   throw new DbopsError('INVALID_INPUT', `No migrations found in ${projectDir}`, {
-    hint: 'dbops looks for a Prisma project (prisma.config.ts, package.json "prisma.schema", prisma/schema.prisma) ' +
-      'and node-pg-migrate\'s migrations/ folder; give the migrations folder explicitly otherwise.',
+    hint:
+      'dbops looks for a Prisma project (prisma.config.ts, package.json "prisma.schema", prisma/schema.prisma) ' +
+      "and node-pg-migrate's migrations/ folder; give the migrations folder explicitly otherwise.",
   });
 }
 
@@ -62,7 +66,7 @@ function sourceFor(tool: MigrationTool, folder: string, schema: string | undefin
   }
 }
 
-/** The tool whose layout a folder has: Prisma's folders of migration.sql, node-pg-migrate's numbered files, or SQL files. */
+/** The tool whose layout a folder has: Prisma's migration.sql folders, node-pg-migrate's numbered files, or SQL. */
 export async function recogniseLayout(folder: string): Promise<MigrationTool> {
   const entries = await folderEntries(folder);
   if (entries.some((e) => e.isFile() && e.name === PRISMA_LOCK_FILE)) return 'prisma';
@@ -76,7 +80,8 @@ export async function recogniseLayout(folder: string): Promise<MigrationTool> {
   }
   if (files.some((name) => name.endsWith('.sql'))) return 'sql';
   throw new DbopsError('INVALID_INPUT', `${folder} has no layout dbops knows`, {
-    hint: 'Expected Prisma\'s <name>/migration.sql folders, node-pg-migrate\'s <number>_<name>.js|ts|sql files, ' +
+    hint:
+      "Expected Prisma's <name>/migration.sql folders, node-pg-migrate's <number>_<name>.js|ts|sql files, " +
       'or .sql files; name the tool explicitly if it is one of these.',
   });
 }
@@ -84,6 +89,9 @@ export async function recogniseLayout(folder: string): Promise<MigrationTool> {
 async function dependsOnNodePgMigrate(projectDir: string): Promise<boolean> {
   const packageFile = join(projectDir, 'package.json');
   if (!(await isFile(packageFile))) return false;
-  const manifest = JSON.parse(await readFile(packageFile, 'utf8')) as Record<string, Record<string, string> | undefined>;
+  const manifest = JSON.parse(await readFile(packageFile, 'utf8')) as Record<
+    string,
+    Record<string, string> | undefined
+  >;
   return ['dependencies', 'devDependencies'].some((field) => manifest[field]?.['node-pg-migrate'] !== undefined);
 }

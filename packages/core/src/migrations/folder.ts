@@ -22,9 +22,13 @@ export async function folderEntries(folder: string): Promise<Dirent[]> {
 }
 
 export function noMigrationsFolder(folder: string, foundFrom?: string): DbopsError {
-  return new DbopsError('INVALID_INPUT', `No migrations folder at ${folder}${foundFrom ? ` (from ${foundFrom})` : ''}`, {
-    hint: 'Point dbops at the folder that holds the migrations, or create the first migration with your tool.',
-  });
+  return new DbopsError(
+    'INVALID_INPUT',
+    `No migrations folder at ${folder}${foundFrom ? ` (from ${foundFrom})` : ''}`,
+    {
+      hint: 'Point dbops at the folder that holds the migrations, or create the first migration with your tool.',
+    },
+  );
 }
 
 /** A file's text and the sha256 of its bytes. */

@@ -22,7 +22,10 @@ export class NodePgMigrateSource implements MigrationSource {
   readonly tracking: { table: string };
 
   /** `schema` and `table` are node-pg-migrate's --migrations-schema and --migrations-table. */
-  constructor(readonly folder: string, options: { schema?: string; table?: string } = {}) {
+  constructor(
+    readonly folder: string,
+    options: { schema?: string; table?: string } = {},
+  ) {
     this.tracking = { table: qualifiedTable(options.schema ?? 'public', options.table ?? 'pgmigrations') };
   }
 
@@ -36,14 +39,23 @@ export class NodePgMigrateSource implements MigrationSource {
       const file = join(this.folder, name);
       const { text, sha256 } = await readMigrationFile(file);
       const sql = extname(name) === '.sql' ? upSection(text) : undefined;
-      migrations.push({ name: name.slice(0, -extname(name).length), file, sha256, ...(sql === undefined ? {} : { sql }) });
+      migrations.push({
+        name: name.slice(0, -extname(name).length),
+        file,
+        sha256,
+        ...(sql === undefined ? {} : { sql }),
+      });
     }
     return migrations;
   }
 
   async readApplied(client: pg.ClientBase): Promise<AppliedRecord[]> {
     const table = this.tracking.table;
-    const rows = await readTableRows<{ name: string; run_on: Date }>(client, table, `SELECT name, run_on FROM ${table} ORDER BY id`);
+    const rows = await readTableRows<{ name: string; run_on: Date }>(
+      client,
+      table,
+      `SELECT name, run_on FROM ${table} ORDER BY id`,
+    );
     return rows.map((row) => ({ name: row.name, finishedAt: row.run_on }));
   }
 

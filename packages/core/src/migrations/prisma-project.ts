@@ -8,8 +8,13 @@ import { dirname, join, resolve } from 'node:path';
 import { isDirectory, isFile } from './folder.js';
 
 const CONFIG_FILES = [
-  'prisma.config.ts', 'prisma.config.mts', 'prisma.config.cts', 'prisma.config.js', 'prisma.config.mjs',
-  'prisma.config.cjs', join('.config', 'prisma.ts'),
+  'prisma.config.ts',
+  'prisma.config.mts',
+  'prisma.config.cts',
+  'prisma.config.js',
+  'prisma.config.mjs',
+  'prisma.config.cjs',
+  join('.config', 'prisma.ts'),
 ];
 const DEFAULT_SCHEMAS = [join('prisma', 'schema.prisma'), join('prisma', 'schema'), 'schema.prisma'];
 
@@ -33,12 +38,15 @@ export async function findPrismaProject(dir: string): Promise<PrismaProject | un
   }
   const packageFile = join(dir, 'package.json');
   if (await isFile(packageFile)) {
-    const schema = (JSON.parse(await readFile(packageFile, 'utf8')) as { prisma?: { schema?: unknown } }).prisma?.schema;
-    if (typeof schema === 'string') return { migrations: await besideSchema(resolve(dir, schema)), foundFrom: packageFile };
+    const schema = (JSON.parse(await readFile(packageFile, 'utf8')) as { prisma?: { schema?: unknown } }).prisma
+      ?.schema;
+    if (typeof schema === 'string')
+      return { migrations: await besideSchema(resolve(dir, schema)), foundFrom: packageFile };
   }
   for (const name of DEFAULT_SCHEMAS) {
     const schema = join(dir, name);
-    if ((await isFile(schema)) || (await isDirectory(schema))) return { migrations: await besideSchema(schema), foundFrom: schema };
+    if ((await isFile(schema)) || (await isDirectory(schema)))
+      return { migrations: await besideSchema(schema), foundFrom: schema };
   }
   return undefined;
 }

@@ -28,14 +28,20 @@ export class PrismaSource implements MigrationSource {
   readonly transactionMode = 'implicit-script';
   readonly tracking: { table: string };
 
-  constructor(readonly folder: string, schema = 'public') {
+  constructor(
+    readonly folder: string,
+    schema = 'public',
+  ) {
     this.tracking = { table: qualifiedTable(schema, '_prisma_migrations') };
   }
 
   async list(): Promise<RepositoryMigration[]> {
     await checkProvider(this.folder);
     const migrations: RepositoryMigration[] = [];
-    const names = (await folderEntries(this.folder)).filter((e) => e.isDirectory()).map((e) => e.name).sort(byName);
+    const names = (await folderEntries(this.folder))
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort(byName);
     for (const name of names) {
       const file = join(this.folder, name, 'migration.sql');
       // Prisma skips folders without migration.sql too (an editor's leftovers, a README folder).

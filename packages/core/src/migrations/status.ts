@@ -57,7 +57,8 @@ export function migrationStatus(
   applied: AppliedRecord[] | undefined,
 ): MigrationStatus {
   const recordsByName = new Map<string, AppliedRecord[]>();
-  for (const record of applied ?? []) recordsByName.set(record.name, [...(recordsByName.get(record.name) ?? []), record]);
+  for (const record of applied ?? [])
+    recordsByName.set(record.name, [...(recordsByName.get(record.name) ?? []), record]);
 
   const migrations: MigrationEntry[] = repository.map((migration) => {
     if (applied === undefined) return { name: migration.name, state: 'unknown', file: migration.file };
@@ -86,14 +87,25 @@ export function migrationStatus(
 }
 
 const STATES: MigrationState[] = [
-  'applied', 'pending', 'failed', 'rolled-back', 'edited-after-applied', 'missing-from-repository', 'unknown',
+  'applied',
+  'pending',
+  'failed',
+  'rolled-back',
+  'edited-after-applied',
+  'missing-from-repository',
+  'unknown',
 ];
 
 /**
  * One migration's state from its records, as Prisma reads them: rows marked rolled back no longer count; a finished
  * row means applied; a row that never finished means a failed attempt.
  */
-function entryFor(name: string, file: string | undefined, records: AppliedRecord[], matches: (r: AppliedRecord) => boolean): MigrationEntry {
+function entryFor(
+  name: string,
+  file: string | undefined,
+  records: AppliedRecord[],
+  matches: (r: AppliedRecord) => boolean,
+): MigrationEntry {
   const live = records.filter((r) => !r.rolledBackAt);
   const finished = live.filter((r) => r.finishedAt).at(-1);
   const unfinished = live.filter((r) => !r.finishedAt).at(-1);
@@ -101,7 +113,8 @@ function entryFor(name: string, file: string | undefined, records: AppliedRecord
   if (finished) {
     return { ...base, state: matches(finished) ? 'applied' : 'edited-after-applied', ...timing(finished) };
   }
-  if (unfinished) return { ...base, state: 'failed', ...timing(unfinished), ...(unfinished.logs ? { logs: unfinished.logs } : {}) };
+  if (unfinished)
+    return { ...base, state: 'failed', ...timing(unfinished), ...(unfinished.logs ? { logs: unfinished.logs } : {}) };
   if (records.length > 0) return { ...base, state: 'rolled-back', ...timing(records.at(-1)!) };
   return { ...base, state: 'pending' };
 }

@@ -11,7 +11,11 @@ function quoteIdent(name: string): string {
 }
 
 /** The rows of `select` over the table, or [] when the table does not exist. */
-export async function readTableRows<T extends pg.QueryResultRow>(client: pg.ClientBase, table: string, select: string): Promise<T[]> {
+export async function readTableRows<T extends pg.QueryResultRow>(
+  client: pg.ClientBase,
+  table: string,
+  select: string,
+): Promise<T[]> {
   const found = await client.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [table]);
   if (!found.rows[0]?.exists) return [];
   return (await client.query<T>(select)).rows;

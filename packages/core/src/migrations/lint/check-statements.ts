@@ -31,8 +31,17 @@ export interface FileContext {
 
 // Functions whose value differs per row: a default calling one must be computed for every existing row.
 const VOLATILE_FUNCTIONS = new Set([
-  'random', 'random_normal', 'gen_random_uuid', 'uuidv4', 'uuidv7', 'uuid_generate_v1', 'uuid_generate_v1mc',
-  'uuid_generate_v4', 'clock_timestamp', 'timeofday', 'nextval',
+  'random',
+  'random_normal',
+  'gen_random_uuid',
+  'uuidv4',
+  'uuidv7',
+  'uuid_generate_v1',
+  'uuid_generate_v1mc',
+  'uuid_generate_v4',
+  'clock_timestamp',
+  'timeofday',
+  'nextval',
 ]);
 const SERIAL_TYPES = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
 
@@ -41,8 +50,8 @@ export function checkStatements(statements: ParsedStatement[], context: FileCont
   let explicitTransaction = false;
   let lockTimeoutSet = context.lockTimeoutGiven;
   // A script of several statements sent at once runs as one implicit transaction (Prisma's migration.sql).
-  const alwaysInTransaction = context.transactionMode === 'per-file' ||
-    (context.transactionMode === 'implicit-script' && statements.length > 1);
+  const alwaysInTransaction =
+    context.transactionMode === 'per-file' || (context.transactionMode === 'implicit-script' && statements.length > 1);
 
   statements.forEach((statement, index) => {
     const [type, node] = Object.entries(statement.node)[0] ?? [];
@@ -64,11 +73,14 @@ export function checkStatements(statements: ParsedStatement[], context: FileCont
       if (table) context.newTables.add(table);
     }
     if (concurrent(type, node) && (alwaysInTransaction || explicitTransaction)) {
-      add('concurrently-in-transaction', explicitTransaction
-        ? 'CONCURRENTLY after BEGIN.'
-        : context.transactionMode === 'per-file'
-          ? 'The tool runs each migration file in a transaction.'
-          : 'The tool sends this file as one script of several statements, which PostgreSQL runs as one transaction.');
+      add(
+        'concurrently-in-transaction',
+        explicitTransaction
+          ? 'CONCURRENTLY after BEGIN.'
+          : context.transactionMode === 'per-file'
+            ? 'The tool runs each migration file in a transaction.'
+            : 'The tool sends this file as one script of several statements, which PostgreSQL runs as one transaction.',
+      );
     }
 
     if (type === 'IndexStmt') {
@@ -86,7 +98,10 @@ export function checkStatements(statements: ParsedStatement[], context: FileCont
       if (existing(table)) {
         locked = table;
         for (const { AlterTableCmd: cmd } of (node.cmds ?? []) as AstNode[]) {
-          if (cmd) checkAlterTableCommand(cmd, table, (rule, detail, extra) => add(rule, detail, { table, ...extra, offset: at(extra?.offset) }));
+          if (cmd)
+            checkAlterTableCommand(cmd, table, (rule, detail, extra) =>
+              add(rule, detail, { table, ...extra, offset: at(extra?.offset) }),
+            );
         }
       }
     }
@@ -127,7 +142,11 @@ export function checkStatements(statements: ParsedStatement[], context: FileCont
     }
 
     if (locked && !lockTimeoutSet) {
-      add('missing-lock-timeout', `The first statement that locks an existing table (${tableSql(locked)}) runs without lock_timeout.`, { table: locked });
+      add(
+        'missing-lock-timeout',
+        `The first statement that locks an existing table (${tableSql(locked)}) runs without lock_timeout.`,
+        { table: locked },
+      );
       lockTimeoutSet = true; // once per file
     }
   });
@@ -154,22 +173,29 @@ function checkAlterTableCommand(cmd: AstNode, table: TableRef, add: AddFinding):
               ? 'it is a stored generated column'
               : undefined;
       if (rewriting) {
-        add('add-column-volatile-default', `Column ${column.colname} added to ${name}: ${rewriting}.`, { offset: column.location });
+        add('add-column-volatile-default', `Column ${column.colname} added to ${name}: ${rewriting}.`, {
+          offset: column.location,
+        });
       }
       const key = constraints.find((c) => c.contype === 'CONSTR_UNIQUE' || c.contype === 'CONSTR_PRIMARY');
-      if (key) add('add-unique-constraint', `Column ${column.colname} added to ${name} with ${keyword(key)}.`, { offset: key.location });
+      if (key)
+        add('add-unique-constraint', `Column ${column.colname} added to ${name} with ${keyword(key)}.`, {
+          offset: key.location,
+        });
       const check = constraints.find((c) => c.contype === 'CONSTR_CHECK' || c.contype === 'CONSTR_FOREIGN');
       if (check) {
         add('constraint-without-not-valid', `Column ${column.colname} added to ${name} with ${keyword(check)}.`, {
           offset: check.location,
-          fix: 'Add the column first, then the constraint with ALTER TABLE ... ADD CONSTRAINT ... NOT VALID, then VALIDATE it.',
+          fix: 'Add the column first, then the constraint with ALTER TABLE ... ADD CONSTRAINT ... NOT VALID, ' +
+            'then VALIDATE it.',
         });
       }
       return;
     }
     case 'AT_SetNotNull':
       add('set-not-null', `Column ${cmd.name} of ${name} set NOT NULL.`, {
-        fix: `ALTER TABLE ${name} ADD CONSTRAINT ${cmd.name}_not_null CHECK (${cmd.name} IS NOT NULL) NOT VALID; then ` +
+        fix:
+          `ALTER TABLE ${name} ADD CONSTRAINT ${cmd.name}_not_null CHECK (${cmd.name} IS NOT NULL) NOT VALID; then ` +
           `ALTER TABLE ${name} VALIDATE CONSTRAINT ${cmd.name}_not_null; then ALTER TABLE ${name} ALTER COLUMN ` +
           `${cmd.name} SET NOT NULL; ALTER TABLE ${name} DROP CONSTRAINT ${cmd.name}_not_null;`,
       });
@@ -182,19 +208,27 @@ function checkAlterTableCommand(cmd: AstNode, table: TableRef, add: AddFinding):
       return;
     case 'AT_AddConstraint': {
       const constraint = cmd.def?.Constraint ?? {};
-      const validated = constraint.contype === 'CONSTR_FOREIGN'
-        ? !constraint.skip_validation
-        : constraint.contype === 'CONSTR_CHECK' && constraint.initially_valid === true;
+      const validated =
+        constraint.contype === 'CONSTR_FOREIGN'
+          ? !constraint.skip_validation
+          : constraint.contype === 'CONSTR_CHECK' && constraint.initially_valid === true;
       if (validated) {
         const label = constraint.conname ?? keyword(constraint);
         add('constraint-without-not-valid', `${keyword(constraint)} ${label} added to ${name} without NOT VALID.`, {
           offset: constraint.location,
           ...(constraint.conname
-            ? { fix: `ADD CONSTRAINT ${constraint.conname} ... NOT VALID; then, in a later migration: ALTER TABLE ${name} VALIDATE CONSTRAINT ${constraint.conname};` }
+            ? {
+                fix:
+                  `ADD CONSTRAINT ${constraint.conname} ... NOT VALID; then, in a later migration: ` +
+                  `ALTER TABLE ${name} VALIDATE CONSTRAINT ${constraint.conname};`,
+              }
             : {}),
         });
       }
-      if ((constraint.contype === 'CONSTR_UNIQUE' || constraint.contype === 'CONSTR_PRIMARY') && !constraint.indexname) {
+      if (
+        (constraint.contype === 'CONSTR_UNIQUE' || constraint.contype === 'CONSTR_PRIMARY') &&
+        !constraint.indexname
+      ) {
         add('add-unique-constraint', `${keyword(constraint)} added to ${name}.`, { offset: constraint.location });
       }
       return;
@@ -204,7 +238,10 @@ function checkAlterTableCommand(cmd: AstNode, table: TableRef, add: AddFinding):
 
 function keyword(constraint: AstNode): string {
   const words: Record<string, string> = {
-    CONSTR_UNIQUE: 'UNIQUE', CONSTR_PRIMARY: 'PRIMARY KEY', CONSTR_CHECK: 'CHECK', CONSTR_FOREIGN: 'FOREIGN KEY',
+    CONSTR_UNIQUE: 'UNIQUE',
+    CONSTR_PRIMARY: 'PRIMARY KEY',
+    CONSTR_CHECK: 'CHECK',
+    CONSTR_FOREIGN: 'FOREIGN KEY',
   };
   return words[constraint.contype] ?? constraint.contype;
 }
@@ -240,8 +277,10 @@ function visit(value: unknown, each: (node: AstNode) => void): void {
 
 function concurrent(type: string, node: AstNode): boolean {
   if (type === 'IndexStmt' || type === 'DropStmt') return node.concurrent === true;
-  if (type === 'ReindexStmt') return ((node.params ?? []) as AstNode[]).some((p) => p.DefElem?.defname === 'concurrently');
-  if (type === 'AlterTableStmt') return ((node.cmds ?? []) as AstNode[]).some((c) => c.AlterTableCmd?.def?.PartitionCmd?.concurrent);
+  if (type === 'ReindexStmt')
+    return ((node.params ?? []) as AstNode[]).some((p) => p.DefElem?.defname === 'concurrently');
+  if (type === 'AlterTableStmt')
+    return ((node.cmds ?? []) as AstNode[]).some((c) => c.AlterTableCmd?.def?.PartitionCmd?.concurrent);
   return false;
 }
 
@@ -254,5 +293,6 @@ function qualifiedName(object: AstNode): TableRef {
 /** The statement as written, with CONCURRENTLY added. */
 function concurrentIndex(statement: string): string {
   const rewritten = statement.trim().replace(/^(create\s+(?:unique\s+)?index)\b/i, '$1 CONCURRENTLY');
-  return `${rewritten.endsWith(';') ? rewritten : `${rewritten};`} -- in a migration of its own, outside any transaction`;
+  const terminated = rewritten.endsWith(';') ? rewritten : `${rewritten};`;
+  return `${terminated} -- in a migration of its own, outside any transaction`;
 }

@@ -70,7 +70,11 @@ export async function lintMigrations(migrations: LintMigration[], options: LintO
   });
 }
 
-function lintFile(migration: LintMigration, options: LintOptions, newTables: NewTables): { finding: LintFinding; table?: TableRef }[] {
+function lintFile(
+  migration: LintMigration,
+  options: LintOptions,
+  newTables: NewTables,
+): { finding: LintFinding; table?: TableRef }[] {
   const positions = new SourcePositions(migration.sql);
   const parsed = parseFile(migration.sql);
   const base = { migration: migration.name, file: migration.file };
@@ -78,7 +82,18 @@ function lintFile(migration: LintMigration, options: LintOptions, newTables: New
   if (parsed.error) {
     const place = parsed.error.offset !== undefined ? at(positions.atCharacter(parsed.error.offset)) : { line: 1 };
     const rule = LINT_RULES['parse-error'];
-    return [{ finding: { rule: 'parse-error', severity: rule.severity, ...base, ...place, reason: `${parsed.error.message}. ${rule.reason}`, fix: rule.fix } }];
+    return [
+      {
+        finding: {
+          rule: 'parse-error',
+          severity: rule.severity,
+          ...base,
+          ...place,
+          reason: `${parsed.error.message}. ${rule.reason}`,
+          fix: rule.fix,
+        },
+      },
+    ];
   }
 
   const { suppressions, invalid } = readSuppressions(parsed.comments, parsed.statements, positions);
@@ -90,17 +105,31 @@ function lintFile(migration: LintMigration, options: LintOptions, newTables: New
   });
   const results = candidates
     .filter((c) => !isSuppressed(suppressions, c.rule, c.statement))
-    .map((c) => ({ finding: toFinding(c, base, at(positions.atByte(c.offset))), ...(c.table ? { table: c.table } : {}) }));
+    .map((c) => ({
+      finding: toFinding(c, base, at(positions.atByte(c.offset))),
+      ...(c.table ? { table: c.table } : {}),
+    }));
   for (const problem of invalid) {
     const rule = LINT_RULES['invalid-suppression'];
     results.push({
-      finding: { rule: 'invalid-suppression', severity: rule.severity, ...base, ...at(positions.atByte(problem.offset)), reason: `This suppression ${problem.problem}. ${rule.reason}`, fix: rule.fix },
+      finding: {
+        rule: 'invalid-suppression',
+        severity: rule.severity,
+        ...base,
+        ...at(positions.atByte(problem.offset)),
+        reason: `This suppression ${problem.problem}. ${rule.reason}`,
+        fix: rule.fix,
+      },
     });
   }
   return results.sort((a, b) => a.finding.line - b.finding.line || (a.finding.column ?? 0) - (b.finding.column ?? 0));
 }
 
-function toFinding(candidate: Candidate, base: { migration: string; file: string }, place: { line: number; column: number }): LintFinding {
+function toFinding(
+  candidate: Candidate,
+  base: { migration: string; file: string },
+  place: { line: number; column: number },
+): LintFinding {
   const rule = LINT_RULES[candidate.rule];
   return {
     rule: candidate.rule,
@@ -113,9 +142,13 @@ function toFinding(candidate: Candidate, base: { migration: string; file: string
   };
 }
 
+const BIG = 'big enough for this to be an outage';
+const SMALL = 'small enough for this to be brief';
+
 /** A size-sensitive finding's severity from its table: info when small, error when big. */
 export function withTableSize(finding: LintFinding, size: TableSize | undefined, big: BigTable): LintFinding {
-  if (!size) return { ...finding, reason: `${finding.reason} (The table is not in the database yet, so its size is unknown.)` };
+  if (!size)
+    return { ...finding, reason: `${finding.reason} (The table is not in the database yet, so its size is unknown.)` };
   const isBig = size.bytes >= big.bytes || (size.rows ?? 0) >= big.rows;
   const rows = size.rows === undefined ? 'never analyzed' : `~${size.rows.toLocaleString('en-US')} rows`;
   const described = `${finding.table} is ${formatBytes(size.bytes)} (${rows})`;
@@ -123,6 +156,6 @@ export function withTableSize(finding: LintFinding, size: TableSize | undefined,
     ...finding,
     severity: isBig ? 'error' : 'info',
     tableSize: size,
-    reason: `${finding.reason} ${isBig ? `${described}: big enough for this to be an outage.` : `${described}: small enough for this to be brief.`}`,
+    reason: `${finding.reason} ${described}: ${isBig ? BIG : SMALL}.`,
   };
 }

@@ -44,7 +44,13 @@ export function parseFile(sql: string): ParsedFile {
     tree = parseSync(sql) as typeof tree;
   } catch (error) {
     const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
-    return { error: { message: (error as Error).message, ...(details?.cursorPosition !== undefined ? { offset: details.cursorPosition } : {}) }, comments };
+    return {
+      error: {
+        message: (error as Error).message,
+        ...(details?.cursorPosition !== undefined ? { offset: details.cursorPosition } : {}),
+      },
+      comments,
+    };
   }
   const fileBytes = Buffer.byteLength(sql);
   const words = tokens.filter((t) => !t.comment);

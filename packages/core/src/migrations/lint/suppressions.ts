@@ -21,7 +21,11 @@ export interface InvalidSuppression {
   problem: string;
 }
 
-export function readSuppressions(comments: SqlComment[], statements: ParsedStatement[], positions: SourcePositions): {
+export function readSuppressions(
+  comments: SqlComment[],
+  statements: ParsedStatement[],
+  positions: SourcePositions,
+): {
   suppressions: Suppression[];
   invalid: InvalidSuppression[];
 } {

@@ -25,7 +25,10 @@ export function catalogTableSizes(client: pg.ClientBase): TableSizeLookup {
       [names],
     );
     for (const row of rows) {
-      sizes.set(row.name, { bytes: Number(row.bytes), ...(row.reltuples >= 0 ? { rows: Math.round(row.reltuples) } : {}) });
+      sizes.set(row.name, {
+        bytes: Number(row.bytes),
+        ...(row.reltuples >= 0 ? { rows: Math.round(row.reltuples) } : {}),
+      });
     }
     return sizes;
   };
