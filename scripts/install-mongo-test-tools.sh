@@ -14,7 +14,7 @@ MONGO_TOOLS_VERSION=v0.0.0-20260812163951-21a342dfee64
 
 go_bin="$(command -v go || true)"
 [ -z "$go_bin" ] && [ -x /usr/local/go/bin/go ] && go_bin=/usr/local/go/bin/go
-[ -z "$go_bin" ] && { echo "install-mongo-test-tools: Go not found (PATH, /usr/local/go); install Go 1.26" >&2; exit 1; }
+[ -z "$go_bin" ] && { echo "install-mongo-test-tools: no Go on PATH or in /usr/local/go" >&2; exit 1; }
 sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
 # Never fetch another Go toolchain: the versions above were chosen for the machine's own Go.
 export GOTOOLCHAIN=local GOFLAGS=-mod=readonly

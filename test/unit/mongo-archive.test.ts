@@ -32,7 +32,9 @@ describe('archive framing', () => {
   it('reads back what the writer wrote: prelude, counts, sizes, CRCs and metadata', async () => {
     const { archive, writer } = await smallArchive();
     const contents = await readArchive(chunked(archive, 7));
-    expect(contents.header).toEqual({ concurrentCollections: 1, formatVersion: '0.1', serverVersion: '7.0.42', toolVersion: 'dbops test' });
+    expect(contents.header).toEqual({
+      concurrentCollections: 1, formatVersion: '0.1', serverVersion: '7.0.42', toolVersion: 'dbops test',
+    });
     expect(contents.bytes).toBe(archive.length);
     expect(contents.namespaces.map((ns) => [ns.db, ns.collection, ns.type, ns.documents, ns.bytes])).toEqual([
       ['shop', 'orders', 'collection', 3, writer.namespaces[0]!.bytes],
@@ -52,8 +54,8 @@ describe('archive framing', () => {
     const { archive } = await smallArchive();
     for (const size of [1, 3, 64, archive.length]) {
       const seen: string[] = [];
-      await readArchive(chunked(archive, size), { document: (db, c, bson) => seen.push(`${c}:${Buffer.from(bson).toString('hex')}`) });
-      expect(seen).toEqual(DOCS.map(([c, doc]) => `${c}:${Buffer.from(BSON.serialize(doc)).toString('hex')}`));
+      await readArchive(chunked(archive, size), { document: (_, c, bson) => seen.push(`${c}:${hex(bson)}`) });
+      expect(seen).toEqual(DOCS.map(([c, doc]) => `${c}:${hex(BSON.serialize(doc))}`));
     }
   });
 
@@ -63,7 +65,8 @@ describe('archive framing', () => {
     const { archive } = await smallArchive();
     const read = async (bytes: Uint8Array) => {
       const documents: string[] = [];
-      const contents = await readArchive(chunked(bytes, 16), { document: (_, c, bson) => documents.push(`${c}:${Buffer.from(bson).toString('hex')}`) });
+      const document = (_: string, c: string, bson: Uint8Array) => documents.push(`${c}:${hex(bson)}`);
+      const contents = await readArchive(chunked(bytes, 16), { document });
       return { documents, namespaces: contents.namespaces };
     };
     const original = await read(archive);
@@ -94,13 +97,14 @@ describe('archive framing', () => {
   it('fails on every truncation, saying so', async () => {
     const { archive } = await smallArchive();
     for (let length = 0; length < archive.length; length++) {
-      const error = await readArchive(chunked(archive.subarray(0, length), 50)).then(() => undefined, (e: unknown) => e);
-      expect([length, (error as Error | undefined)?.message]).toEqual([length, expect.stringMatching(/truncated at byte \d+/)]);
+      const error = await readArchive(chunked(archive.subarray(0, length), 50)).then(() => undefined, (e: Error) => e);
+      expect([length, error?.message]).toEqual([length, expect.stringMatching(/truncated at byte \d+/)]);
     }
   });
 
   it('rejects what is not an archive, and bytes after its end', async () => {
-    await expect(readArchive(chunked(Buffer.from('{"not": "an archive"}'), 8))).rejects.toThrow(/does not start with the mongodump archive magic number/);
+    await expect(readArchive(chunked(Buffer.from('{"not": "an archive"}'), 8)))
+      .rejects.toThrow(/does not start with the mongodump archive magic number/);
     const parser = new ArchiveParser();
     const { archive } = await smallArchive();
     parser.write(archive);
@@ -111,7 +115,8 @@ describe('archive framing', () => {
   it('refuses to write a buffer that is not one BSON document', async () => {
     const two = Buffer.concat([BSON.serialize({ a: 1 }), BSON.serialize({ b: 2 })]);
     const writer = new ArchiveWriter([source('shop', 'orders', [two])], { serverVersion: '7.0.0', toolVersion: 't' });
-    await expect(collect(writer.chunks())).rejects.toThrow(/A document of shop\.orders is not one BSON document: its length prefix says \d+ bytes, but it has \d+/);
+    await expect(collect(writer.chunks())).rejects
+      .toThrow(/A document of shop\.orders is not one BSON document: its length prefix says \d+ bytes, but it has \d+/);
   });
 });
 
@@ -171,6 +176,10 @@ async function collect(chunks: AsyncIterable<Buffer>): Promise<Buffer[]> {
 
 async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex');
 }
 
 function pattern(length: number): Buffer {

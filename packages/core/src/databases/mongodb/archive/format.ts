@@ -4,7 +4,8 @@
  *
  *   archive   = magic, header doc, *collection-metadata doc, terminator, *(segment | eof)
  *   segment   = namespace header {db, collection, EOF: false, CRC: 0}, +document, terminator
- *   eof       = namespace header {db, collection, EOF: true, CRC: <CRC-64 of all the namespace's documents>}, terminator
+ *   eof       = namespace header {db, collection, EOF: true, CRC: <CRC-64 of the namespace's documents>},
+ *               terminator
  *
  * Every number is little-endian; a terminator is four 0xff bytes where a BSON length would be.
  */
@@ -35,7 +36,7 @@ export interface ArchiveHeader {
 export interface PreludeEntry {
   db: string;
   collection: string;
-  /** `metadata.json` as mongodump writes it: canonical Extended JSON of {options, indexes, uuid, collectionName, type}. */
+  /** `metadata.json` as mongodump writes it (metadata.ts): canonical Extended JSON. */
   metadata: string;
   /** Uncompressed bytes; mongodump leaves it 0. */
   size: number;
@@ -55,7 +56,8 @@ export function encodeHeader(header: ArchiveHeader): Uint8Array {
 export function encodePreludeEntry(entry: PreludeEntry): Uint8Array {
   // Go reads `size` into an int: int32 when it fits, as Go's driver writes it, int64 otherwise.
   const size = entry.size <= 0x7fffffff ? new BSON.Int32(entry.size) : BSON.Long.fromNumber(entry.size);
-  return BSON.serialize({ db: entry.db, collection: entry.collection, metadata: entry.metadata, size, type: entry.type });
+  const { db, collection, metadata, type } = entry;
+  return BSON.serialize({ db, collection, metadata, size, type });
 }
 
 /**

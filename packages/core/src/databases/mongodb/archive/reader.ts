@@ -74,7 +74,9 @@ export class ArchiveParser {
   /** The stream has ended: the archive must be complete. Returns what it held. */
   end(): ArchiveContents {
     const at = this.offset + this.buffered;
-    if (this.buffered > 0) throw this.truncated(at, `it ends inside a ${this.state === 'magic' ? 'magic number' : 'block'}`);
+    if (this.buffered > 0) {
+      throw this.truncated(at, `it ends inside a ${this.state === 'magic' ? 'magic number' : 'block'}`);
+    }
     if (this.state !== 'block') {
       const where = { magic: 'before its magic number', header: 'before its header', prelude: 'inside its prelude',
         body: `inside the documents of ${this.current ? name(this.current) : 'a namespace'}`,
@@ -84,7 +86,8 @@ export class ArchiveParser {
     const open = [...this.namespaces.values()].filter((ns) => !ns.ended);
     const unfinished = [...open.map(name), ...this.missingEof()];
     if (unfinished.length > 0) {
-      throw this.truncated(at, `no EOF block for ${unfinished.slice(0, 5).join(', ')}${unfinished.length > 5 ? ', …' : ''}`);
+      const more = unfinished.length > 5 ? ', …' : '';
+      throw this.truncated(at, `no EOF block for ${unfinished.slice(0, 5).join(', ')}${more}`);
     }
     this.state = 'done';
     return {
@@ -178,7 +181,7 @@ export class ArchiveParser {
         return;
       }
       default:
-        throw this.corrupt(at, `a document follows the EOF block of ${this.current ? name(this.current) : 'a namespace'}`);
+        throw this.corrupt(at, `a document follows the EOF block of ${name(this.current!)}`);
     }
   }
 
@@ -259,11 +262,13 @@ export class ArchiveParser {
   }
 
   private corrupt(at: number, problem: string): DbopsError {
-    return new DbopsError('INTEGRITY_FAILED', `The mongodump archive is damaged at byte ${at}: ${problem}`, { hint: DAMAGED_HINT });
+    const message = `The mongodump archive is damaged at byte ${at}: ${problem}`;
+    return new DbopsError('INTEGRITY_FAILED', message, { hint: DAMAGED_HINT });
   }
 
   private truncated(at: number, problem: string): DbopsError {
-    return new DbopsError('INTEGRITY_FAILED', `The mongodump archive is truncated at byte ${at}: ${problem}`, { hint: DAMAGED_HINT });
+    const message = `The mongodump archive is truncated at byte ${at}: ${problem}`;
+    return new DbopsError('INTEGRITY_FAILED', message, { hint: DAMAGED_HINT });
   }
 }
 
@@ -284,8 +289,8 @@ function parseMetadata(entry: PreludeEntry, at: number): CollectionMetadata | un
     return parseMetadataJson(entry.metadata);
   } catch (error) {
     throw new DbopsError('INTEGRITY_FAILED',
-      `The mongodump archive is damaged: the prelude's metadata for ${entry.db}.${entry.collection} (before byte ${at}) ` +
-      `is not Extended JSON (${(error as Error).message})`, { hint: DAMAGED_HINT });
+      `The mongodump archive is damaged: the prelude's metadata for ${entry.db}.${entry.collection} ` +
+      `(before byte ${at}) is not Extended JSON (${(error as Error).message})`, { hint: DAMAGED_HINT });
   }
 }
 

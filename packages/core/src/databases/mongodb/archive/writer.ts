@@ -56,7 +56,8 @@ export class ArchiveWriter {
     const out = new ChunkBuilder(this.chunkBytes);
     yield* out.add(this.prelude());
     for (const source of this.collections) {
-      const written: WrittenNamespace = { db: source.db, collection: source.collection, documents: 0, bytes: 0, crc: 0n };
+      const { db, collection } = source;
+      const written: WrittenNamespace = { db, collection, documents: 0, bytes: 0, crc: 0n };
       const crc = new Crc64();
       for await (const document of source.documents?.() ?? []) {
         checkDocument(document, source);
@@ -104,7 +105,8 @@ function checkDocument(document: Uint8Array, source: CollectionSource): void {
     : document[length - 1] !== 0 ? 'it does not end with a NUL byte'
     : undefined;
   if (problem) {
-    throw new DbopsError('DUMP_FAILED', `A document of ${source.db}.${source.collection} is not one BSON document: ${problem}`, {
+    const where = `${source.db}.${source.collection}`;
+    throw new DbopsError('DUMP_FAILED', `A document of ${where} is not one BSON document: ${problem}`, {
       hint: 'Documents must be read in the driver\'s raw mode, one buffer per document.',
     });
   }
