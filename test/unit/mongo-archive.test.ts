@@ -120,6 +120,47 @@ describe('archive framing', () => {
   });
 });
 
+describe('memory', () => {
+  it('the reader holds at most one document and a chunk, however large the archive', async () => {
+    const document = BSON.serialize({ _id: 0, body: 'x'.repeat(1024 * 1024) });
+    const count = 64;
+    const writer = new ArchiveWriter([source('shop', 'files', Array(count).fill(document))], {
+      serverVersion: '7.0.42', toolVersion: 't', chunkBytes: 200_000,
+    });
+    const parser = new ArchiveParser();
+    let held = 0;
+    let chunks = 0;
+    for await (const chunk of writer.chunks()) {
+      for (let i = 0; i < chunk.length; i += 65_537) {
+        parser.write(chunk.subarray(i, i + 65_537));
+        held = Math.max(held, parser.heldBytes);
+      }
+      chunks++;
+    }
+    expect(parser.end().namespaces[0]).toMatchObject({ documents: count, bytes: count * document.length });
+    expect(chunks).toBeGreaterThan(count / 2);
+    expect(held).toBeLessThan(document.length + 65_537);
+  });
+
+  it('the writer reads documents only as its chunks are taken', async () => {
+    let pulled = 0;
+    const documents = function* () {
+      for (let i = 0; i < 1000; i++) {
+        pulled++;
+        yield BSON.serialize({ _id: i, pad: 'y'.repeat(1000) });
+      }
+    };
+    const writer = new ArchiveWriter([{ ...source('shop', 'orders', []), documents }], {
+      serverVersion: '7.0.42', toolVersion: 't', chunkBytes: 64 * 1024,
+    });
+    const chunks = writer.chunks();
+    const first = await chunks.next();
+    expect(first.value!.length).toBeLessThan(64 * 1024 + 1100);
+    expect(pulled).toBeLessThan(100);
+    await chunks.return(undefined);
+  });
+});
+
 describe('metadata.json', () => {
   it("has mongodump's fields, in mongodump's order, as canonical Extended JSON", () => {
     const json = metadataJson('orders', {

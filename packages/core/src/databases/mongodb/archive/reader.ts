@@ -63,6 +63,11 @@ export class ArchiveParser {
 
   constructor(private readonly events: ArchiveParserEvents = {}) {}
 
+  /** Bytes held between write() calls: never more than one unfinished document (16 MB) and the last chunk. */
+  get heldBytes(): number {
+    return this.buffered;
+  }
+
   write(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
     if (this.state === 'done') throw this.corrupt(this.offset + this.buffered, 'bytes follow the end of the archive');
