@@ -50,6 +50,7 @@ else
   # the module) names the version, so a plain `go install ...@v1.24.2` builds a binary that cannot start.
   echo "$FERRETDB_VERSION" > "$work/src/build/version/version.txt"
   (cd "$work/src" && "$go_bin" build -trimpath -o "$work/bin/ferretdb" ./cmd/ferretdb)
+  "$work/bin/ferretdb" --version | grep -q "version: $FERRETDB_VERSION"   # it starts, and says its version
   install_built ferretdb "$FERRETDB_VERSION"
   rm -rf "$work/src"
   echo "ferretdb built in $((SECONDS - start)) s"
