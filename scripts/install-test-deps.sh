@@ -2,6 +2,7 @@
 # Installs the system packages the tests use: a PostgreSQL server (the tests start their own cluster), zstd,
 # age (the reference client the tests check our encryption format against), openssl, promtool and ss. Idempotent; needs root or sudo.
 set -euo pipefail
+"$(dirname "$0")/install-mongo-test-tools.sh"   # FerretDB and mongo-tools, built once per machine
 missing=()
 command -v age >/dev/null || missing+=(age)
 command -v zstd >/dev/null || missing+=(zstd)
