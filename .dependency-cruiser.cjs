@@ -20,7 +20,9 @@ module.exports = {
       comment: 'Operations talk to databases only through the engine interface, never to databases/postgres/ directly.',
       from: {
         path: '^packages/core/src/operations/',
-        pathNot: OPERATIONS_STILL_IMPORTING_POSTGRES.map((file) => `^packages/core/src/operations/${file.replace(/\./g, '\\.')}$`),
+        pathNot: OPERATIONS_STILL_IMPORTING_POSTGRES.map(
+          (file) => `^packages/core/src/operations/${file.replace(/\./g, '\\.')}$`,
+        ),
       },
       to: { path: '^packages/core/src/databases/postgres/' },
     },

@@ -73,20 +73,41 @@ async function benchDatabase(db) {
   const nodes = nodeBinaries(opts.node24);
   const file = (name) => join(work, name);
   const shell = (script) => ['bash', ['-c', `set -o pipefail; ${script}`]];
-  const dbops = (node, to, extra = []) => [node.bin, [CLI, 'backup', '--database-url', url, '--to', to, '--json', ...extra]];
+  const dbops = (node, to, extra = []) => [
+    node.bin,
+    [CLI, 'backup', '--database-url', url, '--to', to, '--json', ...extra],
+  ];
   const age = ['--encrypt-to', env.age.recipient];
 
   const contenders = [
-    { name: 'pg_dump -Fc', cmd: () => [pgDump, ['-Fc', '-d', url, '-f', file('fc.dump')]], size: () => statSync(file('fc.dump')).size },
-    { name: 'pg_dump -Fc | gzip', cmd: () => shell(`${pgDump} -Fc -d '${url}' | gzip > ${file('fc.dump.gz')}`), size: () => statSync(file('fc.dump.gz')).size },
-    { name: 'pg_dump -Fc -Z0 | zstd -3', cmd: () => shell(`${pgDump} -Fc -Z0 -d '${url}' | zstd -3 -q > ${file('z0.dump.zst')}`), size: () => statSync(file('z0.dump.zst')).size },
+    {
+      name: 'pg_dump -Fc',
+      cmd: () => [pgDump, ['-Fc', '-d', url, '-f', file('fc.dump')]],
+      size: () => statSync(file('fc.dump')).size,
+    },
+    {
+      name: 'pg_dump -Fc | gzip',
+      cmd: () => shell(`${pgDump} -Fc -d '${url}' | gzip > ${file('fc.dump.gz')}`),
+      size: () => statSync(file('fc.dump.gz')).size,
+    },
+    {
+      name: 'pg_dump -Fc -Z0 | zstd -3',
+      cmd: () => shell(`${pgDump} -Fc -Z0 -d '${url}' | zstd -3 -q > ${file('z0.dump.zst')}`),
+      size: () => statSync(file('z0.dump.zst')).size,
+    },
   ];
   for (const node of nodes) {
     const tag = nodes.length > 1 ? ` (${node.label})` : '';
     contenders.push(
       { name: `dbops zstd → local${tag}`, dbops: true, cmd: (run) => dbops(node, file(`dbops-zstd-${run}`)) },
       { name: `dbops zstd+age → local${tag}`, dbops: true, cmd: (run) => dbops(node, file(`dbops-age-${run}`), age) },
-      { name: `dbops zstd+age → S3${tag}`, dbops: true, s3: true, cmd: (run) => dbops(node, `s3://${s3.bucket}/${db}-${node.label.replace(/\W+/g, '')}-${run}`, [...age, ...s3.cliArgs]) },
+      {
+        name: `dbops zstd+age → S3${tag}`,
+        dbops: true,
+        s3: true,
+        cmd: (run) =>
+          dbops(node, `s3://${s3.bucket}/${db}-${node.label.replace(/\W+/g, '')}-${run}`, [...age, ...s3.cliArgs]),
+      },
     );
   }
 
@@ -101,11 +122,17 @@ async function benchDatabase(db) {
       mkdirSync(work, { recursive: true });
       const [command, args] = c.cmd(run);
       await waitForQuiet();
-      const m = await measure(command, args, { node: !!c.dbops, serverPid: env.cluster.pid, ...(c.s3 && s3.pid ? { watch: [{ pid: s3.pid, label: 's3rver' }] } : {}) });
+      const m = await measure(command, args, {
+        node: !!c.dbops,
+        serverPid: env.cluster.pid,
+        ...(c.s3 && s3.pid ? { watch: [{ pid: s3.pid, label: 's3rver' }] } : {}),
+      });
       m.sizeBytes = c.dbops ? JSON.parse(m.stdout).object.storedBytes : c.size(); // --json prints the manifest
       c.runs.push(m);
-      log(`${db} run ${run}/${runs}: ${c.name.padEnd(40)} ${seconds(m.seconds).padStart(8)}  ${mib(m.sizeBytes).padStart(11)}  ` +
-        `node ${m.self ? rssMb(m.self.maxRssKb) : '—'}  tree max ${rssMb(m.treeMaxRssKb)}  other load ${m.otherLoad.toFixed(2)}`);
+      log(
+        `${db} run ${run}/${runs}: ${c.name.padEnd(40)} ${seconds(m.seconds).padStart(8)}  ${mib(m.sizeBytes).padStart(11)}  ` +
+          `node ${m.self ? rssMb(m.self.maxRssKb) : '—'}  tree max ${rssMb(m.treeMaxRssKb)}  other load ${m.otherLoad.toFixed(2)}`,
+      );
     }
   }
   return rows.map((c) => {
@@ -125,7 +152,9 @@ async function benchDatabase(db) {
 }
 
 function report(results, sizes) {
-  print(`## Backup benchmark — ${new Date().toISOString().slice(0, 10)}, dbops ${describeBuild()}, node ${process.version}, ${runs} run(s) each, median`);
+  print(
+    `## Backup benchmark — ${new Date().toISOString().slice(0, 10)}, dbops ${describeBuild()}, node ${process.version}, ${runs} run(s) each, median`,
+  );
   print();
   print(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}. S3: ${s3.label}.`);
   for (const size of sizes) {
@@ -135,26 +164,73 @@ function report(results, sizes) {
     print();
     print(`### Database ~${size} MB (pg_database_size ${mib(dbBytes)})`);
     print();
-    print(markdownTable(
-      ['contender', 'wall', 'output', 'peak RSS dbops (node)', 'largest process RSS', 'CPU (tree)', 'speed vs pg_dump -Fc', 'size vs pg_dump -Fc', 'time vs -Z0 | zstd -3', 'other load'],
-      rows.map((r) => [r.name, seconds(r.seconds), mib(r.sizeBytes), r.dbops ? rssMb(r.nodeRssKb) : '—', rssMb(r.treeMaxRssKb), seconds(r.cpuSeconds),
-        ratio(base.seconds / r.seconds), ratio(r.sizeBytes / base.sizeBytes), ratio(r.seconds / pipe.seconds), r.otherLoad.toFixed(2)]),
-    ));
+    print(
+      markdownTable(
+        [
+          'contender',
+          'wall',
+          'output',
+          'peak RSS dbops (node)',
+          'largest process RSS',
+          'CPU (tree)',
+          'speed vs pg_dump -Fc',
+          'size vs pg_dump -Fc',
+          'time vs -Z0 | zstd -3',
+          'other load',
+        ],
+        rows.map((r) => [
+          r.name,
+          seconds(r.seconds),
+          mib(r.sizeBytes),
+          r.dbops ? rssMb(r.nodeRssKb) : '—',
+          rssMb(r.treeMaxRssKb),
+          seconds(r.cpuSeconds),
+          ratio(base.seconds / r.seconds),
+          ratio(r.sizeBytes / base.sizeBytes),
+          ratio(r.seconds / pipe.seconds),
+          r.otherLoad.toFixed(2),
+        ]),
+      ),
+    );
     print();
-    print('"other load": cores busy with work outside the benchmark during the run (other jobs on the machine), median.');
+    print(
+      '"other load": cores busy with work outside the benchmark during the run (other jobs on the machine), median.',
+    );
     print();
-    print('CPU seconds and peak RSS by process (the median run; "postgres (server)" is the backends serving the dump):');
+    print(
+      'CPU seconds and peak RSS by process (the median run; "postgres (server)" is the backends serving the dump):',
+    );
     print();
     print(profileTable(rows.map((r) => ({ name: r.name, profile: r.typical.profile, seconds: r.typical.seconds }))));
     const phased = rows.filter((r) => r.dbops);
     print();
-    print('Where dbops\'s wall time goes (from its own log lines, the median run):');
+    print("Where dbops's wall time goes (from its own log lines, the median run):");
     print();
-    print(markdownTable(['contender', 'start + connect', 'inventory (counts, fingerprint)', 'stream (dump → storage)', 'verify (TOC wait, re-read)', 'exit', 'total'],
-      phased.map((r) => {
-        const p = backupPhases(r.typical);
-        return [r.name, seconds(p.start), seconds(p.inventory), seconds(p.stream), seconds(p.verify), seconds(p.exit), seconds(r.typical.seconds)];
-      })));
+    print(
+      markdownTable(
+        [
+          'contender',
+          'start + connect',
+          'inventory (counts, fingerprint)',
+          'stream (dump → storage)',
+          'verify (TOC wait, re-read)',
+          'exit',
+          'total',
+        ],
+        phased.map((r) => {
+          const p = backupPhases(r.typical);
+          return [
+            r.name,
+            seconds(p.start),
+            seconds(p.inventory),
+            seconds(p.stream),
+            seconds(p.verify),
+            seconds(p.exit),
+            seconds(r.typical.seconds),
+          ];
+        }),
+      ),
+    );
   }
   print();
   print('### Targets');
@@ -174,7 +250,12 @@ function report(results, sizes) {
     if (sizes.length > 1) {
       const small = results[sizes[1]].rows.find((x) => x.name === r.name);
       const growth = r.nodeRssKb / small.nodeRssKb;
-      targets.push([r.name, `peak RSS flat (${sizes[1]} MB → ${sizes[0]} MB db)`, `${rssMb(small.nodeRssKb)} → ${rssMb(r.nodeRssKb)}`, verdict(growth < 1.15)]);
+      targets.push([
+        r.name,
+        `peak RSS flat (${sizes[1]} MB → ${sizes[0]} MB db)`,
+        `${rssMb(small.nodeRssKb)} → ${rssMb(r.nodeRssKb)}`,
+        verdict(growth < 1.15),
+      ]);
     }
   }
   print(markdownTable(['dbops', 'target', 'measured', ''], targets));

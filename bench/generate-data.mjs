@@ -33,16 +33,27 @@ export async function generate({ url, sizeMb = 1000, seed = 42, jobs = 2, replac
   const started = Date.now();
   const say = (msg) => log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${msg}`);
   const dataMb = Math.max(1, sizeMb - EMPTY_DATABASE_MB);
-  const n = Object.fromEntries(Object.entries(ROWS_PER_MB).map(([t, perMb]) => [t, Math.max(20, Math.round(perMb * dataMb))]));
-  say(`target ~${sizeMb} MB, seed ${seed}: ${Object.entries(n).map(([t, c]) => `${c} ${t}`).join(', ')}`);
+  const n = Object.fromEntries(
+    Object.entries(ROWS_PER_MB).map(([t, perMb]) => [t, Math.max(20, Math.round(perMb * dataMb))]),
+  );
+  say(
+    `target ~${sizeMb} MB, seed ${seed}: ${Object.entries(n)
+      .map(([t, c]) => `${c} ${t}`)
+      .join(', ')}`,
+  );
 
   await ensureDatabase(url, say);
   const admin = await connect(url, seed);
   try {
-    const existing = await admin.query(`select relname from pg_class
-      where relkind = 'r' and relnamespace = 'public'::regnamespace and relname = any($1)`, [TABLES]);
+    const existing = await admin.query(
+      `select relname from pg_class
+      where relkind = 'r' and relnamespace = 'public'::regnamespace and relname = any($1)`,
+      [TABLES],
+    );
     if (existing.rowCount && !replace) {
-      throw new Error(`tables already exist (${existing.rows.map((r) => r.relname).join(', ')}): pass --replace to drop them`);
+      throw new Error(
+        `tables already exist (${existing.rows.map((r) => r.relname).join(', ')}): pass --replace to drop them`,
+      );
     }
     await admin.query(`drop table if exists ${TABLES.join(', ')} cascade; drop type if exists order_status`);
     await admin.query(SCHEMA);
@@ -53,37 +64,78 @@ export async function generate({ url, sizeMb = 1000, seed = 42, jobs = 2, replac
   // Load: each table is one task (one session, one seed). Biggest first so two workers finish together.
   const ctx = { n, seed };
   await runTasks(url, seed, jobs, [
-    { name: 'orders', seedOffset: 2, run: (c) => loadBatches(c, say, 'orders + order_items', n.orders, BATCH.orders, ORDERS_SQL, ctx) },
-    { name: 'events', seedOffset: 1, run: (c) => loadBatches(c, say, 'events', n.events, BATCH.events, EVENTS_SQL, ctx) },
-    { name: 'attachments', seedOffset: 4, run: (c) => loadBatches(c, say, 'attachments', n.attachments, BATCH.attachments, ATTACHMENTS_SQL, ctx) },
-    { name: 'customers', seedOffset: 3, run: (c) => loadBatches(c, say, 'customers', n.customers, BATCH.customers, CUSTOMERS_SQL, ctx) },
-    { name: 'products', seedOffset: 5, run: (c) => loadBatches(c, say, 'products', n.products, BATCH.products, PRODUCTS_SQL, ctx) },
+    {
+      name: 'orders',
+      seedOffset: 2,
+      run: (c) => loadBatches(c, say, 'orders + order_items', n.orders, BATCH.orders, ORDERS_SQL, ctx),
+    },
+    {
+      name: 'events',
+      seedOffset: 1,
+      run: (c) => loadBatches(c, say, 'events', n.events, BATCH.events, EVENTS_SQL, ctx),
+    },
+    {
+      name: 'attachments',
+      seedOffset: 4,
+      run: (c) => loadBatches(c, say, 'attachments', n.attachments, BATCH.attachments, ATTACHMENTS_SQL, ctx),
+    },
+    {
+      name: 'customers',
+      seedOffset: 3,
+      run: (c) => loadBatches(c, say, 'customers', n.customers, BATCH.customers, CUSTOMERS_SQL, ctx),
+    },
+    {
+      name: 'products',
+      seedOffset: 5,
+      run: (c) => loadBatches(c, say, 'products', n.products, BATCH.products, PRODUCTS_SQL, ctx),
+    },
   ]);
 
   // Indexes after the load (as a restore does it: much faster than maintaining them row by row).
   say('building indexes');
-  await runTasks(url, seed, jobs, Object.entries(INDEXES).map(([table, sql]) => ({
-    name: table, seedOffset: 0, run: async (c) => { await c.query(sql); say(`  indexed ${table}`); },
-  })));
+  await runTasks(
+    url,
+    seed,
+    jobs,
+    Object.entries(INDEXES).map(([table, sql]) => ({
+      name: table,
+      seedOffset: 0,
+      run: async (c) => {
+        await c.query(sql);
+        say(`  indexed ${table}`);
+      },
+    })),
+  );
   say('adding foreign keys');
   await runTasks(url, seed, 1, [{ name: 'fks', seedOffset: 0, run: (c) => c.query(FOREIGN_KEYS) }]);
   // VACUUM sets hint bits and the visibility map now, so the first backup does not pay for it.
   say('vacuum analyze');
-  await runTasks(url, seed, jobs, TABLES.map((t) => ({ name: t, seedOffset: 0, run: (c) => c.query(`vacuum (analyze) ${t}`) })));
+  await runTasks(
+    url,
+    seed,
+    jobs,
+    TABLES.map((t) => ({ name: t, seedOffset: 0, run: (c) => c.query(`vacuum (analyze) ${t}`) })),
+  );
 
   const summary = await connect(url, seed);
   try {
     const tables = [];
     for (const name of TABLES) {
-      const { rows: [t] } = await summary.query(`select (select count(*) from ${name}) as rows,
+      const {
+        rows: [t],
+      } = await summary.query(`select (select count(*) from ${name}) as rows,
         pg_table_size('${name}') as table_bytes, pg_indexes_size('${name}') as index_bytes`);
       tables.push({ name, rows: Number(t.rows), tableBytes: Number(t.table_bytes), indexBytes: Number(t.index_bytes) });
     }
     tables.sort((a, b) => b.tableBytes + b.indexBytes - (a.tableBytes + a.indexBytes));
-    const { rows: [db] } = await summary.query('select pg_database_size(current_database()) as bytes');
+    const {
+      rows: [db],
+    } = await summary.query('select pg_database_size(current_database()) as bytes');
     const result = { databaseBytes: Number(db.bytes), seconds: (Date.now() - started) / 1000, tables };
     for (const t of result.tables) {
-      say(`  ${t.name.padEnd(12)} ${String(t.rows).padStart(10)} rows  ${mb(t.tableBytes).padStart(8)} table  ${mb(t.indexBytes).padStart(8)} indexes`);
+      say(
+        `  ${t.name.padEnd(12)} ${String(t.rows).padStart(10)} rows  ${mb(t.tableBytes).padStart(8)} table  ${mb(t.indexBytes).padStart(8)} indexes`,
+      );
     }
     say(`done: pg_database_size = ${mb(result.databaseBytes)} in ${result.seconds.toFixed(0)} s`);
     return result;
@@ -187,15 +239,68 @@ even land here must big high such follow act why ask men change went light kind 
 animal point mother world near build self earth father order customer delivery product price please thanks issue
 account payment shipping address refund package`.split(/\s+/);
 // Sentence breaks: a few common words also appear with a period or comma, at mid ranks.
-const PUNCTUATED = ['it.', 'them.', 'time.', 'day.', 'again.', 'too.', 'now.', 'here.', 'there.', 'well,', 'so,',
-  'but,', 'order.', 'thanks.', 'please,', 'yes,', 'home.', 'week.', 'soon.', 'today.'];
+const PUNCTUATED = [
+  'it.',
+  'them.',
+  'time.',
+  'day.',
+  'again.',
+  'too.',
+  'now.',
+  'here.',
+  'there.',
+  'well,',
+  'so,',
+  'but,',
+  'order.',
+  'thanks.',
+  'please,',
+  'yes,',
+  'home.',
+  'week.',
+  'soon.',
+  'today.',
+];
 
 function buildVocabulary(size = 4000) {
   // A fixed generator (not --seed): the "language" is the same for every dataset.
   let s = 0x2545f491;
-  const rnd = () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
-  const onsets = ['b', 'c', 'd', 'f', 'g', 'h', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'w', 'br', 'ch', 'cl',
-    'cr', 'dr', 'fl', 'gr', 'pl', 'pr', 'sh', 'sl', 'sp', 'st', 'str', 'th', 'tr', ''];
+  const rnd = () => (s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32;
+  const onsets = [
+    'b',
+    'c',
+    'd',
+    'f',
+    'g',
+    'h',
+    'k',
+    'l',
+    'm',
+    'n',
+    'p',
+    'r',
+    's',
+    't',
+    'v',
+    'w',
+    'br',
+    'ch',
+    'cl',
+    'cr',
+    'dr',
+    'fl',
+    'gr',
+    'pl',
+    'pr',
+    'sh',
+    'sl',
+    'sp',
+    'st',
+    'str',
+    'th',
+    'tr',
+    '',
+  ];
   const vowels = ['a', 'e', 'i', 'o', 'u', 'ea', 'ou', 'ai', 'io', 'y'];
   const codas = ['', '', '', 'n', 'r', 's', 't', 'l', 'nd', 'ng', 'st', 'ck', 'rt', 'm'];
   const words = [...COMMON];
@@ -248,25 +353,140 @@ Richards Willis Carpenter Lawrence Sandoval Mueller Schneider Fischer Weber Dubo
 Tanaka Sato Suzuki Wang Li Zhang Liu Singh Kumar Sharma Kowalski Nowak Novak Jansen Larsen Nielsen Andersson
 Johansson Lindqvist Murphy OBrien Kelly Byrne`.split(/\s+/);
 // City and its country share an index, so addresses stay consistent.
-const CITIES = [['New York', 'US'], ['London', 'GB'], ['Los Angeles', 'US'], ['Chicago', 'US'], ['Berlin', 'DE'],
-  ['Toronto', 'CA'], ['Houston', 'US'], ['Paris', 'FR'], ['Sydney', 'AU'], ['Phoenix', 'US'], ['Manchester', 'GB'],
-  ['Philadelphia', 'US'], ['Munich', 'DE'], ['San Antonio', 'US'], ['Amsterdam', 'NL'], ['San Diego', 'US'],
-  ['Melbourne', 'AU'], ['Dallas', 'US'], ['Madrid', 'ES'], ['Vancouver', 'CA'], ['Austin', 'US'], ['Hamburg', 'DE'],
-  ['Seattle', 'US'], ['Lyon', 'FR'], ['Denver', 'US'], ['Birmingham', 'GB'], ['Boston', 'US'], ['Milan', 'IT'],
-  ['Portland', 'US'], ['Stockholm', 'SE'], ['Atlanta', 'US'], ['Dublin', 'IE'], ['Miami', 'US'], ['Warsaw', 'PL'],
-  ['Minneapolis', 'US'], ['Barcelona', 'ES'], ['Montreal', 'CA'], ['Cologne', 'DE'], ['Tokyo', 'JP'],
-  ['Sao Paulo', 'BR'], ['Bangalore', 'IN'], ['Leeds', 'GB'], ['Rotterdam', 'NL'], ['Rome', 'IT'], ['Nashville', 'US'],
-  ['Brisbane', 'AU'], ['Calgary', 'CA'], ['Marseille', 'FR'], ['Copenhagen', 'DK'], ['Oslo', 'NO'],
-  ['Zurich', 'CH'], ['Vienna', 'AT'], ['Prague', 'CZ'], ['Lisbon', 'PT'], ['Auckland', 'NZ']];
-const DOMAINS = ['gmail.com', 'yahoo.com', 'hotmail.com', 'outlook.com', 'icloud.com', 'aol.com', 'proton.me',
-  'gmx.de', 'web.de', 'orange.fr', 'live.com', 'me.com', 'msn.com', 'comcast.net', 'btinternet.com', 'acme.io',
-  'example.org', 'mail.ru', 'qq.com', 'fastmail.com'];
+const CITIES = [
+  ['New York', 'US'],
+  ['London', 'GB'],
+  ['Los Angeles', 'US'],
+  ['Chicago', 'US'],
+  ['Berlin', 'DE'],
+  ['Toronto', 'CA'],
+  ['Houston', 'US'],
+  ['Paris', 'FR'],
+  ['Sydney', 'AU'],
+  ['Phoenix', 'US'],
+  ['Manchester', 'GB'],
+  ['Philadelphia', 'US'],
+  ['Munich', 'DE'],
+  ['San Antonio', 'US'],
+  ['Amsterdam', 'NL'],
+  ['San Diego', 'US'],
+  ['Melbourne', 'AU'],
+  ['Dallas', 'US'],
+  ['Madrid', 'ES'],
+  ['Vancouver', 'CA'],
+  ['Austin', 'US'],
+  ['Hamburg', 'DE'],
+  ['Seattle', 'US'],
+  ['Lyon', 'FR'],
+  ['Denver', 'US'],
+  ['Birmingham', 'GB'],
+  ['Boston', 'US'],
+  ['Milan', 'IT'],
+  ['Portland', 'US'],
+  ['Stockholm', 'SE'],
+  ['Atlanta', 'US'],
+  ['Dublin', 'IE'],
+  ['Miami', 'US'],
+  ['Warsaw', 'PL'],
+  ['Minneapolis', 'US'],
+  ['Barcelona', 'ES'],
+  ['Montreal', 'CA'],
+  ['Cologne', 'DE'],
+  ['Tokyo', 'JP'],
+  ['Sao Paulo', 'BR'],
+  ['Bangalore', 'IN'],
+  ['Leeds', 'GB'],
+  ['Rotterdam', 'NL'],
+  ['Rome', 'IT'],
+  ['Nashville', 'US'],
+  ['Brisbane', 'AU'],
+  ['Calgary', 'CA'],
+  ['Marseille', 'FR'],
+  ['Copenhagen', 'DK'],
+  ['Oslo', 'NO'],
+  ['Zurich', 'CH'],
+  ['Vienna', 'AT'],
+  ['Prague', 'CZ'],
+  ['Lisbon', 'PT'],
+  ['Auckland', 'NZ'],
+];
+const DOMAINS = [
+  'gmail.com',
+  'yahoo.com',
+  'hotmail.com',
+  'outlook.com',
+  'icloud.com',
+  'aol.com',
+  'proton.me',
+  'gmx.de',
+  'web.de',
+  'orange.fr',
+  'live.com',
+  'me.com',
+  'msn.com',
+  'comcast.net',
+  'btinternet.com',
+  'acme.io',
+  'example.org',
+  'mail.ru',
+  'qq.com',
+  'fastmail.com',
+];
 const STREET_SUFFIXES = ['Street', 'Avenue', 'Road', 'Lane', 'Drive', 'Way', 'Court', 'Place', 'Boulevard', 'Terrace'];
-const CATEGORIES = ['apparel', 'home', 'kitchen', 'electronics', 'books', 'toys', 'garden', 'sports', 'beauty',
-  'grocery', 'office', 'pets', 'automotive', 'jewelry', 'music', 'outdoor', 'health', 'baby', 'tools', 'games'];
-const TAGS = ['new', 'sale', 'bestseller', 'eco', 'organic', 'handmade', 'limited', 'gift', 'premium', 'bundle',
-  'clearance', 'vegan', 'imported', 'local', 'refurbished', 'exclusive', 'seasonal', 'kids', 'wireless', 'waterproof',
-  'cotton', 'leather', 'steel', 'bamboo', 'recycled', 'smart', 'portable', 'compact', 'xl', 'vintage'];
+const CATEGORIES = [
+  'apparel',
+  'home',
+  'kitchen',
+  'electronics',
+  'books',
+  'toys',
+  'garden',
+  'sports',
+  'beauty',
+  'grocery',
+  'office',
+  'pets',
+  'automotive',
+  'jewelry',
+  'music',
+  'outdoor',
+  'health',
+  'baby',
+  'tools',
+  'games',
+];
+const TAGS = [
+  'new',
+  'sale',
+  'bestseller',
+  'eco',
+  'organic',
+  'handmade',
+  'limited',
+  'gift',
+  'premium',
+  'bundle',
+  'clearance',
+  'vegan',
+  'imported',
+  'local',
+  'refurbished',
+  'exclusive',
+  'seasonal',
+  'kids',
+  'wireless',
+  'waterproof',
+  'cotton',
+  'leather',
+  'steel',
+  'bamboo',
+  'recycled',
+  'smart',
+  'portable',
+  'compact',
+  'xl',
+  'vintage',
+];
 const USER_AGENTS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
@@ -279,12 +499,20 @@ const USER_AGENTS = [
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.2478.51',
   'python-requests/2.31.0',
   'curl/8.4.0',
-  'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'];
-const CONTENT_TYPES = [['image/jpeg', 'jpg'], ['image/png', 'png'], ['application/pdf', 'pdf'], ['image/webp', 'webp'],
-  ['text/csv', 'csv'], ['image/gif', 'gif']];
+  'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+];
+const CONTENT_TYPES = [
+  ['image/jpeg', 'jpg'],
+  ['image/png', 'png'],
+  ['application/pdf', 'pdf'],
+  ['image/webp', 'webp'],
+  ['text/csv', 'csv'],
+  ['image/gif', 'gif'],
+];
 
 /** A SQL array literal. name[] has fixed-width elements, so subscripting is O(1) (text[] would walk the array). */
-const arr = (items, type = 'name') => `'{${items.map((s) => `"${s.replace(/["\\]/g, '\\$&')}"`).join(',')}}'::${type}[]`;
+const arr = (items, type = 'name') =>
+  `'{${items.map((s) => `"${s.replace(/["\\]/g, '\\$&')}"`).join(',')}}'::${type}[]`;
 
 // Session helpers (pg_temp: nothing left behind). zipf(n) is in 1..n with P(k) ~ 1/k; uni(n) uniform in 1..n.
 const HELPERS = (seed) => {
@@ -406,9 +634,15 @@ select id,
   first || ' ' || last,
   case when random() < 0.7 then '+' || (array['1', '44', '49', '33', '61'])[pg_temp.zipf(5)] || ' ' || (200 + pg_temp.uni(799)) || ' ' || lpad(pg_temp.uni(9999999)::text, 7, '0') end,
   pg_temp.uni(9999) || ' ' || initcap(pg_temp.words(1 + (random() < 0.3)::int)) || ' ' || (${arr(STREET_SUFFIXES, 'text')})[pg_temp.zipf(${STREET_SUFFIXES.length})],
-  (${arr(CITIES.map((c) => c[0]), 'text')})[city],
+  (${arr(
+    CITIES.map((c) => c[0]),
+    'text',
+  )})[city],
   lpad(pg_temp.uni(99999)::text, 5, '0'),
-  (${arr(CITIES.map((c) => c[1]), 'text')})[city],
+  (${arr(
+    CITIES.map((c) => c[1]),
+    'text',
+  )})[city],
   case when random() < 0.35 then pg_temp.sentence(floor(power(300, random()))::int) end,
   random() < 0.4,
   created_at,
@@ -542,8 +776,14 @@ select id, customer_id, product_id, file_name, content_type, byte_size,
   sha256(thumbnail), thumbnail, created_at
 from (
   select id, customer_id, product_id, created_at,
-    lower(replace(pg_temp.words(1 + pg_temp.uni(3)), ' ', '_')) || '.' || (${arr(CONTENT_TYPES.map((c) => c[1]), 'text')})[t] as file_name,
-    (${arr(CONTENT_TYPES.map((c) => c[0]), 'text')})[t] as content_type,
+    lower(replace(pg_temp.words(1 + pg_temp.uni(3)), ' ', '_')) || '.' || (${arr(
+      CONTENT_TYPES.map((c) => c[1]),
+      'text',
+    )})[t] as file_name,
+    (${arr(
+      CONTENT_TYPES.map((c) => c[0]),
+      'text',
+    )})[t] as content_type,
     20000 + floor(power(5000000, random()))::int as byte_size,
     decode(repeat(lpad(to_hex(t * 31), 2, '0') || 'd8ffe000104a46494600010101', 24) || array_to_string(array(
       select case when random() < 0.6 then md5(random()::text) else repeat(lpad(to_hex(floor(random() * 256)::int), 2, '0'), 16) end
@@ -608,9 +848,11 @@ async function main() {
     },
   });
   if (values.help || !values.url) {
-    console.log('usage: node bench/generate-data.mjs --url postgres://... [--size-mb 1000] [--seed 42] [--jobs 2] [--replace]\n' +
-      '  --url defaults to $DATABASE_URL; the database is created if missing.\n' +
-      '  --replace drops the generator\'s tables (customers, orders, ...) if they exist; without it they must not.');
+    console.log(
+      'usage: node bench/generate-data.mjs --url postgres://... [--size-mb 1000] [--seed 42] [--jobs 2] [--replace]\n' +
+        '  --url defaults to $DATABASE_URL; the database is created if missing.\n' +
+        "  --replace drops the generator's tables (customers, orders, ...) if they exist; without it they must not.",
+    );
     process.exit(values.help ? 0 : 2);
   }
   await generate({

@@ -33,7 +33,9 @@ if (args.includes('--measure')) {
 
 /** Child process: one report, then its timings and peak memory as JSON on stdout. */
 async function measure(url) {
-  const { monitorReport, parsePgTarget, silentLogger } = await import(join(here, '..', 'packages', 'core', 'lib', 'index.js'));
+  const { monitorReport, parsePgTarget, silentLogger } = await import(
+    join(here, '..', 'packages', 'core', 'lib', 'index.js')
+  );
   const outputDir = await mkdtemp(join(tmpdir(), 'dbops-bench-monitor-out-'));
   const started = performance.now();
   const { report } = await monitorReport({
@@ -45,12 +47,14 @@ async function measure(url) {
   });
   const seconds = (performance.now() - started) / 1000;
   await rm(outputDir, { recursive: true, force: true });
-  process.stdout.write(JSON.stringify({
-    seconds,
-    maxRssMiB: process.resourceUsage().maxRSS / 1024,
-    status: report.status,
-    checks: report.checks.map((c) => ({ id: c.id, ms: c.durationMs, status: c.status, observed: c.observed })),
-  }));
+  process.stdout.write(
+    JSON.stringify({
+      seconds,
+      maxRssMiB: process.resourceUsage().maxRSS / 1024,
+      status: report.status,
+      checks: report.checks.map((c) => ({ id: c.id, ms: c.durationMs, status: c.status, observed: c.observed })),
+    }),
+  );
 }
 
 async function main() {
@@ -67,7 +71,9 @@ async function main() {
 
     const results = [];
     for (let i = 0; i < runs; i++) {
-      const { stdout } = await exec(process.execPath, [fileURLToPath(import.meta.url), '--measure', '--url', url], { maxBuffer: 16 * 1024 * 1024 });
+      const { stdout } = await exec(process.execPath, [fileURLToPath(import.meta.url), '--measure', '--url', url], {
+        maxBuffer: 16 * 1024 * 1024,
+      });
       results.push(JSON.parse(stdout));
     }
     printTable(results, tables);
@@ -101,11 +107,17 @@ function printTable(results, tables) {
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const seconds = results.map((r) => r.seconds);
   const rss = results.map((r) => r.maxRssMiB);
-  console.log(`\nmonitor-report on ${tables} tables / ${tables * 2} indexes, ${results.length} runs (limits: 5 s, 200 MB)\n`);
+  console.log(
+    `\nmonitor-report on ${tables} tables / ${tables * 2} indexes, ${results.length} runs (limits: 5 s, 200 MB)\n`,
+  );
   console.log('| Measure | Median | Worst | Limit | Within |');
   console.log('|---|---:|---:|---:|---|');
-  console.log(`| Whole report (s) | ${median(seconds).toFixed(2)} | ${Math.max(...seconds).toFixed(2)} | 5 | ${Math.max(...seconds) < 5 ? 'yes' : 'NO'} |`);
-  console.log(`| Peak RSS (MiB) | ${median(rss).toFixed(0)} | ${Math.max(...rss).toFixed(0)} | 200 | ${Math.max(...rss) < 200 ? 'yes' : 'NO'} |`);
+  console.log(
+    `| Whole report (s) | ${median(seconds).toFixed(2)} | ${Math.max(...seconds).toFixed(2)} | 5 | ${Math.max(...seconds) < 5 ? 'yes' : 'NO'} |`,
+  );
+  console.log(
+    `| Peak RSS (MiB) | ${median(rss).toFixed(0)} | ${Math.max(...rss).toFixed(0)} | 200 | ${Math.max(...rss) < 200 ? 'yes' : 'NO'} |`,
+  );
   console.log('\n| Check | Median ms | Worst ms | Status | Looked at |');
   console.log('|---|---:|---:|---|---:|');
   const ids = results[0].checks.map((c) => c.id);
@@ -114,7 +126,8 @@ function printTable(results, tables) {
     const last = results.at(-1).checks.find((c) => c.id === id);
     return { id, median: median(times), worst: Math.max(...times), status: last.status, observed: last.observed };
   });
-  for (const r of rows.sort((a, b) => b.median - a.median)) console.log(`| ${r.id} | ${r.median} | ${r.worst} | ${r.status} | ${r.observed} |`);
+  for (const r of rows.sort((a, b) => b.median - a.median))
+    console.log(`| ${r.id} | ${r.median} | ${r.worst} | ${r.status} | ${r.observed} |`);
 }
 
 // ------------------------------------------------------------------------------------------------------------
@@ -126,9 +139,10 @@ async function startCluster() {
   const asRoot = process.getuid?.() === 0;
   const base = await mkdtemp(join(tmpdir(), 'dbops-bench-pg-'));
   const dataDir = join(base, 'data');
-  const run = (bin, binArgs) => asRoot
-    ? exec('runuser', ['-u', 'postgres', '--', join(binDir, bin), ...binArgs], { cwd: base })
-    : exec(join(binDir, bin), binArgs, { cwd: base });
+  const run = (bin, binArgs) =>
+    asRoot
+      ? exec('runuser', ['-u', 'postgres', '--', join(binDir, bin), ...binArgs], { cwd: base })
+      : exec(join(binDir, bin), binArgs, { cwd: base });
   if (asRoot) {
     const uid = Number((await exec('id', ['-u', 'postgres'])).stdout.trim());
     const gid = Number((await exec('id', ['-g', 'postgres'])).stdout.trim());
@@ -136,10 +150,21 @@ async function startCluster() {
   }
   await run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync']);
   const port = await freePort();
-  await appendFile(join(dataDir, 'postgresql.conf'), [
-    '', `listen_addresses = '127.0.0.1'`, `port = ${port}`, `unix_socket_directories = '${base}'`,
-    'fsync = off', 'synchronous_commit = off', 'full_page_writes = off', 'max_locks_per_transaction = 1024', 'autovacuum = off', '',
-  ].join('\n'));
+  await appendFile(
+    join(dataDir, 'postgresql.conf'),
+    [
+      '',
+      `listen_addresses = '127.0.0.1'`,
+      `port = ${port}`,
+      `unix_socket_directories = '${base}'`,
+      'fsync = off',
+      'synchronous_commit = off',
+      'full_page_writes = off',
+      'max_locks_per_transaction = 1024',
+      'autovacuum = off',
+      '',
+    ].join('\n'),
+  );
   await run('pg_ctl', ['start', '-D', dataDir, '-l', join(base, 'server.log'), '-w', '-t', '30']);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
@@ -153,7 +178,11 @@ async function startCluster() {
 function findBinDir() {
   if (process.env.PG_BIN_DIR) return process.env.PG_BIN_DIR;
   const root = '/usr/lib/postgresql';
-  const majors = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => b - a) : [];
+  const majors = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => b - a)
+    : [];
   if (!majors[0]) throw new Error('No PostgreSQL server binaries: set PG_BIN_DIR or pass --url');
   return join(root, majors[0], 'bin');
 }

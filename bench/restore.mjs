@@ -72,16 +72,40 @@ async function bench(db) {
   log(`${db}: setup: pg_dump -Fc -Z0 → ${archive}`);
   execFileSync(bin('pg_dump'), ['-Fc', '-Z0', '--no-sync', '-d', env.cluster.url(db), '-f', archive]);
   log(`${db}: setup: dbops backup (zstd + age) → ${from}`);
-  const made = await measure(process.execPath, [CLI, 'backup', '--database-url', env.cluster.url(db), '--to', from, '--encrypt-to', env.age.recipient, '--json', ...s3.cliArgs]);
+  const made = await measure(process.execPath, [
+    CLI,
+    'backup',
+    '--database-url',
+    env.cluster.url(db),
+    '--to',
+    from,
+    '--encrypt-to',
+    env.age.recipient,
+    '--json',
+    ...s3.cliArgs,
+  ]);
   const manifest = JSON.parse(made.stdout);
-  log(`${db}: backup ${manifest.backupId}: ${mib(manifest.object.storedBytes)} stored, ${mib(manifest.object.rawBytes)} raw`);
+  log(
+    `${db}: backup ${manifest.backupId}: ${mib(manifest.object.storedBytes)} stored, ${mib(manifest.object.rawBytes)} raw`,
+  );
 
   const psql = (sql) => execFileSync(bin('psql'), ['-X', '-q', '-d', env.cluster.url('postgres'), '-c', sql]);
   const contenders = [
     {
       name: `pg_restore -j${jobs} (local, -Z0 archive)`,
       before: (run) => psql(`create database restore_baseline_${run}`),
-      cmd: (run) => [bin('pg_restore'), [`--jobs=${jobs}`, '--no-owner', '--no-privileges', '--exit-on-error', '-d', env.cluster.url(`restore_baseline_${run}`), archive]],
+      cmd: (run) => [
+        bin('pg_restore'),
+        [
+          `--jobs=${jobs}`,
+          '--no-owner',
+          '--no-privileges',
+          '--exit-on-error',
+          '-d',
+          env.cluster.url(`restore_baseline_${run}`),
+          archive,
+        ],
+      ],
       after: (run) => psql(`drop database restore_baseline_${run}`),
     },
   ];
@@ -92,7 +116,21 @@ async function bench(db) {
       dbops: true,
       // The identity goes through the environment, as in a workflow (never argv).
       env: { ...process.env, DBOPS_DECRYPT_WITH: env.age.identity },
-      cmd: () => [node.bin, [CLI, 'restore-test', '--from', from, '--target-url', env.cluster.url('postgres'), '--jobs', jobs, '--json', ...s3.cliArgs]],
+      cmd: () => [
+        node.bin,
+        [
+          CLI,
+          'restore-test',
+          '--from',
+          from,
+          '--target-url',
+          env.cluster.url('postgres'),
+          '--jobs',
+          jobs,
+          '--json',
+          ...s3.cliArgs,
+        ],
+      ],
     });
   }
 
@@ -102,16 +140,24 @@ async function bench(db) {
       c.before?.(run);
       const [command, args] = c.cmd(run);
       await waitForQuiet();
-      const m = await measure(command, args, { node: !!c.dbops, serverPid: env.cluster.pid, env: c.env ?? process.env, watch: c.dbops && s3.pid ? [{ pid: s3.pid, label: 's3rver' }] : [] });
+      const m = await measure(command, args, {
+        node: !!c.dbops,
+        serverPid: env.cluster.pid,
+        env: c.env ?? process.env,
+        watch: c.dbops && s3.pid ? [{ pid: s3.pid, label: 's3rver' }] : [],
+      });
       c.after?.(run);
       if (c.dbops) {
         const result = JSON.parse(m.stdout);
         const failed = (result.checks ?? []).filter((x) => !x.passed);
-        if (result.passed === false || failed.length > 0) throw new Error(`restore-test failed its checks: ${JSON.stringify(failed)}`);
+        if (result.passed === false || failed.length > 0)
+          throw new Error(`restore-test failed its checks: ${JSON.stringify(failed)}`);
       }
       c.runs.push(m);
-      log(`${db} run ${run}/${runs}: ${c.name.padEnd(44)} ${seconds(m.seconds).padStart(8)}  node ${m.self ? rssMb(m.self.maxRssKb) : '—'}  ` +
-        `tree max ${rssMb(m.treeMaxRssKb)}  other load ${m.otherLoad.toFixed(2)}`);
+      log(
+        `${db} run ${run}/${runs}: ${c.name.padEnd(44)} ${seconds(m.seconds).padStart(8)}  node ${m.self ? rssMb(m.self.maxRssKb) : '—'}  ` +
+          `tree max ${rssMb(m.treeMaxRssKb)}  other load ${m.otherLoad.toFixed(2)}`,
+      );
     }
   }
   return rows.map((c) => {
@@ -132,32 +178,74 @@ async function bench(db) {
 function report(db, dbBytes, rows) {
   const base = rows[0];
   const { manifest } = rows[0];
-  print(`## Restore benchmark — ${new Date().toISOString().slice(0, 10)}, dbops ${describeBuild()}, node ${process.version}, ${runs} run(s) each, median`);
+  print(
+    `## Restore benchmark — ${new Date().toISOString().slice(0, 10)}, dbops ${describeBuild()}, node ${process.version}, ${runs} run(s) each, median`,
+  );
   print();
   print(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}. S3: ${s3.label}.`);
   print();
-  print(`Database ${db} (pg_database_size ${mib(dbBytes)}); archive ${mib(manifest.object.rawBytes)} raw, ` +
-    `${mib(manifest.object.storedBytes)} stored (zstd + age); pg_restore --jobs=${jobs} on both sides.`);
+  print(
+    `Database ${db} (pg_database_size ${mib(dbBytes)}); archive ${mib(manifest.object.rawBytes)} raw, ` +
+      `${mib(manifest.object.storedBytes)} stored (zstd + age); pg_restore --jobs=${jobs} on both sides.`,
+  );
   print();
-  print(markdownTable(['contender', 'wall', 'vs pg_restore', 'peak RSS dbops (node)', 'largest process RSS', 'other load'],
-    rows.map((r) => [r.name, seconds(r.seconds), ratio(r.seconds / base.seconds), r.dbops ? rssMb(r.nodeRssKb) : '—', rssMb(r.treeMaxRssKb), r.otherLoad.toFixed(2)])));
+  print(
+    markdownTable(
+      ['contender', 'wall', 'vs pg_restore', 'peak RSS dbops (node)', 'largest process RSS', 'other load'],
+      rows.map((r) => [
+        r.name,
+        seconds(r.seconds),
+        ratio(r.seconds / base.seconds),
+        r.dbops ? rssMb(r.nodeRssKb) : '—',
+        rssMb(r.treeMaxRssKb),
+        r.otherLoad.toFixed(2),
+      ]),
+    ),
+  );
   print();
   print('CPU seconds and peak RSS by process (the median run; "postgres (server)" is the backends doing the restore):');
   print();
   print(profileTable(rows.map((r) => ({ name: r.name, profile: r.typical.profile, seconds: r.typical.seconds }))));
   print();
-  print('Where restore-test\'s wall time goes (from its own log lines, the median run):');
+  print("Where restore-test's wall time goes (from its own log lines, the median run):");
   print();
-  print(markdownTable(['contender', 'start, catalog, scratch db', 'fetch + sha256 + decrypt + decompress', 'pg_restore', 'checks + drop + exit', 'total'],
-    rows.filter((r) => r.dbops).map((r) => {
-      const p = restorePhases(r.typical) ?? {};
-      return [r.name, seconds(p.start ?? NaN), seconds(p.fetch ?? NaN), seconds(p.restore ?? NaN), seconds(p.checks ?? NaN), seconds(r.typical.seconds)];
-    })));
+  print(
+    markdownTable(
+      [
+        'contender',
+        'start, catalog, scratch db',
+        'fetch + sha256 + decrypt + decompress',
+        'pg_restore',
+        'checks + drop + exit',
+        'total',
+      ],
+      rows
+        .filter((r) => r.dbops)
+        .map((r) => {
+          const p = restorePhases(r.typical) ?? {};
+          return [
+            r.name,
+            seconds(p.start ?? NaN),
+            seconds(p.fetch ?? NaN),
+            seconds(p.restore ?? NaN),
+            seconds(p.checks ?? NaN),
+            seconds(r.typical.seconds),
+          ];
+        }),
+    ),
+  );
   print();
   print('### Target');
   print();
-  print(markdownTable(['dbops', 'target', 'measured', ''], rows.filter((r) => r.dbops).map((r) => {
-    const x = r.seconds / base.seconds;
-    return [r.name, `within 1.3x of pg_restore -j${jobs}`, ratio(x), x <= 1.3 ? 'met' : 'MISSED'];
-  })));
+  print(
+    markdownTable(
+      ['dbops', 'target', 'measured', ''],
+      rows
+        .filter((r) => r.dbops)
+        .map((r) => {
+          const x = r.seconds / base.seconds;
+          return [r.name, `within 1.3x of pg_restore -j${jobs}`, ratio(x), x <= 1.3 ? 'met' : 'MISSED'];
+        }),
+    ),
+  );
 }

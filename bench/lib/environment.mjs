@@ -21,7 +21,9 @@ export async function startEnvironment({ log = console.log } = {}) {
 function ageKeys() {
   const file = join(DATA, 'age-identity.txt');
   if (!existsSync(file)) execFileSync('age-keygen', ['-o', file], { stdio: 'ignore' });
-  const identity = readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-'));
+  const identity = readFileSync(file, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('AGE-SECRET-KEY-'));
   const recipient = execFileSync('age-keygen', ['-y', file]).toString().trim();
   return { identity, recipient, file };
 }

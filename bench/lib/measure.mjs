@@ -23,12 +23,17 @@ export async function measure(command, args, { env = process.env, node = false, 
   const scratch = mkdtempSync(join(tmpdir(), 'dbops-bench-'));
   const timeFile = join(scratch, 'time.txt');
   const usageFile = join(scratch, 'usage.json');
-  const childEnv = node ? { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --import=${REPORT_USAGE}`.trim(), BENCH_USAGE_FILE: usageFile } : env;
+  const childEnv = node
+    ? { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --import=${REPORT_USAGE}`.trim(), BENCH_USAGE_FILE: usageFile }
+    : env;
   const baseline = new Set(listPids());
   const watchedBefore = watch.map(({ pid }) => procUsage(pid).ticks);
   const busyBefore = busyTicks();
   const started = process.hrtime.bigint();
-  const child = spawn('/usr/bin/time', ['-v', '-o', timeFile, command, ...args], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('/usr/bin/time', ['-v', '-o', timeFile, command, ...args], {
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   const lines = []; // stderr lines with the second they arrived at: a timeline of the command's own log
@@ -113,7 +118,9 @@ function procUsage(pid) {
 }
 
 function listPids() {
-  return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number);
+  return readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .map(Number);
 }
 
 /** Records CPU ticks and VmHWM of the tree under root and of PostgreSQL backends that started after `baseline`. */
@@ -125,7 +132,10 @@ function sampleTree(root, baseline, seen, serverPid) {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       parent.set(pid, Number(rest[1]));
-      stats.set(pid, { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ticks: Number(rest[11]) + Number(rest[12]) });
+      stats.set(pid, {
+        comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+        ticks: Number(rest[11]) + Number(rest[12]),
+      });
     } catch {
       // exited meanwhile
     }

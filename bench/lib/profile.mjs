@@ -2,19 +2,32 @@
 // off the timestamps of its own log lines.
 import { markdownTable, rssMb, seconds } from './table.mjs';
 
-const ORDER = ['node', 'pg_dump', 'postgres (server)', 'zstd', 'gzip', 'pg_restore --list (check)', 'pg_restore read-through (check)', 'pg_restore', 's3rver'];
+const ORDER = [
+  'node',
+  'pg_dump',
+  'postgres (server)',
+  'zstd',
+  'gzip',
+  'pg_restore --list (check)',
+  'pg_restore read-through (check)',
+  'pg_restore',
+  's3rver',
+];
 
 /** rows: [{ name, profile, seconds }] → a table of "CPU s / peak RSS" per kind of process, and cores busy. */
 export function profileTable(rows) {
-  const labels = [...new Set(rows.flatMap((r) => Object.keys(r.profile)))]
-    .sort((a, b) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99));
+  const labels = [...new Set(rows.flatMap((r) => Object.keys(r.profile)))].sort(
+    (a, b) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99),
+  );
   return markdownTable(
     ['contender', ...labels, 'CPU total', 'cores busy'],
     rows.map((r) => {
       const total = Object.values(r.profile).reduce((sum, p) => sum + p.cpuSeconds, 0);
       return [
         r.name,
-        ...labels.map((l) => (r.profile[l] ? `${r.profile[l].cpuSeconds.toFixed(1)} s / ${rssMb(r.profile[l].peakRssKb)}` : '')),
+        ...labels.map((l) =>
+          r.profile[l] ? `${r.profile[l].cpuSeconds.toFixed(1)} s / ${rssMb(r.profile[l].peakRssKb)}` : '',
+        ),
         seconds(total),
         (total / r.seconds).toFixed(2),
       ];
@@ -25,7 +38,8 @@ export function profileTable(rows) {
 /** dbops's formatSeconds back to seconds: "21.3 s", "1 min 5 s", "1 h 2 min". */
 export function parseSeconds(text) {
   let total = 0;
-  for (const [, n, unit] of text.matchAll(/([\d.]+)\s*(h|min|s)\b/g)) total += Number(n) * (unit === 'h' ? 3600 : unit === 'min' ? 60 : 1);
+  for (const [, n, unit] of text.matchAll(/([\d.]+)\s*(h|min|s)\b/g))
+    total += Number(n) * (unit === 'h' ? 3600 : unit === 'min' ? 60 : 1);
   return total;
 }
 

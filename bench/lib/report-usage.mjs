@@ -6,6 +6,9 @@ const file = process.env.BENCH_USAGE_FILE;
 if (file) {
   process.once('exit', () => {
     const usage = process.resourceUsage();
-    writeFileSync(file, JSON.stringify({ maxRssKb: usage.maxRSS, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 }));
+    writeFileSync(
+      file,
+      JSON.stringify({ maxRssKb: usage.maxRSS, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 }),
+    );
   });
 }

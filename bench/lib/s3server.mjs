@@ -60,7 +60,16 @@ async function startS3rver({ dir, bucket }) {
     pid: child.pid,
     bucket,
     /** The dbops CLI flags that reach this server (s3rver needs path-style, which a local endpoint implies). */
-    cliArgs: ['--s3-endpoint', endpoint, '--s3-access-key-id', 'S3RVER', '--s3-secret-access-key', 'S3RVER', '--s3-checksum', 'WHEN_REQUIRED'],
+    cliArgs: [
+      '--s3-endpoint',
+      endpoint,
+      '--s3-access-key-id',
+      'S3RVER',
+      '--s3-secret-access-key',
+      'S3RVER',
+      '--s3-checksum',
+      'WHEN_REQUIRED',
+    ],
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -4,7 +4,11 @@
 export function markdownTable(header, rows) {
   const all = [header, ...rows].map((r) => r.map((c) => String(c ?? '').replace(/\|/g, '\\|')));
   const widths = header.map((_, i) => Math.max(3, ...all.map((r) => r[i].length)));
-  const right = header.map((_, i) => rows.length > 0 && rows.every((r) => /^[\d.,x×%+\-−≤≥<> ]*[\d]+[\w %×]*$/.test(String(r[i] ?? '')) || r[i] === '' || r[i] === '—'));
+  const right = header.map(
+    (_, i) =>
+      rows.length > 0 &&
+      rows.every((r) => /^[\d.,x×%+\-−≤≥<> ]*[\d]+[\w %×]*$/.test(String(r[i] ?? '')) || r[i] === '' || r[i] === '—'),
+  );
   const line = (r) => `| ${r.map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' | ')} |`;
   const rule = `|${widths.map((w, i) => (right[i] ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
   return [line(all[0]), rule, ...all.slice(1).map(line)].join('\n');

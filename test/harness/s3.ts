@@ -46,7 +46,11 @@ export interface S3Server {
   beforeEach(before: BeforeRequest | undefined): void;
 }
 
-export type BeforeRequest = (request: { method: string; path: string; query: ReceivedRequest['query'] }) => Promise<void | { status: number; code: string }>;
+export type BeforeRequest = (request: {
+  method: string;
+  path: string;
+  query: ReceivedRequest['query'];
+}) => Promise<void | { status: number; code: string }>;
 
 export interface ReceivedRequest {
   method: string;
@@ -97,7 +101,12 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
   app.middleware.unshift(async (ctx, next) => {
     requests.push({ method: ctx.method, path: ctx.path, query: { ...ctx.query }, headers: { ...ctx.headers } });
     const refusal = await before?.({ method: ctx.method, path: ctx.path, query: { ...ctx.query } });
-    if (refusal) return reply(ctx, refusal.status, `<Error><Code>${refusal.code}</Code><Message>refused by the test</Message></Error>`);
+    if (refusal)
+      return reply(
+        ctx,
+        refusal.status,
+        `<Error><Code>${refusal.code}</Code><Message>refused by the test</Message></Error>`,
+      );
     await next();
   });
   const { port } = await app.run();
@@ -115,7 +124,8 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
     async createBucket(name) {
       // s3rver accepts unsigned requests, so no SDK is needed here.
       const response = await fetch(`${endpoint}/${name}`, { method: 'PUT' });
-      if (!response.ok) throw new Error(`s3rver could not create bucket ${name}: ${response.status} ${await response.text()}`);
+      if (!response.ok)
+        throw new Error(`s3rver could not create bucket ${name}: ${response.status} ${await response.text()}`);
     },
     async stop() {
       await shutDown(app, server);
@@ -182,8 +192,15 @@ function multipartUploads(directory: string): Middleware {
       const prefix = typeof ctx.query.prefix === 'string' ? ctx.query.prefix : '';
       const items = listed
         .filter((upload) => upload.key.startsWith(prefix))
-        .map((upload) => `<Upload><Key>${xml(upload.key)}</Key><UploadId>${upload.id}</UploadId><Initiated>${upload.initiated.toISOString()}</Initiated></Upload>`);
-      reply(ctx, 200, `<ListMultipartUploadsResult><Bucket>${xml(bucket)}</Bucket><IsTruncated>false</IsTruncated>${items.join('')}</ListMultipartUploadsResult>`);
+        .map(
+          (upload) =>
+            `<Upload><Key>${xml(upload.key)}</Key><UploadId>${upload.id}</UploadId><Initiated>${upload.initiated.toISOString()}</Initiated></Upload>`,
+        );
+      reply(
+        ctx,
+        200,
+        `<ListMultipartUploadsResult><Bucket>${xml(bucket)}</Bucket><IsTruncated>false</IsTruncated>${items.join('')}</ListMultipartUploadsResult>`,
+      );
       return;
     }
     const uploadId = ctx.query.uploadId;
@@ -192,21 +209,36 @@ function multipartUploads(directory: string): Middleware {
       const dir = path.join(uploads, uploadId);
       const files = await readdir(dir).catch(() => undefined);
       if (!/^[0-9a-f]+$/.test(uploadId) || !files) {
-        reply(ctx, 404, '<Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message></Error>');
+        reply(
+          ctx,
+          404,
+          '<Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message></Error>',
+        );
         return;
       }
       const parts = await Promise.all(
-        files.filter((f) => /^\d+$/.test(f)).sort((a, b) => Number(a) - Number(b)).map(async (f) => {
-          const info = await stat(path.join(dir, f));
-          return `<Part><PartNumber>${f}</PartNumber><LastModified>${info.mtime.toISOString()}</LastModified><Size>${info.size}</Size></Part>`;
-        }),
+        files
+          .filter((f) => /^\d+$/.test(f))
+          .sort((a, b) => Number(a) - Number(b))
+          .map(async (f) => {
+            const info = await stat(path.join(dir, f));
+            return `<Part><PartNumber>${f}</PartNumber><LastModified>${info.mtime.toISOString()}</LastModified><Size>${info.size}</Size></Part>`;
+          }),
       );
-      reply(ctx, 200, `<ListPartsResult><Bucket>${xml(bucket)}</Bucket><Key>${xml(keyParts.join('/'))}</Key><UploadId>${uploadId}</UploadId><IsTruncated>false</IsTruncated>${parts.join('')}</ListPartsResult>`);
+      reply(
+        ctx,
+        200,
+        `<ListPartsResult><Bucket>${xml(bucket)}</Bucket><Key>${xml(keyParts.join('/'))}</Key><UploadId>${uploadId}</UploadId><IsTruncated>false</IsTruncated>${parts.join('')}</ListPartsResult>`,
+      );
       return;
     }
     if (ctx.method === 'DELETE' && keyParts.length > 0 && typeof uploadId === 'string') {
       if (!/^[0-9a-f]+$/.test(uploadId) || !(await readdir(path.join(uploads, uploadId)).catch(() => undefined))) {
-        reply(ctx, 404, '<Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message></Error>');
+        reply(
+          ctx,
+          404,
+          '<Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message></Error>',
+        );
         return;
       }
       await rm(path.join(uploads, uploadId), { recursive: true, force: true });

@@ -31,7 +31,8 @@ export interface Standby {
 }
 
 export async function startStandby(primary: PostgresServer): Promise<Standby> {
-  if (!primary.canCrash) throw new Error('a standby needs a cluster the harness started itself (not TEST_DATABASE_URL)');
+  if (!primary.canCrash)
+    throw new Error('a standby needs a cluster the harness started itself (not TEST_DATABASE_URL)');
   const asRoot = process.getuid?.() === 0;
   const base = await mkdtemp(join(tmpdir(), 'dbops-standby-'));
   if (asRoot) {
@@ -41,7 +42,9 @@ export async function startStandby(primary: PostgresServer): Promise<Standby> {
   }
   const env = { PATH: process.env.PATH ?? '', PGPASSWORD: primary.password };
   const pgCommand = (bin: string, args: string[]): [string, string[]] =>
-    asRoot ? ['runuser', ['-u', 'postgres', '--', join(primary.binDir, bin), ...args]] : [join(primary.binDir, bin), args];
+    asRoot
+      ? ['runuser', ['-u', 'postgres', '--', join(primary.binDir, bin), ...args]]
+      : [join(primary.binDir, bin), args];
   const runPg = (bin: string, args: string[]) => exec(...pgCommand(bin, args), { cwd: base, env });
 
   // Allow replication connections from loopback, keeping the harness's rules.
@@ -56,11 +59,34 @@ export async function startStandby(primary: PostgresServer): Promise<Standby> {
   }
 
   const dataDir = join(base, 'standby');
-  const slot = `standby_${base.slice(-6).toLowerCase().replace(/[^a-z0-9]/g, '_')}`;
+  const slot = `standby_${base
+    .slice(-6)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '_')}`;
   // A fast checkpoint: the default spread one waits up to checkpoint_timeout once the primary has data.
-  await runPg('pg_basebackup', ['-h', primary.host, '-p', String(primary.port), '-U', primary.superuser, '-D', dataDir, '-R', '-X', 'stream', '-C', '-S', slot, '--no-sync', '--checkpoint=fast']);
+  await runPg('pg_basebackup', [
+    '-h',
+    primary.host,
+    '-p',
+    String(primary.port),
+    '-U',
+    primary.superuser,
+    '-D',
+    dataDir,
+    '-R',
+    '-X',
+    'stream',
+    '-C',
+    '-S',
+    slot,
+    '--no-sync',
+    '--checkpoint=fast',
+  ]);
   const port = await freePort();
-  await appendFile(join(dataDir, 'postgresql.conf'), `\nport = ${port}\nunix_socket_directories = '${base}'\nhot_standby = on\n`);
+  await appendFile(
+    join(dataDir, 'postgresql.conf'),
+    `\nport = ${port}\nunix_socket_directories = '${base}'\nhot_standby = on\n`,
+  );
   await runPg('pg_ctl', ['start', '-D', dataDir, '-l', join(base, 'standby.log'), '-w', '-t', '60']);
   const url = (database?: string) => {
     const u = new URL(primary.url(database));
@@ -81,10 +107,14 @@ export async function startStandby(primary: PostgresServer): Promise<Standby> {
   // commit, it sees it committed. (An LSN from pg_current_wal_lsn() can lie beyond the last record, and a quiet
   // primary may write nothing more that would carry replay past it.)
   const committedOnStandby = (xid: string) =>
-    query<{ status: string }>('select pg_xact_status($1::xid8) as status', [xid]).then(([row]) => row?.status === 'committed', () => false);
+    query<{ status: string }>('select pg_xact_status($1::xid8) as status', [xid]).then(
+      ([row]) => row?.status === 'committed',
+      () => false,
+    );
   const caughtUp = async () => {
     const xid = (await primary.query<{ xid: string }>('select pg_current_xact_id()::text as xid'))[0]!.xid;
-    if (!(await eventually(() => committedOnStandby(xid), 30_000))) throw new Error(`The standby did not replay transaction ${xid} in 30 s`);
+    if (!(await eventually(() => committedOnStandby(xid), 30_000)))
+      throw new Error(`The standby did not replay transaction ${xid} in 30 s`);
   };
   await caughtUp();
   return {
@@ -100,7 +130,9 @@ export async function startStandby(primary: PostgresServer): Promise<Standby> {
     query,
     async stop() {
       await runPg('pg_ctl', ['stop', '-D', dataDir, '-m', 'immediate', '-w']).catch(() => undefined);
-      await primary.query('select pg_drop_replication_slot($1) from pg_replication_slots where slot_name = $1', [slot]).catch(() => undefined);
+      await primary
+        .query('select pg_drop_replication_slot($1) from pg_replication_slots where slot_name = $1', [slot])
+        .catch(() => undefined);
       await rm(base, { recursive: true, force: true });
     },
   };

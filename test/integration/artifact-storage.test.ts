@@ -2,7 +2,15 @@ import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { backupDefinition, DbopsError, generateIdentity, MemoryLogger, restoreTestDefinition, Secrets, type ArtifactStorageOpener } from '@dbops/core';
+import {
+  backupDefinition,
+  DbopsError,
+  generateIdentity,
+  MemoryLogger,
+  restoreTestDefinition,
+  Secrets,
+  type ArtifactStorageOpener,
+} from '@dbops/core';
 import { ArtifactStorage, restArtifactLookup, type ArtifactApi } from '../../packages/github/src/artifact-storage.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 
@@ -27,7 +35,13 @@ class RecordingArtifactApi implements ArtifactApi {
   }
 }
 
-const context = (artifacts: ArtifactStorageOpener) => ({ log: new MemoryLogger(), secrets: new Secrets(), env: process.env, signal: new AbortController().signal, artifacts });
+const context = (artifacts: ArtifactStorageOpener) => ({
+  log: new MemoryLogger(),
+  secrets: new Secrets(),
+  env: process.env,
+  signal: new AbortController().signal,
+  artifacts,
+});
 
 beforeAll(async () => {
   pg = await startPostgres();
@@ -42,39 +56,94 @@ afterAll(async () => {
 test('backup to artifact://NAME uploads object and manifest together; restore-test in a later run downloads the newest', async () => {
   const upload = new RecordingArtifactApi();
   const report = await backupDefinition.run(
-    { 'database-url': pg.url(), to: 'artifact://db-backup', 'encrypt-to': key.recipient, 'artifact-retention-days': '5' },
-    context((name, { retentionDays }) => ArtifactStorage.open(name, { api: upload, lookup: async () => undefined, repository: 'acme/shop', ...(retentionDays ? { retentionDays } : {}) })),
+    {
+      'database-url': pg.url(),
+      to: 'artifact://db-backup',
+      'encrypt-to': key.recipient,
+      'artifact-retention-days': '5',
+    },
+    context((name, { retentionDays }) =>
+      ArtifactStorage.open(name, {
+        api: upload,
+        lookup: async () => undefined,
+        repository: 'acme/shop',
+        ...(retentionDays ? { retentionDays } : {}),
+      }),
+    ),
   );
   const id = report.outputs['backup-id']!;
   expect(report.outputs.location).toBe(`artifact://db-backup/postgres/${id}.dump.zst.age`);
-  expect(upload.calls).toEqual([['uploadArtifact', 'db-backup', [`postgres/${id}.dump.zst.age`, `postgres/${id}.manifest.json`], { retentionDays: 5 }]]);
+  expect(upload.calls).toEqual([
+    [
+      'uploadArtifact',
+      'db-backup',
+      [`postgres/${id}.dump.zst.age`, `postgres/${id}.manifest.json`],
+      { retentionDays: 5 },
+    ],
+  ]);
 
   // A later workflow run: the REST lookup (a local server standing in for api.github.com) finds artifact 7001.
   const requests: IncomingMessage[] = [];
   const api = createServer((req, res) => {
     requests.push(req);
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ total_count: 1, artifacts: [{ id: 7001, name: 'db-backup', expired: false, workflow_run: { id: 4242 } }] }));
+    res.end(
+      JSON.stringify({
+        total_count: 1,
+        artifacts: [{ id: 7001, name: 'db-backup', expired: false, workflow_run: { id: 4242 } }],
+      }),
+    );
   });
   await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
   const apiUrl = `http://127.0.0.1:${(api.address() as { port: number }).port}`;
   try {
     const download = new RecordingArtifactApi();
-    const drill = await restoreTestDefinition.run(
-      { from: 'artifact://db-backup', 'target-url': pg.url('postgres'), database: 'postgres', 'decrypt-with': key.identity, record: 'false' },
-      context((name) => ArtifactStorage.open(name, { api: download, lookup: restArtifactLookup(apiUrl, 'acme/shop', 'ghs_token123'), repository: 'acme/shop', token: 'ghs_token123' })),
-    ).catch((e: unknown) => e);
+    const drill = await restoreTestDefinition
+      .run(
+        {
+          from: 'artifact://db-backup',
+          'target-url': pg.url('postgres'),
+          database: 'postgres',
+          'decrypt-with': key.identity,
+          record: 'false',
+        },
+        context((name) =>
+          ArtifactStorage.open(name, {
+            api: download,
+            lookup: restArtifactLookup(apiUrl, 'acme/shop', 'ghs_token123'),
+            repository: 'acme/shop',
+            token: 'ghs_token123',
+          }),
+        ),
+      )
+      .catch((e: unknown) => e);
     // The source database is the target's "postgres": restore-test refuses it, after having read the backup.
     expect((drill as DbopsError).code).toBe('UNSAFE_TARGET');
     expect(download.calls).toEqual([
-      ['downloadArtifact', 7001, { path: '<staging>', findBy: { token: 'ghs_token123', workflowRunId: 4242, repositoryOwner: 'acme', repositoryName: 'shop' } }],
+      [
+        'downloadArtifact',
+        7001,
+        {
+          path: '<staging>',
+          findBy: { token: 'ghs_token123', workflowRunId: 4242, repositoryOwner: 'acme', repositoryName: 'shop' },
+        },
+      ],
     ]);
-    expect(requests.map((r) => [r.method, r.url, r.headers.authorization])).toEqual([['GET', '/repos/acme/shop/actions/artifacts?name=db-backup&per_page=20', 'Bearer ghs_token123']]);
+    expect(requests.map((r) => [r.method, r.url, r.headers.authorization])).toEqual([
+      ['GET', '/repos/acme/shop/actions/artifacts?name=db-backup&per_page=20', 'Bearer ghs_token123'],
+    ]);
 
     await pg.createDatabase('drills');
     const passed = await restoreTestDefinition.run(
       { from: 'artifact://db-backup', 'target-url': pg.url('drills'), 'decrypt-with': key.identity, record: 'false' },
-      context((name) => ArtifactStorage.open(name, { api: new RecordingArtifactApi(), lookup: restArtifactLookup(apiUrl, 'acme/shop', 'ghs_token123'), repository: 'acme/shop', token: 'ghs_token123' })),
+      context((name) =>
+        ArtifactStorage.open(name, {
+          api: new RecordingArtifactApi(),
+          lookup: restArtifactLookup(apiUrl, 'acme/shop', 'ghs_token123'),
+          repository: 'acme/shop',
+          token: 'ghs_token123',
+        }),
+      ),
     );
     expect(passed.failure).toBeUndefined();
     expect(passed.outputs['backup-id']).toBe(id);
@@ -86,7 +155,10 @@ test('backup to artifact://NAME uploads object and manifest together; restore-te
 
 test('artifact:// outside GitHub Actions is refused with an explanation', async () => {
   const error = await backupDefinition
-    .run({ 'database-url': pg.url(), to: 'artifact://db-backup' }, { log: new MemoryLogger(), secrets: new Secrets(), env: process.env, signal: new AbortController().signal })
+    .run(
+      { 'database-url': pg.url(), to: 'artifact://db-backup' },
+      { log: new MemoryLogger(), secrets: new Secrets(), env: process.env, signal: new AbortController().signal },
+    )
     .catch((e: unknown) => e);
   expect((error as DbopsError).code).toBe('INVALID_INPUT');
   expect((error as DbopsError).input).toBe('to');

@@ -91,10 +91,30 @@ afterAll(async () => {
 describe('bad input: a clear error naming the input, and nothing written', () => {
   // Every row has all four entries: jest passes a `done` callback in place of a missing last argument.
   const cases: Array<[string, RawInputs, string, RegExp]> = [
-    ['a URL that is not a PostgreSQL URL', { 'database-url': 'mysql://root:hunter2secret@db:3306/app' }, 'database-url', /postgres:\/\//],
-    ['a URL with an unencoded / in the password', { 'database-url': 'postgres://u:hun/ter2secret@localhost:5432/db' }, 'database-url', /percent-encode/],
-    ['a URL with an invalid port', { 'database-url': 'postgres://u:hunter2secret@localhost:0/db' }, 'database-url', /port/],
-    ['a URL without a database', { 'database-url': 'postgres://u:hunter2secret@localhost:5432/' }, 'database-url', /database/],
+    [
+      'a URL that is not a PostgreSQL URL',
+      { 'database-url': 'mysql://root:hunter2secret@db:3306/app' },
+      'database-url',
+      /postgres:\/\//,
+    ],
+    [
+      'a URL with an unencoded / in the password',
+      { 'database-url': 'postgres://u:hun/ter2secret@localhost:5432/db' },
+      'database-url',
+      /percent-encode/,
+    ],
+    [
+      'a URL with an invalid port',
+      { 'database-url': 'postgres://u:hunter2secret@localhost:0/db' },
+      'database-url',
+      /port/,
+    ],
+    [
+      'a URL without a database',
+      { 'database-url': 'postgres://u:hunter2secret@localhost:5432/' },
+      'database-url',
+      /database/,
+    ],
     ['a missing URL', { 'database-url': undefined }, 'database-url', /required/],
     ['an unknown compression', { compression: 'lz4' }, 'compression', /lz4/],
     ['a zstd level out of range', { 'compression-level': '25' }, 'compression-level', /1 to 19/],
@@ -102,19 +122,54 @@ describe('bad input: a clear error naming the input, and nothing written', () =>
     ['a gzip level out of range', { compression: 'gzip', 'compression-level': '10' }, 'compression-level', /1 to 9/],
     ['a level with compression none', { compression: 'none', 'compression-level': '3' }, 'compression-level', /none/],
     ['a malformed age recipient', { 'encrypt-to': 'age1notarealkey' }, 'encrypt-to', /age recipient/],
-    ['a second, malformed recipient', { 'encrypt-to': 'RECIPIENT, ssh-ed25519 AAAAC3Nza' }, 'encrypt-to', /age recipient/],
-    ['recipients and a passphrase together', { 'encrypt-to': 'RECIPIENT', 'encrypt-passphrase': 'hunter2secret' }, 'encrypt-passphrase', /encrypt-to/],
-    ['pg-dump-args setting --file', { 'pg-dump-args': '--no-owner --file=/tmp/elsewhere.dump' }, 'pg-dump-args', /--file/],
+    [
+      'a second, malformed recipient',
+      { 'encrypt-to': 'RECIPIENT, ssh-ed25519 AAAAC3Nza' },
+      'encrypt-to',
+      /age recipient/,
+    ],
+    [
+      'recipients and a passphrase together',
+      { 'encrypt-to': 'RECIPIENT', 'encrypt-passphrase': 'hunter2secret' },
+      'encrypt-passphrase',
+      /encrypt-to/,
+    ],
+    [
+      'pg-dump-args setting --file',
+      { 'pg-dump-args': '--no-owner --file=/tmp/elsewhere.dump' },
+      'pg-dump-args',
+      /--file/,
+    ],
     ['pg-dump-args setting -f', { 'pg-dump-args': '-f /tmp/elsewhere.dump' }, 'pg-dump-args', /-f/],
     ['pg-dump-args setting the format', { 'pg-dump-args': '--format=plain' }, 'pg-dump-args', /--format/],
     ['pg-dump-args setting the host', { 'pg-dump-args': '--host=evil.example.com' }, 'pg-dump-args', /--host/],
     ['an unknown s3-checksum', { to: `s3://${BUCKET}/bad`, 's3-checksum': 'ALWAYS' }, 's3-checksum', /WHEN_REQUIRED/],
-    ['an s3-endpoint that is not a URL', { to: `s3://${BUCKET}/bad`, 's3-endpoint': 'minio:9000' }, 's3-endpoint', /http/],
+    [
+      'an s3-endpoint that is not a URL',
+      { to: `s3://${BUCKET}/bad`, 's3-endpoint': 'minio:9000' },
+      's3-endpoint',
+      /http/,
+    ],
     ['a bucket name with capitals', { to: 's3://Bad_Bucket/prefix' }, 'to', /bucket/],
     ['an unsupported scheme in to', { to: 'gs://bucket/prefix' }, 'to', /gs:\/\//],
-    ['s3: with one slash (which would be a local folder named "s3:")', { to: 's3:/bucket/prefix' }, 'to', /two slashes/],
-    ['a secret access key without its key id', { to: `s3://${BUCKET}/bad`, 's3-secret-access-key': 'hunter2secret' }, 's3-access-key-id', /set both/],
-    ['an s3-region that is not a region', { to: `s3://${BUCKET}/bad`, 's3-region': 'not a region!' }, 's3-region', /eu-west-1/],
+    [
+      's3: with one slash (which would be a local folder named "s3:")',
+      { to: 's3:/bucket/prefix' },
+      'to',
+      /two slashes/,
+    ],
+    [
+      'a secret access key without its key id',
+      { to: `s3://${BUCKET}/bad`, 's3-secret-access-key': 'hunter2secret' },
+      's3-access-key-id',
+      /set both/,
+    ],
+    [
+      'an s3-region that is not a region',
+      { to: `s3://${BUCKET}/bad`, 's3-region': 'not a region!' },
+      's3-region',
+      /eu-west-1/,
+    ],
     ['a connect-timeout that is not a number', { 'connect-timeout': 'abc' }, 'connect-timeout', /not a whole number/],
     ['a connect-timeout in exponent notation', { 'connect-timeout': '1e1' }, 'connect-timeout', /not a whole number/],
     ['a name longer than a directory name can be', { name: `prod/${'x'.repeat(300)}` }, 'name', /at most 200/],
@@ -122,7 +177,9 @@ describe('bad input: a clear error naming the input, and nothing written', () =>
 
   test.each(cases)('%s', async (_label, inputs, input, pattern) => {
     const to = path.join(work, `bad-${randomBytes(4).toString('hex')}`);
-    const resolved = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v?.replace('RECIPIENT', recipient)]));
+    const resolved = Object.fromEntries(
+      Object.entries(inputs).map(([k, v]) => [k, v?.replace('RECIPIENT', recipient)]),
+    );
     const error = await expectError(backupRun(small, SMALL_DB, { to, ...resolved }), 'INVALID_INPUT');
     expect(error.message).toContain(`'${input}'`);
     expect(error.input).toBe(input);
@@ -141,7 +198,10 @@ describe('bad input: a clear error naming the input, and nothing written', () =>
     const to = path.join(work, 'secret-key');
     const secrets = new Secrets();
     const log = new MemoryLogger();
-    const error = await expectError(backupRun(small, SMALL_DB, { to, 'encrypt-to': secretKey }, { secrets, log }), 'INVALID_INPUT');
+    const error = await expectError(
+      backupRun(small, SMALL_DB, { to, 'encrypt-to': secretKey }, { secrets, log }),
+      'INVALID_INPUT',
+    );
     expect(error.input).toBe('encrypt-to');
     expect(error.message).toContain("'encrypt-to'");
     expect(error.message).toMatch(/secret key/);
@@ -180,7 +240,10 @@ describe('bad input: a clear error naming the input, and nothing written', () =>
   });
 
   test('a missing bucket: STORAGE_NOT_FOUND naming to and the bucket, nothing created', async () => {
-    const error = await expectError(backupRun(small, SMALL_DB, { to: 's3://no-such-bucket/prod', ...s3Inputs(s3) }), 'STORAGE_NOT_FOUND');
+    const error = await expectError(
+      backupRun(small, SMALL_DB, { to: 's3://no-such-bucket/prod', ...s3Inputs(s3) }),
+      'STORAGE_NOT_FOUND',
+    );
     expect(error.input).toBe('to');
     expect(error.message).toContain("'to'");
     expect(error.message).toContain("'no-such-bucket'");
@@ -195,7 +258,17 @@ describe('bad input: a clear error naming the input, and nothing written', () =>
     const secret = `wrong-secret-${randomBytes(8).toString('hex')}`;
     const log = new MemoryLogger();
     const error = await expectError(
-      backupRun(small, SMALL_DB, { to: `s3://${BUCKET}/creds`, 's3-endpoint': s3.endpoint, 's3-access-key-id': 'NOT-A-KEY', 's3-secret-access-key': secret }, { log }),
+      backupRun(
+        small,
+        SMALL_DB,
+        {
+          to: `s3://${BUCKET}/creds`,
+          's3-endpoint': s3.endpoint,
+          's3-access-key-id': 'NOT-A-KEY',
+          's3-secret-access-key': secret,
+        },
+        { log },
+      ),
       'STORAGE_ACCESS_DENIED',
     );
     expect(error.message).toContain("'to'");
@@ -209,7 +282,10 @@ describe('bad input: a clear error naming the input, and nothing written', () =>
   test('a wrong database password: CONNECTION_FAILED naming database-url, the password never shown', async () => {
     const to = path.join(work, 'wrong-password');
     const wrong = `wr@ng:${randomBytes(6).toString('hex')}`;
-    const error = await expectError(backupRun(small, SMALL_DB, { to, 'database-url': small.url(SMALL_DB, small.superuser, wrong) }), 'CONNECTION_FAILED');
+    const error = await expectError(
+      backupRun(small, SMALL_DB, { to, 'database-url': small.url(SMALL_DB, small.superuser, wrong) }),
+      'CONNECTION_FAILED',
+    );
     expect(error.input).toBe('database-url');
     expect(error.message).not.toContain(wrong);
     expect(error.message).not.toContain(encodeURIComponent(wrong));
@@ -229,17 +305,25 @@ describe('cancellation before the dump starts', () => {
     argvLog = path.join(work, 'logged-argv.log');
     await fs.mkdir(logged);
     for (const tool of ['pg_dump', 'pg_restore', 'psql']) {
-      await fs.writeFile(path.join(logged, tool), `#!/bin/sh\necho "${tool} $*" >> '${argvLog}'\nexec '${realBinDir}/${tool}' "$@"\n`, { mode: 0o755 });
+      await fs.writeFile(
+        path.join(logged, tool),
+        `#!/bin/sh\necho "${tool} $*" >> '${argvLog}'\nexec '${realBinDir}/${tool}' "$@"\n`,
+        { mode: 0o755 },
+      );
     }
   });
-  const dumpsStarted = async () => (await fs.readFile(argvLog, 'utf8').catch(() => '')).split('\n').filter((l) => l.startsWith('pg_dump --format'));
+  const dumpsStarted = async () =>
+    (await fs.readFile(argvLog, 'utf8').catch(() => '')).split('\n').filter((l) => l.startsWith('pg_dump --format'));
 
   test('a run whose signal is already aborted: CANCELLED, no dump started, nothing stored', async () => {
     await fs.rm(argvLog, { force: true });
     const to = path.join(work, 'cancel-before');
     const controller = new AbortController();
     controller.abort();
-    await expectError(backupRun(small, SMALL_DB, { to, 'pg-bin-dir': logged }, { signal: controller.signal }), 'CANCELLED');
+    await expectError(
+      backupRun(small, SMALL_DB, { to, 'pg-bin-dir': logged }, { signal: controller.signal }),
+      'CANCELLED',
+    );
     expect(await dumpsStarted()).toEqual([]);
     expect(await filesUnder(to)).toEqual([]);
     await expectNoDumpLeft(small);
@@ -262,8 +346,12 @@ describe('cancellation before the dump starts', () => {
     );
     running.catch(() => undefined);
     let settled = false;
-    running.then(() => (settled = true), () => (settled = true));
-    while (!settled && !log.lines.some((l) => /retry 1/.test(l))) await new Promise((resolve) => setTimeout(resolve, 20));
+    running.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    while (!settled && !log.lines.some((l) => /retry 1/.test(l)))
+      await new Promise((resolve) => setTimeout(resolve, 20));
     expect(log.lines.some((l) => /retry 1/.test(l))).toBe(true);
     controller.abort();
     const error = await expectError(running, 'CANCELLED');
@@ -307,7 +395,10 @@ describe('verification: dumps other tools would call a success', () => {
     fakes = path.join(work, 'fake-bin');
     await fakeBinDir('truncated', `"${realBinDir}/pg_dump" "$@" | head -c 20000\nexit 0`);
     // pg_dump reads --version only as its first argument: keep the version probe working.
-    await fakeBinDir('schema-only', `if [ "$1" = "--version" ]; then exec "${realBinDir}/pg_dump" --version; fi\nexec "${realBinDir}/pg_dump" --schema-only "$@"`);
+    await fakeBinDir(
+      'schema-only',
+      `if [ "$1" = "--version" ]; then exec "${realBinDir}/pg_dump" --version; fi\nexec "${realBinDir}/pg_dump" --schema-only "$@"`,
+    );
     const version = `if [ "$1" = "--version" ]; then exec "${realBinDir}/pg_dump" --version; fi`;
     // pg_dump as it dies when the server goes away: its output is cut short and closed a moment before it exits
     // 1, too late for the abort to change how it ended (SIGTERM is ignored here as an exiting process ignores it).
@@ -319,10 +410,16 @@ describe('verification: dumps other tools would call a success', () => {
     // Like the real pg_dump, these exit 1 saying "terminated by user" on SIGTERM (its handler in parallel.c).
     const onTerm = `trap 'kill $! 2>/dev/null; echo "pg_dump: terminated by user" >&2; exit 1' TERM`;
     // Writes bytes that are no archive at all until it is stopped.
-    await fakeBinDir('not-an-archive', `${version}\n${onTerm}\nwhile :; do head -c 65536 /dev/urandom; done &\nwait $!`);
+    await fakeBinDir(
+      'not-an-archive',
+      `${version}\n${onTerm}\nwhile :; do head -c 65536 /dev/urandom; done &\nwait $!`,
+    );
     // Writes a whole archive, then keeps its output open until it is stopped.
     await fakeBinDir('holds-output', `${version}\n${onTerm}\n"${realBinDir}/pg_dump" "$@"\nsleep 600 &\nwait $!`);
-    await fakeBinDir('too-old', `echo "$*" >> "${fakes}/too-old/argv.log"\nif [ "$1" = "--version" ]; then echo "pg_dump (PostgreSQL) 12.0"; exit 0; fi\nexec "${realBinDir}/pg_dump" "$@"`);
+    await fakeBinDir(
+      'too-old',
+      `echo "$*" >> "${fakes}/too-old/argv.log"\nif [ "$1" = "--version" ]; then echo "pg_dump (PostgreSQL) 12.0"; exit 0; fi\nexec "${realBinDir}/pg_dump" "$@"`,
+    );
   });
 
   async function fakeBinDir(name: string, pgDumpBody: string): Promise<void> {
@@ -333,11 +430,21 @@ describe('verification: dumps other tools would call a success', () => {
   }
 
   test('the fake pg_dump really truncates (the fixture dump is larger than 20000 bytes)', async () => {
-    const { stdout } = await run(path.join(realBinDir, 'pg_dump'), ['--format=custom', '--compress=0', '-d', SMALL_DB], {
-      env: { ...cleanEnv(), PGHOST: small.host, PGPORT: String(small.port), PGUSER: small.superuser, PGPASSWORD: small.password },
-      encoding: 'buffer',
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const { stdout } = await run(
+      path.join(realBinDir, 'pg_dump'),
+      ['--format=custom', '--compress=0', '-d', SMALL_DB],
+      {
+        env: {
+          ...cleanEnv(),
+          PGHOST: small.host,
+          PGPORT: String(small.port),
+          PGUSER: small.superuser,
+          PGPASSWORD: small.password,
+        },
+        encoding: 'buffer',
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     expect(stdout.length).toBeGreaterThan(100_000);
   });
 
@@ -351,10 +458,17 @@ describe('verification: dumps other tools would call a success', () => {
     const to = where === 'local' ? path.join(work, prefix) : `s3://${BUCKET}/${prefix}`;
     const log = new MemoryLogger();
     const error = await expectError(
-      backupRun(small, SMALL_DB, { to, 'pg-bin-dir': path.join(fakes, fake), 'encrypt-to': recipient, ...(where === 's3' ? s3Inputs(s3) : {}) }, { log }),
+      backupRun(
+        small,
+        SMALL_DB,
+        { to, 'pg-bin-dir': path.join(fakes, fake), 'encrypt-to': recipient, ...(where === 's3' ? s3Inputs(s3) : {}) },
+        { log },
+      ),
       'VERIFY_FAILED',
     );
-    expect(error.message).toMatch(fake === 'truncated' ? /truncated|could not read|table of contents/i : /no table data.*2 tables/i);
+    expect(error.message).toMatch(
+      fake === 'truncated' ? /truncated|could not read|table of contents/i : /no table data.*2 tables/i,
+    );
     if (where === 'local') expect(await filesUnder(to)).toEqual([]);
     else {
       expect(await objectsIn(s3client, BUCKET, prefix)).toEqual([]);
@@ -367,7 +481,12 @@ describe('verification: dumps other tools would call a success', () => {
     // The archive readers see the early end first and stop the run; the report must still be pg_dump's own failure.
     const prefix = 'verify-server-gone';
     const error = await expectError(
-      backupRun(small, SMALL_DB, { to: `s3://${BUCKET}/${prefix}`, 'pg-bin-dir': path.join(fakes, 'server-gone'), 'encrypt-to': recipient, ...s3Inputs(s3) }),
+      backupRun(small, SMALL_DB, {
+        to: `s3://${BUCKET}/${prefix}`,
+        'pg-bin-dir': path.join(fakes, 'server-gone'),
+        'encrypt-to': recipient,
+        ...s3Inputs(s3),
+      }),
       'DUMP_FAILED',
     );
     expect(error.message).toMatch(/server closed the connection/);
@@ -378,7 +497,12 @@ describe('verification: dumps other tools would call a success', () => {
   test('an archive check that fails while pg_dump runs: VERIFY_FAILED, not pg_dump\'s "terminated by user"', async () => {
     const prefix = 'verify-not-an-archive';
     const error = await expectError(
-      backupRun(small, SMALL_DB, { to: `s3://${BUCKET}/${prefix}`, 'pg-bin-dir': path.join(fakes, 'not-an-archive'), 'encrypt-to': recipient, ...s3Inputs(s3) }),
+      backupRun(small, SMALL_DB, {
+        to: `s3://${BUCKET}/${prefix}`,
+        'pg-bin-dir': path.join(fakes, 'not-an-archive'),
+        'encrypt-to': recipient,
+        ...s3Inputs(s3),
+      }),
       'VERIFY_FAILED',
     );
     expect(error.message).not.toMatch(/terminated by user/);
@@ -387,7 +511,7 @@ describe('verification: dumps other tools would call a success', () => {
     await expectNoDumpLeft(small);
   });
 
-  test('zstd killed mid-dump: the run fails at once with zstd\'s error, and stops pg_dump', async () => {
+  test("zstd killed mid-dump: the run fails at once with zstd's error, and stops pg_dump", async () => {
     // The fake pg_dump never ends its output by itself: the run can only end if zstd's death stops it.
     const prefix = 'verify-zstd-killed';
     const zstdKilled = pollUntil(async () => {
@@ -397,7 +521,12 @@ describe('verification: dumps other tools would call a success', () => {
       return true;
     }, 20);
     const error = await expectError(
-      backupRun(small, SMALL_DB, { to: `s3://${BUCKET}/${prefix}`, 'pg-bin-dir': path.join(fakes, 'holds-output'), 'encrypt-to': recipient, ...s3Inputs(s3) }),
+      backupRun(small, SMALL_DB, {
+        to: `s3://${BUCKET}/${prefix}`,
+        'pg-bin-dir': path.join(fakes, 'holds-output'),
+        'encrypt-to': recipient,
+        ...s3Inputs(s3),
+      }),
       'DUMP_FAILED',
     );
     await zstdKilled.stop();
@@ -409,7 +538,10 @@ describe('verification: dumps other tools would call a success', () => {
 
   test('a client older than the server: CLIENT_TOO_OLD before any dump starts', async () => {
     const to = path.join(work, 'too-old');
-    const error = await expectError(backupRun(small, SMALL_DB, { to, 'pg-bin-dir': path.join(fakes, 'too-old') }), 'CLIENT_TOO_OLD');
+    const error = await expectError(
+      backupRun(small, SMALL_DB, { to, 'pg-bin-dir': path.join(fakes, 'too-old') }),
+      'CLIENT_TOO_OLD',
+    );
     expect(error.message).toBe(`pg_dump 12 cannot dump a PostgreSQL ${small.majorVersion} server`);
     expect(error.input).toBe('pg-bin-dir');
     expect(error.hint).toContain(`postgresql-client-${small.majorVersion}`);
@@ -443,7 +575,10 @@ describe('another client deleting the object as the manifest is written (a rotat
       await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: objectKey }));
     });
     try {
-      const error = await expectError(backupRun(small, SMALL_DB, { to: `s3://${BUCKET}/${prefix}`, 'encrypt-to': recipient, ...s3Inputs(s3) }), 'VERIFY_FAILED');
+      const error = await expectError(
+        backupRun(small, SMALL_DB, { to: `s3://${BUCKET}/${prefix}`, 'encrypt-to': recipient, ...s3Inputs(s3) }),
+        'VERIFY_FAILED',
+      );
       expect(error.message).toMatch(/disappeared as its manifest was written/);
     } finally {
       s3.beforeEach(undefined);
@@ -455,16 +590,26 @@ describe('another client deleting the object as the manifest is written (a rotat
 describe('restoring: a download that breaks off', () => {
   test('the connection drops mid-download: STORAGE_FAILED saying so, not a corrupt backup; nothing restored', async () => {
     const prefix = 'restore-broken-download';
-    const backup = await backupRun(small, SMALL_DB, { to: `s3://${BUCKET}/${prefix}`, 'encrypt-to': recipient, ...s3Inputs(s3) });
+    const backup = await backupRun(small, SMALL_DB, {
+      to: `s3://${BUCKET}/${prefix}`,
+      'encrypt-to': recipient,
+      ...s3Inputs(s3),
+    });
     const size = Number(backup.outputs.size);
     expect(size).toBeGreaterThan(8192); // larger than the manifest, which must still download whole
-    const scratch = () => small.query<{ datname: string }>("select datname from pg_database where datname like 'dbops_restore_%'");
+    const scratch = () =>
+      small.query<{ datname: string }>("select datname from pg_database where datname like 'dbops_restore_%'");
     const before = await scratch();
     s3.cutDownloads(Math.floor(size / 2));
     try {
       const error = await expectError(
         restoreTestDefinition.run(
-          { from: `s3://${BUCKET}/${prefix}`, 'target-url': small.url('postgres'), 'decrypt-with': path.join(work, 'key.txt'), ...s3Inputs(s3) },
+          {
+            from: `s3://${BUCKET}/${prefix}`,
+            'target-url': small.url('postgres'),
+            'decrypt-with': path.join(work, 'key.txt'),
+            ...s3Inputs(s3),
+          },
           runContext(),
         ),
         'STORAGE_FAILED',
@@ -487,7 +632,7 @@ describe('faults in the middle of a run (a ~150 MB dump)', () => {
     let seenPartial = 0;
     const watcher = pollUntil(async () => {
       const partial = (await filesUnder(to)).filter((f) => /\.partial-/.test(f));
-      const size = partial.length === 1 ? (await fs.stat(partial[0]!).catch(() => undefined))?.size ?? 0 : 0;
+      const size = partial.length === 1 ? ((await fs.stat(partial[0]!).catch(() => undefined))?.size ?? 0) : 0;
       if (size < 4 * 1024 * 1024) return false;
       seenPartial = size;
       controller.abort();
@@ -502,27 +647,35 @@ describe('faults in the middle of a run (a ~150 MB dump)', () => {
   });
 
   // A small tmpfs is the disk that fills up; mounting one needs root, or sudo without a password (GitHub's runners).
-  (smallDiskAvailable ? test : test.skip)('the local disk fills up mid-dump: STORAGE_FAILED naming to and "no space", no partial file, no pg_dump', async () => {
-    const disk = await mountSmallDisk(4 * 1024 * 1024);
-    try {
-      const to = path.join(disk.path, 'backups');
-      const error = await expectError(backupRun(big, BIG_DB, { to }), 'STORAGE_FAILED');
-      expect(error.input).toBe('to');
-      expect(error.message).toMatch(new RegExp(`^Input 'to' \\(${to}\\): ${to}/${BIG_DB}/\\d{8}T\\d{6}Z-[0-9a-f]{6}\\.dump\\.zst: no space left on the device after \\d\\.\\d MiB of it were written$`));
-      expect(error.hint).toMatch(/Free disk space/);
-      expect(await filesUnder(to)).toEqual([]);
-      await expectNoDumpLeft(big);
-    } finally {
-      await disk.unmount();
-    }
-  });
+  (smallDiskAvailable ? test : test.skip)(
+    'the local disk fills up mid-dump: STORAGE_FAILED naming to and "no space", no partial file, no pg_dump',
+    async () => {
+      const disk = await mountSmallDisk(4 * 1024 * 1024);
+      try {
+        const to = path.join(disk.path, 'backups');
+        const error = await expectError(backupRun(big, BIG_DB, { to }), 'STORAGE_FAILED');
+        expect(error.input).toBe('to');
+        expect(error.message).toMatch(
+          new RegExp(
+            `^Input 'to' \\(${to}\\): ${to}/${BIG_DB}/\\d{8}T\\d{6}Z-[0-9a-f]{6}\\.dump\\.zst: no space left on the device after \\d\\.\\d MiB of it were written$`,
+          ),
+        );
+        expect(error.hint).toMatch(/Free disk space/);
+        expect(await filesUnder(to)).toEqual([]);
+        await expectNoDumpLeft(big);
+      } finally {
+        await disk.unmount();
+      }
+    },
+  );
 
   test('cancelled mid-write with gzip (Node reads the archive itself): CANCELLED, no partial file, no pg_dump', async () => {
     const to = path.join(work, 'cancel-gzip');
     const controller = new AbortController();
     const watcher = pollUntil(async () => {
       const partial = (await filesUnder(to)).filter((f) => /\.partial-/.test(f));
-      if (partial.length !== 1 || ((await fs.stat(partial[0]!).catch(() => undefined))?.size ?? 0) < 1024 * 1024) return false;
+      if (partial.length !== 1 || ((await fs.stat(partial[0]!).catch(() => undefined))?.size ?? 0) < 1024 * 1024)
+        return false;
       controller.abort();
       return true;
     });
@@ -560,7 +713,12 @@ describe('faults in the middle of a run (a ~150 MB dump)', () => {
       return true;
     });
     const error = await expectError(
-      backupRun(big, BIG_DB, { to: `s3://${BUCKET}/${prefix}`, ...s3Inputs(s3), 'encrypt-to': recipient }, { signal: controller.signal }),
+      backupRun(
+        big,
+        BIG_DB,
+        { to: `s3://${BUCKET}/${prefix}`, ...s3Inputs(s3), 'encrypt-to': recipient },
+        { signal: controller.signal },
+      ),
       'CANCELLED',
     );
     await watcher.stop();
@@ -587,7 +745,10 @@ describe('faults in the middle of a run (a ~150 MB dump)', () => {
     let revivedClient: S3Client | undefined;
     try {
       const log = new MemoryLogger();
-      const error = await expectError(backupRun(big, BIG_DB, { to: `s3://${BUCKET}/${prefix}`, ...s3Inputs(gone) }, { log }), 'STORAGE_FAILED');
+      const error = await expectError(
+        backupRun(big, BIG_DB, { to: `s3://${BUCKET}/${prefix}`, ...s3Inputs(gone) }, { log }),
+        'STORAGE_FAILED',
+      );
       await watcher.stop();
       expect(killed).toBe(true);
       expect(error.input).toBe('s3-endpoint');
@@ -602,8 +763,13 @@ describe('faults in the middle of a run (a ~150 MB dump)', () => {
       // While the endpoint is down nobody can abort the multipart upload, so one may survive until it returns.
       // It must not survive silently: then the error has to say so and how to clean up (a lifecycle rule).
       const uploads = await uploadsIn(revivedClient, BUCKET, prefix);
-      const warned = /incomplete multipart upload may remain/i.test(error.hint ?? '') && /AbortIncompleteMultipartUpload/.test(error.hint ?? '');
-      expect({ leftoverUploads: uploads.length, warned }).toEqual({ leftoverUploads: uploads.length, warned: uploads.length > 0 || warned });
+      const warned =
+        /incomplete multipart upload may remain/i.test(error.hint ?? '') &&
+        /AbortIncompleteMultipartUpload/.test(error.hint ?? '');
+      expect({ leftoverUploads: uploads.length, warned }).toEqual({
+        leftoverUploads: uploads.length,
+        warned: uploads.length > 0 || warned,
+      });
     } finally {
       await watcher.stop();
       client.destroy();
@@ -618,14 +784,19 @@ describe('faults in the middle of a run (a ~150 MB dump)', () => {
     let crashedDuringCopy = false;
     const watcher = pollUntil(async () => {
       const active = await big
-        .query<{ n: string }>(`select count(*) as n from pg_stat_activity where application_name = 'dbops' and state = 'active' and query ilike 'copy %'`)
+        .query<{ n: string }>(
+          `select count(*) as n from pg_stat_activity where application_name = 'dbops' and state = 'active' and query ilike 'copy %'`,
+        )
         .catch(() => [{ n: '0' }]);
       if (Number(active[0]!.n) === 0) return false;
       await big.crash();
       crashedDuringCopy = true;
       return true;
     }, 20);
-    const error = await expectError(backupRun(big, BIG_DB, { to: `s3://${BUCKET}/${prefix}`, ...s3Inputs(s3), 'encrypt-to': recipient }), 'DUMP_FAILED');
+    const error = await expectError(
+      backupRun(big, BIG_DB, { to: `s3://${BUCKET}/${prefix}`, ...s3Inputs(s3), 'encrypt-to': recipient }),
+      'DUMP_FAILED',
+    );
     await watcher.stop();
     expect(crashedDuringCopy).toBe(true);
     expect(error.message).toMatch(/server closed the connection|connection .* lost|terminating connection/i);
@@ -652,11 +823,20 @@ function backupRun(
 }
 
 function runContext(options: { signal?: AbortSignal; secrets?: Secrets; log?: MemoryLogger } = {}) {
-  return { log: options.log ?? new MemoryLogger(), secrets: options.secrets ?? new Secrets(), env: cleanEnv(), signal: options.signal ?? new AbortController().signal };
+  return {
+    log: options.log ?? new MemoryLogger(),
+    secrets: options.secrets ?? new Secrets(),
+    env: cleanEnv(),
+    signal: options.signal ?? new AbortController().signal,
+  };
 }
 
 function s3Inputs(server: S3Server): RawInputs {
-  return { 's3-endpoint': server.endpoint, 's3-access-key-id': server.accessKeyId, 's3-secret-access-key': server.secretAccessKey };
+  return {
+    's3-endpoint': server.endpoint,
+    's3-access-key-id': server.accessKeyId,
+    's3-secret-access-key': server.secretAccessKey,
+  };
 }
 
 function rawClient(server: S3Server): S3Client {
@@ -686,14 +866,20 @@ async function expectError(promise: Promise<unknown>, code: ErrorCode): Promise<
   } catch (error) {
     caught = error;
   }
-  if (!(caught instanceof DbopsError)) throw new Error(`expected a DbopsError ${code}, got ${caught === undefined ? 'success' : String((caught as Error)?.stack ?? caught)}`);
+  if (!(caught instanceof DbopsError))
+    throw new Error(
+      `expected a DbopsError ${code}, got ${caught === undefined ? 'success' : String((caught as Error)?.stack ?? caught)}`,
+    );
   if (caught.code !== code) throw new Error(`expected ${code}, got ${caught.code}: ${caught.message}`);
   return caught;
 }
 
 async function filesUnder(directory: string): Promise<string[]> {
   const entries = await fs.readdir(directory, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => !e.isDirectory()).map((e) => path.join(e.parentPath, e.name)).sort();
+  return entries
+    .filter((e) => !e.isDirectory())
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
 }
 
 /**
@@ -724,7 +910,11 @@ async function expectNoDumpLeft(server: PostgresServer): Promise<void> {
     liveProcesses().flatMap(({ pid, name: comm, ppid }) => {
       const found: string[] = [];
       try {
-        if (comm === 'pg_dump' && readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`PGPORT=${server.port}`)) found.push(`pg_dump ${pid}`);
+        if (
+          comm === 'pg_dump' &&
+          readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`PGPORT=${server.port}`)
+        )
+          found.push(`pg_dump ${pid}`);
       } catch {
         // exited while we looked
       }

@@ -17,7 +17,11 @@ let work: string;
 beforeAll(async () => {
   server = await startPostgres();
   await server.createDatabase('app');
-  await server.query(`create table public.accounts as select g as id, 'owner ' || g as owner from generate_series(1, 1000) g`, [], 'app');
+  await server.query(
+    `create table public.accounts as select g as id, 'owner ' || g as owner from generate_series(1, 1000) g`,
+    [],
+    'app',
+  );
   await server.query(`create table public.events as select g as id from generate_series(1, 1000) g`, [], 'app');
   work = await mkdtemp(join(tmpdir(), 'dbops-locks-'));
 });
@@ -29,8 +33,19 @@ afterAll(async () => {
 
 const run = (inputs: RawInputs) =>
   backupDefinition
-    .run({ 'database-url': server.url('app'), ...inputs }, { log: new MemoryLogger(), secrets: new Secrets(), env: { PATH: process.env.PATH ?? '' }, signal: new AbortController().signal })
-    .then(() => undefined, (error: unknown) => error as DbopsError);
+    .run(
+      { 'database-url': server.url('app'), ...inputs },
+      {
+        log: new MemoryLogger(),
+        secrets: new Secrets(),
+        env: { PATH: process.env.PATH ?? '' },
+        signal: new AbortController().signal,
+      },
+    )
+    .then(
+      () => undefined,
+      (error: unknown) => error as DbopsError,
+    );
 
 async function session(application: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: server.url('app'), application_name: application });
@@ -77,12 +92,15 @@ it('pg_dump queued behind an ALTER TABLE that waits on the backup: fails after l
   const release = join(work, 'release');
   await mkdir(bin);
   for (const tool of ['pg_restore', 'psql']) await symlink(join(server.binDir, tool), join(bin, tool));
-  await writeFile(join(bin, 'pg_dump'), `#!/bin/bash
+  await writeFile(
+    join(bin, 'pg_dump'),
+    `#!/bin/bash
 if [ "$1" = --version ]; then exec '${server.binDir}/pg_dump' "$@"; fi
 touch '${started}'
 while [ ! -e '${release}' ]; do sleep 0.05; done
 exec '${server.binDir}/pg_dump' "$@"
-`);
+`,
+  );
   await chmod(join(bin, 'pg_dump'), 0o755);
 
   const migration = await session('migration');
@@ -93,7 +111,9 @@ exec '${server.binDir}/pg_dump' "$@"
       expect(await eventually(() => existsSync(started), 30_000)).toBe(true);
       altering = migration.query("alter table public.accounts add column flag text default 'jane.doe@example.com'");
       const queued = await eventually(async () => {
-        const rows = await server.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where application_name = 'migration' and wait_event_type = 'Lock'`);
+        const rows = await server.query<{ n: number }>(
+          `select count(*)::int as n from pg_stat_activity where application_name = 'migration' and wait_event_type = 'Lock'`,
+        );
         return rows[0]?.n === 1;
       });
       expect(queued).toBe(true);
@@ -104,7 +124,9 @@ exec '${server.binDir}/pg_dump' "$@"
     expect(error).toBeInstanceOf(DbopsError);
     expect(error!.code).toBe('DUMP_FAILED');
     expect(error!.input).toBe('lock-wait-timeout');
-    expect(error!.message).toMatch(/^Waited longer than lock-wait-timeout \(2(\.0)? s\) for a table lock: session \d+ \(waits for an exclusive lock on accounts; application 'migration', user '[^']+', client 127\.0\.0\.1, active for \d+\.\d s, running ALTER TABLE\)$/);
+    expect(error!.message).toMatch(
+      /^Waited longer than lock-wait-timeout \(2(\.0)? s\) for a table lock: session \d+ \(waits for an exclusive lock on accounts; application 'migration', user '[^']+', client 127\.0\.0\.1, active for \d+\.\d s, running ALTER TABLE\)$/,
+    );
     expect(error!.message).not.toMatch(/jane|example\.com|flag/);
     expect(childPids(process.pid, 'pg_dump')).toEqual([]);
     // The backup's failure let the migration go on.

@@ -34,7 +34,12 @@ interface RestoreTestJson {
   checks: Array<{ name: string; passed: boolean; detail: string }>;
 }
 
-async function backupThenRestoreTest(label: string, inputs: RawInputs, restoreInputs: RawInputs = {}, from = server.url(DB)) {
+async function backupThenRestoreTest(
+  label: string,
+  inputs: RawInputs,
+  restoreInputs: RawInputs = {},
+  from = server.url(DB),
+) {
   const to = join(dir, label.replace(/\W+/g, '-'));
   const backup = await backupDefinition.run({ 'database-url': from, to, compression: 'none', ...inputs }, context());
   // The restore test runs on the same server, in a scratch database (it warns about that, and that is all).
@@ -117,34 +122,87 @@ test('a whole-database backup fingerprints the whole database: selecting by the 
 describe('a backup of part of the database restore-tests clean', () => {
   const cases: Array<[string, RawInputs, string[]]> = [
     ['schemas', { schemas: 'app' }, ['app.customers', 'app.events_2024', 'app.orders']],
-    ['exclude-schemas', { 'exclude-schemas': 'audit, other' }, ['app.customers', 'app.events_2024', 'app.orders', 'public.events', 'public.metrics_2024']],
+    [
+      'exclude-schemas',
+      { 'exclude-schemas': 'audit, other' },
+      ['app.customers', 'app.events_2024', 'app.orders', 'public.events', 'public.metrics_2024'],
+    ],
     ['tables', { tables: 'public.metrics*, public.events' }, ['public.events', 'public.metrics_2024']],
     // pg_dump -t dumps no schema: restore-test creates app and audit, as the source has them.
     ['tables in other schemas', { tables: 'app.events*, audit.log' }, ['app.events_2024', 'audit.log']],
     // Without a schema, pg_dump matches only tables on the search path: public.events, not other.events.
     ['tables without a schema', { tables: 'events' }, ['public.events']],
-    ['exclude-tables', { 'exclude-tables': 'audit.secret, app.invoice_number' }, ['app.customers', 'app.events_2024', 'app.orders', 'audit.cache', 'audit.log', 'other.events', 'public.events', 'public.metrics_2024']],
-    ['schemas and exclude-tables', { schemas: 'app', 'exclude-tables': 'app.events*' }, ['app.customers', 'app.orders']],
-    ['pg-dump-args leaving out data and comments', { 'pg-dump-args': '--exclude-table-data=audit.log --no-comments --no-unlogged-table-data' },
-      ['app.customers', 'app.events_2024', 'app.orders', 'audit.cache', 'audit.log', 'audit.secret', 'other.events', 'public.events', 'public.metrics_2024']],
-    ['pg-dump-args --schema-only', { 'pg-dump-args': '--schema-only' },
-      ['app.customers', 'app.events_2024', 'app.orders', 'audit.cache', 'audit.log', 'audit.secret', 'other.events', 'public.events', 'public.metrics_2024']],
+    [
+      'exclude-tables',
+      { 'exclude-tables': 'audit.secret, app.invoice_number' },
+      [
+        'app.customers',
+        'app.events_2024',
+        'app.orders',
+        'audit.cache',
+        'audit.log',
+        'other.events',
+        'public.events',
+        'public.metrics_2024',
+      ],
+    ],
+    [
+      'schemas and exclude-tables',
+      { schemas: 'app', 'exclude-tables': 'app.events*' },
+      ['app.customers', 'app.orders'],
+    ],
+    [
+      'pg-dump-args leaving out data and comments',
+      { 'pg-dump-args': '--exclude-table-data=audit.log --no-comments --no-unlogged-table-data' },
+      [
+        'app.customers',
+        'app.events_2024',
+        'app.orders',
+        'audit.cache',
+        'audit.log',
+        'audit.secret',
+        'other.events',
+        'public.events',
+        'public.metrics_2024',
+      ],
+    ],
+    [
+      'pg-dump-args --schema-only',
+      { 'pg-dump-args': '--schema-only' },
+      [
+        'app.customers',
+        'app.events_2024',
+        'app.orders',
+        'audit.cache',
+        'audit.log',
+        'audit.secret',
+        'other.events',
+        'public.events',
+        'public.metrics_2024',
+      ],
+    ],
   ];
   test.each(cases)('%s', async (label, inputs, tables) => {
     const { manifest, result } = await backupThenRestoreTest(label, inputs);
     expect(manifest.tables.map((t) => `${t.schema}.${t.name}`)).toEqual(tables);
     expect(failedChecks(result)).toEqual([]);
-    expect(result.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['schema fingerprint', 'row counts (exact)', 'tables present']));
+    expect(result.checks.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['schema fingerprint', 'row counts (exact)', 'tables present']),
+    );
   });
 });
 
 test('a tables backup names the schemas its archive does not create, in a manifest that validates against its schema', async () => {
-  const { manifest } = await backupThenRestoreTest('schemas not in archive', { tables: 'app.events*, audit.log, public.events' });
+  const { manifest } = await backupThenRestoreTest('schemas not in archive', {
+    tables: 'app.events*, audit.log, public.events',
+  });
   expect(manifest.schemasNotInArchive).toEqual(['app', 'audit']);
   const { manifest: whole } = await backupThenRestoreTest('schemas in archive', { schemas: 'app' });
   expect(whole.schemasNotInArchive).toBeUndefined();
   const require = createRequire(import.meta.url);
-  const Ajv2020 = require('ajv/dist/2020').default as new (options: object) => { compile(schema: object): ((data: unknown) => boolean) & { errors?: unknown } };
+  const Ajv2020 = require('ajv/dist/2020').default as new (
+    options: object,
+  ) => { compile(schema: object): ((data: unknown) => boolean) & { errors?: unknown } };
   const ajv = new Ajv2020({ allErrors: true, strict: true });
   require('ajv-formats').default(ajv);
   const validate = ajv.compile(JSON.parse(await readFile('docs/manifest.schema.json', 'utf8')));
@@ -152,7 +210,9 @@ test('a tables backup names the schemas its archive does not create, in a manife
 });
 
 test('--exclude-table-data: the tables are listed without a count, and restore empty', async () => {
-  const { manifest, result } = await backupThenRestoreTest('excluded data', { 'pg-dump-args': '--exclude-table-data=audit.*' });
+  const { manifest, result } = await backupThenRestoreTest('excluded data', {
+    'pg-dump-args': '--exclude-table-data=audit.*',
+  });
   expect(manifest.tables.filter((t) => t.schema === 'audit').map((t) => [t.name, t.rows, t.dataExcluded])).toEqual([
     ['cache', undefined, true],
     ['log', undefined, true],
@@ -162,7 +222,11 @@ test('--exclude-table-data: the tables are listed without a count, and restore e
 });
 
 test('a real difference still fails: a column dropped from the restored tables of a tables backup', async () => {
-  const { manifest, result } = await backupThenRestoreTest('difference', { tables: 'public.metrics*, public.events' }, { keep: 'true' });
+  const { manifest, result } = await backupThenRestoreTest(
+    'difference',
+    { tables: 'public.metrics*, public.events' },
+    { keep: 'true' },
+  );
   expect(failedChecks(result)).toEqual([]);
   const restored = new pg.Client({ connectionString: server.url(result.scratchDatabase) });
   await restored.connect();
@@ -187,7 +251,9 @@ describe('a backup from a hot standby', () => {
 
   test('unlogged tables, whose data pg_dump skips there, are neither read nor expected to hold rows', async () => {
     const { manifest, result } = await backupThenRestoreTest('standby', {}, {}, standby.url(DB));
-    expect(manifest.tables.find((t) => t.schema === 'audit' && t.name === 'cache')).toMatchObject({ dataExcluded: true });
+    expect(manifest.tables.find((t) => t.schema === 'audit' && t.name === 'cache')).toMatchObject({
+      dataExcluded: true,
+    });
     expect(manifest.tables.find((t) => t.schema === 'audit' && t.name === 'log')).toMatchObject({ rows: 40 });
     expect(failedChecks(result)).toEqual([]);
   });

@@ -100,7 +100,10 @@ function passwordForms(): string[] {
 
 function expectNoSecret(where: string, text: string, secrets = [...passwordForms(), s3Secret]): void {
   for (const secret of secrets) {
-    if (text.includes(secret)) throw new Error(`${where} contains a secret (${secret === s3Secret ? 'the S3 secret key' : 'a form of the password'}):\n${text}`);
+    if (text.includes(secret))
+      throw new Error(
+        `${where} contains a secret (${secret === s3Secret ? 'the S3 secret key' : 'a form of the password'}):\n${text}`,
+      );
   }
 }
 
@@ -131,7 +134,9 @@ describe('a password with special characters', () => {
 
   test('the CLI with --json: the JSON result carries no secret either', async () => {
     const to = path.join(work, 'cli-json');
-    const result = await spawnNode(CLI, ['backup', '--to', to, '--compression', 'gzip', '--json'], { DATABASE_URL: pgServer.url(DB) });
+    const result = await spawnNode(CLI, ['backup', '--to', to, '--compression', 'gzip', '--json'], {
+      DATABASE_URL: pgServer.url(DB),
+    });
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout) as BackupManifest;
     expect(json.database).toBe(DB);
@@ -174,10 +179,20 @@ describe('a password with special characters', () => {
       GITHUB_RUN_ID: '4242',
       GITHUB_SERVER_URL: 'https://github.com',
     });
-    expect({ code: result.code, errors: result.stdout.split('\n').filter((l) => l.startsWith('::error')) }).toEqual({ code: 0, errors: [] });
+    expect({ code: result.code, errors: result.stdout.split('\n').filter((l) => l.startsWith('::error')) }).toEqual({
+      code: 0,
+      errors: [],
+    });
 
     const outputs = parseOutputFile(await fs.readFile(outputFile, 'utf8'));
-    expect(Object.keys(outputs).sort()).toEqual(['backup-id', 'duration-seconds', 'location', 'manifest', 'sha256', 'size']);
+    expect(Object.keys(outputs).sort()).toEqual([
+      'backup-id',
+      'duration-seconds',
+      'location',
+      'manifest',
+      'sha256',
+      'size',
+    ]);
     expect(outputs['backup-id']).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{6}$/);
     expect(outputs.location).toBe(`s3://${BUCKET}/action/${DB}/${outputs['backup-id']}.dump.zst.age`);
     expect(outputs.manifest).toBe(`s3://${BUCKET}/action/${DB}/${outputs['backup-id']}.manifest.json`);
@@ -188,13 +203,27 @@ describe('a password with special characters', () => {
     const summary = await fs.readFile(summaryFile, 'utf8');
     expect(summary).toContain(`Backup of \`${DB}\` complete`);
     expect(summary).toMatch(/\|---\|---\|/);
-    for (const row of ['Database', 'Backup id', 'Stored at', 'Size', 'Encryption', 'Duration', 'Verification', 'SHA-256']) expect(summary).toContain(`| ${row} |`);
+    for (const row of [
+      'Database',
+      'Backup id',
+      'Stored at',
+      'Size',
+      'Encryption',
+      'Duration',
+      'Verification',
+      'SHA-256',
+    ])
+      expect(summary).toContain(`| ${row} |`);
     expect(summary).toContain(outputs.sha256!);
 
     const manifestText = await getText(`action/${DB}/${outputs['backup-id']}.manifest.json`);
     const manifest = JSON.parse(manifestText) as BackupManifest;
     expect(manifest.object.sha256).toBe(outputs.sha256);
-    expect(manifest.github).toMatchObject({ repository: 'acme/shop', runId: '4242', runUrl: 'https://github.com/acme/shop/actions/runs/4242' });
+    expect(manifest.github).toMatchObject({
+      repository: 'acme/shop',
+      runId: '4242',
+      runUrl: 'https://github.com/acme/shop/actions/runs/4242',
+    });
 
     // GitHub masks what the action registers: the password, its encoded form and the S3 secret must be registered...
     // Workflow commands escape their data (% → %25, CR → %0D, LF → %0A); the runner unescapes before masking.
@@ -202,9 +231,13 @@ describe('a password with special characters', () => {
       .split('\n')
       .filter((l) => l.startsWith('::add-mask::'))
       .map((l) => l.slice('::add-mask::'.length).replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%'));
-    for (const secret of [pgServer.password, encodeURIComponent(pgServer.password), s3Secret]) expect(masked).toContain(secret);
+    for (const secret of [pgServer.password, encodeURIComponent(pgServer.password), s3Secret])
+      expect(masked).toContain(secret);
     // ...and nothing the action itself prints may carry them.
-    const printed = result.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+    const printed = result.stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n');
     expect(printed).toContain(outputs['backup-id']!); // the log really said something about the backup
     expectNoSecret('the action stdout (outside ::add-mask::)', printed);
     expectNoSecret('the action stderr', result.stderr);
@@ -231,7 +264,10 @@ describe('a password with special characters', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^::error title=dbops STORAGE_ACCESS_DENIED.*::/m);
     expect(result.stdout.split('\n').filter((l) => l.startsWith('::error'))).toHaveLength(1); // one annotation per failure
-    const printed = result.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+    const printed = result.stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n');
     expectNoSecret('the failed action stdout', printed);
     expectNoSecret('the failed action stderr', result.stderr);
     expect(await fs.readFile(outputFile, 'utf8')).toBe('');
@@ -287,12 +323,18 @@ describe('a cancelled run, mid-upload to S3', () => {
  * multipart upload, no pg_dump, and no secret in its output.
  */
 async function interruptMidUpload(args: string[], env: Record<string, string>, prefix: string, signal: NodeJS.Signals) {
-  const child = spawn(process.execPath, args, { cwd: work, env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: work,
+    env: { ...cleanEnv(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, sig) => resolve({ code, signal: sig })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, sig) => resolve({ code, signal: sig })),
+  );
 
   let sentDuringUpload = false;
   let done = false;
@@ -311,7 +353,10 @@ async function interruptMidUpload(args: string[], env: Record<string, string>, p
   // It exited by itself, after cleaning up, rather than being killed by the signal.
   expect(exit.signal).toBeNull();
   expect(exit.code).not.toBe(0);
-  const printed = stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+  const printed = stdout
+    .split('\n')
+    .filter((l) => !l.startsWith('::add-mask::'))
+    .join('\n');
   expectNoSecret('stdout of the cancelled run', printed);
   expectNoSecret('stderr of the cancelled run', stderr);
   expect(await objectsIn(prefix)).toEqual([]);
@@ -324,12 +369,24 @@ async function interruptMidUpload(args: string[], env: Record<string, string>, p
 
 function cleanEnv(): NodeJS.ProcessEnv {
   // No inherited PG*/AWS_*/DATABASE_URL/DBOPS_*/GITHUB_*/INPUT_* variables: each run gets exactly what the test sets.
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(PG|AWS_|DATABASE_URL|DBOPS_|GITHUB_|INPUT_|RUNNER_|NODE_OPTIONS)/.test(k)));
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !/^(PG|AWS_|DATABASE_URL|DBOPS_|GITHUB_|INPUT_|RUNNER_|NODE_OPTIONS)/.test(k),
+    ),
+  );
 }
 
-function spawnNode(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function spawnNode(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { cwd: work, env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, ...args], {
+      cwd: work,
+      env: { ...cleanEnv(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -18,11 +18,17 @@ function context() {
   return { log: new MemoryLogger(), secrets: new Secrets(), env: process.env, signal: new AbortController().signal };
 }
 
-async function backupAs(url: string, inputs: RawInputs = {}): Promise<{ manifest?: BackupManifest; error?: DbopsError; stored: string[] }> {
+async function backupAs(
+  url: string,
+  inputs: RawInputs = {},
+): Promise<{ manifest?: BackupManifest; error?: DbopsError; stored: string[] }> {
   const to = join(dir, `run-${Math.random().toString(36).slice(2)}`);
   const outcome = await backupDefinition
     .run({ 'database-url': url, to, compression: 'none', ...inputs }, context())
-    .then((report) => ({ manifest: report.json as BackupManifest }), (error: unknown) => ({ error: error as DbopsError }));
+    .then(
+      (report) => ({ manifest: report.json as BackupManifest }),
+      (error: unknown) => ({ error: error as DbopsError }),
+    );
   const files = await readdir(to, { recursive: true }).catch(() => [] as string[]);
   return { ...outcome, stored: files.filter((f) => /\.(dump|json)$/.test(String(f))) };
 }
@@ -98,15 +104,23 @@ test("pg_dump's own refusal (it locks a table whose data it leaves out) is PERMI
   expect(stored).toEqual([]);
 });
 
-test('statement-timeout ending one of dbops\'s queries: TIMEOUT naming statement-timeout', async () => {
+test("statement-timeout ending one of dbops's queries: TIMEOUT naming statement-timeout", async () => {
   // A session holding an exclusive lock makes dbops's query wait until the statement timeout ends it.
   const holder = new pg.Client({ connectionString: server.url(DB) });
   await holder.connect();
   try {
     await holder.query('begin');
     await holder.query('lock table app.orders in access exclusive mode');
-    const { error, stored } = await backupAs(server.url(DB), { tables: 'app.orders', 'statement-timeout': '1s', 'lock-wait-timeout': '0s' });
-    expect(error).toMatchObject({ code: 'TIMEOUT', input: 'statement-timeout', message: expect.stringContaining('statement timeout') });
+    const { error, stored } = await backupAs(server.url(DB), {
+      tables: 'app.orders',
+      'statement-timeout': '1s',
+      'lock-wait-timeout': '0s',
+    });
+    expect(error).toMatchObject({
+      code: 'TIMEOUT',
+      input: 'statement-timeout',
+      message: expect.stringContaining('statement timeout'),
+    });
     expect(stored).toEqual([]);
   } finally {
     await holder.query('rollback').catch(() => undefined);
@@ -119,7 +133,11 @@ test.each([
   ['schemas', 'no_such_schema'],
 ])('%s matching nothing: INVALID_INPUT naming the input, not a failed dump', async (input, pattern) => {
   const { error, stored } = await backupAs(server.url(DB), { [input]: pattern });
-  expect(error).toMatchObject({ code: 'INVALID_INPUT', input, message: expect.stringContaining(`matches no ${input}`) });
+  expect(error).toMatchObject({
+    code: 'INVALID_INPUT',
+    input,
+    message: expect.stringContaining(`matches no ${input}`),
+  });
   expect(stored).toEqual([]);
 });
 
@@ -140,22 +158,32 @@ describe('a server whose lock table cannot hold a lock per table', () => {
 
   test('out of shared memory: SERVER_LIMIT naming max_locks_per_transaction and fewer tables per run', async () => {
     const to = join(dir, 'many');
-    const error = await backupDefinition.run({ 'database-url': small.url('many'), to, compression: 'none' }, context()).then(
-      () => undefined,
-      (e: unknown) => e as DbopsError,
-    );
+    const error = await backupDefinition
+      .run({ 'database-url': small.url('many'), to, compression: 'none' }, context())
+      .then(
+        () => undefined,
+        (e: unknown) => e as DbopsError,
+      );
     expect(error).toMatchObject({ code: 'SERVER_LIMIT', message: expect.stringContaining('out of shared memory') });
     expect(error!.message).toContain('(the backup has 1000 tables)');
     expect(error!.hint).toContain('max_locks_per_transaction');
     expect(error!.hint).toContain('fewer tables per run');
-    expect(await readdir(to, { recursive: true }).catch(() => [])).not.toEqual(expect.arrayContaining([expect.stringMatching(/\.json$/)]));
+    expect(await readdir(to, { recursive: true }).catch(() => [])).not.toEqual(
+      expect.arrayContaining([expect.stringMatching(/\.json$/)]),
+    );
   });
 
   test("the same limit met by pg_dump (dbops reads none of the tables here): SERVER_LIMIT from pg_dump's message", async () => {
     const to = join(dir, 'many-dump');
     const error = await backupDefinition
-      .run({ 'database-url': small.url('many'), to, compression: 'none', 'pg-dump-args': '--exclude-table-data=t*' }, context())
-      .then(() => undefined, (e: unknown) => e as DbopsError);
+      .run(
+        { 'database-url': small.url('many'), to, compression: 'none', 'pg-dump-args': '--exclude-table-data=t*' },
+        context(),
+      )
+      .then(
+        () => undefined,
+        (e: unknown) => e as DbopsError,
+      );
     expect(error).toMatchObject({ code: 'SERVER_LIMIT', message: expect.stringContaining('out of shared memory') });
     expect(error!.hint).toContain('max_locks_per_transaction');
   });

@@ -1,7 +1,18 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { backup, DbopsError, FULL_SCOPE, MemoryLogger, openStorage, parseManifest, parsePgTarget, Secrets, writeVerificationRecord, type BackupResult } from '@dbops/core';
+import {
+  backup,
+  DbopsError,
+  FULL_SCOPE,
+  MemoryLogger,
+  openStorage,
+  parseManifest,
+  parsePgTarget,
+  Secrets,
+  writeVerificationRecord,
+  type BackupResult,
+} from '@dbops/core';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { mountSmallDisk, smallDiskAvailable } from '../harness/small-disk.js';
 
@@ -15,58 +26,99 @@ let pg: PostgresServer;
 beforeAll(async () => {
   pg = await startPostgres();
   // Enough tables that the manifest spans several pages, so that a nearly full disk can store only part of it.
-  for (let i = 0; i < 40; i++) await pg.query(`create table t${i} (id int primary key, note text); insert into t${i} select g, md5(g::text) from generate_series(1, 50) g`);
+  for (let i = 0; i < 40; i++)
+    await pg.query(
+      `create table t${i} (id int primary key, note text); insert into t${i} select g, md5(g::text) from generate_series(1, 50) g`,
+    );
 });
 afterAll(() => pg?.stop());
 
 function runBackup(to: string): Promise<BackupResult> {
   return backup({
-    target: parsePgTarget({ url: pg.url() }), to, name: 'app', compression: 'gzip', compressionLevel: 1, recipients: [], scope: FULL_SCOPE,
-    pgDumpArgs: [], exactCountMaxBytes: 1 << 20, env: process.env, secrets: new Secrets(), log: new MemoryLogger(),
+    target: parsePgTarget({ url: pg.url() }),
+    to,
+    name: 'app',
+    compression: 'gzip',
+    compressionLevel: 1,
+    recipients: [],
+    scope: FULL_SCOPE,
+    pgDumpArgs: [],
+    exactCountMaxBytes: 1 << 20,
+    env: process.env,
+    secrets: new Secrets(),
+    log: new MemoryLogger(),
   });
 }
 
-(smallDiskAvailable ? test : test.skip)('a backup onto a disk of any size is complete (manifest parses, object matches) or leaves nothing', async () => {
-  // How much a backup takes, measured on a disk with room to spare.
-  const probe = await onDisk(4 << 20, async (root) => {
-    const result = await runBackup(root);
-    return { object: result.sizeBytes, manifest: (await fs.stat(path.join(root, 'app', `${result.backupId}.manifest.json`))).size };
-  });
-  const pages = (bytes: number) => Math.ceil(bytes / PAGE);
-  expect(pages(probe.manifest)).toBeGreaterThan(1);
-  const outcomes = new Set<string>();
-  // One page more than object, manifest and a verification record need: every size fills the disk somewhere else.
-  for (let size = 1; size <= pages(probe.object) + pages(probe.manifest) + 2; size++) {
-    await onDisk(size * PAGE, async (root) => {
-      const result = await runBackup(root).catch((error: unknown) => error as DbopsError);
-      if (result instanceof Error) {
-        expect(result).toBeInstanceOf(DbopsError);
-        outcomes.add(/\.manifest\.json/.test(result.message) ? 'manifest failed' : /\.dump\.gz/.test(result.message) ? 'object failed' : result.message);
-        expect(await entriesUnder(root)).toEqual([]); // no object, manifest, temp file or directory
-        return;
-      }
-      outcomes.add('complete');
-      await expectCompleteBackup(root, result);
-      // The record a passed restore test leaves: whole, or not there at all.
-      const storage = await openStorage(root, { inputName: 'from' });
-      const record = { backupId: result.backupId, verifiedAt: new Date().toISOString(), restoredOn: 'localhost:5432', restoreSeconds: 1, checksPassed: 1, checkNames: ['restore'], dbops: { version: 'test' } };
-      const written = await writeVerificationRecord(storage, 'app', record).catch((error: unknown) => error as DbopsError);
-      const records = (await entriesUnder(root)).filter((file) => file.includes('.verified-'));
-      if (written instanceof Error) {
-        outcomes.add('record failed');
-        expect(written.code).toBe('STORAGE_FAILED');
-        expect(records).toEqual([]);
-      } else {
-        outcomes.add('record written');
-        expect(records).toEqual([path.join(root, written)]);
-        expect(JSON.parse(await fs.readFile(path.join(root, written), 'utf8'))).toEqual(record);
-      }
-      await expectCompleteBackup(root, result); // a failed record takes nothing of the backup with it
+(smallDiskAvailable ? test : test.skip)(
+  'a backup onto a disk of any size is complete (manifest parses, object matches) or leaves nothing',
+  async () => {
+    // How much a backup takes, measured on a disk with room to spare.
+    const probe = await onDisk(4 << 20, async (root) => {
+      const result = await runBackup(root);
+      return {
+        object: result.sizeBytes,
+        manifest: (await fs.stat(path.join(root, 'app', `${result.backupId}.manifest.json`))).size,
+      };
     });
-  }
-  // The sweep reached every phase: the object, the manifest and the record each found the disk full at least once.
-  expect([...outcomes].sort()).toEqual(['complete', 'manifest failed', 'object failed', 'record failed', 'record written']);
-});
+    const pages = (bytes: number) => Math.ceil(bytes / PAGE);
+    expect(pages(probe.manifest)).toBeGreaterThan(1);
+    const outcomes = new Set<string>();
+    // One page more than object, manifest and a verification record need: every size fills the disk somewhere else.
+    for (let size = 1; size <= pages(probe.object) + pages(probe.manifest) + 2; size++) {
+      await onDisk(size * PAGE, async (root) => {
+        const result = await runBackup(root).catch((error: unknown) => error as DbopsError);
+        if (result instanceof Error) {
+          expect(result).toBeInstanceOf(DbopsError);
+          outcomes.add(
+            /\.manifest\.json/.test(result.message)
+              ? 'manifest failed'
+              : /\.dump\.gz/.test(result.message)
+                ? 'object failed'
+                : result.message,
+          );
+          expect(await entriesUnder(root)).toEqual([]); // no object, manifest, temp file or directory
+          return;
+        }
+        outcomes.add('complete');
+        await expectCompleteBackup(root, result);
+        // The record a passed restore test leaves: whole, or not there at all.
+        const storage = await openStorage(root, { inputName: 'from' });
+        const record = {
+          backupId: result.backupId,
+          verifiedAt: new Date().toISOString(),
+          restoredOn: 'localhost:5432',
+          restoreSeconds: 1,
+          checksPassed: 1,
+          checkNames: ['restore'],
+          dbops: { version: 'test' },
+        };
+        const written = await writeVerificationRecord(storage, 'app', record).catch(
+          (error: unknown) => error as DbopsError,
+        );
+        const records = (await entriesUnder(root)).filter((file) => file.includes('.verified-'));
+        if (written instanceof Error) {
+          outcomes.add('record failed');
+          expect(written.code).toBe('STORAGE_FAILED');
+          expect(records).toEqual([]);
+        } else {
+          outcomes.add('record written');
+          expect(records).toEqual([path.join(root, written)]);
+          expect(JSON.parse(await fs.readFile(path.join(root, written), 'utf8'))).toEqual(record);
+        }
+        await expectCompleteBackup(root, result); // a failed record takes nothing of the backup with it
+      });
+    }
+    // The sweep reached every phase: the object, the manifest and the record each found the disk full at least once.
+    expect([...outcomes].sort()).toEqual([
+      'complete',
+      'manifest failed',
+      'object failed',
+      'record failed',
+      'record written',
+    ]);
+  },
+);
 
 async function onDisk<T>(bytes: number, body: (root: string) => Promise<T>): Promise<T> {
   const disk = await mountSmallDisk(bytes);

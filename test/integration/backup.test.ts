@@ -119,7 +119,13 @@ describe('backup to a local directory', () => {
 
     const manifestText = await fs.readFile(manifestPath, 'utf8');
     const manifest = JSON.parse(manifestText) as BackupManifest;
-    expectManifest(manifest, { id, key: `${DB}/${id}.dump.zst.age`, size: stored.length, sha: sha256(stored), tables: ROWS });
+    expectManifest(manifest, {
+      id,
+      key: `${DB}/${id}.dump.zst.age`,
+      size: stored.length,
+      sha: sha256(stored),
+      tables: ROWS,
+    });
     expect(manifest.object.compression).toEqual({ algorithm: 'zstd', level: 3 });
     // Fingerprints, never keys: neither the recipient nor (of course) the identity is in the manifest.
     expect(manifest.object.encryption).toEqual({ method: 'age', recipients: [recipientFingerprint(recipient)] });
@@ -135,14 +141,22 @@ describe('backup to a local directory', () => {
     expect(log.lines.join('\n')).not.toContain(pgServer.password);
 
     // Invariant 4: restorable with the standard tools only.
-    const restored = await restoreWithShell(`age -d -i ${q(identityFile)} ${q(objectPath)} | zstd -d -c | pg_restore --no-owner -d "$TARGET"`, 'restored_age');
+    const restored = await restoreWithShell(
+      `age -d -i ${q(identityFile)} ${q(objectPath)} | zstd -d -c | pg_restore --no-owner -d "$TARGET"`,
+      'restored_age',
+    );
     expect(restored).toEqual(ROWS);
   });
 
   test('gzip + passphrase: a passphrase-encrypted gzip archive that age -d (with a terminal) | gzip -d | pg_restore reads', async () => {
     const to = path.join(work, 'local-passphrase');
     const passphrase = `pass phrase ${randomBytes(6).toString('hex')}`;
-    const { report, log } = await backupRun({ to, compression: 'gzip', 'compression-level': '9', 'encrypt-passphrase': passphrase });
+    const { report, log } = await backupRun({
+      to,
+      compression: 'gzip',
+      'compression-level': '9',
+      'encrypt-passphrase': passphrase,
+    });
     const id = report.outputs['backup-id']!;
     const objectPath = path.join(to, DB, `${id}.dump.gz.age`);
     expect(report.outputs.location).toBe(objectPath);
@@ -151,7 +165,13 @@ describe('backup to a local directory', () => {
 
     const manifestText = await fs.readFile(path.join(to, DB, `${id}.manifest.json`), 'utf8');
     const manifest = JSON.parse(manifestText) as BackupManifest;
-    expectManifest(manifest, { id, key: `${DB}/${id}.dump.gz.age`, size: stored.length, sha: sha256(stored), tables: ROWS });
+    expectManifest(manifest, {
+      id,
+      key: `${DB}/${id}.dump.gz.age`,
+      size: stored.length,
+      sha: sha256(stored),
+      tables: ROWS,
+    });
     expect(manifest.object.compression).toEqual({ algorithm: 'gzip', level: 9 });
     expect(manifest.object.encryption).toEqual({ method: 'age', passphrase: true });
     expect(manifestText).not.toContain(passphrase);
@@ -160,8 +180,13 @@ describe('backup to a local directory', () => {
 
     // age reads a passphrase only from a terminal: `script` gives it one, the passphrase goes to its stdin.
     const decrypted = path.join(work, 'passphrase.dump.gz');
-    await runShell(`script -qec ${q(`age -d -o ${q(decrypted)} ${q(objectPath)}`)} /dev/null`, { input: `${passphrase}\n` });
-    const restored = await restoreWithShell(`gzip -dc ${q(decrypted)} | pg_restore --no-owner -d "$TARGET"`, 'restored_gzip');
+    await runShell(`script -qec ${q(`age -d -o ${q(decrypted)} ${q(objectPath)}`)} /dev/null`, {
+      input: `${passphrase}\n`,
+    });
+    const restored = await restoreWithShell(
+      `gzip -dc ${q(decrypted)} | pg_restore --no-owner -d "$TARGET"`,
+      'restored_gzip',
+    );
     expect(restored).toEqual(ROWS);
   });
 
@@ -191,8 +216,13 @@ describe('backup to a local directory', () => {
     const to = path.join(work, 'local-named');
     const { report } = await backupRun({ to, name: 'prod/app', compression: 'none' });
     const id = report.outputs['backup-id']!;
-    expect(await filesUnder(to)).toEqual([path.join(to, 'prod', 'app', `${id}.dump`), path.join(to, 'prod', 'app', `${id}.manifest.json`)]);
-    const manifest = JSON.parse(await fs.readFile(path.join(to, 'prod', 'app', `${id}.manifest.json`), 'utf8')) as BackupManifest;
+    expect(await filesUnder(to)).toEqual([
+      path.join(to, 'prod', 'app', `${id}.dump`),
+      path.join(to, 'prod', 'app', `${id}.manifest.json`),
+    ]);
+    const manifest = JSON.parse(
+      await fs.readFile(path.join(to, 'prod', 'app', `${id}.manifest.json`), 'utf8'),
+    ) as BackupManifest;
     expect(manifest.name).toBe('prod/app');
     expect(manifest.database).toBe(DB);
   });
@@ -216,9 +246,13 @@ describe('backup with keep rules: one run backs up, then rotates the name in the
     const { report } = await backupRun({ to, compression: 'none', 'keep-last': '1' });
     const second = report.outputs['backup-id']!;
     expect(report.outputs['deleted-ids']).toBe(first);
-    expect((await fs.readdir(path.join(to, DB))).filter((f) => f.endsWith('.manifest.json'))).toEqual([`${second}.manifest.json`]);
+    expect((await fs.readdir(path.join(to, DB))).filter((f) => f.endsWith('.manifest.json'))).toEqual([
+      `${second}.manifest.json`,
+    ]);
     const summary = renderSummary(report.results);
-    expect(summary.indexOf('Backup of `shop` complete')).toBeLessThan(summary.indexOf('### Rotation of `shop`: deleted 1 of 2 backups'));
+    expect(summary.indexOf('Backup of `shop` complete')).toBeLessThan(
+      summary.indexOf('### Rotation of `shop`: deleted 1 of 2 backups'),
+    );
     expect(report.failure).toBeUndefined();
   });
 
@@ -237,11 +271,23 @@ describe('backup with keep rules: one run backs up, then rotates the name in the
 describe('include and exclude filters: the manifest lists exactly the selected tables, and the archive holds exactly them', () => {
   const cases: Array<[string, RawInputs, string[]]> = [
     ['schemas', { schemas: 'sales' }, ['sales.orders', 'sales.refunds']],
-    ['exclude-schemas', { 'exclude-schemas': 'audit' }, ['public.Mixed Case', 'public.customers', 'sales.orders', 'sales.refunds']],
+    [
+      'exclude-schemas',
+      { 'exclude-schemas': 'audit' },
+      ['public.Mixed Case', 'public.customers', 'sales.orders', 'sales.refunds'],
+    ],
     ['tables', { tables: 'public.customers' }, ['public.customers']],
     ['tables with a wildcard', { tables: 'sales.*' }, ['sales.orders', 'sales.refunds']],
-    ['exclude-tables', { 'exclude-tables': 'sales.refunds, audit.*' }, ['public.Mixed Case', 'public.customers', 'sales.orders']],
-    ['schemas and exclude-tables', { schemas: 'public,sales', 'exclude-tables': 'public.customers' }, ['public.Mixed Case', 'sales.orders', 'sales.refunds']],
+    [
+      'exclude-tables',
+      { 'exclude-tables': 'sales.refunds, audit.*' },
+      ['public.Mixed Case', 'public.customers', 'sales.orders'],
+    ],
+    [
+      'schemas and exclude-tables',
+      { schemas: 'public,sales', 'exclude-tables': 'public.customers' },
+      ['public.Mixed Case', 'sales.orders', 'sales.refunds'],
+    ],
     // pg_dump's pattern rules: unquoted names fold to lower case, quoted ones are taken literally.
     ['tables, unquoted upper case', { tables: 'Public.CUSTOMERS' }, ['public.customers']],
     ['tables, a quoted mixed-case name with a space', { tables: 'public."Mixed Case"' }, ['public.Mixed Case']],
@@ -268,7 +314,11 @@ test('pg-dump-args --exclude-table-data: the manifest claims no rows that the ar
   // The input's own documented example. restore-test compares a restore's row counts with the manifest's exact
   // counts, so an exact count for a table whose data was left out makes every later restore drill fail.
   const to = path.join(work, 'exclude-table-data');
-  const { report } = await backupRun({ to, compression: 'none', 'pg-dump-args': '--no-owner --exclude-table-data=audit.log' });
+  const { report } = await backupRun({
+    to,
+    compression: 'none',
+    'pg-dump-args': '--no-owner --exclude-table-data=audit.log',
+  });
   const manifest = report.json as BackupManifest;
   const listing = (await run('pg_restore', ['--list', report.outputs.location!])).stdout;
   const withData = new Set(
@@ -280,12 +330,20 @@ test('pg-dump-args --exclude-table-data: the manifest claims no rows that the ar
   );
   expect(withData.has('audit.log')).toBe(false); // the flag did its job
   expect(withData.has('public.customers')).toBe(true);
-  const claimed = manifest.tables.filter((t) => t.rows !== undefined && t.rows > 0 && !withData.has(`${t.schema}.${t.name}`));
+  const claimed = manifest.tables.filter(
+    (t) => t.rows !== undefined && t.rows > 0 && !withData.has(`${t.schema}.${t.name}`),
+  );
   expect(claimed.map((t) => `${t.schema}.${t.name}: ${t.rows} rows`)).toEqual([]);
   // What a restore of this archive gives is what the manifest says (for every table with an exact count).
-  const restored = await restoreWithShell(`pg_restore --no-owner -d "$TARGET" ${q(report.outputs.location!)}`, 'restored_partial');
+  const restored = await restoreWithShell(
+    `pg_restore --no-owner -d "$TARGET" ${q(report.outputs.location!)}`,
+    'restored_partial',
+  );
   for (const table of manifest.tables.filter((t) => t.rows !== undefined)) {
-    expect([`${table.schema}.${table.name}`, restored[`${table.schema}.${table.name}`]]).toEqual([`${table.schema}.${table.name}`, table.rows]);
+    expect([`${table.schema}.${table.name}`, restored[`${table.schema}.${table.name}`]]).toEqual([
+      `${table.schema}.${table.name}`,
+      table.rows,
+    ]);
   }
 });
 
@@ -315,7 +373,10 @@ test('a new, empty database backs up: nothing to dump is not a failed dump', asy
   const to = path.join(work, 'empty-database');
   const log = new MemoryLogger();
   const report = await backupDefinition
-    .run({ 'database-url': pgServer.url('fresh'), to, compression: 'none' }, { log, secrets: new Secrets(), env: testEnv(), signal: new AbortController().signal })
+    .run(
+      { 'database-url': pgServer.url('fresh'), to, compression: 'none' },
+      { log, secrets: new Secrets(), env: testEnv(), signal: new AbortController().signal },
+    )
     .catch((error: Error & { code?: string }) => ({ failed: `${error.code}: ${error.message}` }));
   expect('failed' in report ? report.failed : 'succeeded').toBe('succeeded');
   const manifest = (report as ActionReport).json as BackupManifest;
@@ -346,7 +407,13 @@ describe('backup to S3 (s3rver)', () => {
     expect(report.outputs.sha256).toBe(sha256(stored));
     expect(report.outputs.size).toBe(String(stored.length));
     const manifest = JSON.parse((await getObject(manifestKey)).toString('utf8')) as BackupManifest;
-    expectManifest(manifest, { id, key: `${DB}/${id}.dump.zst.age`, size: stored.length, sha: sha256(stored), tables: ROWS });
+    expectManifest(manifest, {
+      id,
+      key: `${DB}/${id}.dump.zst.age`,
+      size: stored.length,
+      sha: sha256(stored),
+      tables: ROWS,
+    });
     expect(manifest.object.encryption).toEqual({ method: 'age', recipients: [recipientFingerprint(recipient)] });
 
     const [objectHead, manifestHead] = await Promise.all([head(key), head(manifestKey)]);
@@ -355,14 +422,22 @@ describe('backup to S3 (s3rver)', () => {
 
     const file = path.join(work, `s3-${id}.dump.zst.age`);
     await fs.writeFile(file, stored);
-    const restored = await restoreWithShell(`age -d -i ${q(identityFile)} ${q(file)} | zstd -d -c | pg_restore --no-owner -d "$TARGET"`, 'restored_s3');
+    const restored = await restoreWithShell(
+      `age -d -i ${q(identityFile)} ${q(file)} | zstd -d -c | pg_restore --no-owner -d "$TARGET"`,
+      'restored_s3',
+    );
     expect(restored).toEqual(ROWS);
   });
 
   test('explicit s3-checksum WHEN_REQUIRED and the AWS_* environment variables instead of inputs', async () => {
     const { report } = await backupRun(
       { to: `s3://${BUCKET}/env`, compression: 'gzip', 's3-checksum': 'WHEN_REQUIRED' },
-      { AWS_ENDPOINT_URL: s3.endpoint, AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: s3.region },
+      {
+        AWS_ENDPOINT_URL: s3.endpoint,
+        AWS_ACCESS_KEY_ID: s3.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+        AWS_REGION: s3.region,
+      },
     );
     const id = report.outputs['backup-id']!;
     const stored = await getObject(`env/${DB}/${id}.dump.gz`);
@@ -378,12 +453,18 @@ describe('S3 object options', () => {
   test('s3-sse and s3-storage-class reach every write of the backup as the headers S3 reads', async () => {
     const before = s3.requests.length;
     const { report } = await backupRun({
-      to: `s3://${BUCKET}/sse`, 's3-endpoint': s3.endpoint, 's3-access-key-id': s3.accessKeyId, 's3-secret-access-key': s3.secretAccessKey,
-      's3-sse': 'AES256', 's3-storage-class': 'STANDARD_IA',
+      to: `s3://${BUCKET}/sse`,
+      's3-endpoint': s3.endpoint,
+      's3-access-key-id': s3.accessKeyId,
+      's3-secret-access-key': s3.secretAccessKey,
+      's3-sse': 'AES256',
+      's3-storage-class': 'STANDARD_IA',
     });
     const id = report.outputs['backup-id']!;
     // The object (a multipart upload or a single PUT) and the manifest: each write names the encryption and class.
-    const writes = s3.requests.slice(before).filter((r) => (r.method === 'PUT' && !r.query.partNumber) || (r.method === 'POST' && 'uploads' in r.query));
+    const writes = s3.requests
+      .slice(before)
+      .filter((r) => (r.method === 'PUT' && !r.query.partNumber) || (r.method === 'POST' && 'uploads' in r.query));
     expect(writes.map((r) => r.path.split('/').pop()).sort()).toEqual([`${id}.dump.zst`, `${id}.manifest.json`]);
     for (const write of writes) {
       expect(write.headers['x-amz-server-side-encryption']).toBe('AES256');
@@ -395,14 +476,23 @@ describe('S3 object options', () => {
 describe('connection inputs', () => {
   test('discrete host, port, dbname, user and password instead of a URL', async () => {
     const { report } = await backupRun({
-      'database-url': undefined, host: pgServer.host, port: String(pgServer.port), dbname: DB, user: pgServer.superuser, password: pgServer.password, to: path.join(work, 'discrete'),
+      'database-url': undefined,
+      host: pgServer.host,
+      port: String(pgServer.port),
+      dbname: DB,
+      user: pgServer.superuser,
+      password: pgServer.password,
+      to: path.join(work, 'discrete'),
     });
     expect(report.json).toMatchObject({ database: DB, source: { host: pgServer.host, port: pgServer.port } });
   });
 
-  test('dbname overrides the URL\'s database, and PGPASSWORD fills in a URL without a password', async () => {
+  test("dbname overrides the URL's database, and PGPASSWORD fills in a URL without a password", async () => {
     const withoutPassword = `postgres://${encodeURIComponent(pgServer.superuser)}@${pgServer.host}:${pgServer.port}/postgres`;
-    const { report } = await backupRun({ 'database-url': withoutPassword, dbname: DB, to: path.join(work, 'override') }, { PGPASSWORD: pgServer.password });
+    const { report } = await backupRun(
+      { 'database-url': withoutPassword, dbname: DB, to: path.join(work, 'override') },
+      { PGPASSWORD: pgServer.password },
+    );
     expect(report.json).toMatchObject({ database: DB });
   });
 });
@@ -423,7 +513,9 @@ describe('the zstd codec', () => {
     compressor.write(data.subarray(0, 1000));
     const during = childrenNamed('zstd').filter((pid) => !before.includes(pid));
     compressor.end();
-    expect(sha256(await runShell('zstd -d -c', { input: await output, binary: true }))).toBe(sha256(data.subarray(0, 1000)));
+    expect(sha256(await runShell('zstd -d -c', { input: await output, binary: true }))).toBe(
+      sha256(data.subarray(0, 1000)),
+    );
     expect(during).toHaveLength(1);
   });
 
@@ -444,11 +536,13 @@ describe('the zstd codec', () => {
 
   test('the command path fails loudly on input that is not zstd', async () => {
     const decompressor = createDecompressor('zstd', { preferCommand: true })!;
-    await expect(pipeline(Readable.from([Buffer.from('this is not a zstd frame at all')]), decompressor, async function* (source) {
-      for await (const _ of source) {
-        // drain
-      }
-    })).rejects.toThrow(/zstd failed/);
+    await expect(
+      pipeline(Readable.from([Buffer.from('this is not a zstd frame at all')]), decompressor, async function* (source) {
+        for await (const _ of source) {
+          // drain
+        }
+      }),
+    ).rejects.toThrow(/zstd failed/);
   });
 });
 
@@ -456,11 +550,16 @@ describe('the zstd codec', () => {
 
 function testEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   // The definition falls back to DATABASE_URL, AWS_* and DBOPS_* variables: keep the caller's out of the test.
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(PG|AWS_|DATABASE_URL|DBOPS_)/.test(k)));
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(PG|AWS_|DATABASE_URL|DBOPS_)/.test(k)),
+  );
   return { ...clean, ...extra };
 }
 
-async function backupRun(inputs: RawInputs, env: Record<string, string> = {}): Promise<{ report: ActionReport; log: MemoryLogger }> {
+async function backupRun(
+  inputs: RawInputs,
+  env: Record<string, string> = {},
+): Promise<{ report: ActionReport; log: MemoryLogger }> {
   const log = new MemoryLogger();
   const report = await backupDefinition.run(
     { 'database-url': pgServer.url(DB), ...inputs },
@@ -469,7 +568,10 @@ async function backupRun(inputs: RawInputs, env: Record<string, string> = {}): P
   return { report, log };
 }
 
-function expectManifest(manifest: BackupManifest, expected: { id: string; key: string; size: number; sha: string; tables: Record<string, number> }): void {
+function expectManifest(
+  manifest: BackupManifest,
+  expected: { id: string; key: string; size: number; sha: string; tables: Record<string, number> },
+): void {
   expect(manifest).toMatchObject({
     formatVersion: 1,
     backupId: expected.id,
@@ -479,7 +581,12 @@ function expectManifest(manifest: BackupManifest, expected: { id: string; key: s
     source: { host: pgServer.host, port: pgServer.port },
     dumpTool: { name: 'pg_dump' },
     object: { key: expected.key, format: 'pg_dump-custom', storedBytes: expected.size, sha256: expected.sha },
-    verification: { checksumReread: true, archiveListed: true, tableDataEntries: Object.keys(expected.tables).length, expectedTables: Object.keys(expected.tables).length },
+    verification: {
+      checksumReread: true,
+      archiveListed: true,
+      tableDataEntries: Object.keys(expected.tables).length,
+      expectedTables: Object.keys(expected.tables).length,
+    },
   });
   expect(manifest.serverVersion).toMatch(new RegExp(`^${pgServer.majorVersion}\\b`));
   expect(manifest.dumpTool.version).toMatch(/^\d+/);
@@ -516,15 +623,23 @@ async function restoreWithShell(script: string, database: string): Promise<Recor
   return counts;
 }
 
-function runShell(script: string, options: { input?: string | Buffer; env?: Record<string, string>; binary?: boolean } = {}): Promise<Buffer> {
+function runShell(
+  script: string,
+  options: { input?: string | Buffer; env?: Record<string, string>; binary?: boolean } = {},
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-o', 'pipefail', '-ec', script], { env: { ...testEnv(), ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-o', 'pipefail', '-ec', script], {
+      env: { ...testEnv(), ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`${script} exited ${code}: ${err}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`${script} exited ${code}: ${err}`)),
+    );
     child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
@@ -541,7 +656,10 @@ function head(key: string) {
 
 async function filesUnder(directory: string): Promise<string[]> {
   const entries = await fs.readdir(directory, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
 }
 
 function sha256(data: Buffer): string {

@@ -4,7 +4,15 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { backupDefinition, checkFreshnessDefinition, MemoryLogger, restoreTestDefinition, Secrets, type DbopsError, type RawInputs } from '@dbops/core';
+import {
+  backupDefinition,
+  checkFreshnessDefinition,
+  MemoryLogger,
+  restoreTestDefinition,
+  Secrets,
+  type DbopsError,
+  type RawInputs,
+} from '@dbops/core';
 import { runCli } from '../harness/cli.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 
@@ -25,13 +33,20 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-const context = () => ({ log: new MemoryLogger(), secrets: new Secrets(), env: process.env, signal: new AbortController().signal });
-const backup = (database: string, inputs: RawInputs) => backupDefinition.run({ 'database-url': server.url(database), compression: 'gzip', ...inputs }, context());
+const context = () => ({
+  log: new MemoryLogger(),
+  secrets: new Secrets(),
+  env: process.env,
+  signal: new AbortController().signal,
+});
+const backup = (database: string, inputs: RawInputs) =>
+  backupDefinition.run({ 'database-url': server.url(database), compression: 'gzip', ...inputs }, context());
 
 test('databases whose names differ only in letters outside ASCII get default names of their own; ASCII names stay as they were', async () => {
   const to = join(work, 'unicode');
   const names: Record<string, string> = {};
-  for (const database of ['shopü', 'shopé', 'shop']) names[database] = ((await backup(database, { to })).json as { name: string }).name;
+  for (const database of ['shopü', 'shopé', 'shop'])
+    names[database] = ((await backup(database, { to })).json as { name: string }).name;
   expect(names.shop).toBe('shop'); // existing catalogs keep their names
   expect(names['shopü']).toMatch(/^shop-[0-9a-f]{10}$/);
   expect(names['shopé']).toMatch(/^shop-[0-9a-f]{10}$/);
@@ -44,7 +59,7 @@ test('databases whose names differ only in letters outside ASCII get default nam
   expect(judged).toEqual(Object.values(names).sort());
 });
 
-test('pre-restore/ is the safety backups\' namespace: backup refuses it as a name, and a database called pre-restore gets another default', async () => {
+test("pre-restore/ is the safety backups' namespace: backup refuses it as a name, and a database called pre-restore gets another default", async () => {
   const to = join(work, 'safety');
   for (const name of ['pre-restore', 'pre-restore/app', '/pre-restore/app/']) {
     const error = (await backup('shop', { to, name }).catch((e: unknown) => e)) as DbopsError;

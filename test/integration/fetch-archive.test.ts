@@ -1,7 +1,17 @@
 import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { backup, DbopsError, FULL_SCOPE, generateIdentity, MemoryLogger, openStorage, parsePgTarget, Secrets, type BackupResult } from '@dbops/core';
+import {
+  backup,
+  DbopsError,
+  FULL_SCOPE,
+  generateIdentity,
+  MemoryLogger,
+  openStorage,
+  parsePgTarget,
+  Secrets,
+  type BackupResult,
+} from '@dbops/core';
 import { fetchArchive } from '../../packages/core/src/restore/fetch-archive.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 
@@ -25,8 +35,18 @@ beforeAll(async () => {
   for (const database of ['small_db', 'big_db']) {
     for (const encrypted of [true, false]) {
       backups[`${database}${encrypted ? '' : '-plain'}`] = await backup({
-        target: parsePgTarget({ url: pg.url(database) }), to: dir, name: `${database}${encrypted ? '' : '-plain'}`, compression: 'zstd', compressionLevel: 3,
-        recipients: encrypted ? [key.recipient] : [], scope: FULL_SCOPE, pgDumpArgs: [], exactCountMaxBytes: 1 << 30, env: process.env, secrets: new Secrets(), log: new MemoryLogger(),
+        target: parsePgTarget({ url: pg.url(database) }),
+        to: dir,
+        name: `${database}${encrypted ? '' : '-plain'}`,
+        compression: 'zstd',
+        compressionLevel: 3,
+        recipients: encrypted ? [key.recipient] : [],
+        scope: FULL_SCOPE,
+        pgDumpArgs: [],
+        exactCountMaxBytes: 1 << 30,
+        env: process.env,
+        secrets: new Secrets(),
+        log: new MemoryLogger(),
       });
     }
   }
@@ -38,27 +58,38 @@ afterAll(async () => {
 
 async function fetchError(name: string): Promise<DbopsError> {
   const storage = await openStorage(dir, { inputName: 'from' });
-  const error = await fetchArchive(storage, backups[name]!.manifest, { identities: [key.identity] }, { tempDir }).then(() => undefined, (e: unknown) => e);
+  const error = await fetchArchive(storage, backups[name]!.manifest, { identities: [key.identity] }, { tempDir }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(DbopsError);
   expect(await readdir(tempDir)).toEqual([]); // nothing of the download is left
   return error as DbopsError;
 }
 
-test.each([['encrypted', ''], ['unencrypted', '-plain']])('an %s object replaced by a smaller, valid backup is "replaced or damaged", never "truncated"', async (_label, kind) => {
-  const big = backups[`big_db${kind}`]!;
-  const original = await readFile(big.location);
-  await copyFile(backups[`small_db${kind}`]!.location, big.location);
-  try {
-    const error = await fetchError(`big_db${kind}`);
-    expect(error.code).toBe('INTEGRITY_FAILED');
-    const size = backups[`small_db${kind}`]!.sizeBytes;
-    expect(error.message).toBe(`Backup ${big.backupId} does not match its manifest: ${big.location} has ${size} bytes, the manifest says ${big.sizeBytes} (the object was replaced or damaged)`);
-    expect(error.hint).toMatch(/replaced or damaged/);
-    expect(`${error.message} ${error.hint}`).not.toMatch(/truncated|cut short/);
-  } finally {
-    await writeFile(big.location, original);
-  }
-});
+test.each([
+  ['encrypted', ''],
+  ['unencrypted', '-plain'],
+])(
+  'an %s object replaced by a smaller, valid backup is "replaced or damaged", never "truncated"',
+  async (_label, kind) => {
+    const big = backups[`big_db${kind}`]!;
+    const original = await readFile(big.location);
+    await copyFile(backups[`small_db${kind}`]!.location, big.location);
+    try {
+      const error = await fetchError(`big_db${kind}`);
+      expect(error.code).toBe('INTEGRITY_FAILED');
+      const size = backups[`small_db${kind}`]!.sizeBytes;
+      expect(error.message).toBe(
+        `Backup ${big.backupId} does not match its manifest: ${big.location} has ${size} bytes, the manifest says ${big.sizeBytes} (the object was replaced or damaged)`,
+      );
+      expect(error.hint).toMatch(/replaced or damaged/);
+      expect(`${error.message} ${error.hint}`).not.toMatch(/truncated|cut short/);
+    } finally {
+      await writeFile(big.location, original);
+    }
+  },
+);
 
 test('an encrypted object cut short is "truncated": its chunks authenticate up to where it ends', async () => {
   const big = backups.big_db!;
@@ -68,7 +99,9 @@ test('an encrypted object cut short is "truncated": its chunks authenticate up t
     try {
       const error = await fetchError('big_db');
       expect(error.code).toBe('INTEGRITY_FAILED');
-      expect(error.message).toBe(`Backup ${big.backupId} is truncated: ${length} of ${big.sizeBytes} bytes at ${big.location}`);
+      expect(error.message).toBe(
+        `Backup ${big.backupId} is truncated: ${length} of ${big.sizeBytes} bytes at ${big.location}`,
+      );
     } finally {
       await writeFile(big.location, original);
     }

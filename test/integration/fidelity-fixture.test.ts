@@ -28,7 +28,9 @@ describe('fidelity fixture and content checker', () => {
     const candidates = [server.binDir && join(server.binDir, name)];
     const debian = '/usr/lib/postgresql';
     if (existsSync(debian)) {
-      for (const v of readdirSync(debian).filter((d) => /^\d+$/.test(d)).sort((a, b) => Number(b) - Number(a))) {
+      for (const v of readdirSync(debian)
+        .filter((d) => /^\d+$/.test(d))
+        .sort((a, b) => Number(b) - Number(a))) {
         if (Number(v) >= server.majorVersion) candidates.push(join(debian, v, 'bin', name));
       }
     }
@@ -239,9 +241,7 @@ describe('fidelity fixture and content checker', () => {
 
     it('an update that changes only a time zone offset at the same instant is no change', async () => {
       // Same instant, different literal: timestamptz stores the instant, so the contents are equal.
-      expect(
-        await mutate(`update public.fidelity_values set ts = '2024-03-31 03:30:00+02' where id = 1`),
-      ).toEqual([]);
+      expect(await mutate(`update public.fidelity_values set ts = '2024-03-31 03:30:00+02' where id = 1`)).toEqual([]);
     });
 
     it('one of several duplicate rows removed (rows compare as a multiset)', async () => {

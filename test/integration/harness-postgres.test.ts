@@ -82,7 +82,10 @@ describe('PostgreSQL harness: crash and stop', () => {
       client.on('error', () => undefined);
       await client.connect();
       // The outcome is captured at once: the query fails while crash() is still running, before any later await.
-      const running = client.query('select pg_sleep(30)').then(() => 'finished', (error: unknown) => error);
+      const running = client.query('select pg_sleep(30)').then(
+        () => 'finished',
+        (error: unknown) => error,
+      );
       await new Promise((r) => setTimeout(r, 200));
       await server.crash();
       expect(await running).toBeInstanceOf(Error);

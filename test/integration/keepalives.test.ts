@@ -23,17 +23,24 @@ afterAll(() => server?.stop());
 async function socketTimer(marker: string): Promise<string> {
   let port: number | undefined;
   await eventually(async () => {
-    const rows = await server.query<{ port: number }>(`select client_port as port from pg_stat_activity where application_name = 'dbops' and query like $1`, [`%${marker}%`]);
+    const rows = await server.query<{ port: number }>(
+      `select client_port as port from pg_stat_activity where application_name = 'dbops' and query like $1`,
+      [`%${marker}%`],
+    );
     port = rows[0]?.port;
     return port !== undefined;
   });
   if (port === undefined) throw new Error(`no session ran ${marker}`);
   // Until the server acknowledges the query's bytes, the socket's timer is the retransmission timer ("on").
   let timers = '';
-  await eventually(async () => {
-    timers = (await promisify(execFile)('ss', ['-tnoH', 'state', 'established', `( sport = :${port} )`])).stdout;
-    return !timers.includes('timer:(on,');
-  }, 3000, 20);
+  await eventually(
+    async () => {
+      timers = (await promisify(execFile)('ss', ['-tnoH', 'state', 'established', `( sport = :${port} )`])).stdout;
+      return !timers.includes('timer:(on,');
+    },
+    3000,
+    20,
+  );
   return timers;
 }
 
@@ -56,7 +63,10 @@ test("pg_dump, pg_restore and psql sessions (libpq's) send keepalives after a mi
   const libpq = await libpqEnvironment(parsePgTarget({ url: server.url() }), process.env);
   const serviceFile = libpq.env.PGSERVICEFILE!;
   try {
-    const psql = spawn(path.join(server.binDir, 'psql'), ['-X', '-q', '-c', "select pg_sleep(5), 'libpq-keepalive'"], { env: libpq.env, stdio: 'ignore' });
+    const psql = spawn(path.join(server.binDir, 'psql'), ['-X', '-q', '-c', "select pg_sleep(5), 'libpq-keepalive'"], {
+      env: libpq.env,
+      stdio: 'ignore',
+    });
     const exited = new Promise<number | null>((resolve) => psql.once('exit', resolve));
     expect(await socketTimer('libpq-keepalive')).toMatch(KEEPALIVE_WITHIN_A_MINUTE);
     expect(await exited).toBe(0);

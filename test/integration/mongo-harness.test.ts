@@ -11,7 +11,10 @@ describe('MongoDB harness', () => {
     server = await startMongo();
   });
   afterAll(async () => {
-    await server?.client.db(db).dropDatabase().catch(() => undefined);
+    await server?.client
+      .db(db)
+      .dropDatabase()
+      .catch(() => undefined);
     await server?.stop();
   });
 
@@ -19,7 +22,10 @@ describe('MongoDB harness', () => {
     expect(server.version).toMatch(/^\d+\.\d+\.\d+/);
     const client = new MongoClient(server.url(db), { serverSelectionTimeoutMS: 5_000 });
     try {
-      await client.db().collection('things').insertOne({ _id: 1, name: 'Zoë' } as never);
+      await client
+        .db()
+        .collection('things')
+        .insertOne({ _id: 1, name: 'Zoë' } as never);
       expect(await server.client.db(db).collection('things').findOne({})).toEqual({ _id: 1, name: 'Zoë' });
     } finally {
       await client.close();

@@ -35,7 +35,16 @@ it('prints the report as `dbops monitor`, failing on critical findings by defaul
 
 it('prints JSON with --json and exits 0 with fail-on never', async () => {
   const out = await mkdtemp(join(tmpdir(), 'dbops-monitor-cli-'));
-  const { stdout, code } = await cli('monitor-report', '--database-url', server.url(), '--output-dir', out, '--fail-on', 'never', '--json');
+  const { stdout, code } = await cli(
+    'monitor-report',
+    '--database-url',
+    server.url(),
+    '--output-dir',
+    out,
+    '--fail-on',
+    'never',
+    '--json',
+  );
   expect(code).toBe(0);
   const report = JSON.parse(stdout);
   expect(report).toMatchObject({ schemaVersion: 2, name: 'postgres', status: 'critical' });
@@ -57,20 +66,49 @@ it.each([
   ['--name', '../elsewhere', 'name'],
   ['--history-days', 'abc', 'history-days'],
 ])('%s %s is refused before anything runs, naming the input', async (flag, value, input) => {
-  const { stderr, code } = await cli('monitor', '--database-url', server.url(), flag, value, '--output-dir', await mkdtemp(join(tmpdir(), 'dbops-monitor-cli-')));
+  const { stderr, code } = await cli(
+    'monitor',
+    '--database-url',
+    server.url(),
+    flag,
+    value,
+    '--output-dir',
+    await mkdtemp(join(tmpdir(), 'dbops-monitor-cli-')),
+  );
   expect(code).toBe(2);
   expect(stderr).toMatch(new RegExp(`^error \\[INVALID_INPUT\\]: Input '${input}'`));
 });
 
 it('with --json, an error is JSON on stdout too (a script parses stdout), with no secret in it', async () => {
-  const { stdout, code } = await cli('monitor', '--database-url', server.url('no_such_database'), '--json', '--connect-timeout', 'abc');
+  const { stdout, code } = await cli(
+    'monitor',
+    '--database-url',
+    server.url('no_such_database'),
+    '--json',
+    '--connect-timeout',
+    'abc',
+  );
   expect(code).toBe(2);
-  expect(JSON.parse(stdout)).toEqual({ error: { code: 'INVALID_INPUT', message: "Input 'connect-timeout' 'abc' is not a whole number", input: 'connect-timeout', hint: 'a whole number from 1 to 600' } });
+  expect(JSON.parse(stdout)).toEqual({
+    error: {
+      code: 'INVALID_INPUT',
+      message: "Input 'connect-timeout' 'abc' is not a whole number",
+      input: 'connect-timeout',
+      hint: 'a whole number from 1 to 600',
+    },
+  });
 });
 
 it("an error that echoes a mistyped value hides the URL's password in it, before anything has parsed the URL", async () => {
   // The password pasted into the wrong flag: the input error quotes the value it refuses.
-  const { stdout, stderr, code } = await cli('monitor', '--database-url', server.url(), '--json', '--connect-timeout', server.password);
+  const { stdout, stderr, code } = await cli(
+    'monitor',
+    '--database-url',
+    server.url(),
+    '--json',
+    '--connect-timeout',
+    server.password,
+  );
   expect(code).toBe(2);
   expect(JSON.parse(stdout).error.message).toBe("Input 'connect-timeout' '***' is not a whole number");
   expect(stdout + stderr).not.toContain(server.password);
@@ -79,9 +117,19 @@ it("an error that echoes a mistyped value hides the URL's password in it, before
 it('rejects a thresholds file with a typo as an input error naming the key', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'dbops-monitor-cli-'));
   await writeFile(join(dir, 't.yml'), 'checks:\n  table-bloat:\n    warnng: 40%\n');
-  const { stderr, code } = await cli('monitor', '--database-url', server.url(), '--thresholds', join(dir, 't.yml'), '--output-dir', dir);
+  const { stderr, code } = await cli(
+    'monitor',
+    '--database-url',
+    server.url(),
+    '--thresholds',
+    join(dir, 't.yml'),
+    '--output-dir',
+    dir,
+  );
   expect(code).toBe(2);
-  expect(stderr).toContain(`error [INVALID_INPUT]: Input 'thresholds' file ${join(dir, 't.yml')}: checks.table-bloat.warnng is not a known setting`);
+  expect(stderr).toContain(
+    `error [INVALID_INPUT]: Input 'thresholds' file ${join(dir, 't.yml')}: checks.table-bloat.warnng is not a known setting`,
+  );
   expect(stderr).toMatch(/fix: one of: enabled, warning, critical, exclude, min-size/);
 });
 

@@ -5,7 +5,14 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { MemoryLogger, monitorReportDefinition, POSTGRES_CHECKS, Secrets, type MonitorReport, renderSummary } from '@dbops/core';
+import {
+  MemoryLogger,
+  monitorReportDefinition,
+  POSTGRES_CHECKS,
+  Secrets,
+  type MonitorReport,
+  renderSummary,
+} from '@dbops/core';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 
 let server: PostgresServer;
@@ -91,13 +98,19 @@ describe('a healthy database', () => {
       if (c.status === 'skipped') expect(c.reason).toBeTruthy();
       expect(c.durationMs).toBeGreaterThanOrEqual(0);
     }
-    expect(report.checks.find((c) => c.id === 'slow-statements')).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/pg_stat_statements is not installed/) });
+    expect(report.checks.find((c) => c.id === 'slow-statements')).toMatchObject({
+      status: 'skipped',
+      reason: expect.stringMatching(/pg_stat_statements is not installed/),
+    });
   });
 
   it('flags the settings the harness turned off when they are not excluded', async () => {
     const { report } = await runReport({ 'database-url': server.url('healthy') });
     expect(findings(report, 'settings').map((f) => [f.subject, f.severity])).toEqual(
-      expect.arrayContaining([['fsync', 'critical'], ['full_page_writes', 'critical']]),
+      expect.arrayContaining([
+        ['fsync', 'critical'],
+        ['full_page_writes', 'critical'],
+      ]),
     );
     expect(report.status).toBe('critical');
   });
@@ -134,7 +147,10 @@ describe('a database with problems', () => {
     await q(`set enable_seqscan = off; set enable_bitmapscan = off;
              select id from orders where customer = 5 and created = timestamp '2020-01-01 00:05';
              select pg_stat_force_next_flush();`);
-    await until(`select idx_scan > 0 as ok from pg_stat_user_indexes where indexrelname = 'orders_customer_created'`, db);
+    await until(
+      `select idx_scan > 0 as ok from pg_stat_user_indexes where indexrelname = 'orders_customer_created'`,
+      db,
+    );
     // A sequence at 95% of its int4 column.
     await q(`create table counters (id serial primary key, v int);
              select setval('counters_id_seq', (2147483647 * 0.95)::int);`);
@@ -150,8 +166,11 @@ describe('a database with problems', () => {
     await q(`analyze events`);
     await q(`do $$ begin for i in 1..100 loop perform count(*) from events where kind = 3; end loop; end $$;
              select pg_stat_force_next_flush();`);
-    await until(`select (select n_dead_tup >= 40000 from pg_stat_user_tables where relname = 'churn')
-                    and (select seq_scan >= 100 and n_live_tup >= 20000 from pg_stat_user_tables where relname = 'events') as ok`, db);
+    await until(
+      `select (select n_dead_tup >= 40000 from pg_stat_user_tables where relname = 'churn')
+                    and (select seq_scan >= 100 and n_live_tup >= 20000 from pg_stat_user_tables where relname = 'events') as ok`,
+      db,
+    );
     // An abandoned replication slot (slots are cluster-wide; this cluster is the test's own).
     await q(`select pg_create_physical_replication_slot('abandoned', true)`);
     // A lock chain: the holder updates a row and stays idle in transaction; two more sessions queue behind it.
@@ -170,8 +189,15 @@ describe('a database with problems', () => {
     // A long query whose text holds the superuser password in a literal: the report must not show it.
     sleeper = await openClient(db);
     pids.sleeper = (await sleeper.query('select pg_backend_pid() as pid')).rows[0].pid;
-    pending.push(sleeper.query(`select pg_sleep(600), $1::text as note`.replace('$1::text', `'${server.password.replace(/'/g, "''")}'`)).catch(() => undefined));
-    await until(`select state = 'active' and query like '%pg_sleep%' as ok from pg_stat_activity where pid = ${pids.sleeper}`, db);
+    pending.push(
+      sleeper
+        .query(`select pg_sleep(600), $1::text as note`.replace('$1::text', `'${server.password.replace(/'/g, "''")}'`))
+        .catch(() => undefined),
+    );
+    await until(
+      `select state = 'active' and query like '%pg_sleep%' as ok from pg_stat_activity where pid = ${pids.sleeper}`,
+      db,
+    );
 
     ({ report } = await runReport({
       'database-url': server.url(db),
@@ -184,7 +210,11 @@ describe('a database with problems', () => {
 
   afterAll(async () => {
     await server.query(`select pg_drop_replication_slot('abandoned')`).catch(() => undefined);
-    await server.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = '${db}' and pid <> pg_backend_pid()`).catch(() => undefined);
+    await server
+      .query(
+        `select pg_terminate_backend(pid) from pg_stat_activity where datname = '${db}' and pid <> pg_backend_pid()`,
+      )
+      .catch(() => undefined);
     await Promise.all(pending);
     for (const c of [holder, sleeper, ...waiters]) await c?.end().catch(() => undefined);
   });
@@ -214,7 +244,9 @@ describe('a database with problems', () => {
 
   it('finds the blocked lock chain and names its root blocker', () => {
     const blocked = findings(report, 'blocking-locks');
-    expect(blocked.map((f) => f.subject)).toEqual(expect.arrayContaining([`pid ${pids.first} blocked by pid ${pids.holder}`]));
+    expect(blocked.map((f) => f.subject)).toEqual(
+      expect.arrayContaining([`pid ${pids.first} blocked by pid ${pids.holder}`]),
+    );
     const second = blocked.find((f) => f.subject.startsWith(`pid ${pids.second} `));
     expect(second?.detail).toContain(`root blocker pid ${pids.holder} (idle in transaction)`);
   });
@@ -234,11 +266,23 @@ describe('a database with problems', () => {
   });
 
   it('finds the dead rows, the sequentially scanned table, and the abandoned slot', () => {
-    expect(findings(report, 'dead-tuples')[0]).toMatchObject({ subject: 'public.churn', severity: 'critical', value: 0.8 });
-    expect(findings(report, 'missing-indexes')[0]).toMatchObject({ subject: 'public.events', severity: 'warning', value: 1 });
-    expect(findings(report, 'missing-indexes')[0]!.detail).toMatch(/^10\d sequential scans \(\d+ rows each\), 0 index scans; 20000 rows$/);
+    expect(findings(report, 'dead-tuples')[0]).toMatchObject({
+      subject: 'public.churn',
+      severity: 'critical',
+      value: 0.8,
+    });
+    expect(findings(report, 'missing-indexes')[0]).toMatchObject({
+      subject: 'public.events',
+      severity: 'warning',
+      value: 1,
+    });
+    expect(findings(report, 'missing-indexes')[0]!.detail).toMatch(
+      /^10\d sequential scans \(\d+ rows each\), 0 index scans; 20000 rows$/,
+    );
     expect(findings(report, 'replication-slots')[0]).toMatchObject({ subject: 'slot abandoned', severity: 'warning' });
-    expect(findings(report, 'replication-slots')[0]!.detail).toMatch(/physical slot, inactive; retains \d+ bytes of WAL/);
+    expect(findings(report, 'replication-slots')[0]!.detail).toMatch(
+      /physical slot, inactive; retains \d+ bytes of WAL/,
+    );
   });
 
   it('measures wraparound age per database and per table', () => {
@@ -252,7 +296,9 @@ describe('a database with problems', () => {
 
   it('counts connections against max_connections, by state', () => {
     const [connections] = findings(report, 'connections');
-    expect(connections?.detail).toMatch(/^\d+ of 47 usable \(max_connections 50\); .*active \d+.*idle in transaction 1/);
+    expect(connections?.detail).toMatch(
+      /^\d+ of 47 usable \(max_connections 50\); .*active \d+.*idle in transaction 1/,
+    );
   });
 
   it('lists every check with its time, and the overall status', () => {
@@ -264,24 +310,43 @@ describe('a database with problems', () => {
   it('honours per-table exclusions, globally and per check', async () => {
     const { report: excluded } = await runReport({
       'database-url': server.url(db),
-      thresholds: await thresholdsFile(`exclude: [public.nopk]\nchecks:\n  ${HARNESS_SETTINGS}  table-bloat:\n    exclude: [bloat*]\n  sequence-exhaustion: { critical: 99% }\n`),
+      thresholds: await thresholdsFile(
+        `exclude: [public.nopk]\nchecks:\n  ${HARNESS_SETTINGS}  table-bloat:\n    exclude: [bloat*]\n  sequence-exhaustion: { critical: 99% }\n`,
+      ),
     });
     expect(findings(excluded, 'tables-without-primary-key')).toEqual([]);
     expect(findings(excluded, 'table-bloat')).toEqual([]);
     // The per-check override turns the 95% sequence into a warning only.
-    expect(findings(excluded, 'sequence-exhaustion')[0]).toMatchObject({ subject: 'public.counters_id_seq', severity: 'warning', threshold: 0.75 });
+    expect(findings(excluded, 'sequence-exhaustion')[0]).toMatchObject({
+      subject: 'public.counters_id_seq',
+      severity: 'warning',
+      threshold: 0.75,
+    });
   });
 
   it('runs with a role that has only pg_monitor', async () => {
     await server.query(`create role watcher login password 'watcher-pw'; grant pg_monitor to watcher;`);
     const { report: limited } = await runReport({
       'database-url': server.url(db, 'watcher', 'watcher-pw'),
-      thresholds: await thresholdsFile(`checks:\n  ${HARNESS_SETTINGS}  idle-in-transaction: { warning: 0s }\n  blocking-locks: { warning: 0s }\n`),
+      thresholds: await thresholdsFile(
+        `checks:\n  ${HARNESS_SETTINGS}  idle-in-transaction: { warning: 0s }\n  blocking-locks: { warning: 0s }\n`,
+      ),
     });
     // What the role may not read is unknown, with the reason, never dropped; everything else ran.
-    expect(limited.checks.filter((c) => c.status === 'unknown').map((c) => c.id).sort()).toEqual(['sequence-exhaustion', 'table-bloat']);
-    expect(limited.checks.find((c) => c.id === 'sequence-exhaustion')).toMatchObject({ status: 'unknown', reason: expect.stringMatching(/not readable by this role/) });
-    expect(limited.checks.find((c) => c.id === 'table-bloat')).toMatchObject({ status: 'unknown', reason: expect.stringMatching(/no statistics visible/) });
+    expect(
+      limited.checks
+        .filter((c) => c.status === 'unknown')
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(['sequence-exhaustion', 'table-bloat']);
+    expect(limited.checks.find((c) => c.id === 'sequence-exhaustion')).toMatchObject({
+      status: 'unknown',
+      reason: expect.stringMatching(/not readable by this role/),
+    });
+    expect(limited.checks.find((c) => c.id === 'table-bloat')).toMatchObject({
+      status: 'unknown',
+      reason: expect.stringMatching(/no statistics visible/),
+    });
     // pg_monitor sees every session: the lock chain and the idle transaction are still found.
     expect(findings(limited, 'idle-in-transaction').map((f) => f.subject)).toContain(`pid ${pids.holder} (postgres)`);
     expect(findings(limited, 'blocking-locks').length).toBeGreaterThanOrEqual(2);
@@ -289,12 +354,18 @@ describe('a database with problems', () => {
   });
 
   it('never shows the password: not in the JSON, HTML, Prometheus or Markdown outputs, the summary or the log', async () => {
-    const { results, log, outputDir, report: r } = await runReport({
+    const {
+      results,
+      log,
+      outputDir,
+      report: r,
+    } = await runReport({
       'database-url': server.url(db),
       thresholds: await thresholdsFile('checks:\n  long-running-queries: { warning: 0s }\n'),
     });
     const texts = [renderSummary(results), log.lines.join('\n'), JSON.stringify(r)];
-    for (const file of ['report.json', 'report.html', 'summary.md']) texts.push(await readFile(join(outputDir, file), 'utf8'));
+    for (const file of ['report.json', 'report.html', 'summary.md'])
+      texts.push(await readFile(join(outputDir, file), 'utf8'));
     const prometheus = await readFile(join(outputDir, 'metrics.prom'), 'utf8');
     const forms = [server.password, encodeURIComponent(server.password)];
     for (const text of [...texts, prometheus]) for (const form of forms) expect(text).not.toContain(form);
@@ -309,11 +380,17 @@ describe('a database with problems', () => {
     try {
       promtool = execFileSync('sh', ['-c', 'command -v promtool'], { encoding: 'utf8' }).trim();
     } catch {
-      throw new Error('promtool is not installed: apt-get install -y prometheus (Debian/Ubuntu) so the Prometheus output can be checked');
+      throw new Error(
+        'promtool is not installed: apt-get install -y prometheus (Debian/Ubuntu) so the Prometheus output can be checked',
+      );
     }
     const metrics = await readFile(join(outputDir, 'metrics.prom'), 'utf8');
     expect(metrics).toMatch(/dbops_monitor_check_status\{database="shop",check="sequence-exhaustion"\} 2/);
-    const result = execFileSync(promtool, ['check', 'metrics'], { input: metrics, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+    const result = execFileSync(promtool, ['check', 'metrics'], {
+      input: metrics,
+      encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     expect(result).toBe('');
   });
 });

@@ -3,7 +3,14 @@
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemoryLogger, monitorReport, parsePgTarget, POSTGRES_CHECKS, type MonitorReportResult, renderMarkdown } from '@dbops/core';
+import {
+  MemoryLogger,
+  monitorReport,
+  parsePgTarget,
+  POSTGRES_CHECKS,
+  type MonitorReportResult,
+  renderMarkdown,
+} from '@dbops/core';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { startS3Server, type S3Server } from '../harness/s3.js';
 
@@ -20,7 +27,11 @@ afterAll(async () => {
 });
 
 /** Three runs `apart` ms apart (the clock is given), using up sequence values and transaction IDs in between. */
-async function threeRuns(history: { location: string; s3?: Record<string, unknown> }, days = 90, apart = DAY): Promise<MonitorReportResult> {
+async function threeRuns(
+  history: { location: string; s3?: Record<string, unknown> },
+  days = 90,
+  apart = DAY,
+): Promise<MonitorReportResult> {
   let last: MonitorReportResult | undefined;
   for (let day = 0; day < 3; day++) {
     await server.query(`select setval('counters_id_seq', ${1_000_000 + day * 100_000})`);
@@ -53,7 +64,9 @@ function expectTrends({ report, files }: MonitorReportResult, html: string) {
   expect(xid.growthPerDay).toBeGreaterThan(0);
   expect(xid.daysToLimit).toBeUndefined();
   expect(summary).toContain('```mermaid\nxychart-beta');
-  expect(summary).toContain('+100,000/day from 3 reports over 2 days; more than 4 days to the limit at this rate (projected no further than 2× the history)');
+  expect(summary).toContain(
+    '+100,000/day from 3 reports over 2 days; more than 4 days to the limit at this rate (projected no further than 2× the history)',
+  );
   expect(html).toContain('<svg');
   expect(html).toContain('Sequence public.counters_id_seq');
   expect(files.html).toMatch(/report\.html$/);
@@ -63,7 +76,11 @@ it('reads earlier reports back from a local directory', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'dbops-monitor-hist-'));
   const result = await threeRuns({ location: dir });
   expectTrends(result, await readFile(result.files.html, 'utf8'));
-  expect((await readdir(join(dir, 'prod'))).sort()).toEqual(['2026-11-01T00-00-00-000Z.json', '2026-11-02T00-00-00-000Z.json', '2026-11-03T00-00-00-000Z.json']);
+  expect((await readdir(join(dir, 'prod'))).sort()).toEqual([
+    '2026-11-01T00-00-00-000Z.json',
+    '2026-11-02T00-00-00-000Z.json',
+    '2026-11-03T00-00-00-000Z.json',
+  ]);
 });
 
 it('reads earlier reports back from S3', async () => {
@@ -72,7 +89,13 @@ it('reads earlier reports back from S3', async () => {
     await s3.createBucket('ops');
     const result = await threeRuns({
       location: 's3://ops/monitor',
-      s3: { endpoint: s3.endpoint, region: s3.region, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, forcePathStyle: true },
+      s3: {
+        endpoint: s3.endpoint,
+        region: s3.region,
+        accessKeyId: s3.accessKeyId,
+        secretAccessKey: s3.secretAccessKey,
+        forcePathStyle: true,
+      },
     });
     expectTrends(result, await readFile(result.files.html, 'utf8'));
   } finally {
@@ -113,12 +136,18 @@ it('still writes the report when the history store is down, with a warning', asy
     statementTimeoutMs: 10_000,
     budgetMs: 60_000,
     outputDir: await mkdtemp(join(tmpdir(), 'dbops-monitor-history-')),
-    history: { location: 's3://ops/monitor', s3: { endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true }, days: 30 },
+    history: {
+      location: 's3://ops/monitor',
+      s3: { endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true },
+      days: 30,
+    },
     log,
   });
   expect(report.trends).toBeUndefined();
   expect(JSON.parse(await readFile(files.json, 'utf8')).status).toBe(report.status);
-  expect(log.lines).toEqual(expect.arrayContaining([expect.stringMatching(/^warn: History at s3:\/\/ops\/monitor is unavailable/)]));
+  expect(log.lines).toEqual(
+    expect.arrayContaining([expect.stringMatching(/^warn: History at s3:\/\/ops\/monitor is unavailable/)]),
+  );
 });
 
 it('has no trends section without history', async () => {

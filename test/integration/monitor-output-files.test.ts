@@ -3,7 +3,14 @@
 // report as it was.
 import { mkdir, readdir, readFile, rm, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MemoryLogger, monitorReport, parsePgTarget, parseThresholds, POSTGRES_CHECKS, type MonitorSettings } from '@dbops/core';
+import {
+  MemoryLogger,
+  monitorReport,
+  parsePgTarget,
+  parseThresholds,
+  POSTGRES_CHECKS,
+  type MonitorSettings,
+} from '@dbops/core';
 import { mountSmallDisk, type SmallDisk } from '../harness/small-disk.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 
@@ -14,7 +21,9 @@ let disk: SmallDisk;
 
 beforeAll(async () => {
   server = await startPostgres();
-  await server.query(`create table orders (id serial primary key, note text); insert into orders (note) select 'n' || g from generate_series(1, 100) g;`);
+  await server.query(
+    `create table orders (id serial primary key, note text); insert into orders (note) select 'n' || g from generate_series(1, 100) g;`,
+  );
   disk = await mountSmallDisk(1024 * 1024);
 });
 afterAll(async () => {
@@ -54,7 +63,7 @@ function expectWhole(files: Record<string, string>): void {
   expect(JSON.parse(files['report.json']!)).toMatchObject({ schemaVersion: 2 });
   expect(files['report.html']).toMatch(/<\/html>\n$/);
   expect(files['metrics.prom']).toMatch(/\ndbops_monitor_check_findings\{[^\n]*\} \d+\n/);
-  expect(files["summary.md"]).toMatch(/<\/details>\n$/);
+  expect(files['summary.md']).toMatch(/<\/details>\n$/);
 }
 
 it('a full disk leaves the previous report files whole and as they were, with a clear error', async () => {
@@ -64,12 +73,18 @@ it('a full disk leaves the previous report files whole and as they were, with a 
   expectWhole(before);
 
   // The next report is longer (every table a finding) than the last, and the disk is full.
-  const settings = parseThresholds('checks:\n  xid-wraparound: { warning: 0 }\n  multixact-wraparound: { warning: 0 }\n', 'inline', POSTGRES_CHECKS);
+  const settings = parseThresholds(
+    'checks:\n  xid-wraparound: { warning: 0 }\n  multixact-wraparound: { warning: 0 }\n',
+    'inline',
+    POSTGRES_CHECKS,
+  );
   const filler = await leave(0);
   try {
     await expect(run(out, settings)).rejects.toMatchObject({
       code: 'STORAGE_FAILED',
-      message: expect.stringMatching(/^Cannot write the report to output-dir \(.*textfile\): .*no space left on device/i),
+      message: expect.stringMatching(
+        /^Cannot write the report to output-dir \(.*textfile\): .*no space left on device/i,
+      ),
       input: 'output-dir',
     });
   } finally {

@@ -21,7 +21,10 @@ function check(id: string, run: CheckDefinition['run']): CheckDefinition {
   return { id, title: id, why: 'test', action: 'test', unit: 'count', direction: 'above', warning: 1, run };
 }
 
-async function report(checks: CheckDefinition[], limits: { statementTimeoutMs?: number; budgetMs?: number; signal?: AbortSignal } = {}) {
+async function report(
+  checks: CheckDefinition[],
+  limits: { statementTimeoutMs?: number; budgetMs?: number; signal?: AbortSignal } = {},
+) {
   const log = new MemoryLogger();
   const { report: r } = await monitorReport({
     target: parsePgTarget({ url: server.url() }),
@@ -47,7 +50,11 @@ it('runs every check in a read-only transaction: a write fails and changes nothi
       return { observations: [{ subject: 'rows', value: row!.n }] };
     }),
   ]);
-  expect(r.checks[0]).toMatchObject({ id: 'writer', status: 'unknown', reason: expect.stringMatching(/read-only transaction/) });
+  expect(r.checks[0]).toMatchObject({
+    id: 'writer',
+    status: 'unknown',
+    reason: expect.stringMatching(/read-only transaction/),
+  });
   // The failed check does not poison the next one, and nothing was written.
   expect(r.checks[1]).toMatchObject({ id: 'reader', status: 'ok', top: [{ subject: 'rows', value: 0 }] });
   expect(await server.query('select count(*)::int as n from kept')).toEqual([{ n: 0 }]);
@@ -55,7 +62,10 @@ it('runs every check in a read-only transaction: a write fails and changes nothi
 
 it('cancels a query that outlives the statement timeout and reports the check as unknown', async () => {
   const { report: r, log } = await report(
-    [check('sleeper', async ({ query }) => (await query('select pg_sleep(30)'), { observations: [] })), check('after', async () => ({ observations: [] }))],
+    [
+      check('sleeper', async ({ query }) => (await query('select pg_sleep(30)'), { observations: [] })),
+      check('after', async () => ({ observations: [] })),
+    ],
     { statementTimeoutMs: 200 },
   );
   expect(r.checks[0]).toMatchObject({ status: 'unknown', reason: expect.stringMatching(/longer than 200 ms/) });
@@ -74,7 +84,11 @@ it('stops at the total time budget and reports the remaining checks as unknown, 
   );
   // The budget also caps the statement timeout of the check that spends it.
   expect(r.checks[0]).toMatchObject({ id: 'slow', status: 'unknown' });
-  expect(r.checks[1]).toMatchObject({ id: 'never-reached', status: 'unknown', reason: expect.stringMatching(/time budget of 0.3 s was used up/) });
+  expect(r.checks[1]).toMatchObject({
+    id: 'never-reached',
+    status: 'unknown',
+    reason: expect.stringMatching(/time budget of 0.3 s was used up/),
+  });
   expect(r.counts).toMatchObject({ skipped: 0, unknown: 2 });
   expect(r.status).toBe('unknown');
 });
@@ -82,7 +96,9 @@ it('stops at the total time budget and reports the remaining checks as unknown, 
 it('reports a check the role lacks a privilege for as unknown, with the reason', async () => {
   await server.query(`create role plain login password 'plain-pw'; create table secret_stuff (x int);`);
   const log = new MemoryLogger();
-  const checks = [check('needs-privilege', async ({ query }) => (await query('select * from secret_stuff'), { observations: [] }))];
+  const checks = [
+    check('needs-privilege', async ({ query }) => (await query('select * from secret_stuff'), { observations: [] })),
+  ];
   const { report: r } = await monitorReport({
     target: parsePgTarget({ url: server.url('postgres', 'plain', 'plain-pw') }),
     checks,
@@ -92,7 +108,10 @@ it('reports a check the role lacks a privilege for as unknown, with the reason',
     outputDir: await mkdtemp(join(tmpdir(), 'dbops-monitor-safety-')),
     log,
   });
-  expect(r.checks[0]).toMatchObject({ status: 'unknown', reason: expect.stringMatching(/lacks a privilege.*permission denied/) });
+  expect(r.checks[0]).toMatchObject({
+    status: 'unknown',
+    reason: expect.stringMatching(/lacks a privilege.*permission denied/),
+  });
 });
 
 it('reports pg_stat_statements installed but not preloaded as skipped, with the reason', async () => {
@@ -113,7 +132,8 @@ it('reports pg_stat_statements installed but not preloaded as skipped, with the 
 });
 
 it('ends the query in flight even when the cancel reaches the server before the query does', async () => {
-  if (!server.canCrash) throw new Error('this test pauses a server process: it needs a cluster it starts itself (not TEST_DATABASE_URL)');
+  if (!server.canCrash)
+    throw new Error('this test pauses a server process: it needs a cluster it starts itself (not TEST_DATABASE_URL)');
   const abort = new AbortController();
   let paused = 0;
   const checks = [
@@ -140,9 +160,16 @@ it('ends the query in flight even when the cancel reaches the server before the 
   } finally {
     if (paused) process.kill(paused, 'SIGCONT');
   }
-  expect(await eventually(async () => (await server.query<{ n: number }>(
-    `select count(*)::int as n from pg_stat_activity where query = 'select pg_sleep(600)' and state = 'active'`,
-  ))[0]!.n === 0)).toBe(true);
+  expect(
+    await eventually(
+      async () =>
+        (
+          await server.query<{ n: number }>(
+            `select count(*)::int as n from pg_stat_activity where query = 'select pg_sleep(600)' and state = 'active'`,
+          )
+        )[0]!.n === 0,
+    ),
+  ).toBe(true);
 });
 
 it('stops at once when cancelled, ending the query in flight', async () => {
@@ -160,7 +187,9 @@ it('stops at once when cancelled, ending the query in flight', async () => {
   // The server-side query is gone too, not left sleeping (the cancel request is asynchronous: wait for it).
   let sleeping = 1;
   for (let i = 0; i < 100 && sleeping > 0; i++) {
-    const [row] = await server.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where query = 'select pg_sleep(600)' and state = 'active'`);
+    const [row] = await server.query<{ n: number }>(
+      `select count(*)::int as n from pg_stat_activity where query = 'select pg_sleep(600)' and state = 'active'`,
+    );
     sleeping = row?.n ?? 0;
     if (sleeping > 0) await new Promise((r) => setTimeout(r, 100));
   }

@@ -12,7 +12,8 @@ type Schema = Record<string, any>;
 function validate(value: unknown, schema: Schema, root: Schema, path: string, errors: string[]): void {
   if (schema.$ref) return validate(value, root.$defs[schema.$ref.replace('#/$defs/', '')], root, path, errors);
   if ('const' in schema && value !== schema.const) errors.push(`${path}: expected ${schema.const}`);
-  if (schema.enum && !schema.enum.includes(value)) errors.push(`${path}: ${JSON.stringify(value)} not in ${schema.enum.join('|')}`);
+  if (schema.enum && !schema.enum.includes(value))
+    errors.push(`${path}: ${JSON.stringify(value)} not in ${schema.enum.join('|')}`);
   const type = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
   if (schema.type) {
     const ok = schema.type === 'integer' ? Number.isInteger(value) : schema.type === type;
@@ -24,16 +25,20 @@ function validate(value: unknown, schema: Schema, root: Schema, path: string, er
     for (const [key, child] of Object.entries(object)) {
       if (schema.properties?.[key]) validate(child, schema.properties[key], root, `${path}.${key}`, errors);
       else if (schema.additionalProperties === false) errors.push(`${path}: undocumented property ${key}`);
-      else if (typeof schema.additionalProperties === 'object') validate(child, schema.additionalProperties, root, `${path}.${key}`, errors);
+      else if (typeof schema.additionalProperties === 'object')
+        validate(child, schema.additionalProperties, root, `${path}.${key}`, errors);
     }
   }
-  if (type === 'array' && schema.items) (value as unknown[]).forEach((item, i) => validate(item, schema.items, root, `${path}[${i}]`, errors));
+  if (type === 'array' && schema.items)
+    (value as unknown[]).forEach((item, i) => validate(item, schema.items, root, `${path}[${i}]`, errors));
 }
 
 let server: PostgresServer;
 beforeAll(async () => {
   server = await startPostgres();
-  await server.query(`create table counters (id serial primary key); select setval('counters_id_seq', 2000000000); create table nopk (a int);`);
+  await server.query(
+    `create table counters (id serial primary key); select setval('counters_id_seq', 2000000000); create table nopk (a int);`,
+  );
 });
 afterAll(async () => {
   await server?.stop();
@@ -71,5 +76,7 @@ it('writes a report.json that matches docs/monitor-report.schema.json', async ()
   const broken = { ...report, extra: 1, status: 'fine' };
   const brokenErrors: string[] = [];
   validate(broken, schema, schema, '$', brokenErrors);
-  expect(brokenErrors).toEqual(expect.arrayContaining(['$: undocumented property extra', '$.status: "fine" not in ok|warning|critical|unknown']));
+  expect(brokenErrors).toEqual(
+    expect.arrayContaining(['$: undocumented property extra', '$.status: "fine" not in ok|warning|critical|unknown']),
+  );
 });

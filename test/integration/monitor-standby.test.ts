@@ -20,7 +20,15 @@ async function until(check: () => Promise<boolean>, what: string): Promise<void>
 beforeAll(async () => {
   primary = await startPostgres();
   standby = await startStandby(primary);
-  await until(async () => (await primary.query(`select count(*)::int as n from pg_stat_replication where state = 'streaming' and replay_lsn is not null`))[0]?.n === 1, 'the standby streams and reports its replay position');
+  await until(
+    async () =>
+      (
+        await primary.query(
+          `select count(*)::int as n from pg_stat_replication where state = 'streaming' and replay_lsn is not null`,
+        )
+      )[0]?.n === 1,
+    'the standby streams and reports its replay position',
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -68,12 +76,25 @@ it('on the primary, a WAL receiver that never replays (pg_receivewal) is listed 
   await mkdir(walDir);
   await chown(walDir, (await stat(standby.base)).uid, (await stat(standby.base)).gid);
   const args = ['-h', primary.host, '-p', String(primary.port), '-U', primary.superuser, '-D', walDir, '--no-loop'];
-  const receiver = spawn(...standby.pgCommand('pg_receivewal', args), { env: { PATH: process.env.PATH ?? '', PGPASSWORD: primary.password }, stdio: 'ignore' });
+  const receiver = spawn(...standby.pgCommand('pg_receivewal', args), {
+    env: { PATH: process.env.PATH ?? '', PGPASSWORD: primary.password },
+    stdio: 'ignore',
+  });
   try {
-    await until(async () => (await primary.query(`select count(*)::int as n from pg_stat_replication where application_name = 'pg_receivewal' and state = 'streaming'`))[0]?.n === 1, 'pg_receivewal streams');
+    await until(
+      async () =>
+        (
+          await primary.query(
+            `select count(*)::int as n from pg_stat_replication where application_name = 'pg_receivewal' and state = 'streaming'`,
+          )
+        )[0]?.n === 1,
+      'pg_receivewal streams',
+    );
     const lag = (await report(primary.port)).checks.find((c) => c.id === 'replication-lag')!;
     const receiverRow = lag.top.find((o) => o.subject === 'replica pg_receivewal')!;
-    expect(receiverRow.detail).toBe('streaming; no replay position reported (it only receives WAL, or has just connected)');
+    expect(receiverRow.detail).toBe(
+      'streaming; no replay position reported (it only receives WAL, or has just connected)',
+    );
   } finally {
     if (receiver.exitCode === null && receiver.signalCode === null) {
       const exited = new Promise((resolve) => receiver.once('exit', resolve));

@@ -28,7 +28,8 @@ async function fakeStatements(database: string, columns: string): Promise<void> 
   await server.createDatabase(database);
   const names = columns.split(', ');
   // Two statements: 2 s mean (warning), 8 s mean (critical), each with its time columns filled by position.
-  const value = (name: string, mean: number) => (/mean/.test(name) ? mean * 1000 : /total/.test(name) ? mean * 1000 * 20 : 500);
+  const value = (name: string, mean: number) =>
+    /mean/.test(name) ? mean * 1000 : /total/.test(name) ? mean * 1000 * 20 : 500;
   const row = (id: number, mean: number, text: string) =>
     `select ${id}::bigint as queryid, 20::bigint as calls, 5::bigint as rows, '${text.replace(/'/g, "''")}'::text as query,
             10::oid as userid, (select oid from pg_database where datname = current_database()) as dbid,
@@ -36,7 +37,11 @@ async function fakeStatements(database: string, columns: string): Promise<void> 
   await server.query(`create extension pg_stat_statements`, [], database);
   await server.query(`alter extension pg_stat_statements drop view pg_stat_statements`, [], database);
   await server.query(`drop view pg_stat_statements`, [], database);
-  await server.query(`create view pg_stat_statements as ${row(1, 2, "select * from orders where email = 'a@b.c'")} union all ${row(2, 8, 'select count(*) from events')}`, [], database);
+  await server.query(
+    `create view pg_stat_statements as ${row(1, 2, "select * from orders where email = 'a@b.c'")} union all ${row(2, 8, 'select count(*) from events')}`,
+    [],
+    database,
+  );
 }
 
 it.each(Object.entries(VERSIONS))('reads the %s column names', async (database, columns) => {

@@ -5,7 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { buildProgram } from '@dbops/cli';
-import { defaultSettings, MemoryLogger, monitorReport, monitorReportDefinition, parsePgTarget, Secrets, type CheckDefinition, type MonitorReport, renderSummary } from '@dbops/core';
+import {
+  defaultSettings,
+  MemoryLogger,
+  monitorReport,
+  monitorReportDefinition,
+  parsePgTarget,
+  Secrets,
+  type CheckDefinition,
+  type MonitorReport,
+  renderSummary,
+} from '@dbops/core';
 import { eventually } from '../harness/eventually.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { runCli } from '../harness/cli.js';
@@ -55,18 +65,48 @@ describe('checks that could not run', () => {
     const lock = await holdLock('orders');
     try {
       const out = await mkdtemp(join(work, 'cli-'));
-      const failing = await cli('monitor', '--database-url', server.url(), '--thresholds', thresholds, '--statement-timeout', '300ms', '--output-dir', out);
+      const failing = await cli(
+        'monitor',
+        '--database-url',
+        server.url(),
+        '--thresholds',
+        thresholds,
+        '--statement-timeout',
+        '300ms',
+        '--output-dir',
+        out,
+      );
       expect(failing.stdout).toMatch(/Database health: UNKNOWN/);
       expect(failing.stdout).not.toMatch(/Database health: OK/);
       expect(failing.code).toBe(1);
-      expect(failing.stderr).toMatch(/error \[CHECK_FAILED\]: The health report of postgres is unknown: \d+ checks? could not run/);
+      expect(failing.stderr).toMatch(
+        /error \[CHECK_FAILED\]: The health report of postgres is unknown: \d+ checks? could not run/,
+      );
       // A warning (an annotation on GitHub) says so before the report ends.
-      expect(failing.stderr).toMatch(/^warning: \d+ checks? could not run \(.*table-sizes.*\): this report cannot say postgres is healthy/m);
+      expect(failing.stderr).toMatch(
+        /^warning: \d+ checks? could not run \(.*table-sizes.*\): this report cannot say postgres is healthy/m,
+      );
 
       // fail-on never: the run passes, and the report still says what it is.
-      const never = await cli('monitor', '--database-url', server.url(), '--thresholds', thresholds, '--statement-timeout', '300ms', '--output-dir', out, '--fail-on', 'never', '--json');
+      const never = await cli(
+        'monitor',
+        '--database-url',
+        server.url(),
+        '--thresholds',
+        thresholds,
+        '--statement-timeout',
+        '300ms',
+        '--output-dir',
+        out,
+        '--fail-on',
+        'never',
+        '--json',
+      );
       expect(never.code).toBe(0);
-      expect(JSON.parse(never.stdout)).toMatchObject({ status: 'unknown', counts: { critical: 0, unknown: expect.any(Number) } });
+      expect(JSON.parse(never.stdout)).toMatchObject({
+        status: 'unknown',
+        counts: { critical: 0, unknown: expect.any(Number) },
+      });
     } finally {
       await lock.release();
     }
@@ -103,7 +143,9 @@ describe('checks that could not run', () => {
     const metrics = await readFile(join(outputDir, 'metrics.prom'), 'utf8');
     expect(metrics).toMatch(/^dbops_monitor_status\{database="postgres"\} 3$/m);
     expect(metrics).toMatch(/^dbops_monitor_check_status\{database="postgres",check="table-sizes"\} 4$/m);
-    expect(metrics).toMatch(new RegExp(`^dbops_monitor_checks_unknown\\{database="postgres"\\} ${report.counts.unknown}$`, 'm'));
+    expect(metrics).toMatch(
+      new RegExp(`^dbops_monitor_checks_unknown\\{database="postgres"\\} ${report.counts.unknown}$`, 'm'),
+    );
     expect(JSON.parse(await readFile(join(outputDir, 'report.json'), 'utf8'))).toMatchObject({ status: 'unknown' });
   });
 });
@@ -118,14 +160,20 @@ it('a role that sees only its own sessions does not pass the session checks on w
     await idle.query('begin; select txid_current()');
     const thresholdsFile = join(work, 'sessions.yml');
     await writeFile(thresholdsFile, `${THRESHOLDS}  idle-in-transaction: { warning: 0s }\n`);
-    const run = (url: string) => monitorReportDefinition.run(
-      { 'database-url': url, thresholds: thresholdsFile, 'output-dir': work, 'fail-on': 'never' },
-      { log: new MemoryLogger(), secrets: new Secrets(), env: {}, signal: new AbortController().signal },
-    ).then((r) => r.json as MonitorReport);
+    const run = (url: string) =>
+      monitorReportDefinition
+        .run(
+          { 'database-url': url, thresholds: thresholdsFile, 'output-dir': work, 'fail-on': 'never' },
+          { log: new MemoryLogger(), secrets: new Secrets(), env: {}, signal: new AbortController().signal },
+        )
+        .then((r) => r.json as MonitorReport);
 
     const limited = await run(server.url('postgres', 'app_only', 'app-pw'));
     for (const id of ['long-running-queries', 'idle-in-transaction', 'blocking-locks', 'replication-lag']) {
-      expect(limited.checks.find((c) => c.id === id)).toMatchObject({ status: 'unknown', reason: expect.stringMatching(/sees only its own sessions.*pg_monitor/) });
+      expect(limited.checks.find((c) => c.id === id)).toMatchObject({
+        status: 'unknown',
+        reason: expect.stringMatching(/sees only its own sessions.*pg_monitor/),
+      });
     }
     expect(limited.status).toBe('unknown');
     // The same report as a role that sees every session finds the idle transaction.
@@ -137,7 +185,16 @@ it('a role that sees only its own sessions does not pass the session checks on w
 });
 
 describe('every query of the report is handled', () => {
-  const quick: CheckDefinition = { id: 'quick', title: 'quick', why: 'test', action: 'test', unit: 'count', direction: 'above', warning: 1, run: async () => ({ observations: [] }) };
+  const quick: CheckDefinition = {
+    id: 'quick',
+    title: 'quick',
+    why: 'test',
+    action: 'test',
+    unit: 'count',
+    direction: 'above',
+    warning: 1,
+    run: async () => ({ observations: [] }),
+  };
 
   async function report(url: string, statementTimeoutMs: number) {
     return monitorReport({
@@ -156,7 +213,9 @@ describe('every query of the report is handled', () => {
    * holds it, through pg_locks alone: pg_stat_activity would show this transaction's snapshot, taken before.
    */
   async function reportWaits(locker: pg.Client): Promise<boolean> {
-    const { rows } = await locker.query(`select 1 from pg_locks where not granted and relation = 'pg_catalog.pg_proc'::regclass`);
+    const { rows } = await locker.query(
+      `select 1 from pg_locks where not granted and relation = 'pg_catalog.pg_proc'::regclass`,
+    );
     return rows.length > 0;
   }
 
@@ -182,7 +241,9 @@ describe('every query of the report is handled', () => {
     try {
       await expect(report(server.url(), 1)).rejects.toMatchObject({
         code: 'CONNECTION_FAILED',
-        message: expect.stringMatching(/^PostgreSQL at .* did not answer the report's first query within connect-timeout \(2 s\)/),
+        message: expect.stringMatching(
+          /^PostgreSQL at .* did not answer the report's first query within connect-timeout \(2 s\)/,
+        ),
         hint: expect.stringMatching(/pg_locks|connect-timeout/),
       });
     } finally {

@@ -4,7 +4,16 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { backupDefinition, DbopsError, generateIdentity, MemoryLogger, parseChecks, restoreTestDefinition, Secrets, type RawInputs } from '@dbops/core';
+import {
+  backupDefinition,
+  DbopsError,
+  generateIdentity,
+  MemoryLogger,
+  parseChecks,
+  restoreTestDefinition,
+  Secrets,
+  type RawInputs,
+} from '@dbops/core';
 import { runUserChecks } from '../../packages/core/src/databases/postgres/restore-checks.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 
@@ -18,7 +27,10 @@ function context() {
 
 // One server is source and target: restore-test restores into a scratch database beside the source.
 function runRestoreTest(checks: string, extra: RawInputs = {}) {
-  return restoreTestDefinition.run({ from: dir, 'target-url': server.url('postgres'), 'decrypt-with': key.identity, checks, ...extra }, context());
+  return restoreTestDefinition.run(
+    { from: dir, 'target-url': server.url('postgres'), 'decrypt-with': key.identity, checks, ...extra },
+    context(),
+  );
 }
 
 async function checksFile(name: string, text: string): Promise<string> {
@@ -32,7 +44,9 @@ async function roleExists(name: string): Promise<boolean> {
 }
 
 async function scratchDatabases(): Promise<string[]> {
-  return (await server.query<{ datname: string }>("select datname from pg_database where datname like 'dbops_restore_%'")).map((r) => r.datname);
+  return (
+    await server.query<{ datname: string }>("select datname from pg_database where datname like 'dbops_restore_%'")
+  ).map((r) => r.datname);
 }
 
 beforeAll(async () => {
@@ -47,7 +61,10 @@ beforeAll(async () => {
     [],
     'app',
   );
-  const backup = await backupDefinition.run({ 'database-url': server.url('app'), to: dir, 'encrypt-to': key.recipient }, context());
+  const backup = await backupDefinition.run(
+    { 'database-url': server.url('app'), to: dir, 'encrypt-to': key.recipient },
+    context(),
+  );
   expect(backup.failure).toBeUndefined();
 });
 
@@ -63,7 +80,10 @@ test.each([
 ])('a check that is not one query (%s) is refused by name before anything restores', async (name, sql) => {
   const before = await scratchDatabases();
   const file = await checksFile('escape.sql', `-- name: fine\nselect true;\n-- name: ${name}\n${sql};\n`);
-  const error = await runRestoreTest(file).then(() => undefined, (e: unknown) => e);
+  const error = await runRestoreTest(file).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(DbopsError);
   expect(error).toMatchObject({ code: 'INVALID_INPUT', input: 'checks' });
   expect((error as DbopsError).message).toContain(`'${name}'`);
@@ -92,15 +112,29 @@ test('single-query escapes cannot write: set_config, a writable CTE, a function 
     ].join('\n'),
   );
   const report = await runRestoreTest(file, { keep: 'true' });
-  const result = report.json as { scratchDatabase: string; checks: Array<{ name: string; passed: boolean; detail: string }> };
+  const result = report.json as {
+    scratchDatabase: string;
+    checks: Array<{ name: string; passed: boolean; detail: string }>;
+  };
   const byName = Object.fromEntries(result.checks.map((c) => [c.name, c]));
-  expect(byName['transaction to read-write']).toMatchObject({ passed: false, detail: expect.stringMatching(/read-write mode must be set before any query/) });
-  expect(byName['writable CTE']).toMatchObject({ passed: false, detail: expect.stringMatching(/cannot execute \w+ in a read-only transaction/) });
-  expect(byName['function that writes']).toMatchObject({ passed: false, detail: expect.stringMatching(/cannot execute INSERT in a read-only transaction/) });
+  expect(byName['transaction to read-write']).toMatchObject({
+    passed: false,
+    detail: expect.stringMatching(/read-write mode must be set before any query/),
+  });
+  expect(byName['writable CTE']).toMatchObject({
+    passed: false,
+    detail: expect.stringMatching(/cannot execute \w+ in a read-only transaction/),
+  });
+  expect(byName['function that writes']).toMatchObject({
+    passed: false,
+    detail: expect.stringMatching(/cannot execute INSERT in a read-only transaction/),
+  });
   expect(byName['a sequence']).toMatchObject({ passed: false, detail: expect.stringMatching(/read-only transaction/) });
   expect(byName['still one query with ; in strings']).toMatchObject({ passed: true });
   // The session-level setting the first check changed was rolled back with its transaction: nothing was written.
-  expect(await server.query('select count(*)::int as n from public.ul', [], result.scratchDatabase)).toEqual([{ n: 10 }]);
+  expect(await server.query('select count(*)::int as n from public.ul', [], result.scratchDatabase)).toEqual([
+    { n: 10 },
+  ]);
   await server.query(`drop database "${result.scratchDatabase}"`);
 });
 
@@ -112,7 +146,10 @@ test('several statements that reach the server anyway are refused by it, with it
       { name: 'sneaked in', sql: 'commit; create role escaped_role; select true' },
       { name: 'after it', sql: "select current_setting('transaction_read_only') = 'on'" },
     ]);
-    expect(results[0]).toMatchObject({ passed: false, detail: 'failed: the check holds more than one statement; a check is one query' });
+    expect(results[0]).toMatchObject({
+      passed: false,
+      detail: 'failed: the check holds more than one statement; a check is one query',
+    });
     expect(results[1]).toMatchObject({ passed: true });
   } finally {
     await client.end();
@@ -121,9 +158,15 @@ test('several statements that reach the server anyway are refused by it, with it
 });
 
 test('the checks file is split into statements the way PostgreSQL reads it', () => {
-  expect(parseChecks(`-- name: a\nselect 'a;b', "x;y", $$;$$, $t$ ; $t$ /* ; /* nested ; */ */ from (values (1)) v("x;y");\n`)).toHaveLength(1);
+  expect(
+    parseChecks(
+      `-- name: a\nselect 'a;b', "x;y", $$;$$, $t$ ; $t$ /* ; /* nested ; */ */ from (values (1)) v("x;y");\n`,
+    ),
+  ).toHaveLength(1);
   expect(() => parseChecks('-- name: two\nselect 1; select 2\n')).toThrow(/check 'two' holding 2 statements/);
-  expect(() => parseChecks("-- name: do\ndo $$ begin perform 1; end $$\n")).toThrow(/check 'do' that is not a query \(it starts with 'do'\)/);
+  expect(() => parseChecks('-- name: do\ndo $$ begin perform 1; end $$\n')).toThrow(
+    /check 'do' that is not a query \(it starts with 'do'\)/,
+  );
   expect(() => parseChecks('select 1;\nreset all;\n')).toThrow(/check 'check 2' that is not a query/);
 });
 
@@ -135,7 +178,10 @@ test('the per-check timeout holds, even for a check that turns statement_timeout
       client,
       [
         { name: 'sleeps', sql: 'select pg_sleep(30) is null' },
-        { name: 'turns the timeout off', sql: "select set_config('statement_timeout', '0', false) is not null and pg_sleep(30) is null" },
+        {
+          name: 'turns the timeout off',
+          sql: "select set_config('statement_timeout', '0', false) is not null and pg_sleep(30) is null",
+        },
         { name: 'after them', sql: "select current_setting('statement_timeout') = '200ms'" },
       ],
       200,

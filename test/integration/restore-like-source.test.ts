@@ -3,7 +3,15 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { backupDefinition, generateIdentity, MemoryLogger, restoreDefinition, restoreTestDefinition, Secrets, type RawInputs } from '@dbops/core';
+import {
+  backupDefinition,
+  generateIdentity,
+  MemoryLogger,
+  restoreDefinition,
+  restoreTestDefinition,
+  Secrets,
+  type RawInputs,
+} from '@dbops/core';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 
 let source: PostgresServer;
@@ -18,14 +26,20 @@ function context() {
 }
 
 async function backup(database: string, extra: RawInputs = {}) {
-  const report = await backupDefinition.run({ 'database-url': source.url(database), to: dir, name: database, 'encrypt-to': key.recipient, ...extra }, context());
+  const report = await backupDefinition.run(
+    { 'database-url': source.url(database), to: dir, name: database, 'encrypt-to': key.recipient, ...extra },
+    context(),
+  );
   expect(report.failure).toBeUndefined();
   return report;
 }
 
 /** Restore-tests the newest backup of `name`, keeping the scratch database; returns its checks and name. */
 async function restoreTest(name: string, extra: RawInputs = {}) {
-  const report = await restoreTestDefinition.run({ from: dir, name, 'target-url': target.url('postgres'), 'decrypt-with': key.identity, keep: 'true', ...extra }, context());
+  const report = await restoreTestDefinition.run(
+    { from: dir, name, 'target-url': target.url('postgres'), 'decrypt-with': key.identity, keep: 'true', ...extra },
+    context(),
+  );
   const result = report.json as { scratchDatabase: string; checks: Checks };
   scratch.push(result.scratchDatabase);
   return { report, checks: result.checks, scratchDatabase: result.scratchDatabase };
@@ -60,18 +74,29 @@ describe('a backup of schema public alone (schemas: public)', () => {
     await backup('onlypublic', { schemas: 'public' });
   });
 
-  test('restore-tests clean, and public is the source\'s (its comment included)', async () => {
+  test("restore-tests clean, and public is the source's (its comment included)", async () => {
     const { report, checks, scratchDatabase } = await restoreTest('onlypublic');
     expect(checks.filter((c) => !c.passed)).toEqual([]);
     expect(report.failure).toBeUndefined();
-    expect(await target.query("select obj_description('public'::regnamespace, 'pg_namespace') as comment", [], scratchDatabase)).toEqual([{ comment: "the application's tables" }]);
+    expect(
+      await target.query(
+        "select obj_description('public'::regnamespace, 'pg_namespace') as comment",
+        [],
+        scratchDatabase,
+      ),
+    ).toEqual([{ comment: "the application's tables" }]);
   });
 
   test('restores into a new, empty database', async () => {
     await target.createDatabase('onlypublic_restored');
-    const report = await restoreDefinition.run({ from: dir, name: 'onlypublic', 'target-url': target.url('onlypublic_restored'), 'decrypt-with': key.identity }, context());
+    const report = await restoreDefinition.run(
+      { from: dir, name: 'onlypublic', 'target-url': target.url('onlypublic_restored'), 'decrypt-with': key.identity },
+      context(),
+    );
     expect(report.failure).toBeUndefined();
-    expect(await target.query('select count(*)::int as n from public.orders', [], 'onlypublic_restored')).toEqual([{ n: 25 }]);
+    expect(await target.query('select count(*)::int as n from public.orders', [], 'onlypublic_restored')).toEqual([
+      { n: 25 },
+    ]);
   });
 });
 
@@ -84,18 +109,25 @@ test('a table above exact-count-max-size that was never analyzed is reported unv
     [],
     'unanalyzed',
   );
-  expect(await source.query("select reltuples::int as estimate from pg_class where relname = 'events'", [], 'unanalyzed')).toEqual([{ estimate: -1 }]);
+  expect(
+    await source.query("select reltuples::int as estimate from pg_class where relname = 'events'", [], 'unanalyzed'),
+  ).toEqual([{ estimate: -1 }]);
   await backup('unanalyzed', { 'exact-count-max-size': '8kB' });
 
   const { report, checks } = await restoreTest('unanalyzed');
   const byName = Object.fromEntries(checks.map((c) => [c.name, c]));
-  expect(byName['row counts (unknown)']).toMatchObject({ passed: false, detail: expect.stringMatching(/^1 tables had no count or estimate in the backup, so their rows were not verified: "public"\."events"/) });
+  expect(byName['row counts (unknown)']).toMatchObject({
+    passed: false,
+    detail: expect.stringMatching(
+      /^1 tables had no count or estimate in the backup, so their rows were not verified: "public"\."events"/,
+    ),
+  });
   // Nothing was counted exactly, so no check claims that counts match.
   expect(byName['row counts (exact)']).toBeUndefined();
   expect(report.failure).toMatchObject({ code: 'CHECK_FAILED' });
 });
 
-describe('the scratch database has the source\'s encoding and locale', () => {
+describe("the scratch database has the source's encoding and locale", () => {
   async function localeOf(server: PostgresServer, database: string) {
     const [row] = await server.query<{ encoding: string; provider: string; collate: string }>(
       `select pg_encoding_to_char(encoding) as encoding, datlocprovider as provider, datcollate as collate from pg_database where datname = $1`,
@@ -106,7 +138,11 @@ describe('the scratch database has the source\'s encoding and locale', () => {
 
   test('SQL_ASCII holding bytes 0xff 0xfe 0xe9: restored as SQL_ASCII, bytes and all', async () => {
     await source.query(`create database ascii template template0 encoding 'SQL_ASCII' lc_collate 'C' lc_ctype 'C'`);
-    await source.query(`create table public.raw (id int primary key, t text); insert into public.raw values (1, E'\\xff\\xfe\\xe9'), (2, 'plain');`, [], 'ascii');
+    await source.query(
+      `create table public.raw (id int primary key, t text); insert into public.raw values (1, E'\\xff\\xfe\\xe9'), (2, 'plain');`,
+      [],
+      'ascii',
+    );
     await backup('ascii');
 
     const { report, checks, scratchDatabase } = await restoreTest('ascii');
@@ -115,30 +151,51 @@ describe('the scratch database has the source\'s encoding and locale', () => {
     expect(await localeOf(target, scratchDatabase)).toMatchObject({ encoding: 'SQL_ASCII', collate: 'C' });
     const bytes = `select id, encode(convert_to(t, 'SQL_ASCII'), 'hex') as hex from public.raw order by id`;
     expect(await target.query(bytes, [], scratchDatabase)).toEqual(await source.query(bytes, [], 'ascii'));
-    expect(await target.query(bytes, [], scratchDatabase)).toEqual([{ id: 1, hex: 'fffee9' }, { id: 2, hex: '706c61696e' }]);
+    expect(await target.query(bytes, [], scratchDatabase)).toEqual([
+      { id: 1, hex: 'fffee9' },
+      { id: 2, hex: '706c61696e' },
+    ]);
 
     // dbops restore does not create its target: one of another encoding is refused, saying how to create it.
     await target.createDatabase('ascii_restored');
-    const restoreInputs = { from: dir, name: 'ascii', 'target-url': target.url('ascii_restored'), 'decrypt-with': key.identity };
+    const restoreInputs = {
+      from: dir,
+      name: 'ascii',
+      'target-url': target.url('ascii_restored'),
+      'decrypt-with': key.identity,
+    };
     const refused = await restoreDefinition.run(restoreInputs, context()).catch((e: unknown) => e);
-    expect(refused).toMatchObject({ code: 'UNSAFE_TARGET', input: 'target-url', message: expect.stringMatching(/has encoding UTF8, not SQL_ASCII/) });
-    const create = /Restore into a database created like the source: (.*)$/.exec((refused as { hint: string }).hint)![1]!;
+    expect(refused).toMatchObject({
+      code: 'UNSAFE_TARGET',
+      input: 'target-url',
+      message: expect.stringMatching(/has encoding UTF8, not SQL_ASCII/),
+    });
+    const create = /Restore into a database created like the source: (.*)$/.exec(
+      (refused as { hint: string }).hint,
+    )![1]!;
     await target.query('drop database ascii_restored');
     await target.query(create);
     expect((await restoreDefinition.run(restoreInputs, context())).failure).toBeUndefined();
-    expect(await target.query(bytes, [], 'ascii_restored')).toEqual([{ id: 1, hex: 'fffee9' }, { id: 2, hex: '706c61696e' }]);
+    expect(await target.query(bytes, [], 'ascii_restored')).toEqual([
+      { id: 1, hex: 'fffee9' },
+      { id: 2, hex: '706c61696e' },
+    ]);
   });
 
   test('ICU de-DE: restored with the ICU locale, so it sorts like the source', async () => {
     await source.query(`create database icu template template0 encoding 'UTF8' locale_provider icu icu_locale 'de-DE'`);
-    await source.query(`create table public.words (w text); insert into public.words values ('zebra'), ('Äpfel'), ('apfel'), ('Zucker'), ('Öl'), ('ober');`, [], 'icu');
+    await source.query(
+      `create table public.words (w text); insert into public.words values ('zebra'), ('Äpfel'), ('apfel'), ('Zucker'), ('Öl'), ('ober');`,
+      [],
+      'icu',
+    );
     await backup('icu');
 
     const { report, checks, scratchDatabase } = await restoreTest('icu');
     expect(checks.filter((c) => !c.passed)).toEqual([]);
     expect(report.failure).toBeUndefined();
     expect(await localeOf(target, scratchDatabase)).toMatchObject({ encoding: 'UTF8', provider: 'i' });
-    const sorted = 'select string_agg(w, \' \' order by w) as words from public.words';
+    const sorted = "select string_agg(w, ' ' order by w) as words from public.words";
     const [expected] = await source.query(sorted, [], 'icu');
     // In C order the umlauts would come last; de-DE puts Äpfel beside apfel.
     expect(expected).toEqual({ words: 'apfel Äpfel ober Öl zebra Zucker' });
@@ -152,13 +209,23 @@ describe('the scratch database has the source\'s encoding and locale', () => {
     // As if the source had been created with a locale this machine does not have.
     const manifestPath = taken.outputs.manifest!;
     const manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
-    await writeFile(manifestPath, JSON.stringify({ ...manifest, locale: { ...manifest.locale, collate: 'xx_XX.UTF-8', ctype: 'xx_XX.UTF-8' } }));
+    await writeFile(
+      manifestPath,
+      JSON.stringify({ ...manifest, locale: { ...manifest.locale, collate: 'xx_XX.UTF-8', ctype: 'xx_XX.UTF-8' } }),
+    );
     const before = await target.query("select datname from pg_database where datname like 'dbops_restore_%'");
 
-    const error = await restoreTestDefinition.run({ from: dir, name: 'elsewhere', 'target-url': target.url('postgres'), 'decrypt-with': key.identity }, context()).catch((e: unknown) => e);
+    const error = await restoreTestDefinition
+      .run(
+        { from: dir, name: 'elsewhere', 'target-url': target.url('postgres'), 'decrypt-with': key.identity },
+        context(),
+      )
+      .catch((e: unknown) => e);
 
     expect(error).toMatchObject({ code: 'RESTORE_FAILED', input: 'target-url' });
-    expect((error as Error).message).toMatch(/^The server of target-url cannot create a database like the source \(encoding UTF8, LC_COLLATE xx_XX\.UTF-8, LC_CTYPE xx_XX\.UTF-8\): .*xx_XX/);
+    expect((error as Error).message).toMatch(
+      /^The server of target-url cannot create a database like the source \(encoding UTF8, LC_COLLATE xx_XX\.UTF-8, LC_CTYPE xx_XX\.UTF-8\): .*xx_XX/,
+    );
     expect((error as { hint: string }).hint).toMatch(/install the locale xx_XX\.UTF-8 on the target server/);
     expect(await target.query("select datname from pg_database where datname like 'dbops_restore_%'")).toEqual(before);
   });

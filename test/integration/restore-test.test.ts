@@ -37,15 +37,23 @@ function context(signal = new AbortController().signal) {
 }
 
 async function runBackup(extra: RawInputs = {}): Promise<ActionReport> {
-  return backupDefinition.run({ 'database-url': source.url('fidelity'), to: dir, 'encrypt-to': key.recipient, ...extra }, context());
+  return backupDefinition.run(
+    { 'database-url': source.url('fidelity'), to: dir, 'encrypt-to': key.recipient, ...extra },
+    context(),
+  );
 }
 
 async function runRestoreTest(extra: RawInputs = {}, ctx = context()): Promise<ActionReport> {
-  return restoreTestDefinition.run({ from: dir, 'target-url': target.url('postgres'), 'decrypt-with': key.identity, ...extra }, ctx);
+  return restoreTestDefinition.run(
+    { from: dir, 'target-url': target.url('postgres'), 'decrypt-with': key.identity, ...extra },
+    ctx,
+  );
 }
 
 async function scratchDatabases(server: PostgresServer): Promise<string[]> {
-  const rows = await server.query<{ datname: string }>("select datname from pg_database where datname like 'dbops_restore_%'");
+  const rows = await server.query<{ datname: string }>(
+    "select datname from pg_database where datname like 'dbops_restore_%'",
+  );
   return rows.map((r) => r.datname);
 }
 
@@ -64,12 +72,24 @@ test('backup → restore-test reproduces the fidelity database exactly', async (
   const backup = await runBackup();
   const ctx = context();
   const report = await runRestoreTest({ keep: 'true', 'max-age': '1h', 'max-restore-time': '10m' }, ctx);
-  const result = report.json as { scratchDatabase: string; passed: boolean; checks: Array<{ name: string; passed: boolean; detail: string }> };
+  const result = report.json as {
+    scratchDatabase: string;
+    passed: boolean;
+    checks: Array<{ name: string; passed: boolean; detail: string }>;
+  };
   expect(report.failure).toBeUndefined();
   expect(result.checks.filter((c) => !c.passed)).toEqual([]);
   expect(report.outputs['backup-id']).toBe(backup.outputs['backup-id']);
   expect(Number(report.outputs['checks-failed'])).toBe(0);
-  expect(result.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['schema fingerprint', 'row counts (exact)', 'tables present', 'freshness (RPO)', 'restore time (RTO)']));
+  expect(result.checks.map((c) => c.name)).toEqual(
+    expect.arrayContaining([
+      'schema fingerprint',
+      'row counts (exact)',
+      'tables present',
+      'freshness (RPO)',
+      'restore time (RTO)',
+    ]),
+  );
 
   const restored = await databaseContents(target.url(result.scratchDatabase));
   const original = await databaseContents(source.url('fidelity'));
@@ -87,7 +107,15 @@ test('the scratch database is dropped after a test unless keep is set', async ()
 
 test('user checks, RPO and RTO failures are reported per check and fail the run', async () => {
   const checksFile = join(dir, 'checks.sql');
-  await writeFile(checksFile, ['-- name: restored orders exist', 'select count(*) from pg_class where relname = \'no such table\';', '-- name: a passing check', 'select true;'].join('\n'));
+  await writeFile(
+    checksFile,
+    [
+      '-- name: restored orders exist',
+      "select count(*) from pg_class where relname = 'no such table';",
+      '-- name: a passing check',
+      'select true;',
+    ].join('\n'),
+  );
   const report = await runRestoreTest({ checks: checksFile, 'max-age': '1s', 'max-restore-time': '0s' }, context());
   const checks = (report.json as { checks: Array<{ name: string; passed: boolean; detail: string }> }).checks;
   const byName = Object.fromEntries(checks.map((c) => [c.name, c]));
@@ -104,9 +132,12 @@ test('cancelled during a long check: CANCELLED, the query ended on the server an
   await runBackup();
   const checksFile = join(dir, 'slow-check.sql');
   await writeFile(checksFile, '-- name: a check that never ends\nselect pg_sleep(600) is null;\n');
-  const sleeping = async () => (await target.query<{ n: number }>(
-    `select count(*)::int as n from pg_stat_activity where query like 'select pg_sleep(600)%' and state = 'active'`,
-  ))[0]!.n;
+  const sleeping = async () =>
+    (
+      await target.query<{ n: number }>(
+        `select count(*)::int as n from pg_stat_activity where query like 'select pg_sleep(600)%' and state = 'active'`,
+      )
+    )[0]!.n;
   const before = await scratchDatabases(target);
   const controller = new AbortController();
   const running = runRestoreTest({ checks: checksFile }, context(controller.signal));
@@ -130,7 +161,10 @@ test('a changed row count is caught', async () => {
   const backup = await runBackup();
   const storage = await openStorage(dir, { inputName: 'from' });
   const entry = (await listBackups(storage)).find((e) => e.manifest.backupId === backup.outputs['backup-id'])!;
-  const tampered = { ...entry.manifest, tables: entry.manifest.tables.map((t, i) => (i === 0 && t.rows !== undefined ? { ...t, rows: t.rows + 1 } : t)) };
+  const tampered = {
+    ...entry.manifest,
+    tables: entry.manifest.tables.map((t, i) => (i === 0 && t.rows !== undefined ? { ...t, rows: t.rows + 1 } : t)),
+  };
   await writeFile(join(dir, entry.manifestKey), JSON.stringify(tampered));
   const report = await runRestoreTest({ 'backup-id': backup.outputs['backup-id']! });
   const checks = (report.json as { checks: Array<{ name: string; passed: boolean }> }).checks;
@@ -176,13 +210,16 @@ describe('integrity failures stop before anything is restored', () => {
     expect(error.message).toMatch(/corrupt|checksum/i);
   });
 
-  test('a flipped byte in an unencrypted backup: INTEGRITY_FAILED with zstd\'s own error', async () => {
+  test("a flipped byte in an unencrypted backup: INTEGRITY_FAILED with zstd's own error", async () => {
     const plain = await runBackup({ name: 'integrity-plain', 'encrypt-to': '' });
     const path = plain.outputs.location!;
     const bytes = await readFile(path);
     bytes[Math.floor(bytes.length / 2)]! ^= 0xff;
     await writeFile(path, bytes);
-    const error = await runRestoreTest({ name: 'integrity-plain', 'decrypt-with': '' }).then(() => undefined, (e: unknown) => e as DbopsError);
+    const error = await runRestoreTest({ name: 'integrity-plain', 'decrypt-with': '' }).then(
+      () => undefined,
+      (e: unknown) => e as DbopsError,
+    );
     expect(error?.code).toBe('INTEGRITY_FAILED');
     expect(error?.message).toMatch(/corrupt: zstd failed/);
   });
@@ -234,26 +271,40 @@ test('restore-test refuses to restore onto the database the backup came from', a
   expect((error as DbopsError).input).toBe('target-url');
 });
 
-test('a target that refuses the connection: the error names target-url, not the backup\'s database-url', async () => {
+test("a target that refuses the connection: the error names target-url, not the backup's database-url", async () => {
   await runBackup({ name: 'target-errors' });
-  const missing = await runRestoreTest({ name: 'target-errors', 'target-url': target.url('no_such_database') }).catch((e: unknown) => e);
+  const missing = await runRestoreTest({ name: 'target-errors', 'target-url': target.url('no_such_database') }).catch(
+    (e: unknown) => e,
+  );
   expect(missing).toMatchObject({ code: 'CONNECTION_FAILED', input: 'target-url' });
   expect((missing as DbopsError).hint).toContain('end of target-url');
-  const refused = await runRestoreTest({ name: 'target-errors', 'target-url': target.url('postgres', target.superuser, 'not-the-password') }).catch((e: unknown) => e);
+  const refused = await runRestoreTest({
+    name: 'target-errors',
+    'target-url': target.url('postgres', target.superuser, 'not-the-password'),
+  }).catch((e: unknown) => e);
   expect(refused).toMatchObject({ code: 'CONNECTION_FAILED', input: 'target-url' });
   expect((refused as DbopsError).hint).toMatch(/^Check the user and password in target-url/);
 });
 
 test('decrypt-with naming a directory or a missing file: INVALID_INPUT saying which, before anything is fetched', async () => {
-  for (const [value, problem] of [[dir, 'names a directory, not an identity file'], [join(dir, 'no-such-key.txt'), 'names a file that does not exist']] as const) {
+  for (const [value, problem] of [
+    [dir, 'names a directory, not an identity file'],
+    [join(dir, 'no-such-key.txt'), 'names a file that does not exist'],
+  ] as const) {
     const error = await runRestoreTest({ 'decrypt-with': value }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'INVALID_INPUT', input: 'decrypt-with', message: `Input 'decrypt-with' ${problem}: ${value}` });
+    expect(error).toMatchObject({
+      code: 'INVALID_INPUT',
+      input: 'decrypt-with',
+      message: `Input 'decrypt-with' ${problem}: ${value}`,
+    });
   }
 });
 
 test('no backup at all says so', async () => {
   const empty = await mkdtemp(join(tmpdir(), 'dbops-empty-'));
-  const error = await restoreTestDefinition.run({ from: empty, 'target-url': target.url('postgres') }, context()).catch((e: unknown) => e);
+  const error = await restoreTestDefinition
+    .run({ from: empty, 'target-url': target.url('postgres') }, context())
+    .catch((e: unknown) => e);
   expect((error as DbopsError).code).toBe('NO_BACKUP');
   await rm(empty, { recursive: true });
 });
@@ -268,30 +319,49 @@ test('a from directory that does not exist is a mistyped path, not an empty cata
   ];
   for (const [command, run] of runs) {
     const error = await run().catch((e: unknown) => e);
-    expect([command, error]).toEqual([command, expect.objectContaining({ code: 'STORAGE_NOT_FOUND', input: 'from', message: `Input 'from': the directory ${missing} does not exist` })]);
+    expect([command, error]).toEqual([
+      command,
+      expect.objectContaining({
+        code: 'STORAGE_NOT_FOUND',
+        input: 'from',
+        message: `Input 'from': the directory ${missing} does not exist`,
+      }),
+    ]);
   }
   const file = join(dir, 'not-a-directory');
   await writeFile(file, '');
-  expect(await listDefinition.run({ from: file }, context()).catch((e: unknown) => e)).toMatchObject({ code: 'INVALID_INPUT', input: 'from' });
+  expect(await listDefinition.run({ from: file }, context()).catch((e: unknown) => e)).toMatchObject({
+    code: 'INVALID_INPUT',
+    input: 'from',
+  });
 });
 
 describe('dbops restore (a real recovery)', () => {
   test('restores into an empty database, refuses a non-empty one without clean, and takes a safety backup with clean', async () => {
     await runBackup({ name: 'recovery' });
     await target.createDatabase('recovered');
-    const restoreInputs = { from: dir, name: 'recovery', 'target-url': target.url('recovered'), 'decrypt-with': key.identity };
+    const restoreInputs = {
+      from: dir,
+      name: 'recovery',
+      'target-url': target.url('recovered'),
+      'decrypt-with': key.identity,
+    };
 
     const first = await restoreDefinition.run(restoreInputs, context());
     expect(first.failure).toBeUndefined();
     expect(first.outputs['safety-backup-id']).toBe('');
-    expect(diffContents(await databaseContents(source.url('fidelity')), await databaseContents(target.url('recovered')))).toEqual([]);
+    expect(
+      diffContents(await databaseContents(source.url('fidelity')), await databaseContents(target.url('recovered'))),
+    ).toEqual([]);
 
     // Someone writes to the restored database; a second restore must not silently overwrite it.
     await target.query('create table public.written_after_restore (x int)', [], 'recovered');
     const refused = await restoreDefinition.run(restoreInputs, context()).catch((e: unknown) => e);
     expect((refused as DbopsError).code).toBe('UNSAFE_TARGET');
     expect((refused as DbopsError).input).toBe('clean');
-    expect(await target.query("select 1 from pg_class where relname = 'written_after_restore'", [], 'recovered')).toHaveLength(1);
+    expect(
+      await target.query("select 1 from pg_class where relname = 'written_after_restore'", [], 'recovered'),
+    ).toHaveLength(1);
 
     const replaced = await restoreDefinition.run({ ...restoreInputs, clean: 'true' }, context());
     expect(replaced.failure).toBeUndefined();
@@ -307,21 +377,36 @@ describe('dbops restore (a real recovery)', () => {
 test('a restore without a name never picks the safety backup a previous restore took (it is newer than every backup)', async () => {
   const own = await mkdtemp(join(tmpdir(), 'dbops-restore-latest-'));
   try {
-    const taken = await backupDefinition.run({ 'database-url': source.url('fidelity'), to: own, name: 'app', 'encrypt-to': key.recipient }, context());
+    const taken = await backupDefinition.run(
+      { 'database-url': source.url('fidelity'), to: own, name: 'app', 'encrypt-to': key.recipient },
+      context(),
+    );
     await target.createDatabase('latest_target');
     await target.query('create table public.replaced_state (x int)', [], 'latest_target');
-    const latest = { from: own, 'target-url': target.url('latest_target'), 'decrypt-with': key.identity, clean: 'true' };
+    const latest = {
+      from: own,
+      'target-url': target.url('latest_target'),
+      'decrypt-with': key.identity,
+      clean: 'true',
+    };
     const first = await restoreDefinition.run(latest, context());
     expect(first.outputs['backup-id']).toBe(taken.outputs['backup-id']);
     expect(first.outputs['safety-backup-id']).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{6}$/);
     // "Restore the latest backup" again: the newest is now pre-restore/app, the state the first restore replaced.
     const second = await restoreDefinition.run(latest, context());
     expect(second.outputs['backup-id']).toBe(taken.outputs['backup-id']);
-    expect(await target.query("select 1 from pg_class where relname = 'replaced_state'", [], 'latest_target')).toEqual([]);
+    expect(await target.query("select 1 from pg_class where relname = 'replaced_state'", [], 'latest_target')).toEqual(
+      [],
+    );
     // Asked for, a safety backup is restored like any other (the second restore took one too: name the first's).
-    const undo = await restoreDefinition.run({ ...latest, name: 'pre-restore/app', 'backup-id': first.outputs['safety-backup-id']! }, context());
+    const undo = await restoreDefinition.run(
+      { ...latest, name: 'pre-restore/app', 'backup-id': first.outputs['safety-backup-id']! },
+      context(),
+    );
     expect(undo.outputs['backup-id']).toBe(first.outputs['safety-backup-id']);
-    expect(await target.query("select 1 from pg_class where relname = 'replaced_state'", [], 'latest_target')).toHaveLength(1);
+    expect(
+      await target.query("select 1 from pg_class where relname = 'replaced_state'", [], 'latest_target'),
+    ).toHaveLength(1);
   } finally {
     await rm(own, { recursive: true, force: true });
   }
@@ -333,24 +418,49 @@ describe('dbops restore touches nothing until the backup is fetched and verified
     await target.createDatabase('in_use');
     await target.query('create table public.precious (x int); insert into public.precious values (42)', [], 'in_use');
     const failure = await restoreDefinition
-      .run({ from: dir, name: 'wrong-key-clean', 'target-url': target.url('in_use'), 'decrypt-with': generateIdentity().identity, clean: 'true' }, context())
+      .run(
+        {
+          from: dir,
+          name: 'wrong-key-clean',
+          'target-url': target.url('in_use'),
+          'decrypt-with': generateIdentity().identity,
+          clean: 'true',
+        },
+        context(),
+      )
       .catch((e: unknown) => e);
     expect((failure as DbopsError).code).toBe('DECRYPTION_FAILED');
     expect(await target.query('select x from public.precious', [], 'in_use')).toEqual([{ x: 42 }]);
-    expect(await listBackups(await openStorage(dir, { inputName: 'from' }), { name: 'pre-restore/wrong-key-clean' })).toEqual([]);
+    expect(
+      await listBackups(await openStorage(dir, { inputName: 'from' }), { name: 'pre-restore/wrong-key-clean' }),
+    ).toEqual([]);
   });
 
   test('a safety-backup-to that cannot be written: the error names safety-backup-to, and the target keeps its data', async () => {
     await runBackup({ name: 'bad-safety-to' });
     await target.createDatabase('safety_to_target');
-    await target.query('create table public.precious (x int); insert into public.precious values (3)', [], 'safety_to_target');
+    await target.query(
+      'create table public.precious (x int); insert into public.precious values (3)',
+      [],
+      'safety_to_target',
+    );
     const file = join(dir, 'a-regular-file');
     await writeFile(file, 'not a directory');
-    const inputs = { from: dir, name: 'bad-safety-to', 'target-url': target.url('safety_to_target'), 'decrypt-with': key.identity, clean: 'true' };
-    const below = await restoreDefinition.run({ ...inputs, 'safety-backup-to': join(file, 'backups') }, context()).catch((e: unknown) => e);
+    const inputs = {
+      from: dir,
+      name: 'bad-safety-to',
+      'target-url': target.url('safety_to_target'),
+      'decrypt-with': key.identity,
+      clean: 'true',
+    };
+    const below = await restoreDefinition
+      .run({ ...inputs, 'safety-backup-to': join(file, 'backups') }, context())
+      .catch((e: unknown) => e);
     expect(below).toMatchObject({ code: 'INVALID_INPUT', input: 'safety-backup-to' });
     expect((below as DbopsError).message).toContain("Input 'safety-backup-to'");
-    const malformed = await restoreDefinition.run({ ...inputs, 'safety-backup-to': 's3:/bucket' }, context()).catch((e: unknown) => e);
+    const malformed = await restoreDefinition
+      .run({ ...inputs, 'safety-backup-to': 's3:/bucket' }, context())
+      .catch((e: unknown) => e);
     expect(malformed).toMatchObject({ code: 'INVALID_INPUT', input: 'safety-backup-to' });
     expect(await target.query('select x from public.precious', [], 'safety_to_target')).toEqual([{ x: 3 }]);
   });
@@ -358,7 +468,11 @@ describe('dbops restore touches nothing until the backup is fetched and verified
   test('cancelled while emptying the target waits on a lock: CANCELLED, and the target keeps its data', async () => {
     await runBackup({ name: 'cancel-clean' });
     await target.createDatabase('locked_target');
-    await target.query('create table public.precious (x int); insert into public.precious values (7)', [], 'locked_target');
+    await target.query(
+      'create table public.precious (x int); insert into public.precious values (7)',
+      [],
+      'locked_target',
+    );
     // An application's open transaction has read the table: dropping it waits for that transaction to end.
     const app = new pg.Client({ connectionString: target.url('locked_target') });
     app.on('error', () => undefined);
@@ -368,7 +482,13 @@ describe('dbops restore touches nothing until the backup is fetched and verified
       await app.query('select * from public.precious');
       const controller = new AbortController();
       const running = restoreDefinition.run(
-        { from: dir, name: 'cancel-clean', 'target-url': target.url('locked_target'), 'decrypt-with': key.identity, clean: 'true' },
+        {
+          from: dir,
+          name: 'cancel-clean',
+          'target-url': target.url('locked_target'),
+          'decrypt-with': key.identity,
+          clean: 'true',
+        },
         context(controller.signal),
       );
       running.catch(() => undefined);
@@ -403,13 +523,27 @@ describe('dbops restore touches nothing until the backup is fetched and verified
         { mode: 0o755 },
       );
       const failure = await restoreDefinition
-        .run({ from: dir, name: 'fails-after-clean', 'target-url': target.url('emptied_target'), 'decrypt-with': key.identity, clean: 'true', 'pg-bin-dir': bin }, context())
+        .run(
+          {
+            from: dir,
+            name: 'fails-after-clean',
+            'target-url': target.url('emptied_target'),
+            'decrypt-with': key.identity,
+            clean: 'true',
+            'pg-bin-dir': bin,
+          },
+          context(),
+        )
         .catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(DbopsError);
       const error = failure as DbopsError;
       expect(error.code).toBe('RESTORE_FAILED');
-      expect(error.message).toMatch(/^pg_restore failed: .*role "app_owner" does not exist, after .*emptied_target was emptied: it now holds a partial restore$/);
-      const safety = await listBackups(await openStorage(dir, { inputName: 'from' }), { name: 'pre-restore/fails-after-clean' });
+      expect(error.message).toMatch(
+        /^pg_restore failed: .*role "app_owner" does not exist, after .*emptied_target was emptied: it now holds a partial restore$/,
+      );
+      const safety = await listBackups(await openStorage(dir, { inputName: 'from' }), {
+        name: 'pre-restore/fails-after-clean',
+      });
       expect(safety).toHaveLength(1);
       expect(error.hint).toContain(`safety backup ${safety[0]!.manifest.backupId}`);
       expect(error.hint).toMatch(/^See the pg_restore errors/); // pg_restore's own advice stays first
@@ -428,18 +562,31 @@ describe('dbops restore touches nothing until the backup is fetched and verified
       await symlink(join(target.binDir, 'psql'), join(bin, 'psql'));
       // A large database: its safety backup and its restore each take longer than the timeout.
       for (const tool of ['pg_dump', 'pg_restore']) {
-        await writeFile(join(bin, tool), `#!/bin/sh
+        await writeFile(
+          join(bin, tool),
+          `#!/bin/sh
 case "$1" in --version) ;; *) sleep 2;; esac
 exec '${target.binDir}/${tool}' "$@"
-`, { mode: 0o755 });
+`,
+          { mode: 0o755 },
+        );
       }
       const restored = await restoreDefinition.run(
-        { from: dir, name: 'idle-timeout', 'target-url': target.url('idle_target'), 'decrypt-with': key.identity, clean: 'true', 'pg-bin-dir': bin },
+        {
+          from: dir,
+          name: 'idle-timeout',
+          'target-url': target.url('idle_target'),
+          'decrypt-with': key.identity,
+          clean: 'true',
+          'pg-bin-dir': bin,
+        },
         context(),
       );
       expect(restored.failure).toBeUndefined();
       expect(restored.outputs['safety-backup-id']).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{6}$/);
-      expect(diffContents(await databaseContents(source.url('fidelity')), await databaseContents(target.url('idle_target')))).toEqual([]);
+      expect(
+        diffContents(await databaseContents(source.url('fidelity')), await databaseContents(target.url('idle_target'))),
+      ).toEqual([]);
     } finally {
       await rm(bin, { recursive: true, force: true });
     }
@@ -467,7 +614,9 @@ describe('a full TMPDIR', () => {
   async function restoreTestWith(rawBytes: number, tempDir: string): Promise<unknown> {
     const manifest = JSON.parse(manifestText) as { object: { rawBytes: number } };
     await writeFile(manifestPath, JSON.stringify({ ...manifest, object: { ...manifest.object, rawBytes } }));
-    return runRestoreTest({ name: 'disk-full' }, { ...context(), env: { ...process.env, TMPDIR: tempDir } }).catch((e: unknown) => e);
+    return runRestoreTest({ name: 'disk-full' }, { ...context(), env: { ...process.env, TMPDIR: tempDir } }).catch(
+      (e: unknown) => e,
+    );
   }
 
   test('too little space for the archive: RESTORE_FAILED before the download, naming the sizes and TMPDIR', async () => {
@@ -477,7 +626,9 @@ describe('a full TMPDIR', () => {
       const failure = await restoreTestWith(2 ** 45, tempDir); // 32 TiB: more than any disk here has free
       expect(failure).toBeInstanceOf(DbopsError);
       expect((failure as DbopsError).code).toBe('RESTORE_FAILED');
-      expect((failure as DbopsError).message).toMatch(new RegExp(`^Restoring backup ${backupId} needs 32\\.0 TiB for its archive in ${tempDir}, which has .+ free$`));
+      expect((failure as DbopsError).message).toMatch(
+        new RegExp(`^Restoring backup ${backupId} needs 32\\.0 TiB for its archive in ${tempDir}, which has .+ free$`),
+      );
       expect((failure as DbopsError).hint).toMatch(/nothing is wrong with the backup.*TMPDIR/);
       expect(await readdir(tempDir)).toEqual([]);
       expect(await scratchDatabases(target)).toEqual(before);
@@ -487,19 +638,24 @@ describe('a full TMPDIR', () => {
   });
 
   // A small tmpfs is the disk that fills up; mounting one needs root, or sudo without a password (GitHub's runners).
-  (smallDiskAvailable ? test : test.skip)('the disk fills up during the download: RESTORE_FAILED "no space left on device", not a corrupt backup', async () => {
-    const rawBytes = (JSON.parse(manifestText) as { object: { rawBytes: number } }).object.rawBytes;
-    // Half the archive fits: enough to start writing, too little to finish.
-    const disk = await mountSmallDisk(rawBytes / 2);
-    const small = disk.path;
-    try {
-      const failure = await restoreTestWith(1, small); // as if another process took the space after the check
-      expect((failure as DbopsError).code).toBe('RESTORE_FAILED');
-      expect((failure as DbopsError).message).toMatch(new RegExp(`^Writing the archive of backup ${backupId} to ${small} failed: .*no space left on device`, 'i'));
-      expect(await readdir(small)).toEqual([]);
-      expect(childPids(process.pid, 'zstd')).toEqual([]);
-    } finally {
-      await disk.unmount();
-    }
-  });
+  (smallDiskAvailable ? test : test.skip)(
+    'the disk fills up during the download: RESTORE_FAILED "no space left on device", not a corrupt backup',
+    async () => {
+      const rawBytes = (JSON.parse(manifestText) as { object: { rawBytes: number } }).object.rawBytes;
+      // Half the archive fits: enough to start writing, too little to finish.
+      const disk = await mountSmallDisk(rawBytes / 2);
+      const small = disk.path;
+      try {
+        const failure = await restoreTestWith(1, small); // as if another process took the space after the check
+        expect((failure as DbopsError).code).toBe('RESTORE_FAILED');
+        expect((failure as DbopsError).message).toMatch(
+          new RegExp(`^Writing the archive of backup ${backupId} to ${small} failed: .*no space left on device`, 'i'),
+        );
+        expect(await readdir(small)).toEqual([]);
+        expect(childPids(process.pid, 'zstd')).toEqual([]);
+      } finally {
+        await disk.unmount();
+      }
+    },
+  );
 });

@@ -6,7 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { DbopsError, type ErrorCode } from '../../packages/core/src/errors.js';
-import { LocalStorage, openStorage, putRecord, type S3Options, type Storage } from '../../packages/core/src/storage/index.js';
+import {
+  LocalStorage,
+  openStorage,
+  putRecord,
+  type S3Options,
+  type Storage,
+} from '../../packages/core/src/storage/index.js';
 import { S3Storage } from '../../packages/core/src/storage/s3.js';
 import { startS3Server, type S3Server } from '../harness/s3.js';
 import { catchError } from '../harness/errors.js';
@@ -50,10 +56,15 @@ async function s3Backend(): Promise<Backend> {
   return {
     async open() {
       prefix = `t${++count}`;
-      return openStorage(`s3://${BUCKET}/${prefix}`, { inputName: 'to', s3: s3Options(server, { partSizeBytes: 5 * MiB }) });
+      return openStorage(`s3://${BUCKET}/${prefix}`, {
+        inputName: 'to',
+        s3: s3Options(server, { partSizeBytes: 5 * MiB }),
+      });
     },
     async inProgress() {
-      const { Uploads = [] } = await client.send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: `${prefix}/` }));
+      const { Uploads = [] } = await client.send(
+        new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: `${prefix}/` }),
+      );
       return Uploads.map((upload) => upload.Key ?? '');
     },
     async close() {
@@ -76,10 +87,15 @@ describe.each([
   test('a multipart-sized stream round-trips byte for byte', async () => {
     const storage = await backend.open();
     await storage.preflight();
-    const { size } = await storage.put('db/20250101T000000Z-abcdef.dump', chunked(DATA), { contentType: 'application/octet-stream' });
+    const { size } = await storage.put('db/20250101T000000Z-abcdef.dump', chunked(DATA), {
+      contentType: 'application/octet-stream',
+    });
     expect(size).toBe(DATA.length);
     expect(sha256(await readAll(await storage.get('db/20250101T000000Z-abcdef.dump')))).toBe(sha256(DATA));
-    expect(await storage.stat('db/20250101T000000Z-abcdef.dump')).toMatchObject({ key: 'db/20250101T000000Z-abcdef.dump', size: DATA.length });
+    expect(await storage.stat('db/20250101T000000Z-abcdef.dump')).toMatchObject({
+      key: 'db/20250101T000000Z-abcdef.dump',
+      size: DATA.length,
+    });
     expect(await backend.inProgress()).toEqual([]);
   });
 
@@ -213,8 +229,11 @@ describe('local storage', () => {
     }
   });
 
-  test('a directory the file system will not create (under /proc) fails at once (Node\'s recursive mkdir loops for ever)', async () => {
-    const error = await expectError((await openStorage('/proc/dbops-backups/prod', { inputName: 'to' })).preflight(), 'STORAGE_FAILED');
+  test("a directory the file system will not create (under /proc) fails at once (Node's recursive mkdir loops for ever)", async () => {
+    const error = await expectError(
+      (await openStorage('/proc/dbops-backups/prod', { inputName: 'to' })).preflight(),
+      'STORAGE_FAILED',
+    );
     expect(error.message).toContain("Input 'to' (/proc/dbops-backups/prod)");
     expect(error.message).toContain('ENOENT');
   });
@@ -226,7 +245,10 @@ describe('local storage', () => {
     const asRoot = process.getuid?.() === 0;
     if (asRoot) execFileSync('chattr', ['+i', root]);
     try {
-      const error = await expectError((await openStorage(root, { inputName: 'to' })).preflight(), 'STORAGE_ACCESS_DENIED');
+      const error = await expectError(
+        (await openStorage(root, { inputName: 'to' })).preflight(),
+        'STORAGE_ACCESS_DENIED',
+      );
       expect(error.message).toContain('is not writable');
       expect(error.hint).toContain('runner user can write');
     } finally {
@@ -236,7 +258,10 @@ describe('local storage', () => {
 
   test('two racing puts of one key: exactly one wins, the other gets ALREADY_EXISTS', async () => {
     const storage = await openStorage(path.join(base, 'race'), { inputName: 'to' });
-    const results = await Promise.allSettled([storage.put('k', chunked(DATA.subarray(0, 8 * MiB))), storage.put('k', chunked(DATA.subarray(8 * MiB, 16 * MiB)))]);
+    const results = await Promise.allSettled([
+      storage.put('k', chunked(DATA.subarray(0, 8 * MiB))),
+      storage.put('k', chunked(DATA.subarray(8 * MiB, 16 * MiB))),
+    ]);
     const winner = results.findIndex((r) => r.status === 'fulfilled');
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const loser = results[1 - winner] as PromiseRejectedResult;
@@ -260,10 +285,13 @@ describe('local storage', () => {
     const storage = await openStorage(root, { inputName: 'to' });
     await storage.preflight();
     await storage.put('kept/1.dump', Buffer.from('x'));
-    const failing = () => Readable.from((async function* () {
-      yield Buffer.from('half a dump');
-      throw new Error('pg_dump exited with code 1');
-    })());
+    const failing = () =>
+      Readable.from(
+        (async function* () {
+          yield Buffer.from('half a dump');
+          throw new Error('pg_dump exited with code 1');
+        })(),
+      );
     await expect(storage.put('prod/app/2.dump', failing())).rejects.toThrow('pg_dump exited');
     await expect(storage.put('kept/2.dump', failing())).rejects.toThrow('pg_dump exited');
     // The directories it made are gone; one that held a file already stays.
@@ -272,28 +300,31 @@ describe('local storage', () => {
   });
 
   // A nearly full tmpfs stores part of a write and says so only through the count it returns (no error).
-  (smallDiskAvailable ? test : test.skip)('on a nearly full disk a put is whole or fails: no short file, no temp file, no directory left', async () => {
-    const disk = await mountSmallDisk(64 * 1024);
-    try {
-      const root = path.join(disk.path, 'backups');
-      const storage = await openStorage(root, { inputName: 'to' });
-      await storage.put('db/1.dump', randomBytes(40_000));
-      const free = (await fs.statfs(disk.path)).bavail * (await fs.statfs(disk.path)).bsize;
-      expect(free).toBeGreaterThan(0); // the next put really starts and is cut short, not refused at once
-      const record = Buffer.from(JSON.stringify({ padding: 'x'.repeat(free + 10_000) }));
-      for (const key of ['db/1.manifest.json', 'other/1.manifest.json']) {
-        const error = await expectError(storage.put(key, record), 'STORAGE_FAILED');
-        expect(error.message).toMatch(/no space left on the device after [\d.]+ KiB of it were written$/);
-        expect(error.hint).toMatch(/Free disk space/);
+  (smallDiskAvailable ? test : test.skip)(
+    'on a nearly full disk a put is whole or fails: no short file, no temp file, no directory left',
+    async () => {
+      const disk = await mountSmallDisk(64 * 1024);
+      try {
+        const root = path.join(disk.path, 'backups');
+        const storage = await openStorage(root, { inputName: 'to' });
+        await storage.put('db/1.dump', randomBytes(40_000));
+        const free = (await fs.statfs(disk.path)).bavail * (await fs.statfs(disk.path)).bsize;
+        expect(free).toBeGreaterThan(0); // the next put really starts and is cut short, not refused at once
+        const record = Buffer.from(JSON.stringify({ padding: 'x'.repeat(free + 10_000) }));
+        for (const key of ['db/1.manifest.json', 'other/1.manifest.json']) {
+          const error = await expectError(storage.put(key, record), 'STORAGE_FAILED');
+          expect(error.message).toMatch(/no space left on the device after [\d.]+ KiB of it were written$/);
+          expect(error.hint).toMatch(/Free disk space/);
+        }
+        expect(await filesUnder(root)).toEqual([path.join(root, 'db', '1.dump')]);
+        // A Buffer body is written by a single write call: the case a loop over chunks alone would miss.
+        await expectError(putRecord(storage, 'db/2.manifest.json', record), 'STORAGE_FAILED');
+        expect(await filesUnder(root)).toEqual([path.join(root, 'db', '1.dump')]);
+      } finally {
+        await disk.unmount();
       }
-      expect(await filesUnder(root)).toEqual([path.join(root, 'db', '1.dump')]);
-      // A Buffer body is written by a single write call: the case a loop over chunks alone would miss.
-      await expectError(putRecord(storage, 'db/2.manifest.json', record), 'STORAGE_FAILED');
-      expect(await filesUnder(root)).toEqual([path.join(root, 'db', '1.dump')]);
-    } finally {
-      await disk.unmount();
-    }
-  });
+    },
+  );
 
   test('delete removes directories it leaves empty, never the root', async () => {
     const root = path.join(base, 'tidy');
@@ -317,7 +348,9 @@ describe('S3 storage', () => {
     expect(storage).toBeInstanceOf(S3Storage);
     expect(storage.display).toBe(`s3://${BUCKET}/prod/db`);
     expect(storage.locate('app/1.dump')).toBe(`s3://${BUCKET}/prod/db/app/1.dump`);
-    expect((await openStorage(`s3://${BUCKET}`, { inputName: 'to', s3: s3Options(server) })).locate('k')).toBe(`s3://${BUCKET}/k`);
+    expect((await openStorage(`s3://${BUCKET}`, { inputName: 'to', s3: s3Options(server) })).locate('k')).toBe(
+      `s3://${BUCKET}/k`,
+    );
   });
 
   test('the bytes s3rver stores are the bytes sent (no aws-chunked framing)', async () => {
@@ -339,7 +372,9 @@ describe('S3 storage', () => {
     });
     try {
       const error = await expectError(storage.put('db/1.manifest.json', DATA.subarray(0, 30_000)), 'STORAGE_FAILED');
-      expect(error.message).toBe(`Input 'to' (s3://${BUCKET}/short): s3://${BUCKET}/short/db/1.manifest.json holds 16384 bytes after 30000 bytes were uploaded`);
+      expect(error.message).toBe(
+        `Input 'to' (s3://${BUCKET}/short): s3://${BUCKET}/short/db/1.manifest.json holds 16384 bytes after 30000 bytes were uploaded`,
+      );
       expect(error.hint).toContain('the object was removed');
     } finally {
       server.beforeEach(undefined);
@@ -356,7 +391,9 @@ describe('S3 storage', () => {
     });
     try {
       const error = await expectError(putRecord(storage, 'db/1.manifest.json', record), 'STORAGE_FAILED');
-      expect(error.message).toBe(`s3://${BUCKET}/altered/db/1.manifest.json did not store what was written: ${record.length} bytes read back, ${record.length} sent (different content)`);
+      expect(error.message).toBe(
+        `s3://${BUCKET}/altered/db/1.manifest.json did not store what was written: ${record.length} bytes read back, ${record.length} sent (different content)`,
+      );
     } finally {
       server.beforeEach(undefined);
     }
@@ -364,7 +401,10 @@ describe('S3 storage', () => {
   });
 
   test('uploads are signed with UNSIGNED-PAYLOAD (no SHA-256 pass per part); other requests keep the payload hash', async () => {
-    const storage = await openStorage(`s3://${BUCKET}/unsigned`, { inputName: 'to', s3: s3Options(server, { partSizeBytes: 5 * MiB }) });
+    const storage = await openStorage(`s3://${BUCKET}/unsigned`, {
+      inputName: 'to',
+      s3: s3Options(server, { partSizeBytes: 5 * MiB }),
+    });
     const body = DATA.subarray(0, 12 * MiB);
     const from = server.requests.length;
     await storage.put('multi.bin', chunked(body, 64 * 1024));
@@ -384,7 +424,11 @@ describe('S3 storage', () => {
 
   test('a missing bucket fails preflight and put with STORAGE_NOT_FOUND naming the bucket', async () => {
     const storage = await openStorage('s3://no-such-bucket/prod', { inputName: 'to', s3: s3Options(server) });
-    for (const attempt of [() => storage.preflight(), () => storage.put('k', Buffer.from('x')), () => storage.list('')]) {
+    for (const attempt of [
+      () => storage.preflight(),
+      () => storage.put('k', Buffer.from('x')),
+      () => storage.list(''),
+    ]) {
       const error = await expectError(attempt(), 'STORAGE_NOT_FOUND');
       expect(error.message).toContain("'no-such-bucket'");
       expect(error.message).toContain("'to'");
@@ -392,8 +436,16 @@ describe('S3 storage', () => {
   });
 
   test('unknown credentials fail with STORAGE_ACCESS_DENIED and a hint, without the secret', async () => {
-    const storage = await openStorage(`s3://${BUCKET}/prod`, { inputName: 'to', s3: { ...s3Options(server), accessKeyId: 'AKIAWRONGWRONGWRONG' } });
-    for (const attempt of [() => storage.preflight(), () => storage.put('k', Buffer.from('x')), () => storage.get('k'), () => storage.list('')]) {
+    const storage = await openStorage(`s3://${BUCKET}/prod`, {
+      inputName: 'to',
+      s3: { ...s3Options(server), accessKeyId: 'AKIAWRONGWRONGWRONG' },
+    });
+    for (const attempt of [
+      () => storage.preflight(),
+      () => storage.put('k', Buffer.from('x')),
+      () => storage.get('k'),
+      () => storage.list(''),
+    ]) {
       const error = await expectError(attempt(), 'STORAGE_ACCESS_DENIED');
       expect(error.hint).toContain('AWS_ACCESS_KEY_ID');
       expect(error.hint).toContain('aws-actions/configure-aws-credentials');
@@ -415,12 +467,17 @@ describe('S3 storage', () => {
     const client = rawClient(flaky);
     try {
       await flaky.createBucket(BUCKET);
-      const storage = await openStorage(`s3://${BUCKET}/prod`, { inputName: 'to', s3: s3Options(flaky, { partSizeBytes: 5 * MiB }) });
+      const storage = await openStorage(`s3://${BUCKET}/prod`, {
+        inputName: 'to',
+        s3: s3Options(flaky, { partSizeBytes: 5 * MiB }),
+      });
       let uploadsBeforeKill: unknown[] = [];
       const body = Readable.from(
         (async function* () {
           yield* chunks(DATA.subarray(0, 20 * MiB));
-          uploadsBeforeKill = await eventually(async () => (await client.send(new ListMultipartUploadsCommand({ Bucket: BUCKET }))).Uploads ?? []);
+          uploadsBeforeKill = await eventually(
+            async () => (await client.send(new ListMultipartUploadsCommand({ Bucket: BUCKET }))).Uploads ?? [],
+          );
           await flaky.kill();
           yield* chunks(DATA.subarray(20 * MiB));
         })(),
@@ -459,14 +516,22 @@ describe('S3 storage', () => {
     const withUserinfo = await expectError(open({ endpoint: `http://user:${SECRET}@127.0.0.1:9000` }), 'INVALID_INPUT');
     expect(withUserinfo.input).toBe('s3-endpoint');
     expect((await expectError(open({ accessKeyId: 'AKIA' }), 'INVALID_INPUT')).input).toBe('s3-secret-access-key');
-    expect((await expectError(open({ kmsKeyId: 'k', serverSideEncryption: 'AES256' }), 'INVALID_INPUT')).input).toBe('s3-kms-key-id');
+    expect((await expectError(open({ kmsKeyId: 'k', serverSideEncryption: 'AES256' }), 'INVALID_INPUT')).input).toBe(
+      's3-kms-key-id',
+    );
   });
 });
 
 // ---------------------------------------------------------------------------------------------------------------
 
 function s3Options(server: S3Server, extra: S3Options = {}): S3Options {
-  return { endpoint: server.endpoint, region: server.region, accessKeyId: server.accessKeyId, secretAccessKey: SECRET, ...extra };
+  return {
+    endpoint: server.endpoint,
+    region: server.region,
+    accessKeyId: server.accessKeyId,
+    secretAccessKey: SECRET,
+    ...extra,
+  };
 }
 
 function rawClient(server: S3Server): S3Client {

@@ -38,7 +38,8 @@ if (!haveCommand('age', ['--version']) || !haveCommand('age-keygen', ['--version
   throw new Error('These tests need the reference age CLI: apt-get install age (or see https://age-encryption.org)');
 }
 // age reads passphrases only from a terminal; util-linux `script` gives it one.
-if (!haveCommand('script', ['--version'])) throw new Error('The passphrase tests need util-linux `script` (apt-get install util-linux)');
+if (!haveCommand('script', ['--version']))
+  throw new Error('The passphrase tests need util-linux `script` (apt-get install util-linux)');
 
 let dir: string;
 beforeAll(() => {
@@ -109,7 +110,11 @@ function ageDecrypt(encrypted: Buffer, identityFile: string): Buffer {
 }
 
 function ageEncrypt(plaintext: Buffer, recipients: string[]): Buffer {
-  return execFileSync('age', recipients.flatMap((r) => ['-r', r]), { input: plaintext, maxBuffer: 1 << 30 });
+  return execFileSync(
+    'age',
+    recipients.flatMap((r) => ['-r', r]),
+    { input: plaintext, maxBuffer: 1 << 30 },
+  );
 }
 
 /** Runs age under a pseudo-terminal, typing `lines` as the passphrase prompts' answers. */
@@ -126,7 +131,11 @@ describe('keys', () => {
 
     const ours = generateIdentity();
     expect(ours.identity).toMatch(/^AGE-SECRET-KEY-1[0-9A-Z]{58}$/);
-    expect(execFileSync('age-keygen', ['-y'], { input: `${ours.identity}\n` }).toString().trim()).toBe(ours.recipient);
+    expect(
+      execFileSync('age-keygen', ['-y'], { input: `${ours.identity}\n` })
+        .toString()
+        .trim(),
+    ).toBe(ours.recipient);
   });
 
   test('recipients are normalised and fingerprinted without revealing the key', () => {
@@ -214,7 +223,10 @@ describe('interop with the age CLI', () => {
   test.each(SIZES)('age -r -> ours, %i bytes', async (size) => {
     const keys = [ageKeygen(), ageKeygen(), ageKeygen()];
     const plaintext = data.subarray(0, size);
-    const encrypted = ageEncrypt(plaintext, keys.map((k) => k.recipient));
+    const encrypted = ageEncrypt(
+      plaintext,
+      keys.map((k) => k.recipient),
+    );
     // The identity file as age-keygen wrote it, comments included.
     const decrypted = await decrypt(encrypted, { identities: [keys[1]?.fileContent ?? ''] });
     expect(decrypted.equals(plaintext)).toBe(true);

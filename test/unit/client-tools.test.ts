@@ -22,7 +22,8 @@ async function installation(dir: string, version: string): Promise<string> {
   const bin = path.join(work, dir);
   await fs.mkdir(bin, { recursive: true });
   const script = `#!/bin/sh\necho "${bin}" >> "${calls}"\necho "pg_dump (PostgreSQL) ${version}"\n`;
-  for (const tool of ['pg_dump', 'pg_restore', 'psql']) await fs.writeFile(path.join(bin, tool), script, { mode: 0o755 });
+  for (const tool of ['pg_dump', 'pg_restore', 'psql'])
+    await fs.writeFile(path.join(bin, tool), script, { mode: 0o755 });
   return bin;
 }
 
@@ -30,7 +31,7 @@ async function probed(): Promise<string[]> {
   return (await fs.readFile(calls, 'utf8').catch(() => '')).split('\n').filter(Boolean).sort();
 }
 
-test('an installation of the server\'s major wins, and PATH (usually a slow wrapper) is not probed at all', async () => {
+test("an installation of the server's major wins, and PATH (usually a slow wrapper) is not probed at all", async () => {
   const root = path.join(work, 'exact');
   const v16 = await installation('exact/postgresql@16/bin', '16.4');
   const v17 = await installation('exact/postgresql@17/bin', '17.2');
@@ -81,7 +82,7 @@ describe('findRestoreTools: pg_restore must read the archive; the target server 
     expect(await findRestoreTools(15, 17, { searchRoots: [root], path: '' })).toMatchObject({ binDir: v15, major: 15 });
   });
 
-  test('the target server\'s own major is preferred when it reads the archive', async () => {
+  test("the target server's own major is preferred when it reads the archive", async () => {
     const root = path.join(work, 'restore-prefer');
     await installation('restore-prefer/postgresql@15/bin', '15.18');
     const v17 = await installation('restore-prefer/postgresql@17/bin', '17.2');
@@ -104,7 +105,11 @@ describe('findRestoreTools: pg_restore must read the archive; the target server 
 
     const error = await findRestoreTools(17, 17, { searchRoots: [root], path: '' }).catch((e: unknown) => e);
 
-    expect(error).toMatchObject({ code: 'CLIENT_TOO_OLD', input: 'pg-bin-dir', message: 'pg_restore 15 cannot read an archive written by pg_dump 17' });
+    expect(error).toMatchObject({
+      code: 'CLIENT_TOO_OLD',
+      input: 'pg-bin-dir',
+      message: 'pg_restore 15 cannot read an archive written by pg_dump 17',
+    });
     expect((error as DbopsError).hint).toContain('postgresql-client-17');
   });
 });

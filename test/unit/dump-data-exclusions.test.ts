@@ -8,7 +8,10 @@ const exclusions = (text: string) => dataExclusions(parsePgDumpArgs(text));
 test.each([
   ['', { tables: [], unlogged: false, all: false }],
   ['--no-owner --exclude-table-data=audit.log', { tables: ['audit.log'], unlogged: false, all: false }],
-  ['--exclude-table-data audit.log --exclude-table-data="Big Table"', { tables: ['audit.log', 'Big Table'], unlogged: false, all: false }],
+  [
+    '--exclude-table-data audit.log --exclude-table-data="Big Table"',
+    { tables: ['audit.log', 'Big Table'], unlogged: false, all: false },
+  ],
   // Quoted as in a shell: pg_dump gets public."Mixed Case", and so does the pattern dbops matches.
   [`--exclude-table-data='public."Mixed Case"'`, { tables: ['public."Mixed Case"'], unlogged: false, all: false }],
   ['--no-unlogged-table-data', { tables: [], unlogged: true, all: false }],
@@ -31,6 +34,11 @@ test('flags selecting partitions are refused with a way to name them, not pointe
     }
     throw new Error(`${text} was accepted`);
   };
-  expect(refusal('--table-and-children=public.events')).toMatchObject({ code: 'INVALID_INPUT', hint: expect.stringContaining('naming the partitions too') });
-  expect(refusal('--exclude-table-data-and-children=public.events').hint).toContain('--exclude-table-data=public.events*');
+  expect(refusal('--table-and-children=public.events')).toMatchObject({
+    code: 'INVALID_INPUT',
+    hint: expect.stringContaining('naming the partitions too'),
+  });
+  expect(refusal('--exclude-table-data-and-children=public.events').hint).toContain(
+    '--exclude-table-data=public.events*',
+  );
 });

@@ -21,7 +21,11 @@ it.each([
   ['1.5h', 5400],
 ])('reads the duration %s in an input and in a thresholds file alike', (text, seconds) => {
   expect(parseDuration(text, 'keep-within')).toBeCloseTo(seconds, 9);
-  const settings = parseThresholds(`checks:\n  long-running-queries: { warning: "${text}", critical: off }\n`, 'thresholds.yml', POSTGRES_CHECKS);
+  const settings = parseThresholds(
+    `checks:\n  long-running-queries: { warning: "${text}", critical: off }\n`,
+    'thresholds.yml',
+    POSTGRES_CHECKS,
+  );
   expect(settings.checks['long-running-queries']!.warning).toBeCloseTo(seconds, 9);
 });
 
@@ -30,12 +34,15 @@ it('takes milliseconds for timeouts, which it keeps in whole milliseconds', () =
   expect(parseTimeoutMs('1m30s', 'statement-timeout', '10m')).toBe(90_000);
 });
 
-it.each(['90', 'soon', '5 parsecs', '1h30', 'm5', ''])('rejects %j as a duration, naming the input and the valid form', (text) => {
-  const error = errorOf(() => parseDuration(text, 'keep-within'));
-  expect(error.message).toContain('keep-within');
-  expect(error.message).toContain(`'${text}' is not a duration`);
-  expect(error.message + error.hint).toMatch(/500ms, 90s, 1h30m, 7d or 2w/);
-});
+it.each(['90', 'soon', '5 parsecs', '1h30', 'm5', ''])(
+  'rejects %j as a duration, naming the input and the valid form',
+  (text) => {
+    const error = errorOf(() => parseDuration(text, 'keep-within'));
+    expect(error.message).toContain('keep-within');
+    expect(error.message).toContain(`'${text}' is not a duration`);
+    expect(error.message + error.hint).toMatch(/500ms, 90s, 1h30m, 7d or 2w/);
+  },
+);
 
 it.each([
   ['1048576', 1048576],
@@ -48,15 +55,22 @@ it.each([
   ['1PB', 1024 ** 5],
 ])('reads the size %s in an input and in a thresholds file alike', (text, bytes) => {
   expect(parseSize(text, 'exact-count-max-size')).toBe(bytes);
-  const settings = parseThresholds(`checks:\n  table-bloat: { min-size: "${text}" }\n`, 'thresholds.yml', POSTGRES_CHECKS);
+  const settings = parseThresholds(
+    `checks:\n  table-bloat: { min-size: "${text}" }\n`,
+    'thresholds.yml',
+    POSTGRES_CHECKS,
+  );
   expect(settings.checks['table-bloat']!.params['min-size']).toBe(bytes);
 });
 
-it.each(['10 parsecs', '5ib', 'MB', '-1MB', '10XB'])('rejects %j as a size, naming the input and the valid form', (text) => {
-  const error = errorOf(() => parseSize(text, 'exact-count-max-size'));
-  expect(error.message).toContain('exact-count-max-size');
-  expect(error.message + error.hint).toMatch(/512kB, 64MB or 1.5GiB/);
-});
+it.each(['10 parsecs', '5ib', 'MB', '-1MB', '10XB'])(
+  'rejects %j as a size, naming the input and the valid form',
+  (text) => {
+    const error = errorOf(() => parseSize(text, 'exact-count-max-size'));
+    expect(error.message).toContain('exact-count-max-size');
+    expect(error.message + error.hint).toMatch(/512kB, 64MB or 1.5GiB/);
+  },
+);
 
 it('refuses a size beyond what a bigint compares exactly', () => {
   expect(errorOf(() => parseSize('9PB', 'exact-count-max-size')).message).toMatch(/larger than dbops takes/);

@@ -9,7 +9,12 @@ import { catchError } from '../harness/errors.js';
 const SECRET = `secret-${randomBytes(8).toString('hex')}`;
 
 describe('engineForUrl', () => {
-  const urls = ['postgres://app@db/shop', 'postgresql://app@db/shop', 'POSTGRES://app@db/shop', '  postgresql://db/shop'];
+  const urls = [
+    'postgres://app@db/shop',
+    'postgresql://app@db/shop',
+    'POSTGRES://app@db/shop',
+    '  postgresql://db/shop',
+  ];
   test.each(urls)('%s is PostgreSQL', (url) => {
     expect(engineForUrl(url, 'database-url').name).toBe('postgresql');
   });
@@ -62,7 +67,7 @@ describe('engineForBackup', () => {
     expect(engineForBackup(manifest({ engine: 'postgresql' }), target).name).toBe('postgresql');
   });
 
-  test('a manifest without an engine field is PostgreSQL\'s', () => {
+  test("a manifest without an engine field is PostgreSQL's", () => {
     expect(engineForBackup(manifest({}), target).name).toBe('postgresql');
   });
 

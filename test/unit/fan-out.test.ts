@@ -97,7 +97,10 @@ test('a producer that dies half way ends every consumer with what it wrote', asy
 
 test('an unusable temp directory fails with DUMP_FAILED naming the directory and the fix', async () => {
   const missing = path.join(work, 'missing', 'dir');
-  const error = await startFanOut(1, missing).then((fanOut) => fanOut.handedOver(), (e: unknown) => e);
+  const error = await startFanOut(1, missing).then(
+    (fanOut) => fanOut.handedOver(),
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(DbopsError);
   expect((error as DbopsError).code).toBe('DUMP_FAILED');
   expect((error as DbopsError).message).toContain(missing);

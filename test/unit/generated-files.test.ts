@@ -26,13 +26,29 @@ test('each action runs on node24 from its one-line entry and declares every inpu
 
 test('every duration and size input states the one grammar in action.yml, the reference docs and the CLI help', async () => {
   const { buildProgram } = await import('../../packages/cli/src/program.js');
-  const help = (name: string) => buildProgram(definitions, { stdout: () => undefined, stderr: () => undefined, env: {}, signal: new AbortController().signal }, () => undefined).commands.find((c) => c.name() === name)!.helpInformation();
-  const typed = definitions.flatMap((d) => d.inputs.filter((i) => i.type === 'duration' || i.type === 'size').map((i) => [d, i] as const));
-  expect(typed.map(([, i]) => i.name)).toEqual(expect.arrayContaining(['statement-timeout', 'keep-within', 'exact-count-max-size', 'time-budget']));
+  const help = (name: string) =>
+    buildProgram(
+      definitions,
+      { stdout: () => undefined, stderr: () => undefined, env: {}, signal: new AbortController().signal },
+      () => undefined,
+    )
+      .commands.find((c) => c.name() === name)!
+      .helpInformation();
+  const typed = definitions.flatMap((d) =>
+    d.inputs.filter((i) => i.type === 'duration' || i.type === 'size').map((i) => [d, i] as const),
+  );
+  expect(typed.map(([, i]) => i.name)).toEqual(
+    expect.arrayContaining(['statement-timeout', 'keep-within', 'exact-count-max-size', 'time-budget']),
+  );
   for (const [definition, input] of typed) {
     const grammar = input.type === 'duration' ? '500ms, 90s, 1h30m, 7d, 2w' : '512kB, 64MB, 1.5GiB';
-    if (!definition.cliOnly) expect(await readFile(join('actions', definition.name, 'action.yml'), 'utf8')).toMatch(new RegExp(`\\n  ${input.name}:\\n    description: "[^\\n]*${grammar.replace(/\./g, '\\.')}`));
-    expect(await readFile(join('docs/reference', `${definition.name}.md`), 'utf8')).toMatch(new RegExp(`\`${input.name}\`[^\\n]*${grammar.replace(/\./g, '\\.')}`));
+    if (!definition.cliOnly)
+      expect(await readFile(join('actions', definition.name, 'action.yml'), 'utf8')).toMatch(
+        new RegExp(`\\n  ${input.name}:\\n    description: "[^\\n]*${grammar.replace(/\./g, '\\.')}`),
+      );
+    expect(await readFile(join('docs/reference', `${definition.name}.md`), 'utf8')).toMatch(
+      new RegExp(`\`${input.name}\`[^\\n]*${grammar.replace(/\./g, '\\.')}`),
+    );
     expect(help(definition.name).replace(/\s+/g, ' ')).toContain(grammar);
   }
 });

@@ -44,7 +44,7 @@ describe.each(definitions.map((d) => [d.name, d] as const))('%s', (_name, defini
   });
 });
 
-it('states an integer\'s bounds and a URL\'s schemes in its note', () => {
+it("states an integer's bounds and a URL's schemes in its note", () => {
   const note = (name: string) => kindNote(inputs.find(([, i]) => i.name === name)![1]);
   expect(note('port')).toBe(' Integer: a whole number from 1 to 65535.');
   expect(note('keep-last')).toBe(' Integer: a whole number, 0 or more.');

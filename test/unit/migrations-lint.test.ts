@@ -181,8 +181,7 @@ test('a migration that does not parse is a finding at its line and column; the o
         name: 'bad',
         file: 'bad.sql',
         sql:
-          "SELECT 'é';\nALTER TABLE users ADD COLUMN note text;\n" +
-          'ALTER TABLE "usé" ADD COLUMN o text DEFALT 1;\n',
+          "SELECT 'é';\nALTER TABLE users ADD COLUMN note text;\n" + 'ALTER TABLE "usé" ADD COLUMN o text DEFALT 1;\n',
       },
       { name: 'unterminated', file: 'u.sql', sql: "SELECT 'never closed;\n" },
       { name: 'good', file: 'good.sql', sql: 'ALTER TABLE users DROP COLUMN note;' },

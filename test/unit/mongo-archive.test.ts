@@ -19,12 +19,14 @@ describe('CRC-64 (Go hash/crc64 with the ECMA table)', () => {
 
   it('is the same however the bytes are split across updates', () => {
     const bytes = pattern(1000);
-    fc.assert(fc.property(fc.array(fc.nat(1000), { maxLength: 6 }), (cuts) => {
-      const points = [0, ...cuts.sort((a, b) => a - b), 1000];
-      const crc = new Crc64();
-      for (let i = 1; i < points.length; i++) crc.update(bytes.subarray(points[i - 1], points[i]));
-      return crc.digest() === crc64(bytes);
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.nat(1000), { maxLength: 6 }), (cuts) => {
+        const points = [0, ...cuts.sort((a, b) => a - b), 1000];
+        const crc = new Crc64();
+        for (let i = 1; i < points.length; i++) crc.update(bytes.subarray(points[i - 1], points[i]));
+        return crc.digest() === crc64(bytes);
+      }),
+    );
   });
 });
 
@@ -33,7 +35,10 @@ describe('archive framing', () => {
     const { archive, writer } = await smallArchive();
     const contents = await readArchive(chunked(archive, 7));
     expect(contents.header).toEqual({
-      concurrentCollections: 1, formatVersion: '0.1', serverVersion: '7.0.42', toolVersion: 'dbops test',
+      concurrentCollections: 1,
+      formatVersion: '0.1',
+      serverVersion: '7.0.42',
+      toolVersion: 'dbops test',
     });
     expect(contents.bytes).toBe(archive.length);
     expect(contents.namespaces.map((ns) => [ns.db, ns.collection, ns.type, ns.documents, ns.bytes])).toEqual([
@@ -97,14 +102,18 @@ describe('archive framing', () => {
   it('fails on every truncation, saying so', async () => {
     const { archive } = await smallArchive();
     for (let length = 0; length < archive.length; length++) {
-      const error = await readArchive(chunked(archive.subarray(0, length), 50)).then(() => undefined, (e: Error) => e);
+      const error = await readArchive(chunked(archive.subarray(0, length), 50)).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect([length, error?.message]).toEqual([length, expect.stringMatching(/truncated at byte \d+/)]);
     }
   });
 
   it('rejects what is not an archive, and bytes after its end', async () => {
-    await expect(readArchive(chunked(Buffer.from('{"not": "an archive"}'), 8)))
-      .rejects.toThrow(/does not start with the mongodump archive magic number/);
+    await expect(readArchive(chunked(Buffer.from('{"not": "an archive"}'), 8))).rejects.toThrow(
+      /does not start with the mongodump archive magic number/,
+    );
     const parser = new ArchiveParser();
     const { archive } = await smallArchive();
     parser.write(archive);
@@ -115,8 +124,9 @@ describe('archive framing', () => {
   it('refuses to write a buffer that is not one BSON document', async () => {
     const two = Buffer.concat([BSON.serialize({ a: 1 }), BSON.serialize({ b: 2 })]);
     const writer = new ArchiveWriter([source('shop', 'orders', [two])], { serverVersion: '7.0.0', toolVersion: 't' });
-    await expect(collect(writer.chunks())).rejects
-      .toThrow(/A document of shop\.orders is not one BSON document: its length prefix says \d+ bytes, but it has \d+/);
+    await expect(collect(writer.chunks())).rejects.toThrow(
+      /A document of shop\.orders is not one BSON document: its length prefix says \d+ bytes, but it has \d+/,
+    );
   });
 });
 
@@ -125,7 +135,9 @@ describe('memory', () => {
     const document = BSON.serialize({ _id: 0, body: 'x'.repeat(1024 * 1024) });
     const count = 64;
     const writer = new ArchiveWriter([source('shop', 'files', Array(count).fill(document))], {
-      serverVersion: '7.0.42', toolVersion: 't', chunkBytes: 200_000,
+      serverVersion: '7.0.42',
+      toolVersion: 't',
+      chunkBytes: 200_000,
     });
     const parser = new ArchiveParser();
     let held = 0;
@@ -151,7 +163,9 @@ describe('memory', () => {
       }
     };
     const writer = new ArchiveWriter([{ ...source('shop', 'orders', []), documents }], {
-      serverVersion: '7.0.42', toolVersion: 't', chunkBytes: 64 * 1024,
+      serverVersion: '7.0.42',
+      toolVersion: 't',
+      chunkBytes: 64 * 1024,
     });
     const chunks = writer.chunks();
     const first = await chunks.next();
@@ -188,7 +202,8 @@ const DOCS: Array<[string, BSON.Document]> = [
 
 function source(db: string, collection: string, docs: Uint8Array[], options: BSON.Document = {}): CollectionSource {
   return {
-    db, collection,
+    db,
+    collection,
     metadata: {
       options,
       indexes: [{ v: new BSON.Int32(2), key: { _id: new BSON.Int32(1) }, name: '_id_' }],
@@ -201,11 +216,14 @@ function source(db: string, collection: string, docs: Uint8Array[], options: BSO
 
 async function smallArchive(): Promise<{ archive: Buffer; writer: ArchiveWriter }> {
   const docs = (collection: string) => DOCS.filter(([c]) => c === collection).map(([, doc]) => BSON.serialize(doc));
-  const writer = new ArchiveWriter([
-    source('shop', 'orders', docs('orders'), { capped: true, size: new BSON.Int32(4096) }),
-    source('shop', 'a.b.ünï', docs('a.b.ünï')),
-    source('shop', 'empty', []),
-  ], { serverVersion: '7.0.42', toolVersion: 'dbops test', chunkBytes: 64 });
+  const writer = new ArchiveWriter(
+    [
+      source('shop', 'orders', docs('orders'), { capped: true, size: new BSON.Int32(4096) }),
+      source('shop', 'a.b.ünï', docs('a.b.ünï')),
+      source('shop', 'empty', []),
+    ],
+    { serverVersion: '7.0.42', toolVersion: 'dbops test', chunkBytes: 64 },
+  );
   return { archive: Buffer.concat(await collect(writer.chunks())), writer };
 }
 

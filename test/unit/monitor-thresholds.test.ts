@@ -14,7 +14,12 @@ function errorOf(yaml: string): DbopsError {
 
 it('gives every check its defaults when the file is empty', () => {
   const settings = parse('');
-  expect(settings.checks['sequence-exhaustion']).toMatchObject({ enabled: true, warning: 0.75, critical: 0.9, exclude: [] });
+  expect(settings.checks['sequence-exhaustion']).toMatchObject({
+    enabled: true,
+    warning: 0.75,
+    critical: 0.9,
+    exclude: [],
+  });
   expect(settings.checks['table-bloat']!.params['min-size']).toBe(10 * 1024 * 1024);
 });
 
@@ -46,17 +51,62 @@ checks:
 });
 
 it.each([
-  ['an unknown check', 'checks:\n  tabel-bloat: { warning: 40% }\n', /checks\.tabel-bloat is not a known check/, /table-bloat/],
-  ['an unknown setting', 'checks:\n  table-bloat: { warnng: 40% }\n', /checks\.table-bloat\.warnng is not a known setting/, /warning, critical, exclude, min-size/],
+  [
+    'an unknown check',
+    'checks:\n  tabel-bloat: { warning: 40% }\n',
+    /checks\.tabel-bloat is not a known check/,
+    /table-bloat/,
+  ],
+  [
+    'an unknown setting',
+    'checks:\n  table-bloat: { warnng: 40% }\n',
+    /checks\.table-bloat\.warnng is not a known setting/,
+    /warning, critical, exclude, min-size/,
+  ],
   ['an unknown top-level key', 'excludes: [x]\n', /'excludes' is not a known key/, /exclude, checks/],
-  ['a bad duration', 'checks:\n  long-running-queries: { warning: soon }\n', /checks\.long-running-queries\.warning has the value "soon"/, /duration/],
-  ['a ratio over 100%', 'checks:\n  connections: { critical: 150% }\n', /checks\.connections\.critical has the value "150%"/, /fraction/],
-  ['a bad size', 'checks:\n  table-bloat: { min-size: 10 parsecs }\n', /checks\.table-bloat\.min-size has the value "10 parsecs"/, /size/],
-  ['a negative number', 'checks:\n  xid-wraparound: { warning: -1 }\n', /checks\.xid-wraparound\.warning has the value -1/, /number/],
-  ['a non-boolean enabled', 'checks:\n  settings: { enabled: maybe }\n', /checks\.settings\.enabled is "maybe"/, /true or false/],
+  [
+    'a bad duration',
+    'checks:\n  long-running-queries: { warning: soon }\n',
+    /checks\.long-running-queries\.warning has the value "soon"/,
+    /duration/,
+  ],
+  [
+    'a ratio over 100%',
+    'checks:\n  connections: { critical: 150% }\n',
+    /checks\.connections\.critical has the value "150%"/,
+    /fraction/,
+  ],
+  [
+    'a bad size',
+    'checks:\n  table-bloat: { min-size: 10 parsecs }\n',
+    /checks\.table-bloat\.min-size has the value "10 parsecs"/,
+    /size/,
+  ],
+  [
+    'a negative number',
+    'checks:\n  xid-wraparound: { warning: -1 }\n',
+    /checks\.xid-wraparound\.warning has the value -1/,
+    /number/,
+  ],
+  [
+    'a non-boolean enabled',
+    'checks:\n  settings: { enabled: maybe }\n',
+    /checks\.settings\.enabled is "maybe"/,
+    /true or false/,
+  ],
   ['exclusions that are not a list', 'exclude: { a: 1 }\n', /exclude is not a list of patterns/, /list/],
-  ['warning above critical', 'checks:\n  sequence-exhaustion: { warning: 95%, critical: 90% }\n', /warning 0.95 above critical 0.9/, /≤/],
-  ['warning below critical on a "below" check', 'checks:\n  cache-hit-ratio: { warning: 0.8, critical: 0.9 }\n', /warning 0.8 below critical 0.9/, /≥/],
+  [
+    'warning above critical',
+    'checks:\n  sequence-exhaustion: { warning: 95%, critical: 90% }\n',
+    /warning 0.95 above critical 0.9/,
+    /≤/,
+  ],
+  [
+    'warning below critical on a "below" check',
+    'checks:\n  cache-hit-ratio: { warning: 0.8, critical: 0.9 }\n',
+    /warning 0.8 below critical 0.9/,
+    /≥/,
+  ],
   ['invalid YAML', 'checks: [unclosed\n', /not valid YAML/, /YAML/],
 ])('rejects %s, naming it', (_name, yaml, message, hint) => {
   const error = errorOf(yaml);

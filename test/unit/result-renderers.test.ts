@@ -1,12 +1,24 @@
 // The result model's three renderers: the job summary (Markdown, the one place that escapes), the terminal (plain,
 // aligned) and notifications (title and short text per status). Nothing in them parses Markdown back.
 import {
-  alertFor, code, MemoryLogger, renderNotification, renderSummary, runResult, Secrets, strong, type Result,
+  alertFor,
+  code,
+  MemoryLogger,
+  renderNotification,
+  renderSummary,
+  runResult,
+  Secrets,
+  strong,
+  type Result,
 } from '@dbops/core';
 import { renderForTerminal } from '@dbops/cli';
 
-const result = (overrides: Partial<Result> = {}): Result =>
-  ({ status: 'ok', title: ['Backup of ', code('app'), ' complete'], blocks: [], ...overrides });
+const result = (overrides: Partial<Result> = {}): Result => ({
+  status: 'ok',
+  title: ['Backup of ', code('app'), ' complete'],
+  blocks: [],
+  ...overrides,
+});
 
 describe('the job summary (Markdown)', () => {
   it('escapes |, newlines and backticks in table cells, and only there turns a newline into a space', () => {
@@ -30,17 +42,34 @@ describe('the job summary (Markdown)', () => {
     const details = { kind: 'folded' as const, title: 'Details', blocks: [{ kind: 'note' as const, text: 'x' }] };
     const folded: Result = { status: 'info', title: 'Rotation', blocks: [details] };
     expect(renderSummary([result(), folded])).toBe(
-      '### ✅ Backup of `app` complete\n\n### Rotation\n\n<details><summary>Details</summary>\n\nx\n\n</details>\n');
+      '### ✅ Backup of `app` complete\n\n### Rotation\n\n<details><summary>Details</summary>\n\nx\n\n</details>\n',
+    );
   });
 });
 
 describe('the terminal', () => {
   it('aligns facts and table columns, without markup and without trailing spaces', () => {
-    const text = renderForTerminal([result({ blocks: [
-      { kind: 'facts', rows: [['Database', 'app'], ['Backup id', code('20260101T000000Z-abcdef')]] },
-      { kind: 'table', columns: ['Backup id', 'Action', 'Kept by'],
-        rows: [[code('a'), strong('delete'), ''], [code('bbbb'), 'keep', 'daily']] },
-    ] })]);
+    const text = renderForTerminal([
+      result({
+        blocks: [
+          {
+            kind: 'facts',
+            rows: [
+              ['Database', 'app'],
+              ['Backup id', code('20260101T000000Z-abcdef')],
+            ],
+          },
+          {
+            kind: 'table',
+            columns: ['Backup id', 'Action', 'Kept by'],
+            rows: [
+              [code('a'), strong('delete'), ''],
+              [code('bbbb'), 'keep', 'daily'],
+            ],
+          },
+        ],
+      }),
+    ]);
     expect(text.split('\n')).toEqual([
       '✅ Backup of app complete',
       '',
@@ -54,10 +83,14 @@ describe('the terminal', () => {
   });
 
   it('turns a newline in a cell into a space and leaves charts out', () => {
-    const text = renderForTerminal([result({ blocks: [
-      { kind: 'table', columns: ['Check', 'Detail'], rows: [['c', 'two\nlines']] },
-      { kind: 'chart', title: 'Size', yLabel: 'MiB', points: [{ label: '01-01', value: 1 }] },
-    ] })]);
+    const text = renderForTerminal([
+      result({
+        blocks: [
+          { kind: 'table', columns: ['Check', 'Detail'], rows: [['c', 'two\nlines']] },
+          { kind: 'chart', title: 'Size', yLabel: 'MiB', points: [{ label: '01-01', value: 1 }] },
+        ],
+      }),
+    ]);
     expect(text).toContain('c      two lines');
     expect(text).not.toContain('mermaid');
   });
@@ -66,20 +99,29 @@ describe('the terminal', () => {
 describe('notifications', () => {
   it('gives each status its title and a short text', () => {
     expect(renderNotification(runResult('backup', [result()], undefined, ' in acme/app'))).toEqual({
-      status: 'ok', title: 'dbops backup succeeded in acme/app', text: 'Backup of app complete',
+      status: 'ok',
+      title: 'dbops backup succeeded in acme/app',
+      text: 'Backup of app complete',
     });
     const rotationFailed = result({ status: 'warning', title: 'Rotation failed: x' });
     expect(renderNotification(runResult('backup', [result(), rotationFailed], undefined))).toEqual({
-      status: 'warning', title: 'dbops backup succeeded with warnings', text: 'Backup of app complete',
+      status: 'warning',
+      title: 'dbops backup succeeded with warnings',
+      text: 'Backup of app complete',
     });
     const failure = { message: 'A check failed', hint: 'Look.' };
     expect(renderNotification(runResult('restore-test', [result({ status: 'failure' })], failure))).toEqual({
-      status: 'failure', title: 'dbops restore-test failed', text: 'A check failed Fix: Look.',
+      status: 'failure',
+      title: 'dbops restore-test failed',
+      text: 'A check failed Fix: Look.',
     });
     const title = ['Database health: UNKNOWN — ', code('prod')];
     const health: Result = { status: 'unknown', title, text: '2 checks could not run', blocks: [] };
-    expect(renderNotification(health))
-      .toEqual({ status: 'warning', title: 'Database health: UNKNOWN — prod', text: '2 checks could not run' });
+    expect(renderNotification(health)).toEqual({
+      status: 'warning',
+      title: 'Database health: UNKNOWN — prod',
+      text: '2 checks could not run',
+    });
   });
 
   it('takes the headline from the model, not from rendered Markdown', () => {
@@ -87,7 +129,10 @@ describe('notifications', () => {
     const listed = result({ status: 'info', title: ['2 backups in ', code('s3://b/p')] });
     const alert = alertFor('list', { outputs: { count: '2' }, results: [listed], json: null }, undefined, context);
     expect(alert).toMatchObject({
-      status: 'ok', title: 'dbops list succeeded', text: '2 backups in s3://b/p', data: { count: '2' },
+      status: 'ok',
+      title: 'dbops list succeeded',
+      text: '2 backups in s3://b/p',
+      data: { count: '2' },
     });
   });
 });

@@ -19,21 +19,24 @@ function refusal(query: string, input = 'database-url'): DbopsError {
 }
 
 const UNAPPLIED = [
-  'sslmod=require', 'sslmode=require&ssl_mode=verify-full', 'sslcert=client.crt', 'ssl=true',
+  'sslmod=require',
+  'sslmode=require&ssl_mode=verify-full',
+  'sslcert=client.crt',
+  'ssl=true',
   'target_session_attrs=any',
 ];
 
-test.each(UNAPPLIED)(
-  '?%s is refused by name with INVALID_INPUT, listing the parameters dbops accepts',
-  (query) => {
-    const unknown = query.split('&').map((p) => p.split('=')[0]!).find((name) => name !== 'sslmode')!;
-    const error = refusal(query, 'target-url');
-    expect(error).toBeInstanceOf(DbopsError);
-    expect(error.code).toBe('INVALID_INPUT');
-    expect(error.message).toBe(`Input 'target-url' has an unknown parameter '${unknown}'`);
-    expect(error.hint).toContain('sslmode, sslrootcert, service, passfile');
-  },
-);
+test.each(UNAPPLIED)('?%s is refused by name with INVALID_INPUT, listing the parameters dbops accepts', (query) => {
+  const unknown = query
+    .split('&')
+    .map((p) => p.split('=')[0]!)
+    .find((name) => name !== 'sslmode')!;
+  const error = refusal(query, 'target-url');
+  expect(error).toBeInstanceOf(DbopsError);
+  expect(error.code).toBe('INVALID_INPUT');
+  expect(error.message).toBe(`Input 'target-url' has an unknown parameter '${unknown}'`);
+  expect(error.hint).toContain('sslmode, sslrootcert, service, passfile');
+});
 
 test('?options= (libpq -c settings) is refused clearly, not dropped', () => {
   const error = refusal('options=-c%20search_path%3Dshop');

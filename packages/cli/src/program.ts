@@ -1,5 +1,13 @@
 import { Command, Option } from 'commander';
-import { asDbopsError, DBOPS_VERSION, kindNote, Secrets, type ActionDefinition, type Logger, type RawInputs } from '@dbops/core';
+import {
+  asDbopsError,
+  DBOPS_VERSION,
+  kindNote,
+  Secrets,
+  type ActionDefinition,
+  type Logger,
+  type RawInputs,
+} from '@dbops/core';
 import { renderForTerminal } from './terminal-report.js';
 
 export interface CliIo {
@@ -40,7 +48,11 @@ export function buildProgram(definitions: ActionDefinition[], io: CliIo, setExit
   return program;
 }
 
-async function runCommand(definition: ActionDefinition, flags: Record<string, string | boolean | undefined>, io: CliIo): Promise<number> {
+async function runCommand(
+  definition: ActionDefinition,
+  flags: Record<string, string | boolean | undefined>,
+  io: CliIo,
+): Promise<number> {
   const secrets = new Secrets();
   const raw: RawInputs = {};
   for (const input of definition.inputs) {
@@ -85,7 +97,12 @@ function fail(error: unknown, say: (line: string) => void): number {
 
 function errorJson(error: unknown): { code: string; message: string; input?: string; hint?: string } {
   const e = asDbopsError(error);
-  return { code: e.code, message: e.message, ...(e.input ? { input: e.input } : {}), ...(e.hint ? { hint: e.hint } : {}) };
+  return {
+    code: e.code,
+    message: e.message,
+    ...(e.input ? { input: e.input } : {}),
+    ...(e.hint ? { hint: e.hint } : {}),
+  };
 }
 
 function camelCase(name: string): string {

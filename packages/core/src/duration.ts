@@ -18,7 +18,12 @@ export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 /** Parses durations such as 500ms, 90s, 15m, 26h, 7d, 2w, 1h30m into seconds. */
 export function parseDuration(text: string, input: string): number {
   const seconds = durationSeconds(text, input);
-  if (!(seconds <= MAX_SECONDS)) throw invalidInput(input, `'${text}' is longer than any duration dbops takes`, 'a duration up to 36500d (100 years), e.g. 26h or 7d');
+  if (!(seconds <= MAX_SECONDS))
+    throw invalidInput(
+      input,
+      `'${text}' is longer than any duration dbops takes`,
+      'a duration up to 36500d (100 years), e.g. 26h or 7d',
+    );
   return seconds;
 }
 
@@ -30,8 +35,18 @@ export function parseDuration(text: string, input: string): number {
 export function parseTimeoutMs(text: string, input: string, example: string): number {
   const seconds = durationSeconds(text, input);
   const ms = Math.round(seconds * 1000);
-  if (ms > MAX_TIMEOUT_MS) throw invalidInput(input, `'${text}' is longer than PostgreSQL and Node.js timers allow`, `a duration up to 24d (2147483647 ms), e.g. ${example}`);
-  if (ms === 0 && seconds > 0) throw invalidInput(input, `'${text}' is shorter than a millisecond`, `a duration of at least 0.001s, e.g. ${example}`);
+  if (ms > MAX_TIMEOUT_MS)
+    throw invalidInput(
+      input,
+      `'${text}' is longer than PostgreSQL and Node.js timers allow`,
+      `a duration up to 24d (2147483647 ms), e.g. ${example}`,
+    );
+  if (ms === 0 && seconds > 0)
+    throw invalidInput(
+      input,
+      `'${text}' is shorter than a millisecond`,
+      `a duration of at least 0.001s, e.g. ${example}`,
+    );
   return ms;
 }
 

@@ -24,7 +24,12 @@ export { backup, type BackupOptions, type BackupResult } from './operations/back
 export { restoreTest, type RestoreTestOptions, type RestoreTestResult } from './operations/restore-test.js';
 export { restore, type RestoreOptions, type RestoreResult } from './operations/restore.js';
 export * from './manifest/catalog.js';
-export { parseChecks, readChecksFile, type CheckResult as RestoreCheckResult, type UserCheck } from './restore/checks.js';
+export {
+  parseChecks,
+  readChecksFile,
+  type CheckResult as RestoreCheckResult,
+  type UserCheck,
+} from './restore/checks.js';
 export * from './duration.js';
 export * from './size.js';
 export * from './manifest/manifest.js';
@@ -56,7 +61,14 @@ import { withNotifications } from './definitions/notifications.js';
  * findings itself) gain the shared notification inputs.
  */
 export const definitions: ActionDefinition[] = [
-  ...[backupDefinition, restoreTestDefinition, restoreDefinition, listDefinition, retentionPurgeDefinition, checkFreshnessDefinition].map(withNotifications),
+  ...[
+    backupDefinition,
+    restoreTestDefinition,
+    restoreDefinition,
+    listDefinition,
+    retentionPurgeDefinition,
+    checkFreshnessDefinition,
+  ].map(withNotifications),
   monitorReportDefinition,
 ];
 

@@ -15,7 +15,11 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, initialDelayMs: 500, ma
 export async function withRetry<T>(
   fn: () => Promise<T>,
   isTransient: (error: unknown) => boolean,
-  options: { policy?: RetryPolicy; signal?: AbortSignal; onRetry?: (error: unknown, attempt: number, delayMs: number) => void } = {},
+  options: {
+    policy?: RetryPolicy;
+    signal?: AbortSignal;
+    onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  } = {},
 ): Promise<T> {
   const policy = options.policy ?? DEFAULT_RETRY;
   for (let attempt = 1; ; attempt++) {

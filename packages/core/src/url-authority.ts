@@ -1,7 +1,8 @@
 import { invalidInput } from './errors.js';
 
 /** How to write special characters of a user name or password in a URL. */
-export const PERCENT_ENCODING = 'percent-encode special characters of the user name and password: @ → %40, # → %23, / → %2F, ? → %3F, : → %3A, % → %25';
+export const PERCENT_ENCODING =
+  'percent-encode special characters of the user name and password: @ → %40, # → %23, / → %2F, ? → %3F, : → %3A, % → %25';
 
 export interface AuthorityRules {
   /** The valid form, for the hint. */
@@ -31,22 +32,40 @@ export function checkUrlAuthority(url: string, input: string, rules: AuthorityRu
   const hint = `${rules.form}; ${PERCENT_ENCODING}`;
 
   if (!rules.atInPath && after.includes('@')) {
-    throw invalidInput(input, "has an '@' after its host part: an unencoded '/', '?' or '#' in the user name or password ends the host part early", hint);
+    throw invalidInput(
+      input,
+      "has an '@' after its host part: an unencoded '/', '?' or '#' in the user name or password ends the host part early",
+      hint,
+    );
   }
   if (userinfo !== undefined) {
     if (!rules.atInUserinfo && userinfo.includes('@')) {
-      throw invalidInput(input, "has more than one '@' before its host: an '@' in the user name or password must be percent-encoded", hint);
+      throw invalidInput(
+        input,
+        "has more than one '@' before its host: an '@' in the user name or password must be percent-encoded",
+        hint,
+      );
     }
     if (/%(?![0-9A-Fa-f]{2})/.test(userinfo) || !decodes(userinfo)) {
-      throw invalidInput(input, "has a '%' in its user name or password that does not start a percent-encoded character", hint);
+      throw invalidInput(
+        input,
+        "has a '%' in its user name or password that does not start a percent-encoded character",
+        hint,
+      );
     }
   }
 
   const hostPort = authority.slice(at + 1);
   const port = /^(?:\[[^\]]*\]|[^:]*)(?::(.*))?$/.exec(hostPort)?.[1];
   if (port !== undefined && port !== '') {
-    if (!/^\d+$/.test(port)) throw invalidInput(input, 'has a port that is not a number', `${rules.form}; the port is a number from 1 to 65535`);
-    if (Number(port) < 1 || Number(port) > 65535) throw invalidInput(input, 'has a port out of range', `${rules.form}; the port is a number from 1 to 65535`);
+    if (!/^\d+$/.test(port))
+      throw invalidInput(
+        input,
+        'has a port that is not a number',
+        `${rules.form}; the port is a number from 1 to 65535`,
+      );
+    if (Number(port) < 1 || Number(port) > 65535)
+      throw invalidInput(input, 'has a port out of range', `${rules.form}; the port is a number from 1 to 65535`);
   }
 }
 

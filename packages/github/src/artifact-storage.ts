@@ -2,14 +2,30 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { DbopsError, LocalStorage, MANIFEST_SUFFIX, type IncompleteUploads, type PutOptions, type Storage, type StoredObject } from '@dbops/core';
+import {
+  DbopsError,
+  LocalStorage,
+  MANIFEST_SUFFIX,
+  type IncompleteUploads,
+  type PutOptions,
+  type Storage,
+  type StoredObject,
+} from '@dbops/core';
 
 /** The part of @actions/artifact's client that artifact storage uses (tests record these calls). */
 export interface ArtifactApi {
-  uploadArtifact(name: string, files: string[], rootDirectory: string, options?: { retentionDays?: number }): Promise<{ id?: number; size?: number }>;
+  uploadArtifact(
+    name: string,
+    files: string[],
+    rootDirectory: string,
+    options?: { retentionDays?: number },
+  ): Promise<{ id?: number; size?: number }>;
   downloadArtifact(
     artifactId: number,
-    options?: { path?: string; findBy?: { token: string; workflowRunId: number; repositoryOwner: string; repositoryName: string } },
+    options?: {
+      path?: string;
+      findBy?: { token: string; workflowRunId: number; repositoryOwner: string; repositoryName: string };
+    },
   ): Promise<{ downloadPath?: string }>;
 }
 
@@ -57,9 +73,13 @@ export class ArtifactStorage implements Storage {
   async put(key: string, body: Readable | Buffer, options?: PutOptions): Promise<{ size: number }> {
     if (!/\.(dump(\.\w+)*|manifest\.json)$/.test(key)) {
       // A verification record after the artifact was uploaded could never reach it: say so rather than lose it.
-      throw new DbopsError('STORAGE_FAILED', `artifact:// storage keeps backups only (object and manifest), not ${key}`, {
-        hint: 'Verification records need S3 or a directory; with artifacts, rotation is artifact-retention-days.',
-      });
+      throw new DbopsError(
+        'STORAGE_FAILED',
+        `artifact:// storage keeps backups only (object and manifest), not ${key}`,
+        {
+          hint: 'Verification records need S3 or a directory; with artifacts, rotation is artifact-retention-days.',
+        },
+      );
     }
     const result = await this.staging.put(key, body, options);
     if (key.endsWith(MANIFEST_SUFFIX)) await this.upload(key);
@@ -68,15 +88,27 @@ export class ArtifactStorage implements Storage {
 
   private async upload(manifestKey: string): Promise<void> {
     const prefix = manifestKey.slice(0, -MANIFEST_SUFFIX.length);
-    const files = (await this.staging.list('')).map((o) => o.key).filter((k) => k.startsWith(`${prefix}.`)).map((k) => join(this.root, k));
+    const files = (await this.staging.list(''))
+      .map((o) => o.key)
+      .filter((k) => k.startsWith(`${prefix}.`))
+      .map((k) => join(this.root, k));
     try {
-      await this.options.api.uploadArtifact(this.name, files.sort(), this.root, this.options.retentionDays ? { retentionDays: this.options.retentionDays } : {});
+      await this.options.api.uploadArtifact(
+        this.name,
+        files.sort(),
+        this.root,
+        this.options.retentionDays ? { retentionDays: this.options.retentionDays } : {},
+      );
     } catch (error) {
-      throw new DbopsError('STORAGE_FAILED', `Could not upload the backup as artifact ${this.name}: ${(error as Error).message}`, {
-        input: 'to',
-        hint: 'An artifact name can be used once per workflow run; artifacts need the Actions runtime (they do not work outside a workflow).',
-        cause: error,
-      });
+      throw new DbopsError(
+        'STORAGE_FAILED',
+        `Could not upload the backup as artifact ${this.name}: ${(error as Error).message}`,
+        {
+          input: 'to',
+          hint: 'An artifact name can be used once per workflow run; artifacts need the Actions runtime (they do not work outside a workflow).',
+          cause: error,
+        },
+      );
     }
   }
 
@@ -122,13 +154,27 @@ export class ArtifactStorage implements Storage {
     const [owner, repo] = this.options.repository.split('/') as [string, string];
     await this.options.api.downloadArtifact(found.id, {
       path: this.root,
-      ...(this.options.token ? { findBy: { token: this.options.token, workflowRunId: found.workflowRunId, repositoryOwner: owner, repositoryName: repo } } : {}),
+      ...(this.options.token
+        ? {
+            findBy: {
+              token: this.options.token,
+              workflowRunId: found.workflowRunId,
+              repositoryOwner: owner,
+              repositoryName: repo,
+            },
+          }
+        : {}),
     });
   }
 }
 
 /** The REST lookup: GET /repos/{repo}/actions/artifacts?name=NAME, newest first. */
-export function restArtifactLookup(apiUrl: string, repository: string, token: string | undefined, fetchFn: typeof fetch = fetch): ArtifactLookup {
+export function restArtifactLookup(
+  apiUrl: string,
+  repository: string,
+  token: string | undefined,
+  fetchFn: typeof fetch = fetch,
+): ArtifactLookup {
   return async (name) => {
     if (!token) {
       throw new DbopsError('STORAGE_FAILED', `Cannot look up artifact ${name} of earlier runs without a token`, {
@@ -136,16 +182,25 @@ export function restArtifactLookup(apiUrl: string, repository: string, token: st
         hint: 'Keep the default github-token (${{ github.token }}) and grant the job `actions: read`.',
       });
     }
-    const response = await fetchFn(`${apiUrl}/repos/${repository}/actions/artifacts?name=${encodeURIComponent(name)}&per_page=20`, {
-      headers: { authorization: `Bearer ${token}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' },
-    });
+    const response = await fetchFn(
+      `${apiUrl}/repos/${repository}/actions/artifacts?name=${encodeURIComponent(name)}&per_page=20`,
+      {
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/vnd.github+json',
+          'x-github-api-version': '2022-11-28',
+        },
+      },
+    );
     if (!response.ok) {
       throw new DbopsError('STORAGE_FAILED', `Listing artifacts named ${name} failed: HTTP ${response.status}`, {
         input: 'github-token',
         hint: 'The token needs actions: read on this repository.',
       });
     }
-    const body = (await response.json()) as { artifacts?: Array<{ id: number; expired: boolean; workflow_run?: { id: number } }> };
+    const body = (await response.json()) as {
+      artifacts?: Array<{ id: number; expired: boolean; workflow_run?: { id: number } }>;
+    };
     const newest = body.artifacts?.find((a) => !a.expired && a.workflow_run);
     return newest ? { id: newest.id, workflowRunId: newest.workflow_run!.id } : undefined;
   };

@@ -1,5 +1,14 @@
 import * as core from '@actions/core';
-import { asDbopsError, definition as actionDefinition, renderSummary, Secrets, type ActionDefinition, type ArtifactStorageOpener, type Logger, type RawInputs } from '@dbops/core';
+import {
+  asDbopsError,
+  definition as actionDefinition,
+  renderSummary,
+  Secrets,
+  type ActionDefinition,
+  type ArtifactStorageOpener,
+  type Logger,
+  type RawInputs,
+} from '@dbops/core';
 import { ArtifactStorage, restArtifactLookup } from './artifact-storage.js';
 import { githubRunContext } from './github-context.js';
 
@@ -51,13 +60,24 @@ export async function runAction(definition: ActionDefinition): Promise<void> {
     const artifacts: ArtifactStorageOpener = async (name, { retentionDays }) =>
       ArtifactStorage.open(name, {
         api: new (await import('@actions/artifact')).DefaultArtifactClient(),
-        lookup: restArtifactLookup(process.env.GITHUB_API_URL ?? 'https://api.github.com', process.env.GITHUB_REPOSITORY ?? '', token),
+        lookup: restArtifactLookup(
+          process.env.GITHUB_API_URL ?? 'https://api.github.com',
+          process.env.GITHUB_REPOSITORY ?? '',
+          token,
+        ),
         repository: process.env.GITHUB_REPOSITORY ?? '',
         ...(token ? { token } : {}),
         ...(retentionDays ? { retentionDays } : {}),
         ...(process.env.RUNNER_TEMP ? { tempRoot: process.env.RUNNER_TEMP } : {}),
       });
-    const report = await definition.run(raw, { log, secrets, env: process.env, signal: abort.signal, artifacts, ...(github ? { github } : {}) });
+    const report = await definition.run(raw, {
+      log,
+      secrets,
+      env: process.env,
+      signal: abort.signal,
+      artifacts,
+      ...(github ? { github } : {}),
+    });
     for (const [name, value] of Object.entries(report.outputs)) core.setOutput(name, secrets.redact(value));
     await core.summary.addRaw(secrets.redact(renderSummary(report.results))).write();
     if (report.failure) fail(report.failure, secrets);
@@ -73,7 +93,9 @@ function fail(error: unknown, secrets: Secrets): void {
   const e = asDbopsError(error);
   const message = secrets.redact(e.message);
   const hint = e.hint ? secrets.redact(e.hint) : undefined;
-  core.error(hint ? `${message}\nFix: ${hint}` : message, { title: `dbops ${e.code}${e.input ? ` (input ${e.input})` : ''}` });
+  core.error(hint ? `${message}\nFix: ${hint}` : message, {
+    title: `dbops ${e.code}${e.input ? ` (input ${e.input})` : ''}`,
+  });
   // What core.setFailed does, minus its second error annotation: the one above already carries the message.
   process.exitCode = 1;
 }

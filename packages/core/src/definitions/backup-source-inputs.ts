@@ -9,9 +9,22 @@ import { readS3Options, S3_INPUTS } from './storage-inputs.js';
 import { readConnection } from './connection-inputs.js';
 import type { InputDefinition, RunContext } from './types.js';
 
-export const BACKUP_ID_INPUT: InputDefinition = { name: 'backup-id', description: 'The backup to use; by default the newest complete one (never a restore\'s pre-restore/ safety backup unless name asks for it, nor one dated in the future).', type: 'string' };
-export const NAME_FILTER_INPUT: InputDefinition = { name: 'name', description: 'Only backups filed under this catalog name (the backup action\'s name, by default the database name).', type: 'string' };
-export const DATABASE_FILTER_INPUT: InputDefinition = { name: 'database', description: 'Only backups of this database.', type: 'string' };
+export const BACKUP_ID_INPUT: InputDefinition = {
+  name: 'backup-id',
+  description:
+    "The backup to use; by default the newest complete one (never a restore's pre-restore/ safety backup unless name asks for it, nor one dated in the future).",
+  type: 'string',
+};
+export const NAME_FILTER_INPUT: InputDefinition = {
+  name: 'name',
+  description: "Only backups filed under this catalog name (the backup action's name, by default the database name).",
+  type: 'string',
+};
+export const DATABASE_FILTER_INPUT: InputDefinition = {
+  name: 'database',
+  description: 'Only backups of this database.',
+  type: 'string',
+};
 
 /**
  * Where stored backups are (from, its S3 settings, the token for artifacts), with the selectors an action takes
@@ -19,16 +32,41 @@ export const DATABASE_FILTER_INPUT: InputDefinition = { name: 'database', descri
  */
 export function backupSourceInputs(...selectors: InputDefinition[]): InputDefinition[] {
   return [
-    { name: 'from', description: 'Where the backups are: s3://bucket/prefix or a local directory.', type: 'string', required: true, env: ['DBOPS_FROM'] },
+    {
+      name: 'from',
+      description: 'Where the backups are: s3://bucket/prefix or a local directory.',
+      type: 'string',
+      required: true,
+      env: ['DBOPS_FROM'],
+    },
     ...selectors,
     ...S3_INPUTS,
-    { name: 'github-token', description: 'Token that finds artifact://NAME backups of earlier workflow runs in this repository (needs actions: read).', type: 'string', secret: true, actionDefault: '${{ github.token }}' },
+    {
+      name: 'github-token',
+      description:
+        'Token that finds artifact://NAME backups of earlier workflow runs in this repository (needs actions: read).',
+      type: 'string',
+      secret: true,
+      actionDefault: '${{ github.token }}',
+    },
   ];
 }
 
 export const DECRYPTION_INPUTS: InputDefinition[] = [
-  { name: 'decrypt-with', description: 'age identity (AGE-SECRET-KEY-1...), the content of an identity file, or a path to one.', type: 'string', secret: true, env: ['DBOPS_DECRYPT_WITH'] },
-  { name: 'decrypt-passphrase', description: 'age passphrase, for backups encrypted with encrypt-passphrase.', type: 'string', secret: true, env: ['DBOPS_DECRYPT_PASSPHRASE'] },
+  {
+    name: 'decrypt-with',
+    description: 'age identity (AGE-SECRET-KEY-1...), the content of an identity file, or a path to one.',
+    type: 'string',
+    secret: true,
+    env: ['DBOPS_DECRYPT_WITH'],
+  },
+  {
+    name: 'decrypt-passphrase',
+    description: 'age passphrase, for backups encrypted with encrypt-passphrase.',
+    type: 'string',
+    secret: true,
+    env: ['DBOPS_DECRYPT_PASSPHRASE'],
+  },
 ];
 
 /** from, and the optional name / database filters. */
@@ -43,7 +81,12 @@ export function readBackupFilter(reader: InputReader): { from: string; name?: st
 }
 
 /** The filter plus an optional backup id. */
-export function readBackupSelection(reader: InputReader): { from: string; backupId?: string; name?: string; database?: string } {
+export function readBackupSelection(reader: InputReader): {
+  from: string;
+  backupId?: string;
+  name?: string;
+  database?: string;
+} {
   const backupId = reader.optional('backup-id');
   return { ...readBackupFilter(reader), ...(backupId ? { backupId: parseBackupId(backupId) } : {}) };
 }
@@ -66,13 +109,19 @@ function looksLikePath(text: string): boolean {
 }
 
 function readIdentityFile(file: string): string {
-  const valid = 'an age identity (AGE-SECRET-KEY-1...), the content of an identity file, or the path of a readable identity file';
+  const valid =
+    'an age identity (AGE-SECRET-KEY-1...), the content of an identity file, or the path of a readable identity file';
   if (!existsSync(file)) throw invalidInput('decrypt-with', `names a file that does not exist: ${file}`, valid);
-  if (statSync(file).isDirectory()) throw invalidInput('decrypt-with', `names a directory, not an identity file: ${file}`, valid);
+  if (statSync(file).isDirectory())
+    throw invalidInput('decrypt-with', `names a directory, not an identity file: ${file}`, valid);
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    throw invalidInput('decrypt-with', `names a file that cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): ${file}`, valid);
+    throw invalidInput(
+      'decrypt-with',
+      `names a file that cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): ${file}`,
+      valid,
+    );
   }
 }
 

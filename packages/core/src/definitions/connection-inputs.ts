@@ -10,22 +10,67 @@ import type { InputDefinition } from './types.js';
  */
 export function connectionInputs(urlName = 'database-url', urlEnv = ['DATABASE_URL']): InputDefinition[] {
   return [
-    { name: urlName, description: `PostgreSQL connection URL, e.g. postgres://user:password@host:5432/db?sslmode=require. Percent-encode special characters in the password. libpq's files work as with psql: a connection service (?service=NAME or PGSERVICE; PGSERVICEFILE, ~/.pg_service.conf) and, without a password, the password file (PGPASSFILE, ~/.pgpass). Query parameters: ${URL_PARAMETERS.join(', ')}; others are refused.`, type: 'url', schemes: ['postgres', 'postgresql'], secret: true, env: urlEnv },
-    { name: 'host', description: 'Server host, instead of (or overriding) the URL\'s.', type: 'string' },
-    { name: 'port', description: 'Server port (default 5432), instead of (or overriding) the URL\'s.', type: 'integer', min: 1, max: 65535 },
-    { name: 'dbname', description: 'Database name, instead of (or overriding) the URL\'s.', type: 'string' },
-    { name: 'user', description: 'User name, instead of (or overriding) the URL\'s.', type: 'string' },
-    { name: 'password', description: 'Password, when it is not in the URL (overrides the URL\'s).', type: 'string', secret: true, env: ['PGPASSWORD'] },
-    { name: 'sslmode', description: 'disable, allow, prefer, require, verify-ca or verify-full (overrides the URL\'s sslmode).', type: 'enum', values: SSL_MODES },
-    { name: 'ssl-root-cert', description: 'CA certificate for verify-ca / verify-full: PEM text or a path to a PEM file.', type: 'string' },
-    { name: 'connect-timeout', description: 'Seconds to wait for a connection before retrying.', default: '10', type: 'integer', min: 1, max: 600 },
+    {
+      name: urlName,
+      description: `PostgreSQL connection URL, e.g. postgres://user:password@host:5432/db?sslmode=require. Percent-encode special characters in the password. libpq's files work as with psql: a connection service (?service=NAME or PGSERVICE; PGSERVICEFILE, ~/.pg_service.conf) and, without a password, the password file (PGPASSFILE, ~/.pgpass). Query parameters: ${URL_PARAMETERS.join(', ')}; others are refused.`,
+      type: 'url',
+      schemes: ['postgres', 'postgresql'],
+      secret: true,
+      env: urlEnv,
+    },
+    { name: 'host', description: "Server host, instead of (or overriding) the URL's.", type: 'string' },
+    {
+      name: 'port',
+      description: "Server port (default 5432), instead of (or overriding) the URL's.",
+      type: 'integer',
+      min: 1,
+      max: 65535,
+    },
+    { name: 'dbname', description: "Database name, instead of (or overriding) the URL's.", type: 'string' },
+    { name: 'user', description: "User name, instead of (or overriding) the URL's.", type: 'string' },
+    {
+      name: 'password',
+      description: "Password, when it is not in the URL (overrides the URL's).",
+      type: 'string',
+      secret: true,
+      env: ['PGPASSWORD'],
+    },
+    {
+      name: 'sslmode',
+      description: "disable, allow, prefer, require, verify-ca or verify-full (overrides the URL's sslmode).",
+      type: 'enum',
+      values: SSL_MODES,
+    },
+    {
+      name: 'ssl-root-cert',
+      description: 'CA certificate for verify-ca / verify-full: PEM text or a path to a PEM file.',
+      type: 'string',
+    },
+    {
+      name: 'connect-timeout',
+      description: 'Seconds to wait for a connection before retrying.',
+      default: '10',
+      type: 'integer',
+      min: 1,
+      max: 600,
+    },
   ];
 }
 
-export const PG_BIN_DIR_INPUT: InputDefinition = { name: 'pg-bin-dir', description: 'Directory holding pg_dump / pg_restore / psql. By default dbops finds a client at least as new as the server.', type: 'string' };
+export const PG_BIN_DIR_INPUT: InputDefinition = {
+  name: 'pg-bin-dir',
+  description:
+    'Directory holding pg_dump / pg_restore / psql. By default dbops finds a client at least as new as the server.',
+  type: 'string',
+};
 
 export function readConnection(reader: InputReader, urlName = 'database-url'): PgTarget {
-  const discrete = { host: reader.optional('host'), port: reader.optional('port'), database: reader.optional('dbname'), user: reader.optional('user') };
+  const discrete = {
+    host: reader.optional('host'),
+    port: reader.optional('port'),
+    database: reader.optional('dbname'),
+    user: reader.optional('user'),
+  };
   const url = reader.optional(urlName);
   // The scheme names the engine, and an unknown one is refused here; PostgreSQL's is the only engine so far.
   if (url) engineForUrl(url, urlName);

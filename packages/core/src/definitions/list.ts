@@ -25,9 +25,15 @@ export const listDefinition: ActionDefinition = {
       outputs: { count: String(entries.length), 'newest-backup-id': entries[0]?.manifest.backupId ?? '' },
       results: [catalogSummary(location, entries, new Date()), ...damagedSummary(damaged)],
       json: entries.map(({ manifest: m, verifiedAt }) => ({
-        backupId: m.backupId, name: m.name, database: m.database, finishedAt: m.finishedAt,
-        storedBytes: m.object.storedBytes, sha256: m.object.sha256, key: m.object.key,
-        encryption: m.object.encryption.method, verifiedAt: verifiedAt?.toISOString() ?? null,
+        backupId: m.backupId,
+        name: m.name,
+        database: m.database,
+        finishedAt: m.finishedAt,
+        storedBytes: m.object.storedBytes,
+        sha256: m.object.sha256,
+        key: m.object.key,
+        encryption: m.object.encryption.method,
+        verifiedAt: verifiedAt?.toISOString() ?? null,
       })),
       // The readable backups are listed; the damaged manifests are named, and make the run fail (it is incomplete).
       ...(damaged.length > 0 ? { failure: damagedManifestsError(damaged) } : {}),

@@ -19,22 +19,65 @@ type NotifyOn = (typeof NOTIFY_ON)[number];
  * so they are secrets.
  */
 export const NOTIFY_CHANNEL_INPUTS: InputDefinition[] = [
-  { name: 'notify-slack', description: 'Slack incoming webhook URL.', type: 'url', schemes: ['https', 'http'], secret: true, env: ['DBOPS_NOTIFY_SLACK'] },
-  { name: 'notify-teams', description: 'Microsoft Teams workflow webhook URL.', type: 'url', schemes: ['https', 'http'], secret: true, env: ['DBOPS_NOTIFY_TEAMS'] },
-  { name: 'notify-webhook', description: 'Generic webhook URL: receives the JSON payload documented in docs/notifications.md.', type: 'url', schemes: ['https', 'http'], secret: true, env: ['DBOPS_NOTIFY_WEBHOOK'] },
-  { name: 'notify-webhook-secret', description: 'Signs the generic webhook body: header X-Dbops-Signature-256: sha256=HMAC.', type: 'string', secret: true, env: ['DBOPS_NOTIFY_WEBHOOK_SECRET'] },
-  { name: 'notify-smtp-url', description: 'SMTP server for e-mail: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465.', type: 'url', schemes: ['smtp', 'smtps'], secret: true, env: ['DBOPS_NOTIFY_SMTP_URL'] },
+  {
+    name: 'notify-slack',
+    description: 'Slack incoming webhook URL.',
+    type: 'url',
+    schemes: ['https', 'http'],
+    secret: true,
+    env: ['DBOPS_NOTIFY_SLACK'],
+  },
+  {
+    name: 'notify-teams',
+    description: 'Microsoft Teams workflow webhook URL.',
+    type: 'url',
+    schemes: ['https', 'http'],
+    secret: true,
+    env: ['DBOPS_NOTIFY_TEAMS'],
+  },
+  {
+    name: 'notify-webhook',
+    description: 'Generic webhook URL: receives the JSON payload documented in docs/notifications.md.',
+    type: 'url',
+    schemes: ['https', 'http'],
+    secret: true,
+    env: ['DBOPS_NOTIFY_WEBHOOK'],
+  },
+  {
+    name: 'notify-webhook-secret',
+    description: 'Signs the generic webhook body: header X-Dbops-Signature-256: sha256=HMAC.',
+    type: 'string',
+    secret: true,
+    env: ['DBOPS_NOTIFY_WEBHOOK_SECRET'],
+  },
+  {
+    name: 'notify-smtp-url',
+    description: 'SMTP server for e-mail: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465.',
+    type: 'url',
+    schemes: ['smtp', 'smtps'],
+    secret: true,
+    env: ['DBOPS_NOTIFY_SMTP_URL'],
+  },
   { name: 'notify-email-from', description: 'Sender address of notification e-mails.', type: 'string' },
   { name: 'notify-email-to', description: 'Recipients of notification e-mails (comma-separated).', type: 'list' },
-  { name: 'notify-smtp-ca', description: 'CA certificate (PEM) of an SMTP server with a private certificate.', type: 'string' },
+  {
+    name: 'notify-smtp-ca',
+    description: 'CA certificate (PEM) of an SMTP server with a private certificate.',
+    type: 'string',
+  },
 ];
 
 /** The notification inputs of an action that succeeds or fails: the channels and when to use them. */
 export const NOTIFY_INPUTS: InputDefinition[] = [
-  { name: 'notify-on', description: 'When to notify: failure, success or always.', default: 'failure', type: 'enum', values: NOTIFY_ON },
+  {
+    name: 'notify-on',
+    description: 'When to notify: failure, success or always.',
+    default: 'failure',
+    type: 'enum',
+    values: NOTIFY_ON,
+  },
   ...NOTIFY_CHANNEL_INPUTS,
 ];
-
 
 interface NotificationPlan {
   on: NotifyOn;
@@ -55,15 +98,31 @@ export function readNotifiers(reader: InputReader, http: SendOptions = {}): Noti
   if (teams) notifiers.push(teamsNotifier(httpUrl(teams, 'notify-teams'), http));
   const webhook = reader.optional('notify-webhook');
   const secret = reader.optional('notify-webhook-secret');
-  if (secret && !webhook) throw invalidInput('notify-webhook-secret', 'is set without notify-webhook', 'set notify-webhook to the URL that receives the signed payload');
-  if (webhook) notifiers.push(webhookNotifier(httpUrl(webhook, 'notify-webhook'), { ...http, ...(secret ? { secret } : {}) }));
+  if (secret && !webhook)
+    throw invalidInput(
+      'notify-webhook-secret',
+      'is set without notify-webhook',
+      'set notify-webhook to the URL that receives the signed payload',
+    );
+  if (webhook)
+    notifiers.push(webhookNotifier(httpUrl(webhook, 'notify-webhook'), { ...http, ...(secret ? { secret } : {}) }));
   const smtp = reader.optional('notify-smtp-url');
   if (smtp) {
     parseSmtpUrl(smtp);
     const to = reader.list('notify-email-to');
     const from = reader.optional('notify-email-from');
-    if (to.length === 0) throw invalidInput('notify-email-to', 'is required with notify-smtp-url', 'one or more addresses, comma-separated');
-    if (!from) throw invalidInput('notify-email-from', 'is required with notify-smtp-url', 'the sender address, e.g. dbops@acme.example');
+    if (to.length === 0)
+      throw invalidInput(
+        'notify-email-to',
+        'is required with notify-smtp-url',
+        'one or more addresses, comma-separated',
+      );
+    if (!from)
+      throw invalidInput(
+        'notify-email-from',
+        'is required with notify-smtp-url',
+        'the sender address, e.g. dbops@acme.example',
+      );
     const ca = reader.optional('notify-smtp-ca');
     notifiers.push(emailNotifier({ url: smtp, from, to, ...(ca ? { ca } : {}) }));
   }
@@ -102,11 +161,21 @@ export function withNotifications(definition: ActionDefinition): ActionDefinitio
 }
 
 /** One message for the run, with every value passed through the secret register. */
-export function alertFor(action: string, report: ActionReport | undefined, error: unknown, context: RunContext): AlertMessage {
+export function alertFor(
+  action: string,
+  report: ActionReport | undefined,
+  error: unknown,
+  context: RunContext,
+): AlertMessage {
   const redact = (text: string) => context.secrets.redact(text);
   const failure = error ?? report?.failure;
   const where = context.github ? ` in ${context.github.repository}` : '';
-  const run = runResult(action, report?.results ?? [], failure === undefined ? undefined : asDbopsError(failure), where);
+  const run = runResult(
+    action,
+    report?.results ?? [],
+    failure === undefined ? undefined : asDbopsError(failure),
+    where,
+  );
   const { status, title, text } = renderNotification(run);
   const data = Object.fromEntries(Object.entries(report?.outputs ?? {}).map(([k, v]) => [k, redact(v)]));
   return {

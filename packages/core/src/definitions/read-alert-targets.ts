@@ -15,13 +15,19 @@ export function readAlertTargets(reader: InputReader, context: RunContext): Aler
 function githubIssueTarget(reader: InputReader, context: RunContext) {
   const token = reader.optional('github-token');
   if (!token) {
-    throw invalidInput('github-token', 'is required when github-issue is true',
-      'github-token: ${{ github.token }} with permissions: issues: write');
+    throw invalidInput(
+      'github-token',
+      'is required when github-issue is true',
+      'github-token: ${{ github.token }} with permissions: issues: write',
+    );
   }
   const repository = context.github?.repository ?? context.env.GITHUB_REPOSITORY;
   if (!repository) {
-    throw invalidInput('github-issue', 'needs the repository (GITHUB_REPOSITORY), which is only set in a workflow',
-      'github-issue: true in a GitHub Actions workflow, or set GITHUB_REPOSITORY=owner/repo');
+    throw invalidInput(
+      'github-issue',
+      'needs the repository (GITHUB_REPOSITORY), which is only set in a workflow',
+      'github-issue: true in a GitHub Actions workflow, or set GITHUB_REPOSITORY=owner/repo',
+    );
   }
   return { apiUrl: context.env.GITHUB_API_URL ?? 'https://api.github.com', token, repository };
 }

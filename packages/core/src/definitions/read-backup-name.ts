@@ -8,8 +8,11 @@ export function readBackupName(reader: InputReader): { name?: string } {
   if (text === undefined) return {};
   const name = parseBackupName(text);
   if (isSafetyBackupName(name)) {
-    throw invalidInput('name', `'${name}' is in pre-restore/, where restores file their safety backups`,
-      'another name, e.g. prod/app; pre-restore/<name> is only for dbops restore');
+    throw invalidInput(
+      'name',
+      `'${name}' is in pre-restore/, where restores file their safety backups`,
+      'another name, e.g. prod/app; pre-restore/<name> is only for dbops restore',
+    );
   }
   return { name };
 }

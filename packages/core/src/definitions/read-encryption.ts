@@ -9,15 +9,21 @@ export function readEncryption(reader: InputReader, secrets: Secrets): { recipie
     if (/^AGE-SECRET-KEY-/i.test(text)) {
       // A secret key pasted where the public key belongs: mask it and refuse it.
       secrets.add(text);
-      throw invalidInput('encrypt-to', 'holds an age secret key, not a recipient',
-        'the public key (age1...) printed by `age-keygen -y`; keep the secret key out of the backup job');
+      throw invalidInput(
+        'encrypt-to',
+        'holds an age secret key, not a recipient',
+        'the public key (age1...) printed by `age-keygen -y`; keep the secret key out of the backup job',
+      );
     }
     return parseRecipient(text, 'encrypt-to');
   });
   const passphrase = reader.optional('encrypt-passphrase');
   if (recipients.length > 0 && passphrase) {
-    throw invalidInput('encrypt-passphrase', 'cannot be combined with encrypt-to',
-      "either recipients or a passphrase: age's passphrase recipient must be a file's only recipient");
+    throw invalidInput(
+      'encrypt-passphrase',
+      'cannot be combined with encrypt-to',
+      "either recipients or a passphrase: age's passphrase recipient must be a file's only recipient",
+    );
   }
   return { recipients, ...(passphrase ? { passphrase } : {}) };
 }

@@ -2,7 +2,14 @@ import { DbopsError } from '../errors.js';
 import { restore } from '../operations/restore.js';
 import { restoreSummary } from '../report/restore-summary.js';
 import { parseLocation } from '../storage/index.js';
-import { BACKUP_ID_INPUT, backupSourceInputs, DATABASE_FILTER_INPUT, DECRYPTION_INPUTS, NAME_FILTER_INPUT, readRestoreInputs } from './backup-source-inputs.js';
+import {
+  BACKUP_ID_INPUT,
+  backupSourceInputs,
+  DATABASE_FILTER_INPUT,
+  DECRYPTION_INPUTS,
+  NAME_FILTER_INPUT,
+  readRestoreInputs,
+} from './backup-source-inputs.js';
 import { connectionInputs, PG_BIN_DIR_INPUT } from './connection-inputs.js';
 import { InputReader } from './read-inputs.js';
 import type { ActionDefinition, InputDefinition } from './types.js';
@@ -12,12 +19,38 @@ const inputs: InputDefinition[] = [
   ...connectionInputs('target-url', ['DBOPS_TARGET_URL']),
   PG_BIN_DIR_INPUT,
   ...DECRYPTION_INPUTS,
-  { name: 'clean', description: 'Drop and replace the objects of a target that already holds tables. Without it such a target is refused.', default: 'false', type: 'boolean' },
+  {
+    name: 'clean',
+    description:
+      'Drop and replace the objects of a target that already holds tables. Without it such a target is refused.',
+    default: 'false',
+    type: 'boolean',
+  },
   { name: 'force', description: 'The same as clean.', default: 'false', type: 'boolean' },
-  { name: 'safety-backup', description: 'Back up a non-empty target before restoring over it.', default: 'true', type: 'boolean' },
-  { name: 'safety-backup-to', description: 'Where the safety backup goes (default: the from location, under pre-restore/<name>).', type: 'string' },
-  { name: 'no-owner', description: 'Skip ownership and grants (when the source\'s roles do not exist on the target).', default: 'false', type: 'boolean' },
-  { name: 'jobs', description: 'pg_restore parallel jobs (default: the cores, 2 to 8).', type: 'integer', min: 1, max: 64 },
+  {
+    name: 'safety-backup',
+    description: 'Back up a non-empty target before restoring over it.',
+    default: 'true',
+    type: 'boolean',
+  },
+  {
+    name: 'safety-backup-to',
+    description: 'Where the safety backup goes (default: the from location, under pre-restore/<name>).',
+    type: 'string',
+  },
+  {
+    name: 'no-owner',
+    description: "Skip ownership and grants (when the source's roles do not exist on the target).",
+    default: 'false',
+    type: 'boolean',
+  },
+  {
+    name: 'jobs',
+    description: 'pg_restore parallel jobs (default: the cores, 2 to 8).',
+    type: 'integer',
+    min: 1,
+    max: 64,
+  },
 ];
 
 export const restoreDefinition: ActionDefinition = {
@@ -51,8 +84,22 @@ export const restoreDefinition: ActionDefinition = {
         rows: String(result.rows),
       },
       results: [restoreSummary(result)],
-      json: { ...result, manifest: undefined, safetyBackup: result.safetyBackup ? { backupId: result.safetyBackup.backupId, location: result.safetyBackup.location } : undefined },
-      ...(failed.length > 0 ? { failure: new DbopsError('CHECK_FAILED', `Restored, but ${failed.length} checks failed: ${failed.map((c) => c.name).join(', ')}`, { hint: 'Inspect the restored database before putting it back into service.' }) } : {}),
+      json: {
+        ...result,
+        manifest: undefined,
+        safetyBackup: result.safetyBackup
+          ? { backupId: result.safetyBackup.backupId, location: result.safetyBackup.location }
+          : undefined,
+      },
+      ...(failed.length > 0
+        ? {
+            failure: new DbopsError(
+              'CHECK_FAILED',
+              `Restored, but ${failed.length} checks failed: ${failed.map((c) => c.name).join(', ')}`,
+              { hint: 'Inspect the restored database before putting it back into service.' },
+            ),
+          }
+        : {}),
     };
   },
 };

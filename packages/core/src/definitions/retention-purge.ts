@@ -10,13 +10,19 @@ import type { ActionDefinition, InputDefinition } from './types.js';
 const inputs: InputDefinition[] = [
   ...backupSourceInputs(NAME_FILTER_INPUT),
   ...RETENTION_INPUTS,
-  { name: 'dry-run', description: 'Only show what would be deleted, with reasons. Set to false to delete.', default: 'true', type: 'boolean' },
+  {
+    name: 'dry-run',
+    description: 'Only show what would be deleted, with reasons. Set to false to delete.',
+    default: 'true',
+    type: 'boolean',
+  },
 ];
 
 export const retentionPurgeDefinition: ActionDefinition = {
   name: 'retention-purge',
   aliases: ['rotate'],
-  description: 'Rotate backups with restic-style keep rules (a dry run unless dry-run: false), never below keep-min-verified verified backups.',
+  description:
+    'Rotate backups with restic-style keep rules (a dry run unless dry-run: false), never below keep-min-verified verified backups.',
   inputs,
   outputs: [
     { name: 'deleted-count', description: 'Backups deleted (or that would be, in a dry run).' },
@@ -29,8 +35,12 @@ export const retentionPurgeDefinition: ActionDefinition = {
     const { source, filter } = readBackupSource(reader, context);
     const { policy, graceSeconds, any } = readRetentionPolicy(reader);
     if (!any) {
-      throw invalidInput('keep-daily', 'and every other keep rule keep nothing (unset or 0)', 'at least one of ' +
-        'keep-last, keep-hourly, keep-daily, keep-weekly, keep-monthly, keep-yearly (a count of 1 or more) or keep-within');
+      throw invalidInput(
+        'keep-daily',
+        'and every other keep rule keep nothing (unset or 0)',
+        'at least one of ' +
+          'keep-last, keep-hourly, keep-daily, keep-weekly, keep-monthly, keep-yearly (a count of 1 or more) or keep-within',
+      );
     }
     const dryRun = reader.boolean('dry-run');
     const name = filter.name ? { name: filter.name } : {};

@@ -14,7 +14,11 @@ export async function makeDirectory(directory: string): Promise<void> {
       throw error;
     });
     if (info?.isDirectory()) break;
-    if (info) throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${directory}' (${current} is a file)`), { code: 'ENOTDIR', path: current });
+    if (info)
+      throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${directory}' (${current} is a file)`), {
+        code: 'ENOTDIR',
+        path: current,
+      });
     missing.unshift(current);
     if (path.dirname(current) === current) break;
   }

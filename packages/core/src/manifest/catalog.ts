@@ -95,8 +95,12 @@ export async function readCatalog(storage: Storage, filter: CatalogFilter = {}):
 /** One error for the damaged manifests a run met: the first one's message and hint, and the keys of the others. */
 export function damagedManifestsError(damaged: DamagedManifest[]): DbopsError {
   const [first, ...others] = damaged;
-  const more = others.length > 0 ? ` (and ${others.length} more damaged manifest(s): ${others.map((d) => d.key).join(', ')})` : '';
-  return new DbopsError('INTEGRITY_FAILED', `${first!.error.message}${more}`, { ...(first!.error.hint ? { hint: first!.error.hint } : {}), cause: first!.error });
+  const more =
+    others.length > 0 ? ` (and ${others.length} more damaged manifest(s): ${others.map((d) => d.key).join(', ')})` : '';
+  return new DbopsError('INTEGRITY_FAILED', `${first!.error.message}${more}`, {
+    ...(first!.error.hint ? { hint: first!.error.hint } : {}),
+    cause: first!.error,
+  });
 }
 
 /**
@@ -112,7 +116,9 @@ export function isDatedInFuture(manifest: BackupManifest, now: Date): boolean {
 
 /** "name prod, database app": what a filter asked for, for messages that say it found nothing ('' for none). */
 export function describeFilter(filter: CatalogFilter): string {
-  return [filter.name && `name ${filter.name}`, filter.database && `database ${filter.database}`].filter(Boolean).join(', ');
+  return [filter.name && `name ${filter.name}`, filter.database && `database ${filter.database}`]
+    .filter(Boolean)
+    .join(', ');
 }
 
 export async function readManifest(storage: Storage, key: string): Promise<BackupManifest> {
@@ -124,7 +130,11 @@ export async function readManifest(storage: Storage, key: string): Promise<Backu
  * future, which would be restored (and restore-tested) instead of every later backup until that date; and, unless
  * its name is asked for, a restore's `pre-restore/` safety backup, which holds the state a restore replaced.
  */
-export async function findBackup(storage: Storage, filter: CatalogFilter & { backupId?: string }, now = new Date()): Promise<CatalogEntry> {
+export async function findBackup(
+  storage: Storage,
+  filter: CatalogFilter & { backupId?: string },
+  now = new Date(),
+): Promise<CatalogEntry> {
   const { entries, damaged } = await readCatalog(storage, filter);
   if (filter.backupId) {
     // Another backup's damaged manifest says nothing against this one.
@@ -132,17 +142,26 @@ export async function findBackup(storage: Storage, filter: CatalogFilter & { bac
     if (entry) return entry;
     const broken = damaged.find((d) => d.backupId === filter.backupId);
     if (broken) throw broken.error;
-    const incomplete = (await storage.list(filter.name ? `${filter.name}/` : '')).some((o) => o.key.includes(filter.backupId!));
-    throw new DbopsError('NO_BACKUP', `No complete backup with id ${filter.backupId} in ${storage.display}${incomplete ? ' (its object exists but has no manifest: the backup never completed)' : ''}`, {
-      input: 'backup-id',
-      hint: 'List the complete backups with `dbops list --from ...`.',
-    });
+    const incomplete = (await storage.list(filter.name ? `${filter.name}/` : '')).some((o) =>
+      o.key.includes(filter.backupId!),
+    );
+    throw new DbopsError(
+      'NO_BACKUP',
+      `No complete backup with id ${filter.backupId} in ${storage.display}${incomplete ? ' (its object exists but has no manifest: the backup never completed)' : ''}`,
+      {
+        input: 'backup-id',
+        hint: 'List the complete backups with `dbops list --from ...`.',
+      },
+    );
   }
   const scheduled = filter.name ? entries : entries.filter((e) => !e.manifest.name.startsWith(SAFETY_BACKUP_PREFIX));
   const newest = scheduled.find((e) => !isDatedInFuture(e.manifest, now));
   // A damaged manifest newer than the newest readable backup may be the newest backup: never restore an older one
   // in its place without being told to.
-  const newerDamaged = damaged.find((d) => (filter.name || !d.name.startsWith(SAFETY_BACKUP_PREFIX)) && (!newest || d.backupId > newest.manifest.backupId));
+  const newerDamaged = damaged.find(
+    (d) =>
+      (filter.name || !d.name.startsWith(SAFETY_BACKUP_PREFIX)) && (!newest || d.backupId > newest.manifest.backupId),
+  );
   if (newerDamaged) {
     throw new DbopsError('INTEGRITY_FAILED', newerDamaged.error.message, {
       input: 'backup-id',
@@ -153,14 +172,19 @@ export async function findBackup(storage: Storage, filter: CatalogFilter & { bac
   if (!newest) {
     const scope = describeFilter(filter);
     const future = scheduled.map((e) => e.manifest.backupId);
-    throw new DbopsError('NO_BACKUP', `No complete backup in ${storage.display}${scope ? ` for ${scope}` : ''}${future.length > 0 ? ` dated before now (${future.join(', ')} ${future.length === 1 ? 'is' : 'are'} dated in the future: taken with a wrong clock)` : ''}`, {
-      input: future.length > 0 ? 'backup-id' : 'from',
-      hint: future.length > 0
-        ? 'Name the backup to use with backup-id once you have checked what it holds, and fix the clock of the machine that took it.'
-        : entries.length > 0
-          ? `Only restores' safety backups are there; to use one, give its name (${entries[0]!.manifest.name}) or its backup-id.`
-          : 'Check the location (and name / database filters); only backups with a manifest count as complete.',
-    });
+    throw new DbopsError(
+      'NO_BACKUP',
+      `No complete backup in ${storage.display}${scope ? ` for ${scope}` : ''}${future.length > 0 ? ` dated before now (${future.join(', ')} ${future.length === 1 ? 'is' : 'are'} dated in the future: taken with a wrong clock)` : ''}`,
+      {
+        input: future.length > 0 ? 'backup-id' : 'from',
+        hint:
+          future.length > 0
+            ? 'Name the backup to use with backup-id once you have checked what it holds, and fix the clock of the machine that took it.'
+            : entries.length > 0
+              ? `Only restores' safety backups are there; to use one, give its name (${entries[0]!.manifest.name}) or its backup-id.`
+              : 'Check the location (and name / database filters); only backups with a manifest count as complete.',
+      },
+    );
   }
   return newest;
 }

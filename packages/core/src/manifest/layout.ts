@@ -12,7 +12,10 @@ export const MANIFEST_SUFFIX = '.manifest.json';
 export const SAFETY_BACKUP_PREFIX = 'pre-restore/';
 
 export function newBackupId(now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -25,7 +28,12 @@ export function isBackupId(text: string): boolean {
 
 export function parseBackupId(text: string, input = 'backup-id'): string {
   const id = text.trim();
-  if (!isBackupId(id)) throw invalidInput(input, `'${id}' is not a backup id`, 'an id as printed by dbops backup, e.g. 20261122T020000Z-3fa9c1');
+  if (!isBackupId(id))
+    throw invalidInput(
+      input,
+      `'${id}' is not a backup id`,
+      'an id as printed by dbops backup, e.g. 20261122T020000Z-3fa9c1',
+    );
   return id;
 }
 
@@ -38,11 +46,19 @@ export function backupIdTime(id: string): Date {
 export function parseBackupName(text: string, input = 'name'): string {
   const name = text.trim().replace(/^\/+|\/+$/g, '');
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/.test(name)) {
-    throw invalidInput(input, `'${text}' is not a valid backup name`, 'letters, digits, ".", "_" and "-", optionally in "/"-separated segments, e.g. prod/app');
+    throw invalidInput(
+      input,
+      `'${text}' is not a valid backup name`,
+      'letters, digits, ".", "_" and "-", optionally in "/"-separated segments, e.g. prod/app',
+    );
   }
   // Segments are directories (at most 255 bytes on most file systems) and whole names part of S3 keys (1024 bytes).
   if (name.length > 512 || name.split('/').some((segment) => segment.length > 200)) {
-    throw invalidInput(input, `is too long (${name.length} characters)`, 'a backup name of at most 512 characters, each "/"-separated segment at most 200, e.g. prod/app');
+    throw invalidInput(
+      input,
+      `is too long (${name.length} characters)`,
+      'a backup name of at most 512 characters, each "/"-separated segment at most 200, e.g. prod/app',
+    );
   }
   return name;
 }
@@ -73,8 +89,13 @@ export function manifestKey(name: string, id: string): string {
 }
 
 /** The names of the files dbops writes for a backup: its object, its manifest and its verification records. */
-const COMPRESSED = Object.values(EXTENSIONS).filter(Boolean).map((extension) => extension.replace('.', String.raw`\.`)).join('|');
-const OWN_FILE = new RegExp(String.raw`^(${ID})\.(?:dump(?:${COMPRESSED})?(?:\.age)?|manifest\.json|verified-\d{8}T\d{6}Z\.json)$`);
+const COMPRESSED = Object.values(EXTENSIONS)
+  .filter(Boolean)
+  .map((extension) => extension.replace('.', String.raw`\.`))
+  .join('|');
+const OWN_FILE = new RegExp(
+  String.raw`^(${ID})\.(?:dump(?:${COMPRESSED})?(?:\.age)?|manifest\.json|verified-\d{8}T\d{6}Z\.json)$`,
+);
 
 /**
  * The backup id of a file name (no folder) that dbops wrote, or undefined for any other file: a copy a user

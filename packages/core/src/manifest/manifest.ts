@@ -83,7 +83,7 @@ export function serializeManifest(manifest: BackupManifest): Buffer {
 /** What a damaged manifest stops, and what to do about it. */
 const DAMAGED_MANIFEST_EFFECT =
   'until it is dealt with, backups filed under its name are not rotated and fail freshness checks (other names go on). ' +
-  'Inspect it; restore it from the storage\'s versioning (S3 object versions, a file system snapshot) if you can, otherwise remove it and its object.';
+  "Inspect it; restore it from the storage's versioning (S3 object versions, a file system snapshot) if you can, otherwise remove it and its object.";
 
 /** Parses a manifest and checks the fields restore and rotation rely on; `where` names it in errors. */
 export function parseManifest(text: string, where: string): BackupManifest {
@@ -97,7 +97,8 @@ export function parseManifest(text: string, where: string): BackupManifest {
   }
   const m = value as Partial<BackupManifest>;
   const problems: string[] = [];
-  if (m.formatVersion !== MANIFEST_FORMAT_VERSION) problems.push(`formatVersion ${String(m.formatVersion)} is not ${MANIFEST_FORMAT_VERSION}`);
+  if (m.formatVersion !== MANIFEST_FORMAT_VERSION)
+    problems.push(`formatVersion ${String(m.formatVersion)} is not ${MANIFEST_FORMAT_VERSION}`);
   if (typeof m.backupId !== 'string') problems.push('backupId is missing');
   if (typeof m.object?.key !== 'string') problems.push('object.key is missing');
   if (!/^[0-9a-f]{64}$/.test(m.object?.sha256 ?? '')) problems.push('object.sha256 is not a SHA-256');
@@ -113,5 +114,9 @@ export function parseManifest(text: string, where: string): BackupManifest {
 }
 
 function isUtcTimestamp(value: unknown): boolean {
-  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(value) && !Number.isNaN(Date.parse(value));
+  return (
+    typeof value === 'string' &&
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(value) &&
+    !Number.isNaN(Date.parse(value))
+  );
 }

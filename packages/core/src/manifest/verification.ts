@@ -20,7 +20,10 @@ export interface VerificationRecord {
 const RECORD = /^(.*)\/([^/]+)\.verified-(\d{8}T\d{6}Z)\.json$/;
 
 export function verificationKey(name: string, backupId: string, at: Date): string {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
   return `${name}/${backupId}.verified-${stamp}.json`;
 }
 
@@ -29,12 +32,20 @@ export function parseVerificationKey(key: string): { name: string; backupId: str
   const m = RECORD.exec(key);
   if (!m) return undefined;
   const s = m[3]!;
-  const verifiedAt = new Date(`${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}T${s.slice(9, 11)}:${s.slice(11, 13)}:${s.slice(13, 15)}Z`);
+  const verifiedAt = new Date(
+    `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}T${s.slice(9, 11)}:${s.slice(11, 13)}:${s.slice(13, 15)}Z`,
+  );
   return { name: m[1]!, backupId: m[2]!, verifiedAt };
 }
 
-export async function writeVerificationRecord(storage: Storage, name: string, record: VerificationRecord): Promise<string> {
+export async function writeVerificationRecord(
+  storage: Storage,
+  name: string,
+  record: VerificationRecord,
+): Promise<string> {
   const key = verificationKey(name, record.backupId, new Date(record.verifiedAt));
-  await putRecord(storage, key, Buffer.from(`${JSON.stringify(record, null, 2)}\n`), { contentType: 'application/json' });
+  await putRecord(storage, key, Buffer.from(`${JSON.stringify(record, null, 2)}\n`), {
+    contentType: 'application/json',
+  });
   return key;
 }

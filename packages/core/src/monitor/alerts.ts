@@ -50,7 +50,16 @@ export function alertMessage(report: MonitorReport, checks: CheckDefinition[]): 
           ...(action ? { action } : {}),
         };
       }),
-      ...(c.status === 'unknown' ? [{ severity: 'warning' as const, title: c.title, subject: 'not checked', detail: c.reason ?? 'the check could not run' }] : []),
+      ...(c.status === 'unknown'
+        ? [
+            {
+              severity: 'warning' as const,
+              title: c.title,
+              subject: 'not checked',
+              detail: c.reason ?? 'the check could not run',
+            },
+          ]
+        : []),
     ]),
     ...(report.github?.runUrl ? { link: report.github.runUrl } : {}),
     data: { name: report.name, database: report.database.name, reportStatus: report.status, counts: report.counts },
@@ -62,7 +71,13 @@ function shouldNotify(report: MonitorReport, on: AlertOn): boolean {
 }
 
 /** Sends the alert and keeps the GitHub issue in step. Failures are warnings: they never change the run's result. */
-export async function deliverAlerts(report: MonitorReport, checks: CheckDefinition[], targets: AlertTargets, log: Logger, signal?: AbortSignal): Promise<AlertOutcome> {
+export async function deliverAlerts(
+  report: MonitorReport,
+  checks: CheckDefinition[],
+  targets: AlertTargets,
+  log: Logger,
+  signal?: AbortSignal,
+): Promise<AlertOutcome> {
   const outcome: AlertOutcome = { sent: [], failed: [] };
   const message = alertMessage(report, checks);
   if (targets.notifiers.length > 0 && shouldNotify(report, targets.alertOn)) {
@@ -71,7 +86,9 @@ export async function deliverAlerts(report: MonitorReport, checks: CheckDefiniti
   if (targets.githubIssue && report.status === 'unknown') {
     // Closing the issue would claim the critical findings cleared, which checks that did not run cannot show.
     outcome.issue = { action: 'unchanged' };
-    log.info(`The GitHub issue is left as it is: ${notCheckedText(report)}, so this report cannot tell whether critical findings cleared`);
+    log.info(
+      `The GitHub issue is left as it is: ${notCheckedText(report)}, so this report cannot tell whether critical findings cleared`,
+    );
   } else if (targets.githubIssue) {
     try {
       outcome.issue = await syncAlertIssue({
@@ -101,7 +118,9 @@ function issueBody(report: MonitorReport, message: AlertMessage): string {
     '',
     '| Check | Subject | Value | Recommended action |',
     '|---|---|---|---|',
-    ...critical.slice(0, 50).map((i) => `| ${cell(i.title)} | \`${cell(i.subject)}\` | ${cell(i.detail ?? '')} | ${cell(i.action ?? '')} |`),
+    ...critical
+      .slice(0, 50)
+      .map((i) => `| ${cell(i.title)} | \`${cell(i.subject)}\` | ${cell(i.detail ?? '')} | ${cell(i.action ?? '')} |`),
     '',
     'This issue is updated by each run while a critical finding lasts and closed when they clear.',
   ].join('\n');

@@ -6,7 +6,11 @@ import type { CheckResult, Finding, Observation, Severity } from './types.js';
 export const TOP_OBSERVATIONS = 10;
 
 /** The severity a value reaches: 'above' checks fire at or above a threshold, 'below' checks under it. */
-export function severityOf(value: number, direction: 'above' | 'below', t: { warning?: number; critical?: number }): Severity | undefined {
+export function severityOf(
+  value: number,
+  direction: 'above' | 'below',
+  t: { warning?: number; critical?: number },
+): Severity | undefined {
   const crosses = (threshold: number | undefined) =>
     threshold !== undefined && (direction === 'above' ? value >= threshold : value < threshold);
   if (crosses(t.critical)) return 'critical';
@@ -40,7 +44,8 @@ export function evaluate(
       ...(o.detail ? { detail: o.detail } : {}),
     });
   }
-  const worstFirst = (a: { value: number }, b: { value: number }) => (check.direction === 'above' ? b.value - a.value : a.value - b.value);
+  const worstFirst = (a: { value: number }, b: { value: number }) =>
+    check.direction === 'above' ? b.value - a.value : a.value - b.value;
   findings.sort((a, b) => rank(b.severity) - rank(a.severity) || worstFirst(a, b));
   const top = [...kept].sort(worstFirst).slice(0, TOP_OBSERVATIONS);
   const status = findings.some((f) => f.severity === 'critical') ? 'critical' : findings.length > 0 ? 'warning' : 'ok';

@@ -59,12 +59,17 @@ export function formatSpan(days: number): string {
 export function describeTrend(s: TrendSeries): { growth: string; days?: string; beyond?: string } {
   const basis = `${s.history.points} report${s.history.points === 1 ? '' : 's'} over ${formatSpan(s.history.days)}`;
   if (s.growthPerDay === undefined) {
-    return { growth: `not enough history to project (${basis}; needs at least ${MIN_POINTS} over ${formatSpan(MIN_SPAN_DAYS)})` };
+    return {
+      growth: `not enough history to project (${basis}; needs at least ${MIN_POINTS} over ${formatSpan(MIN_SPAN_DAYS)})`,
+    };
   }
   const growth = `${formatGrowth(s.growthPerDay, s.unit)} from ${basis}`;
   if (s.daysToLimit !== undefined) return { growth, days: `${Math.floor(s.daysToLimit)} days` };
   if (s.limit !== undefined && s.growthPerDay > 0 && s.horizonDays !== undefined) {
-    return { growth, beyond: `more than ${formatSpan(s.horizonDays)} to the limit at this rate (projected no further than ${PROJECTION_REACH}× the history)` };
+    return {
+      growth,
+      beyond: `more than ${formatSpan(s.horizonDays)} to the limit at this rate (projected no further than ${PROJECTION_REACH}× the history)`,
+    };
   }
   return { growth };
 }

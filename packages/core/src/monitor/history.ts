@@ -13,31 +13,48 @@ export function historyKey(name: string, generatedAt: string): string {
 }
 
 /** Reads earlier entries for `name`, newest MAX_ENTRIES, oldest first. Unreadable entries are skipped with a warning. */
-export async function readHistory(storage: Storage, name: string, log: Logger, sinceMs?: number): Promise<HistoryEntry[]> {
+export async function readHistory(
+  storage: Storage,
+  name: string,
+  log: Logger,
+  sinceMs?: number,
+): Promise<HistoryEntry[]> {
   // Keys sort by time, so entries older than `sinceMs` are left out before anything is read.
   const oldest = sinceMs === undefined ? '' : historyKey(name, new Date(sinceMs).toISOString());
-  const objects = (await storage.list(`${name}/`)).filter((o) => o.key.endsWith('.json') && o.key >= oldest).slice(-MAX_ENTRIES);
+  const objects = (await storage.list(`${name}/`))
+    .filter((o) => o.key.endsWith('.json') && o.key >= oldest)
+    .slice(-MAX_ENTRIES);
   const entries: HistoryEntry[] = [];
   for (let i = 0; i < objects.length; i += READ_CONCURRENCY) {
-    const batch = await Promise.all(objects.slice(i, i + READ_CONCURRENCY).map(async (object) => {
-      try {
-        const stream = await storage.get(object.key);
-        const chunks: Buffer[] = [];
-        for await (const chunk of stream) chunks.push(chunk as Buffer);
-        const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Partial<HistoryEntry>;
-        if (typeof parsed.generatedAt !== 'string' || typeof parsed.sample !== 'object' || parsed.sample === null) throw new Error('not a history entry');
-        return { generatedAt: parsed.generatedAt, sample: parsed.sample };
-      } catch (error) {
-        log.warn(`Skipping history entry ${storage.locate(object.key)}: ${(error as Error).message}`);
-        return undefined;
-      }
-    }));
+    const batch = await Promise.all(
+      objects.slice(i, i + READ_CONCURRENCY).map(async (object) => {
+        try {
+          const stream = await storage.get(object.key);
+          const chunks: Buffer[] = [];
+          for await (const chunk of stream) chunks.push(chunk as Buffer);
+          const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Partial<HistoryEntry>;
+          if (typeof parsed.generatedAt !== 'string' || typeof parsed.sample !== 'object' || parsed.sample === null)
+            throw new Error('not a history entry');
+          return { generatedAt: parsed.generatedAt, sample: parsed.sample };
+        } catch (error) {
+          log.warn(`Skipping history entry ${storage.locate(object.key)}: ${(error as Error).message}`);
+          return undefined;
+        }
+      }),
+    );
     for (const entry of batch) if (entry) entries.push(entry);
   }
   return entries.sort((a, b) => a.generatedAt.localeCompare(b.generatedAt));
 }
 
 export function historyEntry(report: MonitorReport): Buffer {
-  const entry = { schemaVersion: 2, generatedAt: report.generatedAt, name: report.name, status: report.status, counts: report.counts, sample: report.sample };
+  const entry = {
+    schemaVersion: 2,
+    generatedAt: report.generatedAt,
+    name: report.name,
+    status: report.status,
+    counts: report.counts,
+    sample: report.sample,
+  };
   return Buffer.from(`${JSON.stringify(entry)}\n`);
 }

@@ -14,8 +14,19 @@ export type {
 } from './types.js';
 export type { CheckContext, CheckDefinition, CheckOutcome, CheckParam } from './check.js';
 export { POSTGRES_CHECKS } from './checks/index.js';
-export { monitorReport, type MonitorReportOptions, type MonitorReportResult, type MonitorReportFiles } from '../operations/monitor-report.js';
-export { parseThresholds, readThresholdsFile, defaultSettings, type MonitorSettings, type CheckSettings } from './thresholds.js';
+export {
+  monitorReport,
+  type MonitorReportOptions,
+  type MonitorReportResult,
+  type MonitorReportFiles,
+} from '../operations/monitor-report.js';
+export {
+  parseThresholds,
+  readThresholdsFile,
+  defaultSettings,
+  type MonitorSettings,
+  type CheckSettings,
+} from './thresholds.js';
 export { renderPrometheus } from './render-prometheus.js';
 export { monitorSummary, renderMarkdown } from './render-markdown.js';
 export { renderHtml } from './render-html.js';

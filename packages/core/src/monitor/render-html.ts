@@ -15,26 +15,40 @@ export function renderHtml(report: MonitorReport, checks: CheckDefinition[]): st
   const byId = new Map(checks.map((c) => [c.id, c]));
   const e = escapeHtml;
   const parts: string[] = [];
-  parts.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>dbops health: ${e(report.name)}</title><style>${STYLE}</style></head><body>`);
+  parts.push(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>dbops health: ${e(report.name)}</title><style>${STYLE}</style></head><body>`,
+  );
   parts.push(`<h1>${STATUS_ICON[report.status]} ${e(report.name)}: ${e(report.status.toUpperCase())}</h1>`);
   const unchecked = report.checks.filter((c) => c.status === 'unknown');
-  const notRun = unchecked.length > 0 ? ` · <strong>${unchecked.length} check${unchecked.length === 1 ? '' : 's'} could not run</strong>` : '';
-  parts.push(`<p><strong>${report.counts.critical} critical, ${report.counts.warning} warning</strong>${notRun} · PostgreSQL ${e(report.database.serverVersion)}${report.database.standby ? ' (standby)' : ''} · ${report.checks.length} checks in ${(report.durationMs / 1000).toFixed(1)} s · ${e(report.generatedAt)}</p>`);
+  const notRun =
+    unchecked.length > 0
+      ? ` · <strong>${unchecked.length} check${unchecked.length === 1 ? '' : 's'} could not run</strong>`
+      : '';
+  parts.push(
+    `<p><strong>${report.counts.critical} critical, ${report.counts.warning} warning</strong>${notRun} · PostgreSQL ${e(report.database.serverVersion)}${report.database.standby ? ' (standby)' : ''} · ${report.checks.length} checks in ${(report.durationMs / 1000).toFixed(1)} s · ${e(report.generatedAt)}</p>`,
+  );
 
   const findings = report.checks.flatMap((c) => c.findings.map((f) => ({ f, c })));
   findings.sort((a, b) => (a.f.severity === b.f.severity ? 0 : a.f.severity === 'critical' ? -1 : 1));
   parts.push('<h2>Findings</h2>');
   if (findings.length === 0) parts.push(`<p>${e(noFindingsText(report))}</p>`);
   else {
-    parts.push('<table><tr><th>Severity</th><th>Check</th><th>Subject</th><th>Value</th><th>Threshold</th><th>Detail</th><th>Recommended action</th></tr>');
+    parts.push(
+      '<table><tr><th>Severity</th><th>Check</th><th>Subject</th><th>Value</th><th>Threshold</th><th>Detail</th><th>Recommended action</th></tr>',
+    );
     for (const { f, c } of findings) {
-      parts.push(`<tr class="${f.severity}"><td>${STATUS_ICON[f.severity]} ${f.severity}</td><td>${e(c.title)}</td><td><code>${e(f.subject)}</code></td><td>${e(showValue(f, f.unit))}</td><td>${e(formatThreshold(f.threshold, f.unit, c.thresholds.direction))}</td><td>${e(f.detail ?? '')}</td><td>${e(byId.get(c.id)?.action ?? '')}</td></tr>`);
+      parts.push(
+        `<tr class="${f.severity}"><td>${STATUS_ICON[f.severity]} ${f.severity}</td><td>${e(c.title)}</td><td><code>${e(f.subject)}</code></td><td>${e(showValue(f, f.unit))}</td><td>${e(formatThreshold(f.threshold, f.unit, c.thresholds.direction))}</td><td>${e(f.detail ?? '')}</td><td>${e(byId.get(c.id)?.action ?? '')}</td></tr>`,
+      );
     }
     parts.push('</table>');
   }
   if (unchecked.length > 0) {
-    parts.push(`<h2>${STATUS_ICON.unknown} Not checked</h2><p>These checks could not run, so what they watch is unknown.</p><table><tr><th>Check</th><th>Why it could not run</th></tr>`);
-    for (const c of unchecked) parts.push(`<tr class="unknown"><td>${e(c.title)}</td><td>${e(c.reason ?? '')}</td></tr>`);
+    parts.push(
+      `<h2>${STATUS_ICON.unknown} Not checked</h2><p>These checks could not run, so what they watch is unknown.</p><table><tr><th>Check</th><th>Why it could not run</th></tr>`,
+    );
+    for (const c of unchecked)
+      parts.push(`<tr class="unknown"><td>${e(c.title)}</td><td>${e(c.reason ?? '')}</td></tr>`);
     parts.push('</table>');
   }
 
@@ -50,22 +64,39 @@ export function renderHtml(report: MonitorReport, checks: CheckDefinition[]): st
     parts.push('</div>');
   }
 
-  parts.push('<h2>Checks</h2><table><tr><th>Check</th><th>Status</th><th>Time</th><th>Why it matters</th><th>Thresholds</th><th>Notes</th></tr>');
+  parts.push(
+    '<h2>Checks</h2><table><tr><th>Check</th><th>Status</th><th>Time</th><th>Why it matters</th><th>Thresholds</th><th>Notes</th></tr>',
+  );
   for (const c of report.checks) {
     const d = byId.get(c.id);
     const thresholds = `warning ${formatThreshold(c.thresholds.warning, c.unit, c.thresholds.direction)}, critical ${formatThreshold(c.thresholds.critical, c.unit, c.thresholds.direction)}`;
     const notes = [c.reason, ...c.notes].filter(Boolean).join('; ');
-    parts.push(`<tr class="${c.status}"><td>${e(c.title)}</td><td>${STATUS_ICON[c.status]} ${c.status}</td><td>${c.durationMs} ms</td><td>${e(d?.why ?? '')}</td><td>${e(thresholds)}</td><td>${e(notes)}</td></tr>`);
+    parts.push(
+      `<tr class="${c.status}"><td>${e(c.title)}</td><td>${STATUS_ICON[c.status]} ${c.status}</td><td>${c.durationMs} ms</td><td>${e(d?.why ?? '')}</td><td>${e(thresholds)}</td><td>${e(notes)}</td></tr>`,
+    );
   }
   parts.push('</table>');
-  parts.push(barChartSvg('Time per check', [...report.checks].sort((a, b) => b.durationMs - a.durationMs).map((c) => ({ label: c.id, value: c.durationMs })), 'ms'));
+  parts.push(
+    barChartSvg(
+      'Time per check',
+      [...report.checks].sort((a, b) => b.durationMs - a.durationMs).map((c) => ({ label: c.id, value: c.durationMs })),
+      'ms',
+    ),
+  );
 
   parts.push('<h2>Details</h2>');
   for (const c of report.checks.filter((c) => c.top.length > 0)) {
-    parts.push(`<details${c.findings.length > 0 ? ' open' : ''}><summary>${e(c.title)} (${c.observed} looked at, largest ${c.top.length})</summary><table><tr><th>Subject</th><th>Value</th><th>Detail</th></tr>`);
-    for (const o of c.top) parts.push(`<tr><td><code>${e(o.subject)}</code></td><td>${e(showValue(o, c.unit))}</td><td>${e(o.detail ?? '')}</td></tr>`);
+    parts.push(
+      `<details${c.findings.length > 0 ? ' open' : ''}><summary>${e(c.title)} (${c.observed} looked at, largest ${c.top.length})</summary><table><tr><th>Subject</th><th>Value</th><th>Detail</th></tr>`,
+    );
+    for (const o of c.top)
+      parts.push(
+        `<tr><td><code>${e(o.subject)}</code></td><td>${e(showValue(o, c.unit))}</td><td>${e(o.detail ?? '')}</td></tr>`,
+      );
     parts.push('</table></details>');
   }
-  parts.push(`<p class="muted">dbops monitor-report${report.github?.runUrl ? ` · <a href="${e(report.github.runUrl)}">workflow run</a>` : ''}</p></body></html>\n`);
+  parts.push(
+    `<p class="muted">dbops monitor-report${report.github?.runUrl ? ` · <a href="${e(report.github.runUrl)}">workflow run</a>` : ''}</p></body></html>\n`,
+  );
   return parts.join('\n');
 }

@@ -10,14 +10,18 @@ const SUMMARY_FINDINGS = 30;
 
 /** Icons of check and finding statuses, in the summary's tables and the HTML report. */
 export const STATUS_ICON: Record<string, string> = {
-  critical: '🔴', warning: '🟠', ok: '🟢', skipped: '⚪', unknown: '❔',
+  critical: '🔴',
+  warning: '🟠',
+  ok: '🟢',
+  skipped: '⚪',
+  unknown: '❔',
 };
 
 /** What a report says when it has no findings: only a complete one may call the database healthy. */
 export function noFindingsText(report: MonitorReport): string {
   return report.counts.unknown > 0
     ? `No findings among the checks that ran, but ${notCheckedText(report)}: this report cannot say the database is ` +
-      'healthy.'
+        'healthy.'
     : 'No findings: every check that ran is within its thresholds.';
 }
 
@@ -27,7 +31,10 @@ export function renderMarkdown(report: MonitorReport, checks: CheckDefinition[])
 }
 
 const STATUS: Record<OverallStatus, ResultStatus> = {
-  ok: 'ok', warning: 'warning', critical: 'critical', unknown: 'unknown',
+  ok: 'ok',
+  warning: 'warning',
+  critical: 'critical',
+  unknown: 'unknown',
 };
 
 /**
@@ -42,16 +49,18 @@ export function monitorSummary(report: MonitorReport, checks: CheckDefinition[])
     ...(unknown ? [strong(`${checksWord(unknown)} could not run`)] : []),
     ...(skipped ? [`${checksWord(skipped)} skipped`] : []),
   ];
-  const blocks: Block[] = [{
-    kind: 'note',
-    text: [
-      strong(`${critical} critical, ${warning} warning`),
-      ` · PostgreSQL ${report.database.serverVersion}${report.database.standby ? ' (standby)' : ''} · `,
-      `${report.checks.length} checks in ${(report.durationMs / 1000).toFixed(1)} s`,
-      ...extra.flatMap((part, i) => [i === 0 ? ' · ' : ', ', part]),
-      ` · ${report.generatedAt}`,
-    ],
-  }];
+  const blocks: Block[] = [
+    {
+      kind: 'note',
+      text: [
+        strong(`${critical} critical, ${warning} warning`),
+        ` · PostgreSQL ${report.database.serverVersion}${report.database.standby ? ' (standby)' : ''} · `,
+        `${report.checks.length} checks in ${(report.durationMs / 1000).toFixed(1)} s`,
+        ...extra.flatMap((part, i) => [i === 0 ? ' · ' : ', ', part]),
+        ` · ${report.generatedAt}`,
+      ],
+    },
+  ];
 
   const findings = report.checks.flatMap((c) => c.findings.map((f) => ({ f, c })));
   findings.sort((a, b) => (a.f.severity === b.f.severity ? 0 : a.f.severity === 'critical' ? -1 : 1));
@@ -59,10 +68,16 @@ export function monitorSummary(report: MonitorReport, checks: CheckDefinition[])
     blocks.push({
       kind: 'table',
       columns: ['', 'Check', 'Subject', 'Value', 'Threshold', 'Recommended action'],
-      rows: findings.slice(0, SUMMARY_FINDINGS).map(({ f, c }) => [
-        STATUS_ICON[f.severity]!, c.title, code(f.subject), showValue(f, f.unit),
-        formatThreshold(f.threshold, f.unit, c.thresholds.direction), byId.get(c.id)?.action ?? '',
-      ]),
+      rows: findings
+        .slice(0, SUMMARY_FINDINGS)
+        .map(({ f, c }) => [
+          STATUS_ICON[f.severity]!,
+          c.title,
+          code(f.subject),
+          showValue(f, f.unit),
+          formatThreshold(f.threshold, f.unit, c.thresholds.direction),
+          byId.get(c.id)?.action ?? '',
+        ]),
     });
     if (findings.length > SUMMARY_FINDINGS) {
       const more = findings.length - SUMMARY_FINDINGS;
@@ -75,40 +90,53 @@ export function monitorSummary(report: MonitorReport, checks: CheckDefinition[])
   if (unchecked.length > 0) {
     blocks.push(
       { kind: 'heading', status: 'unknown', text: `Not checked: ${checksWord(unchecked.length)} could not run` },
-      { kind: 'table', columns: ['Check', 'Why it could not run'],
-        rows: unchecked.map((c) => [c.title, c.reason ?? '']) },
+      {
+        kind: 'table',
+        columns: ['Check', 'Why it could not run'],
+        rows: unchecked.map((c) => [c.title, c.reason ?? '']),
+      },
     );
   }
   if (report.trends && report.trends.series.length > 0) {
     blocks.push(...trends(report.trends.series, report.trends.reportsRead));
   }
 
-  const details: Block[] = [{
-    kind: 'table',
-    columns: ['Check', 'Status', 'Time', 'Looked at', 'Notes'],
-    rows: report.checks.map((c) => [
-      c.title, `${STATUS_ICON[c.status]} ${c.status}`, `${c.durationMs} ms`, String(c.observed),
-      [c.reason, ...c.notes].filter(Boolean).join('; '),
-    ]),
-  }];
+  const details: Block[] = [
+    {
+      kind: 'table',
+      columns: ['Check', 'Status', 'Time', 'Looked at', 'Notes'],
+      rows: report.checks.map((c) => [
+        c.title,
+        `${STATUS_ICON[c.status]} ${c.status}`,
+        `${c.durationMs} ms`,
+        String(c.observed),
+        [c.reason, ...c.notes].filter(Boolean).join('; '),
+      ]),
+    },
+  ];
   for (const c of report.checks.filter((c) => c.findings.length > 0)) {
     details.push(
       { kind: 'note', text: [strong(c.title), ` — ${byId.get(c.id)?.why ?? ''}`] },
-      { kind: 'table', columns: ['', 'Subject', 'Value', 'Detail'], rows: c.findings.slice(0, SUMMARY_FINDINGS)
-        .map((f) => [STATUS_ICON[f.severity]!, code(f.subject), showValue(f, f.unit), f.detail ?? '']) },
+      {
+        kind: 'table',
+        columns: ['', 'Subject', 'Value', 'Detail'],
+        rows: c.findings
+          .slice(0, SUMMARY_FINDINGS)
+          .map((f) => [STATUS_ICON[f.severity]!, code(f.subject), showValue(f, f.unit), f.detail ?? '']),
+      },
     );
   }
   blocks.push({ kind: 'folded', title: 'Details: every check', blocks: details });
 
-  const findingsText =
-    `${critical} critical, ${warning} warning findings on PostgreSQL ${report.database.serverVersion} (${report.generatedAt}).`;
+  const findingsText = `${critical} critical, ${warning} warning findings on PostgreSQL ${report.database.serverVersion} (${report.generatedAt}).`;
   return {
     status: STATUS[report.status],
     title: [`Database health: ${report.status.toUpperCase()} — `, code(report.name)],
     // The alert vocabulary has no "unknown": the text says why such a report cannot call the database healthy.
-    text: unknown > 0
-      ? `${notCheckedText(report)}, so this report cannot say the database is healthy; ${findingsText}`
-      : findingsText,
+    text:
+      unknown > 0
+        ? `${notCheckedText(report)}, so this report cannot say the database is healthy; ${findingsText}`
+        : findingsText,
     blocks,
   };
 }

@@ -24,7 +24,9 @@ class Exposition {
       family = { help, samples: new Map() };
       this.families.set(name, family);
     }
-    const labelText = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',');
+    const labelText = Object.entries(labels)
+      .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
+      .join(',');
     // One sample per label set: the first (worst) wins, since promtool rejects duplicate series.
     if (!family.samples.has(labelText)) family.samples.set(labelText, value);
   }
@@ -33,7 +35,8 @@ class Exposition {
     const out: string[] = [];
     for (const [name, family] of this.families) {
       out.push(`# HELP ${name} ${family.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${name} gauge`);
-      for (const [labels, value] of family.samples) out.push(`${name}${labels ? `{${labels}}` : ''} ${formatNumber(value)}`);
+      for (const [labels, value] of family.samples)
+        out.push(`${name}${labels ? `{${labels}}` : ''} ${formatNumber(value)}`);
     }
     return `${out.join('\n')}\n`;
   }
@@ -46,24 +49,56 @@ class Exposition {
 export function renderPrometheus(report: MonitorReport): string {
   const e = new Exposition();
   const db = { database: report.name };
-  e.gauge('dbops_monitor_status', 'Overall health: 0 ok, 1 warning, 2 critical, 3 unknown (no critical finding, but checks could not run).', db, REPORT_STATUS_VALUE[report.status]!);
+  e.gauge(
+    'dbops_monitor_status',
+    'Overall health: 0 ok, 1 warning, 2 critical, 3 unknown (no critical finding, but checks could not run).',
+    db,
+    REPORT_STATUS_VALUE[report.status]!,
+  );
   for (const severity of ['critical', 'warning'] as const) {
     e.gauge('dbops_monitor_findings', 'Findings of the run by severity.', { ...db, severity }, report.counts[severity]);
   }
-  e.gauge('dbops_monitor_checks_unknown', 'Checks that could not run: what they watch is unknown.', db, report.counts.unknown);
+  e.gauge(
+    'dbops_monitor_checks_unknown',
+    'Checks that could not run: what they watch is unknown.',
+    db,
+    report.counts.unknown,
+  );
   e.gauge('dbops_monitor_report_duration_seconds', 'How long the whole report took.', db, report.durationMs / 1000);
-  e.gauge('dbops_monitor_report_timestamp_seconds', 'When the report was made (Unix time).', db, Date.parse(report.generatedAt) / 1000);
-  if (report.sample.databaseBytes !== undefined) e.gauge('dbops_monitor_database_size_bytes', 'Size of the database.', db, report.sample.databaseBytes);
-  if (report.sample.maxXidAge !== undefined) e.gauge('dbops_monitor_max_xid_age', 'Oldest transaction ID age (wraparound at about 2.1 billion).', db, report.sample.maxXidAge);
+  e.gauge(
+    'dbops_monitor_report_timestamp_seconds',
+    'When the report was made (Unix time).',
+    db,
+    Date.parse(report.generatedAt) / 1000,
+  );
+  if (report.sample.databaseBytes !== undefined)
+    e.gauge('dbops_monitor_database_size_bytes', 'Size of the database.', db, report.sample.databaseBytes);
+  if (report.sample.maxXidAge !== undefined)
+    e.gauge(
+      'dbops_monitor_max_xid_age',
+      'Oldest transaction ID age (wraparound at about 2.1 billion).',
+      db,
+      report.sample.maxXidAge,
+    );
   for (const c of report.checks) {
     const labels = { ...db, check: c.id };
-    e.gauge('dbops_monitor_check_status', 'Check status: 0 ok, 1 warning, 2 critical, 3 skipped (does not apply), 4 unknown (could not run).', labels, CHECK_STATUS_VALUE[c.status]!);
+    e.gauge(
+      'dbops_monitor_check_status',
+      'Check status: 0 ok, 1 warning, 2 critical, 3 skipped (does not apply), 4 unknown (could not run).',
+      labels,
+      CHECK_STATUS_VALUE[c.status]!,
+    );
     e.gauge('dbops_monitor_check_duration_seconds', 'How long the check took.', labels, c.durationMs / 1000);
     e.gauge('dbops_monitor_check_findings', 'Findings of the check.', labels, c.findings.length);
   }
   for (const c of report.checks) {
     for (const o of listed(c)) {
-      e.gauge(OBSERVATION_METRIC[c.unit], 'A value a check measured, by check and subject (its findings and largest values).', { ...db, check: c.id, subject: o.subject }, o.value);
+      e.gauge(
+        OBSERVATION_METRIC[c.unit],
+        'A value a check measured, by check and subject (its findings and largest values).',
+        { ...db, check: c.id, subject: o.subject },
+        o.value,
+      );
     }
   }
   return e.toString();

@@ -14,12 +14,16 @@ export function lineChartSvg(s: TrendSeries): string {
   const values = points.map((p) => p.v);
   const vMax = Math.max(...values) * 1.05 || 1;
   const vMin = Math.min(0, ...values);
-  const x = (t: number) => PAD.left + (t1 === t0 ? (W - PAD.left - PAD.right) / 2 : ((t - t0) / (t1 - t0)) * (W - PAD.left - PAD.right));
+  const x = (t: number) =>
+    PAD.left + (t1 === t0 ? (W - PAD.left - PAD.right) / 2 : ((t - t0) / (t1 - t0)) * (W - PAD.left - PAD.right));
   const y = (v: number) => H - PAD.bottom - ((v - vMin) / (vMax - vMin)) * (H - PAD.top - PAD.bottom);
   const path = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`).join(' ');
   const dots = points.map((p) => `<circle cx="${x(p.t).toFixed(1)}" cy="${y(p.v).toFixed(1)}" r="2.5"/>`).join('');
   const ticks = [vMin, (vMin + vMax) / 2, vMax]
-    .map((v) => `<text x="${PAD.left - 6}" y="${y(v).toFixed(1)}" text-anchor="end" dominant-baseline="middle">${v.toPrecision(3)}</text>`)
+    .map(
+      (v) =>
+        `<text x="${PAD.left - 6}" y="${y(v).toFixed(1)}" text-anchor="end" dominant-baseline="middle">${v.toPrecision(3)}</text>`,
+    )
     .join('');
   const day = (t: number) => new Date(t).toISOString().slice(0, 10);
   return [
@@ -44,13 +48,20 @@ export function barChartSvg(title: string, bars: Array<{ label: string; value: n
   const rows = bars.map((b, i) => {
     const yPos = 24 + i * rowH;
     const w = (b.value / max) * (W - labelW - 70);
-    return `<text x="${labelW - 6}" y="${yPos + 11}" text-anchor="end">${escapeHtml(b.label)}</text>` +
+    return (
+      `<text x="${labelW - 6}" y="${yPos + 11}" text-anchor="end">${escapeHtml(b.label)}</text>` +
       `<rect x="${labelW}" y="${yPos + 2}" width="${w.toFixed(1)}" height="${rowH - 4}" class="bar"/>` +
-      `<text x="${labelW + w + 4}" y="${yPos + 11}">${b.value} ${escapeHtml(unitLabel)}</text>`;
+      `<text x="${labelW + w + 4}" y="${yPos + 11}">${b.value} ${escapeHtml(unitLabel)}</text>`
+    );
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${height}" width="${W}" height="${height}" role="img" aria-label="${escapeHtml(title)}" class="chart"><text x="0" y="14" class="title">${escapeHtml(title)}</text>${rows.join('')}</svg>`;
 }
 
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }

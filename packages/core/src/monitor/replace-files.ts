@@ -25,7 +25,8 @@ async function writeWhole(path: string, text: string): Promise<void> {
     await handle.writeFile(bytes);
     // A file system may accept fewer bytes than asked without an error: the size on disk is the proof.
     const { size } = await handle.stat();
-    if (size !== bytes.length) throw Object.assign(new Error(`short write: ${size} of ${bytes.length} bytes`), { code: 'EIO' });
+    if (size !== bytes.length)
+      throw Object.assign(new Error(`short write: ${size} of ${bytes.length} bytes`), { code: 'EIO' });
     await handle.sync();
   } finally {
     await handle.close();

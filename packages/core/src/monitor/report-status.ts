@@ -5,10 +5,17 @@ import type { CheckResult, MonitorReport, OverallStatus } from './types.js';
  * check that could not run makes it unknown, since what that check watches may be at any level; then warning, ok.
  */
 export function reportStatus(results: CheckResult[]): Pick<MonitorReport, 'status' | 'counts'> {
-  const findings = (severity: string) => results.reduce((n, r) => n + r.findings.filter((f) => f.severity === severity).length, 0);
+  const findings = (severity: string) =>
+    results.reduce((n, r) => n + r.findings.filter((f) => f.severity === severity).length, 0);
   const checks = (status: string) => results.filter((r) => r.status === status).length;
-  const counts = { critical: findings('critical'), warning: findings('warning'), skipped: checks('skipped'), unknown: checks('unknown') };
-  const status = counts.critical > 0 ? 'critical' : counts.unknown > 0 ? 'unknown' : counts.warning > 0 ? 'warning' : 'ok';
+  const counts = {
+    critical: findings('critical'),
+    warning: findings('warning'),
+    skipped: checks('skipped'),
+    unknown: checks('unknown'),
+  };
+  const status =
+    counts.critical > 0 ? 'critical' : counts.unknown > 0 ? 'unknown' : counts.warning > 0 ? 'warning' : 'ok';
   return { status, counts };
 }
 

@@ -53,7 +53,12 @@ export async function runChecks(options: RunChecksOptions): Promise<{ results: C
       continue;
     }
     if (remaining <= 0) {
-      results.push({ ...base, status: 'unknown', reason: `the total time budget of ${options.budgetMs / 1000} s was used up by earlier checks (raise time-budget)`, durationMs: 0 });
+      results.push({
+        ...base,
+        status: 'unknown',
+        reason: `the total time budget of ${options.budgetMs / 1000} s was used up by earlier checks (raise time-budget)`,
+        durationMs: 0,
+      });
       continue;
     }
 
@@ -82,7 +87,12 @@ export async function runChecks(options: RunChecksOptions): Promise<{ results: C
       } else if (outcome.skipped) {
         results.push({ ...base, status: 'skipped', reason: outcome.skipped, notes, durationMs });
       } else {
-        results.push({ ...base, ...evaluate(check, checkSettings, settings.exclude, outcome.observations), notes, durationMs });
+        results.push({
+          ...base,
+          ...evaluate(check, checkSettings, settings.exclude, outcome.observations),
+          notes,
+          durationMs,
+        });
       }
     } catch (error) {
       const durationMs = Date.now() - checkStarted;
@@ -96,5 +106,8 @@ export async function runChecks(options: RunChecksOptions): Promise<{ results: C
 }
 
 function pick(s: { warning?: number; critical?: number }): { warning?: number; critical?: number } {
-  return { ...(s.warning !== undefined ? { warning: s.warning } : {}), ...(s.critical !== undefined ? { critical: s.critical } : {}) };
+  return {
+    ...(s.warning !== undefined ? { warning: s.warning } : {}),
+    ...(s.critical !== undefined ? { critical: s.critical } : {}),
+  };
 }

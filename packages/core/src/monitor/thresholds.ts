@@ -29,13 +29,18 @@ const CHECK_KEYS = ['enabled', 'warning', 'critical', 'exclude'];
 export function defaultSettings(checks: CheckDefinition[]): MonitorSettings {
   return {
     exclude: [],
-    checks: Object.fromEntries(checks.map((c) => [c.id, {
-      enabled: true,
-      ...(c.warning !== undefined ? { warning: c.warning } : {}),
-      ...(c.critical !== undefined ? { critical: c.critical } : {}),
-      params: Object.fromEntries(Object.entries(c.params ?? {}).map(([name, p]) => [name, p.default])),
-      exclude: [],
-    }])),
+    checks: Object.fromEntries(
+      checks.map((c) => [
+        c.id,
+        {
+          enabled: true,
+          ...(c.warning !== undefined ? { warning: c.warning } : {}),
+          ...(c.critical !== undefined ? { critical: c.critical } : {}),
+          params: Object.fromEntries(Object.entries(c.params ?? {}).map(([name, p]) => [name, p.default])),
+          exclude: [],
+        },
+      ]),
+    ),
   };
 }
 
@@ -44,7 +49,11 @@ export async function readThresholdsFile(path: string, checks: CheckDefinition[]
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw invalidInput(INPUT, `names a file that cannot be read (${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, 'the path of a YAML thresholds file, e.g. .github/dbops/thresholds.yml');
+    throw invalidInput(
+      INPUT,
+      `names a file that cannot be read (${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      'the path of a YAML thresholds file, e.g. .github/dbops/thresholds.yml',
+    );
   }
   return parseThresholds(text, path, checks);
 }
@@ -54,12 +63,17 @@ export async function readThresholdsFile(path: string, checks: CheckDefinition[]
  * so a typo ("warnng", "tabel-bloat") is reported rather than silently ignored.
  */
 export function parseThresholds(text: string, source: string, checks: CheckDefinition[]): MonitorSettings {
-  const fail = (path: string, problem: string, valid: string) => invalidInput(INPUT, `file ${source}: ${path} ${problem}`, valid);
+  const fail = (path: string, problem: string, valid: string) =>
+    invalidInput(INPUT, `file ${source}: ${path} ${problem}`, valid);
   let doc: unknown;
   try {
     doc = parseYaml(text);
   } catch (error) {
-    throw invalidInput(INPUT, `file ${source} is not valid YAML: ${(error as Error).message.split('\n')[0]}`, 'YAML such as "checks:\\n  table-bloat:\\n    warning: 40%"');
+    throw invalidInput(
+      INPUT,
+      `file ${source} is not valid YAML: ${(error as Error).message.split('\n')[0]}`,
+      'YAML such as "checks:\\n  table-bloat:\\n    warning: 40%"',
+    );
   }
   const settings = defaultSettings(checks);
   if (doc === null || doc === undefined) return settings;
@@ -67,7 +81,8 @@ export function parseThresholds(text: string, source: string, checks: CheckDefin
 
   for (const [key, value] of Object.entries(doc)) {
     if (!TOP_KEYS.includes(key)) throw fail(`'${key}'`, 'is not a known key', `top-level keys: ${TOP_KEYS.join(', ')}`);
-    if (key === 'version' && value !== 1) throw fail('version', `is ${JSON.stringify(value)}`, 'version: 1 (or leave it out)');
+    if (key === 'version' && value !== 1)
+      throw fail('version', `is ${JSON.stringify(value)}`, 'version: 1 (or leave it out)');
   }
   settings.exclude = patternList(doc.exclude, 'exclude', fail);
   if (doc.checks === undefined || doc.checks === null) return settings;
@@ -82,7 +97,12 @@ export function parseThresholds(text: string, source: string, checks: CheckDefin
       target.enabled = false;
       continue;
     }
-    if (!isMap(body)) throw fail(`checks.${id}`, 'is not a mapping', 'e.g. { warning: ..., critical: ..., enabled: false, exclude: [schema.table] }');
+    if (!isMap(body))
+      throw fail(
+        `checks.${id}`,
+        'is not a mapping',
+        'e.g. { warning: ..., critical: ..., enabled: false, exclude: [schema.table] }',
+      );
     const paramNames = Object.keys(check.params ?? {});
     const known = [...CHECK_KEYS, ...paramNames];
     for (const [key, value] of Object.entries(body)) {
@@ -105,7 +125,11 @@ export function parseThresholds(text: string, source: string, checks: CheckDefin
     if (warning !== undefined && critical !== undefined) {
       const ordered = check.direction === 'above' ? warning <= critical : warning >= critical;
       if (!ordered) {
-        throw fail(`checks.${id}`, `has warning ${warning} ${check.direction === 'above' ? 'above' : 'below'} critical ${critical}`, `for ${id} a value fires when it is ${check.direction === 'above' ? 'at or above' : 'below'} the threshold, so warning must be ${check.direction === 'above' ? '≤' : '≥'} critical`);
+        throw fail(
+          `checks.${id}`,
+          `has warning ${warning} ${check.direction === 'above' ? 'above' : 'below'} critical ${critical}`,
+          `for ${id} a value fires when it is ${check.direction === 'above' ? 'at or above' : 'below'} the threshold, so warning must be ${check.direction === 'above' ? '≤' : '≥'} critical`,
+        );
       }
     }
   }

@@ -62,16 +62,46 @@ export function buildTrends(earlier: HistoryEntry[], current: HistoryEntry): Tre
       return value === undefined || !Number.isFinite(value) ? [] : [{ at: e.generatedAt, value }];
     });
   const out: TrendSeries[] = [
-    series('database-size', 'Database size', 'bytes', pointsOf((s) => s.databaseBytes)),
-    series('xid-age', 'Oldest transaction ID age', 'xids', pointsOf((s) => s.maxXidAge), WRAPAROUND_LIMIT),
-    series('multixact-age', 'Oldest multixact ID age', 'xids', pointsOf((s) => s.maxMultixactAge), WRAPAROUND_LIMIT),
-    series('bloat', 'Estimated table bloat', 'bytes', pointsOf((s) => s.bloatBytes)),
+    series(
+      'database-size',
+      'Database size',
+      'bytes',
+      pointsOf((s) => s.databaseBytes),
+    ),
+    series(
+      'xid-age',
+      'Oldest transaction ID age',
+      'xids',
+      pointsOf((s) => s.maxXidAge),
+      WRAPAROUND_LIMIT,
+    ),
+    series(
+      'multixact-age',
+      'Oldest multixact ID age',
+      'xids',
+      pointsOf((s) => s.maxMultixactAge),
+      WRAPAROUND_LIMIT,
+    ),
+    series(
+      'bloat',
+      'Estimated table bloat',
+      'bytes',
+      pointsOf((s) => s.bloatBytes),
+    ),
   ];
   const sequences = Object.entries(current.sample.sequences ?? {})
     .sort(([, a], [, b]) => b.last / b.max - a.last / a.max)
     .slice(0, SEQUENCES_CHARTED);
   for (const [name, { max }] of sequences) {
-    out.push(series(`sequence:${name}`, `Sequence ${name}`, 'count', pointsOf((s) => s.sequences?.[name]?.last), max));
+    out.push(
+      series(
+        `sequence:${name}`,
+        `Sequence ${name}`,
+        'count',
+        pointsOf((s) => s.sequences?.[name]?.last),
+        max,
+      ),
+    );
   }
   return { reportsRead: earlier.length, series: out.filter((s) => s.points.length > 0) };
 }

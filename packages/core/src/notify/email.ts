@@ -13,7 +13,8 @@ export interface SmtpSettings {
   timeoutMs?: number;
 }
 
-const SMTP_FORM = 'smtp://USER:PASSWORD@HOST:587 (STARTTLS) or smtps://USER:PASSWORD@HOST:465 (TLS), user and password percent-encoded';
+const SMTP_FORM =
+  'smtp://USER:PASSWORD@HOST:587 (STARTTLS) or smtps://USER:PASSWORD@HOST:465 (TLS), user and password percent-encoded';
 
 export function parseSmtpUrl(text: string, input = 'notify-smtp-url'): URL {
   // A user name may be an e-mail address: its '@' may stay unencoded (the last '@' ends the password).
@@ -24,7 +25,8 @@ export function parseSmtpUrl(text: string, input = 'notify-smtp-url'): URL {
   } catch {
     throw invalidInput(input, 'is not a URL', SMTP_FORM);
   }
-  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw invalidInput(input, `uses '${url.protocol}//'`, SMTP_FORM);
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:')
+    throw invalidInput(input, `uses '${url.protocol}//'`, SMTP_FORM);
   if (!url.hostname) throw invalidInput(input, 'names no host', SMTP_FORM);
   return url;
 }
@@ -35,7 +37,11 @@ export function emailContent(message: AlertMessage): { subject: string; text: st
   for (const [key, value] of Object.entries(message.data ?? {})) {
     if (typeof value === 'string' || typeof value === 'number') lines.push(`${key}: ${value}`);
   }
-  if (message.items.length > 0) lines.push('', ...message.items.map((i) => `- [${i.severity}] ${i.title}: ${i.subject}${i.detail ? ` (${i.detail})` : ''}`));
+  if (message.items.length > 0)
+    lines.push(
+      '',
+      ...message.items.map((i) => `- [${i.severity}] ${i.title}: ${i.subject}${i.detail ? ` (${i.detail})` : ''}`),
+    );
   if (message.link) lines.push('', `Workflow run: ${message.link}`);
   return { subject: message.title, text: `${lines.join('\n').trim()}\n` };
 }
@@ -48,7 +54,9 @@ export function emailNotifier(settings: SmtpSettings): Notifier {
     port: Number(url.port) || (url.protocol === 'smtps:' ? 465 : 587),
     secure: url.protocol === 'smtps:',
     requireTLS: url.protocol === 'smtp:',
-    ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+    ...(url.username
+      ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } }
+      : {}),
     tls: { rejectUnauthorized: true, ...(settings.ca ? { ca: settings.ca } : {}) },
     connectionTimeout: settings.timeoutMs ?? 10_000,
     greetingTimeout: settings.timeoutMs ?? 10_000,

@@ -40,12 +40,21 @@ export async function syncAlertIssue(options: IssueAlertOptions): Promise<{ acti
   const send = (method: string, url: string, body?: unknown) =>
     requestJson(method, url, body, `GitHub API ${method} ${url.slice(api.length)}`, {
       ...options,
-      headers: { authorization: `Bearer ${options.token}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' },
+      headers: {
+        authorization: `Bearer ${options.token}`,
+        accept: 'application/vnd.github+json',
+        'x-github-api-version': '2022-11-28',
+      },
     });
   const marker = `<!-- dbops:${options.key} -->`;
 
-  const open = (await send('GET', `${repo}/issues?state=open&labels=${encodeURIComponent(ALERT_LABEL)}&per_page=100`)) as Issue[];
-  const mine = open.filter((i) => !i.pull_request && (i.body ?? '').includes(marker)).sort((a, b) => a.number - b.number);
+  const open = (await send(
+    'GET',
+    `${repo}/issues?state=open&labels=${encodeURIComponent(ALERT_LABEL)}&per_page=100`,
+  )) as Issue[];
+  const mine = open
+    .filter((i) => !i.pull_request && (i.body ?? '').includes(marker))
+    .sort((a, b) => a.number - b.number);
   const [existing, ...duplicates] = mine;
   for (const duplicate of duplicates) {
     await send('POST', `${repo}/issues/${duplicate.number}/comments`, { body: `Duplicate of #${existing!.number}.` });
@@ -59,7 +68,11 @@ export async function syncAlertIssue(options: IssueAlertOptions): Promise<{ acti
       options.log.info(`Updated GitHub issue #${existing.number}`);
       return { action: 'updated', number: existing.number };
     }
-    const created = (await send('POST', `${repo}/issues`, { title: options.title, body, labels: [ALERT_LABEL] })) as Issue;
+    const created = (await send('POST', `${repo}/issues`, {
+      title: options.title,
+      body,
+      labels: [ALERT_LABEL],
+    })) as Issue;
     options.log.info(`Opened GitHub issue #${created.number}`);
     return { action: 'created', number: created.number };
   }

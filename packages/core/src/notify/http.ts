@@ -32,7 +32,13 @@ export function isTransientHttpError(error: unknown): boolean {
  * Sends a JSON request with bounded retries and a timeout per attempt. `what` names the destination in errors;
  * the URL itself never appears in them (webhook URLs carry tokens).
  */
-export async function requestJson(method: string, url: string, body: unknown, what: string, options: SendOptions = {}): Promise<unknown> {
+export async function requestJson(
+  method: string,
+  url: string,
+  body: unknown,
+  what: string,
+  options: SendOptions = {},
+): Promise<unknown> {
   const doFetch = options.fetch ?? fetch;
   return withRetry(
     async () => {
@@ -47,11 +53,15 @@ export async function requestJson(method: string, url: string, body: unknown, wh
           signal,
         });
       } catch (error) {
-        const reason = (error as Error).name === 'TimeoutError' ? 'timed out' : ((error as { cause?: Error }).cause?.message ?? (error as Error).message);
+        const reason =
+          (error as Error).name === 'TimeoutError'
+            ? 'timed out'
+            : ((error as { cause?: Error }).cause?.message ?? (error as Error).message);
         throw new Error(`${what}: request failed (${reason})`);
       }
       const text = await response.text();
-      if (!response.ok) throw new HttpError(response.status, `${what}: HTTP ${response.status} ${text.slice(0, 200)}`.trim());
+      if (!response.ok)
+        throw new HttpError(response.status, `${what}: HTTP ${response.status} ${text.slice(0, 200)}`.trim());
       if (text === '') return undefined;
       try {
         return JSON.parse(text) as unknown;

@@ -10,7 +10,12 @@ export interface DeliveryResult {
  * Sends one message through every notifier. A notification that fails is a warning: it never changes the
  * result of the run that sent it.
  */
-export async function sendAlerts(notifiers: Notifier[], message: AlertMessage, log: Logger, signal?: AbortSignal): Promise<DeliveryResult> {
+export async function sendAlerts(
+  notifiers: Notifier[],
+  message: AlertMessage,
+  log: Logger,
+  signal?: AbortSignal,
+): Promise<DeliveryResult> {
   const result: DeliveryResult = { sent: [], failed: [] };
   await Promise.all(
     notifiers.map(async (notifier) => {

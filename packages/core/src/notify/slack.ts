@@ -1,7 +1,12 @@
 import { requestJson, type SendOptions } from './http.js';
 import type { AlertMessage, Notifier } from './types.js';
 
-const ICON = { ok: ':large_green_circle:', warning: ':large_orange_circle:', critical: ':red_circle:', failure: ':x:' } as const;
+const ICON = {
+  ok: ':large_green_circle:',
+  warning: ':large_orange_circle:',
+  critical: ':red_circle:',
+  failure: ':x:',
+} as const;
 const COLOUR = { ok: '#2eb886', warning: '#daa038', critical: '#a30200', failure: '#a30200' } as const;
 /** Slack caps a message at 50 blocks; a few items and a pointer to the rest reads better anyway. */
 const MAX_ITEMS = 15;
@@ -9,20 +14,39 @@ const MAX_ITEMS = 15;
 /** The Slack payload: a plain-text fallback and Block Kit sections, items worst first. */
 export function slackPayload(message: AlertMessage): unknown {
   const items = [...message.items].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'critical' ? -1 : 1));
-  const lines = items.slice(0, MAX_ITEMS).map((i) => `${i.severity === 'critical' ? ':red_circle:' : ':large_orange_circle:'} *${escape(i.title)}*: \`${escape(i.subject)}\`${i.detail ? ` — ${escape(i.detail)}` : ''}`);
+  const lines = items
+    .slice(0, MAX_ITEMS)
+    .map(
+      (i) =>
+        `${i.severity === 'critical' ? ':red_circle:' : ':large_orange_circle:'} *${escape(i.title)}*: \`${escape(i.subject)}\`${i.detail ? ` — ${escape(i.detail)}` : ''}`,
+    );
   if (items.length > MAX_ITEMS) lines.push(`…and ${items.length - MAX_ITEMS} more`);
   const blocks: unknown[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: `${ICON[message.status]} *${escape(message.title)}*\n${escape(message.text)}` } },
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: `${ICON[message.status]} *${escape(message.title)}*\n${escape(message.text)}` },
+    },
   ];
-  if (lines.length > 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n').slice(0, 2900) } });
-  if (message.link) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `<${message.link}|Open the workflow run>` }] });
+  if (lines.length > 0)
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n').slice(0, 2900) } });
+  if (message.link)
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `<${message.link}|Open the workflow run>` }] });
   // Block Kit has no colour of its own: a legacy attachment carries the status colour bar and the key figures.
   const figures = Object.entries(message.data ?? {})
     .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
     .slice(0, 8)
     .map(([k, v]) => `*${escape(k)}*: ${escape(String(v))}`);
   const status = `Status: *${message.status.toUpperCase()}*${figures.length > 0 ? ` · ${figures.join(' · ')}` : ''}`;
-  return { text: `${message.title}: ${message.text}`, blocks, attachments: [{ color: COLOUR[message.status], blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: status.slice(0, 2900) }] }] }] };
+  return {
+    text: `${message.title}: ${message.text}`,
+    blocks,
+    attachments: [
+      {
+        color: COLOUR[message.status],
+        blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: status.slice(0, 2900) }] }],
+      },
+    ],
+  };
 }
 
 /** Slack incoming webhook (https://hooks.slack.com/services/...). */
@@ -30,7 +54,10 @@ export function slackNotifier(webhookUrl: string, options: SendOptions = {}): No
   return {
     name: 'Slack',
     async send(message, signal) {
-      await requestJson('POST', webhookUrl, slackPayload(message), 'Slack webhook', { ...options, ...(signal ? { signal } : {}) });
+      await requestJson('POST', webhookUrl, slackPayload(message), 'Slack webhook', {
+        ...options,
+        ...(signal ? { signal } : {}),
+      });
     },
   };
 }

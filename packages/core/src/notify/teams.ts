@@ -13,12 +13,24 @@ export function teamsPayload(message: AlertMessage): unknown {
     .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
     .map(([title, value]) => ({ title, value: String(value) }));
   const body: unknown[] = [
-    { type: 'TextBlock', text: message.title, weight: 'Bolder', size: 'Medium', color: STYLE[message.status], wrap: true },
+    {
+      type: 'TextBlock',
+      text: message.title,
+      weight: 'Bolder',
+      size: 'Medium',
+      color: STYLE[message.status],
+      wrap: true,
+    },
     { type: 'TextBlock', text: message.text, wrap: true },
   ];
   if (facts.length > 0) body.push({ type: 'FactSet', facts });
   for (const item of message.items.slice(0, MAX_ITEMS)) {
-    body.push({ type: 'TextBlock', text: `**${item.title}**: ${item.subject}${item.detail ? ` — ${item.detail}` : ''}`, wrap: true, color: item.severity === 'critical' ? 'attention' : 'warning' });
+    body.push({
+      type: 'TextBlock',
+      text: `**${item.title}**: ${item.subject}${item.detail ? ` — ${item.detail}` : ''}`,
+      wrap: true,
+      color: item.severity === 'critical' ? 'attention' : 'warning',
+    });
   }
   return {
     type: 'message',
@@ -31,7 +43,9 @@ export function teamsPayload(message: AlertMessage): unknown {
           version: '1.4',
           msteams: { width: 'Full' },
           body,
-          ...(message.link ? { actions: [{ type: 'Action.OpenUrl', title: 'Open the workflow run', url: message.link }] } : {}),
+          ...(message.link
+            ? { actions: [{ type: 'Action.OpenUrl', title: 'Open the workflow run', url: message.link }] }
+            : {}),
         },
       },
     ],
@@ -42,7 +56,10 @@ export function teamsNotifier(webhookUrl: string, options: SendOptions = {}): No
   return {
     name: 'Teams',
     async send(message, signal) {
-      await requestJson('POST', webhookUrl, teamsPayload(message), 'Teams webhook', { ...options, ...(signal ? { signal } : {}) });
+      await requestJson('POST', webhookUrl, teamsPayload(message), 'Teams webhook', {
+        ...options,
+        ...(signal ? { signal } : {}),
+      });
     },
   };
 }

@@ -18,8 +18,14 @@ export function webhookNotifier(url: string, options: SendOptions & { secret?: s
     async send(message, signal) {
       const payload = webhookPayload(message);
       // requestJson serialises with JSON.stringify too, so the signed text is byte for byte the body sent.
-      const headers = secret ? { ...send.headers, [SIGNATURE_HEADER]: signBody(secret, JSON.stringify(payload)) } : send.headers;
-      await requestJson('POST', url, payload, 'webhook', { ...send, ...(headers ? { headers } : {}), ...(signal ? { signal } : {}) });
+      const headers = secret
+        ? { ...send.headers, [SIGNATURE_HEADER]: signBody(secret, JSON.stringify(payload)) }
+        : send.headers;
+      await requestJson('POST', url, payload, 'webhook', {
+        ...send,
+        ...(headers ? { headers } : {}),
+        ...(signal ? { signal } : {}),
+      });
     },
   };
 }

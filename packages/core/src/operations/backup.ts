@@ -12,7 +12,13 @@ import { createAgeEncryptStream, recipientFingerprint } from '../crypto/age/inde
 import { openStorage, type ArtifactStorageOpener, type S3Options } from '../storage/index.js';
 import { putRecord } from '../storage/put-record.js';
 import type { Storage } from '../storage/types.js';
-import { parseManifest, serializeManifest, type BackupManifest, type Encryption, type GitHubRunContext } from '../manifest/manifest.js';
+import {
+  parseManifest,
+  serializeManifest,
+  type BackupManifest,
+  type Encryption,
+  type GitHubRunContext,
+} from '../manifest/manifest.js';
 import { defaultBackupName, manifestKey, newBackupId, objectKey } from '../manifest/layout.js';
 import { DBOPS_VERSION } from '../version.js';
 import { rotateNames, type RotateResult, type Rotation } from './rotate.js';
@@ -82,7 +88,10 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
   secrets.add(options.s3?.secretAccessKey);
   secrets.add(options.s3?.sessionToken);
 
-  const storage = await openStorage(options.to, { inputName: options.toInput ?? 'to', ...(options.s3 ? { s3: options.s3 } : {}), ...(options.artifacts ? { artifacts: options.artifacts } : {}),
+  const storage = await openStorage(options.to, {
+    inputName: options.toInput ?? 'to',
+    ...(options.s3 ? { s3: options.s3 } : {}),
+    ...(options.artifacts ? { artifacts: options.artifacts } : {}),
     ...(options.artifactRetentionDays ? { artifactRetentionDays: options.artifactRetentionDays } : {}),
   });
   await storage.preflight();
@@ -106,7 +115,10 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
       const name = options.name ?? defaultBackupName(options.target.database);
       const backupId = newBackupId(startedAt);
       const encrypted = options.recipients.length > 0 || !!options.passphrase;
-      if (!encrypted) log.warn('This backup is not encrypted: anyone who can read the storage can read the data. Set encrypt-to to an age recipient.');
+      if (!encrypted)
+        log.warn(
+          'This backup is not encrypted: anyone who can read the storage can read the data. Set encrypt-to to an age recipient.',
+        );
       const key = objectKey(name, backupId, options.compression, encrypted);
 
       if (options.signal?.aborted) throw cancelled();
@@ -154,9 +166,13 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
       // Invariant 1: the manifest is written last, after every byte is stored and verified, and only if the object is
       // still there (nothing removed it while it was being verified).
       if ((await storage.stat(key))?.size !== stream.storedBytes) {
-        throw new DbopsError('VERIFY_FAILED', `${storage.locate(key)} changed or disappeared before its manifest was written`, {
-          hint: 'Something else writes to or rotates this location while backups run (a grace-period shorter than a backup takes?).',
-        });
+        throw new DbopsError(
+          'VERIFY_FAILED',
+          `${storage.locate(key)} changed or disappeared before its manifest was written`,
+          {
+            hint: 'Something else writes to or rotates this location while backups run (a grace-period shorter than a backup takes?).',
+          },
+        );
       }
       manifestAt = manifestKey(name, backupId);
       // Never write a manifest the catalog would call damaged, and report success only once it is stored whole.
@@ -191,7 +207,8 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
     // have reached the storage even if it reported an error), then the object.
     if (manifestAt) await storage.delete(manifestAt).catch(() => undefined);
     if (stored) await storage.delete(stored).catch(() => undefined);
-    if (options.signal?.aborted) throw cancelled('Nothing was recorded as a complete backup; partial uploads were aborted.');
+    if (options.signal?.aborted)
+      throw cancelled('Nothing was recorded as a complete backup; partial uploads were aborted.');
     throw error;
   }
 }
@@ -219,7 +236,12 @@ async function dumpToStorage(input: DumpStreamInput) {
     dump = await input.source.startDump({ ...compression, signal: abort.signal });
     stages.push(...dump.stages);
     if (input.recipients.length > 0 || input.passphrase) {
-      stages.push(createAgeEncryptStream({ recipients: input.recipients, ...(input.passphrase ? { passphrase: input.passphrase } : {}) }));
+      stages.push(
+        createAgeEncryptStream({
+          recipients: input.recipients,
+          ...(input.passphrase ? { passphrase: input.passphrase } : {}),
+        }),
+      );
     }
   } catch (error) {
     abort.abort(); // the processes started above must not outlive a pipeline that was never built
@@ -244,7 +266,9 @@ async function dumpToStorage(input: DumpStreamInput) {
   };
   const flowing = pipeline([dump.source, ...stages, body], { signal: abort.signal }).catch(fail);
   const sizeHint = input.source.sizeHint;
-  const storing = input.storage.put(input.key, body, { signal: abort.signal, contentType: 'application/octet-stream', sizeHint }).catch(fail);
+  const storing = input.storage
+    .put(input.key, body, { signal: abort.signal, contentType: 'application/octet-stream', sizeHint })
+    .catch(fail);
   try {
     const results = await Promise.allSettled([flowing, storing]);
     const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
@@ -263,25 +287,40 @@ async function dumpToStorage(input: DumpStreamInput) {
   }
   const rawBytes = await dump.rawBytes;
   const seconds = (Date.now() - started) / 1000;
-  log.info(`Dumped ${formatBytes(rawBytes)} → stored ${formatBytes(digest.bytes)} in ${formatSeconds(seconds)} (${formatRate(rawBytes, seconds)})`);
+  log.info(
+    `Dumped ${formatBytes(rawBytes)} → stored ${formatBytes(digest.bytes)} in ${formatSeconds(seconds)} (${formatRate(rawBytes, seconds)})`,
+  );
   return { rawBytes, storedBytes: digest.bytes, sha256: digest.sha256, verify: dump.verify };
 }
 
 function storageOrDumpError(error: unknown): DbopsError {
   const message = error instanceof Error ? error.message : String(error);
-  return new DbopsError('DUMP_FAILED', `The backup stream failed: ${message}`, { cause: error, hint: 'Nothing was recorded as a backup; see the message for the cause.' });
+  return new DbopsError('DUMP_FAILED', `The backup stream failed: ${message}`, {
+    cause: error,
+    hint: 'Nothing was recorded as a backup; see the message for the cause.',
+  });
 }
 
 /** Re-reads the stored object and compares its size and SHA-256 with what was sent. */
-async function verifyStoredObject(storage: Storage, key: string, bytes: number, sha256: string, signal?: AbortSignal): Promise<void> {
+async function verifyStoredObject(
+  storage: Storage,
+  key: string,
+  bytes: number,
+  sha256: string,
+  signal?: AbortSignal,
+): Promise<void> {
   const digest = new Digest();
   const sink = new PassThrough();
   sink.resume();
   await pipeline(await storage.get(key, signal ? { signal } : {}), digest, sink, signal ? { signal } : {});
   if (digest.bytes !== bytes || digest.sha256 !== sha256) {
-    throw new DbopsError('VERIFY_FAILED', `The stored object ${storage.locate(key)} does not match what was sent (${digest.bytes} bytes, sha256 ${digest.sha256.slice(0, 12)}…; expected ${bytes} bytes, ${sha256.slice(0, 12)}…)`, {
-      hint: 'The storage altered the object on the way (e.g. an S3-compatible server storing aws-chunked framing: set s3-checksum to WHEN_REQUIRED). It was deleted; no backup was recorded.',
-    });
+    throw new DbopsError(
+      'VERIFY_FAILED',
+      `The stored object ${storage.locate(key)} does not match what was sent (${digest.bytes} bytes, sha256 ${digest.sha256.slice(0, 12)}…; expected ${bytes} bytes, ${sha256.slice(0, 12)}…)`,
+      {
+        hint: 'The storage altered the object on the way (e.g. an S3-compatible server storing aws-chunked framing: set s3-checksum to WHEN_REQUIRED). It was deleted; no backup was recorded.',
+      },
+    );
   }
 }
 

@@ -2,7 +2,12 @@ import { DbopsError } from '../errors.js';
 import { formatSeconds } from '../format.js';
 import type { Logger } from '../log.js';
 import {
-  describeFilter, isDatedInFuture, readCatalog, type CatalogEntry, type CatalogFilter, type DamagedManifest,
+  describeFilter,
+  isDatedInFuture,
+  readCatalog,
+  type CatalogEntry,
+  type CatalogFilter,
+  type DamagedManifest,
 } from '../manifest/catalog.js';
 import { SAFETY_BACKUP_PREFIX } from '../manifest/layout.js';
 import { openBackupSource, type BackupSource } from './backup-source.js';
@@ -79,8 +84,10 @@ export async function checkFreshness(options: FreshnessOptions): Promise<Freshne
     .sort((a, b) => b.age - a.age);
   for (const c of names.filter((c) => c.future.length > 0)) {
     const one = c.future.length === 1;
-    log.warn(`${c.future.join(', ')} of ${c.name} ${one ? 'is' : 'are'} dated in the future (the clock of the machine ` +
-      `that took ${one ? 'it' : 'them'} was wrong): not counted as fresh`);
+    log.warn(
+      `${c.future.join(', ')} of ${c.name} ${one ? 'is' : 'are'} dated in the future (the clock of the machine ` +
+        `that took ${one ? 'it' : 'them'} was wrong): not counted as fresh`,
+    );
   }
   const fresh = names.every((c) => c.fresh);
   const { maxAgeSeconds, verifiedOnly } = options;
@@ -89,11 +96,16 @@ export async function checkFreshness(options: FreshnessOptions): Promise<Freshne
 }
 
 /** What the check found for one name, as a sentence after "The ". */
-export function describeJudgement(c: Judgement, result: Pick<FreshnessResult, 'maxAgeSeconds' | 'verifiedOnly'>): string {
+export function describeJudgement(
+  c: Judgement,
+  result: Pick<FreshnessResult, 'maxAgeSeconds' | 'verifiedOnly'>,
+): string {
   const kind = result.verifiedOnly ? 'verified backup' : 'backup';
   if (c.entry) {
-    return `newest ${kind} of ${c.name} (${c.database}), ${c.entry.manifest.backupId}, is ${formatSeconds(c.age)} old ` +
-      `(limit ${formatSeconds(result.maxAgeSeconds)})`;
+    return (
+      `newest ${kind} of ${c.name} (${c.database}), ${c.entry.manifest.backupId}, is ${formatSeconds(c.age)} old ` +
+      `(limit ${formatSeconds(result.maxAgeSeconds)})`
+    );
   }
   if (c.damaged.length > 0) {
     return `newest ${kind} of ${c.name} is unknown: ${c.damaged.map((d) => d.error.message).join('; ')}`;
@@ -104,12 +116,16 @@ export function describeJudgement(c: Judgement, result: Pick<FreshnessResult, 'm
 function staleError(result: FreshnessResult): DbopsError {
   const stale = result.names.filter((c) => !c.fresh);
   const damagedHint = stale.find((c) => c.damaged.length > 0)?.damaged[0]!.error.hint;
-  const hint = damagedHint ?? (stale.every((c) => c.entry)
-    ? 'The backup schedule may have stopped (GitHub disables schedules in repositories without activity for 60 ' +
-      'days) or backups are failing.'
-    : 'Run restore-test on a schedule for every name checked with verified: true (or check only the names that are ' +
-      'restore-tested, with name), and fix the clock of any machine that dates backups in the future.');
-  return new DbopsError('CHECK_FAILED', `The ${stale.map((c) => describeJudgement(c, result)).join('; the ')}`, { hint });
+  const hint =
+    damagedHint ??
+    (stale.every((c) => c.entry)
+      ? 'The backup schedule may have stopped (GitHub disables schedules in repositories without activity for 60 ' +
+        'days) or backups are failing.'
+      : 'Run restore-test on a schedule for every name checked with verified: true (or check only the names that are ' +
+        'restore-tested, with name), and fix the clock of any machine that dates backups in the future.');
+  return new DbopsError('CHECK_FAILED', `The ${stale.map((c) => describeJudgement(c, result)).join('; the ')}`, {
+    hint,
+  });
 }
 
 /**
@@ -131,9 +147,10 @@ function judge(
   const entry = dated.find((e) => !options.verifiedOnly || e.verifiedAt);
   const database = (entry ?? backups[0]!).manifest.database;
   if (!entry) {
-    const missing = dated.length > 0
-      ? `none of its ${dated.length} backup${dated.length === 1 ? '' : 's'} has passed a restore test`
-      : `its only backups are dated in the future (${future.join(', ')})`;
+    const missing =
+      dated.length > 0
+        ? `none of its ${dated.length} backup${dated.length === 1 ? '' : 's'} has passed a restore test`
+        : `its only backups are dated in the future (${future.join(', ')})`;
     return { name, database, age: Infinity, fresh: false, missing, future, damaged };
   }
   const age = (options.now.getTime() - Date.parse(entry.manifest.finishedAt)) / 1000;

@@ -61,7 +61,12 @@ export async function monitorReport(options: MonitorReportOptions): Promise<Moni
   const name = options.name ?? target.database;
   // The output directory and the history first: a bad location fails before the database is touched.
   await prepareOutputDirectory(options.outputDir);
-  const storage = options.history ? await openStorage(options.history.location, { inputName: 'history', ...(options.history.s3 ? { s3: options.history.s3 } : {}) }) : undefined;
+  const storage = options.history
+    ? await openStorage(options.history.location, {
+        inputName: 'history',
+        ...(options.history.s3 ? { s3: options.history.s3 } : {}),
+      })
+    : undefined;
 
   let report: MonitorReport;
   try {
@@ -70,22 +75,45 @@ export async function monitorReport(options: MonitorReportOptions): Promise<Moni
     report = await engineFor(target).withHealthSession(target, context, async (session) => {
       const version = session.server;
       const { standby, seesAllSessions } = version;
-      log.info(`Checking ${name} (${version.product} ${version.version}${standby ? ', standby' : ''}): ${checks.length} checks`);
+      log.info(
+        `Checking ${name} (${version.product} ${version.version}${standby ? ', standby' : ''}): ${checks.length} checks`,
+      );
       const { results, sample } = await runChecks({
-        session, checks, settings, major: version.major, standby, seesAllSessions,
-        statementTimeoutMs: options.statementTimeoutMs, budgetMs: options.budgetMs, log,
+        session,
+        checks,
+        settings,
+        major: version.major,
+        standby,
+        seesAllSessions,
+        statementTimeoutMs: options.statementTimeoutMs,
+        budgetMs: options.budgetMs,
+        log,
         ...(options.signal ? { signal: options.signal } : {}),
       });
       return {
         schemaVersion: 2,
         generatedAt: now().toISOString(),
         name,
-        database: { name: target.database, host: target.host, port: target.port, serverVersion: version.version, major: version.major, standby },
+        database: {
+          name: target.database,
+          host: target.host,
+          port: target.port,
+          serverVersion: version.version,
+          major: version.major,
+          standby,
+        },
         ...reportStatus(results),
         durationMs: 0,
         checks: results,
         sample,
-        ...(options.github ? { github: { repository: options.github.repository, ...(options.github.runUrl ? { runUrl: options.github.runUrl } : {}) } } : {}),
+        ...(options.github
+          ? {
+              github: {
+                repository: options.github.repository,
+                ...(options.github.runUrl ? { runUrl: options.github.runUrl } : {}),
+              },
+            }
+          : {}),
       };
     });
   } catch (error) {
@@ -100,19 +128,34 @@ export async function monitorReport(options: MonitorReportOptions): Promise<Moni
       const since = Date.parse(report.generatedAt) - options.history.days * 86_400_000;
       const earlier = await readHistory(storage, name, log, since);
       report.trends = buildTrends(earlier, report);
-      await storage.put(historyKey(name, report.generatedAt), historyEntry(report), { contentType: 'application/json' });
+      await storage.put(historyKey(name, report.generatedAt), historyEntry(report), {
+        contentType: 'application/json',
+      });
       log.info(`History: read ${earlier.length} earlier reports from ${storage.display}; stored this one`);
     } catch (error) {
-      log.warn(`History at ${storage.display} is unavailable, so this report has no trends and is not recorded: ${(error as Error).message}`);
+      log.warn(
+        `History at ${storage.display} is unavailable, so this report has no trends and is not recorded: ${(error as Error).message}`,
+      );
     }
   }
   report.durationMs = Date.now() - started;
 
   logFindings(report, log);
-  if (report.counts.unknown > 0) log.warn(`${notCheckedText(report)}: this report cannot say ${name} is healthy (the reasons are under "Not checked" in the summary)`);
+  if (report.counts.unknown > 0)
+    log.warn(
+      `${notCheckedText(report)}: this report cannot say ${name} is healthy (the reasons are under "Not checked" in the summary)`,
+    );
   const redact = options.redact ?? ((text: string) => text);
-  const files = await writeReportFiles(report, redact(renderMarkdown(report, checks)), checks, options.outputDir, redact);
-  log.info(`Report: ${report.status} (${report.counts.critical} critical, ${report.counts.warning} warning${report.counts.unknown > 0 ? `; ${notCheckedText(report)}` : ''}) written to ${files.json}`);
+  const files = await writeReportFiles(
+    report,
+    redact(renderMarkdown(report, checks)),
+    checks,
+    options.outputDir,
+    redact,
+  );
+  log.info(
+    `Report: ${report.status} (${report.counts.critical} critical, ${report.counts.warning} warning${report.counts.unknown > 0 ? `; ${notCheckedText(report)}` : ''}) written to ${files.json}`,
+  );
   return { report, files };
 }
 
@@ -121,18 +164,28 @@ export function healthFailure(report: MonitorReport, failOn: 'critical' | 'warni
   if (failOn === 'never' || !reaches(report.status, failOn)) return undefined;
   const findings = `${report.counts.critical} critical, ${report.counts.warning} warning findings`;
   if (report.status === 'unknown') {
-    return new DbopsError('CHECK_FAILED', `The health report of ${report.name} is unknown: ${notCheckedText(report)}; ${findings}`, {
-      hint: `Each check's reason is in the summary: raise statement-timeout or time-budget, grant the role what it lacks, or disable a check you do not want in the thresholds file; fail-on is '${failOn}' (never: do not fail).`,
-    });
+    return new DbopsError(
+      'CHECK_FAILED',
+      `The health report of ${report.name} is unknown: ${notCheckedText(report)}; ${findings}`,
+      {
+        hint: `Each check's reason is in the summary: raise statement-timeout or time-budget, grant the role what it lacks, or disable a check you do not want in the thresholds file; fail-on is '${failOn}' (never: do not fail).`,
+      },
+    );
   }
   const unchecked = report.counts.unknown > 0 ? `; ${notCheckedText(report)}` : '';
-  return new DbopsError('CHECK_FAILED', `The health report of ${report.name} is ${report.status} (${findings}${unchecked})`, {
-    hint: `Act on the findings in the summary, or raise thresholds in the thresholds file; fail-on is '${failOn}'.`,
-  });
+  return new DbopsError(
+    'CHECK_FAILED',
+    `The health report of ${report.name} is ${report.status} (${findings}${unchecked})`,
+    {
+      hint: `Act on the findings in the summary, or raise thresholds in the thresholds file; fail-on is '${failOn}'.`,
+    },
+  );
 }
 
 function cancelledReport(name: string): DbopsError {
-  return new DbopsError('CANCELLED', `The health report of ${name} was cancelled`, { hint: 'Nothing was written; run it again.' });
+  return new DbopsError('CANCELLED', `The health report of ${name} was cancelled`, {
+    hint: 'Nothing was written; run it again.',
+  });
 }
 
 /** Findings become warnings (annotations on GitHub), worst first; beyond a few dozen they would only be noise. */
@@ -147,7 +200,8 @@ function logFindings(report: MonitorReport, log: Logger): void {
     if (f.severity === 'critical') log.error(line);
     else log.warn(line);
   }
-  if (all.length > LOGGED_FINDINGS) log.warn(`…and ${all.length - LOGGED_FINDINGS} more findings: see the job summary and report.json`);
+  if (all.length > LOGGED_FINDINGS)
+    log.warn(`…and ${all.length - LOGGED_FINDINGS} more findings: see the job summary and report.json`);
 }
 
 async function writeReportFiles(
@@ -172,11 +226,15 @@ async function writeReportFiles(
       { path: files.prometheus, text: redact(renderPrometheus(report)) },
     ]);
   } catch (error) {
-    throw new DbopsError('STORAGE_FAILED', `Cannot write the report to output-dir (${dir}): ${(error as Error).message}`, {
-      input: 'output-dir',
-      hint: 'Free space on that file system, or set output-dir to another directory; the report files already there are left as they were.',
-      cause: error,
-    });
+    throw new DbopsError(
+      'STORAGE_FAILED',
+      `Cannot write the report to output-dir (${dir}): ${(error as Error).message}`,
+      {
+        input: 'output-dir',
+        hint: 'Free space on that file system, or set output-dir to another directory; the report files already there are left as they were.',
+        cause: error,
+      },
+    );
   }
   return files;
 }
@@ -191,7 +249,16 @@ async function prepareOutputDirectory(outputDir: string): Promise<void> {
     await rm(probe, { force: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const problem = code === 'ENOTDIR' || code === 'EEXIST' ? 'is a file, or below one' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'is not writable' : `cannot be created: ${(error as Error).message}`;
-    throw invalidInput('output-dir', `(${dir}) ${problem}`, 'a directory the runner user can write, e.g. dbops-monitor (relative to the working directory) or $RUNNER_TEMP/dbops-monitor');
+    const problem =
+      code === 'ENOTDIR' || code === 'EEXIST'
+        ? 'is a file, or below one'
+        : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+          ? 'is not writable'
+          : `cannot be created: ${(error as Error).message}`;
+    throw invalidInput(
+      'output-dir',
+      `(${dir}) ${problem}`,
+      'a directory the runner user can write, e.g. dbops-monitor (relative to the working directory) or $RUNNER_TEMP/dbops-monitor',
+    );
   }
 }

@@ -54,7 +54,9 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
   const { log, secrets } = options;
   const now = (options.clock ?? (() => new Date()))();
   const { storage, manifest } = await selectBackup(options, secrets);
-  log.info(`Testing backup ${manifest.backupId} of ${manifest.database} (${manifest.finishedAt}) from ${storage.display}`);
+  log.info(
+    `Testing backup ${manifest.backupId} of ${manifest.database} (${manifest.finishedAt}) from ${storage.display}`,
+  );
 
   const engine = engineForBackup(manifest, options.target);
   const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
@@ -87,14 +89,19 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
 
     const restoredChecks = await engine.checkRestored(into, manifest, options.checks, context);
     const checks: CheckResult[] = [
-      { name: 'integrity', passed: true, detail: `size and SHA-256 match the manifest (${manifest.object.sha256.slice(0, 12)}…)` },
+      {
+        name: 'integrity',
+        passed: true,
+        detail: `size and SHA-256 match the manifest (${manifest.object.sha256.slice(0, 12)}…)`,
+      },
       { name: 'restore', passed: true, detail: `${restorer.program} completed without errors` },
       ...restoredChecks.checks,
     ];
     const rows = restoredChecks.rows;
     if (options.signal?.aborted) throw cancelled();
     if (options.maxAgeSeconds !== undefined) checks.push(checkFreshness(manifest, options.maxAgeSeconds, now));
-    if (options.maxRestoreSeconds !== undefined) checks.push(checkRestoreTime(restored.seconds, options.maxRestoreSeconds));
+    if (options.maxRestoreSeconds !== undefined)
+      checks.push(checkRestoreTime(restored.seconds, options.maxRestoreSeconds));
     const passed = checks.every((c) => c.passed);
     let verificationRecord: string | undefined;
     if (passed && options.record) {
@@ -132,14 +139,18 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
     };
   } catch (error) {
     if (options.signal?.aborted) {
-      throw cancelled(options.keep && created
-        ? `The backup is unchanged and no verification record was written; scratch database ${scratch} is kept (keep: true).`
-        : 'The backup is unchanged, no verification record was written, and the scratch database is dropped.');
+      throw cancelled(
+        options.keep && created
+          ? `The backup is unchanged and no verification record was written; scratch database ${scratch} is kept (keep: true).`
+          : 'The backup is unchanged, no verification record was written, and the scratch database is dropped.',
+      );
     }
     throw error;
   } finally {
     if (created && !options.keep) {
-      await admin.dropDatabase(scratch).catch((error) => log.warn(`Could not drop scratch database ${scratch}: ${(error as Error).message}`));
+      await admin
+        .dropDatabase(scratch)
+        .catch((error) => log.warn(`Could not drop scratch database ${scratch}: ${(error as Error).message}`));
     } else if (created) {
       log.info(`Kept scratch database ${scratch} (keep: true)`);
     }
@@ -156,14 +167,23 @@ function refuseSourceDatabase(
   log: Logger,
 ): void {
   const id = server.systemIdentifier;
-  const sameCluster = id && manifest.source.systemIdentifier ? id === manifest.source.systemIdentifier : target.host === manifest.source.host && target.port === manifest.source.port;
+  const sameCluster =
+    id && manifest.source.systemIdentifier
+      ? id === manifest.source.systemIdentifier
+      : target.host === manifest.source.host && target.port === manifest.source.port;
   if (sameCluster && target.database !== manifest.database) {
-    log.warn(`target-url is on the server backup ${manifest.backupId} came from: the test restores a full copy there (load, disk). Prefer a separate, disposable server.`);
+    log.warn(
+      `target-url is on the server backup ${manifest.backupId} came from: the test restores a full copy there (load, disk). Prefer a separate, disposable server.`,
+    );
   }
   if (sameCluster && target.database === manifest.database) {
-    throw new DbopsError('UNSAFE_TARGET', `target-url points at ${engine.describe(target)}, the database backup ${manifest.backupId} was taken from`, {
-      input: 'target-url',
-      hint: 'Point target-url at a separate, disposable server (e.g. a postgres service container); restore-test creates its own scratch database there.',
-    });
+    throw new DbopsError(
+      'UNSAFE_TARGET',
+      `target-url points at ${engine.describe(target)}, the database backup ${manifest.backupId} was taken from`,
+      {
+        input: 'target-url',
+        hint: 'Point target-url at a separate, disposable server (e.g. a postgres service container); restore-test creates its own scratch database there.',
+      },
+    );
   }
 }

@@ -69,14 +69,22 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
     });
     // The backup is fetched and verified before the target is touched: a wrong key, a corrupt object or a full disk
     // fail while the target is as it was.
-    const archive = await fetchBackup({ storage, manifest, decryption: options.decryption, env: options.env, log, ...(options.signal ? { signal: options.signal } : {}) });
+    const archive = await fetchBackup({
+      storage,
+      manifest,
+      decryption: options.decryption,
+      env: options.env,
+      log,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     try {
       // The download may have taken hours: look at the target again, on a fresh session. Each step has its own
       // session, so none sits idle through a safety backup or a long pg_restore (idle_session_timeout, NAT timeouts).
       const existing = await engine.withRestoreTarget(options.target, context, (session) =>
         refuseUnlessClean(session, engine, options),
       );
-      const safetyBackup = existing > 0 && options.safetyBackup ? await takeSafetyBackup(options, manifest, engine) : undefined;
+      const safetyBackup =
+        existing > 0 && options.safetyBackup ? await takeSafetyBackup(options, manifest, engine) : undefined;
       if (options.signal?.aborted) throw cancelled();
       if (existing > 0) {
         log.info(`Emptying ${engine.describe(options.target)} (clean: true)`);
@@ -110,7 +118,10 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
         };
       } catch (error) {
         if (existing > 0) throw afterEmptying(error, options, engine, safetyBackup);
-        if (options.signal?.aborted) throw cancelled(`${engine.describe(options.target)}, empty before, may now hold part of the backup: empty it before you run the restore again.`);
+        if (options.signal?.aborted)
+          throw cancelled(
+            `${engine.describe(options.target)}, empty before, may now hold part of the backup: empty it before you run the restore again.`,
+          );
         throw error;
       }
     } finally {
@@ -123,36 +134,59 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 }
 
 /** The number of user objects in the target; refuses a non-empty target without clean (docs/architecture.md invariant 6). */
-async function refuseUnlessClean(session: RestoreTargetSession, engine: DatabaseEngine, options: RestoreOptions): Promise<number> {
+async function refuseUnlessClean(
+  session: RestoreTargetSession,
+  engine: DatabaseEngine,
+  options: RestoreOptions,
+): Promise<number> {
   const existing = await session.userObjects();
   if (existing > 0 && !options.clean) {
-    throw new DbopsError('UNSAFE_TARGET', `${engine.describe(options.target)} already holds ${existing} objects (tables, views, sequences, functions or large objects)`, {
-      input: 'clean',
-      hint: 'Pass --clean to drop and replace its objects (a safety backup is taken first), or restore into an empty database.',
-    });
+    throw new DbopsError(
+      'UNSAFE_TARGET',
+      `${engine.describe(options.target)} already holds ${existing} objects (tables, views, sequences, functions or large objects)`,
+      {
+        input: 'clean',
+        hint: 'Pass --clean to drop and replace its objects (a safety backup is taken first), or restore into an empty database.',
+      },
+    );
   }
   return existing;
 }
 
 /** A failure once the target was emptied leaves a partial restore: say so, and where its previous state is. */
-function afterEmptying(error: unknown, options: RestoreOptions, engine: DatabaseEngine, safetyBackup: BackupResult | undefined): DbopsError {
+function afterEmptying(
+  error: unknown,
+  options: RestoreOptions,
+  engine: DatabaseEngine,
+  safetyBackup: BackupResult | undefined,
+): DbopsError {
   const failure = options.signal?.aborted ? cancelled('Run the restore again.') : asDbopsError(error);
   const previous = safetyBackup
     ? `Its previous state is in safety backup ${safetyBackup.backupId} (${safetyBackup.location}).`
     : 'No safety backup was taken (safety-backup: false).';
-  return new DbopsError(failure.code, `${failure.message}, after ${engine.describe(options.target)} was emptied: it now holds a partial restore`, {
-    hint: `${failure.hint ?? 'Run the restore again.'} ${previous}`,
-    ...(failure.input ? { input: failure.input } : {}),
-    cause: error,
-  });
+  return new DbopsError(
+    failure.code,
+    `${failure.message}, after ${engine.describe(options.target)} was emptied: it now holds a partial restore`,
+    {
+      hint: `${failure.hint ?? 'Run the restore again.'} ${previous}`,
+      ...(failure.input ? { input: failure.input } : {}),
+      cause: error,
+    },
+  );
 }
 
 /** A backup of the target as it is, before a clean restore replaces it, next to the backups (`pre-restore/<name>`). */
-async function takeSafetyBackup(options: RestoreOptions, manifest: BackupManifest, engine: DatabaseEngine): Promise<BackupResult> {
+async function takeSafetyBackup(
+  options: RestoreOptions,
+  manifest: BackupManifest,
+  engine: DatabaseEngine,
+): Promise<BackupResult> {
   const { log } = options;
   log.info(`Taking a safety backup of ${engine.describe(options.target)} before restoring over it`);
   if (options.decryption.identities.length === 0 && !options.decryption.passphrase) {
-    log.warn('The safety backup is not encrypted: the backup being restored was not either. Pass decrypt-with to encrypt it.');
+    log.warn(
+      'The safety backup is not encrypted: the backup being restored was not either. Pass decrypt-with to encrypt it.',
+    );
   }
   const result = await backup({
     target: options.target,
@@ -164,7 +198,9 @@ async function takeSafetyBackup(options: RestoreOptions, manifest: BackupManifes
     compressionLevel: 3,
     // The current data is as sensitive as the backups: encrypt it with the key that reads them.
     recipients: options.decryption.identities.map(identityToRecipient),
-    ...(options.decryption.identities.length === 0 && options.decryption.passphrase ? { passphrase: options.decryption.passphrase } : {}),
+    ...(options.decryption.identities.length === 0 && options.decryption.passphrase
+      ? { passphrase: options.decryption.passphrase }
+      : {}),
     scope: FULL_SCOPE,
     pgDumpArgs: [],
     ...(options.pgBinDir ? { pgBinDir: options.pgBinDir } : {}),

@@ -49,7 +49,9 @@ export function spawnProcess(command: string, args: string[], options: ProcessOp
   });
   const exited = new Promise<ProcessExit>((resolve, reject) => {
     child.on('error', (error) => reject(spawnError(command, error)));
-    child.once('close', (code, signal) => resolve({ command, code, signal, stderr: stderr.trim(), stopped: stopped() }));
+    child.once('close', (code, signal) =>
+      resolve({ command, code, signal, stderr: stderr.trim(), stopped: stopped() }),
+    );
   });
   // The exit is awaited by the stream below; this keeps an early rejection from being reported as unhandled.
   exited.catch(() => undefined);

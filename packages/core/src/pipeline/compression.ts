@@ -28,7 +28,10 @@ export function parseLevel(text: string | undefined, compression: Compression, i
   if (text === undefined || text.trim() === '') return range.default;
   const level = Number(text);
   if (!Number.isInteger(level) || level < range.min || level > range.max) {
-    const valid = compression === 'none' ? 'no level with compression none' : `a whole number from ${range.min} to ${range.max} for ${compression}`;
+    const valid =
+      compression === 'none'
+        ? 'no level with compression none'
+        : `a whole number from ${range.min} to ${range.max} for ${compression}`;
     throw invalidInput(input, `'${text}' is not a valid level`, valid);
   }
   return level;
@@ -63,7 +66,11 @@ export interface CodecOptions {
   signal?: AbortSignal;
 }
 
-export function createCompressor(compression: Compression, level: number, options: CodecOptions = {}): Duplex | undefined {
+export function createCompressor(
+  compression: Compression,
+  level: number,
+  options: CodecOptions = {},
+): Duplex | undefined {
   switch (compression) {
     case 'none':
       return undefined;
@@ -73,7 +80,10 @@ export function createCompressor(compression: Compression, level: number, option
       if (useZlib(options)) {
         // The frame checksum lets a decompressor notice corruption even in unencrypted backups (the CLI sets it too).
         return zstdZlib.createZstdCompress!({
-          params: { [zstdZlib.constants.ZSTD_c_compressionLevel!]: level, [zstdZlib.constants.ZSTD_c_checksumFlag!]: 1 },
+          params: {
+            [zstdZlib.constants.ZSTD_c_compressionLevel!]: level,
+            [zstdZlib.constants.ZSTD_c_checksumFlag!]: 1,
+          },
         });
       }
       return processDuplex('zstd', zstdCompressArgs(level), { ...signalOption(options), onFailure: zstdFailure });
@@ -115,7 +125,10 @@ function zstdCompressArgs(level: number): string[] {
  * Where the zstd command decompresses, a sink that has it write the file itself: the decompressed bytes (several
  * times the stored size) then never pass through Node. undefined where zlib decompresses instead.
  */
-export function zstdCommandToFile(path: string, options: CodecOptions = {}): { stdin: Writable; done: Promise<void> } | undefined {
+export function zstdCommandToFile(
+  path: string,
+  options: CodecOptions = {},
+): { stdin: Writable; done: Promise<void> } | undefined {
   if (useZlib(options) || !hasZstdCommand()) return undefined;
   const proc = spawnProcess('zstd', ['-d', '-q', '-o', path], { ...signalOption(options), onFailure: zstdFailure });
   const done = (async () => {

@@ -65,14 +65,22 @@ export async function startFanOut(branches: number, tmpDir = tmpdir()): Promise<
     }
   } catch (error) {
     for (const pipe of pipes) closeQuietly(pipe.read, pipe.write);
-    throw new DbopsError('DUMP_FAILED', `Could not make the pipes that join pg_dump, zstd and the archive checks in ${tmpDir}: ${(error as Error).message}`, {
-      cause: error,
-      hint: 'TMPDIR (or /tmp) must be a writable directory on a file system with named pipes, and mkfifo (coreutils) must be installed.',
-    });
+    throw new DbopsError(
+      'DUMP_FAILED',
+      `Could not make the pipes that join pg_dump, zstd and the archive checks in ${tmpDir}: ${(error as Error).message}`,
+      {
+        cause: error,
+        hint: 'TMPDIR (or /tmp) must be a writable directory on a file system with named pipes, and mkfifo (coreutils) must be installed.',
+      },
+    );
   }
   const [inputPipe, ...outputPipes] = pipes as [Pipe, ...Pipe[]];
   const workerEnds = [inputPipe.read, ...outputPipes.map((p) => p.write)];
-  const worker = new Worker(WORKER, { eval: true, resourceLimits: WORKER_LIMITS, workerData: { input: inputPipe.read, outputs: outputPipes.map((p) => p.write) } });
+  const worker = new Worker(WORKER, {
+    eval: true,
+    resourceLimits: WORKER_LIMITS,
+    workerData: { input: inputPipe.read, outputs: outputPipes.map((p) => p.write) },
+  });
   const bytes = new Promise<number>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
@@ -114,12 +122,13 @@ async function makeFifos(tmpDir: string, count: number): Promise<string[]> {
 
 /** Node cannot make an anonymous pipe; a FIFO opened at both ends is one (and blocking at both ends, unlike O_NONBLOCK). */
 async function openPipe(fifo: string): Promise<Pipe> {
-  const openEnd = (flags: number) => promisify(open)(fifo, flags).catch(async (error: unknown) => {
-    // The other end's open waits for this one: stand in for it without blocking, so that it completes rather than
-    // hold a thread for ever.
-    await promisify(open)(fifo, flags | constants.O_NONBLOCK).then(closeQuietly, () => undefined);
-    throw error;
-  });
+  const openEnd = (flags: number) =>
+    promisify(open)(fifo, flags).catch(async (error: unknown) => {
+      // The other end's open waits for this one: stand in for it without blocking, so that it completes rather than
+      // hold a thread for ever.
+      await promisify(open)(fifo, flags | constants.O_NONBLOCK).then(closeQuietly, () => undefined);
+      throw error;
+    });
   const [read, write] = await Promise.allSettled([openEnd(constants.O_RDONLY), openEnd(constants.O_WRONLY)]);
   if (read.status === 'fulfilled' && write.status === 'fulfilled') return { read: read.value, write: write.value };
   for (const end of [read, write]) if (end.status === 'fulfilled') closeQuietly(end.value);

@@ -19,13 +19,19 @@ export function backupSummary(result: BackupResult): Result {
     ['Database', `${m.database} (PostgreSQL ${m.serverVersion}, pg_dump ${m.dumpTool.version})`],
     ['Backup id', code(m.backupId)],
     ['Stored at', code(result.location)],
-    ['Size', `${formatBytes(result.sizeBytes)} stored, ${formatBytes(result.rawBytes)} dumped ` +
-      `(ratio ${ratio}, ${compression.algorithm} level ${compression.level})`],
+    [
+      'Size',
+      `${formatBytes(result.sizeBytes)} stored, ${formatBytes(result.rawBytes)} dumped ` +
+        `(ratio ${ratio}, ${compression.algorithm} level ${compression.level})`,
+    ],
     ['Encryption', encryption],
     ['Duration', `${formatSeconds(result.durationSeconds)} (${formatRate(result.rawBytes, result.durationSeconds)})`],
     ['Tables', `${m.tables.length} (${exact} with exact row counts)`],
-    ['Verification', `✅ archive lists data for ${verified.tableDataEntries} tables (expected ` +
-      `${verified.expectedTables}); stored SHA-256 re-read and matched`],
+    [
+      'Verification',
+      `✅ archive lists data for ${verified.tableDataEntries} tables (expected ` +
+        `${verified.expectedTables}); stored SHA-256 re-read and matched`,
+    ],
     ['SHA-256', code(result.sha256)],
   ];
   return { status: 'ok', title: ['Backup of ', code(m.database), ' complete'], blocks: [{ kind: 'facts', rows }] };

@@ -11,14 +11,25 @@ export function catalogSummary(location: string, entries: CatalogEntry[], now: D
     // Only a passed test leaves a record: without one the backup was never tested, or never passed.
     const tested = verifiedAt ? `✅ passed ${ago(verifiedAt)} ago` : 'never passed';
     const { storedBytes, encryption } = m.object;
-    return [code(m.backupId), m.name, m.database, ago(m.finishedAt), formatBytes(storedBytes), encryption.method,
-      String(m.tables.length), tested];
+    return [
+      code(m.backupId),
+      m.name,
+      m.database,
+      ago(m.finishedAt),
+      formatBytes(storedBytes),
+      encryption.method,
+      String(m.tables.length),
+      tested,
+    ];
   });
   const columns = ['Backup id', 'Name', 'Database', 'Age', 'Size', 'Encryption', 'Tables', 'Restore test'];
   return {
     status: 'info',
-    title: [`${entries.length} complete backup(s) in `, code(location),
-      `, newest first; ${verified} passed a restore test`],
+    title: [
+      `${entries.length} complete backup(s) in `,
+      code(location),
+      `, newest first; ${verified} passed a restore test`,
+    ],
     blocks: [{ kind: 'table', columns, rows }],
   };
 }

@@ -6,9 +6,14 @@ export function freshnessSummary(result: FreshnessResult): Result {
   return {
     status: result.fresh ? 'ok' : 'failure',
     title: `Backups ${result.fresh ? 'are fresh' : 'are stale'}`,
-    blocks: [{
-      kind: 'list',
-      items: result.names.map((c) => [{ status: c.fresh ? 'ok' : 'failure' }, ` The ${describeJudgement(c, result)}.`]),
-    }],
+    blocks: [
+      {
+        kind: 'list',
+        items: result.names.map((c) => [
+          { status: c.fresh ? 'ok' : 'failure' },
+          ` The ${describeJudgement(c, result)}.`,
+        ]),
+      },
+    ],
   };
 }

@@ -7,7 +7,12 @@ export function renderNotification(result: Result): { status: AlertStatus; title
 }
 
 const ALERT_STATUS: Record<ResultStatus, AlertStatus> = {
-  ok: 'ok', info: 'ok', warning: 'warning', unknown: 'warning', critical: 'critical', failure: 'failure',
+  ok: 'ok',
+  info: 'ok',
+  warning: 'warning',
+  unknown: 'warning',
+  critical: 'critical',
+  failure: 'failure',
 };
 
 function alertStatus(status: ResultStatus): AlertStatus {

@@ -33,8 +33,12 @@ function block(b: Block): string[] {
     case 'chart':
       return chart(b);
     case 'folded':
-      return [`<details><summary>${escape(b.title)}</summary>`, '', ...b.blocks.flatMap((f) => [...block(f), '']),
-        '</details>'];
+      return [
+        `<details><summary>${escape(b.title)}</summary>`,
+        '',
+        ...b.blocks.flatMap((f) => [...block(f), '']),
+        '</details>',
+      ];
   }
 }
 
@@ -44,7 +48,9 @@ function row(cells: readonly Text[]): string {
 
 /** Text as Markdown. In a table cell a newline would end the row, so it becomes a space, and `|` is escaped. */
 function markdown(text: Text, cell = false): string {
-  const out = inlines(text).map((part) => inline(part, cell)).join('');
+  const out = inlines(text)
+    .map((part) => inline(part, cell))
+    .join('');
   return cell ? out.replace(/\r?\n/g, ' ') : out;
 }
 

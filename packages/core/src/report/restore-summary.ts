@@ -21,15 +21,22 @@ export function restoreTestSummary(result: RestoreTestResult): Result {
     status: result.passed ? 'ok' : 'failure',
     title: ['Restore test of ', code(m.database), ' backup ', code(result.backupId), `: ${verdict}`],
     blocks: [
-      { kind: 'facts', rows: [
-        ['Backup', [code(result.backupId), ` from ${result.storage}, taken ${m.finishedAt}`]],
-        ['Backup age (RPO)', formatSeconds(result.backupAgeSeconds)],
-        ['Restore time (RTO)',
-          `${formatSeconds(result.restoreSeconds)} (fetch, verify, decrypt, decompress, pg_restore)`],
-        ['Restored',
-          `${formatBytes(result.restoredBytes)} archive, ${result.tables} tables, ${rows(result.rows)} rows`],
-        ['Scratch database', [code(result.scratchDatabase), ` (${result.kept ? 'kept' : 'dropped'})`]],
-      ] },
+      {
+        kind: 'facts',
+        rows: [
+          ['Backup', [code(result.backupId), ` from ${result.storage}, taken ${m.finishedAt}`]],
+          ['Backup age (RPO)', formatSeconds(result.backupAgeSeconds)],
+          [
+            'Restore time (RTO)',
+            `${formatSeconds(result.restoreSeconds)} (fetch, verify, decrypt, decompress, pg_restore)`,
+          ],
+          [
+            'Restored',
+            `${formatBytes(result.restoredBytes)} archive, ${result.tables} tables, ${rows(result.rows)} rows`,
+          ],
+          ['Scratch database', [code(result.scratchDatabase), ` (${result.kept ? 'kept' : 'dropped'})`]],
+        ],
+      },
       checksTable(result.checks),
     ],
   };
@@ -41,14 +48,20 @@ export function restoreSummary(result: RestoreResult): Result {
     status: result.passed ? 'ok' : 'warning',
     title: ['Restored backup ', code(result.backupId), ' into ', code(result.target)],
     blocks: [
-      { kind: 'facts', rows: [
-        ['Backup', [code(result.backupId), ` of ${result.manifest.database}, taken ${result.manifest.finishedAt}`]],
-        ['Safety backup', safety
-          ? [code(safety.backupId), ' at ', code(safety.location)]
-          : 'none (the target was empty, or safety-backup: false)'],
-        ['Restore time', formatSeconds(result.restoreSeconds)],
-        ['Restored', `${formatBytes(result.restoredBytes)} archive, ${rows(result.rows)} rows`],
-      ] },
+      {
+        kind: 'facts',
+        rows: [
+          ['Backup', [code(result.backupId), ` of ${result.manifest.database}, taken ${result.manifest.finishedAt}`]],
+          [
+            'Safety backup',
+            safety
+              ? [code(safety.backupId), ' at ', code(safety.location)]
+              : 'none (the target was empty, or safety-backup: false)',
+          ],
+          ['Restore time', formatSeconds(result.restoreSeconds)],
+          ['Restored', `${formatBytes(result.restoredBytes)} archive, ${rows(result.rows)} rows`],
+        ],
+      },
       checksTable(result.checks),
     ],
   };

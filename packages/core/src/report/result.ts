@@ -50,7 +50,12 @@ export function inlines(text: Text): readonly Inline[] {
 }
 
 const ICONS: Record<ResultStatus, string> = {
-  ok: '✅', warning: '⚠️', critical: '🔴', failure: '❌', unknown: '❔', info: '',
+  ok: '✅',
+  warning: '⚠️',
+  critical: '🔴',
+  failure: '❌',
+  unknown: '❔',
+  info: '',
 };
 
 export function statusIcon(status: ResultStatus): string {

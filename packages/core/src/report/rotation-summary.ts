@@ -10,12 +10,19 @@ export function rotationSummary(plan: RotationPlan, dryRun: boolean, now: Date):
   const freed = deleting.reduce((sum, b) => sum + b.bytes, 0);
   const verb = dryRun ? 'would delete' : 'deleted';
   const verified = (at?: Date) => (at ? `✅ ${at.toISOString().slice(0, 16)}Z` : '—');
-  const blocks: Block[] = [{
-    kind: 'table',
-    columns: ['Backup id', 'Age', 'Verified', 'Action', 'Kept by'],
-    rows: plan.backups.map((b) => [code(b.id), age(b.time, now), verified(b.verifiedAt),
-      b.keep ? 'keep' : strong(dryRun ? 'delete' : 'deleted'), b.reasons.join(', ')]),
-  }];
+  const blocks: Block[] = [
+    {
+      kind: 'table',
+      columns: ['Backup id', 'Age', 'Verified', 'Action', 'Kept by'],
+      rows: plan.backups.map((b) => [
+        code(b.id),
+        age(b.time, now),
+        verified(b.verifiedAt),
+        b.keep ? 'keep' : strong(dryRun ? 'delete' : 'deleted'),
+        b.reasons.join(', '),
+      ]),
+    },
+  ];
   const sources = [...new Set(plan.backups.map((b) => b.source))];
   if (sources.length > 1) {
     const text = `These backups come from ${sources.length} sources, each rotated on its own: ${sources.join('; ')}.`;
@@ -25,16 +32,30 @@ export function rotationSummary(plan: RotationPlan, dryRun: boolean, now: Date):
     if (items.length > 0) blocks.push({ kind: 'note', text: title }, { kind: 'list', items });
   };
   const setAside = (reason: string) => plan.backups.filter((b) => b.setAside?.reason === reason);
-  list('Damaged backups (kept, and never counted as a backup to keep others for):',
-    setAside('damaged').map((b) => [code(b.id), `: ${b.setAside!.detail}; it cannot be restored`]));
-  list('Backups dated in the future (kept, and never counted: the others are rotated by their own dates):',
-    setAside('future-dated').map((b) => [code(b.id), `: ${b.setAside!.detail}`]));
+  list(
+    'Damaged backups (kept, and never counted as a backup to keep others for):',
+    setAside('damaged').map((b) => [code(b.id), `: ${b.setAside!.detail}; it cannot be restored`]),
+  );
+  list(
+    'Backups dated in the future (kept, and never counted: the others are rotated by their own dates):',
+    setAside('future-dated').map((b) => [code(b.id), `: ${b.setAside!.detail}`]),
+  );
   const fate = (what: { action: string; ageSeconds: number }, done: string, wait: string) =>
     ` (${formatSeconds(what.ageSeconds)} old): ${what.action === 'delete' ? done : wait}`;
-  list('Objects without a manifest (incomplete backups):', plan.leftovers.map((l) =>
-    [code(l.backupId), fate(l, dryRun ? 'would be deleted' : 'deleted', 'left alone: it may still be uploading')]));
-  list('Uploads a killed run left unfinished (never backups; they only take space):', plan.unfinished.map((u) =>
-    [code(u.upload.key), fate(u, dryRun ? 'would be discarded' : 'discarded', 'left alone: it may still be writing')]));
+  list(
+    'Objects without a manifest (incomplete backups):',
+    plan.leftovers.map((l) => [
+      code(l.backupId),
+      fate(l, dryRun ? 'would be deleted' : 'deleted', 'left alone: it may still be uploading'),
+    ]),
+  );
+  list(
+    'Uploads a killed run left unfinished (never backups; they only take space):',
+    plan.unfinished.map((u) => [
+      code(u.upload.key),
+      fate(u, dryRun ? 'would be discarded' : 'discarded', 'left alone: it may still be writing'),
+    ]),
+  );
   const dry = dryRun ? ' (dry run: nothing deleted)' : '';
   const what = `${dry}: ${verb} ${deleting.length} of ${plan.backups.length} backups, ${formatBytes(freed)}`;
   return { status: 'info', title: ['Rotation of ', code(plan.name), what], blocks };

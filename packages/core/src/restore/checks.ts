@@ -24,7 +24,11 @@ export async function readChecksFile(path: string, input = 'checks'): Promise<Us
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    throw invalidInput(input, `names a file that cannot be read (${path})`, 'a path to a .sql file in the repository, e.g. .github/dbops/restore-checks.sql');
+    throw invalidInput(
+      input,
+      `names a file that cannot be read (${path})`,
+      'a path to a .sql file in the repository, e.g. .github/dbops/restore-checks.sql',
+    );
   }
   return parseChecks(text, input);
 }
@@ -37,20 +41,31 @@ export function parseChecks(text: string, input = 'checks'): UserCheck[] {
       const newline = block.indexOf('\n');
       const name = (newline === -1 ? block : block.slice(0, newline)).trim();
       const sql = stripSql(newline === -1 ? '' : block.slice(newline + 1));
-      if (!name || !sql) throw invalidInput(input, `has a check without ${name ? 'SQL' : 'a name'}${name ? ` ('${name}')` : ''}`, 'blocks of "-- name: <what it proves>" followed by one query that returns true or a non-zero count');
+      if (!name || !sql)
+        throw invalidInput(
+          input,
+          `has a check without ${name ? 'SQL' : 'a name'}${name ? ` ('${name}')` : ''}`,
+          'blocks of "-- name: <what it proves>" followed by one query that returns true or a non-zero count',
+        );
       checks.push({ name, sql });
     }
   } else {
-    text.split(/;\s*$/m).map(stripSql).filter(Boolean).forEach((sql, i) => checks.push({ name: `check ${i + 1}`, sql }));
+    text
+      .split(/;\s*$/m)
+      .map(stripSql)
+      .filter(Boolean)
+      .forEach((sql, i) => checks.push({ name: `check ${i + 1}`, sql }));
   }
-  if (checks.length === 0) throw invalidInput(input, 'holds no checks', 'one or more queries, each returning true or a non-zero count');
+  if (checks.length === 0)
+    throw invalidInput(input, 'holds no checks', 'one or more queries, each returning true or a non-zero count');
   for (const check of checks) refuseUnlessOneQuery(check, input);
   return checks;
 }
 
 /** The statements a check may be: a query, nothing that ends the read-only transaction or changes the session. */
 const QUERY_START = /^\(*\s*(select|with|values|table)\b/i;
-const ONE_QUERY = 'one query per check that returns true or a non-zero count (select, with, values or table), e.g. "-- name: orders restored" then "select count(*) from public.orders"';
+const ONE_QUERY =
+  'one query per check that returns true or a non-zero count (select, with, values or table), e.g. "-- name: orders restored" then "select count(*) from public.orders"';
 
 /**
  * A check is one query, refused otherwise when the file is read, before anything restores: a second statement
@@ -59,11 +74,19 @@ const ONE_QUERY = 'one query per check that returns true or a non-zero count (se
 function refuseUnlessOneQuery(check: UserCheck, input: string): void {
   const statements = splitStatements(check.sql);
   if (statements.length > 1) {
-    throw invalidInput(input, `has check '${check.name}' holding ${statements.length} statements, not one query`, ONE_QUERY);
+    throw invalidInput(
+      input,
+      `has check '${check.name}' holding ${statements.length} statements, not one query`,
+      ONE_QUERY,
+    );
   }
   if (!QUERY_START.test(statements[0] ?? '')) {
     const verb = /^\S+/.exec(statements[0] ?? '')?.[0] ?? '';
-    throw invalidInput(input, `has check '${check.name}' that is not a query (it starts with '${verb.slice(0, 20)}')`, ONE_QUERY);
+    throw invalidInput(
+      input,
+      `has check '${check.name}' that is not a query (it starts with '${verb.slice(0, 20)}')`,
+      ONE_QUERY,
+    );
   }
 }
 

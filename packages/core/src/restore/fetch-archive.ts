@@ -35,14 +35,23 @@ export interface FetchedArchive {
  * verifies size and checksum against the manifest. Nothing is restored from it until this has succeeded.
  * Failures say which: a wrong key, an altered object, an object of another size (truncated, when that is proven).
  */
-export async function fetchArchive(storage: Storage, manifest: BackupManifest, decryption: Decryption, options: FetchOptions): Promise<FetchedArchive> {
+export async function fetchArchive(
+  storage: Storage,
+  manifest: BackupManifest,
+  decryption: Decryption,
+  options: FetchOptions,
+): Promise<FetchedArchive> {
   const { signal, tempDir } = options;
   const encrypted = manifest.object.encryption.method !== 'none';
   if (encrypted && decryption.identities.length === 0 && !decryption.passphrase) {
-    throw new DbopsError('DECRYPTION_FAILED', `Backup ${manifest.backupId} is encrypted with age, and no key was given`, {
-      input: 'decrypt-with',
-      hint: 'Pass the age identity (AGE-SECRET-KEY-1...) in decrypt-with, or the passphrase in decrypt-passphrase.',
-    });
+    throw new DbopsError(
+      'DECRYPTION_FAILED',
+      `Backup ${manifest.backupId} is encrypted with age, and no key was given`,
+      {
+        input: 'decrypt-with',
+        hint: 'Pass the age identity (AGE-SECRET-KEY-1...) in decrypt-with, or the passphrase in decrypt-passphrase.',
+      },
+    );
   }
   await checkFreeSpace(tempDir, manifest);
   const dir = await mkdtemp(join(tempDir, 'dbops-restore-')).catch((error: unknown) => {
@@ -58,7 +67,13 @@ export async function fetchArchive(storage: Storage, manifest: BackupManifest, d
     // The object first: when it cannot be read, no decompressing process has been started to be left waiting.
     const source = await storage.get(manifest.object.key, signal ? { signal } : {});
     const stages: Duplex[] = [digest];
-    if (encrypted) stages.push(createAgeDecryptStream({ identities: decryption.identities, ...(decryption.passphrase ? { passphrase: decryption.passphrase } : {}) }));
+    if (encrypted)
+      stages.push(
+        createAgeDecryptStream({
+          identities: decryption.identities,
+          ...(decryption.passphrase ? { passphrase: decryption.passphrase } : {}),
+        }),
+      );
     // The zstd command writes the archive file itself; otherwise the (zlib or no) decompressor feeds a file stream.
     zstdWriter = manifest.object.compression.algorithm === 'zstd' ? zstdCommandToFile(path, codec) : undefined;
     if (!zstdWriter) {
@@ -71,7 +86,10 @@ export async function fetchArchive(storage: Storage, manifest: BackupManifest, d
     await zstdWriter?.done;
   } catch (error) {
     // The pipeline has closed zstd's input; it must be gone before its directory is.
-    const zstdError = await zstdWriter?.done.then(() => undefined, (e: unknown) => e);
+    const zstdError = await zstdWriter?.done.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     await dispose();
     if (signal?.aborted) throw cancelled();
     if (error instanceof DbopsError) throw await diagnose(storage, manifest, error); // e.g. the decryptor's
@@ -96,9 +114,13 @@ async function checkFreeSpace(tempDir: string, manifest: BackupManifest): Promis
   });
   const free = space.bavail * space.bsize;
   if (free < manifest.object.rawBytes) {
-    throw new DbopsError('RESTORE_FAILED', `Restoring backup ${manifest.backupId} needs ${formatBytes(manifest.object.rawBytes)} for its archive in ${tempDir}, which has ${formatBytes(free)} free`, {
-      hint: TEMP_DIR_HINT,
-    });
+    throw new DbopsError(
+      'RESTORE_FAILED',
+      `Restoring backup ${manifest.backupId} needs ${formatBytes(manifest.object.rawBytes)} for its archive in ${tempDir}, which has ${formatBytes(free)} free`,
+      {
+        hint: TEMP_DIR_HINT,
+      },
+    );
   }
 }
 
@@ -118,10 +140,14 @@ function isLocalWriteError(error: unknown): boolean {
 
 function localWriteFailed(manifest: BackupManifest, tempDir: string, error: unknown): DbopsError {
   const reason = error instanceof Error ? error.message : String(error);
-  return new DbopsError('RESTORE_FAILED', `Writing the archive of backup ${manifest.backupId} to ${tempDir} failed: ${reason}`, {
-    hint: TEMP_DIR_HINT,
-    cause: error,
-  });
+  return new DbopsError(
+    'RESTORE_FAILED',
+    `Writing the archive of backup ${manifest.backupId} to ${tempDir} failed: ${reason}`,
+    {
+      hint: TEMP_DIR_HINT,
+      cause: error,
+    },
+  );
 }
 
 /**
@@ -138,24 +164,38 @@ function failsFirst(first: Readable, rest: Stream[]): () => boolean {
 /** The download itself failed (the connection dropped): nothing is known against the backup. */
 function storageBrokeOff(storage: Storage, manifest: BackupManifest, error: unknown): DbopsError {
   const reason = error instanceof Error ? error.message : String(error);
-  return new DbopsError('STORAGE_FAILED', `Reading backup ${manifest.backupId} from ${storage.locate(manifest.object.key)} broke off: ${reason}`, {
-    hint: 'The connection to the storage failed during the download. Nothing was restored, and this says nothing against the backup itself: run again.',
-    cause: error,
-  });
+  return new DbopsError(
+    'STORAGE_FAILED',
+    `Reading backup ${manifest.backupId} from ${storage.locate(manifest.object.key)} broke off: ${reason}`,
+    {
+      hint: 'The connection to the storage failed during the download. Nothing was restored, and this says nothing against the backup itself: run again.',
+      cause: error,
+    },
+  );
 }
 
 /** Says why reading a backup failed: a wrong key stays as the decryptor said; otherwise size and checksum decide. */
 async function diagnose(storage: Storage, manifest: BackupManifest, error: unknown): Promise<DbopsError> {
-  if (error instanceof DbopsError && /identit|passphrase|key/i.test(error.message) && error.code === 'DECRYPTION_FAILED') return error;
+  if (
+    error instanceof DbopsError &&
+    /identit|passphrase|key/i.test(error.message) &&
+    error.code === 'DECRYPTION_FAILED'
+  )
+    return error;
   if (error instanceof DbopsError && error.code === 'STORAGE_ACCESS_DENIED') return error;
   const stat = await storage.stat(manifest.object.key).catch(() => undefined);
   if (!stat) {
-    return new DbopsError('INTEGRITY_FAILED', `The object of backup ${manifest.backupId} is missing (${storage.locate(manifest.object.key)})`, {
-      hint: 'The manifest exists but its object was deleted; choose another backup.',
-      cause: error,
-    });
+    return new DbopsError(
+      'INTEGRITY_FAILED',
+      `The object of backup ${manifest.backupId} is missing (${storage.locate(manifest.object.key)})`,
+      {
+        hint: 'The manifest exists but its object was deleted; choose another backup.',
+        cause: error,
+      },
+    );
   }
-  if (stat.size !== manifest.object.storedBytes) return integrityError(manifest, storage, stat.size, error, isCutShort(error));
+  if (stat.size !== manifest.object.storedBytes)
+    return integrityError(manifest, storage, stat.size, error, isCutShort(error));
   const reason = error instanceof Error ? error.message : String(error);
   return new DbopsError('INTEGRITY_FAILED', `Backup ${manifest.backupId} is corrupt: ${reason}`, {
     hint: 'The object has the right size but its content was altered after it was written (its checksum no longer matches the manifest). Choose another backup.',
@@ -169,25 +209,47 @@ async function diagnose(storage: Storage, manifest: BackupManifest, error: unkno
  * (another backup's object put in its place, a damaged file) is only known to differ.
  */
 function isCutShort(error: unknown): boolean {
-  return error instanceof DbopsError && error.code === 'DECRYPTION_FAILED' && /the file is truncated|cut mid-chunk/.test(error.message);
+  return (
+    error instanceof DbopsError &&
+    error.code === 'DECRYPTION_FAILED' &&
+    /the file is truncated|cut mid-chunk/.test(error.message)
+  );
 }
 
-function integrityError(manifest: BackupManifest, storage: Storage, actualBytes: number, cause?: unknown, cutShort = false): DbopsError {
+function integrityError(
+  manifest: BackupManifest,
+  storage: Storage,
+  actualBytes: number,
+  cause?: unknown,
+  cutShort = false,
+): DbopsError {
   const where = storage.locate(manifest.object.key);
   if (cutShort && actualBytes < manifest.object.storedBytes) {
-    return new DbopsError('INTEGRITY_FAILED', `Backup ${manifest.backupId} is truncated: ${actualBytes} of ${manifest.object.storedBytes} bytes at ${where}`, {
-      hint: 'The object was cut short after it was written; choose another backup.',
-      cause,
-    });
+    return new DbopsError(
+      'INTEGRITY_FAILED',
+      `Backup ${manifest.backupId} is truncated: ${actualBytes} of ${manifest.object.storedBytes} bytes at ${where}`,
+      {
+        hint: 'The object was cut short after it was written; choose another backup.',
+        cause,
+      },
+    );
   }
   if (actualBytes !== manifest.object.storedBytes) {
-    return new DbopsError('INTEGRITY_FAILED', `Backup ${manifest.backupId} does not match its manifest: ${where} has ${actualBytes} bytes, the manifest says ${manifest.object.storedBytes} (the object was replaced or damaged)`, {
-      hint: 'The object was replaced or damaged after it was written (another file copied over it, a failed disk or sync); choose another backup, and check what writes to this location.',
-      cause,
-    });
+    return new DbopsError(
+      'INTEGRITY_FAILED',
+      `Backup ${manifest.backupId} does not match its manifest: ${where} has ${actualBytes} bytes, the manifest says ${manifest.object.storedBytes} (the object was replaced or damaged)`,
+      {
+        hint: 'The object was replaced or damaged after it was written (another file copied over it, a failed disk or sync); choose another backup, and check what writes to this location.',
+        cause,
+      },
+    );
   }
-  return new DbopsError('INTEGRITY_FAILED', `Backup ${manifest.backupId} failed its checksum: ${where} does not match the SHA-256 in its manifest`, {
-    hint: 'The object was altered after it was written (a flipped byte, an overwrite); choose another backup.',
-    cause,
-  });
+  return new DbopsError(
+    'INTEGRITY_FAILED',
+    `Backup ${manifest.backupId} failed its checksum: ${where} does not match the SHA-256 in its manifest`,
+    {
+      hint: 'The object was altered after it was written (a flipped byte, an overwrite); choose another backup.',
+      cause,
+    },
+  );
 }

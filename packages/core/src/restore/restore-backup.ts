@@ -29,18 +29,25 @@ export function defaultJobs(): number {
  * Fetches, verifies, decrypts and decompresses a backup into a local archive file (in TMPDIR), before anything
  * touches a database: a wrong key, a corrupt object or a full disk fail here. The caller disposes of it.
  */
-export async function fetchBackup(input: Pick<RestoreBackupInput, 'storage' | 'manifest' | 'decryption' | 'env' | 'log' | 'signal'>): Promise<FetchedArchive & { seconds: number }> {
+export async function fetchBackup(
+  input: Pick<RestoreBackupInput, 'storage' | 'manifest' | 'decryption' | 'env' | 'log' | 'signal'>,
+): Promise<FetchedArchive & { seconds: number }> {
   const started = Date.now();
   const archive = await fetchArchive(input.storage, input.manifest, input.decryption, {
     tempDir: input.env.TMPDIR || tmpdir(),
     ...(input.signal ? { signal: input.signal } : {}),
   });
-  input.log.info(`Fetched and verified ${formatBytes(archive.storedBytes)} (sha256 matches the manifest) → ${formatBytes(archive.rawBytes)} archive`);
+  input.log.info(
+    `Fetched and verified ${formatBytes(archive.storedBytes)} (sha256 matches the manifest) → ${formatBytes(archive.rawBytes)} archive`,
+  );
   return { ...archive, seconds: (Date.now() - started) / 1000 };
 }
 
 /** Restores a fetched archive into `input.into` with the engine's restore program; returns how long that took. */
-export async function restoreArchive(archive: FetchedArchive, input: Omit<RestoreBackupInput, 'storage' | 'manifest' | 'decryption'>): Promise<{ seconds: number }> {
+export async function restoreArchive(
+  archive: FetchedArchive,
+  input: Omit<RestoreBackupInput, 'storage' | 'manifest' | 'decryption'>,
+): Promise<{ seconds: number }> {
   const started = Date.now();
   await input.restorer.restore(archive.path, input.into, {
     jobs: input.jobs ?? defaultJobs(),
@@ -55,11 +62,17 @@ export async function restoreArchive(archive: FetchedArchive, input: Omit<Restor
 }
 
 /** fetchBackup then restoreArchive: the time to recover (RTO) counts both. */
-export async function restoreBackup(input: RestoreBackupInput): Promise<{ restoredBytes: number; storedBytes: number; seconds: number }> {
+export async function restoreBackup(
+  input: RestoreBackupInput,
+): Promise<{ restoredBytes: number; storedBytes: number; seconds: number }> {
   const archive = await fetchBackup(input);
   try {
     const restored = await restoreArchive(archive, input);
-    return { restoredBytes: archive.rawBytes, storedBytes: archive.storedBytes, seconds: archive.seconds + restored.seconds };
+    return {
+      restoredBytes: archive.rawBytes,
+      storedBytes: archive.storedBytes,
+      seconds: archive.seconds + restored.seconds,
+    };
   } finally {
     await archive.dispose();
   }

@@ -19,7 +19,10 @@ export interface BackupSelection {
 }
 
 /** Registers the secrets of a restore, opens the storage and finds the backup (newest, or by id). */
-export async function selectBackup(options: BackupSelection, secrets: Secrets): Promise<{ storage: Storage; manifest: BackupManifest }> {
+export async function selectBackup(
+  options: BackupSelection,
+  secrets: Secrets,
+): Promise<{ storage: Storage; manifest: BackupManifest }> {
   secrets.add(options.target.password);
   secrets.add(options.decryption.passphrase);
   for (const identity of options.decryption.identities) secrets.add(identity);

@@ -58,7 +58,12 @@ export interface RotationPlan {
  * own newest, buckets and verified minimum. Damaged and future-dated backups are set aside: kept and reported, never
  * counted.
  */
-export async function planRotation(storage: Storage, name: string, policy: RetentionPolicy, options: { now: Date; graceSeconds: number }): Promise<RotationPlan> {
+export async function planRotation(
+  storage: Storage,
+  name: string,
+  policy: RetentionPolicy,
+  options: { now: Date; graceSeconds: number },
+): Promise<RotationPlan> {
   const byId = new Map<string, StoredObject[]>();
   for (const object of await storage.list(`${name}/`)) {
     const id = ownFileBackupId(object.key.slice(name.length + 1));
@@ -79,7 +84,11 @@ export async function planRotation(storage: Storage, name: string, policy: Reten
     }
     const manifest = await readManifest(storage, manifestKey);
     if (manifest.name !== name) continue;
-    const verifiedAt = keys.map(parseVerificationKey).filter((r) => r !== undefined).map((r) => r!.verifiedAt).sort((a, b) => b.getTime() - a.getTime())[0];
+    const verifiedAt = keys
+      .map(parseVerificationKey)
+      .filter((r) => r !== undefined)
+      .map((r) => r!.verifiedAt)
+      .sort((a, b) => b.getTime() - a.getTime())[0];
     const setAside = problemOf(manifest, objects, options.now);
     complete.push({
       id,
@@ -124,17 +133,25 @@ export async function planRotation(storage: Storage, name: string, policy: Reten
 /** The database a backup is of, on which server: the cluster's system identifier when known, else host:port. */
 function sourceOf(manifest: BackupManifest): string {
   const source = manifest.source as BackupManifest['source'] | undefined; // absent from hand-made manifests
-  const server = source?.systemIdentifier ? `cluster ${source.systemIdentifier}` : source ? `${source.host}:${source.port}` : 'an unknown server';
+  const server = source?.systemIdentifier
+    ? `cluster ${source.systemIdentifier}`
+    : source
+      ? `${source.host}:${source.port}`
+      : 'an unknown server';
   return `${manifest.database} on ${server}`;
 }
 
 function problemOf(manifest: BackupManifest, objects: StoredObject[], now: Date): PlannedBackup['setAside'] {
   const object = objects.find((o) => o.key === manifest.object.key);
   if (!object) return { reason: 'damaged', detail: 'its object is missing' };
-  if (object.size !== manifest.object.storedBytes) return { reason: 'damaged', detail: `its object has ${object.size} bytes, not ${manifest.object.storedBytes}` };
+  if (object.size !== manifest.object.storedBytes)
+    return { reason: 'damaged', detail: `its object has ${object.size} bytes, not ${manifest.object.storedBytes}` };
   if (isDatedInFuture(manifest, now)) {
     const ahead = formatSeconds((Date.parse(manifest.startedAt) - now.getTime()) / 1000);
-    return { reason: 'future-dated', detail: `it is dated ${manifest.startedAt}, ${ahead} after this run's clock (more than ${formatSeconds(CLOCK_SKEW_MS / 1000)} of skew: the clock of the machine that took it was wrong)` };
+    return {
+      reason: 'future-dated',
+      detail: `it is dated ${manifest.startedAt}, ${ahead} after this run's clock (more than ${formatSeconds(CLOCK_SKEW_MS / 1000)} of skew: the clock of the machine that took it was wrong)`,
+    };
   }
   return undefined;
 }
@@ -142,13 +159,19 @@ function problemOf(manifest: BackupManifest, objects: StoredObject[], now: Date)
 /** Set-aside backups need a person, and unfinished uploads that could not be listed are never cleaned: warn for each. */
 export function warnSetAside(plan: RotationPlan, log: Logger): void {
   if (plan.unfinishedUnlisted) {
-    log.warn(`Unfinished uploads under ${plan.name}/ were not looked for: ${plan.unfinishedUnlisted}. Grant it, or set an AbortIncompleteMultipartUpload lifecycle rule on the bucket.`);
+    log.warn(
+      `Unfinished uploads under ${plan.name}/ were not looked for: ${plan.unfinishedUnlisted}. Grant it, or set an AbortIncompleteMultipartUpload lifecycle rule on the bucket.`,
+    );
   }
   for (const b of plan.backups) {
     if (b.setAside?.reason === 'damaged') {
-      log.warn(`Backup ${plan.name}/${b.id} is damaged: ${b.setAside.detail}. It is kept and not counted as a backup; look into it and delete it by hand.`);
+      log.warn(
+        `Backup ${plan.name}/${b.id} is damaged: ${b.setAside.detail}. It is kept and not counted as a backup; look into it and delete it by hand.`,
+      );
     } else if (b.setAside) {
-      log.warn(`Backup ${plan.name}/${b.id} is dated in the future: ${b.setAside.detail}. It is kept and not counted as a backup; fix that clock, and delete the backup by hand once you know what it holds.`);
+      log.warn(
+        `Backup ${plan.name}/${b.id} is dated in the future: ${b.setAside.detail}. It is kept and not counted as a backup; fix that clock, and delete the backup by hand once you know what it holds.`,
+      );
     }
   }
 }
@@ -157,11 +180,18 @@ export function warnSetAside(plan: RotationPlan, log: Logger): void {
  * Deletes what the plan selects. A backup's manifest goes first, so an interrupted rotation never leaves a
  * backup that looks complete without its object; the remains are then ordinary leftovers.
  */
-export async function executeRotation(storage: Storage, plan: RotationPlan, log: Logger): Promise<{ deleted: string[]; freedBytes: number }> {
+export async function executeRotation(
+  storage: Storage,
+  plan: RotationPlan,
+  log: Logger,
+): Promise<{ deleted: string[]; freedBytes: number }> {
   const deleted: string[] = [];
   let freedBytes = 0;
   for (const backup of plan.backups.filter((b) => !b.keep)) {
-    const ordered = [...backup.keys.filter((k) => k.endsWith(MANIFEST_SUFFIX)), ...backup.keys.filter((k) => !k.endsWith(MANIFEST_SUFFIX))];
+    const ordered = [
+      ...backup.keys.filter((k) => k.endsWith(MANIFEST_SUFFIX)),
+      ...backup.keys.filter((k) => !k.endsWith(MANIFEST_SUFFIX)),
+    ];
     for (const key of ordered) await storage.delete(key);
     deleted.push(backup.id);
     freedBytes += backup.bytes;
@@ -174,14 +204,18 @@ export async function executeRotation(storage: Storage, plan: RotationPlan, log:
       continue;
     }
     for (const key of leftover.keys) await storage.delete(key);
-    log.info(`Deleted incomplete leftover ${leftover.backupId} (no manifest, ${formatSeconds(leftover.ageSeconds)} old)`);
+    log.info(
+      `Deleted incomplete leftover ${leftover.backupId} (no manifest, ${formatSeconds(leftover.ageSeconds)} old)`,
+    );
   }
   for (const { upload, ageSeconds } of plan.unfinished.filter((u) => u.action === 'delete')) {
     // Checked again: a run may have written to it since the plan was made (it is not abandoned then).
     if (await storage.discardIncomplete(upload, plan.idleSince)) {
       log.info(`Discarded the unfinished upload of ${upload.key} (nothing written for ${formatSeconds(ageSeconds)})`);
     } else {
-      log.info(`Left the unfinished upload of ${upload.key} alone: it was written to after the plan was made, or is gone`);
+      log.info(
+        `Left the unfinished upload of ${upload.key} alone: it was written to after the plan was made, or is gone`,
+      );
     }
   }
   return { deleted, freedBytes };

@@ -31,7 +31,18 @@ export interface RetentionCandidate {
  * 'damaged' (its object is missing or the wrong size) and 'future-dated' (a wrong clock dated it after now): set
  * aside by the rotation plan, kept for a person to look at and never counted.
  */
-export type KeepReason = 'last' | 'hourly' | 'daily' | 'weekly' | 'monthly' | 'yearly' | 'within' | 'newest' | 'min-verified' | 'damaged' | 'future-dated';
+export type KeepReason =
+  | 'last'
+  | 'hourly'
+  | 'daily'
+  | 'weekly'
+  | 'monthly'
+  | 'yearly'
+  | 'within'
+  | 'newest'
+  | 'min-verified'
+  | 'damaged'
+  | 'future-dated';
 
 export interface RetentionDecision {
   id: string;
@@ -51,7 +62,11 @@ const BUCKETS: Array<[KeepReason & keyof RetentionPolicy, (t: Date) => string]> 
 ];
 
 export function hasKeepRule(policy: RetentionPolicy): boolean {
-  return ['last', 'hourly', 'daily', 'weekly', 'monthly', 'yearly'].some((k) => (policy[k as keyof RetentionPolicy] ?? 0) > 0) || (policy.withinSeconds ?? 0) > 0;
+  return (
+    ['last', 'hourly', 'daily', 'weekly', 'monthly', 'yearly'].some(
+      (k) => (policy[k as keyof RetentionPolicy] ?? 0) > 0,
+    ) || (policy.withinSeconds ?? 0) > 0
+  );
 }
 
 /** Decides, for every backup, whether it is kept and why. Returns newest first. Pure. */

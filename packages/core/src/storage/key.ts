@@ -8,9 +8,17 @@ import { DbopsError } from '../errors.js';
 export function checkKey(key: string, options: { prefix?: boolean } = {}): void {
   if (options.prefix && key === '') return;
   const segments = (options.prefix && key.endsWith('/') ? key.slice(0, -1) : key).split('/');
-  if (key.includes('\\') || key.includes('\0') || segments.some((segment) => segment === '' || segment === '.' || segment === '..')) {
-    throw new DbopsError('INTERNAL', `Storage key '${key}' is not valid: keys are '/'-separated relative paths without empty, '.' or '..' segments`, {
-      hint: 'This is a bug in dbops; please report it.',
-    });
+  if (
+    key.includes('\\') ||
+    key.includes('\0') ||
+    segments.some((segment) => segment === '' || segment === '.' || segment === '..')
+  ) {
+    throw new DbopsError(
+      'INTERNAL',
+      `Storage key '${key}' is not valid: keys are '/'-separated relative paths without empty, '.' or '..' segments`,
+      {
+        hint: 'This is a bug in dbops; please report it.',
+      },
+    );
   }
 }

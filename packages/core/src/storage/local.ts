@@ -25,7 +25,10 @@ export class LocalStorage implements Storage {
   /** The root with a trailing separator: every stored file's path starts with it. */
   private readonly inside: string;
 
-  constructor(root: string, private readonly inputName: string) {
+  constructor(
+    root: string,
+    private readonly inputName: string,
+  ) {
     this.root = path.resolve(root);
     this.inside = this.root.endsWith(path.sep) ? this.root : this.root + path.sep;
     this.display = this.root;
@@ -49,12 +52,21 @@ export class LocalStorage implements Storage {
       throw this.fail(error, 'read', this.root);
     });
     if (!info) {
-      throw new DbopsError('STORAGE_NOT_FOUND', `Input '${this.inputName}': the directory ${this.root} does not exist`, {
-        input: this.inputName,
-        hint: `Check '${this.inputName}': it must be the directory the backups were written to (the backup's 'to').`,
-      });
+      throw new DbopsError(
+        'STORAGE_NOT_FOUND',
+        `Input '${this.inputName}': the directory ${this.root} does not exist`,
+        {
+          input: this.inputName,
+          hint: `Check '${this.inputName}': it must be the directory the backups were written to (the backup's 'to').`,
+        },
+      );
     }
-    if (!info.isDirectory()) throw invalidInput(this.inputName, `(${this.root}) is a file, not a directory`, 'the directory the backups were written to');
+    if (!info.isDirectory())
+      throw invalidInput(
+        this.inputName,
+        `(${this.root}) is a file, not a directory`,
+        'the directory the backups were written to',
+      );
   }
 
   async put(key: string, body: Readable | Buffer, options: PutOptions = {}): Promise<{ size: number }> {
@@ -127,7 +139,8 @@ export class LocalStorage implements Storage {
   }
 
   async discardIncomplete(upload: IncompleteUpload, idleSince: Date): Promise<boolean> {
-    if (!PARTIAL_FILE.test(path.basename(upload.handle))) throw new DbopsError('INTERNAL', `'${upload.handle}' is not a temp file of an upload`);
+    if (!PARTIAL_FILE.test(path.basename(upload.handle)))
+      throw new DbopsError('INTERNAL', `'${upload.handle}' is not a temp file of an upload`);
     // A put still running writes its temp file as it goes: written since, it is not abandoned.
     const current = await this.stat(upload.handle);
     if (!current || current.lastModified > idleSince) return false;
@@ -143,11 +156,16 @@ export class LocalStorage implements Storage {
     checkKey(key);
     const file = path.join(this.root, ...key.split('/'));
     // checkKey already rules out '..'; this guards against anything a platform's path rules add.
-    if (!file.startsWith(this.inside)) throw new DbopsError('INTERNAL', `Storage key '${key}' leaves the storage directory`);
+    if (!file.startsWith(this.inside))
+      throw new DbopsError('INTERNAL', `Storage key '${key}' leaves the storage directory`);
     return file;
   }
 
-  private async write(key: string, body: Readable | Buffer, signal: AbortSignal | undefined): Promise<{ size: number }> {
+  private async write(
+    key: string,
+    body: Readable | Buffer,
+    signal: AbortSignal | undefined,
+  ): Promise<{ size: number }> {
     const target = this.pathOf(key);
     if (signal?.aborted) throw cancelled();
     // Fails before anything is streamed; the link below is what guarantees no overwrite.
@@ -176,7 +194,14 @@ export class LocalStorage implements Storage {
   /** The deepest of `directory` and its parents that exists: where a failed put's cleanup of directories stops. */
   private async deepestExisting(directory: string): Promise<string> {
     let current = directory;
-    while (current.startsWith(this.inside) && !(await fs.stat(current).then(() => true, () => false))) current = path.dirname(current);
+    while (
+      current.startsWith(this.inside) &&
+      !(await fs.stat(current).then(
+        () => true,
+        () => false,
+      ))
+    )
+      current = path.dirname(current);
     return current;
   }
 
@@ -184,7 +209,12 @@ export class LocalStorage implements Storage {
    * Streams body into a new file (`file`, the temp file that becomes `target`) and flushes it to disk. Errors of the
    * body itself pass through unchanged; the storage's own name `target`, the file the user knows of.
    */
-  private async writeDurably(file: string, target: string, body: Readable | Buffer, signal: AbortSignal | undefined): Promise<number> {
+  private async writeDurably(
+    file: string,
+    target: string,
+    body: Readable | Buffer,
+    signal: AbortSignal | undefined,
+  ): Promise<number> {
     const handle = await fs.open(file, 'wx').catch((error: unknown) => {
       throw this.fail(error, 'write', target);
     });
@@ -200,7 +230,13 @@ export class LocalStorage implements Storage {
           const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset).catch((error: unknown) => {
             throw this.fail(error, 'write', target, size + offset);
           });
-          if (bytesWritten === 0) throw this.fail(Object.assign(new Error('the file system accepted no more bytes'), { code: 'ENOSPC' }), 'write', target, size + offset);
+          if (bytesWritten === 0)
+            throw this.fail(
+              Object.assign(new Error('the file system accepted no more bytes'), { code: 'ENOSPC' }),
+              'write',
+              target,
+              size + offset,
+            );
           offset += bytesWritten;
         }
         size += bytes.length;
@@ -210,7 +246,8 @@ export class LocalStorage implements Storage {
       });
       // What the file system holds is what was sent, or the put fails: a put is complete or it is nothing.
       const stored = (await handle.stat()).size;
-      if (stored !== size) throw this.fail(new Error(`the file holds ${stored} of the ${size} bytes written`), 'write', target, size);
+      if (stored !== size)
+        throw this.fail(new Error(`the file holds ${stored} of the ${size} bytes written`), 'write', target, size);
       return size;
     } finally {
       await handle.close();
@@ -226,7 +263,13 @@ export class LocalStorage implements Storage {
   }
 
   /** Collects the stored files under prefix, or with `partials` the temp files of puts (every one under the walk). */
-  private async walk(directory: string, keyPrefix: string, prefix: string, found: StoredObject[], partials = false): Promise<void> {
+  private async walk(
+    directory: string,
+    keyPrefix: string,
+    prefix: string,
+    found: StoredObject[],
+    partials = false,
+  ): Promise<void> {
     let entries;
     try {
       entries = await fs.readdir(directory, { withFileTypes: true });
@@ -238,8 +281,14 @@ export class LocalStorage implements Storage {
       const key = keyPrefix + entry.name;
       const file = path.join(directory, entry.name);
       if (entry.isDirectory()) {
-        if (`${key}/`.startsWith(prefix) || prefix.startsWith(`${key}/`)) await this.walk(file, `${key}/`, prefix, found, partials);
-      } else if (entry.isFile() && key.startsWith(prefix) && PARTIAL_FILE.test(entry.name) === partials && !PROBE_FILE.test(entry.name)) {
+        if (`${key}/`.startsWith(prefix) || prefix.startsWith(`${key}/`))
+          await this.walk(file, `${key}/`, prefix, found, partials);
+      } else if (
+        entry.isFile() &&
+        key.startsWith(prefix) &&
+        PARTIAL_FILE.test(entry.name) === partials &&
+        !PROBE_FILE.test(entry.name)
+      ) {
         const info = await fs.stat(file).catch(() => undefined); // deleted while listing: skip it
         if (info) found.push({ key, size: info.size, lastModified: info.mtime });
       }
@@ -263,17 +312,25 @@ export class LocalStorage implements Storage {
   }
 
   private alreadyExists(key: string): DbopsError {
-    return new DbopsError('ALREADY_EXISTS', `Input '${this.inputName}' (${this.display}): ${this.locate(key)} already exists`, {
-      input: this.inputName,
-      hint: 'Backups are never overwritten. Use a new backup id, or remove the file yourself if it is not a backup.',
-    });
+    return new DbopsError(
+      'ALREADY_EXISTS',
+      `Input '${this.inputName}' (${this.display}): ${this.locate(key)} already exists`,
+      {
+        input: this.inputName,
+        hint: 'Backups are never overwritten. Use a new backup id, or remove the file yourself if it is not a backup.',
+      },
+    );
   }
 
   private notFound(key: string): DbopsError {
-    return new DbopsError('STORAGE_NOT_FOUND', `Input '${this.inputName}' (${this.display}): ${this.locate(key)} does not exist`, {
-      input: this.inputName,
-      hint: `Check '${this.inputName}' points at the directory the backups were written to.`,
-    });
+    return new DbopsError(
+      'STORAGE_NOT_FOUND',
+      `Input '${this.inputName}' (${this.display}): ${this.locate(key)} does not exist`,
+      {
+        input: this.inputName,
+        hint: `Check '${this.inputName}' points at the directory the backups were written to.`,
+      },
+    );
   }
 
   /**
@@ -284,10 +341,18 @@ export class LocalStorage implements Storage {
     if (error instanceof DbopsError) return error;
     const subject = `(${this.display}): ${file}`;
     if (hasCode(error, 'ENOTDIR') || (hasCode(error, 'EEXIST') && action === 'write')) {
-      return invalidInput(this.inputName, `${subject} is not a directory: a part of the path is a regular file`, 'Choose a directory path, e.g. ./backups or /var/backups/db.');
+      return invalidInput(
+        this.inputName,
+        `${subject} is not a directory: a part of the path is a regular file`,
+        'Choose a directory path, e.g. ./backups or /var/backups/db.',
+      );
     }
     if (hasCode(error, 'EACCES') || hasCode(error, 'EPERM') || hasCode(error, 'EROFS')) {
-      const problem = hasCode(error, 'EROFS') ? 'is on a read-only file system' : action === 'write' || action === 'delete' ? 'is not writable' : 'is not readable';
+      const problem = hasCode(error, 'EROFS')
+        ? 'is on a read-only file system'
+        : action === 'write' || action === 'delete'
+          ? 'is not writable'
+          : 'is not readable';
       return new DbopsError('STORAGE_ACCESS_DENIED', `Input '${this.inputName}' ${subject} ${problem} by this user`, {
         input: this.inputName,
         cause: error,
@@ -296,11 +361,15 @@ export class LocalStorage implements Storage {
     }
     if (hasCode(error, 'ENOSPC') || hasCode(error, 'EDQUOT')) {
       const after = written === undefined ? '' : ` after ${formatBytes(written)} of it were written`;
-      return new DbopsError('STORAGE_FAILED', `Input '${this.inputName}' ${subject}: no space left on the device${after}`, {
-        input: this.inputName,
-        cause: error,
-        hint: 'Free disk space, or write the backup to a larger volume or to S3.',
-      });
+      return new DbopsError(
+        'STORAGE_FAILED',
+        `Input '${this.inputName}' ${subject}: no space left on the device${after}`,
+        {
+          input: this.inputName,
+          cause: error,
+          hint: 'Free disk space, or write the backup to a larger volume or to S3.',
+        },
+      );
     }
     const message = error instanceof Error ? error.message : String(error);
     return new DbopsError('STORAGE_FAILED', `Input '${this.inputName}' ${subject}: ${action} failed: ${message}`, {

@@ -5,7 +5,10 @@ import type { S3Options } from './s3-client.js';
 import type { Storage } from './types.js';
 
 /** Opens artifact://NAME: GitHub workflow artifacts, which only the GitHub adapter can reach. */
-export type ArtifactStorageOpener = (name: string, options: { inputName: string; retentionDays?: number }) => Promise<Storage>;
+export type ArtifactStorageOpener = (
+  name: string,
+  options: { inputName: string; retentionDays?: number },
+) => Promise<Storage>;
 
 export interface StorageOptions {
   /** The input or flag the location came from ('to', 'from', 'backup-to'); error messages name it. */
@@ -29,7 +32,11 @@ export async function openStorage(location: Location | string, options: StorageO
   }
   if (parsed.kind === 'artifact') {
     if (!options.artifacts) {
-      throw invalidInput(options.inputName, 'names a GitHub artifact, which only the GitHub actions can read and write', 'inside a workflow use the backup / restore-test actions with artifact://NAME; elsewhere use s3://bucket/prefix or a directory');
+      throw invalidInput(
+        options.inputName,
+        'names a GitHub artifact, which only the GitHub actions can read and write',
+        'inside a workflow use the backup / restore-test actions with artifact://NAME; elsewhere use s3://bucket/prefix or a directory',
+      );
     }
     return options.artifacts(parsed.name, {
       inputName: options.inputName,

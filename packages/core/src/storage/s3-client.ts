@@ -66,7 +66,10 @@ export interface S3Bucket {
 }
 
 /** The client for a location, configured and checked from the options; errors name the input at fault. */
-export function s3Bucket(location: { bucket: string; prefix: string }, options: S3Options & { inputName: string }): S3Bucket {
+export function s3Bucket(
+  location: { bucket: string; prefix: string },
+  options: S3Options & { inputName: string },
+): S3Bucket {
   const keyPrefix = location.prefix === '' ? '' : `${location.prefix.replace(/\/+$/, '')}/`;
   const endpoint = options.endpoint?.trim() ? parseEndpoint(options.endpoint.trim()) : undefined;
   return {
@@ -103,7 +106,11 @@ function s3Client(options: S3Options, endpoint: Endpoint | undefined): S3Client 
   };
   const region = options.region?.trim() || (endpoint ? 'us-east-1' : undefined);
   if (options.region?.trim() && !/^[A-Za-z0-9_-]{1,64}$/.test(options.region.trim())) {
-    throw invalidInput(INPUTS.region, `'${options.region.trim()}' is not a region name`, 'a region such as eu-west-1 (or auto, us-east-1, ... as the S3-compatible service documents)');
+    throw invalidInput(
+      INPUTS.region,
+      `'${options.region.trim()}' is not a region name`,
+      'a region such as eu-west-1 (or auto, us-east-1, ... as the S3-compatible service documents)',
+    );
   }
   if (region) config.region = region;
   if (endpoint) {
@@ -115,7 +122,11 @@ function s3Client(options: S3Options, endpoint: Endpoint | undefined): S3Client 
   if (options.accessKeyId || options.secretAccessKey) {
     if (!options.accessKeyId || !options.secretAccessKey) {
       const missing = options.accessKeyId ? INPUTS.secretAccessKey : INPUTS.accessKeyId;
-      throw invalidInput(missing, 'is missing: an S3 access key id and secret access key go together', 'Set both, or neither to use the AWS default credential chain.');
+      throw invalidInput(
+        missing,
+        'is missing: an S3 access key id and secret access key go together',
+        'Set both, or neither to use the AWS default credential chain.',
+      );
     }
     config.credentials = {
       accessKeyId: options.accessKeyId,
@@ -124,10 +135,13 @@ function s3Client(options: S3Options, endpoint: Endpoint | undefined): S3Client 
     };
   }
   const client = new S3Client(config);
-  client.middlewareStack.add((next, context) => (args) => {
-    if (UNSIGNED_COMMANDS.has(context.commandName ?? '')) markUnsigned(args.request);
-    return next(args);
-  }, { step: 'build', name: 'dbopsUnsignedPayload' });
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      if (UNSIGNED_COMMANDS.has(context.commandName ?? '')) markUnsigned(args.request);
+      return next(args);
+    },
+    { step: 'build', name: 'dbopsUnsignedPayload' },
+  );
   return client;
 }
 
@@ -146,10 +160,18 @@ function parseEndpoint(text: string): Endpoint {
     throw invalidInput(INPUTS.endpoint, 'is not a URL', 'Use http(s)://host[:port], e.g. http://127.0.0.1:9000.');
   }
   if (url.username || url.password) {
-    throw invalidInput(INPUTS.endpoint, 'must not contain credentials', 'Remove user:password@ from the URL; pass the keys as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.');
+    throw invalidInput(
+      INPUTS.endpoint,
+      'must not contain credentials',
+      'Remove user:password@ from the URL; pass the keys as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.',
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw invalidInput(INPUTS.endpoint, `uses the unsupported scheme '${url.protocol}//'`, 'Use http(s)://host[:port], e.g. http://127.0.0.1:9000.');
+    throw invalidInput(
+      INPUTS.endpoint,
+      `uses the unsupported scheme '${url.protocol}//'`,
+      'Use http(s)://host[:port], e.g. http://127.0.0.1:9000.',
+    );
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const display = `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`;

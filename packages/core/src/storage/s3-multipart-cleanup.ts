@@ -14,7 +14,9 @@ export async function listIncomplete(bucket: S3Bucket, prefix: string): Promise<
   try {
     let markers: { KeyMarker?: string; UploadIdMarker?: string } = {};
     for (;;) {
-      const page = await bucket.client.send(new ListMultipartUploadsCommand({ Bucket: bucket.bucket, Prefix: bucket.keyPrefix + prefix, ...markers }));
+      const page = await bucket.client.send(
+        new ListMultipartUploadsCommand({ Bucket: bucket.bucket, Prefix: bucket.keyPrefix + prefix, ...markers }),
+      );
       for (const upload of page.Uploads ?? []) {
         // Without a start time (a server that omits it) its age is unknown: it is never judged abandoned.
         if (!upload.Key || !upload.UploadId || !upload.Initiated) continue;
@@ -23,14 +25,21 @@ export async function listIncomplete(bucket: S3Bucket, prefix: string): Promise<
       }
       const next = { KeyMarker: page.NextKeyMarker, UploadIdMarker: page.NextUploadIdMarker };
       // A server that says "more" without saying where from would be asked for the same page for ever.
-      if (!page.IsTruncated || !next.KeyMarker || (next.KeyMarker === markers.KeyMarker && next.UploadIdMarker === markers.UploadIdMarker)) break;
+      if (
+        !page.IsTruncated ||
+        !next.KeyMarker ||
+        (next.KeyMarker === markers.KeyMarker && next.UploadIdMarker === markers.UploadIdMarker)
+      )
+        break;
       markers = { KeyMarker: next.KeyMarker, ...(next.UploadIdMarker ? { UploadIdMarker: next.UploadIdMarker } : {}) };
     }
   } catch (error) {
     const status = statusOf(error);
     const name = nameOf(error);
-    if (status === 403 || name === 'AccessDenied') return { uploads: [], unlisted: 'the credentials lack s3:ListBucketMultipartUploads' };
-    if (status === 501 || name === 'NotImplemented') return { uploads: [], unlisted: 'the S3 server does not implement ListMultipartUploads' };
+    if (status === 403 || name === 'AccessDenied')
+      return { uploads: [], unlisted: 'the credentials lack s3:ListBucketMultipartUploads' };
+    if (status === 501 || name === 'NotImplemented')
+      return { uploads: [], unlisted: 'the S3 server does not implement ListMultipartUploads' };
     throw s3Failure(bucket, error, 'listing');
   }
   return { uploads };
@@ -74,7 +83,8 @@ async function lastWrite(bucket: S3Bucket, Key: string, UploadId: string, initia
   let newest = initiated;
   try {
     for await (const page of paginateListParts({ client: bucket.client }, { Bucket: bucket.bucket, Key, UploadId })) {
-      for (const part of page.Parts ?? []) if (part.LastModified && part.LastModified > newest) newest = part.LastModified;
+      for (const part of page.Parts ?? [])
+        if (part.LastModified && part.LastModified > newest) newest = part.LastModified;
     }
   } catch (error) {
     return statusOf(error) === 404 ? undefined : new Date();

@@ -16,12 +16,22 @@ const MAX_PART_SIZE = 5 * 1024 * MiB;
 export interface UploadSettings {
   partSize: number;
   queueSize: number;
-  objectParams: { ServerSideEncryption?: S3Options['serverSideEncryption']; SSEKMSKeyId?: string; StorageClass?: StorageClass };
+  objectParams: {
+    ServerSideEncryption?: S3Options['serverSideEncryption'];
+    SSEKMSKeyId?: string;
+    StorageClass?: StorageClass;
+  };
 }
 
 export function uploadSettings(options: S3Options): UploadSettings {
   return {
-    partSize: checkInteger(options.partSizeBytes ?? 8 * MiB, MIN_PART_SIZE, MAX_PART_SIZE, INPUTS.partSizeBytes, 'a byte count from 5 MiB (5242880) to 5 GiB'),
+    partSize: checkInteger(
+      options.partSizeBytes ?? 8 * MiB,
+      MIN_PART_SIZE,
+      MAX_PART_SIZE,
+      INPUTS.partSizeBytes,
+      'a byte count from 5 MiB (5242880) to 5 GiB',
+    ),
     queueSize: checkInteger(options.queueSize ?? 4, 1, 64, INPUTS.queueSize, 'a whole number from 1 to 64'),
     objectParams: objectParams(options),
   };
@@ -39,7 +49,12 @@ export interface UploadTarget {
  * upload is aborted, and a stored object that does not hold what was sent is removed: nothing that looks complete
  * remains (invariant 1). An existing object is never overwritten (invariant 2).
  */
-export async function uploadObject(to: UploadTarget, key: string, body: Readable | Buffer, options: PutOptions): Promise<{ size: number }> {
+export async function uploadObject(
+  to: UploadTarget,
+  key: string,
+  body: Readable | Buffer,
+  options: PutOptions,
+): Promise<{ size: number }> {
   const { bucket, settings, objects } = to;
   const Key = objectKey(bucket, key);
   const { signal } = options;
@@ -103,10 +118,14 @@ export async function uploadObject(to: UploadTarget, key: string, body: Readable
   const stored = await objects.stat(key);
   if (stored?.size !== size) {
     await objects.delete(key).catch(() => undefined);
-    throw new DbopsError('STORAGE_FAILED', `Input '${bucket.inputName}' (${bucket.display}): ${locate(bucket, key)} holds ${stored ? `${stored.size} bytes` : 'nothing'} after ${size} bytes were uploaded`, {
-      input: bucket.inputName,
-      hint: `The S3 server kept something other than the upload; the object was removed. S3-compatible servers that mishandle streamed checksums store their framing: set s3-checksum to WHEN_REQUIRED.`,
-    });
+    throw new DbopsError(
+      'STORAGE_FAILED',
+      `Input '${bucket.inputName}' (${bucket.display}): ${locate(bucket, key)} holds ${stored ? `${stored.size} bytes` : 'nothing'} after ${size} bytes were uploaded`,
+      {
+        input: bucket.inputName,
+        hint: `The S3 server kept something other than the upload; the object was removed. S3-compatible servers that mishandle streamed checksums store their framing: set s3-checksum to WHEN_REQUIRED.`,
+      },
+    );
   }
   return { size };
 }
@@ -114,7 +133,11 @@ export async function uploadObject(to: UploadTarget, key: string, body: Readable
 function objectParams(options: S3Options): UploadSettings['objectParams'] {
   const { serverSideEncryption, kmsKeyId, storageClass } = options;
   if (kmsKeyId && serverSideEncryption === 'AES256') {
-    throw invalidInput(INPUTS.kmsKeyId, `cannot be used with ${INPUTS.serverSideEncryption} AES256`, `Set ${INPUTS.serverSideEncryption} to aws:kms or aws:kms:dsse, or remove ${INPUTS.kmsKeyId}.`);
+    throw invalidInput(
+      INPUTS.kmsKeyId,
+      `cannot be used with ${INPUTS.serverSideEncryption} AES256`,
+      `Set ${INPUTS.serverSideEncryption} to aws:kms or aws:kms:dsse, or remove ${INPUTS.kmsKeyId}.`,
+    );
   }
   const sse = serverSideEncryption ?? (kmsKeyId ? 'aws:kms' : undefined);
   return {
@@ -125,6 +148,7 @@ function objectParams(options: S3Options): UploadSettings['objectParams'] {
 }
 
 function checkInteger(value: number, min: number, max: number, input: string, validForm: string): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw invalidInput(input, `is ${value}, out of range`, `Use ${validForm}.`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw invalidInput(input, `is ${value}, out of range`, `Use ${validForm}.`);
   return value;
 }

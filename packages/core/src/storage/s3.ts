@@ -1,4 +1,10 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  paginateListObjectsV2,
+} from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { cancelled, DbopsError } from '../errors.js';
 import { checkKey } from './key.js';
@@ -45,7 +51,10 @@ export class S3Storage implements Storage {
 
   async get(key: string, options: { signal?: AbortSignal } = {}): Promise<Readable> {
     try {
-      const output = await this.bucket.client.send(new GetObjectCommand({ Bucket: this.bucket.bucket, Key: objectKey(this.bucket, key) }), { abortSignal: options.signal });
+      const output = await this.bucket.client.send(
+        new GetObjectCommand({ Bucket: this.bucket.bucket, Key: objectKey(this.bucket, key) }),
+        { abortSignal: options.signal },
+      );
       return output.Body as Readable;
     } catch (error) {
       if (options.signal?.aborted) throw cancelled();
@@ -55,7 +64,9 @@ export class S3Storage implements Storage {
 
   async stat(key: string): Promise<StoredObject | undefined> {
     try {
-      const output = await this.bucket.client.send(new HeadObjectCommand({ Bucket: this.bucket.bucket, Key: objectKey(this.bucket, key) }));
+      const output = await this.bucket.client.send(
+        new HeadObjectCommand({ Bucket: this.bucket.bucket, Key: objectKey(this.bucket, key) }),
+      );
       return { key, size: output.ContentLength ?? 0, lastModified: output.LastModified ?? new Date(0) };
     } catch (error) {
       // HEAD responses have no body, so a missing key and a missing bucket both arrive as a bare 404.
@@ -73,7 +84,11 @@ export class S3Storage implements Storage {
         for (const object of page.Contents ?? []) {
           // Keys ending in '/' are "folder" markers made by consoles, not backups.
           if (!object.Key || object.Key.endsWith('/')) continue;
-          found.push({ key: object.Key.slice(keyPrefix.length), size: object.Size ?? 0, lastModified: object.LastModified ?? new Date(0) });
+          found.push({
+            key: object.Key.slice(keyPrefix.length),
+            size: object.Size ?? 0,
+            lastModified: object.LastModified ?? new Date(0),
+          });
         }
       }
     } catch (error) {
@@ -84,7 +99,9 @@ export class S3Storage implements Storage {
 
   async delete(key: string): Promise<void> {
     try {
-      await this.bucket.client.send(new DeleteObjectCommand({ Bucket: this.bucket.bucket, Key: objectKey(this.bucket, key) }));
+      await this.bucket.client.send(
+        new DeleteObjectCommand({ Bucket: this.bucket.bucket, Key: objectKey(this.bucket, key) }),
+      );
     } catch (error) {
       throw s3Failure(this.bucket, error, 'deleting', key);
     }

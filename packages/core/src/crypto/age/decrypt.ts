@@ -53,7 +53,10 @@ class AgeDecryptStream extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     if (this.key === undefined) {
-      this.readHeader(chunk).then(() => callback(), (error) => callback(asDecryptError(error)));
+      this.readHeader(chunk).then(
+        () => callback(),
+        (error) => callback(asDecryptError(error)),
+      );
       return;
     }
     try {

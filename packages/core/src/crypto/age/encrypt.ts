@@ -73,7 +73,10 @@ class AgeEncryptStream extends Transform {
 
   override _transform(chunk: Buffer, encoding: BufferEncoding, callback: TransformCallback): void {
     if (this.key === undefined) {
-      this.begin().then(() => this._transform(chunk, encoding, callback), (error) => callback(asEncryptError(error)));
+      this.begin().then(
+        () => this._transform(chunk, encoding, callback),
+        (error) => callback(asEncryptError(error)),
+      );
       return;
     }
     try {

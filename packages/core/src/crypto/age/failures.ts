@@ -63,8 +63,7 @@ export const failures = {
       `${TRUNCATED_HINT} ${CORRUPT_HINT}`,
     ),
   truncatedHeader: () => decryptionFailed('the file is truncated: it ends inside its header', TRUNCATED_HINT),
-  truncated: () =>
-    decryptionFailed('the file is truncated: it ends before the final payload chunk', TRUNCATED_HINT),
+  truncated: () => decryptionFailed('the file is truncated: it ends before the final payload chunk', TRUNCATED_HINT),
   emptyLastChunk: () =>
     decryptionFailed('the file ends with an empty payload chunk, which the age format forbids', CORRUPT_HINT),
   trailingData: () => decryptionFailed('there is data after the final payload chunk', CORRUPT_HINT),

@@ -31,8 +31,16 @@ export interface FindClientToolsOptions {
  * then the oldest newer one: a much newer pg_dump writes SQL (e.g. SET transaction_timeout in 17) that older
  * servers reject when the archive is restored.
  */
-export async function findClientTools(serverMajor: number, options: FindClientToolsOptions = {}): Promise<PgClientTools> {
-  return findTools(serverMajor, serverMajor, options, (newest) => `pg_dump ${newest} cannot dump a PostgreSQL ${serverMajor} server`);
+export async function findClientTools(
+  serverMajor: number,
+  options: FindClientToolsOptions = {},
+): Promise<PgClientTools> {
+  return findTools(
+    serverMajor,
+    serverMajor,
+    options,
+    (newest) => `pg_dump ${newest} cannot dump a PostgreSQL ${serverMajor} server`,
+  );
 }
 
 /**
@@ -41,8 +49,17 @@ export async function findClientTools(serverMajor: number, options: FindClientTo
  * newer ones included (which is how upgrades are rehearsed): it dumps nothing, so the server's major only sets a
  * preference, for the client of the server's own major when that one can read the archive.
  */
-export async function findRestoreTools(archiveMajor: number, serverMajor: number, options: FindClientToolsOptions = {}): Promise<PgClientTools> {
-  return findTools(archiveMajor, Math.max(archiveMajor, serverMajor), options, (newest) => `pg_restore ${newest} cannot read an archive written by pg_dump ${archiveMajor}`);
+export async function findRestoreTools(
+  archiveMajor: number,
+  serverMajor: number,
+  options: FindClientToolsOptions = {},
+): Promise<PgClientTools> {
+  return findTools(
+    archiveMajor,
+    Math.max(archiveMajor, serverMajor),
+    options,
+    (newest) => `pg_restore ${newest} cannot read an archive written by pg_dump ${archiveMajor}`,
+  );
 }
 
 /**
@@ -50,8 +67,15 @@ export async function findRestoreTools(archiveMajor: number, serverMajor: number
  * only when no installation has the preferred major: its pg_dump is usually Debian's Perl wrapper around one of
  * those installations, and the slowest probe of all.
  */
-async function findTools(minimum: number, preferred: number, options: FindClientToolsOptions, tooOld: (newestMajor: number) => string): Promise<PgClientTools> {
-  const { installed, onPath } = options.binDir ? { installed: [options.binDir], onPath: [] } : await candidateDirs(options);
+async function findTools(
+  minimum: number,
+  preferred: number,
+  options: FindClientToolsOptions,
+  tooOld: (newestMajor: number) => string,
+): Promise<PgClientTools> {
+  const { installed, onPath } = options.binDir
+    ? { installed: [options.binDir], onPath: [] }
+    : await candidateDirs(options);
   const found = await probeAll(installed);
   if (!found.some((t) => t.major === preferred)) {
     for (const tools of await probeAll(onPath)) {
@@ -59,7 +83,11 @@ async function findTools(minimum: number, preferred: number, options: FindClient
     }
   }
   if (options.binDir && found.length === 0) {
-    throw invalidInput('pg-bin-dir', `has no working pg_dump, pg_restore and psql (${options.binDir})`, 'the bin directory of a PostgreSQL client installation, e.g. /usr/lib/postgresql/17/bin');
+    throw invalidInput(
+      'pg-bin-dir',
+      `has no working pg_dump, pg_restore and psql (${options.binDir})`,
+      'the bin directory of a PostgreSQL client installation, e.g. /usr/lib/postgresql/17/bin',
+    );
   }
   const usable = found.filter((t) => t.major >= minimum).sort((a, b) => a.major - b.major);
   const chosen = usable.find((t) => t.major === preferred) ?? usable[0];
@@ -68,7 +96,10 @@ async function findTools(minimum: number, preferred: number, options: FindClient
   const newest = found.sort((a, b) => b.major - a.major)[0];
   const install = `install postgresql-client-${minimum} (on Ubuntu runners: sudo /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y && sudo apt-get install -y postgresql-client-${minimum}) or set pg-bin-dir`;
   if (newest) throw new DbopsError('CLIENT_TOO_OLD', tooOld(newest.major), { hint: install, input: 'pg-bin-dir' });
-  throw new DbopsError('CLIENT_NOT_FOUND', 'No PostgreSQL client tools (pg_dump, pg_restore, psql) were found', { hint: install, input: 'pg-bin-dir' });
+  throw new DbopsError('CLIENT_NOT_FOUND', 'No PostgreSQL client tools (pg_dump, pg_restore, psql) were found', {
+    hint: install,
+    input: 'pg-bin-dir',
+  });
 }
 
 /** Probed at once (each runs pg_dump --version), kept in search order, each directory once. */
@@ -102,7 +133,13 @@ async function probe(dir: string): Promise<PgClientTools | undefined> {
   const pgRestore = join(dir, 'pg_restore');
   const psql = join(dir, 'psql');
   for (const file of [pgDump, pgRestore, psql]) {
-    if (!(await access(file, constants.X_OK).then(() => true, () => false))) return undefined;
+    if (
+      !(await access(file, constants.X_OK).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return undefined;
   }
   try {
     const { stdout } = await run(pgDump, ['--version'], { timeout: 10_000 });

@@ -79,7 +79,9 @@ export async function connect(target: PgTarget, log: Logger, signal?: AbortSigna
       {
         ...(signal ? { signal } : {}),
         onRetry: (error, attempt, delayMs) =>
-          log.info(`Cannot connect to ${describeTarget(target)} yet (${(error as Error).message}); retry ${attempt} in ${delayMs} ms`),
+          log.info(
+            `Cannot connect to ${describeTarget(target)} yet (${(error as Error).message}); retry ${attempt} in ${delayMs} ms`,
+          ),
       },
     );
   } catch (error) {
@@ -91,7 +93,11 @@ function connectError(target: PgTarget, error: unknown): DbopsError {
   const reason = error instanceof Error ? error.message : String(error);
   const where = describeTarget(target);
   const input = target.urlInput ?? 'database-url';
-  const server = translateServerError(error, { role: target.user, input, connecting: { server: where, database: target.database } });
+  const server = translateServerError(error, {
+    role: target.user,
+    input,
+    connecting: { server: where, database: target.database },
+  });
   if (server) return server;
   return new DbopsError('CONNECTION_FAILED', `Cannot connect to PostgreSQL at ${where}: ${reason}`, {
     input,
@@ -112,7 +118,9 @@ export async function serverVersion(client: pg.Client): Promise<{ major: number;
 /** The cluster's identity, to recognise the server a backup came from; undefined without the privilege. */
 export async function systemIdentifier(client: pg.Client): Promise<string | undefined> {
   try {
-    const { rows } = await client.query<{ id: string }>('select system_identifier::text as id from pg_control_system()');
+    const { rows } = await client.query<{ id: string }>(
+      'select system_identifier::text as id from pg_control_system()',
+    );
     return rows[0]?.id;
   } catch {
     return undefined;
@@ -127,7 +135,12 @@ export async function systemIdentifier(client: pg.Client): Promise<string | unde
  * a pid the server has since given to another session is left alone. Returns the function that stops watching (and
  * waits for a termination in flight).
  */
-async function endSessionOnAbort(client: pg.Client, target: PgTarget, log: Logger, signal: AbortSignal | undefined): Promise<() => Promise<void>> {
+async function endSessionOnAbort(
+  client: pg.Client,
+  target: PgTarget,
+  log: Logger,
+  signal: AbortSignal | undefined,
+): Promise<() => Promise<void>> {
   if (!signal) return async () => undefined;
   const { rows } = await client.query<{ pid: number; started: string }>(
     'select pid, extract(epoch from backend_start)::text as started from pg_stat_activity where pid = pg_backend_pid()',
@@ -135,7 +148,9 @@ async function endSessionOnAbort(client: pg.Client, target: PgTarget, log: Logge
   const backend = rows[0];
   let terminating: Promise<void> | undefined;
   const onAbort = () => {
-    terminating ??= (backend ? terminateBackend(target, backend, log) : Promise.resolve()).finally(() => client.end().catch(() => undefined));
+    terminating ??= (backend ? terminateBackend(target, backend, log) : Promise.resolve()).finally(() =>
+      client.end().catch(() => undefined),
+    );
   };
   if (signal.aborted) onAbort();
   else signal.addEventListener('abort', onAbort, { once: true });
@@ -149,21 +164,34 @@ async function endSessionOnAbort(client: pg.Client, target: PgTarget, log: Logge
  * Runs `use` on a new session with `target` that a cancel ends, query and all (endSessionOnAbort); then closes it.
  * The server's errors that escape `use` (a missing privilege, a limit, a timeout) become DbopsErrors saying so.
  */
-export async function withSession<T>(target: PgTarget, log: Logger, signal: AbortSignal | undefined, use: (client: pg.Client) => Promise<T>): Promise<T> {
+export async function withSession<T>(
+  target: PgTarget,
+  log: Logger,
+  signal: AbortSignal | undefined,
+  use: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = await connect(target, log, signal);
   let stopWatching = async () => {};
   try {
     stopWatching = await endSessionOnAbort(client, target, log, signal);
     return await use(client);
   } catch (error) {
-    throw (signal?.aborted ? undefined : translateServerError(error, { role: target.user, input: target.urlInput ?? 'database-url' })) ?? error;
+    throw (
+      (signal?.aborted
+        ? undefined
+        : translateServerError(error, { role: target.user, input: target.urlInput ?? 'database-url' })) ?? error
+    );
   } finally {
     await stopWatching();
     await client.end().catch(() => undefined);
   }
 }
 
-async function terminateBackend(target: PgTarget, backend: { pid: number; started: string }, log: Logger): Promise<void> {
+async function terminateBackend(
+  target: PgTarget,
+  backend: { pid: number; started: string },
+  log: Logger,
+): Promise<void> {
   const terminator = new pg.Client(clientConfig({ ...target, connectTimeoutSeconds: 5 }));
   terminator.on('error', () => undefined);
   try {

@@ -43,10 +43,13 @@ export async function readDatabaseLocale(client: pg.Client): Promise<DatabaseLoc
 export function createDatabaseStatement(name: string, locale?: DatabaseLocale): string {
   const clauses = [`create database ${quoteIdent(name)} template template0`];
   if (locale) {
-    clauses.push(`encoding ${literal(locale.encoding)} lc_collate ${literal(locale.collate)} lc_ctype ${literal(locale.ctype)}`);
+    clauses.push(
+      `encoding ${literal(locale.encoding)} lc_collate ${literal(locale.collate)} lc_ctype ${literal(locale.ctype)}`,
+    );
     // Only when it is not libc, so a libc database can still be created on servers older than 15.
     if (locale.provider === 'icu') clauses.push(`locale_provider icu icu_locale ${literal(locale.locale ?? '')}`);
-    if (locale.provider === 'builtin') clauses.push(`locale_provider builtin builtin_locale ${literal(locale.locale ?? '')}`);
+    if (locale.provider === 'builtin')
+      clauses.push(`locale_provider builtin builtin_locale ${literal(locale.locale ?? '')}`);
     if (locale.icuRules) clauses.push(`icu_rules ${literal(locale.icuRules)}`);
   }
   return clauses.join(' ');
@@ -54,7 +57,12 @@ export function createDatabaseStatement(name: string, locale?: DatabaseLocale): 
 
 /** "encoding SQL_ASCII, LC_COLLATE C, LC_CTYPE C, ICU locale de-DE": how a locale is named to people. */
 export function describeLocale(locale: DatabaseLocale): string {
-  const provider = locale.provider === 'icu' ? `, ICU locale ${locale.locale}` : locale.provider === 'builtin' ? `, builtin locale ${locale.locale}` : '';
+  const provider =
+    locale.provider === 'icu'
+      ? `, ICU locale ${locale.locale}`
+      : locale.provider === 'builtin'
+        ? `, builtin locale ${locale.locale}`
+        : '';
   return `encoding ${locale.encoding}, LC_COLLATE ${locale.collate}, LC_CTYPE ${locale.ctype}${provider}${locale.icuRules ? ', ICU rules' : ''}`;
 }
 
@@ -65,7 +73,9 @@ export function localeDifferences(expected: DatabaseLocale, actual: DatabaseLoca
   if (expected.collate !== actual.collate) differences.push(`LC_COLLATE ${actual.collate}, not ${expected.collate}`);
   if (expected.ctype !== actual.ctype) differences.push(`LC_CTYPE ${actual.ctype}, not ${expected.ctype}`);
   if (expected.provider !== actual.provider || (expected.locale ?? '') !== (actual.locale ?? '')) {
-    differences.push(`locale provider ${actual.provider}${actual.locale ? ` ${actual.locale}` : ''}, not ${expected.provider}${expected.locale ? ` ${expected.locale}` : ''}`);
+    differences.push(
+      `locale provider ${actual.provider}${actual.locale ? ` ${actual.locale}` : ''}, not ${expected.provider}${expected.locale ? ` ${expected.locale}` : ''}`,
+    );
   }
   return differences;
 }

@@ -33,21 +33,32 @@ export async function withPgDumpSource<T>(
     const server = await serverVersion(client);
     const systemId = await systemIdentifier(client);
     const locale = await readDatabaseLocale(client);
-    const tools = await findClientTools(server.major, { ...(settings.binDir ? { binDir: settings.binDir } : {}), path: settings.env.PATH ?? '' });
-    log.info(`PostgreSQL ${server.text} at ${describeTarget(target)}; using pg_dump ${tools.version} from ${tools.binDir}`);
+    const tools = await findClientTools(server.major, {
+      ...(settings.binDir ? { binDir: settings.binDir } : {}),
+      path: settings.env.PATH ?? '',
+    });
+    log.info(
+      `PostgreSQL ${server.text} at ${describeTarget(target)}; using pg_dump ${tools.version} from ${tools.binDir}`,
+    );
 
     await client.query('begin isolation level repeatable read read only');
     // This session only holds the snapshot while pg_dump runs: a server-wide idle timeout must not end it.
     await client.query('set local idle_in_transaction_session_timeout = 0');
-    if (settings.lockWaitTimeoutMs) await client.query(`set local lock_timeout = ${Math.round(settings.lockWaitTimeoutMs)}`);
+    if (settings.lockWaitTimeoutMs)
+      await client.query(`set local lock_timeout = ${Math.round(settings.lockWaitTimeoutMs)}`);
     // Count the rows pg_dump reads: all of them (it refuses tables whose row-level security would hide some) unless
     // --enable-row-security asks for the visible ones.
-    if (!settings.extraArgs.some((arg) => arg.startsWith('--enable-row'))) await client.query('set local row_security = off');
+    if (!settings.extraArgs.some((arg) => arg.startsWith('--enable-row')))
+      await client.query('set local row_security = off');
     const snapshot = (await client.query<{ id: string }>('select pg_export_snapshot() as id')).rows[0]!.id;
     let tables: TableInventory[];
     let catalog: SchemaCatalog;
     try {
-      tables = await countRows(client, await listDumpedTables(client, settings.scope, dataExclusions(settings.extraArgs)), settings.exactCountMaxBytes);
+      tables = await countRows(
+        client,
+        await listDumpedTables(client, settings.scope, dataExclusions(settings.extraArgs)),
+        settings.exactCountMaxBytes,
+      );
       catalog = await readSchemaCatalog(client);
     } catch (error) {
       throw await explainLockWait(client, settings.lockWaitTimeoutMs, error);
@@ -69,7 +80,13 @@ export async function withPgDumpSource<T>(
         try {
           const dump = await startDumpStream({
             dump: {
-              pgDump: tools.pgDump, scope: settings.scope, snapshot, extraArgs: settings.extraArgs, env: libpq.env, signal, role: target.user,
+              pgDump: tools.pgDump,
+              scope: settings.scope,
+              snapshot,
+              extraArgs: settings.extraArgs,
+              env: libpq.env,
+              signal,
+              role: target.user,
               ...(settings.lockWaitTimeoutMs ? { lockWaitTimeoutMs: settings.lockWaitTimeoutMs } : {}),
             },
             pgRestore: tools.pgRestore,
@@ -94,7 +111,8 @@ export async function withPgDumpSource<T>(
         }
       },
       async explainFailure(error) {
-        if (sessionEnded && isRecoveryConflict(sessionEnded.message)) return recoveryConflictError(sessionEnded.message);
+        if (sessionEnded && isRecoveryConflict(sessionEnded.message))
+          return recoveryConflictError(sessionEnded.message);
         return explainLockWait(client, settings.lockWaitTimeoutMs, error);
       },
       async release() {
@@ -169,21 +187,34 @@ const DATA_SHAPING_FLAGS = /^--sec/;
  */
 function checkArchive(toc: ArchiveToc, withData: Set<number>, tables: TableInventory[], pgDumpArgs: string[]): void {
   if (toc.entries.length === 0 && tables.length > 0) {
-    throw new DbopsError('VERIFY_FAILED', 'The archive has an empty table of contents', { hint: 'pg_dump produced no objects; check the include/exclude filters.' });
+    throw new DbopsError('VERIFY_FAILED', 'The archive has an empty table of contents', {
+      hint: 'pg_dump produced no objects; check the include/exclude filters.',
+    });
   }
   // Flags that change which tables carry data make the expected set unknowable here; the TOC check above still holds.
   if (pgDumpArgs.some((arg) => DATA_SHAPING_FLAGS.test(arg))) return;
   const expected = tables.filter((t) => !t.dataExcluded);
   const missing = expected.filter((t) => !withData.has(t.oid));
   if (expected.length > 0 && withData.size === 0) {
-    throw new DbopsError('VERIFY_FAILED', `The archive holds no table data, but the database has ${expected.length} tables`, {
-      hint: 'The dump is empty; nothing was recorded as a backup. Check the role\'s privileges and the include/exclude filters.',
-    });
+    throw new DbopsError(
+      'VERIFY_FAILED',
+      `The archive holds no table data, but the database has ${expected.length} tables`,
+      {
+        hint: "The dump is empty; nothing was recorded as a backup. Check the role's privileges and the include/exclude filters.",
+      },
+    );
   }
   if (missing.length > 0) {
-    const names = missing.slice(0, 5).map((t) => `${t.schema}.${t.name}`).join(', ');
-    throw new DbopsError('VERIFY_FAILED', `The archive lacks data for ${missing.length} of ${expected.length} tables (${names}${missing.length > 5 ? ', …' : ''})`, {
-      hint: 'The dump is incomplete; nothing was recorded as a backup.',
-    });
+    const names = missing
+      .slice(0, 5)
+      .map((t) => `${t.schema}.${t.name}`)
+      .join(', ');
+    throw new DbopsError(
+      'VERIFY_FAILED',
+      `The archive lacks data for ${missing.length} of ${expected.length} tables (${names}${missing.length > 5 ? ', …' : ''})`,
+      {
+        hint: 'The dump is incomplete; nothing was recorded as a backup.',
+      },
+    );
   }
 }

@@ -66,7 +66,9 @@ export async function startDumpStream(options: DumpStreamOptions): Promise<DumpS
   const uncompressed = zstd ? undefined : new Socket({ fd: forArchive, readable: true, writable: false });
   if (uncompressed) signal.addEventListener('abort', () => uncompressed.destroy(), { once: true });
   fanOut.handedOver(uncompressed ? [forArchive] : []);
-  void Promise.allSettled([toc, archiveRead, fanOut.bytes, dump.exited]).then(() => outer?.removeEventListener('abort', onOuterAbort));
+  void Promise.allSettled([toc, archiveRead, fanOut.bytes, dump.exited]).then(() =>
+    outer?.removeEventListener('abort', onOuterAbort),
+  );
 
   let readerFailure: unknown;
   const onReaderFailure = (error: unknown) => {
@@ -93,7 +95,13 @@ export async function startDumpStream(options: DumpStreamOptions): Promise<DumpS
     }
   }
   const compressor = zstd ? undefined : createCompressor(options.compression, options.level, { signal });
-  return { source: Readable.from(archive()), stages: compressor ? [compressor] : [], rawBytes: fanOut.bytes, toc, archiveRead };
+  return {
+    source: Readable.from(archive()),
+    stages: compressor ? [compressor] : [],
+    rawBytes: fanOut.bytes,
+    toc,
+    archiveRead,
+  };
 }
 
 /**

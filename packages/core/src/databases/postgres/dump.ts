@@ -12,37 +12,124 @@ export { isRecoveryConflict, recoveryConflictError };
  * a flag is resolved against this list before it is judged.
  */
 const LONG_OPTIONS = [
-  'data-only', 'large-objects', 'blobs', 'no-large-objects', 'no-blobs', 'clean', 'create', 'extension', 'encoding', 'file', 'format',
-  'jobs', 'schema', 'exclude-schema', 'no-owner', 'no-reconnect', 'schema-only', 'superuser', 'table', 'exclude-table', 'verbose',
-  'version', 'no-privileges', 'no-acl', 'compress', 'binary-upgrade', 'column-inserts', 'attribute-inserts', 'disable-dollar-quoting',
-  'disable-triggers', 'enable-row-security', 'exclude-extension', 'exclude-table-and-children', 'exclude-table-data',
-  'exclude-table-data-and-children', 'extra-float-digits', 'filter', 'if-exists', 'include-foreign-data', 'inserts',
-  'load-via-partition-root', 'lock-wait-timeout', 'no-comments', 'no-publications', 'no-security-labels', 'no-subscriptions',
-  'no-table-access-method', 'no-tablespaces', 'no-toast-compression', 'no-unlogged-table-data', 'on-conflict-do-nothing',
-  'quote-all-identifiers', 'rows-per-insert', 'section', 'serializable-deferrable', 'snapshot', 'strict-names', 'sync-method',
-  'table-and-children', 'use-set-session-authorization', 'help', 'dbname', 'host', 'port', 'username', 'no-password', 'password',
-  'role', 'no-statistics', 'statistics-only', 'no-data', 'no-schema', 'with-statistics', 'sequence-data', 'no-policies',
-  'with-data', 'with-schema', 'no-sync',
+  'data-only',
+  'large-objects',
+  'blobs',
+  'no-large-objects',
+  'no-blobs',
+  'clean',
+  'create',
+  'extension',
+  'encoding',
+  'file',
+  'format',
+  'jobs',
+  'schema',
+  'exclude-schema',
+  'no-owner',
+  'no-reconnect',
+  'schema-only',
+  'superuser',
+  'table',
+  'exclude-table',
+  'verbose',
+  'version',
+  'no-privileges',
+  'no-acl',
+  'compress',
+  'binary-upgrade',
+  'column-inserts',
+  'attribute-inserts',
+  'disable-dollar-quoting',
+  'disable-triggers',
+  'enable-row-security',
+  'exclude-extension',
+  'exclude-table-and-children',
+  'exclude-table-data',
+  'exclude-table-data-and-children',
+  'extra-float-digits',
+  'filter',
+  'if-exists',
+  'include-foreign-data',
+  'inserts',
+  'load-via-partition-root',
+  'lock-wait-timeout',
+  'no-comments',
+  'no-publications',
+  'no-security-labels',
+  'no-subscriptions',
+  'no-table-access-method',
+  'no-tablespaces',
+  'no-toast-compression',
+  'no-unlogged-table-data',
+  'on-conflict-do-nothing',
+  'quote-all-identifiers',
+  'rows-per-insert',
+  'section',
+  'serializable-deferrable',
+  'snapshot',
+  'strict-names',
+  'sync-method',
+  'table-and-children',
+  'use-set-session-authorization',
+  'help',
+  'dbname',
+  'host',
+  'port',
+  'username',
+  'no-password',
+  'password',
+  'role',
+  'no-statistics',
+  'statistics-only',
+  'no-data',
+  'no-schema',
+  'with-statistics',
+  'sequence-data',
+  'no-policies',
+  'with-data',
+  'with-schema',
+  'no-sync',
 ];
 
 /** Flags dbops sets itself; letting users override them would break the archive format or leak a password. */
-const RESERVED = new Set(['file', 'format', 'compress', 'dbname', 'host', 'port', 'username', 'password', 'no-password', 'snapshot', 'jobs', 'verbose', 'version', 'help']);
+const RESERVED = new Set([
+  'file',
+  'format',
+  'compress',
+  'dbname',
+  'host',
+  'port',
+  'username',
+  'password',
+  'no-password',
+  'snapshot',
+  'jobs',
+  'verbose',
+  'version',
+  'help',
+]);
 const RESERVED_SHORT = new Set(['f', 'F', 'Z', 'd', 'h', 'p', 'U', 'W', 'w', 'j', 'v', 'V', '?']);
 
 /** Scope flags have inputs of their own, so that dbops knows which tables the archive must hold. */
 const SCOPE: Record<string, string> = {
-  schema: 'the schemas input', 'exclude-schema': 'the exclude-schemas input', table: 'the tables input', 'exclude-table': 'the exclude-tables input',
+  schema: 'the schemas input',
+  'exclude-schema': 'the exclude-schemas input',
+  table: 'the tables input',
+  'exclude-table': 'the exclude-tables input',
   // The inputs take pg_dump's -t / -T patterns, which select no partitions: name those too (a pattern such as events*).
   'table-and-children': 'the tables input, naming the partitions too (e.g. public.events*)',
   'exclude-table-and-children': 'the exclude-tables input, naming the partitions too (e.g. public.events*)',
-  'exclude-table-data-and-children': '--exclude-table-data, naming the partitions too (e.g. --exclude-table-data=public.events*)',
+  'exclude-table-data-and-children':
+    '--exclude-table-data, naming the partitions too (e.g. --exclude-table-data=public.events*)',
   filter: 'the schemas, tables, exclude-schemas and exclude-tables inputs',
 };
 const SCOPE_SHORT: Record<string, string> = { n: 'schemas', N: 'exclude-schemas', t: 'tables', T: 'exclude-tables' };
 /** Short options that take a value (the rest of a clustered argument, or the next argument). */
 const SHORT_WITH_VALUE = new Set(['e', 'E', 'f', 'F', 'j', 'n', 'N', 'S', 't', 'T', 'Z', 'd', 'h', 'p', 'U']);
 
-const VALID = 'extra pg_dump flags other than output, format, compression, connection, job and table-selection flags, e.g. "--no-owner --exclude-table-data=audit_log"';
+const VALID =
+  'extra pg_dump flags other than output, format, compression, connection, job and table-selection flags, e.g. "--no-owner --exclude-table-data=audit_log"';
 
 export function parsePgDumpArgs(text: string | undefined, input = 'pg-dump-args'): string[] {
   if (!text || text.trim() === '') return [];
@@ -57,7 +144,10 @@ export function parsePgDumpArgs(text: string | undefined, input = 'pg-dump-args'
 /** The long option a flag names, as getopt_long resolves an unambiguous prefix; with the number of candidates. */
 function resolveLongOption(name: string): { option?: string; matches: number } {
   const matches = LONG_OPTIONS.filter((o) => o === name || o.startsWith(name));
-  return { matches: matches.length, ...(matches.includes(name) ? { option: name } : matches.length === 1 ? { option: matches[0]! } : {}) };
+  return {
+    matches: matches.length,
+    ...(matches.includes(name) ? { option: name } : matches.length === 1 ? { option: matches[0]! } : {}),
+  };
 }
 
 function checkLongFlag(name: string, written: string, input: string): void {
@@ -65,14 +155,29 @@ function checkLongFlag(name: string, written: string, input: string): void {
   if (!option) {
     throw invalidInput(input, `has ${matches === 0 ? 'an unknown' : 'an ambiguous'} pg_dump option ${written}`, VALID);
   }
-  if (SCOPE[option]) throw invalidInput(input, `sets ${written}`, `${SCOPE[option]}, which dbops also uses to know which tables the archive holds`);
-  if (option === LOCK_WAIT_INPUT) throw invalidInput(input, `sets ${written}`, `the ${LOCK_WAIT_INPUT} input, which also bounds dbops's own lock waits`);
+  if (SCOPE[option])
+    throw invalidInput(
+      input,
+      `sets ${written}`,
+      `${SCOPE[option]}, which dbops also uses to know which tables the archive holds`,
+    );
+  if (option === LOCK_WAIT_INPUT)
+    throw invalidInput(
+      input,
+      `sets ${written}`,
+      `the ${LOCK_WAIT_INPUT} input, which also bounds dbops's own lock waits`,
+    );
   if (RESERVED.has(option)) throw invalidInput(input, `sets ${written}, which dbops controls`, VALID);
 }
 
 function checkShortFlags(arg: string, input: string): void {
   for (const flag of arg.slice(1)) {
-    if (SCOPE_SHORT[flag]) throw invalidInput(input, `sets -${flag}`, `the ${SCOPE_SHORT[flag]} input, which dbops also uses to know which tables the archive holds`);
+    if (SCOPE_SHORT[flag])
+      throw invalidInput(
+        input,
+        `sets -${flag}`,
+        `the ${SCOPE_SHORT[flag]} input, which dbops also uses to know which tables the archive holds`,
+      );
     if (RESERVED_SHORT.has(flag)) throw invalidInput(input, `sets -${flag}, which dbops controls`, VALID);
     if (SHORT_WITH_VALUE.has(flag)) return; // the rest of the argument is this option's value
   }
@@ -80,9 +185,34 @@ function checkShortFlags(arg: string, input: string): void {
 
 /** Long options that take a value, which may be the next argument ("--exclude-table-data audit.log"). */
 const LONG_WITH_VALUE = new Set([
-  'encoding', 'file', 'format', 'jobs', 'schema', 'exclude-schema', 'superuser', 'table', 'exclude-table', 'compress', 'exclude-extension',
-  'exclude-table-and-children', 'exclude-table-data', 'exclude-table-data-and-children', 'extension', 'extra-float-digits', 'filter',
-  'lock-wait-timeout', 'rows-per-insert', 'section', 'snapshot', 'sync-method', 'table-and-children', 'dbname', 'host', 'port', 'username', 'role',
+  'encoding',
+  'file',
+  'format',
+  'jobs',
+  'schema',
+  'exclude-schema',
+  'superuser',
+  'table',
+  'exclude-table',
+  'compress',
+  'exclude-extension',
+  'exclude-table-and-children',
+  'exclude-table-data',
+  'exclude-table-data-and-children',
+  'extension',
+  'extra-float-digits',
+  'filter',
+  'lock-wait-timeout',
+  'rows-per-insert',
+  'section',
+  'snapshot',
+  'sync-method',
+  'table-and-children',
+  'dbname',
+  'host',
+  'port',
+  'username',
+  'role',
 ]);
 
 /**
@@ -155,11 +285,17 @@ function dumpFailure(exit: ProcessExit, role: string | undefined): DbopsError {
   const detail = exit.stderr.split('\n').filter(Boolean).slice(-3).join(' | ') || 'no message';
   if (isDumpLockTimeout(exit.stderr)) {
     // The backup operation names the sessions in the way.
-    return new DbopsError('DUMP_FAILED', `pg_dump waited longer than ${LOCK_WAIT_INPUT} for a table lock: ${detail}`, { input: LOCK_WAIT_INPUT });
+    return new DbopsError('DUMP_FAILED', `pg_dump waited longer than ${LOCK_WAIT_INPUT} for a table lock: ${detail}`, {
+      input: LOCK_WAIT_INPUT,
+    });
   }
   // Before "terminating connection": a standby ends conflicting sessions with that message too.
   if (isRecoveryConflict(exit.stderr)) return recoveryConflictError(detail);
-  if (/server closed the connection|connection to server .* lost|terminating connection|could not receive data/i.test(exit.stderr)) {
+  if (
+    /server closed the connection|connection to server .* lost|terminating connection|could not receive data/i.test(
+      exit.stderr,
+    )
+  ) {
     return new DbopsError('DUMP_FAILED', `The PostgreSQL server closed the connection during the dump: ${detail}`, {
       hint: 'The server restarted or was stopped mid-dump; nothing was recorded as a backup. Run again when it is up.',
     });
@@ -168,7 +304,11 @@ function dumpFailure(exit: ProcessExit, role: string | undefined): DbopsError {
   const unmatched = /no matching (tables|schemas) were found/.exec(exit.stderr);
   if (unmatched) {
     const input = unmatched[1] === 'tables' ? 'tables' : 'schemas';
-    return invalidInput(input, `matches no ${unmatched[1]} in the database (pg_dump: ${detail})`, `pg_dump ${input === 'tables' ? '-t' : '-n'} patterns naming existing ${unmatched[1]}, e.g. ${input === 'tables' ? 'public.orders, sales.*' : 'public, sales'} (unquoted names fold to lower case; a table without its schema must be on the search path)`);
+    return invalidInput(
+      input,
+      `matches no ${unmatched[1]} in the database (pg_dump: ${detail})`,
+      `pg_dump ${input === 'tables' ? '-t' : '-n'} patterns naming existing ${unmatched[1]}, e.g. ${input === 'tables' ? 'public.orders, sales.*' : 'public, sales'} (unquoted names fold to lower case; a table without its schema must be on the search path)`,
+    );
   }
   const server = translateToolError(exit.stderr, { backup: true, ...(role ? { role } : {}) });
   if (server) return server;

@@ -105,17 +105,28 @@ function restoreTargetSession(client: pg.Client, target: PgTarget, log: Logger):
  * A database's encoding and locale are fixed when it is created, and pg_restore cannot change them: another
  * encoding may not hold the backup's bytes (refused), another locale sorts and compares text differently (a warning).
  */
-async function compareLocale(client: pg.Client, target: PgTarget, manifest: BackupManifest, log: Logger): Promise<void> {
+async function compareLocale(
+  client: pg.Client,
+  target: PgTarget,
+  manifest: BackupManifest,
+  log: Logger,
+): Promise<void> {
   if (!manifest.locale) return;
   const actual = await readDatabaseLocale(client);
   const differences = localeDifferences(manifest.locale, actual);
   if (differences.length === 0) return;
   const create = createDatabaseStatement(target.database, manifest.locale);
   if (actual.encoding !== manifest.locale.encoding) {
-    throw new DbopsError('UNSAFE_TARGET', `${describeTarget(target)} has ${differences.join(', ')}: the backup's text may not be valid in it`, {
-      input: 'target-url',
-      hint: `Restore into a database created like the source: ${create}`,
-    });
+    throw new DbopsError(
+      'UNSAFE_TARGET',
+      `${describeTarget(target)} has ${differences.join(', ')}: the backup's text may not be valid in it`,
+      {
+        input: 'target-url',
+        hint: `Restore into a database created like the source: ${create}`,
+      },
+    );
   }
-  log.warn(`${describeTarget(target)} has ${differences.join(', ')}: text sorts and compares differently than in the source. A database like the source: ${create}`);
+  log.warn(
+    `${describeTarget(target)} has ${differences.join(', ')}: text sorts and compares differently than in the source. A database like the source: ${create}`,
+  );
 }

@@ -129,7 +129,11 @@ export async function schemaFingerprint(client: pg.Client): Promise<SchemaFinger
 export function archiveFingerprint(catalog: SchemaCatalog, toc: ArchiveToc): SchemaFingerprint {
   const archived = archivedKeys(toc);
   const withComments = (toc.byType.COMMENT ?? 0) > 0;
-  return fingerprintOf(catalog, (key) => archived.has(key) || Number(key.split(':')[1]) < FIRST_NORMAL_OBJECT_ID, withComments);
+  return fingerprintOf(
+    catalog,
+    (key) => archived.has(key) || Number(key.split(':')[1]) < FIRST_NORMAL_OBJECT_ID,
+    withComments,
+  );
 }
 
 /**
@@ -144,7 +148,9 @@ export function schemasNotInArchive(catalog: SchemaCatalog, toc: ArchiveToc): st
   for (const part of ['tables', 'views', 'sequences', 'functions', 'types'] as const) {
     for (const row of catalog.rows[part]) if (archived.has(row.key)) used.add(String(row.values[0]));
   }
-  return [...used].filter((schema) => schema !== 'public' && !created.some((rest) => rest.startsWith(`- ${schema} `))).sort();
+  return [...used]
+    .filter((schema) => schema !== 'public' && !created.some((rest) => rest.startsWith(`- ${schema} `)))
+    .sort();
 }
 
 function archivedKeys(toc: ArchiveToc): Set<string> {
@@ -154,18 +160,28 @@ function archivedKeys(toc: ArchiveToc): Set<string> {
 /** PostgreSQL's FirstNormalObjectId: objects below it come with every database (initdb's), not from an archive. */
 const FIRST_NORMAL_OBJECT_ID = 16384;
 
-function fingerprintOf(catalog: SchemaCatalog, included: (key: string) => boolean, withComments = true): SchemaFingerprint {
+function fingerprintOf(
+  catalog: SchemaCatalog,
+  included: (key: string) => boolean,
+  withComments = true,
+): SchemaFingerprint {
   const parts = {} as Record<FingerprintPart, string>;
   for (const part of Object.keys(QUERIES) as FingerprintPart[]) {
     const comment = QUERIES[part].comment;
     const lines = catalog.rows[part]
       .filter((row) => included(row.key))
-      .map(({ values }) => JSON.stringify(withComments || comment === undefined ? values : values.map((v, i) => (i === comment ? '' : v))))
+      .map(({ values }) =>
+        JSON.stringify(withComments || comment === undefined ? values : values.map((v, i) => (i === comment ? '' : v))),
+      )
       // Sorted here rather than in SQL: collation-dependent ORDER BY could differ between two servers.
       .sort();
     parts[part] = sha256(lines.join('\n'));
   }
-  const digest = sha256(Object.entries(parts).map(([k, v]) => `${k}:${v}`).join('\n'));
+  const digest = sha256(
+    Object.entries(parts)
+      .map(([k, v]) => `${k}:${v}`)
+      .join('\n'),
+  );
   return { digest, parts };
 }
 

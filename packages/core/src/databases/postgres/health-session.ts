@@ -48,9 +48,11 @@ async function prepareSession(client: pg.Client, target: PgTarget) {
   await client.query(`set statement_timeout = ${boundMs}`);
   try {
     const version = await serverVersion(client);
-    const [row] = (await client.query<{ standby: boolean; sees_all: boolean }>(
-      `select pg_is_in_recovery() as standby, pg_has_role(current_user, 'pg_read_all_stats', 'usage') as sees_all`,
-    )).rows;
+    const [row] = (
+      await client.query<{ standby: boolean; sees_all: boolean }>(
+        `select pg_is_in_recovery() as standby, pg_has_role(current_user, 'pg_read_all_stats', 'usage') as sees_all`,
+      )
+    ).rows;
     return { version, standby: row?.standby ?? false, seesAllSessions: row?.sees_all ?? false };
   } catch (error) {
     throw setupError(target, error);
@@ -60,15 +62,23 @@ async function prepareSession(client: pg.Client, target: PgTarget) {
 function setupError(target: PgTarget, error: unknown): DbopsError {
   const where = describeTarget(target);
   if ((error as { code?: string }).code === '57014') {
-    return new DbopsError('CONNECTION_FAILED', `PostgreSQL at ${where} did not answer the report's first query within connect-timeout (${target.connectTimeoutSeconds} s)`, {
-      hint: 'The server is overloaded, or a session holds a lock on the system catalogs (look in pg_locks); raise connect-timeout to wait longer.',
-      cause: error,
-    });
+    return new DbopsError(
+      'CONNECTION_FAILED',
+      `PostgreSQL at ${where} did not answer the report's first query within connect-timeout (${target.connectTimeoutSeconds} s)`,
+      {
+        hint: 'The server is overloaded, or a session holds a lock on the system catalogs (look in pg_locks); raise connect-timeout to wait longer.',
+        cause: error,
+      },
+    );
   }
-  return new DbopsError('CONNECTION_FAILED', `PostgreSQL at ${where} failed the report's first query: ${(error as Error).message}`, {
-    hint: 'Check that the role may connect to this database and read server settings; the message above is the server\'s.',
-    cause: error,
-  });
+  return new DbopsError(
+    'CONNECTION_FAILED',
+    `PostgreSQL at ${where} failed the report's first query: ${(error as Error).message}`,
+    {
+      hint: "Check that the role may connect to this database and read server settings; the message above is the server's.",
+      cause: error,
+    },
+  );
 }
 
 /**
@@ -78,9 +88,15 @@ function setupError(target: PgTarget, error: unknown): DbopsError {
 function explainCheckFailure(error: unknown, timeoutMs: number): { status: 'skipped' | 'unknown'; reason: string } {
   const code = (error as { code?: string }).code;
   const message = error instanceof Error ? error.message : String(error);
-  if (code === '42883' || code === '42P01' || code === '42703') return { status: 'skipped', reason: `not available on this server (${message})` };
-  if (code === '42501') return { status: 'unknown', reason: `this role lacks a privilege (${message}); grant it pg_monitor` };
-  if (code === '57014') return { status: 'unknown', reason: `a query took longer than ${Math.round(timeoutMs)} ms and was cancelled (raise statement-timeout)` };
+  if (code === '42883' || code === '42P01' || code === '42703')
+    return { status: 'skipped', reason: `not available on this server (${message})` };
+  if (code === '42501')
+    return { status: 'unknown', reason: `this role lacks a privilege (${message}); grant it pg_monitor` };
+  if (code === '57014')
+    return {
+      status: 'unknown',
+      reason: `a query took longer than ${Math.round(timeoutMs)} ms and was cancelled (raise statement-timeout)`,
+    };
   if (code === '55P03') return { status: 'unknown', reason: `a query waited for a lock and gave up (${message})` };
   return { status: 'unknown', reason: message };
 }

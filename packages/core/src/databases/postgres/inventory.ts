@@ -55,7 +55,8 @@ export async function listDumpedTables(
         return `(c.relname ~ ${param(name)} and ${schema ? `n.nspname ~ ${param(schema)}` : 'pg_catalog.pg_table_is_visible(c.oid)'})`;
       })
       .join(' or ');
-  const schemaMatches = (patterns: string[]) => patterns.map((p) => `n.nspname ~ ${param(parseNamePattern(p).name)}`).join(' or ');
+  const schemaMatches = (patterns: string[]) =>
+    patterns.map((p) => `n.nspname ~ ${param(parseNamePattern(p).name)}`).join(' or ');
 
   const where = [
     `c.relkind = 'r'`,
@@ -78,7 +79,14 @@ export async function listDumpedTables(
     ? 'true'
     : `(c.relpersistence = 'u' and ${unlogged})${exclusions.tables.length > 0 ? ` or (${matches(exclusions.tables)})` : ''}`;
 
-  const { rows } = await client.query<{ oid: number; schema: string; name: string; estimate: string; bytes: string; excluded: boolean }>(
+  const { rows } = await client.query<{
+    oid: number;
+    schema: string;
+    name: string;
+    estimate: string;
+    bytes: string;
+    excluded: boolean;
+  }>(
     `select c.oid, n.nspname as schema, c.relname as name, c.reltuples::bigint as estimate, pg_table_size(c.oid) as bytes,
             coalesce(${dataExcluded}, false) as excluded
        from pg_class c join pg_namespace n on n.oid = c.relnamespace
@@ -87,7 +95,12 @@ export async function listDumpedTables(
     params,
   );
   return rows.map((r) => ({
-    oid: Number(r.oid), schema: r.schema, name: r.name, dataExcluded: r.excluded, rowEstimate: Number(r.estimate), bytes: Number(r.bytes),
+    oid: Number(r.oid),
+    schema: r.schema,
+    name: r.name,
+    dataExcluded: r.excluded,
+    rowEstimate: Number(r.estimate),
+    bytes: Number(r.bytes),
   }));
 }
 
@@ -108,12 +121,23 @@ export async function countRows(
     }
     let count: string;
     try {
-      count = (await client.query<{ n: string }>(`select count(*) as n from ${quoteIdent(table.schema)}.${quoteIdent(table.name)}`)).rows[0]!.n;
+      count = (
+        await client.query<{ n: string }>(
+          `select count(*) as n from ${quoteIdent(table.schema)}.${quoteIdent(table.name)}`,
+        )
+      ).rows[0]!.n;
     } catch (error) {
       // Each count holds its table's lock until the dump's snapshot ends: say how many were locked.
       const locked = result.filter((t) => t.rows !== undefined).length;
       const relation = `${sqlName(table.schema)}.${sqlName(table.name)}`;
-      throw translateServerError(error, { backup: true, relation, locking: { locked, of: tables.length }, ...(client.user ? { role: client.user } : {}) }) ?? error;
+      throw (
+        translateServerError(error, {
+          backup: true,
+          relation,
+          locking: { locked, of: tables.length },
+          ...(client.user ? { role: client.user } : {}),
+        }) ?? error
+      );
     }
     result.push({ ...table, rows: Number(count) });
   }

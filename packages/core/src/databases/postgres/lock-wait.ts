@@ -27,7 +27,17 @@ export function isDumpLockTimeout(stderr: string): boolean {
  * (ALTER ROLE ... PASSWORD) or personal data (literals in a WHERE clause).
  */
 export async function describeExclusiveLockers(client: pg.Client): Promise<string> {
-  const { rows } = await client.query<{ pid: number; relation: string; granted: boolean; application: string; usename: string; client: string | null; state: string; seconds: number; query: string }>(
+  const { rows } = await client.query<{
+    pid: number;
+    relation: string;
+    granted: boolean;
+    application: string;
+    usename: string;
+    client: string | null;
+    state: string;
+    seconds: number;
+    query: string;
+  }>(
     `select a.pid, l.relation::regclass::text as relation, l.granted, a.application_name as application, a.usename,
             host(a.client_addr) as client, a.state,
             extract(epoch from now() - coalesce(a.xact_start, a.query_start))::float8 as seconds, left(a.query, 200) as query
@@ -49,7 +59,26 @@ export async function describeExclusiveLockers(client: pg.Client): Promise<strin
 }
 
 /** Statements whose second word says what kind of object they act on: ALTER TABLE, DROP INDEX, VACUUM FULL. */
-const KIND_WORDS = new Set(['TABLE', 'INDEX', 'VIEW', 'MATERIALIZED', 'SEQUENCE', 'SCHEMA', 'TYPE', 'FUNCTION', 'PROCEDURE', 'TRIGGER', 'DOMAIN', 'EXTENSION', 'DATABASE', 'ROLE', 'USER', 'FULL', 'POLICY', 'RULE']);
+const KIND_WORDS = new Set([
+  'TABLE',
+  'INDEX',
+  'VIEW',
+  'MATERIALIZED',
+  'SEQUENCE',
+  'SCHEMA',
+  'TYPE',
+  'FUNCTION',
+  'PROCEDURE',
+  'TRIGGER',
+  'DOMAIN',
+  'EXTENSION',
+  'DATABASE',
+  'ROLE',
+  'USER',
+  'FULL',
+  'POLICY',
+  'RULE',
+]);
 
 /** The statement's command ("ALTER TABLE", "SELECT") from its SQL text, leaving out comments, names and values. */
 export function commandTag(query: string): string {
@@ -62,9 +91,13 @@ export function commandTag(query: string): string {
 }
 
 export function lockWaitError(timeoutMs: number, lockers: string, cause: unknown): DbopsError {
-  return new DbopsError('DUMP_FAILED', `Waited longer than ${LOCK_WAIT_INPUT} (${formatSeconds(timeoutMs / 1000)}) for a table lock${lockers ? `: ${lockers}` : ''}`, {
-    input: LOCK_WAIT_INPUT,
-    cause,
-    hint: 'Another session held or queued for an exclusive lock on a table the backup reads (a migration, VACUUM FULL, a transaction left open). Back up when it is done, end that session, or raise lock-wait-timeout. Nothing was recorded as a backup.',
-  });
+  return new DbopsError(
+    'DUMP_FAILED',
+    `Waited longer than ${LOCK_WAIT_INPUT} (${formatSeconds(timeoutMs / 1000)}) for a table lock${lockers ? `: ${lockers}` : ''}`,
+    {
+      input: LOCK_WAIT_INPUT,
+      cause,
+      hint: 'Another session held or queued for an exclusive lock on a table the backup reads (a migration, VACUUM FULL, a transaction left open). Back up when it is done, end that session, or raise lock-wait-timeout. Nothing was recorded as a backup.',
+    },
+  );
 }

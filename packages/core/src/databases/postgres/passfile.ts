@@ -31,7 +31,12 @@ export function passfilePassword(file: string, key: PassfileKey): string | undef
   } catch {
     return undefined;
   }
-  const wanted = [key.host === '' || key.host.startsWith('/') ? 'localhost' : key.host, String(key.port), key.database, key.user];
+  const wanted = [
+    key.host === '' || key.host.startsWith('/') ? 'localhost' : key.host,
+    String(key.port),
+    key.database,
+    key.user,
+  ];
   for (const line of text.split(/\r?\n/)) {
     if (line.startsWith('#') || line.trim() === '') continue;
     const fields = splitFields(line);
@@ -73,8 +78,12 @@ function splitFields(line: string): Array<{ text: string; wildcard: boolean }> {
  */
 function refuseSharedFile(file: string): void {
   if ((statSync(file).mode & 0o077) === 0) return;
-  throw new DbopsError('INVALID_INPUT', `The password file ${file} has group or world access, so libpq (pg_dump, pg_restore) ignores it`, {
-    input: 'PGPASSFILE',
-    hint: `Make it private to its owner: chmod 600 ${file}`,
-  });
+  throw new DbopsError(
+    'INVALID_INPUT',
+    `The password file ${file} has group or world access, so libpq (pg_dump, pg_restore) ignores it`,
+    {
+      input: 'PGPASSFILE',
+      hint: `Make it private to its owner: chmod 600 ${file}`,
+    },
+  );
 }

@@ -12,7 +12,10 @@ import { quoteIdent } from './inventory.js';
 const ESTIMATE_TOLERANCE = 0.2;
 
 /** Every table in the manifest exists, with the recorded row count (exact) or near the estimate. */
-export async function checkTables(client: pg.Client, manifest: BackupManifest): Promise<{ checks: CheckResult[]; rows: number }> {
+export async function checkTables(
+  client: pg.Client,
+  manifest: BackupManifest,
+): Promise<{ checks: CheckResult[]; rows: number }> {
   const missing: string[] = [];
   const exactMismatch: string[] = [];
   const estimateOff: string[] = [];
@@ -39,7 +42,8 @@ export async function checkTables(client: pg.Client, manifest: BackupManifest): 
     } else if (table.rowEstimate >= 0) {
       estimated++;
       const allowed = Math.max(10, table.rowEstimate * ESTIMATE_TOLERANCE);
-      if (Math.abs(count - table.rowEstimate) > allowed) estimateOff.push(`${name}: ${count} rows, estimate was ~${table.rowEstimate}`);
+      if (Math.abs(count - table.rowEstimate) > allowed)
+        estimateOff.push(`${name}: ${count} rows, estimate was ~${table.rowEstimate}`);
     } else {
       // Above the exact-count limit and never analyzed (estimate -1): the backup recorded nothing to compare with.
       unknown.push(name);
@@ -58,14 +62,20 @@ export async function checkTables(client: pg.Client, manifest: BackupManifest): 
     checks.push({
       name: 'row counts (exact)',
       passed: exactMismatch.length === 0,
-      detail: exactMismatch.length === 0 ? `${exact} tables match the counts taken in the backup's snapshot` : preview(exactMismatch),
+      detail:
+        exactMismatch.length === 0
+          ? `${exact} tables match the counts taken in the backup's snapshot`
+          : preview(exactMismatch),
     });
   }
   if (estimated > 0) {
     checks.push({
       name: 'row counts (estimated)',
       passed: estimateOff.length === 0,
-      detail: estimateOff.length === 0 ? `${estimated} large tables within ${ESTIMATE_TOLERANCE * 100}% of the planner's estimate` : preview(estimateOff),
+      detail:
+        estimateOff.length === 0
+          ? `${estimated} large tables within ${ESTIMATE_TOLERANCE * 100}% of the planner's estimate`
+          : preview(estimateOff),
     });
   }
   if (unknown.length > 0) {
@@ -83,12 +93,22 @@ export async function checkTables(client: pg.Client, manifest: BackupManifest): 
  * format_type...): another major may print the same object differently (PostgreSQL 16 prints views without
  * table qualifiers, 17 lists a domain's NOT NULL among its constraints).
  */
-const PRINTED_BY_SERVER: ReadonlySet<FingerprintPart> = new Set(['tables', 'columns', 'indexes', 'constraints', 'triggers', 'types', 'views', 'policies']);
+const PRINTED_BY_SERVER: ReadonlySet<FingerprintPart> = new Set([
+  'tables',
+  'columns',
+  'indexes',
+  'constraints',
+  'triggers',
+  'types',
+  'views',
+  'policies',
+]);
 
 export async function checkSchema(client: pg.Client, manifest: BackupManifest): Promise<CheckResult> {
   const restored = await schemaFingerprint(client);
   const differences = fingerprintDifferences(manifest.schemaFingerprint, restored);
-  if (differences.length === 0) return { name: 'schema fingerprint', passed: true, detail: `equal (${restored.digest.slice(0, 12)})` };
+  if (differences.length === 0)
+    return { name: 'schema fingerprint', passed: true, detail: `equal (${restored.digest.slice(0, 12)})` };
   const here = (await serverVersion(client)).major;
   const there = Number.parseInt(manifest.serverVersion, 10);
   // Restoring into another major (an upgrade rehearsal): a printed part that differs may be the same schema
@@ -116,7 +136,11 @@ export async function checkSchema(client: pg.Client, manifest: BackupManifest): 
  * outside it (COPY ... TO PROGRAM, dblink to another session, pg_terminate_backend); checks are code from the
  * repository, trusted like the workflow, and the target server should be a disposable one.
  */
-export async function runUserChecks(client: pg.Client, checks: UserCheck[], timeoutMs = 60_000): Promise<CheckResult[]> {
+export async function runUserChecks(
+  client: pg.Client,
+  checks: UserCheck[],
+  timeoutMs = 60_000,
+): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   if (checks.length === 0) return results;
   await client.query('set default_transaction_read_only = on');
@@ -127,8 +151,18 @@ export async function runUserChecks(client: pg.Client, checks: UserCheck[], time
       await client.query("select set_config('statement_timeout', $1, true)", [String(Math.round(timeoutMs))]);
       const result = await client.query({ text: check.sql, rowMode: 'array', queryMode: 'extended' } as pg.QueryConfig);
       const value = ((result.rows ?? []) as unknown[][])[0]?.[0];
-      const passed = value === true || (value !== null && value !== undefined && typeof value !== 'boolean' && Number(value) !== 0 && !Number.isNaN(Number(value)));
-      results.push({ name: check.name, passed, detail: `returned ${value === undefined ? 'no rows' : JSON.stringify(value)}` });
+      const passed =
+        value === true ||
+        (value !== null &&
+          value !== undefined &&
+          typeof value !== 'boolean' &&
+          Number(value) !== 0 &&
+          !Number.isNaN(Number(value)));
+      results.push({
+        name: check.name,
+        passed,
+        detail: `returned ${value === undefined ? 'no rows' : JSON.stringify(value)}`,
+      });
     } catch (error) {
       results.push({ name: check.name, passed: false, detail: `failed: ${checkFailure(error)}` });
     } finally {
@@ -141,7 +175,8 @@ export async function runUserChecks(client: pg.Client, checks: UserCheck[], time
 /** The server's own message; the one for several statements in one check said in words a check author knows. */
 function checkFailure(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  if (/cannot insert multiple commands into a prepared statement/.test(message)) return 'the check holds more than one statement; a check is one query';
+  if (/cannot insert multiple commands into a prepared statement/.test(message))
+    return 'the check holds more than one statement; a check is one query';
   return message;
 }
 

@@ -21,16 +21,28 @@ export interface PgRestoreOutcome {
 
 /** Runs pg_restore from a local archive file into a database, in parallel where the archive allows it. */
 export async function runPgRestore(command: PgRestoreCommand): Promise<PgRestoreOutcome> {
-  const args = [`--dbname=${conninfoDbname(command.database)}`, `--jobs=${command.jobs}`, '--no-password', '--exit-on-error'];
+  const args = [
+    `--dbname=${conninfoDbname(command.database)}`,
+    `--jobs=${command.jobs}`,
+    '--no-password',
+    '--exit-on-error',
+  ];
   if (command.noOwner) args.push('--no-owner', '--no-privileges');
   args.push(command.archivePath);
-  const proc = spawnProcess(command.pgRestore, args, { env: command.env, ...(command.signal ? { signal: command.signal } : {}) });
+  const proc = spawnProcess(command.pgRestore, args, {
+    env: command.env,
+    ...(command.signal ? { signal: command.signal } : {}),
+  });
   for await (const _ of proc.child.stdout!) {
     // pg_restore -d writes nothing to stdout.
   }
   const exit = await proc.exited;
   const errors = exit.stderr.split('\n').filter((line) => /error|FATAL/i.test(line));
-  return { ok: exit.code === 0, errors: exit.code === 0 ? [] : errors.length > 0 ? errors : [exit.stderr || `exit ${exit.code}`], exitCode: exit.code };
+  return {
+    ok: exit.code === 0,
+    errors: exit.code === 0 ? [] : errors.length > 0 ? errors : [exit.stderr || `exit ${exit.code}`],
+    exitCode: exit.code,
+  };
 }
 
 /** pg_restore reads --dbname as a connection string when it contains '='; quote such names as one. */
@@ -39,7 +51,11 @@ function conninfoDbname(database: string): string {
 }
 
 /** The table of contents of a local archive file (pg_restore --list). */
-export async function listArchiveFile(pgRestore: string, archivePath: string, signal?: AbortSignal): Promise<ArchiveToc> {
+export async function listArchiveFile(
+  pgRestore: string,
+  archivePath: string,
+  signal?: AbortSignal,
+): Promise<ArchiveToc> {
   const proc = spawnProcess(pgRestore, ['--list', archivePath], signal ? { signal } : {});
   let listing = '';
   for await (const chunk of proc.output()) listing += chunk.toString('utf8');

@@ -28,21 +28,35 @@ export async function createScratchDatabase(admin: pg.Client, name: string, loca
       });
     }
     if (locale) {
-      throw new DbopsError('RESTORE_FAILED', `The server of target-url cannot create a database like the source (${describeLocale(locale)}): ${reason}`, {
-        input: 'target-url',
-        hint: localeHint(locale),
-        cause: error,
-      });
+      throw new DbopsError(
+        'RESTORE_FAILED',
+        `The server of target-url cannot create a database like the source (${describeLocale(locale)}): ${reason}`,
+        {
+          input: 'target-url',
+          hint: localeHint(locale),
+          cause: error,
+        },
+      );
     }
-    throw new DbopsError('RESTORE_FAILED', `Cannot create the scratch database ${name}: ${reason}`, { input: 'target-url', hint: 'Check the target server.', cause: error });
+    throw new DbopsError('RESTORE_FAILED', `Cannot create the scratch database ${name}: ${reason}`, {
+      input: 'target-url',
+      hint: 'Check the target server.',
+      cause: error,
+    });
   }
 }
 
 function localeHint(locale: DatabaseLocale): string {
   const libc = [locale.collate, locale.ctype].filter((l, i, all) => !/^(C|POSIX)$/i.test(l) && all.indexOf(l) === i);
   const steps = [
-    ...(libc.length > 0 ? [`install the locale ${libc.join(' and ')} on the target server (e.g. Debian's locales-all package, or locale-gen and a server restart)`] : []),
-    ...(locale.provider === 'icu' ? ['use a PostgreSQL 15+ server built with ICU (the official postgres images are)'] : []),
+    ...(libc.length > 0
+      ? [
+          `install the locale ${libc.join(' and ')} on the target server (e.g. Debian's locales-all package, or locale-gen and a server restart)`,
+        ]
+      : []),
+    ...(locale.provider === 'icu'
+      ? ['use a PostgreSQL 15+ server built with ICU (the official postgres images are)']
+      : []),
     ...(locale.provider === 'builtin' ? ['use a PostgreSQL 17+ server'] : []),
   ];
   return `A restore test reproduces the source database's encoding and locale: ${steps.length > 0 ? steps.join(', or ') : 'use a target server like the source'}.`;
@@ -57,17 +71,23 @@ export async function dropEmptyPublicSchema(client: pg.Client, where: string): P
   try {
     await client.query('drop schema if exists public');
   } catch (error) {
-    throw new DbopsError('RESTORE_FAILED', `The backup creates schema public, but public in ${where} cannot be dropped first: ${(error as Error).message}`, {
-      input: 'target-url',
-      hint: 'Restore into a new, empty database, or pass --clean to empty this one first.',
-      cause: error,
-    });
+    throw new DbopsError(
+      'RESTORE_FAILED',
+      `The backup creates schema public, but public in ${where} cannot be dropped first: ${(error as Error).message}`,
+      {
+        input: 'target-url',
+        hint: 'Restore into a new, empty database, or pass --clean to empty this one first.',
+        cause: error,
+      },
+    );
   }
 }
 
 export async function dropDatabase(admin: pg.Client, name: string): Promise<void> {
   // WITH (FORCE) (PostgreSQL 13+) ends sessions left over by a failed check; older servers take the plain form.
-  await admin.query(`drop database if exists ${quoteIdent(name)} with (force)`).catch(() => admin.query(`drop database if exists ${quoteIdent(name)}`));
+  await admin
+    .query(`drop database if exists ${quoteIdent(name)} with (force)`)
+    .catch(() => admin.query(`drop database if exists ${quoteIdent(name)}`));
 }
 
 /** Objects in user schemas (relations, functions) and large objects: a restore over any needs an explicit --clean. */

@@ -3,11 +3,28 @@ import { join } from 'node:path';
 import { DbopsError } from '../../errors.js';
 
 /** The connection parameters of a service that dbops applies; libpq's others are refused rather than ignored. */
-export const SERVICE_PARAMETERS = ['host', 'port', 'dbname', 'user', 'password', 'passfile', 'sslmode', 'sslrootcert', 'connect_timeout'] as const;
+export const SERVICE_PARAMETERS = [
+  'host',
+  'port',
+  'dbname',
+  'user',
+  'password',
+  'passfile',
+  'sslmode',
+  'sslrootcert',
+  'connect_timeout',
+] as const;
 export type ServiceParameters = Partial<Record<(typeof SERVICE_PARAMETERS)[number], string>>;
 
 /** Parameters that dbops sets itself for every session (its application name, TCP keepalives): a service's are ignored. */
-const OWN_PARAMETERS = new Set(['application_name', 'fallback_application_name', 'keepalives', 'keepalives_idle', 'keepalives_interval', 'keepalives_count']);
+const OWN_PARAMETERS = new Set([
+  'application_name',
+  'fallback_application_name',
+  'keepalives',
+  'keepalives_idle',
+  'keepalives_interval',
+  'keepalives_count',
+]);
 
 /**
  * The parameters of connection service `name` (libpq's pg_service.conf), looked up where libpq looks: the file
@@ -34,10 +51,14 @@ export function serviceParameters(name: string, source: string, env: NodeJS.Proc
     const found = readService(text, name, file, source);
     if (found) return found;
   }
-  throw new DbopsError('INVALID_INPUT', `Connection service '${name}' (${source}) is not defined in ${files.length > 0 ? files.join(' or ') : 'any service file (neither PGSERVICEFILE nor HOME is set)'}`, {
-    input: 'PGSERVICE',
-    hint: 'Define it as a [name] section of the service file (PGSERVICEFILE, ~/.pg_service.conf or PGSYSCONFDIR/pg_service.conf), or correct the service name.',
-  });
+  throw new DbopsError(
+    'INVALID_INPUT',
+    `Connection service '${name}' (${source}) is not defined in ${files.length > 0 ? files.join(' or ') : 'any service file (neither PGSERVICEFILE nor HOME is set)'}`,
+    {
+      input: 'PGSERVICE',
+      hint: 'Define it as a [name] section of the service file (PGSERVICEFILE, ~/.pg_service.conf or PGSYSCONFDIR/pg_service.conf), or correct the service name.',
+    },
+  );
 }
 
 /** The section `name` of one service file, or undefined when the file has none. The first value of a key wins. */
@@ -62,8 +83,10 @@ function readService(text: string, name: string, file: string, source: string): 
     const key = line.slice(0, at).trim();
     const value = line.slice(at + 1).trim();
     if (OWN_PARAMETERS.has(key)) continue;
-    if (key === 'service') throw serviceError(`${where} names another service (nested services are not allowed)`, name, source);
-    if (!(SERVICE_PARAMETERS as readonly string[]).includes(key)) throw serviceError(`${where} sets ${key}, which dbops does not support`, name, source);
+    if (key === 'service')
+      throw serviceError(`${where} names another service (nested services are not allowed)`, name, source);
+    if (!(SERVICE_PARAMETERS as readonly string[]).includes(key))
+      throw serviceError(`${where} sets ${key}, which dbops does not support`, name, source);
     parameters[key as keyof ServiceParameters] ??= value;
   }
   return found ? parameters : undefined;

@@ -48,7 +48,8 @@ export interface PgTargetInput {
   env?: NodeJS.ProcessEnv;
 }
 
-const URL_FORM = 'postgres://USER:PASSWORD@HOST:5432/DATABASE?sslmode=require (percent-encode special characters in the password: @ → %40, # → %23, / → %2F, ? → %3F, : → %3A, % → %25)';
+const URL_FORM =
+  'postgres://USER:PASSWORD@HOST:5432/DATABASE?sslmode=require (percent-encode special characters in the password: @ → %40, # → %23, / → %2F, ? → %3F, : → %3A, % → %25)';
 
 /**
  * Builds a target from a URL and/or discrete parameters, as libpq would: discrete parameters override the URL's
@@ -64,7 +65,11 @@ export function parsePgTarget(input: PgTargetInput, urlInput = 'database-url'): 
   if (input.url !== undefined && input.url.trim() !== '') {
     const trimmed = input.url.trim();
     if (!/^postgres(ql)?:\/\//i.test(trimmed)) {
-      throw invalidInput(urlInput, 'is not a PostgreSQL connection URL (it must start with postgres:// or postgresql://)', URL_FORM);
+      throw invalidInput(
+        urlInput,
+        'is not a PostgreSQL connection URL (it must start with postgres:// or postgresql://)',
+        URL_FORM,
+      );
     }
     // libpq ends the password at the first '@': one more is refused, not read differently by pg_dump and node-pg.
     checkUrlAuthority(trimmed, urlInput, { form: 'postgres://USER:PASSWORD@HOST:5432/DATABASE?sslmode=require' });
@@ -77,19 +82,30 @@ export function parsePgTarget(input: PgTargetInput, urlInput = 'database-url'): 
       throw invalidInput(urlInput, 'could not be parsed as a URL', URL_FORM);
     }
   } else if (!input.host && !input.database && !env.PGSERVICE) {
-    throw invalidInput(urlInput, 'is required', `${URL_FORM}, or the inputs host, port, dbname, user and password, or a connection service (PGSERVICE)`);
+    throw invalidInput(
+      urlInput,
+      'is required',
+      `${URL_FORM}, or the inputs host, port, dbname, user and password, or a connection service (PGSERVICE)`,
+    );
   }
   const serviceName = fromQuery.service || env.PGSERVICE;
-  const service: ServiceParameters = serviceName ? serviceParameters(serviceName, fromQuery.service ? `the service parameter of ${urlInput}` : 'PGSERVICE', env) : {};
+  const service: ServiceParameters = serviceName
+    ? serviceParameters(serviceName, fromQuery.service ? `the service parameter of ${urlInput}` : 'PGSERVICE', env)
+    : {};
 
   const host = input.host || fromUrl.host || service.host || 'localhost';
   const portText = input.port || fromUrl.port || service.port || '5432';
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port < 1 || port > 65535) {
-    throw invalidInput(input.port ? 'port' : fromUrl.port ? urlInput : 'PGSERVICE', `has an invalid port '${portText}'`, 'a port number from 1 to 65535');
+    throw invalidInput(
+      input.port ? 'port' : fromUrl.port ? urlInput : 'PGSERVICE',
+      `has an invalid port '${portText}'`,
+      'a port number from 1 to 65535',
+    );
   }
   const database = input.database || fromUrl.database || service.dbname || '';
-  if (!database) throw invalidInput(input.url ? urlInput : 'dbname', 'names no database', `${URL_FORM}, or the dbname input`);
+  if (!database)
+    throw invalidInput(input.url ? urlInput : 'dbname', 'names no database', `${URL_FORM}, or the dbname input`);
   const user = input.user || fromUrl.user || service.user || '';
   if (!user) throw invalidInput(input.url ? urlInput : 'user', 'names no user', `${URL_FORM}, or the user input`);
 
@@ -101,11 +117,19 @@ export function parsePgTarget(input: PgTargetInput, urlInput = 'database-url'): 
   const rootCertSource = input.sslRootCert || fromQuery.sslrootcert || service.sslrootcert;
   const sslRootCert = rootCertSource ? readPem(rootCertSource) : undefined;
   if (sslMode === 'verify-ca' && !sslRootCert) {
-    throw invalidInput('ssl-root-cert', `is required with sslmode=${sslMode}`, 'the CA certificate as PEM text or a path to a PEM file');
+    throw invalidInput(
+      'ssl-root-cert',
+      `is required with sslmode=${sslMode}`,
+      'the CA certificate as PEM text or a path to a PEM file',
+    );
   }
 
-  const password = input.password || fromUrl.password || service.password || input.fallbackPassword
-    || passwordFromFile(passfilePath(fromQuery.passfile || service.passfile, env), { host, port, database, user });
+  const password =
+    input.password ||
+    fromUrl.password ||
+    service.password ||
+    input.fallbackPassword ||
+    passwordFromFile(passfilePath(fromQuery.passfile || service.passfile, env), { host, port, database, user });
   return {
     engine: 'postgresql',
     host,
@@ -152,7 +176,11 @@ function serviceConnectTimeout(service: ServiceParameters): number | undefined {
   if (service.connect_timeout === undefined) return undefined;
   const seconds = Number(service.connect_timeout);
   if (!/^\d+$/.test(service.connect_timeout) || seconds < 1 || seconds > 600) {
-    throw invalidInput('PGSERVICE', `sets connect_timeout to '${service.connect_timeout}'`, 'a whole number of seconds from 1 to 600 in the service file');
+    throw invalidInput(
+      'PGSERVICE',
+      `sets connect_timeout to '${service.connect_timeout}'`,
+      'a whole number of seconds from 1 to 600 in the service file',
+    );
   }
   return seconds;
 }
@@ -162,7 +190,11 @@ function readPem(source: string): string {
   try {
     return readFileSync(source, 'utf8');
   } catch {
-    throw invalidInput('ssl-root-cert', `names a file that cannot be read (${source})`, 'the CA certificate as PEM text or a readable path to a PEM file');
+    throw invalidInput(
+      'ssl-root-cert',
+      `names a file that cannot be read (${source})`,
+      'the CA certificate as PEM text or a readable path to a PEM file',
+    );
   }
 }
 

@@ -5,20 +5,31 @@ import { invalidInput } from '../../errors.js';
  * libpq's meaning (target.ts), host, port, user and password as parts of the address.
  */
 export const URL_PARAMETERS = [
-  'sslmode', 'sslrootcert', 'service', 'passfile', 'host', 'port', 'user', 'password',
+  'sslmode',
+  'sslrootcert',
+  'service',
+  'passfile',
+  'host',
+  'port',
+  'user',
+  'password',
 ] as const;
 
 /** Parameters dbops sets itself for every session (its application name, TCP keepalives): a URL's are ignored. */
 const OWN_PARAMETERS = [
-  'application_name', 'fallback_application_name',
-  'keepalives', 'keepalives_idle', 'keepalives_interval', 'keepalives_count',
+  'application_name',
+  'fallback_application_name',
+  'keepalives',
+  'keepalives_idle',
+  'keepalives_interval',
+  'keepalives_count',
 ];
 
 /** What to do instead, for libpq parameters that users write and dbops does not apply. */
 const INSTEAD: Record<string, string> = {
   options: 'set the server settings for the role instead (ALTER ROLE name SET setting = value), or leave options out',
   connect_timeout: 'use the connect-timeout input instead',
-  dbname: 'put the database in the URL\'s path (postgres://host/DATABASE) or use the dbname input',
+  dbname: "put the database in the URL's path (postgres://host/DATABASE) or use the dbname input",
   ssl: 'use sslmode=require (or verify-ca / verify-full) instead',
 };
 

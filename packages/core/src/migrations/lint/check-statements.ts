@@ -186,7 +186,8 @@ function checkAlterTableCommand(cmd: AstNode, table: TableRef, add: AddFinding):
       if (check) {
         add('constraint-without-not-valid', `Column ${column.colname} added to ${name} with ${keyword(check)}.`, {
           offset: check.location,
-          fix: 'Add the column first, then the constraint with ALTER TABLE ... ADD CONSTRAINT ... NOT VALID, ' +
+          fix:
+            'Add the column first, then the constraint with ALTER TABLE ... ADD CONSTRAINT ... NOT VALID, ' +
             'then VALIDATE it.',
         });
       }

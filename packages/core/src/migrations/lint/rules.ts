@@ -114,14 +114,16 @@ export const LINT_RULES: Record<LintRuleId, LintRule> = {
     severity: 'warning',
     sizeSensitive: false,
     reason: 'The running application still uses the old name: its queries fail until the new code is deployed.',
-    fix: 'Rename the table and create a view with the old name in the same migration; drop the view once no code ' +
+    fix:
+      'Rename the table and create a view with the old name in the same migration; drop the view once no code ' +
       'uses it.',
   },
   'vacuum-full': {
     severity: 'warning',
     sizeSensitive: true,
     reason: 'VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock, and cannot run inside a transaction.',
-    fix: 'Use pg_repack or pg_squeeze, which rewrite the table without the long lock, or run it in a maintenance ' +
+    fix:
+      'Use pg_repack or pg_squeeze, which rewrite the table without the long lock, or run it in a maintenance ' +
       'window.',
   },
   cluster: {
@@ -136,7 +138,8 @@ export const LINT_RULES: Record<LintRuleId, LintRule> = {
     reason:
       'Without lock_timeout, a statement waiting for its lock (behind a long query) blocks every query queued ' +
       'behind it: a short lock becomes an outage.',
-    fix: "Start the migration with SET lock_timeout = '5s'; (or give dbops lock-timeout), and retry it if it times " +
+    fix:
+      "Start the migration with SET lock_timeout = '5s'; (or give dbops lock-timeout), and retry it if it times " +
       'out.',
   },
   'parse-error': {

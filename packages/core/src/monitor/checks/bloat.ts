@@ -46,12 +46,19 @@ export const tableBloat: CheckDefinition = {
   id: 'table-bloat',
   title: 'Table bloat (estimate)',
   why: 'Space left by updated and deleted rows that vacuum cannot give back makes scans, caches and backups bigger than the data.',
-  action: 'Rewrite the table online with pg_repack (or VACUUM FULL in a maintenance window), then tune autovacuum so it keeps up.',
+  action:
+    'Rewrite the table online with pg_repack (or VACUUM FULL in a maintenance window), then tune autovacuum so it keeps up.',
   unit: 'ratio',
   direction: 'above',
   warning: 0.5,
   critical: 0.8,
-  params: { 'min-size': { default: 10 * 1024 * 1024, unit: 'bytes', description: 'Tables smaller than this are not estimated.' } },
+  params: {
+    'min-size': {
+      default: 10 * 1024 * 1024,
+      unit: 'bytes',
+      description: 'Tables smaller than this are not estimated.',
+    },
+  },
   async run({ query, param, sample }) {
     // pg_stats shows only columns the role may SELECT: tables without visible statistics are counted, not guessed.
     const rows = await query<BloatRow>(
@@ -73,19 +80,35 @@ export const tableBloat: CheckDefinition = {
       [param('min-size')],
     );
     const withoutStats = rows.filter((r) => r.width === null || r.tuples < 0);
-    const notes = withoutStats.length > 0
-      ? [`${withoutStats.length} tables over the minimum size have no statistics visible to this role (never analyzed, or not readable): not estimated`]
-      : [];
+    const notes =
+      withoutStats.length > 0
+        ? [
+            `${withoutStats.length} tables over the minimum size have no statistics visible to this role (never analyzed, or not readable): not estimated`,
+          ]
+        : [];
     if (rows.length > 0 && withoutStats.length === rows.length) return { observations: [], unknown: notes[0] };
 
     let bloatBytes = 0;
     const observations = rows
       .filter((r) => r.width !== null && r.tuples >= 0 && r.pages > 0)
       .map((r) => {
-        const expected = expectedPages({ pages: r.pages, tuples: r.tuples, width: r.width!, hasNulls: r.has_nulls ?? false, columns: r.columns, fillfactor: r.fillfactor, blockSize: r.block_size });
+        const expected = expectedPages({
+          pages: r.pages,
+          tuples: r.tuples,
+          width: r.width!,
+          hasNulls: r.has_nulls ?? false,
+          columns: r.columns,
+          fillfactor: r.fillfactor,
+          blockSize: r.block_size,
+        });
         const wasted = Math.max(0, r.pages - expected) * r.block_size;
         bloatBytes += wasted;
-        return { subject: r.name, table: r.name, value: wasted / (r.pages * r.block_size), detail: `about ${mib(wasted)} of ${mib(r.pages * r.block_size)} is free space` };
+        return {
+          subject: r.name,
+          table: r.name,
+          value: wasted / (r.pages * r.block_size),
+          detail: `about ${mib(wasted)} of ${mib(r.pages * r.block_size)} is free space`,
+        };
       });
     sample.bloatBytes = bloatBytes;
     return { observations, notes };

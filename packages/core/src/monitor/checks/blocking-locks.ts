@@ -20,7 +20,8 @@ export const blockingLocks: CheckDefinition = {
   id: 'blocking-locks',
   title: 'Blocked sessions (lock chains)',
   why: 'A session waiting on a lock does no work; a chain of them behind one blocker stalls the application.',
-  action: 'Look at the root blocker: finish or terminate it (pg_terminate_backend(pid)); keep transactions short; set lock_timeout for migrations.',
+  action:
+    'Look at the root blocker: finish or terminate it (pg_terminate_backend(pid)); keep transactions short; set lock_timeout for migrations.',
   unit: 'seconds',
   direction: 'above',
   warning: 10,
@@ -28,7 +29,10 @@ export const blockingLocks: CheckDefinition = {
   async run({ query, major, seesAllSessions }) {
     if (!seesAllSessions) return { observations: [], unknown: OTHER_SESSIONS_HIDDEN };
     // pg_locks.waitstart (14+) is when the wait began; before that the query start is the best bound we have.
-    const waitStart = major >= 14 ? `coalesce((select min(l.waitstart) from pg_locks l where l.pid = a.pid and not l.granted), a.query_start)` : 'a.query_start';
+    const waitStart =
+      major >= 14
+        ? `coalesce((select min(l.waitstart) from pg_locks l where l.pid = a.pid and not l.granted), a.query_start)`
+        : 'a.query_start';
     const waiters = await query<WaiterRow>(
       `select a.pid, pg_blocking_pids(a.pid) as blockers, extract(epoch from clock_timestamp() - ${waitStart})::float8 as seconds, a.query
        from pg_stat_activity a

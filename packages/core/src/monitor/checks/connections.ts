@@ -4,7 +4,8 @@ export const connections: CheckDefinition = {
   id: 'connections',
   title: 'Connections',
   why: 'When connections reach max_connections, new ones are refused and the application fails.',
-  action: 'Use a connection pooler (PgBouncer), lower pool sizes, or close idle connections; raise max_connections only with memory to spare.',
+  action:
+    'Use a connection pooler (PgBouncer), lower pool sizes, or close idle connections; raise max_connections only with memory to spare.',
   unit: 'ratio',
   direction: 'above',
   warning: 0.8,
@@ -22,7 +23,11 @@ export const connections: CheckDefinition = {
     const byState = rows.map((r) => `${r.state} ${r.n}`).join(', ');
     return {
       observations: [
-        { subject: 'client connections', value: used / available, detail: `${used} of ${available} usable (max_connections ${limits!.max}); ${byState}` },
+        {
+          subject: 'client connections',
+          value: used / available,
+          detail: `${used} of ${available} usable (max_connections ${limits!.max}); ${byState}`,
+        },
       ],
     };
   },

@@ -24,10 +24,19 @@ export const unusedIndexes: CheckDefinition = {
        where s.idx_scan = 0 and not i.indisunique and not i.indisprimary and i.indisvalid
          and not exists (select 1 from pg_constraint co where co.conindid = s.indexrelid)`,
     );
-    const [since] = await query<{ since: string | null }>(`select stats_reset::text as since from pg_stat_database where datname = current_database()`);
-    const notes = [`index scans are counted since ${since?.since ?? 'the statistics began'}${standby ? ', on this standby only' : ''}`];
+    const [since] = await query<{ since: string | null }>(
+      `select stats_reset::text as since from pg_stat_database where datname = current_database()`,
+    );
+    const notes = [
+      `index scans are counted since ${since?.since ?? 'the statistics began'}${standby ? ', on this standby only' : ''}`,
+    ];
     return {
-      observations: rows.map((r) => ({ subject: r.name, table: r.table, value: r.bytes, detail: `no scans; ${r.table}` })),
+      observations: rows.map((r) => ({
+        subject: r.name,
+        table: r.table,
+        value: r.bytes,
+        detail: `no scans; ${r.table}`,
+      })),
       notes,
     };
   },
@@ -146,7 +155,14 @@ export const invalidIndexes: CheckDefinition = {
        where not i.indisvalid and ${USER_SCHEMA}
          and not exists (select 1 from pg_stat_progress_create_index p where p.index_relid = i.indexrelid)`,
     );
-    return { observations: rows.map((r) => ({ subject: r.name, table: r.table, value: r.bytes, detail: `invalid index on ${r.table}` })) };
+    return {
+      observations: rows.map((r) => ({
+        subject: r.name,
+        table: r.table,
+        value: r.bytes,
+        detail: `invalid index on ${r.table}`,
+      })),
+    };
   },
 };
 

@@ -9,12 +9,15 @@ export const deadTuples: CheckDefinition = {
   id: 'dead-tuples',
   title: 'Dead rows',
   why: 'Dead rows are kept until vacuum removes them: scans read them, and if autovacuum cannot keep up the table bloats.',
-  action: 'VACUUM the table; make autovacuum more aggressive for it (autovacuum_vacuum_scale_factor); look for long transactions holding back cleanup.',
+  action:
+    'VACUUM the table; make autovacuum more aggressive for it (autovacuum_vacuum_scale_factor); look for long transactions holding back cleanup.',
   unit: 'ratio',
   direction: 'above',
   warning: 0.2,
   critical: 0.5,
-  params: { 'min-rows': { default: 10_000, unit: 'count', description: 'Tables with fewer dead rows are not judged.' } },
+  params: {
+    'min-rows': { default: 10_000, unit: 'count', description: 'Tables with fewer dead rows are not judged.' },
+  },
   async run({ query, param }) {
     const rows = await query<{ name: string; live: number; dead: number; vacuumed: string | null }>(
       `select ${TABLE} as name, n_live_tup::float8 as live, n_dead_tup::float8 as dead,
@@ -37,12 +40,15 @@ export const vacuumStaleness: CheckDefinition = {
   id: 'vacuum-staleness',
   title: 'Tables not vacuumed lately',
   why: 'A table with dead rows that has not been vacuumed for days shows autovacuum is blocked, disabled or too slow for it.',
-  action: 'VACUUM (VERBOSE) the table and read why it could not clean; check autovacuum settings and long-running transactions.',
+  action:
+    'VACUUM (VERBOSE) the table and read why it could not clean; check autovacuum settings and long-running transactions.',
   unit: 'seconds',
   direction: 'above',
   warning: 7 * DAY,
   critical: 30 * DAY,
-  params: { 'min-rows': { default: 10_000, unit: 'count', description: 'Only tables with at least this many dead rows.' } },
+  params: {
+    'min-rows': { default: 10_000, unit: 'count', description: 'Only tables with at least this many dead rows.' },
+  },
   async run({ query, param }) {
     const rows = await query<{ name: string; seconds: number; last: string | null }>(
       `select ${TABLE} as name, greatest(last_vacuum, last_autovacuum)::text as last,
@@ -51,7 +57,12 @@ export const vacuumStaleness: CheckDefinition = {
       [param('min-rows')],
     );
     return {
-      observations: rows.map((r) => ({ subject: r.name, table: r.name, value: r.seconds, detail: `last vacuum ${r.last ?? 'never (since statistics began)'}` })),
+      observations: rows.map((r) => ({
+        subject: r.name,
+        table: r.name,
+        value: r.seconds,
+        detail: `last vacuum ${r.last ?? 'never (since statistics began)'}`,
+      })),
     };
   },
 };
@@ -65,7 +76,13 @@ export const analyzeStaleness: CheckDefinition = {
   direction: 'above',
   warning: 7 * DAY,
   critical: 30 * DAY,
-  params: { 'min-changes': { default: 10_000, unit: 'count', description: 'Only tables with at least this many rows changed since the last analyze.' } },
+  params: {
+    'min-changes': {
+      default: 10_000,
+      unit: 'count',
+      description: 'Only tables with at least this many rows changed since the last analyze.',
+    },
+  },
   async run({ query, param }) {
     const rows = await query<{ name: string; seconds: number; last: string | null; changed: number }>(
       `select ${TABLE} as name, greatest(last_analyze, last_autoanalyze)::text as last, n_mod_since_analyze::float8 as changed,
@@ -74,7 +91,12 @@ export const analyzeStaleness: CheckDefinition = {
       [param('min-changes')],
     );
     return {
-      observations: rows.map((r) => ({ subject: r.name, table: r.name, value: r.seconds, detail: `${r.changed} rows changed since the last analyze (${r.last ?? 'never'})` })),
+      observations: rows.map((r) => ({
+        subject: r.name,
+        table: r.name,
+        value: r.seconds,
+        detail: `${r.changed} rows changed since the last analyze (${r.last ?? 'never'})`,
+      })),
     };
   },
 };

@@ -16,6 +16,14 @@ export const tablesWithoutPrimaryKey: CheckDefinition = {
          and not exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisprimary)
        order by 1 limit 1000`,
     );
-    return { observations: rows.map((r) => ({ subject: r.name, table: r.name, value: 1, display: 'none', detail: 'no primary key' })) };
+    return {
+      observations: rows.map((r) => ({
+        subject: r.name,
+        table: r.name,
+        value: 1,
+        display: 'none',
+        detail: 'no primary key',
+      })),
+    };
   },
 };

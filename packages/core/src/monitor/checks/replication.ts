@@ -5,7 +5,8 @@ export const replicationLag: CheckDefinition = {
   id: 'replication-lag',
   title: 'Replication lag',
   why: 'A lagging replica serves stale reads, and a failover to it loses the transactions it has not replayed.',
-  action: 'Check the replica\'s disk, CPU and network, and long queries on it that conflict with replay (max_standby_streaming_delay).',
+  action:
+    "Check the replica's disk, CPU and network, and long queries on it that conflict with replay (max_standby_streaming_delay).",
   unit: 'seconds',
   direction: 'above',
   warning: 60,
@@ -17,7 +18,11 @@ export const replicationLag: CheckDefinition = {
         `select case when pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0
                      else extract(epoch from clock_timestamp() - pg_last_xact_replay_timestamp()) end::float8 as seconds`,
       );
-      return { observations: [{ subject: 'this standby', value: row?.seconds ?? 0, detail: 'replay delay behind the primary' }] };
+      return {
+        observations: [
+          { subject: 'this standby', value: row?.seconds ?? 0, detail: 'replay delay behind the primary' },
+        ],
+      };
     }
     // Without the privilege a replica's lag columns are null, which would read as no lag at all.
     if (!seesAllSessions) return { observations: [], unknown: OTHER_SESSIONS_HIDDEN };
@@ -29,7 +34,11 @@ export const replicationLag: CheckDefinition = {
     );
     const notes = rows.length === 0 ? ['no replicas are connected to this server'] : [];
     return {
-      observations: rows.map((r) => ({ subject: `replica ${r.name}`, value: r.seconds ?? 0, detail: `${r.state}; ${replayed(r.bytes)}` })),
+      observations: rows.map((r) => ({
+        subject: `replica ${r.name}`,
+        value: r.seconds ?? 0,
+        detail: `${r.state}; ${replayed(r.bytes)}`,
+      })),
       notes,
     };
   },
@@ -38,21 +47,30 @@ export const replicationLag: CheckDefinition = {
 // The replay position is null, not zero, for a receiver that never replays (pg_receivewal) and for a replica
 // that has just connected and sent no feedback yet.
 function replayed(bytes: number | null): string {
-  return bytes === null ? 'no replay position reported (it only receives WAL, or has just connected)' : `${bytes} bytes of WAL not yet replayed`;
+  return bytes === null
+    ? 'no replay position reported (it only receives WAL, or has just connected)'
+    : `${bytes} bytes of WAL not yet replayed`;
 }
 
 export const replicationSlots: CheckDefinition = {
   id: 'replication-slots',
   title: 'Inactive replication slots',
   why: 'A slot nobody reads keeps every WAL segment since its position: the disk fills and old rows cannot be vacuumed.',
-  action: 'Reconnect the consumer, or drop the slot (pg_drop_replication_slot) if it is abandoned; set max_slot_wal_keep_size.',
+  action:
+    'Reconnect the consumer, or drop the slot (pg_drop_replication_slot) if it is abandoned; set max_slot_wal_keep_size.',
   unit: 'bytes',
   direction: 'above',
   warning: 0,
   critical: 10 * 1024 ** 3,
   async run({ query, major }) {
     const walStatus = major >= 13 ? 'wal_status' : `null::text as wal_status`;
-    const rows = await query<{ name: string; type: string; bytes: number | null; wal_status: string | null; xmin_age: number | null }>(
+    const rows = await query<{
+      name: string;
+      type: string;
+      bytes: number | null;
+      wal_status: string | null;
+      xmin_age: number | null;
+    }>(
       `select slot_name as name, slot_type as type, ${walStatus},
               pg_wal_lsn_diff(case when pg_is_in_recovery() then pg_last_wal_receive_lsn() else pg_current_wal_lsn() end, restart_lsn)::float8 as bytes,
               greatest(age(xmin), age(catalog_xmin))::float8 as xmin_age
@@ -62,7 +80,7 @@ export const replicationSlots: CheckDefinition = {
       observations: rows.map((r) => ({
         subject: `slot ${r.name}`,
         // A slot whose WAL is already gone can never be used again: as bad as it gets.
-        value: r.wal_status === 'lost' ? Number.MAX_SAFE_INTEGER : r.bytes ?? 0,
+        value: r.wal_status === 'lost' ? Number.MAX_SAFE_INTEGER : (r.bytes ?? 0),
         detail: `${r.type} slot, inactive; retains ${r.bytes ?? 0} bytes of WAL${r.wal_status ? ` (wal_status ${r.wal_status})` : ''}${r.xmin_age ? `; holds back xmin by ${r.xmin_age} transactions` : ''}`,
       })),
     };

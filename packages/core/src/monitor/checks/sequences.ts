@@ -12,13 +12,18 @@ interface SequenceRow {
 }
 
 /** The largest value each integer column type can hold: a sequence feeding an int4 column runs out at 2^31-1. */
-const COLUMN_MAX: Record<string, number> = { smallint: 32_767, integer: 2_147_483_647, bigint: 9_223_372_036_854_775_807 };
+const COLUMN_MAX: Record<string, number> = {
+  smallint: 32_767,
+  integer: 2_147_483_647,
+  bigint: 9_223_372_036_854_775_807,
+};
 
 export const sequenceExhaustion: CheckDefinition = {
   id: 'sequence-exhaustion',
   title: 'Sequences near exhaustion',
   why: 'When a sequence reaches the largest value its column can hold, every insert into the table fails.',
-  action: 'Migrate the column to bigint (ALTER TABLE ... ALTER COLUMN ... TYPE bigint, or a new column backfilled in batches) before it runs out.',
+  action:
+    'Migrate the column to bigint (ALTER TABLE ... ALTER COLUMN ... TYPE bigint, or a new column backfilled in batches) before it runs out.',
   unit: 'ratio',
   direction: 'above',
   warning: 0.75,
@@ -41,7 +46,12 @@ export const sequenceExhaustion: CheckDefinition = {
        left join pg_attribute a on a.attrelid = d.refobjid and a.attnum = d.refobjsubid`,
     );
     const unreadable = rows.filter((r) => !r.readable).length;
-    const notes = unreadable > 0 ? [`${unreadable} of ${rows.length} sequences are not readable by this role (grant SELECT on them, or pg_read_all_data, to check them)`] : [];
+    const notes =
+      unreadable > 0
+        ? [
+            `${unreadable} of ${rows.length} sequences are not readable by this role (grant SELECT on them, or pg_read_all_data, to check them)`,
+          ]
+        : [];
     if (rows.length > 0 && unreadable === rows.length) return { observations: [], unknown: notes[0], notes: [] };
 
     const measured = rows

@@ -2,7 +2,8 @@ import type { CheckDefinition } from '../check.js';
 import { maskQuery } from './query-text.js';
 
 /** Why a check that reads other sessions cannot run: it would see none of them and report them healthy. */
-export const OTHER_SESSIONS_HIDDEN = "this role sees only its own sessions, others' state and progress are hidden from it: grant it pg_monitor (or pg_read_all_stats)";
+export const OTHER_SESSIONS_HIDDEN =
+  "this role sees only its own sessions, others' state and progress are hidden from it: grant it pg_monitor (or pg_read_all_stats)";
 
 interface SessionRow {
   pid: number;
@@ -15,7 +16,8 @@ export const longRunningQueries: CheckDefinition = {
   id: 'long-running-queries',
   title: 'Long-running queries',
   why: 'A long query holds its snapshot, which stops vacuum from removing dead rows everywhere, and may hold locks others wait for.',
-  action: 'Find out why the query runs so long (EXPLAIN); cancel it with pg_cancel_backend(pid) if it is stuck; set statement_timeout for the role.',
+  action:
+    'Find out why the query runs so long (EXPLAIN); cancel it with pg_cancel_backend(pid) if it is stuck; set statement_timeout for the role.',
   unit: 'seconds',
   direction: 'above',
   warning: 60,
@@ -36,7 +38,8 @@ export const idleInTransaction: CheckDefinition = {
   id: 'idle-in-transaction',
   title: 'Idle-in-transaction sessions',
   why: 'A transaction left open holds its locks and snapshot: vacuum cannot clean up and other sessions may queue behind it.',
-  action: 'Fix the application path that leaves the transaction open; terminate it with pg_terminate_backend(pid); set idle_in_transaction_session_timeout.',
+  action:
+    'Fix the application path that leaves the transaction open; terminate it with pg_terminate_backend(pid); set idle_in_transaction_session_timeout.',
   unit: 'seconds',
   direction: 'above',
   warning: 60,

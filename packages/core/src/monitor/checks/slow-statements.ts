@@ -12,8 +12,16 @@ export function statementColumns(columns: string[]): { total: string; mean: stri
   const total = has('total_exec_time') ? 'total_exec_time' : has('total_time') ? 'total_time' : undefined;
   const mean = has('mean_exec_time') ? 'mean_exec_time' : has('mean_time') ? 'mean_time' : undefined;
   if (!total || !mean || !has('calls') || !has('query')) return undefined;
-  const read = has('shared_blk_read_time') ? 'shared_blk_read_time' : has('blk_read_time') ? 'blk_read_time' : undefined;
-  const write = has('shared_blk_write_time') ? 'shared_blk_write_time' : has('blk_write_time') ? 'blk_write_time' : undefined;
+  const read = has('shared_blk_read_time')
+    ? 'shared_blk_read_time'
+    : has('blk_read_time')
+      ? 'blk_read_time'
+      : undefined;
+  const write = has('shared_blk_write_time')
+    ? 'shared_blk_write_time'
+    : has('blk_write_time')
+      ? 'blk_write_time'
+      : undefined;
   const ioTime = read && write ? `(${read} + ${write})` : '0';
   return { total, mean, ioTime };
 }
@@ -31,7 +39,8 @@ export const slowStatements: CheckDefinition = {
   id: 'slow-statements',
   title: 'Slowest statements (pg_stat_statements)',
   why: 'The statements with the most total time are where an index or a rewrite saves the most load.',
-  action: 'EXPLAIN (ANALYZE, BUFFERS) the statement; add the index it needs or rewrite it; cache results that rarely change.',
+  action:
+    'EXPLAIN (ANALYZE, BUFFERS) the statement; add the index it needs or rewrite it; cache results that rarely change.',
   unit: 'seconds',
   direction: 'above',
   warning: 0.5,
@@ -44,14 +53,25 @@ export const slowStatements: CheckDefinition = {
     const [ext] = await query<{ schema: string }>(
       `select n.nspname as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_stat_statements'`,
     );
-    if (!ext) return { observations: [], skipped: 'pg_stat_statements is not installed in this database (add it to shared_preload_libraries, restart, CREATE EXTENSION pg_stat_statements)' };
+    if (!ext)
+      return {
+        observations: [],
+        skipped:
+          'pg_stat_statements is not installed in this database (add it to shared_preload_libraries, restart, CREATE EXTENSION pg_stat_statements)',
+      };
     const view = `${quoteIdent(ext.schema)}.pg_stat_statements`;
-    const columns = (await query<{ name: string }>(
-      `select attname as name from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped`,
-      [view],
-    )).map((c) => c.name);
+    const columns = (
+      await query<{ name: string }>(
+        `select attname as name from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped`,
+        [view],
+      )
+    ).map((c) => c.name);
     const select = statementColumns(columns);
-    if (!select) return { observations: [], unknown: `pg_stat_statements has columns this version of dbops does not know (${columns.slice(0, 8).join(', ')}…)` };
+    if (!select)
+      return {
+        observations: [],
+        unknown: `pg_stat_statements has columns this version of dbops does not know (${columns.slice(0, 8).join(', ')}…)`,
+      };
     let rows: StatementRow[];
     try {
       rows = await query<StatementRow>(
@@ -63,7 +83,8 @@ export const slowStatements: CheckDefinition = {
       );
     } catch (error) {
       // Installed with CREATE EXTENSION but not preloaded: the view exists and every read fails (55000).
-      if ((error as { code?: string }).code === '55000') return { observations: [], skipped: `pg_stat_statements cannot be read: ${(error as Error).message}` };
+      if ((error as { code?: string }).code === '55000')
+        return { observations: [], skipped: `pg_stat_statements cannot be read: ${(error as Error).message}` };
       throw error;
     }
     return {

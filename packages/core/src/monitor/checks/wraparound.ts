@@ -32,7 +32,8 @@ export const xidWraparound: CheckDefinition = {
   id: 'xid-wraparound',
   title: 'Transaction ID wraparound',
   why: 'At about 2.1 billion transactions of age PostgreSQL stops accepting writes to prevent data loss, until the oldest tables are vacuumed.',
-  action: 'VACUUM (FREEZE) the oldest tables; find what blocks autovacuum (long transactions, abandoned replication slots, prepared transactions).',
+  action:
+    'VACUUM (FREEZE) the oldest tables; find what blocks autovacuum (long transactions, abandoned replication slots, prepared transactions).',
   unit: 'xids',
   direction: 'above',
   warning: 500_000_000,

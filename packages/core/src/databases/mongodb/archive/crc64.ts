@@ -57,14 +57,24 @@ export class Crc64 {
     for (; i < end8; i += 8) {
       lo ^= bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
       hi ^= bytes[i + 4]! | (bytes[i + 5]! << 8) | (bytes[i + 6]! << 16) | (bytes[i + 7]! << 24);
-      const newHi = TABLE_HI[7 * 256 + (lo & 0xff)]! ^ TABLE_HI[6 * 256 + ((lo >>> 8) & 0xff)]!
-        ^ TABLE_HI[5 * 256 + ((lo >>> 16) & 0xff)]! ^ TABLE_HI[4 * 256 + (lo >>> 24)]!
-        ^ TABLE_HI[3 * 256 + (hi & 0xff)]! ^ TABLE_HI[2 * 256 + ((hi >>> 8) & 0xff)]!
-        ^ TABLE_HI[256 + ((hi >>> 16) & 0xff)]! ^ TABLE_HI[hi >>> 24]!;
-      const newLo = TABLE_LO[7 * 256 + (lo & 0xff)]! ^ TABLE_LO[6 * 256 + ((lo >>> 8) & 0xff)]!
-        ^ TABLE_LO[5 * 256 + ((lo >>> 16) & 0xff)]! ^ TABLE_LO[4 * 256 + (lo >>> 24)]!
-        ^ TABLE_LO[3 * 256 + (hi & 0xff)]! ^ TABLE_LO[2 * 256 + ((hi >>> 8) & 0xff)]!
-        ^ TABLE_LO[256 + ((hi >>> 16) & 0xff)]! ^ TABLE_LO[hi >>> 24]!;
+      const newHi =
+        TABLE_HI[7 * 256 + (lo & 0xff)]! ^
+        TABLE_HI[6 * 256 + ((lo >>> 8) & 0xff)]! ^
+        TABLE_HI[5 * 256 + ((lo >>> 16) & 0xff)]! ^
+        TABLE_HI[4 * 256 + (lo >>> 24)]! ^
+        TABLE_HI[3 * 256 + (hi & 0xff)]! ^
+        TABLE_HI[2 * 256 + ((hi >>> 8) & 0xff)]! ^
+        TABLE_HI[256 + ((hi >>> 16) & 0xff)]! ^
+        TABLE_HI[hi >>> 24]!;
+      const newLo =
+        TABLE_LO[7 * 256 + (lo & 0xff)]! ^
+        TABLE_LO[6 * 256 + ((lo >>> 8) & 0xff)]! ^
+        TABLE_LO[5 * 256 + ((lo >>> 16) & 0xff)]! ^
+        TABLE_LO[4 * 256 + (lo >>> 24)]! ^
+        TABLE_LO[3 * 256 + (hi & 0xff)]! ^
+        TABLE_LO[2 * 256 + ((hi >>> 8) & 0xff)]! ^
+        TABLE_LO[256 + ((hi >>> 16) & 0xff)]! ^
+        TABLE_LO[hi >>> 24]!;
       hi = newHi;
       lo = newLo;
     }

@@ -8,8 +8,15 @@
 import { DbopsError } from '../../../errors.js';
 import { Crc64 } from './crc64.js';
 import {
-  decodeHeader, decodeNamespaceHeader, decodePreludeEntry, MAGIC_NUMBER, MAX_BSON_SIZE, MIN_BSON_SIZE, TERMINATOR,
-  type ArchiveHeader, type PreludeEntry,
+  decodeHeader,
+  decodeNamespaceHeader,
+  decodePreludeEntry,
+  MAGIC_NUMBER,
+  MAX_BSON_SIZE,
+  MIN_BSON_SIZE,
+  TERMINATOR,
+  type ArchiveHeader,
+  type PreludeEntry,
 } from './format.js';
 import { parseMetadataJson, type CollectionMetadata } from './metadata.js';
 
@@ -83,9 +90,15 @@ export class ArchiveParser {
       throw this.truncated(at, `it ends inside a ${this.state === 'magic' ? 'magic number' : 'block'}`);
     }
     if (this.state !== 'block') {
-      const where = { magic: 'before its magic number', header: 'before its header', prelude: 'inside its prelude',
+      const where = {
+        magic: 'before its magic number',
+        header: 'before its header',
+        prelude: 'inside its prelude',
         body: `inside the documents of ${this.current ? name(this.current) : 'a namespace'}`,
-        'eof-body': 'before the terminator of an EOF block', block: '', done: '' }[this.state];
+        'eof-body': 'before the terminator of an EOF block',
+        block: '',
+        done: '',
+      }[this.state];
       throw this.truncated(at, `it ends ${where}`);
     }
     const open = [...this.namespaces.values()].filter((ns) => !ns.ended);
@@ -104,10 +117,14 @@ export class ArchiveParser {
 
   /** Prelude namespaces with no EOF block. A time series' data may sit under system.buckets.<name>. */
   private missingEof(): string[] {
-    return this.entries.filter((entry) => {
-      const ended = (collection: string) => this.namespaces.get(key(entry.db, collection))?.ended === true;
-      return !ended(entry.collection) && !(entry.type === 'timeseries' && ended(`system.buckets.${entry.collection}`));
-    }).map((entry) => `${entry.db}.${entry.collection}`);
+    return this.entries
+      .filter((entry) => {
+        const ended = (collection: string) => this.namespaces.get(key(entry.db, collection))?.ended === true;
+        return (
+          !ended(entry.collection) && !(entry.type === 'timeseries' && ended(`system.buckets.${entry.collection}`))
+        );
+      })
+      .map((entry) => `${entry.db}.${entry.collection}`);
   }
 
   /** Consumes one unit (magic, header or a document) if it is all buffered; false when more bytes are needed. */
@@ -202,9 +219,12 @@ export class ArchiveParser {
     }
     ns.crc = ns.crcState.digest();
     if (ns.crc !== header.crc) {
-      throw new DbopsError('INTEGRITY_FAILED',
+      throw new DbopsError(
+        'INTEGRITY_FAILED',
         `The mongodump archive failed its CRC check for ${name(ns)}: its ${ns.documents} documents give ` +
-        `${hex(ns.crc)}, its EOF block at byte ${at} says ${hex(header.crc)}`, { hint: DAMAGED_HINT });
+          `${hex(ns.crc)}, its EOF block at byte ${at} says ${hex(header.crc)}`,
+        { hint: DAMAGED_HINT },
+      );
     }
     ns.ended = true;
     this.state = 'eof-body';
@@ -218,11 +238,16 @@ export class ArchiveParser {
     if (!ns) {
       const entry = this.entries.find((e) => e.db === db && e.collection === collection);
       ns = {
-        db, collection,
+        db,
+        collection,
         type: entry?.type ?? '',
         metadata: entry ? parseMetadata(entry, this.offset) : undefined,
         preludeSize: entry?.size ?? 0,
-        documents: 0, bytes: 0, crc: 0n, crcState: new Crc64(), ended: false,
+        documents: 0,
+        bytes: 0,
+        crc: 0n,
+        crcState: new Crc64(),
+        ended: false,
       };
       this.namespaces.set(id, ns);
     }
@@ -293,9 +318,12 @@ function parseMetadata(entry: PreludeEntry, at: number): CollectionMetadata | un
   try {
     return parseMetadataJson(entry.metadata);
   } catch (error) {
-    throw new DbopsError('INTEGRITY_FAILED',
+    throw new DbopsError(
+      'INTEGRITY_FAILED',
       `The mongodump archive is damaged: the prelude's metadata for ${entry.db}.${entry.collection} ` +
-      `(before byte ${at}) is not Extended JSON (${(error as Error).message})`, { hint: DAMAGED_HINT });
+        `(before byte ${at}) is not Extended JSON (${(error as Error).message})`,
+      { hint: DAMAGED_HINT },
+    );
   }
 }
 

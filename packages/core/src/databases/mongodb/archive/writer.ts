@@ -6,8 +6,14 @@
 import { DbopsError } from '../../../errors.js';
 import { Crc64 } from './crc64.js';
 import {
-  encodeHeader, encodeNamespaceHeader, encodePreludeEntry, FORMAT_VERSION, MAGIC_NUMBER, MAX_BSON_SIZE,
-  MIN_BSON_SIZE, TERMINATOR_BYTES,
+  encodeHeader,
+  encodeNamespaceHeader,
+  encodePreludeEntry,
+  FORMAT_VERSION,
+  MAGIC_NUMBER,
+  MAX_BSON_SIZE,
+  MIN_BSON_SIZE,
+  TERMINATOR_BYTES,
 } from './format.js';
 import { metadataJson, type CollectionMetadata } from './metadata.js';
 
@@ -47,7 +53,10 @@ export class ArchiveWriter {
   readonly namespaces: WrittenNamespace[] = [];
   private readonly chunkBytes: number;
 
-  constructor(private readonly collections: CollectionSource[], private readonly options: ArchiveWriterOptions) {
+  constructor(
+    private readonly collections: CollectionSource[],
+    private readonly options: ArchiveWriterOptions,
+  ) {
     this.chunkBytes = options.chunkBytes ?? 1024 * 1024;
   }
 
@@ -85,13 +94,15 @@ export class ArchiveWriter {
       serverVersion: this.options.serverVersion,
       toolVersion: this.options.toolVersion,
     });
-    const entries = this.collections.map((source) => encodePreludeEntry({
-      db: source.db,
-      collection: source.collection,
-      metadata: metadataJson(source.collection, source.metadata),
-      size: source.size ?? 0,
-      type: source.metadata.type,
-    }));
+    const entries = this.collections.map((source) =>
+      encodePreludeEntry({
+        db: source.db,
+        collection: source.collection,
+        metadata: metadataJson(source.collection, source.metadata),
+        size: source.size ?? 0,
+        type: source.metadata.type,
+      }),
+    );
     return Buffer.concat([magic, header, ...entries, TERMINATOR_BYTES]);
   }
 }
@@ -99,15 +110,20 @@ export class ArchiveWriter {
 /** A document mongorestore would reject (or misread as a terminator) is a bug upstream: fail before writing it. */
 function checkDocument(document: Uint8Array, source: CollectionSource): void {
   const length = document.length >= 4 ? Buffer.from(document.buffer, document.byteOffset, 4).readInt32LE(0) : -1;
-  const problem = length !== document.length ? `its length prefix says ${length} bytes, but it has ${document.length}`
-    : length < MIN_BSON_SIZE ? 'it is shorter than an empty document'
-    : length > MAX_BSON_SIZE ? `it has ${length} bytes, over mongorestore's limit of ${MAX_BSON_SIZE}`
-    : document[length - 1] !== 0 ? 'it does not end with a NUL byte'
-    : undefined;
+  const problem =
+    length !== document.length
+      ? `its length prefix says ${length} bytes, but it has ${document.length}`
+      : length < MIN_BSON_SIZE
+        ? 'it is shorter than an empty document'
+        : length > MAX_BSON_SIZE
+          ? `it has ${length} bytes, over mongorestore's limit of ${MAX_BSON_SIZE}`
+          : document[length - 1] !== 0
+            ? 'it does not end with a NUL byte'
+            : undefined;
   if (problem) {
     const where = `${source.db}.${source.collection}`;
     throw new DbopsError('DUMP_FAILED', `A document of ${where} is not one BSON document: ${problem}`, {
-      hint: 'Documents must be read in the driver\'s raw mode, one buffer per document.',
+      hint: "Documents must be read in the driver's raw mode, one buffer per document.",
     });
   }
 }
