@@ -8,7 +8,7 @@
 //   options: --tables 10000 --runs 3
 //
 // The report runs in a child process so its peak RSS is the report's alone, not the setup's.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, chown, appendFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';

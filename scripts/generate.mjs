@@ -55,7 +55,7 @@ export function referenceDoc(definition) {
   ];
   lines.push(
     definition.cliOnly
-      ? 'A command-line tool: `dbops ' + definition.name + ' --<input> <value>`.'
+      ? `A command-line tool: \`dbops ${definition.name} --<input> <value>\`.`
       : 'Use it as `uses: OWNER/dbops/' +
           definition.name +
           '@v1` or `dbops ' +

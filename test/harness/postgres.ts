@@ -505,7 +505,7 @@ async function killCluster(dataDir: string): Promise<boolean> {
   // Collect the children first: once the postmaster is gone they are re-parented and harder to find.
   const children = childPids(pid);
   killQuietly(pid);
-  children.forEach((child) => killQuietly(child));
+  for (const child of children) killQuietly(child);
   await waitUntil(() => ![pid, ...children].some(isAlive), 10_000, 'PostgreSQL processes did not die');
   return true;
 }

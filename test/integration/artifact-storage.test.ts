@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import {
   backupDefinition,
-  DbopsError,
+  type DbopsError,
   generateIdentity,
   MemoryLogger,
   restoreTestDefinition,

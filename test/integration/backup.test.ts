@@ -537,11 +537,15 @@ describe('the zstd codec', () => {
   test('the command path fails loudly on input that is not zstd', async () => {
     const decompressor = createDecompressor('zstd', { preferCommand: true })!;
     await expect(
-      pipeline(Readable.from([Buffer.from('this is not a zstd frame at all')]), decompressor, async function* (source) {
-        for await (const _ of source) {
-          // drain
-        }
-      }),
+      pipeline(
+        Readable.from([Buffer.from('this is not a zstd frame at all')]),
+        decompressor, // biome-ignore lint/correctness/useYield: a sink that drains the stream and yields nothing
+        async function* (source) {
+          for await (const _ of source) {
+            // drain
+          }
+        },
+      ),
     ).rejects.toThrow(/zstd failed/);
   });
 });

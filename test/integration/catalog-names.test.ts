@@ -48,9 +48,9 @@ test('databases whose names differ only in letters outside ASCII get default nam
   for (const database of ['shopü', 'shopé', 'shop'])
     names[database] = ((await backup(database, { to })).json as { name: string }).name;
   expect(names.shop).toBe('shop'); // existing catalogs keep their names
-  expect(names['shopü']).toMatch(/^shop-[0-9a-f]{10}$/);
-  expect(names['shopé']).toMatch(/^shop-[0-9a-f]{10}$/);
-  expect(names['shopü']).not.toBe(names['shopé']);
+  expect(names.shopü).toMatch(/^shop-[0-9a-f]{10}$/);
+  expect(names.shopé).toMatch(/^shop-[0-9a-f]{10}$/);
+  expect(names.shopü).not.toBe(names.shopé);
   expect((await readdir(to)).sort()).toEqual(Object.values(names).sort());
 
   // Each name is its own schedule: check-freshness judges all three, so one cannot hide another's staleness.

@@ -32,8 +32,8 @@ afterAll(async () => {
 
 /** A line of a password file: ':' and '\' escaped. */
 function passfileLine(host: string, port: string, database: string, user: string, password: string): string {
-  const escape = (text: string) => text.replace(/[\\:]/g, (c) => `\\${c}`);
-  return [host, port, database, user, password].map((field) => (field === '*' ? field : escape(field))).join(':');
+  const escapeValue = (text: string) => text.replace(/[\\:]/g, (c) => `\\${c}`);
+  return [host, port, database, user, password].map((field) => (field === '*' ? field : escapeValue(field))).join(':');
 }
 
 async function privateFile(path: string, text: string, mode = 0o600): Promise<string> {

@@ -80,7 +80,9 @@ describe('mongodump archive format against a real server', () => {
         const expected = await rawDocuments(source.collection(name));
         const actual = await rawDocuments(target.collection(name));
         expect([name, actual.length]).toEqual([name, expected.length]);
-        actual.forEach((doc, i) => expect([name, i, doc.equals(expected[i]!)]).toEqual([name, i, true]));
+        actual.forEach((doc, i) => {
+          expect([name, i, doc.equals(expected[i]!)]).toEqual([name, i, true]);
+        });
         expect([name, await collectionOptions(target, name)]).toEqual([name, await collectionOptions(source, name)]);
       }
     },

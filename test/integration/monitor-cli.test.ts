@@ -3,7 +3,6 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildProgram } from '@dbops/cli';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { runCli } from '../harness/cli.js';
 

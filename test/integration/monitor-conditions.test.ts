@@ -119,9 +119,9 @@ describe('a healthy database', () => {
 describe('a database with problems', () => {
   const db = 'shop';
   let holder: pg.Client; // holds a row lock and stays idle in transaction
-  let waiters: pg.Client[] = [];
+  const waiters: pg.Client[] = [];
   let sleeper: pg.Client;
-  let pending: Array<Promise<unknown>> = [];
+  const pending: Array<Promise<unknown>> = [];
   const pids: Record<string, number> = {};
   let report: MonitorReport;
 

@@ -63,7 +63,10 @@ it('runs every check in a read-only transaction: a write fails and changes nothi
 it('cancels a query that outlives the statement timeout and reports the check as unknown', async () => {
   const { report: r, log } = await report(
     [
-      check('sleeper', async ({ query }) => (await query('select pg_sleep(30)'), { observations: [] })),
+      check('sleeper', async ({ query }) => {
+        await query('select pg_sleep(30)');
+        return { observations: [] };
+      }),
       check('after', async () => ({ observations: [] })),
     ],
     { statementTimeoutMs: 200 },
@@ -77,7 +80,10 @@ it('cancels a query that outlives the statement timeout and reports the check as
 it('stops at the total time budget and reports the remaining checks as unknown, with the reason', async () => {
   const { report: r } = await report(
     [
-      check('slow', async ({ query }) => (await query('select pg_sleep(30)'), { observations: [] })),
+      check('slow', async ({ query }) => {
+        await query('select pg_sleep(30)');
+        return { observations: [] };
+      }),
       check('never-reached', async () => ({ observations: [] })),
     ],
     { statementTimeoutMs: 10_000, budgetMs: 300 },
@@ -97,7 +103,10 @@ it('reports a check the role lacks a privilege for as unknown, with the reason',
   await server.query(`create role plain login password 'plain-pw'; create table secret_stuff (x int);`);
   const log = new MemoryLogger();
   const checks = [
-    check('needs-privilege', async ({ query }) => (await query('select * from secret_stuff'), { observations: [] })),
+    check('needs-privilege', async ({ query }) => {
+      await query('select * from secret_stuff');
+      return { observations: [] };
+    }),
   ];
   const { report: r } = await monitorReport({
     target: parsePgTarget({ url: server.url('postgres', 'plain', 'plain-pw') }),

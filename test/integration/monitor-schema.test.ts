@@ -10,7 +10,10 @@ type Schema = Record<string, any>;
 
 /** The subset of JSON Schema the document uses: type, const, enum, required, properties, additionalProperties, items, $ref. */
 function validate(value: unknown, schema: Schema, root: Schema, path: string, errors: string[]): void {
-  if (schema.$ref) return validate(value, root.$defs[schema.$ref.replace('#/$defs/', '')], root, path, errors);
+  if (schema.$ref) {
+    validate(value, root.$defs[schema.$ref.replace('#/$defs/', '')], root, path, errors);
+    return;
+  }
   if ('const' in schema && value !== schema.const) errors.push(`${path}: expected ${schema.const}`);
   if (schema.enum && !schema.enum.includes(value))
     errors.push(`${path}: ${JSON.stringify(value)} not in ${schema.enum.join('|')}`);
@@ -30,7 +33,9 @@ function validate(value: unknown, schema: Schema, root: Schema, path: string, er
     }
   }
   if (type === 'array' && schema.items)
-    (value as unknown[]).forEach((item, i) => validate(item, schema.items, root, `${path}[${i}]`, errors));
+    (value as unknown[]).forEach((item, i) => {
+      validate(item, schema.items, root, `${path}[${i}]`, errors);
+    });
 }
 
 let server: PostgresServer;

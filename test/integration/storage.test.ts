@@ -15,7 +15,6 @@ import {
 } from '../../packages/core/src/storage/index.js';
 import { S3Storage } from '../../packages/core/src/storage/s3.js';
 import { startS3Server, type S3Server } from '../harness/s3.js';
-import { catchError } from '../harness/errors.js';
 import { mountSmallDisk, smallDiskAvailable } from '../harness/small-disk.js';
 
 const MiB = 1024 * 1024;

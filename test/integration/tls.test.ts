@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { backupDefinition, DbopsError, MemoryLogger, Secrets, type RawInputs } from '@dbops/core';
+import { backupDefinition, type DbopsError, MemoryLogger, Secrets, type RawInputs } from '@dbops/core';
 import { startPostgres, TLS_ONLY_ROLE, type PostgresServer } from '../harness/postgres.js';
 
 const CLI = join(process.cwd(), 'packages', 'cli', 'lib', 'main.js');

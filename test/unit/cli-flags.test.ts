@@ -8,7 +8,10 @@ async function received(definition: ActionDefinition, argv: string[]): Promise<R
   let inputs: RawInputs | undefined;
   const recording: ActionDefinition = {
     ...definition,
-    run: async (raw) => ((inputs = raw), { outputs: {}, results: [], json: null }),
+    run: async (raw) => {
+      inputs = raw;
+      return { outputs: {}, results: [], json: null };
+    },
   };
   const errors: string[] = [];
   const program = buildProgram(

@@ -1,7 +1,7 @@
 // Which tables' data pg-dump-args leave out of the archive: dbops counts exactly the rows pg_dump reads, so it must
 // read these flags as pg_dump does (a value in the same or the next argument, unambiguous prefixes, short clusters).
 import { dataExclusions, parsePgDumpArgs } from '../../packages/core/src/databases/postgres/dump.js';
-import { DbopsError } from '../../packages/core/src/errors.js';
+import type { DbopsError } from '../../packages/core/src/errors.js';
 
 const exclusions = (text: string) => dataExclusions(parsePgDumpArgs(text));
 

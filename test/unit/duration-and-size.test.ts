@@ -1,5 +1,12 @@
 // One grammar for durations and one for sizes: the same text means the same in an input and in a thresholds file.
-import { DbopsError, parseDuration, parseSize, parseThresholds, parseTimeoutMs, POSTGRES_CHECKS } from '@dbops/core';
+import {
+  type DbopsError,
+  parseDuration,
+  parseSize,
+  parseThresholds,
+  parseTimeoutMs,
+  POSTGRES_CHECKS,
+} from '@dbops/core';
 
 function errorOf(run: () => unknown): DbopsError {
   try {

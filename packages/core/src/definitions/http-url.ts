@@ -19,7 +19,7 @@ export function httpUrl(
   } catch {
     // reported below
   }
-  if (!url || !url.hostname) throw invalidInput(input, 'is not an http(s) URL', form);
+  if (!url?.hostname) throw invalidInput(input, 'is not an http(s) URL', form);
   if (url.username || url.password) {
     throw invalidInput(
       input,

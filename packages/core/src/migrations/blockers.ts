@@ -35,7 +35,7 @@ export function migrationBlockers(status: MigrationStatus, options: BlockerOptio
   return blockers;
 }
 
-function failed(status: MigrationStatus, entry: MigrationEntry, options: BlockerOptions): MigrationBlocker {
+function failed(_status: MigrationStatus, entry: MigrationEntry, options: BlockerOptions): MigrationBlocker {
   const prisma = options.prismaCommand ?? 'npx prisma';
   const rolledBack = `${prisma} migrate resolve --rolled-back "${entry.name}"`;
   const applied = `${prisma} migrate resolve --applied "${entry.name}"`;

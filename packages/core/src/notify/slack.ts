@@ -18,13 +18,16 @@ export function slackPayload(message: AlertMessage): unknown {
     .slice(0, MAX_ITEMS)
     .map(
       (i) =>
-        `${i.severity === 'critical' ? ':red_circle:' : ':large_orange_circle:'} *${escape(i.title)}*: \`${escape(i.subject)}\`${i.detail ? ` — ${escape(i.detail)}` : ''}`,
+        `${i.severity === 'critical' ? ':red_circle:' : ':large_orange_circle:'} *${escapeSlack(i.title)}*: \`${escapeSlack(i.subject)}\`${i.detail ? ` — ${escapeSlack(i.detail)}` : ''}`,
     );
   if (items.length > MAX_ITEMS) lines.push(`…and ${items.length - MAX_ITEMS} more`);
   const blocks: unknown[] = [
     {
       type: 'section',
-      text: { type: 'mrkdwn', text: `${ICON[message.status]} *${escape(message.title)}*\n${escape(message.text)}` },
+      text: {
+        type: 'mrkdwn',
+        text: `${ICON[message.status]} *${escapeSlack(message.title)}*\n${escapeSlack(message.text)}`,
+      },
     },
   ];
   if (lines.length > 0)
@@ -35,7 +38,7 @@ export function slackPayload(message: AlertMessage): unknown {
   const figures = Object.entries(message.data ?? {})
     .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
     .slice(0, 8)
-    .map(([k, v]) => `*${escape(k)}*: ${escape(String(v))}`);
+    .map(([k, v]) => `*${escapeSlack(k)}*: ${escapeSlack(String(v))}`);
   const status = `Status: *${message.status.toUpperCase()}*${figures.length > 0 ? ` · ${figures.join(' · ')}` : ''}`;
   return {
     text: `${message.title}: ${message.text}`,
@@ -63,6 +66,6 @@ export function slackNotifier(webhookUrl: string, options: SendOptions = {}): No
 }
 
 /** Slack mrkdwn treats &, < and > as control characters. */
-function escape(text: string): string {
+function escapeSlack(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -115,7 +115,7 @@ export function describeJudgement(
 
 function staleError(result: FreshnessResult): DbopsError {
   const stale = result.names.filter((c) => !c.fresh);
-  const damagedHint = stale.find((c) => c.damaged.length > 0)?.damaged[0]!.error.hint;
+  const damagedHint = stale.find((c) => c.damaged.length > 0)?.damaged[0]?.error.hint;
   const hint =
     damagedHint ??
     (stale.every((c) => c.entry)

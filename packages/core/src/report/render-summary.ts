@@ -34,7 +34,7 @@ function block(b: Block): string[] {
       return chart(b);
     case 'folded':
       return [
-        `<details><summary>${escape(b.title)}</summary>`,
+        `<details><summary>${escapeMarkdown(b.title)}</summary>`,
         '',
         ...b.blocks.flatMap((f) => [...block(f), '']),
         '</details>',
@@ -55,8 +55,8 @@ function markdown(text: Text, cell = false): string {
 }
 
 function inline(part: Inline, cell: boolean): string {
-  if (typeof part === 'string') return escape(part, cell);
-  if ('strong' in part) return `**${escape(part.strong, cell)}**`;
+  if (typeof part === 'string') return escapeMarkdown(part, cell);
+  if ('strong' in part) return `**${escapeMarkdown(part.strong, cell)}**`;
   if ('status' in part) return statusIcon(part.status);
   // A code span's fence is one backtick longer than the longest run inside it; GitHub needs `\|` even in code.
   const longest = Math.max(0, ...(part.code.match(/`+/g) ?? []).map((run) => run.length));
@@ -66,7 +66,7 @@ function inline(part: Inline, cell: boolean): string {
 }
 
 /** Plain text that Markdown must not read as markup: backticks always, `|` in table cells. */
-function escape(text: string, cell = false): string {
+function escapeMarkdown(text: string, cell = false): string {
   const out = text.replace(/`/g, '\\`');
   return cell ? out.replace(/\|/g, '\\|') : out;
 }

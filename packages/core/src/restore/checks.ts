@@ -54,7 +54,9 @@ export function parseChecks(text: string, input = 'checks'): UserCheck[] {
       .split(/;\s*$/m)
       .map(stripSql)
       .filter(Boolean)
-      .forEach((sql, i) => checks.push({ name: `check ${i + 1}`, sql }));
+      .forEach((sql, i) => {
+        checks.push({ name: `check ${i + 1}`, sql });
+      });
   }
   if (checks.length === 0)
     throw invalidInput(input, 'holds no checks', 'one or more queries, each returning true or a non-zero count');

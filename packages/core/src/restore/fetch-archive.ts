@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable, type Duplex, type Stream } from 'node:stream';
+import type { Readable, Duplex, Stream } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DbopsError, cancelled } from '../errors.js';
 import { formatBytes } from '../format.js';
@@ -61,7 +61,7 @@ export async function fetchArchive(
   const dispose = () => rm(dir, { recursive: true, force: true });
   const digest = new Digest();
   const codec = signal ? { signal } : {};
-  let zstdWriter: ReturnType<typeof zstdCommandToFile> = undefined;
+  let zstdWriter: ReturnType<typeof zstdCommandToFile>;
   let readFailedFirst = () => false;
   try {
     // The object first: when it cannot be read, no decompressing process has been started to be left waiting.

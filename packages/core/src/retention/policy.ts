@@ -78,7 +78,7 @@ export function applyRetention(backups: RetentionCandidate[], policy: RetentionP
     if (!d.reasons.includes(reason)) d.reasons.push(reason);
   };
 
-  decisions.slice(0, policy.last ?? 0).forEach((d) => keep(d, 'last'));
+  for (const d of decisions.slice(0, policy.last ?? 0)) keep(d, 'last');
   for (const [rule, bucketOf] of BUCKETS) {
     let remaining = policy[rule] ?? 0;
     let lastBucket: string | undefined;

@@ -5,7 +5,7 @@
 import type { TransactionMode } from '../source.js';
 import type { AstNode, ParsedStatement } from './parse.js';
 import type { LintRuleId } from './rules.js';
-import { NewTables, tableRef, tableSql, type TableRef } from './tables.js';
+import { type NewTables, tableRef, tableSql, type TableRef } from './tables.js';
 
 export interface Candidate {
   rule: LintRuleId;
@@ -269,7 +269,7 @@ function setsLockTimeout(select: AstNode): boolean {
 }
 
 function visit(value: unknown, each: (node: AstNode) => void): void {
-  if (Array.isArray(value)) value.forEach((item) => visit(item, each));
+  if (Array.isArray(value)) for (const item of value) visit(item, each);
   else if (value && typeof value === 'object') {
     each(value as AstNode);
     for (const child of Object.values(value)) visit(child, each);

@@ -5,6 +5,7 @@
 import { loadModule, parseSync, scanSync } from 'libpg-query';
 
 /** A parse tree node as libpg-query returns it: { NodeType: { ...fields } }. */
+// biome-ignore lint/suspicious/noExplicitAny: libpg-query's JSON tree is untyped; the rules read it by node name.
 export type AstNode = Record<string, any>;
 
 export interface ParsedStatement {

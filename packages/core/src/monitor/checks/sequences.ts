@@ -15,7 +15,8 @@ interface SequenceRow {
 const COLUMN_MAX: Record<string, number> = {
   smallint: 32_767,
   integer: 2_147_483_647,
-  bigint: 9_223_372_036_854_775_807,
+  // 2^63-1 rounded to the nearest double: enough for a percentage of the range.
+  bigint: Number(2n ** 63n - 1n),
 };
 
 export const sequenceExhaustion: CheckDefinition = {
