@@ -142,8 +142,26 @@ function markUnsigned(request) {
 const CREDENTIALS_HINT = 'Check the S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys), ' +
     'or use aws-actions/configure-aws-credentials before this step. The identity needs s3:ListBucket, s3:GetObject, ' +
     's3:PutObject, s3:DeleteObject, s3:AbortMultipartUpload and (for rotation to find the uploads of killed runs) s3:ListBucketMultipartUploads and s3:ListMultipartUploadParts on the bucket.';
-const ACCESS_DENIED = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken', 'TokenRefreshRequired', 'CredentialsProviderError', 'Forbidden']);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const ACCESS_DENIED = new Set([
+    'AccessDenied',
+    'InvalidAccessKeyId',
+    'SignatureDoesNotMatch',
+    'ExpiredToken',
+    'InvalidToken',
+    'TokenRefreshRequired',
+    'CredentialsProviderError',
+    'Forbidden',
+]);
+const NETWORK_CODES = new Set([
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'EPIPE',
+    'ETIMEDOUT',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+]);
 /**
  * Turns an AWS SDK error into a DbopsError naming the input at fault and the fix. Never includes credentials.
  * `leftover`: an incomplete multipart upload may remain after a failed write.
@@ -174,7 +192,10 @@ function s3Failure(bucket, error, action, key, leftover = false) {
     }
     if ((name === 'PreconditionFailed' || status === 412) && key !== undefined)
         return alreadyExists(bucket, key);
-    if (name === 'PermanentRedirect' || name === 'AuthorizationHeaderMalformed' || name === 'IllegalLocationConstraintException' || status === 301) {
+    if (name === 'PermanentRedirect' ||
+        name === 'AuthorizationHeaderMalformed' ||
+        name === 'IllegalLocationConstraintException' ||
+        status === 301) {
         return make('INVALID_INPUT', `Input '${INPUTS.region}': the bucket '${bucket.bucket}' is in another region (${reason})`, `Set '${INPUTS.region}' (or AWS_REGION) to the bucket's region.`, INPUTS.region);
     }
     if (/Region is missing/i.test(message)) {
@@ -195,7 +216,9 @@ function alreadyExists(bucket, key) {
     });
 }
 function nameOf(error) {
-    return typeof error === 'object' && error !== null && typeof error.name === 'string' ? error.name : '';
+    return typeof error === 'object' && error !== null && typeof error.name === 'string'
+        ? error.name
+        : '';
 }
 function statusOf(error) {
     return error?.$metadata?.httpStatusCode;
@@ -241,7 +264,9 @@ async function listIncomplete(bucket, prefix) {
             }
             const next = { KeyMarker: page.NextKeyMarker, UploadIdMarker: page.NextUploadIdMarker };
             // A server that says "more" without saying where from would be asked for the same page for ever.
-            if (!page.IsTruncated || !next.KeyMarker || (next.KeyMarker === markers.KeyMarker && next.UploadIdMarker === markers.UploadIdMarker))
+            if (!page.IsTruncated ||
+                !next.KeyMarker ||
+                (next.KeyMarker === markers.KeyMarker && next.UploadIdMarker === markers.UploadIdMarker))
                 break;
             markers = { KeyMarker: next.KeyMarker, ...(next.UploadIdMarker ? { UploadIdMarker: next.UploadIdMarker } : {}) };
         }
@@ -505,7 +530,11 @@ class S3Storage {
                     // Keys ending in '/' are "folder" markers made by consoles, not backups.
                     if (!object.Key || object.Key.endsWith('/'))
                         continue;
-                    found.push({ key: object.Key.slice(keyPrefix.length), size: object.Size ?? 0, lastModified: object.LastModified ?? new Date(0) });
+                    found.push({
+                        key: object.Key.slice(keyPrefix.length),
+                        size: object.Size ?? 0,
+                        lastModified: object.LastModified ?? new Date(0),
+                    });
                 }
             }
         }
