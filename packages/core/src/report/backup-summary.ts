@@ -36,3 +36,18 @@ export function backupSummary(result: BackupResult): Result {
   ];
   return { status: 'ok', title: ['Backup of ', code(m.database), ' complete'], blocks: [{ kind: 'facts', rows }] };
 }
+
+/** The action's outputs: the same result, as the strings a workflow's later steps read. */
+export function backupOutputs(result: BackupResult): Record<string, string> {
+  return {
+    'backup-id': result.backupId,
+    location: result.location,
+    manifest: result.manifestLocation,
+    size: String(result.sizeBytes),
+    sha256: result.sha256,
+    'duration-seconds': result.durationSeconds.toFixed(1),
+    ...(result.rotation && 'deletedIds' in result.rotation
+      ? { 'deleted-ids': result.rotation.deletedIds.join(',') }
+      : {}),
+  };
+}

@@ -2,6 +2,24 @@ import { parseRecipient } from '../crypto/age/index.js';
 import { invalidInput } from '../errors.js';
 import type { Secrets } from '../secrets.js';
 import type { InputReader } from './read-inputs.js';
+import type { InputDefinition } from './types.js';
+
+/** How a backup is encrypted: age recipients or a passphrase. */
+export const ENCRYPTION_INPUTS: InputDefinition[] = [
+  {
+    name: 'encrypt-to',
+    description: 'age recipients (age1..., comma- or newline-separated). Only public keys: the runner cannot decrypt.',
+    type: 'list',
+    env: ['DBOPS_ENCRYPT_TO'],
+  },
+  {
+    name: 'encrypt-passphrase',
+    description: 'Encrypt with an age passphrase instead of recipients.',
+    type: 'string',
+    secret: true,
+    env: ['DBOPS_ENCRYPT_PASSPHRASE'],
+  },
+];
 
 /** encrypt-to or encrypt-passphrase, checked: only public keys, and never both. */
 export function readEncryption(reader: InputReader, secrets: Secrets): { recipients: string[]; passphrase?: string } {

@@ -1,0 +1,92 @@
+import { parsePgDumpArgs } from '../databases/postgres/dump.js';
+import { parseTimeoutMs } from '../duration.js';
+import type { BackupOptions } from '../operations/backup.js';
+import { COMPRESSIONS, parseCompression, parseLevel } from '../pipeline/compression.js';
+import { parseSize } from '../size.js';
+import type { InputReader } from './read-inputs.js';
+import type { InputDefinition } from './types.js';
+
+/** How the dump is compressed. */
+export const COMPRESSION_INPUTS: InputDefinition[] = [
+  { name: 'compression', description: 'zstd, gzip or none.', type: 'enum', values: COMPRESSIONS, default: 'zstd' },
+  {
+    name: 'compression-level',
+    description: 'zstd 1-19 (default 3), gzip 1-9 (default 6).',
+    type: 'integer',
+    min: 1,
+    max: 19,
+  },
+];
+
+/** What the dump holds and how long it may wait: pg_dump's scope, extra flags and dbops's own limits. */
+export const DUMP_SCOPE_INPUTS: InputDefinition[] = [
+  { name: 'schemas', description: 'Only these schemas (pg_dump -n patterns, comma-separated).', type: 'list' },
+  { name: 'exclude-schemas', description: 'Leave out these schemas (pg_dump -N patterns).', type: 'list' },
+  {
+    name: 'tables',
+    description: 'Only these tables (pg_dump -t patterns, e.g. public.orders, audit.*).',
+    type: 'list',
+  },
+  { name: 'exclude-tables', description: 'Leave out these tables (pg_dump -T patterns).', type: 'list' },
+  {
+    name: 'pg-dump-args',
+    description: 'Extra pg_dump flags, e.g. "--no-owner --exclude-table-data=audit_log".',
+    type: 'string',
+  },
+  {
+    name: 'lock-wait-timeout',
+    description:
+      "How long the backup waits for a table lock before it fails naming the sessions in the way, e.g. 30m. Only an exclusive lock blocks it (a migration's ALTER TABLE, VACUUM FULL, a transaction left open); unbounded, such a wait can last for ever. 0s waits without limit.",
+    default: '10m',
+    type: 'duration',
+  },
+  {
+    name: 'statement-timeout',
+    description:
+      "Limit for each of dbops's own queries (row counts, schema fingerprint), e.g. 10m; pg_dump itself is not limited.",
+    type: 'duration',
+  },
+  {
+    name: 'exact-count-max-size',
+    description: 'Tables up to this size get exact row counts in the manifest (others the planner estimate).',
+    default: '64MB',
+    type: 'size',
+  },
+];
+
+type DumpOptions = Pick<
+  BackupOptions,
+  'compression' | 'compressionLevel' | 'scope' | 'pgDumpArgs' | 'pgBinDir' | 'exactCountMaxBytes' | 'lockWaitTimeoutMs'
+>;
+
+export function readCompression(reader: InputReader): Pick<BackupOptions, 'compression' | 'compressionLevel'> {
+  const compression = parseCompression(reader.optional('compression'));
+  return { compression, compressionLevel: parseLevel(reader.optional('compression-level'), compression) };
+}
+
+/** The dump's options from COMPRESSION_INPUTS, DUMP_SCOPE_INPUTS and pg-bin-dir. */
+export function readDumpOptions(reader: InputReader): DumpOptions {
+  return {
+    ...readCompression(reader),
+    scope: {
+      schemas: reader.list('schemas'),
+      excludeSchemas: reader.list('exclude-schemas'),
+      tables: reader.list('tables'),
+      excludeTables: reader.list('exclude-tables'),
+    },
+    pgDumpArgs: parsePgDumpArgs(reader.optional('pg-dump-args')),
+    ...(reader.optional('pg-bin-dir') ? { pgBinDir: reader.optional('pg-bin-dir')! } : {}),
+    exactCountMaxBytes: parseSize(reader.optional('exact-count-max-size')!, 'exact-count-max-size'),
+    lockWaitTimeoutMs: parseTimeoutMs(
+      reader.optional('lock-wait-timeout')!,
+      'lock-wait-timeout',
+      '30m; or 0s to wait without limit',
+    ),
+  };
+}
+
+/** statement-timeout, which applies to dbops's own queries on the connection. */
+export function readStatementTimeout(reader: InputReader): { statementTimeoutMs?: number } {
+  const value = reader.optional('statement-timeout');
+  return value ? { statementTimeoutMs: parseTimeoutMs(value, 'statement-timeout', '10m') } : {};
+}
