@@ -2,7 +2,34 @@ import { invalidInput } from '../errors.js';
 import type { AlertOn, AlertTargets } from '../monitor/alerts.js';
 import { readNotifiers } from './notifications.js';
 import type { InputReader } from './read-inputs.js';
-import type { RunContext } from './types.js';
+import type { InputDefinition, RunContext } from './types.js';
+
+const ALERT_ON = ['warning', 'critical', 'always'] as const;
+
+/** When monitor-report alerts, and its GitHub issue. Composed after NOTIFY_CHANNEL_INPUTS. */
+export const ALERT_INPUTS: InputDefinition[] = [
+  {
+    name: 'alert-on',
+    description:
+      'When to send the alert: warning (any finding), critical, or always. An unknown report (checks that could not run) is sent at warning and critical.',
+    default: 'warning',
+    type: 'enum',
+    values: ALERT_ON,
+  },
+  {
+    name: 'github-issue',
+    description: 'Keep one GitHub issue per database open while a critical finding lasts, and close it when it clears.',
+    default: 'false',
+    type: 'boolean',
+  },
+  {
+    name: 'github-token',
+    description: 'Token for github-issue (needs issues: write).',
+    type: 'string',
+    secret: true,
+    env: ['GITHUB_TOKEN'],
+  },
+];
 
 /** Where monitor-report's alert goes and when: the shared channels, alert-on, and the GitHub issue kept in step. */
 export function readAlertTargets(reader: InputReader, context: RunContext): AlertTargets {
