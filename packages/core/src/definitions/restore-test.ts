@@ -1,8 +1,5 @@
-import { DbopsError } from '../errors.js';
-import { parseDuration } from '../duration.js';
-import { restoreTest, type RestoreTestResult } from '../operations/restore-test.js';
-import { readChecksFile } from '../restore/checks.js';
-import { restoreTestSummary } from '../report/restore-summary.js';
+import { checksFailure, restoreTest } from '../operations/restore-test.js';
+import { restoreTestJson, restoreTestOutputs, restoreTestSummary } from '../report/restore-summary.js';
 import {
   BACKUP_ID_INPUT,
   backupSourceInputs,
@@ -13,6 +10,7 @@ import {
 } from './backup-source-inputs.js';
 import { connectionInputs, PG_BIN_DIR_INPUT } from './connection-inputs.js';
 import { InputReader } from './read-inputs.js';
+import { RESTORE_CHECK_INPUTS, readRestoreChecks } from './restore-check-inputs.js';
 import type { ActionDefinition, InputDefinition } from './types.js';
 
 const inputs: InputDefinition[] = [
@@ -20,31 +18,7 @@ const inputs: InputDefinition[] = [
   ...connectionInputs('target-url', ['DBOPS_TARGET_URL']),
   PG_BIN_DIR_INPUT,
   ...DECRYPTION_INPUTS,
-  { name: 'max-age', description: 'Fail when the backup is older than this (the RPO), e.g. 26h.', type: 'duration' },
-  {
-    name: 'max-restore-time',
-    description: 'Fail when fetching and restoring takes longer (the RTO), e.g. 15m.',
-    type: 'duration',
-  },
-  {
-    name: 'checks',
-    description:
-      'A .sql file of checks: "-- name: ..." then one query (run read-only) returning true or a non-zero count.',
-    type: 'string',
-  },
-  {
-    name: 'keep',
-    description: 'Keep the scratch database after the test (to inspect it).',
-    default: 'false',
-    type: 'boolean',
-  },
-  {
-    name: 'record',
-    description:
-      'When every check passes, write a verification record beside the manifest (rotation counts verified backups). Needs write access to from.',
-    default: 'true',
-    type: 'boolean',
-  },
+  ...RESTORE_CHECK_INPUTS,
   {
     name: 'jobs',
     description: 'pg_restore parallel jobs (default: the cores, 2 to 8).',
@@ -70,51 +44,16 @@ export const restoreTestDefinition: ActionDefinition = {
   ],
   async run(raw, context) {
     const reader = new InputReader(inputs, raw, context.env);
-    const maxAge = reader.optional('max-age');
-    const maxRestoreTime = reader.optional('max-restore-time');
-    const checksFile = reader.optional('checks');
     const result = await restoreTest({
       ...readRestoreInputs(reader, context),
-      ...(maxAge ? { maxAgeSeconds: parseDuration(maxAge, 'max-age') } : {}),
-      ...(maxRestoreTime ? { maxRestoreSeconds: parseDuration(maxRestoreTime, 'max-restore-time') } : {}),
-      checks: checksFile ? await readChecksFile(checksFile) : [],
-      keep: reader.boolean('keep'),
-      record: reader.boolean('record'),
+      ...(await readRestoreChecks(reader)),
     });
-    const failed = result.checks.filter((c) => !c.passed);
+    const failure = checksFailure(result);
     return {
       outputs: restoreTestOutputs(result),
       results: [restoreTestSummary(result)],
-      json: {
-        ...result,
-        manifest: undefined,
-        backup: {
-          name: result.manifest.name,
-          database: result.manifest.database,
-          finishedAt: result.manifest.finishedAt,
-        },
-      },
-      ...(failed.length > 0
-        ? {
-            failure: new DbopsError(
-              'CHECK_FAILED',
-              `${failed.length} of ${result.checks.length} restore checks failed: ${failed.map((c) => c.name).join(', ')}`,
-              { hint: "See the table in the job summary for each check's detail." },
-            ),
-          }
-        : {}),
+      json: restoreTestJson(result),
+      ...(failure ? { failure } : {}),
     };
   },
 };
-
-function restoreTestOutputs(result: RestoreTestResult): Record<string, string> {
-  return {
-    'backup-id': result.backupId,
-    'restored-bytes': String(result.restoredBytes),
-    'restore-seconds': result.restoreSeconds.toFixed(1),
-    tables: String(result.tables),
-    rows: String(result.rows),
-    'checks-passed': String(result.checks.filter((c) => c.passed).length),
-    'checks-failed': String(result.checks.filter((c) => !c.passed).length),
-  };
-}

@@ -187,3 +187,14 @@ function refuseSourceDatabase(
     );
   }
 }
+
+/** The error a run fails with when a check failed (the summary shows each one's detail); none when all passed. */
+export function checksFailure(result: RestoreTestResult): DbopsError | undefined {
+  const failed = result.checks.filter((c) => !c.passed);
+  if (failed.length === 0) return undefined;
+  return new DbopsError(
+    'CHECK_FAILED',
+    `${failed.length} of ${result.checks.length} restore checks failed: ${failed.map((c) => c.name).join(', ')}`,
+    { hint: "See the table in the job summary for each check's detail." },
+  );
+}

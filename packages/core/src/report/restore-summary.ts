@@ -70,3 +70,22 @@ export function restoreSummary(result: RestoreResult): Result {
 function rows(count: number): string {
   return count.toLocaleString('en-US');
 }
+
+/** The action's outputs: the same result, as the strings a workflow's later steps read. */
+export function restoreTestOutputs(result: RestoreTestResult): Record<string, string> {
+  return {
+    'backup-id': result.backupId,
+    'restored-bytes': String(result.restoredBytes),
+    'restore-seconds': result.restoreSeconds.toFixed(1),
+    tables: String(result.tables),
+    rows: String(result.rows),
+    'checks-passed': String(result.checks.filter((c) => c.passed).length),
+    'checks-failed': String(result.checks.filter((c) => !c.passed).length),
+  };
+}
+
+/** The machine-readable result (--json): the result without its manifest, and the backup it tested in brief. */
+export function restoreTestJson(result: RestoreTestResult): unknown {
+  const { name, database, finishedAt } = result.manifest;
+  return { ...result, manifest: undefined, backup: { name, database, finishedAt } };
+}

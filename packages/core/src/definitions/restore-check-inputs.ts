@@ -1,0 +1,49 @@
+import { parseDuration } from '../duration.js';
+import type { RestoreTestOptions } from '../operations/restore-test.js';
+import { readChecksFile } from '../restore/checks.js';
+import type { InputReader } from './read-inputs.js';
+import type { InputDefinition } from './types.js';
+
+/** What a restore test proves beyond the restore itself: RPO, RTO, the user's checks, and what it leaves behind. */
+export const RESTORE_CHECK_INPUTS: InputDefinition[] = [
+  { name: 'max-age', description: 'Fail when the backup is older than this (the RPO), e.g. 26h.', type: 'duration' },
+  {
+    name: 'max-restore-time',
+    description: 'Fail when fetching and restoring takes longer (the RTO), e.g. 15m.',
+    type: 'duration',
+  },
+  {
+    name: 'checks',
+    description:
+      'A .sql file of checks: "-- name: ..." then one query (run read-only) returning true or a non-zero count.',
+    type: 'string',
+  },
+  {
+    name: 'keep',
+    description: 'Keep the scratch database after the test (to inspect it).',
+    default: 'false',
+    type: 'boolean',
+  },
+  {
+    name: 'record',
+    description:
+      'When every check passes, write a verification record beside the manifest (rotation counts verified backups). Needs write access to from.',
+    default: 'true',
+    type: 'boolean',
+  },
+];
+
+type CheckOptions = Pick<RestoreTestOptions, 'maxAgeSeconds' | 'maxRestoreSeconds' | 'checks' | 'keep' | 'record'>;
+
+export async function readRestoreChecks(reader: InputReader): Promise<CheckOptions> {
+  const maxAge = reader.optional('max-age');
+  const maxRestoreTime = reader.optional('max-restore-time');
+  const checksFile = reader.optional('checks');
+  return {
+    ...(maxAge ? { maxAgeSeconds: parseDuration(maxAge, 'max-age') } : {}),
+    ...(maxRestoreTime ? { maxRestoreSeconds: parseDuration(maxRestoreTime, 'max-restore-time') } : {}),
+    checks: checksFile ? await readChecksFile(checksFile) : [],
+    keep: reader.boolean('keep'),
+    record: reader.boolean('record'),
+  };
+}
