@@ -1,6 +1,5 @@
-import { DbopsError } from '../errors.js';
-import { restore } from '../operations/restore.js';
-import { restoreSummary } from '../report/restore-summary.js';
+import { restore, restoreChecksFailure } from '../operations/restore.js';
+import { restoreJson, restoreOutputs, restoreSummary } from '../report/restore-summary.js';
 import { parseLocation } from '../storage/index.js';
 import {
   BACKUP_ID_INPUT,
@@ -75,31 +74,12 @@ export const restoreDefinition: ActionDefinition = {
       ...(safetyTo ? { safetyBackupTo: safetyTo } : {}),
       noOwner: reader.boolean('no-owner'),
     });
-    const failed = result.checks.filter((c) => !c.passed);
+    const failure = restoreChecksFailure(result);
     return {
-      outputs: {
-        'backup-id': result.backupId,
-        'safety-backup-id': result.safetyBackup?.backupId ?? '',
-        'restore-seconds': result.restoreSeconds.toFixed(1),
-        rows: String(result.rows),
-      },
+      outputs: restoreOutputs(result),
       results: [restoreSummary(result)],
-      json: {
-        ...result,
-        manifest: undefined,
-        safetyBackup: result.safetyBackup
-          ? { backupId: result.safetyBackup.backupId, location: result.safetyBackup.location }
-          : undefined,
-      },
-      ...(failed.length > 0
-        ? {
-            failure: new DbopsError(
-              'CHECK_FAILED',
-              `Restored, but ${failed.length} checks failed: ${failed.map((c) => c.name).join(', ')}`,
-              { hint: 'Inspect the restored database before putting it back into service.' },
-            ),
-          }
-        : {}),
+      json: restoreJson(result),
+      ...(failure ? { failure } : {}),
     };
   },
 };

@@ -213,3 +213,14 @@ async function takeSafetyBackup(
   log.info(`Safety backup ${result.backupId} stored at ${result.location}`);
   return result;
 }
+
+/** The error a restore fails with when it restored but a check failed: the data is there, but inspect it first. */
+export function restoreChecksFailure(result: RestoreResult): DbopsError | undefined {
+  const failed = result.checks.filter((c) => !c.passed);
+  if (failed.length === 0) return undefined;
+  return new DbopsError(
+    'CHECK_FAILED',
+    `Restored, but ${failed.length} checks failed: ${failed.map((c) => c.name).join(', ')}`,
+    { hint: 'Inspect the restored database before putting it back into service.' },
+  );
+}

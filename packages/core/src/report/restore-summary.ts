@@ -89,3 +89,23 @@ export function restoreTestJson(result: RestoreTestResult): unknown {
   const { name, database, finishedAt } = result.manifest;
   return { ...result, manifest: undefined, backup: { name, database, finishedAt } };
 }
+
+/** restore's outputs, as the strings a later step reads. */
+export function restoreOutputs(result: RestoreResult): Record<string, string> {
+  return {
+    'backup-id': result.backupId,
+    'safety-backup-id': result.safetyBackup?.backupId ?? '',
+    'restore-seconds': result.restoreSeconds.toFixed(1),
+    rows: String(result.rows),
+  };
+}
+
+/** restore's machine-readable result (--json): without the manifest, the safety backup in brief. */
+export function restoreJson(result: RestoreResult): unknown {
+  const safety = result.safetyBackup;
+  return {
+    ...result,
+    manifest: undefined,
+    safetyBackup: safety ? { backupId: safety.backupId, location: safety.location } : undefined,
+  };
+}
