@@ -16,8 +16,11 @@ export const SERVICE_PARAMETERS = [
 ] as const;
 export type ServiceParameters = Partial<Record<(typeof SERVICE_PARAMETERS)[number], string>>;
 
-/** Parameters that dbops sets itself for every session (its application name, TCP keepalives): a service's are ignored. */
-const OWN_PARAMETERS = new Set([
+/**
+ * Parameters that dbops sets itself for every session (its application name, TCP keepalives): a service's or a URL's
+ * are ignored.
+ */
+export const OWN_PARAMETERS = new Set([
   'application_name',
   'fallback_application_name',
   'keepalives',

@@ -1,4 +1,5 @@
 import { invalidInput } from '../../errors.js';
+import { OWN_PARAMETERS } from './service-file.js';
 
 /**
  * The query parameters of a PostgreSQL URL that dbops applies: sslmode, sslrootcert, service and passfile with
@@ -14,16 +15,6 @@ export const URL_PARAMETERS = [
   'user',
   'password',
 ] as const;
-
-/** Parameters dbops sets itself for every session (its application name, TCP keepalives): a URL's are ignored. */
-const OWN_PARAMETERS = [
-  'application_name',
-  'fallback_application_name',
-  'keepalives',
-  'keepalives_idle',
-  'keepalives_interval',
-  'keepalives_count',
-];
 
 /** What to do instead, for libpq parameters that users write and dbops does not apply. */
 const INSTEAD: Record<string, string> = {
@@ -44,7 +35,7 @@ export function checkUrlParameters(url: string, input: string): void {
   if (at === -1) return;
   const accepted = `the parameters dbops accepts: ${URL_PARAMETERS.join(', ')}`;
   for (const name of new URLSearchParams(url.slice(at + 1)).keys()) {
-    if ((URL_PARAMETERS as readonly string[]).includes(name) || OWN_PARAMETERS.includes(name)) continue;
+    if ((URL_PARAMETERS as readonly string[]).includes(name) || OWN_PARAMETERS.has(name)) continue;
     if (!/^[a-z_]{1,40}$/.test(name)) {
       throw invalidInput(input, 'has a query parameter that is not name=value', accepted);
     }
