@@ -20,7 +20,9 @@ beforeAll(async () => {
 
   await q(`create table dupes (email text) with (autovacuum_enabled = false)`);
   await q(`insert into dupes values ('a'), ('a'), ('b')`);
-  await expect(q(`create unique index concurrently dupes_email_key on dupes (email)`)).rejects.toThrow(/could not create unique index/);
+  await expect(q(`create unique index concurrently dupes_email_key on dupes (email)`)).rejects.toThrow(
+    /could not create unique index/,
+  );
 
   await q(`create table orders (id int, customer int) with (autovacuum_enabled = false)`);
   await q(`create index orders_customer on orders (customer)`);
