@@ -1,0 +1,148 @@
+// What the maintenance plan reads from PostgreSQL's catalog and statistics views, one query per concern.
+import type pg from 'pg';
+
+export interface TableHealth {
+  schema: string;
+  name: string;
+  liveTuples: number;
+  deadTuples: number;
+  modifiedSinceAnalyze: number;
+  lastAnalyzed: Date | null;
+  xidAge: number;
+  bytes: number;
+}
+
+export interface IndexInfo {
+  schema: string;
+  name: string;
+  table: string;
+  bytes: number;
+  definition: string;
+}
+
+export interface BloatedIndex extends IndexInfo {
+  /** Bytes a freshly built index would take, estimated from row count and key widths. */
+  expectedBytes: number;
+}
+
+export interface UnusedIndex extends IndexInfo {
+  scans: number;
+}
+
+export interface DuplicateIndexGroup {
+  schema: string;
+  table: string;
+  /** Same table, columns, operator classes, expressions and predicate; the one to keep first. */
+  indexes: IndexInfo[];
+}
+
+export interface SequenceUsage {
+  schema: string;
+  name: string;
+  dataType: string;
+  lastValue: number;
+  maxValue: number;
+}
+
+const USER_SCHEMAS = `not in ('pg_catalog', 'information_schema', 'pg_toast')`;
+
+export async function tableHealth(client: pg.Client): Promise<TableHealth[]> {
+  const { rows } = await client.query(`
+    select s.schemaname as schema, s.relname as name, s.n_live_tup::float8 as live, s.n_dead_tup::float8 as dead,
+           s.n_mod_since_analyze::float8 as modified, greatest(s.last_analyze, s.last_autoanalyze) as analyzed,
+           age(c.relfrozenxid)::float8 as xid_age, pg_table_size(c.oid)::float8 as bytes
+      from pg_stat_user_tables s join pg_class c on c.oid = s.relid
+     order by 1, 2`);
+  return rows.map((r) => ({
+    schema: r.schema,
+    name: r.name,
+    liveTuples: r.live,
+    deadTuples: r.dead,
+    modifiedSinceAnalyze: r.modified,
+    lastAnalyzed: r.analyzed,
+    xidAge: r.xid_age,
+    bytes: r.bytes,
+  }));
+}
+
+const INDEX_COLUMNS = `n.nspname as schema, i.relname as name, t.relname as "table",
+  pg_relation_size(i.oid)::float8 as bytes, pg_get_indexdef(i.oid) as definition`;
+const INDEX_JOINS = `from pg_index x join pg_class i on i.oid = x.indexrelid join pg_class t on t.oid = x.indrelid
+  join pg_namespace n on n.oid = i.relnamespace`;
+
+/** Indexes left invalid, typically by a failed CREATE INDEX CONCURRENTLY. */
+export async function invalidIndexes(client: pg.Client): Promise<IndexInfo[]> {
+  const { rows } = await client.query(
+    `select ${INDEX_COLUMNS} ${INDEX_JOINS} where not x.indisvalid and n.nspname ${USER_SCHEMAS} order by 1, 2`,
+  );
+  return rows as IndexInfo[];
+}
+
+/**
+ * Valid B-tree indexes at least `minBytes` big, with the size a fresh build would have: rows × (key width + 8-byte
+ * tuple header + 4-byte line pointer) at the default 90% fill factor. An estimate like pghero's, no extension needed.
+ */
+export async function btreeIndexSizes(client: pg.Client, minBytes: number): Promise<BloatedIndex[]> {
+  const { rows } = await client.query(
+    `select ${INDEX_COLUMNS},
+            (greatest(i.reltuples, 0) * (12 + coalesce((
+               select sum(coalesce(st.avg_width, 8)) from unnest(x.indkey) k(attnum)
+                 left join pg_stats st on st.schemaname = n.nspname and st.tablename = t.relname
+                  and st.attname = (select attname from pg_attribute where attrelid = t.oid and attnum = k.attnum)
+             ), 8)) / 0.9 + current_setting('block_size')::int)::float8 as expected
+       ${INDEX_JOINS} join pg_am am on am.oid = i.relam
+      where x.indisvalid and am.amname = 'btree' and n.nspname ${USER_SCHEMAS}
+        and pg_relation_size(i.oid) >= $1
+      order by 1, 2`,
+    [minBytes],
+  );
+  return rows.map((r) => ({ ...r, expectedBytes: r.expected }));
+}
+
+/** Indexes never scanned since statistics were reset, that enforce nothing (not unique, not a constraint). */
+export async function unusedIndexes(client: pg.Client, minBytes: number): Promise<UnusedIndex[]> {
+  const { rows } = await client.query(
+    `select ${INDEX_COLUMNS}, s.idx_scan::float8 as scans ${INDEX_JOINS}
+       join pg_stat_user_indexes s on s.indexrelid = x.indexrelid
+      where s.idx_scan = 0 and x.indisvalid and not x.indisunique and not x.indisprimary
+        and not exists (select 1 from pg_constraint c where c.conindid = x.indexrelid)
+        and pg_relation_size(i.oid) >= $1
+      order by 1, 2`,
+    [minBytes],
+  );
+  return rows as UnusedIndex[];
+}
+
+export async function duplicateIndexes(client: pg.Client): Promise<DuplicateIndexGroup[]> {
+  const { rows } = await client.query(
+    `select n.nspname as schema, t.relname as "table",
+            json_agg(json_build_object('schema', n.nspname, 'name', i.relname, 'table', t.relname,
+              'bytes', pg_relation_size(i.oid), 'definition', pg_get_indexdef(i.oid))
+              order by x.indisprimary desc, x.indisunique desc, i.relname) as indexes
+       ${INDEX_JOINS}
+      where x.indisvalid and n.nspname ${USER_SCHEMAS}
+      group by n.nspname, t.relname, x.indrelid, x.indkey::text, x.indclass::text, x.indcollation::text,
+               coalesce(pg_get_expr(x.indexprs, x.indrelid), ''), coalesce(pg_get_expr(x.indpred, x.indrelid), ''),
+               i.relam
+     having count(*) > 1
+      order by 1, 2`,
+  );
+  return rows as DuplicateIndexGroup[];
+}
+
+export async function sequenceUsage(client: pg.Client): Promise<SequenceUsage[]> {
+  const { rows } = await client.query(
+    `select schemaname as schema, sequencename as name, data_type::text as data_type,
+            last_value::float8 as last_value, max_value::float8 as max_value
+       from pg_sequences
+      where last_value is not null and increment_by > 0 and schemaname ${USER_SCHEMAS}
+      order by 1, 2`,
+  );
+  return rows.map((r) => ({
+    schema: r.schema,
+    name: r.name,
+    dataType: r.data_type,
+    lastValue: r.last_value,
+    maxValue: r.max_value,
+  }));
+}
