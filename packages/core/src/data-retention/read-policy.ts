@@ -23,7 +23,7 @@ import {
   type QualifiedName,
   type SoftDeleteThen,
 } from './policy.js';
-import { loadWhereParser, parseWhereFilter, WhereFilterError } from './where-filter.js';
+import { checkHoldQuery, loadWhereParser, parseWhereFilter, WhereFilterError } from './where-filter.js';
 
 /** The input that names the file (the retention-purge action's `policy`, the CLI's --policy). */
 const INPUT = 'policy';
@@ -173,6 +173,12 @@ class PolicyReader {
     if (keys[0] === 'table')
       return { kind: 'table', table: this.tableName([...path, 'table'], `${field}.table`), line };
     const query = this.text([...path, 'query'], `${field}.query`, valid).trim();
+    try {
+      checkHoldQuery(query);
+    } catch (error) {
+      if (!(error instanceof WhereFilterError)) throw error;
+      throw this.fail([...path, 'query'], `${field}.query`, error.problem, error.valid);
+    }
     return { kind: 'query', query, line };
   }
 

@@ -173,3 +173,25 @@ function checkFunction(call: AstNode): void {
   if (call.agg_star || call.over || call.agg_filter || call.agg_order)
     throw new WhereFilterError(`uses ${name}() as an aggregate or window function`, WHERE_FORM);
 }
+
+export const HOLD_QUERY_FORM =
+  'one SELECT returning subject_table and subject_id, without ";", comments, WITH, INTO or FOR UPDATE, e.g. "SELECT subject_table, subject_id FROM compliance.holds WHERE active"';
+
+/**
+ * A hold query: put inside `FROM (...)` and run in a read-only transaction, so it must be one plain SELECT that
+ * cannot close its parentheses, lock rows or hide a data-modifying WITH.
+ */
+export function checkHoldQuery(text: string): void {
+  checkTokens(text);
+  let tree: { stmts?: { stmt: AstNode }[] };
+  try {
+    tree = parseSync(text) as typeof tree;
+  } catch (error) {
+    throw new WhereFilterError(`does not parse as SQL: ${(error as Error).message}`, HOLD_QUERY_FORM);
+  }
+  const statements = tree.stmts ?? [];
+  const select = statements.length === 1 ? statements[0]!.stmt.SelectStmt : undefined;
+  if (!select) throw new WhereFilterError('is not a single SELECT', HOLD_QUERY_FORM);
+  if (select.withClause || select.intoClause || select.lockingClause)
+    throw new WhereFilterError('uses WITH, INTO or FOR UPDATE/SHARE', HOLD_QUERY_FORM);
+}
