@@ -107,26 +107,26 @@ export function parseWhereFilter(text: string): WhereFilter {
  * Token checks the tree cannot show: a comment or a `;` is gone from the tree, and parentheses that close before
  * the end (`a = 1) OR (true`) parse as one expression here but escape the parentheses the predicate adds.
  */
-function checkTokens(text: string): void {
+function checkTokens(text: string, form = WHERE_FORM): void {
   let tokens: { text: string; tokenName: string }[];
   try {
     tokens = scanSync(text).tokens;
   } catch (error) {
-    throw new WhereFilterError(`does not scan as SQL: ${(error as Error).message}`, WHERE_FORM);
+    throw new WhereFilterError(`does not scan as SQL: ${(error as Error).message}`, form);
   }
   let depth = 0;
   for (const token of tokens) {
     if (token.tokenName === 'SQL_COMMENT' || token.tokenName === 'C_COMMENT')
-      throw new WhereFilterError(`contains a comment (${token.text.slice(0, 20)})`, `${WHERE_FORM}; no comments`);
-    if (token.text === ';') throw new WhereFilterError('contains a ";"', `${WHERE_FORM}; no ";"`);
+      throw new WhereFilterError(`contains a comment (${token.text.slice(0, 20)})`, `${form}; no comments`);
+    if (token.text === ';') throw new WhereFilterError('contains a ";"', `${form}; no ";"`);
     if (token.text === '(') depth++;
     if (token.text === ')' && --depth < 0)
       throw new WhereFilterError(
         'closes a parenthesis it did not open',
-        `${WHERE_FORM}; parentheses balanced within the filter`,
+        `${form}; parentheses balanced within the filter`,
       );
   }
-  if (depth !== 0) throw new WhereFilterError('leaves a parenthesis open', `${WHERE_FORM}; balanced parentheses`);
+  if (depth !== 0) throw new WhereFilterError('leaves a parenthesis open', `${form}; balanced parentheses`);
 }
 
 function walk(node: unknown, columns: Set<string>): void {
@@ -182,7 +182,7 @@ export const HOLD_QUERY_FORM =
  * cannot close its parentheses, lock rows or hide a data-modifying WITH.
  */
 export function checkHoldQuery(text: string): void {
-  checkTokens(text);
+  checkTokens(text, HOLD_QUERY_FORM);
   let tree: { stmts?: { stmt: AstNode }[] };
   try {
     tree = parseSync(text) as typeof tree;

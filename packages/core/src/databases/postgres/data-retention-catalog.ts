@@ -90,7 +90,7 @@ async function tableFacts(client: pg.ClientBase, name: string): Promise<TableRow
     `SELECT c.oid, c.oid::regclass::text AS regclass, c.relkind,
             (SELECT coalesce(jsonb_object_agg(a.attname, format_type(a.atttypid, NULL)), '{}')
                FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
-            (SELECT array_agg(a.attname ORDER BY k.n)
+            (SELECT array_agg(a.attname::text ORDER BY k.n)
                FROM pg_index i CROSS JOIN unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
                JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
               WHERE i.indrelid = c.oid AND i.indisprimary) AS primary_key
