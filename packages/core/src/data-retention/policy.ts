@@ -1,0 +1,117 @@
+/**
+ * The data-retention policy file (.github/dbops/retention.yml, issue 16), as read-policy.ts returns it once parsed and
+ * checked. Backup rotation itself lives in ../retention/; `backups` here carries the same keep-* rules.
+ */
+
+/** Periods are seconds; timeouts and lags are milliseconds, as PostgreSQL's settings take them. */
+export interface PolicyDefaults {
+  batchSize: number;
+  lockTimeoutMs: number;
+  maxReplicationLagMs: number;
+  maxRuntimeMs: number;
+}
+
+/** The defaults a file may leave out; each is what a gentle purge on a busy primary can afford. */
+export const DEFAULT_POLICY_DEFAULTS: PolicyDefaults = {
+  batchSize: 5000,
+  lockTimeoutMs: 2000,
+  maxReplicationLagMs: 30_000,
+  maxRuntimeMs: 20 * 60_000,
+};
+
+/** A schema-qualified name as written (`public.audit_logs`); the schema is undefined when left out. */
+export interface QualifiedName {
+  schema?: string;
+  name: string;
+}
+
+/** Legal holds: rows (subject_table, subject_id) that no rule may purge. */
+export type HoldSource =
+  | { kind: 'table'; table: QualifiedName; line: number }
+  /** A single SELECT returning subject_table and subject_id. */
+  | { kind: 'query'; query: string; line: number };
+
+interface RuleBase {
+  name: string;
+  /** Position in `data`, from 0, for messages about a rule before its name is known. */
+  index: number;
+  /** Line of the rule in the file, from 1. */
+  line: number;
+  /** A single boolean SQL expression further limiting the rule (checked by where-filter.ts). */
+  where?: string;
+  /** Storage URL the rows are archived to before they are deleted. */
+  archiveTo?: string;
+}
+
+/** Rows whose `by` timestamp is older than `keep`. */
+export interface AgeRule extends RuleBase {
+  kind: 'age';
+  table: QualifiedName;
+  by: string;
+  keepSeconds: number;
+}
+
+/** What happens to a soft-deleted row once its grace period is over. */
+export type SoftDeleteThen =
+  | { action: 'erase' }
+  /** Column → replacement value (null clears it). */
+  | { action: 'anonymize'; columns: Record<string, string | number | boolean | null> };
+
+/** Rows whose `soft-delete` timestamp is set and older than `grace`. */
+export interface SoftDeleteRule extends RuleBase {
+  kind: 'soft-delete';
+  table: QualifiedName;
+  softDelete: string;
+  graceSeconds: number;
+  /** The file's `then` (renamed: an object with `then` would look like a promise to `await`). */
+  afterGrace: SoftDeleteThen;
+}
+
+/** MongoDB documents whose `by` field is older than `keep`. */
+export interface CollectionRule extends RuleBase {
+  kind: 'collection';
+  /** database.collection */
+  collection: { database: string; name: string };
+  by: string;
+  keepSeconds: number;
+}
+
+export type DataRule = AgeRule | SoftDeleteRule | CollectionRule;
+
+/** A compliance floor: no rule on this table may keep rows for less. */
+export interface Minimum {
+  table: QualifiedName;
+  keepAtLeastSeconds: number;
+  line: number;
+}
+
+/** The backup rotation, with the keep-* rules of the retention-purge action's inputs. */
+export interface BackupRotation {
+  from: string;
+  keepLast?: number;
+  keepHourly?: number;
+  keepDaily?: number;
+  keepWeekly?: number;
+  keepMonthly?: number;
+  keepYearly?: number;
+  keepWithinSeconds?: number;
+  keepMinVerified?: number;
+}
+
+export interface DataRetentionPolicy {
+  version: 1;
+  defaults: PolicyDefaults;
+  holds: HoldSource[];
+  data: DataRule[];
+  minimums: Minimum[];
+  backups?: BackupRotation;
+}
+
+/** The table a rule purges, or undefined for a MongoDB collection. */
+export function ruleTable(rule: DataRule): QualifiedName | undefined {
+  return rule.kind === 'collection' ? undefined : rule.table;
+}
+
+export function qualifiedNameText(name: QualifiedName): string {
+  return name.schema === undefined ? name.name : `${name.schema}.${name.name}`;
+}

@@ -1,0 +1,532 @@
+/**
+ * Reads and checks a data-retention policy file. The structure follows docs/retention-policy.schema.json; the checks
+ * are written here rather than run through a schema validator because every error must name the rule, the field and
+ * the line in the file, and say what the valid form is (ajv is a dev dependency only; the unit tests hold the schema
+ * and these checks to the same answers). Then what a schema cannot say: durations in dbops's grammar, `where`
+ * filters through PostgreSQL's grammar, unique rule names, and no rule shorter than a minimum on its table.
+ */
+import { readFile } from 'node:fs/promises';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
+import { parseDuration, parseTimeoutMs, readDuration, DURATION_FORM } from '../duration.js';
+import { DbopsError, invalidInput } from '../errors.js';
+import { parseLocation } from '../storage/location.js';
+import {
+  DEFAULT_POLICY_DEFAULTS,
+  qualifiedNameText,
+  ruleTable,
+  type BackupRotation,
+  type DataRetentionPolicy,
+  type DataRule,
+  type HoldSource,
+  type Minimum,
+  type PolicyDefaults,
+  type QualifiedName,
+  type SoftDeleteThen,
+} from './policy.js';
+import { checkHoldQuery, loadWhereParser, parseWhereFilter, WhereFilterError } from './where-filter.js';
+
+/** The input that names the file (the retention-purge action's `policy`, the CLI's --policy). */
+const INPUT = 'policy';
+
+const TOP_KEYS = ['version', 'defaults', 'holds', 'data', 'minimums', 'backups'];
+const DEFAULT_KEYS = ['batch-size', 'lock-timeout', 'max-replication-lag', 'max-runtime'];
+const RULE_KEYS = {
+  age: ['name', 'table', 'by', 'keep', 'where', 'archive-to'],
+  'soft-delete': ['name', 'table', 'soft-delete', 'grace', 'then', 'anonymize', 'where', 'archive-to'],
+  collection: ['name', 'collection', 'by', 'keep', 'archive-to'],
+} as const;
+const MINIMUM_KEYS = ['table', 'keep-at-least'];
+const BACKUP_COUNTS = ['keep-last', 'keep-hourly', 'keep-daily', 'keep-weekly', 'keep-monthly', 'keep-yearly'];
+const BACKUP_KEYS = ['from', ...BACKUP_COUNTS, 'keep-within', 'keep-min-verified'];
+
+const PERIOD_FORM = `${DURATION_FORM.replace('ms, s, m, h, d or w', 'ms, s, m, h, d, w or y (365d)')}; m is minutes, not months`;
+const TABLE_FORM = 'a table name, schema-qualified or not, e.g. public.audit_logs or audit_logs';
+const COLUMN_FORM = 'a column name, e.g. created_at';
+const NAME_FORM = 'lowercase letters, digits and "-", starting with a letter, e.g. audit-logs';
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+/** The shortest retention period: below it, `6m` meant as six months is the likely mistake. */
+const MIN_PERIOD_SECONDS = 3600;
+
+export async function readPolicyFile(path: string): Promise<DataRetentionPolicy> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw invalidInput(
+      INPUT,
+      `names a file that cannot be read (${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      'the path of a YAML retention policy, e.g. .github/dbops/retention.yml',
+    );
+  }
+  return parsePolicy(text, path);
+}
+
+/** Parses and checks a policy; the first error found is thrown as INVALID_INPUT naming file, line, rule and field. */
+export async function parsePolicy(text: string, source: string): Promise<DataRetentionPolicy> {
+  await loadWhereParser();
+  return new PolicyReader(text, source).read();
+}
+
+type Path = (string | number)[];
+
+class PolicyReader {
+  private readonly lines = new LineCounter();
+  private readonly doc: Document;
+
+  constructor(
+    text: string,
+    private readonly source: string,
+  ) {
+    this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: false });
+  }
+
+  read(): DataRetentionPolicy {
+    const yamlError = this.doc.errors[0];
+    if (yamlError) {
+      const line = this.lines.linePos(yamlError.pos[0]).line;
+      throw this.error(
+        line,
+        'the file',
+        `is not valid YAML: ${yamlError.message.split('\n')[0]}`,
+        'YAML as in docs/retention.md',
+      );
+    }
+    const root = this.doc.contents;
+    if (!isMap(root)) throw this.error(1, 'the file', 'is not a mapping', `top-level keys: ${TOP_KEYS.join(', ')}`);
+    this.knownKeys([], TOP_KEYS, 'top-level keys');
+    const version = this.value(['version']);
+    if (version !== 1)
+      throw this.fail(
+        ['version'],
+        'version',
+        `is ${version === undefined ? 'missing' : JSON.stringify(version)}`,
+        'version: 1',
+      );
+
+    const data = this.list(['data'], 'data');
+    const rules = data.map((_, i) => this.rule(i));
+    const minimums = this.list(['minimums'], 'minimums').map((_, i) => this.minimum(i));
+    const policy: DataRetentionPolicy = {
+      version: 1,
+      defaults: this.defaults(),
+      holds: this.list(['holds'], 'holds').map((_, i) => this.hold(i)),
+      data: rules,
+      minimums,
+    };
+    const backups = this.backups();
+    if (backups) policy.backups = backups;
+    this.checkNames(rules);
+    this.checkMinimums(rules, minimums);
+    return policy;
+  }
+
+  // --- sections ---
+
+  private defaults(): PolicyDefaults {
+    const defaults = { ...DEFAULT_POLICY_DEFAULTS };
+    if (this.value(['defaults']) === undefined) return defaults;
+    this.mapAt(['defaults'], 'defaults', `keys: ${DEFAULT_KEYS.join(', ')}`);
+    this.knownKeys(['defaults'], DEFAULT_KEYS, 'keys of defaults');
+    const size = this.value(['defaults', 'batch-size']);
+    if (size !== undefined) {
+      if (!Number.isInteger(size) || (size as number) < 1 || (size as number) > 1_000_000)
+        throw this.fail(
+          ['defaults', 'batch-size'],
+          'defaults.batch-size',
+          `is ${JSON.stringify(size)}`,
+          'a whole number of rows from 1 to 1000000, e.g. 5000',
+        );
+      defaults.batchSize = size as number;
+    }
+    const timeouts = [
+      ['lock-timeout', 'lockTimeoutMs', '2s'],
+      ['max-replication-lag', 'maxReplicationLagMs', '30s'],
+      ['max-runtime', 'maxRuntimeMs', '20m'],
+    ] as const;
+    for (const [key, field, example] of timeouts) {
+      const path = ['defaults', key];
+      if (this.value(path) === undefined) continue;
+      const ms = this.guard(path, `defaults.${key}`, () =>
+        parseTimeoutMs(this.text(path, `defaults.${key}`, DURATION_FORM), INPUT, example),
+      );
+      if (ms === 0) throw this.fail(path, `defaults.${key}`, 'is 0', `a duration above 0, e.g. ${example}`);
+      defaults[field] = ms;
+    }
+    return defaults;
+  }
+
+  private hold(i: number): HoldSource {
+    const path = ['holds', i];
+    const field = `holds[${i}]`;
+    const valid =
+      'table: schema.table (with columns subject_table, subject_id) or query: SELECT subject_table, subject_id FROM ...';
+    this.mapAt(path, field, valid);
+    const keys = this.keysOf(path);
+    if (keys.length !== 1 || !['table', 'query'].includes(keys[0]!))
+      throw this.fail(
+        path,
+        field,
+        `has ${keys.length === 0 ? 'no keys' : `the keys ${keys.join(', ')}`}`,
+        `exactly one of ${valid}`,
+      );
+    const line = this.lineOf(path);
+    if (keys[0] === 'table')
+      return { kind: 'table', table: this.tableName([...path, 'table'], `${field}.table`), line };
+    const query = this.text([...path, 'query'], `${field}.query`, valid).trim();
+    try {
+      checkHoldQuery(query);
+    } catch (error) {
+      if (!(error instanceof WhereFilterError)) throw error;
+      throw this.fail([...path, 'query'], `${field}.query`, error.problem, error.valid);
+    }
+    return { kind: 'query', query, line };
+  }
+
+  private rule(i: number): DataRule {
+    const path = ['data', i];
+    const nameValue = this.value([...path, 'name']);
+    const label = typeof nameValue === 'string' ? `rule '${nameValue}' (data[${i}])` : `rule data[${i}]`;
+    const field = (key: string) => `${label} field '${key}'`;
+    this.mapAt(path, label, 'a mapping with name, table, by and keep (or soft-delete, or collection)');
+    if (typeof nameValue !== 'string' || !/^[a-z][a-z0-9-]*$/.test(nameValue))
+      throw this.fail(
+        nameValue === undefined ? path : [...path, 'name'],
+        field('name'),
+        nameValue === undefined ? 'is missing' : `is ${JSON.stringify(nameValue)}`,
+        NAME_FORM,
+      );
+    const keys = this.keysOf(path);
+    const kind = keys.includes('collection') ? 'collection' : keys.includes('soft-delete') ? 'soft-delete' : 'age';
+    if (kind === 'collection' && keys.includes('table'))
+      throw this.fail(
+        [...path, 'collection'],
+        field('collection'),
+        'is set together with table',
+        'either table (PostgreSQL) or collection (MongoDB)',
+      );
+    this.knownKeys(path, RULE_KEYS[kind], `keys of a ${kind === 'age' ? 'by + keep' : kind} rule`, label);
+    const base = { name: nameValue, index: i, line: this.lineOf(path) };
+    const archive = this.value([...path, 'archive-to']);
+    const extras: { archiveTo?: string; where?: string } = {};
+    if (archive !== undefined) {
+      const text = this.text(
+        [...path, 'archive-to'],
+        field('archive-to'),
+        's3://bucket/prefix, a directory or artifact://name',
+      );
+      this.guard([...path, 'archive-to'], field('archive-to'), () => parseLocation(text, INPUT));
+      extras.archiveTo = text;
+    }
+    if (this.value([...path, 'where']) !== undefined) {
+      const text = this.text([...path, 'where'], field('where'), 'a SQL boolean expression');
+      try {
+        extras.where = parseWhereFilter(text).sql;
+      } catch (error) {
+        if (!(error instanceof WhereFilterError)) throw error;
+        throw this.fail([...path, 'where'], field('where'), error.problem, error.valid);
+      }
+    }
+
+    if (kind === 'collection') {
+      const collection = this.text(
+        [...path, 'collection'],
+        field('collection'),
+        'database.collection, e.g. analytics.events',
+      );
+      const match = /^([^./\s"$]+)\.([^\s$]+)$/.exec(collection);
+      if (!match)
+        throw this.fail(
+          [...path, 'collection'],
+          field('collection'),
+          `is '${collection}'`,
+          'database.collection, e.g. analytics.events',
+        );
+      return {
+        kind,
+        ...base,
+        ...extras,
+        collection: { database: match[1]!, name: match[2]! },
+        by: this.required([...path, 'by'], field('by'), 'a field name, e.g. createdAt', (t) =>
+          /^[^$\s][^\s]*$/.test(t),
+        ),
+        keepSeconds: this.period([...path, 'keep'], field('keep')),
+      };
+    }
+    const table = this.tableName([...path, 'table'], field('table'));
+    if (kind === 'age')
+      return {
+        kind,
+        ...base,
+        ...extras,
+        table,
+        by: this.column([...path, 'by'], field('by')),
+        keepSeconds: this.period([...path, 'keep'], field('keep')),
+      };
+    return {
+      kind,
+      ...base,
+      ...extras,
+      table,
+      softDelete: this.column([...path, 'soft-delete'], field('soft-delete')),
+      graceSeconds: this.period([...path, 'grace'], field('grace')),
+      afterGrace: this.thenAction(path, field),
+    };
+  }
+
+  private thenAction(path: Path, field: (key: string) => string): SoftDeleteThen {
+    const action = this.value([...path, 'then']);
+    const anonymize = this.value([...path, 'anonymize']);
+    const form = 'then: erase, or then: anonymize with anonymize: { column: replacement, ... } (null clears a column)';
+    if (action === 'erase') {
+      if (anonymize !== undefined)
+        throw this.fail([...path, 'anonymize'], field('anonymize'), 'is set but then is erase', form);
+      return { action: 'erase' };
+    }
+    if (action !== 'anonymize')
+      throw this.fail(
+        action === undefined ? path : [...path, 'then'],
+        field('then'),
+        action === undefined ? 'is missing' : `is ${JSON.stringify(action)}`,
+        form,
+      );
+    if (anonymize === undefined)
+      throw this.fail([...path, 'then'], field('anonymize'), 'is missing for then: anonymize', form);
+    this.mapAt([...path, 'anonymize'], field('anonymize'), form);
+    const columns: Record<string, string | number | boolean | null> = {};
+    for (const column of this.keysOf([...path, 'anonymize'])) {
+      const at = [...path, 'anonymize', column];
+      if (!IDENTIFIER.test(column))
+        throw this.fail(at, field(`anonymize.${column}`), 'is not a column name', COLUMN_FORM, true);
+      const value = this.value(at);
+      if (value !== null && !['string', 'number', 'boolean'].includes(typeof value))
+        throw this.fail(
+          at,
+          field(`anonymize.${column}`),
+          `is ${JSON.stringify(value)}`,
+          'a replacement: a string, number, true/false or null',
+        );
+      columns[column] = value as string | number | boolean | null;
+    }
+    if (Object.keys(columns).length === 0)
+      throw this.fail([...path, 'anonymize'], field('anonymize'), 'lists no columns', form);
+    return { action: 'anonymize', columns };
+  }
+
+  private minimum(i: number): Minimum {
+    const path = ['minimums', i];
+    const field = `minimums[${i}]`;
+    this.mapAt(path, field, 'table: schema.table and keep-at-least: a duration such as 6y');
+    this.knownKeys(path, MINIMUM_KEYS, 'keys of a minimum', field);
+    return {
+      table: this.tableName([...path, 'table'], `${field}.table`),
+      keepAtLeastSeconds: this.period([...path, 'keep-at-least'], `${field}.keep-at-least`),
+      line: this.lineOf(path),
+    };
+  }
+
+  private backups(): BackupRotation | undefined {
+    if (this.value(['backups']) === undefined) return undefined;
+    this.mapAt(['backups'], 'backups', `keys: ${BACKUP_KEYS.join(', ')}`);
+    this.knownKeys(['backups'], BACKUP_KEYS, 'keys of backups');
+    const from = this.text(['backups', 'from'], 'backups.from', 's3://bucket/prefix, a directory or artifact://name');
+    this.guard(['backups', 'from'], 'backups.from', () => parseLocation(from, INPUT));
+    const rotation: BackupRotation = { from };
+    const fields: Record<string, keyof BackupRotation> = {
+      'keep-last': 'keepLast',
+      'keep-hourly': 'keepHourly',
+      'keep-daily': 'keepDaily',
+      'keep-weekly': 'keepWeekly',
+      'keep-monthly': 'keepMonthly',
+      'keep-yearly': 'keepYearly',
+      'keep-min-verified': 'keepMinVerified',
+    };
+    for (const [key, target] of Object.entries(fields)) {
+      const value = this.value(['backups', key]);
+      if (value === undefined) continue;
+      if (!Number.isInteger(value) || (value as number) < 0)
+        throw this.fail(
+          ['backups', key],
+          `backups.${key}`,
+          `is ${JSON.stringify(value)}`,
+          'a whole number ≥ 0, e.g. 7',
+        );
+      (rotation as unknown as Record<string, number>)[target] = value as number;
+    }
+    if (this.value(['backups', 'keep-within']) !== undefined)
+      rotation.keepWithinSeconds = this.period(['backups', 'keep-within'], 'backups.keep-within');
+    return rotation;
+  }
+
+  // --- checks across rules ---
+
+  private checkNames(rules: DataRule[]): void {
+    const seen = new Map<string, DataRule>();
+    for (const rule of rules) {
+      const first = seen.get(rule.name);
+      if (first)
+        throw this.fail(
+          ['data', rule.index, 'name'],
+          `rule '${rule.name}' (data[${rule.index}]) field 'name'`,
+          `repeats the name of data[${first.index}] on line ${first.line}`,
+          'a name used by one rule only: receipts and plans are kept per rule name',
+        );
+      seen.set(rule.name, rule);
+    }
+  }
+
+  /** A rule may not keep rows for less than a minimum on its table; a soft-delete rule's grace counts as its keep. */
+  private checkMinimums(rules: DataRule[], minimums: Minimum[]): void {
+    for (const rule of rules) {
+      const table = ruleTable(rule);
+      if (!table) continue;
+      const keep = rule.kind === 'soft-delete' ? rule.graceSeconds : rule.keepSeconds;
+      const key = rule.kind === 'soft-delete' ? 'grace' : 'keep';
+      for (const minimum of minimums) {
+        if (sameTable(table, minimum.table) && keep < minimum.keepAtLeastSeconds)
+          throw this.fail(
+            ['data', rule.index, key],
+            `rule '${rule.name}' (data[${rule.index}]) field '${key}'`,
+            `(${formatSeconds(keep)}) is shorter than the minimum for ${qualifiedNameText(minimum.table)} on line ${minimum.line} (${formatSeconds(minimum.keepAtLeastSeconds)})`,
+            `a ${key} of at least ${formatSeconds(minimum.keepAtLeastSeconds)}: minimums are compliance floors a rule may not undercut`,
+          );
+      }
+    }
+  }
+
+  // --- values ---
+
+  private period(path: Path, field: string): number {
+    const text = this.text(path, field, PERIOD_FORM);
+    const seconds = readPeriod(text);
+    if (seconds === undefined) throw this.fail(path, field, `'${text}' is not a duration`, PERIOD_FORM);
+    this.guard(path, field, () => parseDuration(`${seconds}s`, INPUT));
+    if (seconds < MIN_PERIOD_SECONDS)
+      throw this.fail(path, field, `is '${text}', less than an hour`, `at least 1h; ${PERIOD_FORM}`);
+    return seconds;
+  }
+
+  private tableName(path: Path, field: string): QualifiedName {
+    const text = this.text(path, field, TABLE_FORM);
+    const parts = text.split('.');
+    if (parts.length > 2 || !parts.every((p) => IDENTIFIER.test(p)))
+      throw this.fail(path, field, `is '${text}'`, TABLE_FORM);
+    return parts.length === 2 ? { schema: parts[0]!, name: parts[1]! } : { name: parts[0]! };
+  }
+
+  private column(path: Path, field: string): string {
+    return this.required(path, field, COLUMN_FORM, (t) => IDENTIFIER.test(t));
+  }
+
+  private required(path: Path, field: string, valid: string, test: (text: string) => boolean): string {
+    const text = this.text(path, field, valid);
+    if (!test(text)) throw this.fail(path, field, `is '${text}'`, valid);
+    return text;
+  }
+
+  /** A string value; numbers are refused rather than guessed at (`keep: 30` has no unit). */
+  private text(path: Path, field: string, valid: string): string {
+    const value = this.value(path);
+    if (value === undefined) throw this.fail(path.slice(0, -1), field, 'is missing', valid);
+    if (typeof value !== 'string' || value.trim() === '')
+      throw this.fail(path, field, `is ${JSON.stringify(value)}`, valid);
+    return value;
+  }
+
+  private list(path: Path, field: string): unknown[] {
+    const value = this.value(path);
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value))
+      throw this.fail(path, field, 'is not a list', `a list of entries, each starting with "- "`);
+    return value;
+  }
+
+  private mapAt(path: Path, field: string, valid: string): void {
+    if (!isMap(this.node(path))) throw this.fail(path, field, 'is not a mapping', valid);
+  }
+
+  private knownKeys(path: Path, known: readonly string[], what: string, label?: string): void {
+    for (const key of this.keysOf(path))
+      if (!known.includes(key))
+        throw this.fail(
+          [...path, key],
+          label ? `${label} field '${key}'` : `'${key}'`,
+          'is not a known key',
+          `${what}: ${known.join(', ')}`,
+          true,
+        );
+  }
+
+  private keysOf(path: Path): string[] {
+    const node = this.node(path) as YAMLMap | undefined;
+    return (node?.items ?? []).map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key));
+  }
+
+  private value(path: Path): unknown {
+    const node = this.node(path);
+    return node === undefined ? undefined : (node as Node).toJSON();
+  }
+
+  private node(path: Path): Node | undefined {
+    if (path.length === 0) return this.doc.contents as Node;
+    const parent = this.node(path.slice(0, -1));
+    const key = path.at(-1)!;
+    if (isMap(parent)) {
+      const pair = parent.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key);
+      return pair?.value as Node | undefined;
+    }
+    if (isSeq(parent) && typeof key === 'number') return parent.items[key] as Node | undefined;
+    return undefined;
+  }
+
+  /** The line of a value, or of its key when `atKey` (an unknown key has no meaningful value line). */
+  private lineOf(path: Path, atKey = false): number {
+    if (path.length > 0) {
+      const parent = this.node(path.slice(0, -1));
+      if (isMap(parent)) {
+        const pair = parent.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === path.at(-1));
+        const node = (atKey ? pair?.key : (pair?.value ?? pair?.key)) as Node | undefined;
+        if (node?.range) return this.lines.linePos(node.range[0]).line;
+      }
+    }
+    const node = this.node(path);
+    if (node?.range) return this.lines.linePos(node.range[0]).line;
+    return path.length > 0 ? this.lineOf(path.slice(0, -1)) : 1;
+  }
+
+  /** Runs a check of dbops's own (durations, locations) and re-throws its error with the line and field. */
+  private guard<T>(path: Path, field: string, check: () => T): T {
+    try {
+      return check();
+    } catch (error) {
+      if (!(error instanceof DbopsError)) throw error;
+      const problem = error.message.replace(/^Input 'policy' /, '');
+      throw this.fail(path, field, problem, error.hint ?? '');
+    }
+  }
+
+  private fail(path: Path, field: string, problem: string, valid: string, atKey = false): DbopsError {
+    return this.error(this.lineOf(path, atKey), field, problem, valid);
+  }
+
+  private error(line: number, field: string, problem: string, valid: string): DbopsError {
+    return invalidInput(INPUT, `file ${this.source} line ${line}: ${field} ${problem}`, valid);
+  }
+}
+
+/** dbops's duration grammar, plus a leading number of years (365 days each) for retention periods: `6y`, `1y30d`. */
+export function readPeriod(text: string): number | undefined {
+  const years = /^\s*(\d+)\s*y\s*(.*)$/i.exec(text);
+  if (!years) return readDuration(text);
+  const rest = years[2]!.trim() === '' ? 0 : readDuration(years[2]!);
+  return rest === undefined ? undefined : Number(years[1]) * 365 * 86400 + rest;
+}
+
+/** Unqualified names are compared as public.name: the schema a policy most often means. */
+function sameTable(a: QualifiedName, b: QualifiedName): boolean {
+  return (a.schema ?? 'public') === (b.schema ?? 'public') && a.name === b.name;
+}
+
+function formatSeconds(seconds: number): string {
+  const days = seconds / 86400;
+  return Number.isInteger(days) ? `${days}d` : `${seconds}s`;
+}

@@ -1,0 +1,309 @@
+// The data-retention policy file: the issue's example parses; each kind of bad input is refused with the rule, the
+// field, the line and the valid form; `where` filters go through PostgreSQL's grammar and cannot escape.
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { parse as parseYaml } from 'yaml';
+import { parsePolicy } from '../../packages/core/src/data-retention/read-policy.js';
+import { DbopsError } from '../../packages/core/src/errors.js';
+
+const require = createRequire(import.meta.url);
+
+const ISSUE_EXAMPLE = `# .github/dbops/retention.yml
+version: 1
+defaults: { batch-size: 5000, lock-timeout: 2s, max-replication-lag: 30s, max-runtime: 20m }
+holds:                                   # legal holds: never purged, checked fail-closed
+  - table: public.legal_holds            # rows (subject_table, subject_id) that must survive
+data:
+  - name: audit-logs
+    table: public.audit_logs
+    by: created_at
+    keep: 365d
+    archive-to: s3://acme-archive/audit-logs      # archived before deleted, encrypted like backups
+  - name: page-views
+    table: public.page_views                       # partitioned by month: whole partitions are dropped
+    by: viewed_at
+    keep: 180d
+  - name: deleted-accounts
+    table: public.users
+    soft-delete: deleted_at
+    grace: 30d
+    then: erase                                    # delete the row and its dependants, or \`anonymize\` listed columns
+  - name: analytics-events
+    collection: analytics.events                   # MongoDB, once that issue has landed
+    by: createdAt
+    keep: 30d
+minimums:                                          # what the policy may never shorten (compliance floors)
+  - table: public.medical_records
+    keep-at-least: 6y
+backups:                                           # the existing rotation, same rules as keep-* inputs
+  from: s3://acme-backups/prod
+  keep-daily: 7
+  keep-weekly: 4
+  keep-monthly: 12
+  keep-min-verified: 2
+`;
+
+const DAY = 86400;
+
+async function refusal(text: string): Promise<DbopsError> {
+  const error = await parsePolicy(text, 'retention.yml').then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DbopsError);
+  expect((error as DbopsError).code).toBe('INVALID_INPUT');
+  expect((error as DbopsError).hint).toBeTruthy();
+  return error as DbopsError;
+}
+
+/** The issue's example with one line replaced (the replacement keeps the line numbers unless it adds lines). */
+const edit = (from: string, to: string) => {
+  expect(ISSUE_EXAMPLE).toContain(from);
+  return ISSUE_EXAMPLE.replace(from, to);
+};
+
+test("the issue's example parses into the typed policy", async () => {
+  const policy = await parsePolicy(ISSUE_EXAMPLE, 'retention.yml');
+  expect(policy.defaults).toEqual({
+    batchSize: 5000,
+    lockTimeoutMs: 2000,
+    maxReplicationLagMs: 30_000,
+    maxRuntimeMs: 1_200_000,
+  });
+  expect(policy.holds).toEqual([{ kind: 'table', table: { schema: 'public', name: 'legal_holds' }, line: 5 }]);
+  expect(policy.data.map((r) => [r.name, r.kind, r.line])).toEqual([
+    ['audit-logs', 'age', 7],
+    ['page-views', 'age', 12],
+    ['deleted-accounts', 'soft-delete', 16],
+    ['analytics-events', 'collection', 21],
+  ]);
+  expect(policy.data[0]).toMatchObject({
+    keepSeconds: 365 * DAY,
+    by: 'created_at',
+    archiveTo: 's3://acme-archive/audit-logs',
+  });
+  expect(policy.data[2]).toMatchObject({
+    softDelete: 'deleted_at',
+    graceSeconds: 30 * DAY,
+    afterGrace: { action: 'erase' },
+  });
+  expect(policy.data[3]).toMatchObject({ collection: { database: 'analytics', name: 'events' }, by: 'createdAt' });
+  expect(policy.minimums).toEqual([
+    { table: { schema: 'public', name: 'medical_records' }, keepAtLeastSeconds: 6 * 365 * DAY, line: 26 },
+  ]);
+  expect(policy.backups).toEqual({
+    from: 's3://acme-backups/prod',
+    keepDaily: 7,
+    keepWeekly: 4,
+    keepMonthly: 12,
+    keepMinVerified: 2,
+  });
+});
+
+test('anonymize takes per-column replacements', async () => {
+  const policy = await parsePolicy(
+    edit(
+      '    then: erase ',
+      "    then: anonymize\n    anonymize: { email: null, name: 'deleted user', age: 0 }\n    #",
+    ),
+    'retention.yml',
+  );
+  expect(policy.data[2]).toMatchObject({
+    afterGrace: { action: 'anonymize', columns: { email: null, name: 'deleted user', age: 0 } },
+  });
+});
+
+test.each([
+  [
+    'an unknown key',
+    edit('    by: viewed_at', '    bye: viewed_at'),
+    14,
+    "rule 'page-views' (data[1]) field 'bye' is not a known key",
+    /name, table, by, keep/,
+  ],
+  [
+    'an unknown top-level key',
+    edit('minimums:', 'minimum:'),
+    25,
+    "'minimum' is not a known key",
+    /version, defaults, holds, data, minimums, backups/,
+  ],
+  [
+    'a duration outside the grammar',
+    edit('keep: 180d', 'keep: 6 months'),
+    15,
+    "rule 'page-views' (data[1]) field 'keep' '6 months' is not a duration",
+    /y \(365d\)/,
+  ],
+  ['a bare number for a duration', edit('keep: 180d', 'keep: 180'), 15, "field 'keep' is 180", /a number with a unit/],
+  [
+    'minutes meant as months',
+    edit('keep: 180d', 'keep: 6m'),
+    15,
+    "field 'keep' is '6m', less than an hour",
+    /m is minutes, not months/,
+  ],
+  [
+    'a bad lock timeout',
+    edit('lock-timeout: 2s', 'lock-timeout: 2'),
+    3,
+    'defaults.lock-timeout is 2',
+    /a number with a unit/,
+  ],
+  ['a batch size of 0', edit('batch-size: 5000', 'batch-size: 0'), 3, 'defaults.batch-size is 0', /1 to 1000000/],
+  [
+    'a duplicate rule name',
+    edit('name: page-views', 'name: audit-logs'),
+    12,
+    "rule 'audit-logs' (data[1]) field 'name' repeats the name of data[0] on line 7",
+    /one rule only/,
+  ],
+  [
+    'a rule shorter than a minimum',
+    edit('table: public.medical_records', 'table: public.audit_logs'),
+    10,
+    "field 'keep' (365d) is shorter than the minimum for public.audit_logs on line 26 (2190d)",
+    /at least 2190d/,
+  ],
+  [
+    'a grace shorter than a minimum',
+    edit('table: public.medical_records', 'table: users'),
+    19,
+    "rule 'deleted-accounts' (data[2]) field 'grace' (30d) is shorter than the minimum",
+    /compliance floors/,
+  ],
+  [
+    'then neither erase nor anonymize',
+    edit('then: erase', 'then: delete'),
+    20,
+    'field \'then\' is "delete"',
+    /then: erase, or then: anonymize/,
+  ],
+  [
+    'anonymize without columns',
+    edit('then: erase', 'then: anonymize'),
+    20,
+    "field 'anonymize' is missing for then: anonymize",
+    /column: replacement/,
+  ],
+  [
+    'a missing keep',
+    edit('    keep: 180d\n', ''),
+    12,
+    "rule 'page-views' (data[1]) field 'keep' is missing",
+    /a number with a unit/,
+  ],
+  [
+    'a bad table name',
+    edit('table: public.page_views', 'table: public.page-views'),
+    13,
+    "field 'table' is 'public.page-views'",
+    /schema-qualified/,
+  ],
+  ['a bad rule name', edit('name: page-views', 'name: Page Views'), 12, 'field \'name\' is "Page Views"', /lowercase/],
+  [
+    'a table and a collection in one rule',
+    edit('    by: createdAt', '    table: events\n    by: createdAt'),
+    22,
+    "field 'collection' is set together with table",
+    /either table/,
+  ],
+  [
+    'a where on a MongoDB rule',
+    edit('    by: createdAt', '    where: a = 1\n    by: createdAt'),
+    23,
+    "rule 'analytics-events' (data[3]) field 'where' is not a known key",
+    /collection rule/,
+  ],
+  [
+    'an unsupported archive scheme',
+    edit('s3://acme-archive/audit-logs', 'gs://acme-archive/audit-logs'),
+    11,
+    "field 'archive-to' uses the unsupported scheme 'gs://'",
+    /s3:\/\/bucket/,
+  ],
+  ['a wrong version', edit('version: 1', 'version: 2'), 2, 'version is 2', /version: 1/],
+  ['invalid YAML', edit('  keep-daily: 7', '  keep-daily: [7'), 31, 'the file is not valid YAML', /YAML/],
+  [
+    'a duplicate key',
+    edit('    keep: 365d', '    keep: 365d\n    keep: 30d'),
+    11,
+    'the file is not valid YAML: Map keys must be unique',
+    /YAML/,
+  ],
+  [
+    'a hold query that writes',
+    edit(
+      '  - table: public.legal_holds',
+      "  - query: WITH d AS (DELETE FROM t RETURNING *) SELECT 't' AS subject_table, '1' AS subject_id",
+    ),
+    5,
+    'holds[0].query uses WITH, INTO or FOR UPDATE/SHARE',
+    /one SELECT/,
+  ],
+  [
+    'a hold query with a second statement',
+    edit('  - table: public.legal_holds', '  - query: SELECT subject_table, subject_id FROM h; DROP TABLE h'),
+    5,
+    'holds[0].query contains a ";"',
+    /one SELECT/,
+  ],
+])('%s is refused with the line, the field and the valid form', async (_, text, line, problem, valid) => {
+  const error = await refusal(text);
+  expect(error.message).toContain(`file retention.yml line ${line}: `);
+  expect(error.message).toContain(problem);
+  expect(error.hint).toMatch(valid);
+});
+
+const withWhere = (where: string) => edit('    keep: 180d\n', `    keep: 180d\n    where: ${JSON.stringify(where)}\n`);
+
+test("a where filter that is one boolean expression on the rule's columns is kept as written", async () => {
+  const where =
+    "tenant_id = 7 AND lower(status) IN ('closed', 'spam') AND note IS NOT NULL AND viewed_at < now() - interval '1 day'";
+  const policy = await parsePolicy(withWhere(where), 'retention.yml');
+  expect(policy.data[1]!.where).toBe(where);
+});
+
+test.each([
+  ['a second statement', 'true; DELETE FROM users', 'contains a ";"'],
+  ['a comment hiding the rest of the predicate', 'tenant_id = 7 --', 'contains a comment'],
+  ['a block comment', 'tenant_id = 7 /* x */', 'contains a comment'],
+  ["closing the predicate's parentheses", 'tenant_id = 7) OR (true', 'closes a parenthesis it did not open'],
+  ['an open parenthesis', '(tenant_id = 7', 'leaves a parenthesis open'],
+  ['a subquery', 'id IN (SELECT id FROM admins)', 'uses a subquery'],
+  ['a function that sleeps', 'pg_sleep(10) IS NOT NULL', 'calls the function pg_sleep()'],
+  ['a schema-qualified function', "public.lower(note) = 'x'", 'calls the function public.lower()'],
+  ['a function that writes', "set_config('role', 'postgres', false) = 'x'", 'calls the function set_config()'],
+  ['a UNION', 'true UNION SELECT 1', 'is not a single boolean expression'],
+  ['a LIMIT', 'true LIMIT 1', 'is not a single boolean expression'],
+  ['FOR UPDATE', 'true FOR UPDATE', 'is not a single boolean expression'],
+  ["another table's column", 'users.id = 1', 'names a qualified column (users.id)'],
+  ['a parameter', 'id = $1', 'uses a parameter'],
+  ['text that does not parse', 'tenant_id = = 7', 'does not parse as SQL'],
+  ['an aggregate', 'count(*) > 0', 'calls the function count()'],
+])('a where with %s is refused, naming the rule, field and line', async (_, where, problem) => {
+  const error = await refusal(withWhere(where));
+  expect(error.message).toContain(`file retention.yml line 16: rule 'page-views' (data[1]) field 'where' ${problem}`);
+  expect(error.hint).toContain('one boolean SQL expression');
+});
+
+test('the JSON Schema accepts what the reader accepts and refuses the structural mistakes it refuses', async () => {
+  const Ajv2020 = require('ajv/dist/2020').default as new (
+    o: object,
+  ) => { compile(s: object): ((d: unknown) => boolean) & { errors?: unknown } };
+  const validate = new Ajv2020({ allErrors: true, strict: false }).compile(
+    JSON.parse(await readFile('docs/retention-policy.schema.json', 'utf8')),
+  );
+  expect(validate(parseYaml(ISSUE_EXAMPLE))).toBe(true);
+  for (const bad of [
+    edit('    by: viewed_at', '    bye: viewed_at'),
+    edit('keep: 180d', 'keep: 180'),
+    edit('then: erase', 'then: delete'),
+    edit('then: erase', 'then: anonymize'),
+    edit('version: 1', 'version: 2'),
+    edit('name: page-views', 'name: Page Views'),
+  ]) {
+    expect(validate(parseYaml(bad))).toBe(false);
+    await refusal(bad);
+  }
+});
