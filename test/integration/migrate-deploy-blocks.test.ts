@@ -178,6 +178,20 @@ describe('migration command', () => {
     expect(error.message).not.toContain(encodeURIComponent(password));
   });
 
+  test('a project folder that does not exist is named in the error', async () => {
+    const error = await rejection(
+      runMigrationCommand({
+        command: 'true',
+        cwd: '/nonexistent/project',
+        databaseUrl: server.url('shop'),
+        secrets: new Secrets(),
+        lockTimeoutMs: 0,
+      }),
+    );
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.message).toContain('/nonexistent/project');
+  });
+
   test('a cancel stops the whole process group, grandchildren included', async () => {
     const controller = new AbortController();
     let grandchild = 0;

@@ -101,7 +101,16 @@ export async function runMigrationCommand(options: MigrationCommandOptions): Pro
 
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
     child.once('error', (error) =>
-      reject(new DbopsError('INTERNAL', `/bin/sh could not be started: ${error.message}`)),
+      // spawn reports a missing working directory as if /bin/sh were missing: name the folder too.
+      reject(
+        new DbopsError(
+          'INVALID_INPUT',
+          `The migration command could not be started in ${options.cwd}: ${error.message}`,
+          {
+            hint: 'The project folder must exist and /bin/sh must be installed.',
+          },
+        ),
+      ),
     );
     child.once('exit', (c, s) => resolve([c, s]));
   }).finally(() => options.signal?.removeEventListener('abort', stop));
