@@ -60,6 +60,8 @@ export async function startCluster({ dir, log = console.log }) {
         'wal_level = minimal',
         'max_wal_senders = 0',
         'jit = off',
+        // A dump locks every table in one transaction: room for the many-tables benchmark (pg_dump and dbops alike).
+        'max_locks_per_transaction = 1024',
         'log_min_messages = warning',
         '',
       ].join('\n'),

@@ -5,10 +5,10 @@
  * and these checks to the same answers). Then what a schema cannot say: durations in dbops's grammar, `where`
  * filters through PostgreSQL's grammar, unique rule names, and no rule shorter than a minimum on its table.
  */
-import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import { parseDuration, parseTimeoutMs, readDuration, DURATION_FORM } from '../duration.js';
 import { DbopsError, invalidInput } from '../errors.js';
+import { readInputFile } from '../files/read-input-file.js';
 import { parseLocation } from '../storage/location.js';
 import {
   DEFAULT_POLICY_DEFAULTS,
@@ -48,16 +48,11 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 const MIN_PERIOD_SECONDS = 3600;
 
 export async function readPolicyFile(path: string): Promise<DataRetentionPolicy> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw invalidInput(
-      INPUT,
-      `names a file that cannot be read (${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-      'the path of a YAML retention policy, e.g. .github/dbops/retention.yml',
-    );
-  }
+  const text = await readInputFile(
+    path,
+    INPUT,
+    'the path of a YAML retention policy, e.g. .github/dbops/retention.yml',
+  );
   return parsePolicy(text, path);
 }
 

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { invalidInput } from '../errors.js';
+import { readInputFile } from '../files/read-input-file.js';
 import { readDuration } from '../duration.js';
 import { readSize } from '../size.js';
 import type { CheckDefinition } from './check.js';
@@ -45,16 +45,11 @@ export function defaultSettings(checks: CheckDefinition[]): MonitorSettings {
 }
 
 export async function readThresholdsFile(path: string, checks: CheckDefinition[]): Promise<MonitorSettings> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw invalidInput(
-      INPUT,
-      `names a file that cannot be read (${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-      'the path of a YAML thresholds file, e.g. .github/dbops/thresholds.yml',
-    );
-  }
+  const text = await readInputFile(
+    path,
+    INPUT,
+    'the path of a YAML thresholds file, e.g. .github/dbops/thresholds.yml',
+  );
   return parseThresholds(text, path, checks);
 }
 

@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+// Many-tables benchmark (issue 17, target 5): `dbops backup` of a database of many small tables against the shell
+// pipeline a user would run, interleaved in one invocation, median of --runs.
+//
+//   npx tsc -b && scripts/node24.sh node bench/many-tables.mjs [--tables 10000] [--runs 3] [--cli path/to/main.js]...
+//
+// Contenders: `pg_dump -Fc -Z0 | zstd -3 > file`, `pg_dump -Fc` and dbops backup (zstd → local directory) for each
+// --cli given (default this tree's packages/cli/lib/main.js; pass another build's to compare two builds).
+// Each table has a primary key, one more index and 20 rows, analyzed: the per-table work (inventory, exact row
+// counts, fingerprint) is what this measures, not bytes.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CLI, describeBuild, startEnvironment } from './lib/environment.mjs';
+import { measure, waitForQuiet } from './lib/measure.mjs';
+import { median, ratio, rssMb, seconds } from './lib/table.mjs';
+
+const { values: opts } = parseArgs({
+  options: {
+    tables: { type: 'string', default: '10000' },
+    runs: { type: 'string', default: '3' },
+    cli: { type: 'string', multiple: true },
+  },
+});
+const tables = Number(opts.tables);
+const runs = Number(opts.runs);
+const clis = opts.cli?.length ? opts.cli : [CLI];
+
+const { cluster, pgBin } = await startEnvironment();
+const db = `many_${tables}`;
+const url = cluster.url(db);
+const scratch = mkdtempSync(join(tmpdir(), 'dbops-many-tables-'));
+try {
+  await createCatalog(cluster.url(), db, tables);
+  const contenders = [
+    { label: 'pg_dump -Fc -Z0 \\| zstd -3 > file', run: () => pipe(`| zstd -q -3 -o ${scratch}/pipe.zst -f`) },
+    { label: 'pg_dump -Fc > file', run: () => pipe(`> ${scratch}/dump.fc`) },
+    ...clis.map((cli, i) => ({
+      label: `dbops backup, zstd → local${clis.length > 1 ? ` (${cli})` : ''}`,
+      run: () =>
+        measure(
+          process.execPath,
+          [
+            cli,
+            'backup',
+            '--database-url',
+            url,
+            '--to',
+            join(scratch, `dbops-${i}`),
+            '--compression',
+            'zstd',
+            '--pg-bin-dir',
+            pgBin,
+          ],
+          { node: true },
+        ),
+    })),
+  ];
+  const results = contenders.map(() => []);
+  for (let r = 0; r < runs; r++)
+    for (const [i, c] of contenders.entries()) {
+      await waitForQuiet();
+      results[i].push(await c.run());
+    }
+  const base = median(results[0].map((m) => m.seconds));
+  console.log(`\n${tables} tables, ${runs} runs each, interleaved; build ${describeBuild()}, node ${process.version}`);
+  console.log('| contender | wall (median) | min–max | vs pipe | peak RSS |');
+  console.log('|---|---|---|---|---|');
+  for (const [i, c] of contenders.entries()) {
+    const walls = results[i].map((m) => m.seconds);
+    const rss = Math.max(...results[i].map((m) => m.self?.maxRssKb ?? m.treeMaxRssKb));
+    console.log(
+      `| ${c.label} | ${seconds(median(walls))} | ${seconds(Math.min(...walls))}–${seconds(Math.max(...walls))} | ${ratio(median(walls) / base)} | ${rssMb(rss)} |`,
+    );
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+  await cluster.stop();
+}
+
+function pipe(tail) {
+  return measure('bash', ['-o', 'pipefail', '-c', `"${pgBin}/pg_dump" -Fc -Z0 -d '${url}' ${tail}`]);
+}
+
+/** `tables` tables of 20 rows, each with a primary key and one more index, analyzed; created once and reused. */
+async function createCatalog(adminUrl, database, count) {
+  const pg = (await import('pg')).default;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  const exists = (await admin.query('select 1 from pg_database where datname = $1', [database])).rowCount > 0;
+  if (!exists) await admin.query(`create database ${database}`);
+  await admin.end();
+  if (exists) return;
+  console.log(`Creating ${count} tables…`);
+  const client = new pg.Client({ connectionString: cluster.url(database) });
+  await client.connect();
+  for (let start = 0; start < count; start += 500) {
+    const end = Math.min(count, start + 500) - 1;
+    await client.query(`do $$ begin for i in ${start}..${end} loop
+      execute format('create table t_%s (id int primary key, account int, note text)', i);
+      execute format('create index on t_%s (account)', i);
+      execute format('insert into t_%s select g, g %% 7, md5(g::text) from generate_series(1, 20) g', i);
+    end loop; end $$`);
+  }
+  await client.query('analyze');
+  await client.end();
+}
