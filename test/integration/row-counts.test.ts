@@ -1,6 +1,6 @@
 // The backup counts every table's rows exactly in its snapshot, many tables to a query (inventory.ts countRows):
 // the counts must stay exact and in the right table across batches, a batch the server refuses must still end in
-// the error that names the one table at fault, and a lock wait must fail once, not wait again per table.
+// the error that names the one table at fault, and a lock wait in a batch must end in the lock-wait error.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -134,14 +134,9 @@ export async function planMaintenance(
   for (const i of await invalidIndexes(client)) {
     const index = qualified(i.schema, i.name);
     steps.push({
-      kind: 'reindex-invalid',
-      object: index,
-      statement: `REINDEX INDEX CONCURRENTLY ${index}`,
-      mode: 'apply',
+      ...reindex('reindex-invalid', index, i.bytes),
       why: `invalid index on ${qualified(i.schema, i.table)} (left by a failed CREATE INDEX CONCURRENTLY): maintained on every write, never used by queries`,
       figures: { bytes: i.bytes },
-      lock: SHARE_UPDATE_EXCLUSIVE,
-      estimatedSeconds: seconds(i.bytes, REINDEX_BYTES_PER_S),
       expectedGain: 'a usable index; if the rebuild fails again (e.g. duplicates under a unique index), drop it',
     });
   }
@@ -151,14 +146,9 @@ export async function planMaintenance(
     if (bloat < thresholds.indexBloatRatio) continue;
     const index = qualified(i.schema, i.name);
     steps.push({
-      kind: 'reindex-bloated',
-      object: index,
-      statement: `REINDEX INDEX CONCURRENTLY ${index}`,
-      mode: 'apply',
+      ...reindex('reindex-bloated', index, i.bytes),
       why: `estimated bloat ${pct(bloat)}: ${mb(i.bytes)} where a fresh build would take about ${mb(i.expectedBytes)}`,
       figures: { bytes: i.bytes, expectedBytes: i.expectedBytes, bloatRatio: bloat },
-      lock: SHARE_UPDATE_EXCLUSIVE,
-      estimatedSeconds: seconds(i.bytes, REINDEX_BYTES_PER_S),
       expectedGain: `about ${mb(i.bytes - i.expectedBytes)} freed`,
     });
   }
@@ -168,15 +158,9 @@ export async function planMaintenance(
     for (const d of duplicates) {
       const index = qualified(d.schema, d.name);
       steps.push({
-        kind: 'drop-duplicate-index',
-        object: index,
-        statement: `DROP INDEX CONCURRENTLY ${index}`,
-        mode: 'report',
+        ...dropIndex('drop-duplicate-index', index, d.bytes),
         why: `same columns, operator classes and predicate as ${qualified(kept!.schema, kept!.name)} on ${qualified(group.schema, group.table)}`,
         figures: { bytes: d.bytes },
-        lock: 'SHARE UPDATE EXCLUSIVE on the table, briefly ACCESS EXCLUSIVE on the index',
-        estimatedSeconds: 1,
-        expectedGain: `${mb(d.bytes)} freed and one index fewer to maintain on every write`,
       });
     }
   }
@@ -184,15 +168,9 @@ export async function planMaintenance(
   for (const i of await unusedIndexes(client, thresholds.minIndexBytes)) {
     const index = qualified(i.schema, i.name);
     steps.push({
-      kind: 'drop-unused-index',
-      object: index,
-      statement: `DROP INDEX CONCURRENTLY ${index}`,
-      mode: 'report',
+      ...dropIndex('drop-unused-index', index, i.bytes),
       why: `never scanned since statistics were last reset (check replicas before dropping): ${mb(i.bytes)}`,
       figures: { bytes: i.bytes, scans: i.scans },
-      lock: 'SHARE UPDATE EXCLUSIVE on the table, briefly ACCESS EXCLUSIVE on the index',
-      estimatedSeconds: 1,
-      expectedGain: `${mb(i.bytes)} freed and one index fewer to maintain on every write`,
     });
   }
 
@@ -214,4 +192,29 @@ export async function planMaintenance(
   }
 
   return { steps };
+}
+
+/** What every concurrent rebuild of an index shares: applied, one lock level, time by size. */
+function reindex(kind: MaintenanceStep['kind'], index: string, bytes: number) {
+  return {
+    kind,
+    object: index,
+    statement: `REINDEX INDEX CONCURRENTLY ${index}`,
+    mode: 'apply' as const,
+    lock: SHARE_UPDATE_EXCLUSIVE,
+    estimatedSeconds: seconds(bytes, REINDEX_BYTES_PER_S),
+  };
+}
+
+/** What every suggested index drop shares: reported, never applied. */
+function dropIndex(kind: MaintenanceStep['kind'], index: string, bytes: number) {
+  return {
+    kind,
+    object: index,
+    statement: `DROP INDEX CONCURRENTLY ${index}`,
+    mode: 'report' as const,
+    lock: 'SHARE UPDATE EXCLUSIVE on the table, briefly ACCESS EXCLUSIVE on the index',
+    estimatedSeconds: 1,
+    expectedGain: `${mb(bytes)} freed and one index fewer to maintain on every write`,
+  };
 }

@@ -152,18 +152,14 @@ async function countBatch(
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     const retryable = typeof code === 'string' && code !== LOCK_NOT_AVAILABLE && code !== QUERY_CANCELED;
-    if (
+    const undone =
       retryable &&
       (await client.query('rollback to savepoint dbops_count_batch').then(
         () => true,
         () => false,
-      ))
-    )
-      return false;
-    const locking = { locked: counts.size, of };
-    throw (
-      translateServerError(error, { backup: true, locking, ...(client.user ? { role: client.user } : {}) }) ?? error
-    );
+      ));
+    if (undone) return false;
+    throw countFailed(client, error, { locked: counts.size, of });
   }
 }
 
@@ -182,17 +178,21 @@ async function countOne(
     );
     return Number(rows[0]!.n);
   } catch (error) {
-    // Each count holds its table's lock until the dump's snapshot ends: say how many were locked.
-    const relation = `${sqlName(table.schema)}.${sqlName(table.name)}`;
-    throw (
-      translateServerError(error, {
-        backup: true,
-        relation,
-        locking: { locked, of },
-        ...(client.user ? { role: client.user } : {}),
-      }) ?? error
-    );
+    throw countFailed(client, error, { locked, of }, `${sqlName(table.schema)}.${sqlName(table.name)}`);
   }
+}
+
+/** The server's refusal of a count, in the backup's words. Each count holds its table's lock until the snapshot
+ * ends, so the error says how many were locked. */
+function countFailed(client: pg.Client, error: unknown, locking: { locked: number; of: number }, relation?: string) {
+  return (
+    translateServerError(error, {
+      backup: true,
+      locking,
+      ...(relation ? { relation } : {}),
+      ...(client.user ? { role: client.user } : {}),
+    }) ?? error
+  );
 }
 
 export function quoteIdent(name: string): string {
