@@ -53,7 +53,18 @@ it("states an integer's bounds and a URL's schemes in its note", () => {
 });
 
 it('declares the enums that have a fixed set of values', () => {
-  const expected = ['notify-on', 'fail-on', 'alert-on', 'compression', 'sslmode', 's3-sse', 's3-checksum'];
+  const expected = [
+    'notify-on',
+    'fail-on',
+    'alert-on',
+    'compression',
+    'sslmode',
+    's3-sse',
+    's3-checksum',
+    'mode',
+    'tool',
+    'lint-fail-on',
+  ];
   expect(new Set(enums.map(([, i]) => i.name))).toEqual(new Set(expected));
 });
 

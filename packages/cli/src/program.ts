@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import {
   asDbopsError,
   DBOPS_VERSION,
+  formatLocation,
   kindNote,
   Secrets,
   type ActionDefinition,
@@ -68,8 +69,9 @@ async function runCommand(
   const log: Logger = {
     debug: (message) => (io.env.DBOPS_DEBUG ? say(`debug: ${message}`) : undefined),
     info: (message) => say(message),
-    warn: (message) => say(`warning: ${message}`),
-    error: (message) => say(`error: ${message}`),
+    // A place in a file comes first, as compilers print it, so editors and terminals link it.
+    warn: (message, at) => say(`${at ? `${formatLocation(at)}: ` : ''}warning: ${message}`),
+    error: (message, at) => say(`${at ? `${formatLocation(at)}: ` : ''}error: ${message}`),
     group: async (title, fn) => {
       say(`▸ ${title}`);
       return fn();

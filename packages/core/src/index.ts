@@ -17,6 +17,9 @@ export { restoreDefinition } from './definitions/restore.js';
 export { listDefinition } from './definitions/list.js';
 export { retentionPurgeDefinition } from './definitions/retention-purge.js';
 export { checkFreshnessDefinition } from './definitions/check-freshness.js';
+export { migrateDeployDefinition } from './definitions/migrate-deploy.js';
+export { migrateStatusDefinition } from './definitions/migrate-status.js';
+export { migrateDeploy, type MigrateOptions, type MigrateResult } from './operations/migrate-deploy.js';
 export * from './retention/policy.js';
 export * from './retention/plan.js';
 export * from './manifest/verification.js';
@@ -53,6 +56,8 @@ import { listDefinition } from './definitions/list.js';
 import { retentionPurgeDefinition } from './definitions/retention-purge.js';
 import { checkFreshnessDefinition } from './definitions/check-freshness.js';
 import { monitorReportDefinition } from './definitions/monitor-report.js';
+import { migrateDeployDefinition } from './definitions/migrate-deploy.js';
+import { migrateStatusDefinition } from './definitions/migrate-status.js';
 import type { ActionDefinition } from './definitions/types.js';
 import { withNotifications } from './definitions/notifications.js';
 
@@ -68,6 +73,8 @@ export const definitions: ActionDefinition[] = [
     listDefinition,
     retentionPurgeDefinition,
     checkFreshnessDefinition,
+    migrateDeployDefinition,
+    migrateStatusDefinition,
   ].map(withNotifications),
   monitorReportDefinition,
 ];

@@ -5,11 +5,26 @@
 export interface Logger {
   debug(message: string): void;
   info(message: string): void;
-  warn(message: string): void;
+  /** `at`: the line of a user's file the warning is about (an annotation on that line on GitHub). */
+  warn(message: string, at?: SourceLocation): void;
   /** A problem that needs action (an error annotation on GitHub); the run itself may still succeed. */
-  error(message: string): void;
+  error(message: string, at?: SourceLocation): void;
   /** Groups related lines (a collapsible group on GitHub, an indented block in a terminal). */
   group<T>(title: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/** A place in a user's file (a migration), for annotations. */
+export interface SourceLocation {
+  /** Absolute, or relative to the working directory. */
+  file: string;
+  /** 1-based. */
+  line: number;
+  column?: number;
+}
+
+/** "file:line:column", as compilers print a place. */
+export function formatLocation(at: SourceLocation): string {
+  return `${at.file}:${at.line}${at.column !== undefined ? `:${at.column}` : ''}`;
 }
 
 export const silentLogger: Logger = {
@@ -29,11 +44,11 @@ export class MemoryLogger implements Logger {
   info(message: string): void {
     this.lines.push(`info: ${message}`);
   }
-  warn(message: string): void {
-    this.lines.push(`warn: ${message}`);
+  warn(message: string, at?: SourceLocation): void {
+    this.lines.push(`warn: ${at ? `${formatLocation(at)}: ` : ''}${message}`);
   }
-  error(message: string): void {
-    this.lines.push(`error: ${message}`);
+  error(message: string, at?: SourceLocation): void {
+    this.lines.push(`error: ${at ? `${formatLocation(at)}: ` : ''}${message}`);
   }
   async group<T>(title: string, fn: () => Promise<T>): Promise<T> {
     this.lines.push(`group: ${title}`);

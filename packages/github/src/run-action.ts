@@ -1,3 +1,4 @@
+import { isAbsolute, relative } from 'node:path';
 import * as core from '@actions/core';
 import {
   asDbopsError,
@@ -8,6 +9,7 @@ import {
   type ArtifactStorageOpener,
   type Logger,
   type RawInputs,
+  type SourceLocation,
 } from '@dbops/core';
 import { ArtifactStorage, restArtifactLookup } from './artifact-storage.js';
 import { githubRunContext } from './github-context.js';
@@ -48,8 +50,8 @@ export async function runAction(definition: ActionDefinition): Promise<void> {
   const log: Logger = {
     debug: (message) => core.debug(secrets.redact(message)),
     info: (message) => core.info(secrets.redact(message)),
-    warn: (message) => core.warning(secrets.redact(message)),
-    error: (message) => core.error(secrets.redact(message)),
+    warn: (message, at) => core.warning(secrets.redact(message), annotationProperties(at)),
+    error: (message, at) => core.error(secrets.redact(message), annotationProperties(at)),
     group: (title, fn) => core.group(secrets.redact(title), fn),
   };
 
@@ -98,4 +100,12 @@ function fail(error: unknown, secrets: Secrets): void {
   });
   // What core.setFailed does, minus its second error annotation: the one above already carries the message.
   process.exitCode = 1;
+}
+
+/** An annotation on a file's line; GitHub wants the path relative to the workspace (the checkout). */
+function annotationProperties(at: SourceLocation | undefined): core.AnnotationProperties {
+  if (!at) return {};
+  const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+  const file = isAbsolute(at.file) ? relative(workspace, at.file) : at.file;
+  return { file, startLine: at.line, ...(at.column !== undefined ? { startColumn: at.column } : {}) };
 }

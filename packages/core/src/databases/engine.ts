@@ -1,4 +1,5 @@
 import type { Duplex, Readable } from 'node:stream';
+import type pg from 'pg';
 import type { Logger } from '../log.js';
 import type { BackupManifest } from '../manifest/manifest.js';
 import type { Compression } from '../pipeline/compression.js';
@@ -197,5 +198,16 @@ export interface DatabaseEngine {
     target: DatabaseTarget,
     context: EngineContext,
     use: (session: HealthSession) => Promise<T>,
+  ): Promise<T>;
+
+  /**
+   * SQL engines only (PostgreSQL): a session for the features that are SQL by nature (migrate-deploy runs the
+   * migration tools' own tables, PostgreSQL's parser and catalog through it). A cancel ends the session; the
+   * server's errors become DbopsErrors saying what was wrong.
+   */
+  withSqlSession?<T>(
+    target: DatabaseTarget,
+    context: EngineContext,
+    use: (client: pg.Client) => Promise<T>,
   ): Promise<T>;
 }

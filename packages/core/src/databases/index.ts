@@ -61,3 +61,21 @@ export function engineForBackup(manifest: BackupManifest, target: DatabaseTarget
   }
   return ENGINES[name as EngineName];
 }
+
+/**
+ * The engine of a target for a feature only SQL engines have (migrate-deploy); another engine's URL is refused naming
+ * the input and the forms that work.
+ */
+export function sqlEngineFor(
+  target: DatabaseTarget,
+  feature: string,
+): Required<Pick<DatabaseEngine, 'withSqlSession'>> {
+  const engine = ENGINES[target.engine];
+  if (engine.withSqlSession) return { withSqlSession: engine.withSqlSession.bind(engine) };
+  const input = target.urlInput ?? 'database-url';
+  throw invalidInput(
+    input,
+    `names a ${target.engine} server; ${feature} works on PostgreSQL only`,
+    `a URL starting with ${urlForms('postgresql')}`,
+  );
+}

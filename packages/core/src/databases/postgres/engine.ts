@@ -55,6 +55,7 @@ export const postgresEngine: DatabaseEngine = {
     }),
 
   withHealthSession: (target, context, use) => withPgHealthSession(asPgTarget(target), context, use),
+  withSqlSession: (target, context, use) => withSession(asPgTarget(target), context.log, context.signal, use),
 };
 
 async function describeServer(client: pg.Client): Promise<DatabaseServer> {

@@ -1,0 +1,32 @@
+import { connectionInputs } from './connection-inputs.js';
+import { MIGRATE_OUTPUTS, MIGRATION_DEPLOY_INPUTS, MIGRATION_SOURCE_INPUTS, runMigrate } from './migrate-inputs.js';
+import { InputReader } from './read-inputs.js';
+import type { ActionDefinition, InputDefinition } from './types.js';
+
+const MODES = ['deploy', 'status'] as const;
+
+const inputs: InputDefinition[] = [
+  ...connectionInputs(),
+  {
+    name: 'mode',
+    description:
+      'deploy: back up, then apply the pending migrations. status: read and lint only, change nothing (fails where deploy would).',
+    type: 'enum',
+    values: MODES,
+    default: 'deploy',
+  },
+  ...MIGRATION_SOURCE_INPUTS,
+  ...MIGRATION_DEPLOY_INPUTS,
+];
+
+export const migrateDeployDefinition: ActionDefinition = {
+  name: 'migrate-deploy',
+  description:
+    'Apply database migrations safely: status and blockers with exact recovery steps, lint against the live tables, a verified backup first, one deploy at a time, and what changed.',
+  inputs,
+  outputs: MIGRATE_OUTPUTS,
+  run: (raw, context) => {
+    const mode = new InputReader(inputs, raw, context.env).oneOf('mode') as (typeof MODES)[number];
+    return runMigrate(inputs, mode, raw, context);
+  },
+};

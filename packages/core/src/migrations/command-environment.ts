@@ -1,0 +1,45 @@
+/**
+ * What the migration command's environment says about the target: DATABASE_URL (Prisma, node-pg-migrate and most
+ * tools read it) and libpq's PG* variables (psql), built from the parsed target so a service file, a password file or
+ * discrete inputs reach the tool as they reached dbops. The password travels in the environment, never in argv.
+ */
+import type { DatabaseTarget } from '../databases/engine.js';
+import { libpqEnvironment } from '../databases/postgres/libpq-env.js';
+import { asPgTarget, type PgTarget } from '../databases/postgres/target.js';
+
+export interface CommandEnvironment {
+  env: NodeJS.ProcessEnv;
+  databaseUrl: string;
+  /** Removes the files libpq reads (CA certificate, service file) once the command has exited. */
+  dispose(): Promise<void>;
+}
+
+export async function commandEnvironment(target: DatabaseTarget, base: NodeJS.ProcessEnv): Promise<CommandEnvironment> {
+  const pg = asPgTarget(target);
+  const libpq = await libpqEnvironment(pg, base);
+  // prefer is libpq's default, and node-postgres (the Prisma adapter, node-pg-migrate) reads an explicit prefer as
+  // require: a server without TLS would refuse the tool that dbops itself reached.
+  if (libpq.env.PGSSLMODE === 'prefer') delete libpq.env.PGSSLMODE;
+  return { env: libpq.env, databaseUrl: connectionUrl(pg, libpq.env.PGSSLROOTCERT), dispose: libpq.dispose };
+}
+
+/** postgresql://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=...]; a socket directory goes in the host parameter. */
+export function connectionUrl(target: PgTarget, sslRootCertFile?: string): string {
+  const user = encodeURIComponent(target.user);
+  const password = target.password ? `:${encodeURIComponent(target.password)}` : '';
+  const socket = target.host.startsWith('/');
+  const host = socket
+    ? ''
+    : target.host.includes(':')
+      ? `[${target.host}]:${target.port}`
+      : `${target.host}:${target.port}`;
+  // As in the environment: prefer, libpq's default, is left out.
+  const parameters = new URLSearchParams(target.sslMode === 'prefer' ? {} : { sslmode: target.sslMode });
+  if (socket) {
+    parameters.set('host', target.host);
+    parameters.set('port', String(target.port));
+  }
+  if (sslRootCertFile) parameters.set('sslrootcert', sslRootCertFile);
+  const query = parameters.size > 0 ? `?${parameters}` : '';
+  return `postgresql://${user}${password}@${host}/${encodeURIComponent(target.database)}${query}`;
+}

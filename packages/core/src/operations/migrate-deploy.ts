@@ -1,0 +1,282 @@
+import { sqlEngineFor } from '../databases/index.js';
+import type { DatabaseTarget } from '../databases/engine.js';
+import { cancelled, DbopsError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Secrets } from '../secrets.js';
+import { appliedDiff, type AppliedDiff } from '../migrations/applied-diff.js';
+import { migrationBlockers, type MigrationBlocker } from '../migrations/blockers.js';
+import { commandEnvironment } from '../migrations/command-environment.js';
+import { migrationCommand, prismaCommandOf } from '../migrations/command-line.js';
+import { acquireDeployLock } from '../migrations/deploy-lock.js';
+import { findMigrationSource, type FindSourceOptions } from '../migrations/find-source.js';
+import { type BigTable, type LintFinding, lintMigrations } from '../migrations/lint/lint.js';
+import { catalogTableSizes } from '../migrations/lint/table-sizes.js';
+import { runMigrationCommand, type MigrationCommandResult } from '../migrations/run-command.js';
+import { readSchemaSnapshot, schemaDiff, type SchemaChange } from '../migrations/schema-diff.js';
+import type { MigrationSource } from '../migrations/source.js';
+import { readMigrationStatus, type MigrationStatus } from '../migrations/status.js';
+import { backup, type BackupOptions, type BackupResult } from './backup.js';
+
+export const LINT_FAIL_ON = ['error', 'warning', 'never'] as const;
+export type LintFailOn = (typeof LINT_FAIL_ON)[number];
+
+/** What the deploy's backup takes besides the target and the run's context: the backup action's own inputs. */
+export type PreDeployBackup = Omit<BackupOptions, 'target' | 'log' | 'secrets' | 'env' | 'signal'>;
+
+export interface MigrateOptions {
+  /** status: read and lint only; deploy: back up, then run the command. */
+  mode: 'status' | 'deploy';
+  target: DatabaseTarget;
+  project: FindSourceOptions;
+  /** The shell command that applies the migrations; the tool's own deploy command when absent. */
+  command?: string;
+  /** lock_timeout for the command's sessions (PGOPTIONS); 0 for none. */
+  lockTimeoutMs: number;
+  statementTimeoutMs?: number;
+  /** How long to wait for another deploy of the same database to finish. */
+  deployLockTimeoutMs: number;
+  lintFailOn: LintFailOn;
+  bigTable?: BigTable;
+  /** The verified backup taken before migrating; undefined only when the user said backup: false. */
+  backup?: PreDeployBackup;
+  env: NodeJS.ProcessEnv;
+  secrets: Secrets;
+  log: Logger;
+  signal?: AbortSignal;
+}
+
+export interface MigrateResult {
+  mode: MigrateOptions['mode'];
+  source: Pick<MigrationSource, 'tool' | 'folder' | 'tracking'>;
+  /** The command that ran (or would run), as the user wrote it. */
+  command?: string;
+  /** Before anything ran. */
+  status: MigrationStatus;
+  blockers: MigrationBlocker[];
+  lint: LintFinding[];
+  /** JavaScript migrations (node-pg-migrate) that the SQL linter cannot read. */
+  notLinted: string[];
+  backup?: BackupResult;
+  run?: MigrationCommandResult;
+  /** What the run applied and what failed, from the tool's record. */
+  applied?: AppliedDiff;
+  /** What the run changed in the schema, object by object. */
+  schemaChanges?: SchemaChange[];
+  /** Set when the run (or the status check) failed: the adapters show the summary, then this error. */
+  failure?: Error;
+}
+
+/**
+ * migrate-deploy: reads where each migration stands and lints the pending ones against the live catalog; in deploy
+ * mode, under dbops's deploy lock, takes a verified backup (no backup, no migration), runs the user's command with the
+ * target in its environment, and reports what it applied and changed. Restoring the backup is never automatic.
+ */
+export async function migrateDeploy(options: MigrateOptions): Promise<MigrateResult> {
+  const { log, target } = options;
+  options.secrets.add(target.password);
+  const source = await findMigrationSource(options.project);
+  const command =
+    options.mode === 'deploy' || options.command ? migrationCommand(source.tool, options.command) : undefined;
+  const engine = sqlEngineFor(target, 'migrate-deploy');
+  const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
+
+  const read = await engine.withSqlSession(target, context, async (client) => {
+    const status = await readMigrationStatus(source, client);
+    const { findings, notLinted } = await lintPending(source, status, options, catalogTableSizes(client));
+    return { status, lint: findings, notLinted };
+  });
+  const blockers = migrationBlockers(read.status, {
+    projectDir: options.project.projectDir,
+    ...(command ? { prismaCommand: prismaCommandOf(command) } : {}),
+  });
+  const result: MigrateResult = {
+    mode: options.mode,
+    source: { tool: source.tool, folder: source.folder, tracking: source.tracking },
+    ...(command ? { command } : {}),
+    ...read,
+    blockers,
+  };
+  annotate(result.lint, log);
+
+  const stop = stopBeforeRunning(result, options.lintFailOn);
+  if (stop) return { ...result, failure: stop };
+  if (options.mode === 'status') return result;
+  if (read.status.pending.length === 0 && source.tracking.table) {
+    log.info('Nothing to apply: every migration in the repository is applied. No backup was taken.');
+    return result;
+  }
+  return deploy(source, command!, result, options);
+}
+
+/** Lints the migrations the next deploy runs, in order, with the live tables' sizes. */
+async function lintPending(
+  source: MigrationSource,
+  status: MigrationStatus,
+  options: MigrateOptions,
+  tableSizes: ReturnType<typeof catalogTableSizes>,
+): Promise<{ findings: LintFinding[]; notLinted: string[] }> {
+  const pending = new Set(status.tracking.table ? status.pending : status.migrations.map((m) => m.name));
+  const migrations = (await source.list()).filter((m) => pending.has(m.name));
+  const readable = migrations.flatMap((m) => (m.sql === undefined ? [] : [{ name: m.name, file: m.file, sql: m.sql }]));
+  const findings = await lintMigrations(readable, {
+    transactionMode: source.transactionMode,
+    tableSizes,
+    lockTimeoutGiven: options.lockTimeoutMs > 0,
+    ...(options.bigTable ? { bigTable: options.bigTable } : {}),
+  });
+  return { findings, notLinted: migrations.filter((m) => m.sql === undefined).map((m) => m.name) };
+}
+
+/** Each finding on its migration's line: an annotation on GitHub, `file:line:` in a terminal. */
+function annotate(findings: LintFinding[], log: Logger): void {
+  for (const f of findings) {
+    const at = { file: f.file, line: f.line, ...(f.column !== undefined ? { column: f.column } : {}) };
+    const message = `[${f.rule}] ${f.reason} Fix: ${f.fix}`;
+    if (f.severity === 'error') log.error(message, at);
+    else if (f.severity === 'warning') log.warn(message, at);
+    else log.info(`${f.file}:${f.line}: [${f.rule}] ${f.reason}`);
+  }
+}
+
+/** A deploy that would fail anyway (a blocker) or that lint refuses stops before the backup and the command. */
+function stopBeforeRunning(result: MigrateResult, failOn: LintFailOn): DbopsError | undefined {
+  if (result.blockers.length > 0) {
+    const first = result.blockers[0]!;
+    return new DbopsError(
+      'CHECK_FAILED',
+      `${result.blockers.length} problem(s) stop the deploy before anything runs: ${first.message}`,
+      { hint: first.steps.join(' ') },
+    );
+  }
+  const failing = result.lint.filter(
+    (f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'),
+  );
+  if (failOn !== 'never' && failing.length > 0) {
+    const first = failing[0]!;
+    return new DbopsError(
+      'CHECK_FAILED',
+      `Lint found ${failing.length} finding(s) at or above lint-fail-on (${failOn}); the first: ${first.migration} ` +
+        `line ${first.line}: [${first.rule}] ${first.reason}`,
+      {
+        input: 'lint-fail-on',
+        hint: `${first.fix} Or suppress it: -- dbops-lint-disable ${first.rule} reason: <why it is safe>`,
+      },
+    );
+  }
+  return undefined;
+}
+
+/** Deploy mode past the checks: lock, backup, command, and what it did. */
+async function deploy(
+  source: MigrationSource,
+  command: string,
+  result: MigrateResult,
+  options: MigrateOptions,
+): Promise<MigrateResult> {
+  const { log, target, signal } = options;
+  const context = { log, ...(signal ? { signal } : {}) };
+  return sqlEngineFor(target, 'migrate-deploy').withSqlSession(target, context, async (client) => {
+    const lock = await acquireDeployLock(client, {
+      timeoutMs: options.deployLockTimeoutMs,
+      ...(signal ? { signal } : {}),
+    });
+    try {
+      // Another deploy may have applied migrations while this one waited for the lock.
+      const before = await readMigrationStatus(source, client);
+      if (before.pending.length === 0 && source.tracking.table) {
+        log.info('Nothing to apply: another deploy applied the pending migrations while this one waited.');
+        return { ...result, status: before };
+      }
+      const taken = options.backup ? await preDeployBackup(options) : undefined;
+      if (!taken) log.warn('backup: false: migrating without a backup taken first.');
+      if (signal?.aborted) throw cancelled('No migration was run.');
+
+      const schemaBefore = await readSchemaSnapshot(client);
+      log.info(`Running \`${options.secrets.redact(command)}\` in ${options.project.projectDir}`);
+      let run: MigrationCommandResult | undefined;
+      let failure: Error | undefined;
+      const environment = await commandEnvironment(target, options.env);
+      try {
+        run = await runMigrationCommand({
+          command,
+          cwd: options.project.projectDir,
+          databaseUrl: environment.databaseUrl,
+          secrets: options.secrets,
+          lockTimeoutMs: options.lockTimeoutMs,
+          ...(options.statementTimeoutMs ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
+          env: environment.env,
+          onLine: (line) => log.info(`  ${line}`),
+          ...(signal ? { signal } : {}),
+        });
+      } catch (error) {
+        failure = error as Error;
+      } finally {
+        await environment.dispose();
+      }
+      const after = await readMigrationStatus(source, client);
+      const changes = schemaDiff(schemaBefore, await readSchemaSnapshot(client));
+      const done: MigrateResult = {
+        ...result,
+        status: before,
+        ...(taken ? { backup: taken } : {}),
+        ...(run ? { run } : {}),
+        applied: appliedDiff(before, after),
+        schemaChanges: changes,
+      };
+      return failure ? { ...done, failure: explainFailure(failure, done) } : done;
+    } finally {
+      await lock.release();
+    }
+  });
+}
+
+/** The backup before migrating, through the backup operation; its failure stops the deploy (nothing is migrated). */
+async function preDeployBackup(options: MigrateOptions): Promise<BackupResult> {
+  const { log } = options;
+  try {
+    return await log.group('Backup before migrating', () =>
+      backup({
+        ...options.backup!,
+        target: options.target,
+        log,
+        secrets: options.secrets,
+        env: options.env,
+        ...(options.signal ? { signal: options.signal } : {}),
+      }),
+    );
+  } catch (error) {
+    const e = error as Error & { code?: string };
+    if (e.code === 'CANCELLED') throw error;
+    throw new DbopsError('CHECK_FAILED', `The backup before migrating failed, so no migration was run: ${e.message}`, {
+      input: 'backup-to',
+      cause: error,
+      hint: (error as DbopsError).hint ?? 'Fix the backup (the message above says what failed) and deploy again.',
+    });
+  }
+}
+
+/**
+ * The command's failure with what the database says it left: the migration that failed (the tool's log of it) and
+ * whether the schema changed at all; a whole-transaction migration that failed leaves nothing.
+ */
+function explainFailure(error: Error, done: MigrateResult): Error {
+  const failed = done.applied?.failed[0];
+  const changed = done.schemaChanges?.length ?? 0;
+  const left =
+    changed === 0
+      ? 'The schema is exactly as before the failed migration: nothing of it was applied.'
+      : `The schema changed in ${changed} object(s) (listed in the summary).`;
+  const applied = done.applied?.applied.map((m) => m.name) ?? [];
+  const before = applied.length > 0 ? ` Applied before it in this run: ${applied.join(', ')}.` : '';
+  const message = failed
+    ? `Migration ${failed.name} failed. ${left}${before}`
+    : `The migration command failed. ${left}${before}`;
+  const restore = done.backup
+    ? ` The backup taken before is ${done.backup.backupId} (${done.backup.location}); restoring it is never automatic.`
+    : '';
+  const hint = (error as DbopsError).hint ?? '';
+  return new DbopsError((error as DbopsError).code ?? 'CHECK_FAILED', `${message} ${error.message}`, {
+    cause: error,
+    hint: `${hint}${restore}`.trim(),
+  });
+}

@@ -1,0 +1,228 @@
+// migrate-deploy end to end through the CLI (`dbops migrate-deploy`, `dbops migrate-status`), against a real
+// PostgreSQL and Prisma's own migration engine (6.19.3's wasm engine, offline; test/harness/prisma.ts): the backup
+// comes first and a failed backup migrates nothing, the command gets the database in its environment only, what it
+// applied and changed is reported, a failure says what it left, and lint findings stop a deploy before it runs.
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { runCli } from '../harness/cli.js';
+import { startPostgres, type PostgresServer } from '../harness/postgres.js';
+import { prismaProject, type PrismaProject } from '../harness/prisma.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const PRISMA_CLI = join(ROOT, 'node_modules', 'prisma6', 'build', 'index.js');
+const DEPLOY = `"${process.execPath}" "${PRISMA_CLI}" migrate deploy`;
+const QUIET = { CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' };
+
+let server: PostgresServer;
+let work: string;
+const projects: PrismaProject[] = [];
+let databases = 0;
+
+beforeAll(async () => {
+  server = await startPostgres();
+  work = await mkdtemp(join(tmpdir(), 'dbops-migrate-'));
+});
+
+afterAll(async () => {
+  for (const p of projects) await p.remove();
+  await rm(work, { recursive: true, force: true });
+  await server?.stop();
+});
+
+/** A fresh database and a Prisma project on it with the named fixture migrations. */
+async function setup(...migrations: string[]): Promise<{ url: string; project: PrismaProject; db: string }> {
+  const db = `app${++databases}`;
+  await server.createDatabase(db);
+  const project = await prismaProject(server.url(db), migrations);
+  projects.push(project);
+  return { url: server.url(db), project, db };
+}
+
+async function query<T extends pg.QueryResultRow>(db: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: server.url(db) });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function tableExists(db: string, name: string): Promise<boolean> {
+  const rows = await query<{ found: string | null }>(db, `select to_regclass('public.${name}')::text as found`);
+  return rows[0]!.found !== null;
+}
+
+const INIT = '20260101000000_init';
+const STATUS = '20260102000000_order_status';
+const FAILS = '20260104000000_audit_fails_halfway';
+
+test('deploy: backs up first, applies the pending migrations, reports what changed; the password is never shown', async () => {
+  const { url, project, db } = await setup(INIT, STATUS);
+  const backups = join(work, 'deploy-ok');
+  const run = await runCli(
+    ['migrate-deploy', '--working-directory', project.dir, '--command', DEPLOY, '--backup-to', backups, '--json'],
+    { DATABASE_URL: url, ...QUIET },
+  );
+  expect(run.stderr).not.toContain(server.password);
+  expect(run.stdout).not.toContain(server.password);
+  expect(run.code).toBe(0);
+
+  const result = JSON.parse(run.stdout);
+  expect(result.applied.applied.map((m: { name: string }) => m.name)).toEqual([INIT, STATUS]);
+  expect(result.applied.applied[0].durationMs).toBeGreaterThanOrEqual(0);
+  // The schema diff names what the migrations did, object by object.
+  const changes = result.schemaChanges.map((c: { change: string; kind: string; name: string }) =>
+    [c.change, c.kind, c.name].join(' '),
+  );
+  expect(changes).toEqual(
+    expect.arrayContaining([
+      'added table public.users',
+      'added table public.orders',
+      'added column public.orders.status',
+      'added index public.orders_status_idx',
+      'added constraint public.orders.orders_user_id_fkey',
+    ]),
+  );
+  // The backup was taken before, and is in the catalog with a manifest.
+  const files = await readdir(join(backups, db));
+  expect(files.some((f) => f === `${result.backup.backupId}.manifest.json`)).toBe(true);
+  expect(await tableExists(db, 'orders')).toBe(true);
+
+  // Nothing pending any more: a second deploy applies nothing and takes no backup.
+  const again = await runCli(
+    ['migrate-deploy', '--working-directory', project.dir, '--command', DEPLOY, '--backup-to', backups],
+    { DATABASE_URL: url, ...QUIET },
+  );
+  expect(again.code).toBe(0);
+  expect(again.stderr).toContain('Nothing to apply');
+  expect((await readdir(join(backups, db))).filter((f) => f.endsWith('.manifest.json'))).toHaveLength(1);
+}, 180_000);
+
+test('a failing backup stops the deploy: nothing is migrated', async () => {
+  const { url, project, db } = await setup(INIT);
+  // A file where the backup directory should be: storage cannot write there.
+  const notADirectory = join(work, 'a-file');
+  await writeFile(notADirectory, 'x');
+  const run = await runCli(
+    ['migrate-deploy', '--working-directory', project.dir, '--command', DEPLOY, '--backup-to', notADirectory],
+    { DATABASE_URL: url, ...QUIET },
+  );
+  expect(run.code).toBe(1);
+  expect(run.stderr).toMatch(/backup before migrating failed, so no migration was run/);
+  expect(await tableExists(db, '_prisma_migrations')).toBe(false);
+  expect(await tableExists(db, 'users')).toBe(false);
+}, 120_000);
+
+test('backup-to is required unless backup: false is said', async () => {
+  const { url, project, db } = await setup(INIT);
+  const missing = await runCli(['migrate-deploy', '--working-directory', project.dir, '--command', DEPLOY], {
+    DATABASE_URL: url,
+    ...QUIET,
+  });
+  expect(missing.code).toBe(2);
+  expect(missing.stderr).toMatch(/Input 'backup-to' is required/);
+  expect(await tableExists(db, 'users')).toBe(false);
+
+  const without = await runCli(
+    ['migrate-deploy', '--working-directory', project.dir, '--command', DEPLOY, '--backup', 'false'],
+    { DATABASE_URL: url, ...QUIET },
+  );
+  expect(without.code).toBe(0);
+  expect(without.stderr).toMatch(/migrating without a backup/);
+  expect(await tableExists(db, 'users')).toBe(true);
+}, 120_000);
+
+test('a migration failing halfway: named, proven to have left nothing, with the backup taken before', async () => {
+  const { url, project, db } = await setup(INIT, FAILS);
+  const backups = join(work, 'deploy-fails');
+  const run = await runCli(
+    ['migrate-deploy', '--working-directory', project.dir, '--command', DEPLOY, '--backup-to', backups, '--json'],
+    { DATABASE_URL: url, ...QUIET },
+  );
+  expect(run.code).toBe(1);
+  const result = JSON.parse(run.stdout);
+  expect(result.applied.applied.map((m: { name: string }) => m.name)).toEqual([INIT]);
+  expect(result.applied.failed.map((m: { name: string }) => m.name)).toEqual([FAILS]);
+  expect(run.stderr).toContain(`Migration ${FAILS} failed`);
+  // INIT's objects changed the schema; the failed migration's table is not among the changes.
+  const names = result.schemaChanges.map((c: { name: string }) => c.name);
+  expect(names).toContain('public.users');
+  expect(names).not.toContain('public.audit');
+  expect(await tableExists(db, 'audit')).toBe(false);
+  expect(run.stderr).toContain(result.backup.backupId);
+  expect(run.stderr).toMatch(/never automatic/);
+  expect(run.stderr).not.toContain(server.password);
+
+  // Now deploy would fail anyway (P3009): status says so before anything runs, with the exact recovery command.
+  const status = await runCli(['migrate-status', '--working-directory', project.dir, '--command', DEPLOY], {
+    DATABASE_URL: url,
+  });
+  expect(status.code).toBe(1);
+  expect(status.stderr).toContain(`migrate resolve --rolled-back "${FAILS}"`);
+}, 180_000);
+
+test('status lists pending migrations and puts lint findings on their file and line; lint-fail-on stops a deploy', async () => {
+  const { url, project, db } = await setup(INIT);
+  await project.deploy();
+  await query(db, "insert into users (email) values ('a@example.com')");
+  // A migration that takes ACCESS EXCLUSIVE on an existing table without a lock_timeout of its own.
+  const dir = join(project.migrations, '20260105000000_orders_not_null');
+  await import('node:fs/promises').then((fs) => fs.mkdir(dir));
+  await writeFile(join(dir, 'migration.sql'), '-- tighten\nALTER TABLE "orders" ALTER COLUMN "total" TYPE BIGINT;\n');
+
+  const status = await runCli(['migrate-status', '--working-directory', project.dir, '--json'], { DATABASE_URL: url });
+  expect(status.code).toBe(0);
+  const result = JSON.parse(status.stdout);
+  expect(result.status.pending).toEqual(['20260105000000_orders_not_null']);
+  const finding = result.lint.find((f: { rule: string }) => f.rule === 'alter-column-type');
+  expect(finding).toMatchObject({ line: 2, table: 'orders' });
+  // On the file's line, as an editor links it.
+  expect(status.stderr).toContain(`${join(dir, 'migration.sql')}:2:`);
+
+  const strict = await runCli(
+    [
+      'migrate-deploy',
+      '--working-directory',
+      project.dir,
+      '--command',
+      DEPLOY,
+      '--backup',
+      'false',
+      '--lint-fail-on',
+      'warning',
+      '--big-table-rows',
+      '0',
+    ],
+    { DATABASE_URL: url, ...QUIET },
+  );
+  expect(strict.code).toBe(1);
+  expect(strict.stderr).toMatch(/Lint found \d+ finding\(s\) at or above lint-fail-on/);
+  const columns = await query<{ data_type: string }>(
+    db,
+    "select data_type from information_schema.columns where table_name = 'orders' and column_name = 'total'",
+  );
+  expect(columns[0]!.data_type).toBe('integer');
+}, 180_000);
+
+test('bad input: no migrations folder; a plain SQL folder without a command', async () => {
+  const empty = await mkdtemp(join(work, 'empty-'));
+  const none = await runCli(['migrate-status', '--working-directory', empty], { DATABASE_URL: server.url('postgres') });
+  expect(none.code).toBe(2);
+  expect(none.stderr).toMatch(/No migrations found/);
+
+  const sql = join(empty, 'sql');
+  await import('node:fs/promises').then((fs) => fs.mkdir(sql));
+  await writeFile(join(sql, '001_init.sql'), 'create table t (id int);\n');
+  const noCommand = await runCli(
+    ['migrate-deploy', '--working-directory', empty, '--migrations', 'sql', '--backup', 'false'],
+    { DATABASE_URL: server.url('postgres') },
+  );
+  expect(noCommand.code).toBe(2);
+  expect(noCommand.stderr).toMatch(/Input 'command' is required for a folder of plain SQL migrations/);
+  expect(existsSync(join(empty, 'sql', '001_init.sql'))).toBe(true);
+}, 60_000);
