@@ -43,10 +43,14 @@ export async function tableShape(client: pg.ClientBase, table: string, primaryKe
             array(SELECT format_type(a.atttypid, a.atttypmod)
                     FROM unnest($2::text[]) WITH ORDINALITY AS k(col, i)
                     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = k.col ORDER BY k.i) AS key_types,
-            (SELECT sum(pg_table_size(p.relid))::float8 FROM pg_partition_tree(c.oid) p WHERE p.isleaf) AS bytes,
-            (SELECT sum(greatest(l.reltuples, 0))::float8
-               FROM pg_partition_tree(c.oid) p JOIN pg_class l ON l.oid = p.relid WHERE p.isleaf) AS tuples
+            sizes.bytes, sizes.tuples
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       CROSS JOIN LATERAL (
+         -- The table itself, or a partitioned table's leaf partitions (the parent holds no rows).
+         SELECT sum(pg_table_size(l.oid))::float8 AS bytes, sum(greatest(l.reltuples, 0))::float8 AS tuples
+           FROM pg_class l
+          WHERE l.oid = c.oid OR l.oid IN (SELECT p.relid FROM pg_partition_tree(c.oid) AS p WHERE p.isleaf)
+       ) AS sizes
       WHERE c.oid = to_regclass($1)`,
     [table, primaryKey],
   );
