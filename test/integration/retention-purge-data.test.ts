@@ -311,3 +311,74 @@ test('holds that cannot be read fail closed: the purge throws and deletes nothin
   });
   expect(await auditIds()).toEqual(range(1, 200));
 });
+
+test('a partitioned table with a composite key, a where filter, a default partition and a hold on a composite key', async () => {
+  await q(`DROP TABLE IF EXISTS page_views;
+    CREATE TABLE page_views (id bigint, viewed_at timestamp NOT NULL, tenant_id int NOT NULL, PRIMARY KEY (id, viewed_at))
+      PARTITION BY RANGE (viewed_at);
+    CREATE TABLE page_views_old PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-06-01');
+    CREATE TABLE page_views_new PARTITION OF page_views FOR VALUES FROM ('2025-06-01') TO ('2026-07-01');
+    CREATE TABLE page_views_default PARTITION OF page_views DEFAULT;`);
+  // Row i (1..60) is i × 5 days old (i = 36 exactly at the 180-day cutoff: not expired); 61..65 are from 2020, in
+  // the default partition. The filter keeps odd tenants only.
+  await q(
+    `INSERT INTO page_views
+       SELECT i, ($1::timestamptz - i * interval '5 days')::timestamp, i % 2 FROM generate_series(1, 60) i
+       UNION ALL SELECT i, '2020-01-01'::timestamp + i * interval '1 hour', i % 2 FROM generate_series(61, 65) i`,
+    [NOW.toISOString()],
+  );
+  await q(`INSERT INTO legal_holds SELECT 'page_views', ROW(id, viewed_at)::text FROM page_views WHERE id = 39`);
+  const views = await parsePolicy(
+    `version: 1
+holds:
+  - table: legal_holds
+data:
+  - name: page-views
+    table: page_views
+    by: viewed_at
+    keep: 180d
+    where: tenant_id = 1
+`,
+    'retention.yml',
+  );
+  const plan = await planRetention(client, views, NOW);
+  expect(plan.rules[0]).toMatchObject({
+    partitioned: true,
+    rows: { expired: 15, protectedByHold: 1, protectedByMinimum: 0, toPurge: 14, exact: true },
+  });
+  const result = await purgeRetention(client, plan, { batchSize: 4, sleepCoefficient: 0 });
+  expect(result.rules[0]).toMatchObject({ rows: 14, batches: 4, complete: true });
+  const gone = [...range(37, 60), ...range(61, 65)].filter((i) => i % 2 === 1 && i !== 39);
+  const left = await q<{ id: number }>('SELECT id::int AS id FROM page_views ORDER BY id');
+  expect(left.map((r) => r.id)).toEqual(range(1, 65).filter((i) => !gone.includes(i)));
+});
+
+test('rows still referenced by a foreign key: the plan lists the dependant, the purge stops there, named', async () => {
+  await q(
+    `DROP TABLE IF EXISTS clicks, sessions;
+    CREATE TABLE sessions (id int PRIMARY KEY, started_at timestamptz NOT NULL);
+    CREATE TABLE clicks (id int PRIMARY KEY, session_id int REFERENCES sessions ON DELETE RESTRICT);
+    INSERT INTO sessions SELECT i, $1::timestamptz - (CASE WHEN i <= 3 THEN 60 ELSE 1 END) * interval '1 day'
+      FROM generate_series(1, 6) i;
+    INSERT INTO clicks VALUES (1, 2);`.replace('$1::timestamptz', `'${NOW.toISOString()}'::timestamptz`),
+  );
+  const sessions = await parsePolicy(
+    'version: 1\ndata:\n  - name: sessions\n    table: sessions\n    by: started_at\n    keep: 30d\n',
+    'retention.yml',
+  );
+  const plan = await planRetention(client, sessions, NOW);
+  expect(plan.rules[0]).toMatchObject({
+    rows: { expired: 3, toPurge: 3 },
+    dependants: [{ table: 'clicks', constraint: 'clicks_session_id_fkey', onDelete: 'restrict' }],
+  });
+  const result = await purgeRetention(client, plan, { batchSize: 1, sleepCoefficient: 0 });
+  expect(result.outcome).toBe('failed');
+  expect(result.error).toMatchObject({
+    code: 'CHECK_FAILED',
+    message: expect.stringMatching(
+      /^Rule 'sessions' on sessions: .*violates foreign key constraint "clicks_session_id_fkey" on table "clicks"; 1 rows in 1 committed batches stay deleted/,
+    ),
+  });
+  expect(result.rules[0]).toMatchObject({ rows: 1, batches: 1 });
+  expect((await q<{ id: number }>('SELECT id FROM sessions ORDER BY id')).map((r) => r.id)).toEqual([2, 3, 4, 5, 6]);
+});

@@ -303,6 +303,12 @@ class PurgeRun {
         },
       );
     }
+    if ((error as { code?: string }).code === '23503')
+      // The server's message names the constraint and the referencing table, not the key (that is in its detail).
+      return new DbopsError('CHECK_FAILED', `${at}: ${(error as Error).message}; ${kept}`, {
+        cause: error,
+        hint: `Rows of ${target.table} are still referenced by another table's foreign key (the plan lists them as dependants). Purge the dependants first (a rule on that table, listed before this one), or make the foreign key ON DELETE CASCADE or SET NULL; dbops never cascades by itself.`,
+      });
     const translated = translateServerError(error, { relation: target.table }) ?? asDbopsError(error);
     return new DbopsError(translated.code, `${at}: ${translated.message}; ${kept}`, {
       cause: error,
