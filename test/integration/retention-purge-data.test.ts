@@ -354,14 +354,16 @@ data:
 });
 
 test('rows still referenced by a foreign key: the plan lists the dependant, the purge stops there, named', async () => {
-  await q(
-    `DROP TABLE IF EXISTS clicks, sessions;
+  await q(`DROP TABLE IF EXISTS clicks, sessions;
     CREATE TABLE sessions (id int PRIMARY KEY, started_at timestamptz NOT NULL);
-    CREATE TABLE clicks (id int PRIMARY KEY, session_id int REFERENCES sessions ON DELETE RESTRICT);
-    INSERT INTO sessions SELECT i, $1::timestamptz - (CASE WHEN i <= 3 THEN 60 ELSE 1 END) * interval '1 day'
-      FROM generate_series(1, 6) i;
-    INSERT INTO clicks VALUES (1, 2);`.replace('$1::timestamptz', `'${NOW.toISOString()}'::timestamptz`),
+    CREATE TABLE clicks (id int PRIMARY KEY, session_id int REFERENCES sessions ON DELETE RESTRICT);`);
+  // Sessions 1-3 started 60 days ago (expired at 30d), 4-6 yesterday; a click still points at session 2.
+  await q(
+    `INSERT INTO sessions SELECT i, $1::timestamptz - CASE WHEN i <= 3 THEN interval '60 days' ELSE interval '1 day' END
+       FROM generate_series(1, 6) i`,
+    [NOW.toISOString()],
   );
+  await q('INSERT INTO clicks VALUES (1, 2)');
   const sessions = await parsePolicy(
     'version: 1\ndata:\n  - name: sessions\n    table: sessions\n    by: started_at\n    keep: 30d\n',
     'retention.yml',
