@@ -319,7 +319,7 @@ test('a partitioned table with a composite key, a where filter, a default partit
     CREATE TABLE page_views_old PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-06-01');
     CREATE TABLE page_views_new PARTITION OF page_views FOR VALUES FROM ('2025-06-01') TO ('2026-07-01');
     CREATE TABLE page_views_default PARTITION OF page_views DEFAULT;`);
-  // Row i (1..60) is i × 5 days old (i = 36 exactly at the 180-day cutoff: not expired); 61..65 are from 2020, in
+  // Row i (1..60) is i × 5 days old (i = 37 exactly at the 185-day cutoff: not expired); 61..65 are from 2020, in
   // the default partition. The filter keeps odd tenants only.
   await q(
     `INSERT INTO page_views
@@ -336,7 +336,7 @@ data:
   - name: page-views
     table: page_views
     by: viewed_at
-    keep: 180d
+    keep: 185d
     where: tenant_id = 1
 `,
     'retention.yml',
@@ -344,11 +344,11 @@ data:
   const plan = await planRetention(client, views, NOW);
   expect(plan.rules[0]).toMatchObject({
     partitioned: true,
-    rows: { expired: 15, protectedByHold: 1, protectedByMinimum: 0, toPurge: 14, exact: true },
+    rows: { expired: 14, protectedByHold: 1, protectedByMinimum: 0, toPurge: 13, exact: true },
   });
   const result = await purgeRetention(client, plan, { batchSize: 4, sleepCoefficient: 0 });
-  expect(result.rules[0]).toMatchObject({ rows: 14, batches: 4, complete: true });
-  const gone = [...range(37, 60), ...range(61, 65)].filter((i) => i % 2 === 1 && i !== 39);
+  expect(result.rules[0]).toMatchObject({ rows: 13, batches: 4, complete: true });
+  const gone = [...range(38, 60), ...range(61, 65)].filter((i) => i % 2 === 1 && i !== 39);
   const left = await q<{ id: number }>('SELECT id::int AS id FROM page_views ORDER BY id');
   expect(left.map((r) => r.id)).toEqual(range(1, 65).filter((i) => !gone.includes(i)));
 });
