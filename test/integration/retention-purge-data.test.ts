@@ -384,3 +384,21 @@ test('rows still referenced by a foreign key: the plan lists the dependant, the 
   expect(result.rules[0]).toMatchObject({ rows: 1, batches: 1 });
   expect((await q<{ id: number }>('SELECT id FROM sessions ORDER BY id')).map((r) => r.id)).toEqual([2, 3, 4, 5, 6]);
 });
+
+test('after the first batch nothing throws: a failing progress callback ends the run with what committed', async () => {
+  const result = await purgeRetention(client, policy, {
+    now: NOW,
+    rules: ['audit-logs'],
+    batchSize: 10,
+    sleepCoefficient: 0,
+    onBatch: (e) => {
+      if (e.batch === 2) throw new Error('the receipt store is gone');
+    },
+  });
+  expect(result.outcome).toBe('failed');
+  expect(result.error?.message).toMatch(
+    /^Rule 'audit-logs' on audit_log: the receipt store is gone; 20 rows in 2 committed batches stay deleted$/,
+  );
+  expect(result.rules[0]).toMatchObject({ rows: 20, batches: 2, complete: false });
+  expect((await auditIds()).length).toBe(180);
+});

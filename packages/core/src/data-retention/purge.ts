@@ -20,6 +20,7 @@ import { type ResolvedPolicy, type RetentionAction, type RuleTarget, resolveRule
 import { budgetSpent, type Pacing, pauseAfterBatch } from './throttle.js';
 
 export const DEFAULT_PURGE_STATEMENT_TIMEOUT_MS = 30_000;
+export const DEFAULT_LOCK_RETRIES = 2;
 
 export interface PurgeOptions {
   /** The run's `now` (a policy only; a plan brings its own). Default: the time the purge starts. */
@@ -133,6 +134,9 @@ class PurgeRun {
   lagWaitMs = 0;
   private readonly pacing: Pacing;
   private readonly size: number;
+  private readonly lockTimeoutMs: number;
+  private readonly lockRetries: number;
+  private readonly maxLagMs: number;
   private readonly log: Logger;
 
   constructor(
@@ -148,12 +152,10 @@ class PurgeRun {
       maxRuntimeMs: options.maxRuntimeMs ?? policy.defaults.maxRuntimeMs,
     };
     this.lockTimeoutMs = options.lockTimeoutMs ?? policy.defaults.lockTimeoutMs;
+    this.lockRetries = options.lockRetries ?? DEFAULT_LOCK_RETRIES;
     this.maxLagMs = options.maxReplicationLagMs ?? policy.defaults.maxReplicationLagMs;
     this.log = options.log ?? silentLogger;
   }
-
-  private readonly lockTimeoutMs: number;
-  private readonly maxLagMs: number;
 
   async purge(targets: RuleTarget[]): Promise<void> {
     const results = targets.map((t) => ({
@@ -180,6 +182,16 @@ class PurgeRun {
         const ruleStart = performance.now();
         try {
           if (!(await this.purgeRule(target, result, hash))) return;
+        } catch (error) {
+          // Not a batch (those are handled in purgeRule): the lag query, or the caller's onBatch. Still no throw.
+          this.outcome = 'failed';
+          const cause = translateServerError(error) ?? asDbopsError(error);
+          this.error = new DbopsError(
+            cause.code,
+            `Rule '${target.rule}' on ${target.table}: ${cause.message}; ${result.rows} rows in ${result.batches} committed batches stay ${target.action === 'delete' ? 'deleted' : 'anonymized'}`,
+            { cause: error, ...(cause.hint ? { hint: cause.hint } : {}) },
+          );
+          return;
         } finally {
           result.durationMs = Math.round(performance.now() - ruleStart);
         }
@@ -235,12 +247,11 @@ class PurgeRun {
       lockTimeoutMs: this.lockTimeoutMs,
       statementTimeoutMs: this.options.statementTimeoutMs ?? DEFAULT_PURGE_STATEMENT_TIMEOUT_MS,
     };
-    const retries = this.options.lockRetries ?? 2;
     for (let attempt = 0; ; attempt++) {
       try {
         return await runBatch(this.client, target, limits, afterKey);
       } catch (error) {
-        if (!isLockTimeout(error) || attempt >= retries) throw error;
+        if (!isLockTimeout(error) || attempt >= this.lockRetries) throw error;
         const delay = (this.options.lockRetryDelayMs ?? 1000) * 2 ** attempt;
         this.log.warn(`Rule '${target.rule}': ${target.table} is locked; trying the batch again in ${delay} ms`);
         if (!(await this.pause(delay))) throw error;
@@ -295,7 +306,7 @@ class PurgeRun {
       const lockers = await describeTableLockers(this.client, target.table).catch(() => '');
       return new DbopsError(
         'TIMEOUT',
-        `${at}: a batch waited longer than lock-timeout (${this.lockTimeoutMs} ms) for a lock on ${target.table}, ${1 + (this.options.lockRetries ?? 2)} times; ${kept}`,
+        `${at}: a batch waited longer than lock-timeout (${this.lockTimeoutMs} ms) for a lock on ${target.table}, ${1 + this.lockRetries} times; ${kept}`,
         {
           input: 'lock-timeout',
           cause: error,

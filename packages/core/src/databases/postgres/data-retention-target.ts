@@ -4,6 +4,7 @@
  * stays an index condition), the tables whose foreign keys point at it, and the bytes a row takes on average.
  */
 import type pg from 'pg';
+import { DbopsError } from '../../errors.js';
 
 export interface TableShape {
   /** regclass text: schema-qualified when off the search_path, quoted when needed. */
@@ -56,7 +57,9 @@ export async function tableShape(client: pg.ClientBase, table: string, primaryKe
   );
   const row = rows[0];
   if (!row || row.key_types.length !== primaryKey.length)
-    throw new Error(`${table} changed between the catalog check and the purge`); // a concurrent migration
+    throw new DbopsError('CONFLICT', `Table ${table} was dropped or altered while the policy was checked against it`, {
+      hint: 'A migration changed the schema during the run; nothing was purged. Run again.',
+    });
   const shape: TableShape = {
     table: row.table,
     holdNames: [...new Set([row.name, `${row.schema}.${row.name}`])],
