@@ -1,0 +1,330 @@
+/**
+ * The purge: each rule's rows past its effective cutoff, not held, deleted (or anonymized) in keyset batches on the
+ * primary key, each batch one short transaction under lock_timeout and statement_timeout. Between batches it paces
+ * itself (throttle.ts), waits while standbys lag, and stops cleanly when aborted or out of time: every batch is
+ * committed or rolled back whole, and the result says exactly what committed so a receipt can record it. Legal
+ * holds are part of every batch's statement, so a hold added after the plan still protects its rows.
+ */
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type pg from 'pg';
+import { describeTableLockers, runBatch } from '../databases/postgres/data-retention-batch.js';
+import { replicationLagMs } from '../databases/postgres/data-retention-lag.js';
+import { isLockTimeout } from '../databases/postgres/lock-wait.js';
+import { translateServerError } from '../databases/postgres/server-errors.js';
+import { asDbopsError, DbopsError } from '../errors.js';
+import { type Logger, silentLogger } from '../log.js';
+import type { RetentionPlan } from './plan.js';
+import type { DataRetentionPolicy } from './policy.js';
+import { type ResolvedPolicy, type RetentionAction, type RuleTarget, resolveRuleTargets } from './targets.js';
+import { budgetSpent, type Pacing, pauseAfterBatch } from './throttle.js';
+
+export const DEFAULT_PURGE_STATEMENT_TIMEOUT_MS = 30_000;
+export const DEFAULT_LOCK_RETRIES = 2;
+
+export interface PurgeOptions {
+  /** The run's `now` (a policy only; a plan brings its own). Default: the time the purge starts. */
+  now?: Date;
+  /** Only these rules (by name). Default: a plan's rules, or every PostgreSQL rule of a policy. */
+  rules?: string[];
+  /** Defaults for the next four: the policy's `defaults`. */
+  batchSize?: number;
+  lockTimeoutMs?: number;
+  maxRuntimeMs?: number;
+  maxReplicationLagMs?: number;
+  /** Per batch statement. Default 30 s. */
+  statementTimeoutMs?: number;
+  /** Pause after every batch. Default 0. */
+  sleepMs?: number;
+  /** Extra pause per millisecond a batch took. Default 0.5. */
+  sleepCoefficient?: number;
+  /** Times a batch that hit lock_timeout is tried again (after 1, 2, 4... × lockRetryDelayMs). Default 2. */
+  lockRetries?: number;
+  lockRetryDelayMs?: number;
+  /** How long to wait before looking at the replication lag again. Default 1 s. */
+  lagCheckIntervalMs?: number;
+  /** Stops the run between batches; a batch under way commits first. */
+  signal?: AbortSignal;
+  /** Called after each committed batch, before the pause. */
+  onBatch?: (event: BatchEvent) => void | Promise<void>;
+  log?: Logger;
+}
+
+export interface BatchEvent {
+  rule: string;
+  table: string;
+  /** 1, 2, ... within the rule. */
+  batch: number;
+  rows: number;
+  /** Rows of the rule committed so far, this batch included. */
+  ruleRows: number;
+  durationMs: number;
+}
+
+/** complete: every rule ran to its end; the others stopped the run early, between batches. */
+export type PurgeOutcome = 'complete' | 'time-budget' | 'aborted' | 'failed';
+
+export interface RulePurge {
+  rule: string;
+  table: string;
+  action: RetentionAction;
+  cutoff: string;
+  effectiveCutoff: string;
+  /** Rows deleted or anonymized, every one committed. */
+  rows: number;
+  /** Committed batches. */
+  batches: number;
+  durationMs: number;
+  /** The rule ran until a batch found fewer rows than the batch size. */
+  complete: boolean;
+  /** SHA-256 over the changed rows' keys (key text + "\n", in commit order): proof without the keys themselves. */
+  keysSha256: string;
+}
+
+export interface PurgeResult {
+  /** ISO 8601 */
+  startedAt: string;
+  finishedAt: string;
+  /** The `now` the cutoffs were taken from. */
+  now: string;
+  outcome: PurgeOutcome;
+  /** Why the run stopped when outcome is 'failed'; the batches before it stay committed. */
+  error?: DbopsError;
+  rules: RulePurge[];
+  skipped: ResolvedPolicy['skipped'];
+  /** Time spent waiting for standbys to catch up. */
+  lagWaitMs: number;
+}
+
+/**
+ * Purges a plan (at its cutoffs, for its rules) or a policy. Throws, having changed nothing, when the policy does
+ * not match the database or a hold cannot be read; after the first batch it never throws for a batch: it returns
+ * what committed, with outcome 'failed' and the error, so the caller can record a receipt before failing the run.
+ */
+export async function purgeRetention(
+  client: pg.ClientBase,
+  source: RetentionPlan | DataRetentionPolicy,
+  options: PurgeOptions = {},
+): Promise<PurgeResult> {
+  const plan = 'policy' in source ? source : undefined;
+  const policy = plan ? plan.policy : (source as DataRetentionPolicy);
+  const now = plan ? new Date(plan.now) : (options.now ?? new Date());
+  const rules = options.rules ?? plan?.rules.map((r) => r.rule);
+  const startedAt = new Date();
+  const started = performance.now();
+  const resolved = await resolveRuleTargets(client, policy, now, rules);
+  const run = new PurgeRun(client, policy, options, started);
+  await run.purge(resolved.targets);
+  return {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    now: now.toISOString(),
+    outcome: run.outcome,
+    ...(run.error ? { error: run.error } : {}),
+    rules: run.results,
+    skipped: resolved.skipped,
+    lagWaitMs: Math.round(run.lagWaitMs),
+  };
+}
+
+class PurgeRun {
+  outcome: PurgeOutcome = 'complete';
+  error: DbopsError | undefined;
+  readonly results: RulePurge[] = [];
+  lagWaitMs = 0;
+  private readonly pacing: Pacing;
+  private readonly size: number;
+  private readonly lockTimeoutMs: number;
+  private readonly lockRetries: number;
+  private readonly maxLagMs: number;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly client: pg.ClientBase,
+    policy: DataRetentionPolicy,
+    private readonly options: PurgeOptions,
+    private readonly started: number,
+  ) {
+    this.size = options.batchSize ?? policy.defaults.batchSize;
+    this.pacing = {
+      sleepMs: options.sleepMs ?? 0,
+      sleepCoefficient: options.sleepCoefficient ?? 0.5,
+      maxRuntimeMs: options.maxRuntimeMs ?? policy.defaults.maxRuntimeMs,
+    };
+    this.lockTimeoutMs = options.lockTimeoutMs ?? policy.defaults.lockTimeoutMs;
+    this.lockRetries = options.lockRetries ?? DEFAULT_LOCK_RETRIES;
+    this.maxLagMs = options.maxReplicationLagMs ?? policy.defaults.maxReplicationLagMs;
+    this.log = options.log ?? silentLogger;
+  }
+
+  async purge(targets: RuleTarget[]): Promise<void> {
+    const results = targets.map((t) => ({
+      result: {
+        rule: t.rule,
+        table: t.table,
+        action: t.action,
+        cutoff: t.cutoff.toISOString(),
+        effectiveCutoff: t.effectiveCutoff.toISOString(),
+        rows: 0,
+        batches: 0,
+        durationMs: 0,
+        complete: false,
+        keysSha256: '',
+      },
+      hash: createHash('sha256'),
+    }));
+    this.results.push(...results.map((r) => r.result));
+    try {
+      for (const [i, target] of targets.entries()) {
+        const { result, hash } = results[i]!;
+        // Between rules as between batches: the budget and the abort signal may end the run here.
+        if (i > 0 && !(await this.pause(0))) return;
+        const ruleStart = performance.now();
+        try {
+          if (!(await this.purgeRule(target, result, hash))) return;
+        } catch (error) {
+          // Not a batch (those are handled in purgeRule): the lag query, or the caller's onBatch. Still no throw.
+          this.outcome = 'failed';
+          const cause = translateServerError(error) ?? asDbopsError(error);
+          this.error = new DbopsError(
+            cause.code,
+            `Rule '${target.rule}' on ${target.table}: ${cause.message}; ${result.rows} rows in ${result.batches} committed batches stay ${target.action === 'delete' ? 'deleted' : 'anonymized'}`,
+            { cause: error, ...(cause.hint ? { hint: cause.hint } : {}) },
+          );
+          return;
+        } finally {
+          result.durationMs = Math.round(performance.now() - ruleStart);
+        }
+        this.log.info(
+          `Rule '${target.rule}': ${result.rows} rows ${target.action === 'delete' ? 'deleted' : 'anonymized'} from ${target.table} in ${result.batches} batches`,
+        );
+      }
+    } finally {
+      for (const { result, hash } of results) result.keysSha256 = hash.digest('hex');
+    }
+  }
+
+  /** Runs one rule's batches; false when the run must stop (outcome and error set). */
+  private async purgeRule(target: RuleTarget, result: RulePurge, hash: ReturnType<typeof createHash>) {
+    let afterKey: string[] | undefined;
+    for (;;) {
+      if (!(await this.waitForStandbys())) return false;
+      const batchStart = performance.now();
+      let outcome: Awaited<ReturnType<typeof runBatch>>;
+      try {
+        outcome = await this.batchWithRetries(target, afterKey);
+      } catch (error) {
+        this.outcome = 'failed';
+        this.error = await this.batchError(error, target, result);
+        return false;
+      }
+      const batchMs = performance.now() - batchStart;
+      if (outcome.rows > 0) {
+        result.rows += outcome.rows;
+        result.batches++;
+        for (const key of outcome.keys) hash.update(`${key}\n`);
+        await this.options.onBatch?.({
+          rule: target.rule,
+          table: target.table,
+          batch: result.batches,
+          rows: outcome.rows,
+          ruleRows: result.rows,
+          durationMs: Math.round(batchMs),
+        });
+      }
+      if (outcome.rows < this.size) {
+        result.complete = true;
+        return true;
+      }
+      afterKey = outcome.lastKey;
+      if (!(await this.pause(pauseAfterBatch(this.pacing, batchMs)))) return false;
+    }
+  }
+
+  private async batchWithRetries(target: RuleTarget, afterKey: string[] | undefined) {
+    const limits = {
+      size: this.size,
+      lockTimeoutMs: this.lockTimeoutMs,
+      statementTimeoutMs: this.options.statementTimeoutMs ?? DEFAULT_PURGE_STATEMENT_TIMEOUT_MS,
+    };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await runBatch(this.client, target, limits, afterKey);
+      } catch (error) {
+        if (!isLockTimeout(error) || attempt >= this.lockRetries) throw error;
+        const delay = (this.options.lockRetryDelayMs ?? 1000) * 2 ** attempt;
+        this.log.warn(`Rule '${target.rule}': ${target.table} is locked; trying the batch again in ${delay} ms`);
+        if (!(await this.pause(delay))) throw error;
+      }
+    }
+  }
+
+  /** Waits while a standby lags more than allowed; false when the run must stop meanwhile. */
+  private async waitForStandbys(): Promise<boolean> {
+    for (;;) {
+      if (this.stopped()) return false;
+      const lag = await replicationLagMs(this.client);
+      if (lag <= this.maxLagMs) return true;
+      const wait = this.options.lagCheckIntervalMs ?? 1000;
+      this.log.info(`A standby lags ${Math.round(lag)} ms behind (at most ${this.maxLagMs}); waiting`);
+      const before = performance.now();
+      const goOn = await this.pause(wait);
+      this.lagWaitMs += performance.now() - before;
+      if (!goOn) return false;
+    }
+  }
+
+  /** Sleeps between batches unless that would spend the budget or the run is aborted; false to stop. */
+  private async pause(ms: number): Promise<boolean> {
+    if (this.stopped()) return false;
+    if (budgetSpent(this.pacing, performance.now() - this.started, ms)) {
+      this.outcome = 'time-budget';
+      return false;
+    }
+    if (ms <= 0) return true;
+    try {
+      await sleep(ms, undefined, this.options.signal ? { signal: this.options.signal } : undefined);
+    } catch {
+      // aborted while sleeping: stopped() records it
+    }
+    return !this.stopped();
+  }
+
+  private stopped(): boolean {
+    if (this.options.signal?.aborted) {
+      this.outcome = 'aborted';
+      return true;
+    }
+    return false;
+  }
+
+  /** The batch's error, naming the rule and table and saying what stays committed. */
+  private async batchError(error: unknown, target: RuleTarget, result: RulePurge): Promise<DbopsError> {
+    const at = `Rule '${target.rule}' on ${target.table}`;
+    const kept = `${result.rows} rows in ${result.batches} committed batches stay ${target.action === 'delete' ? 'deleted' : 'anonymized'}; the failed batch was rolled back whole`;
+    if (isLockTimeout(error)) {
+      const lockers = await describeTableLockers(this.client, target.table).catch(() => '');
+      return new DbopsError(
+        'TIMEOUT',
+        `${at}: a batch waited longer than lock-timeout (${this.lockTimeoutMs} ms) for a lock on ${target.table}, ${1 + this.lockRetries} times; ${kept}`,
+        {
+          input: 'lock-timeout',
+          cause: error,
+          hint: `${lockers ? `${lockers}. ` : 'Another session holds a lock on the table. '}Run again once it is released (the next run continues where this one stopped), end that session, or raise lock-timeout.`,
+        },
+      );
+    }
+    if ((error as { code?: string }).code === '23503')
+      // The server's message names the constraint and the referencing table, not the key (that is in its detail).
+      return new DbopsError('CHECK_FAILED', `${at}: ${(error as Error).message}; ${kept}`, {
+        cause: error,
+        hint: `Rows of ${target.table} are still referenced by another table's foreign key (the plan lists them as dependants). Purge the dependants first (a rule on that table, listed before this one), or make the foreign key ON DELETE CASCADE or SET NULL; dbops never cascades by itself.`,
+      });
+    const translated = translateServerError(error, { relation: target.table }) ?? asDbopsError(error);
+    return new DbopsError(translated.code, `${at}: ${translated.message}; ${kept}`, {
+      cause: error,
+      ...(translated.hint ? { hint: translated.hint } : {}),
+      ...(translated.input ? { input: translated.input } : {}),
+    });
+  }
+}

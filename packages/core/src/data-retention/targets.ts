@@ -1,0 +1,107 @@
+/**
+ * A policy's PostgreSQL rules resolved against the live database for one run: the catalog checked (holds fail
+ * closed), each rule's table, key and hold names looked up, and its cutoffs frozen from the run's one `now`. Plan
+ * and purge both start here, so a plan and the purge that follows it say the same thing about the same rows.
+ */
+import type pg from 'pg';
+import { checkPolicyCatalog } from '../databases/postgres/data-retention-catalog.js';
+import { type Dependant, dependants, resolveTable, tableShape } from '../databases/postgres/data-retention-target.js';
+import { invalidInput } from '../errors.js';
+import { ruleCutoffs } from './cutoffs.js';
+import { type DataRetentionPolicy, type DataRule, type Minimum, qualifiedNameText } from './policy.js';
+
+/** What is done to a row once its rule says it may go. */
+export type RetentionAction = 'delete' | 'anonymize';
+
+export interface RuleTarget {
+  rule: string;
+  kind: 'age' | 'soft-delete';
+  action: RetentionAction;
+  /** regclass text, as PostgreSQL names the table. */
+  table: string;
+  partitioned: boolean;
+  /** The names a hold's subject_table may use for this table. */
+  holdNames: string[];
+  primaryKey: { name: string; type: string }[];
+  /** The rule's time column: `by`, or `soft-delete`. */
+  timeColumn: string;
+  /** The rule's `where`, already checked by PostgreSQL's grammar (where-filter.ts). */
+  where?: string;
+  /** anonymize: column → replacement. */
+  anonymize?: Record<string, string | number | boolean | null>;
+  /** FROM items of the legal holds (a table's regclass, or a hold query in parentheses). */
+  holdSources: string[];
+  cutoff: Date;
+  effectiveCutoff: Date;
+  minimumSeconds?: number;
+  bytesPerRow?: number;
+  dependants: Dependant[];
+}
+
+export interface ResolvedPolicy {
+  targets: RuleTarget[];
+  /** Rules this engine does not purge (MongoDB collections), with the reason. */
+  skipped: { rule: string; reason: string }[];
+}
+
+/** `rules`: only these rule names (each must exist); all PostgreSQL rules when left out. */
+export async function resolveRuleTargets(
+  client: pg.ClientBase,
+  policy: DataRetentionPolicy,
+  now: Date,
+  rules?: string[],
+): Promise<ResolvedPolicy> {
+  for (const name of rules ?? [])
+    if (!policy.data.some((r) => r.name === name))
+      throw invalidInput(
+        'rules',
+        `names '${name}', which is not a rule of the policy`,
+        `rule names of the policy: ${policy.data.map((r) => r.name).join(', ') || '(none)'}`,
+      );
+  const chosen = policy.data.filter((r) => !rules || rules.includes(r.name));
+  const catalog = await checkPolicyCatalog(client, { ...policy, data: chosen });
+  const holdSources: string[] = [];
+  for (const hold of policy.holds)
+    holdSources.push(
+      hold.kind === 'table'
+        ? ((await resolveTable(client, qualifiedNameText(hold.table))) ?? qualifiedNameText(hold.table))
+        : `(${hold.query})`,
+    );
+  const minimumTables = new Map<Minimum, string | undefined>();
+  for (const m of policy.minimums) minimumTables.set(m, await resolveTable(client, qualifiedNameText(m.table)));
+  const targets: RuleTarget[] = [];
+  const skipped: ResolvedPolicy['skipped'] = [];
+  for (const rule of chosen) {
+    if (rule.kind === 'collection') {
+      skipped.push({ rule: rule.name, reason: 'a MongoDB collection: purged by the MongoDB engine' });
+      continue;
+    }
+    const facts = catalog.rules.find((r) => r.rule === rule.name)!;
+    const shape = await tableShape(client, facts.table, facts.primaryKey);
+    const keep = rule.kind === 'age' ? rule.keepSeconds : rule.graceSeconds;
+    const cutoffs = ruleCutoffs(keep, policy.minimums, (minimum) => minimumTables.get(minimum) === shape.table, now);
+    targets.push({
+      rule: rule.name,
+      kind: rule.kind,
+      action: actionOf(rule),
+      table: shape.table,
+      partitioned: facts.partitioned,
+      holdNames: shape.holdNames,
+      primaryKey: shape.primaryKey,
+      timeColumn: rule.kind === 'age' ? rule.by : rule.softDelete,
+      ...(rule.where === undefined ? {} : { where: rule.where }),
+      ...(rule.kind === 'soft-delete' && rule.afterGrace.action === 'anonymize'
+        ? { anonymize: rule.afterGrace.columns }
+        : {}),
+      holdSources,
+      ...cutoffs,
+      ...(shape.bytesPerRow === undefined ? {} : { bytesPerRow: shape.bytesPerRow }),
+      dependants: await dependants(client, shape.table),
+    });
+  }
+  return { targets, skipped };
+}
+
+function actionOf(rule: Exclude<DataRule, { kind: 'collection' }>): RetentionAction {
+  return rule.kind === 'soft-delete' && rule.afterGrace.action === 'anonymize' ? 'anonymize' : 'delete';
+}

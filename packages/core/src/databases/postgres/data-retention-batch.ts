@@ -1,0 +1,71 @@
+/**
+ * One purge batch in its own short transaction: lock_timeout and statement_timeout set for it alone (SET LOCAL),
+ * committed whole or rolled back whole. A failed batch leaves the session usable and nothing of itself behind.
+ */
+import type pg from 'pg';
+import type { RuleTarget } from '../../data-retention/targets.js';
+import { batchSql } from './data-retention-predicate.js';
+
+export interface BatchLimits {
+  size: number;
+  lockTimeoutMs: number;
+  statementTimeoutMs: number;
+}
+
+export interface BatchOutcome {
+  /** Rows deleted or anonymized, all committed. */
+  rows: number;
+  /** The last key changed, column by column as text: the next batch starts after it. */
+  lastKey?: string[];
+  /** Each changed row's key as one text, in key order (for the receipt's hash; never written out). */
+  keys: string[];
+}
+
+export async function runBatch(
+  client: pg.ClientBase,
+  target: RuleTarget,
+  limits: BatchLimits,
+  afterKey: string[] | undefined,
+): Promise<BatchOutcome> {
+  const sql = batchSql(target, limits.size, afterKey);
+  await client.query('BEGIN');
+  try {
+    await client.query("SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)", [
+      `${limits.lockTimeoutMs}ms`,
+      `${limits.statementTimeoutMs}ms`,
+    ]);
+    const { rows } = await client.query<Record<string, string>>(sql.text, sql.values);
+    await client.query('COMMIT');
+    const last = rows.at(-1);
+    const outcome: BatchOutcome = { rows: rows.length, keys: rows.map((r) => r.key!) };
+    if (last) outcome.lastKey = target.primaryKey.map((_, i) => last[`key_${i}`]!);
+    return outcome;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined); // the connection may be gone; the server rolls back then
+    throw error;
+  }
+}
+
+/**
+ * Sessions holding a lock on the table that a batch waited for, for the error: who and what kind of lock, never
+ * their SQL text (it can hold personal data or passwords).
+ */
+export async function describeTableLockers(client: pg.ClientBase, table: string): Promise<string> {
+  const { rows } = await client.query<{
+    pid: number;
+    mode: string;
+    application: string;
+    usename: string;
+    state: string;
+  }>(
+    `SELECT DISTINCT a.pid, l.mode, a.application_name AS application, a.usename, a.state
+       FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+      WHERE l.locktype = 'relation' AND l.granted AND l.relation = to_regclass($1) AND a.pid <> pg_backend_pid()
+        AND l.mode IN ('ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock')
+      ORDER BY a.pid LIMIT 3`,
+    [table],
+  );
+  return rows
+    .map((r) => `session ${r.pid} holds ${r.mode} (application '${r.application}', user '${r.usename}', ${r.state})`)
+    .join('; ');
+}

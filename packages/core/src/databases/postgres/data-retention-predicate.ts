@@ -1,0 +1,128 @@
+/**
+ * The SQL that picks a rule's rows, shared by the plan's counts and the purge's batches so both select the same
+ * rows. Every value is a parameter; names come from the catalog (quoted), the `where` filter from the policy after
+ * where-filter.ts has checked it is one expression that cannot leave its parentheses. The table is aliased `t`.
+ */
+import type { RuleTarget } from '../../data-retention/targets.js';
+import { sqlName } from './server-errors.js';
+
+/** Collects parameter values and hands out their placeholders ($1, $2, ...). */
+export class SqlParams {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/**
+ * A row's key as one text, as a hold's subject_id gives it and as receipts hash it: the key's text for a one-column
+ * key (`42`), the row's text for a composite one (`(42,"2026-01-01 00:00:00")`).
+ */
+export function keyText(target: RuleTarget, alias: string): string {
+  const columns = target.primaryKey.map((k) => `${alias}.${sqlName(k.name)}`);
+  return columns.length === 1 ? `${columns[0]}::text` : `ROW(${columns.join(', ')})::text`;
+}
+
+/** True when a legal hold names the row; `false` when the policy has no holds. Holds are read at statement time. */
+export function heldExpression(target: RuleTarget, params: SqlParams): string {
+  if (target.holdSources.length === 0) return 'false';
+  const names = params.add(target.holdNames);
+  const key = keyText(target, 't');
+  return `(${target.holdSources
+    .map(
+      (source) =>
+        `EXISTS (SELECT 1 FROM ${source} AS h WHERE h.subject_table::text = ANY(${names}::text[]) AND h.subject_id::text = ${key})`,
+    )
+    .join(' OR ')})`;
+}
+
+/**
+ * Rows past `cutoff` by the rule's time column (NULL never is: a soft delete not yet made), within its `where`, and
+ * for anonymize rules not already anonymized (every listed column already holds its replacement), so a second run
+ * neither counts nor rewrites them.
+ */
+export function expiredPredicate(target: RuleTarget, params: SqlParams, cutoff: Date): string {
+  // An instant, not a Date: node-postgres would send a Date as local time, which a timestamp column reads without
+  // its offset. Columns without a time zone are compared in the session's TimeZone.
+  const parts = [`t.${sqlName(target.timeColumn)} < ${params.add(cutoff.toISOString())}::timestamptz`];
+  if (target.where !== undefined) parts.push(`(${target.where})`);
+  if (target.anonymize) parts.push(`NOT ${anonymizedExpression(target.anonymize, params)}`);
+  return parts.join(' AND ');
+}
+
+function anonymizedExpression(columns: NonNullable<RuleTarget['anonymize']>, params: SqlParams): string {
+  return `(${Object.entries(columns)
+    .map(([column, value]) => `t.${sqlName(column)} IS NOT DISTINCT FROM ${params.add(value)}`)
+    .join(' AND ')})`;
+}
+
+/** Rows a compliance minimum still protects: younger than the floor though past the rule's own cutoff. */
+export function underMinimumExpression(target: RuleTarget, params: SqlParams): string {
+  if (target.effectiveCutoff.getTime() >= target.cutoff.getTime()) return 'false';
+  return `t.${sqlName(target.timeColumn)} >= ${params.add(target.effectiveCutoff.toISOString())}::timestamptz`;
+}
+
+/**
+ * Counts for a plan over at most `limit` + 1 expired rows: past the limit the counts are lower bounds, and the
+ * scan stops there however large the table (see docs/retention.md, "Plan").
+ */
+export function countSql(target: RuleTarget, limit: number): { text: string; values: unknown[] } {
+  const params = new SqlParams();
+  const held = heldExpression(target, params);
+  const young = underMinimumExpression(target, params);
+  const expired = expiredPredicate(target, params, target.cutoff);
+  const text = `SELECT count(*)::float8 AS expired,
+       count(*) FILTER (WHERE s.held)::float8 AS held,
+       count(*) FILTER (WHERE s.young)::float8 AS young,
+       count(*) FILTER (WHERE s.held OR s.young)::float8 AS kept
+  FROM (SELECT ${held} AS held, ${young} AS young FROM ${target.table} AS t
+         WHERE ${expired} LIMIT ${params.add(limit + 1)}) AS s`;
+  return { text, values: params.values };
+}
+
+/** The planner's estimate of the expired rows, for tables too large to count. */
+export function estimateSql(target: RuleTarget): { text: string; values: unknown[] } {
+  const params = new SqlParams();
+  const text = `EXPLAIN (FORMAT JSON) SELECT 1 FROM ${target.table} AS t WHERE ${expiredPredicate(target, params, target.cutoff)}`;
+  return { text, values: params.values };
+}
+
+/**
+ * One batch: up to `size` rows past the effective cutoff, not held, after `afterKey` in key order, locked (rows
+ * another session has locked are skipped, not waited for), then deleted or anonymized. Returns the keys it changed
+ * in key order, each column as text (the next batch starts after the last) and as one text (for the receipt hash).
+ */
+export function batchSql(
+  target: RuleTarget,
+  size: number,
+  afterKey: string[] | undefined,
+): { text: string; values: unknown[] } {
+  const params = new SqlParams();
+  const keys = target.primaryKey.map((k) => sqlName(k.name));
+  const conditions = [
+    expiredPredicate(target, params, target.effectiveCutoff),
+    `NOT ${heldExpression(target, params)}`,
+  ];
+  if (afterKey) {
+    const after = target.primaryKey.map((k, i) => `${params.add(afterKey[i])}::${k.type}`);
+    conditions.push(`(${keys.map((k) => `t.${k}`).join(', ')}) > (${after.join(', ')})`);
+  }
+  const match = `(${keys.map((k) => `d.${k}`).join(', ')}) = (${keys.map((k) => `b.${k}`).join(', ')})`;
+  const change = target.anonymize
+    ? `UPDATE ${target.table} AS d SET ${Object.entries(target.anonymize)
+        .map(([column, value]) => `${sqlName(column)} = ${params.add(value)}`)
+        .join(', ')} FROM batch AS b WHERE ${match}`
+    : `DELETE FROM ${target.table} AS d USING batch AS b WHERE ${match}`;
+  const text = `WITH batch AS (
+  SELECT ${keys.map((k) => `t.${k}`).join(', ')} FROM ${target.table} AS t
+   WHERE ${conditions.join('\n     AND ')}
+   ORDER BY ${keys.map((k) => `t.${k}`).join(', ')} LIMIT ${params.add(size)} FOR UPDATE OF t SKIP LOCKED
+), done AS (
+  ${change}
+  RETURNING ${keys.map((k) => `d.${k}`).join(', ')}
+)
+SELECT ${keys.map((k, i) => `done.${k}::text AS key_${i}`).join(', ')}, ${keyText(target, 'done')} AS key
+  FROM done ORDER BY ${keys.map((k) => `done.${k}`).join(', ')}`;
+  return { text, values: params.values };
+}
