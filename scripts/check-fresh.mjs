@@ -13,8 +13,10 @@ for (const [path, content] of await generatedFiles()) {
 const fresh = await bundle();
 const committed = await readdir(distDir, { recursive: true }).catch(() => []);
 for (const file of new Set([...committed, ...fresh.keys()])) {
-  const current = await readFile(join(distDir, file), 'utf8').catch(() => undefined);
-  if (current !== fresh.get(file)) stale.push(relative(root, join(distDir, file)));
+  const current = await readFile(join(distDir, file)).catch(() => undefined);
+  const expected = fresh.get(file);
+  if (!current || expected === undefined || !current.equals(Buffer.from(expected)))
+    stale.push(relative(root, join(distDir, file)));
 }
 if (stale.length > 0) {
   console.error(`Generated files or the bundle are stale; run \`npm run build\` and commit:\n  ${stale.join('\n  ')}`);

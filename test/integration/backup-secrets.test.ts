@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { BackupManifest } from '../../packages/core/src/index.js';
+import { cleanEnv, parseOutputFile } from '../harness/github-action.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { startS3Server, type S3Server } from '../harness/s3.js';
 
@@ -367,15 +368,6 @@ async function interruptMidUpload(args: string[], env: Record<string, string>, p
 
 // ---------------------------------------------------------------------------------------------------------
 
-function cleanEnv(): NodeJS.ProcessEnv {
-  // No inherited PG*/AWS_*/DATABASE_URL/DBOPS_*/GITHUB_*/INPUT_* variables: each run gets exactly what the test sets.
-  return Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([k]) => !/^(PG|AWS_|DATABASE_URL|DBOPS_|GITHUB_|INPUT_|RUNNER_|NODE_OPTIONS)/.test(k),
-    ),
-  );
-}
-
 function spawnNode(
   script: string,
   args: string[],
@@ -405,22 +397,6 @@ async function expectCleanArgv(used: string[]): Promise<void> {
 }
 
 /** GITHUB_OUTPUT holds `name<<DELIMITER\nvalue\nDELIMITER` blocks (and possibly `name=value` lines). */
-function parseOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i]!);
-    if (heredoc) {
-      const end = lines.indexOf(heredoc[2]!, i + 1);
-      outputs[heredoc[1]!] = lines.slice(i + 1, end).join('\n');
-      i = end;
-      continue;
-    }
-    const simple = /^([^=]+)=(.*)$/.exec(lines[i]!);
-    if (simple) outputs[simple[1]!] = simple[2]!;
-  }
-  return outputs;
-}
 
 async function build(): Promise<void> {
   await run('npm', ['run', 'build', '--silent'], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { runCli } from '../harness/cli.js';
+import { runActionAsGitHub } from '../harness/github-action.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { prismaProject, type PrismaProject } from '../harness/prisma.js';
 
@@ -226,3 +227,66 @@ test('bad input: no migrations folder; a plain SQL folder without a command', as
   expect(noCommand.stderr).toMatch(/Input 'command' is required for a folder of plain SQL migrations/);
   expect(existsSync(join(empty, 'sql', '001_init.sql'))).toBe(true);
 }, 60_000);
+
+test('the action as GitHub runs it: outputs, a job summary, a lint annotation on the migration line, secrets masked', async () => {
+  const { url, project, db } = await setup(INIT);
+  await project.deploy();
+  const dir = join(project.migrations, '20260105000000_orders_total_bigint');
+  await import('node:fs/promises').then((fs) => fs.mkdir(dir));
+  await writeFile(join(dir, 'migration.sql'), '-- widen\nALTER TABLE "orders" ALTER COLUMN "total" TYPE BIGINT;\n');
+
+  const run = await runActionAsGitHub(
+    'migrate-deploy',
+    {
+      'database-url': url,
+      'working-directory': project.dir,
+      command: DEPLOY,
+      'backup-to': join(work, 'action-backups'),
+      // Empty, as GitHub passes an input the workflow does not set.
+      migrations: '',
+    },
+    { cwd: project.dir, env: QUIET },
+  );
+  expect(run.code).toBe(0);
+  expect(run.outputs).toMatchObject({
+    applied: '20260105000000_orders_total_bigint',
+    'pending-count': '0',
+    failed: '',
+  });
+  expect(run.outputs['backup-id']).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{6}$/);
+  expect(run.summary).toContain('Applied 1 migration(s)');
+  expect(run.summary).toContain('public.orders.total');
+  const result = await query<{ data_type: string }>(
+    db,
+    "select data_type from information_schema.columns where table_name = 'orders' and column_name = 'total'",
+  );
+  expect(result[0]!.data_type).toBe('bigint');
+  const printed = run.stdout
+    .split('\n')
+    .filter((l) => !l.startsWith('::add-mask::'))
+    .join('\n');
+  expect(printed).not.toContain(server.password);
+  expect(run.summary).not.toContain(server.password);
+  expect(run.stdout).toContain(`::add-mask::${server.password.replace(/%/g, '%25')}`);
+
+  // A warning (a column renamed that the running application may still read) is an annotation on the migration's
+  // line, its path relative to the workspace.
+  const dir2 = join(project.migrations, '20260106000000_rename');
+  await import('node:fs/promises').then((fs) => fs.mkdir(dir2));
+  await writeFile(
+    join(dir2, 'migration.sql'),
+    'SET lock_timeout = \'2s\';\nALTER TABLE "users" RENAME COLUMN "note" TO "remark";\n',
+  );
+  const status = await runActionAsGitHub(
+    'migrate-deploy',
+    { 'database-url': url, 'working-directory': project.dir, mode: 'status' },
+    { cwd: project.dir, env: QUIET },
+  );
+  expect(status.code).toBe(0);
+  expect(status.outputs['pending-count']).toBe('1');
+  expect(status.commands).toContainEqual(
+    expect.stringMatching(
+      /^::warning file=migrations\/20260106000000_rename\/migration\.sql,line=2,col=\d+::.*rename-column/,
+    ),
+  );
+}, 180_000);
