@@ -5,8 +5,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import type { DbopsError } from '../../packages/core/src/errors.js';
 import { MemoryLogger } from '../../packages/core/src/log.js';
+import { NodePgMigrateSource } from '../../packages/core/src/migrations/node-pg-migrate-source.js';
 import { PrismaSource } from '../../packages/core/src/migrations/prisma-source.js';
 import { type RehearsalOptions, rehearseMigrations } from '../../packages/core/src/migrations/rehearsal/rehearse.js';
 import { SqlFolderSource } from '../../packages/core/src/migrations/sql-folder-source.js';
@@ -14,6 +16,15 @@ import { Secrets } from '../../packages/core/src/secrets.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { prismaProject, type PrismaProject } from '../harness/prisma.js';
 
+const NODE_PG_MIGRATE = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'node_modules',
+  'node-pg-migrate',
+  'bin',
+  'node-pg-migrate.js',
+);
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PRISMA_CLI = join(ROOT, 'node_modules', 'prisma6', 'build', 'index.js');
 const PRISMA_DEPLOY = `"${process.execPath}" "${PRISMA_CLI}" migrate deploy`;
@@ -100,7 +111,12 @@ describe('Prisma migrations rehearsed', () => {
   test('a table rewrite holds ACCESS EXCLUSIVE, an index build SHARE, each on the table, with its size', async () => {
     const project = await prismaScratch('rehearse_tight');
     const log = new MemoryLogger();
-    const result = await rehearseMigrations({ ...prismaOptions('rehearse_tight', project), maxLockTimeMs: 1, log });
+    const result = await rehearseMigrations({
+      ...prismaOptions('rehearse_tight', project),
+      maxLockTimeMs: 1,
+      maxDurationMs: 1,
+      log,
+    });
 
     expect(result.tool).toBe('prisma');
     expect(result.command.succeeded).toBe(true);
@@ -131,12 +147,18 @@ describe('Prisma migrations rehearsed', () => {
     // Prisma's bookkeeping table is not reported, and nothing was left unplaced.
     expect(result.unattributed).toEqual([]);
 
-    // A 1 ms max-lock-time: both write-blocking locks are over it.
+    // A 1 ms max-lock-time and max-duration: both migrations are over both.
     expect(result.passed).toBe(false);
     expect(result.violations.map((v) => [v.threshold, v.migration])).toEqual([
       ['max-lock-time', '20261201000000_total_bigint'],
+      ['max-duration', '20261201000000_total_bigint'],
       ['max-lock-time', '20261202000000_note_index'],
+      ['max-duration', '20261202000000_note_index'],
     ]);
+    expect(rewrite!.violations[1]!.message).toMatch(
+      /^20261201000000_total_bigint ran \d+ ms|^20261201000000_total_bigint ran [\d.]+ s/,
+    );
+    expect(rewrite!.violations[1]!.actualMs).toBe(rewrite!.durationMs);
     expect(rewrite!.violations[0]!.message).toMatch(
       /^20261201000000_total_bigint holds ACCESS EXCLUSIVE on public\.orders for .+, over max-lock-time 1 ms$/,
     );
@@ -165,14 +187,6 @@ describe('Prisma migrations rehearsed', () => {
     expect(result.violations).toEqual([]);
     expect(result.migrations.every((m) => m.violations.length === 0)).toBe(true);
     expect(result.passed).toBe(true);
-  });
-
-  test('a tiny max-duration fails on the migration that ran longer', async () => {
-    const project = await prismaScratch('rehearse_duration');
-    const result = await rehearseMigrations({ ...prismaOptions('rehearse_duration', project), maxDurationMs: 1 });
-    const overDuration = result.violations.filter((v) => v.threshold === 'max-duration').map((v) => v.migration);
-    expect(overDuration).toContain('20261201000000_total_bigint');
-    expect(result.passed).toBe(false);
   });
 
   test('a migration that fails is a result naming it and the database error; the next one did not run', async () => {
@@ -287,5 +301,108 @@ describe('plain SQL files run by psql', () => {
       expect.arrayContaining(['002_items_n_bigint', '003_items_label_index']),
     );
     expect(result.unattributed).toEqual([]);
+  });
+});
+
+/** A project folder with the given migration files (name → SQL) in migrations/. */
+async function sqlProject(files: Record<string, string>): Promise<{ dir: string; migrations: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'dbops-rehearse-'));
+  folders.push(dir);
+  const migrations = join(dir, 'migrations');
+  await mkdir(migrations);
+  for (const [name, sql] of Object.entries(files)) await writeFile(join(migrations, name), sql);
+  return { dir, migrations };
+}
+
+describe('node-pg-migrate, all pending migrations in one transaction', () => {
+  test('each lock goes to the migration that took it, held until the transaction commits', async () => {
+    await server.createDatabase('rehearse_npm');
+    // The restored copy: tables full of rows that node-pg-migrate did not create.
+    await server.query(
+      `CREATE TABLE items (id int PRIMARY KEY, n int NOT NULL);
+       INSERT INTO items SELECT g, g FROM generate_series(1, ${ROWS}) g; ANALYZE items;
+       CREATE TABLE tags (id int PRIMARY KEY, label text NOT NULL);
+       INSERT INTO tags SELECT g, md5(g::text) FROM generate_series(1, ${ROWS / 2}) g; ANALYZE tags;`,
+      [],
+      'rehearse_npm',
+    );
+    const project = await sqlProject({
+      '1700000000001_items-n-bigint.sql':
+        '-- Up Migration\nALTER TABLE items ALTER COLUMN n TYPE bigint;\n\n-- Down Migration\n',
+      '1700000000002_tags-label-index.sql':
+        '-- Up Migration\nCREATE INDEX tags_label_idx ON tags (label);\n\n-- Down Migration\nDROP INDEX tags_label_idx;\n',
+    });
+    const result = await rehearseMigrations({
+      scratchUrl: server.url('rehearse_npm'),
+      source: new NodePgMigrateSource(project.migrations),
+      command: `"${process.execPath}" "${NODE_PG_MIGRATE}" up --migrations-dir migrations`,
+      cwd: project.dir,
+      secrets: new Secrets(),
+      lockTimeoutMs: 5000,
+      sampleIntervalMs: INTERVAL_MS,
+      log: new MemoryLogger(),
+    });
+    expect(result.tool).toBe('node-pg-migrate');
+    expect(result.command.succeeded).toBe(true);
+    expect(result.attribution).toEqual(['query-text']);
+    expect(result.migrations.map((m) => [m.name, m.outcome, m.strongestLock?.mode, m.strongestLock?.relation])).toEqual(
+      [
+        ['1700000000001_items-n-bigint', 'applied', 'ACCESS EXCLUSIVE', 'public.items'],
+        ['1700000000002_tags-label-index', 'applied', 'SHARE', 'public.tags'],
+      ],
+    );
+    const [rewrite, index] = result.migrations;
+    // The rewrite's ACCESS EXCLUSIVE lasts through the next migration's index build, to the one commit: longer than
+    // the SHARE taken after it and released with it.
+    expect(rewrite!.strongestLock!.heldMs).toBeGreaterThan(index!.strongestLock!.heldMs);
+    expect(rewrite!.durationMs).toBeUndefined(); // pgmigrations keeps no duration
+    expect(rewrite!.strongestLock!.rowsEstimate).toBeGreaterThan(ROWS * 0.9);
+    expect(result.unattributed).toEqual([]);
+  });
+});
+
+describe('a migration queued behind another session', () => {
+  test('the wait is measured, the lock timeout is the failure, the other session is reported apart', async () => {
+    await server.createDatabase('rehearse_wait');
+    await server.query('CREATE TABLE accounts (id int PRIMARY KEY)', [], 'rehearse_wait');
+    const project = await sqlProject({
+      '001_accounts_plan.sql': 'ALTER TABLE accounts ADD COLUMN plan text;\n',
+    });
+    const blocker = new pg.Client({ connectionString: server.url('rehearse_wait') });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE accounts IN ACCESS SHARE MODE');
+      const result = await rehearseMigrations({
+        scratchUrl: server.url('rehearse_wait'),
+        source: new SqlFolderSource(project.migrations),
+        command: 'psql "$DATABASE_URL" -X -q -v ON_ERROR_STOP=1 -f migrations/001_accounts_plan.sql',
+        cwd: project.dir,
+        secrets: new Secrets(),
+        lockTimeoutMs: 1000,
+        sampleIntervalMs: INTERVAL_MS,
+        log: new MemoryLogger(),
+      });
+      expect(result.passed).toBe(false);
+      expect(result.failure).toEqual({
+        migration: '001_accounts_plan',
+        error: 'canceling statement due to lock timeout',
+      });
+      const [migration] = result.migrations;
+      expect(migration).toMatchObject({ name: '001_accounts_plan', outcome: 'failed' });
+      expect(migration!.strongestLock).toMatchObject({
+        mode: 'ACCESS EXCLUSIVE',
+        relation: 'public.accounts',
+        samples: 0,
+      });
+      expect(migration!.strongestLock!.waitedMs).toBeGreaterThan(0);
+      expect(migration!.summary).toMatch(
+        /^001_accounts_plan failed: canceling statement due to lock timeout; before that it waited [\d.]+ (ms|s) for ACCESS EXCLUSIVE on public\.accounts \(.*\) without getting it$/,
+      );
+      // The blocker is no migration's: it is listed apart.
+      expect(result.unattributed.map((l) => [l.mode, l.relation])).toEqual([['ACCESS SHARE', 'public.accounts']]);
+    } finally {
+      await blocker.end();
+    }
   });
 });

@@ -84,13 +84,13 @@ function byQueryText(query: string, texts: Array<string | undefined>, cursor: nu
   return matches.find((index) => index >= cursor) ?? matches[0];
 }
 
-/** Comments out, whitespace collapsed, trailing semicolon off: the same text however a tool split or sent it. */
+/** Comments out, whitespace collapsed, empty statements and trailing semicolons off: the same text however a tool split or sent it. */
 export function normalizeSql(sql: string): string {
   return sql
     .replace(/\/\*[\s\S]*?\*\//g, ' ')
     .replace(/--[^\n]*/g, ' ')
     .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/;$/, '')
+    .replace(/;( ?;)+/g, ';') // node-pg-migrate appends a ";" of its own
+    .replace(/[\s;]+$/, '')
     .trim();
 }

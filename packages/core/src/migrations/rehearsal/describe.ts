@@ -15,13 +15,17 @@ export function formatRows(rows: number): string {
   return `${rows} ${rows === 1 ? 'row' : 'rows'}`;
 }
 
-/** "ACCESS EXCLUSIVE on public.orders (12 M rows, 1.2 GiB) for 48.0 s" */
-export function describeLock(lock: RehearsedLock): string {
+/**
+ * "holds ACCESS EXCLUSIVE on public.orders (12 M rows, 1.2 GiB) for 48.0 s", or for a lock only waited for, "waited
+ * 1.0 s for ACCESS EXCLUSIVE on public.accounts (…) without getting it". `past` for a migration that failed.
+ */
+export function describeLock(lock: RehearsedLock, past = false): string {
   const size = [
     ...(lock.rowsEstimate !== undefined ? [formatRows(lock.rowsEstimate)] : []),
     ...(lock.sizeBytes !== undefined ? [formatBytes(lock.sizeBytes)] : []),
   ];
-  const held = lock.samples > 0 ? ` for ${formatMs(lock.heldMs)}` : ', never granted while sampled';
-  const waited = lock.waitedMs !== undefined ? ` after waiting ${formatMs(lock.waitedMs)}` : '';
-  return `${lock.mode} on ${lock.relation}${size.length > 0 ? ` (${size.join(', ')})` : ''}${held}${waited}`;
+  const what = `${lock.mode} on ${lock.relation}${size.length > 0 ? ` (${size.join(', ')})` : ''}`;
+  const waited = lock.waitedMs !== undefined ? formatMs(lock.waitedMs) : undefined;
+  if (lock.samples === 0) return `waited ${waited ?? 'briefly'} for ${what} without getting it`;
+  return `${past ? 'held' : 'holds'} ${what} for ${formatMs(lock.heldMs)}${waited ? ` after waiting ${waited}` : ''}`;
 }

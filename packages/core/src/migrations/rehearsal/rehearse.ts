@@ -185,9 +185,7 @@ export async function rehearseMigrations(options: RehearsalOptions): Promise<Reh
       episodesOf.set(a.migration, [...(episodesOf.get(a.migration) ?? []), episodes[i]!]);
     });
 
-    const failure = commandError
-      ? failedMigration(diff, candidateNames, secretsFree(secrets, output), secrets.redact(commandError.message))
-      : undefined;
+    const failure = commandError ? failedMigration(diff, candidateNames, output, commandError.message) : undefined;
     const reported = tracked
       ? candidateNames
       : candidateNames.filter((name) => episodesOf.has(name) || failure?.migration === name);
@@ -195,8 +193,7 @@ export async function rehearseMigrations(options: RehearsalOptions): Promise<Reh
       rehearsedMigration(name, {
         locks: foldLocks(episodesOf.get(name) ?? [], sizes),
         outcome: outcomeOf(name, tracked, diff, failure),
-        durationMs: after.migrations.find((m) => m.name === name && diff?.applied.some((a) => a.name === name))
-          ?.durationMs,
+        durationMs: diff?.applied.find((a) => a.name === name)?.durationMs,
         ...(failure?.migration === name ? { error: failure.error } : {}),
         options,
       }),
@@ -209,7 +206,7 @@ export async function rehearseMigrations(options: RehearsalOptions): Promise<Reh
         threshold: 'max-duration',
         limitMs: options.maxDurationMs,
         actualMs: commandMs,
-        message: `The migration command ran ${formatMs(commandMs)}, over max-duration ${formatMs(options.maxDurationMs)} (the tool records no duration per migration, so the whole command is measured)`,
+        message: `The migration command ran ${formatMs(commandMs)}, over max-duration ${formatMs(options.maxDurationMs)} (no migration's own duration was recorded, so the whole command is measured)`,
       });
     }
     const result: RehearsalResult = {
@@ -317,11 +314,12 @@ function sentence(
   error: string | undefined,
 ): string {
   if (outcome === 'not-run') return `${name} did not run: an earlier migration failed`;
+  if (outcome === 'failed') {
+    const before = lock ? `; before that it ${describeLock(lock, true)}` : '';
+    return `${name} failed: ${error ?? 'see the command output'}${before}`;
+  }
   const ran = durationMs !== undefined ? `; it ran ${formatMs(durationMs)}` : '';
-  const locked = lock ? `holds ${describeLock(lock)}` : 'took no lock the sampler saw on an existing table';
-  if (outcome === 'failed')
-    return `${name} failed: ${error ?? 'see the command output'} (before failing it ${locked.replace(/^holds/, 'held')})`;
-  return `${name} ${locked}${ran}`;
+  return `${name} ${lock ? describeLock(lock) : 'took no lock the sampler saw on an existing table'}${ran}`;
 }
 
 /** The tool's own table (Prisma's bookkeeping locks it on every migration): left out of the report. */
@@ -342,9 +340,4 @@ async function tableSizes(client: pg.ClientBase, oids: string[]): Promise<Map<st
     [unique],
   );
   return new Map(rows.map((r) => [r.oid, Number(r.bytes)]));
-}
-
-/** Output lines are redacted as they arrive; this only guards lines kept before a secret was registered. */
-function secretsFree(secrets: Secrets, lines: string[]): string[] {
-  return lines.map((line) => secrets.redact(line));
 }
