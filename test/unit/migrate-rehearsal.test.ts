@@ -133,6 +133,9 @@ test('folding: the strongest mode per table, its longest span, waits and sizes; 
   ]);
   expect(describeLock(locks[0]!)).toBe('holds ACCESS EXCLUSIVE on public.orders (12 M rows, 1.5 GiB) for 900 ms');
   expect(describeLock(locks[1]!)).toBe('waited 200 ms for SHARE on public.users without getting it');
+  expect(describeLock({ ...locks[0]!, samples: 1, heldMs: 0, rowsEstimate: undefined, sizeBytes: undefined })).toBe(
+    'holds ACCESS EXCLUSIVE on public.orders briefly (one sample)',
+  );
   expect(formatRows(950)).toBe('950 rows');
   expect(formatRows(200_000)).toBe('200 k rows');
   expect(formatRows(1_250_000)).toBe('1.3 M rows');

@@ -27,5 +27,7 @@ export function describeLock(lock: RehearsedLock, past = false): string {
   const what = `${lock.mode} on ${lock.relation}${size.length > 0 ? ` (${size.join(', ')})` : ''}`;
   const waited = lock.waitedMs !== undefined ? formatMs(lock.waitedMs) : undefined;
   if (lock.samples === 0) return `waited ${waited ?? 'briefly'} for ${what} without getting it`;
-  return `${past ? 'held' : 'holds'} ${what} for ${formatMs(lock.heldMs)}${waited ? ` after waiting ${waited}` : ''}`;
+  // One sample gives no span: the lock lasted less than two sample intervals.
+  const held = lock.samples === 1 ? 'briefly (one sample)' : `for ${formatMs(lock.heldMs)}`;
+  return `${past ? 'held' : 'holds'} ${what} ${held}${waited ? ` after waiting ${waited}` : ''}`;
 }
