@@ -6,9 +6,9 @@
  *
  * Two ways, the first that applies:
  * 1. The tool's timestamps, where it records when each migration started (Prisma: `_prisma_migrations.started_at`
- *    and `finished_at`, written with the server's clock by the sessions that run the migration): the migration whose
- *    interval holds the moment the lock was first seen (also the server's clock, so no clock skew). A migration that
- *    failed has no finish; its interval runs to the end of the run.
+ *    and `finished_at`; started_at is the table's DEFAULT now(), the server's clock): the migration whose interval
+ *    holds the moment the lock was first seen (the sample's clock_timestamp(), the server's clock too, so the start
+ *    has no clock skew). A migration that failed has no finish; its interval runs to the end of the run.
  * 2. The query text: pg_stat_activity.query of the session when the lock was first seen, found in one migration's
  *    SQL (Prisma and node-pg-migrate send a migration's file as one query, `psql -f` one statement at a time; a text
  *    longer than track_activity_query_size is cut, and a prefix is still found). Comments and whitespace are ignored
