@@ -13,6 +13,7 @@ import { PrismaSource } from '../../packages/core/src/migrations/prisma-source.j
 import { type RehearsalOptions, rehearseMigrations } from '../../packages/core/src/migrations/rehearsal/rehearse.js';
 import { SqlFolderSource } from '../../packages/core/src/migrations/sql-folder-source.js';
 import { Secrets } from '../../packages/core/src/secrets.js';
+import { eventually } from '../harness/eventually.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { prismaProject, type PrismaProject } from '../harness/prisma.js';
 
@@ -404,5 +405,42 @@ describe('a migration queued behind another session', () => {
     } finally {
       await blocker.end();
     }
+  });
+});
+
+describe('a cancelled rehearsal', () => {
+  test('throws CANCELLED, not a result, and leaves no session of its own behind', async () => {
+    await server.createDatabase('rehearse_cancel');
+    const controller = new AbortController();
+    const run = rehearseMigrations({
+      scratchUrl: server.url('rehearse_cancel'),
+      source: new SqlFolderSource(ROOT),
+      command: `psql "$DATABASE_URL" -X -c 'SELECT pg_sleep(60)'`,
+      cwd: ROOT,
+      secrets: new Secrets(),
+      lockTimeoutMs: 0,
+      log: new MemoryLogger(),
+      signal: controller.signal,
+    });
+    // Cancel once the command's session is running its statement.
+    expect(
+      await eventually(async () => {
+        const rows = await server.query(
+          `SELECT 1 FROM pg_stat_activity WHERE datname = 'rehearse_cancel' AND query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()`,
+        );
+        return rows.length > 0;
+      }),
+    ).toBe(true);
+    controller.abort();
+    const error = await rejection(run);
+    expect(error.code).toBe('CANCELLED');
+    expect(
+      await eventually(async () => {
+        const rows = await server.query(
+          `SELECT 1 FROM pg_stat_activity WHERE datname = 'rehearse_cancel' AND application_name = 'dbops'`,
+        );
+        return rows.length === 0;
+      }),
+    ).toBe(true);
   });
 });
