@@ -22,8 +22,8 @@ export interface LockEpisode {
   mode: LockMode;
   /**
    * The planner's row estimate when the lock was first seen: the sampler's snapshot shows the table as committed
-   * before the migration's transaction (a rewrite resets the estimate until the next ANALYZE). Absent when the
-   * table was never analyzed.
+   * before the migration's transaction (read then because a rewrite may leave no estimate until the next ANALYZE).
+   * Absent when the table was never analyzed.
    */
   rowsEstimate?: number;
   /** When a sample first saw this lock, granted or waiting (the server's clock). */
