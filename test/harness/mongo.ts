@@ -52,7 +52,6 @@ export const FERRETDB_LACKS = {
   mongorestoreIndexes: "mongorestore sends each index with an 'ns' field, which FerretDB rejects",
   oplog: 'FerretDB has no replica set oplog (mongodump --oplog, point-in-time archives)',
   indexStats: 'FerretDB has no $indexStats',
-  authentication: 'FerretDB (SQLite, without its new auth) accepts any credentials: a wrong password cannot fail',
 } as const;
 export type MongoFeature = keyof typeof FERRETDB_LACKS;
 

@@ -21,7 +21,7 @@ import { Secrets } from '../../packages/core/src/secrets.js';
 import { readArchive } from '../../packages/core/src/databases/mongodb/archive/reader.js';
 import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/target.js';
 import { catchError } from '../harness/errors.js';
-import { lacking, itUnless, startMongo, uniqueDatabase, type MongoServer } from '../harness/mongo.js';
+import { itUnless, startMongo, uniqueDatabase, type MongoServer } from '../harness/mongo.js';
 import { startS3Server, type S3Server } from '../harness/s3.js';
 
 const require = createRequire(import.meta.url);
@@ -102,11 +102,12 @@ const COUNTS: Record<string, number> = {
   [DOTTED]: 2,
 };
 
-/** The server's URL for a database, with credentials FerretDB (without auth) accepts and ignores. */
+/** The server's URL for a database, with a password (FerretDB accepts and ignores it). */
 function urlFor(server: MongoServer, name: string, password = PASSWORD): string {
   const url = server.url(name);
   if (server.kind !== 'ferretdb') return url; // MONGO_URL carries its own credentials
-  return url.replace('mongodb://', `mongodb://dbops:${encodeURIComponent(password)}@`);
+  // FerretDB (SQLite) takes any password with PLAIN, and refuses SCRAM: the password still travels, unchecked.
+  return `${url.replace('mongodb://', `mongodb://dbops:${encodeURIComponent(password)}@`)}?authMechanism=PLAIN`;
 }
 
 function options(
@@ -336,16 +337,20 @@ test('a malformed mongodb URL gives a clear error naming database-url, without t
   expect(`${error.message} ${error.hint}`).not.toContain(PASSWORD);
 });
 
-itUnless(lacking('authentication'), passwordInMongoUrl())(
-  'a wrong password fails naming database-url, without echoing the password',
+itUnless(passwordInMongoUrl())(
+  'credentials the server refuses fail naming database-url, without echoing the password',
   async () => {
-    const url = process.env.MONGO_URL!;
     const wrong = `wrong-${randomBytes(6).toString('hex')}`;
-    const withWrong = url.replace(/\/\/([^:@/]+):[^@/]*@/, `//$1:${wrong}@`);
-    const o = options(path.join(work, 'wrong-pw'), { url: withWrong.replace(/\/[^/?]*(\?|$)/, `/${database}$1`) });
-    const error = await failure(() => backup(o));
+    // MONGO_URL: its user with a wrong password. FerretDB ignores passwords (PLAIN) but refuses SCRAM, the driver's
+    // default mechanism, with the same AuthenticationFailed error a wrong password gets from MongoDB.
+    const url = process.env.MONGO_URL
+      ? mongo.url(database).replace(/\/\/([^:@/]+):[^@/]*@/, `//$1:${wrong}@`)
+      : mongo.url(database).replace('mongodb://', `mongodb://dbops:${wrong}@`);
+    const error = await failure(() => backup(options(path.join(work, 'wrong-pw'), { url })));
     expect(error).toMatchObject({ code: 'CONNECTION_FAILED', input: 'database-url' });
+    expect(error.message).toContain('refused the credentials');
     expect(`${error.message} ${error.hint}`).not.toContain(wrong);
+    expect(await fs.readdir(path.join(work, 'wrong-pw')).catch(() => [])).toEqual([]);
   },
 );
 
@@ -355,17 +360,21 @@ itUnless(mongo_canCrash())(
     const server = await startMongo();
     try {
       const victim = server.client.db('victim');
-      // Incompressible documents, several S3 parts' worth: the dump is still reading when the first part is sent.
-      for (let i = 0; i < 8; i++) {
-        await victim
-          .collection<Doc>('blobs')
-          .insertMany(
-            Array.from({ length: 8 }, (_, j) => ({ _id: i * 8 + j, data: new BSON.Binary(randomBytes(1 << 20)) })),
-          );
+      // 96 MB of incompressible documents: the upload (four 8 MB parts gathered at once), the stream's buffers and
+      // a few 1,000-document batches hold about half of it when the first part is sent, so the dump is still
+      // reading when the server dies.
+      for (let i = 0; i < 24; i++) {
+        const docs = Array.from({ length: 256 }, (_, j) => ({
+          _id: i * 256 + j,
+          data: new BSON.Binary(randomBytes(16 << 10)),
+        }));
+        await victim.collection<Doc>('blobs').insertMany(docs);
       }
       let crashed = false;
       s3.beforeEach(async (request) => {
-        if (!crashed && request.method === 'PUT' && request.query.partNumber !== undefined) {
+        // The upload starts once its first part is gathered: the dump has read about that much of the 64 MB then.
+        const uploading = request.method === 'POST' && 'uploads' in request.query;
+        if (!crashed && request.path.includes('/crash/') && (uploading || request.query.partNumber !== undefined)) {
           crashed = true;
           await server.crash();
         }
@@ -381,8 +390,18 @@ itUnless(mongo_canCrash())(
           secretAccessKey: s3.secretAccessKey,
         },
       });
-      const error = await failure(() => backup(o));
+      const error = await backup(o).then(
+        (result) =>
+          new Error(
+            `the backup ${result.backupId} succeeded; crashed: ${crashed}; requests: ${s3.requests
+              .slice(-6)
+              .map((r) => `${r.method} ${r.path} ${JSON.stringify(r.query)}`)
+              .join(', ')}`,
+          ),
+        (caught: Error) => caught,
+      );
       expect(crashed).toBe(true);
+      if (!(error instanceof DbopsError)) throw error;
       expect(error.code).toBe('DUMP_FAILED');
       expect(error.message).toContain('victim.blobs');
       const listed = await s3client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'crash/' }));

@@ -70,7 +70,8 @@ export function startMongoDumpStream(options: MongoDumpStreamOptions): MongoDump
   }
   const compressor = createCompressor(options.compression, options.level, { signal });
   return {
-    source: Readable.from(tapped()),
+    // Two ~1 MiB chunks ahead of the consumer, not Readable.from's default sixteen: memory stays small.
+    source: Readable.from(tapped(), { highWaterMark: 2 }),
     stages: compressor ? [compressor] : [],
     rawBytes,
     archive,
@@ -78,9 +79,13 @@ export function startMongoDumpStream(options: MongoDumpStreamOptions): MongoDump
   };
 }
 
+const BATCH_DOCUMENTS = 1000;
+
 /** A collection's documents as the server sent them, natural order, one cursor closed when the writer moves on. */
 async function* rawDocuments(options: MongoDumpStreamOptions, collection: string): AsyncGenerator<Uint8Array> {
-  const cursor = options.db.collection(collection).find({}, { raw: true });
+  // MongoDB caps a batch at 16 MB; the batch size bounds servers that do not (FerretDB sends 101 documents of any
+  // size in a first batch, and the rest of the collection in one getMore).
+  const cursor = options.db.collection(collection).find({}, { raw: true, batchSize: BATCH_DOCUMENTS });
   try {
     for await (const document of cursor as unknown as AsyncIterable<Uint8Array>) yield document;
   } catch (error) {
