@@ -17,6 +17,8 @@ import { DbopsError } from '../../packages/core/src/errors.js';
 import { MemoryLogger } from '../../packages/core/src/log.js';
 import { backup, type BackupOptions, type BackupResult } from '../../packages/core/src/operations/backup.js';
 import { createDecompressor, type Compression } from '../../packages/core/src/pipeline/compression.js';
+import { backupSummary } from '../../packages/core/src/report/backup-summary.js';
+import { renderSummary } from '../../packages/core/src/report/render-summary.js';
 import { Secrets } from '../../packages/core/src/secrets.js';
 import { readArchive } from '../../packages/core/src/databases/mongodb/archive/reader.js';
 import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/target.js';
@@ -254,6 +256,13 @@ describe('backup of a MongoDB database', () => {
     expect(again.backupId).not.toBe(local.result.backupId);
   });
 
+  test('the job summary names MongoDB, dbops as the dump tool, the collections and the consistency', () => {
+    const summary = renderSummary([backupSummary(local.result)]);
+    expect(summary).toContain(`(MongoDB ${local.result.manifest.serverVersion}, dbops `);
+    expect(summary).toContain('6 (consistency: per-collection)');
+    expect(summary).not.toContain('PostgreSQL');
+  });
+
   test('the password is a secret: never in the manifest or the log', async () => {
     expect(local.opts.secrets.has(PASSWORD)).toBe(true);
     expect(JSON.stringify(local.result.manifest)).not.toContain(PASSWORD);
@@ -353,6 +362,35 @@ itUnless(passwordInMongoUrl())(
     expect(await fs.readdir(path.join(work, 'wrong-pw')).catch(() => [])).toEqual([]);
   },
 );
+
+test('a backup cancelled mid-upload is CANCELLED and leaves no manifest, no object and no multipart upload', async () => {
+  const abort = new AbortController();
+  s3.beforeEach(async (request) => {
+    if (request.path.includes('/cancel/') && request.method === 'POST' && 'uploads' in request.query) abort.abort();
+  });
+  try {
+    const o = options(`s3://${BUCKET}/cancel`, {
+      compression: 'none',
+      signal: abort.signal,
+      s3: {
+        endpoint: s3.endpoint,
+        region: s3.region,
+        forcePathStyle: true,
+        accessKeyId: s3.accessKeyId,
+        secretAccessKey: s3.secretAccessKey,
+      },
+    });
+    const error = await failure(() => backup(o));
+    expect(abort.signal.aborted).toBe(true);
+    expect(error.code).toBe('CANCELLED');
+    const listed = await s3client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'cancel/' }));
+    expect(listed.Contents ?? []).toEqual([]);
+    const uploads = await s3client.send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: 'cancel/' }));
+    expect(uploads.Uploads ?? []).toEqual([]);
+  } finally {
+    s3.beforeEach(undefined);
+  }
+}, 300_000);
 
 itUnless(mongo_canCrash())(
   'the server killed mid-dump leaves no manifest, no object and no multipart upload',
