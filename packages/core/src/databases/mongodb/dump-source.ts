@@ -26,10 +26,14 @@ export async function withMongoDumpSource<T>(
   use: (source: DumpSource) => Promise<T>,
 ): Promise<T> {
   return withMongoClient(target, context, async (client) => {
-    const version = await serverVersion(client);
-    const topology = await readTopology(client);
     const db = client.db(target.database);
-    const collections = await readInventory(db, settings.scope);
+    const { version, topology, collections } = await (async () => ({
+      version: await serverVersion(client),
+      topology: await readTopology(client),
+      collections: await readInventory(db, settings.scope),
+    }))().catch((error: unknown) => {
+      throw readError(target, target.database, error);
+    });
     if (collections.length === 0) throw nothingToDump(target, settings);
     context.log.info(
       `MongoDB ${version.text} (${topology.kind}) at ${describeMongoTarget(target)}: ` +
