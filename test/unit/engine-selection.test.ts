@@ -20,16 +20,22 @@ describe('engineForUrl', () => {
   });
 
   test.each([
-    ['mysql', `mysql://app:${SECRET}@db/shop`],
     ['mongodb', `mongodb://app:${SECRET}@db/shop`],
-    ['mongodb+srv', `mongodb+srv://app:${SECRET}@cluster.example.com/shop`],
+    ['MongoDB+SRV', `MongoDB+SRV://app:${SECRET}@cluster.example.com/shop`],
+  ])('%s:// is MongoDB', (_scheme, url) => {
+    expect(engineForUrl(url, 'database-url').name).toBe('mongodb');
+  });
+
+  test.each([
+    ['mysql', `mysql://app:${SECRET}@db/shop`],
+    ['mongo', `mongo://app:${SECRET}@db/shop`],
   ])('an unknown scheme (%s) is refused naming the input, the scheme and the valid forms', (scheme, url) => {
     const error = catchError(() => engineForUrl(url, 'target-url'));
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.input).toBe('target-url');
     const problem = `has the scheme '${scheme}://', which names no database engine dbops supports`;
     expect(error.message).toBe(`Input 'target-url' ${problem}`);
-    expect(error.hint).toContain('postgres:// or postgresql://');
+    expect(error.hint).toContain('postgres:// or postgresql:// or mongodb:// or mongodb+srv://');
     expect(`${error.message} ${error.hint}`).not.toContain(SECRET);
   });
 

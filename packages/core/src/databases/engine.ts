@@ -97,7 +97,10 @@ export interface DumpStream {
 export interface DumpRecord {
   origin: Pick<BackupManifest, 'source' | 'locale' | 'serverVersion' | 'dumpTool'>;
   format: BackupManifest['object']['format'];
-  contents: Pick<BackupManifest, 'toc' | 'schemasNotInArchive' | 'tables' | 'exactCountMaxBytes' | 'schemaFingerprint'>;
+  contents: Pick<
+    BackupManifest,
+    'toc' | 'schemasNotInArchive' | 'tables' | 'exactCountMaxBytes' | 'schemaFingerprint' | 'mongodb'
+  >;
   verification: Omit<BackupManifest['verification'], 'checksumReread'>;
 }
 

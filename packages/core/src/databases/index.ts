@@ -1,17 +1,19 @@
 import { DbopsError, invalidInput } from '../errors.js';
 import type { BackupManifest } from '../manifest/manifest.js';
 import type { DatabaseEngine, DatabaseTarget, EngineName } from './engine.js';
+import { mongoEngine } from './mongodb/engine.js';
 import { postgresEngine } from './postgres/engine.js';
 
-// Which engine serves a connection URL, a parsed target or a stored backup. Issue 15 adds MongoDB here: its
-// engine, and its schemes mongodb:// and mongodb+srv://.
+// Which engine serves a connection URL, a parsed target or a stored backup.
 
-const ENGINES: Record<EngineName, DatabaseEngine> = { postgresql: postgresEngine };
+const ENGINES: Record<EngineName, DatabaseEngine> = { postgresql: postgresEngine, mongodb: mongoEngine };
 
 /** URL schemes, lower case, and the engine each names. */
 const SCHEMES: ReadonlyMap<string, EngineName> = new Map([
   ['postgres', 'postgresql'],
   ['postgresql', 'postgresql'],
+  ['mongodb', 'mongodb'],
+  ['mongodb+srv', 'mongodb'],
 ]);
 
 /** The URL forms an engine reads ("postgres:// or postgresql://"); all engines' without one. */

@@ -1,7 +1,9 @@
 import { DbopsError } from '../errors.js';
 import type { DatabaseLocale } from '../databases/postgres/database-locale.js';
-import type { SchemaFingerprint } from '../databases/postgres/fingerprint.js';
+import type { FingerprintPart, SchemaFingerprint } from '../databases/postgres/fingerprint.js';
 import type { Compression } from '../pipeline/compression.js';
+
+export type { FingerprintPart, SchemaFingerprint };
 
 export const MANIFEST_FORMAT_VERSION = 1;
 
@@ -33,26 +35,57 @@ export interface ManifestTable {
   dataExcluded?: true;
 }
 
+/** One MongoDB collection or view of a backup, as the archive holds it. */
+export interface MongoManifestCollection {
+  name: string;
+  type: 'collection' | 'view';
+  /** Documents in the archive (counted as it streamed, CRC-checked). */
+  documents: number;
+  /** The documents' BSON bytes in the archive. */
+  bytes: number;
+  /** Documents counted before the collection was dumped; differs from `documents` if it was written meanwhile. */
+  documentsBefore: number;
+  /** Index names and keys (the archive's metadata has the full specifications). */
+  indexes: Array<{ name: string; key: Record<string, number | string>; unique?: true }>;
+  /** listCollections' options in relaxed Extended JSON (capped, size, validator, collation...), when there are any. */
+  options?: Record<string, unknown>;
+}
+
+/** What only a MongoDB backup has. */
+export interface MongoManifestSection {
+  topology: 'standalone' | 'replica-set' | 'sharded';
+  replicaSet?: string;
+  /**
+   * per-collection: each collection is read on its own, so the archive is not one point in time across
+   * collections (a standalone has no other way). A point-in-time mode (oplog or snapshot reads) is not written yet.
+   */
+  consistency: 'per-collection';
+  /** mongodump's archive format version. */
+  archiveFormatVersion: string;
+  collections: MongoManifestCollection[];
+}
+
 /** The record that makes a backup complete (docs/architecture.md invariant 1). Documented in docs/manifest.schema.json. */
 export interface BackupManifest {
   formatVersion: typeof MANIFEST_FORMAT_VERSION;
   backupId: string;
   /** The catalog name backups are grouped under (defaults to the database name). */
   name: string;
-  engine: 'postgresql';
+  engine: 'postgresql' | 'mongodb';
   database: string;
   /** The server the backup came from, so a restore test can refuse to restore over it. */
   source: { host: string; port: number; systemIdentifier?: string };
   /** The source database's encoding and locale, which a restore test creates its database with (absent from older manifests). */
   locale?: DatabaseLocale;
   serverVersion: string;
-  dumpTool: { name: 'pg_dump'; version: string };
+  /** pg_dump for PostgreSQL; dbops itself for MongoDB (its mongodump-format archive writer). */
+  dumpTool: { name: 'pg_dump' | 'dbops'; version: string };
   startedAt: string;
   finishedAt: string;
   durationSeconds: number;
   object: {
     key: string;
-    format: 'pg_dump-custom';
+    format: 'pg_dump-custom' | 'mongodump-archive';
     compression: { algorithm: Compression; level: number };
     encryption: Encryption;
     rawBytes: number;
@@ -72,6 +105,8 @@ export interface BackupManifest {
     tableDataEntries: number;
     expectedTables: number;
   };
+  /** MongoDB backups only. */
+  mongodb?: MongoManifestSection;
   github?: GitHubRunContext;
   dbops: { version: string };
 }

@@ -2,6 +2,8 @@ import { formatBytes, formatRate, formatSeconds } from '../format.js';
 import type { BackupResult } from '../operations/backup.js';
 import { code, type Result, type Text } from './result.js';
 
+const PRODUCTS = { postgresql: 'PostgreSQL', mongodb: 'MongoDB' } as const;
+
 /** A backup's result: what a person checks after a nightly run, in one table. */
 export function backupSummary(result: BackupResult): Result {
   const m = result.manifest;
@@ -16,7 +18,7 @@ export function backupSummary(result: BackupResult): Result {
   const { compression } = m.object;
   const verified = m.verification;
   const rows: Array<[string, Text]> = [
-    ['Database', `${m.database} (PostgreSQL ${m.serverVersion}, pg_dump ${m.dumpTool.version})`],
+    ['Database', `${m.database} (${PRODUCTS[m.engine]} ${m.serverVersion}, ${m.dumpTool.name} ${m.dumpTool.version})`],
     ['Backup id', code(m.backupId)],
     ['Stored at', code(result.location)],
     [
@@ -26,10 +28,12 @@ export function backupSummary(result: BackupResult): Result {
     ],
     ['Encryption', encryption],
     ['Duration', `${formatSeconds(result.durationSeconds)} (${formatRate(result.rawBytes, result.durationSeconds)})`],
-    ['Tables', `${m.tables.length} (${exact} with exact row counts)`],
+    m.mongodb
+      ? ['Collections', `${m.mongodb.collections.length} (consistency: ${m.mongodb.consistency})`]
+      : ['Tables', `${m.tables.length} (${exact} with exact row counts)`],
     [
       'Verification',
-      `✅ archive lists data for ${verified.tableDataEntries} tables (expected ` +
+      `✅ archive lists data for ${verified.tableDataEntries} ${m.mongodb ? 'collections' : 'tables'} (expected ` +
         `${verified.expectedTables}); stored SHA-256 re-read and matched`,
     ],
     ['SHA-256', code(result.sha256)],

@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { MongoClient } from 'mongodb';
-import { invalidInput } from '../../errors.js';
+import { DbopsError, invalidInput } from '../../errors.js';
+import type { DatabaseTarget } from '../engine.js';
 
-/**
- * Where and how to connect to MongoDB, parsed once (issue 15 step 1). Not yet a DatabaseTarget: the manifest's
- * engine field names only 'postgresql' until the MongoDB engine is registered in databases/index.ts.
- */
-export interface MongoTarget {
+/** Where and how to connect to MongoDB, parsed once (issue 15 step 1): the MongoDB engine's DatabaseTarget. */
+export interface MongoTarget extends DatabaseTarget {
   readonly engine: 'mongodb';
   /** The URL as given: the driver connects with it (it may hold the password, so it is never printed). */
   url: string;
@@ -77,4 +75,14 @@ export function describeMongoTarget(target: MongoTarget): string {
   const user = target.user ? `${target.user}@` : '';
   const where = target.srv ? target.host : `${target.host}:${target.port}`;
   return `${user}${where}/${target.database}`;
+}
+
+/** The MongoDB target behind a DatabaseTarget the operations hand over (engineFor chose this engine by it). */
+export function asMongoTarget(target: DatabaseTarget): MongoTarget {
+  if (target.engine !== 'mongodb' || typeof (target as Partial<MongoTarget>).url !== 'string') {
+    throw new DbopsError('INTERNAL', `The MongoDB engine was handed a ${target.engine} target`, {
+      hint: 'This is a bug in dbops; please report it.',
+    });
+  }
+  return target as MongoTarget;
 }

@@ -1,0 +1,207 @@
+import { BSON, MongoError, type Document } from 'mongodb';
+import { DbopsError } from '../../errors.js';
+import type { MongoManifestCollection } from '../../manifest/manifest.js';
+import { DBOPS_VERSION } from '../../version.js';
+import type { DumpRecord, DumpSettings, DumpSource, DumpStream, EngineContext } from '../engine.js';
+import type { ArchiveContents } from './archive/reader.js';
+import type { WrittenNamespace } from './archive/writer.js';
+import { FORMAT_VERSION } from './archive/format.js';
+import { readTopology, scrub, serverVersion, withMongoClient, type Topology } from './connection.js';
+import { startMongoDumpStream, writerReaderMismatch } from './dump-stream.js';
+import { mongoFingerprint } from './fingerprint.js';
+import { readInventory, type CollectionInventory } from './inventory.js';
+import { describeMongoTarget, type MongoTarget } from './target.js';
+
+/**
+ * The backup's view of a MongoDB database. Consistency is per collection: each collection is read by its own
+ * cursor, one after another, so the archive is not one point in time across collections. On a standalone server
+ * (FerretDB here) there is no other way; on a replica set a point-in-time archive (oplog capture as
+ * `mongodump --oplog` does, or snapshot reads) is not written yet (docs/mongodb.md), and the manifest says which
+ * mode the archive has.
+ */
+export async function withMongoDumpSource<T>(
+  target: MongoTarget,
+  settings: DumpSettings,
+  context: EngineContext,
+  use: (source: DumpSource) => Promise<T>,
+): Promise<T> {
+  return withMongoClient(target, context, async (client) => {
+    const db = client.db(target.database);
+    const { version, topology, collections } = await (async () => ({
+      version: await serverVersion(client),
+      topology: await readTopology(client),
+      collections: await readInventory(db, settings.scope),
+    }))().catch((error: unknown) => {
+      throw readError(target, target.database, error);
+    });
+    if (collections.length === 0) throw nothingToDump(target, settings);
+    context.log.info(
+      `MongoDB ${version.text} (${topology.kind}) at ${describeMongoTarget(target)}: ` +
+        `${collections.length} collections and views to dump, each on its own (per-collection consistency)`,
+    );
+    const identity = topology.replicaSet ? { systemIdentifier: `replicaSet:${topology.replicaSet}` } : {};
+    const origin: DumpRecord['origin'] = {
+      source: { host: target.host, port: target.port, ...identity },
+      serverVersion: version.text,
+      dumpTool: { name: 'dbops', version: DBOPS_VERSION },
+    };
+    const dataBytes = collections.reduce((sum, c) => sum + c.bytes, 0);
+    return use({
+      server: { product: 'MongoDB', version: version.text, major: version.major, ...identity },
+      // The documents' BSON size is the archive's size but for headers; room to spare for sizes collStats lacks.
+      sizeHint: 2 * dataBytes + 1024 * 1024,
+      async startDump({ compression, level, signal }): Promise<DumpStream> {
+        const dump = startMongoDumpStream({
+          db,
+          collections,
+          serverVersion: version.text,
+          toolVersion: `dbops ${DBOPS_VERSION}`,
+          compression,
+          level,
+          signal,
+          explain: (error, collection) => readError(target, `${target.database}.${collection}`, error),
+        });
+        return {
+          source: dump.source,
+          stages: dump.stages,
+          rawBytes: dump.rawBytes,
+          verify: async () =>
+            dumpRecord(target.database, origin, topology, await dump.archive, dump.written, collections, settings),
+          dispose: async () => undefined,
+        };
+      },
+      explainFailure: async (error) =>
+        error instanceof DbopsError ? error : readError(target, target.database, error),
+      release: async () => undefined,
+    });
+  });
+}
+
+/**
+ * A database with no collections is almost always a wrong database name (MongoDB creates databases on first
+ * write, so any name "exists"); a scope that selects none is a wrong pattern. Either way there is nothing to back up.
+ */
+function nothingToDump(target: MongoTarget, settings: DumpSettings): DbopsError {
+  const input = target.urlInput ?? 'database-url';
+  if (settings.scope.tables.length > 0 || settings.scope.excludeTables.length > 0) {
+    return new DbopsError(
+      'DUMP_FAILED',
+      `The tables and exclude-tables patterns select no collection of ${target.database}`,
+      {
+        input: 'tables',
+        hint: 'Patterns match whole collection names: * any run of characters, ? one (e.g. events.*).',
+      },
+    );
+  }
+  return new DbopsError(
+    'DUMP_FAILED',
+    `The database ${target.database} at ${describeMongoTarget(target)} has no collections: nothing to back up`,
+    { input, hint: `Check the database name in ${input} (the path after the host: .../DATABASE).` },
+  );
+}
+
+/** A driver error while dumping, named for people; the URL and password never in it. */
+function readError(target: MongoTarget, what: string, error: unknown): unknown {
+  if (error instanceof DbopsError || !(error instanceof MongoError)) return error;
+  return new DbopsError(
+    'DUMP_FAILED',
+    `Reading ${what} from ${describeMongoTarget(target)} failed: ${scrub(target, error.message)}`,
+    { cause: error, hint: 'The server went away or refused the read; nothing was recorded as a backup.' },
+  );
+}
+
+/**
+ * Checks the archive the reader parsed against the inventory and the writer (every collection present with its
+ * EOF block, the same documents on both sides of the stream; an empty dump of a non-empty database fails), and
+ * returns what the manifest records of it.
+ */
+function dumpRecord(
+  database: string,
+  origin: DumpRecord['origin'],
+  topology: Topology,
+  archive: ArchiveContents,
+  written: WrittenNamespace[],
+  collections: CollectionInventory[],
+  settings: DumpSettings,
+): DumpRecord {
+  const byName = new Map(archive.namespaces.map((ns) => [ns.collection, ns]));
+  const missing = collections.filter((c) => !byName.has(c.name));
+  if (missing.length > 0) {
+    const names = missing.slice(0, 5).map((c) => c.name);
+    throw new DbopsError(
+      'VERIFY_FAILED',
+      `The archive lacks ${missing.length} of ${collections.length} collections (${names.join(', ')}${missing.length > 5 ? ', …' : ''})`,
+      { hint: 'The dump is incomplete; nothing was recorded as a backup.' },
+    );
+  }
+  for (const w of written) {
+    const read = byName.get(w.collection)!;
+    if (read.documents !== w.documents || read.crc !== w.crc) throw writerReaderMismatch(read.db, w, read);
+  }
+  const before = collections.reduce((sum, c) => sum + c.documents, 0);
+  const dumped = archive.namespaces.reduce((sum, ns) => sum + ns.documents, 0);
+  if (before > 0 && dumped === 0) {
+    throw new DbopsError(
+      'VERIFY_FAILED',
+      `The archive holds no documents, but the database had ${before} in ${collections.filter((c) => c.documents > 0).length} collections`,
+      {
+        hint: "The dump is empty; nothing was recorded as a backup. Check the user's read privileges and the include/exclude filters.",
+      },
+    );
+  }
+  const manifestCollections = collections.map((c): MongoManifestCollection => {
+    const ns = byName.get(c.name)!;
+    const options = BSON.EJSON.serialize(c.metadata.options, { relaxed: true }) as Record<string, unknown>;
+    return {
+      name: c.name,
+      type: c.metadata.type === 'view' ? 'view' : 'collection',
+      documents: ns.documents,
+      bytes: ns.bytes,
+      documentsBefore: c.documents,
+      indexes: c.metadata.indexes.map(indexSummary),
+      ...(Object.keys(options).length > 0 ? { options } : {}),
+    };
+  });
+  const views = collections.filter((c) => c.metadata.type === 'view').length;
+  return {
+    origin,
+    format: 'mongodump-archive',
+    contents: {
+      toc: { entries: archive.namespaces.length, byType: { collection: collections.length - views, view: views } },
+      // Collections in the manifest's tables (schema: the database): catalog, rotation and reports read them.
+      tables: manifestCollections
+        .filter((c) => c.type === 'collection')
+        .map((c) => ({
+          schema: database,
+          name: c.name,
+          rows: c.documents,
+          rowEstimate: c.documentsBefore,
+          bytes: c.bytes,
+        })),
+      exactCountMaxBytes: settings.exactCountMaxBytes,
+      schemaFingerprint: mongoFingerprint(collections),
+      mongodb: {
+        topology: topology.kind,
+        ...(topology.replicaSet ? { replicaSet: topology.replicaSet } : {}),
+        consistency: 'per-collection',
+        archiveFormatVersion: archive.header.formatVersion || FORMAT_VERSION,
+        collections: manifestCollections,
+      },
+    },
+    verification: {
+      archiveListed: true,
+      tableDataEntries: archive.namespaces.filter((ns) => ns.documents > 0).length,
+      expectedTables: collections.length - views,
+    },
+  };
+}
+
+function indexSummary(spec: Document): MongoManifestCollection['indexes'][number] {
+  const key = Object.fromEntries(
+    Object.entries((spec.key as Document | undefined) ?? {}).map(([field, kind]) => [
+      field,
+      typeof kind === 'string' ? kind : kind instanceof BSON.Long ? kind.toNumber() : Number(kind),
+    ]),
+  );
+  return { name: String(spec.name), key, ...(spec.unique === true ? { unique: true as const } : {}) };
+}

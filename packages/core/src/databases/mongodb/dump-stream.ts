@@ -1,0 +1,105 @@
+import { Readable, type Duplex } from 'node:stream';
+import type { Db } from 'mongodb';
+import { DbopsError } from '../../errors.js';
+import { createCompressor, type Compression } from '../../pipeline/compression.js';
+import { ArchiveParser, type ArchiveContents } from './archive/reader.js';
+import { ArchiveWriter, type WrittenNamespace } from './archive/writer.js';
+import type { CollectionInventory } from './inventory.js';
+
+export interface MongoDumpStreamOptions {
+  db: Db;
+  collections: CollectionInventory[];
+  serverVersion: string;
+  toolVersion: string;
+  compression: Compression;
+  level: number;
+  signal: AbortSignal;
+  /** A failed read as the error users should see (the server went away while dumping a collection). */
+  explain: (error: unknown, collection: string) => unknown;
+}
+
+export interface MongoDumpStream {
+  /** The archive, uncompressed; piped through `stages` it is the compressed archive. */
+  source: Readable;
+  stages: Duplex[];
+  rawBytes: Promise<number>;
+  /** What the archive reader found, once the stream has ended: every frame and CRC checked. */
+  archive: Promise<ArchiveContents>;
+  /** What the writer wrote, complete once the stream has ended. */
+  written: WrittenNamespace[];
+}
+
+/**
+ * The mongodump archive of `collections`, written from raw BSON (the driver's raw mode: the server's bytes, never
+ * decoded and re-encoded), with the archive reader tapped on the stream: every chunk that goes on to compression
+ * has been parsed and its namespaces' CRC-64s checked. Collections are read one after another, one cursor at a
+ * time, only as fast as storage takes the bytes, so memory stays flat (at most one 16 MB document and a chunk).
+ */
+export function startMongoDumpStream(options: MongoDumpStreamOptions): MongoDumpStream {
+  const { db, signal } = options;
+  const writer = new ArchiveWriter(
+    options.collections.map((c) => ({
+      db: db.databaseName,
+      collection: c.name,
+      metadata: c.metadata,
+      size: c.bytes,
+      ...(c.metadata.type === 'view' ? {} : { documents: () => rawDocuments(options, c.name) }),
+    })),
+    { serverVersion: options.serverVersion, toolVersion: options.toolVersion },
+  );
+  const parser = new ArchiveParser();
+  let settle: { resolve: (contents: ArchiveContents) => void; reject: (error: unknown) => void };
+  const archive = new Promise<ArchiveContents>((resolve, reject) => (settle = { resolve, reject }));
+  // Awaited once the stream has ended; handled now so that an early failure is not reported as unhandled meanwhile.
+  archive.catch(() => undefined);
+  const rawBytes = archive.then((contents) => contents.bytes);
+  rawBytes.catch(() => undefined);
+
+  async function* tapped(): AsyncGenerator<Buffer> {
+    try {
+      for await (const chunk of writer.chunks()) {
+        if (signal.aborted) throw signal.reason;
+        parser.write(chunk);
+        yield chunk;
+      }
+      settle.resolve(parser.end());
+    } catch (error) {
+      settle.reject(error);
+      throw error;
+    }
+  }
+  const compressor = createCompressor(options.compression, options.level, { signal });
+  return {
+    // Two ~1 MiB chunks ahead of the consumer, not Readable.from's default sixteen: memory stays small.
+    source: Readable.from(tapped(), { highWaterMark: 2 }),
+    stages: compressor ? [compressor] : [],
+    rawBytes,
+    archive,
+    written: writer.namespaces,
+  };
+}
+
+const BATCH_DOCUMENTS = 1000;
+
+/** A collection's documents as the server sent them, natural order, one cursor closed when the writer moves on. */
+async function* rawDocuments(options: MongoDumpStreamOptions, collection: string): AsyncGenerator<Uint8Array> {
+  // MongoDB caps a batch at 16 MB; the batch size bounds servers that do not (FerretDB sends 101 documents of any
+  // size in a first batch, and the rest of the collection in one getMore).
+  const cursor = options.db.collection(collection).find({}, { raw: true, batchSize: BATCH_DOCUMENTS });
+  try {
+    for await (const document of cursor as unknown as AsyncIterable<Uint8Array>) yield document;
+  } catch (error) {
+    throw options.explain(error, collection);
+  } finally {
+    await cursor.close().catch(() => undefined);
+  }
+}
+
+/** The archive's documents per collection disagree with what the writer sent: the stream was altered on its way. */
+export function writerReaderMismatch(db: string, written: WrittenNamespace, read: { documents: number }): DbopsError {
+  return new DbopsError(
+    'VERIFY_FAILED',
+    `The archive holds ${read.documents} documents of ${db}.${written.collection}, but ${written.documents} were written`,
+    { hint: 'The archive was altered between the writer and storage; nothing was recorded as a backup.' },
+  );
+}

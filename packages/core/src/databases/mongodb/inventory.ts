@@ -1,0 +1,91 @@
+import type { BSON, Db, Document } from 'mongodb';
+import { DbopsError, invalidInput } from '../../errors.js';
+import type { DumpScope } from '../dump-scope.js';
+import { uuidHex, type CollectionMetadata } from './archive/metadata.js';
+
+/** One collection or view the dump covers, as the server described it before the dump. */
+export interface CollectionInventory {
+  name: string;
+  /** What mongodump's prelude carries: options, indexes, UUID and type, with BSON types kept. */
+  metadata: CollectionMetadata;
+  /** Documents counted before the dump (countDocuments); 0 for a view. */
+  documents: number;
+  /** The documents' uncompressed BSON size (collStats size); 0 when the server does not say. */
+  bytes: number;
+}
+
+/** The namespaces a dump never covers: the server's own (system.profile, system.views, system.js...). */
+function isSystemCollection(name: string): boolean {
+  return name.startsWith('system.');
+}
+
+/**
+ * The collections and views of `db` that the scope selects, in name order, with their metadata, counts and sizes.
+ * Scope: `tables`/`exclude-tables` are collection name patterns (`*` any run of characters, `?` one; a dot is a
+ * dot, since collection names hold dots). A dump covers the URL's one database, so database patterns are refused.
+ */
+export async function readInventory(db: Db, scope: DumpScope): Promise<CollectionInventory[]> {
+  refuseDatabasePatterns(scope);
+  const include = scope.tables.map(globPattern);
+  const exclude = scope.excludeTables.map(globPattern);
+  const infos = await db.listCollections({}, { nameOnly: false, promoteValues: false }).toArray();
+  const selected = infos
+    .filter((info) => !isSystemCollection(info.name))
+    .filter((info) => include.length === 0 || include.some((p) => p.test(info.name)))
+    .filter((info) => !exclude.some((p) => p.test(info.name)))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const collections: CollectionInventory[] = [];
+  for (const info of selected) {
+    const type = typeof info.type === 'string' ? info.type : 'collection';
+    if (type === 'timeseries') {
+      throw new DbopsError('DUMP_FAILED', `${db.databaseName}.${info.name} is a time series collection`, {
+        hint: 'dbops does not back up MongoDB time series collections yet; leave it out with exclude-tables.',
+      });
+    }
+    const uuid = (info.info as Document | undefined)?.uuid as BSON.Binary | undefined;
+    const isView = type === 'view';
+    const indexes = isView ? [] : await db.collection(info.name).listIndexes({ promoteValues: false }).toArray();
+    collections.push({
+      name: info.name,
+      metadata: {
+        options: (info.options as Document | undefined) ?? {},
+        indexes,
+        ...(uuid ? { uuid: uuidHex(uuid) } : {}),
+        type,
+      },
+      documents: isView ? 0 : await db.collection(info.name).countDocuments({}),
+      bytes: isView ? 0 : await collectionBytes(db, info.name),
+    });
+  }
+  return collections;
+}
+
+/** collStats' size (the documents' BSON bytes); 0 where the server does not answer it. */
+async function collectionBytes(db: Db, name: string): Promise<number> {
+  try {
+    const stats = await db.command({ collStats: name });
+    const size = Number(stats.size ?? 0);
+    return Number.isFinite(size) && size > 0 ? size : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function refuseDatabasePatterns(scope: DumpScope): void {
+  const [input, patterns] =
+    scope.schemas.length > 0 ? ['schemas', scope.schemas] : ['exclude-schemas', scope.excludeSchemas];
+  if (patterns.length === 0) return;
+  throw invalidInput(
+    input,
+    'does not apply to MongoDB: a MongoDB backup covers the one database its URL names',
+    'no schemas for a mongodb:// URL; choose collections with tables and exclude-tables (patterns such as events.*)',
+  );
+}
+
+/** A collection name pattern as an anchored expression: `*` any run of characters, `?` one, all else literal. */
+export function globPattern(pattern: string): RegExp {
+  const body = [...pattern]
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${body}$`, 'su');
+}
