@@ -22,6 +22,7 @@ import { renderSummary } from '../../packages/core/src/report/render-summary.js'
 import { Secrets } from '../../packages/core/src/secrets.js';
 import { readArchive } from '../../packages/core/src/databases/mongodb/archive/reader.js';
 import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/target.js';
+import { runCli } from '../harness/cli.js';
 import { catchError } from '../harness/errors.js';
 import { itUnless, startMongo, uniqueDatabase, type MongoServer } from '../harness/mongo.js';
 import { startS3Server, type S3Server } from '../harness/s3.js';
@@ -464,3 +465,17 @@ function passwordInMongoUrl(): string | undefined {
 function mongo_canCrash(): string | undefined {
   return process.env.MONGO_URL ? 'MONGO_URL names a server this harness did not start' : undefined;
 }
+
+test('dbops backup takes a mongodb:// URL: the engine follows from the scheme; PostgreSQL-only inputs are refused', async () => {
+  const to = path.join(work, 'cli');
+  const run = await runCli(['backup', '--to', to, '--json'], { DATABASE_URL: urlFor(mongo, database) });
+  expect(run.stderr).not.toContain(PASSWORD);
+  expect(run.code).toBe(0);
+  const manifest = JSON.parse(run.stdout);
+  expect(manifest).toMatchObject({ engine: 'mongodb', object: { format: 'mongodump-archive' } });
+  expect(await fs.readdir(path.join(to, database))).toContain(`${manifest.backupId}.manifest.json`);
+
+  const mixed = await runCli(['backup', '--to', to, '--sslmode', 'require'], { DATABASE_URL: urlFor(mongo, database) });
+  expect(mixed.code).toBe(2);
+  expect(mixed.stderr).toMatch(/Input 'sslmode' is a PostgreSQL input, but database-url is a MongoDB URL/);
+}, 120_000);

@@ -48,7 +48,9 @@ it("states an integer's bounds and a URL's schemes in its note", () => {
   const note = (name: string) => kindNote(inputs.find(([, i]) => i.name === name)![1]);
   expect(note('port')).toBe(' Integer: a whole number from 1 to 65535.');
   expect(note('keep-last')).toBe(' Integer: a whole number, 0 or more.');
-  expect(note('database-url')).toBe(' URL: postgres:// or postgresql://. Secret: masked in logs and summaries.');
+  expect(note('database-url')).toBe(
+    ' URL: postgres:// or postgresql:// or mongodb:// or mongodb+srv://. Secret: masked in logs and summaries.',
+  );
   for (const [, input] of inputs.filter(([, i]) => i.type === 'url')) expect(input.schemes?.length).toBeGreaterThan(0);
 });
 

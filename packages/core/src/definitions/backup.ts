@@ -43,7 +43,7 @@ const inputs: InputDefinition[] = [
 export const backupDefinition: ActionDefinition = {
   name: 'backup',
   description:
-    'Back up a PostgreSQL database: pg_dump streamed through zstd and age encryption to S3 or a directory, verified, with a manifest.',
+    'Back up a PostgreSQL or MongoDB database: pg_dump, or a mongodump-format archive, streamed through zstd and age encryption to S3 or a directory, verified, with a manifest.',
   inputs,
   outputs: [
     { name: 'backup-id', description: 'Id of the new backup (sortable, unique).' },

@@ -1,20 +1,23 @@
 import { engineForUrl } from '../databases/index.js';
+import { type MongoTarget, parseMongoTarget } from '../databases/mongodb/target.js';
 import { parsePgTarget, SSL_MODES, type PgTarget } from '../databases/postgres/target.js';
+import { invalidInput } from '../errors.js';
 import { URL_PARAMETERS } from '../databases/postgres/url-parameters.js';
 import type { InputReader } from './read-inputs.js';
 import type { InputDefinition } from './types.js';
 
 /**
- * How to reach a PostgreSQL server: shared by every action that connects to one. `urlName` names a second server.
+ * How to reach a database server (the URL's scheme picks the engine): shared by every action that connects to one.
+ * `urlName` names a second server.
  * Actions that run PostgreSQL's client tools add PG_BIN_DIR_INPUT.
  */
 export function connectionInputs(urlName = 'database-url', urlEnv = ['DATABASE_URL']): InputDefinition[] {
   return [
     {
       name: urlName,
-      description: `PostgreSQL connection URL, e.g. postgres://user:password@host:5432/db?sslmode=require. Percent-encode special characters in the password. libpq's files work as with psql: a connection service (?service=NAME or PGSERVICE; PGSERVICEFILE, ~/.pg_service.conf) and, without a password, the password file (PGPASSFILE, ~/.pgpass). Query parameters: ${URL_PARAMETERS.join(', ')}; others are refused.`,
+      description: `Connection URL: PostgreSQL (postgres://user:password@host:5432/db?sslmode=require) or MongoDB (mongodb://user:password@host:27017/db, mongodb+srv://...); the scheme picks the engine. Percent-encode special characters in the password. For PostgreSQL, libpq's files work as with psql: a connection service (?service=NAME or PGSERVICE; PGSERVICEFILE, ~/.pg_service.conf) and, without a password, the password file (PGPASSFILE, ~/.pgpass). PostgreSQL query parameters: ${URL_PARAMETERS.join(', ')}; others are refused.`,
       type: 'url',
-      schemes: ['postgres', 'postgresql'],
+      schemes: ['postgres', 'postgresql', 'mongodb', 'mongodb+srv'],
       secret: true,
       env: urlEnv,
     },
@@ -64,15 +67,33 @@ export const PG_BIN_DIR_INPUT: InputDefinition = {
   type: 'string',
 };
 
-export function readConnection(reader: InputReader, urlName = 'database-url'): PgTarget {
+/** The PostgreSQL-only inputs a MongoDB URL cannot be combined with (its URL says everything). */
+const POSTGRES_ONLY = ['host', 'port', 'dbname', 'user', 'sslmode'] as const;
+
+export function readConnection(reader: InputReader, urlName = 'database-url'): PgTarget | MongoTarget {
+  const url = reader.optional(urlName);
+  if (url && engineForUrl(url, urlName).name === 'mongodb') {
+    const pgOnly = POSTGRES_ONLY.find((name) => reader.given(name));
+    if (pgOnly) {
+      throw invalidInput(
+        pgOnly,
+        `is a PostgreSQL input, but ${urlName} is a MongoDB URL`,
+        `the MongoDB URL alone (host, port, database and user go in it), e.g. mongodb://USER:PASSWORD@HOST:27017/DATABASE`,
+      );
+    }
+    return parseMongoTarget(url, urlName, reader.optional('ssl-root-cert'));
+  }
+  return readPgConnection(reader, urlName, url);
+}
+
+function readPgConnection(reader: InputReader, urlName: string, url: string | undefined): PgTarget {
   const discrete = {
     host: reader.optional('host'),
     port: reader.optional('port'),
     database: reader.optional('dbname'),
     user: reader.optional('user'),
   };
-  const url = reader.optional(urlName);
-  // The scheme names the engine, and an unknown one is refused here; PostgreSQL's is the only engine so far.
+  // The scheme names the engine, and an unknown one is refused here.
   if (url) engineForUrl(url, urlName);
   // PGPASSWORD in the environment is a fallback for a URL (or service) without a password, never an override of one.
   const password = reader.given('password');
