@@ -102,6 +102,15 @@ describe('error position to line', () => {
     ).toMatchObject({ line: 3, basis: 'only-candidate', statement: 'ALTER TABLE "Orders" ADD COLUMN y int' });
   });
 
+  test('a file of one statement: that statement, whatever the error', () => {
+    expect(
+      locateError('-- one\nCREATE UNIQUE INDEX CONCURRENTLY i ON t (c);\n', {
+        message: 'Unique constraint failed: (c)',
+        from: 'tool-record',
+      }),
+    ).toMatchObject({ line: 2, statementLine: 2, basis: 'only-candidate' });
+  });
+
   test('a syntax error names the word: its one place in the file', () => {
     const sql = "CREATE TABLE a (note text DEFAULT 'SELEC');\nSELEC 1;\n";
     expect(locateError(sql, { message: 'syntax error at or near "SELEC"', from: 'tool-record' })).toMatchObject({

@@ -51,7 +51,7 @@ export function parseDatabaseError(text: string, from: DatabaseError['from']): D
   const debug = /DbError \{(.*)\}\s*$/m.exec(clean)?.[1];
   const lines = clean.split('\n');
   const errorAt = lines.findIndex((line) => /(^|\s|:)(ERROR|FATAL):\s/.test(line));
-  if (errorAt === -1 && !debug) return undefined;
+  if (errorAt === -1 && !debug) return adapterError(lines, from);
 
   const psql = errorAt === -1 ? undefined : /^psql:(.+?):(\d+): ERROR:/.exec(lines[errorAt]!);
   const fromDebug = (field: string) =>
@@ -83,6 +83,27 @@ export function parseDatabaseError(text: string, from: DatabaseError['from']): D
     from,
   };
 }
+
+/**
+ * Prisma's driver adapters (the WebAssembly engine's route) turn some PostgreSQL errors into their own words on the
+ * line after "external connector error": "Unique constraint failed: (note)", "Error accessing result set, column not
+ * found: nocol". The SQLSTATE is implied from those words.
+ */
+function adapterError(lines: string[], from: DatabaseError['from']): DatabaseError | undefined {
+  const at = lines.findIndex((line) => /^(Error: )?external connector error$/i.test(line.trim()));
+  const message = at === -1 ? undefined : lines[at + 1]?.trim();
+  if (!message || /^\d+: /.test(message)) return undefined;
+  const sqlstate = ADAPTER_KNOWN.find((k) => k.message.test(message))?.sqlstate;
+  return { message, ...(sqlstate ? { sqlstate } : {}), from };
+}
+
+const ADAPTER_KNOWN: Array<{ sqlstate: string; message: RegExp }> = [
+  { sqlstate: '23505', message: /^Unique constraint failed/i },
+  { sqlstate: '23503', message: /^Foreign key constraint failed/i },
+  { sqlstate: '23502', message: /^Null constraint violation/i },
+  { sqlstate: '42703', message: /column not found/i },
+  { sqlstate: '42P01', message: /^The table .* does not exist/i },
+];
 
 /** A field of Rust's Debug form of tokio-postgres's DbError: `detail: Some("...")`, `message: "..."`. */
 function debugField(debug: string | undefined, name: string): string | undefined {

@@ -13,7 +13,7 @@ export type LocationBasis =
   | 'tool-line'
   /** The one statement that names what the message names (`relation "audit" already exists`, `near "SELEC"`). */
   | 'named-in-message'
-  /** The one statement that can raise this error (the only division, the only lock of an existing table). */
+  /** The one statement that can raise this error (the only statement, division, or lock of an existing table). */
   | 'only-candidate';
 
 export interface ErrorLocation {
@@ -150,6 +150,7 @@ function namedInMessage(statements: SqlStatement[], message: string): number | u
 
 /** Statements that can raise the error, when only one can. */
 function onlyCandidate(statements: SqlStatement[], error: DatabaseError): SqlStatement | undefined {
+  if (statements.length === 1) return statements[0];
   const can = CANDIDATES[error.sqlstate ?? ''];
   if (!can) return undefined;
   const created = new Set<string>();
@@ -165,6 +166,8 @@ function onlyCandidate(statements: SqlStatement[], error: DatabaseError): SqlSta
 const CANDIDATES: Record<string, (statement: SqlStatement, created: Set<string>) => boolean> = {
   // A division outside strings and comments (a `/` that opens no comment: those are blanked already).
   '22012': (s) => /[^/*]\/[^/*]/.test(s.code),
+  // RAISE EXCEPTION in a DO block (a function that raises is found by its call only when named in the message).
+  P0001: (s) => /\braise\b/i.test(s.code),
   // A statement that locks a table the file did not create itself.
   '55P03': (s, created) => tablesOf(s).some((table) => !created.has(bareName(table))),
 };

@@ -246,12 +246,9 @@ function firstMeaningfulLine(text: string): string {
   const lines = text
     .split('\n')
     .map((l) => l.trim())
-    .filter(Boolean);
-  return (
-    lines.find((l) => /error/i.test(l) && !/^(Error: )?external connector error$/i.test(l)) ??
-    lines[0] ??
-    'the command failed without output'
-  );
+    .filter(Boolean)
+    .filter((l) => !/^(Error: )?external connector error$/i.test(l));
+  return lines.find((l) => /error/i.test(l)) ?? lines[0] ?? 'the command failed without output';
 }
 
 function failureState(facts: {
