@@ -4,7 +4,8 @@
 // COMMIT or a failed CONCURRENTLY), the recovery and restore commands, a lock timeout naming its table, the password in
 // no text of the record, and resolve-failed: rolled-back (done only when nothing was applied; after it a fixed
 // migration deploys).
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -13,6 +14,7 @@ import type { DbopsError } from '../../packages/core/src/errors.js';
 import { explainFailure, type FailureExplanation } from '../../packages/core/src/migrations/failure/explain-failure.js';
 import type { PreDeployBackup } from '../../packages/core/src/migrations/failure/recovery.js';
 import { resolveRolledBack } from '../../packages/core/src/migrations/failure/resolve-rolled-back.js';
+import { findMigrationSource } from '../../packages/core/src/migrations/find-source.js';
 import { PrismaSource } from '../../packages/core/src/migrations/prisma-source.js';
 import { runMigrationCommand } from '../../packages/core/src/migrations/run-command.js';
 import { readMigrationStatus } from '../../packages/core/src/migrations/status.js';
@@ -34,6 +36,7 @@ const BACKUP: PreDeployBackup = {
 let server: PostgresServer;
 const clients: pg.Client[] = [];
 const projects: PrismaProject[] = [];
+const cleanups: Array<() => Promise<unknown>> = [];
 
 beforeAll(async () => {
   server = await startPostgres();
@@ -42,6 +45,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of clients) await c.end().catch(() => undefined);
   for (const p of projects) await p.remove();
+  for (const cleanup of cleanups) await cleanup();
   await server?.stop();
 });
 
@@ -150,7 +154,10 @@ describe('a migration failing midway, rolled back whole', () => {
     expect(e.migration?.name).toBe('20260104000000_audit_fails_halfway');
     expect(e.appliedBefore).toEqual(['20260101000000_init', '20260102000000_order_status']);
     expect(e.fingerprints.after).not.toBe(e.fingerprints.before);
-    expect(e.state).toMatchObject({ kind: 'nothing-applied', proof: 'changes-are-earlier-migrations' });
+    // Only pgmigrations (the tool's own table, created outside the transaction) is new: no migration's change.
+    expect(e.fingerprints.after).not.toBe(e.fingerprints.before);
+    expect(e.schemaChanges).toEqual([]);
+    expect(e.state).toMatchObject({ kind: 'nothing-applied', proof: 'fingerprint-unchanged' });
     expect(e.schemaChanges).toEqual(
       expect.arrayContaining([
         { change: 'added', kind: 'table', name: 'public.users' },
@@ -366,4 +373,76 @@ test('the database password appears in no text of the record, even when the comm
   expect(text).not.toContain(encodeURIComponent(password));
   expect(text).not.toContain(server.url('secret'));
   expect(e.state.kind).toBe('nothing-applied');
+});
+
+describe('node-pg-migrate', () => {
+  const CLI = join(ROOT, 'node_modules', 'node-pg-migrate', 'bin', 'node-pg-migrate.js');
+  const COMMAND = `"${process.execPath}" "${CLI}" up --migrations-dir migrations`;
+
+  test('a failing file: named from the output, its error and line, rolled back whole; rerun and record routes; resolve refused', async () => {
+    await server.createDatabase('npm_accounts');
+    const dir = await mkdtemp(join(tmpdir(), 'dbops-npm-failure-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    await mkdir(join(dir, 'migrations'));
+    await writeFile(join(dir, 'package.json'), JSON.stringify({ devDependencies: { 'node-pg-migrate': '^9.0.0' } }));
+    await writeFile(
+      join(dir, 'migrations', '1700000000000_create-accounts.sql'),
+      '-- Up Migration\nCREATE TABLE accounts (id serial PRIMARY KEY);\n-- Down Migration\nDROP TABLE accounts;\n',
+    );
+    await writeFile(
+      join(dir, 'migrations', '1700000000001_invoices.sql'),
+      "-- Up Migration\nCREATE TABLE invoices (id int, note text DEFAULT 'a;b');\nSELECT nocolumn FROM invoices;\n-- Down Migration\nDROP TABLE invoices;\n",
+    );
+    const client = await connect('npm_accounts');
+    const source = await findMigrationSource({ projectDir: dir });
+    expect(source.tool).toBe('node-pg-migrate');
+    const secrets = new Secrets();
+    const statusBefore = await readMigrationStatus(source, client);
+    const schemaBefore = await takeSchemaSnapshot(client);
+    const error = await runMigrationCommand({
+      command: COMMAND,
+      cwd: dir,
+      databaseUrl: server.url('npm_accounts'),
+      secrets,
+      lockTimeoutMs: 5000,
+    }).catch((x: DbopsError) => x);
+    const e = await explainFailure({
+      source,
+      statusBefore,
+      statusAfter: await readMigrationStatus(source, client),
+      schemaBefore,
+      schemaAfter: await takeSchemaSnapshot(client),
+      outcome: { error },
+      command: COMMAND,
+      projectDir: dir,
+      secrets,
+    });
+    expect(e.migration).toEqual({ name: '1700000000001_invoices', file: 'migrations/1700000000001_invoices.sql' });
+    // node-pg-migrate runs all pending files in one transaction: the first is rolled back with the failed one.
+    expect(e.appliedBefore).toEqual([]);
+    expect(e.stillPending).toEqual(['1700000000000_create-accounts', '1700000000001_invoices']);
+    expect(e.error).toMatchObject({ message: 'column "nocolumn" does not exist', sqlstate: '42703' });
+    expect(e.location).toMatchObject({ line: 3, column: 8, basis: 'position' });
+    // Only pgmigrations (the tool's own table, created outside the transaction) is new: no migration's change.
+    expect(e.fingerprints.after).not.toBe(e.fingerprints.before);
+    expect(e.schemaChanges).toEqual([]);
+    expect(e.state).toMatchObject({ kind: 'nothing-applied', proof: 'fingerprint-unchanged' });
+    expect(await tableExists(client, 'invoices')).toBe(false);
+    expect(e.routes.map((r) => r.commands)).toEqual([
+      [COMMAND],
+      [`INSERT INTO "public"."pgmigrations" (name, run_on) VALUES ('1700000000001_invoices', now());`],
+    ]);
+
+    await expect(
+      resolveRolledBack({
+        explanation: e,
+        source,
+        client,
+        command: COMMAND,
+        cwd: dir,
+        databaseUrl: server.url('npm_accounts'),
+        secrets,
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT', input: 'resolve-failed' });
+  });
 });

@@ -173,6 +173,30 @@ describe('the database error', () => {
     });
   });
 
+  test("node-postgres's DatabaseError as Node prints it (node-pg-migrate): message, SQLSTATE, position, detail", () => {
+    const output = [
+      'Error executing:',
+      'SELECT nocolumn FROM invoices;',
+      'error: column "nocolumn" does not exist',
+      '    at /app/node_modules/pg/lib/client.js:545:17',
+      '    at async Migration.apply (/app/node_modules/node-pg-migrate/dist/migration.js:140:7) {',
+      '  length: 108,',
+      "  severity: 'ERROR',",
+      "  code: '42703',",
+      "  detail: 'Key (id)=(1) is referenced.',",
+      '  hint: undefined,',
+      "  position: '81',",
+      '}',
+    ].join('\n');
+    expect(parseDatabaseError(output, 'command-output')).toEqual({
+      message: 'column "nocolumn" does not exist',
+      sqlstate: '42703',
+      detail: 'Key (id)=(1) is referenced.',
+      position: 81,
+      from: 'command-output',
+    });
+  });
+
   test('no database error in the text: undefined', () => {
     expect(parseDatabaseError('sh: 1: prisma: not found', 'command-output')).toBeUndefined();
   });

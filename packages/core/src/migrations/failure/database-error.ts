@@ -50,13 +50,19 @@ export function parseDatabaseError(text: string, from: DatabaseError['from']): D
   const clean = text.replace(ANSI, '').replace(/\r/g, '');
   const debug = /DbError \{(.*)\}\s*$/m.exec(clean)?.[1];
   const lines = clean.split('\n');
-  const errorAt = lines.findIndex((line) => /(^|\s|:)(ERROR|FATAL):\s/.test(line));
+  // PostgreSQL's own prefix (psql, Prisma), or node-postgres's DatabaseError as Node prints it ("error: ...", its
+  // stack, then its fields: severity: 'ERROR', code: '42703', position: '81').
+  const printed = /^\s*severity: '(ERROR|FATAL)',?$/m.test(clean)
+    ? lines.findIndex((line) => /^error: /.test(line))
+    : -1;
+  const errorAt = printed !== -1 ? printed : lines.findIndex((line) => /(^|\s|:)(ERROR|FATAL):\s/.test(line));
   if (errorAt === -1 && !debug) return adapterError(lines, from);
 
   const psql = errorAt === -1 ? undefined : /^psql:(.+?):(\d+): ERROR:/.exec(lines[errorAt]!);
   const fromDebug = (field: string) =>
     /^"((?:[^"\\]|\\.)*)"$/.exec(debugField(debug, field) ?? '')?.[1]?.replace(/\\(.)/g, '$1');
-  const message = fromDebug('message') ?? lines[errorAt]!.replace(/^.*?(ERROR|FATAL):\s+/, '').trim();
+  const prefix = printed !== -1 ? /^error:\s+/ : /^.*?(ERROR|FATAL):\s+/;
+  const message = fromDebug('message') ?? lines[errorAt]!.replace(prefix, '').trim();
   const field = (name: string) => {
     const line = lines.slice(errorAt + 1).find((l) => new RegExp(`^\\s*${name}:\\s`).test(l));
     return line?.replace(new RegExp(`^\\s*${name}:\\s+`), '').trim();
@@ -70,8 +76,10 @@ export function parseDatabaseError(text: string, from: DatabaseError['from']): D
   const position =
     /position: Some\(Original\((\d+)\)\)/.exec(debug ?? '')?.[1] ?? /\bposition: '(\d+)'/.exec(clean)?.[1];
   const toolLine = prismaExcerptLine(lines) ?? (psql ? Number(psql[2]) : undefined);
-  const detail = fromDebug('detail') ?? field('DETAIL');
-  const hint = fromDebug('hint') ?? field('HINT');
+  const printedField = (name: string) =>
+    printed === -1 ? undefined : new RegExp(`^\\s*${name}: '(.*)',?$`, 'm').exec(clean)?.[1];
+  const detail = fromDebug('detail') ?? field('DETAIL') ?? printedField('detail');
+  const hint = fromDebug('hint') ?? field('HINT') ?? printedField('hint');
   return {
     message: message.replace(/^[0-9A-Z]{5}:\s+/, ''),
     ...(sqlstate ? { sqlstate } : {}),

@@ -101,7 +101,7 @@ export interface FailureExplanation {
   appliedBefore: string[];
   /** What the next deploy would run (the failed one again, once resolved). */
   stillPending: string[];
-  /** Every schema change of the run, the earlier migrations' included. */
+  /** Every schema change of the run, the earlier migrations' included (the tool's own table left out). */
   schemaChanges: SchemaChange[];
   fingerprints: { before: string; after: string };
   routes: RecoveryRoute[];
@@ -128,10 +128,14 @@ export async function explainFailure(options: ExplainFailureOptions): Promise<Fa
   const location = databaseError && fileText ? locateError(fileText, databaseError, { scriptOffset }) : undefined;
   const error = failureError(databaseError, failed?.logs ?? output, location);
 
-  const changes = schemaDiff(schemaBefore.catalog, schemaAfter.catalog);
+  // The tool's own table (created by the first run, outside the migrations' transaction) is no migration's change.
+  const allChanges = schemaDiff(schemaBefore.catalog, schemaAfter.catalog);
+  const changes = allChanges.filter((change) => !isTrackingTable(change, source.tracking.table));
   const appliedBefore = diff.applied.map((m) => m.name);
   const state = failureState({
-    fingerprintUnchanged: schemaBefore.fingerprint.digest === schemaAfter.fingerprint.digest,
+    fingerprintUnchanged:
+      schemaBefore.fingerprint.digest === schemaAfter.fingerprint.digest ||
+      (changes.length === 0 && allChanges.length > 0),
     fileText,
     mode: source.transactionMode,
     changes,
@@ -171,6 +175,13 @@ export async function explainFailure(options: ExplainFailureOptions): Promise<Fa
   };
   explanation.lines = sentences(explanation);
   return options.secrets ? redactDeep(explanation, options.secrets) : explanation;
+}
+
+/** The tool's table, its columns and the sequence of its serial id (pgmigrations_id_seq). */
+function isTrackingTable(change: SchemaChange, table: string | undefined): boolean {
+  if (!table) return false;
+  const name = table.replace(/"/g, '');
+  return change.name === name || change.name.startsWith(`${name}.`) || change.name === `${name}_id_seq`;
 }
 
 /** The command's output: its last lines, from the result or from the error runMigrationCommand threw. */
