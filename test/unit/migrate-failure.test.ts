@@ -215,6 +215,9 @@ describe('one transaction or not', () => {
       line: 2,
       reason: expect.stringContaining('COMMIT at line 2'),
     });
+    expect(
+      transactionScope('SAVEPOINT s;\nINSERT INTO t VALUES (1);\nROLLBACK TO SAVEPOINT s;\n', 'implicit-script'),
+    ).toEqual({ oneTransaction: true });
     expect(transactionScope('CREATE INDEX CONCURRENTLY i ON t (c);', 'implicit-script')).toMatchObject({
       oneTransaction: false,
       line: 1,

@@ -18,7 +18,8 @@ export type TransactionScope =
       line?: number;
     };
 
-const ENDS_TRANSACTION = /^(commit|end|rollback|abort|prepare\s+transaction|commit\s+prepared)\b/i;
+// ROLLBACK TO SAVEPOINT undoes part of the transaction but does not end it.
+const ENDS_TRANSACTION = /^(commit|end|rollback(?!\s+(work\s+|transaction\s+)?to\b)|abort|prepare\s+transaction)\b/i;
 const OUTSIDE_TRANSACTION =
   /^((create|drop)\s+(unique\s+)?index\s+concurrently|reindex\b.*\bconcurrently|vacuum\b|alter\s+system\b|(create|drop)\s+database\b)/is;
 
