@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { takeSchemaSnapshot } from '../../packages/core/src/databases/postgres/schema-snapshot.js';
+import { takeSchemaSnapshot } from '../../packages/core/src/migrations/schema-snapshot.js';
 import type { DbopsError } from '../../packages/core/src/errors.js';
 import { explainFailure, type FailureExplanation } from '../../packages/core/src/migrations/failure/explain-failure.js';
 import type { PreDeployBackup } from '../../packages/core/src/migrations/failure/recovery.js';

@@ -66,6 +66,7 @@ it('declares the enums that have a fixed set of values', () => {
     'mode',
     'tool',
     'lint-fail-on',
+    'resolve-failed',
   ];
   expect(new Set(enums.map(([, i]) => i.name))).toEqual(new Set(expected));
 });

@@ -4,7 +4,13 @@ import { parseTimeoutMs } from '../duration.js';
 import { invalidInput } from '../errors.js';
 import { DEFAULT_BIG_TABLE } from '../migrations/lint/lint.js';
 import type { MigrationTool } from '../migrations/source.js';
-import { LINT_FAIL_ON, type LintFailOn, migrateDeploy, type MigrateOptions } from '../operations/migrate-deploy.js';
+import {
+  LINT_FAIL_ON,
+  type LintFailOn,
+  migrateDeploy,
+  type MigrateOptions,
+  RESOLVE_FAILED,
+} from '../operations/migrate-deploy.js';
 import { migrateOutputs, migrateSummary } from '../report/migrate-summary.js';
 import { parseSize } from '../size.js';
 import { PG_BIN_DIR_INPUT, readConnection } from './connection-inputs.js';
@@ -83,6 +89,14 @@ export const MIGRATION_DEPLOY_INPUTS: InputDefinition[] = [
     default: '10m',
   },
   {
+    name: 'resolve-failed',
+    description:
+      'never, or rolled-back: mark a failed Prisma migration rolled back (so the next deploy runs it again), only when the schema fingerprint proves nothing of it was applied.',
+    type: 'enum',
+    values: RESOLVE_FAILED,
+    default: 'never',
+  },
+  {
     name: 'backup',
     description: 'Take a verified backup before migrating. false is the only way to deploy without backup-to.',
     type: 'boolean',
@@ -154,6 +168,7 @@ function readDeploySettings(reader: InputReader, context: RunContext) {
     lockTimeoutMs: parseTimeoutMs(reader.optional('lock-timeout')!, 'lock-timeout', '5s; or 0s for none'),
     ...(statement ? { statementTimeoutMs: parseTimeoutMs(statement, 'statement-timeout', '15m') } : {}),
     deployLockTimeoutMs: parseTimeoutMs(reader.optional('deploy-lock-timeout')!, 'deploy-lock-timeout', '10m'),
+    resolveFailed: reader.oneOf('resolve-failed') as MigrateOptions['resolveFailed'],
     ...readBackup(reader, context),
   };
 }

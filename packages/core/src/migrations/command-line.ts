@@ -1,6 +1,5 @@
 /**
- * The command that applies a tool's migrations, when the user names none, and the prefix that runs the Prisma CLI in
- * the user's command (the recovery steps print `<prefix> migrate resolve ...` the way the project runs Prisma).
+ * The command that applies a tool's migrations, when the user names none.
  */
 import { invalidInput } from '../errors.js';
 import type { MigrationTool } from './source.js';
@@ -23,9 +22,4 @@ export function migrationCommand(tool: MigrationTool, command: string | undefine
     'is required for a folder of plain SQL migrations (dbops does not know which tool applies them)',
     'the shell command that applies them, e.g. `psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f migrations/next.sql`',
   );
-}
-
-/** "npx prisma" from "npx prisma migrate deploy"; the default when the command does not run Prisma's deploy. */
-export function prismaCommandOf(command: string): string {
-  return /^(.*\bprisma)\s+migrate\s+deploy\b/.exec(command.trim())?.[1] ?? 'npx prisma';
 }

@@ -1,10 +1,11 @@
 /**
- * What a deploy changed in the schema, object by object: the catalog the schema fingerprint is computed from, read
- * before and after the migration command, and compared by each object's identity (schema, table, name). A tool's own
- * record says which migrations ran; this says what they did, and proves what a failed one left behind.
+ * What changed in a schema between two reads of its catalog (readSchemaCatalog): tables, columns, indexes,
+ * constraints and the rest added, changed or removed. The fingerprint says whether anything changed; this says what.
+ * Objects are matched by name (schema, table, object), not OID, so a table dropped and created again is "changed"
+ * only if it differs. The columns, indexes, constraints, triggers and policies of a table added or removed as a
+ * whole are not listed again.
  */
-import type pg from 'pg';
-import { type FingerprintPart, readSchemaCatalog, type SchemaCatalog } from '../databases/postgres/fingerprint.js';
+import type { FingerprintPart, SchemaCatalog } from '../databases/postgres/fingerprint.js';
 
 export type SchemaObjectKind =
   | 'table'
@@ -20,72 +21,83 @@ export type SchemaObjectKind =
   | 'extension';
 
 export interface SchemaChange {
-  kind: SchemaObjectKind;
-  /** Qualified: "public.orders", "public.orders.status", "public.orders_status_idx". */
-  name: string;
   change: 'added' | 'removed' | 'changed';
-  /** The definition (a column's type, an index's or constraint's SQL): after for added and changed, before for removed. */
+  kind: SchemaObjectKind;
+  /** Qualified: schema.table, schema.table.column, schema.index, schema.table.constraint, schema.function(args). */
+  name: string;
+  /** What it is now (what it was, when removed): a column's type, an index's or constraint's definition. */
   definition?: string;
-  /** For changed: the definition before. */
-  was?: string;
 }
 
-/** Per fingerprint part: its kind of object, how many leading values identify one, and which value defines it. */
-const PARTS: Record<FingerprintPart, { kind: SchemaObjectKind; identity: number; definition?: number }> = {
-  tables: { kind: 'table', identity: 2 },
-  columns: { kind: 'column', identity: 3, definition: 3 },
-  indexes: { kind: 'index', identity: 2, definition: 2 },
-  constraints: { kind: 'constraint', identity: 3, definition: 4 },
-  functions: { kind: 'function', identity: 3 },
-  triggers: { kind: 'trigger', identity: 3, definition: 3 },
-  types: { kind: 'type', identity: 2 },
-  sequences: { kind: 'sequence', identity: 2 },
-  views: { kind: 'view', identity: 2, definition: 3 },
-  policies: { kind: 'policy', identity: 3 },
-  extensions: { kind: 'extension', identity: 1 },
-};
+/** Per part: the object's kind, how many leading values name it, and which value (if any) is its definition. */
+const PARTS: Record<FingerprintPart, { kind: SchemaObjectKind; identity: number; definition?: number; child?: true }> =
+  {
+    tables: { kind: 'table', identity: 2 },
+    columns: { kind: 'column', identity: 3, definition: 3, child: true },
+    indexes: { kind: 'index', identity: 2, definition: 2, child: true },
+    constraints: { kind: 'constraint', identity: 3, definition: 4, child: true },
+    functions: { kind: 'function', identity: 3 },
+    triggers: { kind: 'trigger', identity: 3, definition: 3, child: true },
+    types: { kind: 'type', identity: 2 },
+    sequences: { kind: 'sequence', identity: 2 },
+    views: { kind: 'view', identity: 2, definition: 3 },
+    policies: { kind: 'policy', identity: 3, child: true },
+    extensions: { kind: 'extension', identity: 1 },
+  };
 
-/** The schema's objects as the fingerprint sees them; read before and after a deploy. */
-export function readSchemaSnapshot(client: pg.Client): Promise<SchemaCatalog> {
-  return readSchemaCatalog(client);
-}
-
-/** Objects added, removed and changed between two snapshots, tables first (the order of the fingerprint's parts). */
 export function schemaDiff(before: SchemaCatalog, after: SchemaCatalog): SchemaChange[] {
   const changes: SchemaChange[] = [];
-  for (const [part, shape] of Object.entries(PARTS) as Array<[FingerprintPart, (typeof PARTS)[FingerprintPart]]>) {
-    const was = objectsOf(before, part, shape.identity);
-    const now = objectsOf(after, part, shape.identity);
-    const definitionOf = (values: unknown[]) =>
-      shape.definition === undefined ? undefined : String(values[shape.definition]);
-    for (const [name, values] of now) {
+  const tableKeys = (catalog: SchemaCatalog, names: Set<string>) =>
+    new Set(catalog.rows.tables.filter((row) => names.has(nameOf('tables', row.values))).map((row) => row.key));
+  const tablesBefore = new Set(before.rows.tables.map((row) => nameOf('tables', row.values)));
+  const tablesAfter = new Set(after.rows.tables.map((row) => nameOf('tables', row.values)));
+  // The archive key of a table's children is the table's own: a child of a table added or removed whole is skipped.
+  const addedTables = tableKeys(after, new Set([...tablesAfter].filter((t) => !tablesBefore.has(t))));
+  const removedTables = tableKeys(before, new Set([...tablesBefore].filter((t) => !tablesAfter.has(t))));
+
+  for (const part of Object.keys(PARTS) as FingerprintPart[]) {
+    const { kind, definition, child } = PARTS[part];
+    const index = (catalog: SchemaCatalog) =>
+      new Map(catalog.rows[part].map((row) => [nameOf(part, row.values), row] as const));
+    const was = index(before);
+    const now = index(after);
+    const defined = (values: unknown[]) =>
+      definition === undefined ? {} : { definition: String(values[definition] ?? '') };
+    for (const [name, row] of now) {
       const old = was.get(name);
-      const definition = definitionOf(values);
-      if (!old) changes.push({ kind: shape.kind, name, change: 'added', ...(definition ? { definition } : {}) });
-      else if (JSON.stringify(old) !== JSON.stringify(values)) {
-        const previous = definitionOf(old);
-        changes.push({
-          kind: shape.kind,
-          name,
-          change: 'changed',
-          ...(definition ? { definition } : {}),
-          ...(previous && previous !== definition ? { was: previous } : {}),
-        });
+      if (!old) {
+        if (!(child && addedTables.has(row.key))) changes.push({ change: 'added', kind, name, ...defined(row.values) });
+      } else if (JSON.stringify(old.values) !== JSON.stringify(row.values)) {
+        changes.push({ change: 'changed', kind, name, ...defined(row.values) });
       }
     }
-    for (const [name, values] of was) {
-      if (now.has(name)) continue;
-      const definition = definitionOf(values);
-      changes.push({ kind: shape.kind, name, change: 'removed', ...(definition ? { definition } : {}) });
+    for (const [name, row] of was) {
+      if (!now.has(name) && !(child && removedTables.has(row.key)))
+        changes.push({ change: 'removed', kind, name, ...defined(row.values) });
     }
   }
   return changes;
 }
 
-function objectsOf(catalog: SchemaCatalog, part: FingerprintPart, identity: number): Map<string, unknown[]> {
-  const objects = new Map<string, unknown[]>();
-  for (const row of catalog.rows[part]) {
-    objects.set(row.values.slice(0, identity).map(String).join('.'), row.values);
-  }
-  return objects;
+/**
+ * The changes without the migration tool's own table, its columns and its serial's sequence (pgmigrations_id_seq):
+ * the first run creates them, and they are no migration's change.
+ */
+export function withoutTrackingTable(changes: SchemaChange[], table: string | undefined): SchemaChange[] {
+  if (!table) return changes;
+  const name = table.replace(/"/g, '');
+  return changes.filter((c) => c.name !== name && !c.name.startsWith(`${name}.`) && c.name !== `${name}_id_seq`);
+}
+
+/** One line for a change: "added column public.orders.status (text)". */
+export function describeSchemaChange(change: SchemaChange): string {
+  const definition = change.definition && change.kind === 'column' ? ` (${change.definition})` : '';
+  const index = change.definition && change.kind !== 'column' ? `: ${change.definition}` : '';
+  return `${change.change} ${change.kind} ${change.name}${definition}${index}`;
+}
+
+function nameOf(part: FingerprintPart, values: unknown[]): string {
+  const parts = values.slice(0, PARTS[part].identity).map(String);
+  if (part === 'functions') return `${parts[0]}.${parts[1]}(${parts[2]})`;
+  return parts.join('.');
 }

@@ -6,13 +6,17 @@ import type { Secrets } from '../secrets.js';
 import { appliedDiff, type AppliedDiff } from '../migrations/applied-diff.js';
 import { migrationBlockers, type MigrationBlocker } from '../migrations/blockers.js';
 import { commandEnvironment } from '../migrations/command-environment.js';
-import { migrationCommand, prismaCommandOf } from '../migrations/command-line.js';
+import { migrationCommand } from '../migrations/command-line.js';
 import { acquireDeployLock } from '../migrations/deploy-lock.js';
 import { findMigrationSource, type FindSourceOptions } from '../migrations/find-source.js';
 import { type BigTable, type LintFinding, lintMigrations } from '../migrations/lint/lint.js';
 import { catalogTableSizes } from '../migrations/lint/table-sizes.js';
 import { runMigrationCommand, type MigrationCommandResult } from '../migrations/run-command.js';
-import { readSchemaSnapshot, schemaDiff, type SchemaChange } from '../migrations/schema-diff.js';
+import { explainFailure, type FailureExplanation } from '../migrations/failure/explain-failure.js';
+import { prismaCommandOf } from '../migrations/failure/recovery.js';
+import { resolveRolledBack } from '../migrations/failure/resolve-rolled-back.js';
+import { type SchemaChange, schemaDiff, withoutTrackingTable } from '../migrations/schema-diff.js';
+import { takeSchemaSnapshot } from '../migrations/schema-snapshot.js';
 import type { MigrationSource } from '../migrations/source.js';
 import { readMigrationStatus, type MigrationStatus } from '../migrations/status.js';
 import { backup, type BackupOptions, type BackupResult } from './backup.js';
@@ -21,7 +25,9 @@ export const LINT_FAIL_ON = ['error', 'warning', 'never'] as const;
 export type LintFailOn = (typeof LINT_FAIL_ON)[number];
 
 /** What the deploy's backup takes besides the target and the run's context: the backup action's own inputs. */
-export type PreDeployBackup = Omit<BackupOptions, 'target' | 'log' | 'secrets' | 'env' | 'signal'>;
+export type DeployBackupOptions = Omit<BackupOptions, 'target' | 'log' | 'secrets' | 'env' | 'signal'>;
+
+export const RESOLVE_FAILED = ['never', 'rolled-back'] as const;
 
 export interface MigrateOptions {
   /** status: read and lint only; deploy: back up, then run the command. */
@@ -38,7 +44,9 @@ export interface MigrateOptions {
   lintFailOn: LintFailOn;
   bigTable?: BigTable;
   /** The verified backup taken before migrating; undefined only when the user said backup: false. */
-  backup?: PreDeployBackup;
+  backup?: DeployBackupOptions;
+  /** rolled-back: a failed Prisma migration proven to have left nothing is marked rolled back, so it runs again. */
+  resolveFailed?: (typeof RESOLVE_FAILED)[number];
   env: NodeJS.ProcessEnv;
   secrets: Secrets;
   log: Logger;
@@ -62,6 +70,10 @@ export interface MigrateResult {
   applied?: AppliedDiff;
   /** What the run changed in the schema, object by object. */
   schemaChanges?: SchemaChange[];
+  /** A failed run explained: the migration, the error and its line, what it left, the ways out. */
+  explanation?: FailureExplanation;
+  /** The failed migration marked rolled back (resolve-failed: rolled-back). */
+  resolved?: string;
   /** Set when the run (or the status check) failed: the adapters show the summary, then this error. */
   failure?: Error;
 }
@@ -87,7 +99,7 @@ export async function migrateDeploy(options: MigrateOptions): Promise<MigrateRes
   });
   const blockers = migrationBlockers(read.status, {
     projectDir: options.project.projectDir,
-    ...(command ? { prismaCommand: prismaCommandOf(command) } : {}),
+    ...(command ? prismaPrefix(command) : {}),
   });
   const result: MigrateResult = {
     mode: options.mode,
@@ -191,10 +203,10 @@ async function deploy(
       if (!taken) log.warn('backup: false: migrating without a backup taken first.');
       if (signal?.aborted) throw cancelled('No migration was run.');
 
-      const schemaBefore = await readSchemaSnapshot(client);
+      const schemaBefore = await takeSchemaSnapshot(client);
       log.info(`Running \`${options.secrets.redact(command)}\` in ${options.project.projectDir}`);
       let run: MigrationCommandResult | undefined;
-      let failure: Error | undefined;
+      let error: unknown;
       const environment = await commandEnvironment(target, options.env);
       try {
         run = await runMigrationCommand({
@@ -208,22 +220,51 @@ async function deploy(
           onLine: (line) => log.info(`  ${line}`),
           ...(signal ? { signal } : {}),
         });
-      } catch (error) {
-        failure = error as Error;
-      } finally {
-        await environment.dispose();
+      } catch (failed) {
+        error = failed;
       }
       const after = await readMigrationStatus(source, client);
-      const changes = schemaDiff(schemaBefore, await readSchemaSnapshot(client));
+      const schemaAfter = await takeSchemaSnapshot(client);
       const done: MigrateResult = {
         ...result,
         status: before,
         ...(taken ? { backup: taken } : {}),
         ...(run ? { run } : {}),
         applied: appliedDiff(before, after),
-        schemaChanges: changes,
+        schemaChanges: withoutTrackingTable(
+          schemaDiff(schemaBefore.catalog, schemaAfter.catalog),
+          source.tracking.table,
+        ),
       };
-      return failure ? { ...done, failure: explainFailure(failure, done) } : done;
+      try {
+        if (error === undefined) return done;
+        if ((error as DbopsError).code === 'CANCELLED') throw error;
+        const explanation = await explainFailure({
+          source,
+          statusBefore: before,
+          statusAfter: after,
+          schemaBefore,
+          schemaAfter,
+          outcome: { error },
+          ...(taken ? { backup: backupRecord(taken, options.backup!) } : {}),
+          command,
+          projectDir: options.project.projectDir,
+          secrets: options.secrets,
+        });
+        for (const line of explanation.lines) log.error(line);
+        const resolved =
+          options.resolveFailed === 'rolled-back'
+            ? await resolveFailed(explanation, source, client, command, environment, options)
+            : undefined;
+        return {
+          ...done,
+          explanation,
+          ...(resolved ? { resolved } : {}),
+          failure: failureOf(explanation, error),
+        };
+      } finally {
+        await environment.dispose();
+      }
     } finally {
       await lock.release();
     }
@@ -255,28 +296,61 @@ async function preDeployBackup(options: MigrateOptions): Promise<BackupResult> {
   }
 }
 
-/**
- * The command's failure with what the database says it left: the migration that failed (the tool's log of it) and
- * whether the schema changed at all; a whole-transaction migration that failed leaves nothing.
- */
-function explainFailure(error: Error, done: MigrateResult): Error {
-  const failed = done.applied?.failed[0];
-  const changed = done.schemaChanges?.length ?? 0;
-  const left =
-    changed === 0
-      ? 'The schema is exactly as before the failed migration: nothing of it was applied.'
-      : `The schema changed in ${changed} object(s) (listed in the summary).`;
-  const applied = done.applied?.applied.map((m) => m.name) ?? [];
-  const before = applied.length > 0 ? ` Applied before it in this run: ${applied.join(', ')}.` : '';
-  const message = failed
-    ? `Migration ${failed.name} failed. ${left}${before}`
-    : `The migration command failed. ${left}${before}`;
-  const restore = done.backup
-    ? ` The backup taken before is ${done.backup.backupId} (${done.backup.location}); restoring it is never automatic.`
-    : '';
-  const hint = (error as DbopsError).hint ?? '';
-  return new DbopsError((error as DbopsError).code ?? 'CHECK_FAILED', `${message} ${error.message}`, {
+/** The Prisma CLI prefix for the blockers' commands, where the command shows it. */
+function prismaPrefix(command: string): { prismaCommand?: string } {
+  try {
+    return { prismaCommand: prismaCommandOf(command).prefix };
+  } catch {
+    return {};
+  }
+}
+
+function backupRecord(taken: BackupResult, options: DeployBackupOptions) {
+  return {
+    id: taken.backupId,
+    location: options.to,
+    takenAt: new Date(taken.manifest.startedAt),
+    encrypted: options.recipients.length > 0 || Boolean(options.passphrase),
+  };
+}
+
+/** resolve-failed: rolled-back, only where the explanation proves nothing of the migration was applied. */
+async function resolveFailed(
+  explanation: FailureExplanation,
+  source: MigrationSource,
+  client: Parameters<typeof resolveRolledBack>[0]['client'],
+  command: string,
+  environment: { env: NodeJS.ProcessEnv; databaseUrl: string },
+  options: MigrateOptions,
+): Promise<string | undefined> {
+  const { log } = options;
+  try {
+    const resolved = await resolveRolledBack({
+      explanation,
+      source,
+      client,
+      command,
+      cwd: options.project.projectDir,
+      databaseUrl: environment.databaseUrl,
+      secrets: options.secrets,
+      lockTimeoutMs: options.lockTimeoutMs,
+      env: environment.env,
+      onLine: (line) => log.info(`  ${line}`),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    log.info(`resolve-failed: ${resolved.migration} is marked rolled back; the next deploy runs it again.`);
+    return resolved.migration;
+  } catch (error) {
+    log.error(`resolve-failed: rolled-back refused: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+/** The run's error, told as the explanation tells it; the hint carries the first way out. */
+function failureOf(explanation: FailureExplanation, error: unknown): DbopsError {
+  const route = explanation.routes[0];
+  return new DbopsError((error as DbopsError).code ?? 'CHECK_FAILED', explanation.lines.slice(0, 3).join(' '), {
     cause: error,
-    hint: `${hint}${restore}`.trim(),
+    ...(route ? { hint: `${route.title}: ${route.steps.join(' ')}` } : {}),
   });
 }

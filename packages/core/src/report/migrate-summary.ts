@@ -159,11 +159,12 @@ function deployBlocks(result: MigrateResult): Block[] {
               c.change,
               c.kind,
               code(c.name),
-              c.was ? [code(c.was), ' → ', code(c.definition ?? '')] : c.definition ? code(c.definition) : '',
+              c.definition ? code(c.definition) : '',
             ]),
           },
     );
   }
+  if (result.explanation) blocks.push(...failureBlocks(result));
   if (result.run) {
     blocks.push({
       kind: 'folded',
@@ -172,6 +173,28 @@ function deployBlocks(result: MigrateResult): Block[] {
     });
   }
   return blocks;
+}
+
+/** The failed migration explained, then each way out with its exact commands. */
+function failureBlocks(result: MigrateResult): Block[] {
+  const e = result.explanation!;
+  return [
+    { kind: 'heading', text: e.migration ? ['Failed: ', code(e.migration.name)] : 'Failed', status: 'failure' },
+    { kind: 'list', items: e.lines.slice(0, e.lines.length - e.routes.length) },
+    ...(result.resolved
+      ? [
+          {
+            kind: 'note',
+            text: [code(result.resolved), ' is marked rolled back (resolve-failed): the next deploy runs it again.'],
+          } as Block,
+        ]
+      : []),
+    ...e.routes.flatMap((route): Block[] => [
+      { kind: 'heading', text: route.title },
+      { kind: 'note', text: route.when },
+      { kind: 'list', items: [...route.steps, ...route.commands.map((c) => code(c))] },
+    ]),
+  ];
 }
 
 function firstErrorLine(logs: string | undefined): string | undefined {

@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
-import type { SchemaSnapshot } from '../../databases/postgres/schema-snapshot.js';
-import { describeSchemaChange, type SchemaChange, schemaDiff } from '../../databases/postgres/schema-diff.js';
+import type { SchemaSnapshot } from '../schema-snapshot.js';
+import { describeSchemaChange, type SchemaChange, schemaDiff, withoutTrackingTable } from '../schema-diff.js';
 import { DbopsError } from '../../errors.js';
 import type { Secrets } from '../../secrets.js';
 import { appliedDiff } from '../applied-diff.js';
@@ -130,7 +130,7 @@ export async function explainFailure(options: ExplainFailureOptions): Promise<Fa
 
   // The tool's own table (created by the first run, outside the migrations' transaction) is no migration's change.
   const allChanges = schemaDiff(schemaBefore.catalog, schemaAfter.catalog);
-  const changes = allChanges.filter((change) => !isTrackingTable(change, source.tracking.table));
+  const changes = withoutTrackingTable(allChanges, source.tracking.table);
   const appliedBefore = diff.applied.map((m) => m.name);
   const state = failureState({
     fingerprintUnchanged:
@@ -175,13 +175,6 @@ export async function explainFailure(options: ExplainFailureOptions): Promise<Fa
   };
   explanation.lines = sentences(explanation);
   return options.secrets ? redactDeep(explanation, options.secrets) : explanation;
-}
-
-/** The tool's table, its columns and the sequence of its serial id (pgmigrations_id_seq). */
-function isTrackingTable(change: SchemaChange, table: string | undefined): boolean {
-  if (!table) return false;
-  const name = table.replace(/"/g, '');
-  return change.name === name || change.name.startsWith(`${name}.`) || change.name === `${name}_id_seq`;
 }
 
 /** The command's output: its last lines, from the result or from the error runMigrationCommand threw. */

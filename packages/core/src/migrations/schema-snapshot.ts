@@ -4,7 +4,12 @@
  * Taken before and after a migration run.
  */
 import type pg from 'pg';
-import { catalogFingerprint, readSchemaCatalog, type SchemaCatalog, type SchemaFingerprint } from './fingerprint.js';
+import {
+  catalogFingerprint,
+  readSchemaCatalog,
+  type SchemaCatalog,
+  type SchemaFingerprint,
+} from '../databases/postgres/fingerprint.js';
 
 export interface SchemaSnapshot {
   fingerprint: SchemaFingerprint;
