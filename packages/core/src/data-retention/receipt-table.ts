@@ -15,7 +15,7 @@ export async function recordReceiptRow(client: pg.ClientBase, receipt: ChainedRe
     previous_sha256 text,
     receipt jsonb NOT NULL,
     recorded_at timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (policy, sequence))`);
+    PRIMARY KEY (sha256))`);
   await client.query(
     `INSERT INTO ${RECEIPT_TABLE} (policy, sequence, sha256, previous_sha256, receipt) VALUES ($1, $2, $3, $4, $5)`,
     [receipt.policy, receipt.sequence, receipt.sha256, receipt.previousSha256, JSON.stringify(receipt)],
