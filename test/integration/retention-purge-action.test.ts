@@ -5,6 +5,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { backup, FULL_SCOPE, listBackups, MemoryLogger, openStorage, parsePgTarget, Secrets } from '@dbops/core';
 import { runCli } from '../harness/cli.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { startS3Server, type S3Server } from '../harness/s3.js';
@@ -207,4 +208,40 @@ it('refuses bad input with exit 2 and a message naming it', async () => {
   expect(noReceipts.code).toBe(2);
   expect(noReceipts.stderr).toContain("Input 'receipts-to' is required when dry-run is false");
   expect(await auditRows()).toBe(200 - PURGED_FIRST); // nothing of the refused runs was deleted
+});
+
+it("rotates the policy's backups: section with the same dry-run, next to the data", async () => {
+  const backups = join(dir, 'backups');
+  for (const day of ['2026-01-05', '2026-02-05', '2026-03-05'])
+    await backup({
+      target: parsePgTarget({ url: server.url(DB) }),
+      to: backups,
+      name: 'app',
+      compression: 'gzip',
+      compressionLevel: 1,
+      recipients: [],
+      scope: FULL_SCOPE,
+      pgDumpArgs: [],
+      exactCountMaxBytes: 1 << 20,
+      env: process.env,
+      secrets: new Secrets(),
+      log: new MemoryLogger(),
+      clock: () => new Date(`${day}T02:00:00Z`),
+    });
+  const path = join(dir, 'with-backups.yml');
+  await writeFile(path, `${POLICY}backups:\n  from: ${backups}\n  keep-last: 1\n`);
+  const ids = async () =>
+    (await listBackups(await openStorage(backups, { inputName: 'from' }))).map((b) => b.manifest.backupId);
+  const before = await ids();
+  expect(before).toHaveLength(3);
+  const args = ['retention-purge', '--policy', path, '--database-url', server.url(DB)];
+  const dry = await runCli([...args, '--json'], s3Env);
+  expect(dry.code).toBe(0);
+  expect(JSON.parse(dry.stdout).rotation.deletedIds).toHaveLength(2);
+  expect(await ids()).toEqual(before);
+  const real = await runCli([...args, '--dry-run', 'false', '--receipts-to', receipts], s3Env);
+  expect(real.code).toBe(0);
+  expect(real.stdout).toContain('Rotation of app');
+  expect(await ids()).toHaveLength(1);
+  expect((await ids())[0]).toBe([...before].sort().at(-1));
 });
