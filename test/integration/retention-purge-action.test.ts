@@ -1,7 +1,8 @@
 // `dbops retention-purge --policy` and `dbops retention-verify` from a terminal, on a real PostgreSQL and S3 server:
 // the dry run prints the plan and deletes nothing; a real run purges and appends a receipt to a directory, to S3 and
 // to dbops_retention_receipts; the next run chains to it; verify passes, then names the receipt a flipped byte
-// altered; the password appears nowhere; bad input exits 2 naming what is wrong.
+// altered; a purge stopped by an error still leaves its receipt; a tampered chain head stops the next run before it
+// deletes; the policy's backups: section is rotated; the password appears nowhere; bad input exits 2 naming it.
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -244,4 +245,33 @@ it("rotates the policy's backups: section with the same dry-run, next to the dat
   expect(real.stdout).toContain('Rotation of app');
   expect(await ids()).toHaveLength(1);
   expect((await ids())[0]).toBe([...before].sort().at(-1));
+});
+
+it('records a purge stopped by an error in its receipt, and a tampered chain head stops the next run before it deletes', async () => {
+  const chain = join(dir, 'receipts-failed');
+  await q(`INSERT INTO audit_log SELECT i, now() - interval '400 days', 'note-' || i FROM generate_series(216, 240) i;
+    CREATE TABLE audit_ref (id int PRIMARY KEY, log_id bigint REFERENCES audit_log);
+    INSERT INTO audit_ref VALUES (1, 238);`);
+  // Batch 1 (216-235) commits; batch 2 (236-240) meets the foreign key on 238 and is rolled back whole.
+  const failed = await purge('--dry-run', 'false', '--receipts-to', chain);
+  expect(failed.code).toBe(1);
+  expect(failed.stderr).toMatch(
+    /error \[CHECK_FAILED\]: Rule 'audit-logs' on audit_log: .*audit_ref.*20 rows in 1 committed batches stay deleted/,
+  );
+  expect(failed.stdout).toContain('Data retention: 20 rows purged in 1 rules (failed)');
+  const remaining = async () =>
+    (await q<{ id: number }>('SELECT id::int AS id FROM audit_log WHERE id > 200 ORDER BY id')).map((r) => r.id);
+  expect(await remaining()).toEqual([236, 237, 238, 239, 240]);
+  const file = join(chain, 'retention', '00000001.json');
+  const receipt = JSON.parse(await readFile(file, 'utf8'));
+  expect(receipt).toMatchObject({ outcome: 'failed', errorCode: 'CHECK_FAILED', rules: [{ rows: 20, batches: 1 }] });
+  expect(JSON.stringify(receipt)).not.toContain('238'); // the server's message (which may quote keys) is not kept
+
+  await q('DELETE FROM audit_ref');
+  const text = await readFile(file, 'utf8');
+  await writeFile(file, text.replace('"rows": 20', '"rows": 21'));
+  const refused = await purge('--dry-run', 'false', '--receipts-to', chain);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toMatch(/INTEGRITY_FAILED\]: The last receipt .*00000001\.json was altered/);
+  expect(await remaining()).toEqual([236, 237, 238, 239, 240]);
 });
