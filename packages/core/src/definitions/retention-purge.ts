@@ -11,7 +11,9 @@ import type { ActionDefinition, InputDefinition } from './types.js';
 
 const inputs: InputDefinition[] = [
   // from is required for rotation by keep-* inputs only; a policy names its backups in its backups: section.
-  ...backupSourceInputs(NAME_FILTER_INPUT).map((i) => (i.name === 'from' ? { ...i, required: false } : i)),
+  ...backupSourceInputs(NAME_FILTER_INPUT).map((i) =>
+    i.name === 'from' ? { ...i, required: false, description: `${i.description} Required without policy.` } : i,
+  ),
   ...RETENTION_INPUTS,
   {
     name: 'dry-run',
