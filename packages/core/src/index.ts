@@ -19,6 +19,7 @@ export { retentionPurgeDefinition } from './definitions/retention-purge.js';
 export { checkFreshnessDefinition } from './definitions/check-freshness.js';
 export { migrateDeployDefinition } from './definitions/migrate-deploy.js';
 export { migrateStatusDefinition } from './definitions/migrate-status.js';
+export { retentionVerifyDefinition } from './definitions/retention-verify.js';
 export { migrateDeploy, type MigrateOptions, type MigrateResult } from './operations/migrate-deploy.js';
 export * from './retention/policy.js';
 export * from './retention/plan.js';
@@ -58,6 +59,7 @@ import { checkFreshnessDefinition } from './definitions/check-freshness.js';
 import { monitorReportDefinition } from './definitions/monitor-report.js';
 import { migrateDeployDefinition } from './definitions/migrate-deploy.js';
 import { migrateStatusDefinition } from './definitions/migrate-status.js';
+import { retentionVerifyDefinition } from './definitions/retention-verify.js';
 import type { ActionDefinition } from './definitions/types.js';
 import { withNotifications } from './definitions/notifications.js';
 
@@ -77,6 +79,7 @@ export const definitions: ActionDefinition[] = [
     migrateStatusDefinition,
   ].map(withNotifications),
   monitorReportDefinition,
+  retentionVerifyDefinition,
 ];
 
 /** An action by name, as the adapters run it (with notifications). */

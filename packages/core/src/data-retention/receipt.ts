@@ -63,3 +63,44 @@ export function retentionReceipt(result: PurgeResult, policyHash: string): Reten
   if (result.error) receipt.errorCode = result.error.code;
   return receipt;
 }
+
+/**
+ * A receipt as stored: one link of an append-only chain per policy. `sha256` is the SHA-256 of the receipt's
+ * canonical JSON without that field, and `previousSha256` the previous receipt's `sha256` (null for the first), so
+ * an edited, removed or reordered receipt breaks the chain at a link that retention-verify names.
+ */
+export interface ChainedReceipt extends RetentionReceipt {
+  /** The chain's name: the policy's, e.g. `retention` for .github/dbops/retention.yml. */
+  policy: string;
+  /** 1, 2, ... within the chain. */
+  sequence: number;
+  previousSha256: string | null;
+  sha256: string;
+}
+
+/** Where a new receipt goes: after the chain's last one, or first. */
+export interface ChainHead {
+  sequence: number;
+  sha256: string;
+}
+
+export function chainReceipt(receipt: RetentionReceipt, policy: string, head: ChainHead | undefined): ChainedReceipt {
+  const linked = { ...receipt, policy, sequence: (head?.sequence ?? 0) + 1, previousSha256: head?.sha256 ?? null };
+  return { ...linked, sha256: receiptSha256(linked) };
+}
+
+/** The SHA-256 of a receipt's canonical JSON (keys sorted at every level), without its own `sha256`. */
+export function receiptSha256(receipt: object): string {
+  const { sha256: _own, ...rest } = receipt as { sha256?: unknown };
+  return createHash('sha256').update(canonicalJson(rest), 'utf8').digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -2,13 +2,18 @@ import { invalidInput } from '../errors.js';
 import { rotate } from '../operations/rotate.js';
 import { rotateSummaries } from '../report/rotation-summary.js';
 import { backupSourceInputs, NAME_FILTER_INPUT } from './backup-source-inputs.js';
+import { connectionInputs } from './connection-inputs.js';
+import { DATA_RETENTION_INPUTS, DATA_RETENTION_OUTPUTS, runDataRetention } from './data-retention-inputs.js';
 import { readBackupSource } from './read-backup-source.js';
 import { InputReader } from './read-inputs.js';
 import { readRetentionPolicy, RETENTION_INPUTS } from './retention-inputs.js';
 import type { ActionDefinition, InputDefinition } from './types.js';
 
 const inputs: InputDefinition[] = [
-  ...backupSourceInputs(NAME_FILTER_INPUT),
+  // from is required for rotation by keep-* inputs only; a policy names its backups in its backups: section.
+  ...backupSourceInputs(NAME_FILTER_INPUT).map((i) =>
+    i.name === 'from' ? { ...i, required: false, description: `${i.description} Required without policy.` } : i,
+  ),
   ...RETENTION_INPUTS,
   {
     name: 'dry-run',
@@ -16,22 +21,27 @@ const inputs: InputDefinition[] = [
     default: 'true',
     type: 'boolean',
   },
+  ...DATA_RETENTION_INPUTS,
+  ...connectionInputs(),
 ];
 
 export const retentionPurgeDefinition: ActionDefinition = {
   name: 'retention-purge',
   aliases: ['rotate'],
   description:
-    'Rotate backups with restic-style keep rules (a dry run unless dry-run: false), never below keep-min-verified verified backups.',
+    'Enforce a data-retention policy (expired rows purged in gentle batches, hash-chained receipts) or rotate backups with restic-style keep rules; a dry run unless dry-run: false.',
   inputs,
   outputs: [
     { name: 'deleted-count', description: 'Backups deleted (or that would be, in a dry run).' },
     { name: 'kept-count', description: 'Backups kept.' },
     { name: 'deleted-ids', description: 'Ids of the deleted backups, comma-separated.' },
     { name: 'dry-run', description: 'Whether this was a dry run.' },
+    ...DATA_RETENTION_OUTPUTS,
   ],
   async run(raw, context) {
     const reader = new InputReader(inputs, raw, context.env);
+    const dryRun = reader.boolean('dry-run');
+    if (reader.optional('policy')) return runDataRetention(reader, context, dryRun);
     const { source, filter } = readBackupSource(reader, context);
     const { policy, graceSeconds, any } = readRetentionPolicy(reader);
     if (!any) {
@@ -39,10 +49,9 @@ export const retentionPurgeDefinition: ActionDefinition = {
         'keep-daily',
         'and every other keep rule keep nothing (unset or 0)',
         'at least one of ' +
-          'keep-last, keep-hourly, keep-daily, keep-weekly, keep-monthly, keep-yearly (a count of 1 or more) or keep-within',
+          'keep-last, keep-hourly, keep-daily, keep-weekly, keep-monthly, keep-yearly (a count of 1 or more) or keep-within, or a policy file',
       );
     }
-    const dryRun = reader.boolean('dry-run');
     const name = filter.name ? { name: filter.name } : {};
     const result = await rotate({ source, ...name, policy, graceSeconds, dryRun, log: context.log });
     const { plans, skipped, deletedIds } = result;

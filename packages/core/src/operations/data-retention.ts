@@ -1,0 +1,140 @@
+import { type RetentionPlan, planRetention } from '../data-retention/plan.js';
+import type { BackupRotation } from '../data-retention/policy.js';
+import { type PurgeResult, purgeRetention } from '../data-retention/purge.js';
+import { parsePolicy } from '../data-retention/read-policy.js';
+import { type ChainedReceipt, chainReceipt, policySha256, retentionReceipt } from '../data-retention/receipt.js';
+import { appendReceipt, chainName, readChainHead } from '../data-retention/receipt-chain.js';
+import { RECEIPT_TABLE, recordReceiptRow } from '../data-retention/receipt-table.js';
+import type { DatabaseTarget } from '../databases/engine.js';
+import { sqlEngineFor } from '../databases/index.js';
+import { asDbopsError } from '../errors.js';
+import { readInputFile } from '../files/read-input-file.js';
+import type { Logger } from '../log.js';
+import type { RetentionPolicy } from '../retention/policy.js';
+import type { Secrets } from '../secrets.js';
+import { type ArtifactStorageOpener, openStorage, type S3Options } from '../storage/index.js';
+import type { Storage } from '../storage/types.js';
+import { type RotateResult, rotate } from './rotate.js';
+
+export interface DataRetentionOptions {
+  /** The policy file (the `policy` input). */
+  policyPath: string;
+  target: DatabaseTarget;
+  /** Plan only (the default of the action): nothing is deleted, no receipt is written (invariant 6). */
+  dryRun: boolean;
+  /** Where receipts go (a directory or s3://); required unless dryRun: every deletion gets a receipt. */
+  receiptsTo?: string;
+  s3?: S3Options;
+  artifacts?: ArtifactStorageOpener;
+  /** For the policy's `backups:` rotation: objects without a manifest younger than this are left alone. */
+  backupGraceSeconds: number;
+  secrets: Secrets;
+  log: Logger;
+  signal?: AbortSignal;
+  now?: Date;
+}
+
+export interface DataRetentionResult {
+  dryRun: boolean;
+  policyPath: string;
+  policySha256: string;
+  plan: RetentionPlan;
+  /** What committed (not in a dry run). */
+  purge?: PurgeResult;
+  receipt?: { location: string; sequence: number; sha256: string; table?: string };
+  /** The policy's `backups:` section, rotated with the same dry-run. */
+  rotation?: RotateResult;
+  /** Set when the purge stopped on an error or the rotation failed: shown after the summary. */
+  failure?: Error;
+}
+
+/**
+ * retention-purge with a policy: reads the policy, plans every PostgreSQL rule against the live database and, unless
+ * this is a dry run, purges at the plan's cutoffs and appends a hash-chained receipt of what committed to receipts-to
+ * (and to a table dbops owns). The receipt chain's head is read before anything is deleted: a purge whose receipt
+ * could not be chained is never started.
+ */
+export async function dataRetention(options: DataRetentionOptions): Promise<DataRetentionResult> {
+  const { log, target, dryRun } = options;
+  options.secrets.add(target.password);
+  const text = await readInputFile(options.policyPath, 'policy', 'the path of a YAML retention policy');
+  const policy = await parsePolicy(text, options.policyPath);
+  const hash = policySha256(text);
+  const chain = chainName(options.policyPath);
+  const receipts = dryRun ? undefined : await openReceipts(options);
+  const head = receipts ? await readChainHead(receipts, chain) : undefined;
+  const engine = sqlEngineFor(target, 'retention-purge with a policy');
+  const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
+  const result = await engine.withSqlSession(target, context, async (client): Promise<DataRetentionResult> => {
+    const plan = await planRetention(client, policy, options.now ?? new Date());
+    const base = { dryRun, policyPath: options.policyPath, policySha256: hash, plan };
+    if (!receipts) return base;
+    const purge = await purgeRetention(client, plan, { log, ...(options.signal ? { signal: options.signal } : {}) });
+    const chained = chainReceipt(retentionReceipt(purge, hash), chain, head);
+    const location = await appendReceipt(receipts, chained);
+    log.info(`Receipt ${chained.sequence} of '${chain}' stored at ${location}`);
+    const table = await recordInTable(client, chained, log);
+    const receipt = { location, sequence: chained.sequence, sha256: chained.sha256, ...(table ? { table } : {}) };
+    return { ...base, purge, receipt, ...(purge.error ? { failure: purge.error } : {}) };
+  });
+  if (!policy.backups) return result;
+  return { ...result, ...(await rotateBackups(policy.backups, options, result.failure)) };
+}
+
+async function openReceipts(options: DataRetentionOptions): Promise<Storage> {
+  const storage = await openStorage(options.receiptsTo!, {
+    inputName: 'receipts-to',
+    ...(options.s3 ? { s3: options.s3 } : {}),
+    ...(options.artifacts ? { artifacts: options.artifacts } : {}),
+  });
+  await storage.preflight();
+  return storage;
+}
+
+/** The table copy is a convenience: a role that may delete but not create a table still gets its purge and receipt. */
+async function recordInTable(
+  client: Parameters<typeof recordReceiptRow>[0],
+  receipt: ChainedReceipt,
+  log: Logger,
+): Promise<string | undefined> {
+  try {
+    await recordReceiptRow(client, receipt);
+    return RECEIPT_TABLE;
+  } catch (error) {
+    log.warn(
+      `The receipt was not recorded in ${RECEIPT_TABLE} (${asDbopsError(error).message}); it is stored in receipts-to`,
+    );
+    return undefined;
+  }
+}
+
+/** The policy's backups: section, rotated exactly as the keep-* inputs would (the same operation). */
+async function rotateBackups(
+  backups: BackupRotation,
+  options: DataRetentionOptions,
+  failure: Error | undefined,
+): Promise<Pick<DataRetentionResult, 'rotation' | 'failure'>> {
+  const policy: RetentionPolicy = {
+    ...(backups.keepLast ? { last: backups.keepLast } : {}),
+    ...(backups.keepHourly ? { hourly: backups.keepHourly } : {}),
+    ...(backups.keepDaily ? { daily: backups.keepDaily } : {}),
+    ...(backups.keepWeekly ? { weekly: backups.keepWeekly } : {}),
+    ...(backups.keepMonthly ? { monthly: backups.keepMonthly } : {}),
+    ...(backups.keepYearly ? { yearly: backups.keepYearly } : {}),
+    ...(backups.keepWithinSeconds ? { withinSeconds: backups.keepWithinSeconds } : {}),
+    minVerified: backups.keepMinVerified ?? 0,
+  };
+  const rotation = await rotate({
+    source: {
+      from: backups.from,
+      ...(options.s3 ? { s3: options.s3 } : {}),
+      ...(options.artifacts ? { artifacts: options.artifacts } : {}),
+    },
+    policy,
+    graceSeconds: options.backupGraceSeconds,
+    dryRun: options.dryRun,
+    log: options.log,
+  });
+  const first = failure ?? rotation.failure;
+  return { rotation, ...(first ? { failure: first } : {}) };
+}

@@ -1,0 +1,113 @@
+import type { RulePlan } from '../data-retention/plan.js';
+import type { RulePurge } from '../data-retention/purge.js';
+import { formatBytes } from '../format.js';
+import type { DataRetentionResult } from '../operations/data-retention.js';
+import { code, strong, type Block, type Result, type Text } from './result.js';
+import { rotateSummaries } from './rotation-summary.js';
+
+/** retention-purge with a policy: the data plan (or what was purged) per rule, then the backups: rotation. */
+export function dataRetentionSummaries(result: DataRetentionResult): Result[] {
+  return [dataSummary(result), ...(result.rotation ? rotateSummaries(result.rotation) : [])];
+}
+
+function dataSummary(result: DataRetentionResult): Result {
+  const { plan, purge } = result;
+  const purged = new Map((purge?.rules ?? []).map((r) => [r.rule, r]));
+  const blocks: Block[] = [
+    {
+      kind: 'table',
+      columns: [
+        'Rule',
+        'Table',
+        'Cutoff',
+        'Expired',
+        'Held',
+        'Under a minimum',
+        purge ? 'Purged' : 'To purge',
+        'Batches',
+        'FK dependants',
+      ],
+      rows: plan.rules.map((rule) => ruleRow(rule, purged.get(rule.rule), !purge)),
+    },
+  ];
+  const notes: Text[] = [];
+  if (plan.rules.some((r) => !r.rows.exact))
+    notes.push(`Counts marked ≥ are lower bounds: more than ${plan.countLimit} rows expired.`);
+  for (const s of plan.skipped) notes.push([code(s.rule), `: not purged, ${s.reason}`]);
+  if (result.receipt)
+    notes.push([
+      'Receipt ',
+      String(result.receipt.sequence),
+      ' stored at ',
+      code(result.receipt.location),
+      ` (SHA-256 ${result.receipt.sha256})`,
+      ...(result.receipt.table ? [' and in ', code(result.receipt.table)] : []),
+    ]);
+  if (purge?.error) notes.push([strong('Stopped: '), purge.error.message]);
+  if (purge && purge.outcome === 'time-budget')
+    notes.push('The run reached max-runtime between batches; the next run continues where this one stopped.');
+  for (const text of notes) blocks.push({ kind: 'note', text });
+  blocks.push({
+    kind: 'facts',
+    rows: [
+      ['Policy', [code(result.policyPath), ` (SHA-256 ${result.policySha256.slice(0, 12)}…)`]],
+      ['Cutoffs taken at', plan.now],
+    ],
+  });
+  const total = purge
+    ? purge.rules.reduce((sum, r) => sum + r.rows, 0)
+    : plan.rules.reduce((sum, r) => sum + r.rows.toPurge, 0);
+  const title: Text = purge
+    ? ['Data retention: ', strong(`${total} rows purged`), ` in ${plan.rules.length} rules (${purge.outcome})`]
+    : [
+        'Data retention plan (dry run: nothing was deleted): ',
+        strong(`${total} rows would be purged`),
+        ` in ${plan.rules.length} rules`,
+      ];
+  const status = result.failure ? 'failure' : purge && purge.outcome !== 'complete' ? 'warning' : 'info';
+  return { status, title, blocks };
+}
+
+function ruleRow(rule: RulePlan, purged: RulePurge | undefined, dryRun: boolean): Text[] {
+  const n = (value: number) => `${rule.rows.exact ? '' : '≥ '}${value}`;
+  const verb = rule.action === 'delete' ? '' : ' (anonymize)';
+  const bytes = rule.estimatedBytes === undefined ? '' : `, ~${formatBytes(rule.estimatedBytes)}`;
+  const done =
+    dryRun || !purged
+      ? `${n(rule.rows.toPurge)}${verb}${bytes}`
+      : `${purged.rows}${verb}${purged.complete ? '' : ' (not finished)'}`;
+  const minimum = rule.minimumSeconds === undefined ? '' : ` (minimum, effective ${rule.effectiveCutoff.slice(0, 10)})`;
+  return [
+    code(rule.rule),
+    code(rule.table),
+    `${rule.cutoff.slice(0, 19)}Z${minimum}`,
+    n(rule.rows.expired),
+    n(rule.rows.protectedByHold),
+    n(rule.rows.protectedByMinimum),
+    done,
+    dryRun || !purged ? '—' : String(purged.batches),
+    rule.dependants.map((d) => `${d.table} (${d.onDelete})`).join(', ') || '—',
+  ];
+}
+
+/** The action's outputs with a policy (the rotation's, when the policy has a backups: section, as without one). */
+export function dataRetentionOutputs(result: DataRetentionResult): Record<string, string> {
+  const rows = result.purge
+    ? result.purge.rules.reduce((sum, r) => sum + r.rows, 0)
+    : result.plan.rules.reduce((sum, r) => sum + r.rows.toPurge, 0);
+  const rotation = result.rotation;
+  return {
+    'dry-run': String(result.dryRun),
+    'rows-purged': String(rows),
+    rules: result.plan.rules.map((r) => r.rule).join(','),
+    outcome: result.purge ? result.purge.outcome : 'planned',
+    receipt: result.receipt?.location ?? '',
+    ...(rotation
+      ? {
+          'deleted-count': String(rotation.deletedIds.length),
+          'kept-count': String(rotation.plans.flatMap((p) => p.backups).filter((b) => b.keep).length),
+          'deleted-ids': rotation.deletedIds.join(','),
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,104 @@
+// The receipt chain on its own: the hash is over canonical JSON (key order does not matter, content does), each
+// receipt links to the one before, and verify names the first broken entry: an edited receipt, a forged one whose
+// own hash was recomputed (its successor's link breaks), and a gap.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  appendReceipt,
+  chainName,
+  readChainHead,
+  verifyReceiptChains,
+} from '../../packages/core/src/data-retention/receipt-chain.js';
+import {
+  chainReceipt,
+  RECEIPT_FORMAT,
+  type RetentionReceipt,
+  receiptSha256,
+} from '../../packages/core/src/data-retention/receipt.js';
+import { LocalStorage } from '../../packages/core/src/storage/local.js';
+
+const receipt = (rows: number): RetentionReceipt => ({
+  format: RECEIPT_FORMAT,
+  policySha256: 'a'.repeat(64),
+  startedAt: '2026-06-01T02:00:00.000Z',
+  finishedAt: '2026-06-01T02:00:01.000Z',
+  now: '2026-06-01T02:00:00.000Z',
+  outcome: 'complete',
+  rules: [
+    {
+      rule: 'audit-logs',
+      table: 'audit_logs',
+      action: 'delete',
+      cutoff: '2025-06-01T02:00:00.000Z',
+      effectiveCutoff: '2025-06-01T02:00:00.000Z',
+      rows,
+      batches: 1,
+      durationMs: 5,
+      complete: true,
+      keysSha256: 'b'.repeat(64),
+    },
+  ],
+});
+
+let dir: string;
+let storage: LocalStorage;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'dbops-receipt-chain-'));
+  storage = new LocalStorage(dir, 'receipts-to');
+  let head = await readChainHead(storage, 'retention');
+  for (const rows of [10, 20, 30]) {
+    const chained = chainReceipt(receipt(rows), 'retention', head);
+    await appendReceipt(storage, chained);
+    head = { sequence: chained.sequence, sha256: chained.sha256 };
+  }
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+const path = (n: number) => join(dir, 'retention', `0000000${n}.json`);
+
+test('the hash ignores key order, not content', () => {
+  const chained = chainReceipt(receipt(10), 'retention', undefined);
+  const reordered = Object.fromEntries(Object.entries(chained).reverse());
+  expect(receiptSha256(reordered)).toBe(chained.sha256);
+  expect(receiptSha256({ ...chained, outcome: 'failed' })).not.toBe(chained.sha256);
+  expect(chained).toMatchObject({ sequence: 1, previousSha256: null });
+});
+
+test('an intact chain verifies, each receipt linked to the one before', async () => {
+  expect(await verifyReceiptChains(storage)).toEqual([{ policy: 'retention', receipts: 3 }]);
+  const [one, two] = [1, 2].map(async (n) => JSON.parse(await readFile(path(n), 'utf8')));
+  expect((await two).previousSha256).toBe((await one).sha256);
+  expect(await readChainHead(storage, 'retention')).toEqual({ sequence: 3, sha256: expect.any(String) });
+});
+
+test('a receipt forged with a recomputed hash breaks the next link, which verify names', async () => {
+  const forged = JSON.parse(await readFile(path(2), 'utf8'));
+  forged.rules[0].rows = 2;
+  forged.sha256 = receiptSha256(forged);
+  await writeFile(path(2), JSON.stringify(forged));
+  const [check] = await verifyReceiptChains(storage);
+  expect(check?.broken).toMatchObject({
+    sequence: 3,
+    problem: expect.stringMatching(/^links to \w+, but the receipt before it has SHA-256/),
+  });
+});
+
+test('an edited receipt and a gap are named', async () => {
+  await writeFile(path(2), (await readFile(path(2), 'utf8')).replace('"rows": 20', '"rows": 21'));
+  expect((await verifyReceiptChains(storage))[0]?.broken).toMatchObject({
+    sequence: 2,
+    problem: expect.stringContaining('was altered'),
+  });
+  await rm(path(2));
+  expect((await verifyReceiptChains(storage))[0]?.broken).toMatchObject({
+    sequence: 2,
+    key: 'retention/00000003.json',
+    problem: expect.stringContaining('a receipt is missing'),
+  });
+});
+
+test('a chain is named after its policy file', () => {
+  expect(chainName('.github/dbops/retention.yml')).toBe('retention');
+  expect(chainName('policies/Prod Retention.yaml')).toBe('prod-retention');
+});
