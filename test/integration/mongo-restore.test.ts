@@ -9,9 +9,12 @@ import path from 'node:path';
 import type { Db, Document } from 'mongodb';
 import { generateIdentity } from '../../packages/core/src/crypto/age/keys.js';
 import { FULL_SCOPE } from '../../packages/core/src/databases/engine.js';
+import { mongoEngine } from '../../packages/core/src/databases/mongodb/engine.js';
+import { parsePipelineChecks } from '../../packages/core/src/databases/mongodb/pipeline-checks.js';
 import { mongoRestorer } from '../../packages/core/src/databases/mongodb/restorer.js';
 import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/target.js';
 import { DbopsError } from '../../packages/core/src/errors.js';
+import type { UserCheck } from '../../packages/core/src/restore/checks.js';
 import { MemoryLogger } from '../../packages/core/src/log.js';
 import { listBackups } from '../../packages/core/src/manifest/catalog.js';
 import { backup, type BackupResult } from '../../packages/core/src/operations/backup.js';
@@ -210,6 +213,62 @@ test('restore-test reports SQL checks as not run on MongoDB, never as passed', a
   expect(result.checks.find((c) => c.name === 'orders')).toMatchObject({ passed: false, detail: /not run/ });
   expect(await scratchDatabases()).toEqual([]);
 }, 120_000);
+
+test('pipeline checks run on the restored database; the checks fail on a database unlike the backup', async () => {
+  const checks = parsePipelineChecks(
+    JSON.stringify([
+      {
+        name: 'first ten users',
+        collection: 'users',
+        pipeline: [{ $match: { _id: { $lt: 10 } } }, { $count: 'n' }],
+        expect: [{ n: 10 }],
+      },
+      {
+        name: 'order a',
+        collection: DOTTED,
+        pipeline: [{ $match: { _id: 'a' } }, { $project: { _id: 0, total: 1, at: 1 } }],
+        expect: [{ at: { $date: '2023-11-14T22:13:20Z' }, total: 1.5 }],
+      },
+      { name: 'wrong count', collection: 'events', pipeline: [{ $count: 'n' }], expect: [{ n: 1 }] },
+    ]),
+  );
+  // UserCheck is SQL's shape today; the engine takes either (docs/mongodb.md, "User checks").
+  const result = await restoreTest(testOptions({ checks: checks as unknown as UserCheck[], keep: true }));
+  try {
+    const named = (name: string) => result.checks.find((c) => c.name === name);
+    expect(named('first ten users')).toMatchObject({ passed: true });
+    expect(named('order a')).toMatchObject({ passed: true });
+    expect(named('wrong count')).toMatchObject({ passed: false, detail: 'returned [{"n":2500}]' });
+    expect(result.checks.filter((c) => !c.passed).map((c) => c.name)).toEqual(['wrong count']);
+
+    const scratch = mongo.client.db(result.scratchDatabase);
+    await scratch.collection('users').dropIndex('email_unique');
+    await scratch.collection<Doc>('events').deleteOne({ _id: 0 });
+    await scratch.collection('capped').drop();
+    const into = { ...parseMongoTarget(urlFor('admin'), 'target-url'), database: result.scratchDatabase };
+    const again = await mongoEngine.checkRestored(into, result.manifest, [], { log: new MemoryLogger() });
+    const failed = Object.fromEntries(again.checks.filter((c) => !c.passed).map((c) => [c.name, c.detail]));
+    expect(Object.keys(failed)).toEqual([
+      'collections present',
+      'document counts (exact)',
+      'indexes',
+      'schema fingerprint',
+    ]);
+    expect(failed['collections present']).toBe('1 missing: capped');
+    expect(failed['document counts (exact)']).toBe(`events: ${EVENTS - 1} documents, backup had ${EVENTS}`);
+    expect(failed.indexes).toMatch(/^users: /);
+    expect(failed['schema fingerprint']).toBe('differs in tables, indexes');
+  } finally {
+    await mongo.client.db(result.scratchDatabase).dropDatabase();
+  }
+}, 120_000);
+
+test('a pipeline check that writes, or a malformed checks file, is refused when read', () => {
+  const writes = JSON.stringify([{ name: 'copy', collection: 'users', pipeline: [{ $out: 'x' }], expect: [] }]);
+  expect(() => parsePipelineChecks(writes)).toThrow("Input 'checks' has check 'copy' with a $out stage, which writes");
+  expect(() => parsePipelineChecks('[{"name": "n", "pipeline": []}]')).toThrow(/check 'n' without a collection/);
+  expect(() => parsePipelineChecks('{')).toThrow(/is not valid JSON/);
+});
 
 test('restore-test refuses the database the backup was taken from', async () => {
   const error = await rejection(restoreTest(testOptions({ target: parseMongoTarget(urlFor(source), 'target-url') })));

@@ -4,6 +4,7 @@ import type { CheckResult, UserCheck } from '../../restore/checks.js';
 import { FULL_SCOPE } from '../dump-scope.js';
 import { indexSummary } from './dump-source.js';
 import { mongoFingerprint } from './fingerprint.js';
+import { isPipelineCheck, runPipelineChecks, type PipelineCheck } from './pipeline-checks.js';
 import { readInventory, type CollectionInventory } from './inventory.js';
 
 // What a restore is checked by in a restored MongoDB database: collections and their document counts, indexes,
@@ -81,22 +82,28 @@ export function checkFingerprint(restored: CollectionInventory[], manifest: Back
 }
 
 /**
- * The user's checks are SQL (restore/checks.ts), which MongoDB cannot run; aggregation-pipeline checks are not
- * written yet (docs/mongodb.md). A check given is reported failed rather than passed unrun.
+ * The user's checks: pipeline checks (pipeline-checks.ts) run; a SQL check (restore/checks.ts), which MongoDB
+ * cannot run, is reported failed rather than passed unrun.
  */
-export function refuseSqlChecks(checks: UserCheck[]): CheckResult[] {
-  return checks.map((check) => ({
-    name: check.name,
-    passed: false,
-    detail: 'not run: checks are SQL, which a MongoDB database cannot run (pipeline checks are not supported yet)',
-  }));
+export async function runUserChecks(db: Db, checks: Array<UserCheck | PipelineCheck>): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const check of checks) {
+    if (isPipelineCheck(check)) results.push(...(await runPipelineChecks(db, [check])));
+    else
+      results.push({
+        name: check.name,
+        passed: false,
+        detail: 'not run: a SQL check, which a MongoDB database cannot run (write MongoDB checks as pipelines)',
+      });
+  }
+  return results;
 }
 
 /** All of the above on a restored database. */
 export async function checkRestoredDatabase(
   db: Db,
   manifest: BackupManifest,
-  userChecks: UserCheck[],
+  userChecks: Array<UserCheck | PipelineCheck>,
 ): Promise<{ checks: CheckResult[]; rows: number }> {
   const restored = await readInventory(db, FULL_SCOPE);
   const collections = checkCollections(restored, manifest);
@@ -105,7 +112,7 @@ export async function checkRestoredDatabase(
       ...collections.checks,
       checkIndexes(restored, manifest),
       checkFingerprint(restored, manifest),
-      ...refuseSqlChecks(userChecks),
+      ...(await runUserChecks(db, userChecks)),
     ],
     rows: collections.rows,
   };
