@@ -243,7 +243,7 @@ test('pipeline checks run on the restored database; the checks fail on a databas
 
     const scratch = mongo.client.db(result.scratchDatabase);
     await scratch.collection('users').dropIndex('email_unique');
-    await scratch.collection<Doc>('events').deleteOne({ _id: 0 });
+    await scratch.command({ delete: 'events', deletes: [{ q: { _id: 0 }, limit: 1 }] });
     await scratch.collection('capped').drop();
     const into = { ...parseMongoTarget(urlFor('admin'), 'target-url'), database: result.scratchDatabase };
     const again = await mongoEngine.checkRestored(into, result.manifest, [], { log: new MemoryLogger() });
