@@ -24,11 +24,13 @@ import { fetchBackup } from '../../packages/core/src/restore/restore-backup.js';
 import { Secrets } from '../../packages/core/src/secrets.js';
 import { openStorage } from '../../packages/core/src/storage/index.js';
 import { runCli } from '../harness/cli.js';
-import { startMongo, uniqueDatabase, type MongoServer } from '../harness/mongo.js';
+import { itUnless, lacking, startMongo, uniqueDatabase, type MongoServer } from '../harness/mongo.js';
 
 const PASSWORD = `pw-${randomBytes(6).toString('hex')}`;
 const EVENTS = 2500; // more than one insert batch (1000 documents)
 const DOTTED = 'orders.2026';
+/** A document near the 16 MiB limit: a batch of its own. */
+const LARGE_BYTES = 15 * 1024 * 1024;
 const key = generateIdentity();
 
 type Doc = { _id: unknown; [field: string]: unknown };
@@ -154,6 +156,7 @@ beforeAll(async () => {
   await db.collection('capped').insertMany([{ n: 1 }, { n: 2 }]);
   await db.collection<Doc>('events').insertMany(Array.from({ length: EVENTS }, (_, i) => ({ _id: i, kind: i % 7 })));
   await db.createCollection('empty');
+  await db.collection<Doc>('attachments').insertOne({ _id: 'large', body: 'x'.repeat(LARGE_BYTES) });
   await insertRaw(db, 'ordered', integerKeyDocument());
 
   made = await backup({
@@ -203,7 +206,7 @@ test('restore-test restores the encrypted backup into a scratch database, checks
     'schema fingerprint',
   ]);
   expect(result.checks.find((c) => c.name === 'restore')?.detail).toBe('dbops (in-process) completed without errors');
-  expect(result.rows).toBe(300 + 2 + 2 + EVENTS + 0 + 1);
+  expect(result.rows).toBe(300 + 2 + 2 + EVENTS + 0 + 1 + 1);
   expect(await scratchDatabases()).toEqual([]);
 }, 120_000);
 
@@ -341,7 +344,9 @@ test('dbops restore into an empty database gives the source back, byte for byte'
   expect(result.passed).toBe(true);
   const [restored, original] = [mongo.client.db(copy), mongo.client.db(source)];
   const documents = await rawDocuments(restored);
-  expect(Object.keys(documents)).toEqual(['capped', 'empty', 'events', 'ordered', DOTTED, 'users'].sort());
+  expect(Object.keys(documents)).toEqual(
+    ['attachments', 'capped', 'empty', 'events', 'ordered', DOTTED, 'users'].sort(),
+  );
   expect(documents).toEqual(await rawDocuments(original));
   expect(documents.ordered).toEqual([integerKeyDocument().toString('hex')]);
   expect(await indexesOf(restored)).toEqual(await indexesOf(original));
@@ -379,7 +384,7 @@ test('dbops restore refuses a non-empty database without --clean, and replaces i
   expect(run.stderr).not.toContain(PASSWORD);
   expect(run.code).toBe(0);
   const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort();
-  expect(names).toEqual(['capped', 'empty', 'events', 'ordered', DOTTED, 'users'].sort());
+  expect(names).toEqual(['attachments', 'capped', 'empty', 'events', 'ordered', DOTTED, 'users'].sort());
   expect(await rawDocuments(db)).toEqual(await rawDocuments(mongo.client.db(source)));
   // The target as it was is in the safety backup, encrypted with the key that reads the backups.
   const storage = await openStorage(backups, { inputName: 'from' });
@@ -389,3 +394,49 @@ test('dbops restore refuses a non-empty database without --clean, and replaces i
   expect(safety[0]!.manifest.object.encryption).toMatchObject({ method: 'age' });
   await db.dropDatabase();
 }, 180_000);
+
+itUnless(lacking('views'), lacking('validators'), lacking('collation'))(
+  'views, validators and collations come back as they were',
+  async () => {
+    const name = uniqueDatabase('shapes');
+    const db = mongo.client.db(name);
+    await db.createCollection('people', {
+      validator: { $jsonSchema: { required: ['name'] } },
+      validationLevel: 'moderate',
+      collation: { locale: 'fr' },
+    });
+    await db.collection<Doc>('people').insertMany([
+      { _id: 1, name: 'Élodie' },
+      { _id: 2, name: 'eve' },
+    ]);
+    await db.collection('people').createIndex({ name: 1 }, { name: 'name_fr' });
+    await db.createCollection('named', { viewOn: 'people', pipeline: [{ $project: { name: 1 } }] });
+    const to = path.join(work, 'shapes');
+    await backup({
+      target: parseMongoTarget(urlFor(name), 'database-url'),
+      to,
+      name: 'shapes',
+      compression: 'zstd',
+      compressionLevel: 3,
+      recipients: [key.recipient],
+      scope: FULL_SCOPE,
+      pgDumpArgs: [],
+      exactCountMaxBytes: 1 << 30,
+      env: process.env,
+      secrets: new Secrets(),
+      log: new MemoryLogger(),
+    });
+    const copy = uniqueDatabase('shapes_copy');
+    const result = await restore({ ...restoreOptions(copy), from: to, name: 'shapes' });
+    expect(result.checks.filter((c) => !c.passed)).toEqual([]);
+    const described = async (d: Db) =>
+      (await d.listCollections({}, { nameOnly: false }).toArray())
+        .map(({ info: _, ...c }) => c)
+        .sort((a, b) => a.name.localeCompare(b.name));
+    expect(await described(mongo.client.db(copy))).toEqual(await described(db));
+    expect(await rawDocuments(mongo.client.db(copy))).toEqual(await rawDocuments(db));
+    await mongo.client.db(copy).dropDatabase();
+    await db.dropDatabase();
+  },
+  120_000,
+);
