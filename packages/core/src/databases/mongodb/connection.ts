@@ -31,24 +31,40 @@ export async function withMongoClient<T>(
   context: EngineContext,
   use: (client: MongoClient) => Promise<T>,
 ): Promise<T> {
+  const session = await openMongoClient(target, context);
+  try {
+    return await use(session.client);
+  } finally {
+    await session.close();
+  }
+}
+
+/**
+ * A connected client for a session that outlives one call (restore-test's scratch server); the caller closes it.
+ * Until then a cancel closes it, as withMongoClient's does.
+ */
+export async function openMongoClient(
+  target: MongoTarget,
+  context: EngineContext,
+): Promise<{ client: MongoClient; close(): Promise<void> }> {
   if (context.signal?.aborted) throw cancelled();
   const client = new MongoClient(target.url, clientOptions(target));
   const onAbort = () => void client.close(true).catch(() => undefined);
   context.signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    try {
-      await client.connect();
-      // connect() only finds a server; a command proves the credentials and the database name.
-      await client.db(target.database).command({ ping: 1 });
-    } catch (error) {
-      if (context.signal?.aborted) throw cancelled();
-      throw connectionError(target, error);
-    }
-    return await use(client);
-  } finally {
+  const close = async () => {
     context.signal?.removeEventListener('abort', onAbort);
     await client.close().catch(() => undefined);
+  };
+  try {
+    await client.connect();
+    // connect() only finds a server; a command proves the credentials and the database name.
+    await client.db(target.database).command({ ping: 1 });
+  } catch (error) {
+    await close();
+    if (context.signal?.aborted) throw cancelled();
+    throw connectionError(target, error);
   }
+  return { client, close };
 }
 
 /** A failure to connect as the error users should see: the input named, the URL and password never echoed. */

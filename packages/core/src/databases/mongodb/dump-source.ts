@@ -196,7 +196,8 @@ function dumpRecord(
   };
 }
 
-function indexSummary(spec: Document): MongoManifestCollection['indexes'][number] {
+/** An index as the manifest lists it: name, key and uniqueness. */
+export function indexSummary(spec: Document): MongoManifestCollection['indexes'][number] {
   const key = Object.fromEntries(
     Object.entries((spec.key as Document | undefined) ?? {}).map(([field, kind]) => [
       field,

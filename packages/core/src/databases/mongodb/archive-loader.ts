@@ -1,0 +1,160 @@
+import { createReadStream } from 'node:fs';
+import type { Db, Document } from 'mongodb';
+import { cancelled, DbopsError } from '../../errors.js';
+import { ArchiveParser, readArchive, type ArchiveContents } from './archive/reader.js';
+import type { PreludeEntry } from './archive/format.js';
+import { parseMetadataJson, type CollectionMetadata } from './archive/metadata.js';
+import { insertRawDocuments } from './raw-insert.js';
+
+/** A batch is sent once it holds this many bytes or documents: well under the server's 48 MB message limit. */
+const BATCH_BYTES = 8 * 1024 * 1024;
+const BATCH_DOCUMENTS = 1000;
+
+export interface LoadedArchive {
+  collections: number;
+  documents: number;
+}
+
+/**
+ * Loads a mongodump archive file into `db`, whatever database its namespaces name (restore under another name,
+ * as mongorestore --nsFrom/--nsTo): the archive is read twice, first to check it end to end (every CRC, nothing
+ * truncated) so a damaged one restores nothing, then to create each collection and view with its options, insert
+ * its documents as the archive's raw bytes, and build its indexes once the data is in (faster, as mongorestore).
+ */
+export async function loadArchive(path: string, db: Db, signal?: AbortSignal): Promise<LoadedArchive> {
+  const contents = await readArchive(createReadStream(path));
+  refuseSeveralDatabases(contents);
+  if (signal?.aborted) throw cancelled();
+
+  const parser = new PendingParser();
+  const created = new Set<string>();
+  const metadata = new Map<string, CollectionMetadata>();
+  let documents = 0;
+  for await (const chunk of createReadStream(path)) {
+    if (signal?.aborted) throw cancelled();
+    parser.write(chunk as Buffer);
+    for (const entry of parser.takePrelude()) {
+      const meta = parseMetadataJson(entry.metadata);
+      if (meta) metadata.set(entry.collection, meta);
+      await createCollection(db, entry.collection, meta);
+      created.add(entry.collection);
+    }
+    for (const batch of parser.takeBatches()) {
+      if (signal?.aborted) throw cancelled();
+      await insertRawDocuments(db, batch.collection, batch.documents);
+      documents += batch.documents.length;
+    }
+  }
+  for (const batch of parser.end()) {
+    await insertRawDocuments(db, batch.collection, batch.documents);
+    documents += batch.documents.length;
+  }
+  for (const [collection, meta] of metadata) {
+    if (signal?.aborted) throw cancelled();
+    await createIndexes(db, collection, meta.indexes);
+  }
+  return { collections: created.size, documents };
+}
+
+/** A collection's documents, in archive order, waiting to be inserted. */
+interface Batch {
+  collection: string;
+  documents: Uint8Array[];
+  bytes: number;
+}
+
+/** The archive parser with its events queued, to be acted on (awaited) between chunks. */
+class PendingParser {
+  private prelude: PreludeEntry[] = [];
+  private readonly full: Batch[] = [];
+  private readonly open = new Map<string, Batch>();
+  private readonly parser = new ArchiveParser({
+    prelude: (_header, entries) => {
+      this.prelude = [...entries];
+    },
+    document: (_db, collection, bson) => {
+      let batch = this.open.get(collection);
+      if (!batch) {
+        batch = { collection, documents: [], bytes: 0 };
+        this.open.set(collection, batch);
+      }
+      // The parser's bytes are valid only during the call.
+      batch.documents.push(Buffer.from(bson));
+      batch.bytes += bson.length;
+      if (batch.bytes >= BATCH_BYTES || batch.documents.length >= BATCH_DOCUMENTS) {
+        this.full.push(batch);
+        this.open.delete(collection);
+      }
+    },
+    namespaceEnd: (ns) => {
+      const batch = this.open.get(ns.collection);
+      if (batch) this.full.push(batch);
+      this.open.delete(ns.collection);
+    },
+  });
+
+  write(chunk: Uint8Array): void {
+    this.parser.write(chunk);
+  }
+
+  takePrelude(): PreludeEntry[] {
+    const entries = this.prelude;
+    this.prelude = [];
+    return entries;
+  }
+
+  takeBatches(): Batch[] {
+    return this.full.splice(0);
+  }
+
+  end(): Batch[] {
+    this.parser.end();
+    return [...this.takeBatches(), ...this.open.values()];
+  }
+}
+
+/** A dbops archive holds one database; a whole-server mongodump would mix several into one. */
+function refuseSeveralDatabases(contents: ArchiveContents): void {
+  const databases = [...new Set(contents.namespaces.map((ns) => ns.db))];
+  if (databases.length <= 1) return;
+  throw new DbopsError(
+    'RESTORE_FAILED',
+    `The archive holds ${databases.length} databases (${databases.slice(0, 5).join(', ')}); dbops restores one`,
+    { hint: 'Restore it with mongorestore --archive --nsInclude=DATABASE.* instead.' },
+  );
+}
+
+/**
+ * Creates a collection or view with the options it had (capped, validator, collation, viewOn and pipeline...),
+ * before its documents arrive; UUIDs are not kept (the server gives new ones).
+ */
+async function createCollection(db: Db, name: string, meta: CollectionMetadata | undefined): Promise<void> {
+  if (name.startsWith('system.')) return;
+  try {
+    await db.command({ create: name, ...(meta?.options ?? {}) });
+  } catch (error) {
+    throw new DbopsError('RESTORE_FAILED', `Creating ${db.databaseName}.${name} failed: ${(error as Error).message}`, {
+      cause: error,
+      hint: 'Restore into an empty database on a server that has what the collection uses (views, collations, validators).',
+    });
+  }
+}
+
+/**
+ * The indexes of a collection as listIndexes described them at backup time, but _id_ (the server makes it) and
+ * the fields the server chooses itself: `ns` (gone since MongoDB 4.4) and the index version `v` (FerretDB refuses
+ * both; a current server builds v2, which reads every v1 key).
+ */
+async function createIndexes(db: Db, collection: string, specs: Document[]): Promise<void> {
+  const indexes = specs.filter((spec) => spec.name !== '_id_').map(({ ns: _, v: __, ...spec }) => spec);
+  if (indexes.length === 0) return;
+  try {
+    await db.command({ createIndexes: collection, indexes });
+  } catch (error) {
+    throw new DbopsError(
+      'RESTORE_FAILED',
+      `Creating the indexes of ${db.databaseName}.${collection} failed: ${(error as Error).message}`,
+      { cause: error, hint: 'The target server may lack an index kind the source had (text, 2dsphere, TTL...).' },
+    );
+  }
+}

@@ -1,0 +1,103 @@
+import { BSON, type Db, type Document } from 'mongodb';
+import { invalidInput } from '../../errors.js';
+import type { CheckResult } from '../../restore/checks.js';
+
+/**
+ * A user's check of a restored MongoDB database (issue 15): an aggregation pipeline on one collection and the
+ * documents it must return, in order. The JSON form of a checks file:
+ *
+ *   [{ "name": "orders restored", "collection": "orders",
+ *      "pipeline": [{ "$match": { "status": "paid" } }, { "$count": "n" }], "expect": [{ "n": 1200 }] }]
+ *
+ * Values are relaxed Extended JSON ({"$date": "2026-01-01T00:00:00Z"}, {"$oid": "..."}); numbers compare by value
+ * whatever their BSON type, as they do in the database, and fields in any order.
+ */
+export interface PipelineCheck {
+  name: string;
+  collection: string;
+  pipeline: Document[];
+  expect: Document[];
+}
+
+const FORM =
+  'a JSON array of {"name", "collection", "pipeline": [stages...], "expect": [documents...]}, e.g. ' +
+  '[{"name": "paid orders", "collection": "orders", "pipeline": [{"$match": {"status": "paid"}}, {"$count": "n"}], "expect": [{"n": 1200}]}]';
+
+/** Stages that write: a check reads the restored database and changes nothing. */
+const WRITING_STAGES = new Set(['$out', '$merge']);
+
+/** Parses a JSON checks file's text; refuses a malformed check, or one that writes, before anything restores. */
+export function parsePipelineChecks(text: string, input = 'checks'): PipelineCheck[] {
+  let parsed: unknown;
+  try {
+    parsed = BSON.EJSON.parse(text, { relaxed: true });
+  } catch (error) {
+    throw invalidInput(input, `is not valid JSON (${(error as Error).message})`, FORM);
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0) throw invalidInput(input, 'holds no checks', FORM);
+  return parsed.map((raw, i) => {
+    const check = raw as Partial<PipelineCheck> | null;
+    const label = typeof check?.name === 'string' && check.name ? `'${check.name}'` : `number ${i + 1}`;
+    if (typeof check?.name !== 'string' || !check.name)
+      throw invalidInput(input, `has check ${label} without a name`, FORM);
+    if (typeof check.collection !== 'string' || !check.collection)
+      throw invalidInput(input, `has check ${label} without a collection`, FORM);
+    if (!Array.isArray(check.pipeline) || check.pipeline.some((s) => typeof s !== 'object' || s === null))
+      throw invalidInput(input, `has check ${label} whose pipeline is not an array of stages`, FORM);
+    const writing = check.pipeline.flatMap((stage) => Object.keys(stage)).find((k) => WRITING_STAGES.has(k));
+    if (writing) throw invalidInput(input, `has check ${label} with a ${writing} stage, which writes`, FORM);
+    if (!Array.isArray(check.expect))
+      throw invalidInput(input, `has check ${label} whose expect is not an array of documents`, FORM);
+    return { name: check.name, collection: check.collection, pipeline: check.pipeline, expect: check.expect };
+  });
+}
+
+/** Whether a user's check is a pipeline check (the SQL ones have `sql`). */
+export function isPipelineCheck(check: object): check is PipelineCheck {
+  return 'pipeline' in check && 'collection' in check;
+}
+
+/**
+ * Runs each check's pipeline with a time limit; it passes when it returns exactly the expected documents, in order.
+ * A pipeline the server refuses fails its check with the server's message.
+ */
+export async function runPipelineChecks(db: Db, checks: PipelineCheck[], timeoutMs = 60_000): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const check of checks) {
+    try {
+      const documents = await db
+        .collection(check.collection)
+        .aggregate(check.pipeline, { maxTimeMS: timeoutMs })
+        .toArray();
+      const got = comparable(documents);
+      const passed = got === comparable(check.expect);
+      results.push({
+        name: check.name,
+        passed,
+        detail: passed ? `returned the ${documents.length} expected documents` : `returned ${clip(got)}`,
+      });
+    } catch (error) {
+      results.push({ name: check.name, passed: false, detail: `failed: ${(error as Error).message}` });
+    }
+  }
+  return results;
+}
+
+/**
+ * Relaxed Extended JSON with each document's fields in name order: an int 3 and a double 3.0 read the same, and
+ * the expected documents may list their fields in any order (arrays keep theirs).
+ */
+function comparable(documents: Document[]): string {
+  return JSON.stringify(sortFields(BSON.EJSON.serialize(documents, { relaxed: true })));
+}
+
+function sortFields(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortFields);
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries.map(([k, v]) => [k, sortFields(v)]));
+}
+
+function clip(text: string): string {
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}

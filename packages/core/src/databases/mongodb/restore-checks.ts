@@ -1,0 +1,131 @@
+import type { Db } from 'mongodb';
+import type { BackupManifest, FingerprintPart, MongoManifestCollection } from '../../manifest/manifest.js';
+import type { CheckResult, UserCheck } from '../../restore/checks.js';
+import { FULL_SCOPE } from '../dump-scope.js';
+import { indexSummary } from './dump-source.js';
+import { mongoFingerprint } from './fingerprint.js';
+import { isPipelineCheck, runPipelineChecks, type PipelineCheck } from './pipeline-checks.js';
+import { readInventory, type CollectionInventory } from './inventory.js';
+
+// What a restore is checked by in a restored MongoDB database: collections and their document counts, indexes,
+// the fingerprint of collections, options, validators, views and index specifications.
+
+/** Every collection and view of the manifest is there, each collection with the documents the archive held. */
+export function checkCollections(
+  restored: CollectionInventory[],
+  manifest: BackupManifest,
+): { checks: CheckResult[]; rows: number } {
+  const expected = manifest.mongodb?.collections ?? [];
+  const byName = new Map(restored.map((c) => [c.name, c]));
+  const missing = expected.filter((c) => !byName.has(c.name)).map((c) => c.name);
+  const counts: string[] = [];
+  let rows = 0;
+  let counted = 0;
+  for (const c of expected) {
+    const here = byName.get(c.name);
+    if (!here || c.type === 'view') continue;
+    counted++;
+    rows += here.documents;
+    if (here.documents !== c.documents)
+      counts.push(`${c.name}: ${here.documents} documents, backup had ${c.documents}`);
+  }
+  const checks: CheckResult[] = [
+    {
+      name: 'collections present',
+      passed: missing.length === 0,
+      detail:
+        missing.length === 0
+          ? `${expected.length} of ${expected.length} collections and views`
+          : `${missing.length} missing: ${preview(missing)}`,
+    },
+  ];
+  if (counted > 0) {
+    checks.push({
+      name: 'document counts (exact)',
+      passed: counts.length === 0,
+      detail: counts.length === 0 ? `${counted} collections match the archive's counts` : preview(counts),
+    });
+  }
+  return { checks, rows };
+}
+
+/** Each collection has the indexes the manifest lists (name, key, uniqueness), and no other. */
+export function checkIndexes(restored: CollectionInventory[], manifest: BackupManifest): CheckResult {
+  const byName = new Map(restored.map((c) => [c.name, c]));
+  const differ: string[] = [];
+  let total = 0;
+  for (const c of manifest.mongodb?.collections ?? []) {
+    const here = byName.get(c.name);
+    if (!here) continue;
+    total += c.indexes.length;
+    const want = listed(c.indexes);
+    const have = listed(here.metadata.indexes.map(indexSummary));
+    if (want !== have) differ.push(`${c.name}: ${have} (backup: ${want})`);
+  }
+  return {
+    name: 'indexes',
+    passed: differ.length === 0,
+    detail: differ.length === 0 ? `${total} indexes as in the backup` : preview(differ),
+  };
+}
+
+/** The restored database's fingerprint equals the one recorded at backup time, part by part. */
+export function checkFingerprint(restored: CollectionInventory[], manifest: BackupManifest): CheckResult {
+  const fingerprint = mongoFingerprint(restored);
+  const recorded = manifest.schemaFingerprint;
+  const differences = (Object.keys(recorded.parts) as FingerprintPart[]).filter(
+    (part) => recorded.parts[part] !== fingerprint.parts[part],
+  );
+  if (differences.length === 0)
+    return { name: 'schema fingerprint', passed: true, detail: `equal (${fingerprint.digest.slice(0, 12)})` };
+  return { name: 'schema fingerprint', passed: false, detail: `differs in ${differences.join(', ')}` };
+}
+
+/**
+ * The user's checks: pipeline checks (pipeline-checks.ts) run; a SQL check (restore/checks.ts), which MongoDB
+ * cannot run, is reported failed rather than passed unrun.
+ */
+export async function runUserChecks(db: Db, checks: Array<UserCheck | PipelineCheck>): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const check of checks) {
+    if (isPipelineCheck(check)) results.push(...(await runPipelineChecks(db, [check])));
+    else
+      results.push({
+        name: check.name,
+        passed: false,
+        detail: 'not run: a SQL check, which a MongoDB database cannot run (write MongoDB checks as pipelines)',
+      });
+  }
+  return results;
+}
+
+/** All of the above on a restored database. */
+export async function checkRestoredDatabase(
+  db: Db,
+  manifest: BackupManifest,
+  userChecks: Array<UserCheck | PipelineCheck>,
+): Promise<{ checks: CheckResult[]; rows: number }> {
+  const restored = await readInventory(db, FULL_SCOPE);
+  const collections = checkCollections(restored, manifest);
+  return {
+    checks: [
+      ...collections.checks,
+      checkIndexes(restored, manifest),
+      checkFingerprint(restored, manifest),
+      ...(await runUserChecks(db, userChecks)),
+    ],
+    rows: collections.rows,
+  };
+}
+
+function listed(indexes: MongoManifestCollection['indexes']): string {
+  return JSON.stringify(
+    indexes
+      .map((i) => ({ name: i.name, key: i.key, ...(i.unique ? { unique: true } : {}) }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+  );
+}
+
+function preview(items: string[]): string {
+  return items.slice(0, 5).join('; ') + (items.length > 5 ? `; … ${items.length - 5} more` : '');
+}
