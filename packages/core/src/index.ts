@@ -19,7 +19,9 @@ export { retentionPurgeDefinition } from './definitions/retention-purge.js';
 export { checkFreshnessDefinition } from './definitions/check-freshness.js';
 export { migrateDeployDefinition } from './definitions/migrate-deploy.js';
 export { migrateStatusDefinition } from './definitions/migrate-status.js';
+export { maintenanceDefinition } from './definitions/maintenance.js';
 export { migrateDeploy, type MigrateOptions, type MigrateResult } from './operations/migrate-deploy.js';
+export { maintenance, type MaintenanceOptions, type MaintenanceResult } from './operations/maintenance.js';
 export * from './retention/policy.js';
 export * from './retention/plan.js';
 export * from './manifest/verification.js';
@@ -58,6 +60,7 @@ import { checkFreshnessDefinition } from './definitions/check-freshness.js';
 import { monitorReportDefinition } from './definitions/monitor-report.js';
 import { migrateDeployDefinition } from './definitions/migrate-deploy.js';
 import { migrateStatusDefinition } from './definitions/migrate-status.js';
+import { maintenanceDefinition } from './definitions/maintenance.js';
 import type { ActionDefinition } from './definitions/types.js';
 import { withNotifications } from './definitions/notifications.js';
 
@@ -75,6 +78,7 @@ export const definitions: ActionDefinition[] = [
     checkFreshnessDefinition,
     migrateDeployDefinition,
     migrateStatusDefinition,
+    maintenanceDefinition,
   ].map(withNotifications),
   monitorReportDefinition,
 ];
