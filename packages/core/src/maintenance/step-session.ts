@@ -22,7 +22,7 @@ export async function setTimeouts(client: pg.Client, lockTimeoutMs: number, stat
 /** The object's figures; undefined when it no longer exists (dropped between plan and apply). */
 export async function relationFigures(client: pg.Client, object: string): Promise<RelationFigures | undefined> {
   const { rows } = await client.query(
-    `select pg_relation_size(c.oid)::float8 as bytes, c.relfilenode::float8 as relfilenode,
+    `select pg_relation_size(c.oid)::float8 as bytes, c.relfilenode::bigint::float8 as relfilenode,
             s.n_dead_tup::float8 as dead
        from pg_class c left join pg_stat_all_tables s on s.relid = c.oid
       where c.oid = to_regclass($1)`,

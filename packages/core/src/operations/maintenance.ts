@@ -1,12 +1,13 @@
+import type pg from 'pg';
 import { sqlEngineFor } from '../databases/index.js';
 import type { DatabaseTarget } from '../databases/engine.js';
-import { cancelled } from '../errors.js';
+import { cancelled, DbopsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { applySteps, type StepOutcome } from '../maintenance/apply.js';
+import { setTimeouts } from '../maintenance/step-session.js';
 import { type MaintenanceStep, type MaintenanceThresholds, planMaintenance } from '../maintenance/plan.js';
 import type { Occurrence, Window } from '../maintenance-window/window.js';
 import type { Secrets } from '../secrets.js';
-import { DbopsError } from '../errors.js';
 
 export interface MaintenanceOptions {
   target: DatabaseTarget;
@@ -49,7 +50,7 @@ export async function maintenance(options: MaintenanceOptions): Promise<Maintena
   const engine = sqlEngineFor(target, 'maintenance');
   const context = { log, ...(signal ? { signal } : {}) };
   return engine.withSqlSession(target, context, async (client) => {
-    const plan = (await planMaintenance(client, options.thresholds)).steps;
+    const plan = await planUnderLockTimeout(client, options);
     const at = now();
     const window = options.window && {
       text: options.windowText ?? options.window.rules.map((r) => r.text).join(', '),
@@ -83,4 +84,26 @@ export async function maintenance(options: MaintenanceOptions): Promise<Maintena
     );
     return { ...result, outcomes, failure };
   });
+}
+
+/**
+ * The plan reads sizes (pg_relation_size), which waits behind an ACCESS EXCLUSIVE lock: under lock-timeout, a table
+ * locked by another session makes the run fail fast, naming the limit, instead of waiting in the lock queue.
+ */
+async function planUnderLockTimeout(client: pg.Client, options: MaintenanceOptions): Promise<MaintenanceStep[]> {
+  await setTimeouts(client, options.lockTimeoutMs, options.statementTimeoutMs);
+  try {
+    return (await planMaintenance(client, options.thresholds)).steps;
+  } catch (error) {
+    if ((error as { code?: string }).code !== '55P03') throw error;
+    throw new DbopsError(
+      'TIMEOUT',
+      `Planning waited longer than lock-timeout (${options.lockTimeoutMs} ms) to read a table's size: another session holds an ACCESS EXCLUSIVE lock on it`,
+      {
+        input: 'lock-timeout',
+        hint: 'Run again when that session has finished (pg_locks shows it), or raise lock-timeout.',
+        cause: error,
+      },
+    );
+  }
 }
