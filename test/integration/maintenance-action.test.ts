@@ -2,6 +2,10 @@
 // index, then vacuumed: the index keeps its pages). Dry run by default; apply only inside the window; a lock held by
 // another session skips the step by its lock_timeout; a failed concurrent rebuild's leftover is dropped.
 import pg from 'pg';
+import { silentLogger } from '../../packages/core/src/log.js';
+import { applySteps } from '../../packages/core/src/maintenance/apply.js';
+import { DEFAULT_THRESHOLDS, planMaintenance } from '../../packages/core/src/maintenance/plan.js';
+import { parseWindow } from '../../packages/core/src/maintenance-window/window.js';
 import { runCli } from '../harness/cli.js';
 import { type PostgresServer, startPostgres } from '../harness/postgres.js';
 
@@ -189,6 +193,49 @@ it('a rebuild stopped halfway by a writer leaves an invalid copy: reported, and 
     ['reindex-bloated', 'applied'],
   ]);
   expect(await invalidIndexes(db)).toEqual([]);
+});
+
+it('starts no step that max-runtime leaves too little time for, and says so', async () => {
+  const db = await bloatedDatabase();
+  const before = await index(db);
+  const { code, stdout } = await maintenance(db, '--apply', '--max-runtime', '1ms', '--json');
+  expect(code).toBe(0);
+  const [outcome] = JSON.parse(stdout).outcomes;
+  expect(outcome).toMatchObject({ kind: 'reindex-bloated', status: 'skipped' });
+  expect(outcome.reason).toMatch(/^not started: 0 s are left of max-runtime; the next step needs about 1 s$/);
+  expect(await index(db)).toEqual(before);
+});
+
+it('starts no step whose estimate passes the end of the window, nor any after it, and none once cancelled', async () => {
+  const db = await bloatedDatabase();
+  const before = await index(db);
+  const client = new pg.Client({ connectionString: server.url(db) });
+  await client.connect();
+  try {
+    const [reindex] = (await planMaintenance(client, { ...DEFAULT_THRESHOLDS, minIndexBytes: 1024 * 1024 })).steps;
+    const steps = [
+      { ...reindex!, estimatedSeconds: 60 },
+      { ...reindex!, estimatedSeconds: 1 },
+    ];
+    const window = parseWindow('daily 02:00-03:00 UTC', 'window');
+    const settings = { lockTimeoutMs: 1000, statementTimeoutMs: 60_000, maxRuntimeMs: 3_600_000, log: silentLogger };
+    // 30 s before the window closes: the 60-second step is not started, and the run stops there.
+    const late = await applySteps(client, steps, { ...settings, window, now: () => new Date('2026-12-06T02:59:30Z') });
+    expect(late.map((o) => [o.status, o.reason])).toEqual([
+      ['skipped', 'not started: 30 s are left of the maintenance window; the next step needs about 60 s'],
+      ['skipped', 'not started: 30 s are left of the maintenance window; the next step needs about 60 s'],
+    ]);
+    const aborted = new AbortController();
+    aborted.abort();
+    const cancelled = await applySteps(client, steps, { ...settings, now: () => new Date(), signal: aborted.signal });
+    expect(cancelled.map((o) => [o.status, o.reason])).toEqual([
+      ['skipped', 'not started: the run was cancelled'],
+      ['skipped', 'not started: the run was cancelled'],
+    ]);
+  } finally {
+    await client.end();
+  }
+  expect(await index(db)).toEqual(before);
 });
 
 it('a malformed window exits 2 naming the input and the valid form, before connecting', async () => {
