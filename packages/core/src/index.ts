@@ -20,7 +20,9 @@ export { checkFreshnessDefinition } from './definitions/check-freshness.js';
 export { migrateDeployDefinition } from './definitions/migrate-deploy.js';
 export { migrateStatusDefinition } from './definitions/migrate-status.js';
 export { retentionVerifyDefinition } from './definitions/retention-verify.js';
+export { maintenanceDefinition } from './definitions/maintenance.js';
 export { migrateDeploy, type MigrateOptions, type MigrateResult } from './operations/migrate-deploy.js';
+export { maintenance, type MaintenanceOptions, type MaintenanceResult } from './operations/maintenance.js';
 export * from './retention/policy.js';
 export * from './retention/plan.js';
 export * from './manifest/verification.js';
@@ -60,6 +62,7 @@ import { monitorReportDefinition } from './definitions/monitor-report.js';
 import { migrateDeployDefinition } from './definitions/migrate-deploy.js';
 import { migrateStatusDefinition } from './definitions/migrate-status.js';
 import { retentionVerifyDefinition } from './definitions/retention-verify.js';
+import { maintenanceDefinition } from './definitions/maintenance.js';
 import type { ActionDefinition } from './definitions/types.js';
 import { withNotifications } from './definitions/notifications.js';
 
@@ -77,6 +80,7 @@ export const definitions: ActionDefinition[] = [
     checkFreshnessDefinition,
     migrateDeployDefinition,
     migrateStatusDefinition,
+    maintenanceDefinition,
   ].map(withNotifications),
   monitorReportDefinition,
   retentionVerifyDefinition,

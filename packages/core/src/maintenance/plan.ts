@@ -44,6 +44,7 @@ export type StepKind =
   | 'vacuum-analyze'
   | 'vacuum-freeze'
   | 'reindex-invalid'
+  | 'drop-invalid-leftover'
   | 'reindex-bloated'
   | 'drop-duplicate-index'
   | 'drop-unused-index'
@@ -133,6 +134,16 @@ export async function planMaintenance(
 
   for (const i of await invalidIndexes(client)) {
     const index = qualified(i.schema, i.name);
+    // The transient copy of an interrupted REINDEX CONCURRENTLY: PostgreSQL's advice is to drop it, not rebuild it.
+    if (/_cc(new|old)\d*$/.test(i.name)) {
+      steps.push({
+        ...dropIndex('drop-invalid-leftover', index, i.bytes),
+        mode: 'apply',
+        why: `invalid index on ${qualified(i.schema, i.table)} left by an interrupted REINDEX CONCURRENTLY: maintained on every write, never used`,
+        figures: { bytes: i.bytes },
+      });
+      continue;
+    }
     steps.push({
       ...reindex('reindex-invalid', index, i.bytes),
       why: `invalid index on ${qualified(i.schema, i.table)} (left by a failed CREATE INDEX CONCURRENTLY): maintained on every write, never used by queries`,

@@ -1,0 +1,1 @@
+import { runNamedAction } from '../dist/index.js'; await runNamedAction("maintenance");

@@ -1,0 +1,103 @@
+import { parseTimeoutMs } from '../duration.js';
+import { DEFAULT_THRESHOLDS, type MaintenanceThresholds } from '../maintenance/plan.js';
+import { parseSize } from '../size.js';
+import type { InputReader } from './read-inputs.js';
+import type { InputDefinition } from './types.js';
+
+/** The maintenance action's guards: how long a step may wait for its lock and run, and how long the whole run. */
+export const MAINTENANCE_GUARD_INPUTS: InputDefinition[] = [
+  {
+    name: 'lock-timeout',
+    description:
+      'lock_timeout for every step: a step that cannot get its lock in this time is skipped and reported, never left queued in front of the application.',
+    type: 'duration',
+    default: '5s',
+  },
+  {
+    name: 'statement-timeout',
+    description: 'statement_timeout for every step; a step is also ended when the window or max-runtime runs out.',
+    type: 'duration',
+    default: '1h',
+  },
+  {
+    name: 'max-runtime',
+    description: 'Time budget of the run: no step starts whose estimate would pass it.',
+    type: 'duration',
+    default: '1h',
+  },
+];
+
+const percent = (name: string, description: string, ratio: number): InputDefinition => ({
+  name,
+  description,
+  type: 'integer',
+  min: 0,
+  max: 100,
+  default: String(Math.round(ratio * 100)),
+});
+const count = (name: string, description: string, value: number): InputDefinition => ({
+  name,
+  description,
+  type: 'integer',
+  min: 0,
+  default: String(value),
+});
+
+/** The plan's thresholds (docs/maintenance.md), each an input with the plan's default. */
+export const MAINTENANCE_THRESHOLD_INPUTS: InputDefinition[] = [
+  percent(
+    'dead-tuple-percent',
+    'A table is vacuumed when dead tuples are at least this % of its rows…',
+    DEFAULT_THRESHOLDS.deadTupleRatio,
+  ),
+  count('min-dead-tuples', '…and at least this many.', DEFAULT_THRESHOLDS.minDeadTuples),
+  percent(
+    'stale-stats-percent',
+    'Statistics are stale when rows modified since ANALYZE are at least this % of the live rows…',
+    DEFAULT_THRESHOLDS.staleStatsRatio,
+  ),
+  count('min-modified-rows', '…and at least this many.', DEFAULT_THRESHOLDS.minModifiedRows),
+  count(
+    'xid-age',
+    'A table is frozen (VACUUM FREEZE) when its transaction-ID age reaches this.',
+    DEFAULT_THRESHOLDS.xidAge,
+  ),
+  percent(
+    'index-bloat-percent',
+    'A B-tree index is rebuilt (REINDEX CONCURRENTLY) when its estimated bloat reaches this %…',
+    DEFAULT_THRESHOLDS.indexBloatRatio,
+  ),
+  {
+    name: 'min-index-size',
+    description: '…and it is at least this big; also the smallest unused index reported.',
+    type: 'size',
+    default: '10MB',
+  },
+  percent(
+    'sequence-used-percent',
+    'A sequence is reported when it has used this % of its range.',
+    DEFAULT_THRESHOLDS.sequenceUsedRatio,
+  ),
+];
+
+export function readGuards(reader: InputReader) {
+  return {
+    lockTimeoutMs: parseTimeoutMs(reader.optional('lock-timeout')!, 'lock-timeout', '5s'),
+    statementTimeoutMs: parseTimeoutMs(reader.optional('statement-timeout')!, 'statement-timeout', '1h'),
+    maxRuntimeMs: parseTimeoutMs(reader.optional('max-runtime')!, 'max-runtime', '90m'),
+  };
+}
+
+export function readThresholds(reader: InputReader): MaintenanceThresholds {
+  const ratio = (name: string) => reader.integer(name)! / 100;
+  return {
+    deadTupleRatio: ratio('dead-tuple-percent'),
+    minDeadTuples: reader.integer('min-dead-tuples')!,
+    staleStatsRatio: ratio('stale-stats-percent'),
+    minModifiedRows: reader.integer('min-modified-rows')!,
+    xidAge: reader.integer('xid-age')!,
+    indexBloatRatio: ratio('index-bloat-percent'),
+    minIndexBytes: parseSize(reader.optional('min-index-size')!, 'min-index-size'),
+    sequenceUsedRatio: ratio('sequence-used-percent'),
+  };
+}

@@ -1,0 +1,63 @@
+import { parseWindow, WINDOW_FORM } from '../maintenance-window/window.js';
+import { maintenance } from '../operations/maintenance.js';
+import { maintenanceOutputs, maintenanceSummary } from '../report/maintenance-summary.js';
+import { connectionInputs, readConnection } from './connection-inputs.js';
+import {
+  MAINTENANCE_GUARD_INPUTS,
+  MAINTENANCE_THRESHOLD_INPUTS,
+  readGuards,
+  readThresholds,
+} from './maintenance-inputs.js';
+import { operationContext } from './operation-context.js';
+import { InputReader } from './read-inputs.js';
+import type { ActionDefinition, InputDefinition } from './types.js';
+
+const inputs: InputDefinition[] = [
+  ...connectionInputs(),
+  {
+    name: 'apply',
+    description:
+      'Run the plan\'s "apply" steps (VACUUM, REINDEX INDEX CONCURRENTLY, dropping what a failed rebuild left). false: the plan only, nothing changes.',
+    type: 'boolean',
+    default: 'false',
+  },
+  {
+    name: 'window',
+    description: `When steps may start: ${WINDOW_FORM}. Outside it an apply run changes nothing and says when it opens next. Any time when unset.`,
+    type: 'string',
+  },
+  ...MAINTENANCE_GUARD_INPUTS,
+  ...MAINTENANCE_THRESHOLD_INPUTS,
+];
+
+export const maintenanceDefinition: ActionDefinition = {
+  name: 'maintenance',
+  description:
+    'Plan database maintenance from the live database (VACUUM, REINDEX CONCURRENTLY, indexes and sequences to look at) and, with apply, run it inside a maintenance window under lock and statement timeouts.',
+  inputs,
+  outputs: [
+    { name: 'steps-planned', description: 'Steps of the plan that apply may run.' },
+    { name: 'steps-applied', description: 'Steps that ran to completion.' },
+    { name: 'steps-skipped', description: 'Steps not run: lock not available, window or max-runtime too short.' },
+    { name: 'steps-failed', description: 'Steps that failed (the run fails).' },
+    { name: 'next-window', description: 'Start (ISO 8601, UTC) of the current or next window; empty without one.' },
+  ],
+  run: async (raw, context) => {
+    const reader = new InputReader(inputs, raw, context.env);
+    const windowText = reader.optional('window');
+    const result = await maintenance({
+      target: readConnection(reader),
+      apply: reader.boolean('apply'),
+      ...(windowText ? { window: parseWindow(windowText, 'window'), windowText } : {}),
+      thresholds: readThresholds(reader),
+      ...readGuards(reader),
+      ...operationContext(context),
+    });
+    return {
+      outputs: maintenanceOutputs(result),
+      results: [maintenanceSummary(result)],
+      json: result,
+      ...(result.failure ? { failure: result.failure } : {}),
+    };
+  },
+};

@@ -1,0 +1,138 @@
+// Applying a maintenance plan with guards: one step at a time, each under lock_timeout (a step that cannot get its
+// lock is skipped, never queued in front of the application's queries) and a statement_timeout no longer than what
+// is left of the window and the time budget; no step starts that its estimate says would not finish in time.
+import type pg from 'pg';
+import type { Logger } from '../log.js';
+import type { Window } from '../maintenance-window/window.js';
+import type { MaintenanceStep } from './plan.js';
+import { invalidIndexesBeside, type RelationFigures, relationFigures, setTimeouts } from './step-session.js';
+
+export interface ApplySettings {
+  lockTimeoutMs: number;
+  statementTimeoutMs: number;
+  /** The run stops starting steps this long after it began. */
+  maxRuntimeMs: number;
+  /** Steps start only inside it; a step whose estimate exceeds what is left of it is not started. */
+  window?: Window;
+  /** The clock, for the window and the budget. */
+  now: () => Date;
+  log: Logger;
+  signal?: AbortSignal;
+}
+
+export type StepStatus = 'applied' | 'skipped' | 'failed';
+
+export interface StepOutcome {
+  kind: MaintenanceStep['kind'];
+  object: string;
+  statement: string;
+  status: StepStatus;
+  /** Why a step was skipped or failed, in a sentence. */
+  reason?: string;
+  seconds?: number;
+  before?: RelationFigures;
+  after?: RelationFigures;
+  /** Invalid indexes a failed concurrent rebuild left behind and that were dropped. */
+  cleanedUp?: string[];
+  /** Ones that could not be dropped: DROP INDEX CONCURRENTLY each by hand. */
+  leftOver?: string[];
+}
+
+const LOCK_NOT_AVAILABLE = '55P03';
+const QUERY_CANCELED = '57014';
+
+/** Runs the plan's 'apply' steps in order; returns one outcome per such step (report steps are never run). */
+export async function applySteps(
+  client: pg.Client,
+  steps: readonly MaintenanceStep[],
+  settings: ApplySettings,
+): Promise<StepOutcome[]> {
+  const started = settings.now().getTime();
+  const outcomes: StepOutcome[] = [];
+  let stop: string | undefined;
+  for (const step of steps.filter((s) => s.mode === 'apply')) {
+    const base = { kind: step.kind, object: step.object, statement: step.statement };
+    const now = settings.now();
+    const budgetLeft = settings.maxRuntimeMs - (now.getTime() - started);
+    const windowLeft = settings.window ? settings.window.remaining(now) : Number.POSITIVE_INFINITY;
+    const needs = step.estimatedSeconds * 1000;
+    stop ??= settings.signal?.aborted
+      ? 'the run was cancelled'
+      : windowLeft < needs
+        ? `${Math.round(windowLeft / 1000)} s are left of the maintenance window; the next step needs about ${step.estimatedSeconds} s`
+        : budgetLeft < needs
+          ? `${Math.round(budgetLeft / 1000)} s are left of max-runtime; the next step needs about ${step.estimatedSeconds} s`
+          : undefined;
+    if (stop) {
+      outcomes.push({ ...base, status: 'skipped', reason: `not started: ${stop}` });
+      continue;
+    }
+    const timeout = Math.min(settings.statementTimeoutMs, windowLeft, budgetLeft);
+    outcomes.push(await applyStep(client, step, settings, timeout));
+  }
+  return outcomes;
+}
+
+async function applyStep(
+  client: pg.Client,
+  step: MaintenanceStep,
+  settings: ApplySettings,
+  statementTimeoutMs: number,
+): Promise<StepOutcome> {
+  const base = { kind: step.kind, object: step.object, statement: step.statement };
+  const before = await relationFigures(client, step.object);
+  if (!before) return { ...base, status: 'skipped', reason: `${step.object} no longer exists` };
+  const isIndex = step.statement.startsWith('REINDEX INDEX');
+  const invalidBefore = isIndex ? new Set(await invalidIndexesBeside(client, step.object)) : new Set<string>();
+  await setTimeouts(client, settings.lockTimeoutMs, statementTimeoutMs);
+  settings.log.info(`Running ${step.statement} (${step.why})`);
+  const t0 = Date.now();
+  try {
+    await client.query(step.statement);
+  } catch (error) {
+    const seconds = (Date.now() - t0) / 1000;
+    const reason = explain(error, settings.lockTimeoutMs, statementTimeoutMs);
+    settings.log.warn(`${step.statement}: ${reason}`);
+    const status: StepStatus = (error as { code?: string }).code === LOCK_NOT_AVAILABLE ? 'skipped' : 'failed';
+    const cleanup = isIndex ? await dropLeftovers(client, step.object, invalidBefore, settings) : {};
+    return { ...base, status, reason, seconds, before, ...cleanup };
+  }
+  const seconds = (Date.now() - t0) / 1000;
+  const after = await relationFigures(client, step.object);
+  return { ...base, status: 'applied', seconds, before, ...(after ? { after } : {}) };
+}
+
+/** The server's error as a sentence that says which limit ended the step. */
+function explain(error: unknown, lockTimeoutMs: number, statementTimeoutMs: number): string {
+  const { code, message } = error as { code?: string; message?: string };
+  if (code === LOCK_NOT_AVAILABLE)
+    return `skipped: it did not get its lock within lock-timeout (${lockTimeoutMs} ms); another session holds a conflicting lock, and nothing was left waiting in front of the application's queries (${message})`;
+  if (code === QUERY_CANCELED && /statement timeout/i.test(message ?? ''))
+    return `stopped by its statement_timeout (${Math.round(statementTimeoutMs)} ms: statement-timeout, or what was left of the window or max-runtime)`;
+  return `failed: ${message ?? String(error)}`;
+}
+
+/** A failed REINDEX CONCURRENTLY leaves an invalid copy (…_ccnew) that every write maintains: drop it. */
+async function dropLeftovers(
+  client: pg.Client,
+  index: string,
+  invalidBefore: ReadonlySet<string>,
+  settings: ApplySettings,
+): Promise<Pick<StepOutcome, 'cleanedUp' | 'leftOver'>> {
+  const fresh = (await invalidIndexesBeside(client, index).catch(() => [])).filter((i) => !invalidBefore.has(i));
+  const cleanedUp: string[] = [];
+  const leftOver: string[] = [];
+  for (const leftover of fresh) {
+    try {
+      await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${leftover}`);
+      cleanedUp.push(leftover);
+      settings.log.info(`Dropped ${leftover}, the invalid index the failed rebuild left`);
+    } catch (error) {
+      leftOver.push(leftover);
+      settings.log.warn(
+        `${leftover}, an invalid index the failed rebuild left, could not be dropped (${(error as Error).message}): run DROP INDEX CONCURRENTLY ${leftover}, or let the next run drop it`,
+      );
+    }
+  }
+  return { ...(cleanedUp.length ? { cleanedUp } : {}), ...(leftOver.length ? { leftOver } : {}) };
+}

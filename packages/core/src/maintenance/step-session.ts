@@ -1,0 +1,46 @@
+// What applying one step needs from the session: its timeouts, the figures of its object before and after, and the
+// invalid indexes a failed concurrent rebuild leaves on the table.
+import type pg from 'pg';
+import { quoteIdent } from '../databases/postgres/inventory.js';
+
+/** A table's or index's size and file, read before and after a step: a rebuild gets a new relfilenode. */
+export interface RelationFigures {
+  bytes: number;
+  relfilenode: number;
+  /** Tables only: dead tuples as the statistics last counted them. */
+  deadTuples?: number;
+}
+
+/** Session-wide, not SET LOCAL: the CONCURRENTLY statements cannot run inside a transaction block. */
+export async function setTimeouts(client: pg.Client, lockTimeoutMs: number, statementTimeoutMs: number) {
+  await client.query(`select set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false)`, [
+    `${lockTimeoutMs}ms`,
+    `${Math.max(1, Math.floor(statementTimeoutMs))}ms`,
+  ]);
+}
+
+/** The object's figures; undefined when it no longer exists (dropped between plan and apply). */
+export async function relationFigures(client: pg.Client, object: string): Promise<RelationFigures | undefined> {
+  const { rows } = await client.query(
+    `select pg_relation_size(c.oid)::float8 as bytes, c.relfilenode::bigint::float8 as relfilenode,
+            s.n_dead_tup::float8 as dead
+       from pg_class c left join pg_stat_all_tables s on s.relid = c.oid
+      where c.oid = to_regclass($1)`,
+    [object],
+  );
+  const r = rows[0];
+  if (!r) return undefined;
+  return { bytes: r.bytes, relfilenode: r.relfilenode, ...(r.dead === null ? {} : { deadTuples: r.dead }) };
+}
+
+/** Invalid indexes on the table `index` belongs to, as quoted qualified names. */
+export async function invalidIndexesBeside(client: pg.Client, index: string): Promise<string[]> {
+  const { rows } = await client.query(
+    `select n.nspname as schema, i.relname as name
+       from pg_index x join pg_class i on i.oid = x.indexrelid join pg_namespace n on n.oid = i.relnamespace
+      where not x.indisvalid and x.indrelid = (select indrelid from pg_index where indexrelid = to_regclass($1))
+      order by 1, 2`,
+    [index],
+  );
+  return rows.map((r) => `${quoteIdent(r.schema)}.${quoteIdent(r.name)}`);
+}

@@ -1,0 +1,109 @@
+import type pg from 'pg';
+import { sqlEngineFor } from '../databases/index.js';
+import type { DatabaseTarget } from '../databases/engine.js';
+import { cancelled, DbopsError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { applySteps, type StepOutcome } from '../maintenance/apply.js';
+import { setTimeouts } from '../maintenance/step-session.js';
+import { type MaintenanceStep, type MaintenanceThresholds, planMaintenance } from '../maintenance/plan.js';
+import type { Occurrence, Window } from '../maintenance-window/window.js';
+import type { Secrets } from '../secrets.js';
+
+export interface MaintenanceOptions {
+  target: DatabaseTarget;
+  /** false: the plan only (the default everywhere: invariant 6). */
+  apply: boolean;
+  thresholds: MaintenanceThresholds;
+  /** Steps start only inside it; absent, any time. */
+  window?: Window;
+  /** The window as the user wrote it, for the report. */
+  windowText?: string;
+  lockTimeoutMs: number;
+  statementTimeoutMs: number;
+  maxRuntimeMs: number;
+  /** The clock (tests and the window's checks read it); new Date() by default. */
+  now?: () => Date;
+  secrets: Secrets;
+  log: Logger;
+  signal?: AbortSignal;
+}
+
+export interface MaintenanceResult {
+  apply: boolean;
+  /** Every step of the plan, 'apply' and 'report' ones. */
+  plan: MaintenanceStep[];
+  /** One per 'apply' step that the run considered; empty for a plan-only run or outside the window. */
+  outcomes: StepOutcome[];
+  window?: { text: string; open: boolean; next: Occurrence };
+  /** Set when a step failed (other than by its lock timeout): the adapters show the summary, then this error. */
+  failure?: Error;
+}
+
+/**
+ * maintenance: plans from the live database (maintenance/plan.ts); with apply, inside the window, runs the 'apply'
+ * steps one at a time under lock and statement timeouts (maintenance/apply.ts). 'report' steps are never run.
+ */
+export async function maintenance(options: MaintenanceOptions): Promise<MaintenanceResult> {
+  const { log, target, signal } = options;
+  options.secrets.add(target.password);
+  const now = options.now ?? (() => new Date());
+  const engine = sqlEngineFor(target, 'maintenance');
+  const context = { log, ...(signal ? { signal } : {}) };
+  return engine.withSqlSession(target, context, async (client) => {
+    const plan = await planUnderLockTimeout(client, options);
+    const at = now();
+    const window = options.window && {
+      text: options.windowText ?? options.window.rules.map((r) => r.text).join(', '),
+      open: options.window.contains(at),
+      next: options.window.next(at),
+    };
+    const result: MaintenanceResult = { apply: options.apply, plan, outcomes: [], ...(window ? { window } : {}) };
+    if (!options.apply || plan.every((s) => s.mode !== 'apply')) return result;
+    if (window && !window.open) {
+      log.warn(
+        `Outside the maintenance window '${window.text}': nothing was applied. It opens next at ${window.next.start.toISOString()}.`,
+      );
+      return result;
+    }
+    const outcomes = await applySteps(client, plan, {
+      lockTimeoutMs: options.lockTimeoutMs,
+      statementTimeoutMs: options.statementTimeoutMs,
+      maxRuntimeMs: options.maxRuntimeMs,
+      now,
+      log,
+      ...(options.window ? { window: options.window } : {}),
+      ...(signal ? { signal } : {}),
+    });
+    if (signal?.aborted) throw cancelled('Steps already applied stay applied; run it again to finish the plan.');
+    const failed = outcomes.filter((o) => o.status === 'failed');
+    if (failed.length === 0) return { ...result, outcomes };
+    const failure = new DbopsError(
+      'CHECK_FAILED',
+      `${failed.length} maintenance step(s) failed; the first: ${failed[0]!.statement}: ${failed[0]!.reason}`,
+      { hint: 'See the summary for each step; an invalid index a failed rebuild left is dropped by the next run.' },
+    );
+    return { ...result, outcomes, failure };
+  });
+}
+
+/**
+ * The plan reads sizes (pg_relation_size), which waits behind an ACCESS EXCLUSIVE lock: under lock-timeout, a table
+ * locked by another session makes the run fail fast, naming the limit, instead of waiting in the lock queue.
+ */
+async function planUnderLockTimeout(client: pg.Client, options: MaintenanceOptions): Promise<MaintenanceStep[]> {
+  await setTimeouts(client, options.lockTimeoutMs, options.statementTimeoutMs);
+  try {
+    return (await planMaintenance(client, options.thresholds)).steps;
+  } catch (error) {
+    if ((error as { code?: string }).code !== '55P03') throw error;
+    throw new DbopsError(
+      'TIMEOUT',
+      `Planning waited longer than lock-timeout (${options.lockTimeoutMs} ms) to read a table's size: another session holds an ACCESS EXCLUSIVE lock on it`,
+      {
+        input: 'lock-timeout',
+        hint: 'Run again when that session has finished (pg_locks shows it), or raise lock-timeout.',
+        cause: error,
+      },
+    );
+  }
+}
