@@ -78,6 +78,18 @@ test('dbops --version prints the version and --help every command, outside the r
   for (const definition of definitions) expect(help.stdout).toContain(`  ${definition.name}`);
 });
 
+test('npx runs the tarball without installing it, offline', async () => {
+  const { stdout } = await run(
+    'npm',
+    ['exec', '--offline', '--yes', `--package=${tarball}`, '--', 'dbops', '--version'],
+    {
+      cwd: join(work, 'empty'),
+      env: { ...process.env, npm_config_cache: join(work, 'npm-cache'), npm_config_loglevel: 'error' },
+    },
+  );
+  expect(stdout).toBe(`${DBOPS_VERSION}\n`);
+});
+
 test('the installed dbops backs up a real database (manifest written) and restore-tests it', async () => {
   await server.createDatabase('app');
   await server.query('create table items (id int primary key, name text)', [], 'app');
