@@ -1,0 +1,1 @@
+export function nccBundle(entry: string): Promise<Map<string, string | Buffer>>;
