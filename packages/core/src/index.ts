@@ -19,6 +19,7 @@ export { retentionPurgeDefinition } from './definitions/retention-purge.js';
 export { checkFreshnessDefinition } from './definitions/check-freshness.js';
 export { migrateDeployDefinition } from './definitions/migrate-deploy.js';
 export { migrateStatusDefinition } from './definitions/migrate-status.js';
+export { migrateCheckDefinition } from './definitions/migrate-check.js';
 export { retentionVerifyDefinition } from './definitions/retention-verify.js';
 export { maintenanceDefinition } from './definitions/maintenance.js';
 export { migrateDeploy, type MigrateOptions, type MigrateResult } from './operations/migrate-deploy.js';
@@ -61,6 +62,7 @@ import { checkFreshnessDefinition } from './definitions/check-freshness.js';
 import { monitorReportDefinition } from './definitions/monitor-report.js';
 import { migrateDeployDefinition } from './definitions/migrate-deploy.js';
 import { migrateStatusDefinition } from './definitions/migrate-status.js';
+import { migrateCheckDefinition } from './definitions/migrate-check.js';
 import { retentionVerifyDefinition } from './definitions/retention-verify.js';
 import { maintenanceDefinition } from './definitions/maintenance.js';
 import type { ActionDefinition } from './definitions/types.js';
@@ -80,6 +82,7 @@ export const definitions: ActionDefinition[] = [
     checkFreshnessDefinition,
     migrateDeployDefinition,
     migrateStatusDefinition,
+    migrateCheckDefinition,
     maintenanceDefinition,
   ].map(withNotifications),
   monitorReportDefinition,

@@ -1,22 +1,24 @@
 import { connectionInputs } from './connection-inputs.js';
+import { MIGRATION_CHECK_INPUTS } from './migrate-check-inputs.js';
 import { MIGRATE_OUTPUTS, MIGRATION_DEPLOY_INPUTS, MIGRATION_SOURCE_INPUTS, runMigrate } from './migrate-inputs.js';
 import { InputReader } from './read-inputs.js';
 import type { ActionDefinition, InputDefinition } from './types.js';
 
-const MODES = ['deploy', 'status'] as const;
+const MODES = ['deploy', 'status', 'check'] as const;
 
 const inputs: InputDefinition[] = [
   ...connectionInputs(),
   {
     name: 'mode',
     description:
-      'deploy: back up, then apply the pending migrations. status: read and lint only, change nothing (fails where deploy would).',
+      'deploy: back up, then apply the pending migrations. status: read and lint only, change nothing (fails where deploy would). check: rehearse the pending migrations on a scratch database on target-url, measuring their locks; database-url is never touched.',
     type: 'enum',
     values: MODES,
     default: 'deploy',
   },
   ...MIGRATION_SOURCE_INPUTS,
   ...MIGRATION_DEPLOY_INPUTS,
+  ...MIGRATION_CHECK_INPUTS,
 ];
 
 export const migrateDeployDefinition: ActionDefinition = {

@@ -11,11 +11,13 @@ import {
   type MigrateOptions,
   RESOLVE_FAILED,
 } from '../operations/migrate-deploy.js';
+import { migrateCheck } from '../operations/migrate-check.js';
 import { migrateOutputs, migrateSummary } from '../report/migrate-summary.js';
 import { parseSize } from '../size.js';
 import { PG_BIN_DIR_INPUT, readConnection } from './connection-inputs.js';
 import { COMPRESSION_INPUTS, readCompression } from './dump-inputs.js';
 import { ENCRYPTION_INPUTS, readEncryption } from './encryption-inputs.js';
+import { readCheckSettings } from './migrate-check-inputs.js';
 import { operationContext } from './operation-context.js';
 import { InputReader } from './read-inputs.js';
 import { readS3Options, S3_INPUTS } from './storage-inputs.js';
@@ -141,19 +143,25 @@ export async function runMigrate(
   const tool = reader.optional('tool') ? (reader.oneOf('tool') as MigrationTool) : undefined;
   const migrationsPath = reader.optional('migrations');
   const command = reader.optional('command');
-  const result = await migrateDeploy({
-    mode,
-    target: readConnection(reader),
+  const common = {
     project: { projectDir, ...(migrationsPath ? { path: migrationsPath } : {}), ...(tool ? { tool } : {}) },
     ...(command ? { command } : {}),
-    ...(mode === 'deploy' ? readDeploySettings(reader, context) : { lockTimeoutMs: 0, deployLockTimeoutMs: 0 }),
     lintFailOn: reader.oneOf('lint-fail-on') as LintFailOn,
     bigTable: {
       bytes: parseSize(reader.optional('big-table-size')!, 'big-table-size'),
       rows: reader.integer('big-table-rows') ?? DEFAULT_BIG_TABLE.rows,
     },
     ...operationContext(context),
-  });
+  };
+  const result =
+    mode === 'check'
+      ? await migrateCheck({ ...common, ...readTimeouts(reader), ...readCheckSettings(reader, context) })
+      : await migrateDeploy({
+          ...common,
+          mode,
+          target: readConnection(reader),
+          ...(mode === 'deploy' ? readDeploySettings(reader, context) : { lockTimeoutMs: 0, deployLockTimeoutMs: 0 }),
+        });
   return {
     outputs: migrateOutputs(result),
     results: [migrateSummary(result, projectDir)],
@@ -162,11 +170,18 @@ export async function runMigrate(
   };
 }
 
-function readDeploySettings(reader: InputReader, context: RunContext) {
+/** The command's lock_timeout and statement_timeout (PGOPTIONS). */
+function readTimeouts(reader: InputReader): { lockTimeoutMs: number; statementTimeoutMs?: number } {
   const statement = reader.optional('statement-timeout');
   return {
     lockTimeoutMs: parseTimeoutMs(reader.optional('lock-timeout')!, 'lock-timeout', '5s; or 0s for none'),
     ...(statement ? { statementTimeoutMs: parseTimeoutMs(statement, 'statement-timeout', '15m') } : {}),
+  };
+}
+
+function readDeploySettings(reader: InputReader, context: RunContext) {
+  return {
+    ...readTimeouts(reader),
     deployLockTimeoutMs: parseTimeoutMs(reader.optional('deploy-lock-timeout')!, 'deploy-lock-timeout', '10m'),
     resolveFailed: reader.oneOf('resolve-failed') as MigrateOptions['resolveFailed'],
     ...readBackup(reader, context),

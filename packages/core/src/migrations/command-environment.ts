@@ -5,7 +5,7 @@
  */
 import type { DatabaseTarget } from '../databases/engine.js';
 import { libpqEnvironment } from '../databases/postgres/libpq-env.js';
-import { asPgTarget, type PgTarget } from '../databases/postgres/target.js';
+import { asPgTarget, type PgTarget, withDatabase } from '../databases/postgres/target.js';
 
 export interface CommandEnvironment {
   env: NodeJS.ProcessEnv;
@@ -42,4 +42,9 @@ export function connectionUrl(target: PgTarget, sslRootCertFile?: string): strin
   if (sslRootCertFile) parameters.set('sslrootcert', sslRootCertFile);
   const query = parameters.size > 0 ? `?${parameters}` : '';
   return `postgresql://${user}${password}@${host}/${encodeURIComponent(target.database)}${query}`;
+}
+
+/** The URL of another database on the target's server (a rehearsal's scratch database). */
+export function databaseUrlOn(target: DatabaseTarget, database: string): string {
+  return connectionUrl(withDatabase(asPgTarget(target), database));
 }

@@ -17,6 +17,7 @@ import { prismaCommandOf } from '../migrations/failure/recovery.js';
 import { resolveRolledBack } from '../migrations/failure/resolve-rolled-back.js';
 import { type SchemaChange, schemaDiff, withoutTrackingTable } from '../migrations/schema-diff.js';
 import { takeSchemaSnapshot } from '../migrations/schema-snapshot.js';
+import type { RehearsalResult } from '../migrations/rehearsal/rehearse.js';
 import type { MigrationSource } from '../migrations/source.js';
 import { readMigrationStatus, type MigrationStatus } from '../migrations/status.js';
 import { backup, type BackupOptions, type BackupResult } from './backup.js';
@@ -30,8 +31,8 @@ export type DeployBackupOptions = Omit<BackupOptions, 'target' | 'log' | 'secret
 export const RESOLVE_FAILED = ['never', 'rolled-back'] as const;
 
 export interface MigrateOptions {
-  /** status: read and lint only; deploy: back up, then run the command. */
-  mode: 'status' | 'deploy';
+  /** status: read and lint only; deploy: back up, then run the command; check: rehearse on a scratch copy. */
+  mode: 'status' | 'deploy' | 'check';
   target: DatabaseTarget;
   project: FindSourceOptions;
   /** The shell command that applies the migrations; the tool's own deploy command when absent. */
@@ -74,6 +75,10 @@ export interface MigrateResult {
   explanation?: FailureExplanation;
   /** The failed migration marked rolled back (resolve-failed: rolled-back). */
   resolved?: string;
+  /** check mode: the pending migrations run on a scratch database, their locks and durations. */
+  rehearsal?: RehearsalResult;
+  /** check mode: the scratch database, and the backup it was restored from (none: built from the migrations). */
+  scratch?: { database: string; backupId?: string };
   /** Set when the run (or the status check) failed: the adapters show the summary, then this error. */
   failure?: Error;
 }
@@ -89,10 +94,30 @@ export async function migrateDeploy(options: MigrateOptions): Promise<MigrateRes
   const source = await findMigrationSource(options.project);
   const command =
     options.mode === 'deploy' || options.command ? migrationCommand(source.tool, options.command) : undefined;
-  const engine = sqlEngineFor(target, 'migrate-deploy');
-  const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
+  const result = await readStatusAndLint(source, target, command, options);
+  const stop = stopBeforeRunning(result, options.lintFailOn);
+  if (stop) return { ...result, failure: stop };
+  if (options.mode === 'status') return result;
+  if (result.status.pending.length === 0 && source.tracking.table) {
+    log.info('Nothing to apply: every migration in the repository is applied. No backup was taken.');
+    return result;
+  }
+  return deploy(source, command!, result, options);
+}
 
-  const read = await engine.withSqlSession(target, context, async (client) => {
+/**
+ * Where each migration stands in `target`'s database, what blocks a deploy, and the pending migrations linted with
+ * its tables' sizes (findings logged on their lines). Reads only.
+ */
+export async function readStatusAndLint(
+  source: MigrationSource,
+  target: DatabaseTarget,
+  command: string | undefined,
+  options: Pick<MigrateOptions, 'mode' | 'project' | 'lockTimeoutMs' | 'bigTable' | 'log' | 'signal'>,
+): Promise<MigrateResult> {
+  const { log } = options;
+  const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
+  const read = await sqlEngineFor(target, 'migrate-deploy').withSqlSession(target, context, async (client) => {
     const status = await readMigrationStatus(source, client);
     const { findings, notLinted } = await lintPending(source, status, options, catalogTableSizes(client));
     return { status, lint: findings, notLinted };
@@ -101,30 +126,21 @@ export async function migrateDeploy(options: MigrateOptions): Promise<MigrateRes
     projectDir: options.project.projectDir,
     ...(command ? prismaPrefix(command) : {}),
   });
-  const result: MigrateResult = {
+  annotate(read.lint, log);
+  return {
     mode: options.mode,
     source: { tool: source.tool, folder: source.folder, tracking: source.tracking },
     ...(command ? { command } : {}),
     ...read,
     blockers,
   };
-  annotate(result.lint, log);
-
-  const stop = stopBeforeRunning(result, options.lintFailOn);
-  if (stop) return { ...result, failure: stop };
-  if (options.mode === 'status') return result;
-  if (read.status.pending.length === 0 && source.tracking.table) {
-    log.info('Nothing to apply: every migration in the repository is applied. No backup was taken.');
-    return result;
-  }
-  return deploy(source, command!, result, options);
 }
 
 /** Lints the migrations the next deploy runs, in order, with the live tables' sizes. */
 async function lintPending(
   source: MigrationSource,
   status: MigrationStatus,
-  options: MigrateOptions,
+  options: Pick<MigrateOptions, 'lockTimeoutMs' | 'bigTable'>,
   tableSizes: ReturnType<typeof catalogTableSizes>,
 ): Promise<{ findings: LintFinding[]; notLinted: string[] }> {
   const pending = new Set(status.tracking.table ? status.pending : status.migrations.map((m) => m.name));
@@ -151,7 +167,7 @@ function annotate(findings: LintFinding[], log: Logger): void {
 }
 
 /** A deploy that would fail anyway (a blocker) or that lint refuses stops before the backup and the command. */
-function stopBeforeRunning(result: MigrateResult, failOn: LintFailOn): DbopsError | undefined {
+export function stopBeforeRunning(result: MigrateResult, failOn: LintFailOn): DbopsError | undefined {
   if (result.blockers.length > 0) {
     const first = result.blockers[0]!;
     return new DbopsError(

@@ -19,6 +19,7 @@ export function migrateSummary(result: MigrateResult, projectDir: string): Resul
       ...statusBlocks(result, projectDir),
       ...blockerBlocks(result),
       ...lintBlocks(result, projectDir),
+      ...rehearsalBlocks(result),
       ...deployBlocks(result),
     ],
   };
@@ -40,6 +41,7 @@ export function migrateOutputs(result: MigrateResult): Record<string, string> {
 }
 
 function title(result: MigrateResult): Text {
+  if (result.mode === 'check') return result.failure ? 'Migration check failed' : 'Migration check passed';
   if (result.mode === 'status') return result.failure ? 'Migrations cannot deploy' : 'Migration status';
   if (result.failure) return result.run || result.applied ? 'Migration deploy failed' : 'Migration deploy stopped';
   const applied = result.applied?.applied.length ?? 0;
@@ -173,6 +175,35 @@ function deployBlocks(result: MigrateResult): Block[] {
     });
   }
   return blocks;
+}
+
+/** check mode: each pending migration's rehearsal on the scratch copy: its duration and strongest lock. */
+function rehearsalBlocks(result: MigrateResult): Block[] {
+  const r = result.rehearsal;
+  if (!r) return [];
+  const from = result.scratch?.backupId
+    ? ['a copy of backup ', code(result.scratch.backupId)]
+    : ['an empty database (the migrations built the schema)'];
+  return [
+    { kind: 'heading', text: 'Rehearsal', status: r.passed ? 'ok' : 'failure' },
+    { kind: 'note', text: ['On ', ...from, '; the scratch database is dropped.'] },
+    {
+      kind: 'table',
+      columns: ['', 'Migration', 'Outcome', 'Duration', 'Strongest lock'],
+      rows: r.migrations.map((m) => [
+        { status: m.violations.length > 0 || m.outcome === 'failed' ? 'failure' : 'ok' },
+        code(m.name),
+        m.outcome,
+        m.durationMs === undefined ? '' : formatSeconds(m.durationMs / 1000),
+        m.summary,
+      ]),
+    },
+    ...(r.violations.length > 0 ? [{ kind: 'list', items: r.violations.map((v) => v.message) } as Block] : []),
+    {
+      kind: 'note',
+      text: `Locks sampled every ${r.sampling.intervalMs} ms (${r.sampling.samples} samples); a lock held for less may be missed.`,
+    },
+  ];
 }
 
 /** The failed migration explained, then each way out with its exact commands. */

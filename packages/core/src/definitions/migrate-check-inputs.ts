@@ -1,0 +1,63 @@
+import { parseTimeoutMs } from '../duration.js';
+import type { MigrateCheckOptions } from '../operations/migrate-check.js';
+import { DECRYPTION_INPUTS, readDecryption } from './backup-source-inputs.js';
+import { readConnection } from './connection-inputs.js';
+import type { InputReader } from './read-inputs.js';
+import { readS3Options } from './storage-inputs.js';
+import type { InputDefinition, RunContext } from './types.js';
+
+/** check mode's own inputs: the scratch server, the backup a copy comes from, and the rehearsal's thresholds. */
+export const MIGRATION_CHECK_INPUTS: InputDefinition[] = [
+  {
+    name: 'target-url',
+    description:
+      'check mode: a disposable PostgreSQL server (a service container) where a scratch database is made and the pending migrations are rehearsed. Never the database-url database.',
+    type: 'url',
+    schemes: ['postgres', 'postgresql'],
+    secret: true,
+    env: ['DBOPS_TARGET_URL'],
+  },
+  {
+    name: 'rehearse-from',
+    description:
+      'check mode: where the backups are (s3://bucket/prefix or a directory); the newest is restored into the scratch database. Without it, the migrations build the schema in an empty one.',
+    type: 'string',
+  },
+  ...DECRYPTION_INPUTS,
+  {
+    name: 'max-lock-time',
+    description: 'check mode: fail when a migration holds a lock that blocks writes longer than this, e.g. 5s.',
+    type: 'duration',
+  },
+  {
+    name: 'max-duration',
+    description: 'check mode: fail when a migration runs longer than this, e.g. 2m.',
+    type: 'duration',
+  },
+];
+
+/** check mode's settings from MIGRATION_CHECK_INPUTS (and database-url, only to refuse it as the target). */
+export function readCheckSettings(
+  reader: InputReader,
+  context: RunContext,
+): Pick<MigrateCheckOptions, 'target' | 'production' | 'rehearseFrom' | 'maxLockTimeMs' | 'maxDurationMs'> {
+  const from = reader.optional('rehearse-from');
+  const maxLock = reader.optional('max-lock-time');
+  const maxDuration = reader.optional('max-duration');
+  return {
+    target: readConnection(reader, 'target-url'),
+    ...(reader.optional('database-url') ? { production: readConnection(reader) } : {}),
+    ...(from
+      ? {
+          rehearseFrom: {
+            from,
+            s3: readS3Options(reader),
+            decryption: readDecryption(reader, context.secrets),
+            ...(context.artifacts ? { artifacts: context.artifacts } : {}),
+          },
+        }
+      : {}),
+    ...(maxLock ? { maxLockTimeMs: parseTimeoutMs(maxLock, 'max-lock-time', '5s') } : {}),
+    ...(maxDuration ? { maxDurationMs: parseTimeoutMs(maxDuration, 'max-duration', '2m') } : {}),
+  };
+}

@@ -1,0 +1,142 @@
+// migrate-deploy's check mode through the CLI (`dbops migrate-check`), against a real PostgreSQL and Prisma's own
+// migration engine: the newest backup of "production" is restored into a scratch database on target-url, the
+// pending migration is rehearsed there with its locks sampled, thresholds fail the check, the scratch database is
+// dropped, and production is never touched.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { runCli } from '../harness/cli.js';
+import { startPostgres, type PostgresServer } from '../harness/postgres.js';
+import { prismaProject, type PrismaProject } from '../harness/prisma.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const PRISMA_CLI = join(ROOT, 'node_modules', 'prisma6', 'build', 'index.js');
+const DEPLOY = `"${process.execPath}" "${PRISMA_CLI}" migrate deploy`;
+const QUIET = { CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' };
+const PENDING = '20260105000000_orders_total_bigint';
+
+let server: PostgresServer;
+let work: string;
+let project: PrismaProject;
+let backups: string;
+
+async function query<T extends pg.QueryResultRow>(db: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: server.url(db) });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+const scratchDatabases = async () =>
+  (await query<{ datname: string }>('postgres', "select datname from pg_database where datname like 'dbops_%'")).map(
+    (r) => r.datname,
+  );
+
+beforeAll(async () => {
+  server = await startPostgres();
+  work = await mkdtemp(join(tmpdir(), 'dbops-migrate-check-'));
+  await server.createDatabase('prod');
+  project = await prismaProject(server.url('prod'), ['20260101000000_init']);
+  expect((await project.deploy()).code).toBe(0);
+  await query('prod', "insert into users (email) values ('a@example.com')");
+  await query('prod', 'insert into orders (user_id, total) select 1, g from generate_series(1, 200000) g');
+  await query('prod', 'analyze orders');
+  backups = join(work, 'backups');
+  const backup = await runCli(['backup', '--to', backups], { DATABASE_URL: server.url('prod') });
+  expect(backup.code).toBe(0);
+  // The pull request's migration: a rewrite of orders under ACCESS EXCLUSIVE.
+  const dir = join(project.migrations, PENDING);
+  await mkdir(dir);
+  await writeFile(join(dir, 'migration.sql'), 'ALTER TABLE "orders" ALTER COLUMN "total" TYPE BIGINT;\n');
+}, 300_000);
+
+afterAll(async () => {
+  await project?.remove();
+  await rm(work, { recursive: true, force: true });
+  await server?.stop();
+});
+
+/** Production is as the backup left it: the pending migration never ran there. */
+async function expectProductionUntouched(): Promise<void> {
+  const columns = await query<{ data_type: string }>(
+    'prod',
+    "select data_type from information_schema.columns where table_name = 'orders' and column_name = 'total'",
+  );
+  expect(columns[0]!.data_type).toBe('integer');
+  const applied = await query<{ migration_name: string }>('prod', 'select migration_name from _prisma_migrations');
+  expect(applied.map((r) => r.migration_name)).toEqual(['20260101000000_init']);
+}
+
+const check = (...extra: string[]) =>
+  runCli(
+    [
+      'migrate-check',
+      '--working-directory',
+      project.dir,
+      '--command',
+      DEPLOY,
+      '--target-url',
+      server.url('postgres'),
+      '--json',
+      ...extra,
+    ],
+    { DATABASE_URL: server.url('prod'), ...QUIET },
+  );
+
+test('a copy of the newest backup rehearses the pending migration: its lock, table and size; production untouched', async () => {
+  const run = await check('--rehearse-from', backups, '--max-lock-time', '1h');
+  expect(run.stderr).not.toContain(server.password);
+  expect(run.code).toBe(0);
+  const result = JSON.parse(run.stdout);
+  expect(result.scratch.backupId).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{6}$/);
+  // Status and lint ran on the restored copy, which has production's table sizes.
+  expect(result.status.pending).toEqual([PENDING]);
+  expect(result.lint.find((f: { rule: string }) => f.rule === 'alter-column-type')?.tableSize?.rows).toBeGreaterThan(
+    100_000,
+  );
+  const [rehearsed] = result.rehearsal.migrations;
+  expect(rehearsed).toMatchObject({ name: PENDING, outcome: 'applied' });
+  expect(rehearsed.strongestLock).toMatchObject({ relation: 'public.orders', mode: 'ACCESS EXCLUSIVE' });
+  expect(rehearsed.strongestLock.rowsEstimate).toBeGreaterThan(100_000);
+  expect(run.stderr).toMatch(/holds ACCESS EXCLUSIVE on public\.orders/);
+  expect(await scratchDatabases()).toEqual([]);
+  await expectProductionUntouched();
+}, 300_000);
+
+test('a lock longer than max-lock-time fails the check, naming the migration and the table', async () => {
+  const run = await check('--rehearse-from', backups, '--max-lock-time', '1ms');
+  expect(run.code).toBe(1);
+  expect(run.stderr).toMatch(/exceeded its thresholds/);
+  expect(run.stderr).toMatch(new RegExp(`${PENDING}.*public\\.orders`));
+  expect(await scratchDatabases()).toEqual([]);
+  await expectProductionUntouched();
+}, 300_000);
+
+test('without a backup, the migrations build the schema in an empty scratch database', async () => {
+  const run = await check();
+  expect(run.code).toBe(0);
+  const result = JSON.parse(run.stdout);
+  expect(result.scratch.backupId).toBeUndefined();
+  expect(result.rehearsal.migrations.map((m: { name: string; outcome: string }) => [m.name, m.outcome])).toEqual([
+    ['20260101000000_init', 'applied'],
+    [PENDING, 'applied'],
+  ]);
+  expect(await scratchDatabases()).toEqual([]);
+  await expectProductionUntouched();
+}, 300_000);
+
+test('target-url naming the database-url database is refused before anything runs', async () => {
+  const run = await runCli(
+    ['migrate-check', '--working-directory', project.dir, '--command', DEPLOY, '--target-url', server.url('prod')],
+    { DATABASE_URL: server.url('prod'), ...QUIET },
+  );
+  expect(run.code).not.toBe(0);
+  expect(run.stderr).toMatch(/target-url names the same database as database-url/);
+  expect(run.stderr).not.toContain(server.password);
+  await expectProductionUntouched();
+}, 60_000);
