@@ -14,7 +14,6 @@ import { parsePipelineChecks } from '../../packages/core/src/databases/mongodb/p
 import { mongoRestorer } from '../../packages/core/src/databases/mongodb/restorer.js';
 import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/target.js';
 import { DbopsError } from '../../packages/core/src/errors.js';
-import type { UserCheck } from '../../packages/core/src/restore/checks.js';
 import { MemoryLogger } from '../../packages/core/src/log.js';
 import { listBackups } from '../../packages/core/src/manifest/catalog.js';
 import { backup, type BackupResult } from '../../packages/core/src/operations/backup.js';
@@ -235,8 +234,7 @@ test('pipeline checks run on the restored database; the checks fail on a databas
       { name: 'wrong count', collection: 'events', pipeline: [{ $count: 'n' }], expect: [{ n: 1 }] },
     ]),
   );
-  // UserCheck is SQL's shape today; the engine takes either (docs/mongodb.md, "User checks").
-  const result = await restoreTest(testOptions({ checks: checks as unknown as UserCheck[], keep: true }));
+  const result = await restoreTest(testOptions({ checks, keep: true }));
   try {
     const named = (name: string) => result.checks.find((c) => c.name === name);
     expect(named('first ten users')).toMatchObject({ passed: true });
@@ -272,6 +270,77 @@ test('a pipeline check that writes, or a malformed checks file, is refused when 
   expect(() => parsePipelineChecks('[{"name": "n", "pipeline": []}]')).toThrow(/check 'n' without a collection/);
   expect(() => parsePipelineChecks('{')).toThrow(/is not valid JSON/);
 });
+
+/** `dbops restore-test` of the fixture's backup through the CLI, with a checks file. */
+function restoreTestCli(checksFile: string): ReturnType<typeof runCli> {
+  return runCli(
+    ['restore-test', '--from', backups, '--name', 'shop', '--checks', checksFile, '--record', 'false', '--json'],
+    { DBOPS_TARGET_URL: urlFor('admin'), DBOPS_DECRYPT_WITH: key.identity },
+  );
+}
+
+test('dbops restore-test --checks <file.json> runs its pipeline checks and names the one that failed', async () => {
+  const file = path.join(work, 'mongo-checks.json');
+  await fs.writeFile(
+    file,
+    JSON.stringify([
+      { name: 'users restored', collection: 'users', pipeline: [{ $count: 'n' }], expect: [{ n: 300 }] },
+      {
+        name: 'event kinds',
+        collection: 'events',
+        pipeline: [{ $match: { kind: 0 } }, { $count: 'n' }],
+        expect: [{ n: 1 }],
+      },
+    ]),
+  );
+  const run = await restoreTestCli(file);
+  expect(run.stderr).not.toContain(PASSWORD);
+  expect(run.code).toBe(1);
+  const report = JSON.parse(run.stdout) as {
+    passed: boolean;
+    checks: Array<{ name: string; passed: boolean; detail: string }>;
+  };
+  expect(report.passed).toBe(false);
+  const user = report.checks.filter((c) => c.name === 'users restored' || c.name === 'event kinds');
+  // 2500 events, kind = _id % 7: 358 of kind 0.
+  expect(user).toEqual([
+    { name: 'users restored', passed: true, detail: 'returned the 1 expected documents' },
+    { name: 'event kinds', passed: false, detail: 'returned [{"n":358}]' },
+  ]);
+  expect(report.checks.filter((c) => !c.passed).map((c) => c.name)).toEqual(['event kinds']);
+  expect(await scratchDatabases()).toEqual([]);
+}, 120_000);
+
+test.each([
+  [
+    'not an array',
+    '{"name": "n", "collection": "users", "pipeline": [], "expect": []}',
+    'is a JSON object, not an array of checks',
+  ],
+  [
+    'a check without a collection',
+    '[{"name": "n", "pipeline": [], "expect": []}]',
+    "has check 'n' without a collection",
+  ],
+  [
+    'a $out stage',
+    '[{"name": "copy", "collection": "users", "pipeline": [{"$out": "x"}], "expect": []}]',
+    "has check 'copy' with a $out stage, which writes",
+  ],
+])(
+  'dbops restore-test refuses a checks file that is %s, naming checks, before anything restores',
+  async (_, text, said) => {
+    const file = path.join(work, `bad-${randomBytes(4).toString('hex')}.json`);
+    await fs.writeFile(file, text);
+    const run = await restoreTestCli(file);
+    expect(run.code).toBe(2);
+    const { error } = JSON.parse(run.stdout) as { error: { code: string; input?: string; message: string } };
+    expect(error).toMatchObject({ code: 'INVALID_INPUT', input: 'checks' });
+    expect(error.message).toContain(said);
+    expect(await scratchDatabases()).toEqual([]);
+  },
+  60_000,
+);
 
 test('restore-test refuses the database the backup was taken from', async () => {
   const error = await rejection(restoreTest(testOptions({ target: parseMongoTarget(urlFor(source), 'target-url') })));
@@ -366,7 +435,7 @@ test('dbops restore refuses a non-empty database without --clean, and replaces i
   const error = await rejection(restore(restoreOptions(target)));
   expect(error.code).toBe('UNSAFE_TARGET');
   expect(error.input).toBe('clean');
-  expect(error.message).toMatch(/already holds 2 objects/);
+  expect(error.message).toMatch(/already holds 2 objects \(collections or views\)$/);
   expect(await db.collection('stale').countDocuments()).toBe(1);
 
   const refused = await runCli(['restore', '--from', backups, '--name', 'shop'], {

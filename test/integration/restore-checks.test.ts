@@ -157,6 +157,29 @@ test('several statements that reach the server anyway are refused by it, with it
   expect(await roleExists('escaped_role')).toBe(false);
 });
 
+test('a MongoDB pipeline check is reported failed, not run, on PostgreSQL; the SQL checks around it run', async () => {
+  const client = new pg.Client({ connectionString: server.url('app') });
+  await client.connect();
+  try {
+    const results = await runUserChecks(client, [
+      { name: 'before', sql: 'select true' },
+      { name: 'orders (MongoDB)', collection: 'orders', pipeline: [{ $count: 'n' }], expect: [{ n: 1 }] },
+      { name: 'after', sql: 'select 1' },
+    ]);
+    expect(results).toEqual([
+      { name: 'before', passed: true, detail: 'returned true' },
+      {
+        name: 'orders (MongoDB)',
+        passed: false,
+        detail: expect.stringMatching(/^not run: a MongoDB pipeline check, which a PostgreSQL database cannot run/),
+      },
+      { name: 'after', passed: true, detail: 'returned 1' },
+    ]);
+  } finally {
+    await client.end();
+  }
+});
+
 test('the checks file is split into statements the way PostgreSQL reads it', () => {
   expect(
     parseChecks(

@@ -15,7 +15,7 @@ export const RESTORE_CHECK_INPUTS: InputDefinition[] = [
   {
     name: 'checks',
     description:
-      'A .sql file of checks: "-- name: ..." then one query (run read-only) returning true or a non-zero count.',
+      'A checks file. PostgreSQL: a .sql file, "-- name: ..." then one query (run read-only) returning true or a non-zero count. MongoDB: a .json array of {"name", "collection", "pipeline", "expect"}, passing when the pipeline returns exactly the expected documents.',
     type: 'string',
   },
   {

@@ -133,6 +133,12 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
   }
 }
 
+/** What each engine counts as the target's user objects (its restore target's userObjects). */
+const USER_OBJECTS: Record<DatabaseEngine['name'], string> = {
+  postgresql: 'tables, views, sequences, functions or large objects',
+  mongodb: 'collections or views',
+};
+
 /** The number of user objects in the target; refuses a non-empty target without clean (docs/architecture.md invariant 6). */
 async function refuseUnlessClean(
   session: RestoreTargetSession,
@@ -143,7 +149,7 @@ async function refuseUnlessClean(
   if (existing > 0 && !options.clean) {
     throw new DbopsError(
       'UNSAFE_TARGET',
-      `${engine.describe(options.target)} already holds ${existing} objects (tables, views, sequences, functions or large objects)`,
+      `${engine.describe(options.target)} already holds ${existing} objects (${USER_OBJECTS[engine.name]})`,
       {
         input: 'clean',
         hint: 'Pass --clean to drop and replace its objects (a safety backup is taken first), or restore into an empty database.',

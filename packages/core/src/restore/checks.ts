@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { parsePipelineChecks, type PipelineCheck } from '../databases/mongodb/pipeline-checks.js';
 import { invalidInput } from '../errors.js';
 import type { BackupManifest } from '../manifest/manifest.js';
 import { formatSeconds } from '../format.js';
@@ -10,14 +11,23 @@ export interface CheckResult {
   detail: string;
 }
 
-export interface UserCheck {
+/** A check in SQL (PostgreSQL): one query returning true or a non-zero count. */
+export interface SqlCheck {
   name: string;
   sql: string;
 }
 
 /**
- * A checks file: each check starts with a `-- name: ...` line and runs until the next one. A file without
- * names is split at semicolons that end a line, and its checks are numbered.
+ * A user's check of a restored database: SQL for PostgreSQL, an aggregation pipeline for MongoDB. Each engine
+ * runs its own kind and reports the other as failed, "not run", never as passed.
+ */
+export type UserCheck = SqlCheck | PipelineCheck;
+
+/**
+ * A checks file, its kind by its name: a `.json` file is an array of MongoDB pipeline checks
+ * (databases/mongodb/pipeline-checks.ts); any other is SQL, where each check starts with a `-- name: ...` line
+ * and runs until the next one, and a file without names is split at semicolons that end a line, its checks
+ * numbered.
  */
 export async function readChecksFile(path: string, input = 'checks'): Promise<UserCheck[]> {
   let text: string;
@@ -27,14 +37,14 @@ export async function readChecksFile(path: string, input = 'checks'): Promise<Us
     throw invalidInput(
       input,
       `names a file that cannot be read (${path})`,
-      'a path to a .sql file in the repository, e.g. .github/dbops/restore-checks.sql',
+      'a path to a file in the repository: .sql for PostgreSQL (e.g. .github/dbops/restore-checks.sql), .json for MongoDB (e.g. .github/dbops/mongo-checks.json)',
     );
   }
-  return parseChecks(text, input);
+  return /\.json$/i.test(path) ? parsePipelineChecks(text, input) : parseChecks(text, input);
 }
 
-export function parseChecks(text: string, input = 'checks'): UserCheck[] {
-  const checks: UserCheck[] = [];
+export function parseChecks(text: string, input = 'checks'): SqlCheck[] {
+  const checks: SqlCheck[] = [];
   if (/^--\s*name:/m.test(text)) {
     const blocks = text.split(/^--\s*name:/m).slice(1);
     for (const block of blocks) {
@@ -73,7 +83,7 @@ const ONE_QUERY =
  * A check is one query, refused otherwise when the file is read, before anything restores: a second statement
  * after a `commit` would run outside the read-only transaction and its timeout.
  */
-function refuseUnlessOneQuery(check: UserCheck, input: string): void {
+function refuseUnlessOneQuery(check: SqlCheck, input: string): void {
   const statements = splitStatements(check.sql);
   if (statements.length > 1) {
     throw invalidInput(

@@ -34,11 +34,15 @@ export function parsePipelineChecks(text: string, input = 'checks'): PipelineChe
   } catch (error) {
     throw invalidInput(input, `is not valid JSON (${(error as Error).message})`, FORM);
   }
-  if (!Array.isArray(parsed) || parsed.length === 0) throw invalidInput(input, 'holds no checks', FORM);
+  if (!Array.isArray(parsed))
+    throw invalidInput(input, `is a JSON ${parsed === null ? 'null' : typeof parsed}, not an array of checks`, FORM);
+  if (parsed.length === 0) throw invalidInput(input, 'holds no checks', FORM);
   return parsed.map((raw, i) => {
-    const check = raw as Partial<PipelineCheck> | null;
-    const label = typeof check?.name === 'string' && check.name ? `'${check.name}'` : `number ${i + 1}`;
-    if (typeof check?.name !== 'string' || !check.name)
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+      throw invalidInput(input, `has check number ${i + 1} that is not an object`, FORM);
+    const check = raw as Partial<PipelineCheck>;
+    const label = typeof check.name === 'string' && check.name ? `'${check.name}'` : `number ${i + 1}`;
+    if (typeof check.name !== 'string' || !check.name)
       throw invalidInput(input, `has check ${label} without a name`, FORM);
     if (typeof check.collection !== 'string' || !check.collection)
       throw invalidInput(input, `has check ${label} without a collection`, FORM);

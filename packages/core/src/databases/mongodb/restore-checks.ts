@@ -4,7 +4,7 @@ import type { CheckResult, UserCheck } from '../../restore/checks.js';
 import { FULL_SCOPE } from '../dump-scope.js';
 import { indexSummary } from './dump-source.js';
 import { mongoFingerprint } from './fingerprint.js';
-import { isPipelineCheck, runPipelineChecks, type PipelineCheck } from './pipeline-checks.js';
+import { isPipelineCheck, runPipelineChecks } from './pipeline-checks.js';
 import { readInventory, type CollectionInventory } from './inventory.js';
 
 // What a restore is checked by in a restored MongoDB database: collections and their document counts, indexes,
@@ -85,7 +85,7 @@ export function checkFingerprint(restored: CollectionInventory[], manifest: Back
  * The user's checks: pipeline checks (pipeline-checks.ts) run; a SQL check (restore/checks.ts), which MongoDB
  * cannot run, is reported failed rather than passed unrun.
  */
-export async function runUserChecks(db: Db, checks: Array<UserCheck | PipelineCheck>): Promise<CheckResult[]> {
+export async function runUserChecks(db: Db, checks: UserCheck[]): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const check of checks) {
     if (isPipelineCheck(check)) results.push(...(await runPipelineChecks(db, [check])));
@@ -103,7 +103,7 @@ export async function runUserChecks(db: Db, checks: Array<UserCheck | PipelineCh
 export async function checkRestoredDatabase(
   db: Db,
   manifest: BackupManifest,
-  userChecks: Array<UserCheck | PipelineCheck>,
+  userChecks: UserCheck[],
 ): Promise<{ checks: CheckResult[]; rows: number }> {
   const restored = await readInventory(db, FULL_SCOPE);
   const collections = checkCollections(restored, manifest);

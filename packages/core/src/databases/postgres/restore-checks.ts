@@ -145,6 +145,10 @@ export async function runUserChecks(
   if (checks.length === 0) return results;
   await client.query('set default_transaction_read_only = on');
   for (const check of checks) {
+    if (!('sql' in check)) {
+      results.push({ name: check.name, passed: false, detail: PIPELINE_NOT_RUN });
+      continue;
+    }
     try {
       await client.query('begin read only');
       // A query, so the transaction's snapshot is taken before the check runs (see above).
@@ -171,6 +175,10 @@ export async function runUserChecks(
   }
   return results;
 }
+
+/** A MongoDB pipeline check (a .json checks file) cannot run on PostgreSQL: failed, never passed unrun. */
+const PIPELINE_NOT_RUN =
+  'not run: a MongoDB pipeline check, which a PostgreSQL database cannot run (write PostgreSQL checks as SQL in a .sql file)';
 
 /** The server's own message; the one for several statements in one check said in words a check author knows. */
 function checkFailure(error: unknown): string {
