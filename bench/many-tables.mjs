@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createDatabaseOnce } from './lib/cluster.mjs';
 import { CLI, describeBuild, startEnvironment } from './lib/environment.mjs';
 import { measure, waitForQuiet } from './lib/measure.mjs';
 import { median, ratio, rssMb, seconds } from './lib/table.mjs';
@@ -32,7 +33,7 @@ const db = `many_${tables}`;
 const url = cluster.url(db);
 const scratch = mkdtempSync(join(tmpdir(), 'dbops-many-tables-'));
 try {
-  await createCatalog(cluster.url(), db, tables);
+  await createCatalog(db, tables);
   const contenders = [
     { label: 'pg_dump -Fc -Z0 \\| zstd -3 > file', run: () => pipe(`| zstd -q -3 -o ${scratch}/pipe.zst -f`) },
     { label: 'pg_dump -Fc > file', run: () => pipe(`> ${scratch}/dump.fc`) },
@@ -84,25 +85,17 @@ function pipe(tail) {
 }
 
 /** `tables` tables of 20 rows, each with a primary key and one more index, analyzed; created once and reused. */
-async function createCatalog(adminUrl, database, count) {
-  const pg = (await import('pg')).default;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  const exists = (await admin.query('select 1 from pg_database where datname = $1', [database])).rowCount > 0;
-  if (!exists) await admin.query(`create database ${database}`);
-  await admin.end();
-  if (exists) return;
-  console.log(`Creating ${count} tables…`);
-  const client = new pg.Client({ connectionString: cluster.url(database) });
-  await client.connect();
-  for (let start = 0; start < count; start += 500) {
-    const end = Math.min(count, start + 500) - 1;
-    await client.query(`do $$ begin for i in ${start}..${end} loop
-      execute format('create table t_%s (id int primary key, account int, note text)', i);
-      execute format('create index on t_%s (account)', i);
-      execute format('insert into t_%s select g, g %% 7, md5(g::text) from generate_series(1, 20) g', i);
-    end loop; end $$`);
-  }
-  await client.query('analyze');
-  await client.end();
+function createCatalog(database, count) {
+  return createDatabaseOnce(cluster, database, async (client) => {
+    console.log(`Creating ${count} tables…`);
+    for (let start = 0; start < count; start += 500) {
+      const end = Math.min(count, start + 500) - 1;
+      await client.query(`do $$ begin for i in ${start}..${end} loop
+        execute format('create table t_%s (id int primary key, account int, note text)', i);
+        execute format('create index on t_%s (account)', i);
+        execute format('insert into t_%s select g, g %% 7, md5(g::text) from generate_series(1, 20) g', i);
+      end loop; end $$`);
+    }
+    await client.query('analyze');
+  });
 }

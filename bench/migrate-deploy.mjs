@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
+import { createDatabaseOnce } from './lib/cluster.mjs';
 import { CLI, describeBuild, ROOT, startEnvironment } from './lib/environment.mjs';
 import { measure, waitForQuiet } from './lib/measure.mjs';
 import { median, seconds } from './lib/table.mjs';
@@ -34,7 +35,7 @@ const db = `migrate_${tables}_${migrations}`;
 const url = cluster.url(db);
 const project = mkdtempSync(join(tmpdir(), 'dbops-migrate-bench-'));
 try {
-  const fresh = await createSchema(cluster.url(), db, tables);
+  const fresh = await createSchema(db, tables);
   writeProject(project, migrations, tables);
   const env = { ...process.env, DATABASE_URL: url };
   const tool = (...args) =>
@@ -89,28 +90,19 @@ try {
 }
 
 /** `count` tables like an application's (a key, a foreign key column, an index, a few rows); made once, reused. */
-async function createSchema(adminUrl, database, count) {
-  const pg = (await import('pg')).default;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  const exists = (await admin.query('select 1 from pg_database where datname = $1', [database])).rowCount > 0;
-  if (!exists) await admin.query(`create database ${database}`);
-  await admin.end();
-  if (exists) return false;
-  console.log(`Creating ${count} tables…`);
-  const client = new pg.Client({ connectionString: cluster.url(database) });
-  await client.connect();
-  for (let start = 0; start < count; start += 500) {
-    const end = Math.min(count, start + 500) - 1;
-    await client.query(`do $$ begin for i in ${start}..${end} loop
-      execute format('create table t_%s (id bigint primary key, account int, status text, created_at timestamptz default now())', i);
-      execute format('create index on t_%s (account)', i);
-      execute format('insert into t_%s select g, g %% 7, ''new'' from generate_series(1, 20) g', i);
-    end loop; end $$`);
-  }
-  await client.query('analyze');
-  await client.end();
-  return true;
+function createSchema(database, count) {
+  return createDatabaseOnce(cluster, database, async (client) => {
+    console.log(`Creating ${count} tables…`);
+    for (let start = 0; start < count; start += 500) {
+      const end = Math.min(count, start + 500) - 1;
+      await client.query(`do $$ begin for i in ${start}..${end} loop
+        execute format('create table t_%s (id bigint primary key, account int, status text, created_at timestamptz default now())', i);
+        execute format('create index on t_%s (account)', i);
+        execute format('insert into t_%s select g, g %% 7, ''new'' from generate_series(1, 20) g', i);
+      end loop; end $$`);
+    }
+    await client.query('analyze');
+  });
 }
 
 /** A node-pg-migrate project: `count` SQL migrations of the kinds an application accumulates, each with its down. */

@@ -107,3 +107,28 @@ function freePort() {
     });
   });
 }
+
+/**
+ * Creates `database` on the cluster unless it exists, and then fills it with `fill(client)` (a pg client on it):
+ * a benchmark's generated data is built once and reused. Returns true when it was created now.
+ */
+export async function createDatabaseOnce(cluster, database, fill) {
+  const pg = (await import('pg')).default;
+  const admin = new pg.Client({ connectionString: cluster.url() });
+  await admin.connect();
+  try {
+    const exists = (await admin.query('select 1 from pg_database where datname = $1', [database])).rowCount > 0;
+    if (exists) return false;
+    await admin.query(`create database "${database.replace(/"/g, '""')}"`);
+  } finally {
+    await admin.end();
+  }
+  const client = new pg.Client({ connectionString: cluster.url(database) });
+  await client.connect();
+  try {
+    await fill(client);
+  } finally {
+    await client.end();
+  }
+  return true;
+}
