@@ -46,7 +46,7 @@ try {
   }
   const command = `"${process.execPath}" "${NODE_PG_MIGRATE}" up`;
   const contenders = [
-    { label: 'bare: node-pg-migrate up', run: () => measure('bash', ['-c', command], { env }) },
+    { label: 'bare: node-pg-migrate up', run: () => measure('bash', ['-c', `cd "${project}" && ${command}`], { env }) },
     {
       label: 'dbops migrate-deploy (backup: false)',
       run: () =>
