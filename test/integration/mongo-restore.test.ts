@@ -10,7 +10,7 @@ import type { Db, Document } from 'mongodb';
 import { generateIdentity } from '../../packages/core/src/crypto/age/keys.js';
 import { FULL_SCOPE } from '../../packages/core/src/databases/engine.js';
 import { mongoEngine } from '../../packages/core/src/databases/mongodb/engine.js';
-import { parsePipelineChecks } from '../../packages/core/src/databases/mongodb/pipeline-checks.js';
+import { parsePipelineChecks } from '../../packages/core/src/restore/pipeline-checks.js';
 import { mongoRestorer } from '../../packages/core/src/databases/mongodb/restorer.js';
 import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/target.js';
 import { DbopsError } from '../../packages/core/src/errors.js';

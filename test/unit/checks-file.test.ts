@@ -3,7 +3,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isPipelineCheck } from '../../packages/core/src/databases/mongodb/pipeline-checks.js';
+import { isPipelineCheck } from '../../packages/core/src/restore/pipeline-checks.js';
 import { DbopsError } from '../../packages/core/src/errors.js';
 import { readChecksFile } from '../../packages/core/src/restore/checks.js';
 

@@ -1,10 +1,18 @@
 import { DbopsError, invalidInput } from '../errors.js';
 import type { BackupManifest } from '../manifest/manifest.js';
 import type { DatabaseEngine, DatabaseTarget, EngineName } from './engine.js';
-import { mongoEngine } from './mongodb/engine.js';
+import { lazyEngine } from './lazy-engine.js';
+import { asMongoTarget, describeMongoTarget } from './mongodb/target.js';
 import { postgresEngine } from './postgres/engine.js';
 
 // Which engine serves a connection URL, a parsed target or a stored backup.
+
+// MongoDB's engine and driver load when a MongoDB target is first used.
+const mongoEngine = lazyEngine(
+  'mongodb',
+  (target) => describeMongoTarget(asMongoTarget(target)),
+  async () => (await import('./mongodb/engine.js')).mongoEngine,
+);
 
 const ENGINES: Record<EngineName, DatabaseEngine> = { postgresql: postgresEngine, mongodb: mongoEngine };
 

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parsePipelineChecks, type PipelineCheck } from '../databases/mongodb/pipeline-checks.js';
+import { parsePipelineChecks, type PipelineCheck } from './pipeline-checks.js';
 import { invalidInput } from '../errors.js';
 import type { BackupManifest } from '../manifest/manifest.js';
 import { formatSeconds } from '../format.js';

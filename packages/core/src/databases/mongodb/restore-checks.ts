@@ -4,7 +4,8 @@ import type { CheckResult, UserCheck } from '../../restore/checks.js';
 import { FULL_SCOPE } from '../dump-scope.js';
 import { indexSummary } from './dump-source.js';
 import { mongoFingerprint } from './fingerprint.js';
-import { isPipelineCheck, runPipelineChecks } from './pipeline-checks.js';
+import { isPipelineCheck } from '../../restore/pipeline-checks.js';
+import { runPipelineChecks } from './pipeline-checks.js';
 import { readInventory, type CollectionInventory } from './inventory.js';
 
 // What a restore is checked by in a restored MongoDB database: collections and their document counts, indexes,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { MongoClient } from 'mongodb';
+import { ConnectionString } from 'mongodb-connection-string-url';
 import { DbopsError, invalidInput } from '../../errors.js';
 import type { DatabaseTarget } from '../engine.js';
 
@@ -25,7 +25,7 @@ const URL_FORM =
   'mongodb://USER:PASSWORD@HOST:27017/DATABASE?authSource=admin or mongodb+srv://USER:PASSWORD@CLUSTER/DATABASE ' +
   '(percent-encode special characters in the password: @ → %40, / → %2F, : → %3A, % → %25)';
 
-/** Parses a mongodb:// or mongodb+srv:// URL with the driver's own parser; errors never echo the URL. */
+/** Parses a mongodb:// or mongodb+srv:// URL with the parser the driver uses; errors never echo the URL. */
 export function parseMongoTarget(url: string, urlInput = 'database-url', tlsCaFile?: string): MongoTarget {
   const trimmed = url.trim();
   if (!/^mongodb(\+srv)?:\/\//i.test(trimmed)) {
@@ -35,34 +35,46 @@ export function parseMongoTarget(url: string, urlInput = 'database-url', tlsCaFi
       URL_FORM,
     );
   }
-  let client: MongoClient;
+  // The driver's own URL parser (mongodb-connection-string-url), without the driver: loading the driver is half of
+  // dbops's start-up, and a URL is read by every command that takes one. The driver checks the options at connect.
+  let parsed: ConnectionString;
   try {
-    // The constructor parses and validates the connection string without connecting.
-    client = new MongoClient(trimmed);
+    parsed = new ConnectionString(trimmed);
   } catch {
     throw invalidInput(urlInput, 'is not a valid MongoDB connection URL', URL_FORM);
   }
-  const options = client.options;
-  const first = options.hosts[0];
-  const srv = /^mongodb\+srv:/i.test(trimmed);
-  const database = options.dbName && options.dbName !== 'test' ? options.dbName : pathDatabase(trimmed);
+  const srv = parsed.isSRV;
+  const hosts = parsed.hosts.map(hostAndPort);
+  if (hosts.length === 0 || hosts.some((h) => h === undefined)) {
+    throw invalidInput(urlInput, 'is not a valid MongoDB connection URL', URL_FORM);
+  }
+  const first = hosts[0]!;
+  const database = pathDatabase(trimmed);
   if (!database) {
     throw invalidInput(urlInput, 'names no database (add it after the host: .../DATABASE)', URL_FORM);
   }
-  const caFile = tlsCaFile ?? options.tlsCAFile;
+  const flag = (name: string) => /^true$/i.test(parsed.searchParams.get(name) ?? '');
+  const caFile = tlsCaFile ?? parsed.searchParams.get('tlsCAFile') ?? undefined;
   return {
     engine: 'mongodb',
     url: trimmed,
     srv,
-    host: srv ? (options.srvHost ?? '') : (first?.host ?? first?.toString() ?? ''),
-    port: srv ? 27017 : (first?.port ?? 27017),
+    host: first.host,
+    port: srv ? 27017 : (first.port ?? 27017),
     database,
-    user: options.credentials?.username || undefined,
-    password: options.credentials?.password || undefined,
-    tls: Boolean(options.tls) || srv,
+    user: parsed.username ? decodeURIComponent(parsed.username) : undefined,
+    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
+    tls: flag('tls') || flag('ssl') || srv,
     tlsCa: caFile ? readFileSync(caFile, 'utf8') : undefined,
     urlInput,
   };
+}
+
+/** "host:27018", "[::1]:27018" or "host" as host and port; undefined when it is neither (a port that is no number). */
+function hostAndPort(text: string): { host: string; port?: number } | undefined {
+  const found = /^(\[[^\]]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(text);
+  if (!found || (found[2] && Number(found[2]) > 65535)) return undefined;
+  return { host: found[1]!.replace(/^\[|\]$/g, ''), ...(found[2] ? { port: Number(found[2]) } : {}) };
 }
 
 function pathDatabase(url: string): string {

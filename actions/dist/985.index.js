@@ -1,0 +1,1641 @@
+export const id = 985;
+export const ids = [985];
+export const modules = {
+
+/***/ 32985:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  mongoEngine: () => (/* binding */ mongoEngine)
+});
+
+// EXTERNAL MODULE: ./packages/core/lib/errors.js
+var lib_errors = __webpack_require__(57706);
+// EXTERNAL MODULE: ./node_modules/mongodb/lib/index.js
+var lib = __webpack_require__(84294);
+// EXTERNAL MODULE: ./packages/core/lib/databases/mongodb/target.js + 1 modules
+var mongodb_target = __webpack_require__(71945);
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/connection.js
+
+
+
+/** How long to look for a server that answers before giving up (the driver retries within it). */
+const SERVER_SELECTION_TIMEOUT_MS = 15_000;
+const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * The driver's settings for a target. The password stays inside the driver (no child process, no argv), and the
+ * URL is never printed: errors name the input instead (invariant 5).
+ */
+function clientOptions(target) {
+    return {
+        appName: 'dbops',
+        serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
+        connectTimeoutMS: CONNECT_TIMEOUT_MS,
+        // One bounded retry of a read the network cut (the driver's own rule); a dump cursor is not retried.
+        retryReads: true,
+        ...(target.tlsCa ? { tls: true, ca: target.tlsCa } : {}),
+    };
+}
+/**
+ * Runs `use` with a connected client, closed afterwards. A cancel closes the client, which ends its cursors and
+ * commands on the server side.
+ */
+async function withMongoClient(target, context, use) {
+    const session = await openMongoClient(target, context);
+    try {
+        return await use(session.client);
+    }
+    finally {
+        await session.close();
+    }
+}
+/**
+ * A connected client for a session that outlives one call (restore-test's scratch server); the caller closes it.
+ * Until then a cancel closes it, as withMongoClient's does.
+ */
+async function openMongoClient(target, context) {
+    if (context.signal?.aborted)
+        throw (0,lib_errors/* cancelled */.KW)();
+    const client = new lib.MongoClient(target.url, clientOptions(target));
+    const onAbort = () => void client.close(true).catch(() => undefined);
+    context.signal?.addEventListener('abort', onAbort, { once: true });
+    const close = async () => {
+        context.signal?.removeEventListener('abort', onAbort);
+        await client.close().catch(() => undefined);
+    };
+    try {
+        await client.connect();
+        // connect() only finds a server; a command proves the credentials and the database name.
+        await client.db(target.database).command({ ping: 1 });
+    }
+    catch (error) {
+        await close();
+        if (context.signal?.aborted)
+            throw (0,lib_errors/* cancelled */.KW)();
+        throw connectionError(target, error);
+    }
+    return { client, close };
+}
+/** A failure to connect as the error users should see: the input named, the URL and password never echoed. */
+function connectionError(target, error) {
+    const input = target.urlInput ?? 'database-url';
+    const where = (0,mongodb_target/* describeMongoTarget */.lK)(target);
+    const detail = scrub(target, error instanceof Error ? error.message : String(error));
+    if (isAuthFailure(error)) {
+        return new lib_errors/* DbopsError */.zJ('CONNECTION_FAILED', `MongoDB refused the credentials of ${where} (${input}): ${detail}`, {
+            input,
+            cause: error,
+            hint: `Check the user and password in ${input} (percent-encode special characters) and its authSource.`,
+        });
+    }
+    return new lib_errors/* DbopsError */.zJ('CONNECTION_FAILED', `Could not connect to MongoDB at ${where} (${input}): ${detail}`, {
+        input,
+        cause: error,
+        hint: `Check the host and port in ${input}, that the server runs and accepts connections from here, and TLS settings.`,
+    });
+}
+function isAuthFailure(error) {
+    if (error instanceof lib.MongoServerError && (error.code === 18 || error.codeName === 'AuthenticationFailed'))
+        return true;
+    return error instanceof Error && /auth(entication)? failed/i.test(error.message);
+}
+/** A message with every form of the target's password and URL taken out (the driver never prints them; be sure). */
+function scrub(target, message) {
+    let out = message.split(target.url).join('<database-url>');
+    if (target.password) {
+        for (const form of new Set([target.password, encodeURIComponent(target.password)])) {
+            out = out.split(form).join('***');
+        }
+    }
+    return out;
+}
+/** The server's version, as buildInfo reports it, and its major number. */
+async function serverVersion(client) {
+    const info = await client.db('admin').command({ buildInfo: 1 });
+    const text = String(info.version ?? '');
+    return { text, major: Number.parseInt(text, 10) || 0 };
+}
+async function readTopology(client) {
+    const hello = await client.db('admin').command({ hello: 1 });
+    if (hello.msg === 'isdbgrid')
+        return { kind: 'sharded' };
+    if (typeof hello.setName === 'string')
+        return { kind: 'replica-set', replicaSet: hello.setName };
+    return { kind: 'standalone' };
+}
+//# sourceMappingURL=connection.js.map
+// EXTERNAL MODULE: ./packages/core/lib/version.js
+var lib_version = __webpack_require__(81757);
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/archive/format.js
+/**
+ * The mongodump archive format (`mongodump --archive`), as mongo-tools' common/archive writes and reads it
+ * (spec.md there):
+ *
+ *   archive   = magic, header doc, *collection-metadata doc, terminator, *(segment | eof)
+ *   segment   = namespace header {db, collection, EOF: false, CRC: 0}, +document, terminator
+ *   eof       = namespace header {db, collection, EOF: true, CRC: <CRC-64 of the namespace's documents>},
+ *               terminator
+ *
+ * Every number is little-endian; a terminator is four 0xff bytes where a BSON length would be.
+ */
+
+/** 0x8199e26d, the first four bytes of every archive (stored little-endian: 6d e2 99 81). */
+const MAGIC_NUMBER = 0x8199e26d;
+const TERMINATOR = 0xffffffff;
+const TERMINATOR_BYTES = Buffer.from([0xff, 0xff, 0xff, 0xff]);
+/** The only archive format version mongo-tools has written. */
+const FORMAT_VERSION = '0.1';
+/** mongo-tools' db.MaxBSONSize: its parser rejects any block larger than this. */
+const MAX_BSON_SIZE = 16 * 1024 * 1024;
+/** An empty BSON document: a length and a trailing NUL. */
+const MIN_BSON_SIZE = 5;
+function encodeHeader(header) {
+    return lib.BSON.serialize({
+        concurrent_collections: new lib.BSON.Int32(header.concurrentCollections),
+        version: header.formatVersion,
+        server_version: header.serverVersion,
+        tool_version: header.toolVersion,
+    });
+}
+function encodePreludeEntry(entry) {
+    // Go reads `size` into an int: int32 when it fits, as Go's driver writes it, int64 otherwise.
+    const size = entry.size <= 0x7fffffff ? new lib.BSON.Int32(entry.size) : lib.BSON.Long.fromNumber(entry.size);
+    const { db, collection, metadata, type } = entry;
+    return lib.BSON.serialize({ db, collection, metadata, size, type });
+}
+/**
+ * A namespace header. mongorestore decodes it strictly: exactly these four fields, CRC as an int64 holding the
+ * unsigned CRC's bits.
+ */
+function encodeNamespaceHeader(db, collection, eof, crc) {
+    return lib.BSON.serialize({ db, collection, EOF: eof, CRC: lib.BSON.Long.fromBigInt(BigInt.asIntN(64, crc)) });
+}
+/** Reads a namespace header, or says what is wrong with it. */
+function decodeNamespaceHeader(bytes) {
+    const doc = decode(bytes);
+    if (typeof doc === 'string')
+        return doc;
+    const { db, collection, EOF: eof, CRC: crc } = doc;
+    if (typeof db !== 'string' || typeof collection !== 'string' || typeof eof !== 'boolean') {
+        return 'a namespace header lacks db, collection or EOF';
+    }
+    if (typeof crc !== 'bigint')
+        return `the namespace header of ${db}.${collection} has no int64 CRC`;
+    return { db, collection, eof, crc: BigInt.asUintN(64, crc) };
+}
+function decodeHeader(bytes) {
+    const doc = decode(bytes);
+    if (typeof doc === 'string')
+        return doc;
+    const { concurrent_collections: concurrent, version, server_version: server, tool_version: tool } = doc;
+    if (typeof version !== 'string')
+        return 'the archive header has no format version';
+    return {
+        concurrentCollections: typeof concurrent === 'number' ? concurrent : Number(concurrent ?? 1),
+        formatVersion: version,
+        serverVersion: typeof server === 'string' ? server : '',
+        toolVersion: typeof tool === 'string' ? tool : '',
+    };
+}
+function decodePreludeEntry(bytes) {
+    const doc = decode(bytes);
+    if (typeof doc === 'string')
+        return doc;
+    const { db, collection, metadata, size, type } = doc;
+    if (typeof db !== 'string' || typeof collection !== 'string')
+        return 'a prelude entry lacks db or collection';
+    return {
+        db,
+        collection,
+        metadata: typeof metadata === 'string' ? metadata : '',
+        size: typeof size === 'number' || typeof size === 'bigint' ? Number(size) : 0,
+        type: typeof type === 'string' ? type : '',
+    };
+}
+function decode(bytes) {
+    try {
+        return lib.BSON.deserialize(bytes, { useBigInt64: true });
+    }
+    catch (error) {
+        return `a header is not valid BSON (${error.message})`;
+    }
+}
+//# sourceMappingURL=format.js.map
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(57075);
+// EXTERNAL MODULE: ./packages/core/lib/pipeline/compression.js
+var compression = __webpack_require__(64678);
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/archive/crc64.js
+/**
+ * The CRC-64 that mongodump writes into each namespace's EOF header and mongorestore checks: Go's
+ * `crc64.New(crc64.MakeTable(crc64.ECMA))`, known elsewhere as CRC-64/XZ (ECMA-182 polynomial, reflected, initial
+ * value and final XOR all ones; check value 0x995dc9bbdf1939fa for "123456789").
+ *
+ * Hand-written because no npm package does this one at streaming speed: js-crc has the model but works byte by
+ * byte on generic multi-word state (40 MB/s here, against 550 MB/s for this), crc64-ecma182.js copies every buffer
+ * into a WebAssembly heap and keeps its state as a decimal string, and @aws-sdk/crc64-nvme uses another
+ * polynomial. Every document byte of a backup passes through here, so this is slicing-by-8 over two 32-bit halves
+ * (BigInt per byte would be far slower).
+ */
+/** The ECMA-182 polynomial, bit-reversed (Go's crc64.ECMA), as two 32-bit halves. */
+const POLY_HI = 0xc96c5795;
+const POLY_LO = 0xd7870f42;
+// TABLE_*[k * 256 + i]: the CRC of byte i followed by k zero bytes, high and low halves.
+const TABLE_HI = new Uint32Array(8 * 256);
+const TABLE_LO = new Uint32Array(8 * 256);
+for (let i = 0; i < 256; i++) {
+    let hi = 0;
+    let lo = i;
+    for (let bit = 0; bit < 8; bit++) {
+        const carry = lo & 1;
+        lo = ((lo >>> 1) | (hi << 31)) >>> 0;
+        hi = hi >>> 1;
+        if (carry) {
+            hi = (hi ^ POLY_HI) >>> 0;
+            lo = (lo ^ POLY_LO) >>> 0;
+        }
+    }
+    TABLE_HI[i] = hi;
+    TABLE_LO[i] = lo;
+}
+for (let k = 1; k < 8; k++) {
+    for (let i = 0; i < 256; i++) {
+        const prevHi = TABLE_HI[(k - 1) * 256 + i];
+        const prevLo = TABLE_LO[(k - 1) * 256 + i];
+        const index = prevLo & 0xff;
+        TABLE_HI[k * 256 + i] = (TABLE_HI[index] ^ (prevHi >>> 8)) >>> 0;
+        TABLE_LO[k * 256 + i] = (TABLE_LO[index] ^ ((prevLo >>> 8) | (prevHi << 24))) >>> 0;
+    }
+}
+/** A running CRC-64/XZ over any number of `update` calls, as Go's hash.Hash64 accumulates it. */
+class Crc64 {
+    // The register, kept inverted between updates (Go inverts on entry and exit of every update; the two cancel).
+    hi = 0xffffffff;
+    lo = 0xffffffff;
+    update(bytes) {
+        let hi = this.hi;
+        let lo = this.lo;
+        let i = 0;
+        const end8 = bytes.length - (bytes.length % 8);
+        for (; i < end8; i += 8) {
+            lo ^= bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
+            hi ^= bytes[i + 4] | (bytes[i + 5] << 8) | (bytes[i + 6] << 16) | (bytes[i + 7] << 24);
+            const newHi = TABLE_HI[7 * 256 + (lo & 0xff)] ^
+                TABLE_HI[6 * 256 + ((lo >>> 8) & 0xff)] ^
+                TABLE_HI[5 * 256 + ((lo >>> 16) & 0xff)] ^
+                TABLE_HI[4 * 256 + (lo >>> 24)] ^
+                TABLE_HI[3 * 256 + (hi & 0xff)] ^
+                TABLE_HI[2 * 256 + ((hi >>> 8) & 0xff)] ^
+                TABLE_HI[256 + ((hi >>> 16) & 0xff)] ^
+                TABLE_HI[hi >>> 24];
+            const newLo = TABLE_LO[7 * 256 + (lo & 0xff)] ^
+                TABLE_LO[6 * 256 + ((lo >>> 8) & 0xff)] ^
+                TABLE_LO[5 * 256 + ((lo >>> 16) & 0xff)] ^
+                TABLE_LO[4 * 256 + (lo >>> 24)] ^
+                TABLE_LO[3 * 256 + (hi & 0xff)] ^
+                TABLE_LO[2 * 256 + ((hi >>> 8) & 0xff)] ^
+                TABLE_LO[256 + ((hi >>> 16) & 0xff)] ^
+                TABLE_LO[hi >>> 24];
+            hi = newHi;
+            lo = newLo;
+        }
+        for (; i < bytes.length; i++) {
+            const index = (lo ^ bytes[i]) & 0xff;
+            lo = TABLE_LO[index] ^ ((lo >>> 8) | (hi << 24));
+            hi = TABLE_HI[index] ^ (hi >>> 8);
+        }
+        this.hi = hi >>> 0;
+        this.lo = lo >>> 0;
+        return this;
+    }
+    /** The CRC of everything so far, as an unsigned 64-bit value (the archive stores its bits as a BSON int64). */
+    digest() {
+        return (BigInt(~this.hi >>> 0) << 32n) | BigInt(~this.lo >>> 0);
+    }
+}
+function crc64(bytes) {
+    return new Crc64().update(bytes).digest();
+}
+//# sourceMappingURL=crc64.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/archive/metadata.js
+/**
+ * A collection's `metadata.json`, the string each prelude entry carries: what mongodump writes and mongorestore
+ * reads to recreate the collection (options), its indexes and, with --preserveUUID, its UUID.
+ */
+
+/**
+ * mongodump's form, field for field: {options, indexes, uuid, collectionName, type} in canonical Extended JSON v2,
+ * options and uuid left out when empty.
+ */
+function metadataJson(collection, metadata) {
+    const doc = {};
+    if (Object.keys(metadata.options).length > 0)
+        doc.options = metadata.options;
+    doc.indexes = metadata.indexes;
+    if (metadata.uuid)
+        doc.uuid = metadata.uuid;
+    doc.collectionName = collection;
+    if (metadata.type)
+        doc.type = metadata.type;
+    return lib.BSON.EJSON.stringify(doc, { relaxed: false });
+}
+/** Reads a metadata.json back, keeping every BSON type; an empty string (no metadata) gives undefined. */
+function parseMetadataJson(json) {
+    if (json === '')
+        return undefined;
+    const doc = lib.BSON.EJSON.parse(json, { relaxed: false });
+    return {
+        options: doc.options ?? {},
+        indexes: doc.indexes ?? [],
+        ...(typeof doc.uuid === 'string' && doc.uuid ? { uuid: doc.uuid } : {}),
+        type: typeof doc.type === 'string' ? doc.type : '',
+    };
+}
+/** The UUID form mongodump writes: the 16 bytes of listCollections' info.uuid as lowercase hex. */
+function uuidHex(uuid) {
+    const bytes = uuid instanceof lib.BSON.Binary ? uuid.buffer.subarray(0, uuid.position) : uuid;
+    return Buffer.from(bytes).toString('hex');
+}
+//# sourceMappingURL=metadata.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/archive/reader.js
+/**
+ * Reads a mongodump archive (format.ts) as it streams: the prelude, every block, every document's frame and every
+ * namespace's CRC-64, with clear errors for a damaged or truncated archive. Memory stays flat with the archive's
+ * size: at most one document (16 MB) and the chunk being read are held.
+ *
+ * ArchiveParser is fed chunks synchronously (a tap on a stream); readArchive() reads a whole byte stream.
+ */
+
+
+
+
+/** A push parser: write() each chunk as it arrives, end() when the stream ends. Errors are DbopsErrors. */
+class ArchiveParser {
+    events;
+    chunks = [];
+    buffered = 0;
+    /** Absolute offset of the first buffered byte, for error messages. */
+    offset = 0;
+    state = 'magic';
+    header;
+    entries = [];
+    namespaces = new Map();
+    current;
+    constructor(events = {}) {
+        this.events = events;
+    }
+    /** Bytes held between write() calls: never more than one unfinished document (16 MB) and the last chunk. */
+    get heldBytes() {
+        return this.buffered;
+    }
+    write(chunk) {
+        if (chunk.length === 0)
+            return;
+        if (this.state === 'done')
+            throw this.corrupt(this.offset + this.buffered, 'bytes follow the end of the archive');
+        this.chunks.push(chunk);
+        this.buffered += chunk.length;
+        while (this.step())
+            ;
+    }
+    /** The stream has ended: the archive must be complete. Returns what it held. */
+    end() {
+        const at = this.offset + this.buffered;
+        if (this.buffered > 0) {
+            throw this.truncated(at, `it ends inside a ${this.state === 'magic' ? 'magic number' : 'block'}`);
+        }
+        if (this.state !== 'block') {
+            const where = {
+                magic: 'before its magic number',
+                header: 'before its header',
+                prelude: 'inside its prelude',
+                body: `inside the documents of ${this.current ? reader_name(this.current) : 'a namespace'}`,
+                'eof-body': 'before the terminator of an EOF block',
+                block: '',
+                done: '',
+            }[this.state];
+            throw this.truncated(at, `it ends ${where}`);
+        }
+        const open = [...this.namespaces.values()].filter((ns) => !ns.ended);
+        const unfinished = [...open.map(reader_name), ...this.missingEof()];
+        if (unfinished.length > 0) {
+            const more = unfinished.length > 5 ? ', …' : '';
+            throw this.truncated(at, `no EOF block for ${unfinished.slice(0, 5).join(', ')}${more}`);
+        }
+        this.state = 'done';
+        return {
+            header: this.header,
+            namespaces: [...this.namespaces.values()].map(({ crcState: _, ended: __, ...ns }) => ns),
+            bytes: at,
+        };
+    }
+    /** Prelude namespaces with no EOF block. A time series' data may sit under system.buckets.<name>. */
+    missingEof() {
+        return this.entries
+            .filter((entry) => {
+            const ended = (collection) => this.namespaces.get(key(entry.db, collection))?.ended === true;
+            return (!ended(entry.collection) && !(entry.type === 'timeseries' && ended(`system.buckets.${entry.collection}`)));
+        })
+            .map((entry) => `${entry.db}.${entry.collection}`);
+    }
+    /** Consumes one unit (magic, header or a document) if it is all buffered; false when more bytes are needed. */
+    step() {
+        if (this.state === 'magic') {
+            if (this.buffered < 4)
+                return false;
+            const at = this.offset;
+            if (this.take(4).readUInt32LE(0) !== MAGIC_NUMBER) {
+                throw this.corrupt(at, 'it does not start with the mongodump archive magic number');
+            }
+            this.state = 'header';
+            return true;
+        }
+        if (this.buffered < 4)
+            return false;
+        const at = this.offset;
+        const length = this.peekUint32();
+        if (length === TERMINATOR) {
+            this.take(4);
+            this.terminator(at);
+            return true;
+        }
+        if (length < MIN_BSON_SIZE || length > MAX_BSON_SIZE) {
+            throw this.corrupt(at, `${length} is neither a BSON document length nor a terminator`);
+        }
+        if (this.buffered < length)
+            return false;
+        const doc = this.take(length);
+        if (doc[length - 1] !== 0)
+            throw this.corrupt(at, `the ${length}-byte document there does not end with a NUL byte`);
+        this.document(at, doc);
+        return true;
+    }
+    terminator(at) {
+        switch (this.state) {
+            case 'prelude':
+                this.state = 'block';
+                this.events.prelude?.(this.header, this.entries);
+                return;
+            case 'body':
+                this.state = 'block';
+                return;
+            case 'eof-body':
+                this.state = 'block';
+                return;
+            case 'header':
+                throw this.corrupt(at, 'a terminator stands where the header should be');
+            default:
+                throw this.corrupt(at, 'two terminators in a row (a block without a header)');
+        }
+    }
+    document(at, doc) {
+        switch (this.state) {
+            case 'header': {
+                const header = decodeHeader(doc);
+                if (typeof header === 'string')
+                    throw this.corrupt(at, header);
+                this.header = header;
+                this.state = 'prelude';
+                return;
+            }
+            case 'prelude': {
+                const entry = decodePreludeEntry(doc);
+                if (typeof entry === 'string')
+                    throw this.corrupt(at, entry);
+                this.entries.push(entry);
+                this.namespace(entry.db, entry.collection);
+                return;
+            }
+            case 'block':
+                this.blockHeader(at, doc);
+                return;
+            case 'body': {
+                const ns = this.current;
+                ns.crcState.update(doc);
+                ns.documents++;
+                ns.bytes += doc.length;
+                this.events.document?.(ns.db, ns.collection, doc);
+                return;
+            }
+            default:
+                throw this.corrupt(at, `a document follows the EOF block of ${reader_name(this.current)}`);
+        }
+    }
+    blockHeader(at, doc) {
+        const header = decodeNamespaceHeader(doc);
+        if (typeof header === 'string')
+            throw this.corrupt(at, header);
+        const ns = this.namespace(header.db, header.collection);
+        if (ns.ended)
+            throw this.corrupt(at, `${reader_name(ns)} has data after its EOF block`);
+        this.current = ns;
+        if (!header.eof) {
+            this.state = 'body';
+            return;
+        }
+        ns.crc = ns.crcState.digest();
+        if (ns.crc !== header.crc) {
+            throw new lib_errors/* DbopsError */.zJ('INTEGRITY_FAILED', `The mongodump archive failed its CRC check for ${reader_name(ns)}: its ${ns.documents} documents give ` +
+                `${hex(ns.crc)}, its EOF block at byte ${at} says ${hex(header.crc)}`, { hint: DAMAGED_HINT });
+        }
+        ns.ended = true;
+        this.state = 'eof-body';
+        const { crcState: _, ended: __, ...summary } = ns;
+        this.events.namespaceEnd?.(summary);
+    }
+    namespace(db, collection) {
+        const id = key(db, collection);
+        let ns = this.namespaces.get(id);
+        if (!ns) {
+            const entry = this.entries.find((e) => e.db === db && e.collection === collection);
+            ns = {
+                db,
+                collection,
+                type: entry?.type ?? '',
+                metadata: entry ? parseMetadata(entry, this.offset) : undefined,
+                preludeSize: entry?.size ?? 0,
+                documents: 0,
+                bytes: 0,
+                crc: 0n,
+                crcState: new Crc64(),
+                ended: false,
+            };
+            this.namespaces.set(id, ns);
+        }
+        return ns;
+    }
+    peekUint32() {
+        const first = this.chunks[0];
+        if (first.length >= 4)
+            return Buffer.from(first.buffer, first.byteOffset, 4).readUInt32LE(0);
+        return this.take(4, true).readUInt32LE(0);
+    }
+    /** The next n buffered bytes (n <= buffered), without copying when they lie in one chunk. */
+    take(n, peek = false) {
+        const first = this.chunks[0];
+        let out;
+        if (first.length >= n) {
+            out = Buffer.from(first.buffer, first.byteOffset, n);
+            if (!peek) {
+                if (first.length === n)
+                    this.chunks.shift();
+                else
+                    this.chunks[0] = first.subarray(n);
+            }
+        }
+        else {
+            out = Buffer.allocUnsafe(n);
+            let filled = 0;
+            let index = 0;
+            while (filled < n) {
+                const chunk = this.chunks[index];
+                const part = Math.min(chunk.length, n - filled);
+                out.set(chunk.subarray(0, part), filled);
+                filled += part;
+                if (peek)
+                    index++;
+                else if (part === chunk.length)
+                    this.chunks.shift();
+                else
+                    this.chunks[0] = chunk.subarray(part);
+            }
+        }
+        if (!peek) {
+            this.buffered -= n;
+            this.offset += n;
+        }
+        return out;
+    }
+    corrupt(at, problem) {
+        const message = `The mongodump archive is damaged at byte ${at}: ${problem}`;
+        return new lib_errors/* DbopsError */.zJ('INTEGRITY_FAILED', message, { hint: DAMAGED_HINT });
+    }
+    truncated(at, problem) {
+        const message = `The mongodump archive is truncated at byte ${at}: ${problem}`;
+        return new lib_errors/* DbopsError */.zJ('INTEGRITY_FAILED', message, { hint: DAMAGED_HINT });
+    }
+}
+/** Reads a whole archive from a byte stream, checking it end to end. */
+async function readArchive(source, events = {}) {
+    const parser = new ArchiveParser(events);
+    for await (const chunk of source)
+        parser.write(chunk);
+    return parser.end();
+}
+const DAMAGED_HINT = 'The archive was changed or cut short after it was written; restore another backup.';
+function parseMetadata(entry, at) {
+    try {
+        return parseMetadataJson(entry.metadata);
+    }
+    catch (error) {
+        throw new lib_errors/* DbopsError */.zJ('INTEGRITY_FAILED', `The mongodump archive is damaged: the prelude's metadata for ${entry.db}.${entry.collection} ` +
+            `(before byte ${at}) is not Extended JSON (${error.message})`, { hint: DAMAGED_HINT });
+    }
+}
+function key(db, collection) {
+    return `${db}\u0000${collection}`;
+}
+function reader_name(ns) {
+    return `${ns.db}.${ns.collection}`;
+}
+function hex(crc) {
+    return `0x${crc.toString(16).padStart(16, '0')}`;
+}
+//# sourceMappingURL=reader.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/archive/writer.js
+/**
+ * Writes a mongodump archive (format.ts) from collections' metadata and their documents as raw BSON, so that
+ * `mongorestore --archive` restores it (invariant 4). Documents pass through as the bytes the server sent: no
+ * decode and re-encode. Collections are written one after another, each as one segment and its EOF block.
+ */
+
+
+
+
+class ArchiveWriter {
+    collections;
+    options;
+    /** Filled in as the archive is written; complete once chunks() has finished. */
+    namespaces = [];
+    chunkBytes;
+    constructor(collections, options) {
+        this.collections = collections;
+        this.options = options;
+        this.chunkBytes = options.chunkBytes ?? 1024 * 1024;
+    }
+    /** The archive's bytes, in chunks of about chunkBytes; documents are read only as the consumer asks for more. */
+    async *chunks() {
+        const out = new ChunkBuilder(this.chunkBytes);
+        yield* out.add(this.prelude());
+        for (const source of this.collections) {
+            const { db, collection } = source;
+            const written = { db, collection, documents: 0, bytes: 0, crc: 0n };
+            const crc = new Crc64();
+            for await (const document of source.documents?.() ?? []) {
+                checkDocument(document, source);
+                if (written.documents === 0)
+                    yield* out.add(encodeNamespaceHeader(source.db, source.collection, false, 0n));
+                crc.update(document);
+                written.documents++;
+                written.bytes += document.length;
+                yield* out.add(document);
+            }
+            if (written.documents > 0)
+                yield* out.add(TERMINATOR_BYTES);
+            written.crc = crc.digest();
+            yield* out.add(encodeNamespaceHeader(source.db, source.collection, true, written.crc));
+            yield* out.add(TERMINATOR_BYTES);
+            this.namespaces.push(written);
+        }
+        yield* out.flush();
+    }
+    prelude() {
+        const magic = Buffer.alloc(4);
+        magic.writeUInt32LE(MAGIC_NUMBER);
+        const header = encodeHeader({
+            concurrentCollections: 1,
+            formatVersion: FORMAT_VERSION,
+            serverVersion: this.options.serverVersion,
+            toolVersion: this.options.toolVersion,
+        });
+        const entries = this.collections.map((source) => encodePreludeEntry({
+            db: source.db,
+            collection: source.collection,
+            metadata: metadataJson(source.collection, source.metadata),
+            size: source.size ?? 0,
+            type: source.metadata.type,
+        }));
+        return Buffer.concat([magic, header, ...entries, TERMINATOR_BYTES]);
+    }
+}
+/** A document mongorestore would reject (or misread as a terminator) is a bug upstream: fail before writing it. */
+function checkDocument(document, source) {
+    const length = document.length >= 4 ? Buffer.from(document.buffer, document.byteOffset, 4).readInt32LE(0) : -1;
+    const problem = length !== document.length
+        ? `its length prefix says ${length} bytes, but it has ${document.length}`
+        : length < MIN_BSON_SIZE
+            ? 'it is shorter than an empty document'
+            : length > MAX_BSON_SIZE
+                ? `it has ${length} bytes, over mongorestore's limit of ${MAX_BSON_SIZE}`
+                : document[length - 1] !== 0
+                    ? 'it does not end with a NUL byte'
+                    : undefined;
+    if (problem) {
+        const where = `${source.db}.${source.collection}`;
+        throw new lib_errors/* DbopsError */.zJ('DUMP_FAILED', `A document of ${where} is not one BSON document: ${problem}`, {
+            hint: "Documents must be read in the driver's raw mode, one buffer per document.",
+        });
+    }
+}
+/** Gathers small pieces into chunks of about `size` bytes. */
+class ChunkBuilder {
+    size;
+    pieces = [];
+    length = 0;
+    constructor(size) {
+        this.size = size;
+    }
+    *add(piece) {
+        this.pieces.push(piece);
+        this.length += piece.length;
+        if (this.length >= this.size)
+            yield* this.flush();
+    }
+    *flush() {
+        if (this.length === 0)
+            return;
+        const chunk = Buffer.concat(this.pieces, this.length);
+        this.pieces = [];
+        this.length = 0;
+        yield chunk;
+    }
+}
+//# sourceMappingURL=writer.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/dump-stream.js
+
+
+
+
+
+/**
+ * The mongodump archive of `collections`, written from raw BSON (the driver's raw mode: the server's bytes, never
+ * decoded and re-encoded), with the archive reader tapped on the stream: every chunk that goes on to compression
+ * has been parsed and its namespaces' CRC-64s checked. Collections are read one after another, one cursor at a
+ * time, only as fast as storage takes the bytes, so memory stays flat (at most one 16 MB document and a chunk).
+ */
+function startMongoDumpStream(options) {
+    const { db, signal } = options;
+    const writer = new ArchiveWriter(options.collections.map((c) => ({
+        db: db.databaseName,
+        collection: c.name,
+        metadata: c.metadata,
+        size: c.bytes,
+        ...(c.metadata.type === 'view' ? {} : { documents: () => rawDocuments(options, c.name) }),
+    })), { serverVersion: options.serverVersion, toolVersion: options.toolVersion });
+    const parser = new ArchiveParser();
+    let settle;
+    const archive = new Promise((resolve, reject) => (settle = { resolve, reject }));
+    // Awaited once the stream has ended; handled now so that an early failure is not reported as unhandled meanwhile.
+    archive.catch(() => undefined);
+    const rawBytes = archive.then((contents) => contents.bytes);
+    rawBytes.catch(() => undefined);
+    async function* tapped() {
+        try {
+            for await (const chunk of writer.chunks()) {
+                if (signal.aborted)
+                    throw signal.reason;
+                parser.write(chunk);
+                yield chunk;
+            }
+            settle.resolve(parser.end());
+        }
+        catch (error) {
+            settle.reject(error);
+            throw error;
+        }
+    }
+    const compressor = (0,compression/* createCompressor */._S)(options.compression, options.level, { signal });
+    return {
+        // Two ~1 MiB chunks ahead of the consumer, not Readable.from's default sixteen: memory stays small.
+        source: external_node_stream_.Readable.from(tapped(), { highWaterMark: 2 }),
+        stages: compressor ? [compressor] : [],
+        rawBytes,
+        archive,
+        written: writer.namespaces,
+    };
+}
+const BATCH_DOCUMENTS = 1000;
+/** A collection's documents as the server sent them, natural order, one cursor closed when the writer moves on. */
+async function* rawDocuments(options, collection) {
+    // MongoDB caps a batch at 16 MB; the batch size bounds servers that do not (FerretDB sends 101 documents of any
+    // size in a first batch, and the rest of the collection in one getMore).
+    const cursor = options.db.collection(collection).find({}, { raw: true, batchSize: BATCH_DOCUMENTS });
+    try {
+        for await (const document of cursor)
+            yield document;
+    }
+    catch (error) {
+        throw options.explain(error, collection);
+    }
+    finally {
+        await cursor.close().catch(() => undefined);
+    }
+}
+/** The archive's documents per collection disagree with what the writer sent: the stream was altered on its way. */
+function writerReaderMismatch(db, written, read) {
+    return new lib_errors/* DbopsError */.zJ('VERIFY_FAILED', `The archive holds ${read.documents} documents of ${db}.${written.collection}, but ${written.documents} were written`, { hint: 'The archive was altered between the writer and storage; nothing was recorded as a backup.' });
+}
+//# sourceMappingURL=dump-stream.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(77598);
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/fingerprint.js
+
+
+/**
+ * A MongoDB database's fingerprint, in the manifest's shape (one SHA-256 per kind of object and one over all), so
+ * that a restore can compare like with like. MongoDB's objects map onto the parts as:
+ *
+ * - tables: each collection's name, type and options (capped, size, max, collation, time series, clustered);
+ * - indexes: each collection's index specifications, without the index version `v` and the legacy `ns`, which a
+ *   restore lets the server choose;
+ * - constraints: each collection's validator, validationLevel and validationAction;
+ * - views: each view's viewOn and pipeline;
+ * - the other parts (columns, functions, types...) have no MongoDB counterpart: the hash of an empty list.
+ *
+ * Descriptions are canonical Extended JSON with keys in a fixed order, so the hash is stable across servers and
+ * driver versions; UUIDs are left out (a restore gives new ones unless told to keep them).
+ */
+function mongoFingerprint(collections) {
+    const rows = {
+        tables: [],
+        columns: [],
+        indexes: [],
+        constraints: [],
+        functions: [],
+        triggers: [],
+        types: [],
+        sequences: [],
+        views: [],
+        policies: [],
+        extensions: [],
+    };
+    for (const c of [...collections].sort((a, b) => compare(a.name, b.name))) {
+        const { validator, validationLevel, validationAction, viewOn, pipeline, ...options } = c.metadata.options;
+        rows.tables.push(canonical([c.name, c.metadata.type, options]));
+        if (validator !== undefined)
+            rows.constraints.push(canonical([c.name, validator, validationLevel, validationAction]));
+        if (viewOn !== undefined)
+            rows.views.push(canonical([c.name, viewOn, pipeline ?? []]));
+        const indexes = c.metadata.indexes
+            .map(({ v: _, ns: __, ...spec }) => canonical([c.name, sortKeys(spec)]))
+            .sort(compare);
+        rows.indexes.push(...indexes);
+    }
+    const parts = Object.fromEntries(Object.entries(rows).map(([part, lines]) => [part, sha256(lines.join('\n'))]));
+    const digest = sha256(Object.entries(parts)
+        .map(([part, hash]) => `${part}:${hash}`)
+        .join('\n'));
+    return { digest, parts };
+}
+/** A document's top-level keys in code-point order; index `key` fields keep their order (it is the index). */
+function sortKeys(doc) {
+    return Object.fromEntries(Object.keys(doc)
+        .sort(compare)
+        .map((k) => [k, doc[k]]));
+}
+function canonical(value) {
+    return lib.BSON.EJSON.stringify(value, { relaxed: false });
+}
+function compare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+function sha256(text) {
+    return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
+}
+//# sourceMappingURL=fingerprint.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/inventory.js
+
+
+/** The namespaces a dump never covers: the server's own (system.profile, system.views, system.js...). */
+function isSystemCollection(name) {
+    return name.startsWith('system.');
+}
+/**
+ * The collections and views of `db` that the scope selects, in name order, with their metadata, counts and sizes.
+ * Scope: `tables`/`exclude-tables` are collection name patterns (`*` any run of characters, `?` one; a dot is a
+ * dot, since collection names hold dots). A dump covers the URL's one database, so database patterns are refused.
+ */
+async function readInventory(db, scope) {
+    refuseDatabasePatterns(scope);
+    const include = scope.tables.map(globPattern);
+    const exclude = scope.excludeTables.map(globPattern);
+    const infos = await db.listCollections({}, { nameOnly: false, promoteValues: false }).toArray();
+    const selected = infos
+        .filter((info) => !isSystemCollection(info.name))
+        .filter((info) => include.length === 0 || include.some((p) => p.test(info.name)))
+        .filter((info) => !exclude.some((p) => p.test(info.name)))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const collections = [];
+    for (const info of selected) {
+        const type = typeof info.type === 'string' ? info.type : 'collection';
+        if (type === 'timeseries') {
+            throw new lib_errors/* DbopsError */.zJ('DUMP_FAILED', `${db.databaseName}.${info.name} is a time series collection`, {
+                hint: 'dbops does not back up MongoDB time series collections yet; leave it out with exclude-tables.',
+            });
+        }
+        const uuid = info.info?.uuid;
+        const isView = type === 'view';
+        const indexes = isView ? [] : await db.collection(info.name).listIndexes({ promoteValues: false }).toArray();
+        collections.push({
+            name: info.name,
+            metadata: {
+                options: info.options ?? {},
+                indexes,
+                ...(uuid ? { uuid: uuidHex(uuid) } : {}),
+                type,
+            },
+            documents: isView ? 0 : await db.collection(info.name).countDocuments({}),
+            bytes: isView ? 0 : await collectionBytes(db, info.name),
+        });
+    }
+    return collections;
+}
+/** collStats' size (the documents' BSON bytes); 0 where the server does not answer it. */
+async function collectionBytes(db, name) {
+    try {
+        const stats = await db.command({ collStats: name });
+        const size = Number(stats.size ?? 0);
+        return Number.isFinite(size) && size > 0 ? size : 0;
+    }
+    catch {
+        return 0;
+    }
+}
+function refuseDatabasePatterns(scope) {
+    const [input, patterns] = scope.schemas.length > 0 ? ['schemas', scope.schemas] : ['exclude-schemas', scope.excludeSchemas];
+    if (patterns.length === 0)
+        return;
+    throw (0,lib_errors/* invalidInput */.aY)(input, 'does not apply to MongoDB: a MongoDB backup covers the one database its URL names', 'no schemas for a mongodb:// URL; choose collections with tables and exclude-tables (patterns such as events.*)');
+}
+/** A collection name pattern as an anchored expression: `*` any run of characters, `?` one, all else literal. */
+function globPattern(pattern) {
+    const body = [...pattern]
+        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+        .join('');
+    return new RegExp(`^${body}$`, 'su');
+}
+//# sourceMappingURL=inventory.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/dump-source.js
+
+
+
+
+
+
+
+
+
+/**
+ * The backup's view of a MongoDB database. Consistency is per collection: each collection is read by its own
+ * cursor, one after another, so the archive is not one point in time across collections. On a standalone server
+ * (FerretDB here) there is no other way; on a replica set a point-in-time archive (oplog capture as
+ * `mongodump --oplog` does, or snapshot reads) is not written yet (docs/mongodb.md), and the manifest says which
+ * mode the archive has.
+ */
+async function withMongoDumpSource(target, settings, context, use) {
+    return withMongoClient(target, context, async (client) => {
+        const db = client.db(target.database);
+        const { version, topology, collections } = await (async () => ({
+            version: await serverVersion(client),
+            topology: await readTopology(client),
+            collections: await readInventory(db, settings.scope),
+        }))().catch((error) => {
+            throw readError(target, target.database, error);
+        });
+        if (collections.length === 0)
+            throw nothingToDump(target, settings);
+        context.log.info(`MongoDB ${version.text} (${topology.kind}) at ${(0,mongodb_target/* describeMongoTarget */.lK)(target)}: ` +
+            `${collections.length} collections and views to dump, each on its own (per-collection consistency)`);
+        const identity = topology.replicaSet ? { systemIdentifier: `replicaSet:${topology.replicaSet}` } : {};
+        const origin = {
+            source: { host: target.host, port: target.port, ...identity },
+            serverVersion: version.text,
+            dumpTool: { name: 'dbops', version: lib_version/* DBOPS_VERSION */.m },
+        };
+        const dataBytes = collections.reduce((sum, c) => sum + c.bytes, 0);
+        return use({
+            server: { product: 'MongoDB', version: version.text, major: version.major, ...identity },
+            // The documents' BSON size is the archive's size but for headers; room to spare for sizes collStats lacks.
+            sizeHint: 2 * dataBytes + 1024 * 1024,
+            async startDump({ compression, level, signal }) {
+                const dump = startMongoDumpStream({
+                    db,
+                    collections,
+                    serverVersion: version.text,
+                    toolVersion: `dbops ${lib_version/* DBOPS_VERSION */.m}`,
+                    compression,
+                    level,
+                    signal,
+                    explain: (error, collection) => readError(target, `${target.database}.${collection}`, error),
+                });
+                return {
+                    source: dump.source,
+                    stages: dump.stages,
+                    rawBytes: dump.rawBytes,
+                    verify: async () => dumpRecord(target.database, origin, topology, await dump.archive, dump.written, collections, settings),
+                    dispose: async () => undefined,
+                };
+            },
+            explainFailure: async (error) => error instanceof lib_errors/* DbopsError */.zJ ? error : readError(target, target.database, error),
+            release: async () => undefined,
+        });
+    });
+}
+/**
+ * A database with no collections is almost always a wrong database name (MongoDB creates databases on first
+ * write, so any name "exists"); a scope that selects none is a wrong pattern. Either way there is nothing to back up.
+ */
+function nothingToDump(target, settings) {
+    const input = target.urlInput ?? 'database-url';
+    if (settings.scope.tables.length > 0 || settings.scope.excludeTables.length > 0) {
+        return new lib_errors/* DbopsError */.zJ('DUMP_FAILED', `The tables and exclude-tables patterns select no collection of ${target.database}`, {
+            input: 'tables',
+            hint: 'Patterns match whole collection names: * any run of characters, ? one (e.g. events.*).',
+        });
+    }
+    return new lib_errors/* DbopsError */.zJ('DUMP_FAILED', `The database ${target.database} at ${(0,mongodb_target/* describeMongoTarget */.lK)(target)} has no collections: nothing to back up`, { input, hint: `Check the database name in ${input} (the path after the host: .../DATABASE).` });
+}
+/** A driver error while dumping, named for people; the URL and password never in it. */
+function readError(target, what, error) {
+    if (error instanceof lib_errors/* DbopsError */.zJ || !(error instanceof lib.MongoError))
+        return error;
+    return new lib_errors/* DbopsError */.zJ('DUMP_FAILED', `Reading ${what} from ${(0,mongodb_target/* describeMongoTarget */.lK)(target)} failed: ${scrub(target, error.message)}`, { cause: error, hint: 'The server went away or refused the read; nothing was recorded as a backup.' });
+}
+/**
+ * Checks the archive the reader parsed against the inventory and the writer (every collection present with its
+ * EOF block, the same documents on both sides of the stream; an empty dump of a non-empty database fails), and
+ * returns what the manifest records of it.
+ */
+function dumpRecord(database, origin, topology, archive, written, collections, settings) {
+    const byName = new Map(archive.namespaces.map((ns) => [ns.collection, ns]));
+    const missing = collections.filter((c) => !byName.has(c.name));
+    if (missing.length > 0) {
+        const names = missing.slice(0, 5).map((c) => c.name);
+        throw new lib_errors/* DbopsError */.zJ('VERIFY_FAILED', `The archive lacks ${missing.length} of ${collections.length} collections (${names.join(', ')}${missing.length > 5 ? ', …' : ''})`, { hint: 'The dump is incomplete; nothing was recorded as a backup.' });
+    }
+    for (const w of written) {
+        const read = byName.get(w.collection);
+        if (read.documents !== w.documents || read.crc !== w.crc)
+            throw writerReaderMismatch(read.db, w, read);
+    }
+    const before = collections.reduce((sum, c) => sum + c.documents, 0);
+    const dumped = archive.namespaces.reduce((sum, ns) => sum + ns.documents, 0);
+    if (before > 0 && dumped === 0) {
+        throw new lib_errors/* DbopsError */.zJ('VERIFY_FAILED', `The archive holds no documents, but the database had ${before} in ${collections.filter((c) => c.documents > 0).length} collections`, {
+            hint: "The dump is empty; nothing was recorded as a backup. Check the user's read privileges and the include/exclude filters.",
+        });
+    }
+    const manifestCollections = collections.map((c) => {
+        const ns = byName.get(c.name);
+        const options = lib.BSON.EJSON.serialize(c.metadata.options, { relaxed: true });
+        return {
+            name: c.name,
+            type: c.metadata.type === 'view' ? 'view' : 'collection',
+            documents: ns.documents,
+            bytes: ns.bytes,
+            documentsBefore: c.documents,
+            indexes: c.metadata.indexes.map(indexSummary),
+            ...(Object.keys(options).length > 0 ? { options } : {}),
+        };
+    });
+    const views = collections.filter((c) => c.metadata.type === 'view').length;
+    return {
+        origin,
+        format: 'mongodump-archive',
+        contents: {
+            toc: { entries: archive.namespaces.length, byType: { collection: collections.length - views, view: views } },
+            // Collections in the manifest's tables (schema: the database): catalog, rotation and reports read them.
+            tables: manifestCollections
+                .filter((c) => c.type === 'collection')
+                .map((c) => ({
+                schema: database,
+                name: c.name,
+                rows: c.documents,
+                rowEstimate: c.documentsBefore,
+                bytes: c.bytes,
+            })),
+            exactCountMaxBytes: settings.exactCountMaxBytes,
+            schemaFingerprint: mongoFingerprint(collections),
+            mongodb: {
+                topology: topology.kind,
+                ...(topology.replicaSet ? { replicaSet: topology.replicaSet } : {}),
+                consistency: 'per-collection',
+                archiveFormatVersion: archive.header.formatVersion || FORMAT_VERSION,
+                collections: manifestCollections,
+            },
+        },
+        verification: {
+            archiveListed: true,
+            tableDataEntries: archive.namespaces.filter((ns) => ns.documents > 0).length,
+            expectedTables: collections.length - views,
+        },
+    };
+}
+/** An index as the manifest lists it: name, key and uniqueness. */
+function indexSummary(spec) {
+    const key = Object.fromEntries(Object.entries(spec.key ?? {}).map(([field, kind]) => [
+        field,
+        typeof kind === 'string' ? kind : kind instanceof lib.BSON.Long ? kind.toNumber() : Number(kind),
+    ]));
+    return { name: String(spec.name), key, ...(spec.unique === true ? { unique: true } : {}) };
+}
+//# sourceMappingURL=dump-source.js.map
+// EXTERNAL MODULE: ./packages/core/lib/databases/dump-scope.js
+var dump_scope = __webpack_require__(87525);
+// EXTERNAL MODULE: ./packages/core/lib/restore/pipeline-checks.js
+var pipeline_checks = __webpack_require__(38948);
+// EXTERNAL MODULE: ./node_modules/bson/lib/bson.node.mjs
+var bson_node = __webpack_require__(93276);
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/pipeline-checks.js
+
+/**
+ * Runs each check's pipeline with a time limit; it passes when it returns exactly the expected documents, in order.
+ * A pipeline the server refuses fails its check with the server's message.
+ */
+async function runPipelineChecks(db, checks, timeoutMs = 60_000) {
+    const results = [];
+    for (const check of checks) {
+        try {
+            const documents = await db
+                .collection(check.collection)
+                .aggregate(check.pipeline, { maxTimeMS: timeoutMs })
+                .toArray();
+            const got = comparable(documents);
+            const passed = got === comparable(check.expect);
+            results.push({
+                name: check.name,
+                passed,
+                detail: passed ? `returned the ${documents.length} expected documents` : `returned ${clip(got)}`,
+            });
+        }
+        catch (error) {
+            results.push({ name: check.name, passed: false, detail: `failed: ${error.message}` });
+        }
+    }
+    return results;
+}
+/**
+ * Relaxed Extended JSON with each document's fields in name order: an int 3 and a double 3.0 read the same, and
+ * the expected documents may list their fields in any order (arrays keep theirs).
+ */
+function comparable(documents) {
+    return JSON.stringify(sortFields(bson_node/* EJSON */.On.serialize(documents, { relaxed: true })));
+}
+function sortFields(value) {
+    if (Array.isArray(value))
+        return value.map(sortFields);
+    if (value === null || typeof value !== 'object')
+        return value;
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return Object.fromEntries(entries.map(([k, v]) => [k, sortFields(v)]));
+}
+function clip(text) {
+    return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+//# sourceMappingURL=pipeline-checks.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/restore-checks.js
+
+
+
+
+
+
+// What a restore is checked by in a restored MongoDB database: collections and their document counts, indexes,
+// the fingerprint of collections, options, validators, views and index specifications.
+/** Every collection and view of the manifest is there, each collection with the documents the archive held. */
+function checkCollections(restored, manifest) {
+    const expected = manifest.mongodb?.collections ?? [];
+    const byName = new Map(restored.map((c) => [c.name, c]));
+    const missing = expected.filter((c) => !byName.has(c.name)).map((c) => c.name);
+    const counts = [];
+    let rows = 0;
+    let counted = 0;
+    for (const c of expected) {
+        const here = byName.get(c.name);
+        if (!here || c.type === 'view')
+            continue;
+        counted++;
+        rows += here.documents;
+        if (here.documents !== c.documents)
+            counts.push(`${c.name}: ${here.documents} documents, backup had ${c.documents}`);
+    }
+    const checks = [
+        {
+            name: 'collections present',
+            passed: missing.length === 0,
+            detail: missing.length === 0
+                ? `${expected.length} of ${expected.length} collections and views`
+                : `${missing.length} missing: ${preview(missing)}`,
+        },
+    ];
+    if (counted > 0) {
+        checks.push({
+            name: 'document counts (exact)',
+            passed: counts.length === 0,
+            detail: counts.length === 0 ? `${counted} collections match the archive's counts` : preview(counts),
+        });
+    }
+    return { checks, rows };
+}
+/** Each collection has the indexes the manifest lists (name, key, uniqueness), and no other. */
+function checkIndexes(restored, manifest) {
+    const byName = new Map(restored.map((c) => [c.name, c]));
+    const differ = [];
+    let total = 0;
+    for (const c of manifest.mongodb?.collections ?? []) {
+        const here = byName.get(c.name);
+        if (!here)
+            continue;
+        total += c.indexes.length;
+        const want = listed(c.indexes);
+        const have = listed(here.metadata.indexes.map(indexSummary));
+        if (want !== have)
+            differ.push(`${c.name}: ${have} (backup: ${want})`);
+    }
+    return {
+        name: 'indexes',
+        passed: differ.length === 0,
+        detail: differ.length === 0 ? `${total} indexes as in the backup` : preview(differ),
+    };
+}
+/** The restored database's fingerprint equals the one recorded at backup time, part by part. */
+function checkFingerprint(restored, manifest) {
+    const fingerprint = mongoFingerprint(restored);
+    const recorded = manifest.schemaFingerprint;
+    const differences = Object.keys(recorded.parts).filter((part) => recorded.parts[part] !== fingerprint.parts[part]);
+    if (differences.length === 0)
+        return { name: 'schema fingerprint', passed: true, detail: `equal (${fingerprint.digest.slice(0, 12)})` };
+    return { name: 'schema fingerprint', passed: false, detail: `differs in ${differences.join(', ')}` };
+}
+/**
+ * The user's checks: pipeline checks (pipeline-checks.ts) run; a SQL check (restore/checks.ts), which MongoDB
+ * cannot run, is reported failed rather than passed unrun.
+ */
+async function runUserChecks(db, checks) {
+    const results = [];
+    for (const check of checks) {
+        if ((0,pipeline_checks/* isPipelineCheck */.F)(check))
+            results.push(...(await runPipelineChecks(db, [check])));
+        else
+            results.push({
+                name: check.name,
+                passed: false,
+                detail: 'not run: a SQL check, which a MongoDB database cannot run (write MongoDB checks as pipelines)',
+            });
+    }
+    return results;
+}
+/** All of the above on a restored database. */
+async function checkRestoredDatabase(db, manifest, userChecks) {
+    const restored = await readInventory(db, dump_scope/* FULL_SCOPE */.r);
+    const collections = checkCollections(restored, manifest);
+    return {
+        checks: [
+            ...collections.checks,
+            checkIndexes(restored, manifest),
+            checkFingerprint(restored, manifest),
+            ...(await runUserChecks(db, userChecks)),
+        ],
+        rows: collections.rows,
+    };
+}
+function listed(indexes) {
+    return JSON.stringify(indexes
+        .map((i) => ({ name: i.name, key: i.key, ...(i.unique ? { unique: true } : {}) }))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
+}
+function preview(items) {
+    return items.slice(0, 5).join('; ') + (items.length > 5 ? `; … ${items.length - 5} more` : '');
+}
+//# sourceMappingURL=restore-checks.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/server.js
+
+/**
+ * The server a client reached, as the operations describe it. A replica set's name stands for PostgreSQL's system
+ * identifier (as the backup's manifest records it), so restore-test knows the set a backup came from; a standalone
+ * server has none, and is recognised by host and port.
+ */
+async function describeMongoServer(client) {
+    const version = await serverVersion(client);
+    const topology = await readTopology(client);
+    const identity = topology.replicaSet ? { systemIdentifier: `replicaSet:${topology.replicaSet}` } : {};
+    return { product: 'MongoDB', version: version.text, major: version.major, ...identity };
+}
+//# sourceMappingURL=server.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/restore-target.js
+
+
+/** The collections and views of a database that a restore would collide with: all but the server's own. */
+async function userCollections(db) {
+    const infos = await db.listCollections({}, { nameOnly: true }).toArray();
+    return infos.map((info) => info.name).filter((name) => !name.startsWith('system.'));
+}
+/**
+ * dbops restore's session on the target database. Any collection or view in it needs clean (invariant 6); clean
+ * drops them one by one (MongoDB has no transaction over drops: a cancel may leave some), and the safety backup
+ * taken before is the way back. Any server fits a backup: a MongoDB database has no encoding or locale of its own.
+ */
+async function withMongoRestoreTarget(target, context, use) {
+    return withMongoClient(target, context, (client) => {
+        const db = client.db(target.database);
+        return use({
+            server: () => describeMongoServer(client),
+            userObjects: async () => (await userCollections(db)).length,
+            checkFits: async () => undefined,
+            async clear() {
+                for (const name of await userCollections(db))
+                    await db.collection(name).drop();
+            },
+        });
+    });
+}
+//# sourceMappingURL=restore-target.js.map
+// EXTERNAL MODULE: ./packages/core/lib/format.js
+var format = __webpack_require__(65118);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(73024);
+// EXTERNAL MODULE: ./node_modules/mongodb/lib/cmap/commands.js
+var commands = __webpack_require__(21806);
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/raw-insert.js
+// The driver's OP_MSG document sequence (kind 1 section): documents that go on the wire as the bytes given. The
+// public API serializes JavaScript objects, which would reorder integer-like keys and lose duplicate ones; the
+// archive's bytes must reach the server unchanged. Internal to the driver (declared in raw-insert-driver.d.ts), so
+// a driver upgrade that moves it fails the build or mongo-restore.test.ts, never a restore silently.
+
+
+/**
+ * Inserts documents given as raw BSON into `collection`, in order, as one insert command. Validation is bypassed:
+ * the documents are what the collection held, which a validator added later may not accept.
+ */
+async function insertRawDocuments(db, collection, documents) {
+    if (documents.length === 0)
+        return;
+    const sequence = new commands.DocumentSequence('documents');
+    for (const bson of documents)
+        sequence.push({}, bson);
+    const reply = await db.command({
+        insert: collection,
+        documents: sequence,
+        ordered: true,
+        bypassDocumentValidation: true,
+    });
+    const errors = reply.writeErrors ?? [];
+    const inserted = Number(reply.n ?? 0);
+    if (errors.length > 0 || inserted !== documents.length) {
+        const first = errors[0];
+        throw new lib_errors/* DbopsError */.zJ('RESTORE_FAILED', `Inserting into ${db.databaseName}.${collection} failed: ${inserted} of ${documents.length} documents of a batch inserted${first ? ` (document ${first.index}: ${first.errmsg})` : ''}`, { hint: 'Restore into an empty database (the server refused a document the backup holds).' });
+    }
+}
+//# sourceMappingURL=raw-insert.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/archive-loader.js
+
+
+
+
+
+/** A batch is sent once it holds this many bytes or documents: well under the server's 48 MB message limit. */
+const BATCH_BYTES = 8 * 1024 * 1024;
+const archive_loader_BATCH_DOCUMENTS = 1000;
+/**
+ * Loads a mongodump archive file into `db`, whatever database its namespaces name (restore under another name,
+ * as mongorestore --nsFrom/--nsTo): the archive is read twice, first to check it end to end (every CRC, nothing
+ * truncated) so a damaged one restores nothing, then to create each collection and view with its options, insert
+ * its documents as the archive's raw bytes, and build its indexes once the data is in (faster, as mongorestore).
+ */
+async function loadArchive(path, db, signal) {
+    const contents = await readArchive((0,external_node_fs_.createReadStream)(path));
+    refuseSeveralDatabases(contents);
+    if (signal?.aborted)
+        throw (0,lib_errors/* cancelled */.KW)();
+    const parser = new PendingParser();
+    const created = new Set();
+    const metadata = new Map();
+    let documents = 0;
+    for await (const chunk of (0,external_node_fs_.createReadStream)(path)) {
+        if (signal?.aborted)
+            throw (0,lib_errors/* cancelled */.KW)();
+        parser.write(chunk);
+        for (const entry of parser.takePrelude()) {
+            const meta = parseMetadataJson(entry.metadata);
+            if (meta)
+                metadata.set(entry.collection, meta);
+            await createCollection(db, entry.collection, meta);
+            created.add(entry.collection);
+        }
+        for (const batch of parser.takeBatches()) {
+            if (signal?.aborted)
+                throw (0,lib_errors/* cancelled */.KW)();
+            await insertRawDocuments(db, batch.collection, batch.documents);
+            documents += batch.documents.length;
+        }
+    }
+    for (const batch of parser.end()) {
+        await insertRawDocuments(db, batch.collection, batch.documents);
+        documents += batch.documents.length;
+    }
+    for (const [collection, meta] of metadata) {
+        if (signal?.aborted)
+            throw (0,lib_errors/* cancelled */.KW)();
+        await createIndexes(db, collection, meta.indexes);
+    }
+    return { collections: created.size, documents };
+}
+/** The archive parser with its events queued, to be acted on (awaited) between chunks. */
+class PendingParser {
+    prelude = [];
+    full = [];
+    open = new Map();
+    parser = new ArchiveParser({
+        prelude: (_header, entries) => {
+            this.prelude = [...entries];
+        },
+        document: (_db, collection, bson) => {
+            let batch = this.open.get(collection);
+            if (!batch) {
+                batch = { collection, documents: [], bytes: 0 };
+                this.open.set(collection, batch);
+            }
+            // The parser's bytes are valid only during the call.
+            batch.documents.push(Buffer.from(bson));
+            batch.bytes += bson.length;
+            if (batch.bytes >= BATCH_BYTES || batch.documents.length >= archive_loader_BATCH_DOCUMENTS) {
+                this.full.push(batch);
+                this.open.delete(collection);
+            }
+        },
+        namespaceEnd: (ns) => {
+            const batch = this.open.get(ns.collection);
+            if (batch)
+                this.full.push(batch);
+            this.open.delete(ns.collection);
+        },
+    });
+    write(chunk) {
+        this.parser.write(chunk);
+    }
+    takePrelude() {
+        const entries = this.prelude;
+        this.prelude = [];
+        return entries;
+    }
+    takeBatches() {
+        return this.full.splice(0);
+    }
+    end() {
+        this.parser.end();
+        return [...this.takeBatches(), ...this.open.values()];
+    }
+}
+/** A dbops archive holds one database; a whole-server mongodump would mix several into one. */
+function refuseSeveralDatabases(contents) {
+    const databases = [...new Set(contents.namespaces.map((ns) => ns.db))];
+    if (databases.length <= 1)
+        return;
+    throw new lib_errors/* DbopsError */.zJ('RESTORE_FAILED', `The archive holds ${databases.length} databases (${databases.slice(0, 5).join(', ')}); dbops restores one`, { hint: 'Restore it with mongorestore --archive --nsInclude=DATABASE.* instead.' });
+}
+/**
+ * Creates a collection or view with the options it had (capped, validator, collation, viewOn and pipeline...),
+ * before its documents arrive; UUIDs are not kept (the server gives new ones).
+ */
+async function createCollection(db, name, meta) {
+    if (name.startsWith('system.'))
+        return;
+    try {
+        await db.command({ create: name, ...(meta?.options ?? {}) });
+    }
+    catch (error) {
+        throw new lib_errors/* DbopsError */.zJ('RESTORE_FAILED', `Creating ${db.databaseName}.${name} failed: ${error.message}`, {
+            cause: error,
+            hint: 'Restore into an empty database on a server that has what the collection uses (views, collations, validators).',
+        });
+    }
+}
+/**
+ * The indexes of a collection as listIndexes described them at backup time, but _id_ (the server makes it) and
+ * the fields the server chooses itself: `ns` (gone since MongoDB 4.4) and the index version `v` (FerretDB refuses
+ * both; a current server builds v2, which reads every v1 key).
+ */
+async function createIndexes(db, collection, specs) {
+    const indexes = specs.filter((spec) => spec.name !== '_id_').map(({ ns: _, v: __, ...spec }) => spec);
+    if (indexes.length === 0)
+        return;
+    try {
+        await db.command({ createIndexes: collection, indexes });
+    }
+    catch (error) {
+        throw new lib_errors/* DbopsError */.zJ('RESTORE_FAILED', `Creating the indexes of ${db.databaseName}.${collection} failed: ${error.message}`, { cause: error, hint: 'The target server may lack an index kind the source had (text, 2dsphere, TTL...).' });
+    }
+}
+//# sourceMappingURL=archive-loader.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/restorer.js
+
+
+
+
+
+
+/**
+ * The restorer of MongoDB backups: dbops itself, with the driver (archive-loader.ts). mongorestore is not needed,
+ * and the archive's documents reach the server as the bytes that were dumped.
+ */
+function mongoRestorer(manifest) {
+    if (manifest.object.format !== 'mongodump-archive') {
+        throw new lib_errors/* DbopsError */.zJ('INVALID_INPUT', `Backup ${manifest.backupId} is a ${manifest.object.format} archive, which the MongoDB engine cannot read`, { hint: 'Restore a backup made by dbops from a mongodb:// URL.' });
+    }
+    return {
+        program: 'dbops (in-process)',
+        version: lib_version/* DBOPS_VERSION */.m,
+        async restore(archivePath, target, options) {
+            const into = (0,mongodb_target/* asMongoTarget */.IE)(target);
+            const started = Date.now();
+            const loaded = await withMongoClient(into, options, (client) => loadArchive(archivePath, client.db(into.database), options.signal));
+            options.log.info(`Loaded ${loaded.collections} collections and views, ${loaded.documents} documents into ${(0,mongodb_target/* describeMongoTarget */.lK)(into)} in ${(0,format/* formatSeconds */.Xo)((Date.now() - started) / 1000)}`);
+        },
+    };
+}
+//# sourceMappingURL=restorer.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/scratch-server.js
+
+
+
+
+
+/**
+ * A unique, recognisable name for restore-test's throwaway database: dbops_restore_test_<backup time>_<random>,
+ * in the characters every server takes in a database name (FerretDB: ASCII letters, digits, _ and -).
+ */
+function scratchDatabaseName(backupId) {
+    const time = backupId
+        .slice(0, 15)
+        .toLowerCase()
+        .replace(/[^a-z0-9_-]/g, '');
+    return `dbops_restore_test_${time}_${(0,external_node_crypto_.randomBytes)(3).toString('hex')}`;
+}
+/**
+ * restore-test's session on the target server. MongoDB creates a database on its first write, so "creating" one
+ * is refusing a name that exists and returning a target for it; the target keeps the URL (and so its
+ * authentication database) and changes only the database the session works in.
+ */
+async function openMongoScratchServer(target, context) {
+    const session = await openMongoClient(target, context);
+    try {
+        const server = await describeMongoServer(session.client);
+        return {
+            server,
+            scratchName: scratchDatabaseName,
+            async createDatabase(name) {
+                if (await databaseExists(session.client, name)) {
+                    throw new lib_errors/* DbopsError */.zJ('UNSAFE_TARGET', `The scratch database ${name} already exists on ${(0,mongodb_target/* describeMongoTarget */.lK)(target)}`, { input: 'target-url', hint: 'Run restore-test again: the next scratch name differs.' });
+                }
+                const into = { ...target, database: name };
+                return into;
+            },
+            prepareForArchive: async () => undefined,
+            dropDatabase: async (name) => {
+                await session.client.db(name).dropDatabase();
+            },
+            close: session.close,
+        };
+    }
+    catch (error) {
+        await session.close();
+        throw error;
+    }
+}
+async function databaseExists(client, name) {
+    const { databases } = await client.db('admin').admin().listDatabases({ nameOnly: true });
+    return databases.some((d) => d.name === name);
+}
+//# sourceMappingURL=scratch-server.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/engine.js
+
+
+
+
+
+
+
+
+/**
+ * MongoDB behind the engine interface (docs/architecture.md, docs/mongodb.md). Backup writes a mongodump-format
+ * archive from raw BSON, verified while it streams; restore and restore-test load it back with the driver, the
+ * documents as the bytes dumped. monitor-report is not written yet and refuses clearly rather than half work.
+ */
+const mongoEngine = {
+    name: 'mongodb',
+    describe: (target) => (0,mongodb_target/* describeMongoTarget */.lK)((0,mongodb_target/* asMongoTarget */.IE)(target)),
+    withDumpSource: (target, settings, context, use) => withMongoDumpSource((0,mongodb_target/* asMongoTarget */.IE)(target), settings, context, use),
+    openScratchServer: (target, context) => openMongoScratchServer((0,mongodb_target/* asMongoTarget */.IE)(target), context),
+    withRestoreTarget: (target, context, use) => withMongoRestoreTarget((0,mongodb_target/* asMongoTarget */.IE)(target), context, use),
+    // No client program: the restorer is dbops itself, for any server version.
+    findRestorer: async (_server, manifest) => mongoRestorer(manifest),
+    checkRestored: (into, manifest, userChecks, context) => {
+        const target = (0,mongodb_target/* asMongoTarget */.IE)(into);
+        return withMongoClient(target, context, (client) => checkRestoredDatabase(client.db(target.database), manifest, userChecks));
+    },
+    withHealthSession: async () => notYet('monitor-report for MongoDB'),
+};
+function notYet(what) {
+    throw new lib_errors/* DbopsError */.zJ('INVALID_INPUT', `${what} is not supported yet by this dbops`, {
+        hint: 'See docs/mongodb.md for what the MongoDB engine does today.',
+    });
+}
+//# sourceMappingURL=engine.js.map
+
+/***/ })
+
+};
