@@ -89,13 +89,22 @@ describe('monitor-report on MongoDB', () => {
     expect(collections.top[0]!.value).toBeGreaterThan(collections.top[1]!.value);
   });
 
-  it('skips the replica set checks on a standalone server, with the reason', () => {
-    for (const id of ['replica-set-members', 'replication-lag', 'oplog-window']) {
-      const check = byId(json, id);
-      expect(check.status).toBe('skipped');
-      expect(check.reason).toMatch(/not a replica set member/);
-      expect(check.findings).toEqual([]);
+  it('skips the replica set checks on a standalone server with the reason, and runs them on a replica set', async () => {
+    const hello = await server.client.db('admin').command({ hello: 1 });
+    const ids = ['replica-set-members', 'replication-lag', 'oplog-window'];
+    if (typeof hello.setName !== 'string') {
+      for (const id of ids) {
+        const check = byId(json, id);
+        expect(check.status).toBe('skipped');
+        expect(check.reason).toMatch(/not a replica set member/);
+        expect(check.findings).toEqual([]);
+      }
+      return;
     }
+    // A real replica set (MONGO_URL, the workflow's single-node set): its primary serves, the oplog has a window.
+    for (const id of ids) expect(byId(json, id).status).not.toMatch(/skipped|unknown/);
+    expect(byId(json, 'replica-set-members').top[0]).toMatchObject({ display: 'PRIMARY', value: 0 });
+    expect(byId(json, 'oplog-window').observed).toBe(1);
   });
 
   // What FerretDB lacks for these checks; a real MongoDB (MONGO_URL) answers them all.
@@ -164,4 +173,21 @@ it('a thresholds file names the MongoDB checks, and fires on them', async () => 
   expect(refused.code).toBe(2);
   expect(refused.stderr).toMatch(/checks\.table-bloat is not a known check/);
   expect(refused.stderr).toContain('oplog-window');
+}, 60_000);
+
+it('keeps the database size in history, so a second report draws its trend', async () => {
+  const history = await mkdtemp(join(tmpdir(), 'dbops-mongo-history-'));
+  await report('--history', history, '--name', 'mongo-trend');
+  await server.client
+    .db(database)
+    .collection('more')
+    .insertMany(Array.from({ length: 200 }, (_, i) => ({ i, text: 'y'.repeat(500) })));
+  const { stdout, code } = await report('--history', history, '--name', 'mongo-trend');
+  expect(code).toBe(0);
+  const json = JSON.parse(stdout) as MonitorReport;
+  expect(json.trends?.reportsRead).toBe(1);
+  const size = json.trends!.series.find((s) => s.id === 'database-size')!;
+  expect(size.points).toHaveLength(2);
+  expect(size.points[1]!.value).toBe(json.sample.databaseBytes);
+  expect(size.points[1]!.value).toBeGreaterThan(size.points[0]!.value);
 }, 60_000);

@@ -48,14 +48,14 @@ export const mongoReplicationLag: CheckDefinition = {
         unknown: 'the replica set has no primary, so the lag has nothing to be measured from',
         observations: [],
       };
-    const head = Date.parse(String(primary.optimeDate));
+    const head = millis(primary.optimeDate);
     return {
       observations: members
         .filter((m) => m.stateStr === 'SECONDARY')
         .map((m) => ({
           subject: String(m.name),
-          value: Math.max(0, (head - Date.parse(String(m.optimeDate))) / 1000),
-          detail: `applied up to ${String(m.optimeDate)}`,
+          value: Math.max(0, (head - millis(m.optimeDate)) / 1000),
+          detail: `applied up to ${new Date(millis(m.optimeDate)).toISOString()}`,
         })),
     };
   },
@@ -95,4 +95,9 @@ export const oplogWindow: CheckDefinition = {
 function seconds(ts: unknown): number {
   const t = ts as { getHighBits?: () => number; t?: number };
   return t.getHighBits?.() ?? t.t ?? 0;
+}
+
+/** A member's optimeDate (a Date from the driver) in milliseconds. */
+function millis(value: unknown): number {
+  return value instanceof Date ? value.getTime() : Date.parse(String(value));
 }
