@@ -156,11 +156,32 @@ export interface HealthSession {
    * when the check fails.
    */
   inCheckTransaction<T>(timeoutMs: number, run: (query: HealthQuery) => Promise<T>): Promise<T>;
+  /**
+   * Engines without SQL (MongoDB) run each check's commands here instead, each bounded by `timeoutMs` on the
+   * server (maxTimeMS); such an engine's inCheckTransaction refuses. SQL engines leave it out.
+   */
+  inCheckCommands?<T>(timeoutMs: number, run: (commands: HealthCommands) => Promise<T>): Promise<T>;
   /** A check's failure: skipped when the server lacks what it looks at, unknown otherwise, with the reason. */
   explainCheckFailure(error: unknown, timeoutMs: number): { status: 'skipped' | 'unknown'; reason: string };
 }
 
 export type HealthQuery = <T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>;
+
+/** A document engine's read-only commands for health checks; documents come back as plain objects. */
+export interface HealthCommands {
+  /** The database the report is about (the URL's). */
+  database: string;
+  /** Runs a read-only database command (serverStatus, dbStats, collStats, replSetGetStatus) on `db`. */
+  command(db: string, command: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** Runs an aggregation on a collection, or on the database itself when `collection` is undefined ($currentOp). */
+  aggregate(
+    db: string,
+    collection: string | undefined,
+    pipeline: Record<string, unknown>[],
+  ): Promise<Record<string, unknown>[]>;
+  /** The first (`order` 1) or last (-1) document of a collection in natural order (the oplog's ends), if any. */
+  naturalEnd(db: string, collection: string, order: 1 | -1): Promise<Record<string, unknown> | undefined>;
+}
 
 export interface DatabaseEngine {
   readonly name: EngineName;

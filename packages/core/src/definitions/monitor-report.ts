@@ -1,5 +1,5 @@
 import { deliverAlerts } from '../monitor/alerts.js';
-import { POSTGRES_CHECKS } from '../monitor/checks/index.js';
+import { healthChecksFor } from '../monitor/engine-checks.js';
 import { monitorSummary } from '../monitor/render-markdown.js';
 import { healthFailure, monitorReport } from '../operations/monitor-report.js';
 import { connectionInputs, readConnection } from './connection-inputs.js';
@@ -11,7 +11,7 @@ import { S3_INPUTS } from './storage-inputs.js';
 import type { ActionDefinition, InputDefinition } from './types.js';
 
 const inputs: InputDefinition[] = [
-  // The report connects with node-postgres only: no client tools, so no pg-bin-dir.
+  // The report connects through the engine's driver only: no client tools, so no pg-bin-dir.
   ...connectionInputs(),
   ...MONITOR_REPORT_INPUTS,
   ...MONITOR_HISTORY_INPUTS,
@@ -25,7 +25,7 @@ export const monitorReportDefinition: ActionDefinition = {
   name: 'monitor-report',
   aliases: ['monitor'],
   description:
-    'PostgreSQL health report: read-only checks with thresholds, trends from history, JSON/HTML/Prometheus reports, alerts to Slack, Teams, e-mail, a signed webhook or a GitHub issue.',
+    'PostgreSQL and MongoDB health report: read-only checks with thresholds, trends from history, JSON/HTML/Prometheus reports, alerts to Slack, Teams, e-mail, a signed webhook or a GitHub issue.',
   inputs,
   outputs: [
     {
@@ -44,19 +44,22 @@ export const monitorReportDefinition: ActionDefinition = {
     const reader = new InputReader(inputs, raw, context.env);
     const target = readConnection(reader);
     context.secrets.add(target.password); // it may come from a service or password file, which no adapter saw
+    // The engine's checks: its thresholds file names them, and the summary and alerts explain them.
+    const checks = healthChecksFor(target.engine);
     const failOn = reader.oneOf<FailOn>('fail-on');
     const alerts = readAlertTargets(reader, context);
 
     const { report, files } = await monitorReport({
       target,
-      ...(await readReportOptions(reader, POSTGRES_CHECKS)),
+      checks,
+      ...(await readReportOptions(reader, checks)),
       ...(context.github ? { github: context.github } : {}),
       redact: (text) => context.secrets.redact(text),
       log: context.log,
       signal: context.signal,
     });
 
-    await deliverAlerts(report, POSTGRES_CHECKS, alerts, context.log, context.signal);
+    await deliverAlerts(report, checks, alerts, context.log, context.signal);
 
     const failure = healthFailure(report, failOn);
     return {
@@ -67,7 +70,7 @@ export const monitorReportDefinition: ActionDefinition = {
         'unknown-count': String(report.counts.unknown),
         'report-path': files.json,
       },
-      results: [monitorSummary(report, POSTGRES_CHECKS)],
+      results: [monitorSummary(report, checks)],
       json: report,
       ...(failure ? { failure } : {}),
     };

@@ -1,8 +1,11 @@
+import type { HealthCommands } from '../databases/engine.js';
 import type { Observation, TrendSample, Unit } from './types.js';
 
 /** What a check may use while it runs: queries go through the runner's read-only, time-limited transaction. */
 export interface CheckContext {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** An engine without SQL (MongoDB): its read-only commands, each bounded by the check's time; SQL engines: undefined. */
+  commands?: HealthCommands;
   /** Server major version (12, 13, ... 18). */
   major: number;
   /** The server is a standby (pg_is_in_recovery()). */

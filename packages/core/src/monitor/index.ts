@@ -14,6 +14,8 @@ export type {
 } from './types.js';
 export type { CheckContext, CheckDefinition, CheckOutcome, CheckParam } from './check.js';
 export { POSTGRES_CHECKS } from './checks/index.js';
+export { MONGODB_CHECKS } from './mongodb-checks/index.js';
+export { healthChecksFor } from './engine-checks.js';
 export {
   monitorReport,
   type MonitorReportOptions,

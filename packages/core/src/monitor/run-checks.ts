@@ -65,9 +65,14 @@ export async function runChecks(options: RunChecksOptions): Promise<{ results: C
     const checkStarted = Date.now();
     const timeoutMs = Math.max(1, Math.min(options.statementTimeoutMs, remaining));
     try {
-      const outcome = await session.inCheckTransaction(timeoutMs, (query) => {
+      // An engine without SQL (MongoDB) runs its checks' commands; the others their queries in a transaction.
+      const inCheck = <T>(run: (access: Pick<CheckContext, 'query' | 'commands'>) => Promise<T>): Promise<T> =>
+        session.inCheckCommands
+          ? session.inCheckCommands(timeoutMs, (commands) => run({ query: noSql, commands }))
+          : session.inCheckTransaction(timeoutMs, (query) => run({ query }));
+      const outcome = await inCheck((access) => {
         const context: CheckContext = {
-          query,
+          ...access,
           major: options.major,
           standby: options.standby,
           seesAllSessions: options.seesAllSessions,
@@ -110,4 +115,9 @@ function pick(s: { warning?: number; critical?: number }): { warning?: number; c
     ...(s.warning !== undefined ? { warning: s.warning } : {}),
     ...(s.critical !== undefined ? { critical: s.critical } : {}),
   };
+}
+
+/** What a SQL check meets on an engine without SQL: a failure, reported as the check's unknown reason. */
+async function noSql(): Promise<never> {
+  throw new Error('this server has no SQL; the check is for SQL engines');
 }

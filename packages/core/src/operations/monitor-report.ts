@@ -8,7 +8,7 @@ import type { Logger } from '../log.js';
 import type { GitHubRunContext } from '../manifest/manifest.js';
 import { openStorage, type S3Options } from '../storage/index.js';
 import type { CheckDefinition } from '../monitor/check.js';
-import { POSTGRES_CHECKS } from '../monitor/checks/index.js';
+import { healthChecksFor } from '../monitor/engine-checks.js';
 import { historyEntry, historyKey, readHistory } from '../monitor/history.js';
 import { renderHtml } from '../monitor/render-html.js';
 import { renderMarkdown } from '../monitor/render-markdown.js';
@@ -25,6 +25,7 @@ export interface MonitorReportOptions {
   /** Name the report and its history are filed under; defaults to the database name. */
   name?: string;
   settings?: MonitorSettings;
+  /** Defaults to the target engine's checks (healthChecksFor). */
   checks?: CheckDefinition[];
   statementTimeoutMs: number;
   budgetMs: number;
@@ -54,7 +55,7 @@ export interface MonitorReportResult {
 /** Connects read-only, runs every check within the budget, reads and extends the history, writes the report files. */
 export async function monitorReport(options: MonitorReportOptions): Promise<MonitorReportResult> {
   const { log, target } = options;
-  const checks = options.checks ?? POSTGRES_CHECKS;
+  const checks = options.checks ?? healthChecksFor(target.engine);
   const settings = options.settings ?? defaultSettings(checks);
   const now = options.now ?? (() => new Date());
   const started = Date.now();

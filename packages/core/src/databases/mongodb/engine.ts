@@ -1,7 +1,7 @@
-import { DbopsError } from '../../errors.js';
 import type { DatabaseEngine } from '../engine.js';
 import { withMongoClient } from './connection.js';
 import { withMongoDumpSource } from './dump-source.js';
+import { withMongoHealthSession } from './health-session.js';
 import { checkRestoredDatabase } from './restore-checks.js';
 import { withMongoRestoreTarget } from './restore-target.js';
 import { mongoRestorer } from './restorer.js';
@@ -11,7 +11,8 @@ import { asMongoTarget, describeMongoTarget } from './target.js';
 /**
  * MongoDB behind the engine interface (docs/architecture.md, docs/mongodb.md). Backup writes a mongodump-format
  * archive from raw BSON, verified while it streams; restore and restore-test load it back with the driver, the
- * documents as the bytes dumped. monitor-report is not written yet and refuses clearly rather than half work.
+ * documents as the bytes dumped. monitor-report runs its checks
+ * as read-only server commands (monitor/mongodb-checks/).
  */
 export const mongoEngine: DatabaseEngine = {
   name: 'mongodb',
@@ -28,11 +29,5 @@ export const mongoEngine: DatabaseEngine = {
       checkRestoredDatabase(client.db(target.database), manifest, userChecks),
     );
   },
-  withHealthSession: async () => notYet('monitor-report for MongoDB'),
+  withHealthSession: (target, context, use) => withMongoHealthSession(asMongoTarget(target), context, use),
 };
-
-function notYet(what: string): never {
-  throw new DbopsError('INVALID_INPUT', `${what} is not supported yet by this dbops`, {
-    hint: 'See docs/mongodb.md for what the MongoDB engine does today.',
-  });
-}
