@@ -149,6 +149,7 @@ describe('receipt', () => {
         durationMs: 12,
         complete: false,
         keysSha256: 'ab'.repeat(32),
+        archives: [],
       },
     ],
     skipped: [{ rule: 'events', reason: 'a MongoDB collection' }],
