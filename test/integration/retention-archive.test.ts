@@ -5,7 +5,7 @@
 // a crash between the archive write and the commit leaves the rows, and the next run archives and deletes them; the
 // receipt lists only archives of committed batches; no password reaches manifests or receipts.
 import { execFile, spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -55,15 +55,17 @@ data:
 
 /** A fresh audit_log with typed, awkward values: JSON escapes, newlines, bytea, numeric, nulls. */
 async function resetTable(): Promise<void> {
+  await q(`DROP TABLE IF EXISTS audit_log, audit_log_copy`);
   await q(
-    `DROP TABLE IF EXISTS audit_log, audit_log_copy;
-    CREATE TABLE audit_log (id bigint PRIMARY KEY, created_at timestamptz NOT NULL, note text, amount numeric(12,2),
-      payload jsonb, raw bytea, tags text[]);
-    INSERT INTO audit_log SELECT i, $1::timestamptz - i * interval '10 days',
+    `CREATE TABLE audit_log (id bigint PRIMARY KEY, created_at timestamptz NOT NULL, note text, amount numeric(12,2),
+      payload jsonb, raw bytea, tags text[])`,
+  );
+  await q(
+    `INSERT INTO audit_log SELECT i, $1::timestamptz - i * interval '10 days',
       CASE WHEN i % 7 = 0 THEN NULL ELSE E'note "' || i || E'"\\nline two \\\\ tab\\t' END,
       i * 1.25, jsonb_build_object('i', i, 'nested', jsonb_build_array(i, 'x')), decode(md5(i::text), 'hex'),
       ARRAY['a' || i, 'b,c']
-      FROM generate_series(1, 60) i;`,
+      FROM generate_series(1, 60) i`,
     [NOW.toISOString()],
   );
 }
@@ -216,32 +218,27 @@ it('archives exactly the deleted rows to S3', async () => {
   expect(normalized.map((r) => r.j)).toEqual(expected);
 });
 
-it('keeps the batch when the archive directory turns read-only mid-run: the run fails clearly, rows intact', async () => {
-  const archiveDir = join(dir, 'readonly');
-  await mkdir(archiveDir);
+it('keeps the batch when the archive directory goes away mid-run: the run fails clearly, rows intact', async () => {
+  // The tests may run as root, for whom a read-only directory is still writable: the rule's folder is moved away
+  // and a file put in its place instead, so every later write under it fails (ENOTDIR), as on a lost mount.
+  const archiveDir = join(dir, 'gone-local');
+  const moved = join(dir, 'gone-local-first-batch');
   const policy = await parsePolicy(policyText(archiveDir), 'retention.yml');
   const result = await purge(policy, (l) => openStorage(l, { inputName: 'archive-to' }), {
-    // After the first batch commits, the directory (and the run's folder in it) can no longer be written.
     onBatch: async () => {
-      for (const entry of await readdir(archiveDir, { recursive: true, withFileTypes: true }))
-        if (entry.isDirectory()) await chmod(join(entry.parentPath, entry.name), 0o555);
-      await chmod(archiveDir, 0o555);
+      await rename(join(archiveDir, 'audit-logs'), moved);
+      await writeFile(join(archiveDir, 'audit-logs'), 'not a directory');
     },
   });
-  try {
-    expect(result.outcome).toBe('failed');
-    expect(result.error!.message).toContain("Rule 'audit-logs' on audit_log");
-    expect(result.error!.message).toContain('10 rows in 1 committed batches stay deleted');
-    expect(result.rules[0]!.rows).toBe(10);
-    expect(result.rules[0]!.archives).toHaveLength(1);
-    // The second batch's 10 rows and the third's 4 are all still there.
-    expect((await q('SELECT count(*)::int AS n FROM audit_log'))[0]!.n).toBe(60 - 10);
-    expect(await filesUnder(archiveDir)).toHaveLength(2); // the first batch's object and manifest only
-  } finally {
-    for (const entry of await readdir(archiveDir, { recursive: true, withFileTypes: true }))
-      if (entry.isDirectory()) await chmod(join(entry.parentPath, entry.name), 0o755);
-    await chmod(archiveDir, 0o755);
-  }
+  expect(result.outcome).toBe('failed');
+  expect(result.error!.message).toContain("Rule 'audit-logs' on audit_log");
+  expect(result.error!.message).toContain('10 rows in 1 committed batches stay deleted');
+  expect(result.error!.message).toContain('the failed batch was rolled back whole');
+  expect(result.rules[0]!.rows).toBe(10);
+  expect(result.rules[0]!.archives).toHaveLength(1);
+  // The second batch's 10 rows and the third's 4 are all still there.
+  expect((await q('SELECT count(*)::int AS n FROM audit_log'))[0]!.n).toBe(60 - 10);
+  expect(await filesUnder(moved)).toHaveLength(2); // the first batch's object and manifest only
 });
 
 it('keeps the batch when the S3 server goes away mid-run: the run fails clearly, rows intact', async () => {
@@ -333,13 +330,14 @@ it('dbops retention-purge archives with a passphrase; neither it nor the passwor
     ],
     { DBOPS_ENCRYPT_PASSPHRASE: passphrase },
   );
-  expect(stderr).toBe('');
   expect(code).toBe(0);
+  expect(stderr).toContain("Rule 'audit-logs': 10 rows archived to");
   expect((await q('SELECT count(*)::int AS n FROM audit_log'))[0]!.n).toBeLessThan(60);
   const manifests = (await filesUnder(archiveDir)).filter((f) => f.endsWith('.manifest.json'));
   expect(manifests.length).toBeGreaterThan(0);
   const texts = [
     stdout,
+    stderr,
     ...(await Promise.all([...manifests, ...(await filesUnder(receipts))].map((f) => readFile(f, 'utf8')))),
   ];
   for (const text of texts) {
