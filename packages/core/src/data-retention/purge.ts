@@ -3,7 +3,8 @@
  * primary key, each batch one short transaction under lock_timeout and statement_timeout. Between batches it paces
  * itself (throttle.ts), waits while standbys lag, and stops cleanly when aborted or out of time: every batch is
  * committed or rolled back whole, and the result says exactly what committed so a receipt can record it. Legal
- * holds are part of every batch's statement, so a hold added after the plan still protects its rows.
+ * holds are part of every batch's statement, so a hold added after the plan still protects its rows. A rule with
+ * archive-to archives each batch (archive.ts) inside its transaction, before it commits: no archive, no delete.
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
