@@ -2,7 +2,8 @@
 // before its delete commits. The archives, decrypted with the age CLI and zstd -d, hold exactly the deleted rows
 // (local directory and S3); the documented load-back command restores them into a copy table; an archive storage
 // that fails mid-run (read-only directory, S3 server gone) keeps the batch, fails the run clearly and loses nothing;
-// a crash between the archive write and the commit leaves the rows, and the next run archives and deletes them; the
+// a crash between the archive write and the commit (a thrown hook; the connection terminated before COMMIT) leaves
+// the rows, and the next run archives and deletes them; the
 // receipt lists only archives of committed batches; no password reaches manifests or receipts.
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -80,8 +81,9 @@ async function purge(
   policy: DataRetentionPolicy,
   archiveOpen: (l: string) => ReturnType<typeof openStorage>,
   extra: PurgeOptions = {},
+  on: pg.ClientBase = client,
 ) {
-  return purgeRetention(client, policy, {
+  return purgeRetention(on, policy, {
     now: NOW,
     archive: {
       open: async (location) => {
@@ -234,6 +236,7 @@ it('keeps the batch when the archive directory goes away mid-run: the run fails 
   expect(result.error!.message).toContain("Rule 'audit-logs' on audit_log");
   expect(result.error!.message).toContain('10 rows in 1 committed batches stay deleted');
   expect(result.error!.message).toContain('the failed batch was rolled back whole');
+  expect(result.error!.message).toContain("Input 'archive-to'");
   expect(result.rules[0]!.rows).toBe(10);
   expect(result.rules[0]!.archives).toHaveLength(1);
   // The second batch's 10 rows and the third's 4 are all still there.
@@ -258,6 +261,7 @@ it('keeps the batch when the S3 server goes away mid-run: the run fails clearly,
     expect(result.outcome).toBe('failed');
     expect(result.error!.message).toContain("Rule 'audit-logs' on audit_log");
     expect(result.error!.message).toContain('the failed batch was rolled back whole');
+    expect(result.error!.message).toContain('s3://archive/gone/audit-logs/');
     expect(result.rules[0]!.rows).toBe(10);
     expect(result.rules[0]!.archives).toHaveLength(1);
     expect((await q('SELECT count(*)::int AS n FROM audit_log'))[0]!.n).toBe(60 - 10);
@@ -297,6 +301,37 @@ it('loses nothing when the run dies between the archive write and the commit; th
   const normalized = await q<{ j: string }>('SELECT unnest($1::jsonb[])::text AS j ORDER BY 1', [lines]);
   const sorted = await q<{ j: string }>('SELECT unnest($1::text[]) AS j ORDER BY 1', [expected]);
   expect(normalized.map((r) => r.j)).toEqual(sorted.map((r) => r.j));
+});
+
+it('loses nothing when the connection dies after the archive write, before COMMIT reaches the server', async () => {
+  // Closer to a killed runner than a thrown error: no ROLLBACK is ever sent, the server ends the transaction itself.
+  const archiveDir = join(dir, 'killed');
+  const policy = await parsePolicy(policyText(archiveDir), 'retention.yml');
+  const open = (l: string) => openStorage(l, { inputName: 'archive-to' });
+  const doomed = new pg.Client({ connectionString: server.url(DB) });
+  await doomed.connect();
+  doomed.on('error', () => undefined);
+  const pid = (await doomed.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+  const killed = await purge(
+    policy,
+    open,
+    { afterArchive: async () => void (await q('SELECT pg_terminate_backend($1)', [pid])) },
+    doomed,
+  );
+  await doomed.end().catch(() => undefined);
+  expect(killed.outcome).toBe('failed');
+  expect(killed.rules[0]!.rows).toBe(0);
+  expect(killed.rules[0]!.archives).toEqual([]);
+  expect((await filesUnder(archiveDir)).filter((f) => f.endsWith('.age'))).toHaveLength(1);
+  expect((await q('SELECT count(*)::int AS n FROM audit_log'))[0]!.n).toBe(60);
+
+  const next = await purge(policy, open);
+  expect(next.outcome).toBe('complete');
+  expect(next.rules[0]!.rows).toBe(EXPIRED);
+  expect((await q('SELECT count(*)::int AS n FROM audit_log'))[0]!.n).toBe(60 - EXPIRED);
+  // The killed run's object is a duplicate of the next run's first batch; only the next run's are in its result.
+  const first = await openArchive((await filesUnder(archiveDir)).filter((f) => f.endsWith('.age'))[0]!);
+  expect(await openArchive(next.rules[0]!.archives[0]!.location)).toEqual(first);
 });
 
 it('refuses an archiving run without encryption before deleting anything', async () => {
