@@ -1,10 +1,10 @@
 // Archive before delete on a real PostgreSQL and S3 server: each batch's rows are archived (JSON Lines, zstd, age)
 // before its delete commits. The archives, decrypted with the age CLI and zstd -d, hold exactly the deleted rows
 // (local directory and S3); the documented load-back command restores them into a copy table; an archive storage
-// that fails mid-run (read-only directory, S3 server gone) keeps the batch, fails the run clearly and loses nothing;
-// a crash between the archive write and the commit (a thrown hook; the connection terminated before COMMIT) leaves
-// the rows, and the next run archives and deletes them; the
-// receipt lists only archives of committed batches; no password reaches manifests or receipts.
+// that fails mid-run (its directory replaced by a file, the S3 server gone) keeps the batch, fails the run clearly and
+// loses nothing; a crash between the archive write and the commit (a thrown hook; the connection terminated before
+// COMMIT) leaves the rows, and the next run archives and deletes them; the receipt lists only archives of committed
+// batches; a run without encryption is refused; no password or passphrase reaches manifests or receipts.
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
