@@ -367,6 +367,7 @@ it('dbops retention-purge archives with a passphrase; neither it nor the passwor
   );
   expect(code).toBe(0);
   expect(stderr).toContain("Rule 'audit-logs': 10 rows archived to");
+  expect(stdout).toMatch(/\d+ archive objects \(\d+ rows, encrypted, checksums verified and in the receipt\)/);
   expect((await q('SELECT count(*)::int AS n FROM audit_log'))[0]!.n).toBeLessThan(60);
   const manifests = (await filesUnder(archiveDir)).filter((f) => f.endsWith('.manifest.json'));
   expect(manifests.length).toBeGreaterThan(0);
