@@ -149,6 +149,7 @@ describe('receipt', () => {
         durationMs: 12,
         complete: false,
         keysSha256: 'ab'.repeat(32),
+        archives: [],
       },
     ],
     skipped: [{ rule: 'events', reason: 'a MongoDB collection' }],
@@ -165,9 +166,27 @@ describe('receipt', () => {
       now: result.now,
       outcome: 'failed',
       errorCode: 'TIMEOUT',
-      rules: [{ ...result.rules[0] }],
+      // A rule without archive-to: no archives field, so such receipts read as they did before archives existed.
+      rules: [{ ...result.rules[0], archives: undefined }],
     });
+    expect('archives' in receipt.rules[0]!).toBe(false);
     expect(receipt.policySha256).not.toBe(policySha256('version: 1\n# changed\n'));
     expect(JSON.stringify(receipt)).not.toContain('alice');
+  });
+
+  test('lists the archive objects of committed batches by location, manifest, rows, bytes and SHA-256 only', () => {
+    const archive = {
+      location: 's3://archive/audit-logs/20260601T000001Z-abcdef/000001.jsonl.zst.age',
+      manifest: 's3://archive/audit-logs/20260601T000001Z-abcdef/000001.jsonl.zst.age.manifest.json',
+      rows: 10,
+      bytes: 1234,
+      sha256: 'cd'.repeat(32),
+    };
+    const withArchive: PurgeResult = {
+      ...result,
+      rules: [{ ...result.rules[0]!, archives: [{ ...archive, extra: 'not for receipts' } as typeof archive] }],
+    };
+    const receipt = retentionReceipt(withArchive, policySha256('version: 1\n'));
+    expect(receipt.rules[0]!.archives).toEqual([archive]);
   });
 });

@@ -3,17 +3,26 @@
  * primary key, each batch one short transaction under lock_timeout and statement_timeout. Between batches it paces
  * itself (throttle.ts), waits while standbys lag, and stops cleanly when aborted or out of time: every batch is
  * committed or rolled back whole, and the result says exactly what committed so a receipt can record it. Legal
- * holds are part of every batch's statement, so a hold added after the plan still protects its rows.
+ * holds are part of every batch's statement, so a hold added after the plan still protects its rows. A rule with
+ * archive-to archives each batch (archive.ts) inside its transaction, before it commits: no archive, no delete.
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
-import { describeTableLockers, runBatch } from '../databases/postgres/data-retention-batch.js';
+import { type BeforeCommit, describeTableLockers, runBatch } from '../databases/postgres/data-retention-batch.js';
 import { replicationLagMs } from '../databases/postgres/data-retention-lag.js';
 import { isLockTimeout } from '../databases/postgres/lock-wait.js';
 import { translateServerError } from '../databases/postgres/server-errors.js';
 import { asDbopsError, DbopsError } from '../errors.js';
 import { type Logger, silentLogger } from '../log.js';
+import type { Storage } from '../storage/types.js';
+import {
+  type ArchiveEncryption,
+  type ArchiveRecord,
+  archiveBatch,
+  archiveRunId,
+  checkArchiveEncryption,
+} from './archive.js';
 import type { RetentionPlan } from './plan.js';
 import type { DataRetentionPolicy } from './policy.js';
 import { type ResolvedPolicy, type RetentionAction, type RuleTarget, resolveRuleTargets } from './targets.js';
@@ -45,9 +54,22 @@ export interface PurgeOptions {
   lagCheckIntervalMs?: number;
   /** Stops the run between batches; a batch under way commits first. */
   signal?: AbortSignal;
+  /** For rules with archive-to: how to reach their storage and how to encrypt. Required when a rule archives. */
+  archive?: ArchiveSetup;
+  /**
+   * Called after a batch's archive is stored and verified, before its delete commits: throwing rolls the batch back.
+   * For tests of the crash between the two; nothing else should use it.
+   */
+  afterArchive?: (archive: ArchiveRecord) => void | Promise<void>;
   /** Called after each committed batch, before the pause. */
   onBatch?: (event: BatchEvent) => void | Promise<void>;
   log?: Logger;
+}
+
+export interface ArchiveSetup {
+  /** Opens (and preflights) an archive-to location; called once per location per run. */
+  open: (location: string) => Promise<Storage>;
+  encryption?: ArchiveEncryption;
 }
 
 export interface BatchEvent {
@@ -79,6 +101,8 @@ export interface RulePurge {
   complete: boolean;
   /** SHA-256 over the changed rows' keys (key text + "\n", in commit order): proof without the keys themselves. */
   keysSha256: string;
+  /** Archive objects of committed batches, in commit order (rules with archive-to). */
+  archives: ArchiveRecord[];
 }
 
 export interface PurgeResult {
@@ -138,6 +162,8 @@ class PurgeRun {
   private readonly lockRetries: number;
   private readonly maxLagMs: number;
   private readonly log: Logger;
+  private readonly storages = new Map<string, Promise<Storage>>();
+  private readonly runId = archiveRunId(new Date());
 
   constructor(
     private readonly client: pg.ClientBase,
@@ -170,6 +196,7 @@ class PurgeRun {
         durationMs: 0,
         complete: false,
         keysSha256: '',
+        archives: [] as ArchiveRecord[],
       },
       hash: createHash('sha256'),
     }));
@@ -211,8 +238,9 @@ class PurgeRun {
       if (!(await this.waitForStandbys())) return false;
       const batchStart = performance.now();
       let outcome: Awaited<ReturnType<typeof runBatch>>;
+      const archived: ArchiveRecord[] = [];
       try {
-        outcome = await this.batchWithRetries(target, afterKey);
+        outcome = await this.batchWithRetries(target, afterKey, await this.archiveStep(target, result, archived));
       } catch (error) {
         this.outcome = 'failed';
         this.error = await this.batchError(error, target, result);
@@ -222,6 +250,7 @@ class PurgeRun {
       if (outcome.rows > 0) {
         result.rows += outcome.rows;
         result.batches++;
+        result.archives.push(...archived); // committed: only now does the receipt name it
         for (const key of outcome.keys) hash.update(`${key}\n`);
         await this.options.onBatch?.({
           rule: target.rule,
@@ -241,7 +270,58 @@ class PurgeRun {
     }
   }
 
-  private async batchWithRetries(target: RuleTarget, afterKey: string[] | undefined) {
+  /**
+   * The step that archives a batch inside its transaction, or undefined when the rule does not archive. `archived`
+   * gets the batch's archive once stored; a retried batch (lock timeout) archives anew, and only the last counts.
+   */
+  private async archiveStep(
+    target: RuleTarget,
+    result: RulePurge,
+    archived: ArchiveRecord[],
+  ): Promise<BeforeCommit | undefined> {
+    const location = target.archiveTo;
+    if (location === undefined) return undefined;
+    const encryption = checkArchiveEncryption(this.options.archive?.encryption, target.rule);
+    const storage = await this.openArchive(location, target.rule);
+    return async (rows, keys) => {
+      const record = await archiveBatch(
+        storage,
+        encryption,
+        this.runId,
+        {
+          rule: target.rule,
+          table: target.table,
+          batch: result.batches + 1,
+          rows,
+          keyRange: { first: keys[0]!, last: keys.at(-1)! },
+        },
+        this.options.signal,
+      );
+      archived.splice(0, archived.length, record);
+      this.log.info(`Rule '${target.rule}': ${rows.length} rows archived to ${record.location}`);
+      await this.options.afterArchive?.(record);
+    };
+  }
+
+  private openArchive(location: string, rule: string): Promise<Storage> {
+    let storage = this.storages.get(location);
+    if (!storage) {
+      const open = this.options.archive?.open;
+      if (!open)
+        throw new DbopsError(
+          'INVALID_INPUT',
+          `Rule '${rule}' archives to ${location}, but no archive storage was set up`,
+          {
+            hint: 'Pass PurgeOptions.archive (the retention-purge operation does).',
+          },
+        );
+      storage = open(location);
+      this.storages.set(location, storage);
+    }
+    return storage;
+  }
+
+  private async batchWithRetries(target: RuleTarget, afterKey: string[] | undefined, beforeCommit?: BeforeCommit) {
     const limits = {
       size: this.size,
       lockTimeoutMs: this.lockTimeoutMs,
@@ -249,7 +329,7 @@ class PurgeRun {
     };
     for (let attempt = 0; ; attempt++) {
       try {
-        return await runBatch(this.client, target, limits, afterKey);
+        return await runBatch(this.client, target, limits, afterKey, beforeCommit);
       } catch (error) {
         if (!isLockTimeout(error) || attempt >= this.lockRetries) throw error;
         const delay = (this.options.lockRetryDelayMs ?? 1000) * 2 ** attempt;

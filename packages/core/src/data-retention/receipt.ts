@@ -30,6 +30,8 @@ export interface RetentionReceipt {
     durationMs: number;
     complete: boolean;
     keysSha256: string;
+    /** Archive objects of the rule's committed batches (rules with archive-to): where, how many rows, SHA-256. */
+    archives?: { location: string; manifest: string; rows: number; bytes: number; sha256: string }[];
   }[];
 }
 
@@ -58,6 +60,17 @@ export function retentionReceipt(result: PurgeResult, policyHash: string): Reten
       durationMs: r.durationMs,
       complete: r.complete,
       keysSha256: r.keysSha256,
+      ...(r.archives.length > 0
+        ? {
+            archives: r.archives.map((a) => ({
+              location: a.location,
+              manifest: a.manifest,
+              rows: a.rows,
+              bytes: a.bytes,
+              sha256: a.sha256,
+            })),
+          }
+        : {}),
     })),
   };
   if (result.error) receipt.errorCode = result.error.code;

@@ -27,6 +27,8 @@ export interface RuleTarget {
   timeColumn: string;
   /** The rule's `where`, already checked by PostgreSQL's grammar (where-filter.ts). */
   where?: string;
+  /** The rule's archive-to: each batch is archived there before it commits. */
+  archiveTo?: string;
   /** anonymize: column → replacement. */
   anonymize?: Record<string, string | number | boolean | null>;
   /** FROM items of the legal holds (a table's regclass, or a hold query in parentheses). */
@@ -90,6 +92,7 @@ export async function resolveRuleTargets(
       primaryKey: shape.primaryKey,
       timeColumn: rule.kind === 'age' ? rule.by : rule.softDelete,
       ...(rule.where === undefined ? {} : { where: rule.where }),
+      ...(rule.archiveTo === undefined ? {} : { archiveTo: rule.archiveTo }),
       ...(rule.kind === 'soft-delete' && rule.afterGrace.action === 'anonymize'
         ? { anonymize: rule.afterGrace.columns }
         : {}),

@@ -2,6 +2,7 @@ import { dataRetention } from '../operations/data-retention.js';
 import { dataRetentionOutputs, dataRetentionSummaries } from '../report/data-retention-summary.js';
 import { invalidInput } from '../errors.js';
 import { readConnection } from './connection-inputs.js';
+import { ENCRYPTION_INPUTS, readEncryption } from './encryption-inputs.js';
 import type { InputReader } from './read-inputs.js';
 import { readRetentionPolicy, RETENTION_INPUTS } from './retention-inputs.js';
 import { readS3Options } from './storage-inputs.js';
@@ -21,6 +22,14 @@ export const DATA_RETENTION_INPUTS: InputDefinition[] = [
       'With policy and dry-run false (required then): a directory or s3://bucket/prefix where each run appends a hash-chained receipt of what it purged (dbops retention-verify checks the chain).',
     type: 'string',
   },
+  // Rules with archive-to archive each batch encrypted like a backup: these say to whom.
+  ...ENCRYPTION_INPUTS.map((input) => ({
+    ...input,
+    description:
+      input.name === 'encrypt-to'
+        ? 'With policy: age recipients (age1..., comma- or newline-separated) that archives of rules with archive-to are encrypted to (required then, or encrypt-passphrase). Only public keys.'
+        : 'With policy: encrypt archives of rules with archive-to with an age passphrase instead of encrypt-to.',
+  })),
 ];
 
 export const DATA_RETENTION_OUTPUTS = [
@@ -66,6 +75,7 @@ export async function runDataRetention(
     s3: readS3Options(reader),
     ...(context.artifacts ? { artifacts: context.artifacts } : {}),
     backupGraceSeconds: readRetentionPolicy(reader).graceSeconds,
+    archiveEncryption: readEncryption(reader, context.secrets),
     secrets: context.secrets,
     log: context.log,
     signal: context.signal,

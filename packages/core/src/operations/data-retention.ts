@@ -1,3 +1,4 @@
+import { type ArchiveEncryption, checkArchiveEncryption } from '../data-retention/archive.js';
 import { type RetentionPlan, planRetention } from '../data-retention/plan.js';
 import type { BackupRotation } from '../data-retention/policy.js';
 import { type PurgeResult, purgeRetention } from '../data-retention/purge.js';
@@ -28,6 +29,8 @@ export interface DataRetentionOptions {
   artifacts?: ArtifactStorageOpener;
   /** For the policy's `backups:` rotation: objects without a manifest younger than this are left alone. */
   backupGraceSeconds: number;
+  /** How archives of rules with archive-to are encrypted (the encrypt-to / encrypt-passphrase inputs). */
+  archiveEncryption?: ArchiveEncryption;
   secrets: Secrets;
   log: Logger;
   signal?: AbortSignal;
@@ -59,6 +62,10 @@ export async function dataRetention(options: DataRetentionOptions): Promise<Data
   options.secrets.add(target.password);
   const text = await readInputFile(options.policyPath, 'policy', 'the path of a YAML retention policy');
   const policy = await parsePolicy(text, options.policyPath);
+  if (options.archiveEncryption?.passphrase) options.secrets.add(options.archiveEncryption.passphrase);
+  // Refused before anything is read from the database: an archiving rule with nothing to encrypt to.
+  const archiving = policy.data.find((rule) => rule.archiveTo !== undefined && rule.kind !== 'collection');
+  if (archiving && !dryRun) checkArchiveEncryption(options.archiveEncryption, archiving.name);
   const hash = policySha256(text);
   const chain = chainName(options.policyPath);
   const receipts = dryRun ? undefined : await openReceipts(options);
@@ -69,7 +76,14 @@ export async function dataRetention(options: DataRetentionOptions): Promise<Data
     const plan = await planRetention(client, policy, options.now ?? new Date());
     const base = { dryRun, policyPath: options.policyPath, policySha256: hash, plan };
     if (!receipts) return base;
-    const purge = await purgeRetention(client, plan, { log, ...(options.signal ? { signal: options.signal } : {}) });
+    const purge = await purgeRetention(client, plan, {
+      log,
+      ...(options.signal ? { signal: options.signal } : {}),
+      archive: {
+        open: (location) => openArchive(location, options),
+        ...(options.archiveEncryption ? { encryption: options.archiveEncryption } : {}),
+      },
+    });
     const chained = chainReceipt(retentionReceipt(purge, hash), chain, head);
     const location = await appendReceipt(receipts, chained);
     log.info(`Receipt ${chained.sequence} of '${chain}' stored at ${location}`);
@@ -84,6 +98,17 @@ export async function dataRetention(options: DataRetentionOptions): Promise<Data
 async function openReceipts(options: DataRetentionOptions): Promise<Storage> {
   const storage = await openStorage(options.receiptsTo!, {
     inputName: 'receipts-to',
+    ...(options.s3 ? { s3: options.s3 } : {}),
+    ...(options.artifacts ? { artifacts: options.artifacts } : {}),
+  });
+  await storage.preflight();
+  return storage;
+}
+
+/** A rule's archive-to, checked usable before its first batch (a batch whose archive cannot be written is kept). */
+async function openArchive(location: string, options: DataRetentionOptions): Promise<Storage> {
+  const storage = await openStorage(location, {
+    inputName: 'archive-to',
     ...(options.s3 ? { s3: options.s3 } : {}),
     ...(options.artifacts ? { artifacts: options.artifacts } : {}),
   });

@@ -34,6 +34,7 @@ function dataSummary(result: DataRetentionResult): Result {
   if (plan.rules.some((r) => !r.rows.exact))
     notes.push(`Counts marked ≥ are lower bounds: more than ${plan.countLimit} rows expired.`);
   for (const s of plan.skipped) notes.push([code(s.rule), `: not purged, ${s.reason}`]);
+  notes.push(...archiveNotes(result));
   if (result.receipt)
     notes.push([
       'Receipt ',
@@ -66,6 +67,24 @@ function dataSummary(result: DataRetentionResult): Result {
       ];
   const status = result.failure ? 'failure' : purge && purge.outcome !== 'complete' ? 'warning' : 'info';
   return { status, title, blocks };
+}
+
+/** Per rule with archive-to: where its batches go, or went (only committed batches' archives count). */
+function archiveNotes(result: DataRetentionResult): Text[] {
+  const planned = new Set(result.plan.rules.map((r) => r.rule));
+  return result.plan.policy.data
+    .filter((rule) => rule.archiveTo !== undefined && planned.has(rule.name))
+    .map((rule): Text => {
+      const purged = result.purge?.rules.find((r) => r.rule === rule.name);
+      if (!purged)
+        return [code(rule.name), ': each batch is archived to ', code(rule.archiveTo!), ' before it is deleted'];
+      const rows = purged.archives.reduce((sum, a) => sum + a.rows, 0);
+      return [
+        code(rule.name),
+        `: ${purged.archives.length} archive objects (${rows} rows, encrypted, checksums verified and in the receipt) in `,
+        code(rule.archiveTo!),
+      ];
+    });
 }
 
 function ruleRow(rule: RulePlan, purged: RulePurge | undefined, dryRun: boolean): Text[] {

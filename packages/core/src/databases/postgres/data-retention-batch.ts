@@ -21,13 +21,20 @@ export interface BatchOutcome {
   keys: string[];
 }
 
+/**
+ * Runs inside the batch's transaction after its rows changed and before COMMIT, with each changed row as JSON text
+ * (in key order); throwing rolls the batch back whole. The archive step: the rows go only once their archive is safe.
+ */
+export type BeforeCommit = (rows: string[], keys: string[]) => Promise<void>;
+
 export async function runBatch(
   client: pg.ClientBase,
   target: RuleTarget,
   limits: BatchLimits,
   afterKey: string[] | undefined,
+  beforeCommit?: BeforeCommit,
 ): Promise<BatchOutcome> {
-  const sql = batchSql(target, limits.size, afterKey);
+  const sql = batchSql(target, limits.size, afterKey, beforeCommit !== undefined);
   await client.query('BEGIN');
   try {
     await client.query("SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)", [
@@ -35,6 +42,11 @@ export async function runBatch(
       `${limits.statementTimeoutMs}ms`,
     ]);
     const { rows } = await client.query<Record<string, string>>(sql.text, sql.values);
+    if (beforeCommit && rows.length > 0)
+      await beforeCommit(
+        rows.map((r) => r.archived!),
+        rows.map((r) => r.key!),
+      );
     await client.query('COMMIT');
     const last = rows.at(-1);
     const outcome: BatchOutcome = { rows: rows.length, keys: rows.map((r) => r.key!) };

@@ -91,15 +91,19 @@ export function estimateSql(target: RuleTarget): { text: string; values: unknown
 /**
  * One batch: up to `size` rows past the effective cutoff, not held, after `afterKey` in key order, locked (rows
  * another session has locked are skipped, not waited for), then deleted or anonymized. Returns the keys it changed
- * in key order, each column as text (the next batch starts after the last) and as one text (for the receipt hash).
+ * in key order, each column as text (the next batch starts after the last) and as one text (for the receipt hash);
+ * with `archive`, also each row as locked, as JSON text (`archived`), so what is archived is exactly what changed.
  */
 export function batchSql(
   target: RuleTarget,
   size: number,
   afterKey: string[] | undefined,
+  archive = false,
 ): { text: string; values: unknown[] } {
   const params = new SqlParams();
   const keys = target.primaryKey.map((k) => sqlName(k.name));
+  // The row as it was when locked (before an anonymize rewrote it), for the archive: jsonb's text is one line.
+  const archived = archive ? ', to_jsonb(t) AS dbops_archived_row' : '';
   const conditions = [
     expiredPredicate(target, params, target.effectiveCutoff),
     `NOT ${heldExpression(target, params)}`,
@@ -115,14 +119,14 @@ export function batchSql(
         .join(', ')} FROM batch AS b WHERE ${match}`
     : `DELETE FROM ${target.table} AS d USING batch AS b WHERE ${match}`;
   const text = `WITH batch AS (
-  SELECT ${keys.map((k) => `t.${k}`).join(', ')} FROM ${target.table} AS t
+  SELECT ${keys.map((k) => `t.${k}`).join(', ')}${archived} FROM ${target.table} AS t
    WHERE ${conditions.join('\n     AND ')}
    ORDER BY ${keys.map((k) => `t.${k}`).join(', ')} LIMIT ${params.add(size)} FOR UPDATE OF t SKIP LOCKED
 ), done AS (
   ${change}
-  RETURNING ${keys.map((k) => `d.${k}`).join(', ')}
+  RETURNING ${keys.map((k) => `d.${k}`).join(', ')}${archive ? ', b.dbops_archived_row' : ''}
 )
-SELECT ${keys.map((k, i) => `done.${k}::text AS key_${i}`).join(', ')}, ${keyText(target, 'done')} AS key
+SELECT ${keys.map((k, i) => `done.${k}::text AS key_${i}`).join(', ')}, ${keyText(target, 'done')} AS key${archive ? ', done.dbops_archived_row::text AS archived' : ''}
   FROM done ORDER BY ${keys.map((k) => `done.${k}`).join(', ')}`;
   return { text, values: params.values };
 }
