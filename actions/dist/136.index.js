@@ -1,8 +1,8 @@
-export const id = 985;
-export const ids = [985];
+export const id = 136;
+export const ids = [136];
 export const modules = {
 
-/***/ 32985:
+/***/ 92136:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -13,10 +13,10 @@ __webpack_require__.d(__webpack_exports__, {
   mongoEngine: () => (/* binding */ mongoEngine)
 });
 
-// EXTERNAL MODULE: ./packages/core/lib/errors.js
-var lib_errors = __webpack_require__(57706);
 // EXTERNAL MODULE: ./node_modules/mongodb/lib/index.js
 var lib = __webpack_require__(84294);
+// EXTERNAL MODULE: ./packages/core/lib/errors.js
+var lib_errors = __webpack_require__(57706);
 // EXTERNAL MODULE: ./packages/core/lib/databases/mongodb/target.js + 1 modules
 var mongodb_target = __webpack_require__(71945);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/connection.js
@@ -1134,6 +1134,99 @@ function indexSummary(spec) {
     return { name: String(spec.name), key, ...(spec.unique === true ? { unique: true } : {}) };
 }
 //# sourceMappingURL=dump-source.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/server.js
+
+/**
+ * The server a client reached, as the operations describe it. A replica set's name stands for PostgreSQL's system
+ * identifier (as the backup's manifest records it), so restore-test knows the set a backup came from; a standalone
+ * server has none, and is recognised by host and port.
+ */
+async function describeMongoServer(client) {
+    const version = await serverVersion(client);
+    const topology = await readTopology(client);
+    const identity = topology.replicaSet ? { systemIdentifier: `replicaSet:${topology.replicaSet}` } : {};
+    return { product: 'MongoDB', version: version.text, major: version.major, ...identity };
+}
+//# sourceMappingURL=server.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/health-session.js
+
+
+
+/**
+ * Server error codes that mean the server lacks a command or stage, not that it failed: the check is skipped
+ * (FerretDB answers several of MongoDB's monitoring commands so; docs/mongodb.md lists which).
+ */
+const NOT_SUPPORTED = new Set([
+    59, // CommandNotFound: replSetGetStatus on FerretDB
+    115, // CommandNotSupported
+    238, // NotImplemented: $indexStats on FerretDB
+    76, // NoReplicationEnabled: replSetGetStatus on a standalone mongod
+]);
+const UNAUTHORIZED = 13;
+const TIME_LIMIT = 50; // MaxTimeMSExpired
+/**
+ * monitor-report's session on MongoDB: one client, each check's commands bounded by maxTimeMS. Commands are reads
+ * only (serverStatus, dbStats, collStats, $currentOp, $indexStats, replSetGetStatus, the oplog's ends): nothing a
+ * check sends can write, so no read-only transaction is needed.
+ */
+function withMongoHealthSession(target, context, use) {
+    return withMongoClient(target, context, async (client) => {
+        const server = await describeMongoServer(client);
+        const hello = await client.db('admin').command({ hello: 1 });
+        const standby = hello.isWritablePrimary !== true && hello.secondary === true;
+        return use({
+            // Whether the role sees other users' operations is known only per check ($currentOp allUsers fails).
+            server: { ...server, standby, seesAllSessions: true },
+            inCheckTransaction: async () => {
+                throw new Error('MongoDB has no SQL: its checks run through inCheckCommands');
+            },
+            inCheckCommands: (timeoutMs, run) => run(healthCommands(client, target.database, timeoutMs)),
+            explainCheckFailure,
+        });
+    });
+}
+function healthCommands(client, database, timeoutMs) {
+    const maxTimeMS = Math.max(1, Math.round(timeoutMs));
+    return {
+        database,
+        command: async (db, command) => plain(await client.db(db).command({ ...command, maxTimeMS })),
+        aggregate: async (db, collection, pipeline) => {
+            const target = collection === undefined ? client.db(db) : client.db(db).collection(collection);
+            return (await target.aggregate(pipeline, { maxTimeMS }).toArray()).map(plain);
+        },
+        naturalEnd: async (db, collection, order) => {
+            const found = await client
+                .db(db)
+                .collection(collection)
+                .find({}, { sort: { $natural: order }, limit: 1, maxTimeMS })
+                .toArray();
+            return found[0] ? plain(found[0]) : undefined;
+        },
+    };
+}
+function plain(document) {
+    return document;
+}
+function explainCheckFailure(error, timeoutMs) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof lib.MongoServerError) {
+        const code = Number(error.code);
+        if (NOT_SUPPORTED.has(code))
+            return { status: 'skipped', reason: `the server does not support it (${error.codeName ?? code}: ${message})` };
+        if (code === UNAUTHORIZED)
+            return {
+                status: 'unknown',
+                reason: `this user lacks a privilege (${message}); grant it the clusterMonitor role`,
+            };
+        if (code === TIME_LIMIT)
+            return {
+                status: 'unknown',
+                reason: `a command took longer than ${Math.round(timeoutMs)} ms and was stopped (raise statement-timeout)`,
+            };
+    }
+    return { status: 'unknown', reason: `the check failed: ${message}` };
+}
+//# sourceMappingURL=health-session.js.map
 // EXTERNAL MODULE: ./packages/core/lib/databases/dump-scope.js
 var dump_scope = __webpack_require__(87525);
 // EXTERNAL MODULE: ./packages/core/lib/restore/pipeline-checks.js
@@ -1302,20 +1395,6 @@ function preview(items) {
     return items.slice(0, 5).join('; ') + (items.length > 5 ? `; … ${items.length - 5} more` : '');
 }
 //# sourceMappingURL=restore-checks.js.map
-;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/server.js
-
-/**
- * The server a client reached, as the operations describe it. A replica set's name stands for PostgreSQL's system
- * identifier (as the backup's manifest records it), so restore-test knows the set a backup came from; a standalone
- * server has none, and is recognised by host and port.
- */
-async function describeMongoServer(client) {
-    const version = await serverVersion(client);
-    const topology = await readTopology(client);
-    const identity = topology.replicaSet ? { systemIdentifier: `replicaSet:${topology.replicaSet}` } : {};
-    return { product: 'MongoDB', version: version.text, major: version.major, ...identity };
-}
-//# sourceMappingURL=server.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/restore-target.js
 
 
@@ -1613,7 +1692,8 @@ async function databaseExists(client, name) {
 /**
  * MongoDB behind the engine interface (docs/architecture.md, docs/mongodb.md). Backup writes a mongodump-format
  * archive from raw BSON, verified while it streams; restore and restore-test load it back with the driver, the
- * documents as the bytes dumped. monitor-report is not written yet and refuses clearly rather than half work.
+ * documents as the bytes dumped. monitor-report runs its checks
+ * as read-only server commands (monitor/mongodb-checks/).
  */
 const mongoEngine = {
     name: 'mongodb',
@@ -1627,13 +1707,8 @@ const mongoEngine = {
         const target = (0,mongodb_target/* asMongoTarget */.IE)(into);
         return withMongoClient(target, context, (client) => checkRestoredDatabase(client.db(target.database), manifest, userChecks));
     },
-    withHealthSession: async () => notYet('monitor-report for MongoDB'),
+    withHealthSession: (target, context, use) => withMongoHealthSession((0,mongodb_target/* asMongoTarget */.IE)(target), context, use),
 };
-function notYet(what) {
-    throw new lib_errors/* DbopsError */.zJ('INVALID_INPUT', `${what} is not supported yet by this dbops`, {
-        hint: 'See docs/mongodb.md for what the MongoDB engine does today.',
-    });
-}
 //# sourceMappingURL=engine.js.map
 
 /***/ })
