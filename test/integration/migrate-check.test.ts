@@ -6,7 +6,6 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { runCli } from '../harness/cli.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { prismaProject, type PrismaProject } from '../harness/prisma.js';
@@ -22,20 +21,14 @@ let work: string;
 let project: PrismaProject;
 let backups: string;
 
-async function query<T extends pg.QueryResultRow>(db: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: server.url(db) });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 const scratchDatabases = async () =>
-  (await query<{ datname: string }>('postgres', "select datname from pg_database where datname like 'dbops_%'")).map(
-    (r) => r.datname,
-  );
+  (
+    await server.query<{ datname: string }>(
+      "select datname from pg_database where datname like 'dbops_%'",
+      [],
+      'postgres',
+    )
+  ).map((r) => r.datname);
 
 beforeAll(async () => {
   server = await startPostgres();
@@ -43,9 +36,9 @@ beforeAll(async () => {
   await server.createDatabase('prod');
   project = await prismaProject(server.url('prod'), ['20260101000000_init']);
   expect((await project.deploy()).code).toBe(0);
-  await query('prod', "insert into users (email) values ('a@example.com')");
-  await query('prod', 'insert into orders (user_id, total) select 1, g from generate_series(1, 200000) g');
-  await query('prod', 'analyze orders');
+  await server.query("insert into users (email) values ('a@example.com')", [], 'prod');
+  await server.query('insert into orders (user_id, total) select 1, g from generate_series(1, 200000) g', [], 'prod');
+  await server.query('analyze orders', [], 'prod');
   backups = join(work, 'backups');
   const backup = await runCli(['backup', '--to', backups], { DATABASE_URL: server.url('prod') });
   expect(backup.code).toBe(0);
@@ -63,12 +56,17 @@ afterAll(async () => {
 
 /** Production is as the backup left it: the pending migration never ran there. */
 async function expectProductionUntouched(): Promise<void> {
-  const columns = await query<{ data_type: string }>(
-    'prod',
+  const columns = await server.query<{ data_type: string }>(
     "select data_type from information_schema.columns where table_name = 'orders' and column_name = 'total'",
+    [],
+    'prod',
   );
   expect(columns[0]!.data_type).toBe('integer');
-  const applied = await query<{ migration_name: string }>('prod', 'select migration_name from _prisma_migrations');
+  const applied = await server.query<{ migration_name: string }>(
+    'select migration_name from _prisma_migrations',
+    [],
+    'prod',
+  );
   expect(applied.map((r) => r.migration_name)).toEqual(['20260101000000_init']);
 }
 

@@ -7,7 +7,6 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { runCli } from '../harness/cli.js';
 import { runActionAsGitHub } from '../harness/github-action.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
@@ -43,18 +42,12 @@ async function setup(...migrations: string[]): Promise<{ url: string; project: P
   return { url: server.url(db), project, db };
 }
 
-async function query<T extends pg.QueryResultRow>(db: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: server.url(db) });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 async function tableExists(db: string, name: string): Promise<boolean> {
-  const rows = await query<{ found: string | null }>(db, `select to_regclass('public.${name}')::text as found`);
+  const rows = await server.query<{ found: string | null }>(
+    `select to_regclass('public.${name}')::text as found`,
+    [],
+    db,
+  );
   return rows[0]!.found !== null;
 }
 
@@ -172,7 +165,7 @@ test('a migration failing halfway: named, proven to have left nothing, with the 
 test('status lists pending migrations and puts lint findings on their file and line; lint-fail-on stops a deploy', async () => {
   const { url, project, db } = await setup(INIT);
   await project.deploy();
-  await query(db, "insert into users (email) values ('a@example.com')");
+  await server.query("insert into users (email) values ('a@example.com')", [], db);
   // A migration that takes ACCESS EXCLUSIVE on an existing table without a lock_timeout of its own.
   const dir = join(project.migrations, '20260105000000_orders_not_null');
   await import('node:fs/promises').then((fs) => fs.mkdir(dir));
@@ -205,9 +198,10 @@ test('status lists pending migrations and puts lint findings on their file and l
   );
   expect(strict.code).toBe(1);
   expect(strict.stderr).toMatch(/Lint found \d+ finding\(s\) at or above lint-fail-on/);
-  const columns = await query<{ data_type: string }>(
-    db,
+  const columns = await server.query<{ data_type: string }>(
     "select data_type from information_schema.columns where table_name = 'orders' and column_name = 'total'",
+    [],
+    db,
   );
   expect(columns[0]!.data_type).toBe('integer');
 }, 180_000);
@@ -258,9 +252,10 @@ test('the action as GitHub runs it: outputs, a job summary, a lint annotation on
   expect(run.outputs['backup-id']).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{6}$/);
   expect(run.summary).toContain('Applied 1 migration(s)');
   expect(run.summary).toContain('public.orders.total');
-  const result = await query<{ data_type: string }>(
-    db,
+  const result = await server.query<{ data_type: string }>(
     "select data_type from information_schema.columns where table_name = 'orders' and column_name = 'total'",
+    [],
+    db,
   );
   expect(result[0]!.data_type).toBe('bigint');
   const printed = run.stdout

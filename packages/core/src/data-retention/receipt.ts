@@ -5,7 +5,8 @@
  * values. The caller stores it (next to the archives, in a table dbops owns: issue 16's later parts).
  */
 import { createHash } from 'node:crypto';
-import type { PurgeOutcome, PurgeResult } from './purge.js';
+import type { ArchiveRecord } from './archive.js';
+import type { PurgeOutcome, PurgeResult, RulePurge } from './purge.js';
 
 export const RECEIPT_FORMAT = 'dbops.retention-receipt/1';
 
@@ -19,21 +20,12 @@ export interface RetentionReceipt {
   outcome: PurgeOutcome;
   /** The error's code when outcome is 'failed' (e.g. TIMEOUT). */
   errorCode?: string;
-  rules: {
-    rule: string;
-    table: string;
-    action: 'delete' | 'anonymize';
-    cutoff: string;
-    effectiveCutoff: string;
-    rows: number;
-    batches: number;
-    durationMs: number;
-    complete: boolean;
-    keysSha256: string;
-    /** Archive objects of the rule's committed batches (rules with archive-to): where, how many rows, SHA-256. */
-    archives?: { location: string; manifest: string; rows: number; bytes: number; sha256: string }[];
-  }[];
+  /** Per rule what the purge committed: RulePurge's fields, picked one by one (retentionReceipt). */
+  rules: Array<Omit<RulePurge, 'archives'> & { archives?: ReceiptArchive[] }>;
 }
+
+/** An archive object of a rule's committed batches (rules with archive-to): where, how many rows, its SHA-256. */
+export type ReceiptArchive = Pick<ArchiveRecord, 'location' | 'manifest' | 'rows' | 'bytes' | 'sha256'>;
 
 /** The SHA-256 of the policy file's text, as it was read. */
 export function policySha256(text: string): string {
