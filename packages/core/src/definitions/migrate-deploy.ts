@@ -1,6 +1,7 @@
 import { connectionInputs } from './connection-inputs.js';
 import { MIGRATION_CHECK_INPUTS } from './migrate-check-inputs.js';
 import { MIGRATE_OUTPUTS, MIGRATION_DEPLOY_INPUTS, MIGRATION_SOURCE_INPUTS, runMigrate } from './migrate-inputs.js';
+import { commentOnPullRequest, PR_COMMENT_INPUTS } from './migrate-pr-comment.js';
 import { InputReader } from './read-inputs.js';
 import type { ActionDefinition, InputDefinition } from './types.js';
 
@@ -19,6 +20,7 @@ const inputs: InputDefinition[] = [
   ...MIGRATION_SOURCE_INPUTS,
   ...MIGRATION_DEPLOY_INPUTS,
   ...MIGRATION_CHECK_INPUTS,
+  ...PR_COMMENT_INPUTS,
 ];
 
 export const migrateDeployDefinition: ActionDefinition = {
@@ -27,8 +29,10 @@ export const migrateDeployDefinition: ActionDefinition = {
     'Apply database migrations safely: status and blockers with exact recovery steps, lint against the live tables, a verified backup first, one deploy at a time, and what changed.',
   inputs,
   outputs: MIGRATE_OUTPUTS,
-  run: (raw, context) => {
-    const mode = new InputReader(inputs, raw, context.env).oneOf('mode') as (typeof MODES)[number];
-    return runMigrate(inputs, mode, raw, context);
+  run: async (raw, context) => {
+    const reader = new InputReader(inputs, raw, context.env);
+    const report = await runMigrate(inputs, reader.oneOf('mode') as (typeof MODES)[number], raw, context);
+    await commentOnPullRequest(reader, report, context);
+    return report;
   },
 };

@@ -7,3 +7,9 @@ export { syncAlertIssue, ALERT_LABEL, type IssueAction, type IssueAlertOptions }
 export { teamsNotifier, teamsPayload } from './teams.js';
 export { emailNotifier, emailContent, parseSmtpUrl, type SmtpSettings } from './email.js';
 export { signBody, verifySignature, SIGNATURE_HEADER } from './signature.js';
+export {
+  syncPullRequestComment,
+  pullRequestNumber,
+  commentMarker,
+  type PullRequestCommentOptions,
+} from './github-pr-comment.js';

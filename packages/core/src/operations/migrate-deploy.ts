@@ -117,10 +117,29 @@ export async function readStatusAndLint(
 ): Promise<MigrateResult> {
   const { log } = options;
   const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
+  // Reading table sizes takes a lock on each table: behind another session's ACCESS EXCLUSIVE it would wait forever
+  // (and queue everyone else behind it), so dbops's own reads are bounded by lock-timeout too (5s when it is none).
+  const readLockTimeoutMs = Math.round(options.lockTimeoutMs > 0 ? options.lockTimeoutMs : 5000);
   const read = await sqlEngineFor(target, 'migrate-deploy').withSqlSession(target, context, async (client) => {
+    await client.query(`SET lock_timeout = ${readLockTimeoutMs}`);
     const status = await readMigrationStatus(source, client);
-    const { findings, notLinted } = await lintPending(source, status, options, catalogTableSizes(client));
-    return { status, lint: findings, notLinted };
+    try {
+      const { findings, notLinted } = await lintPending(source, status, options, catalogTableSizes(client));
+      return { status, lint: findings, notLinted };
+    } catch (error) {
+      if ((error as { code?: string }).code !== '55P03') throw error;
+      throw new DbopsError(
+        'CHECK_FAILED',
+        `Lock timeout: reading the sizes of the tables the pending migrations touch waited longer than lock-timeout ` +
+          `(${readLockTimeoutMs / 1000}s); another session holds a lock on one of them. No migration was run.`,
+        {
+          input: 'lock-timeout',
+          hint:
+            'Find the holder with SELECT pid, application_name, state, query FROM pg_stat_activity WHERE pid IN ' +
+            "(SELECT pid FROM pg_locks WHERE mode = 'AccessExclusiveLock'); let it finish, then deploy again.",
+        },
+      );
+    }
   });
   const blockers = migrationBlockers(read.status, {
     projectDir: options.project.projectDir,
@@ -238,6 +257,14 @@ async function deploy(
         });
       } catch (failed) {
         error = failed;
+      }
+      // The abort ended this session too (with whatever it ran), so the state cannot be read here: say what to do.
+      if (signal?.aborted) {
+        throw cancelled(
+          `The migration command was stopped mid-run; the migration it was running was not finished and may be partly ` +
+            `applied (pending: ${before.pending.join(', ')}). Run \`dbops migrate-status\` to see where each migration ` +
+            'stands before deploying again.',
+        );
       }
       const after = await readMigrationStatus(source, client);
       const schemaAfter = await takeSchemaSnapshot(client);

@@ -1,0 +1,60 @@
+import { syncPullRequestComment, pullRequestNumber } from '../notify/github-pr-comment.js';
+import { renderSummary } from '../report/render-summary.js';
+import type { InputReader } from './read-inputs.js';
+import type { ActionReport, InputDefinition, RunContext } from './types.js';
+
+/** The sticky pull-request comment with the run's summary. */
+export const PR_COMMENT_INPUTS: InputDefinition[] = [
+  {
+    name: 'comment-on-pr',
+    description:
+      "Keep one comment on the pull request with this run's summary (status, lint findings, rehearsal timings, schema diff), updated in place on later runs. Outside a pull request: a warning.",
+    type: 'boolean',
+    default: 'false',
+  },
+  {
+    name: 'github-token',
+    description: 'Token for comment-on-pr (needs pull-requests: write).',
+    type: 'string',
+    secret: true,
+    actionDefault: '${{ github.token }}',
+    env: ['GITHUB_TOKEN'],
+  },
+];
+
+export const PR_COMMENT_KEY = 'migrate-deploy';
+
+/**
+ * Posts or updates the comment when comment-on-pr is true. Never fails the run: a comment that cannot be posted (no
+ * pull request, no token, an API error) is a warning; the deploy's own outcome stands.
+ */
+export async function commentOnPullRequest(
+  reader: InputReader,
+  report: ActionReport,
+  context: RunContext,
+): Promise<void> {
+  if (!reader.boolean('comment-on-pr')) return;
+  const warn = (why: string) => context.log.warn(`comment-on-pr: ${why}; no comment was posted.`);
+  const repository = context.github?.repository ?? context.env.GITHUB_REPOSITORY;
+  const pullRequest = pullRequestNumber(context.env, context.github?.ref ?? context.env.GITHUB_REF);
+  if (!repository || !pullRequest)
+    return warn('this run is not for a pull request (GITHUB_REF is not refs/pull/<n>/merge)');
+  const token = reader.optional('github-token');
+  if (!token)
+    return warn('github-token is empty (github-token: ${{ github.token }}, permissions: pull-requests: write)');
+  const body = context.secrets.redact(renderSummary(report.results ?? []));
+  try {
+    await syncPullRequestComment({
+      apiUrl: context.env.GITHUB_API_URL ?? 'https://api.github.com',
+      token,
+      repository,
+      pullRequest,
+      key: PR_COMMENT_KEY,
+      body,
+      log: context.log,
+      signal: context.signal,
+    });
+  } catch (error) {
+    warn(context.secrets.redact((error as Error).message));
+  }
+}
