@@ -9,6 +9,7 @@ import {
   type LintFailOn,
   migrateDeploy,
   type MigrateOptions,
+  type MigrateResult,
   RESOLVE_FAILED,
 } from '../operations/migrate-deploy.js';
 import { migrateCheck } from '../operations/migrate-check.js';
@@ -134,7 +135,7 @@ export const MIGRATE_OUTPUTS = [
 /** Runs migrate-deploy in `mode`, reading the inputs of the definition that called it. */
 export async function runMigrate(
   definitionInputs: InputDefinition[],
-  mode: MigrateOptions['mode'],
+  mode: MigrateResult['mode'],
   raw: RawInputs,
   context: RunContext,
 ): Promise<ActionReport> {

@@ -31,8 +31,8 @@ export type DeployBackupOptions = Omit<BackupOptions, 'target' | 'log' | 'secret
 export const RESOLVE_FAILED = ['never', 'rolled-back'] as const;
 
 export interface MigrateOptions {
-  /** status: read and lint only; deploy: back up, then run the command; check: rehearse on a scratch copy. */
-  mode: 'status' | 'deploy' | 'check';
+  /** status: read and lint only; deploy: back up, then run the command. (check mode is migrate-check.ts.) */
+  mode: 'status' | 'deploy';
   target: DatabaseTarget;
   project: FindSourceOptions;
   /** The shell command that applies the migrations; the tool's own deploy command when absent. */
@@ -55,7 +55,7 @@ export interface MigrateOptions {
 }
 
 export interface MigrateResult {
-  mode: MigrateOptions['mode'];
+  mode: MigrateOptions['mode'] | 'check';
   source: Pick<MigrationSource, 'tool' | 'folder' | 'tracking'>;
   /** The command that ran (or would run), as the user wrote it. */
   command?: string;
@@ -113,7 +113,9 @@ export async function readStatusAndLint(
   source: MigrationSource,
   target: DatabaseTarget,
   command: string | undefined,
-  options: Pick<MigrateOptions, 'mode' | 'project' | 'lockTimeoutMs' | 'bigTable' | 'log' | 'signal'>,
+  options: Pick<MigrateOptions, 'project' | 'lockTimeoutMs' | 'bigTable' | 'log' | 'signal'> & {
+    mode: MigrateResult['mode'];
+  },
 ): Promise<MigrateResult> {
   const { log } = options;
   const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
