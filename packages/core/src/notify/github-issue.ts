@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
-import { requestJson, type SendOptions } from './http.js';
+import { githubApi } from './github-api.js';
+import type { SendOptions } from './http.js';
 
 export const ALERT_LABEL = 'dbops-alert';
 
@@ -35,17 +36,7 @@ interface Issue {
  * a hidden marker in their body, among the open issues with the alert label; stray duplicates are closed.
  */
 export async function syncAlertIssue(options: IssueAlertOptions): Promise<{ action: IssueAction; number?: number }> {
-  const api = options.apiUrl.replace(/\/+$/, '');
-  const repo = `${api}/repos/${options.repository}`;
-  const send = (method: string, url: string, body?: unknown) =>
-    requestJson(method, url, body, `GitHub API ${method} ${url.slice(api.length)}`, {
-      ...options,
-      headers: {
-        authorization: `Bearer ${options.token}`,
-        accept: 'application/vnd.github+json',
-        'x-github-api-version': '2022-11-28',
-      },
-    });
+  const { repo, send } = githubApi(options);
   const marker = `<!-- dbops:${options.key} -->`;
 
   const open = (await send(

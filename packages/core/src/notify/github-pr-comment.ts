@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from '../log.js';
-import { requestJson, type SendOptions } from './http.js';
+import { githubApi } from './github-api.js';
+import type { SendOptions } from './http.js';
 
 export interface PullRequestCommentOptions extends SendOptions {
   /** GITHUB_API_URL, e.g. https://api.github.com (or a GitHub Enterprise Server's /api/v3). */
@@ -33,17 +34,7 @@ export function commentMarker(key: string): string {
 export async function syncPullRequestComment(
   options: PullRequestCommentOptions,
 ): Promise<{ action: 'created' | 'updated'; id: number }> {
-  const api = options.apiUrl.replace(/\/+$/, '');
-  const repo = `${api}/repos/${options.repository}`;
-  const send = (method: string, url: string, body?: unknown) =>
-    requestJson(method, url, body, `GitHub API ${method} ${url.slice(api.length)}`, {
-      ...options,
-      headers: {
-        authorization: `Bearer ${options.token}`,
-        accept: 'application/vnd.github+json',
-        'x-github-api-version': '2022-11-28',
-      },
-    });
+  const { repo, send } = githubApi(options);
   const marker = commentMarker(options.key);
   const body = `${marker}\n${options.body}`;
 
