@@ -33,16 +33,21 @@ export async function runActionAsGitHub(
   await Promise.all([writeFile(outputFile, ''), writeFile(summaryFile, '')]);
   const inputEnv = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]));
   try {
-    const { code, stdout, stderr } = await spawnNode(join(ROOT, 'actions', name, 'main.mjs'), options.cwd ?? files, {
-      ...cleanEnv(),
-      ...inputEnv,
-      GITHUB_OUTPUT: outputFile,
-      GITHUB_STEP_SUMMARY: summaryFile,
-      GITHUB_ACTIONS: 'true',
-      GITHUB_WORKSPACE: options.cwd ?? files,
-      RUNNER_TEMP: files,
-      ...options.env,
-    });
+    const { code, stdout, stderr } = await spawnNode(
+      join(ROOT, 'actions', name, 'main.mjs'),
+      [],
+      options.cwd ?? files,
+      {
+        ...cleanEnv(),
+        ...inputEnv,
+        GITHUB_OUTPUT: outputFile,
+        GITHUB_STEP_SUMMARY: summaryFile,
+        GITHUB_ACTIONS: 'true',
+        GITHUB_WORKSPACE: options.cwd ?? files,
+        RUNNER_TEMP: files,
+        ...options.env,
+      },
+    );
     return {
       code,
       stdout,
@@ -83,13 +88,15 @@ export function parseOutputFile(text: string): Record<string, string> {
   return outputs;
 }
 
-function spawnNode(
+/** Runs `node script args` in `cwd` with exactly `env`; resolves with its exit code and output. */
+export function spawnNode(
   script: string,
+  args: string[],
   cwd: string,
   env: NodeJS.ProcessEnv,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -13,7 +13,12 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const PRISMA_CLI = join(ROOT, 'node_modules', 'prisma6', 'build', 'index.js');
+/** Prisma 6.19.3's CLI (its wasm migration engine): the command the tests run as a project's `prisma`. */
+export const PRISMA_CLI = join(ROOT, 'node_modules', 'prisma6', 'build', 'index.js');
+/** `prisma migrate deploy` as a migrate-deploy `command`. */
+export const PRISMA_DEPLOY = `"${process.execPath}" "${PRISMA_CLI}" migrate deploy`;
+/** Keeps Prisma from phoning home or printing update notices. */
+export const PRISMA_QUIET = { CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' };
 export const PRISMA_FIXTURES = join(ROOT, 'test', 'fixtures', 'migrations', 'prisma');
 
 export interface PrismaRun {

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { BackupManifest } from '../../packages/core/src/index.js';
-import { cleanEnv, parseOutputFile } from '../harness/github-action.js';
+import { cleanEnv, parseOutputFile, spawnNode as runNode } from '../harness/github-action.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { startS3Server, type S3Server } from '../harness/s3.js';
 
@@ -368,24 +368,9 @@ async function interruptMidUpload(args: string[], env: Record<string, string>, p
 
 // ---------------------------------------------------------------------------------------------------------
 
-function spawnNode(
-  script: string,
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], {
-      cwd: work,
-      env: { ...cleanEnv(), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** The CLI or an action in the test's folder, with only what the test sets in its environment. */
+function spawnNode(script: string, args: string[], env: Record<string, string>) {
+  return runNode(script, args, work, { ...cleanEnv(), ...env });
 }
 
 /** The argv log of the wrappers: each tool in `used` was run (so the wrappers were in the path), and no line holds a secret. */

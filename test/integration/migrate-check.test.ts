@@ -4,16 +4,11 @@
 // dropped, and production is never touched.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { runCli } from '../harness/cli.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
-import { prismaProject, type PrismaProject } from '../harness/prisma.js';
+import { prismaProject, type PrismaProject, PRISMA_DEPLOY, PRISMA_QUIET } from '../harness/prisma.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const PRISMA_CLI = join(ROOT, 'node_modules', 'prisma6', 'build', 'index.js');
-const DEPLOY = `"${process.execPath}" "${PRISMA_CLI}" migrate deploy`;
-const QUIET = { CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' };
 const PENDING = '20260105000000_orders_total_bigint';
 
 let server: PostgresServer;
@@ -77,13 +72,13 @@ const check = (...extra: string[]) =>
       '--working-directory',
       project.dir,
       '--command',
-      DEPLOY,
+      PRISMA_DEPLOY,
       '--target-url',
       server.url('postgres'),
       '--json',
       ...extra,
     ],
-    { DATABASE_URL: server.url('prod'), ...QUIET },
+    { DATABASE_URL: server.url('prod'), ...PRISMA_QUIET },
   );
 
 test('a copy of the newest backup rehearses the pending migration: its lock, table and size; production untouched', async () => {
@@ -130,8 +125,16 @@ test('without a backup, the migrations build the schema in an empty scratch data
 
 test('target-url naming the database-url database is refused before anything runs', async () => {
   const run = await runCli(
-    ['migrate-check', '--working-directory', project.dir, '--command', DEPLOY, '--target-url', server.url('prod')],
-    { DATABASE_URL: server.url('prod'), ...QUIET },
+    [
+      'migrate-check',
+      '--working-directory',
+      project.dir,
+      '--command',
+      PRISMA_DEPLOY,
+      '--target-url',
+      server.url('prod'),
+    ],
+    { DATABASE_URL: server.url('prod'), ...PRISMA_QUIET },
   );
   expect(run.code).not.toBe(0);
   expect(run.stderr).toMatch(/target-url names the same database as database-url/);

@@ -15,10 +15,9 @@ import { readMigrationStatus } from '../../packages/core/src/migrations/status.j
 import { Secrets } from '../../packages/core/src/secrets.js';
 import { eventually } from '../harness/eventually.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
-import { prismaProject, type PrismaProject } from '../harness/prisma.js';
+import { prismaProject, type PrismaProject, PRISMA_CLI } from '../harness/prisma.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const PRISMA_CLI = join(ROOT, 'node_modules', 'prisma6', 'build', 'index.js');
 
 let server: PostgresServer;
 const clients: pg.Client[] = [];

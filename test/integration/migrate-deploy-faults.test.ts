@@ -12,13 +12,10 @@ import { DEPLOY_LOCK_KEY } from '../../packages/core/src/migrations/deploy-lock.
 import { runCli } from '../harness/cli.js';
 import { eventually } from '../harness/eventually.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
-import { prismaProject, type PrismaProject } from '../harness/prisma.js';
+import { prismaProject, type PrismaProject, PRISMA_DEPLOY, PRISMA_QUIET } from '../harness/prisma.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const PRISMA_CLI = join(ROOT, 'node_modules', 'prisma6', 'build', 'index.js');
 const CLI = join(ROOT, 'packages', 'cli', 'lib', 'main.js');
-const DEPLOY = `"${process.execPath}" "${PRISMA_CLI}" migrate deploy`;
-const QUIET = { CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' };
 const INIT = '20260101000000_init';
 
 let server: PostgresServer;
@@ -84,7 +81,7 @@ test('a command that does not exist: exit 1 naming it, nothing migrated; the bac
   const backups = join(work, 'no-such-tool');
   const run = await runCli(
     ['migrate-deploy', '--working-directory', project.dir, '--command', 'no-such-tool migrate', '--backup-to', backups],
-    { DATABASE_URL: url, ...QUIET },
+    { DATABASE_URL: url, ...PRISMA_QUIET },
   );
   expect(run.code).toBe(1);
   expect(run.stderr).toContain('no-such-tool');
@@ -99,9 +96,9 @@ test('two deploys at once: the second waits deploy-lock-timeout, fails naming th
   const { url, project, db } = await setup(INIT);
   const holder = await session(db, 'other-pipeline');
   await holder.query('SELECT pg_advisory_lock($1::bigint)', [DEPLOY_LOCK_KEY]);
-  const args = ['migrate-deploy', '--working-directory', project.dir, '--command', DEPLOY, '--backup', 'false'];
+  const args = ['migrate-deploy', '--working-directory', project.dir, '--command', PRISMA_DEPLOY, '--backup', 'false'];
 
-  const blocked = await runCli([...args, '--deploy-lock-timeout', '2s'], { DATABASE_URL: url, ...QUIET });
+  const blocked = await runCli([...args, '--deploy-lock-timeout', '2s'], { DATABASE_URL: url, ...PRISMA_QUIET });
   expect(blocked.code).toBe(1);
   expect(blocked.stderr).toContain("application 'other-pipeline'");
   expect(blocked.stderr).toContain('deploy-lock-timeout');
@@ -109,7 +106,7 @@ test('two deploys at once: the second waits deploy-lock-timeout, fails naming th
   expect(await tableExists(db, 'users')).toBe(false);
 
   await holder.query('SELECT pg_advisory_unlock($1::bigint)', [DEPLOY_LOCK_KEY]);
-  const after = await runCli([...args, '--deploy-lock-timeout', '2s'], { DATABASE_URL: url, ...QUIET });
+  const after = await runCli([...args, '--deploy-lock-timeout', '2s'], { DATABASE_URL: url, ...PRISMA_QUIET });
   expect(after.code).toBe(0);
   expect(await finishedMigrations(db)).toEqual([INIT]);
 }, 120_000);
@@ -121,8 +118,8 @@ test('SIGTERM mid-migration: exit 143, the migration not recorded as applied, no
 
   const child = spawn(
     process.execPath,
-    [CLI, 'migrate-deploy', '--working-directory', project.dir, '--command', DEPLOY, '--backup', 'false'],
-    { env: { PATH: process.env.PATH, DATABASE_URL: url, ...QUIET }, stdio: ['ignore', 'pipe', 'pipe'] },
+    [CLI, 'migrate-deploy', '--working-directory', project.dir, '--command', PRISMA_DEPLOY, '--backup', 'false'],
+    { env: { PATH: process.env.PATH, DATABASE_URL: url, ...PRISMA_QUIET }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -183,13 +180,13 @@ test('lock-timeout: a migration queued behind an ACCESS EXCLUSIVE lock fails as 
       '--working-directory',
       project.dir,
       '--command',
-      DEPLOY,
+      PRISMA_DEPLOY,
       '--backup',
       'false',
       '--lock-timeout',
       '1s',
     ],
-    { DATABASE_URL: url, ...QUIET },
+    { DATABASE_URL: url, ...PRISMA_QUIET },
   );
   // Still inside the blocker's transaction: the deploy gave up on its own, it did not wait for the lock.
   const stillHeld = await server.query(

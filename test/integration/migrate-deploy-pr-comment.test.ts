@@ -6,16 +6,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { runActionAsGitHub } from '../harness/github-action.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
-import { prismaProject, type PrismaProject } from '../harness/prisma.js';
+import { prismaProject, type PrismaProject, PRISMA_DEPLOY, PRISMA_QUIET } from '../harness/prisma.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const PRISMA_CLI = join(ROOT, 'node_modules', 'prisma6', 'build', 'index.js');
-const DEPLOY = `"${process.execPath}" "${PRISMA_CLI}" migrate deploy`;
-const QUIET = { CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' };
 const TOKEN = 'ghs_test-token-0123456789';
 const MARKER = '<!-- dbops:migrate-deploy -->';
 
@@ -95,7 +90,7 @@ function deploy(ref: string) {
     {
       'database-url': url,
       'working-directory': project.dir,
-      command: DEPLOY,
+      command: PRISMA_DEPLOY,
       backup: 'false',
       'comment-on-pr': 'true',
       'github-token': TOKEN,
@@ -103,7 +98,7 @@ function deploy(ref: string) {
     {
       cwd: project.dir,
       env: {
-        ...QUIET,
+        ...PRISMA_QUIET,
         GITHUB_API_URL: apiUrl,
         GITHUB_REPOSITORY: 'owner/app',
         GITHUB_RUN_ID: '42',

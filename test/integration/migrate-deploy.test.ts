@@ -5,17 +5,11 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { runCli } from '../harness/cli.js';
 import { runActionAsGitHub } from '../harness/github-action.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
-import { prismaProject, type PrismaProject } from '../harness/prisma.js';
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const PRISMA_CLI = join(ROOT, 'node_modules', 'prisma6', 'build', 'index.js');
-const DEPLOY = `"${process.execPath}" "${PRISMA_CLI}" migrate deploy`;
-const QUIET = { CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' };
+import { prismaProject, type PrismaProject, PRISMA_DEPLOY, PRISMA_QUIET } from '../harness/prisma.js';
 
 let server: PostgresServer;
 let work: string;
@@ -59,8 +53,17 @@ test('deploy: backs up first, applies the pending migrations, reports what chang
   const { url, project, db } = await setup(INIT, STATUS);
   const backups = join(work, 'deploy-ok');
   const run = await runCli(
-    ['migrate-deploy', '--working-directory', project.dir, '--command', DEPLOY, '--backup-to', backups, '--json'],
-    { DATABASE_URL: url, ...QUIET },
+    [
+      'migrate-deploy',
+      '--working-directory',
+      project.dir,
+      '--command',
+      PRISMA_DEPLOY,
+      '--backup-to',
+      backups,
+      '--json',
+    ],
+    { DATABASE_URL: url, ...PRISMA_QUIET },
   );
   expect(run.stderr).not.toContain(server.password);
   expect(run.stdout).not.toContain(server.password);
@@ -89,8 +92,8 @@ test('deploy: backs up first, applies the pending migrations, reports what chang
 
   // Nothing pending any more: a second deploy applies nothing and takes no backup.
   const again = await runCli(
-    ['migrate-deploy', '--working-directory', project.dir, '--command', DEPLOY, '--backup-to', backups],
-    { DATABASE_URL: url, ...QUIET },
+    ['migrate-deploy', '--working-directory', project.dir, '--command', PRISMA_DEPLOY, '--backup-to', backups],
+    { DATABASE_URL: url, ...PRISMA_QUIET },
   );
   expect(again.code).toBe(0);
   expect(again.stderr).toContain('Nothing to apply');
@@ -103,8 +106,8 @@ test('a failing backup stops the deploy: nothing is migrated', async () => {
   const notADirectory = join(work, 'a-file');
   await writeFile(notADirectory, 'x');
   const run = await runCli(
-    ['migrate-deploy', '--working-directory', project.dir, '--command', DEPLOY, '--backup-to', notADirectory],
-    { DATABASE_URL: url, ...QUIET },
+    ['migrate-deploy', '--working-directory', project.dir, '--command', PRISMA_DEPLOY, '--backup-to', notADirectory],
+    { DATABASE_URL: url, ...PRISMA_QUIET },
   );
   expect(run.code).toBe(1);
   expect(run.stderr).toMatch(/backup before migrating failed, so no migration was run/);
@@ -114,17 +117,17 @@ test('a failing backup stops the deploy: nothing is migrated', async () => {
 
 test('backup-to is required unless backup: false is said', async () => {
   const { url, project, db } = await setup(INIT);
-  const missing = await runCli(['migrate-deploy', '--working-directory', project.dir, '--command', DEPLOY], {
+  const missing = await runCli(['migrate-deploy', '--working-directory', project.dir, '--command', PRISMA_DEPLOY], {
     DATABASE_URL: url,
-    ...QUIET,
+    ...PRISMA_QUIET,
   });
   expect(missing.code).toBe(2);
   expect(missing.stderr).toMatch(/Input 'backup-to' is required/);
   expect(await tableExists(db, 'users')).toBe(false);
 
   const without = await runCli(
-    ['migrate-deploy', '--working-directory', project.dir, '--command', DEPLOY, '--backup', 'false'],
-    { DATABASE_URL: url, ...QUIET },
+    ['migrate-deploy', '--working-directory', project.dir, '--command', PRISMA_DEPLOY, '--backup', 'false'],
+    { DATABASE_URL: url, ...PRISMA_QUIET },
   );
   expect(without.code).toBe(0);
   expect(without.stderr).toMatch(/migrating without a backup/);
@@ -135,8 +138,17 @@ test('a migration failing halfway: named, proven to have left nothing, with the 
   const { url, project, db } = await setup(INIT, FAILS);
   const backups = join(work, 'deploy-fails');
   const run = await runCli(
-    ['migrate-deploy', '--working-directory', project.dir, '--command', DEPLOY, '--backup-to', backups, '--json'],
-    { DATABASE_URL: url, ...QUIET },
+    [
+      'migrate-deploy',
+      '--working-directory',
+      project.dir,
+      '--command',
+      PRISMA_DEPLOY,
+      '--backup-to',
+      backups,
+      '--json',
+    ],
+    { DATABASE_URL: url, ...PRISMA_QUIET },
   );
   expect(run.code).toBe(1);
   const result = JSON.parse(run.stdout);
@@ -155,7 +167,7 @@ test('a migration failing halfway: named, proven to have left nothing, with the 
   expect(run.stderr).not.toContain(server.password);
 
   // Now deploy would fail anyway (P3009): status says so before anything runs, with the exact recovery command.
-  const status = await runCli(['migrate-status', '--working-directory', project.dir, '--command', DEPLOY], {
+  const status = await runCli(['migrate-status', '--working-directory', project.dir, '--command', PRISMA_DEPLOY], {
     DATABASE_URL: url,
   });
   expect(status.code).toBe(1);
@@ -186,7 +198,7 @@ test('status lists pending migrations and puts lint findings on their file and l
       '--working-directory',
       project.dir,
       '--command',
-      DEPLOY,
+      PRISMA_DEPLOY,
       '--backup',
       'false',
       '--lint-fail-on',
@@ -194,7 +206,7 @@ test('status lists pending migrations and puts lint findings on their file and l
       '--big-table-rows',
       '0',
     ],
-    { DATABASE_URL: url, ...QUIET },
+    { DATABASE_URL: url, ...PRISMA_QUIET },
   );
   expect(strict.code).toBe(1);
   expect(strict.stderr).toMatch(/Lint found \d+ finding\(s\) at or above lint-fail-on/);
@@ -236,12 +248,12 @@ test('the action as GitHub runs it: outputs, a job summary, a lint annotation on
     {
       'database-url': url,
       'working-directory': project.dir,
-      command: DEPLOY,
+      command: PRISMA_DEPLOY,
       'backup-to': join(work, 'action-backups'),
       // Empty, as GitHub passes an input the workflow does not set.
       migrations: '',
     },
-    { cwd: project.dir, env: QUIET },
+    { cwd: project.dir, env: PRISMA_QUIET },
   );
   expect(run.code).toBe(0);
   expect(run.outputs).toMatchObject({
@@ -277,7 +289,7 @@ test('the action as GitHub runs it: outputs, a job summary, a lint annotation on
   const status = await runActionAsGitHub(
     'migrate-deploy',
     { 'database-url': url, 'working-directory': project.dir, mode: 'status' },
-    { cwd: project.dir, env: QUIET },
+    { cwd: project.dir, env: PRISMA_QUIET },
   );
   expect(status.code).toBe(0);
   expect(status.outputs['pending-count']).toBe('1');

@@ -20,12 +20,10 @@ import { runMigrationCommand } from '../../packages/core/src/migrations/run-comm
 import { readMigrationStatus } from '../../packages/core/src/migrations/status.js';
 import { Secrets } from '../../packages/core/src/secrets.js';
 import { type PostgresServer, startPostgres } from '../harness/postgres.js';
-import { type PrismaProject, prismaProject } from '../harness/prisma.js';
+import { type PrismaProject, prismaProject, PRISMA_CLI, PRISMA_DEPLOY } from '../harness/prisma.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const PRISMA_CLI = join(ROOT, 'node_modules', 'prisma6', 'build', 'index.js');
 const PRISMA = `"${process.execPath}" "${PRISMA_CLI}"`;
-const DEPLOY = `${PRISMA} migrate deploy`;
 const ENV = { ...process.env, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' };
 const BACKUP: PreDeployBackup = {
   id: '20261206T030000Z-pre',
@@ -83,7 +81,7 @@ async function deployAndExplain(
   let error: DbopsError | undefined;
   try {
     await runMigrationCommand({
-      command: options.command ?? DEPLOY,
+      command: options.command ?? PRISMA_DEPLOY,
       cwd: project.dir,
       databaseUrl: server.url(database),
       secrets,
@@ -102,7 +100,7 @@ async function deployAndExplain(
     schemaAfter: await takeSchemaSnapshot(client),
     outcome: { error },
     ...(options.backup ? { backup: options.backup } : {}),
-    command: DEPLOY,
+    command: PRISMA_DEPLOY,
     projectDir: project.dir,
     secrets,
   });
@@ -135,7 +133,7 @@ describe('a migration failing midway, rolled back whole', () => {
     expect(e.stillPending).toEqual([name]);
 
     const [fix, byHand, restore] = e.routes;
-    expect(fix!.commands).toEqual([`${PRISMA} migrate resolve --rolled-back "${name}"`, DEPLOY]);
+    expect(fix!.commands).toEqual([`${PRISMA} migrate resolve --rolled-back "${name}"`, PRISMA_DEPLOY]);
     expect(fix!.steps[0]).toBe(`Fix migrations/${name}/migration.sql (line 7: division by zero).`);
     expect(byHand!.commands).toEqual([`${PRISMA} migrate resolve --applied "${name}"`]);
     expect(restore!.commands).toEqual([
@@ -209,7 +207,7 @@ describe('a migration that leaves part of itself', () => {
       explanation: e,
       source: s.source,
       client: s.client,
-      command: DEPLOY,
+      command: PRISMA_DEPLOY,
       cwd: s.project.dir,
       databaseUrl: server.url('committed'),
       secrets: new Secrets(),
@@ -250,7 +248,7 @@ describe('a migration that leaves part of itself', () => {
       explanation: e,
       source: s.source,
       client: s.client,
-      command: DEPLOY,
+      command: PRISMA_DEPLOY,
       cwd: s.project.dir,
       databaseUrl: server.url('concurrently'),
       secrets: new Secrets(),
@@ -307,7 +305,7 @@ test('resolve-failed: rolled-back on a whole rollback: Prisma sees it rolled bac
     explanation,
     source: s.source,
     client: s.client,
-    command: DEPLOY,
+    command: PRISMA_DEPLOY,
     cwd: s.project.dir,
     databaseUrl: server.url('resolved'),
     secrets: new Secrets(),
@@ -338,7 +336,7 @@ test('resolve-failed: rolled-back on a whole rollback: Prisma sees it rolled bac
       explanation,
       source: s.source,
       client: s.client,
-      command: DEPLOY,
+      command: PRISMA_DEPLOY,
       cwd: s.project.dir,
       databaseUrl: server.url('resolved'),
       secrets: new Secrets(),
@@ -359,7 +357,7 @@ test('the database password appears in no text of the record, even when the comm
   );
   const secrets = new Secrets();
   const { explanation: e, error } = await deployAndExplain('secret', s, {
-    command: `echo "deploying to $DATABASE_URL"; ${DEPLOY}`,
+    command: `echo "deploying to $DATABASE_URL"; ${PRISMA_DEPLOY}`,
     secrets,
     backup: BACKUP,
   });

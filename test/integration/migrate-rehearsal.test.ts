@@ -15,7 +15,7 @@ import { SqlFolderSource } from '../../packages/core/src/migrations/sql-folder-s
 import { Secrets } from '../../packages/core/src/secrets.js';
 import { eventually } from '../harness/eventually.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
-import { prismaProject, type PrismaProject } from '../harness/prisma.js';
+import { prismaProject, type PrismaProject, PRISMA_DEPLOY } from '../harness/prisma.js';
 
 const NODE_PG_MIGRATE = join(
   dirname(fileURLToPath(import.meta.url)),
@@ -27,8 +27,6 @@ const NODE_PG_MIGRATE = join(
   'node-pg-migrate.js',
 );
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const PRISMA_CLI = join(ROOT, 'node_modules', 'prisma6', 'build', 'index.js');
-const PRISMA_DEPLOY = `"${process.execPath}" "${PRISMA_CLI}" migrate deploy`;
 const PRISMA_ENV = { ...process.env, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' };
 // Enough rows that rewriting the table and building an index on it span many samples.
 const ROWS = 400_000;
