@@ -27,26 +27,42 @@ export function buildProgram(definitions: ActionDefinition[], io: CliIo, setExit
     // Usage errors (unknown option, missing value) exit 2 like invalid input, not commander's 1; see main.ts.
     .exitOverride();
 
+  const groups = new Map<string, Command>();
   for (const definition of definitions) {
-    const command = program.command(definition.name).description(definition.description);
+    const command = program.command(definition.name);
     if (definition.aliases) command.aliases(definition.aliases);
-    for (const input of definition.inputs) {
-      const envNote = input.env?.length ? ` [env: ${input.env.join(', ')}]` : '';
-      // A boolean flag may stand alone: `--dry-run` means `--dry-run true`.
-      const flag = input.type === 'boolean' ? `--${input.name} [value]` : `--${input.name} <value>`;
-      const option = new Option(flag, `${input.description}${kindNote(input)}${envNote}`);
-      // An input named no-... (no-owner) is a flag of its own, not commander's negation of another one.
-      option.negate = false;
-      if (input.type === 'boolean') option.preset('true');
-      if (input.default !== undefined) option.default(input.default);
-      command.addOption(option);
+    addCommand(command, definition, io, setExitCode);
+    if (definition.subcommand) {
+      const [group, name] = definition.subcommand;
+      let parent = groups.get(group);
+      if (!parent) {
+        parent = program.command(group).description(`${group} commands (also ${group}-<command>)`);
+        groups.set(group, parent);
+      }
+      addCommand(parent.command(name), definition, io, setExitCode);
     }
-    command.option('--json', 'print the result as JSON on stdout');
-    command.action(async (flags: Record<string, string | boolean | undefined>) => {
-      setExitCode(await runCommand(definition, flags, io));
-    });
   }
   return program;
+}
+
+/** The definition's inputs as flags, and its run as the command's action. */
+function addCommand(command: Command, definition: ActionDefinition, io: CliIo, setExitCode: (code: number) => void) {
+  command.description(definition.description);
+  for (const input of definition.inputs) {
+    const envNote = input.env?.length ? ` [env: ${input.env.join(', ')}]` : '';
+    // A boolean flag may stand alone: `--dry-run` means `--dry-run true`.
+    const flag = input.type === 'boolean' ? `--${input.name} [value]` : `--${input.name} <value>`;
+    const option = new Option(flag, `${input.description}${kindNote(input)}${envNote}`);
+    // An input named no-... (no-owner) is a flag of its own, not commander's negation of another one.
+    option.negate = false;
+    if (input.type === 'boolean') option.preset('true');
+    if (input.default !== undefined) option.default(input.default);
+    command.addOption(option);
+  }
+  command.option('--json', 'print the result as JSON on stdout');
+  command.action(async (flags: Record<string, string | boolean | undefined>) => {
+    setExitCode(await runCommand(definition, flags, io));
+  });
 }
 
 async function runCommand(
@@ -80,7 +96,10 @@ async function runCommand(
   try {
     const report = await definition.run(raw, { log, secrets, env: io.env, signal: io.signal });
     if (flags.json) io.stdout(`${secrets.redact(JSON.stringify(report.json, null, 2))}\n`);
-    else io.stdout(`${secrets.redact(renderForTerminal(report.results))}\n`);
+    else if (report.document !== undefined) {
+      io.stdout(secrets.redact(report.document));
+      io.stderr(`${secrets.redact(renderForTerminal(report.results))}\n`);
+    } else io.stdout(`${secrets.redact(renderForTerminal(report.results))}\n`);
     if (report.failure) return fail(report.failure, say);
     return 0;
   } catch (error) {

@@ -21,6 +21,8 @@ export { migrateDeployDefinition } from './definitions/migrate-deploy.js';
 export { migrateStatusDefinition } from './definitions/migrate-status.js';
 export { migrateCheckDefinition } from './definitions/migrate-check.js';
 export { retentionVerifyDefinition } from './definitions/retention-verify.js';
+export { subjectExportDefinition } from './definitions/subject-export.js';
+export { subjectEraseDefinition } from './definitions/subject-erase.js';
 export { maintenanceDefinition } from './definitions/maintenance.js';
 export { migrateDeploy, type MigrateOptions, type MigrateResult } from './operations/migrate-deploy.js';
 export { maintenance, type MaintenanceOptions, type MaintenanceResult } from './operations/maintenance.js';
@@ -64,6 +66,8 @@ import { migrateDeployDefinition } from './definitions/migrate-deploy.js';
 import { migrateStatusDefinition } from './definitions/migrate-status.js';
 import { migrateCheckDefinition } from './definitions/migrate-check.js';
 import { retentionVerifyDefinition } from './definitions/retention-verify.js';
+import { subjectExportDefinition } from './definitions/subject-export.js';
+import { subjectEraseDefinition } from './definitions/subject-erase.js';
 import { maintenanceDefinition } from './definitions/maintenance.js';
 import type { ActionDefinition } from './definitions/types.js';
 import { withNotifications } from './definitions/notifications.js';
@@ -87,6 +91,8 @@ export const definitions: ActionDefinition[] = [
   ].map(withNotifications),
   monitorReportDefinition,
   retentionVerifyDefinition,
+  subjectExportDefinition,
+  subjectEraseDefinition,
 ];
 
 /** An action by name, as the adapters run it (with notifications). */

@@ -63,6 +63,11 @@ export interface ActionReport {
   json: unknown;
   /** When set, the run is reported as failed with this error after the summary is shown. */
   failure?: Error;
+  /**
+   * A document that is the command's output (subject-export without a file): the CLI prints it alone on stdout, and
+   * the summary on stderr, so a pipe gets the document only.
+   */
+  document?: string;
 }
 
 export type RawInputs = Record<string, string | undefined>;
@@ -77,5 +82,7 @@ export interface ActionDefinition {
   outputs: OutputDefinition[];
   /** A command-line tool only (dbops list, dbops restore): no action.yml is generated. */
   cliOnly?: boolean;
+  /** Also a subcommand of a group: ['subject', 'export'] makes `dbops subject export` run it too. */
+  subcommand?: readonly [group: string, name: string];
   run(inputs: RawInputs, context: RunContext): Promise<ActionReport>;
 }

@@ -1,0 +1,195 @@
+/**
+ * GDPR erasure of one subject, as the policy's soft-delete rule for its table says (`then`): erase deletes the
+ * subject's row and every row that depends on it (dependants first, deepest first, so no foreign key has to cascade),
+ * anonymize replaces the listed columns of its row. One transaction under lock_timeout and statement_timeout:
+ * everything or nothing. Erased keys are recorded as tombstones in the same transaction. A dry run counts in a
+ * read-only transaction and changes nothing. Refused, with nothing changed, when a legal hold names the subject or
+ * any row the erase would delete.
+ */
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { resolveTable } from '../databases/postgres/data-retention-target.js';
+import { isLockTimeout } from '../databases/postgres/lock-wait.js';
+import { translateServerError } from '../databases/postgres/server-errors.js';
+import type { SubjectNode } from '../databases/postgres/subject-graph.js';
+import { anonymizeRowSql, countRowsSql, deleteRowsSql } from '../databases/postgres/subject-rows.js';
+import { checkPolicyCatalog } from '../databases/postgres/data-retention-catalog.js';
+import { asDbopsError, DbopsError, invalidInput } from '../errors.js';
+import { type DataRetentionPolicy, qualifiedNameText, type SoftDeleteRule } from './policy.js';
+import { heldError, subjectScope } from './subject-scope.js';
+import { recordTombstones } from './tombstones.js';
+
+export interface SubjectEraseOptions {
+  table: string;
+  id: string;
+  dryRun: boolean;
+  lockTimeoutMs?: number;
+  statementTimeoutMs?: number;
+}
+
+export interface ErasedTable {
+  table: string;
+  /** The foreign key its rows reference the subject by (undefined for the subject's own table). */
+  constraint?: string;
+  references?: string;
+  /** delete, anonymize, or `set null` / `set default`: rows PostgreSQL's own ON DELETE rule detaches, not deleted. */
+  action: 'delete' | 'anonymize' | 'set null' | 'set default';
+  /** Rows changed (or, in a dry run, that would be). */
+  rows: number;
+  /** SHA-256 over the changed rows' keys (key text + "\n", sorted); empty in a dry run. */
+  keysSha256: string;
+}
+
+export interface SubjectEraseResult {
+  rule: string;
+  action: 'erase' | 'anonymize';
+  table: string;
+  dryRun: boolean;
+  startedAt: string;
+  finishedAt: string;
+  tables: ErasedTable[];
+  /** Tombstones written (erase, applied). */
+  tombstones: number;
+}
+
+export async function eraseSubject(
+  client: pg.ClientBase,
+  policy: DataRetentionPolicy,
+  options: SubjectEraseOptions,
+): Promise<SubjectEraseResult> {
+  const startedAt = new Date().toISOString();
+  const { id, dryRun } = options;
+  await client.query(dryRun ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
+  try {
+    await client.query(
+      "SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true), set_config('TimeZone', 'UTC', true)",
+      [`${options.lockTimeoutMs ?? policy.defaults.lockTimeoutMs}ms`, `${options.statementTimeoutMs ?? 60_000}ms`],
+    );
+    const { graph, holdSources } = await subjectScope(client, policy, options.table, id);
+    const root = graph.nodes[0]!;
+    const rule = await ruleFor(client, policy, root.table);
+    await checkPolicyCatalog(client, { ...policy, data: [rule] }); // the anonymize columns exist
+    const then = rule.afterGrace;
+    const tables: ErasedTable[] = [];
+    let tombstones = 0;
+    if (then.action === 'anonymize') {
+      const rows = dryRun ? [{ key: '' }] : await changed(client, anonymizeRowSql(graph.nodes, id, then.columns));
+      tables.push({ table: root.table, action: 'anonymize', rows: rows.length, keysSha256: keysHash(rows, dryRun) });
+    } else {
+      const order = erasable(graph.nodes);
+      for (const i of order) {
+        const node = graph.nodes[i]!;
+        const count = countRowsSql(graph.nodes, i, id, holdSources);
+        const { rows } = await client.query<{ rows: number; held: number }>(count.text, count.values);
+        if (rows[0]!.held > 0)
+          throw heldError(root.table, id, `${rows[0]!.held} of its dependant rows in ${node.table} are held`);
+        tables.push({ ...described(graph.nodes, i, 'delete'), rows: rows[0]!.rows, keysSha256: '' });
+      }
+      // Rows that only point at erased rows through ON DELETE SET NULL / SET DEFAULT: detached by PostgreSQL, kept.
+      for (const [i, node] of graph.nodes.entries())
+        if (isDetached(graph.nodes, i) && order.includes(node.parent!)) {
+          const count = countRowsSql(graph.nodes, i, id, []);
+          const { rows } = await client.query<{ rows: number }>(count.text, count.values);
+          const action = node.via!.onDelete as 'set null' | 'set default';
+          tables.push({ ...described(graph.nodes, i, action), rows: rows[0]!.rows, keysSha256: '' });
+        }
+      if (!dryRun)
+        for (const [at, i] of order.entries()) {
+          const rows = await changed(client, deleteRowsSql(graph.nodes, i, id));
+          tables[at]!.rows = rows.length;
+          tables[at]!.keysSha256 = keysHash(rows, false);
+          const keys = rows.map((r) => r.key).filter((k): k is string => k !== null);
+          await recordTombstones(client, graph.nodes[i]!.table, keys, 'subject-erase');
+          tombstones += new Set(keys).size;
+        }
+    }
+    await client.query(dryRun ? 'ROLLBACK' : 'COMMIT');
+    const action = then.action;
+    return {
+      rule: rule.name,
+      action,
+      table: root.table,
+      dryRun,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      tables,
+      tombstones,
+    };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw eraseError(error, options);
+  }
+}
+
+/** The soft-delete rule whose table is the subject's: its `then` is what erasing a subject means there. */
+async function ruleFor(client: pg.ClientBase, policy: DataRetentionPolicy, table: string): Promise<SoftDeleteRule> {
+  const rules = policy.data.filter((r): r is SoftDeleteRule => r.kind === 'soft-delete');
+  for (const rule of rules) if ((await resolveTable(client, qualifiedNameText(rule.table))) === table) return rule;
+  throw invalidInput(
+    'table',
+    `names ${table}, which no soft-delete rule of the policy covers`,
+    `a table with a soft-delete rule (soft-delete, grace, then: erase or anonymize)${rules.length ? `: ${rules.map((r) => qualifiedNameText(r.table)).join(', ')}` : ''}`,
+  );
+}
+
+/**
+ * The nodes an erase deletes, deepest first: every node reached only through foreign keys that would block or
+ * cascade the delete. Below an ON DELETE SET NULL / SET DEFAULT key the rows are not the subject's: PostgreSQL
+ * detaches them and they stay.
+ */
+function erasable(nodes: SubjectNode[]): number[] {
+  const chosen = nodes.map((_, i) => i).filter((i) => !isDetachedPath(nodes, i));
+  return chosen.sort((a, b) => nodes[b]!.depth - nodes[a]!.depth || b - a);
+}
+
+function isDetached(nodes: SubjectNode[], i: number): boolean {
+  const onDelete = nodes[i]!.via?.onDelete;
+  return onDelete === 'set null' || onDelete === 'set default';
+}
+
+function isDetachedPath(nodes: SubjectNode[], i: number): boolean {
+  for (let at: number | undefined = i; at !== undefined; at = nodes[at]!.parent) if (isDetached(nodes, at)) return true;
+  return false;
+}
+
+function described(nodes: SubjectNode[], i: number, action: ErasedTable['action']) {
+  const node = nodes[i]!;
+  const parent = node.parent === undefined ? undefined : nodes[node.parent]!;
+  return {
+    table: node.table,
+    ...(node.via && parent ? { constraint: node.via.constraint, references: parent.table } : {}),
+    action,
+  };
+}
+
+async function changed(client: pg.ClientBase, sql: { text: string; values: unknown[] }) {
+  return (await client.query<{ key: string | null }>(sql.text, sql.values)).rows;
+}
+
+function keysHash(rows: { key: string | null }[], dryRun: boolean): string {
+  if (dryRun) return '';
+  const hash = createHash('sha256');
+  for (const key of rows.map((r) => r.key ?? '').sort()) hash.update(`${key}\n`);
+  return hash.digest('hex');
+}
+
+function eraseError(error: unknown, options: SubjectEraseOptions): DbopsError {
+  if (error instanceof DbopsError) return error;
+  const at = `Erasing subject ${options.id} of ${options.table}`;
+  if (isLockTimeout(error))
+    return new DbopsError('TIMEOUT', `${at}: a row or table was locked longer than lock-timeout; nothing was erased`, {
+      input: 'lock-timeout',
+      cause: error,
+      hint: 'Another session holds a lock on one of the tables; run again once it is released, or raise lock-timeout.',
+    });
+  if ((error as { code?: string }).code === '23503')
+    return new DbopsError('CHECK_FAILED', `${at}: ${(error as Error).message}; nothing was erased`, {
+      cause: error,
+      hint: 'A row outside the followed foreign keys (a cycle back into a table already erased) still references the subject: delete or detach it first.',
+    });
+  const translated = translateServerError(error) ?? asDbopsError(error);
+  return new DbopsError(translated.code, `${at}: ${translated.message}; nothing was erased`, {
+    cause: error,
+    ...(translated.hint ? { hint: translated.hint } : {}),
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * GDPR export (right of access): the subject's row and every row referencing it through foreign keys, as one JSON
+ * document, read in one read-only REPEATABLE READ transaction so every table is seen at the same instant. Rows are
+ * written as PostgreSQL's row_to_json prints them (never parsed by JavaScript, so bigint and numeric stay exact),
+ * with bytea as `{"$binary": base64}`, numeric as its exact text and timestamps ISO 8601 in UTC.
+ */
+import type pg from 'pg';
+import type { SkippedEdge } from '../databases/postgres/subject-graph.js';
+import { exportRowsSql } from '../databases/postgres/subject-rows.js';
+import type { DataRetentionPolicy } from './policy.js';
+import { subjectScope } from './subject-scope.js';
+
+export const SUBJECT_EXPORT_FORMAT = 'dbops.subject-export/1';
+
+export interface ExportedTable {
+  table: string;
+  /** How its rows reference the subject: a foreign key to `references` (undefined for the subject's own table). */
+  constraint?: string;
+  references?: string;
+  rows: number;
+}
+
+export interface SubjectExportResult {
+  table: string;
+  id: string;
+  exportedAt: string;
+  tables: ExportedTable[];
+  /** Foreign keys back into a table already on the path (cycles): named, not followed. */
+  notFollowed: SkippedEdge[];
+  /** The document: one JSON object. */
+  document: string;
+}
+
+export async function exportSubject(
+  client: pg.ClientBase,
+  policy: DataRetentionPolicy,
+  table: string,
+  id: string,
+  statementTimeoutMs = 60_000,
+): Promise<SubjectExportResult> {
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  try {
+    await client.query("SELECT set_config('TimeZone', 'UTC', true), set_config('statement_timeout', $1, true)", [
+      `${statementTimeoutMs}ms`,
+    ]);
+    const { graph } = await subjectScope(client, policy, table, id);
+    const exportedAt = new Date().toISOString();
+    const tables: ExportedTable[] = [];
+    const parts: string[] = [];
+    for (const [i, node] of graph.nodes.entries()) {
+      const sql = exportRowsSql(graph.nodes, i, id);
+      const { rows } = await client.query<{ row: string }>(sql.text, sql.values);
+      const parent = node.parent === undefined ? undefined : graph.nodes[node.parent]!;
+      const entry: ExportedTable = {
+        table: node.table,
+        ...(node.via && parent ? { constraint: node.via.constraint, references: parent.table } : {}),
+        rows: rows.length,
+      };
+      tables.push(entry);
+      const head = JSON.stringify({ ...entry, rows: undefined }).slice(0, -1);
+      const body = rows.map((r) => `\n      ${r.row}`).join(',');
+      parts.push(`    ${head}, "rows": [${body}${rows.length > 0 ? '\n    ' : ''}]}`);
+    }
+    const subject = JSON.stringify({ table: graph.nodes[0]!.table, id });
+    const document = `{
+  "format": ${JSON.stringify(SUBJECT_EXPORT_FORMAT)},
+  "subject": ${subject},
+  "exportedAt": ${JSON.stringify(exportedAt)},
+  "tables": [
+${parts.join(',\n')}
+  ],
+  "notFollowed": ${JSON.stringify(graph.skipped)}
+}
+`;
+    return { table: graph.nodes[0]!.table, id, exportedAt, tables, notFollowed: graph.skipped, document };
+  } finally {
+    await client.query('ROLLBACK').catch(() => undefined);
+  }
+}

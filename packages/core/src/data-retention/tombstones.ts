@@ -1,0 +1,93 @@
+/**
+ * Tombstones: the keys of erased subjects and of rows a soft-delete rule erased, kept as salted hashes (never the
+ * keys or any value) with the time of the erasure, in a table dbops owns. restore-test replays them on a restored
+ * copy (databases/postgres/tombstone-check.ts), so an erased person who comes back with a backup is noticed.
+ *
+ * The hash is SHA-256 of `salt \n schema.table \n key`, the key as a legal hold's subject_id gives it. The salt is
+ * random per database and stored in dbops_retention_salt: without it, a tombstone of a small integer key could be
+ * found by hashing every integer.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type pg from 'pg';
+
+export const TOMBSTONE_TABLE = 'public.dbops_retention_tombstones';
+export const SALT_TABLE = 'public.dbops_retention_salt';
+
+/** The tombstones of one table, as restore-test replays them. */
+export interface TableTombstones {
+  schema: string;
+  name: string;
+  hashes: string[];
+  /** ISO 8601, one per hash. */
+  erasedAt: string[];
+}
+
+export interface TombstoneSet {
+  salt: string;
+  tables: TableTombstones[];
+}
+
+export function tombstoneHash(salt: string, schema: string, table: string, key: string): string {
+  return createHash('sha256').update(`${salt}\n${schema}.${table}\n${key}`, 'utf8').digest('hex');
+}
+
+/** Creates dbops's tombstone and salt tables when missing; returns the database's salt. */
+export async function ensureTombstoneTables(client: pg.ClientBase): Promise<string> {
+  await client.query(`CREATE TABLE IF NOT EXISTS ${SALT_TABLE} (
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    salt text NOT NULL)`);
+  await client.query(`CREATE TABLE IF NOT EXISTS ${TOMBSTONE_TABLE} (
+    table_schema text NOT NULL,
+    table_name text NOT NULL,
+    key_sha256 text NOT NULL,
+    erased_at timestamptz NOT NULL DEFAULT now(),
+    erased_by text NOT NULL,
+    PRIMARY KEY (table_schema, table_name, key_sha256))`);
+  await client.query(`INSERT INTO ${SALT_TABLE} (salt) VALUES ($1) ON CONFLICT DO NOTHING`, [
+    randomBytes(32).toString('hex'),
+  ]);
+  const { rows } = await client.query<{ salt: string }>(`SELECT salt FROM ${SALT_TABLE}`);
+  return rows[0]!.salt;
+}
+
+/**
+ * Records erased keys of `table` (regclass text) in the caller's transaction, so they commit with the erasure or not
+ * at all. `by` says what erased them (`subject-erase`, `retention-purge:<rule>`). A key erased again keeps its
+ * latest time.
+ */
+export async function recordTombstones(client: pg.ClientBase, table: string, keys: string[], by: string) {
+  if (keys.length === 0) return;
+  const salt = await ensureTombstoneTables(client);
+  const { rows } = await client.query<{ schema: string; name: string }>(
+    `SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.oid = to_regclass($1)`,
+    [table],
+  );
+  const { schema, name } = rows[0]!;
+  await client.query(
+    `INSERT INTO ${TOMBSTONE_TABLE} (table_schema, table_name, key_sha256, erased_by)
+     SELECT $1, $2, h, $4 FROM unnest($3::text[]) AS h
+     ON CONFLICT (table_schema, table_name, key_sha256) DO UPDATE SET erased_at = excluded.erased_at, erased_by = excluded.erased_by`,
+    [schema, name, [...new Set(keys.map((k) => tombstoneHash(salt, schema, name, k)))], by],
+  );
+}
+
+/** The database's tombstones, or undefined when it has none (no tombstone table). */
+export async function readTombstones(client: pg.ClientBase): Promise<TombstoneSet | undefined> {
+  const { rows: exists } = await client.query<{ t: string | null; s: string | null }>(
+    'SELECT to_regclass($1)::text AS t, to_regclass($2)::text AS s',
+    [TOMBSTONE_TABLE, SALT_TABLE],
+  );
+  if (!exists[0]?.t || !exists[0].s) return undefined;
+  const salt = (await client.query<{ salt: string }>(`SELECT salt FROM ${SALT_TABLE}`)).rows[0]?.salt;
+  if (salt === undefined) return undefined;
+  const { rows } = await client.query<{ schema: string; name: string; hashes: string[]; erased_at: string[] }>(
+    `SELECT table_schema AS schema, table_name AS name, array_agg(key_sha256 ORDER BY key_sha256) AS hashes,
+            array_agg(to_char(erased_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') ORDER BY key_sha256) AS erased_at
+       FROM ${TOMBSTONE_TABLE} GROUP BY 1, 2 ORDER BY 1, 2`,
+  );
+  return {
+    salt,
+    tables: rows.map((r) => ({ schema: r.schema, name: r.name, hashes: r.hashes, erasedAt: r.erased_at })),
+  };
+}

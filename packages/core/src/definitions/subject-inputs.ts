@@ -1,0 +1,24 @@
+import type { InputDefinition } from './types.js';
+
+/** The inputs both subject commands share: the policy (holds, and erase's rule) and which subject. */
+export const SUBJECT_INPUTS: InputDefinition[] = [
+  {
+    name: 'policy',
+    description:
+      "The data-retention policy file (docs/retention.md): its legal holds are checked first (a held subject is refused), and subject-erase applies the then of the table's soft-delete rule.",
+    type: 'string',
+    required: true,
+  },
+  {
+    name: 'table',
+    description: "The subject's table, e.g. users or public.users (it needs a primary key).",
+    type: 'string',
+    required: true,
+  },
+  {
+    name: 'id',
+    description: "The subject's primary key, e.g. 42; a composite key as row text, e.g. (42,7).",
+    type: 'string',
+    required: true,
+  },
+];
