@@ -27,6 +27,7 @@ import type { RetentionPlan } from './plan.js';
 import type { DataRetentionPolicy } from './policy.js';
 import { type ResolvedPolicy, type RetentionAction, type RuleTarget, resolveRuleTargets } from './targets.js';
 import { budgetSpent, type Pacing, pauseAfterBatch } from './throttle.js';
+import { withTombstones } from './tombstones.js';
 
 export const DEFAULT_PURGE_STATEMENT_TIMEOUT_MS = 30_000;
 export const DEFAULT_LOCK_RETRIES = 2;
@@ -240,7 +241,8 @@ class PurgeRun {
       let outcome: Awaited<ReturnType<typeof runBatch>>;
       const archived: ArchiveRecord[] = [];
       try {
-        outcome = await this.batchWithRetries(target, afterKey, await this.archiveStep(target, result, archived));
+        const archive = await this.archiveStep(target, result, archived);
+        outcome = await this.batchWithRetries(target, afterKey, withTombstones(this.client, target, archive));
       } catch (error) {
         this.outcome = 'failed';
         this.error = await this.batchError(error, target, result);

@@ -9,6 +9,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
+import type { BeforeCommit } from '../databases/postgres/data-retention-batch.js';
+import type { RuleTarget } from './targets.js';
 
 export const TOMBSTONE_TABLE = 'public.dbops_retention_tombstones';
 export const SALT_TABLE = 'public.dbops_retention_salt';
@@ -89,5 +91,22 @@ export async function readTombstones(client: pg.ClientBase): Promise<TombstoneSe
   return {
     salt,
     tables: rows.map((r) => ({ schema: r.schema, name: r.name, hashes: r.hashes, erasedAt: r.erased_at })),
+  };
+}
+
+/**
+ * The purge's step before a batch commits, for a rule that erases soft-deleted rows (`then: erase`): the batch's keys
+ * become tombstones in the batch's own transaction, after the rule's archive step (`step`) when it has one. Other
+ * rules keep `step` as it is: an age rule's expired rows are not people who asked to be forgotten.
+ */
+export function withTombstones(
+  client: pg.ClientBase,
+  target: RuleTarget,
+  step: BeforeCommit | undefined,
+): BeforeCommit | undefined {
+  if (target.kind !== 'soft-delete' || target.action !== 'delete') return step;
+  return async (rows, keys) => {
+    await step?.(rows, keys);
+    await recordTombstones(client, target.table, keys, `retention-purge:${target.rule}`);
   };
 }

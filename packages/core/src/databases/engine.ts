@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import type { BackupManifest } from '../manifest/manifest.js';
 import type { Compression } from '../pipeline/compression.js';
 import type { CheckResult, UserCheck } from '../restore/checks.js';
+import type { TombstoneSet } from '../data-retention/tombstones.js';
 import type { DumpScope } from './dump-scope.js';
 
 export { FULL_SCOPE, type DumpScope } from './dump-scope.js';
@@ -215,6 +216,8 @@ export interface DatabaseEngine {
     manifest: BackupManifest,
     userChecks: UserCheck[],
     context: EngineContext,
+    /** Erased rows to look for (restore-test's tombstones-from); PostgreSQL also replays the copy's own. */
+    tombstones?: TombstoneSet,
   ): Promise<{ checks: CheckResult[]; rows: number }>;
 
   /** monitor-report: runs `use` on a read-only session for health checks. */

@@ -1,4 +1,5 @@
 import { parseDuration } from '../duration.js';
+import { parsePgTarget } from '../databases/postgres/target.js';
 import type { RestoreTestOptions } from '../operations/restore-test.js';
 import { readChecksFile } from '../restore/checks.js';
 import type { InputReader } from './read-inputs.js';
@@ -19,6 +20,14 @@ export const RESTORE_CHECK_INPUTS: InputDefinition[] = [
     type: 'string',
   },
   {
+    name: 'tombstones-from',
+    description:
+      "PostgreSQL: the live database (a URL) whose tombstones of erased rows (subject-erase, retention-purge erase rules) are replayed on the restored copy: an erased row in a backup taken after its erasure fails the test; one taken before is counted. Without it, the copy's own tombstone table is replayed when it has one.",
+    type: 'url',
+    schemes: ['postgres', 'postgresql'],
+    secret: true,
+  },
+  {
     name: 'keep',
     description: 'Keep the scratch database after the test (to inspect it).',
     default: 'false',
@@ -33,17 +42,24 @@ export const RESTORE_CHECK_INPUTS: InputDefinition[] = [
   },
 ];
 
-type CheckOptions = Pick<RestoreTestOptions, 'maxAgeSeconds' | 'maxRestoreSeconds' | 'checks' | 'keep' | 'record'>;
+type CheckOptions = Pick<
+  RestoreTestOptions,
+  'maxAgeSeconds' | 'maxRestoreSeconds' | 'checks' | 'keep' | 'record' | 'tombstonesFrom'
+>;
 
 export async function readRestoreChecks(reader: InputReader): Promise<CheckOptions> {
   const maxAge = reader.optional('max-age');
   const maxRestoreTime = reader.optional('max-restore-time');
   const checksFile = reader.optional('checks');
+  const tombstonesFrom = reader.optional('tombstones-from');
   return {
     ...(maxAge ? { maxAgeSeconds: parseDuration(maxAge, 'max-age') } : {}),
     ...(maxRestoreTime ? { maxRestoreSeconds: parseDuration(maxRestoreTime, 'max-restore-time') } : {}),
     checks: checksFile ? await readChecksFile(checksFile) : [],
     keep: reader.boolean('keep'),
     record: reader.boolean('record'),
+    ...(tombstonesFrom
+      ? { tombstonesFrom: parsePgTarget({ url: tombstonesFrom, env: reader.env }, 'tombstones-from') }
+      : {}),
   };
 }

@@ -1,7 +1,8 @@
 import { cancelled, DbopsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Secrets } from '../secrets.js';
-import { engineForBackup } from '../databases/index.js';
+import { engineForBackup, sqlEngineFor } from '../databases/index.js';
+import { readTombstones, type TombstoneSet } from '../data-retention/tombstones.js';
 import type { DatabaseEngine, DatabaseServer, DatabaseTarget } from '../databases/engine.js';
 import type { BackupManifest } from '../manifest/manifest.js';
 import { checkFreshness, checkRestoreTime, type CheckResult, type UserCheck } from '../restore/checks.js';
@@ -17,6 +18,11 @@ export interface RestoreTestOptions extends BackupSelection {
   maxRestoreSeconds?: number;
   checks: UserCheck[];
   keep: boolean;
+  /**
+   * The live database whose tombstones (erased rows, as salted hashes) are replayed on the restored copy: it knows
+   * erasures newer than the backup. Without it, the copy's own tombstone table is replayed when it has one.
+   */
+  tombstonesFrom?: DatabaseTarget;
   /** Write a verification record beside the manifest when every check passes (rotation counts them). */
   record: boolean;
   jobs?: number;
@@ -60,6 +66,8 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
 
   const engine = engineForBackup(manifest, options.target);
   const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
+  // Read before the restore: an unreadable tombstones-from fails the run before minutes of restoring.
+  const tombstones = options.tombstonesFrom && (await liveTombstones(options.tombstonesFrom, secrets, context));
   const admin = await engine.openScratchServer(options.target, context);
   const scratch = admin.scratchName(manifest.backupId);
   let created = false;
@@ -87,7 +95,7 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
       ...(options.signal ? { signal: options.signal } : {}),
     });
 
-    const restoredChecks = await engine.checkRestored(into, manifest, options.checks, context);
+    const restoredChecks = await engine.checkRestored(into, manifest, options.checks, context, tombstones);
     const checks: CheckResult[] = [
       {
         name: 'integrity',
@@ -197,4 +205,16 @@ export function checksFailure(result: RestoreTestResult): DbopsError | undefined
     `${failed.length} of ${result.checks.length} restore checks failed: ${failed.map((c) => c.name).join(', ')}`,
     { hint: "See the table in the job summary for each check's detail." },
   );
+}
+
+/** The tombstones of the live database (none yet: an empty set, so the check still says it looked). */
+async function liveTombstones(
+  target: DatabaseTarget,
+  secrets: Secrets,
+  context: { log: Logger; signal?: AbortSignal },
+): Promise<TombstoneSet> {
+  secrets.add(target.password);
+  const set = await sqlEngineFor(target, 'tombstones-from').withSqlSession(target, context, readTombstones);
+  context.log.info(`Tombstones from ${target.host}: ${set ? set.tables.reduce((n, t) => n + t.hashes.length, 0) : 0}`);
+  return set ?? { salt: '', tables: [] };
 }

@@ -8,6 +8,7 @@ import { createDatabaseStatement, localeDifferences, readDatabaseLocale } from '
 import { withPgDumpSource } from './dump-source.js';
 import { withPgHealthSession } from './health-session.js';
 import { quoteIdent } from './inventory.js';
+import { checkTombstones } from './tombstone-check.js';
 import { checkSchema, checkTables, runUserChecks } from './restore-checks.js';
 import { findPgRestorer } from './restorer.js';
 import {
@@ -46,12 +47,13 @@ export const postgresEngine: DatabaseEngine = {
   findRestorer: findPgRestorer,
 
   // A cancel during a long count or a user's check ends that query, so a scratch database can be dropped.
-  checkRestored: (into, manifest, userChecks, context) =>
+  checkRestored: (into, manifest, userChecks, context, tombstones) =>
     withSession(asPgTarget(into), context.log, context.signal, async (client) => {
       const tables = await checkTables(client, manifest);
       const schema = await checkSchema(client, manifest);
+      const erased = await checkTombstones(client, manifest, tombstones);
       const user = await runUserChecks(client, userChecks);
-      return { checks: [...tables.checks, schema, ...user], rows: tables.rows };
+      return { checks: [...tables.checks, schema, ...(erased ? [erased] : []), ...user], rows: tables.rows };
     }),
 
   withHealthSession: (target, context, use) => withPgHealthSession(asPgTarget(target), context, use),

@@ -1,0 +1,100 @@
+/**
+ * restore-test's tombstone check (issue 16, "erasure survives a restore"): the tombstones of erased rows
+ * (data-retention/tombstones.ts) replayed on a restored copy. Each restored table with tombstones has its keys hashed
+ * with the same salt and matched against them, in the server, so no key leaves it. A row erased before the backup
+ * was taken must not be in it: the check fails, naming the table and how many (never a key). A row erased after
+ * the backup is expected there: the check passes and says how many such rows the backup still holds, until it
+ * rotates out.
+ */
+import type pg from 'pg';
+import { readTombstones, type TombstoneSet } from '../../data-retention/tombstones.js';
+import type { BackupManifest } from '../../manifest/manifest.js';
+import type { CheckResult } from '../../restore/checks.js';
+import { keyExpression, type SubjectColumn } from './subject-graph.js';
+
+/** Hashes sent to the server per statement. */
+const CHUNK = 10_000;
+
+export const TOMBSTONE_CHECK = 'erased rows absent';
+
+/**
+ * `tombstones`: from the tombstones-from database; without it, the restored copy's own tombstone table (it knows
+ * only the erasures before its backup). Undefined when there is nothing to replay.
+ */
+export async function checkTombstones(
+  client: pg.Client,
+  manifest: BackupManifest,
+  tombstones?: TombstoneSet,
+): Promise<CheckResult | undefined> {
+  const set = tombstones ?? (await readTombstones(client));
+  if (!set) return undefined;
+  const source = tombstones ? 'tombstones-from' : "the backup's own tombstone table";
+  const total = set.tables.reduce((n, t) => n + t.hashes.length, 0);
+  const backupTime = Date.parse(manifest.startedAt);
+  const reappeared: string[] = [];
+  const held: string[] = [];
+  await client.query('BEGIN READ ONLY');
+  try {
+    // Key text as the erasure hashed it: dbops's erasing sessions print times in UTC.
+    await client.query("SELECT set_config('TimeZone', 'UTC', true)");
+    for (const table of set.tables) {
+      const key = await primaryKey(client, table.schema, table.name);
+      if (!key) continue; // not in this backup (or without its key): none of its rows can be back
+      let before = 0;
+      let after = 0;
+      for (let i = 0; i < table.hashes.length; i += CHUNK) {
+        const hashes = table.hashes.slice(i, i + CHUNK);
+        const times = table.erasedAt.slice(i, i + CHUNK);
+        const { rows } = await client.query<{ hash: string }>(
+          `SELECT r.hash FROM (SELECT encode(sha256(convert_to($1 || E'\\n' || $2 || E'\\n' || ${keyExpression(key.columns, 't')}, 'UTF8')), 'hex') AS hash
+                    FROM ${key.table} AS t) AS r
+            WHERE r.hash = ANY($3::text[])`,
+          [set.salt, `${table.schema}.${table.name}`, hashes],
+        );
+        const erasedAt = new Map(hashes.map((h, j) => [h, Date.parse(times[j]!)]));
+        for (const { hash } of rows) {
+          if (erasedAt.get(hash)! < backupTime) before++;
+          else after++;
+        }
+      }
+      if (before > 0) reappeared.push(`${table.schema}.${table.name}: ${before}`);
+      if (after > 0) held.push(`${table.schema}.${table.name}: ${after}`);
+    }
+  } finally {
+    await client.query('ROLLBACK').catch(() => undefined);
+  }
+  if (reappeared.length > 0)
+    return {
+      name: TOMBSTONE_CHECK,
+      passed: false,
+      detail: `rows erased before this backup was taken are in it (${reappeared.join('; ')}): an erasure was undone; the backup must not be restored as it is`,
+    };
+  return {
+    name: TOMBSTONE_CHECK,
+    passed: true,
+    detail:
+      held.length > 0
+        ? `${total} tombstones from ${source} replayed; this backup predates erasures and still holds those rows (${held.join('; ')}) until it rotates out`
+        : `${total} tombstones from ${source} replayed: no erased row is in the backup`,
+  };
+}
+
+async function primaryKey(
+  client: pg.Client,
+  schema: string,
+  name: string,
+): Promise<{ table: string; columns: SubjectColumn[] } | undefined> {
+  const { rows } = await client.query<{ table: string; columns: SubjectColumn[] | null }>(
+    `SELECT c.oid::regclass::text AS table,
+            (SELECT json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod), 'base', ty.typname) ORDER BY k.n)
+               FROM pg_index i CROSS JOIN unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
+               JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+               JOIN pg_type ty ON ty.oid = a.atttypid
+              WHERE i.indrelid = c.oid AND i.indisprimary) AS columns
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')`,
+    [schema, name],
+  );
+  const row = rows[0];
+  return row?.columns ? { table: row.table, columns: row.columns } : undefined;
+}
