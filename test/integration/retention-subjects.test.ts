@@ -66,7 +66,8 @@ beforeAll(async () => {
   await q(`CREATE TABLE legal_holds (subject_table text NOT NULL, subject_id text NOT NULL);
     CREATE SCHEMA shop;
     CREATE TABLE users (id bigint PRIMARY KEY, email text, name text, deleted_at timestamptz,
-                        avatar bytea, balance numeric(20,2), big bigint, created_at timestamptz NOT NULL);
+                        avatar bytea, balance numeric(20,2), big bigint, created_at timestamptz NOT NULL,
+                        referred_by bigint REFERENCES users (id));
     -- No cascade: the erase must delete orders before their user.
     CREATE TABLE shop.orders (id int PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id), total numeric);
     CREATE TABLE shop.order_items (order_id int NOT NULL REFERENCES shop.orders (id) ON DELETE CASCADE,
@@ -82,7 +83,10 @@ beforeAll(async () => {
       (7, 'held@example.com', 'Held', NULL, NULL, 1, 1, now()),
       (8, 'dep@example.com', 'Dep', NULL, NULL, 1, 1, now()),
       (9, 'anon@example.com', 'Anon', NULL, NULL, 1, 1, now()),
-      (10, 'other@example.com', 'Other', NULL, NULL, 1, 1, now());
+      (10, 'other@example.com', 'Other', NULL, NULL, 1, 1, now()),
+      (11, 'friend@example.com', 'Friend', NULL, NULL, 1, 1, now());
+    -- A cycle: users referring users is named by the export, not followed; it blocks erasing user 10.
+    UPDATE users SET referred_by = 10 WHERE id = 11;
     INSERT INTO shop.orders VALUES (1, 42, 10.50), (2, 42, 3), (3, 10, 1), (4, 8, 1);
     INSERT INTO shop.order_items VALUES (1, 1, 'a'), (1, 2, 'b'), (2, 1, 'c'), (3, 1, 'd'), (4, 1, 'e');
     INSERT INTO item_notes VALUES (1, 2, 'gift'), (3, 1, 'other');
@@ -95,7 +99,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const BEFORE = { users: 5, orders: 4, order_items: 5, item_notes: 2, sessions: 2, referrals: 2 };
+const BEFORE = { users: 6, orders: 4, order_items: 5, item_notes: 2, sessions: 2, referrals: 2 };
 
 it('exports a subject and every row referencing it, through schemas and a composite key, as one JSON document', async () => {
   const { code, stdout, stderr } = await cli('subject', 'export', '--policy', policy, '--table', 'users', '--id', '42');
@@ -129,6 +133,7 @@ it('exports a subject and every row referencing it, through schemas and a compos
   expect(byTable.item_notes.rows).toEqual([{ order_id: 1, line: 2, note: 'gift' }]);
   expect(byTable.sessions.rows).toEqual([{ token: 's1', user_id: 42 }]);
   expect(byTable.referrals.rows).toEqual([{ id: 1, referrer_id: 42 }]);
+  expect(doc.notFollowed).toEqual([{ table: 'users', constraint: 'users_referred_by_fkey', references: 'users' }]);
   // The summary goes to stderr, so stdout is the document alone; it names tables, never values.
   expect(stderr).toContain('6 tables exported');
   expect(stderr).not.toContain('ada@example.com');
@@ -220,7 +225,7 @@ it('erases the subject and its dependants in one transaction, with tombstones an
   expect(code).toBe(0);
   const json = JSON.parse(stdout);
   expect(json).toMatchObject({ dryRun: false, tombstones: 1 + 2 + 3 + 1 });
-  expect(await counts()).toEqual({ users: 4, orders: 2, order_items: 2, item_notes: 1, sessions: 1, referrals: 2 });
+  expect(await counts()).toEqual({ users: 5, orders: 2, order_items: 2, item_notes: 1, sessions: 1, referrals: 2 });
   expect(await q('SELECT referrer_id FROM referrals WHERE id = 1')).toEqual([{ referrer_id: null }]);
   // Tombstones: salted hashes per table, no key or value in them.
   const tombstones = await q<{ table_schema: string; table_name: string; n: number }>(
@@ -240,6 +245,27 @@ it('erases the subject and its dependants in one transaction, with tombstones an
   expect(verify.stderr).toBe('');
   expect(verify.code).toBe(0);
   expect(verify.stdout).toContain('1 receipts, every link intact');
+});
+
+it('erases all or nothing: a row outside the followed keys that blocks the last delete rolls back the dependants too', async () => {
+  const before = await counts();
+  const { code, stderr } = await cli(
+    'subject',
+    'erase',
+    '--policy',
+    policy,
+    '--table',
+    'users',
+    '--id',
+    '10',
+    '--apply',
+  );
+  expect(code).toBe(1);
+  expect(stderr).toContain('Erasing subject 10 of users');
+  expect(stderr).toContain('users_referred_by_fkey');
+  expect(stderr).toContain('nothing was erased');
+  expect(await counts()).toEqual(before);
+  expect(await q('SELECT count(*)::int AS n FROM shop.orders WHERE user_id = 10')).toEqual([{ n: 1 }]);
 });
 
 it('anonymizes only the listed columns of the subject with a then: anonymize rule', async () => {

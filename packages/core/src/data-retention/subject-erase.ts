@@ -11,7 +11,7 @@ import type pg from 'pg';
 import { resolveTable } from '../databases/postgres/data-retention-target.js';
 import { isLockTimeout } from '../databases/postgres/lock-wait.js';
 import { translateServerError } from '../databases/postgres/server-errors.js';
-import type { SubjectNode } from '../databases/postgres/subject-graph.js';
+import { type SubjectNode, subjectTable } from '../databases/postgres/subject-graph.js';
 import { anonymizeRowSql, countRowsSql, deleteRowsSql } from '../databases/postgres/subject-rows.js';
 import { checkPolicyCatalog } from '../databases/postgres/data-retention-catalog.js';
 import { asDbopsError, DbopsError, invalidInput } from '../errors.js';
@@ -59,6 +59,9 @@ export async function eraseSubject(
 ): Promise<SubjectEraseResult> {
   const startedAt = new Date().toISOString();
   const { id, dryRun } = options;
+  // Before the transaction (the catalog check runs its own): the rule's table and columns, and the holds readable.
+  const rule = await ruleFor(client, policy, (await subjectTable(client, options.table)).table);
+  await checkPolicyCatalog(client, { ...policy, data: [rule] });
   await client.query(dryRun ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
   try {
     await client.query(
@@ -67,8 +70,6 @@ export async function eraseSubject(
     );
     const { graph, holdSources } = await subjectScope(client, policy, options.table, id);
     const root = graph.nodes[0]!;
-    const rule = await ruleFor(client, policy, root.table);
-    await checkPolicyCatalog(client, { ...policy, data: [rule] }); // the anonymize columns exist
     const then = rule.afterGrace;
     const tables: ErasedTable[] = [];
     let tombstones = 0;

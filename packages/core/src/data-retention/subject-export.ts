@@ -5,6 +5,7 @@
  * with bytea as `{"$binary": base64}`, numeric as its exact text and timestamps ISO 8601 in UTC.
  */
 import type pg from 'pg';
+import { checkPolicyCatalog } from '../databases/postgres/data-retention-catalog.js';
 import type { SkippedEdge } from '../databases/postgres/subject-graph.js';
 import { exportRowsSql } from '../databases/postgres/subject-rows.js';
 import type { DataRetentionPolicy } from './policy.js';
@@ -38,6 +39,8 @@ export async function exportSubject(
   id: string,
   statementTimeoutMs = 60_000,
 ): Promise<SubjectExportResult> {
+  // Fail closed, before the transaction (the check runs its own): a hold source that cannot be read stops the export.
+  await checkPolicyCatalog(client, { ...policy, data: [] });
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
     await client.query("SELECT set_config('TimeZone', 'UTC', true), set_config('statement_timeout', $1, true)", [

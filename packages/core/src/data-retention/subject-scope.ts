@@ -3,7 +3,6 @@
  * referencing it; the policy's legal holds, read fail-closed; and the subject refused when a hold names it.
  */
 import type pg from 'pg';
-import { checkPolicyCatalog } from '../databases/postgres/data-retention-catalog.js';
 import { resolveTable } from '../databases/postgres/data-retention-target.js';
 import { type SubjectGraph, subjectGraph, subjectTable } from '../databases/postgres/subject-graph.js';
 import { countRowsSql, idCheckSql } from '../databases/postgres/subject-rows.js';
@@ -17,7 +16,10 @@ export interface SubjectScope {
   holdSources: string[];
 }
 
-/** Throws INVALID_INPUT naming `table` or `id`, or CHECK_FAILED for a held subject or an unreadable hold. */
+/**
+ * Throws INVALID_INPUT naming `table` or `id`, or CHECK_FAILED for a held subject. Runs inside the caller's
+ * transaction; the caller has checked the holds readable first (checkPolicyCatalog ends a transaction it runs in).
+ */
 export async function subjectScope(
   client: pg.ClientBase,
   policy: DataRetentionPolicy,
@@ -38,8 +40,6 @@ export async function subjectScope(
       root.primaryKey.length === 1 ? `a ${root.primaryKey[0]!.type} value` : 'the key as row text, e.g. (42,7)',
     );
   }
-  // Fail closed: a hold source that cannot be read stops the operation (the catalog check reads each one).
-  await checkPolicyCatalog(client, { ...policy, data: [] });
   const holdSources: string[] = [];
   for (const hold of policy.holds)
     holdSources.push(
