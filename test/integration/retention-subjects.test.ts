@@ -143,6 +143,14 @@ it('exports a subject and every row referencing it, through schemas and a compos
   expect(written.code).toBe(0);
   expect(JSON.parse(await readFile(file, 'utf8')).tables).toHaveLength(6);
   expect(written.stdout).toContain(file);
+  // A file that cannot be written names the input; nothing is left under its name.
+  const bad = join(dir, 'missing-dir', 'export.json');
+  const refused = await cli('subject', 'export', '--policy', policy, '--table', 'users', '--id', '42', '--to', bad);
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toContain("Input 'to' could not be written");
+  // The password of database-url appears nowhere.
+  for (const text of [stdout, stderr, written.stdout, written.stderr, refused.stderr])
+    expect(text).not.toContain(server.password);
 });
 
 it('names the input for an unknown table, an id of the wrong type and an id that matches no row', async () => {
