@@ -6,6 +6,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { runCli } from '../harness/cli.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 
@@ -253,6 +254,37 @@ it('erases the subject and its dependants in one transaction, with tombstones an
   expect(verify.stderr).toBe('');
   expect(verify.code).toBe(0);
   expect(verify.stdout).toContain('1 receipts, every link intact');
+});
+
+it('stops at lock-timeout when a table it erases from is locked, with nothing changed', async () => {
+  const before = await counts();
+  const locker = new pg.Client({ connectionString: server.url(DB) });
+  await locker.connect();
+  try {
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE shop.order_items IN ACCESS EXCLUSIVE MODE');
+    const { code, stderr } = await cli(
+      'subject',
+      'erase',
+      '--policy',
+      policy,
+      '--table',
+      'users',
+      '--id',
+      '10',
+      '--apply',
+      '--lock-timeout',
+      '300ms',
+    );
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      'error [TIMEOUT]: Erasing subject 10 of users: a row or table was locked longer than lock-timeout; nothing was erased',
+    );
+  } finally {
+    await locker.query('ROLLBACK');
+    await locker.end();
+  }
+  expect(await counts()).toEqual(before);
 });
 
 it('erases all or nothing: a row outside the followed keys that blocks the last delete rolls back the dependants too', async () => {

@@ -16,7 +16,7 @@ import { anonymizeRowSql, countRowsSql, deleteRowsSql } from '../databases/postg
 import { checkPolicyCatalog } from '../databases/postgres/data-retention-catalog.js';
 import { asDbopsError, DbopsError, invalidInput } from '../errors.js';
 import { type DataRetentionPolicy, qualifiedNameText, type SoftDeleteRule } from './policy.js';
-import { heldError, subjectScope } from './subject-scope.js';
+import { heldError, type SubjectScope, subjectScope } from './subject-scope.js';
 import { recordTombstones } from './tombstones.js';
 
 export interface SubjectEraseOptions {
@@ -68,41 +68,18 @@ export async function eraseSubject(
       "SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true), set_config('TimeZone', 'UTC', true)",
       [`${options.lockTimeoutMs ?? policy.defaults.lockTimeoutMs}ms`, `${options.statementTimeoutMs ?? 60_000}ms`],
     );
-    const { graph, holdSources } = await subjectScope(client, policy, options.table, id);
-    const root = graph.nodes[0]!;
+    const scope = await subjectScope(client, policy, options.table, id);
+    const root = scope.graph.nodes[0]!;
     const then = rule.afterGrace;
-    const tables: ErasedTable[] = [];
+    let tables: ErasedTable[];
     let tombstones = 0;
     if (then.action === 'anonymize') {
-      const rows = dryRun ? [{ key: '' }] : await changed(client, anonymizeRowSql(graph.nodes, id, then.columns));
-      tables.push({ table: root.table, action: 'anonymize', rows: rows.length, keysSha256: keysHash(rows, dryRun) });
+      const rows = dryRun ? [{ key: '' }] : await changed(client, anonymizeRowSql(scope.graph.nodes, id, then.columns));
+      tables = [{ table: root.table, action: 'anonymize', rows: rows.length, keysSha256: keysHash(rows, dryRun) }];
     } else {
-      const order = erasable(graph.nodes);
-      for (const i of order) {
-        const node = graph.nodes[i]!;
-        const count = countRowsSql(graph.nodes, i, id, holdSources);
-        const { rows } = await client.query<{ rows: number; held: number }>(count.text, count.values);
-        if (rows[0]!.held > 0)
-          throw heldError(root.table, id, `${rows[0]!.held} of its dependant rows in ${node.table} are held`);
-        tables.push({ ...described(graph.nodes, i, 'delete'), rows: rows[0]!.rows, keysSha256: '' });
-      }
-      // Rows that only point at erased rows through ON DELETE SET NULL / SET DEFAULT: detached by PostgreSQL, kept.
-      for (const [i, node] of graph.nodes.entries())
-        if (isDetached(graph.nodes, i) && order.includes(node.parent!)) {
-          const count = countRowsSql(graph.nodes, i, id, []);
-          const { rows } = await client.query<{ rows: number }>(count.text, count.values);
-          const action = node.via!.onDelete as 'set null' | 'set default';
-          tables.push({ ...described(graph.nodes, i, action), rows: rows[0]!.rows, keysSha256: '' });
-        }
-      if (!dryRun)
-        for (const [at, i] of order.entries()) {
-          const rows = await changed(client, deleteRowsSql(graph.nodes, i, id));
-          tables[at]!.rows = rows.length;
-          tables[at]!.keysSha256 = keysHash(rows, false);
-          const keys = rows.map((r) => r.key).filter((k): k is string => k !== null);
-          await recordTombstones(client, graph.nodes[i]!.table, keys, 'subject-erase');
-          tombstones += new Set(keys).size;
-        }
+      const plan = await planErase(client, scope);
+      tables = plan.tables;
+      if (!dryRun) tombstones = await applyErase(client, scope, plan);
     }
     await client.query(dryRun ? 'ROLLBACK' : 'COMMIT');
     const action = then.action;
@@ -120,6 +97,53 @@ export async function eraseSubject(
     await client.query('ROLLBACK').catch(() => undefined);
     throw eraseError(error, options);
   }
+}
+
+interface ErasePlan {
+  /** Nodes to delete, deepest first. */
+  order: number[];
+  /** One entry per node of `order` (same position), then the detached tables. */
+  tables: ErasedTable[];
+}
+
+/** What an erase deletes (and detaches), counted; refused when a legal hold names any row it would delete. */
+async function planErase(client: pg.ClientBase, { graph, holdSources, id }: SubjectScope): Promise<ErasePlan> {
+  const order = erasable(graph.nodes);
+  const tables: ErasedTable[] = [];
+  for (const i of order) {
+    const count = countRowsSql(graph.nodes, i, id, holdSources);
+    const { rows } = await client.query<{ rows: number; held: number }>(count.text, count.values);
+    if (rows[0]!.held > 0)
+      throw heldError(
+        graph.nodes[0]!.table,
+        id,
+        `${rows[0]!.held} of its dependant rows in ${graph.nodes[i]!.table} are held`,
+      );
+    tables.push({ ...described(graph.nodes, i, 'delete'), rows: rows[0]!.rows, keysSha256: '' });
+  }
+  // Rows that only point at erased rows through ON DELETE SET NULL / SET DEFAULT: detached by PostgreSQL, kept.
+  for (const [i, node] of graph.nodes.entries())
+    if (isDetached(graph.nodes, i) && order.includes(node.parent!)) {
+      const count = countRowsSql(graph.nodes, i, id, []);
+      const { rows } = await client.query<{ rows: number }>(count.text, count.values);
+      const action = node.via!.onDelete as 'set null' | 'set default';
+      tables.push({ ...described(graph.nodes, i, action), rows: rows[0]!.rows, keysSha256: '' });
+    }
+  return { order, tables };
+}
+
+/** Deletes the plan's nodes in its order, each deleted key a tombstone; returns how many tombstones. */
+async function applyErase(client: pg.ClientBase, { graph, id }: SubjectScope, plan: ErasePlan): Promise<number> {
+  let tombstones = 0;
+  for (const [at, i] of plan.order.entries()) {
+    const rows = await changed(client, deleteRowsSql(graph.nodes, i, id));
+    plan.tables[at]!.rows = rows.length;
+    plan.tables[at]!.keysSha256 = keysHash(rows, false);
+    const keys = rows.map((r) => r.key).filter((k): k is string => k !== null);
+    await recordTombstones(client, graph.nodes[i]!.table, keys, 'subject-erase');
+    tombstones += new Set(keys).size;
+  }
+  return tombstones;
 }
 
 /** The soft-delete rule whose table is the subject's: its `then` is what erasing a subject means there. */
