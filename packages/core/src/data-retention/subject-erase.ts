@@ -42,6 +42,8 @@ export interface ErasedTable {
 
 export interface SubjectEraseResult {
   rule: string;
+  /** The subject's id as given (the summary shows it; the receipt does not carry it). */
+  id: string;
   action: 'erase' | 'anonymize';
   table: string;
   dryRun: boolean;
@@ -85,6 +87,7 @@ export async function eraseSubject(
     const action = then.action;
     return {
       rule: rule.name,
+      id,
       action,
       table: root.table,
       dryRun,

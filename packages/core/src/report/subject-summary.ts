@@ -47,18 +47,24 @@ export function subjectEraseSummary(result: SubjectEraseOutcome): Result {
     notes.push(
       `${result.tombstones} tombstones (salted key hashes) recorded: restore-test finds these rows if a restore brings them back.`,
     );
-  if (result.receipt)
+  if (result.receipt) {
+    const { location, table } = result.receipt;
+    const where: Text[] = [];
+    if (location) where.push([' at ', code(location)]);
+    if (table) where.push([location ? ' and in ' : ' in ', code(table)]);
     notes.push([
       `Receipt ${result.receipt.sequence} (`,
       code(result.receipt.sha256.slice(0, 12)),
       ') recorded',
-      ...(result.receipt.location ? [' at ', code(result.receipt.location)] : []),
-      ...(result.receipt.table ? [' and in ', code(result.receipt.table)] : []),
+      ...where.flat(),
     ]);
+  }
   return {
     status: 'ok',
     title: [
-      `Subject of `,
+      'Subject ',
+      code(result.id),
+      ' of ',
       code(result.table),
       result.dryRun ? `: ${rows} rows would be ${verb}` : `: ${rows} rows ${verb}`,
       ' (rule ',
