@@ -20,12 +20,21 @@ export interface VacuumOutcome {
 
 export async function vacuumPurged(
   client: pg.ClientBase,
-  rules: { table: string; rows: number; batches: number }[],
+  rules: { table: string; batches: number; partitions?: { byRows: { name: string }[] } }[],
   lockTimeoutMs: number,
   log: Logger,
 ): Promise<VacuumOutcome[]> {
-  // Batches leave dead rows; a rule that only dropped partitions left none to vacuum.
-  const tables = [...new Set(rules.filter((r) => r.batches > 0).map((r) => r.table))];
+  // Batches leave dead rows; dropped partitions left none. On a partitioned table only the partitions the batches
+  // went through are vacuumed, not every month the parent has.
+  const tables = [
+    ...new Set(
+      rules
+        .filter((r) => r.batches > 0)
+        .flatMap((r) =>
+          r.partitions && r.partitions.byRows.length > 0 ? r.partitions.byRows.map((p) => p.name) : [r.table],
+        ),
+    ),
+  ];
   const outcomes: VacuumOutcome[] = [];
   for (const table of tables) {
     const start = performance.now();
