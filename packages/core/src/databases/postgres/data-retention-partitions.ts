@@ -200,7 +200,8 @@ export async function reattachDetached(
 ): Promise<string[]> {
   const { rows } = await client.query<{ name: string; comment: string; pending: boolean | null; attached: boolean }>(
     `SELECT c.oid::regclass::text AS name, d.description AS comment, c.relispartition AS attached,
-            (SELECT bool_or(i.inhdetachpending) FROM pg_inherits i WHERE i.inhrelid = c.oid) AS pending
+            -- inhdetachpending read through jsonb: the column is new in PostgreSQL 14 (NULL before)
+            (SELECT bool_or((to_jsonb(i) ->> 'inhdetachpending')::boolean) FROM pg_inherits i WHERE i.inhrelid = c.oid) AS pending
        FROM pg_description d JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
       WHERE d.description LIKE $1 AND c.relkind = 'r'`,
     [`${MARKER_PREFIX}%`],
@@ -208,8 +209,8 @@ export async function reattachDetached(
   const back: string[] = [];
   for (const row of rows) {
     if (only !== undefined && row.name !== only) continue;
-    const marker = JSON.parse(row.comment.slice(MARKER_PREFIX.length)) as Marker;
-    if (marker.parent !== parent) continue;
+    const marker = parseMarker(row.comment);
+    if (marker?.parent !== parent) continue;
     await inTransaction(client, [`${lockTimeoutMs}ms`, '0'], async () => {
       if (row.pending) await client.query(`ALTER TABLE ${parent} DETACH PARTITION ${row.name} FINALIZE`);
       if (!row.attached || row.pending)
@@ -221,6 +222,16 @@ export async function reattachDetached(
     back.push(row.name);
   }
   return back;
+}
+
+/** A marker comment's content, or undefined when the comment only looks like one. */
+function parseMarker(comment: string): Marker | undefined {
+  try {
+    const marker = JSON.parse(comment.slice(MARKER_PREFIX.length)) as Marker;
+    return typeof marker.parent === 'string' && typeof marker.bound === 'string' ? marker : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether this server can DETACH CONCURRENTLY (PostgreSQL 14 and later). */
