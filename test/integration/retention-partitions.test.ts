@@ -124,6 +124,14 @@ test('the plan shows the partitions dropped whole and those left to rows, and ch
     "SELECT coalesce(sum(n_tup_del + n_tup_upd), 0)::int AS changed FROM pg_stat_user_tables WHERE relname LIKE 'page_views%'",
   );
   expect(stats[0]!.changed).toBe(0);
+
+  // A `where` filter keeps some rows of every month: nothing is dropped whole, every old month goes by rows.
+  const filtered = await parsePolicy(policyText('    where: "path <> \'/page/1\'"\n'), 'retention.yml');
+  const byRows = (await planRetention(client, filtered, NOW)).rules[0]!.partitions!;
+  expect(byRows.drop).toEqual([]);
+  expect(
+    byRows.rows.filter((p) => p.reason === "the rule's where filter keeps some of its rows").map((p) => p.name),
+  ).toEqual([...DROPPED.slice(0, 2), 'page_views_2026_01', DROPPED[2]]);
 });
 
 test('the purge drops the old months, deletes only expired rows elsewhere, keeps held rows, and vacuums', async () => {
