@@ -8,6 +8,7 @@ import type pg from 'pg';
 import { countRule, type RuleCounts } from '../databases/postgres/data-retention-count.js';
 import type { Dependant } from '../databases/postgres/data-retention-target.js';
 import { translateServerError } from '../databases/postgres/server-errors.js';
+import { type PartitionPlan, planPartitions } from './partitions.js';
 import type { DataRetentionPolicy } from './policy.js';
 import { type ResolvedPolicy, type RetentionAction, resolveRuleTargets } from './targets.js';
 
@@ -40,6 +41,8 @@ export interface RulePlan {
   estimatedBytes?: number;
   /** Foreign keys referencing the table: a delete cascades to, nulls, or is refused by them (per onDelete). */
   dependants: Dependant[];
+  /** Age rules on a partitioned table: the partitions dropped whole, and those whose expired rows go in batches. */
+  partitions?: PartitionPlan;
 }
 
 export interface RetentionPlan {
@@ -87,6 +90,8 @@ export async function planRetention(
       };
       if (target.minimumSeconds !== undefined) plan.minimumSeconds = target.minimumSeconds;
       if (target.bytesPerRow !== undefined) plan.estimatedBytes = Math.round(rows.toPurge * target.bytesPerRow);
+      const partitions = await planPartitions(client, target);
+      if (partitions) plan.partitions = partitions;
       rules.push(plan);
     }
   } finally {

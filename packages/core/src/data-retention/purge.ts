@@ -23,11 +23,13 @@ import {
   archiveRunId,
   checkArchiveEncryption,
 } from './archive.js';
+import { dropExpiredPartitions, type PartitionPurge } from './partitions.js';
 import type { RetentionPlan } from './plan.js';
 import type { DataRetentionPolicy } from './policy.js';
 import { type ResolvedPolicy, type RetentionAction, type RuleTarget, resolveRuleTargets } from './targets.js';
 import { budgetSpent, type Pacing, pauseAfterBatch } from './throttle.js';
 import { withTombstones } from './tombstones.js';
+import { type VacuumOutcome, vacuumPurged } from './vacuum.js';
 
 export const DEFAULT_PURGE_STATEMENT_TIMEOUT_MS = 30_000;
 export const DEFAULT_LOCK_RETRIES = 2;
@@ -62,6 +64,8 @@ export interface PurgeOptions {
    * For tests of the crash between the two; nothing else should use it.
    */
   afterArchive?: (archive: ArchiveRecord) => void | Promise<void>;
+  /** VACUUM (ANALYZE) each table rows left, once the rules ran (not after an abort). Default true. */
+  vacuum?: boolean;
   /** Called after each committed batch, before the pause. */
   onBatch?: (event: BatchEvent) => void | Promise<void>;
   log?: Logger;
@@ -104,6 +108,8 @@ export interface RulePurge {
   keysSha256: string;
   /** Archive objects of committed batches, in commit order (rules with archive-to). */
   archives: ArchiveRecord[];
+  /** Age rules on partitioned tables: partitions dropped whole (their rows are in `rows`, not in keysSha256). */
+  partitions?: PartitionPurge;
 }
 
 export interface PurgeResult {
@@ -119,6 +125,8 @@ export interface PurgeResult {
   skipped: ResolvedPolicy['skipped'];
   /** Time spent waiting for standbys to catch up. */
   lagWaitMs: number;
+  /** VACUUM (ANALYZE) of each table the purge changed, after the rules ran (absent when not asked for). */
+  vacuum?: VacuumOutcome[];
 }
 
 /**
@@ -140,6 +148,10 @@ export async function purgeRetention(
   const resolved = await resolveRuleTargets(client, policy, now, rules);
   const run = new PurgeRun(client, policy, options, started);
   await run.purge(resolved.targets);
+  const vacuum =
+    options.vacuum === false || run.outcome === 'aborted'
+      ? undefined
+      : await vacuumPurged(client, run.results, run.lockTimeoutMs, options.log ?? silentLogger);
   return {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
@@ -149,6 +161,7 @@ export async function purgeRetention(
     rules: run.results,
     skipped: resolved.skipped,
     lagWaitMs: Math.round(run.lagWaitMs),
+    ...(vacuum ? { vacuum } : {}),
   };
 }
 
@@ -159,7 +172,7 @@ class PurgeRun {
   lagWaitMs = 0;
   private readonly pacing: Pacing;
   private readonly size: number;
-  private readonly lockTimeoutMs: number;
+  readonly lockTimeoutMs: number;
   private readonly lockRetries: number;
   private readonly maxLagMs: number;
   private readonly log: Logger;
@@ -209,6 +222,7 @@ class PurgeRun {
         if (i > 0 && !(await this.pause(0))) return;
         const ruleStart = performance.now();
         try {
+          await this.dropPartitions(target, result);
           if (!(await this.purgeRule(target, result, hash))) return;
         } catch (error) {
           // Not a batch (those are handled in purgeRule): the lag query, or the caller's onBatch. Still no throw.
@@ -230,6 +244,41 @@ class PurgeRun {
     } finally {
       for (const { result, hash } of results) result.keysSha256 = hash.digest('hex');
     }
+  }
+
+  /** Age rules on partitioned tables: expired partitions go whole first (partitions.ts); batches do the rest. */
+  private async dropPartitions(target: RuleTarget, result: RulePurge): Promise<void> {
+    if (!target.partitioned || target.kind !== 'age') return;
+    const location = target.archiveTo;
+    let archive: Parameters<typeof dropExpiredPartitions>[2]['archive'];
+    if (location !== undefined) {
+      const encryption = checkArchiveEncryption(this.options.archive?.encryption, target.rule);
+      const storage = await this.openArchive(location, target.rule);
+      archive = async (partition, chunk, rows, keys) => {
+        const segment = partition.replace(/[^A-Za-z0-9_-]+/g, '-');
+        const batch = { rule: target.rule, table: target.table, batch: chunk, rows };
+        const keyRange = { first: keys[0]!, last: keys.at(-1)! };
+        const record = await archiveBatch(
+          storage,
+          encryption,
+          `${this.runId}-${segment}`,
+          { ...batch, keyRange },
+          this.options.signal,
+        );
+        this.log.info(`Rule '${target.rule}': ${rows.length} rows of ${partition} archived to ${record.location}`);
+        await this.options.afterArchive?.(record);
+        return record;
+      };
+    }
+    result.partitions = await dropExpiredPartitions(this.client, target, {
+      lockTimeoutMs: this.lockTimeoutMs,
+      statementTimeoutMs: this.options.statementTimeoutMs ?? DEFAULT_PURGE_STATEMENT_TIMEOUT_MS,
+      batchSize: this.size,
+      ...(archive ? { archive } : {}),
+      stopped: () => this.stopped() || budgetSpent(this.pacing, performance.now() - this.started, 0),
+      log: this.log,
+    });
+    for (const dropped of result.partitions.dropped) result.rows += dropped.rows;
   }
 
   /** Runs one rule's batches; false when the run must stop (outcome and error set). */

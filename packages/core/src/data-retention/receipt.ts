@@ -21,11 +21,25 @@ export interface RetentionReceipt {
   /** The error's code when outcome is 'failed' (e.g. TIMEOUT). */
   errorCode?: string;
   /** Per rule what the purge committed: RulePurge's fields, picked one by one (retentionReceipt). */
-  rules: Array<Omit<RulePurge, 'archives'> & { archives?: ReceiptArchive[] }>;
+  rules: Array<
+    Omit<RulePurge, 'archives' | 'partitions'> & { archives?: ReceiptArchive[]; partitionsDropped?: ReceiptPartition[] }
+  >;
+}
+
+/** A partition dropped whole: its name, its bounds, how many rows went with it, and its archives when archived. */
+export interface ReceiptPartition {
+  name: string;
+  bounds: string;
+  rows: number;
+  archives?: ReceiptArchive[];
 }
 
 /** An archive object of a rule's committed batches (rules with archive-to): where, how many rows, its SHA-256. */
 export type ReceiptArchive = Pick<ArchiveRecord, 'location' | 'manifest' | 'rows' | 'bytes' | 'sha256'>;
+
+function receiptArchive(a: ArchiveRecord): ReceiptArchive {
+  return { location: a.location, manifest: a.manifest, rows: a.rows, bytes: a.bytes, sha256: a.sha256 };
+}
 
 /** The SHA-256 of the policy file's text, as it was read. */
 export function policySha256(text: string): string {
@@ -60,6 +74,16 @@ export function retentionReceipt(result: PurgeResult, policyHash: string): Reten
               rows: a.rows,
               bytes: a.bytes,
               sha256: a.sha256,
+            })),
+          }
+        : {}),
+      ...(r.partitions && r.partitions.dropped.length > 0
+        ? {
+            partitionsDropped: r.partitions.dropped.map((p) => ({
+              name: p.name,
+              bounds: p.bounds,
+              rows: p.rows,
+              ...(p.archives.length > 0 ? { archives: p.archives.map(receiptArchive) } : {}),
             })),
           }
         : {}),

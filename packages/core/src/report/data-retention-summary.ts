@@ -35,6 +35,8 @@ function dataSummary(result: DataRetentionResult): Result {
     notes.push(`Counts marked ≥ are lower bounds: more than ${plan.countLimit} rows expired.`);
   for (const s of plan.skipped) notes.push([code(s.rule), `: not purged, ${s.reason}`]);
   notes.push(...archiveNotes(result));
+  notes.push(...partitionNotes(result));
+  notes.push(...vacuumNotes(result));
   if (result.receipt)
     notes.push([
       'Receipt ',
@@ -85,6 +87,51 @@ function archiveNotes(result: DataRetentionResult): Text[] {
         code(rule.archiveTo!),
       ];
     });
+}
+
+/** Age rules on partitioned tables: partitions dropped whole (or to be), and those whose expired rows go in batches. */
+function partitionNotes(result: DataRetentionResult): Text[] {
+  const notes: Text[] = [];
+  for (const rule of result.plan.rules) {
+    const planned = rule.partitions;
+    if (!planned) continue;
+    const purged = result.purge?.rules.find((r) => r.rule === rule.rule)?.partitions;
+    if (planned.unsuitable) {
+      notes.push([code(rule.rule), `: no partition is dropped whole (${rule.table} is ${planned.unsuitable})`]);
+      continue;
+    }
+    if (purged) {
+      const rows = purged.dropped.reduce((sum, p) => sum + p.rows, 0);
+      notes.push([
+        code(rule.rule),
+        `: ${purged.dropped.length} partitions detached and dropped (${rows} rows)`,
+        ...(purged.dropped.length > 0 ? [': ', purged.dropped.map((p) => p.name).join(', ')] : []),
+      ]);
+      if (purged.reattached.length > 0)
+        notes.push([code(rule.rule), ': attached again after an interrupted run: ', purged.reattached.join(', ')]);
+    } else {
+      const detach = planned.detach === 'concurrently' ? 'CONCURRENTLY' : 'under lock-timeout';
+      const drops = planned.drop.map((p) => `${p.name} (~${p.estimatedRows} rows, ${formatBytes(p.bytes)})`);
+      notes.push([
+        code(rule.rule),
+        `: ${planned.drop.length} partitions would be detached (${detach}) and dropped whole`,
+        ...(drops.length > 0 ? [': ', drops.join(', ')] : []),
+      ]);
+    }
+    for (const p of purged?.byRows ?? planned.rows)
+      notes.push([code(rule.rule), ': ', code(p.name), ` deleted by rows: ${p.reason}`]);
+  }
+  return notes;
+}
+
+/** VACUUM (ANALYZE) after the purge: a table that could not get its lock is named, the purge itself stands. */
+function vacuumNotes(result: DataRetentionResult): Text[] {
+  const vacuum = result.purge?.vacuum ?? [];
+  const done = vacuum.filter((v) => v.outcome === 'vacuumed').map((v) => v.table);
+  const notes: Text[] = done.length > 0 ? [`VACUUM (ANALYZE) ran on ${done.join(', ')}.`] : [];
+  for (const v of vacuum.filter((x) => x.outcome === 'skipped'))
+    notes.push([strong('VACUUM (ANALYZE) skipped: '), code(v.table), `: ${v.reason}; autovacuum will get to it`]);
+  return notes;
 }
 
 function ruleRow(rule: RulePlan, purged: RulePurge | undefined, dryRun: boolean): Text[] {
