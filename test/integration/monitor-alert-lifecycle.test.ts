@@ -3,7 +3,7 @@
 // and its end re-arms it; a service that is down only warns; the keys never reach any output.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -14,6 +14,7 @@ import {
   parsePgTarget,
   POSTGRES_CHECKS,
   renderMarkdown,
+  slackNotifier,
 } from '@dbops/core';
 import { parseWindow } from '../../packages/core/src/maintenance-window/window.js';
 import { runCli } from '../harness/cli.js';
@@ -91,7 +92,8 @@ describe('the lifecycle through monitorReport, with the clock given', () => {
         outputDir: await mkdtemp(join(tmpdir(), 'dbops-alert-out-')),
         history: { location: history, days: 90 },
         alerts: {
-          notifiers: [],
+          // Slack keeps its one message per run, as alert-on says, except inside the window.
+          notifiers: [slackNotifier(`${recorder.url}/slack/T0/B0/x`, fastRetry)],
           alertOn: 'warning',
           incidents: {
             notifiers: [
@@ -109,8 +111,9 @@ describe('the lifecycle through monitorReport, with the clock given', () => {
         log,
         now: () => new Date(at),
       });
-      const requests = recorder.requests.slice(before).sort((a, b) => a.path.localeCompare(b.path));
-      return { ...result, requests, log };
+      const all = recorder.requests.slice(before).sort((a, b) => a.path.localeCompare(b.path));
+      const requests = all.filter((r) => !r.path.startsWith('/slack'));
+      return { ...result, requests, slack: all.length - requests.length, log };
     };
     const findingLine = 'critical public.counters_id_seq: 95.0%; 2040109465 of 2147483647 (public.counters.id integer)';
     const pdTrigger = (severity: string, summary: string, findings: string, status: string, at: string) => ({
@@ -174,7 +177,8 @@ describe('the lifecycle through monitorReport, with the clock given', () => {
         stateKept: true,
       });
 
-      // Run 2: the same finding, already paged: nothing is sent.
+      expect(first.slack).toBe(1);
+      // Run 2: the same finding, already paged: nothing is sent to the incident services.
       expect((await run('2026-12-05T10:30:00.000Z')).requests).toEqual([]);
 
       // Run 3: a warning now: PagerDuty takes a trigger with the new severity, Opsgenie a priority change.
@@ -208,6 +212,10 @@ describe('the lifecycle through monitorReport, with the clock given', () => {
       await setSequence(0.95);
       const inside = await run('2026-12-06T01:30:00.000Z');
       expect(inside.requests).toEqual([]);
+      expect(inside.slack).toBe(0);
+      expect(inside.log.lines).toContain(
+        'info: Inside the maintenance window (Sun 01:00-03:00 UTC) until 2026-12-06T03:00:00.000Z: no alert is sent',
+      );
       expect(inside.report.maintenance).toEqual({ window: 'Sun 01:00-03:00 UTC', until: '2026-12-06T03:00:00.000Z' });
       expect(inside.report.alerts?.quiet).toEqual([KEY]);
       const markdown = renderMarkdown(inside.report, sequenceCheck);
@@ -218,6 +226,7 @@ describe('the lifecycle through monitorReport, with the clock given', () => {
       // 03:30, after the window: the finding that persisted pages now, once.
       const after = await run('2026-12-06T03:30:00.000Z');
       expect(after.report.maintenance).toBeUndefined();
+      expect(after.slack).toBe(1);
       expect(after.requests.map((r) => [r.path, r.body.event_action ?? r.body.priority])).toEqual([
         ['/og/v2/alerts', 'P1'],
         ['/pd/v2/enqueue', 'trigger'],
@@ -249,6 +258,8 @@ describe('through the command line', () => {
     const recorder = await startRecorder();
     const down = await closedPort();
     const history = await mkdtemp(join(tmpdir(), 'dbops-alert-cli-history-'));
+    const template = join(history, '..', `template-${process.pid}.yml`);
+    await writeFile(template, 'summary: "[{{severity}}] {{title}} on {{name}} ({{subjects}})"\n');
     await setSequence(0.95);
     const args = (out: string) => [
       'monitor-report',
@@ -264,9 +275,11 @@ describe('through the command line', () => {
       'pagerduty',
       '--escalate-after',
       '0s',
+      '--alert-template',
+      template,
     ];
     try {
-      const plain = await runCli([...args(await mkdtemp(join(tmpdir(), 'dbops-alert-cli-'))).slice(0, 7)]);
+      const plain = await runCli(args(await mkdtemp(join(tmpdir(), 'dbops-alert-cli-'))).slice(0, 7));
       // The keys come from the environment, as a scheduled job passes them; Opsgenie is down.
       const env = {
         DBOPS_PAGERDUTY_ROUTING_KEY: ROUTING_KEY,
@@ -286,6 +299,9 @@ describe('through the command line', () => {
       expect(escalations.map((r) => [r.path, r.body.event_action, r.body.payload.custom_details.escalation])).toEqual([
         ['/v2/enqueue', 'trigger', 'yes'],
       ]);
+      expect(escalations[0]!.body.payload.summary).toBe(
+        '[critical] Sequences near exhaustion on shop (public.counters_id_seq)',
+      );
       const summary = await readFile(join(out, 'summary.md'), 'utf8');
       expect(summary).toContain(`Sent: escalate pagerduty ${KEY} (critical)`);
       expect(summary).toContain(`Failed (a warning; tried again next run): trigger opsgenie ${KEY} (critical)`);
@@ -297,6 +313,13 @@ describe('through the command line', () => {
       const again = await runCli(args(await mkdtemp(join(tmpdir(), 'dbops-alert-cli-'))), env);
       expect(recorder.requests.filter((r) => r.body.dedup_key === KEY)).toHaveLength(1);
       expect(again.stderr).toMatch(/Could not send trigger dbops:shop:sequence-exhaustion to Opsgenie/);
+      // Cleared: the escalation channel, which was told, takes the resolve.
+      await setSequence(0.01);
+      await runCli(args(await mkdtemp(join(tmpdir(), 'dbops-alert-cli-'))), env);
+      expect(recorder.requests.filter((r) => r.body.dedup_key === KEY).map((r) => r.body.event_action)).toEqual([
+        'trigger',
+        'resolve',
+      ]);
     } finally {
       await recorder.close();
     }

@@ -13,6 +13,11 @@ import {
 } from '../../packages/core/src/monitor/alert-lifecycle.js';
 import { InputReader } from '../../packages/core/src/definitions/read-inputs.js';
 import {
+  DEFAULT_TEMPLATE,
+  parseIncidentTemplate,
+  renderTemplate,
+} from '../../packages/core/src/monitor/incident-template.js';
+import {
   INCIDENT_INPUTS,
   readIncidentTargets,
   readMaintenanceWindow,
@@ -256,17 +261,8 @@ describe('planAlerts and settleAlerts', () => {
 
 describe('incident inputs', () => {
   const read = (raw: Record<string, string>) => readIncidentTargets(new InputReader(INCIDENT_INPUTS, raw));
-  const error = (fn: () => unknown) => {
-    try {
-      fn();
-    } catch (e) {
-      return e as { message: string; hint?: string };
-    }
-    throw new Error('no error');
-  };
-
-  it('reads the channels, the escalation and the limit', () => {
-    const targets = read({
+  it('reads the channels, the escalation and the limit', async () => {
+    const targets = await read({
       'pagerduty-routing-key': 'R',
       'opsgenie-api-key': 'K',
       'escalate-to': 'PagerDuty',
@@ -274,29 +270,77 @@ describe('incident inputs', () => {
     });
     expect(targets.notifiers.map((n) => n.id)).toEqual(['pagerduty', 'opsgenie']);
     expect(targets).toMatchObject({ escalateTo: 'pagerduty', escalateAfterMs: 7_200_000, maxPerHour: 20 });
-    expect(read({}).notifiers).toEqual([]);
+    expect((await read({})).notifiers).toEqual([]);
   });
 
-  it('refuses an escalation channel without its key, and a URL that is not http(s), naming the input', () => {
-    expect(error(() => read({ 'opsgenie-api-key': 'K', 'escalate-to': 'pagerduty' }))).toMatchObject({
+  it('refuses an escalation channel without its key, and a URL that is not http(s), naming the input', async () => {
+    await expect(read({ 'opsgenie-api-key': 'K', 'escalate-to': 'pagerduty' })).rejects.toMatchObject({
       message: "Input 'escalate-to' is pagerduty, which has no key set",
       hint: 'set pagerduty-routing-key too',
     });
-    expect(error(() => read({ 'pagerduty-routing-key': 'R', 'pagerduty-url': 'ftp://x' })).message).toBe(
-      "Input 'pagerduty-url' is not an http(s) URL",
-    );
-    expect(error(() => read({ 'max-alerts-per-hour': '0' })).message).toBe(
-      "Input 'max-alerts-per-hour' '0' is out of range",
-    );
+    await expect(read({ 'pagerduty-routing-key': 'R', 'pagerduty-url': 'ftp://x' })).rejects.toMatchObject({
+      message: "Input 'pagerduty-url' is not an http(s) URL",
+    });
+    await expect(read({ 'max-alerts-per-hour': '0' })).rejects.toMatchObject({
+      message: "Input 'max-alerts-per-hour' '0' is out of range",
+    });
+    await expect(read({ 'alert-template': '/nonexistent/template.yml' })).rejects.toMatchObject({
+      message: expect.stringContaining("Input 'alert-template' names a file that cannot be read"),
+    });
   });
 
   it('reads the maintenance window in the syntax maintenance uses, and refuses a malformed one', () => {
-    const w = readMaintenanceWindow(new InputReader(INCIDENT_INPUTS, { 'maintenance-window': 'Sun 01:00-03:00 UTC' }))!;
-    expect(w.window.contains(new Date('2026-12-06T02:00:00Z'))).toBe(true);
-    expect(
-      error(() =>
-        readMaintenanceWindow(new InputReader(INCIDENT_INPUTS, { 'maintenance-window': 'Sun 25:00-03:00 UTC' })),
-      ).message,
-    ).toContain("Input 'maintenance-window' has a start time '25:00'");
+    const window = (text: string) =>
+      readMaintenanceWindow(new InputReader(INCIDENT_INPUTS, { 'maintenance-window': text }));
+    expect(window('Sun 01:00-03:00 UTC')!.window.contains(new Date('2026-12-06T02:00:00Z'))).toBe(true);
+    expect(error(() => window('Sun 25:00-03:00 UTC')).message).toContain(
+      "Input 'maintenance-window' has a start time '25:00'",
+    );
+    expect(error(() => window('Sun 01:00-03:00 Mars/Olympus')).message).toContain("unknown time zone 'Mars/Olympus'");
   });
 });
+
+describe('incident templates', () => {
+  const values = {
+    name: 'shop',
+    database: 'shop',
+    host: 'db',
+    check: 'sequence-exhaustion',
+    title: 'Sequences near exhaustion',
+    severity: 'critical',
+    count: '2',
+    findings: '2 critical findings',
+    subjects: 'a, b',
+    status: 'critical',
+    link: '',
+  };
+
+  it('fills the placeholders; keys left out keep their default', () => {
+    const t = parseIncidentTemplate('summary: "[{{ severity }}] {{title}} on {{name}}:\n {{subjects}}"', 't.yml');
+    expect(renderTemplate(t.summary, values)).toBe('[critical] Sequences near exhaustion on shop: a, b');
+    expect(t.resolved).toBe(DEFAULT_TEMPLATE.resolved);
+    expect(renderTemplate(DEFAULT_TEMPLATE.summary, values)).toBe(
+      'Sequences near exhaustion on shop: 2 critical findings (a, b)',
+    );
+  });
+
+  it('refuses an unknown key or placeholder, naming the file and the valid ones', () => {
+    const refused = (text: string) => error(() => parseIncidentTemplate(text, 't.yml'));
+    expect(refused('summary: "{{titel}}"')).toMatchObject({
+      message: "Input 'alert-template' file t.yml: summary has an unknown placeholder {{titel}}",
+      hint: expect.stringContaining('name, database, host, check, title, severity, count, findings, subjects'),
+    });
+    expect(refused('sumary: x').message).toBe("Input 'alert-template' file t.yml: has an unknown key 'sumary'");
+    expect(refused('summary: 3').message).toBe("Input 'alert-template' file t.yml: summary is not a text");
+    expect(refused('- a').message).toBe("Input 'alert-template' file t.yml: is not a mapping of texts");
+  });
+});
+
+function error(fn: () => unknown): { message: string; hint?: string } {
+  try {
+    fn();
+  } catch (e) {
+    return e as { message: string; hint?: string };
+  }
+  throw new Error('no error');
+}

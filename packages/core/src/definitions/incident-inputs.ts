@@ -2,6 +2,7 @@ import { parseDuration } from '../duration.js';
 import { invalidInput } from '../errors.js';
 import { parseWindow, type Window } from '../maintenance-window/window.js';
 import type { IncidentTargets } from '../monitor/deliver-incidents.js';
+import { readIncidentTemplate } from '../monitor/incident-template.js';
 import type { SendOptions } from '../notify/http.js';
 import { OPSGENIE_API_URL, opsgenieNotifier } from '../notify/opsgenie.js';
 import { PAGERDUTY_EVENTS_URL, pagerDutyNotifier } from '../notify/pagerduty.js';
@@ -69,6 +70,13 @@ export const INCIDENT_INPUTS: InputDefinition[] = [
     max: 10000,
   },
   {
+    name: 'alert-template',
+    description:
+      'YAML file overriding the texts of PagerDuty and Opsgenie incidents: summary: and resolved:, with {{placeholders}} such as {{title}}, {{name}}, {{findings}}, {{subjects}} (docs/notifications.md lists them).',
+    type: 'string',
+    env: ['DBOPS_ALERT_TEMPLATE'],
+  },
+  {
     name: 'maintenance-window',
     description:
       "Maintenance windows, as maintenance's window input: 'Sun 01:00-03:00 UTC', several separated by commas. Findings inside one are marked maintenance and page nobody; those that persist page on the first run after it.",
@@ -78,7 +86,7 @@ export const INCIDENT_INPUTS: InputDefinition[] = [
 ];
 
 /** The incident channels and their rules, checked before the database is touched. */
-export function readIncidentTargets(reader: InputReader, http: SendOptions = {}): IncidentTargets {
+export async function readIncidentTargets(reader: InputReader, http: SendOptions = {}): Promise<IncidentTargets> {
   const notifiers: IncidentNotifier[] = [];
   const routingKey = reader.optional('pagerduty-routing-key');
   if (routingKey) {
@@ -100,9 +108,12 @@ export function readIncidentTargets(reader: InputReader, http: SendOptions = {})
       escalateTo === 'pagerduty' ? 'set pagerduty-routing-key too' : 'set opsgenie-api-key too',
     );
   const escalateAfterMs = parseDuration(reader.optional('escalate-after')!, 'escalate-after') * 1000;
+  const templatePath = reader.optional('alert-template');
+  const template = templatePath ? await readIncidentTemplate(templatePath) : undefined;
   return {
     notifiers,
     ...(escalateTo ? { escalateTo } : {}),
+    ...(template ? { template } : {}),
     escalateAfterMs,
     maxPerHour: reader.integer('max-alerts-per-hour')!,
   };

@@ -49,7 +49,7 @@ export const monitorReportDefinition: ActionDefinition = {
     // The engine's checks: its thresholds file names them, and the summary and alerts explain them.
     const checks = healthChecksFor(target.engine);
     const failOn = reader.oneOf<FailOn>('fail-on');
-    const alerts = readAlertTargets(reader, context);
+    const alerts = await readAlertTargets(reader, context);
     const maintenanceWindow = readMaintenanceWindow(reader);
 
     const { report, files } = await monitorReport({

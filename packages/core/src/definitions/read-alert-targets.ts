@@ -36,11 +36,11 @@ export const ALERT_INPUTS: InputDefinition[] = [
  * Where monitor-report's alert goes and when: the shared channels, alert-on, the GitHub issue kept in step, and the
  * incident channels (PagerDuty, Opsgenie) when the action defines them.
  */
-export function readAlertTargets(reader: InputReader, context: RunContext): AlertTargets {
+export async function readAlertTargets(reader: InputReader, context: RunContext): Promise<AlertTargets> {
   const alertOn = reader.oneOf<AlertOn>('alert-on');
   const notifiers = readNotifiers(reader);
   const githubIssue = reader.boolean('github-issue') ? githubIssueTarget(reader, context) : undefined;
-  const incidents = reader.has('pagerduty-routing-key') ? readIncidentTargets(reader) : undefined;
+  const incidents = reader.has('pagerduty-routing-key') ? await readIncidentTargets(reader) : undefined;
   return { notifiers, alertOn, ...(githubIssue ? { githubIssue } : {}), ...(incidents ? { incidents } : {}) };
 }
 

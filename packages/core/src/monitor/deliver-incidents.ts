@@ -9,6 +9,7 @@ import {
   settleAlerts,
 } from './alert-lifecycle.js';
 import { showValue } from './format-value.js';
+import { DEFAULT_TEMPLATE, type IncidentTemplate, renderTemplate } from './incident-template.js';
 import type { AlertDeliverySummary, CheckResult, MonitorReport } from './types.js';
 
 /** The incident channels and their rules (escalate-to, escalate-after, max-alerts-per-hour). */
@@ -18,6 +19,8 @@ export interface IncidentTargets {
   escalateTo?: IncidentNotifier['id'];
   escalateAfterMs: number;
   maxPerHour: number;
+  /** The texts of the incidents (alert-template); the defaults otherwise. */
+  template?: IncidentTemplate;
 }
 
 /** Findings listed in an incident's details; the report has them all. */
@@ -77,7 +80,8 @@ export async function deliverIncidents(
     [...byId.values()].map(async (notifier) => {
       for (const action of plan.actions.filter((a) => a.channel === notifier.id)) {
         try {
-          await notifier.send(incidentEvent(report, action, checks.get(action.check), redact), options.signal);
+          const event = incidentEvent(report, action, checks.get(action.check), targets.template ?? DEFAULT_TEMPLATE);
+          await notifier.send(redactEvent(event, redact), options.signal);
           delivered.push(action);
           summary.sent.push(describe(action));
           log.info(`${notifier.name}: ${action.kind} ${action.key} (${action.severity})`);
@@ -105,27 +109,37 @@ function incidentEvent(
   report: MonitorReport,
   action: AlertAction,
   check: CheckResult | undefined,
-  redact: (text: string) => string,
+  template: IncidentTemplate,
 ): IncidentEvent {
   const title = check?.title ?? action.check;
   const findings = check?.findings ?? [];
   const worst = findings.filter((f) => f.severity === action.severity);
   const subjects = worst.map((f) => f.subject);
   const shown = subjects.slice(0, 3).join(', ') + (subjects.length > 3 ? `, and ${subjects.length - 3} more` : '');
-  const summary =
-    action.kind === 'resolve'
-      ? `${title} on ${report.name}: cleared`
-      : `${title} on ${report.name}: ${worst.length} ${action.severity} finding${worst.length === 1 ? '' : 's'} (${shown})`;
+  const { database } = report;
+  const values = {
+    name: report.name,
+    database: database.name,
+    host: database.host,
+    check: action.check,
+    title,
+    severity: action.severity,
+    count: String(worst.length),
+    findings: `${worst.length} ${action.severity} finding${worst.length === 1 ? '' : 's'}`,
+    subjects: shown,
+    status: report.status,
+    link: report.github?.runUrl ?? '',
+  };
+  const summary = renderTemplate(action.kind === 'resolve' ? template.resolved : template.summary, values);
   const lines = findings
     .slice(0, DETAIL_FINDINGS)
     .map((f) => `${f.severity} ${f.subject}: ${showValue(f, f.unit)}${f.detail ? `; ${f.detail}` : ''}`);
   if (findings.length > DETAIL_FINDINGS) lines.push(`…and ${findings.length - DETAIL_FINDINGS} more in the report`);
-  const { database } = report;
   return {
     action: action.kind === 'escalate' ? 'trigger' : action.kind,
     key: action.key,
     severity: action.severity,
-    summary: redact(summary),
+    summary,
     source: `${database.host}:${database.port}/${database.name}`,
     component: report.name,
     class: action.check,
@@ -133,10 +147,18 @@ function incidentEvent(
       check: action.check,
       report: report.name,
       status: report.status,
-      findings: redact(lines.join('\n')),
+      findings: lines.join('\n'),
       'checked at': report.generatedAt,
     },
     ...(report.github?.runUrl ? { link: report.github.runUrl } : {}),
     ...(action.kind === 'escalate' ? { escalation: true } : {}),
   };
+}
+
+/** A query text in a finding may hold a secret: the texts leave through the same register as every output. */
+function redactEvent(event: IncidentEvent, redact: (text: string) => string): IncidentEvent {
+  const details = Object.fromEntries(
+    Object.entries(event.details).map(([k, v]) => [k, typeof v === 'string' ? redact(v) : v]),
+  );
+  return { ...event, summary: redact(event.summary), details };
 }
