@@ -27,20 +27,21 @@ interface Recorded {
   body: any;
 }
 
-/** A local HTTP server that records every request and answers 202, as both services do. */
-async function startRecorder() {
+/** A local HTTP server that records every request and answers 202, as both services do, or what `status` says. */
+async function startRecorder(status: (req: Recorded) => number = () => 202) {
   const requests: Recorded[] = [];
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let text = '';
     req.on('data', (c) => (text += c));
     req.on('end', () => {
-      requests.push({
+      const recorded = {
         method: req.method!,
         path: req.url!,
         headers: req.headers,
         body: text ? JSON.parse(text) : undefined,
-      });
-      res.writeHead(202, { 'content-type': 'application/json' }).end('{"status":"success"}');
+      };
+      requests.push(recorded);
+      res.writeHead(status(recorded), { 'content-type': 'application/json' }).end('{"status":"success"}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -247,6 +248,55 @@ describe('the lifecycle through monitorReport, with the clock given', () => {
         expect(everything).not.toContain(ROUTING_KEY);
         expect(everything).not.toContain(GENIE_KEY);
       }
+    } finally {
+      await recorder.close();
+    }
+  });
+});
+
+describe('an Opsgenie alert deleted by hand', () => {
+  it('counts its close as done, and opens it afresh when its severity changes', async () => {
+    // Opsgenie answers 404 for an alias it no longer has.
+    const recorder = await startRecorder((r) => (r.method === 'PUT' || r.path.includes('/close') ? 404 : 202));
+    const history = await mkdtemp(join(tmpdir(), 'dbops-alert-og-history-'));
+    const run = async (at: string) => {
+      const before = recorder.requests.length;
+      const { report } = await monitorReport({
+        target: parsePgTarget({ url: server.url() }),
+        name: 'shop',
+        checks: sequenceCheck,
+        statementTimeoutMs: 10_000,
+        budgetMs: 60_000,
+        outputDir: await mkdtemp(join(tmpdir(), 'dbops-alert-og-out-')),
+        history: { location: history, days: 90 },
+        alerts: {
+          notifiers: [],
+          alertOn: 'warning',
+          incidents: {
+            notifiers: [opsgenieNotifier(GENIE_KEY, { ...fastRetry, url: recorder.url })],
+            escalateAfterMs: 0,
+            maxPerHour: 20,
+          },
+        },
+        log: new MemoryLogger(),
+        now: () => new Date(at),
+      });
+      return { report, requests: recorder.requests.slice(before).map((r) => `${r.method} ${r.path}`) };
+    };
+    try {
+      await setSequence(0.95);
+      expect((await run('2026-12-01T10:00:00.000Z')).requests).toEqual(['POST /v2/alerts']);
+      await setSequence(0.8);
+      const update = await run('2026-12-01T10:30:00.000Z');
+      expect(update.requests).toEqual([
+        `PUT /v2/alerts/${encodeURIComponent(KEY)}/priority?identifierType=alias`,
+        'POST /v2/alerts',
+      ]);
+      expect(recorder.requests.at(-1)!.body.priority).toBe('P3');
+      await setSequence(0.01);
+      const closed = await run('2026-12-01T11:00:00.000Z');
+      expect(closed.report.alerts).toMatchObject({ sent: [`resolve opsgenie ${KEY} (warning)`], failed: [] });
+      expect((await run('2026-12-01T11:30:00.000Z')).requests).toEqual([]);
     } finally {
       await recorder.close();
     }

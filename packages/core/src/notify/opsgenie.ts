@@ -1,4 +1,4 @@
-import { requestJson, type SendOptions } from './http.js';
+import { HttpError, requestJson, type SendOptions } from './http.js';
 import type { IncidentEvent, IncidentNotifier } from './types.js';
 
 export const OPSGENIE_API_URL = 'https://api.opsgenie.com';
@@ -50,12 +50,21 @@ export function opsgenieNotifier(apiKey: string, options: SendOptions & { url?: 
     id: 'opsgenie',
     name: 'Opsgenie',
     async send(event, signal) {
-      const { method, path, body } = opsgenieRequest(event);
-      await requestJson(method, `${base}${path}`, body, 'Opsgenie', {
-        ...send,
-        headers: { ...send.headers, authorization: `GenieKey ${apiKey}` },
-        ...(signal ? { signal } : {}),
-      });
+      const request = async (e: IncidentEvent) => {
+        const { method, path, body } = opsgenieRequest(e);
+        await requestJson(method, `${base}${path}`, body, 'Opsgenie', {
+          ...send,
+          headers: { ...send.headers, authorization: `GenieKey ${apiKey}` },
+          ...(signal ? { signal } : {}),
+        });
+      };
+      try {
+        await request(event);
+      } catch (error) {
+        // An alert someone closed or deleted in Opsgenie: closing it is done, and a new severity opens it afresh.
+        if (!(error instanceof HttpError && error.status === 404) || event.action === 'trigger') throw error;
+        if (event.action === 'update') await request({ ...event, action: 'trigger' });
+      }
     },
   };
 }
