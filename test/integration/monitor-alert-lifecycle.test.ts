@@ -223,6 +223,14 @@ describe('the lifecycle through monitorReport, with the clock given', () => {
       expect(markdown).toContain('inside the window Sun 01:00-03:00 UTC until 2026-12-06T03:00:00.000Z');
       expect(markdown).toContain('🔴 maintenance');
       expect(await readFile(inside.files.markdown, 'utf8')).toContain('🔴 maintenance');
+      // report.json documents both new parts (docs/monitor-report.schema.json, additionalProperties false).
+      const schema = JSON.parse(await readFile('docs/monitor-report.schema.json', 'utf8'));
+      const json = JSON.parse(await readFile(inside.files.json, 'utf8'));
+      for (const part of ['maintenance', 'alerts']) {
+        const documented = schema.properties[part];
+        expect(Object.keys(json[part]).sort()).toEqual(Object.keys(documented.properties).sort());
+        expect(Object.keys(json[part]).sort()).toEqual([...documented.required].sort());
+      }
 
       // 03:30, after the window: the finding that persisted pages now, once.
       const after = await run('2026-12-06T03:30:00.000Z');
