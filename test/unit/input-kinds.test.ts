@@ -67,6 +67,7 @@ it('declares the enums that have a fixed set of values', () => {
     'tool',
     'lint-fail-on',
     'resolve-failed',
+    'escalate-to',
   ];
   expect(new Set(enums.map(([, i]) => i.name))).toEqual(new Set(expected));
 });

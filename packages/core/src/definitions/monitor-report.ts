@@ -1,9 +1,9 @@
-import { deliverAlerts } from '../monitor/alerts.js';
 import { healthChecksFor } from '../monitor/engine-checks.js';
 import { monitorSummary } from '../monitor/render-markdown.js';
 import { healthFailure, monitorReport } from '../operations/monitor-report.js';
 import { connectionInputs, readConnection } from './connection-inputs.js';
 import { type FailOn, MONITOR_HISTORY_INPUTS, MONITOR_REPORT_INPUTS, readReportOptions } from './monitor-inputs.js';
+import { INCIDENT_INPUTS, readMaintenanceWindow } from './incident-inputs.js';
 import { NOTIFY_CHANNEL_INPUTS } from './notifications.js';
 import { ALERT_INPUTS, readAlertTargets } from './read-alert-targets.js';
 import { InputReader } from './read-inputs.js';
@@ -19,13 +19,15 @@ const inputs: InputDefinition[] = [
   // One alert per run with the findings, through the channels every action notifies on.
   ...NOTIFY_CHANNEL_INPUTS,
   ...ALERT_INPUTS,
+  // Incidents with a lifecycle (PagerDuty, Opsgenie), escalation, rate limit, and the maintenance window.
+  ...INCIDENT_INPUTS,
 ];
 
 export const monitorReportDefinition: ActionDefinition = {
   name: 'monitor-report',
   aliases: ['monitor'],
   description:
-    'PostgreSQL and MongoDB health report: read-only checks with thresholds, trends from history, JSON/HTML/Prometheus reports, alerts to Slack, Teams, e-mail, a signed webhook or a GitHub issue.',
+    'PostgreSQL and MongoDB health report: read-only checks with thresholds, trends from history, JSON/HTML/Prometheus reports, alerts to Slack, Teams, e-mail, a signed webhook, a GitHub issue, PagerDuty or Opsgenie.',
   inputs,
   outputs: [
     {
@@ -47,19 +49,20 @@ export const monitorReportDefinition: ActionDefinition = {
     // The engine's checks: its thresholds file names them, and the summary and alerts explain them.
     const checks = healthChecksFor(target.engine);
     const failOn = reader.oneOf<FailOn>('fail-on');
-    const alerts = readAlertTargets(reader, context);
+    const alerts = await readAlertTargets(reader, context);
+    const maintenanceWindow = readMaintenanceWindow(reader);
 
     const { report, files } = await monitorReport({
       target,
       checks,
       ...(await readReportOptions(reader, checks)),
       ...(context.github ? { github: context.github } : {}),
+      alerts,
+      ...(maintenanceWindow ? { maintenanceWindow } : {}),
       redact: (text) => context.secrets.redact(text),
       log: context.log,
       signal: context.signal,
     });
-
-    await deliverAlerts(report, checks, alerts, context.log, context.signal);
 
     const failure = healthFailure(report, failOn);
     return {

@@ -1,5 +1,6 @@
 import { invalidInput } from '../errors.js';
 import type { AlertOn, AlertTargets } from '../monitor/alerts.js';
+import { readIncidentTargets } from './incident-inputs.js';
 import { readNotifiers } from './notifications.js';
 import type { InputReader } from './read-inputs.js';
 import type { InputDefinition, RunContext } from './types.js';
@@ -31,12 +32,16 @@ export const ALERT_INPUTS: InputDefinition[] = [
   },
 ];
 
-/** Where monitor-report's alert goes and when: the shared channels, alert-on, and the GitHub issue kept in step. */
-export function readAlertTargets(reader: InputReader, context: RunContext): AlertTargets {
+/**
+ * Where monitor-report's alert goes and when: the shared channels, alert-on, the GitHub issue kept in step, and the
+ * incident channels (PagerDuty, Opsgenie) when the action defines them.
+ */
+export async function readAlertTargets(reader: InputReader, context: RunContext): Promise<AlertTargets> {
   const alertOn = reader.oneOf<AlertOn>('alert-on');
   const notifiers = readNotifiers(reader);
   const githubIssue = reader.boolean('github-issue') ? githubIssueTarget(reader, context) : undefined;
-  return { notifiers, alertOn, ...(githubIssue ? { githubIssue } : {}) };
+  const incidents = reader.has('pagerduty-routing-key') ? await readIncidentTargets(reader) : undefined;
+  return { notifiers, alertOn, ...(githubIssue ? { githubIssue } : {}), ...(incidents ? { incidents } : {}) };
 }
 
 function githubIssueTarget(reader: InputReader, context: RunContext) {

@@ -8,6 +8,8 @@ import { showValue } from './format-value.js';
 import { notCheckedText, reaches } from './report-status.js';
 import { monitorSummary } from './render-markdown.js';
 import { renderNotification } from '../report/render-notification.js';
+import type { AlertState } from './alert-lifecycle.js';
+import { deliverIncidents, type IncidentTargets } from './deliver-incidents.js';
 import type { MonitorReport } from './types.js';
 
 /** alert-on: the report status that sends the alert. (notify-on means failure/success/always, for every action.) */
@@ -18,6 +20,8 @@ export interface AlertTargets {
   notifiers: Notifier[];
   alertOn: AlertOn;
   githubIssue?: { apiUrl: string; token: string; repository: string };
+  /** PagerDuty and Opsgenie: one incident per check, triggered once, updated, resolved (alert-lifecycle.ts). */
+  incidents?: IncidentTargets;
   /** Transport settings (tests pass a fetch and short retries). */
   http?: SendOptions;
 }
@@ -27,6 +31,15 @@ export interface AlertOutcome {
   failed: string[];
   /** unchanged: the report is unknown, so the issue is neither opened nor closed. */
   issue?: { action: IssueAction; number?: number } | { action: 'failed' | 'unchanged' };
+  /** The incident state to keep with the history, when there are incident channels. */
+  state?: AlertState;
+}
+
+/** What the incident lifecycle needs from the history: the state the last run kept, and whether this one is kept. */
+export interface AlertHistory {
+  previous?: AlertState;
+  stateKept: boolean;
+  redact?: (text: string) => string;
 }
 
 /**
@@ -70,20 +83,40 @@ function shouldNotify(report: MonitorReport, on: AlertOn): boolean {
   return on === 'always' || reaches(report.status, on);
 }
 
-/** Sends the alert and keeps the GitHub issue in step. Failures are warnings: they never change the run's result. */
+/**
+ * Sends the alert, the incident events, and keeps the GitHub issue in step. Failures are warnings: they never change
+ * the run's result. Inside a maintenance window nothing pages: no message, no new incident, the issue left as it is.
+ */
 export async function deliverAlerts(
   report: MonitorReport,
   checks: CheckDefinition[],
   targets: AlertTargets,
   log: Logger,
   signal?: AbortSignal,
+  history: AlertHistory = { stateKept: false },
 ): Promise<AlertOutcome> {
   const outcome: AlertOutcome = { sent: [], failed: [] };
   const message = alertMessage(report, checks);
-  if (targets.notifiers.length > 0 && shouldNotify(report, targets.alertOn)) {
+  const quiet = report.maintenance !== undefined;
+  if (quiet && (targets.notifiers.length > 0 || targets.githubIssue))
+    log.info(
+      `Inside the maintenance window (${report.maintenance!.window}) until ${report.maintenance!.until}: no alert is sent`,
+    );
+  if (targets.notifiers.length > 0 && !quiet && shouldNotify(report, targets.alertOn)) {
     Object.assign(outcome, await sendAlerts(targets.notifiers, message, log, signal));
   }
-  if (targets.githubIssue && report.status === 'unknown') {
+  if (targets.incidents && targets.incidents.notifiers.length > 0) {
+    const { state, summary } = await deliverIncidents(report, targets.incidents, history.previous, log, {
+      stateKept: history.stateKept,
+      ...(history.redact ? { redact: history.redact } : {}),
+      ...(signal ? { signal } : {}),
+    });
+    outcome.state = state;
+    report.alerts = summary;
+  }
+  if (targets.githubIssue && quiet) {
+    outcome.issue = { action: 'unchanged' };
+  } else if (targets.githubIssue && report.status === 'unknown') {
     // Closing the issue would claim the critical findings cleared, which checks that did not run cannot show.
     outcome.issue = { action: 'unchanged' };
     log.info(

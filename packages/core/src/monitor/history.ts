@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
 import type { Storage } from '../storage/types.js';
+import { type AlertState, parseAlertState } from './alert-lifecycle.js';
 import type { HistoryEntry } from './trends.js';
 import type { MonitorReport } from './types.js';
 
@@ -47,7 +48,32 @@ export async function readHistory(
   return entries.sort((a, b) => a.generatedAt.localeCompare(b.generatedAt));
 }
 
-export function historyEntry(report: MonitorReport): Buffer {
+/**
+ * The incident state the newest entry kept, if it kept one. Entries are never overwritten, so each run's state rides
+ * in its own entry and the newest is the one that counts.
+ */
+export async function readAlertState(storage: Storage, name: string, log: Logger): Promise<AlertState | undefined> {
+  const newest = (await storage.list(`${name}/`)).filter((o) => o.key.endsWith('.json')).at(-1);
+  if (!newest) return undefined;
+  try {
+    const stream = await storage.get(newest.key);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { alerts?: unknown };
+    if (parsed.alerts === undefined) return undefined;
+    const state = parseAlertState(parsed.alerts);
+    if (!state)
+      log.warn(`The alert state in ${storage.locate(newest.key)} is not one this version reads: starting afresh`);
+    return state;
+  } catch (error) {
+    log.warn(
+      `Cannot read the alert state in ${storage.locate(newest.key)}, starting afresh: ${(error as Error).message}`,
+    );
+    return undefined;
+  }
+}
+
+export function historyEntry(report: MonitorReport, alerts?: AlertState): Buffer {
   const entry = {
     schemaVersion: 2,
     generatedAt: report.generatedAt,
@@ -55,6 +81,7 @@ export function historyEntry(report: MonitorReport): Buffer {
     status: report.status,
     counts: report.counts,
     sample: report.sample,
+    ...(alerts ? { alerts } : {}),
   };
   return Buffer.from(`${JSON.stringify(entry)}\n`);
 }

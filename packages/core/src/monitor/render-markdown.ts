@@ -3,7 +3,7 @@ import type { CheckDefinition } from './check.js';
 import { chartScale, describeTrend, formatThreshold, formatValue, showValue } from './format-value.js';
 import { renderSummary } from '../report/render-summary.js';
 import { notCheckedText } from './report-status.js';
-import type { MonitorReport, OverallStatus, TrendSeries } from './types.js';
+import type { AlertDeliverySummary, MonitorReport, OverallStatus, TrendSeries } from './types.js';
 
 /** Findings listed in the summary itself; the rest are in the JSON and HTML reports. */
 const SUMMARY_FINDINGS = 30;
@@ -62,6 +62,14 @@ export function monitorSummary(report: MonitorReport, checks: CheckDefinition[])
     },
   ];
 
+  if (report.maintenance)
+    blocks.push({
+      kind: 'note',
+      text: [
+        strong('Maintenance'),
+        `: inside the window ${report.maintenance.window} until ${report.maintenance.until}; its findings are marked maintenance and page nobody.`,
+      ],
+    });
   const findings = report.checks.flatMap((c) => c.findings.map((f) => ({ f, c })));
   findings.sort((a, b) => (a.f.severity === b.f.severity ? 0 : a.f.severity === 'critical' ? -1 : 1));
   if (findings.length > 0) {
@@ -71,7 +79,7 @@ export function monitorSummary(report: MonitorReport, checks: CheckDefinition[])
       rows: findings
         .slice(0, SUMMARY_FINDINGS)
         .map(({ f, c }) => [
-          STATUS_ICON[f.severity]!,
+          `${STATUS_ICON[f.severity]!}${report.maintenance ? ' maintenance' : ''}`,
           c.title,
           code(f.subject),
           showValue(f, f.unit),
@@ -97,6 +105,7 @@ export function monitorSummary(report: MonitorReport, checks: CheckDefinition[])
       },
     );
   }
+  if (report.alerts) blocks.push(...alertLines(report.alerts));
   if (report.trends && report.trends.series.length > 0) {
     blocks.push(...trends(report.trends.series, report.trends.reportsRead));
   }
@@ -139,6 +148,22 @@ export function monitorSummary(report: MonitorReport, checks: CheckDefinition[])
         : findingsText,
     blocks,
   };
+}
+
+/** What PagerDuty and Opsgenie were sent, and what waits: for the person wondering why they were (not) paged. */
+function alertLines(alerts: AlertDeliverySummary): Block[] {
+  const items = [
+    ...alerts.sent.map((a) => `Sent: ${a}`),
+    ...alerts.failed.map((a) => `Failed (a warning; tried again next run): ${a}`),
+    ...alerts.deferred.map((a) => `Held back by max-alerts-per-hour: ${a}`),
+    ...(alerts.quiet.length > 0 ? [`Quiet for the maintenance window: ${alerts.quiet.join(', ')}`] : []),
+    ...(alerts.stateKept ? [] : ['No history: what was sent is not remembered, so no resolve can follow']),
+  ];
+  if (items.length === 0) return [];
+  return [
+    { kind: 'heading', text: 'Incidents' },
+    { kind: 'list', items },
+  ];
 }
 
 function trends(series: TrendSeries[], reportsRead: number): Block[] {

@@ -79,6 +79,22 @@ export interface MonitorReport {
   sample: TrendSample;
   trends?: TrendReport;
   github?: { repository: string; runUrl?: string };
+  /** Set when the run fell inside maintenance-window: its findings are marked maintenance and page nobody. */
+  maintenance?: { window: string; until: string };
+  /** What the incident channels (PagerDuty, Opsgenie) were sent this run. */
+  alerts?: AlertDeliverySummary;
+}
+
+/** One line per event: "trigger PagerDuty dbops:shop:sequence-exhaustion (critical)". */
+export interface AlertDeliverySummary {
+  sent: string[];
+  failed: string[];
+  /** Held back by max-alerts-per-hour; tried again next run. */
+  deferred: string[];
+  /** Findings a maintenance window kept quiet. */
+  quiet: string[];
+  /** False without history: nothing remembers what was sent, so no resolve can follow. */
+  stateKept: boolean;
 }
 
 export interface TrendPoint {

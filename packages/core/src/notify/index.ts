@@ -13,3 +13,6 @@ export {
   commentMarker,
   type PullRequestCommentOptions,
 } from './github-pr-comment.js';
+export type { IncidentEvent, IncidentNotifier } from './types.js';
+export { pagerDutyNotifier, pagerDutyPayload, PAGERDUTY_EVENTS_URL } from './pagerduty.js';
+export { opsgenieNotifier, opsgenieRequest, OPSGENIE_API_URL } from './opsgenie.js';

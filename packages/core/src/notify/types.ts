@@ -37,3 +37,37 @@ export interface Notifier {
 
 /** The fetch the senders use; tests and adapters may supply their own. */
 export type FetchFn = typeof fetch;
+
+/**
+ * One event of an alert's lifecycle for an incident service (PagerDuty, Opsgenie): the finding's key deduplicates,
+ * so a persisting finding stays one incident, updated, then resolved.
+ */
+export interface IncidentEvent {
+  action: 'trigger' | 'update' | 'resolve';
+  /** Stable per finding: "dbops:<name>:<check-id>" (the PagerDuty dedup_key, the Opsgenie alias). */
+  key: string;
+  severity: 'critical' | 'warning';
+  /** One line: what is wrong, where. */
+  summary: string;
+  /** Where it is: host:port/database (no credentials). */
+  source: string;
+  /** The report's name. */
+  component: string;
+  /** The check's id. */
+  class: string;
+  /** The findings behind it, for the incident's details. */
+  details: Record<string, string | number>;
+  /** The workflow run. */
+  link?: string;
+  /** Sent because a critical finding outlasted escalate-after. */
+  escalation?: boolean;
+}
+
+/** A notifier that keeps incidents (trigger, update, resolve) rather than posting one message per run. */
+export interface IncidentNotifier {
+  /** The channel's id as escalate-to names it, and the key its state and rate limit are kept under. */
+  readonly id: 'pagerduty' | 'opsgenie';
+  /** For logs: "PagerDuty". Never the key. */
+  readonly name: string;
+  send(event: IncidentEvent, signal?: AbortSignal): Promise<void>;
+}

@@ -9,7 +9,10 @@ import type { GitHubRunContext } from '../manifest/manifest.js';
 import { openStorage, type S3Options } from '../storage/index.js';
 import type { CheckDefinition } from '../monitor/check.js';
 import { healthChecksFor } from '../monitor/engine-checks.js';
-import { historyEntry, historyKey, readHistory } from '../monitor/history.js';
+import { type AlertTargets, deliverAlerts } from '../monitor/alerts.js';
+import type { AlertState } from '../monitor/alert-lifecycle.js';
+import { historyEntry, historyKey, readAlertState, readHistory } from '../monitor/history.js';
+import type { Window } from '../maintenance-window/window.js';
 import { renderHtml } from '../monitor/render-html.js';
 import { renderMarkdown } from '../monitor/render-markdown.js';
 import { renderPrometheus } from '../monitor/render-prometheus.js';
@@ -32,6 +35,10 @@ export interface MonitorReportOptions {
   /** Directory the report files are written to. */
   outputDir: string;
   history?: { location: string; s3?: S3Options; days: number };
+  /** Where and when to alert; incidents keep their state in the history. */
+  alerts?: AlertTargets;
+  /** Findings inside it are marked maintenance and page nobody; the first run after it pages what persists. */
+  maintenanceWindow?: { text: string; window: Window };
   github?: GitHubRunContext;
   /** Applied to every file: a secret that slipped into a value (a query text) is masked. */
   redact?: (text: string) => string;
@@ -123,20 +130,52 @@ export async function monitorReport(options: MonitorReportOptions): Promise<Moni
   }
   if (options.signal?.aborted) throw cancelledReport(name);
 
+  const at = new Date(report.generatedAt);
+  if (options.maintenanceWindow?.window.contains(at)) {
+    const until = options.maintenanceWindow.window.next(at).end.toISOString();
+    report.maintenance = { window: options.maintenanceWindow.text, until };
+    log.info(`Inside the maintenance window ${options.maintenanceWindow.text} until ${until}: findings page nobody`);
+  }
+
+  const incidents = (options.alerts?.incidents?.notifiers.length ?? 0) > 0;
+  let previous: AlertState | undefined;
+  let recorded = false;
+  let earlierCount = 0;
   if (storage && options.history) {
-    // A history store that is down costs the trends, never the report itself.
+    // A history store that is down costs the trends and the incident state, never the report itself.
     try {
       const since = Date.parse(report.generatedAt) - options.history.days * 86_400_000;
       const earlier = await readHistory(storage, name, log, since);
+      earlierCount = earlier.length;
       report.trends = buildTrends(earlier, report);
-      await storage.put(historyKey(name, report.generatedAt), historyEntry(report), {
-        contentType: 'application/json',
-      });
-      log.info(`History: read ${earlier.length} earlier reports from ${storage.display}; stored this one`);
+      if (incidents) previous = await readAlertState(storage, name, log);
+      recorded = true;
     } catch (error) {
       log.warn(
         `History at ${storage.display} is unavailable, so this report has no trends and is not recorded: ${(error as Error).message}`,
       );
+    }
+  }
+  if (incidents && !recorded)
+    log.warn(
+      'Without a readable history, PagerDuty and Opsgenie get a trigger for every finding each run (deduplicated by key) and no resolve: set history to keep their state',
+    );
+  const redact = options.redact ?? ((text: string) => text);
+  const outcome = options.alerts
+    ? await deliverAlerts(report, checks, options.alerts, log, options.signal, {
+        ...(previous ? { previous } : {}),
+        stateKept: recorded,
+        redact,
+      })
+    : undefined;
+  if (storage && recorded) {
+    try {
+      await storage.put(historyKey(name, report.generatedAt), historyEntry(report, outcome?.state), {
+        contentType: 'application/json',
+      });
+      log.info(`History: read ${earlierCount} earlier reports from ${storage.display}; stored this one`);
+    } catch (error) {
+      log.warn(`History at ${storage.display} did not take this report: ${(error as Error).message}`);
     }
   }
   report.durationMs = Date.now() - started;
@@ -146,7 +185,6 @@ export async function monitorReport(options: MonitorReportOptions): Promise<Moni
     log.warn(
       `${notCheckedText(report)}: this report cannot say ${name} is healthy (the reasons are under "Not checked" in the summary)`,
     );
-  const redact = options.redact ?? ((text: string) => text);
   const files = await writeReportFiles(
     report,
     redact(renderMarkdown(report, checks)),

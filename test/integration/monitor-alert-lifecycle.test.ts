@@ -1,0 +1,397 @@
+// Incidents with a lifecycle, on a real PostgreSQL and against a local HTTP server standing in for PagerDuty and
+// Opsgenie: a finding triggers once, persists quietly, resolves when it clears; a maintenance window keeps it quiet
+// and its end re-arms it; a service that is down only warns; the keys never reach any output.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  MemoryLogger,
+  monitorReport,
+  opsgenieNotifier,
+  pagerDutyNotifier,
+  parsePgTarget,
+  POSTGRES_CHECKS,
+  renderMarkdown,
+  slackNotifier,
+} from '@dbops/core';
+import { parseWindow } from '../../packages/core/src/maintenance-window/window.js';
+import { runCli } from '../harness/cli.js';
+import { startPostgres, type PostgresServer } from '../harness/postgres.js';
+
+interface Recorded {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: any;
+}
+
+/** A local HTTP server that records every request and answers 202, as both services do, or what `status` says. */
+async function startRecorder(status: (req: Recorded) => number = () => 202) {
+  const requests: Recorded[] = [];
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    let text = '';
+    req.on('data', (c) => (text += c));
+    req.on('end', () => {
+      const recorded = {
+        method: req.method!,
+        path: req.url!,
+        headers: req.headers,
+        body: text ? JSON.parse(text) : undefined,
+      };
+      requests.push(recorded);
+      res.writeHead(status(recorded), { 'content-type': 'application/json' }).end('{"status":"success"}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** A port nothing listens on: a service that is down. */
+async function closedPort(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+const ROUTING_KEY = 'R0UTINGKEYpd0123456789abcdef';
+const GENIE_KEY = 'genie-0000-1111-2222-secretkey';
+const fastRetry = { retry: { attempts: 2, initialDelayMs: 10, maxDelayMs: 20 } };
+const KEY = 'dbops:shop:sequence-exhaustion';
+const sequenceCheck = POSTGRES_CHECKS.filter((c) => c.id === 'sequence-exhaustion');
+
+let server: PostgresServer;
+beforeAll(async () => {
+  server = await startPostgres();
+  await server.query('create table counters (id serial primary key)');
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const setSequence = (ratio: number) =>
+  server.query(`select setval('counters_id_seq', ${Math.round(2147483647 * ratio)})`);
+
+describe('the lifecycle through monitorReport, with the clock given', () => {
+  it('triggers, stays quiet, resolves; a window holds the page back and its end re-arms it', async () => {
+    const recorder = await startRecorder();
+    const history = await mkdtemp(join(tmpdir(), 'dbops-alert-history-'));
+    const source = `${server.host}:${server.port}/postgres`;
+    const run = async (at: string) => {
+      const before = recorder.requests.length;
+      const log = new MemoryLogger();
+      const result = await monitorReport({
+        target: parsePgTarget({ url: server.url() }),
+        name: 'shop',
+        checks: sequenceCheck,
+        statementTimeoutMs: 10_000,
+        budgetMs: 60_000,
+        outputDir: await mkdtemp(join(tmpdir(), 'dbops-alert-out-')),
+        history: { location: history, days: 90 },
+        alerts: {
+          // Slack keeps its one message per run, as alert-on says, except inside the window.
+          notifiers: [slackNotifier(`${recorder.url}/slack/T0/B0/x`, fastRetry)],
+          alertOn: 'warning',
+          incidents: {
+            notifiers: [
+              pagerDutyNotifier(ROUTING_KEY, { ...fastRetry, url: `${recorder.url}/pd` }),
+              opsgenieNotifier(GENIE_KEY, { ...fastRetry, url: `${recorder.url}/og/` }),
+            ],
+            escalateAfterMs: 3_600_000,
+            maxPerHour: 20,
+          },
+        },
+        maintenanceWindow: {
+          text: 'Sun 01:00-03:00 UTC',
+          window: parseWindow('Sun 01:00-03:00 UTC', 'maintenance-window'),
+        },
+        log,
+        now: () => new Date(at),
+      });
+      const all = recorder.requests.slice(before).sort((a, b) => a.path.localeCompare(b.path));
+      const requests = all.filter((r) => !r.path.startsWith('/slack'));
+      return { ...result, requests, slack: all.length - requests.length, log };
+    };
+    const findingLine = 'critical public.counters_id_seq: 95.0%; 2040109465 of 2147483647 (public.counters.id integer)';
+    const pdTrigger = (severity: string, summary: string, findings: string, status: string, at: string) => ({
+      routing_key: ROUTING_KEY,
+      event_action: 'trigger',
+      dedup_key: KEY,
+      payload: {
+        summary,
+        severity,
+        source,
+        component: 'shop',
+        group: 'dbops',
+        class: 'sequence-exhaustion',
+        custom_details: { check: 'sequence-exhaustion', report: 'shop', status, findings, 'checked at': at },
+      },
+      client: 'dbops',
+    });
+    try {
+      // Saturday 2026-12-05: no window. Run 1 triggers on both services.
+      await setSequence(0.95);
+      const first = await run('2026-12-05T10:00:00.000Z');
+      const summary = 'Sequences near exhaustion on shop: 1 critical finding (public.counters_id_seq)';
+      expect(first.requests).toEqual([
+        {
+          method: 'POST',
+          path: '/og/v2/alerts',
+          headers: expect.objectContaining({
+            authorization: `GenieKey ${GENIE_KEY}`,
+            'content-type': 'application/json',
+          }),
+          body: {
+            message: summary,
+            alias: KEY,
+            description: summary,
+            priority: 'P1',
+            source,
+            entity: 'shop',
+            tags: ['dbops', 'sequence-exhaustion', 'critical'],
+            details: {
+              check: 'sequence-exhaustion',
+              report: 'shop',
+              status: 'critical',
+              findings: findingLine,
+              'checked at': '2026-12-05T10:00:00.000Z',
+            },
+          },
+        },
+        {
+          method: 'POST',
+          path: '/pd/v2/enqueue',
+          headers: expect.objectContaining({ 'content-type': 'application/json' }),
+          body: pdTrigger('critical', summary, findingLine, 'critical', '2026-12-05T10:00:00.000Z'),
+        },
+      ]);
+      expect(first.requests[1]!.headers.authorization).toBeUndefined();
+      expect({ ...first.report.alerts, sent: [...first.report.alerts!.sent].sort() }).toEqual({
+        sent: [`trigger opsgenie ${KEY} (critical)`, `trigger pagerduty ${KEY} (critical)`],
+        failed: [],
+        deferred: [],
+        quiet: [],
+        stateKept: true,
+      });
+
+      expect(first.slack).toBe(1);
+      // Run 2: the same finding, already paged: nothing is sent to the incident services.
+      expect((await run('2026-12-05T10:30:00.000Z')).requests).toEqual([]);
+
+      // Run 3: a warning now: PagerDuty takes a trigger with the new severity, Opsgenie a priority change.
+      await setSequence(0.8);
+      const third = await run('2026-12-05T11:00:00.000Z');
+      expect(third.requests.map((r) => [r.method, r.path, r.body.priority ?? r.body.payload?.severity])).toEqual([
+        ['PUT', `/og/v2/alerts/${encodeURIComponent(KEY)}/priority?identifierType=alias`, 'P3'],
+        ['POST', '/pd/v2/enqueue', 'warning'],
+      ]);
+
+      // Run 4: the finding is gone: both resolve.
+      await setSequence(0.01);
+      const fourth = await run('2026-12-05T11:30:00.000Z');
+      expect(fourth.requests).toEqual([
+        {
+          method: 'POST',
+          path: `/og/v2/alerts/${encodeURIComponent(KEY)}/close?identifierType=alias`,
+          headers: expect.objectContaining({ authorization: `GenieKey ${GENIE_KEY}` }),
+          body: { source: 'dbops', note: 'Resolved: Sequences near exhaustion on shop: cleared' },
+        },
+        {
+          method: 'POST',
+          path: '/pd/v2/enqueue',
+          headers: expect.anything(),
+          body: { routing_key: ROUTING_KEY, event_action: 'resolve', dedup_key: KEY },
+        },
+      ]);
+      expect((await run('2026-12-05T12:00:00.000Z')).requests).toEqual([]);
+
+      // Sunday 01:30 UTC, inside the window: the finding is back, marked maintenance, and pages nobody.
+      await setSequence(0.95);
+      const inside = await run('2026-12-06T01:30:00.000Z');
+      expect(inside.requests).toEqual([]);
+      expect(inside.slack).toBe(0);
+      expect(inside.log.lines).toContain(
+        'info: Inside the maintenance window (Sun 01:00-03:00 UTC) until 2026-12-06T03:00:00.000Z: no alert is sent',
+      );
+      expect(inside.report.maintenance).toEqual({ window: 'Sun 01:00-03:00 UTC', until: '2026-12-06T03:00:00.000Z' });
+      expect(inside.report.alerts?.quiet).toEqual([KEY]);
+      const markdown = renderMarkdown(inside.report, sequenceCheck);
+      expect(markdown).toContain('inside the window Sun 01:00-03:00 UTC until 2026-12-06T03:00:00.000Z');
+      expect(markdown).toContain('🔴 maintenance');
+      expect(await readFile(inside.files.markdown, 'utf8')).toContain('🔴 maintenance');
+      // report.json documents both new parts (docs/monitor-report.schema.json, additionalProperties false).
+      const schema = JSON.parse(await readFile('docs/monitor-report.schema.json', 'utf8'));
+      const json = JSON.parse(await readFile(inside.files.json, 'utf8'));
+      for (const part of ['maintenance', 'alerts']) {
+        const documented = schema.properties[part];
+        expect(Object.keys(json[part]).sort()).toEqual(Object.keys(documented.properties).sort());
+        expect(Object.keys(json[part]).sort()).toEqual([...documented.required].sort());
+      }
+
+      // 03:30, after the window: the finding that persisted pages now, once.
+      const after = await run('2026-12-06T03:30:00.000Z');
+      expect(after.report.maintenance).toBeUndefined();
+      expect(after.slack).toBe(1);
+      expect(after.requests.map((r) => [r.path, r.body.event_action ?? r.body.priority])).toEqual([
+        ['/og/v2/alerts', 'P1'],
+        ['/pd/v2/enqueue', 'trigger'],
+      ]);
+      expect(after.requests[1]!.body).toEqual(
+        pdTrigger('critical', summary, findingLine, 'critical', '2026-12-06T03:30:00.000Z'),
+      );
+      expect((await run('2026-12-06T04:00:00.000Z')).requests).toEqual([]);
+
+      for (const r of [first, third, fourth, inside, after]) {
+        const everything = [
+          r.log.lines.join('\n'),
+          JSON.stringify(r.report),
+          renderMarkdown(r.report, sequenceCheck),
+          await readFile(r.files.json, 'utf8'),
+          await readFile(r.files.html, 'utf8'),
+        ].join('\n');
+        expect(everything).not.toContain(ROUTING_KEY);
+        expect(everything).not.toContain(GENIE_KEY);
+      }
+    } finally {
+      await recorder.close();
+    }
+  });
+});
+
+describe('an Opsgenie alert deleted by hand', () => {
+  it('counts its close as done, and opens it afresh when its severity changes', async () => {
+    // Opsgenie answers 404 for an alias it no longer has.
+    const recorder = await startRecorder((r) => (r.method === 'PUT' || r.path.includes('/close') ? 404 : 202));
+    const history = await mkdtemp(join(tmpdir(), 'dbops-alert-og-history-'));
+    const run = async (at: string) => {
+      const before = recorder.requests.length;
+      const { report } = await monitorReport({
+        target: parsePgTarget({ url: server.url() }),
+        name: 'shop',
+        checks: sequenceCheck,
+        statementTimeoutMs: 10_000,
+        budgetMs: 60_000,
+        outputDir: await mkdtemp(join(tmpdir(), 'dbops-alert-og-out-')),
+        history: { location: history, days: 90 },
+        alerts: {
+          notifiers: [],
+          alertOn: 'warning',
+          incidents: {
+            notifiers: [opsgenieNotifier(GENIE_KEY, { ...fastRetry, url: recorder.url })],
+            escalateAfterMs: 0,
+            maxPerHour: 20,
+          },
+        },
+        log: new MemoryLogger(),
+        now: () => new Date(at),
+      });
+      return { report, requests: recorder.requests.slice(before).map((r) => `${r.method} ${r.path}`) };
+    };
+    try {
+      await setSequence(0.95);
+      expect((await run('2026-12-01T10:00:00.000Z')).requests).toEqual(['POST /v2/alerts']);
+      await setSequence(0.8);
+      const update = await run('2026-12-01T10:30:00.000Z');
+      expect(update.requests).toEqual([
+        `PUT /v2/alerts/${encodeURIComponent(KEY)}/priority?identifierType=alias`,
+        'POST /v2/alerts',
+      ]);
+      expect(recorder.requests.at(-1)!.body.priority).toBe('P3');
+      await setSequence(0.01);
+      const closed = await run('2026-12-01T11:00:00.000Z');
+      expect(closed.report.alerts).toMatchObject({ sent: [`resolve opsgenie ${KEY} (warning)`], failed: [] });
+      expect((await run('2026-12-01T11:30:00.000Z')).requests).toEqual([]);
+    } finally {
+      await recorder.close();
+    }
+  });
+});
+
+describe('through the command line', () => {
+  it('escalates a lasting critical finding, warns when a service is down, and keeps the result and the keys unchanged', async () => {
+    const recorder = await startRecorder();
+    const down = await closedPort();
+    const history = await mkdtemp(join(tmpdir(), 'dbops-alert-cli-history-'));
+    const template = join(history, '..', `template-${process.pid}.yml`);
+    await writeFile(template, 'summary: "[{{severity}}] {{title}} on {{name}} ({{subjects}})"\n');
+    await setSequence(0.95);
+    const args = (out: string) => [
+      'monitor-report',
+      '--database-url',
+      server.url(),
+      '--name',
+      'shop',
+      '--output-dir',
+      out,
+      '--history',
+      history,
+      '--escalate-to',
+      'pagerduty',
+      '--escalate-after',
+      '0s',
+      '--alert-template',
+      template,
+    ];
+    try {
+      const plain = await runCli(args(await mkdtemp(join(tmpdir(), 'dbops-alert-cli-'))).slice(0, 7));
+      // The keys come from the environment, as a scheduled job passes them; Opsgenie is down.
+      const env = {
+        DBOPS_PAGERDUTY_ROUTING_KEY: ROUTING_KEY,
+        DBOPS_PAGERDUTY_URL: recorder.url,
+        DBOPS_OPSGENIE_API_KEY: GENIE_KEY,
+        DBOPS_OPSGENIE_URL: down,
+      };
+      const out = await mkdtemp(join(tmpdir(), 'dbops-alert-cli-'));
+      const paged = await runCli(args(out), env);
+      expect(paged.code).toBe(plain.code);
+      expect(paged.code).not.toBe(0); // fail-on critical: the finding, not the notifier, decides
+      expect(paged.stderr).toMatch(
+        /Could not send trigger dbops:shop:sequence-exhaustion to Opsgenie: Opsgenie: request failed/,
+      );
+      // Opsgenie takes the ordinary alerts; PagerDuty only the escalation, here at once (escalate-after 0s).
+      const escalations = recorder.requests.filter((r) => r.body.dedup_key === KEY);
+      expect(escalations.map((r) => [r.path, r.body.event_action, r.body.payload.custom_details.escalation])).toEqual([
+        ['/v2/enqueue', 'trigger', 'yes'],
+      ]);
+      expect(escalations[0]!.body.payload.summary).toBe(
+        '[critical] Sequences near exhaustion on shop (public.counters_id_seq)',
+      );
+      const summary = await readFile(join(out, 'summary.md'), 'utf8');
+      expect(summary).toContain(`Sent: escalate pagerduty ${KEY} (critical)`);
+      expect(summary).toContain(`Failed (a warning; tried again next run): trigger opsgenie ${KEY} (critical)`);
+      for (const text of [paged.stdout, paged.stderr, summary, await readFile(join(out, 'report.json'), 'utf8')]) {
+        expect(text).not.toContain(ROUTING_KEY);
+        expect(text).not.toContain(GENIE_KEY);
+      }
+      // The next run does not escalate again; Opsgenie, still down, is tried again.
+      const again = await runCli(args(await mkdtemp(join(tmpdir(), 'dbops-alert-cli-'))), env);
+      expect(recorder.requests.filter((r) => r.body.dedup_key === KEY)).toHaveLength(1);
+      expect(again.stderr).toMatch(/Could not send trigger dbops:shop:sequence-exhaustion to Opsgenie/);
+      // Cleared: the escalation channel, which was told, takes the resolve.
+      await setSequence(0.01);
+      await runCli(args(await mkdtemp(join(tmpdir(), 'dbops-alert-cli-'))), env);
+      expect(recorder.requests.filter((r) => r.body.dedup_key === KEY).map((r) => r.body.event_action)).toEqual([
+        'trigger',
+        'resolve',
+      ]);
+    } finally {
+      await recorder.close();
+    }
+  });
+
+  it('refuses a malformed maintenance window before touching the database', async () => {
+    const run = await runCli([
+      'monitor-report',
+      '--database-url',
+      'postgres://nobody@127.0.0.1:1/none',
+      '--maintenance-window',
+      'Sun 25:00-03:00 UTC',
+    ]);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain("Input 'maintenance-window' has a start time '25:00' that is not a time of day");
+  });
+});
