@@ -2,6 +2,8 @@
 // lock is skipped, never queued in front of the application's queries) and a statement_timeout no longer than what
 // is left of the window and the time budget; no step starts that its estimate says would not finish in time.
 import type pg from 'pg';
+import type { DatabaseTarget } from '../databases/engine.js';
+import { RepackLockError, runPgRepack } from '../databases/postgres/maintenance-repack.js';
 import type { Logger } from '../log.js';
 import type { Window } from '../maintenance-window/window.js';
 import type { MaintenanceStep } from './plan.js';
@@ -18,6 +20,9 @@ export interface ApplySettings {
   now: () => Date;
   log: Logger;
   signal?: AbortSignal;
+  /** For steps that run a client program (pg_repack): the connection it is given, and its environment (PATH). */
+  target?: DatabaseTarget;
+  env?: NodeJS.ProcessEnv;
 }
 
 export type StepStatus = 'applied' | 'skipped' | 'failed';
@@ -81,19 +86,23 @@ async function applyStep(
 ): Promise<StepOutcome> {
   const base = { kind: step.kind, object: step.object, statement: step.statement };
   const before = await relationFigures(client, step.object);
-  if (!before) return { ...base, status: 'skipped', reason: `${step.object} no longer exists` };
+  if (!before) {
+    settings.log.warn(`${step.statement}: skipped, ${step.object} no longer exists (dropped after the plan was made)`);
+    return { ...base, status: 'skipped', reason: `${step.object} no longer exists` };
+  }
   const isIndex = step.statement.startsWith('REINDEX INDEX');
   const invalidBefore = isIndex ? new Set(await invalidIndexesBeside(client, step.object)) : new Set<string>();
   await setTimeouts(client, settings.lockTimeoutMs, statementTimeoutMs);
   settings.log.info(`Running ${step.statement} (${step.why})`);
   const t0 = Date.now();
   try {
-    await client.query(step.statement);
+    await run(client, step, settings, statementTimeoutMs);
   } catch (error) {
     const seconds = (Date.now() - t0) / 1000;
     const reason = explain(error, settings.lockTimeoutMs, statementTimeoutMs);
     settings.log.warn(`${step.statement}: ${reason}`);
-    const status: StepStatus = (error as { code?: string }).code === LOCK_NOT_AVAILABLE ? 'skipped' : 'failed';
+    const lock = (error as { code?: string }).code === LOCK_NOT_AVAILABLE || error instanceof RepackLockError;
+    const status: StepStatus = lock ? 'skipped' : 'failed';
     const cleanup = isIndex ? await dropLeftovers(client, step.object, invalidBefore, settings) : {};
     return { ...base, status, reason, seconds, before, ...cleanup };
   }
@@ -102,9 +111,24 @@ async function applyStep(
   return { ...base, status: 'applied', seconds, before, ...(after ? { after } : {}) };
 }
 
+/** A SQL statement on the session, or a client program (pg_repack) on a connection of its own. */
+async function run(client: pg.Client, step: MaintenanceStep, settings: ApplySettings, timeoutMs: number) {
+  if (step.kind !== 'repack-table') return void (await client.query(step.statement));
+  if (!settings.target) throw new Error('pg_repack steps need the connection target');
+  await runPgRepack(settings.target, step.object, {
+    lockTimeoutMs: settings.lockTimeoutMs,
+    timeoutMs,
+    env: settings.env ?? {},
+    log: settings.log,
+    ...(settings.signal ? { signal: settings.signal } : {}),
+  });
+}
+
 /** The server's error as a sentence that says which limit ended the step. */
 function explain(error: unknown, lockTimeoutMs: number, statementTimeoutMs: number): string {
   const { code, message } = error as { code?: string; message?: string };
+  if (error instanceof RepackLockError)
+    return `skipped: pg_repack did not get its lock within lock-timeout (${lockTimeoutMs} ms) and killed no session (${message})`;
   if (code === LOCK_NOT_AVAILABLE)
     return `skipped: it did not get its lock within lock-timeout (${lockTimeoutMs} ms); another session holds a conflicting lock, and nothing was left waiting in front of the application's queries (${message})`;
   if (code === QUERY_CANCELED && /statement timeout/i.test(message ?? ''))

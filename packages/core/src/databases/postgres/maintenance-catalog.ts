@@ -10,6 +10,14 @@ export interface TableHealth {
   lastAnalyzed: Date | null;
   xidAge: number;
   bytes: number;
+  /** Rows updated and deleted since the statistics were reset: the table's churn. */
+  changedRows: number;
+  /** Seconds since the statistics were reset (or the server started): the period `changedRows` covers. */
+  statsAgeSeconds: number;
+  /** Seconds since the last VACUUM or autovacuum of the table; null if never (since the statistics reset). */
+  lastVacuumAgeSeconds: number | null;
+  /** The autovacuum settings in force for the table: its own reloptions, else the server's. */
+  autovacuum: { enabled: boolean; scaleFactor: number; threshold: number };
 }
 
 export interface IndexInfo {
@@ -46,13 +54,29 @@ export interface SequenceUsage {
 
 const USER_SCHEMAS = `not in ('pg_catalog', 'information_schema', 'pg_toast')`;
 
+/** A table's own autovacuum reloption, else the server's setting. */
+const setting = (name: string) =>
+  `coalesce((select split_part(o, '=', 2) from unnest(c.reloptions) o where o like '${name}=%' limit 1), current_setting('${name}'))`;
+
 export async function tableHealth(client: pg.Client): Promise<TableHealth[]> {
   const { rows } = await client.query(`
     select s.schemaname as schema, s.relname as name, s.n_live_tup::float8 as live, s.n_dead_tup::float8 as dead,
            s.n_mod_since_analyze::float8 as modified, greatest(s.last_analyze, s.last_autoanalyze) as analyzed,
-           age(c.relfrozenxid)::float8 as xid_age, pg_table_size(c.oid)::float8 as bytes
+           age(c.relfrozenxid)::float8 as xid_age, pg_table_size(c.oid)::float8 as bytes,
+           (s.n_tup_upd + s.n_tup_del)::float8 as changed,
+           extract(epoch from now() - greatest(s.last_vacuum, s.last_autovacuum))::float8 as vacuum_age,
+           current_setting('autovacuum')::bool
+             and coalesce((select split_part(o, '=', 2) from unnest(c.reloptions) o where o like 'autovacuum_enabled=%' limit 1), 'on')::bool
+             as av_enabled,
+           ${setting('autovacuum_vacuum_scale_factor')}::float8 as av_scale,
+           ${setting('autovacuum_vacuum_threshold')}::float8 as av_threshold
       from pg_stat_user_tables s join pg_class c on c.oid = s.relid
      order by 1, 2`);
+  const { rows: since } = await client.query(
+    `select extract(epoch from now() - coalesce(stats_reset, pg_postmaster_start_time()))::float8 as age
+       from pg_stat_database where datname = current_database()`,
+  );
+  const statsAgeSeconds = since[0]?.age ?? 0;
   return rows.map((r) => ({
     schema: r.schema,
     name: r.name,
@@ -62,6 +86,10 @@ export async function tableHealth(client: pg.Client): Promise<TableHealth[]> {
     lastAnalyzed: r.analyzed,
     xidAge: r.xid_age,
     bytes: r.bytes,
+    changedRows: r.changed,
+    statsAgeSeconds,
+    lastVacuumAgeSeconds: r.vacuum_age,
+    autovacuum: { enabled: r.av_enabled, scaleFactor: r.av_scale, threshold: r.av_threshold },
   }));
 }
 
