@@ -7,7 +7,7 @@ import { RepackLockError, runPgRepack } from '../databases/postgres/maintenance-
 import type { Logger } from '../log.js';
 import type { Window } from '../maintenance-window/window.js';
 import type { MaintenanceStep } from './plan.js';
-import { invalidIndexesBeside, type RelationFigures, relationFigures, setTimeouts } from './step-session.js';
+import { invalidIndexesBeside, type RelationFigures, relationFigures, setTimeouts, startStep } from './step-session.js';
 
 export interface ApplySettings {
   lockTimeoutMs: number;
@@ -54,6 +54,8 @@ export async function applySteps(
 ): Promise<StepOutcome[]> {
   const started = settings.now().getTime();
   const outcomes: StepOutcome[] = [];
+  // lock_timeout holds for the whole run (reading a step's figures waits for locks too); statement_timeout is per step.
+  await setTimeouts(client, settings.lockTimeoutMs, settings.statementTimeoutMs);
   let stop: string | undefined;
   for (const step of steps.filter((s) => s.mode === 'apply')) {
     const base = { kind: step.kind, object: step.object, statement: step.statement };
@@ -85,14 +87,21 @@ async function applyStep(
   statementTimeoutMs: number,
 ): Promise<StepOutcome> {
   const base = { kind: step.kind, object: step.object, statement: step.statement };
-  const before = await relationFigures(client, step.object);
+  let before: RelationFigures | undefined;
+  try {
+    before = await startStep(client, step.object, statementTimeoutMs);
+  } catch (error) {
+    if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw error;
+    const reason = explain(error, settings.lockTimeoutMs, statementTimeoutMs);
+    settings.log.warn(`${step.statement}: ${reason}`);
+    return { ...base, status: 'skipped', reason };
+  }
   if (!before) {
     settings.log.warn(`${step.statement}: skipped, ${step.object} no longer exists (dropped after the plan was made)`);
     return { ...base, status: 'skipped', reason: `${step.object} no longer exists` };
   }
   const isIndex = step.statement.startsWith('REINDEX INDEX');
   const invalidBefore = isIndex ? new Set(await invalidIndexesBeside(client, step.object)) : new Set<string>();
-  await setTimeouts(client, settings.lockTimeoutMs, statementTimeoutMs);
   settings.log.info(`Running ${step.statement} (${step.why})`);
   const t0 = Date.now();
   try {

@@ -19,17 +19,33 @@ export async function setTimeouts(client: pg.Client, lockTimeoutMs: number, stat
   ]);
 }
 
+const FIGURES = `select pg_relation_size(c.oid)::float8 as bytes, c.relfilenode::bigint::float8 as relfilenode,
+         case when c.relkind in ('r', 'm', 'p') then pg_stat_get_dead_tuples(c.oid)::float8 end as dead
+    from pg_class c where c.oid = to_regclass($1)`;
+
 /** The object's figures; undefined when it no longer exists (dropped between plan and apply). */
 export async function relationFigures(client: pg.Client, object: string): Promise<RelationFigures | undefined> {
+  return figures((await client.query(FIGURES, [object])).rows[0]);
+}
+
+/**
+ * The step's statement_timeout and its object's figures in one round trip: the guards cost round trips, and a small
+ * step takes only a few milliseconds (bench/maintenance-plan.mjs). The new timeout applies from the next statement.
+ */
+export async function startStep(
+  client: pg.Client,
+  object: string,
+  statementTimeoutMs: number,
+): Promise<RelationFigures | undefined> {
   const { rows } = await client.query(
-    `select pg_relation_size(c.oid)::float8 as bytes, c.relfilenode::bigint::float8 as relfilenode,
-            s.n_dead_tup::float8 as dead
-       from pg_class c left join pg_stat_all_tables s on s.relid = c.oid
-      where c.oid = to_regclass($1)`,
-    [object],
+    `select f.* from (select set_config('statement_timeout', $2, false)) t left join (${FIGURES}) f on true`,
+    [object, `${Math.max(1, Math.floor(statementTimeoutMs))}ms`],
   );
-  const r = rows[0];
-  if (!r) return undefined;
+  return figures(rows[0]);
+}
+
+function figures(r: { bytes: number | null; relfilenode: number; dead: number | null } | undefined) {
+  if (!r || r.bytes === null) return undefined;
   return { bytes: r.bytes, relfilenode: r.relfilenode, ...(r.dead === null ? {} : { deadTuples: r.dead }) };
 }
 

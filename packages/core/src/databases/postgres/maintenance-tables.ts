@@ -97,7 +97,7 @@ export async function unindexedForeignKeys(
                join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.attnum
                left join pg_stats st on st.schemaname = n.nspname and st.tablename = t.relname and st.attname = a.attname
                                     and not st.inherited)::float8 as key_width,
-            pg_relation_size(t.oid)::float8 as bytes, greatest(t.reltuples, 0)::float8 as rows,
+            t.relpages::float8 * current_setting('block_size')::int as bytes, greatest(t.reltuples, 0)::float8 as rows,
             s.seq_scan::float8 as seq_scans, s.seq_tup_read::float8 as seq_rows_read
        from pg_constraint con join pg_class t on t.oid = con.conrelid join pg_namespace n on n.oid = t.relnamespace
        join pg_stat_user_tables s on s.relid = t.oid
