@@ -57,6 +57,8 @@ export async function applySteps(
   // lock_timeout holds for the whole run (reading a step's figures waits for locks too); statement_timeout is per step.
   await setTimeouts(client, settings.lockTimeoutMs, settings.statementTimeoutMs);
   let stop: string | undefined;
+  // An applied step's figures after it are read with the next step's (one round trip less per step), or at the end.
+  const pending: { outcome?: StepOutcome } = {};
   for (const step of steps.filter((s) => s.mode === 'apply')) {
     const base = { kind: step.kind, object: step.object, statement: step.statement };
     const now = settings.now();
@@ -75,8 +77,11 @@ export async function applySteps(
       continue;
     }
     const timeout = Math.min(settings.statementTimeoutMs, windowLeft, budgetLeft);
-    outcomes.push(await applyStep(client, step, settings, timeout));
+    const outcome = await applyStep(client, step, settings, timeout, pending);
+    outcomes.push(outcome);
+    if (outcome.status === 'applied') pending.outcome = outcome;
   }
+  if (pending.outcome) await readAfter(client, pending.outcome);
   return outcomes;
 }
 
@@ -85,11 +90,15 @@ async function applyStep(
   step: MaintenanceStep,
   settings: ApplySettings,
   statementTimeoutMs: number,
+  pending: { outcome?: StepOutcome },
 ): Promise<StepOutcome> {
   const base = { kind: step.kind, object: step.object, statement: step.statement };
   let before: RelationFigures | undefined;
   try {
-    before = await startStep(client, step.object, statementTimeoutMs);
+    const read = await startStep(client, step.object, pending.outcome?.object, statementTimeoutMs);
+    if (pending.outcome && read.previousAfter) pending.outcome.after = read.previousAfter;
+    pending.outcome = undefined;
+    before = read.before;
   } catch (error) {
     if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw error;
     const reason = explain(error, settings.lockTimeoutMs, statementTimeoutMs);
@@ -115,9 +124,12 @@ async function applyStep(
     const cleanup = isIndex ? await dropLeftovers(client, step.object, invalidBefore, settings) : {};
     return { ...base, status, reason, seconds, before, ...cleanup };
   }
-  const seconds = (Date.now() - t0) / 1000;
-  const after = await relationFigures(client, step.object);
-  return { ...base, status: 'applied', seconds, before, ...(after ? { after } : {}) };
+  return { ...base, status: 'applied', seconds: (Date.now() - t0) / 1000, before };
+}
+
+async function readAfter(client: pg.Client, outcome: StepOutcome) {
+  const after = await relationFigures(client, outcome.object);
+  if (after) outcome.after = after;
 }
 
 /** A SQL statement on the session, or a client program (pg_repack) on a connection of its own. */

@@ -29,19 +29,28 @@ export async function relationFigures(client: pg.Client, object: string): Promis
 }
 
 /**
- * The step's statement_timeout and its object's figures in one round trip: the guards cost round trips, and a small
- * step takes only a few milliseconds (bench/maintenance-plan.mjs). The new timeout applies from the next statement.
+ * The step's statement_timeout, its object's figures and the figures after the previous step, in one round trip:
+ * the guards cost round trips, and a small step takes only milliseconds (bench/maintenance-plan.mjs). The timeout
+ * applies from the next statement on.
  */
 export async function startStep(
   client: pg.Client,
   object: string,
+  previous: string | undefined,
   statementTimeoutMs: number,
-): Promise<RelationFigures | undefined> {
+): Promise<{ before?: RelationFigures; previousAfter?: RelationFigures }> {
   const { rows } = await client.query(
-    `select f.* from (select set_config('statement_timeout', $2, false)) t left join (${FIGURES}) f on true`,
-    [object, `${Math.max(1, Math.floor(statementTimeoutMs))}ms`],
+    `select o.ord, pg_relation_size(c.oid)::float8 as bytes, c.relfilenode::bigint::float8 as relfilenode,
+            case when c.relkind in ('r', 'm', 'p') then pg_stat_get_dead_tuples(c.oid)::float8 end as dead
+       from (select set_config('statement_timeout', $3, false)) t
+       join unnest(array[$1, $2]::text[]) with ordinality o(name, ord) on true
+       join pg_class c on c.oid = to_regclass(o.name)`,
+    [object, previous ?? null, `${Math.max(1, Math.floor(statementTimeoutMs))}ms`],
   );
-  return figures(rows[0]);
+  const at = (ord: number) => figures(rows.find((r) => Number(r.ord) === ord));
+  const before = at(1);
+  const previousAfter = previous ? at(2) : undefined;
+  return { ...(before ? { before } : {}), ...(previousAfter ? { previousAfter } : {}) };
 }
 
 function figures(r: { bytes: number | null; relfilenode: number; dead: number | null } | undefined) {
