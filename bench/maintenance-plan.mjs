@@ -256,6 +256,9 @@ function printApply({ bare, guarded }, n) {
   );
   const m = median(overhead);
   console.log(
+    `\nRatio of the medians: ${((median(guarded) / median(bare) - 1) * 100).toFixed(1)}% over the bare statements`,
+  );
+  console.log(
     `\nGuard overhead: ${(m * 100).toFixed(1)}% median (runs: ${overhead.map((o) => `${(o * 100).toFixed(1)}%`).join(', ')}); ${m < 0.1 ? 'within' : 'OVER'} the 10% limit`,
   );
 }
