@@ -11,6 +11,7 @@ command -v promtool >/dev/null || missing+=(prometheus)      # promtool checks t
 command -v ss >/dev/null || missing+=(iproute2)              # ss shows that sessions send TCP keepalives
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 ls /usr/lib/postgresql/*/bin/pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
+command -v pg_repack >/dev/null || missing+=("postgresql-$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -1 | grep . || echo 15)-repack")  # maintenance tests
 [ ${#missing[@]} -eq 0 ] && { echo "system test dependencies present"; exit 0; }
 sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
 echo "installing: ${missing[*]}"

@@ -1,5 +1,6 @@
-import { parseTimeoutMs } from '../duration.js';
+import { parseDuration, parseTimeoutMs } from '../duration.js';
 import { DEFAULT_THRESHOLDS, type MaintenanceThresholds } from '../maintenance/plan.js';
+import type { TableRebuildPolicy } from '../maintenance/table-rebuild.js';
 import { parseSize } from '../size.js';
 import type { InputReader } from './read-inputs.js';
 import type { InputDefinition } from './types.js';
@@ -78,7 +79,54 @@ export const MAINTENANCE_THRESHOLD_INPUTS: InputDefinition[] = [
     'A sequence is reported when it has used this % of its range.',
     DEFAULT_THRESHOLDS.sequenceUsedRatio,
   ),
+  percent(
+    'table-bloat-percent',
+    'A table is rebuilt (pg_repack, or VACUUM FULL when allowed) when its estimated bloat reaches this %…',
+    DEFAULT_THRESHOLDS.tableBloatRatio,
+  ),
+  {
+    name: 'min-table-size',
+    description: '…and it is at least this big; also the smallest table whose unindexed foreign keys are reported.',
+    type: 'size',
+    default: '10MB',
+  },
+  count(
+    'min-seq-scans',
+    'A foreign key without an index is reported when its table was sequentially scanned this often.',
+    DEFAULT_THRESHOLDS.minSeqScans,
+  ),
+  {
+    name: 'autovacuum-lag',
+    description:
+      'Autovacuum settings are suggested for a table past its autovacuum threshold that was not vacuumed for this long.',
+    type: 'duration',
+    default: '1d',
+  },
 ];
+
+/** Table rebuilds without pg_repack: VACUUM FULL locks the table for the whole rewrite, so off unless allowed. */
+export const MAINTENANCE_REBUILD_INPUTS: InputDefinition[] = [
+  {
+    name: 'allow-vacuum-full',
+    description:
+      'Let apply rebuild a bloated table with VACUUM FULL when pg_repack is not installed (reads and writes wait for the whole rewrite). false: reported only.',
+    type: 'boolean',
+    default: 'false',
+  },
+  {
+    name: 'vacuum-full-max-size',
+    description: 'Largest table VACUUM FULL is applied to; bigger ones are reported only.',
+    type: 'size',
+    default: '1GB',
+  },
+];
+
+export function readRebuildPolicy(reader: InputReader): TableRebuildPolicy {
+  return {
+    allowVacuumFull: reader.boolean('allow-vacuum-full'),
+    vacuumFullMaxBytes: parseSize(reader.optional('vacuum-full-max-size')!, 'vacuum-full-max-size'),
+  };
+}
 
 export function readGuards(reader: InputReader) {
   return {
@@ -99,5 +147,9 @@ export function readThresholds(reader: InputReader): MaintenanceThresholds {
     indexBloatRatio: ratio('index-bloat-percent'),
     minIndexBytes: parseSize(reader.optional('min-index-size')!, 'min-index-size'),
     sequenceUsedRatio: ratio('sequence-used-percent'),
+    tableBloatRatio: ratio('table-bloat-percent'),
+    minTableBytes: parseSize(reader.optional('min-table-size')!, 'min-table-size'),
+    minSeqScans: reader.integer('min-seq-scans')!,
+    autovacuumLagSeconds: parseDuration(reader.optional('autovacuum-lag')!, 'autovacuum-lag'),
   };
 }

@@ -4,8 +4,10 @@ import { maintenanceOutputs, maintenanceSummary } from '../report/maintenance-su
 import { connectionInputs, readConnection } from './connection-inputs.js';
 import {
   MAINTENANCE_GUARD_INPUTS,
+  MAINTENANCE_REBUILD_INPUTS,
   MAINTENANCE_THRESHOLD_INPUTS,
   readGuards,
+  readRebuildPolicy,
   readThresholds,
 } from './maintenance-inputs.js';
 import { operationContext } from './operation-context.js';
@@ -17,7 +19,7 @@ const inputs: InputDefinition[] = [
   {
     name: 'apply',
     description:
-      'Run the plan\'s "apply" steps (VACUUM, REINDEX INDEX CONCURRENTLY, dropping what a failed rebuild left). false: the plan only, nothing changes.',
+      'Run the plan\'s "apply" steps (VACUUM, REINDEX INDEX CONCURRENTLY, pg_repack, dropping what a failed rebuild left). false: the plan only, nothing changes.',
     type: 'boolean',
     default: 'false',
   },
@@ -27,6 +29,7 @@ const inputs: InputDefinition[] = [
     type: 'string',
   },
   ...MAINTENANCE_GUARD_INPUTS,
+  ...MAINTENANCE_REBUILD_INPUTS,
   ...MAINTENANCE_THRESHOLD_INPUTS,
 ];
 
@@ -50,6 +53,7 @@ export const maintenanceDefinition: ActionDefinition = {
       apply: reader.boolean('apply'),
       ...(windowText ? { window: parseWindow(windowText, 'window'), windowText } : {}),
       thresholds: readThresholds(reader),
+      rebuildPolicy: readRebuildPolicy(reader),
       ...readGuards(reader),
       ...operationContext(context),
     });

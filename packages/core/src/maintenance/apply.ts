@@ -2,10 +2,12 @@
 // lock is skipped, never queued in front of the application's queries) and a statement_timeout no longer than what
 // is left of the window and the time budget; no step starts that its estimate says would not finish in time.
 import type pg from 'pg';
+import type { DatabaseTarget } from '../databases/engine.js';
+import { RepackLockError, runPgRepack } from '../databases/postgres/maintenance-repack.js';
 import type { Logger } from '../log.js';
 import type { Window } from '../maintenance-window/window.js';
 import type { MaintenanceStep } from './plan.js';
-import { invalidIndexesBeside, type RelationFigures, relationFigures, setTimeouts } from './step-session.js';
+import { invalidIndexesBeside, type RelationFigures, relationFigures, setTimeouts, startStep } from './step-session.js';
 
 export interface ApplySettings {
   lockTimeoutMs: number;
@@ -18,6 +20,9 @@ export interface ApplySettings {
   now: () => Date;
   log: Logger;
   signal?: AbortSignal;
+  /** For steps that run a client program (pg_repack): the connection it is given, and its environment (PATH). */
+  target?: DatabaseTarget;
+  env?: NodeJS.ProcessEnv;
 }
 
 export type StepStatus = 'applied' | 'skipped' | 'failed';
@@ -49,7 +54,11 @@ export async function applySteps(
 ): Promise<StepOutcome[]> {
   const started = settings.now().getTime();
   const outcomes: StepOutcome[] = [];
+  // lock_timeout holds for the whole run (reading a step's figures waits for locks too); statement_timeout is per step.
+  await setTimeouts(client, settings.lockTimeoutMs, settings.statementTimeoutMs);
   let stop: string | undefined;
+  // An applied step's figures after it are read with the next step's (one round trip less per step), or at the end.
+  const pending: { outcome?: StepOutcome } = {};
   for (const step of steps.filter((s) => s.mode === 'apply')) {
     const base = { kind: step.kind, object: step.object, statement: step.statement };
     const now = settings.now();
@@ -68,8 +77,11 @@ export async function applySteps(
       continue;
     }
     const timeout = Math.min(settings.statementTimeoutMs, windowLeft, budgetLeft);
-    outcomes.push(await applyStep(client, step, settings, timeout));
+    const outcome = await applyStep(client, step, settings, timeout, pending);
+    outcomes.push(outcome);
+    if (outcome.status === 'applied') pending.outcome = outcome;
   }
+  if (pending.outcome) await readAfter(client, pending.outcome);
   return outcomes;
 }
 
@@ -78,33 +90,66 @@ async function applyStep(
   step: MaintenanceStep,
   settings: ApplySettings,
   statementTimeoutMs: number,
+  pending: { outcome?: StepOutcome },
 ): Promise<StepOutcome> {
   const base = { kind: step.kind, object: step.object, statement: step.statement };
-  const before = await relationFigures(client, step.object);
-  if (!before) return { ...base, status: 'skipped', reason: `${step.object} no longer exists` };
+  let before: RelationFigures | undefined;
+  try {
+    const read = await startStep(client, step.object, pending.outcome?.object, statementTimeoutMs);
+    if (pending.outcome && read.previousAfter) pending.outcome.after = read.previousAfter;
+    pending.outcome = undefined;
+    before = read.before;
+  } catch (error) {
+    if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw error;
+    const reason = explain(error, settings.lockTimeoutMs, statementTimeoutMs);
+    settings.log.warn(`${step.statement}: ${reason}`);
+    return { ...base, status: 'skipped', reason };
+  }
+  if (!before) {
+    settings.log.warn(`${step.statement}: skipped, ${step.object} no longer exists (dropped after the plan was made)`);
+    return { ...base, status: 'skipped', reason: `${step.object} no longer exists` };
+  }
   const isIndex = step.statement.startsWith('REINDEX INDEX');
   const invalidBefore = isIndex ? new Set(await invalidIndexesBeside(client, step.object)) : new Set<string>();
-  await setTimeouts(client, settings.lockTimeoutMs, statementTimeoutMs);
   settings.log.info(`Running ${step.statement} (${step.why})`);
   const t0 = Date.now();
   try {
-    await client.query(step.statement);
+    await run(client, step, settings, statementTimeoutMs);
   } catch (error) {
     const seconds = (Date.now() - t0) / 1000;
     const reason = explain(error, settings.lockTimeoutMs, statementTimeoutMs);
     settings.log.warn(`${step.statement}: ${reason}`);
-    const status: StepStatus = (error as { code?: string }).code === LOCK_NOT_AVAILABLE ? 'skipped' : 'failed';
+    const lock = (error as { code?: string }).code === LOCK_NOT_AVAILABLE || error instanceof RepackLockError;
+    const status: StepStatus = lock ? 'skipped' : 'failed';
     const cleanup = isIndex ? await dropLeftovers(client, step.object, invalidBefore, settings) : {};
     return { ...base, status, reason, seconds, before, ...cleanup };
   }
-  const seconds = (Date.now() - t0) / 1000;
-  const after = await relationFigures(client, step.object);
-  return { ...base, status: 'applied', seconds, before, ...(after ? { after } : {}) };
+  return { ...base, status: 'applied', seconds: (Date.now() - t0) / 1000, before };
+}
+
+async function readAfter(client: pg.Client, outcome: StepOutcome) {
+  const after = await relationFigures(client, outcome.object);
+  if (after) outcome.after = after;
+}
+
+/** A SQL statement on the session, or a client program (pg_repack) on a connection of its own. */
+async function run(client: pg.Client, step: MaintenanceStep, settings: ApplySettings, timeoutMs: number) {
+  if (step.kind !== 'repack-table') return void (await client.query(step.statement));
+  if (!settings.target) throw new Error('pg_repack steps need the connection target');
+  await runPgRepack(settings.target, step.object, {
+    lockTimeoutMs: settings.lockTimeoutMs,
+    timeoutMs,
+    env: settings.env ?? {},
+    log: settings.log,
+    ...(settings.signal ? { signal: settings.signal } : {}),
+  });
 }
 
 /** The server's error as a sentence that says which limit ended the step. */
 function explain(error: unknown, lockTimeoutMs: number, statementTimeoutMs: number): string {
   const { code, message } = error as { code?: string; message?: string };
+  if (error instanceof RepackLockError)
+    return `skipped: pg_repack did not get its lock within lock-timeout (${lockTimeoutMs} ms) and killed no session (${message})`;
   if (code === LOCK_NOT_AVAILABLE)
     return `skipped: it did not get its lock within lock-timeout (${lockTimeoutMs} ms); another session holds a conflicting lock, and nothing was left waiting in front of the application's queries (${message})`;
   if (code === QUERY_CANCELED && /statement timeout/i.test(message ?? ''))

@@ -9,7 +9,23 @@ import {
   tableHealth,
   unusedIndexes,
 } from '../databases/postgres/maintenance-catalog.js';
-import { quoteIdent } from '../databases/postgres/inventory.js';
+import {
+  installedExtensions,
+  tableBloatInputs,
+  unindexedForeignKeys,
+} from '../databases/postgres/maintenance-tables.js';
+import {
+  mb,
+  pct,
+  qualified,
+  REINDEX_BYTES_PER_S,
+  SHARE_UPDATE_EXCLUSIVE,
+  seconds,
+  VACUUM_BYTES_PER_S,
+} from './step-figures.js';
+import type { MaintenanceStep } from './step.js';
+import { autovacuumSteps, foreignKeyIndexSteps } from './suggestions.js';
+import { DEFAULT_REBUILD_POLICY, planTableRebuilds, type TableRebuildPolicy } from './table-rebuild.js';
 
 export interface MaintenanceThresholds {
   /** Dead tuples / (live + dead) at or above which a table is vacuumed … */
@@ -27,6 +43,14 @@ export interface MaintenanceThresholds {
   minIndexBytes: number;
   /** last_value / max_value at or above which a sequence is reported. */
   sequenceUsedRatio: number;
+  /** Estimated table bloat at or above which a table is rebuilt (pg_repack, or VACUUM FULL when allowed) … */
+  tableBloatRatio: number;
+  /** … when its main fork is at least this big. Also the smallest table whose unindexed foreign keys are reported. */
+  minTableBytes: number;
+  /** Sequential scans of a table at or above which its unindexed foreign keys are reported. */
+  minSeqScans: number;
+  /** Autovacuum is reported as not keeping up when a table past its threshold has not been vacuumed for this long. */
+  autovacuumLagSeconds: number;
 }
 
 export const DEFAULT_THRESHOLDS: MaintenanceThresholds = {
@@ -38,55 +62,43 @@ export const DEFAULT_THRESHOLDS: MaintenanceThresholds = {
   indexBloatRatio: 0.5,
   minIndexBytes: 10 * 1024 * 1024,
   sequenceUsedRatio: 0.8,
+  tableBloatRatio: 0.5,
+  minTableBytes: 10 * 1024 * 1024,
+  minSeqScans: 100,
+  autovacuumLagSeconds: 86_400,
 };
 
-export type StepKind =
-  | 'vacuum-analyze'
-  | 'vacuum-freeze'
-  | 'reindex-invalid'
-  | 'drop-invalid-leftover'
-  | 'reindex-bloated'
-  | 'drop-duplicate-index'
-  | 'drop-unused-index'
-  | 'widen-sequence';
-
-export interface MaintenanceStep {
-  kind: StepKind;
-  /** Schema-qualified, quoted name of the table, index or sequence. */
-  object: string;
-  statement: string;
-  /** 'apply' steps may be run by `--apply`; 'report' steps are for a person to decide. */
-  mode: 'apply' | 'report';
-  why: string;
-  figures: Record<string, number>;
-  lock: string;
-  estimatedSeconds: number;
-  expectedGain: string;
-}
+export type { MaintenanceStep, StepKind } from './step.js';
 
 export interface MaintenancePlan {
   steps: MaintenanceStep[];
 }
 
-// Rough throughputs on ordinary disks, for an order of magnitude, not a promise.
-const VACUUM_BYTES_PER_S = 100 * 1024 * 1024;
-const REINDEX_BYTES_PER_S = 30 * 1024 * 1024;
-const SHARE_UPDATE_EXCLUSIVE = 'SHARE UPDATE EXCLUSIVE on the table (reads and writes continue; DDL waits)';
-
-const seconds = (bytes: number, rate: number) => Math.max(1, Math.ceil(bytes / rate));
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-const pct = (ratio: number) => `${(ratio * 100).toFixed(0)}%`;
-const qualified = (schema: string, name: string) => `${quoteIdent(schema)}.${quoteIdent(name)}`;
-
-/** Reads the database through `client` and returns the steps, in the order they should run. */
+/**
+ * Reads the database through `client` and returns the steps, in the order they should run. A table that gets an
+ * 'apply' rebuild (pg_repack, VACUUM FULL) gets no VACUUM and its indexes no REINDEX: the rebuild does both.
+ */
 export async function planMaintenance(
   client: pg.Client,
   thresholds: MaintenanceThresholds = DEFAULT_THRESHOLDS,
+  rebuildPolicy: TableRebuildPolicy = DEFAULT_REBUILD_POLICY,
 ): Promise<MaintenancePlan> {
   const steps: MaintenanceStep[] = [];
+  const health = await tableHealth(client);
+  const extensions = await installedExtensions(client);
+  const rebuilds = planTableRebuilds(
+    await tableBloatInputs(client, thresholds.minTableBytes),
+    thresholds.tableBloatRatio,
+    extensions.has('pg_repack'),
+    rebuildPolicy,
+  );
+  const rebuilt = (table: string) => rebuilds.get(table)?.mode === 'apply';
 
-  for (const t of await tableHealth(client)) {
+  for (const t of health) {
     const table = qualified(t.schema, t.name);
+    const rebuild = rebuilds.get(table);
+    if (rebuild) steps.push(rebuild);
+    if (rebuilt(table)) continue; // a rewrite also freezes and analyzes
     if (t.xidAge >= thresholds.xidAge) {
       steps.push({
         kind: 'vacuum-freeze',
@@ -154,7 +166,7 @@ export async function planMaintenance(
 
   for (const i of await btreeIndexSizes(client, thresholds.minIndexBytes)) {
     const bloat = 1 - i.expectedBytes / i.bytes;
-    if (bloat < thresholds.indexBloatRatio) continue;
+    if (bloat < thresholds.indexBloatRatio || rebuilt(qualified(i.schema, i.table))) continue;
     const index = qualified(i.schema, i.name);
     steps.push({
       ...reindex('reindex-bloated', index, i.bytes),
@@ -202,6 +214,10 @@ export async function planMaintenance(
     });
   }
 
+  steps.push(
+    ...foreignKeyIndexSteps(await unindexedForeignKeys(client, thresholds.minTableBytes, thresholds.minSeqScans)),
+    ...autovacuumSteps(health, thresholds.minDeadTuples, thresholds.autovacuumLagSeconds),
+  );
   return { steps };
 }
 

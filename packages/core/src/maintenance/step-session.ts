@@ -19,17 +19,42 @@ export async function setTimeouts(client: pg.Client, lockTimeoutMs: number, stat
   ]);
 }
 
+const FIGURES = `select pg_relation_size(c.oid)::float8 as bytes, c.relfilenode::bigint::float8 as relfilenode,
+         case when c.relkind in ('r', 'm', 'p') then pg_stat_get_dead_tuples(c.oid)::float8 end as dead
+    from pg_class c where c.oid = to_regclass($1)`;
+
 /** The object's figures; undefined when it no longer exists (dropped between plan and apply). */
 export async function relationFigures(client: pg.Client, object: string): Promise<RelationFigures | undefined> {
+  return figures((await client.query(FIGURES, [object])).rows[0]);
+}
+
+/**
+ * The step's statement_timeout, its object's figures and the figures after the previous step, in one round trip:
+ * the guards cost round trips, and a small step takes only milliseconds (bench/maintenance-plan.mjs). The timeout
+ * applies from the next statement on.
+ */
+export async function startStep(
+  client: pg.Client,
+  object: string,
+  previous: string | undefined,
+  statementTimeoutMs: number,
+): Promise<{ before?: RelationFigures; previousAfter?: RelationFigures }> {
   const { rows } = await client.query(
-    `select pg_relation_size(c.oid)::float8 as bytes, c.relfilenode::bigint::float8 as relfilenode,
-            s.n_dead_tup::float8 as dead
-       from pg_class c left join pg_stat_all_tables s on s.relid = c.oid
-      where c.oid = to_regclass($1)`,
-    [object],
+    `select o.ord, pg_relation_size(c.oid)::float8 as bytes, c.relfilenode::bigint::float8 as relfilenode,
+            case when c.relkind in ('r', 'm', 'p') then pg_stat_get_dead_tuples(c.oid)::float8 end as dead
+       from (select set_config('statement_timeout', $3, false)) t
+       join unnest(array[$1, $2]::text[]) with ordinality o(name, ord) on true
+       join pg_class c on c.oid = to_regclass(o.name)`,
+    [object, previous ?? null, `${Math.max(1, Math.floor(statementTimeoutMs))}ms`],
   );
-  const r = rows[0];
-  if (!r) return undefined;
+  const at = (ord: number) => figures(rows.find((r) => Number(r.ord) === ord));
+  const before = at(1);
+  const previousAfter = previous ? at(2) : undefined;
+  return { ...(before ? { before } : {}), ...(previousAfter ? { previousAfter } : {}) };
+}
+
+function figures(r: { bytes: number | null; relfilenode: number; dead: number | null } | undefined) {
+  if (!r || r.bytes === null) return undefined;
   return { bytes: r.bytes, relfilenode: r.relfilenode, ...(r.dead === null ? {} : { deadTuples: r.dead }) };
 }
 

@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import { applySteps, type StepOutcome } from '../maintenance/apply.js';
 import { setTimeouts } from '../maintenance/step-session.js';
 import { type MaintenanceStep, type MaintenanceThresholds, planMaintenance } from '../maintenance/plan.js';
+import type { TableRebuildPolicy } from '../maintenance/table-rebuild.js';
 import type { Occurrence, Window } from '../maintenance-window/window.js';
 import type { Secrets } from '../secrets.js';
 
@@ -14,6 +15,8 @@ export interface MaintenanceOptions {
   /** false: the plan only (the default everywhere: invariant 6). */
   apply: boolean;
   thresholds: MaintenanceThresholds;
+  /** Whether VACUUM FULL may rebuild a bloated table without pg_repack, and up to what size. */
+  rebuildPolicy?: TableRebuildPolicy;
   /** Steps start only inside it; absent, any time. */
   window?: Window;
   /** The window as the user wrote it, for the report. */
@@ -24,6 +27,8 @@ export interface MaintenanceOptions {
   /** The clock (tests and the window's checks read it); new Date() by default. */
   now?: () => Date;
   secrets: Secrets;
+  /** The environment client programs (pg_repack) run in: PATH; the connection variables are replaced. */
+  env?: NodeJS.ProcessEnv;
   log: Logger;
   signal?: AbortSignal;
 }
@@ -71,6 +76,8 @@ export async function maintenance(options: MaintenanceOptions): Promise<Maintena
       maxRuntimeMs: options.maxRuntimeMs,
       now,
       log,
+      target,
+      env: options.env ?? {},
       ...(options.window ? { window: options.window } : {}),
       ...(signal ? { signal } : {}),
     });
@@ -93,7 +100,7 @@ export async function maintenance(options: MaintenanceOptions): Promise<Maintena
 async function planUnderLockTimeout(client: pg.Client, options: MaintenanceOptions): Promise<MaintenanceStep[]> {
   await setTimeouts(client, options.lockTimeoutMs, options.statementTimeoutMs);
   try {
-    return (await planMaintenance(client, options.thresholds)).steps;
+    return (await planMaintenance(client, options.thresholds, options.rebuildPolicy)).steps;
   } catch (error) {
     if ((error as { code?: string }).code !== '55P03') throw error;
     throw new DbopsError(

@@ -1,0 +1,264 @@
+#!/usr/bin/env node
+// Benchmark of the maintenance action (issue 18): planning on a large catalog (10,000 tables, 20,000 indexes; limits
+// 5 s and 200 MB peak RSS) and the guard overhead of applying 100 small steps (limit: 10% of the steps' own time).
+// Not a test: run on demand after `npx tsc -b`, never next to another benchmark:
+//
+//   node bench/maintenance-plan.mjs [--tables 10000] [--runs 3] [--steps 100]
+//
+// Planning runs in a child process (the whole `maintenance` operation, plan only, as `dbops maintenance` runs it),
+// so its peak RSS is the plan's alone; each catalog query's time is listed so a slow one is visible. The apply part
+// runs the same 100 `VACUUM (ANALYZE)` statements bare on one session and through dbops's applySteps (lock and
+// statement timeouts, before/after figures, window and budget checks), interleaved, with the dead tuples put back
+// before every run. The cluster is the bench cluster under bench/.data; the database is built once and reused.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+import { createDatabaseOnce, startCluster } from './lib/cluster.mjs';
+import { DATA, describeBuild, ROOT } from './lib/environment.mjs';
+import { markdownTable, median } from './lib/table.mjs';
+
+const exec = promisify(execFile);
+const CORE = join(ROOT, 'packages', 'core', 'lib');
+
+const { values: opts } = parseArgs({
+  options: {
+    tables: { type: 'string', default: '10000' },
+    runs: { type: 'string', default: '3' },
+    steps: { type: 'string', default: '100' },
+    'measure-plan': { type: 'string' },
+  },
+});
+
+if (opts['measure-plan']) await measurePlan(opts['measure-plan']);
+else await main();
+
+/** Child process: one plan-only maintenance run, with each catalog query timed; JSON on stdout. */
+async function measurePlan(url) {
+  const pg = (await import('pg')).default;
+  const queries = [];
+  const original = pg.Client.prototype.query;
+  // Times every query the plan sends, by its first words: where the time goes.
+  pg.Client.prototype.query = async function (...args) {
+    const text = typeof args[0] === 'string' ? args[0] : (args[0]?.text ?? '');
+    const started = performance.now();
+    try {
+      return await original.apply(this, args);
+    } finally {
+      queries.push({ sql: text.replace(/\s+/g, ' ').trim().slice(0, 70), ms: performance.now() - started });
+    }
+  };
+  const { maintenance, parsePgTarget, silentLogger, Secrets } = await import(join(CORE, 'index.js'));
+  const { DEFAULT_THRESHOLDS } = await import(join(CORE, 'maintenance', 'plan.js'));
+  const started = performance.now();
+  const result = await maintenance({
+    target: parsePgTarget({ url }),
+    apply: false,
+    thresholds: DEFAULT_THRESHOLDS,
+    lockTimeoutMs: 5000,
+    statementTimeoutMs: 60_000,
+    maxRuntimeMs: 3_600_000,
+    secrets: new Secrets(),
+    log: silentLogger,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const kinds = {};
+  for (const s of result.plan) kinds[s.kind] = (kinds[s.kind] ?? 0) + 1;
+  process.stdout.write(JSON.stringify({ seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024, kinds, queries }));
+}
+
+async function main() {
+  const tables = Number(opts.tables);
+  const runs = Number(opts.runs);
+  const steps = Number(opts.steps);
+  const cluster = await startCluster({ dir: DATA });
+  try {
+    const db = `maintenance_${tables}`;
+    const started = performance.now();
+    if (await createDatabaseOnce(cluster, db, (client) => createCatalog(client, tables)))
+      console.log(`created ${db} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const { stdout: load } = await exec('uptime');
+    console.log(
+      `\nmaintenance benchmark, build ${describeBuild()}, node ${process.version}; load:${load.split('load average:')[1]?.trimEnd()}`,
+    );
+
+    const plans = [];
+    for (let i = 0; i < runs; i++) {
+      const { stdout } = await exec(
+        process.execPath,
+        [fileURLToPath(import.meta.url), '--measure-plan', cluster.url(db)],
+        {
+          maxBuffer: 64 * 1024 * 1024,
+        },
+      );
+      plans.push(JSON.parse(stdout));
+    }
+    printPlan(plans, tables);
+
+    const applyDb = `maintenance_apply_${steps}`;
+    await createDatabaseOnce(cluster, applyDb, (client) => createSmallTables(client, steps));
+    printApply(await measureApply(cluster.url(applyDb), steps, runs), steps);
+  } finally {
+    await cluster.stop();
+  }
+}
+
+/**
+ * `tables` tables, each with a primary key and one more index (2 × tables indexes), 20 rows, analyzed; one in a
+ * hundred has half its rows deleted (autovacuum off on it), so the plan has steps to write, not only queries to run.
+ */
+async function createCatalog(client, tables) {
+  const batch = 500;
+  for (let start = 0; start < tables; start += batch) {
+    const end = Math.min(tables, start + batch) - 1;
+    await client.query(`do $$ begin for i in ${start}..${end} loop
+      execute format('create table plan_%s (id int primary key, account int, note text) with (autovacuum_enabled = %s)', i, i % 100 <> 0);
+      execute format('create index plan_%s_account on plan_%s (account)', i, i);
+      execute format('insert into plan_%s select g, g %% 7, md5(g::text) from generate_series(1, %s) g', i, i, case when i % 100 = 0 then 4000 else 20 end);
+    end loop; end $$`);
+  }
+  await client.query('analyze');
+  await client.query(`do $$ begin for i in 0..${tables - 1} by 100 loop
+    execute format('delete from plan_%s where id %% 2 = 0', i);
+  end loop; end $$`);
+}
+
+/** `n` tables of 2,000 rows for the apply part (autovacuum off: the benchmark puts dead tuples back itself). */
+async function createSmallTables(client, n) {
+  await client.query(`do $$ begin for i in 0..${n - 1} loop
+    execute format('create table step_%s (id int primary key, v int) with (autovacuum_enabled = false)', i);
+    execute format('insert into step_%s select g, g from generate_series(1, 2000) g', i);
+  end loop; end $$`);
+  await client.query('analyze');
+}
+
+/** Bare statements and applySteps, interleaved, each after the dead tuples were put back. */
+async function measureApply(url, n, runs) {
+  const pg = (await import('pg')).default;
+  const { applySteps } = await import(join(CORE, 'maintenance', 'apply.js'));
+  const { silentLogger } = await import(join(CORE, 'index.js'));
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const statements = Array.from({ length: n }, (_, i) => `VACUUM (ANALYZE) "public"."step_${i}"`);
+  const steps = statements.map((statement, i) => ({
+    kind: 'vacuum-analyze',
+    object: `"public"."step_${i}"`,
+    statement,
+    mode: 'apply',
+    why: 'benchmark',
+    figures: {},
+    lock: '',
+    estimatedSeconds: 1,
+    expectedGain: '',
+  }));
+  const churn = () =>
+    client.query(`do $$ begin for i in 0..${n - 1} loop
+      execute format('update step_%s set v = v + 1 where id %% 2 = 0', i);
+    end loop; end $$`);
+  const settings = {
+    lockTimeoutMs: 5000,
+    statementTimeoutMs: 60_000,
+    maxRuntimeMs: 3_600_000,
+    now: () => new Date(),
+    log: silentLogger,
+  };
+  const bare = [];
+  const guarded = [];
+  try {
+    for (let r = 0; r < runs; r++) {
+      await churn();
+      let t0 = performance.now();
+      for (const s of statements) await client.query(s);
+      bare.push((performance.now() - t0) / 1000);
+      await churn();
+      t0 = performance.now();
+      const outcomes = await applySteps(client, steps, settings);
+      guarded.push((performance.now() - t0) / 1000);
+      const applied = outcomes.filter((o) => o.status === 'applied').length;
+      if (applied !== n) throw new Error(`applySteps applied ${applied} of ${n} steps`);
+      await client.query(`select set_config('lock_timeout', '0', false), set_config('statement_timeout', '0', false)`);
+    }
+  } finally {
+    await client.end();
+  }
+  return { bare, guarded };
+}
+
+function printPlan(results, tables) {
+  const seconds = results.map((r) => r.seconds);
+  const rss = results.map((r) => r.maxRssMiB);
+  console.log(
+    `\nPlanning (plan only) on ${tables} tables / ${tables * 2} indexes, ${results.length} runs (limits: 5 s, 200 MB)\n`,
+  );
+  console.log(
+    markdownTable(
+      ['Measure', 'Median', 'Worst', 'Limit', 'Within'],
+      [
+        [
+          'Plan (s)',
+          median(seconds).toFixed(2),
+          Math.max(...seconds).toFixed(2),
+          '5',
+          Math.max(...seconds) < 5 ? 'yes' : 'NO',
+        ],
+        [
+          'Peak RSS (MiB)',
+          median(rss).toFixed(0),
+          Math.max(...rss).toFixed(0),
+          '200',
+          Math.max(...rss) < 200 ? 'yes' : 'NO',
+        ],
+      ],
+    ),
+  );
+  console.log(
+    `\nSteps planned: ${Object.entries(results.at(-1).kinds)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')}\n`,
+  );
+  const byQuery = new Map();
+  for (const r of results) for (const q of r.queries) byQuery.set(q.sql, [...(byQuery.get(q.sql) ?? []), q.ms]);
+  const rows = [...byQuery]
+    .map(([sql, ms]) => ({ sql, median: median(ms.slice(-results.length)) }))
+    .filter((q) => q.median >= 5)
+    .sort((a, b) => b.median - a.median);
+  console.log(
+    markdownTable(
+      ['Query (first words)', 'Median ms'],
+      rows.map((q) => [`\`${q.sql}\``, q.median.toFixed(0)]),
+    ),
+  );
+}
+
+function printApply({ bare, guarded }, n) {
+  const overhead = bare.map((b, i) => (guarded[i] - b) / b);
+  console.log(
+    `\nApplying ${n} VACUUM (ANALYZE) steps of 2,000-row tables, ${bare.length} runs (limit: overhead < 10%)\n`,
+  );
+  console.log(
+    markdownTable(
+      ['Contender', 'Median (s)', 'Min–max (s)', 'Per step (ms)'],
+      [
+        [
+          'bare statements, one session',
+          median(bare).toFixed(2),
+          `${Math.min(...bare).toFixed(2)}–${Math.max(...bare).toFixed(2)}`,
+          ((median(bare) / n) * 1000).toFixed(1),
+        ],
+        [
+          'dbops applySteps (guards)',
+          median(guarded).toFixed(2),
+          `${Math.min(...guarded).toFixed(2)}–${Math.max(...guarded).toFixed(2)}`,
+          ((median(guarded) / n) * 1000).toFixed(1),
+        ],
+      ],
+    ),
+  );
+  const m = median(overhead);
+  console.log(
+    `\nRatio of the medians: ${((median(guarded) / median(bare) - 1) * 100).toFixed(1)}% over the bare statements`,
+  );
+  console.log(
+    `\nGuard overhead: ${(m * 100).toFixed(1)}% median (runs: ${overhead.map((o) => `${(o * 100).toFixed(1)}%`).join(', ')}); ${m < 0.1 ? 'within' : 'OVER'} the 10% limit`,
+  );
+}

@@ -1,0 +1,80 @@
+// Runs the pg_repack client for one table: the connection in PG* variables (the password never in its arguments),
+// waiting at most lock-timeout for its locks and never killing other sessions, interrupted like a user's Ctrl-C so
+// that it drops its log table and trigger itself.
+import { access } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import type { DatabaseTarget } from '../engine.js';
+import { DbopsError } from '../../errors.js';
+import type { Logger } from '../../log.js';
+import { spawnProcess } from '../../pipeline/child-process.js';
+import { libpqEnvironment } from './libpq-env.js';
+import { asPgTarget } from './target.js';
+
+export interface RepackSettings {
+  lockTimeoutMs: number;
+  /** The step's time limit: then pg_repack is interrupted (SIGINT), which rolls its work back. */
+  timeoutMs: number;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  signal?: AbortSignal;
+}
+
+/** pg_repack's own lock wait failed: the step did not get its lock, as a lock_timeout would say. */
+export class RepackLockError extends Error {}
+
+const GRACE_MS = 10_000;
+
+export async function runPgRepack(target: DatabaseTarget, table: string, settings: RepackSettings): Promise<void> {
+  const program = await findPgRepack(settings.env.PATH);
+  const libpq = await libpqEnvironment(asPgTarget(target), settings.env);
+  const waitSeconds = Math.max(1, Math.ceil(settings.lockTimeoutMs / 1000));
+  try {
+    const proc = spawnProcess(program, ['--no-kill-backend', `--wait-timeout=${waitSeconds}`, '--table', table], {
+      env: libpq.env,
+      onFailure: (exit) => {
+        const how = exit.signal ? `was stopped by ${exit.signal}` : `exited with code ${exit.code}`;
+        const text = `pg_repack ${how}: ${exit.stderr || 'no message'}`;
+        return /lock|timed out/i.test(exit.stderr) ? new RepackLockError(text) : new Error(text);
+      },
+    });
+    const interrupt = () => {
+      proc.child.kill('SIGINT');
+      setTimeout(() => proc.child.exitCode === null && proc.child.kill('SIGKILL'), GRACE_MS).unref();
+    };
+    const timer = setTimeout(interrupt, settings.timeoutMs);
+    settings.signal?.addEventListener('abort', interrupt, { once: true });
+    try {
+      for await (const line of proc.output()) settings.log.debug(line.toString().trimEnd());
+      // With --no-kill-backend, a lock it could not get within --wait-timeout is a warning and exit 0.
+      const said = proc.stderrText();
+      if (/skipping repack|timed out/i.test(said)) throw new RepackLockError(said.trim());
+    } finally {
+      clearTimeout(timer);
+      settings.signal?.removeEventListener('abort', interrupt);
+    }
+  } finally {
+    await libpq.dispose();
+  }
+}
+
+/** pg_repack on PATH, else in an installed PostgreSQL's bin directory (Debian's postgresql-NN-repack puts it there). */
+async function findPgRepack(path: string | undefined): Promise<string> {
+  const versioned = (await readdir('/usr/lib/postgresql').catch(() => [] as string[]))
+    .sort((a, b) => Number(b) - Number(a))
+    .map((major) => join('/usr/lib/postgresql', major, 'bin'));
+  for (const dir of [...(path ?? '').split(delimiter).filter(Boolean), ...versioned]) {
+    const file = join(dir, 'pg_repack');
+    if (
+      await access(file, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return file;
+  }
+  throw new DbopsError('CLIENT_NOT_FOUND', 'The pg_repack client was not found on PATH', {
+    hint: 'Install the pg_repack client of the extension’s version (Debian/Ubuntu: postgresql-<major>-repack), or drop the extension to fall back to VACUUM FULL.',
+  });
+}

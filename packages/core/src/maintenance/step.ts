@@ -1,0 +1,29 @@
+// One step of a maintenance plan: what it runs, whether dbops may run it, and why, with its lock, time and gain.
+
+export type StepKind =
+  | 'vacuum-analyze'
+  | 'vacuum-freeze'
+  | 'reindex-invalid'
+  | 'drop-invalid-leftover'
+  | 'reindex-bloated'
+  | 'drop-duplicate-index'
+  | 'drop-unused-index'
+  | 'widen-sequence'
+  | 'repack-table'
+  | 'vacuum-full'
+  | 'create-foreign-key-index'
+  | 'tune-autovacuum';
+
+export interface MaintenanceStep {
+  kind: StepKind;
+  /** Schema-qualified, quoted name of the table, index or sequence. */
+  object: string;
+  statement: string;
+  /** 'apply' steps may be run by `--apply`; 'report' steps are for a person to decide. */
+  mode: 'apply' | 'report';
+  why: string;
+  figures: Record<string, number>;
+  lock: string;
+  estimatedSeconds: number;
+  expectedGain: string;
+}
