@@ -37,6 +37,7 @@ export interface SchemaChange {
   definition?: string;
 }
 
+/** Per part: the kind of object it lists; child: part of a table, not listed again with a table added or removed. */
 const KINDS: Record<SchemaPart, { kind: SchemaObjectKind; child?: true }> = {
   tables: { kind: 'table' },
   columns: { kind: 'column', child: true },
