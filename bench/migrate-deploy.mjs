@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
-import { createDatabaseOnce } from './lib/cluster.mjs';
-import { CLI, describeBuild, ROOT, startEnvironment } from './lib/environment.mjs';
+import { createDatabaseOnce, startCluster } from './lib/cluster.mjs';
+import { CLI, DATA, describeBuild, ROOT } from './lib/environment.mjs';
 import { measure, waitForQuiet } from './lib/measure.mjs';
 import { median, seconds } from './lib/table.mjs';
 
@@ -23,6 +23,11 @@ const { values: opts } = parseArgs({
     tables: { type: 'string', default: '5000' },
     migrations: { type: 'string', default: '500' },
     runs: { type: 'string', default: '5' },
+    // Another build to compare with in the same invocation (interleaved): a folder holding packages/cli/lib/main.js.
+    baseline: { type: 'string' },
+    'no-status': { type: 'boolean', default: false },
+    // How long each run waits for a quiet second first (a busy shared machine never has one).
+    'quiet-wait': { type: 'string', default: '30' },
   },
 });
 const tables = Number(opts.tables);
@@ -30,7 +35,9 @@ const migrations = Number(opts.migrations);
 const runs = Number(opts.runs);
 const NODE_PG_MIGRATE = join(ROOT, 'node_modules', 'node-pg-migrate', 'bin', 'node-pg-migrate.js');
 
-const { cluster } = await startEnvironment();
+// The cluster only: no age key pair (this benchmark takes no backup).
+mkdirSync(DATA, { recursive: true });
+const cluster = await startCluster({ dir: DATA });
 const db = `migrate_${tables}_${migrations}`;
 const url = cluster.url(db);
 const project = mkdtempSync(join(tmpdir(), 'dbops-migrate-bench-'));
@@ -45,28 +52,50 @@ try {
     tool('up', String(migrations - 1));
   }
   const command = `"${process.execPath}" "${NODE_PG_MIGRATE}" up`;
+  const serverPid = cluster.pid;
+  const deploy = (cli, label) => ({
+    label,
+    deploy: true,
+    run: () =>
+      measure(
+        process.execPath,
+        [cli, 'migrate-deploy', '--working-directory', project, '--command', command, '--backup', 'false'],
+        { env, node: true, serverPid },
+      ),
+  });
   const contenders = [
-    { label: 'bare: node-pg-migrate up', run: () => measure('bash', ['-c', `cd "${project}" && ${command}`], { env }) },
     {
-      label: 'dbops migrate-deploy (backup: false)',
-      run: () =>
-        measure(
-          process.execPath,
-          [CLI, 'migrate-deploy', '--working-directory', project, '--command', command, '--backup', 'false'],
-          { env, node: true },
-        ),
+      label: 'bare: node-pg-migrate up',
+      run: () => measure('bash', ['-c', `cd "${project}" && ${command}`], { env, serverPid }),
     },
-    {
-      label: 'dbops migrate-status (no command)',
-      run: () =>
-        measure(process.execPath, [CLI, 'migrate-status', '--working-directory', project], { env, node: true }),
-      undo: false,
-    },
+    deploy(CLI, `dbops migrate-deploy (backup: false)${opts.baseline ? ', this build' : ''}`),
+    ...(opts.baseline
+      ? [
+          deploy(
+            join(opts.baseline, 'packages', 'cli', 'lib', 'main.js'),
+            'dbops migrate-deploy (backup: false), baseline',
+          ),
+        ]
+      : []),
+    ...(opts['no-status']
+      ? []
+      : [
+          {
+            label: 'dbops migrate-status (no command)',
+            run: () =>
+              measure(process.execPath, [CLI, 'migrate-status', '--working-directory', project], {
+                env,
+                node: true,
+                serverPid,
+              }),
+            undo: false,
+          },
+        ]),
   ];
   const results = contenders.map(() => []);
   for (let r = 0; r < runs; r++)
     for (const [i, c] of contenders.entries()) {
-      await waitForQuiet();
+      await waitForQuiet({ maxSeconds: Number(opts['quiet-wait']) });
       results[i].push(await c.run());
       if (c.undo !== false) tool('down', '1');
     }
@@ -74,14 +103,21 @@ try {
   console.log(
     `\n${migrations} migrations (1 pending), ${tables} tables; ${runs} runs each, interleaved; build ${describeBuild()}, node ${process.version}`,
   );
-  console.log('| contender | wall (median) | min–max | overhead over bare | peak RSS |');
-  console.log('|---|---|---|---|---|');
+  // Under load from other work, wall times queue for a core: the CPU columns (dbops's own node process, and the
+  // PostgreSQL backends that served the run, sampled every 200 ms) are what to compare builds by.
+  console.log(
+    '| contender | wall (median) | min–max | overhead over bare | CPU node (dbops) | CPU server | peak RSS | other load |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const [i, c] of contenders.entries()) {
     const walls = results[i].map((m) => m.seconds);
     const rss = Math.max(...results[i].map((m) => m.self?.maxRssKb ?? m.treeMaxRssKb));
-    const overhead = i === 1 ? `${(median(walls) - bare).toFixed(2)} s` : '—';
+    const overhead = c.deploy ? `${(median(walls) - bare).toFixed(2)} s` : '—';
+    const nodeCpu = median(results[i].map((m) => m.self?.cpuSeconds ?? m.profile.node?.cpuSeconds ?? 0));
+    const serverCpu = median(results[i].map((m) => m.profile['postgres (server)']?.cpuSeconds ?? 0));
+    const other = median(results[i].map((m) => m.otherLoad));
     console.log(
-      `| ${c.label} | ${seconds(median(walls))} | ${seconds(Math.min(...walls))}–${seconds(Math.max(...walls))} | ${overhead} | ${(rss / 1024).toFixed(0)} MB |`,
+      `| ${c.label} | ${seconds(median(walls))} | ${seconds(Math.min(...walls))}–${seconds(Math.max(...walls))} | ${overhead} | ${seconds(nodeCpu)} | ${seconds(serverCpu)} | ${(rss / 1024).toFixed(0)} MB | ${other.toFixed(2)} |`,
     );
   }
 } finally {

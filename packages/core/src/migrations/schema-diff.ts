@@ -1,11 +1,19 @@
 /**
- * What changed in a schema between two reads of its catalog (readSchemaCatalog): tables, columns, indexes,
- * constraints and the rest added, changed or removed. The fingerprint says whether anything changed; this says what.
+ * What changed in a schema between two snapshots of it (takeSchemaSnapshot): tables, columns, indexes,
+ * constraints and the rest added, changed or removed (an object is changed when its hash is). The snapshot's digest
+ * says whether anything changed; this says what.
  * Objects are matched by name (schema, table, object), not OID, so a table dropped and created again is "changed"
  * only if it differs. The columns, indexes, constraints, triggers and policies of a table added or removed as a
  * whole are not listed again.
  */
-import type { FingerprintPart, SchemaCatalog } from '../databases/postgres/fingerprint.js';
+import {
+  hasDefinition,
+  SCHEMA_PARTS,
+  type SchemaPart,
+  type SchemaSnapshot,
+  type SnapshotCatalog,
+  type SnapshotRow,
+} from './schema-snapshot.js';
 
 export type SchemaObjectKind =
   | 'table'
@@ -29,51 +37,49 @@ export interface SchemaChange {
   definition?: string;
 }
 
-/** Per part: the object's kind, how many leading values name it, and which value (if any) is its definition. */
-const PARTS: Record<FingerprintPart, { kind: SchemaObjectKind; identity: number; definition?: number; child?: true }> =
-  {
-    tables: { kind: 'table', identity: 2 },
-    columns: { kind: 'column', identity: 3, definition: 3, child: true },
-    indexes: { kind: 'index', identity: 2, definition: 2, child: true },
-    constraints: { kind: 'constraint', identity: 3, definition: 4, child: true },
-    functions: { kind: 'function', identity: 3 },
-    triggers: { kind: 'trigger', identity: 3, definition: 3, child: true },
-    types: { kind: 'type', identity: 2 },
-    sequences: { kind: 'sequence', identity: 2 },
-    views: { kind: 'view', identity: 2, definition: 3 },
-    policies: { kind: 'policy', identity: 3, child: true },
-    extensions: { kind: 'extension', identity: 1 },
-  };
+/** Per part: the kind of object it lists; child: part of a table, not listed again with a table added or removed. */
+const KINDS: Record<SchemaPart, { kind: SchemaObjectKind; child?: true }> = {
+  tables: { kind: 'table' },
+  columns: { kind: 'column', child: true },
+  indexes: { kind: 'index', child: true },
+  constraints: { kind: 'constraint', child: true },
+  functions: { kind: 'function' },
+  triggers: { kind: 'trigger', child: true },
+  types: { kind: 'type' },
+  sequences: { kind: 'sequence' },
+  views: { kind: 'view' },
+  policies: { kind: 'policy', child: true },
+  extensions: { kind: 'extension' },
+};
 
-export function schemaDiff(before: SchemaCatalog, after: SchemaCatalog): SchemaChange[] {
+export function schemaDiff(before: SchemaSnapshot, after: SchemaSnapshot): SchemaChange[] {
   const changes: SchemaChange[] = [];
-  const tableKeys = (catalog: SchemaCatalog, names: Set<string>) =>
-    new Set(catalog.rows.tables.filter((row) => names.has(nameOf('tables', row.values))).map((row) => row.key));
-  const tablesBefore = new Set(before.rows.tables.map((row) => nameOf('tables', row.values)));
-  const tablesAfter = new Set(after.rows.tables.map((row) => nameOf('tables', row.values)));
+  // A part whose digest is the same has the same objects: at 5,000 tables, most of the work is not done.
+  const changed = SCHEMA_PARTS.filter((part) => before.fingerprint.parts[part] !== after.fingerprint.parts[part]);
+  const tablesBefore = new Set(changed.includes('tables') ? before.catalog.tables.map((row) => row.name) : []);
+  const tablesAfter = new Set(changed.includes('tables') ? after.catalog.tables.map((row) => row.name) : []);
+  const tableKeys = (catalog: SnapshotCatalog, names: Set<string>) =>
+    new Set(catalog.tables.filter((row) => names.has(row.name)).map((row) => row.key));
   // The archive key of a table's children is the table's own: a child of a table added or removed whole is skipped.
-  const addedTables = tableKeys(after, new Set([...tablesAfter].filter((t) => !tablesBefore.has(t))));
-  const removedTables = tableKeys(before, new Set([...tablesBefore].filter((t) => !tablesAfter.has(t))));
+  const addedTables = tableKeys(after.catalog, new Set([...tablesAfter].filter((t) => !tablesBefore.has(t))));
+  const removedTables = tableKeys(before.catalog, new Set([...tablesBefore].filter((t) => !tablesAfter.has(t))));
 
-  for (const part of Object.keys(PARTS) as FingerprintPart[]) {
-    const { kind, definition, child } = PARTS[part];
-    const index = (catalog: SchemaCatalog) =>
-      new Map(catalog.rows[part].map((row) => [nameOf(part, row.values), row] as const));
-    const was = index(before);
-    const now = index(after);
-    const defined = (values: unknown[]) =>
-      definition === undefined ? {} : { definition: String(values[definition] ?? '') };
+  for (const part of changed) {
+    const { kind, child } = KINDS[part];
+    const was = new Map(before.catalog[part].map((row) => [row.name, row] as const));
+    const now = new Map(after.catalog[part].map((row) => [row.name, row] as const));
+    const defined = (row: SnapshotRow) => (hasDefinition(part) ? { definition: row.definition ?? '' } : {});
     for (const [name, row] of now) {
       const old = was.get(name);
       if (!old) {
-        if (!(child && addedTables.has(row.key))) changes.push({ change: 'added', kind, name, ...defined(row.values) });
-      } else if (JSON.stringify(old.values) !== JSON.stringify(row.values)) {
-        changes.push({ change: 'changed', kind, name, ...defined(row.values) });
+        if (!(child && addedTables.has(row.key))) changes.push({ change: 'added', kind, name, ...defined(row) });
+      } else if (old.hash !== row.hash) {
+        changes.push({ change: 'changed', kind, name, ...defined(row) });
       }
     }
     for (const [name, row] of was) {
       if (!now.has(name) && !(child && removedTables.has(row.key)))
-        changes.push({ change: 'removed', kind, name, ...defined(row.values) });
+        changes.push({ change: 'removed', kind, name, ...defined(row) });
     }
   }
   return changes;
@@ -94,10 +100,4 @@ export function describeSchemaChange(change: SchemaChange): string {
   const definition = change.definition && change.kind === 'column' ? ` (${change.definition})` : '';
   const index = change.definition && change.kind !== 'column' ? `: ${change.definition}` : '';
   return `${change.change} ${change.kind} ${change.name}${definition}${index}`;
-}
-
-function nameOf(part: FingerprintPart, values: unknown[]): string {
-  const parts = values.slice(0, PARTS[part].identity).map(String);
-  if (part === 'functions') return `${parts[0]}.${parts[1]}(${parts[2]})`;
-  return parts.join('.');
 }

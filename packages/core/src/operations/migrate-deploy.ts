@@ -224,7 +224,8 @@ async function deploy(
 ): Promise<MigrateResult> {
   const { log, target, signal } = options;
   const context = { log, ...(signal ? { signal } : {}) };
-  return sqlEngineFor(target, 'migrate-deploy').withSqlSession(target, context, async (client) => {
+  const engine = sqlEngineFor(target, 'migrate-deploy');
+  return engine.withSqlSession(target, context, async (client) => {
     const lock = await acquireDeployLock(client, {
       timeoutMs: options.deployLockTimeoutMs,
       ...(signal ? { signal } : {}),
@@ -240,76 +241,76 @@ async function deploy(
       if (!taken) log.warn('backup: false: migrating without a backup taken first.');
       if (signal?.aborted) throw cancelled('No migration was run.');
 
-      const schemaBefore = await takeSchemaSnapshot(client);
-      log.info(`Running \`${options.secrets.redact(command)}\` in ${options.project.projectDir}`);
-      let run: MigrationCommandResult | undefined;
-      let error: unknown;
-      const environment = await commandEnvironment(target, options.env);
-      try {
-        run = await runMigrationCommand({
-          command,
-          cwd: options.project.projectDir,
-          databaseUrl: environment.databaseUrl,
-          secrets: options.secrets,
-          lockTimeoutMs: options.lockTimeoutMs,
-          ...(options.statementTimeoutMs ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
-          env: environment.env,
-          onLine: (line) => log.info(`  ${line}`),
-          ...(signal ? { signal } : {}),
-        });
-      } catch (failed) {
-        error = failed;
-      }
-      // The abort ended this session too (with whatever it ran), so the state cannot be read here: say what to do.
-      if (signal?.aborted) {
-        throw cancelled(
-          `The migration command was stopped mid-run; the migration it was running was not finished and may be partly ` +
-            `applied (pending: ${before.pending.join(', ')}). Run \`dbops migrate-status\` to see where each migration ` +
-            'stands before deploying again.',
-        );
-      }
-      const after = await readMigrationStatus(source, client);
-      const schemaAfter = await takeSchemaSnapshot(client);
-      const done: MigrateResult = {
-        ...result,
-        status: before,
-        ...(taken ? { backup: taken } : {}),
-        ...(run ? { run } : {}),
-        applied: appliedDiff(before, after),
-        schemaChanges: withoutTrackingTable(
-          schemaDiff(schemaBefore.catalog, schemaAfter.catalog),
-          source.tracking.table,
-        ),
-      };
-      try {
-        if (error === undefined) return done;
-        if ((error as DbopsError).code === 'CANCELLED') throw error;
-        const explanation = await explainFailure({
-          source,
-          statusBefore: before,
-          statusAfter: after,
-          schemaBefore,
-          schemaAfter,
-          outcome: { error },
-          ...(taken ? { backup: backupRecord(taken, options.backup!) } : {}),
-          command,
-          projectDir: options.project.projectDir,
-          secrets: options.secrets,
-        });
-        for (const line of explanation.lines) log.error(line);
-        const resolved =
-          options.resolveFailed === 'rolled-back'
-            ? await resolveFailed(explanation, source, client, command, environment, options)
-            : undefined;
-        return {
-          ...done,
-          explanation,
-          ...(resolved ? { resolved } : {}),
-          failure: failureOf(explanation, error),
+      // A second session reads half of each schema snapshot, so that the server reads it on two cores.
+      return await engine.withSqlSession(target, context, async (reader) => {
+        const schemaBefore = await takeSchemaSnapshot(client, reader);
+        log.info(`Running \`${options.secrets.redact(command)}\` in ${options.project.projectDir}`);
+        let run: MigrationCommandResult | undefined;
+        let error: unknown;
+        const environment = await commandEnvironment(target, options.env);
+        try {
+          run = await runMigrationCommand({
+            command,
+            cwd: options.project.projectDir,
+            databaseUrl: environment.databaseUrl,
+            secrets: options.secrets,
+            lockTimeoutMs: options.lockTimeoutMs,
+            ...(options.statementTimeoutMs ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
+            env: environment.env,
+            onLine: (line) => log.info(`  ${line}`),
+            ...(signal ? { signal } : {}),
+          });
+        } catch (failed) {
+          error = failed;
+        }
+        // The abort ended this session too (with whatever it ran), so the state cannot be read here: say what to do.
+        if (signal?.aborted) {
+          throw cancelled(
+            `The migration command was stopped mid-run; the migration it was running was not finished and may be partly ` +
+              `applied (pending: ${before.pending.join(', ')}). Run \`dbops migrate-status\` to see where each migration ` +
+              'stands before deploying again.',
+          );
+        }
+        const after = await readMigrationStatus(source, client);
+        const schemaAfter = await takeSchemaSnapshot(client, reader);
+        const done: MigrateResult = {
+          ...result,
+          status: before,
+          ...(taken ? { backup: taken } : {}),
+          ...(run ? { run } : {}),
+          applied: appliedDiff(before, after),
+          schemaChanges: withoutTrackingTable(schemaDiff(schemaBefore, schemaAfter), source.tracking.table),
         };
-      } finally {
-        await environment.dispose();
-      }
+        try {
+          if (error === undefined) return done;
+          if ((error as DbopsError).code === 'CANCELLED') throw error;
+          const explanation = await explainFailure({
+            source,
+            statusBefore: before,
+            statusAfter: after,
+            schemaBefore,
+            schemaAfter,
+            outcome: { error },
+            ...(taken ? { backup: backupRecord(taken, options.backup!) } : {}),
+            command,
+            projectDir: options.project.projectDir,
+            secrets: options.secrets,
+          });
+          for (const line of explanation.lines) log.error(line);
+          const resolved =
+            options.resolveFailed === 'rolled-back'
+              ? await resolveFailed(explanation, source, client, command, environment, options)
+              : undefined;
+          return {
+            ...done,
+            explanation,
+            ...(resolved ? { resolved } : {}),
+            failure: failureOf(explanation, error),
+          };
+        } finally {
+          await environment.dispose();
+        }
+      });
     } finally {
       await lock.release();
     }

@@ -103,6 +103,7 @@ export interface FailureExplanation {
   stillPending: string[];
   /** Every schema change of the run, the earlier migrations' included (the tool's own table left out). */
   schemaChanges: SchemaChange[];
+  /** The schema snapshots' digests (takeSchemaSnapshot) before and after the run. */
   fingerprints: { before: string; after: string };
   routes: RecoveryRoute[];
   /** The restore of the pre-deploy backup, when there is one. Never run automatically. */
@@ -129,7 +130,7 @@ export async function explainFailure(options: ExplainFailureOptions): Promise<Fa
   const error = failureError(databaseError, failed?.logs ?? output, location);
 
   // The tool's own table (created by the first run, outside the migrations' transaction) is no migration's change.
-  const allChanges = schemaDiff(schemaBefore.catalog, schemaAfter.catalog);
+  const allChanges = schemaDiff(schemaBefore, schemaAfter);
   const changes = withoutTrackingTable(allChanges, source.tracking.table);
   const appliedBefore = diff.applied.map((m) => m.name);
   const state = failureState({

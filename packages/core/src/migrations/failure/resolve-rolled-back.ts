@@ -6,7 +6,7 @@
  * the steps to take by hand: marking a half-applied migration rolled back would run its first half twice.
  */
 import type pg from 'pg';
-import { schemaFingerprint } from '../../databases/postgres/fingerprint.js';
+import { takeSchemaSnapshot } from '../schema-snapshot.js';
 import { DbopsError, invalidInput } from '../../errors.js';
 import type { Secrets } from '../../secrets.js';
 import { type MigrationCommandResult, runMigrationCommand } from '../run-command.js';
@@ -69,8 +69,8 @@ export async function resolveRolledBack(options: ResolveRolledBackOptions): Prom
     );
   }
   // The proof is about the schema as it was right after the failure; a change since then voids it.
-  const now = await schemaFingerprint(options.client);
-  if (now.digest !== explanation.fingerprints.after) {
+  const now = await takeSchemaSnapshot(options.client);
+  if (now.fingerprint.digest !== explanation.fingerprints.after) {
     throw new DbopsError(
       'CHECK_FAILED',
       `resolve-failed: rolled-back refused to mark ${name} rolled back: the schema changed since the failure was ` +
