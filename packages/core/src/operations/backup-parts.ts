@@ -13,8 +13,11 @@ import { Digest } from '../pipeline/measure.js';
 import type { Storage } from '../storage/types.js';
 import { verifyStoredObject } from './verify-stored.js';
 
-/** At most this many parts are stored at once: each S3 upload buffers up to about 48 MiB. */
-const MAX_UPLOADS = 4;
+/**
+ * Parts stored at once: twice the jobs, as a part's store is mostly waiting (fsync, S3 round trips, the read-back),
+ * and at most 8, as each S3 upload of a large part buffers up to about 48 MiB.
+ */
+const MAX_UPLOADS = 8;
 
 export interface PartsInput {
   source: DumpSource;
@@ -73,7 +76,7 @@ export async function dumpPartsToStorage(input: PartsInput): Promise<StoredParts
     throw error;
   });
   const running = new Set<Promise<void>>();
-  const uploads = Math.min(input.jobs, MAX_UPLOADS);
+  const uploads = Math.min(2 * input.jobs, MAX_UPLOADS);
   try {
     try {
       for await (const part of dump.parts) {

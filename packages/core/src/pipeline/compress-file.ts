@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable, type Duplex } from 'node:stream';
-import { compressingProcess, createCompressor, type Compression } from './compression.js';
+import { compressingProcess, createCompressor, hasBuiltinZstd, type Compression } from './compression.js';
 
 /**
- * A local file, compressed: `source` piped through `stages`. The zstd command reads the file itself, so its
- * uncompressed bytes never pass through Node; elsewhere Node reads it and compresses (or not) in `stages`.
+ * A local file, compressed: `source` piped through `stages`. Where Node has zstd in zlib (22.15+, 24) it compresses
+ * in-process on libuv's threads: a parallel dump compresses many files, and starting a zstd process for each costs
+ * more than the compression of a small one. Elsewhere the zstd command reads the file itself.
  */
 export async function compressedFile(
   path: string,
@@ -13,6 +14,10 @@ export async function compressedFile(
   level: number,
   signal: AbortSignal,
 ): Promise<{ source: Readable; stages: Duplex[] }> {
+  if (compression === 'zstd' && hasBuiltinZstd()) {
+    const compressor = createCompressor(compression, level, { preferZlib: true, signal })!;
+    return { source: createReadStream(path, { highWaterMark: 1 << 20 }), stages: [compressor] };
+  }
   const file = await open(path, 'r');
   try {
     // The child gets its own copy of the descriptor when it starts; ours is closed below either way.
