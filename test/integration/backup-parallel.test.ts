@@ -325,3 +325,26 @@ test('a killed dump leaves no manifest, no part, no multipart upload and no temp
   expect(await uploadsUnder(`${prefix}/`)).toEqual([]);
   expect((await fs.readdir(tmp)).filter((f) => f.startsWith('dbops-dump-'))).toEqual([]);
 }, 120_000);
+
+test("rotation deletes a parallel backup's parts with its manifest, and keeps the newest whole", async () => {
+  const to = path.join(work, 'rotated');
+  const backupOnce = async () =>
+    (
+      await backupDefinition.run(
+        { 'database-url': server.url(DB), to, jobs: '2', 'encrypt-to': recipient, 'keep-last': '1' },
+        context(),
+      )
+    ).json as BackupManifest;
+  const first = await backupOnce();
+  const second = await backupOnce();
+  const files = (await fs.readdir(path.join(to, DB), { recursive: true })).map(String).sort();
+  // Only the second backup is left: its manifest, its folder and every one of its parts.
+  expect(files).toEqual(
+    [
+      `${second.backupId}.manifest.json`,
+      second.backupId,
+      ...[second.object, ...second.parts!].map((p) => p.key.slice(DB.length + 1)),
+    ].sort(),
+  );
+  expect(files.some((f) => f.includes(first.backupId))).toBe(false);
+}, 120_000);
