@@ -73,6 +73,11 @@ export interface DumpSource {
   sizeHint: number;
   /** Starts the dump program: the archive, compressed, with its own verification running on the side. */
   startDump(options: { compression: Compression; level: number; signal: AbortSignal }): Promise<DumpStream>;
+  /**
+   * Parallel dumps (jobs > 1): the dump program writes one file per table into a local directory, several at a
+   * time, in the same snapshot. Absent for engines that cannot.
+   */
+  startParallelDump?(options: { jobs: number; signal: AbortSignal }): Promise<ParallelDump>;
   /** A failed dump as the error users should see (a lock wait naming the sessions in the way); others unchanged. */
   explainFailure(error: unknown): Promise<unknown>;
   /** The archive is stored: the view may be let go of. */
@@ -91,6 +96,28 @@ export interface DumpStream {
    */
   verify(): Promise<DumpRecord>;
   /** Removes what the dump program needed (password files); after the stream has ended or failed. */
+  dispose(): Promise<void>;
+}
+
+/** One file of a parallel dump, complete on local disk (the dump program has closed it). */
+export interface DumpPart {
+  /** The file's name in the dump's directory (e.g. 3001.dat, toc.dat). */
+  file: string;
+  path: string;
+}
+
+export interface ParallelDump {
+  /**
+   * Each file as soon as the dump program has closed it, the table of contents last; fails unless the dump
+   * program succeeds. A part may be deleted once it is stored.
+   */
+  parts: AsyncIterable<DumpPart>;
+  /**
+   * Once every part was taken: checks the archive's listing against the inventory and that every table's data
+   * file was among the parts (`stored` names them); returns what the manifest records.
+   */
+  verify(stored: string[]): Promise<DumpRecord>;
+  /** Stops the dump program if it still runs and removes its directory and password files. */
   dispose(): Promise<void>;
 }
 

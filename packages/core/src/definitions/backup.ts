@@ -3,6 +3,7 @@ import { backupOutputs, backupSummary } from '../report/backup-summary.js';
 import { backupRotationSummaries } from '../report/rotation-summary.js';
 import { connectionInputs, PG_BIN_DIR_INPUT, readConnection } from './connection-inputs.js';
 import { COMPRESSION_INPUTS, DUMP_SCOPE_INPUTS, readDumpOptions, readStatementTimeout } from './dump-inputs.js';
+import { DUMP_JOBS_INPUT, readDumpJobs } from './dump-jobs-input.js';
 import { ENCRYPTION_INPUTS, readEncryption } from './encryption-inputs.js';
 import { operationContext } from './operation-context.js';
 import { readBackupName } from './read-backup-name.js';
@@ -29,6 +30,7 @@ const inputs: InputDefinition[] = [
   ...COMPRESSION_INPUTS,
   ...ENCRYPTION_INPUTS,
   ...DUMP_SCOPE_INPUTS,
+  DUMP_JOBS_INPUT,
   ...S3_INPUTS,
   {
     name: 'artifact-retention-days',
@@ -69,6 +71,7 @@ export const backupDefinition: ActionDefinition = {
       ...readBackupName(reader),
       ...readEncryption(reader, context.secrets),
       ...readDumpOptions(reader),
+      ...readDumpJobs(reader),
       ...operationContext(context),
     });
     return {

@@ -84,17 +84,22 @@ export function objectKey(name: string, id: string, compression: Compression, en
   return `${name}/${id}.dump${EXTENSIONS[compression]}${encrypted ? '.age' : ''}`;
 }
 
+/** A parallel dump's file, stored as `<name>/<id>/<file>[.zst|.gz][.age]` (e.g. prod/2026…-3fa9c1/3001.dat.zst.age). */
+export function partKey(name: string, id: string, file: string, compression: Compression, encrypted: boolean): string {
+  return `${name}/${id}/${file}${EXTENSIONS[compression]}${encrypted ? '.age' : ''}`;
+}
+
 export function manifestKey(name: string, id: string): string {
   return `${name}/${id}${MANIFEST_SUFFIX}`;
 }
 
-/** The names of the files dbops writes for a backup: its object, its manifest and its verification records. */
+/** The names of the files dbops writes for a backup: its object or parts, its manifest and its verification records. */
 const COMPRESSED = Object.values(EXTENSIONS)
   .filter(Boolean)
   .map((extension) => extension.replace('.', String.raw`\.`))
   .join('|');
 const OWN_FILE = new RegExp(
-  String.raw`^(${ID})\.(?:dump(?:${COMPRESSED})?(?:\.age)?|manifest\.json|verified-\d{8}T\d{6}Z\.json)$`,
+  String.raw`^(${ID})(?:\.(?:dump(?:${COMPRESSED})?(?:\.age)?|manifest\.json|verified-\d{8}T\d{6}Z\.json)|/[A-Za-z0-9_]+\.(?:dat|toc)(?:${COMPRESSED})?(?:\.age)?)$`,
 );
 
 /**

@@ -65,6 +65,23 @@ export interface MongoManifestSection {
   collections: MongoManifestCollection[];
 }
 
+/** One stored file of a parallel (directory-format) dump. */
+export interface ManifestPart {
+  /** Its name in the archive directory, e.g. 3001.dat. */
+  file: string;
+  key: string;
+  rawBytes: number;
+  storedBytes: number;
+  sha256: string;
+}
+
+/** Every stored file of a backup: its object, then a parallel dump's parts. */
+export function storedFiles(manifest: BackupManifest): ManifestPart[] {
+  const { key, rawBytes, storedBytes, sha256 } = manifest.object;
+  const file = manifest.object.format === 'pg_dump-directory' ? 'toc.dat' : key.slice(key.lastIndexOf('/') + 1);
+  return [{ file, key, rawBytes, storedBytes, sha256 }, ...(manifest.parts ?? [])];
+}
+
 /** The record that makes a backup complete (docs/architecture.md invariant 1). Documented in docs/manifest.schema.json. */
 export interface BackupManifest {
   formatVersion: typeof MANIFEST_FORMAT_VERSION;
@@ -85,13 +102,19 @@ export interface BackupManifest {
   durationSeconds: number;
   object: {
     key: string;
-    format: 'pg_dump-custom' | 'mongodump-archive';
+    /** pg_dump-directory: `object` is the archive's toc.dat and `parts` its other files (a parallel dump). */
+    format: 'pg_dump-custom' | 'pg_dump-directory' | 'mongodump-archive';
     compression: { algorithm: Compression; level: number };
     encryption: Encryption;
     rawBytes: number;
     storedBytes: number;
     sha256: string;
   };
+  /**
+   * A parallel dump's files other than toc.dat (one per table, and large objects'), each stored on its own,
+   * compressed and encrypted like `object`: `pg_restore -j` reads the directory they make once decrypted.
+   */
+  parts?: ManifestPart[];
   toc: { entries: number; byType: Record<string, number> };
   /** Schemas the archive's objects need but that it does not create (a tables backup): created before a restore. */
   schemasNotInArchive?: string[];
@@ -138,6 +161,15 @@ export function parseManifest(text: string, where: string): BackupManifest {
   if (typeof m.object?.key !== 'string') problems.push('object.key is missing');
   if (!/^[0-9a-f]{64}$/.test(m.object?.sha256 ?? '')) problems.push('object.sha256 is not a SHA-256');
   if (typeof m.object?.storedBytes !== 'number') problems.push('object.storedBytes is missing');
+  if (m.object?.format === 'pg_dump-directory' && !Array.isArray(m.parts)) problems.push('parts is missing');
+  for (const part of Array.isArray(m.parts) ? m.parts : []) {
+    // Parts become file names on restore: a name with a path in it would write outside the archive's directory.
+    if (typeof part?.file !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(part.file) || part.file.startsWith('.'))
+      problems.push(`part ${JSON.stringify(part?.file)} is not a file name`);
+    else if (typeof part.key !== 'string' || !/^[0-9a-f]{64}$/.test(part.sha256 ?? ''))
+      problems.push(`part ${part.file} has no key or SHA-256`);
+    else if (typeof part.storedBytes !== 'number') problems.push(`part ${part.file} has no storedBytes`);
+  }
   // Rotation orders backups by startedAt: an unreadable time must not make a backup "newest" or "oldest".
   if (!isUtcTimestamp(m.startedAt)) problems.push('startedAt is not an ISO 8601 UTC time');
   if (problems.length > 0) {

@@ -1,6 +1,6 @@
 import { PassThrough, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { cancelled, DbopsError } from '../errors.js';
+import { cancelled, DbopsError, invalidInput } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Secrets } from '../secrets.js';
 import { formatBytes, formatRate, formatSeconds } from '../format.js';
@@ -11,15 +11,18 @@ import { Digest } from '../pipeline/measure.js';
 import { createAgeEncryptStream, recipientFingerprint } from '../crypto/age/index.js';
 import { openStorage, type ArtifactStorageOpener, type S3Options } from '../storage/index.js';
 import { putRecord } from '../storage/put-record.js';
+import { verifyStoredObject } from './verify-stored.js';
 import type { Storage } from '../storage/types.js';
 import {
   parseManifest,
   serializeManifest,
   type BackupManifest,
   type Encryption,
+  type ManifestPart,
   type GitHubRunContext,
 } from '../manifest/manifest.js';
-import { defaultBackupName, manifestKey, newBackupId, objectKey } from '../manifest/layout.js';
+import { defaultBackupName, manifestKey, newBackupId, objectKey, partKey } from '../manifest/layout.js';
+import { dumpPartsToStorage } from './backup-parts.js';
 import { DBOPS_VERSION } from '../version.js';
 import { rotateNames, type RotateResult, type Rotation } from './rotate.js';
 
@@ -45,6 +48,11 @@ export interface BackupOptions {
   pgBinDir?: string;
   /** Tables up to this size get an exact row count in the manifest; larger ones an estimate. */
   exactCountMaxBytes: number;
+  /**
+   * More than 1: pg_dump's directory format with this many jobs, in the same snapshot; each table's file is stored
+   * as a part of the backup (docs/parallel-backups.md). 1 or absent: one archive, streamed.
+   */
+  jobs?: number;
   /** How long the backup may wait for a table lock, in its own session and pg_dump's; unbounded without. */
   lockWaitTimeoutMs?: number;
   github?: GitHubRunContext;
@@ -96,8 +104,8 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
   });
   await storage.preflight();
 
-  /** The object's key once it is stored and until its manifest is: what to remove if the run fails in between. */
-  let stored: string | undefined;
+  /** The keys stored until the manifest is: what to remove if the run fails in between (the object, or parts). */
+  const stored: string[] = [];
   /** The manifest's key once its write has begun: a failed run removes it (it may exist despite an error). */
   let manifestAt: string | undefined;
   try {
@@ -119,23 +127,29 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
         log.warn(
           'This backup is not encrypted: anyone who can read the storage can read the data. Set encrypt-to to an age recipient.',
         );
-      const key = objectKey(name, backupId, options.compression, encrypted);
+      const jobs = options.jobs ?? 1;
+      if (jobs > 1 && !source.startParallelDump) {
+        throw invalidInput(
+          'jobs',
+          `is ${jobs}, but ${engine.name} backups are not dumped in parallel`,
+          '1, or no jobs',
+        );
+      }
+      if (jobs > 1 && options.passphrase) {
+        // Every part is its own age file, and a passphrase costs each one an scrypt (about a second) both ways.
+        throw invalidInput(
+          'jobs',
+          `is ${jobs}, which cannot be combined with encrypt-passphrase (each of the many parts would pay a passphrase's scrypt, on backup and on restore)`,
+          'encrypt-to (age recipients) with jobs above 1, or jobs 1 with a passphrase',
+        );
+      }
 
       if (options.signal?.aborted) throw cancelled();
-      const stream = await dumpToStorage({ ...options, source, storage, key }).catch(async (error: unknown) => {
-        throw await source.explainFailure(error);
-      });
-      stored = key;
-      await source.release();
-
-      let dumped: DumpRecord;
-      try {
-        dumped = await stream.verify();
-        await verifyStoredObject(storage, key, stream.storedBytes, stream.sha256, options.signal);
-      } catch (error) {
-        log.warn(`${storage.locate(key)} failed verification`);
-        throw error;
-      }
+      const written =
+        jobs > 1
+          ? await writeParts({ ...options, jobs, source, storage, stored, name, backupId, encrypted })
+          : await writeArchive({ ...options, source, storage, stored, name, backupId, encrypted });
+      const { object, dumped } = written;
 
       const finishedAt = clock();
       const durationSeconds = (finishedAt.getTime() - startedAt.getTime()) / 1000;
@@ -150,52 +164,45 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
         finishedAt: finishedAt.toISOString(),
         durationSeconds,
         object: {
-          key,
+          key: object.key,
           format: dumped.format,
           compression: { algorithm: options.compression, level: options.compressionLevel },
           encryption: encryptionRecord(options),
-          rawBytes: stream.rawBytes,
-          storedBytes: stream.storedBytes,
-          sha256: stream.sha256,
+          rawBytes: object.rawBytes,
+          storedBytes: object.storedBytes,
+          sha256: object.sha256,
         },
+        ...(written.parts ? { parts: written.parts } : {}),
         ...dumped.contents,
         verification: { checksumReread: true, ...dumped.verification },
         ...(options.github ? { github: options.github } : {}),
         dbops: { version: DBOPS_VERSION },
       };
-      // Invariant 1: the manifest is written last, after every byte is stored and verified, and only if the object is
-      // still there (nothing removed it while it was being verified).
-      if ((await storage.stat(key))?.size !== stream.storedBytes) {
-        throw new DbopsError(
-          'VERIFY_FAILED',
-          `${storage.locate(key)} changed or disappeared before its manifest was written`,
-          {
-            hint: 'Something else writes to or rotates this location while backups run (a grace-period shorter than a backup takes?).',
-          },
-        );
-      }
+      // Invariant 1: the manifest is written last, after every byte is stored and verified, and only if the object
+      // (and every part) is still there (nothing removed it while it was being verified).
+      await checkStillStored(storage, manifest, 'changed or disappeared before its manifest was written', {
+        hint: 'Something else writes to or rotates this location while backups run (a grace-period shorter than a backup takes?).',
+      });
       manifestAt = manifestKey(name, backupId);
       // Never write a manifest the catalog would call damaged, and report success only once it is stored whole.
       const manifestBytes = serializeManifest(manifest);
       parseManifest(manifestBytes.toString('utf8'), storage.locate(manifestAt));
       await putRecord(storage, manifestAt, manifestBytes, { contentType: 'application/json' });
       // A rotation that listed this object as a leftover before the manifest existed may delete it after: check.
-      if ((await storage.stat(key))?.size !== stream.storedBytes) {
-        throw new DbopsError('VERIFY_FAILED', `${storage.locate(key)} disappeared as its manifest was written`, {
-          hint: 'Something else rotates this location while backups run: make its grace-period longer than a backup takes.',
-        });
-      }
-      stored = undefined;
+      await checkStillStored(storage, manifest, 'disappeared as its manifest was written', {
+        hint: 'Something else rotates this location while backups run: make its grace-period longer than a backup takes.',
+      });
+      stored.length = 0;
       manifestAt = undefined;
-      log.info(`Backup ${backupId} complete: ${formatBytes(stream.storedBytes)} in ${formatSeconds(durationSeconds)}`);
+      log.info(`Backup ${backupId} complete: ${formatBytes(written.storedBytes)} in ${formatSeconds(durationSeconds)}`);
       return {
         backupId,
-        location: storage.locate(key),
+        location: storage.locate(written.parts ? `${name}/${backupId}` : object.key),
         manifestLocation: storage.locate(manifestKey(name, backupId)),
         manifest,
-        sizeBytes: stream.storedBytes,
-        rawBytes: stream.rawBytes,
-        sha256: stream.sha256,
+        sizeBytes: written.storedBytes,
+        rawBytes: written.rawBytes,
+        sha256: object.sha256,
         durationSeconds,
         storage: storage.display,
       };
@@ -206,11 +213,84 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
     // The run failed: nothing may remain that looks like a complete backup. The manifest goes first (its put may
     // have reached the storage even if it reported an error), then the object.
     if (manifestAt) await storage.delete(manifestAt).catch(() => undefined);
-    if (stored) await storage.delete(stored).catch(() => undefined);
+    for (const key of stored) await storage.delete(key).catch(() => undefined);
     if (options.signal?.aborted)
       throw cancelled('Nothing was recorded as a complete backup; partial uploads were aborted.');
     throw error;
   }
+}
+
+interface WriteInput extends BackupOptions {
+  source: DumpSource;
+  storage: Storage;
+  /** Appended with each key once stored. */
+  stored: string[];
+  name: string;
+  backupId: string;
+  encrypted: boolean;
+}
+
+/** What a backup wrote: its object (a parallel dump's toc.dat), its parts, and the dump's own record. */
+interface Written {
+  object: ManifestPart;
+  parts?: ManifestPart[];
+  dumped: DumpRecord;
+  rawBytes: number;
+  storedBytes: number;
+}
+
+/** The single stream: one archive, verified on the side while it streams, then read back from storage. */
+async function writeArchive(input: WriteInput): Promise<Written> {
+  const { storage, log } = input;
+  const key = objectKey(input.name, input.backupId, input.compression, input.encrypted);
+  const stream = await dumpToStorage({ ...input, key }).catch(async (error: unknown) => {
+    throw await input.source.explainFailure(error);
+  });
+  input.stored.push(key);
+  await input.source.release();
+  let dumped: DumpRecord;
+  try {
+    dumped = await stream.verify();
+    await verifyStoredObject(storage, key, stream.storedBytes, stream.sha256, input.signal);
+  } catch (error) {
+    log.warn(`${storage.locate(key)} failed verification`);
+    throw error;
+  }
+  const { rawBytes, storedBytes, sha256 } = stream;
+  const object = { file: key.slice(key.lastIndexOf('/') + 1), key, rawBytes, storedBytes, sha256 };
+  return { object, dumped, rawBytes, storedBytes };
+}
+
+/** jobs > 1: the dump program's directory format, each file stored as a part of the backup as soon as it is complete. */
+async function writeParts(input: WriteInput & { jobs: number }): Promise<Written> {
+  const written = await dumpPartsToStorage({
+    ...input,
+    keyOf: (file) => partKey(input.name, input.backupId, file, input.compression, input.encrypted),
+  }).catch(async (error: unknown) => {
+    throw await input.source.explainFailure(error);
+  });
+  await input.source.release();
+  const { toc, parts, record, rawBytes, storedBytes } = written;
+  return { object: toc, parts, dumped: record, rawBytes, storedBytes };
+}
+
+/** Fails unless the backup's object and every part are stored with the sizes its manifest gives. */
+async function checkStillStored(
+  storage: Storage,
+  manifest: BackupManifest,
+  what: string,
+  options: { hint: string },
+): Promise<void> {
+  const { key, storedBytes } = manifest.object;
+  if ((await storage.stat(key))?.size !== storedBytes)
+    throw new DbopsError('VERIFY_FAILED', `${storage.locate(key)} ${what}`, options);
+  if (!manifest.parts) return;
+  // One listing, not a request per part: a parallel dump can have thousands.
+  const sizes = new Map(
+    (await storage.list(`${manifest.name}/${manifest.backupId}/`)).map((o) => [o.key, o.size] as const),
+  );
+  const gone = manifest.parts.find((part) => sizes.get(part.key) !== part.storedBytes);
+  if (gone) throw new DbopsError('VERIFY_FAILED', `${storage.locate(gone.key)} ${what}`, options);
 }
 
 interface DumpStreamInput extends BackupOptions {
@@ -299,29 +379,6 @@ function storageOrDumpError(error: unknown): DbopsError {
     cause: error,
     hint: 'Nothing was recorded as a backup; see the message for the cause.',
   });
-}
-
-/** Re-reads the stored object and compares its size and SHA-256 with what was sent. */
-async function verifyStoredObject(
-  storage: Storage,
-  key: string,
-  bytes: number,
-  sha256: string,
-  signal?: AbortSignal,
-): Promise<void> {
-  const digest = new Digest();
-  const sink = new PassThrough();
-  sink.resume();
-  await pipeline(await storage.get(key, signal ? { signal } : {}), digest, sink, signal ? { signal } : {});
-  if (digest.bytes !== bytes || digest.sha256 !== sha256) {
-    throw new DbopsError(
-      'VERIFY_FAILED',
-      `The stored object ${storage.locate(key)} does not match what was sent (${digest.bytes} bytes, sha256 ${digest.sha256.slice(0, 12)}…; expected ${bytes} bytes, ${sha256.slice(0, 12)}…)`,
-      {
-        hint: 'The storage altered the object on the way (e.g. an S3-compatible server storing aws-chunked framing: set s3-checksum to WHEN_REQUIRED). It was deleted; no backup was recorded.',
-      },
-    );
-  }
 }
 
 function encryptionRecord(options: BackupOptions): Encryption {

@@ -1,5 +1,6 @@
 import { formatBytes, formatSeconds } from '../format.js';
 import type { CatalogEntry } from '../manifest/catalog.js';
+import { storedFiles } from '../manifest/manifest.js';
 import { code, type Result } from './result.js';
 
 /** The complete backups in a location, newest first, with whether each passed a restore test. */
@@ -10,7 +11,8 @@ export function catalogSummary(location: string, entries: CatalogEntry[], now: D
   const rows = entries.map(({ manifest: m, verifiedAt }) => {
     // Only a passed test leaves a record: without one the backup was never tested, or never passed.
     const tested = verifiedAt ? `✅ passed ${ago(verifiedAt)} ago` : 'never passed';
-    const { storedBytes, encryption } = m.object;
+    const { encryption } = m.object;
+    const storedBytes = storedFiles(m).reduce((sum, file) => sum + file.storedBytes, 0); // a parallel dump's parts too
     return [
       code(m.backupId),
       m.name,

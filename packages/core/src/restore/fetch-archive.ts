@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat, statfs } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable, Duplex, Stream } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -8,7 +8,7 @@ import { formatBytes } from '../format.js';
 import { createAgeDecryptStream } from '../crypto/age/index.js';
 import { createDecompressor, zstdCommandToFile } from '../pipeline/compression.js';
 import { Digest } from '../pipeline/measure.js';
-import type { BackupManifest } from '../manifest/manifest.js';
+import { storedFiles, type BackupManifest, type ManifestPart } from '../manifest/manifest.js';
 import type { Storage } from '../storage/types.js';
 
 export interface Decryption {
@@ -57,15 +57,73 @@ export async function fetchArchive(
   const dir = await mkdtemp(join(tempDir, 'dbops-restore-')).catch((error: unknown) => {
     throw localWriteFailed(manifest, tempDir, error);
   });
-  const path = join(dir, `${manifest.backupId}.dump`);
   const dispose = () => rm(dir, { recursive: true, force: true });
+  const files = storedFiles(manifest);
+  try {
+    if (manifest.object.format !== 'pg_dump-directory') {
+      const path = join(dir, `${manifest.backupId}.dump`);
+      const storedBytes = await fetchObject(storage, manifest, files[0]!, decryption, path, options);
+      return { path, rawBytes: (await stat(path)).size, storedBytes, dispose };
+    }
+    // A parallel dump: its files make the directory pg_restore -j reads, fetched a few at a time.
+    const path = join(dir, 'archive');
+    await mkdir(path);
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let failure: { error: unknown } | undefined;
+    let storedBytes = 0;
+    const queue = [...files];
+    const worker = async () => {
+      for (let file = queue.shift(); file && !failure; file = queue.shift()) {
+        try {
+          const into = join(path, file.file);
+          storedBytes += await fetchObject(storage, manifest, file, decryption, into, { tempDir, signal: stop.signal });
+        } catch (error) {
+          failure ??= { error };
+          stop.abort();
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, files.length) }, worker));
+    signal?.removeEventListener('abort', onAbort);
+    if (signal?.aborted) throw cancelled();
+    if (failure) throw failure.error;
+    const rawBytes = (await Promise.all(files.map(async (f) => (await stat(join(path, f.file))).size))).reduce(
+      (sum, size) => sum + size,
+      0,
+    );
+    return { path, rawBytes, storedBytes, dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}
+
+/** How many parts of a parallel dump are fetched at once. */
+const FETCH_CONCURRENCY = 4;
+
+/**
+ * One stored file through SHA-256, decryption and decompression into `path`, checked against its record. Returns
+ * its stored size. Failures say which: a wrong key, an altered object, an object of another size.
+ */
+async function fetchObject(
+  storage: Storage,
+  manifest: BackupManifest,
+  object: ManifestPart,
+  decryption: Decryption,
+  path: string,
+  options: FetchOptions,
+): Promise<number> {
+  const { signal, tempDir } = options;
+  const encrypted = manifest.object.encryption.method !== 'none';
   const digest = new Digest();
   const codec = signal ? { signal } : {};
   let zstdWriter: ReturnType<typeof zstdCommandToFile>;
   let readFailedFirst = () => false;
   try {
     // The object first: when it cannot be read, no decompressing process has been started to be left waiting.
-    const source = await storage.get(manifest.object.key, signal ? { signal } : {});
+    const source = await storage.get(object.key, signal ? { signal } : {});
     const stages: Duplex[] = [digest];
     if (encrypted)
       stages.push(
@@ -90,21 +148,19 @@ export async function fetchArchive(
       () => undefined,
       (e: unknown) => e,
     );
-    await dispose();
     if (signal?.aborted) throw cancelled();
-    if (error instanceof DbopsError) throw await diagnose(storage, manifest, error); // e.g. the decryptor's
-    if (readFailedFirst()) throw storageBrokeOff(storage, manifest, error);
+    if (error instanceof DbopsError) throw await diagnose(storage, manifest, object, error); // e.g. the decryptor's
+    if (readFailedFirst()) throw storageBrokeOff(storage, manifest, object, error);
     // The local disk filled up (or failed) while the archive was written: nothing is known against the backup.
     const local = [zstdError, error].find(isLocalWriteError);
     if (local) throw localWriteFailed(manifest, tempDir, local);
     // zstd's own error (bad data) says more than the EPIPE the pipeline got writing to it.
-    throw await diagnose(storage, manifest, zstdError ?? error);
+    throw await diagnose(storage, manifest, object, zstdError ?? error);
   }
-  if (digest.bytes !== manifest.object.storedBytes || digest.sha256 !== manifest.object.sha256) {
-    await dispose();
-    throw integrityError(manifest, storage, digest.bytes);
+  if (digest.bytes !== object.storedBytes || digest.sha256 !== object.sha256) {
+    throw integrityError(manifest, object, storage, digest.bytes);
   }
-  return { path, rawBytes: (await stat(path)).size, storedBytes: digest.bytes, dispose };
+  return digest.bytes;
 }
 
 /** Fails before the download when the archive cannot fit: a restore should not spend an hour to find out. */
@@ -113,10 +169,11 @@ async function checkFreeSpace(tempDir: string, manifest: BackupManifest): Promis
     throw localWriteFailed(manifest, tempDir, error);
   });
   const free = space.bavail * space.bsize;
-  if (free < manifest.object.rawBytes) {
+  const rawBytes = storedFiles(manifest).reduce((sum, file) => sum + file.rawBytes, 0);
+  if (free < rawBytes) {
     throw new DbopsError(
       'RESTORE_FAILED',
-      `Restoring backup ${manifest.backupId} needs ${formatBytes(manifest.object.rawBytes)} for its archive in ${tempDir}, which has ${formatBytes(free)} free`,
+      `Restoring backup ${manifest.backupId} needs ${formatBytes(rawBytes)} for its archive in ${tempDir}, which has ${formatBytes(free)} free`,
       {
         hint: TEMP_DIR_HINT,
       },
@@ -162,11 +219,11 @@ function failsFirst(first: Readable, rest: Stream[]): () => boolean {
 }
 
 /** The download itself failed (the connection dropped): nothing is known against the backup. */
-function storageBrokeOff(storage: Storage, manifest: BackupManifest, error: unknown): DbopsError {
+function storageBrokeOff(storage: Storage, manifest: BackupManifest, object: ManifestPart, error: unknown): DbopsError {
   const reason = error instanceof Error ? error.message : String(error);
   return new DbopsError(
     'STORAGE_FAILED',
-    `Reading backup ${manifest.backupId} from ${storage.locate(manifest.object.key)} broke off: ${reason}`,
+    `Reading backup ${manifest.backupId} from ${storage.locate(object.key)} broke off: ${reason}`,
     {
       hint: 'The connection to the storage failed during the download. Nothing was restored, and this says nothing against the backup itself: run again.',
       cause: error,
@@ -175,7 +232,12 @@ function storageBrokeOff(storage: Storage, manifest: BackupManifest, error: unkn
 }
 
 /** Says why reading a backup failed: a wrong key stays as the decryptor said; otherwise size and checksum decide. */
-async function diagnose(storage: Storage, manifest: BackupManifest, error: unknown): Promise<DbopsError> {
+async function diagnose(
+  storage: Storage,
+  manifest: BackupManifest,
+  object: ManifestPart,
+  error: unknown,
+): Promise<DbopsError> {
   if (
     error instanceof DbopsError &&
     /identit|passphrase|key/i.test(error.message) &&
@@ -183,19 +245,19 @@ async function diagnose(storage: Storage, manifest: BackupManifest, error: unkno
   )
     return error;
   if (error instanceof DbopsError && error.code === 'STORAGE_ACCESS_DENIED') return error;
-  const stat = await storage.stat(manifest.object.key).catch(() => undefined);
+  const stat = await storage.stat(object.key).catch(() => undefined);
   if (!stat) {
     return new DbopsError(
       'INTEGRITY_FAILED',
-      `The object of backup ${manifest.backupId} is missing (${storage.locate(manifest.object.key)})`,
+      `The object of backup ${manifest.backupId} is missing (${storage.locate(object.key)})`,
       {
         hint: 'The manifest exists but its object was deleted; choose another backup.',
         cause: error,
       },
     );
   }
-  if (stat.size !== manifest.object.storedBytes)
-    return integrityError(manifest, storage, stat.size, error, isCutShort(error));
+  if (stat.size !== object.storedBytes)
+    return integrityError(manifest, object, storage, stat.size, error, isCutShort(error));
   const reason = error instanceof Error ? error.message : String(error);
   return new DbopsError('INTEGRITY_FAILED', `Backup ${manifest.backupId} is corrupt: ${reason}`, {
     hint: 'The object has the right size but its content was altered after it was written (its checksum no longer matches the manifest). Choose another backup.',
@@ -218,26 +280,27 @@ function isCutShort(error: unknown): boolean {
 
 function integrityError(
   manifest: BackupManifest,
+  object: ManifestPart,
   storage: Storage,
   actualBytes: number,
   cause?: unknown,
   cutShort = false,
 ): DbopsError {
-  const where = storage.locate(manifest.object.key);
-  if (cutShort && actualBytes < manifest.object.storedBytes) {
+  const where = storage.locate(object.key);
+  if (cutShort && actualBytes < object.storedBytes) {
     return new DbopsError(
       'INTEGRITY_FAILED',
-      `Backup ${manifest.backupId} is truncated: ${actualBytes} of ${manifest.object.storedBytes} bytes at ${where}`,
+      `Backup ${manifest.backupId} is truncated: ${actualBytes} of ${object.storedBytes} bytes at ${where}`,
       {
         hint: 'The object was cut short after it was written; choose another backup.',
         cause,
       },
     );
   }
-  if (actualBytes !== manifest.object.storedBytes) {
+  if (actualBytes !== object.storedBytes) {
     return new DbopsError(
       'INTEGRITY_FAILED',
-      `Backup ${manifest.backupId} does not match its manifest: ${where} has ${actualBytes} bytes, the manifest says ${manifest.object.storedBytes} (the object was replaced or damaged)`,
+      `Backup ${manifest.backupId} does not match its manifest: ${where} has ${actualBytes} bytes, the manifest says ${object.storedBytes} (the object was replaced or damaged)`,
       {
         hint: 'The object was replaced or damaged after it was written (another file copied over it, a failed disk or sync); choose another backup, and check what writes to this location.',
         cause,

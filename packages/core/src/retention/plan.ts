@@ -146,6 +146,16 @@ function problemOf(manifest: BackupManifest, objects: StoredObject[], now: Date)
   if (!object) return { reason: 'damaged', detail: 'its object is missing' };
   if (object.size !== manifest.object.storedBytes)
     return { reason: 'damaged', detail: `its object has ${object.size} bytes, not ${manifest.object.storedBytes}` };
+  // A parallel dump's parts count as its object does: one missing or of another size makes the backup unrestorable.
+  const sizes = new Map(objects.map((o) => [o.key, o.size]));
+  for (const part of manifest.parts ?? []) {
+    const size = sizes.get(part.key);
+    if (size !== part.storedBytes)
+      return {
+        reason: 'damaged',
+        detail: `its part ${part.file} ${size === undefined ? 'is missing' : `has ${size} bytes, not ${part.storedBytes}`}`,
+      };
+  }
   if (isDatedInFuture(manifest, now)) {
     const ahead = formatSeconds((Date.parse(manifest.startedAt) - now.getTime()) / 1000);
     return {

@@ -1,15 +1,18 @@
+import { tmpdir } from 'node:os';
 import type pg from 'pg';
 import { DbopsError } from '../../errors.js';
-import type { DumpRecord, DumpSettings, DumpSource, DumpStream, EngineContext } from '../engine.js';
+import type { DumpRecord, DumpSettings, DumpSource, DumpStream, EngineContext, ParallelDump } from '../engine.js';
 import type { ArchiveToc } from './archive-toc.js';
 import { findClientTools } from './client-tools.js';
 import { serverVersion, systemIdentifier, withSession } from './connection.js';
 import { readDatabaseLocale } from './database-locale.js';
 import { dataExclusions, isRecoveryConflict, recoveryConflictError } from './dump.js';
+import { startDirectoryDump } from './dump-directory.js';
 import { startDumpStream } from './dump-stream.js';
 import { archiveFingerprint, readSchemaCatalog, schemasNotInArchive, type SchemaCatalog } from './fingerprint.js';
 import { countRows, listDumpedTables, type TableInventory } from './inventory.js';
 import { libpqEnvironment } from './libpq-env.js';
+import { listArchiveFile } from './restore.js';
 import { describeExclusiveLockers, isLockTimeout, LOCK_WAIT_INPUT, lockWaitError } from './lock-wait.js';
 import { describeTarget, type PgTarget } from './target.js';
 
@@ -65,6 +68,16 @@ export async function withPgDumpSource<T>(
     }
 
     const identity = systemId ? { systemIdentifier: systemId } : {};
+    const dumpCommand = (env: NodeJS.ProcessEnv, signal: AbortSignal) => ({
+      pgDump: tools.pgDump,
+      scope: settings.scope,
+      snapshot,
+      extraArgs: settings.extraArgs,
+      env,
+      signal,
+      role: target.user,
+      ...(settings.lockWaitTimeoutMs ? { lockWaitTimeoutMs: settings.lockWaitTimeoutMs } : {}),
+    });
     const origin: DumpRecord['origin'] = {
       source: { host: target.host, port: target.port, ...identity },
       locale,
@@ -79,16 +92,7 @@ export async function withPgDumpSource<T>(
         const libpq = await libpqEnvironment(target, settings.env);
         try {
           const dump = await startDumpStream({
-            dump: {
-              pgDump: tools.pgDump,
-              scope: settings.scope,
-              snapshot,
-              extraArgs: settings.extraArgs,
-              env: libpq.env,
-              signal,
-              role: target.user,
-              ...(settings.lockWaitTimeoutMs ? { lockWaitTimeoutMs: settings.lockWaitTimeoutMs } : {}),
-            },
+            dump: dumpCommand(libpq.env, signal),
             pgRestore: tools.pgRestore,
             compression,
             level,
@@ -101,9 +105,36 @@ export async function withPgDumpSource<T>(
               const [archive, listing] = await Promise.allSettled([dump.archiveRead, dump.toc]);
               if (archive.status === 'rejected') throw archive.reason;
               if (listing.status === 'rejected') throw listing.reason;
-              return dumpRecord(origin, listing.value, catalog, tables, settings);
+              return dumpRecord(origin, listing.value, catalog, tables, settings, 'pg_dump-custom');
             },
             dispose: libpq.dispose,
+          };
+        } catch (error) {
+          await libpq.dispose();
+          throw error;
+        }
+      },
+      async startParallelDump({ jobs, signal }): Promise<ParallelDump> {
+        const libpq = await libpqEnvironment(target, settings.env);
+        try {
+          const dump = await startDirectoryDump({
+            dump: dumpCommand(libpq.env, signal),
+            jobs,
+            tempDir: settings.env.TMPDIR || tmpdir(),
+            neededBytes: tables.reduce((sum, t) => sum + t.bytes, 0),
+            listToc: (directory) => listArchiveFile(tools.pgRestore, directory, signal),
+          });
+          return {
+            parts: dump.parts,
+            verify: async (stored) => {
+              const toc = dump.toc();
+              checkDataFiles(toc, new Set(stored));
+              return dumpRecord(origin, toc, catalog, tables, settings, 'pg_dump-directory');
+            },
+            dispose: async () => {
+              await dump.dispose();
+              await libpq.dispose();
+            },
           };
         } catch (error) {
           await libpq.dispose();
@@ -129,13 +160,14 @@ function dumpRecord(
   catalog: SchemaCatalog,
   tables: TableInventory[],
   settings: DumpSettings,
+  format: DumpRecord['format'],
 ): DumpRecord {
   const withData = tablesWithData(toc);
   checkArchive(toc, withData, tables, settings.extraArgs);
   const schemasToCreate = schemasNotInArchive(catalog, toc);
   return {
     origin,
-    format: 'pg_dump-custom',
+    format,
     contents: {
       toc: { entries: toc.entries.length, byType: toc.byType },
       ...(schemasToCreate.length > 0 ? { schemasNotInArchive: schemasToCreate } : {}),
@@ -176,6 +208,25 @@ async function explainLockWait(client: pg.Client, timeoutMs: number | undefined,
 /** The oids of the tables whose rows the archive holds (a TABLE DATA entry carries its table's oid). */
 function tablesWithData(toc: ArchiveToc): Set<number> {
   return new Set(toc.entries.filter((e) => e.type === 'TABLE DATA').map((e) => e.oid));
+}
+
+/**
+ * A directory archive holds each table's rows in its own file, which the table of contents names by dump id: every
+ * TABLE DATA entry's file must have been stored, or pg_restore would fail on it (the custom format's read-through
+ * check, for parts).
+ */
+function checkDataFiles(toc: ArchiveToc, stored: Set<string>): void {
+  const missing = toc.entries.filter((e) => e.type === 'TABLE DATA' && !stored.has(`${e.dumpId}.dat`));
+  if (missing.length > 0) {
+    throw new DbopsError(
+      'VERIFY_FAILED',
+      `The parallel dump lacks the data files of ${missing.length} table(s) (${missing
+        .slice(0, 5)
+        .map((e) => e.rest)
+        .join(', ')})`,
+      { hint: 'pg_dump did not write every table it listed; nothing was recorded as a backup.' },
+    );
+  }
 }
 
 /** pg_dump flags whose effect on which tables carry data dbops does not model (inventory.ts DataExclusions). */

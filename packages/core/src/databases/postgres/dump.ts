@@ -258,10 +258,17 @@ export interface DumpCommand {
   lockWaitTimeoutMs?: number;
   /** The role pg_dump connects as, which privilege errors name. */
   role?: string;
+  /** Dump in the directory format with this many jobs into `path` (which must not exist), instead of one archive. */
+  directory?: { path: string; jobs: number };
 }
 
 export function pgDumpArgs(command: Omit<DumpCommand, 'pgDump' | 'env' | 'signal' | 'output'>): string[] {
-  const args = ['--format=custom', '--compress=0', '--no-password'];
+  const { directory } = command;
+  // --verbose makes the leader say "finished item <dumpId> ..." as each worker closes a table's file.
+  const format = directory
+    ? ['--format=directory', `--jobs=${directory.jobs}`, `--file=${directory.path}`, '--verbose']
+    : ['--format=custom'];
+  const args = [...format, '--compress=0', '--no-password'];
   if (command.snapshot) args.push(`--snapshot=${command.snapshot}`);
   if (command.lockWaitTimeoutMs) args.push(`--lock-wait-timeout=${Math.round(command.lockWaitTimeoutMs)}`);
   for (const p of command.scope.schemas) args.push(`--schema=${p}`);
@@ -281,7 +288,7 @@ export function startDump(command: DumpCommand) {
   });
 }
 
-function dumpFailure(exit: ProcessExit, role: string | undefined): DbopsError {
+export function dumpFailure(exit: ProcessExit, role: string | undefined): DbopsError {
   const detail = exit.stderr.split('\n').filter(Boolean).slice(-3).join(' | ') || 'no message';
   if (isDumpLockTimeout(exit.stderr)) {
     // The backup operation names the sessions in the way.
