@@ -59,8 +59,14 @@ fi
 mongo_tools=(mongodump mongorestore bsondump)
 missing_tools=()
 for tool in "${mongo_tools[@]}"; do has "$tool" "$MONGO_TOOLS_RELEASE" || missing_tools+=("$tool"); done
+prebuilt() { # MONGO_TOOLS_BIN names a folder with all three (built or installed elsewhere): the tests use it
+  [ -n "${MONGO_TOOLS_BIN:-}" ] || return 1
+  for tool in "${mongo_tools[@]}"; do [ -x "$MONGO_TOOLS_BIN/$tool" ] || return 1; done
+}
 if [ ${#missing_tools[@]} -eq 0 ]; then
   echo "mongo-tools $MONGO_TOOLS_RELEASE present in $DEST/bin"
+elif prebuilt; then
+  echo "mongo-tools: using the prebuilt ${mongo_tools[*]} in MONGO_TOOLS_BIN=$MONGO_TOOLS_BIN (nothing built)"
 elif ! module_source github.com/mongodb/mongo-tools "$MONGO_TOOLS_VERSION" 2>"$work/download.log"; then
   # Not fatal: the tests that need a reference client report themselves skipped, naming this reason.
   echo "mongo-tools $MONGO_TOOLS_RELEASE could not be downloaded; tests that need mongodump/mongorestore will skip:" >&2

@@ -774,7 +774,7 @@ function startMongoDumpStream(options) {
         collection: c.name,
         metadata: c.metadata,
         size: c.bytes,
-        ...(c.metadata.type === 'view' ? {} : { documents: () => rawDocuments(options, c.name) }),
+        ...(c.metadata.type === 'view' ? {} : { documents: () => rawDocuments(options, c.name, batchSizeFor(c)) }),
     })), { serverVersion: options.serverVersion, toolVersion: options.toolVersion });
     const parser = new ArchiveParser();
     let settle;
@@ -809,11 +809,23 @@ function startMongoDumpStream(options) {
     };
 }
 const BATCH_DOCUMENTS = 1000;
+/** What one batch of a cursor may hold, by the collection's average document: the driver holds a whole batch. */
+const BATCH_BYTES = 4 * 1024 * 1024;
+/**
+ * A cursor's batch size for `collection`: at most 1000 documents and about 4 MiB. MongoDB caps a batch at 16 MB
+ * itself; FerretDB does not (it sends 101 documents of any size in a first batch, then as many as batchSize asks
+ * for), and the driver holds a whole batch (a 1000-document batch of 64 KiB documents is 64 MB, twice over while
+ * the reply is split into documents), so without this a collection of large documents made memory grow with it.
+ */
+function batchSizeFor(collection) {
+    if (collection.documents <= 0 || collection.bytes <= 0)
+        return BATCH_DOCUMENTS;
+    const average = collection.bytes / collection.documents;
+    return Math.max(1, Math.min(BATCH_DOCUMENTS, Math.floor(BATCH_BYTES / average)));
+}
 /** A collection's documents as the server sent them, natural order, one cursor closed when the writer moves on. */
-async function* rawDocuments(options, collection) {
-    // MongoDB caps a batch at 16 MB; the batch size bounds servers that do not (FerretDB sends 101 documents of any
-    // size in a first batch, and the rest of the collection in one getMore).
-    const cursor = options.db.collection(collection).find({}, { raw: true, batchSize: BATCH_DOCUMENTS });
+async function* rawDocuments(options, collection, batchSize) {
+    const cursor = options.db.collection(collection).find({}, { raw: true, batchSize });
     try {
         for await (const document of cursor)
             yield document;
@@ -1467,7 +1479,7 @@ async function insertRawDocuments(db, collection, documents) {
 
 
 /** A batch is sent once it holds this many bytes or documents: well under the server's 48 MB message limit. */
-const BATCH_BYTES = 8 * 1024 * 1024;
+const archive_loader_BATCH_BYTES = 8 * 1024 * 1024;
 const archive_loader_BATCH_DOCUMENTS = 1000;
 /**
  * Loads a mongodump archive file into `db`, whatever database its namespaces name (restore under another name,
@@ -1531,7 +1543,7 @@ class PendingParser {
             // The parser's bytes are valid only during the call.
             batch.documents.push(Buffer.from(bson));
             batch.bytes += bson.length;
-            if (batch.bytes >= BATCH_BYTES || batch.documents.length >= archive_loader_BATCH_DOCUMENTS) {
+            if (batch.bytes >= archive_loader_BATCH_BYTES || batch.documents.length >= archive_loader_BATCH_DOCUMENTS) {
                 this.full.push(batch);
                 this.open.delete(collection);
             }

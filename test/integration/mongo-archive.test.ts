@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BSON, type Collection, type Db, type Document } from 'mongodb';
 import { uuidHex } from '../../packages/core/src/databases/mongodb/archive/metadata.js';
+import { loadArchive } from '../../packages/core/src/databases/mongodb/archive-loader.js';
 import { readArchive } from '../../packages/core/src/databases/mongodb/archive/reader.js';
 import { ArchiveWriter, type CollectionSource } from '../../packages/core/src/databases/mongodb/archive/writer.js';
 import {
@@ -135,6 +136,33 @@ describe('mongodump archive format against a real server', () => {
         const mine = ours.namespaces.find((o) => o.collection === ns.collection)!;
         expect([ns.collection, canonical(mine.metadata!)]).toEqual([ns.collection, canonical(ns.metadata!)]);
       }
+    },
+    300_000,
+  );
+
+  itUnless(mongoToolsMissing())(
+    '(b) a real mongodump --archive is restored by dbops into another database: documents byte for byte, indexes and options equal',
+    async () => {
+      const theirArchive = join(dir, 'mongodump-for-restore.archive');
+      await run(mongoTool('mongodump')!, [`--uri=${server.url()}`, `--db=${sourceName}`, `--archive=${theirArchive}`]);
+      const restored = uniqueDatabase('fromdump');
+      restoredNames.push(restored);
+      const target = server.client.db(restored);
+      const loaded = await loadArchive(theirArchive, target);
+      expect(loaded.collections).toBe(NAMES.length);
+      for (const name of NAMES) {
+        const expected = await rawDocuments(source.collection(name));
+        const actual = await rawDocuments(target.collection(name));
+        expect([name, actual.length]).toEqual([name, expected.length]);
+        actual.forEach((doc, i) => {
+          expect([name, i, doc.equals(expected[i]!)]).toEqual([name, i, true]);
+        });
+        expect([name, await collectionOptions(target, name)]).toEqual([name, await collectionOptions(source, name)]);
+        expect([name, await indexes(target, name)]).toEqual([name, await indexes(source, name)]);
+      }
+      expect(loaded.documents).toBe(
+        (await Promise.all(NAMES.map((n) => source.collection(n).countDocuments()))).reduce((a, b) => a + b, 0),
+      );
     },
     300_000,
   );

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { BSON, type Db } from 'mongodb';
 import { engineForUrl } from '../../packages/core/src/databases/index.js';
@@ -24,7 +25,15 @@ import { readArchive } from '../../packages/core/src/databases/mongodb/archive/r
 import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/target.js';
 import { runCli } from '../harness/cli.js';
 import { catchError } from '../harness/errors.js';
-import { itUnless, startMongo, uniqueDatabase, type MongoServer } from '../harness/mongo.js';
+import {
+  itUnless,
+  lacking,
+  mongoTool,
+  mongoToolsMissing,
+  startMongo,
+  uniqueDatabase,
+  type MongoServer,
+} from '../harness/mongo.js';
 import { startS3Server, type S3Server } from '../harness/s3.js';
 
 const require = createRequire(import.meta.url);
@@ -251,6 +260,42 @@ describe('backup of a MongoDB database', () => {
     expect(contents.namespaces.find((ns) => ns.collection === 'capped')!.metadata!.options.capped).toBe(true);
   });
 
+  itUnless(mongoToolsMissing())(
+    'the stored object is restored by hand, `zstd -d | mongorestore --archive`: documents byte for byte, options equal',
+    async () => {
+      const file = path.join(local.dir, local.result.manifest.object.key);
+      const restored = uniqueDatabase('byhand');
+      // FerretDB rejects the 'ns' field mongorestore puts in every index (docs/mongodb.md): data and options only.
+      const noIndexes = lacking('mongorestoreIndexes') ? '--noIndexRestore' : '';
+      const mongorestore = mongoTool('mongorestore')!;
+      try {
+        await shell(
+          `set -o pipefail; zstd -d -c '${file}' | '${mongorestore}' --quiet --uri='${mongo.url()}' --archive ` +
+            `--nsFrom='${database}.*' --nsTo='${restored}.*' ${noIndexes}`,
+        );
+        const target = mongo.client.db(restored);
+        for (const name of Object.keys(COUNTS)) {
+          const docs = ((await target.collection(name).find({}, { raw: true }).toArray()) as unknown as Buffer[]).sort(
+            Buffer.compare,
+          );
+          const source = await sourceDocuments(name);
+          expect({ name, count: docs.length }).toEqual({ name, count: source.length });
+          expect({ name, same: docs.every((doc, i) => doc.equals(source[i]!)) }).toEqual({ name, same: true });
+          const [info] = await target.listCollections({ name }, { nameOnly: false }).toArray();
+          const [sourceInfo] = await db.listCollections({ name }, { nameOnly: false }).toArray();
+          expect({ name, options: info?.options }).toEqual({ name, options: sourceInfo?.options });
+        }
+        if (!noIndexes) {
+          const names = (await target.collection('users').indexes()).map((i) => i.name).sort();
+          expect(names).toEqual(['_id_', 'email_unique', 'name_id']);
+        }
+      } finally {
+        await mongo.client.db(restored).dropDatabase();
+      }
+    },
+    300_000,
+  );
+
   test('the fingerprint is stable: a second backup of the unchanged database has the same one', async () => {
     const again = await backup(options(path.join(work, 'again')));
     expect(again.manifest.schemaFingerprint).toEqual(local.result.manifest.schemaFingerprint);
@@ -454,6 +499,14 @@ itUnless(mongo_canCrash())(
   },
   300_000,
 );
+
+function shell(script: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile('bash', ['-c', script], { maxBuffer: 16 << 20 }, (error, _stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(),
+    );
+  });
+}
 
 /** Why the wrong-password test cannot run against MONGO_URL: it has no password to get wrong. */
 function passwordInMongoUrl(): string | undefined {

@@ -9,3 +9,15 @@ const CHECKS: Record<EngineName, CheckDefinition[]> = { postgresql: POSTGRES_CHE
 export function healthChecksFor(engine: EngineName): CheckDefinition[] {
   return CHECKS[engine];
 }
+
+const PRODUCTS: Record<EngineName, string> = { postgresql: 'PostgreSQL', mongodb: 'MongoDB' };
+
+/**
+ * The product a report's checks were written for ("MongoDB"), for its headline: the renderers get the engine's check
+ * definitions, not the engine. A list of neither engine's definitions (a test's own) reads as PostgreSQL.
+ */
+export function productOf(checks: CheckDefinition[]): string {
+  const engines = Object.keys(CHECKS) as EngineName[];
+  const engine = engines.find((name) => checks.some((check) => CHECKS[name].includes(check)));
+  return PRODUCTS[engine ?? 'postgresql'];
+}

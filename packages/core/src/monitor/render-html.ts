@@ -1,4 +1,5 @@
 import type { CheckDefinition } from './check.js';
+import { productOf } from './engine-checks.js';
 import { describeTrend, formatThreshold, formatValue, showValue } from './format-value.js';
 import { noFindingsText, STATUS_ICON } from './render-markdown.js';
 import { barChartSvg, escapeHtml, lineChartSvg } from './render-svg.js';
@@ -25,7 +26,7 @@ export function renderHtml(report: MonitorReport, checks: CheckDefinition[]): st
       ? ` · <strong>${unchecked.length} check${unchecked.length === 1 ? '' : 's'} could not run</strong>`
       : '';
   parts.push(
-    `<p><strong>${report.counts.critical} critical, ${report.counts.warning} warning</strong>${notRun} · PostgreSQL ${e(report.database.serverVersion)}${report.database.standby ? ' (standby)' : ''} · ${report.checks.length} checks in ${(report.durationMs / 1000).toFixed(1)} s · ${e(report.generatedAt)}</p>`,
+    `<p><strong>${report.counts.critical} critical, ${report.counts.warning} warning</strong>${notRun} · ${e(productOf(checks))} ${e(report.database.serverVersion)}${report.database.standby ? ' (standby)' : ''} · ${report.checks.length} checks in ${(report.durationMs / 1000).toFixed(1)} s · ${e(report.generatedAt)}</p>`,
   );
 
   const findings = report.checks.flatMap((c) => c.findings.map((f) => ({ f, c })));

@@ -1,5 +1,6 @@
 import { code, strong, type Block, type Inline, type Result, type ResultStatus } from '../report/result.js';
 import type { CheckDefinition } from './check.js';
+import { productOf } from './engine-checks.js';
 import { chartScale, describeTrend, formatThreshold, formatValue, showValue } from './format-value.js';
 import { renderSummary } from '../report/render-summary.js';
 import { notCheckedText } from './report-status.js';
@@ -54,7 +55,7 @@ export function monitorSummary(report: MonitorReport, checks: CheckDefinition[])
       kind: 'note',
       text: [
         strong(`${critical} critical, ${warning} warning`),
-        ` · PostgreSQL ${report.database.serverVersion}${report.database.standby ? ' (standby)' : ''} · `,
+        ` · ${productOf(checks)} ${report.database.serverVersion}${report.database.standby ? ' (standby)' : ''} · `,
         `${report.checks.length} checks in ${(report.durationMs / 1000).toFixed(1)} s`,
         ...extra.flatMap((part, i) => [i === 0 ? ' · ' : ', ', part]),
         ` · ${report.generatedAt}`,
@@ -137,7 +138,7 @@ export function monitorSummary(report: MonitorReport, checks: CheckDefinition[])
   }
   blocks.push({ kind: 'folded', title: 'Details: every check', blocks: details });
 
-  const findingsText = `${critical} critical, ${warning} warning findings on PostgreSQL ${report.database.serverVersion} (${report.generatedAt}).`;
+  const findingsText = `${critical} critical, ${warning} warning findings on ${productOf(checks)} ${report.database.serverVersion} (${report.generatedAt}).`;
   return {
     status: STATUS[report.status],
     title: [`Database health: ${report.status.toUpperCase()} — `, code(report.name)],

@@ -43,7 +43,7 @@ export function startMongoDumpStream(options: MongoDumpStreamOptions): MongoDump
       collection: c.name,
       metadata: c.metadata,
       size: c.bytes,
-      ...(c.metadata.type === 'view' ? {} : { documents: () => rawDocuments(options, c.name) }),
+      ...(c.metadata.type === 'view' ? {} : { documents: () => rawDocuments(options, c.name, batchSizeFor(c)) }),
     })),
     { serverVersion: options.serverVersion, toolVersion: options.toolVersion },
   );
@@ -80,12 +80,28 @@ export function startMongoDumpStream(options: MongoDumpStreamOptions): MongoDump
 }
 
 const BATCH_DOCUMENTS = 1000;
+/** What one batch of a cursor may hold, by the collection's average document: the driver holds a whole batch. */
+const BATCH_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A cursor's batch size for `collection`: at most 1000 documents and about 4 MiB. MongoDB caps a batch at 16 MB
+ * itself; FerretDB does not (it sends 101 documents of any size in a first batch, then as many as batchSize asks
+ * for), and the driver holds a whole batch (a 1000-document batch of 64 KiB documents is 64 MB, twice over while
+ * the reply is split into documents), so without this a collection of large documents made memory grow with it.
+ */
+export function batchSizeFor(collection: Pick<CollectionInventory, 'documents' | 'bytes'>): number {
+  if (collection.documents <= 0 || collection.bytes <= 0) return BATCH_DOCUMENTS;
+  const average = collection.bytes / collection.documents;
+  return Math.max(1, Math.min(BATCH_DOCUMENTS, Math.floor(BATCH_BYTES / average)));
+}
 
 /** A collection's documents as the server sent them, natural order, one cursor closed when the writer moves on. */
-async function* rawDocuments(options: MongoDumpStreamOptions, collection: string): AsyncGenerator<Uint8Array> {
-  // MongoDB caps a batch at 16 MB; the batch size bounds servers that do not (FerretDB sends 101 documents of any
-  // size in a first batch, and the rest of the collection in one getMore).
-  const cursor = options.db.collection(collection).find({}, { raw: true, batchSize: BATCH_DOCUMENTS });
+async function* rawDocuments(
+  options: MongoDumpStreamOptions,
+  collection: string,
+  batchSize: number,
+): AsyncGenerator<Uint8Array> {
+  const cursor = options.db.collection(collection).find({}, { raw: true, batchSize });
   try {
     for await (const document of cursor as unknown as AsyncIterable<Uint8Array>) yield document;
   } catch (error) {
