@@ -5,6 +5,7 @@ import { DEFAULT_THRESHOLDS } from '../../packages/core/src/maintenance/plan.js'
 import { parseWindow } from '../../packages/core/src/maintenance-window/window.js';
 import { type Logger, silentLogger } from '../../packages/core/src/log.js';
 import { Secrets } from '../../packages/core/src/secrets.js';
+import { mongoEngine } from '../../packages/core/src/databases/mongodb/engine.js';
 import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/target.js';
 import { itUnless, startMongo, uniqueDatabase, type MongoServer } from '../harness/mongo.js';
 
@@ -114,3 +115,23 @@ itUnless(process.env.MONGO_URL ? undefined : 'FerretDB’s compact frees nothing
     expect(compact!.after!.bytes).toBeLessThan(compact!.before!.bytes);
   },
 );
+
+it('a command the server lacks makes the step skipped with the server’s reason, not failed', async () => {
+  // An unknown command: CommandNotFound on FerretDB and MongoDB alike, the error a missing compact or validate gives.
+  const error = await server.client
+    .db(database)
+    .command({ dbopsNoSuchCommand: 1 })
+    .catch((e: unknown) => e);
+  await mongoEngine.withMaintenanceSession!(
+    parseMongoTarget(server.url(database)),
+    { log: silentLogger },
+    async (s) => {
+      expect(s.explainStepFailure(error, 1000)).toEqual({
+        status: 'skipped',
+        reason: expect.stringMatching(
+          /^skipped: the server does not support it \(CommandNotFound: .*dbopsNoSuchCommand/,
+        ),
+      });
+    },
+  );
+});
