@@ -6,6 +6,7 @@ import type { Compression } from '../pipeline/compression.js';
 import type { CheckResult, UserCheck } from '../restore/checks.js';
 import type { TombstoneSet } from '../data-retention/tombstones.js';
 import type { DumpScope } from './dump-scope.js';
+import type { MaintenanceStep } from '../maintenance/step.js';
 
 export { FULL_SCOPE, type DumpScope } from './dump-scope.js';
 
@@ -211,6 +212,38 @@ export interface HealthCommands {
   naturalEnd(db: string, collection: string, order: 1 | -1): Promise<Record<string, unknown> | undefined>;
 }
 
+/** What a document engine's maintenance plan reads its thresholds from (docs/maintenance.md, MongoDB). */
+export interface DocumentMaintenanceSettings {
+  /** validate with { full: true } (validate-full). */
+  validateFull: boolean;
+  /** compact when free storage / storage size reaches this (table-bloat-percent) … */
+  minFreeRatio: number;
+  /** … and the collection's storage is at least this big (min-table-size). */
+  minStorageBytes: number;
+}
+
+/** A step's figures before and after: the collection's storage and its free part. */
+export interface DocumentStepFigures {
+  bytes: number;
+  freeBytes?: number;
+}
+
+/** maintenance on an engine without SQL (MongoDB): a plan per collection and one command per step. */
+export interface MaintenanceSession {
+  server: DatabaseServer;
+  plan(settings: DocumentMaintenanceSettings, timeoutMs: number): Promise<MaintenanceStep[]>;
+  /**
+   * Runs one 'apply' step's command, bounded by `timeoutMs` on the server (maxTimeMS). Returns the collection's figures
+   * before and after (undefined when it no longer exists) and what the server said, in a sentence.
+   */
+  runStep(
+    step: MaintenanceStep,
+    timeoutMs: number,
+  ): Promise<{ before?: DocumentStepFigures; after?: DocumentStepFigures; result?: string }>;
+  /** A step's error: 'skipped' when the server lacks the command or the collection is gone, 'failed' otherwise. */
+  explainStepFailure(error: unknown, timeoutMs: number): { status: 'skipped' | 'failed'; reason: string };
+}
+
 export interface DatabaseEngine {
   readonly name: EngineName;
   /** "user@host:port/database", for people; never the password. */
@@ -263,5 +296,12 @@ export interface DatabaseEngine {
     target: DatabaseTarget,
     context: EngineContext,
     use: (client: pg.Client) => Promise<T>,
+  ): Promise<T>;
+
+  /** maintenance on engines without SQL (MongoDB); SQL engines plan through withSqlSession instead. */
+  withMaintenanceSession?<T>(
+    target: DatabaseTarget,
+    context: EngineContext,
+    use: (session: MaintenanceSession) => Promise<T>,
   ): Promise<T>;
 }

@@ -22,5 +22,11 @@ export function lazyEngine(
     checkRestored: async (into, manifest, checks, context) =>
       (await engine()).checkRestored(into, manifest, checks, context),
     withHealthSession: async (target, context, use) => (await engine()).withHealthSession(target, context, use),
+    // Optional members: present on the lazy engine, refused on first use when the loaded engine lacks them.
+    withMaintenanceSession: async (target, context, use) => {
+      const loadedEngine = await engine();
+      if (!loadedEngine.withMaintenanceSession) throw new Error(`${name} has no maintenance session`);
+      return loadedEngine.withMaintenanceSession(target, context, use);
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { parseDuration, parseTimeoutMs } from '../duration.js';
+import { invalidInput } from '../errors.js';
 import { DEFAULT_THRESHOLDS, type MaintenanceThresholds } from '../maintenance/plan.js';
 import type { TableRebuildPolicy } from '../maintenance/table-rebuild.js';
 import { parseSize } from '../size.js';
@@ -25,6 +26,19 @@ export const MAINTENANCE_GUARD_INPUTS: InputDefinition[] = [
     description: 'Time budget of the run: no step starts whose estimate would pass it.',
     type: 'duration',
     default: '1h',
+  },
+  {
+    name: 'max-replication-lag',
+    description:
+      "Before each step, while a standby's replay lag exceeds this the run pauses; it stops when the window or max-runtime cannot cover the wait.",
+    type: 'duration',
+    default: '30s',
+  },
+  {
+    name: 'maintenance-work-mem',
+    description:
+      "PostgreSQL's maintenance_work_mem for the run's session (VACUUM, index rebuilds), at least 1MB. The server's setting when unset.",
+    type: 'size',
   },
 ];
 
@@ -121,6 +135,17 @@ export const MAINTENANCE_REBUILD_INPUTS: InputDefinition[] = [
   },
 ];
 
+/** MongoDB only. */
+export const MAINTENANCE_MONGODB_INPUTS: InputDefinition[] = [
+  {
+    name: 'validate-full',
+    description:
+      "MongoDB: validate each collection with { full: true }, which also checks the storage engine's structures (slower).",
+    type: 'boolean',
+    default: 'false',
+  },
+];
+
 export function readRebuildPolicy(reader: InputReader): TableRebuildPolicy {
   return {
     allowVacuumFull: reader.boolean('allow-vacuum-full'),
@@ -128,11 +153,25 @@ export function readRebuildPolicy(reader: InputReader): TableRebuildPolicy {
   };
 }
 
+/** PostgreSQL's bounds of maintenance_work_mem: 1024 kB to 2147483647 kB. */
+const MIN_WORK_MEM = 1024 * 1024;
+const MAX_WORK_MEM = 2147483647 * 1024;
+
 export function readGuards(reader: InputReader) {
+  const workMemText = reader.optional('maintenance-work-mem');
+  const workMem = workMemText === undefined ? undefined : parseSize(workMemText, 'maintenance-work-mem');
+  if (workMem !== undefined && (workMem < MIN_WORK_MEM || workMem > MAX_WORK_MEM))
+    throw invalidInput(
+      'maintenance-work-mem',
+      `'${workMemText}' is outside what PostgreSQL takes`,
+      'a size from 1MB to 2TB, e.g. 256MB or 1GB',
+    );
   return {
     lockTimeoutMs: parseTimeoutMs(reader.optional('lock-timeout')!, 'lock-timeout', '5s'),
     statementTimeoutMs: parseTimeoutMs(reader.optional('statement-timeout')!, 'statement-timeout', '1h'),
     maxRuntimeMs: parseTimeoutMs(reader.optional('max-runtime')!, 'max-runtime', '90m'),
+    maxReplicationLagMs: parseTimeoutMs(reader.optional('max-replication-lag')!, 'max-replication-lag', '30s'),
+    ...(workMem === undefined ? {} : { maintenanceWorkMemBytes: workMem }),
   };
 }
 

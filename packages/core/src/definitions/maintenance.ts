@@ -4,6 +4,7 @@ import { maintenanceOutputs, maintenanceSummary } from '../report/maintenance-su
 import { connectionInputs, readConnection } from './connection-inputs.js';
 import {
   MAINTENANCE_GUARD_INPUTS,
+  MAINTENANCE_MONGODB_INPUTS,
   MAINTENANCE_REBUILD_INPUTS,
   MAINTENANCE_THRESHOLD_INPUTS,
   readGuards,
@@ -31,12 +32,13 @@ const inputs: InputDefinition[] = [
   ...MAINTENANCE_GUARD_INPUTS,
   ...MAINTENANCE_REBUILD_INPUTS,
   ...MAINTENANCE_THRESHOLD_INPUTS,
+  ...MAINTENANCE_MONGODB_INPUTS,
 ];
 
 export const maintenanceDefinition: ActionDefinition = {
   name: 'maintenance',
   description:
-    'Plan database maintenance from the live database (VACUUM, REINDEX CONCURRENTLY, indexes and sequences to look at) and, with apply, run it inside a maintenance window under lock and statement timeouts.',
+    'Plan database maintenance from the live database (PostgreSQL: VACUUM, REINDEX CONCURRENTLY, indexes and sequences to look at; MongoDB: validate, compact) and, with apply, run it inside a maintenance window under lock and statement timeouts.',
   inputs,
   outputs: [
     { name: 'steps-planned', description: 'Steps of the plan that apply may run.' },
@@ -54,6 +56,7 @@ export const maintenanceDefinition: ActionDefinition = {
       ...(windowText ? { window: parseWindow(windowText, 'window'), windowText } : {}),
       thresholds: readThresholds(reader),
       rebuildPolicy: readRebuildPolicy(reader),
+      validateFull: reader.boolean('validate-full'),
       ...readGuards(reader),
       ...operationContext(context),
     });

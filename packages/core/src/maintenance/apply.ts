@@ -1,12 +1,15 @@
 // Applying a maintenance plan with guards: one step at a time, each under lock_timeout (a step that cannot get its
 // lock is skipped, never queued in front of the application's queries) and a statement_timeout no longer than what
 // is left of the window and the time budget; no step starts that its estimate says would not finish in time.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { DatabaseTarget } from '../databases/engine.js';
 import { RepackLockError, runPgRepack } from '../databases/postgres/maintenance-repack.js';
+import { replicationLagMs } from '../databases/postgres/data-retention-lag.js';
 import type { Logger } from '../log.js';
 import type { Window } from '../maintenance-window/window.js';
 import type { MaintenanceStep } from './plan.js';
+import { stepTimeoutMs, stopReason, timeLeft } from './step-guards.js';
 import { invalidIndexesBeside, type RelationFigures, relationFigures, setTimeouts, startStep } from './step-session.js';
 
 export interface ApplySettings {
@@ -23,6 +26,15 @@ export interface ApplySettings {
   /** For steps that run a client program (pg_repack): the connection it is given, and its environment (PATH). */
   target?: DatabaseTarget;
   env?: NodeJS.ProcessEnv;
+  /** maintenance_work_mem for the session, in bytes (maintenance-work-mem); the server's setting when absent. */
+  maintenanceWorkMemBytes?: number;
+  /**
+   * Before each step: while a standby's replay lag exceeds this (max-replication-lag), the run pauses; when what is
+   * left of the window or max-runtime cannot cover the wait and the step, it stops. No check when absent.
+   */
+  maxReplicationLagMs?: number;
+  /** How often the lag is read again while pausing; 1 s by default. */
+  lagCheckIntervalMs?: number;
 }
 
 export type StepStatus = 'applied' | 'skipped' | 'failed';
@@ -34,6 +46,8 @@ export interface StepOutcome {
   status: StepStatus;
   /** Why a step was skipped or failed, in a sentence. */
   reason?: string;
+  /** What the server answered, in a sentence (MongoDB: validate's verdict, compact's bytes freed). */
+  result?: string;
   seconds?: number;
   before?: RelationFigures;
   after?: RelationFigures;
@@ -55,34 +69,56 @@ export async function applySteps(
   const started = settings.now().getTime();
   const outcomes: StepOutcome[] = [];
   // lock_timeout holds for the whole run (reading a step's figures waits for locks too); statement_timeout is per step.
-  await setTimeouts(client, settings.lockTimeoutMs, settings.statementTimeoutMs);
+  await setTimeouts(client, settings.lockTimeoutMs, settings.statementTimeoutMs, settings.maintenanceWorkMemBytes);
   let stop: string | undefined;
   // An applied step's figures after it are read with the next step's (one round trip less per step), or at the end.
   const pending: { outcome?: StepOutcome } = {};
   for (const step of steps.filter((s) => s.mode === 'apply')) {
     const base = { kind: step.kind, object: step.object, statement: step.statement };
-    const now = settings.now();
-    const budgetLeft = settings.maxRuntimeMs - (now.getTime() - started);
-    const windowLeft = settings.window ? settings.window.remaining(now) : Number.POSITIVE_INFINITY;
-    const needs = step.estimatedSeconds * 1000;
-    stop ??= settings.signal?.aborted
-      ? 'the run was cancelled'
-      : windowLeft < needs
-        ? `${Math.round(windowLeft / 1000)} s are left of the maintenance window; the next step needs about ${step.estimatedSeconds} s`
-        : budgetLeft < needs
-          ? `${Math.round(budgetLeft / 1000)} s are left of max-runtime; the next step needs about ${step.estimatedSeconds} s`
-          : undefined;
+    stop ??= stopReason(step, settings, started);
+    stop ??= await waitForStandbys(client, step, settings, started);
     if (stop) {
       outcomes.push({ ...base, status: 'skipped', reason: `not started: ${stop}` });
       continue;
     }
-    const timeout = Math.min(settings.statementTimeoutMs, windowLeft, budgetLeft);
+    const timeout = stepTimeoutMs(settings, started);
     const outcome = await applyStep(client, step, settings, timeout, pending);
     outcomes.push(outcome);
     if (outcome.status === 'applied') pending.outcome = outcome;
   }
   if (pending.outcome) await readAfter(client, pending.outcome);
   return outcomes;
+}
+
+/**
+ * Waits while a standby's replay lag exceeds max-replication-lag: each step's WAL (a VACUUM, a rebuild) must be
+ * replayed there, and a step started behind a lagging standby delays every read on it further. Returns why the run
+ * stops when the wait and the step no longer fit in the window or max-runtime, or the run was cancelled.
+ */
+async function waitForStandbys(
+  client: pg.Client,
+  step: MaintenanceStep,
+  settings: ApplySettings,
+  started: number,
+): Promise<string | undefined> {
+  const max = settings.maxReplicationLagMs;
+  if (max === undefined) return undefined;
+  const interval = settings.lagCheckIntervalMs ?? 1000;
+  for (;;) {
+    const lag = await replicationLagMs(client);
+    if (lag <= max) return undefined;
+    const { budgetLeft, windowLeft } = timeLeft(settings, started);
+    const left = Math.min(budgetLeft, windowLeft);
+    const lagging = `a standby's replay lag is ${Math.round(lag)} ms, over max-replication-lag (${max} ms)`;
+    if (left < interval + step.estimatedSeconds * 1000)
+      return `${lagging}, and ${Math.round(left / 1000)} s are left of the maintenance window or max-runtime to wait in`;
+    settings.log.info(`${lagging}: pausing before ${step.statement}`);
+    try {
+      await sleep(interval, undefined, settings.signal ? { signal: settings.signal } : undefined);
+    } catch {
+      return 'the run was cancelled';
+    }
+  }
 }
 
 async function applyStep(

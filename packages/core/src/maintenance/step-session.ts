@@ -6,17 +6,30 @@ import { quoteIdent } from '../databases/postgres/inventory.js';
 /** A table's or index's size and file, read before and after a step: a rebuild gets a new relfilenode. */
 export interface RelationFigures {
   bytes: number;
-  relfilenode: number;
+  /** PostgreSQL only. */
+  relfilenode?: number;
+  /** MongoDB only: storage the collection's file holds free for reuse (what compact gives back). */
+  freeBytes?: number;
   /** Tables only: dead tuples as the statistics last counted them. */
   deadTuples?: number;
 }
 
-/** Session-wide, not SET LOCAL: the CONCURRENTLY statements cannot run inside a transaction block. */
-export async function setTimeouts(client: pg.Client, lockTimeoutMs: number, statementTimeoutMs: number) {
-  await client.query(`select set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false)`, [
-    `${lockTimeoutMs}ms`,
-    `${Math.max(1, Math.floor(statementTimeoutMs))}ms`,
-  ]);
+/**
+ * Session-wide, not SET LOCAL: the CONCURRENTLY statements cannot run inside a transaction block. With
+ * `maintenanceWorkMemBytes`, maintenance_work_mem too (VACUUM's dead-tuple list, index builds), in kB.
+ */
+export async function setTimeouts(
+  client: pg.Client,
+  lockTimeoutMs: number,
+  statementTimeoutMs: number,
+  maintenanceWorkMemBytes?: number,
+) {
+  const workMem = maintenanceWorkMemBytes === undefined ? null : `${Math.floor(maintenanceWorkMemBytes / 1024)}kB`;
+  await client.query(
+    `select set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false),
+            case when $3::text is not null then set_config('maintenance_work_mem', $3, false) end`,
+    [`${lockTimeoutMs}ms`, `${Math.max(1, Math.floor(statementTimeoutMs))}ms`, workMem],
+  );
 }
 
 const FIGURES = `select pg_relation_size(c.oid)::float8 as bytes, c.relfilenode::bigint::float8 as relfilenode,

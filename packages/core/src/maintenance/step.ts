@@ -12,11 +12,13 @@ export type StepKind =
   | 'repack-table'
   | 'vacuum-full'
   | 'create-foreign-key-index'
-  | 'tune-autovacuum';
+  | 'tune-autovacuum'
+  | 'validate-collection'
+  | 'compact-collection';
 
 export interface MaintenanceStep {
   kind: StepKind;
-  /** Schema-qualified, quoted name of the table, index or sequence. */
+  /** Schema-qualified, quoted name of the table, index or sequence; database.collection on MongoDB. */
   object: string;
   statement: string;
   /** 'apply' steps may be run by `--apply`; 'report' steps are for a person to decide. */

@@ -1,9 +1,10 @@
 import type pg from 'pg';
-import { sqlEngineFor } from '../databases/index.js';
-import type { DatabaseTarget } from '../databases/engine.js';
+import { engineFor, sqlEngineFor } from '../databases/index.js';
+import type { DatabaseTarget, MaintenanceSession } from '../databases/engine.js';
 import { cancelled, DbopsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { applySteps, type StepOutcome } from '../maintenance/apply.js';
+import { applyCommandSteps } from '../maintenance/apply-commands.js';
 import { setTimeouts } from '../maintenance/step-session.js';
 import { type MaintenanceStep, type MaintenanceThresholds, planMaintenance } from '../maintenance/plan.js';
 import type { TableRebuildPolicy } from '../maintenance/table-rebuild.js';
@@ -24,6 +25,12 @@ export interface MaintenanceOptions {
   lockTimeoutMs: number;
   statementTimeoutMs: number;
   maxRuntimeMs: number;
+  /** Steps wait while a standby's replay lag exceeds it (PostgreSQL); no check when absent. */
+  maxReplicationLagMs?: number;
+  /** maintenance_work_mem for the session, in bytes (PostgreSQL); the server's when absent. */
+  maintenanceWorkMemBytes?: number;
+  /** MongoDB: validate with { full: true } (validate-full). */
+  validateFull?: boolean;
   /** The clock (tests and the window's checks read it); new Date() by default. */
   now?: () => Date;
   secrets: Secrets;
@@ -52,28 +59,23 @@ export async function maintenance(options: MaintenanceOptions): Promise<Maintena
   const { log, target, signal } = options;
   options.secrets.add(target.password);
   const now = options.now ?? (() => new Date());
-  const engine = sqlEngineFor(target, 'maintenance');
   const context = { log, ...(signal ? { signal } : {}) };
+  const document = engineFor(target);
+  if (target.engine !== 'postgresql' && document.withMaintenanceSession)
+    return document.withMaintenanceSession(target, context, (session) => documentMaintenance(session, options, now));
+  const engine = sqlEngineFor(target, 'maintenance');
   return engine.withSqlSession(target, context, async (client) => {
     const plan = await planUnderLockTimeout(client, options);
-    const at = now();
-    const window = options.window && {
-      text: options.windowText ?? options.window.rules.map((r) => r.text).join(', '),
-      open: options.window.contains(at),
-      next: options.window.next(at),
-    };
-    const result: MaintenanceResult = { apply: options.apply, plan, outcomes: [], ...(window ? { window } : {}) };
-    if (!options.apply || plan.every((s) => s.mode !== 'apply')) return result;
-    if (window && !window.open) {
-      log.warn(
-        `Outside the maintenance window '${window.text}': nothing was applied. It opens next at ${window.next.start.toISOString()}.`,
-      );
-      return result;
-    }
+    const result = planned(plan, options, now);
+    if (!shouldApply(result, options)) return result;
     const outcomes = await applySteps(client, plan, {
       lockTimeoutMs: options.lockTimeoutMs,
       statementTimeoutMs: options.statementTimeoutMs,
       maxRuntimeMs: options.maxRuntimeMs,
+      ...(options.maxReplicationLagMs === undefined ? {} : { maxReplicationLagMs: options.maxReplicationLagMs }),
+      ...(options.maintenanceWorkMemBytes === undefined
+        ? {}
+        : { maintenanceWorkMemBytes: options.maintenanceWorkMemBytes }),
       now,
       log,
       target,
@@ -81,16 +83,68 @@ export async function maintenance(options: MaintenanceOptions): Promise<Maintena
       ...(options.window ? { window: options.window } : {}),
       ...(signal ? { signal } : {}),
     });
-    if (signal?.aborted) throw cancelled('Steps already applied stay applied; run it again to finish the plan.');
-    const failed = outcomes.filter((o) => o.status === 'failed');
-    if (failed.length === 0) return { ...result, outcomes };
-    const failure = new DbopsError(
-      'CHECK_FAILED',
-      `${failed.length} maintenance step(s) failed; the first: ${failed[0]!.statement}: ${failed[0]!.reason}`,
-      { hint: 'See the summary for each step; an invalid index a failed rebuild left is dropped by the next run.' },
-    );
-    return { ...result, outcomes, failure };
+    return finished(result, outcomes, signal);
   });
+}
+
+/** MongoDB: the plan per collection (validate, compact) and its commands, with the same window and budget. */
+async function documentMaintenance(
+  session: MaintenanceSession,
+  options: MaintenanceOptions,
+  now: () => Date,
+): Promise<MaintenanceResult> {
+  const settings = {
+    validateFull: options.validateFull ?? false,
+    minFreeRatio: options.thresholds.tableBloatRatio,
+    minStorageBytes: options.thresholds.minTableBytes,
+  };
+  const plan = await session.plan(settings, options.statementTimeoutMs);
+  const result = planned(plan, options, now);
+  if (!shouldApply(result, options)) return result;
+  const outcomes = await applyCommandSteps(session, plan, {
+    statementTimeoutMs: options.statementTimeoutMs,
+    maxRuntimeMs: options.maxRuntimeMs,
+    now,
+    log: options.log,
+    ...(options.window ? { window: options.window } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  return finished(result, outcomes, options.signal);
+}
+
+function planned(plan: MaintenanceStep[], options: MaintenanceOptions, now: () => Date): MaintenanceResult {
+  const at = now();
+  const window = options.window && {
+    text: options.windowText ?? options.window.rules.map((r) => r.text).join(', '),
+    open: options.window.contains(at),
+    next: options.window.next(at),
+  };
+  return { apply: options.apply, plan, outcomes: [], ...(window ? { window } : {}) };
+}
+
+/** Apply runs when asked, the plan has 'apply' steps and the window (if any) is open; outside it, a warning. */
+function shouldApply(result: MaintenanceResult, options: MaintenanceOptions): boolean {
+  if (!options.apply || result.plan.every((s) => s.mode !== 'apply')) return false;
+  const window = result.window;
+  if (window && !window.open) {
+    options.log.warn(
+      `Outside the maintenance window '${window.text}': nothing was applied. It opens next at ${window.next.start.toISOString()}.`,
+    );
+    return false;
+  }
+  return true;
+}
+
+function finished(result: MaintenanceResult, outcomes: StepOutcome[], signal?: AbortSignal): MaintenanceResult {
+  if (signal?.aborted) throw cancelled('Steps already applied stay applied; run it again to finish the plan.');
+  const failed = outcomes.filter((o) => o.status === 'failed');
+  if (failed.length === 0) return { ...result, outcomes };
+  const failure = new DbopsError(
+    'CHECK_FAILED',
+    `${failed.length} maintenance step(s) failed; the first: ${failed[0]!.statement}: ${failed[0]!.reason}`,
+    { hint: 'See the summary for each step; an invalid index a failed rebuild left is dropped by the next run.' },
+  );
+  return { ...result, outcomes, failure };
 }
 
 /**

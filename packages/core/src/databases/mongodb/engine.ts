@@ -2,6 +2,7 @@ import type { DatabaseEngine } from '../engine.js';
 import { withMongoClient } from './connection.js';
 import { withMongoDumpSource } from './dump-source.js';
 import { withMongoHealthSession } from './health-session.js';
+import { withMongoMaintenanceSession } from './maintenance-session.js';
 import { checkRestoredDatabase } from './restore-checks.js';
 import { withMongoRestoreTarget } from './restore-target.js';
 import { mongoRestorer } from './restorer.js';
@@ -30,4 +31,5 @@ export const mongoEngine: DatabaseEngine = {
     );
   },
   withHealthSession: (target, context, use) => withMongoHealthSession(asMongoTarget(target), context, use),
+  withMaintenanceSession: (target, context, use) => withMongoMaintenanceSession(asMongoTarget(target), context, use),
 };

@@ -1,8 +1,8 @@
-export const id = 136;
-export const ids = [136];
+export const id = 271;
+export const ids = [271];
 export const modules = {
 
-/***/ 92136:
+/***/ 271:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -1239,6 +1239,180 @@ function explainCheckFailure(error, timeoutMs) {
     return { status: 'unknown', reason: `the check failed: ${message}` };
 }
 //# sourceMappingURL=health-session.js.map
+// EXTERNAL MODULE: ./packages/core/lib/maintenance/step-figures.js
+var step_figures = __webpack_require__(53059);
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/maintenance-plan.js
+
+// Rough throughputs, for an order of magnitude: validate reads every document and index entry, full also the storage
+// engine's structures; compact rewrites the collection.
+const VALIDATE_BYTES_PER_S = 100 * 1024 * 1024;
+const VALIDATE_FULL_BYTES_PER_S = 30 * 1024 * 1024;
+const COMPACT_BYTES_PER_S = 30 * 1024 * 1024;
+/** The database's collections (not views, not system.*) and their storage figures, each command under maxTimeMS. */
+async function collectionStorage(db, maxTimeMS) {
+    const listed = await db.listCollections({}, { nameOnly: false, maxTimeMS }).toArray();
+    const names = listed
+        .filter((c) => (c.type ?? 'collection') === 'collection' && !c.name.startsWith('system.'))
+        .map((c) => c.name)
+        .sort();
+    const out = [];
+    for (const name of names) {
+        const stats = await readStorage(db, name, maxTimeMS);
+        if (stats)
+            out.push(stats);
+    }
+    return out;
+}
+/** One collection's figures; undefined when it does not exist (dropped since it was listed). */
+async function readStorage(db, name, maxTimeMS) {
+    let stats;
+    try {
+        stats = await db.command({ collStats: name, maxTimeMS });
+    }
+    catch (error) {
+        if (error.code === 26)
+            return undefined; // NamespaceNotFound
+        throw error;
+    }
+    if (stats.ok !== 1 || (stats.storageSize === undefined && stats.count === undefined))
+        return undefined;
+    const reuse = stats.wiredTiger?.['block-manager']?.['file bytes available for reuse'];
+    return {
+        name,
+        storageBytes: Number(stats.storageSize ?? 0),
+        freeBytes: Number(stats.freeStorageSize ?? reuse ?? 0),
+        indexBytes: Number(stats.totalIndexSize ?? 0),
+        documents: Number(stats.count ?? 0),
+    };
+}
+/** The steps for the collections of `database`, in name order: each collection's validate, then its compact. */
+function planCollections(database, collections, settings) {
+    const steps = [];
+    for (const c of collections) {
+        const object = `${database}.${c.name}`;
+        const name = JSON.stringify(c.name);
+        const bytes = c.storageBytes + c.indexBytes;
+        const figures = {
+            storageBytes: c.storageBytes,
+            freeBytes: c.freeBytes,
+            indexBytes: c.indexBytes,
+            documents: c.documents,
+        };
+        steps.push({
+            kind: 'validate-collection',
+            object,
+            statement: `db.runCommand({ validate: ${name}${settings.validateFull ? ', full: true' : ''} })`,
+            mode: 'apply',
+            why: `checks ${c.documents} documents and their indexes (${(0,step_figures.mb)(bytes)})${settings.validateFull ? ', and the storage engine’s structures (validate-full)' : ''}`,
+            figures,
+            lock: 'an exclusive lock on the collection while it runs: its reads and writes wait',
+            estimatedSeconds: (0,step_figures/* seconds */.YA)(bytes, settings.validateFull ? VALIDATE_FULL_BYTES_PER_S : VALIDATE_BYTES_PER_S),
+            expectedGain: 'finds corrupt documents or index entries before a backup or a read does',
+        });
+        // FerretDB reports free space beside the storage, not within it: the ratio is of the larger.
+        const freeRatio = c.freeBytes / Math.max(c.storageBytes, c.freeBytes, 1);
+        if (freeRatio < settings.minFreeRatio || c.storageBytes < settings.minStorageBytes || c.freeBytes === 0)
+            continue;
+        steps.push({
+            kind: 'compact-collection',
+            object,
+            statement: `db.runCommand({ compact: ${name} })`,
+            mode: 'apply',
+            why: `${(0,step_figures.mb)(c.freeBytes)} of its storage is free for reuse (${(0,step_figures/* pct */.Oe)(freeRatio)}, ≥ ${(0,step_figures/* pct */.Oe)(settings.minFreeRatio)}; storage ${(0,step_figures.mb)(c.storageBytes)})`,
+            figures,
+            lock: 'MongoDB 4.4 and later: reads and writes continue, DDL on the collection waits; earlier versions block the database',
+            estimatedSeconds: (0,step_figures/* seconds */.YA)(bytes, COMPACT_BYTES_PER_S),
+            expectedGain: `up to ${(0,step_figures.mb)(c.freeBytes)} given back to the file system`,
+        });
+    }
+    return steps;
+}
+//# sourceMappingURL=maintenance-plan.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/maintenance-session.js
+// maintenance's session on MongoDB: the plan from each collection's storage figures, and each step's one command
+// (validate or compact) under maxTimeMS, with the collection's figures before and after.
+
+
+
+
+/** Codes that mean the server lacks the command (FerretDB lacks several), not that it failed. */
+const maintenance_session_NOT_SUPPORTED = new Set([59, 115, 238]); // CommandNotFound, CommandNotSupported, NotImplemented
+const NAMESPACE_NOT_FOUND = 26;
+const maintenance_session_TIME_LIMIT = 50; // MaxTimeMSExpired
+const maintenance_session_UNAUTHORIZED = 13;
+function withMongoMaintenanceSession(target, context, use) {
+    return withMongoClient(target, context, async (client) => use(maintenanceSession(client, target.database, await describeMongoServer(client))));
+}
+const ms = (timeoutMs) => Math.max(1, Math.round(timeoutMs));
+function maintenanceSession(client, database, server) {
+    const db = client.db(database);
+    return {
+        server,
+        plan: async (settings, timeoutMs) => planCollections(database, await collectionStorage(db, ms(timeoutMs)), settings),
+        runStep: async (step, timeoutMs) => {
+            const collection = collectionOf(step, database);
+            const maxTimeMS = ms(timeoutMs);
+            const before = await readStorage(db, collection, maxTimeMS);
+            if (!before)
+                throw new CollectionGone(step.object);
+            const command = step.kind === 'compact-collection'
+                ? { compact: collection, maxTimeMS }
+                : { validate: collection, ...(step.statement.includes('full: true') ? { full: true } : {}), maxTimeMS };
+            const answer = await db.command(command).catch((error) => {
+                // Dropped between the figures and the command.
+                throw error.code === NAMESPACE_NOT_FOUND ? new CollectionGone(step.object) : error;
+            });
+            if (step.kind === 'validate-collection' && answer.valid === false)
+                throw new Error(`validate found the collection not valid: ${JSON.stringify(answer.errors ?? [])}`);
+            const after = await readStorage(db, collection, maxTimeMS);
+            const figures = (s) => ({ bytes: s.storageBytes, freeBytes: s.freeBytes });
+            return { before: figures(before), ...(after ? { after: figures(after) } : {}), result: describe(step, answer) };
+        },
+        explainStepFailure,
+    };
+}
+/** The collection a step is about: its object is database.collection. */
+function collectionOf(step, database) {
+    return step.object.slice(database.length + 1);
+}
+class CollectionGone extends Error {
+    constructor(object) {
+        super(`${object} no longer exists (dropped after the plan was made)`);
+    }
+}
+/** What the server answered, in a sentence: validate's verdict, compact's bytes freed. */
+function describe(step, answer) {
+    if (step.kind === 'compact-collection')
+        return `the server reports ${Number(answer.bytesFreed ?? 0)} bytes freed`;
+    const errors = Array.isArray(answer.errors) ? answer.errors.length : 0;
+    const warnings = Array.isArray(answer.warnings) ? answer.warnings.length : 0;
+    return `${answer.valid === true ? 'valid' : 'NOT valid'}: ${Number(answer.nrecords ?? 0)} records, ${errors} errors, ${warnings} warnings`;
+}
+function explainStepFailure(error, timeoutMs) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof CollectionGone)
+        return { status: 'skipped', reason: message };
+    if (error instanceof lib.MongoServerError) {
+        const code = Number(error.code);
+        if (maintenance_session_NOT_SUPPORTED.has(code))
+            return {
+                status: 'skipped',
+                reason: `skipped: the server does not support it (${error.codeName ?? code}: ${message})`,
+            };
+        if (code === maintenance_session_TIME_LIMIT)
+            return {
+                status: 'failed',
+                reason: `stopped by maxTimeMS (${Math.round(timeoutMs)} ms: statement-timeout, or what was left of the window or max-runtime)`,
+            };
+        if (code === maintenance_session_UNAUTHORIZED)
+            return {
+                status: 'failed',
+                reason: `failed: this user lacks a privilege (${message}); grant it the dbAdmin role`,
+            };
+    }
+    return { status: 'failed', reason: `failed: ${message}` };
+}
+//# sourceMappingURL=maintenance-session.js.map
 // EXTERNAL MODULE: ./packages/core/lib/databases/dump-scope.js
 var dump_scope = __webpack_require__(87525);
 // EXTERNAL MODULE: ./packages/core/lib/restore/pipeline-checks.js
@@ -1701,6 +1875,7 @@ async function databaseExists(client, name) {
 
 
 
+
 /**
  * MongoDB behind the engine interface (docs/architecture.md, docs/mongodb.md). Backup writes a mongodump-format
  * archive from raw BSON, verified while it streams; restore and restore-test load it back with the driver, the
@@ -1720,6 +1895,7 @@ const mongoEngine = {
         return withMongoClient(target, context, (client) => checkRestoredDatabase(client.db(target.database), manifest, userChecks));
     },
     withHealthSession: (target, context, use) => withMongoHealthSession((0,mongodb_target/* asMongoTarget */.IE)(target), context, use),
+    withMaintenanceSession: (target, context, use) => withMongoMaintenanceSession((0,mongodb_target/* asMongoTarget */.IE)(target), context, use),
 };
 //# sourceMappingURL=engine.js.map
 

@@ -1,0 +1,104 @@
+// MongoDB's maintenance plan, per collection: validate (with { full: true } when validate-full is on) for every
+// collection, and compact where the storage engine holds much free space that the collection's file keeps
+// (deletes and updates free it for reuse; compact gives it back to the file system).
+import type { Db, Document } from 'mongodb';
+import type { DocumentMaintenanceSettings } from '../engine.js';
+import type { MaintenanceStep } from '../../maintenance/step.js';
+import { mb, pct, seconds } from '../../maintenance/step-figures.js';
+
+// Rough throughputs, for an order of magnitude: validate reads every document and index entry, full also the storage
+// engine's structures; compact rewrites the collection.
+const VALIDATE_BYTES_PER_S = 100 * 1024 * 1024;
+const VALIDATE_FULL_BYTES_PER_S = 30 * 1024 * 1024;
+const COMPACT_BYTES_PER_S = 30 * 1024 * 1024;
+
+export interface CollectionStorage {
+  name: string;
+  /** Bytes the collection's data takes on disk (storageSize), free space included. */
+  storageBytes: number;
+  /** Bytes the file holds for reuse (freeStorageSize, or WiredTiger's "file bytes available for reuse"). */
+  freeBytes: number;
+  indexBytes: number;
+  documents: number;
+}
+
+/** The database's collections (not views, not system.*) and their storage figures, each command under maxTimeMS. */
+export async function collectionStorage(db: Db, maxTimeMS: number): Promise<CollectionStorage[]> {
+  const listed = await db.listCollections({}, { nameOnly: false, maxTimeMS } as never).toArray();
+  const names = listed
+    .filter((c) => (c.type ?? 'collection') === 'collection' && !c.name.startsWith('system.'))
+    .map((c) => c.name)
+    .sort();
+  const out: CollectionStorage[] = [];
+  for (const name of names) {
+    const stats = await readStorage(db, name, maxTimeMS);
+    if (stats) out.push(stats);
+  }
+  return out;
+}
+
+/** One collection's figures; undefined when it does not exist (dropped since it was listed). */
+export async function readStorage(db: Db, name: string, maxTimeMS: number): Promise<CollectionStorage | undefined> {
+  let stats: Document;
+  try {
+    stats = await db.command({ collStats: name, maxTimeMS });
+  } catch (error) {
+    if ((error as { code?: number }).code === 26) return undefined; // NamespaceNotFound
+    throw error;
+  }
+  if (stats.ok !== 1 || (stats.storageSize === undefined && stats.count === undefined)) return undefined;
+  const reuse = stats.wiredTiger?.['block-manager']?.['file bytes available for reuse'];
+  return {
+    name,
+    storageBytes: Number(stats.storageSize ?? 0),
+    freeBytes: Number(stats.freeStorageSize ?? reuse ?? 0),
+    indexBytes: Number(stats.totalIndexSize ?? 0),
+    documents: Number(stats.count ?? 0),
+  };
+}
+
+/** The steps for the collections of `database`, in name order: each collection's validate, then its compact. */
+export function planCollections(
+  database: string,
+  collections: readonly CollectionStorage[],
+  settings: DocumentMaintenanceSettings,
+): MaintenanceStep[] {
+  const steps: MaintenanceStep[] = [];
+  for (const c of collections) {
+    const object = `${database}.${c.name}`;
+    const name = JSON.stringify(c.name);
+    const bytes = c.storageBytes + c.indexBytes;
+    const figures = {
+      storageBytes: c.storageBytes,
+      freeBytes: c.freeBytes,
+      indexBytes: c.indexBytes,
+      documents: c.documents,
+    };
+    steps.push({
+      kind: 'validate-collection',
+      object,
+      statement: `db.runCommand({ validate: ${name}${settings.validateFull ? ', full: true' : ''} })`,
+      mode: 'apply',
+      why: `checks ${c.documents} documents and their indexes (${mb(bytes)})${settings.validateFull ? ', and the storage engine’s structures (validate-full)' : ''}`,
+      figures,
+      lock: 'an exclusive lock on the collection while it runs: its reads and writes wait',
+      estimatedSeconds: seconds(bytes, settings.validateFull ? VALIDATE_FULL_BYTES_PER_S : VALIDATE_BYTES_PER_S),
+      expectedGain: 'finds corrupt documents or index entries before a backup or a read does',
+    });
+    // FerretDB reports free space beside the storage, not within it: the ratio is of the larger.
+    const freeRatio = c.freeBytes / Math.max(c.storageBytes, c.freeBytes, 1);
+    if (freeRatio < settings.minFreeRatio || c.storageBytes < settings.minStorageBytes || c.freeBytes === 0) continue;
+    steps.push({
+      kind: 'compact-collection',
+      object,
+      statement: `db.runCommand({ compact: ${name} })`,
+      mode: 'apply',
+      why: `${mb(c.freeBytes)} of its storage is free for reuse (${pct(freeRatio)}, ≥ ${pct(settings.minFreeRatio)}; storage ${mb(c.storageBytes)})`,
+      figures,
+      lock: 'MongoDB 4.4 and later: reads and writes continue, DDL on the collection waits; earlier versions block the database',
+      estimatedSeconds: seconds(bytes, COMPACT_BYTES_PER_S),
+      expectedGain: `up to ${mb(c.freeBytes)} given back to the file system`,
+    });
+  }
+  return steps;
+}
