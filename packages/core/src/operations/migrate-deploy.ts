@@ -267,7 +267,7 @@ async function deploy(
         }
         if (signal?.aborted) {
           await environment.dispose();
-          throw await stoppedMidRun(source, before, applicationName, options);
+          throw await stoppedMidRun(source, before, command, applicationName, options);
         }
         const after = await readMigrationStatus(source, client);
         const schemaAfter = await takeSchemaSnapshot(client, reader);
@@ -322,6 +322,7 @@ async function deploy(
 async function stoppedMidRun(
   source: MigrationSource,
   before: MigrationStatus,
+  command: string,
   applicationName: string,
   options: MigrateOptions,
 ): Promise<DbopsError> {
@@ -343,9 +344,14 @@ async function stoppedMidRun(
         ...(after.failed.length > 0 ? [`started and not finished: ${after.failed.join(', ')}`] : []),
         `still pending: ${after.pending.join(', ') || 'none'}`,
       ].join('; ');
+      // A migration the tool recorded as started stops the next deploy (Prisma's P3009): say how to clear it.
+      const blocked = migrationBlockers(after, { projectDir: options.project.projectDir, ...prismaPrefix(command) })
+        .filter((b) => b.kind === 'failed' && !before.failed.includes(b.migration))
+        .map((b) => ` ${b.migration} blocks the next deploy until it is resolved: ${b.steps.join(' ')}`)
+        .join('');
       return cancelled(
         `${stopped}; ${sql}. The migration it was running was cancelled and may be partly applied where it ran ` +
-          `outside a transaction. State left: ${state}. ${check}`,
+          `outside a transaction. State left: ${state}.${blocked} ${check}`,
       );
     });
   } catch (error) {
