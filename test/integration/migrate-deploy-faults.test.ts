@@ -143,9 +143,8 @@ test('SIGTERM mid-migration: exit 143, the migration not recorded as applied, no
   expect(stderr).not.toContain(server.password);
   expect(await finishedMigrations(db)).toEqual([INIT]);
   expect(await tableExists(db, 'after_sleep')).toBe(false);
-  // dbops's own session (the one holding the deploy lock) is gone, and the lock with it. Known gap: the killed
-  // command's own backend goes on running pg_sleep until it ends, as PostgreSQL notices a vanished client only when
-  // it next talks to it; it is the only session left, and it is not dbops's.
+  // dbops's own session (the one holding the deploy lock) is gone, and the lock with it. The killed command's own
+  // backend (named dbops-migrate-<run id>, not dbops) is cancelled too: migrate-deploy-cancel.test.ts.
   const dbopsSessionsGone = () =>
     server
       .query(

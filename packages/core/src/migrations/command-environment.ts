@@ -14,17 +14,30 @@ export interface CommandEnvironment {
   dispose(): Promise<void>;
 }
 
-export async function commandEnvironment(target: DatabaseTarget, base: NodeJS.ProcessEnv): Promise<CommandEnvironment> {
+/**
+ * `applicationName` names the command's sessions (PGAPPNAME for libpq tools and node-postgres, application_name in
+ * the URL for the rest), so that a cancel can find the statements they left running (cancel-command-queries.ts).
+ */
+export async function commandEnvironment(
+  target: DatabaseTarget,
+  base: NodeJS.ProcessEnv,
+  applicationName?: string,
+): Promise<CommandEnvironment> {
   const pg = asPgTarget(target);
   const libpq = await libpqEnvironment(pg, base);
   // prefer is libpq's default, and node-postgres (the Prisma adapter, node-pg-migrate) reads an explicit prefer as
   // require: a server without TLS would refuse the tool that dbops itself reached.
   if (libpq.env.PGSSLMODE === 'prefer') delete libpq.env.PGSSLMODE;
-  return { env: libpq.env, databaseUrl: connectionUrl(pg, libpq.env.PGSSLROOTCERT), dispose: libpq.dispose };
+  if (applicationName) libpq.env.PGAPPNAME = applicationName;
+  const databaseUrl = connectionUrl(pg, libpq.env.PGSSLROOTCERT, applicationName);
+  return { env: libpq.env, databaseUrl, dispose: libpq.dispose };
 }
 
-/** postgresql://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=...]; a socket directory goes in the host parameter. */
-export function connectionUrl(target: PgTarget, sslRootCertFile?: string): string {
+/**
+ * postgresql://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=...&application_name=...]; a socket directory goes in the
+ * host parameter.
+ */
+export function connectionUrl(target: PgTarget, sslRootCertFile?: string, applicationName?: string): string {
   const user = encodeURIComponent(target.user);
   const password = target.password ? `:${encodeURIComponent(target.password)}` : '';
   const socket = target.host.startsWith('/');
@@ -40,6 +53,7 @@ export function connectionUrl(target: PgTarget, sslRootCertFile?: string): strin
     parameters.set('port', String(target.port));
   }
   if (sslRootCertFile) parameters.set('sslrootcert', sslRootCertFile);
+  if (applicationName) parameters.set('application_name', applicationName);
   const query = parameters.size > 0 ? `?${parameters}` : '';
   return `postgresql://${user}${password}@${host}/${encodeURIComponent(target.database)}${query}`;
 }

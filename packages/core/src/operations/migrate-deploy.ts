@@ -7,6 +7,7 @@ import { appliedDiff, type AppliedDiff } from '../migrations/applied-diff.js';
 import { migrationBlockers, type MigrationBlocker } from '../migrations/blockers.js';
 import { commandEnvironment } from '../migrations/command-environment.js';
 import { migrationCommand } from '../migrations/command-line.js';
+import { cancelCommandQueries, commandApplicationName } from '../migrations/cancel-command-queries.js';
 import { acquireDeployLock } from '../migrations/deploy-lock.js';
 import { findMigrationSource, type FindSourceOptions } from '../migrations/find-source.js';
 import { type BigTable, type LintFinding, lintMigrations } from '../migrations/lint/lint.js';
@@ -247,7 +248,8 @@ async function deploy(
         log.info(`Running \`${options.secrets.redact(command)}\` in ${options.project.projectDir}`);
         let run: MigrationCommandResult | undefined;
         let error: unknown;
-        const environment = await commandEnvironment(target, options.env);
+        const applicationName = commandApplicationName();
+        const environment = await commandEnvironment(target, options.env, applicationName);
         try {
           run = await runMigrationCommand({
             command,
@@ -263,13 +265,9 @@ async function deploy(
         } catch (failed) {
           error = failed;
         }
-        // The abort ended this session too (with whatever it ran), so the state cannot be read here: say what to do.
         if (signal?.aborted) {
-          throw cancelled(
-            `The migration command was stopped mid-run; the migration it was running was not finished and may be partly ` +
-              `applied (pending: ${before.pending.join(', ')}). Run \`dbops migrate-status\` to see where each migration ` +
-              'stands before deploying again.',
-          );
+          await environment.dispose();
+          throw await stoppedMidRun(source, before, command, applicationName, options);
         }
         const after = await readMigrationStatus(source, client);
         const schemaAfter = await takeSchemaSnapshot(client, reader);
@@ -315,6 +313,55 @@ async function deploy(
       await lock.release();
     }
   });
+}
+
+/**
+ * A cancel stopped the command mid-run. It also ended dbops's own sessions, so a new one (outside the cancel, bounded
+ * by connect-timeout) stops the SQL the command left running in the server and reads where each migration stands.
+ */
+async function stoppedMidRun(
+  source: MigrationSource,
+  before: MigrationStatus,
+  command: string,
+  applicationName: string,
+  options: MigrateOptions,
+): Promise<DbopsError> {
+  const { log, target } = options;
+  const stopped = 'The migration command was stopped mid-run';
+  const check = `Run \`dbops migrate-status\` to see where each migration stands before deploying again.`;
+  try {
+    return await sqlEngineFor(target, 'migrate-deploy').withSqlSession(target, { log }, async (client) => {
+      const queries = await cancelCommandQueries(client, applicationName);
+      const after = await readMigrationStatus(source, client);
+      const diff = appliedDiff(before, after);
+      const ended = queries.cancelled.length + queries.terminated.length;
+      const sql =
+        ended > 0
+          ? `its ${ended} statement(s) still running in PostgreSQL were cancelled (backend ${[...queries.cancelled, ...queries.terminated].join(', ')}${queries.terminated.length > 0 ? `; ${queries.terminated.length} had to be terminated` : ''})`
+          : 'none of its statements was still running in PostgreSQL';
+      const state = [
+        `applied by this run: ${diff.applied.map((m) => m.name).join(', ') || 'none'}`,
+        ...(after.failed.length > 0 ? [`started and not finished: ${after.failed.join(', ')}`] : []),
+        `still pending: ${after.pending.join(', ') || 'none'}`,
+      ].join('; ');
+      // A migration the tool recorded as started stops the next deploy (Prisma's P3009): say how to clear it.
+      const blocked = migrationBlockers(after, { projectDir: options.project.projectDir, ...prismaPrefix(command) })
+        .filter((b) => b.kind === 'failed' && !before.failed.includes(b.migration))
+        .map((b) => ` ${b.migration} blocks the next deploy until it is resolved: ${b.steps.join(' ')}`)
+        .join('');
+      return cancelled(
+        `${stopped}; ${sql}. The migration it was running was cancelled and may be partly applied where it ran ` +
+          `outside a transaction. State left: ${state}.${blocked} ${check}`,
+      );
+    });
+  } catch (error) {
+    return cancelled(
+      `${stopped}; the migration it was running was not finished and may be partly applied ` +
+        `(pending before: ${before.pending.join(', ')}). Its statements may still be running in PostgreSQL (find them ` +
+        `with SELECT pid, query FROM pg_stat_activity WHERE application_name = '${applicationName}'): dbops could ` +
+        `not reach the server to cancel them (${options.secrets.redact((error as Error).message)}). ${check}`,
+    );
+  }
 }
 
 /** The backup before migrating, through the backup operation; its failure stops the deploy (nothing is migrated). */
