@@ -29,7 +29,7 @@ export const subjectExportDefinition: ActionDefinition = {
   async run(raw, context) {
     const reader = new InputReader(inputs, raw, context.env);
     const to = reader.optional('to');
-    const { subjectExport } = await import('../operations/subject-export.js'); // on use: libpg-query slows start-up
+    const { subjectExport } = await import(/* webpackMode: "eager" */ '../operations/subject-export.js'); // on use: libpg-query slows start-up
     const result = await subjectExport({
       policyPath: reader.required('policy', 'the path of a YAML retention policy'),
       target: readConnection(reader),

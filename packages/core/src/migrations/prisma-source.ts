@@ -84,7 +84,7 @@ async function checkProvider(folder: string): Promise<void> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // Prisma writes it, but does not require it
     throw error;
   }
-  const { parse: parseToml } = await import('smol-toml'); // on use: only Prisma repositories need it
+  const { parse: parseToml } = await import(/* webpackMode: "eager" */ 'smol-toml'); // on use: only Prisma repositories need it
   let provider: unknown;
   try {
     provider = parseToml(text).provider;

@@ -37,6 +37,8 @@ export type ParsedFile =
  * instantiating it (asynchronously): so the budget is raised just before the import, and V8's default
  * (node --v8-options) restored once the instance exists. Only libpg-query's instance gets it.
  * The import happens on first use, not at start-up: instantiating the parser slowed every command's start.
+ * webpackMode eager keeps it inside the actions bundle's index.js (not a chunk), where scripts/ncc-bundle.mjs defines
+ * the __dirname it finds libpg-query.wasm by; the dynamic imports of the data-retention operations do the same.
  */
 let parser: typeof import('libpg-query') | undefined;
 let instantiated: Promise<void> | undefined;
@@ -46,7 +48,7 @@ export function loadParser(): Promise<void> {
   instantiated ??= (async () => {
     setFlagsFromString('--wasm-tiering-budget=2000000000');
     try {
-      const loaded = await import('libpg-query');
+      const loaded = await import(/* webpackMode: "eager" */ 'libpg-query');
       await loaded.loadModule();
       parser = loaded;
     } finally {
