@@ -1,4 +1,3 @@
-import { dataRetention } from '../operations/data-retention.js';
 import { dataRetentionOutputs, dataRetentionSummaries } from '../report/data-retention-summary.js';
 import { invalidInput } from '../errors.js';
 import { readConnection } from './connection-inputs.js';
@@ -67,6 +66,7 @@ export async function runDataRetention(
       'is required when dry-run is false: every purge leaves a receipt',
       'a directory or s3://bucket/prefix for the receipt chain',
     );
+  const { dataRetention } = await import(/* webpackMode: "eager" */ '../operations/data-retention.js'); // on use: libpg-query slows start-up
   const result = await dataRetention({
     policyPath: reader.optional('policy')!,
     target: readConnection(reader),

@@ -1,4 +1,5 @@
 import { damagedManifestsError } from '../manifest/catalog.js';
+import { storedFiles } from '../manifest/manifest.js';
 import { list } from '../operations/list.js';
 import { catalogSummary } from '../report/catalog-summary.js';
 import { damagedSummary } from '../report/damaged-manifests.js';
@@ -29,7 +30,8 @@ export const listDefinition: ActionDefinition = {
         name: m.name,
         database: m.database,
         finishedAt: m.finishedAt,
-        storedBytes: m.object.storedBytes,
+        // Every stored file: a parallel dump's parts as well as its toc.dat.
+        storedBytes: storedFiles(m).reduce((sum, file) => sum + file.storedBytes, 0),
         sha256: m.object.sha256,
         key: m.object.key,
         encryption: m.object.encryption.method,

@@ -1,5 +1,4 @@
 import { parseTimeoutMs } from '../duration.js';
-import { subjectErase } from '../operations/subject-erase.js';
 import { subjectEraseSummary } from '../report/subject-summary.js';
 import { connectionInputs, readConnection } from './connection-inputs.js';
 import { InputReader } from './read-inputs.js';
@@ -49,6 +48,7 @@ export const subjectEraseDefinition: ActionDefinition = {
     const dryRun = reader.boolean('dry-run') && !(reader.given('apply') !== undefined && reader.boolean('apply'));
     const receiptsTo = reader.optional('receipts-to');
     const lockTimeout = reader.optional('lock-timeout');
+    const { subjectErase } = await import(/* webpackMode: "eager" */ '../operations/subject-erase.js'); // on use: libpg-query slows start-up
     const result = await subjectErase({
       policyPath: reader.required('policy', 'the path of a YAML retention policy'),
       target: readConnection(reader),

@@ -1,4 +1,3 @@
-import { subjectExport } from '../operations/subject-export.js';
 import { subjectExportSummary } from '../report/subject-summary.js';
 import { connectionInputs, readConnection } from './connection-inputs.js';
 import { InputReader } from './read-inputs.js';
@@ -30,6 +29,7 @@ export const subjectExportDefinition: ActionDefinition = {
   async run(raw, context) {
     const reader = new InputReader(inputs, raw, context.env);
     const to = reader.optional('to');
+    const { subjectExport } = await import(/* webpackMode: "eager" */ '../operations/subject-export.js'); // on use: libpg-query slows start-up
     const result = await subjectExport({
       policyPath: reader.required('policy', 'the path of a YAML retention policy'),
       target: readConnection(reader),

@@ -5,7 +5,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { parse as parseToml } from 'smol-toml';
 import { DbopsError } from '../errors.js';
 import { prismaChecksumMatches } from './checksum.js';
 import { byName, folderEntries, isFile, readMigrationFile } from './folder.js';
@@ -85,6 +84,7 @@ async function checkProvider(folder: string): Promise<void> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // Prisma writes it, but does not require it
     throw error;
   }
+  const { parse: parseToml } = await import(/* webpackMode: "eager" */ 'smol-toml'); // on use: only Prisma repositories need it
   let provider: unknown;
   try {
     provider = parseToml(text).provider;

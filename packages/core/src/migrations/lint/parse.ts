@@ -3,7 +3,6 @@
  * its statements with their byte ranges and its comments, or the parse error with its place.
  */
 import { setFlagsFromString } from 'node:v8';
-import { loadModule, parseSync, scanSync } from 'libpg-query';
 
 /** A parse tree node as libpg-query returns it: { NodeType: { ...fields } }. */
 // biome-ignore lint/suspicious/noExplicitAny: libpg-query's JSON tree is untyped; the rules read it by node name.
@@ -35,17 +34,33 @@ export type ParsedFile =
  * huge functions with its optimizing compiler in the background, which took 1.3 s of CPU and grew the process by
  * 550 MB over the next ten seconds (a migrate-deploy's peak RSS of 719 MB) for code a deploy hardly uses again.
  * An instance takes its tier-up budget from V8's flag when it is instantiated, and importing libpg-query starts
- * instantiating it (asynchronously): so the budget is raised here, when this module is evaluated, and V8's default
+ * instantiating it (asynchronously): so the budget is raised just before the import, and V8's default
  * (node --v8-options) restored once the instance exists. Only libpg-query's instance gets it.
+ * The import happens on first use, not at start-up: instantiating the parser slowed every command's start.
+ * webpackMode eager keeps it inside the actions bundle's index.js (not a chunk), where scripts/ncc-bundle.mjs defines
+ * the __dirname it finds libpg-query.wasm by; the dynamic imports of the data-retention operations do the same.
  */
-setFlagsFromString('--wasm-tiering-budget=2000000000');
-const instantiated = loadModule().finally(() => setFlagsFromString('--wasm-tiering-budget=13000000'));
-// A failure to load is the lint's to report (loadParser), not an unhandled rejection in every command.
-instantiated.catch(() => undefined);
+let parser: typeof import('libpg-query') | undefined;
+let instantiated: Promise<void> | undefined;
 
-/** Waits for the parser's WebAssembly module; parseFile can be called only after it. */
+/** Loads the parser's WebAssembly module (once); parseFile can be called only after it. */
 export function loadParser(): Promise<void> {
+  instantiated ??= (async () => {
+    setFlagsFromString('--wasm-tiering-budget=2000000000');
+    try {
+      const loaded = await import(/* webpackMode: "eager" */ 'libpg-query');
+      await loaded.loadModule();
+      parser = loaded;
+    } finally {
+      setFlagsFromString('--wasm-tiering-budget=13000000');
+    }
+  })();
   return instantiated;
+}
+
+function loadedParser(): typeof import('libpg-query') {
+  if (!parser) throw new Error('the SQL parser is not loaded: call loadParser() first');
+  return parser;
 }
 
 export function parseFile(sql: string): ParsedFile {
@@ -53,7 +68,7 @@ export function parseFile(sql: string): ParsedFile {
   const comments = tokens.filter((t) => t.comment).map(({ text, start, end }) => ({ text, start, end }));
   let tree: { stmts?: { stmt: AstNode; stmt_location?: number; stmt_len?: number }[] };
   try {
-    tree = parseSync(sql) as typeof tree;
+    tree = loadedParser().parseSync(sql) as typeof tree;
   } catch (error) {
     const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
     return {
@@ -85,12 +100,14 @@ interface Token {
 /** The file's tokens; none when the scanner itself gives up (an unterminated string), as the parser then reports. */
 function scanTokens(sql: string): Token[] {
   try {
-    return scanSync(sql).tokens.map((t) => ({
-      text: t.text,
-      start: t.start,
-      end: t.end,
-      comment: t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT',
-    }));
+    return loadedParser()
+      .scanSync(sql)
+      .tokens.map((t) => ({
+        text: t.text,
+        start: t.start,
+        end: t.end,
+        comment: t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT',
+      }));
   } catch {
     return [];
   }
