@@ -7,7 +7,8 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit++;
   }
-  return `${unit === 0 ? value : value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`;
+  // Whole bytes: a rate of 1579 B over 2 s is "790 B/s", not "789.5 B/s".
+  return `${unit === 0 ? Math.round(value) : value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`;
 }
 
 export function formatSeconds(seconds: number): string {
