@@ -30,17 +30,17 @@ export function pullRequestBaseSha(env: NodeJS.ProcessEnv): string | undefined {
  */
 export async function fileAtCommit(path: string, sha: string): Promise<{ text: string } | { absent: string }> {
   const file = resolve(path);
+  const git = (...args: string[]) => run('git', ['-C', dirname(file), ...args], { maxBuffer: 16 * 1024 * 1024 });
   try {
-    const { stdout } = await run('git', ['-C', dirname(file), 'show', `${sha}:./${basename(file)}`], {
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return { text: stdout };
-  } catch (error) {
-    const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
-    if (/exists on disk, but not in|does not exist in/.test(stderr))
-      return { absent: `it did not exist at ${sha.slice(0, 12)}` };
+    await git('cat-file', '-e', `${sha}^{commit}`);
+  } catch {
     return {
       absent: `the base commit ${sha.slice(0, 12)} is not in the checkout (actions/checkout with fetch-depth: 0 fetches it)`,
     };
+  }
+  try {
+    return { text: (await git('show', `${sha}:./${basename(file)}`)).stdout };
+  } catch {
+    return { absent: `it did not exist at ${sha.slice(0, 12)}` };
   }
 }
