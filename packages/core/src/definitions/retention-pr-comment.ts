@@ -10,15 +10,14 @@ import type { InputReader } from './read-inputs.js';
 import type { ActionReport, InputDefinition, RunContext } from './types.js';
 
 /** comment-on-pr for retention-purge: the same sticky comment mechanism as migrate-deploy's, under its own marker. */
-export const RETENTION_PR_COMMENT_INPUTS: InputDefinition[] = PR_COMMENT_INPUTS.map((input) =>
-  input.name === 'comment-on-pr'
-    ? {
-        ...input,
-        description:
-          "With policy and a dry run: keep one comment on the pull request with the plan and every rule whose keep or grace the change shortens (against the policy at the pull request's base commit), updated in place on later runs. Outside a pull request: a warning.",
-      }
-    : input,
-);
+export const RETENTION_PR_COMMENT_INPUTS: InputDefinition[] = PR_COMMENT_INPUTS.filter(
+  // retention-purge has its github-token already (for artifact:// backups); the comment uses the same one.
+  (input) => input.name === 'comment-on-pr',
+).map((input) => ({
+  ...input,
+  description:
+    "With policy and a dry run: keep one comment on the pull request with the plan and every rule whose keep or grace the change shortens (against the policy at the pull request's base commit), updated in place on later runs; github-token needs pull-requests: write. Outside a pull request: a warning.",
+}));
 
 /** Its own marker: the migrate-deploy comment on the same pull request is left alone. */
 export const RETENTION_PR_COMMENT_KEY = 'retention-purge';
