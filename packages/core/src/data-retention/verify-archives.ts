@@ -34,7 +34,7 @@ export class ArchiveChecker {
   constructor(private readonly options: ArchiveCheckOptions) {}
 
   async checkReceipt(receipt: ChainedReceipt, key: string): Promise<void> {
-    for (const rule of receipt.rules) {
+    for (const rule of receipt.rules ?? []) {
       for (const archive of rule.archives ?? []) await this.check(archive, { receipt: key, rule: rule.rule });
       for (const partition of rule.partitionsDropped ?? [])
         for (const archive of partition.archives ?? [])
