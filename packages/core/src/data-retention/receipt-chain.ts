@@ -58,8 +58,14 @@ export interface ChainCheck {
   broken?: { key: string; location: string; sequence: number; problem: string };
 }
 
-/** Checks every chain in the storage: each receipt's own hash, each link, and that no sequence number is missing. */
-export async function verifyReceiptChains(storage: Storage): Promise<ChainCheck[]> {
+/**
+ * Checks every chain in the storage: each receipt's own hash, each link, and that no sequence number is missing.
+ * `onReceipt` sees each intact receipt (up to a chain's first broken link), e.g. to check the archives it names.
+ */
+export async function verifyReceiptChains(
+  storage: Storage,
+  onReceipt?: (receipt: ChainedReceipt, key: string) => Promise<void>,
+): Promise<ChainCheck[]> {
   const byPolicy = new Map<string, string[]>();
   for (const { key } of await storage.list('')) {
     const match = KEY.exec(key);
@@ -77,6 +83,7 @@ export async function verifyReceiptChains(storage: Storage): Promise<ChainCheck[
         break;
       }
       previous = problem.sha256;
+      await onReceipt?.(problem, key);
     }
     checks.push(check);
   }

@@ -7,6 +7,7 @@ import { DATA_RETENTION_INPUTS, DATA_RETENTION_OUTPUTS, runDataRetention } from 
 import { readBackupSource } from './read-backup-source.js';
 import { InputReader } from './read-inputs.js';
 import { readRetentionPolicy, RETENTION_INPUTS } from './retention-inputs.js';
+import { commentRetentionPlan, RETENTION_PR_COMMENT_INPUTS } from './retention-pr-comment.js';
 import type { ActionDefinition, InputDefinition } from './types.js';
 
 const inputs: InputDefinition[] = [
@@ -22,6 +23,7 @@ const inputs: InputDefinition[] = [
     type: 'boolean',
   },
   ...DATA_RETENTION_INPUTS,
+  ...RETENTION_PR_COMMENT_INPUTS,
   ...connectionInputs(),
 ];
 
@@ -41,7 +43,11 @@ export const retentionPurgeDefinition: ActionDefinition = {
   async run(raw, context) {
     const reader = new InputReader(inputs, raw, context.env);
     const dryRun = reader.boolean('dry-run');
-    if (reader.optional('policy')) return runDataRetention(reader, context, dryRun);
+    if (reader.optional('policy')) {
+      const report = await runDataRetention(reader, context, dryRun);
+      await commentRetentionPlan(reader, report, context, dryRun);
+      return report;
+    }
     const { source, filter } = readBackupSource(reader, context);
     const { policy, graceSeconds, any } = readRetentionPolicy(reader);
     if (!any) {

@@ -1,0 +1,184 @@
+// retention-purge's comment-on-pr as GitHub runs the action (actions/retention-purge/main.mjs), on a real PostgreSQL,
+// with a local HTTP server standing in for api.github.com and a real git checkout holding the pull request's base:
+// a dry run posts the plan as its own sticky comment (the migrate-deploy comment on the same pull request is left
+// alone), calls out the rules whose keep or grace the change shortens against the base commit's policy, and updates
+// the same comment on the next run; nothing is deleted; the token and password reach no comment.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { runActionAsGitHub } from '../harness/github-action.js';
+import { type PostgresServer, startPostgres } from '../harness/postgres.js';
+
+const git = promisify(execFile);
+const TOKEN = 'ghs_test-token-0123456789';
+const MARKER = '<!-- dbops:retention-purge -->';
+const MIGRATE = '<!-- dbops:migrate-deploy -->\nmigrate plan';
+
+interface Recorded {
+  method: string;
+  path: string;
+  authorization: string | undefined;
+  body: string;
+}
+
+/** GitHub's issue-comments API on owner/app, pull request #9, which already holds the migrate-deploy comment. */
+class FakeGitHub {
+  readonly requests: Recorded[] = [];
+  readonly comments = [{ id: 21, body: MIGRATE }];
+  private nextId = 700;
+  private server: Server | undefined;
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        this.requests.push({ method: req.method!, path: req.url!, authorization: req.headers.authorization, body });
+        const reply = (status: number, json: unknown) => {
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(json));
+        };
+        const path = new URL(req.url!, 'http://x').pathname;
+        if (req.method === 'GET' && path === '/repos/owner/app/issues/9/comments') return reply(200, this.comments);
+        if (req.method === 'POST' && path === '/repos/owner/app/issues/9/comments') {
+          const comment = { id: this.nextId++, body: JSON.parse(body).body as string };
+          this.comments.push(comment);
+          return reply(201, comment);
+        }
+        const patch = /^\/repos\/owner\/app\/issues\/comments\/(\d+)$/.exec(path);
+        const existing = patch && this.comments.find((c) => c.id === Number(patch[1]));
+        if (req.method === 'PATCH' && existing) {
+          existing.body = JSON.parse(body).body as string;
+          return reply(200, existing);
+        }
+        reply(404, { message: 'Not Found' });
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+const policy = (auditKeep: string, grace: string) => `version: 1
+data:
+  - name: audit-logs
+    table: audit_log
+    by: created_at
+    keep: ${auditKeep}
+  - name: deleted-accounts
+    table: accounts
+    soft-delete: deleted_at
+    grace: ${grace}
+    then: erase
+`;
+
+let server: PostgresServer;
+let github: FakeGitHub;
+let apiUrl: string;
+let repo: string;
+let baseSha: string;
+let eventPath: string;
+
+const q = <T = Record<string, unknown>>(sql: string) => server.query<T>(sql, undefined, 'app');
+
+beforeAll(async () => {
+  server = await startPostgres();
+  await server.createDatabase('app');
+  await q(`CREATE TABLE audit_log (id bigint PRIMARY KEY, created_at timestamptz NOT NULL);
+    INSERT INTO audit_log SELECT i, now() - i * interval '10 days' FROM generate_series(1, 50) i;
+    CREATE TABLE accounts (id bigint PRIMARY KEY, deleted_at timestamptz);
+    INSERT INTO accounts SELECT i, now() - i * interval '5 days' FROM generate_series(1, 10) i;`);
+  github = new FakeGitHub();
+  apiUrl = await github.start();
+  repo = await mkdtemp(join(tmpdir(), 'dbops-retention-pr-'));
+  const g = (...args: string[]) => git('git', ['-C', repo, ...args]);
+  await g('init', '-q');
+  await writeFile(join(repo, 'retention.yml'), policy('365d', '30d'));
+  await g('add', 'retention.yml');
+  await g('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'base policy');
+  baseSha = (await g('rev-parse', 'HEAD')).stdout.trim();
+  // The pull request's head: audit logs kept 180 days instead of 365, the erase grace 7 days instead of 30.
+  await writeFile(join(repo, 'retention.yml'), policy('180d', '7d'));
+  eventPath = join(repo, '..', `${repo.split('/').pop()}-event.json`);
+  await writeFile(eventPath, JSON.stringify({ pull_request: { number: 9, base: { sha: baseSha } } }));
+});
+
+afterAll(async () => {
+  await github?.stop();
+  await server?.stop();
+  if (repo) await rm(repo, { recursive: true, force: true });
+  if (eventPath) await rm(eventPath, { force: true });
+});
+
+const dryRun = () =>
+  runActionAsGitHub(
+    'retention-purge',
+    {
+      'database-url': server.url('app'),
+      policy: 'retention.yml',
+      'comment-on-pr': 'true',
+      'github-token': TOKEN,
+    },
+    {
+      cwd: repo,
+      env: {
+        GITHUB_API_URL: apiUrl,
+        GITHUB_REPOSITORY: 'owner/app',
+        GITHUB_RUN_ID: '42',
+        GITHUB_REF: 'refs/pull/9/merge',
+        GITHUB_EVENT_PATH: eventPath,
+      },
+    },
+  );
+
+test('a dry run on a pull request posts its plan with the shortened periods, then updates that comment', async () => {
+  const first = await dryRun();
+  expect(first.code).toBe(0);
+  expect(github.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+    'GET /repos/owner/app/issues/9/comments?per_page=100&page=1',
+    'POST /repos/owner/app/issues/9/comments',
+  ]);
+  for (const request of github.requests) expect(request.authorization).toBe(`Bearer ${TOKEN}`);
+  const body = JSON.parse(github.requests[1]!.body).body as string;
+  expect(body.startsWith(`${MARKER}\n`)).toBe(true);
+  expect(body).toContain(`2 retention periods shortened against \`retention.yml at ${baseSha.slice(0, 12)}\``);
+  expect(body).toMatch(
+    /\|\s*`audit-logs`\s*\|\s*`public\.audit_log`\s*\|\s*keep\s*\|\s*365d\s*\|\s*180d\s*\|\s*3\s*\|/,
+  );
+  expect(body).toMatch(
+    /\|\s*`deleted-accounts`\s*\|\s*`public\.accounts`\s*\|\s*grace\s*\|\s*30d\s*\|\s*7d\s*\|\s*7\s*\|/,
+  );
+  expect(body).toContain('Data retention plan (dry run: nothing was deleted)');
+  expect(body).not.toContain(server.password);
+  expect(body).not.toContain(TOKEN);
+  expect((await q<{ n: number }>('SELECT count(*)::int AS n FROM audit_log'))[0]!.n).toBe(50);
+
+  github.requests.length = 0;
+  const second = await dryRun();
+  expect(second.code).toBe(0);
+  expect(github.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+    'GET /repos/owner/app/issues/9/comments?per_page=100&page=1',
+    'PATCH /repos/owner/app/issues/comments/700',
+  ]);
+  expect(github.comments.map((c) => c.id)).toEqual([21, 700]);
+  expect(github.comments[0]!.body).toBe(MIGRATE);
+}, 180_000);
+
+test('a base commit missing from the checkout is said in the comment; the plan is still posted', async () => {
+  github.requests.length = 0;
+  await writeFile(eventPath, JSON.stringify({ pull_request: { number: 9, base: { sha: 'f'.repeat(40) } } }));
+  const run = await dryRun();
+  expect(run.code).toBe(0);
+  const body = JSON.parse(github.requests.at(-1)!.body).body as string;
+  expect(body).toContain('Shortened periods: not compared');
+  expect(body).toContain(`the base commit ${'f'.repeat(12)} is not in the checkout`);
+  expect(body).toContain('Data retention plan (dry run: nothing was deleted)');
+}, 180_000);
