@@ -4,9 +4,8 @@
 // comment in place (others' comments untouched), the token is sent only as the auth header and no password reaches
 // the comment; outside a pull request comment-on-pr is a warning and nothing is sent.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { GitHubCommentsApi } from '../harness/github-comments-api.js';
 import { runActionAsGitHub } from '../harness/github-action.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { prismaProject, type PrismaProject, PRISMA_DEPLOY, PRISMA_QUIET } from '../harness/prisma.js';
@@ -14,57 +13,8 @@ import { prismaProject, type PrismaProject, PRISMA_DEPLOY, PRISMA_QUIET } from '
 const TOKEN = 'ghs_test-token-0123456789';
 const MARKER = '<!-- dbops:migrate-deploy -->';
 
-interface Recorded {
-  method: string;
-  path: string;
-  authorization: string | undefined;
-  body: string;
-}
-
-/** A stand-in for GitHub's issue-comments API on owner/app, pull request #7, which already has someone's comment. */
-class FakeGitHub {
-  readonly requests: Recorded[] = [];
-  readonly comments = [{ id: 11, body: 'Looks good to me' }];
-  private nextId = 500;
-  private server: Server | undefined;
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      req.on('end', () => {
-        this.requests.push({ method: req.method!, path: req.url!, authorization: req.headers.authorization, body });
-        const reply = (status: number, json: unknown) => {
-          res.writeHead(status, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(json));
-        };
-        const path = new URL(req.url!, 'http://x').pathname;
-        if (req.method === 'GET' && path === '/repos/owner/app/issues/7/comments') return reply(200, this.comments);
-        if (req.method === 'POST' && path === '/repos/owner/app/issues/7/comments') {
-          const comment = { id: this.nextId++, body: JSON.parse(body).body as string };
-          this.comments.push(comment);
-          return reply(201, comment);
-        }
-        const patch = /^\/repos\/owner\/app\/issues\/comments\/(\d+)$/.exec(path);
-        const existing = patch && this.comments.find((c) => c.id === Number(patch[1]));
-        if (req.method === 'PATCH' && existing) {
-          existing.body = JSON.parse(body).body as string;
-          return reply(200, existing);
-        }
-        reply(404, { message: 'Not Found' });
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-}
-
 let server: PostgresServer;
-let github: FakeGitHub;
+let github: GitHubCommentsApi;
 let apiUrl: string;
 let project: PrismaProject;
 let url: string;
@@ -74,7 +24,8 @@ beforeAll(async () => {
   await server.createDatabase('app');
   url = server.url('app');
   project = await prismaProject(url, ['20260101000000_init']);
-  github = new FakeGitHub();
+  // A stand-in for GitHub's issue-comments API on owner/app, pull request #7, which already has someone's comment.
+  github = new GitHubCommentsApi(7, [{ id: 11, body: 'Looks good to me' }], 500);
   apiUrl = await github.start();
 });
 

@@ -5,11 +5,10 @@
 // the same comment on the next run; nothing is deleted; the token and password reach no comment.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { GitHubCommentsApi } from '../harness/github-comments-api.js';
 import { runActionAsGitHub } from '../harness/github-action.js';
 import { type PostgresServer, startPostgres } from '../harness/postgres.js';
 
@@ -17,55 +16,6 @@ const git = promisify(execFile);
 const TOKEN = 'ghs_test-token-0123456789';
 const MARKER = '<!-- dbops:retention-purge -->';
 const MIGRATE = '<!-- dbops:migrate-deploy -->\nmigrate plan';
-
-interface Recorded {
-  method: string;
-  path: string;
-  authorization: string | undefined;
-  body: string;
-}
-
-/** GitHub's issue-comments API on owner/app, pull request #9, which already holds the migrate-deploy comment. */
-class FakeGitHub {
-  readonly requests: Recorded[] = [];
-  readonly comments = [{ id: 21, body: MIGRATE }];
-  private nextId = 700;
-  private server: Server | undefined;
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      req.on('end', () => {
-        this.requests.push({ method: req.method!, path: req.url!, authorization: req.headers.authorization, body });
-        const reply = (status: number, json: unknown) => {
-          res.writeHead(status, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(json));
-        };
-        const path = new URL(req.url!, 'http://x').pathname;
-        if (req.method === 'GET' && path === '/repos/owner/app/issues/9/comments') return reply(200, this.comments);
-        if (req.method === 'POST' && path === '/repos/owner/app/issues/9/comments') {
-          const comment = { id: this.nextId++, body: JSON.parse(body).body as string };
-          this.comments.push(comment);
-          return reply(201, comment);
-        }
-        const patch = /^\/repos\/owner\/app\/issues\/comments\/(\d+)$/.exec(path);
-        const existing = patch && this.comments.find((c) => c.id === Number(patch[1]));
-        if (req.method === 'PATCH' && existing) {
-          existing.body = JSON.parse(body).body as string;
-          return reply(200, existing);
-        }
-        reply(404, { message: 'Not Found' });
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-}
 
 const policy = (auditKeep: string, grace: string) => `version: 1
 data:
@@ -81,7 +31,7 @@ data:
 `;
 
 let server: PostgresServer;
-let github: FakeGitHub;
+let github: GitHubCommentsApi;
 let apiUrl: string;
 let repo: string;
 let baseSha: string;
@@ -96,7 +46,8 @@ beforeAll(async () => {
     INSERT INTO audit_log SELECT i, now() - i * interval '10 days' FROM generate_series(1, 50) i;
     CREATE TABLE accounts (id bigint PRIMARY KEY, deleted_at timestamptz);
     INSERT INTO accounts SELECT i, now() - i * interval '5 days' FROM generate_series(1, 10) i;`);
-  github = new FakeGitHub();
+  // GitHub's issue-comments API on owner/app, pull request #9, which already holds the migrate-deploy comment.
+  github = new GitHubCommentsApi(9, [{ id: 21, body: MIGRATE }], 700);
   apiUrl = await github.start();
   repo = await mkdtemp(join(tmpdir(), 'dbops-retention-pr-'));
   const g = (...args: string[]) => git('git', ['-C', repo, ...args]);

@@ -1,5 +1,6 @@
 import { syncPullRequestComment, pullRequestNumber } from '../notify/github-pr-comment.js';
 import { renderSummary } from '../report/render-summary.js';
+import type { Result } from '../report/result.js';
 import type { InputReader } from './read-inputs.js';
 import type { ActionReport, InputDefinition, RunContext } from './types.js';
 
@@ -34,6 +35,19 @@ export async function commentOnPullRequest(
   context: RunContext,
 ): Promise<void> {
   if (!reader.boolean('comment-on-pr')) return;
+  await postSummaryComment(reader, context, PR_COMMENT_KEY, async () => report.results ?? []);
+}
+
+/**
+ * The sticky comment under `key` (one per action, so actions on the same pull request leave each other's alone),
+ * with the summary of `results`, read only once the pull request and token are known. Problems are warnings.
+ */
+export async function postSummaryComment(
+  reader: InputReader,
+  context: RunContext,
+  key: string,
+  results: () => Promise<Result[]>,
+): Promise<void> {
   const warn = (why: string) => context.log.warn(`comment-on-pr: ${why}; no comment was posted.`);
   const repository = context.github?.repository ?? context.env.GITHUB_REPOSITORY;
   const pullRequest = pullRequestNumber(context.env, context.github?.ref ?? context.env.GITHUB_REF);
@@ -42,14 +56,14 @@ export async function commentOnPullRequest(
   const token = reader.optional('github-token');
   if (!token)
     return warn('github-token is empty (github-token: ${{ github.token }}, permissions: pull-requests: write)');
-  const body = context.secrets.redact(renderSummary(report.results ?? []));
   try {
+    const body = context.secrets.redact(renderSummary(await results()));
     await syncPullRequestComment({
       apiUrl: context.env.GITHUB_API_URL ?? 'https://api.github.com',
       token,
       repository,
       pullRequest,
-      key: PR_COMMENT_KEY,
+      key,
       body,
       log: context.log,
       signal: context.signal,

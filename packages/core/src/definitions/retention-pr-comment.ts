@@ -1,11 +1,9 @@
 import { fileAtCommit, pullRequestBaseSha } from '../data-retention/policy-at-commit.js';
 import { shortenedPeriods } from '../data-retention/policy-changes.js';
 import { parsePolicy, readPolicyFile } from '../data-retention/read-policy.js';
-import { pullRequestNumber, syncPullRequestComment } from '../notify/github-pr-comment.js';
-import { renderSummary } from '../report/render-summary.js';
 import { policyChangesSummary } from '../report/retention-policy-changes-summary.js';
 import type { Result } from '../report/result.js';
-import { PR_COMMENT_INPUTS } from './migrate-pr-comment.js';
+import { PR_COMMENT_INPUTS, postSummaryComment } from './migrate-pr-comment.js';
 import type { InputReader } from './read-inputs.js';
 import type { ActionReport, InputDefinition, RunContext } from './types.js';
 
@@ -32,29 +30,10 @@ export async function commentRetentionPlan(
   if (!reader.boolean('comment-on-pr')) return;
   const warn = (why: string) => context.log.warn(`comment-on-pr: ${why}; no comment was posted.`);
   if (!dryRun) return warn('only a dry run posts its plan');
-  const repository = context.github?.repository ?? context.env.GITHUB_REPOSITORY;
-  const pullRequest = pullRequestNumber(context.env, context.github?.ref ?? context.env.GITHUB_REF);
-  if (!repository || !pullRequest)
-    return warn('this run is not for a pull request (GITHUB_REF is not refs/pull/<n>/merge)');
-  const token = reader.optional('github-token');
-  if (!token)
-    return warn('github-token is empty (github-token: ${{ github.token }}, permissions: pull-requests: write)');
-  const changes = await policyChanges(reader.optional('policy')!, context.env);
-  const body = context.secrets.redact(renderSummary([changes, ...(report.results ?? [])]));
-  try {
-    await syncPullRequestComment({
-      apiUrl: context.env.GITHUB_API_URL ?? 'https://api.github.com',
-      token,
-      repository,
-      pullRequest,
-      key: RETENTION_PR_COMMENT_KEY,
-      body,
-      log: context.log,
-      signal: context.signal,
-    });
-  } catch (error) {
-    warn(context.secrets.redact((error as Error).message));
-  }
+  await postSummaryComment(reader, context, RETENTION_PR_COMMENT_KEY, async () => [
+    await policyChanges(reader.optional('policy')!, context.env),
+    ...(report.results ?? []),
+  ]);
 }
 
 /** The head's policy against the base's: shortened periods, or why they could not be compared. */
