@@ -10,19 +10,10 @@
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import type { FingerprintPart } from '../manifest/manifest.js';
 
-export type SchemaPart =
-  | 'tables'
-  | 'columns'
-  | 'indexes'
-  | 'constraints'
-  | 'functions'
-  | 'triggers'
-  | 'types'
-  | 'sequences'
-  | 'views'
-  | 'policies'
-  | 'extensions';
+/** The same kinds of object as the backup manifest's fingerprint. */
+export type SchemaPart = FingerprintPart;
 
 export interface SnapshotRow {
   /** The archive entry that carries the object, "<catalog oid>:<object oid>": a table's children share its key. */
