@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { PostgresServer } from './postgres.js';
 
 const require = createRequire(import.meta.url);
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -154,4 +155,33 @@ export default defineConfig({
   },
 });
 `;
+}
+
+/**
+ * Fresh databases on one test server, each with a Prisma project of the named fixture migrations (the setup the
+ * migrate-deploy tests share). remove() deletes the projects; the server's owner stops the server.
+ */
+export function prismaDatabases(server: PostgresServer, prefix: string) {
+  const projects: PrismaProject[] = [];
+  let count = 0;
+  return {
+    async setup(...migrations: string[]): Promise<{ url: string; project: PrismaProject; db: string }> {
+      const db = `${prefix}${++count}`;
+      await server.createDatabase(db);
+      const project = await prismaProject(server.url(db), migrations);
+      projects.push(project);
+      return { url: server.url(db), project, db };
+    },
+    async tableExists(db: string, name: string): Promise<boolean> {
+      const rows = await server.query<{ found: string | null }>(
+        `select to_regclass('public.${name}')::text as found`,
+        [],
+        db,
+      );
+      return rows[0]!.found !== null;
+    },
+    async remove(): Promise<void> {
+      for (const p of projects) await p.remove();
+    },
+  };
 }

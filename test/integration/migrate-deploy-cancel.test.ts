@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { runCli } from '../harness/cli.js';
 import { eventually } from '../harness/eventually.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
-import { prismaProject, type PrismaProject, PRISMA_DEPLOY, PRISMA_QUIET } from '../harness/prisma.js';
+import { prismaDatabases, PRISMA_DEPLOY, PRISMA_QUIET } from '../harness/prisma.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'packages', 'cli', 'lib', 'main.js');
@@ -18,37 +18,20 @@ const INIT = '20260101000000_init';
 const SLOW = '20260107000000_slow';
 
 let server: PostgresServer;
+let databases: ReturnType<typeof prismaDatabases>;
 let work: string;
-const projects: PrismaProject[] = [];
-let databases = 0;
 
 beforeAll(async () => {
   server = await startPostgres();
+  databases = prismaDatabases(server, 'cancel');
   work = await mkdtemp(join(tmpdir(), 'dbops-migrate-cancel-'));
 });
 
 afterAll(async () => {
-  for (const p of projects) await p.remove();
+  await databases?.remove();
   await rm(work, { recursive: true, force: true });
   await server?.stop();
 });
-
-async function setup(...migrations: string[]): Promise<{ url: string; project: PrismaProject; db: string }> {
-  const db = `cancel${++databases}`;
-  await server.createDatabase(db);
-  const project = await prismaProject(server.url(db), migrations);
-  projects.push(project);
-  return { url: server.url(db), project, db };
-}
-
-async function tableExists(db: string, name: string): Promise<boolean> {
-  const rows = await server.query<{ found: string | null }>(
-    `select to_regclass('public.${name}')::text as found`,
-    [],
-    db,
-  );
-  return rows[0]!.found !== null;
-}
 
 /** The backends running the slow migration's statement, with the name they connected under. */
 async function sleepers(db: string): Promise<Array<{ pid: number; application_name: string }>> {
@@ -59,7 +42,7 @@ async function sleepers(db: string): Promise<Array<{ pid: number; application_na
 }
 
 test('SIGTERM mid-migration: the statement the command sent is cancelled in PostgreSQL, exit 143, the state said', async () => {
-  const { url, project, db } = await setup(INIT);
+  const { url, project, db } = await databases.setup(INIT);
   expect((await project.deploy()).code).toBe(0);
   const dir = join(project.migrations, SLOW);
   await mkdir(dir);
@@ -95,11 +78,11 @@ test('SIGTERM mid-migration: the statement the command sent is cancelled in Post
   expect(output).toContain('migrate-status');
   expect(output).not.toContain(server.password);
   expect(output).not.toContain(encodeURIComponent(server.password));
-  expect(await tableExists(db, 'after_sleep')).toBe(false);
+  expect(await databases.tableExists(db, 'after_sleep')).toBe(false);
 }, 180_000);
 
 test("the command's DATABASE_URL carries the run's application_name and is redacted with its password", async () => {
-  const { url, project } = await setup(INIT);
+  const { url, project } = await databases.setup(INIT);
   const command = 'echo "url=$DATABASE_URL"; echo "app=$PGAPPNAME"; exit 3';
   const run = await runCli(
     ['migrate-deploy', '--working-directory', project.dir, '--command', command, '--backup', 'false'],

@@ -12,37 +12,29 @@ import { DEPLOY_LOCK_KEY } from '../../packages/core/src/migrations/deploy-lock.
 import { runCli } from '../harness/cli.js';
 import { eventually } from '../harness/eventually.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
-import { prismaProject, type PrismaProject, PRISMA_DEPLOY, PRISMA_QUIET } from '../harness/prisma.js';
+import { prismaDatabases, type PrismaProject, PRISMA_DEPLOY, PRISMA_QUIET } from '../harness/prisma.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'packages', 'cli', 'lib', 'main.js');
 const INIT = '20260101000000_init';
 
 let server: PostgresServer;
+let databases: ReturnType<typeof prismaDatabases>;
 let work: string;
-const projects: PrismaProject[] = [];
 const sessions: pg.Client[] = [];
-let databases = 0;
 
 beforeAll(async () => {
   server = await startPostgres();
+  databases = prismaDatabases(server, 'app');
   work = await mkdtemp(join(tmpdir(), 'dbops-migrate-faults-'));
 });
 
 afterAll(async () => {
   for (const s of sessions) await s.end().catch(() => undefined);
-  for (const p of projects) await p.remove();
+  await databases?.remove();
   await rm(work, { recursive: true, force: true });
   await server?.stop();
 });
-
-async function setup(...migrations: string[]): Promise<{ url: string; project: PrismaProject; db: string }> {
-  const db = `app${++databases}`;
-  await server.createDatabase(db);
-  const project = await prismaProject(server.url(db), migrations);
-  projects.push(project);
-  return { url: server.url(db), project, db };
-}
 
 /** A migration of our own in the project's folder. */
 async function addMigration(project: PrismaProject, name: string, sql: string): Promise<void> {
@@ -58,15 +50,6 @@ async function session(db: string, applicationName: string): Promise<pg.Client> 
   return client;
 }
 
-async function tableExists(db: string, name: string): Promise<boolean> {
-  const rows = await server.query<{ found: string | null }>(
-    `select to_regclass('public.${name}')::text as found`,
-    [],
-    db,
-  );
-  return rows[0]!.found !== null;
-}
-
 async function finishedMigrations(db: string): Promise<string[]> {
   const rows = await server.query<{ migration_name: string }>(
     'select migration_name from _prisma_migrations where finished_at is not null order by migration_name',
@@ -77,7 +60,7 @@ async function finishedMigrations(db: string): Promise<string[]> {
 }
 
 test('a command that does not exist: exit 1 naming it, nothing migrated; the backup taken first is kept and named', async () => {
-  const { url, project, db } = await setup(INIT);
+  const { url, project, db } = await databases.setup(INIT);
   const backups = join(work, 'no-such-tool');
   const run = await runCli(
     ['migrate-deploy', '--working-directory', project.dir, '--command', 'no-such-tool migrate', '--backup-to', backups],
@@ -86,14 +69,14 @@ test('a command that does not exist: exit 1 naming it, nothing migrated; the bac
   expect(run.code).toBe(1);
   expect(run.stderr).toContain('no-such-tool');
   expect(run.stderr).not.toContain(server.password);
-  expect(await tableExists(db, 'users')).toBe(false);
-  expect(await tableExists(db, '_prisma_migrations')).toBe(false);
+  expect(await databases.tableExists(db, 'users')).toBe(false);
+  expect(await databases.tableExists(db, '_prisma_migrations')).toBe(false);
   // The backup comes before the command, so it exists; a restore point before a failed deploy does no harm.
   expect((await readdir(backups)).length).toBeGreaterThan(0);
 }, 120_000);
 
 test('two deploys at once: the second waits deploy-lock-timeout, fails naming the holder, succeeds after release', async () => {
-  const { url, project, db } = await setup(INIT);
+  const { url, project, db } = await databases.setup(INIT);
   const holder = await session(db, 'other-pipeline');
   await holder.query('SELECT pg_advisory_lock($1::bigint)', [DEPLOY_LOCK_KEY]);
   const args = ['migrate-deploy', '--working-directory', project.dir, '--command', PRISMA_DEPLOY, '--backup', 'false'];
@@ -103,7 +86,7 @@ test('two deploys at once: the second waits deploy-lock-timeout, fails naming th
   expect(blocked.stderr).toContain("application 'other-pipeline'");
   expect(blocked.stderr).toContain('deploy-lock-timeout');
   expect(blocked.stderr).toContain('No migration was run');
-  expect(await tableExists(db, 'users')).toBe(false);
+  expect(await databases.tableExists(db, 'users')).toBe(false);
 
   await holder.query('SELECT pg_advisory_unlock($1::bigint)', [DEPLOY_LOCK_KEY]);
   const after = await runCli([...args, '--deploy-lock-timeout', '2s'], { DATABASE_URL: url, ...PRISMA_QUIET });
@@ -112,7 +95,7 @@ test('two deploys at once: the second waits deploy-lock-timeout, fails naming th
 }, 120_000);
 
 test('SIGTERM mid-migration: exit 143, the migration not recorded as applied, no dbops session left, the state said', async () => {
-  const { url, project, db } = await setup(INIT);
+  const { url, project, db } = await databases.setup(INIT);
   expect((await project.deploy()).code).toBe(0);
   await addMigration(project, '20260106000000_slow', 'SELECT pg_sleep(30);\nCREATE TABLE "after_sleep" (id int);\n');
 
@@ -142,7 +125,7 @@ test('SIGTERM mid-migration: exit 143, the migration not recorded as applied, no
   expect(stderr).toContain('migrate-status');
   expect(stderr).not.toContain(server.password);
   expect(await finishedMigrations(db)).toEqual([INIT]);
-  expect(await tableExists(db, 'after_sleep')).toBe(false);
+  expect(await databases.tableExists(db, 'after_sleep')).toBe(false);
   // dbops's own session (the one holding the deploy lock) is gone, and the lock with it. The killed command's own
   // backend (named dbops-migrate-<run id>, not dbops) is cancelled too: migrate-deploy-cancel.test.ts.
   const dbopsSessionsGone = () =>
@@ -162,7 +145,7 @@ test('SIGTERM mid-migration: exit 143, the migration not recorded as applied, no
 }, 180_000);
 
 test('lock-timeout: a migration queued behind an ACCESS EXCLUSIVE lock fails as a lock timeout while the lock is still held', async () => {
-  const { url, project, db } = await setup(INIT);
+  const { url, project, db } = await databases.setup(INIT);
   expect((await project.deploy()).code).toBe(0);
   await addMigration(
     project,

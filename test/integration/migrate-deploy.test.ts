@@ -9,48 +9,30 @@ import { join } from 'node:path';
 import { runCli } from '../harness/cli.js';
 import { runActionAsGitHub } from '../harness/github-action.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
-import { prismaProject, type PrismaProject, PRISMA_DEPLOY, PRISMA_QUIET } from '../harness/prisma.js';
+import { prismaDatabases, PRISMA_DEPLOY, PRISMA_QUIET } from '../harness/prisma.js';
 
 let server: PostgresServer;
+let databases: ReturnType<typeof prismaDatabases>;
 let work: string;
-const projects: PrismaProject[] = [];
-let databases = 0;
 
 beforeAll(async () => {
   server = await startPostgres();
+  databases = prismaDatabases(server, 'app');
   work = await mkdtemp(join(tmpdir(), 'dbops-migrate-'));
 });
 
 afterAll(async () => {
-  for (const p of projects) await p.remove();
+  await databases?.remove();
   await rm(work, { recursive: true, force: true });
   await server?.stop();
 });
-
-/** A fresh database and a Prisma project on it with the named fixture migrations. */
-async function setup(...migrations: string[]): Promise<{ url: string; project: PrismaProject; db: string }> {
-  const db = `app${++databases}`;
-  await server.createDatabase(db);
-  const project = await prismaProject(server.url(db), migrations);
-  projects.push(project);
-  return { url: server.url(db), project, db };
-}
-
-async function tableExists(db: string, name: string): Promise<boolean> {
-  const rows = await server.query<{ found: string | null }>(
-    `select to_regclass('public.${name}')::text as found`,
-    [],
-    db,
-  );
-  return rows[0]!.found !== null;
-}
 
 const INIT = '20260101000000_init';
 const STATUS = '20260102000000_order_status';
 const FAILS = '20260104000000_audit_fails_halfway';
 
 test('deploy: backs up first, applies the pending migrations, reports what changed; the password is never shown', async () => {
-  const { url, project, db } = await setup(INIT, STATUS);
+  const { url, project, db } = await databases.setup(INIT, STATUS);
   const backups = join(work, 'deploy-ok');
   const run = await runCli(
     [
@@ -88,7 +70,7 @@ test('deploy: backs up first, applies the pending migrations, reports what chang
   // The backup was taken before, and is in the catalog with a manifest.
   const files = await readdir(join(backups, db));
   expect(files.some((f) => f === `${result.backup.backupId}.manifest.json`)).toBe(true);
-  expect(await tableExists(db, 'orders')).toBe(true);
+  expect(await databases.tableExists(db, 'orders')).toBe(true);
 
   // Nothing pending any more: a second deploy applies nothing and takes no backup.
   const again = await runCli(
@@ -101,7 +83,7 @@ test('deploy: backs up first, applies the pending migrations, reports what chang
 }, 180_000);
 
 test('a failing backup stops the deploy: nothing is migrated', async () => {
-  const { url, project, db } = await setup(INIT);
+  const { url, project, db } = await databases.setup(INIT);
   // A file where the backup directory should be: storage cannot write there.
   const notADirectory = join(work, 'a-file');
   await writeFile(notADirectory, 'x');
@@ -111,19 +93,19 @@ test('a failing backup stops the deploy: nothing is migrated', async () => {
   );
   expect(run.code).toBe(1);
   expect(run.stderr).toMatch(/backup before migrating failed, so no migration was run/);
-  expect(await tableExists(db, '_prisma_migrations')).toBe(false);
-  expect(await tableExists(db, 'users')).toBe(false);
+  expect(await databases.tableExists(db, '_prisma_migrations')).toBe(false);
+  expect(await databases.tableExists(db, 'users')).toBe(false);
 }, 120_000);
 
 test('backup-to is required unless backup: false is said', async () => {
-  const { url, project, db } = await setup(INIT);
+  const { url, project, db } = await databases.setup(INIT);
   const missing = await runCli(['migrate-deploy', '--working-directory', project.dir, '--command', PRISMA_DEPLOY], {
     DATABASE_URL: url,
     ...PRISMA_QUIET,
   });
   expect(missing.code).toBe(2);
   expect(missing.stderr).toMatch(/Input 'backup-to' is required/);
-  expect(await tableExists(db, 'users')).toBe(false);
+  expect(await databases.tableExists(db, 'users')).toBe(false);
 
   const without = await runCli(
     ['migrate-deploy', '--working-directory', project.dir, '--command', PRISMA_DEPLOY, '--backup', 'false'],
@@ -131,11 +113,11 @@ test('backup-to is required unless backup: false is said', async () => {
   );
   expect(without.code).toBe(0);
   expect(without.stderr).toMatch(/migrating without a backup/);
-  expect(await tableExists(db, 'users')).toBe(true);
+  expect(await databases.tableExists(db, 'users')).toBe(true);
 }, 120_000);
 
 test('a migration failing halfway: named, proven to have left nothing, with the backup taken before', async () => {
-  const { url, project, db } = await setup(INIT, FAILS);
+  const { url, project, db } = await databases.setup(INIT, FAILS);
   const backups = join(work, 'deploy-fails');
   const run = await runCli(
     [
@@ -161,7 +143,7 @@ test('a migration failing halfway: named, proven to have left nothing, with the 
   const names = result.schemaChanges.map((c: { name: string }) => c.name);
   expect(names).toContain('public.users');
   expect(names).not.toContain('public.audit');
-  expect(await tableExists(db, 'audit')).toBe(false);
+  expect(await databases.tableExists(db, 'audit')).toBe(false);
   expect(run.stderr).toContain(result.backup.backupId);
   expect(run.stderr).toMatch(/never automatic/);
   expect(run.stderr).not.toContain(server.password);
@@ -175,7 +157,7 @@ test('a migration failing halfway: named, proven to have left nothing, with the 
 }, 180_000);
 
 test('status lists pending migrations and puts lint findings on their file and line; lint-fail-on stops a deploy', async () => {
-  const { url, project, db } = await setup(INIT);
+  const { url, project, db } = await databases.setup(INIT);
   await project.deploy();
   await server.query("insert into users (email) values ('a@example.com')", [], db);
   // A migration that takes ACCESS EXCLUSIVE on an existing table without a lock_timeout of its own.
@@ -237,7 +219,7 @@ test('bad input: no migrations folder; a plain SQL folder without a command', as
 }, 60_000);
 
 test('the action as GitHub runs it: outputs, a job summary, a lint annotation on the migration line, secrets masked', async () => {
-  const { url, project, db } = await setup(INIT);
+  const { url, project, db } = await databases.setup(INIT);
   await project.deploy();
   const dir = join(project.migrations, '20260105000000_orders_total_bigint');
   await import('node:fs/promises').then((fs) => fs.mkdir(dir));
