@@ -31,8 +31,46 @@ export async function nccBundle(entry) {
     license: 'licenses.txt',
     cache: false,
   });
-  const files = new Map([['index.js', DIRNAME_SHIM + code]]);
-  for (const [file, asset] of Object.entries(assets ?? {})) files.set(file, asset.source.toString());
+  const files = renumberChunks(DIRNAME_SHIM + code, assets ?? {});
   files.set('libpg-query.wasm', await readFile(PG_QUERY_WASM));
+  return files;
+}
+
+const CHUNK_FILE = /^(\d+)\.index\.js$/;
+const CHUNK_LOAD = /__nccwpck_require__\.e\((\/\* import\(\) \*\/ )?(\d+)\)/g;
+
+/**
+ * webpack numbers the lazily loaded chunks by a hash that is not stable between builds of the same sources (one
+ * chunk came out as 245.index.js in one build and 328.index.js in the next), which made the freshness check fail at
+ * random. Each chunk is renumbered after the first module it holds, whose id is stable, in its file name, in its own
+ * `id`/`ids` exports and in every `__nccwpck_require__.e(...)` that loads it.
+ */
+function renumberChunks(code, assets) {
+  const ids = new Map();
+  for (const file of Object.keys(assets)) {
+    const chunk = CHUNK_FILE.exec(file);
+    const firstModule = chunk && /\n\/\*\*\*\/ (\d+):/.exec(assets[file].source.toString());
+    if (firstModule) ids.set(chunk[1], `1${firstModule[1]}`);
+  }
+  if (new Set(ids.values()).size !== ids.size) throw new Error('two bundle chunks start with the same module');
+  const files = new Map([
+    [
+      'index.js',
+      code.replace(CHUNK_LOAD, (all, note, id) =>
+        ids.has(id) ? `__nccwpck_require__.e(${note ?? ''}${ids.get(id)})` : all,
+      ),
+    ],
+  ]);
+  for (const [file, asset] of Object.entries(assets)) {
+    const chunk = CHUNK_FILE.exec(file);
+    const id = chunk && ids.get(chunk[1]);
+    let text = asset.source.toString();
+    if (id)
+      text = text.replace(
+        /^export const id = \d+;\nexport const ids = \[\d+\];/,
+        `export const id = ${id};\nexport const ids = [${id}];`,
+      );
+    files.set(id ? `${id}.index.js` : file, text);
+  }
   return files;
 }

@@ -1,5 +1,5 @@
-export const id = 245;
-export const ids = [245];
+export const id = 112348;
+export const ids = [112348];
 export const modules = {
 
 /***/ 12348:

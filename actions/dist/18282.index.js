@@ -1,5 +1,5 @@
-export const id = 358;
-export const ids = [358];
+export const id = 18282;
+export const ids = [18282];
 export const modules = {
 
 /***/ 8282:

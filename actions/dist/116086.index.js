@@ -1,5 +1,5 @@
-export const id = 86;
-export const ids = [86];
+export const id = 116086;
+export const ids = [116086];
 export const modules = {
 
 /***/ 16086:

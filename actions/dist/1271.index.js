@@ -1,5 +1,5 @@
-export const id = 271;
-export const ids = [271];
+export const id = 1271;
+export const ids = [1271];
 export const modules = {
 
 /***/ 271:
