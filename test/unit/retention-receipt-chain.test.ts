@@ -66,7 +66,14 @@ test('the hash ignores key order, not content', () => {
 });
 
 test('an intact chain verifies, each receipt linked to the one before', async () => {
-  expect(await verifyReceiptChains(storage)).toEqual([{ policy: 'retention', receipts: 3 }]);
+  expect(await verifyReceiptChains(storage)).toEqual([
+    {
+      policy: 'retention',
+      receipts: 3,
+      // These receipts predate policyCommit: the last policy is named by its SHA-256 alone.
+      lastPolicy: { sequence: 3, finishedAt: '2026-06-01T02:00:01.000Z', policySha256: 'a'.repeat(64) },
+    },
+  ]);
   const [one, two] = [1, 2].map(async (n) => JSON.parse(await readFile(path(n), 'utf8')));
   expect((await two).previousSha256).toBe((await one).sha256);
   expect(await readChainHead(storage, 'retention')).toEqual({ sequence: 3, sha256: expect.any(String) });
@@ -78,6 +85,7 @@ test('a receipt forged with a recomputed hash breaks the next link, which verify
   forged.sha256 = receiptSha256(forged);
   await writeFile(path(2), JSON.stringify(forged));
   const [check] = await verifyReceiptChains(storage);
+  expect(check?.lastPolicy).toBeUndefined(); // a broken chain proves no last policy
   expect(check?.broken).toMatchObject({
     sequence: 3,
     problem: expect.stringMatching(/^links to \w+, but the receipt before it has SHA-256/),
