@@ -110,3 +110,17 @@ test('a chain is named after its policy file', () => {
   expect(chainName('.github/dbops/retention.yml')).toBe('retention');
   expect(chainName('policies/Prod Retention.yaml')).toBe('prod-retention');
 });
+
+test('a policyCommit not in the shape dbops writes is left out of the last policy, not shown or thrown on', async () => {
+  const last = JSON.parse(await readFile(path(3), 'utf8'));
+  // Forged as a whole (its own hash recomputed): the chain's links still hold, so only the shape can be checked.
+  last.policyCommit = { sha: 5, uncommittedChanges: 'no' };
+  last.sha256 = receiptSha256(last);
+  await writeFile(path(3), JSON.stringify(last));
+  const [check] = await verifyReceiptChains(storage);
+  expect(check).toEqual({
+    policy: 'retention',
+    receipts: 3,
+    lastPolicy: { sequence: 3, finishedAt: '2026-06-01T02:00:01.000Z', policySha256: 'a'.repeat(64) },
+  });
+});

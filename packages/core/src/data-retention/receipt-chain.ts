@@ -102,12 +102,23 @@ export async function verifyReceiptChains(
   return checks;
 }
 
+/** Picked field by field, and only in the shape dbops writes: a chain forged from its first link is still JSON. */
 function lastPolicy(receipt: ChainedReceipt): LastPolicy {
+  const commit = receipt.policyCommit as Partial<PolicyCommit> | undefined;
+  const wellFormed =
+    typeof commit?.uncommittedChanges === 'boolean' && (commit.sha === undefined || typeof commit.sha === 'string');
   return {
     sequence: receipt.sequence,
-    finishedAt: receipt.finishedAt,
-    policySha256: receipt.policySha256,
-    ...(receipt.policyCommit ? { policyCommit: receipt.policyCommit } : {}),
+    finishedAt: String(receipt.finishedAt),
+    policySha256: String(receipt.policySha256),
+    ...(wellFormed
+      ? {
+          policyCommit: {
+            ...(commit.sha === undefined ? {} : { sha: commit.sha }),
+            uncommittedChanges: commit.uncommittedChanges!,
+          },
+        }
+      : {}),
   };
 }
 

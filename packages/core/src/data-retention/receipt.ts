@@ -1,8 +1,8 @@
 /**
  * The receipt of a purge: what was deleted or anonymized per rule (counts, cutoffs, batches, a hash of the keys),
- * under which policy (the file's SHA-256 and, from a git checkout, its commit) and when. It holds no row data, no keys and nothing secret: table and
- * rule names, instants and numbers only; a failure is recorded by its code alone, since a server's message can quote
- * values. The caller stores it (next to the archives, in a table dbops owns: issue 16's later parts).
+ * under which policy (the file's SHA-256 and, from a git checkout, its commit) and when. It holds no row data, no
+ * keys and nothing secret: table and rule names, instants and numbers only; a failure is recorded by its code alone,
+ * since a server's message can quote values. The caller stores it (next to the archives, in a table dbops owns: issue 16's later parts).
  */
 import { createHash } from 'node:crypto';
 import type { ArchiveRecord } from './archive.js';
