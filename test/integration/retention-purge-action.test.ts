@@ -3,9 +3,12 @@
 // to dbops_retention_receipts; the next run chains to it; verify passes, then names the receipt a flipped byte
 // altered; a purge stopped by an error still leaves its receipt; a tampered chain head stops the next run before it
 // deletes; the policy's backups: section is rotated; the password appears nowhere; bad input exits 2 naming it.
+// The policy sits in a git checkout: receipts carry its commit, and verify names the last one applied.
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { backup, FULL_SCOPE, listBackups, MemoryLogger, openStorage, parsePgTarget, Secrets } from '@dbops/core';
 import { runCli } from '../harness/cli.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
@@ -32,6 +35,7 @@ let dir: string;
 let policyPath: string;
 let receipts: string;
 let s3Env: NodeJS.ProcessEnv;
+let policyCommit: string;
 
 const q = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => server.query<T>(sql, params, DB);
 const auditRows = async () => (await q<{ n: number }>('SELECT count(*)::int AS n FROM audit_log'))[0]!.n;
@@ -62,6 +66,13 @@ beforeAll(async () => {
   policyPath = join(dir, 'retention.yml');
   receipts = join(dir, 'receipts');
   await writeFile(policyPath, POLICY);
+  const git = async (...args: string[]) =>
+    (await promisify(execFile)('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args]))
+      .stdout;
+  await git('init', '-q');
+  await git('add', 'retention.yml');
+  await git('commit', '-q', '-m', 'retention policy');
+  policyCommit = (await git('rev-parse', 'HEAD')).trim();
   await q(`CREATE TABLE legal_holds (subject_table text NOT NULL, subject_id text NOT NULL);
     CREATE TABLE audit_log (id bigint PRIMARY KEY, created_at timestamptz NOT NULL, note text NOT NULL);
     INSERT INTO legal_holds VALUES ('audit_log', '150');
@@ -81,6 +92,7 @@ it('prints the plan in a dry run (the default) and deletes nothing', async () =>
   expect(stdout).toContain(`${PURGED_FIRST} rows would be purged`);
   // Rule, expired, held, under a minimum, to purge: the plan's own counts.
   expect(stdout).toMatch(new RegExp(`audit-logs.*audit_log.*\\b79\\b.*\\b1\\b.*\\b0\\b.*\\b${PURGED_FIRST}\\b`));
+  expect(stdout).toMatch(new RegExp(`Policy commit.*${policyCommit.slice(0, 12)}`));
   expect(await auditRows()).toBe(200);
   expect(await q("SELECT to_regclass('public.dbops_retention_receipts') AS t")).toEqual([{ t: null }]);
   await expect(readdir(receipts)).rejects.toMatchObject({ code: 'ENOENT' });
@@ -104,6 +116,7 @@ it('purges with dry-run false and appends the first receipt to receipts-to and t
     previousSha256: null,
     outcome: 'complete',
     rules: [{ rule: 'audit-logs', table: 'audit_log', rows: PURGED_FIRST, batches: 4, complete: true }],
+    policyCommit: { sha: policyCommit, uncommittedChanges: false },
   });
   expect(json.receipt).toEqual({
     location: join(receipts, 'retention', '00000001.json'),
@@ -138,6 +151,8 @@ it('stores receipts in S3 and verifies that chain', async () => {
   const verify = await runCli(['retention-verify', '--receipts', 's3://receipts/prod'], s3Env);
   expect(verify.code).toBe(0);
   expect(verify.stdout).toContain('1 receipts, every link intact');
+  expect(verify.stdout).toContain('Last policy applied');
+  expect(verify.stdout).toContain(`commit ${policyCommit.slice(0, 12)}, SHA-256`);
   // Both chains are in the table; each keeps its own links.
   expect(await q<{ n: number }>('SELECT count(*)::int AS n FROM dbops_retention_receipts')).toEqual([{ n: 3 }]);
 });

@@ -1,10 +1,11 @@
 // retention-purge's comment-on-pr as GitHub runs the action (actions/retention-purge/main.mjs), on a real PostgreSQL,
 // with a local HTTP server standing in for api.github.com and a real git checkout holding the pull request's base:
 // a dry run posts the plan as its own sticky comment (the migrate-deploy comment on the same pull request is left
-// alone), calls out the rules whose keep or grace the change shortens against the base commit's policy, and updates
-// the same comment on the next run; nothing is deleted; the token and password reach no comment.
+// alone), calls out the rules whose keep or grace the change shortens against the base commit's policy, the backups:
+// keep-* settings and the minimums it lowers, and updates the same comment on the next run; nothing is deleted; the
+// token and password reach no comment.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,7 +18,7 @@ const TOKEN = 'ghs_test-token-0123456789';
 const MARKER = '<!-- dbops:retention-purge -->';
 const MIGRATE = '<!-- dbops:migrate-deploy -->\nmigrate plan';
 
-const policy = (auditKeep: string, grace: string) => `version: 1
+const policy = (auditKeep: string, grace: string, keepDaily: number, auditFloor: string) => `version: 1
 data:
   - name: audit-logs
     table: audit_log
@@ -28,6 +29,13 @@ data:
     soft-delete: deleted_at
     grace: ${grace}
     then: erase
+minimums:
+  - table: audit_log
+    keep-at-least: ${auditFloor}
+backups:
+  from: ${join(repo, 'backups')}
+  keep-daily: ${keepDaily}
+  keep-weekly: 4
 `;
 
 let server: PostgresServer;
@@ -52,12 +60,14 @@ beforeAll(async () => {
   repo = await mkdtemp(join(tmpdir(), 'dbops-retention-pr-'));
   const g = (...args: string[]) => git('git', ['-C', repo, ...args]);
   await g('init', '-q');
-  await writeFile(join(repo, 'retention.yml'), policy('365d', '30d'));
+  await mkdir(join(repo, 'backups'));
+  await writeFile(join(repo, 'retention.yml'), policy('365d', '30d', 7, '90d'));
   await g('add', 'retention.yml');
   await g('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'base policy');
   baseSha = (await g('rev-parse', 'HEAD')).stdout.trim();
-  // The pull request's head: audit logs kept 180 days instead of 365, the erase grace 7 days instead of 30.
-  await writeFile(join(repo, 'retention.yml'), policy('180d', '7d'));
+  // The pull request's head: audit logs kept 180 days instead of 365, the erase grace 7 days instead of 30, 3 daily
+  // backups kept instead of 7 (4 weekly as before), the audit logs' minimum 30 days instead of 90.
+  await writeFile(join(repo, 'retention.yml'), policy('180d', '7d', 3, '30d'));
   eventPath = join(repo, '..', `${repo.split('/').pop()}-event.json`);
   await writeFile(eventPath, JSON.stringify({ pull_request: { number: 9, base: { sha: baseSha } } }));
 });
@@ -100,14 +110,23 @@ test('a dry run on a pull request posts its plan with the shortened periods, the
   for (const request of github.requests) expect(request.authorization).toBe(`Bearer ${TOKEN}`);
   const body = JSON.parse(github.requests[1]!.body).body as string;
   expect(body.startsWith(`${MARKER}\n`)).toBe(true);
-  expect(body).toContain(`2 retention periods shortened against \`retention.yml at ${baseSha.slice(0, 12)}\``);
+  expect(body).toContain(
+    `2 retention periods shortened, 1 backup keep settings lowered, 1 minimums lowered or removed against \`retention.yml at ${baseSha.slice(0, 12)}\``,
+  );
   expect(body).toMatch(
     /\|\s*`audit-logs`\s*\|\s*`public\.audit_log`\s*\|\s*keep\s*\|\s*365d\s*\|\s*180d\s*\|\s*3\s*\|/,
   );
   expect(body).toMatch(
     /\|\s*`deleted-accounts`\s*\|\s*`public\.accounts`\s*\|\s*grace\s*\|\s*30d\s*\|\s*7d\s*\|\s*7\s*\|/,
   );
+  expect(body).toMatch(/\|\s*`backups`\s*\|\s*`[^`]*\/backups`\s*\|\s*keep-daily\s*\|\s*7\s*\|\s*3\s*\|\s*17\s*\|/);
+  expect(body).toMatch(
+    /\|\s*`minimums`\s*\|\s*`public\.audit_log`\s*\|\s*keep-at-least\s*\|\s*90d\s*\|\s*30d\s*\|\s*13\s*\|/,
+  );
+  expect(body).not.toMatch(/keep-weekly/);
   expect(body).toContain('Data retention plan (dry run: nothing was deleted)');
+  // The head's policy is the base commit's file, edited and not committed.
+  expect(body).toMatch(new RegExp(`Policy commit.*${baseSha.slice(0, 12)} with uncommitted changes`));
   expect(body).not.toContain(server.password);
   expect(body).not.toContain(TOKEN);
   expect((await q<{ n: number }>('SELECT count(*)::int AS n FROM audit_log'))[0]!.n).toBe(50);

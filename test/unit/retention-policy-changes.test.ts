@@ -1,7 +1,16 @@
-// The periods a policy change shortens: keep and grace compared rule by rule (by name, then by table), longer or
-// equal periods and new rules ignored; and the durations written as the policy file writes them.
-import { policyDuration, shortenedPeriods } from '../../packages/core/src/data-retention/policy-changes.js';
+// What a policy change loosens: keep and grace compared rule by rule (by name, then by table), the backups: keep-*
+// settings, and the minimums by table; longer, raised, equal and new ones ignored; the durations written as the
+// policy file writes them, and all of it rendered in one table for the pull-request comment.
+import {
+  loweredBackupKeeps,
+  loweredMinimums,
+  policyDuration,
+  policyLoosening,
+  shortenedPeriods,
+} from '../../packages/core/src/data-retention/policy-changes.js';
 import { parsePolicy } from '../../packages/core/src/data-retention/read-policy.js';
+import { policyChangesSummary } from '../../packages/core/src/report/retention-policy-changes-summary.js';
+import { renderSummary } from '../../packages/core/src/report/render-summary.js';
 
 const BASE = `version: 1
 data:
@@ -99,4 +108,148 @@ it('writes periods in the largest unit that divides them', () => {
   expect(policyDuration(36 * 3600)).toBe('36h');
   expect(policyDuration(90 * 60)).toBe('90m');
   expect(policyDuration(45)).toBe('45s');
+});
+
+// The backups: section and the minimums, against the same data rules (BASE's first rule).
+const withSections = (sections: string) => `version: 1
+data:
+  - name: audit-logs
+    table: public.audit_logs
+    by: created_at
+    keep: 365d
+${sections}`;
+
+const BACKUPS_BASE = withSections(`backups:
+  from: s3://acme-backups/prod
+  keep-daily: 7
+  keep-weekly: 4
+  keep-monthly: 12
+  keep-yearly: 2
+  keep-within: 14d
+  keep-min-verified: 2
+`);
+
+it('lists each backups: keep-* setting that is lower or gone at the head, with its line', async () => {
+  const head = withSections(`backups:
+  from: s3://acme-backups/prod
+  keep-last: 3
+  keep-daily: 3
+  keep-monthly: 24
+  keep-yearly: 2
+  keep-within: 36h
+  keep-min-verified: 1
+`);
+  const lowered = loweredBackupKeeps(
+    (await parsePolicy(BACKUPS_BASE, 'base.yml')).backups,
+    (await parsePolicy(head, 'head.yml')).backups,
+  );
+  // keep-last is new and keep-monthly raised: neither is listed; keep-yearly is unchanged. keep-weekly is gone:
+  // the line is the backups: key's.
+  expect(lowered).toEqual([
+    { target: 's3://acme-backups/prod', setting: 'keep-daily', base: 7, head: 3, line: 10 },
+    { target: 's3://acme-backups/prod', setting: 'keep-weekly', base: 4, line: 7 },
+    { target: 's3://acme-backups/prod', setting: 'keep-within', base: 14 * 86_400, head: 36 * 3600, line: 13 },
+    { target: 's3://acme-backups/prod', setting: 'keep-min-verified', base: 2, head: 1, line: 14 },
+  ]);
+});
+
+it('compares a backups: section that moved, and lists nothing for a new, removed or raised one', async () => {
+  const base = (await parsePolicy(BACKUPS_BASE, 'base.yml')).backups;
+  const moved = await parsePolicy(BACKUPS_BASE.replace('keep-daily: 7', 'keep-daily: 6').replace('/prod', '/p2'), 'h');
+  expect(loweredBackupKeeps(base, moved.backups)).toEqual([
+    {
+      target: 's3://acme-backups/p2',
+      baseTarget: 's3://acme-backups/prod',
+      setting: 'keep-daily',
+      base: 7,
+      head: 6,
+      line: 9,
+    },
+  ]);
+  const raised = await parsePolicy(BACKUPS_BASE.replace('keep-daily: 7', 'keep-daily: 8'), 'head.yml');
+  expect(loweredBackupKeeps(base, raised.backups)).toEqual([]);
+  expect(loweredBackupKeeps(base, base)).toEqual([]);
+  // A new section deletes what nothing deleted before; a removed one stops deleting.
+  expect(loweredBackupKeeps(undefined, base)).toEqual([]);
+  expect(loweredBackupKeeps(base, undefined)).toEqual([]);
+});
+
+const MINIMUMS_BASE = withSections(`minimums:
+  - table: public.medical_records
+    keep-at-least: 6y
+  - table: public.invoices
+    keep-at-least: 10y
+  - table: audit_logs
+    keep-at-least: 180d
+`);
+
+it('lists each minimum lowered or removed at the head, matched by table', async () => {
+  const head = withSections(`minimums:
+  - table: public.medical_records
+    keep-at-least: 5y
+  - table: public.audit_logs
+    keep-at-least: 200d
+  - table: public.prescriptions
+    keep-at-least: 1d
+`);
+  const base = await parsePolicy(MINIMUMS_BASE, 'base.yml');
+  const year = 365 * 86_400;
+  // audit_logs is raised (and written schema-qualified now), prescriptions is new: neither is listed.
+  expect(loweredMinimums(base.minimums, (await parsePolicy(head, 'head.yml')).minimums)).toEqual([
+    { target: 'public.medical_records', baseSeconds: 6 * year, headSeconds: 5 * year, line: 8 },
+    { target: 'public.invoices', baseSeconds: 10 * year, line: 10, atBase: true },
+  ]);
+  expect(loweredMinimums(base.minimums, base.minimums)).toEqual([]);
+  expect(loweredMinimums([], base.minimums)).toEqual([]);
+});
+
+it("takes a table's highest minimum as its floor", async () => {
+  const twice = withSections(`minimums:
+  - table: public.invoices
+    keep-at-least: 10y
+  - table: public.invoices
+    keep-at-least: 7y
+`);
+  const once = withSections(`minimums:
+  - table: public.invoices
+    keep-at-least: 7y
+`);
+  const [a, b] = [await parsePolicy(twice, 'a.yml'), await parsePolicy(once, 'b.yml')];
+  expect(loweredMinimums(a.minimums, b.minimums)).toMatchObject([
+    { target: 'public.invoices', headSeconds: 7 * 365 * 86_400 },
+  ]);
+  expect(loweredMinimums(b.minimums, a.minimums)).toEqual([]);
+});
+
+it('renders rules, backups and minimums in one table, and says when nothing is loosened', async () => {
+  const base = await parsePolicy(`${BACKUPS_BASE}${MINIMUMS_BASE.split('keep: 365d\n')[1]}`, 'base.yml');
+  const head = await parsePolicy(
+    `${BACKUPS_BASE.replace('keep: 365d', 'keep: 300d').replace('keep-within: 14d', 'keep-within: 7d')}minimums:
+  - table: public.medical_records
+    keep-at-least: 6y
+`,
+    'head.yml',
+  );
+  const loosening = policyLoosening(base, head);
+  expect(loosening.shortened.map((s) => s.rule)).toEqual(['audit-logs']);
+  const text = renderSummary([policyChangesSummary('retention.yml at abc', loosening)]);
+  expect(text).toContain(
+    '1 retention periods shortened, 1 backup keep settings lowered, 2 minimums lowered or removed against `retention.yml at abc`: data would go sooner, backups would be deleted sooner, a compliance floor drops',
+  );
+  expect(text).toMatch(
+    /\|\s*`audit-logs`\s*\|\s*`public\.audit_logs`\s*\|\s*keep\s*\|\s*365d\s*\|\s*300d\s*\|\s*3\s*\|/,
+  );
+  expect(text).toMatch(
+    /\|\s*`backups`\s*\|\s*`s3:\/\/acme-backups\/prod`\s*\|\s*keep-within\s*\|\s*14d\s*\|\s*7d\s*\|\s*13\s*\|/,
+  );
+  expect(text).toMatch(
+    /\|\s*`minimums`\s*\|\s*`public\.invoices`\s*\|\s*keep-at-least\s*\|\s*3650d\s*\|\s*removed\s*\|\s*18 at the base\s*\|/,
+  );
+  expect(text).toMatch(
+    /\|\s*`minimums`\s*\|\s*`public\.audit_logs`\s*\|\s*keep-at-least\s*\|\s*180d\s*\|\s*removed\s*\|\s*20 at the base\s*\|/,
+  );
+  expect(text).not.toContain('medical_records');
+
+  const unchanged = renderSummary([policyChangesSummary('retention.yml at abc', policyLoosening(base, base))]);
+  expect(unchanged).toContain('No retention period is shortened and no backup keep setting or minimum lowered');
 });

@@ -97,6 +97,9 @@ test("the issue's example parses into the typed policy", async () => {
     keepWeekly: 4,
     keepMonthly: 12,
     keepMinVerified: 2,
+    // The lines of the keys, for the pull-request comparison (policy-changes.ts).
+    line: 28,
+    lines: { keepDaily: 30, keepWeekly: 31, keepMonthly: 32, keepMinVerified: 33 },
   });
 });
 

@@ -66,7 +66,14 @@ test('the hash ignores key order, not content', () => {
 });
 
 test('an intact chain verifies, each receipt linked to the one before', async () => {
-  expect(await verifyReceiptChains(storage)).toEqual([{ policy: 'retention', receipts: 3 }]);
+  expect(await verifyReceiptChains(storage)).toEqual([
+    {
+      policy: 'retention',
+      receipts: 3,
+      // These receipts predate policyCommit: the last policy is named by its SHA-256 alone.
+      lastPolicy: { sequence: 3, finishedAt: '2026-06-01T02:00:01.000Z', policySha256: 'a'.repeat(64) },
+    },
+  ]);
   const [one, two] = [1, 2].map(async (n) => JSON.parse(await readFile(path(n), 'utf8')));
   expect((await two).previousSha256).toBe((await one).sha256);
   expect(await readChainHead(storage, 'retention')).toEqual({ sequence: 3, sha256: expect.any(String) });
@@ -78,6 +85,7 @@ test('a receipt forged with a recomputed hash breaks the next link, which verify
   forged.sha256 = receiptSha256(forged);
   await writeFile(path(2), JSON.stringify(forged));
   const [check] = await verifyReceiptChains(storage);
+  expect(check?.lastPolicy).toBeUndefined(); // a broken chain proves no last policy
   expect(check?.broken).toMatchObject({
     sequence: 3,
     problem: expect.stringMatching(/^links to \w+, but the receipt before it has SHA-256/),
@@ -101,4 +109,18 @@ test('an edited receipt and a gap are named', async () => {
 test('a chain is named after its policy file', () => {
   expect(chainName('.github/dbops/retention.yml')).toBe('retention');
   expect(chainName('policies/Prod Retention.yaml')).toBe('prod-retention');
+});
+
+test('a policyCommit not in the shape dbops writes is left out of the last policy, not shown or thrown on', async () => {
+  const last = JSON.parse(await readFile(path(3), 'utf8'));
+  // Forged as a whole (its own hash recomputed): the chain's links still hold, so only the shape can be checked.
+  last.policyCommit = { sha: 5, uncommittedChanges: 'no' };
+  last.sha256 = receiptSha256(last);
+  await writeFile(path(3), JSON.stringify(last));
+  const [check] = await verifyReceiptChains(storage);
+  expect(check).toEqual({
+    policy: 'retention',
+    receipts: 3,
+    lastPolicy: { sequence: 3, finishedAt: '2026-06-01T02:00:01.000Z', policySha256: 'a'.repeat(64) },
+  });
 });

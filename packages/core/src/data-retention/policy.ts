@@ -96,7 +96,24 @@ export interface BackupRotation {
   keepYearly?: number;
   keepWithinSeconds?: number;
   keepMinVerified?: number;
+  /** The line of the `backups:` key, and of each keep-* key given. */
+  line: number;
+  lines: Partial<Record<BackupKeep, number>>;
 }
+
+/** Each keep-* field of a backups: section and its key in the file. */
+export const BACKUP_KEEP_KEYS = {
+  keepLast: 'keep-last',
+  keepHourly: 'keep-hourly',
+  keepDaily: 'keep-daily',
+  keepWeekly: 'keep-weekly',
+  keepMonthly: 'keep-monthly',
+  keepYearly: 'keep-yearly',
+  keepWithinSeconds: 'keep-within',
+  keepMinVerified: 'keep-min-verified',
+} as const;
+
+export type BackupKeep = keyof typeof BACKUP_KEEP_KEYS;
 
 export interface DataRetentionPolicy {
   version: 1;

@@ -11,6 +11,8 @@ import { DbopsError, invalidInput } from '../errors.js';
 import { readInputFile } from '../files/read-input-file.js';
 import { parseLocation } from '../storage/location.js';
 import {
+  BACKUP_KEEP_KEYS,
+  type BackupKeep,
   DEFAULT_POLICY_DEFAULTS,
   qualifiedNameText,
   ruleTable,
@@ -325,19 +327,15 @@ class PolicyReader {
     this.knownKeys(['backups'], BACKUP_KEYS, 'keys of backups');
     const from = this.text(['backups', 'from'], 'backups.from', 's3://bucket/prefix, a directory or artifact://name');
     this.guard(['backups', 'from'], 'backups.from', () => parseLocation(from, INPUT));
-    const rotation: BackupRotation = { from };
-    const fields: Record<string, keyof BackupRotation> = {
-      'keep-last': 'keepLast',
-      'keep-hourly': 'keepHourly',
-      'keep-daily': 'keepDaily',
-      'keep-weekly': 'keepWeekly',
-      'keep-monthly': 'keepMonthly',
-      'keep-yearly': 'keepYearly',
-      'keep-min-verified': 'keepMinVerified',
-    };
-    for (const [key, target] of Object.entries(fields)) {
+    const rotation: BackupRotation = { from, line: this.lineOf(['backups'], true), lines: {} };
+    for (const [field, key] of Object.entries(BACKUP_KEEP_KEYS) as Array<[BackupKeep, string]>) {
       const value = this.value(['backups', key]);
       if (value === undefined) continue;
+      rotation.lines[field] = this.lineOf(['backups', key], true);
+      if (field === 'keepWithinSeconds') {
+        rotation.keepWithinSeconds = this.period(['backups', key], `backups.${key}`);
+        continue;
+      }
       if (!Number.isInteger(value) || (value as number) < 0)
         throw this.fail(
           ['backups', key],
@@ -345,10 +343,8 @@ class PolicyReader {
           `is ${JSON.stringify(value)}`,
           'a whole number ≥ 0, e.g. 7',
         );
-      (rotation as unknown as Record<string, number>)[target] = value as number;
+      rotation[field] = value as number;
     }
-    if (this.value(['backups', 'keep-within']) !== undefined)
-      rotation.keepWithinSeconds = this.period(['backups', 'keep-within'], 'backups.keep-within');
     return rotation;
   }
 

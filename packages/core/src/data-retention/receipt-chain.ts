@@ -7,6 +7,7 @@ import { buffer } from 'node:stream/consumers';
 import { DbopsError } from '../errors.js';
 import { putRecord } from '../storage/put-record.js';
 import type { Storage } from '../storage/types.js';
+import type { PolicyCommit } from './policy-commit.js';
 import { type ChainedReceipt, type ChainHead, RECEIPT_FORMAT, receiptSha256 } from './receipt.js';
 
 const KEY = /^([a-z0-9][a-z0-9._-]*)\/(\d{8})\.json$/;
@@ -56,6 +57,16 @@ export interface ChainCheck {
   receipts: number;
   /** The first entry that breaks the chain, and how. */
   broken?: { key: string; location: string; sequence: number; problem: string };
+  /** The policy the chain's last receipt applied, when the whole chain is intact. */
+  lastPolicy?: LastPolicy;
+}
+
+/** Which policy text a receipt was made under: its SHA-256 and, when the run was in a git checkout, its commit. */
+export interface LastPolicy {
+  sequence: number;
+  finishedAt: string;
+  policySha256: string;
+  policyCommit?: PolicyCommit;
 }
 
 /**
@@ -84,10 +95,31 @@ export async function verifyReceiptChains(
       }
       previous = problem.sha256;
       await onReceipt?.(problem, key);
+      if (sequence === keys.length) check.lastPolicy = lastPolicy(problem);
     }
     checks.push(check);
   }
   return checks;
+}
+
+/** Picked field by field, and only in the shape dbops writes: a chain forged from its first link is still JSON. */
+function lastPolicy(receipt: ChainedReceipt): LastPolicy {
+  const commit = receipt.policyCommit as Partial<PolicyCommit> | undefined;
+  const wellFormed =
+    typeof commit?.uncommittedChanges === 'boolean' && (commit.sha === undefined || typeof commit.sha === 'string');
+  return {
+    sequence: receipt.sequence,
+    finishedAt: String(receipt.finishedAt),
+    policySha256: String(receipt.policySha256),
+    ...(wellFormed
+      ? {
+          policyCommit: {
+            ...(commit.sha === undefined ? {} : { sha: commit.sha }),
+            uncommittedChanges: commit.uncommittedChanges!,
+          },
+        }
+      : {}),
+  };
 }
 
 async function linkProblem(

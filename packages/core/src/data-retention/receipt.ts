@@ -1,11 +1,12 @@
 /**
  * The receipt of a purge: what was deleted or anonymized per rule (counts, cutoffs, batches, a hash of the keys),
- * under which policy (the file's SHA-256) and when. It holds no row data, no keys and nothing secret: table and
- * rule names, instants and numbers only; a failure is recorded by its code alone, since a server's message can quote
- * values. The caller stores it (next to the archives, in a table dbops owns: issue 16's later parts).
+ * under which policy (the file's SHA-256 and, from a git checkout, its commit) and when. It holds no row data, no
+ * keys and nothing secret: table and rule names, instants and numbers only; a failure is recorded by its code alone,
+ * since a server's message can quote values. The caller stores it (next to the archives, in a table dbops owns: issue 16's later parts).
  */
 import { createHash } from 'node:crypto';
 import type { ArchiveRecord } from './archive.js';
+import type { PolicyCommit } from './policy-commit.js';
 import type { PurgeOutcome, PurgeResult, RulePurge } from './purge.js';
 
 export const RECEIPT_FORMAT = 'dbops.retention-receipt/1';
@@ -13,6 +14,8 @@ export const RECEIPT_FORMAT = 'dbops.retention-receipt/1';
 export interface RetentionReceipt {
   format: typeof RECEIPT_FORMAT;
   policySha256: string;
+  /** The commit the policy file was applied from; absent when the run was not in a git checkout. */
+  policyCommit?: PolicyCommit;
   startedAt: string;
   finishedAt: string;
   /** The instant the cutoffs were taken from. */
@@ -46,11 +49,20 @@ export function policySha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+/** The receipt's policyCommit field, picked field by field like the rest; none without a commit. */
+export function receiptPolicyCommit(commit: PolicyCommit | undefined): Pick<RetentionReceipt, 'policyCommit'> {
+  if (!commit) return {};
+  return {
+    policyCommit: { ...(commit.sha ? { sha: commit.sha } : {}), uncommittedChanges: commit.uncommittedChanges },
+  };
+}
+
 /** Picks fields one by one: nothing a later field of PurgeResult adds can slip into a receipt unreviewed. */
-export function retentionReceipt(result: PurgeResult, policyHash: string): RetentionReceipt {
+export function retentionReceipt(result: PurgeResult, policyHash: string, commit?: PolicyCommit): RetentionReceipt {
   const receipt: RetentionReceipt = {
     format: RECEIPT_FORMAT,
     policySha256: policyHash,
+    ...receiptPolicyCommit(commit),
     startedAt: result.startedAt,
     finishedAt: result.finishedAt,
     now: result.now,

@@ -4,17 +4,19 @@
  * `operation: subject-erase`. Like every receipt it holds no key and no value: not even the subject's id.
  */
 import type pg from 'pg';
-import { RECEIPT_FORMAT, type ChainHead, type RetentionReceipt } from './receipt.js';
+import type { PolicyCommit } from './policy-commit.js';
+import { RECEIPT_FORMAT, type ChainHead, type RetentionReceipt, receiptPolicyCommit } from './receipt.js';
 import { RECEIPT_TABLE } from './receipt-table.js';
 import type { SubjectEraseResult } from './subject-erase.js';
 
 export type SubjectReceipt = RetentionReceipt & { operation: 'subject-erase' };
 
-export function subjectReceipt(result: SubjectEraseResult, policyHash: string): SubjectReceipt {
+export function subjectReceipt(result: SubjectEraseResult, policyHash: string, commit?: PolicyCommit): SubjectReceipt {
   return {
     format: RECEIPT_FORMAT,
     operation: 'subject-erase',
     policySha256: policyHash,
+    ...receiptPolicyCommit(commit),
     startedAt: result.startedAt,
     finishedAt: result.finishedAt,
     now: result.startedAt,

@@ -86,6 +86,7 @@ export async function runDataRetention(
     json: {
       dryRun,
       policySha256: result.policySha256,
+      ...(result.policyCommit ? { policyCommit: result.policyCommit } : {}),
       plan: { ...result.plan, policy: undefined },
       ...(result.purge ? { purge: { ...result.purge, error: result.purge.error?.message } } : {}),
       ...(result.receipt ? { receipt: result.receipt } : {}),

@@ -1,5 +1,5 @@
 import { fileAtCommit, pullRequestBaseSha } from '../data-retention/policy-at-commit.js';
-import { shortenedPeriods } from '../data-retention/policy-changes.js';
+import { policyLoosening } from '../data-retention/policy-changes.js';
 import { parsePolicy, readPolicyFile } from '../data-retention/read-policy.js';
 import { policyChangesSummary } from '../report/retention-policy-changes-summary.js';
 import type { Result } from '../report/result.js';
@@ -14,7 +14,7 @@ export const RETENTION_PR_COMMENT_INPUTS: InputDefinition[] = PR_COMMENT_INPUTS.
 ).map((input) => ({
   ...input,
   description:
-    "With policy and a dry run: keep one comment on the pull request with the plan and every rule whose keep or grace the change shortens (against the policy at the pull request's base commit), updated in place on later runs; github-token needs pull-requests: write. Outside a pull request: a warning.",
+    "With policy and a dry run: keep one comment on the pull request with the plan and what the change loosens against the policy at the pull request's base commit (each rule whose keep or grace is shorter, each backups: keep-* setting that is lower, each minimum lowered or removed), updated in place on later runs; github-token needs pull-requests: write. Outside a pull request: a warning.",
 }));
 
 /** Its own marker: the migrate-deploy comment on the same pull request is left alone. */
@@ -36,7 +36,7 @@ export async function commentRetentionPlan(
   ]);
 }
 
-/** The head's policy against the base's: shortened periods, or why they could not be compared. */
+/** The head's policy against the base's: what it loosens, or why they could not be compared. */
 async function policyChanges(policyPath: string, env: NodeJS.ProcessEnv): Promise<Result> {
   const base = pullRequestBaseSha(env);
   if (!base) return policyChangesSummary('', { unknown: 'the event payload names no pull_request.base.sha' });
@@ -45,7 +45,7 @@ async function policyChanges(policyPath: string, env: NodeJS.ProcessEnv): Promis
   if ('absent' in before) return policyChangesSummary(label, { unknown: before.absent });
   try {
     const [baseText, head] = await Promise.all([parsePolicy(before.text, label), readPolicyFile(policyPath)]);
-    return policyChangesSummary(label, { shortened: shortenedPeriods(baseText, head) });
+    return policyChangesSummary(label, policyLoosening(baseText, head));
   } catch (error) {
     return policyChangesSummary(label, { unknown: (error as Error).message });
   }

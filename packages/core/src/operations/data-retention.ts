@@ -1,5 +1,6 @@
 import { type ArchiveEncryption, checkArchiveEncryption } from '../data-retention/archive.js';
 import { type RetentionPlan, planRetention } from '../data-retention/plan.js';
+import { type PolicyCommit, policyCommit } from '../data-retention/policy-commit.js';
 import type { BackupRotation } from '../data-retention/policy.js';
 import { type PurgeResult, purgeRetention } from '../data-retention/purge.js';
 import { parsePolicy } from '../data-retention/read-policy.js';
@@ -41,6 +42,8 @@ export interface DataRetentionResult {
   dryRun: boolean;
   policyPath: string;
   policySha256: string;
+  /** The policy file's commit; absent outside a git checkout. */
+  policyCommit?: PolicyCommit;
   plan: RetentionPlan;
   /** What committed (not in a dry run). */
   purge?: PurgeResult;
@@ -67,6 +70,7 @@ export async function dataRetention(options: DataRetentionOptions): Promise<Data
   const archiving = policy.data.find((rule) => rule.archiveTo !== undefined && rule.kind !== 'collection');
   if (archiving && !dryRun) checkArchiveEncryption(options.archiveEncryption, archiving.name);
   const hash = policySha256(text);
+  const commit = await policyCommit(options.policyPath);
   const chain = chainName(options.policyPath);
   const receipts = dryRun ? undefined : await openReceipts(options);
   const head = receipts ? await readChainHead(receipts, chain) : undefined;
@@ -74,7 +78,13 @@ export async function dataRetention(options: DataRetentionOptions): Promise<Data
   const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
   const result = await engine.withSqlSession(target, context, async (client): Promise<DataRetentionResult> => {
     const plan = await planRetention(client, policy, options.now ?? new Date());
-    const base = { dryRun, policyPath: options.policyPath, policySha256: hash, plan };
+    const base = {
+      dryRun,
+      policyPath: options.policyPath,
+      policySha256: hash,
+      ...(commit ? { policyCommit: commit } : {}),
+      plan,
+    };
     if (!receipts) return base;
     const purge = await purgeRetention(client, plan, {
       log,
@@ -84,7 +94,7 @@ export async function dataRetention(options: DataRetentionOptions): Promise<Data
         ...(options.archiveEncryption ? { encryption: options.archiveEncryption } : {}),
       },
     });
-    const chained = chainReceipt(retentionReceipt(purge, hash), chain, head);
+    const chained = chainReceipt(retentionReceipt(purge, hash, commit), chain, head);
     const location = await appendReceipt(receipts, chained);
     log.info(`Receipt ${chained.sequence} of '${chain}' stored at ${location}`);
     const table = await recordInTable(client, chained, log);

@@ -1,3 +1,4 @@
+import { type PolicyCommit, policyCommit } from '../data-retention/policy-commit.js';
 import { parsePolicy } from '../data-retention/read-policy.js';
 import { type ChainedReceipt, chainReceipt, policySha256 } from '../data-retention/receipt.js';
 import { appendReceipt, chainName, readChainHead } from '../data-retention/receipt-chain.js';
@@ -31,6 +32,8 @@ export interface SubjectEraseOptions {
 
 export interface SubjectEraseOutcome extends SubjectEraseResult {
   policySha256: string;
+  /** The policy file's commit; absent outside a git checkout. */
+  policyCommit?: PolicyCommit;
   receipt?: { location?: string; table?: string; sequence: number; sha256: string };
 }
 
@@ -44,6 +47,8 @@ export async function subjectErase(options: SubjectEraseOptions): Promise<Subjec
   const text = await readInputFile(options.policyPath, 'policy', 'the path of a YAML retention policy');
   const policy = await parsePolicy(text, options.policyPath);
   const hash = policySha256(text);
+  const commit = await policyCommit(options.policyPath);
+  const policyFacts = { policySha256: hash, ...(commit ? { policyCommit: commit } : {}) };
   const chain = chainName(options.policyPath);
   const receipts =
     dryRun || options.receiptsTo === undefined
@@ -65,8 +70,8 @@ export async function subjectErase(options: SubjectEraseOptions): Promise<Subjec
       dryRun,
       ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
     });
-    if (dryRun) return { ...result, policySha256: hash };
-    const chained: ChainedReceipt = chainReceipt(subjectReceipt(result, hash), chain, head);
+    if (dryRun) return { ...result, ...policyFacts };
+    const chained: ChainedReceipt = chainReceipt(subjectReceipt(result, hash, commit), chain, head);
     const location = receipts ? await appendReceipt(receipts, chained) : undefined;
     let table: string | undefined;
     try {
@@ -85,6 +90,6 @@ export async function subjectErase(options: SubjectEraseOptions): Promise<Subjec
       ...(location ? { location } : {}),
       ...(table ? { table } : {}),
     };
-    return { ...result, policySha256: hash, receipt };
+    return { ...result, ...policyFacts, receipt };
   });
 }

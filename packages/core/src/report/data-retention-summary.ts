@@ -1,4 +1,5 @@
 import type { RulePlan } from '../data-retention/plan.js';
+import { policyCommitText } from '../data-retention/policy-commit.js';
 import type { RulePurge } from '../data-retention/purge.js';
 import { formatBytes } from '../format.js';
 import type { DataRetentionResult } from '../operations/data-retention.js';
@@ -54,6 +55,7 @@ function dataSummary(result: DataRetentionResult): Result {
     kind: 'facts',
     rows: [
       ['Policy', [code(result.policyPath), ` (SHA-256 ${result.policySha256.slice(0, 12)}…)`]],
+      ['Policy commit', policyCommitText(result.policyCommit)],
       ['Cutoffs taken at', plan.now],
     ],
   });

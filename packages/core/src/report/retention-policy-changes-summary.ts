@@ -1,36 +1,70 @@
-import { policyDuration, type ShortenedPeriod } from '../data-retention/policy-changes.js';
-import { code, type Result } from './result.js';
+import { type PolicyLoosening, policyDuration } from '../data-retention/policy-changes.js';
+import { code, type Result, type Text } from './result.js';
 
-/** For the pull request comment: the rules whose keep or grace the change shortens, or why that is unknown. */
-export function policyChangesSummary(
-  base: string,
-  change: { shortened: ShortenedPeriod[] } | { unknown: string },
-): Result {
+/**
+ * For the pull request comment: what the change loosens, one table for all of it (rules' keep or grace, the backups:
+ * section's keep-* settings, minimums), or why that is unknown.
+ */
+export function policyChangesSummary(base: string, change: PolicyLoosening | { unknown: string }): Result {
   if ('unknown' in change)
     return {
       status: 'warning',
       title: 'Shortened periods: not compared',
       blocks: [{ kind: 'note', text: `The policy at the base could not be read: ${change.unknown}.` }],
     };
-  const { shortened } = change;
-  if (shortened.length === 0)
-    return { status: 'ok', title: ['No retention period is shortened against ', code(base)], blocks: [] };
+  const { shortened, backups, minimums } = change;
+  const counts: string[] = [];
+  const effects: string[] = [];
+  if (shortened.length > 0) {
+    counts.push(`${shortened.length} retention periods shortened`);
+    effects.push('data would go sooner');
+  }
+  if (backups.length > 0) {
+    counts.push(`${backups.length} backup keep settings lowered`);
+    effects.push('backups would be deleted sooner');
+  }
+  if (minimums.length > 0) {
+    counts.push(`${minimums.length} minimums lowered or removed`);
+    effects.push('a compliance floor drops');
+  }
+  if (counts.length === 0)
+    return {
+      status: 'ok',
+      title: ['No retention period is shortened and no backup keep setting or minimum lowered against ', code(base)],
+      blocks: [],
+    };
+  const rows: Text[][] = [
+    ...shortened.map((s): Text[] => [
+      s.baseRule ? [code(s.rule), ' (was ', code(s.baseRule), ')'] : code(s.rule),
+      code(s.target),
+      s.period,
+      policyDuration(s.baseSeconds),
+      policyDuration(s.headSeconds),
+      String(s.line),
+    ]),
+    ...backups.map((b): Text[] => {
+      const value = (n: number) => (b.setting === 'keep-within' ? policyDuration(n) : String(n));
+      return [
+        code('backups'),
+        b.baseTarget ? [code(b.target), ' (was ', code(b.baseTarget), ')'] : code(b.target),
+        b.setting,
+        value(b.base),
+        b.head === undefined ? 'removed' : value(b.head),
+        String(b.line),
+      ];
+    }),
+    ...minimums.map((m): Text[] => [
+      code('minimums'),
+      code(m.target),
+      'keep-at-least',
+      policyDuration(m.baseSeconds),
+      m.headSeconds === undefined ? 'removed' : policyDuration(m.headSeconds),
+      m.atBase ? `${m.line} at the base` : String(m.line),
+    ]),
+  ];
   return {
     status: 'warning',
-    title: [`${shortened.length} retention periods shortened against `, code(base), ': data would go sooner'],
-    blocks: [
-      {
-        kind: 'table',
-        columns: ['Rule', 'Target', 'Period', 'Base', 'This change', 'Line'],
-        rows: shortened.map((s) => [
-          s.baseRule ? [code(s.rule), ' (was ', code(s.baseRule), ')'] : code(s.rule),
-          code(s.target),
-          s.period,
-          policyDuration(s.baseSeconds),
-          policyDuration(s.headSeconds),
-          String(s.line),
-        ]),
-      },
-    ],
+    title: [`${counts.join(', ')} against `, code(base), `: ${effects.join(', ')}`],
+    blocks: [{ kind: 'table', columns: ['Rule', 'Target', 'Setting', 'Base', 'This change', 'Line'], rows }],
   };
 }

@@ -1,5 +1,7 @@
 import type { RetentionVerifyResult } from '../operations/retention-verify.js';
-import { code, type Result } from './result.js';
+import type { LastPolicy } from '../data-retention/receipt-chain.js';
+import { policyCommitText } from '../data-retention/policy-commit.js';
+import { code, type Result, type Text } from './result.js';
 
 /** Each receipt chain: how many receipts, intact or where it breaks; then each archive that failed its check. */
 export function retentionVerifySummary(result: RetentionVerifyResult): Result {
@@ -20,13 +22,14 @@ export function retentionVerifySummary(result: RetentionVerifyResult): Result {
     blocks: [
       {
         kind: 'table',
-        columns: ['Policy', 'Receipts', 'Chain'],
+        columns: ['Policy', 'Receipts', 'Chain', 'Last policy applied'],
         rows: result.chains.map((c) => [
           code(c.policy),
           String(c.receipts),
           c.broken
             ? [`broken at receipt ${c.broken.sequence} `, code(c.broken.key), `: ${c.broken.problem}`]
             : 'intact',
+          c.lastPolicy ? lastPolicyText(c.lastPolicy) : '—',
         ]),
       },
       ...(archives.length > 0
@@ -45,4 +48,14 @@ export function retentionVerifySummary(result: RetentionVerifyResult): Result {
         : []),
     ],
   };
+}
+
+/** Commit and SHA-256 of the policy the last receipt was made under; receipts older than policyCommit name none. */
+function lastPolicyText(last: LastPolicy): Text {
+  const commit = last.policyCommit ? `commit ${policyCommitText(last.policyCommit)}` : 'no commit recorded';
+  return [
+    `${commit}, SHA-256 `,
+    code(last.policySha256.slice(0, 12)),
+    ` (receipt ${last.sequence}, ${last.finishedAt})`,
+  ];
 }

@@ -1,3 +1,4 @@
+import { policyCommitText } from '../data-retention/policy-commit.js';
 import type { SubjectEraseOutcome } from '../operations/subject-erase.js';
 import type { SubjectExportOutcome } from '../operations/subject-export.js';
 import { code, type Result, type Text } from './result.js';
@@ -57,6 +58,7 @@ export function subjectEraseSummary(result: SubjectEraseOutcome): Result {
       code(result.receipt.sha256.slice(0, 12)),
       ') recorded',
       ...where.flat(),
+      ...(result.policyCommit ? [`, policy commit ${policyCommitText(result.policyCommit)}`] : []),
     ]);
   }
   return {
