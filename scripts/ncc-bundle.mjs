@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ncc from '@vercel/ncc';
 
 // libpg-query (PostgreSQL's parser, for the migrations lint and retention filters) is an Emscripten build: it reads
@@ -11,6 +12,10 @@ import ncc from '@vercel/ncc';
 // beside it, and a __dirname that names its folder.
 const require = createRequire(import.meta.url);
 const PG_QUERY_WASM = join(dirname(require.resolve('libpg-query')), 'libpg-query.wasm');
+const PARSER_PROCESS = 'sql-parser-process.js';
+const PARSER_PROCESS_ENTRY = fileURLToPath(
+  new URL(`../packages/core/lib/migrations/lint/${PARSER_PROCESS}`, import.meta.url),
+);
 const DIRNAME_SHIM =
   "import { dirname as __dbopsDirname } from 'node:path';\n" +
   "import { fileURLToPath as __dbopsFileUrlToPath } from 'node:url';\n" +
@@ -22,8 +27,21 @@ const DIRNAME_SHIM =
  * folder: text, or a Buffer for the .wasm. index.js is the bundle itself.
  */
 export async function nccBundle(entry) {
+  const { code, assets } = await build(entry);
+  const files = renumberChunks(DIRNAME_SHIM + code, assets ?? {});
+  files.set('libpg-query.wasm', await readFile(PG_QUERY_WASM));
+  // The parser process is one file: libpg-query and the parse routine, no chunks (its licenses and package.json are
+  // index.js's too).
+  const parser = await build(PARSER_PROCESS_ENTRY);
+  const chunks = Object.keys(parser.assets ?? {}).filter((file) => file.endsWith('.js'));
+  if (chunks.length > 0) throw new Error(`${PARSER_PROCESS} must bundle into one file; ncc also emitted ${chunks}`);
+  files.set(PARSER_PROCESS, DIRNAME_SHIM + parser.code);
+  return files;
+}
+
+function build(entry) {
   // No cache: a cache shared between checkouts or dependency versions could make a bundle differ from its sources.
-  const { code, assets } = await ncc(entry, {
+  return ncc(entry, {
     minify: false,
     sourceMap: false,
     quiet: true,
@@ -31,9 +49,6 @@ export async function nccBundle(entry) {
     license: 'licenses.txt',
     cache: false,
   });
-  const files = renumberChunks(DIRNAME_SHIM + code, assets ?? {});
-  files.set('libpg-query.wasm', await readFile(PG_QUERY_WASM));
-  return files;
 }
 
 const CHUNK_FILE = /^(\d+)\.index\.js$/;

@@ -1,7 +1,8 @@
 // Runs one command under GNU time (`/usr/bin/time -v`) and measures it:
 // - wall time (from here), and GNU time's maximum resident set size: for a pipeline or a process with children,
 //   that is the largest single process of the tree;
-// - for a node process, its own peak RSS and CPU time, reported from inside by bench/lib/report-usage.mjs;
+// - for a node process, its own peak RSS and CPU time, reported from inside by bench/lib/report-usage.mjs, and
+//   the same for each node process it starts (`nodeChildren`);
 // - a profile: every process of the tree (and new PostgreSQL backends: the server side of pg_dump/pg_restore)
 //   is sampled from /proc every 200 ms for its CPU time and peak RSS (VmHWM), summed per kind of process.
 import { spawn } from 'node:child_process';
@@ -16,7 +17,8 @@ const REPORT_USAGE = fileURLToPath(new URL('./report-usage.mjs', import.meta.url
 /**
  * Runs `command args` (use ['bash', ['-c', script]] for pipelines). `node: true` preloads the usage reporter
  * into that node process. Throws when the command fails. Returns
- * { seconds, treeMaxRssKb, self?: { maxRssKb, cpuSeconds }, cpuSeconds, profile: { label: { cpuSeconds, peakRssKb, count } },
+ * { seconds, treeMaxRssKb, self?: { maxRssKb, cpuSeconds }, nodeChildren: [{ script, maxRssKb, cpuSeconds }], cpuSeconds,
+ * profile: { label: { cpuSeconds, peakRssKb, count } },
  * stdout, stderr, lines: [{ t, text }] }.
  */
 export async function measure(command, args, { env = process.env, node = false, watch = [], serverPid } = {}) {
@@ -57,7 +59,15 @@ export async function measure(command, args, { env = process.env, node = false, 
     if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${code}\n${stderr.slice(-4000)}`);
     const time = readFileSync(timeFile, 'utf8');
     const field = (name) => Number(new RegExp(`${name}: ([\\d.]+)`).exec(time)?.[1] ?? NaN);
-    const self = node ? JSON.parse(readFileSync(usageFile, 'utf8')) : undefined;
+    const usages = node
+      ? readFileSync(usageFile, 'utf8')
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line))
+      : [];
+    // The measured node process is the one /usr/bin/time started; the others are node processes it started.
+    const self = usages.find((u) => u.ppid === child.pid);
+    if (node && !self) throw new Error(`no usage report from the measured node process in ${usageFile}`);
     const profile = {};
     for (const p of seen.values()) {
       const entry = (profile[p.label] ??= { cpuSeconds: 0, peakRssKb: 0, count: 0 });
@@ -79,6 +89,7 @@ export async function measure(command, args, { env = process.env, node = false, 
       treeMaxRssKb: field('Maximum resident set size \\(kbytes\\)'),
       cpuSeconds: field('User time \\(seconds\\)') + field('System time \\(seconds\\)'), // the tree, not the server
       self,
+      nodeChildren: usages.filter((u) => u !== self),
       profile,
       stdout,
       stderr,

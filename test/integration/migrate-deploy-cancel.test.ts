@@ -33,20 +33,22 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** The backends running the slow migration's statement, with the name they connected under. */
+/** The backends running the slow migration's sleep, with the name they connected under. */
 async function sleepers(db: string): Promise<Array<{ pid: number; application_name: string }>> {
   return server.query(
-    "select pid, application_name from pg_stat_activity where datname = $1 and query like 'SELECT pg_sleep(600)%' and state = 'active'",
+    // Prisma sends a migration's script as one query: the sleep may follow other statements in it.
+    "select pid, application_name from pg_stat_activity where datname = $1 and query like '%pg_sleep(600)%' and state = 'active' and pid <> pg_backend_pid()",
     [db],
   );
 }
 
-test('SIGTERM mid-migration: the statement the command sent is cancelled in PostgreSQL, exit 143, the state said', async () => {
+/** Deploys `sql` as a new migration after INIT, SIGTERMs the CLI once its pg_sleep runs; the output and more. */
+async function cancelMidMigration(sql: string) {
   const { url, project, db } = await databases.setup(INIT);
   expect((await project.deploy()).code).toBe(0);
   const dir = join(project.migrations, SLOW);
   await mkdir(dir);
-  await writeFile(join(dir, 'migration.sql'), 'SELECT pg_sleep(600);\nCREATE TABLE "after_sleep" (id int);\n');
+  await writeFile(join(dir, 'migration.sql'), sql);
 
   const child = spawn(
     process.execPath,
@@ -59,26 +61,48 @@ test('SIGTERM mid-migration: the statement the command sent is cancelled in Post
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
 
   expect(await eventually(async () => (await sleepers(db)).length > 0, 60_000)).toBe(true);
-  // The engine connected under the run's own name, taken from the URL dbops gave it.
   const [sleeper] = await sleepers(db);
-  expect(sleeper!.application_name).toMatch(/^dbops-migrate-[0-9a-f]{12}$/);
   child.kill('SIGTERM');
   const code = await exited;
+  return { code, output, sleeper: sleeper!, db };
+}
 
+test('SIGTERM mid-migration: the statement the command sent is cancelled in PostgreSQL, exit 143, the state said', async () => {
+  const { code, output, sleeper, db } = await cancelMidMigration(
+    'SELECT pg_sleep(600);\nCREATE TABLE "after_sleep" (id int);\n',
+  );
+  // The engine connected under the run's own name, taken from the URL dbops gave it.
+  expect(sleeper.application_name).toMatch(/^dbops-migrate-[0-9a-f]{12}$/);
   expect(code).toBe(143);
   // Without the cancel, pg_sleep(600) would run on for ten minutes.
   expect(await eventually(async () => (await sleepers(db)).length === 0, 15_000)).toBe(true);
   expect(output).toContain('Received SIGTERM');
   expect(output).toContain('stopped mid-run');
-  expect(output).toContain(`still running in PostgreSQL were cancelled (backend ${sleeper!.pid}`);
+  expect(output).toContain(`still running in PostgreSQL were cancelled (backend ${sleeper.pid}`);
   expect(output).toContain('State left: applied by this run: none');
   // Prisma recorded the migration as started: the next deploy stops on it, and the report says how to clear it.
   expect(output).toContain(`started and not finished: ${SLOW}`);
   expect(output).toContain(`migrate resolve --rolled-back "${SLOW}"`);
   expect(output).toContain('migrate-status');
+  // The migration ran in one transaction: the schema snapshots prove nothing of it stayed.
+  expect(output).toContain('The schema is as it was before the run (same fingerprint)');
   expect(output).not.toContain(server.password);
   expect(output).not.toContain(encodeURIComponent(server.password));
   expect(await databases.tableExists(db, 'after_sleep')).toBe(false);
+}, 180_000);
+
+test('SIGTERM after part of the migration was committed: the schema changes it left are named', async () => {
+  // COMMIT ends the script's implicit transaction: before_sleep stays when the sleep is cancelled.
+  const { code, output, db } = await cancelMidMigration(
+    'CREATE TABLE "before_sleep" (id int);\nCOMMIT;\nSELECT pg_sleep(600);\nCREATE TABLE "after_sleep" (id int);\n',
+  );
+  expect(code).toBe(143);
+  expect(await databases.tableExists(db, 'before_sleep')).toBe(true);
+  expect(await databases.tableExists(db, 'after_sleep')).toBe(false);
+  expect(output).toMatch(
+    /Schema changes left by this run \(the stopped migration ran partly outside a transaction\): [^\n]*before_sleep/,
+  );
+  expect(output).not.toContain('same fingerprint');
 }, 180_000);
 
 test("the command's DATABASE_URL carries the run's application_name and is redacted with its password", async () => {

@@ -16,8 +16,13 @@ import { runMigrationCommand, type MigrationCommandResult } from '../migrations/
 import { explainFailure, type FailureExplanation } from '../migrations/failure/explain-failure.js';
 import { prismaCommandOf } from '../migrations/failure/recovery.js';
 import { resolveRolledBack } from '../migrations/failure/resolve-rolled-back.js';
-import { type SchemaChange, schemaDiff, withoutTrackingTable } from '../migrations/schema-diff.js';
-import { takeSchemaSnapshot } from '../migrations/schema-snapshot.js';
+import {
+  describeSchemaChange,
+  type SchemaChange,
+  schemaDiff,
+  withoutTrackingTable,
+} from '../migrations/schema-diff.js';
+import { type SchemaSnapshot, takeSchemaSnapshot } from '../migrations/schema-snapshot.js';
 import type { RehearsalResult } from '../migrations/rehearsal/rehearse.js';
 import type { MigrationSource } from '../migrations/source.js';
 import { readMigrationStatus, type MigrationStatus } from '../migrations/status.js';
@@ -267,7 +272,7 @@ async function deploy(
         }
         if (signal?.aborted) {
           await environment.dispose();
-          throw await stoppedMidRun(source, before, command, applicationName, options);
+          throw await stoppedMidRun(source, before, schemaBefore, command, applicationName, options);
         }
         const after = await readMigrationStatus(source, client);
         const schemaAfter = await takeSchemaSnapshot(client, reader);
@@ -317,11 +322,13 @@ async function deploy(
 
 /**
  * A cancel stopped the command mid-run. It also ended dbops's own sessions, so a new one (outside the cancel, bounded
- * by connect-timeout) stops the SQL the command left running in the server and reads where each migration stands.
+ * by connect-timeout) stops the SQL the command left running in the server, reads where each migration stands, and
+ * compares the schema with the snapshot taken before the command: what the run left applied, or proof that nothing is.
  */
 async function stoppedMidRun(
   source: MigrationSource,
   before: MigrationStatus,
+  schemaBefore: SchemaSnapshot,
   command: string,
   applicationName: string,
   options: MigrateOptions,
@@ -334,6 +341,10 @@ async function stoppedMidRun(
       const queries = await cancelCommandQueries(client, applicationName);
       const after = await readMigrationStatus(source, client);
       const diff = appliedDiff(before, after);
+      const left = withoutTrackingTable(
+        schemaDiff(schemaBefore, await takeSchemaSnapshot(client)),
+        source.tracking.table,
+      );
       const ended = queries.cancelled.length + queries.terminated.length;
       const sql =
         ended > 0
@@ -350,8 +361,7 @@ async function stoppedMidRun(
         .map((b) => ` ${b.migration} blocks the next deploy until it is resolved: ${b.steps.join(' ')}`)
         .join('');
       return cancelled(
-        `${stopped}; ${sql}. The migration it was running was cancelled and may be partly applied where it ran ` +
-          `outside a transaction. State left: ${state}.${blocked} ${check}`,
+        `${stopped}; ${sql}. State left: ${state}. ${schemaLeft(left, diff.applied.length > 0)}${blocked} ${check}`,
       );
     });
   } catch (error) {
@@ -362,6 +372,18 @@ async function stoppedMidRun(
         `not reach the server to cancel them (${options.secrets.redact((error as Error).message)}). ${check}`,
     );
   }
+}
+
+/** What a stopped run left in the schema, from the snapshots before the command and after the cancel. */
+function schemaLeft(changes: SchemaChange[], appliedSome: boolean): string {
+  if (changes.length === 0)
+    return 'The schema is as it was before the run (same fingerprint): nothing of the stopped migration is applied.';
+  const shown = changes.slice(0, 10).map(describeSchemaChange).join('; ');
+  const more = changes.length > 10 ? `; and ${changes.length - 10} more` : '';
+  const whose = appliedSome
+    ? 'the migrations it applied and any part of the stopped one that ran outside a transaction'
+    : 'the stopped migration ran partly outside a transaction';
+  return `Schema changes left by this run (${whose}): ${shown}${more}.`;
 }
 
 /** The backup before migrating, through the backup operation; its failure stops the deploy (nothing is migrated). */

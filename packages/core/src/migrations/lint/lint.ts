@@ -6,7 +6,8 @@
 import { formatBytes } from '../../format.js';
 import type { TransactionMode } from '../source.js';
 import { checkStatements, type Candidate } from './check-statements.js';
-import { loadParser, parseFile } from './parse.js';
+import type { ParsedFile } from './parse.js';
+import { parseFiles } from './parse-files.js';
 import { SourcePositions } from './positions.js';
 import { LINT_RULES, type LintRuleId, type LintSeverity } from './rules.js';
 import { isSuppressed, readSuppressions } from './suppressions.js';
@@ -56,12 +57,12 @@ export interface LintOptions {
 
 /** Lints migrations in the order they will run (tables created by earlier ones count as new in later ones). */
 export async function lintMigrations(migrations: LintMigration[], options: LintOptions): Promise<LintFinding[]> {
-  await loadParser();
+  const parsed = await parseFiles(migrations.map((m) => m.sql));
   const newTables = new NewTables();
   const pending: { finding: LintFinding; table?: TableRef }[] = [];
-  for (const migration of migrations) {
-    for (const found of lintFile(migration, options, newTables)) pending.push(found);
-  }
+  migrations.forEach((migration, i) => {
+    for (const found of lintFile(migration, parsed[i]!, options, newTables)) pending.push(found);
+  });
   const tables = pending.flatMap((p) => (p.table && LINT_RULES[p.finding.rule].sizeSensitive ? [p.table] : []));
   const sizes = options.tableSizes && tables.length > 0 ? await options.tableSizes(tables) : undefined;
   return pending.map(({ finding, table }) => {
@@ -72,11 +73,11 @@ export async function lintMigrations(migrations: LintMigration[], options: LintO
 
 function lintFile(
   migration: LintMigration,
+  parsed: ParsedFile,
   options: LintOptions,
   newTables: NewTables,
 ): { finding: LintFinding; table?: TableRef }[] {
   const positions = new SourcePositions(migration.sql);
-  const parsed = parseFile(migration.sql);
   const base = { migration: migration.name, file: migration.file };
   const at = (place: { line: number; column: number }) => ({ line: place.line, column: place.column });
   if (parsed.error) {
