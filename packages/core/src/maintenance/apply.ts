@@ -5,10 +5,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { DatabaseTarget } from '../databases/engine.js';
 import { RepackLockError, runPgRepack } from '../databases/postgres/maintenance-repack.js';
-import { replicationLagMs } from '../databases/postgres/data-retention-lag.js';
+import { replicationState } from '../databases/postgres/data-retention-lag.js';
 import type { Logger } from '../log.js';
 import type { Window } from '../maintenance-window/window.js';
 import type { MaintenanceStep } from './plan.js';
+import { STANDBY_RECHECK_MS, StandbyWatch } from './standby-watch.js';
 import { stepTimeoutMs, stopReason, timeLeft } from './step-guards.js';
 import { invalidIndexesBeside, type RelationFigures, relationFigures, setTimeouts, startStep } from './step-session.js';
 
@@ -30,7 +31,8 @@ export interface ApplySettings {
   maintenanceWorkMemBytes?: number;
   /**
    * Before each step: while a standby's replay lag exceeds this (max-replication-lag), the run pauses; when what is
-   * left of the window or max-runtime cannot cover the wait and the step, it stops. No check when absent.
+   * left of the window or max-runtime cannot cover the wait and the step, it stops. No check when absent. Without
+   * standbys, pg_stat_replication is read again only every 10 s (or this, when shorter): standby-watch.ts.
    */
   maxReplicationLagMs?: number;
   /** How often the lag is read again while pausing; 1 s by default. */
@@ -71,12 +73,13 @@ export async function applySteps(
   // lock_timeout holds for the whole run (reading a step's figures waits for locks too); statement_timeout is per step.
   await setTimeouts(client, settings.lockTimeoutMs, settings.statementTimeoutMs, settings.maintenanceWorkMemBytes);
   let stop: string | undefined;
+  const standbys = new StandbyWatch(Math.min(STANDBY_RECHECK_MS, settings.maxReplicationLagMs ?? STANDBY_RECHECK_MS));
   // An applied step's figures after it are read with the next step's (one round trip less per step), or at the end.
   const pending: { outcome?: StepOutcome } = {};
   for (const step of steps.filter((s) => s.mode === 'apply')) {
     const base = { kind: step.kind, object: step.object, statement: step.statement };
     stop ??= stopReason(step, settings, started);
-    stop ??= await waitForStandbys(client, step, settings, started);
+    stop ??= await waitForStandbys(client, step, settings, started, standbys);
     if (stop) {
       outcomes.push({ ...base, status: 'skipped', reason: `not started: ${stop}` });
       continue;
@@ -100,12 +103,14 @@ async function waitForStandbys(
   step: MaintenanceStep,
   settings: ApplySettings,
   started: number,
+  watch: StandbyWatch,
 ): Promise<string | undefined> {
   const max = settings.maxReplicationLagMs;
-  if (max === undefined) return undefined;
+  if (max === undefined || !watch.due(settings.now().getTime())) return undefined;
   const interval = settings.lagCheckIntervalMs ?? 1000;
   for (;;) {
-    const lag = await replicationLagMs(client);
+    const { standbys, lagMs: lag } = await replicationState(client);
+    watch.seen(standbys, settings.now().getTime());
     if (lag <= max) return undefined;
     const { budgetLeft, windowLeft } = timeLeft(settings, started);
     const left = Math.min(budgetLeft, windowLeft);
@@ -129,12 +134,15 @@ async function applyStep(
   pending: { outcome?: StepOutcome },
 ): Promise<StepOutcome> {
   const base = { kind: step.kind, object: step.object, statement: step.statement };
+  const isIndex = step.statement.startsWith('REINDEX INDEX');
   let before: RelationFigures | undefined;
+  let invalidBefore = new Set<string>();
   try {
-    const read = await startStep(client, step.object, pending.outcome?.object, statementTimeoutMs);
+    const read = await startStep(client, step.object, pending.outcome?.object, statementTimeoutMs, isIndex);
     if (pending.outcome && read.previousAfter) pending.outcome.after = read.previousAfter;
     pending.outcome = undefined;
     before = read.before;
+    invalidBefore = new Set(read.invalidBeside);
   } catch (error) {
     if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw error;
     const reason = explain(error, settings.lockTimeoutMs, statementTimeoutMs);
@@ -145,8 +153,6 @@ async function applyStep(
     settings.log.warn(`${step.statement}: skipped, ${step.object} no longer exists (dropped after the plan was made)`);
     return { ...base, status: 'skipped', reason: `${step.object} no longer exists` };
   }
-  const isIndex = step.statement.startsWith('REINDEX INDEX');
-  const invalidBefore = isIndex ? new Set(await invalidIndexesBeside(client, step.object)) : new Set<string>();
   settings.log.info(`Running ${step.statement} (${step.why})`);
   const t0 = Date.now();
   try {

@@ -1,7 +1,7 @@
 // What applying one step needs from the session: its timeouts, the figures of its object before and after, and the
 // invalid indexes a failed concurrent rebuild leaves on the table.
 import type pg from 'pg';
-import { quoteIdent } from '../databases/postgres/inventory.js';
+import { qualified } from './step-figures.js';
 
 /** A table's or index's size and file, read before and after a step: a rebuild gets a new relfilenode. */
 export interface RelationFigures {
@@ -41,29 +41,42 @@ export async function relationFigures(client: pg.Client, object: string): Promis
   return figures((await client.query(FIGURES, [object])).rows[0]);
 }
 
+/** The invalid indexes on the table of the index `c` (a pg_class row), as a json array of [schema, name]. */
+const INVALID_BESIDE = `select coalesce(json_agg(json_build_array(n.nspname, i.relname) order by n.nspname, i.relname), '[]')
+       from pg_index x join pg_class i on i.oid = x.indexrelid join pg_namespace n on n.oid = i.relnamespace
+      where not x.indisvalid and x.indrelid = (select indrelid from pg_index where indexrelid = c.oid)`;
+
 /**
  * The step's statement_timeout, its object's figures and the figures after the previous step, in one round trip:
  * the guards cost round trips, and a small step takes only milliseconds (bench/maintenance-plan.mjs). The timeout
- * applies from the next statement on.
+ * applies from the next statement on. With `invalidBeside` (an index rebuild), the same round trip lists the invalid
+ * indexes already on the index's table, so that after a failed rebuild only the copy it left is dropped.
  */
 export async function startStep(
   client: pg.Client,
   object: string,
   previous: string | undefined,
   statementTimeoutMs: number,
-): Promise<{ before?: RelationFigures; previousAfter?: RelationFigures }> {
+  invalidBeside = false,
+): Promise<{ before?: RelationFigures; previousAfter?: RelationFigures; invalidBeside?: string[] }> {
   const { rows } = await client.query(
     `select o.ord, pg_relation_size(c.oid)::float8 as bytes, c.relfilenode::bigint::float8 as relfilenode,
-            case when c.relkind in ('r', 'm', 'p') then pg_stat_get_dead_tuples(c.oid)::float8 end as dead
+            case when c.relkind in ('r', 'm', 'p') then pg_stat_get_dead_tuples(c.oid)::float8 end as dead,
+            case when o.ord = 1 and $4 then (${INVALID_BESIDE}) end as invalid
        from (select set_config('statement_timeout', $3, false)) t
        join unnest(array[$1, $2]::text[]) with ordinality o(name, ord) on true
        join pg_class c on c.oid = to_regclass(o.name)`,
-    [object, previous ?? null, `${Math.max(1, Math.floor(statementTimeoutMs))}ms`],
+    [object, previous ?? null, `${Math.max(1, Math.floor(statementTimeoutMs))}ms`, invalidBeside],
   );
-  const at = (ord: number) => figures(rows.find((r) => Number(r.ord) === ord));
-  const before = at(1);
-  const previousAfter = previous ? at(2) : undefined;
-  return { ...(before ? { before } : {}), ...(previousAfter ? { previousAfter } : {}) };
+  const row = (ord: number) => rows.find((r) => Number(r.ord) === ord);
+  const before = figures(row(1));
+  const previousAfter = previous ? figures(row(2)) : undefined;
+  const invalid = row(1)?.invalid as Array<[string, string]> | null | undefined;
+  return {
+    ...(before ? { before } : {}),
+    ...(previousAfter ? { previousAfter } : {}),
+    ...(invalid ? { invalidBeside: invalid.map(([schema, name]) => qualified(schema, name)) } : {}),
+  };
 }
 
 function figures(r: { bytes: number | null; relfilenode: number; dead: number | null } | undefined) {
@@ -74,11 +87,8 @@ function figures(r: { bytes: number | null; relfilenode: number; dead: number | 
 /** Invalid indexes on the table `index` belongs to, as quoted qualified names. */
 export async function invalidIndexesBeside(client: pg.Client, index: string): Promise<string[]> {
   const { rows } = await client.query(
-    `select n.nspname as schema, i.relname as name
-       from pg_index x join pg_class i on i.oid = x.indexrelid join pg_namespace n on n.oid = i.relnamespace
-      where not x.indisvalid and x.indrelid = (select indrelid from pg_index where indexrelid = to_regclass($1))
-      order by 1, 2`,
+    `select (${INVALID_BESIDE}) as invalid from pg_class c where c.oid = to_regclass($1)`,
     [index],
   );
-  return rows.map((r) => `${quoteIdent(r.schema)}.${quoteIdent(r.name)}`);
+  return ((rows[0]?.invalid ?? []) as Array<[string, string]>).map(([schema, name]) => qualified(schema, name));
 }
