@@ -53,6 +53,7 @@ async function received() {
     `select query, calls from pg_stat_statements where dbid = (select oid from pg_database where datname = $1)
         and query not like '%pg_stat_statements%'`,
     [DB],
+    DB,
   );
   const count = (test: (q: string) => boolean) =>
     rows.filter((r) => test(r.query)).reduce((sum, r) => sum + Number(r.calls), 0);
