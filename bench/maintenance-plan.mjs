@@ -15,7 +15,7 @@
 // so old and new are measured on the same machine at the same moment. The cluster is the bench cluster under
 // bench/.data; the databases are built once and reused.
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { createDatabaseOnce, startCluster } from './lib/cluster.mjs';
@@ -89,7 +89,7 @@ async function main() {
       const applyDb = `maintenance_apply_${steps}`;
       await createDatabaseOnce(cluster, applyDb, (client) => createSmallTables(client, steps));
       const contenders = [{ label: 'dbops applySteps (guards)', core: CORE }];
-      if (opts.baseline) contenders.push({ label: `baseline ${opts.baseline} (guards)`, core: opts.baseline });
+      if (opts.baseline) contenders.push({ label: `baseline ${opts.baseline} (guards)`, core: resolve(opts.baseline) });
       printApply(await measureApply(cluster.url(applyDb), steps, runs, contenders), steps);
     }
     const { stdout: after } = await exec('uptime');
@@ -106,9 +106,13 @@ async function benchPlan(cluster, tables, runs) {
     console.log(`created ${db} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const plans = [];
   for (let i = 0; i < runs; i++) {
-    const { stdout } = await exec(process.execPath, [fileURLToPath(import.meta.url), '--measure-plan', cluster.url(db)], {
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const { stdout } = await exec(
+      process.execPath,
+      [fileURLToPath(import.meta.url), '--measure-plan', cluster.url(db)],
+      {
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     plans.push(JSON.parse(stdout));
   }
   printPlan(plans, tables);
@@ -194,7 +198,9 @@ async function measureApply(url, n, runs, contenders) {
         guarded[c.label].push((performance.now() - t1) / 1000);
         const applied = outcomes.filter((o) => o.status === 'applied').length;
         if (applied !== n) throw new Error(`${c.label} applied ${applied} of ${n} steps`);
-        await client.query(`select set_config('lock_timeout', '0', false), set_config('statement_timeout', '0', false)`);
+        await client.query(
+          `select set_config('lock_timeout', '0', false), set_config('statement_timeout', '0', false)`,
+        );
       }
     }
   } finally {

@@ -45,7 +45,9 @@ const step = (kind: MaintenanceStep['kind'], object: string, statement: string):
   estimatedSeconds: 1,
   expectedGain: '',
 });
-const vacuums = [0, 1, 2, 3, 4].map((i) => step('vacuum-analyze', `"public"."t${i}"`, `VACUUM (ANALYZE) "public"."t${i}"`));
+const vacuums = [0, 1, 2, 3, 4].map((i) =>
+  step('vacuum-analyze', `"public"."t${i}"`, `VACUUM (ANALYZE) "public"."t${i}"`),
+);
 
 /** Statements the test database received since the last reset, by kind, counting each execution. */
 async function received() {
