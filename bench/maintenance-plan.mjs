@@ -158,6 +158,25 @@ async function measureApply(url, n, runs, contenders) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const statements = Array.from({ length: n }, (_, i) => `VACUUM (ANALYZE) "public"."step_${i}"`);
+  // Inside a guarded run, every query that is not a step's statement is the guards' (their round trips): its time
+  // over the statements' time, within the same run, is an overhead figure that the load's swings between runs
+  // (bare and guarded run seconds apart) do not reach.
+  const isStatement = new Set(statements);
+  const timed = { guardMs: 0, guardQueries: 0, statementMs: 0 };
+  const query = client.query.bind(client);
+  client.query = async (...args) => {
+    const t = performance.now();
+    try {
+      return await query(...args);
+    } finally {
+      const text = typeof args[0] === 'string' ? args[0] : args[0]?.text;
+      if (isStatement.has(text)) timed.statementMs += performance.now() - t;
+      else {
+        timed.guardMs += performance.now() - t;
+        timed.guardQueries++;
+      }
+    }
+  };
   const steps = statements.map((statement, i) => ({
     kind: 'vacuum-analyze',
     object: `"public"."step_${i}"`,
@@ -184,6 +203,7 @@ async function measureApply(url, n, runs, contenders) {
   };
   const bare = [];
   const guarded = Object.fromEntries(contenders.map((c) => [c.label, []]));
+  const within = Object.fromEntries(contenders.map((c) => [c.label, []]));
   try {
     for (let r = 0; r < runs; r++) {
       await churn();
@@ -193,9 +213,11 @@ async function measureApply(url, n, runs, contenders) {
       for (let k = 0; k < contenders.length; k++) {
         const c = contenders[(r + k) % contenders.length];
         await churn();
+        Object.assign(timed, { guardMs: 0, guardQueries: 0, statementMs: 0 });
         const t1 = performance.now();
         const outcomes = await c.applySteps(client, steps, settings);
         guarded[c.label].push((performance.now() - t1) / 1000);
+        within[c.label].push({ ...timed });
         const applied = outcomes.filter((o) => o.status === 'applied').length;
         if (applied !== n) throw new Error(`${c.label} applied ${applied} of ${n} steps`);
         await client.query(
@@ -206,7 +228,7 @@ async function measureApply(url, n, runs, contenders) {
   } finally {
     await client.end();
   }
-  return { bare, guarded };
+  return { bare, guarded, within };
 }
 
 function printPlan(results, tables) {
@@ -255,7 +277,7 @@ function printPlan(results, tables) {
   );
 }
 
-function printApply({ bare, guarded }, n) {
+function printApply({ bare, guarded, within }, n) {
   const range = (xs) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
   const perStep = (xs) => ((median(xs) / n) * 1000).toFixed(1);
   console.log(
@@ -278,6 +300,12 @@ function printApply({ bare, guarded }, n) {
       `\n${label}: ratio of the medians ${((median(xs) / median(bare) - 1) * 100).toFixed(1)}% over the bare statements; ` +
         `guard overhead ${(m * 100).toFixed(1)}% median (runs: ${overhead.map((o) => `${(o * 100).toFixed(1)}%`).join(', ')}); ` +
         `${m < 0.1 ? 'within' : 'OVER'} the 10% limit`,
+    );
+    const share = within[label].map((w) => w.guardMs / w.statementMs);
+    const perStepQueries = median(within[label].map((w) => w.guardQueries)) / n;
+    console.log(
+      `  within its own runs: guard queries ${perStepQueries.toFixed(2)} a step, their time ` +
+        `${(median(share) * 100).toFixed(1)}% of the statements' median (runs: ${share.map((x) => `${(x * 100).toFixed(1)}%`).join(', ')})`,
     );
   }
 }
