@@ -11,7 +11,8 @@ import type { Window } from '../maintenance-window/window.js';
 import type { MaintenanceStep } from './plan.js';
 import { STANDBY_RECHECK_MS, StandbyWatch } from './standby-watch.js';
 import { stepTimeoutMs, stopReason, timeLeft } from './step-guards.js';
-import { invalidIndexesBeside, type RelationFigures, relationFigures, setTimeouts, startStep } from './step-session.js';
+import { StepFigures } from './figures-ahead.js';
+import { invalidIndexesBeside, type RelationFigures, setTimeouts } from './step-session.js';
 
 export interface ApplySettings {
   lockTimeoutMs: number;
@@ -61,6 +62,7 @@ export interface StepOutcome {
 
 const LOCK_NOT_AVAILABLE = '55P03';
 const QUERY_CANCELED = '57014';
+const UNDEFINED_TABLE = '42P01';
 
 /** Runs the plan's 'apply' steps in order; returns one outcome per such step (report steps are never run). */
 export async function applySteps(
@@ -74,9 +76,10 @@ export async function applySteps(
   await setTimeouts(client, settings.lockTimeoutMs, settings.statementTimeoutMs, settings.maintenanceWorkMemBytes);
   let stop: string | undefined;
   const standbys = new StandbyWatch(Math.min(STANDBY_RECHECK_MS, settings.maxReplicationLagMs ?? STANDBY_RECHECK_MS));
-  // An applied step's figures after it are read with the next step's (one round trip less per step), or at the end.
-  const pending: { outcome?: StepOutcome } = {};
-  for (const step of steps.filter((s) => s.mode === 'apply')) {
+  // Figures before a step are read with the next steps' and the previous steps' after them: figures-ahead.ts.
+  const figures = new StepFigures(client, settings.statementTimeoutMs, settings.now);
+  const applying = steps.filter((s) => s.mode === 'apply');
+  for (const [i, step] of applying.entries()) {
     const base = { kind: step.kind, object: step.object, statement: step.statement };
     stop ??= stopReason(step, settings, started);
     stop ??= await waitForStandbys(client, step, settings, started, standbys);
@@ -85,11 +88,11 @@ export async function applySteps(
       continue;
     }
     const timeout = stepTimeoutMs(settings, started);
-    const outcome = await applyStep(client, step, settings, timeout, pending);
+    const outcome = await applyStep(client, applying, i, settings, timeout, figures);
     outcomes.push(outcome);
-    if (outcome.status === 'applied') pending.outcome = outcome;
+    if (outcome.status === 'applied') figures.applied(outcome);
   }
-  if (pending.outcome) await readAfter(client, pending.outcome);
+  await figures.finish();
   return outcomes;
 }
 
@@ -128,19 +131,19 @@ async function waitForStandbys(
 
 async function applyStep(
   client: pg.Client,
-  step: MaintenanceStep,
+  steps: readonly MaintenanceStep[],
+  i: number,
   settings: ApplySettings,
   statementTimeoutMs: number,
-  pending: { outcome?: StepOutcome },
+  figures: StepFigures,
 ): Promise<StepOutcome> {
+  const step = steps[i]!;
   const base = { kind: step.kind, object: step.object, statement: step.statement };
   const isIndex = step.statement.startsWith('REINDEX INDEX');
   let before: RelationFigures | undefined;
   let invalidBefore = new Set<string>();
   try {
-    const read = await startStep(client, step.object, pending.outcome?.object, statementTimeoutMs, isIndex);
-    if (pending.outcome && read.previousAfter) pending.outcome.after = read.previousAfter;
-    pending.outcome = undefined;
+    const read = await figures.before(steps, i, statementTimeoutMs, isIndex);
     before = read.before;
     invalidBefore = new Set(read.invalidBeside);
   } catch (error) {
@@ -149,15 +152,14 @@ async function applyStep(
     settings.log.warn(`${step.statement}: ${reason}`);
     return { ...base, status: 'skipped', reason };
   }
-  if (!before) {
-    settings.log.warn(`${step.statement}: skipped, ${step.object} no longer exists (dropped after the plan was made)`);
-    return { ...base, status: 'skipped', reason: `${step.object} no longer exists` };
-  }
+  if (!before) return gone(step, settings);
   settings.log.info(`Running ${step.statement} (${step.why})`);
   const t0 = Date.now();
   try {
     await run(client, step, settings, statementTimeoutMs);
   } catch (error) {
+    // Dropped after its figures were read (they may be read a little ahead: figures-ahead.ts).
+    if ((error as { code?: string }).code === UNDEFINED_TABLE) return gone(step, settings);
     const seconds = (Date.now() - t0) / 1000;
     const reason = explain(error, settings.lockTimeoutMs, statementTimeoutMs);
     settings.log.warn(`${step.statement}: ${reason}`);
@@ -169,9 +171,10 @@ async function applyStep(
   return { ...base, status: 'applied', seconds: (Date.now() - t0) / 1000, before };
 }
 
-async function readAfter(client: pg.Client, outcome: StepOutcome) {
-  const after = await relationFigures(client, outcome.object);
-  if (after) outcome.after = after;
+function gone(step: MaintenanceStep, settings: ApplySettings): StepOutcome {
+  settings.log.warn(`${step.statement}: skipped, ${step.object} no longer exists (dropped after the plan was made)`);
+  const base = { kind: step.kind, object: step.object, statement: step.statement };
+  return { ...base, status: 'skipped', reason: `${step.object} no longer exists` };
 }
 
 /** A SQL statement on the session, or a client program (pg_repack) on a connection of its own. */
