@@ -5,12 +5,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { DatabaseTarget } from '../databases/engine.js';
 import { RepackLockError, runPgRepack } from '../databases/postgres/maintenance-repack.js';
-import { replicationLagMs } from '../databases/postgres/data-retention-lag.js';
+import { replicationState } from '../databases/postgres/data-retention-lag.js';
 import type { Logger } from '../log.js';
 import type { Window } from '../maintenance-window/window.js';
 import type { MaintenanceStep } from './plan.js';
+import { STANDBY_RECHECK_MS, StandbyWatch } from './standby-watch.js';
 import { stepTimeoutMs, stopReason, timeLeft } from './step-guards.js';
-import { invalidIndexesBeside, type RelationFigures, relationFigures, setTimeouts, startStep } from './step-session.js';
+import { StepFigures } from './figures-ahead.js';
+import { invalidIndexesBeside, type RelationFigures, setTimeouts } from './step-session.js';
 
 export interface ApplySettings {
   lockTimeoutMs: number;
@@ -30,7 +32,8 @@ export interface ApplySettings {
   maintenanceWorkMemBytes?: number;
   /**
    * Before each step: while a standby's replay lag exceeds this (max-replication-lag), the run pauses; when what is
-   * left of the window or max-runtime cannot cover the wait and the step, it stops. No check when absent.
+   * left of the window or max-runtime cannot cover the wait and the step, it stops. No check when absent. Without
+   * standbys, pg_stat_replication is read again only every 10 s (or this, when shorter): standby-watch.ts.
    */
   maxReplicationLagMs?: number;
   /** How often the lag is read again while pausing; 1 s by default. */
@@ -59,6 +62,7 @@ export interface StepOutcome {
 
 const LOCK_NOT_AVAILABLE = '55P03';
 const QUERY_CANCELED = '57014';
+const UNDEFINED_TABLE = '42P01';
 
 /** Runs the plan's 'apply' steps in order; returns one outcome per such step (report steps are never run). */
 export async function applySteps(
@@ -71,22 +75,24 @@ export async function applySteps(
   // lock_timeout holds for the whole run (reading a step's figures waits for locks too); statement_timeout is per step.
   await setTimeouts(client, settings.lockTimeoutMs, settings.statementTimeoutMs, settings.maintenanceWorkMemBytes);
   let stop: string | undefined;
-  // An applied step's figures after it are read with the next step's (one round trip less per step), or at the end.
-  const pending: { outcome?: StepOutcome } = {};
-  for (const step of steps.filter((s) => s.mode === 'apply')) {
+  const standbys = new StandbyWatch(Math.min(STANDBY_RECHECK_MS, settings.maxReplicationLagMs ?? STANDBY_RECHECK_MS));
+  // Figures before a step are read with the next steps' and the previous steps' after them: figures-ahead.ts.
+  const figures = new StepFigures(client, settings.statementTimeoutMs, settings.now);
+  const applying = steps.filter((s) => s.mode === 'apply');
+  for (const [i, step] of applying.entries()) {
     const base = { kind: step.kind, object: step.object, statement: step.statement };
     stop ??= stopReason(step, settings, started);
-    stop ??= await waitForStandbys(client, step, settings, started);
+    stop ??= await waitForStandbys(client, step, settings, started, standbys);
     if (stop) {
       outcomes.push({ ...base, status: 'skipped', reason: `not started: ${stop}` });
       continue;
     }
     const timeout = stepTimeoutMs(settings, started);
-    const outcome = await applyStep(client, step, settings, timeout, pending);
+    const outcome = await applyStep(client, applying, i, settings, timeout, figures);
     outcomes.push(outcome);
-    if (outcome.status === 'applied') pending.outcome = outcome;
+    if (outcome.status === 'applied') figures.applied(outcome);
   }
-  if (pending.outcome) await readAfter(client, pending.outcome);
+  await figures.finish();
   return outcomes;
 }
 
@@ -100,12 +106,14 @@ async function waitForStandbys(
   step: MaintenanceStep,
   settings: ApplySettings,
   started: number,
+  watch: StandbyWatch,
 ): Promise<string | undefined> {
   const max = settings.maxReplicationLagMs;
-  if (max === undefined) return undefined;
+  if (max === undefined || !watch.due(settings.now().getTime())) return undefined;
   const interval = settings.lagCheckIntervalMs ?? 1000;
   for (;;) {
-    const lag = await replicationLagMs(client);
+    const { standbys, lagMs: lag } = await replicationState(client);
+    watch.seen(standbys, settings.now().getTime());
     if (lag <= max) return undefined;
     const { budgetLeft, windowLeft } = timeLeft(settings, started);
     const left = Math.min(budgetLeft, windowLeft);
@@ -123,35 +131,35 @@ async function waitForStandbys(
 
 async function applyStep(
   client: pg.Client,
-  step: MaintenanceStep,
+  steps: readonly MaintenanceStep[],
+  i: number,
   settings: ApplySettings,
   statementTimeoutMs: number,
-  pending: { outcome?: StepOutcome },
+  figures: StepFigures,
 ): Promise<StepOutcome> {
+  const step = steps[i]!;
   const base = { kind: step.kind, object: step.object, statement: step.statement };
+  const isIndex = step.statement.startsWith('REINDEX INDEX');
   let before: RelationFigures | undefined;
+  let invalidBefore = new Set<string>();
   try {
-    const read = await startStep(client, step.object, pending.outcome?.object, statementTimeoutMs);
-    if (pending.outcome && read.previousAfter) pending.outcome.after = read.previousAfter;
-    pending.outcome = undefined;
+    const read = await figures.before(steps, i, statementTimeoutMs, isIndex);
     before = read.before;
+    invalidBefore = new Set(read.invalidBeside);
   } catch (error) {
     if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw error;
     const reason = explain(error, settings.lockTimeoutMs, statementTimeoutMs);
     settings.log.warn(`${step.statement}: ${reason}`);
     return { ...base, status: 'skipped', reason };
   }
-  if (!before) {
-    settings.log.warn(`${step.statement}: skipped, ${step.object} no longer exists (dropped after the plan was made)`);
-    return { ...base, status: 'skipped', reason: `${step.object} no longer exists` };
-  }
-  const isIndex = step.statement.startsWith('REINDEX INDEX');
-  const invalidBefore = isIndex ? new Set(await invalidIndexesBeside(client, step.object)) : new Set<string>();
+  if (!before) return gone(step, settings);
   settings.log.info(`Running ${step.statement} (${step.why})`);
   const t0 = Date.now();
   try {
     await run(client, step, settings, statementTimeoutMs);
   } catch (error) {
+    // Dropped after its figures were read (they may be read a little ahead: figures-ahead.ts).
+    if ((error as { code?: string }).code === UNDEFINED_TABLE) return gone(step, settings);
     const seconds = (Date.now() - t0) / 1000;
     const reason = explain(error, settings.lockTimeoutMs, statementTimeoutMs);
     settings.log.warn(`${step.statement}: ${reason}`);
@@ -163,9 +171,10 @@ async function applyStep(
   return { ...base, status: 'applied', seconds: (Date.now() - t0) / 1000, before };
 }
 
-async function readAfter(client: pg.Client, outcome: StepOutcome) {
-  const after = await relationFigures(client, outcome.object);
-  if (after) outcome.after = after;
+function gone(step: MaintenanceStep, settings: ApplySettings): StepOutcome {
+  settings.log.warn(`${step.statement}: skipped, ${step.object} no longer exists (dropped after the plan was made)`);
+  const base = { kind: step.kind, object: step.object, statement: step.statement };
+  return { ...base, status: 'skipped', reason: `${step.object} no longer exists` };
 }
 
 /** A SQL statement on the session, or a client program (pg_repack) on a connection of its own. */

@@ -1,7 +1,7 @@
 // What applying one step needs from the session: its timeouts, the figures of its object before and after, and the
 // invalid indexes a failed concurrent rebuild leaves on the table.
 import type pg from 'pg';
-import { quoteIdent } from '../databases/postgres/inventory.js';
+import { qualified } from './step-figures.js';
 
 /** A table's or index's size and file, read before and after a step: a rebuild gets a new relfilenode. */
 export interface RelationFigures {
@@ -32,38 +32,45 @@ export async function setTimeouts(
   );
 }
 
-const FIGURES = `select pg_relation_size(c.oid)::float8 as bytes, c.relfilenode::bigint::float8 as relfilenode,
-         case when c.relkind in ('r', 'm', 'p') then pg_stat_get_dead_tuples(c.oid)::float8 end as dead
-    from pg_class c where c.oid = to_regclass($1)`;
-
-/** The object's figures; undefined when it no longer exists (dropped between plan and apply). */
-export async function relationFigures(client: pg.Client, object: string): Promise<RelationFigures | undefined> {
-  return figures((await client.query(FIGURES, [object])).rows[0]);
-}
+/** The invalid indexes on the table of the index `c` (a pg_class row), as a json array of [schema, name]. */
+const INVALID_BESIDE = `select coalesce(json_agg(json_build_array(n.nspname, i.relname) order by n.nspname, i.relname), '[]')
+       from pg_index x join pg_class i on i.oid = x.indexrelid join pg_namespace n on n.oid = i.relnamespace
+      where not x.indisvalid and x.indrelid = (select indrelid from pg_index where indexrelid = c.oid)`;
 
 /**
- * The step's statement_timeout, its object's figures and the figures after the previous step, in one round trip:
- * the guards cost round trips, and a small step takes only milliseconds (bench/maintenance-plan.mjs). The timeout
- * applies from the next statement on.
+ * The figures of `objects` in one round trip (the guards cost round trips, and a small step takes only milliseconds:
+ * bench/maintenance-plan.mjs); an object that no longer exists has no entry. With `statementTimeoutMs`, the
+ * session's statement_timeout is set in the same round trip (it applies from the next statement on); with
+ * `invalidBeside`, the invalid indexes already on the table of the first object (an index about to be rebuilt), so
+ * that after a failed rebuild only the copy it left is dropped. Sizing takes each relation's ACCESS SHARE lock, under
+ * lock_timeout.
  */
-export async function startStep(
+export async function readFigures(
   client: pg.Client,
-  object: string,
-  previous: string | undefined,
-  statementTimeoutMs: number,
-): Promise<{ before?: RelationFigures; previousAfter?: RelationFigures }> {
+  objects: readonly string[],
+  statementTimeoutMs?: number,
+  invalidBeside = false,
+): Promise<{ figures: Map<string, RelationFigures>; invalidBeside?: string[] }> {
+  const timeout = statementTimeoutMs === undefined ? null : `${Math.max(1, Math.floor(statementTimeoutMs))}ms`;
   const { rows } = await client.query(
-    `select o.ord, pg_relation_size(c.oid)::float8 as bytes, c.relfilenode::bigint::float8 as relfilenode,
-            case when c.relkind in ('r', 'm', 'p') then pg_stat_get_dead_tuples(c.oid)::float8 end as dead
-       from (select set_config('statement_timeout', $3, false)) t
-       join unnest(array[$1, $2]::text[]) with ordinality o(name, ord) on true
+    `select o.name, o.ord, pg_relation_size(c.oid)::float8 as bytes, c.relfilenode::bigint::float8 as relfilenode,
+            case when c.relkind in ('r', 'm', 'p') then pg_stat_get_dead_tuples(c.oid)::float8 end as dead,
+            case when o.ord = 1 and $3 then (${INVALID_BESIDE}) end as invalid
+       from (select case when $2::text is not null then set_config('statement_timeout', $2, false) end) t
+       join unnest($1::text[]) with ordinality o(name, ord) on true
        join pg_class c on c.oid = to_regclass(o.name)`,
-    [object, previous ?? null, `${Math.max(1, Math.floor(statementTimeoutMs))}ms`],
+    [objects, timeout, invalidBeside],
   );
-  const at = (ord: number) => figures(rows.find((r) => Number(r.ord) === ord));
-  const before = at(1);
-  const previousAfter = previous ? at(2) : undefined;
-  return { ...(before ? { before } : {}), ...(previousAfter ? { previousAfter } : {}) };
+  const figuresOf = new Map<string, RelationFigures>();
+  for (const r of rows) {
+    const f = figures(r);
+    if (f) figuresOf.set(r.name, f);
+  }
+  const invalid = rows.find((r) => Number(r.ord) === 1)?.invalid as Array<[string, string]> | null | undefined;
+  return {
+    figures: figuresOf,
+    ...(invalid ? { invalidBeside: invalid.map(([schema, name]) => qualified(schema, name)) } : {}),
+  };
 }
 
 function figures(r: { bytes: number | null; relfilenode: number; dead: number | null } | undefined) {
@@ -74,11 +81,8 @@ function figures(r: { bytes: number | null; relfilenode: number; dead: number | 
 /** Invalid indexes on the table `index` belongs to, as quoted qualified names. */
 export async function invalidIndexesBeside(client: pg.Client, index: string): Promise<string[]> {
   const { rows } = await client.query(
-    `select n.nspname as schema, i.relname as name
-       from pg_index x join pg_class i on i.oid = x.indexrelid join pg_namespace n on n.oid = i.relnamespace
-      where not x.indisvalid and x.indrelid = (select indrelid from pg_index where indexrelid = to_regclass($1))
-      order by 1, 2`,
+    `select (${INVALID_BESIDE}) as invalid from pg_class c where c.oid = to_regclass($1)`,
     [index],
   );
-  return rows.map((r) => `${quoteIdent(r.schema)}.${quoteIdent(r.name)}`);
+  return ((rows[0]?.invalid ?? []) as Array<[string, string]>).map(([schema, name]) => qualified(schema, name));
 }

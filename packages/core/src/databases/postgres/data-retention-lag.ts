@@ -7,8 +7,17 @@
 import type pg from 'pg';
 
 export async function replicationLagMs(client: pg.ClientBase): Promise<number> {
-  const { rows } = await client.query<{ lag: number | null }>(
-    'SELECT max(extract(epoch FROM replay_lag))::float8 * 1000 AS lag FROM pg_stat_replication',
+  return (await replicationState(client)).lagMs;
+}
+
+/**
+ * How many standbys (walsenders) this primary has, and the largest replay lag among them (0 as above). Any role
+ * sees the rows, so the count holds even when the lag is hidden: maintenance reads the lag again before every step
+ * only while there is a standby to lag.
+ */
+export async function replicationState(client: pg.ClientBase): Promise<{ standbys: number; lagMs: number }> {
+  const { rows } = await client.query<{ standbys: number; lag: number | null }>(
+    'SELECT count(*)::int AS standbys, max(extract(epoch FROM replay_lag))::float8 * 1000 AS lag FROM pg_stat_replication',
   );
-  return rows[0]?.lag ?? 0;
+  return { standbys: rows[0]?.standbys ?? 0, lagMs: rows[0]?.lag ?? 0 };
 }
