@@ -42,9 +42,18 @@ export function backupSummary(result: BackupResult): Result {
   const title = ['Backup of ', code(m.database), ' complete'];
   if (dropped.length === 0) return { status: 'ok', title, blocks: [{ kind: 'facts', rows }] };
   // Complete, but not quite what was there when it began: say which collections went away meanwhile.
-  const note: Inline[] = [`Dropped during the backup (the archive keeps what was read before the drop): `];
-  dropped.forEach((c, i) => note.push(...(i > 0 ? [', '] : []), code(c.name), ` (${c.documents} documents)`));
-  return { status: 'warning', title, blocks: [{ kind: 'facts', rows }, { kind: 'note', text: note }] };
+  const note: Inline[] = [
+    'Dropped during the backup (the archive keeps what was read before the drop): ',
+    ...dropped.flatMap((c, i): Inline[] => [...(i > 0 ? [', '] : []), code(c.name), ` (${c.documents} documents)`]),
+  ];
+  return {
+    status: 'warning',
+    title,
+    blocks: [
+      { kind: 'facts', rows },
+      { kind: 'note', text: note },
+    ],
+  };
 }
 
 /** The action's outputs: the same result, as the strings a workflow's later steps read. */

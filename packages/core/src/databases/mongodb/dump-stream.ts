@@ -125,9 +125,7 @@ async function* rawDocuments(
   collection: CollectionInventory,
   onDropped: (dropped: DroppedCollection) => void,
 ): AsyncGenerator<Uint8Array> {
-  const cursor = options.db
-    .collection(collection.name)
-    .find({}, { raw: true, batchSize: batchSizeFor(collection) });
+  const cursor = options.db.collection(collection.name).find({}, { raw: true, batchSize: batchSizeFor(collection) });
   let documents = 0;
   let failure: unknown;
   try {
