@@ -203,6 +203,16 @@ async function externalServer(url: string): Promise<MongoServer> {
   };
 }
 
+/**
+ * A URL for `database` that carries `password`, so tests can prove it never shows. FerretDB (SQLite) takes any
+ * password with PLAIN and refuses SCRAM: the password still travels, unchecked. MONGO_URL carries its own.
+ */
+export function urlWithPassword(server: MongoServer, database: string, password: string): string {
+  const url = server.url(database);
+  if (server.kind !== 'ferretdb') return url;
+  return `${url.replace('mongodb://', `mongodb://dbops:${encodeURIComponent(password)}@`)}?authMechanism=PLAIN`;
+}
+
 /** Puts `database` into a MongoDB URL's path, keeping its hosts and options. */
 function withDatabase(url: string, database?: string): string {
   const match = /^(mongodb(?:\+srv)?:\/\/[^/?]*)(?:\/[^?]*)?(\?.*)?$/.exec(url);
