@@ -340,7 +340,12 @@ function expectCancelled(run: CliRun): void {
 }
 
 test('a collection dropped while it is read: the backup completes with the documents read before, marked dropped, and restore-tests clean', async () => {
-  const run = await gatedBackup(() => db.collection('blobs').drop().then(() => undefined));
+  const run = await gatedBackup(() =>
+    db
+      .collection('blobs')
+      .drop()
+      .then(() => undefined),
+  );
   const result = succeeded(run);
   const blobs = result.manifest.mongodb!.collections.find((c) => c.name === 'blobs')!;
   expect(blobs).toMatchObject({ droppedDuringBackup: true, documentsBefore: BLOB_DOCS });
@@ -376,7 +381,14 @@ test('a collection dropped while it is read: the backup completes with the docum
 test('every collection dropped while the dump runs (the database dropped): the backup fails naming them, and stores nothing', async () => {
   const doomed = uniqueDatabase('doomed');
   await fillBlobs(mongo.client.db(doomed));
-  const run = await gatedBackup(() => mongo.client.db(doomed).dropDatabase().then(() => undefined), doomed);
+  const run = await gatedBackup(
+    () =>
+      mongo.client
+        .db(doomed)
+        .dropDatabase()
+        .then(() => undefined),
+    doomed,
+  );
   expect(run.ran).toBe(true);
   expect(run.outcome).toBeInstanceOf(DbopsError);
   const error = run.outcome as DbopsError;
