@@ -1719,6 +1719,8 @@ async function insertRawDocuments(db, collection, documents) {
 
 
 
+
+const COMMAND_NOT_FOUND = 59;
 /** A batch is sent once it holds this many bytes or documents: well under the server's 48 MB message limit. */
 const archive_loader_BATCH_BYTES = 8 * 1024 * 1024;
 const archive_loader_BATCH_DOCUMENTS = 1000;
@@ -1727,8 +1729,10 @@ const archive_loader_BATCH_DOCUMENTS = 1000;
  * as mongorestore --nsFrom/--nsTo): the archive is read twice, first to check it end to end (every CRC, nothing
  * truncated) so a damaged one restores nothing, then to create each collection and view with its options, insert
  * its documents as the archive's raw bytes, and build its indexes once the data is in (faster, as mongorestore).
+ * With `preserveUuids`, each collection gets the UUID the archive's metadata gives it (mongorestore --preserveUUID).
  */
-async function loadArchive(path, db, signal) {
+async function loadArchive(path, db, options = {}) {
+    const { signal } = options;
     const contents = await readArchive((0,external_node_fs_.createReadStream)(path));
     refuseSeveralDatabases(contents);
     if (signal?.aborted)
@@ -1745,7 +1749,7 @@ async function loadArchive(path, db, signal) {
             const meta = parseMetadataJson(entry.metadata);
             if (meta)
                 metadata.set(entry.collection, meta);
-            await createCollection(db, entry.collection, meta);
+            await createCollection(db, entry.collection, meta, options.preserveUuids === true);
             created.add(entry.collection);
         }
         for (const batch of parser.takeBatches()) {
@@ -1821,18 +1825,35 @@ function refuseSeveralDatabases(contents) {
 }
 /**
  * Creates a collection or view with the options it had (capped, validator, collation, viewOn and pipeline...),
- * before its documents arrive; UUIDs are not kept (the server gives new ones).
+ * before its documents arrive. The server gives it a new UUID, unless `preserveUuid`: then the one of the archive
+ * (a view has none), through the only command that takes one, applyOps (as mongorestore --preserveUUID does).
  */
-async function createCollection(db, name, meta) {
+async function createCollection(db, name, meta, preserveUuid) {
     if (name.startsWith('system.'))
         return;
+    const create = { create: name, ...(meta?.options ?? {}) };
     try {
-        await db.command({ create: name, ...(meta?.options ?? {}) });
+        if (preserveUuid && meta?.uuid) {
+            const ui = new lib.BSON.UUID(meta.uuid);
+            await db.admin().command({ applyOps: [{ op: 'c', ns: `${db.databaseName}.$cmd`, ui, o: create }] });
+        }
+        else {
+            await db.command(create);
+        }
     }
     catch (error) {
+        if (preserveUuid && error instanceof lib.MongoServerError && error.code === COMMAND_NOT_FOUND) {
+            throw new lib_errors/* DbopsError */.zJ('RESTORE_FAILED', `Creating ${db.databaseName}.${name} with its UUID failed: the server has no applyOps, which preserve-uuids needs`, {
+                cause: error,
+                input: 'preserve-uuids',
+                hint: 'Restore without preserve-uuids: the collections then get new UUIDs.',
+            });
+        }
         throw new lib_errors/* DbopsError */.zJ('RESTORE_FAILED', `Creating ${db.databaseName}.${name} failed: ${error.message}`, {
             cause: error,
-            hint: 'Restore into an empty database on a server that has what the collection uses (views, collations, validators).',
+            hint: preserveUuid
+                ? 'preserve-uuids needs the applyOps privilege (the restore role) and UUIDs that no collection of the server has (its source, still there?); without it the collections get new UUIDs.'
+                : 'Restore into an empty database on a server that has what the collection uses (views, collations, validators).',
         });
     }
 }
@@ -1874,7 +1895,10 @@ function mongoRestorer(manifest) {
         async restore(archivePath, target, options) {
             const into = (0,mongodb_target/* asMongoTarget */.IE)(target);
             const started = Date.now();
-            const loaded = await withMongoClient(into, options, (client) => loadArchive(archivePath, client.db(into.database), options.signal));
+            const loaded = await withMongoClient(into, options, (client) => loadArchive(archivePath, client.db(into.database), {
+                ...(options.signal ? { signal: options.signal } : {}),
+                preserveUuids: options.preserveUuids === true,
+            }));
             options.log.info(`Loaded ${loaded.collections} collections and views, ${loaded.documents} documents into ${(0,mongodb_target/* describeMongoTarget */.lK)(into)} in ${(0,format/* formatSeconds */.Xo)((Date.now() - started) / 1000)}`);
         },
     };

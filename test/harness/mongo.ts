@@ -52,6 +52,7 @@ export const FERRETDB_LACKS = {
   mongorestoreIndexes: "mongorestore sends each index with an 'ns' field, which FerretDB rejects",
   oplog: 'FerretDB has no replica set oplog (mongodump --oplog, point-in-time archives)',
   indexStats: 'FerretDB has no $indexStats',
+  applyOps: 'FerretDB has no applyOps, the one way to create a collection with a given UUID (preserve-uuids)',
 } as const;
 export type MongoFeature = keyof typeof FERRETDB_LACKS;
 

@@ -44,6 +44,13 @@ const inputs: InputDefinition[] = [
     type: 'boolean',
   },
   {
+    name: 'preserve-uuids',
+    description:
+      'MongoDB: create each collection with the UUID it had at backup time, as mongorestore --preserveUUID (needs applyOps: the restore role).',
+    default: 'false',
+    type: 'boolean',
+  },
+  {
     name: 'jobs',
     description: 'pg_restore parallel jobs (default: the cores, 2 to 8).',
     type: 'integer',
@@ -73,6 +80,7 @@ export const restoreDefinition: ActionDefinition = {
       safetyBackup: reader.boolean('safety-backup'),
       ...(safetyTo ? { safetyBackupTo: safetyTo } : {}),
       noOwner: reader.boolean('no-owner'),
+      preserveUuids: reader.boolean('preserve-uuids'),
     });
     const failure = restoreChecksFailure(result);
     return {
