@@ -755,7 +755,110 @@ class ChunkBuilder {
     }
 }
 //# sourceMappingURL=writer.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/inventory.js
+
+
+
+/** The namespaces a dump never covers: the server's own (system.profile, system.views, system.js...). */
+function isSystemCollection(name) {
+    return name.startsWith('system.');
+}
+/**
+ * The collections and views of `db` that the scope selects, in name order, with their metadata, counts and sizes.
+ * Scope: `tables`/`exclude-tables` are collection name patterns (`*` any run of characters, `?` one; a dot is a
+ * dot, since collection names hold dots). A dump covers the URL's one database, so database patterns are refused.
+ */
+async function readInventory(db, scope) {
+    refuseDatabasePatterns(scope);
+    const include = scope.tables.map(globPattern);
+    const exclude = scope.excludeTables.map(globPattern);
+    const infos = await db.listCollections({}, { nameOnly: false, promoteValues: false }).toArray();
+    const selected = infos
+        .filter((info) => !isSystemCollection(info.name))
+        .filter((info) => include.length === 0 || include.some((p) => p.test(info.name)))
+        .filter((info) => !exclude.some((p) => p.test(info.name)))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const collections = [];
+    for (const info of selected) {
+        const type = typeof info.type === 'string' ? info.type : 'collection';
+        if (type === 'timeseries') {
+            throw new lib_errors/* DbopsError */.zJ('DUMP_FAILED', `${db.databaseName}.${info.name} is a time series collection`, {
+                hint: 'dbops does not back up MongoDB time series collections yet; leave it out with exclude-tables.',
+            });
+        }
+        const uuid = info.info?.uuid;
+        const isView = type === 'view';
+        const indexes = isView ? [] : await listIndexes(db, info.name);
+        // Dropped between listCollections and now: as if dropped before the backup began, it is not part of it.
+        if (indexes === undefined)
+            continue;
+        collections.push({
+            name: info.name,
+            metadata: {
+                options: info.options ?? {},
+                indexes,
+                ...(uuid ? { uuid: uuidHex(uuid) } : {}),
+                type,
+            },
+            documents: isView ? 0 : await db.collection(info.name).countDocuments({}),
+            bytes: isView ? 0 : await collectionBytes(db, info.name),
+        });
+    }
+    return collections;
+}
+/** The collection's index specifications (BSON types kept); undefined when it no longer exists. */
+async function listIndexes(db, name) {
+    try {
+        return await db.collection(name).listIndexes({ promoteValues: false }).toArray();
+    }
+    catch (error) {
+        if (error instanceof lib.MongoServerError && error.code === NAMESPACE_NOT_FOUND)
+            return undefined;
+        throw error;
+    }
+}
+const NAMESPACE_NOT_FOUND = 26;
+/**
+ * Whether the collection the inventory described is still there: the same name and, where the server gives
+ * collection UUIDs, the same UUID (a collection dropped and created again under its name is another collection).
+ */
+async function stillExists(db, collection) {
+    const [info] = await db
+        .listCollections({ name: collection.name }, { nameOnly: false, promoteValues: false })
+        .toArray();
+    if (!info)
+        return false;
+    const uuid = info.info?.uuid;
+    return !collection.metadata.uuid || !uuid || uuidHex(uuid) === collection.metadata.uuid;
+}
+/** collStats' size (the documents' BSON bytes); 0 where the server does not answer it. */
+async function collectionBytes(db, name) {
+    try {
+        const stats = await db.command({ collStats: name });
+        const size = Number(stats.size ?? 0);
+        return Number.isFinite(size) && size > 0 ? size : 0;
+    }
+    catch {
+        return 0;
+    }
+}
+function refuseDatabasePatterns(scope) {
+    const [input, patterns] = scope.schemas.length > 0 ? ['schemas', scope.schemas] : ['exclude-schemas', scope.excludeSchemas];
+    if (patterns.length === 0)
+        return;
+    throw (0,lib_errors/* invalidInput */.aY)(input, 'does not apply to MongoDB: a MongoDB backup covers the one database its URL names', 'no schemas for a mongodb:// URL; choose collections with tables and exclude-tables (patterns such as events.*)');
+}
+/** A collection name pattern as an anchored expression: `*` any run of characters, `?` one, all else literal. */
+function globPattern(pattern) {
+    const body = [...pattern]
+        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+        .join('');
+    return new RegExp(`^${body}$`, 'su');
+}
+//# sourceMappingURL=inventory.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/dump-stream.js
+
+
 
 
 
@@ -769,12 +872,17 @@ class ChunkBuilder {
  */
 function startMongoDumpStream(options) {
     const { db, signal } = options;
+    const dropped = [];
+    const onDropped = (collection) => {
+        dropped.push(collection);
+        options.onDropped?.(collection);
+    };
     const writer = new ArchiveWriter(options.collections.map((c) => ({
         db: db.databaseName,
         collection: c.name,
         metadata: c.metadata,
         size: c.bytes,
-        ...(c.metadata.type === 'view' ? {} : { documents: () => rawDocuments(options, c.name, batchSizeFor(c)) }),
+        ...(c.metadata.type === 'view' ? {} : { documents: () => rawDocuments(options, c, onDropped) }),
     })), { serverVersion: options.serverVersion, toolVersion: options.toolVersion });
     const parser = new ArchiveParser();
     let settle;
@@ -806,6 +914,7 @@ function startMongoDumpStream(options) {
         rawBytes,
         archive,
         written: writer.namespaces,
+        dropped,
     };
 }
 const BATCH_DOCUMENTS = 1000;
@@ -823,19 +932,40 @@ function batchSizeFor(collection) {
     const average = collection.bytes / collection.documents;
     return Math.max(1, Math.min(BATCH_DOCUMENTS, Math.floor(BATCH_BYTES / average)));
 }
-/** A collection's documents as the server sent them, natural order, one cursor closed when the writer moves on. */
-async function* rawDocuments(options, collection, batchSize) {
-    const cursor = options.db.collection(collection).find({}, { raw: true, batchSize });
+/**
+ * A collection's documents as the server sent them, natural order, one cursor closed when the writer moves on.
+ * A collection dropped before its turn reads as empty (a find on a missing collection is no error), and one dropped
+ * while it is read ends its cursor with a server error (MongoDB: QueryPlanKilled; FerretDB: CursorNotFound); either
+ * way the collection is no longer there once the cursor has ended. Then the archive keeps what was read, and the
+ * drop is reported rather than failing the backup: a temporary collection that goes away must not cost the night's
+ * backup. Any other failure fails it.
+ */
+async function* rawDocuments(options, collection, onDropped) {
+    const cursor = options.db.collection(collection.name).find({}, { raw: true, batchSize: batchSizeFor(collection) });
+    let documents = 0;
+    let failure;
     try {
-        for await (const document of cursor)
+        for await (const document of cursor) {
+            documents++;
             yield document;
+        }
     }
     catch (error) {
-        throw options.explain(error, collection);
+        // A cancel, the network or the server gone: nothing to ask the server, the read failed.
+        if (options.signal.aborted || !(error instanceof lib.MongoServerError))
+            throw options.explain(error, collection.name);
+        failure = error;
     }
     finally {
         await cursor.close().catch(() => undefined);
     }
+    const exists = await stillExists(options.db, collection).catch((error) => {
+        throw options.explain(failure ?? error, collection.name);
+    });
+    if (!exists)
+        return onDropped({ collection: collection.name, documents });
+    if (failure !== undefined)
+        throw options.explain(failure, collection.name);
 }
 /** The archive's documents per collection disagree with what the writer sent: the stream was altered on its way. */
 function writerReaderMismatch(db, written, read) {
@@ -909,78 +1039,6 @@ function sha256(text) {
     return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
 }
 //# sourceMappingURL=fingerprint.js.map
-;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/inventory.js
-
-
-/** The namespaces a dump never covers: the server's own (system.profile, system.views, system.js...). */
-function isSystemCollection(name) {
-    return name.startsWith('system.');
-}
-/**
- * The collections and views of `db` that the scope selects, in name order, with their metadata, counts and sizes.
- * Scope: `tables`/`exclude-tables` are collection name patterns (`*` any run of characters, `?` one; a dot is a
- * dot, since collection names hold dots). A dump covers the URL's one database, so database patterns are refused.
- */
-async function readInventory(db, scope) {
-    refuseDatabasePatterns(scope);
-    const include = scope.tables.map(globPattern);
-    const exclude = scope.excludeTables.map(globPattern);
-    const infos = await db.listCollections({}, { nameOnly: false, promoteValues: false }).toArray();
-    const selected = infos
-        .filter((info) => !isSystemCollection(info.name))
-        .filter((info) => include.length === 0 || include.some((p) => p.test(info.name)))
-        .filter((info) => !exclude.some((p) => p.test(info.name)))
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const collections = [];
-    for (const info of selected) {
-        const type = typeof info.type === 'string' ? info.type : 'collection';
-        if (type === 'timeseries') {
-            throw new lib_errors/* DbopsError */.zJ('DUMP_FAILED', `${db.databaseName}.${info.name} is a time series collection`, {
-                hint: 'dbops does not back up MongoDB time series collections yet; leave it out with exclude-tables.',
-            });
-        }
-        const uuid = info.info?.uuid;
-        const isView = type === 'view';
-        const indexes = isView ? [] : await db.collection(info.name).listIndexes({ promoteValues: false }).toArray();
-        collections.push({
-            name: info.name,
-            metadata: {
-                options: info.options ?? {},
-                indexes,
-                ...(uuid ? { uuid: uuidHex(uuid) } : {}),
-                type,
-            },
-            documents: isView ? 0 : await db.collection(info.name).countDocuments({}),
-            bytes: isView ? 0 : await collectionBytes(db, info.name),
-        });
-    }
-    return collections;
-}
-/** collStats' size (the documents' BSON bytes); 0 where the server does not answer it. */
-async function collectionBytes(db, name) {
-    try {
-        const stats = await db.command({ collStats: name });
-        const size = Number(stats.size ?? 0);
-        return Number.isFinite(size) && size > 0 ? size : 0;
-    }
-    catch {
-        return 0;
-    }
-}
-function refuseDatabasePatterns(scope) {
-    const [input, patterns] = scope.schemas.length > 0 ? ['schemas', scope.schemas] : ['exclude-schemas', scope.excludeSchemas];
-    if (patterns.length === 0)
-        return;
-    throw (0,lib_errors/* invalidInput */.aY)(input, 'does not apply to MongoDB: a MongoDB backup covers the one database its URL names', 'no schemas for a mongodb:// URL; choose collections with tables and exclude-tables (patterns such as events.*)');
-}
-/** A collection name pattern as an anchored expression: `*` any run of characters, `?` one, all else literal. */
-function globPattern(pattern) {
-    const body = [...pattern]
-        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-        .join('');
-    return new RegExp(`^${body}$`, 'su');
-}
-//# sourceMappingURL=inventory.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/dump-source.js
 
 
@@ -1033,12 +1091,14 @@ async function withMongoDumpSource(target, settings, context, use) {
                     level,
                     signal,
                     explain: (error, collection) => readError(target, `${target.database}.${collection}`, error),
+                    onDropped: ({ collection, documents }) => context.log.warn(`${target.database}.${collection} was dropped during the backup: the archive keeps the ` +
+                        `${documents} documents read before the drop, and the manifest marks it droppedDuringBackup`),
                 });
                 return {
                     source: dump.source,
                     stages: dump.stages,
                     rawBytes: dump.rawBytes,
-                    verify: async () => dumpRecord(target.database, origin, topology, await dump.archive, dump.written, collections, settings),
+                    verify: async () => dumpRecord(target.database, origin, topology, await dump.archive, dump, collections, settings),
                     dispose: async () => undefined,
                 };
             },
@@ -1072,8 +1132,9 @@ function readError(target, what, error) {
  * EOF block, the same documents on both sides of the stream; an empty dump of a non-empty database fails), and
  * returns what the manifest records of it.
  */
-function dumpRecord(database, origin, topology, archive, written, collections, settings) {
+function dumpRecord(database, origin, topology, archive, { written, dropped }, collections, settings) {
     const byName = new Map(archive.namespaces.map((ns) => [ns.collection, ns]));
+    const droppedNames = new Set(dropped.map((d) => d.collection));
     const missing = collections.filter((c) => !byName.has(c.name));
     if (missing.length > 0) {
         const names = missing.slice(0, 5).map((c) => c.name);
@@ -1084,10 +1145,15 @@ function dumpRecord(database, origin, topology, archive, written, collections, s
         if (read.documents !== w.documents || read.crc !== w.crc)
             throw writerReaderMismatch(read.db, w, read);
     }
-    const before = collections.reduce((sum, c) => sum + c.documents, 0);
+    const kept = collections.filter((c) => c.metadata.type !== 'view' && !droppedNames.has(c.name));
+    if (droppedNames.size > 0 && kept.length === 0) {
+        // Not one temporary collection gone, but all of them: the database itself was dropped (or emptied) meanwhile.
+        throw new lib_errors/* DbopsError */.zJ('DUMP_FAILED', `Every collection of ${database} was dropped during the backup (${[...droppedNames].slice(0, 5).join(', ')}${droppedNames.size > 5 ? ', …' : ''})`, { hint: 'The database was dropped or replaced while it was read; nothing was recorded as a backup.' });
+    }
+    const before = kept.reduce((sum, c) => sum + c.documents, 0);
     const dumped = archive.namespaces.reduce((sum, ns) => sum + ns.documents, 0);
     if (before > 0 && dumped === 0) {
-        throw new lib_errors/* DbopsError */.zJ('VERIFY_FAILED', `The archive holds no documents, but the database had ${before} in ${collections.filter((c) => c.documents > 0).length} collections`, {
+        throw new lib_errors/* DbopsError */.zJ('VERIFY_FAILED', `The archive holds no documents, but the database had ${before} in ${kept.filter((c) => c.documents > 0).length} collections`, {
             hint: "The dump is empty; nothing was recorded as a backup. Check the user's read privileges and the include/exclude filters.",
         });
     }
@@ -1102,6 +1168,7 @@ function dumpRecord(database, origin, topology, archive, written, collections, s
             documentsBefore: c.documents,
             indexes: c.metadata.indexes.map(indexSummary),
             ...(Object.keys(options).length > 0 ? { options } : {}),
+            ...(droppedNames.has(c.name) ? { droppedDuringBackup: true } : {}),
         };
     });
     const views = collections.filter((c) => c.metadata.type === 'view').length;
@@ -1337,7 +1404,7 @@ function planCollections(database, collections, settings) {
 
 /** Codes that mean the server lacks the command (FerretDB lacks several), not that it failed. */
 const maintenance_session_NOT_SUPPORTED = new Set([59, 115, 238]); // CommandNotFound, CommandNotSupported, NotImplemented
-const NAMESPACE_NOT_FOUND = 26;
+const maintenance_session_NAMESPACE_NOT_FOUND = 26;
 const maintenance_session_TIME_LIMIT = 50; // MaxTimeMSExpired
 const maintenance_session_UNAUTHORIZED = 13;
 function withMongoMaintenanceSession(target, context, use) {
@@ -1360,7 +1427,7 @@ function maintenanceSession(client, database, server) {
                 : { validate: collection, ...(step.statement.includes('full: true') ? { full: true } : {}), maxTimeMS };
             const answer = await db.command(command).catch((error) => {
                 // Dropped between the figures and the command.
-                throw error.code === NAMESPACE_NOT_FOUND ? new CollectionGone(step.object) : error;
+                throw error.code === maintenance_session_NAMESPACE_NOT_FOUND ? new CollectionGone(step.object) : error;
             });
             if (step.kind === 'validate-collection' && answer.valid === false)
                 throw new Error(`validate found the collection not valid: ${JSON.stringify(answer.errors ?? [])}`);
@@ -1652,6 +1719,8 @@ async function insertRawDocuments(db, collection, documents) {
 
 
 
+
+const COMMAND_NOT_FOUND = 59;
 /** A batch is sent once it holds this many bytes or documents: well under the server's 48 MB message limit. */
 const archive_loader_BATCH_BYTES = 8 * 1024 * 1024;
 const archive_loader_BATCH_DOCUMENTS = 1000;
@@ -1660,8 +1729,10 @@ const archive_loader_BATCH_DOCUMENTS = 1000;
  * as mongorestore --nsFrom/--nsTo): the archive is read twice, first to check it end to end (every CRC, nothing
  * truncated) so a damaged one restores nothing, then to create each collection and view with its options, insert
  * its documents as the archive's raw bytes, and build its indexes once the data is in (faster, as mongorestore).
+ * With `preserveUuids`, each collection gets the UUID the archive's metadata gives it (mongorestore --preserveUUID).
  */
-async function loadArchive(path, db, signal) {
+async function loadArchive(path, db, options = {}) {
+    const { signal } = options;
     const contents = await readArchive((0,external_node_fs_.createReadStream)(path));
     refuseSeveralDatabases(contents);
     if (signal?.aborted)
@@ -1678,7 +1749,7 @@ async function loadArchive(path, db, signal) {
             const meta = parseMetadataJson(entry.metadata);
             if (meta)
                 metadata.set(entry.collection, meta);
-            await createCollection(db, entry.collection, meta);
+            await createCollection(db, entry.collection, meta, options.preserveUuids === true);
             created.add(entry.collection);
         }
         for (const batch of parser.takeBatches()) {
@@ -1754,18 +1825,35 @@ function refuseSeveralDatabases(contents) {
 }
 /**
  * Creates a collection or view with the options it had (capped, validator, collation, viewOn and pipeline...),
- * before its documents arrive; UUIDs are not kept (the server gives new ones).
+ * before its documents arrive. The server gives it a new UUID, unless `preserveUuid`: then the one of the archive
+ * (a view has none), through the only command that takes one, applyOps (as mongorestore --preserveUUID does).
  */
-async function createCollection(db, name, meta) {
+async function createCollection(db, name, meta, preserveUuid) {
     if (name.startsWith('system.'))
         return;
+    const create = { create: name, ...(meta?.options ?? {}) };
     try {
-        await db.command({ create: name, ...(meta?.options ?? {}) });
+        if (preserveUuid && meta?.uuid) {
+            const ui = new lib.BSON.UUID(meta.uuid);
+            await db.admin().command({ applyOps: [{ op: 'c', ns: `${db.databaseName}.$cmd`, ui, o: create }] });
+        }
+        else {
+            await db.command(create);
+        }
     }
     catch (error) {
+        if (preserveUuid && error instanceof lib.MongoServerError && error.code === COMMAND_NOT_FOUND) {
+            throw new lib_errors/* DbopsError */.zJ('RESTORE_FAILED', `Creating ${db.databaseName}.${name} with its UUID failed: the server has no applyOps, which preserve-uuids needs`, {
+                cause: error,
+                input: 'preserve-uuids',
+                hint: 'Restore without preserve-uuids: the collections then get new UUIDs.',
+            });
+        }
         throw new lib_errors/* DbopsError */.zJ('RESTORE_FAILED', `Creating ${db.databaseName}.${name} failed: ${error.message}`, {
             cause: error,
-            hint: 'Restore into an empty database on a server that has what the collection uses (views, collations, validators).',
+            hint: preserveUuid
+                ? 'preserve-uuids needs the applyOps privilege (the restore role) and UUIDs that no collection of the server has (its source, still there?); without it the collections get new UUIDs.'
+                : 'Restore into an empty database on a server that has what the collection uses (views, collations, validators).',
         });
     }
 }
@@ -1807,7 +1895,10 @@ function mongoRestorer(manifest) {
         async restore(archivePath, target, options) {
             const into = (0,mongodb_target/* asMongoTarget */.IE)(target);
             const started = Date.now();
-            const loaded = await withMongoClient(into, options, (client) => loadArchive(archivePath, client.db(into.database), options.signal));
+            const loaded = await withMongoClient(into, options, (client) => loadArchive(archivePath, client.db(into.database), {
+                ...(options.signal ? { signal: options.signal } : {}),
+                preserveUuids: options.preserveUuids === true,
+            }));
             options.log.info(`Loaded ${loaded.collections} collections and views, ${loaded.documents} documents into ${(0,mongodb_target/* describeMongoTarget */.lK)(into)} in ${(0,format/* formatSeconds */.Xo)((Date.now() - started) / 1000)}`);
         },
     };

@@ -52,6 +52,7 @@ export const FERRETDB_LACKS = {
   mongorestoreIndexes: "mongorestore sends each index with an 'ns' field, which FerretDB rejects",
   oplog: 'FerretDB has no replica set oplog (mongodump --oplog, point-in-time archives)',
   indexStats: 'FerretDB has no $indexStats',
+  applyOps: 'FerretDB has no applyOps, the one way to create a collection with a given UUID (preserve-uuids)',
 } as const;
 export type MongoFeature = keyof typeof FERRETDB_LACKS;
 
@@ -201,6 +202,16 @@ async function externalServer(url: string): Promise<MongoServer> {
       await client.close().catch(() => undefined);
     },
   };
+}
+
+/**
+ * A URL for `database` that carries `password`, so tests can prove it never shows. FerretDB (SQLite) takes any
+ * password with PLAIN and refuses SCRAM: the password still travels, unchecked. MONGO_URL carries its own.
+ */
+export function urlWithPassword(server: MongoServer, database: string, password: string): string {
+  const url = server.url(database);
+  if (server.kind !== 'ferretdb') return url;
+  return `${url.replace('mongodb://', `mongodb://dbops:${encodeURIComponent(password)}@`)}?authMechanism=PLAIN`;
 }
 
 /** Puts `database` into a MongoDB URL's path, keeping its hosts and options. */

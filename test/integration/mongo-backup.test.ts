@@ -32,6 +32,7 @@ import {
   mongoToolsMissing,
   startMongo,
   uniqueDatabase,
+  urlWithPassword,
   type MongoServer,
 } from '../harness/mongo.js';
 import { startS3Server, type S3Server } from '../harness/s3.js';
@@ -116,10 +117,7 @@ const COUNTS: Record<string, number> = {
 
 /** The server's URL for a database, with a password (FerretDB accepts and ignores it). */
 function urlFor(server: MongoServer, name: string, password = PASSWORD): string {
-  const url = server.url(name);
-  if (server.kind !== 'ferretdb') return url; // MONGO_URL carries its own credentials
-  // FerretDB (SQLite) takes any password with PLAIN, and refuses SCRAM: the password still travels, unchecked.
-  return `${url.replace('mongodb://', `mongodb://dbops:${encodeURIComponent(password)}@`)}?authMechanism=PLAIN`;
+  return urlWithPassword(server, name, password);
 }
 
 function options(

@@ -145,6 +145,8 @@ export interface RestoreSettings extends EngineContext {
   jobs: number;
   /** Skip ownership and grants: the source's roles rarely exist on the target. */
   noOwner: boolean;
+  /** MongoDB: create each collection with the UUID it had at backup time (mongorestore --preserveUUID). */
+  preserveUuids?: boolean;
   env: NodeJS.ProcessEnv;
 }
 

@@ -11,6 +11,7 @@ import {
 } from './backup-source-inputs.js';
 import { connectionInputs, PG_BIN_DIR_INPUT } from './connection-inputs.js';
 import { InputReader } from './read-inputs.js';
+import { RESTORE_INPUTS } from './restore-inputs.js';
 import type { ActionDefinition, InputDefinition } from './types.js';
 
 const inputs: InputDefinition[] = [
@@ -18,38 +19,7 @@ const inputs: InputDefinition[] = [
   ...connectionInputs('target-url', ['DBOPS_TARGET_URL']),
   PG_BIN_DIR_INPUT,
   ...DECRYPTION_INPUTS,
-  {
-    name: 'clean',
-    description:
-      'Drop and replace the objects of a target that already holds tables. Without it such a target is refused.',
-    default: 'false',
-    type: 'boolean',
-  },
-  { name: 'force', description: 'The same as clean.', default: 'false', type: 'boolean' },
-  {
-    name: 'safety-backup',
-    description: 'Back up a non-empty target before restoring over it.',
-    default: 'true',
-    type: 'boolean',
-  },
-  {
-    name: 'safety-backup-to',
-    description: 'Where the safety backup goes (default: the from location, under pre-restore/<name>).',
-    type: 'string',
-  },
-  {
-    name: 'no-owner',
-    description: "Skip ownership and grants (when the source's roles do not exist on the target).",
-    default: 'false',
-    type: 'boolean',
-  },
-  {
-    name: 'jobs',
-    description: 'pg_restore parallel jobs (default: the cores, 2 to 8).',
-    type: 'integer',
-    min: 1,
-    max: 64,
-  },
+  ...RESTORE_INPUTS,
 ];
 
 export const restoreDefinition: ActionDefinition = {
@@ -73,6 +43,7 @@ export const restoreDefinition: ActionDefinition = {
       safetyBackup: reader.boolean('safety-backup'),
       ...(safetyTo ? { safetyBackupTo: safetyTo } : {}),
       noOwner: reader.boolean('no-owner'),
+      preserveUuids: reader.boolean('preserve-uuids'),
     });
     const failure = restoreChecksFailure(result);
     return {

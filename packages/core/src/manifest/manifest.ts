@@ -49,6 +49,11 @@ export interface MongoManifestCollection {
   indexes: Array<{ name: string; key: Record<string, number | string>; unique?: true }>;
   /** listCollections' options in relaxed Extended JSON (capped, size, validator, collation...), when there are any. */
   options?: Record<string, unknown>;
+  /**
+   * The collection was dropped (or dropped and created anew) before the backup had read it whole: the archive keeps
+   * its metadata and the `documents` read before the drop (none if it was dropped before its turn).
+   */
+  droppedDuringBackup?: true;
 }
 
 /** What only a MongoDB backup has. */

@@ -1,4 +1,4 @@
-import { asDbopsError, cancelled, DbopsError } from '../errors.js';
+import { asDbopsError, cancelled, DbopsError, invalidInput } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Secrets } from '../secrets.js';
 import { engineForBackup } from '../databases/index.js';
@@ -27,6 +27,8 @@ export interface RestoreOptions extends BackupSelection {
   /** Where the safety backup goes; defaults to `from`. */
   safetyBackupTo?: string;
   noOwner: boolean;
+  /** MongoDB only: collections keep the UUIDs they had at backup time. */
+  preserveUuids?: boolean;
   jobs?: number;
   pgBinDir?: string;
   env: NodeJS.ProcessEnv;
@@ -54,6 +56,13 @@ export interface RestoreResult {
 export async function restore(options: RestoreOptions): Promise<RestoreResult> {
   const { log, secrets } = options;
   const { storage, manifest } = await selectBackup(options, secrets);
+  if (options.preserveUuids && manifest.engine !== 'mongodb') {
+    throw invalidInput(
+      'preserve-uuids',
+      `applies to MongoDB backups, and backup ${manifest.backupId} is a PostgreSQL one`,
+      'preserve-uuids only with a MongoDB backup (PostgreSQL tables have no UUIDs to keep)',
+    );
+  }
   const engine = engineForBackup(manifest, options.target);
   const context: EngineContext = { log, ...(options.signal ? { signal: options.signal } : {}) };
   /** Whether the target has been changed (emptied, or pg_restore started): what a cancel leaves depends on it. */
@@ -100,6 +109,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
           restorer,
           ...(options.jobs ? { jobs: options.jobs } : {}),
           noOwner: options.noOwner,
+          ...(options.preserveUuids ? { preserveUuids: true } : {}),
           env: options.env,
           log,
           ...(options.signal ? { signal: options.signal } : {}),

@@ -1,6 +1,6 @@
 import { formatBytes, formatRate, formatSeconds } from '../format.js';
 import type { BackupResult } from '../operations/backup.js';
-import { code, type Result, type Text } from './result.js';
+import { code, type Inline, type Result, type Text } from './result.js';
 
 const PRODUCTS = { postgresql: 'PostgreSQL', mongodb: 'MongoDB' } as const;
 
@@ -38,7 +38,22 @@ export function backupSummary(result: BackupResult): Result {
     ],
     ['SHA-256', code(result.sha256)],
   ];
-  return { status: 'ok', title: ['Backup of ', code(m.database), ' complete'], blocks: [{ kind: 'facts', rows }] };
+  const dropped = m.mongodb?.collections.filter((c) => c.droppedDuringBackup) ?? [];
+  const title = ['Backup of ', code(m.database), ' complete'];
+  if (dropped.length === 0) return { status: 'ok', title, blocks: [{ kind: 'facts', rows }] };
+  // Complete, but not quite what was there when it began: say which collections went away meanwhile.
+  const note: Inline[] = [
+    'Dropped during the backup (the archive keeps what was read before the drop): ',
+    ...dropped.flatMap((c, i): Inline[] => [...(i > 0 ? [', '] : []), code(c.name), ` (${c.documents} documents)`]),
+  ];
+  return {
+    status: 'warning',
+    title,
+    blocks: [
+      { kind: 'facts', rows },
+      { kind: 'note', text: note },
+    ],
+  };
 }
 
 /** The action's outputs: the same result, as the strings a workflow's later steps read. */

@@ -15,6 +15,7 @@ export interface RestoreBackupInput {
   restorer: Restorer;
   jobs?: number;
   noOwner: boolean;
+  preserveUuids?: boolean;
   env: NodeJS.ProcessEnv;
   log: Logger;
   signal?: AbortSignal;
@@ -52,6 +53,7 @@ export async function restoreArchive(
   await input.restorer.restore(archive.path, input.into, {
     jobs: input.jobs ?? defaultJobs(),
     noOwner: input.noOwner,
+    ...(input.preserveUuids ? { preserveUuids: true } : {}),
     env: input.env,
     log: input.log,
     ...(input.signal ? { signal: input.signal } : {}),

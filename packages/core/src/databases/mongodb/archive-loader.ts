@@ -1,10 +1,12 @@
 import { createReadStream } from 'node:fs';
-import type { Db, Document } from 'mongodb';
+import { BSON, MongoServerError, type Db, type Document } from 'mongodb';
 import { cancelled, DbopsError } from '../../errors.js';
 import { ArchiveParser, readArchive, type ArchiveContents } from './archive/reader.js';
 import type { PreludeEntry } from './archive/format.js';
 import { parseMetadataJson, type CollectionMetadata } from './archive/metadata.js';
 import { insertRawDocuments } from './raw-insert.js';
+
+const COMMAND_NOT_FOUND = 59;
 
 /** A batch is sent once it holds this many bytes or documents: well under the server's 48 MB message limit. */
 const BATCH_BYTES = 8 * 1024 * 1024;
@@ -20,8 +22,14 @@ export interface LoadedArchive {
  * as mongorestore --nsFrom/--nsTo): the archive is read twice, first to check it end to end (every CRC, nothing
  * truncated) so a damaged one restores nothing, then to create each collection and view with its options, insert
  * its documents as the archive's raw bytes, and build its indexes once the data is in (faster, as mongorestore).
+ * With `preserveUuids`, each collection gets the UUID the archive's metadata gives it (mongorestore --preserveUUID).
  */
-export async function loadArchive(path: string, db: Db, signal?: AbortSignal): Promise<LoadedArchive> {
+export async function loadArchive(
+  path: string,
+  db: Db,
+  options: { signal?: AbortSignal; preserveUuids?: boolean } = {},
+): Promise<LoadedArchive> {
+  const { signal } = options;
   const contents = await readArchive(createReadStream(path));
   refuseSeveralDatabases(contents);
   if (signal?.aborted) throw cancelled();
@@ -36,7 +44,7 @@ export async function loadArchive(path: string, db: Db, signal?: AbortSignal): P
     for (const entry of parser.takePrelude()) {
       const meta = parseMetadataJson(entry.metadata);
       if (meta) metadata.set(entry.collection, meta);
-      await createCollection(db, entry.collection, meta);
+      await createCollection(db, entry.collection, meta, options.preserveUuids === true);
       created.add(entry.collection);
     }
     for (const batch of parser.takeBatches()) {
@@ -126,16 +134,41 @@ function refuseSeveralDatabases(contents: ArchiveContents): void {
 
 /**
  * Creates a collection or view with the options it had (capped, validator, collation, viewOn and pipeline...),
- * before its documents arrive; UUIDs are not kept (the server gives new ones).
+ * before its documents arrive. The server gives it a new UUID, unless `preserveUuid`: then the one of the archive
+ * (a view has none), through the only command that takes one, applyOps (as mongorestore --preserveUUID does).
  */
-async function createCollection(db: Db, name: string, meta: CollectionMetadata | undefined): Promise<void> {
+async function createCollection(
+  db: Db,
+  name: string,
+  meta: CollectionMetadata | undefined,
+  preserveUuid: boolean,
+): Promise<void> {
   if (name.startsWith('system.')) return;
+  const create = { create: name, ...(meta?.options ?? {}) };
   try {
-    await db.command({ create: name, ...(meta?.options ?? {}) });
+    if (preserveUuid && meta?.uuid) {
+      const ui = new BSON.UUID(meta.uuid);
+      await db.admin().command({ applyOps: [{ op: 'c', ns: `${db.databaseName}.$cmd`, ui, o: create }] });
+    } else {
+      await db.command(create);
+    }
   } catch (error) {
+    if (preserveUuid && error instanceof MongoServerError && error.code === COMMAND_NOT_FOUND) {
+      throw new DbopsError(
+        'RESTORE_FAILED',
+        `Creating ${db.databaseName}.${name} with its UUID failed: the server has no applyOps, which preserve-uuids needs`,
+        {
+          cause: error,
+          input: 'preserve-uuids',
+          hint: 'Restore without preserve-uuids: the collections then get new UUIDs.',
+        },
+      );
+    }
     throw new DbopsError('RESTORE_FAILED', `Creating ${db.databaseName}.${name} failed: ${(error as Error).message}`, {
       cause: error,
-      hint: 'Restore into an empty database on a server that has what the collection uses (views, collations, validators).',
+      hint: preserveUuid
+        ? 'preserve-uuids needs the applyOps privilege (the restore role) and UUIDs that no collection of the server has (its source, still there?); without it the collections get new UUIDs.'
+        : 'Restore into an empty database on a server that has what the collection uses (views, collations, validators).',
     });
   }
 }

@@ -7,7 +7,7 @@ import type { ArchiveContents } from './archive/reader.js';
 import type { WrittenNamespace } from './archive/writer.js';
 import { FORMAT_VERSION } from './archive/format.js';
 import { readTopology, scrub, serverVersion, withMongoClient, type Topology } from './connection.js';
-import { startMongoDumpStream, writerReaderMismatch } from './dump-stream.js';
+import { startMongoDumpStream, writerReaderMismatch, type DroppedCollection } from './dump-stream.js';
 import { mongoFingerprint } from './fingerprint.js';
 import { readInventory, type CollectionInventory } from './inventory.js';
 import { describeMongoTarget, type MongoTarget } from './target.js';
@@ -60,13 +60,18 @@ export async function withMongoDumpSource<T>(
           level,
           signal,
           explain: (error, collection) => readError(target, `${target.database}.${collection}`, error),
+          onDropped: ({ collection, documents }) =>
+            context.log.warn(
+              `${target.database}.${collection} was dropped during the backup: the archive keeps the ` +
+                `${documents} documents read before the drop, and the manifest marks it droppedDuringBackup`,
+            ),
         });
         return {
           source: dump.source,
           stages: dump.stages,
           rawBytes: dump.rawBytes,
           verify: async () =>
-            dumpRecord(target.database, origin, topology, await dump.archive, dump.written, collections, settings),
+            dumpRecord(target.database, origin, topology, await dump.archive, dump, collections, settings),
           dispose: async () => undefined,
         };
       },
@@ -120,11 +125,12 @@ function dumpRecord(
   origin: DumpRecord['origin'],
   topology: Topology,
   archive: ArchiveContents,
-  written: WrittenNamespace[],
+  { written, dropped }: { written: WrittenNamespace[]; dropped: DroppedCollection[] },
   collections: CollectionInventory[],
   settings: DumpSettings,
 ): DumpRecord {
   const byName = new Map(archive.namespaces.map((ns) => [ns.collection, ns]));
+  const droppedNames = new Set(dropped.map((d) => d.collection));
   const missing = collections.filter((c) => !byName.has(c.name));
   if (missing.length > 0) {
     const names = missing.slice(0, 5).map((c) => c.name);
@@ -138,12 +144,21 @@ function dumpRecord(
     const read = byName.get(w.collection)!;
     if (read.documents !== w.documents || read.crc !== w.crc) throw writerReaderMismatch(read.db, w, read);
   }
-  const before = collections.reduce((sum, c) => sum + c.documents, 0);
+  const kept = collections.filter((c) => c.metadata.type !== 'view' && !droppedNames.has(c.name));
+  if (droppedNames.size > 0 && kept.length === 0) {
+    // Not one temporary collection gone, but all of them: the database itself was dropped (or emptied) meanwhile.
+    throw new DbopsError(
+      'DUMP_FAILED',
+      `Every collection of ${database} was dropped during the backup (${[...droppedNames].slice(0, 5).join(', ')}${droppedNames.size > 5 ? ', …' : ''})`,
+      { hint: 'The database was dropped or replaced while it was read; nothing was recorded as a backup.' },
+    );
+  }
+  const before = kept.reduce((sum, c) => sum + c.documents, 0);
   const dumped = archive.namespaces.reduce((sum, ns) => sum + ns.documents, 0);
   if (before > 0 && dumped === 0) {
     throw new DbopsError(
       'VERIFY_FAILED',
-      `The archive holds no documents, but the database had ${before} in ${collections.filter((c) => c.documents > 0).length} collections`,
+      `The archive holds no documents, but the database had ${before} in ${kept.filter((c) => c.documents > 0).length} collections`,
       {
         hint: "The dump is empty; nothing was recorded as a backup. Check the user's read privileges and the include/exclude filters.",
       },
@@ -160,6 +175,7 @@ function dumpRecord(
       documentsBefore: c.documents,
       indexes: c.metadata.indexes.map(indexSummary),
       ...(Object.keys(options).length > 0 ? { options } : {}),
+      ...(droppedNames.has(c.name) ? { droppedDuringBackup: true as const } : {}),
     };
   });
   const views = collections.filter((c) => c.metadata.type === 'view').length;

@@ -1,10 +1,10 @@
 import { Readable, type Duplex } from 'node:stream';
-import type { Db } from 'mongodb';
+import { MongoServerError, type Db } from 'mongodb';
 import { DbopsError } from '../../errors.js';
 import { createCompressor, type Compression } from '../../pipeline/compression.js';
 import { ArchiveParser, type ArchiveContents } from './archive/reader.js';
 import { ArchiveWriter, type WrittenNamespace } from './archive/writer.js';
-import type { CollectionInventory } from './inventory.js';
+import { stillExists, type CollectionInventory } from './inventory.js';
 
 export interface MongoDumpStreamOptions {
   db: Db;
@@ -16,6 +16,15 @@ export interface MongoDumpStreamOptions {
   signal: AbortSignal;
   /** A failed read as the error users should see (the server went away while dumping a collection). */
   explain: (error: unknown, collection: string) => unknown;
+  /** A collection of the inventory was dropped before or while it was read; `documents` were read before. */
+  onDropped?: (dropped: DroppedCollection) => void;
+}
+
+/** A collection of the inventory that was dropped (or dropped and created anew) before the dump had read it whole. */
+export interface DroppedCollection {
+  collection: string;
+  /** The documents read before the drop, which the archive holds (0: dropped before its turn). */
+  documents: number;
 }
 
 export interface MongoDumpStream {
@@ -27,6 +36,8 @@ export interface MongoDumpStream {
   archive: Promise<ArchiveContents>;
   /** What the writer wrote, complete once the stream has ended. */
   written: WrittenNamespace[];
+  /** The collections dropped during the dump, complete once the stream has ended. */
+  dropped: DroppedCollection[];
 }
 
 /**
@@ -37,13 +48,18 @@ export interface MongoDumpStream {
  */
 export function startMongoDumpStream(options: MongoDumpStreamOptions): MongoDumpStream {
   const { db, signal } = options;
+  const dropped: DroppedCollection[] = [];
+  const onDropped = (collection: DroppedCollection) => {
+    dropped.push(collection);
+    options.onDropped?.(collection);
+  };
   const writer = new ArchiveWriter(
     options.collections.map((c) => ({
       db: db.databaseName,
       collection: c.name,
       metadata: c.metadata,
       size: c.bytes,
-      ...(c.metadata.type === 'view' ? {} : { documents: () => rawDocuments(options, c.name, batchSizeFor(c)) }),
+      ...(c.metadata.type === 'view' ? {} : { documents: () => rawDocuments(options, c, onDropped) }),
     })),
     { serverVersion: options.serverVersion, toolVersion: options.toolVersion },
   );
@@ -76,6 +92,7 @@ export function startMongoDumpStream(options: MongoDumpStreamOptions): MongoDump
     rawBytes,
     archive,
     written: writer.namespaces,
+    dropped,
   };
 }
 
@@ -95,20 +112,39 @@ export function batchSizeFor(collection: Pick<CollectionInventory, 'documents' |
   return Math.max(1, Math.min(BATCH_DOCUMENTS, Math.floor(BATCH_BYTES / average)));
 }
 
-/** A collection's documents as the server sent them, natural order, one cursor closed when the writer moves on. */
+/**
+ * A collection's documents as the server sent them, natural order, one cursor closed when the writer moves on.
+ * A collection dropped before its turn reads as empty (a find on a missing collection is no error), and one dropped
+ * while it is read ends its cursor with a server error (MongoDB: QueryPlanKilled; FerretDB: CursorNotFound); either
+ * way the collection is no longer there once the cursor has ended. Then the archive keeps what was read, and the
+ * drop is reported rather than failing the backup: a temporary collection that goes away must not cost the night's
+ * backup. Any other failure fails it.
+ */
 async function* rawDocuments(
   options: MongoDumpStreamOptions,
-  collection: string,
-  batchSize: number,
+  collection: CollectionInventory,
+  onDropped: (dropped: DroppedCollection) => void,
 ): AsyncGenerator<Uint8Array> {
-  const cursor = options.db.collection(collection).find({}, { raw: true, batchSize });
+  const cursor = options.db.collection(collection.name).find({}, { raw: true, batchSize: batchSizeFor(collection) });
+  let documents = 0;
+  let failure: unknown;
   try {
-    for await (const document of cursor as unknown as AsyncIterable<Uint8Array>) yield document;
+    for await (const document of cursor as unknown as AsyncIterable<Uint8Array>) {
+      documents++;
+      yield document;
+    }
   } catch (error) {
-    throw options.explain(error, collection);
+    // A cancel, the network or the server gone: nothing to ask the server, the read failed.
+    if (options.signal.aborted || !(error instanceof MongoServerError)) throw options.explain(error, collection.name);
+    failure = error;
   } finally {
     await cursor.close().catch(() => undefined);
   }
+  const exists = await stillExists(options.db, collection).catch((error: unknown) => {
+    throw options.explain(failure ?? error, collection.name);
+  });
+  if (!exists) return onDropped({ collection: collection.name, documents });
+  if (failure !== undefined) throw options.explain(failure, collection.name);
 }
 
 /** The archive's documents per collection disagree with what the writer sent: the stream was altered on its way. */

@@ -1,4 +1,4 @@
-import type { BSON, Db, Document } from 'mongodb';
+import { MongoServerError, type BSON, type Db, type Document } from 'mongodb';
 import { DbopsError, invalidInput } from '../../errors.js';
 import type { DumpScope } from '../dump-scope.js';
 import { uuidHex, type CollectionMetadata } from './archive/metadata.js';
@@ -44,7 +44,9 @@ export async function readInventory(db: Db, scope: DumpScope): Promise<Collectio
     }
     const uuid = (info.info as Document | undefined)?.uuid as BSON.Binary | undefined;
     const isView = type === 'view';
-    const indexes = isView ? [] : await db.collection(info.name).listIndexes({ promoteValues: false }).toArray();
+    const indexes = isView ? [] : await listIndexes(db, info.name);
+    // Dropped between listCollections and now: as if dropped before the backup began, it is not part of it.
+    if (indexes === undefined) continue;
     collections.push({
       name: info.name,
       metadata: {
@@ -58,6 +60,31 @@ export async function readInventory(db: Db, scope: DumpScope): Promise<Collectio
     });
   }
   return collections;
+}
+
+/** The collection's index specifications (BSON types kept); undefined when it no longer exists. */
+async function listIndexes(db: Db, name: string): Promise<Document[] | undefined> {
+  try {
+    return await db.collection(name).listIndexes({ promoteValues: false }).toArray();
+  } catch (error) {
+    if (error instanceof MongoServerError && error.code === NAMESPACE_NOT_FOUND) return undefined;
+    throw error;
+  }
+}
+
+const NAMESPACE_NOT_FOUND = 26;
+
+/**
+ * Whether the collection the inventory described is still there: the same name and, where the server gives
+ * collection UUIDs, the same UUID (a collection dropped and created again under its name is another collection).
+ */
+export async function stillExists(db: Db, collection: CollectionInventory): Promise<boolean> {
+  const [info] = await db
+    .listCollections({ name: collection.name }, { nameOnly: false, promoteValues: false })
+    .toArray();
+  if (!info) return false;
+  const uuid = (info.info as Document | undefined)?.uuid as BSON.Binary | undefined;
+  return !collection.metadata.uuid || !uuid || uuidHex(uuid) === collection.metadata.uuid;
 }
 
 /** collStats' size (the documents' BSON bytes); 0 where the server does not answer it. */

@@ -26,7 +26,10 @@ export function mongoRestorer(manifest: BackupManifest): Restorer {
       const into = asMongoTarget(target);
       const started = Date.now();
       const loaded = await withMongoClient(into, options, (client) =>
-        loadArchive(archivePath, client.db(into.database), options.signal),
+        loadArchive(archivePath, client.db(into.database), {
+          ...(options.signal ? { signal: options.signal } : {}),
+          preserveUuids: options.preserveUuids === true,
+        }),
       );
       options.log.info(
         `Loaded ${loaded.collections} collections and views, ${loaded.documents} documents into ${describeMongoTarget(into)} in ${formatSeconds((Date.now() - started) / 1000)}`,
