@@ -21,7 +21,7 @@ let server: MongoServer;
 let db: string;
 let dir: string;
 
-const events = () => server.client.db(db).collection<{ _id: unknown }>('events');
+const events = () => server.client.db(db).collection<{ _id: unknown; createdAt?: unknown }>('events');
 const remainingIds = async () =>
   (
     await events()
@@ -46,8 +46,9 @@ ${rule}  - name: audit-logs
 ${extra}`.replaceAll('{db}', db);
 }
 
-async function run(text: string, extra: Partial<DataRetentionOptions> = {}) {
-  const policyPath = join(dir, `retention-${Math.random().toString(36).slice(2, 8)}.yml`);
+/** `name`: the policy file's, which names its receipt chain. */
+async function run(text: string, extra: Partial<DataRetentionOptions> = {}, name = 'retention') {
+  const policyPath = join(dir, `${name}.yml`);
   await writeFile(policyPath, text);
   return dataRetention({
     policyPath,
