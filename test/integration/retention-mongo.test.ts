@@ -6,6 +6,10 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ObjectId } from 'mongodb';
+import { parsePolicy } from '../../packages/core/src/data-retention/read-policy.js';
+import { runCollectionBatch } from '../../packages/core/src/databases/mongodb/data-retention-batch.js';
+import { readHeldIds } from '../../packages/core/src/databases/mongodb/data-retention-filter.js';
+import { resolveCollectionTargets } from '../../packages/core/src/databases/mongodb/data-retention-target.js';
 import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/target.js';
 import { type DataRetentionOptions, dataRetention } from '../../packages/core/src/operations/data-retention.js';
 import { silentLogger } from '../../packages/core/src/log.js';
@@ -21,7 +25,7 @@ let server: MongoServer;
 let db: string;
 let dir: string;
 
-const events = () => server.client.db(db).collection<{ _id: unknown; createdAt?: unknown }>('events');
+const events = () => server.client.db(db).collection<{ _id: number | ObjectId; createdAt?: unknown }>('events');
 const remainingIds = async () =>
   (
     await events()
@@ -164,6 +168,20 @@ it('purges expired, unheld documents in batches and chains a receipt; held, youn
   const again = await run(policy(), { dryRun: false, receiptsTo });
   expect(again.purge!.rules[0]).toMatchObject({ rows: 0, batches: 0, complete: true });
   expect(again.receipt!.sequence).toBe(2);
+});
+
+it('re-checks the cutoff and the holds when it deletes: a document updated or held after it was picked stays', async () => {
+  const parsed = await parsePolicy(policy(), 'retention.yml');
+  const [target] = (await resolveCollectionTargets(server.client, parsed, NOW)).targets;
+  const readHeld = () => readHeldIds(server.client, target!, 10_000);
+  const batch = await runCollectionBatch(server.client, target!, readHeld, 4, 10_000, async (ids) => {
+    expect(ids).toEqual([10, 9, 8, 7]);
+    await events().updateOne({ _id: 10 }, { $set: { createdAt: new Date() } });
+    await server.client.db(db).collection('legal_holds').insertOne({ subject_table: 'events', subject_id: '9' });
+  });
+  expect(batch).toEqual({ found: 4, rows: 2, keys: ['8', '7'] });
+  expect(await remainingIds()).toContain('10');
+  expect(await remainingIds()).toContain('9');
 });
 
 it('stops cleanly at max-runtime after a batch; the next run continues', async () => {

@@ -95,8 +95,13 @@ export async function purgeCollections(
       for (;;) {
         if (stopped()) break;
         const batchStart = performance.now();
-        const held = await readHeldIds(client, target, maxTimeMS);
-        const batch = await runCollectionBatch(client, target, held, size, maxTimeMS);
+        const batch = await runCollectionBatch(
+          client,
+          target,
+          () => readHeldIds(client, target, maxTimeMS),
+          size,
+          maxTimeMS,
+        );
         const batchMs = performance.now() - batchStart;
         if (batch.rows > 0) {
           result.rows += batch.rows;
