@@ -5,9 +5,6 @@ import type { BackupManifest } from '../manifest/manifest.js';
 import type { Compression } from '../pipeline/compression.js';
 import type { CheckResult, UserCheck } from '../restore/checks.js';
 import type { TombstoneSet } from '../data-retention/tombstones.js';
-import type { PlanOptions, RetentionPlan } from '../data-retention/plan.js';
-import type { DataRetentionPolicy } from '../data-retention/policy.js';
-import type { PurgeOptions, PurgeResult } from '../data-retention/purge.js';
 import type { DumpScope } from './dump-scope.js';
 import type { MaintenanceStep } from '../maintenance/step.js';
 
@@ -247,21 +244,6 @@ export interface MaintenanceSession {
   explainStepFailure(error: unknown, timeoutMs: number): { status: 'skipped' | 'failed'; reason: string };
 }
 
-/**
- * retention-purge on an engine without SQL (MongoDB): the policy's collection rules planned and purged; its table
- * rules are skipped with the reason, as PostgreSQL skips collection rules. Plan and purge have the shapes
- * PostgreSQL's planRetention and purgeRetention return, so receipts and summaries are the same for both.
- */
-export interface DocumentRetentionSession {
-  /** Counts per rule at cutoffs frozen from `now`; reads only. Throws when a rule or hold names what is not there. */
-  plan(policy: DataRetentionPolicy, now: Date, options: PlanOptions): Promise<RetentionPlan>;
-  /**
-   * Deletes the plan's expired, unheld documents in batches at the plan's cutoffs. After the first batch it never
-   * throws: it returns what was deleted, with outcome 'failed' and the error.
-   */
-  purge(plan: RetentionPlan, options: PurgeOptions): Promise<PurgeResult>;
-}
-
 export interface DatabaseEngine {
   readonly name: EngineName;
   /** "user@host:port/database", for people; never the password. */
@@ -314,13 +296,6 @@ export interface DatabaseEngine {
     target: DatabaseTarget,
     context: EngineContext,
     use: (client: pg.Client) => Promise<T>,
-  ): Promise<T>;
-
-  /** retention-purge on engines without SQL (MongoDB); SQL engines purge through withSqlSession instead. */
-  withRetentionSession?<T>(
-    target: DatabaseTarget,
-    context: EngineContext,
-    use: (session: DocumentRetentionSession) => Promise<T>,
   ): Promise<T>;
 
   /** maintenance on engines without SQL (MongoDB); SQL engines plan through withSqlSession instead. */

@@ -28,10 +28,5 @@ export function lazyEngine(
       if (!loadedEngine.withMaintenanceSession) throw new Error(`${name} has no maintenance session`);
       return loadedEngine.withMaintenanceSession(target, context, use);
     },
-    withRetentionSession: async (target, context, use) => {
-      const loadedEngine = await engine();
-      if (!loadedEngine.withRetentionSession) throw new Error(`${name} has no retention session`);
-      return loadedEngine.withRetentionSession(target, context, use);
-    },
   };
 }

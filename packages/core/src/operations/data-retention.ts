@@ -7,7 +7,7 @@ import { type ChainedReceipt, chainReceipt, policySha256, retentionReceipt } fro
 import { appendReceipt, chainName, readChainHead } from '../data-retention/receipt-chain.js';
 import { RECEIPT_TABLE, recordReceiptRow } from '../data-retention/receipt-table.js';
 import type { DatabaseTarget } from '../databases/engine.js';
-import { engineFor, sqlEngineFor } from '../databases/index.js';
+import { documentRetentionFor, sqlEngineFor } from '../databases/index.js';
 import { asDbopsError } from '../errors.js';
 import { readInputFile } from '../files/read-input-file.js';
 import type { Logger } from '../log.js';
@@ -90,9 +90,9 @@ export async function dataRetention(options: DataRetentionOptions): Promise<Data
     return { ...base, purge, receipt, ...(purge.error ? { failure: purge.error } : {}) };
   };
   // The engine the database-url names: MongoDB purges the collection rules, PostgreSQL the table rules.
-  const document = target.engine === 'postgresql' ? undefined : engineFor(target);
-  const result = document?.withRetentionSession
-    ? await document.withRetentionSession(target, context, async (session) =>
+  const document = documentRetentionFor(target);
+  const result = document
+    ? await document(target, context, async (session) =>
         planAndPurge(await session.plan(policy, now, {}), (plan) => session.purge(plan, context)),
       )
     : await sqlEngineFor(target, 'retention-purge with a policy').withSqlSession(target, context, async (client) =>

@@ -4,7 +4,8 @@
  */
 import type { MongoClient } from 'mongodb';
 import { DEFAULT_COUNT_LIMIT, DEFAULT_PLAN_STATEMENT_TIMEOUT_MS, type RulePlan } from '../../data-retention/plan.js';
-import type { DocumentRetentionSession, EngineContext } from '../engine.js';
+import type { DocumentRetentionSession } from '../document-retention.js';
+import type { EngineContext } from '../engine.js';
 import { withMongoClient } from './connection.js';
 import { countCollectionRule } from './data-retention-count.js';
 import { readHeldIds } from './data-retention-filter.js';

@@ -1,6 +1,5 @@
 import type { DatabaseEngine } from '../engine.js';
 import { withMongoClient } from './connection.js';
-import { withMongoRetentionSession } from './data-retention-session.js';
 import { withMongoDumpSource } from './dump-source.js';
 import { withMongoHealthSession } from './health-session.js';
 import { withMongoMaintenanceSession } from './maintenance-session.js';
@@ -14,8 +13,8 @@ import { asMongoTarget, describeMongoTarget } from './target.js';
  * MongoDB behind the engine interface (docs/architecture.md, docs/mongodb.md). Backup writes a mongodump-format
  * archive from raw BSON, verified while it streams; restore and restore-test load it back with the driver, the
  * documents as the bytes dumped. monitor-report runs its checks
- * as read-only server commands (monitor/mongodb-checks/); retention-purge deletes expired documents in batches
- * (data-retention-*.ts).
+ * as read-only server commands (monitor/mongodb-checks/). retention-purge's session is
+ * data-retention-session.ts (databases/index.ts opens it).
  */
 export const mongoEngine: DatabaseEngine = {
   name: 'mongodb',
@@ -34,5 +33,4 @@ export const mongoEngine: DatabaseEngine = {
   },
   withHealthSession: (target, context, use) => withMongoHealthSession(asMongoTarget(target), context, use),
   withMaintenanceSession: (target, context, use) => withMongoMaintenanceSession(asMongoTarget(target), context, use),
-  withRetentionSession: (target, context, use) => withMongoRetentionSession(asMongoTarget(target), context, use),
 };
