@@ -275,6 +275,9 @@ it('runs from the CLI: dry run prints the plan, a real run purges, retention-ver
   expect(plan.stderr).toBe('');
   expect(plan.code).toBe(0);
   expect(plan.stdout).toContain('9 rows would be purged');
+  expect(plan.stdout).toContain(
+    '3 documents have no date in createdAt (missing, null or another type) and never expire',
+  );
   expect(plan.stdout).toMatch(/analytics-events.*events.*\b11\b.*\b2\b.*\b0\b.*\b9\b/);
   expect(await events().countDocuments()).toBe(19);
   const purge = await runCli([
