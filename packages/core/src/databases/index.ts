@@ -98,5 +98,5 @@ export function sqlEngineFor(
 export function documentRetentionFor(target: DatabaseTarget): RetentionSessionOpener | undefined {
   if (target.engine !== 'mongodb') return undefined;
   return async (into, context, use) =>
-    (await import('./mongodb/data-retention-session.js')).withMongoRetentionSession(asMongoTarget(into), context, use);
+    (await import('./mongodb/engine.js')).withMongoRetentionSession(asMongoTarget(into), context, use);
 }
