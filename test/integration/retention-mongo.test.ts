@@ -162,7 +162,10 @@ it('purges expired, unheld documents in batches and chains a receipt; held, youn
     outcome: 'complete',
     rules: [{ rule: 'analytics-events', table: `${db}.events`, rows: 9, batches: 3, keysSha256: rule!.keysSha256 }],
   });
-  expect(result.receipt!.table).toBeUndefined(); // no receipts table on MongoDB
+  // Its copy in the database, as PostgreSQL's receipts table.
+  expect(result.receipt!.table).toBe(`${db}.dbops_retention_receipts`);
+  const copy = await server.client.db(db).collection('dbops_retention_receipts').findOne({ _id: stored.sha256 });
+  expect(copy).toMatchObject({ policy: 'retention', sequence: 1, previousSha256: null, receipt: stored });
 
   // A second run finds nothing more and chains to the first receipt.
   const again = await run(policy(), { dryRun: false, receiptsTo });
@@ -224,7 +227,7 @@ it('names an unknown collection and a by field no document has, with what there 
     code: 'INVALID_INPUT',
     message: expect.stringMatching(
       new RegExp(
-        `rule 'analytics-events': collection ${db}\\.evnets does not exist \\(collections of ${db}: events, legal_holds\\)`,
+        `rule 'analytics-events': collection ${db}\\.evnets does not exist \\(collections of ${db}: (dbops_retention_receipts, )?events, legal_holds\\)`,
       ),
     ),
   });

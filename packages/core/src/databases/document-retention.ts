@@ -6,6 +6,7 @@
 import type { PlanOptions, RetentionPlan } from '../data-retention/plan.js';
 import type { DataRetentionPolicy } from '../data-retention/policy.js';
 import type { PurgeOptions, PurgeResult } from '../data-retention/purge.js';
+import type { ChainedReceipt } from '../data-retention/receipt.js';
 import type { DatabaseTarget, EngineContext } from './engine.js';
 
 /**
@@ -21,6 +22,8 @@ export interface DocumentRetentionSession {
    * throws: it returns what was deleted, with outcome 'failed' and the error.
    */
   purge(plan: RetentionPlan, options: PurgeOptions): Promise<PurgeResult>;
+  /** Keeps a copy of a stored receipt in the database (a collection dbops owns); returns where. */
+  recordReceipt(receipt: ChainedReceipt): Promise<string>;
 }
 
 /** Runs `use` on a new session with the target's deployment; a cancel ends it. */

@@ -77,7 +77,7 @@ export async function dataRetention(options: DataRetentionOptions): Promise<Data
   const planAndPurge = async (
     plan: RetentionPlan,
     purgeWith: (plan: RetentionPlan) => Promise<PurgeResult>,
-    recordCopy?: (receipt: ChainedReceipt) => Promise<string | undefined>,
+    keepCopy?: (receipt: ChainedReceipt) => Promise<string | undefined>,
   ): Promise<DataRetentionResult> => {
     const base = { dryRun, policyPath: options.policyPath, policySha256: hash, plan };
     if (!receipts) return base;
@@ -85,7 +85,7 @@ export async function dataRetention(options: DataRetentionOptions): Promise<Data
     const chained = chainReceipt(retentionReceipt(purge, hash), chain, head);
     const location = await appendReceipt(receipts, chained);
     log.info(`Receipt ${chained.sequence} of '${chain}' stored at ${location}`);
-    const table = await recordCopy?.(chained);
+    const table = await keepCopy?.(chained);
     const receipt = { location, sequence: chained.sequence, sha256: chained.sha256, ...(table ? { table } : {}) };
     return { ...base, purge, receipt, ...(purge.error ? { failure: purge.error } : {}) };
   };
@@ -93,7 +93,11 @@ export async function dataRetention(options: DataRetentionOptions): Promise<Data
   const document = documentRetentionFor(target);
   const result = document
     ? await document(target, context, async (session) =>
-        planAndPurge(await session.plan(policy, now, {}), (plan) => session.purge(plan, context)),
+        planAndPurge(
+          await session.plan(policy, now, {}),
+          (plan) => session.purge(plan, context),
+          (receipt) => recordCopy(() => session.recordReceipt(receipt), "the database's receipts collection", log),
+        ),
       )
     : await sqlEngineFor(target, 'retention-purge with a policy').withSqlSession(target, context, async (client) =>
         planAndPurge(
@@ -106,7 +110,15 @@ export async function dataRetention(options: DataRetentionOptions): Promise<Data
                 ...(options.archiveEncryption ? { encryption: options.archiveEncryption } : {}),
               },
             }),
-          (receipt) => recordInTable(client, receipt, log),
+          (receipt) =>
+            recordCopy(
+              async () => {
+                await recordReceiptRow(client, receipt);
+                return RECEIPT_TABLE;
+              },
+              RECEIPT_TABLE,
+              log,
+            ),
         ),
       );
   if (!policy.backups) return result;
@@ -134,19 +146,15 @@ async function openArchive(location: string, options: DataRetentionOptions): Pro
   return storage;
 }
 
-/** The table copy is a convenience: a role that may delete but not create a table still gets its purge and receipt. */
-async function recordInTable(
-  client: Parameters<typeof recordReceiptRow>[0],
-  receipt: ChainedReceipt,
-  log: Logger,
-): Promise<string | undefined> {
+/**
+ * The database copy (a table or collection dbops owns) is a convenience: a role that may delete but not create one
+ * still gets its purge and receipt.
+ */
+async function recordCopy(record: () => Promise<string>, where: string, log: Logger): Promise<string | undefined> {
   try {
-    await recordReceiptRow(client, receipt);
-    return RECEIPT_TABLE;
+    return await record();
   } catch (error) {
-    log.warn(
-      `The receipt was not recorded in ${RECEIPT_TABLE} (${asDbopsError(error).message}); it is stored in receipts-to`,
-    );
+    log.warn(`The receipt was not recorded in ${where} (${asDbopsError(error).message}); it is stored in receipts-to`);
     return undefined;
   }
 }

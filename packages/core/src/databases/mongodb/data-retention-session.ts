@@ -1,6 +1,6 @@
 /**
- * retention-purge's session on MongoDB (DocumentRetentionSession): one client for the plan and the purge. The plan
- * reads only (counts); the purge deletes in batches (data-retention-purge.ts).
+ * retention-purge's session on MongoDB (DocumentRetentionSession): one client for the plan, the purge and the
+ * receipt's copy. The plan reads only (counts); the purge deletes in batches (data-retention-purge.ts).
  */
 import type { MongoClient } from 'mongodb';
 import { DEFAULT_COUNT_LIMIT, DEFAULT_PLAN_STATEMENT_TIMEOUT_MS, type RulePlan } from '../../data-retention/plan.js';
@@ -10,6 +10,7 @@ import { withMongoClient } from './connection.js';
 import { countCollectionRule } from './data-retention-count.js';
 import { readHeldIds } from './data-retention-filter.js';
 import { purgeCollections } from './data-retention-purge.js';
+import { recordReceiptDocument } from './data-retention-receipts.js';
 import { resolveCollectionTargets } from './data-retention-target.js';
 import type { MongoTarget } from './target.js';
 
@@ -18,10 +19,10 @@ export function withMongoRetentionSession<T>(
   context: EngineContext,
   use: (session: DocumentRetentionSession) => Promise<T>,
 ): Promise<T> {
-  return withMongoClient(target, context, (client) => use(retentionSession(client)));
+  return withMongoClient(target, context, (client) => use(retentionSession(client, target.database)));
 }
 
-function retentionSession(client: MongoClient): DocumentRetentionSession {
+function retentionSession(client: MongoClient, database: string): DocumentRetentionSession {
   return {
     plan: async (policy, now, options) => {
       const countLimit = options.countLimit ?? DEFAULT_COUNT_LIMIT;
@@ -47,5 +48,6 @@ function retentionSession(client: MongoClient): DocumentRetentionSession {
       return { now: now.toISOString(), countLimit, rules, skipped, policy };
     },
     purge: (plan, options) => purgeCollections(client, plan, options),
+    recordReceipt: (receipt) => recordReceiptDocument(client, database, receipt),
   };
 }
