@@ -125,6 +125,8 @@ export async function purgeCollections(
         if (!(await pause(pauseAfterBatch(pacing, batchMs)))) break;
       }
     } catch (cause) {
+      // A cancel closes the client under a running command: that is an abort, not a failure.
+      if (stopped()) break;
       outcome = 'failed';
       const failure = asDbopsError(cause);
       error = new DbopsError(

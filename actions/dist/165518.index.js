@@ -1,8 +1,8 @@
-export const id = 145171;
-export const ids = [145171];
+export const id = 165518;
+export const ids = [165518];
 export const modules = {
 
-/***/ 45171:
+/***/ 65518:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -2225,6 +2225,9 @@ async function purgeCollections(client, plan, options) {
             }
         }
         catch (cause) {
+            // A cancel closes the client under a running command: that is an abort, not a failure.
+            if (stopped())
+                break;
             outcome = 'failed';
             const failure = (0,lib_errors/* asDbopsError */.lS)(cause);
             error = new lib_errors/* DbopsError */.zJ(failure.code, `Rule '${target.rule}' on ${target.namespace}: ${failure.message}; ${result.rows} documents in ${result.batches} batches stay deleted`, { cause, ...(failure.hint ? { hint: failure.hint } : {}), ...(failure.input ? { input: failure.input } : {}) });
@@ -2249,6 +2252,21 @@ async function purgeCollections(client, plan, options) {
     };
 }
 //# sourceMappingURL=data-retention-purge.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-receipts.js
+const RECEIPT_COLLECTION = 'dbops_retention_receipts';
+/** Returns where the receipt went: database.collection. */
+async function recordReceiptDocument(client, database, receipt) {
+    await client.db(database).collection(RECEIPT_COLLECTION).insertOne({
+        _id: receipt.sha256,
+        policy: receipt.policy,
+        sequence: receipt.sequence,
+        previousSha256: receipt.previousSha256,
+        receipt,
+        recordedAt: new Date(),
+    });
+    return `${database}.${RECEIPT_COLLECTION}`;
+}
+//# sourceMappingURL=data-retention-receipts.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-session.js
 
 
@@ -2256,10 +2274,11 @@ async function purgeCollections(client, plan, options) {
 
 
 
+
 function withMongoRetentionSession(target, context, use) {
-    return withMongoClient(target, context, (client) => use(retentionSession(client)));
+    return withMongoClient(target, context, (client) => use(retentionSession(client, target.database)));
 }
-function retentionSession(client) {
+function retentionSession(client, database) {
     return {
         plan: async (policy, now, options) => {
             const countLimit = options.countLimit ?? plan/* DEFAULT_COUNT_LIMIT */.AY;
@@ -2285,6 +2304,7 @@ function retentionSession(client) {
             return { now: now.toISOString(), countLimit, rules, skipped, policy };
         },
         purge: (plan, options) => purgeCollections(client, plan, options),
+        recordReceipt: (receipt) => recordReceiptDocument(client, database, receipt),
     };
 }
 //# sourceMappingURL=data-retention-session.js.map
