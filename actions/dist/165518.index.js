@@ -2115,6 +2115,8 @@ beforeDelete) {
     await beforeDelete?.(ids);
     const filter = purgeableFilter(target, await readHeld());
     const { deletedCount } = await collection.deleteMany({ $and: [idIn(ids), filter] }, { maxTimeMS });
+    if (deletedCount === ids.length)
+        return { found: ids.length, rows: deletedCount, keys: ids.map(keyText) };
     // Which of them went: those still there were changed meanwhile (or held) and stay.
     const left = await collection.find(idIn(ids), { projection: { _id: 1 }, maxTimeMS }).toArray();
     const stayed = new Set(left.map((d) => keyText(d._id)));
