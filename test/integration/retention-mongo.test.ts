@@ -10,6 +10,7 @@ import { parsePolicy } from '../../packages/core/src/data-retention/read-policy.
 import { runCollectionBatch } from '../../packages/core/src/databases/mongodb/data-retention-batch.js';
 import { readHeldIds } from '../../packages/core/src/databases/mongodb/data-retention-filter.js';
 import { resolveCollectionTargets } from '../../packages/core/src/databases/mongodb/data-retention-target.js';
+import { documentRetentionFor } from '../../packages/core/src/databases/index.js';
 import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/target.js';
 import { type DataRetentionOptions, dataRetention } from '../../packages/core/src/operations/data-retention.js';
 import { silentLogger } from '../../packages/core/src/log.js';
@@ -195,6 +196,17 @@ it('stops cleanly at max-runtime after a batch; the next run continues', async (
   const second = await run(text, { dryRun: false, receiptsTo: join(dir, 'receipts-budget') });
   expect(second.purge!.rules[0]!.rows).toBe(4);
   expect(await events().countDocuments()).toBe(11);
+});
+
+it('stops between batches when aborted, with what was deleted for the receipt', async () => {
+  const open = documentRetentionFor(parseMongoTarget(server.url(db)))!;
+  const controller = new AbortController();
+  const result = await open(parseMongoTarget(server.url(db)), { log: silentLogger }, async (session) => {
+    const plan = await session.plan(await parsePolicy(policy(), 'retention.yml'), NOW, {});
+    return session.purge(plan, { signal: controller.signal, onBatch: () => controller.abort() });
+  });
+  expect(result).toMatchObject({ outcome: 'aborted', rules: [{ rows: 4, batches: 1, complete: false }] });
+  expect(await events().countDocuments()).toBe(15);
 });
 
 it('fails closed when the hold collection is missing: nothing deleted, no receipt', async () => {
