@@ -219,6 +219,20 @@ test.each([
     /collection rule/,
   ],
   [
+    'a by path with an empty part',
+    edit('    by: createdAt', '    by: meta..createdAt'),
+    23,
+    "rule 'analytics-events' (data[3]) field 'by' is 'meta..createdAt'",
+    /dotted path, not starting with \$/,
+  ],
+  [
+    'a hold collection without its database',
+    edit('  - table: public.legal_holds', '  - collection: legal_holds'),
+    5,
+    "holds[0].collection is 'legal_holds'",
+    /database\.collection/,
+  ],
+  [
     'an unsupported archive scheme',
     edit('s3://acme-archive/audit-logs', 'gs://acme-archive/audit-logs'),
     11,
@@ -305,8 +319,33 @@ test('the JSON Schema accepts what the reader accepts and refuses the structural
     edit('then: erase', 'then: anonymize'),
     edit('version: 1', 'version: 2'),
     edit('name: page-views', 'name: Page Views'),
+    edit('    by: createdAt', '    by: meta..createdAt'),
+    edit('    by: createdAt', '    by: meta.$createdAt'),
+    edit('  - table: public.legal_holds', '  - collection: legal_holds'),
   ]) {
     expect(validate(parseYaml(bad))).toBe(false);
     await refusal(bad);
   }
+  expect(validate(parseYaml(WITH_COLLECTION_HOLD))).toBe(true);
+});
+
+const WITH_COLLECTION_HOLD = edit(
+  '  - table: public.legal_holds',
+  '  - table: public.legal_holds\n  - collection: compliance.legal_holds',
+);
+
+test('MongoDB: holds from a collection, a dotted by path, and minimums on a collection', async () => {
+  const policy = await parsePolicy(
+    WITH_COLLECTION_HOLD.replace('    by: createdAt', '    by: meta.createdAt'),
+    'retention.yml',
+  );
+  expect(policy.holds).toEqual([
+    { kind: 'table', table: { schema: 'public', name: 'legal_holds' }, line: 5 },
+    { kind: 'collection', collection: { database: 'compliance', name: 'legal_holds' }, line: 6 },
+  ]);
+  expect(policy.data[3]).toMatchObject({ kind: 'collection', by: 'meta.createdAt' });
+  const floor = edit('  - table: public.medical_records', '  - table: analytics.events');
+  const error = await refusal(floor);
+  expect(error.message).toContain("rule 'analytics-events' (data[3]) field 'keep' (30d) is shorter than the minimum");
+  expect(error.message).toContain('for analytics.events');
 });

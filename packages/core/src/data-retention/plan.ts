@@ -26,7 +26,8 @@ export interface PlanOptions {
 
 export interface RulePlan {
   rule: string;
-  kind: 'age' | 'soft-delete';
+  /** collection: a MongoDB rule; its `table` is database.collection, its `timeColumn` the `by` field. */
+  kind: 'age' | 'soft-delete' | 'collection';
   action: RetentionAction;
   table: string;
   partitioned: boolean;

@@ -25,11 +25,21 @@ export interface QualifiedName {
   name: string;
 }
 
-/** Legal holds: rows (subject_table, subject_id) that no rule may purge. */
+/** A MongoDB collection as a policy names it: `analytics.events`. */
+export interface CollectionName {
+  database: string;
+  name: string;
+}
+
+/**
+ * Legal holds: rows (subject_table, subject_id) that no rule may purge. Each engine reads its own: PostgreSQL the
+ * tables and queries, MongoDB the collections (documents with the same two fields).
+ */
 export type HoldSource =
   | { kind: 'table'; table: QualifiedName; line: number }
   /** A single SELECT returning subject_table and subject_id. */
-  | { kind: 'query'; query: string; line: number };
+  | { kind: 'query'; query: string; line: number }
+  | { kind: 'collection'; collection: CollectionName; line: number };
 
 interface RuleBase {
   name: string;
@@ -71,7 +81,7 @@ export interface SoftDeleteRule extends RuleBase {
 export interface CollectionRule extends RuleBase {
   kind: 'collection';
   /** database.collection */
-  collection: { database: string; name: string };
+  collection: CollectionName;
   by: string;
   keepSeconds: number;
 }
@@ -127,6 +137,16 @@ export interface DataRetentionPolicy {
 /** The table a rule purges, or undefined for a MongoDB collection. */
 export function ruleTable(rule: DataRule): QualifiedName | undefined {
   return rule.kind === 'collection' ? undefined : rule.table;
+}
+
+/** The holds PostgreSQL reads (tables and queries); MongoDB's collections hold MongoDB documents only. */
+export function sqlHolds(holds: HoldSource[]): Exclude<HoldSource, { kind: 'collection' }>[] {
+  return holds.filter((hold) => hold.kind !== 'collection');
+}
+
+/** A collection as `database.collection`, the name minimums and receipts use for it. */
+export function collectionText(collection: CollectionName): string {
+  return `${collection.database}.${collection.name}`;
 }
 
 export function qualifiedNameText(name: QualifiedName): string {

@@ -17,6 +17,7 @@ import {
   qualifiedNameText,
   ruleTable,
   type BackupRotation,
+  type CollectionName,
   type DataRetentionPolicy,
   type DataRule,
   type HoldSource,
@@ -44,6 +45,10 @@ const BACKUP_KEYS = ['from', ...BACKUP_COUNTS, 'keep-within', 'keep-min-verified
 const PERIOD_FORM = `${DURATION_FORM.replace('ms, s, m, h, d or w', 'ms, s, m, h, d, w or y (365d)')}; m is minutes, not months`;
 const TABLE_FORM = 'a table name, schema-qualified or not, e.g. public.audit_logs or audit_logs';
 const COLUMN_FORM = 'a column name, e.g. created_at';
+const COLLECTION_FORM = 'database.collection, e.g. analytics.events';
+const FIELD_FORM = 'a field name or dotted path, not starting with $, e.g. createdAt or meta.createdAt';
+/** A document field or dotted path: no $ at the start of a part, no empty part, no spaces. */
+const FIELD_PATH = /^[^$\s.][^\s.]*(\.[^$\s.][^\s.]*)*$/;
 const NAME_FORM = 'lowercase letters, digits and "-", starting with a letter, e.g. audit-logs';
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 /** The shortest retention period: below it, `6m` meant as six months is the likely mistake. */
@@ -156,10 +161,10 @@ class PolicyReader {
     const path = ['holds', i];
     const field = `holds[${i}]`;
     const valid =
-      'table: schema.table (with columns subject_table, subject_id) or query: SELECT subject_table, subject_id FROM ...';
+      'table: schema.table (with columns subject_table, subject_id), query: SELECT subject_table, subject_id FROM ..., or collection: database.collection (MongoDB documents with subject_table, subject_id)';
     this.mapAt(path, field, valid);
     const keys = this.keysOf(path);
-    if (keys.length !== 1 || !['table', 'query'].includes(keys[0]!))
+    if (keys.length !== 1 || !['table', 'query', 'collection'].includes(keys[0]!))
       throw this.fail(
         path,
         field,
@@ -169,6 +174,12 @@ class PolicyReader {
     const line = this.lineOf(path);
     if (keys[0] === 'table')
       return { kind: 'table', table: this.tableName([...path, 'table'], `${field}.table`), line };
+    if (keys[0] === 'collection')
+      return {
+        kind: 'collection',
+        collection: this.collectionName([...path, 'collection'], `${field}.collection`),
+        line,
+      };
     const query = this.text([...path, 'query'], `${field}.query`, valid).trim();
     try {
       checkHoldQuery(query);
@@ -224,31 +235,15 @@ class PolicyReader {
       }
     }
 
-    if (kind === 'collection') {
-      const collection = this.text(
-        [...path, 'collection'],
-        field('collection'),
-        'database.collection, e.g. analytics.events',
-      );
-      const match = /^([^./\s"$]+)\.([^\s$]+)$/.exec(collection);
-      if (!match)
-        throw this.fail(
-          [...path, 'collection'],
-          field('collection'),
-          `is '${collection}'`,
-          'database.collection, e.g. analytics.events',
-        );
+    if (kind === 'collection')
       return {
         kind,
         ...base,
         ...extras,
-        collection: { database: match[1]!, name: match[2]! },
-        by: this.required([...path, 'by'], field('by'), 'a field name, e.g. createdAt', (t) =>
-          /^[^$\s][^\s]*$/.test(t),
-        ),
+        collection: this.collectionName([...path, 'collection'], field('collection')),
+        by: this.required([...path, 'by'], field('by'), FIELD_FORM, (t) => FIELD_PATH.test(t)),
         keepSeconds: this.period([...path, 'keep'], field('keep')),
       };
-    }
     const table = this.tableName([...path, 'table'], field('table'));
     if (kind === 'age')
       return {
@@ -368,7 +363,10 @@ class PolicyReader {
   /** A rule may not keep rows for less than a minimum on its table; a soft-delete rule's grace counts as its keep. */
   private checkMinimums(rules: DataRule[], minimums: Minimum[]): void {
     for (const rule of rules) {
-      const table = ruleTable(rule);
+      // A collection's minimum names it as database.collection, which reads as schema.table.
+      const table =
+        ruleTable(rule) ??
+        (rule.kind === 'collection' ? { schema: rule.collection.database, name: rule.collection.name } : undefined);
       if (!table) continue;
       const keep = rule.kind === 'soft-delete' ? rule.graceSeconds : rule.keepSeconds;
       const key = rule.kind === 'soft-delete' ? 'grace' : 'keep';
@@ -402,6 +400,13 @@ class PolicyReader {
     if (parts.length > 2 || !parts.every((p) => IDENTIFIER.test(p)))
       throw this.fail(path, field, `is '${text}'`, TABLE_FORM);
     return parts.length === 2 ? { schema: parts[0]!, name: parts[1]! } : { name: parts[0]! };
+  }
+
+  private collectionName(path: Path, field: string): CollectionName {
+    const text = this.text(path, field, COLLECTION_FORM);
+    const match = /^([^./\s"$]+)\.([^\s$]+)$/.exec(text);
+    if (!match) throw this.fail(path, field, `is '${text}'`, COLLECTION_FORM);
+    return { database: match[1]!, name: match[2]! };
   }
 
   private column(path: Path, field: string): string {

@@ -7,7 +7,7 @@ import { resolveTable } from '../databases/postgres/data-retention-target.js';
 import { type SubjectGraph, subjectGraph, subjectTable } from '../databases/postgres/subject-graph.js';
 import { countRowsSql, idCheckSql } from '../databases/postgres/subject-rows.js';
 import { DbopsError, invalidInput } from '../errors.js';
-import { type DataRetentionPolicy, qualifiedNameText } from './policy.js';
+import { type DataRetentionPolicy, qualifiedNameText, sqlHolds } from './policy.js';
 
 export interface SubjectScope {
   id: string;
@@ -41,7 +41,7 @@ export async function subjectScope(
     );
   }
   const holdSources: string[] = [];
-  for (const hold of policy.holds)
+  for (const hold of sqlHolds(policy.holds))
     holdSources.push(
       hold.kind === 'table'
         ? ((await resolveTable(client, qualifiedNameText(hold.table))) ?? qualifiedNameText(hold.table))

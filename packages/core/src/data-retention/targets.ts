@@ -8,7 +8,7 @@ import { checkPolicyCatalog } from '../databases/postgres/data-retention-catalog
 import { type Dependant, dependants, resolveTable, tableShape } from '../databases/postgres/data-retention-target.js';
 import { invalidInput } from '../errors.js';
 import { ruleCutoffs } from './cutoffs.js';
-import { type DataRetentionPolicy, type DataRule, type Minimum, qualifiedNameText } from './policy.js';
+import { type DataRetentionPolicy, type DataRule, type Minimum, qualifiedNameText, sqlHolds } from './policy.js';
 
 /** What is done to a row once its rule says it may go. */
 export type RetentionAction = 'delete' | 'anonymize';
@@ -53,17 +53,10 @@ export async function resolveRuleTargets(
   now: Date,
   rules?: string[],
 ): Promise<ResolvedPolicy> {
-  for (const name of rules ?? [])
-    if (!policy.data.some((r) => r.name === name))
-      throw invalidInput(
-        'rules',
-        `names '${name}', which is not a rule of the policy`,
-        `rule names of the policy: ${policy.data.map((r) => r.name).join(', ') || '(none)'}`,
-      );
-  const chosen = policy.data.filter((r) => !rules || rules.includes(r.name));
+  const chosen = chooseRules(policy, rules);
   const catalog = await checkPolicyCatalog(client, { ...policy, data: chosen });
   const holdSources: string[] = [];
-  for (const hold of policy.holds)
+  for (const hold of sqlHolds(policy.holds))
     holdSources.push(
       hold.kind === 'table'
         ? ((await resolveTable(client, qualifiedNameText(hold.table))) ?? qualifiedNameText(hold.table))
@@ -75,7 +68,7 @@ export async function resolveRuleTargets(
   const skipped: ResolvedPolicy['skipped'] = [];
   for (const rule of chosen) {
     if (rule.kind === 'collection') {
-      skipped.push({ rule: rule.name, reason: 'a MongoDB collection: purged by the MongoDB engine' });
+      skipped.push({ rule: rule.name, reason: 'a MongoDB collection: purged with a mongodb:// database-url' });
       continue;
     }
     const facts = catalog.rules.find((r) => r.rule === rule.name)!;
@@ -103,6 +96,18 @@ export async function resolveRuleTargets(
     });
   }
   return { targets, skipped };
+}
+
+/** The policy's rules named in `rules` (each must exist), or all of them; for every engine. */
+export function chooseRules(policy: DataRetentionPolicy, rules: string[] | undefined): DataRule[] {
+  for (const name of rules ?? [])
+    if (!policy.data.some((r) => r.name === name))
+      throw invalidInput(
+        'rules',
+        `names '${name}', which is not a rule of the policy`,
+        `rule names of the policy: ${policy.data.map((r) => r.name).join(', ') || '(none)'}`,
+      );
+  return policy.data.filter((r) => !rules || rules.includes(r.name));
 }
 
 function actionOf(rule: Exclude<DataRule, { kind: 'collection' }>): RetentionAction {

@@ -1,5 +1,6 @@
 import { DbopsError, invalidInput } from '../errors.js';
 import type { BackupManifest } from '../manifest/manifest.js';
+import type { RetentionSessionOpener } from './document-retention.js';
 import type { DatabaseEngine, DatabaseTarget, EngineName } from './engine.js';
 import { lazyEngine } from './lazy-engine.js';
 import { asMongoTarget, describeMongoTarget } from './mongodb/target.js';
@@ -88,4 +89,14 @@ export function sqlEngineFor(
     `names a ${target.engine} server; ${feature} works on PostgreSQL only`,
     `a URL starting with ${urlForms('postgresql')}`,
   );
+}
+
+/**
+ * retention-purge's session for a target whose engine has no SQL (MongoDB, loaded on use), or undefined for a SQL
+ * engine, which purges through withSqlSession.
+ */
+export function documentRetentionFor(target: DatabaseTarget): RetentionSessionOpener | undefined {
+  if (target.engine !== 'mongodb') return undefined;
+  return async (into, context, use) =>
+    (await import('./mongodb/engine.js')).withMongoRetentionSession(asMongoTarget(into), context, use);
 }

@@ -12,7 +12,7 @@ export const DATA_RETENTION_INPUTS: InputDefinition[] = [
   {
     name: 'policy',
     description:
-      'A data-retention policy file (e.g. .github/dbops/retention.yml, docs/retention.md): purges expired rows of database-url and rotates its backups: section. Without it, backups in from are rotated by the keep-* inputs.',
+      'A data-retention policy file (e.g. .github/dbops/retention.yml, docs/retention.md): purges expired rows (or MongoDB documents) of database-url and rotates its backups: section. Without it, backups in from are rotated by the keep-* inputs.',
     type: 'string',
   },
   {
@@ -33,7 +33,11 @@ export const DATA_RETENTION_INPUTS: InputDefinition[] = [
 
 export const DATA_RETENTION_OUTPUTS = [
   { name: 'rows-purged', description: 'With policy: rows deleted or anonymized (in a dry run, that would be).' },
-  { name: 'rules', description: 'With policy: the PostgreSQL rules planned, comma-separated.' },
+  {
+    name: 'rules',
+    description:
+      "With policy: the rules planned (database-url's engine: PostgreSQL tables or MongoDB collections), comma-separated.",
+  },
   { name: 'outcome', description: 'With policy: planned (dry run), complete, time-budget, aborted or failed.' },
   { name: 'receipt', description: "With policy and dry-run false: the receipt's location." },
 ];

@@ -8,7 +8,7 @@ import { type ChainedReceipt, chainReceipt, policySha256, retentionReceipt } fro
 import { appendReceipt, chainName, readChainHead } from '../data-retention/receipt-chain.js';
 import { RECEIPT_TABLE, recordReceiptRow } from '../data-retention/receipt-table.js';
 import type { DatabaseTarget } from '../databases/engine.js';
-import { sqlEngineFor } from '../databases/index.js';
+import { documentRetentionFor, sqlEngineFor } from '../databases/index.js';
 import { asDbopsError } from '../errors.js';
 import { readInputFile } from '../files/read-input-file.js';
 import type { Logger } from '../log.js';
@@ -55,9 +55,10 @@ export interface DataRetentionResult {
 }
 
 /**
- * retention-purge with a policy: reads the policy, plans every PostgreSQL rule against the live database and, unless
+ * retention-purge with a policy: reads the policy, plans every rule of the database-url's engine (PostgreSQL tables or
+ * MongoDB collections; the others are listed as skipped) against the live database and, unless
  * this is a dry run, purges at the plan's cutoffs and appends a hash-chained receipt of what committed to receipts-to
- * (and to a table dbops owns). The receipt chain's head is read before anything is deleted: a purge whose receipt
+ * (and, on PostgreSQL, to a table dbops owns). The receipt chain's head is read before anything is deleted: a purge whose receipt
  * could not be chained is never started.
  */
 export async function dataRetention(options: DataRetentionOptions): Promise<DataRetentionResult> {
@@ -74,10 +75,14 @@ export async function dataRetention(options: DataRetentionOptions): Promise<Data
   const chain = chainName(options.policyPath);
   const receipts = dryRun ? undefined : await openReceipts(options);
   const head = receipts ? await readChainHead(receipts, chain) : undefined;
-  const engine = sqlEngineFor(target, 'retention-purge with a policy');
   const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
-  const result = await engine.withSqlSession(target, context, async (client): Promise<DataRetentionResult> => {
-    const plan = await planRetention(client, policy, options.now ?? new Date());
+  const now = options.now ?? new Date();
+  /** Plan, then (not in a dry run) purge and chain the receipt; the same steps whichever engine runs them. */
+  const planAndPurge = async (
+    plan: RetentionPlan,
+    purgeWith: (plan: RetentionPlan) => Promise<PurgeResult>,
+    keepCopy?: (receipt: ChainedReceipt) => Promise<string | undefined>,
+  ): Promise<DataRetentionResult> => {
     const base = {
       dryRun,
       policyPath: options.policyPath,
@@ -86,21 +91,46 @@ export async function dataRetention(options: DataRetentionOptions): Promise<Data
       plan,
     };
     if (!receipts) return base;
-    const purge = await purgeRetention(client, plan, {
-      log,
-      ...(options.signal ? { signal: options.signal } : {}),
-      archive: {
-        open: (location) => openArchive(location, options),
-        ...(options.archiveEncryption ? { encryption: options.archiveEncryption } : {}),
-      },
-    });
+    const purge = await purgeWith(plan);
     const chained = chainReceipt(retentionReceipt(purge, hash, commit), chain, head);
     const location = await appendReceipt(receipts, chained);
     log.info(`Receipt ${chained.sequence} of '${chain}' stored at ${location}`);
-    const table = await recordInTable(client, chained, log);
+    const table = await keepCopy?.(chained);
     const receipt = { location, sequence: chained.sequence, sha256: chained.sha256, ...(table ? { table } : {}) };
     return { ...base, purge, receipt, ...(purge.error ? { failure: purge.error } : {}) };
-  });
+  };
+  // The engine the database-url names: MongoDB purges the collection rules, PostgreSQL the table rules.
+  const document = documentRetentionFor(target);
+  const result = document
+    ? await document(target, context, async (session) =>
+        planAndPurge(
+          await session.plan(policy, now, {}),
+          (plan) => session.purge(plan, context),
+          (receipt) => recordCopy(() => session.recordReceipt(receipt), "the database's receipts collection", log),
+        ),
+      )
+    : await sqlEngineFor(target, 'retention-purge with a policy').withSqlSession(target, context, async (client) =>
+        planAndPurge(
+          await planRetention(client, policy, now),
+          (plan) =>
+            purgeRetention(client, plan, {
+              ...context,
+              archive: {
+                open: (location) => openArchive(location, options),
+                ...(options.archiveEncryption ? { encryption: options.archiveEncryption } : {}),
+              },
+            }),
+          (receipt) =>
+            recordCopy(
+              async () => {
+                await recordReceiptRow(client, receipt);
+                return RECEIPT_TABLE;
+              },
+              RECEIPT_TABLE,
+              log,
+            ),
+        ),
+      );
   if (!policy.backups) return result;
   return { ...result, ...(await rotateBackups(policy.backups, options, result.failure)) };
 }
@@ -126,19 +156,15 @@ async function openArchive(location: string, options: DataRetentionOptions): Pro
   return storage;
 }
 
-/** The table copy is a convenience: a role that may delete but not create a table still gets its purge and receipt. */
-async function recordInTable(
-  client: Parameters<typeof recordReceiptRow>[0],
-  receipt: ChainedReceipt,
-  log: Logger,
-): Promise<string | undefined> {
+/**
+ * The database copy (a table or collection dbops owns) is a convenience: a role that may delete but not create one
+ * still gets its purge and receipt.
+ */
+async function recordCopy(record: () => Promise<string>, where: string, log: Logger): Promise<string | undefined> {
   try {
-    await recordReceiptRow(client, receipt);
-    return RECEIPT_TABLE;
+    return await record();
   } catch (error) {
-    log.warn(
-      `The receipt was not recorded in ${RECEIPT_TABLE} (${asDbopsError(error).message}); it is stored in receipts-to`,
-    );
+    log.warn(`The receipt was not recorded in ${where} (${asDbopsError(error).message}); it is stored in receipts-to`);
     return undefined;
   }
 }

@@ -36,6 +36,12 @@ function dataSummary(result: DataRetentionResult): Result {
     notes.push(`Counts marked ≥ are lower bounds: more than ${plan.countLimit} rows expired.`);
   for (const s of plan.skipped) notes.push([code(s.rule), `: not purged, ${s.reason}`]);
   notes.push(...archiveNotes(result));
+  for (const rule of plan.rules)
+    if (rule.rows.withoutTime)
+      notes.push([
+        code(rule.rule),
+        `: ${rule.rows.withoutTime} documents have no date in ${rule.timeColumn} (missing, null or another type) and never expire`,
+      ]);
   notes.push(...partitionNotes(result));
   notes.push(...vacuumNotes(result));
   if (result.receipt)

@@ -9,11 +9,15 @@ import { mongoRestorer } from './restorer.js';
 import { openMongoScratchServer } from './scratch-server.js';
 import { asMongoTarget, describeMongoTarget } from './target.js';
 
+// retention-purge's session, loaded with the engine (one lazily loaded chunk for MongoDB in the bundle).
+export { withMongoRetentionSession } from './data-retention-session.js';
+
 /**
  * MongoDB behind the engine interface (docs/architecture.md, docs/mongodb.md). Backup writes a mongodump-format
  * archive from raw BSON, verified while it streams; restore and restore-test load it back with the driver, the
  * documents as the bytes dumped. monitor-report runs its checks
- * as read-only server commands (monitor/mongodb-checks/).
+ * as read-only server commands (monitor/mongodb-checks/). retention-purge's session
+ * (data-retention-session.ts) is exported beside the engine; databases/index.ts opens it.
  */
 export const mongoEngine: DatabaseEngine = {
   name: 'mongodb',

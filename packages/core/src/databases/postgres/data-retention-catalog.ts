@@ -11,6 +11,7 @@ import {
   type DataRule,
   type HoldSource,
   qualifiedNameText,
+  sqlHolds,
 } from '../../data-retention/policy.js';
 import { parseWhereFilter } from '../../data-retention/where-filter.js';
 
@@ -50,7 +51,7 @@ export async function checkPolicyCatalog(client: pg.ClientBase, policy: DataRete
       input: 'policy',
       hint: 'Fix the rule (table, by, soft-delete, where or anonymize) to name what the database has, or create it first.',
     });
-  for (const hold of policy.holds) await checkHold(client, hold);
+  for (const hold of sqlHolds(policy.holds)) await checkHold(client, hold);
   return { rules };
 }
 
@@ -101,7 +102,7 @@ async function tableFacts(client: pg.ClientBase, name: string): Promise<TableRow
 }
 
 /** Fail closed: a hold source that is missing, malformed or unreadable stops the run. */
-async function checkHold(client: pg.ClientBase, hold: HoldSource): Promise<void> {
+async function checkHold(client: pg.ClientBase, hold: Exclude<HoldSource, { kind: 'collection' }>): Promise<void> {
   const source = hold.kind === 'table' ? `hold table ${qualifiedNameText(hold.table)}` : 'hold query';
   const fail = (problem: string, cause?: unknown) =>
     new DbopsError(

@@ -16,8 +16,13 @@ export interface RuleCounts {
   toPurge: number;
   /** False when more than the count limit expired: the counts above are then lower bounds over the first rows seen. */
   exact: boolean;
-  /** The planner's estimate of `expired` (from statistics; as good as the last ANALYZE). */
+  /** The planner's estimate of `expired` (from statistics; as good as the last ANALYZE). MongoDB: the count. */
   estimatedExpired: number;
+  /**
+   * MongoDB only (no schema holds its documents to a type): documents whose `by` field is missing or not a date.
+   * They never expire, so none is purged; a plan shows how many so a typo or a string date is seen.
+   */
+  withoutTime?: number;
 }
 
 export async function countRule(client: pg.ClientBase, target: RuleTarget, limit: number): Promise<RuleCounts> {

@@ -1,8 +1,8 @@
-export const id = 1271;
-export const ids = [1271];
+export const id = 165518;
+export const ids = [165518];
 export const modules = {
 
-/***/ 271:
+/***/ 65518:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -10,7 +10,8 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  mongoEngine: () => (/* binding */ mongoEngine)
+  mongoEngine: () => (/* binding */ mongoEngine),
+  withMongoRetentionSession: () => (/* reexport */ withMongoRetentionSession)
 });
 
 // EXTERNAL MODULE: ./node_modules/mongodb/lib/index.js
@@ -1957,6 +1958,449 @@ async function databaseExists(client, name) {
     return databases.some((d) => d.name === name);
 }
 //# sourceMappingURL=scratch-server.js.map
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/plan.js + 1 modules
+var plan = __webpack_require__(74913);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/cutoffs.js
+var data_retention_cutoffs = __webpack_require__(37823);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/policy.js
+var data_retention_policy = __webpack_require__(49231);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/targets.js
+var data_retention_targets = __webpack_require__(26675);
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-target.js
+
+
+
+
+/** `rules`: only these rule names (each must exist); all rules when left out (PostgreSQL's are skipped). */
+async function resolveCollectionTargets(client, policy, now, rules) {
+    const chosen = (0,data_retention_targets/* chooseRules */.D)(policy, rules);
+    const skipped = chosen
+        .filter((rule) => rule.kind !== 'collection')
+        .map((rule) => ({ rule: rule.name, reason: 'a PostgreSQL table: purged with a postgres:// database-url' }));
+    const collectionRules = chosen.filter((rule) => rule.kind === 'collection');
+    if (collectionRules.length === 0)
+        return { targets: [], skipped };
+    const holdSources = await checkHolds(client, policy);
+    const problems = [];
+    for (const rule of collectionRules)
+        await checkRule(client, rule, problems);
+    if (problems.length > 0)
+        throw new lib_errors/* DbopsError */.zJ('INVALID_INPUT', `The policy does not match the database:\n${problems.join('\n')}`, {
+            input: 'policy',
+            hint: 'Fix the rule (collection or by) to name what the database has, or create it first.',
+        });
+    const targets = collectionRules.map((rule) => {
+        const { database, name } = rule.collection;
+        const cutoffs = (0,data_retention_cutoffs/* ruleCutoffs */.F)(rule.keepSeconds, policy.minimums, (m) => m.table.schema === database && m.table.name === name, now);
+        return {
+            rule: rule.name,
+            line: rule.line,
+            collection: rule.collection,
+            namespace: (0,data_retention_policy/* collectionText */.EK)(rule.collection),
+            by: rule.by,
+            ...(rule.archiveTo === undefined ? {} : { archiveTo: rule.archiveTo }),
+            holdSources,
+            holdNames: [(0,data_retention_policy/* collectionText */.EK)(rule.collection), name],
+            ...cutoffs,
+        };
+    });
+    return { targets, skipped };
+}
+/** Collections this database has, up to `limit` names, for messages. */
+async function collectionNames(client, database, limit = 10) {
+    const names = (await client.db(database).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+    return names.sort().slice(0, limit);
+}
+async function collectionExists(client, collection) {
+    const found = await client
+        .db(collection.database)
+        .listCollections({ name: collection.name }, { nameOnly: true })
+        .toArray();
+    return found.length > 0;
+}
+/**
+ * The collection must exist, and a `by` that no document has is refused as the typo it most likely is (a field
+ * only some documents lack is fine: the plan counts those). Field names of a sample document help find the right
+ * one; never values.
+ */
+async function checkRule(client, rule, problems) {
+    const at = `line ${rule.line}: rule '${rule.name}'`;
+    const namespace = (0,data_retention_policy/* collectionText */.EK)(rule.collection);
+    if (!(await collectionExists(client, rule.collection))) {
+        const names = await collectionNames(client, rule.collection.database);
+        problems.push(`${at}: collection ${namespace} does not exist (${names.length > 0 ? `collections of ${rule.collection.database}: ${names.join(', ')}` : `database ${rule.collection.database} has no collections`})`);
+        return;
+    }
+    const collection = client.db(rule.collection.database).collection(rule.collection.name);
+    const sample = await collection.findOne({});
+    if (!sample)
+        return; // empty: nothing to check the field against, nothing to purge
+    if ((await collection.findOne({ [rule.by]: { $exists: true } }, { projection: { _id: 1 } })) !== null)
+        return;
+    problems.push(`${at}: no document of ${namespace} has the field '${rule.by}' (fields of one document: ${Object.keys(sample).slice(0, 12).join(', ')})`);
+}
+/**
+ * Fail closed: the policy's hold collections must exist. A policy whose holds are all PostgreSQL tables or
+ * queries is refused rather than run without holds: MongoDB cannot read them, and documents they mean to protect
+ * would go.
+ */
+async function checkHolds(client, policy) {
+    const sources = [];
+    for (const hold of policy.holds)
+        if (hold.kind === 'collection')
+            sources.push(hold);
+    const sql = (0,data_retention_policy/* sqlHolds */.lZ)(policy.holds);
+    if (sources.length === 0 && sql.length > 0)
+        throw new lib_errors/* DbopsError */.zJ('CHECK_FAILED', `Policy line ${sql[0].line}: the legal holds are PostgreSQL tables or queries, which a MongoDB run cannot read; nothing is purged while holds cannot be read`, {
+            input: 'policy',
+            hint: 'Add a hold collection for MongoDB documents, e.g. holds: - collection: compliance.legal_holds (documents { subject_table: "events", subject_id: "<_id>" }).',
+        });
+    for (const source of sources)
+        if (!(await collectionExists(client, source.collection)))
+            throw holdError(source, 'does not exist');
+    return sources;
+}
+function holdError(source, problem, cause) {
+    return new lib_errors/* DbopsError */.zJ('CHECK_FAILED', `Policy line ${source.line}: the hold collection ${(0,data_retention_policy/* collectionText */.EK)(source.collection)} ${problem}; nothing is purged while holds cannot be read`, {
+        input: 'policy',
+        hint: 'holds: - collection: database.collection, readable by this user, with documents { subject_table, subject_id }',
+        ...(cause === undefined ? {} : { cause }),
+    });
+}
+//# sourceMappingURL=data-retention-target.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-filter.js
+/**
+ * The filters that pick a MongoDB rule's documents, shared by the plan's counts and the purge's batches so both
+ * select the same documents, and the legal holds they leave out. Only a BSON date older than the cutoff expires:
+ * a missing field, a null or a date stored as a string never does (MongoDB compares across types, so `$lt` alone
+ * would not say that; `$type` does).
+ */
+
+
+
+function expiredFilter(target, before) {
+    return { [target.by]: { $type: 'date', $lt: before } };
+}
+/** Documents whose `by` is missing or not a date: never expired, counted so the plan shows them. */
+function withoutTimeFilter(target) {
+    return { [target.by]: { $not: { $type: 'date' } } };
+}
+/** Expired, past a compliance minimum's floor too: what a purge may delete, before holds. */
+function purgeableFilter(target, held) {
+    const parts = [expiredFilter(target, target.effectiveCutoff)];
+    if (held.length > 0)
+        parts.push({ _id: { $nin: held } });
+    return { $and: parts };
+}
+/** Documents with one of these `_id`s (of any BSON type, which the driver's ObjectId-only typing does not say). */
+function idIn(ids) {
+    return { _id: { $in: ids } };
+}
+/**
+ * The `_id`s legal holds name for the target's collection, each in every form it may have been written in (a
+ * hold's subject_id is often text: '42' matches the number 42 and the string, a 24-digit hex an ObjectId too).
+ * Read again for every batch, so a hold added during the run protects; a hold collection gone or unreadable fails
+ * the run (fail closed).
+ */
+async function readHeldIds(client, target, maxTimeMS) {
+    const ids = [];
+    for (const source of target.holdSources) {
+        const { database, name } = source.collection;
+        try {
+            if (!(await collectionExists(client, source.collection)))
+                throw holdError(source, 'does not exist');
+            const holds = client
+                .db(database)
+                .collection(name)
+                .find({ subject_table: { $in: target.holdNames } }, { projection: { _id: 0, subject_id: 1 }, maxTimeMS });
+            for await (const hold of holds)
+                ids.push(...idForms(hold.subject_id));
+        }
+        catch (error) {
+            if (error instanceof lib_errors/* DbopsError */.zJ)
+                throw error;
+            throw holdError(source, `cannot be read (${error.message})`, error);
+        }
+    }
+    return ids;
+}
+function idForms(id) {
+    if (typeof id === 'string') {
+        const forms = [id];
+        if (/^[0-9a-f]{24}$/i.test(id))
+            forms.push(new lib.ObjectId(id));
+        if (/^-?\d{1,15}$/.test(id))
+            forms.push(Number(id));
+        return forms;
+    }
+    if (typeof id === 'number')
+        return [id, String(id)];
+    if (id instanceof lib.ObjectId)
+        return [id, id.toHexString()];
+    return id === undefined || id === null ? [] : [id];
+}
+/** An `_id` as one text, as a hold's subject_id gives it and as receipts hash it: hex, the string, the number. */
+function keyText(id) {
+    if (id instanceof lib.ObjectId)
+        return id.toHexString();
+    if (typeof id === 'string' || typeof id === 'number' || typeof id === 'bigint')
+        return String(id);
+    return lib.BSON.EJSON.stringify(id, { relaxed: false });
+}
+//# sourceMappingURL=data-retention-filter.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-count.js
+
+async function countCollectionRule(client, target, held, limit, maxTimeMS) {
+    const collection = client.db(target.collection.database).collection(target.collection.name);
+    const count = (filter) => collection.countDocuments(filter, { limit: limit + 1, maxTimeMS });
+    const expired = expiredFilter(target, target.cutoff);
+    const heldFilter = held.length > 0 ? idIn(held) : undefined;
+    const youngFilter = target.effectiveCutoff.getTime() < target.cutoff.getTime()
+        ? { [target.by]: { $gte: target.effectiveCutoff } }
+        : undefined;
+    const expiredCount = await count(expired);
+    const heldCount = heldFilter && expiredCount > 0 ? await count({ $and: [expired, heldFilter] }) : 0;
+    const youngCount = youngFilter && expiredCount > 0 ? await count({ $and: [expired, youngFilter] }) : 0;
+    const kept = heldCount > 0 && youngCount > 0
+        ? await count({ $and: [expired, { $or: [heldFilter, youngFilter] }] })
+        : heldCount + youngCount;
+    return {
+        expired: expiredCount,
+        protectedByHold: heldCount,
+        protectedByMinimum: youngCount,
+        toPurge: expiredCount - kept,
+        exact: expiredCount <= limit,
+        // No planner to ask: the count is the estimate.
+        estimatedExpired: expiredCount,
+        withoutTime: await count(withoutTimeFilter(target)),
+    };
+}
+//# sourceMappingURL=data-retention-count.js.map
+// EXTERNAL MODULE: external "node:timers/promises"
+var promises_ = __webpack_require__(58500);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/purge.js + 3 modules
+var purge = __webpack_require__(24242);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/throttle.js
+var throttle = __webpack_require__(36645);
+// EXTERNAL MODULE: ./packages/core/lib/log.js
+var lib_log = __webpack_require__(69579);
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-batch.js
+
+async function runCollectionBatch(client, target, 
+/** The held `_id`s, read for the pick and again just before the delete (a hold added meanwhile protects too). */
+readHeld, size, maxTimeMS, 
+/** Runs between picking and deleting: for tests of a document changed in between; nothing else should use it. */
+beforeDelete) {
+    const collection = client.db(target.collection.database).collection(target.collection.name);
+    const picked = await collection
+        .find(purgeableFilter(target, await readHeld()), {
+        projection: { _id: 1 },
+        sort: { [target.by]: 1, _id: 1 },
+        limit: size,
+        maxTimeMS,
+    })
+        .toArray();
+    if (picked.length === 0)
+        return { found: 0, rows: 0, keys: [] };
+    const ids = picked.map((d) => d._id);
+    await beforeDelete?.(ids);
+    const filter = purgeableFilter(target, await readHeld());
+    const { deletedCount } = await collection.deleteMany({ $and: [idIn(ids), filter] }, { maxTimeMS });
+    if (deletedCount === ids.length)
+        return { found: ids.length, rows: deletedCount, keys: ids.map(keyText) };
+    // Which of them went: those still there were changed meanwhile (or held) and stay.
+    const left = await collection.find(idIn(ids), { projection: { _id: 1 }, maxTimeMS }).toArray();
+    const stayed = new Set(left.map((d) => keyText(d._id)));
+    return { found: ids.length, rows: deletedCount, keys: ids.map(keyText).filter((k) => !stayed.has(k)) };
+}
+//# sourceMappingURL=data-retention-batch.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-purge.js
+/**
+ * The purge of a plan's MongoDB rules: per rule, batches of expired, unheld documents deleted by `_id`
+ * (data-retention-batch.ts), paced like PostgreSQL's purge (data-retention/throttle.ts: a pause proportional to
+ * each batch, the max-runtime budget, the abort signal), holds read again before every batch. After the first batch
+ * it never throws: the result says what was deleted, with outcome 'failed' and the error, so a receipt records it.
+ */
+
+
+
+
+
+
+
+
+
+async function purgeCollections(client, plan, options) {
+    const startedAt = new Date();
+    const started = performance.now();
+    const { targets, skipped } = await resolveCollectionTargets(client, plan.policy, new Date(plan.now), plan.rules.map((r) => r.rule));
+    // Invariant 7: a rule that archives must not lose a document; MongoDB archives are not built yet.
+    const archiving = targets.find((t) => t.archiveTo !== undefined);
+    if (archiving)
+        throw new lib_errors/* DbopsError */.zJ('INVALID_INPUT', `Policy line ${archiving.line}: rule '${archiving.rule}' archives to ${archiving.archiveTo}, but dbops cannot archive MongoDB documents yet; nothing was deleted`, { input: 'policy', hint: 'Remove archive-to from the rule to purge without an archive, or keep dry-run true.' });
+    const policy = plan.policy;
+    const pacing = {
+        sleepMs: options.sleepMs ?? 0,
+        sleepCoefficient: options.sleepCoefficient ?? 0.5,
+        maxRuntimeMs: options.maxRuntimeMs ?? policy.defaults.maxRuntimeMs,
+    };
+    const size = options.batchSize ?? policy.defaults.batchSize;
+    const maxTimeMS = options.statementTimeoutMs ?? purge/* DEFAULT_PURGE_STATEMENT_TIMEOUT_MS */.p_;
+    const log = options.log ?? lib_log/* silentLogger */.qq;
+    let outcome = 'complete';
+    let error;
+    const stopped = () => {
+        if (options.signal?.aborted)
+            outcome = 'aborted';
+        return options.signal?.aborted === true;
+    };
+    /** Sleeps unless that would spend the budget or the run is aborted; false to stop. */
+    const pause = async (ms) => {
+        if (stopped())
+            return false;
+        if ((0,throttle/* budgetSpent */.m)(pacing, performance.now() - started, ms)) {
+            outcome = 'time-budget';
+            return false;
+        }
+        if (ms > 0)
+            await (0,promises_.setTimeout)(ms, undefined, options.signal ? { signal: options.signal } : undefined).catch(() => undefined);
+        return !stopped();
+    };
+    // Every rule has its entry, a rule the run did not reach with nothing deleted, as PostgreSQL's purge has.
+    const results = targets.map((target) => ({
+        rule: target.rule,
+        table: target.namespace,
+        action: 'delete',
+        cutoff: target.cutoff.toISOString(),
+        effectiveCutoff: target.effectiveCutoff.toISOString(),
+        rows: 0,
+        batches: 0,
+        durationMs: 0,
+        complete: false,
+        keysSha256: (0,external_node_crypto_.createHash)('sha256').digest('hex'),
+        archives: [],
+    }));
+    for (const [i, target] of targets.entries()) {
+        if (i > 0 && !(await pause(0)))
+            break;
+        const result = results[i];
+        const hash = (0,external_node_crypto_.createHash)('sha256');
+        const ruleStart = performance.now();
+        try {
+            for (;;) {
+                if (stopped())
+                    break;
+                const batchStart = performance.now();
+                const batch = await runCollectionBatch(client, target, () => readHeldIds(client, target, maxTimeMS), size, maxTimeMS);
+                const batchMs = performance.now() - batchStart;
+                if (batch.rows > 0) {
+                    result.rows += batch.rows;
+                    result.batches++;
+                    for (const key of batch.keys)
+                        hash.update(`${key}\n`);
+                    await options.onBatch?.({
+                        rule: target.rule,
+                        table: target.namespace,
+                        batch: result.batches,
+                        rows: batch.rows,
+                        ruleRows: result.rows,
+                        durationMs: Math.round(batchMs),
+                    });
+                }
+                // Fewer than a batch: the rule is done. None of a full batch deleted: every one changed meanwhile; stop
+                // rather than pick them again.
+                if (batch.found < size || batch.rows === 0) {
+                    result.complete = batch.found < size;
+                    break;
+                }
+                if (!(await pause((0,throttle/* pauseAfterBatch */.l)(pacing, batchMs))))
+                    break;
+            }
+        }
+        catch (cause) {
+            // A cancel closes the client under a running command: that is an abort, not a failure.
+            if (stopped())
+                break;
+            outcome = 'failed';
+            const failure = (0,lib_errors/* asDbopsError */.lS)(cause);
+            error = new lib_errors/* DbopsError */.zJ(failure.code, `Rule '${target.rule}' on ${target.namespace}: ${failure.message}; ${result.rows} documents in ${result.batches} batches stay deleted`, { cause, ...(failure.hint ? { hint: failure.hint } : {}), ...(failure.input ? { input: failure.input } : {}) });
+        }
+        finally {
+            result.keysSha256 = hash.digest('hex');
+            result.durationMs = Math.round(performance.now() - ruleStart);
+        }
+        if (outcome !== 'complete')
+            break;
+        log.info(`Rule '${target.rule}': ${result.rows} documents deleted from ${target.namespace} in ${result.batches} batches`);
+    }
+    return {
+        startedAt: startedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+        now: plan.now,
+        outcome,
+        ...(error ? { error } : {}),
+        rules: results,
+        skipped,
+        lagWaitMs: 0,
+    };
+}
+//# sourceMappingURL=data-retention-purge.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-receipts.js
+const RECEIPT_COLLECTION = 'dbops_retention_receipts';
+/** Returns where the receipt went: database.collection. */
+async function recordReceiptDocument(client, database, receipt) {
+    await client.db(database).collection(RECEIPT_COLLECTION).insertOne({
+        _id: receipt.sha256,
+        policy: receipt.policy,
+        sequence: receipt.sequence,
+        previousSha256: receipt.previousSha256,
+        receipt,
+        recordedAt: new Date(),
+    });
+    return `${database}.${RECEIPT_COLLECTION}`;
+}
+//# sourceMappingURL=data-retention-receipts.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-session.js
+
+
+
+
+
+
+
+function withMongoRetentionSession(target, context, use) {
+    return withMongoClient(target, context, (client) => use(retentionSession(client, target.database)));
+}
+function retentionSession(client, database) {
+    return {
+        plan: async (policy, now, options) => {
+            const countLimit = options.countLimit ?? plan/* DEFAULT_COUNT_LIMIT */.AY;
+            const maxTimeMS = options.statementTimeoutMs ?? plan/* DEFAULT_PLAN_STATEMENT_TIMEOUT_MS */.B3;
+            const { targets, skipped } = await resolveCollectionTargets(client, policy, now, options.rules);
+            const rules = [];
+            for (const target of targets) {
+                const held = await readHeldIds(client, target, maxTimeMS);
+                rules.push({
+                    rule: target.rule,
+                    kind: 'collection',
+                    action: 'delete',
+                    table: target.namespace,
+                    partitioned: false,
+                    timeColumn: target.by,
+                    cutoff: target.cutoff.toISOString(),
+                    effectiveCutoff: target.effectiveCutoff.toISOString(),
+                    ...(target.minimumSeconds === undefined ? {} : { minimumSeconds: target.minimumSeconds }),
+                    rows: await countCollectionRule(client, target, held, countLimit, maxTimeMS),
+                    dependants: [],
+                });
+            }
+            return { now: now.toISOString(), countLimit, rules, skipped, policy };
+        },
+        purge: (plan, options) => purgeCollections(client, plan, options),
+        recordReceipt: (receipt) => recordReceiptDocument(client, database, receipt),
+    };
+}
+//# sourceMappingURL=data-retention-session.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/engine.js
 
 
@@ -1967,11 +2411,14 @@ async function databaseExists(client, name) {
 
 
 
+// retention-purge's session, loaded with the engine (one lazily loaded chunk for MongoDB in the bundle).
+
 /**
  * MongoDB behind the engine interface (docs/architecture.md, docs/mongodb.md). Backup writes a mongodump-format
  * archive from raw BSON, verified while it streams; restore and restore-test load it back with the driver, the
  * documents as the bytes dumped. monitor-report runs its checks
- * as read-only server commands (monitor/mongodb-checks/).
+ * as read-only server commands (monitor/mongodb-checks/). retention-purge's session
+ * (data-retention-session.ts) is exported beside the engine; databases/index.ts opens it.
  */
 const mongoEngine = {
     name: 'mongodb',

@@ -1,0 +1,49 @@
+/**
+ * One purge batch on a MongoDB collection: the `_id`s of up to `size` expired, unheld documents, oldest `by`
+ * first, then one deleteMany of those `_id`s that checks the cutoff and the holds (read again) once more, so a
+ * document updated or put under a hold between the two survives. MongoDB has no transaction to roll back a batch in; the delete
+ * is one statement, and the result says exactly which documents went.
+ */
+import type { MongoClient } from 'mongodb';
+import { idIn, keyText, purgeableFilter } from './data-retention-filter.js';
+import type { CollectionTarget } from './data-retention-target.js';
+
+export interface CollectionBatchOutcome {
+  /** Documents the batch picked. */
+  found: number;
+  /** Documents deleted (the server's count). */
+  rows: number;
+  /** Each deleted document's `_id` as text, in `by` order (for the receipt's hash; never written out). */
+  keys: string[];
+}
+
+export async function runCollectionBatch(
+  client: MongoClient,
+  target: CollectionTarget,
+  /** The held `_id`s, read for the pick and again just before the delete (a hold added meanwhile protects too). */
+  readHeld: () => Promise<unknown[]>,
+  size: number,
+  maxTimeMS: number,
+  /** Runs between picking and deleting: for tests of a document changed in between; nothing else should use it. */
+  beforeDelete?: (ids: unknown[]) => Promise<void>,
+): Promise<CollectionBatchOutcome> {
+  const collection = client.db(target.collection.database).collection(target.collection.name);
+  const picked = await collection
+    .find(purgeableFilter(target, await readHeld()), {
+      projection: { _id: 1 },
+      sort: { [target.by]: 1, _id: 1 },
+      limit: size,
+      maxTimeMS,
+    })
+    .toArray();
+  if (picked.length === 0) return { found: 0, rows: 0, keys: [] };
+  const ids = picked.map((d) => d._id as unknown);
+  await beforeDelete?.(ids);
+  const filter = purgeableFilter(target, await readHeld());
+  const { deletedCount } = await collection.deleteMany({ $and: [idIn(ids), filter] }, { maxTimeMS });
+  if (deletedCount === ids.length) return { found: ids.length, rows: deletedCount, keys: ids.map(keyText) };
+  // Which of them went: those still there were changed meanwhile (or held) and stay.
+  const left = await collection.find(idIn(ids), { projection: { _id: 1 }, maxTimeMS }).toArray();
+  const stayed = new Set(left.map((d) => keyText(d._id)));
+  return { found: ids.length, rows: deletedCount, keys: ids.map(keyText).filter((k) => !stayed.has(k)) };
+}

@@ -1,0 +1,78 @@
+/**
+ * The filters that pick a MongoDB rule's documents, shared by the plan's counts and the purge's batches so both
+ * select the same documents, and the legal holds they leave out. Only a BSON date older than the cutoff expires:
+ * a missing field, a null or a date stored as a string never does (MongoDB compares across types, so `$lt` alone
+ * would not say that; `$type` does).
+ */
+import { BSON, type Document, type Filter, type MongoClient, ObjectId } from 'mongodb';
+import { DbopsError } from '../../errors.js';
+import { collectionExists, type CollectionTarget, holdError } from './data-retention-target.js';
+
+export function expiredFilter(target: CollectionTarget, before: Date): Filter<Document> {
+  return { [target.by]: { $type: 'date', $lt: before } };
+}
+
+/** Documents whose `by` is missing or not a date: never expired, counted so the plan shows them. */
+export function withoutTimeFilter(target: CollectionTarget): Filter<Document> {
+  return { [target.by]: { $not: { $type: 'date' } } };
+}
+
+/** Expired, past a compliance minimum's floor too: what a purge may delete, before holds. */
+export function purgeableFilter(target: CollectionTarget, held: unknown[]): Filter<Document> {
+  const parts: Filter<Document>[] = [expiredFilter(target, target.effectiveCutoff)];
+  if (held.length > 0) parts.push({ _id: { $nin: held } } as Filter<Document>);
+  return { $and: parts };
+}
+
+/** Documents with one of these `_id`s (of any BSON type, which the driver's ObjectId-only typing does not say). */
+export function idIn(ids: unknown[]): Filter<Document> {
+  return { _id: { $in: ids } } as Filter<Document>;
+}
+
+/**
+ * The `_id`s legal holds name for the target's collection, each in every form it may have been written in (a
+ * hold's subject_id is often text: '42' matches the number 42 and the string, a 24-digit hex an ObjectId too).
+ * Read again for every batch, so a hold added during the run protects; a hold collection gone or unreadable fails
+ * the run (fail closed).
+ */
+export async function readHeldIds(
+  client: MongoClient,
+  target: CollectionTarget,
+  maxTimeMS: number,
+): Promise<unknown[]> {
+  const ids: unknown[] = [];
+  for (const source of target.holdSources) {
+    const { database, name } = source.collection;
+    try {
+      if (!(await collectionExists(client, source.collection))) throw holdError(source, 'does not exist');
+      const holds = client
+        .db(database)
+        .collection(name)
+        .find({ subject_table: { $in: target.holdNames } }, { projection: { _id: 0, subject_id: 1 }, maxTimeMS });
+      for await (const hold of holds) ids.push(...idForms(hold.subject_id));
+    } catch (error) {
+      if (error instanceof DbopsError) throw error;
+      throw holdError(source, `cannot be read (${(error as Error).message})`, error);
+    }
+  }
+  return ids;
+}
+
+function idForms(id: unknown): unknown[] {
+  if (typeof id === 'string') {
+    const forms: unknown[] = [id];
+    if (/^[0-9a-f]{24}$/i.test(id)) forms.push(new ObjectId(id));
+    if (/^-?\d{1,15}$/.test(id)) forms.push(Number(id));
+    return forms;
+  }
+  if (typeof id === 'number') return [id, String(id)];
+  if (id instanceof ObjectId) return [id, id.toHexString()];
+  return id === undefined || id === null ? [] : [id];
+}
+
+/** An `_id` as one text, as a hold's subject_id gives it and as receipts hash it: hex, the string, the number. */
+export function keyText(id: unknown): string {
+  if (id instanceof ObjectId) return id.toHexString();
+  if (typeof id === 'string' || typeof id === 'number' || typeof id === 'bigint') return String(id);
+  return BSON.EJSON.stringify(id as Document, { relaxed: false });
+}

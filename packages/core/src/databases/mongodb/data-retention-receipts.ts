@@ -1,0 +1,36 @@
+/**
+ * The receipts' second home on MongoDB, as PostgreSQL's dbops_retention_receipts table is there: a collection dbops
+ * owns in the database-url's database, one document per receipt keyed by its SHA-256, so the proof of a deletion
+ * sits next to the data it concerns. The storage copy (receipts-to) is the chain retention-verify checks.
+ */
+import type { MongoClient } from 'mongodb';
+import type { ChainedReceipt } from '../../data-retention/receipt.js';
+
+export const RECEIPT_COLLECTION = 'dbops_retention_receipts';
+
+interface ReceiptDocument {
+  /** The receipt's SHA-256: one document per receipt. */
+  _id: string;
+  policy: string;
+  sequence: number;
+  previousSha256: string | null;
+  receipt: ChainedReceipt;
+  recordedAt: Date;
+}
+
+/** Returns where the receipt went: database.collection. */
+export async function recordReceiptDocument(
+  client: MongoClient,
+  database: string,
+  receipt: ChainedReceipt,
+): Promise<string> {
+  await client.db(database).collection<ReceiptDocument>(RECEIPT_COLLECTION).insertOne({
+    _id: receipt.sha256,
+    policy: receipt.policy,
+    sequence: receipt.sequence,
+    previousSha256: receipt.previousSha256,
+    receipt,
+    recordedAt: new Date(),
+  });
+  return `${database}.${RECEIPT_COLLECTION}`;
+}
