@@ -222,7 +222,7 @@ test('the per-check timeout holds, even for a check that turns statement_timeout
   }
 });
 
-test('row counts are taken in batches at 700 tables; a wrong count and a missing table are each named exactly', async () => {
+test('row counts are taken in batches at 700 tables; a wrong count, a missing table and an unreadable one are each named exactly', async () => {
   // Table i holds i % 7 rows, so a count given to the wrong table would show as a mismatch. A name that needs
   // quoting sits in the last batch.
   const tables = 700;
@@ -289,6 +289,25 @@ test('row counts are taken in batches at 700 tables; a wrong count and a missing
       expect(statements).toBe(batches);
     } finally {
       await client.end();
+    }
+    // A table the checking role may not read fails its batch too, and is named like a missing one.
+    await server.query(
+      `create role counter login password 'counter-pw';
+       grant select on all tables in schema public to counter;
+       revoke select on public.t650 from counter`,
+      [],
+      'many',
+    );
+    const limited = new pg.Client({ connectionString: server.url('many', 'counter', 'counter-pw') });
+    await limited.connect();
+    try {
+      expect((await checkTables(limited, manifest)).checks[0]).toEqual({
+        name: 'tables present',
+        passed: false,
+        detail: '1 missing: "public"."t650"',
+      });
+    } finally {
+      await limited.end();
     }
   } finally {
     await rm(to, { recursive: true, force: true });
