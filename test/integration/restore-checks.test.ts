@@ -1,5 +1,6 @@
 // A restore-test's user checks are one query each, run read-only: none may write to the target server, whatever
 // it tries (a commit to leave the transaction, set_config, a writable CTE, a function that writes).
+// Its table checks count rows in batches, and still name each table that is missing or counted wrong.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,13 +9,15 @@ import {
   backupDefinition,
   DbopsError,
   generateIdentity,
+  listBackups,
   MemoryLogger,
+  openStorage,
   parseChecks,
   restoreTestDefinition,
   Secrets,
   type RawInputs,
 } from '@dbops/core';
-import { runUserChecks } from '../../packages/core/src/databases/postgres/restore-checks.js';
+import { checkTables, COUNT_BATCH, runUserChecks } from '../../packages/core/src/databases/postgres/restore-checks.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 
 let server: PostgresServer;
@@ -216,5 +219,97 @@ test('the per-check timeout holds, even for a check that turns statement_timeout
     ]);
   } finally {
     await client.end();
+  }
+});
+
+test('row counts are taken in batches at 700 tables; a wrong count, a missing table and an unreadable one are each named exactly', async () => {
+  // Table i holds i % 7 rows, so a count given to the wrong table would show as a mismatch. A name that needs
+  // quoting sits in the last batch.
+  const tables = 700;
+  const batches = Math.ceil(tables / COUNT_BATCH);
+  expect(batches).toBeGreaterThan(1);
+  await server.createDatabase('many');
+  await server.query(
+    `do $$ begin
+       for i in 0..${tables - 2} loop
+         execute format('create table public.%I (id int); insert into public.%I select generate_series(1, %s)',
+                        't' || i, 't' || i, i % 7);
+       end loop;
+     end $$;
+     create table public."Odd ""name"".x" (id int);
+     insert into public."Odd ""name"".x" values (1), (2), (3);`,
+    [],
+    'many',
+  );
+  const to = await mkdtemp(join(tmpdir(), 'dbops-many-tables-'));
+  try {
+    const backup = await backupDefinition.run(
+      { 'database-url': server.url('many'), to, 'encrypt-to': key.recipient },
+      context(),
+    );
+    expect(backup.failure).toBeUndefined();
+    const [entry] = await listBackups(await openStorage(to, { inputName: 'from' }));
+    const manifest = entry!.manifest;
+    expect(manifest.tables).toHaveLength(tables);
+    // The database now stands for a copy that went wrong: one table in the first batch gained a row, one in a
+    // later batch is gone.
+    await server.query('insert into public.t3 values (100); drop table public.t600', [], 'many');
+    const client = new pg.Client({ connectionString: server.url('many') });
+    await client.connect();
+    // Statements sent, to see the batches: one per batch, and the batch that fails on the missing table is
+    // counted again table by table, so that table is named.
+    let statements = 0;
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args) => {
+      statements++;
+      return query(...args);
+    };
+    try {
+      const { checks, rows } = await checkTables(client, manifest);
+      expect(statements).toBe(batches + COUNT_BATCH);
+      expect(checks).toEqual([
+        { name: 'tables present', passed: false, detail: '1 missing: "public"."t600"' },
+        { name: 'row counts (exact)', passed: false, detail: '"public"."t3": 4 rows, backup had 3' },
+      ]);
+      let expected = 3 + 1; // the quoted table's rows and the row added to t3
+      for (let i = 0; i < tables - 1; i++) if (i !== 600) expected += i % 7;
+      expect(rows).toBe(expected);
+      // Both batches fine again: every table present, every count equal.
+      await server.query('delete from public.t3 where id = 100; create table public.t600 (id int)', [], 'many');
+      await server.query('insert into public.t600 select generate_series(1, 600 % 7)', [], 'many');
+      statements = 0;
+      expect((await checkTables(client, manifest)).checks).toEqual([
+        { name: 'tables present', passed: true, detail: `${tables} of ${tables} tables` },
+        {
+          name: 'row counts (exact)',
+          passed: true,
+          detail: `${tables} tables match the counts taken in the backup's snapshot`,
+        },
+      ]);
+      expect(statements).toBe(batches);
+    } finally {
+      await client.end();
+    }
+    // A table the checking role may not read fails its batch too, and is named like a missing one.
+    await server.query(
+      `create role counter login password 'counter-pw';
+       grant select on all tables in schema public to counter;
+       revoke select on public.t650 from counter`,
+      [],
+      'many',
+    );
+    const limited = new pg.Client({ connectionString: server.url('many', 'counter', 'counter-pw') });
+    await limited.connect();
+    try {
+      expect((await checkTables(limited, manifest)).checks[0]).toEqual({
+        name: 'tables present',
+        passed: false,
+        detail: '1 missing: "public"."t650"',
+      });
+    } finally {
+      await limited.end();
+    }
+  } finally {
+    await rm(to, { recursive: true, force: true });
   }
 });

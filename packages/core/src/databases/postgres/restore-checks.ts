@@ -23,12 +23,12 @@ export async function checkTables(
   let exact = 0;
   let estimated = 0;
   let rows = 0;
-  for (const table of manifest.tables) {
-    const name = `${quoteIdent(table.schema)}.${quoteIdent(table.name)}`;
-    let count: number;
-    try {
-      count = Number((await client.query<{ n: string }>(`select count(*) as n from ${name}`)).rows[0]!.n);
-    } catch {
+  const names = manifest.tables.map((table) => `${quoteIdent(table.schema)}.${quoteIdent(table.name)}`);
+  const counts = await countRows(client, names);
+  for (const [i, table] of manifest.tables.entries()) {
+    const name = names[i]!;
+    const count = counts[i];
+    if (count === undefined) {
       missing.push(name);
       continue;
     }
@@ -86,6 +86,47 @@ export async function checkTables(
     });
   }
   return { checks, rows };
+}
+
+/**
+ * Tables counted per statement. One statement per table took 2.1 s at 10,000 tables on a local server (more with
+ * any network between); 50 a statement took 0.9 s. Larger batches plan more slowly per table: 500 a statement
+ * was slower than one per table at 1,000 tables (bench/restore-counts.mjs).
+ */
+export const COUNT_BATCH = 50;
+
+/**
+ * Each table's row count, in the order given; undefined where the table could not be counted (missing, no
+ * permission). A batch that fails is counted again table by table, so the tables that failed are named exactly.
+ */
+async function countRows(client: pg.Client, names: string[]): Promise<(number | undefined)[]> {
+  const counts: (number | undefined)[] = [];
+  for (let start = 0; start < names.length; start += COUNT_BATCH) {
+    const batch = names.slice(start, start + COUNT_BATCH);
+    try {
+      counts.push(...(await countBatch(client, batch)));
+    } catch {
+      for (const name of batch) counts.push(await countOne(client, name));
+    }
+  }
+  return counts;
+}
+
+async function countBatch(client: pg.Client, names: string[]): Promise<number[]> {
+  // One row per table, tagged with its place: union all does not promise the order of its branches.
+  const sql = names.map((name, i) => `select ${i} as i, count(*) as n from ${name}`).join(' union all ');
+  const result = await client.query<{ i: number; n: string }>(sql);
+  const counts = new Array<number>(names.length);
+  for (const row of result.rows) counts[row.i] = Number(row.n);
+  return counts;
+}
+
+async function countOne(client: pg.Client, name: string): Promise<number | undefined> {
+  try {
+    return Number((await client.query<{ n: string }>(`select count(*) as n from ${name}`)).rows[0]!.n);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
