@@ -140,10 +140,23 @@ interface CountMethod {
 
 const qualified = (t: Table) => `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
 
-/** One COPY statement per table in one simple query: a result (its rowCount) per statement. */
+/**
+ * One COPY statement per table in one simple query: a result (its rowCount) per statement. The rows are sent in
+ * the database's own encoding (client_encoding SQL_ASCII converts nothing), as pg_dump reads them: converted to this
+ * session's UTF8, a SQL_ASCII database's bytes such as 0xff would fail the count, and every row would cost a
+ * conversion. The rows themselves are dropped unread; a failed batch's savepoint undoes the setting with it.
+ */
 const BY_COPY: CountMethod = {
-  sql: (batch) => batch.map((t) => `copy ${qualified(t)} to stdout`).join('; '),
-  counts: (result) => (Array.isArray(result) ? result : [result]).map((r) => r.rowCount ?? Number.NaN),
+  sql: (batch) =>
+    [
+      `set local client_encoding = 'SQL_ASCII'`,
+      ...batch.map((t) => `copy ${qualified(t)} to stdout`),
+      'set local client_encoding = default',
+    ].join('; '),
+  counts: (result) =>
+    (Array.isArray(result) ? result : [result])
+      .filter((r) => r.command === 'COPY')
+      .map((r) => r.rowCount ?? Number.NaN),
 };
 
 /** A `union all` of count(*)s: a row per table, numbered. */
