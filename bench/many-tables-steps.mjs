@@ -7,7 +7,8 @@
 //
 // --lib: a build's packages/core/lib (default this tree's); twice compares two builds. Times the steps one after
 // another, as builds before the catalog was read while pg_dump runs did.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startCluster } from './lib/cluster.mjs';
@@ -24,11 +25,11 @@ const { values: opts } = parseArgs({
 const libs = opts.lib?.length ? opts.lib : [join(ROOT, 'packages', 'core', 'lib')];
 const builds = [];
 for (const lib of libs) {
-  const postgres = join(lib, 'databases', 'postgres');
+  const postgres = join(resolve(lib), 'databases', 'postgres');
   builds.push({
     lib,
-    ...(await import(join(postgres, 'inventory.js'))),
-    ...(await import(join(postgres, 'fingerprint.js'))),
+    ...(await import(pathToFileURL(join(postgres, 'inventory.js')).href)),
+    ...(await import(pathToFileURL(join(postgres, 'fingerprint.js')).href)),
   });
 }
 const cluster = await startCluster({ dir: DATA, log: () => undefined });
