@@ -7,7 +7,9 @@
 // Contenders: `pg_dump -Fc -Z0 | zstd -3 > file`, `pg_dump -Fc` and dbops backup (zstd → local directory) for each
 // --cli given (default this tree's packages/cli/lib/main.js; pass another build's to compare two builds).
 // Each table has a primary key, one more index and 20 rows, analyzed: the per-table work (inventory, exact row
-// counts, fingerprint) is what this measures, not bytes.
+// counts, fingerprint) is what this measures, not bytes. A second table gives dbops's own steps (its DBOPS_DEBUG
+// lines: listing the tables, counting their rows, reading the schema catalog, which overlaps the dump) and the
+// phases of its run, medians over the runs.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { createDatabaseOnce } from './lib/cluster.mjs';
 import { CLI, describeBuild, startEnvironment } from './lib/environment.mjs';
 import { measure, waitForQuiet } from './lib/measure.mjs';
+import { backupPhases } from './lib/profile.mjs';
 import { median, ratio, rssMb, seconds } from './lib/table.mjs';
 
 const { values: opts } = parseArgs({
@@ -54,8 +57,9 @@ try {
             '--pg-bin-dir',
             pgBin,
           ],
-          { node: true },
+          { node: true, env: { ...process.env, DBOPS_DEBUG: '1' } },
         ),
+      dbops: true,
     })),
   ];
   const results = contenders.map(() => []);
@@ -73,6 +77,23 @@ try {
     const rss = Math.max(...results[i].map((m) => m.self?.maxRssKb ?? m.treeMaxRssKb));
     console.log(
       `| ${c.label} | ${seconds(median(walls))} | ${seconds(Math.min(...walls))}–${seconds(Math.max(...walls))} | ${ratio(median(walls) / base)} | ${rssMb(rss)} |`,
+    );
+  }
+  console.log(`\ndbops's own steps and the phases of its run (medians; the catalog is read while pg_dump runs):`);
+  console.log(
+    '| contender | list tables | count rows | schema catalog | start + connect | before dump | stream | verify | exit |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const [i, c] of contenders.entries()) {
+    if (!c.dbops) continue;
+    const step = (re) => {
+      const ms = results[i].map((m) => Number(m.lines.find((l) => re.test(l.text))?.text.match(/ in (\d+) ms$/)?.[1]));
+      return ms.some(Number.isNaN) ? '—' : `${(median(ms) / 1000).toFixed(2)} s`;
+    };
+    const phases = results[i].map(backupPhases);
+    const phase = (name) => seconds(median(phases.map((p) => p[name])));
+    console.log(
+      `| ${c.label} | ${step(/^debug: Listed the tables/)} | ${step(/^debug: Counted the rows/)} | ${step(/^debug: Read the schema catalog/)} | ${phase('start')} | ${phase('inventory')} | ${phase('stream')} | ${phase('verify')} | ${phase('exit')} |`,
     );
   }
 } finally {

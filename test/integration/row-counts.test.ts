@@ -1,9 +1,13 @@
 // The backup counts every table's rows exactly in its snapshot, many tables to a query (inventory.ts countRows):
 // the counts must stay exact and in the right table across batches, a batch the server refuses must still end in
-// the error that names the one table at fault, and a lock wait in a batch must end in the lock-wait error.
-import { mkdtemp, rm } from 'node:fs/promises';
+// the error that names the one table at fault, a lock wait in a batch must end in the lock-wait error, and a table
+// written all through the backup must have the count of the rows its archive holds.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { backupDefinition, type BackupManifest, DbopsError, MemoryLogger, Secrets, type RawInputs } from '@dbops/core';
 import pg from 'pg';
 import { eventually } from '../harness/eventually.js';
@@ -83,3 +87,85 @@ test('a lock wait in a batch fails the backup with the error that names the wait
     await locker.end();
   }
 }, 180_000);
+
+test('a table written all through the backup: its count is the rows the archive holds, not the rows at any other moment', async () => {
+  await server.createDatabase('hot');
+  // A small table (counted by COPY) and one above COPY_COUNT_MAX_BYTES (counted by count(*)), both analyzed.
+  await server.query(
+    `create table public.small_hot (id bigserial primary key, note text);
+     create table public.large_hot (id bigserial primary key, note text);
+     insert into public.small_hot (note) select 'seed' from generate_series(1, 100);
+     insert into public.large_hot (note) select repeat('x', 200) from generate_series(1, 5000);
+     analyze;`,
+    [],
+    'hot',
+  );
+  // pg_dump held back until `release` exists: rows keep arriving between the snapshot and pg_dump's read of them.
+  const bin = join(dir, 'held-back-bin');
+  const started = join(dir, 'hot-pg_dump-started');
+  const release = join(dir, 'hot-release');
+  await mkdir(bin);
+  for (const tool of ['pg_restore', 'psql']) await symlink(join(server.binDir, tool), join(bin, tool));
+  await writeFile(
+    join(bin, 'pg_dump'),
+    `#!/bin/bash
+if [ "$1" = --version ]; then exec '${server.binDir}/pg_dump' "$@"; fi
+touch '${started}'
+while [ ! -e '${release}' ]; do sleep 0.05; done
+exec '${server.binDir}/pg_dump' "$@"
+`,
+  );
+  await chmod(join(bin, 'pg_dump'), 0o755);
+
+  const writer = new pg.Client({ connectionString: server.url('hot') });
+  await writer.connect();
+  let writing = true;
+  let written = 0;
+  const writes = (async () => {
+    while (writing) {
+      await writer.query(
+        `insert into public.small_hot (note) values ('w'); insert into public.large_hot (note) values (repeat('y', 200))`,
+      );
+      written++;
+    }
+  })();
+  try {
+    expect(await eventually(() => written > 20)).toBe(true); // writing before the backup starts, and on through it
+    const running = backup('hot', { 'pg-bin-dir': bin }, server.url('hot'));
+    try {
+      expect(await eventually(() => existsSync(started), 60_000)).toBe(true);
+      const atDumpStart = written;
+      expect(await eventually(() => written > atDumpStart + 20)).toBe(true);
+    } finally {
+      await writeFile(release, ''); // never leave the dump held back, even when the test fails
+    }
+    const report = await running;
+    writing = false;
+    await writes;
+    const manifest = report.json as BackupManifest;
+    const archive = join(dir, 'hot', manifest.object.key);
+    for (const table of ['small_hot', 'large_hot']) {
+      const counted = manifest.tables.find((t) => t.name === table)?.rows;
+      const now = await server.query<{ n: number }>(`select count(*)::int as n from public.${table}`, [], 'hot');
+      expect([table, counted]).toEqual([table, await rowsInArchive(archive, table)]);
+      expect(now[0]!.n).toBeGreaterThan(counted!); // the table did change after the snapshot
+    }
+  } finally {
+    writing = false;
+    await writes.catch(() => undefined);
+    await writer.end();
+  }
+}, 180_000);
+
+/** The rows of a table's data in a custom-format archive, as pg_restore writes them out (COPY lines up to \.). */
+async function rowsInArchive(archive: string, table: string): Promise<number> {
+  const { stdout } = await promisify(execFile)(
+    join(server.binDir, 'pg_restore'),
+    ['--data-only', '--table', table, '--file', '-', archive],
+    { maxBuffer: 64 << 20 },
+  );
+  const lines = stdout.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(`COPY public.${table} `));
+  expect(start).toBeGreaterThanOrEqual(0);
+  return lines.indexOf('\\.', start) - start - 1;
+}

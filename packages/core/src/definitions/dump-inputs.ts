@@ -48,7 +48,8 @@ export const DUMP_SCOPE_INPUTS: InputDefinition[] = [
   },
   {
     name: 'exact-count-max-size',
-    description: 'Tables up to this size get exact row counts in the manifest (others the planner estimate).',
+    description:
+      'Tables up to this size (as of their last VACUUM or ANALYZE) get exact row counts in the manifest (others the planner estimate).',
     default: '64MB',
     type: 'size',
   },

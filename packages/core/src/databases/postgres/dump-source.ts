@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import type pg from 'pg';
 import { DbopsError } from '../../errors.js';
+import type { Logger } from '../../log.js';
 import type { DumpRecord, DumpSettings, DumpSource, DumpStream, EngineContext, ParallelDump } from '../engine.js';
 import type { ArchiveToc } from './archive-toc.js';
 import { findClientTools } from './client-tools.js';
@@ -20,6 +21,11 @@ import { describeTarget, type PgTarget } from './target.js';
  * The backup's view of a PostgreSQL database: one repeatable-read snapshot, exported for pg_dump, in which the row
  * counts and the schema catalog are read, so the manifest describes exactly what the archive holds. A cancel while
  * counting rows or fingerprinting (possibly waiting on a lock) ends the session and its query.
+ *
+ * The rows are counted before pg_dump starts: the counts take the tables' locks, which an ALTER TABLE arriving
+ * later then waits behind (lock-wait.ts). The schema catalog is read while pg_dump runs, in this same session and
+ * so in the same snapshot: at 10,000 tables it takes seconds of a server core (pg_get_indexdef for every index),
+ * which the dump's own time now hides. release() waits for it before it ends the snapshot.
  */
 export async function withPgDumpSource<T>(
   target: PgTarget,
@@ -55,17 +61,27 @@ export async function withPgDumpSource<T>(
       await client.query('set local row_security = off');
     const snapshot = (await client.query<{ id: string }>('select pg_export_snapshot() as id')).rows[0]!.id;
     let tables: TableInventory[];
-    let catalog: SchemaCatalog;
     try {
-      tables = await countRows(
-        client,
-        await listDumpedTables(client, settings.scope, dataExclusions(settings.extraArgs)),
-        settings.exactCountMaxBytes,
+      const listed = await timed(log, 'Listed the tables', () =>
+        listDumpedTables(client, settings.scope, dataExclusions(settings.extraArgs)),
       );
-      catalog = await readSchemaCatalog(client);
+      tables = await timed(log, `Counted the rows of ${listed.length} tables`, () =>
+        countRows(client, listed, settings.exactCountMaxBytes),
+      );
     } catch (error) {
       throw await explainLockWait(client, settings.lockWaitTimeoutMs, error);
     }
+    // Started once the dump is, awaited by its verification and by release(); never an unhandled rejection.
+    let catalogRead: Promise<SchemaCatalog> | undefined;
+    const readCatalog = () => {
+      catalogRead ??= timed(log, 'Read the schema catalog', () => readSchemaCatalog(client)).catch(
+        async (error: unknown) => {
+          throw await explainLockWait(client, settings.lockWaitTimeoutMs, error);
+        },
+      );
+      catalogRead.catch(() => undefined);
+      return catalogRead;
+    };
 
     const identity = systemId ? { systemIdentifier: systemId } : {};
     const dumpCommand = (env: NodeJS.ProcessEnv, signal: AbortSignal) => ({
@@ -97,6 +113,7 @@ export async function withPgDumpSource<T>(
             compression,
             level,
           });
+          readCatalog();
           return {
             source: dump.source,
             stages: dump.stages,
@@ -105,7 +122,7 @@ export async function withPgDumpSource<T>(
               const [archive, listing] = await Promise.allSettled([dump.archiveRead, dump.toc]);
               if (archive.status === 'rejected') throw archive.reason;
               if (listing.status === 'rejected') throw listing.reason;
-              return dumpRecord(origin, listing.value, catalog, tables, settings, 'pg_dump-custom');
+              return dumpRecord(origin, listing.value, await readCatalog(), tables, settings, 'pg_dump-custom');
             },
             dispose: libpq.dispose,
           };
@@ -124,12 +141,13 @@ export async function withPgDumpSource<T>(
             neededBytes: tables.reduce((sum, t) => sum + t.bytes, 0),
             listToc: (directory) => listArchiveFile(tools.pgRestore, directory, signal),
           });
+          readCatalog();
           return {
             parts: dump.parts,
             verify: async (stored) => {
               const toc = dump.toc();
               checkDataFiles(toc, new Set(stored));
-              return dumpRecord(origin, toc, catalog, tables, settings, 'pg_dump-directory');
+              return dumpRecord(origin, toc, await readCatalog(), tables, settings, 'pg_dump-directory');
             },
             dispose: async () => {
               await dump.dispose();
@@ -147,10 +165,20 @@ export async function withPgDumpSource<T>(
         return explainLockWait(client, settings.lockWaitTimeoutMs, error);
       },
       async release() {
+        // The catalog is read in the snapshot: it must be read whole before the snapshot ends.
+        await catalogRead?.catch(() => undefined);
         await client.query('commit').catch(() => undefined);
       },
     });
   });
+}
+
+/** Runs one step of the backup's own reading of the database and says how long it took (DBOPS_DEBUG shows it). */
+async function timed<T>(log: Logger, what: string, step: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await step();
+  log.debug(`${what} in ${Math.round(performance.now() - started)} ms`);
+  return result;
 }
 
 /** Checks the archive's table of contents against the inventory; returns what the manifest records of the dump. */

@@ -28,8 +28,23 @@ export interface TableInventory {
   rows?: number;
   /** The planner's estimate (pg_class.reltuples); -1 when the table was never analyzed. */
   rowEstimate: number;
+  /**
+   * The table's size on disk (with its TOAST table) as the last VACUUM or ANALYZE saw it (pg_class.relpages);
+   * measured on disk for a table never vacuumed or analyzed, whose relpages says nothing.
+   */
   bytes: number;
 }
+
+/**
+ * A table's size from pg_class.relpages (table and TOAST) rather than pg_table_size(), which stats every file of
+ * every table and took 5.9 s of a backup of 10,000 tables (bench/README.md, many tables); the figure chooses which
+ * tables are counted exactly and sizes uploads, for which the last VACUUM's or ANALYZE's is close enough (autovacuum
+ * analyzes a table once a tenth of it changed). A table never vacuumed or analyzed (reltuples -1; before PostgreSQL
+ * 14, 0 with no pages) has no such figure: it is measured.
+ */
+const TABLE_BYTES = `case when c.reltuples < 0 or (c.relpages = 0 and c.reltuples = 0 and current_setting('server_version_num')::int < 140000)
+        then pg_catalog.pg_table_size(c.oid)
+        else (c.relpages::bigint + coalesce(t.relpages, 0)) * current_setting('block_size')::bigint end`;
 
 /**
  * The tables a dump with this scope holds, as pg_dump selects them: ordinary tables and partitions (a partitioned
@@ -87,9 +102,9 @@ export async function listDumpedTables(
     bytes: string;
     excluded: boolean;
   }>(
-    `select c.oid, n.nspname as schema, c.relname as name, c.reltuples::bigint as estimate, pg_table_size(c.oid) as bytes,
+    `select c.oid, n.nspname as schema, c.relname as name, c.reltuples::bigint as estimate, ${TABLE_BYTES} as bytes,
             coalesce(${dataExcluded}, false) as excluded
-       from pg_class c join pg_namespace n on n.oid = c.relnamespace
+       from pg_class c join pg_namespace n on n.oid = c.relnamespace left join pg_class t on t.oid = c.reltoastrelid
       where ${where.join(' and ')}
       order by n.nspname, c.relname`,
     params,
@@ -108,27 +123,78 @@ export async function listDumpedTables(
 const COUNT_BATCH = 500;
 
 /**
- * Counts rows exactly for tables no larger than maxBytes; bigger tables keep their estimate only, and tables whose
- * data the dump leaves out are not read at all (the backup role may not be allowed to, nor need to).
- *
- * The counts go COUNT_BATCH tables to a query (`union all` of count(*)s): at 10,000 small tables one round trip
- * per table was most of a backup's time. A batch runs under a savepoint, so when one fails (a lock wait, a table
- * the role may not read) it is undone and its tables are counted one at a time, which names the table at fault
- * with the same error as before; the snapshot transaction survives the failed batch. A batch that waited out the
- * lock timeout, was cancelled or lost its session fails the run at once: counting its tables again would only
- * wait again.
+ * Tables up to this size are counted by COPY ... TO STDOUT, whose command tag is the number of rows it sent: it
+ * reads the table as pg_dump does, with no plan. Planning count(*) opens every index of the table, which made
+ * counting 10,000 small tables cost more than dumping them (bench/README.md, many tables); above this size, sending
+ * the rows costs more than the plan, and count(*) is used.
  */
-export async function countRows(
-  client: pg.Client,
-  tables: Array<Omit<TableInventory, 'rows'>>,
-  maxBytes: number,
-): Promise<TableInventory[]> {
+export const COPY_COUNT_MAX_BYTES = 128 * 1024;
+
+type Table = Omit<TableInventory, 'rows'>;
+
+/** How a batch of tables is counted: its SQL, and the counts (in the batch's order) from the query's result. */
+interface CountMethod {
+  sql(batch: Table[]): string;
+  counts(result: pg.QueryResult | pg.QueryResult[], size: number): number[];
+}
+
+const qualified = (t: Table) => `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
+
+/**
+ * One COPY statement per table in one simple query: a result (its rowCount) per statement. The rows are sent in
+ * the database's own encoding (client_encoding SQL_ASCII converts nothing), as pg_dump reads them: converted to this
+ * session's UTF8, a SQL_ASCII database's bytes such as 0xff would fail the count, and every row would cost a
+ * conversion. The rows themselves are dropped unread; a failed batch's savepoint undoes the setting with it.
+ */
+const BY_COPY: CountMethod = {
+  sql: (batch) =>
+    [
+      `set local client_encoding = 'SQL_ASCII'`,
+      ...batch.map((t) => `copy ${qualified(t)} to stdout`),
+      'set local client_encoding = default',
+    ].join('; '),
+  counts: (result) =>
+    (Array.isArray(result) ? result : [result])
+      .filter((r) => r.command === 'COPY')
+      .map((r) => r.rowCount ?? Number.NaN),
+};
+
+/** A `union all` of count(*)s: a row per table, numbered. */
+const BY_COUNT: CountMethod = {
+  sql: (batch) => batch.map((t, i) => `select ${i} as i, count(*) as n from ${qualified(t)}`).join(' union all '),
+  counts: (result, size) => {
+    const counts = new Array<number>(size).fill(Number.NaN);
+    for (const row of (result as pg.QueryResult<{ i: number; n: string }>).rows) counts[row.i] = Number(row.n);
+    return counts;
+  },
+};
+
+/**
+ * Counts rows exactly for tables no larger than maxBytes; bigger tables keep their estimate only, and tables whose
+ * data the dump leaves out are not read at all (the backup role may not be allowed to, nor need to). Small tables
+ * are counted by COPY (COPY_COUNT_MAX_BYTES), the others by count(*).
+ *
+ * The counts go COUNT_BATCH tables to a query: at 10,000 small tables one round trip per table was most of a
+ * backup's time. A batch runs under a savepoint, so when one fails (a lock wait, a table the role may not read) it
+ * is undone and its tables are counted one at a time, which names the table at fault with the same error as
+ * before; the snapshot transaction survives the failed batch. A batch that waited out the lock timeout, was
+ * cancelled or lost its session fails the run at once: counting its tables again would only wait again.
+ */
+export async function countRows(client: pg.Client, tables: Table[], maxBytes: number): Promise<TableInventory[]> {
   const counts = new Map<number, number>();
   const counted = tables.filter((t) => t.bytes <= maxBytes && !t.dataExcluded);
-  for (let at = 0; at < counted.length; at += COUNT_BATCH) {
-    const batch = counted.slice(at, at + COUNT_BATCH);
-    if (batch.length > 1 && (await countBatch(client, batch, counts, tables.length))) continue;
-    for (const table of batch) counts.set(table.oid, await countOne(client, table, counts.size, tables.length));
+  const byCopy = counted.filter((t) => t.bytes <= COPY_COUNT_MAX_BYTES);
+  const byCount = counted.filter((t) => t.bytes > COPY_COUNT_MAX_BYTES);
+  for (const [method, list] of [
+    [BY_COPY, byCopy],
+    [BY_COUNT, byCount],
+  ] as const) {
+    for (let at = 0; at < list.length; at += COUNT_BATCH) {
+      const batch = list.slice(at, at + COUNT_BATCH);
+      if (batch.length > 1 && (await countBatch(client, method, batch, counts, tables.length))) continue;
+      for (const table of batch)
+        counts.set(table.oid, await countOne(client, method, table, counts.size, tables.length));
+    }
   }
   return tables.map((t) => (counts.has(t.oid) ? { ...t, rows: counts.get(t.oid)! } : t));
 }
@@ -136,19 +202,16 @@ export async function countRows(
 /** Counts a batch in one query; false (nothing counted, the batch undone) when the server refused it. */
 async function countBatch(
   client: pg.Client,
-  batch: Array<Omit<TableInventory, 'rows'>>,
+  method: CountMethod,
+  batch: Table[],
   counts: Map<number, number>,
   of: number,
 ): Promise<boolean> {
-  const sql = batch
-    .map((t, i) => `select ${i} as i, count(*) as n from ${quoteIdent(t.schema)}.${quoteIdent(t.name)}`)
-    .join(' union all ');
   await client.query('savepoint dbops_count_batch');
+  let result: pg.QueryResult | pg.QueryResult[];
   try {
-    const { rows } = await client.query<{ i: number; n: string }>(sql);
+    result = await client.query(method.sql(batch));
     await client.query('release savepoint dbops_count_batch');
-    for (const row of rows) counts.set(batch[row.i]!.oid, Number(row.n));
-    return true;
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     const retryable = typeof code === 'string' && code !== LOCK_NOT_AVAILABLE && code !== QUERY_CANCELED;
@@ -161,25 +224,27 @@ async function countBatch(
     if (undone) return false;
     throw countFailed(client, error, { locked: counts.size, of });
   }
+  const found = method.counts(result, batch.length);
+  for (const [i, table] of batch.entries()) counts.set(table.oid, checkedCount(found[i], table));
+  return true;
 }
 
 const LOCK_NOT_AVAILABLE = '55P03';
 const QUERY_CANCELED = '57014';
 
-async function countOne(
-  client: pg.Client,
-  table: Omit<TableInventory, 'rows'>,
-  locked: number,
-  of: number,
-): Promise<number> {
+async function countOne(client: pg.Client, method: CountMethod, table: Table, locked: number, of: number) {
   try {
-    const { rows } = await client.query<{ n: string }>(
-      `select count(*) as n from ${quoteIdent(table.schema)}.${quoteIdent(table.name)}`,
-    );
-    return Number(rows[0]!.n);
+    return checkedCount(method.counts(await client.query(method.sql([table])), 1)[0], table);
   } catch (error) {
     throw countFailed(client, error, { locked, of }, `${sqlName(table.schema)}.${sqlName(table.name)}`);
   }
+}
+
+/** A count the server's answer lacked is a fault of dbops, never a number to record. */
+function checkedCount(count: number | undefined, table: Table): number {
+  if (count === undefined || !Number.isSafeInteger(count) || count < 0)
+    throw new Error(`No row count for ${sqlName(table.schema)}.${sqlName(table.name)} in the server's answer`);
+  return count;
 }
 
 /** The server's refusal of a count, in the backup's words. Each count holds its table's lock until the snapshot
