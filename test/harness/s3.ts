@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 
 export interface S3Server {
   /** http://127.0.0.1:<port> */
@@ -257,4 +258,15 @@ function reply(ctx: KoaContext, status: number, body: string): void {
 
 function xml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A client of `server` as the tests use it (path-style on localhost, the server's credentials), plus `options`. */
+export function s3Client(server: S3Server, options: Partial<S3ClientConfig> = {}): S3Client {
+  return new S3Client({
+    endpoint: server.endpoint,
+    region: server.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
+    ...options,
+  });
 }

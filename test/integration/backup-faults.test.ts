@@ -1,7 +1,12 @@
 // Bad input and faults of the backup action (issue 2, "Bad input and faults"), through backupDefinition.run().
 // Every case asserts the DbopsError code, that the message names what is wrong, and that nothing was written:
 // no object, no manifest, no partial file, no multipart upload, and no pg_dump process left running.
-import { DeleteObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -23,7 +28,7 @@ import {
 import { eventually } from '../harness/eventually.js';
 import { dbopsLockWaits, startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { childPids, killQuietly, liveProcesses } from '../harness/processes.js';
-import { startS3Server, type S3Server } from '../harness/s3.js';
+import { startS3Server, type S3Server, s3Client } from '../harness/s3.js';
 import { mountSmallDisk, smallDiskAvailable } from '../harness/small-disk.js';
 
 const run = promisify(execFile);
@@ -840,13 +845,7 @@ function s3Inputs(server: S3Server): RawInputs {
 }
 
 function rawClient(server: S3Server): S3Client {
-  return new S3Client({
-    endpoint: server.endpoint,
-    region: server.region,
-    forcePathStyle: true,
-    maxAttempts: 1,
-    credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
-  });
+  return s3Client(server, { maxAttempts: 1 });
 }
 
 async function objectsIn(client: S3Client, bucket: string, prefix: string): Promise<string[]> {

@@ -1,7 +1,7 @@
 // Parallel dumps (issue 17, part 3): `jobs` dumps with pg_dump's directory format and -j in one snapshot, each file
 // stored as a part of one backup. restore-test and restore read it, the by-hand route of docs/parallel-backups.md
 // works, bad `jobs` values are refused by name, and a killed dump leaves nothing that looks like a backup.
-import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -22,7 +22,7 @@ import {
 import { databaseContents } from '../harness/database-snapshot.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { childPids, killQuietly } from '../harness/processes.js';
-import { startS3Server, type S3Server } from '../harness/s3.js';
+import { startS3Server, type S3Server, s3Client } from '../harness/s3.js';
 
 const run = promisify(execFile);
 const BUCKET = 'dbops-parallel';
@@ -41,12 +41,7 @@ beforeAll(async () => {
   work = await fs.mkdtemp(path.join(os.tmpdir(), 'dbops-parallel-'));
   [server, s3] = await Promise.all([startPostgres(), startS3Server()]);
   await s3.createBucket(BUCKET);
-  s3client = new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
+  s3client = s3Client(s3);
   realBinDir = existsSync(path.join(server.binDir, 'pg_dump'))
     ? server.binDir
     : path.dirname((await run('bash', ['-c', 'command -v pg_dump'])).stdout.trim());

@@ -3,7 +3,7 @@
 // INPUT_* variables, outputs and summary in files). The harness's superuser password is `p@ss:w/rd%<hex>`: every
 // URL-special character, so a URL only works when it is percent-encoded and decoded correctly.
 // Also: SIGTERM (a cancelled workflow) in the middle of an upload.
-import { ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import type { BackupManifest } from '../../packages/core/src/index.js';
 import { cleanEnv, parseOutputFile, spawnNode as runNode } from '../harness/github-action.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
-import { startS3Server, type S3Server } from '../harness/s3.js';
+import { startS3Server, type S3Server, s3Client } from '../harness/s3.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -41,13 +41,7 @@ beforeAll(async () => {
   [pgServer, s3] = await Promise.all([startPostgres(), startS3Server()]);
   expect(pgServer.password).toMatch(/^p@ss:w\/rd%/);
   await s3.createBucket(BUCKET);
-  s3client = new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    forcePathStyle: true,
-    maxAttempts: 1,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
+  s3client = s3Client(s3, { maxAttempts: 1 });
   const keyFile = path.join(work, 'key.txt');
   await run('age-keygen', ['-o', keyFile]);
   recipient = (await run('age-keygen', ['-y', keyFile])).stdout.trim();

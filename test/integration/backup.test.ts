@@ -2,7 +2,7 @@
 // backupDefinition.run(rawInputs, context). Real PostgreSQL (test/harness/postgres.ts), real s3rver
 // (test/harness/s3.ts), and the real `age`, `zstd`, `gzip` and `pg_restore` commands to prove that a backup
 // restores without dbops (docs/architecture.md invariant 4).
-import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { execFile, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -28,7 +28,7 @@ import {
   renderSummary,
 } from '../../packages/core/src/index.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
-import { startS3Server, type S3Server } from '../harness/s3.js';
+import { startS3Server, type S3Server, s3Client } from '../harness/s3.js';
 
 const run = promisify(execFile);
 const DB = 'shop';
@@ -55,12 +55,7 @@ let identity: string;
 beforeAll(async () => {
   [pgServer, s3] = await Promise.all([startPostgres(), startS3Server()]);
   await s3.createBucket(BUCKET);
-  s3client = new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
+  s3client = s3Client(s3);
   work = await fs.mkdtemp(path.join(os.tmpdir(), 'dbops-backup-test-'));
   identityFile = path.join(work, 'key.txt');
   await run('age-keygen', ['-o', identityFile]);

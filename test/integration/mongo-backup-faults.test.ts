@@ -7,7 +7,7 @@
 // holds the object's bytes after the first MiB until the test has changed the database. The dump reads only as fast
 // as storage takes its bytes (a few MiB of buffers ahead), so it is then inside `blobs`, the first of the collections,
 // and has not reached the others, whatever the server's speed.
-import { ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -32,7 +32,7 @@ import { LocalStorage } from '../../packages/core/src/storage/index.js';
 import type { Storage } from '../../packages/core/src/storage/types.js';
 import { cleanEnv } from '../harness/github-action.js';
 import { startMongo, uniqueDatabase, urlWithPassword, type MongoServer } from '../harness/mongo.js';
-import { startS3Server, type S3Server } from '../harness/s3.js';
+import { startS3Server, type S3Server, s3Client } from '../harness/s3.js';
 
 const require = createRequire(import.meta.url);
 type Validator = ((data: unknown) => boolean) & { errors?: unknown };
@@ -62,12 +62,7 @@ let db: Db;
 beforeAll(async () => {
   [mongo, s3] = await Promise.all([startMongo(), startS3Server()]);
   await s3.createBucket(BUCKET);
-  s3client = new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
+  s3client = s3Client(s3);
   work = await fs.mkdtemp(path.join(os.tmpdir(), 'dbops-mongo-faults-'));
   database = uniqueDatabase('faults');
   db = mongo.client.db(database);

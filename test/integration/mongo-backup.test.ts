@@ -2,7 +2,7 @@
 // engine, which streams a mongodump-format archive, verified while it streams, to a local folder or S3, and
 // writes the manifest last. Real FerretDB (test/harness/mongo.ts, or MONGO_URL), real s3rver (test/harness/s3.ts);
 // the stored archive is read back with dbops's own archive reader and compared byte for byte with the source.
-import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -35,7 +35,7 @@ import {
   urlWithPassword,
   type MongoServer,
 } from '../harness/mongo.js';
-import { startS3Server, type S3Server } from '../harness/s3.js';
+import { startS3Server, type S3Server, s3Client } from '../harness/s3.js';
 
 const require = createRequire(import.meta.url);
 type Validator = ((data: unknown) => boolean) & { errors?: unknown };
@@ -62,12 +62,7 @@ let db: Db;
 beforeAll(async () => {
   [mongo, s3] = await Promise.all([startMongo(), startS3Server()]);
   await s3.createBucket(BUCKET);
-  s3client = new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
+  s3client = s3Client(s3);
   work = await fs.mkdtemp(path.join(os.tmpdir(), 'dbops-mongo-backup-'));
   database = uniqueDatabase('shop');
   db = mongo.client.db(database);

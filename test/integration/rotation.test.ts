@@ -1,4 +1,4 @@
-import { CreateMultipartUploadCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
+import { CreateMultipartUploadCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,7 +26,7 @@ import {
   renderSummary,
 } from '@dbops/core';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
-import { startS3Server, type S3Server } from '../harness/s3.js';
+import { startS3Server, type S3Server, s3Client } from '../harness/s3.js';
 
 // Rotation against real storage: real backups (taken with a clock set in the past, so their ids span months),
 // a dry run that says what it would delete, then a run that deletes exactly that and nothing of other names.
@@ -207,12 +207,7 @@ describe.each(['local', 's3'])('rotation on %s storage', (kind) => {
       await writeFile(join(dir, `.${key.split('/').pop()}.partial-${randomBytes(8).toString('hex')}`), 'half a dump');
       return;
     }
-    const client = new S3Client({
-      endpoint: s3.endpoint,
-      region: s3.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    });
+    const client = s3Client(s3);
     const { UploadId } = await client.send(
       new CreateMultipartUploadCommand({ Bucket: 'rotation', Key: `backups/${key}` }),
     );
@@ -288,12 +283,7 @@ test('an S3 upload begun long ago but still receiving parts is not unfinished bu
     s3: { endpoint: s3.endpoint, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, region: s3.region },
   });
   const key = 'app/20260304T020000Z-abcdef.dump.zst';
-  const client = new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
+  const client = s3Client(s3);
   const { UploadId } = await client.send(
     new CreateMultipartUploadCommand({ Bucket: 'rotation', Key: `long-upload/${key}` }),
   );

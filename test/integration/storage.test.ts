@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
+import { ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -14,7 +14,7 @@ import {
   type Storage,
 } from '../../packages/core/src/storage/index.js';
 import { S3Storage } from '../../packages/core/src/storage/s3.js';
-import { startS3Server, type S3Server } from '../harness/s3.js';
+import { startS3Server, type S3Server, s3Client } from '../harness/s3.js';
 import { mountSmallDisk, smallDiskAvailable } from '../harness/small-disk.js';
 
 const MiB = 1024 * 1024;
@@ -534,12 +534,7 @@ function s3Options(server: S3Server, extra: S3Options = {}): S3Options {
 }
 
 function rawClient(server: S3Server): S3Client {
-  return new S3Client({
-    endpoint: server.endpoint,
-    region: server.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
-  });
+  return s3Client(server);
 }
 
 /** Awaits a rejection and checks it is a DbopsError with this code whose text holds no secret. */
