@@ -34,3 +34,17 @@ test("the bundle's parser process runs beside index.js and gives the same result
   expect(bundled.status).toBe(0);
   expect(JSON.parse(bundled.stdout)).toEqual(await parseFiles([GOOD, BAD]));
 });
+
+test('a parser process that dies before reading its input is an error naming it, with its stderr', async () => {
+  const saved = process.env.NODE_OPTIONS;
+  process.env.NODE_OPTIONS = `${saved ?? ''} --require=/nonexistent/dbops-test-preload.cjs`;
+  try {
+    // 8 MiB of input: more than the pipe takes before the child would read it, so its death breaks the pipe too.
+    await expect(parseFiles(['SELECT 1;'.repeat(1024 * 1024)])).rejects.toThrow(
+      /The SQL parser process \(sql-parser-process\.js\) exited 1: [\s\S]*dbops-test-preload/,
+    );
+  } finally {
+    if (saved === undefined) delete process.env.NODE_OPTIONS;
+    else process.env.NODE_OPTIONS = saved;
+  }
+});

@@ -25,6 +25,8 @@ export async function parseFiles(texts: string[], signal?: AbortSignal): Promise
           (exit.stderr ? `: ${exit.stderr}` : ''),
       ),
   });
+  // A parser that died before reading its input fails below with its exit and stderr, not with this pipe's EPIPE.
+  parser.stdin!.on('error', () => undefined);
   parser.stdin!.end(JSON.stringify(texts));
   const chunks: Buffer[] = [];
   for await (const chunk of parser.output()) chunks.push(chunk);
