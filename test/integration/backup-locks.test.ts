@@ -1,13 +1,13 @@
 // Table locks in a backup's way. A backup reads every table under ACCESS SHARE locks, which only an exclusive lock
 // blocks: a migration's ALTER TABLE, VACUUM FULL, a LOCK TABLE left open. lock-wait-timeout bounds the wait, in
 // dbops's own session and in pg_dump's, and the failure names the sessions in the way.
-import { chmod, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { backupDefinition, DbopsError, MemoryLogger, Secrets, type RawInputs } from '@dbops/core';
 import { eventually } from '../harness/eventually.js';
+import { heldBackPgDump } from '../harness/held-back-pg-dump.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { childPids } from '../harness/processes.js';
 
@@ -87,28 +87,14 @@ it('pg_dump queued behind an ALTER TABLE that waits on the backup: fails after l
   // pg_dump starts only once `release` exists: by then the ALTER TABLE is queued behind the locks dbops holds since
   // it counted the rows, and pg_dump's own lock request queues behind the ALTER. Nothing in the server sees the
   // cycle (dbops waits for pg_dump outside it), so without a timeout all three would wait for ever.
-  const bin = join(work, 'held-back-bin');
-  const started = join(work, 'pg_dump-started');
-  const release = join(work, 'release');
-  await mkdir(bin);
-  for (const tool of ['pg_restore', 'psql']) await symlink(join(server.binDir, tool), join(bin, tool));
-  await writeFile(
-    join(bin, 'pg_dump'),
-    `#!/bin/bash
-if [ "$1" = --version ]; then exec '${server.binDir}/pg_dump' "$@"; fi
-touch '${started}'
-while [ ! -e '${release}' ]; do sleep 0.05; done
-exec '${server.binDir}/pg_dump' "$@"
-`,
-  );
-  await chmod(join(bin, 'pg_dump'), 0o755);
+  const pgDump = await heldBackPgDump(work, server.binDir);
 
   const migration = await session('migration');
   try {
-    const running = run({ to: join(work, 'cycle'), 'pg-bin-dir': bin, 'lock-wait-timeout': '2s' });
+    const running = run({ to: join(work, 'cycle'), 'pg-bin-dir': pgDump.bin, 'lock-wait-timeout': '2s' });
     let altering: Promise<unknown> | undefined;
     try {
-      expect(await eventually(() => existsSync(started), 30_000)).toBe(true);
+      expect(await pgDump.started(30_000)).toBe(true);
       altering = migration.query("alter table public.accounts add column flag text default 'jane.doe@example.com'");
       const queued = await eventually(async () => {
         const rows = await server.query<{ n: number }>(
@@ -118,7 +104,7 @@ exec '${server.binDir}/pg_dump' "$@"
       });
       expect(queued).toBe(true);
     } finally {
-      await writeFile(release, ''); // never leave the dump held back, even when the test fails
+      await pgDump.release(); // never leave the dump held back, even when the test fails
     }
     const error = await running;
     expect(error).toBeInstanceOf(DbopsError);

@@ -3,14 +3,14 @@
 // the error that names the one table at fault, a lock wait in a batch must end in the lock-wait error, and a table
 // written all through the backup must have the count of the rows its archive holds.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { backupDefinition, type BackupManifest, DbopsError, MemoryLogger, Secrets, type RawInputs } from '@dbops/core';
 import pg from 'pg';
 import { eventually } from '../harness/eventually.js';
+import { heldBackPgDump } from '../harness/held-back-pg-dump.js';
 import { dbopsLockWaits, startPostgres, type PostgresServer } from '../harness/postgres.js';
 
 const DB = 'many';
@@ -101,21 +101,7 @@ test('a table written all through the backup: its count is the rows the archive 
     'hot',
   );
   // pg_dump held back until `release` exists: rows keep arriving between the snapshot and pg_dump's read of them.
-  const bin = join(dir, 'held-back-bin');
-  const started = join(dir, 'hot-pg_dump-started');
-  const release = join(dir, 'hot-release');
-  await mkdir(bin);
-  for (const tool of ['pg_restore', 'psql']) await symlink(join(server.binDir, tool), join(bin, tool));
-  await writeFile(
-    join(bin, 'pg_dump'),
-    `#!/bin/bash
-if [ "$1" = --version ]; then exec '${server.binDir}/pg_dump' "$@"; fi
-touch '${started}'
-while [ ! -e '${release}' ]; do sleep 0.05; done
-exec '${server.binDir}/pg_dump' "$@"
-`,
-  );
-  await chmod(join(bin, 'pg_dump'), 0o755);
+  const pgDump = await heldBackPgDump(dir, server.binDir);
 
   const writer = new pg.Client({ connectionString: server.url('hot') });
   await writer.connect();
@@ -131,13 +117,13 @@ exec '${server.binDir}/pg_dump' "$@"
   })();
   try {
     expect(await eventually(() => written > 20)).toBe(true); // writing before the backup starts, and on through it
-    const running = backup('hot', { 'pg-bin-dir': bin }, server.url('hot'));
+    const running = backup('hot', { 'pg-bin-dir': pgDump.bin }, server.url('hot'));
     try {
-      expect(await eventually(() => existsSync(started), 60_000)).toBe(true);
+      expect(await pgDump.started(60_000)).toBe(true);
       const atDumpStart = written;
       expect(await eventually(() => written > atDumpStart + 20)).toBe(true);
     } finally {
-      await writeFile(release, ''); // never leave the dump held back, even when the test fails
+      await pgDump.release(); // never leave the dump held back, even when the test fails
     }
     const report = await running;
     writing = false;
