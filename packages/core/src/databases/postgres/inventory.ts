@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { parseNamePattern } from './name-patterns.js';
 import { sqlName, translateServerError } from './server-errors.js';
 import type { DumpScope } from '../dump-scope.js';
+import { countsOf, countStatement } from './count-statement.js';
 
 // The scope is pg_dump's -n / -N / -t / -T patterns.
 export { FULL_SCOPE, type DumpScope } from '../dump-scope.js';
@@ -159,14 +160,10 @@ const BY_COPY: CountMethod = {
       .map((r) => r.rowCount ?? Number.NaN),
 };
 
-/** A `union all` of count(*)s: a row per table, numbered. */
+/** A `union all` of count(*)s: a row per table, numbered (count-statement.ts). */
 const BY_COUNT: CountMethod = {
-  sql: (batch) => batch.map((t, i) => `select ${i} as i, count(*) as n from ${qualified(t)}`).join(' union all '),
-  counts: (result, size) => {
-    const counts = new Array<number>(size).fill(Number.NaN);
-    for (const row of (result as pg.QueryResult<{ i: number; n: string }>).rows) counts[row.i] = Number(row.n);
-    return counts;
-  },
+  sql: (batch) => countStatement(batch.map(qualified)),
+  counts: (result, size) => countsOf((result as pg.QueryResult<{ i: number; n: string }>).rows, size),
 };
 
 /** Which of these tables have inheritance children (relhassubclass may stay true after they are gone: harmless). */

@@ -4,6 +4,7 @@ import type { CheckResult, UserCheck } from '../../restore/checks.js';
 import { serverVersion } from './connection.js';
 import { fingerprintDifferences, schemaFingerprint, type FingerprintPart } from './fingerprint.js';
 import { quoteIdent } from './inventory.js';
+import { countsOf, countStatement } from './count-statement.js';
 
 // What a restore is checked by in a restored PostgreSQL database: tables and row counts, the schema fingerprint,
 // the user's SQL checks.
@@ -113,12 +114,8 @@ async function countRows(client: pg.Client, names: string[]): Promise<(number | 
 }
 
 async function countBatch(client: pg.Client, names: string[]): Promise<number[]> {
-  // One row per table, tagged with its place: union all does not promise the order of its branches.
-  const sql = names.map((name, i) => `select ${i} as i, count(*) as n from ${name}`).join(' union all ');
-  const result = await client.query<{ i: number; n: string }>(sql);
-  const counts = new Array<number>(names.length);
-  for (const row of result.rows) counts[row.i] = Number(row.n);
-  return counts;
+  const result = await client.query<{ i: number; n: string }>(countStatement(names));
+  return countsOf(result.rows, names.length);
 }
 
 async function countOne(client: pg.Client, name: string): Promise<number | undefined> {
