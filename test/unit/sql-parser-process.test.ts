@@ -22,7 +22,8 @@ test('each text is parsed, in order: statements with byte ranges, comments, erro
 });
 
 test('no texts start no process', async () => {
-  expect(await parseFiles([])).toEqual([]);
+  // A started process would die on this preload and fail the call.
+  await withBrokenPreload(async () => expect(await parseFiles([])).toEqual([]));
 });
 
 test("the bundle's parser process runs beside index.js and gives the same results", async () => {
@@ -36,15 +37,22 @@ test("the bundle's parser process runs beside index.js and gives the same result
 });
 
 test('a parser process that dies before reading its input is an error naming it, with its stderr', async () => {
+  // 8 MiB of input: more than the pipe takes before the child would read it, so its death breaks the pipe too.
+  await withBrokenPreload(() =>
+    expect(parseFiles(['SELECT 1;'.repeat(1024 * 1024)])).rejects.toThrow(
+      /The SQL parser process \(sql-parser-process\.js\) exited 1: [\s\S]*dbops-test-preload/,
+    ),
+  );
+});
+
+/** Runs `body` with a NODE_OPTIONS preload that cannot be found: any node process started meanwhile exits 1. */
+async function withBrokenPreload(body: () => Promise<unknown>): Promise<void> {
   const saved = process.env.NODE_OPTIONS;
   process.env.NODE_OPTIONS = `${saved ?? ''} --require=/nonexistent/dbops-test-preload.cjs`;
   try {
-    // 8 MiB of input: more than the pipe takes before the child would read it, so its death breaks the pipe too.
-    await expect(parseFiles(['SELECT 1;'.repeat(1024 * 1024)])).rejects.toThrow(
-      /The SQL parser process \(sql-parser-process\.js\) exited 1: [\s\S]*dbops-test-preload/,
-    );
+    await body();
   } finally {
     if (saved === undefined) delete process.env.NODE_OPTIONS;
     else process.env.NODE_OPTIONS = saved;
   }
-});
+}
