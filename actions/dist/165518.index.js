@@ -2178,8 +2178,8 @@ async function countCollectionRule(client, target, held, limit, maxTimeMS) {
 //# sourceMappingURL=data-retention-count.js.map
 // EXTERNAL MODULE: external "node:timers/promises"
 var promises_ = __webpack_require__(58500);
-// EXTERNAL MODULE: ./packages/core/lib/data-retention/purge.js + 3 modules
-var purge = __webpack_require__(24242);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/purge.js + 4 modules
+var purge = __webpack_require__(95006);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/throttle.js
 var throttle = __webpack_require__(36645);
 // EXTERNAL MODULE: ./packages/core/lib/log.js
