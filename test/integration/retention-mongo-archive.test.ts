@@ -399,6 +399,27 @@ it('keeps every unarchived document when the S3 server goes away mid-run; the ru
   }
 });
 
+it('names the archive of a batch whose delete failed: the server may have run it', async () => {
+  const expected = await expiredRaw();
+  let archives = 0;
+  const result = await purge(
+    policyText(join(dir, 'failed-delete')),
+    (l) => openStorage(l, { inputName: 'archive-to' }),
+    {
+      afterArchive: () => {
+        if (++archives === 2) throw new Error('the delete failed');
+      },
+    },
+  );
+  expect(result.outcome).toBe('failed');
+  expect(result.error!.message).toContain('the delete failed; 10 documents in 1 batches stay deleted');
+  expect(result.rules[0]).toMatchObject({ rows: 10, batches: 1 });
+  // Both archives are named: the first batch's, and the failed one's (its documents are still there, a duplicate).
+  expect(result.rules[0]!.archives).toHaveLength(2);
+  expect(hex(splitBson(await decrypt(result.rules[0]!.archives[1]!.location)))).toEqual(hex(expected.slice(10, 20)));
+  expect(await events().countDocuments()).toBe(30 - 10);
+});
+
 it('refuses an archiving run without encryption before deleting anything', async () => {
   await expect(
     operation(policyText(join(dir, 'clear')), {
