@@ -16,14 +16,8 @@ import { translateServerError } from '../databases/postgres/server-errors.js';
 import { asDbopsError, DbopsError } from '../errors.js';
 import { formatBytes } from '../format.js';
 import { type Logger, silentLogger } from '../log.js';
-import type { Storage } from '../storage/types.js';
-import {
-  type ArchiveEncryption,
-  type ArchiveRecord,
-  archiveBatch,
-  archiveRunId,
-  checkArchiveEncryption,
-} from './archive.js';
+import { type ArchiveRecord, archiveBatch } from './archive.js';
+import { type ArchiveSetup, RunArchives } from './archive-run.js';
 import { dropExpiredPartitions, type PartitionPurge } from './partitions.js';
 import type { RetentionPlan } from './plan.js';
 import type { DataRetentionPolicy } from './policy.js';
@@ -75,11 +69,7 @@ export interface PurgeOptions {
   log?: Logger;
 }
 
-export interface ArchiveSetup {
-  /** Opens (and preflights) an archive-to location; called once per location per run. */
-  open: (location: string) => Promise<Storage>;
-  encryption?: ArchiveEncryption;
-}
+export type { ArchiveSetup } from './archive-run.js';
 
 export interface BatchEvent {
   rule: string;
@@ -194,8 +184,7 @@ class PurgeRun {
   private readonly lockRetries: number;
   private readonly maxLagMs: number;
   private readonly log: Logger;
-  private readonly storages = new Map<string, Promise<Storage>>();
-  private readonly runId = archiveRunId(new Date());
+  private readonly archives: RunArchives;
 
   constructor(
     private readonly client: pg.ClientBase,
@@ -215,6 +204,7 @@ class PurgeRun {
     this.maxSlotWalBytes = options.maxSlotWalBytes ?? policy.defaults.maxSlotWalBytes;
     this.maxActiveSessions = options.maxActiveSessions ?? policy.defaults.maxActiveSessions;
     this.log = options.log ?? silentLogger;
+    this.archives = new RunArchives(options.archive);
   }
 
   async purge(targets: RuleTarget[]): Promise<void> {
@@ -272,8 +262,7 @@ class PurgeRun {
     const location = target.archiveTo;
     let archive: Parameters<typeof dropExpiredPartitions>[2]['archive'];
     if (location !== undefined) {
-      const encryption = checkArchiveEncryption(this.options.archive?.encryption, target.rule);
-      const storage = await this.openArchive(location, target.rule);
+      const { storage, encryption } = await this.archives.forRule(target.rule, location);
       archive = async (partition, chunk, rows, keys) => {
         const segment = partition.replace(/[^A-Za-z0-9_-]+/g, '-');
         const batch = { rule: target.rule, table: target.table, batch: chunk, rows };
@@ -281,7 +270,7 @@ class PurgeRun {
         const record = await archiveBatch(
           storage,
           encryption,
-          `${this.runId}-${segment}`,
+          `${this.archives.runId}-${segment}`,
           { ...batch, keyRange },
           this.options.signal,
         );
@@ -352,13 +341,12 @@ class PurgeRun {
   ): Promise<BeforeCommit | undefined> {
     const location = target.archiveTo;
     if (location === undefined) return undefined;
-    const encryption = checkArchiveEncryption(this.options.archive?.encryption, target.rule);
-    const storage = await this.openArchive(location, target.rule);
+    const { storage, encryption } = await this.archives.forRule(target.rule, location);
     return async (rows, keys) => {
       const record = await archiveBatch(
         storage,
         encryption,
-        this.runId,
+        this.archives.runId,
         {
           rule: target.rule,
           table: target.table,
@@ -372,24 +360,6 @@ class PurgeRun {
       this.log.info(`Rule '${target.rule}': ${rows.length} rows archived to ${record.location}`);
       await this.options.afterArchive?.(record);
     };
-  }
-
-  private openArchive(location: string, rule: string): Promise<Storage> {
-    let storage = this.storages.get(location);
-    if (!storage) {
-      const open = this.options.archive?.open;
-      if (!open)
-        throw new DbopsError(
-          'INVALID_INPUT',
-          `Rule '${rule}' archives to ${location}, but no archive storage was set up`,
-          {
-            hint: 'Pass PurgeOptions.archive (the retention-purge operation does).',
-          },
-        );
-      storage = open(location);
-      this.storages.set(location, storage);
-    }
-    return storage;
   }
 
   private async batchWithRetries(target: RuleTarget, afterKey: string[] | undefined, beforeCommit?: BeforeCommit) {
