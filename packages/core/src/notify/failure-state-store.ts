@@ -3,28 +3,15 @@
 // the older ones pruned. The state holds times, counts and error messages that have passed the secret register:
 // never a URL or a password.
 import type { Logger } from '../log.js';
+import { readNewestState } from '../storage/newest-state.js';
 import type { Storage } from '../storage/types.js';
 import { type FailureState, parseFailureState } from './failure-lifecycle.js';
 
 /** Objects kept per key: the newest is the state, the rest are a short trail for whoever looks. */
 const KEEP = 10;
 
-export async function readFailureState(storage: Storage, key: string, log: Logger): Promise<FailureState | undefined> {
-  const newest = (await storage.list(`${key}/`)).filter((o) => o.key.endsWith('.json')).at(-1);
-  if (!newest) return undefined;
-  try {
-    const chunks: Buffer[] = [];
-    for await (const chunk of await storage.get(newest.key)) chunks.push(chunk as Buffer);
-    const state = parseFailureState(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-    if (!state)
-      log.warn(`The alert state in ${storage.locate(newest.key)} is not one this version reads: starting afresh`);
-    return state;
-  } catch (error) {
-    log.warn(
-      `Cannot read the alert state in ${storage.locate(newest.key)}, starting afresh: ${(error as Error).message}`,
-    );
-    return undefined;
-  }
+export function readFailureState(storage: Storage, key: string, log: Logger): Promise<FailureState | undefined> {
+  return readNewestState(storage, `${key}/`, log, parseFailureState);
 }
 
 /** Stores this run's state, then removes all but the newest KEEP objects of the key. */
