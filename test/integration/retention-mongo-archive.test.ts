@@ -31,7 +31,7 @@ import {
   startMongo,
   uniqueDatabase,
 } from '../harness/mongo.js';
-import { type S3Server, startS3Server } from '../harness/s3.js';
+import { type S3Server, s3Options, startS3Server } from '../harness/s3.js';
 
 const run = promisify(execFile);
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -49,12 +49,6 @@ let identityFile: string;
 let recipient: string;
 
 const events = () => server.client.db(db).collection<{ _id: number | ObjectId } & Document>('events');
-const s3Options = () => ({
-  endpoint: s3.endpoint,
-  region: s3.region,
-  accessKeyId: s3.accessKeyId,
-  secretAccessKey: s3.secretAccessKey,
-});
 
 function policyText(archiveTo: string): string {
   return `version: 1
@@ -254,12 +248,12 @@ it('archives to S3: the stored objects hold the deleted documents byte for byte'
   const expected = await expiredRaw();
   const result = await operation(policyText('s3://archive/events'), {
     receiptsTo: join(dir, 'receipts-s3'),
-    s3: s3Options(),
+    s3: s3Options(s3),
   });
   expect(result.failure).toBeUndefined();
   const rule = result.purge!.rules[0]!;
   expect(rule.rows).toBe(EXPIRED);
-  const storage = await openStorage('s3://archive/events', { inputName: 'archive-to', s3: s3Options() });
+  const storage = await openStorage('s3://archive/events', { inputName: 'archive-to', s3: s3Options(s3) });
   const archived: Buffer[] = [];
   for (const archive of rule.archives) {
     expect(archive.location).toMatch(/^s3:\/\/archive\/events\/analytics-events\/.+\.bson\.zst\.age$/);
