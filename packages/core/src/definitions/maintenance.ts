@@ -20,7 +20,7 @@ const inputs: InputDefinition[] = [
   {
     name: 'apply',
     description:
-      'Run the plan\'s "apply" steps (VACUUM, REINDEX INDEX CONCURRENTLY, pg_repack, dropping what a failed rebuild left). false: the plan only, nothing changes.',
+      'Run the plan\'s "apply" steps (VACUUM, REINDEX INDEX CONCURRENTLY, pg_repack, dropping what a failed rebuild or a killed pg_repack left). false: the plan only, nothing changes.',
     type: 'boolean',
     default: 'false',
   },

@@ -14,6 +14,7 @@ import {
   tableBloatInputs,
   unindexedForeignKeys,
 } from '../databases/postgres/maintenance-tables.js';
+import { isRepackWorkTable, repackLeftovers } from '../databases/postgres/repack-leftovers.js';
 import {
   mb,
   pct,
@@ -23,6 +24,7 @@ import {
   seconds,
   VACUUM_BYTES_PER_S,
 } from './step-figures.js';
+import { repackLeftoverSteps } from './repack-leftover-steps.js';
 import type { MaintenanceStep } from './step.js';
 import { autovacuumSteps, foreignKeyIndexSteps } from './suggestions.js';
 import { DEFAULT_REBUILD_POLICY, planTableRebuilds, type TableRebuildPolicy } from './table-rebuild.js';
@@ -76,7 +78,9 @@ export interface MaintenancePlan {
 
 /**
  * Reads the database through `client` and returns the steps, in the order they should run. A table that gets an
- * 'apply' rebuild (pg_repack, VACUUM FULL) gets no VACUUM and its indexes no REINDEX: the rebuild does both.
+ * 'apply' rebuild (pg_repack, VACUUM FULL) gets no VACUUM and its indexes no REINDEX: the rebuild does both. What an
+ * interrupted pg_repack left comes first (a rebuild of the same table is refused until it is gone), and pg_repack's
+ * own work tables (schema repack) are never vacuumed, rebuilt or reindexed.
  */
 export async function planMaintenance(
   client: pg.Client,
@@ -84,10 +88,13 @@ export async function planMaintenance(
   rebuildPolicy: TableRebuildPolicy = DEFAULT_REBUILD_POLICY,
 ): Promise<MaintenancePlan> {
   const steps: MaintenanceStep[] = [];
-  const health = await tableHealth(client);
   const extensions = await installedExtensions(client);
+  if (extensions.has('pg_repack')) steps.push(...repackLeftoverSteps(await repackLeftovers(client)));
+  const users = <T extends { schema: string }>(rows: T[], name: (row: T) => string) =>
+    rows.filter((r) => !isRepackWorkTable(r.schema, name(r)));
+  const health = users(await tableHealth(client), (t) => t.name);
   const rebuilds = planTableRebuilds(
-    await tableBloatInputs(client, thresholds.minTableBytes),
+    users(await tableBloatInputs(client, thresholds.minTableBytes), (t) => t.name),
     thresholds.tableBloatRatio,
     extensions.has('pg_repack'),
     rebuildPolicy,
@@ -144,7 +151,7 @@ export async function planMaintenance(
     });
   }
 
-  for (const i of await invalidIndexes(client)) {
+  for (const i of users(await invalidIndexes(client), (i) => i.table)) {
     const index = qualified(i.schema, i.name);
     // The transient copy of an interrupted REINDEX CONCURRENTLY: PostgreSQL's advice is to drop it, not rebuild it.
     if (/_cc(new|old)\d*$/.test(i.name)) {
@@ -164,7 +171,7 @@ export async function planMaintenance(
     });
   }
 
-  for (const i of await btreeIndexSizes(client, thresholds.minIndexBytes)) {
+  for (const i of users(await btreeIndexSizes(client, thresholds.minIndexBytes), (i) => i.table)) {
     const bloat = 1 - i.expectedBytes / i.bytes;
     if (bloat < thresholds.indexBloatRatio || rebuilt(qualified(i.schema, i.table))) continue;
     const index = qualified(i.schema, i.name);
@@ -176,7 +183,7 @@ export async function planMaintenance(
     });
   }
 
-  for (const group of await duplicateIndexes(client)) {
+  for (const group of users(await duplicateIndexes(client), (g) => g.table)) {
     const [kept, ...duplicates] = group.indexes;
     for (const d of duplicates) {
       const index = qualified(d.schema, d.name);
@@ -188,7 +195,7 @@ export async function planMaintenance(
     }
   }
 
-  for (const i of await unusedIndexes(client, thresholds.minIndexBytes)) {
+  for (const i of users(await unusedIndexes(client, thresholds.minIndexBytes), (i) => i.table)) {
     const index = qualified(i.schema, i.name);
     steps.push({
       ...dropIndex('drop-unused-index', index, i.bytes),
@@ -215,7 +222,9 @@ export async function planMaintenance(
   }
 
   steps.push(
-    ...foreignKeyIndexSteps(await unindexedForeignKeys(client, thresholds.minTableBytes, thresholds.minSeqScans)),
+    ...foreignKeyIndexSteps(
+      users(await unindexedForeignKeys(client, thresholds.minTableBytes, thresholds.minSeqScans), (k) => k.table),
+    ),
     ...autovacuumSteps(health, thresholds.minDeadTuples, thresholds.autovacuumLagSeconds),
   );
   return { steps };

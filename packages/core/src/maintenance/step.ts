@@ -5,6 +5,7 @@ export type StepKind =
   | 'vacuum-freeze'
   | 'reindex-invalid'
   | 'drop-invalid-leftover'
+  | 'drop-repack-leftovers'
   | 'reindex-bloated'
   | 'drop-duplicate-index'
   | 'drop-unused-index'

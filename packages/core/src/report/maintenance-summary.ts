@@ -84,17 +84,17 @@ function outcomeBlocks(outcomes: readonly StepOutcome[]): Block[] {
     { kind: 'heading', text: 'Applied' },
     {
       kind: 'table',
-      columns: ['Statement', 'Outcome', 'Size', 'Duration', 'Reason'],
+      columns: ['Statement', 'Outcome', 'Size', 'Duration', 'Reason or result'],
       rows: outcomes.map((o) => [
         code(o.statement),
         [{ status: o.status === 'applied' ? 'ok' : o.status === 'skipped' ? 'warning' : 'failure' }, ` ${o.status}`],
         size(o),
         o.seconds === undefined ? '' : formatSeconds(o.seconds),
-        o.reason ?? '',
+        o.reason ?? o.result ?? '',
       ]),
     },
   ];
-  const cleaned = outcomes.flatMap((o) => o.cleanedUp ?? []);
+  const cleaned = outcomes.filter((o) => o.kind !== 'drop-repack-leftovers').flatMap((o) => o.cleanedUp ?? []);
   const left = outcomes.flatMap((o) => o.leftOver ?? []);
   if (cleaned.length)
     blocks.push({ kind: 'note', text: `Dropped invalid indexes failed rebuilds left: ${cleaned.join(', ')}` });
