@@ -14,6 +14,7 @@ import {
   tableBloatInputs,
   unindexedForeignKeys,
 } from '../databases/postgres/maintenance-tables.js';
+import { measureTables } from '../databases/postgres/pgstattuple-bloat.js';
 import { isRepackWorkTable, repackLeftovers } from '../databases/postgres/repack-leftovers.js';
 import {
   mb,
@@ -93,11 +94,13 @@ export async function planMaintenance(
   const users = <T extends { schema: string }>(rows: T[], name: (row: T) => string) =>
     rows.filter((r) => !isRepackWorkTable(r.schema, name(r)));
   const health = users(await tableHealth(client), (t) => t.name);
+  const bloatInputs = users(await tableBloatInputs(client, thresholds.minTableBytes), (t) => t.name);
   const rebuilds = planTableRebuilds(
-    users(await tableBloatInputs(client, thresholds.minTableBytes), (t) => t.name),
+    bloatInputs,
     thresholds.tableBloatRatio,
     extensions.has('pg_repack'),
     rebuildPolicy,
+    extensions.has('pgstattuple') ? await measureTables(client, bloatInputs) : undefined,
   );
   const rebuilt = (table: string) => rebuilds.get(table)?.mode === 'apply';
 

@@ -26,6 +26,8 @@ export interface MaintenanceStep {
   mode: 'apply' | 'report';
   why: string;
   figures: Record<string, number>;
+  /** Where the estimate in `why` came from, where there is a choice (table bloat: pgstattuple_approx or statistics). */
+  source?: string;
   lock: string;
   estimatedSeconds: number;
   expectedGain: string;
