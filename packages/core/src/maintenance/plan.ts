@@ -16,6 +16,16 @@ import {
 } from '../databases/postgres/maintenance-tables.js';
 import { measureTables } from '../databases/postgres/pgstattuple-bloat.js';
 import { isRepackWorkTable, repackLeftovers } from '../databases/postgres/repack-leftovers.js';
+import { resolveRelations } from '../databases/postgres/resolve-relations.js';
+import { invalidInput } from '../errors.js';
+import type { Finding } from '../monitor/types.js';
+import {
+  attachFindings,
+  type FindingsByObject,
+  findingsOf,
+  type MonitorFindings,
+  RAISING_CHECKS,
+} from './monitor-findings.js';
 import {
   mb,
   pct,
@@ -75,6 +85,8 @@ export type { MaintenanceStep, StepKind } from './step.js';
 
 export interface MaintenancePlan {
   steps: MaintenanceStep[];
+  /** With monitor-report findings: the report, how many findings named a step, and those none answers (why). */
+  monitor?: { file: string; generatedAt: string; used: number; ignored: string[] };
 }
 
 /**
@@ -87,8 +99,13 @@ export async function planMaintenance(
   client: pg.Client,
   thresholds: MaintenanceThresholds = DEFAULT_THRESHOLDS,
   rebuildPolicy: TableRebuildPolicy = DEFAULT_REBUILD_POLICY,
+  monitor?: MonitorFindings,
 ): Promise<MaintenancePlan> {
   const steps: MaintenanceStep[] = [];
+  const { byObject, ignored } = monitor
+    ? await findingsByObject(client, monitor)
+    : { byObject: new Map(), ignored: [] };
+  const flagged = (object: string, checks: readonly string[]) => findingsOf(byObject, object, checks).length > 0;
   const extensions = await installedExtensions(client);
   if (extensions.has('pg_repack')) steps.push(...repackLeftoverSteps(await repackLeftovers(client)));
   const users = <T extends { schema: string }>(rows: T[], name: (row: T) => string) =>
@@ -101,6 +118,7 @@ export async function planMaintenance(
     extensions.has('pg_repack'),
     rebuildPolicy,
     extensions.has('pgstattuple') ? await measureTables(client, bloatInputs) : undefined,
+    (table) => flagged(table, RAISING_CHECKS.bloat),
   );
   const rebuilt = (table: string) => rebuilds.get(table)?.mode === 'apply';
 
@@ -109,13 +127,13 @@ export async function planMaintenance(
     const rebuild = rebuilds.get(table);
     if (rebuild) steps.push(rebuild);
     if (rebuilt(table)) continue; // a rewrite also freezes and analyzes
-    if (t.xidAge >= thresholds.xidAge) {
+    if (t.xidAge >= thresholds.xidAge || flagged(table, RAISING_CHECKS.freeze)) {
       steps.push({
         kind: 'vacuum-freeze',
         object: table,
         statement: `VACUUM (FREEZE, ANALYZE) ${table}`,
         mode: 'apply',
-        why: `transaction-ID age ${t.xidAge} ≥ ${thresholds.xidAge}`,
+        why: `transaction-ID age ${t.xidAge}${t.xidAge >= thresholds.xidAge ? ` ≥ ${thresholds.xidAge}` : `, below ${thresholds.xidAge}`}`,
         figures: { xidAge: t.xidAge, bytes: t.bytes },
         lock: SHARE_UPDATE_EXCLUSIVE,
         estimatedSeconds: seconds(t.bytes, VACUUM_BYTES_PER_S),
@@ -128,7 +146,7 @@ export async function planMaintenance(
     const staleRatio = t.modifiedSinceAnalyze / Math.max(t.liveTuples, 1);
     const dead = deadRatio >= thresholds.deadTupleRatio && t.deadTuples >= thresholds.minDeadTuples;
     const stale = staleRatio >= thresholds.staleStatsRatio && t.modifiedSinceAnalyze >= thresholds.minModifiedRows;
-    if (!dead && !stale) continue;
+    if (!dead && !stale && !flagged(table, RAISING_CHECKS.vacuum)) continue;
     const reasons = [
       dead && `${t.deadTuples} dead tuples, ${pct(deadRatio)} of ${total} (≥ ${pct(thresholds.deadTupleRatio)})`,
       stale && `${t.modifiedSinceAnalyze} rows modified since the last ANALYZE, ${pct(staleRatio)} of the live rows`,
@@ -138,7 +156,7 @@ export async function planMaintenance(
       object: table,
       statement: `VACUUM (ANALYZE) ${table}`,
       mode: 'apply',
-      why: reasons.join('; '),
+      why: reasons.length > 0 ? reasons.join('; ') : `${t.deadTuples} dead tuples, below the plan's thresholds`,
       figures: {
         liveTuples: t.liveTuples,
         deadTuples: t.deadTuples,
@@ -209,8 +227,8 @@ export async function planMaintenance(
 
   for (const s of await sequenceUsage(client)) {
     const used = s.lastValue / s.maxValue;
-    if (used < thresholds.sequenceUsedRatio) continue;
     const sequence = qualified(s.schema, s.name);
+    if (used < thresholds.sequenceUsedRatio && !flagged(sequence, RAISING_CHECKS.sequence)) continue;
     steps.push({
       kind: 'widen-sequence',
       object: sequence,
@@ -230,7 +248,47 @@ export async function planMaintenance(
     ),
     ...autovacuumSteps(health, thresholds.minDeadTuples, thresholds.autovacuumLagSeconds),
   );
-  return { steps };
+  if (!monitor) return { steps };
+  const named = attachFindings(steps, byObject, monitor.generatedAt);
+  const unanswered = named.unused.map((f) => `${f.check} ${f.subject}: no maintenance step answers this check`);
+  return {
+    steps: named.steps,
+    monitor: {
+      file: monitor.file,
+      generatedAt: monitor.generatedAt,
+      used: monitor.findings.length - ignored.length - named.unused.length,
+      ignored: [...ignored, ...unanswered],
+    },
+  };
+}
+
+/**
+ * The report's findings by the plan's name of their subject. A report of another database is refused; a subject that
+ * is no relation here (a database, a setting, a session, a table dropped since) is ignored, and said.
+ */
+async function findingsByObject(client: pg.Client, monitor: MonitorFindings) {
+  const { rows } = await client.query('select current_database() as name');
+  if (rows[0].name !== monitor.database)
+    throw invalidInput(
+      'monitor-report',
+      `is a report of database '${monitor.database}', but this run maintains '${rows[0].name}'`,
+      'the report.json of a monitor-report run on the same database',
+    );
+  const names = await resolveRelations(
+    client,
+    monitor.findings.map((f) => f.subject),
+  );
+  const byObject = new Map<string, Finding[]>();
+  const ignored: string[] = [];
+  for (const f of monitor.findings) {
+    const object = names.get(f.subject);
+    if (!object) {
+      ignored.push(`${f.check} ${f.subject}: not a table, index or sequence of this database`);
+      continue;
+    }
+    byObject.set(object, [...(byObject.get(object) ?? []), f]);
+  }
+  return { byObject: byObject as FindingsByObject, ignored };
 }
 
 /** What every concurrent rebuild of an index shares: applied, one lock level, time by size. */

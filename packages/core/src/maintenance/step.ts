@@ -28,6 +28,8 @@ export interface MaintenanceStep {
   figures: Record<string, number>;
   /** Where the estimate in `why` came from, where there is a choice (table bloat: pgstattuple_approx or statistics). */
   source?: string;
+  /** monitor-report findings this step answers ("dead-tuples warning"), when a report was given. */
+  findings?: string[];
   lock: string;
   estimatedSeconds: number;
   expectedGain: string;

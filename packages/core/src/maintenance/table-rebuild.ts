@@ -77,7 +77,8 @@ export const repackCommand = (table: string) => `pg_repack --no-kill-backend --t
 
 /**
  * The rebuild steps, and the tables an 'apply' rebuild replaces VACUUM and REINDEX for. `measured`: pgstattuple_approx
- * of the tables, keyed by `${schema}.${name}` (empty without the extension: every estimate from the statistics).
+ * of the tables, keyed by `${schema}.${name}` (empty without the extension: every estimate from the statistics);
+ * `flagged`: tables a monitor-report finding names, rebuilt even below `minRatio`.
  */
 export function planTableRebuilds(
   tables: readonly TableBloatInput[],
@@ -85,12 +86,13 @@ export function planTableRebuilds(
   hasPgRepack: boolean,
   policy: TableRebuildPolicy,
   measured: ReadonlyMap<string, MeasuredTable | MeasureFailure> = new Map(),
+  flagged: (table: string) => boolean = () => false,
 ): Map<string, MaintenanceStep> {
   const steps = new Map<string, MaintenanceStep>();
   for (const t of tables) {
     const bloat = tableBloat(t, measured.get(`${t.schema}.${t.name}`));
-    if (!bloat || bloat.ratio < minRatio) continue;
     const table = qualified(t.schema, t.name);
+    if (!bloat || (bloat.ratio < minRatio && !flagged(table))) continue;
     const why = `estimated bloat ${pct(bloat.ratio)} (from ${bloat.source}): ${mb(bloat.bytes)} where a fresh copy would take about ${mb(bloat.expectedBytes)}`;
     const figures = { bytes: bloat.bytes, expectedBytes: bloat.expectedBytes, bloatRatio: bloat.ratio };
     const source = bloat.source;

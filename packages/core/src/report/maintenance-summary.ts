@@ -12,7 +12,12 @@ export function maintenanceSummary(result: MaintenanceResult): Result {
     status,
     title: title(result, counts, Boolean(closed)),
     text: `${counts.planned} step(s) to apply, ${counts.reported} to decide by hand; ${counts.applied} applied, ${counts.skipped} skipped, ${counts.failed} failed.`,
-    blocks: [...windowBlocks(result, Boolean(closed)), ...planBlocks(result), ...outcomeBlocks(result.outcomes)],
+    blocks: [
+      ...windowBlocks(result, Boolean(closed)),
+      ...monitorBlocks(result),
+      ...planBlocks(result),
+      ...outcomeBlocks(result.outcomes),
+    ],
   };
 }
 
@@ -54,6 +59,24 @@ function windowBlocks(result: MaintenanceResult, closed: boolean): Block[] {
     : `closed; opens next at ${w.next.start.toISOString()}`;
   const blocks: Block[] = [{ kind: 'facts', rows: [['Window', [code(w.text), ` ${state}`]]] }];
   if (closed) blocks.push({ kind: 'note', text: `Nothing was applied: steps start only inside the window.` });
+  return blocks;
+}
+
+function monitorBlocks(result: MaintenanceResult): Block[] {
+  const m = result.monitor;
+  if (!m) return [];
+  const blocks: Block[] = [
+    {
+      kind: 'facts',
+      rows: [
+        [
+          'Monitor report',
+          [code(m.file), ` of ${m.generatedAt}: ${m.used} finding(s) named a step, ${m.ignored.length} none`],
+        ],
+      ],
+    },
+  ];
+  if (m.ignored.length) blocks.push({ kind: 'note', text: `Findings no step answers: ${m.ignored.join('; ')}` });
   return blocks;
 }
 
