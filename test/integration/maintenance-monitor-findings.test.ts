@@ -93,7 +93,7 @@ it('a dead-tuples finding plans and names its VACUUM below the plan’s threshol
   expect(outcome.after.deadTuples).toBe(0);
 });
 
-it('a sequence finding adds its report step, and a critical finding’s step moves before a warning’s', async () => {
+it('sequence and table-bloat findings add their report steps; a critical finding’s step moves first', async () => {
   await q(`create sequence nearly_full as smallint maxvalue 100`);
   await q(`select setval('nearly_full', 50)`);
   const report = {
@@ -135,17 +135,37 @@ it('a sequence finding adds its report step, and a critical finding’s step mov
           },
         ],
       },
+      {
+        id: 'table-bloat',
+        // churned lost 30% of its rows: a rebuild the plan at table-bloat-percent 95 does not suggest alone.
+        findings: [
+          {
+            check: 'table-bloat',
+            severity: 'warning',
+            subject: 'public.churned',
+            value: 0.3,
+            threshold: 0.2,
+            unit: 'ratio',
+          },
+        ],
+      },
     ],
   };
   const file = join(dir, 'crafted.json');
   await writeFile(file, JSON.stringify(report));
-  const planned = JSON.parse((await maintenance('--monitor-report', file, '--json')).stdout);
+  const bloat = ['--min-table-size', '1MB', '--table-bloat-percent', '95'];
+  expect(JSON.parse((await maintenance(...bloat, '--json')).stdout).plan).toEqual([]);
+  const planned = JSON.parse((await maintenance(...bloat, '--monitor-report', file, '--json')).stdout);
   expect(
     planned.plan.map((s: { kind: string; mode: string; findings: string[] }) => [s.kind, s.mode, s.findings]),
   ).toEqual([
     ['widen-sequence', 'report', ['sequence-exhaustion critical']],
+    ['vacuum-full', 'report', ['table-bloat warning']],
     ['vacuum-analyze', 'apply', ['dead-tuples warning']],
   ]);
+  expect(planned.plan[1].why).toMatch(
+    /^estimated bloat \d+% \(from statistics: .*; not applied: allow-vacuum-full is off; monitor-report of /,
+  );
   expect(planned.plan[0].why).toMatch(
     /^50% used: .*; monitor-report of 2026-12-06T01:00:00\.000Z: sequence-exhaustion critical \(0\.5 past 0\.5\)$/,
   );

@@ -80,6 +80,11 @@ export async function applySteps(
   // Figures before a step are read with the next steps' and the previous steps' after them: figures-ahead.ts.
   const figures = new StepFigures(client, settings.statementTimeoutMs, settings.now);
   const applying = steps.filter((s) => s.mode === 'apply');
+  // pg_repack refuses a table that still has a killed run's trigger (and says so only in a warning): its rebuild
+  // waits for a run that has removed them.
+  const repackBlocked = new Set(
+    steps.filter((s) => s.kind === 'drop-repack-leftovers' && s.mode === 'report').map((s) => s.object),
+  );
   for (const [i, step] of applying.entries()) {
     const base = { kind: step.kind, object: step.object, statement: step.statement };
     stop ??= stopReason(step, settings, started);
@@ -88,10 +93,17 @@ export async function applySteps(
       outcomes.push({ ...base, status: 'skipped', reason: `not started: ${stop}` });
       continue;
     }
+    if (step.kind === 'repack-table' && repackBlocked.has(step.object)) {
+      const reason = `not started: what an interrupted pg_repack left on ${step.object} is still there, and pg_repack refuses the table until it is removed`;
+      settings.log.warn(`${step.statement}: ${reason}`);
+      outcomes.push({ ...base, status: 'skipped', reason });
+      continue;
+    }
     const timeout = stepTimeoutMs(settings, started);
     const outcome = await applyStep(client, applying, i, settings, timeout, figures);
     outcomes.push(outcome);
     if (outcome.status === 'applied') figures.applied(outcome);
+    else if (step.kind === 'drop-repack-leftovers') repackBlocked.add(step.object);
   }
   await figures.finish();
   return outcomes;
