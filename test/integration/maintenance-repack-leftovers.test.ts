@@ -20,7 +20,9 @@ const hasPgRepack = (() => {
 
 let server: PostgresServer;
 beforeAll(async () => {
-  if (hasPgRepack) server = await startPostgres({ settings: { autovacuum_naptime: '1d' } });
+  // track_commit_timestamp: the plan can say since when the leftovers are there.
+  if (hasPgRepack)
+    server = await startPostgres({ settings: { autovacuum_naptime: '1d', track_commit_timestamp: 'on' } });
 });
 afterAll(async () => {
   await server?.stop();
@@ -57,6 +59,8 @@ const leftovers = async (oid: number) =>
   'SIGKILL of pg_repack mid-rebuild: the leftovers are reported, then removed, the table intact',
   async () => {
     await server.createDatabase(DB);
+    const started = Date.now();
+    let killedAt = Number.POSITIVE_INFINITY;
     await q(`create extension pg_repack`);
     await q(`create table items (id int primary key, v int, note text) with (autovacuum_enabled = false)`);
     await q(`insert into items select g, g, 'row ' || g from generate_series(1, 300000) g`);
@@ -83,6 +87,7 @@ const leftovers = async (oid: number) =>
       expect(busy).toMatchObject({ mode: 'report', object: '"public"."items"' });
       expect(busy.why).toMatch(/holds pg_repack's advisory lock on it: a pg_repack is still at work/);
 
+      killedAt = Date.now();
       for (const pid of childPids(process.pid, 'pg_repack')) killQuietly(pid, 'SIGKILL');
       const killed = await running;
       expect(killed.code).toBe(1);
@@ -114,11 +119,14 @@ const leftovers = async (oid: number) =>
     expect(step).toMatchObject({
       object: '"public"."items"',
       statement: `SELECT repack.repack_drop('"public"."items"'::regclass, 4)`,
-      figures: { tableOid: oid, loggedWrites: 101 },
+      figures: { tableOid: oid, loggedWrites: 101, since: expect.any(Number) },
     });
     expect(step.why).toBe(
-      `an interrupted pg_repack (killed mid-rebuild) left repack.log_${oid}, type repack.pk_${oid}, repack.table_${oid}, trigger repack_trigger on "public"."items", left since an unknown time (track_commit_timestamp is off): every insert, update and delete on "public"."items" also writes to repack.log_${oid} (101 write(s) logged by its trigger since the statistics were reset), and pg_repack refuses the table until they are gone`,
+      `an interrupted pg_repack (killed mid-rebuild) left repack.log_${oid}, type repack.pk_${oid}, repack.table_${oid}, trigger repack_trigger on "public"."items", left since ${new Date(step.figures.since).toISOString()}: every insert, update and delete on "public"."items" also writes to repack.log_${oid} (101 write(s) logged by its trigger since the statistics were reset), and pg_repack refuses the table until they are gone`,
     );
+    // Since pg_repack committed its trigger and log table: after the test began, before the kill.
+    expect(step.figures.since).toBeGreaterThanOrEqual(started - 1000);
+    expect(step.figures.since).toBeLessThanOrEqual(killedAt);
     // pg_repack's work tables are not maintenance targets of their own.
     expect(JSON.stringify(plan.result.plan)).not.toMatch(/"object":"\\"repack\\"/);
 
