@@ -83,7 +83,9 @@ const applySteps = (result: { plan: Array<{ kind: string; mode: string; statemen
     expect(applySteps(plan.result)).toEqual([
       ['repack-table', `pg_repack --no-kill-backend --table '"public"."items"'`],
     ]);
-    expect(plan.result.plan[0].why).toMatch(/^estimated bloat (8|9)\d%: .* pg_repack rebuilds it online$/);
+    expect(plan.result.plan[0].why).toMatch(
+      /^estimated bloat (8|9)\d% \(from statistics: pg_class and pg_stats \(pgstattuple is not installed\)\): .* pg_repack rebuilds it online$/,
+    );
     expect(plan.result.plan[0].lock).toMatch(/ACCESS EXCLUSIVE only briefly/);
 
     const run = await maintenance(db, '--apply');
@@ -222,5 +224,56 @@ it('reports an unindexed foreign key of a scanned table and a table autovacuum h
     expect(defaults.steps.filter((s) => s.kind === 'tune-autovacuum')).toEqual([]);
   } finally {
     await client.end();
+  }
+});
+
+it('table bloat from pgstattuple_approx when the extension is installed, from the statistics otherwise', async () => {
+  const sources = async (db: string, ...args: string[]) => {
+    const run = await maintenance(db, ...args);
+    expect(run.code).toBe(0);
+    return run.result.plan
+      .filter((s: { kind: string }) => s.kind === 'vacuum-full')
+      .map((s: { object: string; source: string; why: string }) => [s.object, s.source, s.why]);
+  };
+  // A table vacuumed but never analyzed has no row widths: the statistics cannot estimate it, pgstattuple can.
+  const unanalyzed = async (db: string) => {
+    const q = (sql: string) => server.query(sql, [], db);
+    await q(`create table fresh (id int primary key, note text) with (autovacuum_enabled = false)`);
+    await q(`insert into fresh select g, 'row ' || g from generate_series(1, 200000) g`);
+    await q(`delete from fresh where id % 10 <> 0`);
+    await q(`vacuum fresh`);
+  };
+  const measured = await bloatedTable('pgstattuple');
+  await unanalyzed(measured);
+  const fromPgstattuple = await sources(measured);
+  expect(fromPgstattuple.map(([object]: string[]) => object)).toEqual(['"public"."fresh"', '"public"."items"']);
+  for (const [, source, why] of fromPgstattuple) {
+    expect(source).toMatch(/^pgstattuple_approx \(\d+% of the pages read, the rest from the free-space map\)$/);
+    expect(why).toMatch(/^estimated bloat (8|9)\d% \(from pgstattuple_approx \(/);
+  }
+
+  const estimated = await bloatedTable();
+  await unanalyzed(estimated);
+  expect(await sources(estimated)).toEqual([
+    [
+      '"public"."items"',
+      'statistics: pg_class and pg_stats (pgstattuple is not installed)',
+      expect.stringMatching(/^estimated bloat (8|9)\d% \(from statistics: pg_class and pg_stats \(pgstattuple is not/),
+    ],
+  ]);
+
+  // A table another session holds: pgstattuple_approx waits lock-timeout, then the statistics are used for it.
+  const holder = new pg.Client({ connectionString: server.url(measured) });
+  await holder.connect();
+  try {
+    await holder.query(`begin; lock table items in access exclusive mode`);
+    const held = await sources(measured, '--lock-timeout', '1s');
+    expect(held.map(([object, source]: string[]) => [object, source])).toEqual([
+      ['"public"."fresh"', expect.stringMatching(/^pgstattuple_approx/)],
+      ['"public"."items"', 'statistics: pg_class and pg_stats (pgstattuple_approx waited past lock-timeout)'],
+    ]);
+  } finally {
+    await holder.query('rollback');
+    await holder.end();
   }
 });

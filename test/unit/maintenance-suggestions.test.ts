@@ -28,6 +28,38 @@ describe('table rebuilds', () => {
     expect(b.ratio).toBeCloseTo(1 - 834 / 10_000, 6);
     expect(tableBloat({ ...bloated, width: null })).toBeUndefined();
     expect(tableBloat({ ...bloated, tuples: -1 })).toBeUndefined();
+    expect(b.source).toBe('statistics: pg_class and pg_stats (pgstattuple is not installed)');
+  });
+
+  it('with pgstattuple_approx: from its live tuples, statistics or not; a failed measurement falls back', () => {
+    const measured = {
+      tableBytes: 10_000 * 8192,
+      liveTupleBytes: 100_000 * 61,
+      liveTuples: 100_000,
+      scannedPercent: 40,
+    };
+    const b = tableBloat({ ...bloated, width: null }, measured)!;
+    // 6,100,000 bytes of tuples, 40% of them read: + 40,000 × (4-byte line pointer + 4 bytes padding on average)
+    // = 6,420,000 bytes; 8,168 usable bytes a page: 786 pages.
+    expect(b.expectedBytes).toBe(786 * 8192);
+    expect(b.bytes).toBe(10_000 * 8192);
+    expect(b.source).toBe('pgstattuple_approx (40% of the pages read, the rest from the free-space map)');
+    // At fillfactor 50 the same rows need twice the pages: that space is not bloat.
+    expect(tableBloat({ ...bloated, fillfactor: 50 }, measured)!.expectedBytes).toBe(1572 * 8192);
+    const fallback = tableBloat(bloated, { failed: 'pgstattuple_approx waited past lock-timeout' })!;
+    expect(fallback.expectedBytes).toBe(834 * 8192);
+    expect(fallback.source).toBe('statistics: pg_class and pg_stats (pgstattuple_approx waited past lock-timeout)');
+    const step = planTableRebuilds(
+      [bloated],
+      0.5,
+      true,
+      { allowVacuumFull: false, vacuumFullMaxBytes: 0 },
+      new Map([['public.items', measured]]),
+    );
+    expect(step.get('"public"."items"')).toMatchObject({
+      source: 'pgstattuple_approx (40% of the pages read, the rest from the free-space map)',
+      why: expect.stringMatching(/^estimated bloat 92% \(from pgstattuple_approx \(40% of the pages read/),
+    });
   });
 
   it('pg_repack when installed and the table has a key; VACUUM FULL only when allowed and small enough', () => {

@@ -1,4 +1,5 @@
 import { parseWindow, WINDOW_FORM } from '../maintenance-window/window.js';
+import { readMonitorFindings } from '../maintenance/monitor-findings.js';
 import { maintenance } from '../operations/maintenance.js';
 import { maintenanceOutputs, maintenanceSummary } from '../report/maintenance-summary.js';
 import { connectionInputs, readConnection } from './connection-inputs.js';
@@ -20,13 +21,19 @@ const inputs: InputDefinition[] = [
   {
     name: 'apply',
     description:
-      'Run the plan\'s "apply" steps (VACUUM, REINDEX INDEX CONCURRENTLY, pg_repack, dropping what a failed rebuild left). false: the plan only, nothing changes.',
+      'Run the plan\'s "apply" steps (VACUUM, REINDEX INDEX CONCURRENTLY, pg_repack, dropping what a failed rebuild or a killed pg_repack left). false: the plan only, nothing changes.',
     type: 'boolean',
     default: 'false',
   },
   {
     name: 'window',
     description: `When steps may start: ${WINDOW_FORM}. Outside it an apply run changes nothing and says when it opens next. Any time when unset.`,
+    type: 'string',
+  },
+  {
+    name: 'monitor-report',
+    description:
+      "Path of a monitor-report JSON report (report.json; monitor-report's report-path output) of the same database: its findings that maintenance answers (dead tuples, stale vacuum or statistics, transaction-ID age, table bloat, invalid, unused or duplicate indexes, sequences) plan their steps even below the thresholds, name the finding in the step's why and run first, critical before warning. PostgreSQL only.",
     type: 'string',
   },
   ...MAINTENANCE_GUARD_INPUTS,
@@ -50,6 +57,7 @@ export const maintenanceDefinition: ActionDefinition = {
   run: async (raw, context) => {
     const reader = new InputReader(inputs, raw, context.env);
     const windowText = reader.optional('window');
+    const monitorReport = reader.optional('monitor-report');
     const result = await maintenance({
       target: readConnection(reader),
       apply: reader.boolean('apply'),
@@ -57,6 +65,7 @@ export const maintenanceDefinition: ActionDefinition = {
       thresholds: readThresholds(reader),
       rebuildPolicy: readRebuildPolicy(reader),
       validateFull: reader.boolean('validate-full'),
+      ...(monitorReport ? { monitorFindings: await readMonitorFindings(monitorReport, 'monitor-report') } : {}),
       ...readGuards(reader),
       ...operationContext(context),
     });

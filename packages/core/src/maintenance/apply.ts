@@ -6,6 +6,7 @@ import type pg from 'pg';
 import type { DatabaseTarget } from '../databases/engine.js';
 import { RepackLockError, runPgRepack } from '../databases/postgres/maintenance-repack.js';
 import { replicationState } from '../databases/postgres/data-retention-lag.js';
+import { dropRepackLeftovers, RepackRunningError } from '../databases/postgres/repack-leftovers.js';
 import type { Logger } from '../log.js';
 import type { Window } from '../maintenance-window/window.js';
 import type { MaintenanceStep } from './plan.js';
@@ -49,12 +50,12 @@ export interface StepOutcome {
   status: StepStatus;
   /** Why a step was skipped or failed, in a sentence. */
   reason?: string;
-  /** What the server answered, in a sentence (MongoDB: validate's verdict, compact's bytes freed). */
+  /** What the step did, in a sentence (MongoDB: validate's verdict, compact's bytes freed; what pg_repack left, removed). */
   result?: string;
   seconds?: number;
   before?: RelationFigures;
   after?: RelationFigures;
-  /** Invalid indexes a failed concurrent rebuild left behind and that were dropped. */
+  /** Invalid indexes a failed concurrent rebuild left behind and that were dropped; a killed pg_repack's objects. */
   cleanedUp?: string[];
   /** Ones that could not be dropped: DROP INDEX CONCURRENTLY each by hand. */
   leftOver?: string[];
@@ -79,6 +80,11 @@ export async function applySteps(
   // Figures before a step are read with the next steps' and the previous steps' after them: figures-ahead.ts.
   const figures = new StepFigures(client, settings.statementTimeoutMs, settings.now);
   const applying = steps.filter((s) => s.mode === 'apply');
+  // pg_repack refuses a table that still has a killed run's trigger (and says so only in a warning): its rebuild
+  // waits for a run that has removed them.
+  const repackBlocked = new Set(
+    steps.filter((s) => s.kind === 'drop-repack-leftovers' && s.mode === 'report').map((s) => s.object),
+  );
   for (const [i, step] of applying.entries()) {
     const base = { kind: step.kind, object: step.object, statement: step.statement };
     stop ??= stopReason(step, settings, started);
@@ -87,10 +93,17 @@ export async function applySteps(
       outcomes.push({ ...base, status: 'skipped', reason: `not started: ${stop}` });
       continue;
     }
+    if (step.kind === 'repack-table' && repackBlocked.has(step.object)) {
+      const reason = `not started: what an interrupted pg_repack left on ${step.object} is still there, and pg_repack refuses the table until it is removed`;
+      settings.log.warn(`${step.statement}: ${reason}`);
+      outcomes.push({ ...base, status: 'skipped', reason });
+      continue;
+    }
     const timeout = stepTimeoutMs(settings, started);
     const outcome = await applyStep(client, applying, i, settings, timeout, figures);
     outcomes.push(outcome);
     if (outcome.status === 'applied') figures.applied(outcome);
+    else if (step.kind === 'drop-repack-leftovers') repackBlocked.add(step.object);
   }
   await figures.finish();
   return outcomes;
@@ -155,20 +168,25 @@ async function applyStep(
   if (!before) return gone(step, settings);
   settings.log.info(`Running ${step.statement} (${step.why})`);
   const t0 = Date.now();
+  let done: Pick<StepOutcome, 'result' | 'cleanedUp'>;
   try {
-    await run(client, step, settings, statementTimeoutMs);
+    done = await run(client, step, settings, statementTimeoutMs);
   } catch (error) {
     // Dropped after its figures were read (they may be read a little ahead: figures-ahead.ts).
     if ((error as { code?: string }).code === UNDEFINED_TABLE) return gone(step, settings);
     const seconds = (Date.now() - t0) / 1000;
     const reason = explain(error, settings.lockTimeoutMs, statementTimeoutMs);
     settings.log.warn(`${step.statement}: ${reason}`);
-    const lock = (error as { code?: string }).code === LOCK_NOT_AVAILABLE || error instanceof RepackLockError;
+    const lock =
+      (error as { code?: string }).code === LOCK_NOT_AVAILABLE ||
+      error instanceof RepackLockError ||
+      error instanceof RepackRunningError;
     const status: StepStatus = lock ? 'skipped' : 'failed';
     const cleanup = isIndex ? await dropLeftovers(client, step.object, invalidBefore, settings) : {};
     return { ...base, status, reason, seconds, before, ...cleanup };
   }
-  return { ...base, status: 'applied', seconds: (Date.now() - t0) / 1000, before };
+  if (done.result) settings.log.info(`${step.object}: ${done.result}`);
+  return { ...base, status: 'applied', seconds: (Date.now() - t0) / 1000, before, ...done };
 }
 
 function gone(step: MaintenanceStep, settings: ApplySettings): StepOutcome {
@@ -177,9 +195,25 @@ function gone(step: MaintenanceStep, settings: ApplySettings): StepOutcome {
   return { ...base, status: 'skipped', reason: `${step.object} no longer exists` };
 }
 
-/** A SQL statement on the session, or a client program (pg_repack) on a connection of its own. */
-async function run(client: pg.Client, step: MaintenanceStep, settings: ApplySettings, timeoutMs: number) {
-  if (step.kind !== 'repack-table') return void (await client.query(step.statement));
+/**
+ * A SQL statement on the session, a killed pg_repack's leftovers removed in a transaction of their own, or a client
+ * program (pg_repack) on a connection of its own.
+ */
+async function run(
+  client: pg.Client,
+  step: MaintenanceStep,
+  settings: ApplySettings,
+  timeoutMs: number,
+): Promise<Pick<StepOutcome, 'result' | 'cleanedUp'>> {
+  if (step.kind === 'drop-repack-leftovers') {
+    const removed = await dropRepackLeftovers(client, step.figures.tableOid!);
+    if (removed.length === 0) return { result: 'nothing was left any more' };
+    return { result: `removed what pg_repack left: ${removed.join(', ')}`, cleanedUp: removed };
+  }
+  if (step.kind !== 'repack-table') {
+    await client.query(step.statement);
+    return {};
+  }
   if (!settings.target) throw new Error('pg_repack steps need the connection target');
   await runPgRepack(settings.target, step.object, {
     lockTimeoutMs: settings.lockTimeoutMs,
@@ -188,11 +222,13 @@ async function run(client: pg.Client, step: MaintenanceStep, settings: ApplySett
     log: settings.log,
     ...(settings.signal ? { signal: settings.signal } : {}),
   });
+  return {};
 }
 
 /** The server's error as a sentence that says which limit ended the step. */
 function explain(error: unknown, lockTimeoutMs: number, statementTimeoutMs: number): string {
   const { code, message } = error as { code?: string; message?: string };
+  if (error instanceof RepackRunningError) return `skipped: ${message}`;
   if (error instanceof RepackLockError)
     return `skipped: pg_repack did not get its lock within lock-timeout (${lockTimeoutMs} ms) and killed no session (${message})`;
   if (code === LOCK_NOT_AVAILABLE)

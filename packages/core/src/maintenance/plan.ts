@@ -14,6 +14,18 @@ import {
   tableBloatInputs,
   unindexedForeignKeys,
 } from '../databases/postgres/maintenance-tables.js';
+import { measureTables } from '../databases/postgres/pgstattuple-bloat.js';
+import { isRepackWorkTable, repackLeftovers } from '../databases/postgres/repack-leftovers.js';
+import { resolveRelations } from '../databases/postgres/resolve-relations.js';
+import { invalidInput } from '../errors.js';
+import type { Finding } from '../monitor/types.js';
+import {
+  attachFindings,
+  type FindingsByObject,
+  findingsOf,
+  type MonitorFindings,
+  RAISING_CHECKS,
+} from './monitor-findings.js';
 import {
   mb,
   pct,
@@ -23,6 +35,7 @@ import {
   seconds,
   VACUUM_BYTES_PER_S,
 } from './step-figures.js';
+import { repackLeftoverSteps } from './repack-leftover-steps.js';
 import type { MaintenanceStep } from './step.js';
 import { autovacuumSteps, foreignKeyIndexSteps } from './suggestions.js';
 import { DEFAULT_REBUILD_POLICY, planTableRebuilds, type TableRebuildPolicy } from './table-rebuild.js';
@@ -72,25 +85,40 @@ export type { MaintenanceStep, StepKind } from './step.js';
 
 export interface MaintenancePlan {
   steps: MaintenanceStep[];
+  /** With monitor-report findings: the report, how many findings named a step, and those none answers (why). */
+  monitor?: { file: string; generatedAt: string; used: number; ignored: string[] };
 }
 
 /**
  * Reads the database through `client` and returns the steps, in the order they should run. A table that gets an
- * 'apply' rebuild (pg_repack, VACUUM FULL) gets no VACUUM and its indexes no REINDEX: the rebuild does both.
+ * 'apply' rebuild (pg_repack, VACUUM FULL) gets no VACUUM and its indexes no REINDEX: the rebuild does both. What an
+ * interrupted pg_repack left comes first (a rebuild of the same table is refused until it is gone), and pg_repack's
+ * own work tables (schema repack) are never vacuumed, rebuilt or reindexed.
  */
 export async function planMaintenance(
   client: pg.Client,
   thresholds: MaintenanceThresholds = DEFAULT_THRESHOLDS,
   rebuildPolicy: TableRebuildPolicy = DEFAULT_REBUILD_POLICY,
+  monitor?: MonitorFindings,
 ): Promise<MaintenancePlan> {
   const steps: MaintenanceStep[] = [];
-  const health = await tableHealth(client);
+  const { byObject, ignored } = monitor
+    ? await findingsByObject(client, monitor)
+    : { byObject: new Map(), ignored: [] };
+  const flagged = (object: string, checks: readonly string[]) => findingsOf(byObject, object, checks).length > 0;
   const extensions = await installedExtensions(client);
+  if (extensions.has('pg_repack')) steps.push(...repackLeftoverSteps(await repackLeftovers(client)));
+  const users = <T extends { schema: string }>(rows: T[], name: (row: T) => string) =>
+    rows.filter((r) => !isRepackWorkTable(r.schema, name(r)));
+  const health = users(await tableHealth(client), (t) => t.name);
+  const bloatInputs = users(await tableBloatInputs(client, thresholds.minTableBytes), (t) => t.name);
   const rebuilds = planTableRebuilds(
-    await tableBloatInputs(client, thresholds.minTableBytes),
+    bloatInputs,
     thresholds.tableBloatRatio,
     extensions.has('pg_repack'),
     rebuildPolicy,
+    extensions.has('pgstattuple') ? await measureTables(client, bloatInputs) : undefined,
+    (table) => flagged(table, RAISING_CHECKS.bloat),
   );
   const rebuilt = (table: string) => rebuilds.get(table)?.mode === 'apply';
 
@@ -99,13 +127,13 @@ export async function planMaintenance(
     const rebuild = rebuilds.get(table);
     if (rebuild) steps.push(rebuild);
     if (rebuilt(table)) continue; // a rewrite also freezes and analyzes
-    if (t.xidAge >= thresholds.xidAge) {
+    if (t.xidAge >= thresholds.xidAge || flagged(table, RAISING_CHECKS.freeze)) {
       steps.push({
         kind: 'vacuum-freeze',
         object: table,
         statement: `VACUUM (FREEZE, ANALYZE) ${table}`,
         mode: 'apply',
-        why: `transaction-ID age ${t.xidAge} ≥ ${thresholds.xidAge}`,
+        why: `transaction-ID age ${t.xidAge}${t.xidAge >= thresholds.xidAge ? ` ≥ ${thresholds.xidAge}` : `, below ${thresholds.xidAge}`}`,
         figures: { xidAge: t.xidAge, bytes: t.bytes },
         lock: SHARE_UPDATE_EXCLUSIVE,
         estimatedSeconds: seconds(t.bytes, VACUUM_BYTES_PER_S),
@@ -118,7 +146,7 @@ export async function planMaintenance(
     const staleRatio = t.modifiedSinceAnalyze / Math.max(t.liveTuples, 1);
     const dead = deadRatio >= thresholds.deadTupleRatio && t.deadTuples >= thresholds.minDeadTuples;
     const stale = staleRatio >= thresholds.staleStatsRatio && t.modifiedSinceAnalyze >= thresholds.minModifiedRows;
-    if (!dead && !stale) continue;
+    if (!dead && !stale && !flagged(table, RAISING_CHECKS.vacuum)) continue;
     const reasons = [
       dead && `${t.deadTuples} dead tuples, ${pct(deadRatio)} of ${total} (≥ ${pct(thresholds.deadTupleRatio)})`,
       stale && `${t.modifiedSinceAnalyze} rows modified since the last ANALYZE, ${pct(staleRatio)} of the live rows`,
@@ -128,7 +156,7 @@ export async function planMaintenance(
       object: table,
       statement: `VACUUM (ANALYZE) ${table}`,
       mode: 'apply',
-      why: reasons.join('; '),
+      why: reasons.length > 0 ? reasons.join('; ') : `${t.deadTuples} dead tuples, below the plan's thresholds`,
       figures: {
         liveTuples: t.liveTuples,
         deadTuples: t.deadTuples,
@@ -144,7 +172,7 @@ export async function planMaintenance(
     });
   }
 
-  for (const i of await invalidIndexes(client)) {
+  for (const i of users(await invalidIndexes(client), (i) => i.table)) {
     const index = qualified(i.schema, i.name);
     // The transient copy of an interrupted REINDEX CONCURRENTLY: PostgreSQL's advice is to drop it, not rebuild it.
     if (/_cc(new|old)\d*$/.test(i.name)) {
@@ -164,7 +192,7 @@ export async function planMaintenance(
     });
   }
 
-  for (const i of await btreeIndexSizes(client, thresholds.minIndexBytes)) {
+  for (const i of users(await btreeIndexSizes(client, thresholds.minIndexBytes), (i) => i.table)) {
     const bloat = 1 - i.expectedBytes / i.bytes;
     if (bloat < thresholds.indexBloatRatio || rebuilt(qualified(i.schema, i.table))) continue;
     const index = qualified(i.schema, i.name);
@@ -176,7 +204,7 @@ export async function planMaintenance(
     });
   }
 
-  for (const group of await duplicateIndexes(client)) {
+  for (const group of users(await duplicateIndexes(client), (g) => g.table)) {
     const [kept, ...duplicates] = group.indexes;
     for (const d of duplicates) {
       const index = qualified(d.schema, d.name);
@@ -188,7 +216,7 @@ export async function planMaintenance(
     }
   }
 
-  for (const i of await unusedIndexes(client, thresholds.minIndexBytes)) {
+  for (const i of users(await unusedIndexes(client, thresholds.minIndexBytes), (i) => i.table)) {
     const index = qualified(i.schema, i.name);
     steps.push({
       ...dropIndex('drop-unused-index', index, i.bytes),
@@ -199,8 +227,8 @@ export async function planMaintenance(
 
   for (const s of await sequenceUsage(client)) {
     const used = s.lastValue / s.maxValue;
-    if (used < thresholds.sequenceUsedRatio) continue;
     const sequence = qualified(s.schema, s.name);
+    if (used < thresholds.sequenceUsedRatio && !flagged(sequence, RAISING_CHECKS.sequence)) continue;
     steps.push({
       kind: 'widen-sequence',
       object: sequence,
@@ -215,10 +243,52 @@ export async function planMaintenance(
   }
 
   steps.push(
-    ...foreignKeyIndexSteps(await unindexedForeignKeys(client, thresholds.minTableBytes, thresholds.minSeqScans)),
+    ...foreignKeyIndexSteps(
+      users(await unindexedForeignKeys(client, thresholds.minTableBytes, thresholds.minSeqScans), (k) => k.table),
+    ),
     ...autovacuumSteps(health, thresholds.minDeadTuples, thresholds.autovacuumLagSeconds),
   );
-  return { steps };
+  if (!monitor) return { steps };
+  const named = attachFindings(steps, byObject, monitor.generatedAt);
+  const unanswered = named.unused.map((f) => `${f.check} ${f.subject}: no maintenance step answers this check`);
+  return {
+    steps: named.steps,
+    monitor: {
+      file: monitor.file,
+      generatedAt: monitor.generatedAt,
+      used: monitor.findings.length - ignored.length - named.unused.length,
+      ignored: [...ignored, ...unanswered],
+    },
+  };
+}
+
+/**
+ * The report's findings by the plan's name of their subject. A report of another database is refused; a subject that
+ * is no relation here (a database, a setting, a session, a table dropped since) is ignored, and said.
+ */
+async function findingsByObject(client: pg.Client, monitor: MonitorFindings) {
+  const { rows } = await client.query('select current_database() as name');
+  if (rows[0].name !== monitor.database)
+    throw invalidInput(
+      'monitor-report',
+      `is a report of database '${monitor.database}', but this run maintains '${rows[0].name}'`,
+      'the report.json of a monitor-report run on the same database',
+    );
+  const names = await resolveRelations(
+    client,
+    monitor.findings.map((f) => f.subject),
+  );
+  const byObject = new Map<string, Finding[]>();
+  const ignored: string[] = [];
+  for (const f of monitor.findings) {
+    const object = names.get(f.subject);
+    if (!object) {
+      ignored.push(`${f.check} ${f.subject}: not a table, index or sequence of this database`);
+      continue;
+    }
+    byObject.set(object, [...(byObject.get(object) ?? []), f]);
+  }
+  return { byObject: byObject as FindingsByObject, ignored };
 }
 
 /** What every concurrent rebuild of an index shares: applied, one lock level, time by size. */

@@ -5,6 +5,7 @@ export type StepKind =
   | 'vacuum-freeze'
   | 'reindex-invalid'
   | 'drop-invalid-leftover'
+  | 'drop-repack-leftovers'
   | 'reindex-bloated'
   | 'drop-duplicate-index'
   | 'drop-unused-index'
@@ -25,6 +26,10 @@ export interface MaintenanceStep {
   mode: 'apply' | 'report';
   why: string;
   figures: Record<string, number>;
+  /** Where the estimate in `why` came from, where there is a choice (table bloat: pgstattuple_approx or statistics). */
+  source?: string;
+  /** monitor-report findings this step answers ("dead-tuples warning"), when a report was given. */
+  findings?: string[];
   lock: string;
   estimatedSeconds: number;
   expectedGain: string;

@@ -1,12 +1,18 @@
 import type pg from 'pg';
 import { engineFor, sqlEngineFor } from '../databases/index.js';
 import type { DatabaseTarget, MaintenanceSession } from '../databases/engine.js';
-import { cancelled, DbopsError } from '../errors.js';
+import { cancelled, DbopsError, invalidInput } from '../errors.js';
 import type { Logger } from '../log.js';
 import { applySteps, type StepOutcome } from '../maintenance/apply.js';
 import { applyCommandSteps } from '../maintenance/apply-commands.js';
 import { setTimeouts } from '../maintenance/step-session.js';
-import { type MaintenanceStep, type MaintenanceThresholds, planMaintenance } from '../maintenance/plan.js';
+import type { MonitorFindings } from '../maintenance/monitor-findings.js';
+import {
+  type MaintenancePlan,
+  type MaintenanceStep,
+  type MaintenanceThresholds,
+  planMaintenance,
+} from '../maintenance/plan.js';
 import type { TableRebuildPolicy } from '../maintenance/table-rebuild.js';
 import type { Occurrence, Window } from '../maintenance-window/window.js';
 import type { Secrets } from '../secrets.js';
@@ -29,6 +35,8 @@ export interface MaintenanceOptions {
   maxReplicationLagMs?: number;
   /** maintenance_work_mem for the session, in bytes (PostgreSQL); the server's when absent. */
   maintenanceWorkMemBytes?: number;
+  /** PostgreSQL: a monitor-report's findings (the monitor-report input), raising and naming the steps they map to. */
+  monitorFindings?: MonitorFindings;
   /** MongoDB: validate with { full: true } (validate-full). */
   validateFull?: boolean;
   /** The clock (tests and the window's checks read it); new Date() by default. */
@@ -47,6 +55,8 @@ export interface MaintenanceResult {
   /** One per 'apply' step that the run considered; empty for a plan-only run or outside the window. */
   outcomes: StepOutcome[];
   window?: { text: string; open: boolean; next: Occurrence };
+  /** With the monitor-report input: the report, how many findings named a step, and those that named none (why). */
+  monitor?: MaintenancePlan['monitor'];
   /** Set when a step failed (other than by its lock timeout): the adapters show the summary, then this error. */
   failure?: Error;
 }
@@ -61,12 +71,18 @@ export async function maintenance(options: MaintenanceOptions): Promise<Maintena
   const now = options.now ?? (() => new Date());
   const context = { log, ...(signal ? { signal } : {}) };
   const document = engineFor(target);
+  if (target.engine !== 'postgresql' && options.monitorFindings)
+    throw invalidInput(
+      'monitor-report',
+      'is used for PostgreSQL only: no MongoDB maintenance step answers a monitor-report finding yet',
+      'leave monitor-report unset for a MongoDB database',
+    );
   if (target.engine !== 'postgresql' && document.withMaintenanceSession)
     return document.withMaintenanceSession(target, context, (session) => documentMaintenance(session, options, now));
   const engine = sqlEngineFor(target, 'maintenance');
   return engine.withSqlSession(target, context, async (client) => {
-    const plan = await planUnderLockTimeout(client, options);
-    const result = planned(plan, options, now);
+    const { steps: plan, monitor } = await planUnderLockTimeout(client, options);
+    const result = { ...planned(plan, options, now), ...(monitor ? { monitor } : {}) };
     if (!shouldApply(result, options)) return result;
     const outcomes = await applySteps(client, plan, {
       lockTimeoutMs: options.lockTimeoutMs,
@@ -151,10 +167,10 @@ function finished(result: MaintenanceResult, outcomes: StepOutcome[], signal?: A
  * The plan reads sizes (pg_relation_size), which waits behind an ACCESS EXCLUSIVE lock: under lock-timeout, a table
  * locked by another session makes the run fail fast, naming the limit, instead of waiting in the lock queue.
  */
-async function planUnderLockTimeout(client: pg.Client, options: MaintenanceOptions): Promise<MaintenanceStep[]> {
+async function planUnderLockTimeout(client: pg.Client, options: MaintenanceOptions): Promise<MaintenancePlan> {
   await setTimeouts(client, options.lockTimeoutMs, options.statementTimeoutMs);
   try {
-    return (await planMaintenance(client, options.thresholds, options.rebuildPolicy)).steps;
+    return await planMaintenance(client, options.thresholds, options.rebuildPolicy, options.monitorFindings);
   } catch (error) {
     if ((error as { code?: string }).code !== '55P03') throw error;
     throw new DbopsError(

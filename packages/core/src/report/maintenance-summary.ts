@@ -12,7 +12,12 @@ export function maintenanceSummary(result: MaintenanceResult): Result {
     status,
     title: title(result, counts, Boolean(closed)),
     text: `${counts.planned} step(s) to apply, ${counts.reported} to decide by hand; ${counts.applied} applied, ${counts.skipped} skipped, ${counts.failed} failed.`,
-    blocks: [...windowBlocks(result, Boolean(closed)), ...planBlocks(result), ...outcomeBlocks(result.outcomes)],
+    blocks: [
+      ...windowBlocks(result, Boolean(closed)),
+      ...monitorBlocks(result),
+      ...planBlocks(result),
+      ...outcomeBlocks(result.outcomes),
+    ],
   };
 }
 
@@ -57,6 +62,24 @@ function windowBlocks(result: MaintenanceResult, closed: boolean): Block[] {
   return blocks;
 }
 
+function monitorBlocks(result: MaintenanceResult): Block[] {
+  const m = result.monitor;
+  if (!m) return [];
+  const blocks: Block[] = [
+    {
+      kind: 'facts',
+      rows: [
+        [
+          'Monitor report',
+          [code(m.file), ` of ${m.generatedAt}: ${m.used} finding(s) named a step, ${m.ignored.length} none`],
+        ],
+      ],
+    },
+  ];
+  if (m.ignored.length) blocks.push({ kind: 'note', text: `Findings no step answers: ${m.ignored.join('; ')}` });
+  return blocks;
+}
+
 function planBlocks(result: MaintenanceResult): Block[] {
   if (result.plan.length === 0) return [{ kind: 'note', text: 'Nothing to do: no finding passed its threshold.' }];
   return [
@@ -84,17 +107,17 @@ function outcomeBlocks(outcomes: readonly StepOutcome[]): Block[] {
     { kind: 'heading', text: 'Applied' },
     {
       kind: 'table',
-      columns: ['Statement', 'Outcome', 'Size', 'Duration', 'Reason'],
+      columns: ['Statement', 'Outcome', 'Size', 'Duration', 'Reason or result'],
       rows: outcomes.map((o) => [
         code(o.statement),
         [{ status: o.status === 'applied' ? 'ok' : o.status === 'skipped' ? 'warning' : 'failure' }, ` ${o.status}`],
         size(o),
         o.seconds === undefined ? '' : formatSeconds(o.seconds),
-        o.reason ?? '',
+        o.reason ?? o.result ?? '',
       ]),
     },
   ];
-  const cleaned = outcomes.flatMap((o) => o.cleanedUp ?? []);
+  const cleaned = outcomes.filter((o) => o.kind !== 'drop-repack-leftovers').flatMap((o) => o.cleanedUp ?? []);
   const left = outcomes.flatMap((o) => o.leftOver ?? []);
   if (cleaned.length)
     blocks.push({ kind: 'note', text: `Dropped invalid indexes failed rebuilds left: ${cleaned.join(', ')}` });

@@ -50,6 +50,8 @@ export async function runPgRepack(target: DatabaseTarget, table: string, setting
       // With --no-kill-backend, a lock it could not get within --wait-timeout is a warning and exit 0.
       const said = proc.stderrText();
       if (/skipping repack|timed out/i.test(said)) throw new RepackLockError(said.trim());
+      // A killed run's trigger on the table: a warning and exit 0 too, with nothing rebuilt.
+      if (/already has a trigger/i.test(said)) throw new Error(`pg_repack refused the table: ${said.trim()}`);
     } finally {
       clearTimeout(timer);
       settings.signal?.removeEventListener('abort', interrupt);

@@ -1,0 +1,180 @@
+// What a killed pg_repack leaves, on a real server with the real pg_repack client: dbops' own apply starts the
+// rebuild of a bloated table, an open transaction holds pg_repack after its copy (it waits for older transactions
+// before it swaps), and the pg_repack process is SIGKILLed. Its trigger, log table, copy and type stay; every write
+// to the table pays the trigger. The next plan reports them (which table, the writes logged), an apply removes them
+// with pg_repack's own cleanup under lock_timeout and then rebuilds the table; all rows and later writes are kept.
+import { execFileSync } from 'node:child_process';
+import pg from 'pg';
+import { runCli } from '../harness/cli.js';
+import { eventually } from '../harness/eventually.js';
+import { type PostgresServer, startPostgres } from '../harness/postgres.js';
+import { childPids, killQuietly } from '../harness/processes.js';
+
+const hasPgRepack = (() => {
+  try {
+    return /pg_repack 1\./.test(execFileSync('pg_repack', ['--version'], { encoding: 'utf8' }));
+  } catch {
+    return false;
+  }
+})();
+
+let server: PostgresServer;
+beforeAll(async () => {
+  // track_commit_timestamp: the plan can say since when the leftovers are there.
+  if (hasPgRepack)
+    server = await startPostgres({ settings: { autovacuum_naptime: '1d', track_commit_timestamp: 'on' } });
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const DB = 'repack_leftovers';
+const q = (sql: string) => server.query(sql, [], DB);
+
+async function maintenance(...args: string[]) {
+  const run = await runCli([
+    'maintenance',
+    '--database-url',
+    server.url(DB),
+    '--min-table-size',
+    '1MB',
+    '--min-index-size',
+    '1MB',
+    '--json',
+    ...args,
+  ]);
+  expect(run.stderr).not.toContain(server.password);
+  return { ...run, result: run.stdout ? JSON.parse(run.stdout) : undefined };
+}
+
+const leftovers = async (oid: number) =>
+  q(
+    `select relname::text as name from pg_class where relnamespace = 'repack'::regnamespace
+        and relname in ('log_${oid}', 'table_${oid}', 'pk_${oid}')
+     union all select tgname::text from pg_trigger where tgname = 'repack_trigger'
+     order by 1`,
+  ).then((rows) => rows.map((r) => r.name));
+
+(hasPgRepack ? it : it.skip)(
+  'SIGKILL of pg_repack mid-rebuild: the leftovers are reported, then removed, the table intact',
+  async () => {
+    await server.createDatabase(DB);
+    const started = Date.now();
+    let killedAt = Number.POSITIVE_INFINITY;
+    await q(`create extension pg_repack`);
+    await q(`create table items (id int primary key, v int, note text) with (autovacuum_enabled = false)`);
+    await q(`insert into items select g, g, 'row ' || g from generate_series(1, 300000) g`);
+    await q(`delete from items where id % 10 <> 0`);
+    await q(`vacuum (analyze) items`);
+    await q(`select pg_stat_force_next_flush()`);
+    const oid: number = (await q(`select 'items'::regclass::oid::int as oid`))[0]!.oid;
+
+    // An older transaction: pg_repack copies, builds its indexes, then waits for it before the swap.
+    const older = new pg.Client({ connectionString: server.url(DB) });
+    await older.connect();
+    try {
+      await older.query(`begin; select 1`);
+      const running = maintenance('--apply', '--lock-timeout', '5s');
+      const waiting = () =>
+        q(`select 1 from pg_class where relname = 'table_${oid}'`).then(
+          (rows) => rows.length === 1 && childPids(process.pid, 'pg_repack').length === 1,
+        );
+      expect(await eventually(waiting, 60_000)).toBe(true);
+
+      // While pg_repack works, its objects are not leftovers: reported, left alone.
+      const during = await maintenance();
+      const busy = during.result.plan.find((s: { kind: string }) => s.kind === 'drop-repack-leftovers');
+      expect(busy).toMatchObject({ mode: 'report', object: '"public"."items"' });
+      expect(busy.why).toMatch(/holds pg_repack's advisory lock on it: a pg_repack is still at work/);
+
+      killedAt = Date.now();
+      for (const pid of childPids(process.pid, 'pg_repack')) killQuietly(pid, 'SIGKILL');
+      const killed = await running;
+      expect(killed.code).toBe(1);
+      expect(killed.result.outcomes).toEqual([
+        expect.objectContaining({ kind: 'repack-table', status: 'failed', reason: expect.stringMatching(/SIGKILL/) }),
+      ]);
+    } finally {
+      await older.query('rollback');
+      await older.end();
+    }
+    // Its server processes end once they notice the client is gone.
+    const gone = () =>
+      q(`select 1 from pg_stat_activity where application_name = 'pg_repack'`).then((r) => r.length === 0);
+    expect(await eventually(gone, 30_000)).toBe(true);
+    expect(await leftovers(oid)).toEqual([`log_${oid}`, `pk_${oid}`, 'repack_trigger', `table_${oid}`]);
+
+    // Every write pays the trigger: it lands in the log table too.
+    await q(`insert into items select g, g, 'late ' || g from generate_series(300001, 300100) g`);
+    await q(`update items set v = -v where id = 10`);
+    expect(await q(`select count(*)::int as logged from repack.log_${oid}`)).toEqual([{ logged: 101 }]);
+    await q(`select pg_stat_force_next_flush()`);
+
+    const plan = await maintenance();
+    expect(plan.result.plan.map((s: { kind: string; mode: string }) => [s.kind, s.mode])).toEqual([
+      ['drop-repack-leftovers', 'apply'],
+      ['repack-table', 'apply'],
+    ]);
+    const [step] = plan.result.plan;
+    expect(step).toMatchObject({
+      object: '"public"."items"',
+      statement: `SELECT repack.repack_drop('"public"."items"'::regclass, 4)`,
+      figures: { tableOid: oid, loggedWrites: 101, since: expect.any(Number) },
+    });
+    expect(step.why).toBe(
+      `an interrupted pg_repack (killed mid-rebuild) left repack.log_${oid}, type repack.pk_${oid}, repack.table_${oid}, trigger repack_trigger on "public"."items", left since ${new Date(step.figures.since).toISOString()}: every insert, update and delete on "public"."items" also writes to repack.log_${oid} (101 write(s) logged by its trigger since the statistics were reset), and pg_repack refuses the table until they are gone`,
+    );
+    // Since pg_repack committed its trigger and log table: after the test began, before the kill.
+    expect(step.figures.since).toBeGreaterThanOrEqual(started - 1000);
+    expect(step.figures.since).toBeLessThanOrEqual(killedAt);
+    // pg_repack's work tables are not maintenance targets of their own.
+    expect(JSON.stringify(plan.result.plan)).not.toMatch(/"object":"\\"repack\\"/);
+
+    // A reader holding the table: the cleanup waits lock-timeout, is skipped, and changes nothing.
+    const reader = new pg.Client({ connectionString: server.url(DB) });
+    await reader.connect();
+    try {
+      await reader.query(`begin; select count(*) from items`);
+      const blocked = await maintenance('--apply', '--lock-timeout', '1s');
+      expect(blocked.result.outcomes[0]).toMatchObject({ kind: 'drop-repack-leftovers', status: 'skipped' });
+      expect(blocked.result.outcomes[0].reason).toMatch(/did not get its lock within lock-timeout \(1000 ms\)/);
+      // pg_repack would refuse the table (with exit 0): its rebuild is not started.
+      expect(blocked.result.outcomes[1]).toMatchObject({
+        kind: 'repack-table',
+        status: 'skipped',
+        reason: `not started: what an interrupted pg_repack left on "public"."items" is still there, and pg_repack refuses the table until it is removed`,
+      });
+      expect(await leftovers(oid)).toHaveLength(4);
+    } finally {
+      await reader.query('rollback');
+      await reader.end();
+    }
+
+    const run = await maintenance('--apply');
+    expect(run.code).toBe(0);
+    expect(run.result.outcomes.map((o: { kind: string; status: string }) => [o.kind, o.status])).toEqual([
+      ['drop-repack-leftovers', 'applied'],
+      ['repack-table', 'applied'],
+    ]);
+    expect(run.result.outcomes[0].cleanedUp).toEqual([
+      `repack.log_${oid}`,
+      `type repack.pk_${oid}`,
+      `repack.table_${oid}`,
+      'trigger repack_trigger',
+    ]);
+    expect(run.result.outcomes[0].result).toMatch(/^removed what pg_repack left: repack\.log_/);
+    expect(await leftovers(oid)).toEqual([]);
+    // Every row kept, writes made while the trigger was there included, and new writes fire no trigger.
+    const [table] = await q(
+      `select count(*)::int as rows, count(*) filter (where note like 'late %')::int as late,
+              (select v from items where id = 10) as v from items`,
+    );
+    expect(table).toEqual({ rows: 30100, late: 100, v: -10 });
+    await q(`insert into items values (400000, 1, 'after')`);
+    expect(await q(`select tgname from pg_trigger where tgrelid = 'items'::regclass`)).toEqual([]);
+    expect(
+      await q(`select 1 from pg_class where relname like 'log\\_%' and relnamespace = 'repack'::regnamespace`),
+    ).toEqual([]);
+  },
+  180_000,
+);
