@@ -14,9 +14,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createDatabaseOnce } from './lib/cluster.mjs';
 import { CLI, describeBuild, startEnvironment } from './lib/environment.mjs';
 import { measure, waitForQuiet } from './lib/measure.mjs';
+import { manyTablesDatabase } from './lib/many-tables-catalog.mjs';
 import { backupPhases } from './lib/profile.mjs';
 import { median, ratio, rssMb, seconds } from './lib/table.mjs';
 
@@ -32,11 +32,10 @@ const runs = Number(opts.runs);
 const clis = opts.cli?.length ? opts.cli : [CLI];
 
 const { cluster, pgBin } = await startEnvironment();
-const db = `many_${tables}`;
+const db = await manyTablesDatabase(cluster, tables);
 const url = cluster.url(db);
 const scratch = mkdtempSync(join(tmpdir(), 'dbops-many-tables-'));
 try {
-  await createCatalog(db, tables);
   const contenders = [
     { label: 'pg_dump -Fc -Z0 \\| zstd -3 > file', run: () => pipe(`| zstd -q -3 -o ${scratch}/pipe.zst -f`) },
     { label: 'pg_dump -Fc > file', run: () => pipe(`> ${scratch}/dump.fc`) },
@@ -103,20 +102,4 @@ try {
 
 function pipe(tail) {
   return measure('bash', ['-o', 'pipefail', '-c', `"${pgBin}/pg_dump" -Fc -Z0 -d '${url}' ${tail}`]);
-}
-
-/** `tables` tables of 20 rows, each with a primary key and one more index, analyzed; created once and reused. */
-function createCatalog(database, count) {
-  return createDatabaseOnce(cluster, database, async (client) => {
-    console.log(`Creating ${count} tables…`);
-    for (let start = 0; start < count; start += 500) {
-      const end = Math.min(count, start + 500) - 1;
-      await client.query(`do $$ begin for i in ${start}..${end} loop
-        execute format('create table t_%s (id int primary key, account int, note text)', i);
-        execute format('create index on t_%s (account)', i);
-        execute format('insert into t_%s select g, g %% 7, md5(g::text) from generate_series(1, 20) g', i);
-      end loop; end $$`);
-    }
-    await client.query('analyze');
-  });
 }

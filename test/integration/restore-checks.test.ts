@@ -17,7 +17,9 @@ import {
   Secrets,
   type RawInputs,
 } from '@dbops/core';
+import { postgresEngine } from '../../packages/core/src/databases/postgres/engine.js';
 import { checkTables, COUNT_BATCH, runUserChecks } from '../../packages/core/src/databases/postgres/restore-checks.js';
+import { parsePgTarget } from '../../packages/core/src/databases/postgres/target.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 
 let server: PostgresServer;
@@ -310,6 +312,53 @@ test('row counts are taken in batches at 700 tables; a wrong count, a missing ta
       await limited.end();
     }
   } finally {
+    await rm(to, { recursive: true, force: true });
+  }
+});
+
+test('the row counts and the other checks run side by side, on two sessions, and report in the same order', async () => {
+  // The counts wait on a lock another session holds on the only table; meanwhile the other session reads the
+  // catalog and runs the user's check, which passes only if it sees the counting session waiting. Run one after the
+  // other, the user's check would start only once the lock is released, when nothing waits any more. (The table
+  // has no index: pg_get_indexdef in the fingerprint would wait on the lock too.)
+  await server.createDatabase('side');
+  await server.query('create table public.plain (id int); insert into public.plain values (1), (2), (3)', [], 'side');
+  const to = await mkdtemp(join(tmpdir(), 'dbops-side-by-side-'));
+  const locker = new pg.Client({ connectionString: server.url('side') });
+  await locker.connect();
+  try {
+    const backup = await backupDefinition.run({ 'database-url': server.url('side'), to }, context());
+    expect(backup.failure).toBeUndefined();
+    const [entry] = await listBackups(await openStorage(to, { inputName: 'from' }));
+    await locker.query('begin; lock table public.plain in access exclusive mode');
+    const log = new MemoryLogger();
+    const waited = `with recursive w(n, seen) as (
+        select 0, false
+        union all
+        -- correlated with w (n), so it is looked at again each round rather than once for the whole query
+        select n + 1, exists (select 1 from pg_locks where not granted and relation = 'public.plain'::regclass and n >= 0)
+          from w, pg_sleep(0.05) where not seen and n < 200)
+      select bool_or(seen) from w`;
+    const running = postgresEngine.checkRestored(
+      parsePgTarget({ url: server.url('side') }),
+      entry!.manifest,
+      [{ name: 'counts wait meanwhile', sql: waited }],
+      { log },
+    );
+    // Released once the user's check is done, or after 30 s (then it runs after the counts, and fails).
+    for (let i = 0; i < 300 && !log.lines.some((l) => l.startsWith("debug: Ran the user's checks")); i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    await locker.query('commit');
+    const { checks, rows } = await running;
+    expect(checks.map((c) => [c.name, c.passed])).toEqual([
+      ['tables present', true],
+      ['row counts (exact)', true],
+      ['schema fingerprint', true],
+      ['counts wait meanwhile', true],
+    ]);
+    expect(rows).toBe(3);
+  } finally {
+    await locker.end();
     await rm(to, { recursive: true, force: true });
   }
 });

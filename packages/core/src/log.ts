@@ -27,6 +27,14 @@ export function formatLocation(at: SourceLocation): string {
   return `${at.file}:${at.line}${at.column !== undefined ? `:${at.column}` : ''}`;
 }
 
+/** Runs one step and says at debug level how long it took (DBOPS_DEBUG shows it: the benchmarks read these lines). */
+export async function timed<T>(log: Logger, what: string, step: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await step();
+  log.debug(`${what} in ${Math.round(performance.now() - started)} ms`);
+  return result;
+}
+
 export const silentLogger: Logger = {
   debug() {},
   info() {},

@@ -1,5 +1,5 @@
 import { cancelled, DbopsError } from '../errors.js';
-import type { Logger } from '../log.js';
+import { timed, type Logger } from '../log.js';
 import type { Secrets } from '../secrets.js';
 import { engineForBackup, sqlEngineFor } from '../databases/index.js';
 import { readTombstones, type TombstoneSet } from '../data-retention/tombstones.js';
@@ -77,7 +77,7 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
     const tools = { ...(options.pgBinDir ? { binDir: options.pgBinDir } : {}), env: options.env };
     const restorer = await engine.findRestorer(server, manifest, tools);
 
-    const into = await admin.createDatabase(scratch, manifest);
+    const into = await timed(log, 'Created the scratch database', () => admin.createDatabase(scratch, manifest));
     created = true;
     const on = `${options.target.host}:${options.target.port} (${server.product} ${server.version})`;
     log.info(`Restoring into scratch database ${scratch} on ${on} with ${restorer.program} ${restorer.version}`);
@@ -156,9 +156,9 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
     throw error;
   } finally {
     if (created && !options.keep) {
-      await admin
-        .dropDatabase(scratch)
-        .catch((error) => log.warn(`Could not drop scratch database ${scratch}: ${(error as Error).message}`));
+      await timed(log, 'Dropped the scratch database', () => admin.dropDatabase(scratch)).catch((error) =>
+        log.warn(`Could not drop scratch database ${scratch}: ${(error as Error).message}`),
+      );
     } else if (created) {
       log.info(`Kept scratch database ${scratch} (keep: true)`);
     }

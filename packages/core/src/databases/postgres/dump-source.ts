@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import type pg from 'pg';
 import { DbopsError } from '../../errors.js';
-import type { Logger } from '../../log.js';
+import { timed } from '../../log.js';
 import type { DumpRecord, DumpSettings, DumpSource, DumpStream, EngineContext, ParallelDump } from '../engine.js';
 import type { ArchiveToc } from './archive-toc.js';
 import { findClientTools } from './client-tools.js';
@@ -171,14 +171,6 @@ export async function withPgDumpSource<T>(
       },
     });
   });
-}
-
-/** Runs one step of the backup's own reading of the database and says how long it took (DBOPS_DEBUG shows it). */
-async function timed<T>(log: Logger, what: string, step: () => Promise<T>): Promise<T> {
-  const started = performance.now();
-  const result = await step();
-  log.debug(`${what} in ${Math.round(performance.now() - started)} ms`);
-  return result;
 }
 
 /** Checks the archive's table of contents against the inventory; returns what the manifest records of the dump. */

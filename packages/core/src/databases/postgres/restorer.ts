@@ -1,4 +1,5 @@
 import { DbopsError } from '../../errors.js';
+import { timed } from '../../log.js';
 import type { BackupManifest } from '../../manifest/manifest.js';
 import type { ClientToolSettings, DatabaseServer, Restorer } from '../engine.js';
 import { findRestoreTools } from './client-tools.js';
@@ -23,22 +24,27 @@ export async function findPgRestorer(
     /** pg_restore -j into an existing, empty database. */
     async restore(archivePath, target, options) {
       const into = asPgTarget(target);
-      if (archiveCreatesSchema(await listArchiveFile(tools.pgRestore, archivePath, options.signal), 'public')) {
+      const toc = await timed(options.log, 'Listed the archive', () =>
+        listArchiveFile(tools.pgRestore, archivePath, options.signal),
+      );
+      if (archiveCreatesSchema(toc, 'public')) {
         await withSession(into, options.log, options.signal, (client) =>
           dropEmptyPublicSchema(client, describeTarget(into)),
         );
       }
       const libpq = await libpqEnvironment(into, options.env);
       try {
-        const outcome = await runPgRestore({
-          pgRestore: tools.pgRestore,
-          archivePath,
-          database: into.database,
-          jobs: options.jobs,
-          noOwner: options.noOwner,
-          env: libpq.env,
-          ...(options.signal ? { signal: options.signal } : {}),
-        });
+        const outcome = await timed(options.log, `Ran pg_restore -j${options.jobs}`, () =>
+          runPgRestore({
+            pgRestore: tools.pgRestore,
+            archivePath,
+            database: into.database,
+            jobs: options.jobs,
+            noOwner: options.noOwner,
+            env: libpq.env,
+            ...(options.signal ? { signal: options.signal } : {}),
+          }),
+        );
         if (!outcome.ok) {
           throw new DbopsError('RESTORE_FAILED', `pg_restore failed: ${outcome.errors.slice(0, 3).join(' | ')}`, {
             hint: 'See the pg_restore errors; roles, extensions or tablespaces the backup needs may be missing on the target server.',
