@@ -26,6 +26,7 @@ import { silentLogger } from '../../log.js';
 import { runCollectionBatch } from './data-retention-batch.js';
 import { readHeldIds } from './data-retention-filter.js';
 import { type CollectionTarget, resolveCollectionTargets } from './data-retention-target.js';
+import { secondaryLagMs } from './replication-lag.js';
 
 export async function purgeCollections(
   client: MongoClient,
@@ -66,6 +67,28 @@ export async function purgeCollections(
     if (ms > 0)
       await sleep(ms, undefined, options.signal ? { signal: options.signal } : undefined).catch(() => undefined);
     return !stopped();
+  };
+
+  const maxLagMs = options.maxReplicationLagMs ?? policy.defaults.maxReplicationLagMs;
+  let lagWaitMs = 0;
+  let waitingFor: string | undefined;
+  /** Before each batch: waits while a secondary lags more than max-replication-lag; false to stop. */
+  const waitForSecondaries = async () => {
+    for (;;) {
+      if (stopped()) return false;
+      const lag = await secondaryLagMs(client);
+      if (lag <= maxLagMs) {
+        waitingFor = undefined;
+        return true;
+      }
+      const reason = `A secondary lags ${Math.round(lag)} ms behind (max-replication-lag ${maxLagMs} ms)`;
+      if (waitingFor === undefined) log.info(`${reason}; waiting`);
+      waitingFor = reason;
+      const before = performance.now();
+      const goOn = await pause(options.lagCheckIntervalMs ?? 1000);
+      lagWaitMs += performance.now() - before;
+      if (!goOn) return false;
+    }
   };
 
   /** The rule's archiving step, or undefined when it does not archive; throws before its first batch when unusable. */
@@ -118,7 +141,7 @@ export async function purgeCollections(
     try {
       const archive = await archiveStep(target, (record) => (archived = record));
       for (;;) {
-        if (stopped()) break;
+        if (!(await waitForSecondaries())) break;
         const batchStart = performance.now();
         const batch = await runCollectionBatch(
           client,
@@ -183,6 +206,7 @@ export async function purgeCollections(
     ...(error ? { error } : {}),
     rules: results,
     skipped,
-    lagWaitMs: 0,
+    lagWaitMs: Math.round(lagWaitMs),
+    ...(waitingFor ? { stoppedWaitingFor: waitingFor } : {}),
   };
 }

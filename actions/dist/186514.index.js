@@ -1,8 +1,8 @@
-export const id = 165518;
-export const ids = [165518];
+export const id = 186514;
+export const ids = [186514];
 export const modules = {
 
-/***/ 65518:
+/***/ 86514:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -2233,6 +2233,43 @@ archive) {
     return { found: ids.length, rows: deletedCount, keys: ids.map(keyText).filter((k) => !stayed.has(k)) };
 }
 //# sourceMappingURL=data-retention-batch.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/replication-lag.js
+/**
+ * The replication lag a MongoDB purge waits on (as PostgreSQL's, data-retention-lag.ts): how far the furthest
+ * secondary's last applied operation is behind the primary's, from replSetGetStatus. Deletes fill the oplog that
+ * secondaries replay; a purge that outruns them delays reads there and, past the oplog window, forces a resync.
+ * A standalone server (FerretDB, a mongod without --replSet) has no secondaries: 0. So is a role without the
+ * clusterMonitor privilege, which cannot read the status: the purge then goes on, paced by its own pauses.
+ */
+
+const NO_REPLICA_SET = new Set([
+    59, // CommandNotFound: FerretDB
+    76, // NoReplicationEnabled: a standalone mongod
+    13, // Unauthorized: the role may not read the status
+]);
+async function secondaryLagMs(client) {
+    try {
+        return largestSecondaryLagMs(await client.db('admin').command({ replSetGetStatus: 1 }));
+    }
+    catch (error) {
+        if (error instanceof lib.MongoServerError && typeof error.code === 'number' && NO_REPLICA_SET.has(error.code))
+            return 0;
+        throw error;
+    }
+}
+/** The largest lag among SECONDARY members behind the PRIMARY, in ms; 0 without a primary or secondaries. */
+function largestSecondaryLagMs(status) {
+    const members = (status.members ?? []);
+    const primary = members.find((m) => m.stateStr === 'PRIMARY')?.optimeDate;
+    if (!(primary instanceof Date))
+        return 0;
+    let lag = 0;
+    for (const member of members)
+        if (member.stateStr === 'SECONDARY' && member.optimeDate instanceof Date)
+            lag = Math.max(lag, primary.getTime() - member.optimeDate.getTime());
+    return lag;
+}
+//# sourceMappingURL=replication-lag.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-purge.js
 /**
  * The purge of a plan's MongoDB rules: per rule, batches of expired, unheld documents deleted by `_id`
@@ -2243,6 +2280,7 @@ archive) {
  * and the next run archives them again. After the first batch it never throws: the result says what was deleted,
  * with outcome 'failed' and the error, so a receipt records it.
  */
+
 
 
 
@@ -2286,6 +2324,30 @@ async function purgeCollections(client, plan, options) {
         if (ms > 0)
             await (0,promises_.setTimeout)(ms, undefined, options.signal ? { signal: options.signal } : undefined).catch(() => undefined);
         return !stopped();
+    };
+    const maxLagMs = options.maxReplicationLagMs ?? policy.defaults.maxReplicationLagMs;
+    let lagWaitMs = 0;
+    let waitingFor;
+    /** Before each batch: waits while a secondary lags more than max-replication-lag; false to stop. */
+    const waitForSecondaries = async () => {
+        for (;;) {
+            if (stopped())
+                return false;
+            const lag = await secondaryLagMs(client);
+            if (lag <= maxLagMs) {
+                waitingFor = undefined;
+                return true;
+            }
+            const reason = `A secondary lags ${Math.round(lag)} ms behind (max-replication-lag ${maxLagMs} ms)`;
+            if (waitingFor === undefined)
+                log.info(`${reason}; waiting`);
+            waitingFor = reason;
+            const before = performance.now();
+            const goOn = await pause(options.lagCheckIntervalMs ?? 1000);
+            lagWaitMs += performance.now() - before;
+            if (!goOn)
+                return false;
+        }
     };
     /** The rule's archiving step, or undefined when it does not archive; throws before its first batch when unusable. */
     const archiveStep = async (target, stored) => {
@@ -2331,7 +2393,7 @@ async function purgeCollections(client, plan, options) {
         try {
             const archive = await archiveStep(target, (record) => (archived = record));
             for (;;) {
-                if (stopped())
+                if (!(await waitForSecondaries()))
                     break;
                 const batchStart = performance.now();
                 const batch = await runCollectionBatch(client, target, () => readHeldIds(client, target, maxTimeMS), size, maxTimeMS, undefined, archive && ((documents, keys) => archive(documents, keys, result.batches + 1)));
@@ -2391,7 +2453,8 @@ async function purgeCollections(client, plan, options) {
         ...(error ? { error } : {}),
         rules: results,
         skipped,
-        lagWaitMs: 0,
+        lagWaitMs: Math.round(lagWaitMs),
+        ...(waitingFor ? { stoppedWaitingFor: waitingFor } : {}),
     };
 }
 //# sourceMappingURL=data-retention-purge.js.map
