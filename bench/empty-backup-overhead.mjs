@@ -6,7 +6,7 @@
 // Run it with the node the actions run on: scripts/node24.sh node bench/empty-backup-overhead.mjs ...
 // Usage: node bench/empty-backup-overhead.mjs <postgres url of an empty database> [rounds=9] [other main.js]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,9 +74,23 @@ const load = () =>
     .join(' ');
 console.log(`node ${process.version}, ${rounds} rounds; load average before: ${load()}`);
 const times = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
+const cpu = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
+/**
+ * CPU seconds of this process's finished children and their descendants (cutime + cstime in /proc/self/stat, Linux):
+ * on a shared machine the wall times swing with other load, the CPU a run costs much less.
+ */
+const childCpu = () => {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100; // fields 16 and 17 of proc(5), in USER_HZ (100)
+  } catch {
+    return Number.NaN;
+  }
+};
 try {
   for (let round = 0; round < rounds; round++) {
     for (const [name, [command, ...args]] of Object.entries(contenders)) {
+      const cpuBefore = childCpu();
       const started = process.hrtime.bigint();
       const env = { ...process.env, ...envs[name] };
       const { status, stdout, stderr } = spawnSync(command, args, {
@@ -86,6 +100,7 @@ try {
       });
       if (status !== 0) throw new Error(`${name} exited with ${status}: ${stdout}${stderr}`);
       times[name].push(Number(process.hrtime.bigint() - started) / 1e6);
+      cpu[name].push((childCpu() - cpuBefore) * 1000);
     }
   }
 } finally {
@@ -99,5 +114,5 @@ const median = (values) => {
 };
 for (const [name, values] of Object.entries(times))
   console.log(
-    `${name.padEnd(30)} median ${median(values).toFixed(0).padStart(5)} ms  (min ${Math.min(...values).toFixed(0)}, max ${Math.max(...values).toFixed(0)})`,
+    `${name.padEnd(30)} median ${median(values).toFixed(0).padStart(5)} ms  (min ${Math.min(...values).toFixed(0)}, max ${Math.max(...values).toFixed(0)})  CPU median ${median(cpu[name]).toFixed(0)} ms (min ${Math.min(...cpu[name]).toFixed(0)}, max ${Math.max(...cpu[name]).toFixed(0)})`,
   );
