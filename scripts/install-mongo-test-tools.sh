@@ -7,10 +7,12 @@ set -euo pipefail
 
 DEST="${DBOPS_TEST_TOOLS_DIR:-/opt/dbops-test-tools}"
 FERRETDB_VERSION=v1.24.2
-# mongo-tools tags its releases without a "v" (100.18.0), so Go knows them only by pseudo-version: this is the
-# commit tagged 100.18.0, whose go.mod asks for Go 1.26.5.
+# mongo-tools 100.18.0 (commit 21a342dfee64, whose go.mod asks for Go 1.26.5) is built from the copy of its source in
+# test/reference-clients/mongo-tools: the Go module proxy refuses github.com/mongodb/mongo-tools (403), while every
+# module it depends on is served, checked against the copy's go.sum.
 MONGO_TOOLS_RELEASE=100.18.0
-MONGO_TOOLS_VERSION=v0.0.0-20260812163951-21a342dfee64
+MONGO_TOOLS_COMMIT=21a342dfee64
+MONGO_TOOLS_SRC="$(cd "$(dirname "$0")/.." && pwd)/test/reference-clients/mongo-tools"
 
 go_bin="$(command -v go || true)"
 [ -z "$go_bin" ] && [ -x /usr/local/go/bin/go ] && go_bin=/usr/local/go/bin/go
@@ -67,16 +69,12 @@ if [ ${#missing_tools[@]} -eq 0 ]; then
   echo "mongo-tools $MONGO_TOOLS_RELEASE present in $DEST/bin"
 elif prebuilt; then
   echo "mongo-tools: using the prebuilt ${mongo_tools[*]} in MONGO_TOOLS_BIN=$MONGO_TOOLS_BIN (nothing built)"
-elif ! module_source github.com/mongodb/mongo-tools "$MONGO_TOOLS_VERSION" 2>"$work/download.log"; then
-  # Not fatal: the tests that need a reference client report themselves skipped, naming this reason.
-  echo "mongo-tools $MONGO_TOOLS_RELEASE could not be downloaded; tests that need mongodump/mongorestore will skip:" >&2
-  sed 's/^/  /' "$work/download.log" >&2
 else
-  echo "building ${missing_tools[*]} $MONGO_TOOLS_RELEASE"
+  echo "building ${missing_tools[*]} $MONGO_TOOLS_RELEASE from $MONGO_TOOLS_SRC"
   start=$SECONDS
   for tool in "${missing_tools[@]}"; do
-    (cd "$work/src" && "$go_bin" build -trimpath -o "$work/bin/$tool" \
-      -ldflags "-X main.VersionStr=$MONGO_TOOLS_RELEASE -X main.GitCommit=${MONGO_TOOLS_VERSION##*-}" "./$tool/main")
+    (cd "$MONGO_TOOLS_SRC" && "$go_bin" build -trimpath -o "$work/bin/$tool" \
+      -ldflags "-X main.VersionStr=$MONGO_TOOLS_RELEASE -X main.GitCommit=$MONGO_TOOLS_COMMIT" "./$tool/main")
     install_built "$tool" "$MONGO_TOOLS_RELEASE"
   done
   echo "mongo-tools built in $((SECONDS - start)) s"

@@ -2178,23 +2178,38 @@ async function countCollectionRule(client, target, held, limit, maxTimeMS) {
 //# sourceMappingURL=data-retention-count.js.map
 // EXTERNAL MODULE: external "node:timers/promises"
 var promises_ = __webpack_require__(58500);
-// EXTERNAL MODULE: ./packages/core/lib/data-retention/purge.js + 3 modules
-var purge = __webpack_require__(24242);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/archive.js
+var archive = __webpack_require__(85947);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/archive-run.js
+var archive_run = __webpack_require__(77995);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/purge.js + 4 modules
+var purge = __webpack_require__(95006);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/throttle.js
 var throttle = __webpack_require__(36645);
 // EXTERNAL MODULE: ./packages/core/lib/log.js
 var lib_log = __webpack_require__(69579);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-batch.js
+/**
+ * One purge batch on a MongoDB collection: the `_id`s of up to `size` expired, unheld documents, oldest `by`
+ * first, then one deleteMany of those `_id`s that checks the cutoff and the holds (read again) once more, so a
+ * document updated or put under a hold between the two survives. MongoDB has no transaction to roll back a batch in; the delete
+ * is one statement, and the result says exactly which documents went. A rule that archives picks the whole
+ * documents in the driver's raw mode (each one's BSON as the server sent it) and archives them before the delete:
+ * an archive that fails throws before anything is deleted.
+ */
+
 
 async function runCollectionBatch(client, target, 
 /** The held `_id`s, read for the pick and again just before the delete (a hold added meanwhile protects too). */
 readHeld, size, maxTimeMS, 
 /** Runs between picking and deleting: for tests of a document changed in between; nothing else should use it. */
-beforeDelete) {
+beforeDelete, 
+/** Stores the picked documents (raw BSON, `by` order) and their keys; the delete waits for it. */
+archive) {
     const collection = client.db(target.collection.database).collection(target.collection.name);
     const picked = await collection
         .find(purgeableFilter(target, await readHeld()), {
-        projection: { _id: 1 },
+        ...(archive ? { raw: true } : { projection: { _id: 1 } }),
         sort: { [target.by]: 1, _id: 1 },
         limit: size,
         maxTimeMS,
@@ -2202,7 +2217,11 @@ beforeDelete) {
         .toArray();
     if (picked.length === 0)
         return { found: 0, rows: 0, keys: [] };
-    const ids = picked.map((d) => d._id);
+    // Raw documents are decoded for their _id only; the archive gets the bytes as they came.
+    const raw = archive ? picked : undefined;
+    const ids = raw ? raw.map((document) => lib.BSON.deserialize(document)._id) : picked.map((d) => d._id);
+    if (archive && raw)
+        await archive(raw, ids.map(keyText));
     await beforeDelete?.(ids);
     const filter = purgeableFilter(target, await readHeld());
     const { deletedCount } = await collection.deleteMany({ $and: [idIn(ids), filter] }, { maxTimeMS });
@@ -2218,9 +2237,14 @@ beforeDelete) {
 /**
  * The purge of a plan's MongoDB rules: per rule, batches of expired, unheld documents deleted by `_id`
  * (data-retention-batch.ts), paced like PostgreSQL's purge (data-retention/throttle.ts: a pause proportional to
- * each batch, the max-runtime budget, the abort signal), holds read again before every batch. After the first batch
- * it never throws: the result says what was deleted, with outcome 'failed' and the error, so a receipt records it.
+ * each batch, the max-runtime budget, the abort signal), holds read again before every batch. A rule with archive-to
+ * archives each batch's documents (raw BSON, zstd, age: data-retention/archive.ts, as PostgreSQL's rows) and checks
+ * the stored object before the batch's delete: no archive, no delete. A crash between the two leaves the documents,
+ * and the next run archives them again. After the first batch it never throws: the result says what was deleted,
+ * with outcome 'failed' and the error, so a receipt records it.
  */
+
+
 
 
 
@@ -2234,10 +2258,7 @@ async function purgeCollections(client, plan, options) {
     const startedAt = new Date();
     const started = performance.now();
     const { targets, skipped } = await resolveCollectionTargets(client, plan.policy, new Date(plan.now), plan.rules.map((r) => r.rule));
-    // Invariant 7: a rule that archives must not lose a document; MongoDB archives are not built yet.
-    const archiving = targets.find((t) => t.archiveTo !== undefined);
-    if (archiving)
-        throw new lib_errors/* DbopsError */.zJ('INVALID_INPUT', `Policy line ${archiving.line}: rule '${archiving.rule}' archives to ${archiving.archiveTo}, but dbops cannot archive MongoDB documents yet; nothing was deleted`, { input: 'policy', hint: 'Remove archive-to from the rule to purge without an archive, or keep dry-run true.' });
+    const archives = new archive_run/* RunArchives */.L(options.archive);
     const policy = plan.policy;
     const pacing = {
         sleepMs: options.sleepMs ?? 0,
@@ -2266,6 +2287,25 @@ async function purgeCollections(client, plan, options) {
             await (0,promises_.setTimeout)(ms, undefined, options.signal ? { signal: options.signal } : undefined).catch(() => undefined);
         return !stopped();
     };
+    /** The rule's archiving step, or undefined when it does not archive; throws before its first batch when unusable. */
+    const archiveStep = async (target, stored) => {
+        if (target.archiveTo === undefined)
+            return undefined;
+        const { storage, encryption } = await archives.forRule(target.rule, target.archiveTo);
+        return async (documents, keys, batch) => {
+            const record = await (0,archive/* archiveBatch */.Vt)(storage, encryption, archives.runId, {
+                rule: target.rule,
+                table: target.namespace,
+                batch,
+                content: 'bson',
+                rows: documents,
+                keyRange: { first: keys[0], last: keys.at(-1) },
+            }, options.signal);
+            stored(record);
+            log.info(`Rule '${target.rule}': ${documents.length} documents archived to ${record.location}`);
+            await options.afterArchive?.(record);
+        };
+    };
     // Every rule has its entry, a rule the run did not reach with nothing deleted, as PostgreSQL's purge has.
     const results = targets.map((target) => ({
         rule: target.rule,
@@ -2286,16 +2326,23 @@ async function purgeCollections(client, plan, options) {
         const result = results[i];
         const hash = (0,external_node_crypto_.createHash)('sha256');
         const ruleStart = performance.now();
+        // The current batch's archive, once stored: named by the receipt when the batch deleted documents.
+        let archived;
         try {
+            const archive = await archiveStep(target, (record) => (archived = record));
             for (;;) {
                 if (stopped())
                     break;
                 const batchStart = performance.now();
-                const batch = await runCollectionBatch(client, target, () => readHeldIds(client, target, maxTimeMS), size, maxTimeMS);
+                const batch = await runCollectionBatch(client, target, () => readHeldIds(client, target, maxTimeMS), size, maxTimeMS, undefined, archive && ((documents, keys) => archive(documents, keys, result.batches + 1)));
                 const batchMs = performance.now() - batchStart;
+                const record = archived;
+                archived = undefined;
                 if (batch.rows > 0) {
                     result.rows += batch.rows;
                     result.batches++;
+                    if (record)
+                        result.archives.push(record);
                     for (const key of batch.keys)
                         hash.update(`${key}\n`);
                     await options.onBatch?.({
@@ -2318,6 +2365,9 @@ async function purgeCollections(client, plan, options) {
             }
         }
         catch (cause) {
+            // A delete that failed may still have run on the server: the receipt names its archive all the same.
+            if (archived)
+                result.archives.push(archived);
             // A cancel closes the client under a running command: that is an abort, not a failure.
             if (stopped())
                 break;

@@ -270,3 +270,13 @@ export function s3Client(server: S3Server, options: Partial<S3ClientConfig> = {}
     ...options,
   });
 }
+
+/** dbops's S3 options (openStorage's `s3`) for `server`. */
+export function s3Options(server: S3Server) {
+  return {
+    endpoint: server.endpoint,
+    region: server.region,
+    accessKeyId: server.accessKeyId,
+    secretAccessKey: server.secretAccessKey,
+  };
+}

@@ -19,7 +19,7 @@ import { retentionReceipt } from '../../packages/core/src/data-retention/receipt
 import { openStorage } from '../../packages/core/src/storage/index.js';
 import { runCli } from '../harness/cli.js';
 import { type PostgresServer, startPostgres } from '../harness/postgres.js';
-import { type S3Server, startS3Server } from '../harness/s3.js';
+import { type S3Server, s3Options, startS3Server } from '../harness/s3.js';
 
 const run = promisify(execFile);
 const DB = 'app';
@@ -35,12 +35,6 @@ let identityFile: string;
 let recipient: string;
 
 const q = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => server.query<T>(sql, params, DB);
-const s3Options = () => ({
-  endpoint: s3.endpoint,
-  region: s3.region,
-  accessKeyId: s3.accessKeyId,
-  secretAccessKey: s3.secretAccessKey,
-});
 
 function policyText(archiveTo: string): string {
   return `version: 1
@@ -196,12 +190,12 @@ it('archives exactly the deleted rows to a directory, with manifests, and the re
 it('archives exactly the deleted rows to S3', async () => {
   const expected = await rowsAsJson('audit_log', `created_at < '2025-06-01T00:00:00Z'`);
   const policy = await parsePolicy(policyText('s3://archive/audit'), 'retention.yml');
-  const result = await purge(policy, (l) => openStorage(l, { inputName: 'archive-to', s3: s3Options() }));
+  const result = await purge(policy, (l) => openStorage(l, { inputName: 'archive-to', s3: s3Options(s3) }));
   expect(result.outcome).toBe('complete');
   const rule = result.rules[0]!;
   expect(rule.archives).toHaveLength(3);
   // Read the objects through the storage, decrypt and decompress them with the CLIs.
-  const storage = await openStorage('s3://archive/audit', { inputName: 'archive-to', s3: s3Options() });
+  const storage = await openStorage('s3://archive/audit', { inputName: 'archive-to', s3: s3Options(s3) });
   const archived: string[] = [];
   for (const archive of rule.archives) {
     expect(archive.location).toMatch(/^s3:\/\/archive\/audit\/audit-logs\/.+\.jsonl\.zst\.age$/);

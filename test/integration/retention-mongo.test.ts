@@ -271,16 +271,6 @@ it('applies a minimum on the collection and refuses a rule shorter than it', asy
   });
 });
 
-it('refuses to purge a rule with archive-to (MongoDB archives are not built): nothing deleted', async () => {
-  const text = policy().replace('    keep: 30d\n', '    keep: 30d\n    archive-to: /tmp/never\n');
-  expect((await run(text)).plan.rules[0]!.rows.toPurge).toBe(9); // the plan is fine
-  await expect(run(text, { dryRun: false, receiptsTo: join(dir, 'r-archive') })).rejects.toMatchObject({
-    code: 'INVALID_INPUT',
-    message: expect.stringContaining('cannot archive MongoDB documents yet; nothing was deleted'),
-  });
-  expect(await events().countDocuments()).toBe(19);
-});
-
 it('runs from the CLI: dry run prints the plan, a real run purges, retention-verify checks the chain', async () => {
   const policyPath = join(dir, 'cli.yml');
   await writeFile(policyPath, policy());

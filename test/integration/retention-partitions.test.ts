@@ -2,7 +2,8 @@
 // The plan says which months are dropped (with row estimates and bytes) and which fall back to rows, and changes
 // nothing; the purge drops the old months, deletes only the expired rows of the default and boundary partitions,
 // keeps a month holding a row under legal hold (and the held rows), archives a partition before it drops it,
-// records the drops in the receipt, undoes a detach an interrupted run left behind, and VACUUMs what it purged
+// records the drops in the receipt, undoes a detach an interrupted run left behind (a plain one, and a DETACH
+// CONCURRENTLY stopped in its wait, "detach pending"), and VACUUMs what it purged
 // (skipping, and saying so, a table someone holds a lock on).
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -248,6 +249,43 @@ test('a partition an interrupted run detached is attached again before the next 
   const result = await purgeRetention(client, policy, { now: NOW });
   expect(result.rules[0]!.partitions!.reattached).toEqual(['page_views_2025_11']);
   expect(result.rules[0]!.partitions!.dropped.map((p) => [p.name, p.rows])).toContainEqual(['page_views_2025_11', 30]);
+  expect(await q('SELECT to_regclass($1) AS t', ['page_views_2025_11'])).toEqual([{ t: null }]);
+  expect(await idsWhere('viewed_at < $1', [CUTOFF])).toEqual([]);
+});
+
+test('a DETACH CONCURRENTLY stopped in its wait is finished and undone by the next run, which drops the month', async () => {
+  await createPageViews(false);
+  // A session whose snapshot still sees page_views: DETACH CONCURRENTLY's second phase waits for it, and its
+  // lock_timeout stops the detach there, leaving the partition "detach pending" (what a killed run leaves too).
+  const reader = new pg.Client({ connectionString: server.url(DB) });
+  await reader.connect();
+  const pending = async () =>
+    (
+      await q<{ name: string }>(
+        "SELECT inhrelid::regclass::text AS name FROM pg_inherits WHERE inhparent = 'page_views'::regclass AND inhdetachpending",
+      )
+    ).map((r) => r.name);
+  const policy = await parsePolicy(policyText(), 'retention.yml');
+  try {
+    await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    await reader.query('SELECT count(*) FROM page_views');
+    const stopped = await purgeRetention(client, policy, { now: NOW, lockTimeoutMs: 500, vacuum: false });
+    const first = stopped.rules[0]!.partitions!;
+    expect(first.dropped).toEqual([]);
+    expect(first.byRows.find((p) => p.name === 'page_views_2025_11')?.reason).toMatch(/its detach failed/);
+    expect(await pending()).toEqual(['page_views_2025_11']);
+    // Its rows are still there, out of the parent's sight.
+    expect(await q('SELECT count(*)::int AS n FROM page_views_2025_11')).toEqual([{ n: 30 }]);
+  } finally {
+    await reader.query('COMMIT');
+    await reader.end();
+  }
+
+  const result = await purgeRetention(client, policy, { now: NOW });
+  expect(result.outcome).toBe('complete');
+  expect(result.rules[0]!.partitions!.reattached).toEqual(['page_views_2025_11']);
+  expect(result.rules[0]!.partitions!.dropped.map((p) => [p.name, p.rows])).toContainEqual(['page_views_2025_11', 30]);
+  expect(await pending()).toEqual([]);
   expect(await q('SELECT to_regclass($1) AS t', ['page_views_2025_11'])).toEqual([{ t: null }]);
   expect(await idsWhere('viewed_at < $1', [CUTOFF])).toEqual([]);
 });

@@ -103,6 +103,17 @@ test("the issue's example parses into the typed policy", async () => {
   });
 });
 
+test('max-slot-wal and max-active-sessions are off unless set; sizes and counts parse', async () => {
+  const bounds = (text: string) =>
+    parsePolicy(edit('max-runtime: 20m }', `max-runtime: 20m, ${text} }`), 'retention.yml').then((p) => p.defaults);
+  expect(await bounds('max-slot-wal: 2GB, max-active-sessions: 20')).toMatchObject({
+    maxSlotWalBytes: 2 * 1024 ** 3,
+    maxActiveSessions: 20,
+  });
+  expect((await bounds('max-slot-wal: 1048576')).maxSlotWalBytes).toBe(1048576);
+  expect((await bounds('max-slot-wal: 512 MiB')).maxSlotWalBytes).toBe(512 * 1024 ** 2);
+});
+
 test('anonymize takes per-column replacements', async () => {
   const policy = await parsePolicy(
     edit(
@@ -154,6 +165,27 @@ test.each([
     /a number with a unit/,
   ],
   ['a batch size of 0', edit('batch-size: 5000', 'batch-size: 0'), 3, 'defaults.batch-size is 0', /1 to 1000000/],
+  [
+    'a slot WAL bound that is not a size',
+    edit('max-runtime: 20m }', 'max-runtime: 20m, max-slot-wal: lots }'),
+    3,
+    "defaults.max-slot-wal 'lots' is not a size",
+    /e\.g\. 512kB, 64MB or 1\.5GiB/,
+  ],
+  [
+    'a slot WAL bound of 0',
+    edit('max-runtime: 20m }', 'max-runtime: 20m, max-slot-wal: 0 }'),
+    3,
+    'defaults.max-slot-wal is 0',
+    /a size above 0/,
+  ],
+  [
+    'a session bound that is not a whole number',
+    edit('max-runtime: 20m }', 'max-runtime: 20m, max-active-sessions: 2.5 }'),
+    3,
+    'defaults.max-active-sessions is 2.5',
+    /whole number of sessions from 1 to 100000/,
+  ],
   [
     'a duplicate rule name',
     edit('name: page-views', 'name: audit-logs'),

@@ -1,7 +1,8 @@
 /**
- * Archive before delete (issue 16 part 4): a batch's rows, as JSON Lines (one `to_jsonb` row per line), compressed
+ * Archive before delete (issue 16 parts 4 and 8): a batch's rows, as JSON Lines (one `to_jsonb` row per line) or,
+ * for MongoDB, as the documents' raw BSON concatenated (the .bson format mongorestore and bsondump read), compressed
  * with zstd and encrypted with age exactly like a backup, stored, read back and checked by SHA-256, and described by
- * a small manifest, all before the batch's transaction commits. The caller commits only once archiveBatch returns;
+ * a small manifest, all before the batch's delete. The caller deletes (commits) only once archiveBatch returns;
  * a crash in between leaves the rows in the table and an archive object that no receipt names (the next run archives
  * the rows again under a new name: duplicates are possible, loss is not). docs/retention.md shows the load-back.
  */
@@ -46,21 +47,34 @@ export interface ArchiveManifest {
   bytes: number;
   sha256: string;
   createdAt: string;
-  content: 'jsonl';
+  content: ArchiveContent;
   compression: { algorithm: 'zstd'; level: number };
   /** Recipients by fingerprint, never the passphrase: `{ method: 'age', passphrase: true }` says one was used. */
   encryption: { method: 'age'; recipients?: string[]; passphrase?: true };
 }
 
-export interface ArchiveBatch {
+/** jsonl: PostgreSQL rows, one JSON text per line; bson: MongoDB documents, their raw BSON back to back. */
+export type ArchiveContent = 'jsonl' | 'bson';
+
+export type ArchiveBatch = {
   rule: string;
+  /** The table, or a collection's `database.collection`. */
   table: string;
   /** 1, 2, ... within the rule and run. */
   batch: number;
-  /** Each row as its JSON text (one line each: jsonb's text form has no raw newline). */
-  rows: string[];
   keyRange: { first: string; last: string };
-}
+} & (
+  | {
+      content?: 'jsonl';
+      /** Each row as its JSON text (one line each: jsonb's text form has no raw newline). */
+      rows: string[];
+    }
+  | {
+      content: 'bson';
+      /** Each document's BSON exactly as the server sent it (the driver's raw mode): never decoded and re-encoded. */
+      rows: Buffer[];
+    }
+);
 
 /** Refuses a run that would archive in the clear: archives hold exactly the personal data being purged. */
 export function checkArchiveEncryption(encryption: ArchiveEncryption | undefined, rule: string): ArchiveEncryption {
@@ -90,8 +104,13 @@ export async function archiveBatch(
   batch: ArchiveBatch,
   signal?: AbortSignal,
 ): Promise<ArchiveRecord> {
-  const key = `${safeSegment(batch.rule)}/${runId}/${String(batch.batch).padStart(6, '0')}.jsonl.zst.age`;
-  const body = await sealRows(batch.rows, encryption, signal);
+  const content = batch.content ?? 'jsonl';
+  const key = `${safeSegment(batch.rule)}/${runId}/${String(batch.batch).padStart(6, '0')}.${content}.zst.age`;
+  const body = await seal(
+    batch.content === 'bson' ? batch.rows : batch.rows.map((row) => `${row}\n`),
+    encryption,
+    signal,
+  );
   const sha256 = createHash('sha256').update(body).digest('hex');
   const options = { contentType: 'application/octet-stream', ...(signal ? { signal } : {}) };
   await storage.put(key, body, options);
@@ -105,7 +124,7 @@ export async function archiveBatch(
     bytes: body.length,
     sha256,
     createdAt: new Date().toISOString(),
-    content: 'jsonl',
+    content,
     compression: { algorithm: 'zstd', level: LEVEL },
     encryption: encryption.passphrase
       ? { method: 'age', passphrase: true }
@@ -125,24 +144,28 @@ export async function archiveBatch(
   };
 }
 
-/** JSON Lines → zstd → age, in memory: a batch is bounded by the batch size, and its put is then one plain write. */
-async function sealRows(rows: string[], encryption: ArchiveEncryption, signal?: AbortSignal): Promise<Buffer> {
+/** Rows → zstd → age, in memory: a batch is bounded by the batch size, and its put is then one plain write. */
+async function seal(
+  chunks: Array<string | Buffer>,
+  encryption: ArchiveEncryption,
+  signal?: AbortSignal,
+): Promise<Buffer> {
   const compressor = createCompressor('zstd', LEVEL, signal ? { signal } : {})!;
   const encryptor = createAgeEncryptStream({
     recipients: encryption.recipients,
     ...(encryption.passphrase ? { passphrase: encryption.passphrase } : {}),
   });
-  const chunks: Buffer[] = [];
+  const sealed: Buffer[] = [];
   await pipeline(
-    Readable.from(rows.map((row) => `${row}\n`)),
+    Readable.from(chunks),
     compressor,
     encryptor,
     async (source: AsyncIterable<Buffer>) => {
-      for await (const chunk of source) chunks.push(chunk);
+      for await (const chunk of source) sealed.push(chunk);
     },
     signal ? { signal } : {},
   );
-  return Buffer.concat(chunks);
+  return Buffer.concat(sealed);
 }
 
 /** Reads the object back whole: a storage that kept something else must not let the rows be deleted. */

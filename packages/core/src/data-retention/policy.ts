@@ -9,6 +9,10 @@ export interface PolicyDefaults {
   lockTimeoutMs: number;
   maxReplicationLagMs: number;
   maxRuntimeMs: number;
+  /** Pause while a replication slot holds back more WAL than this (bytes); not checked when undefined. */
+  maxSlotWalBytes?: number;
+  /** Pause while more other sessions than this are running a statement; not checked when undefined. */
+  maxActiveSessions?: number;
 }
 
 /** The defaults a file may leave out; each is what a gentle purge on a busy primary can afford. */

@@ -10,19 +10,14 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { type BeforeCommit, describeTableLockers, runBatch } from '../databases/postgres/data-retention-batch.js';
-import { replicationLagMs } from '../databases/postgres/data-retention-lag.js';
+import { type PurgePressure, readPurgePressure } from '../databases/postgres/data-retention-pressure.js';
 import { isLockTimeout } from '../databases/postgres/lock-wait.js';
 import { translateServerError } from '../databases/postgres/server-errors.js';
 import { asDbopsError, DbopsError } from '../errors.js';
+import { formatBytes } from '../format.js';
 import { type Logger, silentLogger } from '../log.js';
-import type { Storage } from '../storage/types.js';
-import {
-  type ArchiveEncryption,
-  type ArchiveRecord,
-  archiveBatch,
-  archiveRunId,
-  checkArchiveEncryption,
-} from './archive.js';
+import { type ArchiveRecord, archiveBatch } from './archive.js';
+import { type ArchiveSetup, RunArchives } from './archive-run.js';
 import { dropExpiredPartitions, type PartitionPurge } from './partitions.js';
 import type { RetentionPlan } from './plan.js';
 import type { DataRetentionPolicy } from './policy.js';
@@ -44,6 +39,9 @@ export interface PurgeOptions {
   lockTimeoutMs?: number;
   maxRuntimeMs?: number;
   maxReplicationLagMs?: number;
+  /** Defaults: the policy's `max-slot-wal` and `max-active-sessions` (unset: not checked). */
+  maxSlotWalBytes?: number;
+  maxActiveSessions?: number;
   /** Per batch statement. Default 30 s. */
   statementTimeoutMs?: number;
   /** Pause after every batch. Default 0. */
@@ -53,7 +51,7 @@ export interface PurgeOptions {
   /** Times a batch that hit lock_timeout is tried again (after 1, 2, 4... × lockRetryDelayMs). Default 2. */
   lockRetries?: number;
   lockRetryDelayMs?: number;
-  /** How long to wait before looking at the replication lag again. Default 1 s. */
+  /** How long to wait before looking at the lag, the slots and the load again. Default 1 s. */
   lagCheckIntervalMs?: number;
   /** Stops the run between batches; a batch under way commits first. */
   signal?: AbortSignal;
@@ -71,11 +69,7 @@ export interface PurgeOptions {
   log?: Logger;
 }
 
-export interface ArchiveSetup {
-  /** Opens (and preflights) an archive-to location; called once per location per run. */
-  open: (location: string) => Promise<Storage>;
-  encryption?: ArchiveEncryption;
-}
+export type { ArchiveSetup } from './archive-run.js';
 
 export interface BatchEvent {
   rule: string;
@@ -125,6 +119,12 @@ export interface PurgeResult {
   skipped: ResolvedPolicy['skipped'];
   /** Time spent waiting for standbys to catch up. */
   lagWaitMs: number;
+  /** Time spent waiting while a slot held back more WAL than max-slot-wal (when that is set). */
+  slotWalWaitMs?: number;
+  /** Time spent waiting while more sessions than max-active-sessions were active (when that is set). */
+  loadWaitMs?: number;
+  /** What the run was waiting for when its time budget ran out or it was stopped, e.g. a slot's retained WAL. */
+  stoppedWaitingFor?: string;
   /** VACUUM (ANALYZE) of each table the purge changed, after the rules ran (absent when not asked for). */
   vacuum?: VacuumOutcome[];
 }
@@ -160,7 +160,10 @@ export async function purgeRetention(
     ...(run.error ? { error: run.error } : {}),
     rules: run.results,
     skipped: resolved.skipped,
-    lagWaitMs: Math.round(run.lagWaitMs),
+    lagWaitMs: Math.round(run.waits.lag),
+    ...(run.maxSlotWalBytes === undefined ? {} : { slotWalWaitMs: Math.round(run.waits.slotWal) }),
+    ...(run.maxActiveSessions === undefined ? {} : { loadWaitMs: Math.round(run.waits.load) }),
+    ...(run.waitingFor ? { stoppedWaitingFor: run.waitingFor } : {}),
     ...(vacuum ? { vacuum } : {}),
   };
 }
@@ -169,15 +172,19 @@ class PurgeRun {
   outcome: PurgeOutcome = 'complete';
   error: DbopsError | undefined;
   readonly results: RulePurge[] = [];
-  lagWaitMs = 0;
+  /** Milliseconds waited, per bound. */
+  readonly waits = { lag: 0, slotWal: 0, load: 0 };
+  /** Why the run is waiting right now (set while it waits; left set when the wait ended the run). */
+  waitingFor: string | undefined;
+  readonly maxSlotWalBytes: number | undefined;
+  readonly maxActiveSessions: number | undefined;
   private readonly pacing: Pacing;
   private readonly size: number;
   readonly lockTimeoutMs: number;
   private readonly lockRetries: number;
   private readonly maxLagMs: number;
   private readonly log: Logger;
-  private readonly storages = new Map<string, Promise<Storage>>();
-  private readonly runId = archiveRunId(new Date());
+  private readonly archives: RunArchives;
 
   constructor(
     private readonly client: pg.ClientBase,
@@ -194,7 +201,10 @@ class PurgeRun {
     this.lockTimeoutMs = options.lockTimeoutMs ?? policy.defaults.lockTimeoutMs;
     this.lockRetries = options.lockRetries ?? DEFAULT_LOCK_RETRIES;
     this.maxLagMs = options.maxReplicationLagMs ?? policy.defaults.maxReplicationLagMs;
+    this.maxSlotWalBytes = options.maxSlotWalBytes ?? policy.defaults.maxSlotWalBytes;
+    this.maxActiveSessions = options.maxActiveSessions ?? policy.defaults.maxActiveSessions;
     this.log = options.log ?? silentLogger;
+    this.archives = new RunArchives(options.archive);
   }
 
   async purge(targets: RuleTarget[]): Promise<void> {
@@ -252,8 +262,7 @@ class PurgeRun {
     const location = target.archiveTo;
     let archive: Parameters<typeof dropExpiredPartitions>[2]['archive'];
     if (location !== undefined) {
-      const encryption = checkArchiveEncryption(this.options.archive?.encryption, target.rule);
-      const storage = await this.openArchive(location, target.rule);
+      const { storage, encryption } = await this.archives.forRule(target.rule, location);
       archive = async (partition, chunk, rows, keys) => {
         const segment = partition.replace(/[^A-Za-z0-9_-]+/g, '-');
         const batch = { rule: target.rule, table: target.table, batch: chunk, rows };
@@ -261,7 +270,7 @@ class PurgeRun {
         const record = await archiveBatch(
           storage,
           encryption,
-          `${this.runId}-${segment}`,
+          `${this.archives.runId}-${segment}`,
           { ...batch, keyRange },
           this.options.signal,
         );
@@ -285,7 +294,7 @@ class PurgeRun {
   private async purgeRule(target: RuleTarget, result: RulePurge, hash: ReturnType<typeof createHash>) {
     let afterKey: string[] | undefined;
     for (;;) {
-      if (!(await this.waitForStandbys())) return false;
+      if (!(await this.waitForHeadroom())) return false;
       const batchStart = performance.now();
       let outcome: Awaited<ReturnType<typeof runBatch>>;
       const archived: ArchiveRecord[] = [];
@@ -332,13 +341,12 @@ class PurgeRun {
   ): Promise<BeforeCommit | undefined> {
     const location = target.archiveTo;
     if (location === undefined) return undefined;
-    const encryption = checkArchiveEncryption(this.options.archive?.encryption, target.rule);
-    const storage = await this.openArchive(location, target.rule);
+    const { storage, encryption } = await this.archives.forRule(target.rule, location);
     return async (rows, keys) => {
       const record = await archiveBatch(
         storage,
         encryption,
-        this.runId,
+        this.archives.runId,
         {
           rule: target.rule,
           table: target.table,
@@ -352,24 +360,6 @@ class PurgeRun {
       this.log.info(`Rule '${target.rule}': ${rows.length} rows archived to ${record.location}`);
       await this.options.afterArchive?.(record);
     };
-  }
-
-  private openArchive(location: string, rule: string): Promise<Storage> {
-    let storage = this.storages.get(location);
-    if (!storage) {
-      const open = this.options.archive?.open;
-      if (!open)
-        throw new DbopsError(
-          'INVALID_INPUT',
-          `Rule '${rule}' archives to ${location}, but no archive storage was set up`,
-          {
-            hint: 'Pass PurgeOptions.archive (the retention-purge operation does).',
-          },
-        );
-      storage = open(location);
-      this.storages.set(location, storage);
-    }
-    return storage;
   }
 
   private async batchWithRetries(target: RuleTarget, afterKey: string[] | undefined, beforeCommit?: BeforeCommit) {
@@ -391,18 +381,47 @@ class PurgeRun {
   }
 
   /** Waits while a standby lags more than allowed; false when the run must stop meanwhile. */
-  private async waitForStandbys(): Promise<boolean> {
+  /**
+   * Before each batch: waits while a standby lags, a slot holds back WAL or the server is busy beyond the policy's
+   * bounds (checked in that order, one query), so a purge never adds to a replica's lag or a full WAL disk. False
+   * when the run must stop (the budget ran out or it was aborted while waiting; waitingFor then says why).
+   */
+  private async waitForHeadroom(): Promise<boolean> {
     for (;;) {
       if (this.stopped()) return false;
-      const lag = await replicationLagMs(this.client);
-      if (lag <= this.maxLagMs) return true;
-      const wait = this.options.lagCheckIntervalMs ?? 1000;
-      this.log.info(`A standby lags ${Math.round(lag)} ms behind (at most ${this.maxLagMs}); waiting`);
+      const over = this.overBound(await readPurgePressure(this.client));
+      if (!over) {
+        this.waitingFor = undefined;
+        return true;
+      }
+      if (over.reason !== this.waitingFor) this.log.info(`${over.reason}; waiting`);
+      this.waitingFor = over.reason;
       const before = performance.now();
-      const goOn = await this.pause(wait);
-      this.lagWaitMs += performance.now() - before;
+      const goOn = await this.pause(this.options.lagCheckIntervalMs ?? 1000);
+      this.waits[over.bound] += performance.now() - before;
       if (!goOn) return false;
     }
+  }
+
+  /** The first bound the server is past, and a sentence naming it; undefined when there is room. */
+  private overBound(pressure: PurgePressure): { bound: keyof PurgeRun['waits']; reason: string } | undefined {
+    if (pressure.lagMs > this.maxLagMs)
+      return {
+        bound: 'lag',
+        reason: `A standby lags ${Math.round(pressure.lagMs)} ms behind (max-replication-lag ${this.maxLagMs} ms)`,
+      };
+    const slot = pressure.slot;
+    if (this.maxSlotWalBytes !== undefined && slot && slot.retainedBytes > this.maxSlotWalBytes)
+      return {
+        bound: 'slotWal',
+        reason: `Replication slot '${slot.name}' holds back ${formatBytes(slot.retainedBytes)} of WAL (max-slot-wal ${formatBytes(this.maxSlotWalBytes)})`,
+      };
+    if (this.maxActiveSessions !== undefined && pressure.activeSessions > this.maxActiveSessions)
+      return {
+        bound: 'load',
+        reason: `${pressure.activeSessions} other sessions are running a statement (max-active-sessions ${this.maxActiveSessions})`,
+      };
+    return undefined;
   }
 
   /** Sleeps between batches unless that would spend the budget or the run is aborted; false to stop. */

@@ -11,6 +11,7 @@ type Yaml = typeof import('yaml');
 import { parseDuration, parseTimeoutMs, readDuration, DURATION_FORM } from '../duration.js';
 import { DbopsError, invalidInput } from '../errors.js';
 import { readInputFile } from '../files/read-input-file.js';
+import { parseSize, SIZE_FORM } from '../size.js';
 import { parseLocation } from '../storage/location.js';
 import {
   BACKUP_KEEP_KEYS,
@@ -34,7 +35,14 @@ import { checkHoldQuery, loadWhereParser, parseWhereFilter, WhereFilterError } f
 const INPUT = 'policy';
 
 const TOP_KEYS = ['version', 'defaults', 'holds', 'data', 'minimums', 'backups'];
-const DEFAULT_KEYS = ['batch-size', 'lock-timeout', 'max-replication-lag', 'max-runtime'];
+const DEFAULT_KEYS = [
+  'batch-size',
+  'lock-timeout',
+  'max-replication-lag',
+  'max-runtime',
+  'max-slot-wal',
+  'max-active-sessions',
+];
 const RULE_KEYS = {
   age: ['name', 'table', 'by', 'keep', 'where', 'archive-to'],
   'soft-delete': ['name', 'table', 'soft-delete', 'grace', 'then', 'anonymize', 'where', 'archive-to'],
@@ -159,6 +167,30 @@ class PolicyReader {
       );
       if (ms === 0) throw this.fail(path, `defaults.${key}`, 'is 0', `a duration above 0, e.g. ${example}`);
       defaults[field] = ms;
+    }
+    const slotWal = this.value(['defaults', 'max-slot-wal']);
+    if (slotWal !== undefined) {
+      const path = ['defaults', 'max-slot-wal'];
+      const bytes =
+        typeof slotWal === 'number'
+          ? slotWal
+          : this.guard(path, 'defaults.max-slot-wal', () =>
+              parseSize(this.text(path, 'defaults.max-slot-wal', SIZE_FORM), INPUT),
+            );
+      if (!Number.isSafeInteger(bytes) || bytes <= 0)
+        throw this.fail(path, 'defaults.max-slot-wal', `is ${JSON.stringify(slotWal)}`, `a size above 0: ${SIZE_FORM}`);
+      defaults.maxSlotWalBytes = bytes;
+    }
+    const sessions = this.value(['defaults', 'max-active-sessions']);
+    if (sessions !== undefined) {
+      if (!Number.isInteger(sessions) || (sessions as number) < 1 || (sessions as number) > 100_000)
+        throw this.fail(
+          ['defaults', 'max-active-sessions'],
+          'defaults.max-active-sessions',
+          `is ${JSON.stringify(sessions)}`,
+          'a whole number of sessions from 1 to 100000, e.g. 20',
+        );
+      defaults.maxActiveSessions = sessions as number;
     }
     return defaults;
   }

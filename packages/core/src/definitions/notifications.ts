@@ -1,5 +1,8 @@
 import { asDbopsError, invalidInput } from '../errors.js';
+import type { Window } from '../maintenance-window/window.js';
 import { emailNotifier, parseSmtpUrl } from '../notify/email.js';
+import { type FailingStreak, type FailureNotice, planFailureNotice } from '../notify/failure-lifecycle.js';
+import { readFailureState, writeFailureState } from '../notify/failure-state-store.js';
 import type { SendOptions } from '../notify/http.js';
 import { sendAlerts } from '../notify/send.js';
 import { slackNotifier } from '../notify/slack.js';
@@ -7,8 +10,11 @@ import { teamsNotifier } from '../notify/teams.js';
 import { webhookNotifier } from '../notify/webhook.js';
 import type { AlertMessage, Notifier } from '../notify/types.js';
 import { renderNotification, runResult } from '../report/render-notification.js';
+import { openStorage } from '../storage/index.js';
 import { httpUrl } from './http-url.js';
+import { readMaintenanceWindow } from './incident-inputs.js';
 import { InputReader } from './read-inputs.js';
+import { readS3Options } from './storage-inputs.js';
 import type { ActionDefinition, ActionReport, InputDefinition, RawInputs, RunContext } from './types.js';
 
 const NOTIFY_ON = ['failure', 'success', 'always'] as const;
@@ -77,16 +83,52 @@ export const NOTIFY_INPUTS: InputDefinition[] = [
     values: NOTIFY_ON,
   },
   ...NOTIFY_CHANNEL_INPUTS,
+  {
+    name: 'maintenance-window',
+    description:
+      "Maintenance windows, as maintenance's window input: 'Sun 01:00-03:00 UTC', several separated by commas. A failure inside one is not notified; if it persists, the first failed run after the window notifies.",
+    type: 'string',
+    env: ['DBOPS_MAINTENANCE_WINDOW'],
+  },
+  {
+    name: 'alert-state',
+    description:
+      'Where failure notifications keep their state between runs: a directory or s3://bucket/prefix. With it a failure that persists is notified once (and again only when its error changes), and the first success after it sends a recovery; without it every failed run notifies.',
+    type: 'string',
+    env: ['DBOPS_ALERT_STATE'],
+  },
+  {
+    name: 'alert-key',
+    description:
+      'Name the state is kept under in alert-state (default: the action name); give each job its own when several jobs of one action share that location, e.g. backup-prod.',
+    type: 'string',
+    env: ['DBOPS_ALERT_KEY'],
+  },
 ];
+
+const ALERT_KEY_FORM = 'letters, digits, ".", "_" and "-", e.g. backup-prod';
 
 interface NotificationPlan {
   on: NotifyOn;
   notifiers: Notifier[];
+  window?: { text: string; window: Window };
+  /** Where the failure lifecycle keeps its state, and under which key; undefined: every failed run notifies. */
+  state?: { location: string; key: string };
 }
 
 /** Reads and checks the notification inputs before the action runs: a typo must not surface after a long backup. */
-export function readNotifications(reader: InputReader): NotificationPlan {
-  return { on: reader.oneOf<NotifyOn>('notify-on'), notifiers: readNotifiers(reader) };
+export function readNotifications(reader: InputReader, action: string): NotificationPlan {
+  const window = readMaintenanceWindow(reader);
+  const location = reader.optional('alert-state');
+  const key = reader.optional('alert-key') ?? action;
+  if (!/^[A-Za-z0-9._-]+$/.test(key) || key.startsWith('.'))
+    throw invalidInput('alert-key', `is '${key}'`, ALERT_KEY_FORM);
+  return {
+    on: reader.oneOf<NotifyOn>('notify-on'),
+    notifiers: readNotifiers(reader),
+    ...(window ? { window } : {}),
+    ...(location ? { state: { location, key } } : {}),
+  };
 }
 
 /** The channels NOTIFY_CHANNEL_INPUTS name, checked; `http` tunes the transport (tests pass short retries). */
@@ -133,16 +175,26 @@ export { httpUrl } from './http-url.js';
 
 /**
  * The action with notifications: inputs added, checked before the run, one message sent after it according to
- * notify-on. A notification that fails is a warning; it never changes the run's result, and an error of the run
- * is rethrown after notifying.
+ * notify-on, a maintenance window and the failure lifecycle (failure-lifecycle.ts). A notification that fails, or
+ * state that cannot be kept, is a warning; it never changes the run's result, and an error of the run is rethrown
+ * after notifying.
  */
 export function withNotifications(definition: ActionDefinition): ActionDefinition {
   const inputs = [...definition.inputs, ...NOTIFY_INPUTS];
+  const hasS3Inputs = inputs.some((i) => i.name === 's3-endpoint');
   return {
     ...definition,
     inputs,
     async run(raw: RawInputs, context: RunContext): Promise<ActionReport> {
-      const plan = readNotifications(new InputReader(inputs, raw, context.env));
+      const reader = new InputReader(inputs, raw, context.env);
+      const plan = readNotifications(reader, definition.name);
+      const stateStorage = plan.state
+        ? await openStorage(plan.state.location, {
+            inputName: 'alert-state',
+            ...(hasS3Inputs ? { s3: readS3Options(reader) } : {}),
+            ...(context.artifacts ? { artifacts: context.artifacts } : {}),
+          })
+        : undefined;
       let report: ActionReport | undefined;
       let error: unknown;
       try {
@@ -150,13 +202,71 @@ export function withNotifications(definition: ActionDefinition): ActionDefinitio
       } catch (e) {
         error = e;
       }
-      const failed = error !== undefined || report?.failure !== undefined;
-      if (plan.notifiers.length > 0 && (plan.on === 'always' || (plan.on === 'failure') === failed)) {
-        await sendAlerts(plan.notifiers, alertFor(definition.name, report, error, context), context.log);
+      const failure = error ?? report?.failure;
+      const now = new Date();
+      const run = {
+        now,
+        error: failure === undefined ? undefined : failureSignature(failure, context),
+        maintenance: plan.window?.window.contains(now) ?? false,
+      };
+      let notice: FailureNotice | undefined;
+      let streak: FailingStreak | undefined;
+      if (stateStorage && plan.state) {
+        const previous = await readFailureState(stateStorage, plan.state.key, context.log).catch((e: unknown) => {
+          context.log.warn(`Cannot read the alert state in ${stateStorage.display}: ${(e as Error).message}`);
+          return undefined;
+        });
+        const planned = planFailureNotice(previous, run);
+        notice = planned.notice;
+        streak = planned.state.failing ?? previous?.failing;
+        await writeFailureState(stateStorage, plan.state.key, planned.state, now).catch((e: unknown) =>
+          context.log.warn(`Cannot keep the alert state in ${stateStorage.display}: ${(e as Error).message}`),
+        );
+      } else if (run.error !== undefined) notice = run.maintenance ? 'held' : 'failure';
+
+      if (notice === 'held')
+        context.log.info(
+          `The run failed inside the maintenance window '${plan.window!.text}': no notification; a failure that persists after it is notified`,
+        );
+      if (notice === 'repeat')
+        context.log.info(
+          `The run failed with the error already notified (${streak!.runs} failed runs since ${streak!.since}): not notified again`,
+        );
+      const send =
+        notice === 'recovery' ||
+        ((notice === 'failure' || notice === 'update') && plan.on !== 'success') ||
+        (run.error === undefined && notice === undefined && plan.on !== 'failure');
+      if (plan.notifiers.length > 0 && send) {
+        const message = alertFor(definition.name, report, error, context);
+        await sendAlerts(plan.notifiers, withStreak(message, notice, streak), context.log);
       }
       if (error !== undefined) throw error;
       return report!;
     },
+  };
+}
+
+/** What identifies a failure for the lifecycle: its code and message, with secrets masked. */
+function failureSignature(failure: unknown, context: RunContext): string {
+  const error = asDbopsError(failure);
+  return context.secrets.redact(`${error.code}: ${error.message}`);
+}
+
+/** The run's message, told where it stands in a failing streak: since when, how many runs, or that it recovered. */
+function withStreak(message: AlertMessage, notice: FailureNotice | undefined, streak: FailingStreak | undefined) {
+  if (!streak || (notice !== 'recovery' && streak.runs < 2)) return message;
+  const runs = `${streak.runs} failed run${streak.runs === 1 ? '' : 's'} since ${streak.since}`;
+  if (notice === 'recovery')
+    return {
+      ...message,
+      title: message.title.replace(/ succeeded( with warnings)?/, ' recovered$1'),
+      text: `${message.text} Recovered after ${runs}.`,
+      data: { ...message.data, recovered: 'true', 'failed-runs': String(streak.runs), 'failing-since': streak.since },
+    };
+  return {
+    ...message,
+    text: `${message.text} (${notice === 'update' ? 'The error changed; ' : ''}${runs}.)`,
+    data: { ...message.data, 'failed-runs': String(streak.runs), 'failing-since': streak.since },
   };
 }
 

@@ -1,4 +1,6 @@
+import { text } from 'node:stream/consumers';
 import type { Logger } from '../log.js';
+import { readNewestState } from '../storage/newest-state.js';
 import type { Storage } from '../storage/types.js';
 import { type AlertState, parseAlertState } from './alert-lifecycle.js';
 import type { HistoryEntry } from './trends.js';
@@ -30,10 +32,7 @@ export async function readHistory(
     const batch = await Promise.all(
       objects.slice(i, i + READ_CONCURRENCY).map(async (object) => {
         try {
-          const stream = await storage.get(object.key);
-          const chunks: Buffer[] = [];
-          for await (const chunk of stream) chunks.push(chunk as Buffer);
-          const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Partial<HistoryEntry>;
+          const parsed = JSON.parse(await text(await storage.get(object.key))) as Partial<HistoryEntry>;
           if (typeof parsed.generatedAt !== 'string' || typeof parsed.sample !== 'object' || parsed.sample === null)
             throw new Error('not a history entry');
           return { generatedAt: parsed.generatedAt, sample: parsed.sample };
@@ -52,25 +51,11 @@ export async function readHistory(
  * The incident state the newest entry kept, if it kept one. Entries are never overwritten, so each run's state rides
  * in its own entry and the newest is the one that counts.
  */
-export async function readAlertState(storage: Storage, name: string, log: Logger): Promise<AlertState | undefined> {
-  const newest = (await storage.list(`${name}/`)).filter((o) => o.key.endsWith('.json')).at(-1);
-  if (!newest) return undefined;
-  try {
-    const stream = await storage.get(newest.key);
-    const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
-    const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { alerts?: unknown };
-    if (parsed.alerts === undefined) return undefined;
-    const state = parseAlertState(parsed.alerts);
-    if (!state)
-      log.warn(`The alert state in ${storage.locate(newest.key)} is not one this version reads: starting afresh`);
-    return state;
-  } catch (error) {
-    log.warn(
-      `Cannot read the alert state in ${storage.locate(newest.key)}, starting afresh: ${(error as Error).message}`,
-    );
-    return undefined;
-  }
+export function readAlertState(storage: Storage, name: string, log: Logger): Promise<AlertState | undefined> {
+  return readNewestState(storage, `${name}/`, log, (json) => {
+    const alerts = (json as { alerts?: unknown }).alerts;
+    return alerts === undefined ? null : parseAlertState(alerts);
+  });
 }
 
 export function historyEntry(report: MonitorReport, alerts?: AlertState): Buffer {

@@ -1,4 +1,5 @@
 import { type ArchiveEncryption, checkArchiveEncryption } from '../data-retention/archive.js';
+import type { ArchiveSetup } from '../data-retention/archive-run.js';
 import { type RetentionPlan, planRetention } from '../data-retention/plan.js';
 import { type PolicyCommit, policyCommit } from '../data-retention/policy-commit.js';
 import type { BackupRotation } from '../data-retention/policy.js';
@@ -67,8 +68,12 @@ export async function dataRetention(options: DataRetentionOptions): Promise<Data
   const text = await readInputFile(options.policyPath, 'policy', 'the path of a YAML retention policy');
   const policy = await parsePolicy(text, options.policyPath);
   if (options.archiveEncryption?.passphrase) options.secrets.add(options.archiveEncryption.passphrase);
-  // Refused before anything is read from the database: an archiving rule with nothing to encrypt to.
-  const archiving = policy.data.find((rule) => rule.archiveTo !== undefined && rule.kind !== 'collection');
+  // The engine the database-url names: MongoDB purges the collection rules, PostgreSQL the table rules.
+  const document = documentRetentionFor(target);
+  // Refused before anything is read from the database: an archiving rule of this engine with nothing to encrypt to.
+  const archiving = policy.data.find(
+    (rule) => rule.archiveTo !== undefined && (rule.kind === 'collection') === (document !== undefined),
+  );
   if (archiving && !dryRun) checkArchiveEncryption(options.archiveEncryption, archiving.name);
   const hash = policySha256(text);
   const commit = await policyCommit(options.policyPath);
@@ -99,27 +104,22 @@ export async function dataRetention(options: DataRetentionOptions): Promise<Data
     const receipt = { location, sequence: chained.sequence, sha256: chained.sha256, ...(table ? { table } : {}) };
     return { ...base, purge, receipt, ...(purge.error ? { failure: purge.error } : {}) };
   };
-  // The engine the database-url names: MongoDB purges the collection rules, PostgreSQL the table rules.
-  const document = documentRetentionFor(target);
+  const archiveSetup: ArchiveSetup = {
+    open: (location) => openArchive(location, options),
+    ...(options.archiveEncryption ? { encryption: options.archiveEncryption } : {}),
+  };
   const result = document
     ? await document(target, context, async (session) =>
         planAndPurge(
           await session.plan(policy, now, {}),
-          (plan) => session.purge(plan, context),
+          (plan) => session.purge(plan, { ...context, archive: archiveSetup }),
           (receipt) => recordCopy(() => session.recordReceipt(receipt), "the database's receipts collection", log),
         ),
       )
     : await sqlEngineFor(target, 'retention-purge with a policy').withSqlSession(target, context, async (client) =>
         planAndPurge(
           await planRetention(client, policy, now),
-          (plan) =>
-            purgeRetention(client, plan, {
-              ...context,
-              archive: {
-                open: (location) => openArchive(location, options),
-                ...(options.archiveEncryption ? { encryption: options.archiveEncryption } : {}),
-              },
-            }),
+          (plan) => purgeRetention(client, plan, { ...context, archive: archiveSetup }),
           (receipt) =>
             recordCopy(
               async () => {

@@ -55,7 +55,11 @@ function dataSummary(result: DataRetentionResult): Result {
     ]);
   if (purge?.error) notes.push([strong('Stopped: '), purge.error.message]);
   if (purge && purge.outcome === 'time-budget')
-    notes.push('The run reached max-runtime between batches; the next run continues where this one stopped.');
+    notes.push(
+      purge.stoppedWaitingFor
+        ? `The run reached max-runtime while waiting: ${purge.stoppedWaitingFor}. The next run continues where this one stopped.`
+        : 'The run reached max-runtime between batches; the next run continues where this one stopped.',
+    );
   for (const text of notes) blocks.push({ kind: 'note', text });
   blocks.push({
     kind: 'facts',

@@ -2,9 +2,11 @@
  * One purge batch on a MongoDB collection: the `_id`s of up to `size` expired, unheld documents, oldest `by`
  * first, then one deleteMany of those `_id`s that checks the cutoff and the holds (read again) once more, so a
  * document updated or put under a hold between the two survives. MongoDB has no transaction to roll back a batch in; the delete
- * is one statement, and the result says exactly which documents went.
+ * is one statement, and the result says exactly which documents went. A rule that archives picks the whole
+ * documents in the driver's raw mode (each one's BSON as the server sent it) and archives them before the delete:
+ * an archive that fails throws before anything is deleted.
  */
-import type { MongoClient } from 'mongodb';
+import { BSON, type MongoClient } from 'mongodb';
 import { idIn, keyText, purgeableFilter } from './data-retention-filter.js';
 import type { CollectionTarget } from './data-retention-target.js';
 
@@ -26,18 +28,23 @@ export async function runCollectionBatch(
   maxTimeMS: number,
   /** Runs between picking and deleting: for tests of a document changed in between; nothing else should use it. */
   beforeDelete?: (ids: unknown[]) => Promise<void>,
+  /** Stores the picked documents (raw BSON, `by` order) and their keys; the delete waits for it. */
+  archive?: (documents: Buffer[], keys: string[]) => Promise<void>,
 ): Promise<CollectionBatchOutcome> {
   const collection = client.db(target.collection.database).collection(target.collection.name);
   const picked = await collection
     .find(purgeableFilter(target, await readHeld()), {
-      projection: { _id: 1 },
+      ...(archive ? { raw: true } : { projection: { _id: 1 } }),
       sort: { [target.by]: 1, _id: 1 },
       limit: size,
       maxTimeMS,
     })
     .toArray();
   if (picked.length === 0) return { found: 0, rows: 0, keys: [] };
-  const ids = picked.map((d) => d._id as unknown);
+  // Raw documents are decoded for their _id only; the archive gets the bytes as they came.
+  const raw = archive ? (picked as unknown as Buffer[]) : undefined;
+  const ids = raw ? raw.map((document) => BSON.deserialize(document)._id as unknown) : picked.map((d) => d._id);
+  if (archive && raw) await archive(raw, ids.map(keyText));
   await beforeDelete?.(ids);
   const filter = purgeableFilter(target, await readHeld());
   const { deletedCount } = await collection.deleteMany({ $and: [idIn(ids), filter] }, { maxTimeMS });

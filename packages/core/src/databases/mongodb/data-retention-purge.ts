@@ -1,12 +1,17 @@
 /**
  * The purge of a plan's MongoDB rules: per rule, batches of expired, unheld documents deleted by `_id`
  * (data-retention-batch.ts), paced like PostgreSQL's purge (data-retention/throttle.ts: a pause proportional to
- * each batch, the max-runtime budget, the abort signal), holds read again before every batch. After the first batch
- * it never throws: the result says what was deleted, with outcome 'failed' and the error, so a receipt records it.
+ * each batch, the max-runtime budget, the abort signal), holds read again before every batch. A rule with archive-to
+ * archives each batch's documents (raw BSON, zstd, age: data-retention/archive.ts, as PostgreSQL's rows) and checks
+ * the stored object before the batch's delete: no archive, no delete. A crash between the two leaves the documents,
+ * and the next run archives them again. After the first batch it never throws: the result says what was deleted,
+ * with outcome 'failed' and the error, so a receipt records it.
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MongoClient } from 'mongodb';
+import { type ArchiveRecord, archiveBatch } from '../../data-retention/archive.js';
+import { RunArchives } from '../../data-retention/archive-run.js';
 import type { RetentionPlan } from '../../data-retention/plan.js';
 import {
   DEFAULT_PURGE_STATEMENT_TIMEOUT_MS,
@@ -20,7 +25,7 @@ import { asDbopsError, DbopsError } from '../../errors.js';
 import { silentLogger } from '../../log.js';
 import { runCollectionBatch } from './data-retention-batch.js';
 import { readHeldIds } from './data-retention-filter.js';
-import { resolveCollectionTargets } from './data-retention-target.js';
+import { type CollectionTarget, resolveCollectionTargets } from './data-retention-target.js';
 
 export async function purgeCollections(
   client: MongoClient,
@@ -35,14 +40,7 @@ export async function purgeCollections(
     new Date(plan.now),
     plan.rules.map((r) => r.rule),
   );
-  // Invariant 7: a rule that archives must not lose a document; MongoDB archives are not built yet.
-  const archiving = targets.find((t) => t.archiveTo !== undefined);
-  if (archiving)
-    throw new DbopsError(
-      'INVALID_INPUT',
-      `Policy line ${archiving.line}: rule '${archiving.rule}' archives to ${archiving.archiveTo}, but dbops cannot archive MongoDB documents yet; nothing was deleted`,
-      { input: 'policy', hint: 'Remove archive-to from the rule to purge without an archive, or keep dry-run true.' },
-    );
+  const archives = new RunArchives(options.archive);
   const policy = plan.policy;
   const pacing: Pacing = {
     sleepMs: options.sleepMs ?? 0,
@@ -70,6 +68,30 @@ export async function purgeCollections(
     return !stopped();
   };
 
+  /** The rule's archiving step, or undefined when it does not archive; throws before its first batch when unusable. */
+  const archiveStep = async (target: CollectionTarget, stored: (record: ArchiveRecord) => void) => {
+    if (target.archiveTo === undefined) return undefined;
+    const { storage, encryption } = await archives.forRule(target.rule, target.archiveTo);
+    return async (documents: Buffer[], keys: string[], batch: number) => {
+      const record = await archiveBatch(
+        storage,
+        encryption,
+        archives.runId,
+        {
+          rule: target.rule,
+          table: target.namespace,
+          batch,
+          content: 'bson',
+          rows: documents,
+          keyRange: { first: keys[0]!, last: keys.at(-1)! },
+        },
+        options.signal,
+      );
+      stored(record);
+      log.info(`Rule '${target.rule}': ${documents.length} documents archived to ${record.location}`);
+      await options.afterArchive?.(record);
+    };
+  };
   // Every rule has its entry, a rule the run did not reach with nothing deleted, as PostgreSQL's purge has.
   const results = targets.map(
     (target): RulePurge => ({
@@ -91,7 +113,10 @@ export async function purgeCollections(
     const result = results[i]!;
     const hash = createHash('sha256');
     const ruleStart = performance.now();
+    // The current batch's archive, once stored: named by the receipt when the batch deleted documents.
+    let archived: ArchiveRecord | undefined;
     try {
+      const archive = await archiveStep(target, (record) => (archived = record));
       for (;;) {
         if (stopped()) break;
         const batchStart = performance.now();
@@ -101,11 +126,16 @@ export async function purgeCollections(
           () => readHeldIds(client, target, maxTimeMS),
           size,
           maxTimeMS,
+          undefined,
+          archive && ((documents, keys) => archive(documents, keys, result.batches + 1)),
         );
         const batchMs = performance.now() - batchStart;
+        const record = archived;
+        archived = undefined;
         if (batch.rows > 0) {
           result.rows += batch.rows;
           result.batches++;
+          if (record) result.archives.push(record);
           for (const key of batch.keys) hash.update(`${key}\n`);
           await options.onBatch?.({
             rule: target.rule,
@@ -125,6 +155,8 @@ export async function purgeCollections(
         if (!(await pause(pauseAfterBatch(pacing, batchMs)))) break;
       }
     } catch (cause) {
+      // A delete that failed may still have run on the server: the receipt names its archive all the same.
+      if (archived) result.archives.push(archived);
       // A cancel closes the client under a running command: that is an abort, not a failure.
       if (stopped()) break;
       outcome = 'failed';

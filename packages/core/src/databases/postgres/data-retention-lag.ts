@@ -1,14 +1,11 @@
 /**
- * The replication lag a purge waits on (pt-archiver's --max-lag): the largest replay lag among this primary's
- * standbys. Deletes make WAL that standbys must replay; a purge that outruns them delays every read there.
+ * The replication lag that purges (data-retention-pressure.ts) and maintenance wait on (pt-archiver's --max-lag):
+ * the largest replay lag among this primary's standbys. Deletes make WAL that standbys must replay; a purge that
+ * outruns them delays every read there.
  * Without standbys, or when the role may not see their lag (pg_monitor grants it), this is 0: the purge then goes
  * on, paced by its own pauses (docs/retention.md says so).
  */
 import type pg from 'pg';
-
-export async function replicationLagMs(client: pg.ClientBase): Promise<number> {
-  return (await replicationState(client)).lagMs;
-}
 
 /**
  * How many standbys (walsenders) this primary has, and the largest replay lag among them (0 as above). Any role

@@ -1,0 +1,5 @@
+package util
+
+const (
+	MongoDBInternalDBPrefix = "__mdb_internal"
+)
