@@ -73,7 +73,7 @@ it('a full disk leaves the previous report files whole and as they were, with a 
   expectWhole(before);
 
   // The next report is longer (every table a finding) than the last, and the disk is full.
-  const settings = parseThresholds(
+  const settings = await parseThresholds(
     'checks:\n  xid-wraparound: { warning: 0 }\n  multixact-wraparound: { warning: 0 }\n',
     'inline',
     POSTGRES_CHECKS,

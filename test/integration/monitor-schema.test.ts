@@ -52,7 +52,11 @@ afterAll(async () => {
 it('writes a report.json that matches docs/monitor-report.schema.json', async () => {
   const schema = JSON.parse(await readFile('docs/monitor-report.schema.json', 'utf8')) as Schema;
   const history = await mkdtemp(join(tmpdir(), 'dbops-monitor-schema-'));
-  const settings = parseThresholds('checks:\n  idle-in-transaction: { warning: 0s }\n', 'inline', POSTGRES_CHECKS);
+  const settings = await parseThresholds(
+    'checks:\n  idle-in-transaction: { warning: 0s }\n',
+    'inline',
+    POSTGRES_CHECKS,
+  );
   let path = '';
   for (const day of [1, 2]) {
     const { files } = await monitorReport({

@@ -26,9 +26,9 @@ it.each([
   ['7d', 7 * 86400],
   ['2w', 14 * 86400],
   ['1.5h', 5400],
-])('reads the duration %s in an input and in a thresholds file alike', (text, seconds) => {
+])('reads the duration %s in an input and in a thresholds file alike', async (text, seconds) => {
   expect(parseDuration(text, 'keep-within')).toBeCloseTo(seconds, 9);
-  const settings = parseThresholds(
+  const settings = await parseThresholds(
     `checks:\n  long-running-queries: { warning: "${text}", critical: off }\n`,
     'thresholds.yml',
     POSTGRES_CHECKS,
@@ -60,9 +60,9 @@ it.each([
   ['1.5GiB', 1.5 * 1024 ** 3],
   ['2tb', 2 * 1024 ** 4],
   ['1PB', 1024 ** 5],
-])('reads the size %s in an input and in a thresholds file alike', (text, bytes) => {
+])('reads the size %s in an input and in a thresholds file alike', async (text, bytes) => {
   expect(parseSize(text, 'exact-count-max-size')).toBe(bytes);
-  const settings = parseThresholds(
+  const settings = await parseThresholds(
     `checks:\n  table-bloat: { min-size: "${text}" }\n`,
     'thresholds.yml',
     POSTGRES_CHECKS,

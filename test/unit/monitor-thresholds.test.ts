@@ -3,17 +3,17 @@ import { DbopsError, parseThresholds, POSTGRES_CHECKS } from '@dbops/core';
 
 const parse = (yaml: string) => parseThresholds(yaml, 'thresholds.yml', POSTGRES_CHECKS);
 
-function errorOf(yaml: string): DbopsError {
+async function errorOf(yaml: string): Promise<DbopsError> {
   try {
-    parse(yaml);
+    await parse(yaml);
   } catch (error) {
     return error as DbopsError;
   }
   throw new Error('expected the thresholds file to be rejected');
 }
 
-it('gives every check its defaults when the file is empty', () => {
-  const settings = parse('');
+it('gives every check its defaults when the file is empty', async () => {
+  const settings = await parse('');
   expect(settings.checks['sequence-exhaustion']).toMatchObject({
     enabled: true,
     warning: 0.75,
@@ -23,8 +23,8 @@ it('gives every check its defaults when the file is empty', () => {
   expect(settings.checks['table-bloat']!.params['min-size']).toBe(10 * 1024 * 1024);
 });
 
-it('reads overrides in each unit, disabled checks, parameters and exclusions', () => {
-  const settings = parse(`
+it('reads overrides in each unit, disabled checks, parameters and exclusions', async () => {
+  const settings = await parse(`
 version: 1
 exclude: [public.audit_log, archive.*]
 checks:
@@ -108,8 +108,8 @@ it.each([
     /≥/,
   ],
   ['invalid YAML', 'checks: [unclosed\n', /not valid YAML/, /YAML/],
-])('rejects %s, naming it', (_name, yaml, message, hint) => {
-  const error = errorOf(yaml);
+])('rejects %s, naming it', async (_name, yaml, message, hint) => {
+  const error = await errorOf(yaml);
   expect(error).toBeInstanceOf(DbopsError);
   expect(error.code).toBe('INVALID_INPUT');
   expect(error.input).toBe('thresholds');

@@ -1,5 +1,4 @@
 import { isAbsolute, relative } from 'node:path';
-import * as core from '@actions/core';
 import {
   asDbopsError,
   definition as actionDefinition,
@@ -13,6 +12,7 @@ import {
 } from '@dbops/core';
 import { ArtifactStorage, restArtifactLookup } from './artifact-storage.js';
 import { githubRunContext } from './github-context.js';
+import * as core from './workflow-commands.js';
 
 /** Runs the action of that name: what each actions/<name>/main.mjs calls in the one shared bundle. */
 export function runNamedAction(name: string): Promise<void> {
@@ -81,7 +81,7 @@ export async function runAction(definition: ActionDefinition): Promise<void> {
       ...(github ? { github } : {}),
     });
     for (const [name, value] of Object.entries(report.outputs)) core.setOutput(name, secrets.redact(value));
-    await core.summary.addRaw(secrets.redact(renderSummary(report.results))).write();
+    await core.appendSummary(secrets.redact(renderSummary(report.results)));
     if (report.failure) fail(report.failure, secrets);
   } catch (error) {
     fail(error, secrets);

@@ -5,7 +5,9 @@
  * and these checks to the same answers). Then what a schema cannot say: durations in dbops's grammar, `where`
  * filters through PostgreSQL's grammar, unique rule names, and no rule shorter than a minimum on its table.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
+import type { Document, Node, YAMLMap } from 'yaml';
+
+type Yaml = typeof import('yaml');
 import { parseDuration, parseTimeoutMs, readDuration, DURATION_FORM } from '../duration.js';
 import { DbopsError, invalidInput } from '../errors.js';
 import { readInputFile } from '../files/read-input-file.js';
@@ -73,21 +75,24 @@ export async function readPolicyFile(path: string): Promise<DataRetentionPolicy>
 
 /** Parses and checks a policy; the first error found is thrown as INVALID_INPUT naming file, line, rule and field. */
 export async function parsePolicy(text: string, source: string): Promise<DataRetentionPolicy> {
-  await loadWhereParser();
-  return new PolicyReader(text, source).read();
+  // Both imported on use, not at the top: every command's start loaded them (bench/README.md).
+  const [yaml] = await Promise.all([import('yaml'), loadWhereParser()]);
+  return new PolicyReader(yaml, text, source).read();
 }
 
 type Path = (string | number)[];
 
 class PolicyReader {
-  private readonly lines = new LineCounter();
+  private readonly lines: InstanceType<Yaml['LineCounter']>;
   private readonly doc: Document;
 
   constructor(
+    private readonly yaml: Yaml,
     text: string,
     private readonly source: string,
   ) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: false });
+    this.lines = new yaml.LineCounter();
+    this.doc = yaml.parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: false });
   }
 
   read(): DataRetentionPolicy {
@@ -102,7 +107,8 @@ class PolicyReader {
       );
     }
     const root = this.doc.contents;
-    if (!isMap(root)) throw this.error(1, 'the file', 'is not a mapping', `top-level keys: ${TOP_KEYS.join(', ')}`);
+    if (!this.yaml.isMap(root))
+      throw this.error(1, 'the file', 'is not a mapping', `top-level keys: ${TOP_KEYS.join(', ')}`);
     this.knownKeys([], TOP_KEYS, 'top-level keys');
     const version = this.value(['version']);
     if (version !== 1)
@@ -469,7 +475,7 @@ class PolicyReader {
   }
 
   private mapAt(path: Path, field: string, valid: string): void {
-    if (!isMap(this.node(path))) throw this.fail(path, field, 'is not a mapping', valid);
+    if (!this.yaml.isMap(this.node(path))) throw this.fail(path, field, 'is not a mapping', valid);
   }
 
   private knownKeys(path: Path, known: readonly string[], what: string, label?: string): void {
@@ -486,7 +492,7 @@ class PolicyReader {
 
   private keysOf(path: Path): string[] {
     const node = this.node(path) as YAMLMap | undefined;
-    return (node?.items ?? []).map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key));
+    return (node?.items ?? []).map((pair) => String(this.yaml.isScalar(pair.key) ? pair.key.value : pair.key));
   }
 
   private value(path: Path): unknown {
@@ -498,11 +504,11 @@ class PolicyReader {
     if (path.length === 0) return this.doc.contents as Node;
     const parent = this.node(path.slice(0, -1));
     const key = path.at(-1)!;
-    if (isMap(parent)) {
-      const pair = parent.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key);
+    if (this.yaml.isMap(parent)) {
+      const pair = parent.items.find((p) => (this.yaml.isScalar(p.key) ? p.key.value : p.key) === key);
       return pair?.value as Node | undefined;
     }
-    if (isSeq(parent) && typeof key === 'number') return parent.items[key] as Node | undefined;
+    if (this.yaml.isSeq(parent) && typeof key === 'number') return parent.items[key] as Node | undefined;
     return undefined;
   }
 
@@ -510,8 +516,8 @@ class PolicyReader {
   private lineOf(path: Path, atKey = false): number {
     if (path.length > 0) {
       const parent = this.node(path.slice(0, -1));
-      if (isMap(parent)) {
-        const pair = parent.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === path.at(-1));
+      if (this.yaml.isMap(parent)) {
+        const pair = parent.items.find((p) => (this.yaml.isScalar(p.key) ? p.key.value : p.key) === path.at(-1));
         const node = (atKey ? pair?.key : (pair?.value ?? pair?.key)) as Node | undefined;
         if (node?.range) return this.lines.linePos(node.range[0]).line;
       }

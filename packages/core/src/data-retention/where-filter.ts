@@ -4,7 +4,7 @@
  * its parentheses: no `;`, no comments, no unbalanced parentheses, no subqueries, no parameters, and only the
  * functions of a small allow-list (a function call could write, sleep or read other tables).
  */
-import { loadModule, parseSync, scanSync } from 'libpg-query';
+type PgQuery = typeof import('libpg-query');
 
 /** A parse tree node as libpg-query returns it: { NodeType: { ...fields } }. */
 // biome-ignore lint/suspicious/noExplicitAny: libpg-query's JSON tree is untyped; the walk reads it by node name.
@@ -77,11 +77,23 @@ const ALLOWED_NODES = new Set([
 ]);
 
 let loaded: Promise<void> | undefined;
+let pgQuery: PgQuery | undefined;
 
-/** Loads the parser's WebAssembly module once; parseWhereFilter can be called only after it. */
+/**
+ * Loads the parser and its WebAssembly module once; parseWhereFilter can be called only after it. Imported here,
+ * not at the top: evaluating libpg-query instantiates its WebAssembly, which every command's start-up paid.
+ */
 export function loadWhereParser(): Promise<void> {
-  loaded ??= loadModule();
+  loaded ??= import(/* webpackMode: "eager" */ 'libpg-query').then(async (module) => {
+    await module.loadModule();
+    pgQuery = module;
+  });
   return loaded;
+}
+
+function parser(): PgQuery {
+  if (!pgQuery) throw new Error('loadWhereParser() must have resolved before a filter is parsed');
+  return pgQuery;
 }
 
 export function parseWhereFilter(text: string): WhereFilter {
@@ -89,7 +101,7 @@ export function parseWhereFilter(text: string): WhereFilter {
   checkTokens(text);
   let tree: { stmts?: { stmt: AstNode }[] };
   try {
-    tree = parseSync(`SELECT WHERE ${text}`) as typeof tree;
+    tree = parser().parseSync(`SELECT WHERE ${text}`) as typeof tree;
   } catch (error) {
     throw new WhereFilterError(`does not parse as SQL: ${(error as Error).message}`, WHERE_FORM);
   }
@@ -110,7 +122,7 @@ export function parseWhereFilter(text: string): WhereFilter {
 function checkTokens(text: string, form = WHERE_FORM): void {
   let tokens: { text: string; tokenName: string }[];
   try {
-    tokens = scanSync(text).tokens;
+    tokens = parser().scanSync(text).tokens;
   } catch (error) {
     throw new WhereFilterError(`does not scan as SQL: ${(error as Error).message}`, form);
   }
@@ -185,7 +197,7 @@ export function checkHoldQuery(text: string): void {
   checkTokens(text, HOLD_QUERY_FORM);
   let tree: { stmts?: { stmt: AstNode }[] };
   try {
-    tree = parseSync(text) as typeof tree;
+    tree = parser().parseSync(text) as typeof tree;
   } catch (error) {
     throw new WhereFilterError(`does not parse as SQL: ${(error as Error).message}`, HOLD_QUERY_FORM);
   }

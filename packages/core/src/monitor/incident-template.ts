@@ -1,6 +1,5 @@
 // The one-line texts of incidents, overridable from a small YAML file with {{placeholders}}. Checked when read: a
 // misspelt key or placeholder is an input error before the database is touched, never a page that says "{{titel}}".
-import { parse as parseYaml } from 'yaml';
 import { invalidInput } from '../errors.js';
 import { readInputFile } from '../files/read-input-file.js';
 
@@ -41,8 +40,9 @@ export async function readIncidentTemplate(path: string): Promise<IncidentTempla
 }
 
 /** Parses and checks a template file; keys left out keep their default. */
-export function parseIncidentTemplate(text: string, source: string): IncidentTemplate {
+export async function parseIncidentTemplate(text: string, source: string): Promise<IncidentTemplate> {
   const fail = (problem: string) => invalidInput(INPUT, `file ${source}: ${problem}`, FORM);
+  const { parse: parseYaml } = await import('yaml'); // on use, as in thresholds.ts
   let doc: unknown;
   try {
     doc = parseYaml(text);

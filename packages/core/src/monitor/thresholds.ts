@@ -1,4 +1,3 @@
-import { parse as parseYaml } from 'yaml';
 import { invalidInput } from '../errors.js';
 import { readInputFile } from '../files/read-input-file.js';
 import { readDuration } from '../duration.js';
@@ -57,9 +56,15 @@ export async function readThresholdsFile(path: string, checks: CheckDefinition[]
  * Parses and validates a thresholds file. Every error names the file, the key path at fault and the valid form,
  * so a typo ("warnng", "tabel-bloat") is reported rather than silently ignored.
  */
-export function parseThresholds(text: string, source: string, checks: CheckDefinition[]): MonitorSettings {
+export async function parseThresholds(
+  text: string,
+  source: string,
+  checks: CheckDefinition[],
+): Promise<MonitorSettings> {
   const fail = (path: string, problem: string, valid: string) =>
     invalidInput(INPUT, `file ${source}: ${path} ${problem}`, valid);
+  // yaml is imported here, not at the top: its 70 modules were loaded by every command's start (bench/README.md).
+  const { parse: parseYaml } = await import('yaml');
   let doc: unknown;
   try {
     doc = parseYaml(text);

@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import zlib from 'node:zlib';
 import type { Duplex, Transform, Writable } from 'node:stream';
 import { invalidInput } from '../errors.js';
@@ -52,10 +53,27 @@ export function hasBuiltinZstd(): boolean {
 
 let commandAvailable: boolean | undefined;
 
-/** Whether the zstd command can be run (checked once). */
+/**
+ * Whether an executable zstd is on PATH (checked once). Looked up rather than run (`zstd --version`): starting a
+ * process blocked every backup's start for 10-70 ms, more than any other step before pg_dump starts.
+ */
 export function hasZstdCommand(): boolean {
-  commandAvailable ??= spawnSync('zstd', ['--version'], { stdio: 'ignore' }).status === 0;
+  commandAvailable ??= onPath('zstd', process.env.PATH ?? '');
   return commandAvailable;
+}
+
+function onPath(command: string, path: string): boolean {
+  return path
+    .split(delimiter)
+    .filter((dir) => dir !== '')
+    .some((dir) => {
+      try {
+        accessSync(join(dir, command), constants.X_OK);
+        return statSync(join(dir, command)).isFile();
+      } catch {
+        return false;
+      }
+    });
 }
 
 export interface CodecOptions {

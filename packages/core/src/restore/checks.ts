@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parsePipelineChecks, type PipelineCheck } from './pipeline-checks.js';
+import type { PipelineCheck } from './pipeline-checks.js';
 import { invalidInput } from '../errors.js';
 import type { BackupManifest } from '../manifest/manifest.js';
 import { formatSeconds } from '../format.js';
@@ -40,7 +40,9 @@ export async function readChecksFile(path: string, input = 'checks'): Promise<Us
       'a path to a file in the repository: .sql for PostgreSQL (e.g. .github/dbops/restore-checks.sql), .json for MongoDB (e.g. .github/dbops/mongo-checks.json)',
     );
   }
-  return /\.json$/i.test(path) ? parsePipelineChecks(text, input) : parseChecks(text, input);
+  if (!/\.json$/i.test(path)) return parseChecks(text, input);
+  // Loaded for a MongoDB checks file only: its EJSON parser (bson, 180 KB of the bundle) loaded at every start.
+  return (await import('./pipeline-checks.js')).parsePipelineChecks(text, input);
 }
 
 export function parseChecks(text: string, input = 'checks'): SqlCheck[] {

@@ -35,12 +35,26 @@ export async function findClientTools(
   serverMajor: number,
   options: FindClientToolsOptions = {},
 ): Promise<PgClientTools> {
-  return findTools(
-    serverMajor,
-    serverMajor,
-    options,
-    (newest) => `pg_dump ${newest} cannot dump a PostgreSQL ${serverMajor} server`,
-  );
+  return prepareClientTools(options)(serverMajor);
+}
+
+/**
+ * findClientTools in two steps: the installations are probed from now on (their `--version` does not depend on the
+ * server), and the returned function picks among them once the server's major is known. A backup probes while it
+ * connects, which took the probe's process start off the path to pg_dump's start.
+ */
+export function prepareClientTools(
+  options: FindClientToolsOptions = {},
+): (serverMajor: number) => Promise<PgClientTools> {
+  const search = startSearch(options);
+  return (serverMajor) =>
+    findTools(
+      serverMajor,
+      serverMajor,
+      options,
+      (newest) => `pg_dump ${newest} cannot dump a PostgreSQL ${serverMajor} server`,
+      search,
+    );
 }
 
 /**
@@ -72,11 +86,10 @@ async function findTools(
   preferred: number,
   options: FindClientToolsOptions,
   tooOld: (newestMajor: number) => string,
+  search = startSearch(options),
 ): Promise<PgClientTools> {
-  const { installed, onPath } = options.binDir
-    ? { installed: [options.binDir], onPath: [] }
-    : await candidateDirs(options);
-  const found = await probeAll(installed);
+  const { installed: probed, onPath } = await search;
+  const found = [...probed];
   if (!found.some((t) => t.major === preferred)) {
     for (const tools of await probeAll(onPath)) {
       if (!found.some((t) => t.binDir === tools.binDir)) found.push(tools);
@@ -100,6 +113,24 @@ async function findTools(
     hint: install,
     input: 'pg-bin-dir',
   });
+}
+
+interface Search {
+  /** The versioned installations (or pg-bin-dir) that work, probed. */
+  installed: PgClientTools[];
+  /** The directories on PATH, probed only when no installation has the preferred major. */
+  onPath: string[];
+}
+
+function startSearch(options: FindClientToolsOptions): Promise<Search> {
+  const search = (async () => {
+    const { installed, onPath } = options.binDir
+      ? { installed: [options.binDir], onPath: [] }
+      : await candidateDirs(options);
+    return { installed: await probeAll(installed), onPath };
+  })();
+  search.catch(() => undefined); // awaited by whoever picks; a run that fails first must not leave it unhandled
+  return search;
 }
 
 /** Probed at once (each runs pg_dump --version), kept in search order, each directory once. */

@@ -4,7 +4,7 @@ import { DbopsError } from '../../errors.js';
 import { timed } from '../../log.js';
 import type { DumpRecord, DumpSettings, DumpSource, DumpStream, EngineContext, ParallelDump } from '../engine.js';
 import type { ArchiveToc } from './archive-toc.js';
-import { findClientTools } from './client-tools.js';
+import { prepareClientTools } from './client-tools.js';
 import { serverVersion, systemIdentifier, withSession } from './connection.js';
 import { readDatabaseLocale } from './database-locale.js';
 import { dataExclusions, isRecoveryConflict, recoveryConflictError } from './dump.js';
@@ -34,6 +34,11 @@ export async function withPgDumpSource<T>(
   use: (source: DumpSource) => Promise<T>,
 ): Promise<T> {
   const { log } = context;
+  // The client tools are probed (pg_dump --version) while the session connects; chosen once the server's major is known.
+  const clientTools = prepareClientTools({
+    ...(settings.binDir ? { binDir: settings.binDir } : {}),
+    path: settings.env.PATH ?? '',
+  });
   return withSession(target, log, context.signal, async (client) => {
     // Why the server ended this session, if it did: on a standby, a recovery conflict that pg_dump may only see as
     // "server closed the connection" (its own session ended between two queries).
@@ -42,10 +47,7 @@ export async function withPgDumpSource<T>(
     const server = await serverVersion(client);
     const systemId = await systemIdentifier(client);
     const locale = await readDatabaseLocale(client);
-    const tools = await findClientTools(server.major, {
-      ...(settings.binDir ? { binDir: settings.binDir } : {}),
-      path: settings.env.PATH ?? '',
-    });
+    const tools = await clientTools(server.major);
     log.info(
       `PostgreSQL ${server.text} at ${describeTarget(target)}; using pg_dump ${tools.version} from ${tools.binDir}`,
     );

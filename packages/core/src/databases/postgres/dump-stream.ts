@@ -51,10 +51,12 @@ export async function startDumpStream(options: DumpStreamOptions): Promise<DumpS
   let toc: Promise<ArchiveToc>;
   let archiveRead: Promise<void>;
   try {
+    // pg_dump first: its own start (connecting, reading the catalog) is the longest way to the first byte, and the
+    // other processes start meanwhile (the pipes hold what it writes before they read).
+    dump = startDump({ ...options.dump, signal, output: fanOut.input });
     toc = explainTocFailure(startTocReader(options.pgRestore, { input: forList, signal }).toc);
     archiveRead = explainReadFailure(startArchiveReader(options.pgRestore, { input: forRead, signal }).done);
     zstd = compressingProcess(options.compression, options.level, forArchive, { signal });
-    dump = startDump({ ...options.dump, signal, output: fanOut.input });
   } catch (error) {
     stop.abort();
     fanOut.handedOver();
