@@ -1,6 +1,6 @@
 // Start-up of a backup (issue 17 target 6, bench/empty-backup-overhead.mjs): a PostgreSQL backup to a local folder
-// loads neither the AWS SDK, nor the MongoDB driver or bson, nor libpg-query, nor yaml, nor undici (which
-// @actions/core brought in through its OIDC client). Each is loaded on use only; an eager import anywhere on the path fails here. Every
+// loads neither the AWS SDK, nor the MongoDB driver or bson, nor libpg-query, nor yaml. Each is loaded on use
+// only; an eager import anywhere on the path fails here. Every
 // module a run loads is recorded by a module.registerHooks load hook (--import), for the compiled CLI and for the
 // action bundle as GitHub runs it, where the check is on the bundle files the run loaded.
 import { execFile } from 'node:child_process';
@@ -20,13 +20,12 @@ const DIST = path.join(ROOT, 'actions', 'dist');
 const DB = 'lazydb';
 
 /** Packages a PostgreSQL backup to a local folder must not load, by their folder in node_modules. */
-const NOT_LOADED = ['@aws-sdk', '@smithy', 'mongodb', 'bson', 'libpg-query', 'yaml', 'undici'];
+const NOT_LOADED = ['@aws-sdk', '@smithy', 'mongodb', 'bson', 'libpg-query', 'yaml'];
 /** The same packages inside the bundle: a text only their code has. */
 const BUNDLE_MARKERS: Record<string, string> = {
   '@aws-sdk/client-s3': 'class S3Client ',
   mongodb: 'class MongoClient ',
   yaml: 'class YAMLParseError ',
-  undici: 'https://github.com/Ethan-Arrowood/undici-fetch',
 };
 
 let pgServer: PostgresServer;

@@ -1,4 +1,5 @@
 import { isAbsolute, relative } from 'node:path';
+import * as core from '@actions/core';
 import {
   asDbopsError,
   definition as actionDefinition,
@@ -12,7 +13,6 @@ import {
 } from '@dbops/core';
 import { ArtifactStorage, restArtifactLookup } from './artifact-storage.js';
 import { githubRunContext } from './github-context.js';
-import * as core from './workflow-commands.js';
 
 /** Runs the action of that name: what each actions/<name>/main.mjs calls in the one shared bundle. */
 export function runNamedAction(name: string): Promise<void> {
@@ -81,7 +81,7 @@ export async function runAction(definition: ActionDefinition): Promise<void> {
       ...(github ? { github } : {}),
     });
     for (const [name, value] of Object.entries(report.outputs)) core.setOutput(name, secrets.redact(value));
-    await core.appendSummary(secrets.redact(renderSummary(report.results)));
+    await core.summary.addRaw(secrets.redact(renderSummary(report.results))).write();
     if (report.failure) fail(report.failure, secrets);
   } catch (error) {
     fail(error, secrets);
