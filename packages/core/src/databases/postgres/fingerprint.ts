@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { ArchiveToc } from './archive-toc.js';
+import { forEachRow } from './for-each-row.js';
 
 /**
  * A schema fingerprint: one SHA-256 per kind of object, over a canonical, ordered description that leaves out
@@ -101,16 +102,48 @@ const QUERIES: Record<FingerprintPart, { sql: string; comment?: number }> = {
   extensions: { sql: `select ${KEY('pg_extension', 'e.oid')}, e.extname from pg_extension e` },
 };
 
-/** Every object the fingerprint covers, with the archive entry that carries it: read once, fingerprinted later. */
-export interface SchemaCatalog {
-  rows: Record<FingerprintPart, Array<{ key: string; values: unknown[] }>>;
+/**
+ * One object the fingerprint covers: the key of the archive entry that carries it, its schema, and the description
+ * that is hashed (`line`, its values as JSON; `uncommented`, the same without its comment, as an archive made with
+ * --no-comments restores it).
+ */
+export interface CatalogRow {
+  key: string;
+  schema: string;
+  line: string;
+  uncommented: string;
 }
 
+/** Every object the fingerprint covers, with the archive entry that carries it: read once, fingerprinted later. */
+export interface SchemaCatalog {
+  rows: Record<FingerprintPart, CatalogRow[]>;
+}
+
+/**
+ * Reads the catalog a row at a time, each row reduced to its key and description as it arrives: at 10,000 tables
+ * the rows as node-postgres parses them (70,000 arrays of values) were most of a backup's heap, and their growth
+ * made V8 grow its young generation to the maximum (bench/README.md, many tables: memory).
+ */
 export async function readSchemaCatalog(client: pg.Client): Promise<SchemaCatalog> {
   const rows = {} as SchemaCatalog['rows'];
-  for (const [part, { sql }] of Object.entries(QUERIES) as Array<[FingerprintPart, { sql: string }]>) {
-    const result = await client.query({ text: sql, rowMode: 'array' });
-    rows[part] = (result.rows as unknown[][]).map(([key, ...values]) => ({ key: String(key), values }));
+  const schemas = new Map<string, string>(); // one copy of each schema name, not one per row
+  for (const [part, { sql, comment }] of Object.entries(QUERIES) as Array<
+    [FingerprintPart, (typeof QUERIES)[FingerprintPart]]
+  >) {
+    const list: CatalogRow[] = [];
+    rows[part] = list;
+    await forEachRow(client, sql, ([key, ...values]) => {
+      const name = String(values[0]);
+      const known = schemas.get(name);
+      if (known === undefined) schemas.set(name, name);
+      const schema = known ?? name;
+      const line = JSON.stringify(values);
+      const uncommented =
+        comment === undefined || values[comment] === ''
+          ? line
+          : JSON.stringify(values.map((v, i) => (i === comment ? '' : v)));
+      list.push({ key: String(key), schema, line, uncommented });
+    });
   }
   return { rows };
 }
@@ -151,7 +184,7 @@ export function schemasNotInArchive(catalog: SchemaCatalog, toc: ArchiveToc): st
   const created = toc.entries.filter((e) => e.type === 'SCHEMA').map((e) => `${e.rest} `);
   const used = new Set<string>();
   for (const part of ['tables', 'views', 'sequences', 'functions', 'types'] as const) {
-    for (const row of catalog.rows[part]) if (archived.has(row.key)) used.add(String(row.values[0]));
+    for (const row of catalog.rows[part]) if (archived.has(row.key)) used.add(row.schema);
   }
   return [...used]
     .filter((schema) => schema !== 'public' && !created.some((rest) => rest.startsWith(`- ${schema} `)))
@@ -172,15 +205,17 @@ function fingerprintOf(
 ): SchemaFingerprint {
   const parts = {} as Record<FingerprintPart, string>;
   for (const part of Object.keys(QUERIES) as FingerprintPart[]) {
-    const comment = QUERIES[part].comment;
     const lines = catalog.rows[part]
       .filter((row) => included(row.key))
-      .map(({ values }) =>
-        JSON.stringify(withComments || comment === undefined ? values : values.map((v, i) => (i === comment ? '' : v))),
-      )
+      .map((row) => (withComments ? row.line : row.uncommented))
       // Sorted here rather than in SQL: collation-dependent ORDER BY could differ between two servers.
       .sort();
-    parts[part] = sha256(lines.join('\n'));
+    // The lines joined by newlines, hashed without building that string (megabytes at 10,000 tables).
+    const hash = createHash('sha256');
+    lines.forEach((line, i) => {
+      hash.update(i === 0 ? line : `\n${line}`);
+    });
+    parts[part] = hash.digest('hex');
   }
   const digest = sha256(
     Object.entries(parts)
