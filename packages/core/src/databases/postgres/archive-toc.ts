@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import { spawnProcess } from '../../pipeline/child-process.js';
 
 /** One line of `pg_restore --list`: "3330; 0 16385 TABLE DATA public orders owner". */
@@ -91,29 +92,71 @@ const TYPES = [
 ];
 
 export function parseToc(listing: string): ArchiveToc {
-  const entries: TocEntry[] = [];
-  const header: Record<string, string> = {};
-  for (const line of listing.split('\n')) {
+  const toc = new TocParser();
+  toc.add(listing);
+  return toc.end();
+}
+
+/**
+ * Parses `pg_restore --list` as it arrives, a chunk at a time: at 10,000 tables the listing has 40,000 lines, and
+ * holding it whole while parsing it, with a few strings made per line and per type tried, grew Node's heap by tens of
+ * megabytes (bench/README.md, many tables: memory). An entry keeps its `rest` as a slice of its chunk.
+ */
+export class TocParser {
+  private readonly entries: TocEntry[] = [];
+  private readonly header: Record<string, string> = {};
+  private partial = '';
+
+  add(text: string): void {
+    let start = 0;
+    for (let end = text.indexOf('\n'); end !== -1; start = end + 1, end = text.indexOf('\n', start)) {
+      if (this.partial) {
+        this.line(this.partial + text.slice(start, end));
+        this.partial = '';
+      } else this.line(text.slice(start, end));
+    }
+    this.partial += text.slice(start);
+  }
+
+  end(): ArchiveToc {
+    if (this.partial) this.line(this.partial);
+    this.partial = '';
+    const byType: Record<string, number> = {};
+    for (const entry of this.entries) byType[entry.type] = (byType[entry.type] ?? 0) + 1;
+    return { entries: this.entries, byType, header: this.header };
+  }
+
+  private line(line: string): void {
     if (line.startsWith(';')) {
       const fact = /^;\s+([^:]+):\s*(.*)$/.exec(line);
-      if (fact) header[fact[1]!.trim()] = fact[2]!.trim();
-      continue;
+      if (fact) this.header[fact[1]!.trim()] = fact[2]!.trim();
+      return;
     }
-    const match = /^(\d+); (\d+) (\d+) (.*)$/.exec(line);
-    if (!match) continue;
-    const body = match[4]!;
-    const type = TYPES.find((t) => body === t || body.startsWith(`${t} `)) ?? body.split(' ')[0]!;
-    entries.push({
+    const match = /^(\d+); (\d+) (\d+) /.exec(line);
+    if (!match) return;
+    const at = match[0].length;
+    // The type is the longest one the body starts with, followed by a space or the end (no string made per try).
+    const type =
+      TYPES.find(
+        (t) => line.startsWith(t, at) && (line.length === at + t.length || line.charCodeAt(at + t.length) === 32),
+      ) ?? line.slice(at).split(' ')[0]!;
+    this.entries.push({
       dumpId: Number(match[1]),
       catalog: Number(match[2]),
       oid: Number(match[3]),
       type,
-      rest: body.slice(type.length).trim(),
+      rest: line.slice(at + type.length).trim(),
     });
   }
-  const byType: Record<string, number> = {};
-  for (const entry of entries) byType[entry.type] = (byType[entry.type] ?? 0) + 1;
-  return { entries, byType, header };
+}
+
+/** Parses `pg_restore --list` output as it arrives. */
+export async function readToc(listing: AsyncIterable<Buffer>): Promise<ArchiveToc> {
+  const toc = new TocParser();
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of listing) toc.add(decoder.write(chunk));
+  toc.add(decoder.end());
+  return toc.end();
 }
 
 export interface ReaderOptions {
@@ -128,11 +171,7 @@ export interface ReaderOptions {
  */
 export function startTocReader(pgRestore: string, options: ReaderOptions = {}) {
   const proc = spawnProcess(pgRestore, ['--list'], options);
-  const listing = (async () => {
-    let text = '';
-    for await (const chunk of proc.output()) text += chunk.toString('utf8');
-    return parseToc(text);
-  })();
+  const listing = readToc(proc.output());
   listing.catch(() => undefined);
   return { stdin: proc.stdin, toc: listing };
 }

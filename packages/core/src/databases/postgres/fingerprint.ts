@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { ArchiveToc } from './archive-toc.js';
+import { CatalogRows } from './catalog-rows.js';
+import { forEachRow } from './for-each-row.js';
 
 /**
  * A schema fingerprint: one SHA-256 per kind of object, over a canonical, ordered description that leaves out
@@ -101,18 +103,48 @@ const QUERIES: Record<FingerprintPart, { sql: string; comment?: number }> = {
   extensions: { sql: `select ${KEY('pg_extension', 'e.oid')}, e.extname from pg_extension e` },
 };
 
-/** Every object the fingerprint covers, with the archive entry that carries it: read once, fingerprinted later. */
+/**
+ * Every object the fingerprint covers, with the archive entry that carries it (its catalog's and its own OID), its
+ * schema (a number into `schemas`) and the description that is hashed: read once, fingerprinted later.
+ */
 export interface SchemaCatalog {
-  rows: Record<FingerprintPart, Array<{ key: string; values: unknown[] }>>;
+  rows: Record<FingerprintPart, CatalogRows>;
+  schemas: string[];
 }
 
+/**
+ * Reads the catalog a row at a time, each row reduced as it arrives to its key, schema and description (its values
+ * as JSON, and again without its comment when it has one), kept off V8's heap (catalog-rows.ts): at 10,000 tables
+ * the rows as node-postgres parses them (70,000 arrays of values) were most of a backup's heap, and their growth
+ * made V8 grow its young generation to the maximum (bench/README.md, memory at many tables).
+ */
 export async function readSchemaCatalog(client: pg.Client): Promise<SchemaCatalog> {
   const rows = {} as SchemaCatalog['rows'];
-  for (const [part, { sql }] of Object.entries(QUERIES) as Array<[FingerprintPart, { sql: string }]>) {
-    const result = await client.query({ text: sql, rowMode: 'array' });
-    rows[part] = (result.rows as unknown[][]).map(([key, ...values]) => ({ key: String(key), values }));
+  const schemas: string[] = [];
+  const schemaNumbers = new Map<string, number>();
+  for (const [part, { sql, comment }] of Object.entries(QUERIES) as Array<
+    [FingerprintPart, (typeof QUERIES)[FingerprintPart]]
+  >) {
+    const list = new CatalogRows();
+    rows[part] = list;
+    await forEachRow(client, sql, ([key, ...values]) => {
+      const name = String(values[0]);
+      let schema = schemaNumbers.get(name);
+      if (schema === undefined) {
+        schema = schemas.push(name) - 1;
+        schemaNumbers.set(name, schema);
+      }
+      const text = String(key);
+      const colon = text.indexOf(':');
+      const line = JSON.stringify(values);
+      const uncommented =
+        comment === undefined || values[comment] === ''
+          ? line
+          : JSON.stringify(values.map((v, i) => (i === comment ? '' : v)));
+      list.add(Number(text.slice(0, colon)), Number(text.slice(colon + 1)), schema, line, uncommented);
+    });
   }
-  return { rows };
+  return { rows, schemas };
 }
 
 /** The fingerprint of a whole database: what a restored database is compared by. */
@@ -136,7 +168,7 @@ export function archiveFingerprint(catalog: SchemaCatalog, toc: ArchiveToc): Sch
   const withComments = (toc.byType.COMMENT ?? 0) > 0;
   return fingerprintOf(
     catalog,
-    (key) => archived.has(key) || Number(key.split(':')[1]) < FIRST_NORMAL_OBJECT_ID,
+    (catalogOid, oid) => archived.has(archiveKey(catalogOid, oid)) || oid < FIRST_NORMAL_OBJECT_ID,
     withComments,
   );
 }
@@ -151,15 +183,22 @@ export function schemasNotInArchive(catalog: SchemaCatalog, toc: ArchiveToc): st
   const created = toc.entries.filter((e) => e.type === 'SCHEMA').map((e) => `${e.rest} `);
   const used = new Set<string>();
   for (const part of ['tables', 'views', 'sequences', 'functions', 'types'] as const) {
-    for (const row of catalog.rows[part]) if (archived.has(row.key)) used.add(String(row.values[0]));
+    const rows = catalog.rows[part];
+    for (let row = 0; row < rows.length; row++)
+      if (archived.has(archiveKey(rows.catalog(row), rows.oid(row)))) used.add(catalog.schemas[rows.schema(row)]!);
   }
   return [...used]
     .filter((schema) => schema !== 'public' && !created.some((rest) => rest.startsWith(`- ${schema} `)))
     .sort();
 }
 
-function archivedKeys(toc: ArchiveToc): Set<string> {
-  return new Set(toc.entries.filter((e) => e.catalog !== 0).map((e) => `${e.catalog}:${e.oid}`));
+function archivedKeys(toc: ArchiveToc): Set<number> {
+  return new Set(toc.entries.filter((e) => e.catalog !== 0).map((e) => archiveKey(e.catalog, e.oid)));
+}
+
+/** An archive entry's catalog and object OIDs as one number (catalog OIDs are below 2^21: exact). */
+function archiveKey(catalogOid: number, oid: number): number {
+  return catalogOid * 2 ** 32 + oid;
 }
 
 /** PostgreSQL's FirstNormalObjectId: objects below it come with every database (initdb's), not from an archive. */
@@ -167,20 +206,19 @@ const FIRST_NORMAL_OBJECT_ID = 16384;
 
 function fingerprintOf(
   catalog: SchemaCatalog,
-  included: (key: string) => boolean,
+  included: (catalogOid: number, oid: number) => boolean,
   withComments = true,
 ): SchemaFingerprint {
   const parts = {} as Record<FingerprintPart, string>;
   for (const part of Object.keys(QUERIES) as FingerprintPart[]) {
-    const comment = QUERIES[part].comment;
-    const lines = catalog.rows[part]
-      .filter((row) => included(row.key))
-      .map(({ values }) =>
-        JSON.stringify(withComments || comment === undefined ? values : values.map((v, i) => (i === comment ? '' : v))),
-      )
-      // Sorted here rather than in SQL: collation-dependent ORDER BY could differ between two servers.
-      .sort();
-    parts[part] = sha256(lines.join('\n'));
+    const rows = catalog.rows[part];
+    const chosen: number[] = [];
+    for (let row = 0; row < rows.length; row++) if (included(rows.catalog(row), rows.oid(row))) chosen.push(row);
+    // The lines sorted here rather than in SQL (collation-dependent ORDER BY could differ between two servers),
+    // joined by newlines, hashed.
+    const hash = createHash('sha256');
+    rows.hashSorted(chosen, withComments, hash);
+    parts[part] = hash.digest('hex');
   }
   const digest = sha256(
     Object.entries(parts)

@@ -1,5 +1,5 @@
 import { spawnProcess } from '../../pipeline/child-process.js';
-import { parseToc, type ArchiveToc } from './archive-toc.js';
+import { readToc, type ArchiveToc } from './archive-toc.js';
 
 export interface PgRestoreCommand {
   pgRestore: string;
@@ -57,9 +57,7 @@ export async function listArchiveFile(
   signal?: AbortSignal,
 ): Promise<ArchiveToc> {
   const proc = spawnProcess(pgRestore, ['--list', archivePath], signal ? { signal } : {});
-  let listing = '';
-  for await (const chunk of proc.output()) listing += chunk.toString('utf8');
-  return parseToc(listing);
+  return readToc(proc.output());
 }
 
 /** Whether the archive creates `schema` itself (a SCHEMA entry "- <name> <owner>"), with its comment and grants. */
