@@ -114,3 +114,29 @@ test('with no producer at all (it never started), closing the input ends the cop
   expect(await fanOut.bytes).toBe(0);
   expect(Number((await consumer.exited).stdout.trim())).toBe(0);
 });
+
+test("a preload from the user's NODE_OPTIONS (an APM agent, say) does not run in the small copy thread", async () => {
+  // A preload that holds 32 MB: in the thread, whose heap is capped at 8 MB, it would end the thread and the backup.
+  const preload = path.join(work, 'heavy-preload.cjs');
+  await fs.writeFile(preload, 'globalThis.held = Array.from({ length: 4e6 }, (_, i) => i * 1.5);\n');
+  const lib = path.resolve('packages/core/lib/pipeline/fan-out.js');
+  const script = `import { spawn } from 'node:child_process';
+import { startFanOut } from ${JSON.stringify(lib)};
+const fanOut = await startFanOut(1, ${JSON.stringify(tmp)});
+const consumer = spawn('sha256sum', [], { stdio: [fanOut.outputs[0], 'inherit', 'inherit'] });
+spawn('cat', [${JSON.stringify(input)}], { stdio: ['ignore', fanOut.input, 'inherit'] });
+fanOut.handedOver();
+console.log(await fanOut.bytes);
+await new Promise((resolve) => consumer.once('close', resolve));`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    env: { ...process.env, NODE_OPTIONS: `--require ${preload}` },
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const code = await new Promise((resolve) => child.once('close', resolve));
+  expect(err).toBe('');
+  expect(code).toBe(0);
+  expect(out.split('\n')).toEqual([String(data.length), `${sha256(data)}  -`, '']);
+});

@@ -79,6 +79,10 @@ export async function startFanOut(branches: number, tmpDir = tmpdir()): Promise<
   const worker = new Worker(WORKER, {
     eval: true,
     resourceLimits: WORKER_LIMITS,
+    // A thread runs the process's preloads (NODE_OPTIONS=--require, node -r): an APM agent loaded there would only
+    // copy bytes, and would not fit in the thread's small heap.
+    execArgv: [],
+    env: { ...process.env, NODE_OPTIONS: '' },
     workerData: { input: inputPipe.read, outputs: outputPipes.map((p) => p.write) },
   });
   const bytes = new Promise<number>((resolve, reject) => {
