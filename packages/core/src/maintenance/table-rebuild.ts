@@ -3,7 +3,7 @@
 // VACUUM FULL, which holds ACCESS EXCLUSIVE for the whole rewrite, so only when allowed and only up to a size.
 import type { TableBloatInput } from '../databases/postgres/maintenance-tables.js';
 import type { MeasuredTable, MeasureFailure } from '../databases/postgres/pgstattuple-bloat.js';
-import { expectedPages } from '../monitor/checks/bloat.js';
+import { expectedPages, LINE_POINTER, MAXALIGN, PAGE_HEADER } from '../monitor/checks/bloat.js';
 import type { MaintenanceStep } from './step.js';
 import { mb, pct, qualified, REWRITE_BYTES_PER_S, seconds } from './step-figures.js';
 
@@ -26,10 +26,6 @@ export interface TableBloat {
   /** Where the estimate came from, for the plan: pgstattuple_approx, or the statistics and why. */
   source: string;
 }
-
-const PAGE_HEADER = 24;
-const LINE_POINTER = 4;
-const MAXALIGN = 8;
 
 /**
  * A table's estimated bloat: 1 - bytes a fresh copy at its fillfactor would need / bytes it has. From

@@ -12,10 +12,11 @@ export interface BloatInput {
   blockSize: number;
 }
 
-const MAXALIGN = 8;
-const PAGE_HEADER = 24;
+/** PostgreSQL's heap page layout, for estimates of what a fresh copy of a table would take. */
+export const MAXALIGN = 8;
+export const PAGE_HEADER = 24;
 const TUPLE_HEADER = 23;
-const LINE_POINTER = 4;
+export const LINE_POINTER = 4;
 const align = (n: number) => Math.ceil(n / MAXALIGN) * MAXALIGN;
 
 /**
