@@ -50,7 +50,7 @@ export const FERRETDB_LACKS = {
     'and $ or dotted field names',
   nonAsciiDatabaseNames: 'FerretDB (SQLite) takes only ASCII letters, digits, _ and - in database names',
   mongorestoreIndexes: "mongorestore sends each index with an 'ns' field, which FerretDB rejects",
-  oplog: 'FerretDB has no replica set oplog (mongodump --oplog, point-in-time archives)',
+  oplogReplay: 'FerretDB has no applyOps, which replaying an oplog needs (mongorestore --oplogReplay too)',
   indexStats: 'FerretDB has no $indexStats',
   applyOps: 'FerretDB has no applyOps, the one way to create a collection with a given UUID (preserve-uuids)',
 } as const;
@@ -66,6 +66,16 @@ const external = process.env.MONGO_URL;
 /** Why the tests' server cannot do `feature`, or undefined where it can (a real MongoDB, MONGO_URL, has them all). */
 export function lacking(feature: MongoFeature): string | undefined {
   return external === undefined ? FERRETDB_LACKS[feature] : undefined;
+}
+
+/**
+ * Why the tests' server has no oplog, or undefined when startMongo({ oplog: true }) gives one: FerretDB started as
+ * a one-member "replica set" with local.oplog.rs (its basic oplog: inserts, updates, deletes; no replication), or a
+ * MONGO_URL that names a replica set.
+ */
+export function oplogMissing(): string | undefined {
+  if (external === undefined || /[?&]replicaSet=/.test(external)) return undefined;
+  return 'MONGO_URL names a standalone server (no replicaSet= in it): it has no oplog';
 }
 
 /**
@@ -102,7 +112,15 @@ export function uniqueDatabase(prefix: string): string {
   return `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
 }
 
-export async function startMongo(): Promise<MongoServer> {
+export interface StartMongoOptions {
+  /**
+   * FerretDB only: run it with a replica set name (rs0) and create local.oplog.rs, FerretDB's basic oplog (it logs
+   * inserts, updates and deletes there; mongodump --oplog reads it). Gate such tests on oplogMissing().
+   */
+  oplog?: boolean;
+}
+
+export async function startMongo(options: StartMongoOptions = {}): Promise<MongoServer> {
   if (external) return externalServer(external);
 
   const ferretdb = findExecutable('ferretdb', [process.env.FERRETDB_BIN, TEST_TOOLS_BIN]);
@@ -116,11 +134,14 @@ export async function startMongo(): Promise<MongoServer> {
     // Another worker may take the port between our probe and FerretDB's bind: retry with a new one.
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
-      child = startFerretDb(ferretdb, base, port, logFile);
-      const url = `mongodb://${HOST}:${port}/`;
+      child = startFerretDb(ferretdb, base, port, logFile, options);
+      // directConnection: with a replica set name, the driver would otherwise look for the set's other members.
+      const url = options.oplog ? `mongodb://${HOST}:${port}/?directConnection=true` : `mongodb://${HOST}:${port}/`;
       const client = new MongoClient(url, { serverSelectionTimeoutMS: 2_000, directConnection: true });
       try {
         const version = await waitForServer(client, child, logFile);
+        // FerretDB logs operations only once the capped collection exists (it never creates it itself).
+        if (options.oplog) await client.db('local').createCollection('oplog.rs', { capped: true, size: 256 << 20 });
         return ferretDbServer(child, client, url, version, base);
       } catch (err) {
         await client.close().catch(() => undefined);
@@ -136,12 +157,19 @@ export async function startMongo(): Promise<MongoServer> {
   }
 }
 
-function startFerretDb(binary: string, base: string, port: number, logFile: string): ChildProcess {
+function startFerretDb(
+  binary: string,
+  base: string,
+  port: number,
+  logFile: string,
+  options: StartMongoOptions,
+): ChildProcess {
   const log = openSync(logFile, 'a');
   try {
     return spawn(
       binary,
       [
+        ...(options.oplog ? ['--repl-set-name=rs0'] : []),
         '--handler=sqlite',
         `--sqlite-url=file:${base}/`,
         `--state-dir=${base}`,
@@ -211,7 +239,8 @@ async function externalServer(url: string): Promise<MongoServer> {
 export function urlWithPassword(server: MongoServer, database: string, password: string): string {
   const url = server.url(database);
   if (server.kind !== 'ferretdb') return url;
-  return `${url.replace('mongodb://', `mongodb://dbops:${encodeURIComponent(password)}@`)}?authMechanism=PLAIN`;
+  const withUser = url.replace('mongodb://', `mongodb://dbops:${encodeURIComponent(password)}@`);
+  return `${withUser}${withUser.includes('?') ? '&' : '?'}authMechanism=PLAIN`;
 }
 
 /** Puts `database` into a MongoDB URL's path, keeping its hosts and options. */
