@@ -1,6 +1,7 @@
 // One ncc build of a compiled entry into a single ES module file, as both the actions' bundle (actions/dist, by
 // scripts/bundle-actions.mjs) and the CLI's npm package (scripts/pack-cli.mjs) ship it: index.js with the
 // libpg-query.wasm it needs beside it, plus whatever assets ncc emits and licenses.txt.
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -57,33 +58,37 @@ const CHUNK_LOAD = /__nccwpck_require__\.e\((\/\* import\(\) \*\/ )?(\d+)\)/g;
 /**
  * webpack numbers the lazily loaded chunks by a hash that is not stable between builds of the same sources (one
  * chunk came out as 245.index.js in one build and 328.index.js in the next), which made the freshness check fail at
- * random. Each chunk is renumbered after the first module it holds, whose id is stable, in its file name, in its own
- * `id`/`ids` exports and in every `__nccwpck_require__.e(...)` that loads it.
+ * random. Each chunk is renumbered after the modules it holds, whose ids are stable (a module can be in several
+ * chunks: webpack copies small shared modules into each chunk that needs them), in its file name, in its own
+ * `id`/`ids` exports and in every `__nccwpck_require__.e(...)` that loads it, in index.js and in other chunks.
  */
 function renumberChunks(code, assets) {
   const ids = new Map();
   for (const file of Object.keys(assets)) {
     const chunk = CHUNK_FILE.exec(file);
-    const firstModule = chunk && /\n\/\*\*\*\/ (\d+):/.exec(assets[file].source.toString());
-    if (firstModule) ids.set(chunk[1], `1${firstModule[1]}`);
+    if (!chunk) continue;
+    const modules = [...assets[file].source.toString().matchAll(/\n\/\*\*\*\/ (\d+):/g)].map((m) => m[1]);
+    if (modules.length === 0) continue;
+    // 40 bits of a hash: a safe integer, and as unlikely to repeat among a few dozen chunks as can be.
+    const hash = createHash('sha256').update(modules.join(',')).digest('hex').slice(0, 10);
+    ids.set(chunk[1], String(Number.parseInt(hash, 16)));
   }
-  if (new Set(ids.values()).size !== ids.size) throw new Error('two bundle chunks start with the same module');
-  const files = new Map([
-    [
-      'index.js',
-      code.replace(CHUNK_LOAD, (all, note, id) =>
-        ids.has(id) ? `__nccwpck_require__.e(${note ?? ''}${ids.get(id)})` : all,
-      ),
-    ],
-  ]);
+  if (new Set(ids.values()).size !== ids.size) throw new Error('two bundle chunks hold the same modules');
+  const renumberLoads = (text) =>
+    text.replace(CHUNK_LOAD, (all, note, id) =>
+      ids.has(id) ? `__nccwpck_require__.e(${note ?? ''}${ids.get(id)})` : all,
+    );
+  const files = new Map([['index.js', renumberLoads(code)]]);
   for (const [file, asset] of Object.entries(assets)) {
     const chunk = CHUNK_FILE.exec(file);
     const id = chunk && ids.get(chunk[1]);
     let text = asset.source.toString();
     if (id)
-      text = text.replace(
-        /^export const id = \d+;\nexport const ids = \[\d+\];/,
-        `export const id = ${id};\nexport const ids = [${id}];`,
+      text = renumberLoads(
+        text.replace(
+          /^export const id = \d+;\nexport const ids = \[\d+\];/,
+          `export const id = ${id};\nexport const ids = [${id}];`,
+        ),
       );
     files.set(id ? `${id}.index.js` : file, text);
   }

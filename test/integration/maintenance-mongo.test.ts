@@ -6,7 +6,7 @@ import { parseWindow } from '../../packages/core/src/maintenance-window/window.j
 import { type Logger, silentLogger } from '../../packages/core/src/log.js';
 import { Secrets } from '../../packages/core/src/secrets.js';
 import { mongoEngine } from '../../packages/core/src/databases/mongodb/engine.js';
-import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/target.js';
+import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/parse-target.js';
 import { itUnless, startMongo, uniqueDatabase, type MongoServer } from '../harness/mongo.js';
 
 let server: MongoServer;

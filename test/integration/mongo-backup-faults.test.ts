@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { BSON, type Db } from 'mongodb';
 import { FULL_SCOPE } from '../../packages/core/src/databases/engine.js';
 import { readArchive } from '../../packages/core/src/databases/mongodb/archive/reader.js';
-import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/target.js';
+import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/parse-target.js';
 import { DbopsError } from '../../packages/core/src/errors.js';
 import { MemoryLogger } from '../../packages/core/src/log.js';
 import { backup, type BackupOptions, type BackupResult } from '../../packages/core/src/operations/backup.js';

@@ -22,7 +22,7 @@ import { backupSummary } from '../../packages/core/src/report/backup-summary.js'
 import { renderSummary } from '../../packages/core/src/report/render-summary.js';
 import { Secrets } from '../../packages/core/src/secrets.js';
 import { readArchive } from '../../packages/core/src/databases/mongodb/archive/reader.js';
-import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/target.js';
+import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/parse-target.js';
 import { runCli } from '../harness/cli.js';
 import { catchError } from '../harness/errors.js';
 import {

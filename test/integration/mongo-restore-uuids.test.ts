@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Db } from 'mongodb';
 import { FULL_SCOPE } from '../../packages/core/src/databases/engine.js';
 import { uuidHex } from '../../packages/core/src/databases/mongodb/archive/metadata.js';
-import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/target.js';
+import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/parse-target.js';
 import { MemoryLogger } from '../../packages/core/src/log.js';
 import { backup } from '../../packages/core/src/operations/backup.js';
 import { Secrets } from '../../packages/core/src/secrets.js';

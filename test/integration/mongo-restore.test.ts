@@ -12,7 +12,7 @@ import { FULL_SCOPE } from '../../packages/core/src/databases/engine.js';
 import { mongoEngine } from '../../packages/core/src/databases/mongodb/engine.js';
 import { parsePipelineChecks } from '../../packages/core/src/restore/pipeline-checks.js';
 import { mongoRestorer } from '../../packages/core/src/databases/mongodb/restorer.js';
-import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/target.js';
+import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/parse-target.js';
 import { DbopsError } from '../../packages/core/src/errors.js';
 import { MemoryLogger } from '../../packages/core/src/log.js';
 import { listBackups } from '../../packages/core/src/manifest/catalog.js';

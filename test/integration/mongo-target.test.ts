@@ -1,5 +1,6 @@
 // MongoDB connection URLs (issue 15 step 1): parsed by the driver's parser, the password never echoed.
-import { describeMongoTarget, parseMongoTarget } from '../../packages/core/src/databases/mongodb/target.js';
+import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/parse-target.js';
+import { describeMongoTarget } from '../../packages/core/src/databases/mongodb/target.js';
 
 describe('parseMongoTarget', () => {
   it('reads host, port, database, user and TLS; describe() leaves the password out', () => {

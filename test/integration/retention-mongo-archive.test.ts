@@ -17,7 +17,7 @@ import type { ArchiveManifest } from '../../packages/core/src/data-retention/arc
 import type { PurgeOptions } from '../../packages/core/src/data-retention/purge.js';
 import { parsePolicy } from '../../packages/core/src/data-retention/read-policy.js';
 import { documentRetentionFor } from '../../packages/core/src/databases/index.js';
-import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/target.js';
+import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/parse-target.js';
 import { silentLogger } from '../../packages/core/src/log.js';
 import { type DataRetentionOptions, dataRetention } from '../../packages/core/src/operations/data-retention.js';
 import { Secrets } from '../../packages/core/src/secrets.js';

@@ -11,7 +11,7 @@ import { runCollectionBatch } from '../../packages/core/src/databases/mongodb/da
 import { readHeldIds } from '../../packages/core/src/databases/mongodb/data-retention-filter.js';
 import { resolveCollectionTargets } from '../../packages/core/src/databases/mongodb/data-retention-target.js';
 import { documentRetentionFor } from '../../packages/core/src/databases/index.js';
-import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/target.js';
+import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/parse-target.js';
 import { type DataRetentionOptions, dataRetention } from '../../packages/core/src/operations/data-retention.js';
 import { silentLogger } from '../../packages/core/src/log.js';
 import { Secrets } from '../../packages/core/src/secrets.js';

@@ -4,6 +4,8 @@ import { connectionInputs, readConnection } from '../../packages/core/src/defini
 import { InputReader } from '../../packages/core/src/definitions/read-inputs.js';
 import { engineFor, engineForBackup, engineForUrl } from '../../packages/core/src/databases/index.js';
 import type { BackupManifest } from '../../packages/core/src/manifest/manifest.js';
+import type { DatabaseTarget } from '../../packages/core/src/databases/engine.js';
+import { DbopsError } from '../../packages/core/src/errors.js';
 import { catchError } from '../harness/errors.js';
 
 const SECRET = `secret-${randomBytes(8).toString('hex')}`;
@@ -48,16 +50,24 @@ describe('engineForUrl', () => {
     expect(`${error.message} ${error.hint}`).not.toContain(SECRET);
   });
 
-  test('the connection inputs refuse an unknown scheme before parsing the URL', () => {
+  test('the connection inputs refuse an unknown scheme before parsing the URL', async () => {
     const reader = new InputReader(connectionInputs(), { 'database-url': `mysql://app:${SECRET}@db/shop` });
-    const error = catchError(() => readConnection(reader));
+    const error = await readConnection(reader).then(
+      () => {
+        throw new Error('expected an error');
+      },
+      (e: DbopsError) => e,
+    );
+    expect(error).toBeInstanceOf(DbopsError);
     expect(error.message).toBe(
       "Input 'database-url' has the scheme 'mysql://', which names no database engine dbops supports",
     );
   });
 
-  test('a parsed PostgreSQL target names its engine', () => {
-    const target = readConnection(new InputReader(connectionInputs(), { 'database-url': 'postgres://app@db/shop' }));
+  test('a parsed PostgreSQL target names its engine', async () => {
+    const target = await readConnection(
+      new InputReader(connectionInputs(), { 'database-url': 'postgres://app@db/shop' }),
+    );
     expect(target.engine).toBe('postgresql');
     expect(engineFor(target).describe(target)).toBe('app@db:5432/shop');
   });
@@ -65,7 +75,10 @@ describe('engineForUrl', () => {
 
 describe('engineForBackup', () => {
   const inputs = new InputReader(connectionInputs('target-url'), { 'target-url': 'postgres://app@scratch/postgres' });
-  const target = readConnection(inputs, 'target-url');
+  let target: DatabaseTarget;
+  beforeAll(async () => {
+    target = await readConnection(inputs, 'target-url');
+  });
   const manifest = (fields: Record<string, unknown>) =>
     ({ backupId: '20250101T000000Z-abcd', ...fields }) as unknown as BackupManifest;
 

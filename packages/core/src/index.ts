@@ -55,49 +55,5 @@ export { monitorReportDefinition } from './definitions/monitor-report.js';
 export * from './monitor/index.js';
 export * from './notify/index.js';
 
-import { backupDefinition } from './definitions/backup.js';
-import { restoreTestDefinition } from './definitions/restore-test.js';
-import { restoreDefinition } from './definitions/restore.js';
-import { listDefinition } from './definitions/list.js';
-import { retentionPurgeDefinition } from './definitions/retention-purge.js';
-import { checkFreshnessDefinition } from './definitions/check-freshness.js';
-import { monitorReportDefinition } from './definitions/monitor-report.js';
-import { migrateDeployDefinition } from './definitions/migrate-deploy.js';
-import { migrateStatusDefinition } from './definitions/migrate-status.js';
-import { migrateCheckDefinition } from './definitions/migrate-check.js';
-import { retentionVerifyDefinition } from './definitions/retention-verify.js';
-import { subjectExportDefinition } from './definitions/subject-export.js';
-import { subjectEraseDefinition } from './definitions/subject-erase.js';
-import { maintenanceDefinition } from './definitions/maintenance.js';
-import type { ActionDefinition } from './definitions/types.js';
-import { withNotifications } from './definitions/notifications.js';
-
-/**
- * Every action, in the order the CLI lists them. All but monitor-report (which sends one aggregated alert of its
- * findings itself) gain the shared notification inputs.
- */
-export const definitions: ActionDefinition[] = [
-  ...[
-    backupDefinition,
-    restoreTestDefinition,
-    restoreDefinition,
-    listDefinition,
-    retentionPurgeDefinition,
-    checkFreshnessDefinition,
-    migrateDeployDefinition,
-    migrateStatusDefinition,
-    migrateCheckDefinition,
-    maintenanceDefinition,
-  ].map(withNotifications),
-  monitorReportDefinition,
-  retentionVerifyDefinition,
-  subjectExportDefinition,
-  subjectEraseDefinition,
-];
-
-/** An action by name, as the adapters run it (with notifications). */
-export function definition(name: string): ActionDefinition {
-  const found = definitions.find((d) => d.name === name);
-  if (!found) throw new Error(`No action named ${name}`);
-  return found;
-}
+export { definitions, definition } from './definitions/all.js';
+export { loadDefinition } from './definitions/load-definition.js';

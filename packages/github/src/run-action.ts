@@ -2,7 +2,7 @@ import { isAbsolute, relative } from 'node:path';
 import * as core from '@actions/core';
 import {
   asDbopsError,
-  definition as actionDefinition,
+  loadDefinition,
   renderSummary,
   Secrets,
   type ActionDefinition,
@@ -14,9 +14,12 @@ import {
 import { ArtifactStorage, restArtifactLookup } from './artifact-storage.js';
 import { githubRunContext } from './github-context.js';
 
-/** Runs the action of that name: what each actions/<name>/main.mjs calls in the one shared bundle. */
-export function runNamedAction(name: string): Promise<void> {
-  return runAction(actionDefinition(name));
+/**
+ * Runs the action of that name: what each actions/<name>/main.mjs calls in the one shared bundle. Its definition
+ * (and with it its operation) is loaded now, so an action compiles only its own code.
+ */
+export async function runNamedAction(name: string): Promise<void> {
+  return runAction(await loadDefinition(name));
 }
 
 /**

@@ -126,14 +126,14 @@ function readIdentityFile(file: string): string {
 }
 
 /** Everything restore and restore-test read alike: the backup, where it goes, how to decrypt it, pg_restore's settings. */
-export function readRestoreInputs(reader: InputReader, context: RunContext) {
+export async function readRestoreInputs(reader: InputReader, context: RunContext) {
   const jobs = reader.integer('jobs');
   const pgBinDir = reader.optional('pg-bin-dir');
   return {
     ...readBackupSelection(reader),
     s3: readS3Options(reader),
     ...(context.artifacts ? { artifacts: context.artifacts } : {}),
-    target: readConnection(reader, 'target-url'),
+    target: await readConnection(reader, 'target-url'),
     decryption: readDecryption(reader, context.secrets),
     ...(jobs ? { jobs } : {}),
     ...(pgBinDir ? { pgBinDir } : {}),

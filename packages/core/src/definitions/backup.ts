@@ -58,7 +58,7 @@ export const backupDefinition: ActionDefinition = {
   ],
   async run(raw, context) {
     const reader = new InputReader(inputs, raw, context.env);
-    const target = { ...readConnection(reader), ...readStatementTimeout(reader) };
+    const target = { ...(await readConnection(reader)), ...readStatementTimeout(reader) };
     const retention = readRetentionPolicy(reader);
     const result = await backup({
       ...(retention.any ? { rotation: { policy: retention.policy, graceSeconds: retention.graceSeconds } } : {}),

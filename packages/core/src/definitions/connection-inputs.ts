@@ -1,5 +1,5 @@
 import { engineForUrl } from '../databases/index.js';
-import { type MongoTarget, parseMongoTarget } from '../databases/mongodb/target.js';
+import type { MongoTarget } from '../databases/mongodb/target.js';
 import { parsePgTarget, SSL_MODES, type PgTarget } from '../databases/postgres/target.js';
 import { invalidInput } from '../errors.js';
 import { URL_PARAMETERS } from '../databases/postgres/url-parameters.js';
@@ -70,7 +70,8 @@ export const PG_BIN_DIR_INPUT: InputDefinition = {
 /** The PostgreSQL-only inputs a MongoDB URL cannot be combined with (its URL says everything). */
 const POSTGRES_ONLY = ['host', 'port', 'dbname', 'user', 'sslmode'] as const;
 
-export function readConnection(reader: InputReader, urlName = 'database-url'): PgTarget | MongoTarget {
+/** Async: a MongoDB URL's parser is loaded only when the URL is MongoDB's (databases/mongodb/parse-target.ts). */
+export async function readConnection(reader: InputReader, urlName = 'database-url'): Promise<PgTarget | MongoTarget> {
   const url = reader.optional(urlName);
   if (url && engineForUrl(url, urlName).name === 'mongodb') {
     const pgOnly = POSTGRES_ONLY.find((name) => reader.given(name));
@@ -81,6 +82,7 @@ export function readConnection(reader: InputReader, urlName = 'database-url'): P
         `the MongoDB URL alone (host, port, database and user go in it), e.g. mongodb://USER:PASSWORD@HOST:27017/DATABASE`,
       );
     }
+    const { parseMongoTarget } = await import('../databases/mongodb/parse-target.js');
     return parseMongoTarget(url, urlName, reader.optional('ssl-root-cert'));
   }
   return readPgConnection(reader, urlName, url);

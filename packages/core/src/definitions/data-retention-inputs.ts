@@ -73,7 +73,7 @@ export async function runDataRetention(
   const { dataRetention } = await import(/* webpackMode: "eager" */ '../operations/data-retention.js'); // on use: libpg-query slows start-up
   const result = await dataRetention({
     policyPath: reader.optional('policy')!,
-    target: readConnection(reader),
+    target: await readConnection(reader),
     dryRun,
     ...(receiptsTo ? { receiptsTo } : {}),
     s3: readS3Options(reader),

@@ -59,7 +59,7 @@ export const maintenanceDefinition: ActionDefinition = {
     const windowText = reader.optional('window');
     const monitorReport = reader.optional('monitor-report');
     const result = await maintenance({
-      target: readConnection(reader),
+      target: await readConnection(reader),
       apply: reader.boolean('apply'),
       ...(windowText ? { window: parseWindow(windowText, 'window'), windowText } : {}),
       thresholds: readThresholds(reader),

@@ -37,16 +37,16 @@ export const MIGRATION_CHECK_INPUTS: InputDefinition[] = [
 ];
 
 /** check mode's settings from MIGRATION_CHECK_INPUTS (and database-url, only to refuse it as the target). */
-export function readCheckSettings(
+export async function readCheckSettings(
   reader: InputReader,
   context: RunContext,
-): Pick<MigrateCheckOptions, 'target' | 'production' | 'rehearseFrom' | 'maxLockTimeMs' | 'maxDurationMs'> {
+): Promise<Pick<MigrateCheckOptions, 'target' | 'production' | 'rehearseFrom' | 'maxLockTimeMs' | 'maxDurationMs'>> {
   const from = reader.optional('rehearse-from');
   const maxLock = reader.optional('max-lock-time');
   const maxDuration = reader.optional('max-duration');
   return {
-    target: readConnection(reader, 'target-url'),
-    ...(reader.optional('database-url') ? { production: readConnection(reader) } : {}),
+    target: await readConnection(reader, 'target-url'),
+    ...(reader.optional('database-url') ? { production: await readConnection(reader) } : {}),
     ...(from
       ? {
           rehearseFrom: {

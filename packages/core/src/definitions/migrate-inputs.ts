@@ -156,11 +156,11 @@ export async function runMigrate(
   };
   const result =
     mode === 'check'
-      ? await migrateCheck({ ...common, ...readTimeouts(reader), ...readCheckSettings(reader, context) })
+      ? await migrateCheck({ ...common, ...readTimeouts(reader), ...(await readCheckSettings(reader, context)) })
       : await migrateDeploy({
           ...common,
           mode,
-          target: readConnection(reader),
+          target: await readConnection(reader),
           ...(mode === 'deploy' ? readDeploySettings(reader, context) : { lockTimeoutMs: 0, deployLockTimeoutMs: 0 }),
         });
   return {

@@ -44,7 +44,7 @@ export const monitorReportDefinition: ActionDefinition = {
   ],
   async run(raw, context) {
     const reader = new InputReader(inputs, raw, context.env);
-    const target = readConnection(reader);
+    const target = await readConnection(reader);
     context.secrets.add(target.password); // it may come from a service or password file, which no adapter saw
     // The engine's checks: its thresholds file names them, and the summary and alerts explain them.
     const checks = healthChecksFor(target.engine);

@@ -45,7 +45,7 @@ export const restoreTestDefinition: ActionDefinition = {
   async run(raw, context) {
     const reader = new InputReader(inputs, raw, context.env);
     const result = await restoreTest({
-      ...readRestoreInputs(reader, context),
+      ...(await readRestoreInputs(reader, context)),
       ...(await readRestoreChecks(reader)),
     });
     const failure = checksFailure(result);

@@ -38,7 +38,7 @@ export const restoreDefinition: ActionDefinition = {
     const safetyTo = reader.optional('safety-backup-to');
     if (safetyTo) parseLocation(safetyTo, 'safety-backup-to'); // a malformed one fails now, not after the download
     const result = await restore({
-      ...readRestoreInputs(reader, context),
+      ...(await readRestoreInputs(reader, context)),
       clean: reader.boolean('clean') || reader.boolean('force'),
       safetyBackup: reader.boolean('safety-backup'),
       ...(safetyTo ? { safetyBackupTo: safetyTo } : {}),

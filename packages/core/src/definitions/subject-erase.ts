@@ -51,7 +51,7 @@ export const subjectEraseDefinition: ActionDefinition = {
     const { subjectErase } = await import(/* webpackMode: "eager" */ '../operations/subject-erase.js'); // on use: libpg-query slows start-up
     const result = await subjectErase({
       policyPath: reader.required('policy', 'the path of a YAML retention policy'),
-      target: readConnection(reader),
+      target: await readConnection(reader),
       table: reader.required('table', 'a table name, e.g. public.users'),
       id: reader.required('id', "the subject's primary key, e.g. 42"),
       dryRun,

@@ -32,7 +32,7 @@ export const subjectExportDefinition: ActionDefinition = {
     const { subjectExport } = await import(/* webpackMode: "eager" */ '../operations/subject-export.js'); // on use: libpg-query slows start-up
     const result = await subjectExport({
       policyPath: reader.required('policy', 'the path of a YAML retention policy'),
-      target: readConnection(reader),
+      target: await readConnection(reader),
       table: reader.required('table', 'a table name, e.g. public.users'),
       id: reader.required('id', "the subject's primary key, e.g. 42"),
       ...(to ? { to } : {}),

@@ -1,6 +1,509 @@
-export const id = 514;
-export const ids = [514,948];
+export const id = 5;
+export const ids = [5,948];
 export const modules = {
+
+/***/ 16459:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   AF: () => (/* binding */ recipientFingerprint),
+/* harmony export */   Fx: () => (/* binding */ parseRecipient),
+/* harmony export */   RE: () => (/* binding */ identityToRecipient),
+/* harmony export */   SV: () => (/* binding */ identitySecretKey),
+/* harmony export */   U: () => (/* binding */ IDENTITY_FORM),
+/* harmony export */   YD: () => (/* binding */ recipientPublicKey),
+/* harmony export */   go: () => (/* binding */ parseIdentities)
+/* harmony export */ });
+/* unused harmony exports RECIPIENT_FORM, generateIdentity */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
+/* harmony import */ var _scure_base__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(64929);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(57706);
+/* harmony import */ var _primitives_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(27705);
+// age X25519 recipients ("age1...") and identities ("AGE-SECRET-KEY-1..."): Bech32 strings over 32 raw bytes.
+
+
+
+
+const RECIPIENT_PREFIX = 'age';
+const IDENTITY_PREFIX = 'age-secret-key-';
+const RECIPIENT_FORM = 'an X25519 recipient like age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p, as printed by age-keygen';
+const IDENTITY_FORM = 'an age identity AGE-SECRET-KEY-1... as written by age-keygen, or the content of an age identity file ' +
+    '(one identity per line; blank lines and lines starting with # are ignored)';
+/** The 32 bytes inside a Bech32 string with the given prefix, or why it is not one. Never echoes the input. */
+function decodeKey(text, prefix) {
+    let decoded;
+    try {
+        // No length limit: Bech32's 90-character cap is for Bitcoin addresses, and age sets none.
+        decoded = _scure_base__WEBPACK_IMPORTED_MODULE_1__/* .bech32 */ .I.decode(text, false);
+    }
+    catch {
+        return { problem: 'not valid Bech32: a character is wrong, missing, or of mixed case' };
+    }
+    if (decoded.prefix.startsWith('age1') || decoded.prefix.startsWith('age-plugin-')) {
+        return { problem: 'age plugin keys are not supported' };
+    }
+    if (decoded.prefix !== prefix)
+        return { problem: 'wrong Bech32 prefix' };
+    let bytes;
+    try {
+        bytes = _scure_base__WEBPACK_IMPORTED_MODULE_1__/* .bech32 */ .I.fromWords(decoded.words);
+    }
+    catch {
+        return { problem: 'not valid Bech32 data' };
+    }
+    if (bytes.length !== 32)
+        return { problem: `it encodes ${bytes.length} bytes instead of 32` };
+    return { bytes: Buffer.from(bytes) };
+}
+function recipientProblem(text) {
+    const upper = text.toUpperCase();
+    if (upper.startsWith('AGE-SECRET-KEY-'))
+        return 'this is a secret identity; use its public key, never the secret key';
+    if (text.startsWith('ssh-'))
+        return 'SSH recipients are not supported';
+    if (!text.toLowerCase().startsWith('age1'))
+        return 'it does not start with age1';
+    return undefined;
+}
+/** Validates an age1... X25519 recipient and returns it in its canonical lower-case form. */
+function parseRecipient(text, inputName) {
+    const trimmed = text.trim();
+    const early = recipientProblem(trimmed);
+    const result = early === undefined ? decodeKey(trimmed, RECIPIENT_PREFIX) : { problem: early };
+    if ('problem' in result) {
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .invalidInput */ .aY)(inputName, `is not a valid age recipient (${result.problem})`, RECIPIENT_FORM);
+    }
+    return encodeRecipient(result.bytes);
+}
+/** The raw X25519 public key of a recipient. */
+function recipientPublicKey(recipient) {
+    const result = decodeKey(parseRecipient(recipient, 'recipient'), RECIPIENT_PREFIX);
+    if ('problem' in result)
+        throw new Error('unreachable: a parsed recipient decodes');
+    return result.bytes;
+}
+function identityProblem(line) {
+    const upper = line.toUpperCase();
+    if (upper.startsWith('AGE1'))
+        return 'this is a public recipient; decrypting needs the secret AGE-SECRET-KEY-1...';
+    if (upper.startsWith('AGE-PLUGIN-'))
+        return 'age plugin keys are not supported';
+    if (line.startsWith('-----BEGIN'))
+        return 'SSH and PEM keys are not supported';
+    if (!upper.startsWith('AGE-SECRET-KEY-1'))
+        return 'it does not start with AGE-SECRET-KEY-1';
+    return undefined;
+}
+/**
+ * Accepts one AGE-SECRET-KEY-1... or the content of an identity file and returns the identities in canonical
+ * upper-case form. Error messages name the line, never its content: these are secrets.
+ */
+function parseIdentities(text, inputName) {
+    const identities = [];
+    const lines = text.split(/\r?\n/);
+    for (const [index, raw] of lines.entries()) {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const early = identityProblem(line);
+        const result = early === undefined ? decodeKey(line, IDENTITY_PREFIX) : { problem: early };
+        if ('problem' in result) {
+            const where = lines.length > 1 ? ` on line ${index + 1}` : '';
+            throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .invalidInput */ .aY)(inputName, `is not a valid age identity${where} (${result.problem})`, IDENTITY_FORM);
+        }
+        identities.push(encodeIdentity(result.bytes));
+    }
+    if (identities.length === 0)
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .invalidInput */ .aY)(inputName, 'contains no age identity', IDENTITY_FORM);
+    return identities;
+}
+/** The raw X25519 secret scalar of an identity already validated by parseIdentities. */
+function identitySecretKey(identity) {
+    const result = decodeKey(identity, IDENTITY_PREFIX);
+    if ('problem' in result) {
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .invalidInput */ .aY)('identity', `is not a valid age identity (${result.problem})`, IDENTITY_FORM);
+    }
+    return result.bytes;
+}
+/** The age1... recipient of an identity (the first one, given an identity file). */
+function identityToRecipient(identity) {
+    const [first] = parseIdentities(identity, 'identity');
+    return encodeRecipient((0,_primitives_js__WEBPACK_IMPORTED_MODULE_3__/* .rawPublicKey */ .F7)((0,_primitives_js__WEBPACK_IMPORTED_MODULE_3__/* .x25519PrivateKey */ .F8)(identitySecretKey(first ?? ''))));
+}
+/** "sha256:" + 16 hex chars of SHA-256 of the recipient: identifies the key in a manifest without being the key. */
+function recipientFingerprint(recipient) {
+    const canonical = parseRecipient(recipient, 'recipient');
+    return `sha256:${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(canonical).digest('hex').slice(0, 16)}`;
+}
+function generateIdentity() {
+    const { privateKey, publicKey } = generateKeyPairSync('x25519');
+    return { identity: encodeIdentity(rawPrivateKey(privateKey)), recipient: encodeRecipient(rawPublicKey(publicKey)) };
+}
+function encodeRecipient(publicKey) {
+    return _scure_base__WEBPACK_IMPORTED_MODULE_1__/* .bech32 */ .I.encode(RECIPIENT_PREFIX, _scure_base__WEBPACK_IMPORTED_MODULE_1__/* .bech32 */ .I.toWords(publicKey), false);
+}
+function encodeIdentity(secretKey) {
+    return _scure_base__WEBPACK_IMPORTED_MODULE_1__/* .bech32 */ .I.encode(IDENTITY_PREFIX, _scure_base__WEBPACK_IMPORTED_MODULE_1__/* .bech32 */ .I.toWords(secretKey), false).toUpperCase();
+}
+//# sourceMappingURL=keys.js.map
+
+/***/ }),
+
+/***/ 27705:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $l: () => (/* binding */ x25519PublicKey),
+/* harmony export */   F7: () => (/* binding */ rawPublicKey),
+/* harmony export */   F8: () => (/* binding */ x25519PrivateKey),
+/* harmony export */   TR: () => (/* binding */ hmacSha256),
+/* harmony export */   TU: () => (/* binding */ x25519),
+/* harmony export */   Vm: () => (/* binding */ TAG_SIZE),
+/* harmony export */   WG: () => (/* binding */ encodeBase64),
+/* harmony export */   ho: () => (/* binding */ open),
+/* harmony export */   mv: () => (/* binding */ AEAD),
+/* harmony export */   od: () => (/* binding */ seal),
+/* harmony export */   sM: () => (/* binding */ hkdf),
+/* harmony export */   y4: () => (/* binding */ decodeBase64)
+/* harmony export */ });
+/* unused harmony exports KEY_SIZE, rawPrivateKey */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
+// The age primitives on Node's native (OpenSSL) crypto: HKDF-SHA256, HMAC-SHA256, ChaCha20-Poly1305, X25519.
+
+const KEY_SIZE = 32;
+const TAG_SIZE = 16;
+const AEAD = 'chacha20-poly1305';
+function hkdf(ikm, salt, info) {
+    return Buffer.from((0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.hkdfSync)('sha256', ikm, salt, info, KEY_SIZE));
+}
+function hmacSha256(key, data) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHmac)('sha256', key).update(data).digest();
+}
+/** One-shot ChaCha20-Poly1305 seal: ciphertext || tag. */
+function seal(key, nonce, plaintext) {
+    const cipher = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createCipheriv)(AEAD, key, nonce, { authTagLength: TAG_SIZE });
+    return Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+}
+/** One-shot ChaCha20-Poly1305 open of ciphertext || tag; undefined when authentication fails. */
+function open(key, nonce, sealed) {
+    if (sealed.length < TAG_SIZE)
+        return undefined;
+    const decipher = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createDecipheriv)(AEAD, key, nonce, { authTagLength: TAG_SIZE });
+    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_SIZE));
+    try {
+        return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_SIZE)), decipher.final()]);
+    }
+    catch {
+        return undefined;
+    }
+}
+// Node imports raw X25519 keys only through DER or JWK (and a private JWK needs the public half too), so wrap the
+// 32 raw bytes in the fixed PKCS#8 / SPKI prefixes of RFC 8410.
+const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
+const SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
+function x25519PrivateKey(raw) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createPrivateKey)({ key: Buffer.concat([PKCS8_PREFIX, raw]), format: 'der', type: 'pkcs8' });
+}
+function x25519PublicKey(raw) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createPublicKey)({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+}
+/** The raw public key of a public key, or of the public half of a private key. */
+function rawPublicKey(key) {
+    const publicKey = key.type === 'private' ? (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createPublicKey)(key) : key;
+    return publicKey.export({ format: 'der', type: 'spki' }).subarray(SPKI_PREFIX.length);
+}
+function rawPrivateKey(key) {
+    return key.export({ format: 'der', type: 'pkcs8' }).subarray(PKCS8_PREFIX.length);
+}
+/** X25519(privateKey, publicKey); undefined for a low-order public key (all-zero shared secret, which age rejects). */
+function x25519(privateKey, publicKey) {
+    try {
+        const shared = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.diffieHellman)({ privateKey, publicKey });
+        return shared.some((byte) => byte !== 0) ? shared : undefined;
+    }
+    catch {
+        return undefined; // OpenSSL itself refuses the all-zero result
+    }
+}
+const BASE64 = /^[A-Za-z0-9+/]*$/;
+/** age's base64: standard alphabet, no padding. */
+function encodeBase64(bytes) {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64').replace(/=+$/, '');
+}
+/** Strict unpadded base64 (canonical only, like Go's RawStdEncoding.Strict); undefined when malformed. */
+function decodeBase64(text) {
+    if (!BASE64.test(text) || text.length % 4 === 1)
+        return undefined;
+    const bytes = Buffer.from(text, 'base64');
+    return encodeBase64(bytes) === text ? bytes : undefined;
+}
+//# sourceMappingURL=primitives.js.map
+
+/***/ }),
+
+/***/ 49231:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   B2: () => (/* binding */ ruleTable),
+/* harmony export */   EK: () => (/* binding */ collectionText),
+/* harmony export */   JK: () => (/* binding */ qualifiedNameText),
+/* harmony export */   kS: () => (/* binding */ BACKUP_KEEP_KEYS),
+/* harmony export */   kX: () => (/* binding */ DEFAULT_POLICY_DEFAULTS),
+/* harmony export */   lZ: () => (/* binding */ sqlHolds)
+/* harmony export */ });
+/**
+ * The data-retention policy file (.github/dbops/retention.yml, issue 16), as read-policy.ts returns it once parsed and
+ * checked. Backup rotation itself lives in ../retention/; `backups` here carries the same keep-* rules.
+ */
+/** The defaults a file may leave out; each is what a gentle purge on a busy primary can afford. */
+const DEFAULT_POLICY_DEFAULTS = {
+    batchSize: 5000,
+    lockTimeoutMs: 2000,
+    maxReplicationLagMs: 30_000,
+    maxRuntimeMs: 20 * 60_000,
+};
+/** Each keep-* field of a backups: section and its key in the file. */
+const BACKUP_KEEP_KEYS = {
+    keepLast: 'keep-last',
+    keepHourly: 'keep-hourly',
+    keepDaily: 'keep-daily',
+    keepWeekly: 'keep-weekly',
+    keepMonthly: 'keep-monthly',
+    keepYearly: 'keep-yearly',
+    keepWithinSeconds: 'keep-within',
+    keepMinVerified: 'keep-min-verified',
+};
+/** The table a rule purges, or undefined for a MongoDB collection. */
+function ruleTable(rule) {
+    return rule.kind === 'collection' ? undefined : rule.table;
+}
+/** The holds PostgreSQL reads (tables and queries); MongoDB's collections hold MongoDB documents only. */
+function sqlHolds(holds) {
+    return holds.filter((hold) => hold.kind !== 'collection');
+}
+/** A collection as `database.collection`, the name minimums and receipts use for it. */
+function collectionText(collection) {
+    return `${collection.database}.${collection.name}`;
+}
+function qualifiedNameText(name) {
+    return name.schema === undefined ? name.name : `${name.schema}.${name.name}`;
+}
+//# sourceMappingURL=policy.js.map
+
+/***/ }),
+
+/***/ 11933:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Lk: () => (/* binding */ loadWhereParser),
+/* harmony export */   fL: () => (/* binding */ parseWhereFilter),
+/* harmony export */   uG: () => (/* binding */ WhereFilterError),
+/* harmony export */   ut: () => (/* binding */ checkHoldQuery)
+/* harmony export */ });
+/* unused harmony exports WHERE_FORM, HOLD_QUERY_FORM */
+/** Thrown as { problem, valid }; read-policy.ts adds the rule, field and line. */
+class WhereFilterError extends Error {
+    problem;
+    valid;
+    constructor(problem, valid) {
+        super(problem);
+        this.problem = problem;
+        this.valid = valid;
+        this.name = 'WhereFilterError';
+    }
+}
+const WHERE_FORM = "one boolean SQL expression on the rule's own columns, e.g. \"tenant_id = 7 AND status IN ('closed', 'spam')\"; " +
+    `functions allowed: ${[...allowedFunctionNames()].join(', ')}`;
+/** Pure, read-only functions a filter may call: no side effects, no other tables, no sleeping. */
+function allowedFunctionNames() {
+    return new Set([
+        'lower',
+        'upper',
+        'length',
+        'btrim',
+        'trim',
+        'abs',
+        'coalesce',
+        'nullif',
+        'date_trunc',
+        'now',
+        'jsonb_typeof',
+        'starts_with',
+    ]);
+}
+const ALLOWED_FUNCTIONS = allowedFunctionNames();
+/** Expression nodes a filter may contain; anything else (SubLink, ParamRef, ...) is refused. */
+const ALLOWED_NODES = new Set([
+    'A_Expr',
+    'BoolExpr',
+    'ColumnRef',
+    'A_Const',
+    'TypeCast',
+    'TypeName',
+    'NullTest',
+    'BooleanTest',
+    'FuncCall',
+    'SQLValueFunction',
+    'CoalesceExpr',
+    'MinMaxExpr',
+    'CaseExpr',
+    'CaseWhen',
+    'A_ArrayExpr',
+    'List',
+    'String',
+    'Integer',
+    'Float',
+    'Boolean',
+    'BitString',
+]);
+let loaded;
+let pgQuery;
+/**
+ * Loads the parser and its WebAssembly module once; parseWhereFilter can be called only after it. Imported here,
+ * not at the top: evaluating libpg-query instantiates its WebAssembly, which every command's start-up paid.
+ */
+function loadWhereParser() {
+    loaded ??= Promise.resolve(/* import() eager */).then(__webpack_require__.t.bind(__webpack_require__, 2627, 19)).then(async (module) => {
+        await module.loadModule();
+        pgQuery = module;
+    });
+    return loaded;
+}
+function parser() {
+    if (!pgQuery)
+        throw new Error('loadWhereParser() must have resolved before a filter is parsed');
+    return pgQuery;
+}
+function parseWhereFilter(text) {
+    if (text.trim() === '')
+        throw new WhereFilterError('is empty', WHERE_FORM);
+    checkTokens(text);
+    let tree;
+    try {
+        tree = parser().parseSync(`SELECT WHERE ${text}`);
+    }
+    catch (error) {
+        throw new WhereFilterError(`does not parse as SQL: ${error.message}`, WHERE_FORM);
+    }
+    const statements = tree.stmts ?? [];
+    const select = statements.length === 1 ? statements[0].stmt.SelectStmt : undefined;
+    const extra = select && Object.keys(select).filter((k) => !['whereClause', 'limitOption', 'op'].includes(k));
+    if (!select?.whereClause || extra?.length || select.op !== 'SETOP_NONE')
+        throw new WhereFilterError('is not a single boolean expression', WHERE_FORM);
+    const columns = new Set();
+    walk(select.whereClause, columns);
+    return { sql: text.trim(), columns: [...columns] };
+}
+/**
+ * Token checks the tree cannot show: a comment or a `;` is gone from the tree, and parentheses that close before
+ * the end (`a = 1) OR (true`) parse as one expression here but escape the parentheses the predicate adds.
+ */
+function checkTokens(text, form = WHERE_FORM) {
+    let tokens;
+    try {
+        tokens = parser().scanSync(text).tokens;
+    }
+    catch (error) {
+        throw new WhereFilterError(`does not scan as SQL: ${error.message}`, form);
+    }
+    let depth = 0;
+    for (const token of tokens) {
+        if (token.tokenName === 'SQL_COMMENT' || token.tokenName === 'C_COMMENT')
+            throw new WhereFilterError(`contains a comment (${token.text.slice(0, 20)})`, `${form}; no comments`);
+        if (token.text === ';')
+            throw new WhereFilterError('contains a ";"', `${form}; no ";"`);
+        if (token.text === '(')
+            depth++;
+        if (token.text === ')' && --depth < 0)
+            throw new WhereFilterError('closes a parenthesis it did not open', `${form}; parentheses balanced within the filter`);
+    }
+    if (depth !== 0)
+        throw new WhereFilterError('leaves a parenthesis open', `${form}; balanced parentheses`);
+}
+function walk(node, columns) {
+    if (Array.isArray(node)) {
+        for (const item of node)
+            walk(item, columns);
+        return;
+    }
+    if (node === null || typeof node !== 'object')
+        return;
+    for (const [type, body] of Object.entries(node)) {
+        if (!/^[A-Z]/.test(type)) {
+            walk(body, columns); // a field of the node above (args, lexpr, ...), not a node type
+            continue;
+        }
+        if (!ALLOWED_NODES.has(type))
+            throw new WhereFilterError(`uses ${describe(type)}`, WHERE_FORM);
+        if (type === 'ColumnRef')
+            columns.add(columnName(body));
+        if (type === 'FuncCall')
+            checkFunction(body);
+        walk(body, columns);
+    }
+}
+function describe(type) {
+    if (type === 'SubLink')
+        return 'a subquery, which may read other tables or call functions that write';
+    if (type === 'ParamRef')
+        return 'a parameter ($1), which has no value in a policy';
+    return `${type}, which a filter may not contain`;
+}
+function columnName(ref) {
+    const fields = (ref.fields ?? []);
+    if (fields.some((f) => f.A_Star))
+        throw new WhereFilterError('uses *', WHERE_FORM);
+    // Only the rule's own table is in scope: a qualified name (other_table.col) is refused.
+    if (fields.length !== 1)
+        throw new WhereFilterError(`names a qualified column (${fields.map((f) => f.String?.sval).join('.')})`, `${WHERE_FORM}; columns of the rule's table, unqualified`);
+    return fields[0].String.sval;
+}
+function checkFunction(call) {
+    const parts = (call.funcname ?? []).map((p) => p.String?.sval);
+    const name = parts.join('.');
+    const plain = parts.length === 1 || (parts.length === 2 && parts[0] === 'pg_catalog') ? parts.at(-1) : name;
+    if (!ALLOWED_FUNCTIONS.has(plain))
+        throw new WhereFilterError(`calls the function ${name}()`, WHERE_FORM);
+    if (call.agg_star || call.over || call.agg_filter || call.agg_order)
+        throw new WhereFilterError(`uses ${name}() as an aggregate or window function`, WHERE_FORM);
+}
+const HOLD_QUERY_FORM = 'one SELECT returning subject_table and subject_id, without ";", comments, WITH, INTO or FOR UPDATE, e.g. "SELECT subject_table, subject_id FROM compliance.holds WHERE active"';
+/**
+ * A hold query: put inside `FROM (...)` and run in a read-only transaction, so it must be one plain SELECT that
+ * cannot close its parentheses, lock rows or hide a data-modifying WITH.
+ */
+function checkHoldQuery(text) {
+    checkTokens(text, HOLD_QUERY_FORM);
+    let tree;
+    try {
+        tree = parser().parseSync(text);
+    }
+    catch (error) {
+        throw new WhereFilterError(`does not parse as SQL: ${error.message}`, HOLD_QUERY_FORM);
+    }
+    const statements = tree.stmts ?? [];
+    const select = statements.length === 1 ? statements[0].stmt.SelectStmt : undefined;
+    if (!select)
+        throw new WhereFilterError('is not a single SELECT', HOLD_QUERY_FORM);
+    if (select.withClause || select.intoClause || select.lockingClause)
+        throw new WhereFilterError('uses WITH, INTO or FOR UPDATE/SHARE', HOLD_QUERY_FORM);
+}
+//# sourceMappingURL=where-filter.js.map
+
+/***/ }),
+
+/***/ 87525:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   r: () => (/* binding */ FULL_SCOPE)
+/* harmony export */ });
+const FULL_SCOPE = { schemas: [], excludeSchemas: [], tables: [], excludeTables: [] };
+//# sourceMappingURL=dump-scope.js.map
+
+/***/ }),
 
 /***/ 86514:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
@@ -18,8 +521,8 @@ __webpack_require__.d(__webpack_exports__, {
 var lib = __webpack_require__(84294);
 // EXTERNAL MODULE: ./packages/core/lib/errors.js
 var lib_errors = __webpack_require__(57706);
-// EXTERNAL MODULE: ./packages/core/lib/databases/mongodb/target.js + 1 modules
-var mongodb_target = __webpack_require__(71945);
+// EXTERNAL MODULE: ./packages/core/lib/databases/mongodb/target.js
+var mongodb_target = __webpack_require__(57648);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/connection.js
 
 
@@ -84,7 +587,7 @@ async function openMongoClient(target, context) {
 /** A failure to connect as the error users should see: the input named, the URL and password never echoed. */
 function connectionError(target, error) {
     const input = target.urlInput ?? 'database-url';
-    const where = (0,mongodb_target/* describeMongoTarget */.lK)(target);
+    const where = (0,mongodb_target/* describeMongoTarget */.l)(target);
     const detail = scrub(target, error instanceof Error ? error.message : String(error));
     if (isAuthFailure(error)) {
         return new lib_errors/* DbopsError */.zJ('CONNECTION_FAILED', `MongoDB refused the credentials of ${where} (${input}): ${detail}`, {
@@ -1069,7 +1572,7 @@ async function withMongoDumpSource(target, settings, context, use) {
         });
         if (collections.length === 0)
             throw nothingToDump(target, settings);
-        context.log.info(`MongoDB ${version.text} (${topology.kind}) at ${(0,mongodb_target/* describeMongoTarget */.lK)(target)}: ` +
+        context.log.info(`MongoDB ${version.text} (${topology.kind}) at ${(0,mongodb_target/* describeMongoTarget */.l)(target)}: ` +
             `${collections.length} collections and views to dump, each on its own (per-collection consistency)`);
         const identity = topology.replicaSet ? { systemIdentifier: `replicaSet:${topology.replicaSet}` } : {};
         const origin = {
@@ -1120,13 +1623,13 @@ function nothingToDump(target, settings) {
             hint: 'Patterns match whole collection names: * any run of characters, ? one (e.g. events.*).',
         });
     }
-    return new lib_errors/* DbopsError */.zJ('DUMP_FAILED', `The database ${target.database} at ${(0,mongodb_target/* describeMongoTarget */.lK)(target)} has no collections: nothing to back up`, { input, hint: `Check the database name in ${input} (the path after the host: .../DATABASE).` });
+    return new lib_errors/* DbopsError */.zJ('DUMP_FAILED', `The database ${target.database} at ${(0,mongodb_target/* describeMongoTarget */.l)(target)} has no collections: nothing to back up`, { input, hint: `Check the database name in ${input} (the path after the host: .../DATABASE).` });
 }
 /** A driver error while dumping, named for people; the URL and password never in it. */
 function readError(target, what, error) {
     if (error instanceof lib_errors/* DbopsError */.zJ || !(error instanceof lib.MongoError))
         return error;
-    return new lib_errors/* DbopsError */.zJ('DUMP_FAILED', `Reading ${what} from ${(0,mongodb_target/* describeMongoTarget */.lK)(target)} failed: ${scrub(target, error.message)}`, { cause: error, hint: 'The server went away or refused the read; nothing was recorded as a backup.' });
+    return new lib_errors/* DbopsError */.zJ('DUMP_FAILED', `Reading ${what} from ${(0,mongodb_target/* describeMongoTarget */.l)(target)} failed: ${scrub(target, error.message)}`, { cause: error, hint: 'The server went away or refused the read; nothing was recorded as a backup.' });
 }
 /**
  * Checks the archive the reader parsed against the inventory and the writer (every collection present with its
@@ -1894,13 +2397,13 @@ function mongoRestorer(manifest) {
         program: 'dbops (in-process)',
         version: lib_version/* DBOPS_VERSION */.m,
         async restore(archivePath, target, options) {
-            const into = (0,mongodb_target/* asMongoTarget */.IE)(target);
+            const into = (0,mongodb_target/* asMongoTarget */.I)(target);
             const started = Date.now();
             const loaded = await withMongoClient(into, options, (client) => loadArchive(archivePath, client.db(into.database), {
                 ...(options.signal ? { signal: options.signal } : {}),
                 preserveUuids: options.preserveUuids === true,
             }));
-            options.log.info(`Loaded ${loaded.collections} collections and views, ${loaded.documents} documents into ${(0,mongodb_target/* describeMongoTarget */.lK)(into)} in ${(0,format/* formatSeconds */.Xo)((Date.now() - started) / 1000)}`);
+            options.log.info(`Loaded ${loaded.collections} collections and views, ${loaded.documents} documents into ${(0,mongodb_target/* describeMongoTarget */.l)(into)} in ${(0,format/* formatSeconds */.Xo)((Date.now() - started) / 1000)}`);
         },
     };
 }
@@ -1936,7 +2439,7 @@ async function openMongoScratchServer(target, context) {
             scratchName: scratchDatabaseName,
             async createDatabase(name) {
                 if (await databaseExists(session.client, name)) {
-                    throw new lib_errors/* DbopsError */.zJ('UNSAFE_TARGET', `The scratch database ${name} already exists on ${(0,mongodb_target/* describeMongoTarget */.lK)(target)}`, { input: 'target-url', hint: 'Run restore-test again: the next scratch name differs.' });
+                    throw new lib_errors/* DbopsError */.zJ('UNSAFE_TARGET', `The scratch database ${name} already exists on ${(0,mongodb_target/* describeMongoTarget */.l)(target)}`, { input: 'target-url', hint: 'Run restore-test again: the next scratch name differs.' });
                 }
                 const into = { ...target, database: name };
                 return into;
@@ -2535,20 +3038,226 @@ function retentionSession(client, database) {
  */
 const mongoEngine = {
     name: 'mongodb',
-    describe: (target) => (0,mongodb_target/* describeMongoTarget */.lK)((0,mongodb_target/* asMongoTarget */.IE)(target)),
-    withDumpSource: (target, settings, context, use) => withMongoDumpSource((0,mongodb_target/* asMongoTarget */.IE)(target), settings, context, use),
-    openScratchServer: (target, context) => openMongoScratchServer((0,mongodb_target/* asMongoTarget */.IE)(target), context),
-    withRestoreTarget: (target, context, use) => withMongoRestoreTarget((0,mongodb_target/* asMongoTarget */.IE)(target), context, use),
+    describe: (target) => (0,mongodb_target/* describeMongoTarget */.l)((0,mongodb_target/* asMongoTarget */.I)(target)),
+    withDumpSource: (target, settings, context, use) => withMongoDumpSource((0,mongodb_target/* asMongoTarget */.I)(target), settings, context, use),
+    openScratchServer: (target, context) => openMongoScratchServer((0,mongodb_target/* asMongoTarget */.I)(target), context),
+    withRestoreTarget: (target, context, use) => withMongoRestoreTarget((0,mongodb_target/* asMongoTarget */.I)(target), context, use),
     // No client program: the restorer is dbops itself, for any server version.
     findRestorer: async (_server, manifest) => mongoRestorer(manifest),
     checkRestored: (into, manifest, userChecks, context) => {
-        const target = (0,mongodb_target/* asMongoTarget */.IE)(into);
+        const target = (0,mongodb_target/* asMongoTarget */.I)(into);
         return withMongoClient(target, context, (client) => checkRestoredDatabase(client.db(target.database), manifest, userChecks));
     },
-    withHealthSession: (target, context, use) => withMongoHealthSession((0,mongodb_target/* asMongoTarget */.IE)(target), context, use),
-    withMaintenanceSession: (target, context, use) => withMongoMaintenanceSession((0,mongodb_target/* asMongoTarget */.IE)(target), context, use),
+    withHealthSession: (target, context, use) => withMongoHealthSession((0,mongodb_target/* asMongoTarget */.I)(target), context, use),
+    withMaintenanceSession: (target, context, use) => withMongoMaintenanceSession((0,mongodb_target/* asMongoTarget */.I)(target), context, use),
 };
 //# sourceMappingURL=engine.js.map
+
+/***/ }),
+
+/***/ 78053:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ checkPolicyCatalog)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(57706);
+/* harmony import */ var _data_retention_policy_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(49231);
+/* harmony import */ var _data_retention_where_filter_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(11933);
+
+
+
+const TIME_TYPES = ['timestamp with time zone', 'timestamp without time zone', 'date'];
+/** Checks every PostgreSQL rule and hold; throws one error listing every problem, each with its rule and line. */
+async function checkPolicyCatalog(client, policy) {
+    const problems = [];
+    const rules = [];
+    for (const rule of policy.data) {
+        if (rule.kind === 'collection')
+            continue; // MongoDB: checked by the MongoDB engine
+        const facts = await checkRule(client, rule, problems);
+        if (facts)
+            rules.push(facts);
+    }
+    if (problems.length > 0)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DbopsError */ .zJ('INVALID_INPUT', `The policy does not match the database:\n${problems.join('\n')}`, {
+            input: 'policy',
+            hint: 'Fix the rule (table, by, soft-delete, where or anonymize) to name what the database has, or create it first.',
+        });
+    for (const hold of (0,_data_retention_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .sqlHolds */ .lZ)(policy.holds))
+        await checkHold(client, hold);
+    return { rules };
+}
+async function checkRule(client, rule, problems) {
+    const at = `line ${rule.line}: rule '${rule.name}'`;
+    const table = await tableFacts(client, (0,_data_retention_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .qualifiedNameText */ .JK)(rule.table));
+    if (!table || !['r', 'p'].includes(table.relkind)) {
+        problems.push(`${at} field 'table': ${(0,_data_retention_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .qualifiedNameText */ .JK)(rule.table)} ${table ? 'is not a table' : 'does not exist'} (a table or partitioned table is needed)`);
+        return undefined;
+    }
+    const timeColumn = rule.kind === 'age' ? ['by', rule.by] : ['soft-delete', rule.softDelete];
+    const [field, column] = timeColumn;
+    const type = table.columns[column];
+    if (type === undefined)
+        problems.push(`${at} field '${field}': ${table.regclass} has no column ${column}`);
+    else if (!TIME_TYPES.includes(type))
+        problems.push(`${at} field '${field}': ${table.regclass}.${column} is ${type}, not a timestamp or date column`);
+    const others = [];
+    if (rule.where)
+        for (const c of (0,_data_retention_where_filter_js__WEBPACK_IMPORTED_MODULE_2__/* .parseWhereFilter */ .fL)(rule.where).columns)
+            others.push(['where', c]);
+    if (rule.kind === 'soft-delete' && rule.afterGrace.action === 'anonymize')
+        for (const c of Object.keys(rule.afterGrace.columns))
+            others.push([`anonymize.${c}`, c]);
+    for (const [name, c] of others)
+        if (table.columns[c] === undefined)
+            problems.push(`${at} field '${name}': ${table.regclass} has no column ${c}`);
+    if (!table.primary_key)
+        problems.push(`${at} field 'table': ${table.regclass} has no primary key (purges walk it in batches; add one)`);
+    return {
+        rule: rule.name,
+        table: table.regclass,
+        partitioned: table.relkind === 'p',
+        primaryKey: table.primary_key ?? [],
+    };
+}
+async function tableFacts(client, name) {
+    const { rows } = await client.query(`SELECT c.oid, c.oid::regclass::text AS regclass, c.relkind,
+            (SELECT coalesce(jsonb_object_agg(a.attname, format_type(a.atttypid, NULL)), '{}')
+               FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
+            (SELECT array_agg(a.attname::text ORDER BY k.n)
+               FROM pg_index i CROSS JOIN unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
+               JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+              WHERE i.indrelid = c.oid AND i.indisprimary) AS primary_key
+       FROM pg_class c WHERE c.oid = to_regclass($1)`, [name]);
+    return rows[0];
+}
+/** Fail closed: a hold source that is missing, malformed or unreadable stops the run. */
+async function checkHold(client, hold) {
+    const source = hold.kind === 'table' ? `hold table ${(0,_data_retention_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .qualifiedNameText */ .JK)(hold.table)}` : 'hold query';
+    const fail = (problem, cause) => new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DbopsError */ .zJ('CHECK_FAILED', `Policy line ${hold.line}: the ${source} ${problem}; nothing is purged while holds cannot be read`, {
+        input: 'policy',
+        hint: 'holds: a readable table (or a SELECT) with columns subject_table and subject_id',
+        ...(cause === undefined ? {} : { cause }),
+    });
+    let from;
+    if (hold.kind === 'table') {
+        const table = await tableFacts(client, (0,_data_retention_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .qualifiedNameText */ .JK)(hold.table));
+        if (!table)
+            throw fail('does not exist');
+        for (const column of ['subject_table', 'subject_id'])
+            if (table.columns[column] === undefined)
+                throw fail(`has no column ${column}`);
+        from = table.regclass;
+    }
+    else {
+        from = `(${hold.query}) AS holds`;
+    }
+    // Read for real, in a read-only transaction: a permission the catalog shows is not proof the SELECT works.
+    await client.query('BEGIN READ ONLY');
+    try {
+        await client.query(`SELECT subject_table, subject_id FROM ${from} LIMIT 1`);
+    }
+    catch (error) {
+        throw fail(`cannot be read (${error.message})`, error);
+    }
+    finally {
+        await client.query('ROLLBACK');
+    }
+}
+//# sourceMappingURL=data-retention-catalog.js.map
+
+/***/ }),
+
+/***/ 84381:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   NC: () => (/* binding */ resolveTable),
+/* harmony export */   e2: () => (/* binding */ tableShape),
+/* harmony export */   pW: () => (/* binding */ dependants)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(57706);
+
+const ON_DELETE = {
+    a: 'no action',
+    r: 'restrict',
+    c: 'cascade',
+    n: 'set null',
+    d: 'set default',
+};
+async function tableShape(client, table, primaryKey) {
+    const { rows } = await client.query(`SELECT c.oid::regclass::text AS table, n.nspname AS schema, c.relname AS name,
+            array(SELECT format_type(a.atttypid, a.atttypmod)
+                    FROM unnest($2::text[]) WITH ORDINALITY AS k(col, i)
+                    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = k.col ORDER BY k.i) AS key_types,
+            sizes.bytes, sizes.tuples
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       CROSS JOIN LATERAL (
+         -- The table itself, or a partitioned table's leaf partitions (the parent holds no rows).
+         SELECT sum(pg_table_size(l.oid))::float8 AS bytes, sum(greatest(l.reltuples, 0))::float8 AS tuples
+           FROM pg_class l
+          WHERE l.oid = c.oid OR l.oid IN (SELECT p.relid FROM pg_partition_tree(c.oid) AS p WHERE p.isleaf)
+       ) AS sizes
+      WHERE c.oid = to_regclass($1)`, [table, primaryKey]);
+    const row = rows[0];
+    if (!row || row.key_types.length !== primaryKey.length)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DbopsError */ .zJ('CONFLICT', `Table ${table} was dropped or altered while the policy was checked against it`, {
+            hint: 'A migration changed the schema during the run; nothing was purged. Run again.',
+        });
+    const shape = {
+        table: row.table,
+        holdNames: [...new Set([row.name, `${row.schema}.${row.name}`])],
+        primaryKey: primaryKey.map((name, i) => ({ name, type: row.key_types[i] })),
+    };
+    if (row.bytes !== null && row.tuples)
+        shape.bytesPerRow = row.bytes / row.tuples;
+    return shape;
+}
+/** Foreign keys referencing the table (one per constraint, not its copies on partitions). */
+async function dependants(client, table) {
+    const { rows } = await client.query(`SELECT conrelid::regclass::text AS table, conname AS constraint, confdeltype AS action
+       FROM pg_constraint
+      WHERE contype = 'f' AND confrelid = to_regclass($1) AND conparentid = 0
+      ORDER BY 1, 2`, [table]);
+    return rows.map((r) => ({ table: r.table, constraint: r.constraint, onDelete: ON_DELETE[r.action] ?? 'no action' }));
+}
+/** A table name as this session resolves it (search_path), or undefined when there is none. */
+async function resolveTable(client, name) {
+    const { rows } = await client.query('SELECT to_regclass($1)::text AS table', [name]);
+    return rows[0]?.table ?? undefined;
+}
+//# sourceMappingURL=data-retention-target.js.map
+
+/***/ }),
+
+/***/ 53059:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   LX: () => (/* binding */ qualified),
+/* harmony export */   Oe: () => (/* binding */ pct),
+/* harmony export */   Ot: () => (/* binding */ REINDEX_BYTES_PER_S),
+/* harmony export */   Pr: () => (/* binding */ REWRITE_BYTES_PER_S),
+/* harmony export */   WS: () => (/* binding */ VACUUM_BYTES_PER_S),
+/* harmony export */   YA: () => (/* binding */ seconds),
+/* harmony export */   mb: () => (/* binding */ mb),
+/* harmony export */   r2: () => (/* binding */ SHARE_UPDATE_EXCLUSIVE)
+/* harmony export */ });
+/* harmony import */ var _databases_postgres_inventory_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(96443);
+// How steps state their figures and estimates: one place, so every step reads alike.
+
+// Rough throughputs on ordinary disks, for an order of magnitude, not a promise.
+const VACUUM_BYTES_PER_S = 100 * 1024 * 1024;
+const REINDEX_BYTES_PER_S = 30 * 1024 * 1024;
+/** A full rewrite: the table copied, then every index built again. */
+const REWRITE_BYTES_PER_S = 40 * 1024 * 1024;
+const SHARE_UPDATE_EXCLUSIVE = 'SHARE UPDATE EXCLUSIVE on the table (reads and writes continue; DDL waits)';
+const seconds = (bytes, rate) => Math.max(1, Math.ceil(bytes / rate));
+const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const pct = (ratio) => `${(ratio * 100).toFixed(0)}%`;
+const qualified = (schema, name) => `${(0,_databases_postgres_inventory_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteIdent */ .v4)(schema)}.${(0,_databases_postgres_inventory_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteIdent */ .v4)(name)}`;
+//# sourceMappingURL=step-figures.js.map
 
 /***/ }),
 
@@ -2605,6 +3314,55 @@ function isPipelineCheck(check) {
     return 'pipeline' in check && 'collection' in check;
 }
 //# sourceMappingURL=pipeline-checks.js.map
+
+/***/ }),
+
+/***/ 56054:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   j: () => (/* binding */ putRecord)
+/* harmony export */ });
+/* harmony import */ var node_stream_consumers__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(38321);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57706);
+
+
+/**
+ * Puts a small file that other runs read (a manifest, a verification record, a history entry) and reads it back
+ * whole: it is stored exactly as sent, or this fails and nothing remains under the key. A storage can report success
+ * for less than it was given (a nearly full disk, an S3-compatible server that rewrites bodies), and a record cut
+ * short is only found when the next run trips over it.
+ */
+async function putRecord(storage, key, content, options = {}) {
+    await storage.put(key, content, options);
+    let stored;
+    try {
+        stored = await (0,node_stream_consumers__WEBPACK_IMPORTED_MODULE_0__.buffer)(await storage.get(key, options.signal ? { signal: options.signal } : {}));
+    }
+    catch (error) {
+        await storage.delete(key).catch(() => undefined);
+        throw error;
+    }
+    if (!stored.equals(content)) {
+        await storage.delete(key).catch(() => undefined);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DbopsError */ .zJ('STORAGE_FAILED', `${storage.locate(key)} did not store what was written: ${stored.length} bytes read back, ${content.length} sent${stored.length === content.length ? ' (different content)' : ''}`, {
+            hint: 'It was removed. The storage accepted the write but kept something else: check for a full disk or quota, or an S3-compatible server that alters uploads (try s3-checksum WHEN_REQUIRED).',
+        });
+    }
+}
+//# sourceMappingURL=put-record.js.map
+
+/***/ }),
+
+/***/ 81757:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   m: () => (/* binding */ DBOPS_VERSION)
+/* harmony export */ });
+/** The dbops version recorded in manifests and shown by the CLI. */
+const DBOPS_VERSION = '0.1.0';
+//# sourceMappingURL=version.js.map
 
 /***/ })
 

@@ -1,5 +1,5 @@
-export const id = 18282;
-export const ids = [18282];
+export const id = 672944535614;
+export const ids = [672944535614];
 export const modules = {
 
 /***/ 8282:

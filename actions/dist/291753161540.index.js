@@ -1,5 +1,5 @@
-export const id = 157349;
-export const ids = [157349];
+export const id = 291753161540;
+export const ids = [291753161540];
 export const modules = {
 
 /***/ 57349:

@@ -1,5 +1,5 @@
-export const id = 116739;
-export const ids = [116739];
+export const id = 167056571260;
+export const ids = [167056571260];
 export const modules = {
 
 /***/ 16739:

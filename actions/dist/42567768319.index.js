@@ -1,5 +1,5 @@
-export const id = 116086;
-export const ids = [116086];
+export const id = 42567768319;
+export const ids = [42567768319];
 export const modules = {
 
 /***/ 16086:

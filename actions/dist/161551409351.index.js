@@ -1,5 +1,5 @@
-export const id = 112348;
-export const ids = [112348];
+export const id = 161551409351;
+export const ids = [161551409351];
 export const modules = {
 
 /***/ 12348:

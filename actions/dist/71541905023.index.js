@@ -1,5 +1,5 @@
-export const id = 193276;
-export const ids = [193276];
+export const id = 71541905023;
+export const ids = [71541905023];
 export const modules = {
 
 /***/ 93276:

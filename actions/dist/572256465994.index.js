@@ -1,5 +1,5 @@
-export const id = 138948;
-export const ids = [138948];
+export const id = 572256465994;
+export const ids = [572256465994];
 export const modules = {
 
 /***/ 38948:

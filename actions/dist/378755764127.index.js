@@ -1,0 +1,985 @@
+export const id = 378755764127;
+export const ids = [378755764127];
+export const modules = {
+
+/***/ 83977:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   K: () => (/* binding */ policyCommit),
+/* harmony export */   N: () => (/* binding */ policyCommitText)
+/* harmony export */ });
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(31421);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(57975);
+/**
+ * The git commit a policy file was applied from, for receipts: the SHA-256 says what text ran, the commit says where
+ * that text is reviewed and who changed it. Read from the file's own repository (git -C its folder), so a policy
+ * outside the working directory's repository is still found; absent when there is no repository or no git.
+ */
+
+
+
+const run = (0,node_util__WEBPACK_IMPORTED_MODULE_2__.promisify)(node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFile);
+/**
+ * The commit of the policy file at `path`; undefined when it is not in a git checkout or git cannot be run. In a
+ * shallow clone (actions/checkout's default) the last change may lie before the fetched history: the commit is then
+ * the oldest one fetched, which still holds exactly this file.
+ */
+async function policyCommit(path) {
+    const file = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(path);
+    const git = async (...args) => (await run('git', ['-C', (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(file), ...args, '--', (0,node_path__WEBPACK_IMPORTED_MODULE_1__.basename)(file)], { maxBuffer: 1024 * 1024 })).stdout;
+    try {
+        const [log, status] = await Promise.all([git('log', '-1', '--format=%H'), git('status', '--porcelain')]);
+        const sha = log.trim();
+        return {
+            ...(sha ? { sha } : {}),
+            uncommittedChanges: status.trim() !== '' || !sha,
+        };
+    }
+    catch {
+        return undefined; // not a repository, no git, or a repository git refuses to read (another owner's)
+    }
+}
+/** As summaries and retention-verify show it: `3f2a9c1b7d0e`, `3f2a9c1b7d0e with uncommitted changes`. */
+function policyCommitText(commit) {
+    if (!commit)
+        return 'none (not in a git checkout)';
+    if (!commit.sha)
+        return 'not committed';
+    return `${commit.sha.slice(0, 12)}${commit.uncommittedChanges ? ' with uncommitted changes' : ''}`;
+}
+//# sourceMappingURL=policy-commit.js.map
+
+/***/ }),
+
+/***/ 49231:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   B2: () => (/* binding */ ruleTable),
+/* harmony export */   EK: () => (/* binding */ collectionText),
+/* harmony export */   JK: () => (/* binding */ qualifiedNameText),
+/* harmony export */   kS: () => (/* binding */ BACKUP_KEEP_KEYS),
+/* harmony export */   kX: () => (/* binding */ DEFAULT_POLICY_DEFAULTS),
+/* harmony export */   lZ: () => (/* binding */ sqlHolds)
+/* harmony export */ });
+/**
+ * The data-retention policy file (.github/dbops/retention.yml, issue 16), as read-policy.ts returns it once parsed and
+ * checked. Backup rotation itself lives in ../retention/; `backups` here carries the same keep-* rules.
+ */
+/** The defaults a file may leave out; each is what a gentle purge on a busy primary can afford. */
+const DEFAULT_POLICY_DEFAULTS = {
+    batchSize: 5000,
+    lockTimeoutMs: 2000,
+    maxReplicationLagMs: 30_000,
+    maxRuntimeMs: 20 * 60_000,
+};
+/** Each keep-* field of a backups: section and its key in the file. */
+const BACKUP_KEEP_KEYS = {
+    keepLast: 'keep-last',
+    keepHourly: 'keep-hourly',
+    keepDaily: 'keep-daily',
+    keepWeekly: 'keep-weekly',
+    keepMonthly: 'keep-monthly',
+    keepYearly: 'keep-yearly',
+    keepWithinSeconds: 'keep-within',
+    keepMinVerified: 'keep-min-verified',
+};
+/** The table a rule purges, or undefined for a MongoDB collection. */
+function ruleTable(rule) {
+    return rule.kind === 'collection' ? undefined : rule.table;
+}
+/** The holds PostgreSQL reads (tables and queries); MongoDB's collections hold MongoDB documents only. */
+function sqlHolds(holds) {
+    return holds.filter((hold) => hold.kind !== 'collection');
+}
+/** A collection as `database.collection`, the name minimums and receipts use for it. */
+function collectionText(collection) {
+    return `${collection.database}.${collection.name}`;
+}
+function qualifiedNameText(name) {
+    return name.schema === undefined ? name.name : `${name.schema}.${name.name}`;
+}
+//# sourceMappingURL=policy.js.map
+
+/***/ }),
+
+/***/ 51040:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   BK: () => (/* binding */ readPolicyFile),
+/* harmony export */   ON: () => (/* binding */ parsePolicy)
+/* harmony export */ });
+/* unused harmony export readPeriod */
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(50429);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(57706);
+/* harmony import */ var _files_read_input_file_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(83211);
+/* harmony import */ var _size_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(50404);
+/* harmony import */ var _storage_location_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(98272);
+/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(49231);
+/* harmony import */ var _where_filter_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(11933);
+
+
+
+
+
+
+
+/** The input that names the file (the retention-purge action's `policy`, the CLI's --policy). */
+const INPUT = 'policy';
+const TOP_KEYS = ['version', 'defaults', 'holds', 'data', 'minimums', 'backups'];
+const DEFAULT_KEYS = [
+    'batch-size',
+    'lock-timeout',
+    'max-replication-lag',
+    'max-runtime',
+    'max-slot-wal',
+    'max-active-sessions',
+];
+const RULE_KEYS = {
+    age: ['name', 'table', 'by', 'keep', 'where', 'archive-to'],
+    'soft-delete': ['name', 'table', 'soft-delete', 'grace', 'then', 'anonymize', 'where', 'archive-to'],
+    collection: ['name', 'collection', 'by', 'keep', 'archive-to'],
+};
+const MINIMUM_KEYS = ['table', 'keep-at-least'];
+const BACKUP_COUNTS = ['keep-last', 'keep-hourly', 'keep-daily', 'keep-weekly', 'keep-monthly', 'keep-yearly'];
+const BACKUP_KEYS = ['from', ...BACKUP_COUNTS, 'keep-within', 'keep-min-verified'];
+const PERIOD_FORM = `${_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .DURATION_FORM */ .ec.replace('ms, s, m, h, d or w', 'ms, s, m, h, d, w or y (365d)')}; m is minutes, not months`;
+const TABLE_FORM = 'a table name, schema-qualified or not, e.g. public.audit_logs or audit_logs';
+const COLUMN_FORM = 'a column name, e.g. created_at';
+const COLLECTION_FORM = 'database.collection, e.g. analytics.events';
+const FIELD_FORM = 'a field name or dotted path, not starting with $, e.g. createdAt or meta.createdAt';
+/** A document field or dotted path: no $ at the start of a part, no empty part, no spaces. */
+const FIELD_PATH = /^[^$\s.][^\s.]*(\.[^$\s.][^\s.]*)*$/;
+const NAME_FORM = 'lowercase letters, digits and "-", starting with a letter, e.g. audit-logs';
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+/** The shortest retention period: below it, `6m` meant as six months is the likely mistake. */
+const MIN_PERIOD_SECONDS = 3600;
+async function readPolicyFile(path) {
+    const text = await (0,_files_read_input_file_js__WEBPACK_IMPORTED_MODULE_1__/* .readInputFile */ .j)(path, INPUT, 'the path of a YAML retention policy, e.g. .github/dbops/retention.yml');
+    return parsePolicy(text, path);
+}
+/** Parses and checks a policy; the first error found is thrown as INVALID_INPUT naming file, line, rule and field. */
+async function parsePolicy(text, source) {
+    // Both imported on use, not at the top: every command's start loaded them (bench/README.md).
+    const [yaml] = await Promise.all([__webpack_require__.e(/* import() */ 815).then(__webpack_require__.t.bind(__webpack_require__, 38815, 19)), (0,_where_filter_js__WEBPACK_IMPORTED_MODULE_2__/* .loadWhereParser */ .Lk)()]);
+    return new PolicyReader(yaml, text, source).read();
+}
+class PolicyReader {
+    yaml;
+    source;
+    lines;
+    doc;
+    constructor(yaml, text, source) {
+        this.yaml = yaml;
+        this.source = source;
+        this.lines = new yaml.LineCounter();
+        this.doc = yaml.parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: false });
+    }
+    read() {
+        const yamlError = this.doc.errors[0];
+        if (yamlError) {
+            const line = this.lines.linePos(yamlError.pos[0]).line;
+            throw this.error(line, 'the file', `is not valid YAML: ${yamlError.message.split('\n')[0]}`, 'YAML as in docs/retention.md');
+        }
+        const root = this.doc.contents;
+        if (!this.yaml.isMap(root))
+            throw this.error(1, 'the file', 'is not a mapping', `top-level keys: ${TOP_KEYS.join(', ')}`);
+        this.knownKeys([], TOP_KEYS, 'top-level keys');
+        const version = this.value(['version']);
+        if (version !== 1)
+            throw this.fail(['version'], 'version', `is ${version === undefined ? 'missing' : JSON.stringify(version)}`, 'version: 1');
+        const data = this.list(['data'], 'data');
+        const rules = data.map((_, i) => this.rule(i));
+        const minimums = this.list(['minimums'], 'minimums').map((_, i) => this.minimum(i));
+        const policy = {
+            version: 1,
+            defaults: this.defaults(),
+            holds: this.list(['holds'], 'holds').map((_, i) => this.hold(i)),
+            data: rules,
+            minimums,
+        };
+        const backups = this.backups();
+        if (backups)
+            policy.backups = backups;
+        this.checkNames(rules);
+        this.checkMinimums(rules, minimums);
+        return policy;
+    }
+    // --- sections ---
+    defaults() {
+        const defaults = { ..._policy_js__WEBPACK_IMPORTED_MODULE_3__/* .DEFAULT_POLICY_DEFAULTS */ .kX };
+        if (this.value(['defaults']) === undefined)
+            return defaults;
+        this.mapAt(['defaults'], 'defaults', `keys: ${DEFAULT_KEYS.join(', ')}`);
+        this.knownKeys(['defaults'], DEFAULT_KEYS, 'keys of defaults');
+        const size = this.value(['defaults', 'batch-size']);
+        if (size !== undefined) {
+            if (!Number.isInteger(size) || size < 1 || size > 1_000_000)
+                throw this.fail(['defaults', 'batch-size'], 'defaults.batch-size', `is ${JSON.stringify(size)}`, 'a whole number of rows from 1 to 1000000, e.g. 5000');
+            defaults.batchSize = size;
+        }
+        const timeouts = [
+            ['lock-timeout', 'lockTimeoutMs', '2s'],
+            ['max-replication-lag', 'maxReplicationLagMs', '30s'],
+            ['max-runtime', 'maxRuntimeMs', '20m'],
+        ];
+        for (const [key, field, example] of timeouts) {
+            const path = ['defaults', key];
+            if (this.value(path) === undefined)
+                continue;
+            const ms = this.guard(path, `defaults.${key}`, () => (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseTimeoutMs */ .DS)(this.text(path, `defaults.${key}`, _duration_js__WEBPACK_IMPORTED_MODULE_0__/* .DURATION_FORM */ .ec), INPUT, example));
+            if (ms === 0)
+                throw this.fail(path, `defaults.${key}`, 'is 0', `a duration above 0, e.g. ${example}`);
+            defaults[field] = ms;
+        }
+        const slotWal = this.value(['defaults', 'max-slot-wal']);
+        if (slotWal !== undefined) {
+            const path = ['defaults', 'max-slot-wal'];
+            const bytes = typeof slotWal === 'number'
+                ? slotWal
+                : this.guard(path, 'defaults.max-slot-wal', () => (0,_size_js__WEBPACK_IMPORTED_MODULE_4__/* .parseSize */ .DB)(this.text(path, 'defaults.max-slot-wal', _size_js__WEBPACK_IMPORTED_MODULE_4__/* .SIZE_FORM */ .F$), INPUT));
+            if (!Number.isSafeInteger(bytes) || bytes <= 0)
+                throw this.fail(path, 'defaults.max-slot-wal', `is ${JSON.stringify(slotWal)}`, `a size above 0: ${_size_js__WEBPACK_IMPORTED_MODULE_4__/* .SIZE_FORM */ .F$}`);
+            defaults.maxSlotWalBytes = bytes;
+        }
+        const sessions = this.value(['defaults', 'max-active-sessions']);
+        if (sessions !== undefined) {
+            if (!Number.isInteger(sessions) || sessions < 1 || sessions > 100_000)
+                throw this.fail(['defaults', 'max-active-sessions'], 'defaults.max-active-sessions', `is ${JSON.stringify(sessions)}`, 'a whole number of sessions from 1 to 100000, e.g. 20');
+            defaults.maxActiveSessions = sessions;
+        }
+        return defaults;
+    }
+    hold(i) {
+        const path = ['holds', i];
+        const field = `holds[${i}]`;
+        const valid = 'table: schema.table (with columns subject_table, subject_id), query: SELECT subject_table, subject_id FROM ..., or collection: database.collection (MongoDB documents with subject_table, subject_id)';
+        this.mapAt(path, field, valid);
+        const keys = this.keysOf(path);
+        if (keys.length !== 1 || !['table', 'query', 'collection'].includes(keys[0]))
+            throw this.fail(path, field, `has ${keys.length === 0 ? 'no keys' : `the keys ${keys.join(', ')}`}`, `exactly one of ${valid}`);
+        const line = this.lineOf(path);
+        if (keys[0] === 'table')
+            return { kind: 'table', table: this.tableName([...path, 'table'], `${field}.table`), line };
+        if (keys[0] === 'collection')
+            return {
+                kind: 'collection',
+                collection: this.collectionName([...path, 'collection'], `${field}.collection`),
+                line,
+            };
+        const query = this.text([...path, 'query'], `${field}.query`, valid).trim();
+        try {
+            (0,_where_filter_js__WEBPACK_IMPORTED_MODULE_2__/* .checkHoldQuery */ .ut)(query);
+        }
+        catch (error) {
+            if (!(error instanceof _where_filter_js__WEBPACK_IMPORTED_MODULE_2__/* .WhereFilterError */ .uG))
+                throw error;
+            throw this.fail([...path, 'query'], `${field}.query`, error.problem, error.valid);
+        }
+        return { kind: 'query', query, line };
+    }
+    rule(i) {
+        const path = ['data', i];
+        const nameValue = this.value([...path, 'name']);
+        const label = typeof nameValue === 'string' ? `rule '${nameValue}' (data[${i}])` : `rule data[${i}]`;
+        const field = (key) => `${label} field '${key}'`;
+        this.mapAt(path, label, 'a mapping with name, table, by and keep (or soft-delete, or collection)');
+        if (typeof nameValue !== 'string' || !/^[a-z][a-z0-9-]*$/.test(nameValue))
+            throw this.fail(nameValue === undefined ? path : [...path, 'name'], field('name'), nameValue === undefined ? 'is missing' : `is ${JSON.stringify(nameValue)}`, NAME_FORM);
+        const keys = this.keysOf(path);
+        const kind = keys.includes('collection') ? 'collection' : keys.includes('soft-delete') ? 'soft-delete' : 'age';
+        if (kind === 'collection' && keys.includes('table'))
+            throw this.fail([...path, 'collection'], field('collection'), 'is set together with table', 'either table (PostgreSQL) or collection (MongoDB)');
+        this.knownKeys(path, RULE_KEYS[kind], `keys of a ${kind === 'age' ? 'by + keep' : kind} rule`, label);
+        const base = { name: nameValue, index: i, line: this.lineOf(path) };
+        const archive = this.value([...path, 'archive-to']);
+        const extras = {};
+        if (archive !== undefined) {
+            const text = this.text([...path, 'archive-to'], field('archive-to'), 's3://bucket/prefix, a directory or artifact://name');
+            this.guard([...path, 'archive-to'], field('archive-to'), () => (0,_storage_location_js__WEBPACK_IMPORTED_MODULE_5__/* .parseLocation */ .z)(text, INPUT));
+            extras.archiveTo = text;
+        }
+        if (this.value([...path, 'where']) !== undefined) {
+            const text = this.text([...path, 'where'], field('where'), 'a SQL boolean expression');
+            try {
+                extras.where = (0,_where_filter_js__WEBPACK_IMPORTED_MODULE_2__/* .parseWhereFilter */ .fL)(text).sql;
+            }
+            catch (error) {
+                if (!(error instanceof _where_filter_js__WEBPACK_IMPORTED_MODULE_2__/* .WhereFilterError */ .uG))
+                    throw error;
+                throw this.fail([...path, 'where'], field('where'), error.problem, error.valid);
+            }
+        }
+        if (kind === 'collection')
+            return {
+                kind,
+                ...base,
+                ...extras,
+                collection: this.collectionName([...path, 'collection'], field('collection')),
+                by: this.required([...path, 'by'], field('by'), FIELD_FORM, (t) => FIELD_PATH.test(t)),
+                keepSeconds: this.period([...path, 'keep'], field('keep')),
+            };
+        const table = this.tableName([...path, 'table'], field('table'));
+        if (kind === 'age')
+            return {
+                kind,
+                ...base,
+                ...extras,
+                table,
+                by: this.column([...path, 'by'], field('by')),
+                keepSeconds: this.period([...path, 'keep'], field('keep')),
+            };
+        return {
+            kind,
+            ...base,
+            ...extras,
+            table,
+            softDelete: this.column([...path, 'soft-delete'], field('soft-delete')),
+            graceSeconds: this.period([...path, 'grace'], field('grace')),
+            afterGrace: this.thenAction(path, field),
+        };
+    }
+    thenAction(path, field) {
+        const action = this.value([...path, 'then']);
+        const anonymize = this.value([...path, 'anonymize']);
+        const form = 'then: erase, or then: anonymize with anonymize: { column: replacement, ... } (null clears a column)';
+        if (action === 'erase') {
+            if (anonymize !== undefined)
+                throw this.fail([...path, 'anonymize'], field('anonymize'), 'is set but then is erase', form);
+            return { action: 'erase' };
+        }
+        if (action !== 'anonymize')
+            throw this.fail(action === undefined ? path : [...path, 'then'], field('then'), action === undefined ? 'is missing' : `is ${JSON.stringify(action)}`, form);
+        if (anonymize === undefined)
+            throw this.fail([...path, 'then'], field('anonymize'), 'is missing for then: anonymize', form);
+        this.mapAt([...path, 'anonymize'], field('anonymize'), form);
+        const columns = {};
+        for (const column of this.keysOf([...path, 'anonymize'])) {
+            const at = [...path, 'anonymize', column];
+            if (!IDENTIFIER.test(column))
+                throw this.fail(at, field(`anonymize.${column}`), 'is not a column name', COLUMN_FORM, true);
+            const value = this.value(at);
+            if (value !== null && !['string', 'number', 'boolean'].includes(typeof value))
+                throw this.fail(at, field(`anonymize.${column}`), `is ${JSON.stringify(value)}`, 'a replacement: a string, number, true/false or null');
+            columns[column] = value;
+        }
+        if (Object.keys(columns).length === 0)
+            throw this.fail([...path, 'anonymize'], field('anonymize'), 'lists no columns', form);
+        return { action: 'anonymize', columns };
+    }
+    minimum(i) {
+        const path = ['minimums', i];
+        const field = `minimums[${i}]`;
+        this.mapAt(path, field, 'table: schema.table and keep-at-least: a duration such as 6y');
+        this.knownKeys(path, MINIMUM_KEYS, 'keys of a minimum', field);
+        return {
+            table: this.tableName([...path, 'table'], `${field}.table`),
+            keepAtLeastSeconds: this.period([...path, 'keep-at-least'], `${field}.keep-at-least`),
+            line: this.lineOf(path),
+        };
+    }
+    backups() {
+        if (this.value(['backups']) === undefined)
+            return undefined;
+        this.mapAt(['backups'], 'backups', `keys: ${BACKUP_KEYS.join(', ')}`);
+        this.knownKeys(['backups'], BACKUP_KEYS, 'keys of backups');
+        const from = this.text(['backups', 'from'], 'backups.from', 's3://bucket/prefix, a directory or artifact://name');
+        this.guard(['backups', 'from'], 'backups.from', () => (0,_storage_location_js__WEBPACK_IMPORTED_MODULE_5__/* .parseLocation */ .z)(from, INPUT));
+        const rotation = { from, line: this.lineOf(['backups'], true), lines: {} };
+        for (const [field, key] of Object.entries(_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .BACKUP_KEEP_KEYS */ .kS)) {
+            const value = this.value(['backups', key]);
+            if (value === undefined)
+                continue;
+            rotation.lines[field] = this.lineOf(['backups', key], true);
+            if (field === 'keepWithinSeconds') {
+                rotation.keepWithinSeconds = this.period(['backups', key], `backups.${key}`);
+                continue;
+            }
+            if (!Number.isInteger(value) || value < 0)
+                throw this.fail(['backups', key], `backups.${key}`, `is ${JSON.stringify(value)}`, 'a whole number ≥ 0, e.g. 7');
+            rotation[field] = value;
+        }
+        return rotation;
+    }
+    // --- checks across rules ---
+    checkNames(rules) {
+        const seen = new Map();
+        for (const rule of rules) {
+            const first = seen.get(rule.name);
+            if (first)
+                throw this.fail(['data', rule.index, 'name'], `rule '${rule.name}' (data[${rule.index}]) field 'name'`, `repeats the name of data[${first.index}] on line ${first.line}`, 'a name used by one rule only: receipts and plans are kept per rule name');
+            seen.set(rule.name, rule);
+        }
+    }
+    /** A rule may not keep rows for less than a minimum on its table; a soft-delete rule's grace counts as its keep. */
+    checkMinimums(rules, minimums) {
+        for (const rule of rules) {
+            // A collection's minimum names it as database.collection, which reads as schema.table.
+            const table = (0,_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .ruleTable */ .B2)(rule) ??
+                (rule.kind === 'collection' ? { schema: rule.collection.database, name: rule.collection.name } : undefined);
+            if (!table)
+                continue;
+            const keep = rule.kind === 'soft-delete' ? rule.graceSeconds : rule.keepSeconds;
+            const key = rule.kind === 'soft-delete' ? 'grace' : 'keep';
+            for (const minimum of minimums) {
+                if (sameTable(table, minimum.table) && keep < minimum.keepAtLeastSeconds)
+                    throw this.fail(['data', rule.index, key], `rule '${rule.name}' (data[${rule.index}]) field '${key}'`, `(${formatSeconds(keep)}) is shorter than the minimum for ${(0,_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .qualifiedNameText */ .JK)(minimum.table)} on line ${minimum.line} (${formatSeconds(minimum.keepAtLeastSeconds)})`, `a ${key} of at least ${formatSeconds(minimum.keepAtLeastSeconds)}: minimums are compliance floors a rule may not undercut`);
+            }
+        }
+    }
+    // --- values ---
+    period(path, field) {
+        const text = this.text(path, field, PERIOD_FORM);
+        const seconds = readPeriod(text);
+        if (seconds === undefined)
+            throw this.fail(path, field, `'${text}' is not a duration`, PERIOD_FORM);
+        this.guard(path, field, () => (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E9)(`${seconds}s`, INPUT));
+        if (seconds < MIN_PERIOD_SECONDS)
+            throw this.fail(path, field, `is '${text}', less than an hour`, `at least 1h; ${PERIOD_FORM}`);
+        return seconds;
+    }
+    tableName(path, field) {
+        const text = this.text(path, field, TABLE_FORM);
+        const parts = text.split('.');
+        if (parts.length > 2 || !parts.every((p) => IDENTIFIER.test(p)))
+            throw this.fail(path, field, `is '${text}'`, TABLE_FORM);
+        return parts.length === 2 ? { schema: parts[0], name: parts[1] } : { name: parts[0] };
+    }
+    collectionName(path, field) {
+        const text = this.text(path, field, COLLECTION_FORM);
+        const match = /^([^./\s"$]+)\.([^\s$]+)$/.exec(text);
+        if (!match)
+            throw this.fail(path, field, `is '${text}'`, COLLECTION_FORM);
+        return { database: match[1], name: match[2] };
+    }
+    column(path, field) {
+        return this.required(path, field, COLUMN_FORM, (t) => IDENTIFIER.test(t));
+    }
+    required(path, field, valid, test) {
+        const text = this.text(path, field, valid);
+        if (!test(text))
+            throw this.fail(path, field, `is '${text}'`, valid);
+        return text;
+    }
+    /** A string value; numbers are refused rather than guessed at (`keep: 30` has no unit). */
+    text(path, field, valid) {
+        const value = this.value(path);
+        if (value === undefined)
+            throw this.fail(path.slice(0, -1), field, 'is missing', valid);
+        if (typeof value !== 'string' || value.trim() === '')
+            throw this.fail(path, field, `is ${JSON.stringify(value)}`, valid);
+        return value;
+    }
+    list(path, field) {
+        const value = this.value(path);
+        if (value === undefined || value === null)
+            return [];
+        if (!Array.isArray(value))
+            throw this.fail(path, field, 'is not a list', `a list of entries, each starting with "- "`);
+        return value;
+    }
+    mapAt(path, field, valid) {
+        if (!this.yaml.isMap(this.node(path)))
+            throw this.fail(path, field, 'is not a mapping', valid);
+    }
+    knownKeys(path, known, what, label) {
+        for (const key of this.keysOf(path))
+            if (!known.includes(key))
+                throw this.fail([...path, key], label ? `${label} field '${key}'` : `'${key}'`, 'is not a known key', `${what}: ${known.join(', ')}`, true);
+    }
+    keysOf(path) {
+        const node = this.node(path);
+        return (node?.items ?? []).map((pair) => String(this.yaml.isScalar(pair.key) ? pair.key.value : pair.key));
+    }
+    value(path) {
+        const node = this.node(path);
+        return node === undefined ? undefined : node.toJSON();
+    }
+    node(path) {
+        if (path.length === 0)
+            return this.doc.contents;
+        const parent = this.node(path.slice(0, -1));
+        const key = path.at(-1);
+        if (this.yaml.isMap(parent)) {
+            const pair = parent.items.find((p) => (this.yaml.isScalar(p.key) ? p.key.value : p.key) === key);
+            return pair?.value;
+        }
+        if (this.yaml.isSeq(parent) && typeof key === 'number')
+            return parent.items[key];
+        return undefined;
+    }
+    /** The line of a value, or of its key when `atKey` (an unknown key has no meaningful value line). */
+    lineOf(path, atKey = false) {
+        if (path.length > 0) {
+            const parent = this.node(path.slice(0, -1));
+            if (this.yaml.isMap(parent)) {
+                const pair = parent.items.find((p) => (this.yaml.isScalar(p.key) ? p.key.value : p.key) === path.at(-1));
+                const node = (atKey ? pair?.key : (pair?.value ?? pair?.key));
+                if (node?.range)
+                    return this.lines.linePos(node.range[0]).line;
+            }
+        }
+        const node = this.node(path);
+        if (node?.range)
+            return this.lines.linePos(node.range[0]).line;
+        return path.length > 0 ? this.lineOf(path.slice(0, -1)) : 1;
+    }
+    /** Runs a check of dbops's own (durations, locations) and re-throws its error with the line and field. */
+    guard(path, field, check) {
+        try {
+            return check();
+        }
+        catch (error) {
+            if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .DbopsError */ .zJ))
+                throw error;
+            const problem = error.message.replace(/^Input 'policy' /, '');
+            throw this.fail(path, field, problem, error.hint ?? '');
+        }
+    }
+    fail(path, field, problem, valid, atKey = false) {
+        return this.error(this.lineOf(path, atKey), field, problem, valid);
+    }
+    error(line, field, problem, valid) {
+        return (0,_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .invalidInput */ .aY)(INPUT, `file ${this.source} line ${line}: ${field} ${problem}`, valid);
+    }
+}
+/** dbops's duration grammar, plus a leading number of years (365 days each) for retention periods: `6y`, `1y30d`. */
+function readPeriod(text) {
+    const years = /^\s*(\d+)\s*y\s*(.*)$/i.exec(text);
+    if (!years)
+        return (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .readDuration */ .$7)(text);
+    const rest = years[2].trim() === '' ? 0 : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .readDuration */ .$7)(years[2]);
+    return rest === undefined ? undefined : Number(years[1]) * 365 * 86400 + rest;
+}
+/** Unqualified names are compared as public.name: the schema a policy most often means. */
+function sameTable(a, b) {
+    return (a.schema ?? 'public') === (b.schema ?? 'public') && a.name === b.name;
+}
+function formatSeconds(seconds) {
+    const days = seconds / 86400;
+    return Number.isInteger(days) ? `${days}d` : `${seconds}s`;
+}
+//# sourceMappingURL=read-policy.js.map
+
+/***/ }),
+
+/***/ 11933:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Lk: () => (/* binding */ loadWhereParser),
+/* harmony export */   fL: () => (/* binding */ parseWhereFilter),
+/* harmony export */   uG: () => (/* binding */ WhereFilterError),
+/* harmony export */   ut: () => (/* binding */ checkHoldQuery)
+/* harmony export */ });
+/* unused harmony exports WHERE_FORM, HOLD_QUERY_FORM */
+/** Thrown as { problem, valid }; read-policy.ts adds the rule, field and line. */
+class WhereFilterError extends Error {
+    problem;
+    valid;
+    constructor(problem, valid) {
+        super(problem);
+        this.problem = problem;
+        this.valid = valid;
+        this.name = 'WhereFilterError';
+    }
+}
+const WHERE_FORM = "one boolean SQL expression on the rule's own columns, e.g. \"tenant_id = 7 AND status IN ('closed', 'spam')\"; " +
+    `functions allowed: ${[...allowedFunctionNames()].join(', ')}`;
+/** Pure, read-only functions a filter may call: no side effects, no other tables, no sleeping. */
+function allowedFunctionNames() {
+    return new Set([
+        'lower',
+        'upper',
+        'length',
+        'btrim',
+        'trim',
+        'abs',
+        'coalesce',
+        'nullif',
+        'date_trunc',
+        'now',
+        'jsonb_typeof',
+        'starts_with',
+    ]);
+}
+const ALLOWED_FUNCTIONS = allowedFunctionNames();
+/** Expression nodes a filter may contain; anything else (SubLink, ParamRef, ...) is refused. */
+const ALLOWED_NODES = new Set([
+    'A_Expr',
+    'BoolExpr',
+    'ColumnRef',
+    'A_Const',
+    'TypeCast',
+    'TypeName',
+    'NullTest',
+    'BooleanTest',
+    'FuncCall',
+    'SQLValueFunction',
+    'CoalesceExpr',
+    'MinMaxExpr',
+    'CaseExpr',
+    'CaseWhen',
+    'A_ArrayExpr',
+    'List',
+    'String',
+    'Integer',
+    'Float',
+    'Boolean',
+    'BitString',
+]);
+let loaded;
+let pgQuery;
+/**
+ * Loads the parser and its WebAssembly module once; parseWhereFilter can be called only after it. Imported here,
+ * not at the top: evaluating libpg-query instantiates its WebAssembly, which every command's start-up paid.
+ */
+function loadWhereParser() {
+    loaded ??= Promise.resolve(/* import() eager */).then(__webpack_require__.t.bind(__webpack_require__, 2627, 19)).then(async (module) => {
+        await module.loadModule();
+        pgQuery = module;
+    });
+    return loaded;
+}
+function parser() {
+    if (!pgQuery)
+        throw new Error('loadWhereParser() must have resolved before a filter is parsed');
+    return pgQuery;
+}
+function parseWhereFilter(text) {
+    if (text.trim() === '')
+        throw new WhereFilterError('is empty', WHERE_FORM);
+    checkTokens(text);
+    let tree;
+    try {
+        tree = parser().parseSync(`SELECT WHERE ${text}`);
+    }
+    catch (error) {
+        throw new WhereFilterError(`does not parse as SQL: ${error.message}`, WHERE_FORM);
+    }
+    const statements = tree.stmts ?? [];
+    const select = statements.length === 1 ? statements[0].stmt.SelectStmt : undefined;
+    const extra = select && Object.keys(select).filter((k) => !['whereClause', 'limitOption', 'op'].includes(k));
+    if (!select?.whereClause || extra?.length || select.op !== 'SETOP_NONE')
+        throw new WhereFilterError('is not a single boolean expression', WHERE_FORM);
+    const columns = new Set();
+    walk(select.whereClause, columns);
+    return { sql: text.trim(), columns: [...columns] };
+}
+/**
+ * Token checks the tree cannot show: a comment or a `;` is gone from the tree, and parentheses that close before
+ * the end (`a = 1) OR (true`) parse as one expression here but escape the parentheses the predicate adds.
+ */
+function checkTokens(text, form = WHERE_FORM) {
+    let tokens;
+    try {
+        tokens = parser().scanSync(text).tokens;
+    }
+    catch (error) {
+        throw new WhereFilterError(`does not scan as SQL: ${error.message}`, form);
+    }
+    let depth = 0;
+    for (const token of tokens) {
+        if (token.tokenName === 'SQL_COMMENT' || token.tokenName === 'C_COMMENT')
+            throw new WhereFilterError(`contains a comment (${token.text.slice(0, 20)})`, `${form}; no comments`);
+        if (token.text === ';')
+            throw new WhereFilterError('contains a ";"', `${form}; no ";"`);
+        if (token.text === '(')
+            depth++;
+        if (token.text === ')' && --depth < 0)
+            throw new WhereFilterError('closes a parenthesis it did not open', `${form}; parentheses balanced within the filter`);
+    }
+    if (depth !== 0)
+        throw new WhereFilterError('leaves a parenthesis open', `${form}; balanced parentheses`);
+}
+function walk(node, columns) {
+    if (Array.isArray(node)) {
+        for (const item of node)
+            walk(item, columns);
+        return;
+    }
+    if (node === null || typeof node !== 'object')
+        return;
+    for (const [type, body] of Object.entries(node)) {
+        if (!/^[A-Z]/.test(type)) {
+            walk(body, columns); // a field of the node above (args, lexpr, ...), not a node type
+            continue;
+        }
+        if (!ALLOWED_NODES.has(type))
+            throw new WhereFilterError(`uses ${describe(type)}`, WHERE_FORM);
+        if (type === 'ColumnRef')
+            columns.add(columnName(body));
+        if (type === 'FuncCall')
+            checkFunction(body);
+        walk(body, columns);
+    }
+}
+function describe(type) {
+    if (type === 'SubLink')
+        return 'a subquery, which may read other tables or call functions that write';
+    if (type === 'ParamRef')
+        return 'a parameter ($1), which has no value in a policy';
+    return `${type}, which a filter may not contain`;
+}
+function columnName(ref) {
+    const fields = (ref.fields ?? []);
+    if (fields.some((f) => f.A_Star))
+        throw new WhereFilterError('uses *', WHERE_FORM);
+    // Only the rule's own table is in scope: a qualified name (other_table.col) is refused.
+    if (fields.length !== 1)
+        throw new WhereFilterError(`names a qualified column (${fields.map((f) => f.String?.sval).join('.')})`, `${WHERE_FORM}; columns of the rule's table, unqualified`);
+    return fields[0].String.sval;
+}
+function checkFunction(call) {
+    const parts = (call.funcname ?? []).map((p) => p.String?.sval);
+    const name = parts.join('.');
+    const plain = parts.length === 1 || (parts.length === 2 && parts[0] === 'pg_catalog') ? parts.at(-1) : name;
+    if (!ALLOWED_FUNCTIONS.has(plain))
+        throw new WhereFilterError(`calls the function ${name}()`, WHERE_FORM);
+    if (call.agg_star || call.over || call.agg_filter || call.agg_order)
+        throw new WhereFilterError(`uses ${name}() as an aggregate or window function`, WHERE_FORM);
+}
+const HOLD_QUERY_FORM = 'one SELECT returning subject_table and subject_id, without ";", comments, WITH, INTO or FOR UPDATE, e.g. "SELECT subject_table, subject_id FROM compliance.holds WHERE active"';
+/**
+ * A hold query: put inside `FROM (...)` and run in a read-only transaction, so it must be one plain SELECT that
+ * cannot close its parentheses, lock rows or hide a data-modifying WITH.
+ */
+function checkHoldQuery(text) {
+    checkTokens(text, HOLD_QUERY_FORM);
+    let tree;
+    try {
+        tree = parser().parseSync(text);
+    }
+    catch (error) {
+        throw new WhereFilterError(`does not parse as SQL: ${error.message}`, HOLD_QUERY_FORM);
+    }
+    const statements = tree.stmts ?? [];
+    const select = statements.length === 1 ? statements[0].stmt.SelectStmt : undefined;
+    if (!select)
+        throw new WhereFilterError('is not a single SELECT', HOLD_QUERY_FORM);
+    if (select.withClause || select.intoClause || select.lockingClause)
+        throw new WhereFilterError('uses WITH, INTO or FOR UPDATE/SHARE', HOLD_QUERY_FORM);
+}
+//# sourceMappingURL=where-filter.js.map
+
+/***/ }),
+
+/***/ 78053:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ checkPolicyCatalog)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(57706);
+/* harmony import */ var _data_retention_policy_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(49231);
+/* harmony import */ var _data_retention_where_filter_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(11933);
+
+
+
+const TIME_TYPES = ['timestamp with time zone', 'timestamp without time zone', 'date'];
+/** Checks every PostgreSQL rule and hold; throws one error listing every problem, each with its rule and line. */
+async function checkPolicyCatalog(client, policy) {
+    const problems = [];
+    const rules = [];
+    for (const rule of policy.data) {
+        if (rule.kind === 'collection')
+            continue; // MongoDB: checked by the MongoDB engine
+        const facts = await checkRule(client, rule, problems);
+        if (facts)
+            rules.push(facts);
+    }
+    if (problems.length > 0)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DbopsError */ .zJ('INVALID_INPUT', `The policy does not match the database:\n${problems.join('\n')}`, {
+            input: 'policy',
+            hint: 'Fix the rule (table, by, soft-delete, where or anonymize) to name what the database has, or create it first.',
+        });
+    for (const hold of (0,_data_retention_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .sqlHolds */ .lZ)(policy.holds))
+        await checkHold(client, hold);
+    return { rules };
+}
+async function checkRule(client, rule, problems) {
+    const at = `line ${rule.line}: rule '${rule.name}'`;
+    const table = await tableFacts(client, (0,_data_retention_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .qualifiedNameText */ .JK)(rule.table));
+    if (!table || !['r', 'p'].includes(table.relkind)) {
+        problems.push(`${at} field 'table': ${(0,_data_retention_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .qualifiedNameText */ .JK)(rule.table)} ${table ? 'is not a table' : 'does not exist'} (a table or partitioned table is needed)`);
+        return undefined;
+    }
+    const timeColumn = rule.kind === 'age' ? ['by', rule.by] : ['soft-delete', rule.softDelete];
+    const [field, column] = timeColumn;
+    const type = table.columns[column];
+    if (type === undefined)
+        problems.push(`${at} field '${field}': ${table.regclass} has no column ${column}`);
+    else if (!TIME_TYPES.includes(type))
+        problems.push(`${at} field '${field}': ${table.regclass}.${column} is ${type}, not a timestamp or date column`);
+    const others = [];
+    if (rule.where)
+        for (const c of (0,_data_retention_where_filter_js__WEBPACK_IMPORTED_MODULE_2__/* .parseWhereFilter */ .fL)(rule.where).columns)
+            others.push(['where', c]);
+    if (rule.kind === 'soft-delete' && rule.afterGrace.action === 'anonymize')
+        for (const c of Object.keys(rule.afterGrace.columns))
+            others.push([`anonymize.${c}`, c]);
+    for (const [name, c] of others)
+        if (table.columns[c] === undefined)
+            problems.push(`${at} field '${name}': ${table.regclass} has no column ${c}`);
+    if (!table.primary_key)
+        problems.push(`${at} field 'table': ${table.regclass} has no primary key (purges walk it in batches; add one)`);
+    return {
+        rule: rule.name,
+        table: table.regclass,
+        partitioned: table.relkind === 'p',
+        primaryKey: table.primary_key ?? [],
+    };
+}
+async function tableFacts(client, name) {
+    const { rows } = await client.query(`SELECT c.oid, c.oid::regclass::text AS regclass, c.relkind,
+            (SELECT coalesce(jsonb_object_agg(a.attname, format_type(a.atttypid, NULL)), '{}')
+               FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
+            (SELECT array_agg(a.attname::text ORDER BY k.n)
+               FROM pg_index i CROSS JOIN unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
+               JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+              WHERE i.indrelid = c.oid AND i.indisprimary) AS primary_key
+       FROM pg_class c WHERE c.oid = to_regclass($1)`, [name]);
+    return rows[0];
+}
+/** Fail closed: a hold source that is missing, malformed or unreadable stops the run. */
+async function checkHold(client, hold) {
+    const source = hold.kind === 'table' ? `hold table ${(0,_data_retention_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .qualifiedNameText */ .JK)(hold.table)}` : 'hold query';
+    const fail = (problem, cause) => new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DbopsError */ .zJ('CHECK_FAILED', `Policy line ${hold.line}: the ${source} ${problem}; nothing is purged while holds cannot be read`, {
+        input: 'policy',
+        hint: 'holds: a readable table (or a SELECT) with columns subject_table and subject_id',
+        ...(cause === undefined ? {} : { cause }),
+    });
+    let from;
+    if (hold.kind === 'table') {
+        const table = await tableFacts(client, (0,_data_retention_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .qualifiedNameText */ .JK)(hold.table));
+        if (!table)
+            throw fail('does not exist');
+        for (const column of ['subject_table', 'subject_id'])
+            if (table.columns[column] === undefined)
+                throw fail(`has no column ${column}`);
+        from = table.regclass;
+    }
+    else {
+        from = `(${hold.query}) AS holds`;
+    }
+    // Read for real, in a read-only transaction: a permission the catalog shows is not proof the SELECT works.
+    await client.query('BEGIN READ ONLY');
+    try {
+        await client.query(`SELECT subject_table, subject_id FROM ${from} LIMIT 1`);
+    }
+    catch (error) {
+        throw fail(`cannot be read (${error.message})`, error);
+    }
+    finally {
+        await client.query('ROLLBACK');
+    }
+}
+//# sourceMappingURL=data-retention-catalog.js.map
+
+/***/ }),
+
+/***/ 84381:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   NC: () => (/* binding */ resolveTable),
+/* harmony export */   e2: () => (/* binding */ tableShape),
+/* harmony export */   pW: () => (/* binding */ dependants)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(57706);
+
+const ON_DELETE = {
+    a: 'no action',
+    r: 'restrict',
+    c: 'cascade',
+    n: 'set null',
+    d: 'set default',
+};
+async function tableShape(client, table, primaryKey) {
+    const { rows } = await client.query(`SELECT c.oid::regclass::text AS table, n.nspname AS schema, c.relname AS name,
+            array(SELECT format_type(a.atttypid, a.atttypmod)
+                    FROM unnest($2::text[]) WITH ORDINALITY AS k(col, i)
+                    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = k.col ORDER BY k.i) AS key_types,
+            sizes.bytes, sizes.tuples
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       CROSS JOIN LATERAL (
+         -- The table itself, or a partitioned table's leaf partitions (the parent holds no rows).
+         SELECT sum(pg_table_size(l.oid))::float8 AS bytes, sum(greatest(l.reltuples, 0))::float8 AS tuples
+           FROM pg_class l
+          WHERE l.oid = c.oid OR l.oid IN (SELECT p.relid FROM pg_partition_tree(c.oid) AS p WHERE p.isleaf)
+       ) AS sizes
+      WHERE c.oid = to_regclass($1)`, [table, primaryKey]);
+    const row = rows[0];
+    if (!row || row.key_types.length !== primaryKey.length)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DbopsError */ .zJ('CONFLICT', `Table ${table} was dropped or altered while the policy was checked against it`, {
+            hint: 'A migration changed the schema during the run; nothing was purged. Run again.',
+        });
+    const shape = {
+        table: row.table,
+        holdNames: [...new Set([row.name, `${row.schema}.${row.name}`])],
+        primaryKey: primaryKey.map((name, i) => ({ name, type: row.key_types[i] })),
+    };
+    if (row.bytes !== null && row.tuples)
+        shape.bytesPerRow = row.bytes / row.tuples;
+    return shape;
+}
+/** Foreign keys referencing the table (one per constraint, not its copies on partitions). */
+async function dependants(client, table) {
+    const { rows } = await client.query(`SELECT conrelid::regclass::text AS table, conname AS constraint, confdeltype AS action
+       FROM pg_constraint
+      WHERE contype = 'f' AND confrelid = to_regclass($1) AND conparentid = 0
+      ORDER BY 1, 2`, [table]);
+    return rows.map((r) => ({ table: r.table, constraint: r.constraint, onDelete: ON_DELETE[r.action] ?? 'no action' }));
+}
+/** A table name as this session resolves it (search_path), or undefined when there is none. */
+async function resolveTable(client, name) {
+    const { rows } = await client.query('SELECT to_regclass($1)::text AS table', [name]);
+    return rows[0]?.table ?? undefined;
+}
+//# sourceMappingURL=data-retention-target.js.map
+
+/***/ }),
+
+/***/ 50404:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   DB: () => (/* binding */ parseSize),
+/* harmony export */   F$: () => (/* binding */ SIZE_FORM),
+/* harmony export */   ik: () => (/* binding */ readSize)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(57706);
+
+/**
+ * The one size grammar of dbops, for inputs and the monitor's thresholds file alike: a number and an optional unit,
+ * case-insensitive. Units are binary, as PostgreSQL's pg_size_pretty counts them: kB, KB, K and KiB all mean 1024
+ * bytes, MB 1024², and so on up to PB. A bare number is bytes.
+ */
+const UNIT_BYTES = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
+/** The valid form, as error messages and the docs state it. */
+const SIZE_FORM = 'a number of bytes with an optional unit kB, MB, GB, TB or PB (binary; KiB, MiB... too), e.g. 512kB, 64MB or 1.5GiB';
+/** Parses sizes such as 64MB, 1.5GiB, 500k, or plain bytes, for the input `input`. */
+function parseSize(text, input) {
+    const bytes = readSize(text);
+    if (bytes === undefined)
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .invalidInput */ .aY)(input, `'${text}' is not a size`, SIZE_FORM);
+    // Compared with sizes in PostgreSQL's bigint: beyond 2^53 it would be Infinity or inexact. 8 PiB is plenty.
+    if (!(bytes <= Number.MAX_SAFE_INTEGER))
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .invalidInput */ .aY)(input, `'${text}' is larger than dbops takes`, 'a size up to 8PB, e.g. 64MB or 1GiB');
+    return bytes;
+}
+/** The grammar itself, in whole bytes; undefined when the text is not a size. */
+function readSize(text) {
+    const match = /^(\d+(?:\.\d+)?)\s*(?:([kmgtp])(?:i?b)?|b)?$/.exec(text.trim().toLowerCase());
+    if (!match)
+        return undefined;
+    return Math.round(Number(match[1]) * UNIT_BYTES[match[2] ?? '']);
+}
+//# sourceMappingURL=size.js.map
+
+/***/ })
+
+};

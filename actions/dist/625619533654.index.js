@@ -1,0 +1,1013 @@
+export const id = 625619533654;
+export const ids = [625619533654];
+export const modules = {
+
+/***/ 59589:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   H9: () => (/* binding */ chainName),
+/* harmony export */   bI: () => (/* binding */ appendReceipt),
+/* harmony export */   q: () => (/* binding */ readChainHead),
+/* harmony export */   uf: () => (/* binding */ verifyReceiptChains)
+/* harmony export */ });
+/* unused harmony export receiptKey */
+/* harmony import */ var node_stream_consumers__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(38321);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57706);
+/* harmony import */ var _storage_put_record_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(56054);
+/* harmony import */ var _receipt_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1905);
+/**
+ * The receipt chains in a storage (the retention-purge action's receipts-to): one folder per policy, one object per
+ * receipt named by its sequence number (`retention/00000001.json`), each linked to the one before by its hash. Objects
+ * are never overwritten (the storage refuses an existing key), so two runs racing for the same link cannot both win.
+ */
+
+
+
+
+const KEY = /^([a-z0-9][a-z0-9._-]*)\/(\d{8})\.json$/;
+function receiptKey(policy, sequence) {
+    return `${policy}/${String(sequence).padStart(8, '0')}.json`;
+}
+/** A chain's name from its policy file's name: `.github/dbops/retention.yml` → `retention`. */
+function chainName(policyPath) {
+    const base = policyPath
+        .split(/[\\/]/)
+        .pop()
+        .replace(/\.ya?ml$/i, '');
+    return (base
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]+/g, '-')
+        .replace(/^[^a-z0-9]+/, '') || 'policy');
+}
+/** The last receipt of a chain, checked on its own (a tampered head is refused before anything is deleted). */
+async function readChainHead(storage, policy) {
+    const keys = (await storage.list(`${policy}/`)).map((o) => o.key).filter((k) => KEY.test(k));
+    const last = keys.sort().at(-1);
+    if (!last)
+        return undefined;
+    const { receipt, problem } = await readReceipt(storage, last);
+    if (problem || !receipt)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DbopsError */ .zJ('INTEGRITY_FAILED', `The last receipt ${storage.locate(last)} ${problem}`, {
+            hint: 'Nothing was purged. Run `dbops retention-verify --receipts <location>` to see the whole chain; a broken chain needs a person, not a new link.',
+        });
+    return { sequence: receipt.sequence, sha256: receipt.sha256 };
+}
+/** Stores a chained receipt under its sequence number; returns where it is. */
+async function appendReceipt(storage, receipt) {
+    const key = receiptKey(receipt.policy, receipt.sequence);
+    await (0,_storage_put_record_js__WEBPACK_IMPORTED_MODULE_2__/* .putRecord */ .j)(storage, key, Buffer.from(`${JSON.stringify(receipt, null, 2)}\n`), {
+        contentType: 'application/json',
+    });
+    return storage.locate(key);
+}
+/**
+ * Checks every chain in the storage: each receipt's own hash, each link, and that no sequence number is missing.
+ * `onReceipt` sees each intact receipt (up to a chain's first broken link), e.g. to check the archives it names.
+ */
+async function verifyReceiptChains(storage, onReceipt) {
+    const byPolicy = new Map();
+    for (const { key } of await storage.list('')) {
+        const match = KEY.exec(key);
+        if (match)
+            byPolicy.set(match[1], [...(byPolicy.get(match[1]) ?? []), key]);
+    }
+    const checks = [];
+    for (const [policy, keys] of [...byPolicy].sort(([a], [b]) => a.localeCompare(b))) {
+        const check = { policy, receipts: keys.length };
+        let previous = null;
+        for (const [i, key] of keys.sort().entries()) {
+            const sequence = i + 1;
+            const problem = await linkProblem(storage, key, policy, sequence, previous);
+            if (typeof problem === 'string') {
+                check.broken = { key, location: storage.locate(key), sequence, problem };
+                break;
+            }
+            previous = problem.sha256;
+            await onReceipt?.(problem, key);
+            if (sequence === keys.length)
+                check.lastPolicy = lastPolicy(problem);
+        }
+        checks.push(check);
+    }
+    return checks;
+}
+/** Picked field by field, and only in the shape dbops writes: a chain forged from its first link is still JSON. */
+function lastPolicy(receipt) {
+    const commit = receipt.policyCommit;
+    const wellFormed = typeof commit?.uncommittedChanges === 'boolean' && (commit.sha === undefined || typeof commit.sha === 'string');
+    return {
+        sequence: receipt.sequence,
+        finishedAt: String(receipt.finishedAt),
+        policySha256: String(receipt.policySha256),
+        ...(wellFormed
+            ? {
+                policyCommit: {
+                    ...(commit.sha === undefined ? {} : { sha: commit.sha }),
+                    uncommittedChanges: commit.uncommittedChanges,
+                },
+            }
+            : {}),
+    };
+}
+async function linkProblem(storage, key, policy, sequence, previous) {
+    if (key !== receiptKey(policy, sequence))
+        return `is where receipt ${sequence} should be: a receipt is missing`;
+    const { receipt, problem } = await readReceipt(storage, key);
+    if (!receipt)
+        return problem;
+    if (receipt.policy !== policy || receipt.sequence !== sequence)
+        return `says it is receipt ${receipt.sequence} of '${receipt.policy}', but is stored as receipt ${sequence} of '${policy}'`;
+    if (receipt.previousSha256 !== previous)
+        return `links to ${receipt.previousSha256 ?? 'nothing'}, but the receipt before it has SHA-256 ${previous ?? '(none: it is the first)'}`;
+    return receipt;
+}
+async function readReceipt(storage, key) {
+    let parsed;
+    try {
+        parsed = JSON.parse((await (0,node_stream_consumers__WEBPACK_IMPORTED_MODULE_0__.buffer)(await storage.get(key))).toString('utf8'));
+    }
+    catch (error) {
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DbopsError */ .zJ)
+            throw error;
+        return { problem: 'is not valid JSON: it was altered or cut short' };
+    }
+    if (parsed?.format !== _receipt_js__WEBPACK_IMPORTED_MODULE_3__/* .RECEIPT_FORMAT */ .Nf || typeof parsed.sha256 !== 'string')
+        return { problem: `is not a ${_receipt_js__WEBPACK_IMPORTED_MODULE_3__/* .RECEIPT_FORMAT */ .Nf} receipt` };
+    const actual = (0,_receipt_js__WEBPACK_IMPORTED_MODULE_3__/* .receiptSha256 */ .as)(parsed);
+    if (actual !== parsed.sha256)
+        return { problem: `was altered: its content hashes to ${actual}, but it records ${parsed.sha256}` };
+    return { receipt: parsed };
+}
+//# sourceMappingURL=receipt-chain.js.map
+
+/***/ }),
+
+/***/ 72096:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   e: () => (/* binding */ recordReceiptRow),
+/* harmony export */   m: () => (/* binding */ RECEIPT_TABLE)
+/* harmony export */ });
+const RECEIPT_TABLE = 'public.dbops_retention_receipts';
+async function recordReceiptRow(client, receipt) {
+    await client.query(`CREATE TABLE IF NOT EXISTS ${RECEIPT_TABLE} (
+    policy text NOT NULL,
+    sequence integer NOT NULL,
+    sha256 text NOT NULL,
+    previous_sha256 text,
+    receipt jsonb NOT NULL,
+    recorded_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (sha256))`);
+    await client.query(`INSERT INTO ${RECEIPT_TABLE} (policy, sequence, sha256, previous_sha256, receipt) VALUES ($1, $2, $3, $4, $5)`, [receipt.policy, receipt.sequence, receipt.sha256, receipt.previousSha256, JSON.stringify(receipt)]);
+}
+//# sourceMappingURL=receipt-table.js.map
+
+/***/ }),
+
+/***/ 1905:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Nf: () => (/* binding */ RECEIPT_FORMAT),
+/* harmony export */   YC: () => (/* binding */ chainReceipt),
+/* harmony export */   as: () => (/* binding */ receiptSha256),
+/* harmony export */   ny: () => (/* binding */ retentionReceipt),
+/* harmony export */   oH: () => (/* binding */ receiptPolicyCommit),
+/* harmony export */   s1: () => (/* binding */ policySha256)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
+/**
+ * The receipt of a purge: what was deleted or anonymized per rule (counts, cutoffs, batches, a hash of the keys),
+ * under which policy (the file's SHA-256 and, from a git checkout, its commit) and when. It holds no row data, no
+ * keys and nothing secret: table and rule names, instants and numbers only; a failure is recorded by its code alone,
+ * since a server's message can quote values. The caller stores it (next to the archives, in a table dbops owns: issue 16's later parts).
+ */
+
+const RECEIPT_FORMAT = 'dbops.retention-receipt/1';
+function receiptArchive(a) {
+    return { location: a.location, manifest: a.manifest, rows: a.rows, bytes: a.bytes, sha256: a.sha256 };
+}
+/** The SHA-256 of the policy file's text, as it was read. */
+function policySha256(text) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(text, 'utf8').digest('hex');
+}
+/** The receipt's policyCommit field, picked field by field like the rest; none without a commit. */
+function receiptPolicyCommit(commit) {
+    if (!commit)
+        return {};
+    return {
+        policyCommit: { ...(commit.sha ? { sha: commit.sha } : {}), uncommittedChanges: commit.uncommittedChanges },
+    };
+}
+/** Picks fields one by one: nothing a later field of PurgeResult adds can slip into a receipt unreviewed. */
+function retentionReceipt(result, policyHash, commit) {
+    const receipt = {
+        format: RECEIPT_FORMAT,
+        policySha256: policyHash,
+        ...receiptPolicyCommit(commit),
+        startedAt: result.startedAt,
+        finishedAt: result.finishedAt,
+        now: result.now,
+        outcome: result.outcome,
+        rules: result.rules.map((r) => ({
+            rule: r.rule,
+            table: r.table,
+            action: r.action,
+            cutoff: r.cutoff,
+            effectiveCutoff: r.effectiveCutoff,
+            rows: r.rows,
+            batches: r.batches,
+            durationMs: r.durationMs,
+            complete: r.complete,
+            keysSha256: r.keysSha256,
+            ...(r.archives.length > 0
+                ? {
+                    archives: r.archives.map((a) => ({
+                        location: a.location,
+                        manifest: a.manifest,
+                        rows: a.rows,
+                        bytes: a.bytes,
+                        sha256: a.sha256,
+                    })),
+                }
+                : {}),
+            ...(r.partitions && r.partitions.dropped.length > 0
+                ? {
+                    partitionsDropped: r.partitions.dropped.map((p) => ({
+                        name: p.name,
+                        bounds: p.bounds,
+                        rows: p.rows,
+                        ...(p.archives.length > 0 ? { archives: p.archives.map(receiptArchive) } : {}),
+                    })),
+                }
+                : {}),
+        })),
+    };
+    if (result.error)
+        receipt.errorCode = result.error.code;
+    return receipt;
+}
+function chainReceipt(receipt, policy, head) {
+    const linked = { ...receipt, policy, sequence: (head?.sequence ?? 0) + 1, previousSha256: head?.sha256 ?? null };
+    return { ...linked, sha256: receiptSha256(linked) };
+}
+/** The SHA-256 of a receipt's canonical JSON (keys sorted at every level), without its own `sha256`. */
+function receiptSha256(receipt) {
+    const { sha256: _own, ...rest } = receipt;
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(canonicalJson(rest), 'utf8').digest('hex');
+}
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (value !== null && typeof value === 'object') {
+        const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+        entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    }
+    return JSON.stringify(value);
+}
+//# sourceMappingURL=receipt.js.map
+
+/***/ }),
+
+/***/ 48464:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   V: () => (/* binding */ subjectScope),
+/* harmony export */   k: () => (/* binding */ heldError)
+/* harmony export */ });
+/* harmony import */ var _databases_postgres_data_retention_target_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(84381);
+/* harmony import */ var _databases_postgres_subject_graph_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(61535);
+/* harmony import */ var _databases_postgres_subject_rows_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(21018);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(57706);
+/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(49231);
+
+
+
+
+
+/**
+ * Throws INVALID_INPUT naming `table` or `id`, or CHECK_FAILED for a held subject. Runs inside the caller's
+ * transaction; the caller has checked the holds readable first (checkPolicyCatalog ends a transaction it runs in).
+ */
+async function subjectScope(client, policy, table, id) {
+    const root = await (0,_databases_postgres_subject_graph_js__WEBPACK_IMPORTED_MODULE_0__/* .subjectTable */ .HZ)(client, table);
+    const check = (0,_databases_postgres_subject_rows_js__WEBPACK_IMPORTED_MODULE_1__/* .idCheckSql */ .gr)(root, id);
+    try {
+        await client.query('SAVEPOINT dbops_id_check');
+        await client.query(check.text, check.values);
+        await client.query('RELEASE SAVEPOINT dbops_id_check');
+    }
+    catch {
+        await client.query('ROLLBACK TO SAVEPOINT dbops_id_check');
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .invalidInput */ .aY)('id', `'${id}' is not a value of ${root.table}'s primary key (${root.primaryKey.map((k) => `${k.name} ${k.type}`).join(', ')})`, root.primaryKey.length === 1 ? `a ${root.primaryKey[0].type} value` : 'the key as row text, e.g. (42,7)');
+    }
+    const holdSources = [];
+    for (const hold of (0,_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .sqlHolds */ .lZ)(policy.holds))
+        holdSources.push(hold.kind === 'table'
+            ? ((await (0,_databases_postgres_data_retention_target_js__WEBPACK_IMPORTED_MODULE_4__/* .resolveTable */ .NC)(client, (0,_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .qualifiedNameText */ .JK)(hold.table))) ?? (0,_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .qualifiedNameText */ .JK)(hold.table))
+            : `(${hold.query})`);
+    const graph = await (0,_databases_postgres_subject_graph_js__WEBPACK_IMPORTED_MODULE_0__/* .subjectGraph */ .Tp)(client, root);
+    const own = (0,_databases_postgres_subject_rows_js__WEBPACK_IMPORTED_MODULE_1__/* .countRowsSql */ .X0)(graph.nodes, 0, id, holdSources);
+    const { rows } = await client.query(own.text, own.values);
+    if (rows[0].rows === 0)
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .invalidInput */ .aY)('id', `'${id}' matches no row of ${root.table}`, `the primary key of an existing row of ${root.table}`);
+    if (rows[0].held > 0)
+        throw heldError(root.table, id);
+    return { id, graph, holdSources };
+}
+/** A subject under legal hold: refused, naming the table (and what the hold covers) but no value besides the id. */
+function heldError(table, id, detail) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .DbopsError */ .zJ('CHECK_FAILED', `Subject ${id} of ${table} is under legal hold${detail ? ` (${detail})` : ''}: nothing was exported or erased`, {
+        input: 'id',
+        hint: "A row of the policy's holds names it. Lift the hold first, once the legal reason for it has ended.",
+    });
+}
+//# sourceMappingURL=subject-scope.js.map
+
+/***/ }),
+
+/***/ 21018:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   B4: () => (/* binding */ deleteRowsSql),
+/* harmony export */   Cd: () => (/* binding */ exportRowsSql),
+/* harmony export */   X0: () => (/* binding */ countRowsSql),
+/* harmony export */   gr: () => (/* binding */ idCheckSql),
+/* harmony export */   zX: () => (/* binding */ anonymizeRowSql)
+/* harmony export */ });
+/* unused harmony export holdNames */
+/* harmony import */ var _subject_graph_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(61535);
+/* harmony import */ var _server_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(46579);
+/**
+ * The statements of a subject operation over one node of its graph (subject-graph.ts): its rows as JSON for the
+ * export, how many of them a legal hold names, and the erase's DELETE or the anonymize's UPDATE. Every value is a
+ * parameter; names come quoted from the catalog.
+ */
+
+
+/**
+ * A column as the export writes it, for what JSON cannot hold as it is: bytea as `{"$binary": base64}` and numeric
+ * as its exact text. Everything else is row_to_json's own form (timestamps ISO 8601, in the session's time zone).
+ */
+function exportColumn(column, alias) {
+    const value = `${alias}.${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(column.name)}`;
+    const name = (0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(column.name);
+    if (column.base === 'bytea')
+        return `CASE WHEN ${value} IS NULL THEN NULL ELSE json_build_object('$binary', translate(encode(${value}, 'base64'), E'\\n', '')) END AS ${name}`;
+    if (column.base === 'numeric')
+        return `${value}::text AS ${name}`;
+    return `${value} AS ${name}`;
+}
+/** Node i's rows, each as one JSON text in column order (exact: never parsed by JavaScript), in key order. */
+function exportRowsSql(nodes, i, id) {
+    const params = new _subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .Params */ .XS();
+    const n = nodes[i];
+    const order = n.primaryKey.length > 0 ? ` ORDER BY ${n.primaryKey.map((k) => `s.${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(k.name)}`).join(', ')}` : '';
+    const text = `SELECT row_to_json(x)::text AS row FROM (
+  SELECT ${n.columns.map((c) => exportColumn(c, 's')).join(', ')} FROM (${(0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .selectionSql */ .Rt)(nodes, i, params, id)}) AS s${order}
+) AS x`;
+    return { text, values: params.values };
+}
+/** Node i's rows, and how many of them a legal hold names (`holdSources` are FROM items, as in targets.ts). */
+function countRowsSql(nodes, i, id, holdSources) {
+    const params = new _subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .Params */ .XS();
+    const n = nodes[i];
+    const selection = (0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .selectionSql */ .Rt)(nodes, i, params, id);
+    const held = heldExpression(n, holdSources, params, 's');
+    return {
+        text: `SELECT count(*)::float8 AS rows, count(*) FILTER (WHERE ${held})::float8 AS held FROM (${selection}) AS s`,
+        values: params.values,
+    };
+}
+/** The names a hold's subject_table may give a table: `name` and `schema.name`. */
+function holdNames(n) {
+    return [...new Set([n.name, `${n.schema}.${n.name}`])];
+}
+function heldExpression(n, holdSources, params, alias) {
+    if (holdSources.length === 0 || n.primaryKey.length === 0)
+        return 'false';
+    const names = params.add(holdNames(n));
+    const key = (0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .keyExpression */ .Gp)(n.primaryKey, alias);
+    return `(${holdSources
+        .map((source) => `EXISTS (SELECT 1 FROM ${source} AS h WHERE h.subject_table::text = ANY(${names}::text[]) AND h.subject_id::text = ${key})`)
+        .join(' OR ')})`;
+}
+/**
+ * Deletes node i's rows (its dependants must be gone already); returns each deleted row's key text (NULL for a table
+ * without a primary key: it is matched by its foreign key, not its own key).
+ */
+function deleteRowsSql(nodes, i, id) {
+    const params = new _subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .Params */ .XS();
+    const n = nodes[i];
+    const key = n.primaryKey.length > 0 ? (0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .keyExpression */ .Gp)(n.primaryKey, 'd') : 'NULL::text';
+    const text = `DELETE FROM ${n.table} AS d WHERE ${(0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .matchCondition */ .nc)(nodes, i, params, id, 'd')} RETURNING ${key} AS key`;
+    return { text, values: params.values };
+}
+/** Replaces the listed columns of the subject's row (node 0); returns its key text. */
+function anonymizeRowSql(nodes, id, columns) {
+    const params = new _subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .Params */ .XS();
+    const set = Object.entries(columns)
+        .map(([column, value]) => `${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(column)} = ${params.add(value)}`)
+        .join(', ');
+    const text = `UPDATE ${nodes[0].table} AS d SET ${set} WHERE ${(0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .matchCondition */ .nc)(nodes, 0, params, id, 'd')}
+ RETURNING ${(0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .keyExpression */ .Gp)(nodes[0].primaryKey, 'd')} AS key`;
+    return { text, values: params.values };
+}
+/** Checks an id against the subject's key type; the server's error when it does not convert. */
+function idCheckSql(root, id) {
+    if (root.primaryKey.length === 1)
+        return { text: `SELECT $1::${root.primaryKey[0].type} AS id`, values: [id] };
+    return { text: 'SELECT $1::text AS id', values: [id] };
+}
+//# sourceMappingURL=subject-rows.js.map
+
+/***/ }),
+
+/***/ 7367:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   subjectEraseDefinition: () => (/* binding */ subjectEraseDefinition)
+/* harmony export */ });
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(50429);
+/* harmony import */ var _report_subject_summary_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(25129);
+/* harmony import */ var _connection_inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(47518);
+/* harmony import */ var _read_inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(98521);
+/* harmony import */ var _storage_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(13103);
+/* harmony import */ var _subject_inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(26988);
+
+
+
+
+
+
+const inputs = [
+    ..._subject_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .SUBJECT_INPUTS */ .j,
+    {
+        name: 'dry-run',
+        description: 'Only count what would be erased or anonymized. Set to false (or pass --apply) to change data.',
+        default: 'true',
+        type: 'boolean',
+    },
+    { name: 'apply', description: 'The same as dry-run false.', type: 'boolean' },
+    {
+        name: 'receipts-to',
+        description: "retention-purge's receipts-to (a directory or s3://bucket/prefix): the erasure's receipt is appended to that hash chain. The receipts table dbops_retention_receipts always gets a copy.",
+        type: 'string',
+    },
+    {
+        name: 'lock-timeout',
+        description: "lock_timeout of the erasure's one transaction: a lock held longer stops it with nothing changed. Default: the policy's.",
+        type: 'duration',
+    },
+    ..._storage_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .S3_INPUTS */ .Z,
+    ...(0,_connection_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .connectionInputs */ .eu)(),
+];
+/** `dbops subject erase` (also `subject-erase`): the policy's then (erase or anonymize) for one subject, with a receipt. */
+const subjectEraseDefinition = {
+    name: 'subject-erase',
+    description: "GDPR erasure: applies the then of the table's soft-delete rule (erase: the subject and its dependants; anonymize: the listed columns) in one transaction, with a receipt and tombstones; a dry run unless --apply.",
+    cliOnly: true,
+    subcommand: ['subject', 'erase'],
+    inputs,
+    outputs: [
+        { name: 'rows', description: 'Rows erased or anonymized (in a dry run, that would be).' },
+        { name: 'receipt', description: "The receipt's location, when receipts-to was given and this was not a dry run." },
+    ],
+    async run(raw, context) {
+        const reader = new _read_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .InputReader */ .i(inputs, raw, context.env);
+        const dryRun = reader.boolean('dry-run') && !(reader.given('apply') !== undefined && reader.boolean('apply'));
+        const receiptsTo = reader.optional('receipts-to');
+        const lockTimeout = reader.optional('lock-timeout');
+        const { subjectErase } = await Promise.resolve(/* import() eager */).then(__webpack_require__.bind(__webpack_require__, 90294)); // on use: libpg-query slows start-up
+        const result = await subjectErase({
+            policyPath: reader.required('policy', 'the path of a YAML retention policy'),
+            target: await (0,_connection_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .readConnection */ .dC)(reader),
+            table: reader.required('table', 'a table name, e.g. public.users'),
+            id: reader.required('id', "the subject's primary key, e.g. 42"),
+            dryRun,
+            ...(receiptsTo ? { receiptsTo } : {}),
+            ...(lockTimeout ? { lockTimeoutMs: (0,_duration_js__WEBPACK_IMPORTED_MODULE_4__/* .parseTimeoutMs */ .DS)(lockTimeout, 'lock-timeout', '2s') } : {}),
+            s3: (0,_storage_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readS3Options */ .R)(reader),
+            ...(context.artifacts ? { artifacts: context.artifacts } : {}),
+            secrets: context.secrets,
+            log: context.log,
+            signal: context.signal,
+        });
+        const changed = result.tables.filter((t) => t.action === 'delete' || t.action === 'anonymize');
+        return {
+            outputs: {
+                rows: String(changed.reduce((n, t) => n + t.rows, 0)),
+                receipt: result.receipt?.location ?? '',
+            },
+            results: [(0,_report_subject_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .subjectEraseSummary */ .b)(result)],
+            json: result,
+        };
+    },
+};
+//# sourceMappingURL=subject-erase.js.map
+
+/***/ }),
+
+/***/ 26988:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   j: () => (/* binding */ SUBJECT_INPUTS)
+/* harmony export */ });
+/** The inputs both subject commands share: the policy (holds, and erase's rule) and which subject. */
+const SUBJECT_INPUTS = [
+    {
+        name: 'policy',
+        description: "The data-retention policy file (docs/retention.md): its legal holds are checked first (a held subject is refused), and subject-erase applies the then of the table's soft-delete rule.",
+        type: 'string',
+        required: true,
+    },
+    {
+        name: 'table',
+        description: "The subject's table, e.g. users or public.users (it needs a primary key).",
+        type: 'string',
+        required: true,
+    },
+    {
+        name: 'id',
+        description: "The subject's primary key, e.g. 42; a composite key as row text, e.g. (42,7).",
+        type: 'string',
+        required: true,
+    },
+];
+//# sourceMappingURL=subject-inputs.js.map
+
+/***/ }),
+
+/***/ 90294:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  subjectErase: () => (/* binding */ subjectErase)
+});
+
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/policy-commit.js
+var policy_commit = __webpack_require__(83977);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/read-policy.js
+var read_policy = __webpack_require__(51040);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/receipt.js
+var data_retention_receipt = __webpack_require__(1905);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/receipt-chain.js
+var receipt_chain = __webpack_require__(59589);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/receipt-table.js
+var receipt_table = __webpack_require__(72096);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(77598);
+// EXTERNAL MODULE: ./packages/core/lib/databases/postgres/data-retention-target.js
+var data_retention_target = __webpack_require__(84381);
+// EXTERNAL MODULE: ./packages/core/lib/databases/postgres/lock-wait.js
+var lock_wait = __webpack_require__(62725);
+// EXTERNAL MODULE: ./packages/core/lib/databases/postgres/server-errors.js
+var server_errors = __webpack_require__(46579);
+// EXTERNAL MODULE: ./packages/core/lib/databases/postgres/subject-graph.js
+var subject_graph = __webpack_require__(61535);
+// EXTERNAL MODULE: ./packages/core/lib/databases/postgres/subject-rows.js
+var subject_rows = __webpack_require__(21018);
+// EXTERNAL MODULE: ./packages/core/lib/databases/postgres/data-retention-catalog.js
+var data_retention_catalog = __webpack_require__(78053);
+// EXTERNAL MODULE: ./packages/core/lib/errors.js
+var errors = __webpack_require__(57706);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/policy.js
+var data_retention_policy = __webpack_require__(49231);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/subject-scope.js
+var subject_scope = __webpack_require__(48464);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/tombstones.js
+var data_retention_tombstones = __webpack_require__(42837);
+;// CONCATENATED MODULE: ./packages/core/lib/data-retention/subject-erase.js
+/**
+ * GDPR erasure of one subject, as the policy's soft-delete rule for its table says (`then`): erase deletes the
+ * subject's row and every row that depends on it (dependants first, deepest first, so no foreign key has to cascade),
+ * anonymize replaces the listed columns of its row. One transaction under lock_timeout and statement_timeout:
+ * everything or nothing. Erased keys are recorded as tombstones in the same transaction. A dry run counts in a
+ * read-only transaction and changes nothing. Refused, with nothing changed, when a legal hold names the subject or
+ * any row the erase would delete.
+ */
+
+
+
+
+
+
+
+
+
+
+
+async function eraseSubject(client, policy, options) {
+    const startedAt = new Date().toISOString();
+    const { id, dryRun } = options;
+    // Before the transaction (the catalog check runs its own): the rule's table and columns, and the holds readable.
+    const rule = await ruleFor(client, policy, (await (0,subject_graph/* subjectTable */.HZ)(client, options.table)).table);
+    await (0,data_retention_catalog/* checkPolicyCatalog */.O)(client, { ...policy, data: [rule] });
+    await client.query(dryRun ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
+    try {
+        await client.query("SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true), set_config('TimeZone', 'UTC', true)", [`${options.lockTimeoutMs ?? policy.defaults.lockTimeoutMs}ms`, `${options.statementTimeoutMs ?? 60_000}ms`]);
+        const scope = await (0,subject_scope/* subjectScope */.V)(client, policy, options.table, id);
+        const root = scope.graph.nodes[0];
+        const then = rule.afterGrace;
+        let tables;
+        let tombstones = 0;
+        if (then.action === 'anonymize') {
+            const rows = dryRun ? [{ key: '' }] : await changed(client, (0,subject_rows/* anonymizeRowSql */.zX)(scope.graph.nodes, id, then.columns));
+            tables = [{ table: root.table, action: 'anonymize', rows: rows.length, keysSha256: keysHash(rows, dryRun) }];
+        }
+        else {
+            const plan = await planErase(client, scope);
+            tables = plan.tables;
+            if (!dryRun)
+                tombstones = await applyErase(client, scope, plan);
+        }
+        await client.query(dryRun ? 'ROLLBACK' : 'COMMIT');
+        const action = then.action;
+        return {
+            rule: rule.name,
+            id,
+            action,
+            table: root.table,
+            dryRun,
+            startedAt,
+            finishedAt: new Date().toISOString(),
+            tables,
+            tombstones,
+        };
+    }
+    catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw eraseError(error, options);
+    }
+}
+/** What an erase deletes (and detaches), counted; refused when a legal hold names any row it would delete. */
+async function planErase(client, { graph, holdSources, id }) {
+    const order = erasable(graph.nodes);
+    const tables = [];
+    for (const i of order) {
+        const count = (0,subject_rows/* countRowsSql */.X0)(graph.nodes, i, id, holdSources);
+        const { rows } = await client.query(count.text, count.values);
+        if (rows[0].held > 0)
+            throw (0,subject_scope/* heldError */.k)(graph.nodes[0].table, id, `${rows[0].held} of its dependant rows in ${graph.nodes[i].table} are held`);
+        tables.push({ ...described(graph.nodes, i, 'delete'), rows: rows[0].rows, keysSha256: '' });
+    }
+    // Rows that only point at erased rows through ON DELETE SET NULL / SET DEFAULT: detached by PostgreSQL, kept.
+    for (const [i, node] of graph.nodes.entries())
+        if (isDetached(graph.nodes, i) && order.includes(node.parent)) {
+            const count = (0,subject_rows/* countRowsSql */.X0)(graph.nodes, i, id, []);
+            const { rows } = await client.query(count.text, count.values);
+            const action = node.via.onDelete;
+            tables.push({ ...described(graph.nodes, i, action), rows: rows[0].rows, keysSha256: '' });
+        }
+    return { order, tables };
+}
+/** Deletes the plan's nodes in its order, each deleted key a tombstone; returns how many tombstones. */
+async function applyErase(client, { graph, id }, plan) {
+    let tombstones = 0;
+    for (const [at, i] of plan.order.entries()) {
+        const rows = await changed(client, (0,subject_rows/* deleteRowsSql */.B4)(graph.nodes, i, id));
+        plan.tables[at].rows = rows.length;
+        plan.tables[at].keysSha256 = keysHash(rows, false);
+        const keys = rows.map((r) => r.key).filter((k) => k !== null);
+        await (0,data_retention_tombstones/* recordTombstones */.K6)(client, graph.nodes[i].table, keys, 'subject-erase');
+        tombstones += new Set(keys).size;
+    }
+    return tombstones;
+}
+/** The soft-delete rule whose table is the subject's: its `then` is what erasing a subject means there. */
+async function ruleFor(client, policy, table) {
+    const rules = policy.data.filter((r) => r.kind === 'soft-delete');
+    for (const rule of rules)
+        if ((await (0,data_retention_target/* resolveTable */.NC)(client, (0,data_retention_policy/* qualifiedNameText */.JK)(rule.table))) === table)
+            return rule;
+    throw (0,errors/* invalidInput */.aY)('table', `names ${table}, which no soft-delete rule of the policy covers`, `a table with a soft-delete rule (soft-delete, grace, then: erase or anonymize)${rules.length ? `: ${rules.map((r) => (0,data_retention_policy/* qualifiedNameText */.JK)(r.table)).join(', ')}` : ''}`);
+}
+/**
+ * The nodes an erase deletes, deepest first: every node reached only through foreign keys that would block or
+ * cascade the delete. Below an ON DELETE SET NULL / SET DEFAULT key the rows are not the subject's: PostgreSQL
+ * detaches them and they stay.
+ */
+function erasable(nodes) {
+    const chosen = nodes.map((_, i) => i).filter((i) => !isDetachedPath(nodes, i));
+    return chosen.sort((a, b) => nodes[b].depth - nodes[a].depth || b - a);
+}
+function isDetached(nodes, i) {
+    const onDelete = nodes[i].via?.onDelete;
+    return onDelete === 'set null' || onDelete === 'set default';
+}
+function isDetachedPath(nodes, i) {
+    for (let at = i; at !== undefined; at = nodes[at].parent)
+        if (isDetached(nodes, at))
+            return true;
+    return false;
+}
+function described(nodes, i, action) {
+    const node = nodes[i];
+    const parent = node.parent === undefined ? undefined : nodes[node.parent];
+    return {
+        table: node.table,
+        ...(node.via && parent ? { constraint: node.via.constraint, references: parent.table } : {}),
+        action,
+    };
+}
+async function changed(client, sql) {
+    return (await client.query(sql.text, sql.values)).rows;
+}
+function keysHash(rows, dryRun) {
+    if (dryRun)
+        return '';
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for (const key of rows.map((r) => r.key ?? '').sort())
+        hash.update(`${key}\n`);
+    return hash.digest('hex');
+}
+function eraseError(error, options) {
+    if (error instanceof errors/* DbopsError */.zJ)
+        return error;
+    const at = `Erasing subject ${options.id} of ${options.table}`;
+    if ((0,lock_wait/* isLockTimeout */.Td)(error))
+        return new errors/* DbopsError */.zJ('TIMEOUT', `${at}: a row or table was locked longer than lock-timeout; nothing was erased`, {
+            input: 'lock-timeout',
+            cause: error,
+            hint: 'Another session holds a lock on one of the tables; run again once it is released, or raise lock-timeout.',
+        });
+    if (error.code === '23503')
+        return new errors/* DbopsError */.zJ('CHECK_FAILED', `${at}: ${error.message}; nothing was erased`, {
+            cause: error,
+            hint: 'A row outside the followed foreign keys (a cycle back into a table already erased) still references the subject: delete or detach it first.',
+        });
+    const translated = (0,server_errors/* translateServerError */.YF)(error) ?? (0,errors/* asDbopsError */.lS)(error);
+    return new errors/* DbopsError */.zJ(translated.code, `${at}: ${translated.message}; nothing was erased`, {
+        cause: error,
+        ...(translated.hint ? { hint: translated.hint } : {}),
+    });
+}
+//# sourceMappingURL=subject-erase.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/data-retention/subject-receipt.js
+
+
+function subjectReceipt(result, policyHash, commit) {
+    return {
+        format: data_retention_receipt/* RECEIPT_FORMAT */.Nf,
+        operation: 'subject-erase',
+        policySha256: policyHash,
+        ...(0,data_retention_receipt/* receiptPolicyCommit */.oH)(commit),
+        startedAt: result.startedAt,
+        finishedAt: result.finishedAt,
+        now: result.startedAt,
+        outcome: 'complete',
+        rules: result.tables
+            .filter((t) => t.action === 'delete' || t.action === 'anonymize')
+            .map((t) => ({
+            rule: result.rule,
+            table: t.table,
+            action: t.action === 'anonymize' ? 'anonymize' : 'delete',
+            cutoff: result.startedAt,
+            effectiveCutoff: result.startedAt,
+            rows: t.rows,
+            batches: 1,
+            durationMs: Date.parse(result.finishedAt) - Date.parse(result.startedAt),
+            complete: true,
+            keysSha256: t.keysSha256,
+        })),
+    };
+}
+/**
+ * The chain's last link as the receipts table holds it, for a run without receipts-to; undefined when the table or
+ * the chain does not exist yet.
+ */
+async function receiptTableHead(client, policy) {
+    const { rows: exists } = await client.query('SELECT to_regclass($1)::text AS t', [
+        receipt_table/* RECEIPT_TABLE */.m,
+    ]);
+    if (!exists[0]?.t)
+        return undefined;
+    const { rows } = await client.query(`SELECT sequence, sha256 FROM ${receipt_table/* RECEIPT_TABLE */.m} WHERE policy = $1 ORDER BY sequence DESC LIMIT 1`, [policy]);
+    return rows[0];
+}
+//# sourceMappingURL=subject-receipt.js.map
+// EXTERNAL MODULE: ./packages/core/lib/databases/index.js + 19 modules
+var databases = __webpack_require__(25851);
+// EXTERNAL MODULE: ./packages/core/lib/files/read-input-file.js
+var read_input_file = __webpack_require__(83211);
+// EXTERNAL MODULE: ./packages/core/lib/storage/open-storage.js
+var open_storage = __webpack_require__(31191);
+;// CONCATENATED MODULE: ./packages/core/lib/operations/subject-erase.js
+
+
+
+
+
+
+
+
+
+
+/**
+ * `dbops subject erase`: applies the policy's `then` to one subject (docs/retention.md, "Data subjects"). The
+ * receipt chain's head is read before anything changes: an erasure whose receipt cannot be chained never starts.
+ */
+async function subjectErase(options) {
+    const { target, log, dryRun } = options;
+    options.secrets.add(target.password);
+    const text = await (0,read_input_file/* readInputFile */.j)(options.policyPath, 'policy', 'the path of a YAML retention policy');
+    const policy = await (0,read_policy/* parsePolicy */.ON)(text, options.policyPath);
+    const hash = (0,data_retention_receipt/* policySha256 */.s1)(text);
+    const commit = await (0,policy_commit/* policyCommit */.K)(options.policyPath);
+    const policyFacts = { policySha256: hash, ...(commit ? { policyCommit: commit } : {}) };
+    const chain = (0,receipt_chain/* chainName */.H9)(options.policyPath);
+    const receipts = dryRun || options.receiptsTo === undefined
+        ? undefined
+        : await (0,open_storage/* openStorage */.G)(options.receiptsTo, {
+            inputName: 'receipts-to',
+            ...(options.s3 ? { s3: options.s3 } : {}),
+            ...(options.artifacts ? { artifacts: options.artifacts } : {}),
+        });
+    await receipts?.preflight();
+    const storageHead = receipts ? await (0,receipt_chain/* readChainHead */.q)(receipts, chain) : undefined;
+    const engine = (0,databases/* sqlEngineFor */.mO)(target, 'subject erase');
+    const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
+    return engine.withSqlSession(target, context, async (client) => {
+        const head = receipts ? storageHead : dryRun ? undefined : await receiptTableHead(client, chain);
+        const result = await eraseSubject(client, policy, {
+            table: options.table,
+            id: options.id,
+            dryRun,
+            ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
+        });
+        if (dryRun)
+            return { ...result, ...policyFacts };
+        const chained = (0,data_retention_receipt/* chainReceipt */.YC)(subjectReceipt(result, hash, commit), chain, head);
+        const location = receipts ? await (0,receipt_chain/* appendReceipt */.bI)(receipts, chained) : undefined;
+        let table;
+        try {
+            await (0,receipt_table/* recordReceiptRow */.e)(client, chained);
+            table = receipt_table/* RECEIPT_TABLE */.m;
+        }
+        catch (error) {
+            if (!location)
+                throw error; // the table is the only copy: the erasure must not go unrecorded silently
+            log.warn(`The receipt was not recorded in ${receipt_table/* RECEIPT_TABLE */.m} (${error.message}); it is stored in receipts-to`);
+        }
+        log.info(`Receipt ${chained.sequence} of '${chain}' recorded${location ? ` at ${location}` : ''}`);
+        const receipt = {
+            sequence: chained.sequence,
+            sha256: chained.sha256,
+            ...(location ? { location } : {}),
+            ...(table ? { table } : {}),
+        };
+        return { ...result, ...policyFacts, receipt };
+    });
+}
+//# sourceMappingURL=subject-erase.js.map
+
+/***/ }),
+
+/***/ 25129:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   H: () => (/* binding */ subjectExportSummary),
+/* harmony export */   b: () => (/* binding */ subjectEraseSummary)
+/* harmony export */ });
+/* harmony import */ var _data_retention_policy_commit_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(83977);
+/* harmony import */ var _result_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(97343);
+
+
+/** Which tables the export took rows from, and how each references the subject. Never a value. */
+function subjectExportSummary(result) {
+    const rows = result.tables.reduce((n, t) => n + t.rows, 0);
+    const notes = result.notFollowed.map((s) => [
+        (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(s.table),
+        ` (${s.constraint}) references `,
+        (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(s.references),
+        ' again: a cycle, not followed',
+    ]);
+    return {
+        status: 'ok',
+        title: [
+            'Subject ',
+            (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(result.id),
+            ' of ',
+            (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(result.table),
+            `: ${rows} rows in ${result.tables.length} tables exported`,
+            ...(result.file ? [' to ', (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(result.file)] : []),
+        ],
+        blocks: [
+            {
+                kind: 'table',
+                columns: ['Table', 'References the subject by', 'Rows'],
+                rows: result.tables.map((t) => [
+                    (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.table),
+                    t.constraint ? [(0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.constraint), ' → ', (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.references)] : '(the subject)',
+                    String(t.rows),
+                ]),
+            },
+            ...(notes.length > 0 ? [{ kind: 'list', items: notes }] : []),
+        ],
+    };
+}
+/** What the erasure changed (or would), per table, and where its receipt went. */
+function subjectEraseSummary(result) {
+    const changed = result.tables.filter((t) => t.action === 'delete' || t.action === 'anonymize');
+    const rows = changed.reduce((n, t) => n + t.rows, 0);
+    const verb = result.action === 'erase' ? 'erased' : 'anonymized';
+    const notes = [];
+    if (result.dryRun)
+        notes.push('A dry run: nothing was changed. Pass --apply (or --dry-run false) to change data.');
+    if (result.tombstones > 0)
+        notes.push(`${result.tombstones} tombstones (salted key hashes) recorded: restore-test finds these rows if a restore brings them back.`);
+    if (result.receipt) {
+        const { location, table } = result.receipt;
+        const where = [];
+        if (location)
+            where.push([' at ', (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(location)]);
+        if (table)
+            where.push([location ? ' and in ' : ' in ', (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(table)]);
+        notes.push([
+            `Receipt ${result.receipt.sequence} (`,
+            (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(result.receipt.sha256.slice(0, 12)),
+            ') recorded',
+            ...where.flat(),
+            ...(result.policyCommit ? [`, policy commit ${(0,_data_retention_policy_commit_js__WEBPACK_IMPORTED_MODULE_1__/* .policyCommitText */ .N)(result.policyCommit)}`] : []),
+        ]);
+    }
+    return {
+        status: 'ok',
+        title: [
+            'Subject ',
+            (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(result.id),
+            ' of ',
+            (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(result.table),
+            result.dryRun ? `: ${rows} rows would be ${verb}` : `: ${rows} rows ${verb}`,
+            ' (rule ',
+            (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(result.rule),
+            ')',
+        ],
+        blocks: [
+            {
+                kind: 'table',
+                columns: ['Table', 'References the subject by', 'Action', 'Rows'],
+                rows: result.tables.map((t) => [
+                    (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.table),
+                    t.constraint ? [(0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.constraint), ' → ', (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.references)] : '(the subject)',
+                    t.action,
+                    String(t.rows),
+                ]),
+            },
+            ...(notes.length > 0 ? [{ kind: 'list', items: notes }] : []),
+        ],
+    };
+}
+//# sourceMappingURL=subject-summary.js.map
+
+/***/ }),
+
+/***/ 56054:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   j: () => (/* binding */ putRecord)
+/* harmony export */ });
+/* harmony import */ var node_stream_consumers__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(38321);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57706);
+
+
+/**
+ * Puts a small file that other runs read (a manifest, a verification record, a history entry) and reads it back
+ * whole: it is stored exactly as sent, or this fails and nothing remains under the key. A storage can report success
+ * for less than it was given (a nearly full disk, an S3-compatible server that rewrites bodies), and a record cut
+ * short is only found when the next run trips over it.
+ */
+async function putRecord(storage, key, content, options = {}) {
+    await storage.put(key, content, options);
+    let stored;
+    try {
+        stored = await (0,node_stream_consumers__WEBPACK_IMPORTED_MODULE_0__.buffer)(await storage.get(key, options.signal ? { signal: options.signal } : {}));
+    }
+    catch (error) {
+        await storage.delete(key).catch(() => undefined);
+        throw error;
+    }
+    if (!stored.equals(content)) {
+        await storage.delete(key).catch(() => undefined);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DbopsError */ .zJ('STORAGE_FAILED', `${storage.locate(key)} did not store what was written: ${stored.length} bytes read back, ${content.length} sent${stored.length === content.length ? ' (different content)' : ''}`, {
+            hint: 'It was removed. The storage accepted the write but kept something else: check for a full disk or quota, or an S3-compatible server that alters uploads (try s3-checksum WHEN_REQUIRED).',
+        });
+    }
+}
+//# sourceMappingURL=put-record.js.map
+
+/***/ })
+
+};

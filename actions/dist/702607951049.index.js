@@ -1,0 +1,1337 @@
+export const id = 702607951049;
+export const ids = [702607951049];
+export const modules = {
+
+/***/ 77995:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   L: () => (/* binding */ RunArchives)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57706);
+/* harmony import */ var _archive_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(85947);
+/**
+ * One purge run's archives, for PostgreSQL's purge and MongoDB's alike: each archive-to location opened once, the
+ * run's id that names its objects apart from any other run's (a rerun's duplicate of a batch never overwrites), and
+ * the encryption checked before a rule's first batch.
+ */
+
+
+class RunArchives {
+    setup;
+    runId = (0,_archive_js__WEBPACK_IMPORTED_MODULE_0__/* .archiveRunId */ .xn)(new Date());
+    storages = new Map();
+    constructor(setup) {
+        this.setup = setup;
+    }
+    /** The rule's storage and encryption; throws, before the rule's first batch, when either is missing. */
+    async forRule(rule, location) {
+        const encryption = (0,_archive_js__WEBPACK_IMPORTED_MODULE_0__/* .checkArchiveEncryption */ .av)(this.setup?.encryption, rule);
+        return { storage: await this.open(location, rule), encryption };
+    }
+    open(location, rule) {
+        let storage = this.storages.get(location);
+        if (!storage) {
+            const open = this.setup?.open;
+            if (!open)
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DbopsError */ .zJ('INVALID_INPUT', `Rule '${rule}' archives to ${location}, but no archive storage was set up`, { hint: 'Pass PurgeOptions.archive (the retention-purge operation does).' });
+            storage = open(location);
+            this.storages.set(location, storage);
+        }
+        return storage;
+    }
+}
+//# sourceMappingURL=archive-run.js.map
+
+/***/ }),
+
+/***/ 85947:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Vt: () => (/* binding */ archiveBatch),
+/* harmony export */   av: () => (/* binding */ checkArchiveEncryption),
+/* harmony export */   xn: () => (/* binding */ archiveRunId)
+/* harmony export */ });
+/* unused harmony export ARCHIVE_MANIFEST_FORMAT */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57075);
+/* harmony import */ var node_stream_consumers__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(38321);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(46466);
+/* harmony import */ var _crypto_age_index_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(16459);
+/* harmony import */ var _crypto_age_index_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(75578);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(57706);
+/* harmony import */ var _pipeline_compression_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(64678);
+/* harmony import */ var _storage_put_record_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(56054);
+/**
+ * Archive before delete (issue 16 parts 4 and 8): a batch's rows, as JSON Lines (one `to_jsonb` row per line) or,
+ * for MongoDB, as the documents' raw BSON concatenated (the .bson format mongorestore and bsondump read), compressed
+ * with zstd and encrypted with age exactly like a backup, stored, read back and checked by SHA-256, and described by
+ * a small manifest, all before the batch's delete. The caller deletes (commits) only once archiveBatch returns;
+ * a crash in between leaves the rows in the table and an archive object that no receipt names (the next run archives
+ * the rows again under a new name: duplicates are possible, loss is not). docs/retention.md shows the load-back.
+ */
+
+
+
+
+
+
+
+
+const ARCHIVE_MANIFEST_FORMAT = 'dbops.retention-archive/1';
+/** Refuses a run that would archive in the clear: archives hold exactly the personal data being purged. */
+function checkArchiveEncryption(encryption, rule) {
+    if (!encryption || (encryption.recipients.length === 0 && !encryption.passphrase))
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .invalidInput */ .aY)('encrypt-to', `is required: rule '${rule}' archives its rows (archive-to) and archives are always encrypted`, 'one or more age1... recipients (public keys), or encrypt-passphrase');
+    return encryption;
+}
+/** Names one run's archives apart from any other run's: a rerun's duplicate of a batch never overwrites. */
+function archiveRunId(startedAt) {
+    return `${startedAt
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d+Z$/, 'Z')}-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(3).toString('hex')}`;
+}
+const LEVEL = _pipeline_compression_js__WEBPACK_IMPORTED_MODULE_5__/* .LEVELS */ .A_.zstd.default;
+async function archiveBatch(storage, encryption, runId, batch, signal) {
+    const content = batch.content ?? 'jsonl';
+    const key = `${safeSegment(batch.rule)}/${runId}/${String(batch.batch).padStart(6, '0')}.${content}.zst.age`;
+    const body = await seal(batch.content === 'bson' ? batch.rows : batch.rows.map((row) => `${row}\n`), encryption, signal);
+    const sha256 = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(body).digest('hex');
+    const options = { contentType: 'application/octet-stream', ...(signal ? { signal } : {}) };
+    await storage.put(key, body, options);
+    await verifyStored(storage, key, body.length, sha256, signal);
+    const manifest = {
+        format: ARCHIVE_MANIFEST_FORMAT,
+        rule: batch.rule,
+        table: batch.table,
+        keyRange: batch.keyRange,
+        rows: batch.rows.length,
+        bytes: body.length,
+        sha256,
+        createdAt: new Date().toISOString(),
+        content,
+        compression: { algorithm: 'zstd', level: LEVEL },
+        encryption: encryption.passphrase
+            ? { method: 'age', passphrase: true }
+            : { method: 'age', recipients: encryption.recipients.map(_crypto_age_index_js__WEBPACK_IMPORTED_MODULE_6__/* .recipientFingerprint */ .AF) },
+    };
+    const manifestKey = `${key}.manifest.json`;
+    await (0,_storage_put_record_js__WEBPACK_IMPORTED_MODULE_7__/* .putRecord */ .j)(storage, manifestKey, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), {
+        contentType: 'application/json',
+        ...(signal ? { signal } : {}),
+    });
+    return {
+        location: storage.locate(key),
+        manifest: storage.locate(manifestKey),
+        rows: batch.rows.length,
+        bytes: body.length,
+        sha256,
+    };
+}
+/** Rows → zstd → age, in memory: a batch is bounded by the batch size, and its put is then one plain write. */
+async function seal(chunks, encryption, signal) {
+    const compressor = (0,_pipeline_compression_js__WEBPACK_IMPORTED_MODULE_5__/* .createCompressor */ ._S)('zstd', LEVEL, signal ? { signal } : {});
+    const encryptor = (0,_crypto_age_index_js__WEBPACK_IMPORTED_MODULE_8__/* .createAgeEncryptStream */ .x)({
+        recipients: encryption.recipients,
+        ...(encryption.passphrase ? { passphrase: encryption.passphrase } : {}),
+    });
+    const sealed = [];
+    await (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_3__.pipeline)(node_stream__WEBPACK_IMPORTED_MODULE_1__.Readable.from(chunks), compressor, encryptor, async (source) => {
+        for await (const chunk of source)
+            sealed.push(chunk);
+    }, signal ? { signal } : {});
+    return Buffer.concat(sealed);
+}
+/** Reads the object back whole: a storage that kept something else must not let the rows be deleted. */
+async function verifyStored(storage, key, bytes, sha256, signal) {
+    let stored;
+    try {
+        stored = await (0,node_stream_consumers__WEBPACK_IMPORTED_MODULE_2__.buffer)(await storage.get(key, signal ? { signal } : {}));
+    }
+    catch (error) {
+        await storage.delete(key).catch(() => undefined);
+        throw error;
+    }
+    const actual = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(stored).digest('hex');
+    if (stored.length !== bytes || actual !== sha256) {
+        await storage.delete(key).catch(() => undefined);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .DbopsError */ .zJ('VERIFY_FAILED', `The archive ${storage.locate(key)} does not match what was sent (${stored.length} bytes, sha256 ${actual.slice(0, 12)}…; expected ${bytes} bytes, ${sha256.slice(0, 12)}…)`, {
+            hint: 'It was removed and the batch was not deleted. Check the archive storage (full disk, quota, a server that alters uploads).',
+        });
+    }
+}
+/** A rule name as one key segment: rule names are the policy's own, but a key must not climb out of its folder. */
+function safeSegment(name) {
+    return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '') || 'rule';
+}
+//# sourceMappingURL=archive.js.map
+
+/***/ }),
+
+/***/ 37823:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ ruleCutoffs)
+/* harmony export */ });
+/**
+ * `appliesTo` says whether a minimum names the rule's table (the caller resolves names through the catalog, so
+ * `audit_logs` and `public.audit_logs` are the same table).
+ */
+function ruleCutoffs(keepSeconds, minimums, appliesTo, now) {
+    const cutoff = new Date(now.getTime() - keepSeconds * 1000);
+    const floors = minimums.filter(appliesTo).map((m) => m.keepAtLeastSeconds);
+    if (floors.length === 0)
+        return { cutoff, effectiveCutoff: cutoff };
+    const minimumSeconds = Math.max(...floors);
+    const floor = new Date(now.getTime() - minimumSeconds * 1000);
+    return { cutoff, effectiveCutoff: floor < cutoff ? floor : cutoff, minimumSeconds };
+}
+//# sourceMappingURL=cutoffs.js.map
+
+/***/ }),
+
+/***/ 81182:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  k: () => (/* binding */ dropExpiredPartitions),
+  n: () => (/* binding */ planPartitions)
+});
+
+// EXTERNAL MODULE: ./packages/core/lib/databases/postgres/data-retention-predicate.js
+var data_retention_predicate = __webpack_require__(49467);
+// EXTERNAL MODULE: ./packages/core/lib/databases/postgres/server-errors.js
+var server_errors = __webpack_require__(46579);
+;// CONCATENATED MODULE: ./packages/core/lib/databases/postgres/data-retention-partitions.js
+
+
+/** The comment a partition carries between its detach and its drop (the prefix finds it again). */
+const MARKER_PREFIX = 'dbops-retention detaching: ';
+async function partitionLayout(client, target, cutoff) {
+    const { rows: keys } = await client.query(`SELECT pt.partstrat AS strategy, pt.partnatts AS columns, a.attname AS column,
+            format_type(a.atttypid, a.atttypmod) AS type
+       FROM pg_partitioned_table pt
+       LEFT JOIN pg_attribute a ON a.attrelid = pt.partrelid AND a.attnum = pt.partattrs[0]
+      WHERE pt.partrelid = to_regclass($1)`, [target.table]);
+    const key = keys[0];
+    const none = (unsuitable) => ({ unsuitable, partitions: [], hasDefault: false });
+    if (!key)
+        return none('not a partitioned table');
+    if (key.strategy !== 'r' || key.columns !== 1 || key.column !== target.timeColumn)
+        return none(`not range-partitioned by ${target.timeColumn} alone`);
+    const { rows } = await client.query(`SELECT c.oid::regclass::text AS name, pg_get_expr(c.relpartbound, c.oid) AS bound, c.relkind,
+            greatest(c.reltuples, 0)::float8 AS rows, pg_total_relation_size(c.oid)::float8 AS bytes
+       FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = to_regclass($1) ORDER BY c.relname`, [target.table]);
+    const partitions = [];
+    for (const row of rows) {
+        const isDefault = row.bound === 'DEFAULT';
+        partitions.push({
+            name: row.name,
+            bound: row.bound,
+            isDefault,
+            leaf: row.relkind === 'r',
+            position: isDefault ? 'default' : await position(client, row.bound, key.type, cutoff),
+            estimatedRows: row.rows,
+            bytes: row.bytes,
+        });
+    }
+    return { partitions, hasDefault: partitions.some((p) => p.isDefault) };
+}
+/** Compares the bounds as the column's own type with the cutoff, in SQL: timestamp, timestamptz and date alike. */
+async function position(client, bound, type, cutoff) {
+    const match = /^FOR VALUES FROM \((.*)\) TO \((.*)\)$/.exec(bound);
+    if (!match)
+        return 'straddles'; // not a range bound we understand: never dropped whole
+    const [from, to] = [literal(match[1]), literal(match[2])];
+    const { rows } = await client.query(`SELECT coalesce($1::text::${type} <= $3::timestamptz, false) AS before,
+            coalesce($2::text::${type} >= $3::timestamptz, false) AS after`, [to ?? null, from ?? null, cutoff.toISOString()]);
+    // MAXVALUE as upper bound is never before; MINVALUE as lower bound is never after (both NULL here).
+    return rows[0].before ? 'before' : rows[0].after ? 'after' : 'straddles';
+}
+/** A bound value as printed (`'2026-01-01 00:00:00+00'`) unquoted; undefined for MINVALUE / MAXVALUE. */
+function literal(text) {
+    const quoted = /^'((?:[^']|'')*)'(?:::[\w ]+)?$/.exec(text.trim());
+    return quoted ? quoted[1].replaceAll("''", "'") : undefined;
+}
+/**
+ * True when a legal hold names any row of the partition (read at statement time, as batches read them). When no
+ * hold names the table at all, the partition is not read: that is what keeps a drop's time apart from its size.
+ */
+async function partitionHasHold(client, target, partition) {
+    if (target.holdSources.length === 0)
+        return false;
+    const names = target.holdSources.map((source) => `EXISTS (SELECT 1 FROM ${source} AS h WHERE h.subject_table::text = ANY($1::text[]))`);
+    const any = await client.query(`SELECT ${names.join(' OR ')} AS any`, [target.holdNames]);
+    if (!any.rows[0].any)
+        return false;
+    const params = new data_retention_predicate/* SqlParams */.xy();
+    const held = (0,data_retention_predicate/* heldExpression */.sB)(target, params);
+    const { rows } = await client.query(`SELECT EXISTS (SELECT 1 FROM ${partition} AS t WHERE ${held}) AS held`, params.values);
+    return rows[0].held;
+}
+/**
+ * Detaches a partition, marked first. CONCURRENTLY (PostgreSQL 14+, no default partition) runs outside any
+ * transaction and blocks neither readers nor writers; otherwise a plain DETACH in a short transaction whose
+ * lock_timeout bounds the wait for its ACCESS EXCLUSIVE lock on the parent.
+ */
+async function detachPartition(client, parent, partition, options) {
+    const { rows } = await client.query('SELECT obj_description(to_regclass($1), $2) AS comment', [partition.name, 'pg_class']);
+    const marker = { parent, bound: partition.bound, comment: rows[0]?.comment ?? null };
+    await client.query(`COMMENT ON TABLE ${partition.name} IS ${quoteLiteral(MARKER_PREFIX + JSON.stringify(marker))}`);
+    const limits = [`${options.lockTimeoutMs}ms`, `${options.statementTimeoutMs}ms`];
+    if (options.concurrently) {
+        const previous = await client.query("SELECT current_setting('lock_timeout') AS lock, current_setting('statement_timeout') AS statement");
+        await client.query("SELECT set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false)", limits);
+        try {
+            await client.query(`ALTER TABLE ${parent} DETACH PARTITION ${partition.name} CONCURRENTLY`);
+        }
+        finally {
+            const p = previous.rows[0];
+            await client.query("SELECT set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false)", [
+                p.lock,
+                p.statement,
+            ]);
+        }
+        return;
+    }
+    await inTransaction(client, limits, () => client.query(`ALTER TABLE ${parent} DETACH PARTITION ${partition.name}`));
+}
+/**
+ * In one transaction holding the detached table's ACCESS EXCLUSIVE lock: `check` (counts rows, looks at holds; it
+ * may throw to keep the table), then DROP TABLE. Returns check's value once the drop committed. No statement
+ * timeout: the lock is on a table no one else uses any more, and counting a large month may take a while.
+ */
+async function dropDetached(client, table, limits, check) {
+    return inTransaction(client, [`${limits.lockTimeoutMs}ms`, '0'], async () => {
+        await client.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+        const value = await check();
+        await client.query(`DROP TABLE ${table}`);
+        return value;
+    });
+}
+async function countRows(client, table) {
+    const { rows } = await client.query(`SELECT count(*)::float8 AS n FROM ${table}`);
+    return rows[0].n;
+}
+/**
+ * Undoes a detach that did not end in a drop (a hold appeared, a check failed, or an earlier run died): every table
+ * marked as detaching from `parent` is attached again with its bound and its comment restored; a detach that
+ * CONCURRENTLY left pending is finalized first. Returns the names put back.
+ */
+async function reattachDetached(client, parent, lockTimeoutMs, only) {
+    const { rows } = await client.query(`SELECT c.oid::regclass::text AS name, d.description AS comment, c.relispartition AS attached,
+            -- inhdetachpending read through jsonb: the column is new in PostgreSQL 14 (NULL before)
+            (SELECT bool_or((to_jsonb(i) ->> 'inhdetachpending')::boolean) FROM pg_inherits i WHERE i.inhrelid = c.oid) AS pending
+       FROM pg_description d JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
+      WHERE d.description LIKE $1 AND c.relkind = 'r'`, [`${MARKER_PREFIX}%`]);
+    const back = [];
+    for (const row of rows) {
+        if (only !== undefined && row.name !== only)
+            continue;
+        const marker = parseMarker(row.comment);
+        if (marker?.parent !== parent)
+            continue;
+        await inTransaction(client, [`${lockTimeoutMs}ms`, '0'], async () => {
+            if (row.pending)
+                await client.query(`ALTER TABLE ${parent} DETACH PARTITION ${row.name} FINALIZE`);
+            if (!row.attached || row.pending)
+                await client.query(`ALTER TABLE ${parent} ATTACH PARTITION ${row.name} ${marker.bound}`);
+            await client.query(`COMMENT ON TABLE ${row.name} IS ${marker.comment === null ? 'NULL' : quoteLiteral(marker.comment)}`);
+        });
+        back.push(row.name);
+    }
+    return back;
+}
+/** A marker comment's content, or undefined when the comment only looks like one. */
+function parseMarker(comment) {
+    try {
+        const marker = JSON.parse(comment.slice(MARKER_PREFIX.length));
+        return typeof marker.parent === 'string' && typeof marker.bound === 'string' ? marker : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Whether this server can DETACH CONCURRENTLY (PostgreSQL 14 and later). */
+async function canDetachConcurrently(client) {
+    const { rows } = await client.query("SELECT current_setting('server_version_num')::int AS version");
+    return rows[0].version >= 140000;
+}
+/** Keys of a partition in key order, after `afterKey`, with each row as JSON text: what the archive writes. */
+async function partitionChunk(client, target, table, size, afterKey) {
+    const params = new data_retention_predicate/* SqlParams */.xy();
+    const keys = target.primaryKey.map((k) => `t.${(0,server_errors/* sqlName */.iA)(k.name)}`);
+    const after = afterKey
+        ? `WHERE (${keys.join(', ')}) > (${target.primaryKey.map((k, i) => `${params.add(afterKey[i])}::${k.type}`).join(', ')})`
+        : '';
+    const keyText = keys.length === 1 ? `${keys[0]}::text` : `ROW(${keys.join(', ')})::text`;
+    const { rows } = await client.query(`SELECT ${keys.map((k, i) => `${k}::text AS key_${i}`).join(', ')}, ${keyText} AS key, to_jsonb(t)::text AS row
+       FROM ${table} AS t ${after} ORDER BY ${keys.join(', ')} LIMIT ${params.add(size)}`, params.values);
+    const last = rows.at(-1);
+    return {
+        rows: rows.map((r) => r.row),
+        keys: rows.map((r) => r.key),
+        ...(last ? { lastKey: target.primaryKey.map((_, i) => last[`key_${i}`]) } : {}),
+    };
+}
+async function inTransaction(client, limits, body) {
+    await client.query('BEGIN');
+    try {
+        await client.query("SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)", limits);
+        const value = await body();
+        await client.query('COMMIT');
+        return value;
+    }
+    catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+    }
+}
+function quoteLiteral(text) {
+    return `'${text.replaceAll("'", "''")}'`;
+}
+//# sourceMappingURL=data-retention-partitions.js.map
+// EXTERNAL MODULE: ./packages/core/lib/databases/postgres/lock-wait.js
+var lock_wait = __webpack_require__(62725);
+// EXTERNAL MODULE: ./packages/core/lib/errors.js
+var errors = __webpack_require__(57706);
+;// CONCATENATED MODULE: ./packages/core/lib/data-retention/partitions.js
+
+
+
+/** Undefined for rules whose table is not partitioned, and for soft-delete rules (their column is not the key). */
+async function planPartitions(client, target) {
+    if (!target.partitioned || target.kind !== 'age')
+        return undefined;
+    const layout = await partitionLayout(client, target, target.effectiveCutoff);
+    const detach = !layout.hasDefault && (await canDetachConcurrently(client)) ? 'concurrently' : 'with-lock-timeout';
+    const plan = { detach, drop: [], rows: [] };
+    if (layout.unsuitable)
+        return { ...plan, unsuitable: layout.unsuitable };
+    const blocker = target.where !== undefined
+        ? "the rule's where filter keeps some of its rows"
+        : target.dependants.length > 0
+            ? `other tables reference ${target.table} (${target.dependants.map((d) => d.table).join(', ')})`
+            : undefined;
+    for (const p of layout.partitions) {
+        if (p.position === 'after')
+            continue; // nothing in it has expired
+        const reason = await byRowsReason(client, target, p, blocker);
+        if (reason)
+            plan.rows.push({ name: p.name, bounds: p.bound, reason });
+        else
+            plan.drop.push({ name: p.name, bounds: p.bound, estimatedRows: p.estimatedRows, bytes: p.bytes });
+    }
+    return plan;
+}
+async function byRowsReason(client, target, p, blocker) {
+    if (p.position === 'default')
+        return 'the default partition: only its expired rows go';
+    if (p.position === 'straddles')
+        return 'it straddles the cutoff: only its expired rows go';
+    if (!p.leaf)
+        return 'it is partitioned itself';
+    if (blocker)
+        return blocker;
+    if (await partitionHasHold(client, target, p.name))
+        return 'a legal hold names rows in it';
+    return undefined;
+}
+/**
+ * Drops the partitions the plan would drop, one at a time: marked, detached, then in one transaction under the
+ * detached table's lock the holds checked again (a hold added since the plan still protects), its rows archived and
+ * counted, and the table dropped. A partition whose drop fails is attached again and left to the batches.
+ */
+async function dropExpiredPartitions(client, target, setup) {
+    const reattached = await reattachDetached(client, target.table, setup.lockTimeoutMs);
+    for (const name of reattached)
+        setup.log.warn(`Rule '${target.rule}': ${name} was detached by an interrupted run; attached again`);
+    const plan = await planPartitions(client, target);
+    const result = { dropped: [], byRows: [...(plan?.rows ?? [])], reattached };
+    for (const p of plan?.drop ?? []) {
+        if (setup.stopped())
+            break;
+        try {
+            await detachPartition(client, target.table, { name: p.name, bound: p.bounds }, {
+                concurrently: plan.detach === 'concurrently',
+                lockTimeoutMs: setup.lockTimeoutMs,
+                statementTimeoutMs: setup.statementTimeoutMs,
+            });
+        }
+        catch (error) {
+            // Nothing changed but the marker (a pending CONCURRENTLY detach is finished and undone by the next run).
+            await reattachDetached(client, target.table, setup.lockTimeoutMs, p.name).catch(() => undefined);
+            result.byRows.push({ name: p.name, bounds: p.bounds, reason: `its detach failed (${reasonOf(error)})` });
+            continue;
+        }
+        try {
+            const dropped = await dropDetached(client, p.name, setup, () => archiveAndCount(client, target, p, setup));
+            result.dropped.push(dropped);
+            setup.log.info(`Rule '${target.rule}': partition ${p.name} (${dropped.rows} rows) detached and dropped`);
+        }
+        catch (error) {
+            await reattachDetached(client, target.table, setup.lockTimeoutMs, p.name);
+            result.byRows.push({ name: p.name, bounds: p.bounds, reason: `not dropped (${reasonOf(error)})` });
+        }
+    }
+    return result;
+}
+class HoldAppeared extends Error {
+}
+async function archiveAndCount(client, target, p, setup) {
+    if (await partitionHasHold(client, target, p.name))
+        throw new HoldAppeared('a legal hold names rows in it');
+    const archives = [];
+    if (!setup.archive)
+        return { name: p.name, bounds: p.bounds, rows: await countRows(client, p.name), archives };
+    let rows = 0;
+    let afterKey;
+    for (let chunk = 1;; chunk++) {
+        const next = await partitionChunk(client, target, p.name, setup.batchSize, afterKey);
+        if (next.rows.length === 0)
+            break;
+        archives.push(await setup.archive(p.name, chunk, next.rows, next.keys));
+        rows += next.rows.length;
+        if (next.rows.length < setup.batchSize)
+            break;
+        afterKey = next.lastKey;
+    }
+    return { name: p.name, bounds: p.bounds, rows, archives };
+}
+function reasonOf(error) {
+    if (error instanceof HoldAppeared)
+        return error.message;
+    if ((0,lock_wait/* isLockTimeout */.Td)(error))
+        return 'lock-timeout reached';
+    return (0,errors/* asDbopsError */.lS)(error).message;
+}
+//# sourceMappingURL=partitions.js.map
+
+/***/ }),
+
+/***/ 74913:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  AY: () => (/* binding */ DEFAULT_COUNT_LIMIT),
+  B3: () => (/* binding */ DEFAULT_PLAN_STATEMENT_TIMEOUT_MS),
+  SA: () => (/* binding */ planRetention)
+});
+
+// EXTERNAL MODULE: ./packages/core/lib/databases/postgres/data-retention-predicate.js
+var data_retention_predicate = __webpack_require__(49467);
+;// CONCATENATED MODULE: ./packages/core/lib/databases/postgres/data-retention-count.js
+
+async function countRule(client, target, limit) {
+    const count = (0,data_retention_predicate/* countSql */.eA)(target, limit);
+    const { rows } = await client.query(count.text, count.values);
+    const estimate = (0,data_retention_predicate/* estimateSql */.J4)(target);
+    const plan = await client.query(estimate.text, estimate.values);
+    const r = rows[0];
+    return {
+        expired: r.expired,
+        protectedByHold: r.held,
+        protectedByMinimum: r.young,
+        toPurge: r.expired - r.kept,
+        exact: r.expired <= limit,
+        estimatedExpired: plan.rows[0]['QUERY PLAN'][0].Plan['Plan Rows'],
+    };
+}
+//# sourceMappingURL=data-retention-count.js.map
+// EXTERNAL MODULE: ./packages/core/lib/databases/postgres/server-errors.js
+var server_errors = __webpack_require__(46579);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/partitions.js + 1 modules
+var data_retention_partitions = __webpack_require__(81182);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/targets.js
+var data_retention_targets = __webpack_require__(26675);
+;// CONCATENATED MODULE: ./packages/core/lib/data-retention/plan.js
+
+
+
+
+/** Rows counted exactly per rule before the counts become lower bounds (and the estimate is what to read). */
+const DEFAULT_COUNT_LIMIT = 1_000_000;
+/** A plan's statements are bounded too: a count that runs away is stopped, not waited for. */
+const DEFAULT_PLAN_STATEMENT_TIMEOUT_MS = 60_000;
+async function planRetention(client, policy, now, options = {}) {
+    const countLimit = options.countLimit ?? DEFAULT_COUNT_LIMIT;
+    const { targets, skipped } = await (0,data_retention_targets/* resolveRuleTargets */.B)(client, policy, now, options.rules);
+    const rules = [];
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    try {
+        await client.query("SELECT set_config('statement_timeout', $1, true)", [
+            `${options.statementTimeoutMs ?? DEFAULT_PLAN_STATEMENT_TIMEOUT_MS}ms`,
+        ]);
+        for (const target of targets) {
+            let rows;
+            try {
+                rows = await countRule(client, target, countLimit);
+            }
+            catch (error) {
+                throw (0,server_errors/* translateServerError */.YF)(error, { relation: target.table }) ?? error;
+            }
+            const plan = {
+                rule: target.rule,
+                kind: target.kind,
+                action: target.action,
+                table: target.table,
+                partitioned: target.partitioned,
+                timeColumn: target.timeColumn,
+                cutoff: target.cutoff.toISOString(),
+                effectiveCutoff: target.effectiveCutoff.toISOString(),
+                rows,
+                dependants: target.dependants,
+            };
+            if (target.minimumSeconds !== undefined)
+                plan.minimumSeconds = target.minimumSeconds;
+            if (target.bytesPerRow !== undefined)
+                plan.estimatedBytes = Math.round(rows.toPurge * target.bytesPerRow);
+            const partitions = await (0,data_retention_partitions/* planPartitions */.n)(client, target);
+            if (partitions)
+                plan.partitions = partitions;
+            rules.push(plan);
+        }
+    }
+    finally {
+        await client.query('ROLLBACK').catch(() => undefined);
+    }
+    return { now: now.toISOString(), countLimit, rules, skipped, policy };
+}
+//# sourceMappingURL=plan.js.map
+
+/***/ }),
+
+/***/ 95006:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  p_: () => (/* binding */ DEFAULT_PURGE_STATEMENT_TIMEOUT_MS),
+  yV: () => (/* binding */ purgeRetention)
+});
+
+// UNUSED EXPORTS: DEFAULT_LOCK_RETRIES
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(77598);
+// EXTERNAL MODULE: external "node:timers/promises"
+var promises_ = __webpack_require__(58500);
+// EXTERNAL MODULE: ./packages/core/lib/databases/postgres/data-retention-predicate.js
+var data_retention_predicate = __webpack_require__(49467);
+;// CONCATENATED MODULE: ./packages/core/lib/databases/postgres/data-retention-batch.js
+
+async function runBatch(client, target, limits, afterKey, beforeCommit) {
+    const sql = (0,data_retention_predicate/* batchSql */.$h)(target, limits.size, afterKey, beforeCommit !== undefined);
+    await client.query('BEGIN');
+    try {
+        await client.query("SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)", [
+            `${limits.lockTimeoutMs}ms`,
+            `${limits.statementTimeoutMs}ms`,
+        ]);
+        const { rows } = await client.query(sql.text, sql.values);
+        if (beforeCommit && rows.length > 0)
+            await beforeCommit(rows.map((r) => r.archived), rows.map((r) => r.key));
+        await client.query('COMMIT');
+        const last = rows.at(-1);
+        const outcome = { rows: rows.length, keys: rows.map((r) => r.key) };
+        if (last)
+            outcome.lastKey = target.primaryKey.map((_, i) => last[`key_${i}`]);
+        return outcome;
+    }
+    catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined); // the connection may be gone; the server rolls back then
+        throw error;
+    }
+}
+/**
+ * Sessions holding a lock on the table that a batch waited for, for the error: who and what kind of lock, never
+ * their SQL text (it can hold personal data or passwords).
+ */
+async function describeTableLockers(client, table) {
+    const { rows } = await client.query(`SELECT DISTINCT a.pid, l.mode, a.application_name AS application, a.usename, a.state
+       FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+      WHERE l.locktype = 'relation' AND l.granted AND l.relation = to_regclass($1) AND a.pid <> pg_backend_pid()
+        AND l.mode IN ('ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock')
+      ORDER BY a.pid LIMIT 3`, [table]);
+    return rows
+        .map((r) => `session ${r.pid} holds ${r.mode} (application '${r.application}', user '${r.usename}', ${r.state})`)
+        .join('; ');
+}
+//# sourceMappingURL=data-retention-batch.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/postgres/data-retention-pressure.js
+async function readPurgePressure(client) {
+    const { rows } = await client.query(`SELECT (SELECT max(extract(epoch FROM replay_lag))::float8 * 1000 FROM pg_stat_replication) AS lag,
+            s.slot_name AS slot, s.retained,
+            (SELECT count(*)::int FROM pg_stat_activity
+              WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid()) AS active
+       FROM (SELECT 1) AS one
+       LEFT JOIN LATERAL (
+         SELECT slot_name, pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::float8 AS retained
+           FROM pg_replication_slots
+          WHERE restart_lsn IS NOT NULL AND NOT pg_is_in_recovery()
+          ORDER BY 2 DESC LIMIT 1) AS s ON true`);
+    const row = rows[0];
+    return {
+        lagMs: row.lag ?? 0,
+        ...(row.slot === null || row.retained === null ? {} : { slot: { name: row.slot, retainedBytes: row.retained } }),
+        activeSessions: row.active,
+    };
+}
+//# sourceMappingURL=data-retention-pressure.js.map
+// EXTERNAL MODULE: ./packages/core/lib/databases/postgres/lock-wait.js
+var lock_wait = __webpack_require__(62725);
+// EXTERNAL MODULE: ./packages/core/lib/databases/postgres/server-errors.js
+var server_errors = __webpack_require__(46579);
+// EXTERNAL MODULE: ./packages/core/lib/errors.js
+var errors = __webpack_require__(57706);
+// EXTERNAL MODULE: ./packages/core/lib/format.js
+var format = __webpack_require__(65118);
+// EXTERNAL MODULE: ./packages/core/lib/log.js
+var log = __webpack_require__(69579);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/archive.js
+var data_retention_archive = __webpack_require__(85947);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/archive-run.js
+var archive_run = __webpack_require__(77995);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/partitions.js + 1 modules
+var partitions = __webpack_require__(81182);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/targets.js
+var targets = __webpack_require__(26675);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/throttle.js
+var throttle = __webpack_require__(36645);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/tombstones.js
+var tombstones = __webpack_require__(42837);
+;// CONCATENATED MODULE: ./packages/core/lib/databases/postgres/data-retention-vacuum.js
+async function vacuumAnalyze(client, table, lockTimeoutMs) {
+    const { rows } = await client.query("SELECT current_setting('lock_timeout') AS lock");
+    await client.query("SELECT set_config('lock_timeout', $1, false)", [`${lockTimeoutMs}ms`]);
+    try {
+        await client.query(`VACUUM (ANALYZE) ${table}`);
+    }
+    finally {
+        await client.query("SELECT set_config('lock_timeout', $1, false)", [rows[0].lock]);
+    }
+}
+//# sourceMappingURL=data-retention-vacuum.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/data-retention/vacuum.js
+
+
+
+async function vacuumPurged(client, rules, lockTimeoutMs, log) {
+    // Batches leave dead rows; dropped partitions left none. On a partitioned table only the partitions the batches
+    // went through are vacuumed, not every month the parent has.
+    const tables = [
+        ...new Set(rules
+            .filter((r) => r.batches > 0)
+            .flatMap((r) => r.partitions && r.partitions.byRows.length > 0 ? r.partitions.byRows.map((p) => p.name) : [r.table])),
+    ];
+    const outcomes = [];
+    for (const table of tables) {
+        const start = performance.now();
+        try {
+            await vacuumAnalyze(client, table, lockTimeoutMs);
+            outcomes.push({ table, outcome: 'vacuumed', durationMs: Math.round(performance.now() - start) });
+        }
+        catch (error) {
+            const reason = (0,lock_wait/* isLockTimeout */.Td)(error)
+                ? `another session held a conflicting lock for longer than lock-timeout (${lockTimeoutMs} ms)`
+                : (0,errors/* asDbopsError */.lS)(error).message;
+            log.warn(`VACUUM (ANALYZE) ${table} skipped: ${reason}`);
+            outcomes.push({ table, outcome: 'skipped', durationMs: Math.round(performance.now() - start), reason });
+        }
+    }
+    return outcomes;
+}
+//# sourceMappingURL=vacuum.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/data-retention/purge.js
+/**
+ * The purge: each rule's rows past its effective cutoff, not held, deleted (or anonymized) in keyset batches on the
+ * primary key, each batch one short transaction under lock_timeout and statement_timeout. Between batches it paces
+ * itself (throttle.ts), waits while standbys lag, and stops cleanly when aborted or out of time: every batch is
+ * committed or rolled back whole, and the result says exactly what committed so a receipt can record it. Legal
+ * holds are part of every batch's statement, so a hold added after the plan still protects its rows. A rule with
+ * archive-to archives each batch (archive.ts) inside its transaction, before it commits: no archive, no delete.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const DEFAULT_PURGE_STATEMENT_TIMEOUT_MS = 30_000;
+const DEFAULT_LOCK_RETRIES = 2;
+/**
+ * Purges a plan (at its cutoffs, for its rules) or a policy. Throws, having changed nothing, when the policy does
+ * not match the database or a hold cannot be read; after the first batch it never throws for a batch: it returns
+ * what committed, with outcome 'failed' and the error, so the caller can record a receipt before failing the run.
+ */
+async function purgeRetention(client, source, options = {}) {
+    const plan = 'policy' in source ? source : undefined;
+    const policy = plan ? plan.policy : source;
+    const now = plan ? new Date(plan.now) : (options.now ?? new Date());
+    const rules = options.rules ?? plan?.rules.map((r) => r.rule);
+    const startedAt = new Date();
+    const started = performance.now();
+    const resolved = await (0,targets/* resolveRuleTargets */.B)(client, policy, now, rules);
+    const run = new PurgeRun(client, policy, options, started);
+    await run.purge(resolved.targets);
+    const vacuum = options.vacuum === false || run.outcome === 'aborted'
+        ? undefined
+        : await vacuumPurged(client, run.results, run.lockTimeoutMs, options.log ?? log/* silentLogger */.qq);
+    return {
+        startedAt: startedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+        now: now.toISOString(),
+        outcome: run.outcome,
+        ...(run.error ? { error: run.error } : {}),
+        rules: run.results,
+        skipped: resolved.skipped,
+        lagWaitMs: Math.round(run.waits.lag),
+        ...(run.maxSlotWalBytes === undefined ? {} : { slotWalWaitMs: Math.round(run.waits.slotWal) }),
+        ...(run.maxActiveSessions === undefined ? {} : { loadWaitMs: Math.round(run.waits.load) }),
+        ...(run.waitingFor ? { stoppedWaitingFor: run.waitingFor } : {}),
+        ...(vacuum ? { vacuum } : {}),
+    };
+}
+class PurgeRun {
+    client;
+    options;
+    started;
+    outcome = 'complete';
+    error;
+    results = [];
+    /** Milliseconds waited, per bound. */
+    waits = { lag: 0, slotWal: 0, load: 0 };
+    /** Why the run is waiting right now (set while it waits; left set when the wait ended the run). */
+    waitingFor;
+    maxSlotWalBytes;
+    maxActiveSessions;
+    pacing;
+    size;
+    lockTimeoutMs;
+    lockRetries;
+    maxLagMs;
+    log;
+    archives;
+    constructor(client, policy, options, started) {
+        this.client = client;
+        this.options = options;
+        this.started = started;
+        this.size = options.batchSize ?? policy.defaults.batchSize;
+        this.pacing = {
+            sleepMs: options.sleepMs ?? 0,
+            sleepCoefficient: options.sleepCoefficient ?? 0.5,
+            maxRuntimeMs: options.maxRuntimeMs ?? policy.defaults.maxRuntimeMs,
+        };
+        this.lockTimeoutMs = options.lockTimeoutMs ?? policy.defaults.lockTimeoutMs;
+        this.lockRetries = options.lockRetries ?? DEFAULT_LOCK_RETRIES;
+        this.maxLagMs = options.maxReplicationLagMs ?? policy.defaults.maxReplicationLagMs;
+        this.maxSlotWalBytes = options.maxSlotWalBytes ?? policy.defaults.maxSlotWalBytes;
+        this.maxActiveSessions = options.maxActiveSessions ?? policy.defaults.maxActiveSessions;
+        this.log = options.log ?? log/* silentLogger */.qq;
+        this.archives = new archive_run/* RunArchives */.L(options.archive);
+    }
+    async purge(targets) {
+        const results = targets.map((t) => ({
+            result: {
+                rule: t.rule,
+                table: t.table,
+                action: t.action,
+                cutoff: t.cutoff.toISOString(),
+                effectiveCutoff: t.effectiveCutoff.toISOString(),
+                rows: 0,
+                batches: 0,
+                durationMs: 0,
+                complete: false,
+                keysSha256: '',
+                archives: [],
+            },
+            hash: (0,external_node_crypto_.createHash)('sha256'),
+        }));
+        this.results.push(...results.map((r) => r.result));
+        try {
+            for (const [i, target] of targets.entries()) {
+                const { result, hash } = results[i];
+                // Between rules as between batches: the budget and the abort signal may end the run here.
+                if (i > 0 && !(await this.pause(0)))
+                    return;
+                const ruleStart = performance.now();
+                try {
+                    await this.dropPartitions(target, result);
+                    if (!(await this.purgeRule(target, result, hash)))
+                        return;
+                }
+                catch (error) {
+                    // Not a batch (those are handled in purgeRule): the lag query, or the caller's onBatch. Still no throw.
+                    this.outcome = 'failed';
+                    const cause = (0,server_errors/* translateServerError */.YF)(error) ?? (0,errors/* asDbopsError */.lS)(error);
+                    this.error = new errors/* DbopsError */.zJ(cause.code, `Rule '${target.rule}' on ${target.table}: ${cause.message}; ${result.rows} rows in ${result.batches} committed batches stay ${target.action === 'delete' ? 'deleted' : 'anonymized'}`, { cause: error, ...(cause.hint ? { hint: cause.hint } : {}) });
+                    return;
+                }
+                finally {
+                    result.durationMs = Math.round(performance.now() - ruleStart);
+                }
+                this.log.info(`Rule '${target.rule}': ${result.rows} rows ${target.action === 'delete' ? 'deleted' : 'anonymized'} from ${target.table} in ${result.batches} batches`);
+            }
+        }
+        finally {
+            for (const { result, hash } of results)
+                result.keysSha256 = hash.digest('hex');
+        }
+    }
+    /** Age rules on partitioned tables: expired partitions go whole first (partitions.ts); batches do the rest. */
+    async dropPartitions(target, result) {
+        if (!target.partitioned || target.kind !== 'age')
+            return;
+        const location = target.archiveTo;
+        let archive;
+        if (location !== undefined) {
+            const { storage, encryption } = await this.archives.forRule(target.rule, location);
+            archive = async (partition, chunk, rows, keys) => {
+                const segment = partition.replace(/[^A-Za-z0-9_-]+/g, '-');
+                const batch = { rule: target.rule, table: target.table, batch: chunk, rows };
+                const keyRange = { first: keys[0], last: keys.at(-1) };
+                const record = await (0,data_retention_archive/* archiveBatch */.Vt)(storage, encryption, `${this.archives.runId}-${segment}`, { ...batch, keyRange }, this.options.signal);
+                this.log.info(`Rule '${target.rule}': ${rows.length} rows of ${partition} archived to ${record.location}`);
+                await this.options.afterArchive?.(record);
+                return record;
+            };
+        }
+        result.partitions = await (0,partitions/* dropExpiredPartitions */.k)(this.client, target, {
+            lockTimeoutMs: this.lockTimeoutMs,
+            statementTimeoutMs: this.options.statementTimeoutMs ?? DEFAULT_PURGE_STATEMENT_TIMEOUT_MS,
+            batchSize: this.size,
+            ...(archive ? { archive } : {}),
+            stopped: () => this.stopped() || (0,throttle/* budgetSpent */.m)(this.pacing, performance.now() - this.started, 0),
+            log: this.log,
+        });
+        for (const dropped of result.partitions.dropped)
+            result.rows += dropped.rows;
+    }
+    /** Runs one rule's batches; false when the run must stop (outcome and error set). */
+    async purgeRule(target, result, hash) {
+        let afterKey;
+        for (;;) {
+            if (!(await this.waitForHeadroom()))
+                return false;
+            const batchStart = performance.now();
+            let outcome;
+            const archived = [];
+            try {
+                const archive = await this.archiveStep(target, result, archived);
+                outcome = await this.batchWithRetries(target, afterKey, (0,tombstones/* withTombstones */.Zg)(this.client, target, archive));
+            }
+            catch (error) {
+                this.outcome = 'failed';
+                this.error = await this.batchError(error, target, result);
+                return false;
+            }
+            const batchMs = performance.now() - batchStart;
+            if (outcome.rows > 0) {
+                result.rows += outcome.rows;
+                result.batches++;
+                result.archives.push(...archived); // committed: only now does the receipt name it
+                for (const key of outcome.keys)
+                    hash.update(`${key}\n`);
+                await this.options.onBatch?.({
+                    rule: target.rule,
+                    table: target.table,
+                    batch: result.batches,
+                    rows: outcome.rows,
+                    ruleRows: result.rows,
+                    durationMs: Math.round(batchMs),
+                });
+            }
+            if (outcome.rows < this.size) {
+                result.complete = true;
+                return true;
+            }
+            afterKey = outcome.lastKey;
+            if (!(await this.pause((0,throttle/* pauseAfterBatch */.l)(this.pacing, batchMs))))
+                return false;
+        }
+    }
+    /**
+     * The step that archives a batch inside its transaction, or undefined when the rule does not archive. `archived`
+     * gets the batch's archive once stored; a retried batch (lock timeout) archives anew, and only the last counts.
+     */
+    async archiveStep(target, result, archived) {
+        const location = target.archiveTo;
+        if (location === undefined)
+            return undefined;
+        const { storage, encryption } = await this.archives.forRule(target.rule, location);
+        return async (rows, keys) => {
+            const record = await (0,data_retention_archive/* archiveBatch */.Vt)(storage, encryption, this.archives.runId, {
+                rule: target.rule,
+                table: target.table,
+                batch: result.batches + 1,
+                rows,
+                keyRange: { first: keys[0], last: keys.at(-1) },
+            }, this.options.signal);
+            archived.splice(0, archived.length, record);
+            this.log.info(`Rule '${target.rule}': ${rows.length} rows archived to ${record.location}`);
+            await this.options.afterArchive?.(record);
+        };
+    }
+    async batchWithRetries(target, afterKey, beforeCommit) {
+        const limits = {
+            size: this.size,
+            lockTimeoutMs: this.lockTimeoutMs,
+            statementTimeoutMs: this.options.statementTimeoutMs ?? DEFAULT_PURGE_STATEMENT_TIMEOUT_MS,
+        };
+        for (let attempt = 0;; attempt++) {
+            try {
+                return await runBatch(this.client, target, limits, afterKey, beforeCommit);
+            }
+            catch (error) {
+                if (!(0,lock_wait/* isLockTimeout */.Td)(error) || attempt >= this.lockRetries)
+                    throw error;
+                const delay = (this.options.lockRetryDelayMs ?? 1000) * 2 ** attempt;
+                this.log.warn(`Rule '${target.rule}': ${target.table} is locked; trying the batch again in ${delay} ms`);
+                if (!(await this.pause(delay)))
+                    throw error;
+            }
+        }
+    }
+    /** Waits while a standby lags more than allowed; false when the run must stop meanwhile. */
+    /**
+     * Before each batch: waits while a standby lags, a slot holds back WAL or the server is busy beyond the policy's
+     * bounds (checked in that order, one query), so a purge never adds to a replica's lag or a full WAL disk. False
+     * when the run must stop (the budget ran out or it was aborted while waiting; waitingFor then says why).
+     */
+    async waitForHeadroom() {
+        for (;;) {
+            if (this.stopped())
+                return false;
+            const over = this.overBound(await readPurgePressure(this.client));
+            if (!over) {
+                this.waitingFor = undefined;
+                return true;
+            }
+            if (over.reason !== this.waitingFor)
+                this.log.info(`${over.reason}; waiting`);
+            this.waitingFor = over.reason;
+            const before = performance.now();
+            const goOn = await this.pause(this.options.lagCheckIntervalMs ?? 1000);
+            this.waits[over.bound] += performance.now() - before;
+            if (!goOn)
+                return false;
+        }
+    }
+    /** The first bound the server is past, and a sentence naming it; undefined when there is room. */
+    overBound(pressure) {
+        if (pressure.lagMs > this.maxLagMs)
+            return {
+                bound: 'lag',
+                reason: `A standby lags ${Math.round(pressure.lagMs)} ms behind (max-replication-lag ${this.maxLagMs} ms)`,
+            };
+        const slot = pressure.slot;
+        if (this.maxSlotWalBytes !== undefined && slot && slot.retainedBytes > this.maxSlotWalBytes)
+            return {
+                bound: 'slotWal',
+                reason: `Replication slot '${slot.name}' holds back ${(0,format/* formatBytes */.z3)(slot.retainedBytes)} of WAL (max-slot-wal ${(0,format/* formatBytes */.z3)(this.maxSlotWalBytes)})`,
+            };
+        if (this.maxActiveSessions !== undefined && pressure.activeSessions > this.maxActiveSessions)
+            return {
+                bound: 'load',
+                reason: `${pressure.activeSessions} other sessions are running a statement (max-active-sessions ${this.maxActiveSessions})`,
+            };
+        return undefined;
+    }
+    /** Sleeps between batches unless that would spend the budget or the run is aborted; false to stop. */
+    async pause(ms) {
+        if (this.stopped())
+            return false;
+        if ((0,throttle/* budgetSpent */.m)(this.pacing, performance.now() - this.started, ms)) {
+            this.outcome = 'time-budget';
+            return false;
+        }
+        if (ms <= 0)
+            return true;
+        try {
+            await (0,promises_.setTimeout)(ms, undefined, this.options.signal ? { signal: this.options.signal } : undefined);
+        }
+        catch {
+            // aborted while sleeping: stopped() records it
+        }
+        return !this.stopped();
+    }
+    stopped() {
+        if (this.options.signal?.aborted) {
+            this.outcome = 'aborted';
+            return true;
+        }
+        return false;
+    }
+    /** The batch's error, naming the rule and table and saying what stays committed. */
+    async batchError(error, target, result) {
+        const at = `Rule '${target.rule}' on ${target.table}`;
+        const kept = `${result.rows} rows in ${result.batches} committed batches stay ${target.action === 'delete' ? 'deleted' : 'anonymized'}; the failed batch was rolled back whole`;
+        if ((0,lock_wait/* isLockTimeout */.Td)(error)) {
+            const lockers = await describeTableLockers(this.client, target.table).catch(() => '');
+            return new errors/* DbopsError */.zJ('TIMEOUT', `${at}: a batch waited longer than lock-timeout (${this.lockTimeoutMs} ms) for a lock on ${target.table}, ${1 + this.lockRetries} times; ${kept}`, {
+                input: 'lock-timeout',
+                cause: error,
+                hint: `${lockers ? `${lockers}. ` : 'Another session holds a lock on the table. '}Run again once it is released (the next run continues where this one stopped), end that session, or raise lock-timeout.`,
+            });
+        }
+        if (error.code === '23503')
+            // The server's message names the constraint and the referencing table, not the key (that is in its detail).
+            return new errors/* DbopsError */.zJ('CHECK_FAILED', `${at}: ${error.message}; ${kept}`, {
+                cause: error,
+                hint: `Rows of ${target.table} are still referenced by another table's foreign key (the plan lists them as dependants). Purge the dependants first (a rule on that table, listed before this one), or make the foreign key ON DELETE CASCADE or SET NULL; dbops never cascades by itself.`,
+            });
+        const translated = (0,server_errors/* translateServerError */.YF)(error, { relation: target.table }) ?? (0,errors/* asDbopsError */.lS)(error);
+        return new errors/* DbopsError */.zJ(translated.code, `${at}: ${translated.message}; ${kept}`, {
+            cause: error,
+            ...(translated.hint ? { hint: translated.hint } : {}),
+            ...(translated.input ? { input: translated.input } : {}),
+        });
+    }
+}
+//# sourceMappingURL=purge.js.map
+
+/***/ }),
+
+/***/ 26675:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ resolveRuleTargets),
+/* harmony export */   D: () => (/* binding */ chooseRules)
+/* harmony export */ });
+/* harmony import */ var _databases_postgres_data_retention_catalog_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(78053);
+/* harmony import */ var _databases_postgres_data_retention_target_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(84381);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(57706);
+/* harmony import */ var _cutoffs_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(37823);
+/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(49231);
+
+
+
+
+
+/** `rules`: only these rule names (each must exist); all PostgreSQL rules when left out. */
+async function resolveRuleTargets(client, policy, now, rules) {
+    const chosen = chooseRules(policy, rules);
+    const catalog = await (0,_databases_postgres_data_retention_catalog_js__WEBPACK_IMPORTED_MODULE_0__/* .checkPolicyCatalog */ .O)(client, { ...policy, data: chosen });
+    const holdSources = [];
+    for (const hold of (0,_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .sqlHolds */ .lZ)(policy.holds))
+        holdSources.push(hold.kind === 'table'
+            ? ((await (0,_databases_postgres_data_retention_target_js__WEBPACK_IMPORTED_MODULE_2__/* .resolveTable */ .NC)(client, (0,_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .qualifiedNameText */ .JK)(hold.table))) ?? (0,_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .qualifiedNameText */ .JK)(hold.table))
+            : `(${hold.query})`);
+    const minimumTables = new Map();
+    for (const m of policy.minimums)
+        minimumTables.set(m, await (0,_databases_postgres_data_retention_target_js__WEBPACK_IMPORTED_MODULE_2__/* .resolveTable */ .NC)(client, (0,_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .qualifiedNameText */ .JK)(m.table)));
+    const targets = [];
+    const skipped = [];
+    for (const rule of chosen) {
+        if (rule.kind === 'collection') {
+            skipped.push({ rule: rule.name, reason: 'a MongoDB collection: purged with a mongodb:// database-url' });
+            continue;
+        }
+        const facts = catalog.rules.find((r) => r.rule === rule.name);
+        const shape = await (0,_databases_postgres_data_retention_target_js__WEBPACK_IMPORTED_MODULE_2__/* .tableShape */ .e2)(client, facts.table, facts.primaryKey);
+        const keep = rule.kind === 'age' ? rule.keepSeconds : rule.graceSeconds;
+        const cutoffs = (0,_cutoffs_js__WEBPACK_IMPORTED_MODULE_3__/* .ruleCutoffs */ .F)(keep, policy.minimums, (minimum) => minimumTables.get(minimum) === shape.table, now);
+        targets.push({
+            rule: rule.name,
+            kind: rule.kind,
+            action: actionOf(rule),
+            table: shape.table,
+            partitioned: facts.partitioned,
+            holdNames: shape.holdNames,
+            primaryKey: shape.primaryKey,
+            timeColumn: rule.kind === 'age' ? rule.by : rule.softDelete,
+            ...(rule.where === undefined ? {} : { where: rule.where }),
+            ...(rule.archiveTo === undefined ? {} : { archiveTo: rule.archiveTo }),
+            ...(rule.kind === 'soft-delete' && rule.afterGrace.action === 'anonymize'
+                ? { anonymize: rule.afterGrace.columns }
+                : {}),
+            holdSources,
+            ...cutoffs,
+            ...(shape.bytesPerRow === undefined ? {} : { bytesPerRow: shape.bytesPerRow }),
+            dependants: await (0,_databases_postgres_data_retention_target_js__WEBPACK_IMPORTED_MODULE_2__/* .dependants */ .pW)(client, shape.table),
+        });
+    }
+    return { targets, skipped };
+}
+/** The policy's rules named in `rules` (each must exist), or all of them; for every engine. */
+function chooseRules(policy, rules) {
+    for (const name of rules ?? [])
+        if (!policy.data.some((r) => r.name === name))
+            throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .invalidInput */ .aY)('rules', `names '${name}', which is not a rule of the policy`, `rule names of the policy: ${policy.data.map((r) => r.name).join(', ') || '(none)'}`);
+    return policy.data.filter((r) => !rules || rules.includes(r.name));
+}
+function actionOf(rule) {
+    return rule.kind === 'soft-delete' && rule.afterGrace.action === 'anonymize' ? 'anonymize' : 'delete';
+}
+//# sourceMappingURL=targets.js.map
+
+/***/ }),
+
+/***/ 36645:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   l: () => (/* binding */ pauseAfterBatch),
+/* harmony export */   m: () => (/* binding */ budgetSpent)
+/* harmony export */ });
+function pauseAfterBatch(pacing, batchMs) {
+    return Math.round(pacing.sleepMs + pacing.sleepCoefficient * Math.max(0, batchMs));
+}
+/** True when another batch (and the pause before it) would start after the budget is spent. */
+function budgetSpent(pacing, elapsedMs, pauseMs) {
+    return elapsedMs + pauseMs >= pacing.maxRuntimeMs;
+}
+//# sourceMappingURL=throttle.js.map
+
+/***/ }),
+
+/***/ 49467:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $h: () => (/* binding */ batchSql),
+/* harmony export */   J4: () => (/* binding */ estimateSql),
+/* harmony export */   eA: () => (/* binding */ countSql),
+/* harmony export */   sB: () => (/* binding */ heldExpression),
+/* harmony export */   xy: () => (/* binding */ SqlParams)
+/* harmony export */ });
+/* unused harmony exports keyText, expiredPredicate, underMinimumExpression */
+/* harmony import */ var _server_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(46579);
+
+/** Collects parameter values and hands out their placeholders ($1, $2, ...). */
+class SqlParams {
+    values = [];
+    add(value) {
+        this.values.push(value);
+        return `$${this.values.length}`;
+    }
+}
+/**
+ * A row's key as one text, as a hold's subject_id gives it and as receipts hash it: the key's text for a one-column
+ * key (`42`), the row's text for a composite one (`(42,"2026-01-01 00:00:00")`).
+ */
+function keyText(target, alias) {
+    const columns = target.primaryKey.map((k) => `${alias}.${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(k.name)}`);
+    return columns.length === 1 ? `${columns[0]}::text` : `ROW(${columns.join(', ')})::text`;
+}
+/** True when a legal hold names the row; `false` when the policy has no holds. Holds are read at statement time. */
+function heldExpression(target, params) {
+    if (target.holdSources.length === 0)
+        return 'false';
+    const names = params.add(target.holdNames);
+    const key = keyText(target, 't');
+    return `(${target.holdSources
+        .map((source) => `EXISTS (SELECT 1 FROM ${source} AS h WHERE h.subject_table::text = ANY(${names}::text[]) AND h.subject_id::text = ${key})`)
+        .join(' OR ')})`;
+}
+/**
+ * Rows past `cutoff` by the rule's time column (NULL never is: a soft delete not yet made), within its `where`, and
+ * for anonymize rules not already anonymized (every listed column already holds its replacement), so a second run
+ * neither counts nor rewrites them.
+ */
+function expiredPredicate(target, params, cutoff) {
+    // An instant, not a Date: node-postgres would send a Date as local time, which a timestamp column reads without
+    // its offset. Columns without a time zone are compared in the session's TimeZone.
+    const parts = [`t.${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(target.timeColumn)} < ${params.add(cutoff.toISOString())}::timestamptz`];
+    if (target.where !== undefined)
+        parts.push(`(${target.where})`);
+    if (target.anonymize)
+        parts.push(`NOT ${anonymizedExpression(target.anonymize, params)}`);
+    return parts.join(' AND ');
+}
+function anonymizedExpression(columns, params) {
+    return `(${Object.entries(columns)
+        .map(([column, value]) => `t.${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(column)} IS NOT DISTINCT FROM ${params.add(value)}`)
+        .join(' AND ')})`;
+}
+/** Rows a compliance minimum still protects: younger than the floor though past the rule's own cutoff. */
+function underMinimumExpression(target, params) {
+    if (target.effectiveCutoff.getTime() >= target.cutoff.getTime())
+        return 'false';
+    return `t.${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(target.timeColumn)} >= ${params.add(target.effectiveCutoff.toISOString())}::timestamptz`;
+}
+/**
+ * Counts for a plan over at most `limit` + 1 expired rows: past the limit the counts are lower bounds, and the
+ * scan stops there however large the table (see docs/retention.md, "Plan").
+ */
+function countSql(target, limit) {
+    const params = new SqlParams();
+    const held = heldExpression(target, params);
+    const young = underMinimumExpression(target, params);
+    const expired = expiredPredicate(target, params, target.cutoff);
+    const text = `SELECT count(*)::float8 AS expired,
+       count(*) FILTER (WHERE s.held)::float8 AS held,
+       count(*) FILTER (WHERE s.young)::float8 AS young,
+       count(*) FILTER (WHERE s.held OR s.young)::float8 AS kept
+  FROM (SELECT ${held} AS held, ${young} AS young FROM ${target.table} AS t
+         WHERE ${expired} LIMIT ${params.add(limit + 1)}) AS s`;
+    return { text, values: params.values };
+}
+/** The planner's estimate of the expired rows, for tables too large to count. */
+function estimateSql(target) {
+    const params = new SqlParams();
+    const text = `EXPLAIN (FORMAT JSON) SELECT 1 FROM ${target.table} AS t WHERE ${expiredPredicate(target, params, target.cutoff)}`;
+    return { text, values: params.values };
+}
+/**
+ * One batch: up to `size` rows past the effective cutoff, not held, after `afterKey` in key order, locked (rows
+ * another session has locked are skipped, not waited for), then deleted or anonymized. Returns the keys it changed
+ * in key order, each column as text (the next batch starts after the last) and as one text (for the receipt hash);
+ * with `archive`, also each row as locked, as JSON text (`archived`), so what is archived is exactly what changed.
+ */
+function batchSql(target, size, afterKey, archive = false) {
+    const params = new SqlParams();
+    const keys = target.primaryKey.map((k) => (0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(k.name));
+    // The row as it was when locked (before an anonymize rewrote it), for the archive: jsonb's text is one line.
+    const archived = archive ? ', to_jsonb(t) AS dbops_archived_row' : '';
+    const conditions = [
+        expiredPredicate(target, params, target.effectiveCutoff),
+        `NOT ${heldExpression(target, params)}`,
+    ];
+    if (afterKey) {
+        const after = target.primaryKey.map((k, i) => `${params.add(afterKey[i])}::${k.type}`);
+        conditions.push(`(${keys.map((k) => `t.${k}`).join(', ')}) > (${after.join(', ')})`);
+    }
+    const match = `(${keys.map((k) => `d.${k}`).join(', ')}) = (${keys.map((k) => `b.${k}`).join(', ')})`;
+    const change = target.anonymize
+        ? `UPDATE ${target.table} AS d SET ${Object.entries(target.anonymize)
+            .map(([column, value]) => `${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(column)} = ${params.add(value)}`)
+            .join(', ')} FROM batch AS b WHERE ${match}`
+        : `DELETE FROM ${target.table} AS d USING batch AS b WHERE ${match}`;
+    const text = `WITH batch AS (
+  SELECT ${keys.map((k) => `t.${k}`).join(', ')}${archived} FROM ${target.table} AS t
+   WHERE ${conditions.join('\n     AND ')}
+   ORDER BY ${keys.map((k) => `t.${k}`).join(', ')} LIMIT ${params.add(size)} FOR UPDATE OF t SKIP LOCKED
+), done AS (
+  ${change}
+  RETURNING ${keys.map((k) => `d.${k}`).join(', ')}${archive ? ', b.dbops_archived_row' : ''}
+)
+SELECT ${keys.map((k, i) => `done.${k}::text AS key_${i}`).join(', ')}, ${keyText(target, 'done')} AS key${archive ? ', done.dbops_archived_row::text AS archived' : ''}
+  FROM done ORDER BY ${keys.map((k) => `done.${k}`).join(', ')}`;
+    return { text, values: params.values };
+}
+//# sourceMappingURL=data-retention-predicate.js.map
+
+/***/ })
+
+};
