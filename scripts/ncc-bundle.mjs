@@ -20,7 +20,7 @@ const PARSER_PROCESS_ENTRY = fileURLToPath(
 const DIRNAME_SHIM =
   "import { dirname as __dbopsDirname } from 'node:path';\n" +
   "import { fileURLToPath as __dbopsFileUrlToPath } from 'node:url';\n" +
-  '// libpg-query finds libpg-query.wasm in __dirname (scripts/bundle-actions.mjs).\n' +
+  '// libpg-query finds libpg-query.wasm in __dirname (scripts/ncc-bundle.mjs).\n' +
   'const __dirname = __dbopsDirname(__dbopsFileUrlToPath(import.meta.url));\n';
 
 /**
@@ -53,14 +53,15 @@ function build(entry) {
 }
 
 const CHUNK_FILE = /^(\d+)\.index\.js$/;
-const CHUNK_LOAD = /__nccwpck_require__\.e\((\/\* import\(\) \*\/ )?(\d+)\)/g;
+// index.js calls webpack's require __nccwpck_require__; the chunks keep the name __webpack_require__.
+const CHUNK_LOAD = /(__nccwpck_require__|__webpack_require__)\.e\((\/\* import\(\) \*\/ )?(\d+)\)/g;
 
 /**
  * webpack numbers the lazily loaded chunks by a hash that is not stable between builds of the same sources (one
  * chunk came out as 245.index.js in one build and 328.index.js in the next), which made the freshness check fail at
  * random. Each chunk is renumbered after the modules it holds, whose ids are stable (a module can be in several
  * chunks: webpack copies small shared modules into each chunk that needs them), in its file name, in its own
- * `id`/`ids` exports and in every `__nccwpck_require__.e(...)` that loads it, in index.js and in other chunks.
+ * `id`/`ids` exports and in every `require.e(...)` that loads it, in index.js and in other chunks.
  */
 function renumberChunks(code, assets) {
   const ids = new Map();
@@ -75,8 +76,8 @@ function renumberChunks(code, assets) {
   }
   if (new Set(ids.values()).size !== ids.size) throw new Error('two bundle chunks hold the same modules');
   const renumberLoads = (text) =>
-    text.replace(CHUNK_LOAD, (all, note, id) =>
-      ids.has(id) ? `__nccwpck_require__.e(${note ?? ''}${ids.get(id)})` : all,
+    text.replace(CHUNK_LOAD, (all, require, note, id) =>
+      ids.has(id) ? `${require}.e(${note ?? ''}${ids.get(id)})` : all,
     );
   const files = new Map([['index.js', renumberLoads(code)]]);
   for (const [file, asset] of Object.entries(assets)) {
@@ -90,6 +91,8 @@ function renumberChunks(code, assets) {
           `export const id = ${id};\nexport const ids = [${id}];`,
         ),
       );
+    // A chunk is a module of its own: libpg-query's, and any other that reads __dirname, needs the shim too.
+    if (file.endsWith('.js') && /\b__dirname\b/.test(text)) text = DIRNAME_SHIM + text;
     files.set(id ? `${id}.index.js` : file, text);
   }
   return files;

@@ -1,3 +1,7 @@
+import { dirname as __dbopsDirname } from 'node:path';
+import { fileURLToPath as __dbopsFileUrlToPath } from 'node:url';
+// libpg-query finds libpg-query.wasm in __dirname (scripts/ncc-bundle.mjs).
+const __dirname = __dbopsDirname(__dbopsFileUrlToPath(import.meta.url));
 export const id = 1024909524264;
 export const ids = [1024909524264];
 export const modules = {

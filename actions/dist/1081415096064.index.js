@@ -2192,7 +2192,7 @@ async function compareLocale(client, target, manifest, log) {
 
 // Which engine serves a connection URL, a parsed target or a stored backup.
 // MongoDB's engine and driver load when a MongoDB target is first used.
-const mongoEngine = lazyEngine('mongodb', (target) => (0,mongodb_target/* describeMongoTarget */.l)((0,mongodb_target/* asMongoTarget */.I)(target)), async () => (await Promise.all(/* import() */[__webpack_require__.e(929), __webpack_require__.e(627), __webpack_require__.e(400), __webpack_require__.e(276), __webpack_require__.e(245), __webpack_require__.e(578), __webpack_require__.e(894), __webpack_require__.e(5)]).then(__webpack_require__.bind(__webpack_require__, 86514))).mongoEngine);
+const mongoEngine = lazyEngine('mongodb', (target) => (0,mongodb_target/* describeMongoTarget */.l)((0,mongodb_target/* asMongoTarget */.I)(target)), async () => (await Promise.all(/* import() */[__webpack_require__.e(455666104606), __webpack_require__.e(1024909524264), __webpack_require__.e(92307315768), __webpack_require__.e(71541905023), __webpack_require__.e(161551409351), __webpack_require__.e(782176106471), __webpack_require__.e(702607951049), __webpack_require__.e(895383717566)]).then(__webpack_require__.bind(__webpack_require__, 86514))).mongoEngine);
 const ENGINES = { postgresql: postgresEngine, mongodb: mongoEngine };
 /** URL schemes, lower case, and the engine each names. */
 const SCHEMES = new Map([
@@ -2263,7 +2263,7 @@ function sqlEngineFor(target, feature) {
 function documentRetentionFor(target) {
     if (target.engine !== 'mongodb')
         return undefined;
-    return async (into, context, use) => (await Promise.all(/* import() */[__webpack_require__.e(929), __webpack_require__.e(627), __webpack_require__.e(400), __webpack_require__.e(276), __webpack_require__.e(245), __webpack_require__.e(578), __webpack_require__.e(894), __webpack_require__.e(5)]).then(__webpack_require__.bind(__webpack_require__, 86514))).withMongoRetentionSession((0,mongodb_target/* asMongoTarget */.I)(into), context, use);
+    return async (into, context, use) => (await Promise.all(/* import() */[__webpack_require__.e(455666104606), __webpack_require__.e(1024909524264), __webpack_require__.e(92307315768), __webpack_require__.e(71541905023), __webpack_require__.e(161551409351), __webpack_require__.e(782176106471), __webpack_require__.e(702607951049), __webpack_require__.e(895383717566)]).then(__webpack_require__.bind(__webpack_require__, 86514))).withMongoRetentionSession((0,mongodb_target/* asMongoTarget */.I)(into), context, use);
 }
 //# sourceMappingURL=index.js.map
 
@@ -4090,7 +4090,7 @@ async function readConnection(reader, urlName = 'database-url') {
         if (pgOnly) {
             throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .invalidInput */ .aY)(pgOnly, `is a PostgreSQL input, but ${urlName} is a MongoDB URL`, `the MongoDB URL alone (host, port, database and user go in it), e.g. mongodb://USER:PASSWORD@HOST:27017/DATABASE`);
         }
-        const { parseMongoTarget } = await Promise.all(/* import() */[__webpack_require__.e(400), __webpack_require__.e(148)]).then(__webpack_require__.bind(__webpack_require__, 28148));
+        const { parseMongoTarget } = await Promise.all(/* import() */[__webpack_require__.e(92307315768), __webpack_require__.e(211326056268)]).then(__webpack_require__.bind(__webpack_require__, 28148));
         return parseMongoTarget(url, urlName, reader.optional('ssl-root-cert'));
     }
     return readPgConnection(reader, urlName, url);

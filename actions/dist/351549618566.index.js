@@ -2519,7 +2519,7 @@ async function readThresholdsFile(path, checks) {
 async function parseThresholds(text, source, checks) {
     const fail = (path, problem, valid) => (0,errors/* invalidInput */.aY)(INPUT, `file ${source}: ${path} ${problem}`, valid);
     // yaml is imported here, not at the top: its 70 modules were loaded by every command's start (bench/README.md).
-    const { parse: parseYaml } = await __webpack_require__.e(/* import() */ 815).then(__webpack_require__.t.bind(__webpack_require__, 38815, 19));
+    const { parse: parseYaml } = await __webpack_require__.e(/* import() */ 291753161540).then(__webpack_require__.t.bind(__webpack_require__, 38815, 19));
     let doc;
     try {
         doc = parseYaml(text);

@@ -164,7 +164,7 @@ async function readPolicyFile(path) {
 /** Parses and checks a policy; the first error found is thrown as INVALID_INPUT naming file, line, rule and field. */
 async function parsePolicy(text, source) {
     // Both imported on use, not at the top: every command's start loaded them (bench/README.md).
-    const [yaml] = await Promise.all([__webpack_require__.e(/* import() */ 815).then(__webpack_require__.t.bind(__webpack_require__, 38815, 19)), (0,_where_filter_js__WEBPACK_IMPORTED_MODULE_2__/* .loadWhereParser */ .Lk)()]);
+    const [yaml] = await Promise.all([__webpack_require__.e(/* import() */ 291753161540).then(__webpack_require__.t.bind(__webpack_require__, 38815, 19)), (0,_where_filter_js__WEBPACK_IMPORTED_MODULE_2__/* .loadWhereParser */ .Lk)()]);
     return new PolicyReader(yaml, text, source).read();
 }
 class PolicyReader {

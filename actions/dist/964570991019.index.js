@@ -940,7 +940,7 @@ async function readChecksFile(path, input = 'checks') {
     if (!/\.json$/i.test(path))
         return parseChecks(text, input);
     // Loaded for a MongoDB checks file only: its EJSON parser (bson, 180 KB of the bundle) loaded at every start.
-    return (await Promise.all(/* import() */[__webpack_require__.e(276), __webpack_require__.e(948)]).then(__webpack_require__.bind(__webpack_require__, 38948))).parsePipelineChecks(text, input);
+    return (await Promise.all(/* import() */[__webpack_require__.e(71541905023), __webpack_require__.e(572256465994)]).then(__webpack_require__.bind(__webpack_require__, 38948))).parsePipelineChecks(text, input);
 }
 function parseChecks(text, input = 'checks') {
     const checks = [];

@@ -1,6 +1,6 @@
 import { dirname as __dbopsDirname } from 'node:path';
 import { fileURLToPath as __dbopsFileUrlToPath } from 'node:url';
-// libpg-query finds libpg-query.wasm in __dirname (scripts/bundle-actions.mjs).
+// libpg-query finds libpg-query.wasm in __dirname (scripts/ncc-bundle.mjs).
 const __dirname = __dbopsDirname(__dbopsFileUrlToPath(import.meta.url));
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
