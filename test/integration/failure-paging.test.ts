@@ -36,6 +36,8 @@ let http: Server;
 let service: string;
 let requests: Recorded[] = [];
 let work: string;
+/** What the stand-in answers; a test may make it answer 404, as Opsgenie does for an alert closed by hand. */
+let answer: (r: Recorded) => number = () => 202;
 
 beforeAll(async () => {
   pg = await startPostgres();
@@ -45,13 +47,14 @@ beforeAll(async () => {
     let text = '';
     req.on('data', (c: Buffer) => (text += c.toString()));
     req.on('end', () => {
-      requests.push({
+      const recorded = {
         method: req.method!,
         path: req.url!,
         headers: req.headers,
         body: text ? JSON.parse(text) : undefined,
-      });
-      res.writeHead(202, { 'content-type': 'application/json' }).end('{"status":"success"}');
+      };
+      requests.push(recorded);
+      res.writeHead(answer(recorded), { 'content-type': 'application/json' }).end('{"status":"success"}');
     });
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
@@ -65,6 +68,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   requests = [];
+  answer = () => 202;
   work = await mkdtemp(join(tmpdir(), 'dbops-paging-'));
 });
 
@@ -285,6 +289,23 @@ test('inside a maintenance window nothing pages; the first failed run after it d
   expect(after.sent[1]!.body.dedup_key).toBe('dbops:backup:failed');
   expect(after.sent[0]!.body.alias).toBe('dbops:backup:failed');
   expect(after.sent[1]!.body.payload.custom_details['failed runs']).toBe(2);
+});
+
+test('an Opsgenie alert closed by hand is opened afresh by the next update', async () => {
+  const state = { 'alert-state': join(work, 'state') };
+  await run('refused', state);
+  answer = (r) => (r.method === 'PUT' ? 404 : 202);
+  const changed = await run('missing', state);
+  expect(changed.sent.map((r) => `${r.method} ${r.path}`)).toEqual([
+    'POST /og/v2/alerts',
+    `PUT /og/v2/alerts/${encodeURIComponent('dbops:backup:failed')}/priority?identifierType=alias`,
+    'POST /pd/v2/enqueue',
+  ]);
+  expect(changed.sent[0]!.body).toMatchObject({
+    alias: 'dbops:backup:failed',
+    message: `dbops backup failed in acme/shop (run 7) with another error: ${changed.failed}`.slice(0, 130),
+  });
+  expect(changed.log.some((l) => l.startsWith('warning:'))).toBe(false);
 });
 
 test('without alert-state every failed run outside a window triggers, and a success sends nothing', async () => {
