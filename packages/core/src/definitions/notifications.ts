@@ -185,9 +185,10 @@ export { httpUrl } from './http-url.js';
 
 /**
  * The action with notifications: inputs added, checked before the run, one message sent after it according to
- * notify-on, a maintenance window and the failure lifecycle (failure-lifecycle.ts). A notification that fails, or
- * state that cannot be kept, is a warning; it never changes the run's result, and an error of the run is rethrown
- * after notifying.
+ * notify-on, a maintenance window and the failure lifecycle (failure-lifecycle.ts), and the failure paged to
+ * PagerDuty and Opsgenie as one incident per job, resolved by the recovery (failure-incident.ts). A notification
+ * that fails, or state that cannot be kept, is a warning; it never changes the run's result, and an error of the run
+ * is rethrown after notifying.
  */
 export function withNotifications(definition: ActionDefinition): ActionDefinition {
   const inputs = [...definition.inputs, ...NOTIFY_INPUTS];
