@@ -124,11 +124,19 @@ async function run(kind: 'ok' | 'refused' | 'missing', inputs: RawInputs = {}) {
 const shape = (r: Recorded) => ({
   method: r.method,
   path: r.path,
-  headers: { 'content-type': r.headers['content-type'], authorization: r.headers.authorization },
+  headers: {
+    'content-type': r.headers['content-type'],
+    'user-agent': r.headers['user-agent'],
+    authorization: r.headers.authorization,
+  },
   body: r.body,
 });
-const PD_HEADERS = { 'content-type': 'application/json', authorization: undefined };
-const OG_HEADERS = { 'content-type': 'application/json', authorization: `GenieKey ${GENIE_KEY}` };
+const PD_HEADERS = { 'content-type': 'application/json', 'user-agent': 'dbops', authorization: undefined };
+const OG_HEADERS = {
+  'content-type': 'application/json',
+  'user-agent': 'dbops',
+  authorization: `GenieKey ${GENIE_KEY}`,
+};
 
 test('one incident per job: triggered, quiet on a repeat, updated on another error, resolved by the recovery', async () => {
   const state = { 'alert-state': join(work, 'state'), 'alert-key': 'backup-prod' };
@@ -271,7 +279,12 @@ test('one incident per job: triggered, quiet on a repeat, updated on another err
     expect(text).not.toContain(GENIE_KEY);
     expect(text).not.toContain('s3cret');
   }
-  for (const r of requests) expect(JSON.stringify(r.body)).not.toContain('s3cret');
+  // A key travels only where its service reads it: PagerDuty's in routing_key, Opsgenie's in the header.
+  for (const { body } of requests) {
+    const { routing_key, ...rest } = body;
+    expect([undefined, ROUTING_KEY]).toContain(routing_key);
+    for (const secret of [ROUTING_KEY, GENIE_KEY, 's3cret']) expect(JSON.stringify(rest)).not.toContain(secret);
+  }
 });
 
 test('inside a maintenance window nothing pages; the first failed run after it does', async () => {
