@@ -3135,8 +3135,8 @@ function timeoutMs(reader, name) {
 //# sourceMappingURL=monitor-inputs.js.map
 // EXTERNAL MODULE: ./packages/core/lib/definitions/incident-inputs.js + 2 modules
 var incident_inputs = __webpack_require__(13454);
-// EXTERNAL MODULE: ./packages/core/lib/definitions/notifications.js + 7 modules
-var notifications = __webpack_require__(31198);
+// EXTERNAL MODULE: ./packages/core/lib/definitions/notifications.js + 8 modules
+var notifications = __webpack_require__(1470);
 ;// CONCATENATED MODULE: ./packages/core/lib/definitions/read-alert-targets.js
 
 

@@ -13,12 +13,15 @@ import type { InputDefinition } from './types.js';
 
 export const ESCALATE_TO = ['pagerduty', 'opsgenie'] as const;
 
-/** PagerDuty and Opsgenie incidents for monitor-report, their escalation and rate limit, and the quiet window. */
-export const INCIDENT_INPUTS: InputDefinition[] = [
+/**
+ * The paging services, the same four inputs on every action: monitor-report pages per finding, every other action
+ * pages its failure (definitions/notifications.ts). The keys are secrets.
+ */
+export const PAGING_INPUTS: InputDefinition[] = [
   {
     name: 'pagerduty-routing-key',
     description:
-      'PagerDuty Events API v2 integration (routing) key: each check with findings is one incident, triggered once, updated when its severity changes, resolved when it clears.',
+      'PagerDuty Events API v2 integration (routing) key. An action pages its failure: one incident per job (dedup key dbops:<alert-key>:failed), resolved by the first success when alert-state is set; monitor-report pages each check with findings: triggered once, updated when its severity changes, resolved when it clears.',
     type: 'string',
     secret: true,
     env: ['DBOPS_PAGERDUTY_ROUTING_KEY'],
@@ -34,7 +37,7 @@ export const INCIDENT_INPUTS: InputDefinition[] = [
   {
     name: 'opsgenie-api-key',
     description:
-      'Opsgenie API key (an API integration key): each check with findings is one alert, created once, its priority changed with its severity, closed when it clears.',
+      'Opsgenie API key (an API integration key). An action opens one alert per job for its failure (alias dbops:<alert-key>:failed), closed by the first success when alert-state is set; monitor-report opens one per check with findings, its priority changed with its severity, closed when it clears.',
     type: 'string',
     secret: true,
     env: ['DBOPS_OPSGENIE_API_KEY'],
@@ -47,6 +50,11 @@ export const INCIDENT_INPUTS: InputDefinition[] = [
     default: OPSGENIE_API_URL,
     env: ['DBOPS_OPSGENIE_URL'],
   },
+];
+
+/** PagerDuty and Opsgenie incidents for monitor-report, their escalation and rate limit, and the quiet window. */
+export const INCIDENT_INPUTS: InputDefinition[] = [
+  ...PAGING_INPUTS,
   {
     name: 'escalate-to',
     description:
@@ -87,17 +95,7 @@ export const INCIDENT_INPUTS: InputDefinition[] = [
 
 /** The incident channels and their rules, checked before the database is touched. */
 export async function readIncidentTargets(reader: InputReader, http: SendOptions = {}): Promise<IncidentTargets> {
-  const notifiers: IncidentNotifier[] = [];
-  const routingKey = reader.optional('pagerduty-routing-key');
-  if (routingKey) {
-    const url = httpUrl(reader.optional('pagerduty-url')!, 'pagerduty-url', PAGERDUTY_EVENTS_URL);
-    notifiers.push(pagerDutyNotifier(routingKey, { ...http, url }));
-  }
-  const apiKey = reader.optional('opsgenie-api-key');
-  if (apiKey) {
-    const url = httpUrl(reader.optional('opsgenie-url')!, 'opsgenie-url', OPSGENIE_API_URL);
-    notifiers.push(opsgenieNotifier(apiKey, { ...http, url }));
-  }
+  const notifiers = readPagers(reader, http);
   const escalateTo = reader.optional('escalate-to')
     ? reader.oneOf<(typeof ESCALATE_TO)[number]>('escalate-to')
     : undefined;
@@ -117,6 +115,22 @@ export async function readIncidentTargets(reader: InputReader, http: SendOptions
     escalateAfterMs,
     maxPerHour: reader.integer('max-alerts-per-hour')!,
   };
+}
+
+/** The paging services PAGING_INPUTS name, their URLs checked; none when no key is set. */
+export function readPagers(reader: InputReader, http: SendOptions = {}): IncidentNotifier[] {
+  const notifiers: IncidentNotifier[] = [];
+  const routingKey = reader.optional('pagerduty-routing-key');
+  if (routingKey) {
+    const url = httpUrl(reader.optional('pagerduty-url')!, 'pagerduty-url', PAGERDUTY_EVENTS_URL);
+    notifiers.push(pagerDutyNotifier(routingKey, { ...http, url }));
+  }
+  const apiKey = reader.optional('opsgenie-api-key');
+  if (apiKey) {
+    const url = httpUrl(reader.optional('opsgenie-url')!, 'opsgenie-url', OPSGENIE_API_URL);
+    notifiers.push(opsgenieNotifier(apiKey, { ...http, url }));
+  }
+  return notifiers;
 }
 
 export function readMaintenanceWindow(reader: InputReader): { text: string; window: Window } | undefined {

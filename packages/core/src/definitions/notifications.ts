@@ -1,18 +1,20 @@
+import { hostname } from 'node:os';
 import { asDbopsError, invalidInput } from '../errors.js';
 import type { Window } from '../maintenance-window/window.js';
 import { emailNotifier, parseSmtpUrl } from '../notify/email.js';
 import { type FailingStreak, type FailureNotice, planFailureNotice } from '../notify/failure-lifecycle.js';
+import { failureIncident } from '../notify/failure-incident.js';
 import { readFailureState, writeFailureState } from '../notify/failure-state-store.js';
 import type { SendOptions } from '../notify/http.js';
-import { sendAlerts } from '../notify/send.js';
+import { sendAlerts, sendIncident } from '../notify/send.js';
 import { slackNotifier } from '../notify/slack.js';
 import { teamsNotifier } from '../notify/teams.js';
 import { webhookNotifier } from '../notify/webhook.js';
-import type { AlertMessage, Notifier } from '../notify/types.js';
+import type { AlertMessage, IncidentNotifier, Notifier } from '../notify/types.js';
 import { renderNotification, runResult } from '../report/render-notification.js';
 import { openStorage } from '../storage/index.js';
 import { httpUrl } from './http-url.js';
-import { readMaintenanceWindow } from './incident-inputs.js';
+import { PAGING_INPUTS, readMaintenanceWindow, readPagers } from './incident-inputs.js';
 import { InputReader } from './read-inputs.js';
 import { readS3Options } from './storage-inputs.js';
 import type { ActionDefinition, ActionReport, InputDefinition, RawInputs, RunContext } from './types.js';
@@ -83,6 +85,8 @@ export const NOTIFY_INPUTS: InputDefinition[] = [
     values: NOTIFY_ON,
   },
   ...NOTIFY_CHANNEL_INPUTS,
+  // The same paging inputs as monitor-report's: here they page the run's failure, whatever notify-on says.
+  ...PAGING_INPUTS,
   {
     name: 'maintenance-window',
     description:
@@ -93,14 +97,14 @@ export const NOTIFY_INPUTS: InputDefinition[] = [
   {
     name: 'alert-state',
     description:
-      'Where failure notifications keep their state between runs: a directory or s3://bucket/prefix. With it a failure that persists is notified once (and again only when its error changes), and the first success after it sends a recovery; without it every failed run notifies.',
+      'Where failure notifications keep their state between runs: a directory or s3://bucket/prefix. With it a failure that persists is notified once (and again only when its error changes), and the first success after it sends a recovery and resolves the PagerDuty/Opsgenie incident; without it every failed run notifies and pages, and nothing resolves the incident.',
     type: 'string',
     env: ['DBOPS_ALERT_STATE'],
   },
   {
     name: 'alert-key',
     description:
-      'Name the state is kept under in alert-state (default: the action name); give each job its own when several jobs of one action share that location, e.g. backup-prod.',
+      "Name the state is kept under in alert-state, and the job's PagerDuty/Opsgenie incident key dbops:<alert-key>:failed (default: the action name); give each job its own when several jobs of one action share that location or paging service, e.g. backup-prod.",
     type: 'string',
     env: ['DBOPS_ALERT_KEY'],
   },
@@ -111,6 +115,10 @@ const ALERT_KEY_FORM = 'letters, digits, ".", "_" and "-", e.g. backup-prod';
 interface NotificationPlan {
   on: NotifyOn;
   notifiers: Notifier[];
+  /** PagerDuty, Opsgenie: paged on a failure, resolved on its recovery. */
+  pagers: IncidentNotifier[];
+  /** The job's name for its state and its incident. */
+  key: string;
   window?: { text: string; window: Window };
   /** Where the failure lifecycle keeps its state, and under which key; undefined: every failed run notifies. */
   state?: { location: string; key: string };
@@ -126,6 +134,8 @@ export function readNotifications(reader: InputReader, action: string): Notifica
   return {
     on: reader.oneOf<NotifyOn>('notify-on'),
     notifiers: readNotifiers(reader),
+    pagers: readPagers(reader),
+    key,
     ...(window ? { window } : {}),
     ...(location ? { state: { location, key } } : {}),
   };
@@ -175,9 +185,10 @@ export { httpUrl } from './http-url.js';
 
 /**
  * The action with notifications: inputs added, checked before the run, one message sent after it according to
- * notify-on, a maintenance window and the failure lifecycle (failure-lifecycle.ts). A notification that fails, or
- * state that cannot be kept, is a warning; it never changes the run's result, and an error of the run is rethrown
- * after notifying.
+ * notify-on, a maintenance window and the failure lifecycle (failure-lifecycle.ts), and the failure paged to
+ * PagerDuty and Opsgenie as one incident per job, resolved by the recovery (failure-incident.ts). A notification
+ * that fails, or state that cannot be kept, is a warning; it never changes the run's result, and an error of the run
+ * is rethrown after notifying.
  */
 export function withNotifications(definition: ActionDefinition): ActionDefinition {
   const inputs = [...definition.inputs, ...NOTIFY_INPUTS];
@@ -236,10 +247,30 @@ export function withNotifications(definition: ActionDefinition): ActionDefinitio
         notice === 'recovery' ||
         ((notice === 'failure' || notice === 'update') && plan.on !== 'success') ||
         (run.error === undefined && notice === undefined && plan.on !== 'failure');
-      if (plan.notifiers.length > 0 && send) {
-        const message = alertFor(definition.name, report, error, context);
-        await sendAlerts(plan.notifiers, withStreak(message, notice, streak), context.log);
-      }
+      const page = notice === 'failure' || notice === 'update' || notice === 'recovery' ? notice : undefined;
+      await Promise.all([
+        plan.notifiers.length > 0 && send
+          ? sendAlerts(
+              plan.notifiers,
+              withStreak(alertFor(definition.name, report, error, context), notice, streak),
+              context.log,
+            )
+          : undefined,
+        plan.pagers.length > 0 && page
+          ? sendIncident(
+              plan.pagers,
+              failureIncident({
+                action: definition.name,
+                alertKey: plan.key,
+                notice: page,
+                error: failure === undefined ? streakError(streak) : maskedError(failure, context),
+                place: context.github ?? { host: hostname() },
+                ...(streak ? { streak: { runs: streak.runs, since: streak.since } } : {}),
+              }),
+              context.log,
+            )
+          : undefined,
+      ]);
       if (error !== undefined) throw error;
       return report!;
     },
@@ -250,6 +281,19 @@ export function withNotifications(definition: ActionDefinition): ActionDefinitio
 function failureSignature(failure: unknown, context: RunContext): string {
   const error = asDbopsError(failure);
   return context.secrets.redact(`${error.code}: ${error.message}`);
+}
+
+/** The run's error for its incident, every part through the secret register. */
+function maskedError(failure: unknown, context: RunContext): { code: string; message: string; hint?: string } {
+  const error = asDbopsError(failure);
+  const redact = (text: string) => context.secrets.redact(text);
+  return { code: error.code, message: redact(error.message), ...(error.hint ? { hint: redact(error.hint) } : {}) };
+}
+
+/** A recovery's incident names the error the streak ended with, as the state keeps it ("<code>: <message>"). */
+function streakError(streak: FailingStreak | undefined): { code: string; message: string } {
+  const [code = 'FAILED', ...message] = (streak?.error ?? '').split(': ');
+  return { code, message: message.join(': ') };
 }
 
 /** The run's message, told where it stands in a failing streak: since when, how many runs, or that it recovered. */

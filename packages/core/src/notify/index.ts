@@ -2,7 +2,7 @@ export type { AlertItem, AlertMessage, AlertStatus, FetchFn, Notifier } from './
 export { requestJson, HttpError, NOTIFY_RETRY, type SendOptions } from './http.js';
 export { slackNotifier, slackPayload } from './slack.js';
 export { webhookNotifier, webhookPayload } from './webhook.js';
-export { sendAlerts, type DeliveryResult } from './send.js';
+export { sendAlerts, sendIncident, type DeliveryResult } from './send.js';
 export { syncAlertIssue, ALERT_LABEL, type IssueAction, type IssueAlertOptions } from './github-issue.js';
 export { teamsNotifier, teamsPayload } from './teams.js';
 export { emailNotifier, emailContent, parseSmtpUrl, type SmtpSettings } from './email.js';
@@ -15,4 +15,11 @@ export {
 } from './github-pr-comment.js';
 export type { IncidentEvent, IncidentNotifier } from './types.js';
 export { pagerDutyNotifier, pagerDutyPayload, PAGERDUTY_EVENTS_URL } from './pagerduty.js';
-export { opsgenieNotifier, opsgenieRequest, OPSGENIE_API_URL } from './opsgenie.js';
+export { opsgenieNotifier, opsgenieRequest, opsgenieNoteRequest, OPSGENIE_API_URL } from './opsgenie.js';
+export {
+  failureIncident,
+  failureIncidentKey,
+  failureSeverity,
+  type FailureIncidentRun,
+  type RunPlace,
+} from './failure-incident.js';

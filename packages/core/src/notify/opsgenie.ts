@@ -6,7 +6,8 @@ export const OPSGENIE_API_URL = 'https://api.opsgenie.com';
 const MAX_MESSAGE = 130;
 const MAX_ALIAS = 512;
 const MAX_DESCRIPTION = 15_000;
-const PRIORITY = { critical: 'P1', warning: 'P3' } as const;
+const MAX_NOTE = 25_000;
+const PRIORITY = { critical: 'P1', error: 'P2', warning: 'P3' } as const;
 
 /** Where an event goes and with which body: create, change the priority, or close, by alias. */
 export function opsgenieRequest(event: IncidentEvent): { method: string; path: string; body: unknown } {
@@ -16,7 +17,7 @@ export function opsgenieRequest(event: IncidentEvent): { method: string; path: s
     return {
       method: 'POST',
       path: `${byAlias}/close?identifierType=alias`,
-      body: { source: 'dbops', note: `Resolved: ${event.summary}`.slice(0, 25_000) },
+      body: { source: 'dbops', note: `Resolved: ${event.summary}`.slice(0, MAX_NOTE) },
     };
   // Creating an alert whose alias is open only counts a repeat: a new severity needs the priority call.
   if (event.action === 'update')
@@ -42,6 +43,15 @@ export function opsgenieRequest(event: IncidentEvent): { method: string; path: s
   };
 }
 
+/** An update's note, added to the open alert after its priority is set: Opsgenie keeps the first message. */
+export function opsgenieNoteRequest(key: string, note: string): { method: string; path: string; body: unknown } {
+  return {
+    method: 'POST',
+    path: `/v2/alerts/${encodeURIComponent(key.slice(0, MAX_ALIAS))}/notes?identifierType=alias`,
+    body: { source: 'dbops', note: note.slice(0, MAX_NOTE) },
+  };
+}
+
 /** Opsgenie Alert API v2, authenticated by `Authorization: GenieKey <key>`; the key never appears in a log line. */
 export function opsgenieNotifier(apiKey: string, options: SendOptions & { url?: string } = {}): IncidentNotifier {
   const { url = OPSGENIE_API_URL, ...send } = options;
@@ -50,8 +60,8 @@ export function opsgenieNotifier(apiKey: string, options: SendOptions & { url?: 
     id: 'opsgenie',
     name: 'Opsgenie',
     async send(event, signal) {
-      const request = async (e: IncidentEvent) => {
-        const { method, path, body } = opsgenieRequest(e);
+      const request = async (r: { method: string; path: string; body: unknown }) => {
+        const { method, path, body } = r;
         await requestJson(method, `${base}${path}`, body, 'Opsgenie', {
           ...send,
           headers: { ...send.headers, authorization: `GenieKey ${apiKey}` },
@@ -59,12 +69,14 @@ export function opsgenieNotifier(apiKey: string, options: SendOptions & { url?: 
         });
       };
       try {
-        await request(event);
+        await request(opsgenieRequest(event));
       } catch (error) {
         // An alert someone closed or deleted in Opsgenie: closing it is done, and a new severity opens it afresh.
         if (!(error instanceof HttpError && error.status === 404) || event.action === 'trigger') throw error;
-        if (event.action === 'update') await request({ ...event, action: 'trigger' });
+        if (event.action === 'update') await request(opsgenieRequest({ ...event, action: 'trigger' }));
+        return;
       }
+      if (event.action === 'update' && event.note) await request(opsgenieNoteRequest(event.key, event.note));
     },
   };
 }

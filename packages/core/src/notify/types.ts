@@ -44,9 +44,13 @@ export type FetchFn = typeof fetch;
  */
 export interface IncidentEvent {
   action: 'trigger' | 'update' | 'resolve';
-  /** Stable per finding: "dbops:<name>:<check-id>" (the PagerDuty dedup_key, the Opsgenie alias). */
+  /**
+   * Stable per finding: "dbops:<name>:<check-id>", or per job for an action's failure: "dbops:<alert-key>:failed"
+   * (the PagerDuty dedup_key, the Opsgenie alias).
+   */
   key: string;
-  severity: 'critical' | 'warning';
+  /** monitor-report's findings are critical or warning; an action's failure is critical or error. */
+  severity: 'critical' | 'error' | 'warning';
   /** One line: what is wrong, where. */
   summary: string;
   /** Where it is: host:port/database (no credentials). */
@@ -61,6 +65,8 @@ export interface IncidentEvent {
   link?: string;
   /** Sent because a critical finding outlasted escalate-after. */
   escalation?: boolean;
+  /** For an update: what changed, added to the open alert's log where the service keeps one (an Opsgenie note). */
+  note?: string;
 }
 
 /** A notifier that keeps incidents (trigger, update, resolve) rather than posting one message per run. */

@@ -1,0 +1,424 @@
+// Every action pages its failure through PagerDuty and Opsgenie (issue 18 item 4), here the real backup against a
+// real PostgreSQL: one incident per job, triggered by the first failure, quiet on a repeat, updated when the error
+// changes, resolved by the recovery (with alert-state), held inside a maintenance window. A local HTTP server stands
+// in for both services and records the exact requests; a service that is down only warns, and the keys never reach
+// any output or the state.
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { backupDefinition, DbopsError, MemoryLogger, type RawInputs, Secrets, withNotifications } from '@dbops/core';
+import { runCli } from '../harness/cli.js';
+import { type PostgresServer, startPostgres } from '../harness/postgres.js';
+
+interface Recorded {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: any;
+}
+
+const ROUTING_KEY = 'R0UTINGKEYpd0123456789abcdef';
+const GENIE_KEY = 'genie-0000-1111-2222-secretkey';
+const PASSWORD = 'paging s3cret';
+const RUN_URL = 'https://github.com/acme/shop/actions/runs/7';
+const ALIAS = encodeURIComponent('dbops:backup-prod:failed');
+const backup = withNotifications(backupDefinition);
+
+/** A window from an hour ago to an hour from now, and one that starts two hours from now and lasts one. */
+const at = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString().slice(11, 16);
+const NOW_WINDOW = `daily ${at(-1)}-${at(1)} UTC`;
+const LATER_WINDOW = `daily ${at(2)}-${at(3)} UTC`;
+
+let pg: PostgresServer;
+let http: Server;
+let service: string;
+let requests: Recorded[] = [];
+let work: string;
+/** What the stand-in answers; a test may make it answer 404, as Opsgenie does for an alert closed by hand. */
+let answer: (r: Recorded) => number = () => 202;
+
+beforeAll(async () => {
+  pg = await startPostgres();
+  await pg.query('create table t as select g from generate_series(1, 10) g');
+  // Answers 202 with a JSON body, as both services do.
+  http = createServer((req: IncomingMessage, res: ServerResponse) => {
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString()));
+    req.on('end', () => {
+      const recorded = {
+        method: req.method!,
+        path: req.url!,
+        headers: req.headers,
+        body: text ? JSON.parse(text) : undefined,
+      };
+      requests.push(recorded);
+      res.writeHead(answer(recorded), { 'content-type': 'application/json' }).end('{"status":"success"}');
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  service = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await pg?.stop();
+  http?.close();
+});
+
+beforeEach(async () => {
+  requests = [];
+  answer = () => 202;
+  work = await mkdtemp(join(tmpdir(), 'dbops-paging-'));
+});
+
+afterEach(() => rm(work, { recursive: true, force: true }));
+
+function context() {
+  return {
+    log: new MemoryLogger(),
+    secrets: new Secrets(),
+    env: {},
+    signal: new AbortController().signal,
+    github: { repository: 'acme/shop', runId: '7', runUrl: RUN_URL },
+  };
+}
+
+function urlFor(kind: 'ok' | 'refused' | 'missing') {
+  return kind === 'ok'
+    ? pg.url()
+    : kind === 'refused'
+      ? pg.url('postgres', 'postgres', PASSWORD)
+      : pg.url('no_such_database');
+}
+
+/** One backup run: 'ok' backs up the real database; 'refused' and 'missing' fail in two different ways. */
+async function run(kind: 'ok' | 'refused' | 'missing', inputs: RawInputs = {}) {
+  const ctx = context();
+  const before = requests.length;
+  const error = await backup
+    .run(
+      {
+        'database-url': urlFor(kind),
+        to: join(work, 'backups'),
+        'pagerduty-routing-key': ROUTING_KEY,
+        'pagerduty-url': `${service}/pd`,
+        'opsgenie-api-key': GENIE_KEY,
+        'opsgenie-url': `${service}/og/`,
+        ...inputs,
+      },
+      ctx,
+    )
+    .then(
+      () => undefined,
+      (e: unknown) => e as DbopsError,
+    );
+  // The error as the incident carries it: its parts through the run's secret register.
+  const failed = error && `${error.code}: ${ctx.secrets.redact(error.message)}`;
+  const fix = error?.hint && ctx.secrets.redact(error.hint);
+  const sent = requests.slice(before).sort((a, b) => a.path.localeCompare(b.path));
+  return { outcome: error?.code ?? 'ok', failed, fix, sent, log: ctx.log.lines };
+}
+
+/** What was sent, as the services receive it: method, path, the headers that matter, the body. */
+const shape = (r: Recorded) => ({
+  method: r.method,
+  path: r.path,
+  headers: {
+    'content-type': r.headers['content-type'],
+    'user-agent': r.headers['user-agent'],
+    authorization: r.headers.authorization,
+  },
+  body: r.body,
+});
+const PD_HEADERS = { 'content-type': 'application/json', 'user-agent': 'dbops', authorization: undefined };
+const OG_HEADERS = {
+  'content-type': 'application/json',
+  'user-agent': 'dbops',
+  authorization: `GenieKey ${GENIE_KEY}`,
+};
+
+test('one incident per job: triggered, quiet on a repeat, updated on another error, resolved by the recovery', async () => {
+  const state = { 'alert-state': join(work, 'state'), 'alert-key': 'backup-prod' };
+  const first = await run('refused', state);
+  expect(first.outcome).toBe('CONNECTION_FAILED');
+  expect(first.failed).toMatch(/^CONNECTION_FAILED: .*password authentication failed/);
+  const since = JSON.parse(
+    await readFile(join(work, 'state', 'backup-prod', (await readdir(join(work, 'state', 'backup-prod')))[0]!), 'utf8'),
+  ).failing.since;
+  const summary = `dbops backup failed in acme/shop (run 7): ${first.failed}`;
+  const details = (failed: string, fix: string | undefined, runs: number) => ({
+    action: 'backup',
+    'alert-key': 'backup-prod',
+    error: failed,
+    ...(fix ? { fix } : {}),
+    'failed runs': runs,
+    'failing since': since,
+  });
+  expect(first.sent.map(shape)).toEqual([
+    {
+      method: 'POST',
+      path: '/og/v2/alerts',
+      headers: OG_HEADERS,
+      body: {
+        message: summary.slice(0, 130),
+        alias: 'dbops:backup-prod:failed',
+        description: `${summary}\nRun: ${RUN_URL}`,
+        priority: 'P1',
+        source: 'acme/shop',
+        entity: 'backup',
+        tags: ['dbops', 'CONNECTION_FAILED', 'critical'],
+        details: Object.fromEntries(
+          Object.entries(details(first.failed!, first.fix, 1)).map(([k, v]) => [k, String(v)]),
+        ),
+      },
+    },
+    {
+      method: 'POST',
+      path: '/pd/v2/enqueue',
+      headers: PD_HEADERS,
+      body: {
+        routing_key: ROUTING_KEY,
+        event_action: 'trigger',
+        dedup_key: 'dbops:backup-prod:failed',
+        payload: {
+          summary,
+          severity: 'critical',
+          source: 'acme/shop',
+          component: 'backup',
+          group: 'dbops',
+          class: 'CONNECTION_FAILED',
+          custom_details: details(first.failed!, first.fix, 1),
+        },
+        client: 'dbops',
+        client_url: RUN_URL,
+        links: [{ href: RUN_URL, text: 'Workflow run' }],
+      },
+    },
+  ]);
+  expect(first.log).toContain('info: PagerDuty: trigger dbops:backup-prod:failed (critical)');
+
+  // The same error again: nothing is sent.
+  const repeat = await run('refused', state);
+  expect(repeat.outcome).toBe('CONNECTION_FAILED');
+  expect(repeat.sent).toEqual([]);
+
+  // Another error: PagerDuty gets a trigger with the same dedup key, Opsgenie its priority and a note.
+  const changed = await run('missing', state);
+  expect(changed.failed).toMatch(/^CONNECTION_FAILED: .*does not exist/);
+  const changedSummary = `dbops backup failed in acme/shop (run 7) with another error: ${changed.failed}`;
+  expect(changed.sent.map(shape)).toEqual([
+    {
+      method: 'POST',
+      path: `/og/v2/alerts/${ALIAS}/notes?identifierType=alias`,
+      headers: OG_HEADERS,
+      body: { source: 'dbops', note: `The error changed (3 failed runs since ${since}): ${changed.failed}` },
+    },
+    {
+      method: 'PUT',
+      path: `/og/v2/alerts/${ALIAS}/priority?identifierType=alias`,
+      headers: OG_HEADERS,
+      body: { priority: 'P1' },
+    },
+    {
+      method: 'POST',
+      path: '/pd/v2/enqueue',
+      headers: PD_HEADERS,
+      body: {
+        routing_key: ROUTING_KEY,
+        event_action: 'trigger',
+        dedup_key: 'dbops:backup-prod:failed',
+        payload: {
+          summary: changedSummary,
+          severity: 'critical',
+          source: 'acme/shop',
+          component: 'backup',
+          group: 'dbops',
+          class: 'CONNECTION_FAILED',
+          custom_details: details(changed.failed!, changed.fix, 3),
+        },
+        client: 'dbops',
+        client_url: RUN_URL,
+        links: [{ href: RUN_URL, text: 'Workflow run' }],
+      },
+    },
+  ]);
+  // The note follows the priority on Opsgenie's side.
+  const og = requests.filter((r) => r.path.startsWith('/og/')).map((r) => r.method);
+  expect(og).toEqual(['POST', 'PUT', 'POST']);
+
+  // The recovery resolves both.
+  const recovered = await run('ok', state);
+  expect(recovered.outcome).toBe('ok');
+  expect(recovered.sent.map(shape)).toEqual([
+    {
+      method: 'POST',
+      path: `/og/v2/alerts/${ALIAS}/close?identifierType=alias`,
+      headers: OG_HEADERS,
+      body: {
+        source: 'dbops',
+        note: `Resolved: dbops backup recovered in acme/shop (run 7) after 3 failed runs since ${since}`,
+      },
+    },
+    {
+      method: 'POST',
+      path: '/pd/v2/enqueue',
+      headers: PD_HEADERS,
+      body: { routing_key: ROUTING_KEY, event_action: 'resolve', dedup_key: 'dbops:backup-prod:failed' },
+    },
+  ]);
+
+  // A success after a success: nothing.
+  expect((await run('ok', state)).sent).toEqual([]);
+
+  // The keys are nowhere in the state or the logs; the password neither.
+  const files = await readdir(join(work, 'state', 'backup-prod'));
+  const texts = await Promise.all(files.map((f) => readFile(join(work, 'state', 'backup-prod', f), 'utf8')));
+  for (const text of [...texts, ...first.log, ...changed.log, ...recovered.log]) {
+    expect(text).not.toContain(ROUTING_KEY);
+    expect(text).not.toContain(GENIE_KEY);
+    expect(text).not.toContain('s3cret');
+  }
+  // A key travels only where its service reads it: PagerDuty's in routing_key, Opsgenie's in the header.
+  for (const { body } of requests) {
+    const { routing_key, ...rest } = body;
+    expect([undefined, ROUTING_KEY]).toContain(routing_key);
+    for (const secret of [ROUTING_KEY, GENIE_KEY, 's3cret']) expect(JSON.stringify(rest)).not.toContain(secret);
+  }
+});
+
+test('inside a maintenance window nothing pages; the first failed run after it does', async () => {
+  const state = { 'alert-state': join(work, 'state') };
+  const quiet = await run('refused', { ...state, 'maintenance-window': NOW_WINDOW });
+  expect(quiet.outcome).toBe('CONNECTION_FAILED');
+  expect(quiet.sent).toEqual([]);
+
+  const after = await run('refused', { ...state, 'maintenance-window': LATER_WINDOW });
+  expect(after.sent.map((r) => [r.method, r.path, r.body.event_action])).toEqual([
+    ['POST', '/og/v2/alerts', undefined],
+    ['POST', '/pd/v2/enqueue', 'trigger'],
+  ]);
+  // Without alert-key the key is the action's name; the streak counts the held run.
+  expect(after.sent[1]!.body.dedup_key).toBe('dbops:backup:failed');
+  expect(after.sent[0]!.body.alias).toBe('dbops:backup:failed');
+  expect(after.sent[1]!.body.payload.custom_details['failed runs']).toBe(2);
+});
+
+test('an Opsgenie alert closed by hand is opened afresh by the next update', async () => {
+  const state = { 'alert-state': join(work, 'state') };
+  await run('refused', state);
+  answer = (r) => (r.method === 'PUT' ? 404 : 202);
+  const changed = await run('missing', state);
+  expect(changed.sent.map((r) => `${r.method} ${r.path}`)).toEqual([
+    'POST /og/v2/alerts',
+    `PUT /og/v2/alerts/${encodeURIComponent('dbops:backup:failed')}/priority?identifierType=alias`,
+    'POST /pd/v2/enqueue',
+  ]);
+  expect(changed.sent[0]!.body).toMatchObject({
+    alias: 'dbops:backup:failed',
+    message: `dbops backup failed in acme/shop (run 7) with another error: ${changed.failed}`.slice(0, 130),
+  });
+  expect(changed.log.some((l) => l.startsWith('warning:'))).toBe(false);
+});
+
+test('without alert-state every failed run outside a window triggers, and a success sends nothing', async () => {
+  const runs = [
+    await run('refused'),
+    await run('refused', { 'maintenance-window': NOW_WINDOW }),
+    await run('missing'),
+    await run('ok'),
+  ];
+  expect(runs.map((r) => r.outcome)).toEqual(['CONNECTION_FAILED', 'CONNECTION_FAILED', 'CONNECTION_FAILED', 'ok']);
+  expect(runs.map((r) => r.sent.map((s) => `${s.method} ${s.path} ${s.body.event_action ?? ''}`.trim()))).toEqual([
+    ['POST /og/v2/alerts', 'POST /pd/v2/enqueue trigger'],
+    [],
+    ['POST /og/v2/alerts', 'POST /pd/v2/enqueue trigger'],
+    [],
+  ]);
+  // Same job, same key: the services merge the triggers into one incident. No streak without state.
+  expect(new Set(requests.map((r) => r.body.dedup_key ?? r.body.alias))).toEqual(new Set(['dbops:backup:failed']));
+  expect(runs[2]!.sent[1]!.body.payload.custom_details).toEqual({
+    action: 'backup',
+    'alert-key': 'backup',
+    error: runs[2]!.failed,
+    ...(runs[2]!.fix ? { fix: runs[2]!.fix } : {}),
+  });
+});
+
+test('through the command line: a paging service that is down warns, the exit code stays, the keys stay secret', async () => {
+  const down = await closedPort();
+  const state = join(work, 'state');
+  const args = (url: string) => [
+    'backup',
+    '--database-url',
+    url,
+    '--to',
+    join(work, 'backups'),
+    '--alert-state',
+    state,
+  ];
+  const plainFailed = await runCli(args(urlFor('refused')));
+  await rm(state, { recursive: true, force: true });
+  // The keys come from the environment, as a scheduled job passes them; Opsgenie is down, PagerDuty answers.
+  const env = {
+    DBOPS_PAGERDUTY_ROUTING_KEY: ROUTING_KEY,
+    DBOPS_PAGERDUTY_URL: service,
+    DBOPS_OPSGENIE_API_KEY: GENIE_KEY,
+    DBOPS_OPSGENIE_URL: down,
+  };
+  const failed = await runCli(args(urlFor('refused')), env);
+  expect(plainFailed.code).not.toBe(0);
+  expect(failed.code).toBe(plainFailed.code);
+  expect(failed.stderr).toMatch(
+    /warning: Could not send trigger dbops:backup:failed to Opsgenie: Opsgenie: request failed/,
+  );
+  expect(failed.stderr).toContain('PagerDuty: trigger dbops:backup:failed (critical)');
+  // Outside GitHub the incident names the host it ran on.
+  expect(requests).toHaveLength(1);
+  expect(requests[0]!.body.payload.summary).toMatch(/^dbops backup failed on \S+: CONNECTION_FAILED: /);
+
+  const ok = await runCli(args(urlFor('ok')), { ...env, DBOPS_PAGERDUTY_URL: down });
+  expect(ok.code).toBe(0);
+  expect(ok.stderr).toMatch(
+    /warning: Could not send resolve dbops:backup:failed to PagerDuty: PagerDuty: request failed/,
+  );
+  expect(ok.stderr).toMatch(
+    /warning: Could not send resolve dbops:backup:failed to Opsgenie: Opsgenie: request failed/,
+  );
+
+  const stateTexts = await Promise.all(
+    (await readdir(join(state, 'backup'))).map((f) => readFile(join(state, 'backup', f), 'utf8')),
+  );
+  for (const text of [failed.stdout, failed.stderr, ok.stdout, ok.stderr, ...stateTexts]) {
+    expect(text).not.toContain(ROUTING_KEY);
+    expect(text).not.toContain(GENIE_KEY);
+  }
+});
+
+test('a bad paging URL is refused before the run, naming the input', async () => {
+  const error = await backup
+    .run(
+      {
+        'database-url': pg.url(),
+        to: join(work, 'backups'),
+        'pagerduty-routing-key': ROUTING_KEY,
+        'pagerduty-url': 'ftp://events.example',
+      },
+      context(),
+    )
+    .catch((e: unknown) => e as DbopsError);
+  expect(error).toBeInstanceOf(DbopsError);
+  expect((error as DbopsError).code).toBe('INVALID_INPUT');
+  expect((error as DbopsError).message).toContain("'pagerduty-url'");
+  expect(JSON.stringify(error)).not.toContain(ROUTING_KEY);
+  expect(await readdir(work)).toEqual([]);
+});
+
+/** A port nothing listens on: a service that is down. */
+async function closedPort(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
