@@ -1,6 +1,7 @@
 // Start-up of a backup (issue 17 target 6, bench/empty-backup-overhead.mjs): a PostgreSQL backup to a local folder
-// loads neither the AWS SDK, nor the MongoDB driver or bson, nor libpg-query, nor yaml. Each is loaded on use
-// only; an eager import anywhere on the path fails here. Every
+// loads neither the AWS SDK, nor the MongoDB driver, bson or its URL parser, nor libpg-query, nor yaml; and the
+// action bundle's backup compiles no other action's operation. Each is loaded on use only; an eager import anywhere
+// on the path fails here. Every
 // module a run loads is recorded by a module.registerHooks load hook (--import), for the compiled CLI and for the
 // action bundle as GitHub runs it, where the check is on the bundle files the run loaded.
 import { execFile } from 'node:child_process';
@@ -20,12 +21,27 @@ const DIST = path.join(ROOT, 'actions', 'dist');
 const DB = 'lazydb';
 
 /** Packages a PostgreSQL backup to a local folder must not load, by their folder in node_modules. */
-const NOT_LOADED = ['@aws-sdk', '@smithy', 'mongodb', 'bson', 'libpg-query', 'yaml'];
+const NOT_LOADED = [
+  '@aws-sdk',
+  '@smithy',
+  'mongodb',
+  'bson',
+  'mongodb-connection-string-url',
+  'tr46',
+  'libpg-query',
+  'yaml',
+];
 /** The same packages inside the bundle: a text only their code has. */
 const BUNDLE_MARKERS: Record<string, string> = {
   '@aws-sdk/client-s3': 'class S3Client ',
   mongodb: 'class MongoClient ',
   yaml: 'class YAMLParseError ',
+  'mongodb-connection-string-url': 'class ConnectionString ',
+  // Other actions' operations (definitions/load-definition.ts): each is a chunk of its own.
+  'the monitor-report operation': 'function monitorReport(',
+  'the migrate-deploy operation': 'function migrateDeploy(',
+  'the retention-purge operation': 'function dataRetention(',
+  'the maintenance operation': 'function maintenance(',
 };
 
 let pgServer: PostgresServer;
