@@ -15,9 +15,12 @@ test('every action is loadable by name, and no other', () => {
   expect([...LOADABLE_ACTIONS].sort()).toEqual(definitions.map((d) => d.name).sort());
 });
 
-test.each(definitions.map((d) => [d.name, d] as const))('%s loads with the same inputs and outputs', async (name, d) => {
-  expect(shape(await loadDefinition(name))).toEqual(shape(d));
-});
+test.each(definitions.map((d) => [d.name, d] as const))(
+  '%s loads with the same inputs and outputs',
+  async (name, d) => {
+    expect(shape(await loadDefinition(name))).toEqual(shape(d));
+  },
+);
 
 test('an unknown action is refused, naming it', async () => {
   await expect(loadDefinition('bakcup')).rejects.toThrow('No action named bakcup');
