@@ -2233,6 +2233,8 @@ archive) {
     return { found: ids.length, rows: deletedCount, keys: ids.map(keyText).filter((k) => !stayed.has(k)) };
 }
 //# sourceMappingURL=data-retention-batch.js.map
+// EXTERNAL MODULE: ./packages/core/lib/databases/mongodb/oplog-window.js
+var oplog_window = __webpack_require__(50895);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/replication-lag.js
 /**
  * The replication lag a MongoDB purge waits on (as PostgreSQL's, data-retention-lag.ts): how far the furthest
@@ -2292,6 +2294,8 @@ function largestSecondaryLagMs(status) {
 
 
 
+
+
 async function purgeCollections(client, plan, options) {
     const startedAt = new Date();
     const started = performance.now();
@@ -2326,25 +2330,54 @@ async function purgeCollections(client, plan, options) {
         return !stopped();
     };
     const maxLagMs = options.maxReplicationLagMs ?? policy.defaults.maxReplicationLagMs;
-    let lagWaitMs = 0;
+    let minOplogWindowMs = options.minOplogWindowMs ?? policy.defaults.minOplogWindowMs;
+    const warnings = [];
+    // A server with no oplog has no window to keep: the bound cannot apply, and the run says so rather than pass it by.
+    if (minOplogWindowMs !== undefined && (await (0,oplog_window/* purgeOplogReading */.nj)(client, maxTimeMS)).kind === 'standalone') {
+        const warning = `min-oplog-window (${(0,format/* formatSeconds */.Xo)(minOplogWindowMs / 1000)}) does not apply: the server is not a replica set member, so it has no oplog; the purge went on without that bound`;
+        log.warn(warning);
+        warnings.push(warning);
+        minOplogWindowMs = undefined;
+    }
+    const waits = { lag: 0, oplog: 0 };
     let waitingFor;
-    /** Before each batch: waits while a secondary lags more than max-replication-lag; false to stop. */
-    const waitForSecondaries = async () => {
+    /** Why the server has no room for a batch now (and which wait it counts to), or undefined when it has. */
+    const pressure = async () => {
+        const lag = await secondaryLagMs(client);
+        if (lag > maxLagMs)
+            return {
+                wait: 'lag',
+                reason: `A secondary lags ${Math.round(lag)} ms behind (max-replication-lag ${maxLagMs} ms)`,
+            };
+        if (minOplogWindowMs === undefined)
+            return undefined;
+        const oplog = await (0,oplog_window/* purgeOplogReading */.nj)(client, maxTimeMS);
+        const seconds = oplog.kind === 'window' ? oplog.seconds : 0;
+        if (seconds * 1000 >= minOplogWindowMs)
+            return undefined;
+        return {
+            wait: 'oplog',
+            reason: oplog.kind === 'window'
+                ? `The oplog window is ${(0,format/* formatSeconds */.Xo)(seconds)} (min-oplog-window ${(0,format/* formatSeconds */.Xo)(minOplogWindowMs / 1000)})`
+                : `The oplog (local.oplog.rs) has no entries, so no window (min-oplog-window ${(0,format/* formatSeconds */.Xo)(minOplogWindowMs / 1000)})`,
+        };
+    };
+    /** Before each batch: waits while a secondary lags or the oplog window is short; false to stop. */
+    const waitForRoom = async () => {
         for (;;) {
             if (stopped())
                 return false;
-            const lag = await secondaryLagMs(client);
-            if (lag <= maxLagMs) {
+            const short = await pressure();
+            if (!short) {
                 waitingFor = undefined;
                 return true;
             }
-            const reason = `A secondary lags ${Math.round(lag)} ms behind (max-replication-lag ${maxLagMs} ms)`;
-            if (waitingFor === undefined)
-                log.info(`${reason}; waiting`);
-            waitingFor = reason;
+            if (waitingFor !== short.reason)
+                log.info(`${short.reason}; waiting`);
+            waitingFor = short.reason;
             const before = performance.now();
             const goOn = await pause(options.lagCheckIntervalMs ?? 1000);
-            lagWaitMs += performance.now() - before;
+            waits[short.wait] += performance.now() - before;
             if (!goOn)
                 return false;
         }
@@ -2393,7 +2426,7 @@ async function purgeCollections(client, plan, options) {
         try {
             const archive = await archiveStep(target, (record) => (archived = record));
             for (;;) {
-                if (!(await waitForSecondaries()))
+                if (!(await waitForRoom()))
                     break;
                 const batchStart = performance.now();
                 const batch = await runCollectionBatch(client, target, () => readHeldIds(client, target, maxTimeMS), size, maxTimeMS, undefined, archive && ((documents, keys) => archive(documents, keys, result.batches + 1)));
@@ -2453,8 +2486,10 @@ async function purgeCollections(client, plan, options) {
         ...(error ? { error } : {}),
         rules: results,
         skipped,
-        lagWaitMs: Math.round(lagWaitMs),
+        lagWaitMs: Math.round(waits.lag),
+        ...(minOplogWindowMs === undefined ? {} : { oplogWaitMs: Math.round(waits.oplog) }),
         ...(waitingFor ? { stoppedWaitingFor: waitingFor } : {}),
+        ...(warnings.length > 0 ? { warnings } : {}),
     };
 }
 //# sourceMappingURL=data-retention-purge.js.map

@@ -114,6 +114,17 @@ test('max-slot-wal and max-active-sessions are off unless set; sizes and counts 
   expect((await bounds('max-slot-wal: 512 MiB')).maxSlotWalBytes).toBe(512 * 1024 ** 2);
 });
 
+test('min-oplog-window (MongoDB) is off unless set; a duration in ms', async () => {
+  const window = (text: string) =>
+    parsePolicy(edit('max-runtime: 20m }', `max-runtime: 20m${text} }`), 'retention.yml').then(
+      (p) => p.defaults.minOplogWindowMs,
+    );
+  expect(await window('')).toBeUndefined();
+  expect(await window(', min-oplog-window: 6h')).toBe(6 * 3600_000);
+  expect(await window(', min-oplog-window: 2s')).toBe(2000);
+  expect(await window(', min-oplog-window: 1h30m')).toBe(5400_000);
+});
+
 test('anonymize takes per-column replacements', async () => {
   const policy = await parsePolicy(
     edit(
@@ -185,6 +196,41 @@ test.each([
     3,
     'defaults.max-active-sessions is 2.5',
     /whole number of sessions from 1 to 100000/,
+  ],
+  [
+    'an oplog window bound without a unit',
+    edit('max-runtime: 20m }', 'max-runtime: 20m, min-oplog-window: 3600 }'),
+    3,
+    'defaults.min-oplog-window is 3600',
+    /at least 1s \(the oplog's timestamps count whole seconds\): a number with a unit/,
+  ],
+  [
+    'an oplog window bound that is not a duration',
+    edit('max-runtime: 20m }', 'max-runtime: 20m, min-oplog-window: six hours }'),
+    3,
+    "defaults.min-oplog-window 'six hours' is not a duration",
+    /e\.g\. 500ms, 90s, 1h30m/,
+  ],
+  [
+    'an oplog window bound under a second',
+    edit('max-runtime: 20m }', 'max-runtime: 20m, min-oplog-window: 500ms }'),
+    3,
+    "defaults.min-oplog-window is '500ms', less than a second",
+    /at least 1s/,
+  ],
+  [
+    'an oplog window bound of 0',
+    edit('max-runtime: 20m }', 'max-runtime: 20m, min-oplog-window: 0s }'),
+    3,
+    "defaults.min-oplog-window is '0s', less than a second",
+    /at least 1s/,
+  ],
+  [
+    'a misspelt oplog window key',
+    edit('max-runtime: 20m }', 'max-runtime: 20m, min-oplog-windows: 6h }'),
+    3,
+    "'min-oplog-windows' is not a known key",
+    /min-oplog-window$/,
   ],
   [
     'a duplicate rule name',
@@ -354,11 +400,14 @@ test('the JSON Schema accepts what the reader accepts and refuses the structural
     edit('    by: createdAt', '    by: meta..createdAt'),
     edit('    by: createdAt', '    by: meta.$createdAt'),
     edit('  - table: public.legal_holds', '  - collection: legal_holds'),
+    edit('max-runtime: 20m }', 'max-runtime: 20m, min-oplog-window: 3600 }'),
+    edit('max-runtime: 20m }', 'max-runtime: 20m, min-oplog-window: six hours }'),
   ]) {
     expect(validate(parseYaml(bad))).toBe(false);
     await refusal(bad);
   }
   expect(validate(parseYaml(WITH_COLLECTION_HOLD))).toBe(true);
+  expect(validate(parseYaml(edit('max-runtime: 20m }', 'max-runtime: 20m, min-oplog-window: 6h }')))).toBe(true);
 });
 
 const WITH_COLLECTION_HOLD = edit(

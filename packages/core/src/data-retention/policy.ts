@@ -13,6 +13,11 @@ export interface PolicyDefaults {
   maxSlotWalBytes?: number;
   /** Pause while more other sessions than this are running a statement; not checked when undefined. */
   maxActiveSessions?: number;
+  /**
+   * MongoDB: pause while the oplog's window (newest − oldest entry of local.oplog.rs) is shorter than this (ms); not
+   * checked when undefined.
+   */
+  minOplogWindowMs?: number;
 }
 
 /** The defaults a file may leave out; each is what a gentle purge on a busy primary can afford. */

@@ -42,6 +42,7 @@ const DEFAULT_KEYS = [
   'max-runtime',
   'max-slot-wal',
   'max-active-sessions',
+  'min-oplog-window',
 ];
 const RULE_KEYS = {
   age: ['name', 'table', 'by', 'keep', 'where', 'archive-to'],
@@ -191,6 +192,16 @@ class PolicyReader {
           'a whole number of sessions from 1 to 100000, e.g. 20',
         );
       defaults.maxActiveSessions = sessions as number;
+    }
+    if (this.value(['defaults', 'min-oplog-window']) !== undefined) {
+      const path = ['defaults', 'min-oplog-window'];
+      const field = 'defaults.min-oplog-window';
+      const valid = `at least 1s (the oplog's timestamps count whole seconds): ${DURATION_FORM}`;
+      const text = this.text(path, field, valid);
+      const seconds = readDuration(text);
+      if (seconds === undefined) throw this.fail(path, field, `'${text}' is not a duration`, valid);
+      if (seconds < 1) throw this.fail(path, field, `is '${text}', less than a second`, valid);
+      defaults.minOplogWindowMs = Math.round(seconds * 1000);
     }
     return defaults;
   }
