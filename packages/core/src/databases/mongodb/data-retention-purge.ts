@@ -27,6 +27,7 @@ import { silentLogger } from '../../log.js';
 import { runCollectionBatch } from './data-retention-batch.js';
 import { readHeldIds } from './data-retention-filter.js';
 import { type CollectionTarget, resolveCollectionTargets } from './data-retention-target.js';
+import { collectionTombstones } from './data-retention-tombstones.js';
 import { purgeOplogReading } from './oplog-window.js';
 import { secondaryLagMs } from './replication-lag.js';
 
@@ -150,7 +151,7 @@ export async function purgeCollections(
     (target): RulePurge => ({
       rule: target.rule,
       table: target.namespace,
-      action: 'delete',
+      action: target.action,
       cutoff: target.cutoff.toISOString(),
       effectiveCutoff: target.effectiveCutoff.toISOString(),
       rows: 0,
@@ -170,6 +171,11 @@ export async function purgeCollections(
     let archived: ArchiveRecord | undefined;
     try {
       const archive = await archiveStep(target, (record) => (archived = record));
+      // Erased soft-deleted documents leave tombstones (age rules' expired documents are no one's erasure).
+      const tombstones =
+        target.kind === 'soft-delete' && target.action === 'delete'
+          ? await collectionTombstones(client, target, maxTimeMS)
+          : undefined;
       for (;;) {
         if (!(await waitForRoom())) break;
         const batchStart = performance.now();
@@ -181,6 +187,7 @@ export async function purgeCollections(
           maxTimeMS,
           undefined,
           archive && ((documents, keys) => archive(documents, keys, result.batches + 1)),
+          tombstones,
         );
         const batchMs = performance.now() - batchStart;
         const record = archived;
@@ -216,7 +223,7 @@ export async function purgeCollections(
       const failure = asDbopsError(cause);
       error = new DbopsError(
         failure.code,
-        `Rule '${target.rule}' on ${target.namespace}: ${failure.message}; ${result.rows} documents in ${result.batches} batches stay deleted`,
+        `Rule '${target.rule}' on ${target.namespace}: ${failure.message}; ${result.rows} documents in ${result.batches} batches stay ${target.action === 'anonymize' ? 'anonymized' : 'deleted'}`,
         { cause, ...(failure.hint ? { hint: failure.hint } : {}), ...(failure.input ? { input: failure.input } : {}) },
       );
     } finally {
@@ -225,7 +232,7 @@ export async function purgeCollections(
     }
     if (outcome !== 'complete') break;
     log.info(
-      `Rule '${target.rule}': ${result.rows} documents deleted from ${target.namespace} in ${result.batches} batches`,
+      `Rule '${target.rule}': ${result.rows} documents ${target.action === 'anonymize' ? 'anonymized in' : 'deleted from'} ${target.namespace} in ${result.batches} batches`,
     );
   }
   return {

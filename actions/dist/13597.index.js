@@ -1,8 +1,8 @@
-export const id = 514;
-export const ids = [514,948];
+export const id = 597;
+export const ids = [597,948];
 export const modules = {
 
-/***/ 86514:
+/***/ 3597:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -1991,13 +1991,13 @@ async function resolveCollectionTargets(client, policy, now, rules) {
         });
     const targets = collectionRules.map((rule) => {
         const { database, name } = rule.collection;
-        const cutoffs = (0,data_retention_cutoffs/* ruleCutoffs */.F)(rule.keepSeconds, policy.minimums, (m) => m.table.schema === database && m.table.name === name, now);
+        const cutoffs = (0,data_retention_cutoffs/* ruleCutoffs */.F)((0,data_retention_policy/* rulePeriod */.GL)(rule).seconds, policy.minimums, (m) => m.table.schema === database && m.table.name === name, now);
         return {
             rule: rule.name,
             line: rule.line,
             collection: rule.collection,
             namespace: (0,data_retention_policy/* collectionText */.EK)(rule.collection),
-            by: rule.by,
+            ...ruleFields(rule),
             ...(rule.archiveTo === undefined ? {} : { archiveTo: rule.archiveTo }),
             holdSources,
             holdNames: [(0,data_retention_policy/* collectionText */.EK)(rule.collection), name],
@@ -2005,6 +2005,15 @@ async function resolveCollectionTargets(client, policy, now, rules) {
         };
     });
     return { targets, skipped };
+}
+/** What a rule's kind decides: its time field, and what happens to its documents. */
+function ruleFields(rule) {
+    if (!('softDelete' in rule))
+        return { by: rule.by, kind: 'age', action: 'delete' };
+    const then = rule.afterGrace;
+    return then.action === 'erase'
+        ? { by: rule.softDelete, kind: 'soft-delete', action: 'delete' }
+        : { by: rule.softDelete, kind: 'soft-delete', action: 'anonymize', anonymize: then.columns };
 }
 /** Collections this database has, up to `limit` names, for messages. */
 async function collectionNames(client, database, limit = 10) {
@@ -2031,6 +2040,9 @@ async function checkRule(client, rule, problems) {
         problems.push(`${at}: collection ${namespace} does not exist (${names.length > 0 ? `collections of ${rule.collection.database}: ${names.join(', ')}` : `database ${rule.collection.database} has no collections`})`);
         return;
     }
+    // A soft-delete field is missing from every document until the first one is deleted: only `by` is checked.
+    if ('softDelete' in rule)
+        return;
     const collection = client.db(rule.collection.database).collection(rule.collection.name);
     const sample = await collection.findOne({});
     if (!sample)
@@ -2079,7 +2091,13 @@ function holdError(source, problem, cause) {
 
 
 function expiredFilter(target, before) {
-    return { [target.by]: { $type: 'date', $lt: before } };
+    const expired = { [target.by]: { $type: 'date', $lt: before } };
+    // An anonymized document stays, soft-deleted: it is done once every listed field holds its replacement.
+    return target.anonymize ? { $and: [expired, { $nor: [anonymizedFilter(target.anonymize)] }] } : expired;
+}
+/** Documents whose listed fields all hold their replacements (`null`: the field is null or missing). */
+function anonymizedFilter(fields) {
+    return { $and: Object.entries(fields).map(([field, value]) => ({ [field]: value })) };
 }
 /** Documents whose `by` is missing or not a date: never expired, counted so the plan shows them. */
 function withoutTimeFilter(target) {
@@ -2172,7 +2190,8 @@ async function countCollectionRule(client, target, held, limit, maxTimeMS) {
         exact: expiredCount <= limit,
         // No planner to ask: the count is the estimate.
         estimatedExpired: expiredCount,
-        withoutTime: await count(withoutTimeFilter(target)),
+        // Age rules only: a document with no soft-delete date is simply not deleted.
+        ...(target.kind === 'age' ? { withoutTime: await count(withoutTimeFilter(target)) } : {}),
     };
 }
 //# sourceMappingURL=data-retention-count.js.map
@@ -2195,7 +2214,9 @@ var lib_log = __webpack_require__(69579);
  * document updated or put under a hold between the two survives. MongoDB has no transaction to roll back a batch in; the delete
  * is one statement, and the result says exactly which documents went. A rule that archives picks the whole
  * documents in the driver's raw mode (each one's BSON as the server sent it) and archives them before the delete:
- * an archive that fails throws before anything is deleted.
+ * an archive that fails throws before anything is deleted. A soft-delete rule with `then: anonymize` sends one
+ * updateMany ($set of its fields) with the same filter instead of the delete; one with `then: erase` writes the
+ * picked keys' tombstones before the delete and takes back those of documents it left.
  */
 
 
@@ -2205,7 +2226,9 @@ readHeld, size, maxTimeMS,
 /** Runs between picking and deleting: for tests of a document changed in between; nothing else should use it. */
 beforeDelete, 
 /** Stores the picked documents (raw BSON, `by` order) and their keys; the delete waits for it. */
-archive) {
+archive, 
+/** A soft-delete rule that erases: the picked keys' tombstones, written before the delete. */
+tombstones) {
     const collection = client.db(target.collection.database).collection(target.collection.name);
     const picked = await collection
         .find(purgeableFilter(target, await readHeld()), {
@@ -2223,16 +2246,86 @@ archive) {
     if (archive && raw)
         await archive(raw, ids.map(keyText));
     await beforeDelete?.(ids);
-    const filter = purgeableFilter(target, await readHeld());
-    const { deletedCount } = await collection.deleteMany({ $and: [idIn(ids), filter] }, { maxTimeMS });
+    const filter = { $and: [idIn(ids), purgeableFilter(target, await readHeld())] };
+    if (target.anonymize) {
+        const { modifiedCount } = await collection.updateMany(filter, { $set: target.anonymize }, { maxTimeMS });
+        if (modifiedCount === ids.length)
+            return { found: ids.length, rows: modifiedCount, keys: ids.map(keyText) };
+        // Which of them were anonymized: the others were changed meanwhile (or held) and stay as they are.
+        const done = await collection
+            .find({ $and: [idIn(ids), anonymizedFilter(target.anonymize)] }, { projection: { _id: 1 }, maxTimeMS })
+            .toArray();
+        const changed = new Set(done.map((d) => keyText(d._id)));
+        return { found: ids.length, rows: modifiedCount, keys: ids.map(keyText).filter((k) => changed.has(k)) };
+    }
+    await tombstones?.record(ids.map(keyText));
+    const { deletedCount } = await collection.deleteMany(filter, { maxTimeMS });
     if (deletedCount === ids.length)
         return { found: ids.length, rows: deletedCount, keys: ids.map(keyText) };
-    // Which of them went: those still there were changed meanwhile (or held) and stay.
+    // Which of them went: those still there were changed meanwhile (or held) and stay, without a tombstone.
     const left = await collection.find(idIn(ids), { projection: { _id: 1 }, maxTimeMS }).toArray();
     const stayed = new Set(left.map((d) => keyText(d._id)));
+    await tombstones?.takeBack([...stayed]);
     return { found: ids.length, rows: deletedCount, keys: ids.map(keyText).filter((k) => !stayed.has(k)) };
 }
 //# sourceMappingURL=data-retention-batch.js.map
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/tombstones.js
+var data_retention_tombstones = __webpack_require__(42837);
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-tombstones.js
+/**
+ * Tombstones of documents a MongoDB soft-delete rule erased (`then: erase`), as PostgreSQL's
+ * (data-retention/tombstones.ts): each erased `_id` kept as SHA-256 of `salt \n database.collection \n key` (the key
+ * as receipts and holds write it: ObjectId hex, the string, the number), never the `_id` itself, with the time of the
+ * erasure. They live in the rule's own database, so a backup of it carries them: the collection
+ * `dbops_retention_tombstones` (`_id` the hash, which already names the collection; `database`, `collection`,
+ * `erased_at`, `erased_by`), the salt in `dbops_retention_salt` (one document, random per database).
+ *
+ * MongoDB has no transaction to write them in with the delete. They are written before it, and taken back for the
+ * documents the delete left (changed or put under a hold meanwhile): a crash in between leaves a tombstone of a
+ * document that is still there and still expired, which the next run erases. Never the other way round, an erased
+ * document without its tombstone.
+ */
+
+
+const TOMBSTONE_COLLECTION = 'dbops_retention_tombstones';
+const SALT_COLLECTION = 'dbops_retention_salt';
+/** The database's salt, created (random, once) when it has none. */
+async function ensureSalt(client, database, maxTimeMS) {
+    const salts = client.db(database).collection(SALT_COLLECTION);
+    await salts.updateOne({ _id: 'salt' }, { $setOnInsert: { salt: (0,external_node_crypto_.randomBytes)(32).toString('hex') } }, { upsert: true, maxTimeMS });
+    const found = await salts.findOne({ _id: 'salt' }, { maxTimeMS });
+    return found.salt;
+}
+async function collectionTombstones(client, target, maxTimeMS) {
+    const { database, name } = target.collection;
+    const salt = await ensureSalt(client, database, maxTimeMS);
+    const tombstones = client.db(database).collection(TOMBSTONE_COLLECTION);
+    const hash = (key) => (0,data_retention_tombstones/* tombstoneHash */.cX)(salt, database, name, key);
+    const by = `retention-purge:${target.rule}`;
+    return {
+        async record(keys) {
+            if (keys.length === 0)
+                return [];
+            const erasedAt = new Date();
+            // A key erased again keeps its latest time, as PostgreSQL's.
+            const writes = [...new Set(keys.map(hash))].map((h) => ({
+                updateOne: {
+                    filter: { _id: h },
+                    update: { $set: { database, collection: name, erased_at: erasedAt, erased_by: by } },
+                    upsert: true,
+                },
+            }));
+            await tombstones.bulkWrite(writes, { ordered: false, maxTimeMS });
+            return keys.map(hash);
+        },
+        async takeBack(keys) {
+            if (keys.length === 0)
+                return;
+            await tombstones.deleteMany({ _id: { $in: keys.map(hash) } }, { maxTimeMS });
+        },
+    };
+}
+//# sourceMappingURL=data-retention-tombstones.js.map
 // EXTERNAL MODULE: ./packages/core/lib/databases/mongodb/oplog-window.js
 var oplog_window = __webpack_require__(50895);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/replication-lag.js
@@ -2282,6 +2375,7 @@ function largestSecondaryLagMs(status) {
  * and the next run archives them again. After the first batch it never throws: the result says what was deleted,
  * with outcome 'failed' and the error, so a receipt records it.
  */
+
 
 
 
@@ -2405,7 +2499,7 @@ async function purgeCollections(client, plan, options) {
     const results = targets.map((target) => ({
         rule: target.rule,
         table: target.namespace,
-        action: 'delete',
+        action: target.action,
         cutoff: target.cutoff.toISOString(),
         effectiveCutoff: target.effectiveCutoff.toISOString(),
         rows: 0,
@@ -2425,11 +2519,15 @@ async function purgeCollections(client, plan, options) {
         let archived;
         try {
             const archive = await archiveStep(target, (record) => (archived = record));
+            // Erased soft-deleted documents leave tombstones (age rules' expired documents are no one's erasure).
+            const tombstones = target.kind === 'soft-delete' && target.action === 'delete'
+                ? await collectionTombstones(client, target, maxTimeMS)
+                : undefined;
             for (;;) {
                 if (!(await waitForRoom()))
                     break;
                 const batchStart = performance.now();
-                const batch = await runCollectionBatch(client, target, () => readHeldIds(client, target, maxTimeMS), size, maxTimeMS, undefined, archive && ((documents, keys) => archive(documents, keys, result.batches + 1)));
+                const batch = await runCollectionBatch(client, target, () => readHeldIds(client, target, maxTimeMS), size, maxTimeMS, undefined, archive && ((documents, keys) => archive(documents, keys, result.batches + 1)), tombstones);
                 const batchMs = performance.now() - batchStart;
                 const record = archived;
                 archived = undefined;
@@ -2468,7 +2566,7 @@ async function purgeCollections(client, plan, options) {
                 break;
             outcome = 'failed';
             const failure = (0,lib_errors/* asDbopsError */.lS)(cause);
-            error = new lib_errors/* DbopsError */.zJ(failure.code, `Rule '${target.rule}' on ${target.namespace}: ${failure.message}; ${result.rows} documents in ${result.batches} batches stay deleted`, { cause, ...(failure.hint ? { hint: failure.hint } : {}), ...(failure.input ? { input: failure.input } : {}) });
+            error = new lib_errors/* DbopsError */.zJ(failure.code, `Rule '${target.rule}' on ${target.namespace}: ${failure.message}; ${result.rows} documents in ${result.batches} batches stay ${target.action === 'anonymize' ? 'anonymized' : 'deleted'}`, { cause, ...(failure.hint ? { hint: failure.hint } : {}), ...(failure.input ? { input: failure.input } : {}) });
         }
         finally {
             result.keysSha256 = hash.digest('hex');
@@ -2476,7 +2574,7 @@ async function purgeCollections(client, plan, options) {
         }
         if (outcome !== 'complete')
             break;
-        log.info(`Rule '${target.rule}': ${result.rows} documents deleted from ${target.namespace} in ${result.batches} batches`);
+        log.info(`Rule '${target.rule}': ${result.rows} documents ${target.action === 'anonymize' ? 'anonymized in' : 'deleted from'} ${target.namespace} in ${result.batches} batches`);
     }
     return {
         startedAt: startedAt.toISOString(),
@@ -2531,7 +2629,7 @@ function retentionSession(client, database) {
                 rules.push({
                     rule: target.rule,
                     kind: 'collection',
-                    action: 'delete',
+                    action: target.action,
                     table: target.namespace,
                     partitioned: false,
                     timeColumn: target.by,
