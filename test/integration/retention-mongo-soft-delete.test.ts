@@ -7,6 +7,11 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parsePolicy } from '../../packages/core/src/data-retention/read-policy.js';
+import { runCollectionBatch } from '../../packages/core/src/databases/mongodb/data-retention-batch.js';
+import { readHeldIds } from '../../packages/core/src/databases/mongodb/data-retention-filter.js';
+import { resolveCollectionTargets } from '../../packages/core/src/databases/mongodb/data-retention-target.js';
+import { collectionTombstones } from '../../packages/core/src/databases/mongodb/data-retention-tombstones.js';
 import { type DataRetentionOptions, dataRetention } from '../../packages/core/src/operations/data-retention.js';
 import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/target.js';
 import { silentLogger } from '../../packages/core/src/log.js';
@@ -218,4 +223,44 @@ data:
   expect(result.purge!.rules[0]).toMatchObject({ action: 'delete', rows: 5 });
   const names = (await server.client.db(db).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
   expect(names).not.toContain('dbops_retention_tombstones');
+});
+
+it('writes tombstones before the delete, and takes back those of documents the delete left (restored or held meanwhile)', async () => {
+  const parsed = await parsePolicy(policy(ERASE), 'retention.yml');
+  const [target] = (await resolveCollectionTargets(server.client, parsed, NOW)).targets;
+  const tombstones = await collectionTombstones(server.client, target!, 10_000);
+  const stones = server.client.db(db).collection('dbops_retention_tombstones');
+  let writtenBeforeDelete = -1;
+  const batch = await runCollectionBatch(
+    server.client,
+    target!,
+    () => readHeldIds(server.client, target!, 10_000),
+    4,
+    10_000,
+    async (picked) => {
+      expect(picked).toEqual([6, 5, 4, 2]);
+      // Restored by the user (mark cleared), and put under a hold, between the pick and the delete.
+      await accounts().updateOne({ _id: 6 }, { $set: { deletedAt: null } });
+      await server.client.db(db).collection('legal_holds').insertOne({ subject_table: 'accounts', subject_id: '5' });
+    },
+    undefined,
+    {
+      record: async (keys) => {
+        const hashes = await tombstones.record(keys);
+        writtenBeforeDelete = await accounts().countDocuments({ _id: { $in: [4, 2] } });
+        return hashes;
+      },
+      takeBack: (keys) => tombstones.takeBack(keys),
+    },
+  );
+  expect(batch).toEqual({ found: 4, rows: 2, keys: ['4', '2'] });
+  // When the tombstones were written, the documents were still there: the delete came after.
+  expect(writtenBeforeDelete).toBe(2);
+  const salt = (await server.client
+    .db(db)
+    .collection<{ _id: string; salt: string }>('dbops_retention_salt')
+    .findOne({ _id: 'salt' }))!.salt;
+  const hash = (key: string) => createHash('sha256').update(`${salt}\n${db}.accounts\n${key}`).digest('hex');
+  expect((await stones.find({}).toArray()).map((t) => t._id).sort()).toEqual(['4', '2'].map(hash).sort());
+  expect(await ids()).toEqual([1, 3, 5, 6, 7, 8, 9]);
 });
