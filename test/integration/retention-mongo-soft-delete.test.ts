@@ -3,10 +3,12 @@
 // dbops_retention_tombstones) or `then: anonymize` (the listed fields set to their replacements, the documents kept).
 // Holds and the grace are checked as the age rule checks them; receipts as for it. Against FerretDB here, a real
 // MongoDB with MONGO_URL.
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { parsePolicy } from '../../packages/core/src/data-retention/read-policy.js';
 import { runCollectionBatch } from '../../packages/core/src/databases/mongodb/data-retention-batch.js';
 import { readHeldIds } from '../../packages/core/src/databases/mongodb/data-retention-filter.js';
@@ -263,4 +265,38 @@ it('writes tombstones before the delete, and takes back those of documents the d
   const hash = (key: string) => createHash('sha256').update(`${salt}\n${db}.accounts\n${key}`).digest('hex');
   expect((await stones.find({}).toArray()).map((t) => t._id).sort()).toEqual(['4', '2'].map(hash).sort());
   expect(await ids()).toEqual([1, 3, 5, 6, 7, 8, 9]);
+});
+
+it('then: anonymize with archive-to archives each batch as it was before its fields were replaced', async () => {
+  const exec = promisify(execFile);
+  const identityFile = join(dir, `key-${db}.txt`);
+  await exec('age-keygen', ['-o', identityFile]);
+  const recipient = (await exec('age-keygen', ['-y', identityFile])).stdout.trim();
+  // The documents to anonymize as the server sends them, oldest mark first (3 is held).
+  const before = (await accounts()
+    .find({ _id: { $in: [6, 5, 4, 2, 1] } }, { raw: true, sort: { deletedAt: 1, _id: 1 } })
+    .toArray()) as unknown as Buffer[];
+  const archiveTo = join(dir, `archive-${db}`);
+  const result = await run(policy(`${ANONYMIZE}    archive-to: ${archiveTo}\n`), {
+    dryRun: false,
+    receiptsTo: join(dir, `receipts-${db}`),
+    archiveEncryption: { recipients: [recipient] },
+  });
+  expect(result.failure).toBeUndefined();
+  const [rule] = result.purge!.rules;
+  expect(rule).toMatchObject({ action: 'anonymize', rows: 5, batches: 3 });
+  expect(rule!.archives.map((a) => a.rows)).toEqual([2, 2, 1]);
+  const archived: Buffer[] = [];
+  for (const archive of rule!.archives) {
+    const { stdout } = await exec(
+      'sh',
+      ['-c', 'age -d -i "$1" "$2" | zstd -d -q -c', 'sh', identityFile, archive.location],
+      {
+        encoding: 'buffer',
+      },
+    );
+    archived.push(stdout);
+  }
+  expect(Buffer.concat(archived).equals(Buffer.concat(before))).toBe(true);
+  expect(await accounts().countDocuments({ name: 'deleted user' })).toBe(5);
 });
