@@ -8,9 +8,10 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Bm: () => (/* binding */ readTombstones),
 /* harmony export */   K6: () => (/* binding */ recordTombstones),
-/* harmony export */   Zg: () => (/* binding */ withTombstones)
+/* harmony export */   Zg: () => (/* binding */ withTombstones),
+/* harmony export */   cX: () => (/* binding */ tombstoneHash)
 /* harmony export */ });
-/* unused harmony exports TOMBSTONE_TABLE, SALT_TABLE, tombstoneHash, ensureTombstoneTables */
+/* unused harmony exports TOMBSTONE_TABLE, SALT_TABLE, ensureTombstoneTables */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
 /**
  * Tombstones: the keys of erased subjects and of rows a soft-delete rule erased, kept as salted hashes (never the
@@ -104,10 +105,9 @@ __webpack_require__.d(__webpack_exports__, {
   Ec: () => (/* binding */ engineFor),
   Qv: () => (/* binding */ engineForBackup),
   Vn: () => (/* binding */ engineForUrl),
-  mO: () => (/* binding */ sqlEngineFor)
+  mO: () => (/* binding */ sqlEngineFor),
+  bt: () => (/* binding */ urlForms)
 });
-
-// UNUSED EXPORTS: urlForms
 
 // EXTERNAL MODULE: ./packages/core/lib/errors.js
 var errors = __webpack_require__(57706);
@@ -126,7 +126,8 @@ function lazyEngine(name, describe, load) {
         openScratchServer: async (target, context) => (await engine()).openScratchServer(target, context),
         withRestoreTarget: async (target, context, use) => (await engine()).withRestoreTarget(target, context, use),
         findRestorer: async (server, manifest, tools) => (await engine()).findRestorer(server, manifest, tools),
-        checkRestored: async (into, manifest, checks, context) => (await engine()).checkRestored(into, manifest, checks, context),
+        checkRestored: async (into, manifest, checks, context, tombstones) => (await engine()).checkRestored(into, manifest, checks, context, tombstones),
+        readTombstones: async (target, context) => (await engine()).readTombstones(target, context),
         withHealthSession: async (target, context, use) => (await engine()).withHealthSession(target, context, use),
         // Optional members: present on the lazy engine, refused on first use when the loaded engine lacks them.
         withMaintenanceSession: async (target, context, use) => {
@@ -142,6 +143,8 @@ function lazyEngine(name, describe, load) {
 var mongodb_target = __webpack_require__(57648);
 // EXTERNAL MODULE: ./packages/core/lib/log.js
 var lib_log = __webpack_require__(69579);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/tombstones.js
+var data_retention_tombstones = __webpack_require__(42837);
 // EXTERNAL MODULE: ./packages/core/lib/databases/postgres/connection.js
 var connection = __webpack_require__(37912);
 // EXTERNAL MODULE: ./packages/core/lib/databases/postgres/inventory.js + 1 modules
@@ -1601,8 +1604,6 @@ function explainCheckFailure(error, timeoutMs) {
     return { status: 'unknown', reason: message };
 }
 //# sourceMappingURL=health-session.js.map
-// EXTERNAL MODULE: ./packages/core/lib/data-retention/tombstones.js
-var data_retention_tombstones = __webpack_require__(42837);
 // EXTERNAL MODULE: ./packages/core/lib/databases/postgres/subject-graph.js
 var subject_graph = __webpack_require__(61535);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/postgres/tombstone-check.js
@@ -2080,6 +2081,7 @@ async function findPgRestorer(server, manifest, settings) {
 
 
 
+
 /** PostgreSQL behind the engine interface (docs/architecture.md): each member delegates to this folder's modules. */
 const postgresEngine = {
     name: 'postgresql',
@@ -2104,6 +2106,7 @@ const postgresEngine = {
     // A cancel during a long count or a user's check ends that query, so a scratch database can be dropped.
     checkRestored: (into, manifest, userChecks, context, tombstones) => (0,lib_log/* timed */.ay)(context.log, 'Checked the restored database', () => checkRestoredPg((0,postgres_target/* asPgTarget */.v5)(into), manifest, userChecks, context, tombstones)),
     withHealthSession: (target, context, use) => withPgHealthSession((0,postgres_target/* asPgTarget */.v5)(target), context, use),
+    readTombstones: (target, context) => (0,connection/* withSession */.fQ)((0,postgres_target/* asPgTarget */.v5)(target), context.log, context.signal, data_retention_tombstones/* readTombstones */.Bm),
     withSqlSession: (target, context, use) => (0,connection/* withSession */.fQ)((0,postgres_target/* asPgTarget */.v5)(target), context.log, context.signal, use),
 };
 /**
@@ -2192,7 +2195,7 @@ async function compareLocale(client, target, manifest, log) {
 
 // Which engine serves a connection URL, a parsed target or a stored backup.
 // MongoDB's engine and driver load when a MongoDB target is first used.
-const mongoEngine = lazyEngine('mongodb', (target) => (0,mongodb_target/* describeMongoTarget */.l)((0,mongodb_target/* asMongoTarget */.I)(target)), async () => (await Promise.all(/* import() */[__webpack_require__.e(455666104606), __webpack_require__.e(1024909524264), __webpack_require__.e(92307315768), __webpack_require__.e(71541905023), __webpack_require__.e(161551409351), __webpack_require__.e(782176106471), __webpack_require__.e(702607951049), __webpack_require__.e(895383717566)]).then(__webpack_require__.bind(__webpack_require__, 86514))).mongoEngine);
+const mongoEngine = lazyEngine('mongodb', (target) => (0,mongodb_target/* describeMongoTarget */.l)((0,mongodb_target/* asMongoTarget */.I)(target)), async () => (await Promise.all(/* import() */[__webpack_require__.e(455666104606), __webpack_require__.e(1024909524264), __webpack_require__.e(92307315768), __webpack_require__.e(161551409351), __webpack_require__.e(71541905023), __webpack_require__.e(782176106471), __webpack_require__.e(702607951049), __webpack_require__.e(311191004047)]).then(__webpack_require__.bind(__webpack_require__, 13354))).mongoEngine);
 const ENGINES = { postgresql: postgresEngine, mongodb: mongoEngine };
 /** URL schemes, lower case, and the engine each names. */
 const SCHEMES = new Map([
@@ -2263,7 +2266,7 @@ function sqlEngineFor(target, feature) {
 function documentRetentionFor(target) {
     if (target.engine !== 'mongodb')
         return undefined;
-    return async (into, context, use) => (await Promise.all(/* import() */[__webpack_require__.e(455666104606), __webpack_require__.e(1024909524264), __webpack_require__.e(92307315768), __webpack_require__.e(71541905023), __webpack_require__.e(161551409351), __webpack_require__.e(782176106471), __webpack_require__.e(702607951049), __webpack_require__.e(895383717566)]).then(__webpack_require__.bind(__webpack_require__, 86514))).withMongoRetentionSession((0,mongodb_target/* asMongoTarget */.I)(into), context, use);
+    return async (into, context, use) => (await Promise.all(/* import() */[__webpack_require__.e(455666104606), __webpack_require__.e(1024909524264), __webpack_require__.e(92307315768), __webpack_require__.e(161551409351), __webpack_require__.e(71541905023), __webpack_require__.e(782176106471), __webpack_require__.e(702607951049), __webpack_require__.e(311191004047)]).then(__webpack_require__.bind(__webpack_require__, 13354))).withMongoRetentionSession((0,mongodb_target/* asMongoTarget */.I)(into), context, use);
 }
 //# sourceMappingURL=index.js.map
 

@@ -4489,13 +4489,11 @@ function operationContext(context) {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(57706);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(69579);
 /* harmony import */ var _databases_index_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(25851);
-/* harmony import */ var _data_retention_tombstones_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(42837);
 /* harmony import */ var _restore_checks_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(63917);
 /* harmony import */ var _restore_restore_backup_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(31059);
 /* harmony import */ var _restore_select_backup_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(22909);
 /* harmony import */ var _manifest_verification_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(40816);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(81757);
-
 
 
 
@@ -4517,7 +4515,7 @@ async function restoreTest(options) {
     const engine = (0,_databases_index_js__WEBPACK_IMPORTED_MODULE_1__/* .engineForBackup */ .Qv)(manifest, options.target);
     const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
     // Read before the restore: an unreadable tombstones-from fails the run before minutes of restoring.
-    const tombstones = options.tombstonesFrom && (await liveTombstones(options.tombstonesFrom, secrets, context));
+    const tombstones = options.tombstonesFrom && (await liveTombstones(options.tombstonesFrom, engine, manifest, secrets, context));
     const admin = await engine.openScratchServer(options.target, context);
     const scratch = admin.scratchName(manifest.backupId);
     let created = false;
@@ -4637,10 +4635,15 @@ function checksFailure(result) {
         return undefined;
     return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .DbopsError */ .zJ('CHECK_FAILED', `${failed.length} of ${result.checks.length} restore checks failed: ${failed.map((c) => c.name).join(', ')}`, { hint: "See the table in the job summary for each check's detail." });
 }
-/** The tombstones of the live database (none yet: an empty set, so the check still says it looked). */
-async function liveTombstones(target, secrets, context) {
+/**
+ * The tombstones of the live database (none yet: an empty set, so the check still says it looked). It must be a
+ * server of the backup's engine: PostgreSQL's tombstones name tables, MongoDB's collections.
+ */
+async function liveTombstones(target, engine, manifest, secrets, context) {
     secrets.add(target.password);
-    const set = await (0,_databases_index_js__WEBPACK_IMPORTED_MODULE_1__/* .sqlEngineFor */ .mO)(target, 'tombstones-from').withSqlSession(target, context, _data_retention_tombstones_js__WEBPACK_IMPORTED_MODULE_8__/* .readTombstones */ .Bm);
+    if (target.engine !== engine.name)
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .invalidInput */ .aY)('tombstones-from', `names a ${target.engine} server, but backup ${manifest.backupId} is a ${engine.name} backup`, `the live database the backup was taken from: a URL starting with ${(0,_databases_index_js__WEBPACK_IMPORTED_MODULE_1__/* .urlForms */ .bt)(engine.name)}`);
+    const set = await engine.readTombstones(target, context);
     context.log.info(`Tombstones from ${target.host}: ${set ? set.tables.reduce((n, t) => n + t.hashes.length, 0) : 0}`);
     return set ?? { salt: '', tables: [] };
 }

@@ -59,6 +59,7 @@ function policyCommitText(commit) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   B2: () => (/* binding */ ruleTable),
 /* harmony export */   EK: () => (/* binding */ collectionText),
+/* harmony export */   GL: () => (/* binding */ rulePeriod),
 /* harmony export */   JK: () => (/* binding */ qualifiedNameText),
 /* harmony export */   kS: () => (/* binding */ BACKUP_KEEP_KEYS),
 /* harmony export */   kX: () => (/* binding */ DEFAULT_POLICY_DEFAULTS),
@@ -86,6 +87,12 @@ const BACKUP_KEEP_KEYS = {
     keepWithinSeconds: 'keep-within',
     keepMinVerified: 'keep-min-verified',
 };
+/** A rule's retention period: `keep`, or for soft-delete rules (tables and collections) `grace`. */
+function rulePeriod(rule) {
+    return 'graceSeconds' in rule
+        ? { key: 'grace', seconds: rule.graceSeconds }
+        : { key: 'keep', seconds: rule.keepSeconds };
+}
 /** The table a rule purges, or undefined for a MongoDB collection. */
 function ruleTable(rule) {
     return rule.kind === 'collection' ? undefined : rule.table;
@@ -137,11 +144,13 @@ const DEFAULT_KEYS = [
     'max-runtime',
     'max-slot-wal',
     'max-active-sessions',
+    'min-oplog-window',
 ];
 const RULE_KEYS = {
     age: ['name', 'table', 'by', 'keep', 'where', 'archive-to'],
     'soft-delete': ['name', 'table', 'soft-delete', 'grace', 'then', 'anonymize', 'where', 'archive-to'],
     collection: ['name', 'collection', 'by', 'keep', 'archive-to'],
+    'collection soft-delete': ['name', 'collection', 'soft-delete', 'grace', 'then', 'anonymize', 'archive-to'],
 };
 const MINIMUM_KEYS = ['table', 'keep-at-least'];
 const BACKUP_COUNTS = ['keep-last', 'keep-hourly', 'keep-daily', 'keep-weekly', 'keep-monthly', 'keep-yearly'];
@@ -251,6 +260,18 @@ class PolicyReader {
                 throw this.fail(['defaults', 'max-active-sessions'], 'defaults.max-active-sessions', `is ${JSON.stringify(sessions)}`, 'a whole number of sessions from 1 to 100000, e.g. 20');
             defaults.maxActiveSessions = sessions;
         }
+        if (this.value(['defaults', 'min-oplog-window']) !== undefined) {
+            const path = ['defaults', 'min-oplog-window'];
+            const field = 'defaults.min-oplog-window';
+            const valid = `at least 1s (the oplog's timestamps count whole seconds): ${_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .DURATION_FORM */ .ec}`;
+            const text = this.text(path, field, valid);
+            const seconds = (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .readDuration */ .$7)(text);
+            if (seconds === undefined)
+                throw this.fail(path, field, `'${text}' is not a duration`, valid);
+            if (seconds < 1)
+                throw this.fail(path, field, `is '${text}', less than a second`, valid);
+            defaults.minOplogWindowMs = Math.round(seconds * 1000);
+        }
         return defaults;
     }
     hold(i) {
@@ -293,7 +314,8 @@ class PolicyReader {
         const kind = keys.includes('collection') ? 'collection' : keys.includes('soft-delete') ? 'soft-delete' : 'age';
         if (kind === 'collection' && keys.includes('table'))
             throw this.fail([...path, 'collection'], field('collection'), 'is set together with table', 'either table (PostgreSQL) or collection (MongoDB)');
-        this.knownKeys(path, RULE_KEYS[kind], `keys of a ${kind === 'age' ? 'by + keep' : kind} rule`, label);
+        const keyKind = kind === 'collection' && keys.includes('soft-delete') ? 'collection soft-delete' : kind;
+        this.knownKeys(path, RULE_KEYS[keyKind], `keys of a ${kind === 'age' ? 'by + keep' : keyKind} rule`, label);
         const base = { name: nameValue, index: i, line: this.lineOf(path) };
         const archive = this.value([...path, 'archive-to']);
         const extras = {};
@@ -313,15 +335,28 @@ class PolicyReader {
                 throw this.fail([...path, 'where'], field('where'), error.problem, error.valid);
             }
         }
-        if (kind === 'collection')
+        if (kind === 'collection') {
+            const collection = this.collectionName([...path, 'collection'], field('collection'));
+            const fieldPath = (key) => this.required([...path, key], field(key), FIELD_FORM, (t) => FIELD_PATH.test(t));
+            if (keyKind === 'collection soft-delete')
+                return {
+                    kind,
+                    ...base,
+                    ...extras,
+                    collection,
+                    softDelete: fieldPath('soft-delete'),
+                    graceSeconds: this.period([...path, 'grace'], field('grace')),
+                    afterGrace: this.thenAction(path, field, 'field'),
+                };
             return {
                 kind,
                 ...base,
                 ...extras,
-                collection: this.collectionName([...path, 'collection'], field('collection')),
-                by: this.required([...path, 'by'], field('by'), FIELD_FORM, (t) => FIELD_PATH.test(t)),
+                collection,
+                by: fieldPath('by'),
                 keepSeconds: this.period([...path, 'keep'], field('keep')),
             };
+        }
         const table = this.tableName([...path, 'table'], field('table'));
         if (kind === 'age')
             return {
@@ -342,10 +377,11 @@ class PolicyReader {
             afterGrace: this.thenAction(path, field),
         };
     }
-    thenAction(path, field) {
+    /** `then` and `anonymize`; `of` names what anonymize replaces: table columns or (MongoDB) document fields. */
+    thenAction(path, field, of = 'column') {
         const action = this.value([...path, 'then']);
         const anonymize = this.value([...path, 'anonymize']);
-        const form = 'then: erase, or then: anonymize with anonymize: { column: replacement, ... } (null clears a column)';
+        const form = `then: erase, or then: anonymize with anonymize: { ${of}: replacement, ... } (null clears a ${of})`;
         if (action === 'erase') {
             if (anonymize !== undefined)
                 throw this.fail([...path, 'anonymize'], field('anonymize'), 'is set but then is erase', form);
@@ -359,8 +395,12 @@ class PolicyReader {
         const columns = {};
         for (const column of this.keysOf([...path, 'anonymize'])) {
             const at = [...path, 'anonymize', column];
-            if (!IDENTIFIER.test(column))
+            if (of === 'column' && !IDENTIFIER.test(column))
                 throw this.fail(at, field(`anonymize.${column}`), 'is not a column name', COLUMN_FORM, true);
+            if (of === 'field' && (!FIELD_PATH.test(column) || column === '_id' || column.startsWith('_id.')))
+                throw this.fail(at, field(`anonymize.${column}`), column === '_id' || column.startsWith('_id.')
+                    ? 'is the _id, which MongoDB never changes'
+                    : 'is not a field name', `${FIELD_FORM}, other than _id`, true);
             const value = this.value(at);
             if (value !== null && !['string', 'number', 'boolean'].includes(typeof value))
                 throw this.fail(at, field(`anonymize.${column}`), `is ${JSON.stringify(value)}`, 'a replacement: a string, number, true/false or null');
@@ -422,8 +462,7 @@ class PolicyReader {
                 (rule.kind === 'collection' ? { schema: rule.collection.database, name: rule.collection.name } : undefined);
             if (!table)
                 continue;
-            const keep = rule.kind === 'soft-delete' ? rule.graceSeconds : rule.keepSeconds;
-            const key = rule.kind === 'soft-delete' ? 'grace' : 'keep';
+            const { key, seconds: keep } = (0,_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .rulePeriod */ .GL)(rule);
             for (const minimum of minimums) {
                 if (sameTable(table, minimum.table) && keep < minimum.keepAtLeastSeconds)
                     throw this.fail(['data', rule.index, key], `rule '${rule.name}' (data[${rule.index}]) field '${key}'`, `(${formatSeconds(keep)}) is shorter than the minimum for ${(0,_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .qualifiedNameText */ .JK)(minimum.table)} on line ${minimum.line} (${formatSeconds(minimum.keepAtLeastSeconds)})`, `a ${key} of at least ${formatSeconds(minimum.keepAtLeastSeconds)}: minimums are compliance floors a rule may not undercut`);

@@ -800,6 +800,8 @@ function dataSummary(result) {
             ` (SHA-256 ${result.receipt.sha256})`,
             ...(result.receipt.table ? [' and in ', (0,report_result/* code */.aY)(result.receipt.table)] : []),
         ]);
+    for (const warning of purge?.warnings ?? [])
+        notes.push([(0,report_result/* strong */.ko)('Warning: '), warning]);
     if (purge?.error)
         notes.push([(0,report_result/* strong */.ko)('Stopped: '), purge.error.message]);
     if (purge && purge.outcome === 'time-budget')
@@ -826,7 +828,11 @@ function dataSummary(result) {
             (0,report_result/* strong */.ko)(`${total} rows would be purged`),
             ` in ${plan.rules.length} rules`,
         ];
-    const status = result.failure ? 'failure' : purge && purge.outcome !== 'complete' ? 'warning' : 'info';
+    const status = result.failure
+        ? 'failure'
+        : purge && (purge.outcome !== 'complete' || purge.warnings?.length)
+            ? 'warning'
+            : 'info';
     return { status, title, blocks };
 }
 /** Per rule with archive-to: where its batches go, or went (only committed batches' archives count). */
@@ -1168,7 +1174,8 @@ function loweredMinimums(base, head) {
     return lowered;
 }
 function periodOf(rule) {
-    return rule.kind === 'soft-delete' ? ['grace', rule.graceSeconds] : ['keep', rule.keepSeconds];
+    const { key, seconds } = (0,policy/* rulePeriod */.GL)(rule);
+    return [key, seconds];
 }
 function target(rule) {
     if (rule.kind === 'collection')

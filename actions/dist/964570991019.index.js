@@ -372,11 +372,14 @@ var connection_inputs = __webpack_require__(47518);
 var read_inputs = __webpack_require__(98521);
 // EXTERNAL MODULE: ./packages/core/lib/duration.js
 var duration = __webpack_require__(50429);
+// EXTERNAL MODULE: ./packages/core/lib/databases/index.js + 19 modules
+var databases = __webpack_require__(25851);
 // EXTERNAL MODULE: ./packages/core/lib/databases/postgres/target.js + 1 modules
 var target = __webpack_require__(3848);
 // EXTERNAL MODULE: ./packages/core/lib/restore/checks.js + 1 modules
 var checks = __webpack_require__(63917);
 ;// CONCATENATED MODULE: ./packages/core/lib/definitions/restore-check-inputs.js
+
 
 
 
@@ -395,9 +398,9 @@ const RESTORE_CHECK_INPUTS = [
     },
     {
         name: 'tombstones-from',
-        description: "PostgreSQL: the live database (a URL) whose tombstones of erased rows (subject-erase, retention-purge erase rules) are replayed on the restored copy: an erased row in a backup taken after its erasure fails the test; one taken before is counted. Without it, the copy's own tombstone table is replayed when it has one.",
+        description: "The live database (a URL of the backup's engine) whose tombstones of erased rows or documents (subject-erase, retention-purge erase rules) are replayed on the restored copy: an erased row in a backup taken after its erasure fails the test; one taken before is counted. Without it, the copy's own tombstones are replayed when it has them.",
         type: 'url',
-        schemes: ['postgres', 'postgresql'],
+        schemes: ['postgres', 'postgresql', 'mongodb', 'mongodb+srv'],
         secret: true,
     },
     {
@@ -425,9 +428,18 @@ async function readRestoreChecks(reader) {
         keep: reader.boolean('keep'),
         record: reader.boolean('record'),
         ...(tombstonesFrom
-            ? { tombstonesFrom: (0,target/* parsePgTarget */.E5)({ url: tombstonesFrom, env: reader.env }, 'tombstones-from') }
+            ? {
+                tombstonesFrom: await parseTombstonesFrom(tombstonesFrom, reader.env),
+            }
             : {}),
     };
+}
+/** The live database of tombstones-from; MongoDB's URL parser is loaded only for its URLs (parse-target.ts). */
+async function parseTombstonesFrom(url, env) {
+    if ((0,databases/* engineForUrl */.Vn)(url, 'tombstones-from').name !== 'mongodb')
+        return (0,target/* parsePgTarget */.E5)({ url, env }, 'tombstones-from');
+    const { parseMongoTarget } = await Promise.all(/* import() */[__webpack_require__.e(92307315768), __webpack_require__.e(211326056268)]).then(__webpack_require__.bind(__webpack_require__, 28148));
+    return parseMongoTarget(url, 'tombstones-from');
 }
 //# sourceMappingURL=restore-check-inputs.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/definitions/restore-test.js
@@ -493,13 +505,11 @@ const restoreTestDefinition = {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(57706);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(69579);
 /* harmony import */ var _databases_index_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(25851);
-/* harmony import */ var _data_retention_tombstones_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(42837);
 /* harmony import */ var _restore_checks_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(63917);
 /* harmony import */ var _restore_restore_backup_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(31059);
 /* harmony import */ var _restore_select_backup_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(22909);
 /* harmony import */ var _manifest_verification_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(40816);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(81757);
-
 
 
 
@@ -521,7 +531,7 @@ async function restoreTest(options) {
     const engine = (0,_databases_index_js__WEBPACK_IMPORTED_MODULE_1__/* .engineForBackup */ .Qv)(manifest, options.target);
     const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
     // Read before the restore: an unreadable tombstones-from fails the run before minutes of restoring.
-    const tombstones = options.tombstonesFrom && (await liveTombstones(options.tombstonesFrom, secrets, context));
+    const tombstones = options.tombstonesFrom && (await liveTombstones(options.tombstonesFrom, engine, manifest, secrets, context));
     const admin = await engine.openScratchServer(options.target, context);
     const scratch = admin.scratchName(manifest.backupId);
     let created = false;
@@ -641,10 +651,15 @@ function checksFailure(result) {
         return undefined;
     return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .DbopsError */ .zJ('CHECK_FAILED', `${failed.length} of ${result.checks.length} restore checks failed: ${failed.map((c) => c.name).join(', ')}`, { hint: "See the table in the job summary for each check's detail." });
 }
-/** The tombstones of the live database (none yet: an empty set, so the check still says it looked). */
-async function liveTombstones(target, secrets, context) {
+/**
+ * The tombstones of the live database (none yet: an empty set, so the check still says it looked). It must be a
+ * server of the backup's engine: PostgreSQL's tombstones name tables, MongoDB's collections.
+ */
+async function liveTombstones(target, engine, manifest, secrets, context) {
     secrets.add(target.password);
-    const set = await (0,_databases_index_js__WEBPACK_IMPORTED_MODULE_1__/* .sqlEngineFor */ .mO)(target, 'tombstones-from').withSqlSession(target, context, _data_retention_tombstones_js__WEBPACK_IMPORTED_MODULE_8__/* .readTombstones */ .Bm);
+    if (target.engine !== engine.name)
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .invalidInput */ .aY)('tombstones-from', `names a ${target.engine} server, but backup ${manifest.backupId} is a ${engine.name} backup`, `the live database the backup was taken from: a URL starting with ${(0,_databases_index_js__WEBPACK_IMPORTED_MODULE_1__/* .urlForms */ .bt)(engine.name)}`);
+    const set = await engine.readTombstones(target, context);
     context.log.info(`Tombstones from ${target.host}: ${set ? set.tables.reduce((n, t) => n + t.hashes.length, 0) : 0}`);
     return set ?? { salt: '', tables: [] };
 }

@@ -4,9 +4,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { MonitorReport } from '@dbops/core';
+import type { Timestamp } from 'mongodb';
 import { runCli } from '../harness/cli.js';
-import { itUnless, lacking, startMongo, uniqueDatabase, type MongoServer } from '../harness/mongo.js';
+import { itUnless, lacking, oplogMissing, startMongo, uniqueDatabase, type MongoServer } from '../harness/mongo.js';
 
 const PASSWORD = 'm0n-pw/with:odd@chars';
 
@@ -191,3 +193,63 @@ it('keeps the database size in history, so a second report draws its trend', asy
   expect(size.points[1]!.value).toBe(json.sample.databaseBytes);
   expect(size.points[1]!.value).toBeGreaterThan(size.points[0]!.value);
 }, 60_000);
+
+// FerretDB started with a replica set name and local.oplog.rs (startMongo({ oplog: true })) answers hello with
+// setName and logs every write in its oplog, so the oplog-window check measures a real oplog there; it has no
+// replSetGetStatus, so the member and lag checks are skipped with that reason.
+describe('monitor-report on a server with an oplog', () => {
+  let oplogServer: MongoServer;
+  let json: MonitorReport;
+  const oplogDatabase = uniqueDatabase('monitor_oplog');
+  beforeAll(async () => {
+    if (oplogMissing()) return;
+    oplogServer = await startMongo({ oplog: true });
+    const events = oplogServer.client.db(oplogDatabase).collection('events');
+    // Two entries at least a second apart: the oplog's timestamps count whole seconds.
+    await events.insertOne({ i: 1 });
+    await sleep(1100);
+    await events.insertOne({ i: 2 });
+    const run = await runCli([
+      'monitor-report',
+      '--database-url',
+      oplogServer.url(oplogDatabase),
+      '--output-dir',
+      await mkdtemp(join(tmpdir(), 'dbops-mongo-monitor-oplog-')),
+      '--fail-on',
+      'never',
+      '--json',
+    ]);
+    json = JSON.parse(run.stdout) as MonitorReport;
+  }, 60_000);
+  afterAll(async () => {
+    await oplogServer?.client
+      .db(oplogDatabase)
+      .dropDatabase()
+      .catch(() => undefined);
+    await oplogServer?.stop();
+  });
+
+  itUnless(oplogMissing())('measures the oplog window: its last entry’s ts − its first’s', async () => {
+    const oplog = oplogServer.client.db('local').collection<{ ts: Timestamp }>('oplog.rs');
+    const end = async (order: 1 | -1) => (await oplog.find({}, { sort: { $natural: order }, limit: 1 }).toArray())[0]!;
+    const seconds = (await end(-1)).ts.getHighBits() - (await end(1)).ts.getHighBits();
+    expect(seconds).toBeGreaterThanOrEqual(1);
+    const check = byId(json, 'oplog-window');
+    expect(check.status).not.toMatch(/skipped|unknown/);
+    expect(check.top[0]).toMatchObject({ subject: 'oplog window', value: seconds });
+    // A window of seconds is far under the 6 h critical threshold.
+    if (oplogServer.kind === 'ferretdb') expect(check.status).toBe('critical');
+  });
+
+  itUnless(oplogMissing(), process.env.MONGO_URL ? 'MongoDB answers replSetGetStatus' : undefined)(
+    'skips the member and lag checks on FerretDB, which has no replSetGetStatus, with that reason',
+    () => {
+      for (const id of ['replica-set-members', 'replication-lag']) {
+        expect(byId(json, id).status).toBe('skipped');
+        expect(byId(json, id).reason).toMatch(
+          /does not support it \(CommandNotFound: no such command: 'replSetGetStatus'/,
+        );
+      }
+    },
+  );
+});

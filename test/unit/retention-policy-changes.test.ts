@@ -253,3 +253,24 @@ it('renders rules, backups and minimums in one table, and says when nothing is l
   const unchanged = renderSummary([policyChangesSummary('retention.yml at abc', policyLoosening(base, base))]);
   expect(unchanged).toContain('No retention period is shortened and no backup keep setting or minimum lowered');
 });
+
+it("compares a MongoDB soft-delete rule's grace, as a table's", async () => {
+  const rule = (grace: string) => `version: 1
+data:
+  - name: deleted-accounts
+    collection: app.accounts
+    soft-delete: deletedAt
+    grace: ${grace}
+    then: erase
+`;
+  expect(shortenedPeriods(await parsePolicy(rule('30d'), 'b.yml'), await parsePolicy(rule('7d'), 'h.yml'))).toEqual([
+    {
+      rule: 'deleted-accounts',
+      target: 'app.accounts',
+      period: 'grace',
+      baseSeconds: 30 * 86_400,
+      headSeconds: 7 * 86_400,
+      line: 3,
+    },
+  ]);
+});

@@ -114,6 +114,17 @@ test('max-slot-wal and max-active-sessions are off unless set; sizes and counts 
   expect((await bounds('max-slot-wal: 512 MiB')).maxSlotWalBytes).toBe(512 * 1024 ** 2);
 });
 
+test('min-oplog-window (MongoDB) is off unless set; a duration in ms', async () => {
+  const window = (text: string) =>
+    parsePolicy(edit('max-runtime: 20m }', `max-runtime: 20m${text} }`), 'retention.yml').then(
+      (p) => p.defaults.minOplogWindowMs,
+    );
+  expect(await window('')).toBeUndefined();
+  expect(await window(', min-oplog-window: 6h')).toBe(6 * 3600_000);
+  expect(await window(', min-oplog-window: 2s')).toBe(2000);
+  expect(await window(', min-oplog-window: 1h30m')).toBe(5400_000);
+});
+
 test('anonymize takes per-column replacements', async () => {
   const policy = await parsePolicy(
     edit(
@@ -185,6 +196,41 @@ test.each([
     3,
     'defaults.max-active-sessions is 2.5',
     /whole number of sessions from 1 to 100000/,
+  ],
+  [
+    'an oplog window bound without a unit',
+    edit('max-runtime: 20m }', 'max-runtime: 20m, min-oplog-window: 3600 }'),
+    3,
+    'defaults.min-oplog-window is 3600',
+    /at least 1s \(the oplog's timestamps count whole seconds\): a number with a unit/,
+  ],
+  [
+    'an oplog window bound that is not a duration',
+    edit('max-runtime: 20m }', 'max-runtime: 20m, min-oplog-window: six hours }'),
+    3,
+    "defaults.min-oplog-window 'six hours' is not a duration",
+    /e\.g\. 500ms, 90s, 1h30m/,
+  ],
+  [
+    'an oplog window bound under a second',
+    edit('max-runtime: 20m }', 'max-runtime: 20m, min-oplog-window: 500ms }'),
+    3,
+    "defaults.min-oplog-window is '500ms', less than a second",
+    /at least 1s/,
+  ],
+  [
+    'an oplog window bound of 0',
+    edit('max-runtime: 20m }', 'max-runtime: 20m, min-oplog-window: 0s }'),
+    3,
+    "defaults.min-oplog-window is '0s', less than a second",
+    /at least 1s/,
+  ],
+  [
+    'a misspelt oplog window key',
+    edit('max-runtime: 20m }', 'max-runtime: 20m, min-oplog-windows: 6h }'),
+    3,
+    "'min-oplog-windows' is not a known key",
+    /min-oplog-window$/,
   ],
   [
     'a duplicate rule name',
@@ -354,11 +400,28 @@ test('the JSON Schema accepts what the reader accepts and refuses the structural
     edit('    by: createdAt', '    by: meta..createdAt'),
     edit('    by: createdAt', '    by: meta.$createdAt'),
     edit('  - table: public.legal_holds', '  - collection: legal_holds'),
+    edit('max-runtime: 20m }', 'max-runtime: 20m, min-oplog-window: 3600 }'),
+    edit('max-runtime: 20m }', 'max-runtime: 20m, min-oplog-window: six hours }'),
   ]) {
     expect(validate(parseYaml(bad))).toBe(false);
     await refusal(bad);
   }
   expect(validate(parseYaml(WITH_COLLECTION_HOLD))).toBe(true);
+  expect(validate(parseYaml(edit('max-runtime: 20m }', 'max-runtime: 20m, min-oplog-window: 6h }')))).toBe(true);
+  // MongoDB soft-delete rules: the schema and the reader agree.
+  expect(validate(parseYaml(softCollection()))).toBe(true);
+  expect(
+    validate(parseYaml(softCollection("    then: anonymize\n    anonymize: { email: null, profile.name: 'x' }"))),
+  ).toBe(true);
+  for (const bad of [
+    softCollection('    then: erase\n    by: createdAt'),
+    softCollection('    then: anonymize\n    anonymize: { _id: null }'),
+    softCollection("    then: anonymize\n    anonymize: { $set: 'x' }"),
+    softCollection(''),
+  ]) {
+    expect(validate(parseYaml(bad))).toBe(false);
+    await refusal(bad);
+  }
 });
 
 const WITH_COLLECTION_HOLD = edit(
@@ -381,3 +444,88 @@ test('MongoDB: holds from a collection, a dotted by path, and minimums on a coll
   expect(error.message).toContain("rule 'analytics-events' (data[3]) field 'keep' (30d) is shorter than the minimum");
   expect(error.message).toContain('for analytics.events');
 });
+
+/** The example's MongoDB rule as a soft-delete rule: soft-delete on line 23, grace 24, then 25. */
+const softCollection = (then = '    then: erase') =>
+  edit('    by: createdAt\n    keep: 30d', `    soft-delete: deletedAt\n    grace: 30d\n${then}`);
+
+test('MongoDB soft-delete rules: a field path, a grace, then erase or anonymize with per-field replacements', async () => {
+  expect((await parsePolicy(softCollection(), 'retention.yml')).data[3]).toEqual({
+    kind: 'collection',
+    name: 'analytics-events',
+    index: 3,
+    line: 21,
+    collection: { database: 'analytics', name: 'events' },
+    softDelete: 'deletedAt',
+    graceSeconds: 30 * DAY,
+    afterGrace: { action: 'erase' },
+  });
+  const anonymize = await parsePolicy(
+    softCollection("    then: anonymize\n    anonymize: { email: null, profile.name: 'deleted user', score: 0 }"),
+    'retention.yml',
+  );
+  expect(anonymize.data[3]).toMatchObject({
+    softDelete: 'deletedAt',
+    afterGrace: { action: 'anonymize', columns: { email: null, 'profile.name': 'deleted user', score: 0 } },
+  });
+});
+
+test.each([
+  [
+    'by and keep on a soft-delete collection rule',
+    softCollection('    then: erase\n    by: createdAt'),
+    26,
+    "rule 'analytics-events' (data[3]) field 'by' is not a known key",
+    /keys of a collection soft-delete rule: name, collection, soft-delete, grace, then, anonymize, archive-to/,
+  ],
+  [
+    'a soft-delete field starting with $',
+    softCollection().replace('soft-delete: deletedAt', 'soft-delete: $deletedAt'),
+    23,
+    "field 'soft-delete' is '$deletedAt'",
+    /dotted path, not starting with \$/,
+  ],
+  [
+    'a missing then',
+    softCollection(''),
+    21,
+    "rule 'analytics-events' (data[3]) field 'then' is missing",
+    /then: erase, or then: anonymize with anonymize: \{ field: replacement/,
+  ],
+  [
+    'a missing grace',
+    edit('    by: createdAt\n    keep: 30d', '    soft-delete: deletedAt\n    then: erase'),
+    21,
+    "field 'grace' is missing",
+    /a number with a unit/,
+  ],
+  [
+    'anonymizing the _id',
+    softCollection('    then: anonymize\n    anonymize: { _id: null }'),
+    26,
+    "field 'anonymize._id' is the _id, which MongoDB never changes",
+    /other than _id/,
+  ],
+  [
+    'anonymizing a $ field',
+    softCollection("    then: anonymize\n    anonymize: { $set: 'x' }"),
+    26,
+    "field 'anonymize.$set' is not a field name",
+    /dotted path, not starting with \$/,
+  ],
+  [
+    'a grace shorter than a minimum on the collection',
+    softCollection().replace('  - table: public.medical_records', '  - table: analytics.events'),
+    24,
+    "rule 'analytics-events' (data[3]) field 'grace' (30d) is shorter than the minimum for analytics.events",
+    /compliance floors/,
+  ],
+])(
+  'a MongoDB soft-delete rule with %s is refused, naming the line and field',
+  async (_, text, line, problem, valid) => {
+    const error = await refusal(text);
+    expect(error.message).toContain(`file retention.yml line ${line}: `);
+    expect(error.message).toContain(problem);
+    expect(error.hint).toMatch(valid);
+  },
+);

@@ -43,3 +43,16 @@ test('the budget spent waiting names what the run waited for', () => {
 test('the budget spent between batches says so', () => {
   expect(summary(purge)).toContain('The run reached max-runtime between batches; the next run continues');
 });
+
+test('a MongoDB run that ran out waiting for the oplog window names it', () => {
+  const reason = 'The oplog window is 1.0 s (min-oplog-window 2.0 s)';
+  const text = summary({ ...purge, oplogWaitMs: 1000, stoppedWaitingFor: reason });
+  expect(text).toContain(`The run reached max-runtime while waiting: ${reason}. The next run continues`);
+});
+
+test('a bound the server could not apply is a warning in the summary, never a silent pass', () => {
+  const warning = 'min-oplog-window (2.0 s) does not apply: the server is not a replica set member, so it has no oplog';
+  const text = summary({ ...purge, outcome: 'complete', warnings: [warning] });
+  expect(text).toContain(`**Warning: **${warning}`);
+  expect(text).toMatch(/^### ⚠️ /);
+});

@@ -14,6 +14,7 @@ import {
   type DataRule,
   type Minimum,
   type QualifiedName,
+  rulePeriod,
 } from './policy.js';
 
 export interface ShortenedPeriod {
@@ -146,7 +147,8 @@ export function loweredMinimums(base: Minimum[], head: Minimum[]): LoweredMinimu
 }
 
 function periodOf(rule: DataRule): ['keep' | 'grace', number] {
-  return rule.kind === 'soft-delete' ? ['grace', rule.graceSeconds] : ['keep', rule.keepSeconds];
+  const { key, seconds } = rulePeriod(rule);
+  return [key, seconds];
 }
 
 function target(rule: DataRule): string {

@@ -13,6 +13,11 @@ export interface PolicyDefaults {
   maxSlotWalBytes?: number;
   /** Pause while more other sessions than this are running a statement; not checked when undefined. */
   maxActiveSessions?: number;
+  /**
+   * MongoDB: pause while the oplog's window (newest − oldest entry of local.oplog.rs) is shorter than this (ms); not
+   * checked when undefined.
+   */
+  minOplogWindowMs?: number;
 }
 
 /** The defaults a file may leave out; each is what a gentle purge on a busy primary can afford. */
@@ -81,14 +86,28 @@ export interface SoftDeleteRule extends RuleBase {
   afterGrace: SoftDeleteThen;
 }
 
-/** MongoDB documents whose `by` field is older than `keep`. */
-export interface CollectionRule extends RuleBase {
+interface CollectionRuleBase extends RuleBase {
   kind: 'collection';
   /** database.collection */
   collection: CollectionName;
+}
+
+/** MongoDB documents whose `by` field is older than `keep`. */
+export interface CollectionAgeRule extends CollectionRuleBase {
   by: string;
   keepSeconds: number;
 }
+
+/** MongoDB documents whose `soft-delete` field is a date older than `grace`: erased or anonymized (fields). */
+export interface CollectionSoftDeleteRule extends CollectionRuleBase {
+  /** The field (or dotted path) set to a date when the document was soft-deleted. */
+  softDelete: string;
+  graceSeconds: number;
+  /** anonymize's `columns` are field paths here. */
+  afterGrace: SoftDeleteThen;
+}
+
+export type CollectionRule = CollectionAgeRule | CollectionSoftDeleteRule;
 
 export type DataRule = AgeRule | SoftDeleteRule | CollectionRule;
 
@@ -136,6 +155,13 @@ export interface DataRetentionPolicy {
   data: DataRule[];
   minimums: Minimum[];
   backups?: BackupRotation;
+}
+
+/** A rule's retention period: `keep`, or for soft-delete rules (tables and collections) `grace`. */
+export function rulePeriod(rule: DataRule): { key: 'keep' | 'grace'; seconds: number } {
+  return 'graceSeconds' in rule
+    ? { key: 'grace', seconds: rule.graceSeconds }
+    : { key: 'keep', seconds: rule.keepSeconds };
 }
 
 /** The table a rule purges, or undefined for a MongoDB collection. */

@@ -42,6 +42,8 @@ export interface PurgeOptions {
   /** Defaults: the policy's `max-slot-wal` and `max-active-sessions` (unset: not checked). */
   maxSlotWalBytes?: number;
   maxActiveSessions?: number;
+  /** MongoDB: default the policy's `min-oplog-window` (unset: not checked). */
+  minOplogWindowMs?: number;
   /** Per batch statement. Default 30 s. */
   statementTimeoutMs?: number;
   /** Pause after every batch. Default 0. */
@@ -123,8 +125,12 @@ export interface PurgeResult {
   slotWalWaitMs?: number;
   /** Time spent waiting while more sessions than max-active-sessions were active (when that is set). */
   loadWaitMs?: number;
+  /** MongoDB: time spent waiting while the oplog window was shorter than min-oplog-window (when that is set). */
+  oplogWaitMs?: number;
   /** What the run was waiting for when its time budget ran out or it was stopped, e.g. a slot's retained WAL. */
   stoppedWaitingFor?: string;
+  /** What the run could not do as the policy asks and went on without, e.g. min-oplog-window on a server with no oplog. */
+  warnings?: string[];
   /** VACUUM (ANALYZE) of each table the purge changed, after the rules ran (absent when not asked for). */
   vacuum?: VacuumOutcome[];
 }

@@ -18,6 +18,7 @@ import {
   type BackupKeep,
   DEFAULT_POLICY_DEFAULTS,
   qualifiedNameText,
+  rulePeriod,
   ruleTable,
   type BackupRotation,
   type CollectionName,
@@ -42,11 +43,13 @@ const DEFAULT_KEYS = [
   'max-runtime',
   'max-slot-wal',
   'max-active-sessions',
+  'min-oplog-window',
 ];
 const RULE_KEYS = {
   age: ['name', 'table', 'by', 'keep', 'where', 'archive-to'],
   'soft-delete': ['name', 'table', 'soft-delete', 'grace', 'then', 'anonymize', 'where', 'archive-to'],
   collection: ['name', 'collection', 'by', 'keep', 'archive-to'],
+  'collection soft-delete': ['name', 'collection', 'soft-delete', 'grace', 'then', 'anonymize', 'archive-to'],
 } as const;
 const MINIMUM_KEYS = ['table', 'keep-at-least'];
 const BACKUP_COUNTS = ['keep-last', 'keep-hourly', 'keep-daily', 'keep-weekly', 'keep-monthly', 'keep-yearly'];
@@ -192,6 +195,16 @@ class PolicyReader {
         );
       defaults.maxActiveSessions = sessions as number;
     }
+    if (this.value(['defaults', 'min-oplog-window']) !== undefined) {
+      const path = ['defaults', 'min-oplog-window'];
+      const field = 'defaults.min-oplog-window';
+      const valid = `at least 1s (the oplog's timestamps count whole seconds): ${DURATION_FORM}`;
+      const text = this.text(path, field, valid);
+      const seconds = readDuration(text);
+      if (seconds === undefined) throw this.fail(path, field, `'${text}' is not a duration`, valid);
+      if (seconds < 1) throw this.fail(path, field, `is '${text}', less than a second`, valid);
+      defaults.minOplogWindowMs = Math.round(seconds * 1000);
+    }
     return defaults;
   }
 
@@ -250,7 +263,8 @@ class PolicyReader {
         'is set together with table',
         'either table (PostgreSQL) or collection (MongoDB)',
       );
-    this.knownKeys(path, RULE_KEYS[kind], `keys of a ${kind === 'age' ? 'by + keep' : kind} rule`, label);
+    const keyKind = kind === 'collection' && keys.includes('soft-delete') ? 'collection soft-delete' : kind;
+    this.knownKeys(path, RULE_KEYS[keyKind], `keys of a ${kind === 'age' ? 'by + keep' : keyKind} rule`, label);
     const base = { name: nameValue, index: i, line: this.lineOf(path) };
     const archive = this.value([...path, 'archive-to']);
     const extras: { archiveTo?: string; where?: string } = {};
@@ -273,15 +287,29 @@ class PolicyReader {
       }
     }
 
-    if (kind === 'collection')
+    if (kind === 'collection') {
+      const collection = this.collectionName([...path, 'collection'], field('collection'));
+      const fieldPath = (key: string) =>
+        this.required([...path, key], field(key), FIELD_FORM, (t) => FIELD_PATH.test(t));
+      if (keyKind === 'collection soft-delete')
+        return {
+          kind,
+          ...base,
+          ...extras,
+          collection,
+          softDelete: fieldPath('soft-delete'),
+          graceSeconds: this.period([...path, 'grace'], field('grace')),
+          afterGrace: this.thenAction(path, field, 'field'),
+        };
       return {
         kind,
         ...base,
         ...extras,
-        collection: this.collectionName([...path, 'collection'], field('collection')),
-        by: this.required([...path, 'by'], field('by'), FIELD_FORM, (t) => FIELD_PATH.test(t)),
+        collection,
+        by: fieldPath('by'),
         keepSeconds: this.period([...path, 'keep'], field('keep')),
       };
+    }
     const table = this.tableName([...path, 'table'], field('table'));
     if (kind === 'age')
       return {
@@ -303,10 +331,11 @@ class PolicyReader {
     };
   }
 
-  private thenAction(path: Path, field: (key: string) => string): SoftDeleteThen {
+  /** `then` and `anonymize`; `of` names what anonymize replaces: table columns or (MongoDB) document fields. */
+  private thenAction(path: Path, field: (key: string) => string, of: 'column' | 'field' = 'column'): SoftDeleteThen {
     const action = this.value([...path, 'then']);
     const anonymize = this.value([...path, 'anonymize']);
-    const form = 'then: erase, or then: anonymize with anonymize: { column: replacement, ... } (null clears a column)';
+    const form = `then: erase, or then: anonymize with anonymize: { ${of}: replacement, ... } (null clears a ${of})`;
     if (action === 'erase') {
       if (anonymize !== undefined)
         throw this.fail([...path, 'anonymize'], field('anonymize'), 'is set but then is erase', form);
@@ -325,8 +354,18 @@ class PolicyReader {
     const columns: Record<string, string | number | boolean | null> = {};
     for (const column of this.keysOf([...path, 'anonymize'])) {
       const at = [...path, 'anonymize', column];
-      if (!IDENTIFIER.test(column))
+      if (of === 'column' && !IDENTIFIER.test(column))
         throw this.fail(at, field(`anonymize.${column}`), 'is not a column name', COLUMN_FORM, true);
+      if (of === 'field' && (!FIELD_PATH.test(column) || column === '_id' || column.startsWith('_id.')))
+        throw this.fail(
+          at,
+          field(`anonymize.${column}`),
+          column === '_id' || column.startsWith('_id.')
+            ? 'is the _id, which MongoDB never changes'
+            : 'is not a field name',
+          `${FIELD_FORM}, other than _id`,
+          true,
+        );
       const value = this.value(at);
       if (value !== null && !['string', 'number', 'boolean'].includes(typeof value))
         throw this.fail(
@@ -406,8 +445,7 @@ class PolicyReader {
         ruleTable(rule) ??
         (rule.kind === 'collection' ? { schema: rule.collection.database, name: rule.collection.name } : undefined);
       if (!table) continue;
-      const keep = rule.kind === 'soft-delete' ? rule.graceSeconds : rule.keepSeconds;
-      const key = rule.kind === 'soft-delete' ? 'grace' : 'keep';
+      const { key, seconds: keep } = rulePeriod(rule);
       for (const minimum of minimums) {
         if (sameTable(table, minimum.table) && keep < minimum.keepAtLeastSeconds)
           throw this.fail(

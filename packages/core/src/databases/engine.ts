@@ -278,9 +278,15 @@ export interface DatabaseEngine {
     manifest: BackupManifest,
     userChecks: UserCheck[],
     context: EngineContext,
-    /** Erased rows to look for (restore-test's tombstones-from); PostgreSQL also replays the copy's own. */
+    /** Erased rows to look for (restore-test's tombstones-from); without them, the copy's own tombstones are replayed. */
     tombstones?: TombstoneSet,
   ): Promise<{ checks: CheckResult[]; rows: number }>;
+
+  /**
+   * restore-test's tombstones-from: the live database's tombstones of erased rows or documents (salted hashes and
+   * erasure times) and its salt; undefined when it has none.
+   */
+  readTombstones(target: DatabaseTarget, context: EngineContext): Promise<TombstoneSet | undefined>;
 
   /** monitor-report: runs `use` on a read-only session for health checks. */
   withHealthSession<T>(

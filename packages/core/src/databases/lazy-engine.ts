@@ -19,8 +19,9 @@ export function lazyEngine(
     openScratchServer: async (target, context) => (await engine()).openScratchServer(target, context),
     withRestoreTarget: async (target, context, use) => (await engine()).withRestoreTarget(target, context, use),
     findRestorer: async (server, manifest, tools) => (await engine()).findRestorer(server, manifest, tools),
-    checkRestored: async (into, manifest, checks, context) =>
-      (await engine()).checkRestored(into, manifest, checks, context),
+    checkRestored: async (into, manifest, checks, context, tombstones) =>
+      (await engine()).checkRestored(into, manifest, checks, context, tombstones),
+    readTombstones: async (target, context) => (await engine()).readTombstones(target, context),
     withHealthSession: async (target, context, use) => (await engine()).withHealthSession(target, context, use),
     // Optional members: present on the lazy engine, refused on first use when the loaded engine lacks them.
     withMaintenanceSession: async (target, context, use) => {

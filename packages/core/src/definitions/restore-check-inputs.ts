@@ -1,4 +1,6 @@
 import { parseDuration } from '../duration.js';
+import { engineForUrl } from '../databases/index.js';
+import type { DatabaseTarget } from '../databases/engine.js';
 import { parsePgTarget } from '../databases/postgres/target.js';
 import type { RestoreTestOptions } from '../operations/restore-test.js';
 import { readChecksFile } from '../restore/checks.js';
@@ -22,9 +24,9 @@ export const RESTORE_CHECK_INPUTS: InputDefinition[] = [
   {
     name: 'tombstones-from',
     description:
-      "PostgreSQL: the live database (a URL) whose tombstones of erased rows (subject-erase, retention-purge erase rules) are replayed on the restored copy: an erased row in a backup taken after its erasure fails the test; one taken before is counted. Without it, the copy's own tombstone table is replayed when it has one.",
+      "The live database (a URL of the backup's engine) whose tombstones of erased rows or documents (subject-erase, retention-purge erase rules) are replayed on the restored copy: an erased row in a backup taken after its erasure fails the test; one taken before is counted. Without it, the copy's own tombstones are replayed when it has them.",
     type: 'url',
-    schemes: ['postgres', 'postgresql'],
+    schemes: ['postgres', 'postgresql', 'mongodb', 'mongodb+srv'],
     secret: true,
   },
   {
@@ -59,7 +61,16 @@ export async function readRestoreChecks(reader: InputReader): Promise<CheckOptio
     keep: reader.boolean('keep'),
     record: reader.boolean('record'),
     ...(tombstonesFrom
-      ? { tombstonesFrom: parsePgTarget({ url: tombstonesFrom, env: reader.env }, 'tombstones-from') }
+      ? {
+          tombstonesFrom: await parseTombstonesFrom(tombstonesFrom, reader.env),
+        }
       : {}),
   };
+}
+
+/** The live database of tombstones-from; MongoDB's URL parser is loaded only for its URLs (parse-target.ts). */
+async function parseTombstonesFrom(url: string, env: NodeJS.ProcessEnv): Promise<DatabaseTarget> {
+  if (engineForUrl(url, 'tombstones-from').name !== 'mongodb') return parsePgTarget({ url, env }, 'tombstones-from');
+  const { parseMongoTarget } = await import('../databases/mongodb/parse-target.js');
+  return parseMongoTarget(url, 'tombstones-from');
 }

@@ -1,8 +1,8 @@
-import { cancelled, DbopsError } from '../errors.js';
+import { cancelled, DbopsError, invalidInput } from '../errors.js';
 import { timed, type Logger } from '../log.js';
 import type { Secrets } from '../secrets.js';
-import { engineForBackup, sqlEngineFor } from '../databases/index.js';
-import { readTombstones, type TombstoneSet } from '../data-retention/tombstones.js';
+import { engineForBackup, urlForms } from '../databases/index.js';
+import type { TombstoneSet } from '../data-retention/tombstones.js';
 import type { DatabaseEngine, DatabaseServer, DatabaseTarget } from '../databases/engine.js';
 import type { BackupManifest } from '../manifest/manifest.js';
 import { checkFreshness, checkRestoreTime, type CheckResult, type UserCheck } from '../restore/checks.js';
@@ -67,7 +67,8 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
   const engine = engineForBackup(manifest, options.target);
   const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
   // Read before the restore: an unreadable tombstones-from fails the run before minutes of restoring.
-  const tombstones = options.tombstonesFrom && (await liveTombstones(options.tombstonesFrom, secrets, context));
+  const tombstones =
+    options.tombstonesFrom && (await liveTombstones(options.tombstonesFrom, engine, manifest, secrets, context));
   const admin = await engine.openScratchServer(options.target, context);
   const scratch = admin.scratchName(manifest.backupId);
   let created = false;
@@ -207,14 +208,25 @@ export function checksFailure(result: RestoreTestResult): DbopsError | undefined
   );
 }
 
-/** The tombstones of the live database (none yet: an empty set, so the check still says it looked). */
+/**
+ * The tombstones of the live database (none yet: an empty set, so the check still says it looked). It must be a
+ * server of the backup's engine: PostgreSQL's tombstones name tables, MongoDB's collections.
+ */
 async function liveTombstones(
   target: DatabaseTarget,
+  engine: DatabaseEngine,
+  manifest: BackupManifest,
   secrets: Secrets,
   context: { log: Logger; signal?: AbortSignal },
 ): Promise<TombstoneSet> {
   secrets.add(target.password);
-  const set = await sqlEngineFor(target, 'tombstones-from').withSqlSession(target, context, readTombstones);
+  if (target.engine !== engine.name)
+    throw invalidInput(
+      'tombstones-from',
+      `names a ${target.engine} server, but backup ${manifest.backupId} is a ${engine.name} backup`,
+      `the live database the backup was taken from: a URL starting with ${urlForms(engine.name)}`,
+    );
+  const set = await engine.readTombstones(target, context);
   context.log.info(`Tombstones from ${target.host}: ${set ? set.tables.reduce((n, t) => n + t.hashes.length, 0) : 0}`);
   return set ?? { salt: '', tables: [] };
 }

@@ -53,6 +53,7 @@ function dataSummary(result: DataRetentionResult): Result {
       ` (SHA-256 ${result.receipt.sha256})`,
       ...(result.receipt.table ? [' and in ', code(result.receipt.table)] : []),
     ]);
+  for (const warning of purge?.warnings ?? []) notes.push([strong('Warning: '), warning]);
   if (purge?.error) notes.push([strong('Stopped: '), purge.error.message]);
   if (purge && purge.outcome === 'time-budget')
     notes.push(
@@ -79,7 +80,11 @@ function dataSummary(result: DataRetentionResult): Result {
         strong(`${total} rows would be purged`),
         ` in ${plan.rules.length} rules`,
       ];
-  const status = result.failure ? 'failure' : purge && purge.outcome !== 'complete' ? 'warning' : 'info';
+  const status = result.failure
+    ? 'failure'
+    : purge && (purge.outcome !== 'complete' || purge.warnings?.length)
+      ? 'warning'
+      : 'info';
   return { status, title, blocks };
 }
 

@@ -4,16 +4,19 @@
  * document updated or put under a hold between the two survives. MongoDB has no transaction to roll back a batch in; the delete
  * is one statement, and the result says exactly which documents went. A rule that archives picks the whole
  * documents in the driver's raw mode (each one's BSON as the server sent it) and archives them before the delete:
- * an archive that fails throws before anything is deleted.
+ * an archive that fails throws before anything is deleted. A soft-delete rule with `then: anonymize` sends one
+ * updateMany ($set of its fields) with the same filter instead of the delete; one with `then: erase` writes the
+ * picked keys' tombstones before the delete and takes back those of documents it left.
  */
 import { BSON, type MongoClient } from 'mongodb';
-import { idIn, keyText, purgeableFilter } from './data-retention-filter.js';
+import { anonymizedFilter, idIn, keyText, purgeableFilter } from './data-retention-filter.js';
 import type { CollectionTarget } from './data-retention-target.js';
+import type { CollectionTombstones } from './data-retention-tombstones.js';
 
 export interface CollectionBatchOutcome {
   /** Documents the batch picked. */
   found: number;
-  /** Documents deleted (the server's count). */
+  /** Documents deleted, or anonymized (the server's count). */
   rows: number;
   /** Each deleted document's `_id` as text, in `by` order (for the receipt's hash; never written out). */
   keys: string[];
@@ -30,6 +33,8 @@ export async function runCollectionBatch(
   beforeDelete?: (ids: unknown[]) => Promise<void>,
   /** Stores the picked documents (raw BSON, `by` order) and their keys; the delete waits for it. */
   archive?: (documents: Buffer[], keys: string[]) => Promise<void>,
+  /** A soft-delete rule that erases: the picked keys' tombstones, written before the delete. */
+  tombstones?: CollectionTombstones,
 ): Promise<CollectionBatchOutcome> {
   const collection = client.db(target.collection.database).collection(target.collection.name);
   const picked = await collection
@@ -46,11 +51,23 @@ export async function runCollectionBatch(
   const ids = raw ? raw.map((document) => BSON.deserialize(document)._id as unknown) : picked.map((d) => d._id);
   if (archive && raw) await archive(raw, ids.map(keyText));
   await beforeDelete?.(ids);
-  const filter = purgeableFilter(target, await readHeld());
-  const { deletedCount } = await collection.deleteMany({ $and: [idIn(ids), filter] }, { maxTimeMS });
+  const filter = { $and: [idIn(ids), purgeableFilter(target, await readHeld())] };
+  if (target.anonymize) {
+    const { modifiedCount } = await collection.updateMany(filter, { $set: target.anonymize }, { maxTimeMS });
+    if (modifiedCount === ids.length) return { found: ids.length, rows: modifiedCount, keys: ids.map(keyText) };
+    // Which of them were anonymized: the others were changed meanwhile (or held) and stay as they are.
+    const done = await collection
+      .find({ $and: [idIn(ids), anonymizedFilter(target.anonymize)] }, { projection: { _id: 1 }, maxTimeMS })
+      .toArray();
+    const changed = new Set(done.map((d) => keyText(d._id)));
+    return { found: ids.length, rows: modifiedCount, keys: ids.map(keyText).filter((k) => changed.has(k)) };
+  }
+  await tombstones?.record(ids.map(keyText));
+  const { deletedCount } = await collection.deleteMany(filter, { maxTimeMS });
   if (deletedCount === ids.length) return { found: ids.length, rows: deletedCount, keys: ids.map(keyText) };
-  // Which of them went: those still there were changed meanwhile (or held) and stay.
+  // Which of them went: those still there were changed meanwhile (or held) and stay, without a tombstone.
   const left = await collection.find(idIn(ids), { projection: { _id: 1 }, maxTimeMS }).toArray();
   const stayed = new Set(left.map((d) => keyText(d._id)));
+  await tombstones?.takeBack([...stayed]);
   return { found: ids.length, rows: deletedCount, keys: ids.map(keyText).filter((k) => !stayed.has(k)) };
 }

@@ -38,6 +38,7 @@ export async function countCollectionRule(
     exact: expiredCount <= limit,
     // No planner to ask: the count is the estimate.
     estimatedExpired: expiredCount,
-    withoutTime: await count(withoutTimeFilter(target)),
+    // Age rules only: a document with no soft-delete date is simply not deleted.
+    ...(target.kind === 'age' ? { withoutTime: await count(withoutTimeFilter(target)) } : {}),
   };
 }

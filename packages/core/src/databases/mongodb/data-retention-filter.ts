@@ -9,7 +9,14 @@ import { DbopsError } from '../../errors.js';
 import { collectionExists, type CollectionTarget, holdError } from './data-retention-target.js';
 
 export function expiredFilter(target: CollectionTarget, before: Date): Filter<Document> {
-  return { [target.by]: { $type: 'date', $lt: before } };
+  const expired: Filter<Document> = { [target.by]: { $type: 'date', $lt: before } };
+  // An anonymized document stays, soft-deleted: it is done once every listed field holds its replacement.
+  return target.anonymize ? { $and: [expired, { $nor: [anonymizedFilter(target.anonymize)] }] } : expired;
+}
+
+/** Documents whose listed fields all hold their replacements (`null`: the field is null or missing). */
+export function anonymizedFilter(fields: Record<string, unknown>): Filter<Document> {
+  return { $and: Object.entries(fields).map(([field, value]) => ({ [field]: value })) };
 }
 
 /** Documents whose `by` is missing or not a date: never expired, counted so the plan shows them. */

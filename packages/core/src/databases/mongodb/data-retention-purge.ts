@@ -22,10 +22,13 @@ import {
 } from '../../data-retention/purge.js';
 import { budgetSpent, type Pacing, pauseAfterBatch } from '../../data-retention/throttle.js';
 import { asDbopsError, DbopsError } from '../../errors.js';
+import { formatSeconds } from '../../format.js';
 import { silentLogger } from '../../log.js';
 import { runCollectionBatch } from './data-retention-batch.js';
 import { readHeldIds } from './data-retention-filter.js';
 import { type CollectionTarget, resolveCollectionTargets } from './data-retention-target.js';
+import { collectionTombstones } from './data-retention-tombstones.js';
+import { purgeOplogReading } from './oplog-window.js';
 import { secondaryLagMs } from './replication-lag.js';
 
 export async function purgeCollections(
@@ -70,23 +73,51 @@ export async function purgeCollections(
   };
 
   const maxLagMs = options.maxReplicationLagMs ?? policy.defaults.maxReplicationLagMs;
-  let lagWaitMs = 0;
+  let minOplogWindowMs = options.minOplogWindowMs ?? policy.defaults.minOplogWindowMs;
+  const warnings: string[] = [];
+  // A server with no oplog has no window to keep: the bound cannot apply, and the run says so rather than pass it by.
+  if (minOplogWindowMs !== undefined && (await purgeOplogReading(client, maxTimeMS)).kind === 'standalone') {
+    const warning = `min-oplog-window (${formatSeconds(minOplogWindowMs / 1000)}) does not apply: the server is not a replica set member, so it has no oplog; the purge went on without that bound`;
+    log.warn(warning);
+    warnings.push(warning);
+    minOplogWindowMs = undefined;
+  }
+  const waits = { lag: 0, oplog: 0 };
   let waitingFor: string | undefined;
-  /** Before each batch: waits while a secondary lags more than max-replication-lag; false to stop. */
-  const waitForSecondaries = async () => {
+  /** Why the server has no room for a batch now (and which wait it counts to), or undefined when it has. */
+  const pressure = async (): Promise<{ wait: keyof typeof waits; reason: string } | undefined> => {
+    const lag = await secondaryLagMs(client);
+    if (lag > maxLagMs)
+      return {
+        wait: 'lag',
+        reason: `A secondary lags ${Math.round(lag)} ms behind (max-replication-lag ${maxLagMs} ms)`,
+      };
+    if (minOplogWindowMs === undefined) return undefined;
+    const oplog = await purgeOplogReading(client, maxTimeMS);
+    const seconds = oplog.kind === 'window' ? oplog.seconds : 0;
+    if (seconds * 1000 >= minOplogWindowMs) return undefined;
+    return {
+      wait: 'oplog',
+      reason:
+        oplog.kind === 'window'
+          ? `The oplog window is ${formatSeconds(seconds)} (min-oplog-window ${formatSeconds(minOplogWindowMs / 1000)})`
+          : `The oplog (local.oplog.rs) has no entries, so no window (min-oplog-window ${formatSeconds(minOplogWindowMs / 1000)})`,
+    };
+  };
+  /** Before each batch: waits while a secondary lags or the oplog window is short; false to stop. */
+  const waitForRoom = async () => {
     for (;;) {
       if (stopped()) return false;
-      const lag = await secondaryLagMs(client);
-      if (lag <= maxLagMs) {
+      const short = await pressure();
+      if (!short) {
         waitingFor = undefined;
         return true;
       }
-      const reason = `A secondary lags ${Math.round(lag)} ms behind (max-replication-lag ${maxLagMs} ms)`;
-      if (waitingFor === undefined) log.info(`${reason}; waiting`);
-      waitingFor = reason;
+      if (waitingFor !== short.reason) log.info(`${short.reason}; waiting`);
+      waitingFor = short.reason;
       const before = performance.now();
       const goOn = await pause(options.lagCheckIntervalMs ?? 1000);
-      lagWaitMs += performance.now() - before;
+      waits[short.wait] += performance.now() - before;
       if (!goOn) return false;
     }
   };
@@ -120,7 +151,7 @@ export async function purgeCollections(
     (target): RulePurge => ({
       rule: target.rule,
       table: target.namespace,
-      action: 'delete',
+      action: target.action,
       cutoff: target.cutoff.toISOString(),
       effectiveCutoff: target.effectiveCutoff.toISOString(),
       rows: 0,
@@ -140,8 +171,13 @@ export async function purgeCollections(
     let archived: ArchiveRecord | undefined;
     try {
       const archive = await archiveStep(target, (record) => (archived = record));
+      // Erased soft-deleted documents leave tombstones (age rules' expired documents are no one's erasure).
+      const tombstones =
+        target.kind === 'soft-delete' && target.action === 'delete'
+          ? await collectionTombstones(client, target, maxTimeMS)
+          : undefined;
       for (;;) {
-        if (!(await waitForSecondaries())) break;
+        if (!(await waitForRoom())) break;
         const batchStart = performance.now();
         const batch = await runCollectionBatch(
           client,
@@ -151,6 +187,7 @@ export async function purgeCollections(
           maxTimeMS,
           undefined,
           archive && ((documents, keys) => archive(documents, keys, result.batches + 1)),
+          tombstones,
         );
         const batchMs = performance.now() - batchStart;
         const record = archived;
@@ -186,7 +223,7 @@ export async function purgeCollections(
       const failure = asDbopsError(cause);
       error = new DbopsError(
         failure.code,
-        `Rule '${target.rule}' on ${target.namespace}: ${failure.message}; ${result.rows} documents in ${result.batches} batches stay deleted`,
+        `Rule '${target.rule}' on ${target.namespace}: ${failure.message}; ${result.rows} documents in ${result.batches} batches stay ${target.action === 'anonymize' ? 'anonymized' : 'deleted'}`,
         { cause, ...(failure.hint ? { hint: failure.hint } : {}), ...(failure.input ? { input: failure.input } : {}) },
       );
     } finally {
@@ -195,7 +232,7 @@ export async function purgeCollections(
     }
     if (outcome !== 'complete') break;
     log.info(
-      `Rule '${target.rule}': ${result.rows} documents deleted from ${target.namespace} in ${result.batches} batches`,
+      `Rule '${target.rule}': ${result.rows} documents ${target.action === 'anonymize' ? 'anonymized in' : 'deleted from'} ${target.namespace} in ${result.batches} batches`,
     );
   }
   return {
@@ -206,7 +243,9 @@ export async function purgeCollections(
     ...(error ? { error } : {}),
     rules: results,
     skipped,
-    lagWaitMs: Math.round(lagWaitMs),
+    lagWaitMs: Math.round(waits.lag),
+    ...(minOplogWindowMs === undefined ? {} : { oplogWaitMs: Math.round(waits.oplog) }),
     ...(waitingFor ? { stoppedWaitingFor: waitingFor } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }

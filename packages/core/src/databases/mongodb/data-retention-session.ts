@@ -34,7 +34,7 @@ function retentionSession(client: MongoClient, database: string): DocumentRetent
         rules.push({
           rule: target.rule,
           kind: 'collection',
-          action: 'delete',
+          action: target.action,
           table: target.namespace,
           partitioned: false,
           timeColumn: target.by,

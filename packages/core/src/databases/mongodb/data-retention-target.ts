@@ -10,9 +10,10 @@ import {
   type CollectionRule,
   collectionText,
   type DataRetentionPolicy,
+  rulePeriod,
   sqlHolds,
 } from '../../data-retention/policy.js';
-import { chooseRules, type ResolvedPolicy } from '../../data-retention/targets.js';
+import { chooseRules, type ResolvedPolicy, type RetentionAction } from '../../data-retention/targets.js';
 import { DbopsError } from '../../errors.js';
 
 export interface CollectionTarget {
@@ -22,8 +23,14 @@ export interface CollectionTarget {
   collection: CollectionName;
   /** database.collection, as plans and receipts name it. */
   namespace: string;
-  /** The rule's `by` field (a dotted path may reach into a subdocument). */
+  /** The rule's time field: `by`, or a soft-delete rule's `soft-delete` (a dotted path may reach into a subdocument). */
   by: string;
+  /** 'age' (by + keep) or 'soft-delete' (soft-delete + grace + then). */
+  kind: 'age' | 'soft-delete';
+  /** delete, or (then: anonymize) replace `anonymize`'s fields. */
+  action: RetentionAction;
+  /** Field path → replacement, for action 'anonymize'. */
+  anonymize?: Record<string, string | number | boolean | null>;
   archiveTo?: string;
   /** Collections of legal holds: documents { subject_table, subject_id }. */
   holdSources: { collection: CollectionName; line: number }[];
@@ -63,7 +70,7 @@ export async function resolveCollectionTargets(
   const targets = collectionRules.map((rule): CollectionTarget => {
     const { database, name } = rule.collection;
     const cutoffs = ruleCutoffs(
-      rule.keepSeconds,
+      rulePeriod(rule).seconds,
       policy.minimums,
       (m) => m.table.schema === database && m.table.name === name,
       now,
@@ -73,7 +80,7 @@ export async function resolveCollectionTargets(
       line: rule.line,
       collection: rule.collection,
       namespace: collectionText(rule.collection),
-      by: rule.by,
+      ...ruleFields(rule),
       ...(rule.archiveTo === undefined ? {} : { archiveTo: rule.archiveTo }),
       holdSources,
       holdNames: [collectionText(rule.collection), name],
@@ -81,6 +88,15 @@ export async function resolveCollectionTargets(
     };
   });
   return { targets, skipped };
+}
+
+/** What a rule's kind decides: its time field, and what happens to its documents. */
+function ruleFields(rule: CollectionRule): Pick<CollectionTarget, 'by' | 'kind' | 'action' | 'anonymize'> {
+  if (!('softDelete' in rule)) return { by: rule.by, kind: 'age', action: 'delete' };
+  const then = rule.afterGrace;
+  return then.action === 'erase'
+    ? { by: rule.softDelete, kind: 'soft-delete', action: 'delete' }
+    : { by: rule.softDelete, kind: 'soft-delete', action: 'anonymize', anonymize: then.columns };
 }
 
 /** Collections this database has, up to `limit` names, for messages. */
@@ -112,6 +128,8 @@ async function checkRule(client: MongoClient, rule: CollectionRule, problems: st
     );
     return;
   }
+  // A soft-delete field is missing from every document until the first one is deleted: only `by` is checked.
+  if ('softDelete' in rule) return;
   const collection = client.db(rule.collection.database).collection(rule.collection.name);
   const sample = await collection.findOne({});
   if (!sample) return; // empty: nothing to check the field against, nothing to purge

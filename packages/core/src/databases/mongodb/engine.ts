@@ -8,6 +8,7 @@ import { withMongoRestoreTarget } from './restore-target.js';
 import { mongoRestorer } from './restorer.js';
 import { openMongoScratchServer } from './scratch-server.js';
 import { asMongoTarget, describeMongoTarget } from './target.js';
+import { readMongoTombstones } from './tombstone-check.js';
 
 // retention-purge's session, loaded with the engine (one lazily loaded chunk for MongoDB in the bundle).
 export { withMongoRetentionSession } from './data-retention-session.js';
@@ -28,11 +29,15 @@ export const mongoEngine: DatabaseEngine = {
   withRestoreTarget: (target, context, use) => withMongoRestoreTarget(asMongoTarget(target), context, use),
   // No client program: the restorer is dbops itself, for any server version.
   findRestorer: async (_server, manifest) => mongoRestorer(manifest),
-  checkRestored: (into, manifest, userChecks, context) => {
+  checkRestored: (into, manifest, userChecks, context, tombstones) => {
     const target = asMongoTarget(into);
     return withMongoClient(target, context, (client) =>
-      checkRestoredDatabase(client.db(target.database), manifest, userChecks),
+      checkRestoredDatabase(client.db(target.database), manifest, userChecks, tombstones),
     );
+  },
+  readTombstones: (target, context) => {
+    const mongo = asMongoTarget(target);
+    return withMongoClient(mongo, context, (client) => readMongoTombstones(client.db(mongo.database)));
   },
   withHealthSession: (target, context, use) => withMongoHealthSession(asMongoTarget(target), context, use),
   withMaintenanceSession: (target, context, use) => withMongoMaintenanceSession(asMongoTarget(target), context, use),

@@ -1,3 +1,5 @@
+import type { TombstoneSet } from '../../data-retention/tombstones.js';
+import { checkMongoTombstones } from './tombstone-check.js';
 import type { Db } from 'mongodb';
 import type { BackupManifest, FingerprintPart, MongoManifestCollection } from '../../manifest/manifest.js';
 import type { CheckResult, UserCheck } from '../../restore/checks.js';
@@ -105,14 +107,18 @@ export async function checkRestoredDatabase(
   db: Db,
   manifest: BackupManifest,
   userChecks: UserCheck[],
+  /** Erased documents to look for; without them, the copy's own tombstones when it has them. */
+  tombstones?: TombstoneSet,
 ): Promise<{ checks: CheckResult[]; rows: number }> {
   const restored = await readInventory(db, FULL_SCOPE);
   const collections = checkCollections(restored, manifest);
+  const erased = await checkMongoTombstones(db, manifest, tombstones);
   return {
     checks: [
       ...collections.checks,
       checkIndexes(restored, manifest),
       checkFingerprint(restored, manifest),
+      ...(erased ? [erased] : []),
       ...(await runUserChecks(db, userChecks)),
     ],
     rows: collections.rows,

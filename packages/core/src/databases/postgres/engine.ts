@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { DbopsError } from '../../errors.js';
 import { timed, type Logger } from '../../log.js';
 import type { BackupManifest } from '../../manifest/manifest.js';
-import type { TombstoneSet } from '../../data-retention/tombstones.js';
+import { readTombstones, type TombstoneSet } from '../../data-retention/tombstones.js';
 import type { CheckResult, UserCheck } from '../../restore/checks.js';
 import type { DatabaseEngine, DatabaseServer, EngineContext, RestoreTargetSession, ScratchServer } from '../engine.js';
 import { connect, serverVersion, systemIdentifier, withSession } from './connection.js';
@@ -55,6 +55,7 @@ export const postgresEngine: DatabaseEngine = {
     ),
 
   withHealthSession: (target, context, use) => withPgHealthSession(asPgTarget(target), context, use),
+  readTombstones: (target, context) => withSession(asPgTarget(target), context.log, context.signal, readTombstones),
   withSqlSession: (target, context, use) => withSession(asPgTarget(target), context.log, context.signal, use),
 };
 

@@ -1,3 +1,4 @@
+import { readOplogWindow } from '../../databases/mongodb/oplog-window.js';
 import type { CheckDefinition } from '../check.js';
 import { commandsOf, type Doc, NOT_A_REPLICA_SET, num, replicaSetName } from './access.js';
 
@@ -74,28 +75,20 @@ export const oplogWindow: CheckDefinition = {
   async run(context) {
     const commands = commandsOf(context);
     if (!(await replicaSetName(commands))) return { skipped: NOT_A_REPLICA_SET, observations: [] };
-    const first = await commands.naturalEnd('local', 'oplog.rs', 1);
-    const last = await commands.naturalEnd('local', 'oplog.rs', -1);
-    if (!first || !last) return { unknown: 'the oplog (local.oplog.rs) has no entries to measure', observations: [] };
-    const hours = (seconds(last.ts) - seconds(first.ts)) / 3600;
+    const window = await readOplogWindow((order) => commands.naturalEnd('local', 'oplog.rs', order));
+    if (!window) return { unknown: 'the oplog (local.oplog.rs) has no entries to measure', observations: [] };
     return {
       observations: [
         {
           subject: 'oplog window',
-          value: hours * 3600,
-          display: `${hours.toFixed(1)} h`,
-          detail: `first entry ${new Date(seconds(first.ts) * 1000).toISOString()}`,
+          value: window.seconds,
+          display: `${(window.seconds / 3600).toFixed(1)} h`,
+          detail: `first entry ${window.first.toISOString()}`,
         },
       ],
     };
   },
 };
-
-/** A BSON Timestamp's seconds (its high 32 bits). */
-function seconds(ts: unknown): number {
-  const t = ts as { getHighBits?: () => number; t?: number };
-  return t.getHighBits?.() ?? t.t ?? 0;
-}
 
 /** A member's optimeDate (a Date from the driver) in milliseconds. */
 function millis(value: unknown): number {

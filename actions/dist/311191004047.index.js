@@ -1,5 +1,5 @@
-export const id = 5;
-export const ids = [5,948];
+export const id = 65;
+export const ids = [65,948];
 export const modules = {
 
 /***/ 16459:
@@ -247,6 +247,7 @@ function decodeBase64(text) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   B2: () => (/* binding */ ruleTable),
 /* harmony export */   EK: () => (/* binding */ collectionText),
+/* harmony export */   GL: () => (/* binding */ rulePeriod),
 /* harmony export */   JK: () => (/* binding */ qualifiedNameText),
 /* harmony export */   kS: () => (/* binding */ BACKUP_KEEP_KEYS),
 /* harmony export */   kX: () => (/* binding */ DEFAULT_POLICY_DEFAULTS),
@@ -274,6 +275,12 @@ const BACKUP_KEEP_KEYS = {
     keepWithinSeconds: 'keep-within',
     keepMinVerified: 'keep-min-verified',
 };
+/** A rule's retention period: `keep`, or for soft-delete rules (tables and collections) `grace`. */
+function rulePeriod(rule) {
+    return 'graceSeconds' in rule
+        ? { key: 'grace', seconds: rule.graceSeconds }
+        : { key: 'keep', seconds: rule.keepSeconds };
+}
 /** The table a rule purges, or undefined for a MongoDB collection. */
 function ruleTable(rule) {
     return rule.kind === 'collection' ? undefined : rule.table;
@@ -505,7 +512,7 @@ const FULL_SCOPE = { schemas: [], excludeSchemas: [], tables: [], excludeTables:
 
 /***/ }),
 
-/***/ 86514:
+/***/ 13354:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -1984,6 +1991,338 @@ function explainStepFailure(error, timeoutMs) {
     return { status: 'failed', reason: `failed: ${message}` };
 }
 //# sourceMappingURL=maintenance-session.js.map
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/tombstones.js
+var data_retention_tombstones = __webpack_require__(42837);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/cutoffs.js
+var data_retention_cutoffs = __webpack_require__(37823);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/policy.js
+var data_retention_policy = __webpack_require__(49231);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/targets.js
+var data_retention_targets = __webpack_require__(26675);
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-target.js
+
+
+
+
+/** `rules`: only these rule names (each must exist); all rules when left out (PostgreSQL's are skipped). */
+async function resolveCollectionTargets(client, policy, now, rules) {
+    const chosen = (0,data_retention_targets/* chooseRules */.D)(policy, rules);
+    const skipped = chosen
+        .filter((rule) => rule.kind !== 'collection')
+        .map((rule) => ({ rule: rule.name, reason: 'a PostgreSQL table: purged with a postgres:// database-url' }));
+    const collectionRules = chosen.filter((rule) => rule.kind === 'collection');
+    if (collectionRules.length === 0)
+        return { targets: [], skipped };
+    const holdSources = await checkHolds(client, policy);
+    const problems = [];
+    for (const rule of collectionRules)
+        await checkRule(client, rule, problems);
+    if (problems.length > 0)
+        throw new lib_errors/* DbopsError */.zJ('INVALID_INPUT', `The policy does not match the database:\n${problems.join('\n')}`, {
+            input: 'policy',
+            hint: 'Fix the rule (collection or by) to name what the database has, or create it first.',
+        });
+    const targets = collectionRules.map((rule) => {
+        const { database, name } = rule.collection;
+        const cutoffs = (0,data_retention_cutoffs/* ruleCutoffs */.F)((0,data_retention_policy/* rulePeriod */.GL)(rule).seconds, policy.minimums, (m) => m.table.schema === database && m.table.name === name, now);
+        return {
+            rule: rule.name,
+            line: rule.line,
+            collection: rule.collection,
+            namespace: (0,data_retention_policy/* collectionText */.EK)(rule.collection),
+            ...ruleFields(rule),
+            ...(rule.archiveTo === undefined ? {} : { archiveTo: rule.archiveTo }),
+            holdSources,
+            holdNames: [(0,data_retention_policy/* collectionText */.EK)(rule.collection), name],
+            ...cutoffs,
+        };
+    });
+    return { targets, skipped };
+}
+/** What a rule's kind decides: its time field, and what happens to its documents. */
+function ruleFields(rule) {
+    if (!('softDelete' in rule))
+        return { by: rule.by, kind: 'age', action: 'delete' };
+    const then = rule.afterGrace;
+    return then.action === 'erase'
+        ? { by: rule.softDelete, kind: 'soft-delete', action: 'delete' }
+        : { by: rule.softDelete, kind: 'soft-delete', action: 'anonymize', anonymize: then.columns };
+}
+/** Collections this database has, up to `limit` names, for messages. */
+async function collectionNames(client, database, limit = 10) {
+    const names = (await client.db(database).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+    return names.sort().slice(0, limit);
+}
+async function collectionExists(client, collection) {
+    const found = await client
+        .db(collection.database)
+        .listCollections({ name: collection.name }, { nameOnly: true })
+        .toArray();
+    return found.length > 0;
+}
+/**
+ * The collection must exist, and a `by` that no document has is refused as the typo it most likely is (a field
+ * only some documents lack is fine: the plan counts those). Field names of a sample document help find the right
+ * one; never values.
+ */
+async function checkRule(client, rule, problems) {
+    const at = `line ${rule.line}: rule '${rule.name}'`;
+    const namespace = (0,data_retention_policy/* collectionText */.EK)(rule.collection);
+    if (!(await collectionExists(client, rule.collection))) {
+        const names = await collectionNames(client, rule.collection.database);
+        problems.push(`${at}: collection ${namespace} does not exist (${names.length > 0 ? `collections of ${rule.collection.database}: ${names.join(', ')}` : `database ${rule.collection.database} has no collections`})`);
+        return;
+    }
+    // A soft-delete field is missing from every document until the first one is deleted: only `by` is checked.
+    if ('softDelete' in rule)
+        return;
+    const collection = client.db(rule.collection.database).collection(rule.collection.name);
+    const sample = await collection.findOne({});
+    if (!sample)
+        return; // empty: nothing to check the field against, nothing to purge
+    if ((await collection.findOne({ [rule.by]: { $exists: true } }, { projection: { _id: 1 } })) !== null)
+        return;
+    problems.push(`${at}: no document of ${namespace} has the field '${rule.by}' (fields of one document: ${Object.keys(sample).slice(0, 12).join(', ')})`);
+}
+/**
+ * Fail closed: the policy's hold collections must exist. A policy whose holds are all PostgreSQL tables or
+ * queries is refused rather than run without holds: MongoDB cannot read them, and documents they mean to protect
+ * would go.
+ */
+async function checkHolds(client, policy) {
+    const sources = [];
+    for (const hold of policy.holds)
+        if (hold.kind === 'collection')
+            sources.push(hold);
+    const sql = (0,data_retention_policy/* sqlHolds */.lZ)(policy.holds);
+    if (sources.length === 0 && sql.length > 0)
+        throw new lib_errors/* DbopsError */.zJ('CHECK_FAILED', `Policy line ${sql[0].line}: the legal holds are PostgreSQL tables or queries, which a MongoDB run cannot read; nothing is purged while holds cannot be read`, {
+            input: 'policy',
+            hint: 'Add a hold collection for MongoDB documents, e.g. holds: - collection: compliance.legal_holds (documents { subject_table: "events", subject_id: "<_id>" }).',
+        });
+    for (const source of sources)
+        if (!(await collectionExists(client, source.collection)))
+            throw holdError(source, 'does not exist');
+    return sources;
+}
+function holdError(source, problem, cause) {
+    return new lib_errors/* DbopsError */.zJ('CHECK_FAILED', `Policy line ${source.line}: the hold collection ${(0,data_retention_policy/* collectionText */.EK)(source.collection)} ${problem}; nothing is purged while holds cannot be read`, {
+        input: 'policy',
+        hint: 'holds: - collection: database.collection, readable by this user, with documents { subject_table, subject_id }',
+        ...(cause === undefined ? {} : { cause }),
+    });
+}
+//# sourceMappingURL=data-retention-target.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-filter.js
+/**
+ * The filters that pick a MongoDB rule's documents, shared by the plan's counts and the purge's batches so both
+ * select the same documents, and the legal holds they leave out. Only a BSON date older than the cutoff expires:
+ * a missing field, a null or a date stored as a string never does (MongoDB compares across types, so `$lt` alone
+ * would not say that; `$type` does).
+ */
+
+
+
+function expiredFilter(target, before) {
+    const expired = { [target.by]: { $type: 'date', $lt: before } };
+    // An anonymized document stays, soft-deleted: it is done once every listed field holds its replacement.
+    return target.anonymize ? { $and: [expired, { $nor: [anonymizedFilter(target.anonymize)] }] } : expired;
+}
+/** Documents whose listed fields all hold their replacements (`null`: the field is null or missing). */
+function anonymizedFilter(fields) {
+    return { $and: Object.entries(fields).map(([field, value]) => ({ [field]: value })) };
+}
+/** Documents whose `by` is missing or not a date: never expired, counted so the plan shows them. */
+function withoutTimeFilter(target) {
+    return { [target.by]: { $not: { $type: 'date' } } };
+}
+/** Expired, past a compliance minimum's floor too: what a purge may delete, before holds. */
+function purgeableFilter(target, held) {
+    const parts = [expiredFilter(target, target.effectiveCutoff)];
+    if (held.length > 0)
+        parts.push({ _id: { $nin: held } });
+    return { $and: parts };
+}
+/** Documents with one of these `_id`s (of any BSON type, which the driver's ObjectId-only typing does not say). */
+function idIn(ids) {
+    return { _id: { $in: ids } };
+}
+/**
+ * The `_id`s legal holds name for the target's collection, each in every form it may have been written in (a
+ * hold's subject_id is often text: '42' matches the number 42 and the string, a 24-digit hex an ObjectId too).
+ * Read again for every batch, so a hold added during the run protects; a hold collection gone or unreadable fails
+ * the run (fail closed).
+ */
+async function readHeldIds(client, target, maxTimeMS) {
+    const ids = [];
+    for (const source of target.holdSources) {
+        const { database, name } = source.collection;
+        try {
+            if (!(await collectionExists(client, source.collection)))
+                throw holdError(source, 'does not exist');
+            const holds = client
+                .db(database)
+                .collection(name)
+                .find({ subject_table: { $in: target.holdNames } }, { projection: { _id: 0, subject_id: 1 }, maxTimeMS });
+            for await (const hold of holds)
+                ids.push(...idForms(hold.subject_id));
+        }
+        catch (error) {
+            if (error instanceof lib_errors/* DbopsError */.zJ)
+                throw error;
+            throw holdError(source, `cannot be read (${error.message})`, error);
+        }
+    }
+    return ids;
+}
+function idForms(id) {
+    if (typeof id === 'string') {
+        const forms = [id];
+        if (/^[0-9a-f]{24}$/i.test(id))
+            forms.push(new lib.ObjectId(id));
+        if (/^-?\d{1,15}$/.test(id))
+            forms.push(Number(id));
+        return forms;
+    }
+    if (typeof id === 'number')
+        return [id, String(id)];
+    if (id instanceof lib.ObjectId)
+        return [id, id.toHexString()];
+    return id === undefined || id === null ? [] : [id];
+}
+/** An `_id` as one text, as a hold's subject_id gives it and as receipts hash it: hex, the string, the number. */
+function keyText(id) {
+    if (id instanceof lib.ObjectId)
+        return id.toHexString();
+    if (typeof id === 'string' || typeof id === 'number' || typeof id === 'bigint')
+        return String(id);
+    return lib.BSON.EJSON.stringify(id, { relaxed: false });
+}
+//# sourceMappingURL=data-retention-filter.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-tombstones.js
+/**
+ * Tombstones of documents a MongoDB soft-delete rule erased (`then: erase`), as PostgreSQL's
+ * (data-retention/tombstones.ts): each erased `_id` kept as SHA-256 of `salt \n database.collection \n key` (the key
+ * as receipts and holds write it: ObjectId hex, the string, the number), never the `_id` itself, with the time of the
+ * erasure. They live in the rule's own database, so a backup of it carries them: the collection
+ * `dbops_retention_tombstones` (`_id` the hash, which already names the collection; `database`, `collection`,
+ * `erased_at`, `erased_by`), the salt in `dbops_retention_salt` (one document, random per database).
+ *
+ * MongoDB has no transaction to write them in with the delete. They are written before it, and taken back for the
+ * documents the delete left (changed or put under a hold meanwhile): a crash in between leaves a tombstone of a
+ * document that is still there and still expired, which the next run erases. Never the other way round, an erased
+ * document without its tombstone.
+ */
+
+
+const TOMBSTONE_COLLECTION = 'dbops_retention_tombstones';
+const SALT_COLLECTION = 'dbops_retention_salt';
+/** The database's salt, created (random, once) when it has none. */
+async function ensureSalt(client, database, maxTimeMS) {
+    const salts = client.db(database).collection(SALT_COLLECTION);
+    await salts.updateOne({ _id: 'salt' }, { $setOnInsert: { salt: (0,external_node_crypto_.randomBytes)(32).toString('hex') } }, { upsert: true, maxTimeMS });
+    const found = await salts.findOne({ _id: 'salt' }, { maxTimeMS });
+    return found.salt;
+}
+async function collectionTombstones(client, target, maxTimeMS) {
+    const { database, name } = target.collection;
+    const salt = await ensureSalt(client, database, maxTimeMS);
+    const tombstones = client.db(database).collection(TOMBSTONE_COLLECTION);
+    const hash = (key) => (0,data_retention_tombstones/* tombstoneHash */.cX)(salt, database, name, key);
+    const by = `retention-purge:${target.rule}`;
+    return {
+        async record(keys) {
+            if (keys.length === 0)
+                return [];
+            const erasedAt = new Date();
+            // A key erased again keeps its latest time, as PostgreSQL's.
+            const writes = [...new Set(keys.map(hash))].map((h) => ({
+                updateOne: {
+                    filter: { _id: h },
+                    update: { $set: { database, collection: name, erased_at: erasedAt, erased_by: by } },
+                    upsert: true,
+                },
+            }));
+            await tombstones.bulkWrite(writes, { ordered: false, maxTimeMS });
+            return keys.map(hash);
+        },
+        async takeBack(keys) {
+            if (keys.length === 0)
+                return;
+            await tombstones.deleteMany({ _id: { $in: keys.map(hash) } }, { maxTimeMS });
+        },
+    };
+}
+//# sourceMappingURL=data-retention-tombstones.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/tombstone-check.js
+
+
+
+const TOMBSTONE_CHECK = 'erased rows absent';
+/** The database's tombstones, grouped per collection as PostgreSQL's per table; undefined when it has none. */
+async function readMongoTombstones(db) {
+    const salt = (await db.collection(SALT_COLLECTION).findOne({ _id: 'salt' }))?.salt;
+    if (salt === undefined)
+        return undefined;
+    const tables = new Map();
+    for await (const stone of db.collection(TOMBSTONE_COLLECTION).find({}, { sort: { _id: 1 } })) {
+        const key = `${stone.database}.${stone.collection}`;
+        const table = tables.get(key) ?? { schema: stone.database, name: stone.collection, hashes: [], erasedAt: [] };
+        tables.set(key, table);
+        table.hashes.push(stone._id);
+        table.erasedAt.push(stone.erased_at.toISOString());
+    }
+    return { salt, tables: [...tables.values()] };
+}
+/**
+ * `tombstones`: given by the caller (tombstones-from); without them, the restored copy's own. Undefined when there
+ * is nothing to replay.
+ */
+async function checkMongoTombstones(db, manifest, tombstones) {
+    const set = tombstones ?? (await readMongoTombstones(db));
+    if (!set)
+        return undefined;
+    const source = tombstones ? 'tombstones-from' : "the backup's own tombstone collection";
+    const total = set.tables.reduce((n, t) => n + t.hashes.length, 0);
+    const backupTime = Date.parse(manifest.startedAt);
+    const reappeared = [];
+    const held = [];
+    const present = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+    for (const table of set.tables) {
+        if (!present.has(table.name))
+            continue; // not in this backup: none of its documents can be back
+        const erasedAt = new Map(table.hashes.map((h, i) => [h, Date.parse(table.erasedAt[i])]));
+        let before = 0;
+        let after = 0;
+        for await (const { _id } of db.collection(table.name).find({}, { projection: { _id: 1 } })) {
+            const at = erasedAt.get((0,data_retention_tombstones/* tombstoneHash */.cX)(set.salt, table.schema, table.name, keyText(_id)));
+            if (at === undefined)
+                continue;
+            if (at < backupTime)
+                before++;
+            else
+                after++;
+        }
+        if (before > 0)
+            reappeared.push(`${table.schema}.${table.name}: ${before}`);
+        if (after > 0)
+            held.push(`${table.schema}.${table.name}: ${after}`);
+    }
+    if (reappeared.length > 0)
+        return {
+            name: TOMBSTONE_CHECK,
+            passed: false,
+            detail: `documents erased before this backup was taken are in it (${reappeared.join('; ')}): an erasure was undone; the backup must not be restored as it is`,
+        };
+    return {
+        name: TOMBSTONE_CHECK,
+        passed: true,
+        detail: held.length > 0
+            ? `${total} tombstones from ${source} replayed; this backup predates erasures and still holds those documents (${held.join('; ')}) until it rotates out`
+            : `${total} tombstones from ${source} replayed: no erased document is in the backup`,
+    };
+}
+//# sourceMappingURL=tombstone-check.js.map
 // EXTERNAL MODULE: ./packages/core/lib/databases/dump-scope.js
 var dump_scope = __webpack_require__(87525);
 // EXTERNAL MODULE: ./packages/core/lib/restore/pipeline-checks.js
@@ -2038,6 +2377,7 @@ function clip(text) {
 }
 //# sourceMappingURL=pipeline-checks.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/restore-checks.js
+
 
 
 
@@ -2130,14 +2470,18 @@ async function runUserChecks(db, checks) {
     return results;
 }
 /** All of the above on a restored database. */
-async function checkRestoredDatabase(db, manifest, userChecks) {
+async function checkRestoredDatabase(db, manifest, userChecks, 
+/** Erased documents to look for; without them, the copy's own tombstones when it has them. */
+tombstones) {
     const restored = await readInventory(db, dump_scope/* FULL_SCOPE */.r);
     const collections = checkCollections(restored, manifest);
+    const erased = await checkMongoTombstones(db, manifest, tombstones);
     return {
         checks: [
             ...collections.checks,
             checkIndexes(restored, manifest),
             checkFingerprint(restored, manifest),
+            ...(erased ? [erased] : []),
             ...(await runUserChecks(db, userChecks)),
         ],
         rows: collections.rows,
@@ -2463,194 +2807,6 @@ async function databaseExists(client, name) {
 //# sourceMappingURL=scratch-server.js.map
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/plan.js + 1 modules
 var plan = __webpack_require__(74913);
-// EXTERNAL MODULE: ./packages/core/lib/data-retention/cutoffs.js
-var data_retention_cutoffs = __webpack_require__(37823);
-// EXTERNAL MODULE: ./packages/core/lib/data-retention/policy.js
-var data_retention_policy = __webpack_require__(49231);
-// EXTERNAL MODULE: ./packages/core/lib/data-retention/targets.js
-var data_retention_targets = __webpack_require__(26675);
-;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-target.js
-
-
-
-
-/** `rules`: only these rule names (each must exist); all rules when left out (PostgreSQL's are skipped). */
-async function resolveCollectionTargets(client, policy, now, rules) {
-    const chosen = (0,data_retention_targets/* chooseRules */.D)(policy, rules);
-    const skipped = chosen
-        .filter((rule) => rule.kind !== 'collection')
-        .map((rule) => ({ rule: rule.name, reason: 'a PostgreSQL table: purged with a postgres:// database-url' }));
-    const collectionRules = chosen.filter((rule) => rule.kind === 'collection');
-    if (collectionRules.length === 0)
-        return { targets: [], skipped };
-    const holdSources = await checkHolds(client, policy);
-    const problems = [];
-    for (const rule of collectionRules)
-        await checkRule(client, rule, problems);
-    if (problems.length > 0)
-        throw new lib_errors/* DbopsError */.zJ('INVALID_INPUT', `The policy does not match the database:\n${problems.join('\n')}`, {
-            input: 'policy',
-            hint: 'Fix the rule (collection or by) to name what the database has, or create it first.',
-        });
-    const targets = collectionRules.map((rule) => {
-        const { database, name } = rule.collection;
-        const cutoffs = (0,data_retention_cutoffs/* ruleCutoffs */.F)(rule.keepSeconds, policy.minimums, (m) => m.table.schema === database && m.table.name === name, now);
-        return {
-            rule: rule.name,
-            line: rule.line,
-            collection: rule.collection,
-            namespace: (0,data_retention_policy/* collectionText */.EK)(rule.collection),
-            by: rule.by,
-            ...(rule.archiveTo === undefined ? {} : { archiveTo: rule.archiveTo }),
-            holdSources,
-            holdNames: [(0,data_retention_policy/* collectionText */.EK)(rule.collection), name],
-            ...cutoffs,
-        };
-    });
-    return { targets, skipped };
-}
-/** Collections this database has, up to `limit` names, for messages. */
-async function collectionNames(client, database, limit = 10) {
-    const names = (await client.db(database).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
-    return names.sort().slice(0, limit);
-}
-async function collectionExists(client, collection) {
-    const found = await client
-        .db(collection.database)
-        .listCollections({ name: collection.name }, { nameOnly: true })
-        .toArray();
-    return found.length > 0;
-}
-/**
- * The collection must exist, and a `by` that no document has is refused as the typo it most likely is (a field
- * only some documents lack is fine: the plan counts those). Field names of a sample document help find the right
- * one; never values.
- */
-async function checkRule(client, rule, problems) {
-    const at = `line ${rule.line}: rule '${rule.name}'`;
-    const namespace = (0,data_retention_policy/* collectionText */.EK)(rule.collection);
-    if (!(await collectionExists(client, rule.collection))) {
-        const names = await collectionNames(client, rule.collection.database);
-        problems.push(`${at}: collection ${namespace} does not exist (${names.length > 0 ? `collections of ${rule.collection.database}: ${names.join(', ')}` : `database ${rule.collection.database} has no collections`})`);
-        return;
-    }
-    const collection = client.db(rule.collection.database).collection(rule.collection.name);
-    const sample = await collection.findOne({});
-    if (!sample)
-        return; // empty: nothing to check the field against, nothing to purge
-    if ((await collection.findOne({ [rule.by]: { $exists: true } }, { projection: { _id: 1 } })) !== null)
-        return;
-    problems.push(`${at}: no document of ${namespace} has the field '${rule.by}' (fields of one document: ${Object.keys(sample).slice(0, 12).join(', ')})`);
-}
-/**
- * Fail closed: the policy's hold collections must exist. A policy whose holds are all PostgreSQL tables or
- * queries is refused rather than run without holds: MongoDB cannot read them, and documents they mean to protect
- * would go.
- */
-async function checkHolds(client, policy) {
-    const sources = [];
-    for (const hold of policy.holds)
-        if (hold.kind === 'collection')
-            sources.push(hold);
-    const sql = (0,data_retention_policy/* sqlHolds */.lZ)(policy.holds);
-    if (sources.length === 0 && sql.length > 0)
-        throw new lib_errors/* DbopsError */.zJ('CHECK_FAILED', `Policy line ${sql[0].line}: the legal holds are PostgreSQL tables or queries, which a MongoDB run cannot read; nothing is purged while holds cannot be read`, {
-            input: 'policy',
-            hint: 'Add a hold collection for MongoDB documents, e.g. holds: - collection: compliance.legal_holds (documents { subject_table: "events", subject_id: "<_id>" }).',
-        });
-    for (const source of sources)
-        if (!(await collectionExists(client, source.collection)))
-            throw holdError(source, 'does not exist');
-    return sources;
-}
-function holdError(source, problem, cause) {
-    return new lib_errors/* DbopsError */.zJ('CHECK_FAILED', `Policy line ${source.line}: the hold collection ${(0,data_retention_policy/* collectionText */.EK)(source.collection)} ${problem}; nothing is purged while holds cannot be read`, {
-        input: 'policy',
-        hint: 'holds: - collection: database.collection, readable by this user, with documents { subject_table, subject_id }',
-        ...(cause === undefined ? {} : { cause }),
-    });
-}
-//# sourceMappingURL=data-retention-target.js.map
-;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-filter.js
-/**
- * The filters that pick a MongoDB rule's documents, shared by the plan's counts and the purge's batches so both
- * select the same documents, and the legal holds they leave out. Only a BSON date older than the cutoff expires:
- * a missing field, a null or a date stored as a string never does (MongoDB compares across types, so `$lt` alone
- * would not say that; `$type` does).
- */
-
-
-
-function expiredFilter(target, before) {
-    return { [target.by]: { $type: 'date', $lt: before } };
-}
-/** Documents whose `by` is missing or not a date: never expired, counted so the plan shows them. */
-function withoutTimeFilter(target) {
-    return { [target.by]: { $not: { $type: 'date' } } };
-}
-/** Expired, past a compliance minimum's floor too: what a purge may delete, before holds. */
-function purgeableFilter(target, held) {
-    const parts = [expiredFilter(target, target.effectiveCutoff)];
-    if (held.length > 0)
-        parts.push({ _id: { $nin: held } });
-    return { $and: parts };
-}
-/** Documents with one of these `_id`s (of any BSON type, which the driver's ObjectId-only typing does not say). */
-function idIn(ids) {
-    return { _id: { $in: ids } };
-}
-/**
- * The `_id`s legal holds name for the target's collection, each in every form it may have been written in (a
- * hold's subject_id is often text: '42' matches the number 42 and the string, a 24-digit hex an ObjectId too).
- * Read again for every batch, so a hold added during the run protects; a hold collection gone or unreadable fails
- * the run (fail closed).
- */
-async function readHeldIds(client, target, maxTimeMS) {
-    const ids = [];
-    for (const source of target.holdSources) {
-        const { database, name } = source.collection;
-        try {
-            if (!(await collectionExists(client, source.collection)))
-                throw holdError(source, 'does not exist');
-            const holds = client
-                .db(database)
-                .collection(name)
-                .find({ subject_table: { $in: target.holdNames } }, { projection: { _id: 0, subject_id: 1 }, maxTimeMS });
-            for await (const hold of holds)
-                ids.push(...idForms(hold.subject_id));
-        }
-        catch (error) {
-            if (error instanceof lib_errors/* DbopsError */.zJ)
-                throw error;
-            throw holdError(source, `cannot be read (${error.message})`, error);
-        }
-    }
-    return ids;
-}
-function idForms(id) {
-    if (typeof id === 'string') {
-        const forms = [id];
-        if (/^[0-9a-f]{24}$/i.test(id))
-            forms.push(new lib.ObjectId(id));
-        if (/^-?\d{1,15}$/.test(id))
-            forms.push(Number(id));
-        return forms;
-    }
-    if (typeof id === 'number')
-        return [id, String(id)];
-    if (id instanceof lib.ObjectId)
-        return [id, id.toHexString()];
-    return id === undefined || id === null ? [] : [id];
-}
-/** An `_id` as one text, as a hold's subject_id gives it and as receipts hash it: hex, the string, the number. */
-function keyText(id) {
-    if (id instanceof lib.ObjectId)
-        return id.toHexString();
-    if (typeof id === 'string' || typeof id === 'number' || typeof id === 'bigint')
-        return String(id);
-    return lib.BSON.EJSON.stringify(id, { relaxed: false });
-}
-//# sourceMappingURL=data-retention-filter.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-count.js
 
 async function countCollectionRule(client, target, held, limit, maxTimeMS) {
@@ -2675,7 +2831,8 @@ async function countCollectionRule(client, target, held, limit, maxTimeMS) {
         exact: expiredCount <= limit,
         // No planner to ask: the count is the estimate.
         estimatedExpired: expiredCount,
-        withoutTime: await count(withoutTimeFilter(target)),
+        // Age rules only: a document with no soft-delete date is simply not deleted.
+        ...(target.kind === 'age' ? { withoutTime: await count(withoutTimeFilter(target)) } : {}),
     };
 }
 //# sourceMappingURL=data-retention-count.js.map
@@ -2698,7 +2855,9 @@ var lib_log = __webpack_require__(69579);
  * document updated or put under a hold between the two survives. MongoDB has no transaction to roll back a batch in; the delete
  * is one statement, and the result says exactly which documents went. A rule that archives picks the whole
  * documents in the driver's raw mode (each one's BSON as the server sent it) and archives them before the delete:
- * an archive that fails throws before anything is deleted.
+ * an archive that fails throws before anything is deleted. A soft-delete rule with `then: anonymize` sends one
+ * updateMany ($set of its fields) with the same filter instead of the delete; one with `then: erase` writes the
+ * picked keys' tombstones before the delete and takes back those of documents it left.
  */
 
 
@@ -2708,7 +2867,9 @@ readHeld, size, maxTimeMS,
 /** Runs between picking and deleting: for tests of a document changed in between; nothing else should use it. */
 beforeDelete, 
 /** Stores the picked documents (raw BSON, `by` order) and their keys; the delete waits for it. */
-archive) {
+archive, 
+/** A soft-delete rule that erases: the picked keys' tombstones, written before the delete. */
+tombstones) {
     const collection = client.db(target.collection.database).collection(target.collection.name);
     const picked = await collection
         .find(purgeableFilter(target, await readHeld()), {
@@ -2726,16 +2887,31 @@ archive) {
     if (archive && raw)
         await archive(raw, ids.map(keyText));
     await beforeDelete?.(ids);
-    const filter = purgeableFilter(target, await readHeld());
-    const { deletedCount } = await collection.deleteMany({ $and: [idIn(ids), filter] }, { maxTimeMS });
+    const filter = { $and: [idIn(ids), purgeableFilter(target, await readHeld())] };
+    if (target.anonymize) {
+        const { modifiedCount } = await collection.updateMany(filter, { $set: target.anonymize }, { maxTimeMS });
+        if (modifiedCount === ids.length)
+            return { found: ids.length, rows: modifiedCount, keys: ids.map(keyText) };
+        // Which of them were anonymized: the others were changed meanwhile (or held) and stay as they are.
+        const done = await collection
+            .find({ $and: [idIn(ids), anonymizedFilter(target.anonymize)] }, { projection: { _id: 1 }, maxTimeMS })
+            .toArray();
+        const changed = new Set(done.map((d) => keyText(d._id)));
+        return { found: ids.length, rows: modifiedCount, keys: ids.map(keyText).filter((k) => changed.has(k)) };
+    }
+    await tombstones?.record(ids.map(keyText));
+    const { deletedCount } = await collection.deleteMany(filter, { maxTimeMS });
     if (deletedCount === ids.length)
         return { found: ids.length, rows: deletedCount, keys: ids.map(keyText) };
-    // Which of them went: those still there were changed meanwhile (or held) and stay.
+    // Which of them went: those still there were changed meanwhile (or held) and stay, without a tombstone.
     const left = await collection.find(idIn(ids), { projection: { _id: 1 }, maxTimeMS }).toArray();
     const stayed = new Set(left.map((d) => keyText(d._id)));
+    await tombstones?.takeBack([...stayed]);
     return { found: ids.length, rows: deletedCount, keys: ids.map(keyText).filter((k) => !stayed.has(k)) };
 }
 //# sourceMappingURL=data-retention-batch.js.map
+// EXTERNAL MODULE: ./packages/core/lib/databases/mongodb/oplog-window.js
+var oplog_window = __webpack_require__(50895);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/replication-lag.js
 /**
  * The replication lag a MongoDB purge waits on (as PostgreSQL's, data-retention-lag.ts): how far the furthest
@@ -2795,6 +2971,9 @@ function largestSecondaryLagMs(status) {
 
 
 
+
+
+
 async function purgeCollections(client, plan, options) {
     const startedAt = new Date();
     const started = performance.now();
@@ -2829,25 +3008,54 @@ async function purgeCollections(client, plan, options) {
         return !stopped();
     };
     const maxLagMs = options.maxReplicationLagMs ?? policy.defaults.maxReplicationLagMs;
-    let lagWaitMs = 0;
+    let minOplogWindowMs = options.minOplogWindowMs ?? policy.defaults.minOplogWindowMs;
+    const warnings = [];
+    // A server with no oplog has no window to keep: the bound cannot apply, and the run says so rather than pass it by.
+    if (minOplogWindowMs !== undefined && (await (0,oplog_window/* purgeOplogReading */.nj)(client, maxTimeMS)).kind === 'standalone') {
+        const warning = `min-oplog-window (${(0,format/* formatSeconds */.Xo)(minOplogWindowMs / 1000)}) does not apply: the server is not a replica set member, so it has no oplog; the purge went on without that bound`;
+        log.warn(warning);
+        warnings.push(warning);
+        minOplogWindowMs = undefined;
+    }
+    const waits = { lag: 0, oplog: 0 };
     let waitingFor;
-    /** Before each batch: waits while a secondary lags more than max-replication-lag; false to stop. */
-    const waitForSecondaries = async () => {
+    /** Why the server has no room for a batch now (and which wait it counts to), or undefined when it has. */
+    const pressure = async () => {
+        const lag = await secondaryLagMs(client);
+        if (lag > maxLagMs)
+            return {
+                wait: 'lag',
+                reason: `A secondary lags ${Math.round(lag)} ms behind (max-replication-lag ${maxLagMs} ms)`,
+            };
+        if (minOplogWindowMs === undefined)
+            return undefined;
+        const oplog = await (0,oplog_window/* purgeOplogReading */.nj)(client, maxTimeMS);
+        const seconds = oplog.kind === 'window' ? oplog.seconds : 0;
+        if (seconds * 1000 >= minOplogWindowMs)
+            return undefined;
+        return {
+            wait: 'oplog',
+            reason: oplog.kind === 'window'
+                ? `The oplog window is ${(0,format/* formatSeconds */.Xo)(seconds)} (min-oplog-window ${(0,format/* formatSeconds */.Xo)(minOplogWindowMs / 1000)})`
+                : `The oplog (local.oplog.rs) has no entries, so no window (min-oplog-window ${(0,format/* formatSeconds */.Xo)(minOplogWindowMs / 1000)})`,
+        };
+    };
+    /** Before each batch: waits while a secondary lags or the oplog window is short; false to stop. */
+    const waitForRoom = async () => {
         for (;;) {
             if (stopped())
                 return false;
-            const lag = await secondaryLagMs(client);
-            if (lag <= maxLagMs) {
+            const short = await pressure();
+            if (!short) {
                 waitingFor = undefined;
                 return true;
             }
-            const reason = `A secondary lags ${Math.round(lag)} ms behind (max-replication-lag ${maxLagMs} ms)`;
-            if (waitingFor === undefined)
-                log.info(`${reason}; waiting`);
-            waitingFor = reason;
+            if (waitingFor !== short.reason)
+                log.info(`${short.reason}; waiting`);
+            waitingFor = short.reason;
             const before = performance.now();
             const goOn = await pause(options.lagCheckIntervalMs ?? 1000);
-            lagWaitMs += performance.now() - before;
+            waits[short.wait] += performance.now() - before;
             if (!goOn)
                 return false;
         }
@@ -2875,7 +3083,7 @@ async function purgeCollections(client, plan, options) {
     const results = targets.map((target) => ({
         rule: target.rule,
         table: target.namespace,
-        action: 'delete',
+        action: target.action,
         cutoff: target.cutoff.toISOString(),
         effectiveCutoff: target.effectiveCutoff.toISOString(),
         rows: 0,
@@ -2895,11 +3103,15 @@ async function purgeCollections(client, plan, options) {
         let archived;
         try {
             const archive = await archiveStep(target, (record) => (archived = record));
+            // Erased soft-deleted documents leave tombstones (age rules' expired documents are no one's erasure).
+            const tombstones = target.kind === 'soft-delete' && target.action === 'delete'
+                ? await collectionTombstones(client, target, maxTimeMS)
+                : undefined;
             for (;;) {
-                if (!(await waitForSecondaries()))
+                if (!(await waitForRoom()))
                     break;
                 const batchStart = performance.now();
-                const batch = await runCollectionBatch(client, target, () => readHeldIds(client, target, maxTimeMS), size, maxTimeMS, undefined, archive && ((documents, keys) => archive(documents, keys, result.batches + 1)));
+                const batch = await runCollectionBatch(client, target, () => readHeldIds(client, target, maxTimeMS), size, maxTimeMS, undefined, archive && ((documents, keys) => archive(documents, keys, result.batches + 1)), tombstones);
                 const batchMs = performance.now() - batchStart;
                 const record = archived;
                 archived = undefined;
@@ -2938,7 +3150,7 @@ async function purgeCollections(client, plan, options) {
                 break;
             outcome = 'failed';
             const failure = (0,lib_errors/* asDbopsError */.lS)(cause);
-            error = new lib_errors/* DbopsError */.zJ(failure.code, `Rule '${target.rule}' on ${target.namespace}: ${failure.message}; ${result.rows} documents in ${result.batches} batches stay deleted`, { cause, ...(failure.hint ? { hint: failure.hint } : {}), ...(failure.input ? { input: failure.input } : {}) });
+            error = new lib_errors/* DbopsError */.zJ(failure.code, `Rule '${target.rule}' on ${target.namespace}: ${failure.message}; ${result.rows} documents in ${result.batches} batches stay ${target.action === 'anonymize' ? 'anonymized' : 'deleted'}`, { cause, ...(failure.hint ? { hint: failure.hint } : {}), ...(failure.input ? { input: failure.input } : {}) });
         }
         finally {
             result.keysSha256 = hash.digest('hex');
@@ -2946,7 +3158,7 @@ async function purgeCollections(client, plan, options) {
         }
         if (outcome !== 'complete')
             break;
-        log.info(`Rule '${target.rule}': ${result.rows} documents deleted from ${target.namespace} in ${result.batches} batches`);
+        log.info(`Rule '${target.rule}': ${result.rows} documents ${target.action === 'anonymize' ? 'anonymized in' : 'deleted from'} ${target.namespace} in ${result.batches} batches`);
     }
     return {
         startedAt: startedAt.toISOString(),
@@ -2956,8 +3168,10 @@ async function purgeCollections(client, plan, options) {
         ...(error ? { error } : {}),
         rules: results,
         skipped,
-        lagWaitMs: Math.round(lagWaitMs),
+        lagWaitMs: Math.round(waits.lag),
+        ...(minOplogWindowMs === undefined ? {} : { oplogWaitMs: Math.round(waits.oplog) }),
         ...(waitingFor ? { stoppedWaitingFor: waitingFor } : {}),
+        ...(warnings.length > 0 ? { warnings } : {}),
     };
 }
 //# sourceMappingURL=data-retention-purge.js.map
@@ -2999,7 +3213,7 @@ function retentionSession(client, database) {
                 rules.push({
                     rule: target.rule,
                     kind: 'collection',
-                    action: 'delete',
+                    action: target.action,
                     table: target.namespace,
                     partitioned: false,
                     timeColumn: target.by,
@@ -3027,6 +3241,7 @@ function retentionSession(client, database) {
 
 
 
+
 // retention-purge's session, loaded with the engine (one lazily loaded chunk for MongoDB in the bundle).
 
 /**
@@ -3044,14 +3259,85 @@ const mongoEngine = {
     withRestoreTarget: (target, context, use) => withMongoRestoreTarget((0,mongodb_target/* asMongoTarget */.I)(target), context, use),
     // No client program: the restorer is dbops itself, for any server version.
     findRestorer: async (_server, manifest) => mongoRestorer(manifest),
-    checkRestored: (into, manifest, userChecks, context) => {
+    checkRestored: (into, manifest, userChecks, context, tombstones) => {
         const target = (0,mongodb_target/* asMongoTarget */.I)(into);
-        return withMongoClient(target, context, (client) => checkRestoredDatabase(client.db(target.database), manifest, userChecks));
+        return withMongoClient(target, context, (client) => checkRestoredDatabase(client.db(target.database), manifest, userChecks, tombstones));
+    },
+    readTombstones: (target, context) => {
+        const mongo = (0,mongodb_target/* asMongoTarget */.I)(target);
+        return withMongoClient(mongo, context, (client) => readMongoTombstones(client.db(mongo.database)));
     },
     withHealthSession: (target, context, use) => withMongoHealthSession((0,mongodb_target/* asMongoTarget */.I)(target), context, use),
     withMaintenanceSession: (target, context, use) => withMongoMaintenanceSession((0,mongodb_target/* asMongoTarget */.I)(target), context, use),
 };
 //# sourceMappingURL=engine.js.map
+
+/***/ }),
+
+/***/ 50895:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   nj: () => (/* binding */ purgeOplogReading),
+/* harmony export */   ui: () => (/* binding */ readOplogWindow)
+/* harmony export */ });
+/* unused harmony export timestampSeconds */
+/* harmony import */ var mongodb__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(84294);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57706);
+/**
+ * The oplog window: the time between the oldest and the newest entry of local.oplog.rs. A secondary that falls
+ * further behind than it, or a point-in-time backup whose last oplog position is older than the oldest entry, can
+ * no longer catch up. monitor-report's oplog-window check reports it, and a purge with `min-oplog-window` waits while
+ * it is shorter (deletes write the oplog: on a full, capped oplog each one pushes the oldest entries out).
+ * One reading for both, over whatever reads an end of the oplog in natural (insertion) order.
+ */
+
+
+/** The window between the oplog's ends; undefined when the oplog has no entries. */
+async function readOplogWindow(end) {
+    const first = await end(1);
+    const last = await end(-1);
+    if (!first || !last)
+        return undefined;
+    const from = timestampSeconds(first.ts);
+    const to = timestampSeconds(last.ts);
+    return { seconds: Math.max(0, to - from), first: new Date(from * 1000), last: new Date(to * 1000) };
+}
+/** A BSON Timestamp's seconds (its high 32 bits). */
+function timestampSeconds(ts) {
+    const t = ts;
+    return t?.getHighBits?.() ?? t?.t ?? 0;
+}
+const UNAUTHORIZED = 13;
+/**
+ * The oplog window as a purge sees it, through its own client. A server that is not a replica set member (no
+ * `setName` in hello: a standalone mongod, FerretDB without --repl-set-name) has no oplog. A role that may not read
+ * local.oplog.rs gets an error naming the privilege: a bound the policy set is never silently skipped.
+ */
+async function purgeOplogReading(client, maxTimeMS) {
+    const hello = await client.db('admin').command({ hello: 1, maxTimeMS });
+    if (typeof hello.setName !== 'string')
+        return { kind: 'standalone' };
+    const oplog = client.db('local').collection('oplog.rs');
+    try {
+        const window = await readOplogWindow(async (order) => {
+            const found = await oplog
+                .find({}, { sort: { $natural: order }, limit: 1, projection: { ts: 1 }, maxTimeMS })
+                .toArray();
+            return found[0];
+        });
+        return window ? { kind: 'window', ...window } : { kind: 'empty' };
+    }
+    catch (error) {
+        if (error instanceof mongodb__WEBPACK_IMPORTED_MODULE_0__.MongoServerError && error.code === UNAUTHORIZED)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DbopsError */ .zJ('PERMISSION_DENIED', `min-oplog-window is set, but this user may not read local.oplog.rs`, {
+                cause: error,
+                hint: "grant the user the clusterMonitor role, or remove min-oplog-window from the policy's defaults",
+            });
+        throw error;
+    }
+}
+//# sourceMappingURL=oplog-window.js.map
 
 /***/ }),
 

@@ -1,6 +1,73 @@
-export const id = 351549618566;
-export const ids = [351549618566];
+export const id = 25828607680;
+export const ids = [25828607680];
 export const modules = {
+
+/***/ 50895:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   nj: () => (/* binding */ purgeOplogReading),
+/* harmony export */   ui: () => (/* binding */ readOplogWindow)
+/* harmony export */ });
+/* unused harmony export timestampSeconds */
+/* harmony import */ var mongodb__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(84294);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57706);
+/**
+ * The oplog window: the time between the oldest and the newest entry of local.oplog.rs. A secondary that falls
+ * further behind than it, or a point-in-time backup whose last oplog position is older than the oldest entry, can
+ * no longer catch up. monitor-report's oplog-window check reports it, and a purge with `min-oplog-window` waits while
+ * it is shorter (deletes write the oplog: on a full, capped oplog each one pushes the oldest entries out).
+ * One reading for both, over whatever reads an end of the oplog in natural (insertion) order.
+ */
+
+
+/** The window between the oplog's ends; undefined when the oplog has no entries. */
+async function readOplogWindow(end) {
+    const first = await end(1);
+    const last = await end(-1);
+    if (!first || !last)
+        return undefined;
+    const from = timestampSeconds(first.ts);
+    const to = timestampSeconds(last.ts);
+    return { seconds: Math.max(0, to - from), first: new Date(from * 1000), last: new Date(to * 1000) };
+}
+/** A BSON Timestamp's seconds (its high 32 bits). */
+function timestampSeconds(ts) {
+    const t = ts;
+    return t?.getHighBits?.() ?? t?.t ?? 0;
+}
+const UNAUTHORIZED = 13;
+/**
+ * The oplog window as a purge sees it, through its own client. A server that is not a replica set member (no
+ * `setName` in hello: a standalone mongod, FerretDB without --repl-set-name) has no oplog. A role that may not read
+ * local.oplog.rs gets an error naming the privilege: a bound the policy set is never silently skipped.
+ */
+async function purgeOplogReading(client, maxTimeMS) {
+    const hello = await client.db('admin').command({ hello: 1, maxTimeMS });
+    if (typeof hello.setName !== 'string')
+        return { kind: 'standalone' };
+    const oplog = client.db('local').collection('oplog.rs');
+    try {
+        const window = await readOplogWindow(async (order) => {
+            const found = await oplog
+                .find({}, { sort: { $natural: order }, limit: 1, projection: { ts: 1 }, maxTimeMS })
+                .toArray();
+            return found[0];
+        });
+        return window ? { kind: 'window', ...window } : { kind: 'empty' };
+    }
+    catch (error) {
+        if (error instanceof mongodb__WEBPACK_IMPORTED_MODULE_0__.MongoServerError && error.code === UNAUTHORIZED)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DbopsError */ .zJ('PERMISSION_DENIED', `min-oplog-window is set, but this user may not read local.oplog.rs`, {
+                cause: error,
+                hint: "grant the user the clusterMonitor role, or remove min-oplog-window from the policy's defaults",
+            });
+        throw error;
+    }
+}
+//# sourceMappingURL=oplog-window.js.map
+
+/***/ }),
 
 /***/ 97244:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
@@ -1026,7 +1093,10 @@ const longRunningOperations = {
     },
 };
 //# sourceMappingURL=operations.js.map
+// EXTERNAL MODULE: ./packages/core/lib/databases/mongodb/oplog-window.js
+var oplog_window = __webpack_require__(50895);
 ;// CONCATENATED MODULE: ./packages/core/lib/monitor/mongodb-checks/replication.js
+
 
 /** Member states that serve the set; any other (RECOVERING, STARTUP2, ROLLBACK, DOWN...) does not. */
 const SERVING = new Set(['PRIMARY', 'SECONDARY', 'ARBITER']);
@@ -1098,28 +1168,21 @@ const oplogWindow = {
         const commands = commandsOf(context);
         if (!(await replicaSetName(commands)))
             return { skipped: NOT_A_REPLICA_SET, observations: [] };
-        const first = await commands.naturalEnd('local', 'oplog.rs', 1);
-        const last = await commands.naturalEnd('local', 'oplog.rs', -1);
-        if (!first || !last)
+        const window = await (0,oplog_window/* readOplogWindow */.ui)((order) => commands.naturalEnd('local', 'oplog.rs', order));
+        if (!window)
             return { unknown: 'the oplog (local.oplog.rs) has no entries to measure', observations: [] };
-        const hours = (seconds(last.ts) - seconds(first.ts)) / 3600;
         return {
             observations: [
                 {
                     subject: 'oplog window',
-                    value: hours * 3600,
-                    display: `${hours.toFixed(1)} h`,
-                    detail: `first entry ${new Date(seconds(first.ts) * 1000).toISOString()}`,
+                    value: window.seconds,
+                    display: `${(window.seconds / 3600).toFixed(1)} h`,
+                    detail: `first entry ${window.first.toISOString()}`,
                 },
             ],
         };
     },
 };
-/** A BSON Timestamp's seconds (its high 32 bits). */
-function seconds(ts) {
-    const t = ts;
-    return t.getHighBits?.() ?? t.t ?? 0;
-}
 /** A member's optimeDate (a Date from the driver) in milliseconds. */
 function millis(value) {
     return value instanceof Date ? value.getTime() : Date.parse(String(value));

@@ -1,0 +1,78 @@
+/**
+ * restore-test's tombstone check on a restored MongoDB copy (PostgreSQL's: ../postgres/tombstone-check.ts): the
+ * tombstones of documents soft-delete rules erased (data-retention-tombstones.ts) replayed on the copy. Each
+ * collection with tombstones has its `_id`s hashed with the same salt and the original `database.collection` (the
+ * tombstone records it: the scratch copy has another name) and matched. MongoDB cannot hash in the server, so the
+ * `_id`s are read by dbops, hashed in memory and forgotten; only counts leave this module. A document erased before
+ * the backup was taken fails the check; one erased after it is expected there, and counted.
+ */
+import type { Db } from 'mongodb';
+import { type TombstoneSet, tombstoneHash } from '../../data-retention/tombstones.js';
+import type { BackupManifest } from '../../manifest/manifest.js';
+import type { CheckResult } from '../../restore/checks.js';
+import { keyText } from './data-retention-filter.js';
+import { SALT_COLLECTION, TOMBSTONE_COLLECTION, type Tombstone } from './data-retention-tombstones.js';
+
+export const TOMBSTONE_CHECK = 'erased rows absent';
+
+/** The database's tombstones, grouped per collection as PostgreSQL's per table; undefined when it has none. */
+export async function readMongoTombstones(db: Db): Promise<TombstoneSet | undefined> {
+  const salt = (await db.collection<{ _id: string; salt: string }>(SALT_COLLECTION).findOne({ _id: 'salt' }))?.salt;
+  if (salt === undefined) return undefined;
+  const tables = new Map<string, TombstoneSet['tables'][number]>();
+  for await (const stone of db.collection<Tombstone>(TOMBSTONE_COLLECTION).find({}, { sort: { _id: 1 } })) {
+    const key = `${stone.database}.${stone.collection}`;
+    const table = tables.get(key) ?? { schema: stone.database, name: stone.collection, hashes: [], erasedAt: [] };
+    tables.set(key, table);
+    table.hashes.push(stone._id);
+    table.erasedAt.push(stone.erased_at.toISOString());
+  }
+  return { salt, tables: [...tables.values()] };
+}
+
+/**
+ * `tombstones`: given by the caller (tombstones-from); without them, the restored copy's own. Undefined when there
+ * is nothing to replay.
+ */
+export async function checkMongoTombstones(
+  db: Db,
+  manifest: BackupManifest,
+  tombstones?: TombstoneSet,
+): Promise<CheckResult | undefined> {
+  const set = tombstones ?? (await readMongoTombstones(db));
+  if (!set) return undefined;
+  const source = tombstones ? 'tombstones-from' : "the backup's own tombstone collection";
+  const total = set.tables.reduce((n, t) => n + t.hashes.length, 0);
+  const backupTime = Date.parse(manifest.startedAt);
+  const reappeared: string[] = [];
+  const held: string[] = [];
+  const present = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+  for (const table of set.tables) {
+    if (!present.has(table.name)) continue; // not in this backup: none of its documents can be back
+    const erasedAt = new Map(table.hashes.map((h, i) => [h, Date.parse(table.erasedAt[i]!)]));
+    let before = 0;
+    let after = 0;
+    for await (const { _id } of db.collection(table.name).find({}, { projection: { _id: 1 } })) {
+      const at = erasedAt.get(tombstoneHash(set.salt, table.schema, table.name, keyText(_id)));
+      if (at === undefined) continue;
+      if (at < backupTime) before++;
+      else after++;
+    }
+    if (before > 0) reappeared.push(`${table.schema}.${table.name}: ${before}`);
+    if (after > 0) held.push(`${table.schema}.${table.name}: ${after}`);
+  }
+  if (reappeared.length > 0)
+    return {
+      name: TOMBSTONE_CHECK,
+      passed: false,
+      detail: `documents erased before this backup was taken are in it (${reappeared.join('; ')}): an erasure was undone; the backup must not be restored as it is`,
+    };
+  return {
+    name: TOMBSTONE_CHECK,
+    passed: true,
+    detail:
+      held.length > 0
+        ? `${total} tombstones from ${source} replayed; this backup predates erasures and still holds those documents (${held.join('; ')}) until it rotates out`
+        : `${total} tombstones from ${source} replayed: no erased document is in the backup`,
+  };
+}
