@@ -6,21 +6,17 @@ export const modules = {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   nj: () => (/* binding */ purgeOplogReading),
-/* harmony export */   ui: () => (/* binding */ readOplogWindow)
+/* harmony export */   u: () => (/* binding */ readOplogWindow)
 /* harmony export */ });
 /* unused harmony export timestampSeconds */
-/* harmony import */ var mongodb__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(84294);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57706);
 /**
  * The oplog window: the time between the oldest and the newest entry of local.oplog.rs. A secondary that falls
  * further behind than it, or a point-in-time backup whose last oplog position is older than the oldest entry, can
  * no longer catch up. monitor-report's oplog-window check reports it, and a purge with `min-oplog-window` waits while
  * it is shorter (deletes write the oplog: on a full, capped oplog each one pushes the oldest entries out).
- * One reading for both, over whatever reads an end of the oplog in natural (insertion) order.
+ * One reading for both, over whatever reads an end of the oplog in natural (insertion) order; no driver import here,
+ * so the monitor's check list does not load the driver (data-retention-oplog.ts reads it for a purge).
  */
-
-
 /** The window between the oplog's ends; undefined when the oplog has no entries. */
 async function readOplogWindow(end) {
     const first = await end(1);
@@ -35,35 +31,6 @@ async function readOplogWindow(end) {
 function timestampSeconds(ts) {
     const t = ts;
     return t?.getHighBits?.() ?? t?.t ?? 0;
-}
-const UNAUTHORIZED = 13;
-/**
- * The oplog window as a purge sees it, through its own client. A server that is not a replica set member (no
- * `setName` in hello: a standalone mongod, FerretDB without --repl-set-name) has no oplog. A role that may not read
- * local.oplog.rs gets an error naming the privilege: a bound the policy set is never silently skipped.
- */
-async function purgeOplogReading(client, maxTimeMS) {
-    const hello = await client.db('admin').command({ hello: 1, maxTimeMS });
-    if (typeof hello.setName !== 'string')
-        return { kind: 'standalone' };
-    const oplog = client.db('local').collection('oplog.rs');
-    try {
-        const window = await readOplogWindow(async (order) => {
-            const found = await oplog
-                .find({}, { sort: { $natural: order }, limit: 1, projection: { ts: 1 }, maxTimeMS })
-                .toArray();
-            return found[0];
-        });
-        return window ? { kind: 'window', ...window } : { kind: 'empty' };
-    }
-    catch (error) {
-        if (error instanceof mongodb__WEBPACK_IMPORTED_MODULE_0__.MongoServerError && error.code === UNAUTHORIZED)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DbopsError */ .zJ('PERMISSION_DENIED', `min-oplog-window is set, but this user may not read local.oplog.rs`, {
-                cause: error,
-                hint: "grant the user the clusterMonitor role, or remove min-oplog-window from the policy's defaults",
-            });
-        throw error;
-    }
 }
 //# sourceMappingURL=oplog-window.js.map
 
@@ -1168,7 +1135,7 @@ const oplogWindow = {
         const commands = commandsOf(context);
         if (!(await replicaSetName(commands)))
             return { skipped: NOT_A_REPLICA_SET, observations: [] };
-        const window = await (0,oplog_window/* readOplogWindow */.ui)((order) => commands.naturalEnd('local', 'oplog.rs', order));
+        const window = await (0,oplog_window/* readOplogWindow */.u)((order) => commands.naturalEnd('local', 'oplog.rs', order));
         if (!window)
             return { unknown: 'the oplog (local.oplog.rs) has no entries to measure', observations: [] };
         return {

@@ -28,7 +28,7 @@ import { runCollectionBatch } from './data-retention-batch.js';
 import { readHeldIds } from './data-retention-filter.js';
 import { type CollectionTarget, resolveCollectionTargets } from './data-retention-target.js';
 import { collectionTombstones } from './data-retention-tombstones.js';
-import { purgeOplogReading } from './oplog-window.js';
+import { purgeOplogReading } from './data-retention-oplog.js';
 import { secondaryLagMs } from './replication-lag.js';
 
 export async function purgeCollections(

@@ -1,5 +1,5 @@
-export const id = 65;
-export const ids = [65,948];
+export const id = 748;
+export const ids = [748,948];
 export const modules = {
 
 /***/ 16459:
@@ -512,7 +512,7 @@ const FULL_SCOPE = { schemas: [], excludeSchemas: [], tables: [], excludeTables:
 
 /***/ }),
 
-/***/ 13354:
+/***/ 26053:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -2912,6 +2912,41 @@ tombstones) {
 //# sourceMappingURL=data-retention-batch.js.map
 // EXTERNAL MODULE: ./packages/core/lib/databases/mongodb/oplog-window.js
 var oplog_window = __webpack_require__(50895);
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-oplog.js
+/** The oplog window as a MongoDB purge with `min-oplog-window` reads it, through its own client (oplog-window.ts). */
+
+
+
+const data_retention_oplog_UNAUTHORIZED = 13;
+/**
+ * The oplog window as a purge sees it, through its own client. A server that is not a replica set member (no
+ * `setName` in hello: a standalone mongod, FerretDB without --repl-set-name) has no oplog. A role that may not read
+ * local.oplog.rs gets an error naming the privilege: a bound the policy set is never silently skipped.
+ */
+async function purgeOplogReading(client, maxTimeMS) {
+    const hello = await client.db('admin').command({ hello: 1, maxTimeMS });
+    if (typeof hello.setName !== 'string')
+        return { kind: 'standalone' };
+    const oplog = client.db('local').collection('oplog.rs');
+    try {
+        const window = await (0,oplog_window/* readOplogWindow */.u)(async (order) => {
+            const found = await oplog
+                .find({}, { sort: { $natural: order }, limit: 1, projection: { ts: 1 }, maxTimeMS })
+                .toArray();
+            return found[0];
+        });
+        return window ? { kind: 'window', ...window } : { kind: 'empty' };
+    }
+    catch (error) {
+        if (error instanceof lib.MongoServerError && error.code === data_retention_oplog_UNAUTHORIZED)
+            throw new lib_errors/* DbopsError */.zJ('PERMISSION_DENIED', `min-oplog-window is set, but this user may not read local.oplog.rs`, {
+                cause: error,
+                hint: "grant the user the clusterMonitor role, or remove min-oplog-window from the policy's defaults",
+            });
+        throw error;
+    }
+}
+//# sourceMappingURL=data-retention-oplog.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/replication-lag.js
 /**
  * The replication lag a MongoDB purge waits on (as PostgreSQL's, data-retention-lag.ts): how far the furthest
@@ -3011,7 +3046,7 @@ async function purgeCollections(client, plan, options) {
     let minOplogWindowMs = options.minOplogWindowMs ?? policy.defaults.minOplogWindowMs;
     const warnings = [];
     // A server with no oplog has no window to keep: the bound cannot apply, and the run says so rather than pass it by.
-    if (minOplogWindowMs !== undefined && (await (0,oplog_window/* purgeOplogReading */.nj)(client, maxTimeMS)).kind === 'standalone') {
+    if (minOplogWindowMs !== undefined && (await purgeOplogReading(client, maxTimeMS)).kind === 'standalone') {
         const warning = `min-oplog-window (${(0,format/* formatSeconds */.Xo)(minOplogWindowMs / 1000)}) does not apply: the server is not a replica set member, so it has no oplog; the purge went on without that bound`;
         log.warn(warning);
         warnings.push(warning);
@@ -3029,7 +3064,7 @@ async function purgeCollections(client, plan, options) {
             };
         if (minOplogWindowMs === undefined)
             return undefined;
-        const oplog = await (0,oplog_window/* purgeOplogReading */.nj)(client, maxTimeMS);
+        const oplog = await purgeOplogReading(client, maxTimeMS);
         const seconds = oplog.kind === 'window' ? oplog.seconds : 0;
         if (seconds * 1000 >= minOplogWindowMs)
             return undefined;
@@ -3278,21 +3313,17 @@ const mongoEngine = {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   nj: () => (/* binding */ purgeOplogReading),
-/* harmony export */   ui: () => (/* binding */ readOplogWindow)
+/* harmony export */   u: () => (/* binding */ readOplogWindow)
 /* harmony export */ });
 /* unused harmony export timestampSeconds */
-/* harmony import */ var mongodb__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(84294);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57706);
 /**
  * The oplog window: the time between the oldest and the newest entry of local.oplog.rs. A secondary that falls
  * further behind than it, or a point-in-time backup whose last oplog position is older than the oldest entry, can
  * no longer catch up. monitor-report's oplog-window check reports it, and a purge with `min-oplog-window` waits while
  * it is shorter (deletes write the oplog: on a full, capped oplog each one pushes the oldest entries out).
- * One reading for both, over whatever reads an end of the oplog in natural (insertion) order.
+ * One reading for both, over whatever reads an end of the oplog in natural (insertion) order; no driver import here,
+ * so the monitor's check list does not load the driver (data-retention-oplog.ts reads it for a purge).
  */
-
-
 /** The window between the oplog's ends; undefined when the oplog has no entries. */
 async function readOplogWindow(end) {
     const first = await end(1);
@@ -3307,35 +3338,6 @@ async function readOplogWindow(end) {
 function timestampSeconds(ts) {
     const t = ts;
     return t?.getHighBits?.() ?? t?.t ?? 0;
-}
-const UNAUTHORIZED = 13;
-/**
- * The oplog window as a purge sees it, through its own client. A server that is not a replica set member (no
- * `setName` in hello: a standalone mongod, FerretDB without --repl-set-name) has no oplog. A role that may not read
- * local.oplog.rs gets an error naming the privilege: a bound the policy set is never silently skipped.
- */
-async function purgeOplogReading(client, maxTimeMS) {
-    const hello = await client.db('admin').command({ hello: 1, maxTimeMS });
-    if (typeof hello.setName !== 'string')
-        return { kind: 'standalone' };
-    const oplog = client.db('local').collection('oplog.rs');
-    try {
-        const window = await readOplogWindow(async (order) => {
-            const found = await oplog
-                .find({}, { sort: { $natural: order }, limit: 1, projection: { ts: 1 }, maxTimeMS })
-                .toArray();
-            return found[0];
-        });
-        return window ? { kind: 'window', ...window } : { kind: 'empty' };
-    }
-    catch (error) {
-        if (error instanceof mongodb__WEBPACK_IMPORTED_MODULE_0__.MongoServerError && error.code === UNAUTHORIZED)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DbopsError */ .zJ('PERMISSION_DENIED', `min-oplog-window is set, but this user may not read local.oplog.rs`, {
-                cause: error,
-                hint: "grant the user the clusterMonitor role, or remove min-oplog-window from the policy's defaults",
-            });
-        throw error;
-    }
 }
 //# sourceMappingURL=oplog-window.js.map
 
