@@ -128,19 +128,24 @@ export function compressesInProcess(compression: Compression): boolean {
  * compresses (compressesInProcess); zstd gets the same parameters as createCompressor's, and the size in the frame.
  */
 export function compressWhole(data: Buffer, compression: Compression, level: number): Buffer {
+  // zlib's result is a view of a 64 KiB buffer whatever its length: copied to its own size, a part of a few KiB
+  // does not keep 64 KiB of native memory alive until a full garbage collection.
+  const ownSize = (result: Buffer) => (result.length < result.buffer.byteLength / 2 ? Buffer.from(result) : result);
   switch (compression) {
     case 'none':
       return data;
     case 'gzip':
-      return zlib.gzipSync(data, { level });
+      return ownSize(zlib.gzipSync(data, { level }));
     case 'zstd':
-      return zstdZlib.zstdCompressSync!(data, {
-        params: {
-          [zstdZlib.constants.ZSTD_c_compressionLevel!]: level,
-          [zstdZlib.constants.ZSTD_c_checksumFlag!]: 1,
-        },
-        pledgedSrcSize: data.length,
-      });
+      return ownSize(
+        zstdZlib.zstdCompressSync!(data, {
+          params: {
+            [zstdZlib.constants.ZSTD_c_compressionLevel!]: level,
+            [zstdZlib.constants.ZSTD_c_checksumFlag!]: 1,
+          },
+          pledgedSrcSize: data.length,
+        }),
+      );
   }
 }
 
