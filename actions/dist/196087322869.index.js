@@ -406,6 +406,7 @@ async function findBackup(storage, filter, now = new Date()) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   B0: () => (/* binding */ storedFiles),
+/* harmony export */   K7: () => (/* binding */ checkManifest),
 /* harmony export */   MZ: () => (/* binding */ serializeManifest),
 /* harmony export */   Ng: () => (/* binding */ parseManifest)
 /* harmony export */ });
@@ -436,6 +437,14 @@ function parseManifest(text, where) {
             hint: `It was cut short or altered after it was written, and this backup cannot be trusted; ${DAMAGED_MANIFEST_EFFECT}`,
         });
     }
+    return checkManifest(value, where);
+}
+/**
+ * What the catalog requires of a manifest, checked on a parsed one (parseManifest) and, before it is written, on the
+ * backup's own: a run never writes a manifest the catalog would call damaged. Numbers must be finite, as JSON has no
+ * other kind (NaN would be written as null).
+ */
+function checkManifest(value, where) {
     const m = value;
     const problems = [];
     if (m.formatVersion !== MANIFEST_FORMAT_VERSION)
@@ -446,7 +455,7 @@ function parseManifest(text, where) {
         problems.push('object.key is missing');
     if (!/^[0-9a-f]{64}$/.test(m.object?.sha256 ?? ''))
         problems.push('object.sha256 is not a SHA-256');
-    if (typeof m.object?.storedBytes !== 'number')
+    if (!Number.isFinite(m.object?.storedBytes))
         problems.push('object.storedBytes is missing');
     if (m.object?.format === 'pg_dump-directory' && !Array.isArray(m.parts))
         problems.push('parts is missing');
@@ -456,7 +465,7 @@ function parseManifest(text, where) {
             problems.push(`part ${JSON.stringify(part?.file)} is not a file name`);
         else if (typeof part.key !== 'string' || !/^[0-9a-f]{64}$/.test(part.sha256 ?? ''))
             problems.push(`part ${part.file} has no key or SHA-256`);
-        else if (typeof part.storedBytes !== 'number')
+        else if (!Number.isFinite(part.storedBytes))
             problems.push(`part ${part.file} has no storedBytes`);
     }
     // Rotation orders backups by startedAt: an unreadable time must not make a backup "newest" or "oldest".

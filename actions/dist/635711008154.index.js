@@ -52,19 +52,27 @@ var keys = __webpack_require__(16459);
 var open_storage = __webpack_require__(31191);
 // EXTERNAL MODULE: ./packages/core/lib/storage/put-record.js
 var put_record = __webpack_require__(56054);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(77598);
 ;// CONCATENATED MODULE: ./packages/core/lib/operations/verify-stored.js
 
 
-
-
-/** Re-reads a stored object and compares its size and SHA-256 with what was sent. */
+/**
+ * Re-reads a stored object and compares its size and SHA-256 with what was sent. The object is hashed as it is
+ * read, in a plain loop: a stream pipeline per object (a hashing stage and a sink) left twice as much of each of a
+ * parallel backup's thousands of parts alive across garbage collections, which grew Node's young generation to its
+ * maximum (bench/README.md, memory at many tables).
+ */
 async function verifyStoredObject(storage, key, bytes, sha256, signal) {
-    const digest = new measure/* Digest */.n();
-    const sink = new external_node_stream_.PassThrough();
-    sink.resume();
-    await (0,promises_.pipeline)(await storage.get(key, signal ? { signal } : {}), digest, sink, signal ? { signal } : {});
-    if (digest.bytes !== bytes || digest.sha256 !== sha256) {
-        throw new lib_errors/* DbopsError */.zJ('VERIFY_FAILED', `The stored object ${storage.locate(key)} does not match what was sent (${digest.bytes} bytes, sha256 ${digest.sha256.slice(0, 12)}…; expected ${bytes} bytes, ${sha256.slice(0, 12)}…)`, {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    let read = 0;
+    for await (const chunk of await storage.get(key, signal ? { signal } : {})) {
+        hash.update(chunk);
+        read += chunk.length;
+    }
+    const stored = hash.digest('hex');
+    if (read !== bytes || stored !== sha256) {
+        throw new lib_errors/* DbopsError */.zJ('VERIFY_FAILED', `The stored object ${storage.locate(key)} does not match what was sent (${read} bytes, sha256 ${stored.slice(0, 12)}…; expected ${bytes} bytes, ${sha256.slice(0, 12)}…)`, {
             hint: 'The storage altered the object on the way (e.g. an S3-compatible server storing aws-chunked framing: set s3-checksum to WHEN_REQUIRED). It was deleted; no backup was recorded.',
         });
     }
@@ -78,6 +86,8 @@ var layout = __webpack_require__(8273);
 var external_node_fs_promises_ = __webpack_require__(51455);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(73024);
+// EXTERNAL MODULE: ./packages/core/lib/files/read-chunk-size.js
+var read_chunk_size = __webpack_require__(49091);
 // EXTERNAL MODULE: ./packages/core/lib/pipeline/compression.js
 var pipeline_compression = __webpack_require__(64678);
 ;// CONCATENATED MODULE: ./packages/core/lib/pipeline/compress-file.js
@@ -85,15 +95,19 @@ var pipeline_compression = __webpack_require__(64678);
 
 
 
+
 /**
- * A local file, compressed: `source` piped through `stages`. Where Node has zstd in zlib (22.15+, 24) it compresses
- * in-process on libuv's threads: a parallel dump compresses many files, and starting a zstd process for each costs
- * more than the compression of a small one. Elsewhere the zstd command reads the file itself.
+ * A local file of `bytes` bytes (it no longer changes), compressed: `source` piped through `stages`. Where Node has
+ * zstd in zlib (22.15+, 24) it compresses in-process on libuv's threads: a parallel dump compresses many files, and
+ * starting a zstd process for each costs more than the compression of a small one. Elsewhere the zstd command reads
+ * the file itself. Reads and zlib's zstd are sized to the file: thousands of small files each given a 1 MiB read
+ * buffer and a compressor's full window grew the process's native memory with their number.
  */
-async function compressedFile(path, compression, level, signal) {
+async function compressedFile(path, bytes, compression, level, signal) {
+    const read = () => (0,external_node_fs_.createReadStream)(path, { highWaterMark: (0,read_chunk_size/* readChunkSize */.B)(bytes) });
     if (compression === 'zstd' && (0,pipeline_compression/* hasBuiltinZstd */.T9)()) {
-        const compressor = (0,pipeline_compression/* createCompressor */._S)(compression, level, { preferZlib: true, signal });
-        return { source: (0,external_node_fs_.createReadStream)(path, { highWaterMark: 1 << 20 }), stages: [compressor] };
+        const compressor = (0,pipeline_compression/* createCompressor */._S)(compression, level, { preferZlib: true, pledgedBytes: bytes, signal });
+        return { source: read(), stages: [compressor] };
     }
     const file = await (0,external_node_fs_promises_.open)(path, 'r');
     try {
@@ -106,10 +120,12 @@ async function compressedFile(path, compression, level, signal) {
         await file.close();
     }
     const compressor = (0,pipeline_compression/* createCompressor */._S)(compression, level, { signal });
-    return { source: (0,external_node_fs_.createReadStream)(path, { highWaterMark: 1 << 20 }), stages: compressor ? [compressor] : [] };
+    return { source: read(), stages: compressor ? [compressor] : [] };
 }
 //# sourceMappingURL=compress-file.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/operations/backup-parts.js
+
+
 
 
 
@@ -124,6 +140,11 @@ async function compressedFile(path, compression, level, signal) {
  * and at most 8, as each S3 upload of a large part buffers up to about 48 MiB.
  */
 const MAX_UPLOADS = 8;
+/**
+ * Parts up to this size are handled whole in memory (storeWhole): at most MAX_UPLOADS of them at once, each held
+ * about three times (read, compressed, encrypted), so a few MiB at worst.
+ */
+const WHOLE_PART_BYTES = 256 * 1024;
 /**
  * A parallel dump into storage: each file the dump program finishes goes through compression, encryption and
  * SHA-256 into storage as its own object while the dump goes on, is read back and compared, and its local copy is
@@ -156,16 +177,23 @@ async function dumpPartsToStorage(input) {
     });
     const running = new Set();
     const uploads = Math.min(2 * input.jobs, MAX_UPLOADS);
+    // Wakes the loop when a part is done. Not Promise.race(running): that adds a reaction to every running part's
+    // promise for every part started, each kept until that part ends.
+    let slotFreed;
     try {
         try {
             for await (const part of dump.parts) {
                 while (running.size >= uploads && errors.length === 0)
-                    await Promise.race(running);
+                    await new Promise((wake) => (slotFreed = wake));
                 if (errors.length > 0)
                     break;
                 const task = storePart(input, part, abort.signal)
                     .then((stored) => void done.push(stored), fail)
-                    .finally(() => running.delete(task));
+                    .finally(() => {
+                    running.delete(task);
+                    slotFreed?.();
+                    slotFreed = undefined;
+                });
                 running.add(task);
             }
         }
@@ -199,7 +227,34 @@ async function dumpPartsToStorage(input) {
 async function storePart(input, part, signal) {
     const rawBytes = (await (0,external_node_fs_promises_.stat)(part.path)).size;
     const key = input.keyOf(part.file);
-    const { source, stages } = await compressedFile(part.path, input.compression, input.compressionLevel, signal);
+    const sent = rawBytes <= WHOLE_PART_BYTES && (0,pipeline_compression/* compressesInProcess */.nO)(input.compression)
+        ? await storeWhole(input, part.path, key, signal)
+        : await storeStreamed(input, part.path, rawBytes, key, signal);
+    await verifyStoredObject(input.storage, key, sent.bytes, sent.sha256, signal);
+    await (0,external_node_fs_promises_.unlink)(part.path);
+    return { file: part.file, key, rawBytes, storedBytes: sent.bytes, sha256: sent.sha256 };
+}
+/**
+ * A small file read, compressed, encrypted and hashed whole, and stored as one buffer: a table of a few KiB does not
+ * need a pipeline of five streams, whose objects (thousands of parts) outlived young garbage collections and grew
+ * Node's young generation to its maximum (bench/README.md, memory at many tables).
+ */
+async function storeWhole(input, path, key, signal) {
+    const compressed = (0,pipeline_compression/* compressWhole */._4)(await (0,external_node_fs_promises_.readFile)(path, { signal }), input.compression, input.compressionLevel);
+    const encrypted = input.recipients.length > 0 || input.passphrase;
+    const body = encrypted
+        ? await (0,encrypt/* ageEncrypt */.zz)(compressed, {
+            recipients: input.recipients,
+            ...(input.passphrase ? { passphrase: input.passphrase } : {}),
+        })
+        : compressed;
+    await input.storage.put(key, body, { signal, contentType: 'application/octet-stream', sizeHint: body.length });
+    input.stored.push(key);
+    return { bytes: body.length, sha256: (0,external_node_crypto_.createHash)('sha256').update(body).digest('hex') };
+}
+/** A larger file streamed through compression, encryption and SHA-256 into storage. */
+async function storeStreamed(input, path, rawBytes, key, signal) {
+    const { source, stages } = await compressedFile(path, rawBytes, input.compression, input.compressionLevel, signal);
     const all = [...stages];
     if (input.recipients.length > 0 || input.passphrase) {
         all.push((0,encrypt/* createAgeEncryptStream */.x)({
@@ -222,9 +277,7 @@ async function storePart(input, part, signal) {
         throw flowed.reason;
     if (put.status === 'rejected')
         throw put.reason;
-    await verifyStoredObject(input.storage, key, digest.bytes, digest.sha256, signal);
-    await (0,external_node_fs_promises_.unlink)(part.path);
-    return { file: part.file, key, rawBytes, storedBytes: digest.bytes, sha256: digest.sha256 };
+    return { bytes: digest.bytes, sha256: digest.sha256 };
 }
 function partsError(error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -342,9 +395,10 @@ async function backup(options) {
                 hint: 'Something else writes to or rotates this location while backups run (a grace-period shorter than a backup takes?).',
             });
             manifestAt = (0,layout/* manifestKey */.Rn)(name, backupId);
-            // Never write a manifest the catalog would call damaged, and report success only once it is stored whole.
+            // Never write a manifest the catalog would call damaged, and report success only once it is stored whole. It is
+            // checked as it is, not parsed back from its text: at 10,000 parts that made a second copy of every entry.
+            (0,manifest_manifest/* checkManifest */.K7)(manifest, storage.locate(manifestAt));
             const manifestBytes = (0,manifest_manifest/* serializeManifest */.MZ)(manifest);
-            (0,manifest_manifest/* parseManifest */.Ng)(manifestBytes.toString('utf8'), storage.locate(manifestAt));
             await (0,put_record/* putRecord */.j)(storage, manifestAt, manifestBytes, { contentType: 'application/json' });
             // A rotation that listed this object as a leftover before the manifest existed may delete it after: check.
             await checkStillStored(storage, manifest, 'disappeared as its manifest was written', {

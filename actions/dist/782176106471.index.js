@@ -6,17 +6,18 @@ export const modules = {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   x: () => (/* binding */ createAgeEncryptStream)
+/* harmony export */   x: () => (/* binding */ createAgeEncryptStream),
+/* harmony export */   zz: () => (/* binding */ ageEncrypt)
 /* harmony export */ });
 /* unused harmony exports DEFAULT_SCRYPT_WORK_FACTOR, MAX_SCRYPT_WORK_FACTOR */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57075);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(57706);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(57706);
 /* harmony import */ var _failures_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(87632);
-/* harmony import */ var _header_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(11046);
-/* harmony import */ var _keys_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(16459);
-/* harmony import */ var _payload_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(82081);
-/* harmony import */ var _stanzas_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(71009);
+/* harmony import */ var _header_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(11046);
+/* harmony import */ var _keys_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(16459);
+/* harmony import */ var _payload_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(82081);
+/* harmony import */ var _stanzas_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(71009);
 // Plaintext in, age file out: a Transform that seals 64 KiB at a time, so memory stays bounded for any input size.
 
 
@@ -30,32 +31,59 @@ const DEFAULT_SCRYPT_WORK_FACTOR = 18;
 /** age's decrypt refuses work factors above 22 by default, so a file encrypted with more would not open there. */
 const MAX_SCRYPT_WORK_FACTOR = 22;
 function createAgeEncryptStream(options) {
-    // Validate everything synchronously, so a bad input fails before any data flows.
-    const recipients = options.recipients.map((recipient) => (0,_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .parseRecipient */ .Fx)(recipient, 'encrypt-to'));
+    const { fileKey, stanzas } = prepareEncryption(options);
+    return new AgeEncryptStream(fileKey, stanzas);
+}
+/**
+ * A whole plaintext in memory, encrypted at once: the same age file the stream writes, for small inputs (a parallel
+ * backup's parts of a few KiB each, for which a Transform per part costs more memory than the data).
+ */
+async function ageEncrypt(plaintext, options) {
+    const { fileKey, stanzas } = prepareEncryption(options);
+    try {
+        const header = (0,_header_js__WEBPACK_IMPORTED_MODULE_2__/* .encodeHeader */ .YS)(await stanzas, fileKey);
+        const nonce = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(_payload_js__WEBPACK_IMPORTED_MODULE_3__/* .PAYLOAD_NONCE_SIZE */ .Pq);
+        const key = (0,_payload_js__WEBPACK_IMPORTED_MODULE_3__/* .payloadKey */ .wT)(fileKey, nonce);
+        const out = [header, nonce];
+        // Full chunks, then the final one: short, or full, and empty only when the whole plaintext is.
+        let index = 0;
+        let offset = 0;
+        for (; plaintext.length - offset > _payload_js__WEBPACK_IMPORTED_MODULE_3__/* .CHUNK_SIZE */ .OZ; offset += _payload_js__WEBPACK_IMPORTED_MODULE_3__/* .CHUNK_SIZE */ .OZ)
+            out.push(...(0,_payload_js__WEBPACK_IMPORTED_MODULE_3__/* .sealChunk */ .Hb)(key, index++, [plaintext.subarray(offset, offset + _payload_js__WEBPACK_IMPORTED_MODULE_3__/* .CHUNK_SIZE */ .OZ)], false));
+        out.push(...(0,_payload_js__WEBPACK_IMPORTED_MODULE_3__/* .sealChunk */ .Hb)(key, index, [plaintext.subarray(offset)], true));
+        return Buffer.concat(out);
+    }
+    catch (error) {
+        throw asEncryptError(error);
+    }
+}
+/** Checks the options (synchronously, so a bad input fails before any data flows) and wraps a new file key. */
+function prepareEncryption(options) {
+    const recipients = options.recipients.map((recipient) => (0,_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .parseRecipient */ .Fx)(recipient, 'encrypt-to'));
     const passphrase = options.passphrase === '' ? undefined : options.passphrase;
     if (passphrase !== undefined && recipients.length > 0) {
-        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .invalidInput */ .aY)('encrypt-passphrase', "cannot be combined with recipients: age's passphrase (scrypt) recipient must be the only recipient of a file, " +
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .invalidInput */ .aY)('encrypt-passphrase', "cannot be combined with recipients: age's passphrase (scrypt) recipient must be the only recipient of a file, " +
             'and dbops keeps its files standard', 'either encrypt-to (one or more age1... recipients) or encrypt-passphrase, not both');
     }
     if (passphrase === undefined && recipients.length === 0) {
-        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .invalidInput */ .aY)('encrypt-to', 'is empty, and no passphrase was given: there is no one to encrypt to', 'at least one age1... recipient (or a passphrase instead)');
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .invalidInput */ .aY)('encrypt-to', 'is empty, and no passphrase was given: there is no one to encrypt to', 'at least one age1... recipient (or a passphrase instead)');
     }
     const logN = options.scryptWorkFactor ?? DEFAULT_SCRYPT_WORK_FACTOR;
     if (!Number.isInteger(logN) || logN < 1 || logN > MAX_SCRYPT_WORK_FACTOR) {
-        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .invalidInput */ .aY)('scrypt-work-factor', `must be a whole number from 1 to ${MAX_SCRYPT_WORK_FACTOR}`, `log2 of scrypt's N, ${DEFAULT_SCRYPT_WORK_FACTOR} by default like age`);
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .invalidInput */ .aY)('scrypt-work-factor', `must be a whole number from 1 to ${MAX_SCRYPT_WORK_FACTOR}`, `log2 of scrypt's N, ${DEFAULT_SCRYPT_WORK_FACTOR} by default like age`);
     }
     const fileKey = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(16);
-    const x25519Stanzas = recipients.map((recipient) => (0,_stanzas_js__WEBPACK_IMPORTED_MODULE_4__/* .wrapX25519 */ .XO)(fileKey, (0,_keys_js__WEBPACK_IMPORTED_MODULE_2__/* .recipientPublicKey */ .YD)(recipient)));
+    const x25519Stanzas = recipients.map((recipient) => (0,_stanzas_js__WEBPACK_IMPORTED_MODULE_6__/* .wrapX25519 */ .XO)(fileKey, (0,_keys_js__WEBPACK_IMPORTED_MODULE_4__/* .recipientPublicKey */ .YD)(recipient)));
     const stanzas = passphrase === undefined
         ? Promise.resolve(x25519Stanzas)
-        : (0,_stanzas_js__WEBPACK_IMPORTED_MODULE_4__/* .wrapScrypt */ .mB)(fileKey, passphrase, (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(16), logN).then((stanza) => [stanza]);
+        : (0,_stanzas_js__WEBPACK_IMPORTED_MODULE_6__/* .wrapScrypt */ .mB)(fileKey, passphrase, (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(16), logN).then((stanza) => [stanza]);
     stanzas.catch(() => undefined); // reported when the stream starts, not as an unhandled rejection
-    return new AgeEncryptStream(fileKey, stanzas);
+    return { fileKey, stanzas };
 }
 class AgeEncryptStream extends node_stream__WEBPACK_IMPORTED_MODULE_1__.Transform {
     fileKey;
     stanzas;
-    queue = new _payload_js__WEBPACK_IMPORTED_MODULE_5__/* .ByteQueue */ .yN();
+    queue = new _payload_js__WEBPACK_IMPORTED_MODULE_3__/* .ByteQueue */ .yN();
     key;
     index = 0;
     constructor(fileKey, stanzas) {
@@ -71,8 +99,8 @@ class AgeEncryptStream extends node_stream__WEBPACK_IMPORTED_MODULE_1__.Transfor
         try {
             this.queue.push(chunk);
             // Keep the last 64 KiB back: only the end of the input tells whether it is the final chunk.
-            while (this.queue.length > _payload_js__WEBPACK_IMPORTED_MODULE_5__/* .CHUNK_SIZE */ .OZ)
-                this.sealNext(_payload_js__WEBPACK_IMPORTED_MODULE_5__/* .CHUNK_SIZE */ .OZ, false);
+            while (this.queue.length > _payload_js__WEBPACK_IMPORTED_MODULE_3__/* .CHUNK_SIZE */ .OZ)
+                this.sealNext(_payload_js__WEBPACK_IMPORTED_MODULE_3__/* .CHUNK_SIZE */ .OZ, false);
         }
         catch (error) {
             callback(asEncryptError(error));
@@ -95,18 +123,18 @@ class AgeEncryptStream extends node_stream__WEBPACK_IMPORTED_MODULE_1__.Transfor
     }
     /** Writes the header and the payload nonce once the stanzas are ready (scrypt runs off the main thread). */
     async begin() {
-        const header = (0,_header_js__WEBPACK_IMPORTED_MODULE_6__/* .encodeHeader */ .YS)(await this.stanzas, this.fileKey);
-        const nonce = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(_payload_js__WEBPACK_IMPORTED_MODULE_5__/* .PAYLOAD_NONCE_SIZE */ .Pq);
-        this.key = (0,_payload_js__WEBPACK_IMPORTED_MODULE_5__/* .payloadKey */ .wT)(this.fileKey, nonce);
+        const header = (0,_header_js__WEBPACK_IMPORTED_MODULE_2__/* .encodeHeader */ .YS)(await this.stanzas, this.fileKey);
+        const nonce = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(_payload_js__WEBPACK_IMPORTED_MODULE_3__/* .PAYLOAD_NONCE_SIZE */ .Pq);
+        this.key = (0,_payload_js__WEBPACK_IMPORTED_MODULE_3__/* .payloadKey */ .wT)(this.fileKey, nonce);
         this.push(Buffer.concat([header, nonce]));
     }
     sealNext(size, last) {
-        for (const piece of (0,_payload_js__WEBPACK_IMPORTED_MODULE_5__/* .sealChunk */ .Hb)(this.key, this.index++, this.queue.take(size), last))
+        for (const piece of (0,_payload_js__WEBPACK_IMPORTED_MODULE_3__/* .sealChunk */ .Hb)(this.key, this.index++, this.queue.take(size), last))
             this.push(piece);
     }
 }
 function asEncryptError(error) {
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .DbopsError */ .zJ)
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .DbopsError */ .zJ)
         return error;
     return (0,_failures_js__WEBPACK_IMPORTED_MODULE_7__/* .encryptionFailed */ .XZ)(error instanceof Error ? error.message : String(error), error);
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Readable, Writable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
+  ageEncrypt as encryptWhole,
   createAgeDecryptStream,
   createAgeEncryptStream,
   generateIdentity,
@@ -210,6 +211,15 @@ describe('interop with the age CLI', () => {
     const plaintext = data.subarray(0, size);
     const encrypted = await encrypt(plaintext, { recipients: [key.recipient] });
     expect(isAgeEncrypted(encrypted)).toBe(true);
+    expect(ageDecrypt(encrypted, key.identityFile).equals(plaintext)).toBe(true);
+  });
+
+  // A parallel backup's small parts are encrypted whole: the same file as the stream's, chunk boundaries included.
+  test.each([0, 1, KIB64, KIB64 + 1, 2 * KIB64, 300_000])('ours, whole buffer -> age -d, %i bytes', async (size) => {
+    const key = ageKeygen();
+    const plaintext = data.subarray(0, size);
+    const encrypted = await encryptWhole(plaintext, { recipients: [key.recipient] });
+    expect(encrypted.length).toBe((await encrypt(plaintext, { recipients: [key.recipient] })).length);
     expect(ageDecrypt(encrypted, key.identityFile).equals(plaintext)).toBe(true);
   });
 

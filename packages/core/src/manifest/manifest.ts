@@ -158,6 +158,15 @@ export function parseManifest(text: string, where: string): BackupManifest {
       hint: `It was cut short or altered after it was written, and this backup cannot be trusted; ${DAMAGED_MANIFEST_EFFECT}`,
     });
   }
+  return checkManifest(value, where);
+}
+
+/**
+ * What the catalog requires of a manifest, checked on a parsed one (parseManifest) and, before it is written, on the
+ * backup's own: a run never writes a manifest the catalog would call damaged. Numbers must be finite, as JSON has no
+ * other kind (NaN would be written as null).
+ */
+export function checkManifest(value: unknown, where: string): BackupManifest {
   const m = value as Partial<BackupManifest>;
   const problems: string[] = [];
   if (m.formatVersion !== MANIFEST_FORMAT_VERSION)
@@ -165,7 +174,7 @@ export function parseManifest(text: string, where: string): BackupManifest {
   if (typeof m.backupId !== 'string') problems.push('backupId is missing');
   if (typeof m.object?.key !== 'string') problems.push('object.key is missing');
   if (!/^[0-9a-f]{64}$/.test(m.object?.sha256 ?? '')) problems.push('object.sha256 is not a SHA-256');
-  if (typeof m.object?.storedBytes !== 'number') problems.push('object.storedBytes is missing');
+  if (!Number.isFinite(m.object?.storedBytes)) problems.push('object.storedBytes is missing');
   if (m.object?.format === 'pg_dump-directory' && !Array.isArray(m.parts)) problems.push('parts is missing');
   for (const part of Array.isArray(m.parts) ? m.parts : []) {
     // Parts become file names on restore: a name with a path in it would write outside the archive's directory.
@@ -173,7 +182,7 @@ export function parseManifest(text: string, where: string): BackupManifest {
       problems.push(`part ${JSON.stringify(part?.file)} is not a file name`);
     else if (typeof part.key !== 'string' || !/^[0-9a-f]{64}$/.test(part.sha256 ?? ''))
       problems.push(`part ${part.file} has no key or SHA-256`);
-    else if (typeof part.storedBytes !== 'number') problems.push(`part ${part.file} has no storedBytes`);
+    else if (!Number.isFinite(part.storedBytes)) problems.push(`part ${part.file} has no storedBytes`);
   }
   // Rotation orders backups by startedAt: an unreadable time must not make a backup "newest" or "oldest".
   if (!isUtcTimestamp(m.startedAt)) problems.push('startedAt is not an ISO 8601 UTC time');

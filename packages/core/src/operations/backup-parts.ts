@@ -1,14 +1,15 @@
-import { stat, unlink } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, stat, unlink } from 'node:fs/promises';
 import { PassThrough, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createAgeEncryptStream } from '../crypto/age/index.js';
+import { ageEncrypt, createAgeEncryptStream } from '../crypto/age/index.js';
 import type { DumpPart, DumpRecord, DumpSource } from '../databases/engine.js';
 import { cancelled, DbopsError } from '../errors.js';
 import { formatBytes, formatRate, formatSeconds } from '../format.js';
 import type { Logger } from '../log.js';
 import type { ManifestPart } from '../manifest/manifest.js';
 import { compressedFile } from '../pipeline/compress-file.js';
-import type { Compression } from '../pipeline/compression.js';
+import { compressesInProcess, compressWhole, type Compression } from '../pipeline/compression.js';
 import { Digest } from '../pipeline/measure.js';
 import type { Storage } from '../storage/types.js';
 import { verifyStoredObject } from './verify-stored.js';
@@ -18,6 +19,11 @@ import { verifyStoredObject } from './verify-stored.js';
  * and at most 8, as each S3 upload of a large part buffers up to about 48 MiB.
  */
 const MAX_UPLOADS = 8;
+/**
+ * Parts up to this size are handled whole in memory (storeWhole): at most MAX_UPLOADS of them at once, each held
+ * about three times (read, compressed, encrypted), so a few MiB at worst.
+ */
+const WHOLE_PART_BYTES = 256 * 1024;
 
 export interface PartsInput {
   source: DumpSource;
@@ -77,14 +83,21 @@ export async function dumpPartsToStorage(input: PartsInput): Promise<StoredParts
   });
   const running = new Set<Promise<void>>();
   const uploads = Math.min(2 * input.jobs, MAX_UPLOADS);
+  // Wakes the loop when a part is done. Not Promise.race(running): that adds a reaction to every running part's
+  // promise for every part started, each kept until that part ends.
+  let slotFreed: (() => void) | undefined;
   try {
     try {
       for await (const part of dump.parts) {
-        while (running.size >= uploads && errors.length === 0) await Promise.race(running);
+        while (running.size >= uploads && errors.length === 0) await new Promise<void>((wake) => (slotFreed = wake));
         if (errors.length > 0) break;
         const task: Promise<void> = storePart(input, part, abort.signal)
           .then((stored) => void done.push(stored), fail)
-          .finally(() => running.delete(task));
+          .finally(() => {
+            running.delete(task);
+            slotFreed?.();
+            slotFreed = undefined;
+          });
         running.add(task);
       }
     } catch (error) {
@@ -118,7 +131,49 @@ export async function dumpPartsToStorage(input: PartsInput): Promise<StoredParts
 async function storePart(input: PartsInput, part: DumpPart, signal: AbortSignal): Promise<ManifestPart> {
   const rawBytes = (await stat(part.path)).size;
   const key = input.keyOf(part.file);
-  const { source, stages } = await compressedFile(part.path, input.compression, input.compressionLevel, signal);
+  const sent =
+    rawBytes <= WHOLE_PART_BYTES && compressesInProcess(input.compression)
+      ? await storeWhole(input, part.path, key, signal)
+      : await storeStreamed(input, part.path, rawBytes, key, signal);
+  await verifyStoredObject(input.storage, key, sent.bytes, sent.sha256, signal);
+  await unlink(part.path);
+  return { file: part.file, key, rawBytes, storedBytes: sent.bytes, sha256: sent.sha256 };
+}
+
+/** What was stored under a part's key. */
+interface Sent {
+  bytes: number;
+  sha256: string;
+}
+
+/**
+ * A small file read, compressed, encrypted and hashed whole, and stored as one buffer: a table of a few KiB does not
+ * need a pipeline of five streams, whose objects (thousands of parts) outlived young garbage collections and grew
+ * Node's young generation to its maximum (bench/README.md, memory at many tables).
+ */
+async function storeWhole(input: PartsInput, path: string, key: string, signal: AbortSignal): Promise<Sent> {
+  const compressed = compressWhole(await readFile(path, { signal }), input.compression, input.compressionLevel);
+  const encrypted = input.recipients.length > 0 || input.passphrase;
+  const body = encrypted
+    ? await ageEncrypt(compressed, {
+        recipients: input.recipients,
+        ...(input.passphrase ? { passphrase: input.passphrase } : {}),
+      })
+    : compressed;
+  await input.storage.put(key, body, { signal, contentType: 'application/octet-stream', sizeHint: body.length });
+  input.stored.push(key);
+  return { bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') };
+}
+
+/** A larger file streamed through compression, encryption and SHA-256 into storage. */
+async function storeStreamed(
+  input: PartsInput,
+  path: string,
+  rawBytes: number,
+  key: string,
+  signal: AbortSignal,
+): Promise<Sent> {
+  const { source, stages } = await compressedFile(path, rawBytes, input.compression, input.compressionLevel, signal);
   const all: Duplex[] = [...stages];
   if (input.recipients.length > 0 || input.passphrase) {
     all.push(
@@ -140,9 +195,7 @@ async function storePart(input: PartsInput, part: DumpPart, signal: AbortSignal)
   if (put.status === 'fulfilled') input.stored.push(key);
   if (flowed.status === 'rejected') throw flowed.reason;
   if (put.status === 'rejected') throw put.reason;
-  await verifyStoredObject(input.storage, key, digest.bytes, digest.sha256, signal);
-  await unlink(part.path);
-  return { file: part.file, key, rawBytes, storedBytes: digest.bytes, sha256: digest.sha256 };
+  return { bytes: digest.bytes, sha256: digest.sha256 };
 }
 
 function partsError(error: unknown): DbopsError {

@@ -41,8 +41,9 @@ export function parseLevel(text: string | undefined, compression: Compression, i
 // The zstd command is preferred where it is installed (GitHub's runners have it): in this pipeline it costs half
 // the CPU of zlib's zstd in Node 24 (bench/README.md) and runs on another core. Node 22.15+ falls back to zlib.
 type ZstdZlib = {
-  createZstdCompress?: (options: { params: Record<number, number> }) => Transform;
+  createZstdCompress?: (options: { params: Record<number, number>; pledgedSrcSize?: number }) => Transform;
   createZstdDecompress?: () => Transform;
+  zstdCompressSync?: (data: Buffer, options: { params: Record<number, number>; pledgedSrcSize?: number }) => Buffer;
   constants: Record<string, number>;
 };
 const zstdZlib = zlib as unknown as ZstdZlib;
@@ -81,6 +82,12 @@ export interface CodecOptions {
   preferCommand?: boolean;
   /** Force zlib's zstd (Node 22.15+). */
   preferZlib?: boolean;
+  /**
+   * The exact number of bytes that will be compressed, when known (a finished file). zlib's zstd then sizes its
+   * window and tables to the input (a few KiB for a small table's file, instead of about 3 MiB per compressor),
+   * records the size in the frame, and fails if the input is not that size.
+   */
+  pledgedBytes?: number;
   signal?: AbortSignal;
 }
 
@@ -102,9 +109,43 @@ export function createCompressor(
             [zstdZlib.constants.ZSTD_c_compressionLevel!]: level,
             [zstdZlib.constants.ZSTD_c_checksumFlag!]: 1,
           },
+          ...(options.pledgedBytes === undefined ? {} : { pledgedSrcSize: options.pledgedBytes }),
         });
       }
       return processDuplex('zstd', zstdCompressArgs(level), { ...signalOption(options), onFailure: zstdFailure });
+  }
+}
+
+/** Whether Node itself compresses (gzip, zlib's zstd where Node has it, or nothing to do), rather than the zstd command. */
+export function compressesInProcess(compression: Compression): boolean {
+  return compression !== 'zstd' || hasBuiltinZstd();
+}
+
+/**
+ * A small buffer compressed whole, on this thread: the zlib stream an asynchronous call makes, and what it holds,
+ * outlived young garbage collections by the thousand in a parallel backup (bench/README.md, memory at many tables),
+ * and a part of at most a few hundred KiB takes about a millisecond at zstd's default level. Only where Node
+ * compresses (compressesInProcess); zstd gets the same parameters as createCompressor's, and the size in the frame.
+ */
+export function compressWhole(data: Buffer, compression: Compression, level: number): Buffer {
+  // zlib's result is a view of a 64 KiB buffer whatever its length: copied to its own size, a part of a few KiB
+  // does not keep 64 KiB of native memory alive until a full garbage collection.
+  const ownSize = (result: Buffer) => (result.length < result.buffer.byteLength / 2 ? Buffer.from(result) : result);
+  switch (compression) {
+    case 'none':
+      return data;
+    case 'gzip':
+      return ownSize(zlib.gzipSync(data, { level }));
+    case 'zstd':
+      return ownSize(
+        zstdZlib.zstdCompressSync!(data, {
+          params: {
+            [zstdZlib.constants.ZSTD_c_compressionLevel!]: level,
+            [zstdZlib.constants.ZSTD_c_checksumFlag!]: 1,
+          },
+          pledgedSrcSize: data.length,
+        }),
+      );
   }
 }
 

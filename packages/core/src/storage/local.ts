@@ -5,6 +5,7 @@ import path from 'node:path';
 import { addAbortSignal, Readable } from 'node:stream';
 import { cancelled, DbopsError, invalidInput } from '../errors.js';
 import { makeDirectory } from '../files/make-directory.js';
+import { readChunkSize } from '../files/read-chunk-size.js';
 import { formatBytes } from '../format.js';
 import { checkKey } from './key.js';
 import type { IncompleteUpload, IncompleteUploads, PutOptions, Storage, StoredObject } from './types.js';
@@ -85,12 +86,12 @@ export class LocalStorage implements Storage {
     const handle = await fs.open(file, 'r').catch((error: unknown) => {
       throw isMissing(error) ? this.notFound(key) : this.fail(error, 'read', file);
     });
-    if (!(await handle.stat()).isFile()) {
+    const info = await handle.stat();
+    if (!info.isFile()) {
       await handle.close();
       throw this.notFound(key);
     }
-    // 1 MiB reads: a quarter less CPU than the default 64 KiB when the whole file is hashed or decrypted.
-    const stream = handle.createReadStream({ highWaterMark: 1 << 20 });
+    const stream = handle.createReadStream({ highWaterMark: readChunkSize(info.size) });
     return options.signal ? addAbortSignal(options.signal, stream) : stream;
   }
 
@@ -111,7 +112,7 @@ export class LocalStorage implements Storage {
     const base = prefix.slice(0, prefix.lastIndexOf('/') + 1);
     const found: StoredObject[] = [];
     await this.walk(path.join(this.root, base), base, prefix, found);
-    return found.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
+    return inByteOrder(found);
   }
 
   async delete(key: string): Promise<void> {
@@ -395,6 +396,17 @@ function hasCode(error: unknown, code: string): boolean {
 
 function isMissing(error: unknown): boolean {
   return hasCode(error, 'ENOENT') || hasCode(error, 'ENOTDIR');
+}
+
+/**
+ * Sorted by the keys' UTF-8 bytes, as S3 lists them. Each key is encoded once: encoding both keys in every
+ * comparison made a listing of a parallel backup's 10,000 parts allocate 280,000 buffers.
+ */
+function inByteOrder(objects: StoredObject[]): StoredObject[] {
+  return objects
+    .map((object) => ({ object, bytes: Buffer.from(object.key) }))
+    .sort((a, b) => Buffer.compare(a.bytes, b.bytes))
+    .map(({ object }) => object);
 }
 
 function randomHex(): string {

@@ -22,7 +22,35 @@ export const DEFAULT_SCRYPT_WORK_FACTOR = 18;
 export const MAX_SCRYPT_WORK_FACTOR = 22;
 
 export function createAgeEncryptStream(options: AgeEncryptOptions): Transform {
-  // Validate everything synchronously, so a bad input fails before any data flows.
+  const { fileKey, stanzas } = prepareEncryption(options);
+  return new AgeEncryptStream(fileKey, stanzas);
+}
+
+/**
+ * A whole plaintext in memory, encrypted at once: the same age file the stream writes, for small inputs (a parallel
+ * backup's parts of a few KiB each, for which a Transform per part costs more memory than the data).
+ */
+export async function ageEncrypt(plaintext: Buffer, options: AgeEncryptOptions): Promise<Buffer> {
+  const { fileKey, stanzas } = prepareEncryption(options);
+  try {
+    const header = encodeHeader(await stanzas, fileKey);
+    const nonce = randomBytes(PAYLOAD_NONCE_SIZE);
+    const key = payloadKey(fileKey, nonce);
+    const out = [header, nonce];
+    // Full chunks, then the final one: short, or full, and empty only when the whole plaintext is.
+    let index = 0;
+    let offset = 0;
+    for (; plaintext.length - offset > CHUNK_SIZE; offset += CHUNK_SIZE)
+      out.push(...sealChunk(key, index++, [plaintext.subarray(offset, offset + CHUNK_SIZE)], false));
+    out.push(...sealChunk(key, index, [plaintext.subarray(offset)], true));
+    return Buffer.concat(out);
+  } catch (error) {
+    throw asEncryptError(error);
+  }
+}
+
+/** Checks the options (synchronously, so a bad input fails before any data flows) and wraps a new file key. */
+function prepareEncryption(options: AgeEncryptOptions): { fileKey: Buffer; stanzas: Promise<Stanza[]> } {
   const recipients = options.recipients.map((recipient) => parseRecipient(recipient, 'encrypt-to'));
   const passphrase = options.passphrase === '' ? undefined : options.passphrase;
   if (passphrase !== undefined && recipients.length > 0) {
@@ -56,7 +84,7 @@ export function createAgeEncryptStream(options: AgeEncryptOptions): Transform {
       ? Promise.resolve(x25519Stanzas)
       : wrapScrypt(fileKey, passphrase, randomBytes(16), logN).then((stanza) => [stanza]);
   stanzas.catch(() => undefined); // reported when the stream starts, not as an unhandled rejection
-  return new AgeEncryptStream(fileKey, stanzas);
+  return { fileKey, stanzas };
 }
 
 class AgeEncryptStream extends Transform {

@@ -3,7 +3,7 @@
 // `age` CLI in test/unit/age.test.ts.
 import { INTRO } from './header.js';
 
-export { createAgeEncryptStream, type AgeEncryptOptions } from './encrypt.js';
+export { ageEncrypt, createAgeEncryptStream, type AgeEncryptOptions } from './encrypt.js';
 export { createAgeDecryptStream, type AgeDecryptOptions } from './decrypt.js';
 export {
   generateIdentity,
