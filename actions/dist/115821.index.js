@@ -2388,14 +2388,11 @@ class OplogReplay {
         }
     }
     async finish() {
-        // An archive whose oplog holds no entries: the counts still held before the (empty) replay.
-        if (!this.applier)
-            await this.options.beforeOplog?.();
         return {
             entries: this.entries,
             applied: this.applied,
             skipped: this.plan.skipped,
-            method: this.applier?.method ?? (await oplogApplier(this.db)).method,
+            ...(this.applier ? { method: this.applier.method } : {}),
         };
     }
 }
@@ -2559,7 +2556,9 @@ function mongoRestorer(manifest) {
             const range = manifest.mongodb?.oplog
                 ? ` (${formatOplogTime(manifest.mongodb.oplog.start)} to ${formatOplogTime(manifest.mongodb.oplog.end)})`
                 : '';
-            const detail = `${entries} entries${range} replayed with ${method === 'applyOps' ? 'applyOps' : 'ordinary writes (the server has no applyOps)'}: ${applied} operations applied${skipped > 0 ? `, ${skipped} of other databases or no-ops skipped` : ''}`;
+            const how = { applyOps: ' with applyOps', writes: ' with ordinary writes (the server has no applyOps)' };
+            const skippedNote = skipped > 0 ? `, ${skipped} of other databases or no-ops skipped` : '';
+            const detail = `${entries} entries${range} replayed${method ? how[method] : ''}: ${applied} operations applied${skippedNote}`;
             options.log.info(`Oplog: ${detail}`);
             checks.push({ name: 'oplog replayed', passed: true, detail });
             return { checks };

@@ -29,7 +29,8 @@ export interface ReplayedOplog {
   applied: number;
   /** Entries of another database and no-ops, not applied. */
   skipped: number;
-  method: OplogApplier['method'];
+  /** How they were applied; absent when the oplog held no entries. */
+  method?: OplogApplier['method'];
 }
 
 export interface LoadOptions {
@@ -119,13 +120,11 @@ class OplogReplay {
   }
 
   async finish(): Promise<ReplayedOplog> {
-    // An archive whose oplog holds no entries: the counts still held before the (empty) replay.
-    if (!this.applier) await this.options.beforeOplog?.();
     return {
       entries: this.entries,
       applied: this.applied,
       skipped: this.plan.skipped,
-      method: this.applier?.method ?? (await oplogApplier(this.db)).method,
+      ...(this.applier ? { method: this.applier.method } : {}),
     };
   }
 }

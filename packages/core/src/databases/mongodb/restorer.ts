@@ -50,7 +50,9 @@ export function mongoRestorer(manifest: BackupManifest): Restorer {
       const range = manifest.mongodb?.oplog
         ? ` (${formatOplogTime(manifest.mongodb.oplog.start)} to ${formatOplogTime(manifest.mongodb.oplog.end)})`
         : '';
-      const detail = `${entries} entries${range} replayed with ${method === 'applyOps' ? 'applyOps' : 'ordinary writes (the server has no applyOps)'}: ${applied} operations applied${skipped > 0 ? `, ${skipped} of other databases or no-ops skipped` : ''}`;
+      const how = { applyOps: ' with applyOps', writes: ' with ordinary writes (the server has no applyOps)' };
+      const skippedNote = skipped > 0 ? `, ${skipped} of other databases or no-ops skipped` : '';
+      const detail = `${entries} entries${range} replayed${method ? how[method] : ''}: ${applied} operations applied${skippedNote}`;
       options.log.info(`Oplog: ${detail}`);
       checks.push({ name: 'oplog replayed', passed: true, detail });
       return { checks };
