@@ -18,8 +18,9 @@ import { fileURLToPath } from 'node:url';
 import { BSON, type Db, type Document } from 'mongodb';
 import { FULL_SCOPE } from '../../packages/core/src/databases/engine.js';
 import { loadArchive } from '../../packages/core/src/databases/mongodb/archive-loader.js';
-import { isOplogNamespace } from '../../packages/core/src/databases/mongodb/archive/format.js';
+import { isOplogNamespace, OPLOG_NAMESPACE } from '../../packages/core/src/databases/mongodb/archive/format.js';
 import { readArchive } from '../../packages/core/src/databases/mongodb/archive/reader.js';
+import { ArchiveWriter, type CollectionSource } from '../../packages/core/src/databases/mongodb/archive/writer.js';
 import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/target.js';
 import { DbopsError } from '../../packages/core/src/errors.js';
 import { MemoryLogger } from '../../packages/core/src/log.js';
@@ -31,6 +32,7 @@ import { renderSummary } from '../../packages/core/src/report/render-summary.js'
 import { Secrets } from '../../packages/core/src/secrets.js';
 import { LocalStorage } from '../../packages/core/src/storage/index.js';
 import type { Storage } from '../../packages/core/src/storage/types.js';
+import { runCli } from '../harness/cli.js';
 import {
   itUnless,
   lacking,
@@ -511,6 +513,26 @@ describe('consistency on a server without an oplog', () => {
     }
   });
 
+  itUnless(standaloneMissing)(
+    '`dbops backup --consistency point-in-time` exits 2 naming the input; an unknown value lists the valid ones',
+    async () => {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dbops-pit-cli-'));
+      try {
+        const env = { DATABASE_URL: plain.url(database) };
+        const run = await runCli(['backup', '--to', dir, '--consistency', 'point-in-time', '--json'], env);
+        expect(run.code).toBe(2);
+        expect(JSON.parse(run.stdout).error).toMatchObject({ code: 'INVALID_INPUT', input: 'consistency' });
+        const unknown = await runCli(['backup', '--to', dir, '--consistency', 'snapshot'], env);
+        expect(unknown.code).toBe(2);
+        expect(unknown.stderr).toContain("Input 'consistency' has an unknown value 'snapshot'");
+        expect(unknown.stderr).toContain('fix: one of auto, point-in-time, per-collection');
+        expect(await filesUnder(dir)).toEqual([]);
+      } finally {
+        await fs.rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
   itUnless(standaloneMissing)('auto backs up per collection and logs why', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dbops-pit-plain-'));
     try {
@@ -536,4 +558,62 @@ function runTool(binary: string, args: string[]): Promise<{ code: number | null;
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, output }));
   });
+}
+
+describe('a server without applyOps', () => {
+  itUnless(
+    oplogMissing(),
+    lacking('oplogReplay') ? undefined : 'the server has applyOps: ordinary writes are the path of servers without it',
+  )('replays inserts, deletes and $v: 1 updates, and fails naming an entry kind it cannot replay', async () => {
+    const ts = (i: number) => new BSON.Timestamp({ t: 1_800_000_000, i });
+    const orders: CollectionSource = {
+      db: 'shop',
+      collection: 'orders',
+      metadata: { options: {}, indexes: [], type: 'collection' },
+      documents: () => [BSON.serialize({ _id: 1, n: 1 }), BSON.serialize({ _id: 2, n: 2 })],
+    };
+    const oplog = (entries: Document[]): CollectionSource => ({
+      ...OPLOG_NAMESPACE,
+      documents: () => entries.map((e) => BSON.serialize(e)),
+    });
+    const writes = [
+      { ts: ts(1), op: 'i', ns: 'shop.orders', o: { _id: 2, n: 2 } }, // read by the dump already: an upsert
+      { ts: ts(2), op: 'i', ns: 'shop.orders', o: { _id: 3, n: 3 } },
+      { ts: ts(3), op: 'u', ns: 'shop.orders', o: { $v: 1, $set: { n: 10 }, $unset: { gone: true } }, o2: { _id: 1 } },
+      { ts: ts(4), op: 'd', ns: 'shop.orders', o: { _id: 2 } },
+    ];
+    const into = mongo.client.db(uniqueDatabase('pit_writes'));
+    try {
+      const good = await writeArchive('writes.archive', [orders, oplog(writes)]);
+      const loaded = await loadArchive(good, into);
+      expect(loaded.oplog).toEqual({ entries: 4, applied: 4, skipped: 0, method: 'writes' });
+      expect(await into.collection('orders').find({}).sort({ _id: 1 }).toArray()).toEqual([
+        { _id: 1, n: 10 },
+        { _id: 3, n: 3 },
+      ]);
+
+      const v2 = { ts: ts(5), op: 'u', ns: 'shop.orders', o: { $v: 2, diff: { u: { n: 5 } } }, o2: { _id: 1 } };
+      const other = mongo.client.db(uniqueDatabase('pit_writes'));
+      try {
+        const error = await rejection(loadArchive(await writeArchive('v2.archive', [orders, oplog([v2])]), other));
+        expect(error.code).toBe('RESTORE_FAILED');
+        expect(error.message).toContain(
+          'the server has no applyOps, and an update with $v: 2 cannot be replayed with ordinary writes',
+        );
+      } finally {
+        await other.dropDatabase().catch(() => undefined);
+      }
+    } finally {
+      await into.dropDatabase().catch(() => undefined);
+    }
+  });
+});
+
+async function writeArchive(name: string, sources: CollectionSource[]): Promise<string> {
+  const writer = new ArchiveWriter(sources, { serverVersion: '7.0.42', toolVersion: 'dbops test' });
+  const chunks: Buffer[] = [];
+  for await (const chunk of writer.chunks()) chunks.push(chunk);
+  const file = path.join(work, name);
+  await fs.writeFile(file, Buffer.concat(chunks));
+  return file;
 }
