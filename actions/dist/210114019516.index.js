@@ -605,7 +605,7 @@ async function fetchBackup(input) {
 /** Restores a fetched archive into `input.into` with the engine's restore program; returns how long that took. */
 async function restoreArchive(archive, input) {
     const started = Date.now();
-    await input.restorer.restore(archive.path, input.into, {
+    const outcome = await input.restorer.restore(archive.path, input.into, {
         jobs: input.jobs ?? defaultJobs(),
         noOwner: input.noOwner,
         ...(input.preserveUuids ? { preserveUuids: true } : {}),
@@ -615,7 +615,7 @@ async function restoreArchive(archive, input) {
     });
     const seconds = (Date.now() - started) / 1000;
     input.log.info(`Restored into ${input.into.database} in ${(0,format/* formatSeconds */.Xo)(seconds)}`);
-    return { seconds };
+    return { seconds, checks: outcome?.checks ?? [] };
 }
 /** fetchBackup then restoreArchive: the time to recover (RTO) counts both. */
 async function restoreBackup(input) {
@@ -626,6 +626,7 @@ async function restoreBackup(input) {
             restoredBytes: archive.rawBytes,
             storedBytes: archive.storedBytes,
             seconds: archive.seconds + restored.seconds,
+            checks: restored.checks,
         };
     }
     finally {

@@ -109,7 +109,9 @@ async function restore(options) {
                     log,
                     ...(options.signal ? { signal: options.signal } : {}),
                 });
-                const { checks, rows } = await engine.checkRestored(options.target, manifest, [], context);
+                const restoredChecks = await engine.checkRestored(options.target, manifest, [], context);
+                const checks = [...restored.checks, ...restoredChecks.checks];
+                const rows = restoredChecks.rows;
                 return {
                     backupId: manifest.backupId,
                     manifest,

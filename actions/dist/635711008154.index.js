@@ -340,6 +340,7 @@ async function backup(options) {
             env: options.env,
             ...(options.pgBinDir ? { binDir: options.pgBinDir } : {}),
             ...(options.lockWaitTimeoutMs ? { lockWaitTimeoutMs: options.lockWaitTimeoutMs } : {}),
+            ...(options.consistency ? { consistency: options.consistency } : {}),
         };
         const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
         const result = await engine.withDumpSource(options.target, settings, context, async (source) => {

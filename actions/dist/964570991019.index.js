@@ -565,6 +565,7 @@ async function restoreTest(options) {
                 detail: `size and SHA-256 match the manifest (${manifest.object.sha256.slice(0, 12)}…)`,
             },
             { name: 'restore', passed: true, detail: `${restorer.program} completed without errors` },
+            ...restored.checks,
             ...restoredChecks.checks,
         ];
         const rows = restoredChecks.rows;

@@ -118,6 +118,11 @@ export interface StartMongoOptions {
    * inserts, updates and deletes there; mongodump --oplog reads it). Gate such tests on oplogMissing().
    */
   oplog?: boolean;
+  /**
+   * With `oplog`: the capped oplog's size in bytes (default 256 MiB); a tiny one rolls over within a test. FerretDB
+   * then trims capped collections every 100 ms (by half of what is over), not every minute.
+   */
+  oplogSizeBytes?: number;
 }
 
 export async function startMongo(options: StartMongoOptions = {}): Promise<MongoServer> {
@@ -141,7 +146,10 @@ export async function startMongo(options: StartMongoOptions = {}): Promise<Mongo
       try {
         const version = await waitForServer(client, child, logFile);
         // FerretDB logs operations only once the capped collection exists (it never creates it itself).
-        if (options.oplog) await client.db('local').createCollection('oplog.rs', { capped: true, size: 256 << 20 });
+        if (options.oplog)
+          await client
+            .db('local')
+            .createCollection('oplog.rs', { capped: true, size: options.oplogSizeBytes ?? 256 << 20 });
         return ferretDbServer(child, client, url, version, base);
       } catch (err) {
         await client.close().catch(() => undefined);
@@ -170,6 +178,10 @@ function startFerretDb(
       binary,
       [
         ...(options.oplog ? ['--repl-set-name=rs0'] : []),
+        // FerretDB trims capped collections (the oplog too) in the background only, every minute by default.
+        ...(options.oplogSizeBytes
+          ? ['--test-capped-cleanup-interval=100ms', '--test-capped-cleanup-percentage=50']
+          : []),
         '--handler=sqlite',
         `--sqlite-url=file:${base}/`,
         `--state-dir=${base}`,

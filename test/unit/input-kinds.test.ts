@@ -68,6 +68,7 @@ it('declares the enums that have a fixed set of values', () => {
     'lint-fail-on',
     'resolve-failed',
     'escalate-to',
+    'consistency',
   ];
   expect(new Set(enums.map(([, i]) => i.name))).toEqual(new Set(expected));
 });

@@ -62,7 +62,13 @@ export interface DumpSettings extends ClientToolSettings {
   exactCountMaxBytes: number;
   /** How long the dump may wait for a lock; unbounded without. */
   lockWaitTimeoutMs?: number;
+  /** MongoDB: point-in-time (the oplog captured), per-collection, or auto (the oplog when it can be read). */
+  consistency?: DumpConsistency;
 }
+
+/** How consistent a MongoDB dump is asked to be (the consistency input); PostgreSQL's is always one snapshot. */
+export const DUMP_CONSISTENCIES = ['auto', 'point-in-time', 'per-collection'] as const;
+export type DumpConsistency = (typeof DUMP_CONSISTENCIES)[number];
 
 /**
  * A database held still for a backup: one consistent view (a snapshot) that the inventory was read in and that
@@ -138,7 +144,12 @@ export interface Restorer {
   program: string;
   version: string;
   /** Loads the local archive file into `into`, which exists and is empty; fails on the program's errors. */
-  restore(archivePath: string, into: DatabaseTarget, options: RestoreSettings): Promise<void>;
+  restore(archivePath: string, into: DatabaseTarget, options: RestoreSettings): Promise<RestoreOutcome | undefined>;
+}
+
+/** What a restorer proved on its way (MongoDB: the document counts checked before an oplog replay, the replay). */
+export interface RestoreOutcome {
+  checks: CheckResult[];
 }
 
 export interface RestoreSettings extends EngineContext {

@@ -1,3 +1,4 @@
+import { DUMP_CONSISTENCIES, type DumpConsistency } from '../databases/engine.js';
 import { parsePgDumpArgs } from '../databases/postgres/dump.js';
 import { parseTimeoutMs } from '../duration.js';
 import type { BackupOptions } from '../operations/backup.js';
@@ -53,11 +54,26 @@ export const DUMP_SCOPE_INPUTS: InputDefinition[] = [
     default: '64MB',
     type: 'size',
   },
+  {
+    name: 'consistency',
+    description:
+      "MongoDB: point-in-time captures the oplog written during the dump into the archive (as mongodump --oplog; a restore replays it), so the backup is the database as it was at the dump's end; it needs a replica set member whose oplog the user can read. per-collection reads each collection on its own. auto: point-in-time when the oplog can be read, else per-collection (the log says why). PostgreSQL backups are always one snapshot and ignore it.",
+    type: 'enum',
+    values: DUMP_CONSISTENCIES,
+    default: 'auto',
+  },
 ];
 
 type DumpOptions = Pick<
   BackupOptions,
-  'compression' | 'compressionLevel' | 'scope' | 'pgDumpArgs' | 'pgBinDir' | 'exactCountMaxBytes' | 'lockWaitTimeoutMs'
+  | 'compression'
+  | 'compressionLevel'
+  | 'scope'
+  | 'pgDumpArgs'
+  | 'pgBinDir'
+  | 'exactCountMaxBytes'
+  | 'lockWaitTimeoutMs'
+  | 'consistency'
 >;
 
 export function readCompression(reader: InputReader): Pick<BackupOptions, 'compression' | 'compressionLevel'> {
@@ -83,6 +99,7 @@ export function readDumpOptions(reader: InputReader): DumpOptions {
       'lock-wait-timeout',
       '30m; or 0s to wait without limit',
     ),
+    consistency: reader.oneOf<DumpConsistency>('consistency'),
   };
 }
 

@@ -56,15 +56,27 @@ export interface MongoManifestCollection {
   droppedDuringBackup?: true;
 }
 
+/** The oplog a point-in-time archive holds: BSON timestamps as seconds and ordinal, both ends included. */
+export interface MongoManifestOplog {
+  start: { t: number; i: number };
+  end: { t: number; i: number };
+  /** The entries in the archive: those of the backed-up collections between start and end. */
+  entries: number;
+}
+
 /** What only a MongoDB backup has. */
 export interface MongoManifestSection {
   topology: 'standalone' | 'replica-set' | 'sharded';
   replicaSet?: string;
   /**
    * per-collection: each collection is read on its own, so the archive is not one point in time across
-   * collections (a standalone has no other way). A point-in-time mode (oplog or snapshot reads) is not written yet.
+   * collections (a standalone has no other way). point-in-time: the oplog entries written while the collections
+   * were read are in the archive (its oplog namespace, as mongodump --oplog writes it), and a restore replays them:
+   * the database as it was at `oplog.end`.
    */
-  consistency: 'per-collection';
+  consistency: 'per-collection' | 'point-in-time';
+  /** point-in-time only: the oplog captured, from the newest entry before the dump to the newest after it. */
+  oplog?: MongoManifestOplog;
   /** mongodump's archive format version. */
   archiveFormatVersion: string;
   collections: MongoManifestCollection[];

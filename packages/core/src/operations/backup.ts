@@ -5,7 +5,14 @@ import type { Logger } from '../log.js';
 import type { Secrets } from '../secrets.js';
 import { formatBytes, formatRate, formatSeconds } from '../format.js';
 import { engineFor } from '../databases/index.js';
-import type { DatabaseTarget, DumpRecord, DumpScope, DumpSource, DumpStream } from '../databases/engine.js';
+import type {
+  DatabaseTarget,
+  DumpConsistency,
+  DumpRecord,
+  DumpScope,
+  DumpSource,
+  DumpStream,
+} from '../databases/engine.js';
 import type { Compression } from '../pipeline/compression.js';
 import { Digest } from '../pipeline/measure.js';
 import { createAgeEncryptStream, recipientFingerprint } from '../crypto/age/index.js';
@@ -55,6 +62,8 @@ export interface BackupOptions {
   jobs?: number;
   /** How long the backup may wait for a table lock, in its own session and pg_dump's; unbounded without. */
   lockWaitTimeoutMs?: number;
+  /** MongoDB: point-in-time, per-collection or auto (the default). */
+  consistency?: DumpConsistency;
   github?: GitHubRunContext;
   /** Environment handed to child processes (PATH and the like); PG* variables are replaced by the target's. */
   env: NodeJS.ProcessEnv;
@@ -117,6 +126,7 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
       env: options.env,
       ...(options.pgBinDir ? { binDir: options.pgBinDir } : {}),
       ...(options.lockWaitTimeoutMs ? { lockWaitTimeoutMs: options.lockWaitTimeoutMs } : {}),
+      ...(options.consistency ? { consistency: options.consistency } : {}),
     };
     const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
     const result = await engine.withDumpSource(options.target, settings, context, async (source) => {

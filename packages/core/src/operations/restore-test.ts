@@ -104,6 +104,7 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
         detail: `size and SHA-256 match the manifest (${manifest.object.sha256.slice(0, 12)}…)`,
       },
       { name: 'restore', passed: true, detail: `${restorer.program} completed without errors` },
+      ...restored.checks,
       ...restoredChecks.checks,
     ];
     const rows = restoredChecks.rows;

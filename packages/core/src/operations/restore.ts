@@ -114,7 +114,9 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
           log,
           ...(options.signal ? { signal: options.signal } : {}),
         });
-        const { checks, rows } = await engine.checkRestored(options.target, manifest, [], context);
+        const restoredChecks = await engine.checkRestored(options.target, manifest, [], context);
+        const checks = [...restored.checks, ...restoredChecks.checks];
+        const rows = restoredChecks.rows;
         return {
           backupId: manifest.backupId,
           manifest,

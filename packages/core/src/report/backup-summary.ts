@@ -1,4 +1,5 @@
 import { formatBytes, formatRate, formatSeconds } from '../format.js';
+import type { MongoManifestSection } from '../manifest/manifest.js';
 import type { BackupResult } from '../operations/backup.js';
 import { code, type Inline, type Result, type Text } from './result.js';
 
@@ -29,7 +30,7 @@ export function backupSummary(result: BackupResult): Result {
     ['Encryption', encryption],
     ['Duration', `${formatSeconds(result.durationSeconds)} (${formatRate(result.rawBytes, result.durationSeconds)})`],
     m.mongodb
-      ? ['Collections', `${m.mongodb.collections.length} (consistency: ${m.mongodb.consistency})`]
+      ? ['Collections', `${m.mongodb.collections.length} (consistency: ${mongoConsistency(m.mongodb)})`]
       : ['Tables', `${m.tables.length} (${exact} with exact row counts)`],
     [
       'Verification',
@@ -69,4 +70,13 @@ export function backupOutputs(result: BackupResult): Record<string, string> {
       ? { 'deleted-ids': result.rotation.deletedIds.join(',') }
       : {}),
   };
+}
+
+/** "per-collection", or "point-in-time as of 2026-12-06T23:01:24Z, 12 oplog entries from 1796598081:3 to 1796598084:43". */
+function mongoConsistency(section: MongoManifestSection): string {
+  const { consistency, oplog } = section;
+  if (consistency !== 'point-in-time' || !oplog) return consistency;
+  const time = (ts: { t: number; i: number }) => `${ts.t}:${ts.i}`;
+  const asOf = new Date(oplog.end.t * 1000).toISOString().replace('.000Z', 'Z');
+  return `point-in-time as of ${asOf}, ${oplog.entries} oplog ${oplog.entries === 1 ? 'entry' : 'entries'} from ${time(oplog.start)} to ${time(oplog.end)}`;
 }

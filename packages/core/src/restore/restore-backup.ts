@@ -4,6 +4,7 @@ import { formatBytes, formatSeconds } from '../format.js';
 import type { DatabaseTarget, Restorer } from '../databases/engine.js';
 import type { BackupManifest } from '../manifest/manifest.js';
 import type { Storage } from '../storage/types.js';
+import type { CheckResult } from './checks.js';
 import { fetchArchive, type Decryption, type FetchedArchive } from './fetch-archive.js';
 
 export interface RestoreBackupInput {
@@ -48,9 +49,9 @@ export async function fetchBackup(
 export async function restoreArchive(
   archive: FetchedArchive,
   input: Omit<RestoreBackupInput, 'storage' | 'manifest' | 'decryption'>,
-): Promise<{ seconds: number }> {
+): Promise<{ seconds: number; checks: CheckResult[] }> {
   const started = Date.now();
-  await input.restorer.restore(archive.path, input.into, {
+  const outcome = await input.restorer.restore(archive.path, input.into, {
     jobs: input.jobs ?? defaultJobs(),
     noOwner: input.noOwner,
     ...(input.preserveUuids ? { preserveUuids: true } : {}),
@@ -60,13 +61,13 @@ export async function restoreArchive(
   });
   const seconds = (Date.now() - started) / 1000;
   input.log.info(`Restored into ${input.into.database} in ${formatSeconds(seconds)}`);
-  return { seconds };
+  return { seconds, checks: outcome?.checks ?? [] };
 }
 
 /** fetchBackup then restoreArchive: the time to recover (RTO) counts both. */
 export async function restoreBackup(
   input: RestoreBackupInput,
-): Promise<{ restoredBytes: number; storedBytes: number; seconds: number }> {
+): Promise<{ restoredBytes: number; storedBytes: number; seconds: number; checks: CheckResult[] }> {
   const archive = await fetchBackup(input);
   try {
     const restored = await restoreArchive(archive, input);
@@ -74,6 +75,7 @@ export async function restoreBackup(
       restoredBytes: archive.rawBytes,
       storedBytes: archive.storedBytes,
       seconds: archive.seconds + restored.seconds,
+      checks: restored.checks,
     };
   } finally {
     await archive.dispose();

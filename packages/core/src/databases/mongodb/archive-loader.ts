@@ -2,8 +2,11 @@ import { createReadStream } from 'node:fs';
 import { BSON, MongoServerError, type Db, type Document } from 'mongodb';
 import { cancelled, DbopsError } from '../../errors.js';
 import { ArchiveParser, readArchive, type ArchiveContents } from './archive/reader.js';
-import type { PreludeEntry } from './archive/format.js';
+import { isOplogNamespace, type PreludeEntry } from './archive/format.js';
 import { parseMetadataJson, type CollectionMetadata } from './archive/metadata.js';
+import { oplogApplier, type OplogApplier } from './oplog-apply.js';
+import { OplogReplayPlan } from './oplog-replay.js';
+import { DECODE } from './oplog-selection.js';
 import { insertRawDocuments } from './raw-insert.js';
 
 const COMMAND_NOT_FOUND = 59;
@@ -15,6 +18,26 @@ const BATCH_DOCUMENTS = 1000;
 export interface LoadedArchive {
   collections: number;
   documents: number;
+  /** A point-in-time archive's oplog, replayed after the collections were loaded. */
+  oplog?: ReplayedOplog;
+}
+
+export interface ReplayedOplog {
+  /** The archive's oplog entries. */
+  entries: number;
+  /** The operations applied (a transaction's count one each). */
+  applied: number;
+  /** Entries of another database and no-ops, not applied. */
+  skipped: number;
+  /** How they were applied; absent when the oplog held no entries. */
+  method?: OplogApplier['method'];
+}
+
+export interface LoadOptions {
+  signal?: AbortSignal;
+  preserveUuids?: boolean;
+  /** Called once the collections are loaded, before the oplog is replayed (the counts the archive gives hold then). */
+  beforeOplog?: () => Promise<void>;
 }
 
 /**
@@ -24,11 +47,7 @@ export interface LoadedArchive {
  * its documents as the archive's raw bytes, and build its indexes once the data is in (faster, as mongorestore).
  * With `preserveUuids`, each collection gets the UUID the archive's metadata gives it (mongorestore --preserveUUID).
  */
-export async function loadArchive(
-  path: string,
-  db: Db,
-  options: { signal?: AbortSignal; preserveUuids?: boolean } = {},
-): Promise<LoadedArchive> {
+export async function loadArchive(path: string, db: Db, options: LoadOptions = {}): Promise<LoadedArchive> {
   const { signal } = options;
   const contents = await readArchive(createReadStream(path));
   refuseSeveralDatabases(contents);
@@ -38,10 +57,12 @@ export async function loadArchive(
   const created = new Set<string>();
   const metadata = new Map<string, CollectionMetadata>();
   let documents = 0;
+  const replay = contents.oplog ? new OplogReplay(db, contents, options) : undefined;
   for await (const chunk of createReadStream(path)) {
     if (signal?.aborted) throw cancelled();
     parser.write(chunk as Buffer);
     for (const entry of parser.takePrelude()) {
+      if (isOplogNamespace(entry)) continue;
       const meta = parseMetadataJson(entry.metadata);
       if (meta) metadata.set(entry.collection, meta);
       await createCollection(db, entry.collection, meta, options.preserveUuids === true);
@@ -52,16 +73,60 @@ export async function loadArchive(
       await insertRawDocuments(db, batch.collection, batch.documents);
       documents += batch.documents.length;
     }
+    // The oplog comes after every collection's data (the reader makes sure): replayed once they are all in.
+    for (const entry of parser.takeOplog()) await replay!.apply(entry);
   }
   for (const batch of parser.end()) {
     await insertRawDocuments(db, batch.collection, batch.documents);
     documents += batch.documents.length;
   }
+  for (const entry of parser.takeOplog()) await replay!.apply(entry);
+  // Indexes after the replay, as mongorestore: the copy is only consistent once the oplog has been applied.
   for (const [collection, meta] of metadata) {
     if (signal?.aborted) throw cancelled();
     await createIndexes(db, collection, meta.indexes);
   }
-  return { collections: created.size, documents };
+  const oplog = await replay?.finish();
+  return { collections: created.size, documents, ...(oplog ? { oplog } : {}) };
+}
+
+/** Replays a point-in-time archive's oplog into `db`, entry by entry, rewriting its database to `db`'s. */
+class OplogReplay {
+  private plan: OplogReplayPlan;
+  private applier: OplogApplier | undefined;
+  private entries = 0;
+  private applied = 0;
+
+  constructor(
+    private readonly db: Db,
+    contents: ArchiveContents,
+    private readonly options: LoadOptions,
+  ) {
+    const source = contents.namespaces[0]?.db ?? db.databaseName;
+    this.plan = new OplogReplayPlan(source, db.databaseName);
+  }
+
+  async apply(raw: Uint8Array): Promise<void> {
+    if (this.options.signal?.aborted) throw cancelled();
+    if (!this.applier) {
+      await this.options.beforeOplog?.();
+      this.applier = await oplogApplier(this.db);
+    }
+    this.entries++;
+    for (const op of this.plan.plan(BSON.deserialize(raw, DECODE))) {
+      await this.applier.apply(op);
+      this.applied++;
+    }
+  }
+
+  async finish(): Promise<ReplayedOplog> {
+    return {
+      entries: this.entries,
+      applied: this.applied,
+      skipped: this.plan.skipped,
+      ...(this.applier ? { method: this.applier.method } : {}),
+    };
+  }
 }
 
 /** A collection's documents, in archive order, waiting to be inserted. */
@@ -74,13 +139,16 @@ interface Batch {
 /** The archive parser with its events queued, to be acted on (awaited) between chunks. */
 class PendingParser {
   private prelude: PreludeEntry[] = [];
+  private oplog: Uint8Array[] = [];
   private readonly full: Batch[] = [];
   private readonly open = new Map<string, Batch>();
   private readonly parser = new ArchiveParser({
     prelude: (_header, entries) => {
       this.prelude = [...entries];
     },
-    document: (_db, collection, bson) => {
+    document: (db, collection, bson) => {
+      // The parser's bytes are valid only during the call.
+      if (isOplogNamespace({ db, collection })) return void this.oplog.push(Buffer.from(bson));
       let batch = this.open.get(collection);
       if (!batch) {
         batch = { collection, documents: [], bytes: 0 };
@@ -95,6 +163,7 @@ class PendingParser {
       }
     },
     namespaceEnd: (ns) => {
+      if (isOplogNamespace(ns)) return;
       const batch = this.open.get(ns.collection);
       if (batch) this.full.push(batch);
       this.open.delete(ns.collection);
@@ -108,6 +177,13 @@ class PendingParser {
   takePrelude(): PreludeEntry[] {
     const entries = this.prelude;
     this.prelude = [];
+    return entries;
+  }
+
+  /** The oplog entries parsed so far, in order. */
+  takeOplog(): Uint8Array[] {
+    const entries = this.oplog;
+    this.oplog = [];
     return entries;
   }
 

@@ -1,23 +1,26 @@
-import { BSON, MongoError, type Document } from 'mongodb';
+import { BSON, MongoError, type Document, type MongoClient } from 'mongodb';
 import { DbopsError } from '../../errors.js';
-import type { MongoManifestCollection } from '../../manifest/manifest.js';
+import type { MongoManifestCollection, MongoManifestOplog } from '../../manifest/manifest.js';
 import { DBOPS_VERSION } from '../../version.js';
-import type { DumpRecord, DumpSettings, DumpSource, DumpStream, EngineContext } from '../engine.js';
+import type { DumpConsistency, DumpRecord, DumpSettings, DumpSource, DumpStream, EngineContext } from '../engine.js';
 import type { ArchiveContents } from './archive/reader.js';
 import type { WrittenNamespace } from './archive/writer.js';
-import { FORMAT_VERSION } from './archive/format.js';
+import { FORMAT_VERSION, isOplogNamespace } from './archive/format.js';
 import { readTopology, scrub, serverVersion, withMongoClient, type Topology } from './connection.js';
 import { startMongoDumpStream, writerReaderMismatch, type DroppedCollection } from './dump-stream.js';
 import { mongoFingerprint } from './fingerprint.js';
+import { checkNoRollOver, oplogEnd, oplogEntries, oplogStart } from './oplog-capture.js';
+import { formatOplogTime, type OplogTime } from './oplog-selection.js';
 import { readInventory, type CollectionInventory } from './inventory.js';
 import { describeMongoTarget, type MongoTarget } from './target.js';
 
 /**
- * The backup's view of a MongoDB database. Consistency is per collection: each collection is read by its own
- * cursor, one after another, so the archive is not one point in time across collections. On a standalone server
- * (FerretDB here) there is no other way; on a replica set a point-in-time archive (oplog capture as
- * `mongodump --oplog` does, or snapshot reads) is not written yet (docs/mongodb.md), and the manifest says which
- * mode the archive has.
+ * The backup's view of a MongoDB database. Each collection is read by its own cursor, one after another. On a
+ * replica set member whose oplog can be read, the dump is point-in-time (consistency auto or point-in-time): the
+ * oplog's newest entry is noted before the inventory, and the entries written until the last collection was read
+ * are appended as the archive's oplog namespace, as `mongodump --oplog` does; a restore replays them. Elsewhere
+ * (a standalone, FerretDB without an oplog, consistency per-collection) the archive is consistent per collection.
+ * The manifest says which.
  */
 export async function withMongoDumpSource<T>(
   target: MongoTarget,
@@ -27,17 +30,22 @@ export async function withMongoDumpSource<T>(
 ): Promise<T> {
   return withMongoClient(target, context, async (client) => {
     const db = client.db(target.database);
-    const { version, topology, collections } = await (async () => ({
-      version: await serverVersion(client),
-      topology: await readTopology(client),
-      collections: await readInventory(db, settings.scope),
-    }))().catch((error: unknown) => {
+    const { version, topology, start, collections } = await (async () => {
+      const version = await serverVersion(client);
+      const topology = await readTopology(client);
+      // Before the inventory, as mongodump: a collection changed after this is replayed from the oplog.
+      const start = await captureStart(client, topology, settings.consistency ?? 'auto', target, context);
+      return { version, topology, start, collections: await readInventory(db, settings.scope) };
+    })().catch((error: unknown) => {
       throw readError(target, target.database, error);
     });
     if (collections.length === 0) throw nothingToDump(target, settings);
     context.log.info(
       `MongoDB ${version.text} (${topology.kind}) at ${describeMongoTarget(target)}: ` +
-        `${collections.length} collections and views to dump, each on its own (per-collection consistency)`,
+        `${collections.length} collections and views to dump, each on its own` +
+        (start
+          ? `, with the oplog from ${formatOplogTime(start)} (point-in-time consistency)`
+          : ' (per-collection consistency)'),
     );
     const identity = topology.replicaSet ? { systemIdentifier: `replicaSet:${topology.replicaSet}` } : {};
     const origin: DumpRecord['origin'] = {
@@ -51,6 +59,29 @@ export async function withMongoDumpSource<T>(
       // The documents' BSON size is the archive's size but for headers; room to spare for sizes collStats lacks.
       sizeHint: 2 * dataBytes + 1024 * 1024,
       async startDump({ compression, level, signal }): Promise<DumpStream> {
+        const scope = { database: target.database, collections: new Set(collections.map((c) => c.name)) };
+        let captured: MongoManifestOplog | undefined;
+        const oplog = start
+          ? async function* (): AsyncGenerator<Uint8Array> {
+              try {
+                const end = await oplogEnd(client);
+                await checkNoRollOver(client, start);
+                let entries = 0;
+                for await (const entry of oplogEntries(client, { start, end }, scope)) {
+                  entries++;
+                  yield entry;
+                }
+                // Again after the read, as mongodump: the oplog may have rolled over while it was read.
+                await checkNoRollOver(client, start);
+                captured = { start, end, entries };
+                context.log.info(
+                  `Captured ${entries} oplog entries of ${target.database} from ${formatOplogTime(start)} to ${formatOplogTime(end)}`,
+                );
+              } catch (error) {
+                throw readError(target, 'local.oplog.rs', error);
+              }
+            }
+          : undefined;
         const dump = startMongoDumpStream({
           db,
           collections,
@@ -65,13 +96,14 @@ export async function withMongoDumpSource<T>(
               `${target.database}.${collection} was dropped during the backup: the archive keeps the ` +
                 `${documents} documents read before the drop, and the manifest marks it droppedDuringBackup`,
             ),
+          ...(oplog ? { oplog } : {}),
         });
         return {
           source: dump.source,
           stages: dump.stages,
           rawBytes: dump.rawBytes,
           verify: async () =>
-            dumpRecord(target.database, origin, topology, await dump.archive, dump, collections, settings),
+            dumpRecord(target.database, origin, topology, await dump.archive, dump, collections, settings, captured),
           dispose: async () => undefined,
         };
       },
@@ -128,8 +160,10 @@ function dumpRecord(
   { written, dropped }: { written: WrittenNamespace[]; dropped: DroppedCollection[] },
   collections: CollectionInventory[],
   settings: DumpSettings,
+  oplog: MongoManifestOplog | undefined,
 ): DumpRecord {
   const byName = new Map(archive.namespaces.map((ns) => [ns.collection, ns]));
+  checkOplog(archive, written, oplog);
   const droppedNames = new Set(dropped.map((d) => d.collection));
   const missing = collections.filter((c) => !byName.has(c.name));
   if (missing.length > 0) {
@@ -140,7 +174,7 @@ function dumpRecord(
       { hint: 'The dump is incomplete; nothing was recorded as a backup.' },
     );
   }
-  for (const w of written) {
+  for (const w of written.filter((w) => !isOplogNamespace(w))) {
     const read = byName.get(w.collection)!;
     if (read.documents !== w.documents || read.crc !== w.crc) throw writerReaderMismatch(read.db, w, read);
   }
@@ -183,7 +217,10 @@ function dumpRecord(
     origin,
     format: 'mongodump-archive',
     contents: {
-      toc: { entries: archive.namespaces.length, byType: { collection: collections.length - views, view: views } },
+      toc: {
+        entries: archive.namespaces.length + (archive.oplog ? 1 : 0),
+        byType: { collection: collections.length - views, view: views },
+      },
       // Collections in the manifest's tables (schema: the database): catalog, rotation and reports read them.
       tables: manifestCollections
         .filter((c) => c.type === 'collection')
@@ -199,7 +236,7 @@ function dumpRecord(
       mongodb: {
         topology: topology.kind,
         ...(topology.replicaSet ? { replicaSet: topology.replicaSet } : {}),
-        consistency: 'per-collection',
+        ...(oplog ? { consistency: 'point-in-time' as const, oplog } : { consistency: 'per-collection' as const }),
         archiveFormatVersion: archive.header.formatVersion || FORMAT_VERSION,
         collections: manifestCollections,
       },
@@ -210,6 +247,55 @@ function dumpRecord(
       expectedTables: collections.length - views,
     },
   };
+}
+
+/**
+ * The oplog's capture agrees on both sides of the stream: what the writer wrote and the reader checked (CRC,
+ * entries in order) as the archive's oplog namespace, and the count the capture ended with.
+ */
+function checkOplog(
+  archive: ArchiveContents,
+  written: WrittenNamespace[],
+  oplog: MongoManifestOplog | undefined,
+): void {
+  const wrote = written.find(isOplogNamespace);
+  if (!oplog && !wrote && !archive.oplog) return;
+  const read = archive.oplog;
+  if (!oplog || !wrote || !read || read.documents !== wrote.documents || read.crc !== wrote.crc) {
+    throw new DbopsError(
+      'VERIFY_FAILED',
+      `The archive's oplog does not match the capture: ${read?.documents ?? 'no'} entries read, ${wrote?.documents ?? 'none'} written, ${oplog?.entries ?? 'no'} captured`,
+      { hint: 'The archive was altered between the writer and storage; nothing was recorded as a backup.' },
+    );
+  }
+}
+
+/**
+ * Where the oplog capture starts, or undefined for a per-collection dump: `auto` captures when the oplog can be
+ * read (else says why not), `point-in-time` fails where it cannot.
+ */
+async function captureStart(
+  client: MongoClient,
+  topology: Topology,
+  consistency: DumpConsistency,
+  target: MongoTarget,
+  context: EngineContext,
+): Promise<OplogTime | undefined> {
+  if (consistency === 'per-collection') return undefined;
+  const probe = await oplogStart(client, topology);
+  if ('start' in probe) return probe.start;
+  if (consistency === 'point-in-time') {
+    throw new DbopsError(
+      'INVALID_INPUT',
+      `consistency is point-in-time, but ${describeMongoTarget(target)} cannot give one: ${probe.unavailable}`,
+      {
+        input: 'consistency',
+        hint: 'point-in-time needs a replica set member whose oplog (local.oplog.rs) the user can read; set consistency to auto or per-collection to back up per collection.',
+      },
+    );
+  }
+  context.log.info(`Consistency: per-collection, since ${probe.unavailable}`);
+  return undefined;
 }
 
 /** An index as the manifest lists it: name, key and uniqueness. */

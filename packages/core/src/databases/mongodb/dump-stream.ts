@@ -2,6 +2,7 @@ import { Readable, type Duplex } from 'node:stream';
 import { MongoServerError, type Db } from 'mongodb';
 import { DbopsError } from '../../errors.js';
 import { createCompressor, type Compression } from '../../pipeline/compression.js';
+import { OPLOG_NAMESPACE } from './archive/format.js';
 import { ArchiveParser, type ArchiveContents } from './archive/reader.js';
 import { ArchiveWriter, type WrittenNamespace } from './archive/writer.js';
 import { stillExists, type CollectionInventory } from './inventory.js';
@@ -18,6 +19,11 @@ export interface MongoDumpStreamOptions {
   explain: (error: unknown, collection: string) => unknown;
   /** A collection of the inventory was dropped before or while it was read; `documents` were read before. */
   onDropped?: (dropped: DroppedCollection) => void;
+  /**
+   * A point-in-time dump: the oplog entries written while the collections were read, asked for once the last
+   * collection is done and written as the archive's oplog namespace, after every collection (as mongodump --oplog).
+   */
+  oplog?: () => AsyncIterable<Uint8Array>;
 }
 
 /** A collection of the inventory that was dropped (or dropped and created anew) before the dump had read it whole. */
@@ -54,13 +60,16 @@ export function startMongoDumpStream(options: MongoDumpStreamOptions): MongoDump
     options.onDropped?.(collection);
   };
   const writer = new ArchiveWriter(
-    options.collections.map((c) => ({
-      db: db.databaseName,
-      collection: c.name,
-      metadata: c.metadata,
-      size: c.bytes,
-      ...(c.metadata.type === 'view' ? {} : { documents: () => rawDocuments(options, c, onDropped) }),
-    })),
+    [
+      ...options.collections.map((c) => ({
+        db: db.databaseName,
+        collection: c.name,
+        metadata: c.metadata,
+        size: c.bytes,
+        ...(c.metadata.type === 'view' ? {} : { documents: () => rawDocuments(options, c, onDropped) }),
+      })),
+      ...(options.oplog ? [{ ...OPLOG_NAMESPACE, documents: options.oplog }] : []),
+    ],
     { serverVersion: options.serverVersion, toolVersion: options.toolVersion },
   );
   const parser = new ArchiveParser();

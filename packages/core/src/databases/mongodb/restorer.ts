@@ -2,9 +2,14 @@ import { DbopsError } from '../../errors.js';
 import { formatSeconds } from '../../format.js';
 import type { BackupManifest } from '../../manifest/manifest.js';
 import { DBOPS_VERSION } from '../../version.js';
+import type { CheckResult } from '../../restore/checks.js';
+import { FULL_SCOPE } from '../dump-scope.js';
 import type { Restorer } from '../engine.js';
 import { loadArchive } from './archive-loader.js';
 import { withMongoClient } from './connection.js';
+import { readInventory, type CollectionInventory } from './inventory.js';
+import { formatOplogTime } from './oplog-selection.js';
+import { checkCollections } from './restore-checks.js';
 import { asMongoTarget, describeMongoTarget } from './target.js';
 
 /**
@@ -25,15 +30,45 @@ export function mongoRestorer(manifest: BackupManifest): Restorer {
     async restore(archivePath, target, options) {
       const into = asMongoTarget(target);
       const started = Date.now();
-      const loaded = await withMongoClient(into, options, (client) =>
-        loadArchive(archivePath, client.db(into.database), {
+      const checks: CheckResult[] = [];
+      const loaded = await withMongoClient(into, options, (client) => {
+        const db = client.db(into.database);
+        return loadArchive(archivePath, db, {
           ...(options.signal ? { signal: options.signal } : {}),
           preserveUuids: options.preserveUuids === true,
-        }),
-      );
+          // The manifest's counts are the collections as the dump read them: they hold before the replay, not after.
+          beforeOplog: async () => {
+            checks.push(countsBeforeReplay(await readInventory(db, FULL_SCOPE), manifest));
+          },
+        });
+      });
       options.log.info(
         `Loaded ${loaded.collections} collections and views, ${loaded.documents} documents into ${describeMongoTarget(into)} in ${formatSeconds((Date.now() - started) / 1000)}`,
       );
+      if (!loaded.oplog) return { checks };
+      const { entries, applied, skipped, method } = loaded.oplog;
+      const range = manifest.mongodb?.oplog
+        ? ` (${formatOplogTime(manifest.mongodb.oplog.start)} to ${formatOplogTime(manifest.mongodb.oplog.end)})`
+        : '';
+      const how = { applyOps: ' with applyOps', writes: ' with ordinary writes (the server has no applyOps)' };
+      const skippedNote = skipped > 0 ? `, ${skipped} of other databases or no-ops skipped` : '';
+      const detail = `${entries} entries${range} replayed${method ? how[method] : ''}: ${applied} operations applied${skippedNote}`;
+      options.log.info(`Oplog: ${detail}`);
+      checks.push({ name: 'oplog replayed', passed: true, detail });
+      return { checks };
     },
+  };
+}
+
+/**
+ * The document counts of a point-in-time restore, taken after the collections are loaded and before the oplog is
+ * replayed: then each collection holds what the archive holds, and the manifest's counts apply.
+ */
+export function countsBeforeReplay(restored: CollectionInventory[], manifest: BackupManifest): CheckResult {
+  const counts = checkCollections(restored, manifest).checks.find((c) => c.name === 'document counts (exact)');
+  return {
+    name: 'document counts before oplog replay (exact)',
+    passed: counts?.passed ?? true,
+    detail: counts?.detail ?? 'no collections with documents',
   };
 }

@@ -53,6 +53,7 @@ export async function findPgRestorer(
       } finally {
         await libpq.dispose();
       }
+      return undefined;
     },
   };
 }

@@ -121,3 +121,14 @@ function decode(bytes: Uint8Array): Document | string {
     return `a header is not valid BSON (${(error as Error).message})`;
   }
 }
+
+/**
+ * The namespace mongodump --oplog writes the captured oplog under: database '' and collection 'oplog', listed last
+ * in the prelude with empty metadata and type, its data after every collection's (mongorestore stops restoring
+ * collections when it reaches it, and replays it with --oplogReplay).
+ */
+export const OPLOG_NAMESPACE = { db: '', collection: 'oplog' } as const;
+
+export function isOplogNamespace(ns: { db: string; collection: string }): boolean {
+  return ns.db === OPLOG_NAMESPACE.db && ns.collection === OPLOG_NAMESPACE.collection;
+}

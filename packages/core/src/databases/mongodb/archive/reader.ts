@@ -5,10 +5,12 @@
  *
  * ArchiveParser is fed chunks synchronously (a tap on a stream); readArchive() reads a whole byte stream.
  */
+import { BSON } from 'mongodb';
 import { DbopsError } from '../../../errors.js';
 import { Crc64 } from './crc64.js';
 import {
   decodeHeader,
+  isOplogNamespace,
   decodeNamespaceHeader,
   decodePreludeEntry,
   MAGIC_NUMBER,
@@ -37,10 +39,19 @@ export interface ArchiveNamespace {
   crc: bigint;
 }
 
+/** The archive's oplog namespace (mongodump --oplog): entries checked in order, their times. */
+export interface ArchiveOplog extends ArchiveNamespace {
+  /** The first and last entry's ts (seconds and ordinal); absent when it holds none. */
+  first?: { t: number; i: number };
+  last?: { t: number; i: number };
+}
+
 export interface ArchiveContents {
   header: ArchiveHeader;
-  /** Prelude order, then any namespace that has data but no prelude entry. */
+  /** The collections, views and time series: prelude order, then any namespace with data but no prelude entry. */
   namespaces: ArchiveNamespace[];
+  /** The oplog namespace, when the archive has one (a point-in-time archive). */
+  oplog?: ArchiveOplog;
   /** The archive's length in bytes. */
   bytes: number;
 }
@@ -67,6 +78,9 @@ export class ArchiveParser {
   private readonly entries: PreludeEntry[] = [];
   private readonly namespaces = new Map<string, ArchiveNamespace & { crcState: Crc64; ended: boolean }>();
   private current: (ArchiveNamespace & { crcState: Crc64; ended: boolean }) | undefined;
+  /** Set once the oplog's data has begun: no collection's block may follow (mongorestore would not read it). */
+  private oplogStarted = false;
+  private readonly oplogTimes = new OplogOrder();
 
   constructor(private readonly events: ArchiveParserEvents = {}) {}
 
@@ -108,9 +122,12 @@ export class ArchiveParser {
       throw this.truncated(at, `no EOF block for ${unfinished.slice(0, 5).join(', ')}${more}`);
     }
     this.state = 'done';
+    const all = [...this.namespaces.values()].map(({ crcState: _, ended: __, ...ns }) => ns);
+    const oplog = all.find(isOplogNamespace);
     return {
       header: this.header!,
-      namespaces: [...this.namespaces.values()].map(({ crcState: _, ended: __, ...ns }) => ns),
+      namespaces: all.filter((ns) => !isOplogNamespace(ns)),
+      ...(oplog ? { oplog: { ...oplog, ...this.oplogTimes.range() } } : {}),
       bytes: at,
     };
   }
@@ -196,6 +213,10 @@ export class ArchiveParser {
         return;
       case 'body': {
         const ns = this.current!;
+        if (isOplogNamespace(ns)) {
+          const problem = this.oplogTimes.add(doc);
+          if (problem) throw this.corrupt(at, `oplog entry ${ns.documents + 1}: ${problem}`);
+        }
         ns.crcState.update(doc);
         ns.documents++;
         ns.bytes += doc.length;
@@ -212,6 +233,10 @@ export class ArchiveParser {
     if (typeof header === 'string') throw this.corrupt(at, header);
     const ns = this.namespace(header.db, header.collection);
     if (ns.ended) throw this.corrupt(at, `${name(ns)} has data after its EOF block`);
+    if (isOplogNamespace(ns)) this.oplogStarted = true;
+    else if (this.oplogStarted) {
+      throw this.corrupt(at, `${name(ns)} has data after the oplog's (mongorestore stops reading collections there)`);
+    }
     this.current = ns;
     if (!header.eof) {
       this.state = 'body';
@@ -332,7 +357,37 @@ function key(db: string, collection: string): string {
 }
 
 function name(ns: { db: string; collection: string }): string {
-  return `${ns.db}.${ns.collection}`;
+  return isOplogNamespace(ns) ? 'the oplog' : `${ns.db}.${ns.collection}`;
+}
+
+/** Checks that each oplog document is an entry (op, ns, a BSON timestamp ts) and that their times never go back. */
+class OplogOrder {
+  private first: { t: number; i: number } | undefined;
+  private last: { t: number; i: number } | undefined;
+
+  /** Adds an entry; returns what is wrong with it, if anything. */
+  add(doc: Uint8Array): string | undefined {
+    let entry: { ts?: unknown; op?: unknown; ns?: unknown };
+    try {
+      entry = BSON.deserialize(doc, { promoteValues: false });
+    } catch (error) {
+      return `not valid BSON (${(error as Error).message})`;
+    }
+    const { ts, op, ns } = entry;
+    if (!(ts instanceof BSON.Timestamp)) return 'no BSON timestamp ts';
+    if (typeof op !== 'string' || typeof ns !== 'string') return 'no op or ns';
+    const time = { t: ts.t, i: ts.i };
+    if (this.last && (time.t < this.last.t || (time.t === this.last.t && time.i < this.last.i))) {
+      return `its ts ${time.t}:${time.i} is older than the entry before (${this.last.t}:${this.last.i})`;
+    }
+    this.first ??= time;
+    this.last = time;
+    return undefined;
+  }
+
+  range(): { first?: { t: number; i: number }; last?: { t: number; i: number } } {
+    return this.first && this.last ? { first: this.first, last: this.last } : {};
+  }
 }
 
 function hex(crc: bigint): string {

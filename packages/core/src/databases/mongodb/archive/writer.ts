@@ -20,7 +20,8 @@ import { metadataJson, type CollectionMetadata } from './metadata.js';
 export interface CollectionSource {
   db: string;
   collection: string;
-  metadata: CollectionMetadata;
+  /** Absent for the oplog namespace, which mongodump lists with empty metadata and type. */
+  metadata?: CollectionMetadata;
   /** The collection's size in bytes, for mongorestore's progress (mongodump writes 0). */
   size?: number;
   /**
@@ -98,9 +99,9 @@ export class ArchiveWriter {
       encodePreludeEntry({
         db: source.db,
         collection: source.collection,
-        metadata: metadataJson(source.collection, source.metadata),
+        metadata: source.metadata ? metadataJson(source.collection, source.metadata) : '',
         size: source.size ?? 0,
-        type: source.metadata.type,
+        type: source.metadata?.type ?? '',
       }),
     );
     return Buffer.concat([magic, header, ...entries, TERMINATOR_BYTES]);

@@ -1,5 +1,5 @@
-export const id = 748;
-export const ids = [748,948];
+export const id = 419;
+export const ids = [419,948];
 export const modules = {
 
 /***/ 16459:
@@ -512,7 +512,7 @@ const FULL_SCOPE = { schemas: [], excludeSchemas: [], tables: [], excludeTables:
 
 /***/ }),
 
-/***/ 26053:
+/***/ 45172:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -735,6 +735,15 @@ function decode(bytes) {
         return `a header is not valid BSON (${error.message})`;
     }
 }
+/**
+ * The namespace mongodump --oplog writes the captured oplog under: database '' and collection 'oplog', listed last
+ * in the prelude with empty metadata and type, its data after every collection's (mongorestore stops restoring
+ * collections when it reaches it, and replays it with --oplogReplay).
+ */
+const OPLOG_NAMESPACE = { db: '', collection: 'oplog' };
+function isOplogNamespace(ns) {
+    return ns.db === OPLOG_NAMESPACE.db && ns.collection === OPLOG_NAMESPACE.collection;
+}
 //# sourceMappingURL=format.js.map
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(57075);
@@ -884,6 +893,7 @@ function uuidHex(uuid) {
 
 
 
+
 /** A push parser: write() each chunk as it arrives, end() when the stream ends. Errors are DbopsErrors. */
 class ArchiveParser {
     events;
@@ -896,6 +906,9 @@ class ArchiveParser {
     entries = [];
     namespaces = new Map();
     current;
+    /** Set once the oplog's data has begun: no collection's block may follow (mongorestore would not read it). */
+    oplogStarted = false;
+    oplogTimes = new OplogOrder();
     constructor(events = {}) {
         this.events = events;
     }
@@ -938,9 +951,12 @@ class ArchiveParser {
             throw this.truncated(at, `no EOF block for ${unfinished.slice(0, 5).join(', ')}${more}`);
         }
         this.state = 'done';
+        const all = [...this.namespaces.values()].map(({ crcState: _, ended: __, ...ns }) => ns);
+        const oplog = all.find(isOplogNamespace);
         return {
             header: this.header,
-            namespaces: [...this.namespaces.values()].map(({ crcState: _, ended: __, ...ns }) => ns),
+            namespaces: all.filter((ns) => !isOplogNamespace(ns)),
+            ...(oplog ? { oplog: { ...oplog, ...this.oplogTimes.range() } } : {}),
             bytes: at,
         };
     }
@@ -1026,6 +1042,11 @@ class ArchiveParser {
                 return;
             case 'body': {
                 const ns = this.current;
+                if (isOplogNamespace(ns)) {
+                    const problem = this.oplogTimes.add(doc);
+                    if (problem)
+                        throw this.corrupt(at, `oplog entry ${ns.documents + 1}: ${problem}`);
+                }
                 ns.crcState.update(doc);
                 ns.documents++;
                 ns.bytes += doc.length;
@@ -1043,6 +1064,11 @@ class ArchiveParser {
         const ns = this.namespace(header.db, header.collection);
         if (ns.ended)
             throw this.corrupt(at, `${reader_name(ns)} has data after its EOF block`);
+        if (isOplogNamespace(ns))
+            this.oplogStarted = true;
+        else if (this.oplogStarted) {
+            throw this.corrupt(at, `${reader_name(ns)} has data after the oplog's (mongorestore stops reading collections there)`);
+        }
         this.current = ns;
         if (!header.eof) {
             this.state = 'body';
@@ -1151,7 +1177,37 @@ function key(db, collection) {
     return `${db}\u0000${collection}`;
 }
 function reader_name(ns) {
-    return `${ns.db}.${ns.collection}`;
+    return isOplogNamespace(ns) ? 'the oplog' : `${ns.db}.${ns.collection}`;
+}
+/** Checks that each oplog document is an entry (op, ns, a BSON timestamp ts) and that their times never go back. */
+class OplogOrder {
+    first;
+    last;
+    /** Adds an entry; returns what is wrong with it, if anything. */
+    add(doc) {
+        let entry;
+        try {
+            entry = lib.BSON.deserialize(doc, { promoteValues: false });
+        }
+        catch (error) {
+            return `not valid BSON (${error.message})`;
+        }
+        const { ts, op, ns } = entry;
+        if (!(ts instanceof lib.BSON.Timestamp))
+            return 'no BSON timestamp ts';
+        if (typeof op !== 'string' || typeof ns !== 'string')
+            return 'no op or ns';
+        const time = { t: ts.t, i: ts.i };
+        if (this.last && (time.t < this.last.t || (time.t === this.last.t && time.i < this.last.i))) {
+            return `its ts ${time.t}:${time.i} is older than the entry before (${this.last.t}:${this.last.i})`;
+        }
+        this.first ??= time;
+        this.last = time;
+        return undefined;
+    }
+    range() {
+        return this.first && this.last ? { first: this.first, last: this.last } : {};
+    }
 }
 function hex(crc) {
     return `0x${crc.toString(16).padStart(16, '0')}`;
@@ -1216,9 +1272,9 @@ class ArchiveWriter {
         const entries = this.collections.map((source) => encodePreludeEntry({
             db: source.db,
             collection: source.collection,
-            metadata: metadataJson(source.collection, source.metadata),
+            metadata: source.metadata ? metadataJson(source.collection, source.metadata) : '',
             size: source.size ?? 0,
-            type: source.metadata.type,
+            type: source.metadata?.type ?? '',
         }));
         return Buffer.concat([magic, header, ...entries, TERMINATOR_BYTES]);
     }
@@ -1375,6 +1431,7 @@ function globPattern(pattern) {
 
 
 
+
 /**
  * The mongodump archive of `collections`, written from raw BSON (the driver's raw mode: the server's bytes, never
  * decoded and re-encoded), with the archive reader tapped on the stream: every chunk that goes on to compression
@@ -1388,13 +1445,16 @@ function startMongoDumpStream(options) {
         dropped.push(collection);
         options.onDropped?.(collection);
     };
-    const writer = new ArchiveWriter(options.collections.map((c) => ({
-        db: db.databaseName,
-        collection: c.name,
-        metadata: c.metadata,
-        size: c.bytes,
-        ...(c.metadata.type === 'view' ? {} : { documents: () => rawDocuments(options, c, onDropped) }),
-    })), { serverVersion: options.serverVersion, toolVersion: options.toolVersion });
+    const writer = new ArchiveWriter([
+        ...options.collections.map((c) => ({
+            db: db.databaseName,
+            collection: c.name,
+            metadata: c.metadata,
+            size: c.bytes,
+            ...(c.metadata.type === 'view' ? {} : { documents: () => rawDocuments(options, c, onDropped) }),
+        })),
+        ...(options.oplog ? [{ ...OPLOG_NAMESPACE, documents: options.oplog }] : []),
+    ], { serverVersion: options.serverVersion, toolVersion: options.toolVersion });
     const parser = new ArchiveParser();
     let settle;
     const archive = new Promise((resolve, reject) => (settle = { resolve, reject }));
@@ -1550,6 +1610,237 @@ function sha256(text) {
     return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
 }
 //# sourceMappingURL=fingerprint.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/oplog-selection.js
+/**
+ * Which oplog entries belong in a one-database archive, as `mongodump --oplog` would write them had it dumped only
+ * that database (mongodump itself takes --oplog only for whole-server dumps): the writes to the backed-up
+ * collections, the commands on them (`<db>.$cmd`, naming one of them, or dropDatabase), and the transactions
+ * (`admin.$cmd` applyOps) holding any of them, their other namespaces left out. mongodump's own refusals
+ * (oplogDocumentValidator in mongodump/oplog_dump.go) hold too: a rename or an import during the dump fails it.
+ */
+
+
+/** Decoding that keeps every BSON type (an Int32 stays one when a rewritten entry is encoded again). */
+const DECODE = { promoteValues: false, promoteBuffers: false, bsonRegExp: true };
+function oplogTime(ts) {
+    if (!(ts instanceof lib.BSON.Timestamp))
+        throw new Error('an oplog entry has no BSON timestamp ts');
+    return { t: ts.t, i: ts.i };
+}
+function toTimestamp(time) {
+    return new lib.BSON.Timestamp({ t: time.t, i: time.i });
+}
+/** Orders two oplog times: negative, zero or positive. */
+function compareOplogTimes(a, b) {
+    return a.t !== b.t ? a.t - b.t : a.i - b.i;
+}
+function formatOplogTime(time) {
+    return `${time.t}:${time.i}`;
+}
+/** Commands whose first field names a collection of the database (`{drop: "orders"}`). */
+const COLLECTION_COMMANDS = new Set([
+    'create',
+    'drop',
+    'collMod',
+    'createIndexes',
+    'commitIndexBuild',
+    'startIndexBuild',
+    'abortIndexBuild',
+    'dropIndexes',
+    'deleteIndex',
+    'deleteIndexes',
+    'dropIndex',
+    'convertToCapped',
+    'emptycapped',
+]);
+/** Transaction control entries: kept when their transaction touched the scope (buffered on restore). */
+const TRANSACTION_COMMANDS = new Set(['commitTransaction', 'abortTransaction']);
+/**
+ * Decides on one decoded oplog entry. `transactions` remembers the transactions (lsid + txnNumber) that had an
+ * operation in scope, so that their commit or abort is kept as well. Throws what mongodump refuses.
+ */
+function selectOplogEntry(entry, scope, transactions) {
+    const ns = typeof entry.ns === 'string' ? entry.ns : '';
+    const op = entry.op;
+    const o = (entry.o ?? {});
+    refuseUnreplayable(ns, o);
+    if (op === 'c' && ns === 'admin.$cmd') {
+        const txn = transactionKey(entry);
+        if (Array.isArray(o.applyOps)) {
+            const inner = o.applyOps.filter((nested) => inScope(nested, scope));
+            if (inner.length === 0)
+                return { kind: 'drop' };
+            if (txn)
+                transactions.add(txn);
+            if (inner.length === o.applyOps.length)
+                return { kind: 'keep' };
+            return { kind: 'rewrite', entry: { ...entry, o: { ...o, applyOps: inner } } };
+        }
+        const command = Object.keys(o)[0] ?? '';
+        if (TRANSACTION_COMMANDS.has(command) && txn && transactions.has(txn))
+            return { kind: 'keep' };
+        return { kind: 'drop' };
+    }
+    return inScope(entry, scope) ? { kind: 'keep' } : { kind: 'drop' };
+}
+/** A CRUD entry on one of the scope's collections, or a command of its database that concerns them. */
+function inScope(entry, scope) {
+    const ns = typeof entry.ns === 'string' ? entry.ns : '';
+    const prefix = `${scope.database}.`;
+    if (!ns.startsWith(prefix))
+        return false;
+    const collection = ns.slice(prefix.length);
+    if (entry.op === 'n')
+        return false;
+    if (entry.op !== 'c')
+        return scope.collections.has(collection);
+    if (collection !== '$cmd')
+        return false;
+    const o = (entry.o ?? {});
+    const command = Object.keys(o)[0] ?? '';
+    if (command === 'dropDatabase')
+        return true;
+    if (command === 'applyOps' && Array.isArray(o.applyOps)) {
+        return o.applyOps.some((nested) => inScope(nested, scope));
+    }
+    return COLLECTION_COMMANDS.has(command) && scope.collections.has(String(o[command]));
+}
+function transactionKey(entry) {
+    if (entry.lsid === undefined || entry.txnNumber === undefined)
+        return undefined;
+    return lib.BSON.EJSON.stringify({ lsid: entry.lsid, txnNumber: entry.txnNumber }, { relaxed: false });
+}
+/** mongodump's oplogDocumentValidator: entries it will not write, since mongorestore could not replay them. */
+function refuseUnreplayable(ns, o) {
+    const refuse = (what) => new lib_errors/* DbopsError */.zJ('DUMP_FAILED', `Cannot capture the oplog: ${what} during the backup`, {
+        hint: 'Run the backup again when no collection is renamed or imported, or set consistency: per-collection.',
+    });
+    if (ns === 'admin.system.version')
+        throw refuse('admin.system.version was modified');
+    if (o.renameCollection !== undefined)
+        throw refuse(`a collection was renamed (${String(o.renameCollection)})`);
+    if (o.importCollection !== undefined)
+        throw refuse('a collection was imported');
+    if (Array.isArray(o.applyOps)) {
+        for (const nested of o.applyOps) {
+            refuseUnreplayable(String(nested.ns ?? ''), (nested.o ?? {}));
+        }
+    }
+}
+//# sourceMappingURL=oplog-selection.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/oplog-capture.js
+/**
+ * The oplog around a dump, as `mongodump --oplog` reads it (mongodump/oplog_dump.go): the newest entry's time
+ * before the first collection is read (or the start of the oldest transaction still open), the newest after the
+ * last, and the entries in between, checked before and after for a roll-over (the oplog is a capped collection: an
+ * entry the dump needs may be overwritten while it runs).
+ */
+
+
+
+const OPLOG = 'oplog.rs';
+const UNAUTHORIZED = 13;
+/**
+ * Where the capture starts, or why the server has no oplog dbops can read: a standalone server, a mongos (each
+ * shard has its own), an oplog the user may not read (needs read on `local`), or an empty one.
+ */
+async function oplogStart(client, topology) {
+    if (topology.kind === 'standalone')
+        return { unavailable: 'the server is not a replica set member: it has no oplog' };
+    if (topology.kind === 'sharded') {
+        return { unavailable: 'the server is a mongos: each shard has its own oplog (back up the shards)' };
+    }
+    try {
+        const newest = await edgeEntry(client, -1);
+        if (!newest)
+            return { unavailable: 'its oplog (local.oplog.rs) is empty' };
+        const open = await oldestOpenTransaction(client);
+        return { start: open && compareOplogTimes(open, newest) < 0 ? open : newest };
+    }
+    catch (error) {
+        if (error instanceof lib.MongoServerError && error.code === UNAUTHORIZED) {
+            return {
+                unavailable: 'the user may not read local.oplog.rs (grant read on the local database, e.g. the backup role)',
+            };
+        }
+        throw error;
+    }
+}
+/** The oldest (1) or newest (-1) oplog entry's time, in natural order as mongodump reads it. */
+async function edgeEntry(client, direction) {
+    const [entry] = await client
+        .db('local')
+        .collection(OPLOG)
+        .find({}, { sort: { $natural: direction }, limit: 1, projection: { ts: 1 } })
+        .toArray();
+    return entry ? oplogTime(entry.ts) : undefined;
+}
+/**
+ * The start of the oldest transaction still in progress or prepared (config.transactions): its first entries are
+ * older than the newest entry, and replaying its commit needs them (mongodump's getOplogCopyStartTime).
+ */
+async function oldestOpenTransaction(client) {
+    const open = await client
+        .db('config')
+        .collection('transactions')
+        .findOne({ state: { $in: ['prepared', 'inProgress'] } }, { sort: { startOpTime: 1 } })
+        .catch((error) => {
+        // Not a replica set member's collection, or not readable: no open transaction dbops could know of.
+        if (error instanceof lib.MongoServerError)
+            return null;
+        throw error;
+    });
+    const ts = open?.startOpTime?.ts;
+    return ts instanceof lib.BSON.Timestamp ? oplogTime(ts) : undefined;
+}
+/** The newest entry's time now: the capture's end. */
+async function oplogEnd(client) {
+    const newest = await edgeEntry(client, -1);
+    if (!newest)
+        throw new lib_errors/* DbopsError */.zJ('DUMP_FAILED', 'The oplog (local.oplog.rs) became empty during the backup');
+    return newest;
+}
+/**
+ * Fails when the oplog no longer holds `start` (its oldest entry is newer): entries the archive needs were
+ * overwritten while the dump ran, so no point-in-time archive can be written (mongodump: "oplog overflow").
+ */
+async function checkNoRollOver(client, start) {
+    const oldest = await edgeEntry(client, 1);
+    if (oldest && compareOplogTimes(oldest, start) <= 0)
+        return;
+    throw new lib_errors/* DbopsError */.zJ('DUMP_FAILED', `The oplog rolled over during the backup: its oldest entry (${oldest ? formatOplogTime(oldest) : 'none'}) is newer than the dump's start (${formatOplogTime(start)}), so writes made during the dump are lost to it`, {
+        hint: 'Enlarge the oplog (replSetResizeOplog) or make the dump faster (fewer collections per backup, a quieter hour); consistency: per-collection backs up without the oplog.',
+    });
+}
+/**
+ * The entries from `start` to `end` (both included, as mongodump) that the scope needs, as raw BSON in oplog
+ * order: the server's bytes, or a transaction rewritten to hold only the scope's operations.
+ */
+async function* oplogEntries(client, range, scope) {
+    const escaped = scope.database.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const cursor = client
+        .db('local')
+        .collection(OPLOG)
+        .find({
+        ts: { $gte: toTimestamp(range.start), $lte: toTimestamp(range.end) },
+        // The database's namespaces and the transactions (admin.$cmd); selectOplogEntry decides on each.
+        ns: { $regex: `^(?:${escaped}\\.|admin\\.\\$cmd$)` },
+    }, { raw: true });
+    const transactions = new Set();
+    try {
+        for await (const raw of cursor) {
+            const selection = selectOplogEntry(lib.BSON.deserialize(raw, DECODE), scope, transactions);
+            if (selection.kind === 'keep')
+                yield raw;
+            else if (selection.kind === 'rewrite')
+                yield lib.BSON.serialize(selection.entry);
+        }
+    }
+    finally {
+        await cursor.close().catch(() => undefined);
+    }
+}
+//# sourceMappingURL=oplog-capture.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/dump-source.js
 
 
@@ -1560,27 +1851,35 @@ function sha256(text) {
 
 
 
+
+
 /**
- * The backup's view of a MongoDB database. Consistency is per collection: each collection is read by its own
- * cursor, one after another, so the archive is not one point in time across collections. On a standalone server
- * (FerretDB here) there is no other way; on a replica set a point-in-time archive (oplog capture as
- * `mongodump --oplog` does, or snapshot reads) is not written yet (docs/mongodb.md), and the manifest says which
- * mode the archive has.
+ * The backup's view of a MongoDB database. Each collection is read by its own cursor, one after another. On a
+ * replica set member whose oplog can be read, the dump is point-in-time (consistency auto or point-in-time): the
+ * oplog's newest entry is noted before the inventory, and the entries written until the last collection was read
+ * are appended as the archive's oplog namespace, as `mongodump --oplog` does; a restore replays them. Elsewhere
+ * (a standalone, FerretDB without an oplog, consistency per-collection) the archive is consistent per collection.
+ * The manifest says which.
  */
 async function withMongoDumpSource(target, settings, context, use) {
     return withMongoClient(target, context, async (client) => {
         const db = client.db(target.database);
-        const { version, topology, collections } = await (async () => ({
-            version: await serverVersion(client),
-            topology: await readTopology(client),
-            collections: await readInventory(db, settings.scope),
-        }))().catch((error) => {
+        const { version, topology, start, collections } = await (async () => {
+            const version = await serverVersion(client);
+            const topology = await readTopology(client);
+            // Before the inventory, as mongodump: a collection changed after this is replayed from the oplog.
+            const start = await captureStart(client, topology, settings.consistency ?? 'auto', target, context);
+            return { version, topology, start, collections: await readInventory(db, settings.scope) };
+        })().catch((error) => {
             throw readError(target, target.database, error);
         });
         if (collections.length === 0)
             throw nothingToDump(target, settings);
         context.log.info(`MongoDB ${version.text} (${topology.kind}) at ${(0,mongodb_target/* describeMongoTarget */.l)(target)}: ` +
-            `${collections.length} collections and views to dump, each on its own (per-collection consistency)`);
+            `${collections.length} collections and views to dump, each on its own` +
+            (start
+                ? `, with the oplog from ${formatOplogTime(start)} (point-in-time consistency)`
+                : ' (per-collection consistency)'));
         const identity = topology.replicaSet ? { systemIdentifier: `replicaSet:${topology.replicaSet}` } : {};
         const origin = {
             source: { host: target.host, port: target.port, ...identity },
@@ -1593,6 +1892,28 @@ async function withMongoDumpSource(target, settings, context, use) {
             // The documents' BSON size is the archive's size but for headers; room to spare for sizes collStats lacks.
             sizeHint: 2 * dataBytes + 1024 * 1024,
             async startDump({ compression, level, signal }) {
+                const scope = { database: target.database, collections: new Set(collections.map((c) => c.name)) };
+                let captured;
+                const oplog = start
+                    ? async function* () {
+                        try {
+                            const end = await oplogEnd(client);
+                            await checkNoRollOver(client, start);
+                            let entries = 0;
+                            for await (const entry of oplogEntries(client, { start, end }, scope)) {
+                                entries++;
+                                yield entry;
+                            }
+                            // Again after the read, as mongodump: the oplog may have rolled over while it was read.
+                            await checkNoRollOver(client, start);
+                            captured = { start, end, entries };
+                            context.log.info(`Captured ${entries} oplog entries of ${target.database} from ${formatOplogTime(start)} to ${formatOplogTime(end)}`);
+                        }
+                        catch (error) {
+                            throw readError(target, 'local.oplog.rs', error);
+                        }
+                    }
+                    : undefined;
                 const dump = startMongoDumpStream({
                     db,
                     collections,
@@ -1604,12 +1925,13 @@ async function withMongoDumpSource(target, settings, context, use) {
                     explain: (error, collection) => readError(target, `${target.database}.${collection}`, error),
                     onDropped: ({ collection, documents }) => context.log.warn(`${target.database}.${collection} was dropped during the backup: the archive keeps the ` +
                         `${documents} documents read before the drop, and the manifest marks it droppedDuringBackup`),
+                    ...(oplog ? { oplog } : {}),
                 });
                 return {
                     source: dump.source,
                     stages: dump.stages,
                     rawBytes: dump.rawBytes,
-                    verify: async () => dumpRecord(target.database, origin, topology, await dump.archive, dump, collections, settings),
+                    verify: async () => dumpRecord(target.database, origin, topology, await dump.archive, dump, collections, settings, captured),
                     dispose: async () => undefined,
                 };
             },
@@ -1643,15 +1965,16 @@ function readError(target, what, error) {
  * EOF block, the same documents on both sides of the stream; an empty dump of a non-empty database fails), and
  * returns what the manifest records of it.
  */
-function dumpRecord(database, origin, topology, archive, { written, dropped }, collections, settings) {
+function dumpRecord(database, origin, topology, archive, { written, dropped }, collections, settings, oplog) {
     const byName = new Map(archive.namespaces.map((ns) => [ns.collection, ns]));
+    checkOplog(archive, written, oplog);
     const droppedNames = new Set(dropped.map((d) => d.collection));
     const missing = collections.filter((c) => !byName.has(c.name));
     if (missing.length > 0) {
         const names = missing.slice(0, 5).map((c) => c.name);
         throw new lib_errors/* DbopsError */.zJ('VERIFY_FAILED', `The archive lacks ${missing.length} of ${collections.length} collections (${names.join(', ')}${missing.length > 5 ? ', …' : ''})`, { hint: 'The dump is incomplete; nothing was recorded as a backup.' });
     }
-    for (const w of written) {
+    for (const w of written.filter((w) => !isOplogNamespace(w))) {
         const read = byName.get(w.collection);
         if (read.documents !== w.documents || read.crc !== w.crc)
             throw writerReaderMismatch(read.db, w, read);
@@ -1687,7 +2010,10 @@ function dumpRecord(database, origin, topology, archive, { written, dropped }, c
         origin,
         format: 'mongodump-archive',
         contents: {
-            toc: { entries: archive.namespaces.length, byType: { collection: collections.length - views, view: views } },
+            toc: {
+                entries: archive.namespaces.length + (archive.oplog ? 1 : 0),
+                byType: { collection: collections.length - views, view: views },
+            },
             // Collections in the manifest's tables (schema: the database): catalog, rotation and reports read them.
             tables: manifestCollections
                 .filter((c) => c.type === 'collection')
@@ -1703,7 +2029,7 @@ function dumpRecord(database, origin, topology, archive, { written, dropped }, c
             mongodb: {
                 topology: topology.kind,
                 ...(topology.replicaSet ? { replicaSet: topology.replicaSet } : {}),
-                consistency: 'per-collection',
+                ...(oplog ? { consistency: 'point-in-time', oplog } : { consistency: 'per-collection' }),
                 archiveFormatVersion: archive.header.formatVersion || FORMAT_VERSION,
                 collections: manifestCollections,
             },
@@ -1714,6 +2040,38 @@ function dumpRecord(database, origin, topology, archive, { written, dropped }, c
             expectedTables: collections.length - views,
         },
     };
+}
+/**
+ * The oplog's capture agrees on both sides of the stream: what the writer wrote and the reader checked (CRC,
+ * entries in order) as the archive's oplog namespace, and the count the capture ended with.
+ */
+function checkOplog(archive, written, oplog) {
+    const wrote = written.find(isOplogNamespace);
+    if (!oplog && !wrote && !archive.oplog)
+        return;
+    const read = archive.oplog;
+    if (!oplog || !wrote || !read || read.documents !== wrote.documents || read.crc !== wrote.crc) {
+        throw new lib_errors/* DbopsError */.zJ('VERIFY_FAILED', `The archive's oplog does not match the capture: ${read?.documents ?? 'no'} entries read, ${wrote?.documents ?? 'none'} written, ${oplog?.entries ?? 'no'} captured`, { hint: 'The archive was altered between the writer and storage; nothing was recorded as a backup.' });
+    }
+}
+/**
+ * Where the oplog capture starts, or undefined for a per-collection dump: `auto` captures when the oplog can be
+ * read (else says why not), `point-in-time` fails where it cannot.
+ */
+async function captureStart(client, topology, consistency, target, context) {
+    if (consistency === 'per-collection')
+        return undefined;
+    const probe = await oplogStart(client, topology);
+    if ('start' in probe)
+        return probe.start;
+    if (consistency === 'point-in-time') {
+        throw new lib_errors/* DbopsError */.zJ('INVALID_INPUT', `consistency is point-in-time, but ${(0,mongodb_target/* describeMongoTarget */.l)(target)} cannot give one: ${probe.unavailable}`, {
+            input: 'consistency',
+            hint: 'point-in-time needs a replica set member whose oplog (local.oplog.rs) the user can read; set consistency to auto or per-collection to back up per collection.',
+        });
+    }
+    context.log.info(`Consistency: per-collection, since ${probe.unavailable}`);
+    return undefined;
 }
 /** An index as the manifest lists it: name, key and uniqueness. */
 function indexSummary(spec) {
@@ -1752,7 +2110,7 @@ const NOT_SUPPORTED = new Set([
     238, // NotImplemented: $indexStats on FerretDB
     76, // NoReplicationEnabled: replSetGetStatus on a standalone mongod
 ]);
-const UNAUTHORIZED = 13;
+const health_session_UNAUTHORIZED = 13;
 const TIME_LIMIT = 50; // MaxTimeMSExpired
 /**
  * monitor-report's session on MongoDB: one client, each check's commands bounded by maxTimeMS. Commands are reads
@@ -1803,7 +2161,7 @@ function explainCheckFailure(error, timeoutMs) {
         const code = Number(error.code);
         if (NOT_SUPPORTED.has(code))
             return { status: 'skipped', reason: `the server does not support it (${error.codeName ?? code}: ${message})` };
-        if (code === UNAUTHORIZED)
+        if (code === health_session_UNAUTHORIZED)
             return {
                 status: 'unknown',
                 reason: `this user lacks a privilege (${message}); grant it the clusterMonitor role`,
@@ -2387,8 +2745,9 @@ function clip(text) {
 // What a restore is checked by in a restored MongoDB database: collections and their document counts, indexes,
 // the fingerprint of collections, options, validators, views and index specifications.
 /** Every collection and view of the manifest is there, each collection with the documents the archive held. */
-function checkCollections(restored, manifest) {
-    const expected = manifest.mongodb?.collections ?? [];
+function checkCollections(restored, manifest, options = {}) {
+    // After an oplog replay, a collection dropped during the dump is gone again, as it was at the dump's end.
+    const expected = (manifest.mongodb?.collections ?? []).filter((c) => !(options.afterReplay && c.droppedDuringBackup));
     const byName = new Map(restored.map((c) => [c.name, c]));
     const missing = expected.filter((c) => !byName.has(c.name)).map((c) => c.name);
     const counts = [];
@@ -2412,7 +2771,8 @@ function checkCollections(restored, manifest) {
                 : `${missing.length} missing: ${preview(missing)}`,
         },
     ];
-    if (counted > 0) {
+    // After a replay the counts are those at the dump's end: the restorer checked the manifest's before it.
+    if (counted > 0 && !options.afterReplay) {
         checks.push({
             name: 'document counts (exact)',
             passed: counts.length === 0,
@@ -2474,7 +2834,7 @@ async function checkRestoredDatabase(db, manifest, userChecks,
 /** Erased documents to look for; without them, the copy's own tombstones when it has them. */
 tombstones) {
     const restored = await readInventory(db, dump_scope/* FULL_SCOPE */.r);
-    const collections = checkCollections(restored, manifest);
+    const collections = checkCollections(restored, manifest, { afterReplay: replaysOplog(manifest) });
     const erased = await checkMongoTombstones(db, manifest, tombstones);
     return {
         checks: [
@@ -2486,6 +2846,10 @@ tombstones) {
         ],
         rows: collections.rows,
     };
+}
+/** A point-in-time backup whose archive holds oplog entries: its restore replays them (archive-loader.ts). */
+function replaysOplog(manifest) {
+    return manifest.mongodb?.consistency === 'point-in-time' && (manifest.mongodb.oplog?.entries ?? 0) > 0;
 }
 function listed(indexes) {
     return JSON.stringify(indexes
@@ -2528,6 +2892,217 @@ async function withMongoRestoreTarget(target, context, use) {
 var format = __webpack_require__(65118);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(73024);
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/oplog-apply.js
+/**
+ * Applies replay operations (oplog-replay.ts) to the restored database. Where the server has applyOps, each goes
+ * through it, one at a time, as mongorestore --oplogReplay does: the server's own oplog application, idempotent
+ * (an insert of a document the dump already read becomes an upsert). Where it has none (FerretDB), inserts,
+ * deletes and `$v: 1` updates go through ordinary writes with the same effect; anything else fails, naming it.
+ */
+
+
+const COMMAND_NOT_FOUND = 59;
+/** applyOps when the server has it (an empty applyOps answers ok), else ordinary writes. */
+async function oplogApplier(db) {
+    try {
+        await db.admin().command({ applyOps: [] });
+        return applyOpsApplier(db);
+    }
+    catch (error) {
+        if (error instanceof lib.MongoServerError && error.code === COMMAND_NOT_FOUND)
+            return writesApplier(db);
+        throw replayFailed(db, 'applyOps', error);
+    }
+}
+function applyOpsApplier(db) {
+    return {
+        method: 'applyOps',
+        async apply(op) {
+            if (op.op === 'c' && isIndexCommand(op.o))
+                return createIndexes(db, op);
+            try {
+                await db.admin().command({ applyOps: [op], bypassDocumentValidation: true });
+            }
+            catch (error) {
+                throw replayFailed(db, oplog_apply_describe(op), error);
+            }
+        },
+    };
+}
+/** Servers since 4.4 do not apply an index build's oplog entry: build the index with createIndexes, as mongorestore. */
+function isIndexCommand(o) {
+    return o.createIndexes !== undefined || o.commitIndexBuild !== undefined;
+}
+async function createIndexes(db, op) {
+    const collection = String(op.o.createIndexes ?? op.o.commitIndexBuild);
+    const specs = op.o.commitIndexBuild !== undefined
+        ? (op.o.indexes ?? [])
+        : [Object.fromEntries(Object.entries(op.o).filter(([field]) => field !== 'createIndexes'))];
+    const indexes = specs.map(({ ns: _, v: __, ...spec }) => spec);
+    try {
+        await db.command({ createIndexes: collection, indexes });
+    }
+    catch (error) {
+        throw replayFailed(db, oplog_apply_describe(op), error);
+    }
+}
+function writesApplier(db) {
+    return {
+        method: 'writes',
+        async apply(op) {
+            const collection = db.collection(op.ns.slice(db.databaseName.length + 1));
+            try {
+                if (op.op === 'i') {
+                    // An upsert, as the server's own oplog application: the dump may have read the document already.
+                    await collection.replaceOne({ _id: op.o._id }, op.o, { upsert: true, bypassDocumentValidation: true });
+                    return;
+                }
+                if (op.op === 'd') {
+                    await collection.deleteOne(op.o);
+                    return;
+                }
+                if (op.op === 'u' && op.o2 !== undefined && isV1Update(op.o)) {
+                    const { $v: _, ...update } = op.o;
+                    await collection.updateOne(op.o2, update, { bypassDocumentValidation: true });
+                    return;
+                }
+            }
+            catch (error) {
+                throw replayFailed(db, oplog_apply_describe(op), error);
+            }
+            const kind = op.op === 'u' ? `an update with $v: ${String(op.o.$v ?? '(none)')}` : `the command ${oplog_apply_describe(op)}`;
+            throw new lib_errors/* DbopsError */.zJ('RESTORE_FAILED', `Cannot replay the oplog into ${db.databaseName}: the server has no applyOps, and ${kind} cannot be replayed with ordinary writes (only inserts, deletes and $v: 1 updates can)`, { hint: 'Restore into a MongoDB server (it has applyOps), or restore a per-collection backup.' });
+        },
+    };
+}
+/** A `$v: 1` update (or an older one without `$v`): only $set and $unset, which updateOne applies alike. */
+function isV1Update(o) {
+    const version = o.$v === undefined ? 1 : Number(o.$v);
+    const operators = Object.keys(o).filter((field) => field !== '$v');
+    return version === 1 && operators.length > 0 && operators.every((field) => field === '$set' || field === '$unset');
+}
+function oplog_apply_describe(op) {
+    if (op.op === 'c')
+        return `${Object.keys(op.o)[0] ?? '(none)'} on ${op.ns}`;
+    return `${{ i: 'insert', u: 'update', d: 'delete' }[op.op]} on ${op.ns}`;
+}
+function replayFailed(db, what, error) {
+    return new lib_errors/* DbopsError */.zJ('RESTORE_FAILED', `Replaying the oplog into ${db.databaseName} failed at ${what}: ${error.message}`, { cause: error, hint: 'The restore stopped at this oplog entry; the database holds the entries before it.' });
+}
+//# sourceMappingURL=oplog-apply.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/oplog-replay.js
+/**
+ * Turns an archive's oplog entries, in order, into the operations to apply to the restored database, as
+ * mongorestore --oplogReplay does (mongorestore/oplog.go): no-ops and index-build bookkeeping skipped, transactions
+ * buffered until their commit and unwrapped, UUIDs (`ui`) dropped (the restored collections have new ones), every
+ * namespace of the archive's database rewritten to the target's. Entries of another database are skipped (a
+ * whole-server mongodump's oplog), and what mongorestore would refuse fails, naming the entry.
+ */
+
+
+const IGNORED_OPS = new Set(['n', 'cd', 'ci', 'cu', 'km']);
+const IGNORED_COMMANDS = new Set(['startIndexBuild', 'abortIndexBuild', 'setMultikeyMetadata', 'dropIdent']);
+/** The commands mongorestore replays (its knownCommands, but those handled as transactions). */
+const KNOWN_COMMANDS = new Set([
+    'dropDatabase',
+    'create',
+    'convertToCapped',
+    'emptycapped',
+    'drop',
+    'createIndexes',
+    'commitIndexBuild',
+    'deleteIndex',
+    'deleteIndexes',
+    'dropIndex',
+    'dropIndexes',
+    'collMod',
+]);
+class OplogReplayPlan {
+    from;
+    to;
+    /** Entries of other databases and no-ops, skipped. */
+    skipped = 0;
+    transactions = new Map();
+    constructor(from, to) {
+        this.from = from;
+        this.to = to;
+    }
+    /** The operations one entry stands for, in order (none until a transaction commits). */
+    plan(entry) {
+        const op = String(entry.op ?? '');
+        const ns = String(entry.ns ?? '');
+        const o = (entry.o ?? {});
+        if (IGNORED_OPS.has(op))
+            return this.skip();
+        if (op === 'c' && Array.isArray(o.applyOps))
+            return this.applyOps(entry, o);
+        if (op === 'c' && ns === 'admin.$cmd')
+            return this.transactionControl(entry, o);
+        if (!ns.startsWith(`${this.from}.`))
+            return this.skip();
+        if (op === 'c') {
+            const command = Object.keys(o)[0] ?? '';
+            if (IGNORED_COMMANDS.has(command))
+                return [];
+            if (!KNOWN_COMMANDS.has(command))
+                throw unreplayable(entry, `the command ${command || '(none)'}`);
+        }
+        else if (op !== 'i' && op !== 'u' && op !== 'd') {
+            throw unreplayable(entry, `the operation kind ${op || '(none)'}`);
+        }
+        const rewritten = { op: op, ns: this.rewrite(ns), o };
+        if (entry.o2 !== undefined)
+            rewritten.o2 = entry.o2;
+        return [rewritten];
+    }
+    /** Transactions still open at the end (committed after the dump's end, or never): not applied. */
+    get openTransactions() {
+        return this.transactions.size;
+    }
+    skip() {
+        this.skipped++;
+        return [];
+    }
+    /**
+     * applyOps: a transaction's operations. A part of a large one (`partialTxn`) or a prepared one waits for its
+     * last part or its commit; otherwise its operations apply now, with any parts buffered before.
+     */
+    applyOps(entry, o) {
+        const nested = o.applyOps.flatMap((inner) => this.plan(inner));
+        const key = oplog_replay_transactionKey(entry);
+        if (key === undefined)
+            return nested;
+        const buffered = [...(this.transactions.get(key) ?? []), ...nested];
+        if (o.partialTxn === true || o.prepare === true) {
+            this.transactions.set(key, buffered);
+            return [];
+        }
+        this.transactions.delete(key);
+        return buffered;
+    }
+    transactionControl(entry, o) {
+        const command = Object.keys(o)[0] ?? '';
+        const key = oplog_replay_transactionKey(entry);
+        if (key === undefined || (command !== 'commitTransaction' && command !== 'abortTransaction'))
+            return this.skip();
+        const buffered = this.transactions.get(key) ?? [];
+        this.transactions.delete(key);
+        return command === 'commitTransaction' ? buffered : [];
+    }
+    rewrite(ns) {
+        return `${this.to}${ns.slice(this.from.length)}`;
+    }
+}
+function oplog_replay_transactionKey(entry) {
+    if (entry.lsid === undefined || entry.txnNumber === undefined)
+        return undefined;
+    return lib.BSON.EJSON.stringify({ lsid: entry.lsid, txnNumber: entry.txnNumber }, { relaxed: false });
+}
+function unreplayable(entry, what) {
+    const ts = entry.ts instanceof lib.BSON.Timestamp ? ` at ${entry.ts.t}:${entry.ts.i}` : '';
+    return new lib_errors/* DbopsError */.zJ('RESTORE_FAILED', `Cannot replay the oplog entry${ts} on ${String(entry.ns ?? '')}: ${what} cannot be replayed`, { hint: 'Restore with mongorestore --archive --oplogReplay, or restore a per-collection backup.' });
+}
+//# sourceMappingURL=oplog-replay.js.map
 // EXTERNAL MODULE: ./node_modules/mongodb/lib/cmap/commands.js
 var commands = __webpack_require__(21806);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/raw-insert.js
@@ -2568,7 +3143,11 @@ async function insertRawDocuments(db, collection, documents) {
 
 
 
-const COMMAND_NOT_FOUND = 59;
+
+
+
+
+const archive_loader_COMMAND_NOT_FOUND = 59;
 /** A batch is sent once it holds this many bytes or documents: well under the server's 48 MB message limit. */
 const archive_loader_BATCH_BYTES = 8 * 1024 * 1024;
 const archive_loader_BATCH_DOCUMENTS = 1000;
@@ -2589,11 +3168,14 @@ async function loadArchive(path, db, options = {}) {
     const created = new Set();
     const metadata = new Map();
     let documents = 0;
+    const replay = contents.oplog ? new OplogReplay(db, contents, options) : undefined;
     for await (const chunk of (0,external_node_fs_.createReadStream)(path)) {
         if (signal?.aborted)
             throw (0,lib_errors/* cancelled */.KW)();
         parser.write(chunk);
         for (const entry of parser.takePrelude()) {
+            if (isOplogNamespace(entry))
+                continue;
             const meta = parseMetadataJson(entry.metadata);
             if (meta)
                 metadata.set(entry.collection, meta);
@@ -2606,28 +3188,75 @@ async function loadArchive(path, db, options = {}) {
             await insertRawDocuments(db, batch.collection, batch.documents);
             documents += batch.documents.length;
         }
+        // The oplog comes after every collection's data (the reader makes sure): replayed once they are all in.
+        for (const entry of parser.takeOplog())
+            await replay.apply(entry);
     }
     for (const batch of parser.end()) {
         await insertRawDocuments(db, batch.collection, batch.documents);
         documents += batch.documents.length;
     }
+    for (const entry of parser.takeOplog())
+        await replay.apply(entry);
+    // Indexes after the replay, as mongorestore: the copy is only consistent once the oplog has been applied.
     for (const [collection, meta] of metadata) {
         if (signal?.aborted)
             throw (0,lib_errors/* cancelled */.KW)();
-        await createIndexes(db, collection, meta.indexes);
+        await archive_loader_createIndexes(db, collection, meta.indexes);
     }
-    return { collections: created.size, documents };
+    const oplog = await replay?.finish();
+    return { collections: created.size, documents, ...(oplog ? { oplog } : {}) };
+}
+/** Replays a point-in-time archive's oplog into `db`, entry by entry, rewriting its database to `db`'s. */
+class OplogReplay {
+    db;
+    options;
+    plan;
+    applier;
+    entries = 0;
+    applied = 0;
+    constructor(db, contents, options) {
+        this.db = db;
+        this.options = options;
+        const source = contents.namespaces[0]?.db ?? db.databaseName;
+        this.plan = new OplogReplayPlan(source, db.databaseName);
+    }
+    async apply(raw) {
+        if (this.options.signal?.aborted)
+            throw (0,lib_errors/* cancelled */.KW)();
+        if (!this.applier) {
+            await this.options.beforeOplog?.();
+            this.applier = await oplogApplier(this.db);
+        }
+        this.entries++;
+        for (const op of this.plan.plan(lib.BSON.deserialize(raw, DECODE))) {
+            await this.applier.apply(op);
+            this.applied++;
+        }
+    }
+    async finish() {
+        return {
+            entries: this.entries,
+            applied: this.applied,
+            skipped: this.plan.skipped,
+            ...(this.applier ? { method: this.applier.method } : {}),
+        };
+    }
 }
 /** The archive parser with its events queued, to be acted on (awaited) between chunks. */
 class PendingParser {
     prelude = [];
+    oplog = [];
     full = [];
     open = new Map();
     parser = new ArchiveParser({
         prelude: (_header, entries) => {
             this.prelude = [...entries];
         },
-        document: (_db, collection, bson) => {
+        document: (db, collection, bson) => {
+            // The parser's bytes are valid only during the call.
+            if (isOplogNamespace({ db, collection }))
+                return void this.oplog.push(Buffer.from(bson));
             let batch = this.open.get(collection);
             if (!batch) {
                 batch = { collection, documents: [], bytes: 0 };
@@ -2642,6 +3271,8 @@ class PendingParser {
             }
         },
         namespaceEnd: (ns) => {
+            if (isOplogNamespace(ns))
+                return;
             const batch = this.open.get(ns.collection);
             if (batch)
                 this.full.push(batch);
@@ -2654,6 +3285,12 @@ class PendingParser {
     takePrelude() {
         const entries = this.prelude;
         this.prelude = [];
+        return entries;
+    }
+    /** The oplog entries parsed so far, in order. */
+    takeOplog() {
+        const entries = this.oplog;
+        this.oplog = [];
         return entries;
     }
     takeBatches() {
@@ -2690,7 +3327,7 @@ async function createCollection(db, name, meta, preserveUuid) {
         }
     }
     catch (error) {
-        if (preserveUuid && error instanceof lib.MongoServerError && error.code === COMMAND_NOT_FOUND) {
+        if (preserveUuid && error instanceof lib.MongoServerError && error.code === archive_loader_COMMAND_NOT_FOUND) {
             throw new lib_errors/* DbopsError */.zJ('RESTORE_FAILED', `Creating ${db.databaseName}.${name} with its UUID failed: the server has no applyOps, which preserve-uuids needs`, {
                 cause: error,
                 input: 'preserve-uuids',
@@ -2710,7 +3347,7 @@ async function createCollection(db, name, meta, preserveUuid) {
  * the fields the server chooses itself: `ns` (gone since MongoDB 4.4) and the index version `v` (FerretDB refuses
  * both; a current server builds v2, which reads every v1 key).
  */
-async function createIndexes(db, collection, specs) {
+async function archive_loader_createIndexes(db, collection, specs) {
     const indexes = specs.filter((spec) => spec.name !== '_id_').map(({ ns: _, v: __, ...spec }) => spec);
     if (indexes.length === 0)
         return;
@@ -2723,6 +3360,10 @@ async function createIndexes(db, collection, specs) {
 }
 //# sourceMappingURL=archive-loader.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/restorer.js
+
+
+
+
 
 
 
@@ -2743,12 +3384,44 @@ function mongoRestorer(manifest) {
         async restore(archivePath, target, options) {
             const into = (0,mongodb_target/* asMongoTarget */.I)(target);
             const started = Date.now();
-            const loaded = await withMongoClient(into, options, (client) => loadArchive(archivePath, client.db(into.database), {
-                ...(options.signal ? { signal: options.signal } : {}),
-                preserveUuids: options.preserveUuids === true,
-            }));
+            const checks = [];
+            const loaded = await withMongoClient(into, options, (client) => {
+                const db = client.db(into.database);
+                return loadArchive(archivePath, db, {
+                    ...(options.signal ? { signal: options.signal } : {}),
+                    preserveUuids: options.preserveUuids === true,
+                    // The manifest's counts are the collections as the dump read them: they hold before the replay, not after.
+                    beforeOplog: async () => {
+                        checks.push(countsBeforeReplay(await readInventory(db, dump_scope/* FULL_SCOPE */.r), manifest));
+                    },
+                });
+            });
             options.log.info(`Loaded ${loaded.collections} collections and views, ${loaded.documents} documents into ${(0,mongodb_target/* describeMongoTarget */.l)(into)} in ${(0,format/* formatSeconds */.Xo)((Date.now() - started) / 1000)}`);
+            if (!loaded.oplog)
+                return { checks };
+            const { entries, applied, skipped, method } = loaded.oplog;
+            const range = manifest.mongodb?.oplog
+                ? ` (${formatOplogTime(manifest.mongodb.oplog.start)} to ${formatOplogTime(manifest.mongodb.oplog.end)})`
+                : '';
+            const how = { applyOps: ' with applyOps', writes: ' with ordinary writes (the server has no applyOps)' };
+            const skippedNote = skipped > 0 ? `, ${skipped} of other databases or no-ops skipped` : '';
+            const detail = `${entries} entries${range} replayed${method ? how[method] : ''}: ${applied} operations applied${skippedNote}`;
+            options.log.info(`Oplog: ${detail}`);
+            checks.push({ name: 'oplog replayed', passed: true, detail });
+            return { checks };
         },
+    };
+}
+/**
+ * The document counts of a point-in-time restore, taken after the collections are loaded and before the oplog is
+ * replayed: then each collection holds what the archive holds, and the manifest's counts apply.
+ */
+function countsBeforeReplay(restored, manifest) {
+    const counts = checkCollections(restored, manifest).checks.find((c) => c.name === 'document counts (exact)');
+    return {
+        name: 'document counts before oplog replay (exact)',
+        passed: counts?.passed ?? true,
+        detail: counts?.detail ?? 'no collections with documents',
     };
 }
 //# sourceMappingURL=restorer.js.map

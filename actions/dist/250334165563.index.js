@@ -1,5 +1,5 @@
-export const id = 326983649999;
-export const ids = [326983649999];
+export const id = 250334165563;
+export const ids = [250334165563];
 export const modules = {
 
 /***/ 66854:
@@ -47,7 +47,7 @@ function backupSummary(result) {
         ['Encryption', encryption],
         ['Duration', `${(0,format/* formatSeconds */.Xo)(result.durationSeconds)} (${(0,format/* formatRate */.CE)(result.rawBytes, result.durationSeconds)})`],
         m.mongodb
-            ? ['Collections', `${m.mongodb.collections.length} (consistency: ${m.mongodb.consistency})`]
+            ? ['Collections', `${m.mongodb.collections.length} (consistency: ${mongoConsistency(m.mongodb)})`]
             : ['Tables', `${m.tables.length} (${exact} with exact row counts)`],
         [
             'Verification',
@@ -88,13 +88,22 @@ function backupOutputs(result) {
             : {}),
     };
 }
+/** "per-collection", or "point-in-time as of 2026-12-06T23:01:24Z, 12 oplog entries from 1796598081:3 to 1796598084:43". */
+function mongoConsistency(section) {
+    const { consistency, oplog } = section;
+    if (consistency !== 'point-in-time' || !oplog)
+        return consistency;
+    const time = (ts) => `${ts.t}:${ts.i}`;
+    const asOf = new Date(oplog.end.t * 1000).toISOString().replace('.000Z', 'Z');
+    return `point-in-time as of ${asOf}, ${oplog.entries} oplog ${oplog.entries === 1 ? 'entry' : 'entries'} from ${time(oplog.start)} to ${time(oplog.end)}`;
+}
 //# sourceMappingURL=backup-summary.js.map
 // EXTERNAL MODULE: ./packages/core/lib/report/rotation-summary.js
 var rotation_summary = __webpack_require__(20857);
 // EXTERNAL MODULE: ./packages/core/lib/definitions/connection-inputs.js
 var connection_inputs = __webpack_require__(47518);
-// EXTERNAL MODULE: ./packages/core/lib/definitions/dump-inputs.js
-var dump_inputs = __webpack_require__(54852);
+// EXTERNAL MODULE: ./packages/core/lib/definitions/dump-inputs.js + 1 modules
+var dump_inputs = __webpack_require__(89857);
 ;// CONCATENATED MODULE: ./packages/core/lib/definitions/dump-jobs-input.js
 /** backup's parallel dump (docs/parallel-backups.md). */
 const DUMP_JOBS_INPUT = {
@@ -222,27 +231,41 @@ const backupDefinition = {
 
 /***/ }),
 
-/***/ 54852:
+/***/ 89857:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Gs: () => (/* binding */ DUMP_SCOPE_INPUTS),
-/* harmony export */   R_: () => (/* binding */ readCompression),
-/* harmony export */   Tr: () => (/* binding */ readStatementTimeout),
-/* harmony export */   dX: () => (/* binding */ readDumpOptions),
-/* harmony export */   zO: () => (/* binding */ COMPRESSION_INPUTS)
-/* harmony export */ });
-/* harmony import */ var _databases_postgres_dump_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7222);
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(50429);
-/* harmony import */ var _pipeline_compression_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(64678);
-/* harmony import */ var _size_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(50404);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  zO: () => (/* binding */ COMPRESSION_INPUTS),
+  Gs: () => (/* binding */ DUMP_SCOPE_INPUTS),
+  R_: () => (/* binding */ readCompression),
+  dX: () => (/* binding */ readDumpOptions),
+  Tr: () => (/* binding */ readStatementTimeout)
+});
+
+;// CONCATENATED MODULE: ./packages/core/lib/databases/engine.js
+
+/** How consistent a MongoDB dump is asked to be (the consistency input); PostgreSQL's is always one snapshot. */
+const DUMP_CONSISTENCIES = ['auto', 'point-in-time', 'per-collection'];
+//# sourceMappingURL=engine.js.map
+// EXTERNAL MODULE: ./packages/core/lib/databases/postgres/dump.js
+var dump = __webpack_require__(7222);
+// EXTERNAL MODULE: ./packages/core/lib/duration.js
+var duration = __webpack_require__(50429);
+// EXTERNAL MODULE: ./packages/core/lib/pipeline/compression.js
+var pipeline_compression = __webpack_require__(64678);
+// EXTERNAL MODULE: ./packages/core/lib/size.js
+var size = __webpack_require__(50404);
+;// CONCATENATED MODULE: ./packages/core/lib/definitions/dump-inputs.js
+
 
 
 
 
 /** How the dump is compressed. */
 const COMPRESSION_INPUTS = [
-    { name: 'compression', description: 'zstd, gzip or none.', type: 'enum', values: _pipeline_compression_js__WEBPACK_IMPORTED_MODULE_0__/* .COMPRESSIONS */ ._7, default: 'zstd' },
+    { name: 'compression', description: 'zstd, gzip or none.', type: 'enum', values: pipeline_compression/* COMPRESSIONS */._7, default: 'zstd' },
     {
         name: 'compression-level',
         description: 'zstd 1-19 (default 3), gzip 1-9 (default 6).',
@@ -283,10 +306,17 @@ const DUMP_SCOPE_INPUTS = [
         default: '64MB',
         type: 'size',
     },
+    {
+        name: 'consistency',
+        description: "MongoDB: point-in-time captures the oplog written during the dump into the archive (as mongodump --oplog; a restore replays it), so the backup is the database as it was at the dump's end; it needs a replica set member whose oplog the user can read. per-collection reads each collection on its own. auto: point-in-time when the oplog can be read, else per-collection (the log says why). PostgreSQL backups are always one snapshot and ignore it.",
+        type: 'enum',
+        values: DUMP_CONSISTENCIES,
+        default: 'auto',
+    },
 ];
 function readCompression(reader) {
-    const compression = (0,_pipeline_compression_js__WEBPACK_IMPORTED_MODULE_0__/* .parseCompression */ .Gd)(reader.optional('compression'));
-    return { compression, compressionLevel: (0,_pipeline_compression_js__WEBPACK_IMPORTED_MODULE_0__/* .parseLevel */ .QA)(reader.optional('compression-level'), compression) };
+    const compression = (0,pipeline_compression/* parseCompression */.Gd)(reader.optional('compression'));
+    return { compression, compressionLevel: (0,pipeline_compression/* parseLevel */.QA)(reader.optional('compression-level'), compression) };
 }
 /** The dump's options from COMPRESSION_INPUTS, DUMP_SCOPE_INPUTS and pg-bin-dir. */
 function readDumpOptions(reader) {
@@ -298,16 +328,17 @@ function readDumpOptions(reader) {
             tables: reader.list('tables'),
             excludeTables: reader.list('exclude-tables'),
         },
-        pgDumpArgs: (0,_databases_postgres_dump_js__WEBPACK_IMPORTED_MODULE_1__/* .parsePgDumpArgs */ .gA)(reader.optional('pg-dump-args')),
+        pgDumpArgs: (0,dump/* parsePgDumpArgs */.gA)(reader.optional('pg-dump-args')),
         ...(reader.optional('pg-bin-dir') ? { pgBinDir: reader.optional('pg-bin-dir') } : {}),
-        exactCountMaxBytes: (0,_size_js__WEBPACK_IMPORTED_MODULE_2__/* .parseSize */ .DB)(reader.optional('exact-count-max-size'), 'exact-count-max-size'),
-        lockWaitTimeoutMs: (0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .parseTimeoutMs */ .DS)(reader.optional('lock-wait-timeout'), 'lock-wait-timeout', '30m; or 0s to wait without limit'),
+        exactCountMaxBytes: (0,size/* parseSize */.DB)(reader.optional('exact-count-max-size'), 'exact-count-max-size'),
+        lockWaitTimeoutMs: (0,duration/* parseTimeoutMs */.DS)(reader.optional('lock-wait-timeout'), 'lock-wait-timeout', '30m; or 0s to wait without limit'),
+        consistency: reader.oneOf('consistency'),
     };
 }
 /** statement-timeout, which applies to dbops's own queries on the connection. */
 function readStatementTimeout(reader) {
     const value = reader.optional('statement-timeout');
-    return value ? { statementTimeoutMs: (0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .parseTimeoutMs */ .DS)(value, 'statement-timeout', '10m') } : {};
+    return value ? { statementTimeoutMs: (0,duration/* parseTimeoutMs */.DS)(value, 'statement-timeout', '10m') } : {};
 }
 //# sourceMappingURL=dump-inputs.js.map
 

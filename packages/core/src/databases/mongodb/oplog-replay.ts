@@ -1,0 +1,121 @@
+/**
+ * Turns an archive's oplog entries, in order, into the operations to apply to the restored database, as
+ * mongorestore --oplogReplay does (mongorestore/oplog.go): no-ops and index-build bookkeeping skipped, transactions
+ * buffered until their commit and unwrapped, UUIDs (`ui`) dropped (the restored collections have new ones), every
+ * namespace of the archive's database rewritten to the target's. Entries of another database are skipped (a
+ * whole-server mongodump's oplog), and what mongorestore would refuse fails, naming the entry.
+ */
+import { BSON, type Document } from 'mongodb';
+import { DbopsError } from '../../errors.js';
+
+/** One operation to apply: an insert, update, delete or command on the target's namespaces. */
+export interface ReplayOp {
+  op: 'i' | 'u' | 'd' | 'c';
+  ns: string;
+  o: Document;
+  o2?: Document;
+}
+
+const IGNORED_OPS = new Set(['n', 'cd', 'ci', 'cu', 'km']);
+const IGNORED_COMMANDS = new Set(['startIndexBuild', 'abortIndexBuild', 'setMultikeyMetadata', 'dropIdent']);
+/** The commands mongorestore replays (its knownCommands, but those handled as transactions). */
+const KNOWN_COMMANDS = new Set([
+  'dropDatabase',
+  'create',
+  'convertToCapped',
+  'emptycapped',
+  'drop',
+  'createIndexes',
+  'commitIndexBuild',
+  'deleteIndex',
+  'deleteIndexes',
+  'dropIndex',
+  'dropIndexes',
+  'collMod',
+]);
+
+export class OplogReplayPlan {
+  /** Entries of other databases and no-ops, skipped. */
+  skipped = 0;
+  private readonly transactions = new Map<string, ReplayOp[]>();
+
+  constructor(
+    private readonly from: string,
+    private readonly to: string,
+  ) {}
+
+  /** The operations one entry stands for, in order (none until a transaction commits). */
+  plan(entry: Document): ReplayOp[] {
+    const op = String(entry.op ?? '');
+    const ns = String(entry.ns ?? '');
+    const o = (entry.o ?? {}) as Document;
+    if (IGNORED_OPS.has(op)) return this.skip();
+    if (op === 'c' && Array.isArray(o.applyOps)) return this.applyOps(entry, o);
+    if (op === 'c' && ns === 'admin.$cmd') return this.transactionControl(entry, o);
+    if (!ns.startsWith(`${this.from}.`)) return this.skip();
+    if (op === 'c') {
+      const command = Object.keys(o)[0] ?? '';
+      if (IGNORED_COMMANDS.has(command)) return [];
+      if (!KNOWN_COMMANDS.has(command)) throw unreplayable(entry, `the command ${command || '(none)'}`);
+    } else if (op !== 'i' && op !== 'u' && op !== 'd') {
+      throw unreplayable(entry, `the operation kind ${op || '(none)'}`);
+    }
+    const rewritten: ReplayOp = { op: op as ReplayOp['op'], ns: this.rewrite(ns), o };
+    if (entry.o2 !== undefined) rewritten.o2 = entry.o2 as Document;
+    return [rewritten];
+  }
+
+  /** Transactions still open at the end (committed after the dump's end, or never): not applied. */
+  get openTransactions(): number {
+    return this.transactions.size;
+  }
+
+  private skip(): ReplayOp[] {
+    this.skipped++;
+    return [];
+  }
+
+  /**
+   * applyOps: a transaction's operations. A part of a large one (`partialTxn`) or a prepared one waits for its
+   * last part or its commit; otherwise its operations apply now, with any parts buffered before.
+   */
+  private applyOps(entry: Document, o: Document): ReplayOp[] {
+    const nested = (o.applyOps as Document[]).flatMap((inner) => this.plan(inner));
+    const key = transactionKey(entry);
+    if (key === undefined) return nested;
+    const buffered = [...(this.transactions.get(key) ?? []), ...nested];
+    if (o.partialTxn === true || o.prepare === true) {
+      this.transactions.set(key, buffered);
+      return [];
+    }
+    this.transactions.delete(key);
+    return buffered;
+  }
+
+  private transactionControl(entry: Document, o: Document): ReplayOp[] {
+    const command = Object.keys(o)[0] ?? '';
+    const key = transactionKey(entry);
+    if (key === undefined || (command !== 'commitTransaction' && command !== 'abortTransaction')) return this.skip();
+    const buffered = this.transactions.get(key) ?? [];
+    this.transactions.delete(key);
+    return command === 'commitTransaction' ? buffered : [];
+  }
+
+  private rewrite(ns: string): string {
+    return `${this.to}${ns.slice(this.from.length)}`;
+  }
+}
+
+function transactionKey(entry: Document): string | undefined {
+  if (entry.lsid === undefined || entry.txnNumber === undefined) return undefined;
+  return BSON.EJSON.stringify({ lsid: entry.lsid, txnNumber: entry.txnNumber }, { relaxed: false });
+}
+
+export function unreplayable(entry: Document, what: string): DbopsError {
+  const ts = entry.ts instanceof BSON.Timestamp ? ` at ${entry.ts.t}:${entry.ts.i}` : '';
+  return new DbopsError(
+    'RESTORE_FAILED',
+    `Cannot replay the oplog entry${ts} on ${String(entry.ns ?? '')}: ${what} cannot be replayed`,
+    { hint: 'Restore with mongorestore --archive --oplogReplay, or restore a per-collection backup.' },
+  );
+}

@@ -1,0 +1,205 @@
+// The pure parts of point-in-time MongoDB backups (docs/mongodb.md, "Consistency"): the archive's oplog namespace as
+// the writer lays it out and the reader checks it, which oplog entries a one-database archive keeps, and how an
+// archive's entries become the operations a restore applies.
+import { BSON, type Document } from 'mongodb';
+import { DbopsError } from '@dbops/core';
+import { OPLOG_NAMESPACE } from '../../packages/core/src/databases/mongodb/archive/format.js';
+import { readArchive } from '../../packages/core/src/databases/mongodb/archive/reader.js';
+import { ArchiveWriter, type CollectionSource } from '../../packages/core/src/databases/mongodb/archive/writer.js';
+import { selectOplogEntry, type OplogScope } from '../../packages/core/src/databases/mongodb/oplog-selection.js';
+import { OplogReplayPlan } from '../../packages/core/src/databases/mongodb/oplog-replay.js';
+
+const ts = (t: number, i: number) => new BSON.Timestamp({ t, i });
+const entry = (t: number, op: string, ns: string, o: Document, extra: Document = {}) => ({
+  ts: ts(t, 1),
+  op,
+  ns,
+  o,
+  ...extra,
+});
+
+const orders: CollectionSource = {
+  db: 'shop',
+  collection: 'orders',
+  metadata: { options: {}, indexes: [], type: 'collection' },
+  documents: () => [BSON.serialize({ _id: 1 }), BSON.serialize({ _id: 2 })],
+};
+
+async function archiveOf(sources: CollectionSource[]): Promise<Buffer> {
+  const writer = new ArchiveWriter(sources, { serverVersion: '7.0.42', toolVersion: 'dbops test', chunkBytes: 64 });
+  const chunks: Buffer[] = [];
+  for await (const chunk of writer.chunks()) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+function oplogSource(entries: Document[]): CollectionSource {
+  return { ...OPLOG_NAMESPACE, documents: () => entries.map((e) => BSON.serialize(e)) };
+}
+
+async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
+}
+
+async function readError(bytes: Buffer): Promise<DbopsError> {
+  const error = await readArchive(once(bytes)).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof DbopsError)) throw new Error(`expected a DbopsError, got ${String(error)}`);
+  return error;
+}
+
+describe("the archive's oplog namespace", () => {
+  const entries = [
+    entry(100, 'i', 'shop.orders', { _id: 3 }),
+    entry(101, 'u', 'shop.orders', { $v: 1, $set: { n: 1 } }, { o2: { _id: 1 } }),
+  ];
+
+  it('is laid out as mongodump --oplog writes it: listed last in the prelude with empty metadata, its data last', async () => {
+    const archive = await archiveOf([orders, oplogSource(entries)]);
+    // The prelude entry mongodump writes (mongo-tools common/archive/prelude.go): db "", collection "oplog".
+    const preludeEntry = BSON.serialize({ db: '', collection: 'oplog', metadata: '', size: 0, type: '' });
+    expect(archive.includes(Buffer.from(preludeEntry))).toBe(true);
+    const contents = await readArchive(once(archive));
+    expect(contents.namespaces.map((ns) => ns.collection)).toEqual(['orders']);
+    expect(contents.oplog).toMatchObject({
+      db: '',
+      collection: 'oplog',
+      documents: 2,
+      first: { t: 100, i: 1 },
+      last: { t: 101, i: 1 },
+    });
+    expect(contents.oplog!.crc).not.toBe(0n);
+  });
+
+  it("is CRC-checked like any namespace: a flipped byte in an entry's value fails naming the oplog", async () => {
+    const archive = await archiveOf([orders, oplogSource(entries)]);
+    const marker = Buffer.from(BSON.serialize({ n: 1 })).subarray(4, -1); // the $set's field, inside the last entry
+    const at = archive.lastIndexOf(marker);
+    archive[at + marker.length - 1]! ^= 0x01;
+    const error = await readError(archive);
+    expect(error.code).toBe('INTEGRITY_FAILED');
+    expect(error.message).toContain('failed its CRC check for the oplog');
+  });
+
+  it('refuses a document that is not an oplog entry, and entries that go back in time', async () => {
+    const notEntry = await readError(await archiveOf([orders, oplogSource([{ _id: 1 }])]));
+    expect(notEntry.message).toContain('oplog entry 1: no BSON timestamp ts');
+    const backwards = await readError(await archiveOf([orders, oplogSource([entries[1]!, entries[0]!])]));
+    expect(backwards.message).toContain('oplog entry 2: its ts 100:1 is older than the entry before (101:1)');
+  });
+
+  it("refuses a collection's data after the oplog's (mongorestore stops reading collections there)", async () => {
+    const error = await readError(await archiveOf([oplogSource(entries), orders]));
+    expect(error.code).toBe('INTEGRITY_FAILED');
+    expect(error.message).toContain("shop.orders has data after the oplog's");
+  });
+});
+
+describe('which oplog entries a one-database archive keeps', () => {
+  const scope: OplogScope = { database: 'shop', collections: new Set(['orders', 'items']) };
+  const select = (e: Document, transactions = new Set<string>()) => selectOplogEntry(e, scope, transactions).kind;
+
+  it('keeps writes to the backed-up collections and commands on them or the database; drops everything else', () => {
+    expect(select(entry(1, 'i', 'shop.orders', { _id: 1 }))).toBe('keep');
+    expect(select(entry(1, 'd', 'shop.items', { _id: 1 }))).toBe('keep');
+    expect(select(entry(1, 'c', 'shop.$cmd', { create: 'orders' }))).toBe('keep');
+    expect(select(entry(1, 'c', 'shop.$cmd', { dropDatabase: 1 }))).toBe('keep');
+    // A collection the backup leaves out (exclude-tables, or created after the inventory), another database
+    // (even one whose name starts alike), no-ops.
+    expect(select(entry(1, 'i', 'shop.logs', { _id: 1 }))).toBe('drop');
+    expect(select(entry(1, 'c', 'shop.$cmd', { create: 'logs' }))).toBe('drop');
+    expect(select(entry(1, 'i', 'shopping.orders', { _id: 1 }))).toBe('drop');
+    expect(select(entry(1, 'n', 'shop.orders', { msg: 'periodic noop' }))).toBe('drop');
+  });
+
+  it("keeps a transaction's operations in scope, only those, and its commit", () => {
+    const txn = { lsid: { id: new BSON.UUID('0123456789abcdef0123456789abcdef') }, txnNumber: BSON.Long.fromNumber(7) };
+    const transactions = new Set<string>();
+    const mixed = entry(
+      1,
+      'c',
+      'admin.$cmd',
+      {
+        applyOps: [
+          { op: 'i', ns: 'shop.orders', o: { _id: 1 } },
+          { op: 'i', ns: 'other.orders', o: { _id: 1 } },
+        ],
+        prepare: true,
+      },
+      txn,
+    );
+    const selection = selectOplogEntry(mixed, scope, transactions);
+    expect(selection.kind).toBe('rewrite');
+    expect((selection as { entry: Document }).entry.o).toEqual({
+      applyOps: [{ op: 'i', ns: 'shop.orders', o: { _id: 1 } }],
+      prepare: true,
+    });
+    expect(select(entry(2, 'c', 'admin.$cmd', { commitTransaction: 1 }, txn), transactions)).toBe('keep');
+    // Another transaction's commit, and a transaction without this database, are not.
+    const other = { ...txn, txnNumber: BSON.Long.fromNumber(8) };
+    expect(select(entry(3, 'c', 'admin.$cmd', { commitTransaction: 1 }, other), transactions)).toBe('drop');
+    expect(select(entry(4, 'c', 'admin.$cmd', { applyOps: [{ op: 'i', ns: 'x.y', o: {} }] }), transactions)).toBe(
+      'drop',
+    );
+  });
+
+  it('fails as mongodump does on a rename or an import during the dump', () => {
+    const rename = entry(1, 'c', 'shop.$cmd', { renameCollection: 'shop.orders', to: 'shop.old' });
+    expect(() => select(rename)).toThrow('Cannot capture the oplog: a collection was renamed (shop.orders)');
+    expect(() => select(entry(1, 'c', 'shop.$cmd', { importCollection: 'orders' }))).toThrow('imported');
+  });
+});
+
+describe("an archive's oplog replayed into another database", () => {
+  it('rewrites namespaces to the target and drops UUIDs, skipping no-ops and other databases', () => {
+    const plan = new OplogReplayPlan('shop', 'copy');
+    const ui = new BSON.UUID('0123456789abcdef0123456789abcdef');
+    expect(plan.plan(entry(1, 'i', 'shop.orders', { _id: 1 }, { ui }))).toEqual([
+      { op: 'i', ns: 'copy.orders', o: { _id: 1 } },
+    ]);
+    expect(plan.plan(entry(1, 'u', 'shop.orders', { $v: 1, $set: { a: 1 } }, { o2: { _id: 1 } }))).toEqual([
+      { op: 'u', ns: 'copy.orders', o: { $v: 1, $set: { a: 1 } }, o2: { _id: 1 } },
+    ]);
+    expect(plan.plan(entry(1, 'c', 'shop.$cmd', { drop: 'orders' }))).toEqual([
+      { op: 'c', ns: 'copy.$cmd', o: { drop: 'orders' } },
+    ]);
+    expect(plan.plan(entry(1, 'c', 'shop.$cmd', { startIndexBuild: 'orders' }))).toEqual([]);
+    expect(plan.plan(entry(1, 'n', '', { msg: 'periodic noop' }))).toEqual([]);
+    expect(plan.plan(entry(1, 'i', 'other.orders', { _id: 1 }))).toEqual([]);
+    expect(plan.skipped).toBe(2);
+  });
+
+  it('applies a transaction once it commits: large ones part by part, prepared ones at commitTransaction', () => {
+    const plan = new OplogReplayPlan('shop', 'copy');
+    const txn = (n: number) => ({ lsid: { id: 'a' }, txnNumber: n });
+    const insert = (id: number) => ({ op: 'i', ns: 'shop.orders', o: { _id: id } });
+    const inserted = (id: number) => ({ op: 'i', ns: 'copy.orders', o: { _id: id } });
+    // A small one: its operations at once.
+    expect(plan.plan(entry(1, 'c', 'admin.$cmd', { applyOps: [insert(1), insert(2)] }, txn(1)))).toEqual([
+      inserted(1),
+      inserted(2),
+    ]);
+    // A large one: parts wait for the last.
+    expect(plan.plan(entry(2, 'c', 'admin.$cmd', { applyOps: [insert(3)], partialTxn: true }, txn(2)))).toEqual([]);
+    expect(plan.plan(entry(3, 'c', 'admin.$cmd', { applyOps: [insert(4)] }, txn(2)))).toEqual([
+      inserted(3),
+      inserted(4),
+    ]);
+    // A prepared one: at its commit; an aborted one never.
+    expect(plan.plan(entry(4, 'c', 'admin.$cmd', { applyOps: [insert(5)], prepare: true }, txn(3)))).toEqual([]);
+    expect(plan.plan(entry(5, 'c', 'admin.$cmd', { applyOps: [insert(6)], prepare: true }, txn(4)))).toEqual([]);
+    expect(plan.openTransactions).toBe(2);
+    expect(plan.plan(entry(6, 'c', 'admin.$cmd', { commitTransaction: 1 }, txn(3)))).toEqual([inserted(5)]);
+    expect(plan.plan(entry(7, 'c', 'admin.$cmd', { abortTransaction: 1 }, txn(4)))).toEqual([]);
+    expect(plan.openTransactions).toBe(0);
+  });
+
+  it('fails naming an entry mongorestore would not replay', () => {
+    const plan = new OplogReplayPlan('shop', 'copy');
+    expect(() => plan.plan(entry(9, 'c', 'shop.$cmd', { renameCollection: 'shop.a', to: 'shop.b' }))).toThrow(
+      'Cannot replay the oplog entry at 9:1 on shop.$cmd: the command renameCollection cannot be replayed',
+    );
+    expect(() => plan.plan(entry(9, 'x', 'shop.orders', {}))).toThrow('the operation kind x cannot be replayed');
+  });
+});
