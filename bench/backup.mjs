@@ -8,6 +8,8 @@
 //   pg_dump -Fc > file                         (pg_dump's default compression: gzip level 6, single-threaded)
 //   pg_dump -Fc | gzip > file
 //   pg_dump -Fc -Z0 | zstd -3 > file           (the shell pipeline dbops's pipeline is held against)
+//   pg_dump -Fc -Z0 | zstd -T0 -3 | age -r R > file, and the same into `aws s3 cp -` against the same S3 server
+//                                              (what dbops zstd+age → local / → S3 replace; `aws` must be on PATH)
 //   dbops backup, zstd → local directory
 //   dbops backup, zstd + age → local directory
 //   dbops backup, zstd + age → S3 (s3rver in its own process, on this machine; $BENCH_S3_ENDPOINT for another server)
@@ -16,6 +18,7 @@
 //
 // The cluster and the generated databases live under bench/.data/ and are reused between invocations.
 import { rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -72,12 +75,15 @@ async function benchDatabase(db) {
   const pgDump = join(env.pgBin, 'pg_dump');
   const nodes = nodeBinaries(opts.node24);
   const file = (name) => join(work, name);
+  // s3rver takes any key; the aws CLI needs one to sign with (an external server: the caller's AWS_* variables).
+  const awsKeys = process.env.BENCH_S3_ENDPOINT ? '' : 'AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER ';
   const shell = (script) => ['bash', ['-c', `set -o pipefail; ${script}`]];
   const dbops = (node, to, extra = []) => [
     node.bin,
     [CLI, 'backup', '--database-url', url, '--to', to, '--json', ...extra],
   ];
   const age = ['--encrypt-to', env.age.recipient];
+  const agePipe = `${pgDump} -Fc -Z0 -d '${url}' | zstd -T0 -3 -q | age -r ${env.age.recipient}`;
 
   const contenders = [
     {
@@ -94,6 +100,25 @@ async function benchDatabase(db) {
       name: 'pg_dump -Fc -Z0 | zstd -3',
       cmd: () => shell(`${pgDump} -Fc -Z0 -d '${url}' | zstd -3 -q > ${file('z0.dump.zst')}`),
       size: () => statSync(file('z0.dump.zst')).size,
+    },
+    // The two pipes a user would write instead of dbops zstd+age (issue 17 target 1): to a file, and into the same
+    // S3 server with the aws CLI (`aws` on PATH; credentials of the server the benchmark uses).
+    {
+      name: 'pipe: pg_dump -Z0 | zstd -T0 -3 | age > file',
+      cmd: () => shell(`${agePipe} > ${file('pipe.zst.age')}`),
+      size: () => statSync(file('pipe.zst.age')).size,
+    },
+    {
+      name: 'pipe: … | age | aws s3 cp - (same S3 server)',
+      s3: true,
+      cmd: (run) => shell(`${agePipe} | ${awsKeys}aws s3 cp - s3://${s3.bucket}/${db}-pipe-${run} ${s3.awsArgs}`),
+      size: (run) =>
+        Number(
+          execFileSync('bash', [
+            '-c',
+            `${awsKeys}aws s3api head-object --bucket ${s3.bucket} --key ${db}-pipe-${run} --query ContentLength ${s3.awsArgs}`,
+          ]),
+        ),
     },
   ];
   for (const node of nodes) {
@@ -127,7 +152,7 @@ async function benchDatabase(db) {
         serverPid: env.cluster.pid,
         ...(c.s3 && s3.pid ? { watch: [{ pid: s3.pid, label: 's3rver' }] } : {}),
       });
-      m.sizeBytes = c.dbops ? JSON.parse(m.stdout).object.storedBytes : c.size(); // --json prints the manifest
+      m.sizeBytes = c.dbops ? JSON.parse(m.stdout).object.storedBytes : c.size(run); // --json prints the manifest
       c.runs.push(m);
       log(
         `${db} run ${run}/${runs}: ${c.name.padEnd(40)} ${seconds(m.seconds).padStart(8)}  ${mib(m.sizeBytes).padStart(11)}  ` +

@@ -12,7 +12,7 @@ const HERE = fileURLToPath(import.meta.url);
 
 /**
  * The server $BENCH_S3_ENDPOINT names (its bucket created if missing), else s3rver started on `dir`.
- * Returns { label, endpoint, pid (undefined for an external server), bucket, cliArgs, stop() }.
+ * Returns { label, endpoint, pid (undefined for an external server), bucket, cliArgs, awsArgs, stop() }.
  */
 export async function startS3Server({ dir, bucket = 'bench' }) {
   const external = process.env.BENCH_S3_ENDPOINT;
@@ -34,6 +34,7 @@ async function useExternal(endpoint, bucket) {
     pid: undefined,
     bucket,
     cliArgs: ['--s3-endpoint', endpoint], // credentials and region: the standard AWS_* variables
+    awsArgs: `--endpoint-url ${endpoint}`,
     async stop() {},
   };
 }
@@ -70,6 +71,8 @@ async function startS3rver({ dir, bucket }) {
       '--s3-checksum',
       'WHEN_REQUIRED',
     ],
+    /** The same for the aws CLI (a shell fragment): s3rver takes any key, the CLI only needs one to sign with. */
+    awsArgs: `--endpoint-url ${endpoint} --region us-east-1`,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
