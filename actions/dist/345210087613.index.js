@@ -2351,6 +2351,8 @@ function explainStepFailure(error, timeoutMs) {
 //# sourceMappingURL=maintenance-session.js.map
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/tombstones.js
 var data_retention_tombstones = __webpack_require__(42837);
+// EXTERNAL MODULE: ./packages/core/lib/restore/tombstone-verdict.js
+var tombstone_verdict = __webpack_require__(33787);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/cutoffs.js
 var data_retention_cutoffs = __webpack_require__(37823);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/policy.js
@@ -2616,7 +2618,7 @@ async function collectionTombstones(client, target, maxTimeMS) {
 
 
 
-const TOMBSTONE_CHECK = 'erased rows absent';
+
 /** The database's tombstones, grouped per collection as PostgreSQL's per table; undefined when it has none. */
 async function readMongoTombstones(db) {
     const salt = (await db.collection(SALT_COLLECTION).findOne({ _id: 'salt' }))?.salt;
@@ -2666,19 +2668,7 @@ async function checkMongoTombstones(db, manifest, tombstones) {
         if (after > 0)
             held.push(`${table.schema}.${table.name}: ${after}`);
     }
-    if (reappeared.length > 0)
-        return {
-            name: TOMBSTONE_CHECK,
-            passed: false,
-            detail: `documents erased before this backup was taken are in it (${reappeared.join('; ')}): an erasure was undone; the backup must not be restored as it is`,
-        };
-    return {
-        name: TOMBSTONE_CHECK,
-        passed: true,
-        detail: held.length > 0
-            ? `${total} tombstones from ${source} replayed; this backup predates erasures and still holds those documents (${held.join('; ')}) until it rotates out`
-            : `${total} tombstones from ${source} replayed: no erased document is in the backup`,
-    };
+    return (0,tombstone_verdict/* tombstoneVerdict */.N)({ total, source, reappeared, held }, { one: 'document', many: 'documents' });
 }
 //# sourceMappingURL=tombstone-check.js.map
 // EXTERNAL MODULE: ./packages/core/lib/databases/dump-scope.js

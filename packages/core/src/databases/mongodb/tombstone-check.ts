@@ -10,10 +10,9 @@ import type { Db } from 'mongodb';
 import { type TombstoneSet, tombstoneHash } from '../../data-retention/tombstones.js';
 import type { BackupManifest } from '../../manifest/manifest.js';
 import type { CheckResult } from '../../restore/checks.js';
+import { tombstoneVerdict } from '../../restore/tombstone-verdict.js';
 import { keyText } from './data-retention-filter.js';
 import { SALT_COLLECTION, TOMBSTONE_COLLECTION, type Tombstone } from './data-retention-tombstones.js';
-
-export const TOMBSTONE_CHECK = 'erased rows absent';
 
 /** The database's tombstones, grouped per collection as PostgreSQL's per table; undefined when it has none. */
 export async function readMongoTombstones(db: Db): Promise<TombstoneSet | undefined> {
@@ -61,18 +60,5 @@ export async function checkMongoTombstones(
     if (before > 0) reappeared.push(`${table.schema}.${table.name}: ${before}`);
     if (after > 0) held.push(`${table.schema}.${table.name}: ${after}`);
   }
-  if (reappeared.length > 0)
-    return {
-      name: TOMBSTONE_CHECK,
-      passed: false,
-      detail: `documents erased before this backup was taken are in it (${reappeared.join('; ')}): an erasure was undone; the backup must not be restored as it is`,
-    };
-  return {
-    name: TOMBSTONE_CHECK,
-    passed: true,
-    detail:
-      held.length > 0
-        ? `${total} tombstones from ${source} replayed; this backup predates erasures and still holds those documents (${held.join('; ')}) until it rotates out`
-        : `${total} tombstones from ${source} replayed: no erased document is in the backup`,
-  };
+  return tombstoneVerdict({ total, source, reappeared, held }, { one: 'document', many: 'documents' });
 }

@@ -10,12 +10,11 @@ import type pg from 'pg';
 import { readTombstones, type TombstoneSet } from '../../data-retention/tombstones.js';
 import type { BackupManifest } from '../../manifest/manifest.js';
 import type { CheckResult } from '../../restore/checks.js';
+import { tombstoneVerdict } from '../../restore/tombstone-verdict.js';
 import { keyExpression, type SubjectColumn } from './subject-graph.js';
 
 /** Hashes sent to the server per statement. */
 const CHUNK = 10_000;
-
-export const TOMBSTONE_CHECK = 'erased rows absent';
 
 /**
  * `tombstones`: from the tombstones-from database; without it, the restored copy's own tombstone table (it knows
@@ -63,20 +62,7 @@ export async function checkTombstones(
   } finally {
     await client.query('ROLLBACK').catch(() => undefined);
   }
-  if (reappeared.length > 0)
-    return {
-      name: TOMBSTONE_CHECK,
-      passed: false,
-      detail: `rows erased before this backup was taken are in it (${reappeared.join('; ')}): an erasure was undone; the backup must not be restored as it is`,
-    };
-  return {
-    name: TOMBSTONE_CHECK,
-    passed: true,
-    detail:
-      held.length > 0
-        ? `${total} tombstones from ${source} replayed; this backup predates erasures and still holds those rows (${held.join('; ')}) until it rotates out`
-        : `${total} tombstones from ${source} replayed: no erased row is in the backup`,
-  };
+  return tombstoneVerdict({ total, source, reappeared, held }, { one: 'row', many: 'rows' });
 }
 
 async function primaryKey(

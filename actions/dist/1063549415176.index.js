@@ -1,5 +1,5 @@
-export const id = 1081415096064;
-export const ids = [1081415096064];
+export const id = 1063549415176;
+export const ids = [1063549415176];
 export const modules = {
 
 /***/ 42837:
@@ -1604,14 +1604,16 @@ function explainCheckFailure(error, timeoutMs) {
     return { status: 'unknown', reason: message };
 }
 //# sourceMappingURL=health-session.js.map
+// EXTERNAL MODULE: ./packages/core/lib/restore/tombstone-verdict.js
+var tombstone_verdict = __webpack_require__(33787);
 // EXTERNAL MODULE: ./packages/core/lib/databases/postgres/subject-graph.js
 var subject_graph = __webpack_require__(61535);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/postgres/tombstone-check.js
 
 
+
 /** Hashes sent to the server per statement. */
 const CHUNK = 10_000;
-const TOMBSTONE_CHECK = 'erased rows absent';
 /**
  * `tombstones`: from the tombstones-from database; without it, the restored copy's own tombstone table (it knows
  * only the erasures before its backup). Undefined when there is nothing to replay.
@@ -1658,19 +1660,7 @@ async function checkTombstones(client, manifest, tombstones) {
     finally {
         await client.query('ROLLBACK').catch(() => undefined);
     }
-    if (reappeared.length > 0)
-        return {
-            name: TOMBSTONE_CHECK,
-            passed: false,
-            detail: `rows erased before this backup was taken are in it (${reappeared.join('; ')}): an erasure was undone; the backup must not be restored as it is`,
-        };
-    return {
-        name: TOMBSTONE_CHECK,
-        passed: true,
-        detail: held.length > 0
-            ? `${total} tombstones from ${source} replayed; this backup predates erasures and still holds those rows (${held.join('; ')}) until it rotates out`
-            : `${total} tombstones from ${source} replayed: no erased row is in the backup`,
-    };
+    return (0,tombstone_verdict/* tombstoneVerdict */.N)({ total, source, reappeared, held }, { one: 'row', many: 'rows' });
 }
 async function primaryKey(client, schema, name) {
     const { rows } = await client.query(`SELECT c.oid::regclass::text AS table,
@@ -4179,6 +4169,36 @@ class MemoryLogger {
     }
 }
 //# sourceMappingURL=log.js.map
+
+/***/ }),
+
+/***/ 33787:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   N: () => (/* binding */ tombstoneVerdict)
+/* harmony export */ });
+/* unused harmony export TOMBSTONE_CHECK */
+/** restore-test's check that erased subjects stay erased, as both engines' replays name it. */
+const TOMBSTONE_CHECK = 'erased rows absent';
+/** The check's verdict, in the engine's words for what was erased (rows, documents). */
+function tombstoneVerdict(replay, noun) {
+    const { total, source, reappeared, held } = replay;
+    if (reappeared.length > 0)
+        return {
+            name: TOMBSTONE_CHECK,
+            passed: false,
+            detail: `${noun.many} erased before this backup was taken are in it (${reappeared.join('; ')}): an erasure was undone; the backup must not be restored as it is`,
+        };
+    return {
+        name: TOMBSTONE_CHECK,
+        passed: true,
+        detail: held.length > 0
+            ? `${total} tombstones from ${source} replayed; this backup predates erasures and still holds those ${noun.many} (${held.join('; ')}) until it rotates out`
+            : `${total} tombstones from ${source} replayed: no erased ${noun.one} is in the backup`,
+    };
+}
+//# sourceMappingURL=tombstone-verdict.js.map
 
 /***/ })
 
