@@ -2,7 +2,7 @@
 // dump, and SIGTERM to the CLI mid-backup, to S3 and to a local folder. Real FerretDB (test/harness/mongo.ts, or
 // MONGO_URL) and real s3rver; the cancel of the operation itself (an AbortSignal mid-upload) is in mongo-backup.test.ts.
 //
-// "During the dump" is made exact by a gate in the stored stream: the backup writes to a real LocalStorage, handed to
+// "During the dump" is made exact by a gate in the stored stream (harness/gated-storage.ts): the backup writes to a real LocalStorage, handed to
 // the operation through its seam for a storage it does not open itself (artifact://, the GitHub adapter's), whose put
 // holds the object's bytes after the first MiB until the test has changed the database. The dump reads only as fast
 // as storage takes its bytes (a few MiB of buffers ahead), so it is then inside `blobs`, the first of the collections,
@@ -15,7 +15,6 @@ import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { pipeline, Transform, type Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { BSON, type Db } from 'mongodb';
 import { FULL_SCOPE } from '../../packages/core/src/databases/engine.js';
@@ -28,8 +27,7 @@ import { restoreTest } from '../../packages/core/src/operations/restore-test.js'
 import { backupSummary } from '../../packages/core/src/report/backup-summary.js';
 import { renderSummary } from '../../packages/core/src/report/render-summary.js';
 import { Secrets } from '../../packages/core/src/secrets.js';
-import { LocalStorage } from '../../packages/core/src/storage/index.js';
-import type { Storage } from '../../packages/core/src/storage/types.js';
+import { gatedStorage } from '../harness/gated-storage.js';
 import { cleanEnv } from '../harness/github-action.js';
 import { startMongo, uniqueDatabase, urlWithPassword, type MongoServer } from '../harness/mongo.js';
 import { startS3Server, type S3Server, s3Client } from '../harness/s3.js';
@@ -123,32 +121,12 @@ interface GatedRun {
 /** A backup of `name` (default: the fixture's database) into a local folder; `during` runs once the gate is reached. */
 async function gatedBackup(during: () => Promise<void>, name?: string): Promise<GatedRun> {
   const dir = await fs.mkdtemp(path.join(work, 'gated-'));
-  const storage = new LocalStorage(dir, 'to');
-  const run = { dir, log: new MemoryLogger(), ran: false };
-  const put: Storage['put'] = (key, body, putOptions) => {
-    if (Buffer.isBuffer(body)) return storage.put(key, body, putOptions); // the manifest
-    let seen = 0;
-    const gate = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        seen += chunk.length;
-        if (run.ran || seen < GATE_BYTES) return callback(null, chunk);
-        run.ran = true;
-        during().then(() => callback(null, chunk), callback);
-      },
-    });
-    return storage.put(key, pipeline(body, gate, () => undefined) as Readable, putOptions);
-  };
-  const gated = new Proxy(storage, {
-    get: (target, property) => {
-      if (property === 'put') return put;
-      const value = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  const gate = gatedStorage(dir, during, GATE_BYTES);
+  const log = new MemoryLogger();
   const outcome = await backup(
-    options('artifact://faults', { log: run.log, artifacts: async () => gated, ...(name ? { database: name } : {}) }),
+    options('artifact://faults', { log, artifacts: async () => gate.storage, ...(name ? { database: name } : {}) }),
   ).catch((error: unknown) => error);
-  return { ...run, outcome };
+  return { dir, log, ran: gate.ran, outcome };
 }
 
 function succeeded(run: GatedRun): BackupResult {

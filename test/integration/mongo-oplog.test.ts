@@ -13,7 +13,6 @@ import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { pipeline, Transform, type Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { BSON, type Db, type Document } from 'mongodb';
 import { FULL_SCOPE } from '../../packages/core/src/databases/engine.js';
@@ -30,8 +29,7 @@ import { restoreTest } from '../../packages/core/src/operations/restore-test.js'
 import { backupSummary } from '../../packages/core/src/report/backup-summary.js';
 import { renderSummary } from '../../packages/core/src/report/render-summary.js';
 import { Secrets } from '../../packages/core/src/secrets.js';
-import { LocalStorage } from '../../packages/core/src/storage/index.js';
-import type { Storage } from '../../packages/core/src/storage/types.js';
+import { gatedStorage } from '../harness/gated-storage.js';
 import { runCli } from '../harness/cli.js';
 import {
   itUnless,
@@ -120,40 +118,20 @@ async function gatedBackup(
   extra: Partial<BackupOptions> = {},
 ): Promise<GatedRun> {
   const dir = await fs.mkdtemp(path.join(work, 'gated-'));
-  const storage = new LocalStorage(dir, 'to');
-  const run = { dir, log: new MemoryLogger(), ran: false };
-  const put: Storage['put'] = (key, body, putOptions) => {
-    if (Buffer.isBuffer(body)) return storage.put(key, body, putOptions); // the manifest
-    let seen = 0;
-    const gate = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        seen += chunk.length;
-        if (run.ran || seen < GATE_BYTES) return callback(null, chunk);
-        run.ran = true;
-        during().then(() => callback(null, chunk), callback);
-      },
-    });
-    return storage.put(key, pipeline(body, gate, () => undefined) as Readable, putOptions);
-  };
-  const gated = new Proxy(storage, {
-    get: (target, property) => {
-      if (property === 'put') return put;
-      const value = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  const gate = gatedStorage(dir, during, GATE_BYTES);
+  const log = new MemoryLogger();
   // Uncompressed, so that the gate's first MiB is the archive's first MiB.
   const outcome = await backup(
     backupOptions(server, database, {
       to: 'artifact://pit',
       compression: 'none',
       compressionLevel: 0,
-      log: run.log,
-      artifacts: async () => gated,
+      log,
+      artifacts: async () => gate.storage,
       ...extra,
     }),
   ).catch((error: unknown) => error);
-  return { ...run, outcome };
+  return { dir, log, ran: gate.ran, outcome };
 }
 
 function succeeded(run: GatedRun): BackupResult {
