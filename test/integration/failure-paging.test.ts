@@ -4,20 +4,12 @@
 // in for both services and records the exact requests; a service that is down only warns, and the keys never reach
 // any output or the state.
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backupDefinition, DbopsError, MemoryLogger, type RawInputs, Secrets, withNotifications } from '@dbops/core';
 import { runCli } from '../harness/cli.js';
+import { closedPort, type HttpRecorder, type Recorded, startRecorder } from '../harness/http-recorder.js';
 import { type PostgresServer, startPostgres } from '../harness/postgres.js';
-
-interface Recorded {
-  method: string;
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: any;
-}
 
 const ROUTING_KEY = 'R0UTINGKEYpd0123456789abcdef';
 const GENIE_KEY = 'genie-0000-1111-2222-secretkey';
@@ -32,9 +24,8 @@ const NOW_WINDOW = `daily ${at(-1)}-${at(1)} UTC`;
 const LATER_WINDOW = `daily ${at(2)}-${at(3)} UTC`;
 
 let pg: PostgresServer;
-let http: Server;
+let recorder: HttpRecorder;
 let service: string;
-let requests: Recorded[] = [];
 let work: string;
 /** What the stand-in answers; a test may make it answer 404, as Opsgenie does for an alert closed by hand. */
 let answer: (r: Recorded) => number = () => 202;
@@ -42,32 +33,17 @@ let answer: (r: Recorded) => number = () => 202;
 beforeAll(async () => {
   pg = await startPostgres();
   await pg.query('create table t as select g from generate_series(1, 10) g');
-  // Answers 202 with a JSON body, as both services do.
-  http = createServer((req: IncomingMessage, res: ServerResponse) => {
-    let text = '';
-    req.on('data', (c: Buffer) => (text += c.toString()));
-    req.on('end', () => {
-      const recorded = {
-        method: req.method!,
-        path: req.url!,
-        headers: req.headers,
-        body: text ? JSON.parse(text) : undefined,
-      };
-      requests.push(recorded);
-      res.writeHead(answer(recorded), { 'content-type': 'application/json' }).end('{"status":"success"}');
-    });
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  service = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  recorder = await startRecorder((r) => answer(r));
+  service = recorder.url;
 });
 
 afterAll(async () => {
   await pg?.stop();
-  http?.close();
+  await recorder?.close();
 });
 
 beforeEach(async () => {
-  requests = [];
+  recorder.requests.length = 0;
   answer = () => 202;
   work = await mkdtemp(join(tmpdir(), 'dbops-paging-'));
 });
@@ -95,7 +71,7 @@ function urlFor(kind: 'ok' | 'refused' | 'missing') {
 /** One backup run: 'ok' backs up the real database; 'refused' and 'missing' fail in two different ways. */
 async function run(kind: 'ok' | 'refused' | 'missing', inputs: RawInputs = {}) {
   const ctx = context();
-  const before = requests.length;
+  const before = recorder.requests.length;
   const error = await backup
     .run(
       {
@@ -116,7 +92,7 @@ async function run(kind: 'ok' | 'refused' | 'missing', inputs: RawInputs = {}) {
   // The error as the incident carries it: its parts through the run's secret register.
   const failed = error && `${error.code}: ${ctx.secrets.redact(error.message)}`;
   const fix = error?.hint && ctx.secrets.redact(error.hint);
-  const sent = requests.slice(before).sort((a, b) => a.path.localeCompare(b.path));
+  const sent = recorder.requests.slice(before).sort((a, b) => a.path.localeCompare(b.path));
   return { outcome: error?.code ?? 'ok', failed, fix, sent, log: ctx.log.lines };
 }
 
@@ -244,7 +220,7 @@ test('one incident per job: triggered, quiet on a repeat, updated on another err
     },
   ]);
   // The note follows the priority on Opsgenie's side.
-  const og = requests.filter((r) => r.path.startsWith('/og/')).map((r) => r.method);
+  const og = recorder.requests.filter((r) => r.path.startsWith('/og/')).map((r) => r.method);
   expect(og).toEqual(['POST', 'PUT', 'POST']);
 
   // The recovery resolves both.
@@ -280,7 +256,7 @@ test('one incident per job: triggered, quiet on a repeat, updated on another err
     expect(text).not.toContain('s3cret');
   }
   // A key travels only where its service reads it: PagerDuty's in routing_key, Opsgenie's in the header.
-  for (const { body } of requests) {
+  for (const { body } of recorder.requests) {
     const { routing_key, ...rest } = body;
     expect([undefined, ROUTING_KEY]).toContain(routing_key);
     for (const secret of [ROUTING_KEY, GENIE_KEY, 's3cret']) expect(JSON.stringify(rest)).not.toContain(secret);
@@ -336,7 +312,9 @@ test('without alert-state every failed run outside a window triggers, and a succ
     [],
   ]);
   // Same job, same key: the services merge the triggers into one incident. No streak without state.
-  expect(new Set(requests.map((r) => r.body.dedup_key ?? r.body.alias))).toEqual(new Set(['dbops:backup:failed']));
+  expect(new Set(recorder.requests.map((r) => r.body.dedup_key ?? r.body.alias))).toEqual(
+    new Set(['dbops:backup:failed']),
+  );
   expect(runs[2]!.sent[1]!.body.payload.custom_details).toEqual({
     action: 'backup',
     'alert-key': 'backup',
@@ -374,8 +352,8 @@ test('through the command line: a paging service that is down warns, the exit co
   );
   expect(failed.stderr).toContain('PagerDuty: trigger dbops:backup:failed (critical)');
   // Outside GitHub the incident names the host it ran on.
-  expect(requests).toHaveLength(1);
-  expect(requests[0]!.body.payload.summary).toMatch(/^dbops backup failed on \S+: CONNECTION_FAILED: /);
+  expect(recorder.requests).toHaveLength(1);
+  expect(recorder.requests[0]!.body.payload.summary).toMatch(/^dbops backup failed on \S+: CONNECTION_FAILED: /);
 
   const ok = await runCli(args(urlFor('ok')), { ...env, DBOPS_PAGERDUTY_URL: down });
   expect(ok.code).toBe(0);
@@ -413,12 +391,3 @@ test('a bad paging URL is refused before the run, naming the input', async () =>
   expect(JSON.stringify(error)).not.toContain(ROUTING_KEY);
   expect(await readdir(work)).toEqual([]);
 });
-
-/** A port nothing listens on: a service that is down. */
-async function closedPort(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}

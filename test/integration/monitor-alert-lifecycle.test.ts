@@ -1,8 +1,6 @@
 // Incidents with a lifecycle, on a real PostgreSQL and against a local HTTP server standing in for PagerDuty and
 // Opsgenie: a finding triggers once, persists quietly, resolves when it clears; a maintenance window keeps it quiet
 // and its end re-arms it; a service that is down only warns; the keys never reach any output.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,45 +16,8 @@ import {
 } from '@dbops/core';
 import { parseWindow } from '../../packages/core/src/maintenance-window/window.js';
 import { runCli } from '../harness/cli.js';
+import { closedPort, startRecorder } from '../harness/http-recorder.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
-
-interface Recorded {
-  method: string;
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: any;
-}
-
-/** A local HTTP server that records every request and answers 202, as both services do, or what `status` says. */
-async function startRecorder(status: (req: Recorded) => number = () => 202) {
-  const requests: Recorded[] = [];
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    let text = '';
-    req.on('data', (c) => (text += c));
-    req.on('end', () => {
-      const recorded = {
-        method: req.method!,
-        path: req.url!,
-        headers: req.headers,
-        body: text ? JSON.parse(text) : undefined,
-      };
-      requests.push(recorded);
-      res.writeHead(status(recorded), { 'content-type': 'application/json' }).end('{"status":"success"}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-/** A port nothing listens on: a service that is down. */
-async function closedPort(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
 
 const ROUTING_KEY = 'R0UTINGKEYpd0123456789abcdef';
 const GENIE_KEY = 'genie-0000-1111-2222-secretkey';
