@@ -6,7 +6,7 @@
  * (`<dir>/<bucket>/._S3rver_uploads/<uploadId>/`). s3rver also does not verify SigV4 signatures: a wrong secret
  * key is accepted, only an unknown access key id is refused.
  */
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
@@ -45,7 +45,16 @@ export interface S3Server {
    * call the server lacks). undefined: requests are served as they come again.
    */
   beforeEach(before: BeforeRequest | undefined): void;
+  /**
+   * From now on, uploads are answered as by another kind of server: `object-etag-not-md5` gives completed and
+   * one-request objects an ETag that is no MD5 of their bytes (as S3 does under SSE-KMS); `corrupt-stored-parts`
+   * flips a byte of each part once it is stored, after its ETag was computed from the bytes received (a server
+   * that damages what it keeps). undefined: uploads are served as they come again.
+   */
+  alterUploads(how: UploadAlteration | undefined): void;
 }
+
+export type UploadAlteration = 'object-etag-not-md5' | 'corrupt-stored-parts';
 
 export type BeforeRequest = (request: {
   method: string;
@@ -84,6 +93,7 @@ interface KoaContext {
   status: number;
   type: string;
   body: unknown;
+  set(header: string, value: string): void;
   req: IncomingMessage;
 }
 type Middleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
@@ -96,6 +106,8 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
   const app = new S3rver({ address: '127.0.0.1', port: options.port ?? 0, silent: true, directory });
   const requests: ReceivedRequest[] = [];
   app.middleware.unshift(multipartUploads(directory));
+  let alteration: UploadAlteration | undefined;
+  app.middleware.unshift(alterUploads(directory, () => alteration));
   let cutAfter: number | undefined;
   app.middleware.unshift(cutDownloads(() => cutAfter));
   let before: BeforeRequest | undefined;
@@ -139,6 +151,39 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
     beforeEach(handler) {
       before = handler;
     },
+    alterUploads(how) {
+      alteration = how;
+    },
+  };
+}
+
+/** The server behaviours of S3Server.alterUploads, applied to PUT object, UploadPart and CompleteMultipartUpload. */
+function alterUploads(directory: string, alteration: () => UploadAlteration | undefined): Middleware {
+  return async (ctx, next) => {
+    await next();
+    const how = alteration();
+    if (!how || ctx.status >= 300) return;
+    const [bucket = ''] = ctx.path.split('/').filter(Boolean);
+    const { uploadId, partNumber } = ctx.query;
+    if (how === 'corrupt-stored-parts' && ctx.method === 'PUT' && typeof uploadId === 'string') {
+      const part = path.join(directory, bucket, '._S3rver_uploads', uploadId, String(partNumber));
+      const bytes = await readFile(part);
+      const middle = bytes.length >> 1;
+      bytes.writeUInt8(bytes.readUInt8(middle) ^ 0xff, middle);
+      await writeFile(part, bytes);
+    }
+    if (how === 'object-etag-not-md5') {
+      const notMd5 = `"${'0'.repeat(32)}"`;
+      if (ctx.method === 'PUT' && uploadId === undefined) ctx.set('ETag', notMd5);
+      if (ctx.method === 'POST' && typeof uploadId === 'string') {
+        // s3rver's answer: an object its own middleware turns into XML, or that XML already.
+        const completed = (ctx.body as { CompleteMultipartUploadResult?: { ETag: string } })
+          .CompleteMultipartUploadResult;
+        if (completed) completed.ETag = notMd5;
+        else if (typeof ctx.body === 'string')
+          ctx.body = ctx.body.replace(/<ETag>[^<]*<\/ETag>/, `<ETag>${xml(notMd5)}</ETag>`);
+      }
+    }
   };
 }
 

@@ -140,7 +140,14 @@ export interface BackupManifest {
   exactCountMaxBytes: number;
   schemaFingerprint: SchemaFingerprint;
   verification: {
+    /** The stored object was read back and found equal to what was sent: after the upload, or as it was written. */
     checksumReread: boolean;
+    /**
+     * How the stored bytes were checked against those sent (absent in older manifests: `reread`):
+     * `reread` after the upload (SHA-256 and size), `read-behind` each write read back as it was written (local
+     * storage), `part-md5` the MD5 the S3 server computed of each stored part (ETag) matched that of the part sent.
+     */
+    storedCheck?: 'reread' | 'read-behind' | 'part-md5';
     archiveListed: boolean;
     tableDataEntries: number;
     expectedTables: number;

@@ -19,7 +19,7 @@ import { createAgeEncryptStream, recipientFingerprint } from '../crypto/age/inde
 import { openStorage, type ArtifactStorageOpener, type S3Options } from '../storage/index.js';
 import { putRecord } from '../storage/put-record.js';
 import { verifyStoredObject } from './verify-stored.js';
-import type { Storage } from '../storage/types.js';
+import type { PutResult, Storage, StoredCheck } from '../storage/types.js';
 import {
   checkManifest,
   serializeManifest,
@@ -184,7 +184,11 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
         },
         ...(written.parts ? { parts: written.parts } : {}),
         ...dumped.contents,
-        verification: { checksumReread: true, ...dumped.verification },
+        verification: {
+          checksumReread: written.storedCheck !== 'part-md5',
+          storedCheck: written.storedCheck,
+          ...dumped.verification,
+        },
         ...(options.github ? { github: options.github } : {}),
         dbops: { version: DBOPS_VERSION },
       };
@@ -248,6 +252,8 @@ interface Written {
   dumped: DumpRecord;
   rawBytes: number;
   storedBytes: number;
+  /** How the stored bytes were checked against those sent (for parts: the weakest of theirs). */
+  storedCheck: StoredCheck | 'reread';
 }
 
 /** The single stream: one archive, verified on the side while it streams, then read back from storage. */
@@ -262,14 +268,15 @@ async function writeArchive(input: WriteInput): Promise<Written> {
   let dumped: DumpRecord;
   try {
     dumped = await stream.verify();
-    await verifyStoredObject(storage, key, stream.storedBytes, stream.sha256, input.signal);
+    // The storage checked the object as it stored it, or it is read back now.
+    if (!stream.checked) await verifyStoredObject(storage, key, stream.storedBytes, stream.sha256, input.signal);
   } catch (error) {
     log.warn(`${storage.locate(key)} failed verification`);
     throw error;
   }
   const { rawBytes, storedBytes, sha256 } = stream;
   const object = { file: key.slice(key.lastIndexOf('/') + 1), key, rawBytes, storedBytes, sha256 };
-  return { object, dumped, rawBytes, storedBytes };
+  return { object, dumped, rawBytes, storedBytes, storedCheck: stream.checked ?? 'reread' };
 }
 
 /** jobs > 1: the dump program's directory format, each file stored as a part of the backup as soon as it is complete. */
@@ -282,7 +289,7 @@ async function writeParts(input: WriteInput & { jobs: number }): Promise<Written
   });
   await input.source.release();
   const { toc, parts, record, rawBytes, storedBytes } = written;
-  return { object: toc, parts, dumped: record, rawBytes, storedBytes };
+  return { object: toc, parts, dumped: record, rawBytes, storedBytes, storedCheck: 'reread' };
 }
 
 /** Fails unless the backup's object and every part are stored with the sizes its manifest gives. */
@@ -358,10 +365,12 @@ async function dumpToStorage(input: DumpStreamInput) {
   const flowing = pipeline([dump.source, ...stages, body], { signal: abort.signal }).catch(fail);
   const sizeHint = input.source.sizeHint;
   const storing = input.storage
-    .put(input.key, body, { signal: abort.signal, contentType: 'application/octet-stream', sizeHint })
+    .put(input.key, body, { signal: abort.signal, contentType: 'application/octet-stream', sizeHint, check: true })
     .catch(fail);
+  let stored: PutResult | undefined;
   try {
     const results = await Promise.allSettled([flowing, storing]);
+    if (results[1].status === 'fulfilled') stored = results[1].value;
     const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     if (errors.length > 0) {
       // The storage layer has aborted its upload by now; the dump process is killed by the abort.
@@ -381,7 +390,13 @@ async function dumpToStorage(input: DumpStreamInput) {
   log.info(
     `Dumped ${formatBytes(rawBytes)} → stored ${formatBytes(digest.bytes)} in ${formatSeconds(seconds)} (${formatRate(rawBytes, seconds)})`,
   );
-  return { rawBytes, storedBytes: digest.bytes, sha256: digest.sha256, verify: dump.verify };
+  return {
+    rawBytes,
+    storedBytes: digest.bytes,
+    sha256: digest.sha256,
+    verify: dump.verify,
+    ...(stored?.checked ? { checked: stored.checked } : {}),
+  };
 }
 
 function storageOrDumpError(error: unknown): DbopsError {

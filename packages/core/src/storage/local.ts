@@ -8,7 +8,8 @@ import { makeDirectory } from '../files/make-directory.js';
 import { readChunkSize } from '../files/read-chunk-size.js';
 import { formatBytes } from '../format.js';
 import { checkKey } from './key.js';
-import type { IncompleteUpload, IncompleteUploads, PutOptions, Storage, StoredObject } from './types.js';
+import { ReadBehind } from './read-behind.js';
+import type { IncompleteUpload, IncompleteUploads, PutOptions, PutResult, Storage, StoredObject } from './types.js';
 
 /** Files put() and preflight() create for a moment; list() never shows them. */
 const PARTIAL_FILE = /^\.(.+)\.partial-[0-9a-f]{16}$/;
@@ -71,9 +72,10 @@ export class LocalStorage implements Storage {
       );
   }
 
-  async put(key: string, body: Readable | Buffer, options: PutOptions = {}): Promise<{ size: number }> {
+  async put(key: string, body: Readable | Buffer, options: PutOptions = {}): Promise<PutResult> {
     try {
-      return await this.write(key, body, options.signal);
+      const size = await this.write(key, body, options);
+      return options.check ? { size, checked: 'read-behind' } : { size };
     } catch (error) {
       if (!Buffer.isBuffer(body)) body.destroy(); // whoever feeds the body must not wait for a reader that is gone
       // The storage's own failure (a full disk) is the cause even when the abort it set off got here first.
@@ -163,11 +165,8 @@ export class LocalStorage implements Storage {
     return file;
   }
 
-  private async write(
-    key: string,
-    body: Readable | Buffer,
-    signal: AbortSignal | undefined,
-  ): Promise<{ size: number }> {
+  private async write(key: string, body: Readable | Buffer, options: PutOptions): Promise<number> {
+    const { signal } = options;
     const target = this.pathOf(key);
     if (signal?.aborted) throw cancelled();
     // Fails before anything is streamed; the link below is what guarantees no overwrite.
@@ -179,13 +178,13 @@ export class LocalStorage implements Storage {
     const temp = path.join(directory, `.${path.basename(target)}.partial-${randomHex()}`);
     let linked = false;
     try {
-      const size = await this.writeDurably(temp, target, body, signal);
+      const size = await this.writeDurably(temp, target, body, options);
       await fs.link(temp, target).catch((error: unknown) => {
         throw hasCode(error, 'EEXIST') ? this.alreadyExists(key) : this.fail(error, 'write', target);
       });
       linked = true;
       await syncDirectory(directory);
-      return { size };
+      return size;
     } finally {
       await fs.rm(temp, { force: true });
       // A failed put leaves no trace: not even the (now empty) directories it made for its file.
@@ -209,20 +208,25 @@ export class LocalStorage implements Storage {
 
   /**
    * Streams body into a new file (`file`, the temp file that becomes `target`) and flushes it to disk. Errors of the
-   * body itself pass through unchanged; the storage's own name `target`, the file the user knows of.
+   * body itself pass through unchanged; the storage's own name `target`, the file the user knows of. With `check`,
+   * each write is read back at once and compared: the same proof as reading the file again after the put, without
+   * a second pass over it once the stream has ended.
    */
   private async writeDurably(
     file: string,
     target: string,
     body: Readable | Buffer,
-    signal: AbortSignal | undefined,
+    options: PutOptions,
   ): Promise<number> {
-    const handle = await fs.open(file, 'wx').catch((error: unknown) => {
+    const { signal } = options;
+    // Opened for reading too: a checked put reads back each write.
+    const handle = await fs.open(file, 'wx+').catch((error: unknown) => {
       throw this.fail(error, 'write', target);
     });
     try {
       const source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
       let size = 0;
+      const readBehind = options.check ? new ReadBehind(handle) : undefined;
       // addAbortSignal destroys the source on abort, which ends the loop even while the source is stalled.
       for await (const chunk of signal ? addAbortSignal(signal, source) : source) {
         const bytes: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
@@ -241,6 +245,7 @@ export class LocalStorage implements Storage {
             );
           offset += bytesWritten;
         }
+        if (readBehind && !(await this.holds(readBehind, bytes, size, target))) throw this.notWritten(target, size);
         size += bytes.length;
       }
       await handle.sync().catch((error: unknown) => {
@@ -254,6 +259,18 @@ export class LocalStorage implements Storage {
     } finally {
       await handle.close();
     }
+  }
+
+  private holds(readBehind: ReadBehind, written: Buffer, position: number, target: string): Promise<boolean> {
+    return readBehind.holds(written, position).catch((error: unknown) => {
+      throw this.fail(error, 'read', target);
+    });
+  }
+
+  private notWritten(target: string, position: number): DbopsError {
+    return new DbopsError('VERIFY_FAILED', `${target} does not hold what was written to it at byte ${position}`, {
+      hint: 'The file system returned other bytes than were written (a failing disk, or another process writing the same file). Nothing was recorded as a backup.',
+    });
   }
 
   private async makeDirectory(directory: string): Promise<void> {

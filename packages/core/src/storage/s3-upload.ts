@@ -6,7 +6,8 @@ import { cancelled, DbopsError, invalidInput } from '../errors.js';
 import { INPUTS, locate, objectKey, type S3Bucket, type S3Options } from './s3-client.js';
 import { alreadyExists, s3Failure } from './s3-errors.js';
 import { abortLeftover } from './s3-multipart-cleanup.js';
-import type { PutOptions, Storage } from './types.js';
+import { PartCheck } from './s3-part-check.js';
+import type { PutOptions, PutResult, Storage } from './types.js';
 
 const MiB = 1024 * 1024;
 const MIN_PART_SIZE = 5 * MiB;
@@ -54,7 +55,7 @@ export async function uploadObject(
   key: string,
   body: Readable | Buffer,
   options: PutOptions,
-): Promise<{ size: number }> {
+): Promise<PutResult> {
   const { bucket, settings, objects } = to;
   const Key = objectKey(bucket, key);
   const { signal } = options;
@@ -65,10 +66,15 @@ export async function uploadObject(
   // Upload reads from `counter`; the caller's stream feeds it. Destroying `counter` is how a put is cancelled:
   // Upload then stops reading, waits for the parts in flight, aborts the multipart upload, and only then rejects.
   // (upload.abort() would reject at once and leave that cleanup running in the background, racing the caller.)
+  // Small parts keep memory low (about partSize × (queueSize + 2)); S3 allows 10,000 parts, so a larger expected
+  // object gets larger parts (sized for 9,000, leaving room for an object larger than its hint).
+  const partSize = Math.max(settings.partSize, Math.ceil((options.sizeHint ?? 0) / 9_000));
+  const check = options.check ? new PartCheck(bucket.client, Key, partSize) : undefined;
   let size = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       size += chunk.length;
+      check?.update(chunk);
       callback(null, chunk);
     },
   });
@@ -81,9 +87,7 @@ export async function uploadObject(
 
   const upload = new Upload({
     client: bucket.client,
-    // Small parts keep memory low (about partSize × (queueSize + 2)); S3 allows 10,000 parts, so a larger
-    // expected object gets larger parts (sized for 9,000, leaving room for an object larger than its hint).
-    partSize: Math.max(settings.partSize, Math.ceil((options.sizeHint ?? 0) / 9_000)),
+    partSize,
     queueSize: settings.queueSize,
     leavePartsOnError: false,
     params: {
@@ -107,6 +111,7 @@ export async function uploadObject(
     throw s3Failure(bucket, error, 'writing', key, leftover);
   } finally {
     signal?.removeEventListener('abort', onAbort);
+    check?.stopListening();
   }
   if (signal?.aborted) {
     // Cancelled after the last byte was sent: the object is complete, but the caller asked for nothing to remain.
@@ -127,7 +132,7 @@ export async function uploadObject(
       },
     );
   }
-  return { size };
+  return check?.matches() ? { size, checked: 'part-md5' } : { size };
 }
 
 function objectParams(options: S3Options): UploadSettings['objectParams'] {

@@ -12,7 +12,7 @@ import { locate, objectKey, s3Bucket, type S3Bucket, type S3Options } from './s3
 import { s3Failure, statusOf } from './s3-errors.js';
 import { discardIncomplete, listIncomplete } from './s3-multipart-cleanup.js';
 import { uploadObject, uploadSettings, type UploadSettings } from './s3-upload.js';
-import type { IncompleteUpload, IncompleteUploads, PutOptions, Storage, StoredObject } from './types.js';
+import type { IncompleteUpload, IncompleteUploads, PutOptions, PutResult, Storage, StoredObject } from './types.js';
 
 /**
  * Backups in an S3 bucket (or an S3-compatible server). The client and its configuration are in s3-client.ts,
@@ -39,7 +39,7 @@ export class S3Storage implements Storage {
   }
 
   /** A failed or cancelled put settles only after its multipart upload is aborted: nothing is left under the key. */
-  async put(key: string, body: Readable | Buffer, options: PutOptions = {}): Promise<{ size: number }> {
+  async put(key: string, body: Readable | Buffer, options: PutOptions = {}): Promise<PutResult> {
     try {
       return await uploadObject({ bucket: this.bucket, settings: this.settings, objects: this }, key, body, options);
     } catch (error) {

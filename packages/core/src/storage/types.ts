@@ -28,6 +28,26 @@ export interface PutOptions {
   contentType?: string;
   /** An upper estimate of the size, so multipart uploads can pick parts small enough for memory, big enough for S3's part limit. */
   sizeHint?: number;
+  /**
+   * Check, while the bytes are stored, that the storage holds exactly what was sent; put() then says how in
+   * `checked`. A storage that cannot (or, for this object, could not) leaves `checked` out: the caller reads back.
+   */
+  check?: boolean;
+}
+
+/**
+ * How a put() checked that the stored object is what was sent, with no read after the upload:
+ * - `read-behind`: each write was read back from the file right after it was written and compared byte for byte
+ *   (local storage);
+ * - `part-md5`: the MD5 that the S3 server computed of every part it stored (its ETag) equals the MD5 of the bytes
+ *   sent for that part, the completed object's ETag is what those parts (or the whole bytes sent) give, and the
+ *   object's size is the size sent (s3-part-check.ts).
+ */
+export type StoredCheck = 'read-behind' | 'part-md5';
+
+export interface PutResult {
+  size: number;
+  checked?: StoredCheck;
 }
 
 /**
@@ -41,7 +61,7 @@ export interface Storage {
   /** Checks the location is usable before a long job starts: bucket exists and credentials work, or the directory is writable. */
   preflight(): Promise<void>;
   /** Streams body to key. Fails with ALREADY_EXISTS if key exists. Returns the number of bytes stored. */
-  put(key: string, body: Readable | Buffer, options?: PutOptions): Promise<{ size: number }>;
+  put(key: string, body: Readable | Buffer, options?: PutOptions): Promise<PutResult>;
   /** Streams an object. Fails with STORAGE_NOT_FOUND if it does not exist. */
   get(key: string, options?: { signal?: AbortSignal }): Promise<Readable>;
   /** undefined when the key does not exist. */
