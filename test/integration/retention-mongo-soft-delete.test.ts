@@ -247,12 +247,12 @@ it('writes tombstones before the delete, and takes back those of documents the d
     },
     undefined,
     {
+      ...tombstones,
       record: async (keys) => {
         const hashes = await tombstones.record(keys);
         writtenBeforeDelete = await accounts().countDocuments({ _id: { $in: [4, 2] } });
         return hashes;
       },
-      takeBack: (keys) => tombstones.takeBack(keys),
     },
   );
   expect(batch).toEqual({ found: 4, rows: 2, keys: ['4', '2'] });

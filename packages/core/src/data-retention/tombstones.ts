@@ -22,6 +22,11 @@ export interface TableTombstones {
   hashes: string[];
   /** ISO 8601, one per hash. */
   erasedAt: string[];
+  /**
+   * When each erasure had completed (ISO 8601), or null while it had not, one per hash: MongoDB's, whose tombstone
+   * is written before its delete. Absent where the tombstone commits with its erasure (PostgreSQL's).
+   */
+  completedAt?: Array<string | null>;
 }
 
 export interface TombstoneSet {
