@@ -37,10 +37,7 @@ export async function readMongoTombstones(db: Db): Promise<TombstoneSet | undefi
     tables.set(key, table);
     table.hashes.push(stone._id);
     table.erasedAt.push(stone.erased_at.toISOString());
-    // A tombstone older than completion times counts as completed when it was written, as it always did.
-    table.completedAt!.push(
-      stone.completed_at === undefined ? stone.erased_at.toISOString() : (stone.completed_at?.toISOString() ?? null),
-    );
+    table.completedAt!.push(completedAt(stone));
   }
   return { salt, tables: [...tables.values()] };
 }
@@ -87,12 +84,21 @@ export async function checkMongoTombstones(
 }
 
 /**
+ * When the tombstone's erasure completed (ISO 8601), or null while it had not. A tombstone written before dbops
+ * recorded completions (no `completed_at` at all) counts as completed when it was written, as it always did.
+ */
+export function completedAt(stone: Pick<Tombstone, 'erased_at' | 'completed_at'>): string | null {
+  if (stone.completed_at === undefined) return stone.erased_at.toISOString();
+  return stone.completed_at?.toISOString() ?? null;
+}
+
+/**
  * For each collection, the time from which the backup can no longer hold a document deleted before it (ms since the
  * epoch): the oplog's end for a point-in-time backup (the start of that second: an entry within it may be past the
  * end); otherwise when the backup began reading the collection, or the backup's start for a manifest that does not
  * say (earlier than any collection's read: a document deleted in between is then not flagged, never flagged wrongly).
  */
-function consistencyPoints(manifest: BackupManifest): (collection: string) => number {
+export function consistencyPoints(manifest: BackupManifest): (collection: string) => number {
   const section = manifest.mongodb;
   const started = Date.parse(manifest.startedAt);
   if (section?.consistency === 'point-in-time' && section.oplog) {
