@@ -222,6 +222,6 @@ test('the next run finishes an erasure a crash left half done: tombstones comple
   for (const stone of stones) expect(stone.completed_at).toBeInstanceOf(Date);
   expect(log.lines).toContain(
     'info: ' +
-    "Rule 'deleted-accounts': an earlier run stopped mid-erasure; 1 tombstones completed (their documents are gone), 1 taken back (their documents are no longer expired)",
+      "Rule 'deleted-accounts': an earlier run stopped mid-erasure; 1 tombstones completed (their documents are gone), 1 taken back (their documents are no longer expired)",
   );
 }, 120_000);

@@ -108,7 +108,10 @@ export async function collectionTombstones(
       const unfinished = new Set(
         (
           await tombstones
-            .find({ database, collection: name, completed_at: { $type: 'null' } }, { projection: { _id: 1 }, maxTimeMS })
+            .find(
+              { database, collection: name, completed_at: { $type: 'null' } },
+              { projection: { _id: 1 }, maxTimeMS },
+            )
             .toArray()
         ).map((t) => t._id),
       );
@@ -128,7 +131,10 @@ export async function collectionTombstones(
       const expired = new Set(
         (
           await collection
-            .find({ $and: [idIn(present), purgeableFilter(target, await readHeld())] }, { projection: { _id: 1 }, maxTimeMS })
+            .find(
+              { $and: [idIn(present), purgeableFilter(target, await readHeld())] },
+              { projection: { _id: 1 }, maxTimeMS },
+            )
             .toArray()
         ).map((d) => keyText(d._id)),
       );
