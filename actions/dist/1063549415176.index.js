@@ -8,6 +8,8 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Bm: () => (/* binding */ readTombstones),
 /* harmony export */   K6: () => (/* binding */ recordTombstones),
+/* harmony export */   K9: () => (/* binding */ completeTombstones),
+/* harmony export */   Y_: () => (/* binding */ erases),
 /* harmony export */   Zg: () => (/* binding */ withTombstones),
 /* harmony export */   cX: () => (/* binding */ tombstoneHash)
 /* harmony export */ });
@@ -21,6 +23,13 @@ export const modules = {
  * The hash is SHA-256 of `salt \n schema.table \n key`, the key as a legal hold's subject_id gives it. The salt is
  * random per database and stored in dbops_retention_salt: without it, a tombstone of a small integer key could be
  * found by hashing every integer.
+ *
+ * A tombstone commits with its erasure, but `erased_at` is the transaction's start (now()): a purge batch that
+ * archives before it commits can start before a backup and commit after the backup's snapshot, which then rightly
+ * holds the row while the live tombstone says it was erased before the backup. So each tombstone also gets
+ * `completed_at`, set once the erasing transaction has committed (`completeTombstones`, later than the commit); a
+ * backup that started before it may hold the row. A tombstone visible with `completed_at` null is one whose commit
+ * was not yet followed by that update (a crash in between): the next erasure completes it.
  */
 
 const TOMBSTONE_TABLE = 'public.dbops_retention_tombstones';
@@ -40,11 +49,33 @@ async function ensureTombstoneTables(client) {
     erased_at timestamptz NOT NULL DEFAULT now(),
     erased_by text NOT NULL,
     PRIMARY KEY (table_schema, table_name, key_sha256))`);
+    await addCompletedAt(client);
     await client.query(`INSERT INTO ${SALT_TABLE} (salt) VALUES ($1) ON CONFLICT DO NOTHING`, [
         (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(32).toString('hex'),
     ]);
     const { rows } = await client.query(`SELECT salt FROM ${SALT_TABLE}`);
     return rows[0].salt;
+}
+/**
+ * The completion column, added to tables from before it: their tombstones count as completed when they were written,
+ * as they always did. Checked first, so the ALTER (and its lock) happens once per database, not per batch.
+ */
+async function addCompletedAt(client) {
+    const { rows } = await client.query(`SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'completed_at' AND NOT attisdropped`, [TOMBSTONE_TABLE]);
+    if (rows.length > 0)
+        return;
+    await client.query(`ALTER TABLE ${TOMBSTONE_TABLE} ADD COLUMN IF NOT EXISTS completed_at timestamptz`);
+    await client.query(`UPDATE ${TOMBSTONE_TABLE} SET completed_at = erased_at WHERE completed_at IS NULL`);
+    // Small: only the tombstones of erasures whose commit is not yet followed by completeTombstones.
+    await client.query(`CREATE INDEX IF NOT EXISTS dbops_retention_tombstones_uncompleted ON ${TOMBSTONE_TABLE} (key_sha256) WHERE completed_at IS NULL`);
+}
+/**
+ * After an erasing transaction has committed, outside it: every tombstone visible without `completed_at` gets the
+ * time now. A tombstone commits only with its erasure, so all of them are of committed erasures: this run's, and any
+ * a crash left before this step.
+ */
+async function completeTombstones(client) {
+    await client.query(`UPDATE ${TOMBSTONE_TABLE} SET completed_at = clock_timestamp() WHERE completed_at IS NULL`);
 }
 /**
  * Records erased keys of `table` (regclass text) in the caller's transaction, so they commit with the erasure or not
@@ -60,7 +91,8 @@ async function recordTombstones(client, table, keys, by) {
     const { schema, name } = rows[0];
     await client.query(`INSERT INTO ${TOMBSTONE_TABLE} (table_schema, table_name, key_sha256, erased_by)
      SELECT $1, $2, h, $4 FROM unnest($3::text[]) AS h
-     ON CONFLICT (table_schema, table_name, key_sha256) DO UPDATE SET erased_at = excluded.erased_at, erased_by = excluded.erased_by`, [schema, name, [...new Set(keys.map((k) => tombstoneHash(salt, schema, name, k)))], by]);
+     ON CONFLICT (table_schema, table_name, key_sha256)
+       DO UPDATE SET erased_at = excluded.erased_at, completed_at = NULL, erased_by = excluded.erased_by`, [schema, name, [...new Set(keys.map((k) => tombstoneHash(salt, schema, name, k)))], by]);
 }
 /** The database's tombstones, or undefined when it has none (no tombstone table). */
 async function readTombstones(client) {
@@ -70,12 +102,22 @@ async function readTombstones(client) {
     const salt = (await client.query(`SELECT salt FROM ${SALT_TABLE}`)).rows[0]?.salt;
     if (salt === undefined)
         return undefined;
+    // A backup from before completion times has no completed_at column: its tombstones are judged by erased_at.
+    const { rows: columns } = await client.query(`SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'completed_at' AND NOT attisdropped`, [TOMBSTONE_TABLE]);
+    const iso = (column) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+    const completed = columns.length > 0 ? `array_agg(${iso('completed_at')} ORDER BY key_sha256)` : 'NULL';
     const { rows } = await client.query(`SELECT table_schema AS schema, table_name AS name, array_agg(key_sha256 ORDER BY key_sha256) AS hashes,
-            array_agg(to_char(erased_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') ORDER BY key_sha256) AS erased_at
+            array_agg(${iso('erased_at')} ORDER BY key_sha256) AS erased_at, ${completed} AS completed_at
        FROM ${TOMBSTONE_TABLE} GROUP BY 1, 2 ORDER BY 1, 2`);
     return {
         salt,
-        tables: rows.map((r) => ({ schema: r.schema, name: r.name, hashes: r.hashes, erasedAt: r.erased_at })),
+        tables: rows.map((r) => ({
+            schema: r.schema,
+            name: r.name,
+            hashes: r.hashes,
+            erasedAt: r.erased_at,
+            ...(r.completed_at ? { completedAt: r.completed_at } : {}),
+        })),
     };
 }
 /**
@@ -83,8 +125,12 @@ async function readTombstones(client) {
  * become tombstones in the batch's own transaction, after the rule's archive step (`step`) when it has one. Other
  * rules keep `step` as it is: an age rule's expired rows are not people who asked to be forgotten.
  */
+/** A rule whose deletes are erasures (tombstones): soft-delete with `then: erase`. */
+function erases(target) {
+    return target.kind === 'soft-delete' && target.action === 'delete';
+}
 function withTombstones(client, target, step) {
-    if (target.kind !== 'soft-delete' || target.action !== 'delete')
+    if (!erases(target))
         return step;
     return async (rows, keys) => {
         await step?.(rows, keys);
@@ -1643,9 +1689,15 @@ async function checkTombstones(client, manifest, tombstones) {
                 const { rows } = await client.query(`SELECT r.hash FROM (SELECT encode(sha256(convert_to($1 || E'\\n' || $2 || E'\\n' || ${(0,subject_graph/* keyExpression */.Gp)(key.columns, 't')}, 'UTF8')), 'hex') AS hash
                     FROM ${key.table} AS t) AS r
             WHERE r.hash = ANY($3::text[])`, [set.salt, `${table.schema}.${table.name}`, hashes]);
-                const erasedAt = new Map(hashes.map((h, j) => [h, Date.parse(times[j])]));
+                // Completion per hash; NaN (before nothing) when not yet recorded; -Infinity for the copy's own.
+                const completedAt = new Map(hashes.map((h, j) => {
+                    if (!tombstones)
+                        return [h, Number.NEGATIVE_INFINITY];
+                    const at = table.completedAt ? table.completedAt[i + j] : times[j];
+                    return [h, at == null ? Number.NaN : Date.parse(at)];
+                }));
                 for (const { hash } of rows) {
-                    if (erasedAt.get(hash) < backupTime)
+                    if (completedAt.get(hash) < backupTime)
                         before++;
                     else
                         after++;

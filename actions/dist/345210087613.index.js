@@ -1441,6 +1441,7 @@ function globPattern(pattern) {
 function startMongoDumpStream(options) {
     const { db, signal } = options;
     const dropped = [];
+    const readStarted = new Map();
     const onDropped = (collection) => {
         dropped.push(collection);
         options.onDropped?.(collection);
@@ -1451,7 +1452,7 @@ function startMongoDumpStream(options) {
             collection: c.name,
             metadata: c.metadata,
             size: c.bytes,
-            ...(c.metadata.type === 'view' ? {} : { documents: () => rawDocuments(options, c, onDropped) }),
+            ...(c.metadata.type === 'view' ? {} : { documents: () => rawDocuments(options, c, onDropped, readStarted) }),
         })),
         ...(options.oplog ? [{ ...OPLOG_NAMESPACE, documents: options.oplog }] : []),
     ], { serverVersion: options.serverVersion, toolVersion: options.toolVersion });
@@ -1486,6 +1487,7 @@ function startMongoDumpStream(options) {
         archive,
         written: writer.namespaces,
         dropped,
+        readStarted,
     };
 }
 const BATCH_DOCUMENTS = 1000;
@@ -1511,7 +1513,9 @@ function batchSizeFor(collection) {
  * drop is reported rather than failing the backup: a temporary collection that goes away must not cost the night's
  * backup. Any other failure fails it.
  */
-async function* rawDocuments(options, collection, onDropped) {
+async function* rawDocuments(options, collection, onDropped, readStarted) {
+    // Before the cursor opens: a document deleted before this time cannot be in what it reads.
+    readStarted.set(collection.name, new Date());
     const cursor = options.db.collection(collection.name).find({}, { raw: true, batchSize: batchSizeFor(collection) });
     let documents = 0;
     let failure;
@@ -1965,7 +1969,7 @@ function readError(target, what, error) {
  * EOF block, the same documents on both sides of the stream; an empty dump of a non-empty database fails), and
  * returns what the manifest records of it.
  */
-function dumpRecord(database, origin, topology, archive, { written, dropped }, collections, settings, oplog) {
+function dumpRecord(database, origin, topology, archive, { written, dropped, readStarted, }, collections, settings, oplog) {
     const byName = new Map(archive.namespaces.map((ns) => [ns.collection, ns]));
     checkOplog(archive, written, oplog);
     const droppedNames = new Set(dropped.map((d) => d.collection));
@@ -2000,6 +2004,7 @@ function dumpRecord(database, origin, topology, archive, { written, dropped }, c
             documents: ns.documents,
             bytes: ns.bytes,
             documentsBefore: c.documents,
+            ...(readStarted.has(c.name) ? { readStartedAt: readStarted.get(c.name).toISOString() } : {}),
             indexes: c.metadata.indexes.map(indexSummary),
             ...(Object.keys(options).length > 0 ? { options } : {}),
             ...(droppedNames.has(c.name) ? { droppedDuringBackup: true } : {}),
@@ -2566,13 +2571,18 @@ function keyText(id) {
  * as receipts and holds write it: ObjectId hex, the string, the number), never the `_id` itself, with the time of the
  * erasure. They live in the rule's own database, so a backup of it carries them: the collection
  * `dbops_retention_tombstones` (`_id` the hash, which already names the collection; `database`, `collection`,
- * `erased_at`, `erased_by`), the salt in `dbops_retention_salt` (one document, random per database).
+ * `erased_at`, `completed_at`, `erased_by`), the salt in `dbops_retention_salt` (one document, random per database).
  *
- * MongoDB has no transaction to write them in with the delete. They are written before it, and taken back for the
- * documents the delete left (changed or put under a hold meanwhile): a crash in between leaves a tombstone of a
- * document that is still there and still expired, which the next run erases. Never the other way round, an erased
- * document without its tombstone.
+ * MongoDB has no transaction to write them in with the delete. They are written before it (`erased_at`,
+ * `completed_at: null`), taken back for the documents the delete left (changed or put under a hold meanwhile), and
+ * completed once the delete has returned (`completed_at`): never an erased document without its tombstone. A backup
+ * that read the collection before `completed_at` may hold the document rightly (restore-test's check compares the
+ * two: tombstone-check.ts), so the time that counts is the completion, not `erased_at`. A crash in between leaves
+ * tombstones with `completed_at: null`; the next run of the rule finishes them (`finishUnfinished`) before its
+ * batches. Tombstones written before dbops recorded completions have no `completed_at` at all: they count as
+ * completed at `erased_at`, as they always did.
  */
+
 
 
 const TOMBSTONE_COLLECTION = 'dbops_retention_tombstones';
@@ -2590,6 +2600,11 @@ async function collectionTombstones(client, target, maxTimeMS) {
     const tombstones = client.db(database).collection(TOMBSTONE_COLLECTION);
     const hash = (key) => (0,data_retention_tombstones/* tombstoneHash */.cX)(salt, database, name, key);
     const by = `retention-purge:${target.rule}`;
+    const takeBack = async (keys) => {
+        if (keys.length === 0)
+            return;
+        await tombstones.deleteMany({ _id: { $in: keys.map(hash) } }, { maxTimeMS });
+    };
     return {
         async record(keys) {
             if (keys.length === 0)
@@ -2599,17 +2614,45 @@ async function collectionTombstones(client, target, maxTimeMS) {
             const writes = [...new Set(keys.map(hash))].map((h) => ({
                 updateOne: {
                     filter: { _id: h },
-                    update: { $set: { database, collection: name, erased_at: erasedAt, erased_by: by } },
+                    update: { $set: { database, collection: name, erased_at: erasedAt, completed_at: null, erased_by: by } },
                     upsert: true,
                 },
             }));
             await tombstones.bulkWrite(writes, { ordered: false, maxTimeMS });
             return keys.map(hash);
         },
-        async takeBack(keys) {
+        takeBack,
+        async complete(keys) {
             if (keys.length === 0)
                 return;
-            await tombstones.deleteMany({ _id: { $in: keys.map(hash) } }, { maxTimeMS });
+            await tombstones.updateMany({ _id: { $in: keys.map(hash) } }, { $set: { completed_at: new Date() } }, { maxTimeMS });
+        },
+        async finishUnfinished(readHeld) {
+            // Only an explicit null: older tombstones have no completed_at at all, and their deletes are long done.
+            const unfinished = new Set((await tombstones
+                .find({ database, collection: name, completed_at: { $type: 'null' } }, { projection: { _id: 1 }, maxTimeMS })
+                .toArray()).map((t) => t._id));
+            if (unfinished.size === 0)
+                return { completed: 0, takenBack: 0 };
+            const present = [];
+            const collection = client.db(database).collection(name);
+            for await (const { _id } of collection.find({}, { projection: { _id: 1 }, maxTimeMS })) {
+                const h = hash(keyText(_id));
+                if (!unfinished.has(h))
+                    continue;
+                unfinished.delete(h);
+                present.push(_id);
+            }
+            // What is left of `unfinished` has no document any more: its delete ran.
+            const gone = [...unfinished];
+            if (gone.length > 0)
+                await tombstones.updateMany({ _id: { $in: gone } }, { $set: { completed_at: new Date() } }, { maxTimeMS });
+            const expired = new Set((await collection
+                .find({ $and: [idIn(present), purgeableFilter(target, await readHeld())] }, { projection: { _id: 1 }, maxTimeMS })
+                .toArray()).map((d) => keyText(d._id)));
+            const kept = present.map(keyText).filter((k) => !expired.has(k));
+            await takeBack(kept);
+            return { completed: gone.length, takenBack: kept.length };
         },
     };
 }
@@ -2627,10 +2670,17 @@ async function readMongoTombstones(db) {
     const tables = new Map();
     for await (const stone of db.collection(TOMBSTONE_COLLECTION).find({}, { sort: { _id: 1 } })) {
         const key = `${stone.database}.${stone.collection}`;
-        const table = tables.get(key) ?? { schema: stone.database, name: stone.collection, hashes: [], erasedAt: [] };
+        const table = tables.get(key) ?? {
+            schema: stone.database,
+            name: stone.collection,
+            hashes: [],
+            erasedAt: [],
+            completedAt: [],
+        };
         tables.set(key, table);
         table.hashes.push(stone._id);
         table.erasedAt.push(stone.erased_at.toISOString());
+        table.completedAt.push(completedAt(stone));
     }
     return { salt, tables: [...tables.values()] };
 }
@@ -2644,18 +2694,23 @@ async function checkMongoTombstones(db, manifest, tombstones) {
         return undefined;
     const source = tombstones ? 'tombstones-from' : "the backup's own tombstone collection";
     const total = set.tables.reduce((n, t) => n + t.hashes.length, 0);
-    const backupTime = Date.parse(manifest.startedAt);
+    const readFrom = consistencyPoints(manifest);
     const reappeared = [];
     const held = [];
     const present = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
     for (const table of set.tables) {
         if (!present.has(table.name))
             continue; // not in this backup: none of its documents can be back
-        const erasedAt = new Map(table.hashes.map((h, i) => [h, Date.parse(table.erasedAt[i])]));
+        const backupTime = readFrom(table.name);
+        // Completion time per hash; NaN (never before anything) while the erasure had not completed.
+        const completedAt = new Map(table.hashes.map((h, i) => {
+            const at = table.completedAt ? table.completedAt[i] : table.erasedAt[i];
+            return [h, at == null ? Number.NaN : Date.parse(at)];
+        }));
         let before = 0;
         let after = 0;
         for await (const { _id } of db.collection(table.name).find({}, { projection: { _id: 1 } })) {
-            const at = erasedAt.get((0,data_retention_tombstones/* tombstoneHash */.cX)(set.salt, table.schema, table.name, keyText(_id)));
+            const at = completedAt.get((0,data_retention_tombstones/* tombstoneHash */.cX)(set.salt, table.schema, table.name, keyText(_id)));
             if (at === undefined)
                 continue;
             if (at < backupTime)
@@ -2669,6 +2724,31 @@ async function checkMongoTombstones(db, manifest, tombstones) {
             held.push(`${table.schema}.${table.name}: ${after}`);
     }
     return (0,tombstone_verdict/* tombstoneVerdict */.N)({ total, source, reappeared, held }, { one: 'document', many: 'documents' });
+}
+/**
+ * When the tombstone's erasure completed (ISO 8601), or null while it had not. A tombstone written before dbops
+ * recorded completions (no `completed_at` at all) counts as completed when it was written, as it always did.
+ */
+function completedAt(stone) {
+    if (stone.completed_at === undefined)
+        return stone.erased_at.toISOString();
+    return stone.completed_at?.toISOString() ?? null;
+}
+/**
+ * For each collection, the time from which the backup can no longer hold a document deleted before it (ms since the
+ * epoch): the oplog's end for a point-in-time backup (the start of that second: an entry within it may be past the
+ * end); otherwise when the backup began reading the collection, or the backup's start for a manifest that does not
+ * say (earlier than any collection's read: a document deleted in between is then not flagged, never flagged wrongly).
+ */
+function consistencyPoints(manifest) {
+    const section = manifest.mongodb;
+    const started = Date.parse(manifest.startedAt);
+    if (section?.consistency === 'point-in-time' && section.oplog) {
+        const end = section.oplog.end.t * 1000;
+        return () => end;
+    }
+    const readStarted = new Map((section?.collections ?? []).flatMap((c) => (c.readStartedAt ? [[c.name, Date.parse(c.readStartedAt)]] : [])));
+    return (collection) => readStarted.get(collection) ?? started;
 }
 //# sourceMappingURL=tombstone-check.js.map
 // EXTERNAL MODULE: ./packages/core/lib/databases/dump-scope.js
@@ -3564,13 +3644,18 @@ tombstones) {
     }
     await tombstones?.record(ids.map(keyText));
     const { deletedCount } = await collection.deleteMany(filter, { maxTimeMS });
-    if (deletedCount === ids.length)
+    if (deletedCount === ids.length) {
+        // Only now is the erasure done: a backup that read the collection before this may rightly hold them.
+        await tombstones?.complete(ids.map(keyText));
         return { found: ids.length, rows: deletedCount, keys: ids.map(keyText) };
+    }
     // Which of them went: those still there were changed meanwhile (or held) and stay, without a tombstone.
     const left = await collection.find(idIn(ids), { projection: { _id: 1 }, maxTimeMS }).toArray();
     const stayed = new Set(left.map((d) => keyText(d._id)));
     await tombstones?.takeBack([...stayed]);
-    return { found: ids.length, rows: deletedCount, keys: ids.map(keyText).filter((k) => !stayed.has(k)) };
+    const deleted = ids.map(keyText).filter((k) => !stayed.has(k));
+    await tombstones?.complete(deleted);
+    return { found: ids.length, rows: deletedCount, keys: deleted };
 }
 //# sourceMappingURL=data-retention-batch.js.map
 // EXTERNAL MODULE: ./packages/core/lib/databases/mongodb/oplog-window.js
@@ -3805,6 +3890,12 @@ async function purgeCollections(client, plan, options) {
             const tombstones = target.kind === 'soft-delete' && target.action === 'delete'
                 ? await collectionTombstones(client, target, maxTimeMS)
                 : undefined;
+            if (tombstones) {
+                // A run that stopped between tombstone and delete (or delete and completion) is finished first.
+                const finished = await tombstones.finishUnfinished(() => readHeldIds(client, target, maxTimeMS));
+                if (finished.completed + finished.takenBack > 0)
+                    log.info(`Rule '${target.rule}': an earlier run stopped mid-erasure; ${finished.completed} tombstones completed (their documents are gone), ${finished.takenBack} taken back (their documents are no longer expired)`);
+            }
             for (;;) {
                 if (!(await waitForRoom()))
                     break;

@@ -632,6 +632,11 @@ async function eraseSubject(client, policy, options) {
                 tombstones = await applyErase(client, scope, plan);
         }
         await client.query(dryRun ? 'ROLLBACK' : 'COMMIT');
+        // Committed: only now may a backup no longer hold the erased rows (tombstones.ts). The erasure stands if this
+        // fails: its tombstones then read as not yet completed (a backup holding the rows is not flagged) until the next
+        // erasure completes them.
+        if (tombstones > 0)
+            await (0,data_retention_tombstones/* completeTombstones */.K9)(client).catch(() => undefined);
         const action = then.action;
         return {
             rule: rule.name,

@@ -951,6 +951,18 @@ class PurgeRun {
                 result.archives.push(...archived); // committed: only now does the receipt name it
                 for (const key of outcome.keys)
                     hash.update(`${key}\n`);
+                // Committed: only now may a backup no longer hold the batch's rows. Should this fail, the batch stays counted
+                // and its tombstones are completed by the next erasure.
+                if ((0,tombstones/* erases */.Y_)(target)) {
+                    try {
+                        await (0,tombstones/* completeTombstones */.K9)(this.client);
+                    }
+                    catch (error) {
+                        this.outcome = 'failed';
+                        this.error = await this.batchError(error, target, result);
+                        return false;
+                    }
+                }
                 await this.options.onBatch?.({
                     rule: target.rule,
                     table: target.table,

@@ -398,7 +398,7 @@ const RESTORE_CHECK_INPUTS = [
     },
     {
         name: 'tombstones-from',
-        description: "The live database (a URL of the backup's engine) whose tombstones of erased rows or documents (subject-erase, retention-purge erase rules) are replayed on the restored copy: an erased row in a backup taken after its erasure fails the test; one taken before is counted. Without it, the copy's own tombstones are replayed when it has them.",
+        description: "The live database (a URL of the backup's engine) whose tombstones of erased rows or documents (subject-erase, retention-purge erase rules) are replayed on the restored copy: an erased row in a backup taken after its erasure had completed fails the test; one taken before or during it is counted. Without it, the copy's own tombstones are replayed when it has them.",
         type: 'url',
         schemes: ['postgres', 'postgresql', 'mongodb', 'mongodb+srv'],
         secret: true,

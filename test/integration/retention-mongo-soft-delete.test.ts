@@ -173,7 +173,16 @@ it('then: erase deletes them in batches, leaves a salted-hash tombstone per eras
       erased_by: 'retention-purge:deleted-accounts',
     });
     expect(tombstone.erased_at).toBeInstanceOf(Date);
-    expect(Object.keys(tombstone).sort()).toEqual(['_id', 'collection', 'database', 'erased_at', 'erased_by']);
+    // Completed once the delete returned: never before the tombstone was written.
+    expect(tombstone.completed_at.getTime()).toBeGreaterThanOrEqual(tombstone.erased_at.getTime());
+    expect(Object.keys(tombstone).sort()).toEqual([
+      '_id',
+      'collection',
+      'completed_at',
+      'database',
+      'erased_at',
+      'erased_by',
+    ]);
   }
   expect(result.receipt).toMatchObject({ sequence: 1 });
   // A second run finds nothing more, and keeps the tombstones and the salt.
@@ -247,12 +256,12 @@ it('writes tombstones before the delete, and takes back those of documents the d
     },
     undefined,
     {
+      ...tombstones,
       record: async (keys) => {
         const hashes = await tombstones.record(keys);
         writtenBeforeDelete = await accounts().countDocuments({ _id: { $in: [4, 2] } });
         return hashes;
       },
-      takeBack: (keys) => tombstones.takeBack(keys),
     },
   );
   expect(batch).toEqual({ found: 4, rows: 2, keys: ['4', '2'] });

@@ -124,6 +124,10 @@ it('records tombstones for a subject erase and for a retention-purge erase rule,
     ['users', 'subject-erase'],
   ]);
   for (const r of rows) expect(r.key_sha256).toMatch(/^[0-9a-f]{64}$/);
+  // Both completed once their transaction had committed (a backup started before that may hold the rows).
+  expect(
+    await q('SELECT erased_by FROM dbops_retention_tombstones WHERE completed_at IS NULL OR completed_at < erased_at'),
+  ).toEqual([]);
   const [salt] = await q<{ salt: string }>('SELECT salt FROM dbops_retention_salt');
   expect(salt!.salt).toMatch(/^[0-9a-f]{64}$/);
 });

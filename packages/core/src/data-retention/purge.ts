@@ -23,7 +23,7 @@ import type { RetentionPlan } from './plan.js';
 import type { DataRetentionPolicy } from './policy.js';
 import { type ResolvedPolicy, type RetentionAction, type RuleTarget, resolveRuleTargets } from './targets.js';
 import { budgetSpent, type Pacing, pauseAfterBatch } from './throttle.js';
-import { withTombstones } from './tombstones.js';
+import { completeTombstones, erases, withTombstones } from './tombstones.js';
 import { type VacuumOutcome, vacuumPurged } from './vacuum.js';
 
 export const DEFAULT_PURGE_STATEMENT_TIMEOUT_MS = 30_000;
@@ -318,6 +318,17 @@ class PurgeRun {
         result.batches++;
         result.archives.push(...archived); // committed: only now does the receipt name it
         for (const key of outcome.keys) hash.update(`${key}\n`);
+        // Committed: only now may a backup no longer hold the batch's rows. Should this fail, the batch stays counted
+        // and its tombstones are completed by the next erasure.
+        if (erases(target)) {
+          try {
+            await completeTombstones(this.client);
+          } catch (error) {
+            this.outcome = 'failed';
+            this.error = await this.batchError(error, target, result);
+            return false;
+          }
+        }
         await this.options.onBatch?.({
           rule: target.rule,
           table: target.table,

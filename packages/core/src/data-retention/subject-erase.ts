@@ -17,7 +17,7 @@ import { checkPolicyCatalog } from '../databases/postgres/data-retention-catalog
 import { asDbopsError, DbopsError, invalidInput } from '../errors.js';
 import { type DataRetentionPolicy, qualifiedNameText, type SoftDeleteRule } from './policy.js';
 import { heldError, type SubjectScope, subjectScope } from './subject-scope.js';
-import { recordTombstones } from './tombstones.js';
+import { completeTombstones, recordTombstones } from './tombstones.js';
 
 export interface SubjectEraseOptions {
   table: string;
@@ -84,6 +84,10 @@ export async function eraseSubject(
       if (!dryRun) tombstones = await applyErase(client, scope, plan);
     }
     await client.query(dryRun ? 'ROLLBACK' : 'COMMIT');
+    // Committed: only now may a backup no longer hold the erased rows (tombstones.ts). The erasure stands if this
+    // fails: its tombstones then read as not yet completed (a backup holding the rows is not flagged) until the next
+    // erasure completes them.
+    if (tombstones > 0) await completeTombstones(client).catch(() => undefined);
     const action = then.action;
     return {
       rule: rule.name,

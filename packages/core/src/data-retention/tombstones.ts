@@ -6,6 +6,13 @@
  * The hash is SHA-256 of `salt \n schema.table \n key`, the key as a legal hold's subject_id gives it. The salt is
  * random per database and stored in dbops_retention_salt: without it, a tombstone of a small integer key could be
  * found by hashing every integer.
+ *
+ * A tombstone commits with its erasure, but `erased_at` is the transaction's start (now()): a purge batch that
+ * archives before it commits can start before a backup and commit after the backup's snapshot, which then rightly
+ * holds the row while the live tombstone says it was erased before the backup. So each tombstone also gets
+ * `completed_at`, set once the erasing transaction has committed (`completeTombstones`, later than the commit); a
+ * backup that started before it may hold the row. A tombstone visible with `completed_at` null is one whose commit
+ * was not yet followed by that update (a crash in between): the next erasure completes it.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
@@ -22,6 +29,11 @@ export interface TableTombstones {
   hashes: string[];
   /** ISO 8601, one per hash. */
   erasedAt: string[];
+  /**
+   * When each erasure had completed (ISO 8601), or null while it had not (not yet recorded), one per hash: a backup
+   * that began before it may rightly hold the subject. Absent from tombstones older than the field: `erasedAt` then.
+   */
+  completedAt?: Array<string | null>;
 }
 
 export interface TombstoneSet {
@@ -45,11 +57,39 @@ export async function ensureTombstoneTables(client: pg.ClientBase): Promise<stri
     erased_at timestamptz NOT NULL DEFAULT now(),
     erased_by text NOT NULL,
     PRIMARY KEY (table_schema, table_name, key_sha256))`);
+  await addCompletedAt(client);
   await client.query(`INSERT INTO ${SALT_TABLE} (salt) VALUES ($1) ON CONFLICT DO NOTHING`, [
     randomBytes(32).toString('hex'),
   ]);
   const { rows } = await client.query<{ salt: string }>(`SELECT salt FROM ${SALT_TABLE}`);
   return rows[0]!.salt;
+}
+
+/**
+ * The completion column, added to tables from before it: their tombstones count as completed when they were written,
+ * as they always did. Checked first, so the ALTER (and its lock) happens once per database, not per batch.
+ */
+async function addCompletedAt(client: pg.ClientBase): Promise<void> {
+  const { rows } = await client.query(
+    `SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'completed_at' AND NOT attisdropped`,
+    [TOMBSTONE_TABLE],
+  );
+  if (rows.length > 0) return;
+  await client.query(`ALTER TABLE ${TOMBSTONE_TABLE} ADD COLUMN IF NOT EXISTS completed_at timestamptz`);
+  await client.query(`UPDATE ${TOMBSTONE_TABLE} SET completed_at = erased_at WHERE completed_at IS NULL`);
+  // Small: only the tombstones of erasures whose commit is not yet followed by completeTombstones.
+  await client.query(
+    `CREATE INDEX IF NOT EXISTS dbops_retention_tombstones_uncompleted ON ${TOMBSTONE_TABLE} (key_sha256) WHERE completed_at IS NULL`,
+  );
+}
+
+/**
+ * After an erasing transaction has committed, outside it: every tombstone visible without `completed_at` gets the
+ * time now. A tombstone commits only with its erasure, so all of them are of committed erasures: this run's, and any
+ * a crash left before this step.
+ */
+export async function completeTombstones(client: pg.ClientBase): Promise<void> {
+  await client.query(`UPDATE ${TOMBSTONE_TABLE} SET completed_at = clock_timestamp() WHERE completed_at IS NULL`);
 }
 
 /**
@@ -69,7 +109,8 @@ export async function recordTombstones(client: pg.ClientBase, table: string, key
   await client.query(
     `INSERT INTO ${TOMBSTONE_TABLE} (table_schema, table_name, key_sha256, erased_by)
      SELECT $1, $2, h, $4 FROM unnest($3::text[]) AS h
-     ON CONFLICT (table_schema, table_name, key_sha256) DO UPDATE SET erased_at = excluded.erased_at, erased_by = excluded.erased_by`,
+     ON CONFLICT (table_schema, table_name, key_sha256)
+       DO UPDATE SET erased_at = excluded.erased_at, completed_at = NULL, erased_by = excluded.erased_by`,
     [schema, name, [...new Set(keys.map((k) => tombstoneHash(salt, schema, name, k)))], by],
   );
 }
@@ -83,14 +124,33 @@ export async function readTombstones(client: pg.ClientBase): Promise<TombstoneSe
   if (!exists[0]?.t || !exists[0].s) return undefined;
   const salt = (await client.query<{ salt: string }>(`SELECT salt FROM ${SALT_TABLE}`)).rows[0]?.salt;
   if (salt === undefined) return undefined;
-  const { rows } = await client.query<{ schema: string; name: string; hashes: string[]; erased_at: string[] }>(
+  // A backup from before completion times has no completed_at column: its tombstones are judged by erased_at.
+  const { rows: columns } = await client.query(
+    `SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'completed_at' AND NOT attisdropped`,
+    [TOMBSTONE_TABLE],
+  );
+  const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+  const completed = columns.length > 0 ? `array_agg(${iso('completed_at')} ORDER BY key_sha256)` : 'NULL';
+  const { rows } = await client.query<{
+    schema: string;
+    name: string;
+    hashes: string[];
+    erased_at: string[];
+    completed_at: Array<string | null> | null;
+  }>(
     `SELECT table_schema AS schema, table_name AS name, array_agg(key_sha256 ORDER BY key_sha256) AS hashes,
-            array_agg(to_char(erased_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') ORDER BY key_sha256) AS erased_at
+            array_agg(${iso('erased_at')} ORDER BY key_sha256) AS erased_at, ${completed} AS completed_at
        FROM ${TOMBSTONE_TABLE} GROUP BY 1, 2 ORDER BY 1, 2`,
   );
   return {
     salt,
-    tables: rows.map((r) => ({ schema: r.schema, name: r.name, hashes: r.hashes, erasedAt: r.erased_at })),
+    tables: rows.map((r) => ({
+      schema: r.schema,
+      name: r.name,
+      hashes: r.hashes,
+      erasedAt: r.erased_at,
+      ...(r.completed_at ? { completedAt: r.completed_at } : {}),
+    })),
   };
 }
 
@@ -99,12 +159,17 @@ export async function readTombstones(client: pg.ClientBase): Promise<TombstoneSe
  * become tombstones in the batch's own transaction, after the rule's archive step (`step`) when it has one. Other
  * rules keep `step` as it is: an age rule's expired rows are not people who asked to be forgotten.
  */
+/** A rule whose deletes are erasures (tombstones): soft-delete with `then: erase`. */
+export function erases(target: RuleTarget): boolean {
+  return target.kind === 'soft-delete' && target.action === 'delete';
+}
+
 export function withTombstones(
   client: pg.ClientBase,
   target: RuleTarget,
   step: BeforeCommit | undefined,
 ): BeforeCommit | undefined {
-  if (target.kind !== 'soft-delete' || target.action !== 'delete') return step;
+  if (!erases(target)) return step;
   return async (rows, keys) => {
     await step?.(rows, keys);
     await recordTombstones(client, target.table, keys, `retention-purge:${target.rule}`);

@@ -45,6 +45,12 @@ export interface MongoManifestCollection {
   bytes: number;
   /** Documents counted before the collection was dumped; differs from `documents` if it was written meanwhile. */
   documentsBefore: number;
+  /**
+   * When the backup began reading the collection (ISO 8601, just before its cursor opened; absent from older
+   * manifests and for views): a document deleted before this is not in the archive, which restore-test's tombstone
+   * check relies on.
+   */
+  readStartedAt?: string;
   /** Index names and keys (the archive's metadata has the full specifications). */
   indexes: Array<{ name: string; key: Record<string, number | string>; unique?: true }>;
   /** listCollections' options in relaxed Extended JSON (capped, size, validator, collation...), when there are any. */

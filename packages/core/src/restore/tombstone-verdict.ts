@@ -9,9 +9,15 @@ export interface TombstoneReplay {
   total: number;
   /** Where they came from: tombstones-from, or the copy's own. */
   source: string;
-  /** "table: n" for each table holding subjects erased before the backup was taken: an erasure undone. */
+  /**
+   * "table: n" for each table holding subjects whose erasure had completed before the backup read that table: an
+   * erasure undone.
+   */
   reappeared: string[];
-  /** "table: n" for each table holding subjects erased after it: expected, until the backup rotates out. */
+  /**
+   * "table: n" for each table holding subjects erased after (or while) the backup read it: expected, until the
+   * backup rotates out.
+   */
   held: string[];
 }
 

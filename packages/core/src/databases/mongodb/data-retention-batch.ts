@@ -64,10 +64,16 @@ export async function runCollectionBatch(
   }
   await tombstones?.record(ids.map(keyText));
   const { deletedCount } = await collection.deleteMany(filter, { maxTimeMS });
-  if (deletedCount === ids.length) return { found: ids.length, rows: deletedCount, keys: ids.map(keyText) };
+  if (deletedCount === ids.length) {
+    // Only now is the erasure done: a backup that read the collection before this may rightly hold them.
+    await tombstones?.complete(ids.map(keyText));
+    return { found: ids.length, rows: deletedCount, keys: ids.map(keyText) };
+  }
   // Which of them went: those still there were changed meanwhile (or held) and stay, without a tombstone.
   const left = await collection.find(idIn(ids), { projection: { _id: 1 }, maxTimeMS }).toArray();
   const stayed = new Set(left.map((d) => keyText(d._id)));
   await tombstones?.takeBack([...stayed]);
-  return { found: ids.length, rows: deletedCount, keys: ids.map(keyText).filter((k) => !stayed.has(k)) };
+  const deleted = ids.map(keyText).filter((k) => !stayed.has(k));
+  await tombstones?.complete(deleted);
+  return { found: ids.length, rows: deletedCount, keys: deleted };
 }

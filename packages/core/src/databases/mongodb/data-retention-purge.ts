@@ -176,6 +176,14 @@ export async function purgeCollections(
         target.kind === 'soft-delete' && target.action === 'delete'
           ? await collectionTombstones(client, target, maxTimeMS)
           : undefined;
+      if (tombstones) {
+        // A run that stopped between tombstone and delete (or delete and completion) is finished first.
+        const finished = await tombstones.finishUnfinished(() => readHeldIds(client, target, maxTimeMS));
+        if (finished.completed + finished.takenBack > 0)
+          log.info(
+            `Rule '${target.rule}': an earlier run stopped mid-erasure; ${finished.completed} tombstones completed (their documents are gone), ${finished.takenBack} taken back (their documents are no longer expired)`,
+          );
+      }
       for (;;) {
         if (!(await waitForRoom())) break;
         const batchStart = performance.now();

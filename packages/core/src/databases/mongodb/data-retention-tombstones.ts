@@ -4,16 +4,21 @@
  * as receipts and holds write it: ObjectId hex, the string, the number), never the `_id` itself, with the time of the
  * erasure. They live in the rule's own database, so a backup of it carries them: the collection
  * `dbops_retention_tombstones` (`_id` the hash, which already names the collection; `database`, `collection`,
- * `erased_at`, `erased_by`), the salt in `dbops_retention_salt` (one document, random per database).
+ * `erased_at`, `completed_at`, `erased_by`), the salt in `dbops_retention_salt` (one document, random per database).
  *
- * MongoDB has no transaction to write them in with the delete. They are written before it, and taken back for the
- * documents the delete left (changed or put under a hold meanwhile): a crash in between leaves a tombstone of a
- * document that is still there and still expired, which the next run erases. Never the other way round, an erased
- * document without its tombstone.
+ * MongoDB has no transaction to write them in with the delete. They are written before it (`erased_at`,
+ * `completed_at: null`), taken back for the documents the delete left (changed or put under a hold meanwhile), and
+ * completed once the delete has returned (`completed_at`): never an erased document without its tombstone. A backup
+ * that read the collection before `completed_at` may hold the document rightly (restore-test's check compares the
+ * two: tombstone-check.ts), so the time that counts is the completion, not `erased_at`. A crash in between leaves
+ * tombstones with `completed_at: null`; the next run of the rule finishes them (`finishUnfinished`) before its
+ * batches. Tombstones written before dbops recorded completions have no `completed_at` at all: they count as
+ * completed at `erased_at`, as they always did.
  */
 import { randomBytes } from 'node:crypto';
 import type { AnyBulkWriteOperation, MongoClient } from 'mongodb';
 import { tombstoneHash } from '../../data-retention/tombstones.js';
+import { idIn, keyText, purgeableFilter } from './data-retention-filter.js';
 import type { CollectionTarget } from './data-retention-target.js';
 
 export const TOMBSTONE_COLLECTION = 'dbops_retention_tombstones';
@@ -36,15 +41,28 @@ export interface Tombstone {
   _id: string;
   database: string;
   collection: string;
+  /** When the delete started: the tombstone is written just before it. */
   erased_at: Date;
+  /** When the delete had returned; null while it runs or when the run crashed; absent from older tombstones. */
+  completed_at?: Date | null;
   erased_by: string;
 }
 
 export interface CollectionTombstones {
-  /** Records `keys` as erased now; returns their hashes, for take back. */
+  /** Records `keys` as being erased now (not yet completed); returns their hashes. */
   record(keys: string[]): Promise<string[]>;
   /** Removes the tombstones of keys the delete left in the collection. */
   takeBack(keys: string[]): Promise<void>;
+  /** Marks the tombstones of keys the delete removed as completed now, after it returned. */
+  complete(keys: string[]): Promise<void>;
+  /**
+   * The tombstones an earlier run left unfinished (`completed_at: null`: it stopped between tombstone and delete, or
+   * between delete and completion): those whose document is gone are completed now (a later time than the delete's
+   * own, so a backup that holds the document is never judged wrongly); those whose document is still there and still
+   * expired stay, for this run's batches to erase; those whose document is there and no longer expired (changed,
+   * held) are taken back. Reads every `_id` of the collection, but only when there are unfinished tombstones.
+   */
+  finishUnfinished(readHeld: () => Promise<unknown[]>): Promise<{ completed: number; takenBack: number }>;
 }
 
 export async function collectionTombstones(
@@ -57,6 +75,10 @@ export async function collectionTombstones(
   const tombstones = client.db(database).collection<Tombstone>(TOMBSTONE_COLLECTION);
   const hash = (key: string) => tombstoneHash(salt, database, name, key);
   const by = `retention-purge:${target.rule}`;
+  const takeBack = async (keys: string[]) => {
+    if (keys.length === 0) return;
+    await tombstones.deleteMany({ _id: { $in: keys.map(hash) } }, { maxTimeMS });
+  };
   return {
     async record(keys) {
       if (keys.length === 0) return [];
@@ -65,16 +87,60 @@ export async function collectionTombstones(
       const writes: AnyBulkWriteOperation<Tombstone>[] = [...new Set(keys.map(hash))].map((h) => ({
         updateOne: {
           filter: { _id: h },
-          update: { $set: { database, collection: name, erased_at: erasedAt, erased_by: by } },
+          update: { $set: { database, collection: name, erased_at: erasedAt, completed_at: null, erased_by: by } },
           upsert: true,
         },
       }));
       await tombstones.bulkWrite(writes, { ordered: false, maxTimeMS });
       return keys.map(hash);
     },
-    async takeBack(keys) {
+    takeBack,
+    async complete(keys) {
       if (keys.length === 0) return;
-      await tombstones.deleteMany({ _id: { $in: keys.map(hash) } }, { maxTimeMS });
+      await tombstones.updateMany(
+        { _id: { $in: keys.map(hash) } },
+        { $set: { completed_at: new Date() } },
+        { maxTimeMS },
+      );
+    },
+    async finishUnfinished(readHeld) {
+      // Only an explicit null: older tombstones have no completed_at at all, and their deletes are long done.
+      const unfinished = new Set(
+        (
+          await tombstones
+            .find(
+              { database, collection: name, completed_at: { $type: 'null' } },
+              { projection: { _id: 1 }, maxTimeMS },
+            )
+            .toArray()
+        ).map((t) => t._id),
+      );
+      if (unfinished.size === 0) return { completed: 0, takenBack: 0 };
+      const present: unknown[] = [];
+      const collection = client.db(database).collection(name);
+      for await (const { _id } of collection.find({}, { projection: { _id: 1 }, maxTimeMS })) {
+        const h = hash(keyText(_id));
+        if (!unfinished.has(h)) continue;
+        unfinished.delete(h);
+        present.push(_id);
+      }
+      // What is left of `unfinished` has no document any more: its delete ran.
+      const gone = [...unfinished];
+      if (gone.length > 0)
+        await tombstones.updateMany({ _id: { $in: gone } }, { $set: { completed_at: new Date() } }, { maxTimeMS });
+      const expired = new Set(
+        (
+          await collection
+            .find(
+              { $and: [idIn(present), purgeableFilter(target, await readHeld())] },
+              { projection: { _id: 1 }, maxTimeMS },
+            )
+            .toArray()
+        ).map((d) => keyText(d._id)),
+      );
+      const kept = present.map(keyText).filter((k) => !expired.has(k));
+      await takeBack(kept);
+      return { completed: gone.length, takenBack: kept.length };
     },
   };
 }

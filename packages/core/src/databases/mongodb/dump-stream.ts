@@ -44,6 +44,8 @@ export interface MongoDumpStream {
   written: WrittenNamespace[];
   /** The collections dropped during the dump, complete once the stream has ended. */
   dropped: DroppedCollection[];
+  /** When each collection's read began (just before its cursor opened), complete once the stream has ended. */
+  readStarted: Map<string, Date>;
 }
 
 /**
@@ -55,6 +57,7 @@ export interface MongoDumpStream {
 export function startMongoDumpStream(options: MongoDumpStreamOptions): MongoDumpStream {
   const { db, signal } = options;
   const dropped: DroppedCollection[] = [];
+  const readStarted = new Map<string, Date>();
   const onDropped = (collection: DroppedCollection) => {
     dropped.push(collection);
     options.onDropped?.(collection);
@@ -66,7 +69,7 @@ export function startMongoDumpStream(options: MongoDumpStreamOptions): MongoDump
         collection: c.name,
         metadata: c.metadata,
         size: c.bytes,
-        ...(c.metadata.type === 'view' ? {} : { documents: () => rawDocuments(options, c, onDropped) }),
+        ...(c.metadata.type === 'view' ? {} : { documents: () => rawDocuments(options, c, onDropped, readStarted) }),
       })),
       ...(options.oplog ? [{ ...OPLOG_NAMESPACE, documents: options.oplog }] : []),
     ],
@@ -102,6 +105,7 @@ export function startMongoDumpStream(options: MongoDumpStreamOptions): MongoDump
     archive,
     written: writer.namespaces,
     dropped,
+    readStarted,
   };
 }
 
@@ -133,7 +137,10 @@ async function* rawDocuments(
   options: MongoDumpStreamOptions,
   collection: CollectionInventory,
   onDropped: (dropped: DroppedCollection) => void,
+  readStarted: Map<string, Date>,
 ): AsyncGenerator<Uint8Array> {
+  // Before the cursor opens: a document deleted before this time cannot be in what it reads.
+  readStarted.set(collection.name, new Date());
   const cursor = options.db.collection(collection.name).find({}, { raw: true, batchSize: batchSizeFor(collection) });
   let documents = 0;
   let failure: unknown;

@@ -3,8 +3,14 @@
  * tombstones of documents soft-delete rules erased (data-retention-tombstones.ts) replayed on the copy. Each
  * collection with tombstones has its `_id`s hashed with the same salt and the original `database.collection` (the
  * tombstone records it: the scratch copy has another name) and matched. MongoDB cannot hash in the server, so the
- * `_id`s are read by dbops, hashed in memory and forgotten; only counts leave this module. A document erased before
- * the backup was taken fails the check; one erased after it is expected there, and counted.
+ * `_id`s are read by dbops, hashed in memory and forgotten; only counts leave this module.
+ *
+ * The tombstone is written before its delete and completed after it (data-retention-tombstones.ts), and a backup
+ * reads each collection at its own time, so "erased before the backup" means: the delete had completed before the
+ * backup began reading that collection (`readStartedAt` in the manifest; the backup's start in manifests without it).
+ * Such a document in the copy fails the check. For a point-in-time backup the copy is the database at the oplog's
+ * end, so the delete must have completed before that second. A document whose delete completed later, or had not
+ * completed (a purge running or stopped mid-erasure), is one the backup rightly holds: counted, not a failure.
  */
 import type { Db } from 'mongodb';
 import { type TombstoneSet, tombstoneHash } from '../../data-retention/tombstones.js';
@@ -21,10 +27,17 @@ export async function readMongoTombstones(db: Db): Promise<TombstoneSet | undefi
   const tables = new Map<string, TombstoneSet['tables'][number]>();
   for await (const stone of db.collection<Tombstone>(TOMBSTONE_COLLECTION).find({}, { sort: { _id: 1 } })) {
     const key = `${stone.database}.${stone.collection}`;
-    const table = tables.get(key) ?? { schema: stone.database, name: stone.collection, hashes: [], erasedAt: [] };
+    const table = tables.get(key) ?? {
+      schema: stone.database,
+      name: stone.collection,
+      hashes: [],
+      erasedAt: [],
+      completedAt: [],
+    };
     tables.set(key, table);
     table.hashes.push(stone._id);
     table.erasedAt.push(stone.erased_at.toISOString());
+    table.completedAt!.push(completedAt(stone));
   }
   return { salt, tables: [...tables.values()] };
 }
@@ -42,17 +55,24 @@ export async function checkMongoTombstones(
   if (!set) return undefined;
   const source = tombstones ? 'tombstones-from' : "the backup's own tombstone collection";
   const total = set.tables.reduce((n, t) => n + t.hashes.length, 0);
-  const backupTime = Date.parse(manifest.startedAt);
+  const readFrom = consistencyPoints(manifest);
   const reappeared: string[] = [];
   const held: string[] = [];
   const present = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   for (const table of set.tables) {
     if (!present.has(table.name)) continue; // not in this backup: none of its documents can be back
-    const erasedAt = new Map(table.hashes.map((h, i) => [h, Date.parse(table.erasedAt[i]!)]));
+    const backupTime = readFrom(table.name);
+    // Completion time per hash; NaN (never before anything) while the erasure had not completed.
+    const completedAt = new Map(
+      table.hashes.map((h, i) => {
+        const at = table.completedAt ? table.completedAt[i] : table.erasedAt[i];
+        return [h, at == null ? Number.NaN : Date.parse(at)];
+      }),
+    );
     let before = 0;
     let after = 0;
     for await (const { _id } of db.collection(table.name).find({}, { projection: { _id: 1 } })) {
-      const at = erasedAt.get(tombstoneHash(set.salt, table.schema, table.name, keyText(_id)));
+      const at = completedAt.get(tombstoneHash(set.salt, table.schema, table.name, keyText(_id)));
       if (at === undefined) continue;
       if (at < backupTime) before++;
       else after++;
@@ -61,4 +81,32 @@ export async function checkMongoTombstones(
     if (after > 0) held.push(`${table.schema}.${table.name}: ${after}`);
   }
   return tombstoneVerdict({ total, source, reappeared, held }, { one: 'document', many: 'documents' });
+}
+
+/**
+ * When the tombstone's erasure completed (ISO 8601), or null while it had not. A tombstone written before dbops
+ * recorded completions (no `completed_at` at all) counts as completed when it was written, as it always did.
+ */
+export function completedAt(stone: Pick<Tombstone, 'erased_at' | 'completed_at'>): string | null {
+  if (stone.completed_at === undefined) return stone.erased_at.toISOString();
+  return stone.completed_at?.toISOString() ?? null;
+}
+
+/**
+ * For each collection, the time from which the backup can no longer hold a document deleted before it (ms since the
+ * epoch): the oplog's end for a point-in-time backup (the start of that second: an entry within it may be past the
+ * end); otherwise when the backup began reading the collection, or the backup's start for a manifest that does not
+ * say (earlier than any collection's read: a document deleted in between is then not flagged, never flagged wrongly).
+ */
+export function consistencyPoints(manifest: BackupManifest): (collection: string) => number {
+  const section = manifest.mongodb;
+  const started = Date.parse(manifest.startedAt);
+  if (section?.consistency === 'point-in-time' && section.oplog) {
+    const end = section.oplog.end.t * 1000;
+    return () => end;
+  }
+  const readStarted = new Map(
+    (section?.collections ?? []).flatMap((c) => (c.readStartedAt ? [[c.name, Date.parse(c.readStartedAt)]] : [])),
+  );
+  return (collection) => readStarted.get(collection) ?? started;
 }

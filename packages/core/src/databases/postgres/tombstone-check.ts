@@ -5,6 +5,13 @@
  * was taken must not be in it: the check fails, naming the table and how many (never a key). A row erased after
  * the backup is expected there: the check passes and says how many such rows the backup still holds, until it
  * rotates out.
+ *
+ * "Before": the copy's own tombstones are all before, whatever their times: pg_dump read them in the snapshot it
+ * read the rows in, and a tombstone commits with its erasure, so the snapshot saw the erasure too. Live tombstones
+ * (tombstones-from) are before when their erasure had completed (`completed_at`, set after the commit) before the
+ * backup started: the snapshot is taken after that. `erased_at` (the transaction's start) would not do: a
+ * transaction that began before the backup and committed after its snapshot erased rows the backup rightly holds.
+ * Tombstones from before `completed_at` are judged by `erased_at`, as they always were.
  */
 import type pg from 'pg';
 import { readTombstones, type TombstoneSet } from '../../data-retention/tombstones.js';
@@ -50,9 +57,16 @@ export async function checkTombstones(
             WHERE r.hash = ANY($3::text[])`,
           [set.salt, `${table.schema}.${table.name}`, hashes],
         );
-        const erasedAt = new Map(hashes.map((h, j) => [h, Date.parse(times[j]!)]));
+        // Completion per hash; NaN (before nothing) when not yet recorded; -Infinity for the copy's own.
+        const completedAt = new Map(
+          hashes.map((h, j) => {
+            if (!tombstones) return [h, Number.NEGATIVE_INFINITY];
+            const at = table.completedAt ? table.completedAt[i + j] : times[j];
+            return [h, at == null ? Number.NaN : Date.parse(at)];
+          }),
+        );
         for (const { hash } of rows) {
-          if (erasedAt.get(hash)! < backupTime) before++;
+          if (completedAt.get(hash)! < backupTime) before++;
           else after++;
         }
       }
