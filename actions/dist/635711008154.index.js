@@ -386,7 +386,11 @@ async function backup(options) {
                 },
                 ...(written.parts ? { parts: written.parts } : {}),
                 ...dumped.contents,
-                verification: { checksumReread: true, ...dumped.verification },
+                verification: {
+                    checksumReread: written.storedCheck !== 'part-md5',
+                    storedCheck: written.storedCheck,
+                    ...dumped.verification,
+                },
                 ...(options.github ? { github: options.github } : {}),
                 dbops: { version: version/* DBOPS_VERSION */.m },
             };
@@ -447,7 +451,9 @@ async function writeArchive(input) {
     let dumped;
     try {
         dumped = await stream.verify();
-        await verifyStoredObject(storage, key, stream.storedBytes, stream.sha256, input.signal);
+        // The storage checked the object as it stored it, or it is read back now.
+        if (!stream.checked)
+            await verifyStoredObject(storage, key, stream.storedBytes, stream.sha256, input.signal);
     }
     catch (error) {
         log.warn(`${storage.locate(key)} failed verification`);
@@ -455,7 +461,7 @@ async function writeArchive(input) {
     }
     const { rawBytes, storedBytes, sha256 } = stream;
     const object = { file: key.slice(key.lastIndexOf('/') + 1), key, rawBytes, storedBytes, sha256 };
-    return { object, dumped, rawBytes, storedBytes };
+    return { object, dumped, rawBytes, storedBytes, storedCheck: stream.checked ?? 'reread' };
 }
 /** jobs > 1: the dump program's directory format, each file stored as a part of the backup as soon as it is complete. */
 async function writeParts(input) {
@@ -467,7 +473,7 @@ async function writeParts(input) {
     });
     await input.source.release();
     const { toc, parts, record, rawBytes, storedBytes } = written;
-    return { object: toc, parts, dumped: record, rawBytes, storedBytes };
+    return { object: toc, parts, dumped: record, rawBytes, storedBytes, storedCheck: 'reread' };
 }
 /** Fails unless the backup's object and every part are stored with the sizes its manifest gives. */
 async function checkStillStored(storage, manifest, what, options) {
@@ -527,10 +533,13 @@ async function dumpToStorage(input) {
     const flowing = (0,promises_.pipeline)([dump.source, ...stages, body], { signal: abort.signal }).catch(fail);
     const sizeHint = input.source.sizeHint;
     const storing = input.storage
-        .put(input.key, body, { signal: abort.signal, contentType: 'application/octet-stream', sizeHint })
+        .put(input.key, body, { signal: abort.signal, contentType: 'application/octet-stream', sizeHint, check: true })
         .catch(fail);
+    let stored;
     try {
         const results = await Promise.allSettled([flowing, storing]);
+        if (results[1].status === 'fulfilled')
+            stored = results[1].value;
         const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
         if (errors.length > 0) {
             // The storage layer has aborted its upload by now; the dump process is killed by the abort.
@@ -550,7 +559,13 @@ async function dumpToStorage(input) {
     const rawBytes = await dump.rawBytes;
     const seconds = (Date.now() - started) / 1000;
     log.info(`Dumped ${(0,format/* formatBytes */.z3)(rawBytes)} → stored ${(0,format/* formatBytes */.z3)(digest.bytes)} in ${(0,format/* formatSeconds */.Xo)(seconds)} (${(0,format/* formatRate */.CE)(rawBytes, seconds)})`);
-    return { rawBytes, storedBytes: digest.bytes, sha256: digest.sha256, verify: dump.verify };
+    return {
+        rawBytes,
+        storedBytes: digest.bytes,
+        sha256: digest.sha256,
+        verify: dump.verify,
+        ...(stored?.checked ? { checked: stored.checked } : {}),
+    };
 }
 function storageOrDumpError(error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -1,8 +1,8 @@
-export const id = 42567768319;
-export const ids = [42567768319];
+export const id = 8333171497;
+export const ids = [8333171497];
 export const modules = {
 
-/***/ 16086:
+/***/ 45373:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -340,7 +340,105 @@ var lib_storage_dist_cjs = __webpack_require__(22358);
 var external_node_stream_ = __webpack_require__(57075);
 // EXTERNAL MODULE: external "node:stream/promises"
 var promises_ = __webpack_require__(46466);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(77598);
+;// CONCATENATED MODULE: ./packages/core/lib/storage/s3-part-check.js
+
+/**
+ * Checks an upload without reading it back. S3, and the S3-compatible servers dbops is tested with, answer each
+ * stored part (UploadPart) with an ETag that is the MD5 of the bytes the server stored, and the completed object with
+ * either the MD5 of those part MD5s suffixed "-N" (S3, MinIO, Ceph) or the MD5 of the whole object it assembled
+ * (s3rver, a one-request PutObject). When every part's ETag is the MD5 of what was sent for it, and the object's is
+ * what those parts (or the whole bytes sent) give, the server holds exactly what was sent.
+ *
+ * Objects whose ETags are not MD5s (SSE-KMS, SSE-C, some servers) do not match: the caller then reads the object
+ * back, so a mismatch costs time, never a false alarm.
+ *
+ * lib-storage's Upload keeps the ETags to itself; a client middleware (the SDK's own extension point) reads them off
+ * the responses for the keys being checked.
+ */
+class PartCheck {
+    partSize;
+    sent = [];
+    whole = (0,external_node_crypto_.createHash)('md5');
+    part = (0,external_node_crypto_.createHash)('md5');
+    inPart = 0;
+    storedParts = new Map();
+    storedObject;
+    /** Stops reading ETags off responses: once the upload has settled. */
+    stopListening;
+    constructor(client, key, partSize) {
+        this.partSize = partSize;
+        const keys = etagListeners(client);
+        keys.set(key, (etag, part) => {
+            if (part === undefined)
+                this.storedObject = etag;
+            else
+                this.storedParts.set(part, etag);
+        });
+        this.stopListening = () => keys.delete(key);
+    }
+    /** Hashes the bytes sent: the whole, and each part where lib-storage cuts them (every `partSize` bytes). */
+    update(chunk) {
+        this.whole.update(chunk);
+        for (let offset = 0; offset < chunk.length;) {
+            const take = Math.min(chunk.length - offset, this.partSize - this.inPart);
+            this.part.update(chunk.subarray(offset, offset + take));
+            this.inPart += take;
+            offset += take;
+            if (this.inPart === this.partSize)
+                this.endPart();
+        }
+    }
+    /** Whether the server's ETags prove it stored the bytes sent (once the upload is done; call once). */
+    matches() {
+        // The last part: short, or the whole (empty) object; a body ending on a part boundary has none.
+        if (this.inPart > 0 || this.sent.length === 0)
+            this.endPart();
+        const whole = this.whole.digest('hex');
+        if (this.storedParts.size === 0)
+            return this.sent.length === 1 && this.storedObject === whole; // PutObject
+        const partsMatch = this.storedParts.size === this.sent.length &&
+            this.sent.every((md5, i) => this.storedParts.get(i + 1) === md5.toString('hex'));
+        const ofParts = `${(0,external_node_crypto_.createHash)('md5').update(Buffer.concat(this.sent)).digest('hex')}-${this.sent.length}`;
+        return partsMatch && (this.storedObject === ofParts || this.storedObject === whole);
+    }
+    endPart() {
+        this.sent.push(this.part.digest());
+        this.part = (0,external_node_crypto_.createHash)('md5');
+        this.inPart = 0;
+    }
+}
+const listeners = new WeakMap();
+/** The listeners of one client, by object key; the middleware that calls them is added on first use. */
+function etagListeners(client) {
+    const known = listeners.get(client);
+    if (known)
+        return known;
+    const keys = new Map();
+    listeners.set(client, keys);
+    client.middlewareStack.add((next, context) => async (args) => {
+        const result = await next(args);
+        const input = args.input;
+        const listener = input.Key === undefined ? undefined : keys.get(input.Key);
+        const etag = result.output.ETag;
+        if (listener && etag) {
+            const { commandName } = context;
+            if (commandName === 'UploadPartCommand' && input.PartNumber)
+                listener(unquote(etag), input.PartNumber);
+            if (commandName === 'PutObjectCommand' || commandName === 'CompleteMultipartUploadCommand')
+                listener(unquote(etag));
+        }
+        return result;
+    }, { step: 'initialize', name: 'dbopsUploadEtags' });
+    return keys;
+}
+function unquote(etag) {
+    return etag.replace(/^(W\/)?"|"$/g, '').toLowerCase();
+}
+//# sourceMappingURL=s3-part-check.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/storage/s3-upload.js
+
 
 
 
@@ -375,10 +473,15 @@ async function uploadObject(to, key, body, options) {
     // Upload reads from `counter`; the caller's stream feeds it. Destroying `counter` is how a put is cancelled:
     // Upload then stops reading, waits for the parts in flight, aborts the multipart upload, and only then rejects.
     // (upload.abort() would reject at once and leave that cleanup running in the background, racing the caller.)
+    // Small parts keep memory low (about partSize × (queueSize + 2)); S3 allows 10,000 parts, so a larger expected
+    // object gets larger parts (sized for 9,000, leaving room for an object larger than its hint).
+    const partSize = Math.max(settings.partSize, Math.ceil((options.sizeHint ?? 0) / 9_000));
+    const check = options.check ? new PartCheck(bucket.client, Key, partSize) : undefined;
     let size = 0;
     const counter = new external_node_stream_.Transform({
         transform(chunk, _encoding, callback) {
             size += chunk.length;
+            check?.update(chunk);
             callback(null, chunk);
         },
     });
@@ -390,9 +493,7 @@ async function uploadObject(to, key, body, options) {
     signal?.addEventListener('abort', onAbort, { once: true });
     const upload = new lib_storage_dist_cjs/* Upload */._({
         client: bucket.client,
-        // Small parts keep memory low (about partSize × (queueSize + 2)); S3 allows 10,000 parts, so a larger
-        // expected object gets larger parts (sized for 9,000, leaving room for an object larger than its hint).
-        partSize: Math.max(settings.partSize, Math.ceil((options.sizeHint ?? 0) / 9_000)),
+        partSize,
         queueSize: settings.queueSize,
         leavePartsOnError: false,
         params: {
@@ -419,6 +520,7 @@ async function uploadObject(to, key, body, options) {
     }
     finally {
         signal?.removeEventListener('abort', onAbort);
+        check?.stopListening();
     }
     if (signal?.aborted) {
         // Cancelled after the last byte was sent: the object is complete, but the caller asked for nothing to remain.
@@ -435,7 +537,7 @@ async function uploadObject(to, key, body, options) {
             hint: `The S3 server kept something other than the upload; the object was removed. S3-compatible servers that mishandle streamed checksums store their framing: set s3-checksum to WHEN_REQUIRED.`,
         });
     }
-    return { size };
+    return check?.matches() ? { size, checked: 'part-md5' } : { size };
 }
 function objectParams(options) {
     const { serverSideEncryption, kmsKeyId, storageClass } = options;
