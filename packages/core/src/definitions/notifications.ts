@@ -103,7 +103,7 @@ export const NOTIFY_INPUTS: InputDefinition[] = [
   {
     name: 'alert-state',
     description:
-      'Where failure notifications keep their state between runs: a directory or s3://bucket/prefix. With it a failure that persists is notified once (and again only when its error changes), and the first success after it sends a recovery and resolves the PagerDuty/Opsgenie incident; without it every failed run notifies and pages, and nothing resolves the incident.',
+      'Where failure notifications keep their state between runs: a directory or s3://bucket/prefix. With it a failure that persists is notified once (and again only when its error changes), and the first success after it sends a recovery and resolves the PagerDuty/Opsgenie incident; a message or page a channel did not take (down, 5xx) is sent by the next run; without it every failed run notifies and pages, and nothing resolves the incident.',
     type: 'string',
     env: ['DBOPS_ALERT_STATE'],
   },
