@@ -103,6 +103,18 @@ describe('planFailureNotice and settleFailureState', () => {
     expect(step(told, run(60, A)).plan.sends).toEqual({ slack: 'failure', opsgenie: 'failure' });
   });
 
+  it('with no channel at all, only counts the streak: no repeat, no quiet end', () => {
+    const none = { channels: [] };
+    const first = step(undefined, run(0, A, none));
+    const second = step(first.state, run(30, A, none));
+    expect(second.plan).toEqual({
+      sends: {},
+      streak: { since: '2026-12-06T00:00:00.000Z', runs: 2, error: A },
+      state: second.state,
+    });
+    expect(step(second.state, run(60, undefined, none)).plan.quiet).toBeUndefined();
+  });
+
   it('keeps the entry of a channel not configured this run, so that a later run can still resolve it', () => {
     const told = step(undefined, run(0, A)).state;
     const withoutOpsgenie = step(told, run(30, undefined, { channels: ['slack', 'pagerduty'] }));

@@ -118,7 +118,10 @@ export function planFailureNotice(previous: FailureState | undefined, run: Failu
     const ended = previous?.failing ?? previous?.recovered;
     for (const channel of run.channels) if (told[channel] !== undefined) sends[channel] = 'recovery';
     const state: FailureState = { version: FAILURE_STATE_VERSION, told, ...(ended ? { recovered: ended } : {}) };
-    const quiet = previous?.failing && Object.keys(sends).length === 0 ? { quiet: 'unsent' as const } : {};
+    const quiet =
+      previous?.failing && run.channels.length > 0 && Object.keys(sends).length === 0
+        ? { quiet: 'unsent' as const }
+        : {};
     return { sends, ...quiet, ...(ended ? { streak: ended } : {}), state: settled(state) };
   }
   // A new streak starts afresh; a channel still owed an earlier recovery keeps that incident and hears of this one
@@ -133,7 +136,9 @@ export function planFailureNotice(previous: FailureState | undefined, run: Failu
     if (told[channel] === undefined) sends[channel] = 'failure';
     else if (told[channel] !== run.error) sends[channel] = 'update';
   }
-  return { sends, ...(Object.keys(sends).length === 0 ? { quiet: 'repeat' as const } : {}), streak: failing, state };
+  // With no channel at all there is nothing to repeat: the streak is only counted.
+  const repeat = run.channels.length > 0 && Object.keys(sends).length === 0;
+  return { sends, ...(repeat ? { quiet: 'repeat' as const } : {}), streak: failing, state };
 }
 
 /**
