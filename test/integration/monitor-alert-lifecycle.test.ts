@@ -223,6 +223,182 @@ describe('the lifecycle through monitorReport, with the clock given', () => {
   });
 });
 
+describe('a paging service that is down', () => {
+  // The state keeps, per channel, what was delivered: an event lost to a service that was down is sent by the next
+  // run, as that run's findings decide, and one that went through is not sent again.
+  const source = () => `${server.host}:${server.port}/postgres`;
+  const summary = 'Sequences near exhaustion on shop: 1 critical finding (public.counters_id_seq)';
+  const findingLine = 'critical public.counters_id_seq: 95.0%; 2040109465 of 2147483647 (public.counters.id integer)';
+  const monitor = async (history: string, at: string, urls: { pd: string; og: string }) => {
+    const log = new MemoryLogger();
+    const { report } = await monitorReport({
+      target: parsePgTarget({ url: server.url() }),
+      name: 'shop',
+      checks: sequenceCheck,
+      statementTimeoutMs: 10_000,
+      budgetMs: 60_000,
+      outputDir: await mkdtemp(join(tmpdir(), 'dbops-alert-down-out-')),
+      history: { location: history, days: 90 },
+      alerts: {
+        notifiers: [],
+        alertOn: 'warning',
+        incidents: {
+          notifiers: [
+            pagerDutyNotifier(ROUTING_KEY, { ...fastRetry, url: urls.pd }),
+            opsgenieNotifier(GENIE_KEY, { ...fastRetry, url: urls.og }),
+          ],
+          escalateAfterMs: 3_600_000,
+          maxPerHour: 20,
+        },
+      },
+      log,
+      now: () => new Date(at),
+    });
+    return { report, log: log.lines };
+  };
+
+  it('sends the trigger it could not deliver on the next run, and not again after that', async () => {
+    const recorder = await startRecorder();
+    const down = await closedPort();
+    const history = await mkdtemp(join(tmpdir(), 'dbops-alert-down-history-'));
+    const up = { pd: `${recorder.url}/pd`, og: `${recorder.url}/og` };
+    try {
+      await setSequence(0.95);
+      // Run 1: both services down: two warnings, nothing delivered, the report's result unchanged.
+      const lost = await monitor(history, '2026-12-05T10:00:00.000Z', { pd: `${down}/pd`, og: `${down}/og` });
+      expect(lost.report.status).toBe('critical');
+      expect(recorder.requests).toEqual([]);
+      for (const service of ['PagerDuty', 'Opsgenie'])
+        expect(lost.log).toContainEqual(
+          expect.stringMatching(
+            new RegExp(`^warn: Could not send trigger ${KEY} to ${service}: ${service}: request failed`),
+          ),
+        );
+      expect(lost.report.alerts).toMatchObject({
+        sent: [],
+        failed: expect.arrayContaining([`trigger pagerduty ${KEY} (critical)`, `trigger opsgenie ${KEY} (critical)`]),
+      });
+
+      // Run 2: both back, the finding persists: the lost trigger goes out now, exactly as a first trigger would.
+      const resent = await monitor(history, '2026-12-05T10:30:00.000Z', up);
+      expect(resent.report.alerts?.failed).toEqual([]);
+      const requests = [...recorder.requests].sort((a, b) => a.path.localeCompare(b.path));
+      expect(requests.map((r) => ({ method: r.method, path: r.path, body: r.body }))).toEqual([
+        {
+          method: 'POST',
+          path: '/og/v2/alerts',
+          body: {
+            message: summary,
+            alias: KEY,
+            description: summary,
+            priority: 'P1',
+            source: source(),
+            entity: 'shop',
+            tags: ['dbops', 'sequence-exhaustion', 'critical'],
+            details: {
+              check: 'sequence-exhaustion',
+              report: 'shop',
+              status: 'critical',
+              findings: findingLine,
+              'checked at': '2026-12-05T10:30:00.000Z',
+            },
+          },
+        },
+        {
+          method: 'POST',
+          path: '/pd/v2/enqueue',
+          body: {
+            routing_key: ROUTING_KEY,
+            event_action: 'trigger',
+            dedup_key: KEY,
+            payload: {
+              summary,
+              severity: 'critical',
+              source: source(),
+              component: 'shop',
+              group: 'dbops',
+              class: 'sequence-exhaustion',
+              custom_details: {
+                check: 'sequence-exhaustion',
+                report: 'shop',
+                status: 'critical',
+                findings: findingLine,
+                'checked at': '2026-12-05T10:30:00.000Z',
+              },
+            },
+            client: 'dbops',
+          },
+        },
+      ]);
+      expect(requests[0]!.headers.authorization).toBe(`GenieKey ${GENIE_KEY}`);
+
+      // Run 3: the finding persists, both services have it: nothing is sent.
+      recorder.requests.length = 0;
+      await monitor(history, '2026-12-05T11:00:00.000Z', up);
+      expect(recorder.requests).toEqual([]);
+    } finally {
+      await recorder.close();
+    }
+  });
+
+  it('sends the resolve it could not deliver on the next run, and not again after that', async () => {
+    let status = 202;
+    const recorder = await startRecorder(() => status);
+    const history = await mkdtemp(join(tmpdir(), 'dbops-alert-down-history-'));
+    const up = { pd: `${recorder.url}/pd`, og: `${recorder.url}/og` };
+    try {
+      await setSequence(0.95);
+      await monitor(history, '2026-12-05T10:00:00.000Z', up);
+      expect(recorder.requests.map((r) => r.body.event_action ?? r.path).sort()).toEqual(['/og/v2/alerts', 'trigger']);
+
+      // The finding clears while both services answer 500: the resolves are tried, warn, and are not delivered.
+      await setSequence(0.01);
+      status = 500;
+      recorder.requests.length = 0;
+      const lost = await monitor(history, '2026-12-05T10:30:00.000Z', up);
+      expect(lost.report.status).toBe('ok');
+      expect(
+        new Set(recorder.requests.map((r) => `${r.method} ${r.path} ${r.body.event_action ?? ''}`.trim())),
+      ).toEqual(
+        new Set([
+          `POST /og/v2/alerts/${encodeURIComponent(KEY)}/close?identifierType=alias`,
+          'POST /pd/v2/enqueue resolve',
+        ]),
+      );
+      for (const service of ['PagerDuty', 'Opsgenie'])
+        expect(lost.log).toContain(
+          `warn: Could not send resolve ${KEY} to ${service}: ${service}: HTTP 500 {"status":"success"}`,
+        );
+
+      // The next run, services back, finding still gone: each service gets its resolve, once.
+      status = 202;
+      recorder.requests.length = 0;
+      await monitor(history, '2026-12-05T11:00:00.000Z', up);
+      expect(
+        [...recorder.requests]
+          .sort((a, b) => a.path.localeCompare(b.path))
+          .map((r) => ({ method: r.method, path: r.path, body: r.body })),
+      ).toEqual([
+        {
+          method: 'POST',
+          path: `/og/v2/alerts/${encodeURIComponent(KEY)}/close?identifierType=alias`,
+          body: { source: 'dbops', note: 'Resolved: Sequences near exhaustion on shop: cleared' },
+        },
+        {
+          method: 'POST',
+          path: '/pd/v2/enqueue',
+          body: { routing_key: ROUTING_KEY, event_action: 'resolve', dedup_key: KEY },
+        },
+      ]);
+      recorder.requests.length = 0;
+      await monitor(history, '2026-12-05T11:30:00.000Z', up);
+      expect(recorder.requests).toEqual([]);
+    } finally {
+      await recorder.close();
+    }
+  });
+});
+
 describe('an Opsgenie alert deleted by hand', () => {
   it('counts its close as done, and opens it afresh when its severity changes', async () => {
     // Opsgenie answers 404 for an alias it no longer has.

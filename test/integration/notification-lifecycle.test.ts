@@ -110,10 +110,11 @@ test('a persisting failure is sent once, again when its error changes, and its e
   const files = await readdir(join(work, 'state', 'backup-prod'));
   expect(files.length).toBe(5);
   const texts = await Promise.all(files.map((f) => readFile(join(work, 'state', 'backup-prod', f), 'utf8')));
-  expect(JSON.parse(texts.at(-1)!)).toEqual({ version: 1 });
-  expect(JSON.parse(texts[1]!)).toMatchObject({
-    failing: { runs: 2, error: expect.stringMatching(/^CONNECTION_FAILED: /) },
-  });
+  expect(JSON.parse(texts.at(-1)!)).toEqual({ version: 2, told: {} });
+  const second = JSON.parse(texts[1]!);
+  expect(second).toMatchObject({ failing: { runs: 2, error: expect.stringMatching(/^CONNECTION_FAILED: /) } });
+  // What the webhook was delivered, so that a message it missed would be sent by the next run.
+  expect(second.told).toEqual({ webhook: second.failing.error });
   for (const text of texts) expect(text).not.toContain('s3cret');
 });
 

@@ -2,11 +2,17 @@ import { hostname } from 'node:os';
 import { asDbopsError, invalidInput } from '../errors.js';
 import type { Window } from '../maintenance-window/window.js';
 import { emailNotifier, parseSmtpUrl } from '../notify/email.js';
-import { type FailingStreak, type FailureNotice, planFailureNotice } from '../notify/failure-lifecycle.js';
+import {
+  type FailingStreak,
+  type FailureNotice,
+  type FailureRun,
+  planFailureNotice,
+  settleFailureState,
+} from '../notify/failure-lifecycle.js';
 import { failureIncident } from '../notify/failure-incident.js';
 import { readFailureState, writeFailureState } from '../notify/failure-state-store.js';
 import type { SendOptions } from '../notify/http.js';
-import { sendAlerts, sendIncident } from '../notify/send.js';
+import { type DeliveryResult, sendAlerts, sendIncident } from '../notify/send.js';
 import { slackNotifier } from '../notify/slack.js';
 import { teamsNotifier } from '../notify/teams.js';
 import { webhookNotifier } from '../notify/webhook.js';
@@ -97,7 +103,7 @@ export const NOTIFY_INPUTS: InputDefinition[] = [
   {
     name: 'alert-state',
     description:
-      'Where failure notifications keep their state between runs: a directory or s3://bucket/prefix. With it a failure that persists is notified once (and again only when its error changes), and the first success after it sends a recovery and resolves the PagerDuty/Opsgenie incident; without it every failed run notifies and pages, and nothing resolves the incident.',
+      'Where failure notifications keep their state between runs: a directory or s3://bucket/prefix. With it a failure that persists is notified once (and again only when its error changes), and the first success after it sends a recovery and resolves the PagerDuty/Opsgenie incident; a message or page a channel did not take (down, 5xx) is sent by the next run; without it every failed run notifies and pages, and nothing resolves the incident.',
     type: 'string',
     env: ['DBOPS_ALERT_STATE'],
   },
@@ -188,7 +194,8 @@ export { httpUrl } from './http-url.js';
  * notify-on, a maintenance window and the failure lifecycle (failure-lifecycle.ts), and the failure paged to
  * PagerDuty and Opsgenie as one incident per job, resolved by the recovery (failure-incident.ts). A notification
  * that fails, or state that cannot be kept, is a warning; it never changes the run's result, and an error of the run
- * is rethrown after notifying.
+ * is rethrown after notifying. With alert-state, a notification that failed is sent again by the next run, as that
+ * run's outcome decides (the lifecycle keeps what each channel was delivered).
  */
 export function withNotifications(definition: ActionDefinition): ActionDefinition {
   const inputs = [...definition.inputs, ...NOTIFY_INPUTS];
@@ -215,66 +222,87 @@ export function withNotifications(definition: ActionDefinition): ActionDefinitio
       }
       const failure = error ?? report?.failure;
       const now = new Date();
-      const run = {
+      // The channels whose state the lifecycle keeps: the paging services always, the others when they take failures.
+      const notified = plan.on === 'success' ? [] : plan.notifiers;
+      const run: FailureRun = {
         now,
         error: failure === undefined ? undefined : failureSignature(failure, context),
         maintenance: plan.window?.window.contains(now) ?? false,
+        channels: [...notified.map((n) => n.id), ...plan.pagers.map((p) => p.id)],
       };
-      let notice: FailureNotice | undefined;
-      let streak: FailingStreak | undefined;
-      if (stateStorage && plan.state) {
-        const previous = await readFailureState(stateStorage, plan.state.key, context.log).catch((e: unknown) => {
-          context.log.warn(`Cannot read the alert state in ${stateStorage.display}: ${(e as Error).message}`);
-          return undefined;
-        });
-        const planned = planFailureNotice(previous, run);
-        notice = planned.notice;
-        streak = planned.state.failing ?? previous?.failing;
-        await writeFailureState(stateStorage, plan.state.key, planned.state, now).catch((e: unknown) =>
-          context.log.warn(`Cannot keep the alert state in ${stateStorage.display}: ${(e as Error).message}`),
-        );
-      } else if (run.error !== undefined) notice = run.maintenance ? 'held' : 'failure';
-
-      if (notice === 'held')
+      const previous =
+        stateStorage && plan.state
+          ? await readFailureState(stateStorage, plan.state.key, run.channels, context.log).catch((e: unknown) => {
+              context.log.warn(`Cannot read the alert state in ${stateStorage.display}: ${(e as Error).message}`);
+              return undefined;
+            })
+          : undefined;
+      // Without alert-state there is no previous state: every failed run outside a window is sent to every channel.
+      const planned = planFailureNotice(previous, run);
+      const { sends } = planned;
+      // Without state there is no streak to tell of.
+      const streak = plan.state ? planned.streak : undefined;
+      if (planned.quiet === 'held')
         context.log.info(
           `The run failed inside the maintenance window '${plan.window!.text}': no notification; a failure that persists after it is notified`,
         );
-      if (notice === 'repeat')
+      if (planned.quiet === 'repeat' && streak)
         context.log.info(
-          `The run failed with the error already notified (${streak!.runs} failed runs since ${streak!.since}): not notified again`,
+          `The run failed with the error already notified (${streak.runs} failed runs since ${streak.since}): not notified again`,
         );
-      const send =
-        notice === 'recovery' ||
-        ((notice === 'failure' || notice === 'update') && plan.on !== 'success') ||
-        (run.error === undefined && notice === undefined && plan.on !== 'failure');
-      const page = notice === 'failure' || notice === 'update' || notice === 'recovery' ? notice : undefined;
-      await Promise.all([
-        plan.notifiers.length > 0 && send
-          ? sendAlerts(
-              plan.notifiers,
-              withStreak(alertFor(definition.name, report, error, context), notice, streak),
-              context.log,
-            )
-          : undefined,
-        plan.pagers.length > 0 && page
-          ? sendIncident(
-              plan.pagers,
-              failureIncident({
-                action: definition.name,
-                alertKey: plan.key,
-                notice: page,
-                error: failure === undefined ? streakError(streak) : maskedError(failure, context),
-                place: context.github ?? { host: hostname() },
-                ...(streak ? { streak: { runs: streak.runs, since: streak.since } } : {}),
-              }),
-              context.log,
-            )
-          : undefined,
-      ]);
+      if (planned.quiet === 'unsent')
+        context.log.info(
+          'The run succeeded after a failure that no channel was notified of (a maintenance window or a channel that was down held it back): nothing to resolve',
+        );
+
+      // One message per notice, each to the channels that notice is for; a plain success to the others when asked.
+      const alert = alertFor(definition.name, report, error, context);
+      const incidentError = failure === undefined ? streakError(streak) : maskedError(failure, context);
+      const deliveries: Promise<string[]>[] = [];
+      for (const notice of ['failure', 'update', 'recovery'] as const) {
+        const notifiers = plan.notifiers.filter((n) => sends[n.id] === notice);
+        if (notifiers.length > 0)
+          deliveries.push(delivered(notifiers, sendAlerts(notifiers, withStreak(alert, notice, streak), context.log)));
+        const pagers = plan.pagers.filter((p) => sends[p.id] === notice);
+        if (pagers.length > 0)
+          deliveries.push(
+            delivered(
+              pagers,
+              sendIncident(
+                pagers,
+                failureIncident({
+                  action: definition.name,
+                  alertKey: plan.key,
+                  notice,
+                  error: incidentError,
+                  place: context.github ?? { host: hostname() },
+                  ...(streak ? { streak: { runs: streak.runs, since: streak.since } } : {}),
+                }),
+                context.log,
+              ),
+            ),
+          );
+      }
+      const succeeded = plan.notifiers.filter((n) => sends[n.id] === undefined);
+      if (run.error === undefined && plan.on !== 'failure' && succeeded.length > 0)
+        await sendAlerts(succeeded, alert, context.log);
+      const told = (await Promise.all(deliveries)).flat();
+      // Kept after sending, so that it records what was delivered; a run killed in between sends its messages again.
+      if (stateStorage && plan.state)
+        await writeFailureState(stateStorage, plan.state.key, settleFailureState(planned, told), now).catch(
+          (e: unknown) =>
+            context.log.warn(`Cannot keep the alert state in ${stateStorage.display}: ${(e as Error).message}`),
+        );
       if (error !== undefined) throw error;
       return report!;
     },
   };
+}
+
+/** The ids of the channels a delivery reached: the lifecycle marks only those as told. */
+async function delivered(channels: { id: string; name: string }[], delivery: Promise<DeliveryResult>) {
+  const { sent } = await delivery;
+  return channels.filter((c) => sent.includes(c.name)).map((c) => c.id);
 }
 
 /** What identifies a failure for the lifecycle: its code and message, with secrets masked. */

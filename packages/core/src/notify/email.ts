@@ -63,6 +63,7 @@ export function emailNotifier(settings: SmtpSettings): Notifier {
     socketTimeout: settings.timeoutMs ?? 10_000,
   };
   return {
+    id: 'email',
     name: 'e-mail',
     async send(message) {
       const { subject, text } = emailContent(message);

@@ -1,9 +1,12 @@
 // The lifecycle of an action's failure notification (issue 18 part 4, for every action, as monitor-report has for
 // its findings): a failure that persists over runs is sent once and again only when its error changes; the first
 // success after it sends a recovery; inside a maintenance window nothing is sent, and a failure that outlasts the
-// window is sent on the first failing run after it. Pure functions of the previous state, this run and its window.
+// window is sent on the first failing run after it. The state keeps, per channel, what was DELIVERED, not what was
+// decided: a message whose delivery failed is decided afresh by the next run, so a page lost to a service that was
+// down is sent when the service is back, and a resolve that did not go through is sent by the next success.
+// Pure functions of the previous state, this run, its window and the delivery outcome.
 
-export const FAILURE_STATE_VERSION = 1;
+export const FAILURE_STATE_VERSION = 2;
 
 /** A failing streak: kept between runs, cleared by a success. */
 export interface FailingStreak {
@@ -13,13 +16,18 @@ export interface FailingStreak {
   runs: number;
   /** The error of the latest failed run: "<code>: <message>". */
   error: string;
-  /** The error the channels were last told of; absent while nothing was sent (held by a maintenance window). */
-  notified?: string;
 }
 
 export interface FailureState {
   version: typeof FAILURE_STATE_VERSION;
   failing?: FailingStreak;
+  /**
+   * Per channel ("pagerduty", "opsgenie", "slack", ...), the error it was last delivered, kept until it is delivered
+   * the recovery. A channel absent here has no open failure: never told of one, or told of its recovery.
+   */
+  told: Record<string, string>;
+  /** The streak a success ended, kept while a channel in `told` still waits for the recovery (its message names it). */
+  recovered?: FailingStreak;
 }
 
 export interface FailureRun {
@@ -28,49 +36,129 @@ export interface FailureRun {
   error: string | undefined;
   /** The run ended inside a maintenance window. */
   maintenance: boolean;
+  /** The channels that take this job's failures and recoveries. */
+  channels: string[];
 }
 
 /**
- * - failure: the first message of a streak (or the first after a window held it back);
- * - update: the streak goes on with another error;
- * - recovery: the first success after a streak the channels were told of;
- * - held: a failure inside a maintenance window, sent if it persists after the window;
- * - repeat: the same failure again, already sent: not sent again.
+ * What one channel is sent:
+ * - failure: the first message of a streak to this channel (or the first after a window held it back, or after its
+ *   delivery failed);
+ * - update: the streak goes on with an error other than the one this channel was delivered;
+ * - recovery: the first success after a failure this channel was delivered (or after its recovery failed to deliver).
  */
-export type FailureNotice = 'failure' | 'update' | 'recovery' | 'held' | 'repeat';
+export type FailureNotice = 'failure' | 'update' | 'recovery';
+
+/**
+ * What the run is, for the log:
+ * - held: a failure inside a maintenance window, sent if it persists after the window;
+ * - repeat: a failure every channel was already delivered: not sent again;
+ * - unsent: a success that ends a streak no channel was delivered (held by a window, or every delivery failed):
+ *   nothing is sent, since a page for a failure that is already over, followed at once by its resolve, helps nobody.
+ */
+export type FailureQuiet = 'held' | 'repeat' | 'unsent';
 
 export interface FailurePlan {
-  /** What this run's failure message is, if it is one; undefined for a success with nothing to recover from. */
-  notice?: FailureNotice;
-  /** The state to keep for the next run. */
+  /** Per channel, what to send now; channels left out are sent nothing. */
+  sends: Record<string, FailureNotice>;
+  quiet?: FailureQuiet;
+  /** The streak the messages are about: this run's, or for a recovery the one that ended. */
+  streak?: FailingStreak;
+  /** The state to keep if nothing is delivered; settleFailureState adds what was. */
   state: FailureState;
 }
 
-/** Reads a stored state; anything else (another version, a damaged record) starts afresh. */
-export function parseFailureState(value: unknown): FailureState | undefined {
+/**
+ * Reads a stored state; anything else (an unknown version, a damaged record) starts afresh. A version 1 state kept
+ * what was decided, not per channel: the error it notified is taken as delivered to every channel of this run, which
+ * is what version 1 assumed.
+ */
+export function parseFailureState(value: unknown, channels: string[]): FailureState | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const state = value as Partial<FailureState>;
+  const state = value as { version?: unknown; failing?: unknown; told?: unknown; recovered?: unknown };
+  if (state.version === 1) {
+    if (state.failing === undefined) return { version: FAILURE_STATE_VERSION, told: {} };
+    const failing = streakOf(state.failing);
+    if (!failing) return undefined;
+    const notified = (state.failing as { notified?: unknown }).notified;
+    const told = typeof notified === 'string' ? Object.fromEntries(channels.map((c) => [c, notified])) : {};
+    return { version: FAILURE_STATE_VERSION, failing, told };
+  }
   if (state.version !== FAILURE_STATE_VERSION) return undefined;
-  const failing = state.failing;
-  if (failing === undefined) return { version: FAILURE_STATE_VERSION };
-  if (typeof failing.since !== 'string' || typeof failing.runs !== 'number' || typeof failing.error !== 'string')
-    return undefined;
-  return { version: FAILURE_STATE_VERSION, failing };
+  if (typeof state.told !== 'object' || state.told === null || Array.isArray(state.told)) return undefined;
+  const told = state.told as Record<string, unknown>;
+  if (Object.values(told).some((e) => typeof e !== 'string')) return undefined;
+  const failing = state.failing === undefined ? undefined : streakOf(state.failing);
+  const recovered = state.recovered === undefined ? undefined : streakOf(state.recovered);
+  if (failing === null || recovered === null) return undefined;
+  return {
+    version: FAILURE_STATE_VERSION,
+    ...(failing ? { failing } : {}),
+    told: told as Record<string, string>,
+    ...(recovered ? { recovered } : {}),
+  };
 }
 
+function streakOf(value: unknown): FailingStreak | null {
+  const s = value as Partial<FailingStreak> | null;
+  if (typeof s !== 'object' || s === null) return null;
+  if (typeof s.since !== 'string' || typeof s.runs !== 'number' || typeof s.error !== 'string') return null;
+  return { since: s.since, runs: s.runs, error: s.error };
+}
+
+/**
+ * What to send each channel this run. This run's outcome decides: a failure goes to each channel that was not
+ * delivered it (an update where it was delivered another error), a success resolves each channel that was delivered
+ * a failure; a failure nobody was delivered ends quietly with the success.
+ */
 export function planFailureNotice(previous: FailureState | undefined, run: FailureRun): FailurePlan {
-  const streak = previous?.failing;
+  const told = { ...previous?.told };
+  const sends: Record<string, FailureNotice> = {};
   if (run.error === undefined) {
-    const state: FailureState = { version: FAILURE_STATE_VERSION };
-    // A streak nobody was told of (it stayed inside a window) ends quietly.
-    return streak?.notified !== undefined ? { notice: 'recovery', state } : { state };
+    const ended = previous?.failing ?? previous?.recovered;
+    for (const channel of run.channels) if (told[channel] !== undefined) sends[channel] = 'recovery';
+    const state: FailureState = { version: FAILURE_STATE_VERSION, told, ...(ended ? { recovered: ended } : {}) };
+    const quiet =
+      previous?.failing && run.channels.length > 0 && Object.keys(sends).length === 0
+        ? { quiet: 'unsent' as const }
+        : {};
+    return { sends, ...quiet, ...(ended ? { streak: ended } : {}), state: settled(state) };
   }
+  // A new streak starts afresh; a channel still owed an earlier recovery keeps that incident and hears of this one
+  // as an update (or, with the same error, nothing: the incident it has is still right).
+  const streak = previous?.failing;
   const failing: FailingStreak = streak
     ? { ...streak, runs: streak.runs + 1, error: run.error }
     : { since: run.now.toISOString(), runs: 1, error: run.error };
-  if (run.maintenance) return { notice: 'held', state: { version: FAILURE_STATE_VERSION, failing } };
-  const notice: FailureNotice =
-    failing.notified === undefined ? 'failure' : failing.notified === run.error ? 'repeat' : 'update';
-  if (notice !== 'repeat') failing.notified = run.error;
-  return { notice, state: { version: FAILURE_STATE_VERSION, failing } };
+  const state: FailureState = { version: FAILURE_STATE_VERSION, failing, told };
+  if (run.maintenance) return { sends, quiet: 'held', streak: failing, state };
+  for (const channel of run.channels) {
+    if (told[channel] === undefined) sends[channel] = 'failure';
+    else if (told[channel] !== run.error) sends[channel] = 'update';
+  }
+  // With no channel at all there is nothing to repeat: the streak is only counted.
+  const repeat = run.channels.length > 0 && Object.keys(sends).length === 0;
+  return { sends, ...(repeat ? { quiet: 'repeat' as const } : {}), streak: failing, state };
+}
+
+/**
+ * The state after this run's deliveries: a channel that was delivered a failure or update now knows this run's error,
+ * one delivered the recovery knows of no failure; a channel whose delivery failed keeps what it knew, so the next run
+ * decides for it again. Channels not configured this run keep their entry: a recovery still resolves them later.
+ */
+export function settleFailureState(plan: FailurePlan, delivered: string[]): FailureState {
+  const told = { ...plan.state.told };
+  for (const channel of delivered) {
+    const notice = plan.sends[channel];
+    if (notice === 'recovery') delete told[channel];
+    else if (notice !== undefined && plan.state.failing) told[channel] = plan.state.failing.error;
+  }
+  return settled({ ...plan.state, told });
+}
+
+/** The ended streak is kept only while a channel waits for its recovery. */
+function settled(state: FailureState): FailureState {
+  if (state.failing || Object.keys(state.told).length > 0) return state;
+  const { recovered: _, ...rest } = state;
+  return rest;
 }

@@ -1,7 +1,7 @@
 // Where the failure lifecycle keeps its state between runs: one small JSON object per run under
 // "<key>/<timestamp>.json" in the alert-state storage (storages never overwrite, so the newest object is the state),
-// the older ones pruned. The state holds times, counts and error messages that have passed the secret register:
-// never a URL or a password.
+// the older ones pruned. The state holds times, counts, channel ids and error messages that have passed the secret
+// register: never a URL, a routing or API key, or a password.
 import type { Logger } from '../log.js';
 import { readNewestState } from '../storage/newest-state.js';
 import type { Storage } from '../storage/types.js';
@@ -10,8 +10,14 @@ import { type FailureState, parseFailureState } from './failure-lifecycle.js';
 /** Objects kept per key: the newest is the state, the rest are a short trail for whoever looks. */
 const KEEP = 10;
 
-export function readFailureState(storage: Storage, key: string, log: Logger): Promise<FailureState | undefined> {
-  return readNewestState(storage, `${key}/`, log, parseFailureState);
+/** `channels`: this run's, which an older state (version 1, kept without channels) is taken to have told. */
+export function readFailureState(
+  storage: Storage,
+  key: string,
+  channels: string[],
+  log: Logger,
+): Promise<FailureState | undefined> {
+  return readNewestState(storage, `${key}/`, log, (json) => parseFailureState(json, channels));
 }
 
 /** Stores this run's state, then removes all but the newest KEEP objects of the key. */

@@ -55,6 +55,7 @@ export function slackPayload(message: AlertMessage): unknown {
 /** Slack incoming webhook (https://hooks.slack.com/services/...). */
 export function slackNotifier(webhookUrl: string, options: SendOptions = {}): Notifier {
   return {
+    id: 'slack',
     name: 'Slack',
     async send(message, signal) {
       await requestJson('POST', webhookUrl, slackPayload(message), 'Slack webhook', {

@@ -54,6 +54,7 @@ export function teamsPayload(message: AlertMessage): unknown {
 
 export function teamsNotifier(webhookUrl: string, options: SendOptions = {}): Notifier {
   return {
+    id: 'teams',
     name: 'Teams',
     async send(message, signal) {
       await requestJson('POST', webhookUrl, teamsPayload(message), 'Teams webhook', {

@@ -30,6 +30,8 @@ export interface AlertMessage {
 }
 
 export interface Notifier {
+  /** The key the failure lifecycle keeps what this channel was delivered under (alert-state). */
+  readonly id: 'slack' | 'teams' | 'webhook' | 'email';
   /** For logs: "Slack", "webhook". Never the URL: it carries a token. */
   readonly name: string;
   send(message: AlertMessage, signal?: AbortSignal): Promise<void>;

@@ -14,6 +14,7 @@ export function webhookPayload(message: AlertMessage): unknown {
 export function webhookNotifier(url: string, options: SendOptions & { secret?: string } = {}): Notifier {
   const { secret, ...send } = options;
   return {
+    id: 'webhook',
     name: 'webhook',
     async send(message, signal) {
       const payload = webhookPayload(message);
