@@ -22,6 +22,8 @@ interface ExpectedCatalog {
   fingerprint: BackupManifest['schemaFingerprint'];
   /** How the detail names it: "in the backup". */
   as: string;
+  /** Whether it is the catalog as dumped. */
+  dumped: boolean;
 }
 
 function expectedCatalog(manifest: BackupManifest, afterReplay: boolean): ExpectedCatalog {
@@ -29,11 +31,11 @@ function expectedCatalog(manifest: BackupManifest, afterReplay: boolean): Expect
   if (atEnd) {
     const commands = manifest.mongodb?.oplog?.commands?.length ?? 0;
     const as = `as the oplog's ${commands} ${commands === 1 ? 'command leaves' : 'commands leave'} them`;
-    return { collections: atEnd.collections, fingerprint: atEnd.schemaFingerprint, as };
+    return { collections: atEnd.collections, fingerprint: atEnd.schemaFingerprint, as, dumped: false };
   }
   // After an oplog replay, a collection dropped during the dump is gone again, as it was at the dump's end.
   const collections = (manifest.mongodb?.collections ?? []).filter((c) => !(afterReplay && c.droppedDuringBackup));
-  return { collections, fingerprint: manifest.schemaFingerprint, as: 'in the backup' };
+  return { collections, fingerprint: manifest.schemaFingerprint, as: 'in the backup', dumped: true };
 }
 
 /** Every collection and view of the manifest is there, each collection with the documents the archive held. */
@@ -93,7 +95,7 @@ export function checkIndexes(
     total += c.indexes.length;
     const want = listed(c.indexes);
     const have = listed(here.metadata.indexes.map(indexSummary));
-    if (want !== have) differ.push(`${c.name}: ${have} (backup: ${want})`);
+    if (want !== have) differ.push(`${c.name}: ${have} (${expected.dumped ? 'backup' : "at the dump's end"}: ${want})`);
   }
   return {
     name: 'indexes',
@@ -114,7 +116,7 @@ export function checkFingerprint(
   const differences = (Object.keys(recorded.parts) as FingerprintPart[]).filter(
     (part) => recorded.parts[part] !== fingerprint.parts[part],
   );
-  const after = expected.as === 'in the backup' ? '' : ` ${expected.as}`;
+  const after = expected.dumped ? '' : ` ${expected.as}`;
   if (differences.length === 0)
     return { name: 'schema fingerprint', passed: true, detail: `equal${after} (${fingerprint.digest.slice(0, 12)})` };
   return { name: 'schema fingerprint', passed: false, detail: `differs in ${differences.join(', ')}${after}` };
