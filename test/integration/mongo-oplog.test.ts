@@ -740,7 +740,7 @@ describe('a server without applyOps', () => {
     try {
       const good = await writeArchive('writes.archive', [orders, oplog(writes)]);
       const loaded = await loadArchive(good, into);
-      expect(loaded.oplog).toEqual({ entries: 4, applied: 4, skipped: 0, method: 'writes' });
+      expect(loaded.oplog).toEqual({ entries: 4, applied: 4, skipped: 0, method: 'writes', commands: [] });
       expect(await into.collection('orders').find({}).sort({ _id: 1 }).toArray()).toEqual([
         { _id: 1, n: 10 },
         { _id: 3, n: 3 },
