@@ -380,7 +380,10 @@ describe('collections and indexes created or dropped during the dump', () => {
       await db.collection('a_orders').createIndex({ status: 1 }, { name: 'status_1' });
       await logCommand({ createIndexes: 'a_orders', v: 2, key: { status: 1 }, name: 'status_1' });
       await db.collection('a_orders').dropIndex('total_1');
-      await logCommand({ dropIndexes: 'a_orders', index: 'total_1' }, { o2: { v: 2, key: { total: 1 }, name: 'total_1' } });
+      await logCommand(
+        { dropIndexes: 'a_orders', index: 'total_1' },
+        { o2: { v: 2, key: { total: 1 }, name: 'total_1' } },
+      );
       await db.collection<Doc>('a_orders').updateOne({ _id: 1 }, { $set: { status: 'paid' } });
     });
     result = succeeded(run);
@@ -404,9 +407,17 @@ describe('collections and indexes created or dropped during the dump', () => {
         'dropIndexes a_orders (total_1)',
       ]);
       expect(oplog.atEnd!.collections).toEqual([
-        { name: 'a_orders', type: 'collection', indexes: [expect.objectContaining({ name: '_id_' }), { name: 'status_1', key: { status: 1 } }] },
+        {
+          name: 'a_orders',
+          type: 'collection',
+          indexes: [expect.objectContaining({ name: '_id_' }), { name: 'status_1', key: { status: 1 } }],
+        },
         { name: 'blobs', type: 'collection', indexes: [expect.objectContaining({ name: '_id_' })] },
-        { name: 'c_created', type: 'collection', indexes: [expect.objectContaining({ name: '_id_' }), { name: 'sku_1', key: { sku: 1 }, unique: true }] },
+        {
+          name: 'c_created',
+          type: 'collection',
+          indexes: [expect.objectContaining({ name: '_id_' }), { name: 'sku_1', key: { sku: 1 }, unique: true }],
+        },
       ]);
       expect(oplog.atEnd!.schemaFingerprint.digest).not.toBe(result.manifest.schemaFingerprint.digest);
       expect(result.manifest.mongodb!.collections.map((c) => [c.name, c.indexes.map((i) => i.name)])).toEqual([
@@ -469,7 +480,10 @@ describe('collections and indexes created or dropped during the dump', () => {
         const failed = checked.checks.filter((c) => !c.passed).map((c) => [c.name, c.detail]);
         expect(failed).toEqual([
           ['collections present', '1 missing: c_created'],
-          ['indexes', `a_orders: [{"name":"_id_","key":{"_id":1}},{"name":"total_1","key":{"total":1}}] (at the dump's end: [{"name":"_id_","key":{"_id":1}},{"name":"status_1","key":{"status":1}}])`],
+          [
+            'indexes',
+            `a_orders: [{"name":"_id_","key":{"_id":1}},{"name":"total_1","key":{"total":1}}] (at the dump's end: [{"name":"_id_","key":{"_id":1}},{"name":"status_1","key":{"status":1}}])`,
+          ],
           ['schema fingerprint', "differs in tables, indexes as the oplog's 5 commands leave them"],
         ]);
       } finally {
@@ -506,12 +520,14 @@ async function withoutOplog(file: string): Promise<string> {
       documents.set(collection, docs);
     },
   });
-  const sources: CollectionSource[] = contents.namespaces.filter((ns) => !isOplogNamespace(ns)).map((ns) => ({
-    db: ns.db,
-    collection: ns.collection,
-    metadata: ns.metadata!,
-    documents: () => documents.get(ns.collection) ?? [],
-  }));
+  const sources: CollectionSource[] = contents.namespaces
+    .filter((ns) => !isOplogNamespace(ns))
+    .map((ns) => ({
+      db: ns.db,
+      collection: ns.collection,
+      metadata: ns.metadata!,
+      documents: () => documents.get(ns.collection) ?? [],
+    }));
   return writeArchive(`noreplay-${path.basename(file)}`, sources);
 }
 

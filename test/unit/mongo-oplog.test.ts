@@ -266,7 +266,13 @@ describe("the catalog an oplog's commands leave", () => {
     );
     const orders = catalog.collections.get('orders')!;
     expect(orders.options).toEqual({ validator });
-    expect(orders.indexes[1]).toEqual({ v: 2, key: { total: 1 }, name: 'total_1', hidden: true, expireAfterSeconds: 60 });
+    expect(orders.indexes[1]).toEqual({
+      v: 2,
+      key: { total: 1 },
+      name: 'total_1',
+      hidden: true,
+      expireAfterSeconds: 60,
+    });
     expect(catalog.commands).toEqual(['collMod orders (validator, index)', 'collMod orders (index)']);
     // The dumped metadata it started from (the manifest's collections and fingerprint) is left as it was.
     expect(asDumped).toEqual(ordersAsDumped());

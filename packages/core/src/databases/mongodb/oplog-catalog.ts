@@ -16,7 +16,13 @@ const DEFAULT_ID_INDEX: Document = { v: 2, key: { _id: 1 }, name: '_id_' };
 const NOT_OPTIONS = new Set(['create', 'idIndex', 'writeConcern', 'comment', '$db']);
 
 /** collMod's fields that change the collection's options as listCollections shows them. */
-const COLLMOD_OPTIONS = ['validator', 'validationLevel', 'validationAction', 'expireAfterSeconds', 'changeStreamPreAndPostImages'];
+const COLLMOD_OPTIONS = [
+  'validator',
+  'validationLevel',
+  'validationAction',
+  'expireAfterSeconds',
+  'changeStreamPreAndPostImages',
+];
 
 const DROP_INDEX_COMMANDS = new Set(['dropIndexes', 'deleteIndex', 'deleteIndexes', 'dropIndex']);
 
@@ -121,7 +127,9 @@ export class OplogCatalog {
       if (index !== undefined) {
         const change = index as Document;
         const spec = entry.indexes.find((i) =>
-          change.name !== undefined ? i.name === change.name : sameKey(i.key as Document, change.keyPattern as Document),
+          change.name !== undefined
+            ? i.name === change.name
+            : sameKey(i.key as Document, change.keyPattern as Document),
         );
         if (spec) {
           for (const field of ['expireAfterSeconds', 'hidden'] as const) {
