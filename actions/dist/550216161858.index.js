@@ -1625,7 +1625,13 @@ const DEFAULT_ID_INDEX = { v: 2, key: { _id: 1 }, name: '_id_' };
 /** create's fields that are not the collection's options (listCollections does not list them). */
 const NOT_OPTIONS = new Set(['create', 'idIndex', 'writeConcern', 'comment', '$db']);
 /** collMod's fields that change the collection's options as listCollections shows them. */
-const COLLMOD_OPTIONS = ['validator', 'validationLevel', 'validationAction', 'expireAfterSeconds', 'changeStreamPreAndPostImages'];
+const COLLMOD_OPTIONS = [
+    'validator',
+    'validationLevel',
+    'validationAction',
+    'expireAfterSeconds',
+    'changeStreamPreAndPostImages',
+];
 const DROP_INDEX_COMMANDS = new Set(['dropIndexes', 'deleteIndex', 'deleteIndexes', 'dropIndex']);
 class OplogCatalog {
     entries;
@@ -1727,7 +1733,9 @@ class OplogCatalog {
                     entry.options[field] = rest[field];
             if (index !== undefined) {
                 const change = index;
-                const spec = entry.indexes.find((i) => change.name !== undefined ? i.name === change.name : sameKey(i.key, change.keyPattern));
+                const spec = entry.indexes.find((i) => change.name !== undefined
+                    ? i.name === change.name
+                    : sameKey(i.key, change.keyPattern));
                 if (spec) {
                     for (const field of ['expireAfterSeconds', 'hidden']) {
                         if (change[field] === undefined)
