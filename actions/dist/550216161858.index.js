@@ -3271,9 +3271,11 @@ function writesApplier(db) {
 /** The commands the writes path runs as they are: a collection's name and options are all they carry. */
 const WRITABLE_COMMANDS = new Set(['create', 'drop', 'collMod']);
 const oplog_apply_NAMESPACE_NOT_FOUND = 26;
+const NAMESPACE_EXISTS = 48;
 /**
- * create without idIndex (the server makes the _id index; FerretDB refuses the field); drop of a collection that
- * is not there is done, as the server's own oplog application takes it.
+ * create without idIndex (the server makes the _id index; FerretDB refuses the field). A drop of a collection that
+ * is not there, or a create of one that is (created after the oplog's start but before the inventory, so the
+ * archive has it), is done: replaying is idempotent, as the server's own oplog application.
  */
 async function runCommand(db, o) {
     const { idIndex: _, ...command } = o;
@@ -3281,7 +3283,8 @@ async function runCommand(db, o) {
         await db.command(command);
     }
     catch (error) {
-        if (o.drop !== undefined && error instanceof lib.MongoServerError && error.code === oplog_apply_NAMESPACE_NOT_FOUND)
+        const code = error instanceof lib.MongoServerError ? error.code : undefined;
+        if ((o.drop !== undefined && code === oplog_apply_NAMESPACE_NOT_FOUND) || (o.create !== undefined && code === NAMESPACE_EXISTS))
             return;
         throw error;
     }

@@ -79,17 +79,21 @@ function writesApplier(db: Db): OplogApplier {
 /** The commands the writes path runs as they are: a collection's name and options are all they carry. */
 const WRITABLE_COMMANDS = new Set(['create', 'drop', 'collMod']);
 const NAMESPACE_NOT_FOUND = 26;
+const NAMESPACE_EXISTS = 48;
 
 /**
- * create without idIndex (the server makes the _id index; FerretDB refuses the field); drop of a collection that
- * is not there is done, as the server's own oplog application takes it.
+ * create without idIndex (the server makes the _id index; FerretDB refuses the field). A drop of a collection that
+ * is not there, or a create of one that is (created after the oplog's start but before the inventory, so the
+ * archive has it), is done: replaying is idempotent, as the server's own oplog application.
  */
 async function runCommand(db: Db, o: Document): Promise<void> {
   const { idIndex: _, ...command } = o;
   try {
     await db.command(command);
   } catch (error) {
-    if (o.drop !== undefined && error instanceof MongoServerError && error.code === NAMESPACE_NOT_FOUND) return;
+    const code = error instanceof MongoServerError ? error.code : undefined;
+    if ((o.drop !== undefined && code === NAMESPACE_NOT_FOUND) || (o.create !== undefined && code === NAMESPACE_EXISTS))
+      return;
     throw error;
   }
 }
