@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { BSON, type Db, type Document } from 'mongodb';
 import { FULL_SCOPE } from '../../packages/core/src/databases/engine.js';
 import { loadArchive } from '../../packages/core/src/databases/mongodb/archive-loader.js';
+import { checkRestoredDatabase } from '../../packages/core/src/databases/mongodb/restore-checks.js';
 import { isOplogNamespace, OPLOG_NAMESPACE } from '../../packages/core/src/databases/mongodb/archive/format.js';
 import { readArchive } from '../../packages/core/src/databases/mongodb/archive/reader.js';
 import { ArchiveWriter, type CollectionSource } from '../../packages/core/src/databases/mongodb/archive/writer.js';
@@ -339,6 +340,197 @@ describe('writes made during the dump', () => {
   );
 });
 
+describe('collections and indexes created or dropped during the dump', () => {
+  // A real MongoDB logs these commands itself; FerretDB does not, so the test writes each one into its oplog as a
+  // MongoDB primary would (the entry shapes of src/mongo/db/op_observer), right after doing it.
+  let database: string;
+  let db: Db;
+  let run: GatedRun;
+  let result: BackupResult;
+  let source: Record<string, string[]>;
+  let sourceIndexes: Record<string, string>;
+
+  async function logCommand(o: Document, extra: Document = {}): Promise<void> {
+    if (external) return;
+    const oplog = mongo.client.db('local').collection('oplog.rs');
+    const [last] = await oplog.find({}, { sort: { $natural: -1 }, limit: 1 }).toArray();
+    const ts = new BSON.Timestamp({ t: last!.ts.t, i: last!.ts.i + 1 });
+    await oplog.insertOne({ ts, t: 1, v: 2, op: 'c', ns: `${database}.$cmd`, o, ...extra, wall: new Date() });
+  }
+
+  beforeAll(async () => {
+    if (oplogMissing()) return;
+    database = uniqueDatabase('pit_cmd');
+    db = mongo.client.db(database);
+    await db.collection<Doc>('a_dropped').insertMany([{ _id: 1 }, { _id: 2 }]);
+    await fillDatabase(db);
+    await db.collection('a_orders').createIndex({ total: 1 }, { name: 'total_1' });
+    run = await gatedBackup(mongo, database, async () => {
+      // a_dropped and a_orders have been read whole, with a_orders' index total_1; the dump is inside blobs.
+      await db.collection('a_dropped').drop();
+      await logCommand({ drop: 'a_dropped' }, { o2: { numRecords: 2 } });
+      await db.createCollection('c_created');
+      await logCommand({ create: 'c_created', idIndex: { v: 2, key: { _id: 1 }, name: '_id_' } });
+      await db.collection<Doc>('c_created').insertMany([
+        { _id: 1, sku: 'x' },
+        { _id: 2, sku: 'y' },
+      ]);
+      await db.collection('c_created').createIndex({ sku: 1 }, { name: 'sku_1', unique: true });
+      await logCommand({ createIndexes: 'c_created', v: 2, unique: true, key: { sku: 1 }, name: 'sku_1' });
+      await db.collection('a_orders').createIndex({ status: 1 }, { name: 'status_1' });
+      await logCommand({ createIndexes: 'a_orders', v: 2, key: { status: 1 }, name: 'status_1' });
+      await db.collection('a_orders').dropIndex('total_1');
+      await logCommand(
+        { dropIndexes: 'a_orders', index: 'total_1' },
+        { o2: { v: 2, key: { total: 1 }, name: 'total_1' } },
+      );
+      await db.collection<Doc>('a_orders').updateOne({ _id: 1 }, { $set: { status: 'paid' } });
+    });
+    result = succeeded(run);
+    source = await contentsOf(db);
+    sourceIndexes = await indexesOf(db);
+  }, 300_000);
+
+  afterAll(async () => {
+    await db?.dropDatabase().catch(() => undefined);
+  });
+
+  itUnless(oplogMissing())(
+    'the manifest names the commands and the catalog they leave; the collections as dumped stay as they were',
+    async () => {
+      const oplog = result.manifest.mongodb!.oplog!;
+      expect(oplog.commands).toEqual([
+        'drop a_dropped',
+        'create c_created',
+        expect.stringMatching(/^(createIndexes|commitIndexBuild) c_created \(sku_1\)$/),
+        expect.stringMatching(/^(createIndexes|commitIndexBuild) a_orders \(status_1\)$/),
+        'dropIndexes a_orders (total_1)',
+      ]);
+      expect(oplog.atEnd!.collections).toEqual([
+        {
+          name: 'a_orders',
+          type: 'collection',
+          indexes: [expect.objectContaining({ name: '_id_' }), { name: 'status_1', key: { status: 1 } }],
+        },
+        { name: 'blobs', type: 'collection', indexes: [expect.objectContaining({ name: '_id_' })] },
+        {
+          name: 'c_created',
+          type: 'collection',
+          indexes: [expect.objectContaining({ name: '_id_' }), { name: 'sku_1', key: { sku: 1 }, unique: true }],
+        },
+      ]);
+      expect(oplog.atEnd!.schemaFingerprint.digest).not.toBe(result.manifest.schemaFingerprint.digest);
+      expect(result.manifest.mongodb!.collections.map((c) => [c.name, c.indexes.map((i) => i.name)])).toEqual([
+        ['a_dropped', ['_id_']],
+        ['a_orders', ['_id_', 'total_1']],
+        ['blobs', ['_id_']],
+      ]);
+      const validate = await fs.readFile(path.join(ROOT, 'docs/manifest.schema.json'), 'utf8').then((text) => {
+        const ajv = new Ajv2020({ allErrors: true, strict: true });
+        addFormats(ajv);
+        return ajv.compile(JSON.parse(text));
+      });
+      expect(validate(JSON.parse(JSON.stringify(result.manifest))) ? [] : validate.errors).toEqual([]);
+    },
+  );
+
+  itUnless(oplogMissing())(
+    "restore-test replays them and passes: the copy's collections, indexes and documents are the source's at the dump's end",
+    async () => {
+      const tested = await restoreTest({
+        from: run.dir,
+        name: 'pit',
+        target: parseMongoTarget(mongo.url('admin'), 'target-url'),
+        decryption: { identities: [] },
+        checks: [],
+        keep: true,
+        record: false,
+        env: process.env,
+        secrets: new Secrets(),
+        log: new MemoryLogger(),
+      });
+      const copy = mongo.client.db(tested.scratchDatabase);
+      try {
+        expect(tested.checks.filter((c) => !c.passed)).toEqual([]);
+        const detail = (name: string) => tested.checks.find((c) => c.name === name)?.detail;
+        expect(detail('oplog replayed')).toMatch(
+          /; commands replayed: drop a_dropped, create c_created, \w+ c_created \(sku_1\), \w+ a_orders \(status_1\), dropIndexes a_orders \(total_1\)$/,
+        );
+        expect(detail('indexes')).toBe("5 indexes as the oplog's 5 commands leave them");
+        expect(detail('schema fingerprint')).toMatch(/^equal as the oplog's 5 commands leave them/);
+        expect(detail('collections present')).toBe('3 of 3 collections and views');
+        expect(await contentsOf(copy)).toEqual(source);
+        expect(await indexesOf(copy)).toEqual(sourceIndexes);
+        expect(Object.keys(source)).toEqual(['a_orders', 'blobs', 'c_created']);
+      } finally {
+        await copy.dropDatabase().catch(() => undefined);
+      }
+    },
+    300_000,
+  );
+
+  itUnless(oplogMissing())(
+    "without the replay, the checks fail: the archive's collections are the catalog as dumped",
+    async () => {
+      const archive = path.join(run.dir, result.manifest.object.key);
+      const copy = mongo.client.db(uniqueDatabase('pit_cmd_noreplay'));
+      try {
+        await loadArchive(await withoutOplog(archive), copy);
+        const checked = await checkRestoredDatabase(copy, result.manifest, []);
+        const failed = checked.checks.filter((c) => !c.passed).map((c) => [c.name, c.detail]);
+        expect(failed).toEqual([
+          ['collections present', '1 missing: c_created'],
+          [
+            'indexes',
+            `a_orders: [{"name":"_id_","key":{"_id":1}},{"name":"total_1","key":{"total":1}}] (at the dump's end: [{"name":"_id_","key":{"_id":1}},{"name":"status_1","key":{"status":1}}])`,
+          ],
+          ['schema fingerprint', "differs in tables, indexes as the oplog's 5 commands leave them"],
+        ]);
+      } finally {
+        await copy.dropDatabase().catch(() => undefined);
+      }
+    },
+    300_000,
+  );
+});
+
+/** Each collection's indexes (name, key, unique), as listIndexes gives them, by collection. */
+async function indexesOf(db: Db): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray()) {
+    if (name.startsWith('system.')) continue;
+    const specs = await db.collection(name).listIndexes().toArray();
+    out[name] = JSON.stringify(
+      specs
+        .map((i) => ({ name: i.name, key: i.key, unique: i.unique === true }))
+        .sort((a, b) => (a.name < b.name ? -1 : 1)),
+    );
+  }
+  return out;
+}
+
+/** The archive written again without its oplog namespace: what a restore that skips the replay loads. */
+async function withoutOplog(file: string): Promise<string> {
+  const documents = new Map<string, Uint8Array[]>();
+  const contents = await readArchive(createReadStream(file), {
+    document(db, collection, bson) {
+      if (isOplogNamespace({ db, collection })) return;
+      const docs = documents.get(collection) ?? [];
+      docs.push(Buffer.from(bson));
+      documents.set(collection, docs);
+    },
+  });
+  const sources: CollectionSource[] = contents.namespaces
+    .filter((ns) => !isOplogNamespace(ns))
+    .map((ns) => ({
+      db: ns.db,
+      collection: ns.collection,
+      metadata: ns.metadata!,
+      documents: () => documents.get(ns.collection) ?? [],
+    }));
+  return writeArchive(`noreplay-${path.basename(file)}`, sources);
+}
+
 describe("real mongodump --oplog's archive", () => {
   let server: MongoServer;
   let database: string;
@@ -564,7 +756,7 @@ describe('a server without applyOps', () => {
     try {
       const good = await writeArchive('writes.archive', [orders, oplog(writes)]);
       const loaded = await loadArchive(good, into);
-      expect(loaded.oplog).toEqual({ entries: 4, applied: 4, skipped: 0, method: 'writes' });
+      expect(loaded.oplog).toEqual({ entries: 4, applied: 4, skipped: 0, method: 'writes', commands: [] });
       expect(await into.collection('orders').find({}).sort({ _id: 1 }).toArray()).toEqual([
         { _id: 1, n: 10 },
         { _id: 3, n: 3 },
@@ -585,6 +777,90 @@ describe('a server without applyOps', () => {
       await into.dropDatabase().catch(() => undefined);
     }
   });
+});
+
+describe('a server without applyOps, commands', () => {
+  itUnless(
+    oplogMissing(),
+    lacking('oplogReplay') ? undefined : 'the server has applyOps: ordinary writes are the path of servers without it',
+  )(
+    'replays create, drop, createIndexes and dropIndexes on the target database, and fails naming a command the server refuses',
+    async () => {
+      const ts = (i: number) => new BSON.Timestamp({ t: 1_800_000_000, i });
+      const id = { v: 2, key: { _id: 1 }, name: '_id_' };
+      const collection = (name: string, indexes: Document[]): CollectionSource => ({
+        db: 'shop',
+        collection: name,
+        metadata: { options: {}, indexes, type: 'collection' },
+        documents: () => [BSON.serialize({ _id: 1, total: 5 })],
+      });
+      const orders = collection('orders', [id, { v: 2, key: { total: 1 }, name: 'total_1' }]);
+      const oplog = (entries: Document[]): CollectionSource => ({
+        ...OPLOG_NAMESPACE,
+        documents: () => entries.map((e, i) => BSON.serialize({ ts: ts(i + 1), ...e })),
+      });
+      const command = (o: Document) => ({ op: 'c', ns: 'shop.$cmd', o });
+      const into = mongo.client.db(uniqueDatabase('pit_writes_cmd'));
+      try {
+        const archive = await writeArchive('commands.archive', [
+          orders,
+          collection('old', [id]),
+          oplog([
+            // Created after the oplog's start but before the inventory: the archive has it already.
+            command({ create: 'orders', idIndex: id }),
+            command({ drop: 'old' }),
+            command({ create: 'fresh', idIndex: id }),
+            { op: 'i', ns: 'shop.fresh', o: { _id: 1, sku: 'a' } },
+            command({ createIndexes: 'fresh', v: 2, key: { sku: 1 }, name: 'sku_1', unique: true }),
+            command({ dropIndexes: 'orders', index: 'total_1' }),
+          ]),
+        ]);
+        const loaded = await loadArchive(archive, into);
+        expect(loaded.oplog).toEqual({
+          entries: 6,
+          applied: 6,
+          skipped: 0,
+          method: 'writes',
+          commands: [
+            'create orders',
+            'drop old',
+            'create fresh',
+            'createIndexes fresh (sku_1)',
+            'dropIndexes orders (total_1)',
+          ],
+        });
+        expect(Object.keys(await contentsOf(into)).sort()).toEqual(['fresh', 'orders']);
+        expect(await into.collection('fresh').find({}).toArray()).toEqual([{ _id: 1, sku: 'a' }]);
+        expect(await indexesOf(into)).toEqual({
+          fresh: JSON.stringify([
+            { name: '_id_', key: { _id: 1 }, unique: false },
+            { name: 'sku_1', key: { sku: 1 }, unique: true },
+          ]),
+          orders: JSON.stringify([{ name: '_id_', key: { _id: 1 }, unique: false }]),
+        });
+      } finally {
+        await into.dropDatabase().catch(() => undefined);
+      }
+
+      for (const [o, message] of [
+        [{ collMod: 'orders', validator: { total: { $gte: 0 } } }, /failed at collMod on pit_writes_cmd\w*\.\$cmd: .+/],
+        [
+          { dropDatabase: 1 },
+          /the server has no applyOps, and the command dropDatabase on pit_writes_cmd\w*\.\$cmd cannot be replayed with ordinary writes/,
+        ],
+      ] as const) {
+        const other = mongo.client.db(uniqueDatabase('pit_writes_cmd'));
+        try {
+          const file = await writeArchive('refused.archive', [orders, oplog([command(o)])]);
+          const error = await rejection(loadArchive(file, other));
+          expect(error.code).toBe('RESTORE_FAILED');
+          expect(error.message).toMatch(message);
+        } finally {
+          await other.dropDatabase().catch(() => undefined);
+        }
+      }
+    },
+  );
 });
 
 async function writeArchive(name: string, sources: CollectionSource[]): Promise<string> {

@@ -8,6 +8,7 @@ import { readArchive } from '../../packages/core/src/databases/mongodb/archive/r
 import { ArchiveWriter, type CollectionSource } from '../../packages/core/src/databases/mongodb/archive/writer.js';
 import { selectOplogEntry, type OplogScope } from '../../packages/core/src/databases/mongodb/oplog-selection.js';
 import { OplogReplayPlan } from '../../packages/core/src/databases/mongodb/oplog-replay.js';
+import { OplogCatalog } from '../../packages/core/src/databases/mongodb/oplog-catalog.js';
 
 const ts = (t: number, i: number) => new BSON.Timestamp({ t, i });
 const entry = (t: number, op: string, ns: string, o: Document, extra: Document = {}) => ({
@@ -97,7 +98,8 @@ describe("the archive's oplog namespace", () => {
 });
 
 describe('which oplog entries a one-database archive keeps', () => {
-  const scope: OplogScope = { database: 'shop', collections: new Set(['orders', 'items']) };
+  // The backup's scope (tables: orders, items): also a collection of those names created during the dump.
+  const scope: OplogScope = { database: 'shop', selects: (collection) => ['orders', 'items'].includes(collection) };
   const select = (e: Document, transactions = new Set<string>()) => selectOplogEntry(e, scope, transactions).kind;
 
   it('keeps writes to the backed-up collections and commands on them or the database; drops everything else', () => {
@@ -105,7 +107,7 @@ describe('which oplog entries a one-database archive keeps', () => {
     expect(select(entry(1, 'd', 'shop.items', { _id: 1 }))).toBe('keep');
     expect(select(entry(1, 'c', 'shop.$cmd', { create: 'orders' }))).toBe('keep');
     expect(select(entry(1, 'c', 'shop.$cmd', { dropDatabase: 1 }))).toBe('keep');
-    // A collection the backup leaves out (exclude-tables, or created after the inventory), another database
+    // A collection the backup's scope leaves out (tables, exclude-tables), another database
     // (even one whose name starts alike), no-ops.
     expect(select(entry(1, 'i', 'shop.logs', { _id: 1 }))).toBe('drop');
     expect(select(entry(1, 'c', 'shop.$cmd', { create: 'logs' }))).toBe('drop');
@@ -201,5 +203,92 @@ describe("an archive's oplog replayed into another database", () => {
       'Cannot replay the oplog entry at 9:1 on shop.$cmd: the command renameCollection cannot be replayed',
     );
     expect(() => plan.plan(entry(9, 'x', 'shop.orders', {}))).toThrow('the operation kind x cannot be replayed');
+  });
+});
+
+describe("the catalog an oplog's commands leave", () => {
+  const id = { v: 2, key: { _id: 1 }, name: '_id_' };
+  const ordersAsDumped = () => ({
+    options: {},
+    indexes: [id, { v: 2, key: { total: 1 }, name: 'total_1' }],
+    type: 'collection',
+  });
+  const dumped = (orders = ordersAsDumped()) =>
+    new OplogCatalog([
+      ['orders', orders],
+      ['old', { options: {}, indexes: [id], type: 'collection' }],
+    ]);
+  const indexNames = (catalog: OplogCatalog) =>
+    Object.fromEntries([...catalog.collections].map(([name, meta]) => [name, meta.indexes.map((i) => i.name)]));
+
+  it('follows create, drop, createIndexes and dropIndexes; index commands stay off the server until after the replay', () => {
+    const catalog = dumped();
+    expect(catalog.apply({ drop: 'old' })).toEqual({ drop: 'old' });
+    expect(catalog.apply({ create: 'fresh', idIndex: id })).toEqual({ create: 'fresh', idIndex: id });
+    expect(catalog.apply({ createIndexes: 'fresh', v: 2, key: { sku: 1 }, name: 'sku_1', unique: true })).toBe(
+      undefined,
+    );
+    expect(catalog.apply({ createIndexes: 'orders', v: 2, key: { status: 1 }, name: 'status_1' })).toBe(undefined);
+    expect(catalog.apply({ dropIndexes: 'orders', index: { total: 1 } })).toBe(undefined);
+    expect(
+      catalog.apply({
+        commitIndexBuild: 'orders',
+        indexBuildUUID: new BSON.UUID(),
+        indexes: [{ v: 2, key: { day: -1 }, name: 'day_-1' }],
+      }),
+    ).toBe(undefined);
+    expect(indexNames(catalog)).toEqual({ orders: ['_id_', 'status_1', 'day_-1'], fresh: ['_id_', 'sku_1'] });
+    expect(catalog.collections.get('fresh')).toEqual({
+      options: {},
+      indexes: [id, { v: 2, key: { sku: 1 }, name: 'sku_1', unique: true }],
+      type: 'collection',
+    });
+    expect(catalog.commands).toEqual([
+      'drop old',
+      'create fresh',
+      'createIndexes fresh (sku_1)',
+      'createIndexes orders (status_1)',
+      'dropIndexes orders (total_1)',
+      'commitIndexBuild orders (day_-1)',
+    ]);
+  });
+
+  it("sends collMod's collection changes to the server and keeps its index changes for the index build", () => {
+    const asDumped = ordersAsDumped();
+    const catalog = dumped(asDumped);
+    const validator = { total: { $gte: 0 } };
+    expect(catalog.apply({ collMod: 'orders', validator, index: { name: 'total_1', hidden: true } })).toEqual({
+      collMod: 'orders',
+      validator,
+    });
+    expect(catalog.apply({ collMod: 'orders', index: { keyPattern: { total: 1 }, expireAfterSeconds: 60 } })).toBe(
+      undefined,
+    );
+    const orders = catalog.collections.get('orders')!;
+    expect(orders.options).toEqual({ validator });
+    expect(orders.indexes[1]).toEqual({
+      v: 2,
+      key: { total: 1 },
+      name: 'total_1',
+      hidden: true,
+      expireAfterSeconds: 60,
+    });
+    expect(catalog.commands).toEqual(['collMod orders (validator, index)', 'collMod orders (index)']);
+    // The dumped metadata it started from (the manifest's collections and fingerprint) is left as it was.
+    expect(asDumped).toEqual(ordersAsDumped());
+  });
+
+  it("a view's create has no indexes; dropIndexes '*' leaves _id_; dropDatabase empties it", () => {
+    const catalog = dumped();
+    catalog.apply({ create: 'recent', viewOn: 'orders', pipeline: [{ $limit: 5 }] });
+    expect(catalog.collections.get('recent')).toEqual({
+      options: { viewOn: 'orders', pipeline: [{ $limit: 5 }] },
+      indexes: [],
+      type: 'view',
+    });
+    catalog.apply({ dropIndexes: 'orders', index: '*' });
+    expect(indexNames(catalog).orders).toEqual(['_id_']);
+    catalog.apply({ dropDatabase: 1 });
+    expect(catalog.collections.size).toBe(0);
   });
 });

@@ -68,6 +68,19 @@ export interface MongoManifestOplog {
   end: { t: number; i: number };
   /** The entries in the archive: those of the backed-up collections between start and end. */
   entries: number;
+  /**
+   * The commands among the entries, in order, for people ("create events", "dropIndexes orders (total_1)"): a
+   * collection created or dropped, an index created or dropped, a collMod during the dump. Absent when none.
+   */
+  commands?: string[];
+  /**
+   * With commands: the collections, views and indexes as the commands leave them, which a restore (it replays
+   * them) has; `collections` and the schema fingerprint describe them as dumped.
+   */
+  atEnd?: {
+    collections: Array<Pick<MongoManifestCollection, 'name' | 'type' | 'indexes'>>;
+    schemaFingerprint: SchemaFingerprint;
+  };
 }
 
 /** What only a MongoDB backup has. */

@@ -5,6 +5,7 @@ import { ArchiveParser, readArchive, type ArchiveContents } from './archive/read
 import { isOplogNamespace, type PreludeEntry } from './archive/format.js';
 import { parseMetadataJson, type CollectionMetadata } from './archive/metadata.js';
 import { oplogApplier, type OplogApplier } from './oplog-apply.js';
+import { OplogCatalog } from './oplog-catalog.js';
 import { OplogReplayPlan } from './oplog-replay.js';
 import { DECODE } from './oplog-selection.js';
 import { insertRawDocuments } from './raw-insert.js';
@@ -31,6 +32,8 @@ export interface ReplayedOplog {
   skipped: number;
   /** How they were applied; absent when the oplog held no entries. */
   method?: OplogApplier['method'];
+  /** The commands replayed (create, drop, createIndexes...), in order, for people: "dropIndexes orders (total_1)". */
+  commands: string[];
 }
 
 export interface LoadOptions {
@@ -57,7 +60,7 @@ export async function loadArchive(path: string, db: Db, options: LoadOptions = {
   const created = new Set<string>();
   const metadata = new Map<string, CollectionMetadata>();
   let documents = 0;
-  const replay = contents.oplog ? new OplogReplay(db, contents, options) : undefined;
+  const replay = contents.oplog ? new OplogReplay(db, contents, metadata, options) : undefined;
   for await (const chunk of createReadStream(path)) {
     if (signal?.aborted) throw cancelled();
     parser.write(chunk as Buffer);
@@ -81,8 +84,10 @@ export async function loadArchive(path: string, db: Db, options: LoadOptions = {
     documents += batch.documents.length;
   }
   for (const entry of parser.takeOplog()) await replay!.apply(entry);
-  // Indexes after the replay, as mongorestore: the copy is only consistent once the oplog has been applied.
-  for (const [collection, meta] of metadata) {
+  // Indexes after the replay, as mongorestore: the copy is only consistent once the oplog has been applied. Those
+  // of the catalog as the replay's commands left it: not a dropped collection's (building them would create it
+  // again), nor a dropped index, but an index created during the dump.
+  for (const [collection, meta] of replay?.catalog?.collections ?? metadata) {
     if (signal?.aborted) throw cancelled();
     await createIndexes(db, collection, meta.indexes);
   }
@@ -90,16 +95,22 @@ export async function loadArchive(path: string, db: Db, options: LoadOptions = {
   return { collections: created.size, documents, ...(oplog ? { oplog } : {}) };
 }
 
-/** Replays a point-in-time archive's oplog into `db`, entry by entry, rewriting its database to `db`'s. */
+/**
+ * Replays a point-in-time archive's oplog into `db`, entry by entry, rewriting its database to `db`'s. Commands
+ * go through the catalog first (oplog-catalog.ts): index commands change only the indexes built after the replay.
+ */
 class OplogReplay {
   private plan: OplogReplayPlan;
   private applier: OplogApplier | undefined;
+  /** The catalog the replay's commands change, from the archive's metadata (all read by the first entry). */
+  catalog: OplogCatalog | undefined;
   private entries = 0;
   private applied = 0;
 
   constructor(
     private readonly db: Db,
     contents: ArchiveContents,
+    private readonly metadata: ReadonlyMap<string, CollectionMetadata>,
     private readonly options: LoadOptions,
   ) {
     const source = contents.namespaces[0]?.db ?? db.databaseName;
@@ -111,10 +122,12 @@ class OplogReplay {
     if (!this.applier) {
       await this.options.beforeOplog?.();
       this.applier = await oplogApplier(this.db);
+      this.catalog = new OplogCatalog(this.metadata);
     }
     this.entries++;
     for (const op of this.plan.plan(BSON.deserialize(raw, DECODE))) {
-      await this.applier.apply(op);
+      const o = op.op === 'c' ? this.catalog!.apply(op.o) : op.o;
+      if (o !== undefined) await this.applier.apply({ ...op, o });
       this.applied++;
     }
   }
@@ -125,6 +138,7 @@ class OplogReplay {
       applied: this.applied,
       skipped: this.plan.skipped,
       ...(this.applier ? { method: this.applier.method } : {}),
+      commands: this.catalog?.commands ?? [],
     };
   }
 }

@@ -9,9 +9,11 @@ import { FORMAT_VERSION, isOplogNamespace } from './archive/format.js';
 import { readTopology, scrub, serverVersion, withMongoClient, type Topology } from './connection.js';
 import { startMongoDumpStream, writerReaderMismatch, type DroppedCollection } from './dump-stream.js';
 import { mongoFingerprint } from './fingerprint.js';
+import { OplogCatalog } from './oplog-catalog.js';
 import { checkNoRollOver, oplogEnd, oplogEntries, oplogStart } from './oplog-capture.js';
+import { OplogReplayPlan } from './oplog-replay.js';
 import { formatOplogTime, type OplogTime } from './oplog-selection.js';
-import { readInventory, type CollectionInventory } from './inventory.js';
+import { readInventory, scopeSelects, type CollectionInventory } from './inventory.js';
 import { describeMongoTarget, type MongoTarget } from './target.js';
 
 /**
@@ -59,7 +61,7 @@ export async function withMongoDumpSource<T>(
       // The documents' BSON size is the archive's size but for headers; room to spare for sizes collStats lacks.
       sizeHint: 2 * dataBytes + 1024 * 1024,
       async startDump({ compression, level, signal }): Promise<DumpStream> {
-        const scope = { database: target.database, collections: new Set(collections.map((c) => c.name)) };
+        const scope = { database: target.database, selects: scopeSelects(settings.scope) };
         let captured: MongoManifestOplog | undefined;
         const oplog = start
           ? async function* (): AsyncGenerator<Uint8Array> {
@@ -67,13 +69,19 @@ export async function withMongoDumpSource<T>(
                 const end = await oplogEnd(client);
                 await checkNoRollOver(client, start);
                 let entries = 0;
-                for await (const entry of oplogEntries(client, { start, end }, scope)) {
+                // The commands among the entries change the catalog a replay restores: followed as a restore will.
+                const catalog = new OplogCatalog(collections.map((c) => [c.name, c.metadata]));
+                const plan = new OplogReplayPlan(target.database, target.database);
+                const observe = (entry: Document) => {
+                  for (const op of plan.plan(entry)) if (op.op === 'c') catalog.apply(op.o);
+                };
+                for await (const entry of oplogEntries(client, { start, end }, scope, observe)) {
                   entries++;
                   yield entry;
                 }
                 // Again after the read, as mongodump: the oplog may have rolled over while it was read.
                 await checkNoRollOver(client, start);
-                captured = { start, end, entries };
+                captured = { start, end, entries, ...catalogAtEnd(catalog) };
                 context.log.info(
                   `Captured ${entries} oplog entries of ${target.database} from ${formatOplogTime(start)} to ${formatOplogTime(end)}`,
                 );
@@ -301,6 +309,28 @@ async function captureStart(
   }
   context.log.info(`Consistency: per-collection, since ${probe.unavailable}`);
   return undefined;
+}
+
+/**
+ * What the manifest records of the oplog's commands: each, and the catalog they leave (its collections' indexes
+ * and its fingerprint), which a restore's checks compare with. Nothing when the oplog holds no command.
+ */
+function catalogAtEnd(catalog: OplogCatalog): Pick<MongoManifestOplog, 'commands' | 'atEnd'> {
+  if (catalog.commands.length === 0) return {};
+  const collections = [...catalog.collections]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, metadata]) => ({ name, metadata, documents: 0, bytes: 0 }));
+  return {
+    commands: [...catalog.commands],
+    atEnd: {
+      collections: collections.map((c) => ({
+        name: c.name,
+        type: c.metadata.type === 'view' ? ('view' as const) : ('collection' as const),
+        indexes: c.metadata.indexes.map(indexSummary),
+      })),
+      schemaFingerprint: mongoFingerprint(collections),
+    },
+  };
 }
 
 /** An index as the manifest lists it: name, key and uniqueness. */

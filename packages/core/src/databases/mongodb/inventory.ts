@@ -20,19 +20,30 @@ function isSystemCollection(name: string): boolean {
 }
 
 /**
+ * Whether the scope selects a collection of that name: not a system collection, matched by a `tables` pattern
+ * (when there are any) and by no `exclude-tables` one. Also a collection created after the inventory (its oplog
+ * entries belong to a point-in-time archive).
+ */
+export function scopeSelects(scope: DumpScope): (collection: string) => boolean {
+  refuseDatabasePatterns(scope);
+  const include = scope.tables.map(globPattern);
+  const exclude = scope.excludeTables.map(globPattern);
+  return (name) =>
+    !isSystemCollection(name) &&
+    (include.length === 0 || include.some((p) => p.test(name))) &&
+    !exclude.some((p) => p.test(name));
+}
+
+/**
  * The collections and views of `db` that the scope selects, in name order, with their metadata, counts and sizes.
  * Scope: `tables`/`exclude-tables` are collection name patterns (`*` any run of characters, `?` one; a dot is a
  * dot, since collection names hold dots). A dump covers the URL's one database, so database patterns are refused.
  */
 export async function readInventory(db: Db, scope: DumpScope): Promise<CollectionInventory[]> {
-  refuseDatabasePatterns(scope);
-  const include = scope.tables.map(globPattern);
-  const exclude = scope.excludeTables.map(globPattern);
+  const selects = scopeSelects(scope);
   const infos = await db.listCollections({}, { nameOnly: false, promoteValues: false }).toArray();
   const selected = infos
-    .filter((info) => !isSystemCollection(info.name))
-    .filter((info) => include.length === 0 || include.some((p) => p.test(info.name)))
-    .filter((info) => !exclude.some((p) => p.test(info.name)))
+    .filter((info) => selects(info.name))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const collections: CollectionInventory[] = [];
   for (const info of selected) {

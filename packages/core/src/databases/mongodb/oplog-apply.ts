@@ -2,7 +2,9 @@
  * Applies replay operations (oplog-replay.ts) to the restored database. Where the server has applyOps, each goes
  * through it, one at a time, as mongorestore --oplogReplay does: the server's own oplog application, idempotent
  * (an insert of a document the dump already read becomes an upsert). Where it has none (FerretDB), inserts,
- * deletes and `$v: 1` updates go through ordinary writes with the same effect; anything else fails, naming it.
+ * deletes and `$v: 1` updates go through ordinary writes with the same effect, and the commands create, drop and
+ * collMod through the same commands; anything else fails, naming it. Index commands never arrive here: the
+ * catalog (oplog-catalog.ts) takes them, and the indexes are built after the replay.
  */
 import { MongoServerError, type Db, type Document } from 'mongodb';
 import { DbopsError } from '../../errors.js';
@@ -31,7 +33,6 @@ function applyOpsApplier(db: Db): OplogApplier {
   return {
     method: 'applyOps',
     async apply(op) {
-      if (op.op === 'c' && isIndexCommand(op.o)) return createIndexes(db, op);
       try {
         await db.admin().command({ applyOps: [op], bypassDocumentValidation: true });
       } catch (error) {
@@ -39,25 +40,6 @@ function applyOpsApplier(db: Db): OplogApplier {
       }
     },
   };
-}
-
-/** Servers since 4.4 do not apply an index build's oplog entry: build the index with createIndexes, as mongorestore. */
-function isIndexCommand(o: Document): boolean {
-  return o.createIndexes !== undefined || o.commitIndexBuild !== undefined;
-}
-
-async function createIndexes(db: Db, op: ReplayOp): Promise<void> {
-  const collection = String(op.o.createIndexes ?? op.o.commitIndexBuild);
-  const specs: Document[] =
-    op.o.commitIndexBuild !== undefined
-      ? ((op.o.indexes as Document[] | undefined) ?? [])
-      : [Object.fromEntries(Object.entries(op.o).filter(([field]) => field !== 'createIndexes'))];
-  const indexes = specs.map(({ ns: _, v: __, ...spec }) => spec);
-  try {
-    await db.command({ createIndexes: collection, indexes });
-  } catch (error) {
-    throw replayFailed(db, describe(op), error);
-  }
 }
 
 function writesApplier(db: Db): OplogApplier {
@@ -80,17 +62,40 @@ function writesApplier(db: Db): OplogApplier {
           await collection.updateOne(op.o2, update, { bypassDocumentValidation: true });
           return;
         }
+        if (op.op === 'c' && WRITABLE_COMMANDS.has(Object.keys(op.o)[0] ?? '')) return await runCommand(db, op.o);
       } catch (error) {
         throw replayFailed(db, describe(op), error);
       }
       const kind = op.op === 'u' ? `an update with $v: ${String(op.o.$v ?? '(none)')}` : `the command ${describe(op)}`;
       throw new DbopsError(
         'RESTORE_FAILED',
-        `Cannot replay the oplog into ${db.databaseName}: the server has no applyOps, and ${kind} cannot be replayed with ordinary writes (only inserts, deletes and $v: 1 updates can)`,
+        `Cannot replay the oplog into ${db.databaseName}: the server has no applyOps, and ${kind} cannot be replayed with ordinary writes (only inserts, deletes, $v: 1 updates and the commands create, drop, createIndexes, dropIndexes and collMod can)`,
         { hint: 'Restore into a MongoDB server (it has applyOps), or restore a per-collection backup.' },
       );
     },
   };
+}
+
+/** The commands the writes path runs as they are: a collection's name and options are all they carry. */
+const WRITABLE_COMMANDS = new Set(['create', 'drop', 'collMod']);
+const NAMESPACE_NOT_FOUND = 26;
+const NAMESPACE_EXISTS = 48;
+
+/**
+ * create without idIndex (the server makes the _id index; FerretDB refuses the field). A drop of a collection that
+ * is not there, or a create of one that is (created after the oplog's start but before the inventory, so the
+ * archive has it), is done: replaying is idempotent, as the server's own oplog application.
+ */
+async function runCommand(db: Db, o: Document): Promise<void> {
+  const { idIndex: _, ...command } = o;
+  try {
+    await db.command(command);
+  } catch (error) {
+    const code = error instanceof MongoServerError ? error.code : undefined;
+    if ((o.drop !== undefined && code === NAMESPACE_NOT_FOUND) || (o.create !== undefined && code === NAMESPACE_EXISTS))
+      return;
+    throw error;
+  }
 }
 
 /** A `$v: 1` update (or an older one without `$v`): only $set and $unset, which updateOne applies alike. */

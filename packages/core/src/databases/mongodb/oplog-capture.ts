@@ -101,12 +101,14 @@ export async function checkNoRollOver(client: MongoClient, start: OplogTime): Pr
 
 /**
  * The entries from `start` to `end` (both included, as mongodump) that the scope needs, as raw BSON in oplog
- * order: the server's bytes, or a transaction rewritten to hold only the scope's operations.
+ * order: the server's bytes, or a transaction rewritten to hold only the scope's operations. `observe` sees each
+ * one decoded, as the archive holds it.
  */
 export async function* oplogEntries(
   client: MongoClient,
   range: { start: OplogTime; end: OplogTime },
   scope: OplogScope,
+  observe: (entry: Document) => void = () => undefined,
 ): AsyncGenerator<Uint8Array> {
   const escaped = scope.database.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const cursor = client
@@ -123,9 +125,11 @@ export async function* oplogEntries(
   const transactions = new Set<string>();
   try {
     for await (const raw of cursor as unknown as AsyncIterable<Uint8Array>) {
-      const selection = selectOplogEntry(BSON.deserialize(raw, DECODE), scope, transactions);
-      if (selection.kind === 'keep') yield raw;
-      else if (selection.kind === 'rewrite') yield BSON.serialize(selection.entry);
+      const entry = BSON.deserialize(raw, DECODE);
+      const selection = selectOplogEntry(entry, scope, transactions);
+      if (selection.kind === 'drop') continue;
+      observe(selection.kind === 'keep' ? entry : selection.entry);
+      yield selection.kind === 'keep' ? raw : BSON.serialize(selection.entry);
     }
   } finally {
     await cursor.close().catch(() => undefined);

@@ -35,10 +35,13 @@ export function formatOplogTime(time: OplogTime): string {
   return `${time.t}:${time.i}`;
 }
 
-/** The part of a dump the oplog is captured for: one database and the collections the archive holds. */
+/**
+ * The part of a dump the oplog is captured for: one database and the collections the backup's scope selects, those
+ * the archive holds and those created while it was written (as mongodump --oplog, which captures them too).
+ */
 export interface OplogScope {
   database: string;
-  collections: ReadonlySet<string>;
+  selects(collection: string): boolean;
 }
 
 /**
@@ -99,7 +102,7 @@ function inScope(entry: Document, scope: OplogScope): boolean {
   if (!ns.startsWith(prefix)) return false;
   const collection = ns.slice(prefix.length);
   if (entry.op === 'n') return false;
-  if (entry.op !== 'c') return scope.collections.has(collection);
+  if (entry.op !== 'c') return scope.selects(collection);
   if (collection !== '$cmd') return false;
   const o = (entry.o ?? {}) as Document;
   const command = Object.keys(o)[0] ?? '';
@@ -107,7 +110,7 @@ function inScope(entry: Document, scope: OplogScope): boolean {
   if (command === 'applyOps' && Array.isArray(o.applyOps)) {
     return (o.applyOps as Document[]).some((nested) => inScope(nested, scope));
   }
-  return COLLECTION_COMMANDS.has(command) && scope.collections.has(String(o[command]));
+  return COLLECTION_COMMANDS.has(command) && scope.selects(String(o[command]));
 }
 
 function transactionKey(entry: Document): string | undefined {

@@ -11,7 +11,32 @@ import { runPipelineChecks } from './pipeline-checks.js';
 import { readInventory, type CollectionInventory } from './inventory.js';
 
 // What a restore is checked by in a restored MongoDB database: collections and their document counts, indexes,
-// the fingerprint of collections, options, validators, views and index specifications.
+// the fingerprint of collections, options, validators, views and index specifications. After an oplog replay
+// whose commands changed them (a collection or index created or dropped during the dump), the collections,
+// indexes and fingerprint are compared with the catalog as those commands leave it (the manifest's oplog.atEnd),
+// not with the collections as dumped: like with like.
+
+/** The catalog a restored copy should have: the dumped one, or after a replay the one its commands leave. */
+interface ExpectedCatalog {
+  collections: Array<Pick<MongoManifestCollection, 'name' | 'type' | 'indexes'> & { documents?: number }>;
+  fingerprint: BackupManifest['schemaFingerprint'];
+  /** How the detail names it: "in the backup". */
+  as: string;
+  /** Whether it is the catalog as dumped. */
+  dumped: boolean;
+}
+
+function expectedCatalog(manifest: BackupManifest, afterReplay: boolean): ExpectedCatalog {
+  const atEnd = afterReplay ? manifest.mongodb?.oplog?.atEnd : undefined;
+  if (atEnd) {
+    const commands = manifest.mongodb?.oplog?.commands?.length ?? 0;
+    const as = `as the oplog's ${commands} ${commands === 1 ? 'command leaves' : 'commands leave'} them`;
+    return { collections: atEnd.collections, fingerprint: atEnd.schemaFingerprint, as, dumped: false };
+  }
+  // After an oplog replay, a collection dropped during the dump is gone again, as it was at the dump's end.
+  const collections = (manifest.mongodb?.collections ?? []).filter((c) => !(afterReplay && c.droppedDuringBackup));
+  return { collections, fingerprint: manifest.schemaFingerprint, as: 'in the backup', dumped: true };
+}
 
 /** Every collection and view of the manifest is there, each collection with the documents the archive held. */
 export function checkCollections(
@@ -19,8 +44,7 @@ export function checkCollections(
   manifest: BackupManifest,
   options: { afterReplay?: boolean } = {},
 ): { checks: CheckResult[]; rows: number } {
-  // After an oplog replay, a collection dropped during the dump is gone again, as it was at the dump's end.
-  const expected = (manifest.mongodb?.collections ?? []).filter((c) => !(options.afterReplay && c.droppedDuringBackup));
+  const expected = expectedCatalog(manifest, options.afterReplay === true).collections;
   const byName = new Map(restored.map((c) => [c.name, c]));
   const missing = expected.filter((c) => !byName.has(c.name)).map((c) => c.name);
   const counts: string[] = [];
@@ -31,7 +55,7 @@ export function checkCollections(
     if (!here || c.type === 'view') continue;
     counted++;
     rows += here.documents;
-    if (here.documents !== c.documents)
+    if (here.documents !== c.documents && c.documents !== undefined)
       counts.push(`${c.name}: ${here.documents} documents, backup had ${c.documents}`);
   }
   const checks: CheckResult[] = [
@@ -56,35 +80,46 @@ export function checkCollections(
 }
 
 /** Each collection has the indexes the manifest lists (name, key, uniqueness), and no other. */
-export function checkIndexes(restored: CollectionInventory[], manifest: BackupManifest): CheckResult {
+export function checkIndexes(
+  restored: CollectionInventory[],
+  manifest: BackupManifest,
+  options: { afterReplay?: boolean } = {},
+): CheckResult {
+  const expected = expectedCatalog(manifest, options.afterReplay === true);
   const byName = new Map(restored.map((c) => [c.name, c]));
   const differ: string[] = [];
   let total = 0;
-  for (const c of manifest.mongodb?.collections ?? []) {
+  for (const c of expected.collections) {
     const here = byName.get(c.name);
     if (!here) continue;
     total += c.indexes.length;
     const want = listed(c.indexes);
     const have = listed(here.metadata.indexes.map(indexSummary));
-    if (want !== have) differ.push(`${c.name}: ${have} (backup: ${want})`);
+    if (want !== have) differ.push(`${c.name}: ${have} (${expected.dumped ? 'backup' : "at the dump's end"}: ${want})`);
   }
   return {
     name: 'indexes',
     passed: differ.length === 0,
-    detail: differ.length === 0 ? `${total} indexes as in the backup` : preview(differ),
+    detail: differ.length === 0 ? `${total} indexes ${expected.as}` : preview(differ),
   };
 }
 
 /** The restored database's fingerprint equals the one recorded at backup time, part by part. */
-export function checkFingerprint(restored: CollectionInventory[], manifest: BackupManifest): CheckResult {
+export function checkFingerprint(
+  restored: CollectionInventory[],
+  manifest: BackupManifest,
+  options: { afterReplay?: boolean } = {},
+): CheckResult {
+  const expected = expectedCatalog(manifest, options.afterReplay === true);
   const fingerprint = mongoFingerprint(restored);
-  const recorded = manifest.schemaFingerprint;
+  const recorded = expected.fingerprint;
   const differences = (Object.keys(recorded.parts) as FingerprintPart[]).filter(
     (part) => recorded.parts[part] !== fingerprint.parts[part],
   );
+  const after = expected.dumped ? '' : ` ${expected.as}`;
   if (differences.length === 0)
-    return { name: 'schema fingerprint', passed: true, detail: `equal (${fingerprint.digest.slice(0, 12)})` };
-  return { name: 'schema fingerprint', passed: false, detail: `differs in ${differences.join(', ')}` };
+    return { name: 'schema fingerprint', passed: true, detail: `equal${after} (${fingerprint.digest.slice(0, 12)})` };
+  return { name: 'schema fingerprint', passed: false, detail: `differs in ${differences.join(', ')}${after}` };
 }
 
 /**
@@ -114,13 +149,14 @@ export async function checkRestoredDatabase(
   tombstones?: TombstoneSet,
 ): Promise<{ checks: CheckResult[]; rows: number }> {
   const restored = await readInventory(db, FULL_SCOPE);
-  const collections = checkCollections(restored, manifest, { afterReplay: replaysOplog(manifest) });
+  const afterReplay = replaysOplog(manifest);
+  const collections = checkCollections(restored, manifest, { afterReplay });
   const erased = await checkMongoTombstones(db, manifest, tombstones);
   return {
     checks: [
       ...collections.checks,
-      checkIndexes(restored, manifest),
-      checkFingerprint(restored, manifest),
+      checkIndexes(restored, manifest, { afterReplay }),
+      checkFingerprint(restored, manifest, { afterReplay }),
       ...(erased ? [erased] : []),
       ...(await runUserChecks(db, userChecks)),
     ],

@@ -46,13 +46,15 @@ export function mongoRestorer(manifest: BackupManifest): Restorer {
         `Loaded ${loaded.collections} collections and views, ${loaded.documents} documents into ${describeMongoTarget(into)} in ${formatSeconds((Date.now() - started) / 1000)}`,
       );
       if (!loaded.oplog) return { checks };
-      const { entries, applied, skipped, method } = loaded.oplog;
+      const { entries, applied, skipped, method, commands } = loaded.oplog;
       const range = manifest.mongodb?.oplog
         ? ` (${formatOplogTime(manifest.mongodb.oplog.start)} to ${formatOplogTime(manifest.mongodb.oplog.end)})`
         : '';
       const how = { applyOps: ' with applyOps', writes: ' with ordinary writes (the server has no applyOps)' };
       const skippedNote = skipped > 0 ? `, ${skipped} of other databases or no-ops skipped` : '';
-      const detail = `${entries} entries${range} replayed${method ? how[method] : ''}: ${applied} operations applied${skippedNote}`;
+      // The commands are named: they changed collections or indexes, which the checks after this compare with.
+      const commandsNote = commands.length > 0 ? `; commands replayed: ${commands.join(', ')}` : '';
+      const detail = `${entries} entries${range} replayed${method ? how[method] : ''}: ${applied} operations applied${skippedNote}${commandsNote}`;
       options.log.info(`Oplog: ${detail}`);
       checks.push({ name: 'oplog replayed', passed: true, detail });
       return { checks };

@@ -1,5 +1,5 @@
-export const id = 419;
-export const ids = [419,948];
+export const id = 994;
+export const ids = [994,948];
 export const modules = {
 
 /***/ 16459:
@@ -512,7 +512,7 @@ const FULL_SCOPE = { schemas: [], excludeSchemas: [], tables: [], excludeTables:
 
 /***/ }),
 
-/***/ 45172:
+/***/ 55375:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -1331,19 +1331,28 @@ function isSystemCollection(name) {
     return name.startsWith('system.');
 }
 /**
+ * Whether the scope selects a collection of that name: not a system collection, matched by a `tables` pattern
+ * (when there are any) and by no `exclude-tables` one. Also a collection created after the inventory (its oplog
+ * entries belong to a point-in-time archive).
+ */
+function scopeSelects(scope) {
+    refuseDatabasePatterns(scope);
+    const include = scope.tables.map(globPattern);
+    const exclude = scope.excludeTables.map(globPattern);
+    return (name) => !isSystemCollection(name) &&
+        (include.length === 0 || include.some((p) => p.test(name))) &&
+        !exclude.some((p) => p.test(name));
+}
+/**
  * The collections and views of `db` that the scope selects, in name order, with their metadata, counts and sizes.
  * Scope: `tables`/`exclude-tables` are collection name patterns (`*` any run of characters, `?` one; a dot is a
  * dot, since collection names hold dots). A dump covers the URL's one database, so database patterns are refused.
  */
 async function readInventory(db, scope) {
-    refuseDatabasePatterns(scope);
-    const include = scope.tables.map(globPattern);
-    const exclude = scope.excludeTables.map(globPattern);
+    const selects = scopeSelects(scope);
     const infos = await db.listCollections({}, { nameOnly: false, promoteValues: false }).toArray();
     const selected = infos
-        .filter((info) => !isSystemCollection(info.name))
-        .filter((info) => include.length === 0 || include.some((p) => p.test(info.name)))
-        .filter((info) => !exclude.some((p) => p.test(info.name)))
+        .filter((info) => selects(info.name))
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const collections = [];
     for (const info of selected) {
@@ -1614,6 +1623,156 @@ function sha256(text) {
     return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
 }
 //# sourceMappingURL=fingerprint.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/oplog-catalog.js
+/** The _id index a collection is created with when its create command names none. */
+const DEFAULT_ID_INDEX = { v: 2, key: { _id: 1 }, name: '_id_' };
+/** create's fields that are not the collection's options (listCollections does not list them). */
+const NOT_OPTIONS = new Set(['create', 'idIndex', 'writeConcern', 'comment', '$db']);
+/** collMod's fields that change the collection's options as listCollections shows them. */
+const COLLMOD_OPTIONS = [
+    'validator',
+    'validationLevel',
+    'validationAction',
+    'expireAfterSeconds',
+    'changeStreamPreAndPostImages',
+];
+const DROP_INDEX_COMMANDS = new Set(['dropIndexes', 'deleteIndex', 'deleteIndexes', 'dropIndex']);
+class OplogCatalog {
+    entries;
+    /** Each command applied, in order, for people: "createIndexes orders (status_1)". */
+    commands = [];
+    constructor(dumped) {
+        // Copies: a command changes the catalog, never the dumped metadata it started from.
+        this.entries = new Map([...dumped].map(([name, meta]) => [
+            name,
+            { ...meta, options: { ...meta.options }, indexes: meta.indexes.map((spec) => ({ ...spec })) },
+        ]));
+    }
+    /** The collections and views now, by name. */
+    get collections() {
+        return this.entries;
+    }
+    /**
+     * Applies one command (an oplog entry's `o`, on the database's `$cmd`) to the catalog, and returns what the
+     * server must still run during the replay: the command itself, the command without its index part (collMod), or
+     * undefined for an index command, whose index is built after the replay from the catalog.
+     */
+    apply(o) {
+        const command = Object.keys(o)[0] ?? '';
+        const name = String(o[command]);
+        switch (command) {
+            case 'create':
+                this.create(name, o);
+                this.commands.push(`create ${name}`);
+                return o;
+            case 'drop':
+                this.entries.delete(name);
+                this.commands.push(`drop ${name}`);
+                return o;
+            case 'dropDatabase':
+                this.entries.clear();
+                this.commands.push('dropDatabase');
+                return o;
+            case 'createIndexes':
+            case 'commitIndexBuild': {
+                const specs = command === 'createIndexes' ? [indexSpec(o)] : (o.indexes ?? []);
+                const entry = this.entries.get(name);
+                for (const spec of specs) {
+                    if (entry && !entry.indexes.some((i) => i.name === spec.name))
+                        entry.indexes.push(spec);
+                }
+                this.commands.push(`${command} ${name} (${specs.map((s) => String(s.name)).join(', ')})`);
+                return undefined;
+            }
+            case 'collMod':
+                return this.collMod(name, o);
+            default:
+                if (DROP_INDEX_COMMANDS.has(command)) {
+                    const dropped = this.dropIndexes(name, o.index);
+                    this.commands.push(`${command} ${name} (${dropped.join(', ') || String(o.index)})`);
+                    return undefined;
+                }
+                // convertToCapped, emptycapped: no index or option the checks compare changes in a way dbops follows.
+                this.commands.push(`${command} ${name}`);
+                return o;
+        }
+    }
+    create(name, o) {
+        const options = Object.fromEntries(Object.entries(o).filter(([field]) => !NOT_OPTIONS.has(field)));
+        const view = options.viewOn !== undefined;
+        this.entries.set(name, {
+            options,
+            indexes: view ? [] : [o.idIndex ?? DEFAULT_ID_INDEX],
+            type: view ? 'view' : 'collection',
+        });
+    }
+    /** The names of the indexes dropped: by name, by key pattern, or all but _id_ ('*'). */
+    dropIndexes(collection, index) {
+        const entry = this.entries.get(collection);
+        if (!entry)
+            return [];
+        const names = Array.isArray(index) ? index.map(String) : undefined;
+        const matches = (spec) => {
+            if (spec.name === '_id_')
+                return false;
+            if (index === '*')
+                return true;
+            if (names)
+                return names.includes(String(spec.name));
+            if (typeof index === 'string')
+                return spec.name === index;
+            return sameKey(spec.key, index);
+        };
+        const dropped = entry.indexes.filter(matches).map((spec) => String(spec.name));
+        entry.indexes = entry.indexes.filter((spec) => !matches(spec));
+        return dropped;
+    }
+    /** Option changes (validator...) go to the server; an index's (expireAfterSeconds, hidden) to its spec here. */
+    collMod(name, o) {
+        const entry = this.entries.get(name);
+        const { index, ...rest } = o;
+        if (entry) {
+            for (const field of COLLMOD_OPTIONS)
+                if (rest[field] !== undefined)
+                    entry.options[field] = rest[field];
+            if (index !== undefined) {
+                const change = index;
+                const spec = entry.indexes.find((i) => change.name !== undefined
+                    ? i.name === change.name
+                    : sameKey(i.key, change.keyPattern));
+                if (spec) {
+                    for (const field of ['expireAfterSeconds', 'hidden']) {
+                        if (change[field] === undefined)
+                            continue;
+                        if (field === 'hidden' && change.hidden === false)
+                            delete spec.hidden;
+                        else
+                            spec[field] = change[field];
+                    }
+                }
+            }
+        }
+        const changed = [...COLLMOD_OPTIONS.filter((field) => rest[field] !== undefined), ...(index ? ['index'] : [])];
+        this.commands.push(`collMod ${name}${changed.length > 0 ? ` (${changed.join(', ')})` : ''}`);
+        // Only the collection's own changes are left for the server, if any.
+        return Object.keys(rest).length > 1 ? rest : undefined;
+    }
+}
+/** createIndexes' oplog form is the index specification itself, with the collection's name in front. */
+function indexSpec(o) {
+    return Object.fromEntries(Object.entries(o).filter(([field]) => field !== 'createIndexes'));
+}
+function sameKey(a, b) {
+    if (!a || !b)
+        return false;
+    const left = Object.entries(a);
+    const right = Object.entries(b);
+    // Int32, Double or number alike: an index kind is compared by its value.
+    const kind = (value) => String(value.valueOf());
+    return (left.length === right.length &&
+        left.every(([field, value], i) => right[i][0] === field && kind(right[i][1]) === kind(value)));
+}
+//# sourceMappingURL=oplog-catalog.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/oplog-selection.js
 /**
  * Which oplog entries belong in a one-database archive, as `mongodump --oplog` would write them had it dumped only
@@ -1697,7 +1856,7 @@ function inScope(entry, scope) {
     if (entry.op === 'n')
         return false;
     if (entry.op !== 'c')
-        return scope.collections.has(collection);
+        return scope.selects(collection);
     if (collection !== '$cmd')
         return false;
     const o = (entry.o ?? {});
@@ -1707,7 +1866,7 @@ function inScope(entry, scope) {
     if (command === 'applyOps' && Array.isArray(o.applyOps)) {
         return o.applyOps.some((nested) => inScope(nested, scope));
     }
-    return COLLECTION_COMMANDS.has(command) && scope.collections.has(String(o[command]));
+    return COLLECTION_COMMANDS.has(command) && scope.selects(String(o[command]));
 }
 function transactionKey(entry) {
     if (entry.lsid === undefined || entry.txnNumber === undefined)
@@ -1818,9 +1977,10 @@ async function checkNoRollOver(client, start) {
 }
 /**
  * The entries from `start` to `end` (both included, as mongodump) that the scope needs, as raw BSON in oplog
- * order: the server's bytes, or a transaction rewritten to hold only the scope's operations.
+ * order: the server's bytes, or a transaction rewritten to hold only the scope's operations. `observe` sees each
+ * one decoded, as the archive holds it.
  */
-async function* oplogEntries(client, range, scope) {
+async function* oplogEntries(client, range, scope, observe = () => undefined) {
     const escaped = scope.database.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const cursor = client
         .db('local')
@@ -1833,11 +1993,12 @@ async function* oplogEntries(client, range, scope) {
     const transactions = new Set();
     try {
         for await (const raw of cursor) {
-            const selection = selectOplogEntry(lib.BSON.deserialize(raw, DECODE), scope, transactions);
-            if (selection.kind === 'keep')
-                yield raw;
-            else if (selection.kind === 'rewrite')
-                yield lib.BSON.serialize(selection.entry);
+            const entry = lib.BSON.deserialize(raw, DECODE);
+            const selection = selectOplogEntry(entry, scope, transactions);
+            if (selection.kind === 'drop')
+                continue;
+            observe(selection.kind === 'keep' ? entry : selection.entry);
+            yield selection.kind === 'keep' ? raw : lib.BSON.serialize(selection.entry);
         }
     }
     finally {
@@ -1845,7 +2006,122 @@ async function* oplogEntries(client, range, scope) {
     }
 }
 //# sourceMappingURL=oplog-capture.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/oplog-replay.js
+/**
+ * Turns an archive's oplog entries, in order, into the operations to apply to the restored database, as
+ * mongorestore --oplogReplay does (mongorestore/oplog.go): no-ops and index-build bookkeeping skipped, transactions
+ * buffered until their commit and unwrapped, UUIDs (`ui`) dropped (the restored collections have new ones), every
+ * namespace of the archive's database rewritten to the target's. Entries of another database are skipped (a
+ * whole-server mongodump's oplog), and what mongorestore would refuse fails, naming the entry.
+ */
+
+
+const IGNORED_OPS = new Set(['n', 'cd', 'ci', 'cu', 'km']);
+const IGNORED_COMMANDS = new Set(['startIndexBuild', 'abortIndexBuild', 'setMultikeyMetadata', 'dropIdent']);
+/** The commands mongorestore replays (its knownCommands, but those handled as transactions). */
+const KNOWN_COMMANDS = new Set([
+    'dropDatabase',
+    'create',
+    'convertToCapped',
+    'emptycapped',
+    'drop',
+    'createIndexes',
+    'commitIndexBuild',
+    'deleteIndex',
+    'deleteIndexes',
+    'dropIndex',
+    'dropIndexes',
+    'collMod',
+]);
+class OplogReplayPlan {
+    from;
+    to;
+    /** Entries of other databases and no-ops, skipped. */
+    skipped = 0;
+    transactions = new Map();
+    constructor(from, to) {
+        this.from = from;
+        this.to = to;
+    }
+    /** The operations one entry stands for, in order (none until a transaction commits). */
+    plan(entry) {
+        const op = String(entry.op ?? '');
+        const ns = String(entry.ns ?? '');
+        const o = (entry.o ?? {});
+        if (IGNORED_OPS.has(op))
+            return this.skip();
+        if (op === 'c' && Array.isArray(o.applyOps))
+            return this.applyOps(entry, o);
+        if (op === 'c' && ns === 'admin.$cmd')
+            return this.transactionControl(entry, o);
+        if (!ns.startsWith(`${this.from}.`))
+            return this.skip();
+        if (op === 'c') {
+            const command = Object.keys(o)[0] ?? '';
+            if (IGNORED_COMMANDS.has(command))
+                return [];
+            if (!KNOWN_COMMANDS.has(command))
+                throw unreplayable(entry, `the command ${command || '(none)'}`);
+        }
+        else if (op !== 'i' && op !== 'u' && op !== 'd') {
+            throw unreplayable(entry, `the operation kind ${op || '(none)'}`);
+        }
+        const rewritten = { op: op, ns: this.rewrite(ns), o };
+        if (entry.o2 !== undefined)
+            rewritten.o2 = entry.o2;
+        return [rewritten];
+    }
+    /** Transactions still open at the end (committed after the dump's end, or never): not applied. */
+    get openTransactions() {
+        return this.transactions.size;
+    }
+    skip() {
+        this.skipped++;
+        return [];
+    }
+    /**
+     * applyOps: a transaction's operations. A part of a large one (`partialTxn`) or a prepared one waits for its
+     * last part or its commit; otherwise its operations apply now, with any parts buffered before.
+     */
+    applyOps(entry, o) {
+        const nested = o.applyOps.flatMap((inner) => this.plan(inner));
+        const key = oplog_replay_transactionKey(entry);
+        if (key === undefined)
+            return nested;
+        const buffered = [...(this.transactions.get(key) ?? []), ...nested];
+        if (o.partialTxn === true || o.prepare === true) {
+            this.transactions.set(key, buffered);
+            return [];
+        }
+        this.transactions.delete(key);
+        return buffered;
+    }
+    transactionControl(entry, o) {
+        const command = Object.keys(o)[0] ?? '';
+        const key = oplog_replay_transactionKey(entry);
+        if (key === undefined || (command !== 'commitTransaction' && command !== 'abortTransaction'))
+            return this.skip();
+        const buffered = this.transactions.get(key) ?? [];
+        this.transactions.delete(key);
+        return command === 'commitTransaction' ? buffered : [];
+    }
+    rewrite(ns) {
+        return `${this.to}${ns.slice(this.from.length)}`;
+    }
+}
+function oplog_replay_transactionKey(entry) {
+    if (entry.lsid === undefined || entry.txnNumber === undefined)
+        return undefined;
+    return lib.BSON.EJSON.stringify({ lsid: entry.lsid, txnNumber: entry.txnNumber }, { relaxed: false });
+}
+function unreplayable(entry, what) {
+    const ts = entry.ts instanceof lib.BSON.Timestamp ? ` at ${entry.ts.t}:${entry.ts.i}` : '';
+    return new lib_errors/* DbopsError */.zJ('RESTORE_FAILED', `Cannot replay the oplog entry${ts} on ${String(entry.ns ?? '')}: ${what} cannot be replayed`, { hint: 'Restore with mongorestore --archive --oplogReplay, or restore a per-collection backup.' });
+}
+//# sourceMappingURL=oplog-replay.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/dump-source.js
+
+
 
 
 
@@ -1896,7 +2172,7 @@ async function withMongoDumpSource(target, settings, context, use) {
             // The documents' BSON size is the archive's size but for headers; room to spare for sizes collStats lacks.
             sizeHint: 2 * dataBytes + 1024 * 1024,
             async startDump({ compression, level, signal }) {
-                const scope = { database: target.database, collections: new Set(collections.map((c) => c.name)) };
+                const scope = { database: target.database, selects: scopeSelects(settings.scope) };
                 let captured;
                 const oplog = start
                     ? async function* () {
@@ -1904,13 +2180,21 @@ async function withMongoDumpSource(target, settings, context, use) {
                             const end = await oplogEnd(client);
                             await checkNoRollOver(client, start);
                             let entries = 0;
-                            for await (const entry of oplogEntries(client, { start, end }, scope)) {
+                            // The commands among the entries change the catalog a replay restores: followed as a restore will.
+                            const catalog = new OplogCatalog(collections.map((c) => [c.name, c.metadata]));
+                            const plan = new OplogReplayPlan(target.database, target.database);
+                            const observe = (entry) => {
+                                for (const op of plan.plan(entry))
+                                    if (op.op === 'c')
+                                        catalog.apply(op.o);
+                            };
+                            for await (const entry of oplogEntries(client, { start, end }, scope, observe)) {
                                 entries++;
                                 yield entry;
                             }
                             // Again after the read, as mongodump: the oplog may have rolled over while it was read.
                             await checkNoRollOver(client, start);
-                            captured = { start, end, entries };
+                            captured = { start, end, entries, ...catalogAtEnd(catalog) };
                             context.log.info(`Captured ${entries} oplog entries of ${target.database} from ${formatOplogTime(start)} to ${formatOplogTime(end)}`);
                         }
                         catch (error) {
@@ -2077,6 +2361,28 @@ async function captureStart(client, topology, consistency, target, context) {
     }
     context.log.info(`Consistency: per-collection, since ${probe.unavailable}`);
     return undefined;
+}
+/**
+ * What the manifest records of the oplog's commands: each, and the catalog they leave (its collections' indexes
+ * and its fingerprint), which a restore's checks compare with. Nothing when the oplog holds no command.
+ */
+function catalogAtEnd(catalog) {
+    if (catalog.commands.length === 0)
+        return {};
+    const collections = [...catalog.collections]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([name, metadata]) => ({ name, metadata, documents: 0, bytes: 0 }));
+    return {
+        commands: [...catalog.commands],
+        atEnd: {
+            collections: collections.map((c) => ({
+                name: c.name,
+                type: c.metadata.type === 'view' ? 'view' : 'collection',
+                indexes: c.metadata.indexes.map(indexSummary),
+            })),
+            schemaFingerprint: mongoFingerprint(collections),
+        },
+    };
 }
 /** An index as the manifest lists it: name, key and uniqueness. */
 function indexSummary(spec) {
@@ -2812,12 +3118,20 @@ function clip(text) {
 
 
 
-// What a restore is checked by in a restored MongoDB database: collections and their document counts, indexes,
-// the fingerprint of collections, options, validators, views and index specifications.
+function expectedCatalog(manifest, afterReplay) {
+    const atEnd = afterReplay ? manifest.mongodb?.oplog?.atEnd : undefined;
+    if (atEnd) {
+        const commands = manifest.mongodb?.oplog?.commands?.length ?? 0;
+        const as = `as the oplog's ${commands} ${commands === 1 ? 'command leaves' : 'commands leave'} them`;
+        return { collections: atEnd.collections, fingerprint: atEnd.schemaFingerprint, as, dumped: false };
+    }
+    // After an oplog replay, a collection dropped during the dump is gone again, as it was at the dump's end.
+    const collections = (manifest.mongodb?.collections ?? []).filter((c) => !(afterReplay && c.droppedDuringBackup));
+    return { collections, fingerprint: manifest.schemaFingerprint, as: 'in the backup', dumped: true };
+}
 /** Every collection and view of the manifest is there, each collection with the documents the archive held. */
 function checkCollections(restored, manifest, options = {}) {
-    // After an oplog replay, a collection dropped during the dump is gone again, as it was at the dump's end.
-    const expected = (manifest.mongodb?.collections ?? []).filter((c) => !(options.afterReplay && c.droppedDuringBackup));
+    const expected = expectedCatalog(manifest, options.afterReplay === true).collections;
     const byName = new Map(restored.map((c) => [c.name, c]));
     const missing = expected.filter((c) => !byName.has(c.name)).map((c) => c.name);
     const counts = [];
@@ -2829,7 +3143,7 @@ function checkCollections(restored, manifest, options = {}) {
             continue;
         counted++;
         rows += here.documents;
-        if (here.documents !== c.documents)
+        if (here.documents !== c.documents && c.documents !== undefined)
             counts.push(`${c.name}: ${here.documents} documents, backup had ${c.documents}`);
     }
     const checks = [
@@ -2852,11 +3166,12 @@ function checkCollections(restored, manifest, options = {}) {
     return { checks, rows };
 }
 /** Each collection has the indexes the manifest lists (name, key, uniqueness), and no other. */
-function checkIndexes(restored, manifest) {
+function checkIndexes(restored, manifest, options = {}) {
+    const expected = expectedCatalog(manifest, options.afterReplay === true);
     const byName = new Map(restored.map((c) => [c.name, c]));
     const differ = [];
     let total = 0;
-    for (const c of manifest.mongodb?.collections ?? []) {
+    for (const c of expected.collections) {
         const here = byName.get(c.name);
         if (!here)
             continue;
@@ -2864,22 +3179,24 @@ function checkIndexes(restored, manifest) {
         const want = listed(c.indexes);
         const have = listed(here.metadata.indexes.map(indexSummary));
         if (want !== have)
-            differ.push(`${c.name}: ${have} (backup: ${want})`);
+            differ.push(`${c.name}: ${have} (${expected.dumped ? 'backup' : "at the dump's end"}: ${want})`);
     }
     return {
         name: 'indexes',
         passed: differ.length === 0,
-        detail: differ.length === 0 ? `${total} indexes as in the backup` : preview(differ),
+        detail: differ.length === 0 ? `${total} indexes ${expected.as}` : preview(differ),
     };
 }
 /** The restored database's fingerprint equals the one recorded at backup time, part by part. */
-function checkFingerprint(restored, manifest) {
+function checkFingerprint(restored, manifest, options = {}) {
+    const expected = expectedCatalog(manifest, options.afterReplay === true);
     const fingerprint = mongoFingerprint(restored);
-    const recorded = manifest.schemaFingerprint;
+    const recorded = expected.fingerprint;
     const differences = Object.keys(recorded.parts).filter((part) => recorded.parts[part] !== fingerprint.parts[part]);
+    const after = expected.dumped ? '' : ` ${expected.as}`;
     if (differences.length === 0)
-        return { name: 'schema fingerprint', passed: true, detail: `equal (${fingerprint.digest.slice(0, 12)})` };
-    return { name: 'schema fingerprint', passed: false, detail: `differs in ${differences.join(', ')}` };
+        return { name: 'schema fingerprint', passed: true, detail: `equal${after} (${fingerprint.digest.slice(0, 12)})` };
+    return { name: 'schema fingerprint', passed: false, detail: `differs in ${differences.join(', ')}${after}` };
 }
 /**
  * The user's checks: pipeline checks (pipeline-checks.ts) run; a SQL check (restore/checks.ts), which MongoDB
@@ -2904,13 +3221,14 @@ async function checkRestoredDatabase(db, manifest, userChecks,
 /** Erased documents to look for; without them, the copy's own tombstones when it has them. */
 tombstones) {
     const restored = await readInventory(db, dump_scope/* FULL_SCOPE */.r);
-    const collections = checkCollections(restored, manifest, { afterReplay: replaysOplog(manifest) });
+    const afterReplay = replaysOplog(manifest);
+    const collections = checkCollections(restored, manifest, { afterReplay });
     const erased = await checkMongoTombstones(db, manifest, tombstones);
     return {
         checks: [
             ...collections.checks,
-            checkIndexes(restored, manifest),
-            checkFingerprint(restored, manifest),
+            checkIndexes(restored, manifest, { afterReplay }),
+            checkFingerprint(restored, manifest, { afterReplay }),
             ...(erased ? [erased] : []),
             ...(await runUserChecks(db, userChecks)),
         ],
@@ -2967,7 +3285,9 @@ var external_node_fs_ = __webpack_require__(73024);
  * Applies replay operations (oplog-replay.ts) to the restored database. Where the server has applyOps, each goes
  * through it, one at a time, as mongorestore --oplogReplay does: the server's own oplog application, idempotent
  * (an insert of a document the dump already read becomes an upsert). Where it has none (FerretDB), inserts,
- * deletes and `$v: 1` updates go through ordinary writes with the same effect; anything else fails, naming it.
+ * deletes and `$v: 1` updates go through ordinary writes with the same effect, and the commands create, drop and
+ * collMod through the same commands; anything else fails, naming it. Index commands never arrive here: the
+ * catalog (oplog-catalog.ts) takes them, and the indexes are built after the replay.
  */
 
 
@@ -2988,8 +3308,6 @@ function applyOpsApplier(db) {
     return {
         method: 'applyOps',
         async apply(op) {
-            if (op.op === 'c' && isIndexCommand(op.o))
-                return createIndexes(db, op);
             try {
                 await db.admin().command({ applyOps: [op], bypassDocumentValidation: true });
             }
@@ -2998,23 +3316,6 @@ function applyOpsApplier(db) {
             }
         },
     };
-}
-/** Servers since 4.4 do not apply an index build's oplog entry: build the index with createIndexes, as mongorestore. */
-function isIndexCommand(o) {
-    return o.createIndexes !== undefined || o.commitIndexBuild !== undefined;
-}
-async function createIndexes(db, op) {
-    const collection = String(op.o.createIndexes ?? op.o.commitIndexBuild);
-    const specs = op.o.commitIndexBuild !== undefined
-        ? (op.o.indexes ?? [])
-        : [Object.fromEntries(Object.entries(op.o).filter(([field]) => field !== 'createIndexes'))];
-    const indexes = specs.map(({ ns: _, v: __, ...spec }) => spec);
-    try {
-        await db.command({ createIndexes: collection, indexes });
-    }
-    catch (error) {
-        throw replayFailed(db, oplog_apply_describe(op), error);
-    }
 }
 function writesApplier(db) {
     return {
@@ -3036,14 +3337,37 @@ function writesApplier(db) {
                     await collection.updateOne(op.o2, update, { bypassDocumentValidation: true });
                     return;
                 }
+                if (op.op === 'c' && WRITABLE_COMMANDS.has(Object.keys(op.o)[0] ?? ''))
+                    return await runCommand(db, op.o);
             }
             catch (error) {
                 throw replayFailed(db, oplog_apply_describe(op), error);
             }
             const kind = op.op === 'u' ? `an update with $v: ${String(op.o.$v ?? '(none)')}` : `the command ${oplog_apply_describe(op)}`;
-            throw new lib_errors/* DbopsError */.zJ('RESTORE_FAILED', `Cannot replay the oplog into ${db.databaseName}: the server has no applyOps, and ${kind} cannot be replayed with ordinary writes (only inserts, deletes and $v: 1 updates can)`, { hint: 'Restore into a MongoDB server (it has applyOps), or restore a per-collection backup.' });
+            throw new lib_errors/* DbopsError */.zJ('RESTORE_FAILED', `Cannot replay the oplog into ${db.databaseName}: the server has no applyOps, and ${kind} cannot be replayed with ordinary writes (only inserts, deletes, $v: 1 updates and the commands create, drop, createIndexes, dropIndexes and collMod can)`, { hint: 'Restore into a MongoDB server (it has applyOps), or restore a per-collection backup.' });
         },
     };
+}
+/** The commands the writes path runs as they are: a collection's name and options are all they carry. */
+const WRITABLE_COMMANDS = new Set(['create', 'drop', 'collMod']);
+const oplog_apply_NAMESPACE_NOT_FOUND = 26;
+const NAMESPACE_EXISTS = 48;
+/**
+ * create without idIndex (the server makes the _id index; FerretDB refuses the field). A drop of a collection that
+ * is not there, or a create of one that is (created after the oplog's start but before the inventory, so the
+ * archive has it), is done: replaying is idempotent, as the server's own oplog application.
+ */
+async function runCommand(db, o) {
+    const { idIndex: _, ...command } = o;
+    try {
+        await db.command(command);
+    }
+    catch (error) {
+        const code = error instanceof lib.MongoServerError ? error.code : undefined;
+        if ((o.drop !== undefined && code === oplog_apply_NAMESPACE_NOT_FOUND) || (o.create !== undefined && code === NAMESPACE_EXISTS))
+            return;
+        throw error;
+    }
 }
 /** A `$v: 1` update (or an older one without `$v`): only $set and $unset, which updateOne applies alike. */
 function isV1Update(o) {
@@ -3060,119 +3384,6 @@ function replayFailed(db, what, error) {
     return new lib_errors/* DbopsError */.zJ('RESTORE_FAILED', `Replaying the oplog into ${db.databaseName} failed at ${what}: ${error.message}`, { cause: error, hint: 'The restore stopped at this oplog entry; the database holds the entries before it.' });
 }
 //# sourceMappingURL=oplog-apply.js.map
-;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/oplog-replay.js
-/**
- * Turns an archive's oplog entries, in order, into the operations to apply to the restored database, as
- * mongorestore --oplogReplay does (mongorestore/oplog.go): no-ops and index-build bookkeeping skipped, transactions
- * buffered until their commit and unwrapped, UUIDs (`ui`) dropped (the restored collections have new ones), every
- * namespace of the archive's database rewritten to the target's. Entries of another database are skipped (a
- * whole-server mongodump's oplog), and what mongorestore would refuse fails, naming the entry.
- */
-
-
-const IGNORED_OPS = new Set(['n', 'cd', 'ci', 'cu', 'km']);
-const IGNORED_COMMANDS = new Set(['startIndexBuild', 'abortIndexBuild', 'setMultikeyMetadata', 'dropIdent']);
-/** The commands mongorestore replays (its knownCommands, but those handled as transactions). */
-const KNOWN_COMMANDS = new Set([
-    'dropDatabase',
-    'create',
-    'convertToCapped',
-    'emptycapped',
-    'drop',
-    'createIndexes',
-    'commitIndexBuild',
-    'deleteIndex',
-    'deleteIndexes',
-    'dropIndex',
-    'dropIndexes',
-    'collMod',
-]);
-class OplogReplayPlan {
-    from;
-    to;
-    /** Entries of other databases and no-ops, skipped. */
-    skipped = 0;
-    transactions = new Map();
-    constructor(from, to) {
-        this.from = from;
-        this.to = to;
-    }
-    /** The operations one entry stands for, in order (none until a transaction commits). */
-    plan(entry) {
-        const op = String(entry.op ?? '');
-        const ns = String(entry.ns ?? '');
-        const o = (entry.o ?? {});
-        if (IGNORED_OPS.has(op))
-            return this.skip();
-        if (op === 'c' && Array.isArray(o.applyOps))
-            return this.applyOps(entry, o);
-        if (op === 'c' && ns === 'admin.$cmd')
-            return this.transactionControl(entry, o);
-        if (!ns.startsWith(`${this.from}.`))
-            return this.skip();
-        if (op === 'c') {
-            const command = Object.keys(o)[0] ?? '';
-            if (IGNORED_COMMANDS.has(command))
-                return [];
-            if (!KNOWN_COMMANDS.has(command))
-                throw unreplayable(entry, `the command ${command || '(none)'}`);
-        }
-        else if (op !== 'i' && op !== 'u' && op !== 'd') {
-            throw unreplayable(entry, `the operation kind ${op || '(none)'}`);
-        }
-        const rewritten = { op: op, ns: this.rewrite(ns), o };
-        if (entry.o2 !== undefined)
-            rewritten.o2 = entry.o2;
-        return [rewritten];
-    }
-    /** Transactions still open at the end (committed after the dump's end, or never): not applied. */
-    get openTransactions() {
-        return this.transactions.size;
-    }
-    skip() {
-        this.skipped++;
-        return [];
-    }
-    /**
-     * applyOps: a transaction's operations. A part of a large one (`partialTxn`) or a prepared one waits for its
-     * last part or its commit; otherwise its operations apply now, with any parts buffered before.
-     */
-    applyOps(entry, o) {
-        const nested = o.applyOps.flatMap((inner) => this.plan(inner));
-        const key = oplog_replay_transactionKey(entry);
-        if (key === undefined)
-            return nested;
-        const buffered = [...(this.transactions.get(key) ?? []), ...nested];
-        if (o.partialTxn === true || o.prepare === true) {
-            this.transactions.set(key, buffered);
-            return [];
-        }
-        this.transactions.delete(key);
-        return buffered;
-    }
-    transactionControl(entry, o) {
-        const command = Object.keys(o)[0] ?? '';
-        const key = oplog_replay_transactionKey(entry);
-        if (key === undefined || (command !== 'commitTransaction' && command !== 'abortTransaction'))
-            return this.skip();
-        const buffered = this.transactions.get(key) ?? [];
-        this.transactions.delete(key);
-        return command === 'commitTransaction' ? buffered : [];
-    }
-    rewrite(ns) {
-        return `${this.to}${ns.slice(this.from.length)}`;
-    }
-}
-function oplog_replay_transactionKey(entry) {
-    if (entry.lsid === undefined || entry.txnNumber === undefined)
-        return undefined;
-    return lib.BSON.EJSON.stringify({ lsid: entry.lsid, txnNumber: entry.txnNumber }, { relaxed: false });
-}
-function unreplayable(entry, what) {
-    const ts = entry.ts instanceof lib.BSON.Timestamp ? ` at ${entry.ts.t}:${entry.ts.i}` : '';
-    return new lib_errors/* DbopsError */.zJ('RESTORE_FAILED', `Cannot replay the oplog entry${ts} on ${String(entry.ns ?? '')}: ${what} cannot be replayed`, { hint: 'Restore with mongorestore --archive --oplogReplay, or restore a per-collection backup.' });
-}
-//# sourceMappingURL=oplog-replay.js.map
 // EXTERNAL MODULE: ./node_modules/mongodb/lib/cmap/commands.js
 var commands = __webpack_require__(21806);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/raw-insert.js
@@ -3217,6 +3428,7 @@ async function insertRawDocuments(db, collection, documents) {
 
 
 
+
 const archive_loader_COMMAND_NOT_FOUND = 59;
 /** A batch is sent once it holds this many bytes or documents: well under the server's 48 MB message limit. */
 const archive_loader_BATCH_BYTES = 8 * 1024 * 1024;
@@ -3238,7 +3450,7 @@ async function loadArchive(path, db, options = {}) {
     const created = new Set();
     const metadata = new Map();
     let documents = 0;
-    const replay = contents.oplog ? new OplogReplay(db, contents, options) : undefined;
+    const replay = contents.oplog ? new OplogReplay(db, contents, metadata, options) : undefined;
     for await (const chunk of (0,external_node_fs_.createReadStream)(path)) {
         if (signal?.aborted)
             throw (0,lib_errors/* cancelled */.KW)();
@@ -3268,25 +3480,34 @@ async function loadArchive(path, db, options = {}) {
     }
     for (const entry of parser.takeOplog())
         await replay.apply(entry);
-    // Indexes after the replay, as mongorestore: the copy is only consistent once the oplog has been applied.
-    for (const [collection, meta] of metadata) {
+    // Indexes after the replay, as mongorestore: the copy is only consistent once the oplog has been applied. Those
+    // of the catalog as the replay's commands left it: not a dropped collection's (building them would create it
+    // again), nor a dropped index, but an index created during the dump.
+    for (const [collection, meta] of replay?.catalog?.collections ?? metadata) {
         if (signal?.aborted)
             throw (0,lib_errors/* cancelled */.KW)();
-        await archive_loader_createIndexes(db, collection, meta.indexes);
+        await createIndexes(db, collection, meta.indexes);
     }
     const oplog = await replay?.finish();
     return { collections: created.size, documents, ...(oplog ? { oplog } : {}) };
 }
-/** Replays a point-in-time archive's oplog into `db`, entry by entry, rewriting its database to `db`'s. */
+/**
+ * Replays a point-in-time archive's oplog into `db`, entry by entry, rewriting its database to `db`'s. Commands
+ * go through the catalog first (oplog-catalog.ts): index commands change only the indexes built after the replay.
+ */
 class OplogReplay {
     db;
+    metadata;
     options;
     plan;
     applier;
+    /** The catalog the replay's commands change, from the archive's metadata (all read by the first entry). */
+    catalog;
     entries = 0;
     applied = 0;
-    constructor(db, contents, options) {
+    constructor(db, contents, metadata, options) {
         this.db = db;
+        this.metadata = metadata;
         this.options = options;
         const source = contents.namespaces[0]?.db ?? db.databaseName;
         this.plan = new OplogReplayPlan(source, db.databaseName);
@@ -3297,10 +3518,13 @@ class OplogReplay {
         if (!this.applier) {
             await this.options.beforeOplog?.();
             this.applier = await oplogApplier(this.db);
+            this.catalog = new OplogCatalog(this.metadata);
         }
         this.entries++;
         for (const op of this.plan.plan(lib.BSON.deserialize(raw, DECODE))) {
-            await this.applier.apply(op);
+            const o = op.op === 'c' ? this.catalog.apply(op.o) : op.o;
+            if (o !== undefined)
+                await this.applier.apply({ ...op, o });
             this.applied++;
         }
     }
@@ -3310,6 +3534,7 @@ class OplogReplay {
             applied: this.applied,
             skipped: this.plan.skipped,
             ...(this.applier ? { method: this.applier.method } : {}),
+            commands: this.catalog?.commands ?? [],
         };
     }
 }
@@ -3417,7 +3642,7 @@ async function createCollection(db, name, meta, preserveUuid) {
  * the fields the server chooses itself: `ns` (gone since MongoDB 4.4) and the index version `v` (FerretDB refuses
  * both; a current server builds v2, which reads every v1 key).
  */
-async function archive_loader_createIndexes(db, collection, specs) {
+async function createIndexes(db, collection, specs) {
     const indexes = specs.filter((spec) => spec.name !== '_id_').map(({ ns: _, v: __, ...spec }) => spec);
     if (indexes.length === 0)
         return;
@@ -3469,13 +3694,15 @@ function mongoRestorer(manifest) {
             options.log.info(`Loaded ${loaded.collections} collections and views, ${loaded.documents} documents into ${(0,mongodb_target/* describeMongoTarget */.l)(into)} in ${(0,format/* formatSeconds */.Xo)((Date.now() - started) / 1000)}`);
             if (!loaded.oplog)
                 return { checks };
-            const { entries, applied, skipped, method } = loaded.oplog;
+            const { entries, applied, skipped, method, commands } = loaded.oplog;
             const range = manifest.mongodb?.oplog
                 ? ` (${formatOplogTime(manifest.mongodb.oplog.start)} to ${formatOplogTime(manifest.mongodb.oplog.end)})`
                 : '';
             const how = { applyOps: ' with applyOps', writes: ' with ordinary writes (the server has no applyOps)' };
             const skippedNote = skipped > 0 ? `, ${skipped} of other databases or no-ops skipped` : '';
-            const detail = `${entries} entries${range} replayed${method ? how[method] : ''}: ${applied} operations applied${skippedNote}`;
+            // The commands are named: they changed collections or indexes, which the checks after this compare with.
+            const commandsNote = commands.length > 0 ? `; commands replayed: ${commands.join(', ')}` : '';
+            const detail = `${entries} entries${range} replayed${method ? how[method] : ''}: ${applied} operations applied${skippedNote}${commandsNote}`;
             options.log.info(`Oplog: ${detail}`);
             checks.push({ name: 'oplog replayed', passed: true, detail });
             return { checks };
