@@ -1,7 +1,9 @@
 import { CommanderError } from 'commander';
 import { constants } from 'node:os';
-import { definitions } from '@dbops/core';
+import { definitions, keepYoungGenerationSmall } from '@dbops/core';
 import { buildProgram } from './program.js';
+
+keepYoungGenerationSmall();
 
 // First SIGINT/SIGTERM cancels cleanly (child processes stopped, uploads aborted); a second one exits at once.
 // A cancelled run exits as shells expect of one ended by a signal: 128 + its number (SIGINT 130, SIGTERM 143).

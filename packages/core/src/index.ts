@@ -4,6 +4,7 @@ export * from './log.js';
 export * from './secrets.js';
 export * from './format.js';
 export * from './version.js';
+export { keepYoungGenerationSmall } from './young-generation.js';
 export * from './definitions/types.js';
 export * from './report/result.js';
 export { renderSummary } from './report/render-summary.js';

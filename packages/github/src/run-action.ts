@@ -2,6 +2,7 @@ import { isAbsolute, relative } from 'node:path';
 import * as core from '@actions/core';
 import {
   asDbopsError,
+  keepYoungGenerationSmall,
   loadDefinition,
   renderSummary,
   Secrets,
@@ -19,6 +20,7 @@ import { githubRunContext } from './github-context.js';
  * (and with it its operation) is loaded now, so an action compiles only its own code.
  */
 export async function runNamedAction(name: string): Promise<void> {
+  keepYoungGenerationSmall();
   return runAction(await loadDefinition(name));
 }
 
