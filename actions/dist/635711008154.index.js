@@ -147,8 +147,8 @@ const MAX_UPLOADS = 8;
 const WHOLE_PART_BYTES = 256 * 1024;
 /**
  * A parallel dump into storage: each file the dump program finishes goes through compression, encryption and
- * SHA-256 into storage as its own object while the dump goes on, is read back and compared, and its local copy is
- * deleted. The first failure stops the dump and the other uploads (S3 uploads are aborted); the caller removes the
+ * SHA-256 into storage as its own object while the dump goes on, is checked by the storage as it is stored (or read
+ * back and compared), and its local copy is deleted. The first failure stops the dump and the other uploads (S3 uploads are aborted); the caller removes the
  * parts already stored (`stored`).
  */
 async function dumpPartsToStorage(input) {
@@ -160,6 +160,7 @@ async function dumpPartsToStorage(input) {
         abort.abort();
     const started = Date.now();
     const done = [];
+    const checks = new Set();
     const errors = [];
     const fail = (error) => {
         errors.push(error);
@@ -188,7 +189,10 @@ async function dumpPartsToStorage(input) {
                 if (errors.length > 0)
                     break;
                 const task = storePart(input, part, abort.signal)
-                    .then((stored) => void done.push(stored), fail)
+                    .then(({ checked, ...stored }) => {
+                    checks.add(checked);
+                    done.push(stored);
+                }, fail)
                     .finally(() => {
                     running.delete(task);
                     slotFreed?.();
@@ -215,7 +219,8 @@ async function dumpPartsToStorage(input) {
         const storedBytes = sorted.reduce((sum, p) => sum + p.storedBytes, 0);
         const seconds = (Date.now() - started) / 1000;
         log.info(`Dumped ${(0,format/* formatBytes */.z3)(rawBytes)} with ${input.jobs} jobs → stored ${(0,format/* formatBytes */.z3)(storedBytes)} in ${sorted.length} files in ${(0,format/* formatSeconds */.Xo)(seconds)} (${(0,format/* formatRate */.CE)(rawBytes, seconds)})`);
-        return { toc, parts: sorted.filter((p) => p !== toc), record, rawBytes, storedBytes };
+        const storedCheck = checks.size === 1 ? [...checks][0] : 'reread';
+        return { toc, parts: sorted.filter((p) => p !== toc), record, rawBytes, storedBytes, storedCheck };
     }
     finally {
         clearInterval(progress);
@@ -223,16 +228,21 @@ async function dumpPartsToStorage(input) {
         await dump.dispose();
     }
 }
-/** One file: compressed, encrypted, hashed and stored; read back and compared; then deleted locally. */
+/**
+ * One file: compressed, encrypted, hashed and stored, checked by the storage as it stored it (or read back and
+ * compared); then deleted locally.
+ */
 async function storePart(input, part, signal) {
     const rawBytes = (await (0,external_node_fs_promises_.stat)(part.path)).size;
     const key = input.keyOf(part.file);
     const sent = rawBytes <= WHOLE_PART_BYTES && (0,pipeline_compression/* compressesInProcess */.nO)(input.compression)
         ? await storeWhole(input, part.path, key, signal)
         : await storeStreamed(input, part.path, rawBytes, key, signal);
-    await verifyStoredObject(input.storage, key, sent.bytes, sent.sha256, signal);
+    if (!sent.checked)
+        await verifyStoredObject(input.storage, key, sent.bytes, sent.sha256, signal);
     await (0,external_node_fs_promises_.unlink)(part.path);
-    return { file: part.file, key, rawBytes, storedBytes: sent.bytes, sha256: sent.sha256 };
+    const checked = sent.checked ?? 'reread';
+    return { file: part.file, key, rawBytes, storedBytes: sent.bytes, sha256: sent.sha256, checked };
 }
 /**
  * A small file read, compressed, encrypted and hashed whole, and stored as one buffer: a table of a few KiB does not
@@ -248,9 +258,15 @@ async function storeWhole(input, path, key, signal) {
             ...(input.passphrase ? { passphrase: input.passphrase } : {}),
         })
         : compressed;
-    await input.storage.put(key, body, { signal, contentType: 'application/octet-stream', sizeHint: body.length });
+    const put = await input.storage.put(key, body, {
+        signal,
+        contentType: 'application/octet-stream',
+        sizeHint: body.length,
+        check: true,
+    });
     input.stored.push(key);
-    return { bytes: body.length, sha256: (0,external_node_crypto_.createHash)('sha256').update(body).digest('hex') };
+    const sha256 = (0,external_node_crypto_.createHash)('sha256').update(body).digest('hex');
+    return { bytes: body.length, sha256, ...(put.checked ? { checked: put.checked } : {}) };
 }
 /** A larger file streamed through compression, encryption and SHA-256 into storage. */
 async function storeStreamed(input, path, rawBytes, key, signal) {
@@ -269,6 +285,7 @@ async function storeStreamed(input, path, rawBytes, key, signal) {
         signal,
         contentType: 'application/octet-stream',
         sizeHint: 2 * rawBytes + (1 << 20),
+        check: true,
     });
     const [flowed, put] = await Promise.allSettled([flowing, storing]);
     if (put.status === 'fulfilled')
@@ -277,7 +294,8 @@ async function storeStreamed(input, path, rawBytes, key, signal) {
         throw flowed.reason;
     if (put.status === 'rejected')
         throw put.reason;
-    return { bytes: digest.bytes, sha256: digest.sha256 };
+    const { checked } = put.value;
+    return { bytes: digest.bytes, sha256: digest.sha256, ...(checked ? { checked } : {}) };
 }
 function partsError(error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -472,8 +490,8 @@ async function writeParts(input) {
         throw await input.source.explainFailure(error);
     });
     await input.source.release();
-    const { toc, parts, record, rawBytes, storedBytes } = written;
-    return { object: toc, parts, dumped: record, rawBytes, storedBytes, storedCheck: 'reread' };
+    const { toc, parts, record, rawBytes, storedBytes, storedCheck } = written;
+    return { object: toc, parts, dumped: record, rawBytes, storedBytes, storedCheck };
 }
 /** Fails unless the backup's object and every part are stored with the sizes its manifest gives. */
 async function checkStillStored(storage, manifest, what, options) {

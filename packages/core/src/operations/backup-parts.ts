@@ -11,7 +11,7 @@ import type { ManifestPart } from '../manifest/manifest.js';
 import { compressedFile } from '../pipeline/compress-file.js';
 import { compressesInProcess, compressWhole, type Compression } from '../pipeline/compression.js';
 import { Digest } from '../pipeline/measure.js';
-import type { Storage } from '../storage/types.js';
+import type { Storage, StoredCheck } from '../storage/types.js';
 import { verifyStoredObject } from './verify-stored.js';
 
 /**
@@ -49,12 +49,14 @@ export interface StoredParts {
   record: DumpRecord;
   rawBytes: number;
   storedBytes: number;
+  /** How the storage checked the parts: as it stored them, or `reread` when any had to be read back. */
+  storedCheck: StoredCheck | 'reread';
 }
 
 /**
  * A parallel dump into storage: each file the dump program finishes goes through compression, encryption and
- * SHA-256 into storage as its own object while the dump goes on, is read back and compared, and its local copy is
- * deleted. The first failure stops the dump and the other uploads (S3 uploads are aborted); the caller removes the
+ * SHA-256 into storage as its own object while the dump goes on, is checked by the storage as it is stored (or read
+ * back and compared), and its local copy is deleted. The first failure stops the dump and the other uploads (S3 uploads are aborted); the caller removes the
  * parts already stored (`stored`).
  */
 export async function dumpPartsToStorage(input: PartsInput): Promise<StoredParts> {
@@ -65,6 +67,7 @@ export async function dumpPartsToStorage(input: PartsInput): Promise<StoredParts
   if (input.signal?.aborted) abort.abort();
   const started = Date.now();
   const done: ManifestPart[] = [];
+  const checks = new Set<StoredCheck | 'reread'>();
   const errors: unknown[] = [];
   const fail = (error: unknown) => {
     errors.push(error);
@@ -92,7 +95,10 @@ export async function dumpPartsToStorage(input: PartsInput): Promise<StoredParts
         while (running.size >= uploads && errors.length === 0) await new Promise<void>((wake) => (slotFreed = wake));
         if (errors.length > 0) break;
         const task: Promise<void> = storePart(input, part, abort.signal)
-          .then((stored) => void done.push(stored), fail)
+          .then(({ checked, ...stored }) => {
+            checks.add(checked);
+            done.push(stored);
+          }, fail)
           .finally(() => {
             running.delete(task);
             slotFreed?.();
@@ -119,7 +125,8 @@ export async function dumpPartsToStorage(input: PartsInput): Promise<StoredParts
     log.info(
       `Dumped ${formatBytes(rawBytes)} with ${input.jobs} jobs → stored ${formatBytes(storedBytes)} in ${sorted.length} files in ${formatSeconds(seconds)} (${formatRate(rawBytes, seconds)})`,
     );
-    return { toc, parts: sorted.filter((p) => p !== toc), record, rawBytes, storedBytes };
+    const storedCheck = checks.size === 1 ? [...checks][0]! : 'reread';
+    return { toc, parts: sorted.filter((p) => p !== toc), record, rawBytes, storedBytes, storedCheck };
   } finally {
     clearInterval(progress);
     input.signal?.removeEventListener('abort', onOuterAbort);
@@ -127,23 +134,32 @@ export async function dumpPartsToStorage(input: PartsInput): Promise<StoredParts
   }
 }
 
-/** One file: compressed, encrypted, hashed and stored; read back and compared; then deleted locally. */
-async function storePart(input: PartsInput, part: DumpPart, signal: AbortSignal): Promise<ManifestPart> {
+/**
+ * One file: compressed, encrypted, hashed and stored, checked by the storage as it stored it (or read back and
+ * compared); then deleted locally.
+ */
+async function storePart(
+  input: PartsInput,
+  part: DumpPart,
+  signal: AbortSignal,
+): Promise<ManifestPart & { checked: StoredCheck | 'reread' }> {
   const rawBytes = (await stat(part.path)).size;
   const key = input.keyOf(part.file);
   const sent =
     rawBytes <= WHOLE_PART_BYTES && compressesInProcess(input.compression)
       ? await storeWhole(input, part.path, key, signal)
       : await storeStreamed(input, part.path, rawBytes, key, signal);
-  await verifyStoredObject(input.storage, key, sent.bytes, sent.sha256, signal);
+  if (!sent.checked) await verifyStoredObject(input.storage, key, sent.bytes, sent.sha256, signal);
   await unlink(part.path);
-  return { file: part.file, key, rawBytes, storedBytes: sent.bytes, sha256: sent.sha256 };
+  const checked = sent.checked ?? 'reread';
+  return { file: part.file, key, rawBytes, storedBytes: sent.bytes, sha256: sent.sha256, checked };
 }
 
-/** What was stored under a part's key. */
+/** What was stored under a part's key, and how the storage checked it (none: it must be read back). */
 interface Sent {
   bytes: number;
   sha256: string;
+  checked?: StoredCheck;
 }
 
 /**
@@ -160,9 +176,15 @@ async function storeWhole(input: PartsInput, path: string, key: string, signal: 
         ...(input.passphrase ? { passphrase: input.passphrase } : {}),
       })
     : compressed;
-  await input.storage.put(key, body, { signal, contentType: 'application/octet-stream', sizeHint: body.length });
+  const put = await input.storage.put(key, body, {
+    signal,
+    contentType: 'application/octet-stream',
+    sizeHint: body.length,
+    check: true,
+  });
   input.stored.push(key);
-  return { bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') };
+  const sha256 = createHash('sha256').update(body).digest('hex');
+  return { bytes: body.length, sha256, ...(put.checked ? { checked: put.checked } : {}) };
 }
 
 /** A larger file streamed through compression, encryption and SHA-256 into storage. */
@@ -190,12 +212,14 @@ async function storeStreamed(
     signal,
     contentType: 'application/octet-stream',
     sizeHint: 2 * rawBytes + (1 << 20),
+    check: true,
   });
   const [flowed, put] = await Promise.allSettled([flowing, storing]);
   if (put.status === 'fulfilled') input.stored.push(key);
   if (flowed.status === 'rejected') throw flowed.reason;
   if (put.status === 'rejected') throw put.reason;
-  return { bytes: digest.bytes, sha256: digest.sha256 };
+  const { checked } = put.value;
+  return { bytes: digest.bytes, sha256: digest.sha256, ...(checked ? { checked } : {}) };
 }
 
 function partsError(error: unknown): DbopsError {

@@ -288,8 +288,8 @@ async function writeParts(input: WriteInput & { jobs: number }): Promise<Written
     throw await input.source.explainFailure(error);
   });
   await input.source.release();
-  const { toc, parts, record, rawBytes, storedBytes } = written;
-  return { object: toc, parts, dumped: record, rawBytes, storedBytes, storedCheck: 'reread' };
+  const { toc, parts, record, rawBytes, storedBytes, storedCheck } = written;
+  return { object: toc, parts, dumped: record, rawBytes, storedBytes, storedCheck };
 }
 
 /** Fails unless the backup's object and every part are stored with the sizes its manifest gives. */
