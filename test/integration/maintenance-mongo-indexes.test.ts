@@ -22,7 +22,9 @@ beforeAll(async () => {
     .collection('accounts')
     .insertMany(Array.from({ length: 300 }, (_, i) => ({ email: `u${i}@example.com`, n: i })));
   await db().collection('accounts').createIndex({ email: 1 }, { unique: true, name: 'email_unique' });
-  await db().collection('orders').insertMany(Array.from({ length: 50 }, (_, i) => ({ sku: `s${i}`, qty: i })));
+  await db()
+    .collection('orders')
+    .insertMany(Array.from({ length: 50 }, (_, i) => ({ sku: `s${i}`, qty: i })));
   await db().collection('orders').createIndex({ sku: 1, qty: -1 }, { name: 'sku_qty' });
 }, 60_000);
 afterAll(async () => {
@@ -60,7 +62,9 @@ it('plans rebuild-index per index (never _id_) when its free bytes and size reac
       'db.runCommand({"dropIndexes":"accounts","index":"email_unique__dbops_rebuild"})',
     ].join('; '),
   );
-  expect(plan[0]!.why).toMatch(/^index "email_unique": .* MB of its file is free for reuse \(\d+%, ≥ 0%; index .* MB, ≥ 0\.0 MB\)/);
+  expect(plan[0]!.why).toMatch(
+    /^index "email_unique": .* MB of its file is free for reuse \(\d+%, ≥ 0%; index .* MB, ≥ 0\.0 MB\)/,
+  );
   if (server.kind === 'ferretdb')
     expect(plan[0]!.why).toMatch(/; not applied: this server \(FerretDB\) does not keep a unique stand-in unique/);
   expect(plan[0]!.figures.indexBytes).toBeGreaterThan(0);
@@ -93,7 +97,10 @@ async function applyWithDuplicates() {
 
 it('apply rebuilds an index under its own name with its key and options, documents untouched; a unique index refuses duplicates throughout', async () => {
   const before = { accounts: await indexes('accounts'), orders: await indexes('orders') };
-  const documents = await db().collection('orders').find({}, { sort: { qty: 1 } }).toArray();
+  const documents = await db()
+    .collection('orders')
+    .find({}, { sort: { qty: 1 } })
+    .toArray();
   const { result, codes } = await applyWithDuplicates();
   expect(result.failure).toBeUndefined();
   const orders = result.outcomes.filter((o) => o.kind === 'rebuild-index' && o.object === `${database}.orders`);
@@ -102,25 +109,31 @@ it('apply rebuilds an index under its own name with its key and options, documen
   expect(orders[0]!.before!.bytes).toBeGreaterThan(0);
   expect(await indexes('orders')).toEqual(before.orders);
   expect(await indexes('accounts')).toEqual(before.accounts);
-  expect(await db().collection('orders').find({}, { sort: { qty: 1 } }).toArray()).toEqual(documents);
+  expect(
+    await db()
+      .collection('orders')
+      .find({}, { sort: { qty: 1 } })
+      .toArray(),
+  ).toEqual(documents);
   expect(codes.length).toBeGreaterThan(0);
   expect(codes.filter((code) => code !== 11000)).toEqual([]);
   expect(await db().collection('accounts').countDocuments()).toBe(300);
 });
 
-itUnless(process.env.MONGO_URL ? undefined : 'FerretDB’s unique stand-in lets duplicates in: the rebuild is only reported there')(
-  'on MongoDB a unique index is rebuilt too, and refuses duplicates throughout and after',
-  async () => {
-    const before = await indexes('accounts');
-    const { result, codes } = await applyWithDuplicates();
-    expect(
-      result.outcomes.filter((o) => o.kind === 'rebuild-index' && o.object === `${database}.accounts`),
-    ).toMatchObject([{ status: 'applied' }]);
-    expect(await indexes('accounts')).toEqual(before);
-    expect(codes.filter((code) => code !== 11000)).toEqual([]);
-    expect(await db().collection('accounts').countDocuments()).toBe(300);
-  },
-);
+itUnless(
+  process.env.MONGO_URL
+    ? undefined
+    : 'FerretDB’s unique stand-in lets duplicates in: the rebuild is only reported there',
+)('on MongoDB a unique index is rebuilt too, and refuses duplicates throughout and after', async () => {
+  const before = await indexes('accounts');
+  const { result, codes } = await applyWithDuplicates();
+  expect(
+    result.outcomes.filter((o) => o.kind === 'rebuild-index' && o.object === `${database}.accounts`),
+  ).toMatchObject([{ status: 'applied' }]);
+  expect(await indexes('accounts')).toEqual(before);
+  expect(codes.filter((code) => code !== 11000)).toEqual([]);
+  expect(await db().collection('accounts').countDocuments()).toBe(300);
+});
 
 it('a collection dropped or an index dropped after the plan makes the step skipped, and the run goes on', async () => {
   await db().collection('gone').insertOne({ g: 1 });
