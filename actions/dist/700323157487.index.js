@@ -1526,12 +1526,14 @@ async function maintenance(options) {
         return finished(result, outcomes, signal);
     });
 }
-/** MongoDB: the plan per collection (validate, compact) and its commands, with the same window and budget. */
+/** MongoDB: the plan per collection (validate, compact, index rebuilds) and its commands, with the same window and budget. */
 async function documentMaintenance(session, options, now) {
     const settings = {
         validateFull: options.validateFull ?? false,
         minFreeRatio: options.thresholds.tableBloatRatio,
         minStorageBytes: options.thresholds.minTableBytes,
+        minIndexFreeRatio: options.thresholds.indexBloatRatio,
+        minIndexBytes: options.thresholds.minIndexBytes,
     };
     const plan = await session.plan(settings, options.statementTimeoutMs);
     const result = planned(plan, options, now);

@@ -233,6 +233,10 @@ export interface DocumentMaintenanceSettings {
   minFreeRatio: number;
   /** … and the collection's storage is at least this big (min-table-size). */
   minStorageBytes: number;
+  /** rebuild an index when its reusable bytes / its size reaches this (index-bloat-percent) … */
+  minIndexFreeRatio: number;
+  /** … and the index is at least this big (min-index-size). */
+  minIndexBytes: number;
 }
 
 /** A step's figures before and after: the collection's storage and its free part. */

@@ -15,12 +15,15 @@ export type StepKind =
   | 'create-foreign-key-index'
   | 'tune-autovacuum'
   | 'validate-collection'
-  | 'compact-collection';
+  | 'compact-collection'
+  | 'rebuild-index';
 
 export interface MaintenanceStep {
   kind: StepKind;
   /** Schema-qualified, quoted name of the table, index or sequence; database.collection on MongoDB. */
   object: string;
+  /** MongoDB's rebuild-index: the index's name (object names its collection, whose name may hold dots). */
+  index?: string;
   statement: string;
   /** 'apply' steps may be run by `--apply`; 'report' steps are for a person to decide. */
   mode: 'apply' | 'report';

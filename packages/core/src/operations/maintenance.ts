@@ -103,7 +103,7 @@ export async function maintenance(options: MaintenanceOptions): Promise<Maintena
   });
 }
 
-/** MongoDB: the plan per collection (validate, compact) and its commands, with the same window and budget. */
+/** MongoDB: the plan per collection (validate, compact, index rebuilds) and its commands, with the same window and budget. */
 async function documentMaintenance(
   session: MaintenanceSession,
   options: MaintenanceOptions,
@@ -113,6 +113,8 @@ async function documentMaintenance(
     validateFull: options.validateFull ?? false,
     minFreeRatio: options.thresholds.tableBloatRatio,
     minStorageBytes: options.thresholds.minTableBytes,
+    minIndexFreeRatio: options.thresholds.indexBloatRatio,
+    minIndexBytes: options.thresholds.minIndexBytes,
   };
   const plan = await session.plan(settings, options.statementTimeoutMs);
   const result = planned(plan, options, now);

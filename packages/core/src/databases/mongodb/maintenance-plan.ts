@@ -1,10 +1,12 @@
 // MongoDB's maintenance plan, per collection: validate (with { full: true } when validate-full is on) for every
 // collection, and compact where the storage engine holds much free space that the collection's file keeps
-// (deletes and updates free it for reuse; compact gives it back to the file system).
+// (deletes and updates free it for reuse; compact gives it back to the file system), and index rebuilds where an
+// index's file keeps much free space and no compact is planned (compact rewrites the indexes too).
 import type { Db, Document } from 'mongodb';
 import type { DocumentMaintenanceSettings } from '../engine.js';
 import type { MaintenanceStep } from '../../maintenance/step.js';
 import { mb, pct, seconds } from '../../maintenance/step-figures.js';
+import { type IndexStorage, planIndexRebuilds, readIndexes } from './maintenance-indexes.js';
 
 // Rough throughputs, for an order of magnitude: validate reads every document and index entry, full also the storage
 // engine's structures; compact rewrites the collection.
@@ -20,6 +22,8 @@ export interface CollectionStorage {
   freeBytes: number;
   indexBytes: number;
   documents: number;
+  /** Its indexes a rebuild can handle (readIndexes); empty where only the figures were read. */
+  indexes: IndexStorage[];
 }
 
 /** The database's collections (not views, not system.*) and their storage figures, each command under maxTimeMS. */
@@ -31,14 +35,20 @@ export async function collectionStorage(db: Db, maxTimeMS: number): Promise<Coll
     .sort();
   const out: CollectionStorage[] = [];
   for (const name of names) {
-    const stats = await readStorage(db, name, maxTimeMS);
-    if (stats) out.push(stats);
+    const stats = await readStats(db, name, maxTimeMS);
+    if (stats) out.push({ ...storageOf(name, stats), indexes: await readIndexes(db, name, stats, maxTimeMS) });
   }
   return out;
 }
 
 /** One collection's figures; undefined when it does not exist (dropped since it was listed). */
 export async function readStorage(db: Db, name: string, maxTimeMS: number): Promise<CollectionStorage | undefined> {
+  const stats = await readStats(db, name, maxTimeMS);
+  return stats && { ...storageOf(name, stats), indexes: [] };
+}
+
+/** collStats' answer; undefined when the collection does not exist. */
+async function readStats(db: Db, name: string, maxTimeMS: number): Promise<Document | undefined> {
   let stats: Document;
   try {
     stats = await db.command({ collStats: name, maxTimeMS });
@@ -47,6 +57,10 @@ export async function readStorage(db: Db, name: string, maxTimeMS: number): Prom
     throw error;
   }
   if (stats.ok !== 1 || (stats.storageSize === undefined && stats.count === undefined)) return undefined;
+  return stats;
+}
+
+function storageOf(name: string, stats: Document): Omit<CollectionStorage, 'indexes'> {
   const reuse = stats.wiredTiger?.['block-manager']?.['file bytes available for reuse'];
   return {
     name,
@@ -57,11 +71,15 @@ export async function readStorage(db: Db, name: string, maxTimeMS: number): Prom
   };
 }
 
-/** The steps for the collections of `database`, in name order: each collection's validate, then its compact. */
+/**
+ * The steps for the collections of `database`, in name order: each collection's validate, then its compact, or else
+ * its index rebuilds.
+ */
 export function planCollections(
   database: string,
   collections: readonly CollectionStorage[],
   settings: DocumentMaintenanceSettings,
+  server: { uniqueStandIn: boolean } = { uniqueStandIn: true },
 ): MaintenanceStep[] {
   const steps: MaintenanceStep[] = [];
   for (const c of collections) {
@@ -87,7 +105,10 @@ export function planCollections(
     });
     // FerretDB reports free space beside the storage, not within it: the ratio is of the larger.
     const freeRatio = c.freeBytes / Math.max(c.storageBytes, c.freeBytes, 1);
-    if (freeRatio < settings.minFreeRatio || c.storageBytes < settings.minStorageBytes || c.freeBytes === 0) continue;
+    if (freeRatio < settings.minFreeRatio || c.storageBytes < settings.minStorageBytes || c.freeBytes === 0) {
+      steps.push(...planIndexRebuilds(database, c.name, c.indexes, settings, server));
+      continue;
+    }
     steps.push({
       kind: 'compact-collection',
       object,

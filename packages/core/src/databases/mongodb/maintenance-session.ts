@@ -1,10 +1,11 @@
 // maintenance's session on MongoDB: the plan from each collection's storage figures, and each step's one command
-// (validate or compact) under maxTimeMS, with the collection's figures before and after.
+// (validate or compact; an index rebuild is four) under maxTimeMS, with the collection's figures before and after.
 import { MongoServerError, type MongoClient } from 'mongodb';
 import type { EngineContext, MaintenanceSession } from '../engine.js';
 import type { MaintenanceStep } from '../../maintenance/step.js';
 import { withMongoClient } from './connection.js';
 import { collectionStorage, planCollections, readStorage } from './maintenance-plan.js';
+import { IndexGone, rebuildIndex } from './maintenance-indexes.js';
 import { describeMongoServer } from './server.js';
 import type { MongoTarget } from './target.js';
 
@@ -34,13 +35,18 @@ function maintenanceSession(
   const db = client.db(database);
   return {
     server,
-    plan: async (settings, timeoutMs) =>
-      planCollections(database, await collectionStorage(db, ms(timeoutMs)), settings),
+    plan: async (settings, timeoutMs) => {
+      // FerretDB says so in buildInfo; its unique stand-in does not refuse duplicates (maintenance-indexes.ts).
+      const info = await client.db('admin').command({ buildInfo: 1, maxTimeMS: ms(timeoutMs) });
+      const uniqueStandIn = info.ferretdbVersion === undefined;
+      return planCollections(database, await collectionStorage(db, ms(timeoutMs)), settings, { uniqueStandIn });
+    },
     runStep: async (step, timeoutMs) => {
       const collection = collectionOf(step, database);
       const maxTimeMS = ms(timeoutMs);
       const before = await readStorage(db, collection, maxTimeMS);
       if (!before) throw new CollectionGone(step.object);
+      if (step.kind === 'rebuild-index') return runRebuild(step, collection, maxTimeMS);
       const command =
         step.kind === 'compact-collection'
           ? { compact: collection, maxTimeMS }
@@ -57,6 +63,22 @@ function maintenanceSession(
     },
     explainStepFailure,
   };
+
+  /** An index rebuild, with the index's size and free bytes before and after. */
+  async function runRebuild(step: MaintenanceStep, collection: string, maxTimeMS: number) {
+    const index = step.index!;
+    const figures = async () => {
+      const stats = await db.command({ collStats: collection, maxTimeMS });
+      const reuse = stats.indexDetails?.[index]?.['block-manager']?.['file bytes available for reuse'];
+      return { bytes: Number(stats.indexSizes?.[index] ?? 0), freeBytes: Number(reuse ?? 0) };
+    };
+    const before = await figures();
+    await rebuildIndex(db, collection, index, step.object, maxTimeMS).catch((error: unknown) => {
+      throw (error as { code?: number }).code === NAMESPACE_NOT_FOUND ? new CollectionGone(step.object) : error;
+    });
+    const after = await figures();
+    return { before, after, result: `index ${JSON.stringify(index)} rebuilt: ${before.bytes} → ${after.bytes} bytes` };
+  }
 }
 
 /** The collection a step is about: its object is database.collection. */
@@ -80,7 +102,7 @@ function describe(step: MaintenanceStep, answer: Record<string, unknown>): strin
 
 function explainStepFailure(error: unknown, timeoutMs: number): { status: 'skipped' | 'failed'; reason: string } {
   const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof CollectionGone) return { status: 'skipped', reason: message };
+  if (error instanceof CollectionGone || error instanceof IndexGone) return { status: 'skipped', reason: message };
   if (error instanceof MongoServerError) {
     const code = Number(error.code);
     if (NOT_SUPPORTED.has(code))

@@ -1,5 +1,5 @@
-export const id = 994;
-export const ids = [994,948];
+export const id = 426;
+export const ids = [426,948];
 export const modules = {
 
 /***/ 16459:
@@ -512,7 +512,7 @@ const FULL_SCOPE = { schemas: [], excludeSchemas: [], tables: [], excludeTables:
 
 /***/ }),
 
-/***/ 55375:
+/***/ 73031:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -2488,7 +2488,123 @@ function explainCheckFailure(error, timeoutMs) {
 //# sourceMappingURL=health-session.js.map
 // EXTERNAL MODULE: ./packages/core/lib/maintenance/step-figures.js
 var step_figures = __webpack_require__(53059);
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/maintenance-indexes.js
+
+/** The trailing key field of the stand-in and the suffix of its name. */
+const STAND_IN_FIELD = '__dbops_rebuild';
+const standInName = (index) => `${index}${STAND_IN_FIELD}`;
+/**
+ * A collection's indexes that a rebuild can handle: ascending/descending keys only (text, 2dsphere, hashed… have key
+ * rules a stand-in could break), never `_id_` (it cannot be dropped: compact rebuilds it), never a stand-in left over.
+ */
+async function readIndexes(db, collection, stats, maxTimeMS) {
+    const specs = await db
+        .collection(collection)
+        .listIndexes({ maxTimeMS })
+        .toArray()
+        .catch((error) => {
+        if (error.code === 26)
+            return []; // dropped since it was listed
+        throw error;
+    });
+    const out = [];
+    for (const spec of specs) {
+        const name = String(spec.name);
+        const plain = Object.values(spec.key).every((v) => v === 1 || v === -1);
+        if (name === '_id_' || name.endsWith(STAND_IN_FIELD) || !plain)
+            continue;
+        const reuse = stats.indexDetails?.[name]?.['block-manager']?.['file bytes available for reuse'];
+        out.push({ name, spec, bytes: Number(stats.indexSizes?.[name] ?? 0), freeBytes: Number(reuse ?? 0) });
+    }
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+/** The collection's rebuild-index steps: free space ≥ index-bloat-percent of the index, index ≥ min-index-size. */
+function planIndexRebuilds(database, collection, indexes, settings, server) {
+    const steps = [];
+    for (const index of indexes) {
+        const freeRatio = index.freeBytes / Math.max(index.bytes, index.freeBytes, 1);
+        if (freeRatio < settings.minIndexFreeRatio || index.bytes < settings.minIndexBytes)
+            continue;
+        const unsafe = index.spec.unique === true && !server.uniqueStandIn;
+        steps.push({
+            kind: 'rebuild-index',
+            object: `${database}.${collection}`,
+            index: index.name,
+            statement: rebuildStatements(collection, index.spec).join('; '),
+            mode: unsafe ? 'report' : 'apply',
+            why: `index ${JSON.stringify(index.name)}: ${(0,step_figures.mb)(index.freeBytes)} of its file is free for reuse (${(0,step_figures/* pct */.Oe)(freeRatio)}, ≥ ${(0,step_figures/* pct */.Oe)(settings.minIndexFreeRatio)}; index ${(0,step_figures.mb)(index.bytes)}, ≥ ${(0,step_figures.mb)(settings.minIndexBytes)})` +
+                (unsafe
+                    ? '; not applied: this server (FerretDB) does not keep a unique stand-in unique, so duplicates could get in while the index is rebuilt'
+                    : ''),
+            figures: { indexBytes: index.bytes, freeBytes: index.freeBytes },
+            lock: 'each build holds an exclusive lock on the collection only at its start and end (MongoDB 4.2 and later); a stand-in with the same leading key serves queries and keeps uniqueness while the index is rebuilt',
+            // Two builds: the stand-in and the index again.
+            estimatedSeconds: (0,step_figures/* seconds */.YA)(2 * index.bytes, step_figures/* REINDEX_BYTES_PER_S */.Ot),
+            expectedGain: `up to ${(0,step_figures.mb)(index.freeBytes)} given back to the file system; a compact index`,
+        });
+    }
+    return steps;
+}
+/** The spec createIndexes takes back: listIndexes' answer without what the server sets itself. */
+function buildSpec(spec) {
+    const { v: _v, ns: _ns, ...rest } = spec;
+    return rest;
+}
+/** The stand-in: the same key plus the trailing field, the same options; no TTL (only single-field indexes have it). */
+function standInSpec(spec) {
+    const { expireAfterSeconds: _ttl, ...rest } = buildSpec(spec);
+    return { ...rest, key: { ...spec.key, [STAND_IN_FIELD]: 1 }, name: standInName(String(spec.name)) };
+}
+/** The four commands, in order, as a person would type them. */
+function rebuildCommands(collection, spec) {
+    const name = String(spec.name);
+    return [
+        { createIndexes: collection, indexes: [standInSpec(spec)] },
+        { dropIndexes: collection, index: name },
+        { createIndexes: collection, indexes: [buildSpec(spec)] },
+        { dropIndexes: collection, index: standInName(name) },
+    ];
+}
+function rebuildStatements(collection, spec) {
+    return rebuildCommands(collection, spec).map((c) => `db.runCommand(${JSON.stringify(c)})`);
+}
+class IndexGone extends Error {
+    constructor(object, index) {
+        super(`${object} index ${JSON.stringify(index)} no longer exists (dropped after the plan was made)`);
+    }
+}
+/**
+ * Rebuilds `index` of `collection` from its current spec, each command under what is left of `timeoutMs`. When a
+ * command after the original's drop fails, the error says the stand-in is still there in its place.
+ */
+async function rebuildIndex(db, collection, index, object, timeoutMs) {
+    const deadline = Date.now() + timeoutMs;
+    const left = () => Math.max(1, Math.round(deadline - Date.now()));
+    const specs = await db
+        .collection(collection)
+        .listIndexes({ maxTimeMS: left() })
+        .toArray();
+    const spec = specs.find((s) => s.name === index);
+    if (!spec)
+        throw new IndexGone(object, index);
+    const commands = rebuildCommands(collection, spec);
+    for (const [i, command] of commands.entries()) {
+        try {
+            await db.command({ ...command, maxTimeMS: left() });
+        }
+        catch (error) {
+            if (i === 0)
+                throw error; // nothing changed yet
+            const state = i === 3
+                ? `the index was rebuilt but its stand-in ${JSON.stringify(standInName(index))} is left; drop it`
+                : `the stand-in ${JSON.stringify(standInName(index))} is in place of ${JSON.stringify(index)}; run the step again`;
+            throw new Error(`${error.message} (${state})`, { cause: error });
+        }
+    }
+}
+//# sourceMappingURL=maintenance-indexes.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/maintenance-plan.js
+
 
 // Rough throughputs, for an order of magnitude: validate reads every document and index entry, full also the storage
 // engine's structures; compact rewrites the collection.
@@ -2504,14 +2620,19 @@ async function collectionStorage(db, maxTimeMS) {
         .sort();
     const out = [];
     for (const name of names) {
-        const stats = await readStorage(db, name, maxTimeMS);
+        const stats = await readStats(db, name, maxTimeMS);
         if (stats)
-            out.push(stats);
+            out.push({ ...storageOf(name, stats), indexes: await readIndexes(db, name, stats, maxTimeMS) });
     }
     return out;
 }
 /** One collection's figures; undefined when it does not exist (dropped since it was listed). */
 async function readStorage(db, name, maxTimeMS) {
+    const stats = await readStats(db, name, maxTimeMS);
+    return stats && { ...storageOf(name, stats), indexes: [] };
+}
+/** collStats' answer; undefined when the collection does not exist. */
+async function readStats(db, name, maxTimeMS) {
     let stats;
     try {
         stats = await db.command({ collStats: name, maxTimeMS });
@@ -2523,6 +2644,9 @@ async function readStorage(db, name, maxTimeMS) {
     }
     if (stats.ok !== 1 || (stats.storageSize === undefined && stats.count === undefined))
         return undefined;
+    return stats;
+}
+function storageOf(name, stats) {
     const reuse = stats.wiredTiger?.['block-manager']?.['file bytes available for reuse'];
     return {
         name,
@@ -2532,8 +2656,11 @@ async function readStorage(db, name, maxTimeMS) {
         documents: Number(stats.count ?? 0),
     };
 }
-/** The steps for the collections of `database`, in name order: each collection's validate, then its compact. */
-function planCollections(database, collections, settings) {
+/**
+ * The steps for the collections of `database`, in name order: each collection's validate, then its compact, or else
+ * its index rebuilds.
+ */
+function planCollections(database, collections, settings, server = { uniqueStandIn: true }) {
     const steps = [];
     for (const c of collections) {
         const object = `${database}.${c.name}`;
@@ -2558,8 +2685,10 @@ function planCollections(database, collections, settings) {
         });
         // FerretDB reports free space beside the storage, not within it: the ratio is of the larger.
         const freeRatio = c.freeBytes / Math.max(c.storageBytes, c.freeBytes, 1);
-        if (freeRatio < settings.minFreeRatio || c.storageBytes < settings.minStorageBytes || c.freeBytes === 0)
+        if (freeRatio < settings.minFreeRatio || c.storageBytes < settings.minStorageBytes || c.freeBytes === 0) {
+            steps.push(...planIndexRebuilds(database, c.name, c.indexes, settings, server));
             continue;
+        }
         steps.push({
             kind: 'compact-collection',
             object,
@@ -2577,7 +2706,8 @@ function planCollections(database, collections, settings) {
 //# sourceMappingURL=maintenance-plan.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/maintenance-session.js
 // maintenance's session on MongoDB: the plan from each collection's storage figures, and each step's one command
-// (validate or compact) under maxTimeMS, with the collection's figures before and after.
+// (validate or compact; an index rebuild is four) under maxTimeMS, with the collection's figures before and after.
+
 
 
 
@@ -2595,13 +2725,20 @@ function maintenanceSession(client, database, server) {
     const db = client.db(database);
     return {
         server,
-        plan: async (settings, timeoutMs) => planCollections(database, await collectionStorage(db, ms(timeoutMs)), settings),
+        plan: async (settings, timeoutMs) => {
+            // FerretDB says so in buildInfo; its unique stand-in does not refuse duplicates (maintenance-indexes.ts).
+            const info = await client.db('admin').command({ buildInfo: 1, maxTimeMS: ms(timeoutMs) });
+            const uniqueStandIn = info.ferretdbVersion === undefined;
+            return planCollections(database, await collectionStorage(db, ms(timeoutMs)), settings, { uniqueStandIn });
+        },
         runStep: async (step, timeoutMs) => {
             const collection = collectionOf(step, database);
             const maxTimeMS = ms(timeoutMs);
             const before = await readStorage(db, collection, maxTimeMS);
             if (!before)
                 throw new CollectionGone(step.object);
+            if (step.kind === 'rebuild-index')
+                return runRebuild(step, collection, maxTimeMS);
             const command = step.kind === 'compact-collection'
                 ? { compact: collection, maxTimeMS }
                 : { validate: collection, ...(step.statement.includes('full: true') ? { full: true } : {}), maxTimeMS };
@@ -2617,6 +2754,21 @@ function maintenanceSession(client, database, server) {
         },
         explainStepFailure,
     };
+    /** An index rebuild, with the index's size and free bytes before and after. */
+    async function runRebuild(step, collection, maxTimeMS) {
+        const index = step.index;
+        const figures = async () => {
+            const stats = await db.command({ collStats: collection, maxTimeMS });
+            const reuse = stats.indexDetails?.[index]?.['block-manager']?.['file bytes available for reuse'];
+            return { bytes: Number(stats.indexSizes?.[index] ?? 0), freeBytes: Number(reuse ?? 0) };
+        };
+        const before = await figures();
+        await rebuildIndex(db, collection, index, step.object, maxTimeMS).catch((error) => {
+            throw error.code === maintenance_session_NAMESPACE_NOT_FOUND ? new CollectionGone(step.object) : error;
+        });
+        const after = await figures();
+        return { before, after, result: `index ${JSON.stringify(index)} rebuilt: ${before.bytes} → ${after.bytes} bytes` };
+    }
 }
 /** The collection a step is about: its object is database.collection. */
 function collectionOf(step, database) {
@@ -2637,7 +2789,7 @@ function describe(step, answer) {
 }
 function explainStepFailure(error, timeoutMs) {
     const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof CollectionGone)
+    if (error instanceof CollectionGone || error instanceof IndexGone)
         return { status: 'skipped', reason: message };
     if (error instanceof lib.MongoServerError) {
         const code = Number(error.code);
