@@ -130,7 +130,11 @@ describe('a backup of two databases (databases: shop, billing)', () => {
     expect(collectionsOf(result)).toEqual(expected(SHOP, BILLING));
     // The same collection name in both databases stays two collections, each under its own database.
     const tables = result.manifest.tables.map((t) => `${t.schema}.${t.name}:${t.rows}`).sort();
-    expect(tables).toEqual(Object.entries(expected(SHOP, BILLING)).map(([k, v]) => `${k}:${v}`).sort());
+    expect(tables).toEqual(
+      Object.entries(expected(SHOP, BILLING))
+        .map(([k, v]) => `${k}:${v}`)
+        .sort(),
+    );
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     addFormats(ajv);
     const validate = ajv.compile(JSON.parse(await fs.readFile('docs/manifest.schema.json', 'utf8')));
@@ -158,11 +162,17 @@ describe('a backup of two databases (databases: shop, billing)', () => {
         for (const [from, to] of Object.entries(renamed)) {
           for (const name of Object.keys(FIXTURE[from]!)) {
             const read = (db: string) =>
-              mongo.client.db(db).collection(name).find({}, { raw: true }).sort({ _id: 1 }).toArray() as unknown as Promise<
-                Buffer[]
-              >;
+              mongo.client
+                .db(db)
+                .collection(name)
+                .find({}, { raw: true })
+                .sort({ _id: 1 })
+                .toArray() as unknown as Promise<Buffer[]>;
             const [source, back] = await Promise.all([read(from), read(to)]);
-            expect({ ns: `${from}.${name}`, count: back.length }).toEqual({ ns: `${from}.${name}`, count: source.length });
+            expect({ ns: `${from}.${name}`, count: back.length }).toEqual({
+              ns: `${from}.${name}`,
+              count: source.length,
+            });
             expect({ ns: `${from}.${name}`, same: back.every((d, i) => d.equals(source[i]!)) }).toEqual({
               ns: `${from}.${name}`,
               same: true,
@@ -224,7 +234,9 @@ describe('bad input', () => {
   });
 
   test('consistency point-in-time with databases is refused, naming what works', async () => {
-    const error = await failure(() => backup(options({ databases: [SHOP, BILLING] }, { consistency: 'point-in-time' })));
+    const error = await failure(() =>
+      backup(options({ databases: [SHOP, BILLING] }, { consistency: 'point-in-time' })),
+    );
     expect(error).toMatchObject({ code: 'INVALID_INPUT', input: 'consistency' });
     expect(error.hint).toContain('auto or per-collection with databases');
   });

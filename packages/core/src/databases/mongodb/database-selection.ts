@@ -6,7 +6,8 @@ import { globPattern } from './inventory.js';
 /** The server's own databases, which mongodump without --db leaves out too. */
 const SYSTEM_DATABASES = new Set(['admin', 'local', 'config']);
 
-const PATTERN_FORM = 'database name patterns, comma-separated: * any run of characters, ? one (e.g. shop,billing or app_*)';
+const PATTERN_FORM =
+  'database name patterns, comma-separated: * any run of characters, ? one (e.g. shop,billing or app_*)';
 
 /** Whether the backup covers several databases: `databases` or `exclude-databases` was given. */
 export function isMultiDatabase(scope: DumpScope): boolean {

@@ -126,7 +126,16 @@ export async function withMongoDumpSource<T>(
           stages: dump.stages,
           rawBytes: dump.rawBytes,
           verify: async () =>
-            dumpRecord(databases ?? target.database, origin, topology, await dump.archive, dump, collections, settings, captured),
+            dumpRecord(
+              databases ?? target.database,
+              origin,
+              topology,
+              await dump.archive,
+              dump,
+              collections,
+              settings,
+              captured,
+            ),
           dispose: async () => undefined,
         };
       },
@@ -153,10 +162,14 @@ function nothingToDump(target: MongoTarget, settings: DumpSettings, databases: s
     });
   }
   if (databases) {
-    return new DbopsError('DUMP_FAILED', `The databases ${databases.join(', ')} have no collections: nothing to back up`, {
-      input: 'databases',
-      hint: 'Check the databases and exclude-databases patterns.',
-    });
+    return new DbopsError(
+      'DUMP_FAILED',
+      `The databases ${databases.join(', ')} have no collections: nothing to back up`,
+      {
+        input: 'databases',
+        hint: 'Check the databases and exclude-databases patterns.',
+      },
+    );
   }
   return new DbopsError(
     'DUMP_FAILED',
@@ -320,7 +333,8 @@ function refusePointInTime(consistency: DumpConsistency, context: EngineContext)
       'auto or per-collection with databases; or one point-in-time backup per database (no databases input)',
     );
   }
-  if (consistency === 'auto') context.log.info('Consistency: per-collection, since the backup covers several databases');
+  if (consistency === 'auto')
+    context.log.info('Consistency: per-collection, since the backup covers several databases');
 }
 
 /**

@@ -36,8 +36,7 @@ export function mongoFingerprint(collections: CollectionInventory[]): SchemaFing
     const name = qualifiedName(c);
     const { validator, validationLevel, validationAction, viewOn, pipeline, ...options } = c.metadata.options;
     rows.tables.push(canonical([name, c.metadata.type, options]));
-    if (validator !== undefined)
-      rows.constraints.push(canonical([name, validator, validationLevel, validationAction]));
+    if (validator !== undefined) rows.constraints.push(canonical([name, validator, validationLevel, validationAction]));
     if (viewOn !== undefined) rows.views.push(canonical([name, viewOn, pipeline ?? []]));
     const indexes = c.metadata.indexes
       .map(({ v: _, ns: __, ...spec }) => canonical([name, sortKeys(spec)]))
