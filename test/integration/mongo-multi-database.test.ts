@@ -15,6 +15,7 @@ import { DbopsError } from '../../packages/core/src/errors.js';
 import { MemoryLogger } from '../../packages/core/src/log.js';
 import { backup, type BackupOptions, type BackupResult } from '../../packages/core/src/operations/backup.js';
 import { Secrets } from '../../packages/core/src/secrets.js';
+import { runCli } from '../harness/cli.js';
 import { itUnless, lacking, mongoTool, mongoToolsMissing, startMongo, type MongoServer } from '../harness/mongo.js';
 
 const require = createRequire(import.meta.url);
@@ -211,6 +212,17 @@ describe('choosing databases', () => {
     expect(collectionsOf(result)).toEqual({ [`${SHOP}.users`]: 120, [`${BILLING}.invoices`]: 75 });
   }, 120_000);
 });
+
+test('the CLI takes --databases and --exclude-databases (the action the same inputs)', async () => {
+  const to = path.join(work, 'cli');
+  const run = await runCli(
+    ['backup', '--to', to, '--name', 'cli', '--databases', `${PREFIX}_*`, '--exclude-databases', AUDIT, '--json'],
+    { DATABASE_URL: mongo.url(SHOP) },
+  );
+  expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
+  const manifest = JSON.parse(run.stdout) as BackupResult['manifest'];
+  expect(manifest.mongodb!.databases).toEqual([BILLING, SHOP]);
+}, 120_000);
 
 describe('bad input', () => {
   test('a databases pattern that matches no database is refused, naming the input and the databases found', async () => {
