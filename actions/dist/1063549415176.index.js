@@ -2238,7 +2238,7 @@ async function compareLocale(client, target, manifest, log) {
 
 // Which engine serves a connection URL, a parsed target or a stored backup.
 // MongoDB's engine and driver load when a MongoDB target is first used.
-const mongoEngine = lazyEngine('mongodb', (target) => (0,mongodb_target/* describeMongoTarget */.l)((0,mongodb_target/* asMongoTarget */.I)(target)), async () => (await Promise.all(/* import() */[__webpack_require__.e(455666104606), __webpack_require__.e(1024909524264), __webpack_require__.e(92307315768), __webpack_require__.e(71541905023), __webpack_require__.e(161551409351), __webpack_require__.e(782176106471), __webpack_require__.e(702607951049), __webpack_require__.e(576524467101)]).then(__webpack_require__.bind(__webpack_require__, 73031))).mongoEngine);
+const mongoEngine = lazyEngine('mongodb', (target) => (0,mongodb_target/* describeMongoTarget */.l)((0,mongodb_target/* asMongoTarget */.I)(target)), async () => (await Promise.all(/* import() */[__webpack_require__.e(455666104606), __webpack_require__.e(1024909524264), __webpack_require__.e(92307315768), __webpack_require__.e(71541905023), __webpack_require__.e(161551409351), __webpack_require__.e(782176106471), __webpack_require__.e(702607951049), __webpack_require__.e(886572169174)]).then(__webpack_require__.bind(__webpack_require__, 58238))).mongoEngine);
 const ENGINES = { postgresql: postgresEngine, mongodb: mongoEngine };
 /** URL schemes, lower case, and the engine each names. */
 const SCHEMES = new Map([
@@ -2309,7 +2309,7 @@ function sqlEngineFor(target, feature) {
 function documentRetentionFor(target) {
     if (target.engine !== 'mongodb')
         return undefined;
-    return async (into, context, use) => (await Promise.all(/* import() */[__webpack_require__.e(455666104606), __webpack_require__.e(1024909524264), __webpack_require__.e(92307315768), __webpack_require__.e(71541905023), __webpack_require__.e(161551409351), __webpack_require__.e(782176106471), __webpack_require__.e(702607951049), __webpack_require__.e(576524467101)]).then(__webpack_require__.bind(__webpack_require__, 73031))).withMongoRetentionSession((0,mongodb_target/* asMongoTarget */.I)(into), context, use);
+    return async (into, context, use) => (await Promise.all(/* import() */[__webpack_require__.e(455666104606), __webpack_require__.e(1024909524264), __webpack_require__.e(92307315768), __webpack_require__.e(71541905023), __webpack_require__.e(161551409351), __webpack_require__.e(782176106471), __webpack_require__.e(702607951049), __webpack_require__.e(886572169174)]).then(__webpack_require__.bind(__webpack_require__, 58238))).withMongoRetentionSession((0,mongodb_target/* asMongoTarget */.I)(into), context, use);
 }
 //# sourceMappingURL=index.js.map
 
@@ -2820,6 +2820,7 @@ function pgDumpArgs(command) {
         args.push(`--snapshot=${command.snapshot}`);
     if (command.lockWaitTimeoutMs)
         args.push(`--lock-wait-timeout=${Math.round(command.lockWaitTimeoutMs)}`);
+    refuseDatabasePatterns(command.scope);
     for (const p of command.scope.schemas)
         args.push(`--schema=${p}`);
     for (const p of command.scope.excludeSchemas)
@@ -2829,6 +2830,13 @@ function pgDumpArgs(command) {
     for (const p of command.scope.excludeTables)
         args.push(`--exclude-table=${p}`);
     return [...args, ...command.extraArgs];
+}
+/** pg_dump dumps one database: the databases inputs are MongoDB's. */
+function refuseDatabasePatterns(scope) {
+    const input = scope.databases?.length ? 'databases' : scope.excludeDatabases?.length ? 'exclude-databases' : '';
+    if (!input)
+        return;
+    throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .invalidInput */ .aY)(input, 'does not apply to PostgreSQL: a PostgreSQL backup covers the one database its URL names', 'no databases for a postgres:// URL; one backup per database (choose schemas with schemas and exclude-schemas)');
 }
 /** Starts pg_dump writing a custom-format archive, uncompressed (dbops compresses faster), to its stdout. */
 function startDump(command) {

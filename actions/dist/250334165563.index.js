@@ -285,6 +285,16 @@ const DUMP_SCOPE_INPUTS = [
     },
     { name: 'exclude-tables', description: 'Leave out these tables (pg_dump -T patterns).', type: 'list' },
     {
+        name: 'databases',
+        description: "MongoDB: back up these databases into one archive (name patterns: * any run of characters, ? one; e.g. shop,billing or app_*) instead of the URL's one database. admin, local and config are never backed up. tables/exclude-tables then match db.collection.",
+        type: 'list',
+    },
+    {
+        name: 'exclude-databases',
+        description: 'MongoDB: leave out these databases (name patterns); alone, it backs up every user database but these.',
+        type: 'list',
+    },
+    {
         name: 'pg-dump-args',
         description: 'Extra pg_dump flags, e.g. "--no-owner --exclude-table-data=audit_log".',
         type: 'string',
@@ -327,6 +337,8 @@ function readDumpOptions(reader) {
             excludeSchemas: reader.list('exclude-schemas'),
             tables: reader.list('tables'),
             excludeTables: reader.list('exclude-tables'),
+            databases: reader.list('databases'),
+            excludeDatabases: reader.list('exclude-databases'),
         },
         pgDumpArgs: (0,dump/* parsePgDumpArgs */.gA)(reader.optional('pg-dump-args')),
         ...(reader.optional('pg-bin-dir') ? { pgBinDir: reader.optional('pg-bin-dir') } : {}),

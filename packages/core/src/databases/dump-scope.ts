@@ -4,6 +4,9 @@ export interface DumpScope {
   excludeSchemas: string[];
   tables: string[];
   excludeTables: string[];
+  /** MongoDB: the databases a backup covers (name patterns); none given, the URL's one database. */
+  databases?: string[];
+  excludeDatabases?: string[];
 }
 
 export const FULL_SCOPE: DumpScope = { schemas: [], excludeSchemas: [], tables: [], excludeTables: [] };

@@ -38,6 +38,8 @@ export interface ManifestTable {
 /** One MongoDB collection or view of a backup, as the archive holds it. */
 export interface MongoManifestCollection {
   name: string;
+  /** Its database, in a backup of several databases (absent: the URL's one database). */
+  database?: string;
   type: 'collection' | 'view';
   /** Documents in the archive (counted as it streamed, CRC-checked). */
   documents: number;
@@ -87,6 +89,8 @@ export interface MongoManifestOplog {
 export interface MongoManifestSection {
   topology: 'standalone' | 'replica-set' | 'sharded';
   replicaSet?: string;
+  /** A backup of several databases (`databases`/`exclude-databases`): their names; each collection names its own. */
+  databases?: string[];
   /**
    * per-collection: each collection is read on its own, so the archive is not one point in time across
    * collections (a standalone has no other way). point-in-time: the oplog entries written while the collections

@@ -1,5 +1,5 @@
 import { BSON, MongoError, type Document, type MongoClient } from 'mongodb';
-import { DbopsError } from '../../errors.js';
+import { DbopsError, invalidInput } from '../../errors.js';
 import type { MongoManifestCollection, MongoManifestOplog } from '../../manifest/manifest.js';
 import { DBOPS_VERSION } from '../../version.js';
 import type { DumpConsistency, DumpRecord, DumpSettings, DumpSource, DumpStream, EngineContext } from '../engine.js';
@@ -13,7 +13,8 @@ import { OplogCatalog } from './oplog-catalog.js';
 import { checkNoRollOver, oplogEnd, oplogEntries, oplogStart } from './oplog-capture.js';
 import { OplogReplayPlan } from './oplog-replay.js';
 import { formatOplogTime, type OplogTime } from './oplog-selection.js';
-import { readInventory, scopeSelects, type CollectionInventory } from './inventory.js';
+import { isMultiDatabase, selectDatabases } from './database-selection.js';
+import { qualifiedName, readInventory, scopeSelects, type CollectionInventory } from './inventory.js';
 import { describeMongoTarget, type MongoTarget } from './target.js';
 
 /**
@@ -32,19 +33,31 @@ export async function withMongoDumpSource<T>(
 ): Promise<T> {
   return withMongoClient(target, context, async (client) => {
     const db = client.db(target.database);
-    const { version, topology, start, collections } = await (async () => {
+    const several = isMultiDatabase(settings.scope);
+    const { version, topology, start, databases, collections } = await (async () => {
       const version = await serverVersion(client);
       const topology = await readTopology(client);
+      if (several) {
+        const databases = await selectDatabases(client, settings.scope);
+        refusePointInTime(settings.consistency ?? 'auto', context);
+        const collections: CollectionInventory[] = [];
+        for (const name of databases) {
+          collections.push(...(await readInventory(client.db(name), settings.scope, { severalDatabases: true })));
+        }
+        return { version, topology, start: undefined, databases, collections };
+      }
       // Before the inventory, as mongodump: a collection changed after this is replayed from the oplog.
       const start = await captureStart(client, topology, settings.consistency ?? 'auto', target, context);
-      return { version, topology, start, collections: await readInventory(db, settings.scope) };
+      return { version, topology, start, databases: undefined, collections: await readInventory(db, settings.scope) };
     })().catch((error: unknown) => {
       throw readError(target, target.database, error);
     });
-    if (collections.length === 0) throw nothingToDump(target, settings);
+    if (collections.length === 0) throw nothingToDump(target, settings, databases);
     context.log.info(
       `MongoDB ${version.text} (${topology.kind}) at ${describeMongoTarget(target)}: ` +
-        `${collections.length} collections and views to dump, each on its own` +
+        `${collections.length} collections and views to dump` +
+        (databases ? ` from ${databases.length} databases (${databases.join(', ')})` : '') +
+        ', each on its own' +
         (start
           ? `, with the oplog from ${formatOplogTime(start)} (point-in-time consistency)`
           : ' (per-collection consistency)'),
@@ -92,16 +105,18 @@ export async function withMongoDumpSource<T>(
           : undefined;
         const dump = startMongoDumpStream({
           db,
+          dbNamed: (name) => client.db(name),
           collections,
           serverVersion: version.text,
           toolVersion: `dbops ${DBOPS_VERSION}`,
           compression,
           level,
           signal,
-          explain: (error, collection) => readError(target, `${target.database}.${collection}`, error),
+          explain: (error, collection) =>
+            readError(target, several ? collection : `${target.database}.${collection}`, error),
           onDropped: ({ collection, documents }) =>
             context.log.warn(
-              `${target.database}.${collection} was dropped during the backup: the archive keeps the ` +
+              `${several ? collection : `${target.database}.${collection}`} was dropped during the backup: the archive keeps the ` +
                 `${documents} documents read before the drop, and the manifest marks it droppedDuringBackup`,
             ),
           ...(oplog ? { oplog } : {}),
@@ -111,7 +126,16 @@ export async function withMongoDumpSource<T>(
           stages: dump.stages,
           rawBytes: dump.rawBytes,
           verify: async () =>
-            dumpRecord(target.database, origin, topology, await dump.archive, dump, collections, settings, captured),
+            dumpRecord(
+              databases ?? target.database,
+              origin,
+              topology,
+              await dump.archive,
+              dump,
+              collections,
+              settings,
+              captured,
+            ),
           dispose: async () => undefined,
         };
       },
@@ -126,15 +150,24 @@ export async function withMongoDumpSource<T>(
  * A database with no collections is almost always a wrong database name (MongoDB creates databases on first
  * write, so any name "exists"); a scope that selects none is a wrong pattern. Either way there is nothing to back up.
  */
-function nothingToDump(target: MongoTarget, settings: DumpSettings): DbopsError {
+function nothingToDump(target: MongoTarget, settings: DumpSettings, databases: string[] | undefined): DbopsError {
   const input = target.urlInput ?? 'database-url';
+  const where = databases ? `the databases ${databases.join(', ')}` : target.database;
   if (settings.scope.tables.length > 0 || settings.scope.excludeTables.length > 0) {
+    return new DbopsError('DUMP_FAILED', `The tables and exclude-tables patterns select no collection of ${where}`, {
+      input: 'tables',
+      hint: databases
+        ? 'With databases, patterns match whole db.collection names: * any run of characters, ? one (e.g. shop.orders, *.events).'
+        : 'Patterns match whole collection names: * any run of characters, ? one (e.g. events.*).',
+    });
+  }
+  if (databases) {
     return new DbopsError(
       'DUMP_FAILED',
-      `The tables and exclude-tables patterns select no collection of ${target.database}`,
+      `The databases ${databases.join(', ')} have no collections: nothing to back up`,
       {
-        input: 'tables',
-        hint: 'Patterns match whole collection names: * any run of characters, ? one (e.g. events.*).',
+        input: 'databases',
+        hint: 'Check the databases and exclude-databases patterns.',
       },
     );
   }
@@ -161,7 +194,7 @@ function readError(target: MongoTarget, what: string, error: unknown): unknown {
  * returns what the manifest records of it.
  */
 function dumpRecord(
-  database: string,
+  database: string | string[],
   origin: DumpRecord['origin'],
   topology: Topology,
   archive: ArchiveContents,
@@ -174,12 +207,14 @@ function dumpRecord(
   settings: DumpSettings,
   oplog: MongoManifestOplog | undefined,
 ): DumpRecord {
-  const byName = new Map(archive.namespaces.map((ns) => [ns.collection, ns]));
+  const several = Array.isArray(database);
+  // Keyed as the inventory's qualifiedName: db.collection in a backup of several databases.
+  const byName = new Map(archive.namespaces.map((ns) => [several ? `${ns.db}.${ns.collection}` : ns.collection, ns]));
   checkOplog(archive, written, oplog);
   const droppedNames = new Set(dropped.map((d) => d.collection));
-  const missing = collections.filter((c) => !byName.has(c.name));
+  const missing = collections.filter((c) => !byName.has(qualifiedName(c)));
   if (missing.length > 0) {
-    const names = missing.slice(0, 5).map((c) => c.name);
+    const names = missing.slice(0, 5).map(qualifiedName);
     throw new DbopsError(
       'VERIFY_FAILED',
       `The archive lacks ${missing.length} of ${collections.length} collections (${names.join(', ')}${missing.length > 5 ? ', …' : ''})`,
@@ -187,15 +222,15 @@ function dumpRecord(
     );
   }
   for (const w of written.filter((w) => !isOplogNamespace(w))) {
-    const read = byName.get(w.collection)!;
+    const read = byName.get(several ? `${w.db}.${w.collection}` : w.collection)!;
     if (read.documents !== w.documents || read.crc !== w.crc) throw writerReaderMismatch(read.db, w, read);
   }
-  const kept = collections.filter((c) => c.metadata.type !== 'view' && !droppedNames.has(c.name));
+  const kept = collections.filter((c) => c.metadata.type !== 'view' && !droppedNames.has(qualifiedName(c)));
   if (droppedNames.size > 0 && kept.length === 0) {
     // Not one temporary collection gone, but all of them: the database itself was dropped (or emptied) meanwhile.
     throw new DbopsError(
       'DUMP_FAILED',
-      `Every collection of ${database} was dropped during the backup (${[...droppedNames].slice(0, 5).join(', ')}${droppedNames.size > 5 ? ', …' : ''})`,
+      `Every collection of ${several ? database.join(', ') : database} was dropped during the backup (${[...droppedNames].slice(0, 5).join(', ')}${droppedNames.size > 5 ? ', …' : ''})`,
       { hint: 'The database was dropped or replaced while it was read; nothing was recorded as a backup.' },
     );
   }
@@ -211,18 +246,20 @@ function dumpRecord(
     );
   }
   const manifestCollections = collections.map((c): MongoManifestCollection => {
-    const ns = byName.get(c.name)!;
+    const key = qualifiedName(c);
+    const ns = byName.get(key)!;
     const options = BSON.EJSON.serialize(c.metadata.options, { relaxed: true }) as Record<string, unknown>;
     return {
       name: c.name,
+      ...(c.database !== undefined ? { database: c.database } : {}),
       type: c.metadata.type === 'view' ? 'view' : 'collection',
       documents: ns.documents,
       bytes: ns.bytes,
       documentsBefore: c.documents,
-      ...(readStarted.has(c.name) ? { readStartedAt: readStarted.get(c.name)!.toISOString() } : {}),
+      ...(readStarted.has(key) ? { readStartedAt: readStarted.get(key)!.toISOString() } : {}),
       indexes: c.metadata.indexes.map(indexSummary),
       ...(Object.keys(options).length > 0 ? { options } : {}),
-      ...(droppedNames.has(c.name) ? { droppedDuringBackup: true as const } : {}),
+      ...(droppedNames.has(key) ? { droppedDuringBackup: true as const } : {}),
     };
   });
   const views = collections.filter((c) => c.metadata.type === 'view').length;
@@ -238,7 +275,7 @@ function dumpRecord(
       tables: manifestCollections
         .filter((c) => c.type === 'collection')
         .map((c) => ({
-          schema: database,
+          schema: c.database ?? (database as string),
           name: c.name,
           rows: c.documents,
           rowEstimate: c.documentsBefore,
@@ -249,6 +286,7 @@ function dumpRecord(
       mongodb: {
         topology: topology.kind,
         ...(topology.replicaSet ? { replicaSet: topology.replicaSet } : {}),
+        ...(several ? { databases: database } : {}),
         ...(oplog ? { consistency: 'point-in-time' as const, oplog } : { consistency: 'per-collection' as const }),
         archiveFormatVersion: archive.header.formatVersion || FORMAT_VERSION,
         collections: manifestCollections,
@@ -281,6 +319,22 @@ function checkOplog(
       { hint: 'The archive was altered between the writer and storage; nothing was recorded as a backup.' },
     );
   }
+}
+
+/**
+ * A backup of several databases is consistent per collection: its oplog capture (and a restore's replay) follows
+ * one database. `auto` says so; `point-in-time` is refused.
+ */
+function refusePointInTime(consistency: DumpConsistency, context: EngineContext): void {
+  if (consistency === 'point-in-time') {
+    throw invalidInput(
+      'consistency',
+      'is point-in-time, which a backup of several databases (databases, exclude-databases) cannot give yet',
+      'auto or per-collection with databases; or one point-in-time backup per database (no databases input)',
+    );
+  }
+  if (consistency === 'auto')
+    context.log.info('Consistency: per-collection, since the backup covers several databases');
 }
 
 /**

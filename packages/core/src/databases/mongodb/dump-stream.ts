@@ -5,10 +5,12 @@ import { createCompressor, type Compression } from '../../pipeline/compression.j
 import { OPLOG_NAMESPACE } from './archive/format.js';
 import { ArchiveParser, type ArchiveContents } from './archive/reader.js';
 import { ArchiveWriter, type WrittenNamespace } from './archive/writer.js';
-import { stillExists, type CollectionInventory } from './inventory.js';
+import { qualifiedName, stillExists, type CollectionInventory } from './inventory.js';
 
 export interface MongoDumpStreamOptions {
   db: Db;
+  /** A backup of several databases: the database of each collection that names one (`database`). */
+  dbNamed?: (name: string) => Db;
   collections: CollectionInventory[];
   serverVersion: string;
   toolVersion: string;
@@ -28,6 +30,7 @@ export interface MongoDumpStreamOptions {
 
 /** A collection of the inventory that was dropped (or dropped and created anew) before the dump had read it whole. */
 export interface DroppedCollection {
+  /** Its name (db.collection in a backup of several databases). */
   collection: string;
   /** The documents read before the drop, which the archive holds (0: dropped before its turn). */
   documents: number;
@@ -65,7 +68,7 @@ export function startMongoDumpStream(options: MongoDumpStreamOptions): MongoDump
   const writer = new ArchiveWriter(
     [
       ...options.collections.map((c) => ({
-        db: db.databaseName,
+        db: c.database ?? db.databaseName,
         collection: c.name,
         metadata: c.metadata,
         size: c.bytes,
@@ -140,8 +143,10 @@ async function* rawDocuments(
   readStarted: Map<string, Date>,
 ): AsyncGenerator<Uint8Array> {
   // Before the cursor opens: a document deleted before this time cannot be in what it reads.
-  readStarted.set(collection.name, new Date());
-  const cursor = options.db.collection(collection.name).find({}, { raw: true, batchSize: batchSizeFor(collection) });
+  const name = qualifiedName(collection);
+  readStarted.set(name, new Date());
+  const db = collection.database !== undefined && options.dbNamed ? options.dbNamed(collection.database) : options.db;
+  const cursor = db.collection(collection.name).find({}, { raw: true, batchSize: batchSizeFor(collection) });
   let documents = 0;
   let failure: unknown;
   try {
@@ -151,16 +156,16 @@ async function* rawDocuments(
     }
   } catch (error) {
     // A cancel, the network or the server gone: nothing to ask the server, the read failed.
-    if (options.signal.aborted || !(error instanceof MongoServerError)) throw options.explain(error, collection.name);
+    if (options.signal.aborted || !(error instanceof MongoServerError)) throw options.explain(error, name);
     failure = error;
   } finally {
     await cursor.close().catch(() => undefined);
   }
-  const exists = await stillExists(options.db, collection).catch((error: unknown) => {
-    throw options.explain(failure ?? error, collection.name);
+  const exists = await stillExists(db, collection).catch((error: unknown) => {
+    throw options.explain(failure ?? error, name);
   });
-  if (!exists) return onDropped({ collection: collection.name, documents });
-  if (failure !== undefined) throw options.explain(failure, collection.name);
+  if (!exists) return onDropped({ collection: name, documents });
+  if (failure !== undefined) throw options.explain(failure, name);
 }
 
 /** The archive's documents per collection disagree with what the writer sent: the stream was altered on its way. */

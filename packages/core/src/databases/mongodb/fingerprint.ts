@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { BSON, type Document } from 'mongodb';
 import type { FingerprintPart, SchemaFingerprint } from '../../manifest/manifest.js';
-import type { CollectionInventory } from './inventory.js';
+import { qualifiedName, type CollectionInventory } from './inventory.js';
 
 /**
  * A MongoDB database's fingerprint, in the manifest's shape (one SHA-256 per kind of object and one over all), so
  * that a restore can compare like with like. MongoDB's objects map onto the parts as:
  *
- * - tables: each collection's name, type and options (capped, size, max, collation, time series, clustered);
+ * - tables: each collection's name (db.collection in a backup of several databases), type and options (capped,
+ *   size, max, collation, time series, clustered);
  * - indexes: each collection's index specifications, without the index version `v` and the legacy `ns`, which a
  *   restore lets the server choose;
  * - constraints: each collection's validator, validationLevel and validationAction;
@@ -31,14 +32,14 @@ export function mongoFingerprint(collections: CollectionInventory[]): SchemaFing
     policies: [],
     extensions: [],
   };
-  for (const c of [...collections].sort((a, b) => compare(a.name, b.name))) {
+  for (const c of [...collections].sort((a, b) => compare(qualifiedName(a), qualifiedName(b)))) {
+    const name = qualifiedName(c);
     const { validator, validationLevel, validationAction, viewOn, pipeline, ...options } = c.metadata.options;
-    rows.tables.push(canonical([c.name, c.metadata.type, options]));
-    if (validator !== undefined)
-      rows.constraints.push(canonical([c.name, validator, validationLevel, validationAction]));
-    if (viewOn !== undefined) rows.views.push(canonical([c.name, viewOn, pipeline ?? []]));
+    rows.tables.push(canonical([name, c.metadata.type, options]));
+    if (validator !== undefined) rows.constraints.push(canonical([name, validator, validationLevel, validationAction]));
+    if (viewOn !== undefined) rows.views.push(canonical([name, viewOn, pipeline ?? []]));
     const indexes = c.metadata.indexes
-      .map(({ v: _, ns: __, ...spec }) => canonical([c.name, sortKeys(spec)]))
+      .map(({ v: _, ns: __, ...spec }) => canonical([name, sortKeys(spec)]))
       .sort(compare);
     rows.indexes.push(...indexes);
   }

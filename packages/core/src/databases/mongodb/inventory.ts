@@ -6,12 +6,19 @@ import { uuidHex, type CollectionMetadata } from './archive/metadata.js';
 /** One collection or view the dump covers, as the server described it before the dump. */
 export interface CollectionInventory {
   name: string;
+  /** Its database, in a backup of several databases (`databases`/`exclude-databases`); else the URL's one. */
+  database?: string;
   /** What mongodump's prelude carries: options, indexes, UUID and type, with BSON types kept. */
   metadata: CollectionMetadata;
   /** Documents counted before the dump (countDocuments); 0 for a view. */
   documents: number;
   /** The documents' uncompressed BSON size (collStats size); 0 when the server does not say. */
   bytes: number;
+}
+
+/** db.collection in a backup of several databases; the bare name in one of the URL's database, as always. */
+export function qualifiedName(c: Pick<CollectionInventory, 'name' | 'database'>): string {
+  return c.database === undefined ? c.name : `${c.database}.${c.name}`;
 }
 
 /** The namespaces a dump never covers: the server's own (system.profile, system.views, system.js...). */
@@ -39,8 +46,16 @@ export function scopeSelects(scope: DumpScope): (collection: string) => boolean 
  * Scope: `tables`/`exclude-tables` are collection name patterns (`*` any run of characters, `?` one; a dot is a
  * dot, since collection names hold dots). A dump covers the URL's one database, so database patterns are refused.
  */
-export async function readInventory(db: Db, scope: DumpScope): Promise<CollectionInventory[]> {
-  const selects = scopeSelects(scope);
+export async function readInventory(
+  db: Db,
+  scope: DumpScope,
+  { severalDatabases = false }: { severalDatabases?: boolean } = {},
+): Promise<CollectionInventory[]> {
+  const selectsName = scopeSelects(scope);
+  // In a backup of several databases the table patterns match db.collection (a system collection never).
+  const selects = severalDatabases
+    ? (name: string) => !isSystemCollection(name) && selectsName(`${db.databaseName}.${name}`)
+    : selectsName;
   const infos = await db.listCollections({}, { nameOnly: false, promoteValues: false }).toArray();
   const selected = infos
     .filter((info) => selects(info.name))
@@ -60,6 +75,7 @@ export async function readInventory(db: Db, scope: DumpScope): Promise<Collectio
     if (indexes === undefined) continue;
     collections.push({
       name: info.name,
+      ...(severalDatabases ? { database: db.databaseName } : {}),
       metadata: {
         options: (info.options as Document | undefined) ?? {},
         indexes,

@@ -24,6 +24,7 @@ export function mongoRestorer(manifest: BackupManifest): Restorer {
       { hint: 'Restore a backup made by dbops from a mongodb:// URL.' },
     );
   }
+  refuseSeveralDatabases(manifest);
   return {
     program: 'dbops (in-process)',
     version: DBOPS_VERSION,
@@ -66,6 +67,25 @@ export function mongoRestorer(manifest: BackupManifest): Restorer {
  * The document counts of a point-in-time restore, taken after the collections are loaded and before the oplog is
  * replayed: then each collection holds what the archive holds, and the manifest's counts apply.
  */
+/**
+ * dbops restores one database into one target; a backup of several (databases, exclude-databases) is refused before
+ * anything is downloaded or written, naming what restores it: mongorestore, which reads the archive as is.
+ */
+function refuseSeveralDatabases(manifest: BackupManifest): void {
+  const databases = manifest.mongodb?.databases;
+  if (!databases) return;
+  throw new DbopsError(
+    'INVALID_INPUT',
+    `Backup ${manifest.backupId} holds ${databases.length} databases (${databases.join(', ')}); dbops restore and restore-test take a backup of one database`,
+    {
+      hint:
+        `Restore it with mongorestore, each database under its own name: download the object, then ` +
+        `zstd -d -c OBJECT | mongorestore --uri=URL --archive (add --nsInclude='DB.*' for one database, ` +
+        `--nsFrom='DB.*' --nsTo='OTHER.*' to rename it).`,
+    },
+  );
+}
+
 export function countsBeforeReplay(restored: CollectionInventory[], manifest: BackupManifest): CheckResult {
   const counts = checkCollections(restored, manifest).checks.find((c) => c.name === 'document counts (exact)');
   return {

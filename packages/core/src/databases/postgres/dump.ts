@@ -271,11 +271,23 @@ export function pgDumpArgs(command: Omit<DumpCommand, 'pgDump' | 'env' | 'signal
   const args = [...format, '--compress=0', '--no-password'];
   if (command.snapshot) args.push(`--snapshot=${command.snapshot}`);
   if (command.lockWaitTimeoutMs) args.push(`--lock-wait-timeout=${Math.round(command.lockWaitTimeoutMs)}`);
+  refuseDatabasePatterns(command.scope);
   for (const p of command.scope.schemas) args.push(`--schema=${p}`);
   for (const p of command.scope.excludeSchemas) args.push(`--exclude-schema=${p}`);
   for (const p of command.scope.tables) args.push(`--table=${p}`);
   for (const p of command.scope.excludeTables) args.push(`--exclude-table=${p}`);
   return [...args, ...command.extraArgs];
+}
+
+/** pg_dump dumps one database: the databases inputs are MongoDB's. */
+function refuseDatabasePatterns(scope: DumpScope): void {
+  const input = scope.databases?.length ? 'databases' : scope.excludeDatabases?.length ? 'exclude-databases' : '';
+  if (!input) return;
+  throw invalidInput(
+    input,
+    'does not apply to PostgreSQL: a PostgreSQL backup covers the one database its URL names',
+    'no databases for a postgres:// URL; one backup per database (choose schemas with schemas and exclude-schemas)',
+  );
 }
 
 /** Starts pg_dump writing a custom-format archive, uncompressed (dbops compresses faster), to its stdout. */

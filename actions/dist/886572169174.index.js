@@ -1,5 +1,5 @@
-export const id = 426;
-export const ids = [426,948];
+export const id = 317;
+export const ids = [317,948];
 export const modules = {
 
 /***/ 16459:
@@ -512,7 +512,7 @@ const FULL_SCOPE = { schemas: [], excludeSchemas: [], tables: [], excludeTables:
 
 /***/ }),
 
-/***/ 73031:
+/***/ 58238:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -1326,6 +1326,10 @@ class ChunkBuilder {
 
 
 
+/** db.collection in a backup of several databases; the bare name in one of the URL's database, as always. */
+function qualifiedName(c) {
+    return c.database === undefined ? c.name : `${c.database}.${c.name}`;
+}
 /** The namespaces a dump never covers: the server's own (system.profile, system.views, system.js...). */
 function isSystemCollection(name) {
     return name.startsWith('system.');
@@ -1348,8 +1352,12 @@ function scopeSelects(scope) {
  * Scope: `tables`/`exclude-tables` are collection name patterns (`*` any run of characters, `?` one; a dot is a
  * dot, since collection names hold dots). A dump covers the URL's one database, so database patterns are refused.
  */
-async function readInventory(db, scope) {
-    const selects = scopeSelects(scope);
+async function readInventory(db, scope, { severalDatabases = false } = {}) {
+    const selectsName = scopeSelects(scope);
+    // In a backup of several databases the table patterns match db.collection (a system collection never).
+    const selects = severalDatabases
+        ? (name) => !isSystemCollection(name) && selectsName(`${db.databaseName}.${name}`)
+        : selectsName;
     const infos = await db.listCollections({}, { nameOnly: false, promoteValues: false }).toArray();
     const selected = infos
         .filter((info) => selects(info.name))
@@ -1370,6 +1378,7 @@ async function readInventory(db, scope) {
             continue;
         collections.push({
             name: info.name,
+            ...(severalDatabases ? { database: db.databaseName } : {}),
             metadata: {
                 options: info.options ?? {},
                 indexes,
@@ -1457,7 +1466,7 @@ function startMongoDumpStream(options) {
     };
     const writer = new ArchiveWriter([
         ...options.collections.map((c) => ({
-            db: db.databaseName,
+            db: c.database ?? db.databaseName,
             collection: c.name,
             metadata: c.metadata,
             size: c.bytes,
@@ -1524,8 +1533,10 @@ function batchSizeFor(collection) {
  */
 async function* rawDocuments(options, collection, onDropped, readStarted) {
     // Before the cursor opens: a document deleted before this time cannot be in what it reads.
-    readStarted.set(collection.name, new Date());
-    const cursor = options.db.collection(collection.name).find({}, { raw: true, batchSize: batchSizeFor(collection) });
+    const name = qualifiedName(collection);
+    readStarted.set(name, new Date());
+    const db = collection.database !== undefined && options.dbNamed ? options.dbNamed(collection.database) : options.db;
+    const cursor = db.collection(collection.name).find({}, { raw: true, batchSize: batchSizeFor(collection) });
     let documents = 0;
     let failure;
     try {
@@ -1537,19 +1548,19 @@ async function* rawDocuments(options, collection, onDropped, readStarted) {
     catch (error) {
         // A cancel, the network or the server gone: nothing to ask the server, the read failed.
         if (options.signal.aborted || !(error instanceof lib.MongoServerError))
-            throw options.explain(error, collection.name);
+            throw options.explain(error, name);
         failure = error;
     }
     finally {
         await cursor.close().catch(() => undefined);
     }
-    const exists = await stillExists(options.db, collection).catch((error) => {
-        throw options.explain(failure ?? error, collection.name);
+    const exists = await stillExists(db, collection).catch((error) => {
+        throw options.explain(failure ?? error, name);
     });
     if (!exists)
-        return onDropped({ collection: collection.name, documents });
+        return onDropped({ collection: name, documents });
     if (failure !== undefined)
-        throw options.explain(failure, collection.name);
+        throw options.explain(failure, name);
 }
 /** The archive's documents per collection disagree with what the writer sent: the stream was altered on its way. */
 function writerReaderMismatch(db, written, read) {
@@ -1561,11 +1572,13 @@ var external_node_crypto_ = __webpack_require__(77598);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/fingerprint.js
 
 
+
 /**
  * A MongoDB database's fingerprint, in the manifest's shape (one SHA-256 per kind of object and one over all), so
  * that a restore can compare like with like. MongoDB's objects map onto the parts as:
  *
- * - tables: each collection's name, type and options (capped, size, max, collation, time series, clustered);
+ * - tables: each collection's name (db.collection in a backup of several databases), type and options (capped,
+ *   size, max, collation, time series, clustered);
  * - indexes: each collection's index specifications, without the index version `v` and the legacy `ns`, which a
  *   restore lets the server choose;
  * - constraints: each collection's validator, validationLevel and validationAction;
@@ -1589,15 +1602,16 @@ function mongoFingerprint(collections) {
         policies: [],
         extensions: [],
     };
-    for (const c of [...collections].sort((a, b) => compare(a.name, b.name))) {
+    for (const c of [...collections].sort((a, b) => compare(qualifiedName(a), qualifiedName(b)))) {
+        const name = qualifiedName(c);
         const { validator, validationLevel, validationAction, viewOn, pipeline, ...options } = c.metadata.options;
-        rows.tables.push(canonical([c.name, c.metadata.type, options]));
+        rows.tables.push(canonical([name, c.metadata.type, options]));
         if (validator !== undefined)
-            rows.constraints.push(canonical([c.name, validator, validationLevel, validationAction]));
+            rows.constraints.push(canonical([name, validator, validationLevel, validationAction]));
         if (viewOn !== undefined)
-            rows.views.push(canonical([c.name, viewOn, pipeline ?? []]));
+            rows.views.push(canonical([name, viewOn, pipeline ?? []]));
         const indexes = c.metadata.indexes
-            .map(({ v: _, ns: __, ...spec }) => canonical([c.name, sortKeys(spec)]))
+            .map(({ v: _, ns: __, ...spec }) => canonical([name, sortKeys(spec)]))
             .sort(compare);
         rows.indexes.push(...indexes);
     }
@@ -2119,7 +2133,51 @@ function unreplayable(entry, what) {
     return new lib_errors/* DbopsError */.zJ('RESTORE_FAILED', `Cannot replay the oplog entry${ts} on ${String(entry.ns ?? '')}: ${what} cannot be replayed`, { hint: 'Restore with mongorestore --archive --oplogReplay, or restore a per-collection backup.' });
 }
 //# sourceMappingURL=oplog-replay.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/database-selection.js
+
+
+/** The server's own databases, which mongodump without --db leaves out too. */
+const SYSTEM_DATABASES = new Set(['admin', 'local', 'config']);
+const PATTERN_FORM = 'database name patterns, comma-separated: * any run of characters, ? one (e.g. shop,billing or app_*)';
+/** Whether the backup covers several databases: `databases` or `exclude-databases` was given. */
+function isMultiDatabase(scope) {
+    return (scope.databases?.length ?? 0) > 0 || (scope.excludeDatabases?.length ?? 0) > 0;
+}
+/**
+ * The user databases the scope selects, in name order: those a `databases` pattern matches (all, with none) and no
+ * `exclude-databases` one does; admin, local and config never. A `databases` pattern that matches no database is
+ * refused (a typo would otherwise leave a database out without a word), as is naming a system database.
+ */
+async function selectDatabases(client, scope) {
+    const include = scope.databases ?? [];
+    const exclude = scope.excludeDatabases ?? [];
+    const system = include.find((p) => SYSTEM_DATABASES.has(p));
+    if (system) {
+        throw (0,lib_errors/* invalidInput */.aY)('databases', `names ${system}, a database of the server itself, which a backup never covers (as mongodump)`, `user databases only; ${PATTERN_FORM}`);
+    }
+    const listed = await client.db('admin').admin().listDatabases({ nameOnly: true, authorizedDatabases: true });
+    const names = listed.databases
+        .map((d) => d.name)
+        .filter((name) => !SYSTEM_DATABASES.has(name))
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const found = names.length > 0 ? names.slice(0, 10).join(', ') + (names.length > 10 ? ', …' : '') : 'none';
+    for (const pattern of include) {
+        const re = globPattern(pattern);
+        if (!names.some((n) => re.test(n))) {
+            throw (0,lib_errors/* invalidInput */.aY)('databases', `has ${pattern}, which matches no database of the server (its user databases: ${found})`, PATTERN_FORM);
+        }
+    }
+    const includes = include.map(globPattern);
+    const excludes = exclude.map(globPattern);
+    const selected = names.filter((n) => (includes.length === 0 || includes.some((p) => p.test(n))) && !excludes.some((p) => p.test(n)));
+    if (selected.length === 0) {
+        throw (0,lib_errors/* invalidInput */.aY)(exclude.length > 0 ? 'exclude-databases' : 'databases', `leaves no database to back up (the server's user databases: ${found})`, PATTERN_FORM);
+    }
+    return selected;
+}
+//# sourceMappingURL=database-selection.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/dump-source.js
+
 
 
 
@@ -2144,19 +2202,31 @@ function unreplayable(entry, what) {
 async function withMongoDumpSource(target, settings, context, use) {
     return withMongoClient(target, context, async (client) => {
         const db = client.db(target.database);
-        const { version, topology, start, collections } = await (async () => {
+        const several = isMultiDatabase(settings.scope);
+        const { version, topology, start, databases, collections } = await (async () => {
             const version = await serverVersion(client);
             const topology = await readTopology(client);
+            if (several) {
+                const databases = await selectDatabases(client, settings.scope);
+                refusePointInTime(settings.consistency ?? 'auto', context);
+                const collections = [];
+                for (const name of databases) {
+                    collections.push(...(await readInventory(client.db(name), settings.scope, { severalDatabases: true })));
+                }
+                return { version, topology, start: undefined, databases, collections };
+            }
             // Before the inventory, as mongodump: a collection changed after this is replayed from the oplog.
             const start = await captureStart(client, topology, settings.consistency ?? 'auto', target, context);
-            return { version, topology, start, collections: await readInventory(db, settings.scope) };
+            return { version, topology, start, databases: undefined, collections: await readInventory(db, settings.scope) };
         })().catch((error) => {
             throw readError(target, target.database, error);
         });
         if (collections.length === 0)
-            throw nothingToDump(target, settings);
+            throw nothingToDump(target, settings, databases);
         context.log.info(`MongoDB ${version.text} (${topology.kind}) at ${(0,mongodb_target/* describeMongoTarget */.l)(target)}: ` +
-            `${collections.length} collections and views to dump, each on its own` +
+            `${collections.length} collections and views to dump` +
+            (databases ? ` from ${databases.length} databases (${databases.join(', ')})` : '') +
+            ', each on its own' +
             (start
                 ? `, with the oplog from ${formatOplogTime(start)} (point-in-time consistency)`
                 : ' (per-collection consistency)'));
@@ -2204,14 +2274,15 @@ async function withMongoDumpSource(target, settings, context, use) {
                     : undefined;
                 const dump = startMongoDumpStream({
                     db,
+                    dbNamed: (name) => client.db(name),
                     collections,
                     serverVersion: version.text,
                     toolVersion: `dbops ${lib_version/* DBOPS_VERSION */.m}`,
                     compression,
                     level,
                     signal,
-                    explain: (error, collection) => readError(target, `${target.database}.${collection}`, error),
-                    onDropped: ({ collection, documents }) => context.log.warn(`${target.database}.${collection} was dropped during the backup: the archive keeps the ` +
+                    explain: (error, collection) => readError(target, several ? collection : `${target.database}.${collection}`, error),
+                    onDropped: ({ collection, documents }) => context.log.warn(`${several ? collection : `${target.database}.${collection}`} was dropped during the backup: the archive keeps the ` +
                         `${documents} documents read before the drop, and the manifest marks it droppedDuringBackup`),
                     ...(oplog ? { oplog } : {}),
                 });
@@ -2219,7 +2290,7 @@ async function withMongoDumpSource(target, settings, context, use) {
                     source: dump.source,
                     stages: dump.stages,
                     rawBytes: dump.rawBytes,
-                    verify: async () => dumpRecord(target.database, origin, topology, await dump.archive, dump, collections, settings, captured),
+                    verify: async () => dumpRecord(databases ?? target.database, origin, topology, await dump.archive, dump, collections, settings, captured),
                     dispose: async () => undefined,
                 };
             },
@@ -2232,12 +2303,21 @@ async function withMongoDumpSource(target, settings, context, use) {
  * A database with no collections is almost always a wrong database name (MongoDB creates databases on first
  * write, so any name "exists"); a scope that selects none is a wrong pattern. Either way there is nothing to back up.
  */
-function nothingToDump(target, settings) {
+function nothingToDump(target, settings, databases) {
     const input = target.urlInput ?? 'database-url';
+    const where = databases ? `the databases ${databases.join(', ')}` : target.database;
     if (settings.scope.tables.length > 0 || settings.scope.excludeTables.length > 0) {
-        return new lib_errors/* DbopsError */.zJ('DUMP_FAILED', `The tables and exclude-tables patterns select no collection of ${target.database}`, {
+        return new lib_errors/* DbopsError */.zJ('DUMP_FAILED', `The tables and exclude-tables patterns select no collection of ${where}`, {
             input: 'tables',
-            hint: 'Patterns match whole collection names: * any run of characters, ? one (e.g. events.*).',
+            hint: databases
+                ? 'With databases, patterns match whole db.collection names: * any run of characters, ? one (e.g. shop.orders, *.events).'
+                : 'Patterns match whole collection names: * any run of characters, ? one (e.g. events.*).',
+        });
+    }
+    if (databases) {
+        return new lib_errors/* DbopsError */.zJ('DUMP_FAILED', `The databases ${databases.join(', ')} have no collections: nothing to back up`, {
+            input: 'databases',
+            hint: 'Check the databases and exclude-databases patterns.',
         });
     }
     return new lib_errors/* DbopsError */.zJ('DUMP_FAILED', `The database ${target.database} at ${(0,mongodb_target/* describeMongoTarget */.l)(target)} has no collections: nothing to back up`, { input, hint: `Check the database name in ${input} (the path after the host: .../DATABASE).` });
@@ -2254,23 +2334,25 @@ function readError(target, what, error) {
  * returns what the manifest records of it.
  */
 function dumpRecord(database, origin, topology, archive, { written, dropped, readStarted, }, collections, settings, oplog) {
-    const byName = new Map(archive.namespaces.map((ns) => [ns.collection, ns]));
+    const several = Array.isArray(database);
+    // Keyed as the inventory's qualifiedName: db.collection in a backup of several databases.
+    const byName = new Map(archive.namespaces.map((ns) => [several ? `${ns.db}.${ns.collection}` : ns.collection, ns]));
     checkOplog(archive, written, oplog);
     const droppedNames = new Set(dropped.map((d) => d.collection));
-    const missing = collections.filter((c) => !byName.has(c.name));
+    const missing = collections.filter((c) => !byName.has(qualifiedName(c)));
     if (missing.length > 0) {
-        const names = missing.slice(0, 5).map((c) => c.name);
+        const names = missing.slice(0, 5).map(qualifiedName);
         throw new lib_errors/* DbopsError */.zJ('VERIFY_FAILED', `The archive lacks ${missing.length} of ${collections.length} collections (${names.join(', ')}${missing.length > 5 ? ', …' : ''})`, { hint: 'The dump is incomplete; nothing was recorded as a backup.' });
     }
     for (const w of written.filter((w) => !isOplogNamespace(w))) {
-        const read = byName.get(w.collection);
+        const read = byName.get(several ? `${w.db}.${w.collection}` : w.collection);
         if (read.documents !== w.documents || read.crc !== w.crc)
             throw writerReaderMismatch(read.db, w, read);
     }
-    const kept = collections.filter((c) => c.metadata.type !== 'view' && !droppedNames.has(c.name));
+    const kept = collections.filter((c) => c.metadata.type !== 'view' && !droppedNames.has(qualifiedName(c)));
     if (droppedNames.size > 0 && kept.length === 0) {
         // Not one temporary collection gone, but all of them: the database itself was dropped (or emptied) meanwhile.
-        throw new lib_errors/* DbopsError */.zJ('DUMP_FAILED', `Every collection of ${database} was dropped during the backup (${[...droppedNames].slice(0, 5).join(', ')}${droppedNames.size > 5 ? ', …' : ''})`, { hint: 'The database was dropped or replaced while it was read; nothing was recorded as a backup.' });
+        throw new lib_errors/* DbopsError */.zJ('DUMP_FAILED', `Every collection of ${several ? database.join(', ') : database} was dropped during the backup (${[...droppedNames].slice(0, 5).join(', ')}${droppedNames.size > 5 ? ', …' : ''})`, { hint: 'The database was dropped or replaced while it was read; nothing was recorded as a backup.' });
     }
     const before = kept.reduce((sum, c) => sum + c.documents, 0);
     const dumped = archive.namespaces.reduce((sum, ns) => sum + ns.documents, 0);
@@ -2280,18 +2362,20 @@ function dumpRecord(database, origin, topology, archive, { written, dropped, rea
         });
     }
     const manifestCollections = collections.map((c) => {
-        const ns = byName.get(c.name);
+        const key = qualifiedName(c);
+        const ns = byName.get(key);
         const options = lib.BSON.EJSON.serialize(c.metadata.options, { relaxed: true });
         return {
             name: c.name,
+            ...(c.database !== undefined ? { database: c.database } : {}),
             type: c.metadata.type === 'view' ? 'view' : 'collection',
             documents: ns.documents,
             bytes: ns.bytes,
             documentsBefore: c.documents,
-            ...(readStarted.has(c.name) ? { readStartedAt: readStarted.get(c.name).toISOString() } : {}),
+            ...(readStarted.has(key) ? { readStartedAt: readStarted.get(key).toISOString() } : {}),
             indexes: c.metadata.indexes.map(indexSummary),
             ...(Object.keys(options).length > 0 ? { options } : {}),
-            ...(droppedNames.has(c.name) ? { droppedDuringBackup: true } : {}),
+            ...(droppedNames.has(key) ? { droppedDuringBackup: true } : {}),
         };
     });
     const views = collections.filter((c) => c.metadata.type === 'view').length;
@@ -2307,7 +2391,7 @@ function dumpRecord(database, origin, topology, archive, { written, dropped, rea
             tables: manifestCollections
                 .filter((c) => c.type === 'collection')
                 .map((c) => ({
-                schema: database,
+                schema: c.database ?? database,
                 name: c.name,
                 rows: c.documents,
                 rowEstimate: c.documentsBefore,
@@ -2318,6 +2402,7 @@ function dumpRecord(database, origin, topology, archive, { written, dropped, rea
             mongodb: {
                 topology: topology.kind,
                 ...(topology.replicaSet ? { replicaSet: topology.replicaSet } : {}),
+                ...(several ? { databases: database } : {}),
                 ...(oplog ? { consistency: 'point-in-time', oplog } : { consistency: 'per-collection' }),
                 archiveFormatVersion: archive.header.formatVersion || FORMAT_VERSION,
                 collections: manifestCollections,
@@ -2342,6 +2427,17 @@ function checkOplog(archive, written, oplog) {
     if (!oplog || !wrote || !read || read.documents !== wrote.documents || read.crc !== wrote.crc) {
         throw new lib_errors/* DbopsError */.zJ('VERIFY_FAILED', `The archive's oplog does not match the capture: ${read?.documents ?? 'no'} entries read, ${wrote?.documents ?? 'none'} written, ${oplog?.entries ?? 'no'} captured`, { hint: 'The archive was altered between the writer and storage; nothing was recorded as a backup.' });
     }
+}
+/**
+ * A backup of several databases is consistent per collection: its oplog capture (and a restore's replay) follows
+ * one database. `auto` says so; `point-in-time` is refused.
+ */
+function refusePointInTime(consistency, context) {
+    if (consistency === 'point-in-time') {
+        throw (0,lib_errors/* invalidInput */.aY)('consistency', 'is point-in-time, which a backup of several databases (databases, exclude-databases) cannot give yet', 'auto or per-collection with databases; or one point-in-time backup per database (no databases input)');
+    }
+    if (consistency === 'auto')
+        context.log.info('Consistency: per-collection, since the backup covers several databases');
 }
 /**
  * Where the oplog capture starts, or undefined for a per-collection dump: `auto` captures when the oplog can be
@@ -3825,6 +3921,7 @@ function mongoRestorer(manifest) {
     if (manifest.object.format !== 'mongodump-archive') {
         throw new lib_errors/* DbopsError */.zJ('INVALID_INPUT', `Backup ${manifest.backupId} is a ${manifest.object.format} archive, which the MongoDB engine cannot read`, { hint: 'Restore a backup made by dbops from a mongodb:// URL.' });
     }
+    restorer_refuseSeveralDatabases(manifest);
     return {
         program: 'dbops (in-process)',
         version: lib_version/* DBOPS_VERSION */.m,
@@ -3865,6 +3962,20 @@ function mongoRestorer(manifest) {
  * The document counts of a point-in-time restore, taken after the collections are loaded and before the oplog is
  * replayed: then each collection holds what the archive holds, and the manifest's counts apply.
  */
+/**
+ * dbops restores one database into one target; a backup of several (databases, exclude-databases) is refused before
+ * anything is downloaded or written, naming what restores it: mongorestore, which reads the archive as is.
+ */
+function restorer_refuseSeveralDatabases(manifest) {
+    const databases = manifest.mongodb?.databases;
+    if (!databases)
+        return;
+    throw new lib_errors/* DbopsError */.zJ('INVALID_INPUT', `Backup ${manifest.backupId} holds ${databases.length} databases (${databases.join(', ')}); dbops restore and restore-test take a backup of one database`, {
+        hint: `Restore it with mongorestore, each database under its own name: download the object, then ` +
+            `zstd -d -c OBJECT | mongorestore --uri=URL --archive (add --nsInclude='DB.*' for one database, ` +
+            `--nsFrom='DB.*' --nsTo='OTHER.*' to rename it).`,
+    });
+}
 function countsBeforeReplay(restored, manifest) {
     const counts = checkCollections(restored, manifest).checks.find((c) => c.name === 'document counts (exact)');
     return {
