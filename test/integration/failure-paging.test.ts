@@ -226,23 +226,7 @@ test('one incident per job: triggered, quiet on a repeat, updated on another err
   // The recovery resolves both.
   const recovered = await run('ok', state);
   expect(recovered.outcome).toBe('ok');
-  expect(recovered.sent.map(shape)).toEqual([
-    {
-      method: 'POST',
-      path: `/og/v2/alerts/${ALIAS}/close?identifierType=alias`,
-      headers: OG_HEADERS,
-      body: {
-        source: 'dbops',
-        note: `Resolved: dbops backup recovered in acme/shop (run 7) after 3 failed runs since ${since}`,
-      },
-    },
-    {
-      method: 'POST',
-      path: '/pd/v2/enqueue',
-      headers: PD_HEADERS,
-      body: { routing_key: ROUTING_KEY, event_action: 'resolve', dedup_key: 'dbops:backup-prod:failed' },
-    },
-  ]);
+  expect(recovered.sent.map(shape)).toEqual(resolvesBoth('3 failed runs', since));
 
   // A success after a success: nothing.
   expect((await run('ok', state)).sent).toEqual([]);
@@ -397,23 +381,7 @@ test('a resolve lost to a paging service that answered 500 is sent by the next s
   answer = () => 202;
   const resolved = await run('ok', state);
   expect(resolved.outcome).toBe('ok');
-  expect(resolved.sent.map(shape)).toEqual([
-    {
-      method: 'POST',
-      path: `/og/v2/alerts/${ALIAS}/close?identifierType=alias`,
-      headers: OG_HEADERS,
-      body: {
-        source: 'dbops',
-        note: `Resolved: dbops backup recovered in acme/shop (run 7) after 1 failed run since ${since}`,
-      },
-    },
-    {
-      method: 'POST',
-      path: '/pd/v2/enqueue',
-      headers: PD_HEADERS,
-      body: { routing_key: ROUTING_KEY, event_action: 'resolve', dedup_key: 'dbops:backup-prod:failed' },
-    },
-  ]);
+  expect(resolved.sent.map(shape)).toEqual(resolvesBoth('1 failed run', since));
   expect(await keptState('backup-prod')).toEqual({ version: 2, told: {} });
 
   // And once only.
@@ -598,3 +566,24 @@ test('a bad paging URL is refused before the run, naming the input', async () =>
   expect(JSON.stringify(error)).not.toContain(ROUTING_KEY);
   expect(await readdir(work)).toEqual([]);
 });
+
+/** The two requests that resolve the incident on Opsgenie and PagerDuty, naming the streak that ended. */
+function resolvesBoth(streak: string, since: string) {
+  return [
+    {
+      method: 'POST',
+      path: `/og/v2/alerts/${ALIAS}/close?identifierType=alias`,
+      headers: OG_HEADERS,
+      body: {
+        source: 'dbops',
+        note: `Resolved: dbops backup recovered in acme/shop (run 7) after ${streak} since ${since}`,
+      },
+    },
+    {
+      method: 'POST',
+      path: '/pd/v2/enqueue',
+      headers: PD_HEADERS,
+      body: { routing_key: ROUTING_KEY, event_action: 'resolve', dedup_key: 'dbops:backup-prod:failed' },
+    },
+  ];
+}

@@ -6,15 +6,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import {
-  backupDefinition,
-  generateIdentity,
-  MemoryLogger,
-  restoreTestDefinition,
-  Secrets,
-  type RawInputs,
-} from '@dbops/core';
+import { generateIdentity, type RawInputs } from '@dbops/core';
 import { completeTombstones, recordTombstones } from '../../packages/core/src/data-retention/tombstones.js';
+import { erasureChecks } from '../harness/erasure-checks.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 
 const DB = 'app';
@@ -25,34 +19,15 @@ const key = generateIdentity();
 
 const q = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => server.query<T>(sql, params, DB);
 
-function context() {
-  return { log: new MemoryLogger(), secrets: new Secrets(), env: process.env, signal: new AbortController().signal };
-}
-
-async function takeBackup(): Promise<string> {
-  const report = await backupDefinition.run(
-    { 'database-url': server.url(DB), to: backups, 'encrypt-to': key.recipient },
-    context(),
-  );
-  expect(report.failure).toBeUndefined();
-  return report.outputs['backup-id']!;
-}
-
-async function erasedCheck(backupId: string, extra: RawInputs = {}) {
-  const report = await restoreTestDefinition.run(
-    {
-      from: backups,
-      'backup-id': backupId,
-      'target-url': server.url('postgres'),
-      'decrypt-with': key.identity,
-      record: 'false',
-      ...extra,
-    },
-    context(),
-  );
-  const json = report.json as { checks: { name: string; passed: boolean; detail: string }[] };
-  return json.checks.find((c) => c.name === 'erased rows absent');
-}
+const checks = erasureChecks({
+  url: () => server.url(DB),
+  scratchUrl: () => server.url('postgres'),
+  backups: () => backups,
+  key,
+});
+const { takeBackup } = checks;
+const erasedCheck = async (backupId: string, extra: RawInputs = {}) =>
+  (await checks.restoreTest(backupId, extra)).check;
 
 beforeAll(async () => {
   server = await startPostgres();

@@ -5,15 +5,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  backupDefinition,
-  generateIdentity,
-  MemoryLogger,
-  restoreTestDefinition,
-  Secrets,
-  type RawInputs,
-} from '@dbops/core';
+import { generateIdentity } from '@dbops/core';
 import { runCli } from '../harness/cli.js';
+import { erasureChecks } from '../harness/erasure-checks.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 
 const DB = 'app';
@@ -34,34 +28,12 @@ const key = generateIdentity();
 
 const q = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => server.query<T>(sql, params, DB);
 
-function context() {
-  return { log: new MemoryLogger(), secrets: new Secrets(), env: process.env, signal: new AbortController().signal };
-}
-
-async function takeBackup(): Promise<string> {
-  const report = await backupDefinition.run(
-    { 'database-url': server.url(DB), to: backups, 'encrypt-to': key.recipient },
-    context(),
-  );
-  expect(report.failure).toBeUndefined();
-  return report.outputs['backup-id']!;
-}
-
-async function restoreTest(backupId: string, extra: RawInputs = {}) {
-  const report = await restoreTestDefinition.run(
-    {
-      from: backups,
-      'backup-id': backupId,
-      'target-url': server.url('postgres'),
-      'decrypt-with': key.identity,
-      record: 'false',
-      ...extra,
-    },
-    context(),
-  );
-  const json = report.json as { checks: { name: string; passed: boolean; detail: string }[] };
-  return { report, check: json.checks.find((c) => c.name === 'erased rows absent') };
-}
+const { takeBackup, restoreTest } = erasureChecks({
+  url: () => server.url(DB),
+  scratchUrl: () => server.url('postgres'),
+  backups: () => backups,
+  key,
+});
 
 beforeAll(async () => {
   server = await startPostgres();
