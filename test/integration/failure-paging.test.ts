@@ -149,28 +149,7 @@ test('one incident per job: triggered, quiet on a repeat, updated on another err
         ),
       },
     },
-    {
-      method: 'POST',
-      path: '/pd/v2/enqueue',
-      headers: PD_HEADERS,
-      body: {
-        routing_key: ROUTING_KEY,
-        event_action: 'trigger',
-        dedup_key: 'dbops:backup-prod:failed',
-        payload: {
-          summary,
-          severity: 'critical',
-          source: 'acme/shop',
-          component: 'backup',
-          group: 'dbops',
-          class: 'CONNECTION_FAILED',
-          custom_details: details(first.failed!, first.fix, 1),
-        },
-        client: 'dbops',
-        client_url: RUN_URL,
-        links: [{ href: RUN_URL, text: 'Workflow run' }],
-      },
-    },
+    pagerDutyTrigger(summary, details(first.failed!, first.fix, 1)),
   ]);
   expect(first.log).toContain('info: PagerDuty: trigger dbops:backup-prod:failed (critical)');
 
@@ -196,28 +175,7 @@ test('one incident per job: triggered, quiet on a repeat, updated on another err
       headers: OG_HEADERS,
       body: { priority: 'P1' },
     },
-    {
-      method: 'POST',
-      path: '/pd/v2/enqueue',
-      headers: PD_HEADERS,
-      body: {
-        routing_key: ROUTING_KEY,
-        event_action: 'trigger',
-        dedup_key: 'dbops:backup-prod:failed',
-        payload: {
-          summary: changedSummary,
-          severity: 'critical',
-          source: 'acme/shop',
-          component: 'backup',
-          group: 'dbops',
-          class: 'CONNECTION_FAILED',
-          custom_details: details(changed.failed!, changed.fix, 3),
-        },
-        client: 'dbops',
-        client_url: RUN_URL,
-        links: [{ href: RUN_URL, text: 'Workflow run' }],
-      },
-    },
+    pagerDutyTrigger(changedSummary, details(changed.failed!, changed.fix, 3)),
   ]);
   // The note follows the priority on Opsgenie's side.
   const og = recorder.requests.filter((r) => r.path.startsWith('/og/')).map((r) => r.method);
@@ -310,28 +268,7 @@ test('a page lost to a paging service that was down is sent by the next run, onc
         details: Object.fromEntries(Object.entries(details).map(([k, v]) => [k, String(v)])),
       },
     },
-    {
-      method: 'POST',
-      path: '/pd/v2/enqueue',
-      headers: PD_HEADERS,
-      body: {
-        routing_key: ROUTING_KEY,
-        event_action: 'trigger',
-        dedup_key: 'dbops:backup-prod:failed',
-        payload: {
-          summary,
-          severity: 'critical',
-          source: 'acme/shop',
-          component: 'backup',
-          group: 'dbops',
-          class: 'CONNECTION_FAILED',
-          custom_details: details,
-        },
-        client: 'dbops',
-        client_url: RUN_URL,
-        links: [{ href: RUN_URL, text: 'Workflow run' }],
-      },
-    },
+    pagerDutyTrigger(summary, details),
   ]);
   // Slack, which shares the state, gets the failure message it missed, with the streak.
   const slackSent = resent.sent.filter((r) => r.path.startsWith('/slack'));
@@ -586,4 +523,30 @@ function resolvesBoth(streak: string, since: string) {
       body: { routing_key: ROUTING_KEY, event_action: 'resolve', dedup_key: 'dbops:backup-prod:failed' },
     },
   ];
+}
+
+/** The PagerDuty event that triggers (or, with a new summary, updates) the backup's incident. */
+function pagerDutyTrigger(summary: string, customDetails: unknown) {
+  return {
+    method: 'POST',
+    path: '/pd/v2/enqueue',
+    headers: PD_HEADERS,
+    body: {
+      routing_key: ROUTING_KEY,
+      event_action: 'trigger',
+      dedup_key: 'dbops:backup-prod:failed',
+      payload: {
+        summary,
+        severity: 'critical',
+        source: 'acme/shop',
+        component: 'backup',
+        group: 'dbops',
+        class: 'CONNECTION_FAILED',
+        custom_details: customDetails,
+      },
+      client: 'dbops',
+      client_url: RUN_URL,
+      links: [{ href: RUN_URL, text: 'Workflow run' }],
+    },
+  };
 }
