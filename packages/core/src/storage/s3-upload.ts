@@ -63,13 +63,14 @@ export async function uploadObject(
   // Real S3 refuses an overwrite through If-None-Match below; this check covers servers that ignore it (s3rver does).
   if (await objects.stat(key)) throw alreadyExists(bucket, key);
 
-  // Upload reads from `counter`; the caller's stream feeds it. Destroying `counter` is how a put is cancelled:
-  // Upload then stops reading, waits for the parts in flight, aborts the multipart upload, and only then rejects.
-  // (upload.abort() would reject at once and leave that cleanup running in the background, racing the caller.)
   // Small parts keep memory low (about partSize × (queueSize + 2)); S3 allows 10,000 parts, so a larger expected
   // object gets larger parts (sized for 9,000, leaving room for an object larger than its hint).
   const partSize = Math.max(settings.partSize, Math.ceil((options.sizeHint ?? 0) / 9_000));
   const check = options.check ? new PartCheck(bucket.client, Key, partSize) : undefined;
+
+  // Upload reads from `counter`; the caller's stream feeds it. Destroying `counter` is how a put is cancelled:
+  // Upload then stops reading, waits for the parts in flight, aborts the multipart upload, and only then rejects.
+  // (upload.abort() would reject at once and leave that cleanup running in the background, racing the caller.)
   let size = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
@@ -132,6 +133,7 @@ export async function uploadObject(
       },
     );
   }
+  // The server's ETags prove it holds what was sent; without that proof the caller reads the object back.
   return check?.matches() ? { size, checked: 'part-md5' } : { size };
 }
 
