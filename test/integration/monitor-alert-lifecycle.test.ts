@@ -34,6 +34,26 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** monitor-report of the sequence check alone, keeping its history in `history`; `options` the rest. */
+async function monitorSequences(
+  history: string,
+  options: Omit<
+    Parameters<typeof monitorReport>[0],
+    'target' | 'name' | 'checks' | 'statementTimeoutMs' | 'budgetMs' | 'outputDir' | 'history'
+  >,
+) {
+  return monitorReport({
+    target: parsePgTarget({ url: server.url() }),
+    name: 'shop',
+    checks: sequenceCheck,
+    statementTimeoutMs: 10_000,
+    budgetMs: 60_000,
+    outputDir: await mkdtemp(join(tmpdir(), 'dbops-alert-out-')),
+    history: { location: history, days: 90 },
+    ...options,
+  });
+}
+
 const setSequence = (ratio: number) =>
   server.query(`select setval('counters_id_seq', ${Math.round(2147483647 * ratio)})`);
 
@@ -45,14 +65,7 @@ describe('the lifecycle through monitorReport, with the clock given', () => {
     const run = async (at: string) => {
       const before = recorder.requests.length;
       const log = new MemoryLogger();
-      const result = await monitorReport({
-        target: parsePgTarget({ url: server.url() }),
-        name: 'shop',
-        checks: sequenceCheck,
-        statementTimeoutMs: 10_000,
-        budgetMs: 60_000,
-        outputDir: await mkdtemp(join(tmpdir(), 'dbops-alert-out-')),
-        history: { location: history, days: 90 },
+      const result = await monitorSequences(history, {
         alerts: {
           // Slack keeps its one message per run, as alert-on says, except inside the window.
           notifiers: [slackNotifier(`${recorder.url}/slack/T0/B0/x`, fastRetry)],
@@ -231,14 +244,7 @@ describe('a paging service that is down', () => {
   const findingLine = 'critical public.counters_id_seq: 95.0%; 2040109465 of 2147483647 (public.counters.id integer)';
   const monitor = async (history: string, at: string, urls: { pd: string; og: string }) => {
     const log = new MemoryLogger();
-    const { report } = await monitorReport({
-      target: parsePgTarget({ url: server.url() }),
-      name: 'shop',
-      checks: sequenceCheck,
-      statementTimeoutMs: 10_000,
-      budgetMs: 60_000,
-      outputDir: await mkdtemp(join(tmpdir(), 'dbops-alert-down-out-')),
-      history: { location: history, days: 90 },
+    const { report } = await monitorSequences(history, {
       alerts: {
         notifiers: [],
         alertOn: 'warning',
@@ -406,14 +412,7 @@ describe('an Opsgenie alert deleted by hand', () => {
     const history = await mkdtemp(join(tmpdir(), 'dbops-alert-og-history-'));
     const run = async (at: string) => {
       const before = recorder.requests.length;
-      const { report } = await monitorReport({
-        target: parsePgTarget({ url: server.url() }),
-        name: 'shop',
-        checks: sequenceCheck,
-        statementTimeoutMs: 10_000,
-        budgetMs: 60_000,
-        outputDir: await mkdtemp(join(tmpdir(), 'dbops-alert-og-out-')),
-        history: { location: history, days: 90 },
+      const { report } = await monitorSequences(history, {
         alerts: {
           notifiers: [],
           alertOn: 'warning',
