@@ -6,7 +6,7 @@
 set -euo pipefail
 version=24.21.0
 root="${DBOPS_TOOLS:-/opt/dbops-test-tools}/node-$version"
-major() { NODE_OPTIONS= "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+major() { NODE_OPTIONS='' "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 if [ "$(major node)" -lt 24 ]; then
   bin="$root/node_modules/node/bin"
   if [ ! -x "$bin/node" ] || [ "$(major "$bin/node")" -lt 24 ]; then

@@ -28,6 +28,7 @@ import { runCollectionBatch } from './data-retention-batch.js';
 import { readHeldIds } from './data-retention-filter.js';
 import { type CollectionTarget, resolveCollectionTargets } from './data-retention-target.js';
 import { collectionTombstones } from './data-retention-tombstones.js';
+import { describeHolder, type PurgeLease, takePurgeLease } from './data-retention-lease.js';
 import { purgeOplogReading } from './data-retention-oplog.js';
 import { secondaryLagMs } from './replication-lag.js';
 
@@ -169,7 +170,17 @@ export async function purgeCollections(
     const ruleStart = performance.now();
     // The current batch's archive, once stored: named by the receipt when the batch deleted documents.
     let archived: ArchiveRecord | undefined;
+    let lease: PurgeLease | undefined;
     try {
+      // One run at a time per collection (data-retention-lease.ts): another run's rule is left to it.
+      const taken = await takePurgeLease(client, target, archives.runId, maxTimeMS);
+      if ('heldBy' in taken) {
+        const warning = `Rule '${target.rule}' left to another run: ${target.namespace} is being purged by ${describeHolder(taken.heldBy)}`;
+        log.warn(warning);
+        warnings.push(warning);
+        continue;
+      }
+      lease = taken.lease;
       const archive = await archiveStep(target, (record) => (archived = record));
       // Erased soft-deleted documents leave tombstones (age rules' expired documents are no one's erasure).
       const tombstones =
@@ -186,6 +197,7 @@ export async function purgeCollections(
       }
       for (;;) {
         if (!(await waitForRoom())) break;
+        await lease.renew();
         const batchStart = performance.now();
         const batch = await runCollectionBatch(
           client,
@@ -237,6 +249,8 @@ export async function purgeCollections(
     } finally {
       result.keysSha256 = hash.digest('hex');
       result.durationMs = Math.round(performance.now() - ruleStart);
+      // A client closed by a cancel cannot release it: the lease then ends by itself (LEASE_MS).
+      await lease?.release().catch(() => undefined);
     }
     if (outcome !== 'complete') break;
     log.info(

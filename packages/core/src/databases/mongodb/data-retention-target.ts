@@ -100,9 +100,13 @@ function ruleFields(rule: CollectionRule): Pick<CollectionTarget, 'by' | 'kind' 
 }
 
 /** Collections this database has, up to `limit` names, for messages. */
+/** The database's collections a rule may mean: not dbops's own (receipts, tombstones, salt, leases). */
 async function collectionNames(client: MongoClient, database: string, limit = 10): Promise<string[]> {
   const names = (await client.db(database).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
-  return names.sort().slice(0, limit);
+  return names
+    .filter((name) => !name.startsWith('dbops_retention_'))
+    .sort()
+    .slice(0, limit);
 }
 
 export async function collectionExists(client: MongoClient, collection: CollectionName): Promise<boolean> {

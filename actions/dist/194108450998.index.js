@@ -1,5 +1,5 @@
-export const id = 317;
-export const ids = [317,948];
+export const id = 392;
+export const ids = [392,948];
 export const modules = {
 
 /***/ 16459:
@@ -512,7 +512,7 @@ const FULL_SCOPE = { schemas: [], excludeSchemas: [], tables: [], excludeTables:
 
 /***/ }),
 
-/***/ 58238:
+/***/ 77977:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -2968,9 +2968,13 @@ function ruleFields(rule) {
         : { by: rule.softDelete, kind: 'soft-delete', action: 'anonymize', anonymize: then.columns };
 }
 /** Collections this database has, up to `limit` names, for messages. */
+/** The database's collections a rule may mean: not dbops's own (receipts, tombstones, salt, leases). */
 async function collectionNames(client, database, limit = 10) {
     const names = (await client.db(database).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
-    return names.sort().slice(0, limit);
+    return names
+        .filter((name) => !name.startsWith('dbops_retention_'))
+        .sort()
+        .slice(0, limit);
 }
 async function collectionExists(client, collection) {
     const found = await client
@@ -4148,6 +4152,84 @@ tombstones) {
     return { found: ids.length, rows: deletedCount, keys: deleted };
 }
 //# sourceMappingURL=data-retention-batch.js.map
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(48161);
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-lease.js
+/**
+ * One purge at a time per MongoDB collection. Two runs of a rule at once (a schedule overlapping a manual run) would
+ * pick the same documents: both archive them, and the run whose delete finds them gone already counts them in its
+ * receipt as its own. PostgreSQL needs no such guard (its delete locks the rows and returns the ones it removed);
+ * a MongoDB delete returns only a count. So each run takes a lease on the collection before its batches: a
+ * document in `dbops_retention_leases` of the rule's database (`_id` the collection's name, the holder's run id,
+ * host and process, and when the lease ends), renewed before every batch and removed when the rule is done. A run
+ * that finds a live lease leaves the rule to its holder. A lease whose run died ends by itself: after LEASE_MS,
+ * measured by the clocks of the runs' machines (they must agree to within minutes, as NTP keeps them); one held by
+ * a process of this machine that no longer exists ends at once (a killed cron run, re-run by hand).
+ */
+
+
+
+const LEASE_COLLECTION = 'dbops_retention_leases';
+/** Longer than any one batch (each command has its maxTimeMS; an archive upload its own retries). */
+const LEASE_MS = 15 * 60_000;
+async function takePurgeLease(client, target, holder, maxTimeMS, leaseMs = LEASE_MS) {
+    const { database, name } = target.collection;
+    const leases = client.db(database).collection(LEASE_COLLECTION);
+    const now = new Date();
+    try {
+        // Matches a lease that has ended (or is this run's: a second rule on the collection); else the upsert inserts
+        // the collection's _id again, which the unique _id refuses while another run's lease lives.
+        await leases.updateOne({
+            _id: name,
+            $or: [{ expires_at: { $lte: now } }, { holder }, ...deadHolders(await leases.findOne({ _id: name }))],
+        }, {
+            $set: { holder, host: (0,external_node_os_.hostname)(), pid: process.pid, acquired_at: now, expires_at: new Date(+now + leaseMs) },
+        }, { upsert: true, maxTimeMS });
+    }
+    catch (error) {
+        if (!(error instanceof lib.MongoServerError && error.code === 11000))
+            throw error;
+        const held = await leases.findOne({ _id: name }, { maxTimeMS });
+        // Released between the two reads: the next run takes it; this one leaves the rule rather than loop.
+        const at = held ?? { holder: 'a run that has just ended', host: '?', pid: 0, acquired_at: now, expires_at: now };
+        return { heldBy: { holder: at.holder, host: at.host, pid: at.pid, since: at.acquired_at, until: at.expires_at } };
+    }
+    return {
+        lease: {
+            async renew() {
+                const { matchedCount } = await leases.updateOne({ _id: name, holder }, { $set: { expires_at: new Date(Date.now() + leaseMs) } }, { maxTimeMS });
+                if (matchedCount === 0)
+                    throw new lib_errors/* DbopsError */.zJ('CONFLICT', `The lease of run ${holder} on ${database}.${name} ran out and another run has taken it over`, {
+                        hint: `A batch took longer than the lease (${leaseMs / 60_000} min), or this machine's clock is behind: this run stops the rule; the other run goes on with it.`,
+                    });
+            },
+            async release() {
+                await leases.deleteOne({ _id: name, holder }, { maxTimeMS });
+            },
+        },
+    };
+}
+/** The lease as its filter, when a process of this machine held it and is gone: it can be taken over now. */
+function deadHolders(lease) {
+    if (!lease || lease.host !== (0,external_node_os_.hostname)() || lease.pid === process.pid || processExists(lease.pid))
+        return [];
+    // The filter names the dead holder: if another run takes the lease over first, this one does not match.
+    return [{ holder: lease.holder, host: lease.host, pid: lease.pid }];
+}
+function processExists(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        // EPERM: it exists, under another user.
+        return error.code !== 'ESRCH';
+    }
+}
+function describeHolder(held) {
+    return `run ${held.holder} on ${held.host} (pid ${held.pid}) has purged it since ${held.since.toISOString()}; its lease ends at ${held.until.toISOString()} unless renewed`;
+}
+//# sourceMappingURL=data-retention-lease.js.map
 // EXTERNAL MODULE: ./packages/core/lib/databases/mongodb/oplog-window.js
 var oplog_window = __webpack_require__(50895);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-oplog.js
@@ -4232,6 +4314,7 @@ function largestSecondaryLagMs(status) {
  * and the next run archives them again. After the first batch it never throws: the result says what was deleted,
  * with outcome 'failed' and the error, so a receipt records it.
  */
+
 
 
 
@@ -4374,7 +4457,17 @@ async function purgeCollections(client, plan, options) {
         const ruleStart = performance.now();
         // The current batch's archive, once stored: named by the receipt when the batch deleted documents.
         let archived;
+        let lease;
         try {
+            // One run at a time per collection (data-retention-lease.ts): another run's rule is left to it.
+            const taken = await takePurgeLease(client, target, archives.runId, maxTimeMS);
+            if ('heldBy' in taken) {
+                const warning = `Rule '${target.rule}' left to another run: ${target.namespace} is being purged by ${describeHolder(taken.heldBy)}`;
+                log.warn(warning);
+                warnings.push(warning);
+                continue;
+            }
+            lease = taken.lease;
             const archive = await archiveStep(target, (record) => (archived = record));
             // Erased soft-deleted documents leave tombstones (age rules' expired documents are no one's erasure).
             const tombstones = target.kind === 'soft-delete' && target.action === 'delete'
@@ -4389,6 +4482,7 @@ async function purgeCollections(client, plan, options) {
             for (;;) {
                 if (!(await waitForRoom()))
                     break;
+                await lease.renew();
                 const batchStart = performance.now();
                 const batch = await runCollectionBatch(client, target, () => readHeldIds(client, target, maxTimeMS), size, maxTimeMS, undefined, archive && ((documents, keys) => archive(documents, keys, result.batches + 1)), tombstones);
                 const batchMs = performance.now() - batchStart;
@@ -4434,6 +4528,8 @@ async function purgeCollections(client, plan, options) {
         finally {
             result.keysSha256 = hash.digest('hex');
             result.durationMs = Math.round(performance.now() - ruleStart);
+            // A client closed by a cancel cannot release it: the lease then ends by itself (LEASE_MS).
+            await lease?.release().catch(() => undefined);
         }
         if (outcome !== 'complete')
             break;
