@@ -171,11 +171,17 @@ function lazyEngine(name, describe, load) {
         withDumpSource: async (target, settings, context, use) => (await engine()).withDumpSource(target, settings, context, use),
         openScratchServer: async (target, context) => (await engine()).openScratchServer(target, context),
         withRestoreTarget: async (target, context, use) => (await engine()).withRestoreTarget(target, context, use),
+        // Optional members: present on the lazy engine, refused on first use when the loaded engine lacks them.
+        restoreTarget: async (target, manifest, choice) => {
+            const loadedEngine = await engine();
+            if (!loadedEngine.restoreTarget)
+                throw new Error(`${name} has no restore target choice`);
+            return loadedEngine.restoreTarget(target, manifest, choice);
+        },
         findRestorer: async (server, manifest, tools) => (await engine()).findRestorer(server, manifest, tools),
         checkRestored: async (into, manifest, checks, context, tombstones) => (await engine()).checkRestored(into, manifest, checks, context, tombstones),
         readTombstones: async (target, context) => (await engine()).readTombstones(target, context),
         withHealthSession: async (target, context, use) => (await engine()).withHealthSession(target, context, use),
-        // Optional members: present on the lazy engine, refused on first use when the loaded engine lacks them.
         withMaintenanceSession: async (target, context, use) => {
             const loadedEngine = await engine();
             if (!loadedEngine.withMaintenanceSession)
@@ -2238,7 +2244,7 @@ async function compareLocale(client, target, manifest, log) {
 
 // Which engine serves a connection URL, a parsed target or a stored backup.
 // MongoDB's engine and driver load when a MongoDB target is first used.
-const mongoEngine = lazyEngine('mongodb', (target) => (0,mongodb_target/* describeMongoTarget */.l)((0,mongodb_target/* asMongoTarget */.I)(target)), async () => (await Promise.all(/* import() */[__webpack_require__.e(455666104606), __webpack_require__.e(1024909524264), __webpack_require__.e(92307315768), __webpack_require__.e(71541905023), __webpack_require__.e(161551409351), __webpack_require__.e(782176106471), __webpack_require__.e(702607951049), __webpack_require__.e(194108450998)]).then(__webpack_require__.bind(__webpack_require__, 77977))).mongoEngine);
+const mongoEngine = lazyEngine('mongodb', (target) => (0,mongodb_target/* describeMongoTarget */.l)((0,mongodb_target/* asMongoTarget */.I)(target)), async () => (await Promise.all(/* import() */[__webpack_require__.e(455666104606), __webpack_require__.e(1024909524264), __webpack_require__.e(92307315768), __webpack_require__.e(71541905023), __webpack_require__.e(161551409351), __webpack_require__.e(782176106471), __webpack_require__.e(702607951049), __webpack_require__.e(550464679509)]).then(__webpack_require__.bind(__webpack_require__, 2539))).mongoEngine);
 const ENGINES = { postgresql: postgresEngine, mongodb: mongoEngine };
 /** URL schemes, lower case, and the engine each names. */
 const SCHEMES = new Map([
@@ -2309,7 +2315,7 @@ function sqlEngineFor(target, feature) {
 function documentRetentionFor(target) {
     if (target.engine !== 'mongodb')
         return undefined;
-    return async (into, context, use) => (await Promise.all(/* import() */[__webpack_require__.e(455666104606), __webpack_require__.e(1024909524264), __webpack_require__.e(92307315768), __webpack_require__.e(71541905023), __webpack_require__.e(161551409351), __webpack_require__.e(782176106471), __webpack_require__.e(702607951049), __webpack_require__.e(194108450998)]).then(__webpack_require__.bind(__webpack_require__, 77977))).withMongoRetentionSession((0,mongodb_target/* asMongoTarget */.I)(into), context, use);
+    return async (into, context, use) => (await Promise.all(/* import() */[__webpack_require__.e(455666104606), __webpack_require__.e(1024909524264), __webpack_require__.e(92307315768), __webpack_require__.e(71541905023), __webpack_require__.e(161551409351), __webpack_require__.e(782176106471), __webpack_require__.e(702607951049), __webpack_require__.e(550464679509)]).then(__webpack_require__.bind(__webpack_require__, 2539))).withMongoRetentionSession((0,mongodb_target/* asMongoTarget */.I)(into), context, use);
 }
 //# sourceMappingURL=index.js.map
 
@@ -2328,7 +2334,10 @@ function documentRetentionFor(target) {
 function describeMongoTarget(target) {
     const user = target.user ? `${target.user}@` : '';
     const where = target.srv ? target.host : `${target.host}:${target.port}`;
-    return `${user}${where}/${target.database}`;
+    const several = target.databases && target.databases.length > 1;
+    if (several)
+        return `${user}${where} (databases ${target.databases.map((d) => d.to).join(', ')})`;
+    return `${user}${where}/${target.databases?.[0]?.to ?? target.database}`;
 }
 /** The MongoDB target behind a DatabaseTarget the operations hand over (engineFor chose this engine by it). */
 function asMongoTarget(target) {

@@ -53,13 +53,15 @@ var keys = __webpack_require__(16459);
  * A real recovery: restores a backup into an existing database. A database that already holds tables is only
  * overwritten with clean: true (docs/architecture.md invariant 6), and by default after a safety backup of it.
  */
-async function restore(options) {
-    const { log, secrets } = options;
-    const { storage, manifest } = await (0,select_backup/* selectBackup */.V)(options, secrets);
-    if (options.preserveUuids && manifest.engine !== 'mongodb') {
+async function restore(given) {
+    const { storage, manifest } = await (0,select_backup/* selectBackup */.V)(given, given.secrets);
+    if (given.preserveUuids && manifest.engine !== 'mongodb') {
         throw (0,errors/* invalidInput */.aY)('preserve-uuids', `applies to MongoDB backups, and backup ${manifest.backupId} is a PostgreSQL one`, 'preserve-uuids only with a MongoDB backup (PostgreSQL tables have no UUIDs to keep)');
     }
-    const engine = (0,databases/* engineForBackup */.Qv)(manifest, options.target);
+    const engine = (0,databases/* engineForBackup */.Qv)(manifest, given.target);
+    // The databases the backup goes into: a backup of several databases needs the user's choice (before any download).
+    const options = { ...given, target: await restoreTarget(engine, manifest, given) };
+    const { log } = options;
     const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
     /** Whether the target has been changed (emptied, or pg_restore started): what a cancel leaves depends on it. */
     let changed = false;
@@ -85,8 +87,13 @@ async function restore(options) {
         try {
             // The download may have taken hours: look at the target again, on a fresh session. Each step has its own
             // session, so none sits idle through a safety backup or a long pg_restore (idle_session_timeout, NAT timeouts).
-            const existing = await engine.withRestoreTarget(options.target, context, (session) => refuseUnlessClean(session, engine, options));
-            const safetyBackup = existing > 0 && options.safetyBackup ? await takeSafetyBackup(options, manifest, engine) : undefined;
+            const { existing, scope } = await engine.withRestoreTarget(options.target, context, async (session) => {
+                const existing = await refuseUnlessClean(session, engine, options);
+                return { existing, scope: existing > 0 ? await session.safetyScope?.() : undefined };
+            });
+            const safetyBackup = existing > 0 && options.safetyBackup
+                ? await takeSafetyBackup(options, manifest, engine, scope ?? dump_scope/* FULL_SCOPE */.r)
+                : undefined;
             if (options.signal?.aborted)
                 throw (0,errors/* cancelled */.KW)();
             if (existing > 0) {
@@ -142,6 +149,16 @@ async function restore(options) {
         throw error;
     }
 }
+/** The target a backup is restored into: the engine's, given the user's choice among the backup's databases. */
+async function restoreTarget(engine, manifest, options) {
+    const choice = options.choice ?? {};
+    if (engine.restoreTarget)
+        return engine.restoreTarget(options.target, manifest, choice);
+    const input = choice.sourceDatabase !== undefined ? 'source-database' : choice.allDatabases ? 'all-databases' : '';
+    if (!input)
+        return options.target;
+    throw (0,errors/* invalidInput */.aY)(input, `applies to MongoDB backups of several databases, and backup ${manifest.backupId} is a ${engine.name} one`, `no ${input}: the backup is restored into the database target-url names`);
+}
 /** What each engine counts as the target's user objects (its restore target's userObjects). */
 const USER_OBJECTS = {
     postgresql: 'tables, views, sequences, functions or large objects',
@@ -171,7 +188,7 @@ function afterEmptying(error, options, engine, safetyBackup) {
     });
 }
 /** A backup of the target as it is, before a clean restore replaces it, next to the backups (`pre-restore/<name>`). */
-async function takeSafetyBackup(options, manifest, engine) {
+async function takeSafetyBackup(options, manifest, engine, scope) {
     const { log } = options;
     log.info(`Taking a safety backup of ${engine.describe(options.target)} before restoring over it`);
     if (options.decryption.identities.length === 0 && !options.decryption.passphrase) {
@@ -190,7 +207,7 @@ async function takeSafetyBackup(options, manifest, engine) {
         ...(options.decryption.identities.length === 0 && options.decryption.passphrase
             ? { passphrase: options.decryption.passphrase }
             : {}),
-        scope: dump_scope/* FULL_SCOPE */.r,
+        scope,
         pgDumpArgs: [],
         ...(options.pgBinDir ? { pgBinDir: options.pgBinDir } : {}),
         exactCountMaxBytes: 0,
@@ -254,6 +271,17 @@ const RESTORE_INPUTS = [
         type: 'boolean',
     },
     {
+        name: 'source-database',
+        description: 'MongoDB, a backup of several databases (databases, exclude-databases): the one of them to restore, into the database target-url names.',
+        type: 'string',
+    },
+    {
+        name: 'all-databases',
+        description: 'MongoDB, a backup of several databases: restore every one of them, each under its own name on the target-url server.',
+        default: 'false',
+        type: 'boolean',
+    },
+    {
         name: 'jobs',
         description: 'pg_restore parallel jobs (default: the cores, 2 to 8).',
         type: 'integer',
@@ -293,6 +321,7 @@ const restoreDefinition = {
         const safetyTo = reader.optional('safety-backup-to');
         if (safetyTo)
             (0,storage_location/* parseLocation */.z)(safetyTo, 'safety-backup-to'); // a malformed one fails now, not after the download
+        const sourceDatabase = reader.optional('source-database');
         const result = await restore({
             ...(await (0,backup_source_inputs/* readRestoreInputs */.Ez)(reader, context)),
             clean: reader.boolean('clean') || reader.boolean('force'),
@@ -300,6 +329,10 @@ const restoreDefinition = {
             ...(safetyTo ? { safetyBackupTo: safetyTo } : {}),
             noOwner: reader.boolean('no-owner'),
             preserveUuids: reader.boolean('preserve-uuids'),
+            choice: {
+                ...(sourceDatabase !== undefined ? { sourceDatabase } : {}),
+                allDatabases: reader.boolean('all-databases'),
+            },
         });
         const failure = restoreChecksFailure(result);
         return {

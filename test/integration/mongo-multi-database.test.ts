@@ -8,7 +8,6 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { FULL_SCOPE, type DumpScope } from '../../packages/core/src/databases/engine.js';
-import { mongoRestorer } from '../../packages/core/src/databases/mongodb/restorer.js';
 import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/parse-target.js';
 import { pgDumpArgs } from '../../packages/core/src/databases/postgres/dump.js';
 import { DbopsError } from '../../packages/core/src/errors.js';
@@ -190,12 +189,6 @@ describe('a backup of two databases (databases: shop, billing)', () => {
     },
     120_000,
   );
-
-  test('dbops restore and restore-test refuse it before any download, naming mongorestore --archive', async () => {
-    const error = await failure(() => mongoRestorer(result.manifest));
-    expect(error.message).toContain(`holds 2 databases (${BILLING}, ${SHOP})`);
-    expect(error.hint).toContain('mongorestore --uri=URL --archive');
-  });
 });
 
 describe('choosing databases', () => {

@@ -170,6 +170,19 @@ export interface RestoreTargetSession {
   checkFits(manifest: BackupManifest): Promise<void>;
   /** Drops every user object, in one transaction. */
   clear(): Promise<void>;
+  /**
+   * What a safety backup of the target covers, when not its one database (FULL_SCOPE): MongoDB, all the databases
+   * of a backup of several restored, those of them that hold collections.
+   */
+  safetyScope?(): Promise<DumpScope>;
+}
+
+/** restore's choice among the databases of a backup of several (MongoDB: source-database, all-databases). */
+export interface RestoreChoice {
+  /** The backup's database restored into the target's. */
+  sourceDatabase?: string;
+  /** Every database of the backup, each under its own name. */
+  allDatabases?: boolean;
 }
 
 /** A session on a server that restore-test makes its scratch database on; the caller closes it. */
@@ -282,6 +295,12 @@ export interface DatabaseEngine {
     context: EngineContext,
     use: (session: RestoreTargetSession) => Promise<T>,
   ): Promise<T>;
+  /**
+   * restore: the target `manifest` is restored into, given the user's choice among its databases; refuses a choice
+   * that is missing, unclear or not the backup's. Engines whose backups hold one database leave it out (and a
+   * choice is refused).
+   */
+  restoreTarget?(target: DatabaseTarget, manifest: BackupManifest, choice: RestoreChoice): Promise<DatabaseTarget>;
   /** The client program that reads the backup's archive and fits `server`; fails naming what is missing. */
   findRestorer(server: DatabaseServer, manifest: BackupManifest, tools: ClientToolSettings): Promise<Restorer>;
   /**

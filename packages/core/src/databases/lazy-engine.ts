@@ -18,12 +18,17 @@ export function lazyEngine(
       (await engine()).withDumpSource(target, settings, context, use),
     openScratchServer: async (target, context) => (await engine()).openScratchServer(target, context),
     withRestoreTarget: async (target, context, use) => (await engine()).withRestoreTarget(target, context, use),
+    // Optional members: present on the lazy engine, refused on first use when the loaded engine lacks them.
+    restoreTarget: async (target, manifest, choice) => {
+      const loadedEngine = await engine();
+      if (!loadedEngine.restoreTarget) throw new Error(`${name} has no restore target choice`);
+      return loadedEngine.restoreTarget(target, manifest, choice);
+    },
     findRestorer: async (server, manifest, tools) => (await engine()).findRestorer(server, manifest, tools),
     checkRestored: async (into, manifest, checks, context, tombstones) =>
       (await engine()).checkRestored(into, manifest, checks, context, tombstones),
     readTombstones: async (target, context) => (await engine()).readTombstones(target, context),
     withHealthSession: async (target, context, use) => (await engine()).withHealthSession(target, context, use),
-    // Optional members: present on the lazy engine, refused on first use when the loaded engine lacks them.
     withMaintenanceSession: async (target, context, use) => {
       const loadedEngine = await engine();
       if (!loadedEngine.withMaintenanceSession) throw new Error(`${name} has no maintenance session`);

@@ -35,6 +35,19 @@ export const RESTORE_INPUTS: InputDefinition[] = [
     type: 'boolean',
   },
   {
+    name: 'source-database',
+    description:
+      'MongoDB, a backup of several databases (databases, exclude-databases): the one of them to restore, into the database target-url names.',
+    type: 'string',
+  },
+  {
+    name: 'all-databases',
+    description:
+      'MongoDB, a backup of several databases: restore every one of them, each under its own name on the target-url server.',
+    default: 'false',
+    type: 'boolean',
+  },
+  {
     name: 'jobs',
     description: 'pg_restore parallel jobs (default: the cores, 2 to 8).',
     type: 'integer',

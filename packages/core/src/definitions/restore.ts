@@ -37,6 +37,7 @@ export const restoreDefinition: ActionDefinition = {
     const reader = new InputReader(inputs, raw, context.env);
     const safetyTo = reader.optional('safety-backup-to');
     if (safetyTo) parseLocation(safetyTo, 'safety-backup-to'); // a malformed one fails now, not after the download
+    const sourceDatabase = reader.optional('source-database');
     const result = await restore({
       ...(await readRestoreInputs(reader, context)),
       clean: reader.boolean('clean') || reader.boolean('force'),
@@ -44,6 +45,10 @@ export const restoreDefinition: ActionDefinition = {
       ...(safetyTo ? { safetyBackupTo: safetyTo } : {}),
       noOwner: reader.boolean('no-owner'),
       preserveUuids: reader.boolean('preserve-uuids'),
+      choice: {
+        ...(sourceDatabase !== undefined ? { sourceDatabase } : {}),
+        allDatabases: reader.boolean('all-databases'),
+      },
     });
     const failure = restoreChecksFailure(result);
     return {

@@ -6,7 +6,9 @@ import {
   FULL_SCOPE,
   type DatabaseEngine,
   type DatabaseTarget,
+  type DumpScope,
   type EngineContext,
+  type RestoreChoice,
   type RestoreTargetSession,
 } from '../databases/engine.js';
 import { SAFETY_BACKUP_PREFIX } from '../manifest/layout.js';
@@ -29,6 +31,8 @@ export interface RestoreOptions extends BackupSelection {
   noOwner: boolean;
   /** MongoDB only: collections keep the UUIDs they had at backup time. */
   preserveUuids?: boolean;
+  /** MongoDB, a backup of several databases: the one restored into the target's database, or all (RestoreChoice). */
+  choice?: RestoreChoice;
   jobs?: number;
   pgBinDir?: string;
   env: NodeJS.ProcessEnv;
@@ -53,17 +57,19 @@ export interface RestoreResult {
  * A real recovery: restores a backup into an existing database. A database that already holds tables is only
  * overwritten with clean: true (docs/architecture.md invariant 6), and by default after a safety backup of it.
  */
-export async function restore(options: RestoreOptions): Promise<RestoreResult> {
-  const { log, secrets } = options;
-  const { storage, manifest } = await selectBackup(options, secrets);
-  if (options.preserveUuids && manifest.engine !== 'mongodb') {
+export async function restore(given: RestoreOptions): Promise<RestoreResult> {
+  const { storage, manifest } = await selectBackup(given, given.secrets);
+  if (given.preserveUuids && manifest.engine !== 'mongodb') {
     throw invalidInput(
       'preserve-uuids',
       `applies to MongoDB backups, and backup ${manifest.backupId} is a PostgreSQL one`,
       'preserve-uuids only with a MongoDB backup (PostgreSQL tables have no UUIDs to keep)',
     );
   }
-  const engine = engineForBackup(manifest, options.target);
+  const engine = engineForBackup(manifest, given.target);
+  // The databases the backup goes into: a backup of several databases needs the user's choice (before any download).
+  const options = { ...given, target: await restoreTarget(engine, manifest, given) };
+  const { log } = options;
   const context: EngineContext = { log, ...(options.signal ? { signal: options.signal } : {}) };
   /** Whether the target has been changed (emptied, or pg_restore started): what a cancel leaves depends on it. */
   let changed = false;
@@ -89,11 +95,14 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
     try {
       // The download may have taken hours: look at the target again, on a fresh session. Each step has its own
       // session, so none sits idle through a safety backup or a long pg_restore (idle_session_timeout, NAT timeouts).
-      const existing = await engine.withRestoreTarget(options.target, context, (session) =>
-        refuseUnlessClean(session, engine, options),
-      );
+      const { existing, scope } = await engine.withRestoreTarget(options.target, context, async (session) => {
+        const existing = await refuseUnlessClean(session, engine, options);
+        return { existing, scope: existing > 0 ? await session.safetyScope?.() : undefined };
+      });
       const safetyBackup =
-        existing > 0 && options.safetyBackup ? await takeSafetyBackup(options, manifest, engine) : undefined;
+        existing > 0 && options.safetyBackup
+          ? await takeSafetyBackup(options, manifest, engine, scope ?? FULL_SCOPE)
+          : undefined;
       if (options.signal?.aborted) throw cancelled();
       if (existing > 0) {
         log.info(`Emptying ${engine.describe(options.target)} (clean: true)`);
@@ -143,6 +152,23 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
     if (options.signal?.aborted && !changed) throw cancelled(`${engine.describe(options.target)} was not changed.`);
     throw error;
   }
+}
+
+/** The target a backup is restored into: the engine's, given the user's choice among the backup's databases. */
+async function restoreTarget(
+  engine: DatabaseEngine,
+  manifest: BackupManifest,
+  options: RestoreOptions,
+): Promise<DatabaseTarget> {
+  const choice = options.choice ?? {};
+  if (engine.restoreTarget) return engine.restoreTarget(options.target, manifest, choice);
+  const input = choice.sourceDatabase !== undefined ? 'source-database' : choice.allDatabases ? 'all-databases' : '';
+  if (!input) return options.target;
+  throw invalidInput(
+    input,
+    `applies to MongoDB backups of several databases, and backup ${manifest.backupId} is a ${engine.name} one`,
+    `no ${input}: the backup is restored into the database target-url names`,
+  );
 }
 
 /** What each engine counts as the target's user objects (its restore target's userObjects). */
@@ -198,6 +224,7 @@ async function takeSafetyBackup(
   options: RestoreOptions,
   manifest: BackupManifest,
   engine: DatabaseEngine,
+  scope: DumpScope,
 ): Promise<BackupResult> {
   const { log } = options;
   log.info(`Taking a safety backup of ${engine.describe(options.target)} before restoring over it`);
@@ -219,7 +246,7 @@ async function takeSafetyBackup(
     ...(options.decryption.identities.length === 0 && options.decryption.passphrase
       ? { passphrase: options.decryption.passphrase }
       : {}),
-    scope: FULL_SCOPE,
+    scope,
     pgDumpArgs: [],
     ...(options.pgBinDir ? { pgBinDir: options.pgBinDir } : {}),
     exactCountMaxBytes: 0,

@@ -41,58 +41,77 @@ export interface LoadOptions {
   preserveUuids?: boolean;
   /** Called once the collections are loaded, before the oplog is replayed (the counts the archive gives hold then). */
   beforeOplog?: () => Promise<void>;
+  /**
+   * An archive of several databases: the database each of its databases is loaded into (keyed by the archive's
+   * name); those not named are skipped. Without it, the archive holds one database, loaded into `db`.
+   */
+  databases?: ReadonlyMap<string, Db>;
 }
 
 /**
  * Loads a mongodump archive file into `db`, whatever database its namespaces name (restore under another name,
- * as mongorestore --nsFrom/--nsTo): the archive is read twice, first to check it end to end (every CRC, nothing
- * truncated) so a damaged one restores nothing, then to create each collection and view with its options, insert
- * its documents as the archive's raw bytes, and build its indexes once the data is in (faster, as mongorestore).
- * With `preserveUuids`, each collection gets the UUID the archive's metadata gives it (mongorestore --preserveUUID).
+ * as mongorestore --nsFrom/--nsTo), or each of its databases into the one `options.databases` gives: the archive is
+ * read twice, first to check it end to end (every CRC, nothing truncated) so a damaged one restores nothing, then to
+ * create each collection and view with its options, insert its documents as the archive's raw bytes, and build its
+ * indexes once the data is in (faster, as mongorestore). With `preserveUuids`, each collection gets the UUID the
+ * archive's metadata gives it (mongorestore --preserveUUID).
  */
 export async function loadArchive(path: string, db: Db, options: LoadOptions = {}): Promise<LoadedArchive> {
   const { signal } = options;
   const contents = await readArchive(createReadStream(path));
-  refuseSeveralDatabases(contents);
+  const into = options.databases ? (archiveDb: string) => options.databases!.get(archiveDb) : () => db;
+  if (options.databases) refuseOplogOfSeveral(contents);
+  else refuseSeveralDatabases(contents);
   if (signal?.aborted) throw cancelled();
 
-  const parser = new PendingParser();
-  const created = new Set<string>();
-  const metadata = new Map<string, CollectionMetadata>();
+  const parser = new PendingParser((archiveDb) => into(archiveDb) !== undefined);
+  let collections = 0;
+  /** Each target database's collections and their metadata (their indexes are built last). */
+  const metadata = new Map<Db, Map<string, CollectionMetadata>>();
   let documents = 0;
-  const replay = contents.oplog ? new OplogReplay(db, contents, metadata, options) : undefined;
+  const insert = async (batch: Batch) => {
+    await insertRawDocuments(into(batch.db)!, batch.collection, batch.documents);
+    documents += batch.documents.length;
+  };
+  const replay = contents.oplog ? new OplogReplay(db, contents, metadataOf(metadata, db), options) : undefined;
   for await (const chunk of createReadStream(path)) {
     if (signal?.aborted) throw cancelled();
     parser.write(chunk as Buffer);
     for (const entry of parser.takePrelude()) {
-      if (isOplogNamespace(entry)) continue;
+      const target = into(entry.db);
+      if (isOplogNamespace(entry) || !target) continue;
       const meta = parseMetadataJson(entry.metadata);
-      if (meta) metadata.set(entry.collection, meta);
-      await createCollection(db, entry.collection, meta, options.preserveUuids === true);
-      created.add(entry.collection);
+      if (meta) metadataOf(metadata, target).set(entry.collection, meta);
+      await createCollection(target, entry.collection, meta, options.preserveUuids === true);
+      collections++;
     }
     for (const batch of parser.takeBatches()) {
       if (signal?.aborted) throw cancelled();
-      await insertRawDocuments(db, batch.collection, batch.documents);
-      documents += batch.documents.length;
+      await insert(batch);
     }
     // The oplog comes after every collection's data (the reader makes sure): replayed once they are all in.
     for (const entry of parser.takeOplog()) await replay!.apply(entry);
   }
-  for (const batch of parser.end()) {
-    await insertRawDocuments(db, batch.collection, batch.documents);
-    documents += batch.documents.length;
-  }
+  for (const batch of parser.end()) await insert(batch);
   for (const entry of parser.takeOplog()) await replay!.apply(entry);
   // Indexes after the replay, as mongorestore: the copy is only consistent once the oplog has been applied. Those
   // of the catalog as the replay's commands left it: not a dropped collection's (building them would create it
   // again), nor a dropped index, but an index created during the dump.
-  for (const [collection, meta] of replay?.catalog?.collections ?? metadata) {
-    if (signal?.aborted) throw cancelled();
-    await createIndexes(db, collection, meta.indexes);
+  const indexed = replay?.catalog ? new Map([[db, replay.catalog.collections]]) : metadata;
+  for (const [target, catalog] of indexed) {
+    for (const [collection, meta] of catalog) {
+      if (signal?.aborted) throw cancelled();
+      await createIndexes(target, collection, meta.indexes);
+    }
   }
   const oplog = await replay?.finish();
-  return { collections: created.size, documents, ...(oplog ? { oplog } : {}) };
+  return { collections, documents, ...(oplog ? { oplog } : {}) };
+}
+
+function metadataOf(metadata: Map<Db, Map<string, CollectionMetadata>>, db: Db): Map<string, CollectionMetadata> {
+  const of = metadata.get(db) ?? new Map<string, CollectionMetadata>();
+  metadata.set(db, of);
+  return of;
 }
 
 /**
@@ -145,6 +164,7 @@ class OplogReplay {
 
 /** A collection's documents, in archive order, waiting to be inserted. */
 interface Batch {
+  db: string;
   collection: string;
   documents: Uint8Array[];
   bytes: number;
@@ -155,7 +175,10 @@ class PendingParser {
   private prelude: PreludeEntry[] = [];
   private oplog: Uint8Array[] = [];
   private readonly full: Batch[] = [];
+  /** Open batches by db and collection. */
   private readonly open = new Map<string, Batch>();
+  /** `wanted`: whether a database's documents are loaded (the others are not kept). */
+  constructor(private readonly wanted: (db: string) => boolean) {}
   private readonly parser = new ArchiveParser({
     prelude: (_header, entries) => {
       this.prelude = [...entries];
@@ -163,24 +186,27 @@ class PendingParser {
     document: (db, collection, bson) => {
       // The parser's bytes are valid only during the call.
       if (isOplogNamespace({ db, collection })) return void this.oplog.push(Buffer.from(bson));
-      let batch = this.open.get(collection);
+      if (!this.wanted(db)) return;
+      const key = `${db}.${collection}`;
+      let batch = this.open.get(key);
       if (!batch) {
-        batch = { collection, documents: [], bytes: 0 };
-        this.open.set(collection, batch);
+        batch = { db, collection, documents: [], bytes: 0 };
+        this.open.set(key, batch);
       }
       // The parser's bytes are valid only during the call.
       batch.documents.push(Buffer.from(bson));
       batch.bytes += bson.length;
       if (batch.bytes >= BATCH_BYTES || batch.documents.length >= BATCH_DOCUMENTS) {
         this.full.push(batch);
-        this.open.delete(collection);
+        this.open.delete(key);
       }
     },
     namespaceEnd: (ns) => {
       if (isOplogNamespace(ns)) return;
-      const batch = this.open.get(ns.collection);
+      const key = `${ns.db}.${ns.collection}`;
+      const batch = this.open.get(key);
       if (batch) this.full.push(batch);
-      this.open.delete(ns.collection);
+      this.open.delete(key);
     },
   });
 
@@ -211,7 +237,10 @@ class PendingParser {
   }
 }
 
-/** A dbops archive holds one database; a whole-server mongodump would mix several into one. */
+/**
+ * An archive loaded into one database holds one (a backup of several goes through `databases`); a whole-server
+ * mongodump would mix several into one.
+ */
 function refuseSeveralDatabases(contents: ArchiveContents): void {
   const databases = [...new Set(contents.namespaces.map((ns) => ns.db))];
   if (databases.length <= 1) return;
@@ -219,6 +248,18 @@ function refuseSeveralDatabases(contents: ArchiveContents): void {
     'RESTORE_FAILED',
     `The archive holds ${databases.length} databases (${databases.slice(0, 5).join(', ')}); dbops restores one`,
     { hint: 'Restore it with mongorestore --archive --nsInclude=DATABASE.* instead.' },
+  );
+}
+
+/** The oplog replay follows one database: an archive of several with an oplog (mongodump --oplog) is not replayed. */
+function refuseOplogOfSeveral(contents: ArchiveContents): void {
+  if (!contents.oplog) return;
+  throw new DbopsError(
+    'RESTORE_FAILED',
+    'The archive holds several databases and an oplog; dbops replays the oplog of one database only',
+    {
+      hint: 'Restore it with mongorestore --archive --oplogReplay.',
+    },
   );
 }
 

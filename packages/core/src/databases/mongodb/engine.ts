@@ -3,7 +3,8 @@ import { withMongoClient } from './connection.js';
 import { withMongoDumpSource } from './dump-source.js';
 import { withMongoHealthSession } from './health-session.js';
 import { withMongoMaintenanceSession } from './maintenance-session.js';
-import { checkRestoredDatabase } from './restore-checks.js';
+import { checkRestoredCopies } from './restore-checks.js';
+import { chooseRestoreDatabases } from './restore-databases.js';
 import { withMongoRestoreTarget } from './restore-target.js';
 import { mongoRestorer } from './restorer.js';
 import { openMongoScratchServer } from './scratch-server.js';
@@ -29,11 +30,15 @@ export const mongoEngine: DatabaseEngine = {
   withRestoreTarget: (target, context, use) => withMongoRestoreTarget(asMongoTarget(target), context, use),
   // No client program: the restorer is dbops itself, for any server version.
   findRestorer: async (_server, manifest) => mongoRestorer(manifest),
+  restoreTarget: async (target, manifest, choice) => chooseRestoreDatabases(asMongoTarget(target), manifest, choice),
   checkRestored: (into, manifest, userChecks, context, tombstones) => {
     const target = asMongoTarget(into);
-    return withMongoClient(target, context, (client) =>
-      checkRestoredDatabase(client.db(target.database), manifest, userChecks, tombstones),
-    );
+    return withMongoClient(target, context, (client) => {
+      const copies = target.databases
+        ? target.databases.map(({ from, to }) => ({ db: client.db(to), from }))
+        : [{ db: client.db(target.database) }];
+      return checkRestoredCopies(copies, manifest, userChecks, tombstones);
+    });
   },
   readTombstones: (target, context) => {
     const mongo = asMongoTarget(target);

@@ -8,7 +8,7 @@ import { indexSummary } from './dump-source.js';
 import { mongoFingerprint } from './fingerprint.js';
 import { isPipelineCheck } from '../../restore/pipeline-checks.js';
 import { runPipelineChecks } from './pipeline-checks.js';
-import { readInventory, type CollectionInventory } from './inventory.js';
+import { qualifiedName, readInventory, type CollectionInventory } from './inventory.js';
 
 // What a restore is checked by in a restored MongoDB database: collections and their document counts, indexes,
 // the fingerprint of collections, options, validators, views and index specifications. After an oplog replay
@@ -26,7 +26,13 @@ interface ExpectedCatalog {
   dumped: boolean;
 }
 
-function expectedCatalog(manifest: BackupManifest, afterReplay: boolean): ExpectedCatalog {
+/** Which checks apply: after an oplog replay; the databases restored of a backup of several (absent: all). */
+export interface CheckScope {
+  afterReplay?: boolean;
+  databases?: readonly string[];
+}
+
+function expectedCatalog(manifest: BackupManifest, { afterReplay = false, databases }: CheckScope): ExpectedCatalog {
   const atEnd = afterReplay ? manifest.mongodb?.oplog?.atEnd : undefined;
   if (atEnd) {
     const commands = manifest.mongodb?.oplog?.commands?.length ?? 0;
@@ -34,29 +40,36 @@ function expectedCatalog(manifest: BackupManifest, afterReplay: boolean): Expect
     return { collections: atEnd.collections, fingerprint: atEnd.schemaFingerprint, as, dumped: false };
   }
   // After an oplog replay, a collection dropped during the dump is gone again, as it was at the dump's end.
-  const collections = (manifest.mongodb?.collections ?? []).filter((c) => !(afterReplay && c.droppedDuringBackup));
+  const collections = (manifest.mongodb?.collections ?? []).filter(
+    (c) =>
+      !(afterReplay && c.droppedDuringBackup) &&
+      (databases === undefined || (c.database !== undefined && databases.includes(c.database))),
+  );
   return { collections, fingerprint: manifest.schemaFingerprint, as: 'in the backup', dumped: true };
 }
 
-/** Every collection and view of the manifest is there, each collection with the documents the archive held. */
+/**
+ * Every collection and view of the manifest is there, each collection with the documents the archive held. In a
+ * backup of several databases, `restored` names each collection's database as the backup does, and so do the details.
+ */
 export function checkCollections(
   restored: CollectionInventory[],
   manifest: BackupManifest,
-  options: { afterReplay?: boolean } = {},
+  options: CheckScope = {},
 ): { checks: CheckResult[]; rows: number } {
-  const expected = expectedCatalog(manifest, options.afterReplay === true).collections;
-  const byName = new Map(restored.map((c) => [c.name, c]));
-  const missing = expected.filter((c) => !byName.has(c.name)).map((c) => c.name);
+  const expected = expectedCatalog(manifest, options).collections;
+  const byName = new Map(restored.map((c) => [qualifiedName(c), c]));
+  const missing = expected.filter((c) => !byName.has(qualifiedName(c))).map(qualifiedName);
   const counts: string[] = [];
   let rows = 0;
   let counted = 0;
   for (const c of expected) {
-    const here = byName.get(c.name);
+    const here = byName.get(qualifiedName(c));
     if (!here || c.type === 'view') continue;
     counted++;
     rows += here.documents;
     if (here.documents !== c.documents && c.documents !== undefined)
-      counts.push(`${c.name}: ${here.documents} documents, backup had ${c.documents}`);
+      counts.push(`${qualifiedName(c)}: ${here.documents} documents, backup had ${c.documents}`);
   }
   const checks: CheckResult[] = [
     {
@@ -83,19 +96,20 @@ export function checkCollections(
 export function checkIndexes(
   restored: CollectionInventory[],
   manifest: BackupManifest,
-  options: { afterReplay?: boolean } = {},
+  options: CheckScope = {},
 ): CheckResult {
-  const expected = expectedCatalog(manifest, options.afterReplay === true);
-  const byName = new Map(restored.map((c) => [c.name, c]));
+  const expected = expectedCatalog(manifest, options);
+  const byName = new Map(restored.map((c) => [qualifiedName(c), c]));
   const differ: string[] = [];
   let total = 0;
   for (const c of expected.collections) {
-    const here = byName.get(c.name);
+    const here = byName.get(qualifiedName(c));
     if (!here) continue;
     total += c.indexes.length;
     const want = listed(c.indexes);
     const have = listed(here.metadata.indexes.map(indexSummary));
-    if (want !== have) differ.push(`${c.name}: ${have} (${expected.dumped ? 'backup' : "at the dump's end"}: ${want})`);
+    if (want !== have)
+      differ.push(`${qualifiedName(c)}: ${have} (${expected.dumped ? 'backup' : "at the dump's end"}: ${want})`);
   }
   return {
     name: 'indexes',
@@ -108,9 +122,9 @@ export function checkIndexes(
 export function checkFingerprint(
   restored: CollectionInventory[],
   manifest: BackupManifest,
-  options: { afterReplay?: boolean } = {},
+  options: CheckScope = {},
 ): CheckResult {
-  const expected = expectedCatalog(manifest, options.afterReplay === true);
+  const expected = expectedCatalog(manifest, options);
   const fingerprint = mongoFingerprint(restored);
   const recorded = expected.fingerprint;
   const differences = (Object.keys(recorded.parts) as FingerprintPart[]).filter(
@@ -122,43 +136,90 @@ export function checkFingerprint(
   return { name: 'schema fingerprint', passed: false, detail: `differs in ${differences.join(', ')}${after}` };
 }
 
+/** A restored database and, in a backup of several, its name there (undefined: the backup's one database). */
+export interface RestoredCopy {
+  db: Db;
+  from?: string;
+}
+
 /**
  * The user's checks: pipeline checks (pipeline-checks.ts) run; a SQL check (restore/checks.ts), which MongoDB
- * cannot run, is reported failed rather than passed unrun.
+ * cannot run, is reported failed rather than passed unrun. In a backup of several databases a check names its
+ * collection as database.collection, the database as the backup names it.
  */
-export async function runUserChecks(db: Db, checks: UserCheck[]): Promise<CheckResult[]> {
+export async function runUserChecks(copies: RestoredCopy[], checks: UserCheck[]): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const check of checks) {
-    if (isPipelineCheck(check)) results.push(...(await runPipelineChecks(db, [check])));
-    else
+    if (!isPipelineCheck(check)) {
       results.push({
         name: check.name,
         passed: false,
         detail: 'not run: a SQL check, which a MongoDB database cannot run (write MongoDB checks as pipelines)',
       });
+      continue;
+    }
+    const copy = copies.length === 1 && copies[0]!.from === undefined ? copies[0] : copyOf(copies, check.collection);
+    if (!copy) {
+      const names = copies.map((c) => c.from).join(', ');
+      results.push({
+        name: check.name,
+        passed: false,
+        detail: `not run: its collection ${check.collection} names none of the databases restored (${names}); write it as DATABASE.COLLECTION`,
+      });
+      continue;
+    }
+    const collection = copy.from === undefined ? check.collection : check.collection.slice(copy.from.length + 1);
+    results.push(...(await runPipelineChecks(copy.db, [{ ...check, collection }])));
   }
   return results;
 }
 
+/** The copy whose database begins `collection` (database.collection): the longest such name, as names hold dots. */
+function copyOf(copies: RestoredCopy[], collection: string): RestoredCopy | undefined {
+  return copies
+    .filter((c) => c.from !== undefined && collection.startsWith(`${c.from}.`))
+    .sort((a, b) => b.from!.length - a.from!.length)[0];
+}
+
 /** All of the above on a restored database. */
-export async function checkRestoredDatabase(
+export function checkRestoredDatabase(
   db: Db,
   manifest: BackupManifest,
   userChecks: UserCheck[],
   /** Erased documents to look for; without them, the copy's own tombstones when it has them. */
   tombstones?: TombstoneSet,
 ): Promise<{ checks: CheckResult[]; rows: number }> {
-  const restored = await readInventory(db, FULL_SCOPE);
-  const afterReplay = replaysOplog(manifest);
-  const collections = checkCollections(restored, manifest, { afterReplay });
-  const erased = await checkMongoTombstones(db, manifest, tombstones);
+  return checkRestoredCopies([{ db }], manifest, userChecks, tombstones);
+}
+
+/**
+ * All of the above on the restored databases of a backup: its one, or those of a backup of several, each
+ * collection compared with the manifest's of its database. The fingerprint covers all of a backup's databases:
+ * compared when all were restored.
+ */
+export async function checkRestoredCopies(
+  copies: RestoredCopy[],
+  manifest: BackupManifest,
+  userChecks: UserCheck[],
+  tombstones?: TombstoneSet,
+): Promise<{ checks: CheckResult[]; rows: number }> {
+  const restored: CollectionInventory[] = [];
+  for (const { db, from } of copies) {
+    const inventory = await readInventory(db, FULL_SCOPE, { severalDatabases: from !== undefined });
+    restored.push(...(from === undefined ? inventory : inventory.map((c) => ({ ...c, database: from }))));
+  }
+  const databases = copies.flatMap((c) => (c.from === undefined ? [] : [c.from]));
+  const scope: CheckScope = { afterReplay: replaysOplog(manifest), ...(databases.length > 0 ? { databases } : {}) };
+  const whole = databases.length === (manifest.mongodb?.databases?.length ?? 0);
+  const collections = checkCollections(restored, manifest, scope);
+  const erased = await checkMongoTombstones(copies, manifest, tombstones);
   return {
     checks: [
       ...collections.checks,
-      checkIndexes(restored, manifest, { afterReplay }),
-      checkFingerprint(restored, manifest, { afterReplay }),
+      checkIndexes(restored, manifest, scope),
+      ...(whole ? [checkFingerprint(restored, manifest, scope)] : []),
       ...(erased ? [erased] : []),
-      ...(await runUserChecks(db, userChecks)),
+      ...(await runUserChecks(copies, userChecks)),
     ],
     rows: collections.rows,
   };

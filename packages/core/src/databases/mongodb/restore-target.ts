@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
-import type { EngineContext, RestoreTargetSession } from '../engine.js';
+import { FULL_SCOPE, type EngineContext, type RestoreTargetSession } from '../engine.js';
 import { withMongoClient } from './connection.js';
+import { restoredDatabases } from './restore-databases.js';
 import { describeMongoServer } from './server.js';
 import type { MongoTarget } from './target.js';
 
@@ -11,9 +12,10 @@ async function userCollections(db: Db): Promise<string[]> {
 }
 
 /**
- * dbops restore's session on the target database. Any collection or view in it needs clean (invariant 6); clean
- * drops them one by one (MongoDB has no transaction over drops: a cancel may leave some), and the safety backup
- * taken before is the way back. Any server fits a backup: a MongoDB database has no encoding or locale of its own.
+ * dbops restore's session on the target database, or on each database a backup of several is restored into
+ * (restore-databases.ts). Any collection or view in them needs clean (invariant 6); clean drops them one by one
+ * (MongoDB has no transaction over drops: a cancel may leave some), and the safety backup taken before (of each
+ * such database) is the way back. Any server fits a backup: a MongoDB database has no encoding or locale of its own.
  */
 export async function withMongoRestoreTarget<T>(
   target: MongoTarget,
@@ -21,14 +23,26 @@ export async function withMongoRestoreTarget<T>(
   use: (session: RestoreTargetSession) => Promise<T>,
 ): Promise<T> {
   return withMongoClient(target, context, (client) => {
-    const db = client.db(target.database);
+    const dbs = restoredDatabases(target).map(({ to }) => client.db(to));
+    const holding = async () => {
+      const found: Array<{ db: Db; collections: string[] }> = [];
+      for (const db of dbs) found.push({ db, collections: await userCollections(db) });
+      return found.filter((d) => d.collections.length > 0);
+    };
     return use({
       server: () => describeMongoServer(client),
-      userObjects: async () => (await userCollections(db)).length,
+      userObjects: async () => (await holding()).reduce((n, d) => n + d.collections.length, 0),
       checkFits: async () => undefined,
       async clear() {
-        for (const name of await userCollections(db)) await db.collection(name).drop();
+        for (const { db, collections } of await holding()) {
+          for (const name of collections) await db.collection(name).drop();
+        }
       },
+      ...(target.databases
+        ? {
+            safetyScope: async () => ({ ...FULL_SCOPE, databases: (await holding()).map((d) => d.db.databaseName) }),
+          }
+        : {}),
     });
   });
 }

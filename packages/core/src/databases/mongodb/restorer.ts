@@ -10,11 +10,13 @@ import { withMongoClient } from './connection.js';
 import { readInventory, type CollectionInventory } from './inventory.js';
 import { formatOplogTime } from './oplog-selection.js';
 import { checkCollections } from './restore-checks.js';
-import { asMongoTarget, describeMongoTarget } from './target.js';
+import { refusePointInTimeDatabases } from './restore-databases.js';
+import { asMongoTarget, describeMongoTarget, type MongoTarget, type RestoredDatabase } from './target.js';
 
 /**
  * The restorer of MongoDB backups: dbops itself, with the driver (archive-loader.ts). mongorestore is not needed,
- * and the archive's documents reach the server as the bytes that were dumped.
+ * and the archive's documents reach the server as the bytes that were dumped. A backup of several databases loads
+ * each into the database the target maps it to (restore-databases.ts).
  */
 export function mongoRestorer(manifest: BackupManifest): Restorer {
   if (manifest.object.format !== 'mongodump-archive') {
@@ -24,7 +26,7 @@ export function mongoRestorer(manifest: BackupManifest): Restorer {
       { hint: 'Restore a backup made by dbops from a mongodb:// URL.' },
     );
   }
-  refuseSeveralDatabases(manifest);
+  refusePointInTimeDatabases(manifest);
   return {
     program: 'dbops (in-process)',
     version: DBOPS_VERSION,
@@ -32,9 +34,11 @@ export function mongoRestorer(manifest: BackupManifest): Restorer {
       const into = asMongoTarget(target);
       const started = Date.now();
       const checks: CheckResult[] = [];
+      const databases = severalDatabases(manifest, into);
       const loaded = await withMongoClient(into, options, (client) => {
         const db = client.db(into.database);
         return loadArchive(archivePath, db, {
+          ...(databases ? { databases: new Map(databases.map(({ from, to }) => [from, client.db(to)])) } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
           preserveUuids: options.preserveUuids === true,
           // The manifest's counts are the collections as the dump read them: they hold before the replay, not after.
@@ -64,28 +68,23 @@ export function mongoRestorer(manifest: BackupManifest): Restorer {
 }
 
 /**
+ * The databases of a backup of several and where each goes: the target says (restore-databases.ts, restore-test's
+ * scratch server or restore's choice); undefined for a backup of one database.
+ */
+function severalDatabases(manifest: BackupManifest, into: MongoTarget): readonly RestoredDatabase[] | undefined {
+  if (!manifest.mongodb?.databases) return undefined;
+  if (!into.databases) {
+    throw new DbopsError('INTERNAL', `Backup ${manifest.backupId} holds several databases, and the target maps none`, {
+      hint: 'This is a bug in dbops; please report it.',
+    });
+  }
+  return into.databases;
+}
+
+/**
  * The document counts of a point-in-time restore, taken after the collections are loaded and before the oplog is
  * replayed: then each collection holds what the archive holds, and the manifest's counts apply.
  */
-/**
- * dbops restores one database into one target; a backup of several (databases, exclude-databases) is refused before
- * anything is downloaded or written, naming what restores it: mongorestore, which reads the archive as is.
- */
-function refuseSeveralDatabases(manifest: BackupManifest): void {
-  const databases = manifest.mongodb?.databases;
-  if (!databases) return;
-  throw new DbopsError(
-    'INVALID_INPUT',
-    `Backup ${manifest.backupId} holds ${databases.length} databases (${databases.join(', ')}); dbops restore and restore-test take a backup of one database`,
-    {
-      hint:
-        `Restore it with mongorestore, each database under its own name: download the object, then ` +
-        `zstd -d -c OBJECT | mongorestore --uri=URL --archive (add --nsInclude='DB.*' for one database, ` +
-        `--nsFrom='DB.*' --nsTo='OTHER.*' to rename it).`,
-    },
-  );
-}
-
 export function countsBeforeReplay(restored: CollectionInventory[], manifest: BackupManifest): CheckResult {
   const counts = checkCollections(restored, manifest).checks.find((c) => c.name === 'document counts (exact)');
   return {

@@ -3,6 +3,7 @@ import type { MongoClient } from 'mongodb';
 import { DbopsError } from '../../errors.js';
 import type { EngineContext, ScratchServer } from '../engine.js';
 import { openMongoClient } from './connection.js';
+import { scratchDatabases } from './restore-databases.js';
 import { describeMongoServer } from './server.js';
 import { describeMongoTarget, type MongoTarget } from './target.js';
 
@@ -21,29 +22,43 @@ export function scratchDatabaseName(backupId: string): string {
 /**
  * restore-test's session on the target server. MongoDB creates a database on its first write, so "creating" one
  * is refusing a name that exists and returning a target for it; the target keeps the URL (and so its
- * authentication database) and changes only the database the session works in.
+ * authentication database) and changes only the database the session works in. A backup of several databases gets
+ * a scratch database for each (restore-databases.ts), all refused when one exists and all dropped with the scratch.
  */
 export async function openMongoScratchServer(target: MongoTarget, context: EngineContext): Promise<ScratchServer> {
   const session = await openMongoClient(target, context);
+  /** The scratch databases of each scratch name (several for a backup of several databases). */
+  const created = new Map<string, string[]>();
   try {
     const server = await describeMongoServer(session.client);
     return {
       server,
       scratchName: scratchDatabaseName,
-      async createDatabase(name) {
-        if (await databaseExists(session.client, name)) {
+      async createDatabase(name, manifest) {
+        const several = manifest.mongodb?.databases;
+        const databases = several ? scratchDatabases(name, several) : undefined;
+        const names = databases?.map((d) => d.to) ?? [name];
+        const existing = await existingDatabases(session.client);
+        const taken = names.find((n) => existing.has(n));
+        if (taken) {
           throw new DbopsError(
             'UNSAFE_TARGET',
-            `The scratch database ${name} already exists on ${describeMongoTarget(target)}`,
+            `The scratch database ${taken} already exists on ${describeMongoTarget(target)}`,
             { input: 'target-url', hint: 'Run restore-test again: the next scratch name differs.' },
           );
         }
-        const into: MongoTarget = { ...target, database: name };
+        created.set(name, names);
+        if (databases) {
+          context.log.info(
+            `Scratch databases of the backup's ${databases.length}: ${databases.map((d) => `${d.from} → ${d.to}`).join(', ')}`,
+          );
+        }
+        const into: MongoTarget = { ...target, database: name, ...(databases ? { databases } : {}) };
         return into;
       },
       prepareForArchive: async () => undefined,
       dropDatabase: async (name) => {
-        await session.client.db(name).dropDatabase();
+        for (const db of created.get(name) ?? [name]) await session.client.db(db).dropDatabase();
       },
       close: session.close,
     };
@@ -53,7 +68,7 @@ export async function openMongoScratchServer(target: MongoTarget, context: Engin
   }
 }
 
-async function databaseExists(client: MongoClient, name: string): Promise<boolean> {
+async function existingDatabases(client: MongoClient): Promise<Set<string>> {
   const { databases } = await client.db('admin').admin().listDatabases({ nameOnly: true });
-  return databases.some((d) => d.name === name);
+  return new Set(databases.map((d) => d.name));
 }

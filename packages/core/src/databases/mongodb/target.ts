@@ -20,13 +20,27 @@ export interface MongoTarget extends DatabaseTarget {
   /** PEM text of the CA that signs the server certificate. */
   tlsCa?: string;
   urlInput?: string;
+  /**
+   * A restore of a backup of several databases (restore-databases.ts): each of the backup's databases restored, and
+   * the database it goes into. Absent: the backup's one database goes into `database`.
+   */
+  databases?: readonly RestoredDatabase[];
+}
+
+/** One database of a backup of several and the database of the target it is restored into. */
+export interface RestoredDatabase {
+  /** Its name in the backup. */
+  from: string;
+  to: string;
 }
 
 /** "user@host:port/database", for people; never the password. */
 export function describeMongoTarget(target: MongoTarget): string {
   const user = target.user ? `${target.user}@` : '';
   const where = target.srv ? target.host : `${target.host}:${target.port}`;
-  return `${user}${where}/${target.database}`;
+  const several = target.databases && target.databases.length > 1;
+  if (several) return `${user}${where} (databases ${target.databases!.map((d) => d.to).join(', ')})`;
+  return `${user}${where}/${target.databases?.[0]?.to ?? target.database}`;
 }
 
 /** The MongoDB target behind a DatabaseTarget the operations hand over (engineFor chose this engine by it). */

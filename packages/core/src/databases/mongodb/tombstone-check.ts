@@ -18,6 +18,7 @@ import type { BackupManifest } from '../../manifest/manifest.js';
 import type { CheckResult } from '../../restore/checks.js';
 import { tombstoneVerdict } from '../../restore/tombstone-verdict.js';
 import { keyText } from './data-retention-filter.js';
+import { qualifiedName } from './inventory.js';
 import { SALT_COLLECTION, TOMBSTONE_COLLECTION, type Tombstone } from './data-retention-tombstones.js';
 
 /** The database's tombstones, grouped per collection as PostgreSQL's per table; undefined when it has none. */
@@ -43,44 +44,56 @@ export async function readMongoTombstones(db: Db): Promise<TombstoneSet | undefi
 }
 
 /**
- * `tombstones`: given by the caller (tombstones-from); without them, the restored copy's own. Undefined when there
- * is nothing to replay.
+ * `tombstones`: given by the caller (tombstones-from); without them, each restored copy's own. Undefined when there
+ * is nothing to replay. In a backup of several databases each copy is matched with the tombstones of its database.
  */
 export async function checkMongoTombstones(
-  db: Db,
+  copies: ReadonlyArray<{ db: Db; from?: string }>,
   manifest: BackupManifest,
   tombstones?: TombstoneSet,
 ): Promise<CheckResult | undefined> {
-  const set = tombstones ?? (await readMongoTombstones(db));
-  if (!set) return undefined;
   const source = tombstones ? 'tombstones-from' : "the backup's own tombstone collection";
-  const total = set.tables.reduce((n, t) => n + t.hashes.length, 0);
   const readFrom = consistencyPoints(manifest);
   const reappeared: string[] = [];
   const held: string[] = [];
-  const present = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
-  for (const table of set.tables) {
-    if (!present.has(table.name)) continue; // not in this backup: none of its documents can be back
-    const backupTime = readFrom(table.name);
-    // Completion time per hash; NaN (never before anything) while the erasure had not completed.
-    const completedAt = new Map(
-      table.hashes.map((h, i) => {
-        const at = table.completedAt ? table.completedAt[i] : table.erasedAt[i];
-        return [h, at == null ? Number.NaN : Date.parse(at)];
-      }),
-    );
-    let before = 0;
-    let after = 0;
-    for await (const { _id } of db.collection(table.name).find({}, { projection: { _id: 1 } })) {
-      const at = completedAt.get(tombstoneHash(set.salt, table.schema, table.name, keyText(_id)));
-      if (at === undefined) continue;
-      if (at < backupTime) before++;
-      else after++;
+  let total = tombstones ? countHashes(tombstones) : 0;
+  let found = tombstones !== undefined;
+  for (const { db, from } of copies) {
+    const own = tombstones ? undefined : await readMongoTombstones(db);
+    const set = tombstones ?? own;
+    if (!set) continue;
+    found = true;
+    if (own) total += countHashes(own);
+    const present = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+    for (const table of set.tables) {
+      if (from !== undefined && table.schema !== from) continue; // another database's
+      if (!present.has(table.name)) continue; // not in this backup: none of its documents can be back
+      const backupTime = readFrom(table.name, from);
+      // Completion time per hash; NaN (never before anything) while the erasure had not completed.
+      const completedAt = new Map(
+        table.hashes.map((h, i) => {
+          const at = table.completedAt ? table.completedAt[i] : table.erasedAt[i];
+          return [h, at == null ? Number.NaN : Date.parse(at)];
+        }),
+      );
+      let before = 0;
+      let after = 0;
+      for await (const { _id } of db.collection(table.name).find({}, { projection: { _id: 1 } })) {
+        const at = completedAt.get(tombstoneHash(set.salt, table.schema, table.name, keyText(_id)));
+        if (at === undefined) continue;
+        if (at < backupTime) before++;
+        else after++;
+      }
+      if (before > 0) reappeared.push(`${table.schema}.${table.name}: ${before}`);
+      if (after > 0) held.push(`${table.schema}.${table.name}: ${after}`);
     }
-    if (before > 0) reappeared.push(`${table.schema}.${table.name}: ${before}`);
-    if (after > 0) held.push(`${table.schema}.${table.name}: ${after}`);
   }
+  if (!found) return undefined;
   return tombstoneVerdict({ total, source, reappeared, held }, { one: 'document', many: 'documents' });
+}
+
+function countHashes(set: TombstoneSet): number {
+  return set.tables.reduce((n, t) => n + t.hashes.length, 0);
 }
 
 /**
@@ -98,7 +111,7 @@ export function completedAt(stone: Pick<Tombstone, 'erased_at' | 'completed_at'>
  * end); otherwise when the backup began reading the collection, or the backup's start for a manifest that does not
  * say (earlier than any collection's read: a document deleted in between is then not flagged, never flagged wrongly).
  */
-export function consistencyPoints(manifest: BackupManifest): (collection: string) => number {
+export function consistencyPoints(manifest: BackupManifest): (collection: string, database?: string) => number {
   const section = manifest.mongodb;
   const started = Date.parse(manifest.startedAt);
   if (section?.consistency === 'point-in-time' && section.oplog) {
@@ -106,7 +119,9 @@ export function consistencyPoints(manifest: BackupManifest): (collection: string
     return () => end;
   }
   const readStarted = new Map(
-    (section?.collections ?? []).flatMap((c) => (c.readStartedAt ? [[c.name, Date.parse(c.readStartedAt)]] : [])),
+    (section?.collections ?? []).flatMap((c) =>
+      c.readStartedAt ? [[qualifiedName(c), Date.parse(c.readStartedAt)]] : [],
+    ),
   );
-  return (collection) => readStarted.get(collection) ?? started;
+  return (collection, database) => readStarted.get(qualifiedName({ name: collection, database })) ?? started;
 }

@@ -1,5 +1,5 @@
-export const id = 392;
-export const ids = [392,948];
+export const id = 326;
+export const ids = [326,948];
 export const modules = {
 
 /***/ 16459:
@@ -512,7 +512,7 @@ const FULL_SCOPE = { schemas: [], excludeSchemas: [], tables: [], excludeTables:
 
 /***/ }),
 
-/***/ 77977:
+/***/ 2539:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -3220,6 +3220,7 @@ async function collectionTombstones(client, target, maxTimeMS) {
 
 
 
+
 /** The database's tombstones, grouped per collection as PostgreSQL's per table; undefined when it has none. */
 async function readMongoTombstones(db) {
     const salt = (await db.collection(SALT_COLLECTION).findOne({ _id: 'salt' }))?.salt;
@@ -3243,45 +3244,59 @@ async function readMongoTombstones(db) {
     return { salt, tables: [...tables.values()] };
 }
 /**
- * `tombstones`: given by the caller (tombstones-from); without them, the restored copy's own. Undefined when there
- * is nothing to replay.
+ * `tombstones`: given by the caller (tombstones-from); without them, each restored copy's own. Undefined when there
+ * is nothing to replay. In a backup of several databases each copy is matched with the tombstones of its database.
  */
-async function checkMongoTombstones(db, manifest, tombstones) {
-    const set = tombstones ?? (await readMongoTombstones(db));
-    if (!set)
-        return undefined;
+async function checkMongoTombstones(copies, manifest, tombstones) {
     const source = tombstones ? 'tombstones-from' : "the backup's own tombstone collection";
-    const total = set.tables.reduce((n, t) => n + t.hashes.length, 0);
     const readFrom = consistencyPoints(manifest);
     const reappeared = [];
     const held = [];
-    const present = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
-    for (const table of set.tables) {
-        if (!present.has(table.name))
-            continue; // not in this backup: none of its documents can be back
-        const backupTime = readFrom(table.name);
-        // Completion time per hash; NaN (never before anything) while the erasure had not completed.
-        const completedAt = new Map(table.hashes.map((h, i) => {
-            const at = table.completedAt ? table.completedAt[i] : table.erasedAt[i];
-            return [h, at == null ? Number.NaN : Date.parse(at)];
-        }));
-        let before = 0;
-        let after = 0;
-        for await (const { _id } of db.collection(table.name).find({}, { projection: { _id: 1 } })) {
-            const at = completedAt.get((0,data_retention_tombstones/* tombstoneHash */.cX)(set.salt, table.schema, table.name, keyText(_id)));
-            if (at === undefined)
-                continue;
-            if (at < backupTime)
-                before++;
-            else
-                after++;
+    let total = tombstones ? countHashes(tombstones) : 0;
+    let found = tombstones !== undefined;
+    for (const { db, from } of copies) {
+        const own = tombstones ? undefined : await readMongoTombstones(db);
+        const set = tombstones ?? own;
+        if (!set)
+            continue;
+        found = true;
+        if (own)
+            total += countHashes(own);
+        const present = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+        for (const table of set.tables) {
+            if (from !== undefined && table.schema !== from)
+                continue; // another database's
+            if (!present.has(table.name))
+                continue; // not in this backup: none of its documents can be back
+            const backupTime = readFrom(table.name, from);
+            // Completion time per hash; NaN (never before anything) while the erasure had not completed.
+            const completedAt = new Map(table.hashes.map((h, i) => {
+                const at = table.completedAt ? table.completedAt[i] : table.erasedAt[i];
+                return [h, at == null ? Number.NaN : Date.parse(at)];
+            }));
+            let before = 0;
+            let after = 0;
+            for await (const { _id } of db.collection(table.name).find({}, { projection: { _id: 1 } })) {
+                const at = completedAt.get((0,data_retention_tombstones/* tombstoneHash */.cX)(set.salt, table.schema, table.name, keyText(_id)));
+                if (at === undefined)
+                    continue;
+                if (at < backupTime)
+                    before++;
+                else
+                    after++;
+            }
+            if (before > 0)
+                reappeared.push(`${table.schema}.${table.name}: ${before}`);
+            if (after > 0)
+                held.push(`${table.schema}.${table.name}: ${after}`);
         }
-        if (before > 0)
-            reappeared.push(`${table.schema}.${table.name}: ${before}`);
-        if (after > 0)
-            held.push(`${table.schema}.${table.name}: ${after}`);
     }
+    if (!found)
+        return undefined;
     return (0,tombstone_verdict/* tombstoneVerdict */.N)({ total, source, reappeared, held }, { one: 'document', many: 'documents' });
+}
+function countHashes(set) {
+    return set.tables.reduce((n, t) => n + t.hashes.length, 0);
 }
 /**
  * When the tombstone's erasure completed (ISO 8601), or null while it had not. A tombstone written before dbops
@@ -3305,8 +3320,8 @@ function consistencyPoints(manifest) {
         const end = section.oplog.end.t * 1000;
         return () => end;
     }
-    const readStarted = new Map((section?.collections ?? []).flatMap((c) => (c.readStartedAt ? [[c.name, Date.parse(c.readStartedAt)]] : [])));
-    return (collection) => readStarted.get(collection) ?? started;
+    const readStarted = new Map((section?.collections ?? []).flatMap((c) => c.readStartedAt ? [[qualifiedName(c), Date.parse(c.readStartedAt)]] : []));
+    return (collection, database) => readStarted.get(qualifiedName({ name: collection, database })) ?? started;
 }
 //# sourceMappingURL=tombstone-check.js.map
 // EXTERNAL MODULE: ./packages/core/lib/databases/dump-scope.js
@@ -3370,7 +3385,7 @@ function clip(text) {
 
 
 
-function expectedCatalog(manifest, afterReplay) {
+function expectedCatalog(manifest, { afterReplay = false, databases }) {
     const atEnd = afterReplay ? manifest.mongodb?.oplog?.atEnd : undefined;
     if (atEnd) {
         const commands = manifest.mongodb?.oplog?.commands?.length ?? 0;
@@ -3378,25 +3393,29 @@ function expectedCatalog(manifest, afterReplay) {
         return { collections: atEnd.collections, fingerprint: atEnd.schemaFingerprint, as, dumped: false };
     }
     // After an oplog replay, a collection dropped during the dump is gone again, as it was at the dump's end.
-    const collections = (manifest.mongodb?.collections ?? []).filter((c) => !(afterReplay && c.droppedDuringBackup));
+    const collections = (manifest.mongodb?.collections ?? []).filter((c) => !(afterReplay && c.droppedDuringBackup) &&
+        (databases === undefined || (c.database !== undefined && databases.includes(c.database))));
     return { collections, fingerprint: manifest.schemaFingerprint, as: 'in the backup', dumped: true };
 }
-/** Every collection and view of the manifest is there, each collection with the documents the archive held. */
+/**
+ * Every collection and view of the manifest is there, each collection with the documents the archive held. In a
+ * backup of several databases, `restored` names each collection's database as the backup does, and so do the details.
+ */
 function checkCollections(restored, manifest, options = {}) {
-    const expected = expectedCatalog(manifest, options.afterReplay === true).collections;
-    const byName = new Map(restored.map((c) => [c.name, c]));
-    const missing = expected.filter((c) => !byName.has(c.name)).map((c) => c.name);
+    const expected = expectedCatalog(manifest, options).collections;
+    const byName = new Map(restored.map((c) => [qualifiedName(c), c]));
+    const missing = expected.filter((c) => !byName.has(qualifiedName(c))).map(qualifiedName);
     const counts = [];
     let rows = 0;
     let counted = 0;
     for (const c of expected) {
-        const here = byName.get(c.name);
+        const here = byName.get(qualifiedName(c));
         if (!here || c.type === 'view')
             continue;
         counted++;
         rows += here.documents;
         if (here.documents !== c.documents && c.documents !== undefined)
-            counts.push(`${c.name}: ${here.documents} documents, backup had ${c.documents}`);
+            counts.push(`${qualifiedName(c)}: ${here.documents} documents, backup had ${c.documents}`);
     }
     const checks = [
         {
@@ -3419,19 +3438,19 @@ function checkCollections(restored, manifest, options = {}) {
 }
 /** Each collection has the indexes the manifest lists (name, key, uniqueness), and no other. */
 function checkIndexes(restored, manifest, options = {}) {
-    const expected = expectedCatalog(manifest, options.afterReplay === true);
-    const byName = new Map(restored.map((c) => [c.name, c]));
+    const expected = expectedCatalog(manifest, options);
+    const byName = new Map(restored.map((c) => [qualifiedName(c), c]));
     const differ = [];
     let total = 0;
     for (const c of expected.collections) {
-        const here = byName.get(c.name);
+        const here = byName.get(qualifiedName(c));
         if (!here)
             continue;
         total += c.indexes.length;
         const want = listed(c.indexes);
         const have = listed(here.metadata.indexes.map(indexSummary));
         if (want !== have)
-            differ.push(`${c.name}: ${have} (${expected.dumped ? 'backup' : "at the dump's end"}: ${want})`);
+            differ.push(`${qualifiedName(c)}: ${have} (${expected.dumped ? 'backup' : "at the dump's end"}: ${want})`);
     }
     return {
         name: 'indexes',
@@ -3441,7 +3460,7 @@ function checkIndexes(restored, manifest, options = {}) {
 }
 /** The restored database's fingerprint equals the one recorded at backup time, part by part. */
 function checkFingerprint(restored, manifest, options = {}) {
-    const expected = expectedCatalog(manifest, options.afterReplay === true);
+    const expected = expectedCatalog(manifest, options);
     const fingerprint = mongoFingerprint(restored);
     const recorded = expected.fingerprint;
     const differences = Object.keys(recorded.parts).filter((part) => recorded.parts[part] !== fingerprint.parts[part]);
@@ -3452,37 +3471,70 @@ function checkFingerprint(restored, manifest, options = {}) {
 }
 /**
  * The user's checks: pipeline checks (pipeline-checks.ts) run; a SQL check (restore/checks.ts), which MongoDB
- * cannot run, is reported failed rather than passed unrun.
+ * cannot run, is reported failed rather than passed unrun. In a backup of several databases a check names its
+ * collection as database.collection, the database as the backup names it.
  */
-async function runUserChecks(db, checks) {
+async function runUserChecks(copies, checks) {
     const results = [];
     for (const check of checks) {
-        if ((0,pipeline_checks.isPipelineCheck)(check))
-            results.push(...(await runPipelineChecks(db, [check])));
-        else
+        if (!(0,pipeline_checks.isPipelineCheck)(check)) {
             results.push({
                 name: check.name,
                 passed: false,
                 detail: 'not run: a SQL check, which a MongoDB database cannot run (write MongoDB checks as pipelines)',
             });
+            continue;
+        }
+        const copy = copies.length === 1 && copies[0].from === undefined ? copies[0] : copyOf(copies, check.collection);
+        if (!copy) {
+            const names = copies.map((c) => c.from).join(', ');
+            results.push({
+                name: check.name,
+                passed: false,
+                detail: `not run: its collection ${check.collection} names none of the databases restored (${names}); write it as DATABASE.COLLECTION`,
+            });
+            continue;
+        }
+        const collection = copy.from === undefined ? check.collection : check.collection.slice(copy.from.length + 1);
+        results.push(...(await runPipelineChecks(copy.db, [{ ...check, collection }])));
     }
     return results;
 }
+/** The copy whose database begins `collection` (database.collection): the longest such name, as names hold dots. */
+function copyOf(copies, collection) {
+    return copies
+        .filter((c) => c.from !== undefined && collection.startsWith(`${c.from}.`))
+        .sort((a, b) => b.from.length - a.from.length)[0];
+}
 /** All of the above on a restored database. */
-async function checkRestoredDatabase(db, manifest, userChecks, 
+function checkRestoredDatabase(db, manifest, userChecks, 
 /** Erased documents to look for; without them, the copy's own tombstones when it has them. */
 tombstones) {
-    const restored = await readInventory(db, dump_scope/* FULL_SCOPE */.r);
-    const afterReplay = replaysOplog(manifest);
-    const collections = checkCollections(restored, manifest, { afterReplay });
-    const erased = await checkMongoTombstones(db, manifest, tombstones);
+    return checkRestoredCopies([{ db }], manifest, userChecks, tombstones);
+}
+/**
+ * All of the above on the restored databases of a backup: its one, or those of a backup of several, each
+ * collection compared with the manifest's of its database. The fingerprint covers all of a backup's databases:
+ * compared when all were restored.
+ */
+async function checkRestoredCopies(copies, manifest, userChecks, tombstones) {
+    const restored = [];
+    for (const { db, from } of copies) {
+        const inventory = await readInventory(db, dump_scope/* FULL_SCOPE */.r, { severalDatabases: from !== undefined });
+        restored.push(...(from === undefined ? inventory : inventory.map((c) => ({ ...c, database: from }))));
+    }
+    const databases = copies.flatMap((c) => (c.from === undefined ? [] : [c.from]));
+    const scope = { afterReplay: replaysOplog(manifest), ...(databases.length > 0 ? { databases } : {}) };
+    const whole = databases.length === (manifest.mongodb?.databases?.length ?? 0);
+    const collections = checkCollections(restored, manifest, scope);
+    const erased = await checkMongoTombstones(copies, manifest, tombstones);
     return {
         checks: [
             ...collections.checks,
-            checkIndexes(restored, manifest, { afterReplay }),
-            checkFingerprint(restored, manifest, { afterReplay }),
+            checkIndexes(restored, manifest, scope),
+            ...(whole ? [checkFingerprint(restored, manifest, scope)] : []),
             ...(erased ? [erased] : []),
-            ...(await runUserChecks(db, userChecks)),
+            ...(await runUserChecks(copies, userChecks)),
         ],
         rows: collections.rows,
     };
@@ -3500,7 +3552,71 @@ function preview(items) {
     return items.slice(0, 5).join('; ') + (items.length > 5 ? `; … ${items.length - 5} more` : '');
 }
 //# sourceMappingURL=restore-checks.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/restore-databases.js
+
+// Where the databases of a backup of several (databases, exclude-databases) are restored: restore-test gives each
+// a scratch name of its own, restore either all under their own names or one chosen into the URL's database.
+/** The longest database name every server takes (MongoDB: 63 bytes; FerretDB the same). */
+const MAX_NAME = 63;
+/**
+ * The scratch database of each of the backup's databases: `<scratch>_<database>`, recognisable and, since the
+ * scratch name is unique, colliding with nothing; `<scratch>-<n>` (a hyphen, which no `_` name has) when that
+ * would be too long.
+ */
+function scratchDatabases(scratch, databases) {
+    return databases.map((from, i) => {
+        const named = `${scratch}_${from}`;
+        return { from, to: Buffer.byteLength(named) <= MAX_NAME ? named : `${scratch}-${i + 1}` };
+    });
+}
+/** The databases a restore goes into: the target's mapping, or the backup's one database into the URL's. */
+function restoredDatabases(target) {
+    return target.databases ?? [{ from: target.database, to: target.database }];
+}
+/**
+ * restore's target for `manifest` with the user's choice (source-database, all-databases): a backup of several
+ * databases needs one of them, a backup of one database neither. Refused with the input, what is wrong and the form.
+ */
+function chooseRestoreDatabases(target, manifest, choice) {
+    const databases = manifest.mongodb?.databases;
+    const { sourceDatabase, allDatabases } = choice;
+    if (!databases) {
+        if (sourceDatabase === undefined && !allDatabases)
+            return target;
+        throw (0,lib_errors/* invalidInput */.aY)(sourceDatabase !== undefined ? 'source-database' : 'all-databases', `applies to a backup of several databases, and backup ${manifest.backupId} is of one (${manifest.database})`, `no source-database or all-databases: the backup is restored into the database target-url names`);
+    }
+    const held = `${databases.length} databases (${databases.join(', ')})`;
+    const form = `source-database: one of ${databases.join(', ')} (restored into the database target-url names), ` +
+        `or all-databases: true (each restored under its own name)`;
+    if (sourceDatabase !== undefined && allDatabases) {
+        throw (0,lib_errors/* invalidInput */.aY)('all-databases', 'is given together with source-database: restore one database or all', form);
+    }
+    if (allDatabases)
+        return { ...target, databases: databases.map((from) => ({ from, to: from })) };
+    if (sourceDatabase === undefined) {
+        throw (0,lib_errors/* invalidInput */.aY)('source-database', `is needed: backup ${manifest.backupId} holds ${held}, and target-url names one database (${target.database})`, form);
+    }
+    if (!databases.includes(sourceDatabase)) {
+        throw (0,lib_errors/* invalidInput */.aY)('source-database', `is ${sourceDatabase}, which backup ${manifest.backupId} does not hold (it holds ${held})`, form);
+    }
+    return { ...target, databases: [{ from: sourceDatabase, to: target.database }] };
+}
+/**
+ * A point-in-time backup of several databases: the backup action never makes one (consistency is per-collection
+ * with databases), and dbops replays one database's oplog; refused rather than restored without its replay.
+ */
+function refusePointInTimeDatabases(manifest) {
+    const section = manifest.mongodb;
+    if (!section?.databases || section.consistency !== 'point-in-time')
+        return;
+    throw new lib_errors/* DbopsError */.zJ('RESTORE_FAILED', `Backup ${manifest.backupId} is a point-in-time backup of ${section.databases.length} databases; dbops replays the oplog of one database only`, {
+        hint: "Restore it with mongorestore --archive --oplogReplay (docs/mongodb.md, 'Restoring without dbops').",
+    });
+}
+//# sourceMappingURL=restore-databases.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/restore-target.js
+
+
 
 
 /** The collections and views of a database that a restore would collide with: all but the server's own. */
@@ -3509,21 +3625,35 @@ async function userCollections(db) {
     return infos.map((info) => info.name).filter((name) => !name.startsWith('system.'));
 }
 /**
- * dbops restore's session on the target database. Any collection or view in it needs clean (invariant 6); clean
- * drops them one by one (MongoDB has no transaction over drops: a cancel may leave some), and the safety backup
- * taken before is the way back. Any server fits a backup: a MongoDB database has no encoding or locale of its own.
+ * dbops restore's session on the target database, or on each database a backup of several is restored into
+ * (restore-databases.ts). Any collection or view in them needs clean (invariant 6); clean drops them one by one
+ * (MongoDB has no transaction over drops: a cancel may leave some), and the safety backup taken before (of each
+ * such database) is the way back. Any server fits a backup: a MongoDB database has no encoding or locale of its own.
  */
 async function withMongoRestoreTarget(target, context, use) {
     return withMongoClient(target, context, (client) => {
-        const db = client.db(target.database);
+        const dbs = restoredDatabases(target).map(({ to }) => client.db(to));
+        const holding = async () => {
+            const found = [];
+            for (const db of dbs)
+                found.push({ db, collections: await userCollections(db) });
+            return found.filter((d) => d.collections.length > 0);
+        };
         return use({
             server: () => describeMongoServer(client),
-            userObjects: async () => (await userCollections(db)).length,
+            userObjects: async () => (await holding()).reduce((n, d) => n + d.collections.length, 0),
             checkFits: async () => undefined,
             async clear() {
-                for (const name of await userCollections(db))
-                    await db.collection(name).drop();
+                for (const { db, collections } of await holding()) {
+                    for (const name of collections)
+                        await db.collection(name).drop();
+                }
             },
+            ...(target.databases
+                ? {
+                    safetyScope: async () => ({ ...dump_scope/* FULL_SCOPE */.r, databases: (await holding()).map((d) => d.db.databaseName) }),
+                }
+                : {}),
         });
     });
 }
@@ -3687,61 +3817,77 @@ const archive_loader_BATCH_BYTES = 8 * 1024 * 1024;
 const archive_loader_BATCH_DOCUMENTS = 1000;
 /**
  * Loads a mongodump archive file into `db`, whatever database its namespaces name (restore under another name,
- * as mongorestore --nsFrom/--nsTo): the archive is read twice, first to check it end to end (every CRC, nothing
- * truncated) so a damaged one restores nothing, then to create each collection and view with its options, insert
- * its documents as the archive's raw bytes, and build its indexes once the data is in (faster, as mongorestore).
- * With `preserveUuids`, each collection gets the UUID the archive's metadata gives it (mongorestore --preserveUUID).
+ * as mongorestore --nsFrom/--nsTo), or each of its databases into the one `options.databases` gives: the archive is
+ * read twice, first to check it end to end (every CRC, nothing truncated) so a damaged one restores nothing, then to
+ * create each collection and view with its options, insert its documents as the archive's raw bytes, and build its
+ * indexes once the data is in (faster, as mongorestore). With `preserveUuids`, each collection gets the UUID the
+ * archive's metadata gives it (mongorestore --preserveUUID).
  */
 async function loadArchive(path, db, options = {}) {
     const { signal } = options;
     const contents = await readArchive((0,external_node_fs_.createReadStream)(path));
-    refuseSeveralDatabases(contents);
+    const into = options.databases ? (archiveDb) => options.databases.get(archiveDb) : () => db;
+    if (options.databases)
+        refuseOplogOfSeveral(contents);
+    else
+        refuseSeveralDatabases(contents);
     if (signal?.aborted)
         throw (0,lib_errors/* cancelled */.KW)();
-    const parser = new PendingParser();
-    const created = new Set();
+    const parser = new PendingParser((archiveDb) => into(archiveDb) !== undefined);
+    let collections = 0;
+    /** Each target database's collections and their metadata (their indexes are built last). */
     const metadata = new Map();
     let documents = 0;
-    const replay = contents.oplog ? new OplogReplay(db, contents, metadata, options) : undefined;
+    const insert = async (batch) => {
+        await insertRawDocuments(into(batch.db), batch.collection, batch.documents);
+        documents += batch.documents.length;
+    };
+    const replay = contents.oplog ? new OplogReplay(db, contents, metadataOf(metadata, db), options) : undefined;
     for await (const chunk of (0,external_node_fs_.createReadStream)(path)) {
         if (signal?.aborted)
             throw (0,lib_errors/* cancelled */.KW)();
         parser.write(chunk);
         for (const entry of parser.takePrelude()) {
-            if (isOplogNamespace(entry))
+            const target = into(entry.db);
+            if (isOplogNamespace(entry) || !target)
                 continue;
             const meta = parseMetadataJson(entry.metadata);
             if (meta)
-                metadata.set(entry.collection, meta);
-            await createCollection(db, entry.collection, meta, options.preserveUuids === true);
-            created.add(entry.collection);
+                metadataOf(metadata, target).set(entry.collection, meta);
+            await createCollection(target, entry.collection, meta, options.preserveUuids === true);
+            collections++;
         }
         for (const batch of parser.takeBatches()) {
             if (signal?.aborted)
                 throw (0,lib_errors/* cancelled */.KW)();
-            await insertRawDocuments(db, batch.collection, batch.documents);
-            documents += batch.documents.length;
+            await insert(batch);
         }
         // The oplog comes after every collection's data (the reader makes sure): replayed once they are all in.
         for (const entry of parser.takeOplog())
             await replay.apply(entry);
     }
-    for (const batch of parser.end()) {
-        await insertRawDocuments(db, batch.collection, batch.documents);
-        documents += batch.documents.length;
-    }
+    for (const batch of parser.end())
+        await insert(batch);
     for (const entry of parser.takeOplog())
         await replay.apply(entry);
     // Indexes after the replay, as mongorestore: the copy is only consistent once the oplog has been applied. Those
     // of the catalog as the replay's commands left it: not a dropped collection's (building them would create it
     // again), nor a dropped index, but an index created during the dump.
-    for (const [collection, meta] of replay?.catalog?.collections ?? metadata) {
-        if (signal?.aborted)
-            throw (0,lib_errors/* cancelled */.KW)();
-        await createIndexes(db, collection, meta.indexes);
+    const indexed = replay?.catalog ? new Map([[db, replay.catalog.collections]]) : metadata;
+    for (const [target, catalog] of indexed) {
+        for (const [collection, meta] of catalog) {
+            if (signal?.aborted)
+                throw (0,lib_errors/* cancelled */.KW)();
+            await createIndexes(target, collection, meta.indexes);
+        }
     }
     const oplog = await replay?.finish();
-    return { collections: created.size, documents, ...(oplog ? { oplog } : {}) };
+    return { collections, documents, ...(oplog ? { oplog } : {}) };
+}
+function metadataOf(metadata, db) {
+    const of = metadata.get(db) ?? new Map();
+    metadata.set(db, of);
+    return of;
 }
 /**
  * Replays a point-in-time archive's oplog into `db`, entry by entry, rewriting its database to `db`'s. Commands
@@ -3792,10 +3938,16 @@ class OplogReplay {
 }
 /** The archive parser with its events queued, to be acted on (awaited) between chunks. */
 class PendingParser {
+    wanted;
     prelude = [];
     oplog = [];
     full = [];
+    /** Open batches by db and collection. */
     open = new Map();
+    /** `wanted`: whether a database's documents are loaded (the others are not kept). */
+    constructor(wanted) {
+        this.wanted = wanted;
+    }
     parser = new ArchiveParser({
         prelude: (_header, entries) => {
             this.prelude = [...entries];
@@ -3804,26 +3956,30 @@ class PendingParser {
             // The parser's bytes are valid only during the call.
             if (isOplogNamespace({ db, collection }))
                 return void this.oplog.push(Buffer.from(bson));
-            let batch = this.open.get(collection);
+            if (!this.wanted(db))
+                return;
+            const key = `${db}.${collection}`;
+            let batch = this.open.get(key);
             if (!batch) {
-                batch = { collection, documents: [], bytes: 0 };
-                this.open.set(collection, batch);
+                batch = { db, collection, documents: [], bytes: 0 };
+                this.open.set(key, batch);
             }
             // The parser's bytes are valid only during the call.
             batch.documents.push(Buffer.from(bson));
             batch.bytes += bson.length;
             if (batch.bytes >= archive_loader_BATCH_BYTES || batch.documents.length >= archive_loader_BATCH_DOCUMENTS) {
                 this.full.push(batch);
-                this.open.delete(collection);
+                this.open.delete(key);
             }
         },
         namespaceEnd: (ns) => {
             if (isOplogNamespace(ns))
                 return;
-            const batch = this.open.get(ns.collection);
+            const key = `${ns.db}.${ns.collection}`;
+            const batch = this.open.get(key);
             if (batch)
                 this.full.push(batch);
-            this.open.delete(ns.collection);
+            this.open.delete(key);
         },
     });
     write(chunk) {
@@ -3848,12 +4004,23 @@ class PendingParser {
         return [...this.takeBatches(), ...this.open.values()];
     }
 }
-/** A dbops archive holds one database; a whole-server mongodump would mix several into one. */
+/**
+ * An archive loaded into one database holds one (a backup of several goes through `databases`); a whole-server
+ * mongodump would mix several into one.
+ */
 function refuseSeveralDatabases(contents) {
     const databases = [...new Set(contents.namespaces.map((ns) => ns.db))];
     if (databases.length <= 1)
         return;
     throw new lib_errors/* DbopsError */.zJ('RESTORE_FAILED', `The archive holds ${databases.length} databases (${databases.slice(0, 5).join(', ')}); dbops restores one`, { hint: 'Restore it with mongorestore --archive --nsInclude=DATABASE.* instead.' });
+}
+/** The oplog replay follows one database: an archive of several with an oplog (mongodump --oplog) is not replayed. */
+function refuseOplogOfSeveral(contents) {
+    if (!contents.oplog)
+        return;
+    throw new lib_errors/* DbopsError */.zJ('RESTORE_FAILED', 'The archive holds several databases and an oplog; dbops replays the oplog of one database only', {
+        hint: 'Restore it with mongorestore --archive --oplogReplay.',
+    });
 }
 /**
  * Creates a collection or view with the options it had (capped, validator, collation, viewOn and pipeline...),
@@ -3917,15 +4084,17 @@ async function createIndexes(db, collection, specs) {
 
 
 
+
 /**
  * The restorer of MongoDB backups: dbops itself, with the driver (archive-loader.ts). mongorestore is not needed,
- * and the archive's documents reach the server as the bytes that were dumped.
+ * and the archive's documents reach the server as the bytes that were dumped. A backup of several databases loads
+ * each into the database the target maps it to (restore-databases.ts).
  */
 function mongoRestorer(manifest) {
     if (manifest.object.format !== 'mongodump-archive') {
         throw new lib_errors/* DbopsError */.zJ('INVALID_INPUT', `Backup ${manifest.backupId} is a ${manifest.object.format} archive, which the MongoDB engine cannot read`, { hint: 'Restore a backup made by dbops from a mongodb:// URL.' });
     }
-    restorer_refuseSeveralDatabases(manifest);
+    refusePointInTimeDatabases(manifest);
     return {
         program: 'dbops (in-process)',
         version: lib_version/* DBOPS_VERSION */.m,
@@ -3933,9 +4102,11 @@ function mongoRestorer(manifest) {
             const into = (0,mongodb_target/* asMongoTarget */.I)(target);
             const started = Date.now();
             const checks = [];
+            const databases = severalDatabases(manifest, into);
             const loaded = await withMongoClient(into, options, (client) => {
                 const db = client.db(into.database);
                 return loadArchive(archivePath, db, {
+                    ...(databases ? { databases: new Map(databases.map(({ from, to }) => [from, client.db(to)])) } : {}),
                     ...(options.signal ? { signal: options.signal } : {}),
                     preserveUuids: options.preserveUuids === true,
                     // The manifest's counts are the collections as the dump read them: they hold before the replay, not after.
@@ -3963,23 +4134,23 @@ function mongoRestorer(manifest) {
     };
 }
 /**
+ * The databases of a backup of several and where each goes: the target says (restore-databases.ts, restore-test's
+ * scratch server or restore's choice); undefined for a backup of one database.
+ */
+function severalDatabases(manifest, into) {
+    if (!manifest.mongodb?.databases)
+        return undefined;
+    if (!into.databases) {
+        throw new lib_errors/* DbopsError */.zJ('INTERNAL', `Backup ${manifest.backupId} holds several databases, and the target maps none`, {
+            hint: 'This is a bug in dbops; please report it.',
+        });
+    }
+    return into.databases;
+}
+/**
  * The document counts of a point-in-time restore, taken after the collections are loaded and before the oplog is
  * replayed: then each collection holds what the archive holds, and the manifest's counts apply.
  */
-/**
- * dbops restores one database into one target; a backup of several (databases, exclude-databases) is refused before
- * anything is downloaded or written, naming what restores it: mongorestore, which reads the archive as is.
- */
-function restorer_refuseSeveralDatabases(manifest) {
-    const databases = manifest.mongodb?.databases;
-    if (!databases)
-        return;
-    throw new lib_errors/* DbopsError */.zJ('INVALID_INPUT', `Backup ${manifest.backupId} holds ${databases.length} databases (${databases.join(', ')}); dbops restore and restore-test take a backup of one database`, {
-        hint: `Restore it with mongorestore, each database under its own name: download the object, then ` +
-            `zstd -d -c OBJECT | mongorestore --uri=URL --archive (add --nsInclude='DB.*' for one database, ` +
-            `--nsFrom='DB.*' --nsTo='OTHER.*' to rename it).`,
-    });
-}
 function countsBeforeReplay(restored, manifest) {
     const counts = checkCollections(restored, manifest).checks.find((c) => c.name === 'document counts (exact)');
     return {
@@ -3990,6 +4161,7 @@ function countsBeforeReplay(restored, manifest) {
 }
 //# sourceMappingURL=restorer.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/scratch-server.js
+
 
 
 
@@ -4009,25 +4181,38 @@ function scratchDatabaseName(backupId) {
 /**
  * restore-test's session on the target server. MongoDB creates a database on its first write, so "creating" one
  * is refusing a name that exists and returning a target for it; the target keeps the URL (and so its
- * authentication database) and changes only the database the session works in.
+ * authentication database) and changes only the database the session works in. A backup of several databases gets
+ * a scratch database for each (restore-databases.ts), all refused when one exists and all dropped with the scratch.
  */
 async function openMongoScratchServer(target, context) {
     const session = await openMongoClient(target, context);
+    /** The scratch databases of each scratch name (several for a backup of several databases). */
+    const created = new Map();
     try {
         const server = await describeMongoServer(session.client);
         return {
             server,
             scratchName: scratchDatabaseName,
-            async createDatabase(name) {
-                if (await databaseExists(session.client, name)) {
-                    throw new lib_errors/* DbopsError */.zJ('UNSAFE_TARGET', `The scratch database ${name} already exists on ${(0,mongodb_target/* describeMongoTarget */.l)(target)}`, { input: 'target-url', hint: 'Run restore-test again: the next scratch name differs.' });
+            async createDatabase(name, manifest) {
+                const several = manifest.mongodb?.databases;
+                const databases = several ? scratchDatabases(name, several) : undefined;
+                const names = databases?.map((d) => d.to) ?? [name];
+                const existing = await existingDatabases(session.client);
+                const taken = names.find((n) => existing.has(n));
+                if (taken) {
+                    throw new lib_errors/* DbopsError */.zJ('UNSAFE_TARGET', `The scratch database ${taken} already exists on ${(0,mongodb_target/* describeMongoTarget */.l)(target)}`, { input: 'target-url', hint: 'Run restore-test again: the next scratch name differs.' });
                 }
-                const into = { ...target, database: name };
+                created.set(name, names);
+                if (databases) {
+                    context.log.info(`Scratch databases of the backup's ${databases.length}: ${databases.map((d) => `${d.from} → ${d.to}`).join(', ')}`);
+                }
+                const into = { ...target, database: name, ...(databases ? { databases } : {}) };
                 return into;
             },
             prepareForArchive: async () => undefined,
             dropDatabase: async (name) => {
-                await session.client.db(name).dropDatabase();
+                for (const db of created.get(name) ?? [name])
+                    await session.client.db(db).dropDatabase();
             },
             close: session.close,
         };
@@ -4037,9 +4222,9 @@ async function openMongoScratchServer(target, context) {
         throw error;
     }
 }
-async function databaseExists(client, name) {
+async function existingDatabases(client) {
     const { databases } = await client.db('admin').admin().listDatabases({ nameOnly: true });
-    return databases.some((d) => d.name === name);
+    return new Set(databases.map((d) => d.name));
 }
 //# sourceMappingURL=scratch-server.js.map
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/plan.js + 1 modules
@@ -4617,6 +4802,7 @@ function retentionSession(client, database) {
 
 
 
+
 // retention-purge's session, loaded with the engine (one lazily loaded chunk for MongoDB in the bundle).
 
 /**
@@ -4634,9 +4820,15 @@ const mongoEngine = {
     withRestoreTarget: (target, context, use) => withMongoRestoreTarget((0,mongodb_target/* asMongoTarget */.I)(target), context, use),
     // No client program: the restorer is dbops itself, for any server version.
     findRestorer: async (_server, manifest) => mongoRestorer(manifest),
+    restoreTarget: async (target, manifest, choice) => chooseRestoreDatabases((0,mongodb_target/* asMongoTarget */.I)(target), manifest, choice),
     checkRestored: (into, manifest, userChecks, context, tombstones) => {
         const target = (0,mongodb_target/* asMongoTarget */.I)(into);
-        return withMongoClient(target, context, (client) => checkRestoredDatabase(client.db(target.database), manifest, userChecks, tombstones));
+        return withMongoClient(target, context, (client) => {
+            const copies = target.databases
+                ? target.databases.map(({ from, to }) => ({ db: client.db(to), from }))
+                : [{ db: client.db(target.database) }];
+            return checkRestoredCopies(copies, manifest, userChecks, tombstones);
+        });
     },
     readTombstones: (target, context) => {
         const mongo = (0,mongodb_target/* asMongoTarget */.I)(target);
