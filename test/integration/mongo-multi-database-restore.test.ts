@@ -184,10 +184,15 @@ describe('restore-test of a backup of two databases', () => {
   }, 120_000);
 
   test('a document removed from one restored database fails the count check, naming that database.collection', async () => {
-    const result = await restoreTest(testOptions({ keep: true }));
+    const log = new MemoryLogger();
+    const result = await restoreTest(testOptions({ keep: true, log }));
     const databases = scratchDatabases(result.scratchDatabase, [BILLING, SHOP]);
     try {
       expect(result.passed).toBe(true);
+      // The kept databases are named as they are on the server, not by the scratch name they derive from.
+      const kept = log.lines.find((line) => line.startsWith('info: Kept scratch '));
+      expect(kept).toMatch(/^info: Kept scratch (\S+@)?127\.0\.0\.1:\d+ \(databases (.*)\) \(keep: true\)$/);
+      expect(kept).toContain(`(databases ${databases.map((d) => d.to).join(', ')})`);
       // Both scratch databases hold their database's collections, and nothing else was created.
       expect((await scratchLeft()).sort()).toEqual(databases.map((d) => d.to).sort());
       for (const { from, to } of databases) expect(await rawDocuments(mongo.client.db(to))).toEqual(before[from]);

@@ -72,6 +72,8 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
   const admin = await engine.openScratchServer(options.target, context);
   const scratch = admin.scratchName(manifest.backupId);
   let created = false;
+  // The scratch database as created, for the messages: a backup of several databases has one per database.
+  let scratchText = `scratch database ${scratch}`;
   try {
     refuseSourceDatabase(engine, admin.server, options.target, manifest, log);
     const server = admin.server;
@@ -80,8 +82,10 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
 
     const into = await timed(log, 'Created the scratch database', () => admin.createDatabase(scratch, manifest));
     created = true;
-    const on = `${options.target.host}:${options.target.port} (${server.product} ${server.version})`;
-    log.info(`Restoring into scratch database ${scratch} on ${on} with ${restorer.program} ${restorer.version}`);
+    scratchText = `scratch ${engine.describe(into)}`;
+    log.info(
+      `Restoring into ${scratchText} (${server.product} ${server.version}) with ${restorer.program} ${restorer.version}`,
+    );
     await admin.prepareForArchive(into, manifest);
     const restored = await restoreBackup({
       storage,
@@ -151,7 +155,7 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
     if (options.signal?.aborted) {
       throw cancelled(
         options.keep && created
-          ? `The backup is unchanged and no verification record was written; scratch database ${scratch} is kept (keep: true).`
+          ? `The backup is unchanged and no verification record was written; ${scratchText} is kept (keep: true).`
           : 'The backup is unchanged, no verification record was written, and the scratch database is dropped.',
       );
     }
@@ -159,10 +163,10 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
   } finally {
     if (created && !options.keep) {
       await timed(log, 'Dropped the scratch database', () => admin.dropDatabase(scratch)).catch((error) =>
-        log.warn(`Could not drop scratch database ${scratch}: ${(error as Error).message}`),
+        log.warn(`Could not drop ${scratchText}: ${(error as Error).message}`),
       );
     } else if (created) {
-      log.info(`Kept scratch database ${scratch} (keep: true)`);
+      log.info(`Kept ${scratchText} (keep: true)`);
     }
     await admin.close().catch(() => undefined);
   }

@@ -60,7 +60,7 @@ export async function restoreArchive(
     ...(input.signal ? { signal: input.signal } : {}),
   });
   const seconds = (Date.now() - started) / 1000;
-  input.log.info(`Restored into ${input.into.database} in ${formatSeconds(seconds)}`);
+  input.log.info(`Restored in ${formatSeconds(seconds)}`);
   return { seconds, checks: outcome?.checks ?? [] };
 }
 
