@@ -2597,6 +2597,7 @@ var external_node_os_ = __webpack_require__(48161);
 // lapses by itself, and the next run after it cleans the stand-in up.
 
 
+
 const LEASE_COLLECTION = '__dbops_leases';
 /** Clocks of two runners (the lease's times are the holder's) may differ by this much. */
 const CLOCK_MARGIN_MS = 5 * 60_000;
@@ -2629,7 +2630,7 @@ async function readLeases(db, now, maxTimeMS) {
 /**
  * Runs `work` holding the lease on `index` of `collection` until `timeoutMs` from now (plus the clocks' margin);
  * refuses (IndexBusy) when another run holds it. An expired lease (its run killed) is taken over. The lease is
- * given back when `work` ends, however it ends.
+ * given back when `work` ends, or fails with the server's answer.
  */
 async function withIndexLease(db, collection, index, object, timeoutMs, work) {
     const leases = db.collection(LEASE_COLLECTION);
@@ -2656,12 +2657,20 @@ async function withIndexLease(db, collection, index, object, timeoutMs, work) {
             return withIndexLease(db, collection, index, object, timeoutMs, work); // given back meanwhile
         }
     }
+    const release = () => leases.deleteOne({ _id, token }).catch(() => undefined); // else it lapses at `until`
+    let result;
     try {
-        return await work();
+        result = await work();
     }
-    finally {
-        await leases.deleteOne({ _id, token }).catch(() => undefined); // else it lapses at `until`
+    catch (error) {
+        // The server answered: none of the work's commands runs any more. Otherwise (connection lost, run cancelled) an
+        // index build may still be running there: the lease stays until it lapses.
+        if (error instanceof lib.MongoServerError)
+            await release();
+        throw error;
     }
+    await release();
+    return result;
 }
 //# sourceMappingURL=maintenance-lease.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/maintenance-indexes.js
@@ -2801,9 +2810,14 @@ async function rebuild(db, collection, index, object, timeoutMs) {
         catch (error) {
             if (i === 0)
                 throw error; // nothing changed yet
-            const state = i === 3
-                ? `the index was rebuilt but its stand-in ${JSON.stringify(standInName(index))} is left; drop it`
-                : `the stand-in ${JSON.stringify(standInName(index))} is in place of ${JSON.stringify(index)}; run the step again`;
+            const [name, standIn] = [JSON.stringify(index), JSON.stringify(standInName(index))];
+            // What stands after each command's failure; the next run's plan cleans up (maintenance-leftovers.ts).
+            const state = [
+                '',
+                `the stand-in ${standIn} is left beside ${name}: the next run drops it`,
+                `the stand-in ${standIn} is in place of ${name}: the next run builds ${name} again from it`,
+                `the index was rebuilt but its stand-in ${standIn} is left: the next run drops it`,
+            ][i];
             throw new Error(`${error.message} (${state})`, { cause: error });
         }
     }

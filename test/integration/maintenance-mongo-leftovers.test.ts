@@ -188,3 +188,23 @@ it('a lapsed lease (a run killed mid-rebuild) is not in the way: the cleanup tak
   // Taken over (its token replaced) and deleted as the step ended.
   expect(await db().collection('__dbops_leases').countDocuments()).toBe(0);
 });
+
+it('a missing original that cannot be built again fails the step and keeps the stand-in, which serves its queries', async () => {
+  // Duplicates under the unique key that the stand-in's trailing field told apart.
+  await db()
+    .collection('emails')
+    .insertMany([
+      { e: 'x@example.com', [SUFFIX]: 1 },
+      { e: 'x@example.com', [SUFFIX]: 2 },
+    ]);
+  const standIn = { key: { e: 1, [SUFFIX]: 1 }, name: `e_1${SUFFIX}`, unique: true };
+  await db().collection('emails').createIndex(standIn.key, { name: standIn.name, unique: true });
+  const result = await run({ apply: true });
+  const step = result.outcomes.find((o) => o.kind === 'drop-rebuild-leftover' && o.object === `${database}.emails`)!;
+  expect(step.status).toBe('failed');
+  expect(step.reason).toMatch(
+    new RegExp(`^failed: .*\\("e_1" is still missing; its stand-in "e_1${SUFFIX}" is kept and serves its queries\\)$`),
+  );
+  expect(result.failure?.message).toContain('1 maintenance step(s) failed');
+  expect(await indexes('emails')).toEqual([{ key: { _id: 1 }, name: '_id_' }, standIn]);
+});

@@ -175,10 +175,14 @@ async function rebuild(db: Db, collection: string, index: string, object: string
       await db.command({ ...command, maxTimeMS: left() });
     } catch (error) {
       if (i === 0) throw error; // nothing changed yet
-      const state =
-        i === 3
-          ? `the index was rebuilt but its stand-in ${JSON.stringify(standInName(index))} is left; drop it`
-          : `the stand-in ${JSON.stringify(standInName(index))} is in place of ${JSON.stringify(index)}; run the step again`;
+      const [name, standIn] = [JSON.stringify(index), JSON.stringify(standInName(index))];
+      // What stands after each command's failure; the next run's plan cleans up (maintenance-leftovers.ts).
+      const state = [
+        '',
+        `the stand-in ${standIn} is left beside ${name}: the next run drops it`,
+        `the stand-in ${standIn} is in place of ${name}: the next run builds ${name} again from it`,
+        `the index was rebuilt but its stand-in ${standIn} is left: the next run drops it`,
+      ][i];
       throw new Error(`${(error as Error).message} (${state})`, { cause: error });
     }
   }

@@ -8,7 +8,7 @@
 // lapses by itself, and the next run after it cleans the stand-in up.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { Db } from 'mongodb';
+import { type Db, MongoServerError } from 'mongodb';
 
 export const LEASE_COLLECTION = '__dbops_leases';
 /** Clocks of two runners (the lease's times are the holder's) may differ by this much. */
@@ -62,7 +62,7 @@ export async function readLeases(db: Db, now: Date, maxTimeMS: number): Promise<
 /**
  * Runs `work` holding the lease on `index` of `collection` until `timeoutMs` from now (plus the clocks' margin);
  * refuses (IndexBusy) when another run holds it. An expired lease (its run killed) is taken over. The lease is
- * given back when `work` ends, however it ends.
+ * given back when `work` ends, or fails with the server's answer.
  */
 export async function withIndexLease<T>(
   db: Db,
@@ -96,9 +96,16 @@ export async function withIndexLease<T>(
       return withIndexLease(db, collection, index, object, timeoutMs, work); // given back meanwhile
     }
   }
+  const release = () => leases.deleteOne({ _id, token }).catch(() => undefined); // else it lapses at `until`
+  let result: T;
   try {
-    return await work();
-  } finally {
-    await leases.deleteOne({ _id, token }).catch(() => undefined); // else it lapses at `until`
+    result = await work();
+  } catch (error) {
+    // The server answered: none of the work's commands runs any more. Otherwise (connection lost, run cancelled) an
+    // index build may still be running there: the lease stays until it lapses.
+    if (error instanceof MongoServerError) await release();
+    throw error;
   }
+  await release();
+  return result;
 }
