@@ -4553,6 +4553,8 @@ async function restoreTest(options) {
     const admin = await engine.openScratchServer(options.target, context);
     const scratch = admin.scratchName(manifest.backupId);
     let created = false;
+    // The scratch database as created, for the messages: a backup of several databases has one per database.
+    let scratchText = `scratch database ${scratch}`;
     try {
         refuseSourceDatabase(engine, admin.server, options.target, manifest, log);
         const server = admin.server;
@@ -4560,8 +4562,8 @@ async function restoreTest(options) {
         const restorer = await engine.findRestorer(server, manifest, tools);
         const into = await (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .timed */ .ay)(log, 'Created the scratch database', () => admin.createDatabase(scratch, manifest));
         created = true;
-        const on = `${options.target.host}:${options.target.port} (${server.product} ${server.version})`;
-        log.info(`Restoring into scratch database ${scratch} on ${on} with ${restorer.program} ${restorer.version}`);
+        scratchText = `scratch ${engine.describe(into)}`;
+        log.info(`Restoring into ${scratchText} (${server.product} ${server.version}) with ${restorer.program} ${restorer.version}`);
         await admin.prepareForArchive(into, manifest);
         const restored = await (0,_restore_restore_backup_js__WEBPACK_IMPORTED_MODULE_3__/* .restoreBackup */ .dH)({
             storage,
@@ -4632,17 +4634,17 @@ async function restoreTest(options) {
     catch (error) {
         if (options.signal?.aborted) {
             throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .cancelled */ .KW)(options.keep && created
-                ? `The backup is unchanged and no verification record was written; scratch database ${scratch} is kept (keep: true).`
+                ? `The backup is unchanged and no verification record was written; ${scratchText} is kept (keep: true).`
                 : 'The backup is unchanged, no verification record was written, and the scratch database is dropped.');
         }
         throw error;
     }
     finally {
         if (created && !options.keep) {
-            await (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .timed */ .ay)(log, 'Dropped the scratch database', () => admin.dropDatabase(scratch)).catch((error) => log.warn(`Could not drop scratch database ${scratch}: ${error.message}`));
+            await (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .timed */ .ay)(log, 'Dropped the scratch database', () => admin.dropDatabase(scratch)).catch((error) => log.warn(`Could not drop ${scratchText}: ${error.message}`));
         }
         else if (created) {
-            log.info(`Kept scratch database ${scratch} (keep: true)`);
+            log.info(`Kept ${scratchText} (keep: true)`);
         }
         await admin.close().catch(() => undefined);
     }

@@ -614,7 +614,7 @@ async function restoreArchive(archive, input) {
         ...(input.signal ? { signal: input.signal } : {}),
     });
     const seconds = (Date.now() - started) / 1000;
-    input.log.info(`Restored into ${input.into.database} in ${(0,format/* formatSeconds */.Xo)(seconds)}`);
+    input.log.info(`Restored in ${(0,format/* formatSeconds */.Xo)(seconds)}`);
     return { seconds, checks: outcome?.checks ?? [] };
 }
 /** fetchBackup then restoreArchive: the time to recover (RTO) counts both. */

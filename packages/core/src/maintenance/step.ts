@@ -16,13 +16,17 @@ export type StepKind =
   | 'tune-autovacuum'
   | 'validate-collection'
   | 'compact-collection'
-  | 'rebuild-index';
+  | 'rebuild-index'
+  | 'drop-rebuild-leftover';
 
 export interface MaintenanceStep {
   kind: StepKind;
   /** Schema-qualified, quoted name of the table, index or sequence; database.collection on MongoDB. */
   object: string;
-  /** MongoDB's rebuild-index: the index's name (object names its collection, whose name may hold dots). */
+  /**
+   * MongoDB's rebuild-index: the index's name; drop-rebuild-leftover: the stand-in's (object names its collection,
+   * whose name may hold dots).
+   */
   index?: string;
   statement: string;
   /** 'apply' steps may be run by `--apply`; 'report' steps are for a person to decide. */

@@ -12,10 +12,11 @@ import type { Db, Document } from 'mongodb';
 import type { DocumentMaintenanceSettings } from '../engine.js';
 import type { MaintenanceStep } from '../../maintenance/step.js';
 import { mb, pct, REINDEX_BYTES_PER_S, seconds } from '../../maintenance/step-figures.js';
+import { withIndexLease } from './maintenance-lease.js';
 
 /** The trailing key field of the stand-in and the suffix of its name. */
 export const STAND_IN_FIELD = '__dbops_rebuild';
-const standInName = (index: string) => `${index}${STAND_IN_FIELD}`;
+export const standInName = (index: string) => `${index}${STAND_IN_FIELD}`;
 
 export interface IndexStorage {
   name: string;
@@ -26,28 +27,59 @@ export interface IndexStorage {
   freeBytes: number;
 }
 
-/**
- * A collection's indexes that a rebuild can handle: ascending/descending keys only (text, 2dsphere, hashed… have key
- * rules a stand-in could break), never `_id_` (it cannot be dropped: compact rebuilds it), never a stand-in left over.
- */
-export async function readIndexes(db: Db, collection: string, stats: Document, maxTimeMS: number) {
-  const specs = await db
+/** The collection's index specs, as listIndexes gives them; none when it was dropped since it was listed. */
+export async function listIndexSpecs(db: Db, collection: string, maxTimeMS: number): Promise<Document[]> {
+  return db
     .collection(collection)
     .listIndexes({ maxTimeMS } as never)
     .toArray()
     .catch((error: unknown) => {
-      if ((error as { code?: number }).code === 26) return [] as Document[]; // dropped since it was listed
+      if ((error as { code?: number }).code === 26) return [] as Document[]; // NamespaceNotFound
       throw error;
     });
+}
+
+const plainKey = (key: Document) => Object.values(key).every((v) => v === 1 || v === -1);
+
+/**
+ * Whether an index is a rebuild's stand-in: its name is another's plus the suffix AND its key ends with the trailing
+ * field (an ascending/descending key before it). A user's index whose name merely ends the same way is not one.
+ */
+export function isStandIn(spec: Document): boolean {
+  const name = String(spec.name);
+  const fields = Object.entries(spec.key as Document);
+  const last = fields.at(-1);
+  return (
+    name.length > STAND_IN_FIELD.length &&
+    name.endsWith(STAND_IN_FIELD) &&
+    fields.length >= 2 &&
+    last?.[0] === STAND_IN_FIELD &&
+    last[1] === 1 &&
+    plainKey(Object.fromEntries(fields.slice(0, -1))) &&
+    fields.slice(0, -1).every(([field]) => field !== STAND_IN_FIELD)
+  );
+}
+
+/**
+ * A collection's indexes that a rebuild can handle: ascending/descending keys only (text, 2dsphere, hashed… have key
+ * rules a stand-in could break), never `_id_` (it cannot be dropped: compact rebuilds it), never a name that ends
+ * with the stand-in's suffix (a stand-in left over is maintenance-leftovers.ts' job; a user's index so named is left
+ * as it is).
+ */
+export function readIndexes(specs: readonly Document[], stats: Document): IndexStorage[] {
   const out: IndexStorage[] = [];
   for (const spec of specs) {
     const name = String(spec.name);
-    const plain = Object.values(spec.key as Document).every((v) => v === 1 || v === -1);
-    if (name === '_id_' || name.endsWith(STAND_IN_FIELD) || !plain) continue;
-    const reuse = stats.indexDetails?.[name]?.['block-manager']?.['file bytes available for reuse'];
-    out.push({ name, spec, bytes: Number(stats.indexSizes?.[name] ?? 0), freeBytes: Number(reuse ?? 0) });
+    if (name === '_id_' || name.endsWith(STAND_IN_FIELD) || !plainKey(spec.key as Document)) continue;
+    out.push({ name, spec, ...indexFigures(stats, name) });
   }
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** An index's size and WiredTiger's reusable bytes in its file (0 where the server does not say) from collStats. */
+export function indexFigures(stats: Document, name: string) {
+  const reuse = stats.indexDetails?.[name]?.['block-manager']?.['file bytes available for reuse'];
+  return { bytes: Number(stats.indexSizes?.[name] ?? 0), freeBytes: Number(reuse ?? 0) };
 }
 
 /** The collection's rebuild-index steps: free space ≥ index-bloat-percent of the index, index ≥ min-index-size. */
@@ -85,7 +117,7 @@ export function planIndexRebuilds(
 }
 
 /** The spec createIndexes takes back: listIndexes' answer without what the server sets itself. */
-function buildSpec(spec: Document): Document {
+export function buildSpec(spec: Document): Document {
   const { v: _v, ns: _ns, ...rest } = spec;
   return rest;
 }
@@ -118,16 +150,17 @@ export class IndexGone extends Error {
 }
 
 /**
- * Rebuilds `index` of `collection` from its current spec, each command under what is left of `timeoutMs`. When a
- * command after the original's drop fails, the error says the stand-in is still there in its place.
+ * Rebuilds `index` of `collection` from its current spec, each command under what is left of `timeoutMs`, holding
+ * the index's lease (maintenance-lease.ts) throughout: IndexBusy when another run holds it. When a command after the
+ * original's drop fails, the error says the stand-in is still there in its place.
  */
-export async function rebuildIndex(
-  db: Db,
-  collection: string,
-  index: string,
-  object: string,
-  timeoutMs: number,
-): Promise<void> {
+export function rebuildIndex(db: Db, collection: string, index: string, object: string, timeoutMs: number) {
+  return withIndexLease(db, collection, index, object, timeoutMs, () =>
+    rebuild(db, collection, index, object, timeoutMs),
+  );
+}
+
+async function rebuild(db: Db, collection: string, index: string, object: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const left = () => Math.max(1, Math.round(deadline - Date.now()));
   const specs = await db
@@ -142,10 +175,14 @@ export async function rebuildIndex(
       await db.command({ ...command, maxTimeMS: left() });
     } catch (error) {
       if (i === 0) throw error; // nothing changed yet
-      const state =
-        i === 3
-          ? `the index was rebuilt but its stand-in ${JSON.stringify(standInName(index))} is left; drop it`
-          : `the stand-in ${JSON.stringify(standInName(index))} is in place of ${JSON.stringify(index)}; run the step again`;
+      const [name, standIn] = [JSON.stringify(index), JSON.stringify(standInName(index))];
+      // What stands after each command's failure; the next run's plan cleans up (maintenance-leftovers.ts).
+      const state = [
+        '',
+        `the stand-in ${standIn} is left beside ${name}: the next run drops it`,
+        `the stand-in ${standIn} is in place of ${name}: the next run builds ${name} again from it`,
+        `the index was rebuilt but its stand-in ${standIn} is left: the next run drops it`,
+      ][i];
       throw new Error(`${(error as Error).message} (${state})`, { cause: error });
     }
   }

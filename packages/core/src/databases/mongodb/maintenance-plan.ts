@@ -6,7 +6,9 @@ import type { Db, Document } from 'mongodb';
 import type { DocumentMaintenanceSettings } from '../engine.js';
 import type { MaintenanceStep } from '../../maintenance/step.js';
 import { mb, pct, seconds } from '../../maintenance/step-figures.js';
-import { type IndexStorage, planIndexRebuilds, readIndexes } from './maintenance-indexes.js';
+import { type IndexStorage, listIndexSpecs, planIndexRebuilds, readIndexes } from './maintenance-indexes.js';
+import { type Leases, leftoverSteps, type StandIn, standInsOf } from './maintenance-leftovers.js';
+import { LEASE_COLLECTION } from './maintenance-lease.js';
 
 // Rough throughputs, for an order of magnitude: validate reads every document and index entry, full also the storage
 // engine's structures; compact rewrites the collection.
@@ -24,19 +26,28 @@ export interface CollectionStorage {
   documents: number;
   /** Its indexes a rebuild can handle (readIndexes); empty where only the figures were read. */
   indexes: IndexStorage[];
+  /** Stand-ins interrupted rebuilds left (standInsOf); empty where only the figures were read. */
+  standIns: StandIn[];
 }
 
-/** The database's collections (not views, not system.*) and their storage figures, each command under maxTimeMS. */
+/**
+ * The database's collections (not views, not system.*, not dbops's leases) and their storage figures, each command
+ * under maxTimeMS.
+ */
 export async function collectionStorage(db: Db, maxTimeMS: number): Promise<CollectionStorage[]> {
   const listed = await db.listCollections({}, { nameOnly: false, maxTimeMS } as never).toArray();
   const names = listed
-    .filter((c) => (c.type ?? 'collection') === 'collection' && !c.name.startsWith('system.'))
+    .filter(
+      (c) => (c.type ?? 'collection') === 'collection' && !c.name.startsWith('system.') && c.name !== LEASE_COLLECTION,
+    )
     .map((c) => c.name)
     .sort();
   const out: CollectionStorage[] = [];
   for (const name of names) {
     const stats = await readStats(db, name, maxTimeMS);
-    if (stats) out.push({ ...storageOf(name, stats), indexes: await readIndexes(db, name, stats, maxTimeMS) });
+    if (!stats) continue;
+    const specs = await listIndexSpecs(db, name, maxTimeMS);
+    out.push({ ...storageOf(name, stats), indexes: readIndexes(specs, stats), standIns: standInsOf(specs, stats) });
   }
   return out;
 }
@@ -44,7 +55,7 @@ export async function collectionStorage(db: Db, maxTimeMS: number): Promise<Coll
 /** One collection's figures; undefined when it does not exist (dropped since it was listed). */
 export async function readStorage(db: Db, name: string, maxTimeMS: number): Promise<CollectionStorage | undefined> {
   const stats = await readStats(db, name, maxTimeMS);
-  return stats && { ...storageOf(name, stats), indexes: [] };
+  return stats && { ...storageOf(name, stats), indexes: [], standIns: [] };
 }
 
 /** collStats' answer; undefined when the collection does not exist. */
@@ -60,7 +71,7 @@ async function readStats(db: Db, name: string, maxTimeMS: number): Promise<Docum
   return stats;
 }
 
-function storageOf(name: string, stats: Document): Omit<CollectionStorage, 'indexes'> {
+function storageOf(name: string, stats: Document): Omit<CollectionStorage, 'indexes' | 'standIns'> {
   const reuse = stats.wiredTiger?.['block-manager']?.['file bytes available for reuse'];
   return {
     name,
@@ -72,16 +83,17 @@ function storageOf(name: string, stats: Document): Omit<CollectionStorage, 'inde
 }
 
 /**
- * The steps for the collections of `database`, in name order: each collection's validate, then its compact, or else
- * its index rebuilds.
+ * The steps for the collections of `database`: first what interrupted rebuilds left (maintenance-leftovers.ts), then
+ * in name order each collection's validate, then its compact, or else its index rebuilds.
  */
 export function planCollections(
   database: string,
   collections: readonly CollectionStorage[],
   settings: DocumentMaintenanceSettings,
-  server: { uniqueStandIn: boolean } = { uniqueStandIn: true },
+  server: { uniqueStandIn: boolean },
+  leases: Leases,
 ): MaintenanceStep[] {
-  const steps: MaintenanceStep[] = [];
+  const steps = collections.flatMap((c) => leftoverSteps(database, c.name, c.standIns, leases));
   for (const c of collections) {
     const object = `${database}.${c.name}`;
     const name = JSON.stringify(c.name);

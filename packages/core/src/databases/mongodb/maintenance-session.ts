@@ -1,11 +1,14 @@
-// maintenance's session on MongoDB: the plan from each collection's storage figures, and each step's one command
-// (validate or compact; an index rebuild is four) under maxTimeMS, with the collection's figures before and after.
+// maintenance's session on MongoDB: the plan from each collection's storage figures and what interrupted rebuilds
+// left, and each step's one command (validate or compact; an index rebuild is four, a leftover's cleanup one or two)
+// under maxTimeMS, with the collection's figures before and after.
 import { MongoServerError, type MongoClient } from 'mongodb';
 import type { EngineContext, MaintenanceSession } from '../engine.js';
 import type { MaintenanceStep } from '../../maintenance/step.js';
 import { withMongoClient } from './connection.js';
 import { collectionStorage, planCollections, readStorage } from './maintenance-plan.js';
-import { IndexGone, rebuildIndex } from './maintenance-indexes.js';
+import { IndexGone, indexFigures, rebuildIndex } from './maintenance-indexes.js';
+import { cleanUpStandIn, type Leases, StandInChanged } from './maintenance-leftovers.js';
+import { IndexBusy, readLeases } from './maintenance-lease.js';
 import { describeMongoServer } from './server.js';
 import type { MongoTarget } from './target.js';
 
@@ -39,7 +42,8 @@ function maintenanceSession(
       // FerretDB says so in buildInfo; its unique stand-in does not refuse duplicates (maintenance-indexes.ts).
       const info = await client.db('admin').command({ buildInfo: 1, maxTimeMS: ms(timeoutMs) });
       const uniqueStandIn = info.ferretdbVersion === undefined;
-      return planCollections(database, await collectionStorage(db, ms(timeoutMs)), settings, { uniqueStandIn });
+      const collections = await collectionStorage(db, ms(timeoutMs));
+      return planCollections(database, collections, settings, { uniqueStandIn }, await leasesOf(ms(timeoutMs)));
     },
     runStep: async (step, timeoutMs) => {
       const collection = collectionOf(step, database);
@@ -47,6 +51,8 @@ function maintenanceSession(
       const before = await readStorage(db, collection, maxTimeMS);
       if (!before) throw new CollectionGone(step.object);
       if (step.kind === 'rebuild-index') return runRebuild(step, collection, maxTimeMS);
+      if (step.kind === 'drop-rebuild-leftover')
+        return { result: await cleanUpStandIn(db, collection, step.index!, step.object, maxTimeMS) };
       const command =
         step.kind === 'compact-collection'
           ? { compact: collection, maxTimeMS }
@@ -64,14 +70,21 @@ function maintenanceSession(
     explainStepFailure,
   };
 
+  /** The unexpired leases, or why they could not be read (a user without find on the collection). */
+  async function leasesOf(maxTimeMS: number): Promise<Leases> {
+    try {
+      return { held: await readLeases(db, new Date(), maxTimeMS) };
+    } catch (error) {
+      if (error instanceof MongoServerError && Number(error.code) === UNAUTHORIZED)
+        return { unreadable: error.message };
+      throw error;
+    }
+  }
+
   /** An index rebuild, with the index's size and free bytes before and after. */
   async function runRebuild(step: MaintenanceStep, collection: string, maxTimeMS: number) {
     const index = step.index!;
-    const figures = async () => {
-      const stats = await db.command({ collStats: collection, maxTimeMS });
-      const reuse = stats.indexDetails?.[index]?.['block-manager']?.['file bytes available for reuse'];
-      return { bytes: Number(stats.indexSizes?.[index] ?? 0), freeBytes: Number(reuse ?? 0) };
-    };
+    const figures = async () => indexFigures(await db.command({ collStats: collection, maxTimeMS }), index);
     const before = await figures();
     await rebuildIndex(db, collection, index, step.object, maxTimeMS).catch((error: unknown) => {
       throw (error as { code?: number }).code === NAMESPACE_NOT_FOUND ? new CollectionGone(step.object) : error;
@@ -102,7 +115,13 @@ function describe(step: MaintenanceStep, answer: Record<string, unknown>): strin
 
 function explainStepFailure(error: unknown, timeoutMs: number): { status: 'skipped' | 'failed'; reason: string } {
   const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof CollectionGone || error instanceof IndexGone) return { status: 'skipped', reason: message };
+  if (
+    error instanceof CollectionGone ||
+    error instanceof IndexGone ||
+    error instanceof IndexBusy ||
+    error instanceof StandInChanged
+  )
+    return { status: 'skipped', reason: message };
   if (error instanceof MongoServerError) {
     const code = Number(error.code);
     if (NOT_SUPPORTED.has(code))

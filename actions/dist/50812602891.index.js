@@ -1,5 +1,5 @@
-export const id = 326;
-export const ids = [326,948];
+export const id = 404;
+export const ids = [404,948];
 export const modules = {
 
 /***/ 16459:
@@ -512,7 +512,7 @@ const FULL_SCOPE = { schemas: [], excludeSchemas: [], tables: [], excludeTables:
 
 /***/ }),
 
-/***/ 2539:
+/***/ 72081:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -2584,35 +2584,150 @@ function explainCheckFailure(error, timeoutMs) {
 //# sourceMappingURL=health-session.js.map
 // EXTERNAL MODULE: ./packages/core/lib/maintenance/step-figures.js
 var step_figures = __webpack_require__(53059);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(48161);
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/maintenance-lease.js
+// The mark a MongoDB index rebuild (or the cleanup of its stand-in) holds while it works: a lease document in the
+// maintained database's collection __dbops_leases, one per index, with an expiry. MongoDB has no advisory lock, and
+// currentOp shows a command only while it runs: between the rebuild's four commands (the stand-in built, the
+// original not dropped yet) nothing is in progress, yet the stand-in is in use; currentOp also lists other users'
+// operations only with the inprog privilege, and FerretDB answers it with an empty list. The lease covers the whole
+// rebuild. Its expiry is the step's deadline (every command of the step runs under maxTimeMS no later than it, so
+// the server has stopped them by then) plus a margin for clocks: a run killed mid-rebuild leaves a lease that
+// lapses by itself, and the next run after it cleans the stand-in up.
+
+
+
+const LEASE_COLLECTION = '__dbops_leases';
+/** Clocks of two runners (the lease's times are the holder's) may differ by this much. */
+const CLOCK_MARGIN_MS = 5 * 60_000;
+const DUPLICATE_KEY = 11000;
+const maintenance_lease_UNAUTHORIZED = 13;
+/** A lease's _id, and its key in readLeases' answer. */
+const leaseKey = (collection, index) => JSON.stringify([collection, index]);
+/** Another run holds the index's lease: it is working on the index (or was killed less than the expiry ago). */
+class IndexBusy extends Error {
+    object;
+    index;
+    lease;
+    constructor(object, index, lease) {
+        super(`${object} index ${JSON.stringify(index)}: ${leaseHeld(lease)}; left alone`);
+        this.object = object;
+        this.index = index;
+        this.lease = lease;
+    }
+}
+/** The sentence a busy index is reported with. */
+const leaseHeld = (lease) => `a maintenance run in progress (${lease.holder}, since ${lease.since.toISOString()}) holds dbops's lease on it until ${lease.until.toISOString()}`;
+/** The leases not expired at `now`, by collection and index (leaseKey). */
+async function readLeases(db, now, maxTimeMS) {
+    const docs = await db
+        .collection(LEASE_COLLECTION)
+        .find({ until: { $gt: now } }, { maxTimeMS })
+        .toArray();
+    return new Map(docs.map((d) => [leaseKey(d.collection, d.index), { holder: d.holder, since: d.since, until: d.until }]));
+}
+/**
+ * Runs `work` holding the lease on `index` of `collection` until `timeoutMs` from now (plus the clocks' margin);
+ * refuses (IndexBusy) when another run holds it. An expired lease (its run killed) is taken over. The lease is
+ * given back when `work` ends, or fails with the server's answer.
+ */
+async function withIndexLease(db, collection, index, object, timeoutMs, work) {
+    const leases = db.collection(LEASE_COLLECTION);
+    const since = new Date();
+    const until = new Date(since.getTime() + timeoutMs + CLOCK_MARGIN_MS);
+    const _id = leaseKey(collection, index);
+    const token = (0,external_node_crypto_.randomUUID)();
+    const lease = { holder: `${(0,external_node_os_.hostname)()} pid ${process.pid}`, since, until, token, collection, index };
+    const maxTimeMS = Math.max(1, Math.round(timeoutMs));
+    try {
+        await leases.insertOne({ _id, ...lease }, { maxTimeMS });
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === maintenance_lease_UNAUTHORIZED)
+            throw new Error(`this user may not write dbops's leases (${db.databaseName}.${LEASE_COLLECTION}: ${error.message}), which mark the index as being worked on: grant it find, insert, update and remove on that collection (readWrite)`, { cause: error });
+        if (code !== DUPLICATE_KEY)
+            throw error;
+        const taken = await leases.updateOne({ _id, until: { $lte: since } }, { $set: lease }, { maxTimeMS });
+        if (taken.matchedCount === 0) {
+            const held = await leases.findOne({ _id }, { maxTimeMS });
+            if (held)
+                throw new IndexBusy(object, index, held);
+            return withIndexLease(db, collection, index, object, timeoutMs, work); // given back meanwhile
+        }
+    }
+    const release = () => leases.deleteOne({ _id, token }).catch(() => undefined); // else it lapses at `until`
+    let result;
+    try {
+        result = await work();
+    }
+    catch (error) {
+        // The server answered: none of the work's commands runs any more. Otherwise (connection lost, run cancelled) an
+        // index build may still be running there: the lease stays until it lapses.
+        if (error instanceof lib.MongoServerError)
+            await release();
+        throw error;
+    }
+    await release();
+    return result;
+}
+//# sourceMappingURL=maintenance-lease.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/maintenance-indexes.js
+
 
 /** The trailing key field of the stand-in and the suffix of its name. */
 const STAND_IN_FIELD = '__dbops_rebuild';
 const standInName = (index) => `${index}${STAND_IN_FIELD}`;
-/**
- * A collection's indexes that a rebuild can handle: ascending/descending keys only (text, 2dsphere, hashed… have key
- * rules a stand-in could break), never `_id_` (it cannot be dropped: compact rebuilds it), never a stand-in left over.
- */
-async function readIndexes(db, collection, stats, maxTimeMS) {
-    const specs = await db
+/** The collection's index specs, as listIndexes gives them; none when it was dropped since it was listed. */
+async function listIndexSpecs(db, collection, maxTimeMS) {
+    return db
         .collection(collection)
         .listIndexes({ maxTimeMS })
         .toArray()
         .catch((error) => {
         if (error.code === 26)
-            return []; // dropped since it was listed
+            return []; // NamespaceNotFound
         throw error;
     });
+}
+const plainKey = (key) => Object.values(key).every((v) => v === 1 || v === -1);
+/**
+ * Whether an index is a rebuild's stand-in: its name is another's plus the suffix AND its key ends with the trailing
+ * field (an ascending/descending key before it). A user's index whose name merely ends the same way is not one.
+ */
+function isStandIn(spec) {
+    const name = String(spec.name);
+    const fields = Object.entries(spec.key);
+    const last = fields.at(-1);
+    return (name.length > STAND_IN_FIELD.length &&
+        name.endsWith(STAND_IN_FIELD) &&
+        fields.length >= 2 &&
+        last?.[0] === STAND_IN_FIELD &&
+        last[1] === 1 &&
+        plainKey(Object.fromEntries(fields.slice(0, -1))) &&
+        fields.slice(0, -1).every(([field]) => field !== STAND_IN_FIELD));
+}
+/**
+ * A collection's indexes that a rebuild can handle: ascending/descending keys only (text, 2dsphere, hashed… have key
+ * rules a stand-in could break), never `_id_` (it cannot be dropped: compact rebuilds it), never a name that ends
+ * with the stand-in's suffix (a stand-in left over is maintenance-leftovers.ts' job; a user's index so named is left
+ * as it is).
+ */
+function readIndexes(specs, stats) {
     const out = [];
     for (const spec of specs) {
         const name = String(spec.name);
-        const plain = Object.values(spec.key).every((v) => v === 1 || v === -1);
-        if (name === '_id_' || name.endsWith(STAND_IN_FIELD) || !plain)
+        if (name === '_id_' || name.endsWith(STAND_IN_FIELD) || !plainKey(spec.key))
             continue;
-        const reuse = stats.indexDetails?.[name]?.['block-manager']?.['file bytes available for reuse'];
-        out.push({ name, spec, bytes: Number(stats.indexSizes?.[name] ?? 0), freeBytes: Number(reuse ?? 0) });
+        out.push({ name, spec, ...indexFigures(stats, name) });
     }
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+/** An index's size and WiredTiger's reusable bytes in its file (0 where the server does not say) from collStats. */
+function indexFigures(stats, name) {
+    const reuse = stats.indexDetails?.[name]?.['block-manager']?.['file bytes available for reuse'];
+    return { bytes: Number(stats.indexSizes?.[name] ?? 0), freeBytes: Number(reuse ?? 0) };
 }
 /** The collection's rebuild-index steps: free space ≥ index-bloat-percent of the index, index ≥ min-index-size. */
 function planIndexRebuilds(database, collection, indexes, settings, server) {
@@ -2670,10 +2785,14 @@ class IndexGone extends Error {
     }
 }
 /**
- * Rebuilds `index` of `collection` from its current spec, each command under what is left of `timeoutMs`. When a
- * command after the original's drop fails, the error says the stand-in is still there in its place.
+ * Rebuilds `index` of `collection` from its current spec, each command under what is left of `timeoutMs`, holding
+ * the index's lease (maintenance-lease.ts) throughout: IndexBusy when another run holds it. When a command after the
+ * original's drop fails, the error says the stand-in is still there in its place.
  */
-async function rebuildIndex(db, collection, index, object, timeoutMs) {
+function rebuildIndex(db, collection, index, object, timeoutMs) {
+    return withIndexLease(db, collection, index, object, timeoutMs, () => rebuild(db, collection, index, object, timeoutMs));
+}
+async function rebuild(db, collection, index, object, timeoutMs) {
     const deadline = Date.now() + timeoutMs;
     const left = () => Math.max(1, Math.round(deadline - Date.now()));
     const specs = await db
@@ -2691,15 +2810,138 @@ async function rebuildIndex(db, collection, index, object, timeoutMs) {
         catch (error) {
             if (i === 0)
                 throw error; // nothing changed yet
-            const state = i === 3
-                ? `the index was rebuilt but its stand-in ${JSON.stringify(standInName(index))} is left; drop it`
-                : `the stand-in ${JSON.stringify(standInName(index))} is in place of ${JSON.stringify(index)}; run the step again`;
+            const [name, standIn] = [JSON.stringify(index), JSON.stringify(standInName(index))];
+            // What stands after each command's failure; the next run's plan cleans up (maintenance-leftovers.ts).
+            const state = [
+                '',
+                `the stand-in ${standIn} is left beside ${name}: the next run drops it`,
+                `the stand-in ${standIn} is in place of ${name}: the next run builds ${name} again from it`,
+                `the index was rebuilt but its stand-in ${standIn} is left: the next run drops it`,
+            ][i];
             throw new Error(`${error.message} (${state})`, { cause: error });
         }
     }
 }
 //# sourceMappingURL=maintenance-indexes.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/maintenance-leftovers.js
+
+
+
+/** A collection's stand-ins, from its index specs and collStats. */
+function standInsOf(specs, stats) {
+    return specs.filter(isStandIn).map((spec) => {
+        const name = String(spec.name);
+        const original = name.slice(0, -STAND_IN_FIELD.length);
+        const originalSpec = specs.find((s) => s.name === original);
+        return { name, original, spec, bytes: indexFigures(stats, name).bytes, ...(originalSpec ? { originalSpec } : {}) };
+    });
+}
+/** The original's spec again from its stand-in: the key without the trailing field, the same options, its name. */
+function originalFrom(standIn, original) {
+    const { [STAND_IN_FIELD]: _trailing, ...key } = standIn.key;
+    return { ...buildSpec(standIn), key, name: original };
+}
+const maintenance_leftovers_sameKey = (a, b) => JSON.stringify(a.key) === JSON.stringify(originalFrom(b, '').key);
+function commands(collection, s) {
+    const drop = { dropIndexes: collection, index: s.name };
+    if (s.originalSpec)
+        return [drop];
+    return [{ createIndexes: collection, indexes: [originalFrom(s.spec, s.original)] }, drop];
+}
+function leftoverSteps(database, collection, standIns, leases) {
+    return standIns.map((s) => {
+        const which = `stand-in ${JSON.stringify(s.name)} of index ${JSON.stringify(s.original)}`;
+        const base = {
+            kind: 'drop-rebuild-leftover',
+            object: `${database}.${collection}`,
+            index: s.name,
+            statement: commands(collection, s)
+                .map((c) => `db.runCommand(${JSON.stringify(c)})`)
+                .join('; '),
+            figures: { indexBytes: s.bytes },
+            lock: s.originalSpec
+                ? 'dropIndexes: an exclusive lock on the collection, briefly'
+                : 'the build holds an exclusive lock on the collection only at its start and end (MongoDB 4.2 and later), the stand-in serving queries meanwhile; dropIndexes briefly',
+            estimatedSeconds: s.originalSpec ? 1 : (0,step_figures/* seconds */.YA)(s.bytes, step_figures/* REINDEX_BYTES_PER_S */.Ot),
+            expectedGain: `${(0,step_figures.mb)(s.bytes)} freed and one index fewer to maintain on every write`,
+        };
+        const held = 'held' in leases ? leases.held.get(leaseKey(collection, s.original)) : undefined;
+        if (held)
+            return {
+                ...base,
+                mode: 'report',
+                why: `${which}: ${leaseHeld(held)}: it is rebuilding the index now; left alone. If that run is gone, a run after ${held.until.toISOString()} cleans up`,
+                expectedGain: 'none while the rebuild works',
+            };
+        if ('unreadable' in leases)
+            return {
+                ...base,
+                mode: 'report',
+                why: `${which}, but dbops's leases (${database}.${LEASE_COLLECTION}) could not be read (${leases.unreadable}), so whether a run is rebuilding the index now is unknown; left alone: grant this user find, insert, update and remove on that collection (readWrite)`,
+            };
+        if (s.originalSpec && !maintenance_leftovers_sameKey(s.originalSpec, s.spec))
+            return {
+                ...base,
+                mode: 'report',
+                why: `${which} left by an interrupted rebuild, but ${JSON.stringify(s.original)} now has another key (${JSON.stringify(s.originalSpec.key)}): the stand-in may serve queries it does not; decide by hand`,
+            };
+        if (s.originalSpec)
+            return {
+                ...base,
+                mode: 'apply',
+                why: `${which} left by an interrupted rebuild (killed or crashed before it dropped the stand-in), ${JSON.stringify(s.original)} in place: every write maintains both (${(0,step_figures.mb)(s.bytes)})`,
+            };
+        const single = Object.keys(s.spec.key).length === 2;
+        return {
+            ...base,
+            mode: 'apply',
+            why: `${which} left by an interrupted rebuild (killed or crashed after it dropped the index, before it built it again): ${JSON.stringify(s.original)} is missing and queries use the stand-in; the index is built again from the stand-in's key without ${JSON.stringify(STAND_IN_FIELD)}, with the same options, before the stand-in is dropped` +
+                (single
+                    ? ' (a TTL cannot be read back from a stand-in: if the index had expireAfterSeconds, set it again with collMod)'
+                    : ''),
+        };
+    });
+}
+/**
+ * Applies a leftover step under the index's lease (IndexBusy when a run holds it): lists the indexes again and
+ * drops the stand-in, first building the original from it when it is missing. Returns what was done, in a sentence.
+ */
+function cleanUpStandIn(db, collection, name, object, timeoutMs) {
+    const original = name.slice(0, -STAND_IN_FIELD.length);
+    const deadline = Date.now() + timeoutMs;
+    const left = () => Math.max(1, Math.round(deadline - Date.now()));
+    return withIndexLease(db, collection, original, object, timeoutMs, async () => {
+        const specs = await listIndexSpecs(db, collection, left());
+        const [s] = standInsOf(specs.filter((spec) => spec.name === name || spec.name === original), {});
+        if (!s)
+            return `nothing was left any more: ${JSON.stringify(name)} is gone`;
+        if (s.originalSpec && !maintenance_leftovers_sameKey(s.originalSpec, s.spec))
+            throw new StandInChanged(`${object} index ${JSON.stringify(original)} now has another key; the stand-in is kept`);
+        const [first, second] = commands(collection, s);
+        const step = async (command, state) => {
+            try {
+                await db.command({ ...command, maxTimeMS: left() });
+            }
+            catch (error) {
+                throw new Error(`${error.message} (${state})`, { cause: error });
+            }
+        };
+        if (!second) {
+            await step(first, `the stand-in ${JSON.stringify(name)} is left`);
+            return `dropped the stand-in ${JSON.stringify(name)}; ${JSON.stringify(original)} stands`;
+        }
+        await step(first, `${JSON.stringify(original)} is still missing; its stand-in ${JSON.stringify(name)} is kept and serves its queries`);
+        await step(second, `${JSON.stringify(original)} was built again; its stand-in ${JSON.stringify(name)} is left: the next run drops it`);
+        return `built ${JSON.stringify(original)} again from its stand-in, then dropped the stand-in ${JSON.stringify(name)}`;
+    });
+}
+/** The original got another key between the plan and the step: a person decides. */
+class StandInChanged extends Error {
+}
+//# sourceMappingURL=maintenance-leftovers.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/maintenance-plan.js
+
+
 
 
 // Rough throughputs, for an order of magnitude: validate reads every document and index entry, full also the storage
@@ -2707,25 +2949,30 @@ async function rebuildIndex(db, collection, index, object, timeoutMs) {
 const VALIDATE_BYTES_PER_S = 100 * 1024 * 1024;
 const VALIDATE_FULL_BYTES_PER_S = 30 * 1024 * 1024;
 const COMPACT_BYTES_PER_S = 30 * 1024 * 1024;
-/** The database's collections (not views, not system.*) and their storage figures, each command under maxTimeMS. */
+/**
+ * The database's collections (not views, not system.*, not dbops's leases) and their storage figures, each command
+ * under maxTimeMS.
+ */
 async function collectionStorage(db, maxTimeMS) {
     const listed = await db.listCollections({}, { nameOnly: false, maxTimeMS }).toArray();
     const names = listed
-        .filter((c) => (c.type ?? 'collection') === 'collection' && !c.name.startsWith('system.'))
+        .filter((c) => (c.type ?? 'collection') === 'collection' && !c.name.startsWith('system.') && c.name !== LEASE_COLLECTION)
         .map((c) => c.name)
         .sort();
     const out = [];
     for (const name of names) {
         const stats = await readStats(db, name, maxTimeMS);
-        if (stats)
-            out.push({ ...storageOf(name, stats), indexes: await readIndexes(db, name, stats, maxTimeMS) });
+        if (!stats)
+            continue;
+        const specs = await listIndexSpecs(db, name, maxTimeMS);
+        out.push({ ...storageOf(name, stats), indexes: readIndexes(specs, stats), standIns: standInsOf(specs, stats) });
     }
     return out;
 }
 /** One collection's figures; undefined when it does not exist (dropped since it was listed). */
 async function readStorage(db, name, maxTimeMS) {
     const stats = await readStats(db, name, maxTimeMS);
-    return stats && { ...storageOf(name, stats), indexes: [] };
+    return stats && { ...storageOf(name, stats), indexes: [], standIns: [] };
 }
 /** collStats' answer; undefined when the collection does not exist. */
 async function readStats(db, name, maxTimeMS) {
@@ -2753,11 +3000,11 @@ function storageOf(name, stats) {
     };
 }
 /**
- * The steps for the collections of `database`, in name order: each collection's validate, then its compact, or else
- * its index rebuilds.
+ * The steps for the collections of `database`: first what interrupted rebuilds left (maintenance-leftovers.ts), then
+ * in name order each collection's validate, then its compact, or else its index rebuilds.
  */
-function planCollections(database, collections, settings, server = { uniqueStandIn: true }) {
-    const steps = [];
+function planCollections(database, collections, settings, server, leases) {
+    const steps = collections.flatMap((c) => leftoverSteps(database, c.name, c.standIns, leases));
     for (const c of collections) {
         const object = `${database}.${c.name}`;
         const name = JSON.stringify(c.name);
@@ -2801,8 +3048,11 @@ function planCollections(database, collections, settings, server = { uniqueStand
 }
 //# sourceMappingURL=maintenance-plan.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/maintenance-session.js
-// maintenance's session on MongoDB: the plan from each collection's storage figures, and each step's one command
-// (validate or compact; an index rebuild is four) under maxTimeMS, with the collection's figures before and after.
+// maintenance's session on MongoDB: the plan from each collection's storage figures and what interrupted rebuilds
+// left, and each step's one command (validate or compact; an index rebuild is four, a leftover's cleanup one or two)
+// under maxTimeMS, with the collection's figures before and after.
+
+
 
 
 
@@ -2825,7 +3075,8 @@ function maintenanceSession(client, database, server) {
             // FerretDB says so in buildInfo; its unique stand-in does not refuse duplicates (maintenance-indexes.ts).
             const info = await client.db('admin').command({ buildInfo: 1, maxTimeMS: ms(timeoutMs) });
             const uniqueStandIn = info.ferretdbVersion === undefined;
-            return planCollections(database, await collectionStorage(db, ms(timeoutMs)), settings, { uniqueStandIn });
+            const collections = await collectionStorage(db, ms(timeoutMs));
+            return planCollections(database, collections, settings, { uniqueStandIn }, await leasesOf(ms(timeoutMs)));
         },
         runStep: async (step, timeoutMs) => {
             const collection = collectionOf(step, database);
@@ -2835,6 +3086,8 @@ function maintenanceSession(client, database, server) {
                 throw new CollectionGone(step.object);
             if (step.kind === 'rebuild-index')
                 return runRebuild(step, collection, maxTimeMS);
+            if (step.kind === 'drop-rebuild-leftover')
+                return { result: await cleanUpStandIn(db, collection, step.index, step.object, maxTimeMS) };
             const command = step.kind === 'compact-collection'
                 ? { compact: collection, maxTimeMS }
                 : { validate: collection, ...(step.statement.includes('full: true') ? { full: true } : {}), maxTimeMS };
@@ -2850,14 +3103,21 @@ function maintenanceSession(client, database, server) {
         },
         explainStepFailure,
     };
+    /** The unexpired leases, or why they could not be read (a user without find on the collection). */
+    async function leasesOf(maxTimeMS) {
+        try {
+            return { held: await readLeases(db, new Date(), maxTimeMS) };
+        }
+        catch (error) {
+            if (error instanceof lib.MongoServerError && Number(error.code) === maintenance_session_UNAUTHORIZED)
+                return { unreadable: error.message };
+            throw error;
+        }
+    }
     /** An index rebuild, with the index's size and free bytes before and after. */
     async function runRebuild(step, collection, maxTimeMS) {
         const index = step.index;
-        const figures = async () => {
-            const stats = await db.command({ collStats: collection, maxTimeMS });
-            const reuse = stats.indexDetails?.[index]?.['block-manager']?.['file bytes available for reuse'];
-            return { bytes: Number(stats.indexSizes?.[index] ?? 0), freeBytes: Number(reuse ?? 0) };
-        };
+        const figures = async () => indexFigures(await db.command({ collStats: collection, maxTimeMS }), index);
         const before = await figures();
         await rebuildIndex(db, collection, index, step.object, maxTimeMS).catch((error) => {
             throw error.code === maintenance_session_NAMESPACE_NOT_FOUND ? new CollectionGone(step.object) : error;
@@ -2885,7 +3145,10 @@ function describe(step, answer) {
 }
 function explainStepFailure(error, timeoutMs) {
     const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof CollectionGone || error instanceof IndexGone)
+    if (error instanceof CollectionGone ||
+        error instanceof IndexGone ||
+        error instanceof IndexBusy ||
+        error instanceof StandInChanged)
         return { status: 'skipped', reason: message };
     if (error instanceof lib.MongoServerError) {
         const code = Number(error.code);
@@ -3767,7 +4030,7 @@ function replayFailed(db, what, error) {
 }
 //# sourceMappingURL=oplog-apply.js.map
 // EXTERNAL MODULE: ./node_modules/mongodb/lib/cmap/commands.js
-var commands = __webpack_require__(21806);
+var cmap_commands = __webpack_require__(21806);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/raw-insert.js
 // The driver's OP_MSG document sequence (kind 1 section): documents that go on the wire as the bytes given. The
 // public API serializes JavaScript objects, which would reorder integer-like keys and lose duplicate ones; the
@@ -3782,7 +4045,7 @@ var commands = __webpack_require__(21806);
 async function insertRawDocuments(db, collection, documents) {
     if (documents.length === 0)
         return;
-    const sequence = new commands.DocumentSequence('documents');
+    const sequence = new cmap_commands.DocumentSequence('documents');
     for (const bson of documents)
         sequence.push({}, bson);
     const reply = await db.command({
@@ -4337,8 +4600,6 @@ tombstones) {
     return { found: ids.length, rows: deletedCount, keys: deleted };
 }
 //# sourceMappingURL=data-retention-batch.js.map
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(48161);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-lease.js
 /**
  * One purge at a time per MongoDB collection. Two runs of a rule at once (a schedule overlapping a manual run) would
@@ -4354,12 +4615,12 @@ var external_node_os_ = __webpack_require__(48161);
 
 
 
-const LEASE_COLLECTION = 'dbops_retention_leases';
+const data_retention_lease_LEASE_COLLECTION = 'dbops_retention_leases';
 /** Longer than any one batch (each command has its maxTimeMS; an archive upload its own retries). */
 const LEASE_MS = 15 * 60_000;
 async function takePurgeLease(client, target, holder, maxTimeMS, leaseMs = LEASE_MS) {
     const { database, name } = target.collection;
-    const leases = client.db(database).collection(LEASE_COLLECTION);
+    const leases = client.db(database).collection(data_retention_lease_LEASE_COLLECTION);
     const now = new Date();
     try {
         // Matches a lease that has ended (or is this run's: a second rule on the collection); else the upsert inserts
