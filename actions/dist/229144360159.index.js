@@ -4928,10 +4928,17 @@ async function readDocuments(client, of, filter, maxTimeMS, session) {
     }
     return rows;
 }
-/** Whether the server reads at a snapshot: replica set members and mongos do; a standalone server does not. */
+/**
+ * Whether the server reads at a snapshot: replica set members and mongos do; a standalone server does not, nor does
+ * FerretDB, even run with a replica set name (it accepts a snapshot session and ignores it: buildInfo names it).
+ */
 async function snapshotReads(client, maxTimeMS) {
-    const hello = await client.db('admin').command({ hello: 1, maxTimeMS });
-    return typeof hello.setName === 'string' || hello.msg === 'isdbgrid';
+    const admin = client.db('admin');
+    const hello = await admin.command({ hello: 1, maxTimeMS });
+    if (typeof hello.setName !== 'string' && hello.msg !== 'isdbgrid')
+        return false;
+    const info = await admin.command({ buildInfo: 1, maxTimeMS });
+    return info.ferretdbVersion === undefined;
 }
 //# sourceMappingURL=subject-export.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-session.js

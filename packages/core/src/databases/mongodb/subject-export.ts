@@ -81,8 +81,14 @@ async function readDocuments(
   return rows;
 }
 
-/** Whether the server reads at a snapshot: replica set members and mongos do; a standalone server does not. */
+/**
+ * Whether the server reads at a snapshot: replica set members and mongos do; a standalone server does not, nor does
+ * FerretDB, even run with a replica set name (it accepts a snapshot session and ignores it: buildInfo names it).
+ */
 async function snapshotReads(client: MongoClient, maxTimeMS: number): Promise<boolean> {
-  const hello = await client.db('admin').command({ hello: 1, maxTimeMS });
-  return typeof hello.setName === 'string' || hello.msg === 'isdbgrid';
+  const admin = client.db('admin');
+  const hello = await admin.command({ hello: 1, maxTimeMS });
+  if (typeof hello.setName !== 'string' && hello.msg !== 'isdbgrid') return false;
+  const info = await admin.command({ buildInfo: 1, maxTimeMS });
+  return info.ferretdbVersion === undefined;
 }
