@@ -9,6 +9,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Binary, Double, Int32, Long, ObjectId } from 'mongodb';
+import { tombstoneWriter } from '../../packages/core/src/databases/mongodb/data-retention-tombstones.js';
 import { runCli } from '../harness/cli.js';
 import { startMongo, uniqueDatabase, type MongoServer } from '../harness/mongo.js';
 
@@ -295,6 +296,46 @@ it('erases the dependants and the subject, each after its tombstone, with a rece
   const again = await cli('subject', 'erase', '--policy', path, '--table', 'users', '--id', '42', '--apply');
   expect(again.code).toBe(2);
   expect(again.stderr).toContain(`Input 'id' '42' matches no document of ${db}.users`);
+});
+
+it('finishes an erasure a crash stopped midway: run again, it erases what is left and completes the tombstones', async () => {
+  const path = await writePolicy('crashed', policy());
+  // The state a crash leaves after the orders' delete and before its completion (the subject's document goes last):
+  // the orders' tombstones written (completed_at null), the orders gone, sessions and the subject still there.
+  const writer = await tombstoneWriter(server.client, { database: db, name: 'orders' }, 'subject-erase', 10_000);
+  await writer.record(['1', '2']);
+  await col('orders').deleteMany({ _id: { $in: [1, 2] } });
+  const stopped = await col('dbops_retention_tombstones').find({ collection: 'orders' }).toArray();
+  expect(stopped.map((t) => t.completed_at)).toEqual([null, null]);
+
+  const { code, stdout } = await cli(
+    'subject',
+    'erase',
+    '--policy',
+    path,
+    '--table',
+    'users',
+    '--id',
+    '42',
+    '--apply',
+    '--json',
+  );
+  expect(code).toBe(0);
+  const json = JSON.parse(stdout);
+  expect(json.tables.map((t: { table: string; rows: number }) => [t.table, t.rows])).toEqual([
+    [`${db}.orders`, 0],
+    [`${db}.sessions`, 1],
+    [`${db}.users`, 1],
+  ]);
+  expect(await contents()).toEqual({
+    users: ['64b7f0c2a1b2c3d4e5f60718', '7', '8', 'grace'],
+    orders: ['3', '4', '5'],
+    sessions: ['s2'],
+  });
+  // Every tombstone complete now, the stopped run's included: none reads as an erasure still in progress.
+  const stones = await col('dbops_retention_tombstones').find({}).toArray();
+  expect(stones).toHaveLength(4);
+  for (const stone of stones) expect(stone.completed_at).toBeInstanceOf(Date);
 });
 
 it('anonymizes only the listed fields of the subject, and chains receipts through the receipts collection', async () => {
