@@ -3258,8 +3258,8 @@ function keyText(id) {
 //# sourceMappingURL=data-retention-filter.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-tombstones.js
 /**
- * Tombstones of documents a MongoDB soft-delete rule erased (`then: erase`), as PostgreSQL's
- * (data-retention/tombstones.ts): each erased `_id` kept as SHA-256 of `salt \n database.collection \n key` (the key
+ * Tombstones of documents a MongoDB soft-delete rule erased (`then: erase`) or `subject erase` deleted, as
+ * PostgreSQL's (data-retention/tombstones.ts): each erased `_id` kept as SHA-256 of `salt \n database.collection \n key` (the key
  * as receipts and holds write it: ObjectId hex, the string, the number), never the `_id` itself, with the time of the
  * erasure. They live in the rule's own database, so a backup of it carries them: the collection
  * `dbops_retention_tombstones` (`_id` the hash, which already names the collection; `database`, `collection`,
@@ -4739,8 +4739,8 @@ async function eraseMongoSubject(client, database, policy, options) {
     const scope = await mongoSubjectScope(client, database, policy, options.table, id, maxTimeMS);
     const { subject, rule } = scope;
     if (!rule) {
-        const rules = policy.data.filter((r) => r.kind === 'collection' && 'softDelete' in r);
-        throw (0,lib_errors/* invalidInput */.aY)('table', `names ${subject.namespace}, which no soft-delete rule of the policy covers`, `a collection with a soft-delete rule (collection, soft-delete, grace, then: erase or anonymize)${rules.length ? `: ${rules.map((r) => (r.kind === 'collection' ? (0,data_retention_policy/* collectionText */.EK)(r.collection) : '')).join(', ')}` : ''}`);
+        const covered = policy.data.flatMap((r) => r.kind === 'collection' && 'softDelete' in r ? [(0,data_retention_policy/* collectionText */.EK)(r.collection)] : []);
+        throw (0,lib_errors/* invalidInput */.aY)('table', `names ${subject.namespace}, which no soft-delete rule of the policy covers`, `a collection with a soft-delete rule (collection, soft-delete, grace, then: erase or anonymize)${covered.length ? `: ${covered.join(', ')}` : ''}`);
     }
     const result = (tables, tombstones) => ({
         rule: rule.name,
@@ -4764,9 +4764,7 @@ async function eraseMongoSubject(client, database, policy, options) {
         const { matchedCount } = await client
             .db(subject.collection.database)
             .collection(subject.collection.name)
-            .updateOne({ $and: [{ _id: scope._id }, { _id: { $nin: held } }] }, { $set: then.columns }, {
-            maxTimeMS,
-        });
+            .updateOne({ $and: [{ _id: scope._id }, { _id: { $nin: held } }] }, { $set: then.columns }, { maxTimeMS });
         const keys = matchedCount > 0 ? [keyText(scope._id)] : [];
         return result([{ table: subject.namespace, action: 'anonymize', rows: matchedCount, keysSha256: keysHash(keys) }], 0);
     }

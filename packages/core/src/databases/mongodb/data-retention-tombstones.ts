@@ -1,6 +1,6 @@
 /**
- * Tombstones of documents a MongoDB soft-delete rule erased (`then: erase`), as PostgreSQL's
- * (data-retention/tombstones.ts): each erased `_id` kept as SHA-256 of `salt \n database.collection \n key` (the key
+ * Tombstones of documents a MongoDB soft-delete rule erased (`then: erase`) or `subject erase` deleted, as
+ * PostgreSQL's (data-retention/tombstones.ts): each erased `_id` kept as SHA-256 of `salt \n database.collection \n key` (the key
  * as receipts and holds write it: ObjectId hex, the string, the number), never the `_id` itself, with the time of the
  * erasure. They live in the rule's own database, so a backup of it carries them: the collection
  * `dbops_retention_tombstones` (`_id` the hash, which already names the collection; `database`, `collection`,

@@ -42,11 +42,13 @@ export async function eraseMongoSubject(
   const scope = await mongoSubjectScope(client, database, policy, options.table, id, maxTimeMS);
   const { subject, rule } = scope;
   if (!rule) {
-    const rules = policy.data.filter((r) => r.kind === 'collection' && 'softDelete' in r);
+    const covered = policy.data.flatMap((r) =>
+      r.kind === 'collection' && 'softDelete' in r ? [collectionText(r.collection)] : [],
+    );
     throw invalidInput(
       'table',
       `names ${subject.namespace}, which no soft-delete rule of the policy covers`,
-      `a collection with a soft-delete rule (collection, soft-delete, grace, then: erase or anonymize)${rules.length ? `: ${rules.map((r) => (r.kind === 'collection' ? collectionText(r.collection) : '')).join(', ')}` : ''}`,
+      `a collection with a soft-delete rule (collection, soft-delete, grace, then: erase or anonymize)${covered.length ? `: ${covered.join(', ')}` : ''}`,
     );
   }
   const result = (tables: ErasedTable[], tombstones: number): SubjectEraseResult => ({
@@ -72,9 +74,7 @@ export async function eraseMongoSubject(
       .updateOne(
         { $and: [{ _id: scope._id }, { _id: { $nin: held } }] } as Filter<Document>,
         { $set: then.columns },
-        {
-          maxTimeMS,
-        },
+        { maxTimeMS },
       );
     const keys = matchedCount > 0 ? [keyText(scope._id)] : [];
     return result(
