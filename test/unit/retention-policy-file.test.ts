@@ -459,6 +459,7 @@ test('MongoDB soft-delete rules: a field path, a grace, then erase or anonymize 
     softDelete: 'deletedAt',
     graceSeconds: 30 * DAY,
     afterGrace: { action: 'erase' },
+    dependants: [],
   });
   const anonymize = await parsePolicy(
     softCollection("    then: anonymize\n    anonymize: { email: null, profile.name: 'deleted user', score: 0 }"),
@@ -476,7 +477,7 @@ test.each([
     softCollection('    then: erase\n    by: createdAt'),
     26,
     "rule 'analytics-events' (data[3]) field 'by' is not a known key",
-    /keys of a collection soft-delete rule: name, collection, soft-delete, grace, then, anonymize, archive-to/,
+    /keys of a collection soft-delete rule: name, collection, soft-delete, grace, then, anonymize, dependants, archive-to/,
   ],
   [
     'a soft-delete field starting with $',
@@ -529,3 +530,80 @@ test.each([
     expect(error.hint).toMatch(valid);
   },
 );
+
+/** The example's MongoDB soft-delete rule with `dependants` (its first entry on line 27). */
+const withDependants = (entries: string) => softCollection(`    then: erase\n    dependants:\n${entries}`);
+
+test('MongoDB soft-delete rules declare the documents that belong to a subject: collection and field', async () => {
+  const policy = await parsePolicy(
+    withDependants(
+      '      - { collection: shop.orders, field: userId }\n      - collection: analytics.sessions\n        field: owner.id\n',
+    ),
+    'retention.yml',
+  );
+  expect(policy.data[3]).toMatchObject({
+    dependants: [
+      { collection: { database: 'shop', name: 'orders' }, field: 'userId', line: 27 },
+      { collection: { database: 'analytics', name: 'sessions' }, field: 'owner.id', line: 28 },
+    ],
+  });
+});
+
+test.each([
+  [
+    'a dependant without its field',
+    withDependants('      - { collection: shop.orders }\n'),
+    "rule 'analytics-events' (data[3]) field 'dependants[0].field' is missing",
+  ],
+  [
+    'a dependant with an unknown key',
+    withDependants('      - { collection: shop.orders, field: userId, on: x }\n'),
+    "field 'dependants[0].on' is not a known key",
+  ],
+  [
+    'a dependant collection without its database',
+    withDependants('      - { collection: orders, field: userId }\n'),
+    "field 'dependants[0].collection' is 'orders'",
+  ],
+  [
+    "a dependant that is the rule's own collection",
+    withDependants('      - { collection: analytics.events, field: parent }\n'),
+    "field 'dependants[0].collection' is the rule's own collection",
+  ],
+  [
+    'a dependant declared twice',
+    withDependants(
+      '      - { collection: shop.orders, field: userId }\n      - { collection: shop.orders, field: userId }\n',
+    ),
+    "field 'dependants[1]' repeats shop.orders userId",
+  ],
+  [
+    'dependants that are not a list',
+    softCollection('    then: erase\n    dependants: shop.orders'),
+    "field 'dependants' is not a list",
+  ],
+])('a MongoDB soft-delete rule with %s is refused, naming the field and the valid form', async (_, text, problem) => {
+  const error = await refusal(text);
+  expect(error.message).toContain('file retention.yml line 2');
+  expect(error.message).toContain(problem);
+  expect(error.hint).toMatch(/collection|list|_id/);
+});
+
+test('the JSON Schema and the reader agree on dependants', async () => {
+  const Ajv2020 = require('ajv/dist/2020').default as new (
+    o: object,
+  ) => { compile(s: object): ((d: unknown) => boolean) & { errors?: unknown } };
+  const validate = new Ajv2020({ allErrors: true, strict: false }).compile(
+    JSON.parse(await readFile('docs/retention-policy.schema.json', 'utf8')),
+  );
+  expect(validate(parseYaml(withDependants('      - { collection: shop.orders, field: userId }\n')))).toBe(true);
+  for (const bad of [
+    withDependants('      - { collection: shop.orders }\n'),
+    withDependants('      - { collection: shop.orders, field: userId, on: x }\n'),
+    withDependants('      - { collection: orders, field: userId }\n'),
+    withDependants('      - { collection: shop.orders, field: $userId }\n'),
+  ]) {
+    expect(validate(parseYaml(bad))).toBe(false);
+    await refusal(bad);
+  }
+});

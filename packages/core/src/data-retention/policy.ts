@@ -105,6 +105,19 @@ export interface CollectionSoftDeleteRule extends CollectionRuleBase {
   graceSeconds: number;
   /** anonymize's `columns` are field paths here. */
   afterGrace: SoftDeleteThen;
+  /**
+   * The documents of other collections that belong to a subject of this one (MongoDB has no foreign keys to follow):
+   * `subject export` and `subject erase` take them with the subject. Empty when the policy declares none.
+   */
+  dependants: SubjectDependant[];
+}
+
+/** Documents of `collection` whose `field` holds a subject's `_id` (in any of the forms holds accept). */
+export interface SubjectDependant {
+  collection: CollectionName;
+  /** A field name or dotted path; an array field matches when one of its elements is the `_id`. */
+  field: string;
+  line: number;
 }
 
 export type CollectionRule = CollectionAgeRule | CollectionSoftDeleteRule;

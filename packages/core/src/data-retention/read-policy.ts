@@ -29,6 +29,7 @@ import {
   type PolicyDefaults,
   type QualifiedName,
   type SoftDeleteThen,
+  type SubjectDependant,
 } from './policy.js';
 import { checkHoldQuery, loadWhereParser, parseWhereFilter, WhereFilterError } from './where-filter.js';
 
@@ -49,7 +50,16 @@ const RULE_KEYS = {
   age: ['name', 'table', 'by', 'keep', 'where', 'archive-to'],
   'soft-delete': ['name', 'table', 'soft-delete', 'grace', 'then', 'anonymize', 'where', 'archive-to'],
   collection: ['name', 'collection', 'by', 'keep', 'archive-to'],
-  'collection soft-delete': ['name', 'collection', 'soft-delete', 'grace', 'then', 'anonymize', 'archive-to'],
+  'collection soft-delete': [
+    'name',
+    'collection',
+    'soft-delete',
+    'grace',
+    'then',
+    'anonymize',
+    'dependants',
+    'archive-to',
+  ],
 } as const;
 const MINIMUM_KEYS = ['table', 'keep-at-least'];
 const BACKUP_COUNTS = ['keep-last', 'keep-hourly', 'keep-daily', 'keep-weekly', 'keep-monthly', 'keep-yearly'];
@@ -62,6 +72,8 @@ const COLLECTION_FORM = 'database.collection, e.g. analytics.events';
 const FIELD_FORM = 'a field name or dotted path, not starting with $, e.g. createdAt or meta.createdAt';
 /** A document field or dotted path: no $ at the start of a part, no empty part, no spaces. */
 const FIELD_PATH = /^[^$\s.][^\s.]*(\.[^$\s.][^\s.]*)*$/;
+const DEPENDANT_FORM =
+  "a list of { collection: database.collection, field: the field holding the subject's _id }, e.g. - { collection: shop.orders, field: userId }";
 const NAME_FORM = 'lowercase letters, digits and "-", starting with a letter, e.g. audit-logs';
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 /** The shortest retention period: below it, `6m` meant as six months is the likely mistake. */
@@ -300,6 +312,7 @@ class PolicyReader {
           softDelete: fieldPath('soft-delete'),
           graceSeconds: this.period([...path, 'grace'], field('grace')),
           afterGrace: this.thenAction(path, field, 'field'),
+          dependants: this.dependants(path, field, collection),
         };
       return {
         kind,
@@ -379,6 +392,49 @@ class PolicyReader {
     if (Object.keys(columns).length === 0)
       throw this.fail([...path, 'anonymize'], field('anonymize'), 'lists no columns', form);
     return { action: 'anonymize', columns };
+  }
+
+  /** A collection soft-delete rule's `dependants`: where other collections hold its subjects' `_id`s. */
+  private dependants(path: Path, field: (key: string) => string, own: CollectionName): SubjectDependant[] {
+    const list = this.list([...path, 'dependants'], field('dependants'));
+    const seen = new Set<string>();
+    return list.map((_, i) => {
+      const at = [...path, 'dependants', i];
+      const key = (k: string) => field(`dependants[${i}]${k ? `.${k}` : ''}`);
+      this.mapAt(at, key(''), DEPENDANT_FORM);
+      for (const unknown of this.keysOf(at).filter((k) => k !== 'collection' && k !== 'field'))
+        throw this.fail(
+          [...at, unknown],
+          key(unknown),
+          'is not a known key',
+          `collection and field: ${DEPENDANT_FORM}`,
+          true,
+        );
+      const collection = this.collectionName([...at, 'collection'], key('collection'));
+      const holder = this.required(
+        [...at, 'field'],
+        key('field'),
+        `the field of its documents that holds the subject's _id: ${FIELD_FORM}`,
+        (t) => FIELD_PATH.test(t),
+      );
+      const namespace = `${collection.database}.${collection.name}`;
+      if (collection.database === own.database && collection.name === own.name)
+        throw this.fail(
+          [...at, 'collection'],
+          key('collection'),
+          "is the rule's own collection, whose documents are other subjects",
+          `another collection: ${DEPENDANT_FORM}`,
+        );
+      if (seen.has(`${namespace} ${holder}`))
+        throw this.fail(
+          at,
+          key(''),
+          `repeats ${namespace} ${holder}`,
+          `each collection and field once: ${DEPENDANT_FORM}`,
+        );
+      seen.add(`${namespace} ${holder}`);
+      return { collection, field: holder, line: this.lineOf(at) };
+    });
   }
 
   private minimum(i: number): Minimum {

@@ -16,7 +16,8 @@ import { anonymizeRowSql, countRowsSql, deleteRowsSql } from '../databases/postg
 import { checkPolicyCatalog } from '../databases/postgres/data-retention-catalog.js';
 import { asDbopsError, DbopsError, invalidInput } from '../errors.js';
 import { type DataRetentionPolicy, qualifiedNameText, type SoftDeleteRule } from './policy.js';
-import { heldError, type SubjectScope, subjectScope } from './subject-scope.js';
+import { heldError } from './subject-held.js';
+import { type SubjectScope, subjectScope } from './subject-scope.js';
 import { completeTombstones, recordTombstones } from './tombstones.js';
 
 export interface SubjectEraseOptions {
@@ -31,6 +32,8 @@ export interface ErasedTable {
   table: string;
   /** The foreign key its rows reference the subject by (undefined for the subject's own table). */
   constraint?: string;
+  /** MongoDB: the field its documents hold the subject's `_id` in (a dependant the policy declares). */
+  field?: string;
   references?: string;
   /** delete, anonymize, or `set null` / `set default`: rows PostgreSQL's own ON DELETE rule detaches, not deleted. */
   action: 'delete' | 'anonymize' | 'set null' | 'set default';

@@ -17,6 +17,8 @@ export interface ExportedTable {
   table: string;
   /** How its rows reference the subject: a foreign key to `references` (undefined for the subject's own table). */
   constraint?: string;
+  /** MongoDB: the field its documents hold the subject's `_id` in (a dependant the policy declares). */
+  field?: string;
   references?: string;
   rows: number;
 }
@@ -28,6 +30,8 @@ export interface SubjectExportResult {
   tables: ExportedTable[];
   /** Foreign keys back into a table already on the path (cycles): named, not followed. */
   notFollowed: SkippedEdge[];
+  /** MongoDB: whether every collection was read at one point in time (a snapshot session); PostgreSQL always is. */
+  snapshot?: boolean;
   /** The document: one JSON object. */
   document: string;
 }

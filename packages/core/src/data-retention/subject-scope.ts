@@ -6,8 +6,9 @@ import type pg from 'pg';
 import { resolveTable } from '../databases/postgres/data-retention-target.js';
 import { type SubjectGraph, subjectGraph, subjectTable } from '../databases/postgres/subject-graph.js';
 import { countRowsSql, idCheckSql } from '../databases/postgres/subject-rows.js';
-import { DbopsError, invalidInput } from '../errors.js';
+import { invalidInput } from '../errors.js';
 import { type DataRetentionPolicy, qualifiedNameText, sqlHolds } from './policy.js';
+import { heldError } from './subject-held.js';
 
 export interface SubjectScope {
   id: string;
@@ -58,16 +59,4 @@ export async function subjectScope(
     );
   if (rows[0]!.held > 0) throw heldError(root.table, id);
   return { id, graph, holdSources };
-}
-
-/** A subject under legal hold: refused, naming the table (and what the hold covers) but no value besides the id. */
-export function heldError(table: string, id: string, detail?: string): DbopsError {
-  return new DbopsError(
-    'CHECK_FAILED',
-    `Subject ${id} of ${table} is under legal hold${detail ? ` (${detail})` : ''}: nothing was exported or erased`,
-    {
-      input: 'id',
-      hint: "A row of the policy's holds names it. Lift the hold first, once the legal reason for it has ended.",
-    },
-  );
 }

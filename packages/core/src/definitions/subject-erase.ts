@@ -24,7 +24,7 @@ const inputs: InputDefinition[] = [
   {
     name: 'lock-timeout',
     description:
-      "lock_timeout of the erasure's one transaction: a lock held longer stops it with nothing changed. Default: the policy's.",
+      "lock_timeout of the erasure's one transaction (PostgreSQL): a lock held longer stops it with nothing changed. Default: the policy's.",
     type: 'duration',
   },
   ...S3_INPUTS,
@@ -35,7 +35,7 @@ const inputs: InputDefinition[] = [
 export const subjectEraseDefinition: ActionDefinition = {
   name: 'subject-erase',
   description:
-    "GDPR erasure: applies the then of the table's soft-delete rule (erase: the subject and its dependants; anonymize: the listed columns) in one transaction, with a receipt and tombstones; a dry run unless --apply.",
+    "GDPR erasure: applies the then of the table's soft-delete rule (erase: the subject and its dependants; anonymize: the listed columns), on PostgreSQL in one transaction, with a receipt and tombstones; a dry run unless --apply.",
   cliOnly: true,
   subcommand: ['subject', 'erase'],
   inputs,

@@ -18,7 +18,7 @@ const inputs: InputDefinition[] = [
 export const subjectExportDefinition: ActionDefinition = {
   name: 'subject-export',
   description:
-    "GDPR export: a data subject's row and every row referencing it through foreign keys (recursively, every schema), as one JSON document; refuses subjects under legal hold.",
+    "GDPR export: a data subject's row and every row referencing it through foreign keys (recursively, every schema), or on MongoDB its document and the dependants the policy declares, as one JSON document; refuses subjects under legal hold.",
   cliOnly: true,
   subcommand: ['subject', 'export'],
   inputs,

@@ -11,13 +11,15 @@ export const SUBJECT_INPUTS: InputDefinition[] = [
   },
   {
     name: 'table',
-    description: "The subject's table, e.g. users or public.users (it needs a primary key).",
+    description:
+      "The subject's table, e.g. users or public.users (it needs a primary key); on MongoDB its collection, e.g. users or app.users.",
     type: 'string',
     required: true,
   },
   {
     name: 'id',
-    description: "The subject's primary key, e.g. 42; a composite key as row text, e.g. (42,7).",
+    description:
+      "The subject's primary key, e.g. 42; a composite key as row text, e.g. (42,7). On MongoDB its _id: 42 (the number or the string) or an ObjectId's 24 hex digits.",
     type: 'string',
     required: true,
   },

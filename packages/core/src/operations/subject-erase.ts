@@ -1,12 +1,12 @@
 import { type PolicyCommit, policyCommit } from '../data-retention/policy-commit.js';
 import { parsePolicy } from '../data-retention/read-policy.js';
-import { type ChainedReceipt, chainReceipt, policySha256 } from '../data-retention/receipt.js';
+import { type ChainedReceipt, type ChainHead, chainReceipt, policySha256 } from '../data-retention/receipt.js';
 import { appendReceipt, chainName, readChainHead } from '../data-retention/receipt-chain.js';
 import { RECEIPT_TABLE, recordReceiptRow } from '../data-retention/receipt-table.js';
 import { eraseSubject, type SubjectEraseResult } from '../data-retention/subject-erase.js';
 import { receiptTableHead, subjectReceipt } from '../data-retention/subject-receipt.js';
 import type { DatabaseTarget } from '../databases/engine.js';
-import { sqlEngineFor } from '../databases/index.js';
+import { documentRetentionFor, sqlEngineFor } from '../databases/index.js';
 import { readInputFile } from '../files/read-input-file.js';
 import type { Logger } from '../log.js';
 import type { Secrets } from '../secrets.js';
@@ -60,27 +60,27 @@ export async function subjectErase(options: SubjectEraseOptions): Promise<Subjec
         });
   await receipts?.preflight();
   const storageHead = receipts ? await readChainHead(receipts, chain) : undefined;
-  const engine = sqlEngineFor(target, 'subject erase');
   const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
-  return engine.withSqlSession(target, context, async (client): Promise<SubjectEraseOutcome> => {
-    const head = receipts ? storageHead : dryRun ? undefined : await receiptTableHead(client, chain);
-    const result = await eraseSubject(client, policy, {
-      table: options.table,
-      id: options.id,
-      dryRun,
-      ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
-    });
+  const eraseOptions = {
+    table: options.table,
+    id: options.id,
+    dryRun,
+    ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
+  };
+  /** The erasure and its receipt, the same steps on either engine; `store` is where the engine keeps its copy. */
+  const eraseAndRecord = async (store: ReceiptStore): Promise<SubjectEraseOutcome> => {
+    const head = receipts ? storageHead : dryRun ? undefined : await store.head();
+    const result = await store.erase();
     if (dryRun) return { ...result, ...policyFacts };
     const chained: ChainedReceipt = chainReceipt(subjectReceipt(result, hash, commit), chain, head);
     const location = receipts ? await appendReceipt(receipts, chained) : undefined;
     let table: string | undefined;
     try {
-      await recordReceiptRow(client, chained);
-      table = RECEIPT_TABLE;
+      table = await store.record(chained);
     } catch (error) {
-      if (!location) throw error; // the table is the only copy: the erasure must not go unrecorded silently
+      if (!location) throw error; // the database copy is the only one: the erasure must not go unrecorded silently
       log.warn(
-        `The receipt was not recorded in ${RECEIPT_TABLE} (${(error as Error).message}); it is stored in receipts-to`,
+        `The receipt was not recorded in ${store.name} (${(error as Error).message}); it is stored in receipts-to`,
       );
     }
     log.info(`Receipt ${chained.sequence} of '${chain}' recorded${location ? ` at ${location}` : ''}`);
@@ -91,5 +91,35 @@ export async function subjectErase(options: SubjectEraseOptions): Promise<Subjec
       ...(table ? { table } : {}),
     };
     return { ...result, ...policyFacts, receipt };
-  });
+  };
+  const document = documentRetentionFor(target);
+  if (document)
+    return document(target, context, (session) =>
+      eraseAndRecord({
+        name: "the database's receipts collection",
+        head: () => session.receiptHead(chain),
+        erase: () => session.eraseSubject(policy, eraseOptions),
+        record: (receipt) => session.recordReceipt(receipt),
+      }),
+    );
+  return sqlEngineFor(target, 'subject erase').withSqlSession(target, context, (client) =>
+    eraseAndRecord({
+      name: RECEIPT_TABLE,
+      head: () => receiptTableHead(client, chain),
+      erase: () => eraseSubject(client, policy, eraseOptions),
+      record: async (receipt) => {
+        await recordReceiptRow(client, receipt);
+        return RECEIPT_TABLE;
+      },
+    }),
+  );
+}
+
+/** Where an engine keeps the database copy of the receipt chain, and the erasure itself. */
+interface ReceiptStore {
+  name: string;
+  head(): Promise<ChainHead | undefined>;
+  erase(): Promise<SubjectEraseResult>;
+  /** Returns where the copy went. */
+  record(receipt: ChainedReceipt): Promise<string>;
 }

@@ -12,6 +12,10 @@ export function subjectExportSummary(result: SubjectExportOutcome): Result {
     code(s.references),
     ' again: a cycle, not followed',
   ]);
+  if (result.snapshot === false)
+    notes.push(
+      'Read without a snapshot (the server is not a replica set): each collection as it was when its turn came.',
+    );
   return {
     status: 'ok',
     title: [
@@ -26,11 +30,7 @@ export function subjectExportSummary(result: SubjectExportOutcome): Result {
       {
         kind: 'table',
         columns: ['Table', 'References the subject by', 'Rows'],
-        rows: result.tables.map((t) => [
-          code(t.table),
-          t.constraint ? [code(t.constraint), ' → ', code(t.references!)] : '(the subject)',
-          String(t.rows),
-        ]),
+        rows: result.tables.map((t) => [code(t.table), referencedBy(t), String(t.rows)]),
       },
       ...(notes.length > 0 ? [{ kind: 'list' as const, items: notes }] : []),
     ],
@@ -77,14 +77,15 @@ export function subjectEraseSummary(result: SubjectEraseOutcome): Result {
       {
         kind: 'table',
         columns: ['Table', 'References the subject by', 'Action', 'Rows'],
-        rows: result.tables.map((t) => [
-          code(t.table),
-          t.constraint ? [code(t.constraint), ' → ', code(t.references!)] : '(the subject)',
-          t.action,
-          String(t.rows),
-        ]),
+        rows: result.tables.map((t) => [code(t.table), referencedBy(t), t.action, String(t.rows)]),
       },
       ...(notes.length > 0 ? [{ kind: 'list' as const, items: notes }] : []),
     ],
   };
+}
+
+/** How a table's rows reference the subject: a foreign key, or (MongoDB) the field holding its `_id`. */
+function referencedBy(t: { constraint?: string; field?: string; references?: string }): Text {
+  const by = t.constraint ?? t.field;
+  return by === undefined ? '(the subject)' : [code(by), ' → ', code(t.references!)];
 }

@@ -44,7 +44,7 @@ export function idIn(ids: unknown[]): Filter<Document> {
  */
 export async function readHeldIds(
   client: MongoClient,
-  target: CollectionTarget,
+  target: Pick<CollectionTarget, 'holdSources' | 'holdNames'>,
   maxTimeMS: number,
 ): Promise<unknown[]> {
   const ids: unknown[] = [];
@@ -65,7 +65,8 @@ export async function readHeldIds(
   return ids;
 }
 
-function idForms(id: unknown): unknown[] {
+/** Every form an id given as text or a value may have been stored in: '42' is also 42, a 24-digit hex an ObjectId. */
+export function idForms(id: unknown): unknown[] {
   if (typeof id === 'string') {
     const forms: unknown[] = [id];
     if (/^[0-9a-f]{24}$/i.test(id)) forms.push(new ObjectId(id));

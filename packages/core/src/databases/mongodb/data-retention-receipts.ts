@@ -4,7 +4,7 @@
  * sits next to the data it concerns. The storage copy (receipts-to) is the chain retention-verify checks.
  */
 import type { MongoClient } from 'mongodb';
-import type { ChainedReceipt } from '../../data-retention/receipt.js';
+import type { ChainedReceipt, ChainHead } from '../../data-retention/receipt.js';
 
 export const RECEIPT_COLLECTION = 'dbops_retention_receipts';
 
@@ -33,4 +33,18 @@ export async function recordReceiptDocument(
     recordedAt: new Date(),
   });
   return `${database}.${RECEIPT_COLLECTION}`;
+}
+
+/** The chain's last link as the receipts collection holds it, for a run without receipts-to; undefined when none. */
+export async function receiptCollectionHead(
+  client: MongoClient,
+  database: string,
+  policy: string,
+): Promise<ChainHead | undefined> {
+  const [last] = await client
+    .db(database)
+    .collection<ReceiptDocument>(RECEIPT_COLLECTION)
+    .find({ policy }, { sort: { sequence: -1 }, limit: 1, projection: { _id: 1, sequence: 1 } })
+    .toArray();
+  return last ? { sequence: last.sequence, sha256: last._id } : undefined;
 }

@@ -1,6 +1,7 @@
 /**
  * retention-purge's session on MongoDB (DocumentRetentionSession): one client for the plan, the purge and the
- * receipt's copy. The plan reads only (counts); the purge deletes in batches (data-retention-purge.ts).
+ * receipt's copy. The plan reads only (counts); the purge deletes in batches (data-retention-purge.ts). The subject
+ * commands (subject-export.ts, subject-erase.ts) run on the same session.
  */
 import type { MongoClient } from 'mongodb';
 import { DEFAULT_COUNT_LIMIT, DEFAULT_PLAN_STATEMENT_TIMEOUT_MS, type RulePlan } from '../../data-retention/plan.js';
@@ -10,8 +11,10 @@ import { withMongoClient } from './connection.js';
 import { countCollectionRule } from './data-retention-count.js';
 import { readHeldIds } from './data-retention-filter.js';
 import { purgeCollections } from './data-retention-purge.js';
-import { recordReceiptDocument } from './data-retention-receipts.js';
+import { receiptCollectionHead, recordReceiptDocument } from './data-retention-receipts.js';
 import { resolveCollectionTargets } from './data-retention-target.js';
+import { eraseMongoSubject } from './subject-erase.js';
+import { exportMongoSubject } from './subject-export.js';
 import type { MongoTarget } from './target.js';
 
 export function withMongoRetentionSession<T>(
@@ -49,5 +52,8 @@ function retentionSession(client: MongoClient, database: string): DocumentRetent
     },
     purge: (plan, options) => purgeCollections(client, plan, options),
     recordReceipt: (receipt) => recordReceiptDocument(client, database, receipt),
+    receiptHead: (chain) => receiptCollectionHead(client, database, chain),
+    exportSubject: (policy, table, id) => exportMongoSubject(client, database, policy, table, id),
+    eraseSubject: (policy, options) => eraseMongoSubject(client, database, policy, options),
   };
 }

@@ -83,11 +83,16 @@ export async function resolveCollectionTargets(
       ...ruleFields(rule),
       ...(rule.archiveTo === undefined ? {} : { archiveTo: rule.archiveTo }),
       holdSources,
-      holdNames: [collectionText(rule.collection), name],
+      holdNames: holdNames(rule.collection),
       ...cutoffs,
     };
   });
   return { targets, skipped };
+}
+
+/** The names a hold's subject_table may give a collection: database.collection, or the name alone. */
+export function holdNames(collection: CollectionName): string[] {
+  return [collectionText(collection), collection.name];
 }
 
 /** What a rule's kind decides: its time field, and what happens to its documents. */
@@ -99,9 +104,11 @@ function ruleFields(rule: CollectionRule): Pick<CollectionTarget, 'by' | 'kind' 
     : { by: rule.softDelete, kind: 'soft-delete', action: 'anonymize', anonymize: then.columns };
 }
 
-/** Collections this database has, up to `limit` names, for messages. */
-/** The database's collections a rule may mean: not dbops's own (receipts, tombstones, salt, leases). */
-async function collectionNames(client: MongoClient, database: string, limit = 10): Promise<string[]> {
+/**
+ * Collections this database has, up to `limit` names, for messages: those a rule or a subject may mean, not dbops's
+ * own (receipts, tombstones, salt, leases).
+ */
+export async function collectionNames(client: MongoClient, database: string, limit = 10): Promise<string[]> {
   const names = (await client.db(database).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
   return names
     .filter((name) => !name.startsWith('dbops_retention_'))
@@ -148,7 +155,10 @@ async function checkRule(client: MongoClient, rule: CollectionRule, problems: st
  * queries is refused rather than run without holds: MongoDB cannot read them, and documents they mean to protect
  * would go.
  */
-async function checkHolds(client: MongoClient, policy: DataRetentionPolicy): Promise<CollectionTarget['holdSources']> {
+export async function checkHolds(
+  client: MongoClient,
+  policy: DataRetentionPolicy,
+): Promise<CollectionTarget['holdSources']> {
   const sources: CollectionTarget['holdSources'] = [];
   for (const hold of policy.holds) if (hold.kind === 'collection') sources.push(hold);
   const sql = sqlHolds(policy.holds);

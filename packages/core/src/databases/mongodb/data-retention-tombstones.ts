@@ -1,6 +1,6 @@
 /**
- * Tombstones of documents a MongoDB soft-delete rule erased (`then: erase`), as PostgreSQL's
- * (data-retention/tombstones.ts): each erased `_id` kept as SHA-256 of `salt \n database.collection \n key` (the key
+ * Tombstones of documents a MongoDB soft-delete rule erased (`then: erase`) or `subject erase` deleted, as
+ * PostgreSQL's (data-retention/tombstones.ts): each erased `_id` kept as SHA-256 of `salt \n database.collection \n key` (the key
  * as receipts and holds write it: ObjectId hex, the string, the number), never the `_id` itself, with the time of the
  * erasure. They live in the rule's own database, so a backup of it carries them: the collection
  * `dbops_retention_tombstones` (`_id` the hash, which already names the collection; `database`, `collection`,
@@ -19,6 +19,7 @@ import { randomBytes } from 'node:crypto';
 import type { AnyBulkWriteOperation, MongoClient } from 'mongodb';
 import { tombstoneHash } from '../../data-retention/tombstones.js';
 import { idIn, keyText, purgeableFilter } from './data-retention-filter.js';
+import type { CollectionName } from '../../data-retention/policy.js';
 import type { CollectionTarget } from './data-retention-target.js';
 
 export const TOMBSTONE_COLLECTION = 'dbops_retention_tombstones';
@@ -48,7 +49,8 @@ export interface Tombstone {
   erased_by: string;
 }
 
-export interface CollectionTombstones {
+/** The tombstones of one collection's erased documents, whoever erases them (`erased_by`). */
+export interface TombstoneWriter {
   /** Records `keys` as being erased now (not yet completed); returns their hashes. */
   record(keys: string[]): Promise<string[]>;
   /** Removes the tombstones of keys the delete left in the collection. */
@@ -58,76 +60,39 @@ export interface CollectionTombstones {
   /**
    * The tombstones an earlier run left unfinished (`completed_at: null`: it stopped between tombstone and delete, or
    * between delete and completion): those whose document is gone are completed now (a later time than the delete's
-   * own, so a backup that holds the document is never judged wrongly); those whose document is still there and still
-   * expired stay, for this run's batches to erase; those whose document is there and no longer expired (changed,
-   * held) are taken back. Reads every `_id` of the collection, but only when there are unfinished tombstones.
+   * own, so a backup that holds the document is never judged wrongly); returns how many, and the `_id`s of the
+   * documents still there, whose tombstones stay unfinished. Reads every `_id` of the collection, but only when there
+   * are unfinished tombstones.
+   */
+  completeGone(): Promise<{ completed: number; present: unknown[] }>;
+}
+
+export interface CollectionTombstones extends Omit<TombstoneWriter, 'completeGone'> {
+  /**
+   * completeGone, then of the documents still there: those still expired keep their tombstones, for this run's
+   * batches to erase; those no longer expired (changed, held) are taken back.
    */
   finishUnfinished(readHeld: () => Promise<unknown[]>): Promise<{ completed: number; takenBack: number }>;
 }
 
+/** A soft-delete rule's tombstones (`erased_by: retention-purge:<rule>`). */
 export async function collectionTombstones(
   client: MongoClient,
   target: CollectionTarget,
   maxTimeMS: number,
 ): Promise<CollectionTombstones> {
-  const { database, name } = target.collection;
-  const salt = await ensureSalt(client, database, maxTimeMS);
-  const tombstones = client.db(database).collection<Tombstone>(TOMBSTONE_COLLECTION);
-  const hash = (key: string) => tombstoneHash(salt, database, name, key);
-  const by = `retention-purge:${target.rule}`;
-  const takeBack = async (keys: string[]) => {
-    if (keys.length === 0) return;
-    await tombstones.deleteMany({ _id: { $in: keys.map(hash) } }, { maxTimeMS });
-  };
+  const { completeGone, ...writer } = await tombstoneWriter(
+    client,
+    target.collection,
+    `retention-purge:${target.rule}`,
+    maxTimeMS,
+  );
   return {
-    async record(keys) {
-      if (keys.length === 0) return [];
-      const erasedAt = new Date();
-      // A key erased again keeps its latest time, as PostgreSQL's.
-      const writes: AnyBulkWriteOperation<Tombstone>[] = [...new Set(keys.map(hash))].map((h) => ({
-        updateOne: {
-          filter: { _id: h },
-          update: { $set: { database, collection: name, erased_at: erasedAt, completed_at: null, erased_by: by } },
-          upsert: true,
-        },
-      }));
-      await tombstones.bulkWrite(writes, { ordered: false, maxTimeMS });
-      return keys.map(hash);
-    },
-    takeBack,
-    async complete(keys) {
-      if (keys.length === 0) return;
-      await tombstones.updateMany(
-        { _id: { $in: keys.map(hash) } },
-        { $set: { completed_at: new Date() } },
-        { maxTimeMS },
-      );
-    },
+    ...writer,
     async finishUnfinished(readHeld) {
-      // Only an explicit null: older tombstones have no completed_at at all, and their deletes are long done.
-      const unfinished = new Set(
-        (
-          await tombstones
-            .find(
-              { database, collection: name, completed_at: { $type: 'null' } },
-              { projection: { _id: 1 }, maxTimeMS },
-            )
-            .toArray()
-        ).map((t) => t._id),
-      );
-      if (unfinished.size === 0) return { completed: 0, takenBack: 0 };
-      const present: unknown[] = [];
-      const collection = client.db(database).collection(name);
-      for await (const { _id } of collection.find({}, { projection: { _id: 1 }, maxTimeMS })) {
-        const h = hash(keyText(_id));
-        if (!unfinished.has(h)) continue;
-        unfinished.delete(h);
-        present.push(_id);
-      }
-      // What is left of `unfinished` has no document any more: its delete ran.
-      const gone = [...unfinished];
-      if (gone.length > 0)
-        await tombstones.updateMany({ _id: { $in: gone } }, { $set: { completed_at: new Date() } }, { maxTimeMS });
+      const { completed, present } = await completeGone();
+      if (present.length === 0) return { completed, takenBack: 0 };
+      const collection = client.db(target.collection.database).collection(target.collection.name);
       const expired = new Set(
         (
           await collection
@@ -139,8 +104,79 @@ export async function collectionTombstones(
         ).map((d) => keyText(d._id)),
       );
       const kept = present.map(keyText).filter((k) => !expired.has(k));
-      await takeBack(kept);
-      return { completed: gone.length, takenBack: kept.length };
+      await writer.takeBack(kept);
+      return { completed, takenBack: kept.length };
+    },
+  };
+}
+
+/** Tombstones of `collection`'s documents, written as `erasedBy` (`subject-erase`, `retention-purge:<rule>`). */
+export async function tombstoneWriter(
+  client: MongoClient,
+  { database, name }: CollectionName,
+  erasedBy: string,
+  maxTimeMS: number,
+): Promise<TombstoneWriter> {
+  const salt = await ensureSalt(client, database, maxTimeMS);
+  const tombstones = client.db(database).collection<Tombstone>(TOMBSTONE_COLLECTION);
+  const hash = (key: string) => tombstoneHash(salt, database, name, key);
+  return {
+    async record(keys) {
+      if (keys.length === 0) return [];
+      const erasedAt = new Date();
+      // A key erased again keeps its latest time, as PostgreSQL's.
+      const writes: AnyBulkWriteOperation<Tombstone>[] = [...new Set(keys.map(hash))].map((h) => ({
+        updateOne: {
+          filter: { _id: h },
+          update: {
+            $set: { database, collection: name, erased_at: erasedAt, completed_at: null, erased_by: erasedBy },
+          },
+          upsert: true,
+        },
+      }));
+      await tombstones.bulkWrite(writes, { ordered: false, maxTimeMS });
+      return keys.map(hash);
+    },
+    async takeBack(keys) {
+      if (keys.length === 0) return;
+      await tombstones.deleteMany({ _id: { $in: keys.map(hash) } }, { maxTimeMS });
+    },
+    async complete(keys) {
+      if (keys.length === 0) return;
+      await tombstones.updateMany(
+        { _id: { $in: keys.map(hash) } },
+        { $set: { completed_at: new Date() } },
+        { maxTimeMS },
+      );
+    },
+    async completeGone() {
+      // Only an explicit null: older tombstones have no completed_at at all, and their deletes are long done.
+      const unfinished = new Set(
+        (
+          await tombstones
+            .find(
+              { database, collection: name, completed_at: { $type: 'null' } },
+              { projection: { _id: 1 }, maxTimeMS },
+            )
+            .toArray()
+        ).map((t) => t._id),
+      );
+      if (unfinished.size === 0) return { completed: 0, present: [] };
+      const present: unknown[] = [];
+      for await (const { _id } of client
+        .db(database)
+        .collection(name)
+        .find({}, { projection: { _id: 1 }, maxTimeMS })) {
+        const h = hash(keyText(_id));
+        if (!unfinished.has(h)) continue;
+        unfinished.delete(h);
+        present.push(_id);
+      }
+      // What is left of `unfinished` has no document any more: its delete ran.
+      const gone = [...unfinished];
+      if (gone.length > 0)
+        await tombstones.updateMany({ _id: { $in: gone } }, { $set: { completed_at: new Date() } }, { maxTimeMS });
+      return { completed: gone.length, present };
     },
   };
 }

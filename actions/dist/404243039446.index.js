@@ -1,19 +1,101 @@
-export const id = 960423250231;
-export const ids = [960423250231];
+export const id = 404243039446;
+export const ids = [404243039446];
 export const modules = {
+
+/***/ 85080:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   W: () => (/* binding */ SUBJECT_EXPORT_FORMAT),
+/* harmony export */   f: () => (/* binding */ exportSubject)
+/* harmony export */ });
+/* harmony import */ var _databases_postgres_data_retention_catalog_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(78053);
+/* harmony import */ var _databases_postgres_subject_rows_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(21018);
+/* harmony import */ var _subject_scope_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(48464);
+
+
+
+const SUBJECT_EXPORT_FORMAT = 'dbops.subject-export/1';
+async function exportSubject(client, policy, table, id, statementTimeoutMs = 60_000) {
+    // Fail closed, before the transaction (the check runs its own): a hold source that cannot be read stops the export.
+    await (0,_databases_postgres_data_retention_catalog_js__WEBPACK_IMPORTED_MODULE_0__/* .checkPolicyCatalog */ .O)(client, { ...policy, data: [] });
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    try {
+        await client.query("SELECT set_config('TimeZone', 'UTC', true), set_config('statement_timeout', $1, true)", [
+            `${statementTimeoutMs}ms`,
+        ]);
+        const { graph } = await (0,_subject_scope_js__WEBPACK_IMPORTED_MODULE_1__/* .subjectScope */ .V)(client, policy, table, id);
+        const exportedAt = new Date().toISOString();
+        const tables = [];
+        const parts = [];
+        for (const [i, node] of graph.nodes.entries()) {
+            const sql = (0,_databases_postgres_subject_rows_js__WEBPACK_IMPORTED_MODULE_2__/* .exportRowsSql */ .Cd)(graph.nodes, i, id);
+            const { rows } = await client.query(sql.text, sql.values);
+            const parent = node.parent === undefined ? undefined : graph.nodes[node.parent];
+            const entry = {
+                table: node.table,
+                ...(node.via && parent ? { constraint: node.via.constraint, references: parent.table } : {}),
+                rows: rows.length,
+            };
+            tables.push(entry);
+            const head = JSON.stringify({ ...entry, rows: undefined }).slice(0, -1);
+            const body = rows.map((r) => `\n      ${r.row}`).join(',');
+            parts.push(`    ${head}, "rows": [${body}${rows.length > 0 ? '\n    ' : ''}]}`);
+        }
+        const subject = JSON.stringify({ table: graph.nodes[0].table, id });
+        const document = `{
+  "format": ${JSON.stringify(SUBJECT_EXPORT_FORMAT)},
+  "subject": ${subject},
+  "exportedAt": ${JSON.stringify(exportedAt)},
+  "tables": [
+${parts.join(',\n')}
+  ],
+  "notFollowed": ${JSON.stringify(graph.skipped)}
+}
+`;
+        return { table: graph.nodes[0].table, id, exportedAt, tables, notFollowed: graph.skipped, document };
+    }
+    finally {
+        await client.query('ROLLBACK').catch(() => undefined);
+    }
+}
+//# sourceMappingURL=subject-export.js.map
+
+/***/ }),
+
+/***/ 66409:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   k: () => (/* binding */ heldError)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(57706);
+/** The refusal both engines give a data subject (or a dependant) under legal hold. */
+
+/** A subject under legal hold: refused, naming the table (and what the hold covers) but no value besides the id. */
+function heldError(table, id, detail) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DbopsError */ .zJ('CHECK_FAILED', `Subject ${id} of ${table} is under legal hold${detail ? ` (${detail})` : ''}: nothing was exported or erased`, {
+        input: 'id',
+        hint: "A row of the policy's holds names it. Lift the hold first, once the legal reason for it has ended.",
+    });
+}
+//# sourceMappingURL=subject-held.js.map
+
+/***/ }),
 
 /***/ 48464:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   V: () => (/* binding */ subjectScope),
-/* harmony export */   k: () => (/* binding */ heldError)
+/* harmony export */   V: () => (/* binding */ subjectScope)
 /* harmony export */ });
 /* harmony import */ var _databases_postgres_data_retention_target_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(84381);
 /* harmony import */ var _databases_postgres_subject_graph_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(61535);
 /* harmony import */ var _databases_postgres_subject_rows_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(21018);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(57706);
 /* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(49231);
+/* harmony import */ var _subject_held_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(66409);
+
 
 
 
@@ -46,15 +128,8 @@ async function subjectScope(client, policy, table, id) {
     if (rows[0].rows === 0)
         throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .invalidInput */ .aY)('id', `'${id}' matches no row of ${root.table}`, `the primary key of an existing row of ${root.table}`);
     if (rows[0].held > 0)
-        throw heldError(root.table, id);
+        throw (0,_subject_held_js__WEBPACK_IMPORTED_MODULE_5__/* .heldError */ .k)(root.table, id);
     return { id, graph, holdSources };
-}
-/** A subject under legal hold: refused, naming the table (and what the hold covers) but no value besides the id. */
-function heldError(table, id, detail) {
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .DbopsError */ .zJ('CHECK_FAILED', `Subject ${id} of ${table} is under legal hold${detail ? ` (${detail})` : ''}: nothing was exported or erased`, {
-        input: 'id',
-        hint: "A row of the policy's holds names it. Lift the hold first, once the legal reason for it has ended.",
-    });
 }
 //# sourceMappingURL=subject-scope.js.map
 
@@ -185,7 +260,7 @@ const inputs = [
 /** `dbops subject export` (also `subject-export`): one subject's rows across foreign keys, as one JSON document. */
 const subjectExportDefinition = {
     name: 'subject-export',
-    description: "GDPR export: a data subject's row and every row referencing it through foreign keys (recursively, every schema), as one JSON document; refuses subjects under legal hold.",
+    description: "GDPR export: a data subject's row and every row referencing it through foreign keys (recursively, every schema), or on MongoDB its document and the dependants the policy declares, as one JSON document; refuses subjects under legal hold.",
     cliOnly: true,
     subcommand: ['subject', 'export'],
     inputs,
@@ -196,7 +271,7 @@ const subjectExportDefinition = {
     async run(raw, context) {
         const reader = new _read_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .InputReader */ .i(inputs, raw, context.env);
         const to = reader.optional('to');
-        const { subjectExport } = await Promise.resolve(/* import() eager */).then(__webpack_require__.bind(__webpack_require__, 34174)); // on use: libpg-query slows start-up
+        const { subjectExport } = await Promise.resolve(/* import() eager */).then(__webpack_require__.bind(__webpack_require__, 60219)); // on use: libpg-query slows start-up
         const result = await subjectExport({
             policyPath: reader.required('policy', 'the path of a YAML retention policy'),
             target: await (0,_connection_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readConnection */ .dC)(reader),
@@ -237,13 +312,13 @@ const SUBJECT_INPUTS = [
     },
     {
         name: 'table',
-        description: "The subject's table, e.g. users or public.users (it needs a primary key).",
+        description: "The subject's table, e.g. users or public.users (it needs a primary key); on MongoDB its collection, e.g. users or app.users.",
         type: 'string',
         required: true,
     },
     {
         name: 'id',
-        description: "The subject's primary key, e.g. 42; a composite key as row text, e.g. (42,7).",
+        description: "The subject's primary key, e.g. 42; a composite key as row text, e.g. (42,7). On MongoDB its _id: 42 (the number or the string) or an ObjectId's 24 hex digits.",
         type: 'string',
         required: true,
     },
@@ -252,81 +327,18 @@ const SUBJECT_INPUTS = [
 
 /***/ }),
 
-/***/ 34174:
+/***/ 60219:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  subjectExport: () => (/* binding */ subjectExport)
-});
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(51455);
-// EXTERNAL MODULE: ./packages/core/lib/data-retention/read-policy.js
-var read_policy = __webpack_require__(51040);
-// EXTERNAL MODULE: ./packages/core/lib/databases/postgres/data-retention-catalog.js
-var data_retention_catalog = __webpack_require__(78053);
-// EXTERNAL MODULE: ./packages/core/lib/databases/postgres/subject-rows.js
-var subject_rows = __webpack_require__(21018);
-// EXTERNAL MODULE: ./packages/core/lib/data-retention/subject-scope.js
-var subject_scope = __webpack_require__(48464);
-;// CONCATENATED MODULE: ./packages/core/lib/data-retention/subject-export.js
-
-
-
-const SUBJECT_EXPORT_FORMAT = 'dbops.subject-export/1';
-async function exportSubject(client, policy, table, id, statementTimeoutMs = 60_000) {
-    // Fail closed, before the transaction (the check runs its own): a hold source that cannot be read stops the export.
-    await (0,data_retention_catalog/* checkPolicyCatalog */.O)(client, { ...policy, data: [] });
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    try {
-        await client.query("SELECT set_config('TimeZone', 'UTC', true), set_config('statement_timeout', $1, true)", [
-            `${statementTimeoutMs}ms`,
-        ]);
-        const { graph } = await (0,subject_scope/* subjectScope */.V)(client, policy, table, id);
-        const exportedAt = new Date().toISOString();
-        const tables = [];
-        const parts = [];
-        for (const [i, node] of graph.nodes.entries()) {
-            const sql = (0,subject_rows/* exportRowsSql */.Cd)(graph.nodes, i, id);
-            const { rows } = await client.query(sql.text, sql.values);
-            const parent = node.parent === undefined ? undefined : graph.nodes[node.parent];
-            const entry = {
-                table: node.table,
-                ...(node.via && parent ? { constraint: node.via.constraint, references: parent.table } : {}),
-                rows: rows.length,
-            };
-            tables.push(entry);
-            const head = JSON.stringify({ ...entry, rows: undefined }).slice(0, -1);
-            const body = rows.map((r) => `\n      ${r.row}`).join(',');
-            parts.push(`    ${head}, "rows": [${body}${rows.length > 0 ? '\n    ' : ''}]}`);
-        }
-        const subject = JSON.stringify({ table: graph.nodes[0].table, id });
-        const document = `{
-  "format": ${JSON.stringify(SUBJECT_EXPORT_FORMAT)},
-  "subject": ${subject},
-  "exportedAt": ${JSON.stringify(exportedAt)},
-  "tables": [
-${parts.join(',\n')}
-  ],
-  "notFollowed": ${JSON.stringify(graph.skipped)}
-}
-`;
-        return { table: graph.nodes[0].table, id, exportedAt, tables, notFollowed: graph.skipped, document };
-    }
-    finally {
-        await client.query('ROLLBACK').catch(() => undefined);
-    }
-}
-//# sourceMappingURL=subject-export.js.map
-// EXTERNAL MODULE: ./packages/core/lib/databases/index.js + 19 modules
-var databases = __webpack_require__(25851);
-// EXTERNAL MODULE: ./packages/core/lib/errors.js
-var errors = __webpack_require__(57706);
-// EXTERNAL MODULE: ./packages/core/lib/files/read-input-file.js
-var read_input_file = __webpack_require__(83211);
-;// CONCATENATED MODULE: ./packages/core/lib/operations/subject-export.js
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   subjectExport: () => (/* binding */ subjectExport)
+/* harmony export */ });
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(51455);
+/* harmony import */ var _data_retention_read_policy_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(51040);
+/* harmony import */ var _data_retention_subject_export_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(85080);
+/* harmony import */ var _databases_index_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(25851);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(57706);
+/* harmony import */ var _files_read_input_file_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(83211);
 
 
 
@@ -334,31 +346,35 @@ var read_input_file = __webpack_require__(83211);
 
 
 /**
- * `dbops subject export`: one data subject's rows, with every row referencing them through foreign keys, as one
- * JSON document (docs/retention.md, "Data subjects"). Reads only. A file is written whole or not at all.
+ * `dbops subject export`: one data subject's rows, with every row referencing them through foreign keys (MongoDB: its
+ * document, with the documents the policy declares as its dependants), as one JSON document (docs/retention.md, "Data
+ * subjects"). Reads only. A file is written whole or not at all.
  */
 async function subjectExport(options) {
     const { target, log } = options;
     options.secrets.add(target.password);
-    const text = await (0,read_input_file/* readInputFile */.j)(options.policyPath, 'policy', 'the path of a YAML retention policy');
-    const policy = await (0,read_policy/* parsePolicy */.ON)(text, options.policyPath);
-    const engine = (0,databases/* sqlEngineFor */.mO)(target, 'subject export');
+    const text = await (0,_files_read_input_file_js__WEBPACK_IMPORTED_MODULE_1__/* .readInputFile */ .j)(options.policyPath, 'policy', 'the path of a YAML retention policy');
+    const policy = await (0,_data_retention_read_policy_js__WEBPACK_IMPORTED_MODULE_2__/* .parsePolicy */ .ON)(text, options.policyPath);
     const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
-    const result = await engine.withSqlSession(target, context, (client) => exportSubject(client, policy, options.table, options.id));
-    const { document, ...summary } = result;
+    // MongoDB (no SQL): the session of its engine; PostgreSQL: one SQL session.
+    const document = (0,_databases_index_js__WEBPACK_IMPORTED_MODULE_3__/* .documentRetentionFor */ .vR)(target);
+    const result = document
+        ? await document(target, context, (session) => session.exportSubject(policy, options.table, options.id))
+        : await (0,_databases_index_js__WEBPACK_IMPORTED_MODULE_3__/* .sqlEngineFor */ .mO)(target, 'subject export').withSqlSession(target, context, (client) => (0,_data_retention_subject_export_js__WEBPACK_IMPORTED_MODULE_4__/* .exportSubject */ .f)(client, policy, options.table, options.id));
+    const { document: content, ...summary } = result;
     if (options.to === undefined)
         return result;
     // Written next to its place and renamed: a crash leaves no half document under the name asked for.
     const partial = `${options.to}.partial`;
     try {
-        await (0,promises_.writeFile)(partial, document, { mode: 0o600 });
-        await (0,promises_.rename)(partial, options.to);
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.writeFile)(partial, content, { mode: 0o600 });
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rename)(partial, options.to);
     }
     catch (error) {
-        await (0,promises_.rm)(partial, { force: true });
-        throw (0,errors/* invalidInput */.aY)('to', `could not be written (${error.message})`, 'a writable file path');
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rm)(partial, { force: true });
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .invalidInput */ .aY)('to', `could not be written (${error.message})`, 'a writable file path');
     }
-    log.info(`Subject ${options.id} of ${result.table}: ${result.tables.reduce((n, t) => n + t.rows, 0)} rows written to ${options.to}`);
+    log.info(`Subject ${options.id} of ${result.table}: ${result.tables.reduce((n, t) => n + t.rows, 0)} ${document ? 'documents' : 'rows'} written to ${options.to}`);
     return { ...summary, file: options.to };
 }
 //# sourceMappingURL=subject-export.js.map
@@ -385,6 +401,8 @@ function subjectExportSummary(result) {
         (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(s.references),
         ' again: a cycle, not followed',
     ]);
+    if (result.snapshot === false)
+        notes.push('Read without a snapshot (the server is not a replica set): each collection as it was when its turn came.');
     return {
         status: 'ok',
         title: [
@@ -399,11 +417,7 @@ function subjectExportSummary(result) {
             {
                 kind: 'table',
                 columns: ['Table', 'References the subject by', 'Rows'],
-                rows: result.tables.map((t) => [
-                    (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.table),
-                    t.constraint ? [(0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.constraint), ' → ', (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.references)] : '(the subject)',
-                    String(t.rows),
-                ]),
+                rows: result.tables.map((t) => [(0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.table), referencedBy(t), String(t.rows)]),
             },
             ...(notes.length > 0 ? [{ kind: 'list', items: notes }] : []),
         ],
@@ -450,16 +464,16 @@ function subjectEraseSummary(result) {
             {
                 kind: 'table',
                 columns: ['Table', 'References the subject by', 'Action', 'Rows'],
-                rows: result.tables.map((t) => [
-                    (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.table),
-                    t.constraint ? [(0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.constraint), ' → ', (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.references)] : '(the subject)',
-                    t.action,
-                    String(t.rows),
-                ]),
+                rows: result.tables.map((t) => [(0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.table), referencedBy(t), t.action, String(t.rows)]),
             },
             ...(notes.length > 0 ? [{ kind: 'list', items: notes }] : []),
         ],
     };
+}
+/** How a table's rows reference the subject: a foreign key, or (MongoDB) the field holding its `_id`. */
+function referencedBy(t) {
+    const by = t.constraint ?? t.field;
+    return by === undefined ? '(the subject)' : [(0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(by), ' → ', (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.references)];
 }
 //# sourceMappingURL=subject-summary.js.map
 

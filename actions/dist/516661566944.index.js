@@ -1,5 +1,5 @@
-export const id = 404;
-export const ids = [404,948];
+export const id = 20;
+export const ids = [20,948];
 export const modules = {
 
 /***/ 16459:
@@ -300,6 +300,139 @@ function qualifiedNameText(name) {
 
 /***/ }),
 
+/***/ 85080:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   W: () => (/* binding */ SUBJECT_EXPORT_FORMAT),
+/* harmony export */   f: () => (/* binding */ exportSubject)
+/* harmony export */ });
+/* harmony import */ var _databases_postgres_data_retention_catalog_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(78053);
+/* harmony import */ var _databases_postgres_subject_rows_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(21018);
+/* harmony import */ var _subject_scope_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(48464);
+
+
+
+const SUBJECT_EXPORT_FORMAT = 'dbops.subject-export/1';
+async function exportSubject(client, policy, table, id, statementTimeoutMs = 60_000) {
+    // Fail closed, before the transaction (the check runs its own): a hold source that cannot be read stops the export.
+    await (0,_databases_postgres_data_retention_catalog_js__WEBPACK_IMPORTED_MODULE_0__/* .checkPolicyCatalog */ .O)(client, { ...policy, data: [] });
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    try {
+        await client.query("SELECT set_config('TimeZone', 'UTC', true), set_config('statement_timeout', $1, true)", [
+            `${statementTimeoutMs}ms`,
+        ]);
+        const { graph } = await (0,_subject_scope_js__WEBPACK_IMPORTED_MODULE_1__/* .subjectScope */ .V)(client, policy, table, id);
+        const exportedAt = new Date().toISOString();
+        const tables = [];
+        const parts = [];
+        for (const [i, node] of graph.nodes.entries()) {
+            const sql = (0,_databases_postgres_subject_rows_js__WEBPACK_IMPORTED_MODULE_2__/* .exportRowsSql */ .Cd)(graph.nodes, i, id);
+            const { rows } = await client.query(sql.text, sql.values);
+            const parent = node.parent === undefined ? undefined : graph.nodes[node.parent];
+            const entry = {
+                table: node.table,
+                ...(node.via && parent ? { constraint: node.via.constraint, references: parent.table } : {}),
+                rows: rows.length,
+            };
+            tables.push(entry);
+            const head = JSON.stringify({ ...entry, rows: undefined }).slice(0, -1);
+            const body = rows.map((r) => `\n      ${r.row}`).join(',');
+            parts.push(`    ${head}, "rows": [${body}${rows.length > 0 ? '\n    ' : ''}]}`);
+        }
+        const subject = JSON.stringify({ table: graph.nodes[0].table, id });
+        const document = `{
+  "format": ${JSON.stringify(SUBJECT_EXPORT_FORMAT)},
+  "subject": ${subject},
+  "exportedAt": ${JSON.stringify(exportedAt)},
+  "tables": [
+${parts.join(',\n')}
+  ],
+  "notFollowed": ${JSON.stringify(graph.skipped)}
+}
+`;
+        return { table: graph.nodes[0].table, id, exportedAt, tables, notFollowed: graph.skipped, document };
+    }
+    finally {
+        await client.query('ROLLBACK').catch(() => undefined);
+    }
+}
+//# sourceMappingURL=subject-export.js.map
+
+/***/ }),
+
+/***/ 66409:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   k: () => (/* binding */ heldError)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(57706);
+/** The refusal both engines give a data subject (or a dependant) under legal hold. */
+
+/** A subject under legal hold: refused, naming the table (and what the hold covers) but no value besides the id. */
+function heldError(table, id, detail) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DbopsError */ .zJ('CHECK_FAILED', `Subject ${id} of ${table} is under legal hold${detail ? ` (${detail})` : ''}: nothing was exported or erased`, {
+        input: 'id',
+        hint: "A row of the policy's holds names it. Lift the hold first, once the legal reason for it has ended.",
+    });
+}
+//# sourceMappingURL=subject-held.js.map
+
+/***/ }),
+
+/***/ 48464:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   V: () => (/* binding */ subjectScope)
+/* harmony export */ });
+/* harmony import */ var _databases_postgres_data_retention_target_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(84381);
+/* harmony import */ var _databases_postgres_subject_graph_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(61535);
+/* harmony import */ var _databases_postgres_subject_rows_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(21018);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(57706);
+/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(49231);
+/* harmony import */ var _subject_held_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(66409);
+
+
+
+
+
+
+/**
+ * Throws INVALID_INPUT naming `table` or `id`, or CHECK_FAILED for a held subject. Runs inside the caller's
+ * transaction; the caller has checked the holds readable first (checkPolicyCatalog ends a transaction it runs in).
+ */
+async function subjectScope(client, policy, table, id) {
+    const root = await (0,_databases_postgres_subject_graph_js__WEBPACK_IMPORTED_MODULE_0__/* .subjectTable */ .HZ)(client, table);
+    const check = (0,_databases_postgres_subject_rows_js__WEBPACK_IMPORTED_MODULE_1__/* .idCheckSql */ .gr)(root, id);
+    try {
+        await client.query('SAVEPOINT dbops_id_check');
+        await client.query(check.text, check.values);
+        await client.query('RELEASE SAVEPOINT dbops_id_check');
+    }
+    catch {
+        await client.query('ROLLBACK TO SAVEPOINT dbops_id_check');
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .invalidInput */ .aY)('id', `'${id}' is not a value of ${root.table}'s primary key (${root.primaryKey.map((k) => `${k.name} ${k.type}`).join(', ')})`, root.primaryKey.length === 1 ? `a ${root.primaryKey[0].type} value` : 'the key as row text, e.g. (42,7)');
+    }
+    const holdSources = [];
+    for (const hold of (0,_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .sqlHolds */ .lZ)(policy.holds))
+        holdSources.push(hold.kind === 'table'
+            ? ((await (0,_databases_postgres_data_retention_target_js__WEBPACK_IMPORTED_MODULE_4__/* .resolveTable */ .NC)(client, (0,_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .qualifiedNameText */ .JK)(hold.table))) ?? (0,_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .qualifiedNameText */ .JK)(hold.table))
+            : `(${hold.query})`);
+    const graph = await (0,_databases_postgres_subject_graph_js__WEBPACK_IMPORTED_MODULE_0__/* .subjectGraph */ .Tp)(client, root);
+    const own = (0,_databases_postgres_subject_rows_js__WEBPACK_IMPORTED_MODULE_1__/* .countRowsSql */ .X0)(graph.nodes, 0, id, holdSources);
+    const { rows } = await client.query(own.text, own.values);
+    if (rows[0].rows === 0)
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .invalidInput */ .aY)('id', `'${id}' matches no row of ${root.table}`, `the primary key of an existing row of ${root.table}`);
+    if (rows[0].held > 0)
+        throw (0,_subject_held_js__WEBPACK_IMPORTED_MODULE_5__/* .heldError */ .k)(root.table, id);
+    return { id, graph, holdSources };
+}
+//# sourceMappingURL=subject-scope.js.map
+
+/***/ }),
+
 /***/ 11933:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -512,7 +645,7 @@ const FULL_SCOPE = { schemas: [], excludeSchemas: [], tables: [], excludeTables:
 
 /***/ }),
 
-/***/ 72081:
+/***/ 13433:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -3215,11 +3348,15 @@ async function resolveCollectionTargets(client, policy, now, rules) {
             ...ruleFields(rule),
             ...(rule.archiveTo === undefined ? {} : { archiveTo: rule.archiveTo }),
             holdSources,
-            holdNames: [(0,data_retention_policy/* collectionText */.EK)(rule.collection), name],
+            holdNames: holdNames(rule.collection),
             ...cutoffs,
         };
     });
     return { targets, skipped };
+}
+/** The names a hold's subject_table may give a collection: database.collection, or the name alone. */
+function holdNames(collection) {
+    return [(0,data_retention_policy/* collectionText */.EK)(collection), collection.name];
 }
 /** What a rule's kind decides: its time field, and what happens to its documents. */
 function ruleFields(rule) {
@@ -3230,8 +3367,10 @@ function ruleFields(rule) {
         ? { by: rule.softDelete, kind: 'soft-delete', action: 'delete' }
         : { by: rule.softDelete, kind: 'soft-delete', action: 'anonymize', anonymize: then.columns };
 }
-/** Collections this database has, up to `limit` names, for messages. */
-/** The database's collections a rule may mean: not dbops's own (receipts, tombstones, salt, leases). */
+/**
+ * Collections this database has, up to `limit` names, for messages: those a rule or a subject may mean, not dbops's
+ * own (receipts, tombstones, salt, leases).
+ */
 async function collectionNames(client, database, limit = 10) {
     const names = (await client.db(database).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
     return names
@@ -3361,6 +3500,7 @@ async function readHeldIds(client, target, maxTimeMS) {
     }
     return ids;
 }
+/** Every form an id given as text or a value may have been stored in: '42' is also 42, a 24-digit hex an ObjectId. */
 function idForms(id) {
     if (typeof id === 'string') {
         const forms = [id];
@@ -3387,8 +3527,8 @@ function keyText(id) {
 //# sourceMappingURL=data-retention-filter.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-tombstones.js
 /**
- * Tombstones of documents a MongoDB soft-delete rule erased (`then: erase`), as PostgreSQL's
- * (data-retention/tombstones.ts): each erased `_id` kept as SHA-256 of `salt \n database.collection \n key` (the key
+ * Tombstones of documents a MongoDB soft-delete rule erased (`then: erase`) or `subject erase` deleted, as
+ * PostgreSQL's (data-retention/tombstones.ts): each erased `_id` kept as SHA-256 of `salt \n database.collection \n key` (the key
  * as receipts and holds write it: ObjectId hex, the string, the number), never the `_id` itself, with the time of the
  * erasure. They live in the rule's own database, so a backup of it carries them: the collection
  * `dbops_retention_tombstones` (`_id` the hash, which already names the collection; `database`, `collection`,
@@ -3415,17 +3555,30 @@ async function ensureSalt(client, database, maxTimeMS) {
     const found = await salts.findOne({ _id: 'salt' }, { maxTimeMS });
     return found.salt;
 }
+/** A soft-delete rule's tombstones (`erased_by: retention-purge:<rule>`). */
 async function collectionTombstones(client, target, maxTimeMS) {
-    const { database, name } = target.collection;
+    const { completeGone, ...writer } = await tombstoneWriter(client, target.collection, `retention-purge:${target.rule}`, maxTimeMS);
+    return {
+        ...writer,
+        async finishUnfinished(readHeld) {
+            const { completed, present } = await completeGone();
+            if (present.length === 0)
+                return { completed, takenBack: 0 };
+            const collection = client.db(target.collection.database).collection(target.collection.name);
+            const expired = new Set((await collection
+                .find({ $and: [idIn(present), purgeableFilter(target, await readHeld())] }, { projection: { _id: 1 }, maxTimeMS })
+                .toArray()).map((d) => keyText(d._id)));
+            const kept = present.map(keyText).filter((k) => !expired.has(k));
+            await writer.takeBack(kept);
+            return { completed, takenBack: kept.length };
+        },
+    };
+}
+/** Tombstones of `collection`'s documents, written as `erasedBy` (`subject-erase`, `retention-purge:<rule>`). */
+async function tombstoneWriter(client, { database, name }, erasedBy, maxTimeMS) {
     const salt = await ensureSalt(client, database, maxTimeMS);
     const tombstones = client.db(database).collection(TOMBSTONE_COLLECTION);
     const hash = (key) => (0,data_retention_tombstones/* tombstoneHash */.cX)(salt, database, name, key);
-    const by = `retention-purge:${target.rule}`;
-    const takeBack = async (keys) => {
-        if (keys.length === 0)
-            return;
-        await tombstones.deleteMany({ _id: { $in: keys.map(hash) } }, { maxTimeMS });
-    };
     return {
         async record(keys) {
             if (keys.length === 0)
@@ -3435,29 +3588,37 @@ async function collectionTombstones(client, target, maxTimeMS) {
             const writes = [...new Set(keys.map(hash))].map((h) => ({
                 updateOne: {
                     filter: { _id: h },
-                    update: { $set: { database, collection: name, erased_at: erasedAt, completed_at: null, erased_by: by } },
+                    update: {
+                        $set: { database, collection: name, erased_at: erasedAt, completed_at: null, erased_by: erasedBy },
+                    },
                     upsert: true,
                 },
             }));
             await tombstones.bulkWrite(writes, { ordered: false, maxTimeMS });
             return keys.map(hash);
         },
-        takeBack,
+        async takeBack(keys) {
+            if (keys.length === 0)
+                return;
+            await tombstones.deleteMany({ _id: { $in: keys.map(hash) } }, { maxTimeMS });
+        },
         async complete(keys) {
             if (keys.length === 0)
                 return;
             await tombstones.updateMany({ _id: { $in: keys.map(hash) } }, { $set: { completed_at: new Date() } }, { maxTimeMS });
         },
-        async finishUnfinished(readHeld) {
+        async completeGone() {
             // Only an explicit null: older tombstones have no completed_at at all, and their deletes are long done.
             const unfinished = new Set((await tombstones
                 .find({ database, collection: name, completed_at: { $type: 'null' } }, { projection: { _id: 1 }, maxTimeMS })
                 .toArray()).map((t) => t._id));
             if (unfinished.size === 0)
-                return { completed: 0, takenBack: 0 };
+                return { completed: 0, present: [] };
             const present = [];
-            const collection = client.db(database).collection(name);
-            for await (const { _id } of collection.find({}, { projection: { _id: 1 }, maxTimeMS })) {
+            for await (const { _id } of client
+                .db(database)
+                .collection(name)
+                .find({}, { projection: { _id: 1 }, maxTimeMS })) {
                 const h = hash(keyText(_id));
                 if (!unfinished.has(h))
                     continue;
@@ -3468,12 +3629,7 @@ async function collectionTombstones(client, target, maxTimeMS) {
             const gone = [...unfinished];
             if (gone.length > 0)
                 await tombstones.updateMany({ _id: { $in: gone } }, { $set: { completed_at: new Date() } }, { maxTimeMS });
-            const expired = new Set((await collection
-                .find({ $and: [idIn(present), purgeableFilter(target, await readHeld())] }, { projection: { _id: 1 }, maxTimeMS })
-                .toArray()).map((d) => keyText(d._id)));
-            const kept = present.map(keyText).filter((k) => !expired.has(k));
-            await takeBack(kept);
-            return { completed: gone.length, takenBack: kept.length };
+            return { completed: gone.length, present };
         },
     };
 }
@@ -5010,8 +5166,326 @@ async function recordReceiptDocument(client, database, receipt) {
     });
     return `${database}.${RECEIPT_COLLECTION}`;
 }
+/** The chain's last link as the receipts collection holds it, for a run without receipts-to; undefined when none. */
+async function receiptCollectionHead(client, database, policy) {
+    const [last] = await client
+        .db(database)
+        .collection(RECEIPT_COLLECTION)
+        .find({ policy }, { sort: { sequence: -1 }, limit: 1, projection: { _id: 1, sequence: 1 } })
+        .toArray();
+    return last ? { sequence: last.sequence, sha256: last._id } : undefined;
+}
 //# sourceMappingURL=data-retention-receipts.js.map
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/subject-held.js
+var subject_held = __webpack_require__(66409);
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/subject-scope.js
+
+
+
+
+
+const TABLE_FORM = "a collection of the database-url's database, or database.collection, e.g. users or app.users";
+/** Throws INVALID_INPUT naming `table`, `id` or `policy`, CHECK_FAILED for a held subject or unreadable holds. */
+async function mongoSubjectScope(client, database, policy, table, id, maxTimeMS) {
+    const collection = subjectCollection(table, database);
+    const namespace = (0,data_retention_policy/* collectionText */.EK)(collection);
+    if (!(await collectionExists(client, collection))) {
+        const names = await collectionNames(client, collection.database);
+        throw (0,lib_errors/* invalidInput */.aY)('table', `names '${table}', which is not a collection of database ${collection.database} (${names.length > 0 ? `collections: ${names.join(', ')}` : 'it has no collections'})`, TABLE_FORM);
+    }
+    // Fail closed before any document is read: hold collections that are not there stop the run.
+    const holdSources = await checkHolds(client, policy);
+    const held = (of) => readHeldIds(client, { holdSources, holdNames: holdNames(of) }, maxTimeMS);
+    const found = await client
+        .db(collection.database)
+        .collection(collection.name)
+        .find({ _id: { $in: idForms(id) } }, { projection: { _id: 1 }, limit: 2, maxTimeMS })
+        .toArray();
+    const idForm = `the _id of one document of ${namespace}: an ObjectId's 24 hex digits, a string or a number`;
+    if (found.length === 0)
+        throw (0,lib_errors/* invalidInput */.aY)('id', `'${id}' matches no document of ${namespace}`, idForm);
+    if (found.length > 1)
+        throw (0,lib_errors/* invalidInput */.aY)('id', `'${id}' matches ${found.length} documents of ${namespace} (an _id stored both as text and as a number or ObjectId)`, `${idForm}; the two documents have to be told apart by hand`);
+    const _id = found[0]._id;
+    if (heldKeys(await held(collection)).has(keyText(_id)))
+        throw (0,subject_held/* heldError */.k)(namespace, id);
+    const rule = policy.data.find((r) => r.kind === 'collection' &&
+        'softDelete' in r &&
+        r.collection.database === collection.database &&
+        r.collection.name === collection.name);
+    const dependants = [];
+    for (const dependant of rule?.dependants ?? []) {
+        if (!(await collectionExists(client, dependant.collection)))
+            throw new lib_errors/* DbopsError */.zJ('INVALID_INPUT', `Policy line ${dependant.line}: rule '${rule.name}' declares the dependant collection ${(0,data_retention_policy/* collectionText */.EK)(dependant.collection)}, which does not exist`, {
+                input: 'policy',
+                hint: 'dependants: - { collection: database.collection, field: the field holding the subject _id }, naming a collection the database has',
+            });
+        dependants.push({
+            collection: dependant.collection,
+            namespace: (0,data_retention_policy/* collectionText */.EK)(dependant.collection),
+            field: dependant.field,
+        });
+    }
+    return {
+        subject: { collection, namespace },
+        _id,
+        forms: idForms(keyText(_id)),
+        ...(rule ? { rule } : {}),
+        dependants,
+        held,
+    };
+}
+/** `--table`: database.collection, or a collection of the URL's database (the first dot splits, as in policies). */
+function subjectCollection(table, database) {
+    const qualified = /^([^./\s"$]+)\.([^\s$]+)$/.exec(table);
+    if (qualified)
+        return { database: qualified[1], name: qualified[2] };
+    if (/^[^\s$.][^\s$]*$/.test(table))
+        return { database, name: table };
+    throw (0,lib_errors/* invalidInput */.aY)('table', `is '${table}', which is not a collection name`, TABLE_FORM);
+}
+/** The filter of a dependant's documents: its field holds the subject's `_id` in one of its forms. */
+function dependantFilter(scope, of) {
+    return of.field === undefined ? { _id: scope._id } : { [of.field]: { $in: scope.forms } };
+}
+/** Held `_id`s as key text (42 and '42' alike), to test documents against. */
+function heldKeys(held) {
+    return new Set(held.map(keyText));
+}
+//# sourceMappingURL=subject-scope.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/subject-erase.js
+/**
+ * GDPR erasure of one subject on MongoDB, as the policy's soft-delete rule for its collection says (`then`): erase
+ * deletes the subject's declared dependants' documents (subject-scope.ts), then the subject's own document;
+ * anonymize sets the rule's fields of the subject's document only. Refused, with nothing changed, when a legal hold
+ * names the subject or a document the erase would delete, or when the holds cannot be read. A dry run only counts.
+ *
+ * MongoDB has no transaction across collections without a replica set, so the erase is not all-or-nothing. It is
+ * ordered so that every state a crash can leave is safe and the next run finishes it: the subject's document goes
+ * last (until then the subject can be named again, and a second run erases what is left); each delete is preceded
+ * by its documents' tombstones (`completed_at: null`) and followed by their completion, as retention-purge's
+ * batches are (data-retention-tombstones.ts); an applied run first completes the unfinished tombstones of documents
+ * already gone in every collection it erases from.
+ */
+
+
+
+
+
+
+
+/** Rounds of pick-and-delete per collection: more means documents of the subject keep being written meanwhile. */
+const MAX_ROUNDS = 5;
+async function eraseMongoSubject(client, database, policy, options) {
+    const startedAt = new Date().toISOString();
+    const { id, dryRun } = options;
+    const maxTimeMS = options.statementTimeoutMs ?? 60_000;
+    const scope = await mongoSubjectScope(client, database, policy, options.table, id, maxTimeMS);
+    const { subject, rule } = scope;
+    if (!rule) {
+        const covered = policy.data.flatMap((r) => r.kind === 'collection' && 'softDelete' in r ? [(0,data_retention_policy/* collectionText */.EK)(r.collection)] : []);
+        throw (0,lib_errors/* invalidInput */.aY)('table', `names ${subject.namespace}, which no soft-delete rule of the policy covers`, `a collection with a soft-delete rule (collection, soft-delete, grace, then: erase or anonymize)${covered.length ? `: ${covered.join(', ')}` : ''}`);
+    }
+    const result = (tables, tombstones) => ({
+        rule: rule.name,
+        id,
+        action: rule.afterGrace.action,
+        table: subject.namespace,
+        dryRun,
+        startedAt,
+        finishedAt: new Date().toISOString(),
+        tables,
+        tombstones,
+    });
+    const then = rule.afterGrace;
+    if (then.action === 'anonymize') {
+        if (dryRun)
+            return result([{ table: subject.namespace, action: 'anonymize', rows: 1, keysSha256: '' }], 0);
+        // Held meanwhile: checked again just before the update, which also leaves a held document alone.
+        const held = await scope.held(subject.collection);
+        if (heldKeys(held).has(keyText(scope._id)))
+            throw (0,subject_held/* heldError */.k)(subject.namespace, id);
+        const { matchedCount } = await client
+            .db(subject.collection.database)
+            .collection(subject.collection.name)
+            .updateOne({ $and: [{ _id: scope._id }, { _id: { $nin: held } }] }, { $set: then.columns }, { maxTimeMS });
+        const keys = matchedCount > 0 ? [keyText(scope._id)] : [];
+        return result([{ table: subject.namespace, action: 'anonymize', rows: matchedCount, keysSha256: keysHash(keys) }], 0);
+    }
+    // Every collection counted and checked against the holds before anything is deleted.
+    const order = [...scope.dependants, subject];
+    const tables = [];
+    for (const of of order) {
+        const ids = await pick(client, scope, of, maxTimeMS);
+        const keys = heldKeys(await scope.held(of.collection));
+        const held = ids.filter((i) => keys.has(keyText(i))).length;
+        if (held > 0)
+            throw (0,subject_held/* heldError */.k)(subject.namespace, id, `${held} of its dependant documents in ${of.namespace} are held`);
+        tables.push({
+            table: of.namespace,
+            ...(of.field === undefined ? {} : { field: of.field, references: subject.namespace }),
+            action: 'delete',
+            rows: ids.length,
+            keysSha256: '',
+        });
+    }
+    if (dryRun)
+        return result(tables, 0);
+    let tombstones = 0;
+    let erased = 0;
+    try {
+        for (const [i, of] of order.entries()) {
+            const writer = await tombstoneWriter(client, of.collection, 'subject-erase', maxTimeMS);
+            // An earlier erasure that stopped between a delete and its completion is finished first.
+            await writer.completeGone();
+            const keys = await eraseDocuments(client, scope, of, writer, maxTimeMS);
+            tables[i].rows = keys.length;
+            tables[i].keysSha256 = keysHash(keys);
+            tombstones += new Set(keys).size;
+            erased += keys.length;
+        }
+    }
+    catch (cause) {
+        const failure = (0,lib_errors/* asDbopsError */.lS)(cause);
+        throw new lib_errors/* DbopsError */.zJ(failure.code, `Erasing subject ${id} of ${subject.namespace}: ${failure.message}; ${erased} documents were erased before it (each with its tombstone), the subject's document was not`, {
+            cause,
+            hint: `${failure.hint ? `${failure.hint} ` : ''}MongoDB has no transaction across collections here: run the erase again to finish it once the cause is gone.`,
+            ...(failure.input ? { input: failure.input } : {}),
+        });
+    }
+    return result(tables, tombstones);
+}
+/** The `_id`s of a collection's documents of the subject. */
+async function pick(client, scope, of, maxTimeMS) {
+    const found = await client
+        .db(of.collection.database)
+        .collection(of.collection.name)
+        .find(dependantFilter(scope, of), { projection: { _id: 1 }, sort: { _id: 1 }, maxTimeMS })
+        .toArray();
+    return found.map((d) => d._id);
+}
+/**
+ * Deletes a collection's documents of the subject, each after its tombstone; returns the deleted keys. Picks again
+ * until none is left, so a document written between the count and the delete goes too. A hold added since the
+ * count stops it, the held documents kept.
+ */
+async function eraseDocuments(client, scope, of, writer, maxTimeMS) {
+    const collection = client.db(of.collection.database).collection(of.collection.name);
+    const deleted = [];
+    for (let round = 1;; round++) {
+        const ids = await pick(client, scope, of, maxTimeMS);
+        if (ids.length === 0)
+            return deleted;
+        if (round > MAX_ROUNDS)
+            throw new lib_errors/* DbopsError */.zJ('CHECK_FAILED', `documents of ${of.namespace} that belong to the subject kept being written during the erasure (${MAX_ROUNDS} rounds)`, { hint: 'Stop what writes them (the application still serves the subject), then erase again.' });
+        const held = await scope.held(of.collection);
+        const keys = ids.map(keyText);
+        await writer.record(keys);
+        await collection.deleteMany({ $and: [idIn(ids), dependantFilter(scope, of), { _id: { $nin: held } }] }, { maxTimeMS });
+        const left = new Set((await collection.find(idIn(ids), { projection: { _id: 1 }, maxTimeMS }).toArray()).map((d) => keyText(d._id)));
+        await writer.takeBack([...left]);
+        const gone = keys.filter((k) => !left.has(k));
+        await writer.complete(gone);
+        deleted.push(...gone);
+        const nowHeld = heldKeys(held);
+        const kept = keys.filter((k) => left.has(k) && nowHeld.has(k)).length;
+        if (kept > 0)
+            throw new lib_errors/* DbopsError */.zJ('CHECK_FAILED', `${kept} documents in ${of.namespace} were put under legal hold during the erasure and kept`, {
+                input: 'id',
+                hint: "A row of the policy's holds names them. Lift the hold first, once its reason has ended.",
+            });
+    }
+}
+/** SHA-256 over the keys (text + "\n", sorted), as PostgreSQL's erasure hashes them. */
+function keysHash(keys) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for (const key of [...keys].sort())
+        hash.update(`${key}\n`);
+    return hash.digest('hex');
+}
+//# sourceMappingURL=subject-erase.js.map
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/subject-export.js
+var subject_export = __webpack_require__(85080);
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/subject-export.js
+/**
+ * GDPR export (right of access) on MongoDB: the subject's document and its declared dependants' documents
+ * (subject-scope.ts), as one JSON document in PostgreSQL's format (data-retention/subject-export.ts). Each document
+ * is canonical Extended JSON, from the BSON as the server sent it, so every type survives: an int32 as
+ * `{"$numberInt": "1"}`, a long, a double, a Decimal128, a date, an ObjectId, binary data. On a replica set or a
+ * sharded cluster every collection is read in one snapshot session (one point in time); a standalone server (and
+ * FerretDB) has no snapshot reads, so each collection is read as it is when its turn comes (`snapshot: false`).
+ */
+
+
+
+async function exportMongoSubject(client, database, policy, table, id, maxTimeMS = 60_000) {
+    const scope = await mongoSubjectScope(client, database, policy, table, id, maxTimeMS);
+    const snapshot = await snapshotReads(client, maxTimeMS);
+    const session = snapshot ? client.startSession({ snapshot: true }) : undefined;
+    try {
+        const exportedAt = new Date().toISOString();
+        const tables = [];
+        const parts = [];
+        for (const of of [scope.subject, ...scope.dependants]) {
+            const rows = await readDocuments(client, of, dependantFilter(scope, of), maxTimeMS, session);
+            const entry = {
+                table: of.namespace,
+                ...(of.field === undefined ? {} : { field: of.field, references: scope.subject.namespace }),
+                rows: rows.length,
+            };
+            tables.push(entry);
+            const head = JSON.stringify({ ...entry, rows: undefined }).slice(0, -1);
+            const body = rows.map((row) => `\n      ${row}`).join(',');
+            parts.push(`    ${head}, "rows": [${body}${rows.length > 0 ? '\n    ' : ''}]}`);
+        }
+        const subject = JSON.stringify({ table: scope.subject.namespace, id });
+        const document = `{
+  "format": ${JSON.stringify(subject_export/* SUBJECT_EXPORT_FORMAT */.W)},
+  "subject": ${subject},
+  "exportedAt": ${JSON.stringify(exportedAt)},
+  "snapshot": ${snapshot},
+  "tables": [
+${parts.join(',\n')}
+  ],
+  "notFollowed": []
+}
+`;
+        return { table: scope.subject.namespace, id, exportedAt, tables, notFollowed: [], snapshot, document };
+    }
+    finally {
+        await session?.endSession();
+    }
+}
+/** A collection's matching documents, `_id` order, each as canonical Extended JSON of its BSON as sent. */
+async function readDocuments(client, of, filter, maxTimeMS, session) {
+    const cursor = client
+        .db(of.collection.database)
+        .collection(of.collection.name)
+        .find(filter, { raw: true, sort: { _id: 1 }, maxTimeMS, ...(session ? { session } : {}) });
+    const rows = [];
+    for await (const raw of cursor) {
+        // Not promoted: an int32 stays an Int32, a long a Long, so the canonical form names each type.
+        const document = lib.BSON.deserialize(raw, { promoteValues: false });
+        rows.push(lib.BSON.EJSON.stringify(document, { relaxed: false }));
+    }
+    return rows;
+}
+/**
+ * Whether the server reads at a snapshot: replica set members and mongos do; a standalone server does not, nor does
+ * FerretDB, even run with a replica set name (it accepts a snapshot session and ignores it: buildInfo names it).
+ */
+async function snapshotReads(client, maxTimeMS) {
+    const admin = client.db('admin');
+    const hello = await admin.command({ hello: 1, maxTimeMS });
+    if (typeof hello.setName !== 'string' && hello.msg !== 'isdbgrid')
+        return false;
+    const info = await admin.command({ buildInfo: 1, maxTimeMS });
+    return info.ferretdbVersion === undefined;
+}
+//# sourceMappingURL=subject-export.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-session.js
+
+
 
 
 
@@ -5049,6 +5523,9 @@ function retentionSession(client, database) {
         },
         purge: (plan, options) => purgeCollections(client, plan, options),
         recordReceipt: (receipt) => recordReceiptDocument(client, database, receipt),
+        receiptHead: (chain) => receiptCollectionHead(client, database, chain),
+        exportSubject: (policy, table, id) => exportMongoSubject(client, database, policy, table, id),
+        eraseSubject: (policy, options) => eraseMongoSubject(client, database, policy, options),
     };
 }
 //# sourceMappingURL=data-retention-session.js.map
@@ -5309,6 +5786,104 @@ async function resolveTable(client, name) {
     return rows[0]?.table ?? undefined;
 }
 //# sourceMappingURL=data-retention-target.js.map
+
+/***/ }),
+
+/***/ 21018:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   B4: () => (/* binding */ deleteRowsSql),
+/* harmony export */   Cd: () => (/* binding */ exportRowsSql),
+/* harmony export */   X0: () => (/* binding */ countRowsSql),
+/* harmony export */   gr: () => (/* binding */ idCheckSql),
+/* harmony export */   zX: () => (/* binding */ anonymizeRowSql)
+/* harmony export */ });
+/* unused harmony export holdNames */
+/* harmony import */ var _subject_graph_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(61535);
+/* harmony import */ var _server_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(46579);
+/**
+ * The statements of a subject operation over one node of its graph (subject-graph.ts): its rows as JSON for the
+ * export, how many of them a legal hold names, and the erase's DELETE or the anonymize's UPDATE. Every value is a
+ * parameter; names come quoted from the catalog.
+ */
+
+
+/**
+ * A column as the export writes it, for what JSON cannot hold as it is: bytea as `{"$binary": base64}` and numeric
+ * as its exact text. Everything else is row_to_json's own form (timestamps ISO 8601, in the session's time zone).
+ */
+function exportColumn(column, alias) {
+    const value = `${alias}.${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(column.name)}`;
+    const name = (0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(column.name);
+    if (column.base === 'bytea')
+        return `CASE WHEN ${value} IS NULL THEN NULL ELSE json_build_object('$binary', translate(encode(${value}, 'base64'), E'\\n', '')) END AS ${name}`;
+    if (column.base === 'numeric')
+        return `${value}::text AS ${name}`;
+    return `${value} AS ${name}`;
+}
+/** Node i's rows, each as one JSON text in column order (exact: never parsed by JavaScript), in key order. */
+function exportRowsSql(nodes, i, id) {
+    const params = new _subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .Params */ .XS();
+    const n = nodes[i];
+    const order = n.primaryKey.length > 0 ? ` ORDER BY ${n.primaryKey.map((k) => `s.${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(k.name)}`).join(', ')}` : '';
+    const text = `SELECT row_to_json(x)::text AS row FROM (
+  SELECT ${n.columns.map((c) => exportColumn(c, 's')).join(', ')} FROM (${(0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .selectionSql */ .Rt)(nodes, i, params, id)}) AS s${order}
+) AS x`;
+    return { text, values: params.values };
+}
+/** Node i's rows, and how many of them a legal hold names (`holdSources` are FROM items, as in targets.ts). */
+function countRowsSql(nodes, i, id, holdSources) {
+    const params = new _subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .Params */ .XS();
+    const n = nodes[i];
+    const selection = (0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .selectionSql */ .Rt)(nodes, i, params, id);
+    const held = heldExpression(n, holdSources, params, 's');
+    return {
+        text: `SELECT count(*)::float8 AS rows, count(*) FILTER (WHERE ${held})::float8 AS held FROM (${selection}) AS s`,
+        values: params.values,
+    };
+}
+/** The names a hold's subject_table may give a table: `name` and `schema.name`. */
+function holdNames(n) {
+    return [...new Set([n.name, `${n.schema}.${n.name}`])];
+}
+function heldExpression(n, holdSources, params, alias) {
+    if (holdSources.length === 0 || n.primaryKey.length === 0)
+        return 'false';
+    const names = params.add(holdNames(n));
+    const key = (0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .keyExpression */ .Gp)(n.primaryKey, alias);
+    return `(${holdSources
+        .map((source) => `EXISTS (SELECT 1 FROM ${source} AS h WHERE h.subject_table::text = ANY(${names}::text[]) AND h.subject_id::text = ${key})`)
+        .join(' OR ')})`;
+}
+/**
+ * Deletes node i's rows (its dependants must be gone already); returns each deleted row's key text (NULL for a table
+ * without a primary key: it is matched by its foreign key, not its own key).
+ */
+function deleteRowsSql(nodes, i, id) {
+    const params = new _subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .Params */ .XS();
+    const n = nodes[i];
+    const key = n.primaryKey.length > 0 ? (0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .keyExpression */ .Gp)(n.primaryKey, 'd') : 'NULL::text';
+    const text = `DELETE FROM ${n.table} AS d WHERE ${(0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .matchCondition */ .nc)(nodes, i, params, id, 'd')} RETURNING ${key} AS key`;
+    return { text, values: params.values };
+}
+/** Replaces the listed columns of the subject's row (node 0); returns its key text. */
+function anonymizeRowSql(nodes, id, columns) {
+    const params = new _subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .Params */ .XS();
+    const set = Object.entries(columns)
+        .map(([column, value]) => `${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(column)} = ${params.add(value)}`)
+        .join(', ');
+    const text = `UPDATE ${nodes[0].table} AS d SET ${set} WHERE ${(0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .matchCondition */ .nc)(nodes, 0, params, id, 'd')}
+ RETURNING ${(0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .keyExpression */ .Gp)(nodes[0].primaryKey, 'd')} AS key`;
+    return { text, values: params.values };
+}
+/** Checks an id against the subject's key type; the server's error when it does not convert. */
+function idCheckSql(root, id) {
+    if (root.primaryKey.length === 1)
+        return { text: `SELECT $1::${root.primaryKey[0].type} AS id`, values: [id] };
+    return { text: 'SELECT $1::text AS id', values: [id] };
+}
+//# sourceMappingURL=subject-rows.js.map
 
 /***/ }),
 

@@ -1,5 +1,5 @@
-export const id = 625619533654;
-export const ids = [625619533654];
+export const id = 243460293190;
+export const ids = [243460293190];
 export const modules = {
 
 /***/ 59589:
@@ -272,18 +272,39 @@ function canonicalJson(value) {
 
 /***/ }),
 
+/***/ 66409:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   k: () => (/* binding */ heldError)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(57706);
+/** The refusal both engines give a data subject (or a dependant) under legal hold. */
+
+/** A subject under legal hold: refused, naming the table (and what the hold covers) but no value besides the id. */
+function heldError(table, id, detail) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DbopsError */ .zJ('CHECK_FAILED', `Subject ${id} of ${table} is under legal hold${detail ? ` (${detail})` : ''}: nothing was exported or erased`, {
+        input: 'id',
+        hint: "A row of the policy's holds names it. Lift the hold first, once the legal reason for it has ended.",
+    });
+}
+//# sourceMappingURL=subject-held.js.map
+
+/***/ }),
+
 /***/ 48464:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   V: () => (/* binding */ subjectScope),
-/* harmony export */   k: () => (/* binding */ heldError)
+/* harmony export */   V: () => (/* binding */ subjectScope)
 /* harmony export */ });
 /* harmony import */ var _databases_postgres_data_retention_target_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(84381);
 /* harmony import */ var _databases_postgres_subject_graph_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(61535);
 /* harmony import */ var _databases_postgres_subject_rows_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(21018);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(57706);
 /* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(49231);
+/* harmony import */ var _subject_held_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(66409);
+
 
 
 
@@ -316,15 +337,8 @@ async function subjectScope(client, policy, table, id) {
     if (rows[0].rows === 0)
         throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .invalidInput */ .aY)('id', `'${id}' matches no row of ${root.table}`, `the primary key of an existing row of ${root.table}`);
     if (rows[0].held > 0)
-        throw heldError(root.table, id);
+        throw (0,_subject_held_js__WEBPACK_IMPORTED_MODULE_5__/* .heldError */ .k)(root.table, id);
     return { id, graph, holdSources };
-}
-/** A subject under legal hold: refused, naming the table (and what the hold covers) but no value besides the id. */
-function heldError(table, id, detail) {
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .DbopsError */ .zJ('CHECK_FAILED', `Subject ${id} of ${table} is under legal hold${detail ? ` (${detail})` : ''}: nothing was exported or erased`, {
-        input: 'id',
-        hint: "A row of the policy's holds names it. Lift the hold first, once the legal reason for it has ended.",
-    });
 }
 //# sourceMappingURL=subject-scope.js.map
 
@@ -463,7 +477,7 @@ const inputs = [
     },
     {
         name: 'lock-timeout',
-        description: "lock_timeout of the erasure's one transaction: a lock held longer stops it with nothing changed. Default: the policy's.",
+        description: "lock_timeout of the erasure's one transaction (PostgreSQL): a lock held longer stops it with nothing changed. Default: the policy's.",
         type: 'duration',
     },
     ..._storage_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .S3_INPUTS */ .Z,
@@ -472,7 +486,7 @@ const inputs = [
 /** `dbops subject erase` (also `subject-erase`): the policy's then (erase or anonymize) for one subject, with a receipt. */
 const subjectEraseDefinition = {
     name: 'subject-erase',
-    description: "GDPR erasure: applies the then of the table's soft-delete rule (erase: the subject and its dependants; anonymize: the listed columns) in one transaction, with a receipt and tombstones; a dry run unless --apply.",
+    description: "GDPR erasure: applies the then of the table's soft-delete rule (erase: the subject and its dependants; anonymize: the listed columns), on PostgreSQL in one transaction, with a receipt and tombstones; a dry run unless --apply.",
     cliOnly: true,
     subcommand: ['subject', 'erase'],
     inputs,
@@ -531,13 +545,13 @@ const SUBJECT_INPUTS = [
     },
     {
         name: 'table',
-        description: "The subject's table, e.g. users or public.users (it needs a primary key).",
+        description: "The subject's table, e.g. users or public.users (it needs a primary key); on MongoDB its collection, e.g. users or app.users.",
         type: 'string',
         required: true,
     },
     {
         name: 'id',
-        description: "The subject's primary key, e.g. 42; a composite key as row text, e.g. (42,7).",
+        description: "The subject's primary key, e.g. 42; a composite key as row text, e.g. (42,7). On MongoDB its _id: 42 (the number or the string) or an ObjectId's 24 hex digits.",
         type: 'string',
         required: true,
     },
@@ -583,6 +597,8 @@ var data_retention_catalog = __webpack_require__(78053);
 var errors = __webpack_require__(57706);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/policy.js
 var data_retention_policy = __webpack_require__(49231);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/subject-held.js
+var subject_held = __webpack_require__(66409);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/subject-scope.js
 var subject_scope = __webpack_require__(48464);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/tombstones.js
@@ -596,6 +612,7 @@ var data_retention_tombstones = __webpack_require__(42837);
  * read-only transaction and changes nothing. Refused, with nothing changed, when a legal hold names the subject or
  * any row the erase would delete.
  */
+
 
 
 
@@ -663,7 +680,7 @@ async function planErase(client, { graph, holdSources, id }) {
         const count = (0,subject_rows/* countRowsSql */.X0)(graph.nodes, i, id, holdSources);
         const { rows } = await client.query(count.text, count.values);
         if (rows[0].held > 0)
-            throw (0,subject_scope/* heldError */.k)(graph.nodes[0].table, id, `${rows[0].held} of its dependant rows in ${graph.nodes[i].table} are held`);
+            throw (0,subject_held/* heldError */.k)(graph.nodes[0].table, id, `${rows[0].held} of its dependant rows in ${graph.nodes[i].table} are held`);
         tables.push({ ...described(graph.nodes, i, 'delete'), rows: rows[0].rows, keysSha256: '' });
     }
     // Rows that only point at erased rows through ON DELETE SET NULL / SET DEFAULT: detached by PostgreSQL, kept.
@@ -840,29 +857,29 @@ async function subjectErase(options) {
         });
     await receipts?.preflight();
     const storageHead = receipts ? await (0,receipt_chain/* readChainHead */.q)(receipts, chain) : undefined;
-    const engine = (0,databases/* sqlEngineFor */.mO)(target, 'subject erase');
     const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
-    return engine.withSqlSession(target, context, async (client) => {
-        const head = receipts ? storageHead : dryRun ? undefined : await receiptTableHead(client, chain);
-        const result = await eraseSubject(client, policy, {
-            table: options.table,
-            id: options.id,
-            dryRun,
-            ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
-        });
+    const eraseOptions = {
+        table: options.table,
+        id: options.id,
+        dryRun,
+        ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
+    };
+    /** The erasure and its receipt, the same steps on either engine; `store` is where the engine keeps its copy. */
+    const eraseAndRecord = async (store) => {
+        const head = receipts ? storageHead : dryRun ? undefined : await store.head();
+        const result = await store.erase();
         if (dryRun)
             return { ...result, ...policyFacts };
         const chained = (0,data_retention_receipt/* chainReceipt */.YC)(subjectReceipt(result, hash, commit), chain, head);
         const location = receipts ? await (0,receipt_chain/* appendReceipt */.bI)(receipts, chained) : undefined;
         let table;
         try {
-            await (0,receipt_table/* recordReceiptRow */.e)(client, chained);
-            table = receipt_table/* RECEIPT_TABLE */.m;
+            table = await store.record(chained);
         }
         catch (error) {
             if (!location)
-                throw error; // the table is the only copy: the erasure must not go unrecorded silently
-            log.warn(`The receipt was not recorded in ${receipt_table/* RECEIPT_TABLE */.m} (${error.message}); it is stored in receipts-to`);
+                throw error; // the database copy is the only one: the erasure must not go unrecorded silently
+            log.warn(`The receipt was not recorded in ${store.name} (${error.message}); it is stored in receipts-to`);
         }
         log.info(`Receipt ${chained.sequence} of '${chain}' recorded${location ? ` at ${location}` : ''}`);
         const receipt = {
@@ -872,7 +889,24 @@ async function subjectErase(options) {
             ...(table ? { table } : {}),
         };
         return { ...result, ...policyFacts, receipt };
-    });
+    };
+    const document = (0,databases/* documentRetentionFor */.vR)(target);
+    if (document)
+        return document(target, context, (session) => eraseAndRecord({
+            name: "the database's receipts collection",
+            head: () => session.receiptHead(chain),
+            erase: () => session.eraseSubject(policy, eraseOptions),
+            record: (receipt) => session.recordReceipt(receipt),
+        }));
+    return (0,databases/* sqlEngineFor */.mO)(target, 'subject erase').withSqlSession(target, context, (client) => eraseAndRecord({
+        name: receipt_table/* RECEIPT_TABLE */.m,
+        head: () => receiptTableHead(client, chain),
+        erase: () => eraseSubject(client, policy, eraseOptions),
+        record: async (receipt) => {
+            await (0,receipt_table/* recordReceiptRow */.e)(client, receipt);
+            return receipt_table/* RECEIPT_TABLE */.m;
+        },
+    }));
 }
 //# sourceMappingURL=subject-erase.js.map
 
@@ -898,6 +932,8 @@ function subjectExportSummary(result) {
         (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(s.references),
         ' again: a cycle, not followed',
     ]);
+    if (result.snapshot === false)
+        notes.push('Read without a snapshot (the server is not a replica set): each collection as it was when its turn came.');
     return {
         status: 'ok',
         title: [
@@ -912,11 +948,7 @@ function subjectExportSummary(result) {
             {
                 kind: 'table',
                 columns: ['Table', 'References the subject by', 'Rows'],
-                rows: result.tables.map((t) => [
-                    (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.table),
-                    t.constraint ? [(0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.constraint), ' → ', (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.references)] : '(the subject)',
-                    String(t.rows),
-                ]),
+                rows: result.tables.map((t) => [(0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.table), referencedBy(t), String(t.rows)]),
             },
             ...(notes.length > 0 ? [{ kind: 'list', items: notes }] : []),
         ],
@@ -963,16 +995,16 @@ function subjectEraseSummary(result) {
             {
                 kind: 'table',
                 columns: ['Table', 'References the subject by', 'Action', 'Rows'],
-                rows: result.tables.map((t) => [
-                    (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.table),
-                    t.constraint ? [(0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.constraint), ' → ', (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.references)] : '(the subject)',
-                    t.action,
-                    String(t.rows),
-                ]),
+                rows: result.tables.map((t) => [(0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.table), referencedBy(t), t.action, String(t.rows)]),
             },
             ...(notes.length > 0 ? [{ kind: 'list', items: notes }] : []),
         ],
     };
+}
+/** How a table's rows reference the subject: a foreign key, or (MongoDB) the field holding its `_id`. */
+function referencedBy(t) {
+    const by = t.constraint ?? t.field;
+    return by === undefined ? '(the subject)' : [(0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(by), ' → ', (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(t.references)];
 }
 //# sourceMappingURL=subject-summary.js.map
 

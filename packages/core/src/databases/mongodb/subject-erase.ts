@@ -1,0 +1,202 @@
+/**
+ * GDPR erasure of one subject on MongoDB, as the policy's soft-delete rule for its collection says (`then`): erase
+ * deletes the subject's declared dependants' documents (subject-scope.ts), then the subject's own document;
+ * anonymize sets the rule's fields of the subject's document only. Refused, with nothing changed, when a legal hold
+ * names the subject or a document the erase would delete, or when the holds cannot be read. A dry run only counts.
+ *
+ * MongoDB has no transaction across collections without a replica set, so the erase is not all-or-nothing. It is
+ * ordered so that every state a crash can leave is safe and the next run finishes it: the subject's document goes
+ * last (until then the subject can be named again, and a second run erases what is left); each delete is preceded
+ * by its documents' tombstones (`completed_at: null`) and followed by their completion, as retention-purge's
+ * batches are (data-retention-tombstones.ts); an applied run first completes the unfinished tombstones of documents
+ * already gone in every collection it erases from.
+ */
+import { createHash } from 'node:crypto';
+import type { Document, Filter, MongoClient } from 'mongodb';
+import { collectionText, type DataRetentionPolicy } from '../../data-retention/policy.js';
+import type { ErasedTable, SubjectEraseOptions, SubjectEraseResult } from '../../data-retention/subject-erase.js';
+import { heldError } from '../../data-retention/subject-held.js';
+import { asDbopsError, DbopsError, invalidInput } from '../../errors.js';
+import { idIn, keyText } from './data-retention-filter.js';
+import { type TombstoneWriter, tombstoneWriter } from './data-retention-tombstones.js';
+import {
+  dependantFilter,
+  heldKeys,
+  type MongoSubjectCollection,
+  type MongoSubjectScope,
+  mongoSubjectScope,
+} from './subject-scope.js';
+
+/** Rounds of pick-and-delete per collection: more means documents of the subject keep being written meanwhile. */
+const MAX_ROUNDS = 5;
+
+export async function eraseMongoSubject(
+  client: MongoClient,
+  database: string,
+  policy: DataRetentionPolicy,
+  options: SubjectEraseOptions,
+): Promise<SubjectEraseResult> {
+  const startedAt = new Date().toISOString();
+  const { id, dryRun } = options;
+  const maxTimeMS = options.statementTimeoutMs ?? 60_000;
+  const scope = await mongoSubjectScope(client, database, policy, options.table, id, maxTimeMS);
+  const { subject, rule } = scope;
+  if (!rule) {
+    const covered = policy.data.flatMap((r) =>
+      r.kind === 'collection' && 'softDelete' in r ? [collectionText(r.collection)] : [],
+    );
+    throw invalidInput(
+      'table',
+      `names ${subject.namespace}, which no soft-delete rule of the policy covers`,
+      `a collection with a soft-delete rule (collection, soft-delete, grace, then: erase or anonymize)${covered.length ? `: ${covered.join(', ')}` : ''}`,
+    );
+  }
+  const result = (tables: ErasedTable[], tombstones: number): SubjectEraseResult => ({
+    rule: rule.name,
+    id,
+    action: rule.afterGrace.action,
+    table: subject.namespace,
+    dryRun,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    tables,
+    tombstones,
+  });
+  const then = rule.afterGrace;
+  if (then.action === 'anonymize') {
+    if (dryRun) return result([{ table: subject.namespace, action: 'anonymize', rows: 1, keysSha256: '' }], 0);
+    // Held meanwhile: checked again just before the update, which also leaves a held document alone.
+    const held = await scope.held(subject.collection);
+    if (heldKeys(held).has(keyText(scope._id))) throw heldError(subject.namespace, id);
+    const { matchedCount } = await client
+      .db(subject.collection.database)
+      .collection(subject.collection.name)
+      .updateOne(
+        { $and: [{ _id: scope._id }, { _id: { $nin: held } }] } as Filter<Document>,
+        { $set: then.columns },
+        { maxTimeMS },
+      );
+    const keys = matchedCount > 0 ? [keyText(scope._id)] : [];
+    return result(
+      [{ table: subject.namespace, action: 'anonymize', rows: matchedCount, keysSha256: keysHash(keys) }],
+      0,
+    );
+  }
+  // Every collection counted and checked against the holds before anything is deleted.
+  const order = [...scope.dependants, subject];
+  const tables: ErasedTable[] = [];
+  for (const of of order) {
+    const ids = await pick(client, scope, of, maxTimeMS);
+    const keys = heldKeys(await scope.held(of.collection));
+    const held = ids.filter((i) => keys.has(keyText(i))).length;
+    if (held > 0)
+      throw heldError(subject.namespace, id, `${held} of its dependant documents in ${of.namespace} are held`);
+    tables.push({
+      table: of.namespace,
+      ...(of.field === undefined ? {} : { field: of.field, references: subject.namespace }),
+      action: 'delete',
+      rows: ids.length,
+      keysSha256: '',
+    });
+  }
+  if (dryRun) return result(tables, 0);
+  let tombstones = 0;
+  let erased = 0;
+  try {
+    for (const [i, of] of order.entries()) {
+      const writer = await tombstoneWriter(client, of.collection, 'subject-erase', maxTimeMS);
+      // An earlier erasure that stopped between a delete and its completion is finished first.
+      await writer.completeGone();
+      const keys = await eraseDocuments(client, scope, of, writer, maxTimeMS);
+      tables[i]!.rows = keys.length;
+      tables[i]!.keysSha256 = keysHash(keys);
+      tombstones += new Set(keys).size;
+      erased += keys.length;
+    }
+  } catch (cause) {
+    const failure = asDbopsError(cause);
+    throw new DbopsError(
+      failure.code,
+      `Erasing subject ${id} of ${subject.namespace}: ${failure.message}; ${erased} documents were erased before it (each with its tombstone), the subject's document was not`,
+      {
+        cause,
+        hint: `${failure.hint ? `${failure.hint} ` : ''}MongoDB has no transaction across collections here: run the erase again to finish it once the cause is gone.`,
+        ...(failure.input ? { input: failure.input } : {}),
+      },
+    );
+  }
+  return result(tables, tombstones);
+}
+
+/** The `_id`s of a collection's documents of the subject. */
+async function pick(
+  client: MongoClient,
+  scope: MongoSubjectScope,
+  of: MongoSubjectCollection,
+  maxTimeMS: number,
+): Promise<unknown[]> {
+  const found = await client
+    .db(of.collection.database)
+    .collection(of.collection.name)
+    .find(dependantFilter(scope, of), { projection: { _id: 1 }, sort: { _id: 1 }, maxTimeMS })
+    .toArray();
+  return found.map((d) => d._id as unknown);
+}
+
+/**
+ * Deletes a collection's documents of the subject, each after its tombstone; returns the deleted keys. Picks again
+ * until none is left, so a document written between the count and the delete goes too. A hold added since the
+ * count stops it, the held documents kept.
+ */
+async function eraseDocuments(
+  client: MongoClient,
+  scope: MongoSubjectScope,
+  of: MongoSubjectCollection,
+  writer: TombstoneWriter,
+  maxTimeMS: number,
+): Promise<string[]> {
+  const collection = client.db(of.collection.database).collection(of.collection.name);
+  const deleted: string[] = [];
+  for (let round = 1; ; round++) {
+    const ids = await pick(client, scope, of, maxTimeMS);
+    if (ids.length === 0) return deleted;
+    if (round > MAX_ROUNDS)
+      throw new DbopsError(
+        'CHECK_FAILED',
+        `documents of ${of.namespace} that belong to the subject kept being written during the erasure (${MAX_ROUNDS} rounds)`,
+        { hint: 'Stop what writes them (the application still serves the subject), then erase again.' },
+      );
+    const held = await scope.held(of.collection);
+    const keys = ids.map(keyText);
+    await writer.record(keys);
+    await collection.deleteMany(
+      { $and: [idIn(ids), dependantFilter(scope, of), { _id: { $nin: held } }] } as Filter<Document>,
+      { maxTimeMS },
+    );
+    const left = new Set(
+      (await collection.find(idIn(ids), { projection: { _id: 1 }, maxTimeMS }).toArray()).map((d) => keyText(d._id)),
+    );
+    await writer.takeBack([...left]);
+    const gone = keys.filter((k) => !left.has(k));
+    await writer.complete(gone);
+    deleted.push(...gone);
+    const nowHeld = heldKeys(held);
+    const kept = keys.filter((k) => left.has(k) && nowHeld.has(k)).length;
+    if (kept > 0)
+      throw new DbopsError(
+        'CHECK_FAILED',
+        `${kept} documents in ${of.namespace} were put under legal hold during the erasure and kept`,
+        {
+          input: 'id',
+          hint: "A row of the policy's holds names them. Lift the hold first, once its reason has ended.",
+        },
+      );
+  }
+}
+
+/** SHA-256 over the keys (text + "\n", sorted), as PostgreSQL's erasure hashes them. */
+function keysHash(keys: string[]): string {
+  const hash = createHash('sha256');
+  for (const key of [...keys].sort()) hash.update(`${key}\n`);
+  return hash.digest('hex');
+}
