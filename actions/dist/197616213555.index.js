@@ -908,8 +908,8 @@ function withTableSize(finding, size, big) {
     };
 }
 //# sourceMappingURL=lint.js.map
-// EXTERNAL MODULE: ./packages/core/lib/databases/index.js + 19 modules
-var databases = __webpack_require__(25851);
+// EXTERNAL MODULE: ./packages/core/lib/databases/index.js + 20 modules
+var databases = __webpack_require__(93556);
 ;// CONCATENATED MODULE: ./packages/core/lib/migrations/applied-diff.js
 function appliedDiff(before, after) {
     const appliedBefore = new Set(before.applied);
@@ -4522,7 +4522,7 @@ function operationContext(context) {
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(57706);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(69579);
-/* harmony import */ var _databases_index_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(25851);
+/* harmony import */ var _databases_index_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(93556);
 /* harmony import */ var _restore_checks_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(63917);
 /* harmony import */ var _restore_restore_backup_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(31059);
 /* harmony import */ var _restore_select_backup_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(22909);

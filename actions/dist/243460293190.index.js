@@ -818,8 +818,8 @@ async function receiptTableHead(client, policy) {
     return rows[0];
 }
 //# sourceMappingURL=subject-receipt.js.map
-// EXTERNAL MODULE: ./packages/core/lib/databases/index.js + 19 modules
-var databases = __webpack_require__(25851);
+// EXTERNAL MODULE: ./packages/core/lib/databases/index.js + 20 modules
+var databases = __webpack_require__(93556);
 // EXTERNAL MODULE: ./packages/core/lib/files/read-input-file.js
 var read_input_file = __webpack_require__(83211);
 // EXTERNAL MODULE: ./packages/core/lib/storage/open-storage.js

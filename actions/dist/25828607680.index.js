@@ -1751,8 +1751,8 @@ function chart(s) {
 var promises_ = __webpack_require__(51455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(76760);
-// EXTERNAL MODULE: ./packages/core/lib/databases/index.js + 19 modules
-var databases = __webpack_require__(25851);
+// EXTERNAL MODULE: ./packages/core/lib/databases/index.js + 20 modules
+var databases = __webpack_require__(93556);
 // EXTERNAL MODULE: ./packages/core/lib/errors.js
 var errors = __webpack_require__(57706);
 // EXTERNAL MODULE: ./packages/core/lib/files/make-directory.js

@@ -336,7 +336,7 @@ const SUBJECT_INPUTS = [
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(51455);
 /* harmony import */ var _data_retention_read_policy_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(51040);
 /* harmony import */ var _data_retention_subject_export_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(85080);
-/* harmony import */ var _databases_index_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(25851);
+/* harmony import */ var _databases_index_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(93556);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(57706);
 /* harmony import */ var _files_read_input_file_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(83211);
 

@@ -26,8 +26,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./packages/core/lib/errors.js
 var errors = __webpack_require__(57706);
-// EXTERNAL MODULE: ./packages/core/lib/databases/index.js + 19 modules
-var databases = __webpack_require__(25851);
+// EXTERNAL MODULE: ./packages/core/lib/databases/index.js + 20 modules
+var databases = __webpack_require__(93556);
 // EXTERNAL MODULE: ./packages/core/lib/databases/dump-scope.js
 var dump_scope = __webpack_require__(87525);
 // EXTERNAL MODULE: ./packages/core/lib/manifest/layout.js

@@ -40,8 +40,8 @@ var promises_ = __webpack_require__(46466);
 var lib_errors = __webpack_require__(57706);
 // EXTERNAL MODULE: ./packages/core/lib/format.js
 var format = __webpack_require__(65118);
-// EXTERNAL MODULE: ./packages/core/lib/databases/index.js + 19 modules
-var databases = __webpack_require__(25851);
+// EXTERNAL MODULE: ./packages/core/lib/databases/index.js + 20 modules
+var databases = __webpack_require__(93556);
 // EXTERNAL MODULE: ./packages/core/lib/pipeline/measure.js
 var measure = __webpack_require__(85316);
 // EXTERNAL MODULE: ./packages/core/lib/crypto/age/encrypt.js

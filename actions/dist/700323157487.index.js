@@ -134,8 +134,8 @@ function attachFindings(steps, byObject, generatedAt) {
     return { steps: ordered, unused };
 }
 //# sourceMappingURL=monitor-findings.js.map
-// EXTERNAL MODULE: ./packages/core/lib/databases/index.js + 19 modules
-var databases = __webpack_require__(25851);
+// EXTERNAL MODULE: ./packages/core/lib/databases/index.js + 20 modules
+var databases = __webpack_require__(93556);
 // EXTERNAL MODULE: external "node:timers/promises"
 var external_node_timers_promises_ = __webpack_require__(58500);
 // EXTERNAL MODULE: external "node:fs"

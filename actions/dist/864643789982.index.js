@@ -1455,7 +1455,7 @@ function openBackupSource(source) {
 /* harmony import */ var _data_retention_receipt_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1905);
 /* harmony import */ var _data_retention_receipt_chain_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(59589);
 /* harmony import */ var _data_retention_receipt_table_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(72096);
-/* harmony import */ var _databases_index_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(25851);
+/* harmony import */ var _databases_index_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(93556);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(57706);
 /* harmony import */ var _files_read_input_file_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(83211);
 /* harmony import */ var _storage_index_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(31191);

@@ -372,8 +372,8 @@ var connection_inputs = __webpack_require__(47518);
 var read_inputs = __webpack_require__(98521);
 // EXTERNAL MODULE: ./packages/core/lib/duration.js
 var duration = __webpack_require__(50429);
-// EXTERNAL MODULE: ./packages/core/lib/databases/index.js + 19 modules
-var databases = __webpack_require__(25851);
+// EXTERNAL MODULE: ./packages/core/lib/databases/index.js + 20 modules
+var databases = __webpack_require__(93556);
 // EXTERNAL MODULE: ./packages/core/lib/databases/postgres/target.js + 1 modules
 var target = __webpack_require__(3848);
 // EXTERNAL MODULE: ./packages/core/lib/restore/checks.js + 1 modules
@@ -504,7 +504,7 @@ const restoreTestDefinition = {
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(57706);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(69579);
-/* harmony import */ var _databases_index_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(25851);
+/* harmony import */ var _databases_index_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(93556);
 /* harmony import */ var _restore_checks_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(63917);
 /* harmony import */ var _restore_restore_backup_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(31059);
 /* harmony import */ var _restore_select_backup_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(22909);

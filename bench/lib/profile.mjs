@@ -65,7 +65,7 @@ export function backupPhases(m) {
 export function restorePhases(m) {
   const testing = at(m.lines, /^Testing backup/);
   const fetched = at(m.lines, /^Fetched and verified/);
-  const restored = at(m.lines, /^Restored into /);
+  const restored = at(m.lines, /^Restored in(to)? /);
   if (!testing || !fetched || !restored) return undefined;
   const restoring = at(m.lines, /^Restoring into scratch/) ?? testing;
   return {

@@ -6,7 +6,8 @@
 // way. A user's index whose name merely ends the same way is never touched, and a plan-only run changes nothing.
 import { maintenance } from '../../packages/core/src/operations/maintenance.js';
 import { DEFAULT_THRESHOLDS } from '../../packages/core/src/maintenance/plan.js';
-import { withIndexLease } from '../../packages/core/src/databases/mongodb/maintenance-lease.js';
+import { LEASE_COLLECTION } from '../../packages/core/src/databases/mongodb/lease.js';
+import { leaseKey, withIndexLease } from '../../packages/core/src/databases/mongodb/maintenance-lease.js';
 import { maintenanceSummary } from '../../packages/core/src/report/maintenance-summary.js';
 import { renderSummary } from '../../packages/core/src/report/render-summary.js';
 import { type Logger, silentLogger } from '../../packages/core/src/log.js';
@@ -128,8 +129,8 @@ it('apply drops a stand-in beside its original, builds a missing original from i
   // Nothing is left for the next run, and dbops's lease collection is never maintained itself.
   const next = await run({ thresholds: FORCE });
   expect(next.plan.filter((s) => s.kind === 'drop-rebuild-leftover')).toEqual([]);
-  expect(next.plan.map((s) => s.object)).not.toContain(`${database}.__dbops_leases`);
-  expect(await db().collection('__dbops_leases').countDocuments()).toBe(0);
+  expect(next.plan.map((s) => s.object)).not.toContain(`${database}.dbops_leases`);
+  expect(await db().collection(LEASE_COLLECTION).countDocuments()).toBe(0);
   // The user's look-alike is never touched, not even rebuilt.
   expect(next.plan.filter((s) => s.kind === 'rebuild-index').map((s) => s.index)).toEqual(['a_b', 'sku_qty']);
 });
@@ -170,13 +171,12 @@ it('a stand-in whose index a running maintenance holds the lease on is reported 
 
 it('a lapsed lease (a run killed mid-rebuild) is not in the way: the cleanup takes it over and gives it back', async () => {
   await db()
-    .collection('__dbops_leases')
+    .collection(LEASE_COLLECTION)
     .insertOne({
-      _id: JSON.stringify(['orders', 'sku_qty']) as never,
-      collection: 'orders',
-      index: 'sku_qty',
-      holder: 'gone-host pid 1',
-      token: 'x',
+      _id: leaseKey('orders', 'sku_qty') as never,
+      holder: 'killed-run',
+      host: 'gone-host',
+      pid: 1,
       since: new Date(Date.now() - 3_600_000),
       until: new Date(Date.now() - 1000),
     });
@@ -185,8 +185,8 @@ it('a lapsed lease (a run killed mid-rebuild) is not in the way: the cleanup tak
   expect(result.plan.find((s) => s.index === `sku_qty${SUFFIX}`)!.mode).toBe('apply');
   expect(result.outcomes.map((o) => [o.kind, o.status])).toContainEqual(['drop-rebuild-leftover', 'applied']);
   expect(await indexes('orders')).toEqual(ORDERS_AFTER);
-  // Taken over (its token replaced) and deleted as the step ended.
-  expect(await db().collection('__dbops_leases').countDocuments()).toBe(0);
+  // Taken over (its holder replaced) and deleted as the step ended.
+  expect(await db().collection(LEASE_COLLECTION).countDocuments()).toBe(0);
 });
 
 it('a missing original that cannot be built again fails the step and keeps the stand-in, which serves its queries', async () => {

@@ -3,13 +3,12 @@
 // with its other rules; a lease whose run died (ended) is taken over; a run whose lease ran out and was taken over
 // stops at its next renewal. Against FerretDB (or the MongoDB that MONGO_URL names).
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LEASE_COLLECTION, takePurgeLease } from '../../packages/core/src/databases/mongodb/data-retention-lease.js';
-import { resolveCollectionTargets } from '../../packages/core/src/databases/mongodb/data-retention-target.js';
-import { readPolicyFile } from '../../packages/core/src/data-retention/read-policy.js';
+import { LEASE_COLLECTION, takeLease } from '../../packages/core/src/databases/mongodb/lease.js';
+import { purgeLeaseKey } from '../../packages/core/src/databases/mongodb/data-retention-purge.js';
 import { startMongo, uniqueDatabase, type MongoServer } from '../harness/mongo.js';
 import { purgeMongo } from '../harness/mongo-retention.js';
 
@@ -63,23 +62,23 @@ interface Lease {
   holder: string;
   host: string;
   pid: number;
-  acquired_at: Date;
-  expires_at: Date;
+  since: Date;
+  until: Date;
 }
 
 const leases = (db: string) => server.client.db(db).collection<Lease>(LEASE_COLLECTION);
-const leaseOf = (db: string, collection: string) => leases(db).findOne({ _id: collection });
+const leaseOf = (db: string, collection: string) => leases(db).findOne({ _id: purgeLeaseKey(collection) });
 
-/** Another run's lease on `collection`, as takePurgeLease writes it, ending `endsInMs` from now (negative: ended). */
+/** Another run's lease on `collection`, as a purge writes it, ending `endsInMs` from now (negative: ended). */
 async function otherRunsLease(db: string, collection: string, endsInMs: number): Promise<void> {
   const now = Date.now();
   await leases(db).insertOne({
-    _id: collection,
+    _id: purgeLeaseKey(collection),
     holder: '20261207T050000Z-0a0b0c',
     host: 'runner-7',
     pid: 4242,
-    acquired_at: new Date(now - 60_000),
-    expires_at: new Date(now + endsInMs),
+    since: new Date(now - 60_000),
+    until: new Date(now + endsInMs),
   });
 }
 
@@ -95,7 +94,7 @@ test("a collection under another run's live lease is left to it; the run's other
   expect(result.purge!.warnings).toEqual([
     expect.stringMatching(
       new RegExp(
-        `^Rule 'events' left to another run: ${db}\\.events is being purged by run 20261207T050000Z-0a0b0c on runner-7 \\(pid 4242\\) has purged it since .*; its lease ends at .* unless renewed$`,
+        `^Rule 'events' left to another run: ${db}\\.events is being purged by run 20261207T050000Z-0a0b0c on runner-7 \\(pid 4242\\) since \\S+, until \\S+ unless it renews it$`,
       ),
     ),
   ]);
@@ -122,9 +121,21 @@ test("a live lease of a process of this machine that is gone (a killed run) is t
   await seed(db);
   const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
   const now = Date.now();
-  const lease = { acquired_at: new Date(now), expires_at: new Date(now + 10 * 60_000) };
-  await leases(db).insertOne({ _id: 'events', holder: 'killed-run', host: hostname(), pid: gone, ...lease });
-  await leases(db).insertOne({ _id: 'logs', holder: 'elsewhere', host: `not-${hostname()}`, pid: gone, ...lease });
+  const lease = { since: new Date(now), until: new Date(now + 10 * 60_000) };
+  await leases(db).insertOne({
+    _id: purgeLeaseKey('events'),
+    holder: 'killed-run',
+    host: hostname(),
+    pid: gone,
+    ...lease,
+  });
+  await leases(db).insertOne({
+    _id: purgeLeaseKey('logs'),
+    holder: 'elsewhere',
+    host: `not-${hostname()}`,
+    pid: gone,
+    ...lease,
+  });
   const result = await purge(db);
   expect(result.purge!.rules[0]).toMatchObject({ rule: 'events', rows: 7, complete: true });
   expect(result.purge!.rules[1]).toMatchObject({ rule: 'logs', rows: 0, complete: false });
@@ -135,28 +146,25 @@ test("a live lease of a process of this machine that is gone (a killed run) is t
   await server.client.db(db).dropDatabase();
 });
 
-test('a run whose lease ran out and was taken over stops at its next renewal; only the holder ends a lease', async () => {
+test('a run whose lease lapsed and was taken over stops at its next renewal; only the holder ends a lease', async () => {
   const db = uniqueDatabase('lease_lost');
-  await seed(db);
-  const policyPath = join(dir, `${db}.yml`);
-  await writeFile(policyPath, policyText(db));
-  const { targets } = await resolveCollectionTargets(server.client, await readPolicyFile(policyPath), NOW);
-  const events = targets.find((t) => t.rule === 'events')!;
-  const first = await takePurgeLease(server.client, events, 'run-a', 5000, 200);
+  const key = purgeLeaseKey('events');
+  const soon = () => new Date(Date.now() + 200);
+  const first = await takeLease(server.client.db(db), key, 'run-a', soon(), 5000);
   if (!('lease' in first)) throw new Error('run-a should have taken the lease');
-  // While it lives, a second run is told who holds it.
-  const refused = await takePurgeLease(server.client, events, 'run-b', 5000, 200);
-  expect(refused).toMatchObject({ heldBy: { holder: 'run-a', pid: process.pid } });
+  // While it lives, a second run is told who holds it (a process of this machine that is alive: this one).
+  const refused = await takeLease(server.client.db(db), key, 'run-b', soon(), 5000);
+  expect(refused).toMatchObject({ heldBy: { holder: 'run-a', host: hostname(), pid: process.pid } });
   await sleep(300);
-  const second = await takePurgeLease(server.client, events, 'run-b', 5000, 60_000);
-  if (!('lease' in second)) throw new Error('run-b should have taken over the ended lease');
-  await expect(first.lease.renew()).rejects.toMatchObject({
+  const second = await takeLease(server.client.db(db), key, 'run-b', new Date(Date.now() + 60_000), 5000);
+  if (!('lease' in second)) throw new Error('run-b should have taken over the lapsed lease');
+  await expect(first.lease.extend(soon())).rejects.toMatchObject({
     code: 'CONFLICT',
-    message: `The lease of run run-a on ${db}.events ran out and another run has taken it over`,
+    message: `The lease of run run-a on ${db} (retention:events) lapsed and another run has taken it over`,
   });
   await first.lease.release();
   expect(await leaseOf(db, 'events')).toMatchObject({ holder: 'run-b' });
-  await second.lease.renew();
+  await second.lease.extend(new Date(Date.now() + 60_000));
   await second.lease.release();
   expect(await leaseOf(db, 'events')).toBeNull();
   await server.client.db(db).dropDatabase();

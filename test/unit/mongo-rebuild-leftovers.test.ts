@@ -3,6 +3,7 @@
 // without it, and only a report when a run holds the index's lease or the original's key changed since.
 import { isStandIn } from '../../packages/core/src/databases/mongodb/maintenance-indexes.js';
 import { leftoverSteps, standInsOf } from '../../packages/core/src/databases/mongodb/maintenance-leftovers.js';
+import { leaseKey } from '../../packages/core/src/databases/mongodb/maintenance-lease.js';
 
 const S = '__dbops_rebuild';
 
@@ -44,15 +45,15 @@ it('plans a drop beside the original, a build from the stand-in (options kept) w
   ]);
   expect(free[0]!.figures).toEqual({ indexBytes: 4096 });
   expect(free[0]!.why).toContain('set it again with collMod');
-  const lease = { holder: 'h pid 1', since: new Date(0), until: new Date(60_000) };
-  const busy = leftoverSteps('db', 'c', standIns, { held: new Map([[JSON.stringify(['c', 'f_1']), lease]]) });
+  const lease = { holder: 'run-1', host: 'h', pid: 1, since: new Date(0), until: new Date(60_000) };
+  const busy = leftoverSteps('db', 'c', standIns, { held: new Map([[leaseKey('c', 'f_1'), lease]]) });
   expect(busy.map((s) => s.mode)).toEqual(['apply', 'report']);
   expect(busy[1]!.why).toBe(
     `stand-in "f_1${S}" of index "f_1": a maintenance run in progress (h pid 1, since 1970-01-01T00:00:00.000Z) holds dbops's lease on it until 1970-01-01T00:01:00.000Z: it is rebuilding the index now; left alone. If that run is gone, a run after 1970-01-01T00:01:00.000Z cleans up`,
   );
   const unknown = leftoverSteps('db', 'c', standIns, { unreadable: 'not authorized' });
   expect(unknown.map((s) => s.mode)).toEqual(['report', 'report']);
-  expect(unknown[0]!.why).toContain('(db.__dbops_leases) could not be read (not authorized)');
+  expect(unknown[0]!.why).toContain('(db.dbops_leases) could not be read (not authorized)');
   const changed = standInsOf(
     [
       { name: `f_1${S}`, key: { f: 1, [S]: 1 } },

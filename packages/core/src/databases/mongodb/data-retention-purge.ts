@@ -28,9 +28,20 @@ import { runCollectionBatch } from './data-retention-batch.js';
 import { readHeldIds } from './data-retention-filter.js';
 import { type CollectionTarget, resolveCollectionTargets } from './data-retention-target.js';
 import { collectionTombstones } from './data-retention-tombstones.js';
-import { describeHolder, type PurgeLease, takePurgeLease } from './data-retention-lease.js';
+import { describeHolder, type Lease, takeLease } from './lease.js';
 import { purgeOplogReading } from './data-retention-oplog.js';
 import { secondaryLagMs } from './replication-lag.js';
+
+/**
+ * One purge at a time per collection. Two runs at once (a schedule overlapping a manual run) would pick the same
+ * documents: both would archive them, and the run whose delete finds them gone would count them in its receipt as
+ * its own. PostgreSQL needs no such guard (its delete locks the rows and returns the ones it removed); a MongoDB
+ * delete returns only a count. So a rule's run holds a lease on its collection (lease.ts), renewed before every
+ * batch for LEASE_MS (longer than any one batch: each command has its maxTimeMS, an archive upload its retries).
+ */
+export const PURGE_LEASE_MS = 15 * 60_000;
+export const purgeLeaseKey = (collection: string) => `retention:${collection}`;
+const leaseEnd = () => new Date(Date.now() + PURGE_LEASE_MS);
 
 export async function purgeCollections(
   client: MongoClient,
@@ -170,10 +181,12 @@ export async function purgeCollections(
     const ruleStart = performance.now();
     // The current batch's archive, once stored: named by the receipt when the batch deleted documents.
     let archived: ArchiveRecord | undefined;
-    let lease: PurgeLease | undefined;
+    let lease: Lease | undefined;
     try {
-      // One run at a time per collection (data-retention-lease.ts): another run's rule is left to it.
-      const taken = await takePurgeLease(client, target, archives.runId, maxTimeMS);
+      // One run at a time per collection (PURGE_LEASE_MS): another run's rule is left to it.
+      const db = client.db(target.collection.database);
+      const key = purgeLeaseKey(target.collection.name);
+      const taken = await takeLease(db, key, archives.runId, leaseEnd(), maxTimeMS);
       if ('heldBy' in taken) {
         const warning = `Rule '${target.rule}' left to another run: ${target.namespace} is being purged by ${describeHolder(taken.heldBy)}`;
         log.warn(warning);
@@ -197,7 +210,7 @@ export async function purgeCollections(
       }
       for (;;) {
         if (!(await waitForRoom())) break;
-        await lease.renew();
+        await lease.extend(leaseEnd());
         const batchStart = performance.now();
         const batch = await runCollectionBatch(
           client,
@@ -249,7 +262,7 @@ export async function purgeCollections(
     } finally {
       result.keysSha256 = hash.digest('hex');
       result.durationMs = Math.round(performance.now() - ruleStart);
-      // A client closed by a cancel cannot release it: the lease then ends by itself (LEASE_MS).
+      // A client closed by a cancel cannot release it: the lease then ends by itself (PURGE_LEASE_MS).
       await lease?.release().catch(() => undefined);
     }
     if (outcome !== 'complete') break;

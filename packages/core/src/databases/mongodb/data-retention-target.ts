@@ -15,6 +15,7 @@ import {
 } from '../../data-retention/policy.js';
 import { chooseRules, type ResolvedPolicy, type RetentionAction } from '../../data-retention/targets.js';
 import { DbopsError } from '../../errors.js';
+import { LEASE_COLLECTION } from './lease.js';
 
 export interface CollectionTarget {
   rule: string;
@@ -111,7 +112,7 @@ function ruleFields(rule: CollectionRule): Pick<CollectionTarget, 'by' | 'kind' 
 export async function collectionNames(client: MongoClient, database: string, limit = 10): Promise<string[]> {
   const names = (await client.db(database).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
   return names
-    .filter((name) => !name.startsWith('dbops_retention_'))
+    .filter((name) => !name.startsWith('dbops_retention_') && name !== LEASE_COLLECTION)
     .sort()
     .slice(0, limit);
 }

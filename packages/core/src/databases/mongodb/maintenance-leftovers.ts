@@ -9,7 +9,8 @@ import type { Db, Document } from 'mongodb';
 import type { MaintenanceStep } from '../../maintenance/step.js';
 import { mb, REINDEX_BYTES_PER_S, seconds } from '../../maintenance/step-figures.js';
 import { buildSpec, indexFigures, isStandIn, listIndexSpecs, STAND_IN_FIELD } from './maintenance-indexes.js';
-import { type IndexLease, LEASE_COLLECTION, leaseHeld, leaseKey, withIndexLease } from './maintenance-lease.js';
+import { LEASE_COLLECTION, type LeaseHolder } from './lease.js';
+import { leaseHeld, leaseKey, withIndexLease } from './maintenance-lease.js';
 
 export interface StandIn {
   name: string;
@@ -46,7 +47,7 @@ function commands(collection: string, s: StandIn): Document[] {
 }
 
 /** What the plan knows of the leases: the unexpired ones, or why they could not be read. */
-export type Leases = { held: Map<string, IndexLease> } | { unreadable: string };
+export type Leases = { held: Map<string, LeaseHolder> } | { unreadable: string };
 
 export function leftoverSteps(
   database: string,

@@ -8,7 +8,7 @@ import type { MaintenanceStep } from '../../maintenance/step.js';
 import { mb, pct, seconds } from '../../maintenance/step-figures.js';
 import { type IndexStorage, listIndexSpecs, planIndexRebuilds, readIndexes } from './maintenance-indexes.js';
 import { type Leases, leftoverSteps, type StandIn, standInsOf } from './maintenance-leftovers.js';
-import { LEASE_COLLECTION } from './maintenance-lease.js';
+import { LEASE_COLLECTION } from './lease.js';
 
 // Rough throughputs, for an order of magnitude: validate reads every document and index entry, full also the storage
 // engine's structures; compact rewrites the collection.

@@ -5,6 +5,7 @@ import type { ClientToolSettings, DatabaseServer, Restorer } from '../engine.js'
 import { findRestoreTools } from './client-tools.js';
 import { withSession } from './connection.js';
 import { libpqEnvironment } from './libpq-env.js';
+import { writeDataOffsets } from './archive-offsets.js';
 import { archiveCreatesSchema, listArchiveFile, runPgRestore } from './restore.js';
 import { dropEmptyPublicSchema } from './scratch-database.js';
 import { asPgTarget, describeTarget } from './target.js';
@@ -32,6 +33,12 @@ export async function findPgRestorer(
           dropEmptyPublicSchema(client, describeTarget(into)),
         );
       }
+      // A streamed backup's archive has no data offsets: without them every pg_restore -j worker reads the archive
+      // from its start to find each table's data (archive-offsets.ts). The file is the fetched copy, dbops's own.
+      const offsets = await timed(options.log, 'Wrote the data offsets into the archive', () =>
+        writeDataOffsets(archivePath),
+      );
+      if (offsets.kind === 'left') options.log.debug(`The archive's data offsets were left unset: ${offsets.reason}`);
       const libpq = await libpqEnvironment(into, options.env);
       try {
         const outcome = await timed(options.log, `Ran pg_restore -j${options.jobs}`, () =>

@@ -1,5 +1,5 @@
-export const id = 20;
-export const ids = [20,948];
+export const id = 605;
+export const ids = [605,948];
 export const modules = {
 
 /***/ 16459:
@@ -645,7 +645,7 @@ const FULL_SCOPE = { schemas: [], excludeSchemas: [], tables: [], excludeTables:
 
 /***/ }),
 
-/***/ 13433:
+/***/ 32248:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -2719,9 +2719,93 @@ function explainCheckFailure(error, timeoutMs) {
 var step_figures = __webpack_require__(53059);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(48161);
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/lease.js
+/**
+ * dbops's leases in a MongoDB database. MongoDB has no advisory lock, so a run that must be the only one at work on
+ * something (a retention rule's collection, an index being rebuilt) holds a lease: a document in the database's
+ * `dbops_leases` collection, `_id` what it covers (e.g. "retention:events"), with who holds it (a run id, host and
+ * process), since when and until when. A live lease of another run is respected; one that has lapsed (its run was
+ * killed: the lease ends by itself) or whose holder was a process of this machine that is gone is taken over. The
+ * times are the holders' clocks, which must agree to within the margin each user allows.
+ */
+
+
+
+const LEASE_COLLECTION = 'dbops_leases';
+const DUPLICATE_KEY = 11000;
+const lease_UNAUTHORIZED = 13;
+/** Takes the lease `key` for run `holder` until `until`, or says who holds it. */
+async function takeLease(db, key, holder, until, maxTimeMS) {
+    const leases = db.collection(LEASE_COLLECTION);
+    const since = new Date();
+    const mine = { holder, host: (0,external_node_os_.hostname)(), pid: process.pid, since, until };
+    try {
+        // Matches a lease that has lapsed, this run's own, or a dead process's of this machine; else the upsert inserts
+        // `key` again, which the unique _id refuses while another run's lease lives.
+        const current = await leases.findOne({ _id: key }, { maxTimeMS });
+        await leases.updateOne({ _id: key, $or: [{ until: { $lte: since } }, { holder }, ...deadHolder(current)] }, { $set: mine }, { upsert: true, maxTimeMS });
+    }
+    catch (error) {
+        if (error instanceof lib.MongoServerError && error.code === lease_UNAUTHORIZED)
+            throw new lib_errors/* DbopsError */.zJ('PERMISSION_DENIED', `This user may not write dbops's leases (${db.databaseName}.${LEASE_COLLECTION}: ${error.message}), which mark what a run is working on`, {
+                cause: error,
+                hint: `Grant it find, insert, update and remove on ${db.databaseName}.${LEASE_COLLECTION} (readWrite).`,
+            });
+        if (!(error instanceof lib.MongoServerError && error.code === DUPLICATE_KEY))
+            throw error;
+        const held = await leases.findOne({ _id: key }, { maxTimeMS });
+        // Given back between the two reads: the next run takes it; this one leaves the work rather than loop.
+        return { heldBy: held ?? { holder: 'a run that has just ended', host: '?', pid: 0, since, until: since } };
+    }
+    return {
+        lease: {
+            async extend(to) {
+                const { matchedCount } = await leases.updateOne({ _id: key, holder }, { $set: { until: to } }, { maxTimeMS });
+                if (matchedCount === 0)
+                    throw new lib_errors/* DbopsError */.zJ('CONFLICT', `The lease of run ${holder} on ${db.databaseName} (${key}) lapsed and another run has taken it over`, {
+                        hint: "The work took longer than the lease, or this machine's clock is behind: this run stops; the other run goes on with it.",
+                    });
+            },
+            async release() {
+                await leases.deleteOne({ _id: key, holder }, { maxTimeMS });
+            },
+        },
+    };
+}
+/** The live leases whose key starts with `prefix`, by key. */
+async function readLeases(db, prefix, now, maxTimeMS) {
+    const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const docs = await db
+        .collection(LEASE_COLLECTION)
+        .find({ _id: { $regex: `^${escaped}` }, until: { $gt: now } }, { maxTimeMS })
+        .toArray();
+    return new Map(docs.map(({ _id, ...held }) => [_id, held]));
+}
+/** "run R on host (pid N) since T, until U", for the messages of runs that leave the work to it. */
+function describeHolder(held) {
+    return `run ${held.holder} on ${held.host} (pid ${held.pid}) since ${held.since.toISOString()}, until ${held.until.toISOString()} unless it renews it`;
+}
+/** The lease as a filter, when a process of this machine held it and is gone: it can be taken over now. */
+function deadHolder(lease) {
+    if (!lease || lease.host !== (0,external_node_os_.hostname)() || lease.pid === process.pid || processExists(lease.pid))
+        return [];
+    // The filter names the dead holder: if another run takes the lease over first, this one no longer matches.
+    return [{ holder: lease.holder, host: lease.host, pid: lease.pid }];
+}
+function processExists(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        // EPERM: it exists, under another user.
+        return error.code !== 'ESRCH';
+    }
+}
+//# sourceMappingURL=lease.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/maintenance-lease.js
-// The mark a MongoDB index rebuild (or the cleanup of its stand-in) holds while it works: a lease document in the
-// maintained database's collection __dbops_leases, one per index, with an expiry. MongoDB has no advisory lock, and
+// The mark a MongoDB index rebuild (or the cleanup of its stand-in) holds while it works: a lease (lease.ts) in the
+// maintained database, one per index ("index:[collection,index]"), with an expiry. MongoDB has no advisory lock, and
 // currentOp shows a command only while it runs: between the rebuild's four commands (the stand-in built, the
 // original not dropped yet) nothing is in progress, yet the stand-in is in use; currentOp also lists other users'
 // operations only with the inprog privilege, and FerretDB answers it with an empty list. The lease covers the whole
@@ -2731,13 +2815,11 @@ var external_node_os_ = __webpack_require__(48161);
 
 
 
-const LEASE_COLLECTION = '__dbops_leases';
 /** Clocks of two runners (the lease's times are the holder's) may differ by this much. */
 const CLOCK_MARGIN_MS = 5 * 60_000;
-const DUPLICATE_KEY = 11000;
-const maintenance_lease_UNAUTHORIZED = 13;
-/** A lease's _id, and its key in readLeases' answer. */
-const leaseKey = (collection, index) => JSON.stringify([collection, index]);
+const PREFIX = 'index:';
+/** A lease's key, and its key in indexLeases' answer. */
+const leaseKey = (collection, index) => `${PREFIX}${JSON.stringify([collection, index])}`;
 /** Another run holds the index's lease: it is working on the index (or was killed less than the expiry ago). */
 class IndexBusy extends Error {
     object;
@@ -2751,46 +2833,23 @@ class IndexBusy extends Error {
     }
 }
 /** The sentence a busy index is reported with. */
-const leaseHeld = (lease) => `a maintenance run in progress (${lease.holder}, since ${lease.since.toISOString()}) holds dbops's lease on it until ${lease.until.toISOString()}`;
-/** The leases not expired at `now`, by collection and index (leaseKey). */
-async function readLeases(db, now, maxTimeMS) {
-    const docs = await db
-        .collection(LEASE_COLLECTION)
-        .find({ until: { $gt: now } }, { maxTimeMS })
-        .toArray();
-    return new Map(docs.map((d) => [leaseKey(d.collection, d.index), { holder: d.holder, since: d.since, until: d.until }]));
+const leaseHeld = (lease) => `a maintenance run in progress (${lease.host} pid ${lease.pid}, since ${lease.since.toISOString()}) holds dbops's lease on it until ${lease.until.toISOString()}`;
+/** The index leases not expired at `now`, by collection and index (leaseKey). */
+function indexLeases(db, now, maxTimeMS) {
+    return readLeases(db, PREFIX, now, maxTimeMS);
 }
 /**
  * Runs `work` holding the lease on `index` of `collection` until `timeoutMs` from now (plus the clocks' margin);
- * refuses (IndexBusy) when another run holds it. An expired lease (its run killed) is taken over. The lease is
+ * refuses (IndexBusy) when another run holds it. A lapsed lease (its run killed) is taken over. The lease is
  * given back when `work` ends, or fails with the server's answer.
  */
 async function withIndexLease(db, collection, index, object, timeoutMs, work) {
-    const leases = db.collection(LEASE_COLLECTION);
-    const since = new Date();
-    const until = new Date(since.getTime() + timeoutMs + CLOCK_MARGIN_MS);
-    const _id = leaseKey(collection, index);
-    const token = (0,external_node_crypto_.randomUUID)();
-    const lease = { holder: `${(0,external_node_os_.hostname)()} pid ${process.pid}`, since, until, token, collection, index };
+    const until = new Date(Date.now() + timeoutMs + CLOCK_MARGIN_MS);
     const maxTimeMS = Math.max(1, Math.round(timeoutMs));
-    try {
-        await leases.insertOne({ _id, ...lease }, { maxTimeMS });
-    }
-    catch (error) {
-        const code = error.code;
-        if (code === maintenance_lease_UNAUTHORIZED)
-            throw new Error(`this user may not write dbops's leases (${db.databaseName}.${LEASE_COLLECTION}: ${error.message}), which mark the index as being worked on: grant it find, insert, update and remove on that collection (readWrite)`, { cause: error });
-        if (code !== DUPLICATE_KEY)
-            throw error;
-        const taken = await leases.updateOne({ _id, until: { $lte: since } }, { $set: lease }, { maxTimeMS });
-        if (taken.matchedCount === 0) {
-            const held = await leases.findOne({ _id }, { maxTimeMS });
-            if (held)
-                throw new IndexBusy(object, index, held);
-            return withIndexLease(db, collection, index, object, timeoutMs, work); // given back meanwhile
-        }
-    }
-    const release = () => leases.deleteOne({ _id, token }).catch(() => undefined); // else it lapses at `until`
+    const taken = await takeLease(db, leaseKey(collection, index), (0,external_node_crypto_.randomUUID)(), until, maxTimeMS);
+    if ('heldBy' in taken)
+        throw new IndexBusy(object, index, taken.heldBy);
+    const release = () => taken.lease.release().catch(() => undefined); // else it lapses at `until`
     let result;
     try {
         result = await work();
@@ -2957,6 +3016,7 @@ async function rebuild(db, collection, index, object, timeoutMs) {
 }
 //# sourceMappingURL=maintenance-indexes.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/maintenance-leftovers.js
+
 
 
 
@@ -3239,7 +3299,7 @@ function maintenanceSession(client, database, server) {
     /** The unexpired leases, or why they could not be read (a user without find on the collection). */
     async function leasesOf(maxTimeMS) {
         try {
-            return { held: await readLeases(db, new Date(), maxTimeMS) };
+            return { held: await indexLeases(db, new Date(), maxTimeMS) };
         }
         catch (error) {
             if (error instanceof lib.MongoServerError && Number(error.code) === maintenance_session_UNAUTHORIZED)
@@ -3319,6 +3379,7 @@ var data_retention_targets = __webpack_require__(26675);
 
 
 
+
 /** `rules`: only these rule names (each must exist); all rules when left out (PostgreSQL's are skipped). */
 async function resolveCollectionTargets(client, policy, now, rules) {
     const chosen = (0,data_retention_targets/* chooseRules */.D)(policy, rules);
@@ -3374,7 +3435,7 @@ function ruleFields(rule) {
 async function collectionNames(client, database, limit = 10) {
     const names = (await client.db(database).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
     return names
-        .filter((name) => !name.startsWith('dbops_retention_'))
+        .filter((name) => !name.startsWith('dbops_retention_') && name !== LEASE_COLLECTION)
         .sort()
         .slice(0, limit);
 }
@@ -4756,82 +4817,6 @@ tombstones) {
     return { found: ids.length, rows: deletedCount, keys: deleted };
 }
 //# sourceMappingURL=data-retention-batch.js.map
-;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-lease.js
-/**
- * One purge at a time per MongoDB collection. Two runs of a rule at once (a schedule overlapping a manual run) would
- * pick the same documents: both archive them, and the run whose delete finds them gone already counts them in its
- * receipt as its own. PostgreSQL needs no such guard (its delete locks the rows and returns the ones it removed);
- * a MongoDB delete returns only a count. So each run takes a lease on the collection before its batches: a
- * document in `dbops_retention_leases` of the rule's database (`_id` the collection's name, the holder's run id,
- * host and process, and when the lease ends), renewed before every batch and removed when the rule is done. A run
- * that finds a live lease leaves the rule to its holder. A lease whose run died ends by itself: after LEASE_MS,
- * measured by the clocks of the runs' machines (they must agree to within minutes, as NTP keeps them); one held by
- * a process of this machine that no longer exists ends at once (a killed cron run, re-run by hand).
- */
-
-
-
-const data_retention_lease_LEASE_COLLECTION = 'dbops_retention_leases';
-/** Longer than any one batch (each command has its maxTimeMS; an archive upload its own retries). */
-const LEASE_MS = 15 * 60_000;
-async function takePurgeLease(client, target, holder, maxTimeMS, leaseMs = LEASE_MS) {
-    const { database, name } = target.collection;
-    const leases = client.db(database).collection(data_retention_lease_LEASE_COLLECTION);
-    const now = new Date();
-    try {
-        // Matches a lease that has ended (or is this run's: a second rule on the collection); else the upsert inserts
-        // the collection's _id again, which the unique _id refuses while another run's lease lives.
-        await leases.updateOne({
-            _id: name,
-            $or: [{ expires_at: { $lte: now } }, { holder }, ...deadHolders(await leases.findOne({ _id: name }))],
-        }, {
-            $set: { holder, host: (0,external_node_os_.hostname)(), pid: process.pid, acquired_at: now, expires_at: new Date(+now + leaseMs) },
-        }, { upsert: true, maxTimeMS });
-    }
-    catch (error) {
-        if (!(error instanceof lib.MongoServerError && error.code === 11000))
-            throw error;
-        const held = await leases.findOne({ _id: name }, { maxTimeMS });
-        // Released between the two reads: the next run takes it; this one leaves the rule rather than loop.
-        const at = held ?? { holder: 'a run that has just ended', host: '?', pid: 0, acquired_at: now, expires_at: now };
-        return { heldBy: { holder: at.holder, host: at.host, pid: at.pid, since: at.acquired_at, until: at.expires_at } };
-    }
-    return {
-        lease: {
-            async renew() {
-                const { matchedCount } = await leases.updateOne({ _id: name, holder }, { $set: { expires_at: new Date(Date.now() + leaseMs) } }, { maxTimeMS });
-                if (matchedCount === 0)
-                    throw new lib_errors/* DbopsError */.zJ('CONFLICT', `The lease of run ${holder} on ${database}.${name} ran out and another run has taken it over`, {
-                        hint: `A batch took longer than the lease (${leaseMs / 60_000} min), or this machine's clock is behind: this run stops the rule; the other run goes on with it.`,
-                    });
-            },
-            async release() {
-                await leases.deleteOne({ _id: name, holder }, { maxTimeMS });
-            },
-        },
-    };
-}
-/** The lease as its filter, when a process of this machine held it and is gone: it can be taken over now. */
-function deadHolders(lease) {
-    if (!lease || lease.host !== (0,external_node_os_.hostname)() || lease.pid === process.pid || processExists(lease.pid))
-        return [];
-    // The filter names the dead holder: if another run takes the lease over first, this one does not match.
-    return [{ holder: lease.holder, host: lease.host, pid: lease.pid }];
-}
-function processExists(pid) {
-    try {
-        process.kill(pid, 0);
-        return true;
-    }
-    catch (error) {
-        // EPERM: it exists, under another user.
-        return error.code !== 'ESRCH';
-    }
-}
-function describeHolder(held) {
-    return `run ${held.holder} on ${held.host} (pid ${held.pid}) has purged it since ${held.since.toISOString()}; its lease ends at ${held.until.toISOString()} unless renewed`;
-}
-//# sourceMappingURL=data-retention-lease.js.map
 // EXTERNAL MODULE: ./packages/core/lib/databases/mongodb/oplog-window.js
 var oplog_window = __webpack_require__(50895);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-oplog.js
@@ -4932,6 +4917,16 @@ function largestSecondaryLagMs(status) {
 
 
 
+/**
+ * One purge at a time per collection. Two runs at once (a schedule overlapping a manual run) would pick the same
+ * documents: both would archive them, and the run whose delete finds them gone would count them in its receipt as
+ * its own. PostgreSQL needs no such guard (its delete locks the rows and returns the ones it removed); a MongoDB
+ * delete returns only a count. So a rule's run holds a lease on its collection (lease.ts), renewed before every
+ * batch for LEASE_MS (longer than any one batch: each command has its maxTimeMS, an archive upload its retries).
+ */
+const PURGE_LEASE_MS = 15 * 60_000;
+const purgeLeaseKey = (collection) => `retention:${collection}`;
+const leaseEnd = () => new Date(Date.now() + PURGE_LEASE_MS);
 async function purgeCollections(client, plan, options) {
     const startedAt = new Date();
     const started = performance.now();
@@ -5061,8 +5056,10 @@ async function purgeCollections(client, plan, options) {
         let archived;
         let lease;
         try {
-            // One run at a time per collection (data-retention-lease.ts): another run's rule is left to it.
-            const taken = await takePurgeLease(client, target, archives.runId, maxTimeMS);
+            // One run at a time per collection (PURGE_LEASE_MS): another run's rule is left to it.
+            const db = client.db(target.collection.database);
+            const key = purgeLeaseKey(target.collection.name);
+            const taken = await takeLease(db, key, archives.runId, leaseEnd(), maxTimeMS);
             if ('heldBy' in taken) {
                 const warning = `Rule '${target.rule}' left to another run: ${target.namespace} is being purged by ${describeHolder(taken.heldBy)}`;
                 log.warn(warning);
@@ -5084,7 +5081,7 @@ async function purgeCollections(client, plan, options) {
             for (;;) {
                 if (!(await waitForRoom()))
                     break;
-                await lease.renew();
+                await lease.extend(leaseEnd());
                 const batchStart = performance.now();
                 const batch = await runCollectionBatch(client, target, () => readHeldIds(client, target, maxTimeMS), size, maxTimeMS, undefined, archive && ((documents, keys) => archive(documents, keys, result.batches + 1)), tombstones);
                 const batchMs = performance.now() - batchStart;
@@ -5130,7 +5127,7 @@ async function purgeCollections(client, plan, options) {
         finally {
             result.keysSha256 = hash.digest('hex');
             result.durationMs = Math.round(performance.now() - ruleStart);
-            // A client closed by a cancel cannot release it: the lease then ends by itself (LEASE_MS).
+            // A client closed by a cancel cannot release it: the lease then ends by itself (PURGE_LEASE_MS).
             await lease?.release().catch(() => undefined);
         }
         if (outcome !== 'complete')
