@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import type { DbopsError } from '../../packages/core/src/errors.js';
 import { appliedDiff } from '../../packages/core/src/migrations/applied-diff.js';
 import { acquireDeployLock, DEPLOY_LOCK_KEY, withDeployLock } from '../../packages/core/src/migrations/deploy-lock.js';
 import { PrismaSource } from '../../packages/core/src/migrations/prisma-source.js';
@@ -16,6 +15,7 @@ import { Secrets } from '../../packages/core/src/secrets.js';
 import { eventually } from '../harness/eventually.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { prismaProject, type PrismaProject, PRISMA_CLI } from '../harness/prisma.js';
+import { rejection } from '../harness/errors.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -37,15 +37,6 @@ async function connect(applicationName: string, database = 'shop'): Promise<pg.C
   await c.connect();
   clients.push(c);
   return c;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DbopsError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as DbopsError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('deploy lock', () => {

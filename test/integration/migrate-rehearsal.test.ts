@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import type { DbopsError } from '../../packages/core/src/errors.js';
 import { MemoryLogger } from '../../packages/core/src/log.js';
 import { NodePgMigrateSource } from '../../packages/core/src/migrations/node-pg-migrate-source.js';
 import { PrismaSource } from '../../packages/core/src/migrations/prisma-source.js';
@@ -16,6 +15,7 @@ import { Secrets } from '../../packages/core/src/secrets.js';
 import { eventually } from '../harness/eventually.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { prismaProject, type PrismaProject, PRISMA_DEPLOY } from '../harness/prisma.js';
+import { rejection } from '../harness/errors.js';
 
 const NODE_PG_MIGRATE = join(
   dirname(fileURLToPath(import.meta.url)),
@@ -46,15 +46,6 @@ afterAll(async () => {
   for (const f of folders) await rm(f, { recursive: true, force: true });
   await server?.stop();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<DbopsError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as DbopsError;
-  }
-  throw new Error('expected a rejection');
-}
 
 async function writeMigration(project: PrismaProject, name: string, sql: string): Promise<void> {
   await mkdir(join(project.migrations, name));

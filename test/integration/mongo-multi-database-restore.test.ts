@@ -12,7 +12,6 @@ import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/pars
 import { mongoRestorer } from '../../packages/core/src/databases/mongodb/restorer.js';
 import { scratchDatabases } from '../../packages/core/src/databases/mongodb/restore-databases.js';
 import type { MongoTarget } from '../../packages/core/src/databases/mongodb/target.js';
-import { DbopsError } from '../../packages/core/src/errors.js';
 import { MemoryLogger, silentLogger } from '../../packages/core/src/log.js';
 import { backup, type BackupResult } from '../../packages/core/src/operations/backup.js';
 import { restore, type RestoreOptions } from '../../packages/core/src/operations/restore.js';
@@ -22,6 +21,7 @@ import { parsePipelineChecks } from '../../packages/core/src/restore/pipeline-ch
 import { Secrets } from '../../packages/core/src/secrets.js';
 import { runCli } from '../harness/cli.js';
 import { startMongo, uniqueDatabase, type MongoServer } from '../harness/mongo.js';
+import { rejection } from '../harness/errors.js';
 
 type Doc = { _id: unknown; [field: string]: unknown };
 
@@ -93,15 +93,6 @@ function restoreOptions(database: string, extra: Partial<RestoreOptions> = {}): 
     log: new MemoryLogger(),
     ...extra,
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DbopsError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DbopsError);
-  return error as DbopsError;
 }
 
 beforeAll(async () => {

@@ -42,6 +42,7 @@ import {
   uniqueDatabase,
   type MongoServer,
 } from '../harness/mongo.js';
+import { rejection } from '../harness/errors.js';
 
 const require = createRequire(import.meta.url);
 type Validator = ((data: unknown) => boolean) & { errors?: unknown };
@@ -165,15 +166,6 @@ async function oplogOf(file: string): Promise<Document[]> {
 
 function after(a: BSON.Timestamp, b: BSON.Timestamp): boolean {
   return a.t > b.t || (a.t === b.t && a.i > b.i);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DbopsError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof DbopsError)) throw new Error(`expected a DbopsError, got ${String(error)}`);
-  return error;
 }
 
 async function filesUnder(dir: string): Promise<string[]> {

@@ -13,7 +13,6 @@ import { mongoEngine } from '../../packages/core/src/databases/mongodb/engine.js
 import { parsePipelineChecks } from '../../packages/core/src/restore/pipeline-checks.js';
 import { mongoRestorer } from '../../packages/core/src/databases/mongodb/restorer.js';
 import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/parse-target.js';
-import { DbopsError } from '../../packages/core/src/errors.js';
 import { MemoryLogger } from '../../packages/core/src/log.js';
 import { listBackups } from '../../packages/core/src/manifest/catalog.js';
 import { backup, type BackupResult } from '../../packages/core/src/operations/backup.js';
@@ -24,6 +23,7 @@ import { Secrets } from '../../packages/core/src/secrets.js';
 import { openStorage } from '../../packages/core/src/storage/index.js';
 import { runCli } from '../harness/cli.js';
 import { itUnless, lacking, startMongo, uniqueDatabase, type MongoServer } from '../harness/mongo.js';
+import { rejection } from '../harness/errors.js';
 
 const PASSWORD = `pw-${randomBytes(6).toString('hex')}`;
 const EVENTS = 2500; // more than one insert batch (1000 documents)
@@ -123,15 +123,6 @@ function restoreOptions(database: string, extra: Partial<RestoreOptions> = {}): 
     log: new MemoryLogger(),
     ...extra,
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DbopsError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DbopsError);
-  return error as DbopsError;
 }
 
 beforeAll(async () => {

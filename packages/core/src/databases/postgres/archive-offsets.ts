@@ -138,7 +138,8 @@ async function readBlockPositions(r: ArchiveReader, fields: Map<number, TocOffse
 
 /** One entry's data: length-prefixed chunks ended by a zero length. */
 async function skipChunks(r: ArchiveReader): Promise<void> {
-  for (let length = await r.int(); length !== 0; length = await r.int()) {
+  // A table's data is one chunk per row: the lengths are read from the buffer without a promise each where they can be.
+  for (let length = r.bufferedInt() ?? (await r.int()); length !== 0; length = r.bufferedInt() ?? (await r.int())) {
     if (length < 0) throw new ArchiveShapeError(`a negative chunk length at byte ${r.position}`);
     r.skip(length);
   }
@@ -183,6 +184,16 @@ class ArchiveReader {
     let value = 0;
     for (let i = bytes.length - 1; i >= 0; i--) value = value * 256 + bytes[i]!;
     return sign ? -value : value;
+  }
+
+  /** int() when its bytes are in the buffer, else undefined. */
+  bufferedInt(): number | undefined {
+    const at = this.position - this.base;
+    if (at < 0 || at + 1 + this.intSize > this.filled) return undefined;
+    let value = 0;
+    for (let i = this.intSize; i >= 1; i--) value = value * 256 + this.buffer[at + i]!;
+    this.position += 1 + this.intSize;
+    return this.buffer[at] ? -value : value;
   }
 
   /** ReadStr: a length (negative: null), then its bytes; skipped, only null-ness kept. */
