@@ -244,7 +244,12 @@ function report(db, dbBytes, rows) {
         .filter((r) => r.dbops)
         .map((r) => {
           const x = r.seconds / base.seconds;
-          return [r.name, `within 1.1x of pg_restore -j${jobs} (issue 17, target 4)`, ratio(x), x <= 1.1 ? 'met' : 'MISSED'];
+          return [
+            r.name,
+            `within 1.1x of pg_restore -j${jobs} (issue 17, target 4)`,
+            ratio(x),
+            x <= 1.1 ? 'met' : 'MISSED',
+          ];
         }),
     ),
   );
