@@ -4922,7 +4922,7 @@ function largestSecondaryLagMs(status) {
  * documents: both would archive them, and the run whose delete finds them gone would count them in its receipt as
  * its own. PostgreSQL needs no such guard (its delete locks the rows and returns the ones it removed); a MongoDB
  * delete returns only a count. So a rule's run holds a lease on its collection (lease.ts), renewed before every
- * batch for LEASE_MS (longer than any one batch: each command has its maxTimeMS, an archive upload its retries).
+ * batch for PURGE_LEASE_MS (longer than any one batch: each command has its maxTimeMS, an archive upload its retries).
  */
 const PURGE_LEASE_MS = 15 * 60_000;
 const purgeLeaseKey = (collection) => `retention:${collection}`;
@@ -5262,8 +5262,11 @@ function heldKeys(held) {
  * last (until then the subject can be named again, and a second run erases what is left); each delete is preceded
  * by its documents' tombstones (`completed_at: null`) and followed by their completion, as retention-purge's
  * batches are (data-retention-tombstones.ts); an applied run first completes the unfinished tombstones of documents
- * already gone in every collection it erases from.
+ * already gone in every collection it erases from. Each collection is erased under retention-purge's lease on it
+ * (lease.ts): a purge of that collection at the same moment could claim the same documents in its receipt.
  */
+
+
 
 
 
@@ -5330,16 +5333,29 @@ async function eraseMongoSubject(client, database, policy, options) {
         return result(tables, 0);
     let tombstones = 0;
     let erased = 0;
+    const holder = `subject-erase-${(0,external_node_crypto_.randomUUID)()}`;
     try {
         for (const [i, of] of order.entries()) {
-            const writer = await tombstoneWriter(client, of.collection, 'subject-erase', maxTimeMS);
-            // An earlier erasure that stopped between a delete and its completion is finished first.
-            await writer.completeGone();
-            const keys = await eraseDocuments(client, scope, of, writer, maxTimeMS);
-            tables[i].rows = keys.length;
-            tables[i].keysSha256 = keysHash(keys);
-            tombstones += new Set(keys).size;
-            erased += keys.length;
+            const db = client.db(of.collection.database);
+            const until = new Date(Date.now() + PURGE_LEASE_MS);
+            const taken = await takeLease(db, purgeLeaseKey(of.collection.name), holder, until, maxTimeMS);
+            if ('heldBy' in taken)
+                throw new lib_errors/* DbopsError */.zJ('CONFLICT', `${of.namespace} is being purged by ${describeHolder(taken.heldBy)}`, {
+                    hint: 'Erase again once that retention-purge has finished (its lease ends with it).',
+                });
+            try {
+                const writer = await tombstoneWriter(client, of.collection, 'subject-erase', maxTimeMS);
+                // An earlier erasure that stopped between a delete and its completion is finished first.
+                await writer.completeGone();
+                const keys = await eraseDocuments(client, scope, of, writer, maxTimeMS);
+                tables[i].rows = keys.length;
+                tables[i].keysSha256 = keysHash(keys);
+                tombstones += new Set(keys).size;
+                erased += keys.length;
+            }
+            finally {
+                await taken.lease.release().catch(() => undefined);
+            }
         }
     }
     catch (cause) {

@@ -230,6 +230,38 @@ it('counts in a dry run (the default) and changes nothing', async () => {
   expect(await server.client.db(db).listCollections({ name: 'dbops_retention_tombstones' }).toArray()).toEqual([]);
 });
 
+it("is refused while a retention-purge holds a collection's lease; nothing of that collection or after it is erased", async () => {
+  const path = await writePolicy('leased', policy());
+  // Another run's purge of sessions, the second collection the erase reaches (as data-retention-purge.ts takes it).
+  const now = Date.now();
+  await server.client
+    .db(db)
+    .collection<{ _id: string }>('dbops_leases')
+    .insertOne({
+      _id: 'retention:sessions',
+      holder: 'purge-run-1',
+      host: 'runner-7',
+      pid: 4242,
+      since: new Date(now),
+      until: new Date(now + 600_000),
+    } as never);
+  const { code, stderr } = await cli('subject', 'erase', '--policy', path, '--table', 'users', '--id', '42', '--apply');
+  expect(code).toBe(1);
+  expect(stderr).toMatch(
+    new RegExp(
+      `error \\[CONFLICT\\]: Erasing subject 42 of ${db}\\.users: ${db}\\.sessions is being purged by run purge-run-1 on runner-7 \\(pid 4242\\)`,
+    ),
+  );
+  // orders came first and is erased (with its tombstones); sessions and the subject's own document are untouched.
+  const after = await contents();
+  expect(after.orders).toEqual(BEFORE.orders!.filter((o) => o !== '1' && o !== '2'));
+  expect(after.sessions).toEqual(BEFORE.sessions);
+  expect(after.users).toEqual(BEFORE.users);
+  // The erase gave back its own lease on orders; the purge's on sessions stays.
+  const leases = await server.client.db(db).collection('dbops_leases').find({}).toArray();
+  expect(leases.map((l) => l._id)).toEqual(['retention:sessions']);
+});
+
 it('erases the dependants and the subject, each after its tombstone, with a receipt retention-verify accepts', async () => {
   const path = await writePolicy('retention', policy());
   const receipts = join(dir, `receipts-${db}`);

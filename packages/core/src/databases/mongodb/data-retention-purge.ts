@@ -37,7 +37,7 @@ import { secondaryLagMs } from './replication-lag.js';
  * documents: both would archive them, and the run whose delete finds them gone would count them in its receipt as
  * its own. PostgreSQL needs no such guard (its delete locks the rows and returns the ones it removed); a MongoDB
  * delete returns only a count. So a rule's run holds a lease on its collection (lease.ts), renewed before every
- * batch for LEASE_MS (longer than any one batch: each command has its maxTimeMS, an archive upload its retries).
+ * batch for PURGE_LEASE_MS (longer than any one batch: each command has its maxTimeMS, an archive upload its retries).
  */
 export const PURGE_LEASE_MS = 15 * 60_000;
 export const purgeLeaseKey = (collection: string) => `retention:${collection}`;

@@ -9,16 +9,19 @@
  * last (until then the subject can be named again, and a second run erases what is left); each delete is preceded
  * by its documents' tombstones (`completed_at: null`) and followed by their completion, as retention-purge's
  * batches are (data-retention-tombstones.ts); an applied run first completes the unfinished tombstones of documents
- * already gone in every collection it erases from.
+ * already gone in every collection it erases from. Each collection is erased under retention-purge's lease on it
+ * (lease.ts): a purge of that collection at the same moment could claim the same documents in its receipt.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Document, Filter, MongoClient } from 'mongodb';
 import { collectionText, type DataRetentionPolicy } from '../../data-retention/policy.js';
 import type { ErasedTable, SubjectEraseOptions, SubjectEraseResult } from '../../data-retention/subject-erase.js';
 import { heldError } from '../../data-retention/subject-held.js';
 import { asDbopsError, DbopsError, invalidInput } from '../../errors.js';
 import { idIn, keyText } from './data-retention-filter.js';
+import { PURGE_LEASE_MS, purgeLeaseKey } from './data-retention-purge.js';
 import { type TombstoneWriter, tombstoneWriter } from './data-retention-tombstones.js';
+import { describeHolder, takeLease } from './lease.js';
 import {
   dependantFilter,
   heldKeys,
@@ -102,16 +105,28 @@ export async function eraseMongoSubject(
   if (dryRun) return result(tables, 0);
   let tombstones = 0;
   let erased = 0;
+  const holder = `subject-erase-${randomUUID()}`;
   try {
     for (const [i, of] of order.entries()) {
-      const writer = await tombstoneWriter(client, of.collection, 'subject-erase', maxTimeMS);
-      // An earlier erasure that stopped between a delete and its completion is finished first.
-      await writer.completeGone();
-      const keys = await eraseDocuments(client, scope, of, writer, maxTimeMS);
-      tables[i]!.rows = keys.length;
-      tables[i]!.keysSha256 = keysHash(keys);
-      tombstones += new Set(keys).size;
-      erased += keys.length;
+      const db = client.db(of.collection.database);
+      const until = new Date(Date.now() + PURGE_LEASE_MS);
+      const taken = await takeLease(db, purgeLeaseKey(of.collection.name), holder, until, maxTimeMS);
+      if ('heldBy' in taken)
+        throw new DbopsError('CONFLICT', `${of.namespace} is being purged by ${describeHolder(taken.heldBy)}`, {
+          hint: 'Erase again once that retention-purge has finished (its lease ends with it).',
+        });
+      try {
+        const writer = await tombstoneWriter(client, of.collection, 'subject-erase', maxTimeMS);
+        // An earlier erasure that stopped between a delete and its completion is finished first.
+        await writer.completeGone();
+        const keys = await eraseDocuments(client, scope, of, writer, maxTimeMS);
+        tables[i]!.rows = keys.length;
+        tables[i]!.keysSha256 = keysHash(keys);
+        tombstones += new Set(keys).size;
+        erased += keys.length;
+      } finally {
+        await taken.lease.release().catch(() => undefined);
+      }
     }
   } catch (cause) {
     const failure = asDbopsError(cause);
