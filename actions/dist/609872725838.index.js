@@ -2322,7 +2322,8 @@ async function findPgRestorer(server, manifest, settings) {
             }
             // A streamed backup's archive has no data offsets: without them every pg_restore -j worker reads the archive
             // from its start to find each table's data (archive-offsets.ts). The file is the fetched copy, dbops's own.
-            const offsets = await (0,lib_log/* timed */.ay)(options.log, 'Wrote the data offsets into the archive', () => writeDataOffsets(archivePath));
+            // Only a speed-up: a file it cannot read or write is restored as it is.
+            const offsets = await (0,lib_log/* timed */.ay)(options.log, 'Wrote the data offsets into the archive', () => writeDataOffsets(archivePath).catch((error) => ({ kind: 'left', reason: error.message })));
             if (offsets.kind === 'left')
                 options.log.debug(`The archive's data offsets were left unset: ${offsets.reason}`);
             const libpq = await (0,libpq_env/* libpqEnvironment */.S)(into, options.env);

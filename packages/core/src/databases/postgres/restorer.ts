@@ -35,8 +35,9 @@ export async function findPgRestorer(
       }
       // A streamed backup's archive has no data offsets: without them every pg_restore -j worker reads the archive
       // from its start to find each table's data (archive-offsets.ts). The file is the fetched copy, dbops's own.
+      // Only a speed-up: a file it cannot read or write is restored as it is.
       const offsets = await timed(options.log, 'Wrote the data offsets into the archive', () =>
-        writeDataOffsets(archivePath),
+        writeDataOffsets(archivePath).catch((error: Error) => ({ kind: 'left' as const, reason: error.message })),
       );
       if (offsets.kind === 'left') options.log.debug(`The archive's data offsets were left unset: ${offsets.reason}`);
       const libpq = await libpqEnvironment(into, options.env);
