@@ -1,7 +1,7 @@
 /**
- * retention-purge's (and the subject commands') session on an engine without SQL (MongoDB), kept out of engine.ts: its types are the data
- * retention plan's and purge's, whose modules import the PostgreSQL engine, which imports engine.ts. SQL engines
- * purge through withSqlSession instead; databases/index.ts says which engine has which.
+ * retention-purge's and the subject commands' session on an engine without SQL (MongoDB), kept out of engine.ts:
+ * its types are the data retention plan's and purge's, whose modules import the PostgreSQL engine, which imports
+ * engine.ts. SQL engines purge through withSqlSession instead; databases/index.ts says which engine has which.
  */
 import type { PlanOptions, RetentionPlan } from '../data-retention/plan.js';
 import type { DataRetentionPolicy } from '../data-retention/policy.js';
