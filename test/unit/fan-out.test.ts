@@ -123,11 +123,16 @@ test("a preload from the user's NODE_OPTIONS (an APM agent, say) does not run in
   const script = `import { spawn } from 'node:child_process';
 import { startFanOut } from ${JSON.stringify(lib)};
 const fanOut = await startFanOut(1, ${JSON.stringify(tmp)});
-const consumer = spawn('sha256sum', [], { stdio: [fanOut.outputs[0], 'inherit', 'inherit'] });
+const consumer = spawn('sha256sum', [], { stdio: [fanOut.outputs[0], 'pipe', 'inherit'] });
+let sum = '';
+consumer.stdout.on('data', (chunk) => (sum += chunk));
 spawn('cat', [${JSON.stringify(input)}], { stdio: ['ignore', fanOut.input, 'inherit'] });
 fanOut.handedOver();
-console.log(await fanOut.bytes);
-await new Promise((resolve) => consumer.once('close', resolve));`;
+const bytes = await fanOut.bytes;
+await new Promise((resolve) => consumer.once('close', resolve));
+// Printed in a fixed order: sha256sum's own write could otherwise come before the byte count.
+console.log(bytes);
+process.stdout.write(sum);`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
     env: { ...process.env, NODE_OPTIONS: `--require ${preload}` },
   });
