@@ -2,6 +2,7 @@
 // retention-purge benchmark (issue 16): purge the oldest 20 % of an audit log while a writer inserts into it.
 //
 //   npx tsc -b && node bench/retention-purge.mjs [--rows 10000000] [--writer-rate 200] [--baseline-seconds 20]
+//     [--sleep-coefficient 0.5] [--only batched]   (the batched purge alone, to compare pacings quickly)
 //
 // An audit-log table (bigint key, timestamps over 500 days, actor, action, target, inet, a jsonb payload of a few
 // hundred bytes) with `keep: 400d`, so 20 % of its rows have expired. Three ways to remove them, each while a
@@ -26,6 +27,8 @@ const { values: opts } = parseArgs({
     'batch-size': { type: 'string', default: '5000' },
     'writer-rate': { type: 'string', default: '200' },
     'baseline-seconds': { type: 'string', default: '20' },
+    'sleep-coefficient': { type: 'string' },
+    only: { type: 'string' },
     writer: { type: 'string' }, // internal: run as the writer process against this URL
     table: { type: 'string' },
   },
@@ -47,7 +50,8 @@ async function main() {
   const now = new Date();
   const cutoff = new Date(now.getTime() - 400 * 86_400_000);
   const load = () => execFileSync('uptime').toString().trim();
-  const report = { rows, batchSize, writerRate: Number(opts['writer-rate']), loadBefore: load() };
+  const sleepCoefficient = opts['sleep-coefficient'] === undefined ? undefined : Number(opts['sleep-coefficient']);
+  const report = { rows, batchSize, sleepCoefficient, writerRate: Number(opts['writer-rate']), loadBefore: load() };
   if (!(await generated(url))) {
     const admin = await connect(cluster.url());
     await admin.query(`DROP DATABASE IF EXISTS ${db}`); // an interrupted generation
@@ -73,12 +77,15 @@ async function main() {
       'retention.yml',
     );
     console.log('dbops batched purge');
-    let start = performance.now();
+    const start = performance.now();
     const plan = await planRetention(c, policy, now);
     report.planMs = Math.round(performance.now() - start);
     report.batched = await withWriter(c, url, 'audit_log', async () => {
       // VACUUM (ANALYZE) is measured on its own below, for this and the unbatched DELETE alike.
-      const result = await purgeRetention(c, plan, { vacuum: false });
+      const result = await purgeRetention(c, plan, {
+        vacuum: false,
+        ...(sleepCoefficient === undefined ? {} : { sleepCoefficient }),
+      });
       const rule = result.rules[0];
       return { rows: rule.rows, batches: rule.batches, purgeMs: rule.durationMs };
     });
@@ -88,40 +95,15 @@ async function main() {
     await c.query('INSERT INTO audit_log SELECT * FROM audit_log_expired');
     await c.query('VACUUM (ANALYZE) audit_log');
     await c.query('CHECKPOINT');
-    console.log('one unbatched DELETE');
-    report.unbatched = await withWriter(c, url, 'audit_log', async () => {
-      const start = performance.now();
-      const { rowCount } = await c.query('DELETE FROM audit_log WHERE created_at < $1', [cutoff.toISOString()]);
-      return { rows: rowCount, purgeMs: Math.round(performance.now() - start) };
-    });
-    report.unbatched.vacuum = await vacuumAfter(c);
-    await c.query('INSERT INTO audit_log SELECT * FROM audit_log_expired'); // the next run starts from the same rows
-    await c.query('VACUUM (ANALYZE) audit_log');
-
-    console.log('partition drops (monthly partitions)');
-    await partitionedCopy(c);
-    await c.query('CHECKPOINT');
-    const partitionPolicy = await parsePolicy(
-      `version: 1\ndefaults: { batch-size: ${batchSize}, lock-timeout: 2s, max-runtime: 2h }\ndata:\n  - name: audit-p\n    table: audit_log_p\n    by: created_at\n    keep: 400d\n`,
-      'retention.yml',
-    );
-    start = performance.now();
-    const partitionPlan = await planRetention(c, partitionPolicy, now);
-    report.partitionPlanMs = Math.round(performance.now() - start);
-    report.partitions = await withWriter(c, url, 'audit_log_p', async () => {
-      const result = await purgeRetention(c, partitionPlan);
-      const rule = result.rules[0];
-      const dropped = rule.partitions?.dropped ?? [];
-      return {
-        rows: rule.rows,
-        purgeMs: rule.durationMs,
-        partitionsDropped: dropped.length,
-        rowsInDropped: dropped.reduce((s, p) => s + p.rows, 0),
-        batches: rule.batches,
-        vacuum: result.vacuum,
-      };
-    });
-    await c.query('DROP TABLE audit_log_p');
+    if (opts.only !== 'batched')
+      await unbatchedAndPartitions(c, url, report, {
+        cutoff,
+        now,
+        batchSize,
+        planRetention,
+        purgeRetention,
+        parsePolicy,
+      });
   } finally {
     await c.end();
     report.loadAfter = load();
@@ -129,6 +111,49 @@ async function main() {
   }
   console.log(JSON.stringify(report, null, 2));
   console.log(markdown(report));
+}
+
+/** The other two ways, each while the writer runs: one unbatched DELETE, and dbops on a partitioned copy. */
+async function unbatchedAndPartitions(
+  c,
+  url,
+  report,
+  { cutoff, now, batchSize, planRetention, purgeRetention, parsePolicy },
+) {
+  console.log('one unbatched DELETE');
+  report.unbatched = await withWriter(c, url, 'audit_log', async () => {
+    const start = performance.now();
+    const { rowCount } = await c.query('DELETE FROM audit_log WHERE created_at < $1', [cutoff.toISOString()]);
+    return { rows: rowCount, purgeMs: Math.round(performance.now() - start) };
+  });
+  report.unbatched.vacuum = await vacuumAfter(c);
+  await c.query('INSERT INTO audit_log SELECT * FROM audit_log_expired'); // the next run starts from the same rows
+  await c.query('VACUUM (ANALYZE) audit_log');
+
+  console.log('partition drops (monthly partitions)');
+  await partitionedCopy(c);
+  await c.query('CHECKPOINT');
+  const partitionPolicy = await parsePolicy(
+    `version: 1\ndefaults: { batch-size: ${batchSize}, lock-timeout: 2s, max-runtime: 2h }\ndata:\n  - name: audit-p\n    table: audit_log_p\n    by: created_at\n    keep: 400d\n`,
+    'retention.yml',
+  );
+  const start = performance.now();
+  const partitionPlan = await planRetention(c, partitionPolicy, now);
+  report.partitionPlanMs = Math.round(performance.now() - start);
+  report.partitions = await withWriter(c, url, 'audit_log_p', async () => {
+    const result = await purgeRetention(c, partitionPlan);
+    const rule = result.rules[0];
+    const dropped = rule.partitions?.dropped ?? [];
+    return {
+      rows: rule.rows,
+      purgeMs: rule.durationMs,
+      partitionsDropped: dropped.length,
+      rowsInDropped: dropped.reduce((s, p) => s + p.rows, 0),
+      batches: rule.batches,
+      vacuum: result.vacuum,
+    };
+  });
+  await c.query('DROP TABLE audit_log_p');
 }
 
 /** True when the database exists and its generation finished (the last table it creates is there). */
@@ -161,6 +186,7 @@ async function withWriter(c, url, table, body) {
   const before = (await c.query('SELECT pg_current_wal_lsn() AS lsn')).rows[0].lsn;
   const w = startWriter(url, table);
   await new Promise((r) => setTimeout(r, 2000)); // the writer reaches its pace first
+  w.window();
   const outcome = await body();
   const writerStats = await w.stop();
   const wal = (await c.query('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1)::float8 AS b', [before])).rows[0].b;
@@ -183,6 +209,9 @@ function startWriter(url, table) {
   ]);
   const done = new Promise((resolve) => child.on('message', resolve));
   return {
+    window() {
+      child.send('window');
+    },
     async stop() {
       child.send('stop');
       return done;
@@ -194,10 +223,13 @@ function startWriter(url, table) {
 async function writer(url, table, rate) {
   const c = await connect(url);
   let stop = false;
-  process.on('message', () => {
-    stop = true;
-  });
+  // Only the inserts from 'window' on count: the warm-up before the timed phase would dilute a short phase's p99.
+  let from = 0;
   const latencies = [];
+  process.on('message', (message) => {
+    if (message === 'window') from = latencies.length;
+    else stop = true;
+  });
   const interval = 1000 / rate;
   let next = performance.now();
   while (!stop) {
@@ -214,6 +246,7 @@ async function writer(url, table, rate) {
     else next = performance.now();
   }
   await c.end();
+  latencies.splice(0, from);
   latencies.sort((a, b) => a - b);
   const at = (q) => Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))].toFixed(2));
   process.send({ inserts: latencies.length, p50: at(0.5), p99: at(0.99), max: at(1) }, () => process.exit(0));
@@ -296,7 +329,7 @@ function markdown(r) {
   const line = (label, p, extra = '') =>
     `| ${label} | ${p.rows} | ${s(p.purgeMs)} | ${p.rowsPerSecond} | ${ms(p.writer.p50)} | ${ms(p.writer.p99)} (${(p.writer.p99 / r.baseline.p99).toFixed(2)}x) | ${mib(p.walBytes)} | ${extra} |`;
   return [
-    `${r.rows} rows, ${r.expired} expired; batch size ${r.batchSize}; writer ${r.writerRate} inserts/s`,
+    `${r.rows} rows, ${r.expired} expired; batch size ${r.batchSize}; sleep coefficient ${r.sleepCoefficient ?? 'default'}; writer ${r.writerRate} inserts/s`,
     `load before: ${r.loadBefore}`,
     `load after: ${r.loadAfter}`,
     '',
@@ -309,13 +342,19 @@ function markdown(r) {
       r.batched,
       `${r.batched.batches} batches; then VACUUM (ANALYZE): ${vac(r.batched.vacuum)}`,
     ),
-    line('one unbatched DELETE', r.unbatched, `then VACUUM (ANALYZE): ${vac(r.unbatched.vacuum)}`),
-    line(
-      'dbops, monthly partitions',
-      r.partitions,
-      `${r.partitions.partitionsDropped} partitions (${r.partitions.rowsInDropped} rows) dropped; ${r.partitions.batches} batches for the straddling month; VACUUM (ANALYZE) of it after: ${r.partitions.vacuum?.map((v) => s(v.durationMs)).join(', ')}`,
-    ),
+    ...(r.unbatched
+      ? [line('one unbatched DELETE', r.unbatched, `then VACUUM (ANALYZE): ${vac(r.unbatched.vacuum)}`)]
+      : []),
+    ...(!r.partitions
+      ? []
+      : [
+          line(
+            'dbops, monthly partitions',
+            r.partitions,
+            `${r.partitions.partitionsDropped} partitions (${r.partitions.rowsInDropped} rows) dropped; ${r.partitions.batches} batches for the straddling month; VACUUM (ANALYZE) of it after: ${r.partitions.vacuum?.map((v) => s(v.durationMs)).join(', ')}`,
+          ),
+        ]),
     '',
-    `Plan (dry run) before each: ${s(r.planMs)} (table), ${s(r.partitionPlanMs)} (partitioned copy).`,
+    `Plan (dry run) before each: ${s(r.planMs)} (table)${r.partitions ? `, ${s(r.partitionPlanMs)} (partitioned copy)` : ''}.`,
   ].join('\n');
 }
