@@ -1481,16 +1481,23 @@ function scopeSelects(scope) {
         !exclude.some((p) => p.test(name));
 }
 /**
+ * scopeSelects for a collection of a named database: in a backup of several databases the table patterns match
+ * db.collection (a system collection never); else the collection's name alone.
+ */
+function scopeSelectsIn(scope, severalDatabases) {
+    const selectsName = scopeSelects(scope);
+    return severalDatabases
+        ? (database, name) => !isSystemCollection(name) && selectsName(`${database}.${name}`)
+        : (_database, name) => selectsName(name);
+}
+/**
  * The collections and views of `db` that the scope selects, in name order, with their metadata, counts and sizes.
  * Scope: `tables`/`exclude-tables` are collection name patterns (`*` any run of characters, `?` one; a dot is a
  * dot, since collection names hold dots). A dump covers the URL's one database, so database patterns are refused.
  */
 async function readInventory(db, scope, { severalDatabases = false } = {}) {
-    const selectsName = scopeSelects(scope);
-    // In a backup of several databases the table patterns match db.collection (a system collection never).
-    const selects = severalDatabases
-        ? (name) => !isSystemCollection(name) && selectsName(`${db.databaseName}.${name}`)
-        : selectsName;
+    const selectsIn = scopeSelectsIn(scope, severalDatabases);
+    const selects = (name) => selectsIn(db.databaseName, name);
     const infos = await db.listCollections({}, { nameOnly: false, promoteValues: false }).toArray();
     const selected = infos
         .filter((info) => selects(info.name))
@@ -1770,7 +1777,131 @@ function sha256(text) {
     return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
 }
 //# sourceMappingURL=fingerprint.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/oplog-selection.js
+/**
+ * Which oplog entries belong in an archive of one database or several, as `mongodump --oplog` would write them had
+ * it dumped only those (mongodump itself takes --oplog only for whole-server dumps): the writes to the backed-up
+ * collections, the commands on them (`<db>.$cmd`, naming one of them, or dropDatabase), and the transactions
+ * (`admin.$cmd` applyOps) holding any of them, their other namespaces left out. mongodump's own refusals
+ * (oplogDocumentValidator in mongodump/oplog_dump.go) hold too: a rename or an import during the dump fails it.
+ */
+
+
+/** Decoding that keeps every BSON type (an Int32 stays one when a rewritten entry is encoded again). */
+const DECODE = { promoteValues: false, promoteBuffers: false, bsonRegExp: true };
+function oplogTime(ts) {
+    if (!(ts instanceof lib.BSON.Timestamp))
+        throw new Error('an oplog entry has no BSON timestamp ts');
+    return { t: ts.t, i: ts.i };
+}
+function toTimestamp(time) {
+    return new lib.BSON.Timestamp({ t: time.t, i: time.i });
+}
+/** Orders two oplog times: negative, zero or positive. */
+function compareOplogTimes(a, b) {
+    return a.t !== b.t ? a.t - b.t : a.i - b.i;
+}
+function formatOplogTime(time) {
+    return `${time.t}:${time.i}`;
+}
+/** An oplog namespace's database: the part before the first dot (a database name has none). */
+function namespaceDatabase(ns) {
+    const dot = ns.indexOf('.');
+    return dot < 0 ? ns : ns.slice(0, dot);
+}
+/** Commands whose first field names a collection of the database (`{drop: "orders"}`). */
+const COLLECTION_COMMANDS = new Set([
+    'create',
+    'drop',
+    'collMod',
+    'createIndexes',
+    'commitIndexBuild',
+    'startIndexBuild',
+    'abortIndexBuild',
+    'dropIndexes',
+    'deleteIndex',
+    'deleteIndexes',
+    'dropIndex',
+    'convertToCapped',
+    'emptycapped',
+]);
+/** Transaction control entries: kept when their transaction touched the scope (buffered on restore). */
+const TRANSACTION_COMMANDS = new Set(['commitTransaction', 'abortTransaction']);
+/**
+ * Decides on one decoded oplog entry. `transactions` remembers the transactions (lsid + txnNumber) that had an
+ * operation in scope, so that their commit or abort is kept as well. Throws what mongodump refuses.
+ */
+function selectOplogEntry(entry, scope, transactions) {
+    const ns = typeof entry.ns === 'string' ? entry.ns : '';
+    const op = entry.op;
+    const o = (entry.o ?? {});
+    refuseUnreplayable(ns, o);
+    if (op === 'c' && ns === 'admin.$cmd') {
+        const txn = transactionKey(entry);
+        if (Array.isArray(o.applyOps)) {
+            const inner = o.applyOps.filter((nested) => inScope(nested, scope));
+            if (inner.length === 0)
+                return { kind: 'drop' };
+            if (txn)
+                transactions.add(txn);
+            if (inner.length === o.applyOps.length)
+                return { kind: 'keep' };
+            return { kind: 'rewrite', entry: { ...entry, o: { ...o, applyOps: inner } } };
+        }
+        const command = Object.keys(o)[0] ?? '';
+        if (TRANSACTION_COMMANDS.has(command) && txn && transactions.has(txn))
+            return { kind: 'keep' };
+        return { kind: 'drop' };
+    }
+    return inScope(entry, scope) ? { kind: 'keep' } : { kind: 'drop' };
+}
+/** A CRUD entry on one of the scope's collections, or a command of its database that concerns them. */
+function inScope(entry, scope) {
+    const ns = typeof entry.ns === 'string' ? entry.ns : '';
+    const database = namespaceDatabase(ns);
+    if (database === ns || !scope.databases.includes(database))
+        return false;
+    const collection = ns.slice(database.length + 1);
+    if (entry.op === 'n')
+        return false;
+    if (entry.op !== 'c')
+        return scope.selects(database, collection);
+    if (collection !== '$cmd')
+        return false;
+    const o = (entry.o ?? {});
+    const command = Object.keys(o)[0] ?? '';
+    if (command === 'dropDatabase')
+        return true;
+    if (command === 'applyOps' && Array.isArray(o.applyOps)) {
+        return o.applyOps.some((nested) => inScope(nested, scope));
+    }
+    return COLLECTION_COMMANDS.has(command) && scope.selects(database, String(o[command]));
+}
+function transactionKey(entry) {
+    if (entry.lsid === undefined || entry.txnNumber === undefined)
+        return undefined;
+    return lib.BSON.EJSON.stringify({ lsid: entry.lsid, txnNumber: entry.txnNumber }, { relaxed: false });
+}
+/** mongodump's oplogDocumentValidator: entries it will not write, since mongorestore could not replay them. */
+function refuseUnreplayable(ns, o) {
+    const refuse = (what) => new lib_errors/* DbopsError */.zJ('DUMP_FAILED', `Cannot capture the oplog: ${what} during the backup`, {
+        hint: 'Run the backup again when no collection is renamed or imported, or set consistency: per-collection.',
+    });
+    if (ns === 'admin.system.version')
+        throw refuse('admin.system.version was modified');
+    if (o.renameCollection !== undefined)
+        throw refuse(`a collection was renamed (${String(o.renameCollection)})`);
+    if (o.importCollection !== undefined)
+        throw refuse('a collection was imported');
+    if (Array.isArray(o.applyOps)) {
+        for (const nested of o.applyOps) {
+            refuseUnreplayable(String(nested.ns ?? ''), (nested.o ?? {}));
+        }
+    }
+}
+//# sourceMappingURL=oplog-selection.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/oplog-catalog.js
+
 /** The _id index a collection is created with when its create command names none. */
 const DEFAULT_ID_INDEX = { v: 2, key: { _id: 1 }, name: '_id_' };
 /** create's fields that are not the collection's options (listCollections does not list them). */
@@ -1786,9 +1917,15 @@ const COLLMOD_OPTIONS = [
 const DROP_INDEX_COMMANDS = new Set(['dropIndexes', 'deleteIndex', 'deleteIndexes', 'dropIndex']);
 class OplogCatalog {
     entries;
-    /** Each command applied, in order, for people: "createIndexes orders (status_1)". */
-    commands = [];
-    constructor(dumped) {
+    /**
+     * Each command applied, in order, for people: "createIndexes orders (status_1)"; with a `database` to name,
+     * "createIndexes shop.orders (status_1)" (a backup of several databases, whose catalogs share the list).
+     */
+    commands;
+    database;
+    constructor(dumped, options = {}) {
+        this.commands = options.commands ?? [];
+        this.database = options.database;
         // Copies: a command changes the catalog, never the dumped metadata it started from.
         this.entries = new Map([...dumped].map(([name, meta]) => [
             name,
@@ -1810,15 +1947,15 @@ class OplogCatalog {
         switch (command) {
             case 'create':
                 this.create(name, o);
-                this.commands.push(`create ${name}`);
+                this.commands.push(`create ${this.named(name)}`);
                 return o;
             case 'drop':
                 this.entries.delete(name);
-                this.commands.push(`drop ${name}`);
+                this.commands.push(`drop ${this.named(name)}`);
                 return o;
             case 'dropDatabase':
                 this.entries.clear();
-                this.commands.push('dropDatabase');
+                this.commands.push(this.database === undefined ? 'dropDatabase' : `dropDatabase ${this.database}`);
                 return o;
             case 'createIndexes':
             case 'commitIndexBuild': {
@@ -1828,7 +1965,7 @@ class OplogCatalog {
                     if (entry && !entry.indexes.some((i) => i.name === spec.name))
                         entry.indexes.push(spec);
                 }
-                this.commands.push(`${command} ${name} (${specs.map((s) => String(s.name)).join(', ')})`);
+                this.commands.push(`${command} ${this.named(name)} (${specs.map((s) => String(s.name)).join(', ')})`);
                 return undefined;
             }
             case 'collMod':
@@ -1836,13 +1973,16 @@ class OplogCatalog {
             default:
                 if (DROP_INDEX_COMMANDS.has(command)) {
                     const dropped = this.dropIndexes(name, o.index);
-                    this.commands.push(`${command} ${name} (${dropped.join(', ') || String(o.index)})`);
+                    this.commands.push(`${command} ${this.named(name)} (${dropped.join(', ') || String(o.index)})`);
                     return undefined;
                 }
                 // convertToCapped, emptycapped: no index or option the checks compare changes in a way dbops follows.
-                this.commands.push(`${command} ${name}`);
+                this.commands.push(`${command} ${this.named(name)}`);
                 return o;
         }
+    }
+    named(collection) {
+        return this.database === undefined ? collection : `${this.database}.${collection}`;
     }
     create(name, o) {
         const options = Object.fromEntries(Object.entries(o).filter(([field]) => !NOT_OPTIONS.has(field)));
@@ -1900,7 +2040,7 @@ class OplogCatalog {
             }
         }
         const changed = [...COLLMOD_OPTIONS.filter((field) => rest[field] !== undefined), ...(index ? ['index'] : [])];
-        this.commands.push(`collMod ${name}${changed.length > 0 ? ` (${changed.join(', ')})` : ''}`);
+        this.commands.push(`collMod ${this.named(name)}${changed.length > 0 ? ` (${changed.join(', ')})` : ''}`);
         // Only the collection's own changes are left for the server, if any.
         return Object.keys(rest).length > 1 ? rest : undefined;
     }
@@ -1919,125 +2059,36 @@ function sameKey(a, b) {
     return (left.length === right.length &&
         left.every(([field, value], i) => right[i][0] === field && kind(right[i][1]) === kind(value)));
 }
+/**
+ * The catalogs of the databases an oplog is replayed into, one each, keyed by the database its operations name
+ * (`<db>.$cmd`): a backup of several databases has one per database, sharing one list of commands. `label` names a
+ * database in the commands (undefined: a backup of one database, its collections named alone).
+ */
+class OplogCatalogs {
+    label;
+    commands = [];
+    catalogs = new Map();
+    constructor(label = () => undefined) {
+        this.label = label;
+    }
+    /** Starts a database's catalog from its collections as dumped. */
+    add(database, dumped) {
+        const name = this.label(database);
+        this.catalogs.set(database, new OplogCatalog(dumped, { commands: this.commands, ...(name !== undefined ? { database: name } : {}) }));
+    }
+    /** Applies a command on `<database>.$cmd` to its database's catalog (OplogCatalog.apply). */
+    apply(ns, o) {
+        const database = namespaceDatabase(ns);
+        if (!this.catalogs.has(database))
+            this.add(database, []);
+        return this.catalogs.get(database).apply(o);
+    }
+    /** Each database's catalog, by the name its operations use. */
+    get databases() {
+        return this.catalogs;
+    }
+}
 //# sourceMappingURL=oplog-catalog.js.map
-;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/oplog-selection.js
-/**
- * Which oplog entries belong in a one-database archive, as `mongodump --oplog` would write them had it dumped only
- * that database (mongodump itself takes --oplog only for whole-server dumps): the writes to the backed-up
- * collections, the commands on them (`<db>.$cmd`, naming one of them, or dropDatabase), and the transactions
- * (`admin.$cmd` applyOps) holding any of them, their other namespaces left out. mongodump's own refusals
- * (oplogDocumentValidator in mongodump/oplog_dump.go) hold too: a rename or an import during the dump fails it.
- */
-
-
-/** Decoding that keeps every BSON type (an Int32 stays one when a rewritten entry is encoded again). */
-const DECODE = { promoteValues: false, promoteBuffers: false, bsonRegExp: true };
-function oplogTime(ts) {
-    if (!(ts instanceof lib.BSON.Timestamp))
-        throw new Error('an oplog entry has no BSON timestamp ts');
-    return { t: ts.t, i: ts.i };
-}
-function toTimestamp(time) {
-    return new lib.BSON.Timestamp({ t: time.t, i: time.i });
-}
-/** Orders two oplog times: negative, zero or positive. */
-function compareOplogTimes(a, b) {
-    return a.t !== b.t ? a.t - b.t : a.i - b.i;
-}
-function formatOplogTime(time) {
-    return `${time.t}:${time.i}`;
-}
-/** Commands whose first field names a collection of the database (`{drop: "orders"}`). */
-const COLLECTION_COMMANDS = new Set([
-    'create',
-    'drop',
-    'collMod',
-    'createIndexes',
-    'commitIndexBuild',
-    'startIndexBuild',
-    'abortIndexBuild',
-    'dropIndexes',
-    'deleteIndex',
-    'deleteIndexes',
-    'dropIndex',
-    'convertToCapped',
-    'emptycapped',
-]);
-/** Transaction control entries: kept when their transaction touched the scope (buffered on restore). */
-const TRANSACTION_COMMANDS = new Set(['commitTransaction', 'abortTransaction']);
-/**
- * Decides on one decoded oplog entry. `transactions` remembers the transactions (lsid + txnNumber) that had an
- * operation in scope, so that their commit or abort is kept as well. Throws what mongodump refuses.
- */
-function selectOplogEntry(entry, scope, transactions) {
-    const ns = typeof entry.ns === 'string' ? entry.ns : '';
-    const op = entry.op;
-    const o = (entry.o ?? {});
-    refuseUnreplayable(ns, o);
-    if (op === 'c' && ns === 'admin.$cmd') {
-        const txn = transactionKey(entry);
-        if (Array.isArray(o.applyOps)) {
-            const inner = o.applyOps.filter((nested) => inScope(nested, scope));
-            if (inner.length === 0)
-                return { kind: 'drop' };
-            if (txn)
-                transactions.add(txn);
-            if (inner.length === o.applyOps.length)
-                return { kind: 'keep' };
-            return { kind: 'rewrite', entry: { ...entry, o: { ...o, applyOps: inner } } };
-        }
-        const command = Object.keys(o)[0] ?? '';
-        if (TRANSACTION_COMMANDS.has(command) && txn && transactions.has(txn))
-            return { kind: 'keep' };
-        return { kind: 'drop' };
-    }
-    return inScope(entry, scope) ? { kind: 'keep' } : { kind: 'drop' };
-}
-/** A CRUD entry on one of the scope's collections, or a command of its database that concerns them. */
-function inScope(entry, scope) {
-    const ns = typeof entry.ns === 'string' ? entry.ns : '';
-    const prefix = `${scope.database}.`;
-    if (!ns.startsWith(prefix))
-        return false;
-    const collection = ns.slice(prefix.length);
-    if (entry.op === 'n')
-        return false;
-    if (entry.op !== 'c')
-        return scope.selects(collection);
-    if (collection !== '$cmd')
-        return false;
-    const o = (entry.o ?? {});
-    const command = Object.keys(o)[0] ?? '';
-    if (command === 'dropDatabase')
-        return true;
-    if (command === 'applyOps' && Array.isArray(o.applyOps)) {
-        return o.applyOps.some((nested) => inScope(nested, scope));
-    }
-    return COLLECTION_COMMANDS.has(command) && scope.selects(String(o[command]));
-}
-function transactionKey(entry) {
-    if (entry.lsid === undefined || entry.txnNumber === undefined)
-        return undefined;
-    return lib.BSON.EJSON.stringify({ lsid: entry.lsid, txnNumber: entry.txnNumber }, { relaxed: false });
-}
-/** mongodump's oplogDocumentValidator: entries it will not write, since mongorestore could not replay them. */
-function refuseUnreplayable(ns, o) {
-    const refuse = (what) => new lib_errors/* DbopsError */.zJ('DUMP_FAILED', `Cannot capture the oplog: ${what} during the backup`, {
-        hint: 'Run the backup again when no collection is renamed or imported, or set consistency: per-collection.',
-    });
-    if (ns === 'admin.system.version')
-        throw refuse('admin.system.version was modified');
-    if (o.renameCollection !== undefined)
-        throw refuse(`a collection was renamed (${String(o.renameCollection)})`);
-    if (o.importCollection !== undefined)
-        throw refuse('a collection was imported');
-    if (Array.isArray(o.applyOps)) {
-        for (const nested of o.applyOps) {
-            refuseUnreplayable(String(nested.ns ?? ''), (nested.o ?? {}));
-        }
-    }
-}
-//# sourceMappingURL=oplog-selection.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/oplog-capture.js
 /**
  * The oplog around a dump, as `mongodump --oplog` reads it (mongodump/oplog_dump.go): the newest entry's time
@@ -2128,14 +2179,14 @@ async function checkNoRollOver(client, start) {
  * one decoded, as the archive holds it.
  */
 async function* oplogEntries(client, range, scope, observe = () => undefined) {
-    const escaped = scope.database.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const escaped = scope.databases.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     const cursor = client
         .db('local')
         .collection(OPLOG)
         .find({
         ts: { $gte: toTimestamp(range.start), $lte: toTimestamp(range.end) },
-        // The database's namespaces and the transactions (admin.$cmd); selectOplogEntry decides on each.
-        ns: { $regex: `^(?:${escaped}\\.|admin\\.\\$cmd$)` },
+        // The databases' namespaces and the transactions (admin.$cmd); selectOplogEntry decides on each.
+        ns: { $regex: `^(?:(?:${escaped.join('|')})\\.|admin\\.\\$cmd$)` },
     }, { raw: true });
     const transactions = new Set();
     try {
@@ -2158,9 +2209,12 @@ async function* oplogEntries(client, range, scope, observe = () => undefined) {
  * Turns an archive's oplog entries, in order, into the operations to apply to the restored database, as
  * mongorestore --oplogReplay does (mongorestore/oplog.go): no-ops and index-build bookkeeping skipped, transactions
  * buffered until their commit and unwrapped, UUIDs (`ui`) dropped (the restored collections have new ones), every
- * namespace of the archive's database rewritten to the target's. Entries of another database are skipped (a
- * whole-server mongodump's oplog), and what mongorestore would refuse fails, naming the entry.
+ * namespace of an archive's database rewritten to the target database it maps to (the ns of a write, of a command on
+ * `<db>.$cmd`, of each operation inside applyOps; a command's collection is named without its database). Entries of
+ * a database not mapped are skipped (a whole-server mongodump's oplog, or the other databases of a backup of several
+ * when one is restored), and what mongorestore would refuse fails, naming the entry.
  */
+
 
 
 const IGNORED_OPS = new Set(['n', 'cd', 'ci', 'cu', 'km']);
@@ -2181,14 +2235,13 @@ const KNOWN_COMMANDS = new Set([
     'collMod',
 ]);
 class OplogReplayPlan {
-    from;
-    to;
+    databases;
     /** Entries of other databases and no-ops, skipped. */
     skipped = 0;
     transactions = new Map();
-    constructor(from, to) {
-        this.from = from;
-        this.to = to;
+    /** `databases`: each archive database replayed, and the target database it goes into. */
+    constructor(databases) {
+        this.databases = databases;
     }
     /** The operations one entry stands for, in order (none until a transaction commits). */
     plan(entry) {
@@ -2201,7 +2254,8 @@ class OplogReplayPlan {
             return this.applyOps(entry, o);
         if (op === 'c' && ns === 'admin.$cmd')
             return this.transactionControl(entry, o);
-        if (!ns.startsWith(`${this.from}.`))
+        const to = this.databases.get(namespaceDatabase(ns));
+        if (to === undefined || !ns.includes('.'))
             return this.skip();
         if (op === 'c') {
             const command = Object.keys(o)[0] ?? '';
@@ -2213,7 +2267,7 @@ class OplogReplayPlan {
         else if (op !== 'i' && op !== 'u' && op !== 'd') {
             throw unreplayable(entry, `the operation kind ${op || '(none)'}`);
         }
-        const rewritten = { op: op, ns: this.rewrite(ns), o };
+        const rewritten = { op: op, ns: `${to}${ns.slice(ns.indexOf('.'))}`, o };
         if (entry.o2 !== undefined)
             rewritten.o2 = entry.o2;
         return [rewritten];
@@ -2251,9 +2305,6 @@ class OplogReplayPlan {
         const buffered = this.transactions.get(key) ?? [];
         this.transactions.delete(key);
         return command === 'commitTransaction' ? buffered : [];
-    }
-    rewrite(ns) {
-        return `${this.to}${ns.slice(this.from.length)}`;
     }
 }
 function oplog_replay_transactionKey(entry) {
@@ -2325,10 +2376,11 @@ async function selectDatabases(client, scope) {
 
 
 /**
- * The backup's view of a MongoDB database. Each collection is read by its own cursor, one after another. On a
- * replica set member whose oplog can be read, the dump is point-in-time (consistency auto or point-in-time): the
- * oplog's newest entry is noted before the inventory, and the entries written until the last collection was read
- * are appended as the archive's oplog namespace, as `mongodump --oplog` does; a restore replays them. Elsewhere
+ * The backup's view of a MongoDB database (or of several: databases, exclude-databases). Each collection is read
+ * by its own cursor, one after another. On a replica set member whose oplog can be read, the dump is point-in-time
+ * (consistency auto or point-in-time): the oplog's newest entry is noted before the inventory, and the entries of
+ * the backed-up databases written until the last collection was read are appended as the archive's oplog
+ * namespace, as `mongodump --oplog` does; a restore replays them. Elsewhere
  * (a standalone, FerretDB without an oplog, consistency per-collection) the archive is consistent per collection.
  * The manifest says which.
  */
@@ -2339,18 +2391,17 @@ async function withMongoDumpSource(target, settings, context, use) {
         const { version, topology, start, databases, collections } = await (async () => {
             const version = await serverVersion(client);
             const topology = await readTopology(client);
-            if (several) {
-                const databases = await selectDatabases(client, settings.scope);
-                refusePointInTime(settings.consistency ?? 'auto', context);
+            const databases = several ? await selectDatabases(client, settings.scope) : undefined;
+            // Before the inventory, as mongodump: a collection changed after this is replayed from the oplog.
+            const start = await captureStart(client, topology, settings.consistency ?? 'auto', target, context);
+            if (databases) {
                 const collections = [];
                 for (const name of databases) {
                     collections.push(...(await readInventory(client.db(name), settings.scope, { severalDatabases: true })));
                 }
-                return { version, topology, start: undefined, databases, collections };
+                return { version, topology, start, databases, collections };
             }
-            // Before the inventory, as mongodump: a collection changed after this is replayed from the oplog.
-            const start = await captureStart(client, topology, settings.consistency ?? 'auto', target, context);
-            return { version, topology, start, databases: undefined, collections: await readInventory(db, settings.scope) };
+            return { version, topology, start, databases, collections: await readInventory(db, settings.scope) };
         })().catch((error) => {
             throw readError(target, target.database, error);
         });
@@ -2375,7 +2426,11 @@ async function withMongoDumpSource(target, settings, context, use) {
             // The documents' BSON size is the archive's size but for headers; room to spare for sizes collStats lacks.
             sizeHint: 2 * dataBytes + 1024 * 1024,
             async startDump({ compression, level, signal }) {
-                const scope = { database: target.database, selects: scopeSelects(settings.scope) };
+                // The backup's databases, and the collections its scope selects in each (created during the dump too).
+                const scope = {
+                    databases: databases ?? [target.database],
+                    selects: scopeSelectsIn(settings.scope, several),
+                };
                 let captured;
                 const oplog = start
                     ? async function* () {
@@ -2383,13 +2438,23 @@ async function withMongoDumpSource(target, settings, context, use) {
                             const end = await oplogEnd(client);
                             await checkNoRollOver(client, start);
                             let entries = 0;
+                            const byDatabase = new Map((databases ?? []).map((name) => [name, 0]));
                             // The commands among the entries change the catalog a replay restores: followed as a restore will.
-                            const catalog = new OplogCatalog(collections.map((c) => [c.name, c.metadata]));
-                            const plan = new OplogReplayPlan(target.database, target.database);
+                            const catalogs = new OplogCatalogs((name) => (several ? name : undefined));
+                            for (const name of databases ?? [target.database]) {
+                                catalogs.add(name, collections
+                                    .filter((c) => (c.database ?? target.database) === name)
+                                    .map((c) => [c.name, c.metadata]));
+                            }
+                            const plan = new OplogReplayPlan(new Map(scope.databases.map((name) => [name, name])));
                             const observe = (entry) => {
+                                for (const name of entryDatabases(entry)) {
+                                    if (byDatabase.has(name))
+                                        byDatabase.set(name, byDatabase.get(name) + 1);
+                                }
                                 for (const op of plan.plan(entry))
                                     if (op.op === 'c')
-                                        catalog.apply(op.o);
+                                        catalogs.apply(op.ns, op.o);
                             };
                             for await (const entry of oplogEntries(client, { start, end }, scope, observe)) {
                                 entries++;
@@ -2397,8 +2462,14 @@ async function withMongoDumpSource(target, settings, context, use) {
                             }
                             // Again after the read, as mongodump: the oplog may have rolled over while it was read.
                             await checkNoRollOver(client, start);
-                            captured = { start, end, entries, ...catalogAtEnd(catalog) };
-                            context.log.info(`Captured ${entries} oplog entries of ${target.database} from ${formatOplogTime(start)} to ${formatOplogTime(end)}`);
+                            captured = {
+                                start,
+                                end,
+                                entries,
+                                ...(several ? { entriesByDatabase: Object.fromEntries(byDatabase) } : {}),
+                                ...catalogAtEnd(catalogs, several),
+                            };
+                            context.log.info(`Captured ${entries} oplog entries of ${scope.databases.join(', ')} from ${formatOplogTime(start)} to ${formatOplogTime(end)}`);
                         }
                         catch (error) {
                             throw readError(target, 'local.oplog.rs', error);
@@ -2561,16 +2632,13 @@ function checkOplog(archive, written, oplog) {
         throw new lib_errors/* DbopsError */.zJ('VERIFY_FAILED', `The archive's oplog does not match the capture: ${read?.documents ?? 'no'} entries read, ${wrote?.documents ?? 'none'} written, ${oplog?.entries ?? 'no'} captured`, { hint: 'The archive was altered between the writer and storage; nothing was recorded as a backup.' });
     }
 }
-/**
- * A backup of several databases is consistent per collection: its oplog capture (and a restore's replay) follows
- * one database. `auto` says so; `point-in-time` is refused.
- */
-function refusePointInTime(consistency, context) {
-    if (consistency === 'point-in-time') {
-        throw (0,lib_errors/* invalidInput */.aY)('consistency', 'is point-in-time, which a backup of several databases (databases, exclude-databases) cannot give yet', 'auto or per-collection with databases; or one point-in-time backup per database (no databases input)');
+/** The databases an archived entry touches: its namespace's, or those of the operations inside its applyOps. */
+function entryDatabases(entry) {
+    const o = (entry.o ?? {});
+    if (entry.op === 'c' && Array.isArray(o.applyOps)) {
+        return new Set(o.applyOps.flatMap((inner) => [...entryDatabases(inner)]));
     }
-    if (consistency === 'auto')
-        context.log.info('Consistency: per-collection, since the backup covers several databases');
+    return new Set([namespaceDatabase(String(entry.ns ?? ''))]);
 }
 /**
  * Where the oplog capture starts, or undefined for a per-collection dump: `auto` captures when the oplog can be
@@ -2595,17 +2663,24 @@ async function captureStart(client, topology, consistency, target, context) {
  * What the manifest records of the oplog's commands: each, and the catalog they leave (its collections' indexes
  * and its fingerprint), which a restore's checks compare with. Nothing when the oplog holds no command.
  */
-function catalogAtEnd(catalog) {
-    if (catalog.commands.length === 0)
+function catalogAtEnd(catalogs, several) {
+    if (catalogs.commands.length === 0)
         return {};
-    const collections = [...catalog.collections]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([name, metadata]) => ({ name, metadata, documents: 0, bytes: 0 }));
+    const collections = [...catalogs.databases]
+        .flatMap(([database, catalog]) => [...catalog.collections].map(([name, metadata]) => ({
+        name,
+        ...(several ? { database } : {}),
+        metadata,
+        documents: 0,
+        bytes: 0,
+    })))
+        .sort((a, b) => (qualifiedName(a) < qualifiedName(b) ? -1 : qualifiedName(a) > qualifiedName(b) ? 1 : 0));
     return {
-        commands: [...catalog.commands],
+        commands: [...catalogs.commands],
         atEnd: {
             collections: collections.map((c) => ({
                 name: c.name,
+                ...(c.database !== undefined ? { database: c.database } : {}),
                 type: c.metadata.type === 'view' ? 'view' : 'collection',
                 indexes: c.metadata.indexes.map(indexSummary),
             })),
@@ -3866,15 +3941,17 @@ function clip(text) {
 
 
 function expectedCatalog(manifest, { afterReplay = false, databases }) {
+    const restored = (c) => databases === undefined || (c.database !== undefined && databases.includes(c.database));
     const atEnd = afterReplay ? manifest.mongodb?.oplog?.atEnd : undefined;
     if (atEnd) {
         const commands = manifest.mongodb?.oplog?.commands?.length ?? 0;
         const as = `as the oplog's ${commands} ${commands === 1 ? 'command leaves' : 'commands leave'} them`;
-        return { collections: atEnd.collections, fingerprint: atEnd.schemaFingerprint, as, dumped: false };
+        // A backup of several databases: the catalog of every database, of which those restored are compared.
+        const collections = atEnd.collections.filter(restored);
+        return { collections, fingerprint: atEnd.schemaFingerprint, as, dumped: false };
     }
     // After an oplog replay, a collection dropped during the dump is gone again, as it was at the dump's end.
-    const collections = (manifest.mongodb?.collections ?? []).filter((c) => !(afterReplay && c.droppedDuringBackup) &&
-        (databases === undefined || (c.database !== undefined && databases.includes(c.database))));
+    const collections = (manifest.mongodb?.collections ?? []).filter((c) => !(afterReplay && c.droppedDuringBackup) && restored(c));
     return { collections, fingerprint: manifest.schemaFingerprint, as: 'in the backup', dumped: true };
 }
 /**
@@ -4004,7 +4081,10 @@ async function checkRestoredCopies(copies, manifest, userChecks, tombstones) {
         restored.push(...(from === undefined ? inventory : inventory.map((c) => ({ ...c, database: from }))));
     }
     const databases = copies.flatMap((c) => (c.from === undefined ? [] : [c.from]));
-    const scope = { afterReplay: replaysOplog(manifest), ...(databases.length > 0 ? { databases } : {}) };
+    const scope = {
+        afterReplay: replaysOplog(manifest, databases.length > 0 ? databases : undefined),
+        ...(databases.length > 0 ? { databases } : {}),
+    };
     const whole = databases.length === (manifest.mongodb?.databases?.length ?? 0);
     const collections = checkCollections(restored, manifest, scope);
     const erased = await checkMongoTombstones(copies, manifest, tombstones);
@@ -4019,9 +4099,18 @@ async function checkRestoredCopies(copies, manifest, userChecks, tombstones) {
         rows: collections.rows,
     };
 }
-/** A point-in-time backup whose archive holds oplog entries: its restore replays them (archive-loader.ts). */
-function replaysOplog(manifest) {
-    return manifest.mongodb?.consistency === 'point-in-time' && (manifest.mongodb.oplog?.entries ?? 0) > 0;
+/**
+ * A point-in-time backup whose archive holds oplog entries (of the `databases` restored, in a backup of several
+ * that counts them per database): its restore replays them (archive-loader.ts).
+ */
+function replaysOplog(manifest, databases) {
+    const oplog = manifest.mongodb?.consistency === 'point-in-time' ? manifest.mongodb.oplog : undefined;
+    if (!oplog)
+        return false;
+    const byDatabase = oplog.entriesByDatabase;
+    if (!byDatabase || !databases)
+        return oplog.entries > 0;
+    return databases.some((name) => (byDatabase[name] ?? 0) > 0);
 }
 function listed(indexes) {
     return JSON.stringify(indexes
@@ -4080,18 +4169,6 @@ function chooseRestoreDatabases(target, manifest, choice) {
         throw (0,lib_errors/* invalidInput */.aY)('source-database', `is ${sourceDatabase}, which backup ${manifest.backupId} does not hold (it holds ${held})`, form);
     }
     return { ...target, databases: [{ from: sourceDatabase, to: target.database }] };
-}
-/**
- * A point-in-time backup of several databases: the backup action never makes one (consistency is per-collection
- * with databases), and dbops replays one database's oplog; refused rather than restored without its replay.
- */
-function refusePointInTimeDatabases(manifest) {
-    const section = manifest.mongodb;
-    if (!section?.databases || section.consistency !== 'point-in-time')
-        return;
-    throw new lib_errors/* DbopsError */.zJ('RESTORE_FAILED', `Backup ${manifest.backupId} is a point-in-time backup of ${section.databases.length} databases; dbops replays the oplog of one database only`, {
-        hint: "Restore it with mongorestore --archive --oplogReplay (docs/mongodb.md, 'Restoring without dbops').",
-    });
 }
 //# sourceMappingURL=restore-databases.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/restore-target.js
@@ -4206,7 +4283,11 @@ function writesApplier(db) {
                 throw replayFailed(db, oplog_apply_describe(op), error);
             }
             const kind = op.op === 'u' ? `an update with $v: ${String(op.o.$v ?? '(none)')}` : `the command ${oplog_apply_describe(op)}`;
-            throw new lib_errors/* DbopsError */.zJ('RESTORE_FAILED', `Cannot replay the oplog into ${db.databaseName}: the server has no applyOps, and ${kind} cannot be replayed with ordinary writes (only inserts, deletes, $v: 1 updates and the commands create, drop, createIndexes, dropIndexes and collMod can)`, { hint: 'Restore into a MongoDB server (it has applyOps), or restore a per-collection backup.' });
+            throw new lib_errors/* DbopsError */.zJ('RESTORE_FAILED', `Cannot replay the oplog into ${db.databaseName}: the server has no applyOps, and ${kind} cannot be replayed with ordinary writes (only inserts, deletes, $v: 1 updates and the commands create, drop, createIndexes, dropIndexes and collMod can)`, {
+                hint: 'Restore into a MongoDB server (it has applyOps), or restore a per-collection backup (consistency: ' +
+                    'per-collection); of a backup of several databases, those whose entries hold no such operation restore ' +
+                    'one by one with source-database.',
+            });
         },
     };
 }
@@ -4307,9 +4388,7 @@ async function loadArchive(path, db, options = {}) {
     const { signal } = options;
     const contents = await readArchive((0,external_node_fs_.createReadStream)(path));
     const into = options.databases ? (archiveDb) => options.databases.get(archiveDb) : () => db;
-    if (options.databases)
-        refuseOplogOfSeveral(contents);
-    else
+    if (!options.databases)
         refuseSeveralDatabases(contents);
     if (signal?.aborted)
         throw (0,lib_errors/* cancelled */.KW)();
@@ -4322,7 +4401,9 @@ async function loadArchive(path, db, options = {}) {
         await insertRawDocuments(into(batch.db), batch.collection, batch.documents);
         documents += batch.documents.length;
     };
-    const replay = contents.oplog ? new OplogReplay(db, contents, metadataOf(metadata, db), options) : undefined;
+    const replay = contents.oplog
+        ? new OplogReplay(replayedDatabases(db, contents, options), metadata, options)
+        : undefined;
     for await (const chunk of (0,external_node_fs_.createReadStream)(path)) {
         if (signal?.aborted)
             throw (0,lib_errors/* cancelled */.KW)();
@@ -4353,7 +4434,7 @@ async function loadArchive(path, db, options = {}) {
     // Indexes after the replay, as mongorestore: the copy is only consistent once the oplog has been applied. Those
     // of the catalog as the replay's commands left it: not a dropped collection's (building them would create it
     // again), nor a dropped index, but an index created during the dump.
-    const indexed = replay?.catalog ? new Map([[db, replay.catalog.collections]]) : metadata;
+    const indexed = replay?.catalogs() ?? metadata;
     for (const [target, catalog] of indexed) {
         for (const [collection, meta] of catalog) {
             if (signal?.aborted)
@@ -4370,48 +4451,84 @@ function metadataOf(metadata, db) {
     return of;
 }
 /**
- * Replays a point-in-time archive's oplog into `db`, entry by entry, rewriting its database to `db`'s. Commands
- * go through the catalog first (oplog-catalog.ts): index commands change only the indexes built after the replay.
+ * Where an archive's oplog is replayed: each archive database loaded, into its target (a backup of several: those
+ * `databases` maps, so a restore of one replays only its entries); else the archive's one database into `db`.
+ */
+function replayedDatabases(db, contents, options) {
+    if (options.databases)
+        return new Map(options.databases);
+    return new Map([[contents.namespaces[0]?.db ?? db.databaseName, db]]);
+}
+/**
+ * Replays a point-in-time archive's oplog, entry by entry, each archive database's entries into the database it is
+ * loaded into (namespaces rewritten, inside applyOps too). Commands go through that database's catalog first
+ * (oplog-catalog.ts): index commands change only the indexes built after the replay.
  */
 class OplogReplay {
-    db;
+    databases;
     metadata;
     options;
     plan;
-    applier;
-    /** The catalog the replay's commands change, from the archive's metadata (all read by the first entry). */
+    /** The target databases by name, and the appliers of those that were written to. */
+    targets;
+    appliers = new Map();
+    /** The catalogs the replay's commands change, from the archive's metadata (all read by the first entry). */
     catalog;
     entries = 0;
     applied = 0;
-    constructor(db, contents, metadata, options) {
-        this.db = db;
+    constructor(databases, metadata, options) {
+        this.databases = databases;
         this.metadata = metadata;
         this.options = options;
-        const source = contents.namespaces[0]?.db ?? db.databaseName;
-        this.plan = new OplogReplayPlan(source, db.databaseName);
+        this.plan = new OplogReplayPlan(new Map([...databases].map(([from, to]) => [from, to.databaseName])));
+        this.targets = new Map([...databases.values()].map((to) => [to.databaseName, to]));
     }
     async apply(raw) {
         if (this.options.signal?.aborted)
             throw (0,lib_errors/* cancelled */.KW)();
-        if (!this.applier) {
+        if (!this.catalog) {
             await this.options.beforeOplog?.();
-            this.applier = await oplogApplier(this.db);
-            this.catalog = new OplogCatalog(this.metadata);
+            // Commands name a backup of several databases' collections as the backup does (db.collection).
+            const from = new Map([...this.databases].map(([name, to]) => [to.databaseName, name]));
+            this.catalog = new OplogCatalogs((target) => (this.options.databases ? from.get(target) : undefined));
+            for (const to of this.targets.values())
+                this.catalog.add(to.databaseName, this.metadata.get(to) ?? []);
+            // How the oplog is applied is known (and reported) from the first entry, whatever it holds.
+            const [first] = this.targets.keys();
+            if (first !== undefined)
+                await this.applier(`${first}.$cmd`);
         }
         this.entries++;
         for (const op of this.plan.plan(lib.BSON.deserialize(raw, DECODE))) {
-            const o = op.op === 'c' ? this.catalog.apply(op.o) : op.o;
+            const o = op.op === 'c' ? this.catalog.apply(op.ns, op.o) : op.o;
             if (o !== undefined)
-                await this.applier.apply({ ...op, o });
+                await (await this.applier(op.ns)).apply({ ...op, o });
             this.applied++;
         }
     }
+    /** The applier of the target database `ns` names (the plan rewrote it to one of the targets). */
+    async applier(ns) {
+        const name = namespaceDatabase(ns);
+        let applier = this.appliers.get(name);
+        if (!applier) {
+            applier = await oplogApplier(this.targets.get(name));
+            this.appliers.set(name, applier);
+        }
+        return applier;
+    }
+    /** Each target database's collections as the replay's commands left them; undefined before any entry. */
+    catalogs() {
+        if (!this.catalog)
+            return undefined;
+        return new Map([...this.catalog.databases].map(([name, catalog]) => [this.targets.get(name), catalog.collections]));
+    }
     async finish() {
+        const method = [...this.appliers.values()][0]?.method;
         return {
             entries: this.entries,
             applied: this.applied,
             skipped: this.plan.skipped,
-            ...(this.applier ? { method: this.applier.method } : {}),
+            ...(method ? { method } : {}),
             commands: this.catalog?.commands ?? [],
         };
     }
@@ -4494,14 +4611,6 @@ function refuseSeveralDatabases(contents) {
         return;
     throw new lib_errors/* DbopsError */.zJ('RESTORE_FAILED', `The archive holds ${databases.length} databases (${databases.slice(0, 5).join(', ')}); dbops restores one`, { hint: 'Restore it with mongorestore --archive --nsInclude=DATABASE.* instead.' });
 }
-/** The oplog replay follows one database: an archive of several with an oplog (mongodump --oplog) is not replayed. */
-function refuseOplogOfSeveral(contents) {
-    if (!contents.oplog)
-        return;
-    throw new lib_errors/* DbopsError */.zJ('RESTORE_FAILED', 'The archive holds several databases and an oplog; dbops replays the oplog of one database only', {
-        hint: 'Restore it with mongorestore --archive --oplogReplay.',
-    });
-}
 /**
  * Creates a collection or view with the options it had (capped, validator, collation, viewOn and pipeline...),
  * before its documents arrive. The server gives it a new UUID, unless `preserveUuid`: then the one of the archive
@@ -4564,7 +4673,6 @@ async function createIndexes(db, collection, specs) {
 
 
 
-
 /**
  * The restorer of MongoDB backups: dbops itself, with the driver (archive-loader.ts). mongorestore is not needed,
  * and the archive's documents reach the server as the bytes that were dumped. A backup of several databases loads
@@ -4574,7 +4682,6 @@ function mongoRestorer(manifest) {
     if (manifest.object.format !== 'mongodump-archive') {
         throw new lib_errors/* DbopsError */.zJ('INVALID_INPUT', `Backup ${manifest.backupId} is a ${manifest.object.format} archive, which the MongoDB engine cannot read`, { hint: 'Restore a backup made by dbops from a mongodb:// URL.' });
     }
-    refusePointInTimeDatabases(manifest);
     return {
         program: 'dbops (in-process)',
         version: lib_version/* DBOPS_VERSION */.m,
@@ -4591,7 +4698,7 @@ function mongoRestorer(manifest) {
                     preserveUuids: options.preserveUuids === true,
                     // The manifest's counts are the collections as the dump read them: they hold before the replay, not after.
                     beforeOplog: async () => {
-                        checks.push(countsBeforeReplay(await readInventory(db, dump_scope/* FULL_SCOPE */.r), manifest));
+                        checks.push(await countsBeforeReplay(client, into, databases, manifest));
                     },
                 });
             });
@@ -4631,8 +4738,15 @@ function severalDatabases(manifest, into) {
  * The document counts of a point-in-time restore, taken after the collections are loaded and before the oplog is
  * replayed: then each collection holds what the archive holds, and the manifest's counts apply.
  */
-function countsBeforeReplay(restored, manifest) {
-    const counts = checkCollections(restored, manifest).checks.find((c) => c.name === 'document counts (exact)');
+async function countsBeforeReplay(client, into, databases, manifest) {
+    const restored = [];
+    // A backup of several databases: each restored one's collections named as the backup names them (db.collection).
+    for (const { from, to } of databases ?? [{ from: undefined, to: into.database }]) {
+        const inventory = await readInventory(client.db(to), dump_scope/* FULL_SCOPE */.r, { severalDatabases: from !== undefined });
+        restored.push(...inventory.map((c) => (from === undefined ? c : { ...c, database: from })));
+    }
+    const scope = databases ? { databases: databases.map((d) => d.from) } : {};
+    const counts = checkCollections(restored, manifest, scope).checks.find((c) => c.name === 'document counts (exact)');
     return {
         name: 'document counts before oplog replay (exact)',
         passed: counts?.passed ?? true,

@@ -9,7 +9,6 @@ import type { Db } from 'mongodb';
 import { FULL_SCOPE } from '../../packages/core/src/databases/engine.js';
 import { mongoEngine } from '../../packages/core/src/databases/mongodb/engine.js';
 import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/parse-target.js';
-import { mongoRestorer } from '../../packages/core/src/databases/mongodb/restorer.js';
 import { scratchDatabases } from '../../packages/core/src/databases/mongodb/restore-databases.js';
 import type { MongoTarget } from '../../packages/core/src/databases/mongodb/target.js';
 import { MemoryLogger, silentLogger } from '../../packages/core/src/log.js';
@@ -380,17 +379,6 @@ describe('unclear choices are refused before anything is downloaded or written',
     expect(error).toMatchObject({ code: 'INVALID_INPUT', input: 'source-database' });
     expect(error.message).toContain(`backup ${one.manifest.backupId} is of one (${SHOP})`);
   }, 120_000);
-
-  test('a point-in-time backup of several databases (backup never makes one) is refused, naming mongorestore', () => {
-    const manifest = {
-      ...made.manifest,
-      mongodb: { ...made.manifest.mongodb!, consistency: 'point-in-time' as const },
-    };
-    expect(() => mongoRestorer(manifest)).toThrow(
-      /point-in-time backup of 2 databases; dbops replays the oplog of one/,
-    );
-    expect(() => mongoRestorer(made.manifest)).not.toThrow();
-  });
 
   test('none of the refusals wrote a database', async () => {
     expect(await databaseNames()).not.toContain(`${PREFIX}_none`);

@@ -15,7 +15,15 @@ import { MemoryLogger } from '../../packages/core/src/log.js';
 import { backup, type BackupOptions, type BackupResult } from '../../packages/core/src/operations/backup.js';
 import { Secrets } from '../../packages/core/src/secrets.js';
 import { runCli } from '../harness/cli.js';
-import { itUnless, lacking, mongoTool, mongoToolsMissing, startMongo, type MongoServer } from '../harness/mongo.js';
+import {
+  itUnless,
+  lacking,
+  mongoTool,
+  mongoToolsMissing,
+  oplogMissing,
+  startMongo,
+  type MongoServer,
+} from '../harness/mongo.js';
 
 const require = createRequire(import.meta.url);
 type Validator = ((data: unknown) => boolean) & { errors?: unknown };
@@ -238,13 +246,22 @@ describe('bad input', () => {
     expect(error.message).toContain('leaves no database to back up');
   });
 
-  test('consistency point-in-time with databases is refused, naming what works', async () => {
-    const error = await failure(() =>
-      backup(options({ databases: [SHOP, BILLING] }, { consistency: 'point-in-time' })),
-    );
-    expect(error).toMatchObject({ code: 'INVALID_INPUT', input: 'consistency' });
-    expect(error.hint).toContain('auto or per-collection with databases');
-  });
+  itUnless(
+    process.env.MONGO_URL !== undefined && !oplogMissing()
+      ? 'MONGO_URL names a replica set: it has an oplog'
+      : undefined,
+  )(
+    'consistency point-in-time with databases needs an oplog, as with one database (FerretDB here has none)',
+    async () => {
+      // A point-in-time backup of several databases is made where the oplog can be read (mongo-oplog-multi-database.test.ts).
+      const error = await failure(() =>
+        backup(options({ databases: [SHOP, BILLING] }, { consistency: 'point-in-time' })),
+      );
+      expect(error).toMatchObject({ code: 'INVALID_INPUT', input: 'consistency' });
+      expect(error.message).toContain('cannot give one: the server is not a replica set member');
+      expect(error.hint).toContain('point-in-time needs a replica set member whose oplog');
+    },
+  );
 
   test('databases on a PostgreSQL backup is refused: pg_dump dumps one database', async () => {
     const error = await failure(() =>

@@ -8,7 +8,7 @@ import { readArchive } from '../../packages/core/src/databases/mongodb/archive/r
 import { ArchiveWriter, type CollectionSource } from '../../packages/core/src/databases/mongodb/archive/writer.js';
 import { selectOplogEntry, type OplogScope } from '../../packages/core/src/databases/mongodb/oplog-selection.js';
 import { OplogReplayPlan } from '../../packages/core/src/databases/mongodb/oplog-replay.js';
-import { OplogCatalog } from '../../packages/core/src/databases/mongodb/oplog-catalog.js';
+import { OplogCatalog, OplogCatalogs } from '../../packages/core/src/databases/mongodb/oplog-catalog.js';
 
 const ts = (t: number, i: number) => new BSON.Timestamp({ t, i });
 const entry = (t: number, op: string, ns: string, o: Document, extra: Document = {}) => ({
@@ -99,7 +99,10 @@ describe("the archive's oplog namespace", () => {
 
 describe('which oplog entries a one-database archive keeps', () => {
   // The backup's scope (tables: orders, items): also a collection of those names created during the dump.
-  const scope: OplogScope = { database: 'shop', selects: (collection) => ['orders', 'items'].includes(collection) };
+  const scope: OplogScope = {
+    databases: ['shop'],
+    selects: (_database, collection) => ['orders', 'items'].includes(collection),
+  };
   const select = (e: Document, transactions = new Set<string>()) => selectOplogEntry(e, scope, transactions).kind;
 
   it('keeps writes to the backed-up collections and commands on them or the database; drops everything else', () => {
@@ -153,9 +156,96 @@ describe('which oplog entries a one-database archive keeps', () => {
   });
 });
 
+describe('which oplog entries an archive of several databases keeps', () => {
+  // databases: shop, billing; tables: shop.orders, billing.* (patterns on db.collection).
+  const scope: OplogScope = {
+    databases: ['shop', 'billing'],
+    selects: (database, collection) => database === 'billing' || collection === 'orders',
+  };
+  const select = (e: Document) => selectOplogEntry(e, scope, new Set<string>()).kind;
+
+  it("keeps each database's writes and commands on its selected collections, and a transaction's operations in any", () => {
+    expect(select(entry(1, 'i', 'shop.orders', { _id: 1 }))).toBe('keep');
+    expect(select(entry(1, 'i', 'billing.invoices', { _id: 1 }))).toBe('keep');
+    expect(select(entry(1, 'c', 'billing.$cmd', { create: 'fresh' }))).toBe('keep');
+    expect(select(entry(1, 'c', 'billing.$cmd', { dropDatabase: 1 }))).toBe('keep');
+    expect(select(entry(1, 'i', 'shop.logs', { _id: 1 }))).toBe('drop');
+    expect(select(entry(1, 'i', 'other.orders', { _id: 1 }))).toBe('drop');
+    const mixed = selectOplogEntry(
+      entry(1, 'c', 'admin.$cmd', {
+        applyOps: [
+          { op: 'i', ns: 'shop.orders', o: { _id: 1 } },
+          { op: 'i', ns: 'other.orders', o: { _id: 1 } },
+          { op: 'd', ns: 'billing.invoices', o: { _id: 2 } },
+        ],
+      }),
+      scope,
+      new Set<string>(),
+    );
+    expect((mixed as { entry: Document }).entry.o.applyOps).toEqual([
+      { op: 'i', ns: 'shop.orders', o: { _id: 1 } },
+      { op: 'd', ns: 'billing.invoices', o: { _id: 2 } },
+    ]);
+  });
+});
+
+describe('an oplog of several databases replayed into their targets', () => {
+  const inner = [
+    { op: 'i', ns: 'shop.orders', o: { _id: 1 } },
+    { op: 'c', ns: 'billing.$cmd', o: { create: 'fresh' } },
+    { op: 'i', ns: 'billing.fresh', o: { _id: 2 } },
+  ];
+
+  it("rewrites each namespace to its database's target, inside applyOps and commands too", () => {
+    const plan = new OplogReplayPlan(
+      new Map([
+        ['shop', 'scratch_shop'],
+        ['billing', 'scratch_billing'],
+      ]),
+    );
+    expect(plan.plan(entry(1, 'c', 'admin.$cmd', { applyOps: inner }))).toEqual([
+      { op: 'i', ns: 'scratch_shop.orders', o: { _id: 1 } },
+      { op: 'c', ns: 'scratch_billing.$cmd', o: { create: 'fresh' } },
+      { op: 'i', ns: 'scratch_billing.fresh', o: { _id: 2 } },
+    ]);
+    expect(plan.plan(entry(2, 'c', 'billing.$cmd', { createIndexes: 'fresh', key: { a: 1 }, name: 'a_1' }))).toEqual([
+      { op: 'c', ns: 'scratch_billing.$cmd', o: { createIndexes: 'fresh', key: { a: 1 }, name: 'a_1' } },
+    ]);
+  });
+
+  it('replays only the chosen database when one is restored (source-database)', () => {
+    const plan = new OplogReplayPlan(new Map([['billing', 'restored']]));
+    expect(plan.plan(entry(1, 'c', 'admin.$cmd', { applyOps: inner }))).toEqual([
+      { op: 'c', ns: 'restored.$cmd', o: { create: 'fresh' } },
+      { op: 'i', ns: 'restored.fresh', o: { _id: 2 } },
+    ]);
+    expect(plan.plan(entry(2, 'c', 'shop.$cmd', { drop: 'orders' }))).toEqual([]);
+    expect(plan.skipped).toBe(2);
+  });
+
+  it('keeps one catalog per database, its commands named db.collection in one list', () => {
+    const id = { v: 2, key: { _id: 1 }, name: '_id_' };
+    const catalogs = new OplogCatalogs((database) => ({ t_shop: 'shop', t_billing: 'billing' })[database]);
+    catalogs.add('t_shop', [['orders', { options: {}, indexes: [id], type: 'collection' }]]);
+    catalogs.add('t_billing', [['orders', { options: {}, indexes: [id], type: 'collection' }]]);
+    catalogs.apply('t_billing.$cmd', { drop: 'orders' });
+    expect(catalogs.apply('t_shop.$cmd', { createIndexes: 'orders', v: 2, key: { a: 1 }, name: 'a_1' })).toBe(
+      undefined,
+    );
+    expect(catalogs.commands).toEqual(['drop billing.orders', 'createIndexes shop.orders (a_1)']);
+    expect([...catalogs.databases.get('t_billing')!.collections.keys()]).toEqual([]);
+    expect(
+      catalogs.databases
+        .get('t_shop')!
+        .collections.get('orders')!
+        .indexes.map((i) => i.name),
+    ).toEqual(['_id_', 'a_1']);
+  });
+});
+
 describe("an archive's oplog replayed into another database", () => {
   it('rewrites namespaces to the target and drops UUIDs, skipping no-ops and other databases', () => {
-    const plan = new OplogReplayPlan('shop', 'copy');
+    const plan = new OplogReplayPlan(new Map([['shop', 'copy']]));
     const ui = new BSON.UUID('0123456789abcdef0123456789abcdef');
     expect(plan.plan(entry(1, 'i', 'shop.orders', { _id: 1 }, { ui }))).toEqual([
       { op: 'i', ns: 'copy.orders', o: { _id: 1 } },
@@ -173,7 +263,7 @@ describe("an archive's oplog replayed into another database", () => {
   });
 
   it('applies a transaction once it commits: large ones part by part, prepared ones at commitTransaction', () => {
-    const plan = new OplogReplayPlan('shop', 'copy');
+    const plan = new OplogReplayPlan(new Map([['shop', 'copy']]));
     const txn = (n: number) => ({ lsid: { id: 'a' }, txnNumber: n });
     const insert = (id: number) => ({ op: 'i', ns: 'shop.orders', o: { _id: id } });
     const inserted = (id: number) => ({ op: 'i', ns: 'copy.orders', o: { _id: id } });
@@ -198,7 +288,7 @@ describe("an archive's oplog replayed into another database", () => {
   });
 
   it('fails naming an entry mongorestore would not replay', () => {
-    const plan = new OplogReplayPlan('shop', 'copy');
+    const plan = new OplogReplayPlan(new Map([['shop', 'copy']]));
     expect(() => plan.plan(entry(9, 'c', 'shop.$cmd', { renameCollection: 'shop.a', to: 'shop.b' }))).toThrow(
       'Cannot replay the oplog entry at 9:1 on shop.$cmd: the command renameCollection cannot be replayed',
     );

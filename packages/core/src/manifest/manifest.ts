@@ -71,16 +71,23 @@ export interface MongoManifestOplog {
   /** The entries in the archive: those of the backed-up collections between start and end. */
   entries: number;
   /**
+   * A backup of several databases: the entries of each database (one holding operations on two, a transaction,
+   * counts in both), so that a restore of one knows whether it replays any. Absent in a backup of one database.
+   */
+  entriesByDatabase?: Record<string, number>;
+  /**
    * The commands among the entries, in order, for people ("create events", "dropIndexes orders (total_1)"): a
    * collection created or dropped, an index created or dropped, a collMod during the dump. Absent when none.
    */
   commands?: string[];
   /**
    * With commands: the collections, views and indexes as the commands leave them, which a restore (it replays
-   * them) has; `collections` and the schema fingerprint describe them as dumped.
+   * them) has; `collections` and the schema fingerprint describe them as dumped. In a backup of several databases,
+   * those of every database (the commands name theirs: "create shop.events").
    */
   atEnd?: {
-    collections: Array<Pick<MongoManifestCollection, 'name' | 'type' | 'indexes'>>;
+    /** In a backup of several databases each names its `database`, as `collections` do. */
+    collections: Array<Pick<MongoManifestCollection, 'name' | 'database' | 'type' | 'indexes'>>;
     schemaFingerprint: SchemaFingerprint;
   };
 }

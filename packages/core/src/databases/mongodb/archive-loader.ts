@@ -5,9 +5,9 @@ import { ArchiveParser, readArchive, type ArchiveContents } from './archive/read
 import { isOplogNamespace, type PreludeEntry } from './archive/format.js';
 import { parseMetadataJson, type CollectionMetadata } from './archive/metadata.js';
 import { oplogApplier, type OplogApplier } from './oplog-apply.js';
-import { OplogCatalog } from './oplog-catalog.js';
+import { OplogCatalogs } from './oplog-catalog.js';
 import { OplogReplayPlan } from './oplog-replay.js';
-import { DECODE } from './oplog-selection.js';
+import { DECODE, namespaceDatabase } from './oplog-selection.js';
 import { insertRawDocuments } from './raw-insert.js';
 
 const COMMAND_NOT_FOUND = 59;
@@ -60,8 +60,7 @@ export async function loadArchive(path: string, db: Db, options: LoadOptions = {
   const { signal } = options;
   const contents = await readArchive(createReadStream(path));
   const into = options.databases ? (archiveDb: string) => options.databases!.get(archiveDb) : () => db;
-  if (options.databases) refuseOplogOfSeveral(contents);
-  else refuseSeveralDatabases(contents);
+  if (!options.databases) refuseSeveralDatabases(contents);
   if (signal?.aborted) throw cancelled();
 
   const parser = new PendingParser((archiveDb) => into(archiveDb) !== undefined);
@@ -73,7 +72,9 @@ export async function loadArchive(path: string, db: Db, options: LoadOptions = {
     await insertRawDocuments(into(batch.db)!, batch.collection, batch.documents);
     documents += batch.documents.length;
   };
-  const replay = contents.oplog ? new OplogReplay(db, contents, metadataOf(metadata, db), options) : undefined;
+  const replay = contents.oplog
+    ? new OplogReplay(replayedDatabases(db, contents, options), metadata, options)
+    : undefined;
   for await (const chunk of createReadStream(path)) {
     if (signal?.aborted) throw cancelled();
     parser.write(chunk as Buffer);
@@ -97,7 +98,7 @@ export async function loadArchive(path: string, db: Db, options: LoadOptions = {
   // Indexes after the replay, as mongorestore: the copy is only consistent once the oplog has been applied. Those
   // of the catalog as the replay's commands left it: not a dropped collection's (building them would create it
   // again), nor a dropped index, but an index created during the dump.
-  const indexed = replay?.catalog ? new Map([[db, replay.catalog.collections]]) : metadata;
+  const indexed = replay?.catalogs() ?? metadata;
   for (const [target, catalog] of indexed) {
     for (const [collection, meta] of catalog) {
       if (signal?.aborted) throw cancelled();
@@ -115,48 +116,84 @@ function metadataOf(metadata: Map<Db, Map<string, CollectionMetadata>>, db: Db):
 }
 
 /**
- * Replays a point-in-time archive's oplog into `db`, entry by entry, rewriting its database to `db`'s. Commands
- * go through the catalog first (oplog-catalog.ts): index commands change only the indexes built after the replay.
+ * Where an archive's oplog is replayed: each archive database loaded, into its target (a backup of several: those
+ * `databases` maps, so a restore of one replays only its entries); else the archive's one database into `db`.
+ */
+function replayedDatabases(db: Db, contents: ArchiveContents, options: LoadOptions): Map<string, Db> {
+  if (options.databases) return new Map(options.databases);
+  return new Map([[contents.namespaces[0]?.db ?? db.databaseName, db]]);
+}
+
+/**
+ * Replays a point-in-time archive's oplog, entry by entry, each archive database's entries into the database it is
+ * loaded into (namespaces rewritten, inside applyOps too). Commands go through that database's catalog first
+ * (oplog-catalog.ts): index commands change only the indexes built after the replay.
  */
 class OplogReplay {
   private plan: OplogReplayPlan;
-  private applier: OplogApplier | undefined;
-  /** The catalog the replay's commands change, from the archive's metadata (all read by the first entry). */
-  catalog: OplogCatalog | undefined;
+  /** The target databases by name, and the appliers of those that were written to. */
+  private readonly targets: Map<string, Db>;
+  private readonly appliers = new Map<string, OplogApplier>();
+  /** The catalogs the replay's commands change, from the archive's metadata (all read by the first entry). */
+  private catalog: OplogCatalogs | undefined;
   private entries = 0;
   private applied = 0;
 
   constructor(
-    private readonly db: Db,
-    contents: ArchiveContents,
-    private readonly metadata: ReadonlyMap<string, CollectionMetadata>,
+    private readonly databases: ReadonlyMap<string, Db>,
+    private readonly metadata: ReadonlyMap<Db, ReadonlyMap<string, CollectionMetadata>>,
     private readonly options: LoadOptions,
   ) {
-    const source = contents.namespaces[0]?.db ?? db.databaseName;
-    this.plan = new OplogReplayPlan(source, db.databaseName);
+    this.plan = new OplogReplayPlan(new Map([...databases].map(([from, to]) => [from, to.databaseName])));
+    this.targets = new Map([...databases.values()].map((to) => [to.databaseName, to]));
   }
 
   async apply(raw: Uint8Array): Promise<void> {
     if (this.options.signal?.aborted) throw cancelled();
-    if (!this.applier) {
+    if (!this.catalog) {
       await this.options.beforeOplog?.();
-      this.applier = await oplogApplier(this.db);
-      this.catalog = new OplogCatalog(this.metadata);
+      // Commands name a backup of several databases' collections as the backup does (db.collection).
+      const from = new Map([...this.databases].map(([name, to]) => [to.databaseName, name]));
+      this.catalog = new OplogCatalogs((target) => (this.options.databases ? from.get(target) : undefined));
+      for (const to of this.targets.values()) this.catalog.add(to.databaseName, this.metadata.get(to) ?? []);
+      // How the oplog is applied is known (and reported) from the first entry, whatever it holds.
+      const [first] = this.targets.keys();
+      if (first !== undefined) await this.applier(`${first}.$cmd`);
     }
     this.entries++;
     for (const op of this.plan.plan(BSON.deserialize(raw, DECODE))) {
-      const o = op.op === 'c' ? this.catalog!.apply(op.o) : op.o;
-      if (o !== undefined) await this.applier.apply({ ...op, o });
+      const o = op.op === 'c' ? this.catalog.apply(op.ns, op.o) : op.o;
+      if (o !== undefined) await (await this.applier(op.ns)).apply({ ...op, o });
       this.applied++;
     }
   }
 
+  /** The applier of the target database `ns` names (the plan rewrote it to one of the targets). */
+  private async applier(ns: string): Promise<OplogApplier> {
+    const name = namespaceDatabase(ns);
+    let applier = this.appliers.get(name);
+    if (!applier) {
+      applier = await oplogApplier(this.targets.get(name)!);
+      this.appliers.set(name, applier);
+    }
+    return applier;
+  }
+
+  /** Each target database's collections as the replay's commands left them; undefined before any entry. */
+  catalogs(): Map<Db, ReadonlyMap<string, CollectionMetadata>> | undefined {
+    if (!this.catalog) return undefined;
+    return new Map(
+      [...this.catalog.databases].map(([name, catalog]) => [this.targets.get(name)!, catalog.collections]),
+    );
+  }
+
   async finish(): Promise<ReplayedOplog> {
+    const method = [...this.appliers.values()][0]?.method;
     return {
       entries: this.entries,
       applied: this.applied,
       skipped: this.plan.skipped,
-      ...(this.applier ? { method: this.applier.method } : {}),
+      ...(method ? { method } : {}),
       commands: this.catalog?.commands ?? [],
     };
   }
@@ -248,18 +285,6 @@ function refuseSeveralDatabases(contents: ArchiveContents): void {
     'RESTORE_FAILED',
     `The archive holds ${databases.length} databases (${databases.slice(0, 5).join(', ')}); dbops restores one`,
     { hint: 'Restore it with mongorestore --archive --nsInclude=DATABASE.* instead.' },
-  );
-}
-
-/** The oplog replay follows one database: an archive of several with an oplog (mongodump --oplog) is not replayed. */
-function refuseOplogOfSeveral(contents: ArchiveContents): void {
-  if (!contents.oplog) return;
-  throw new DbopsError(
-    'RESTORE_FAILED',
-    'The archive holds several databases and an oplog; dbops replays the oplog of one database only',
-    {
-      hint: 'Restore it with mongorestore --archive --oplogReplay.',
-    },
   );
 }
 

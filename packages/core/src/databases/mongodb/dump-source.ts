@@ -1,5 +1,5 @@
 import { BSON, MongoError, type Document, type MongoClient } from 'mongodb';
-import { DbopsError, invalidInput } from '../../errors.js';
+import { DbopsError } from '../../errors.js';
 import type { MongoManifestCollection, MongoManifestOplog } from '../../manifest/manifest.js';
 import { DBOPS_VERSION } from '../../version.js';
 import type { DumpConsistency, DumpRecord, DumpSettings, DumpSource, DumpStream, EngineContext } from '../engine.js';
@@ -9,19 +9,20 @@ import { FORMAT_VERSION, isOplogNamespace } from './archive/format.js';
 import { readTopology, scrub, serverVersion, withMongoClient, type Topology } from './connection.js';
 import { startMongoDumpStream, writerReaderMismatch, type DroppedCollection } from './dump-stream.js';
 import { mongoFingerprint } from './fingerprint.js';
-import { OplogCatalog } from './oplog-catalog.js';
+import { OplogCatalogs } from './oplog-catalog.js';
 import { checkNoRollOver, oplogEnd, oplogEntries, oplogStart } from './oplog-capture.js';
 import { OplogReplayPlan } from './oplog-replay.js';
-import { formatOplogTime, type OplogTime } from './oplog-selection.js';
+import { formatOplogTime, namespaceDatabase, type OplogScope, type OplogTime } from './oplog-selection.js';
 import { isMultiDatabase, selectDatabases } from './database-selection.js';
-import { qualifiedName, readInventory, scopeSelects, type CollectionInventory } from './inventory.js';
+import { qualifiedName, readInventory, scopeSelectsIn, type CollectionInventory } from './inventory.js';
 import { describeMongoTarget, type MongoTarget } from './target.js';
 
 /**
- * The backup's view of a MongoDB database. Each collection is read by its own cursor, one after another. On a
- * replica set member whose oplog can be read, the dump is point-in-time (consistency auto or point-in-time): the
- * oplog's newest entry is noted before the inventory, and the entries written until the last collection was read
- * are appended as the archive's oplog namespace, as `mongodump --oplog` does; a restore replays them. Elsewhere
+ * The backup's view of a MongoDB database (or of several: databases, exclude-databases). Each collection is read
+ * by its own cursor, one after another. On a replica set member whose oplog can be read, the dump is point-in-time
+ * (consistency auto or point-in-time): the oplog's newest entry is noted before the inventory, and the entries of
+ * the backed-up databases written until the last collection was read are appended as the archive's oplog
+ * namespace, as `mongodump --oplog` does; a restore replays them. Elsewhere
  * (a standalone, FerretDB without an oplog, consistency per-collection) the archive is consistent per collection.
  * The manifest says which.
  */
@@ -37,18 +38,17 @@ export async function withMongoDumpSource<T>(
     const { version, topology, start, databases, collections } = await (async () => {
       const version = await serverVersion(client);
       const topology = await readTopology(client);
-      if (several) {
-        const databases = await selectDatabases(client, settings.scope);
-        refusePointInTime(settings.consistency ?? 'auto', context);
+      const databases = several ? await selectDatabases(client, settings.scope) : undefined;
+      // Before the inventory, as mongodump: a collection changed after this is replayed from the oplog.
+      const start = await captureStart(client, topology, settings.consistency ?? 'auto', target, context);
+      if (databases) {
         const collections: CollectionInventory[] = [];
         for (const name of databases) {
           collections.push(...(await readInventory(client.db(name), settings.scope, { severalDatabases: true })));
         }
-        return { version, topology, start: undefined, databases, collections };
+        return { version, topology, start, databases, collections };
       }
-      // Before the inventory, as mongodump: a collection changed after this is replayed from the oplog.
-      const start = await captureStart(client, topology, settings.consistency ?? 'auto', target, context);
-      return { version, topology, start, databases: undefined, collections: await readInventory(db, settings.scope) };
+      return { version, topology, start, databases, collections: await readInventory(db, settings.scope) };
     })().catch((error: unknown) => {
       throw readError(target, target.database, error);
     });
@@ -74,7 +74,11 @@ export async function withMongoDumpSource<T>(
       // The documents' BSON size is the archive's size but for headers; room to spare for sizes collStats lacks.
       sizeHint: 2 * dataBytes + 1024 * 1024,
       async startDump({ compression, level, signal }): Promise<DumpStream> {
-        const scope = { database: target.database, selects: scopeSelects(settings.scope) };
+        // The backup's databases, and the collections its scope selects in each (created during the dump too).
+        const scope: OplogScope = {
+          databases: databases ?? [target.database],
+          selects: scopeSelectsIn(settings.scope, several),
+        };
         let captured: MongoManifestOplog | undefined;
         const oplog = start
           ? async function* (): AsyncGenerator<Uint8Array> {
@@ -82,11 +86,23 @@ export async function withMongoDumpSource<T>(
                 const end = await oplogEnd(client);
                 await checkNoRollOver(client, start);
                 let entries = 0;
+                const byDatabase = new Map((databases ?? []).map((name) => [name, 0]));
                 // The commands among the entries change the catalog a replay restores: followed as a restore will.
-                const catalog = new OplogCatalog(collections.map((c) => [c.name, c.metadata]));
-                const plan = new OplogReplayPlan(target.database, target.database);
+                const catalogs = new OplogCatalogs((name) => (several ? name : undefined));
+                for (const name of databases ?? [target.database]) {
+                  catalogs.add(
+                    name,
+                    collections
+                      .filter((c) => (c.database ?? target.database) === name)
+                      .map((c) => [c.name, c.metadata]),
+                  );
+                }
+                const plan = new OplogReplayPlan(new Map(scope.databases.map((name) => [name, name])));
                 const observe = (entry: Document) => {
-                  for (const op of plan.plan(entry)) if (op.op === 'c') catalog.apply(op.o);
+                  for (const name of entryDatabases(entry)) {
+                    if (byDatabase.has(name)) byDatabase.set(name, byDatabase.get(name)! + 1);
+                  }
+                  for (const op of plan.plan(entry)) if (op.op === 'c') catalogs.apply(op.ns, op.o);
                 };
                 for await (const entry of oplogEntries(client, { start, end }, scope, observe)) {
                   entries++;
@@ -94,9 +110,15 @@ export async function withMongoDumpSource<T>(
                 }
                 // Again after the read, as mongodump: the oplog may have rolled over while it was read.
                 await checkNoRollOver(client, start);
-                captured = { start, end, entries, ...catalogAtEnd(catalog) };
+                captured = {
+                  start,
+                  end,
+                  entries,
+                  ...(several ? { entriesByDatabase: Object.fromEntries(byDatabase) } : {}),
+                  ...catalogAtEnd(catalogs, several),
+                };
                 context.log.info(
-                  `Captured ${entries} oplog entries of ${target.database} from ${formatOplogTime(start)} to ${formatOplogTime(end)}`,
+                  `Captured ${entries} oplog entries of ${scope.databases.join(', ')} from ${formatOplogTime(start)} to ${formatOplogTime(end)}`,
                 );
               } catch (error) {
                 throw readError(target, 'local.oplog.rs', error);
@@ -321,20 +343,13 @@ function checkOplog(
   }
 }
 
-/**
- * A backup of several databases is consistent per collection: its oplog capture (and a restore's replay) follows
- * one database. `auto` says so; `point-in-time` is refused.
- */
-function refusePointInTime(consistency: DumpConsistency, context: EngineContext): void {
-  if (consistency === 'point-in-time') {
-    throw invalidInput(
-      'consistency',
-      'is point-in-time, which a backup of several databases (databases, exclude-databases) cannot give yet',
-      'auto or per-collection with databases; or one point-in-time backup per database (no databases input)',
-    );
+/** The databases an archived entry touches: its namespace's, or those of the operations inside its applyOps. */
+function entryDatabases(entry: Document): Set<string> {
+  const o = (entry.o ?? {}) as Document;
+  if (entry.op === 'c' && Array.isArray(o.applyOps)) {
+    return new Set((o.applyOps as Document[]).flatMap((inner) => [...entryDatabases(inner)]));
   }
-  if (consistency === 'auto')
-    context.log.info('Consistency: per-collection, since the backup covers several databases');
+  return new Set([namespaceDatabase(String(entry.ns ?? ''))]);
 }
 
 /**
@@ -369,16 +384,25 @@ async function captureStart(
  * What the manifest records of the oplog's commands: each, and the catalog they leave (its collections' indexes
  * and its fingerprint), which a restore's checks compare with. Nothing when the oplog holds no command.
  */
-function catalogAtEnd(catalog: OplogCatalog): Pick<MongoManifestOplog, 'commands' | 'atEnd'> {
-  if (catalog.commands.length === 0) return {};
-  const collections = [...catalog.collections]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, metadata]) => ({ name, metadata, documents: 0, bytes: 0 }));
+function catalogAtEnd(catalogs: OplogCatalogs, several: boolean): Pick<MongoManifestOplog, 'commands' | 'atEnd'> {
+  if (catalogs.commands.length === 0) return {};
+  const collections: CollectionInventory[] = [...catalogs.databases]
+    .flatMap(([database, catalog]) =>
+      [...catalog.collections].map(([name, metadata]) => ({
+        name,
+        ...(several ? { database } : {}),
+        metadata,
+        documents: 0,
+        bytes: 0,
+      })),
+    )
+    .sort((a, b) => (qualifiedName(a) < qualifiedName(b) ? -1 : qualifiedName(a) > qualifiedName(b) ? 1 : 0));
   return {
-    commands: [...catalog.commands],
+    commands: [...catalogs.commands],
     atEnd: {
       collections: collections.map((c) => ({
         name: c.name,
+        ...(c.database !== undefined ? { database: c.database } : {}),
         type: c.metadata.type === 'view' ? ('view' as const) : ('collection' as const),
         indexes: c.metadata.indexes.map(indexSummary),
       })),

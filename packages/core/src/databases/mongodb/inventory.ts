@@ -42,6 +42,20 @@ export function scopeSelects(scope: DumpScope): (collection: string) => boolean 
 }
 
 /**
+ * scopeSelects for a collection of a named database: in a backup of several databases the table patterns match
+ * db.collection (a system collection never); else the collection's name alone.
+ */
+export function scopeSelectsIn(
+  scope: DumpScope,
+  severalDatabases: boolean,
+): (database: string, collection: string) => boolean {
+  const selectsName = scopeSelects(scope);
+  return severalDatabases
+    ? (database, name) => !isSystemCollection(name) && selectsName(`${database}.${name}`)
+    : (_database, name) => selectsName(name);
+}
+
+/**
  * The collections and views of `db` that the scope selects, in name order, with their metadata, counts and sizes.
  * Scope: `tables`/`exclude-tables` are collection name patterns (`*` any run of characters, `?` one; a dot is a
  * dot, since collection names hold dots). A dump covers the URL's one database, so database patterns are refused.
@@ -51,11 +65,8 @@ export async function readInventory(
   scope: DumpScope,
   { severalDatabases = false }: { severalDatabases?: boolean } = {},
 ): Promise<CollectionInventory[]> {
-  const selectsName = scopeSelects(scope);
-  // In a backup of several databases the table patterns match db.collection (a system collection never).
-  const selects = severalDatabases
-    ? (name: string) => !isSystemCollection(name) && selectsName(`${db.databaseName}.${name}`)
-    : selectsName;
+  const selectsIn = scopeSelectsIn(scope, severalDatabases);
+  const selects = (name: string) => selectsIn(db.databaseName, name);
   const infos = await db.listCollections({}, { nameOnly: false, promoteValues: false }).toArray();
   const selected = infos
     .filter((info) => selects(info.name))

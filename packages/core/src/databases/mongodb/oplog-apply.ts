@@ -70,7 +70,12 @@ function writesApplier(db: Db): OplogApplier {
       throw new DbopsError(
         'RESTORE_FAILED',
         `Cannot replay the oplog into ${db.databaseName}: the server has no applyOps, and ${kind} cannot be replayed with ordinary writes (only inserts, deletes, $v: 1 updates and the commands create, drop, createIndexes, dropIndexes and collMod can)`,
-        { hint: 'Restore into a MongoDB server (it has applyOps), or restore a per-collection backup.' },
+        {
+          hint:
+            'Restore into a MongoDB server (it has applyOps), or restore a per-collection backup (consistency: ' +
+            'per-collection); of a backup of several databases, those whose entries hold no such operation restore ' +
+            'one by one with source-database.',
+        },
       );
     },
   };

@@ -110,15 +110,15 @@ export async function* oplogEntries(
   scope: OplogScope,
   observe: (entry: Document) => void = () => undefined,
 ): AsyncGenerator<Uint8Array> {
-  const escaped = scope.database.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const escaped = scope.databases.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const cursor = client
     .db('local')
     .collection(OPLOG)
     .find(
       {
         ts: { $gte: toTimestamp(range.start), $lte: toTimestamp(range.end) },
-        // The database's namespaces and the transactions (admin.$cmd); selectOplogEntry decides on each.
-        ns: { $regex: `^(?:${escaped}\\.|admin\\.\\$cmd$)` },
+        // The databases' namespaces and the transactions (admin.$cmd); selectOplogEntry decides on each.
+        ns: { $regex: `^(?:(?:${escaped.join('|')})\\.|admin\\.\\$cmd$)` },
       },
       { raw: true },
     );

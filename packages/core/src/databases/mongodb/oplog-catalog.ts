@@ -8,6 +8,7 @@
  */
 import type { Document } from 'mongodb';
 import type { CollectionMetadata } from './archive/metadata.js';
+import { namespaceDatabase } from './oplog-selection.js';
 
 /** The _id index a collection is created with when its create command names none. */
 const DEFAULT_ID_INDEX: Document = { v: 2, key: { _id: 1 }, name: '_id_' };
@@ -28,10 +29,19 @@ const DROP_INDEX_COMMANDS = new Set(['dropIndexes', 'deleteIndex', 'deleteIndexe
 
 export class OplogCatalog {
   private readonly entries: Map<string, CollectionMetadata>;
-  /** Each command applied, in order, for people: "createIndexes orders (status_1)". */
-  readonly commands: string[] = [];
+  /**
+   * Each command applied, in order, for people: "createIndexes orders (status_1)"; with a `database` to name,
+   * "createIndexes shop.orders (status_1)" (a backup of several databases, whose catalogs share the list).
+   */
+  readonly commands: string[];
+  private readonly database: string | undefined;
 
-  constructor(dumped: Iterable<[string, CollectionMetadata]>) {
+  constructor(
+    dumped: Iterable<[string, CollectionMetadata]>,
+    options: { database?: string; commands?: string[] } = {},
+  ) {
+    this.commands = options.commands ?? [];
+    this.database = options.database;
     // Copies: a command changes the catalog, never the dumped metadata it started from.
     this.entries = new Map(
       [...dumped].map(([name, meta]) => [
@@ -57,15 +67,15 @@ export class OplogCatalog {
     switch (command) {
       case 'create':
         this.create(name, o);
-        this.commands.push(`create ${name}`);
+        this.commands.push(`create ${this.named(name)}`);
         return o;
       case 'drop':
         this.entries.delete(name);
-        this.commands.push(`drop ${name}`);
+        this.commands.push(`drop ${this.named(name)}`);
         return o;
       case 'dropDatabase':
         this.entries.clear();
-        this.commands.push('dropDatabase');
+        this.commands.push(this.database === undefined ? 'dropDatabase' : `dropDatabase ${this.database}`);
         return o;
       case 'createIndexes':
       case 'commitIndexBuild': {
@@ -74,7 +84,7 @@ export class OplogCatalog {
         for (const spec of specs) {
           if (entry && !entry.indexes.some((i) => i.name === spec.name)) entry.indexes.push(spec);
         }
-        this.commands.push(`${command} ${name} (${specs.map((s) => String(s.name)).join(', ')})`);
+        this.commands.push(`${command} ${this.named(name)} (${specs.map((s) => String(s.name)).join(', ')})`);
         return undefined;
       }
       case 'collMod':
@@ -82,13 +92,17 @@ export class OplogCatalog {
       default:
         if (DROP_INDEX_COMMANDS.has(command)) {
           const dropped = this.dropIndexes(name, o.index);
-          this.commands.push(`${command} ${name} (${dropped.join(', ') || String(o.index)})`);
+          this.commands.push(`${command} ${this.named(name)} (${dropped.join(', ') || String(o.index)})`);
           return undefined;
         }
         // convertToCapped, emptycapped: no index or option the checks compare changes in a way dbops follows.
-        this.commands.push(`${command} ${name}`);
+        this.commands.push(`${command} ${this.named(name)}`);
         return o;
     }
+  }
+
+  private named(collection: string): string {
+    return this.database === undefined ? collection : `${this.database}.${collection}`;
   }
 
   private create(name: string, o: Document): void {
@@ -141,7 +155,7 @@ export class OplogCatalog {
       }
     }
     const changed = [...COLLMOD_OPTIONS.filter((field) => rest[field] !== undefined), ...(index ? ['index'] : [])];
-    this.commands.push(`collMod ${name}${changed.length > 0 ? ` (${changed.join(', ')})` : ''}`);
+    this.commands.push(`collMod ${this.named(name)}${changed.length > 0 ? ` (${changed.join(', ')})` : ''}`);
     // Only the collection's own changes are left for the server, if any.
     return Object.keys(rest).length > 1 ? rest : undefined;
   }
@@ -162,4 +176,37 @@ function sameKey(a: Document | undefined, b: Document | undefined): boolean {
     left.length === right.length &&
     left.every(([field, value], i) => right[i]![0] === field && kind(right[i]![1]) === kind(value))
   );
+}
+
+/**
+ * The catalogs of the databases an oplog is replayed into, one each, keyed by the database its operations name
+ * (`<db>.$cmd`): a backup of several databases has one per database, sharing one list of commands. `label` names a
+ * database in the commands (undefined: a backup of one database, its collections named alone).
+ */
+export class OplogCatalogs {
+  readonly commands: string[] = [];
+  private readonly catalogs = new Map<string, OplogCatalog>();
+
+  constructor(private readonly label: (database: string) => string | undefined = () => undefined) {}
+
+  /** Starts a database's catalog from its collections as dumped. */
+  add(database: string, dumped: Iterable<[string, CollectionMetadata]>): void {
+    const name = this.label(database);
+    this.catalogs.set(
+      database,
+      new OplogCatalog(dumped, { commands: this.commands, ...(name !== undefined ? { database: name } : {}) }),
+    );
+  }
+
+  /** Applies a command on `<database>.$cmd` to its database's catalog (OplogCatalog.apply). */
+  apply(ns: string, o: Document): Document | undefined {
+    const database = namespaceDatabase(ns);
+    if (!this.catalogs.has(database)) this.add(database, []);
+    return this.catalogs.get(database)!.apply(o);
+  }
+
+  /** Each database's catalog, by the name its operations use. */
+  get databases(): ReadonlyMap<string, OplogCatalog> {
+    return this.catalogs;
+  }
 }

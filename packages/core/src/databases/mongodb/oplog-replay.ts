@@ -2,11 +2,14 @@
  * Turns an archive's oplog entries, in order, into the operations to apply to the restored database, as
  * mongorestore --oplogReplay does (mongorestore/oplog.go): no-ops and index-build bookkeeping skipped, transactions
  * buffered until their commit and unwrapped, UUIDs (`ui`) dropped (the restored collections have new ones), every
- * namespace of the archive's database rewritten to the target's. Entries of another database are skipped (a
- * whole-server mongodump's oplog), and what mongorestore would refuse fails, naming the entry.
+ * namespace of an archive's database rewritten to the target database it maps to (the ns of a write, of a command on
+ * `<db>.$cmd`, of each operation inside applyOps; a command's collection is named without its database). Entries of
+ * a database not mapped are skipped (a whole-server mongodump's oplog, or the other databases of a backup of several
+ * when one is restored), and what mongorestore would refuse fails, naming the entry.
  */
 import { BSON, type Document } from 'mongodb';
 import { DbopsError } from '../../errors.js';
+import { namespaceDatabase } from './oplog-selection.js';
 
 /** One operation to apply: an insert, update, delete or command on the target's namespaces. */
 export interface ReplayOp {
@@ -39,10 +42,8 @@ export class OplogReplayPlan {
   skipped = 0;
   private readonly transactions = new Map<string, ReplayOp[]>();
 
-  constructor(
-    private readonly from: string,
-    private readonly to: string,
-  ) {}
+  /** `databases`: each archive database replayed, and the target database it goes into. */
+  constructor(private readonly databases: ReadonlyMap<string, string>) {}
 
   /** The operations one entry stands for, in order (none until a transaction commits). */
   plan(entry: Document): ReplayOp[] {
@@ -52,7 +53,8 @@ export class OplogReplayPlan {
     if (IGNORED_OPS.has(op)) return this.skip();
     if (op === 'c' && Array.isArray(o.applyOps)) return this.applyOps(entry, o);
     if (op === 'c' && ns === 'admin.$cmd') return this.transactionControl(entry, o);
-    if (!ns.startsWith(`${this.from}.`)) return this.skip();
+    const to = this.databases.get(namespaceDatabase(ns));
+    if (to === undefined || !ns.includes('.')) return this.skip();
     if (op === 'c') {
       const command = Object.keys(o)[0] ?? '';
       if (IGNORED_COMMANDS.has(command)) return [];
@@ -60,7 +62,7 @@ export class OplogReplayPlan {
     } else if (op !== 'i' && op !== 'u' && op !== 'd') {
       throw unreplayable(entry, `the operation kind ${op || '(none)'}`);
     }
-    const rewritten: ReplayOp = { op: op as ReplayOp['op'], ns: this.rewrite(ns), o };
+    const rewritten: ReplayOp = { op: op as ReplayOp['op'], ns: `${to}${ns.slice(ns.indexOf('.'))}`, o };
     if (entry.o2 !== undefined) rewritten.o2 = entry.o2 as Document;
     return [rewritten];
   }
@@ -99,10 +101,6 @@ export class OplogReplayPlan {
     const buffered = this.transactions.get(key) ?? [];
     this.transactions.delete(key);
     return command === 'commitTransaction' ? buffered : [];
-  }
-
-  private rewrite(ns: string): string {
-    return `${this.to}${ns.slice(this.from.length)}`;
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * Which oplog entries belong in a one-database archive, as `mongodump --oplog` would write them had it dumped only
- * that database (mongodump itself takes --oplog only for whole-server dumps): the writes to the backed-up
+ * Which oplog entries belong in an archive of one database or several, as `mongodump --oplog` would write them had
+ * it dumped only those (mongodump itself takes --oplog only for whole-server dumps): the writes to the backed-up
  * collections, the commands on them (`<db>.$cmd`, naming one of them, or dropDatabase), and the transactions
  * (`admin.$cmd` applyOps) holding any of them, their other namespaces left out. mongodump's own refusals
  * (oplogDocumentValidator in mongodump/oplog_dump.go) hold too: a rename or an import during the dump fails it.
@@ -36,12 +36,19 @@ export function formatOplogTime(time: OplogTime): string {
 }
 
 /**
- * The part of a dump the oplog is captured for: one database and the collections the backup's scope selects, those
- * the archive holds and those created while it was written (as mongodump --oplog, which captures them too).
+ * The part of a dump the oplog is captured for: its databases (one, or those of a backup of several) and the
+ * collections the backup's scope selects in them, those the archive holds and those created while it was written
+ * (as mongodump --oplog, which captures them too).
  */
 export interface OplogScope {
-  database: string;
-  selects(collection: string): boolean;
+  databases: readonly string[];
+  selects(database: string, collection: string): boolean;
+}
+
+/** An oplog namespace's database: the part before the first dot (a database name has none). */
+export function namespaceDatabase(ns: string): string {
+  const dot = ns.indexOf('.');
+  return dot < 0 ? ns : ns.slice(0, dot);
 }
 
 /**
@@ -98,11 +105,11 @@ export function selectOplogEntry(entry: Document, scope: OplogScope, transaction
 /** A CRUD entry on one of the scope's collections, or a command of its database that concerns them. */
 function inScope(entry: Document, scope: OplogScope): boolean {
   const ns = typeof entry.ns === 'string' ? entry.ns : '';
-  const prefix = `${scope.database}.`;
-  if (!ns.startsWith(prefix)) return false;
-  const collection = ns.slice(prefix.length);
+  const database = namespaceDatabase(ns);
+  if (database === ns || !scope.databases.includes(database)) return false;
+  const collection = ns.slice(database.length + 1);
   if (entry.op === 'n') return false;
-  if (entry.op !== 'c') return scope.selects(collection);
+  if (entry.op !== 'c') return scope.selects(database, collection);
   if (collection !== '$cmd') return false;
   const o = (entry.o ?? {}) as Document;
   const command = Object.keys(o)[0] ?? '';
@@ -110,7 +117,7 @@ function inScope(entry: Document, scope: OplogScope): boolean {
   if (command === 'applyOps' && Array.isArray(o.applyOps)) {
     return (o.applyOps as Document[]).some((nested) => inScope(nested, scope));
   }
-  return COLLECTION_COMMANDS.has(command) && scope.selects(String(o[command]));
+  return COLLECTION_COMMANDS.has(command) && scope.selects(database, String(o[command]));
 }
 
 function transactionKey(entry: Document): string | undefined {

@@ -33,17 +33,19 @@ export interface CheckScope {
 }
 
 function expectedCatalog(manifest: BackupManifest, { afterReplay = false, databases }: CheckScope): ExpectedCatalog {
+  const restored = (c: { database?: string }) =>
+    databases === undefined || (c.database !== undefined && databases.includes(c.database));
   const atEnd = afterReplay ? manifest.mongodb?.oplog?.atEnd : undefined;
   if (atEnd) {
     const commands = manifest.mongodb?.oplog?.commands?.length ?? 0;
     const as = `as the oplog's ${commands} ${commands === 1 ? 'command leaves' : 'commands leave'} them`;
-    return { collections: atEnd.collections, fingerprint: atEnd.schemaFingerprint, as, dumped: false };
+    // A backup of several databases: the catalog of every database, of which those restored are compared.
+    const collections = atEnd.collections.filter(restored);
+    return { collections, fingerprint: atEnd.schemaFingerprint, as, dumped: false };
   }
   // After an oplog replay, a collection dropped during the dump is gone again, as it was at the dump's end.
   const collections = (manifest.mongodb?.collections ?? []).filter(
-    (c) =>
-      !(afterReplay && c.droppedDuringBackup) &&
-      (databases === undefined || (c.database !== undefined && databases.includes(c.database))),
+    (c) => !(afterReplay && c.droppedDuringBackup) && restored(c),
   );
   return { collections, fingerprint: manifest.schemaFingerprint, as: 'in the backup', dumped: true };
 }
@@ -209,7 +211,10 @@ export async function checkRestoredCopies(
     restored.push(...(from === undefined ? inventory : inventory.map((c) => ({ ...c, database: from }))));
   }
   const databases = copies.flatMap((c) => (c.from === undefined ? [] : [c.from]));
-  const scope: CheckScope = { afterReplay: replaysOplog(manifest), ...(databases.length > 0 ? { databases } : {}) };
+  const scope: CheckScope = {
+    afterReplay: replaysOplog(manifest, databases.length > 0 ? databases : undefined),
+    ...(databases.length > 0 ? { databases } : {}),
+  };
   const whole = databases.length === (manifest.mongodb?.databases?.length ?? 0);
   const collections = checkCollections(restored, manifest, scope);
   const erased = await checkMongoTombstones(copies, manifest, tombstones);
@@ -225,9 +230,16 @@ export async function checkRestoredCopies(
   };
 }
 
-/** A point-in-time backup whose archive holds oplog entries: its restore replays them (archive-loader.ts). */
-export function replaysOplog(manifest: BackupManifest): boolean {
-  return manifest.mongodb?.consistency === 'point-in-time' && (manifest.mongodb.oplog?.entries ?? 0) > 0;
+/**
+ * A point-in-time backup whose archive holds oplog entries (of the `databases` restored, in a backup of several
+ * that counts them per database): its restore replays them (archive-loader.ts).
+ */
+export function replaysOplog(manifest: BackupManifest, databases?: readonly string[]): boolean {
+  const oplog = manifest.mongodb?.consistency === 'point-in-time' ? manifest.mongodb.oplog : undefined;
+  if (!oplog) return false;
+  const byDatabase = oplog.entriesByDatabase;
+  if (!byDatabase || !databases) return oplog.entries > 0;
+  return databases.some((name) => (byDatabase[name] ?? 0) > 0);
 }
 
 function listed(indexes: MongoManifestCollection['indexes']): string {

@@ -1,4 +1,4 @@
-import { DbopsError, invalidInput } from '../../errors.js';
+import { invalidInput } from '../../errors.js';
 import type { BackupManifest } from '../../manifest/manifest.js';
 import type { RestoreChoice } from '../engine.js';
 import type { MongoTarget, RestoredDatabase } from './target.js';
@@ -68,20 +68,4 @@ export function chooseRestoreDatabases(
     );
   }
   return { ...target, databases: [{ from: sourceDatabase, to: target.database }] };
-}
-
-/**
- * A point-in-time backup of several databases: the backup action never makes one (consistency is per-collection
- * with databases), and dbops replays one database's oplog; refused rather than restored without its replay.
- */
-export function refusePointInTimeDatabases(manifest: BackupManifest): void {
-  const section = manifest.mongodb;
-  if (!section?.databases || section.consistency !== 'point-in-time') return;
-  throw new DbopsError(
-    'RESTORE_FAILED',
-    `Backup ${manifest.backupId} is a point-in-time backup of ${section.databases.length} databases; dbops replays the oplog of one database only`,
-    {
-      hint: "Restore it with mongorestore --archive --oplogReplay (docs/mongodb.md, 'Restoring without dbops').",
-    },
-  );
 }

@@ -6,11 +6,11 @@ import type { CheckResult } from '../../restore/checks.js';
 import { FULL_SCOPE } from '../dump-scope.js';
 import type { Restorer } from '../engine.js';
 import { loadArchive } from './archive-loader.js';
+import type { MongoClient } from 'mongodb';
 import { withMongoClient } from './connection.js';
 import { readInventory, type CollectionInventory } from './inventory.js';
 import { formatOplogTime } from './oplog-selection.js';
 import { checkCollections } from './restore-checks.js';
-import { refusePointInTimeDatabases } from './restore-databases.js';
 import { asMongoTarget, describeMongoTarget, type MongoTarget, type RestoredDatabase } from './target.js';
 
 /**
@@ -26,7 +26,6 @@ export function mongoRestorer(manifest: BackupManifest): Restorer {
       { hint: 'Restore a backup made by dbops from a mongodb:// URL.' },
     );
   }
-  refusePointInTimeDatabases(manifest);
   return {
     program: 'dbops (in-process)',
     version: DBOPS_VERSION,
@@ -43,7 +42,7 @@ export function mongoRestorer(manifest: BackupManifest): Restorer {
           preserveUuids: options.preserveUuids === true,
           // The manifest's counts are the collections as the dump read them: they hold before the replay, not after.
           beforeOplog: async () => {
-            checks.push(countsBeforeReplay(await readInventory(db, FULL_SCOPE), manifest));
+            checks.push(await countsBeforeReplay(client, into, databases, manifest));
           },
         });
       });
@@ -85,8 +84,20 @@ function severalDatabases(manifest: BackupManifest, into: MongoTarget): readonly
  * The document counts of a point-in-time restore, taken after the collections are loaded and before the oplog is
  * replayed: then each collection holds what the archive holds, and the manifest's counts apply.
  */
-export function countsBeforeReplay(restored: CollectionInventory[], manifest: BackupManifest): CheckResult {
-  const counts = checkCollections(restored, manifest).checks.find((c) => c.name === 'document counts (exact)');
+async function countsBeforeReplay(
+  client: MongoClient,
+  into: MongoTarget,
+  databases: readonly RestoredDatabase[] | undefined,
+  manifest: BackupManifest,
+): Promise<CheckResult> {
+  const restored: CollectionInventory[] = [];
+  // A backup of several databases: each restored one's collections named as the backup names them (db.collection).
+  for (const { from, to } of databases ?? [{ from: undefined, to: into.database }]) {
+    const inventory = await readInventory(client.db(to), FULL_SCOPE, { severalDatabases: from !== undefined });
+    restored.push(...inventory.map((c) => (from === undefined ? c : { ...c, database: from })));
+  }
+  const scope = databases ? { databases: databases.map((d) => d.from) } : {};
+  const counts = checkCollections(restored, manifest, scope).checks.find((c) => c.name === 'document counts (exact)');
   return {
     name: 'document counts before oplog replay (exact)',
     passed: counts?.passed ?? true,
