@@ -75,6 +75,8 @@ const DEFAULT_POLICY_DEFAULTS = {
     lockTimeoutMs: 2000,
     maxReplicationLagMs: 30_000,
     maxRuntimeMs: 20 * 60_000,
+    sleepMs: 0,
+    sleepCoefficient: 0.5,
 };
 /** Each keep-* field of a backups: section and its key in the file. */
 const BACKUP_KEEP_KEYS = {
@@ -142,6 +144,8 @@ const DEFAULT_KEYS = [
     'lock-timeout',
     'max-replication-lag',
     'max-runtime',
+    'sleep',
+    'sleep-coefficient',
     'max-slot-wal',
     'max-active-sessions',
     'min-oplog-window',
@@ -249,17 +253,34 @@ class PolicyReader {
             const path = ['defaults', key];
             if (this.value(path) === undefined)
                 continue;
-            const ms = this.guard(path, `defaults.${key}`, () => (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseTimeoutMs */ .DS)(this.text(path, `defaults.${key}`, _duration_js__WEBPACK_IMPORTED_MODULE_0__/* .DURATION_FORM */ .ec), INPUT, example));
+            // Read outside guard(): its own error already names the file and line, and guard() would name them again.
+            const text = this.text(path, `defaults.${key}`, _duration_js__WEBPACK_IMPORTED_MODULE_0__/* .DURATION_FORM */ .ec);
+            const ms = this.guard(path, `defaults.${key}`, () => (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseTimeoutMs */ .DS)(text, INPUT, example));
             if (ms === 0)
                 throw this.fail(path, `defaults.${key}`, 'is 0', `a duration above 0, e.g. ${example}`);
             defaults[field] = ms;
         }
+        if (this.value(['defaults', 'sleep']) !== undefined) {
+            const path = ['defaults', 'sleep'];
+            const text = this.text(path, 'defaults.sleep', _duration_js__WEBPACK_IMPORTED_MODULE_0__/* .DURATION_FORM */ .ec);
+            defaults.sleepMs = this.guard(path, 'defaults.sleep', () => (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseTimeoutMs */ .DS)(text, INPUT, '100ms'));
+        }
+        const coefficient = this.value(['defaults', 'sleep-coefficient']);
+        if (coefficient !== undefined) {
+            if (typeof coefficient !== 'number' || !(coefficient >= 0 && coefficient <= 100))
+                throw this.fail(['defaults', 'sleep-coefficient'], 'defaults.sleep-coefficient', `is ${JSON.stringify(coefficient)}`, 'a number from 0 to 100: the pause after a batch per unit of its own time, e.g. 0.5 or 2');
+            defaults.sleepCoefficient = coefficient;
+        }
         const slotWal = this.value(['defaults', 'max-slot-wal']);
         if (slotWal !== undefined) {
             const path = ['defaults', 'max-slot-wal'];
-            const bytes = typeof slotWal === 'number'
-                ? slotWal
-                : this.guard(path, 'defaults.max-slot-wal', () => (0,_size_js__WEBPACK_IMPORTED_MODULE_4__/* .parseSize */ .DB)(this.text(path, 'defaults.max-slot-wal', _size_js__WEBPACK_IMPORTED_MODULE_4__/* .SIZE_FORM */ .F$), INPUT));
+            let bytes;
+            if (typeof slotWal === 'number')
+                bytes = slotWal;
+            else {
+                const text = this.text(path, 'defaults.max-slot-wal', _size_js__WEBPACK_IMPORTED_MODULE_4__/* .SIZE_FORM */ .F$);
+                bytes = this.guard(path, 'defaults.max-slot-wal', () => (0,_size_js__WEBPACK_IMPORTED_MODULE_4__/* .parseSize */ .DB)(text, INPUT));
+            }
             if (!Number.isSafeInteger(bytes) || bytes <= 0)
                 throw this.fail(path, 'defaults.max-slot-wal', `is ${JSON.stringify(slotWal)}`, `a size above 0: ${_size_js__WEBPACK_IMPORTED_MODULE_4__/* .SIZE_FORM */ .F$}`);
             defaults.maxSlotWalBytes = bytes;

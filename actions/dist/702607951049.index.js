@@ -837,8 +837,8 @@ class PurgeRun {
         this.started = started;
         this.size = options.batchSize ?? policy.defaults.batchSize;
         this.pacing = {
-            sleepMs: options.sleepMs ?? 0,
-            sleepCoefficient: options.sleepCoefficient ?? 0.5,
+            sleepMs: options.sleepMs ?? policy.defaults.sleepMs,
+            sleepCoefficient: options.sleepCoefficient ?? policy.defaults.sleepCoefficient,
             maxRuntimeMs: options.maxRuntimeMs ?? policy.defaults.maxRuntimeMs,
         };
         this.lockTimeoutMs = options.lockTimeoutMs ?? policy.defaults.lockTimeoutMs;

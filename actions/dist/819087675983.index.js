@@ -263,6 +263,8 @@ const DEFAULT_POLICY_DEFAULTS = {
     lockTimeoutMs: 2000,
     maxReplicationLagMs: 30_000,
     maxRuntimeMs: 20 * 60_000,
+    sleepMs: 0,
+    sleepCoefficient: 0.5,
 };
 /** Each keep-* field of a backups: section and its key in the file. */
 const BACKUP_KEEP_KEYS = {
@@ -5048,8 +5050,8 @@ async function purgeCollections(client, plan, options) {
     const archives = new archive_run/* RunArchives */.L(options.archive);
     const policy = plan.policy;
     const pacing = {
-        sleepMs: options.sleepMs ?? 0,
-        sleepCoefficient: options.sleepCoefficient ?? 0.5,
+        sleepMs: options.sleepMs ?? policy.defaults.sleepMs,
+        sleepCoefficient: options.sleepCoefficient ?? policy.defaults.sleepCoefficient,
         maxRuntimeMs: options.maxRuntimeMs ?? policy.defaults.maxRuntimeMs,
     };
     const size = options.batchSize ?? policy.defaults.batchSize;

@@ -188,6 +188,16 @@ it('re-checks the cutoff and the holds when it deletes: a document updated or he
   expect(await remainingIds()).toContain('9');
 });
 
+it("the policy's sleep paces the batches: a pause that would end past the budget stops the run after one", async () => {
+  const text = policy().replace(
+    'defaults: { batch-size: 4 }',
+    'defaults: { batch-size: 4, max-runtime: 5s, sleep: 30s, sleep-coefficient: 0 }',
+  );
+  const paced = await run(text, { dryRun: false, receiptsTo: join(dir, 'receipts-paced') });
+  expect(paced.purge).toMatchObject({ outcome: 'time-budget', rules: [{ rows: 4, batches: 1, complete: false }] });
+  expect(await events().countDocuments()).toBe(15);
+});
+
 it('stops cleanly at max-runtime after a batch; the next run continues', async () => {
   const text = policy().replace('defaults: { batch-size: 4 }', 'defaults: { batch-size: 4, max-runtime: 1ms }');
   const first = await run(text, { dryRun: false, receiptsTo: join(dir, 'receipts-budget') });

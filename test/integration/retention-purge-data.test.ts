@@ -303,6 +303,16 @@ test('the time budget stops the run cleanly after a whole batch', async () => {
   expect((await auditIds()).length).toBe(190);
 });
 
+test("the policy's sleep paces the batches: a pause that would end past the budget stops the run after one batch", async () => {
+  const paced = await parsePolicy(
+    `version: 1\ndefaults: { batch-size: 10, max-runtime: 5s, sleep: 30s, sleep-coefficient: 0 }\ndata:\n  - name: audit-logs\n    table: audit_log\n    by: created_at\n    keep: 365d\n`,
+    'retention.yml',
+  );
+  const result = await purgeRetention(client, paced, { now: NOW });
+  expect(result.outcome).toBe('time-budget');
+  expect(result.rules.map((r) => [r.rule, r.rows, r.batches, r.complete])).toEqual([['audit-logs', 10, 1, false]]);
+});
+
 test('holds that cannot be read fail closed: the purge throws and deletes nothing', async () => {
   await q('DROP TABLE legal_holds');
   await expect(purgeRetention(client, policy, { now: NOW })).rejects.toMatchObject({

@@ -69,6 +69,8 @@ test("the issue's example parses into the typed policy", async () => {
     lockTimeoutMs: 2000,
     maxReplicationLagMs: 30_000,
     maxRuntimeMs: 1_200_000,
+    sleepMs: 0,
+    sleepCoefficient: 0.5,
   });
   expect(policy.holds).toEqual([{ kind: 'table', table: { schema: 'public', name: 'legal_holds' }, line: 5 }]);
   expect(policy.data.map((r) => [r.name, r.kind, r.line])).toEqual([
@@ -112,6 +114,17 @@ test('max-slot-wal and max-active-sessions are off unless set; sizes and counts 
   });
   expect((await bounds('max-slot-wal: 1048576')).maxSlotWalBytes).toBe(1048576);
   expect((await bounds('max-slot-wal: 512 MiB')).maxSlotWalBytes).toBe(512 * 1024 ** 2);
+});
+
+test('sleep and sleep-coefficient pace the purge: 0 and 0.5 unless set', async () => {
+  const pacing = (text: string) =>
+    parsePolicy(edit('max-runtime: 20m }', `max-runtime: 20m${text} }`), 'retention.yml').then((p) => [
+      p.defaults.sleepMs,
+      p.defaults.sleepCoefficient,
+    ]);
+  expect(await pacing('')).toEqual([0, 0.5]);
+  expect(await pacing(', sleep: 250ms, sleep-coefficient: 2')).toEqual([250, 2]);
+  expect(await pacing(', sleep: 0s, sleep-coefficient: 0')).toEqual([0, 0]);
 });
 
 test('min-oplog-window (MongoDB) is off unless set; a duration in ms', async () => {
@@ -196,6 +209,27 @@ test.each([
     3,
     'defaults.max-active-sessions is 2.5',
     /whole number of sessions from 1 to 100000/,
+  ],
+  [
+    'a sleep without a unit',
+    edit('max-runtime: 20m }', 'max-runtime: 20m, sleep: 100 }'),
+    3,
+    'defaults.sleep is 100',
+    /e\.g\. 500ms, 90s, 1h30m/,
+  ],
+  [
+    'a negative sleep coefficient',
+    edit('max-runtime: 20m }', 'max-runtime: 20m, sleep-coefficient: -1 }'),
+    3,
+    'defaults.sleep-coefficient is -1',
+    /a number from 0 to 100: the pause after a batch per unit of its own time/,
+  ],
+  [
+    'a sleep coefficient that is text',
+    edit('max-runtime: 20m }', "max-runtime: 20m, sleep-coefficient: 'half' }"),
+    3,
+    'defaults.sleep-coefficient is "half"',
+    /a number from 0 to 100/,
   ],
   [
     'an oplog window bound without a unit',
@@ -346,6 +380,8 @@ test.each([
 ])('%s is refused with the line, the field and the valid form', async (_, text, line, problem, valid) => {
   const error = await refusal(text);
   expect(error.message).toContain(`file retention.yml line ${line}: `);
+  // Named once: a field's own error wrapped again said "file … line 3: defaults.x file … line 3: defaults.x is 2".
+  expect(error.message.split('file retention.yml line').length).toBe(2);
   expect(error.message).toContain(problem);
   expect(error.hint).toMatch(valid);
 });

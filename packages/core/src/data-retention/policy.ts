@@ -9,6 +9,9 @@ export interface PolicyDefaults {
   lockTimeoutMs: number;
   maxReplicationLagMs: number;
   maxRuntimeMs: number;
+  /** Pacing (pt-archiver's --sleep and --sleep-coef): a pause after every batch, plus this × the batch's own time. */
+  sleepMs: number;
+  sleepCoefficient: number;
   /** Pause while a replication slot holds back more WAL than this (bytes); not checked when undefined. */
   maxSlotWalBytes?: number;
   /** Pause while more other sessions than this are running a statement; not checked when undefined. */
@@ -26,6 +29,8 @@ export const DEFAULT_POLICY_DEFAULTS: PolicyDefaults = {
   lockTimeoutMs: 2000,
   maxReplicationLagMs: 30_000,
   maxRuntimeMs: 20 * 60_000,
+  sleepMs: 0,
+  sleepCoefficient: 0.5,
 };
 
 /** A schema-qualified name as written (`public.audit_logs`); the schema is undefined when left out. */

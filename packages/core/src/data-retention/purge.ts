@@ -46,9 +46,9 @@ export interface PurgeOptions {
   minOplogWindowMs?: number;
   /** Per batch statement. Default 30 s. */
   statementTimeoutMs?: number;
-  /** Pause after every batch. Default 0. */
+  /** Pause after every batch. Default: the policy's `sleep` (0). */
   sleepMs?: number;
-  /** Extra pause per millisecond a batch took. Default 0.5. */
+  /** Extra pause per millisecond a batch took. Default: the policy's `sleep-coefficient` (0.5). */
   sleepCoefficient?: number;
   /** Times a batch that hit lock_timeout is tried again (after 1, 2, 4... × lockRetryDelayMs). Default 2. */
   lockRetries?: number;
@@ -200,8 +200,8 @@ class PurgeRun {
   ) {
     this.size = options.batchSize ?? policy.defaults.batchSize;
     this.pacing = {
-      sleepMs: options.sleepMs ?? 0,
-      sleepCoefficient: options.sleepCoefficient ?? 0.5,
+      sleepMs: options.sleepMs ?? policy.defaults.sleepMs,
+      sleepCoefficient: options.sleepCoefficient ?? policy.defaults.sleepCoefficient,
       maxRuntimeMs: options.maxRuntimeMs ?? policy.defaults.maxRuntimeMs,
     };
     this.lockTimeoutMs = options.lockTimeoutMs ?? policy.defaults.lockTimeoutMs;

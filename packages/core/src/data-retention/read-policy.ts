@@ -42,6 +42,8 @@ const DEFAULT_KEYS = [
   'lock-timeout',
   'max-replication-lag',
   'max-runtime',
+  'sleep',
+  'sleep-coefficient',
   'max-slot-wal',
   'max-active-sessions',
   'min-oplog-window',
@@ -177,21 +179,37 @@ class PolicyReader {
     for (const [key, field, example] of timeouts) {
       const path = ['defaults', key];
       if (this.value(path) === undefined) continue;
-      const ms = this.guard(path, `defaults.${key}`, () =>
-        parseTimeoutMs(this.text(path, `defaults.${key}`, DURATION_FORM), INPUT, example),
-      );
+      // Read outside guard(): its own error already names the file and line, and guard() would name them again.
+      const text = this.text(path, `defaults.${key}`, DURATION_FORM);
+      const ms = this.guard(path, `defaults.${key}`, () => parseTimeoutMs(text, INPUT, example));
       if (ms === 0) throw this.fail(path, `defaults.${key}`, 'is 0', `a duration above 0, e.g. ${example}`);
       defaults[field] = ms;
+    }
+    if (this.value(['defaults', 'sleep']) !== undefined) {
+      const path = ['defaults', 'sleep'];
+      const text = this.text(path, 'defaults.sleep', DURATION_FORM);
+      defaults.sleepMs = this.guard(path, 'defaults.sleep', () => parseTimeoutMs(text, INPUT, '100ms'));
+    }
+    const coefficient = this.value(['defaults', 'sleep-coefficient']);
+    if (coefficient !== undefined) {
+      if (typeof coefficient !== 'number' || !(coefficient >= 0 && coefficient <= 100))
+        throw this.fail(
+          ['defaults', 'sleep-coefficient'],
+          'defaults.sleep-coefficient',
+          `is ${JSON.stringify(coefficient)}`,
+          'a number from 0 to 100: the pause after a batch per unit of its own time, e.g. 0.5 or 2',
+        );
+      defaults.sleepCoefficient = coefficient;
     }
     const slotWal = this.value(['defaults', 'max-slot-wal']);
     if (slotWal !== undefined) {
       const path = ['defaults', 'max-slot-wal'];
-      const bytes =
-        typeof slotWal === 'number'
-          ? slotWal
-          : this.guard(path, 'defaults.max-slot-wal', () =>
-              parseSize(this.text(path, 'defaults.max-slot-wal', SIZE_FORM), INPUT),
-            );
+      let bytes: number;
+      if (typeof slotWal === 'number') bytes = slotWal;
+      else {
+        const text = this.text(path, 'defaults.max-slot-wal', SIZE_FORM);
+        bytes = this.guard(path, 'defaults.max-slot-wal', () => parseSize(text, INPUT));
+      }
       if (!Number.isSafeInteger(bytes) || bytes <= 0)
         throw this.fail(path, 'defaults.max-slot-wal', `is ${JSON.stringify(slotWal)}`, `a size above 0: ${SIZE_FORM}`);
       defaults.maxSlotWalBytes = bytes;

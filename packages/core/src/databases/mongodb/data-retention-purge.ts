@@ -59,8 +59,8 @@ export async function purgeCollections(
   const archives = new RunArchives(options.archive);
   const policy = plan.policy;
   const pacing: Pacing = {
-    sleepMs: options.sleepMs ?? 0,
-    sleepCoefficient: options.sleepCoefficient ?? 0.5,
+    sleepMs: options.sleepMs ?? policy.defaults.sleepMs,
+    sleepCoefficient: options.sleepCoefficient ?? policy.defaults.sleepCoefficient,
     maxRuntimeMs: options.maxRuntimeMs ?? policy.defaults.maxRuntimeMs,
   };
   const size = options.batchSize ?? policy.defaults.batchSize;
