@@ -5253,6 +5253,7 @@ async function subjectTree(client, policy, root) {
     const nodes = [{ collection: root, namespace: (0,data_retention_policy/* collectionText */.EK)(root), depth: 0 }];
     const notFollowed = [];
     const checked = new Set();
+    const rootRule = softDeleteRuleOf(policy, root);
     for (let i = 0; i < nodes.length; i++) {
         const parent = nodes[i];
         const rule = softDeleteRuleOf(policy, parent.collection);
@@ -5271,7 +5272,7 @@ async function subjectTree(client, policy, root) {
                 checked.add(namespace);
             }
             if (nodes.length >= MAX_SUBJECT_COLLECTIONS)
-                throw new lib_errors/* DbopsError */.zJ('INVALID_INPUT', `Policy: the dependants declared from ${nodes[0].namespace} lead to more than ${MAX_SUBJECT_COLLECTIONS} collections (counted once per path)`, {
+                throw new lib_errors/* DbopsError */.zJ('INVALID_INPUT', `Policy line ${rootRule.line}: the dependants of rule '${rootRule.name}' (${nodes[0].namespace}), followed through their collections' rules, lead to more than ${MAX_SUBJECT_COLLECTIONS} collections (counted once per path)`, {
                     input: 'policy',
                     hint: "Declare fewer dependants along the paths from this collection (each rule lists the collections holding its own documents' _id).",
                 });

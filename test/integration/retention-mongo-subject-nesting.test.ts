@@ -292,3 +292,31 @@ it('reads and erases a level of more than one batch of ids whole, each document 
   expect(JSON.parse(erased.stdout)).toMatchObject({ tombstones: 2 + (n + 5) + (n + 3) + 1 + 1 });
   expect(await contents()).toEqual(AFTER);
 }, 180_000);
+
+it('refuses a policy whose declarations lead to more than 200 collections, naming its rule and line', async () => {
+  // c0 → c1 → … → c8, each rule declaring the next twice (two fields): 2 + 4 + … + 256 paths.
+  const rules = Array.from({ length: 8 }, (_, i) =>
+    [
+      `  - name: level-${i}`,
+      `    collection: ${db}.c${i}`,
+      '    soft-delete: deletedAt',
+      '    grace: 30d',
+      '    then: erase',
+      '    dependants:',
+      `      - { collection: ${db}.c${i + 1}, field: a }`,
+      `      - { collection: ${db}.c${i + 1}, field: b }`,
+    ].join('\n'),
+  );
+  for (let i = 0; i <= 8; i++) await col(`c${i}`).insertOne({ _id: 1 });
+  const path = await writePolicy(
+    'wide',
+    `version: 1\nholds:\n  - collection: ${db}.legal_holds\ndata:\n${rules.join('\n')}\n`,
+  );
+  for (const command of ['export', 'erase']) {
+    const { code, stderr } = await cli('subject', command, '--policy', path, '--table', 'c0', '--id', '1');
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      `error [INVALID_INPUT]: Policy line 5: the dependants of rule 'level-0' (${db}.c0), followed through their collections' rules, lead to more than 200 collections`,
+    );
+  }
+});

@@ -68,6 +68,7 @@ export async function subjectTree(
   const nodes: MongoSubjectCollection[] = [{ collection: root, namespace: collectionText(root), depth: 0 }];
   const notFollowed: NotFollowed[] = [];
   const checked = new Set<string>();
+  const rootRule = softDeleteRuleOf(policy, root);
   for (let i = 0; i < nodes.length; i++) {
     const parent = nodes[i]!;
     const rule = softDeleteRuleOf(policy, parent.collection);
@@ -92,7 +93,7 @@ export async function subjectTree(
       if (nodes.length >= MAX_SUBJECT_COLLECTIONS)
         throw new DbopsError(
           'INVALID_INPUT',
-          `Policy: the dependants declared from ${nodes[0]!.namespace} lead to more than ${MAX_SUBJECT_COLLECTIONS} collections (counted once per path)`,
+          `Policy line ${rootRule!.line}: the dependants of rule '${rootRule!.name}' (${nodes[0]!.namespace}), followed through their collections' rules, lead to more than ${MAX_SUBJECT_COLLECTIONS} collections (counted once per path)`,
           {
             input: 'policy',
             hint: "Declare fewer dependants along the paths from this collection (each rule lists the collections holding its own documents' _id).",
