@@ -5452,7 +5452,9 @@ async function eraseMongoSubject(client, database, policy, options) {
                 const writer = await tombstoneWriter(client, of.collection, 'subject-erase', maxTimeMS);
                 // An earlier erasure that stopped between a delete and its completion is finished first.
                 await writer.completeGone();
-                const keys = await eraseDocuments(client, scope, i, writer, maxTimeMS);
+                // Renewed before every batch, as a purge's: a large collection may take longer than one lease.
+                const renew = () => taken.lease.extend(new Date(Date.now() + PURGE_LEASE_MS));
+                const keys = await eraseDocuments(client, scope, i, writer, renew, maxTimeMS);
                 tables[at].rows = keys.length;
                 tables[at].keysSha256 = keysHash(keys);
                 tombstones += new Set(keys).size;
@@ -5487,7 +5489,7 @@ function eraseOrder(scope) {
  * count and the delete goes too. A delete matches a document only while it still references the batch's parents. A
  * hold added since the count stops it, the held documents kept.
  */
-async function eraseDocuments(client, scope, i, writer, maxTimeMS) {
+async function eraseDocuments(client, scope, i, writer, renew, maxTimeMS) {
     const of = scope.nodes[i];
     const collection = client.db(of.collection.database).collection(of.collection.name);
     const deleted = [];
@@ -5504,6 +5506,7 @@ async function eraseDocuments(client, scope, i, writer, maxTimeMS) {
             if (round > MAX_ROUNDS)
                 throw new lib_errors/* DbopsError */.zJ('CHECK_FAILED', `documents of ${of.namespace} that belong to the subject kept being written during the erasure (${MAX_ROUNDS} rounds)`, { hint: 'Stop what writes them (the application still serves the subject), then erase again.' });
             for (const ids of batches(picked)) {
+                await renew();
                 const keys = ids.map(keyText);
                 await writer.record(keys);
                 await collection.deleteMany({ $and: [idIn(ids), filter, { _id: { $nin: held } }] }, {

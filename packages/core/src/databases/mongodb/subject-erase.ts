@@ -117,7 +117,9 @@ export async function eraseMongoSubject(
         const writer = await tombstoneWriter(client, of.collection, 'subject-erase', maxTimeMS);
         // An earlier erasure that stopped between a delete and its completion is finished first.
         await writer.completeGone();
-        const keys = await eraseDocuments(client, scope, i, writer, maxTimeMS);
+        // Renewed before every batch, as a purge's: a large collection may take longer than one lease.
+        const renew = () => taken.lease.extend(new Date(Date.now() + PURGE_LEASE_MS));
+        const keys = await eraseDocuments(client, scope, i, writer, renew, maxTimeMS);
         tables[at]!.rows = keys.length;
         tables[at]!.keysSha256 = keysHash(keys);
         tombstones += new Set(keys).size;
@@ -161,6 +163,7 @@ async function eraseDocuments(
   scope: MongoSubjectScope,
   i: number,
   writer: TombstoneWriter,
+  renew: () => Promise<void>,
   maxTimeMS: number,
 ): Promise<string[]> {
   const of = scope.nodes[i]!;
@@ -182,6 +185,7 @@ async function eraseDocuments(
           { hint: 'Stop what writes them (the application still serves the subject), then erase again.' },
         );
       for (const ids of batches(picked)) {
+        await renew();
         const keys = ids.map(keyText);
         await writer.record(keys);
         await collection.deleteMany({ $and: [idIn(ids), filter, { _id: { $nin: held } }] } as Filter<Document>, {
