@@ -928,7 +928,7 @@ function subjectExportSummary(result) {
     const rows = result.tables.reduce((n, t) => n + t.rows, 0);
     const notes = result.notFollowed.map((s) => [
         (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(s.table),
-        ` (${s.constraint}) references `,
+        ` (${s.constraint ?? s.field}) references `,
         (0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(s.references),
         ' again: a cycle, not followed',
     ]);

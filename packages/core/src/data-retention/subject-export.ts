@@ -6,7 +6,6 @@
  */
 import type pg from 'pg';
 import { checkPolicyCatalog } from '../databases/postgres/data-retention-catalog.js';
-import type { SkippedEdge } from '../databases/postgres/subject-graph.js';
 import { exportRowsSql } from '../databases/postgres/subject-rows.js';
 import type { DataRetentionPolicy } from './policy.js';
 import { subjectScope } from './subject-scope.js';
@@ -23,13 +22,24 @@ export interface ExportedTable {
   rows: number;
 }
 
+/**
+ * A reference back into a table already on the path (a cycle): named, not followed. PostgreSQL names its foreign
+ * key (`constraint`), MongoDB the declared `field`.
+ */
+export interface NotFollowed {
+  table: string;
+  constraint?: string;
+  field?: string;
+  references: string;
+}
+
 export interface SubjectExportResult {
   table: string;
   id: string;
   exportedAt: string;
   tables: ExportedTable[];
-  /** Foreign keys back into a table already on the path (cycles): named, not followed. */
-  notFollowed: SkippedEdge[];
+  /** References back into a table already on the path (cycles): named, not followed. */
+  notFollowed: NotFollowed[];
   /** MongoDB: whether every collection was read at one point in time (a snapshot session); PostgreSQL always is. */
   snapshot?: boolean;
   /** The document: one JSON object. */

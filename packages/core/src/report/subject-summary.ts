@@ -8,7 +8,7 @@ export function subjectExportSummary(result: SubjectExportOutcome): Result {
   const rows = result.tables.reduce((n, t) => n + t.rows, 0);
   const notes: Text[] = result.notFollowed.map((s) => [
     code(s.table),
-    ` (${s.constraint}) references `,
+    ` (${s.constraint ?? s.field}) references `,
     code(s.references),
     ' again: a cycle, not followed',
   ]);

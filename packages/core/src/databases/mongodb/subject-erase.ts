@@ -1,7 +1,7 @@
 /**
  * GDPR erasure of one subject on MongoDB, as the policy's soft-delete rule for its collection says (`then`): erase
- * deletes the subject's declared dependants' documents (subject-scope.ts), then the subject's own document;
- * anonymize sets the rule's fields of the subject's document only. Refused, with nothing changed, when a legal hold
+ * deletes the documents of its declared dependants, theirs in turn, deepest first (subject-tree.ts), then the
+ * subject's own document; anonymize sets the rule's fields of the subject's document only. Refused, with nothing changed, when a legal hold
  * names the subject or a document the erase would delete, or when the holds cannot be read. A dry run only counts.
  *
  * MongoDB has no transaction across collections without a replica set, so the erase is not all-or-nothing. It is
@@ -22,13 +22,8 @@ import { idIn, keyText } from './data-retention-filter.js';
 import { PURGE_LEASE_MS, purgeLeaseKey } from './data-retention-purge.js';
 import { type TombstoneWriter, tombstoneWriter } from './data-retention-tombstones.js';
 import { describeHolder, takeLease } from './lease.js';
-import {
-  dependantFilter,
-  heldKeys,
-  type MongoSubjectCollection,
-  type MongoSubjectScope,
-  mongoSubjectScope,
-} from './subject-scope.js';
+import { batches, idsNow, levelFilters, pickIds, treeIds } from './subject-levels.js';
+import { heldKeys, type MongoSubjectScope, mongoSubjectScope } from './subject-scope.js';
 
 /** Rounds of pick-and-delete per collection: more means documents of the subject keep being written meanwhile. */
 const MAX_ROUNDS = 5;
@@ -85,20 +80,22 @@ export async function eraseMongoSubject(
       0,
     );
   }
-  // Every collection counted and checked against the holds before anything is deleted.
-  const order = [...scope.dependants, subject];
+  // Every node counted and checked against the holds before anything is deleted.
+  const ids = await treeIds(client, scope, maxTimeMS);
+  const order = eraseOrder(scope);
   const tables: ErasedTable[] = [];
-  for (const of of order) {
-    const ids = await pick(client, scope, of, maxTimeMS);
+  for (const i of order) {
+    const of = scope.nodes[i]!;
     const keys = heldKeys(await scope.held(of.collection));
-    const held = ids.filter((i) => keys.has(keyText(i))).length;
+    const held = ids[i]!.filter((k) => keys.has(keyText(k))).length;
     if (held > 0)
       throw heldError(subject.namespace, id, `${held} of its dependant documents in ${of.namespace} are held`);
+    const parent = of.parent === undefined ? undefined : scope.nodes[of.parent]!;
     tables.push({
       table: of.namespace,
-      ...(of.field === undefined ? {} : { field: of.field, references: subject.namespace }),
+      ...(parent ? { field: of.field!, references: parent.namespace } : {}),
       action: 'delete',
-      rows: ids.length,
+      rows: ids[i]!.length,
       keysSha256: '',
     });
   }
@@ -107,7 +104,8 @@ export async function eraseMongoSubject(
   let erased = 0;
   const holder = `subject-erase-${randomUUID()}`;
   try {
-    for (const [i, of] of order.entries()) {
+    for (const [at, i] of order.entries()) {
+      const of = scope.nodes[i]!;
       const db = client.db(of.collection.database);
       const until = new Date(Date.now() + PURGE_LEASE_MS);
       const taken = await takeLease(db, purgeLeaseKey(of.collection.name), holder, until, maxTimeMS);
@@ -119,9 +117,11 @@ export async function eraseMongoSubject(
         const writer = await tombstoneWriter(client, of.collection, 'subject-erase', maxTimeMS);
         // An earlier erasure that stopped between a delete and its completion is finished first.
         await writer.completeGone();
-        const keys = await eraseDocuments(client, scope, of, writer, maxTimeMS);
-        tables[i]!.rows = keys.length;
-        tables[i]!.keysSha256 = keysHash(keys);
+        // Renewed before every batch, as a purge's: a large collection may take longer than one lease.
+        const renew = () => taken.lease.extend(new Date(Date.now() + PURGE_LEASE_MS));
+        const keys = await eraseDocuments(client, scope, i, writer, renew, maxTimeMS);
+        tables[at]!.rows = keys.length;
+        tables[at]!.keysSha256 = keysHash(keys);
         tombstones += new Set(keys).size;
         erased += keys.length;
       } finally {
@@ -143,69 +143,76 @@ export async function eraseMongoSubject(
   return result(tables, tombstones);
 }
 
-/** The `_id`s of a collection's documents of the subject. */
-async function pick(
-  client: MongoClient,
-  scope: MongoSubjectScope,
-  of: MongoSubjectCollection,
-  maxTimeMS: number,
-): Promise<unknown[]> {
-  const found = await client
-    .db(of.collection.database)
-    .collection(of.collection.name)
-    .find(dependantFilter(scope, of), { projection: { _id: 1 }, sort: { _id: 1 }, maxTimeMS })
-    .toArray();
-  return found.map((d) => d._id as unknown);
+/**
+ * The nodes in the order they are erased: deepest first, so a document is deleted only after every document that
+ * references it (a dependant's dependants before it), and the subject's own document last. Within a level, the
+ * policy's order.
+ */
+function eraseOrder(scope: MongoSubjectScope): number[] {
+  return scope.nodes.map((_, i) => i).sort((a, b) => scope.nodes[b]!.depth - scope.nodes[a]!.depth || a - b);
 }
 
 /**
- * Deletes a collection's documents of the subject, each after its tombstone; returns the deleted keys. Picks again
- * until none is left, so a document written between the count and the delete goes too. A hold added since the
- * count stops it, the held documents kept.
+ * Deletes a node's documents of the subject, each after its tombstone, ID_BATCH at a time; returns the deleted
+ * keys. Picks again (its parent's documents read again too) until none is left, so a document written between the
+ * count and the delete goes too. A delete matches a document only while it still references the batch's parents. A
+ * hold added since the count stops it, the held documents kept.
  */
 async function eraseDocuments(
   client: MongoClient,
   scope: MongoSubjectScope,
-  of: MongoSubjectCollection,
+  i: number,
   writer: TombstoneWriter,
+  renew: () => Promise<void>,
   maxTimeMS: number,
 ): Promise<string[]> {
+  const of = scope.nodes[i]!;
   const collection = client.db(of.collection.database).collection(of.collection.name);
   const deleted: string[] = [];
   for (let round = 1; ; round++) {
-    const ids = await pick(client, scope, of, maxTimeMS);
-    if (ids.length === 0) return deleted;
-    if (round > MAX_ROUNDS)
-      throw new DbopsError(
-        'CHECK_FAILED',
-        `documents of ${of.namespace} that belong to the subject kept being written during the erasure (${MAX_ROUNDS} rounds)`,
-        { hint: 'Stop what writes them (the application still serves the subject), then erase again.' },
-      );
+    const parentIds = of.parent === undefined ? [] : await idsNow(client, scope, of.parent, maxTimeMS);
     const held = await scope.held(of.collection);
-    const keys = ids.map(keyText);
-    await writer.record(keys);
-    await collection.deleteMany(
-      { $and: [idIn(ids), dependantFilter(scope, of), { _id: { $nin: held } }] } as Filter<Document>,
-      { maxTimeMS },
-    );
-    const left = new Set(
-      (await collection.find(idIn(ids), { projection: { _id: 1 }, maxTimeMS }).toArray()).map((d) => keyText(d._id)),
-    );
-    await writer.takeBack([...left]);
-    const gone = keys.filter((k) => !left.has(k));
-    await writer.complete(gone);
-    deleted.push(...gone);
     const nowHeld = heldKeys(held);
-    const kept = keys.filter((k) => left.has(k) && nowHeld.has(k)).length;
-    if (kept > 0)
-      throw new DbopsError(
-        'CHECK_FAILED',
-        `${kept} documents in ${of.namespace} were put under legal hold during the erasure and kept`,
-        {
-          input: 'id',
-          hint: "A row of the policy's holds names them. Lift the hold first, once its reason has ended.",
-        },
-      );
+    let found = false;
+    for (const filter of levelFilters(scope, of, parentIds)) {
+      const picked = await pickIds(client, of, filter, maxTimeMS);
+      if (picked.length === 0) continue;
+      found = true;
+      if (round > MAX_ROUNDS)
+        throw new DbopsError(
+          'CHECK_FAILED',
+          `documents of ${of.namespace} that belong to the subject kept being written during the erasure (${MAX_ROUNDS} rounds)`,
+          { hint: 'Stop what writes them (the application still serves the subject), then erase again.' },
+        );
+      for (const ids of batches(picked)) {
+        await renew();
+        const keys = ids.map(keyText);
+        await writer.record(keys);
+        await collection.deleteMany({ $and: [idIn(ids), filter, { _id: { $nin: held } }] } as Filter<Document>, {
+          maxTimeMS,
+        });
+        const left = new Set(
+          (await collection.find(idIn(ids), { projection: { _id: 1 }, maxTimeMS }).toArray()).map((d) =>
+            keyText(d._id),
+          ),
+        );
+        await writer.takeBack([...left]);
+        const gone = keys.filter((k) => !left.has(k));
+        await writer.complete(gone);
+        deleted.push(...gone);
+        const kept = keys.filter((k) => left.has(k) && nowHeld.has(k)).length;
+        if (kept > 0)
+          throw new DbopsError(
+            'CHECK_FAILED',
+            `${kept} documents in ${of.namespace} were put under legal hold during the erasure and kept`,
+            {
+              input: 'id',
+              hint: "A row of the policy's holds names them. Lift the hold first, once its reason has ended.",
+            },
+          );
+      }
+    }
+    if (!found) return deleted;
   }
 }
 

@@ -1,19 +1,22 @@
 /**
- * GDPR export (right of access) on MongoDB: the subject's document and its declared dependants' documents
- * (subject-scope.ts), as one JSON document in PostgreSQL's format (data-retention/subject-export.ts). Each document
+ * GDPR export (right of access) on MongoDB: the subject's document and its declared dependants' documents, to any
+ * depth (subject-tree.ts), as one JSON document in PostgreSQL's format (data-retention/subject-export.ts). Each document
  * is canonical Extended JSON, from the BSON as the server sent it, so every type survives: an int32 as
  * `{"$numberInt": "1"}`, a long, a double, a Decimal128, a date, an ObjectId, binary data. On a replica set or a
  * sharded cluster every collection is read in one snapshot session (one point in time); a standalone server (and
  * FerretDB) has no snapshot reads, so each collection is read as it is when its turn comes (`snapshot: false`).
  */
-import { BSON, type ClientSession, type Document, type MongoClient } from 'mongodb';
+import { BSON, type ClientSession, type Document, type Filter, type MongoClient } from 'mongodb';
 import type { DataRetentionPolicy } from '../../data-retention/policy.js';
 import {
   type ExportedTable,
   SUBJECT_EXPORT_FORMAT,
   type SubjectExportResult,
 } from '../../data-retention/subject-export.js';
-import { dependantFilter, type MongoSubjectCollection, mongoSubjectScope } from './subject-scope.js';
+import { keyText } from './data-retention-filter.js';
+import { levelFilters } from './subject-levels.js';
+import { mongoSubjectScope } from './subject-scope.js';
+import type { MongoSubjectCollection } from './subject-tree.js';
 
 export async function exportMongoSubject(
   client: MongoClient,
@@ -30,11 +33,17 @@ export async function exportMongoSubject(
     const exportedAt = new Date().toISOString();
     const tables: ExportedTable[] = [];
     const parts: string[] = [];
-    for (const of of [scope.subject, ...scope.dependants]) {
-      const rows = await readDocuments(client, of, dependantFilter(scope, of), maxTimeMS, session);
+    // Breadth first: a node's documents are read once its parent's `_id`s are known.
+    const ids: unknown[][] = [];
+    for (const of of scope.nodes) {
+      const parent = of.parent === undefined ? undefined : scope.nodes[of.parent]!;
+      const filters = levelFilters(scope, of, of.parent === undefined ? [] : ids[of.parent]!);
+      const read = await readDocuments(client, of, filters, maxTimeMS, session);
+      ids.push(read.ids);
+      const rows = read.rows;
       const entry: ExportedTable = {
         table: of.namespace,
-        ...(of.field === undefined ? {} : { field: of.field, references: scope.subject.namespace }),
+        ...(parent ? { field: of.field!, references: parent.namespace } : {}),
         rows: rows.length,
       };
       tables.push(entry);
@@ -51,34 +60,55 @@ export async function exportMongoSubject(
   "tables": [
 ${parts.join(',\n')}
   ],
-  "notFollowed": []
+  "notFollowed": ${JSON.stringify(scope.notFollowed)}
 }
 `;
-    return { table: scope.subject.namespace, id, exportedAt, tables, notFollowed: [], snapshot, document };
+    return {
+      table: scope.subject.namespace,
+      id,
+      exportedAt,
+      tables,
+      notFollowed: scope.notFollowed,
+      snapshot,
+      document,
+    };
   } finally {
     await session?.endSession();
   }
 }
 
-/** A collection's matching documents, `_id` order, each as canonical Extended JSON of its BSON as sent. */
+/**
+ * A node's documents, one query per filter (per batch of its parent's `_id`s), in `_id` order within each; each as
+ * canonical Extended JSON of its BSON as sent, and once (an array field may reference parents of two batches).
+ */
 async function readDocuments(
   client: MongoClient,
   of: MongoSubjectCollection,
-  filter: object,
+  filters: Iterable<Filter<Document>>,
   maxTimeMS: number,
   session: ClientSession | undefined,
-): Promise<string[]> {
-  const cursor = client
-    .db(of.collection.database)
-    .collection(of.collection.name)
-    .find(filter, { raw: true, sort: { _id: 1 }, maxTimeMS, ...(session ? { session } : {}) });
+): Promise<{ rows: string[]; ids: unknown[] }> {
   const rows: string[] = [];
-  for await (const raw of cursor as unknown as AsyncIterable<Buffer>) {
-    // Not promoted: an int32 stays an Int32, a long a Long, so the canonical form names each type.
-    const document: Document = BSON.deserialize(raw, { promoteValues: false });
-    rows.push(BSON.EJSON.stringify(document, { relaxed: false }));
+  const ids: unknown[] = [];
+  const seen = new Set<string>();
+  for (const filter of filters) {
+    const cursor = client
+      .db(of.collection.database)
+      .collection(of.collection.name)
+      .find(filter, { raw: true, sort: { _id: 1 }, maxTimeMS, ...(session ? { session } : {}) });
+    for await (const raw of cursor as unknown as AsyncIterable<Buffer>) {
+      // The `_id` as the driver gives it elsewhere (an int32 as a number), to key it and find its dependants by.
+      const { _id } = BSON.deserialize(raw);
+      const key = keyText(_id);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      ids.push(_id);
+      // Not promoted: an int32 stays an Int32, a long a Long, so the canonical form names each type.
+      const document: Document = BSON.deserialize(raw, { promoteValues: false });
+      rows.push(BSON.EJSON.stringify(document, { relaxed: false }));
+    }
   }
-  return rows;
+  return { rows, ids };
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * What both subject operations start from on MongoDB (docs/retention.md, "Data subjects"): the subject's collection
- * and document, checked; the documents of other collections the policy declares as belonging to it (the collection's
- * soft-delete rule's `dependants`: MongoDB has no foreign keys to follow); the legal holds, read fail-closed; and
- * the subject refused when a hold names it.
+ * and document, checked; the collections the policy declares as holding its documents (subject-tree.ts: the
+ * soft-delete rules' `dependants`, followed to any depth); the legal holds, read fail-closed; and the subject
+ * refused when a hold names it.
  */
 import type { MongoClient } from 'mongodb';
 import {
@@ -12,28 +12,18 @@ import {
   type DataRetentionPolicy,
 } from '../../data-retention/policy.js';
 import { heldError } from '../../data-retention/subject-held.js';
-import { DbopsError, invalidInput } from '../../errors.js';
+import { invalidInput } from '../../errors.js';
 import { idForms, keyText, readHeldIds } from './data-retention-filter.js';
 import { checkHolds, collectionExists, collectionNames, holdNames } from './data-retention-target.js';
+import { type MongoSubjectCollection, type MongoSubjectTree, softDeleteRuleOf, subjectTree } from './subject-tree.js';
 
-export interface MongoSubjectCollection {
-  collection: CollectionName;
-  /** database.collection, as summaries and receipts name it. */
-  namespace: string;
-  /** The field holding the subject's `_id` (a dependant); undefined for the subject's own collection. */
-  field?: string;
-}
-
-export interface MongoSubjectScope {
+export interface MongoSubjectScope extends MongoSubjectTree {
+  /** The subject's own collection: `nodes[0]`. */
   subject: MongoSubjectCollection;
   /** The subject's `_id` as stored. */
   _id: unknown;
-  /** Every form a dependant may hold that `_id` in (holds' forms: 42 and '42', an ObjectId and its hex). */
-  forms: unknown[];
   /** The soft-delete rule of the subject's collection, if the policy has one. */
   rule?: CollectionSoftDeleteRule;
-  /** The rule's declared dependants, in the policy's order (each collection checked to exist). */
-  dependants: MongoSubjectCollection[];
   /** The `_id`s legal holds name in a collection, in every form, read now; a hold source unreadable throws. */
   held(collection: CollectionName): Promise<unknown[]>;
 }
@@ -77,36 +67,13 @@ export async function mongoSubjectScope(
     );
   const _id: unknown = found[0]!._id;
   if (heldKeys(await held(collection)).has(keyText(_id))) throw heldError(namespace, id);
-  const rule = policy.data.find(
-    (r): r is CollectionSoftDeleteRule =>
-      r.kind === 'collection' &&
-      'softDelete' in r &&
-      r.collection.database === collection.database &&
-      r.collection.name === collection.name,
-  );
-  const dependants: MongoSubjectCollection[] = [];
-  for (const dependant of rule?.dependants ?? []) {
-    if (!(await collectionExists(client, dependant.collection)))
-      throw new DbopsError(
-        'INVALID_INPUT',
-        `Policy line ${dependant.line}: rule '${rule!.name}' declares the dependant collection ${collectionText(dependant.collection)}, which does not exist`,
-        {
-          input: 'policy',
-          hint: 'dependants: - { collection: database.collection, field: the field holding the subject _id }, naming a collection the database has',
-        },
-      );
-    dependants.push({
-      collection: dependant.collection,
-      namespace: collectionText(dependant.collection),
-      field: dependant.field,
-    });
-  }
+  const rule = softDeleteRuleOf(policy, collection);
+  const tree = await subjectTree(client, policy, collection);
   return {
-    subject: { collection, namespace },
+    subject: tree.nodes[0]!,
     _id,
-    forms: idForms(keyText(_id)),
     ...(rule ? { rule } : {}),
-    dependants,
+    ...tree,
     held,
   };
 }
@@ -117,11 +84,6 @@ function subjectCollection(table: string, database: string): CollectionName {
   if (qualified) return { database: qualified[1]!, name: qualified[2]! };
   if (/^[^\s$.][^\s$]*$/.test(table)) return { database, name: table };
   throw invalidInput('table', `is '${table}', which is not a collection name`, TABLE_FORM);
-}
-
-/** The filter of a dependant's documents: its field holds the subject's `_id` in one of its forms. */
-export function dependantFilter(scope: MongoSubjectScope, of: MongoSubjectCollection): object {
-  return of.field === undefined ? { _id: scope._id } : { [of.field]: { $in: scope.forms } };
 }
 
 /** Held `_id`s as key text (42 and '42' alike), to test documents against. */

@@ -1,5 +1,5 @@
-export const id = 605;
-export const ids = [605,948];
+export const id = 540;
+export const ids = [540,948];
 export const modules = {
 
 /***/ 16459:
@@ -647,7 +647,7 @@ const FULL_SCOPE = { schemas: [], excludeSchemas: [], tables: [], excludeTables:
 
 /***/ }),
 
-/***/ 32248:
+/***/ 78097:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -5291,7 +5291,128 @@ async function receiptCollectionHead(client, database, policy) {
 //# sourceMappingURL=data-retention-receipts.js.map
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/subject-held.js
 var subject_held = __webpack_require__(66409);
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/subject-levels.js
+
+/** Parent `_id`s per query (up to three forms each in its `$in`), and `_id`s per delete. */
+const ID_BATCH = 1000;
+/** The filters of a node's documents, one per batch of its parent's `_id`s (the subject's own: its `_id`). */
+function* levelFilters(scope, node, parentIds) {
+    if (node.field === undefined) {
+        yield { _id: scope._id };
+        return;
+    }
+    for (const batch of batches(parentIds))
+        yield { [node.field]: { $in: batch.flatMap((id) => idForms(keyText(id))) } };
+}
+/** The `_id`s of a node's documents that match a filter, in `_id` order. */
+async function pickIds(client, node, filter, maxTimeMS, session) {
+    const found = await client
+        .db(node.collection.database)
+        .collection(node.collection.name)
+        .find(filter, { projection: { _id: 1 }, sort: { _id: 1 }, maxTimeMS, ...(session ? { session } : {}) })
+        .toArray();
+    return found.map((d) => d._id);
+}
+/** The `_id`s of a node's documents, each once (an array field may reference parents of two batches). */
+async function nodeIds(client, scope, node, parentIds, maxTimeMS) {
+    const seen = new Set();
+    const ids = [];
+    for (const filter of levelFilters(scope, node, parentIds))
+        for (const id of await pickIds(client, node, filter, maxTimeMS)) {
+            const key = keyText(id);
+            if (seen.has(key))
+                continue;
+            seen.add(key);
+            ids.push(id);
+        }
+    return ids;
+}
+/** Every node's `_id`s (same positions as `scope.nodes`), breadth first from the subject's document. */
+async function treeIds(client, scope, maxTimeMS) {
+    const ids = [];
+    for (const node of scope.nodes)
+        ids.push(await nodeIds(client, scope, node, node.parent === undefined ? [] : ids[node.parent], maxTimeMS));
+    return ids;
+}
+/**
+ * The `_id`s of node i's documents as they are now, read again from the subject down: an erase asks before each
+ * round of a node, so a parent document written since the count (a new order) has its dependants taken too.
+ */
+async function idsNow(client, scope, i, maxTimeMS) {
+    const node = scope.nodes[i];
+    const parentIds = node.parent === undefined ? [] : await idsNow(client, scope, node.parent, maxTimeMS);
+    return nodeIds(client, scope, node, parentIds, maxTimeMS);
+}
+/** A list cut into ID_BATCH-long pieces. */
+function batches(list) {
+    const out = [];
+    for (let at = 0; at < list.length; at += ID_BATCH)
+        out.push(list.slice(at, at + ID_BATCH));
+    return out;
+}
+//# sourceMappingURL=subject-levels.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/subject-tree.js
+
+
+
+/** More nodes than a person's documents should be spread over: beyond it, the policy's graph is refused. */
+const MAX_SUBJECT_COLLECTIONS = 200;
+/** The soft-delete rule of a collection, if the policy has one: its `dependants` and its `then`. */
+function softDeleteRuleOf(policy, collection) {
+    return policy.data.find((r) => r.kind === 'collection' &&
+        'softDelete' in r &&
+        r.collection.database === collection.database &&
+        r.collection.name === collection.name);
+}
+/** Throws INVALID_INPUT naming `policy` for a declared collection that does not exist, or a graph too large. */
+async function subjectTree(client, policy, root) {
+    const nodes = [{ collection: root, namespace: (0,data_retention_policy/* collectionText */.EK)(root), depth: 0 }];
+    const notFollowed = [];
+    const checked = new Set();
+    const rootRule = softDeleteRuleOf(policy, root);
+    for (let i = 0; i < nodes.length; i++) {
+        const parent = nodes[i];
+        const rule = softDeleteRuleOf(policy, parent.collection);
+        for (const dependant of rule?.dependants ?? []) {
+            const namespace = (0,data_retention_policy/* collectionText */.EK)(dependant.collection);
+            if (onPath(nodes, i, namespace)) {
+                notFollowed.push({ table: namespace, field: dependant.field, references: parent.namespace });
+                continue;
+            }
+            if (!checked.has(namespace)) {
+                if (!(await collectionExists(client, dependant.collection)))
+                    throw new lib_errors/* DbopsError */.zJ('INVALID_INPUT', `Policy line ${dependant.line}: rule '${rule.name}' declares the dependant collection ${namespace}, which does not exist`, {
+                        input: 'policy',
+                        hint: 'dependants: - { collection: database.collection, field: the field holding the subject _id }, naming a collection the database has',
+                    });
+                checked.add(namespace);
+            }
+            if (nodes.length >= MAX_SUBJECT_COLLECTIONS)
+                throw new lib_errors/* DbopsError */.zJ('INVALID_INPUT', `Policy line ${rootRule.line}: the dependants of rule '${rootRule.name}' (${nodes[0].namespace}), followed through their collections' rules, lead to more than ${MAX_SUBJECT_COLLECTIONS} collections (counted once per path)`, {
+                    input: 'policy',
+                    hint: "Declare fewer dependants along the paths from this collection (each rule lists the collections holding its own documents' _id).",
+                });
+            nodes.push({
+                collection: dependant.collection,
+                namespace,
+                field: dependant.field,
+                parent: i,
+                depth: parent.depth + 1,
+            });
+        }
+    }
+    return { nodes, notFollowed };
+}
+/** Whether `namespace` is node i or one of its ancestors: following it again would loop. */
+function onPath(nodes, i, namespace) {
+    for (let at = i; at !== undefined; at = nodes[at].parent)
+        if (nodes[at].namespace === namespace)
+            return true;
+    return false;
+}
+//# sourceMappingURL=subject-tree.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/subject-scope.js
+
 
 
 
@@ -5322,29 +5443,13 @@ async function mongoSubjectScope(client, database, policy, table, id, maxTimeMS)
     const _id = found[0]._id;
     if (heldKeys(await held(collection)).has(keyText(_id)))
         throw (0,subject_held/* heldError */.k)(namespace, id);
-    const rule = policy.data.find((r) => r.kind === 'collection' &&
-        'softDelete' in r &&
-        r.collection.database === collection.database &&
-        r.collection.name === collection.name);
-    const dependants = [];
-    for (const dependant of rule?.dependants ?? []) {
-        if (!(await collectionExists(client, dependant.collection)))
-            throw new lib_errors/* DbopsError */.zJ('INVALID_INPUT', `Policy line ${dependant.line}: rule '${rule.name}' declares the dependant collection ${(0,data_retention_policy/* collectionText */.EK)(dependant.collection)}, which does not exist`, {
-                input: 'policy',
-                hint: 'dependants: - { collection: database.collection, field: the field holding the subject _id }, naming a collection the database has',
-            });
-        dependants.push({
-            collection: dependant.collection,
-            namespace: (0,data_retention_policy/* collectionText */.EK)(dependant.collection),
-            field: dependant.field,
-        });
-    }
+    const rule = softDeleteRuleOf(policy, collection);
+    const tree = await subjectTree(client, policy, collection);
     return {
-        subject: { collection, namespace },
+        subject: tree.nodes[0],
         _id,
-        forms: idForms(keyText(_id)),
         ...(rule ? { rule } : {}),
-        dependants,
+        ...tree,
         held,
     };
 }
@@ -5357,10 +5462,6 @@ function subjectCollection(table, database) {
         return { database, name: table };
     throw (0,lib_errors/* invalidInput */.aY)('table', `is '${table}', which is not a collection name`, TABLE_FORM);
 }
-/** The filter of a dependant's documents: its field holds the subject's `_id` in one of its forms. */
-function dependantFilter(scope, of) {
-    return of.field === undefined ? { _id: scope._id } : { [of.field]: { $in: scope.forms } };
-}
 /** Held `_id`s as key text (42 and '42' alike), to test documents against. */
 function heldKeys(held) {
     return new Set(held.map(keyText));
@@ -5369,8 +5470,8 @@ function heldKeys(held) {
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/subject-erase.js
 /**
  * GDPR erasure of one subject on MongoDB, as the policy's soft-delete rule for its collection says (`then`): erase
- * deletes the subject's declared dependants' documents (subject-scope.ts), then the subject's own document;
- * anonymize sets the rule's fields of the subject's document only. Refused, with nothing changed, when a legal hold
+ * deletes the documents of its declared dependants, theirs in turn, deepest first (subject-tree.ts), then the
+ * subject's own document; anonymize sets the rule's fields of the subject's document only. Refused, with nothing changed, when a legal hold
  * names the subject or a document the erase would delete, or when the holds cannot be read. A dry run only counts.
  *
  * MongoDB has no transaction across collections without a replica set, so the erase is not all-or-nothing. It is
@@ -5381,6 +5482,7 @@ function heldKeys(held) {
  * already gone in every collection it erases from. Each collection is erased under retention-purge's lease on it
  * (lease.ts): a purge of that collection at the same moment could claim the same documents in its receipt.
  */
+
 
 
 
@@ -5428,20 +5530,22 @@ async function eraseMongoSubject(client, database, policy, options) {
         const keys = matchedCount > 0 ? [keyText(scope._id)] : [];
         return result([{ table: subject.namespace, action: 'anonymize', rows: matchedCount, keysSha256: keysHash(keys) }], 0);
     }
-    // Every collection counted and checked against the holds before anything is deleted.
-    const order = [...scope.dependants, subject];
+    // Every node counted and checked against the holds before anything is deleted.
+    const ids = await treeIds(client, scope, maxTimeMS);
+    const order = eraseOrder(scope);
     const tables = [];
-    for (const of of order) {
-        const ids = await pick(client, scope, of, maxTimeMS);
+    for (const i of order) {
+        const of = scope.nodes[i];
         const keys = heldKeys(await scope.held(of.collection));
-        const held = ids.filter((i) => keys.has(keyText(i))).length;
+        const held = ids[i].filter((k) => keys.has(keyText(k))).length;
         if (held > 0)
             throw (0,subject_held/* heldError */.k)(subject.namespace, id, `${held} of its dependant documents in ${of.namespace} are held`);
+        const parent = of.parent === undefined ? undefined : scope.nodes[of.parent];
         tables.push({
             table: of.namespace,
-            ...(of.field === undefined ? {} : { field: of.field, references: subject.namespace }),
+            ...(parent ? { field: of.field, references: parent.namespace } : {}),
             action: 'delete',
-            rows: ids.length,
+            rows: ids[i].length,
             keysSha256: '',
         });
     }
@@ -5451,7 +5555,8 @@ async function eraseMongoSubject(client, database, policy, options) {
     let erased = 0;
     const holder = `subject-erase-${(0,external_node_crypto_.randomUUID)()}`;
     try {
-        for (const [i, of] of order.entries()) {
+        for (const [at, i] of order.entries()) {
+            const of = scope.nodes[i];
             const db = client.db(of.collection.database);
             const until = new Date(Date.now() + PURGE_LEASE_MS);
             const taken = await takeLease(db, purgeLeaseKey(of.collection.name), holder, until, maxTimeMS);
@@ -5463,9 +5568,11 @@ async function eraseMongoSubject(client, database, policy, options) {
                 const writer = await tombstoneWriter(client, of.collection, 'subject-erase', maxTimeMS);
                 // An earlier erasure that stopped between a delete and its completion is finished first.
                 await writer.completeGone();
-                const keys = await eraseDocuments(client, scope, of, writer, maxTimeMS);
-                tables[i].rows = keys.length;
-                tables[i].keysSha256 = keysHash(keys);
+                // Renewed before every batch, as a purge's: a large collection may take longer than one lease.
+                const renew = () => taken.lease.extend(new Date(Date.now() + PURGE_LEASE_MS));
+                const keys = await eraseDocuments(client, scope, i, writer, renew, maxTimeMS);
+                tables[at].rows = keys.length;
+                tables[at].keysSha256 = keysHash(keys);
                 tombstones += new Set(keys).size;
                 erased += keys.length;
             }
@@ -5484,45 +5591,58 @@ async function eraseMongoSubject(client, database, policy, options) {
     }
     return result(tables, tombstones);
 }
-/** The `_id`s of a collection's documents of the subject. */
-async function pick(client, scope, of, maxTimeMS) {
-    const found = await client
-        .db(of.collection.database)
-        .collection(of.collection.name)
-        .find(dependantFilter(scope, of), { projection: { _id: 1 }, sort: { _id: 1 }, maxTimeMS })
-        .toArray();
-    return found.map((d) => d._id);
+/**
+ * The nodes in the order they are erased: deepest first, so a document is deleted only after every document that
+ * references it (a dependant's dependants before it), and the subject's own document last. Within a level, the
+ * policy's order.
+ */
+function eraseOrder(scope) {
+    return scope.nodes.map((_, i) => i).sort((a, b) => scope.nodes[b].depth - scope.nodes[a].depth || a - b);
 }
 /**
- * Deletes a collection's documents of the subject, each after its tombstone; returns the deleted keys. Picks again
- * until none is left, so a document written between the count and the delete goes too. A hold added since the
- * count stops it, the held documents kept.
+ * Deletes a node's documents of the subject, each after its tombstone, ID_BATCH at a time; returns the deleted
+ * keys. Picks again (its parent's documents read again too) until none is left, so a document written between the
+ * count and the delete goes too. A delete matches a document only while it still references the batch's parents. A
+ * hold added since the count stops it, the held documents kept.
  */
-async function eraseDocuments(client, scope, of, writer, maxTimeMS) {
+async function eraseDocuments(client, scope, i, writer, renew, maxTimeMS) {
+    const of = scope.nodes[i];
     const collection = client.db(of.collection.database).collection(of.collection.name);
     const deleted = [];
     for (let round = 1;; round++) {
-        const ids = await pick(client, scope, of, maxTimeMS);
-        if (ids.length === 0)
-            return deleted;
-        if (round > MAX_ROUNDS)
-            throw new lib_errors/* DbopsError */.zJ('CHECK_FAILED', `documents of ${of.namespace} that belong to the subject kept being written during the erasure (${MAX_ROUNDS} rounds)`, { hint: 'Stop what writes them (the application still serves the subject), then erase again.' });
+        const parentIds = of.parent === undefined ? [] : await idsNow(client, scope, of.parent, maxTimeMS);
         const held = await scope.held(of.collection);
-        const keys = ids.map(keyText);
-        await writer.record(keys);
-        await collection.deleteMany({ $and: [idIn(ids), dependantFilter(scope, of), { _id: { $nin: held } }] }, { maxTimeMS });
-        const left = new Set((await collection.find(idIn(ids), { projection: { _id: 1 }, maxTimeMS }).toArray()).map((d) => keyText(d._id)));
-        await writer.takeBack([...left]);
-        const gone = keys.filter((k) => !left.has(k));
-        await writer.complete(gone);
-        deleted.push(...gone);
         const nowHeld = heldKeys(held);
-        const kept = keys.filter((k) => left.has(k) && nowHeld.has(k)).length;
-        if (kept > 0)
-            throw new lib_errors/* DbopsError */.zJ('CHECK_FAILED', `${kept} documents in ${of.namespace} were put under legal hold during the erasure and kept`, {
-                input: 'id',
-                hint: "A row of the policy's holds names them. Lift the hold first, once its reason has ended.",
-            });
+        let found = false;
+        for (const filter of levelFilters(scope, of, parentIds)) {
+            const picked = await pickIds(client, of, filter, maxTimeMS);
+            if (picked.length === 0)
+                continue;
+            found = true;
+            if (round > MAX_ROUNDS)
+                throw new lib_errors/* DbopsError */.zJ('CHECK_FAILED', `documents of ${of.namespace} that belong to the subject kept being written during the erasure (${MAX_ROUNDS} rounds)`, { hint: 'Stop what writes them (the application still serves the subject), then erase again.' });
+            for (const ids of batches(picked)) {
+                await renew();
+                const keys = ids.map(keyText);
+                await writer.record(keys);
+                await collection.deleteMany({ $and: [idIn(ids), filter, { _id: { $nin: held } }] }, {
+                    maxTimeMS,
+                });
+                const left = new Set((await collection.find(idIn(ids), { projection: { _id: 1 }, maxTimeMS }).toArray()).map((d) => keyText(d._id)));
+                await writer.takeBack([...left]);
+                const gone = keys.filter((k) => !left.has(k));
+                await writer.complete(gone);
+                deleted.push(...gone);
+                const kept = keys.filter((k) => left.has(k) && nowHeld.has(k)).length;
+                if (kept > 0)
+                    throw new lib_errors/* DbopsError */.zJ('CHECK_FAILED', `${kept} documents in ${of.namespace} were put under legal hold during the erasure and kept`, {
+                        input: 'id',
+                        hint: "A row of the policy's holds names them. Lift the hold first, once its reason has ended.",
+                    });
+            }
+        }
+        if (!found)
+            return deleted;
     }
 }
 /** SHA-256 over the keys (text + "\n", sorted), as PostgreSQL's erasure hashes them. */
@@ -5537,13 +5657,15 @@ function keysHash(keys) {
 var subject_export = __webpack_require__(85080);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/subject-export.js
 /**
- * GDPR export (right of access) on MongoDB: the subject's document and its declared dependants' documents
- * (subject-scope.ts), as one JSON document in PostgreSQL's format (data-retention/subject-export.ts). Each document
+ * GDPR export (right of access) on MongoDB: the subject's document and its declared dependants' documents, to any
+ * depth (subject-tree.ts), as one JSON document in PostgreSQL's format (data-retention/subject-export.ts). Each document
  * is canonical Extended JSON, from the BSON as the server sent it, so every type survives: an int32 as
  * `{"$numberInt": "1"}`, a long, a double, a Decimal128, a date, an ObjectId, binary data. On a replica set or a
  * sharded cluster every collection is read in one snapshot session (one point in time); a standalone server (and
  * FerretDB) has no snapshot reads, so each collection is read as it is when its turn comes (`snapshot: false`).
  */
+
+
 
 
 
@@ -5555,11 +5677,17 @@ async function exportMongoSubject(client, database, policy, table, id, maxTimeMS
         const exportedAt = new Date().toISOString();
         const tables = [];
         const parts = [];
-        for (const of of [scope.subject, ...scope.dependants]) {
-            const rows = await readDocuments(client, of, dependantFilter(scope, of), maxTimeMS, session);
+        // Breadth first: a node's documents are read once its parent's `_id`s are known.
+        const ids = [];
+        for (const of of scope.nodes) {
+            const parent = of.parent === undefined ? undefined : scope.nodes[of.parent];
+            const filters = levelFilters(scope, of, of.parent === undefined ? [] : ids[of.parent]);
+            const read = await readDocuments(client, of, filters, maxTimeMS, session);
+            ids.push(read.ids);
+            const rows = read.rows;
             const entry = {
                 table: of.namespace,
-                ...(of.field === undefined ? {} : { field: of.field, references: scope.subject.namespace }),
+                ...(parent ? { field: of.field, references: parent.namespace } : {}),
                 rows: rows.length,
             };
             tables.push(entry);
@@ -5576,28 +5704,50 @@ async function exportMongoSubject(client, database, policy, table, id, maxTimeMS
   "tables": [
 ${parts.join(',\n')}
   ],
-  "notFollowed": []
+  "notFollowed": ${JSON.stringify(scope.notFollowed)}
 }
 `;
-        return { table: scope.subject.namespace, id, exportedAt, tables, notFollowed: [], snapshot, document };
+        return {
+            table: scope.subject.namespace,
+            id,
+            exportedAt,
+            tables,
+            notFollowed: scope.notFollowed,
+            snapshot,
+            document,
+        };
     }
     finally {
         await session?.endSession();
     }
 }
-/** A collection's matching documents, `_id` order, each as canonical Extended JSON of its BSON as sent. */
-async function readDocuments(client, of, filter, maxTimeMS, session) {
-    const cursor = client
-        .db(of.collection.database)
-        .collection(of.collection.name)
-        .find(filter, { raw: true, sort: { _id: 1 }, maxTimeMS, ...(session ? { session } : {}) });
+/**
+ * A node's documents, one query per filter (per batch of its parent's `_id`s), in `_id` order within each; each as
+ * canonical Extended JSON of its BSON as sent, and once (an array field may reference parents of two batches).
+ */
+async function readDocuments(client, of, filters, maxTimeMS, session) {
     const rows = [];
-    for await (const raw of cursor) {
-        // Not promoted: an int32 stays an Int32, a long a Long, so the canonical form names each type.
-        const document = lib.BSON.deserialize(raw, { promoteValues: false });
-        rows.push(lib.BSON.EJSON.stringify(document, { relaxed: false }));
+    const ids = [];
+    const seen = new Set();
+    for (const filter of filters) {
+        const cursor = client
+            .db(of.collection.database)
+            .collection(of.collection.name)
+            .find(filter, { raw: true, sort: { _id: 1 }, maxTimeMS, ...(session ? { session } : {}) });
+        for await (const raw of cursor) {
+            // The `_id` as the driver gives it elsewhere (an int32 as a number), to key it and find its dependants by.
+            const { _id } = lib.BSON.deserialize(raw);
+            const key = keyText(_id);
+            if (seen.has(key))
+                continue;
+            seen.add(key);
+            ids.push(_id);
+            // Not promoted: an int32 stays an Int32, a long a Long, so the canonical form names each type.
+            const document = lib.BSON.deserialize(raw, { promoteValues: false });
+            rows.push(lib.BSON.EJSON.stringify(document, { relaxed: false }));
+        }
     }
-    return rows;
+    return { rows, ids };
 }
 /**
  * Whether the server reads at a snapshot: replica set members and mongos do; a standalone server does not, nor does
