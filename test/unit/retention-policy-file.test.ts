@@ -70,7 +70,7 @@ test("the issue's example parses into the typed policy", async () => {
     maxReplicationLagMs: 30_000,
     maxRuntimeMs: 1_200_000,
     sleepMs: 0,
-    sleepCoefficient: 0.5,
+    sleepCoefficient: 2,
   });
   expect(policy.holds).toEqual([{ kind: 'table', table: { schema: 'public', name: 'legal_holds' }, line: 5 }]);
   expect(policy.data.map((r) => [r.name, r.kind, r.line])).toEqual([
@@ -116,13 +116,13 @@ test('max-slot-wal and max-active-sessions are off unless set; sizes and counts 
   expect((await bounds('max-slot-wal: 512 MiB')).maxSlotWalBytes).toBe(512 * 1024 ** 2);
 });
 
-test('sleep and sleep-coefficient pace the purge: 0 and 0.5 unless set', async () => {
+test('sleep and sleep-coefficient pace the purge: 0 and 2 unless set', async () => {
   const pacing = (text: string) =>
     parsePolicy(edit('max-runtime: 20m }', `max-runtime: 20m${text} }`), 'retention.yml').then((p) => [
       p.defaults.sleepMs,
       p.defaults.sleepCoefficient,
     ]);
-  expect(await pacing('')).toEqual([0, 0.5]);
+  expect(await pacing('')).toEqual([0, 2]);
   expect(await pacing(', sleep: 250ms, sleep-coefficient: 2')).toEqual([250, 2]);
   expect(await pacing(', sleep: 0s, sleep-coefficient: 0')).toEqual([0, 0]);
 });

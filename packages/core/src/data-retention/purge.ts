@@ -48,7 +48,7 @@ export interface PurgeOptions {
   statementTimeoutMs?: number;
   /** Pause after every batch. Default: the policy's `sleep` (0). */
   sleepMs?: number;
-  /** Extra pause per millisecond a batch took. Default: the policy's `sleep-coefficient` (0.5). */
+  /** Extra pause per millisecond a batch took. Default: the policy's `sleep-coefficient` (2). */
   sleepCoefficient?: number;
   /** Times a batch that hit lock_timeout is tried again (after 1, 2, 4... × lockRetryDelayMs). Default 2. */
   lockRetries?: number;
