@@ -8,14 +8,13 @@
 // "During the dump" is exact as in mongo-oplog.test.ts: the stored stream holds after its first MiB until the test
 // has written. The databases are read in name order (billing, then shop) and each one's collections in name order:
 // billing.invoices and shop.a_orders are then read whole, and the dump is inside shop.blobs (20 MiB).
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { BSON, type Db, type Document } from 'mongodb';
+import { BSON, type Document } from 'mongodb';
 import { FULL_SCOPE } from '../../packages/core/src/databases/engine.js';
 import { isOplogNamespace, OPLOG_NAMESPACE } from '../../packages/core/src/databases/mongodb/archive/format.js';
 import { loadArchive } from '../../packages/core/src/databases/mongodb/archive-loader.js';
@@ -31,6 +30,7 @@ import { restoreTest, type RestoreTestOptions } from '../../packages/core/src/op
 import { Secrets } from '../../packages/core/src/secrets.js';
 import { rejection } from '../harness/errors.js';
 import { gatedStorage } from '../harness/gated-storage.js';
+import { contentsOf, indexesOf, oplogOf, runTool } from '../harness/mongo-oplog.js';
 import {
   itUnless,
   lacking,
@@ -355,43 +355,6 @@ function restoreOptions(database: string, extra: Partial<RestoreOptions> = {}): 
   };
 }
 
-/** Every document of every collection, as canonical Extended JSON by _id. */
-async function contentsOf(db: Db): Promise<Record<string, string[]>> {
-  const out: Record<string, string[]> = {};
-  const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort();
-  for (const name of names.filter((n) => !n.startsWith('system.'))) {
-    const docs = await db.collection(name).find({}).sort({ _id: 1 }).toArray();
-    out[name] = docs.map((d) => BSON.EJSON.stringify(d, { relaxed: false }));
-  }
-  return out;
-}
-
-/** Each collection's indexes (name, key, unique), by collection. */
-async function indexesOf(db: Db): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray()) {
-    if (name.startsWith('system.')) continue;
-    const specs = await db.collection(name).listIndexes().toArray();
-    out[name] = JSON.stringify(
-      specs
-        .map((i) => ({ name: i.name, key: i.key, unique: i.unique === true }))
-        .sort((a, b) => (a.name < b.name ? -1 : 1)),
-    );
-  }
-  return out;
-}
-
-/** The archive's oplog entries, decoded. */
-async function oplogOf(file: string): Promise<Document[]> {
-  const entries: Document[] = [];
-  await readArchive(createReadStream(file), {
-    document(db, collection, bson) {
-      if (isOplogNamespace({ db, collection })) entries.push(BSON.deserialize(bson));
-    },
-  });
-  return entries;
-}
-
 /**
  * A copy of the backup folder whose archive is written again without its oplog namespace, its manifest's sizes
  * and checksum those of the new archive (so the integrity check passes): what a restore that skips the replay loads.
@@ -433,17 +396,6 @@ async function withoutOplog(from: string, manifest: BackupManifest): Promise<str
   };
   await fs.writeFile(manifestFile, JSON.stringify(stored, null, 2));
   return copy;
-}
-
-function runTool(binary: string, args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('close', (code) => resolve({ code, output }));
-    child.on('error', reject);
-  });
 }
 
 describe('an oplog of several databases on a server without applyOps', () => {

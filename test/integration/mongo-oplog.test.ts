@@ -6,7 +6,6 @@
 // "During the dump" is made exact as in mongo-backup-faults.test.ts: the backup stores into a real LocalStorage whose
 // put holds the object's bytes after the first MiB until the test has written to the database. The collections are
 // read in name order: `a_orders` (a few small documents) is then read whole, and the dump is inside `blobs` (20 MiB).
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -32,6 +31,7 @@ import { renderSummary } from '../../packages/core/src/report/render-summary.js'
 import { Secrets } from '../../packages/core/src/secrets.js';
 import { gatedStorage } from '../harness/gated-storage.js';
 import { runCli } from '../harness/cli.js';
+import { contentsOf, indexesOf, oplogOf, runTool } from '../harness/mongo-oplog.js';
 import {
   itUnless,
   lacking,
@@ -140,28 +140,6 @@ function succeeded(run: GatedRun): BackupResult {
   if (run.outcome instanceof Error) throw run.outcome;
   expect(run.ran).toBe(true);
   return run.outcome as BackupResult;
-}
-
-/** Every document of every collection, as canonical Extended JSON by _id (the source's or a restored copy's). */
-async function contentsOf(db: Db): Promise<Record<string, string[]>> {
-  const out: Record<string, string[]> = {};
-  for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray()) {
-    if (name.startsWith('system.')) continue;
-    const docs = await db.collection(name).find({}).sort({ _id: 1 }).toArray();
-    out[name] = docs.map((d) => BSON.EJSON.stringify(d, { relaxed: false }));
-  }
-  return out;
-}
-
-/** The archive's oplog entries, decoded. */
-async function oplogOf(file: string): Promise<Document[]> {
-  const entries: Document[] = [];
-  await readArchive(createReadStream(file), {
-    document(db, collection, bson) {
-      if (isOplogNamespace({ db, collection })) entries.push(BSON.deserialize(bson));
-    },
-  });
-  return entries;
 }
 
 function after(a: BSON.Timestamp, b: BSON.Timestamp): boolean {
@@ -486,21 +464,6 @@ describe('collections and indexes created or dropped during the dump', () => {
   );
 });
 
-/** Each collection's indexes (name, key, unique), as listIndexes gives them, by collection. */
-async function indexesOf(db: Db): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray()) {
-    if (name.startsWith('system.')) continue;
-    const specs = await db.collection(name).listIndexes().toArray();
-    out[name] = JSON.stringify(
-      specs
-        .map((i) => ({ name: i.name, key: i.key, unique: i.unique === true }))
-        .sort((a, b) => (a.name < b.name ? -1 : 1)),
-    );
-  }
-  return out;
-}
-
 /** The archive written again without its oplog namespace: what a restore that skips the replay loads. */
 async function withoutOplog(file: string): Promise<string> {
   const documents = new Map<string, Uint8Array[]>();
@@ -710,17 +673,6 @@ describe('consistency on a server without an oplog', () => {
     }
   });
 });
-
-function runTool(binary: string, args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
 
 describe('a server without applyOps', () => {
   itUnless(
