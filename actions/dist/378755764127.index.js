@@ -77,7 +77,7 @@ const DEFAULT_POLICY_DEFAULTS = {
     maxRuntimeMs: 20 * 60_000,
     sleepMs: 0,
     // Rest twice as long as each batch ran: on a quiet 2-core server 0.5 took a writer's p99 to 2.1–2.6x its own,
-    // 2 to 1.75–1.80x (bench/README.md, retention-purge), at two thirds of the rows per second.
+    // 2 to 1.74–1.80x (bench/README.md, retention-purge), at two thirds of the rows per second.
     sleepCoefficient: 2,
 };
 /** Each keep-* field of a backups: section and its key in the file. */
