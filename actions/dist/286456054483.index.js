@@ -5473,8 +5473,9 @@ function heldKeys(held) {
 /**
  * GDPR erasure of one subject on MongoDB, as the policy's soft-delete rule for its collection says (`then`): erase
  * deletes the documents of its declared dependants, theirs in turn, deepest first (subject-tree.ts), then the
- * subject's own document; anonymize sets the rule's fields of the subject's document only. Refused, with nothing changed, when a legal hold
- * names the subject or a document the erase would delete, or when the holds cannot be read. A dry run only counts.
+ * subject's own document; anonymize sets the rule's fields of the subject's document only. Refused, with nothing
+ * changed, when a legal hold names the subject or a document the erase would delete, or when the holds cannot be
+ * read. A dry run only counts.
  *
  * MongoDB has no transaction across collections without a replica set, so the erase is not all-or-nothing. It is
  * ordered so that every state a crash can leave is safe and the next run finishes it: the subject's document goes
@@ -5660,8 +5661,8 @@ var subject_export = __webpack_require__(85080);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/subject-export.js
 /**
  * GDPR export (right of access) on MongoDB: the subject's document and its declared dependants' documents, to any
- * depth (subject-tree.ts), as one JSON document in PostgreSQL's format (data-retention/subject-export.ts). Each document
- * is canonical Extended JSON, from the BSON as the server sent it, so every type survives: an int32 as
+ * depth (subject-tree.ts), as one JSON document in PostgreSQL's format (data-retention/subject-export.ts). Each
+ * document is canonical Extended JSON, from the BSON as the server sent it, so every type survives: an int32 as
  * `{"$numberInt": "1"}`, a long, a double, a Decimal128, a date, an ObjectId, binary data. On a replica set or a
  * sharded cluster every collection is read in one snapshot session (one point in time); a standalone server (and
  * FerretDB) has no snapshot reads, so each collection is read as it is when its turn comes (`snapshot: false`).

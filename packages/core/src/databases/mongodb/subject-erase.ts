@@ -1,8 +1,9 @@
 /**
  * GDPR erasure of one subject on MongoDB, as the policy's soft-delete rule for its collection says (`then`): erase
  * deletes the documents of its declared dependants, theirs in turn, deepest first (subject-tree.ts), then the
- * subject's own document; anonymize sets the rule's fields of the subject's document only. Refused, with nothing changed, when a legal hold
- * names the subject or a document the erase would delete, or when the holds cannot be read. A dry run only counts.
+ * subject's own document; anonymize sets the rule's fields of the subject's document only. Refused, with nothing
+ * changed, when a legal hold names the subject or a document the erase would delete, or when the holds cannot be
+ * read. A dry run only counts.
  *
  * MongoDB has no transaction across collections without a replica set, so the erase is not all-or-nothing. It is
  * ordered so that every state a crash can leave is safe and the next run finishes it: the subject's document goes

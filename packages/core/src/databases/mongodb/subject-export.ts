@@ -1,7 +1,7 @@
 /**
  * GDPR export (right of access) on MongoDB: the subject's document and its declared dependants' documents, to any
- * depth (subject-tree.ts), as one JSON document in PostgreSQL's format (data-retention/subject-export.ts). Each document
- * is canonical Extended JSON, from the BSON as the server sent it, so every type survives: an int32 as
+ * depth (subject-tree.ts), as one JSON document in PostgreSQL's format (data-retention/subject-export.ts). Each
+ * document is canonical Extended JSON, from the BSON as the server sent it, so every type survives: an int32 as
  * `{"$numberInt": "1"}`, a long, a double, a Decimal128, a date, an ObjectId, binary data. On a replica set or a
  * sharded cluster every collection is read in one snapshot session (one point in time); a standalone server (and
  * FerretDB) has no snapshot reads, so each collection is read as it is when its turn comes (`snapshot: false`).
