@@ -4680,7 +4680,7 @@ async function liveTombstones(target, engine, manifest, secrets, context) {
     secrets.add(target.password);
     if (target.engine !== engine.name)
         throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .invalidInput */ .aY)('tombstones-from', `names a ${target.engine} server, but backup ${manifest.backupId} is a ${engine.name} backup`, `the live database the backup was taken from: a URL starting with ${(0,_databases_index_js__WEBPACK_IMPORTED_MODULE_1__/* .urlForms */ .bt)(engine.name)}`);
-    const set = await engine.readTombstones(target, context);
+    const set = await engine.readTombstones(target, manifest, context);
     context.log.info(`Tombstones from ${target.host}: ${set ? set.tables.reduce((n, t) => n + t.hashes.length, 0) : 0}`);
     return set ?? { salt: '', tables: [] };
 }

@@ -3780,6 +3780,25 @@ async function tombstoneWriter(client, { database, name }, erasedBy, maxTimeMS) 
 
 
 
+/**
+ * tombstones-from: the tombstones of each of `databases` on the server, each collection's with its database's salt
+ * (every database has its own: data-retention-tombstones.ts). A backup of several databases is checked against all
+ * of them whichever one the URL names. Undefined when none has tombstones.
+ */
+async function readServerTombstones(client, databases) {
+    const sets = [];
+    for (const name of databases) {
+        const set = await readMongoTombstones(client.db(name));
+        if (set)
+            sets.push(set);
+    }
+    if (sets.length === 0)
+        return undefined;
+    return {
+        salt: sets[0].salt,
+        tables: sets.flatMap((set) => set.tables.map((table) => ({ ...table, salt: set.salt }))),
+    };
+}
 /** The database's tombstones, grouped per collection as PostgreSQL's per table; undefined when it has none. */
 async function readMongoTombstones(db) {
     const salt = (await db.collection(SALT_COLLECTION).findOne({ _id: 'salt' }))?.salt;
@@ -3836,7 +3855,7 @@ async function checkMongoTombstones(copies, manifest, tombstones) {
             let before = 0;
             let after = 0;
             for await (const { _id } of db.collection(table.name).find({}, { projection: { _id: 1 } })) {
-                const at = completedAt.get((0,data_retention_tombstones/* tombstoneHash */.cX)(set.salt, table.schema, table.name, keyText(_id)));
+                const at = completedAt.get((0,data_retention_tombstones/* tombstoneHash */.cX)(table.salt ?? set.salt, table.schema, table.name, keyText(_id)));
                 if (at === undefined)
                     continue;
                 if (at < backupTime)
@@ -5850,9 +5869,9 @@ const mongoEngine = {
             return checkRestoredCopies(copies, manifest, userChecks, tombstones);
         });
     },
-    readTombstones: (target, context) => {
+    readTombstones: (target, manifest, context) => {
         const mongo = (0,mongodb_target/* asMongoTarget */.I)(target);
-        return withMongoClient(mongo, context, (client) => readMongoTombstones(client.db(mongo.database)));
+        return withMongoClient(mongo, context, (client) => readServerTombstones(client, manifest.mongodb?.databases ?? [mongo.database]));
     },
     withHealthSession: (target, context, use) => withMongoHealthSession((0,mongodb_target/* asMongoTarget */.I)(target), context, use),
     withMaintenanceSession: (target, context, use) => withMongoMaintenanceSession((0,mongodb_target/* asMongoTarget */.I)(target), context, use),

@@ -180,7 +180,7 @@ function lazyEngine(name, describe, load) {
         },
         findRestorer: async (server, manifest, tools) => (await engine()).findRestorer(server, manifest, tools),
         checkRestored: async (into, manifest, checks, context, tombstones) => (await engine()).checkRestored(into, manifest, checks, context, tombstones),
-        readTombstones: async (target, context) => (await engine()).readTombstones(target, context),
+        readTombstones: async (target, manifest, context) => (await engine()).readTombstones(target, manifest, context),
         withHealthSession: async (target, context, use) => (await engine()).withHealthSession(target, context, use),
         withMaintenanceSession: async (target, context, use) => {
             const loadedEngine = await engine();
@@ -2389,7 +2389,7 @@ const postgresEngine = {
     // A cancel during a long count or a user's check ends that query, so a scratch database can be dropped.
     checkRestored: (into, manifest, userChecks, context, tombstones) => (0,lib_log/* timed */.ay)(context.log, 'Checked the restored database', () => checkRestoredPg((0,postgres_target/* asPgTarget */.v5)(into), manifest, userChecks, context, tombstones)),
     withHealthSession: (target, context, use) => withPgHealthSession((0,postgres_target/* asPgTarget */.v5)(target), context, use),
-    readTombstones: (target, context) => (0,connection/* withSession */.fQ)((0,postgres_target/* asPgTarget */.v5)(target), context.log, context.signal, data_retention_tombstones/* readTombstones */.Bm),
+    readTombstones: (target, _manifest, context) => (0,connection/* withSession */.fQ)((0,postgres_target/* asPgTarget */.v5)(target), context.log, context.signal, data_retention_tombstones/* readTombstones */.Bm),
     withSqlSession: (target, context, use) => (0,connection/* withSession */.fQ)((0,postgres_target/* asPgTarget */.v5)(target), context.log, context.signal, use),
 };
 /**

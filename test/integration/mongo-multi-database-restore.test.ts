@@ -272,6 +272,19 @@ describe('tombstones in a backup of two databases', () => {
     expect(check.passed).toBe(false);
     expect(check.detail).toContain(`(${ERASED}.accounts: 1)`);
     expect(check.detail).not.toContain(OTHER);
+
+    // tombstones-from reads every database of the backup on that server, whichever one its URL names: here the
+    // database without erasures, whose own tombstones are none.
+    const otherLive = parseMongoTarget(mongo.url(OTHER), 'tombstones-from');
+    const fromOther = await drill('tomb-undone', { tombstonesFrom: otherLive });
+    const fromOtherCheck = fromOther.checks.find((c) => c.name === 'erased rows absent')!;
+    expect(fromOtherCheck).toMatchObject({ passed: false });
+    expect(fromOtherCheck.detail).toContain(`(${ERASED}.accounts: 1)`);
+    const cleanFromOther = await drill('tomb-clean', { tombstonesFrom: otherLive });
+    expect(cleanFromOther.checks.find((c) => c.name === 'erased rows absent')).toMatchObject({
+      passed: true,
+      detail: expect.stringContaining('2 tombstones from tombstones-from replayed'),
+    });
     expect(await scratchLeft()).toEqual([]);
   }, 180_000);
 });

@@ -34,6 +34,11 @@ export interface TableTombstones {
    * that began before it may rightly hold the subject. Absent from tombstones older than the field: `erasedAt` then.
    */
   completedAt?: Array<string | null>;
+  /**
+   * MongoDB: the salt of the collection's database when the tombstones of several databases are read together (each
+   * database has its own); the set's salt otherwise.
+   */
+  salt?: string;
 }
 
 export interface TombstoneSet {

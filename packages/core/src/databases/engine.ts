@@ -318,9 +318,14 @@ export interface DatabaseEngine {
 
   /**
    * restore-test's tombstones-from: the live database's tombstones of erased rows or documents (salted hashes and
-   * erasure times) and its salt; undefined when it has none.
+   * erasure times) and its salt; undefined when it has none. For a backup of several databases (MongoDB), those of
+   * each of the backup's databases on that server.
    */
-  readTombstones(target: DatabaseTarget, context: EngineContext): Promise<TombstoneSet | undefined>;
+  readTombstones(
+    target: DatabaseTarget,
+    manifest: BackupManifest,
+    context: EngineContext,
+  ): Promise<TombstoneSet | undefined>;
 
   /** monitor-report: runs `use` on a read-only session for health checks. */
   withHealthSession<T>(

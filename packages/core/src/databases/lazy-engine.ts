@@ -27,7 +27,7 @@ export function lazyEngine(
     findRestorer: async (server, manifest, tools) => (await engine()).findRestorer(server, manifest, tools),
     checkRestored: async (into, manifest, checks, context, tombstones) =>
       (await engine()).checkRestored(into, manifest, checks, context, tombstones),
-    readTombstones: async (target, context) => (await engine()).readTombstones(target, context),
+    readTombstones: async (target, manifest, context) => (await engine()).readTombstones(target, manifest, context),
     withHealthSession: async (target, context, use) => (await engine()).withHealthSession(target, context, use),
     withMaintenanceSession: async (target, context, use) => {
       const loadedEngine = await engine();

@@ -231,7 +231,7 @@ async function liveTombstones(
       `names a ${target.engine} server, but backup ${manifest.backupId} is a ${engine.name} backup`,
       `the live database the backup was taken from: a URL starting with ${urlForms(engine.name)}`,
     );
-  const set = await engine.readTombstones(target, context);
+  const set = await engine.readTombstones(target, manifest, context);
   context.log.info(`Tombstones from ${target.host}: ${set ? set.tables.reduce((n, t) => n + t.hashes.length, 0) : 0}`);
   return set ?? { salt: '', tables: [] };
 }

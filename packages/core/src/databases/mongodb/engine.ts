@@ -9,7 +9,7 @@ import { withMongoRestoreTarget } from './restore-target.js';
 import { mongoRestorer } from './restorer.js';
 import { openMongoScratchServer } from './scratch-server.js';
 import { asMongoTarget, describeMongoTarget } from './target.js';
-import { readMongoTombstones } from './tombstone-check.js';
+import { readServerTombstones } from './tombstone-check.js';
 
 // retention-purge's session, loaded with the engine (one lazily loaded chunk for MongoDB in the bundle).
 export { withMongoRetentionSession } from './data-retention-session.js';
@@ -40,9 +40,11 @@ export const mongoEngine: DatabaseEngine = {
       return checkRestoredCopies(copies, manifest, userChecks, tombstones);
     });
   },
-  readTombstones: (target, context) => {
+  readTombstones: (target, manifest, context) => {
     const mongo = asMongoTarget(target);
-    return withMongoClient(mongo, context, (client) => readMongoTombstones(client.db(mongo.database)));
+    return withMongoClient(mongo, context, (client) =>
+      readServerTombstones(client, manifest.mongodb?.databases ?? [mongo.database]),
+    );
   },
   withHealthSession: (target, context, use) => withMongoHealthSession(asMongoTarget(target), context, use),
   withMaintenanceSession: (target, context, use) => withMongoMaintenanceSession(asMongoTarget(target), context, use),

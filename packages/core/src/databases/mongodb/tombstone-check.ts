@@ -12,7 +12,7 @@
  * end, so the delete must have completed before that second. A document whose delete completed later, or had not
  * completed (a purge running or stopped mid-erasure), is one the backup rightly holds: counted, not a failure.
  */
-import type { Db } from 'mongodb';
+import type { Db, MongoClient } from 'mongodb';
 import { type TombstoneSet, tombstoneHash } from '../../data-retention/tombstones.js';
 import type { BackupManifest } from '../../manifest/manifest.js';
 import type { CheckResult } from '../../restore/checks.js';
@@ -20,6 +20,27 @@ import { tombstoneVerdict } from '../../restore/tombstone-verdict.js';
 import { keyText } from './data-retention-filter.js';
 import { qualifiedName } from './inventory.js';
 import { SALT_COLLECTION, TOMBSTONE_COLLECTION, type Tombstone } from './data-retention-tombstones.js';
+
+/**
+ * tombstones-from: the tombstones of each of `databases` on the server, each collection's with its database's salt
+ * (every database has its own: data-retention-tombstones.ts). A backup of several databases is checked against all
+ * of them whichever one the URL names. Undefined when none has tombstones.
+ */
+export async function readServerTombstones(
+  client: MongoClient,
+  databases: readonly string[],
+): Promise<TombstoneSet | undefined> {
+  const sets = [];
+  for (const name of databases) {
+    const set = await readMongoTombstones(client.db(name));
+    if (set) sets.push(set);
+  }
+  if (sets.length === 0) return undefined;
+  return {
+    salt: sets[0]!.salt,
+    tables: sets.flatMap((set) => set.tables.map((table) => ({ ...table, salt: set.salt }))),
+  };
+}
 
 /** The database's tombstones, grouped per collection as PostgreSQL's per table; undefined when it has none. */
 export async function readMongoTombstones(db: Db): Promise<TombstoneSet | undefined> {
@@ -79,7 +100,7 @@ export async function checkMongoTombstones(
       let before = 0;
       let after = 0;
       for await (const { _id } of db.collection(table.name).find({}, { projection: { _id: 1 } })) {
-        const at = completedAt.get(tombstoneHash(set.salt, table.schema, table.name, keyText(_id)));
+        const at = completedAt.get(tombstoneHash(table.salt ?? set.salt, table.schema, table.name, keyText(_id)));
         if (at === undefined) continue;
         if (at < backupTime) before++;
         else after++;

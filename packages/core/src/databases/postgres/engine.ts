@@ -55,7 +55,8 @@ export const postgresEngine: DatabaseEngine = {
     ),
 
   withHealthSession: (target, context, use) => withPgHealthSession(asPgTarget(target), context, use),
-  readTombstones: (target, context) => withSession(asPgTarget(target), context.log, context.signal, readTombstones),
+  readTombstones: (target, _manifest, context) =>
+    withSession(asPgTarget(target), context.log, context.signal, readTombstones),
   withSqlSession: (target, context, use) => withSession(asPgTarget(target), context.log, context.signal, use),
 };
 
