@@ -2891,6 +2891,11 @@ function processExists(pid) {
 // rebuild. Its expiry is the step's deadline (every command of the step runs under maxTimeMS no later than it, so
 // the server has stopped them by then) plus a margin for clocks: a run killed mid-rebuild leaves a lease that
 // lapses by itself, and the next run after it cleans the stand-in up.
+//
+// The lease also carries the original index's spec, recorded before the rebuild drops it: a stand-in cannot carry
+// a TTL (expireAfterSeconds is for single-field indexes), so after a kill between the drop and the build the next
+// run builds the index again from the recorded spec, not from the stand-in alone (maintenance-leftovers.ts). A
+// lease with a recorded spec that ends in a failure is left lapsed, not removed, so that the spec stays for it.
 
 
 
@@ -2918,30 +2923,59 @@ function indexLeases(db, now, maxTimeMS) {
     return readLeases(db, PREFIX, now, maxTimeMS);
 }
 /**
+ * A failure after which none of the step's commands runs any more on the server: it answered (the error, or what
+ * it wraps, is the server's), or the step found the index not as planned before it changed anything.
+ */
+class IndexStepRefused extends Error {
+}
+/**
  * Runs `work` holding the lease on `index` of `collection` until `timeoutMs` from now (plus the clocks' margin);
  * refuses (IndexBusy) when another run holds it. A lapsed lease (its run killed) is taken over. The lease is
- * given back when `work` ends, or fails with the server's answer.
+ * given back when `work` ends, or fails with the server's answer (then left lapsed when it holds a recorded spec).
  */
 async function withIndexLease(db, collection, index, object, timeoutMs, work) {
     const until = new Date(Date.now() + timeoutMs + CLOCK_MARGIN_MS);
     const maxTimeMS = Math.max(1, Math.round(timeoutMs));
-    const taken = await takeLease(db, leaseKey(collection, index), (0,external_node_crypto_.randomUUID)(), until, maxTimeMS);
+    const key = leaseKey(collection, index);
+    const holder = (0,external_node_crypto_.randomUUID)();
+    const taken = await takeLease(db, key, holder, until, maxTimeMS);
     if ('heldBy' in taken)
         throw new IndexBusy(object, index, taken.heldBy);
-    const release = () => taken.lease.release().catch(() => undefined); // else it lapses at `until`
+    const leases = db.collection(LEASE_COLLECTION);
+    let recorded = false;
+    const record = {
+        async recordSpec(spec) {
+            await leases.updateOne({ _id: key, holder }, { $set: { spec } }, { maxTimeMS });
+            recorded = true;
+        },
+    };
+    // Either way it is no longer held; else it lapses at `until`.
+    const release = () => taken.lease.release().catch(() => undefined);
+    const lapse = () => leases.updateOne({ _id: key, holder }, { $set: { until: new Date(0) } }, { maxTimeMS }).catch(() => undefined);
     let result;
     try {
-        result = await work();
+        result = await work(record);
     }
     catch (error) {
-        // The server answered: none of the work's commands runs any more. Otherwise (connection lost, run cancelled) an
-        // index build may still be running there: the lease stays until it lapses.
-        if (error instanceof lib.MongoServerError)
-            await release();
+        // Otherwise (connection lost, run cancelled) an index build may still be running there: the lease stays until
+        // it lapses.
+        if (answered(error))
+            await (recorded ? lapse() : release());
         throw error;
     }
     await release();
     return result;
+}
+const answered = (error) => error instanceof lib.MongoServerError ||
+    error.cause instanceof lib.MongoServerError ||
+    error instanceof IndexStepRefused;
+/** The index specs interrupted rebuilds recorded in their leases, lapsed or not, by lease key (leaseKey). */
+async function recordedIndexSpecs(db, maxTimeMS) {
+    const docs = await db
+        .collection(LEASE_COLLECTION)
+        .find({ _id: { $regex: `^${PREFIX}` }, spec: { $exists: true } }, { projection: { spec: 1 }, maxTimeMS })
+        .toArray();
+    return new Map(docs.map((d) => [d._id, d.spec]));
 }
 //# sourceMappingURL=maintenance-lease.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/maintenance-indexes.js
@@ -3050,7 +3084,7 @@ function rebuildCommands(collection, spec) {
 function rebuildStatements(collection, spec) {
     return rebuildCommands(collection, spec).map((c) => `db.runCommand(${JSON.stringify(c)})`);
 }
-class IndexGone extends Error {
+class IndexGone extends IndexStepRefused {
     constructor(object, index) {
         super(`${object} index ${JSON.stringify(index)} no longer exists (dropped after the plan was made)`);
     }
@@ -3061,9 +3095,9 @@ class IndexGone extends Error {
  * original's drop fails, the error says the stand-in is still there in its place.
  */
 function rebuildIndex(db, collection, index, object, timeoutMs) {
-    return withIndexLease(db, collection, index, object, timeoutMs, () => rebuild(db, collection, index, object, timeoutMs));
+    return withIndexLease(db, collection, index, object, timeoutMs, (lease) => rebuild(db, collection, index, object, timeoutMs, lease));
 }
-async function rebuild(db, collection, index, object, timeoutMs) {
+async function rebuild(db, collection, index, object, timeoutMs, lease) {
     const deadline = Date.now() + timeoutMs;
     const left = () => Math.max(1, Math.round(deadline - Date.now()));
     const specs = await db
@@ -3073,6 +3107,8 @@ async function rebuild(db, collection, index, object, timeoutMs) {
     const spec = specs.find((s) => s.name === index);
     if (!spec)
         throw new IndexGone(object, index);
+    // For the run after this one, should this one be killed once the original is dropped (its TTL, if any).
+    await lease.recordSpec(buildSpec(spec));
     const commands = rebuildCommands(collection, spec);
     for (const [i, command] of commands.entries()) {
         try {
@@ -3114,20 +3150,25 @@ function originalFrom(standIn, original) {
     return { ...buildSpec(standIn), key, name: original };
 }
 const maintenance_leftovers_sameKey = (a, b) => JSON.stringify(a.key) === JSON.stringify(originalFrom(b, '').key);
-function commands(collection, s) {
+/** The spec the killed rebuild recorded for the stand-in's original, when it is that index's (name and key). */
+function recordedFor(s, recorded) {
+    return recorded && recorded.name === s.original && maintenance_leftovers_sameKey(recorded, s.spec) ? buildSpec(recorded) : undefined;
+}
+function commands(collection, s, recorded) {
     const drop = { dropIndexes: collection, index: s.name };
     if (s.originalSpec)
         return [drop];
-    return [{ createIndexes: collection, indexes: [originalFrom(s.spec, s.original)] }, drop];
+    return [{ createIndexes: collection, indexes: [recorded ?? originalFrom(s.spec, s.original)] }, drop];
 }
 function leftoverSteps(database, collection, standIns, leases) {
     return standIns.map((s) => {
         const which = `stand-in ${JSON.stringify(s.name)} of index ${JSON.stringify(s.original)}`;
+        const recorded = 'specs' in leases ? recordedFor(s, leases.specs.get(leaseKey(collection, s.original))) : undefined;
         const base = {
             kind: 'drop-rebuild-leftover',
             object: `${database}.${collection}`,
             index: s.name,
-            statement: commands(collection, s)
+            statement: commands(collection, s, recorded)
                 .map((c) => `db.runCommand(${JSON.stringify(c)})`)
                 .join('; '),
             figures: { indexBytes: s.bytes },
@@ -3164,13 +3205,16 @@ function leftoverSteps(database, collection, standIns, leases) {
                 why: `${which} left by an interrupted rebuild (killed or crashed before it dropped the stand-in), ${JSON.stringify(s.original)} in place: every write maintains both (${(0,step_figures.mb)(s.bytes)})`,
             };
         const single = Object.keys(s.spec.key).length === 2;
+        const missing = `${which} left by an interrupted rebuild (killed or crashed after it dropped the index, before it built it again): ${JSON.stringify(s.original)} is missing and queries use the stand-in; the index is built again`;
         return {
             ...base,
             mode: 'apply',
-            why: `${which} left by an interrupted rebuild (killed or crashed after it dropped the index, before it built it again): ${JSON.stringify(s.original)} is missing and queries use the stand-in; the index is built again from the stand-in's key without ${JSON.stringify(STAND_IN_FIELD)}, with the same options, before the stand-in is dropped` +
-                (single
-                    ? ' (a TTL cannot be read back from a stand-in: if the index had expireAfterSeconds, set it again with collMod)'
-                    : ''),
+            why: recorded
+                ? `${missing} from the spec that rebuild recorded in dbops's lease (its options${recorded.expireAfterSeconds === undefined ? '' : ', expireAfterSeconds included'}), before the stand-in is dropped`
+                : `${missing} from the stand-in's key without ${JSON.stringify(STAND_IN_FIELD)}, with the same options, before the stand-in is dropped` +
+                    (single
+                        ? ' (a TTL cannot be read back from a stand-in and the rebuild recorded no spec: if the index had expireAfterSeconds, set it again with collMod)'
+                        : ''),
         };
     });
 }
@@ -3182,14 +3226,18 @@ function cleanUpStandIn(db, collection, name, object, timeoutMs) {
     const original = name.slice(0, -STAND_IN_FIELD.length);
     const deadline = Date.now() + timeoutMs;
     const left = () => Math.max(1, Math.round(deadline - Date.now()));
-    return withIndexLease(db, collection, original, object, timeoutMs, async () => {
+    return withIndexLease(db, collection, original, object, timeoutMs, async (lease) => {
         const specs = await listIndexSpecs(db, collection, left());
         const [s] = standInsOf(specs.filter((spec) => spec.name === name || spec.name === original), {});
         if (!s)
             return `nothing was left any more: ${JSON.stringify(name)} is gone`;
         if (s.originalSpec && !maintenance_leftovers_sameKey(s.originalSpec, s.spec))
             throw new StandInChanged(`${object} index ${JSON.stringify(original)} now has another key; the stand-in is kept`);
-        const [first, second] = commands(collection, s);
+        const recorded = recordedFor(s, (await recordedIndexSpecs(db, left())).get(leaseKey(collection, original)));
+        // Kept for the run after this one, should this one fail before the index is built again.
+        if (recorded && !s.originalSpec)
+            await lease.recordSpec(recorded);
+        const [first, second] = commands(collection, s, recorded);
         const step = async (command, state) => {
             try {
                 await db.command({ ...command, maxTimeMS: left() });
@@ -3204,11 +3252,12 @@ function cleanUpStandIn(db, collection, name, object, timeoutMs) {
         }
         await step(first, `${JSON.stringify(original)} is still missing; its stand-in ${JSON.stringify(name)} is kept and serves its queries`);
         await step(second, `${JSON.stringify(original)} was built again; its stand-in ${JSON.stringify(name)} is left: the next run drops it`);
-        return `built ${JSON.stringify(original)} again from its stand-in, then dropped the stand-in ${JSON.stringify(name)}`;
+        const from = recorded ? 'the spec its rebuild recorded' : 'its stand-in';
+        return `built ${JSON.stringify(original)} again from ${from}, then dropped the stand-in ${JSON.stringify(name)}`;
     });
 }
 /** The original got another key between the plan and the step: a person decides. */
-class StandInChanged extends Error {
+class StandInChanged extends IndexStepRefused {
 }
 //# sourceMappingURL=maintenance-leftovers.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/maintenance-plan.js
@@ -3375,10 +3424,10 @@ function maintenanceSession(client, database, server) {
         },
         explainStepFailure,
     };
-    /** The unexpired leases, or why they could not be read (a user without find on the collection). */
+    /** The unexpired leases and recorded specs, or why they could not be read (a user without find on the collection). */
     async function leasesOf(maxTimeMS) {
         try {
-            return { held: await indexLeases(db, new Date(), maxTimeMS) };
+            return { held: await indexLeases(db, new Date(), maxTimeMS), specs: await recordedIndexSpecs(db, maxTimeMS) };
         }
         catch (error) {
             if (error instanceof lib.MongoServerError && Number(error.code) === maintenance_session_UNAUTHORIZED)

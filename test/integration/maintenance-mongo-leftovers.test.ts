@@ -13,7 +13,7 @@ import { renderSummary } from '../../packages/core/src/report/render-summary.js'
 import { type Logger, silentLogger } from '../../packages/core/src/log.js';
 import { Secrets } from '../../packages/core/src/secrets.js';
 import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/parse-target.js';
-import { startMongo, uniqueDatabase, type MongoServer } from '../harness/mongo.js';
+import { itUnless, lacking, startMongo, uniqueDatabase, type MongoServer } from '../harness/mongo.js';
 
 let server: MongoServer;
 let database: string;
@@ -208,3 +208,53 @@ it('a missing original that cannot be built again fails the step and keeps the s
   expect(result.failure?.message).toContain('1 maintenance step(s) failed');
   expect(await indexes('emails')).toEqual([{ key: { _id: 1 }, name: '_id_' }, standIn]);
 });
+
+/**
+ * An index `at_1` on sessions.at (with `options`), its rebuild killed between the original's drop and its build; then
+ * a plan and an apply: the index must come back as it was, from the spec the rebuild recorded in its lease.
+ */
+async function killedRebuildComesBack(options: { expireAfterSeconds?: number }) {
+  const sessions = db().collection('sessions');
+  await sessions.insertMany(Array.from({ length: 50 }, (_, i) => ({ at: new Date(Date.now() - i * 1000) })));
+  await sessions.createIndex({ at: 1 }, { name: 'at_1', ...options });
+  const original = (await indexes('sessions')).find((i) => i.name === 'at_1')!;
+  expect(original).toEqual({ key: { at: 1 }, name: 'at_1', ...options });
+  // A rebuild's first steps as rebuildIndex takes them (the real lease and record), then the run is gone: killed
+  // between the original's drop and its build, it never gives the lease back.
+  const killed = new Error('the runner was killed');
+  await expect(
+    withIndexLease(db(), 'sessions', 'at_1', `${database}.sessions`, 60_000, async (lease) => {
+      await lease.recordSpec(original);
+      await sessions.createIndex({ at: 1, [SUFFIX]: 1 }, { name: `at_1${SUFFIX}` });
+      await sessions.dropIndex('at_1');
+      throw killed;
+    }),
+  ).rejects.toBe(killed);
+  // Its lease lapses in time (here: at once).
+  await db()
+    .collection(LEASE_COLLECTION)
+    .updateOne({ _id: leaseKey('sessions', 'at_1') as never }, { $set: { until: new Date(Date.now() - 1000) } });
+
+  const plan = (await run()).plan.find((s) => s.index === `at_1${SUFFIX}`)!;
+  expect(plan.mode).toBe('apply');
+  expect(plan.statement).toContain(`{"createIndexes":"sessions","indexes":[${JSON.stringify(original)}]}`);
+  expect(plan.why).toContain("from the spec that rebuild recorded in dbops's lease (its options");
+  const result = await run({ apply: true });
+  expect(
+    result.outcomes.filter((o) => o.kind === 'drop-rebuild-leftover' && o.object === `${database}.sessions`),
+  ).toEqual([
+    expect.objectContaining({
+      status: 'applied',
+      result: `built "at_1" again from the spec its rebuild recorded, then dropped the stand-in "at_1${SUFFIX}"`,
+    }),
+  ]);
+  expect((await indexes('sessions')).filter((i) => String(i.name).startsWith('at_1'))).toEqual([original]);
+  expect(await db().collection(LEASE_COLLECTION).countDocuments()).toBe(0);
+}
+
+it('an index whose rebuild was killed after the drop is built again from the spec recorded in the lease', () =>
+  killedRebuildComesBack({}));
+
+itUnless(lacking('indexKinds'))('a TTL index whose rebuild was killed after the drop comes back with its TTL', () =>
+  killedRebuildComesBack({ expireAfterSeconds: 3600 }),
+);

@@ -12,7 +12,7 @@ import type { Db, Document } from 'mongodb';
 import type { DocumentMaintenanceSettings } from '../engine.js';
 import type { MaintenanceStep } from '../../maintenance/step.js';
 import { mb, pct, REINDEX_BYTES_PER_S, seconds } from '../../maintenance/step-figures.js';
-import { withIndexLease } from './maintenance-lease.js';
+import { type IndexLeaseRecord, IndexStepRefused, withIndexLease } from './maintenance-lease.js';
 
 /** The trailing key field of the stand-in and the suffix of its name. */
 export const STAND_IN_FIELD = '__dbops_rebuild';
@@ -143,7 +143,7 @@ function rebuildStatements(collection: string, spec: Document): string[] {
   return rebuildCommands(collection, spec).map((c) => `db.runCommand(${JSON.stringify(c)})`);
 }
 
-export class IndexGone extends Error {
+export class IndexGone extends IndexStepRefused {
   constructor(object: string, index: string) {
     super(`${object} index ${JSON.stringify(index)} no longer exists (dropped after the plan was made)`);
   }
@@ -155,12 +155,19 @@ export class IndexGone extends Error {
  * original's drop fails, the error says the stand-in is still there in its place.
  */
 export function rebuildIndex(db: Db, collection: string, index: string, object: string, timeoutMs: number) {
-  return withIndexLease(db, collection, index, object, timeoutMs, () =>
-    rebuild(db, collection, index, object, timeoutMs),
+  return withIndexLease(db, collection, index, object, timeoutMs, (lease) =>
+    rebuild(db, collection, index, object, timeoutMs, lease),
   );
 }
 
-async function rebuild(db: Db, collection: string, index: string, object: string, timeoutMs: number): Promise<void> {
+async function rebuild(
+  db: Db,
+  collection: string,
+  index: string,
+  object: string,
+  timeoutMs: number,
+  lease: IndexLeaseRecord,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const left = () => Math.max(1, Math.round(deadline - Date.now()));
   const specs = await db
@@ -169,6 +176,8 @@ async function rebuild(db: Db, collection: string, index: string, object: string
     .toArray();
   const spec = specs.find((s) => s.name === index);
   if (!spec) throw new IndexGone(object, index);
+  // For the run after this one, should this one be killed once the original is dropped (its TTL, if any).
+  await lease.recordSpec(buildSpec(spec));
   const commands = rebuildCommands(collection, spec);
   for (const [i, command] of commands.entries()) {
     try {

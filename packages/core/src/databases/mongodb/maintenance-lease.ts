@@ -6,9 +6,14 @@
 // rebuild. Its expiry is the step's deadline (every command of the step runs under maxTimeMS no later than it, so
 // the server has stopped them by then) plus a margin for clocks: a run killed mid-rebuild leaves a lease that
 // lapses by itself, and the next run after it cleans the stand-in up.
+//
+// The lease also carries the original index's spec, recorded before the rebuild drops it: a stand-in cannot carry
+// a TTL (expireAfterSeconds is for single-field indexes), so after a kill between the drop and the build the next
+// run builds the index again from the recorded spec, not from the stand-in alone (maintenance-leftovers.ts). A
+// lease with a recorded spec that ends in a failure is left lapsed, not removed, so that the spec stays for it.
 import { randomUUID } from 'node:crypto';
-import { type Db, MongoServerError } from 'mongodb';
-import { type LeaseHolder, readLeases, takeLease } from './lease.js';
+import { type Db, type Document, MongoServerError } from 'mongodb';
+import { LEASE_COLLECTION, type LeaseHolder, readLeases, takeLease } from './lease.js';
 
 /** Clocks of two runners (the lease's times are the holder's) may differ by this much. */
 const CLOCK_MARGIN_MS = 5 * 60_000;
@@ -37,10 +42,22 @@ export function indexLeases(db: Db, now: Date, maxTimeMS: number): Promise<Map<s
   return readLeases(db, PREFIX, now, maxTimeMS);
 }
 
+/** What the work under an index's lease records there for the run after it, should it be killed. */
+export interface IndexLeaseRecord {
+  /** The original index's spec (createIndexes form), before anything drops it. */
+  recordSpec(spec: Document): Promise<void>;
+}
+
+/**
+ * A failure after which none of the step's commands runs any more on the server: it answered (the error, or what
+ * it wraps, is the server's), or the step found the index not as planned before it changed anything.
+ */
+export class IndexStepRefused extends Error {}
+
 /**
  * Runs `work` holding the lease on `index` of `collection` until `timeoutMs` from now (plus the clocks' margin);
  * refuses (IndexBusy) when another run holds it. A lapsed lease (its run killed) is taken over. The lease is
- * given back when `work` ends, or fails with the server's answer.
+ * given back when `work` ends, or fails with the server's answer (then left lapsed when it holds a recorded spec).
  */
 export async function withIndexLease<T>(
   db: Db,
@@ -48,22 +65,49 @@ export async function withIndexLease<T>(
   index: string,
   object: string,
   timeoutMs: number,
-  work: () => Promise<T>,
+  work: (lease: IndexLeaseRecord) => Promise<T>,
 ): Promise<T> {
   const until = new Date(Date.now() + timeoutMs + CLOCK_MARGIN_MS);
   const maxTimeMS = Math.max(1, Math.round(timeoutMs));
-  const taken = await takeLease(db, leaseKey(collection, index), randomUUID(), until, maxTimeMS);
+  const key = leaseKey(collection, index);
+  const holder = randomUUID();
+  const taken = await takeLease(db, key, holder, until, maxTimeMS);
   if ('heldBy' in taken) throw new IndexBusy(object, index, taken.heldBy);
-  const release = () => taken.lease.release().catch(() => undefined); // else it lapses at `until`
+  const leases = db.collection<{ _id: string }>(LEASE_COLLECTION);
+  let recorded = false;
+  const record: IndexLeaseRecord = {
+    async recordSpec(spec) {
+      await leases.updateOne({ _id: key, holder }, { $set: { spec } }, { maxTimeMS });
+      recorded = true;
+    },
+  };
+  // Either way it is no longer held; else it lapses at `until`.
+  const release = () => taken.lease.release().catch(() => undefined);
+  const lapse = () =>
+    leases.updateOne({ _id: key, holder }, { $set: { until: new Date(0) } }, { maxTimeMS }).catch(() => undefined);
   let result: T;
   try {
-    result = await work();
+    result = await work(record);
   } catch (error) {
-    // The server answered: none of the work's commands runs any more. Otherwise (connection lost, run cancelled) an
-    // index build may still be running there: the lease stays until it lapses.
-    if (error instanceof MongoServerError) await release();
+    // Otherwise (connection lost, run cancelled) an index build may still be running there: the lease stays until
+    // it lapses.
+    if (answered(error)) await (recorded ? lapse() : release());
     throw error;
   }
   await release();
   return result;
+}
+
+const answered = (error: unknown) =>
+  error instanceof MongoServerError ||
+  (error as { cause?: unknown }).cause instanceof MongoServerError ||
+  error instanceof IndexStepRefused;
+
+/** The index specs interrupted rebuilds recorded in their leases, lapsed or not, by lease key (leaseKey). */
+export async function recordedIndexSpecs(db: Db, maxTimeMS: number): Promise<Map<string, Document>> {
+  const docs = await db
+    .collection<{ _id: string; spec?: Document }>(LEASE_COLLECTION)
+    .find({ _id: { $regex: `^${PREFIX}` }, spec: { $exists: true } }, { projection: { spec: 1 }, maxTimeMS })
+    .toArray();
+  return new Map(docs.map((d) => [d._id, d.spec!]));
 }

@@ -3,14 +3,15 @@
 // write maintains the stand-in. The plan finds them (name and key shape: isStandIn) and plans one step each, before
 // any other: with the original in place, the stand-in is dropped; without it, the original is built again from the
 // stand-in (its key without the trailing field, the same options) before the stand-in is dropped, so the queries the
-// stand-in serves never lose their index. A stand-in whose index a run holds the lease on (maintenance-lease.ts) is
-// in use, not left over: only reported.
+// stand-in serves never lose their index; from the spec the killed run recorded in its lease when there is one (a
+// stand-in cannot carry a TTL: maintenance-lease.ts). A stand-in whose index a run holds the lease on is in use,
+// not left over: only reported.
 import type { Db, Document } from 'mongodb';
 import type { MaintenanceStep } from '../../maintenance/step.js';
 import { mb, REINDEX_BYTES_PER_S, seconds } from '../../maintenance/step-figures.js';
 import { buildSpec, indexFigures, isStandIn, listIndexSpecs, STAND_IN_FIELD } from './maintenance-indexes.js';
 import { LEASE_COLLECTION, type LeaseHolder } from './lease.js';
-import { leaseHeld, leaseKey, withIndexLease } from './maintenance-lease.js';
+import { IndexStepRefused, leaseHeld, leaseKey, recordedIndexSpecs, withIndexLease } from './maintenance-lease.js';
 
 export interface StandIn {
   name: string;
@@ -40,14 +41,22 @@ function originalFrom(standIn: Document, original: string): Document {
 
 const sameKey = (a: Document, b: Document) => JSON.stringify(a.key) === JSON.stringify(originalFrom(b, '').key);
 
-function commands(collection: string, s: StandIn): Document[] {
-  const drop = { dropIndexes: collection, index: s.name };
-  if (s.originalSpec) return [drop];
-  return [{ createIndexes: collection, indexes: [originalFrom(s.spec, s.original)] }, drop];
+/** The spec the killed rebuild recorded for the stand-in's original, when it is that index's (name and key). */
+function recordedFor(s: StandIn, recorded: Document | undefined): Document | undefined {
+  return recorded && recorded.name === s.original && sameKey(recorded, s.spec) ? buildSpec(recorded) : undefined;
 }
 
-/** What the plan knows of the leases: the unexpired ones, or why they could not be read. */
-export type Leases = { held: Map<string, LeaseHolder> } | { unreadable: string };
+function commands(collection: string, s: StandIn, recorded?: Document): Document[] {
+  const drop = { dropIndexes: collection, index: s.name };
+  if (s.originalSpec) return [drop];
+  return [{ createIndexes: collection, indexes: [recorded ?? originalFrom(s.spec, s.original)] }, drop];
+}
+
+/**
+ * What the plan knows of the leases: the unexpired ones and the index specs interrupted rebuilds recorded in theirs,
+ * or why they could not be read.
+ */
+export type Leases = { held: Map<string, LeaseHolder>; specs: Map<string, Document> } | { unreadable: string };
 
 export function leftoverSteps(
   database: string,
@@ -57,11 +66,12 @@ export function leftoverSteps(
 ): MaintenanceStep[] {
   return standIns.map((s) => {
     const which = `stand-in ${JSON.stringify(s.name)} of index ${JSON.stringify(s.original)}`;
+    const recorded = 'specs' in leases ? recordedFor(s, leases.specs.get(leaseKey(collection, s.original))) : undefined;
     const base = {
       kind: 'drop-rebuild-leftover' as const,
       object: `${database}.${collection}`,
       index: s.name,
-      statement: commands(collection, s)
+      statement: commands(collection, s, recorded)
         .map((c) => `db.runCommand(${JSON.stringify(c)})`)
         .join('; '),
       figures: { indexBytes: s.bytes },
@@ -98,14 +108,16 @@ export function leftoverSteps(
         why: `${which} left by an interrupted rebuild (killed or crashed before it dropped the stand-in), ${JSON.stringify(s.original)} in place: every write maintains both (${mb(s.bytes)})`,
       };
     const single = Object.keys(s.spec.key as Document).length === 2;
+    const missing = `${which} left by an interrupted rebuild (killed or crashed after it dropped the index, before it built it again): ${JSON.stringify(s.original)} is missing and queries use the stand-in; the index is built again`;
     return {
       ...base,
       mode: 'apply' as const,
-      why:
-        `${which} left by an interrupted rebuild (killed or crashed after it dropped the index, before it built it again): ${JSON.stringify(s.original)} is missing and queries use the stand-in; the index is built again from the stand-in's key without ${JSON.stringify(STAND_IN_FIELD)}, with the same options, before the stand-in is dropped` +
-        (single
-          ? ' (a TTL cannot be read back from a stand-in: if the index had expireAfterSeconds, set it again with collMod)'
-          : ''),
+      why: recorded
+        ? `${missing} from the spec that rebuild recorded in dbops's lease (its options${recorded.expireAfterSeconds === undefined ? '' : ', expireAfterSeconds included'}), before the stand-in is dropped`
+        : `${missing} from the stand-in's key without ${JSON.stringify(STAND_IN_FIELD)}, with the same options, before the stand-in is dropped` +
+          (single
+            ? ' (a TTL cannot be read back from a stand-in and the rebuild recorded no spec: if the index had expireAfterSeconds, set it again with collMod)'
+            : ''),
     };
   });
 }
@@ -124,7 +136,7 @@ export function cleanUpStandIn(
   const original = name.slice(0, -STAND_IN_FIELD.length);
   const deadline = Date.now() + timeoutMs;
   const left = () => Math.max(1, Math.round(deadline - Date.now()));
-  return withIndexLease(db, collection, original, object, timeoutMs, async () => {
+  return withIndexLease(db, collection, original, object, timeoutMs, async (lease) => {
     const specs = await listIndexSpecs(db, collection, left());
     const [s] = standInsOf(
       specs.filter((spec) => spec.name === name || spec.name === original),
@@ -133,7 +145,10 @@ export function cleanUpStandIn(
     if (!s) return `nothing was left any more: ${JSON.stringify(name)} is gone`;
     if (s.originalSpec && !sameKey(s.originalSpec, s.spec))
       throw new StandInChanged(`${object} index ${JSON.stringify(original)} now has another key; the stand-in is kept`);
-    const [first, second] = commands(collection, s);
+    const recorded = recordedFor(s, (await recordedIndexSpecs(db, left())).get(leaseKey(collection, original)));
+    // Kept for the run after this one, should this one fail before the index is built again.
+    if (recorded && !s.originalSpec) await lease.recordSpec(recorded);
+    const [first, second] = commands(collection, s, recorded);
     const step = async (command: Document, state: string) => {
       try {
         await db.command({ ...command, maxTimeMS: left() });
@@ -153,9 +168,10 @@ export function cleanUpStandIn(
       second,
       `${JSON.stringify(original)} was built again; its stand-in ${JSON.stringify(name)} is left: the next run drops it`,
     );
-    return `built ${JSON.stringify(original)} again from its stand-in, then dropped the stand-in ${JSON.stringify(name)}`;
+    const from = recorded ? 'the spec its rebuild recorded' : 'its stand-in';
+    return `built ${JSON.stringify(original)} again from ${from}, then dropped the stand-in ${JSON.stringify(name)}`;
   });
 }
 
 /** The original got another key between the plan and the step: a person decides. */
-export class StandInChanged extends Error {}
+export class StandInChanged extends IndexStepRefused {}

@@ -8,7 +8,7 @@ import { withMongoClient } from './connection.js';
 import { collectionStorage, planCollections, readStorage } from './maintenance-plan.js';
 import { IndexGone, indexFigures, rebuildIndex } from './maintenance-indexes.js';
 import { cleanUpStandIn, type Leases, StandInChanged } from './maintenance-leftovers.js';
-import { IndexBusy, indexLeases } from './maintenance-lease.js';
+import { IndexBusy, indexLeases, recordedIndexSpecs } from './maintenance-lease.js';
 import { describeMongoServer } from './server.js';
 import type { MongoTarget } from './target.js';
 
@@ -70,10 +70,10 @@ function maintenanceSession(
     explainStepFailure,
   };
 
-  /** The unexpired leases, or why they could not be read (a user without find on the collection). */
+  /** The unexpired leases and recorded specs, or why they could not be read (a user without find on the collection). */
   async function leasesOf(maxTimeMS: number): Promise<Leases> {
     try {
-      return { held: await indexLeases(db, new Date(), maxTimeMS) };
+      return { held: await indexLeases(db, new Date(), maxTimeMS), specs: await recordedIndexSpecs(db, maxTimeMS) };
     } catch (error) {
       if (error instanceof MongoServerError && Number(error.code) === UNAUTHORIZED)
         return { unreadable: error.message };
