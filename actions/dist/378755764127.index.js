@@ -58,9 +58,11 @@ function policyCommitText(commit) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   B2: () => (/* binding */ ruleTable),
+/* harmony export */   Dg: () => (/* binding */ MAX_SUBJECT_DOCUMENTS_LIMIT),
 /* harmony export */   EK: () => (/* binding */ collectionText),
 /* harmony export */   GL: () => (/* binding */ rulePeriod),
 /* harmony export */   JK: () => (/* binding */ qualifiedNameText),
+/* harmony export */   hA: () => (/* binding */ DEFAULT_MAX_SUBJECT_DOCUMENTS),
 /* harmony export */   kS: () => (/* binding */ BACKUP_KEEP_KEYS),
 /* harmony export */   kX: () => (/* binding */ DEFAULT_POLICY_DEFAULTS),
 /* harmony export */   lZ: () => (/* binding */ sqlHolds)
@@ -80,6 +82,10 @@ const DEFAULT_POLICY_DEFAULTS = {
     // 2 to 1.74–1.80x (bench/README.md, retention-purge), at two thirds of the rows per second.
     sleepCoefficient: 2,
 };
+/** A million documents: some hundred MB of `_id`s, well within a runner's memory. */
+const DEFAULT_MAX_SUBJECT_DOCUMENTS = 1_000_000;
+/** The most a policy may allow: some 10 GB of `_id`s, more than a hosted runner has. */
+const MAX_SUBJECT_DOCUMENTS_LIMIT = 100_000_000;
 /** Each keep-* field of a backups: section and its key in the file. */
 const BACKUP_KEEP_KEYS = {
     keepLast: 'keep-last',
@@ -164,6 +170,7 @@ const RULE_KEYS = {
         'then',
         'anonymize',
         'dependants',
+        'max-subject-documents',
         'archive-to',
     ],
 };
@@ -381,6 +388,7 @@ class PolicyReader {
                     graceSeconds: this.period([...path, 'grace'], field('grace')),
                     afterGrace: this.thenAction(path, field, 'field'),
                     dependants: this.dependants(path, field, collection),
+                    maxSubjectDocuments: this.maxSubjectDocuments(path, field),
                 };
             return {
                 kind,
@@ -464,6 +472,16 @@ class PolicyReader {
             seen.add(`${namespace} ${holder}`);
             return { collection, field: holder, line: this.lineOf(at) };
         });
+    }
+    /** `max-subject-documents`: how many documents one subject's export or erase may take (all levels together). */
+    maxSubjectDocuments(path, field) {
+        const at = [...path, 'max-subject-documents'];
+        const value = this.value(at);
+        if (value === undefined)
+            return _policy_js__WEBPACK_IMPORTED_MODULE_3__/* .DEFAULT_MAX_SUBJECT_DOCUMENTS */ .hA;
+        if (!Number.isInteger(value) || value < 1 || value > _policy_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_SUBJECT_DOCUMENTS_LIMIT */ .Dg)
+            throw this.fail(at, field('max-subject-documents'), `is ${JSON.stringify(value)}`, `a whole number of documents from 1 to ${_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_SUBJECT_DOCUMENTS_LIMIT */ .Dg} (about 100 bytes of memory each), e.g. 5000000`);
+        return value;
     }
     minimum(i) {
         const path = ['minimums', i];

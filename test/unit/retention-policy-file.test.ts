@@ -496,6 +496,7 @@ test('MongoDB soft-delete rules: a field path, a grace, then erase or anonymize 
     graceSeconds: 30 * DAY,
     afterGrace: { action: 'erase' },
     dependants: [],
+    maxSubjectDocuments: 1_000_000,
   });
   const anonymize = await parsePolicy(
     softCollection("    then: anonymize\n    anonymize: { email: null, profile.name: 'deleted user', score: 0 }"),
@@ -513,7 +514,7 @@ test.each([
     softCollection('    then: erase\n    by: createdAt'),
     26,
     "rule 'analytics-events' (data[3]) field 'by' is not a known key",
-    /keys of a collection soft-delete rule: name, collection, soft-delete, grace, then, anonymize, dependants, archive-to/,
+    /keys of a collection soft-delete rule: name, collection, soft-delete, grace, then, anonymize, dependants, max-subject-documents, archive-to/,
   ],
   [
     'a soft-delete field starting with $',
@@ -642,4 +643,36 @@ test('the JSON Schema and the reader agree on dependants', async () => {
     expect(validate(parseYaml(bad))).toBe(false);
     await refusal(bad);
   }
+});
+
+test('max-subject-documents caps what one subject of a MongoDB soft-delete rule may take: 1 to 100000000', async () => {
+  const capped = (value: string) => softCollection(`    then: erase\n    max-subject-documents: ${value}`);
+  expect((await parsePolicy(capped('5000000'), 'retention.yml')).data[3]).toMatchObject({ maxSubjectDocuments: 5e6 });
+  const Ajv2020 = require('ajv/dist/2020').default as new (
+    o: object,
+  ) => { compile(s: object): ((d: unknown) => boolean) & { errors?: unknown } };
+  const validate = new Ajv2020({ allErrors: true, strict: false }).compile(
+    JSON.parse(await readFile('docs/retention-policy.schema.json', 'utf8')),
+  );
+  expect(validate(parseYaml(capped('1')))).toBe(true);
+  expect(validate(parseYaml(capped('100000000')))).toBe(true);
+  for (const [value, shown] of [
+    ['0', '0'],
+    ['2.5', '2.5'],
+    ['100000001', '100000001'],
+    ['many', '"many"'],
+  ]) {
+    expect(validate(parseYaml(capped(value!)))).toBe(false);
+    const error = await refusal(capped(value!));
+    expect(error.message).toContain(
+      `file retention.yml line 26: rule 'analytics-events' (data[3]) field 'max-subject-documents' is ${shown}`,
+    );
+    expect(error.hint).toBe(
+      'a whole number of documents from 1 to 100000000 (about 100 bytes of memory each), e.g. 5000000',
+    );
+  }
+  // Only a MongoDB soft-delete rule has subjects with dependants to cap.
+  await expect(
+    parsePolicy(edit('    keep: 30d', '    keep: 30d\n    max-subject-documents: 10'), 'retention.yml'),
+  ).rejects.toThrow("field 'max-subject-documents' is not a known key");
 });

@@ -117,7 +117,18 @@ export interface CollectionSoftDeleteRule extends CollectionRuleBase {
    * `subject export` and `subject erase` take them with the subject. Empty when the policy declares none.
    */
   dependants: SubjectDependant[];
+  /**
+   * The most documents `subject export` and `subject erase` take for one subject of this rule, dependants at every
+   * depth included: their `_id`s are held in memory (about 100 bytes each), so a subject with more is refused before
+   * anything is exported or deleted. DEFAULT_MAX_SUBJECT_DOCUMENTS unless the file sets `max-subject-documents`.
+   */
+  maxSubjectDocuments: number;
 }
+
+/** A million documents: some hundred MB of `_id`s, well within a runner's memory. */
+export const DEFAULT_MAX_SUBJECT_DOCUMENTS = 1_000_000;
+/** The most a policy may allow: some 10 GB of `_id`s, more than a hosted runner has. */
+export const MAX_SUBJECT_DOCUMENTS_LIMIT = 100_000_000;
 
 /** Documents of `collection` whose `field` holds a subject's `_id` (in any of the forms holds accept). */
 export interface SubjectDependant {

@@ -16,7 +16,9 @@ import { parseLocation } from '../storage/location.js';
 import {
   BACKUP_KEEP_KEYS,
   type BackupKeep,
+  DEFAULT_MAX_SUBJECT_DOCUMENTS,
   DEFAULT_POLICY_DEFAULTS,
+  MAX_SUBJECT_DOCUMENTS_LIMIT,
   qualifiedNameText,
   rulePeriod,
   ruleTable,
@@ -60,6 +62,7 @@ const RULE_KEYS = {
     'then',
     'anonymize',
     'dependants',
+    'max-subject-documents',
     'archive-to',
   ],
 } as const;
@@ -331,6 +334,7 @@ class PolicyReader {
           graceSeconds: this.period([...path, 'grace'], field('grace')),
           afterGrace: this.thenAction(path, field, 'field'),
           dependants: this.dependants(path, field, collection),
+          maxSubjectDocuments: this.maxSubjectDocuments(path, field),
         };
       return {
         kind,
@@ -453,6 +457,21 @@ class PolicyReader {
       seen.add(`${namespace} ${holder}`);
       return { collection, field: holder, line: this.lineOf(at) };
     });
+  }
+
+  /** `max-subject-documents`: how many documents one subject's export or erase may take (all levels together). */
+  private maxSubjectDocuments(path: Path, field: (key: string) => string): number {
+    const at = [...path, 'max-subject-documents'];
+    const value = this.value(at);
+    if (value === undefined) return DEFAULT_MAX_SUBJECT_DOCUMENTS;
+    if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > MAX_SUBJECT_DOCUMENTS_LIMIT)
+      throw this.fail(
+        at,
+        field('max-subject-documents'),
+        `is ${JSON.stringify(value)}`,
+        `a whole number of documents from 1 to ${MAX_SUBJECT_DOCUMENTS_LIMIT} (about 100 bytes of memory each), e.g. 5000000`,
+      );
+    return value as number;
   }
 
   private minimum(i: number): Minimum {

@@ -26,6 +26,11 @@ export interface SubjectEraseOptions {
   dryRun: boolean;
   lockTimeoutMs?: number;
   statementTimeoutMs?: number;
+  /**
+   * MongoDB: called after each batch of a collection's documents is deleted and its tombstones completed, while the
+   * run still holds that collection's lease. For tests of what another run sees meanwhile; nothing else should use it.
+   */
+  onBatch?: (event: { table: string; rows: number }) => void | Promise<void>;
 }
 
 export interface ErasedTable {

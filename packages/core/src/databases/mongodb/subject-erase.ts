@@ -23,6 +23,7 @@ import { idIn, keyText } from './data-retention-filter.js';
 import { PURGE_LEASE_MS, purgeLeaseKey } from './data-retention-purge.js';
 import { type TombstoneWriter, tombstoneWriter } from './data-retention-tombstones.js';
 import { describeHolder, takeLease } from './lease.js';
+import { SubjectBudget } from './subject-budget.js';
 import { batches, idsNow, levelFilters, pickIds, treeIds } from './subject-levels.js';
 import { heldKeys, type MongoSubjectScope, mongoSubjectScope } from './subject-scope.js';
 
@@ -81,8 +82,8 @@ export async function eraseMongoSubject(
       0,
     );
   }
-  // Every node counted and checked against the holds before anything is deleted.
-  const ids = await treeIds(client, scope, maxTimeMS);
+  // Every node counted (no more than the rule allows) and checked against the holds before anything is deleted.
+  const ids = await treeIds(client, scope, maxTimeMS, new SubjectBudget(scope, id));
   const order = eraseOrder(scope);
   const tables: ErasedTable[] = [];
   for (const i of order) {
@@ -120,7 +121,7 @@ export async function eraseMongoSubject(
         await writer.completeGone();
         // Renewed before every batch, as a purge's: a large collection may take longer than one lease.
         const renew = () => taken.lease.extend(new Date(Date.now() + PURGE_LEASE_MS));
-        const keys = await eraseDocuments(client, scope, i, writer, renew, maxTimeMS);
+        const keys = await eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, options.onBatch);
         tables[at]!.rows = keys.length;
         tables[at]!.keysSha256 = keysHash(keys);
         tombstones += new Set(keys).size;
@@ -162,21 +163,25 @@ function eraseOrder(scope: MongoSubjectScope): number[] {
 async function eraseDocuments(
   client: MongoClient,
   scope: MongoSubjectScope,
+  id: string,
   i: number,
   writer: TombstoneWriter,
   renew: () => Promise<void>,
   maxTimeMS: number,
+  onBatch: SubjectEraseOptions['onBatch'],
 ): Promise<string[]> {
   const of = scope.nodes[i]!;
   const collection = client.db(of.collection.database).collection(of.collection.name);
   const deleted: string[] = [];
   for (let round = 1; ; round++) {
-    const parentIds = of.parent === undefined ? [] : await idsNow(client, scope, of.parent, maxTimeMS);
+    // Read again under the same limit: documents written since the count cannot take the memory either.
+    const budget = new SubjectBudget(scope, id);
+    const parentIds = of.parent === undefined ? [] : await idsNow(client, scope, of.parent, maxTimeMS, budget);
     const held = await scope.held(of.collection);
     const nowHeld = heldKeys(held);
     let found = false;
     for (const filter of levelFilters(scope, of, parentIds)) {
-      const picked = await pickIds(client, of, filter, maxTimeMS);
+      const picked = await pickIds(client, of, filter, maxTimeMS, budget);
       if (picked.length === 0) continue;
       found = true;
       if (round > MAX_ROUNDS)
@@ -201,6 +206,7 @@ async function eraseDocuments(
         const gone = keys.filter((k) => !left.has(k));
         await writer.complete(gone);
         deleted.push(...gone);
+        await onBatch?.({ table: of.namespace, rows: gone.length });
         const kept = keys.filter((k) => left.has(k) && nowHeld.has(k)).length;
         if (kept > 0)
           throw new DbopsError(

@@ -14,6 +14,7 @@ import {
   type SubjectExportResult,
 } from '../../data-retention/subject-export.js';
 import { keyText } from './data-retention-filter.js';
+import { SubjectBudget } from './subject-budget.js';
 import { levelFilters } from './subject-levels.js';
 import { mongoSubjectScope } from './subject-scope.js';
 import type { MongoSubjectCollection } from './subject-tree.js';
@@ -35,10 +36,12 @@ export async function exportMongoSubject(
     const parts: string[] = [];
     // Breadth first: a node's documents are read once its parent's `_id`s are known.
     const ids: unknown[][] = [];
+    // The document is written only once every node is read: a subject over the limit exports nothing.
+    const budget = new SubjectBudget(scope, id);
     for (const of of scope.nodes) {
       const parent = of.parent === undefined ? undefined : scope.nodes[of.parent]!;
       const filters = levelFilters(scope, of, of.parent === undefined ? [] : ids[of.parent]!);
-      const read = await readDocuments(client, of, filters, maxTimeMS, session);
+      const read = await readDocuments(client, of, filters, maxTimeMS, session, budget);
       ids.push(read.ids);
       const rows = read.rows;
       const entry: ExportedTable = {
@@ -79,7 +82,8 @@ ${parts.join(',\n')}
 
 /**
  * A node's documents, one query per filter (per batch of its parent's `_id`s), in `_id` order within each; each as
- * canonical Extended JSON of its BSON as sent, and once (an array field may reference parents of two batches).
+ * canonical Extended JSON of its BSON as sent, and once (an array field may reference parents of two batches);
+ * each counted against the rule's limit as it arrives.
  */
 async function readDocuments(
   client: MongoClient,
@@ -87,6 +91,7 @@ async function readDocuments(
   filters: Iterable<Filter<Document>>,
   maxTimeMS: number,
   session: ClientSession | undefined,
+  budget: SubjectBudget,
 ): Promise<{ rows: string[]; ids: unknown[] }> {
   const rows: string[] = [];
   const ids: unknown[] = [];
@@ -101,6 +106,7 @@ async function readDocuments(
       const { _id } = BSON.deserialize(raw);
       const key = keyText(_id);
       if (seen.has(key)) continue;
+      budget.take(of);
       seen.add(key);
       ids.push(_id);
       // Not promoted: an int32 stays an Int32, a long a Long, so the canonical form names each type.

@@ -3,10 +3,12 @@
  * subject's own document by its `_id`; a dependant's, those whose declared field holds the `_id` of one of its
  * parent node's documents, in any form a hold's subject_id matches (42 and '42', an ObjectId and its hex). The
  * parent's `_id`s go ID_BATCH to a query, so a level costs one query per batch of its parent's documents, never one
- * per document, and no query comes near MongoDB's 16 MB limit on a command. The `_id`s found are held in memory.
+ * per document, and no query comes near MongoDB's 16 MB limit on a command. The `_id`s found are held in memory,
+ * each counted against the rule's limit as it is read (subject-budget.ts).
  */
-import type { ClientSession, Document, Filter, MongoClient } from 'mongodb';
+import type { Document, Filter, MongoClient } from 'mongodb';
 import { idForms, keyText } from './data-retention-filter.js';
+import type { SubjectBudget } from './subject-budget.js';
 import type { MongoSubjectScope } from './subject-scope.js';
 import type { MongoSubjectCollection } from './subject-tree.js';
 
@@ -27,20 +29,31 @@ export function* levelFilters(
     yield { [node.field]: { $in: batch.flatMap((id) => idForms(keyText(id))) } } as Filter<Document>;
 }
 
-/** The `_id`s of a node's documents that match a filter, in `_id` order. */
+/**
+ * The `_id`s of a node's documents that match a filter, in `_id` order; `seen` (key text) skips those already taken
+ * and gets the new ones. Each is counted against `budget` as it arrives, so a subject with too many stops the read.
+ */
 export async function pickIds(
   client: MongoClient,
   node: MongoSubjectCollection,
   filter: Filter<Document>,
   maxTimeMS: number,
-  session?: ClientSession,
+  budget: SubjectBudget,
+  seen = new Set<string>(),
 ): Promise<unknown[]> {
-  const found = await client
+  const ids: unknown[] = [];
+  const cursor = client
     .db(node.collection.database)
     .collection(node.collection.name)
-    .find(filter, { projection: { _id: 1 }, sort: { _id: 1 }, maxTimeMS, ...(session ? { session } : {}) })
-    .toArray();
-  return found.map((d) => d._id as unknown);
+    .find(filter, { projection: { _id: 1 }, sort: { _id: 1 }, maxTimeMS });
+  for await (const { _id } of cursor) {
+    const key = keyText(_id);
+    if (seen.has(key)) continue;
+    budget.take(node);
+    seen.add(key);
+    ids.push(_id);
+  }
+  return ids;
 }
 
 /** The `_id`s of a node's documents, each once (an array field may reference parents of two batches). */
@@ -50,24 +63,26 @@ async function nodeIds(
   node: MongoSubjectCollection,
   parentIds: unknown[],
   maxTimeMS: number,
+  budget: SubjectBudget,
 ): Promise<unknown[]> {
   const seen = new Set<string>();
   const ids: unknown[] = [];
+  // One push each: a spread of a million arguments would overflow the stack.
   for (const filter of levelFilters(scope, node, parentIds))
-    for (const id of await pickIds(client, node, filter, maxTimeMS)) {
-      const key = keyText(id);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      ids.push(id);
-    }
+    for (const id of await pickIds(client, node, filter, maxTimeMS, budget, seen)) ids.push(id);
   return ids;
 }
 
 /** Every node's `_id`s (same positions as `scope.nodes`), breadth first from the subject's document. */
-export async function treeIds(client: MongoClient, scope: MongoSubjectScope, maxTimeMS: number): Promise<unknown[][]> {
+export async function treeIds(
+  client: MongoClient,
+  scope: MongoSubjectScope,
+  maxTimeMS: number,
+  budget: SubjectBudget,
+): Promise<unknown[][]> {
   const ids: unknown[][] = [];
   for (const node of scope.nodes)
-    ids.push(await nodeIds(client, scope, node, node.parent === undefined ? [] : ids[node.parent]!, maxTimeMS));
+    ids.push(await nodeIds(client, scope, node, node.parent === undefined ? [] : ids[node.parent]!, maxTimeMS, budget));
   return ids;
 }
 
@@ -80,10 +95,11 @@ export async function idsNow(
   scope: MongoSubjectScope,
   i: number,
   maxTimeMS: number,
+  budget: SubjectBudget,
 ): Promise<unknown[]> {
   const node = scope.nodes[i]!;
-  const parentIds = node.parent === undefined ? [] : await idsNow(client, scope, node.parent, maxTimeMS);
-  return nodeIds(client, scope, node, parentIds, maxTimeMS);
+  const parentIds = node.parent === undefined ? [] : await idsNow(client, scope, node.parent, maxTimeMS, budget);
+  return nodeIds(client, scope, node, parentIds, maxTimeMS, budget);
 }
 
 /** A list cut into ID_BATCH-long pieces. */

@@ -1,5 +1,5 @@
-export const id = 540;
-export const ids = [540,948];
+export const id = 860;
+export const ids = [860,948];
 export const modules = {
 
 /***/ 16459:
@@ -246,9 +246,11 @@ function decodeBase64(text) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   B2: () => (/* binding */ ruleTable),
+/* harmony export */   Dg: () => (/* binding */ MAX_SUBJECT_DOCUMENTS_LIMIT),
 /* harmony export */   EK: () => (/* binding */ collectionText),
 /* harmony export */   GL: () => (/* binding */ rulePeriod),
 /* harmony export */   JK: () => (/* binding */ qualifiedNameText),
+/* harmony export */   hA: () => (/* binding */ DEFAULT_MAX_SUBJECT_DOCUMENTS),
 /* harmony export */   kS: () => (/* binding */ BACKUP_KEEP_KEYS),
 /* harmony export */   kX: () => (/* binding */ DEFAULT_POLICY_DEFAULTS),
 /* harmony export */   lZ: () => (/* binding */ sqlHolds)
@@ -268,6 +270,10 @@ const DEFAULT_POLICY_DEFAULTS = {
     // 2 to 1.74–1.80x (bench/README.md, retention-purge), at two thirds of the rows per second.
     sleepCoefficient: 2,
 };
+/** A million documents: some hundred MB of `_id`s, well within a runner's memory. */
+const DEFAULT_MAX_SUBJECT_DOCUMENTS = 1_000_000;
+/** The most a policy may allow: some 10 GB of `_id`s, more than a hosted runner has. */
+const MAX_SUBJECT_DOCUMENTS_LIMIT = 100_000_000;
 /** Each keep-* field of a backups: section and its key in the file. */
 const BACKUP_KEEP_KEYS = {
     keepLast: 'keep-last',
@@ -649,7 +655,7 @@ const FULL_SCOPE = { schemas: [], excludeSchemas: [], tables: [], excludeTables:
 
 /***/ }),
 
-/***/ 78097:
+/***/ 44889:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -5361,6 +5367,49 @@ async function receiptCollectionHead(client, database, policy) {
 //# sourceMappingURL=data-retention-receipts.js.map
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/subject-held.js
 var subject_held = __webpack_require__(66409);
+;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/subject-budget.js
+/**
+ * The cap on what one subject's export or erase holds in memory on MongoDB (docs/retention.md, "MongoDB subjects"):
+ * the `_id`s of its documents at every level, about 100 bytes each (the export holds the documents too). The
+ * deepest-first erase and its receipt's hash over the sorted keys need them all, so rather than let a subject with
+ * millions of nested documents exhaust the runner's memory, the walk counts each document as it reads it and stops
+ * at the first one over the rule's `max-subject-documents`. The erase and the export walk every level before they
+ * delete or write anything, so a refused subject is left whole and nothing is exported.
+ */
+
+
+class SubjectBudget {
+    scope;
+    id;
+    held = 0;
+    /** Documents counted per collection, for the message. */
+    counted = new Map();
+    constructor(scope, id) {
+        this.scope = scope;
+        this.id = id;
+    }
+    /** The rule's limit: the subject's own rule's, whichever collections its documents are in. */
+    get max() {
+        return this.scope.rule?.maxSubjectDocuments ?? data_retention_policy/* DEFAULT_MAX_SUBJECT_DOCUMENTS */.hA;
+    }
+    /** Counts one document of `node` read into memory; throws CHECK_FAILED (naming the rule) once there are too many. */
+    take(node) {
+        this.held++;
+        this.counted.set(node.namespace, (this.counted.get(node.namespace) ?? 0) + 1);
+        if (this.held > this.max)
+            throw this.tooMany();
+    }
+    tooMany() {
+        const rule = this.scope.rule;
+        const name = rule ? `rule '${rule.name}'` : 'a rule';
+        const where = [...this.counted].map(([namespace, n]) => `${n} in ${namespace}`).join(', ');
+        return new lib_errors/* DbopsError */.zJ('CHECK_FAILED', `Subject ${this.id} of ${this.scope.subject.namespace} has more documents than ${name} allows (max-subject-documents: ${this.max}): ${this.held} found before counting stopped (${where})`, {
+            input: 'policy',
+            hint: `Their _ids are held in memory, about 100 bytes each: on a runner with the memory for it, raise max-subject-documents on ${name}${rule ? ` (policy line ${rule.line})` : ''}, e.g. max-subject-documents: ${Math.min(this.max * 10, data_retention_policy/* MAX_SUBJECT_DOCUMENTS_LIMIT */.Dg)} (at most ${data_retention_policy/* MAX_SUBJECT_DOCUMENTS_LIMIT */.Dg}).`,
+        });
+    }
+}
+//# sourceMappingURL=subject-budget.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/subject-levels.js
 
 /** Parent `_id`s per query (up to three forms each in its `$in`), and `_id`s per delete. */
@@ -5374,44 +5423,51 @@ function* levelFilters(scope, node, parentIds) {
     for (const batch of batches(parentIds))
         yield { [node.field]: { $in: batch.flatMap((id) => idForms(keyText(id))) } };
 }
-/** The `_id`s of a node's documents that match a filter, in `_id` order. */
-async function pickIds(client, node, filter, maxTimeMS, session) {
-    const found = await client
+/**
+ * The `_id`s of a node's documents that match a filter, in `_id` order; `seen` (key text) skips those already taken
+ * and gets the new ones. Each is counted against `budget` as it arrives, so a subject with too many stops the read.
+ */
+async function pickIds(client, node, filter, maxTimeMS, budget, seen = new Set()) {
+    const ids = [];
+    const cursor = client
         .db(node.collection.database)
         .collection(node.collection.name)
-        .find(filter, { projection: { _id: 1 }, sort: { _id: 1 }, maxTimeMS, ...(session ? { session } : {}) })
-        .toArray();
-    return found.map((d) => d._id);
+        .find(filter, { projection: { _id: 1 }, sort: { _id: 1 }, maxTimeMS });
+    for await (const { _id } of cursor) {
+        const key = keyText(_id);
+        if (seen.has(key))
+            continue;
+        budget.take(node);
+        seen.add(key);
+        ids.push(_id);
+    }
+    return ids;
 }
 /** The `_id`s of a node's documents, each once (an array field may reference parents of two batches). */
-async function nodeIds(client, scope, node, parentIds, maxTimeMS) {
+async function nodeIds(client, scope, node, parentIds, maxTimeMS, budget) {
     const seen = new Set();
     const ids = [];
+    // One push each: a spread of a million arguments would overflow the stack.
     for (const filter of levelFilters(scope, node, parentIds))
-        for (const id of await pickIds(client, node, filter, maxTimeMS)) {
-            const key = keyText(id);
-            if (seen.has(key))
-                continue;
-            seen.add(key);
+        for (const id of await pickIds(client, node, filter, maxTimeMS, budget, seen))
             ids.push(id);
-        }
     return ids;
 }
 /** Every node's `_id`s (same positions as `scope.nodes`), breadth first from the subject's document. */
-async function treeIds(client, scope, maxTimeMS) {
+async function treeIds(client, scope, maxTimeMS, budget) {
     const ids = [];
     for (const node of scope.nodes)
-        ids.push(await nodeIds(client, scope, node, node.parent === undefined ? [] : ids[node.parent], maxTimeMS));
+        ids.push(await nodeIds(client, scope, node, node.parent === undefined ? [] : ids[node.parent], maxTimeMS, budget));
     return ids;
 }
 /**
  * The `_id`s of node i's documents as they are now, read again from the subject down: an erase asks before each
  * round of a node, so a parent document written since the count (a new order) has its dependants taken too.
  */
-async function idsNow(client, scope, i, maxTimeMS) {
+async function idsNow(client, scope, i, maxTimeMS, budget) {
     const node = scope.nodes[i];
-    const parentIds = node.parent === undefined ? [] : await idsNow(client, scope, node.parent, maxTimeMS);
-    return nodeIds(client, scope, node, parentIds, maxTimeMS);
+    const parentIds = node.parent === undefined ? [] : await idsNow(client, scope, node.parent, maxTimeMS, budget);
+    return nodeIds(client, scope, node, parentIds, maxTimeMS, budget);
 }
 /** A list cut into ID_BATCH-long pieces. */
 function batches(list) {
@@ -5563,6 +5619,7 @@ function heldKeys(held) {
 
 
 
+
 /** Rounds of pick-and-delete per collection: more means documents of the subject keep being written meanwhile. */
 const MAX_ROUNDS = 5;
 async function eraseMongoSubject(client, database, policy, options) {
@@ -5601,8 +5658,8 @@ async function eraseMongoSubject(client, database, policy, options) {
         const keys = matchedCount > 0 ? [keyText(scope._id)] : [];
         return result([{ table: subject.namespace, action: 'anonymize', rows: matchedCount, keysSha256: keysHash(keys) }], 0);
     }
-    // Every node counted and checked against the holds before anything is deleted.
-    const ids = await treeIds(client, scope, maxTimeMS);
+    // Every node counted (no more than the rule allows) and checked against the holds before anything is deleted.
+    const ids = await treeIds(client, scope, maxTimeMS, new SubjectBudget(scope, id));
     const order = eraseOrder(scope);
     const tables = [];
     for (const i of order) {
@@ -5641,7 +5698,7 @@ async function eraseMongoSubject(client, database, policy, options) {
                 await writer.completeGone();
                 // Renewed before every batch, as a purge's: a large collection may take longer than one lease.
                 const renew = () => taken.lease.extend(new Date(Date.now() + PURGE_LEASE_MS));
-                const keys = await eraseDocuments(client, scope, i, writer, renew, maxTimeMS);
+                const keys = await eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, options.onBatch);
                 tables[at].rows = keys.length;
                 tables[at].keysSha256 = keysHash(keys);
                 tombstones += new Set(keys).size;
@@ -5676,17 +5733,19 @@ function eraseOrder(scope) {
  * count and the delete goes too. A delete matches a document only while it still references the batch's parents. A
  * hold added since the count stops it, the held documents kept.
  */
-async function eraseDocuments(client, scope, i, writer, renew, maxTimeMS) {
+async function eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, onBatch) {
     const of = scope.nodes[i];
     const collection = client.db(of.collection.database).collection(of.collection.name);
     const deleted = [];
     for (let round = 1;; round++) {
-        const parentIds = of.parent === undefined ? [] : await idsNow(client, scope, of.parent, maxTimeMS);
+        // Read again under the same limit: documents written since the count cannot take the memory either.
+        const budget = new SubjectBudget(scope, id);
+        const parentIds = of.parent === undefined ? [] : await idsNow(client, scope, of.parent, maxTimeMS, budget);
         const held = await scope.held(of.collection);
         const nowHeld = heldKeys(held);
         let found = false;
         for (const filter of levelFilters(scope, of, parentIds)) {
-            const picked = await pickIds(client, of, filter, maxTimeMS);
+            const picked = await pickIds(client, of, filter, maxTimeMS, budget);
             if (picked.length === 0)
                 continue;
             found = true;
@@ -5704,6 +5763,7 @@ async function eraseDocuments(client, scope, i, writer, renew, maxTimeMS) {
                 const gone = keys.filter((k) => !left.has(k));
                 await writer.complete(gone);
                 deleted.push(...gone);
+                await onBatch?.({ table: of.namespace, rows: gone.length });
                 const kept = keys.filter((k) => left.has(k) && nowHeld.has(k)).length;
                 if (kept > 0)
                     throw new lib_errors/* DbopsError */.zJ('CHECK_FAILED', `${kept} documents in ${of.namespace} were put under legal hold during the erasure and kept`, {
@@ -5740,6 +5800,7 @@ var subject_export = __webpack_require__(85080);
 
 
 
+
 async function exportMongoSubject(client, database, policy, table, id, maxTimeMS = 60_000) {
     const scope = await mongoSubjectScope(client, database, policy, table, id, maxTimeMS);
     const snapshot = await snapshotReads(client, maxTimeMS);
@@ -5750,10 +5811,12 @@ async function exportMongoSubject(client, database, policy, table, id, maxTimeMS
         const parts = [];
         // Breadth first: a node's documents are read once its parent's `_id`s are known.
         const ids = [];
+        // The document is written only once every node is read: a subject over the limit exports nothing.
+        const budget = new SubjectBudget(scope, id);
         for (const of of scope.nodes) {
             const parent = of.parent === undefined ? undefined : scope.nodes[of.parent];
             const filters = levelFilters(scope, of, of.parent === undefined ? [] : ids[of.parent]);
-            const read = await readDocuments(client, of, filters, maxTimeMS, session);
+            const read = await readDocuments(client, of, filters, maxTimeMS, session, budget);
             ids.push(read.ids);
             const rows = read.rows;
             const entry = {
@@ -5794,9 +5857,10 @@ ${parts.join(',\n')}
 }
 /**
  * A node's documents, one query per filter (per batch of its parent's `_id`s), in `_id` order within each; each as
- * canonical Extended JSON of its BSON as sent, and once (an array field may reference parents of two batches).
+ * canonical Extended JSON of its BSON as sent, and once (an array field may reference parents of two batches);
+ * each counted against the rule's limit as it arrives.
  */
-async function readDocuments(client, of, filters, maxTimeMS, session) {
+async function readDocuments(client, of, filters, maxTimeMS, session, budget) {
     const rows = [];
     const ids = [];
     const seen = new Set();
@@ -5811,6 +5875,7 @@ async function readDocuments(client, of, filters, maxTimeMS, session) {
             const key = keyText(_id);
             if (seen.has(key))
                 continue;
+            budget.take(of);
             seen.add(key);
             ids.push(_id);
             // Not promoted: an int32 stays an Int32, a long a Long, so the canonical form names each type.
