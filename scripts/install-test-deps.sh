@@ -4,6 +4,7 @@
 set -euo pipefail
 "$(dirname "$0")/install-mongo-test-tools.sh"   # FerretDB and mongo-tools, built once per machine
 "$(dirname "$0")/install-actionlint.sh"         # checks the GitHub workflows (npm run check:workflows)
+"$(dirname "$0")/install-pg-client-1.16.sh"     # pg_dump/pg_restore 17 or 18 (archive 1.16), built once per machine
 missing=()
 command -v age >/dev/null || missing+=(age)
 command -v zstd >/dev/null || missing+=(zstd)

@@ -1968,7 +1968,9 @@ function preview(items) {
  *
  * Written by hand: no library reads pg_dump's archive format. The layout is PostgreSQL's pg_backup_archiver.c
  * (ReadHead, ReadToc, ReadInt, ReadStr, ReadOffset) and pg_backup_custom.c (_ReadExtraToc, _readBlockHeader,
- * _skipData, _skipLOs), archive versions 1.12 (PostgreSQL 9.x) to 1.16 (PostgreSQL 17 and 18).
+ * _skipData, _skipLOs), archive versions 1.12 (PostgreSQL 9.x) to 1.16 (PostgreSQL 17 and 18: a relkind in each TOC
+ * entry, and large objects in several BLOBS entries of up to 1000 each). Tested on 1.14 (test/integration/
+ * archive-offsets.test.ts) and 1.16 (postgres-archive-1.16.test.ts).
  */
 
 const MAGIC = 'PGDMP';
@@ -2324,8 +2326,11 @@ async function findPgRestorer(server, manifest, settings) {
             // from its start to find each table's data (archive-offsets.ts). The file is the fetched copy, dbops's own.
             // Only a speed-up: a file it cannot read or write is restored as it is.
             const offsets = await (0,lib_log/* timed */.ay)(options.log, 'Wrote the data offsets into the archive', () => writeDataOffsets(archivePath).catch((error) => ({ kind: 'left', reason: error.message })));
-            if (offsets.kind === 'left')
-                options.log.debug(`The archive's data offsets were left unset: ${offsets.reason}`);
+            options.log.debug(offsets.kind === 'written'
+                ? `The archive's data offsets: ${offsets.entries} written`
+                : offsets.kind === 'present'
+                    ? "The archive's data offsets: already there"
+                    : `The archive's data offsets were left unset: ${offsets.reason}`);
             const libpq = await (0,libpq_env/* libpqEnvironment */.S)(into, options.env);
             try {
                 const outcome = await (0,lib_log/* timed */.ay)(options.log, `Ran pg_restore -j${options.jobs}`, () => runPgRestore({

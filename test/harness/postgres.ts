@@ -247,6 +247,20 @@ export function embeddedPostgres17BinDir(): string | undefined {
   }
 }
 
+/**
+ * The client tools (pg_dump, pg_restore) of a PostgreSQL that writes custom-format archive 1.16 (17 or 18), which
+ * scripts/install-pg-client-1.16.sh builds into the machine's test tools folder. Throws where they are missing: the
+ * archive version users of PostgreSQL 17 get must not go untested silently.
+ */
+export function pgArchive116ClientBinDir(): string {
+  const bin = join(process.env.DBOPS_TEST_TOOLS_DIR ?? '/opt/dbops-test-tools', 'pg-1.16', 'bin');
+  if (!existsSync(join(bin, 'pg_dump')) || !existsSync(join(bin, 'pg_restore')))
+    throw new Error(
+      `no pg_dump/pg_restore 17 or 18 in ${bin}: run scripts/install-test-deps.sh (it builds them; CI runs it)`,
+    );
+  return bin;
+}
+
 export function findPgBinDir(): string {
   const fromEnv = process.env.PG_BIN_DIR;
   if (fromEnv) {

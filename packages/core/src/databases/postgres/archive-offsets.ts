@@ -13,7 +13,9 @@
  *
  * Written by hand: no library reads pg_dump's archive format. The layout is PostgreSQL's pg_backup_archiver.c
  * (ReadHead, ReadToc, ReadInt, ReadStr, ReadOffset) and pg_backup_custom.c (_ReadExtraToc, _readBlockHeader,
- * _skipData, _skipLOs), archive versions 1.12 (PostgreSQL 9.x) to 1.16 (PostgreSQL 17 and 18).
+ * _skipData, _skipLOs), archive versions 1.12 (PostgreSQL 9.x) to 1.16 (PostgreSQL 17 and 18: a relkind in each TOC
+ * entry, and large objects in several BLOBS entries of up to 1000 each). Tested on 1.14 (test/integration/
+ * archive-offsets.test.ts) and 1.16 (postgres-archive-1.16.test.ts).
  */
 import { type FileHandle, open, stat } from 'node:fs/promises';
 

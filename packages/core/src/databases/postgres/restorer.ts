@@ -39,7 +39,13 @@ export async function findPgRestorer(
       const offsets = await timed(options.log, 'Wrote the data offsets into the archive', () =>
         writeDataOffsets(archivePath).catch((error: Error) => ({ kind: 'left' as const, reason: error.message })),
       );
-      if (offsets.kind === 'left') options.log.debug(`The archive's data offsets were left unset: ${offsets.reason}`);
+      options.log.debug(
+        offsets.kind === 'written'
+          ? `The archive's data offsets: ${offsets.entries} written`
+          : offsets.kind === 'present'
+            ? "The archive's data offsets: already there"
+            : `The archive's data offsets were left unset: ${offsets.reason}`,
+      );
       const libpq = await libpqEnvironment(into, options.env);
       try {
         const outcome = await timed(options.log, `Ran pg_restore -j${options.jobs}`, () =>
