@@ -2802,6 +2802,8 @@ function explainCheckFailure(error, timeoutMs) {
 //# sourceMappingURL=health-session.js.map
 // EXTERNAL MODULE: ./packages/core/lib/maintenance/step-figures.js
 var step_figures = __webpack_require__(53059);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(73024);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(48161);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/lease.js
@@ -2816,6 +2818,7 @@ var external_node_os_ = __webpack_require__(48161);
 
 
 
+
 const LEASE_COLLECTION = 'dbops_leases';
 const DUPLICATE_KEY = 11000;
 const lease_UNAUTHORIZED = 13;
@@ -2823,7 +2826,7 @@ const lease_UNAUTHORIZED = 13;
 async function takeLease(db, key, holder, until, maxTimeMS) {
     const leases = db.collection(LEASE_COLLECTION);
     const since = new Date();
-    const mine = { holder, host: (0,external_node_os_.hostname)(), pid: process.pid, since, until };
+    const mine = { holder, host: (0,external_node_os_.hostname)(), pid: process.pid, ...namespaced(), since, until };
     try {
         // Matches a lease that has lapsed, this run's own, or a dead process's of this machine; else the upsert inserts
         // `key` again, which the unique _id refuses while another run's lease lives.
@@ -2870,12 +2873,31 @@ async function readLeases(db, prefix, now, maxTimeMS) {
 function describeHolder(held) {
     return `run ${held.holder} on ${held.host} (pid ${held.pid}) since ${held.since.toISOString()}, until ${held.until.toISOString()} unless it renews it`;
 }
-/** The lease as a filter, when a process of this machine held it and is gone: it can be taken over now. */
+/**
+ * The lease as a filter, when a process of this machine (same name and process namespace) held it and is gone: it
+ * can be taken over now. A lease that names no namespace (another system, or dbops before it recorded one) lapses.
+ */
 function deadHolder(lease) {
-    if (!lease || lease.host !== (0,external_node_os_.hostname)() || lease.pid === process.pid || processExists(lease.pid))
+    const ours = namespaced().pidNamespace;
+    if (!lease || lease.host !== (0,external_node_os_.hostname)() || lease.pidNamespace === undefined || lease.pidNamespace !== ours)
+        return [];
+    if (lease.pid === process.pid || processExists(lease.pid))
         return [];
     // The filter names the dead holder: if another run takes the lease over first, this one no longer matches.
-    return [{ holder: lease.holder, host: lease.host, pid: lease.pid }];
+    return [{ holder: lease.holder, host: lease.host, pid: lease.pid, pidNamespace: lease.pidNamespace }];
+}
+/** This process's ID namespace, where the system has them (Linux); read once. */
+let pidNamespace;
+function namespaced() {
+    if (pidNamespace)
+        return pidNamespace;
+    try {
+        pidNamespace = { pidNamespace: (0,external_node_fs_.readlinkSync)('/proc/self/ns/pid') };
+    }
+    catch {
+        pidNamespace = {};
+    }
+    return pidNamespace;
 }
 function processExists(pid) {
     try {
@@ -4205,15 +4227,19 @@ function preview(items) {
 // a scratch name of its own, restore either all under their own names or one chosen into the URL's database.
 /** The longest database name every server takes (MongoDB: 63 bytes; FerretDB the same). */
 const MAX_NAME = 63;
+/** What every server takes in a database name (FerretDB: ASCII letters, digits, _ and - only). */
+const PORTABLE_NAME = /^[A-Za-z0-9_-]+$/;
 /**
  * The scratch database of each of the backup's databases: `<scratch>_<database>`, recognisable and, since the
  * scratch name is unique, colliding with nothing; `<scratch>-<n>` (a hyphen, which no `_` name has) when that
- * would be too long.
+ * would be too long, or the database's name has characters not every server takes in a name (MongoDB takes
+ * `café`, FerretDB does not).
  */
 function scratchDatabases(scratch, databases) {
     return databases.map((from, i) => {
         const named = `${scratch}_${from}`;
-        return { from, to: Buffer.byteLength(named) <= MAX_NAME ? named : `${scratch}-${i + 1}` };
+        const fits = Buffer.byteLength(named) <= MAX_NAME && PORTABLE_NAME.test(from);
+        return { from, to: fits ? named : `${scratch}-${i + 1}` };
     });
 }
 /** The databases a restore goes into: the target's mapping, or the backup's one database into the URL's. */
@@ -4295,8 +4321,6 @@ async function withMongoRestoreTarget(target, context, use) {
 //# sourceMappingURL=restore-target.js.map
 // EXTERNAL MODULE: ./packages/core/lib/format.js
 var format = __webpack_require__(65118);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(73024);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/oplog-apply.js
 /**
  * Applies replay operations (oplog-replay.ts) to the restored database. Where the server has applyOps, each goes

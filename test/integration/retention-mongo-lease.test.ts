@@ -4,6 +4,7 @@
 // stops at its next renewal. Against FerretDB (or the MongoDB that MONGO_URL names).
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { readlinkSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -38,6 +39,10 @@ data:
     collection: ${db}.logs
     by: createdAt
     keep: 30d
+  - name: sessions
+    collection: ${db}.sessions
+    by: createdAt
+    keep: 30d
 `;
 }
 
@@ -45,9 +50,9 @@ function purge(db: string) {
   return purgeMongo(server, dir, db, policyText(db), { now: NOW });
 }
 
-/** 7 expired documents and 2 young ones in each of events and logs. */
+/** 7 expired documents and 2 young ones in each of events, logs and sessions. */
 async function seed(db: string): Promise<void> {
-  for (const name of ['events', 'logs'])
+  for (const name of ['events', 'logs', 'sessions'])
     await server.client
       .db(db)
       .collection<{ _id: number; createdAt: Date }>(name)
@@ -62,6 +67,7 @@ interface Lease {
   holder: string;
   host: string;
   pid: number;
+  pidNamespace?: string;
   since: Date;
   until: Date;
 }
@@ -127,6 +133,7 @@ test("a live lease of a process of this machine that is gone (a killed run) is t
     holder: 'killed-run',
     host: hostname(),
     pid: gone,
+    pidNamespace: readlinkSync('/proc/self/ns/pid'),
     ...lease,
   });
   await leases(db).insertOne({
@@ -136,11 +143,22 @@ test("a live lease of a process of this machine that is gone (a killed run) is t
     pid: gone,
     ...lease,
   });
+  // The same host name, but another container's processes (host network): its pid means nothing here.
+  await leases(db).insertOne({
+    _id: purgeLeaseKey('sessions'),
+    holder: 'other-container',
+    host: hostname(),
+    pid: gone,
+    pidNamespace: 'pid:[1]',
+    ...lease,
+  });
   const result = await purge(db);
   expect(result.purge!.rules[0]).toMatchObject({ rule: 'events', rows: 7, complete: true });
   expect(result.purge!.rules[1]).toMatchObject({ rule: 'logs', rows: 0, complete: false });
+  expect(result.purge!.rules[2]).toMatchObject({ rule: 'sessions', rows: 0, complete: false });
   expect(result.purge!.warnings).toEqual([
     expect.stringMatching(/^Rule 'logs' left to another run: .* run elsewhere on not-/),
+    expect.stringMatching(/^Rule 'sessions' left to another run: .* run other-container on /),
   ]);
   expect(await leaseOf(db, 'events')).toBeNull();
   await server.client.db(db).dropDatabase();

@@ -6,6 +6,7 @@
  * killed: the lease ends by itself) or whose holder was a process of this machine that is gone is taken over. The
  * times are the holders' clocks, which must agree to within the margin each user allows.
  */
+import { readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { type Db, MongoServerError } from 'mongodb';
 import { DbopsError } from '../../errors.js';
@@ -20,6 +21,11 @@ export interface LeaseHolder {
   holder: string;
   host: string;
   pid: number;
+  /**
+   * The holder's process ID namespace (Linux: /proc/self/ns/pid). Containers started with the host's network share
+   * its name but not its processes: a pid this run cannot see is a dead holder only in the same namespace.
+   */
+  pidNamespace?: string;
   since: Date;
   until: Date;
 }
@@ -45,7 +51,7 @@ export async function takeLease(
 ): Promise<{ lease: Lease } | { heldBy: LeaseHolder }> {
   const leases = db.collection<LeaseDocument>(LEASE_COLLECTION);
   const since = new Date();
-  const mine = { holder, host: hostname(), pid: process.pid, since, until };
+  const mine = { holder, host: hostname(), pid: process.pid, ...namespaced(), since, until };
   try {
     // Matches a lease that has lapsed, this run's own, or a dead process's of this machine; else the upsert inserts
     // `key` again, which the unique _id refuses while another run's lease lives.
@@ -110,11 +116,28 @@ export function describeHolder(held: LeaseHolder): string {
   return `run ${held.holder} on ${held.host} (pid ${held.pid}) since ${held.since.toISOString()}, until ${held.until.toISOString()} unless it renews it`;
 }
 
-/** The lease as a filter, when a process of this machine held it and is gone: it can be taken over now. */
+/**
+ * The lease as a filter, when a process of this machine (same name and process namespace) held it and is gone: it
+ * can be taken over now. A lease that names no namespace (another system, or dbops before it recorded one) lapses.
+ */
 function deadHolder(lease: LeaseDocument | null): Partial<LeaseDocument>[] {
-  if (!lease || lease.host !== hostname() || lease.pid === process.pid || processExists(lease.pid)) return [];
+  const ours = namespaced().pidNamespace;
+  if (!lease || lease.host !== hostname() || lease.pidNamespace === undefined || lease.pidNamespace !== ours) return [];
+  if (lease.pid === process.pid || processExists(lease.pid)) return [];
   // The filter names the dead holder: if another run takes the lease over first, this one no longer matches.
-  return [{ holder: lease.holder, host: lease.host, pid: lease.pid }];
+  return [{ holder: lease.holder, host: lease.host, pid: lease.pid, pidNamespace: lease.pidNamespace }];
+}
+
+/** This process's ID namespace, where the system has them (Linux); read once. */
+let pidNamespace: { pidNamespace?: string } | undefined;
+function namespaced(): { pidNamespace?: string } {
+  if (pidNamespace) return pidNamespace;
+  try {
+    pidNamespace = { pidNamespace: readlinkSync('/proc/self/ns/pid') };
+  } catch {
+    pidNamespace = {};
+  }
+  return pidNamespace;
 }
 
 function processExists(pid: number): boolean {

@@ -9,15 +9,20 @@ import type { MongoTarget, RestoredDatabase } from './target.js';
 /** The longest database name every server takes (MongoDB: 63 bytes; FerretDB the same). */
 const MAX_NAME = 63;
 
+/** What every server takes in a database name (FerretDB: ASCII letters, digits, _ and - only). */
+const PORTABLE_NAME = /^[A-Za-z0-9_-]+$/;
+
 /**
  * The scratch database of each of the backup's databases: `<scratch>_<database>`, recognisable and, since the
  * scratch name is unique, colliding with nothing; `<scratch>-<n>` (a hyphen, which no `_` name has) when that
- * would be too long.
+ * would be too long, or the database's name has characters not every server takes in a name (MongoDB takes
+ * `café`, FerretDB does not).
  */
 export function scratchDatabases(scratch: string, databases: readonly string[]): RestoredDatabase[] {
   return databases.map((from, i) => {
     const named = `${scratch}_${from}`;
-    return { from, to: Buffer.byteLength(named) <= MAX_NAME ? named : `${scratch}-${i + 1}` };
+    const fits = Buffer.byteLength(named) <= MAX_NAME && PORTABLE_NAME.test(from);
+    return { from, to: fits ? named : `${scratch}-${i + 1}` };
   });
 }
 
