@@ -65,6 +65,7 @@ function policyCommitText(commit) {
 /* harmony export */   hA: () => (/* binding */ DEFAULT_MAX_SUBJECT_DOCUMENTS),
 /* harmony export */   kS: () => (/* binding */ BACKUP_KEEP_KEYS),
 /* harmony export */   kX: () => (/* binding */ DEFAULT_POLICY_DEFAULTS),
+/* harmony export */   lY: () => (/* binding */ sameTable),
 /* harmony export */   lZ: () => (/* binding */ sqlHolds)
 /* harmony export */ });
 /**
@@ -114,6 +115,10 @@ function sqlHolds(holds) {
 /** A collection as `database.collection`, the name minimums and receipts use for it. */
 function collectionText(collection) {
     return `${collection.database}.${collection.name}`;
+}
+/** Unqualified names are compared as public.name: the schema a policy most often means. */
+function sameTable(a, b) {
+    return (a.schema ?? 'public') === (b.schema ?? 'public') && a.name === b.name;
 }
 function qualifiedNameText(name) {
     return name.schema === undefined ? name.name : `${name.schema}.${name.name}`;
@@ -237,6 +242,7 @@ class PolicyReader {
         if (backups)
             policy.backups = backups;
         this.checkNames(rules);
+        this.checkSubjectRules(rules);
         this.checkMinimums(rules, minimums);
         return policy;
     }
@@ -527,6 +533,22 @@ class PolicyReader {
             seen.set(rule.name, rule);
         }
     }
+    /**
+     * One soft-delete rule per collection: its dependants, `then` and max-subject-documents are what a subject of it is
+     * (a second one's would be silently left out of every export and erase). PostgreSQL's may be split by `where`.
+     */
+    checkSubjectRules(rules) {
+        const seen = new Map();
+        for (const rule of rules) {
+            if (rule.kind !== 'collection' || !('softDelete' in rule))
+                continue;
+            const key = (0,_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .collectionText */ .EK)(rule.collection);
+            const first = seen.get(key);
+            if (first)
+                throw this.fail(['data', rule.index, 'collection'], `rule '${rule.name}' (data[${rule.index}]) field 'collection'`, `${key} already has a soft-delete rule: '${first.name}' (data[${first.index}]) on line ${first.line}`, 'one soft-delete rule per collection, with every dependant listed in it');
+            seen.set(key, rule);
+        }
+    }
     /** A rule may not keep rows for less than a minimum on its table; a soft-delete rule's grace counts as its keep. */
     checkMinimums(rules, minimums) {
         for (const rule of rules) {
@@ -537,7 +559,7 @@ class PolicyReader {
                 continue;
             const { key, seconds: keep } = (0,_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .rulePeriod */ .GL)(rule);
             for (const minimum of minimums) {
-                if (sameTable(table, minimum.table) && keep < minimum.keepAtLeastSeconds)
+                if ((0,_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .sameTable */ .lY)(table, minimum.table) && keep < minimum.keepAtLeastSeconds)
                     throw this.fail(['data', rule.index, key], `rule '${rule.name}' (data[${rule.index}]) field '${key}'`, `(${formatSeconds(keep)}) is shorter than the minimum for ${(0,_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .qualifiedNameText */ .JK)(minimum.table)} on line ${minimum.line} (${formatSeconds(minimum.keepAtLeastSeconds)})`, `a ${key} of at least ${formatSeconds(minimum.keepAtLeastSeconds)}: minimums are compliance floors a rule may not undercut`);
             }
         }
@@ -665,10 +687,6 @@ function readPeriod(text) {
         return (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .readDuration */ .$7)(text);
     const rest = years[2].trim() === '' ? 0 : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .readDuration */ .$7)(years[2]);
     return rest === undefined ? undefined : Number(years[1]) * 365 * 86400 + rest;
-}
-/** Unqualified names are compared as public.name: the schema a policy most often means. */
-function sameTable(a, b) {
-    return (a.schema ?? 'public') === (b.schema ?? 'public') && a.name === b.name;
 }
 function formatSeconds(seconds) {
     const days = seconds / 86400;

@@ -10,6 +10,7 @@ import { parsePolicy } from '../../packages/core/src/data-retention/read-policy.
 import { LEASE_COLLECTION } from '../../packages/core/src/databases/mongodb/lease.js';
 import { eraseMongoSubject } from '../../packages/core/src/databases/mongodb/subject-erase.js';
 import { runCli } from '../harness/cli.js';
+import { rejection } from '../harness/errors.js';
 import { startMongo, uniqueDatabase, type MongoServer } from '../harness/mongo.js';
 import { purgeMongo } from '../harness/mongo-retention.js';
 
@@ -174,4 +175,29 @@ test('refuses a max-subject-documents that is not a whole number from 1 to 10000
     );
     expect(stderr).toContain('a whole number of documents from 1 to 100000000');
   }
+});
+
+test('a hold placed during a long erasure is honoured at the next batch, and the stop counts what was erased', async () => {
+  await col('orders').insertMany(Array.from({ length: 1001 }, (_, i) => ({ _id: 1000 + i, userId: 42 })));
+  await col('legal_holds').insertOne({ _id: 'none-yet', subject_table: 'users', subject_id: '7' });
+  const withHolds = `version: 1\nholds:\n  - collection: ${db}.legal_holds\n${policy().slice('version: 1\n'.length)}`;
+  const erasure = eraseMongoSubject(server.client, db, await parsePolicy(withHolds, 'retention.yml'), {
+    table: 'users',
+    id: '42',
+    dryRun: false,
+    onBatch: async ({ table }) => {
+      // After the first batch of orders (1,000 of 1,004): a hold on one of the four left.
+      if (table === `${db}.orders` && (await col('legal_holds').countDocuments()) === 1)
+        await col('legal_holds').insertOne({ _id: 'audit', subject_table: 'orders', subject_id: '2000' });
+    },
+  });
+  const error = await rejection(erasure);
+  expect(error).toMatchObject({ code: 'CHECK_FAILED' });
+  expect(error.message).toContain(`1 documents in ${db}.orders were put under legal hold during the erasure and kept`);
+  // Ada's 6 items, then 1,000 + 3 orders: all counted, the collection it stopped in too.
+  expect(error.message).toContain(
+    "1009 documents were erased before it (each with its tombstone), the subject's document was not",
+  );
+  expect(await col('orders').find({ userId: 42 }).toArray()).toEqual([{ _id: 2000, userId: 42 }]);
+  expect(await col('users').countDocuments({ _id: 42 })).toBe(1);
 });

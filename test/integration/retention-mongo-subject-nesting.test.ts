@@ -8,7 +8,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ObjectId } from 'mongodb';
+import { ObjectId, UUID } from 'mongodb';
 import { runCli } from '../harness/cli.js';
 import { startMongo, uniqueDatabase, type MongoServer } from '../harness/mongo.js';
 
@@ -319,4 +319,56 @@ it('refuses a policy whose declarations lead to more than 200 collections, namin
       `error [INVALID_INPUT]: Policy line 5: the dependants of rule 'level-0' (${db}.c0), followed through their collections' rules, lead to more than 200 collections`,
     );
   }
+});
+
+it('follows a parent whose _id is a UUID, a 16-digit number or a date to the documents that hold it', async () => {
+  const uuid = new UUID('5f0c9d3e-8a4b-4c1d-9e2f-0a1b2c3d4e5f');
+  const long = 1234567890123456;
+  const day = new Date('2026-01-02T03:04:05Z');
+  await server.client
+    .db(db)
+    .collection('orders')
+    .insertMany([
+      { _id: uuid as never, userId: 42 },
+      { _id: long as never, userId: 42 },
+      { _id: day as never, userId: 42 },
+    ]);
+  await col('order_items').insertMany([
+    { _id: 'u1', orderId: uuid },
+    { _id: 'n1', orderId: long },
+    { _id: 'd1', orderId: day },
+  ]);
+  const path = await writePolicy('typed', policy());
+  const exported = await cli('subject', 'export', '--policy', path, '--table', 'users', '--id', '42');
+  expect(exported.code).toBe(0);
+  const items = JSON.parse(exported.stdout).tables.find((t: Entry) => t.table === `${db}.order_items`);
+  expect(ids(items.rows).sort()).toEqual(['"d1"', '"i1"', '"i2"', '"i4"', '"i5"', '"n1"', '"u1"']);
+  const erased = await cli('subject', 'erase', '--policy', path, '--table', 'users', '--id', '42', '--apply', '--json');
+  expect(erased.code).toBe(0);
+  expect((await contents()).order_items).toEqual(['i3']);
+});
+
+it('refuses an erase that would delete nested documents a compliance minimum protects, with nothing changed', async () => {
+  const path = await writePolicy(
+    'floored',
+    `${policy()}minimums:\n  - table: ${db}.returns\n    keep-at-least: 400d\n`,
+  );
+  for (const extra of [[], ['--apply']]) {
+    const { code, stderr } = await cli(
+      'subject',
+      'erase',
+      '--policy',
+      path,
+      '--table',
+      'users',
+      '--id',
+      '42',
+      ...extra,
+    );
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      `Subject 42 of ${db}.users: the erase would delete documents that a compliance minimum protects (2 in ${db}.returns (minimum for ${db}.returns on line`,
+    );
+  }
+  expect(await contents()).toEqual(BEFORE);
 });

@@ -184,6 +184,38 @@ it('refuses a subject under legal hold, and an erase that would delete a held de
   expect(await counts()).toEqual(BEFORE);
 });
 
+it('refuses an erase that would delete rows a compliance minimum protects, dry run and apply alike', async () => {
+  const floored = join(dir, 'floored.yml');
+  await writeFile(floored, `${POLICY}minimums:\n  - table: shop.orders\n    keep-at-least: 6y\n`);
+  for (const extra of [[], ['--apply']]) {
+    const erased = await cli('subject', 'erase', '--policy', floored, '--table', 'users', '--id', '42', ...extra);
+    expect(erased.code).toBe(1);
+    expect(erased.stderr).toContain(
+      'Subject 42 of users: the erase would delete rows that a compliance minimum protects (2 in shop.orders (minimum for shop.orders on line 11: keep-at-least 2190d)): nothing was erased',
+    );
+  }
+  // A subject with no rows there is erased as before (a dry run here), and the export is never refused.
+  const other = await cli('subject', 'erase', '--policy', floored, '--table', 'users', '--id', '9', '--json');
+  expect(other.code).toBe(0);
+  const exported = await cli('subject', 'export', '--policy', floored, '--table', 'users', '--id', '42');
+  expect(exported.code).toBe(0);
+  expect(await counts()).toEqual(BEFORE);
+});
+
+it('refuses an erase when two soft-delete rules cover the table: which then applies is not guessed', async () => {
+  const split = join(dir, 'split.yml');
+  await writeFile(
+    split,
+    `${POLICY}  - name: deleted-staff\n    table: users\n    soft-delete: deleted_at\n    grace: 90d\n    then: anonymize\n    anonymize: { name: null }\n    where: email LIKE '%@staff.example'\n`,
+  );
+  const erased = await cli('subject', 'erase', '--policy', split, '--table', 'users', '--id', '42');
+  expect(erased.code).toBe(2);
+  expect(erased.stderr).toContain(
+    "has 2 soft-delete rules on users ('deleted-accounts' on line 5, 'deleted-staff' on line 10), so which one's then applies to a subject is ambiguous",
+  );
+  expect(await counts()).toEqual(BEFORE);
+});
+
 it('counts in a dry run (the default) and changes nothing', async () => {
   const { code, stdout } = await cli(
     'subject',

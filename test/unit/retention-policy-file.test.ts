@@ -626,6 +626,23 @@ test.each([
   expect(error.hint).toMatch(/collection|list|_id/);
 });
 
+test('a second soft-delete rule on one collection is refused: its dependants would be left out of every subject', async () => {
+  const second =
+    '  - name: events-again\n    collection: analytics.events\n    soft-delete: removedAt\n    grace: 30d\n    then: erase\n';
+  const text = softCollection().replace('minimums:', `${second}minimums:`);
+  expect(text).toContain(second);
+  const error = await refusal(text);
+  expect(error.message).toContain(
+    "rule 'events-again' (data[4]) field 'collection' analytics.events already has a soft-delete rule: 'analytics-events' (data[3]) on line 21",
+  );
+  expect(error.hint).toMatch(/one soft-delete rule per collection/);
+  // An age rule beside it is another matter.
+  const age = '  - name: events-age\n    collection: analytics.events\n    by: createdAt\n    keep: 400d\n';
+  expect(
+    (await parsePolicy(softCollection().replace('minimums:', `${age}minimums:`), 'retention.yml')).data,
+  ).toHaveLength(5);
+});
+
 test('the JSON Schema and the reader agree on dependants', async () => {
   const Ajv2020 = require('ajv/dist/2020').default as new (
     o: object,

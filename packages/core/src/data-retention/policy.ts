@@ -210,6 +210,11 @@ export function collectionText(collection: CollectionName): string {
   return `${collection.database}.${collection.name}`;
 }
 
+/** Unqualified names are compared as public.name: the schema a policy most often means. */
+export function sameTable(a: QualifiedName, b: QualifiedName): boolean {
+  return (a.schema ?? 'public') === (b.schema ?? 'public') && a.name === b.name;
+}
+
 export function qualifiedNameText(name: QualifiedName): string {
   return name.schema === undefined ? name.name : `${name.schema}.${name.name}`;
 }

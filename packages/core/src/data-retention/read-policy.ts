@@ -24,6 +24,7 @@ import {
   ruleTable,
   type BackupRotation,
   type CollectionName,
+  collectionText,
   type DataRetentionPolicy,
   type DataRule,
   type HoldSource,
@@ -32,6 +33,7 @@ import {
   type QualifiedName,
   type SoftDeleteThen,
   type SubjectDependant,
+  sameTable,
 } from './policy.js';
 import { checkHoldQuery, loadWhereParser, parseWhereFilter, WhereFilterError } from './where-filter.js';
 
@@ -152,6 +154,7 @@ class PolicyReader {
     const backups = this.backups();
     if (backups) policy.backups = backups;
     this.checkNames(rules);
+    this.checkSubjectRules(rules);
     this.checkMinimums(rules, minimums);
     return policy;
   }
@@ -530,6 +533,27 @@ class PolicyReader {
     }
   }
 
+  /**
+   * One soft-delete rule per collection: its dependants, `then` and max-subject-documents are what a subject of it is
+   * (a second one's would be silently left out of every export and erase). PostgreSQL's may be split by `where`.
+   */
+  private checkSubjectRules(rules: DataRule[]): void {
+    const seen = new Map<string, DataRule>();
+    for (const rule of rules) {
+      if (rule.kind !== 'collection' || !('softDelete' in rule)) continue;
+      const key = collectionText(rule.collection);
+      const first = seen.get(key);
+      if (first)
+        throw this.fail(
+          ['data', rule.index, 'collection'],
+          `rule '${rule.name}' (data[${rule.index}]) field 'collection'`,
+          `${key} already has a soft-delete rule: '${first.name}' (data[${first.index}]) on line ${first.line}`,
+          'one soft-delete rule per collection, with every dependant listed in it',
+        );
+      seen.set(key, rule);
+    }
+  }
+
   /** A rule may not keep rows for less than a minimum on its table; a soft-delete rule's grace counts as its keep. */
   private checkMinimums(rules: DataRule[], minimums: Minimum[]): void {
     for (const rule of rules) {
@@ -684,11 +708,6 @@ export function readPeriod(text: string): number | undefined {
   if (!years) return readDuration(text);
   const rest = years[2]!.trim() === '' ? 0 : readDuration(years[2]!);
   return rest === undefined ? undefined : Number(years[1]) * 365 * 86400 + rest;
-}
-
-/** Unqualified names are compared as public.name: the schema a policy most often means. */
-function sameTable(a: QualifiedName, b: QualifiedName): boolean {
-  return (a.schema ?? 'public') === (b.schema ?? 'public') && a.name === b.name;
 }
 
 function formatSeconds(seconds: number): string {

@@ -17,6 +17,7 @@ import { checkPolicyCatalog } from '../databases/postgres/data-retention-catalog
 import { asDbopsError, DbopsError, invalidInput } from '../errors.js';
 import { type DataRetentionPolicy, qualifiedNameText, type SoftDeleteRule } from './policy.js';
 import { heldError } from './subject-held.js';
+import { refuseUnderMinimums } from './subject-minimums.js';
 import { type SubjectScope, subjectScope } from './subject-scope.js';
 import { completeTombstones, recordTombstones } from './tombstones.js';
 
@@ -88,6 +89,17 @@ export async function eraseSubject(
       tables = [{ table: root.table, action: 'anonymize', rows: rows.length, keysSha256: keysHash(rows, dryRun) }];
     } else {
       const plan = await planErase(client, scope);
+      const nodes = scope.graph.nodes;
+      refuseUnderMinimums(
+        policy,
+        root.table,
+        id,
+        plan.order.map((i, at) => ({
+          name: { schema: nodes[i]!.schema, name: nodes[i]!.name },
+          table: nodes[i]!.table,
+          rows: plan.tables[at]!.rows,
+        })),
+      );
       tables = plan.tables;
       if (!dryRun) tombstones = await applyErase(client, scope, plan);
     }
@@ -164,7 +176,17 @@ async function applyErase(client: pg.ClientBase, { graph, id }: SubjectScope, pl
 /** The soft-delete rule whose table is the subject's: its `then` is what erasing a subject means there. */
 async function ruleFor(client: pg.ClientBase, policy: DataRetentionPolicy, table: string): Promise<SoftDeleteRule> {
   const rules = policy.data.filter((r): r is SoftDeleteRule => r.kind === 'soft-delete');
-  for (const rule of rules) if ((await resolveTable(client, qualifiedNameText(rule.table))) === table) return rule;
+  const covering: SoftDeleteRule[] = [];
+  for (const rule of rules)
+    if ((await resolveTable(client, qualifiedNameText(rule.table))) === table) covering.push(rule);
+  // Split by `where` for purges, the rules may say different things of one subject: which applies is not guessed.
+  if (covering.length > 1)
+    throw invalidInput(
+      'policy',
+      `has ${covering.length} soft-delete rules on ${table} (${covering.map((r) => `'${r.name}' on line ${r.line}`).join(', ')}), so which one's then applies to a subject is ambiguous`,
+      `one soft-delete rule on ${table} for subject erase`,
+    );
+  if (covering[0]) return covering[0];
   throw invalidInput(
     'table',
     `names ${table}, which no soft-delete rule of the policy covers`,

@@ -18,6 +18,7 @@ import type { Document, Filter, MongoClient } from 'mongodb';
 import { collectionText, type DataRetentionPolicy } from '../../data-retention/policy.js';
 import type { ErasedTable, SubjectEraseOptions, SubjectEraseResult } from '../../data-retention/subject-erase.js';
 import { heldError } from '../../data-retention/subject-held.js';
+import { refuseUnderMinimums } from '../../data-retention/subject-minimums.js';
 import { asDbopsError, DbopsError, invalidInput } from '../../errors.js';
 import { idIn, keyText } from './data-retention-filter.js';
 import { PURGE_LEASE_MS, purgeLeaseKey } from './data-retention-purge.js';
@@ -101,9 +102,21 @@ export async function eraseMongoSubject(
       keysSha256: '',
     });
   }
+  refuseUnderMinimums(
+    policy,
+    subject.namespace,
+    id,
+    order.map((i, at) => ({
+      name: { schema: scope.nodes[i]!.collection.database, name: scope.nodes[i]!.collection.name },
+      table: scope.nodes[i]!.namespace,
+      rows: tables[at]!.rows,
+    })),
+    'documents',
+  );
   if (dryRun) return result(tables, 0);
   let tombstones = 0;
-  let erased = 0;
+  // Counted batch by batch, so that a failure says what was erased, in the collection it stopped in too.
+  const progress: EraseProgress = { documents: 0, subjectErased: false };
   const holder = `subject-erase-${randomUUID()}`;
   try {
     for (const [at, i] of order.entries()) {
@@ -121,23 +134,25 @@ export async function eraseMongoSubject(
         await writer.completeGone();
         // Renewed before every batch, as a purge's: a large collection may take longer than one lease.
         const renew = () => taken.lease.extend(new Date(Date.now() + PURGE_LEASE_MS));
-        const keys = await eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, options.onBatch);
+        const keys = await eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, options.onBatch, progress);
         tables[at]!.rows = keys.length;
         tables[at]!.keysSha256 = keysHash(keys);
         tombstones += new Set(keys).size;
-        erased += keys.length;
       } finally {
         await taken.lease.release().catch(() => undefined);
       }
     }
   } catch (cause) {
     const failure = asDbopsError(cause);
+    const next = progress.subjectErased
+      ? "The subject's document is gone, so there is nothing left to run the erase again on; its tombstones record what was erased."
+      : 'MongoDB has no transaction across collections here: run the erase again to finish it once the cause is gone.';
     throw new DbopsError(
       failure.code,
-      `Erasing subject ${id} of ${subject.namespace}: ${failure.message}; ${erased} documents were erased before it (each with its tombstone), the subject's document was not`,
+      `Erasing subject ${id} of ${subject.namespace}: ${failure.message}; ${progress.documents} documents were erased before it (each with its tombstone), the subject's document ${progress.subjectErased ? 'among them' : 'was not'}`,
       {
         cause,
-        hint: `${failure.hint ? `${failure.hint} ` : ''}MongoDB has no transaction across collections here: run the erase again to finish it once the cause is gone.`,
+        hint: `${failure.hint ? `${failure.hint} ` : ''}${next}`,
         ...(failure.input ? { input: failure.input } : {}),
       },
     );
@@ -169,6 +184,7 @@ async function eraseDocuments(
   renew: () => Promise<void>,
   maxTimeMS: number,
   onBatch: SubjectEraseOptions['onBatch'],
+  progress: EraseProgress,
 ): Promise<string[]> {
   const of = scope.nodes[i]!;
   const collection = client.db(of.collection.database).collection(of.collection.name);
@@ -177,8 +193,6 @@ async function eraseDocuments(
     // Read again under the same limit: documents written since the count cannot take the memory either.
     const budget = new SubjectBudget(scope, id);
     const parentIds = of.parent === undefined ? [] : await idsNow(client, scope, of.parent, maxTimeMS, budget);
-    const held = await scope.held(of.collection);
-    const nowHeld = heldKeys(held);
     let found = false;
     for (const filter of levelFilters(scope, of, parentIds)) {
       const picked = await pickIds(client, of, filter, maxTimeMS, budget);
@@ -192,6 +206,10 @@ async function eraseDocuments(
         );
       for (const ids of batches(picked)) {
         await renew();
+        // Read before every delete, as a purge's batches do: a hold placed during a long erasure is honoured, and
+        // a hold source that can no longer be read stops it.
+        const held = await scope.held(of.collection);
+        const nowHeld = heldKeys(held);
         const keys = ids.map(keyText);
         await writer.record(keys);
         await collection.deleteMany({ $and: [idIn(ids), filter, { _id: { $nin: held } }] } as Filter<Document>, {
@@ -204,6 +222,8 @@ async function eraseDocuments(
         );
         await writer.takeBack([...left]);
         const gone = keys.filter((k) => !left.has(k));
+        progress.documents += gone.length;
+        if (of.parent === undefined && gone.length > 0) progress.subjectErased = true;
         await writer.complete(gone);
         deleted.push(...gone);
         await onBatch?.({ table: of.namespace, rows: gone.length });
@@ -221,6 +241,12 @@ async function eraseDocuments(
     }
     if (!found) return deleted;
   }
+}
+
+/** What an erasure has done so far, for the message of one that stops. */
+interface EraseProgress {
+  documents: number;
+  subjectErased: boolean;
 }
 
 /** SHA-256 over the keys (text + "\n", sorted), as PostgreSQL's erasure hashes them. */

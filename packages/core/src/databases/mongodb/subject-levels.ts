@@ -25,8 +25,10 @@ export function* levelFilters(
     yield { _id: scope._id } as Filter<Document>;
     return;
   }
+  // The stored value itself (a UUID, a 16-digit number, a date are not brought back from their text) and the
+  // forms a reference may hold it in.
   for (const batch of batches(parentIds))
-    yield { [node.field]: { $in: batch.flatMap((id) => idForms(keyText(id))) } } as Filter<Document>;
+    yield { [node.field]: { $in: batch.flatMap((id) => idForms(id)) } } as Filter<Document>;
 }
 
 /**

@@ -253,6 +253,7 @@ function decodeBase64(text) {
 /* harmony export */   hA: () => (/* binding */ DEFAULT_MAX_SUBJECT_DOCUMENTS),
 /* harmony export */   kS: () => (/* binding */ BACKUP_KEEP_KEYS),
 /* harmony export */   kX: () => (/* binding */ DEFAULT_POLICY_DEFAULTS),
+/* harmony export */   lY: () => (/* binding */ sameTable),
 /* harmony export */   lZ: () => (/* binding */ sqlHolds)
 /* harmony export */ });
 /**
@@ -302,6 +303,10 @@ function sqlHolds(holds) {
 /** A collection as `database.collection`, the name minimums and receipts use for it. */
 function collectionText(collection) {
     return `${collection.database}.${collection.name}`;
+}
+/** Unqualified names are compared as public.name: the schema a policy most often means. */
+function sameTable(a, b) {
+    return (a.schema ?? 'public') === (b.schema ?? 'public') && a.name === b.name;
 }
 function qualifiedNameText(name) {
     return name.schema === undefined ? name.name : `${name.schema}.${name.name}`;
@@ -388,6 +393,47 @@ function heldError(table, id, detail) {
     });
 }
 //# sourceMappingURL=subject-held.js.map
+
+/***/ }),
+
+/***/ 75683:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   u: () => (/* binding */ refuseUnderMinimums)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57706);
+/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(49231);
+/**
+ * Compliance minimums and erasure requests. A minimum protects a table's rows for at least its keep-at-least, and no
+ * rule on the table may keep them for less (read-policy.ts). A subject erasure waits for no period (the request is
+ * its reason), and the rows of a dependant table have no age dbops knows (a minimum names only the table): so an
+ * erase that would delete rows of a table (or collection) a minimum names is refused, before anything is deleted
+ * and in a dry run too. What to do instead is the owner's decision: `then: anonymize` (it changes only the subject's
+ * own row), or a minimum the law does not apply to erasure requests taken out of the policy.
+ */
+
+
+/**
+ * Throws CHECK_FAILED (input `policy`) when the erase of subject `id` of `subject` would delete rows under a minimum;
+ * `noun`: what the engine's tables hold (rows, documents).
+ */
+function refuseUnderMinimums(policy, subject, id, deleting, noun = 'rows') {
+    const protectedRows = deleting.flatMap((d) => {
+        const minimum = policy.minimums.find((m) => d.rows > 0 && (0,_policy_js__WEBPACK_IMPORTED_MODULE_0__/* .sameTable */ .lY)(d.name, m.table));
+        return minimum ? [{ ...d, minimum }] : [];
+    });
+    if (protectedRows.length === 0)
+        return;
+    const listed = protectedRows
+        .map(({ table, rows, minimum }) => `${rows} in ${table} (minimum for ${(0,_policy_js__WEBPACK_IMPORTED_MODULE_0__/* .qualifiedNameText */ .JK)(minimum.table)} on line ${minimum.line}: keep-at-least ${Math.round(minimum.keepAtLeastSeconds / 86400)}d)`)
+        .join('; ');
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DbopsError */ .zJ('CHECK_FAILED', `Subject ${id} of ${subject}: the erase would delete ${noun} that a compliance minimum protects (${listed}): nothing was erased`, {
+        input: 'policy',
+        hint: "A minimum is a floor no deletion may undercut, and an erasure has no age to check a dependant's rows against. Anonymize the subject instead (then: anonymize), or, where the law does not keep such rows from an erasure request, take the minimum out of the policy.",
+    });
+}
+//# sourceMappingURL=subject-minimums.js.map
 
 /***/ }),
 
@@ -5391,6 +5437,8 @@ async function receiptCollectionHead(client, database, policy) {
 //# sourceMappingURL=data-retention-receipts.js.map
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/subject-held.js
 var subject_held = __webpack_require__(66409);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/subject-minimums.js
+var subject_minimums = __webpack_require__(75683);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/subject-budget.js
 /**
  * The cap on what one subject's export or erase holds in memory on MongoDB (docs/retention.md, "MongoDB subjects"):
@@ -5444,8 +5492,10 @@ function* levelFilters(scope, node, parentIds) {
         yield { _id: scope._id };
         return;
     }
+    // The stored value itself (a UUID, a 16-digit number, a date are not brought back from their text) and the
+    // forms a reference may hold it in.
     for (const batch of batches(parentIds))
-        yield { [node.field]: { $in: batch.flatMap((id) => idForms(keyText(id))) } };
+        yield { [node.field]: { $in: batch.flatMap((id) => idForms(id)) } };
 }
 /**
  * The `_id`s of a node's documents that match a filter, in `_id` order; `seen` (key text) skips those already taken
@@ -5644,6 +5694,7 @@ function heldKeys(held) {
 
 
 
+
 /** Rounds of pick-and-delete per collection: more means documents of the subject keep being written meanwhile. */
 const MAX_ROUNDS = 5;
 async function eraseMongoSubject(client, database, policy, options) {
@@ -5701,10 +5752,16 @@ async function eraseMongoSubject(client, database, policy, options) {
             keysSha256: '',
         });
     }
+    (0,subject_minimums/* refuseUnderMinimums */.u)(policy, subject.namespace, id, order.map((i, at) => ({
+        name: { schema: scope.nodes[i].collection.database, name: scope.nodes[i].collection.name },
+        table: scope.nodes[i].namespace,
+        rows: tables[at].rows,
+    })), 'documents');
     if (dryRun)
         return result(tables, 0);
     let tombstones = 0;
-    let erased = 0;
+    // Counted batch by batch, so that a failure says what was erased, in the collection it stopped in too.
+    const progress = { documents: 0, subjectErased: false };
     const holder = `subject-erase-${(0,external_node_crypto_.randomUUID)()}`;
     try {
         for (const [at, i] of order.entries()) {
@@ -5722,11 +5779,10 @@ async function eraseMongoSubject(client, database, policy, options) {
                 await writer.completeGone();
                 // Renewed before every batch, as a purge's: a large collection may take longer than one lease.
                 const renew = () => taken.lease.extend(new Date(Date.now() + PURGE_LEASE_MS));
-                const keys = await eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, options.onBatch);
+                const keys = await eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, options.onBatch, progress);
                 tables[at].rows = keys.length;
                 tables[at].keysSha256 = keysHash(keys);
                 tombstones += new Set(keys).size;
-                erased += keys.length;
             }
             finally {
                 await taken.lease.release().catch(() => undefined);
@@ -5735,9 +5791,12 @@ async function eraseMongoSubject(client, database, policy, options) {
     }
     catch (cause) {
         const failure = (0,lib_errors/* asDbopsError */.lS)(cause);
-        throw new lib_errors/* DbopsError */.zJ(failure.code, `Erasing subject ${id} of ${subject.namespace}: ${failure.message}; ${erased} documents were erased before it (each with its tombstone), the subject's document was not`, {
+        const next = progress.subjectErased
+            ? "The subject's document is gone, so there is nothing left to run the erase again on; its tombstones record what was erased."
+            : 'MongoDB has no transaction across collections here: run the erase again to finish it once the cause is gone.';
+        throw new lib_errors/* DbopsError */.zJ(failure.code, `Erasing subject ${id} of ${subject.namespace}: ${failure.message}; ${progress.documents} documents were erased before it (each with its tombstone), the subject's document ${progress.subjectErased ? 'among them' : 'was not'}`, {
             cause,
-            hint: `${failure.hint ? `${failure.hint} ` : ''}MongoDB has no transaction across collections here: run the erase again to finish it once the cause is gone.`,
+            hint: `${failure.hint ? `${failure.hint} ` : ''}${next}`,
             ...(failure.input ? { input: failure.input } : {}),
         });
     }
@@ -5757,7 +5816,7 @@ function eraseOrder(scope) {
  * count and the delete goes too. A delete matches a document only while it still references the batch's parents. A
  * hold added since the count stops it, the held documents kept.
  */
-async function eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, onBatch) {
+async function eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, onBatch, progress) {
     const of = scope.nodes[i];
     const collection = client.db(of.collection.database).collection(of.collection.name);
     const deleted = [];
@@ -5765,8 +5824,6 @@ async function eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, on
         // Read again under the same limit: documents written since the count cannot take the memory either.
         const budget = new SubjectBudget(scope, id);
         const parentIds = of.parent === undefined ? [] : await idsNow(client, scope, of.parent, maxTimeMS, budget);
-        const held = await scope.held(of.collection);
-        const nowHeld = heldKeys(held);
         let found = false;
         for (const filter of levelFilters(scope, of, parentIds)) {
             const picked = await pickIds(client, of, filter, maxTimeMS, budget);
@@ -5777,6 +5834,10 @@ async function eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, on
                 throw new lib_errors/* DbopsError */.zJ('CHECK_FAILED', `documents of ${of.namespace} that belong to the subject kept being written during the erasure (${MAX_ROUNDS} rounds)`, { hint: 'Stop what writes them (the application still serves the subject), then erase again.' });
             for (const ids of batches(picked)) {
                 await renew();
+                // Read before every delete, as a purge's batches do: a hold placed during a long erasure is honoured, and
+                // a hold source that can no longer be read stops it.
+                const held = await scope.held(of.collection);
+                const nowHeld = heldKeys(held);
                 const keys = ids.map(keyText);
                 await writer.record(keys);
                 await collection.deleteMany({ $and: [idIn(ids), filter, { _id: { $nin: held } }] }, {
@@ -5785,6 +5846,9 @@ async function eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, on
                 const left = new Set((await collection.find(idIn(ids), { projection: { _id: 1 }, maxTimeMS }).toArray()).map((d) => keyText(d._id)));
                 await writer.takeBack([...left]);
                 const gone = keys.filter((k) => !left.has(k));
+                progress.documents += gone.length;
+                if (of.parent === undefined && gone.length > 0)
+                    progress.subjectErased = true;
                 await writer.complete(gone);
                 deleted.push(...gone);
                 await onBatch?.({ table: of.namespace, rows: gone.length });

@@ -1,5 +1,5 @@
-export const id = 243460293190;
-export const ids = [243460293190];
+export const id = 368285010046;
+export const ids = [368285010046];
 export const modules = {
 
 /***/ 59589:
@@ -289,6 +289,47 @@ function heldError(table, id, detail) {
     });
 }
 //# sourceMappingURL=subject-held.js.map
+
+/***/ }),
+
+/***/ 75683:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   u: () => (/* binding */ refuseUnderMinimums)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57706);
+/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(49231);
+/**
+ * Compliance minimums and erasure requests. A minimum protects a table's rows for at least its keep-at-least, and no
+ * rule on the table may keep them for less (read-policy.ts). A subject erasure waits for no period (the request is
+ * its reason), and the rows of a dependant table have no age dbops knows (a minimum names only the table): so an
+ * erase that would delete rows of a table (or collection) a minimum names is refused, before anything is deleted
+ * and in a dry run too. What to do instead is the owner's decision: `then: anonymize` (it changes only the subject's
+ * own row), or a minimum the law does not apply to erasure requests taken out of the policy.
+ */
+
+
+/**
+ * Throws CHECK_FAILED (input `policy`) when the erase of subject `id` of `subject` would delete rows under a minimum;
+ * `noun`: what the engine's tables hold (rows, documents).
+ */
+function refuseUnderMinimums(policy, subject, id, deleting, noun = 'rows') {
+    const protectedRows = deleting.flatMap((d) => {
+        const minimum = policy.minimums.find((m) => d.rows > 0 && (0,_policy_js__WEBPACK_IMPORTED_MODULE_0__/* .sameTable */ .lY)(d.name, m.table));
+        return minimum ? [{ ...d, minimum }] : [];
+    });
+    if (protectedRows.length === 0)
+        return;
+    const listed = protectedRows
+        .map(({ table, rows, minimum }) => `${rows} in ${table} (minimum for ${(0,_policy_js__WEBPACK_IMPORTED_MODULE_0__/* .qualifiedNameText */ .JK)(minimum.table)} on line ${minimum.line}: keep-at-least ${Math.round(minimum.keepAtLeastSeconds / 86400)}d)`)
+        .join('; ');
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DbopsError */ .zJ('CHECK_FAILED', `Subject ${id} of ${subject}: the erase would delete ${noun} that a compliance minimum protects (${listed}): nothing was erased`, {
+        input: 'policy',
+        hint: "A minimum is a floor no deletion may undercut, and an erasure has no age to check a dependant's rows against. Anonymize the subject instead (then: anonymize), or, where the law does not keep such rows from an erasure request, take the minimum out of the policy.",
+    });
+}
+//# sourceMappingURL=subject-minimums.js.map
 
 /***/ }),
 
@@ -599,6 +640,8 @@ var errors = __webpack_require__(57706);
 var data_retention_policy = __webpack_require__(49231);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/subject-held.js
 var subject_held = __webpack_require__(66409);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/subject-minimums.js
+var subject_minimums = __webpack_require__(75683);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/subject-scope.js
 var subject_scope = __webpack_require__(48464);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/tombstones.js
@@ -612,6 +655,7 @@ var data_retention_tombstones = __webpack_require__(42837);
  * read-only transaction and changes nothing. Refused, with nothing changed, when a legal hold names the subject or
  * any row the erase would delete.
  */
+
 
 
 
@@ -644,6 +688,12 @@ async function eraseSubject(client, policy, options) {
         }
         else {
             const plan = await planErase(client, scope);
+            const nodes = scope.graph.nodes;
+            (0,subject_minimums/* refuseUnderMinimums */.u)(policy, root.table, id, plan.order.map((i, at) => ({
+                name: { schema: nodes[i].schema, name: nodes[i].name },
+                table: nodes[i].table,
+                rows: plan.tables[at].rows,
+            })));
             tables = plan.tables;
             if (!dryRun)
                 tombstones = await applyErase(client, scope, plan);
@@ -709,9 +759,15 @@ async function applyErase(client, { graph, id }, plan) {
 /** The soft-delete rule whose table is the subject's: its `then` is what erasing a subject means there. */
 async function ruleFor(client, policy, table) {
     const rules = policy.data.filter((r) => r.kind === 'soft-delete');
+    const covering = [];
     for (const rule of rules)
         if ((await (0,data_retention_target/* resolveTable */.NC)(client, (0,data_retention_policy/* qualifiedNameText */.JK)(rule.table))) === table)
-            return rule;
+            covering.push(rule);
+    // Split by `where` for purges, the rules may say different things of one subject: which applies is not guessed.
+    if (covering.length > 1)
+        throw (0,errors/* invalidInput */.aY)('policy', `has ${covering.length} soft-delete rules on ${table} (${covering.map((r) => `'${r.name}' on line ${r.line}`).join(', ')}), so which one's then applies to a subject is ambiguous`, `one soft-delete rule on ${table} for subject erase`);
+    if (covering[0])
+        return covering[0];
     throw (0,errors/* invalidInput */.aY)('table', `names ${table}, which no soft-delete rule of the policy covers`, `a table with a soft-delete rule (soft-delete, grace, then: erase or anonymize)${rules.length ? `: ${rules.map((r) => (0,data_retention_policy/* qualifiedNameText */.JK)(r.table)).join(', ')}` : ''}`);
 }
 /**
