@@ -1161,6 +1161,8 @@ async function resolveRuleTargets(client, policy, now, rules) {
         }
         const facts = catalog.rules.find((r) => r.rule === rule.name);
         const shape = await (0,_databases_postgres_data_retention_target_js__WEBPACK_IMPORTED_MODULE_2__/* .tableShape */ .e2)(client, facts.table, facts.primaryKey);
+        if (actionOf(rule) === 'delete')
+            await refuseCascadeIntoMinimum(client, rule, shape.table, minimumTables);
         const keep = rule.kind === 'age' ? rule.keepSeconds : rule.graceSeconds;
         const cutoffs = (0,_cutoffs_js__WEBPACK_IMPORTED_MODULE_3__/* .ruleCutoffs */ .F)(keep, policy.minimums, (minimum) => minimumTables.get(minimum) === shape.table, now);
         targets.push({
@@ -1184,6 +1186,30 @@ async function resolveRuleTargets(client, policy, now, rules) {
         });
     }
     return { targets, skipped };
+}
+/**
+ * A rule that deletes rows of a table whose rows another table's foreign keys delete with them (ON DELETE CASCADE,
+ * at any depth) would delete rows of that table too: refused (CHECK_FAILED, input `policy`) when a minimum names
+ * one of them, since a cascade knows no floor. dbops never cascades by itself (purge.ts); this is PostgreSQL's.
+ */
+async function refuseCascadeIntoMinimum(client, rule, table, minimumTables) {
+    const seen = new Set([table]);
+    const path = new Map([[table, table]]);
+    for (const at of seen) {
+        for (const dependant of await (0,_databases_postgres_data_retention_target_js__WEBPACK_IMPORTED_MODULE_2__/* .dependants */ .pW)(client, at)) {
+            if (dependant.onDelete !== 'cascade' || seen.has(dependant.table))
+                continue;
+            seen.add(dependant.table);
+            const via = `${path.get(at)} → ${dependant.table} (${dependant.constraint})`;
+            path.set(dependant.table, via);
+            const minimum = [...minimumTables].find(([, resolved]) => resolved === dependant.table)?.[0];
+            if (minimum)
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .DbopsError */ .zJ('CHECK_FAILED', `Rule '${rule.name}' (line ${rule.line}) deletes rows of ${table}, and ON DELETE CASCADE deletes rows of ${dependant.table} with them (${via}), which a compliance minimum protects (line ${minimum.line}): nothing was deleted`, {
+                    input: 'policy',
+                    hint: `Make that foreign key ON DELETE RESTRICT or SET NULL (a purge then keeps referenced rows, or detaches them), or purge ${dependant.table} by a rule of its own, which the minimum holds back.`,
+                });
+        }
+    }
 }
 /** The policy's rules named in `rules` (each must exist), or all of them; for every engine. */
 function chooseRules(policy, rules) {

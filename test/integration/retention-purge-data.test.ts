@@ -395,6 +395,30 @@ test('rows still referenced by a foreign key: the plan lists the dependant, the 
   expect((await q<{ id: number }>('SELECT id FROM sessions ORDER BY id')).map((r) => r.id)).toEqual([2, 3, 4, 5, 6]);
 });
 
+test('a cascade into a table a minimum protects refuses the rule at the plan, at any depth, with nothing deleted', async () => {
+  await q(`DROP TABLE IF EXISTS prescriptions, visits, patients;
+    CREATE TABLE patients (id int PRIMARY KEY, seen_at timestamptz NOT NULL);
+    CREATE TABLE visits (id int PRIMARY KEY, patient_id int REFERENCES patients ON DELETE CASCADE);
+    CREATE TABLE prescriptions (id int PRIMARY KEY, visit_id int REFERENCES visits ON DELETE CASCADE);
+    INSERT INTO patients VALUES (1, now() - interval '900 days');
+    INSERT INTO visits VALUES (1, 1);
+    INSERT INTO prescriptions VALUES (1, 1);`);
+  const text = (floor: string) =>
+    `version: 1\ndata:\n  - name: patients\n    table: patients\n    by: seen_at\n    keep: 365d\nminimums:\n  - table: ${floor}\n    keep-at-least: 6y\n`;
+  const refused = await planRetention(client, await parsePolicy(text('prescriptions'), 'retention.yml'), NOW).catch(
+    (e: unknown) => e as { code: string; message: string },
+  );
+  expect(refused).toMatchObject({
+    code: 'CHECK_FAILED',
+    message:
+      "Rule 'patients' (line 3) deletes rows of patients, and ON DELETE CASCADE deletes rows of prescriptions with them (patients → visits (visits_patient_id_fkey) → prescriptions (prescriptions_visit_id_fkey)), which a compliance minimum protects (line 8): nothing was deleted",
+  });
+  // A minimum on a table the cascade does not reach is no reason to refuse.
+  const plan = await planRetention(client, await parsePolicy(text('audit_log'), 'retention.yml'), NOW);
+  expect(plan.rules[0]).toMatchObject({ rows: { toPurge: 1 } });
+  expect(await q('SELECT count(*)::int AS n FROM prescriptions')).toEqual([{ n: 1 }]);
+});
+
 test('after the first batch nothing throws: a failing progress callback ends the run with what committed', async () => {
   const result = await purgeRetention(client, policy, {
     now: NOW,

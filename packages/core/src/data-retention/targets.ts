@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import { checkPolicyCatalog } from '../databases/postgres/data-retention-catalog.js';
 import { type Dependant, dependants, resolveTable, tableShape } from '../databases/postgres/data-retention-target.js';
-import { invalidInput } from '../errors.js';
+import { DbopsError, invalidInput } from '../errors.js';
 import { ruleCutoffs } from './cutoffs.js';
 import { type DataRetentionPolicy, type DataRule, type Minimum, qualifiedNameText, sqlHolds } from './policy.js';
 
@@ -73,6 +73,7 @@ export async function resolveRuleTargets(
     }
     const facts = catalog.rules.find((r) => r.rule === rule.name)!;
     const shape = await tableShape(client, facts.table, facts.primaryKey);
+    if (actionOf(rule) === 'delete') await refuseCascadeIntoMinimum(client, rule, shape.table, minimumTables);
     const keep = rule.kind === 'age' ? rule.keepSeconds : rule.graceSeconds;
     const cutoffs = ruleCutoffs(keep, policy.minimums, (minimum) => minimumTables.get(minimum) === shape.table, now);
     targets.push({
@@ -96,6 +97,39 @@ export async function resolveRuleTargets(
     });
   }
   return { targets, skipped };
+}
+
+/**
+ * A rule that deletes rows of a table whose rows another table's foreign keys delete with them (ON DELETE CASCADE,
+ * at any depth) would delete rows of that table too: refused (CHECK_FAILED, input `policy`) when a minimum names
+ * one of them, since a cascade knows no floor. dbops never cascades by itself (purge.ts); this is PostgreSQL's.
+ */
+async function refuseCascadeIntoMinimum(
+  client: pg.ClientBase,
+  rule: DataRule,
+  table: string,
+  minimumTables: ReadonlyMap<Minimum, string | undefined>,
+): Promise<void> {
+  const seen = new Set([table]);
+  const path = new Map<string, string>([[table, table]]);
+  for (const at of seen) {
+    for (const dependant of await dependants(client, at)) {
+      if (dependant.onDelete !== 'cascade' || seen.has(dependant.table)) continue;
+      seen.add(dependant.table);
+      const via = `${path.get(at)} → ${dependant.table} (${dependant.constraint})`;
+      path.set(dependant.table, via);
+      const minimum = [...minimumTables].find(([, resolved]) => resolved === dependant.table)?.[0];
+      if (minimum)
+        throw new DbopsError(
+          'CHECK_FAILED',
+          `Rule '${rule.name}' (line ${rule.line}) deletes rows of ${table}, and ON DELETE CASCADE deletes rows of ${dependant.table} with them (${via}), which a compliance minimum protects (line ${minimum.line}): nothing was deleted`,
+          {
+            input: 'policy',
+            hint: `Make that foreign key ON DELETE RESTRICT or SET NULL (a purge then keeps referenced rows, or detaches them), or purge ${dependant.table} by a rule of its own, which the minimum holds back.`,
+          },
+        );
+    }
+  }
 }
 
 /** The policy's rules named in `rules` (each must exist), or all of them; for every engine. */
