@@ -214,11 +214,35 @@ it('stops at a nested collection under a purge, having erased only what lies dee
   expect(stopped.stderr).toContain(`${db}.orders is being purged by run purge-run-1`);
   // What references the orders is gone; the orders, the sessions and the subject are as they were.
   expect(await contents()).toEqual({ ...BEFORE, order_items: AFTER.order_items, returns: AFTER.returns });
+  // And it has its receipt: a failed link of the chain, with what the stopped run deleted.
+  const receipts = () =>
+    server.client
+      .db(db)
+      .collection('dbops_retention_receipts')
+      .find({}, { sort: { sequence: 1 } })
+      .toArray();
+  const [first] = await receipts();
+  expect(first).toMatchObject({
+    sequence: 1,
+    receipt: {
+      operation: 'subject-erase',
+      outcome: 'failed',
+      errorCode: 'CONFLICT',
+      rules: [
+        expect.objectContaining({ table: `${db}.returns`, rows: 2, complete: false }),
+        expect.objectContaining({ table: `${db}.order_items`, rows: 4, complete: false }),
+      ],
+    },
+  });
   await leases.deleteOne({ _id: 'retention:orders' });
   const again = await cli('subject', 'erase', '--policy', path, '--table', 'users', '--id', '42', '--apply', '--json');
   expect(again.code).toBe(0);
   expect(JSON.parse(again.stdout).tables.map((t: Entry) => t.rows)).toEqual([0, 0, 3, 1, 1]);
   expect(await contents()).toEqual(AFTER);
+  expect((await receipts()).map((r) => [r.sequence, r.receipt.outcome])).toEqual([
+    [1, 'failed'],
+    [2, 'complete'],
+  ]);
 });
 
 it('refuses an erase that would delete a held nested dependant, naming its collection and count, nothing changed', async () => {

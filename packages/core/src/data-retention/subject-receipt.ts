@@ -11,7 +11,13 @@ import type { SubjectEraseResult } from './subject-erase.js';
 
 export type SubjectReceipt = RetentionReceipt & { operation: 'subject-erase' };
 
-export function subjectReceipt(result: SubjectEraseResult, policyHash: string, commit?: PolicyCommit): SubjectReceipt {
+/** `stoppedBy`: the error code of an erasure that stopped midway (outcome `failed`, what it erased before). */
+export function subjectReceipt(
+  result: SubjectEraseResult,
+  policyHash: string,
+  commit?: PolicyCommit,
+  stoppedBy?: string,
+): SubjectReceipt {
   return {
     format: RECEIPT_FORMAT,
     operation: 'subject-erase',
@@ -20,7 +26,8 @@ export function subjectReceipt(result: SubjectEraseResult, policyHash: string, c
     startedAt: result.startedAt,
     finishedAt: result.finishedAt,
     now: result.startedAt,
-    outcome: 'complete',
+    outcome: stoppedBy ? 'failed' : 'complete',
+    ...(stoppedBy ? { errorCode: stoppedBy } : {}),
     rules: result.tables
       .filter((t) => t.action === 'delete' || t.action === 'anonymize')
       .map((t) => ({
@@ -32,7 +39,7 @@ export function subjectReceipt(result: SubjectEraseResult, policyHash: string, c
         rows: t.rows,
         batches: 1,
         durationMs: Date.parse(result.finishedAt) - Date.parse(result.startedAt),
-        complete: true,
+        complete: !stoppedBy,
         keysSha256: t.keysSha256,
       })),
   };

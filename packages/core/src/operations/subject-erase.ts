@@ -1,3 +1,4 @@
+import { ErasureStopped } from '../data-retention/erasure-stopped.js';
 import { type PolicyCommit, policyCommit } from '../data-retention/policy-commit.js';
 import { parsePolicy } from '../data-retention/read-policy.js';
 import { type ChainedReceipt, type ChainHead, chainReceipt, policySha256 } from '../data-retention/receipt.js';
@@ -70,9 +71,28 @@ export async function subjectErase(options: SubjectEraseOptions): Promise<Subjec
   /** The erasure and its receipt, the same steps on either engine; `store` is where the engine keeps its copy. */
   const eraseAndRecord = async (store: ReceiptStore): Promise<SubjectEraseOutcome> => {
     const head = receipts ? storageHead : dryRun ? undefined : await store.head();
-    const result = await store.erase();
+    let result: SubjectEraseResult;
+    try {
+      result = await store.erase();
+    } catch (error) {
+      // Stopped midway (MongoDB): what it erased gets its receipt too, then the run fails as it would.
+      if (error instanceof ErasureStopped && !dryRun && error.done.tables.length > 0)
+        await record(store, head, error.done, error.code).catch((recording: unknown) =>
+          log.warn(`The receipt of what the stopped erasure deleted was not recorded: ${(recording as Error).message}`),
+        );
+      throw error;
+    }
     if (dryRun) return { ...result, ...policyFacts };
-    const chained: ChainedReceipt = chainReceipt(subjectReceipt(result, hash, commit), chain, head);
+    return { ...result, ...policyFacts, receipt: await record(store, head, result) };
+  };
+  /** Chains the erasure's receipt and stores it (receipts-to, and the database's copy). */
+  const record = async (
+    store: ReceiptStore,
+    head: ChainHead | undefined,
+    result: SubjectEraseResult,
+    stoppedBy?: string,
+  ): Promise<NonNullable<SubjectEraseOutcome['receipt']>> => {
+    const chained: ChainedReceipt = chainReceipt(subjectReceipt(result, hash, commit, stoppedBy), chain, head);
     const location = receipts ? await appendReceipt(receipts, chained) : undefined;
     let table: string | undefined;
     try {
@@ -84,13 +104,12 @@ export async function subjectErase(options: SubjectEraseOptions): Promise<Subjec
       );
     }
     log.info(`Receipt ${chained.sequence} of '${chain}' recorded${location ? ` at ${location}` : ''}`);
-    const receipt = {
+    return {
       sequence: chained.sequence,
       sha256: chained.sha256,
       ...(location ? { location } : {}),
       ...(table ? { table } : {}),
     };
-    return { ...result, ...policyFacts, receipt };
   };
   const document = documentRetentionFor(target);
   if (document)

@@ -16,6 +16,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Document, Filter, MongoClient } from 'mongodb';
 import { collectionText, type DataRetentionPolicy } from '../../data-retention/policy.js';
+import { ErasureStopped } from '../../data-retention/erasure-stopped.js';
 import type { ErasedTable, SubjectEraseOptions, SubjectEraseResult } from '../../data-retention/subject-erase.js';
 import { heldError } from '../../data-retention/subject-held.js';
 import { refuseUnderMinimums } from '../../data-retention/subject-minimums.js';
@@ -115,8 +116,9 @@ export async function eraseMongoSubject(
   );
   if (dryRun) return result(tables, 0);
   let tombstones = 0;
-  // Counted batch by batch, so that a failure says what was erased, in the collection it stopped in too.
-  const progress: EraseProgress = { documents: 0, subjectErased: false };
+  // Kept batch by batch, so that a failure says (and its receipt records) what was erased, in the collection it
+  // stopped in too.
+  const progress: EraseProgress = { documents: 0, subjectErased: false, erased: [] };
   const holder = `subject-erase-${randomUUID()}`;
   try {
     for (const [at, i] of order.entries()) {
@@ -134,6 +136,7 @@ export async function eraseMongoSubject(
         await writer.completeGone();
         // Renewed before every batch, as a purge's: a large collection may take longer than one lease.
         const renew = () => taken.lease.extend(new Date(Date.now() + PURGE_LEASE_MS));
+        progress.erased[at] = [];
         const keys = await eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, options.onBatch, progress);
         tables[at]!.rows = keys.length;
         tables[at]!.keysSha256 = keysHash(keys);
@@ -147,7 +150,11 @@ export async function eraseMongoSubject(
     const next = progress.subjectErased
       ? "The subject's document is gone, so there is nothing left to run the erase again on; its tombstones record what was erased."
       : 'MongoDB has no transaction across collections here: run the erase again to finish it once the cause is gone.';
-    throw new DbopsError(
+    // What was erased, per collection, for the receipt of a stopped erasure.
+    const done = progress.erased.flatMap((keys, at) =>
+      keys.length === 0 ? [] : [{ ...tables[at]!, rows: keys.length, keysSha256: keysHash(keys) }],
+    );
+    throw new ErasureStopped(
       failure.code,
       `Erasing subject ${id} of ${subject.namespace}: ${failure.message}; ${progress.documents} documents were erased before it (each with its tombstone), the subject's document ${progress.subjectErased ? 'among them' : 'was not'}`,
       {
@@ -155,6 +162,7 @@ export async function eraseMongoSubject(
         hint: `${failure.hint ? `${failure.hint} ` : ''}${next}`,
         ...(failure.input ? { input: failure.input } : {}),
       },
+      result(done, new Set(progress.erased.flat()).size),
     );
   }
   return result(tables, tombstones);
@@ -223,6 +231,7 @@ async function eraseDocuments(
         await writer.takeBack([...left]);
         const gone = keys.filter((k) => !left.has(k));
         progress.documents += gone.length;
+        for (const key of gone) progress.erased.at(-1)!.push(key);
         if (of.parent === undefined && gone.length > 0) progress.subjectErased = true;
         await writer.complete(gone);
         deleted.push(...gone);
@@ -247,6 +256,8 @@ async function eraseDocuments(
 interface EraseProgress {
   documents: number;
   subjectErased: boolean;
+  /** The keys erased, per position of the erase order (the last: the collection at work). */
+  erased: string[][];
 }
 
 /** SHA-256 over the keys (text + "\n", sorted), as PostgreSQL's erasure hashes them. */

@@ -241,6 +241,30 @@ function decodeBase64(text) {
 
 /***/ }),
 
+/***/ 94938:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   T: () => (/* binding */ ErasureStopped)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(57706);
+
+/**
+ * An erasure that stopped after deleting some of the subject's rows: possible only where it is not one transaction
+ * (MongoDB). `done` is what it erased, per table, for the receipt of the stopped run (invariant: every deletion has
+ * one).
+ */
+class ErasureStopped extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DbopsError */ .zJ {
+    done;
+    constructor(code, message, options, done) {
+        super(code, message, options);
+        this.done = done;
+    }
+}
+//# sourceMappingURL=erasure-stopped.js.map
+
+/***/ }),
+
 /***/ 49231:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -5435,6 +5459,8 @@ async function receiptCollectionHead(client, database, policy) {
     return last ? { sequence: last.sequence, sha256: last._id } : undefined;
 }
 //# sourceMappingURL=data-retention-receipts.js.map
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/erasure-stopped.js
+var erasure_stopped = __webpack_require__(94938);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/subject-held.js
 var subject_held = __webpack_require__(66409);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/subject-minimums.js
@@ -5695,6 +5721,7 @@ function heldKeys(held) {
 
 
 
+
 /** Rounds of pick-and-delete per collection: more means documents of the subject keep being written meanwhile. */
 const MAX_ROUNDS = 5;
 async function eraseMongoSubject(client, database, policy, options) {
@@ -5760,8 +5787,9 @@ async function eraseMongoSubject(client, database, policy, options) {
     if (dryRun)
         return result(tables, 0);
     let tombstones = 0;
-    // Counted batch by batch, so that a failure says what was erased, in the collection it stopped in too.
-    const progress = { documents: 0, subjectErased: false };
+    // Kept batch by batch, so that a failure says (and its receipt records) what was erased, in the collection it
+    // stopped in too.
+    const progress = { documents: 0, subjectErased: false, erased: [] };
     const holder = `subject-erase-${(0,external_node_crypto_.randomUUID)()}`;
     try {
         for (const [at, i] of order.entries()) {
@@ -5779,6 +5807,7 @@ async function eraseMongoSubject(client, database, policy, options) {
                 await writer.completeGone();
                 // Renewed before every batch, as a purge's: a large collection may take longer than one lease.
                 const renew = () => taken.lease.extend(new Date(Date.now() + PURGE_LEASE_MS));
+                progress.erased[at] = [];
                 const keys = await eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, options.onBatch, progress);
                 tables[at].rows = keys.length;
                 tables[at].keysSha256 = keysHash(keys);
@@ -5794,11 +5823,13 @@ async function eraseMongoSubject(client, database, policy, options) {
         const next = progress.subjectErased
             ? "The subject's document is gone, so there is nothing left to run the erase again on; its tombstones record what was erased."
             : 'MongoDB has no transaction across collections here: run the erase again to finish it once the cause is gone.';
-        throw new lib_errors/* DbopsError */.zJ(failure.code, `Erasing subject ${id} of ${subject.namespace}: ${failure.message}; ${progress.documents} documents were erased before it (each with its tombstone), the subject's document ${progress.subjectErased ? 'among them' : 'was not'}`, {
+        // What was erased, per collection, for the receipt of a stopped erasure.
+        const done = progress.erased.flatMap((keys, at) => keys.length === 0 ? [] : [{ ...tables[at], rows: keys.length, keysSha256: keysHash(keys) }]);
+        throw new erasure_stopped/* ErasureStopped */.T(failure.code, `Erasing subject ${id} of ${subject.namespace}: ${failure.message}; ${progress.documents} documents were erased before it (each with its tombstone), the subject's document ${progress.subjectErased ? 'among them' : 'was not'}`, {
             cause,
             hint: `${failure.hint ? `${failure.hint} ` : ''}${next}`,
             ...(failure.input ? { input: failure.input } : {}),
-        });
+        }, result(done, new Set(progress.erased.flat()).size));
     }
     return result(tables, tombstones);
 }
@@ -5847,6 +5878,8 @@ async function eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, on
                 await writer.takeBack([...left]);
                 const gone = keys.filter((k) => !left.has(k));
                 progress.documents += gone.length;
+                for (const key of gone)
+                    progress.erased.at(-1).push(key);
                 if (of.parent === undefined && gone.length > 0)
                     progress.subjectErased = true;
                 await writer.complete(gone);

@@ -1,6 +1,30 @@
-export const id = 368285010046;
-export const ids = [368285010046];
+export const id = 300005215184;
+export const ids = [300005215184];
 export const modules = {
+
+/***/ 94938:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   T: () => (/* binding */ ErasureStopped)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(57706);
+
+/**
+ * An erasure that stopped after deleting some of the subject's rows: possible only where it is not one transaction
+ * (MongoDB). `done` is what it erased, per table, for the receipt of the stopped run (invariant: every deletion has
+ * one).
+ */
+class ErasureStopped extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DbopsError */ .zJ {
+    done;
+    constructor(code, message, options, done) {
+        super(code, message, options);
+        this.done = done;
+    }
+}
+//# sourceMappingURL=erasure-stopped.js.map
+
+/***/ }),
 
 /***/ 59589:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
@@ -610,12 +634,14 @@ __webpack_require__.d(__webpack_exports__, {
   subjectErase: () => (/* binding */ subjectErase)
 });
 
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/erasure-stopped.js
+var erasure_stopped = __webpack_require__(94938);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/policy-commit.js
 var policy_commit = __webpack_require__(83977);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/read-policy.js
 var read_policy = __webpack_require__(51040);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/receipt.js
-var data_retention_receipt = __webpack_require__(1905);
+var receipt = __webpack_require__(1905);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/receipt-chain.js
 var receipt_chain = __webpack_require__(59589);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/receipt-table.js
@@ -834,16 +860,18 @@ function eraseError(error, options) {
 ;// CONCATENATED MODULE: ./packages/core/lib/data-retention/subject-receipt.js
 
 
-function subjectReceipt(result, policyHash, commit) {
+/** `stoppedBy`: the error code of an erasure that stopped midway (outcome `failed`, what it erased before). */
+function subjectReceipt(result, policyHash, commit, stoppedBy) {
     return {
-        format: data_retention_receipt/* RECEIPT_FORMAT */.Nf,
+        format: receipt/* RECEIPT_FORMAT */.Nf,
         operation: 'subject-erase',
         policySha256: policyHash,
-        ...(0,data_retention_receipt/* receiptPolicyCommit */.oH)(commit),
+        ...(0,receipt/* receiptPolicyCommit */.oH)(commit),
         startedAt: result.startedAt,
         finishedAt: result.finishedAt,
         now: result.startedAt,
-        outcome: 'complete',
+        outcome: stoppedBy ? 'failed' : 'complete',
+        ...(stoppedBy ? { errorCode: stoppedBy } : {}),
         rules: result.tables
             .filter((t) => t.action === 'delete' || t.action === 'anonymize')
             .map((t) => ({
@@ -855,7 +883,7 @@ function subjectReceipt(result, policyHash, commit) {
             rows: t.rows,
             batches: 1,
             durationMs: Date.parse(result.finishedAt) - Date.parse(result.startedAt),
-            complete: true,
+            complete: !stoppedBy,
             keysSha256: t.keysSha256,
         })),
     };
@@ -891,6 +919,7 @@ var open_storage = __webpack_require__(31191);
 
 
 
+
 /**
  * `dbops subject erase`: applies the policy's `then` to one subject (docs/retention.md, "Data subjects"). The
  * receipt chain's head is read before anything changes: an erasure whose receipt cannot be chained never starts.
@@ -900,7 +929,7 @@ async function subjectErase(options) {
     options.secrets.add(target.password);
     const text = await (0,read_input_file/* readInputFile */.j)(options.policyPath, 'policy', 'the path of a YAML retention policy');
     const policy = await (0,read_policy/* parsePolicy */.ON)(text, options.policyPath);
-    const hash = (0,data_retention_receipt/* policySha256 */.s1)(text);
+    const hash = (0,receipt/* policySha256 */.s1)(text);
     const commit = await (0,policy_commit/* policyCommit */.K)(options.policyPath);
     const policyFacts = { policySha256: hash, ...(commit ? { policyCommit: commit } : {}) };
     const chain = (0,receipt_chain/* chainName */.H9)(options.policyPath);
@@ -923,10 +952,23 @@ async function subjectErase(options) {
     /** The erasure and its receipt, the same steps on either engine; `store` is where the engine keeps its copy. */
     const eraseAndRecord = async (store) => {
         const head = receipts ? storageHead : dryRun ? undefined : await store.head();
-        const result = await store.erase();
+        let result;
+        try {
+            result = await store.erase();
+        }
+        catch (error) {
+            // Stopped midway (MongoDB): what it erased gets its receipt too, then the run fails as it would.
+            if (error instanceof erasure_stopped/* ErasureStopped */.T && !dryRun && error.done.tables.length > 0)
+                await record(store, head, error.done, error.code).catch((recording) => log.warn(`The receipt of what the stopped erasure deleted was not recorded: ${recording.message}`));
+            throw error;
+        }
         if (dryRun)
             return { ...result, ...policyFacts };
-        const chained = (0,data_retention_receipt/* chainReceipt */.YC)(subjectReceipt(result, hash, commit), chain, head);
+        return { ...result, ...policyFacts, receipt: await record(store, head, result) };
+    };
+    /** Chains the erasure's receipt and stores it (receipts-to, and the database's copy). */
+    const record = async (store, head, result, stoppedBy) => {
+        const chained = (0,receipt/* chainReceipt */.YC)(subjectReceipt(result, hash, commit, stoppedBy), chain, head);
         const location = receipts ? await (0,receipt_chain/* appendReceipt */.bI)(receipts, chained) : undefined;
         let table;
         try {
@@ -938,13 +980,12 @@ async function subjectErase(options) {
             log.warn(`The receipt was not recorded in ${store.name} (${error.message}); it is stored in receipts-to`);
         }
         log.info(`Receipt ${chained.sequence} of '${chain}' recorded${location ? ` at ${location}` : ''}`);
-        const receipt = {
+        return {
             sequence: chained.sequence,
             sha256: chained.sha256,
             ...(location ? { location } : {}),
             ...(table ? { table } : {}),
         };
-        return { ...result, ...policyFacts, receipt };
     };
     const document = (0,databases/* documentRetentionFor */.vR)(target);
     if (document)
