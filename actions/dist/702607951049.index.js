@@ -1272,12 +1272,33 @@ function keyText(target, alias) {
     const columns = target.primaryKey.map((k) => `${alias}.${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(k.name)}`);
     return columns.length === 1 ? `${columns[0]}::text` : `ROW(${columns.join(', ')})::text`;
 }
-/** True when a legal hold names the row; `false` when the policy has no holds. Holds are read at statement time. */
+const TIMESTAMPTZ = /^timestamp(\(\d\))? with time zone$/;
+/**
+ * The key's text with its timestamptz columns as UTC instants (`2026-01-01 12:00:00+00`) whatever the session's
+ * TimeZone; undefined when the key has none. The text of a timestamptz is the session's: a hold written from a UTC
+ * session would not match the row's text in a session elsewhere, and the row would not be held.
+ */
+function utcKeyText(target, alias) {
+    if (!target.primaryKey.some((k) => TIMESTAMPTZ.test(k.type)))
+        return undefined;
+    const columns = target.primaryKey.map((k) => {
+        const column = `${alias}.${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(k.name)}`;
+        if (!TIMESTAMPTZ.test(k.type))
+            return column;
+        return `CASE WHEN isfinite(${column}) THEN (${column} AT TIME ZONE 'UTC')::text || '+00' ELSE ${column}::text END`;
+    });
+    return columns.length === 1 ? `(${columns[0]})::text` : `ROW(${columns.join(', ')})::text`;
+}
+/**
+ * True when a legal hold names the row; `false` when the policy has no holds. Holds are read at statement time. A
+ * key with a timestamptz matches in the session's text and in UTC's: holds err on the side of keeping.
+ */
 function heldExpression(target, params) {
     if (target.holdSources.length === 0)
         return 'false';
     const names = params.add(target.holdNames);
-    const key = keyText(target, 't');
+    const utc = utcKeyText(target, 't');
+    const key = utc ? `ANY(ARRAY[${keyText(target, 't')}, ${utc}])` : keyText(target, 't');
     return `(${target.holdSources
         .map((source) => `EXISTS (SELECT 1 FROM ${source} AS h WHERE h.subject_table::text = ANY(${names}::text[]) AND h.subject_id::text = ${key})`)
         .join(' OR ')})`;

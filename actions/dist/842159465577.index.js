@@ -6178,7 +6178,15 @@ async function checkPolicyCatalog(client, policy) {
             input: 'policy',
             hint: 'Fix the rule (table, by, soft-delete, where or anonymize) to name what the database has, or create it first.',
         });
-    for (const hold of (0,_data_retention_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .sqlHolds */ .lZ)(policy.holds))
+    const sql = (0,_data_retention_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .sqlHolds */ .lZ)(policy.holds);
+    // As MongoDB refuses holds it cannot read: a table rule under holds that are all collections would be held by none.
+    const collectionHold = policy.holds.find((hold) => hold.kind === 'collection');
+    if (sql.length === 0 && collectionHold && policy.data.some((rule) => rule.kind !== 'collection'))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DbopsError */ .zJ('CHECK_FAILED', `Policy line ${collectionHold.line}: the legal holds are MongoDB collections, which a PostgreSQL run cannot read; nothing is purged or erased while holds cannot be read`, {
+            input: 'policy',
+            hint: 'Add a hold table or query for PostgreSQL rows, e.g. holds: - table: public.legal_holds (columns subject_table, subject_id).',
+        });
+    for (const hold of sql)
         await checkHold(client, hold);
     return { rules };
 }

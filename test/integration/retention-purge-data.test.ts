@@ -363,6 +363,46 @@ data:
   expect(left.map((r) => r.id)).toEqual(range(1, 65).filter((i) => !gone.includes(i)));
 });
 
+test('a hold on a timestamptz key written in UTC holds in a session elsewhere, batches and partition drops alike', async () => {
+  await q(`DROP TABLE IF EXISTS visits_tz;
+    CREATE TABLE visits_tz (id int, at timestamptz NOT NULL, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+    CREATE TABLE visits_tz_2024 PARTITION OF visits_tz FOR VALUES FROM ('2024-01-01 00:00Z') TO ('2025-01-01 00:00Z');
+    CREATE TABLE visits_tz_2026 PARTITION OF visits_tz FOR VALUES FROM ('2025-01-01 00:00Z') TO ('2027-01-01 00:00Z');
+    INSERT INTO visits_tz VALUES (1, '2024-03-01 12:00Z'), (2, '2024-03-02 12:00Z'), (3, '2025-03-01 12:30:00.25Z'),
+                                 (4, '2025-03-02 12:00Z');`);
+  // Written as an application on UTC writes them: the whole 2024 partition and one row of 2025 are held.
+  await q(`INSERT INTO legal_holds VALUES ('visits_tz', '(1,"2024-03-01 12:00:00+00")'),
+                                          ('visits_tz', '(3,"2025-03-01 12:30:00.25+00")')`);
+  const policyText =
+    'version: 1\nholds:\n  - table: legal_holds\ndata:\n  - name: visits\n    table: visits_tz\n    by: at\n    keep: 365d\n';
+  await client.query("SET TimeZone = 'America/New_York'");
+  try {
+    const plan = await planRetention(client, await parsePolicy(policyText, 'retention.yml'), NOW);
+    expect(plan.rules[0]).toMatchObject({ rows: { expired: 4, protectedByHold: 2, toPurge: 2 } });
+    await purgeRetention(client, plan, { batchSize: 10, sleepCoefficient: 0 });
+  } finally {
+    await client.query('RESET TimeZone');
+  }
+  expect((await q<{ id: number }>('SELECT id FROM visits_tz ORDER BY id')).map((r) => r.id)).toEqual([1, 3]);
+});
+
+test('holds that are all MongoDB collections fail a PostgreSQL run closed: no table rule runs unheld', async () => {
+  const onlyCollections = await parsePolicy(
+    'version: 1\nholds:\n  - collection: compliance.legal_holds\ndata:\n  - name: audit-logs\n    table: audit_log\n    by: created_at\n    keep: 365d\n',
+    'retention.yml',
+  );
+  const refused = await planRetention(client, onlyCollections, NOW).catch(
+    (e: unknown) => e as { code: string; message: string },
+  );
+  expect(refused).toMatchObject({
+    code: 'CHECK_FAILED',
+    message: expect.stringContaining(
+      'Policy line 3: the legal holds are MongoDB collections, which a PostgreSQL run cannot read',
+    ),
+  });
+  expect(await auditIds()).toHaveLength(200);
+});
+
 test('rows still referenced by a foreign key: the plan lists the dependant, the purge stops there, named', async () => {
   await q(`DROP TABLE IF EXISTS clicks, sessions;
     CREATE TABLE sessions (id int PRIMARY KEY, started_at timestamptz NOT NULL);

@@ -51,7 +51,19 @@ export async function checkPolicyCatalog(client: pg.ClientBase, policy: DataRete
       input: 'policy',
       hint: 'Fix the rule (table, by, soft-delete, where or anonymize) to name what the database has, or create it first.',
     });
-  for (const hold of sqlHolds(policy.holds)) await checkHold(client, hold);
+  const sql = sqlHolds(policy.holds);
+  // As MongoDB refuses holds it cannot read: a table rule under holds that are all collections would be held by none.
+  const collectionHold = policy.holds.find((hold) => hold.kind === 'collection');
+  if (sql.length === 0 && collectionHold && policy.data.some((rule) => rule.kind !== 'collection'))
+    throw new DbopsError(
+      'CHECK_FAILED',
+      `Policy line ${collectionHold.line}: the legal holds are MongoDB collections, which a PostgreSQL run cannot read; nothing is purged or erased while holds cannot be read`,
+      {
+        input: 'policy',
+        hint: 'Add a hold table or query for PostgreSQL rows, e.g. holds: - table: public.legal_holds (columns subject_table, subject_id).',
+      },
+    );
+  for (const hold of sql) await checkHold(client, hold);
   return { rules };
 }
 

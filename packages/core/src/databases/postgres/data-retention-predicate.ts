@@ -24,11 +24,32 @@ export function keyText(target: RuleTarget, alias: string): string {
   return columns.length === 1 ? `${columns[0]}::text` : `ROW(${columns.join(', ')})::text`;
 }
 
-/** True when a legal hold names the row; `false` when the policy has no holds. Holds are read at statement time. */
+const TIMESTAMPTZ = /^timestamp(\(\d\))? with time zone$/;
+
+/**
+ * The key's text with its timestamptz columns as UTC instants (`2026-01-01 12:00:00+00`) whatever the session's
+ * TimeZone; undefined when the key has none. The text of a timestamptz is the session's: a hold written from a UTC
+ * session would not match the row's text in a session elsewhere, and the row would not be held.
+ */
+function utcKeyText(target: RuleTarget, alias: string): string | undefined {
+  if (!target.primaryKey.some((k) => TIMESTAMPTZ.test(k.type))) return undefined;
+  const columns = target.primaryKey.map((k) => {
+    const column = `${alias}.${sqlName(k.name)}`;
+    if (!TIMESTAMPTZ.test(k.type)) return column;
+    return `CASE WHEN isfinite(${column}) THEN (${column} AT TIME ZONE 'UTC')::text || '+00' ELSE ${column}::text END`;
+  });
+  return columns.length === 1 ? `(${columns[0]})::text` : `ROW(${columns.join(', ')})::text`;
+}
+
+/**
+ * True when a legal hold names the row; `false` when the policy has no holds. Holds are read at statement time. A
+ * key with a timestamptz matches in the session's text and in UTC's: holds err on the side of keeping.
+ */
 export function heldExpression(target: RuleTarget, params: SqlParams): string {
   if (target.holdSources.length === 0) return 'false';
   const names = params.add(target.holdNames);
-  const key = keyText(target, 't');
+  const utc = utcKeyText(target, 't');
+  const key = utc ? `ANY(ARRAY[${keyText(target, 't')}, ${utc}])` : keyText(target, 't');
   return `(${target.holdSources
     .map(
       (source) =>
