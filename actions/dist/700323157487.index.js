@@ -461,7 +461,8 @@ class StepFigures {
      * Before `steps[i]` starts, with `timeoutMs` its statement_timeout: its figures (undefined when its object no
      * longer exists) and, for an index rebuild, the invalid indexes beside it. Sets the session's statement_timeout
      * when it changes (near the end of the window or max-runtime). A lock timeout while sizing throws, as the step
-     * itself would: but a lock on a later step's object turns reading ahead off for the run and reads this one alone.
+     * itself would: but a lock on another step's object (a later one read ahead, or a finished one whose after-figures
+     * were due) turns reading ahead off for the run, leaves those after-figures unknown and reads this one alone.
      */
     async before(steps, i, timeoutMs, invalidBeside) {
         const step = steps[i];
@@ -472,33 +473,52 @@ class StepFigures {
             this.ahead.delete(step.object);
             return before ? { before } : {};
         }
-        const next = this.batching && BATCHED.has(step.kind) ? following(steps, i) : [];
-        try {
-            return await this.read(step.object, next, timeout, invalidBeside);
+        if (this.batching) {
+            const next = BATCHED.has(step.kind) ? following(steps, i) : [];
+            try {
+                return await this.read(step.object, next, true, timeout, invalidBeside);
+            }
+            catch (error) {
+                if (!isLockTimeout(error) || (next.length === 0 && this.pendingAfter.length === 0))
+                    throw error;
+                this.batching = false;
+            }
         }
-        catch (error) {
-            if (error.code !== '55P03' || next.length === 0)
-                throw error;
-            this.batching = false;
-            return await this.read(step.object, [], timeout, invalidBeside);
-        }
+        // A lock was met: this step's figures alone (its own lock skips it), then the after-figures due, apart (a lock on
+        // a finished step's table leaves its after-figures unknown and costs this step nothing).
+        const own = await this.read(step.object, [], false, timeout, invalidBeside);
+        await this.finish();
+        return own;
     }
     /** An applied step: its figures after it are read with the next read, or by finish(). */
     applied(outcome) {
         this.pendingAfter.push(outcome);
     }
+    /** The last steps' after-figures; left unknown when one of their objects is locked now (the steps are done). */
     async finish() {
         if (this.pendingAfter.length === 0)
             return;
-        const { figures } = await readFigures(this.client, [...new Set(this.pendingAfter.map((o) => o.object))]);
-        this.settle(figures);
+        try {
+            const { figures } = await readFigures(this.client, [...new Set(this.pendingObjects())]);
+            this.settle(figures);
+        }
+        catch (error) {
+            if (!isLockTimeout(error))
+                throw error;
+            this.pendingAfter = [];
+        }
     }
-    async read(object, next, timeout, invalidBeside) {
-        const objects = [object, ...next, ...this.pendingAfter.map((o) => o.object)];
+    pendingObjects() {
+        return this.pendingAfter.map((o) => o.object);
+    }
+    /** `object`'s figures with those of `next` (read ahead) and, `withPending`, the after-figures due. */
+    async read(object, next, withPending, timeout, invalidBeside) {
         const set = timeout === this.timeoutSet ? undefined : timeout;
+        const objects = [object, ...next, ...(withPending ? this.pendingObjects() : [])];
         const read = await readFigures(this.client, [...new Set(objects)], set, invalidBeside);
         this.timeoutSet = timeout;
-        this.settle(read.figures);
+        if (withPending)
+            this.settle(read.figures);
         this.ahead = new Map(next.map((o) => [o, read.figures.get(o)]));
         this.readAt = this.now().getTime();
         const before = read.figures.get(object);
@@ -528,6 +548,7 @@ function following(steps, i) {
     return next;
 }
 const whole = (ms) => Math.max(1, Math.floor(ms));
+const isLockTimeout = (error) => error.code === '55P03';
 //# sourceMappingURL=figures-ahead.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/maintenance/apply.js
 // Applying a maintenance plan with guards: one step at a time, each under lock_timeout (a step that cannot get its
@@ -813,9 +834,13 @@ const BIG_INDEX = `case when i.relkind = 'i' and i.relpages::float8 * current_se
   then pg_relation_size(i.oid) >= $1 else false end`;
 const INDEX_JOINS = `from pg_index x join pg_class i on i.oid = x.indexrelid join pg_class t on t.oid = x.indrelid
   join pg_namespace n on n.oid = i.relnamespace`;
-/** Indexes left invalid, typically by a failed CREATE INDEX CONCURRENTLY. */
+/**
+ * Indexes left invalid, typically by a failed CREATE INDEX CONCURRENTLY; `partitioned` for a partitioned table's
+ * index (CREATE INDEX ON ONLY), which stays invalid until an index of every partition is attached to it.
+ */
 async function invalidIndexes(client) {
-    const { rows } = await client.query(`select ${INDEX_COLUMNS} ${INDEX_JOINS} where not x.indisvalid and n.nspname ${USER_SCHEMAS} order by 1, 2`);
+    const { rows } = await client.query(`select ${INDEX_COLUMNS}, i.relkind = 'I' as partitioned ${INDEX_JOINS}
+      where not x.indisvalid and n.nspname ${USER_SCHEMAS} order by 1, 2`);
     return rows;
 }
 /**
@@ -1366,6 +1391,18 @@ async function planMaintenance(client, thresholds = DEFAULT_THRESHOLDS, rebuildP
             });
             continue;
         }
+        // REINDEX cannot make it valid (PostgreSQL 14+ would rebuild every partition's index each run, 12-13 refuse).
+        if (i.partitioned) {
+            steps.push({
+                ...reindex('reindex-invalid', index, i.bytes),
+                mode: 'report',
+                statement: `ALTER INDEX ${index} ATTACH PARTITION <the matching index of each partition of ${(0,step_figures/* qualified */.LX)(i.schema, i.table)} not attached yet>`,
+                why: `invalid index on the partitioned table ${(0,step_figures/* qualified */.LX)(i.schema, i.table)} (created ON ONLY the parent): it becomes valid once an index of every partition is attached to it`,
+                figures: { bytes: i.bytes },
+                expectedGain: 'a usable index on the partitioned table',
+            });
+            continue;
+        }
         steps.push({
             ...reindex('reindex-invalid', index, i.bytes),
             why: `invalid index on ${(0,step_figures/* qualified */.LX)(i.schema, i.table)} (left by a failed CREATE INDEX CONCURRENTLY): maintained on every write, never used by queries`,
@@ -1858,10 +1895,18 @@ function readGuards(reader) {
     const workMem = workMemText === undefined ? undefined : (0,size/* parseSize */.DB)(workMemText, 'maintenance-work-mem');
     if (workMem !== undefined && (workMem < MIN_WORK_MEM || workMem > MAX_WORK_MEM))
         throw (0,errors/* invalidInput */.aY)('maintenance-work-mem', `'${workMemText}' is outside what PostgreSQL takes`, 'a size from 1MB to 2TB, e.g. 256MB or 1GB');
+    // 0 is no guard at all: PostgreSQL takes a lock_timeout of 0 as "wait forever", in front of the application.
+    const guard = (name, example) => {
+        const text = reader.optional(name);
+        const ms = (0,duration/* parseTimeoutMs */.DS)(text, name, example);
+        if (ms === 0)
+            throw (0,errors/* invalidInput */.aY)(name, `is '${text}', which would turn this guard off`, `a duration above 0, e.g. ${example}`);
+        return ms;
+    };
     return {
-        lockTimeoutMs: (0,duration/* parseTimeoutMs */.DS)(reader.optional('lock-timeout'), 'lock-timeout', '5s'),
-        statementTimeoutMs: (0,duration/* parseTimeoutMs */.DS)(reader.optional('statement-timeout'), 'statement-timeout', '1h'),
-        maxRuntimeMs: (0,duration/* parseTimeoutMs */.DS)(reader.optional('max-runtime'), 'max-runtime', '90m'),
+        lockTimeoutMs: guard('lock-timeout', '5s'),
+        statementTimeoutMs: guard('statement-timeout', '1h'),
+        maxRuntimeMs: guard('max-runtime', '90m'),
         maxReplicationLagMs: (0,duration/* parseTimeoutMs */.DS)(reader.optional('max-replication-lag'), 'max-replication-lag', '30s'),
         ...(workMem === undefined ? {} : { maintenanceWorkMemBytes: workMem }),
     };

@@ -262,3 +262,12 @@ it('a malformed window exits 2 naming the input and the valid form, before conne
   );
   expect(stderr).toContain("fix: one or more windows separated by commas, each '<days> <HH:MM>-<HH:MM> <time zone>'");
 });
+
+it('a lock-timeout, statement-timeout or max-runtime of 0 exits 2: it would turn that guard off', async () => {
+  for (const input of ['lock-timeout', 'statement-timeout', 'max-runtime']) {
+    const { code, stderr } = await maintenance('maintenance_nowhere', '--apply', `--${input}`, '0s');
+    expect(code).toBe(2);
+    expect(stderr).toContain(`error [INVALID_INPUT]: Input '${input}' is '0s', which would turn this guard off`);
+    expect(stderr).toContain('fix: a duration above 0, e.g.');
+  }
+});

@@ -71,3 +71,19 @@ it('after VACUUM (ANALYZE) the table drops out of the plan', async () => {
   const plan = await planMaintenance(client);
   expect(plan.steps.map((s) => s.kind)).toEqual(['reindex-invalid', 'drop-duplicate-index', 'widen-sequence']);
 });
+
+it('an invalid index of a partitioned table (ON ONLY the parent) is reported with what makes it valid, not rebuilt', async () => {
+  await client.query(`create table events_p (id int, at date) partition by range (at);
+    create table events_p_2026 partition of events_p for values from ('2026-01-01') to ('2027-01-01');
+    create index events_p_at on only events_p (at)`);
+  try {
+    const step = (await planMaintenance(client)).steps.find((s) => s.statement.includes('events_p_at'))!;
+    expect(step).toMatchObject({ kind: 'reindex-invalid', mode: 'report' });
+    expect(step.statement).toBe(
+      'ALTER INDEX "public"."events_p_at" ATTACH PARTITION <the matching index of each partition of "public"."events_p" not attached yet>',
+    );
+    expect(step.why).toContain('it becomes valid once an index of every partition is attached to it');
+  } finally {
+    await client.query('drop table events_p');
+  }
+});

@@ -7,6 +7,8 @@
 import pg from 'pg';
 import { silentLogger } from '../../packages/core/src/log.js';
 import { applySteps } from '../../packages/core/src/maintenance/apply.js';
+import { StepFigures } from '../../packages/core/src/maintenance/figures-ahead.js';
+import type { RelationFigures } from '../../packages/core/src/maintenance/step-session.js';
 import type { MaintenanceStep } from '../../packages/core/src/maintenance/step.js';
 import { type PostgresServer, startPostgres } from '../harness/postgres.js';
 
@@ -169,5 +171,33 @@ test('a table locked by another session further down the run: the steps before i
   } finally {
     await holder.query('rollback');
     await holder.end();
+  }
+});
+
+test("a lock on a finished step's table costs that step's after-figures only: the next step and the run's end go on", async () => {
+  const holder = new pg.Client({ connectionString: server.url(DB) });
+  await holder.connect();
+  // A clock that moves 2 s a call: every step reads its figures again (nothing read ahead is fresh any more).
+  let t = Date.parse('2026-12-06T01:00:00Z');
+  const figures = new StepFigures(client, 60_000, () => new Date((t += 2000)));
+  await client.query("select set_config('lock_timeout', '500ms', false)");
+  try {
+    expect((await figures.before(vacuums, 0, 60_000, false)).before).toBeDefined();
+    const first: { object: string; after?: RelationFigures } = { object: vacuums[0]!.object };
+    figures.applied(first);
+    // t0's step is done; another session now holds its table while t1's figures are read.
+    await holder.query('begin; lock table t0 in access exclusive mode');
+    const second = await figures.before(vacuums, 1, 60_000, false);
+    expect(second.before).toMatchObject({ bytes: expect.any(Number) });
+    expect(first.after).toBeUndefined();
+    const last: { object: string; after?: RelationFigures } = { object: vacuums[1]!.object };
+    figures.applied(last);
+    await holder.query('lock table t1 in access exclusive mode');
+    await figures.finish();
+    expect(last.after).toBeUndefined();
+  } finally {
+    await holder.query('rollback');
+    await holder.end();
+    await client.query("select set_config('lock_timeout', '0', false)");
   }
 });

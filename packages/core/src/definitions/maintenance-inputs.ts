@@ -166,10 +166,18 @@ export function readGuards(reader: InputReader) {
       `'${workMemText}' is outside what PostgreSQL takes`,
       'a size from 1MB to 2TB, e.g. 256MB or 1GB',
     );
+  // 0 is no guard at all: PostgreSQL takes a lock_timeout of 0 as "wait forever", in front of the application.
+  const guard = (name: string, example: string) => {
+    const text = reader.optional(name)!;
+    const ms = parseTimeoutMs(text, name, example);
+    if (ms === 0)
+      throw invalidInput(name, `is '${text}', which would turn this guard off`, `a duration above 0, e.g. ${example}`);
+    return ms;
+  };
   return {
-    lockTimeoutMs: parseTimeoutMs(reader.optional('lock-timeout')!, 'lock-timeout', '5s'),
-    statementTimeoutMs: parseTimeoutMs(reader.optional('statement-timeout')!, 'statement-timeout', '1h'),
-    maxRuntimeMs: parseTimeoutMs(reader.optional('max-runtime')!, 'max-runtime', '90m'),
+    lockTimeoutMs: guard('lock-timeout', '5s'),
+    statementTimeoutMs: guard('statement-timeout', '1h'),
+    maxRuntimeMs: guard('max-runtime', '90m'),
     maxReplicationLagMs: parseTimeoutMs(reader.optional('max-replication-lag')!, 'max-replication-lag', '30s'),
     ...(workMem === undefined ? {} : { maintenanceWorkMemBytes: workMem }),
   };

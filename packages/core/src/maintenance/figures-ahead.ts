@@ -39,7 +39,8 @@ export class StepFigures {
    * Before `steps[i]` starts, with `timeoutMs` its statement_timeout: its figures (undefined when its object no
    * longer exists) and, for an index rebuild, the invalid indexes beside it. Sets the session's statement_timeout
    * when it changes (near the end of the window or max-runtime). A lock timeout while sizing throws, as the step
-   * itself would: but a lock on a later step's object turns reading ahead off for the run and reads this one alone.
+   * itself would: but a lock on another step's object (a later one read ahead, or a finished one whose after-figures
+   * were due) turns reading ahead off for the run, leaves those after-figures unknown and reads this one alone.
    */
   async before(
     steps: readonly MaintenanceStep[],
@@ -55,14 +56,20 @@ export class StepFigures {
       this.ahead.delete(step.object);
       return before ? { before } : {};
     }
-    const next = this.batching && BATCHED.has(step.kind) ? following(steps, i) : [];
-    try {
-      return await this.read(step.object, next, timeout, invalidBeside);
-    } catch (error) {
-      if ((error as { code?: string }).code !== '55P03' || next.length === 0) throw error;
-      this.batching = false;
-      return await this.read(step.object, [], timeout, invalidBeside);
+    if (this.batching) {
+      const next = BATCHED.has(step.kind) ? following(steps, i) : [];
+      try {
+        return await this.read(step.object, next, true, timeout, invalidBeside);
+      } catch (error) {
+        if (!isLockTimeout(error) || (next.length === 0 && this.pendingAfter.length === 0)) throw error;
+        this.batching = false;
+      }
     }
+    // A lock was met: this step's figures alone (its own lock skips it), then the after-figures due, apart (a lock on
+    // a finished step's table leaves its after-figures unknown and costs this step nothing).
+    const own = await this.read(step.object, [], false, timeout, invalidBeside);
+    await this.finish();
+    return own;
   }
 
   /** An applied step: its figures after it are read with the next read, or by finish(). */
@@ -70,18 +77,29 @@ export class StepFigures {
     this.pendingAfter.push(outcome);
   }
 
+  /** The last steps' after-figures; left unknown when one of their objects is locked now (the steps are done). */
   async finish() {
     if (this.pendingAfter.length === 0) return;
-    const { figures } = await readFigures(this.client, [...new Set(this.pendingAfter.map((o) => o.object))]);
-    this.settle(figures);
+    try {
+      const { figures } = await readFigures(this.client, [...new Set(this.pendingObjects())]);
+      this.settle(figures);
+    } catch (error) {
+      if (!isLockTimeout(error)) throw error;
+      this.pendingAfter = [];
+    }
   }
 
-  private async read(object: string, next: string[], timeout: number, invalidBeside: boolean) {
-    const objects = [object, ...next, ...this.pendingAfter.map((o) => o.object)];
+  private pendingObjects(): string[] {
+    return this.pendingAfter.map((o) => o.object);
+  }
+
+  /** `object`'s figures with those of `next` (read ahead) and, `withPending`, the after-figures due. */
+  private async read(object: string, next: string[], withPending: boolean, timeout: number, invalidBeside: boolean) {
     const set = timeout === this.timeoutSet ? undefined : timeout;
+    const objects = [object, ...next, ...(withPending ? this.pendingObjects() : [])];
     const read = await readFigures(this.client, [...new Set(objects)], set, invalidBeside);
     this.timeoutSet = timeout;
-    this.settle(read.figures);
+    if (withPending) this.settle(read.figures);
     this.ahead = new Map(next.map((o) => [o, read.figures.get(o)]));
     this.readAt = this.now().getTime();
     const before = read.figures.get(object);
@@ -111,3 +129,4 @@ function following(steps: readonly MaintenanceStep[], i: number): string[] {
 }
 
 const whole = (ms: number) => Math.max(1, Math.floor(ms));
+const isLockTimeout = (error: unknown) => (error as { code?: string }).code === '55P03';

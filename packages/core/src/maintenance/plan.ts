@@ -184,6 +184,18 @@ export async function planMaintenance(
       });
       continue;
     }
+    // REINDEX cannot make it valid (PostgreSQL 14+ would rebuild every partition's index each run, 12-13 refuse).
+    if (i.partitioned) {
+      steps.push({
+        ...reindex('reindex-invalid', index, i.bytes),
+        mode: 'report',
+        statement: `ALTER INDEX ${index} ATTACH PARTITION <the matching index of each partition of ${qualified(i.schema, i.table)} not attached yet>`,
+        why: `invalid index on the partitioned table ${qualified(i.schema, i.table)} (created ON ONLY the parent): it becomes valid once an index of every partition is attached to it`,
+        figures: { bytes: i.bytes },
+        expectedGain: 'a usable index on the partitioned table',
+      });
+      continue;
+    }
     steps.push({
       ...reindex('reindex-invalid', index, i.bytes),
       why: `invalid index on ${qualified(i.schema, i.table)} (left by a failed CREATE INDEX CONCURRENTLY): maintained on every write, never used by queries`,

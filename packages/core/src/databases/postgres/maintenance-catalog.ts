@@ -110,12 +110,16 @@ const BIG_INDEX = `case when i.relkind = 'i' and i.relpages::float8 * current_se
 const INDEX_JOINS = `from pg_index x join pg_class i on i.oid = x.indexrelid join pg_class t on t.oid = x.indrelid
   join pg_namespace n on n.oid = i.relnamespace`;
 
-/** Indexes left invalid, typically by a failed CREATE INDEX CONCURRENTLY. */
-export async function invalidIndexes(client: pg.Client): Promise<IndexInfo[]> {
+/**
+ * Indexes left invalid, typically by a failed CREATE INDEX CONCURRENTLY; `partitioned` for a partitioned table's
+ * index (CREATE INDEX ON ONLY), which stays invalid until an index of every partition is attached to it.
+ */
+export async function invalidIndexes(client: pg.Client): Promise<Array<IndexInfo & { partitioned: boolean }>> {
   const { rows } = await client.query(
-    `select ${INDEX_COLUMNS} ${INDEX_JOINS} where not x.indisvalid and n.nspname ${USER_SCHEMAS} order by 1, 2`,
+    `select ${INDEX_COLUMNS}, i.relkind = 'I' as partitioned ${INDEX_JOINS}
+      where not x.indisvalid and n.nspname ${USER_SCHEMAS} order by 1, 2`,
   );
-  return rows as IndexInfo[];
+  return rows as Array<IndexInfo & { partitioned: boolean }>;
 }
 
 /**
