@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { backup, FULL_SCOPE, listBackups, MemoryLogger, openStorage, parsePgTarget, Secrets } from '@dbops/core';
+import pg from 'pg';
 import { runCli } from '../harness/cli.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { startS3Server, type S3Server } from '../harness/s3.js';
@@ -290,4 +291,32 @@ it('records a purge stopped by an error in its receipt, and a tampered chain hea
   expect(refused.code).toBe(1);
   expect(refused.stderr).toMatch(/INTEGRITY_FAILED\]: The last receipt .*00000001\.json was altered/);
   expect(await remaining()).toEqual([236, 237, 238, 239, 240]);
+});
+
+it('a second run of the same policy while one is at work is refused before it deletes, and appends no link', async () => {
+  const chain = join(dir, 'receipts-locked');
+  await q(`INSERT INTO audit_log SELECT i, now() - interval '400 days', 'note-' || i FROM generate_series(301, 310) i`);
+  const rows = await auditRows();
+  const mine = async () => (await q<{ n: number }>('SELECT count(*)::int AS n FROM audit_log WHERE id > 300'))[0]!.n;
+  // The other run: a session holding the policy's chain lock, as a purge or a subject erase holds it while it works.
+  const other = new pg.Client({ connectionString: server.url(DB) });
+  await other.connect();
+  try {
+    await other.query("SELECT pg_advisory_lock(hashtextextended('dbops receipt chain retention', 0))");
+    const refused = await purge('--dry-run', 'false', '--receipts-to', chain);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      "error [CONFLICT]: Another run of policy 'retention' (a retention-purge or a subject erase) is at work on this database: nothing was deleted",
+    );
+    expect(await auditRows()).toBe(rows);
+    await expect(readdir(join(chain, 'retention'))).rejects.toThrow();
+    // A dry run deletes nothing and appends nothing: it does not wait for the other run.
+    expect((await purge()).code).toBe(0);
+  } finally {
+    await other.end();
+  }
+  // Once the other run's session has ended, the purge goes on.
+  const done = await purge('--dry-run', 'false', '--receipts-to', chain);
+  expect(done.code).toBe(0);
+  expect(await mine()).toBe(0);
 });

@@ -1,4 +1,5 @@
 import { type ArchiveEncryption, checkArchiveEncryption } from '../data-retention/archive.js';
+import { lockReceiptChain } from '../data-retention/chain-lock.js';
 import type { ArchiveSetup } from '../data-retention/archive-run.js';
 import { type RetentionPlan, planRetention } from '../data-retention/plan.js';
 import { type PolicyCommit, policyCommit } from '../data-retention/policy-commit.js';
@@ -79,7 +80,8 @@ export async function dataRetention(options: DataRetentionOptions): Promise<Data
   const commit = await policyCommit(options.policyPath);
   const chain = chainName(options.policyPath);
   const receipts = dryRun ? undefined : await openReceipts(options);
-  const head = receipts ? await readChainHead(receipts, chain) : undefined;
+  // Read before anything is deleted: a chain that cannot be continued (unreadable, tampered) stops the run here.
+  if (receipts) await readChainHead(receipts, chain);
   const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
   const now = options.now ?? new Date();
   /** Plan, then (not in a dry run) purge and chain the receipt; the same steps whichever engine runs them. */
@@ -96,8 +98,10 @@ export async function dataRetention(options: DataRetentionOptions): Promise<Data
       plan,
     };
     if (!receipts) return base;
+    // Read again now that this run holds the chain (chain-lock.ts): a run that finished meanwhile appended a link.
+    const current = await readChainHead(receipts, chain);
     const purge = await purgeWith(plan);
-    const chained = chainReceipt(retentionReceipt(purge, hash, commit), chain, head);
+    const chained = chainReceipt(retentionReceipt(purge, hash, commit), chain, current);
     const location = await appendReceipt(receipts, chained);
     log.info(`Receipt ${chained.sequence} of '${chain}' stored at ${location}`);
     const table = await keepCopy?.(chained);
@@ -116,8 +120,9 @@ export async function dataRetention(options: DataRetentionOptions): Promise<Data
           (receipt) => recordCopy(() => session.recordReceipt(receipt), "the database's receipts collection", log),
         ),
       )
-    : await sqlEngineFor(target, 'retention-purge with a policy').withSqlSession(target, context, async (client) =>
-        planAndPurge(
+    : await sqlEngineFor(target, 'retention-purge with a policy').withSqlSession(target, context, async (client) => {
+        if (!dryRun) await lockReceiptChain(client, chain);
+        return planAndPurge(
           await planRetention(client, policy, now),
           (plan) => purgeRetention(client, plan, { ...context, archive: archiveSetup }),
           (receipt) =>
@@ -129,8 +134,8 @@ export async function dataRetention(options: DataRetentionOptions): Promise<Data
               RECEIPT_TABLE,
               log,
             ),
-        ),
-      );
+        );
+      });
   if (!policy.backups) return result;
   return { ...result, ...(await rotateBackups(policy.backups, options, result.failure)) };
 }

@@ -1,4 +1,5 @@
 import { ErasureStopped } from '../data-retention/erasure-stopped.js';
+import { lockReceiptChain } from '../data-retention/chain-lock.js';
 import { type PolicyCommit, policyCommit } from '../data-retention/policy-commit.js';
 import { parsePolicy } from '../data-retention/read-policy.js';
 import { type ChainedReceipt, type ChainHead, chainReceipt, policySha256 } from '../data-retention/receipt.js';
@@ -60,7 +61,8 @@ export async function subjectErase(options: SubjectEraseOptions): Promise<Subjec
           ...(options.artifacts ? { artifacts: options.artifacts } : {}),
         });
   await receipts?.preflight();
-  const storageHead = receipts ? await readChainHead(receipts, chain) : undefined;
+  // Read before anything changes: a chain that cannot be continued stops the erasure here.
+  if (receipts) await readChainHead(receipts, chain);
   const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
   const eraseOptions = {
     table: options.table,
@@ -70,7 +72,8 @@ export async function subjectErase(options: SubjectEraseOptions): Promise<Subjec
   };
   /** The erasure and its receipt, the same steps on either engine; `store` is where the engine keeps its copy. */
   const eraseAndRecord = async (store: ReceiptStore): Promise<SubjectEraseOutcome> => {
-    const head = receipts ? storageHead : dryRun ? undefined : await store.head();
+    // Read again now that this run holds the chain (chain-lock.ts; MongoDB: its leases).
+    const head = receipts ? await readChainHead(receipts, chain) : dryRun ? undefined : await store.head();
     let result: SubjectEraseResult;
     try {
       result = await store.erase();
@@ -121,8 +124,9 @@ export async function subjectErase(options: SubjectEraseOptions): Promise<Subjec
         record: (receipt) => session.recordReceipt(receipt),
       }),
     );
-  return sqlEngineFor(target, 'subject erase').withSqlSession(target, context, (client) =>
-    eraseAndRecord({
+  return sqlEngineFor(target, 'subject erase').withSqlSession(target, context, async (client) => {
+    if (!dryRun) await lockReceiptChain(client, chain);
+    return eraseAndRecord({
       name: RECEIPT_TABLE,
       head: () => receiptTableHead(client, chain),
       erase: () => eraseSubject(client, policy, eraseOptions),
@@ -130,8 +134,8 @@ export async function subjectErase(options: SubjectEraseOptions): Promise<Subjec
         await recordReceiptRow(client, receipt);
         return RECEIPT_TABLE;
       },
-    }),
-  );
+    });
+  });
 }
 
 /** Where an engine keeps the database copy of the receipt chain, and the erasure itself. */

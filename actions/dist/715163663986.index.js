@@ -1,6 +1,26 @@
-export const id = 864643789982;
-export const ids = [864643789982];
+export const id = 715163663986;
+export const ids = [715163663986];
 export const modules = {
+
+/***/ 31374:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   H: () => (/* binding */ lockReceiptChain)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(57706);
+
+/** Takes the chain's lock for this session; CONFLICT, before anything is deleted, when another run holds it. */
+async function lockReceiptChain(client, chain) {
+    const { rows } = await client.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [`dbops receipt chain ${chain}`]);
+    if (!rows[0]?.locked)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DbopsError */ .zJ('CONFLICT', `Another run of policy '${chain}' (a retention-purge or a subject erase) is at work on this database: nothing was deleted`, {
+            hint: 'Runs of one policy append to one receipt chain, one at a time: run again once the other has finished (its lock ends with its session).',
+        });
+}
+//# sourceMappingURL=chain-lock.js.map
+
+/***/ }),
 
 /***/ 59589:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
@@ -1448,18 +1468,20 @@ function openBackupSource(source) {
 /* harmony export */   dataRetention: () => (/* binding */ dataRetention)
 /* harmony export */ });
 /* harmony import */ var _data_retention_archive_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(85947);
-/* harmony import */ var _data_retention_plan_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(74913);
+/* harmony import */ var _data_retention_chain_lock_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(31374);
+/* harmony import */ var _data_retention_plan_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(74913);
 /* harmony import */ var _data_retention_policy_commit_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(83977);
-/* harmony import */ var _data_retention_purge_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(95006);
+/* harmony import */ var _data_retention_purge_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(95006);
 /* harmony import */ var _data_retention_read_policy_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(51040);
 /* harmony import */ var _data_retention_receipt_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1905);
 /* harmony import */ var _data_retention_receipt_chain_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(59589);
-/* harmony import */ var _data_retention_receipt_table_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(72096);
+/* harmony import */ var _data_retention_receipt_table_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(72096);
 /* harmony import */ var _databases_index_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(93556);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(57706);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_12__ = __webpack_require__(57706);
 /* harmony import */ var _files_read_input_file_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(83211);
-/* harmony import */ var _storage_index_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(31191);
-/* harmony import */ var _rotate_js__WEBPACK_IMPORTED_MODULE_12__ = __webpack_require__(10131);
+/* harmony import */ var _storage_index_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(31191);
+/* harmony import */ var _rotate_js__WEBPACK_IMPORTED_MODULE_13__ = __webpack_require__(10131);
+
 
 
 
@@ -1497,7 +1519,9 @@ async function dataRetention(options) {
     const commit = await (0,_data_retention_policy_commit_js__WEBPACK_IMPORTED_MODULE_5__/* .policyCommit */ .K)(options.policyPath);
     const chain = (0,_data_retention_receipt_chain_js__WEBPACK_IMPORTED_MODULE_6__/* .chainName */ .H9)(options.policyPath);
     const receipts = dryRun ? undefined : await openReceipts(options);
-    const head = receipts ? await (0,_data_retention_receipt_chain_js__WEBPACK_IMPORTED_MODULE_6__/* .readChainHead */ .q)(receipts, chain) : undefined;
+    // Read before anything is deleted: a chain that cannot be continued (unreadable, tampered) stops the run here.
+    if (receipts)
+        await (0,_data_retention_receipt_chain_js__WEBPACK_IMPORTED_MODULE_6__/* .readChainHead */ .q)(receipts, chain);
     const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
     const now = options.now ?? new Date();
     /** Plan, then (not in a dry run) purge and chain the receipt; the same steps whichever engine runs them. */
@@ -1511,8 +1535,10 @@ async function dataRetention(options) {
         };
         if (!receipts)
             return base;
+        // Read again now that this run holds the chain (chain-lock.ts): a run that finished meanwhile appended a link.
+        const current = await (0,_data_retention_receipt_chain_js__WEBPACK_IMPORTED_MODULE_6__/* .readChainHead */ .q)(receipts, chain);
         const purge = await purgeWith(plan);
-        const chained = (0,_data_retention_receipt_js__WEBPACK_IMPORTED_MODULE_4__/* .chainReceipt */ .YC)((0,_data_retention_receipt_js__WEBPACK_IMPORTED_MODULE_4__/* .retentionReceipt */ .ny)(purge, hash, commit), chain, head);
+        const chained = (0,_data_retention_receipt_js__WEBPACK_IMPORTED_MODULE_4__/* .chainReceipt */ .YC)((0,_data_retention_receipt_js__WEBPACK_IMPORTED_MODULE_4__/* .retentionReceipt */ .ny)(purge, hash, commit), chain, current);
         const location = await (0,_data_retention_receipt_chain_js__WEBPACK_IMPORTED_MODULE_6__/* .appendReceipt */ .bI)(receipts, chained);
         log.info(`Receipt ${chained.sequence} of '${chain}' stored at ${location}`);
         const table = await keepCopy?.(chained);
@@ -1525,16 +1551,20 @@ async function dataRetention(options) {
     };
     const result = document
         ? await document(target, context, async (session) => planAndPurge(await session.plan(policy, now, {}), (plan) => session.purge(plan, { ...context, archive: archiveSetup }), (receipt) => recordCopy(() => session.recordReceipt(receipt), "the database's receipts collection", log)))
-        : await (0,_databases_index_js__WEBPACK_IMPORTED_MODULE_2__/* .sqlEngineFor */ .mO)(target, 'retention-purge with a policy').withSqlSession(target, context, async (client) => planAndPurge(await (0,_data_retention_plan_js__WEBPACK_IMPORTED_MODULE_7__/* .planRetention */ .SA)(client, policy, now), (plan) => (0,_data_retention_purge_js__WEBPACK_IMPORTED_MODULE_8__/* .purgeRetention */ .yV)(client, plan, { ...context, archive: archiveSetup }), (receipt) => recordCopy(async () => {
-            await (0,_data_retention_receipt_table_js__WEBPACK_IMPORTED_MODULE_9__/* .recordReceiptRow */ .e)(client, receipt);
-            return _data_retention_receipt_table_js__WEBPACK_IMPORTED_MODULE_9__/* .RECEIPT_TABLE */ .m;
-        }, _data_retention_receipt_table_js__WEBPACK_IMPORTED_MODULE_9__/* .RECEIPT_TABLE */ .m, log)));
+        : await (0,_databases_index_js__WEBPACK_IMPORTED_MODULE_2__/* .sqlEngineFor */ .mO)(target, 'retention-purge with a policy').withSqlSession(target, context, async (client) => {
+            if (!dryRun)
+                await (0,_data_retention_chain_lock_js__WEBPACK_IMPORTED_MODULE_7__/* .lockReceiptChain */ .H)(client, chain);
+            return planAndPurge(await (0,_data_retention_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .planRetention */ .SA)(client, policy, now), (plan) => (0,_data_retention_purge_js__WEBPACK_IMPORTED_MODULE_9__/* .purgeRetention */ .yV)(client, plan, { ...context, archive: archiveSetup }), (receipt) => recordCopy(async () => {
+                await (0,_data_retention_receipt_table_js__WEBPACK_IMPORTED_MODULE_10__/* .recordReceiptRow */ .e)(client, receipt);
+                return _data_retention_receipt_table_js__WEBPACK_IMPORTED_MODULE_10__/* .RECEIPT_TABLE */ .m;
+            }, _data_retention_receipt_table_js__WEBPACK_IMPORTED_MODULE_10__/* .RECEIPT_TABLE */ .m, log));
+        });
     if (!policy.backups)
         return result;
     return { ...result, ...(await rotateBackups(policy.backups, options, result.failure)) };
 }
 async function openReceipts(options) {
-    const storage = await (0,_storage_index_js__WEBPACK_IMPORTED_MODULE_10__/* .openStorage */ .G)(options.receiptsTo, {
+    const storage = await (0,_storage_index_js__WEBPACK_IMPORTED_MODULE_11__/* .openStorage */ .G)(options.receiptsTo, {
         inputName: 'receipts-to',
         ...(options.s3 ? { s3: options.s3 } : {}),
         ...(options.artifacts ? { artifacts: options.artifacts } : {}),
@@ -1544,7 +1574,7 @@ async function openReceipts(options) {
 }
 /** A rule's archive-to, checked usable before its first batch (a batch whose archive cannot be written is kept). */
 async function openArchive(location, options) {
-    const storage = await (0,_storage_index_js__WEBPACK_IMPORTED_MODULE_10__/* .openStorage */ .G)(location, {
+    const storage = await (0,_storage_index_js__WEBPACK_IMPORTED_MODULE_11__/* .openStorage */ .G)(location, {
         inputName: 'archive-to',
         ...(options.s3 ? { s3: options.s3 } : {}),
         ...(options.artifacts ? { artifacts: options.artifacts } : {}),
@@ -1561,7 +1591,7 @@ async function recordCopy(record, where, log) {
         return await record();
     }
     catch (error) {
-        log.warn(`The receipt was not recorded in ${where} (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_11__/* .asDbopsError */ .lS)(error).message}); it is stored in receipts-to`);
+        log.warn(`The receipt was not recorded in ${where} (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_12__/* .asDbopsError */ .lS)(error).message}); it is stored in receipts-to`);
         return undefined;
     }
 }
@@ -1577,7 +1607,7 @@ async function rotateBackups(backups, options, failure) {
         ...(backups.keepWithinSeconds ? { withinSeconds: backups.keepWithinSeconds } : {}),
         minVerified: backups.keepMinVerified ?? 0,
     };
-    const rotation = await (0,_rotate_js__WEBPACK_IMPORTED_MODULE_12__/* .rotate */ .e)({
+    const rotation = await (0,_rotate_js__WEBPACK_IMPORTED_MODULE_13__/* .rotate */ .e)({
         source: {
             from: backups.from,
             ...(options.s3 ? { s3: options.s3 } : {}),

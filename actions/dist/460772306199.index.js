@@ -1,6 +1,26 @@
-export const id = 300005215184;
-export const ids = [300005215184];
+export const id = 460772306199;
+export const ids = [460772306199];
 export const modules = {
+
+/***/ 31374:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   H: () => (/* binding */ lockReceiptChain)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(57706);
+
+/** Takes the chain's lock for this session; CONFLICT, before anything is deleted, when another run holds it. */
+async function lockReceiptChain(client, chain) {
+    const { rows } = await client.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [`dbops receipt chain ${chain}`]);
+    if (!rows[0]?.locked)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DbopsError */ .zJ('CONFLICT', `Another run of policy '${chain}' (a retention-purge or a subject erase) is at work on this database: nothing was deleted`, {
+            hint: 'Runs of one policy append to one receipt chain, one at a time: run again once the other has finished (its lock ends with its session).',
+        });
+}
+//# sourceMappingURL=chain-lock.js.map
+
+/***/ }),
 
 /***/ 94938:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
@@ -636,6 +656,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/erasure-stopped.js
 var erasure_stopped = __webpack_require__(94938);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/chain-lock.js
+var chain_lock = __webpack_require__(31374);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/policy-commit.js
 var policy_commit = __webpack_require__(83977);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/read-policy.js
@@ -920,6 +942,7 @@ var open_storage = __webpack_require__(31191);
 
 
 
+
 /**
  * `dbops subject erase`: applies the policy's `then` to one subject (docs/retention.md, "Data subjects"). The
  * receipt chain's head is read before anything changes: an erasure whose receipt cannot be chained never starts.
@@ -941,7 +964,9 @@ async function subjectErase(options) {
             ...(options.artifacts ? { artifacts: options.artifacts } : {}),
         });
     await receipts?.preflight();
-    const storageHead = receipts ? await (0,receipt_chain/* readChainHead */.q)(receipts, chain) : undefined;
+    // Read before anything changes: a chain that cannot be continued stops the erasure here.
+    if (receipts)
+        await (0,receipt_chain/* readChainHead */.q)(receipts, chain);
     const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
     const eraseOptions = {
         table: options.table,
@@ -951,7 +976,8 @@ async function subjectErase(options) {
     };
     /** The erasure and its receipt, the same steps on either engine; `store` is where the engine keeps its copy. */
     const eraseAndRecord = async (store) => {
-        const head = receipts ? storageHead : dryRun ? undefined : await store.head();
+        // Read again now that this run holds the chain (chain-lock.ts; MongoDB: its leases).
+        const head = receipts ? await (0,receipt_chain/* readChainHead */.q)(receipts, chain) : dryRun ? undefined : await store.head();
         let result;
         try {
             result = await store.erase();
@@ -995,15 +1021,19 @@ async function subjectErase(options) {
             erase: () => session.eraseSubject(policy, eraseOptions),
             record: (receipt) => session.recordReceipt(receipt),
         }));
-    return (0,databases/* sqlEngineFor */.mO)(target, 'subject erase').withSqlSession(target, context, (client) => eraseAndRecord({
-        name: receipt_table/* RECEIPT_TABLE */.m,
-        head: () => receiptTableHead(client, chain),
-        erase: () => eraseSubject(client, policy, eraseOptions),
-        record: async (receipt) => {
-            await (0,receipt_table/* recordReceiptRow */.e)(client, receipt);
-            return receipt_table/* RECEIPT_TABLE */.m;
-        },
-    }));
+    return (0,databases/* sqlEngineFor */.mO)(target, 'subject erase').withSqlSession(target, context, async (client) => {
+        if (!dryRun)
+            await (0,chain_lock/* lockReceiptChain */.H)(client, chain);
+        return eraseAndRecord({
+            name: receipt_table/* RECEIPT_TABLE */.m,
+            head: () => receiptTableHead(client, chain),
+            erase: () => eraseSubject(client, policy, eraseOptions),
+            record: async (receipt) => {
+                await (0,receipt_table/* recordReceiptRow */.e)(client, receipt);
+                return receipt_table/* RECEIPT_TABLE */.m;
+            },
+        });
+    });
 }
 //# sourceMappingURL=subject-erase.js.map
 
