@@ -3049,7 +3049,7 @@ async function withIndexLease(db, collection, index, object, timeoutMs, work) {
     };
     // Either way it is no longer held; else it lapses at `until`.
     const release = () => taken.lease.release().catch(() => undefined);
-    const lapse = () => leases.updateOne({ _id: key, holder }, { $set: { until: new Date(0) } }, { maxTimeMS }).catch(() => undefined);
+    const lapse = () => taken.lease.extend(new Date(0)).catch(() => undefined);
     let result;
     try {
         result = await work(record);
@@ -5789,7 +5789,7 @@ async function eraseMongoSubject(client, database, policy, options) {
     let tombstones = 0;
     // Kept batch by batch, so that a failure says (and its receipt records) what was erased, in the collection it
     // stopped in too.
-    const progress = { documents: 0, subjectErased: false, erased: [] };
+    const progress = { subjectErased: false, erased: [] };
     const holder = `subject-erase-${(0,external_node_crypto_.randomUUID)()}`;
     try {
         for (const [at, i] of order.entries()) {
@@ -5825,7 +5825,7 @@ async function eraseMongoSubject(client, database, policy, options) {
             : 'MongoDB has no transaction across collections here: run the erase again to finish it once the cause is gone.';
         // What was erased, per collection, for the receipt of a stopped erasure.
         const done = progress.erased.flatMap((keys, at) => keys.length === 0 ? [] : [{ ...tables[at], rows: keys.length, keysSha256: keysHash(keys) }]);
-        throw new erasure_stopped/* ErasureStopped */.T(failure.code, `Erasing subject ${id} of ${subject.namespace}: ${failure.message}; ${progress.documents} documents were erased before it (each with its tombstone), the subject's document ${progress.subjectErased ? 'among them' : 'was not'}`, {
+        throw new erasure_stopped/* ErasureStopped */.T(failure.code, `Erasing subject ${id} of ${subject.namespace}: ${failure.message}; ${progress.erased.flat().length} documents were erased before it (each with its tombstone), the subject's document ${progress.subjectErased ? 'among them' : 'was not'}`, {
             cause,
             hint: `${failure.hint ? `${failure.hint} ` : ''}${next}`,
             ...(failure.input ? { input: failure.input } : {}),
@@ -5877,7 +5877,6 @@ async function eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, on
                 const left = new Set((await collection.find(idIn(ids), { projection: { _id: 1 }, maxTimeMS }).toArray()).map((d) => keyText(d._id)));
                 await writer.takeBack([...left]);
                 const gone = keys.filter((k) => !left.has(k));
-                progress.documents += gone.length;
                 for (const key of gone)
                     progress.erased.at(-1).push(key);
                 if (of.parent === undefined && gone.length > 0)

@@ -83,8 +83,7 @@ export async function withIndexLease<T>(
   };
   // Either way it is no longer held; else it lapses at `until`.
   const release = () => taken.lease.release().catch(() => undefined);
-  const lapse = () =>
-    leases.updateOne({ _id: key, holder }, { $set: { until: new Date(0) } }, { maxTimeMS }).catch(() => undefined);
+  const lapse = () => taken.lease.extend(new Date(0)).catch(() => undefined);
   let result: T;
   try {
     result = await work(record);

@@ -118,7 +118,7 @@ export async function eraseMongoSubject(
   let tombstones = 0;
   // Kept batch by batch, so that a failure says (and its receipt records) what was erased, in the collection it
   // stopped in too.
-  const progress: EraseProgress = { documents: 0, subjectErased: false, erased: [] };
+  const progress: EraseProgress = { subjectErased: false, erased: [] };
   const holder = `subject-erase-${randomUUID()}`;
   try {
     for (const [at, i] of order.entries()) {
@@ -156,7 +156,7 @@ export async function eraseMongoSubject(
     );
     throw new ErasureStopped(
       failure.code,
-      `Erasing subject ${id} of ${subject.namespace}: ${failure.message}; ${progress.documents} documents were erased before it (each with its tombstone), the subject's document ${progress.subjectErased ? 'among them' : 'was not'}`,
+      `Erasing subject ${id} of ${subject.namespace}: ${failure.message}; ${progress.erased.flat().length} documents were erased before it (each with its tombstone), the subject's document ${progress.subjectErased ? 'among them' : 'was not'}`,
       {
         cause,
         hint: `${failure.hint ? `${failure.hint} ` : ''}${next}`,
@@ -230,7 +230,6 @@ async function eraseDocuments(
         );
         await writer.takeBack([...left]);
         const gone = keys.filter((k) => !left.has(k));
-        progress.documents += gone.length;
         for (const key of gone) progress.erased.at(-1)!.push(key);
         if (of.parent === undefined && gone.length > 0) progress.subjectErased = true;
         await writer.complete(gone);
@@ -254,7 +253,6 @@ async function eraseDocuments(
 
 /** What an erasure has done so far, for the message of one that stops. */
 interface EraseProgress {
-  documents: number;
   subjectErased: boolean;
   /** The keys erased, per position of the erase order (the last: the collection at work). */
   erased: string[][];
