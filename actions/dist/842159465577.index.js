@@ -5030,8 +5030,8 @@ var promises_ = __webpack_require__(58500);
 var archive = __webpack_require__(85947);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/archive-run.js
 var archive_run = __webpack_require__(77995);
-// EXTERNAL MODULE: ./packages/core/lib/data-retention/purge.js + 4 modules
-var purge = __webpack_require__(95006);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/purge.js + 2 modules
+var purge = __webpack_require__(78358);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/throttle.js
 var throttle = __webpack_require__(36645);
 // EXTERNAL MODULE: ./packages/core/lib/log.js

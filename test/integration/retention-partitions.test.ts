@@ -14,6 +14,8 @@ import { planRetention } from '../../packages/core/src/data-retention/plan.js';
 import { purgeRetention } from '../../packages/core/src/data-retention/purge.js';
 import { parsePolicy } from '../../packages/core/src/data-retention/read-policy.js';
 import { retentionReceipt } from '../../packages/core/src/data-retention/receipt.js';
+import { vacuumPurged } from '../../packages/core/src/data-retention/vacuum.js';
+import { MemoryLogger } from '../../packages/core/src/log.js';
 import { openStorage } from '../../packages/core/src/storage/index.js';
 import { type PostgresServer, startPostgres } from '../harness/postgres.js';
 
@@ -166,7 +168,8 @@ test('the purge drops the old months, deletes only expired rows elsewhere, keeps
   const batched = 30 + 30 + 16;
   expect(rule.rows).toBe(30 + 31 + 28 + batched);
   // Only the partitions the batches went through are vacuumed.
-  expect(result.vacuum!.map((v) => [v.table, v.outcome])).toEqual([
+  const vacuum = await vacuumPurged(client, result, 2000, new MemoryLogger());
+  expect(vacuum!.map((v) => [v.table, v.outcome])).toEqual([
     ['page_views_2026_01', 'vacuumed'],
     ['page_views_2026_03', 'vacuumed'],
     ['page_views_default', 'vacuumed'],
@@ -232,6 +235,52 @@ test('without a default partition it detaches CONCURRENTLY, and archives each pa
   expect(await idsWhere('viewed_at < $1', [CUTOFF])).toEqual([]);
 });
 
+test('a drop that fails and cannot be attached back ends the run, and the receipt still names the months already dropped', async () => {
+  await createPageViews(false);
+  const archive = {
+    open: (l: string) => openStorage(l, { inputName: 'archive-to' }),
+    encryption: { recipients: [generateIdentity().recipient] },
+  };
+  const policy = await parsePolicy(policyText(`    archive-to: ${join(dir, 'archive-fails')}\n`), 'retention.yml');
+  const locker = new pg.Client({ connectionString: server.url(DB) });
+  await locker.connect();
+  try {
+    let failed = false;
+    const result = await purgeRetention(client, policy, {
+      now: NOW,
+      lockTimeoutMs: 300,
+      archive,
+      // December's archive is written, then its drop fails; a session locking page_views meanwhile keeps the
+      // detached month from being attached again.
+      afterArchive: async (record) => {
+        if (failed || !record.location.includes('page_views_2025_12')) return;
+        failed = true;
+        await locker.query('BEGIN');
+        await locker.query('LOCK TABLE page_views IN ACCESS EXCLUSIVE MODE');
+        throw new Error('the archive store went away');
+      },
+    });
+    expect(result.outcome).toBe('failed');
+    expect(result.error!.message).toMatch(/Rule 'page-views' on page_views: .*lock/);
+    // November went for good before December failed: the receipt says so, and counts its rows.
+    expect(result.rules[0]!.partitions!.dropped.map((p) => [p.name, p.rows])).toEqual([['page_views_2025_11', 30]]);
+    expect(result.rules[0]!.rows).toBe(30);
+    const receipt = retentionReceipt(result, 'f'.repeat(64));
+    expect(receipt.rules[0]!.partitionsDropped!.map((p) => [p.name, p.rows])).toEqual([['page_views_2025_11', 30]]);
+    expect(await q('SELECT to_regclass($1) AS t', ['page_views_2025_11'])).toEqual([{ t: null }]);
+  } finally {
+    await locker.query('ROLLBACK');
+    await locker.end();
+  }
+  // December is still whole, detached and marked: the next run attaches it again and drops it.
+  expect(await q('SELECT count(*)::int AS n FROM page_views_2025_12')).toEqual([{ n: 31 }]);
+  const next = await purgeRetention(client, policy, { now: NOW, archive });
+  expect(next.outcome).toBe('complete');
+  expect(next.rules[0]!.partitions!.reattached).toEqual(['page_views_2025_12']);
+  expect(next.rules[0]!.partitions!.dropped.map((p) => p.name)).toContain('page_views_2025_12');
+  expect(await idsWhere('viewed_at < $1', [CUTOFF])).toEqual([]);
+});
+
 test('a partition an interrupted run detached is attached again before the next run, which then drops it', async () => {
   await createPageViews();
   // What a run that died between detach and drop leaves: the marker comment, and the table out of page_views.
@@ -253,6 +302,26 @@ test('a partition an interrupted run detached is attached again before the next 
   expect(await idsWhere('viewed_at < $1', [CUTOFF])).toEqual([]);
 });
 
+test('a detach marker whose bound is not a bound is refused, naming the table, and nothing in it runs', async () => {
+  await createPageViews();
+  // Anyone who may comment on a table can write a marker: its bound must not become SQL.
+  const bound = "FOR VALUES FROM ('2025-11-01 00:00:00+00') TO ('2025-12-01 00:00:00+00'); CREATE TABLE pwned (x int)";
+  const marker = JSON.stringify({ parent: 'page_views', bound, comment: null });
+  await q('ALTER TABLE page_views DETACH PARTITION page_views_2025_11');
+  await q(`COMMENT ON TABLE page_views_2025_11 IS 'dbops-retention detaching: ${marker.replaceAll("'", "''")}'`);
+  const policy = await parsePolicy(policyText(), 'retention.yml');
+  const result = await purgeRetention(client, policy, { now: NOW });
+  expect(result.outcome).toBe('failed');
+  expect(result.rules[0]!.rows).toBe(0);
+  expect(result.error).toMatchObject({
+    code: 'CHECK_FAILED',
+    message: expect.stringContaining('page_views_2025_11 carries a dbops detach marker for page_views whose bound'),
+  });
+  expect(await q('SELECT to_regclass($1) AS t', ['pwned'])).toEqual([{ t: null }]);
+  expect(await q('SELECT count(*)::int AS n FROM page_views_2025_11')).toEqual([{ n: 30 }]);
+  await q('DROP TABLE page_views_2025_11');
+});
+
 test('a DETACH CONCURRENTLY stopped in its wait is finished and undone by the next run, which drops the month', async () => {
   await createPageViews(false);
   // A session whose snapshot still sees page_views: DETACH CONCURRENTLY's second phase waits for it, and its
@@ -269,7 +338,7 @@ test('a DETACH CONCURRENTLY stopped in its wait is finished and undone by the ne
   try {
     await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
     await reader.query('SELECT count(*) FROM page_views');
-    const stopped = await purgeRetention(client, policy, { now: NOW, lockTimeoutMs: 500, vacuum: false });
+    const stopped = await purgeRetention(client, policy, { now: NOW, lockTimeoutMs: 500 });
     const first = stopped.rules[0]!.partitions!;
     expect(first.dropped).toEqual([]);
     expect(first.byRows.find((p) => p.name === 'page_views_2025_11')?.reason).toMatch(/its detach failed/);
@@ -310,7 +379,7 @@ test('a table someone holds a lock on is not vacuumed: skipped and reported, the
     const result = await purgeRetention(client, policy, { now: NOW, lockTimeoutMs: 200 });
     expect(result.outcome).toBe('complete');
     expect(result.rules[0]!.rows).toBe(200 - 90);
-    expect(result.vacuum).toEqual([
+    expect(await vacuumPurged(client, result, 200, new MemoryLogger())).toEqual([
       {
         table: 'app_log',
         outcome: 'skipped',

@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { backup, FULL_SCOPE, listBackups, MemoryLogger, openStorage, parsePgTarget, Secrets } from '@dbops/core';
 import pg from 'pg';
 import { runCli } from '../harness/cli.js';
+import { eventually } from '../harness/eventually.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { startS3Server, type S3Server } from '../harness/s3.js';
 
@@ -319,4 +320,53 @@ it('a second run of the same policy while one is at work is refused before it de
   const done = await purge('--dry-run', 'false', '--receipts-to', chain);
   expect(done.code).toBe(0);
   expect(await mine()).toBe(0);
+});
+
+it('stores the receipt before it VACUUMs: a VACUUM waiting on a lock never holds back the record of what went', async () => {
+  const chain = join(dir, 'receipts-vacuum');
+  const path = join(dir, 'vacuum-order.yml');
+  await writeFile(
+    path,
+    POLICY.replace('defaults: { batch-size: 20 }', 'defaults: { batch-size: 20, lock-timeout: 1m }').replace(
+      'table: audit_log',
+      'table: vacuum_log',
+    ),
+  );
+  await q(`CREATE TABLE vacuum_log (id bigint PRIMARY KEY, created_at timestamptz NOT NULL, note text NOT NULL);
+    INSERT INTO vacuum_log SELECT i, now() - interval '400 days', 'note-' || i FROM generate_series(1, 30) i;`);
+  // SHARE UPDATE EXCLUSIVE lets the batches' deletes through but not VACUUM, which waits up to lock-timeout.
+  const locker = new pg.Client({ connectionString: server.url(DB) });
+  await locker.connect();
+  let run: Promise<Awaited<ReturnType<typeof runCli>>> | undefined;
+  try {
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE vacuum_log IN SHARE UPDATE EXCLUSIVE MODE');
+    run = runCli(
+      ['retention-purge', '--policy', path, '--database-url', server.url(DB), '--dry-run', 'false'].concat([
+        '--receipts-to',
+        chain,
+        '--json',
+      ]),
+      s3Env,
+    );
+    const vacuumWaiting = async () =>
+      (
+        await q<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query ILIKE 'VACUUM%vacuum_log%' AND wait_event_type = 'Lock'",
+        )
+      )[0]!.n === 1;
+    expect(await eventually(vacuumWaiting, 30_000)).toBe(true);
+    // While VACUUM waits, the rows are gone and the receipt that says so is already stored.
+    expect(await q('SELECT count(*)::int AS n FROM vacuum_log')).toEqual([{ n: 0 }]);
+    const receipt = JSON.parse(await readFile(join(chain, 'vacuum-order', '00000001.json'), 'utf8'));
+    expect(receipt).toMatchObject({ outcome: 'complete', rules: [{ table: 'vacuum_log', rows: 30 }] });
+  } finally {
+    await locker.query('ROLLBACK');
+    await locker.end();
+  }
+  const done = await run!;
+  expect(done.code).toBe(0);
+  expect(JSON.parse(done.stdout).purge.vacuum).toEqual([
+    { table: 'vacuum_log', outcome: 'vacuumed', durationMs: expect.any(Number) },
+  ]);
 });

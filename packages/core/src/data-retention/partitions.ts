@@ -114,17 +114,21 @@ export interface DropSetup {
  * Drops the partitions the plan would drop, one at a time: marked, detached, then in one transaction under the
  * detached table's lock the holds checked again (a hold added since the plan still protects), its rows archived and
  * counted, and the table dropped. A partition whose drop fails is attached again and left to the batches.
+ *
+ * Fills `result` as it goes rather than returning it: when a later step throws (attaching a partition back fails),
+ * the partitions already dropped are gone for good and the caller's receipt must still name them.
  */
 export async function dropExpiredPartitions(
   client: pg.ClientBase,
   target: RuleTarget,
   setup: DropSetup,
-): Promise<PartitionPurge> {
-  const reattached = await reattachDetached(client, target.table, setup.lockTimeoutMs);
-  for (const name of reattached)
+  result: PartitionPurge,
+): Promise<void> {
+  result.reattached.push(...(await reattachDetached(client, target.table, setup.lockTimeoutMs)));
+  for (const name of result.reattached)
     setup.log.warn(`Rule '${target.rule}': ${name} was detached by an interrupted run; attached again`);
   const plan = await planPartitions(client, target);
-  const result: PartitionPurge = { dropped: [], byRows: [...(plan?.rows ?? [])], reattached };
+  result.byRows.push(...(plan?.rows ?? []));
   for (const p of plan?.drop ?? []) {
     if (setup.stopped()) break;
     try {
@@ -153,7 +157,6 @@ export async function dropExpiredPartitions(
       result.byRows.push({ name: p.name, bounds: p.bounds, reason: `not dropped (${reasonOf(error)})` });
     }
   }
-  return result;
 }
 
 class HoldAppeared extends Error {}

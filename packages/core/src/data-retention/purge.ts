@@ -24,7 +24,7 @@ import type { DataRetentionPolicy } from './policy.js';
 import { type ResolvedPolicy, type RetentionAction, type RuleTarget, resolveRuleTargets } from './targets.js';
 import { budgetSpent, type Pacing, pauseAfterBatch } from './throttle.js';
 import { completeTombstones, erases, withTombstones } from './tombstones.js';
-import { type VacuumOutcome, vacuumPurged } from './vacuum.js';
+import type { VacuumOutcome } from './vacuum.js';
 
 export const DEFAULT_PURGE_STATEMENT_TIMEOUT_MS = 30_000;
 export const DEFAULT_LOCK_RETRIES = 2;
@@ -64,8 +64,6 @@ export interface PurgeOptions {
    * For tests of the crash between the two; nothing else should use it.
    */
   afterArchive?: (archive: ArchiveRecord) => void | Promise<void>;
-  /** VACUUM (ANALYZE) each table rows left, once the rules ran (not after an abort). Default true. */
-  vacuum?: boolean;
   /** Called after each committed batch, before the pause. */
   onBatch?: (event: BatchEvent) => void | Promise<void>;
   log?: Logger;
@@ -131,7 +129,10 @@ export interface PurgeResult {
   stoppedWaitingFor?: string;
   /** What the run could not do as the policy asks and went on without, e.g. min-oplog-window on a server with no oplog. */
   warnings?: string[];
-  /** VACUUM (ANALYZE) of each table the purge changed, after the rules ran (absent when not asked for). */
+  /**
+   * VACUUM (ANALYZE) of each table the purge changed: run by the caller once the receipt is stored (vacuum.ts), so
+   * that a VACUUM waiting on a lock or a run killed during it never costs the receipt of rows already gone.
+   */
   vacuum?: VacuumOutcome[];
 }
 
@@ -154,10 +155,6 @@ export async function purgeRetention(
   const resolved = await resolveRuleTargets(client, policy, now, rules);
   const run = new PurgeRun(client, policy, options, started);
   await run.purge(resolved.targets);
-  const vacuum =
-    options.vacuum === false || run.outcome === 'aborted'
-      ? undefined
-      : await vacuumPurged(client, run.results, run.lockTimeoutMs, options.log ?? silentLogger);
   return {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
@@ -170,7 +167,6 @@ export async function purgeRetention(
     ...(run.maxSlotWalBytes === undefined ? {} : { slotWalWaitMs: Math.round(run.waits.slotWal) }),
     ...(run.maxActiveSessions === undefined ? {} : { loadWaitMs: Math.round(run.waits.load) }),
     ...(run.waitingFor ? { stoppedWaitingFor: run.waitingFor } : {}),
-    ...(vacuum ? { vacuum } : {}),
   };
 }
 
@@ -285,15 +281,22 @@ class PurgeRun {
         return record;
       };
     }
-    result.partitions = await dropExpiredPartitions(this.client, target, {
+    const partitions: PartitionPurge = { dropped: [], byRows: [], reattached: [] };
+    result.partitions = partitions;
+    const setup = {
       lockTimeoutMs: this.lockTimeoutMs,
       statementTimeoutMs: this.options.statementTimeoutMs ?? DEFAULT_PURGE_STATEMENT_TIMEOUT_MS,
       batchSize: this.size,
       ...(archive ? { archive } : {}),
       stopped: () => this.stopped() || budgetSpent(this.pacing, performance.now() - this.started, 0),
       log: this.log,
-    });
-    for (const dropped of result.partitions.dropped) result.rows += dropped.rows;
+    };
+    try {
+      await dropExpiredPartitions(this.client, target, setup, partitions);
+    } finally {
+      // Also when a later partition failed: the ones dropped before it are in the receipt.
+      for (const dropped of partitions.dropped) result.rows += dropped.rows;
+    }
   }
 
   /** Runs one rule's batches; false when the run must stop (outcome and error set). */

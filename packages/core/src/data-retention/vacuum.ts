@@ -1,8 +1,8 @@
 /**
- * After the purge: VACUUM (ANALYZE) of each table whose rows it deleted or rewrote, so their space is reused and the
- * planner's statistics no longer count the rows that went. Under the purge's lock_timeout: a table someone holds a
- * lock on is skipped and reported, never waited for (autovacuum gets to it later). A failed VACUUM never fails the
- * purge: the rows are gone either way.
+ * After the purge and its receipt: VACUUM (ANALYZE) of each table whose rows it deleted or rewrote, so their space is
+ * reused and the planner's statistics no longer count the rows that went. Under the purge's lock_timeout: a table
+ * someone holds a lock on is skipped and reported, never waited for (autovacuum gets to it later). A failed VACUUM
+ * never fails the purge: the rows are gone either way. Not after an aborted run: it was asked to stop.
  */
 import type pg from 'pg';
 import { vacuumAnalyze } from '../databases/postgres/data-retention-vacuum.js';
@@ -20,10 +20,15 @@ export interface VacuumOutcome {
 
 export async function vacuumPurged(
   client: pg.ClientBase,
-  rules: { table: string; batches: number; partitions?: { byRows: { name: string }[] } }[],
+  purge: {
+    outcome: string;
+    rules: { table: string; batches: number; partitions?: { byRows: { name: string }[] } }[];
+  },
   lockTimeoutMs: number,
   log: Logger,
-): Promise<VacuumOutcome[]> {
+): Promise<VacuumOutcome[] | undefined> {
+  if (purge.outcome === 'aborted') return undefined;
+  const { rules } = purge;
   // Batches leave dead rows; dropped partitions left none. On a partitioned table only the partitions the batches
   // went through are vacuumed, not every month the parent has.
   const tables = [

@@ -9,6 +9,7 @@ import { parsePolicy } from '../data-retention/read-policy.js';
 import { type ChainedReceipt, chainReceipt, policySha256, retentionReceipt } from '../data-retention/receipt.js';
 import { appendReceipt, chainName, readChainHead } from '../data-retention/receipt-chain.js';
 import { RECEIPT_TABLE, recordReceiptRow } from '../data-retention/receipt-table.js';
+import { type VacuumOutcome, vacuumPurged } from '../data-retention/vacuum.js';
 import type { DatabaseTarget } from '../databases/engine.js';
 import { documentRetentionFor, sqlEngineFor } from '../databases/index.js';
 import { asDbopsError } from '../errors.js';
@@ -89,6 +90,7 @@ export async function dataRetention(options: DataRetentionOptions): Promise<Data
     plan: RetentionPlan,
     purgeWith: (plan: RetentionPlan) => Promise<PurgeResult>,
     keepCopy?: (receipt: ChainedReceipt) => Promise<string | undefined>,
+    tidyUp?: (purge: PurgeResult) => Promise<VacuumOutcome[] | undefined>,
   ): Promise<DataRetentionResult> => {
     const base = {
       dryRun,
@@ -106,7 +108,14 @@ export async function dataRetention(options: DataRetentionOptions): Promise<Data
     log.info(`Receipt ${chained.sequence} of '${chain}' stored at ${location}`);
     const table = await keepCopy?.(chained);
     const receipt = { location, sequence: chained.sequence, sha256: chained.sha256, ...(table ? { table } : {}) };
-    return { ...base, purge, receipt, ...(purge.error ? { failure: purge.error } : {}) };
+    // Only now that the receipt is stored: VACUUM may wait on locks, and the rows are gone either way.
+    const vacuum = await tidyUp?.(purge);
+    return {
+      ...base,
+      purge: { ...purge, ...(vacuum ? { vacuum } : {}) },
+      receipt,
+      ...(purge.error ? { failure: purge.error } : {}),
+    };
   };
   const archiveSetup: ArchiveSetup = {
     open: (location) => openArchive(location, options),
@@ -134,6 +143,7 @@ export async function dataRetention(options: DataRetentionOptions): Promise<Data
               RECEIPT_TABLE,
               log,
             ),
+          (purge) => vacuumPurged(client, purge, policy.defaults.lockTimeoutMs, log),
         );
       });
   if (!policy.backups) return result;

@@ -5,6 +5,7 @@
  * until its drop, so a run that died in between is found and undone (re-attached) by the next run.
  */
 import type pg from 'pg';
+import { DbopsError } from '../../errors.js';
 import type { RuleTarget } from '../../data-retention/targets.js';
 import { heldExpression, SqlParams } from './data-retention-predicate.js';
 import { sqlName } from './server-errors.js';
@@ -211,6 +212,15 @@ export async function reattachDetached(
     if (only !== undefined && row.name !== only) continue;
     const marker = parseMarker(row.comment);
     if (marker?.parent !== parent) continue;
+    // The bound is spliced into ATTACH PARTITION: anyone who may comment on the table could write it.
+    if (!isPrintedRangeBound(marker.bound))
+      throw new DbopsError(
+        'CHECK_FAILED',
+        `${row.name} carries a dbops detach marker for ${parent} whose bound is not a range bound as PostgreSQL prints it (${JSON.stringify(marker.bound.slice(0, 200))}): it was not attached again`,
+        {
+          hint: `Attach ${row.name} to ${parent} by hand (ALTER TABLE ${parent} ATTACH PARTITION ${row.name} FOR VALUES FROM (...) TO (...)) and remove its comment; a marker's bound has the form FOR VALUES FROM ('2026-01-01 00:00:00+00') TO ('2026-02-01 00:00:00+00')`,
+        },
+      );
     await inTransaction(client, [`${lockTimeoutMs}ms`, '0'], async () => {
       if (row.pending) await client.query(`ALTER TABLE ${parent} DETACH PARTITION ${row.name} FINALIZE`);
       if (!row.attached || row.pending)
@@ -222,6 +232,19 @@ export async function reattachDetached(
     back.push(row.name);
   }
   return back;
+}
+
+/**
+ * One value of a range bound as pg_get_expr prints it: a quoted literal, a number, MINVALUE or MAXVALUE. No
+ * backslash in a literal: with standard_conforming_strings off one would escape the closing quote.
+ */
+const BOUND_VALUE = String.raw`(?:'(?:[^'\\]|'')*'(?:::[A-Za-z_][\w ]*)?|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|MINVALUE|MAXVALUE|true|false)`;
+const BOUND_VALUES = `\\(${BOUND_VALUE}(?:, ${BOUND_VALUE})*\\)`;
+const RANGE_BOUND = new RegExp(`^FOR VALUES FROM ${BOUND_VALUES} TO ${BOUND_VALUES}$`);
+
+/** Whether `bound` is a range partition bound in the form PostgreSQL prints, and nothing else (no expression). */
+export function isPrintedRangeBound(bound: string): boolean {
+  return RANGE_BOUND.test(bound);
 }
 
 /** A marker comment's content, or undefined when the comment only looks like one. */

@@ -1,5 +1,5 @@
-export const id = 715163663986;
-export const ids = [715163663986];
+export const id = 520543237408;
+export const ids = [520543237408];
 export const modules = {
 
 /***/ 31374:
@@ -1012,7 +1012,7 @@ async function runDataRetention(reader, context, dryRun) {
     const receiptsTo = reader.optional('receipts-to');
     if (!dryRun && !receiptsTo)
         throw (0,errors/* invalidInput */.aY)('receipts-to', 'is required when dry-run is false: every purge leaves a receipt', 'a directory or s3://bucket/prefix for the receipt chain');
-    const { dataRetention } = await Promise.resolve(/* import() eager */).then(__webpack_require__.bind(__webpack_require__, 76205)); // on use: libpg-query slows start-up
+    const { dataRetention } = await Promise.resolve(/* import() eager */).then(__webpack_require__.bind(__webpack_require__, 46116)); // on use: libpg-query slows start-up
     const result = await dataRetention({
         policyPath: reader.optional('policy'),
         target: await (0,connection_inputs/* readConnection */.dC)(reader),
@@ -1461,26 +1461,92 @@ function openBackupSource(source) {
 
 /***/ }),
 
-/***/ 76205:
+/***/ 46116:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   dataRetention: () => (/* binding */ dataRetention)
-/* harmony export */ });
-/* harmony import */ var _data_retention_archive_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(85947);
-/* harmony import */ var _data_retention_chain_lock_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(31374);
-/* harmony import */ var _data_retention_plan_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(74913);
-/* harmony import */ var _data_retention_policy_commit_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(83977);
-/* harmony import */ var _data_retention_purge_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(95006);
-/* harmony import */ var _data_retention_read_policy_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(51040);
-/* harmony import */ var _data_retention_receipt_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1905);
-/* harmony import */ var _data_retention_receipt_chain_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(59589);
-/* harmony import */ var _data_retention_receipt_table_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(72096);
-/* harmony import */ var _databases_index_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(93556);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_12__ = __webpack_require__(57706);
-/* harmony import */ var _files_read_input_file_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(83211);
-/* harmony import */ var _storage_index_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(31191);
-/* harmony import */ var _rotate_js__WEBPACK_IMPORTED_MODULE_13__ = __webpack_require__(10131);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  dataRetention: () => (/* binding */ dataRetention)
+});
+
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/archive.js
+var archive = __webpack_require__(85947);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/chain-lock.js
+var chain_lock = __webpack_require__(31374);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/plan.js + 1 modules
+var plan = __webpack_require__(74913);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/policy-commit.js
+var policy_commit = __webpack_require__(83977);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/purge.js + 2 modules
+var purge = __webpack_require__(78358);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/read-policy.js
+var read_policy = __webpack_require__(51040);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/receipt.js
+var data_retention_receipt = __webpack_require__(1905);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/receipt-chain.js
+var receipt_chain = __webpack_require__(59589);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/receipt-table.js
+var receipt_table = __webpack_require__(72096);
+;// CONCATENATED MODULE: ./packages/core/lib/databases/postgres/data-retention-vacuum.js
+async function vacuumAnalyze(client, table, lockTimeoutMs) {
+    const { rows } = await client.query("SELECT current_setting('lock_timeout') AS lock");
+    await client.query("SELECT set_config('lock_timeout', $1, false)", [`${lockTimeoutMs}ms`]);
+    try {
+        await client.query(`VACUUM (ANALYZE) ${table}`);
+    }
+    finally {
+        await client.query("SELECT set_config('lock_timeout', $1, false)", [rows[0].lock]);
+    }
+}
+//# sourceMappingURL=data-retention-vacuum.js.map
+// EXTERNAL MODULE: ./packages/core/lib/databases/postgres/lock-wait.js
+var lock_wait = __webpack_require__(62725);
+// EXTERNAL MODULE: ./packages/core/lib/errors.js
+var errors = __webpack_require__(57706);
+;// CONCATENATED MODULE: ./packages/core/lib/data-retention/vacuum.js
+
+
+
+async function vacuumPurged(client, purge, lockTimeoutMs, log) {
+    if (purge.outcome === 'aborted')
+        return undefined;
+    const { rules } = purge;
+    // Batches leave dead rows; dropped partitions left none. On a partitioned table only the partitions the batches
+    // went through are vacuumed, not every month the parent has.
+    const tables = [
+        ...new Set(rules
+            .filter((r) => r.batches > 0)
+            .flatMap((r) => r.partitions && r.partitions.byRows.length > 0 ? r.partitions.byRows.map((p) => p.name) : [r.table])),
+    ];
+    const outcomes = [];
+    for (const table of tables) {
+        const start = performance.now();
+        try {
+            await vacuumAnalyze(client, table, lockTimeoutMs);
+            outcomes.push({ table, outcome: 'vacuumed', durationMs: Math.round(performance.now() - start) });
+        }
+        catch (error) {
+            const reason = (0,lock_wait/* isLockTimeout */.Td)(error)
+                ? `another session held a conflicting lock for longer than lock-timeout (${lockTimeoutMs} ms)`
+                : (0,errors/* asDbopsError */.lS)(error).message;
+            log.warn(`VACUUM (ANALYZE) ${table} skipped: ${reason}`);
+            outcomes.push({ table, outcome: 'skipped', durationMs: Math.round(performance.now() - start), reason });
+        }
+    }
+    return outcomes;
+}
+//# sourceMappingURL=vacuum.js.map
+// EXTERNAL MODULE: ./packages/core/lib/databases/index.js + 20 modules
+var databases = __webpack_require__(93556);
+// EXTERNAL MODULE: ./packages/core/lib/files/read-input-file.js
+var read_input_file = __webpack_require__(83211);
+// EXTERNAL MODULE: ./packages/core/lib/storage/open-storage.js
+var open_storage = __webpack_require__(31191);
+// EXTERNAL MODULE: ./packages/core/lib/operations/rotate.js + 1 modules
+var rotate = __webpack_require__(10131);
+;// CONCATENATED MODULE: ./packages/core/lib/operations/data-retention.js
+
 
 
 
@@ -1505,27 +1571,27 @@ function openBackupSource(source) {
 async function dataRetention(options) {
     const { log, target, dryRun } = options;
     options.secrets.add(target.password);
-    const text = await (0,_files_read_input_file_js__WEBPACK_IMPORTED_MODULE_0__/* .readInputFile */ .j)(options.policyPath, 'policy', 'the path of a YAML retention policy');
-    const policy = await (0,_data_retention_read_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .parsePolicy */ .ON)(text, options.policyPath);
+    const text = await (0,read_input_file/* readInputFile */.j)(options.policyPath, 'policy', 'the path of a YAML retention policy');
+    const policy = await (0,read_policy/* parsePolicy */.ON)(text, options.policyPath);
     if (options.archiveEncryption?.passphrase)
         options.secrets.add(options.archiveEncryption.passphrase);
     // The engine the database-url names: MongoDB purges the collection rules, PostgreSQL the table rules.
-    const document = (0,_databases_index_js__WEBPACK_IMPORTED_MODULE_2__/* .documentRetentionFor */ .vR)(target);
+    const document = (0,databases/* documentRetentionFor */.vR)(target);
     // Refused before anything is read from the database: an archiving rule of this engine with nothing to encrypt to.
     const archiving = policy.data.find((rule) => rule.archiveTo !== undefined && (rule.kind === 'collection') === (document !== undefined));
     if (archiving && !dryRun)
-        (0,_data_retention_archive_js__WEBPACK_IMPORTED_MODULE_3__/* .checkArchiveEncryption */ .av)(options.archiveEncryption, archiving.name);
-    const hash = (0,_data_retention_receipt_js__WEBPACK_IMPORTED_MODULE_4__/* .policySha256 */ .s1)(text);
-    const commit = await (0,_data_retention_policy_commit_js__WEBPACK_IMPORTED_MODULE_5__/* .policyCommit */ .K)(options.policyPath);
-    const chain = (0,_data_retention_receipt_chain_js__WEBPACK_IMPORTED_MODULE_6__/* .chainName */ .H9)(options.policyPath);
+        (0,archive/* checkArchiveEncryption */.av)(options.archiveEncryption, archiving.name);
+    const hash = (0,data_retention_receipt/* policySha256 */.s1)(text);
+    const commit = await (0,policy_commit/* policyCommit */.K)(options.policyPath);
+    const chain = (0,receipt_chain/* chainName */.H9)(options.policyPath);
     const receipts = dryRun ? undefined : await openReceipts(options);
     // Read before anything is deleted: a chain that cannot be continued (unreadable, tampered) stops the run here.
     if (receipts)
-        await (0,_data_retention_receipt_chain_js__WEBPACK_IMPORTED_MODULE_6__/* .readChainHead */ .q)(receipts, chain);
+        await (0,receipt_chain/* readChainHead */.q)(receipts, chain);
     const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
     const now = options.now ?? new Date();
     /** Plan, then (not in a dry run) purge and chain the receipt; the same steps whichever engine runs them. */
-    const planAndPurge = async (plan, purgeWith, keepCopy) => {
+    const planAndPurge = async (plan, purgeWith, keepCopy, tidyUp) => {
         const base = {
             dryRun,
             policyPath: options.policyPath,
@@ -1536,14 +1602,21 @@ async function dataRetention(options) {
         if (!receipts)
             return base;
         // Read again now that this run holds the chain (chain-lock.ts): a run that finished meanwhile appended a link.
-        const current = await (0,_data_retention_receipt_chain_js__WEBPACK_IMPORTED_MODULE_6__/* .readChainHead */ .q)(receipts, chain);
+        const current = await (0,receipt_chain/* readChainHead */.q)(receipts, chain);
         const purge = await purgeWith(plan);
-        const chained = (0,_data_retention_receipt_js__WEBPACK_IMPORTED_MODULE_4__/* .chainReceipt */ .YC)((0,_data_retention_receipt_js__WEBPACK_IMPORTED_MODULE_4__/* .retentionReceipt */ .ny)(purge, hash, commit), chain, current);
-        const location = await (0,_data_retention_receipt_chain_js__WEBPACK_IMPORTED_MODULE_6__/* .appendReceipt */ .bI)(receipts, chained);
+        const chained = (0,data_retention_receipt/* chainReceipt */.YC)((0,data_retention_receipt/* retentionReceipt */.ny)(purge, hash, commit), chain, current);
+        const location = await (0,receipt_chain/* appendReceipt */.bI)(receipts, chained);
         log.info(`Receipt ${chained.sequence} of '${chain}' stored at ${location}`);
         const table = await keepCopy?.(chained);
         const receipt = { location, sequence: chained.sequence, sha256: chained.sha256, ...(table ? { table } : {}) };
-        return { ...base, purge, receipt, ...(purge.error ? { failure: purge.error } : {}) };
+        // Only now that the receipt is stored: VACUUM may wait on locks, and the rows are gone either way.
+        const vacuum = await tidyUp?.(purge);
+        return {
+            ...base,
+            purge: { ...purge, ...(vacuum ? { vacuum } : {}) },
+            receipt,
+            ...(purge.error ? { failure: purge.error } : {}),
+        };
     };
     const archiveSetup = {
         open: (location) => openArchive(location, options),
@@ -1551,20 +1624,20 @@ async function dataRetention(options) {
     };
     const result = document
         ? await document(target, context, async (session) => planAndPurge(await session.plan(policy, now, {}), (plan) => session.purge(plan, { ...context, archive: archiveSetup }), (receipt) => recordCopy(() => session.recordReceipt(receipt), "the database's receipts collection", log)))
-        : await (0,_databases_index_js__WEBPACK_IMPORTED_MODULE_2__/* .sqlEngineFor */ .mO)(target, 'retention-purge with a policy').withSqlSession(target, context, async (client) => {
+        : await (0,databases/* sqlEngineFor */.mO)(target, 'retention-purge with a policy').withSqlSession(target, context, async (client) => {
             if (!dryRun)
-                await (0,_data_retention_chain_lock_js__WEBPACK_IMPORTED_MODULE_7__/* .lockReceiptChain */ .H)(client, chain);
-            return planAndPurge(await (0,_data_retention_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .planRetention */ .SA)(client, policy, now), (plan) => (0,_data_retention_purge_js__WEBPACK_IMPORTED_MODULE_9__/* .purgeRetention */ .yV)(client, plan, { ...context, archive: archiveSetup }), (receipt) => recordCopy(async () => {
-                await (0,_data_retention_receipt_table_js__WEBPACK_IMPORTED_MODULE_10__/* .recordReceiptRow */ .e)(client, receipt);
-                return _data_retention_receipt_table_js__WEBPACK_IMPORTED_MODULE_10__/* .RECEIPT_TABLE */ .m;
-            }, _data_retention_receipt_table_js__WEBPACK_IMPORTED_MODULE_10__/* .RECEIPT_TABLE */ .m, log));
+                await (0,chain_lock/* lockReceiptChain */.H)(client, chain);
+            return planAndPurge(await (0,plan/* planRetention */.SA)(client, policy, now), (plan) => (0,purge/* purgeRetention */.yV)(client, plan, { ...context, archive: archiveSetup }), (receipt) => recordCopy(async () => {
+                await (0,receipt_table/* recordReceiptRow */.e)(client, receipt);
+                return receipt_table/* RECEIPT_TABLE */.m;
+            }, receipt_table/* RECEIPT_TABLE */.m, log), (purge) => vacuumPurged(client, purge, policy.defaults.lockTimeoutMs, log));
         });
     if (!policy.backups)
         return result;
     return { ...result, ...(await rotateBackups(policy.backups, options, result.failure)) };
 }
 async function openReceipts(options) {
-    const storage = await (0,_storage_index_js__WEBPACK_IMPORTED_MODULE_11__/* .openStorage */ .G)(options.receiptsTo, {
+    const storage = await (0,open_storage/* openStorage */.G)(options.receiptsTo, {
         inputName: 'receipts-to',
         ...(options.s3 ? { s3: options.s3 } : {}),
         ...(options.artifacts ? { artifacts: options.artifacts } : {}),
@@ -1574,7 +1647,7 @@ async function openReceipts(options) {
 }
 /** A rule's archive-to, checked usable before its first batch (a batch whose archive cannot be written is kept). */
 async function openArchive(location, options) {
-    const storage = await (0,_storage_index_js__WEBPACK_IMPORTED_MODULE_11__/* .openStorage */ .G)(location, {
+    const storage = await (0,open_storage/* openStorage */.G)(location, {
         inputName: 'archive-to',
         ...(options.s3 ? { s3: options.s3 } : {}),
         ...(options.artifacts ? { artifacts: options.artifacts } : {}),
@@ -1591,7 +1664,7 @@ async function recordCopy(record, where, log) {
         return await record();
     }
     catch (error) {
-        log.warn(`The receipt was not recorded in ${where} (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_12__/* .asDbopsError */ .lS)(error).message}); it is stored in receipts-to`);
+        log.warn(`The receipt was not recorded in ${where} (${(0,errors/* asDbopsError */.lS)(error).message}); it is stored in receipts-to`);
         return undefined;
     }
 }
@@ -1607,7 +1680,7 @@ async function rotateBackups(backups, options, failure) {
         ...(backups.keepWithinSeconds ? { withinSeconds: backups.keepWithinSeconds } : {}),
         minVerified: backups.keepMinVerified ?? 0,
     };
-    const rotation = await (0,_rotate_js__WEBPACK_IMPORTED_MODULE_13__/* .rotate */ .e)({
+    const rotation = await (0,rotate/* rotate */.e)({
         source: {
             from: backups.from,
             ...(options.s3 ? { s3: options.s3 } : {}),

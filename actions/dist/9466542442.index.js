@@ -1,5 +1,5 @@
-export const id = 702607951049;
-export const ids = [702607951049];
+export const id = 9466542442;
+export const ids = [9466542442];
 export const modules = {
 
 /***/ 77995:
@@ -203,11 +203,14 @@ __webpack_require__.d(__webpack_exports__, {
   n: () => (/* binding */ planPartitions)
 });
 
+// EXTERNAL MODULE: ./packages/core/lib/errors.js
+var errors = __webpack_require__(57706);
 // EXTERNAL MODULE: ./packages/core/lib/databases/postgres/data-retention-predicate.js
 var data_retention_predicate = __webpack_require__(49467);
 // EXTERNAL MODULE: ./packages/core/lib/databases/postgres/server-errors.js
 var server_errors = __webpack_require__(46579);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/postgres/data-retention-partitions.js
+
 
 
 /** The comment a partition carries between its detach and its drop (the prefix finds it again). */
@@ -337,6 +340,11 @@ async function reattachDetached(client, parent, lockTimeoutMs, only) {
         const marker = parseMarker(row.comment);
         if (marker?.parent !== parent)
             continue;
+        // The bound is spliced into ATTACH PARTITION: anyone who may comment on the table could write it.
+        if (!isPrintedRangeBound(marker.bound))
+            throw new errors/* DbopsError */.zJ('CHECK_FAILED', `${row.name} carries a dbops detach marker for ${parent} whose bound is not a range bound as PostgreSQL prints it (${JSON.stringify(marker.bound.slice(0, 200))}): it was not attached again`, {
+                hint: `Attach ${row.name} to ${parent} by hand (ALTER TABLE ${parent} ATTACH PARTITION ${row.name} FOR VALUES FROM (...) TO (...)) and remove its comment; a marker's bound has the form FOR VALUES FROM ('2026-01-01 00:00:00+00') TO ('2026-02-01 00:00:00+00')`,
+            });
         await inTransaction(client, [`${lockTimeoutMs}ms`, '0'], async () => {
             if (row.pending)
                 await client.query(`ALTER TABLE ${parent} DETACH PARTITION ${row.name} FINALIZE`);
@@ -347,6 +355,17 @@ async function reattachDetached(client, parent, lockTimeoutMs, only) {
         back.push(row.name);
     }
     return back;
+}
+/**
+ * One value of a range bound as pg_get_expr prints it: a quoted literal, a number, MINVALUE or MAXVALUE. No
+ * backslash in a literal: with standard_conforming_strings off one would escape the closing quote.
+ */
+const BOUND_VALUE = String.raw `(?:'(?:[^'\\]|'')*'(?:::[A-Za-z_][\w ]*)?|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|MINVALUE|MAXVALUE|true|false)`;
+const BOUND_VALUES = `\\(${BOUND_VALUE}(?:, ${BOUND_VALUE})*\\)`;
+const RANGE_BOUND = new RegExp(`^FOR VALUES FROM ${BOUND_VALUES} TO ${BOUND_VALUES}$`);
+/** Whether `bound` is a range partition bound in the form PostgreSQL prints, and nothing else (no expression). */
+function isPrintedRangeBound(bound) {
+    return RANGE_BOUND.test(bound);
 }
 /** A marker comment's content, or undefined when the comment only looks like one. */
 function parseMarker(comment) {
@@ -399,8 +418,6 @@ function quoteLiteral(text) {
 //# sourceMappingURL=data-retention-partitions.js.map
 // EXTERNAL MODULE: ./packages/core/lib/databases/postgres/lock-wait.js
 var lock_wait = __webpack_require__(62725);
-// EXTERNAL MODULE: ./packages/core/lib/errors.js
-var errors = __webpack_require__(57706);
 ;// CONCATENATED MODULE: ./packages/core/lib/data-retention/partitions.js
 
 
@@ -447,13 +464,16 @@ async function byRowsReason(client, target, p, blocker) {
  * Drops the partitions the plan would drop, one at a time: marked, detached, then in one transaction under the
  * detached table's lock the holds checked again (a hold added since the plan still protects), its rows archived and
  * counted, and the table dropped. A partition whose drop fails is attached again and left to the batches.
+ *
+ * Fills `result` as it goes rather than returning it: when a later step throws (attaching a partition back fails),
+ * the partitions already dropped are gone for good and the caller's receipt must still name them.
  */
-async function dropExpiredPartitions(client, target, setup) {
-    const reattached = await reattachDetached(client, target.table, setup.lockTimeoutMs);
-    for (const name of reattached)
+async function dropExpiredPartitions(client, target, setup, result) {
+    result.reattached.push(...(await reattachDetached(client, target.table, setup.lockTimeoutMs)));
+    for (const name of result.reattached)
         setup.log.warn(`Rule '${target.rule}': ${name} was detached by an interrupted run; attached again`);
     const plan = await planPartitions(client, target);
-    const result = { dropped: [], byRows: [...(plan?.rows ?? [])], reattached };
+    result.byRows.push(...(plan?.rows ?? []));
     for (const p of plan?.drop ?? []) {
         if (setup.stopped())
             break;
@@ -480,7 +500,6 @@ async function dropExpiredPartitions(client, target, setup) {
             result.byRows.push({ name: p.name, bounds: p.bounds, reason: `not dropped (${reasonOf(error)})` });
         }
     }
-    return result;
 }
 class HoldAppeared extends Error {
 }
@@ -609,7 +628,7 @@ async function planRetention(client, policy, now, options = {}) {
 
 /***/ }),
 
-/***/ 95006:
+/***/ 78358:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -702,55 +721,13 @@ var data_retention_archive = __webpack_require__(85947);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/archive-run.js
 var archive_run = __webpack_require__(77995);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/partitions.js + 1 modules
-var partitions = __webpack_require__(81182);
+var data_retention_partitions = __webpack_require__(81182);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/targets.js
 var targets = __webpack_require__(26675);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/throttle.js
 var throttle = __webpack_require__(36645);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/tombstones.js
 var tombstones = __webpack_require__(42837);
-;// CONCATENATED MODULE: ./packages/core/lib/databases/postgres/data-retention-vacuum.js
-async function vacuumAnalyze(client, table, lockTimeoutMs) {
-    const { rows } = await client.query("SELECT current_setting('lock_timeout') AS lock");
-    await client.query("SELECT set_config('lock_timeout', $1, false)", [`${lockTimeoutMs}ms`]);
-    try {
-        await client.query(`VACUUM (ANALYZE) ${table}`);
-    }
-    finally {
-        await client.query("SELECT set_config('lock_timeout', $1, false)", [rows[0].lock]);
-    }
-}
-//# sourceMappingURL=data-retention-vacuum.js.map
-;// CONCATENATED MODULE: ./packages/core/lib/data-retention/vacuum.js
-
-
-
-async function vacuumPurged(client, rules, lockTimeoutMs, log) {
-    // Batches leave dead rows; dropped partitions left none. On a partitioned table only the partitions the batches
-    // went through are vacuumed, not every month the parent has.
-    const tables = [
-        ...new Set(rules
-            .filter((r) => r.batches > 0)
-            .flatMap((r) => r.partitions && r.partitions.byRows.length > 0 ? r.partitions.byRows.map((p) => p.name) : [r.table])),
-    ];
-    const outcomes = [];
-    for (const table of tables) {
-        const start = performance.now();
-        try {
-            await vacuumAnalyze(client, table, lockTimeoutMs);
-            outcomes.push({ table, outcome: 'vacuumed', durationMs: Math.round(performance.now() - start) });
-        }
-        catch (error) {
-            const reason = (0,lock_wait/* isLockTimeout */.Td)(error)
-                ? `another session held a conflicting lock for longer than lock-timeout (${lockTimeoutMs} ms)`
-                : (0,errors/* asDbopsError */.lS)(error).message;
-            log.warn(`VACUUM (ANALYZE) ${table} skipped: ${reason}`);
-            outcomes.push({ table, outcome: 'skipped', durationMs: Math.round(performance.now() - start), reason });
-        }
-    }
-    return outcomes;
-}
-//# sourceMappingURL=vacuum.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/data-retention/purge.js
 /**
  * The purge: each rule's rows past its effective cutoff, not held, deleted (or anonymized) in keyset batches on the
@@ -760,7 +737,6 @@ async function vacuumPurged(client, rules, lockTimeoutMs, log) {
  * holds are part of every batch's statement, so a hold added after the plan still protects its rows. A rule with
  * archive-to archives each batch (archive.ts) inside its transaction, before it commits: no archive, no delete.
  */
-
 
 
 
@@ -793,9 +769,6 @@ async function purgeRetention(client, source, options = {}) {
     const resolved = await (0,targets/* resolveRuleTargets */.B)(client, policy, now, rules);
     const run = new PurgeRun(client, policy, options, started);
     await run.purge(resolved.targets);
-    const vacuum = options.vacuum === false || run.outcome === 'aborted'
-        ? undefined
-        : await vacuumPurged(client, run.results, run.lockTimeoutMs, options.log ?? log/* silentLogger */.qq);
     return {
         startedAt: startedAt.toISOString(),
         finishedAt: new Date().toISOString(),
@@ -808,7 +781,6 @@ async function purgeRetention(client, source, options = {}) {
         ...(run.maxSlotWalBytes === undefined ? {} : { slotWalWaitMs: Math.round(run.waits.slotWal) }),
         ...(run.maxActiveSessions === undefined ? {} : { loadWaitMs: Math.round(run.waits.load) }),
         ...(run.waitingFor ? { stoppedWaitingFor: run.waitingFor } : {}),
-        ...(vacuum ? { vacuum } : {}),
     };
 }
 class PurgeRun {
@@ -915,16 +887,24 @@ class PurgeRun {
                 return record;
             };
         }
-        result.partitions = await (0,partitions/* dropExpiredPartitions */.k)(this.client, target, {
+        const partitions = { dropped: [], byRows: [], reattached: [] };
+        result.partitions = partitions;
+        const setup = {
             lockTimeoutMs: this.lockTimeoutMs,
             statementTimeoutMs: this.options.statementTimeoutMs ?? DEFAULT_PURGE_STATEMENT_TIMEOUT_MS,
             batchSize: this.size,
             ...(archive ? { archive } : {}),
             stopped: () => this.stopped() || (0,throttle/* budgetSpent */.m)(this.pacing, performance.now() - this.started, 0),
             log: this.log,
-        });
-        for (const dropped of result.partitions.dropped)
-            result.rows += dropped.rows;
+        };
+        try {
+            await (0,data_retention_partitions/* dropExpiredPartitions */.k)(this.client, target, setup, partitions);
+        }
+        finally {
+            // Also when a later partition failed: the ones dropped before it are in the receipt.
+            for (const dropped of partitions.dropped)
+                result.rows += dropped.rows;
+        }
     }
     /** Runs one rule's batches; false when the run must stop (outcome and error set). */
     async purgeRule(target, result, hash) {
