@@ -68,10 +68,6 @@ function policyCommitText(commit) {
 /* harmony export */   lY: () => (/* binding */ sameTable),
 /* harmony export */   lZ: () => (/* binding */ sqlHolds)
 /* harmony export */ });
-/**
- * The data-retention policy file (.github/dbops/retention.yml, issue 16), as read-policy.ts returns it once parsed and
- * checked. Backup rotation itself lives in ../retention/; `backups` here carries the same keep-* rules.
- */
 /** The defaults a file may leave out; each is what a gentle purge on a busy primary can afford. */
 const DEFAULT_POLICY_DEFAULTS = {
     batchSize: 5000,
@@ -95,14 +91,12 @@ const BACKUP_KEEP_KEYS = {
     keepWeekly: 'keep-weekly',
     keepMonthly: 'keep-monthly',
     keepYearly: 'keep-yearly',
-    keepWithinSeconds: 'keep-within',
+    keepWithin: 'keep-within',
     keepMinVerified: 'keep-min-verified',
 };
 /** A rule's retention period: `keep`, or for soft-delete rules (tables and collections) `grace`. */
 function rulePeriod(rule) {
-    return 'graceSeconds' in rule
-        ? { key: 'grace', seconds: rule.graceSeconds }
-        : { key: 'keep', seconds: rule.keepSeconds };
+    return 'grace' in rule ? { key: 'grace', period: rule.grace } : { key: 'keep', period: rule.keep };
 }
 /** The table a rule purges, or undefined for a MongoDB collection. */
 function ruleTable(rule) {
@@ -136,12 +130,14 @@ function qualifiedNameText(name) {
 /* harmony export */ });
 /* unused harmony export readPeriod */
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(50429);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(57706);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(57706);
 /* harmony import */ var _files_read_input_file_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(83211);
 /* harmony import */ var _size_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(50404);
 /* harmony import */ var _storage_location_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(98272);
+/* harmony import */ var _period_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(1148);
 /* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(49231);
 /* harmony import */ var _where_filter_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(11933);
+
 
 
 
@@ -182,7 +178,7 @@ const RULE_KEYS = {
 const MINIMUM_KEYS = ['table', 'keep-at-least'];
 const BACKUP_COUNTS = ['keep-last', 'keep-hourly', 'keep-daily', 'keep-weekly', 'keep-monthly', 'keep-yearly'];
 const BACKUP_KEYS = ['from', ...BACKUP_COUNTS, 'keep-within', 'keep-min-verified'];
-const PERIOD_FORM = `${_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .DURATION_FORM */ .ec.replace('ms, s, m, h, d or w', 'ms, s, m, h, d, w or y (365d)')}; m is minutes, not months`;
+const PERIOD_FORM = `${_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .DURATION_FORM */ .ec.replace('ms, s, m, h, d or w', 'ms, s, m, h, d, w or y (a calendar year)')}; m is minutes, not months`;
 const TABLE_FORM = 'a table name, schema-qualified or not, e.g. public.audit_logs or audit_logs';
 const COLUMN_FORM = 'a column name, e.g. created_at';
 const COLLECTION_FORM = 'database.collection, e.g. analytics.events';
@@ -391,7 +387,7 @@ class PolicyReader {
                     ...extras,
                     collection,
                     softDelete: fieldPath('soft-delete'),
-                    graceSeconds: this.period([...path, 'grace'], field('grace')),
+                    grace: this.period([...path, 'grace'], field('grace')),
                     afterGrace: this.thenAction(path, field, 'field'),
                     dependants: this.dependants(path, field, collection),
                     maxSubjectDocuments: this.maxSubjectDocuments(path, field),
@@ -402,7 +398,7 @@ class PolicyReader {
                 ...extras,
                 collection,
                 by: fieldPath('by'),
-                keepSeconds: this.period([...path, 'keep'], field('keep')),
+                keep: this.period([...path, 'keep'], field('keep')),
             };
         }
         const table = this.tableName([...path, 'table'], field('table'));
@@ -413,7 +409,7 @@ class PolicyReader {
                 ...extras,
                 table,
                 by: this.column([...path, 'by'], field('by')),
-                keepSeconds: this.period([...path, 'keep'], field('keep')),
+                keep: this.period([...path, 'keep'], field('keep')),
             };
         return {
             kind,
@@ -421,7 +417,7 @@ class PolicyReader {
             ...extras,
             table,
             softDelete: this.column([...path, 'soft-delete'], field('soft-delete')),
-            graceSeconds: this.period([...path, 'grace'], field('grace')),
+            grace: this.period([...path, 'grace'], field('grace')),
             afterGrace: this.thenAction(path, field),
         };
     }
@@ -496,7 +492,7 @@ class PolicyReader {
         this.knownKeys(path, MINIMUM_KEYS, 'keys of a minimum', field);
         return {
             table: this.tableName([...path, 'table'], `${field}.table`),
-            keepAtLeastSeconds: this.period([...path, 'keep-at-least'], `${field}.keep-at-least`),
+            keepAtLeast: this.period([...path, 'keep-at-least'], `${field}.keep-at-least`),
             line: this.lineOf(path),
         };
     }
@@ -513,8 +509,8 @@ class PolicyReader {
             if (value === undefined)
                 continue;
             rotation.lines[field] = this.lineOf(['backups', key], true);
-            if (field === 'keepWithinSeconds') {
-                rotation.keepWithinSeconds = this.period(['backups', key], `backups.${key}`);
+            if (field === 'keepWithin') {
+                rotation.keepWithin = this.period(['backups', key], `backups.${key}`);
                 continue;
             }
             if (!Number.isInteger(value) || value < 0)
@@ -557,23 +553,29 @@ class PolicyReader {
                 (rule.kind === 'collection' ? { schema: rule.collection.database, name: rule.collection.name } : undefined);
             if (!table)
                 continue;
-            const { key, seconds: keep } = (0,_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .rulePeriod */ .GL)(rule);
+            const { key, period: keep } = (0,_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .rulePeriod */ .GL)(rule);
             for (const minimum of minimums) {
-                if ((0,_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .sameTable */ .lY)(table, minimum.table) && keep < minimum.keepAtLeastSeconds)
-                    throw this.fail(['data', rule.index, key], `rule '${rule.name}' (data[${rule.index}]) field '${key}'`, `(${formatSeconds(keep)}) is shorter than the minimum for ${(0,_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .qualifiedNameText */ .JK)(minimum.table)} on line ${minimum.line} (${formatSeconds(minimum.keepAtLeastSeconds)})`, `a ${key} of at least ${formatSeconds(minimum.keepAtLeastSeconds)}: minimums are compliance floors a rule may not undercut`);
+                if ((0,_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .sameTable */ .lY)(table, minimum.table) && !(0,_period_js__WEBPACK_IMPORTED_MODULE_6__/* .periodAtLeast */ ["if"])(keep, minimum.keepAtLeast)) {
+                    const floor = (0,_period_js__WEBPACK_IMPORTED_MODULE_6__/* .formatPeriod */ .dH)(minimum.keepAtLeast);
+                    // 365d under 1y: shorter only in the years that hold a 29 February; say so, or it reads as a false alarm.
+                    const leap = (0,_period_js__WEBPACK_IMPORTED_MODULE_6__/* .shortestSeconds */ .Sy)(keep) >= (0,_period_js__WEBPACK_IMPORTED_MODULE_6__/* .shortestSeconds */ .Sy)(minimum.keepAtLeast)
+                        ? ' across a 29 February (a calendar year is 365 or 366 days)'
+                        : '';
+                    throw this.fail(['data', rule.index, key], `rule '${rule.name}' (data[${rule.index}]) field '${key}'`, `(${(0,_period_js__WEBPACK_IMPORTED_MODULE_6__/* .formatPeriod */ .dH)(keep)}) is shorter than the minimum for ${(0,_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .qualifiedNameText */ .JK)(minimum.table)} on line ${minimum.line} (${floor})${leap}`, `a ${key} of at least ${floor}: minimums are compliance floors a rule may not undercut`);
+                }
             }
         }
     }
     // --- values ---
     period(path, field) {
         const text = this.text(path, field, PERIOD_FORM);
-        const seconds = readPeriod(text);
-        if (seconds === undefined)
+        const period = readPeriod(text);
+        if (period === undefined)
             throw this.fail(path, field, `'${text}' is not a duration`, PERIOD_FORM);
-        this.guard(path, field, () => (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E9)(`${seconds}s`, INPUT));
-        if (seconds < MIN_PERIOD_SECONDS)
+        this.guard(path, field, () => (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E9)(`${(0,_period_js__WEBPACK_IMPORTED_MODULE_6__/* .shortestSeconds */ .Sy)(period)}s`, INPUT));
+        if ((0,_period_js__WEBPACK_IMPORTED_MODULE_6__/* .shortestSeconds */ .Sy)(period) < MIN_PERIOD_SECONDS)
             throw this.fail(path, field, `is '${text}', less than an hour`, `at least 1h; ${PERIOD_FORM}`);
-        return seconds;
+        return period;
     }
     tableName(path, field) {
         const text = this.text(path, field, TABLE_FORM);
@@ -667,7 +669,7 @@ class PolicyReader {
             return check();
         }
         catch (error) {
-            if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .DbopsError */ .zJ))
+            if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .DbopsError */ .zJ))
                 throw error;
             const problem = error.message.replace(/^Input 'policy' /, '');
             throw this.fail(path, field, problem, error.hint ?? '');
@@ -677,20 +679,21 @@ class PolicyReader {
         return this.error(this.lineOf(path, atKey), field, problem, valid);
     }
     error(line, field, problem, valid) {
-        return (0,_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .invalidInput */ .aY)(INPUT, `file ${this.source} line ${line}: ${field} ${problem}`, valid);
+        return (0,_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .invalidInput */ .aY)(INPUT, `file ${this.source} line ${line}: ${field} ${problem}`, valid);
     }
 }
-/** dbops's duration grammar, plus a leading number of years (365 days each) for retention periods: `6y`, `1y30d`. */
+/**
+ * dbops's duration grammar, plus a leading number of calendar years for retention periods: `6y`, `1y30d`. The years
+ * stay years (period.ts): 7 calendar years are 2556 or 2557 days, never the 2555 of 7 × 365.
+ */
 function readPeriod(text) {
     const years = /^\s*(\d+)\s*y\s*(.*)$/i.exec(text);
-    if (!years)
-        return (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .readDuration */ .$7)(text);
+    if (!years) {
+        const seconds = (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .readDuration */ .$7)(text);
+        return seconds === undefined ? undefined : { years: 0, seconds };
+    }
     const rest = years[2].trim() === '' ? 0 : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .readDuration */ .$7)(years[2]);
-    return rest === undefined ? undefined : Number(years[1]) * 365 * 86400 + rest;
-}
-function formatSeconds(seconds) {
-    const days = seconds / 86400;
-    return Number.isInteger(days) ? `${days}d` : `${seconds}s`;
+    return rest === undefined ? undefined : { years: Number(years[1]), seconds: rest };
 }
 //# sourceMappingURL=read-policy.js.map
 

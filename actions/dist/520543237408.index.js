@@ -1103,6 +1103,8 @@ async function fileAtCommit(path, sha) {
     }
 }
 //# sourceMappingURL=policy-at-commit.js.map
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/period.js
+var period = __webpack_require__(1148);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/policy.js
 var policy = __webpack_require__(49231);
 ;// CONCATENATED MODULE: ./packages/core/lib/data-retention/policy-changes.js
@@ -1114,6 +1116,7 @@ var policy = __webpack_require__(49231);
  * their table. What is new at the head (a rule, a `backups:` section, a minimum) loosens nothing, and neither does
  * what it removes besides a minimum: a removed rule or `backups:` section deletes nothing.
  */
+
 
 /** Everything the head loosens against the base. */
 function policyLoosening(base, head) {
@@ -1129,17 +1132,17 @@ function shortenedPeriods(base, head) {
         const before = base.data.find((r) => r.name === rule.name) ?? base.data.find((r) => target(r) === target(rule));
         if (!before)
             continue;
-        const [period, headSeconds] = periodOf(rule);
-        const [basePeriod, baseSeconds] = periodOf(before);
-        if (period !== basePeriod || headSeconds >= baseSeconds)
+        const now = (0,policy/* rulePeriod */.GL)(rule);
+        const was = (0,policy/* rulePeriod */.GL)(before);
+        if (now.key !== was.key || (0,period/* periodAtLeast */["if"])(now.period, was.period))
             continue;
         shortened.push({
             rule: rule.name,
             ...(before.name !== rule.name ? { baseRule: before.name } : {}),
             target: target(rule),
-            period,
-            baseSeconds,
-            headSeconds,
+            period: now.key,
+            base: was.period,
+            head: now.period,
             line: rule.line,
         });
     }
@@ -1155,9 +1158,9 @@ function loweredBackupKeeps(base, head) {
         return [];
     const lowered = [];
     for (const [field, setting] of Object.entries(policy/* BACKUP_KEEP_KEYS */.kS)) {
-        const before = base[field] ?? 0;
+        const before = base[field];
         const after = head[field];
-        if ((after ?? 0) >= before)
+        if (before === undefined || keepsAtLeast(after ?? 0, before))
             continue;
         lowered.push({
             target: head.from,
@@ -1176,7 +1179,7 @@ function loweredMinimums(base, head) {
         const byTable = new Map();
         for (const m of minimums) {
             const known = byTable.get(tableText(m.table));
-            if (!known || m.keepAtLeastSeconds > known.keepAtLeastSeconds)
+            if (!known || !(0,period/* periodAtLeast */["if"])(known.keepAtLeast, m.keepAtLeast))
                 byTable.set(tableText(m.table), m);
         }
         return byTable;
@@ -1185,17 +1188,19 @@ function loweredMinimums(base, head) {
     const lowered = [];
     for (const [table, before] of floors(base)) {
         const now = after.get(table);
-        if (now && now.keepAtLeastSeconds >= before.keepAtLeastSeconds)
+        if (now && (0,period/* periodAtLeast */["if"])(now.keepAtLeast, before.keepAtLeast))
             continue;
         lowered.push(now
-            ? { target: table, baseSeconds: before.keepAtLeastSeconds, headSeconds: now.keepAtLeastSeconds, line: now.line }
-            : { target: table, baseSeconds: before.keepAtLeastSeconds, line: before.line, atBase: true });
+            ? { target: table, base: before.keepAtLeast, head: now.keepAtLeast, line: now.line }
+            : { target: table, base: before.keepAtLeast, line: before.line, atBase: true });
     }
     return lowered;
 }
-function periodOf(rule) {
-    const { key, seconds } = (0,policy/* rulePeriod */.GL)(rule);
-    return [key, seconds];
+/** A count against a count, or (keep-within) a period against a period; a removed keep-within (0) keeps less. */
+function keepsAtLeast(after, before) {
+    if (typeof after === 'number' || typeof before === 'number')
+        return typeof after === typeof before && Number(after) >= Number(before);
+    return (0,period/* periodAtLeast */["if"])(after, before);
 }
 function target(rule) {
     if (rule.kind === 'collection')
@@ -1204,17 +1209,6 @@ function target(rule) {
 }
 function tableText(table) {
     return `${table.schema ?? 'public'}.${table.name}`;
-}
-/** A period as the policy file writes it: `365d`, `12h`, `90m`, `30s` (the largest unit that divides it). */
-function policyDuration(seconds) {
-    for (const [unit, size] of [
-        ['d', 86_400],
-        ['h', 3600],
-        ['m', 60],
-    ])
-        if (seconds >= size && seconds % size === 0)
-            return `${seconds / size}${unit}`;
-    return `${seconds}s`;
 }
 //# sourceMappingURL=policy-changes.js.map
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/read-policy.js
@@ -1259,12 +1253,12 @@ function policyChangesSummary(base, change) {
             s.baseRule ? [(0,report_result/* code */.aY)(s.rule), ' (was ', (0,report_result/* code */.aY)(s.baseRule), ')'] : (0,report_result/* code */.aY)(s.rule),
             (0,report_result/* code */.aY)(s.target),
             s.period,
-            policyDuration(s.baseSeconds),
-            policyDuration(s.headSeconds),
+            (0,period/* formatPeriod */.dH)(s.base),
+            (0,period/* formatPeriod */.dH)(s.head),
             String(s.line),
         ]),
         ...backups.map((b) => {
-            const value = (n) => (b.setting === 'keep-within' ? policyDuration(n) : String(n));
+            const value = (v) => (typeof v === 'number' ? String(v) : (0,period/* formatPeriod */.dH)(v));
             return [
                 (0,report_result/* code */.aY)('backups'),
                 b.baseTarget ? [(0,report_result/* code */.aY)(b.target), ' (was ', (0,report_result/* code */.aY)(b.baseTarget), ')'] : (0,report_result/* code */.aY)(b.target),
@@ -1278,8 +1272,8 @@ function policyChangesSummary(base, change) {
             (0,report_result/* code */.aY)('minimums'),
             (0,report_result/* code */.aY)(m.target),
             'keep-at-least',
-            policyDuration(m.baseSeconds),
-            m.headSeconds === undefined ? 'removed' : policyDuration(m.headSeconds),
+            (0,period/* formatPeriod */.dH)(m.base),
+            m.head === undefined ? 'removed' : (0,period/* formatPeriod */.dH)(m.head),
             m.atBase ? `${m.line} at the base` : String(m.line),
         ]),
     ];
@@ -1677,7 +1671,8 @@ async function rotateBackups(backups, options, failure) {
         ...(backups.keepWeekly ? { weekly: backups.keepWeekly } : {}),
         ...(backups.keepMonthly ? { monthly: backups.keepMonthly } : {}),
         ...(backups.keepYearly ? { yearly: backups.keepYearly } : {}),
-        ...(backups.keepWithinSeconds ? { withinSeconds: backups.keepWithinSeconds } : {}),
+        ...(backups.keepWithin?.years ? { withinYears: backups.keepWithin.years } : {}),
+        ...(backups.keepWithin?.seconds ? { withinSeconds: backups.keepWithin.seconds } : {}),
         minVerified: backups.keepMinVerified ?? 0,
     };
     const rotation = await (0,rotate/* rotate */.e)({
@@ -2042,6 +2037,18 @@ function backupRotationSummaries(rotation) {
 /* harmony export */   d: () => (/* binding */ applyRetention),
 /* harmony export */   k: () => (/* binding */ hasKeepRule)
 /* harmony export */ });
+/* harmony import */ var _data_retention_period_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1148);
+/**
+ * Which backups to keep, with restic's `forget` semantics (https://restic.readthedocs.io/en/stable/060_forget.html):
+ * backups are walked newest first; --keep-last keeps the n newest; each bucket rule (hourly, daily, weekly, monthly,
+ * yearly) keeps the newest backup of each of the last n buckets that have one, and the oldest backup when fewer
+ * than n buckets have one; --keep-within keeps everything no older than the duration before the newest backup.
+ * Times are UTC; weeks are ISO weeks.
+ *
+ * On top of restic, the guards of docs/architecture.md invariant 3: the newest backup is always kept, and a backup is deleted
+ * only while at least `minVerified` verified backups newer than it are kept.
+ */
+
 const BUCKETS = [
     ['hourly', (t) => t.toISOString().slice(0, 13)],
     ['daily', (t) => t.toISOString().slice(0, 10)],
@@ -2050,7 +2057,9 @@ const BUCKETS = [
     ['yearly', (t) => t.toISOString().slice(0, 4)],
 ];
 function hasKeepRule(policy) {
-    return (['last', 'hourly', 'daily', 'weekly', 'monthly', 'yearly'].some((k) => (policy[k] ?? 0) > 0) || (policy.withinSeconds ?? 0) > 0);
+    return (['last', 'hourly', 'daily', 'weekly', 'monthly', 'yearly'].some((k) => (policy[k] ?? 0) > 0) ||
+        (policy.withinSeconds ?? 0) > 0 ||
+        (policy.withinYears ?? 0) > 0);
 }
 /** Decides, for every backup, whether it is kept and why. Returns newest first. Pure. */
 function applyRetention(backups, policy) {
@@ -2083,8 +2092,11 @@ function applyRetention(backups, policy) {
             keep(oldest, rule);
     }
     const newest = decisions[0];
-    if (newest && policy.withinSeconds) {
-        const since = newest.time.getTime() - policy.withinSeconds * 1000;
+    if (newest && (policy.withinSeconds || policy.withinYears)) {
+        const since = (0,_data_retention_period_js__WEBPACK_IMPORTED_MODULE_0__/* .periodStart */ .Ep)(newest.time, {
+            years: policy.withinYears ?? 0,
+            seconds: policy.withinSeconds ?? 0,
+        }).getTime();
         for (const d of decisions)
             if (d.time.getTime() >= since)
                 keep(d, 'within');

@@ -913,6 +913,18 @@ class Digest extends node_stream__WEBPACK_IMPORTED_MODULE_1__.Transform {
 /* harmony export */   d: () => (/* binding */ applyRetention),
 /* harmony export */   k: () => (/* binding */ hasKeepRule)
 /* harmony export */ });
+/* harmony import */ var _data_retention_period_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1148);
+/**
+ * Which backups to keep, with restic's `forget` semantics (https://restic.readthedocs.io/en/stable/060_forget.html):
+ * backups are walked newest first; --keep-last keeps the n newest; each bucket rule (hourly, daily, weekly, monthly,
+ * yearly) keeps the newest backup of each of the last n buckets that have one, and the oldest backup when fewer
+ * than n buckets have one; --keep-within keeps everything no older than the duration before the newest backup.
+ * Times are UTC; weeks are ISO weeks.
+ *
+ * On top of restic, the guards of docs/architecture.md invariant 3: the newest backup is always kept, and a backup is deleted
+ * only while at least `minVerified` verified backups newer than it are kept.
+ */
+
 const BUCKETS = [
     ['hourly', (t) => t.toISOString().slice(0, 13)],
     ['daily', (t) => t.toISOString().slice(0, 10)],
@@ -921,7 +933,9 @@ const BUCKETS = [
     ['yearly', (t) => t.toISOString().slice(0, 4)],
 ];
 function hasKeepRule(policy) {
-    return (['last', 'hourly', 'daily', 'weekly', 'monthly', 'yearly'].some((k) => (policy[k] ?? 0) > 0) || (policy.withinSeconds ?? 0) > 0);
+    return (['last', 'hourly', 'daily', 'weekly', 'monthly', 'yearly'].some((k) => (policy[k] ?? 0) > 0) ||
+        (policy.withinSeconds ?? 0) > 0 ||
+        (policy.withinYears ?? 0) > 0);
 }
 /** Decides, for every backup, whether it is kept and why. Returns newest first. Pure. */
 function applyRetention(backups, policy) {
@@ -954,8 +968,11 @@ function applyRetention(backups, policy) {
             keep(oldest, rule);
     }
     const newest = decisions[0];
-    if (newest && policy.withinSeconds) {
-        const since = newest.time.getTime() - policy.withinSeconds * 1000;
+    if (newest && (policy.withinSeconds || policy.withinYears)) {
+        const since = (0,_data_retention_period_js__WEBPACK_IMPORTED_MODULE_0__/* .periodStart */ .Ep)(newest.time, {
+            years: policy.withinYears ?? 0,
+            seconds: policy.withinSeconds ?? 0,
+        }).getTime();
         for (const d of decisions)
             if (d.time.getTime() >= since)
                 keep(d, 'within');

@@ -280,10 +280,6 @@ class ErasureStopped extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DbopsErr
 /* harmony export */   lY: () => (/* binding */ sameTable),
 /* harmony export */   lZ: () => (/* binding */ sqlHolds)
 /* harmony export */ });
-/**
- * The data-retention policy file (.github/dbops/retention.yml, issue 16), as read-policy.ts returns it once parsed and
- * checked. Backup rotation itself lives in ../retention/; `backups` here carries the same keep-* rules.
- */
 /** The defaults a file may leave out; each is what a gentle purge on a busy primary can afford. */
 const DEFAULT_POLICY_DEFAULTS = {
     batchSize: 5000,
@@ -307,14 +303,12 @@ const BACKUP_KEEP_KEYS = {
     keepWeekly: 'keep-weekly',
     keepMonthly: 'keep-monthly',
     keepYearly: 'keep-yearly',
-    keepWithinSeconds: 'keep-within',
+    keepWithin: 'keep-within',
     keepMinVerified: 'keep-min-verified',
 };
 /** A rule's retention period: `keep`, or for soft-delete rules (tables and collections) `grace`. */
 function rulePeriod(rule) {
-    return 'graceSeconds' in rule
-        ? { key: 'grace', seconds: rule.graceSeconds }
-        : { key: 'keep', seconds: rule.keepSeconds };
+    return 'grace' in rule ? { key: 'grace', period: rule.grace } : { key: 'keep', period: rule.keep };
 }
 /** The table a rule purges, or undefined for a MongoDB collection. */
 function ruleTable(rule) {
@@ -426,7 +420,8 @@ function heldError(table, id, detail) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   u: () => (/* binding */ refuseUnderMinimums)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57706);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(57706);
+/* harmony import */ var _period_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1148);
 /* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(49231);
 /**
  * Compliance minimums and erasure requests. A minimum protects a table's rows for at least its keep-at-least, and no
@@ -436,6 +431,7 @@ function heldError(table, id, detail) {
  * and in a dry run too. What to do instead is the owner's decision: `then: anonymize` (it changes only the subject's
  * own row), or a minimum the law does not apply to erasure requests taken out of the policy.
  */
+
 
 
 /**
@@ -450,9 +446,9 @@ function refuseUnderMinimums(policy, subject, id, deleting, noun = 'rows') {
     if (protectedRows.length === 0)
         return;
     const listed = protectedRows
-        .map(({ table, rows, minimum }) => `${rows} in ${table} (minimum for ${(0,_policy_js__WEBPACK_IMPORTED_MODULE_0__/* .qualifiedNameText */ .JK)(minimum.table)} on line ${minimum.line}: keep-at-least ${Math.round(minimum.keepAtLeastSeconds / 86400)}d)`)
+        .map(({ table, rows, minimum }) => `${rows} in ${table} (minimum for ${(0,_policy_js__WEBPACK_IMPORTED_MODULE_0__/* .qualifiedNameText */ .JK)(minimum.table)} on line ${minimum.line}: keep-at-least ${(0,_period_js__WEBPACK_IMPORTED_MODULE_1__/* .formatPeriod */ .dH)(minimum.keepAtLeast)})`)
         .join('; ');
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DbopsError */ .zJ('CHECK_FAILED', `Subject ${id} of ${subject}: the erase would delete ${noun} that a compliance minimum protects (${listed}): nothing was erased`, {
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .DbopsError */ .zJ('CHECK_FAILED', `Subject ${id} of ${subject}: the erase would delete ${noun} that a compliance minimum protects (${listed}): nothing was erased`, {
         input: 'policy',
         hint: "A minimum is a floor no deletion may undercut, and an erasure has no age to check a dependant's rows against. Anonymize the subject instead (then: anonymize), or, where the law does not keep such rows from an erasure request, take the minimum out of the policy.",
     });
@@ -3626,7 +3622,7 @@ async function resolveCollectionTargets(client, policy, now, rules) {
         });
     const targets = collectionRules.map((rule) => {
         const { database, name } = rule.collection;
-        const cutoffs = (0,data_retention_cutoffs/* ruleCutoffs */.F)((0,data_retention_policy/* rulePeriod */.GL)(rule).seconds, policy.minimums, (m) => m.table.schema === database && m.table.name === name, now);
+        const cutoffs = (0,data_retention_cutoffs/* ruleCutoffs */.F)((0,data_retention_policy/* rulePeriod */.GL)(rule).period, policy.minimums, (m) => m.table.schema === database && m.table.name === name, now);
         return {
             rule: rule.name,
             line: rule.line,

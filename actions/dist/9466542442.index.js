@@ -176,18 +176,29 @@ function safeSegment(name) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   F: () => (/* binding */ ruleCutoffs)
 /* harmony export */ });
+/* harmony import */ var _period_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1148);
+/**
+ * A rule's cutoffs, frozen once per run from one `now`: the rule's own (rows older than it have expired) and the
+ * effective one after the compliance minimums on its table (rows older than it may go). The policy reader already
+ * refuses a rule shorter than a minimum; a policy built in code is not read, so the purge applies the floor again
+ * rather than trust that it was checked. Years are calendar years back from `now` (period.ts), never 365 days.
+ */
+
 /**
  * `appliesTo` says whether a minimum names the rule's table (the caller resolves names through the catalog, so
  * `audit_logs` and `public.audit_logs` are the same table).
  */
-function ruleCutoffs(keepSeconds, minimums, appliesTo, now) {
-    const cutoff = new Date(now.getTime() - keepSeconds * 1000);
-    const floors = minimums.filter(appliesTo).map((m) => m.keepAtLeastSeconds);
+function ruleCutoffs(keep, minimums, appliesTo, now) {
+    const cutoff = (0,_period_js__WEBPACK_IMPORTED_MODULE_0__/* .periodStart */ .Ep)(now, keep);
+    const floors = minimums.filter(appliesTo).map((m) => (0,_period_js__WEBPACK_IMPORTED_MODULE_0__/* .periodStart */ .Ep)(now, m.keepAtLeast).getTime());
     if (floors.length === 0)
         return { cutoff, effectiveCutoff: cutoff };
-    const minimumSeconds = Math.max(...floors);
-    const floor = new Date(now.getTime() - minimumSeconds * 1000);
-    return { cutoff, effectiveCutoff: floor < cutoff ? floor : cutoff, minimumSeconds };
+    const floor = new Date(Math.min(...floors));
+    return {
+        cutoff,
+        effectiveCutoff: floor < cutoff ? floor : cutoff,
+        minimumSeconds: (now.getTime() - floor.getTime()) / 1000,
+    };
 }
 //# sourceMappingURL=cutoffs.js.map
 
@@ -1143,7 +1154,7 @@ async function resolveRuleTargets(client, policy, now, rules) {
         const shape = await (0,_databases_postgres_data_retention_target_js__WEBPACK_IMPORTED_MODULE_2__/* .tableShape */ .e2)(client, facts.table, facts.primaryKey);
         if (actionOf(rule) === 'delete')
             await refuseCascadeIntoMinimum(client, rule, shape.table, minimumTables);
-        const keep = rule.kind === 'age' ? rule.keepSeconds : rule.graceSeconds;
+        const keep = rule.kind === 'age' ? rule.keep : rule.grace;
         const cutoffs = (0,_cutoffs_js__WEBPACK_IMPORTED_MODULE_3__/* .ruleCutoffs */ .F)(keep, policy.minimums, (minimum) => minimumTables.get(minimum) === shape.table, now);
         targets.push({
             rule: rule.name,

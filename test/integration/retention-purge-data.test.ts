@@ -59,7 +59,9 @@ beforeAll(async () => {
   // A policy built in code: the file reader refuses a rule shorter than a minimum, the purge enforces it anyway.
   policy = {
     ...parsed,
-    minimums: [{ table: { schema: 'public', name: 'audit_log' }, keepAtLeastSeconds: 400 * 86400, line: 0 }],
+    minimums: [
+      { table: { schema: 'public', name: 'audit_log' }, keepAtLeast: { years: 0, seconds: 400 * 86400 }, line: 0 },
+    ],
   };
 });
 
@@ -475,4 +477,52 @@ test('after the first batch nothing throws: a failing progress callback ends the
   );
   expect(result.rules[0]).toMatchObject({ rows: 20, batches: 2, complete: false });
   expect((await auditIds()).length).toBe(180);
+});
+
+test('keep-at-least: 2y is two calendar years across a 29 February: a row 2 × 365 + 0.5 days old stays', async () => {
+  // 2 calendar years before 2026-02-01 is 2024-02-01, 731 days (2024-02-29 lies between); 2 × 365 days would put
+  // the floor at 2024-02-02 and let the purge delete the row of 2024-02-01 12:00.
+  const now = new Date('2026-02-01T00:00:00Z');
+  const text = `version: 1
+data:
+  - name: ledger
+    table: ledger
+    by: booked_at
+    keep: 2y
+minimums:
+  - table: public.ledger
+    keep-at-least: 2y
+`;
+  const filed = await parsePolicy(text, 'retention.yml');
+  // The rule's own 2y is calendar years too; in code it may be shorter, and the minimum's floor still holds.
+  const short: DataRetentionPolicy = {
+    ...filed,
+    data: [{ ...filed.data[0]!, keep: { years: 0, seconds: 30 * 86400 } } as DataRetentionPolicy['data'][number]],
+  };
+  await q(`DROP TABLE IF EXISTS ledger;
+    CREATE TABLE ledger (id int PRIMARY KEY, booked_at timestamptz NOT NULL);
+    INSERT INTO ledger VALUES (1, '2025-10-24T00:00:00Z'), (2, '2024-02-01T12:00:00Z'), (3, '2024-01-31T12:00:00Z');`);
+  try {
+    const ledgerIds = async () => (await q<{ id: number }>('SELECT id FROM ledger ORDER BY id')).map((r) => r.id);
+    const [own] = (await planRetention(client, filed, now)).rules;
+    expect(own).toMatchObject({
+      cutoff: '2024-02-01T00:00:00.000Z',
+      effectiveCutoff: '2024-02-01T00:00:00.000Z',
+      minimumSeconds: 731 * 86400,
+      rows: { expired: 1, protectedByMinimum: 0, toPurge: 1, exact: true },
+    });
+
+    const plan = await planRetention(client, short, now);
+    expect(plan.rules[0]).toMatchObject({
+      cutoff: '2026-01-02T00:00:00.000Z',
+      effectiveCutoff: '2024-02-01T00:00:00.000Z',
+      rows: { expired: 3, protectedByMinimum: 2, toPurge: 1, exact: true },
+    });
+    const result = await purgeRetention(client, plan, { batchSize: 10, sleepCoefficient: 0 });
+    expect(result.outcome).toBe('complete');
+    expect(result.rules[0]).toMatchObject({ rule: 'ledger', rows: 1 });
+    expect(await ledgerIds()).toEqual([1, 2]);
+  } finally {
+    await q('DROP TABLE IF EXISTS ledger');
+  }
 });

@@ -191,7 +191,7 @@ it('refuses an erase that would delete rows a compliance minimum protects, dry r
     const erased = await cli('subject', 'erase', '--policy', floored, '--table', 'users', '--id', '42', ...extra);
     expect(erased.code).toBe(1);
     expect(erased.stderr).toContain(
-      'Subject 42 of users: the erase would delete rows that a compliance minimum protects (2 in shop.orders (minimum for shop.orders on line 11: keep-at-least 2190d)): nothing was erased',
+      'Subject 42 of users: the erase would delete rows that a compliance minimum protects (2 in shop.orders (minimum for shop.orders on line 11: keep-at-least 6y)): nothing was erased',
     );
   }
   // A subject with no rows there is erased as before (a dry run here), and the export is never refused.

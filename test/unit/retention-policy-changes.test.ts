@@ -4,13 +4,16 @@
 import {
   loweredBackupKeeps,
   loweredMinimums,
-  policyDuration,
   policyLoosening,
   shortenedPeriods,
 } from '../../packages/core/src/data-retention/policy-changes.js';
+import { formatPeriod, policyDuration } from '../../packages/core/src/data-retention/period.js';
 import { parsePolicy } from '../../packages/core/src/data-retention/read-policy.js';
 import { policyChangesSummary } from '../../packages/core/src/report/retention-policy-changes-summary.js';
 import { renderSummary } from '../../packages/core/src/report/render-summary.js';
+
+const d = (seconds: number) => ({ years: 0, seconds });
+const years = (n: number) => ({ years: n, seconds: 0 });
 
 const BASE = `version: 1
 data:
@@ -73,8 +76,8 @@ it('lists every rule whose keep or grace got shorter, matched by name or by tabl
       rule: 'deleted-accounts',
       target: 'public.users',
       period: 'grace',
-      baseSeconds: 30 * 86_400,
-      headSeconds: 7 * 86_400,
+      base: d(30 * 86_400),
+      head: d(7 * 86_400),
       line: 11,
     },
     {
@@ -82,16 +85,16 @@ it('lists every rule whose keep or grace got shorter, matched by name or by tabl
       baseRule: 'searches',
       target: 'public.searches',
       period: 'keep',
-      baseSeconds: 90 * 86_400,
-      headSeconds: 36 * 3600,
+      base: d(90 * 86_400),
+      head: d(36 * 3600),
       line: 16,
     },
     {
       rule: 'events',
       target: 'analytics.events',
       period: 'keep',
-      baseSeconds: 30 * 86_400,
-      headSeconds: 29 * 86_400,
+      base: d(30 * 86_400),
+      head: d(29 * 86_400),
       line: 20,
     },
   ]);
@@ -103,7 +106,10 @@ it('finds nothing when the policy is unchanged or only lengthened', async () => 
   expect(shortenedPeriods(await parsePolicy(HEAD, 'head.yml'), base).map((s) => s.rule)).toEqual(['audit-logs']);
 });
 
-it('writes periods in the largest unit that divides them', () => {
+it('writes periods in the largest unit that divides them, years as years', () => {
+  expect(formatPeriod(years(7))).toBe('7y');
+  expect(formatPeriod({ years: 1, seconds: 30 * 86_400 })).toBe('1y30d');
+  expect(formatPeriod(d(365 * 86_400))).toBe('365d');
   expect(policyDuration(365 * 86_400)).toBe('365d');
   expect(policyDuration(36 * 3600)).toBe('36h');
   expect(policyDuration(90 * 60)).toBe('90m');
@@ -148,7 +154,7 @@ it('lists each backups: keep-* setting that is lower or gone at the head, with i
   expect(lowered).toEqual([
     { target: 's3://acme-backups/prod', setting: 'keep-daily', base: 7, head: 3, line: 10 },
     { target: 's3://acme-backups/prod', setting: 'keep-weekly', base: 4, line: 7 },
-    { target: 's3://acme-backups/prod', setting: 'keep-within', base: 14 * 86_400, head: 36 * 3600, line: 13 },
+    { target: 's3://acme-backups/prod', setting: 'keep-within', base: d(14 * 86_400), head: d(36 * 3600), line: 13 },
     { target: 's3://acme-backups/prod', setting: 'keep-min-verified', base: 2, head: 1, line: 14 },
   ]);
 });
@@ -193,11 +199,10 @@ it('lists each minimum lowered or removed at the head, matched by table', async 
     keep-at-least: 1d
 `);
   const base = await parsePolicy(MINIMUMS_BASE, 'base.yml');
-  const year = 365 * 86_400;
   // audit_logs is raised (and written schema-qualified now), prescriptions is new: neither is listed.
   expect(loweredMinimums(base.minimums, (await parsePolicy(head, 'head.yml')).minimums)).toEqual([
-    { target: 'public.medical_records', baseSeconds: 6 * year, headSeconds: 5 * year, line: 8 },
-    { target: 'public.invoices', baseSeconds: 10 * year, line: 10, atBase: true },
+    { target: 'public.medical_records', base: years(6), head: years(5), line: 8 },
+    { target: 'public.invoices', base: years(10), line: 10, atBase: true },
   ]);
   expect(loweredMinimums(base.minimums, base.minimums)).toEqual([]);
   expect(loweredMinimums([], base.minimums)).toEqual([]);
@@ -215,9 +220,7 @@ it("takes a table's highest minimum as its floor", async () => {
     keep-at-least: 7y
 `);
   const [a, b] = [await parsePolicy(twice, 'a.yml'), await parsePolicy(once, 'b.yml')];
-  expect(loweredMinimums(a.minimums, b.minimums)).toMatchObject([
-    { target: 'public.invoices', headSeconds: 7 * 365 * 86_400 },
-  ]);
+  expect(loweredMinimums(a.minimums, b.minimums)).toMatchObject([{ target: 'public.invoices', head: years(7) }]);
   expect(loweredMinimums(b.minimums, a.minimums)).toEqual([]);
 });
 
@@ -243,7 +246,7 @@ it('renders rules, backups and minimums in one table, and says when nothing is l
     /\|\s*`backups`\s*\|\s*`s3:\/\/acme-backups\/prod`\s*\|\s*keep-within\s*\|\s*14d\s*\|\s*7d\s*\|\s*13\s*\|/,
   );
   expect(text).toMatch(
-    /\|\s*`minimums`\s*\|\s*`public\.invoices`\s*\|\s*keep-at-least\s*\|\s*3650d\s*\|\s*removed\s*\|\s*18 at the base\s*\|/,
+    /\|\s*`minimums`\s*\|\s*`public\.invoices`\s*\|\s*keep-at-least\s*\|\s*10y\s*\|\s*removed\s*\|\s*18 at the base\s*\|/,
   );
   expect(text).toMatch(
     /\|\s*`minimums`\s*\|\s*`public\.audit_logs`\s*\|\s*keep-at-least\s*\|\s*180d\s*\|\s*removed\s*\|\s*20 at the base\s*\|/,
@@ -268,8 +271,8 @@ data:
       rule: 'deleted-accounts',
       target: 'app.accounts',
       period: 'grace',
-      baseSeconds: 30 * 86_400,
-      headSeconds: 7 * 86_400,
+      base: d(30 * 86_400),
+      head: d(7 * 86_400),
       line: 3,
     },
   ]);

@@ -3,6 +3,7 @@
 // keyset bounds), and the receipt (fields picked one by one, an error recorded by its code only).
 import { createHash } from 'node:crypto';
 import { ruleCutoffs } from '../../packages/core/src/data-retention/cutoffs.js';
+import type { Period } from '../../packages/core/src/data-retention/period.js';
 import type { Minimum } from '../../packages/core/src/data-retention/policy.js';
 import type { PurgeResult } from '../../packages/core/src/data-retention/purge.js';
 import { policySha256, retentionReceipt } from '../../packages/core/src/data-retention/receipt.js';
@@ -13,19 +14,20 @@ import { DbopsError } from '../../packages/core/src/errors.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const DAY = 86_400;
-const minimum = (name: string, days: number): Minimum => ({ table: { name }, keepAtLeastSeconds: days * DAY, line: 1 });
+const days = (n: number) => ({ years: 0, seconds: n * DAY });
+const minimum = (name: string, days: Period): Minimum => ({ table: { name }, keepAtLeast: days, line: 1 });
 
 describe('ruleCutoffs', () => {
   test('without a minimum the effective cutoff is the rule’s own', () => {
-    expect(ruleCutoffs(30 * DAY, [], () => true, NOW)).toEqual({
+    expect(ruleCutoffs(days(30), [], () => true, NOW)).toEqual({
       cutoff: new Date('2026-05-02T00:00:00Z'),
       effectiveCutoff: new Date('2026-05-02T00:00:00Z'),
     });
   });
 
   test('the longest minimum on the table moves the effective cutoff back; others are ignored', () => {
-    const minimums = [minimum('audit', 40), minimum('audit', 60), minimum('other', 900)];
-    expect(ruleCutoffs(30 * DAY, minimums, (m) => m.table.name === 'audit', NOW)).toEqual({
+    const minimums = [minimum('audit', days(40)), minimum('audit', days(60)), minimum('other', days(900))];
+    expect(ruleCutoffs(days(30), minimums, (m) => m.table.name === 'audit', NOW)).toEqual({
       cutoff: new Date('2026-05-02T00:00:00Z'),
       effectiveCutoff: new Date('2026-04-02T00:00:00Z'),
       minimumSeconds: 60 * DAY,
@@ -33,7 +35,7 @@ describe('ruleCutoffs', () => {
   });
 
   test('a minimum shorter than the rule changes nothing', () => {
-    const cutoffs = ruleCutoffs(365 * DAY, [minimum('audit', 30)], () => true, NOW);
+    const cutoffs = ruleCutoffs(days(365), [minimum('audit', days(30))], () => true, NOW);
     expect(cutoffs.effectiveCutoff).toEqual(cutoffs.cutoff);
   });
 });

@@ -2,8 +2,9 @@
  * A rule's cutoffs, frozen once per run from one `now`: the rule's own (rows older than it have expired) and the
  * effective one after the compliance minimums on its table (rows older than it may go). The policy reader already
  * refuses a rule shorter than a minimum; a policy built in code is not read, so the purge applies the floor again
- * rather than trust that it was checked.
+ * rather than trust that it was checked. Years are calendar years back from `now` (period.ts), never 365 days.
  */
+import { type Period, periodStart } from './period.js';
 import type { Minimum } from './policy.js';
 
 export interface RuleCutoffs {
@@ -11,7 +12,7 @@ export interface RuleCutoffs {
   cutoff: Date;
   /** The earlier of `cutoff` and now − the longest minimum on the table: only rows before it are purged. */
   effectiveCutoff: Date;
-  /** The longest minimum on the rule's table, in seconds, when one applies. */
+  /** The longest minimum on the rule's table, when one applies: the seconds from its start to `now`, at this run. */
   minimumSeconds?: number;
 }
 
@@ -20,15 +21,18 @@ export interface RuleCutoffs {
  * `audit_logs` and `public.audit_logs` are the same table).
  */
 export function ruleCutoffs(
-  keepSeconds: number,
+  keep: Period,
   minimums: Minimum[],
   appliesTo: (minimum: Minimum) => boolean,
   now: Date,
 ): RuleCutoffs {
-  const cutoff = new Date(now.getTime() - keepSeconds * 1000);
-  const floors = minimums.filter(appliesTo).map((m) => m.keepAtLeastSeconds);
+  const cutoff = periodStart(now, keep);
+  const floors = minimums.filter(appliesTo).map((m) => periodStart(now, m.keepAtLeast).getTime());
   if (floors.length === 0) return { cutoff, effectiveCutoff: cutoff };
-  const minimumSeconds = Math.max(...floors);
-  const floor = new Date(now.getTime() - minimumSeconds * 1000);
-  return { cutoff, effectiveCutoff: floor < cutoff ? floor : cutoff, minimumSeconds };
+  const floor = new Date(Math.min(...floors));
+  return {
+    cutoff,
+    effectiveCutoff: floor < cutoff ? floor : cutoff,
+    minimumSeconds: (now.getTime() - floor.getTime()) / 1000,
+  };
 }

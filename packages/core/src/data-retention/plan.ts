@@ -36,6 +36,7 @@ export interface RulePlan {
   cutoff: string;
   /** ISO 8601: the earlier of `cutoff` and now − the table's longest minimum; the purge deletes only before it. */
   effectiveCutoff: string;
+  /** The table's longest minimum, in seconds before `now` at this run (a calendar year spans 365 or 366 days). */
   minimumSeconds?: number;
   rows: RuleCounts;
   /** toPurge × the table's average row size; undefined before the table's first ANALYZE. */

@@ -6,6 +6,7 @@
  * their table. What is new at the head (a rule, a `backups:` section, a minimum) loosens nothing, and neither does
  * what it removes besides a minimum: a removed rule or `backups:` section deletes nothing.
  */
+import { type Period, periodAtLeast } from './period.js';
 import {
   BACKUP_KEEP_KEYS,
   type BackupKeep,
@@ -24,8 +25,8 @@ export interface ShortenedPeriod {
   /** `schema.table` or `database.collection`. */
   target: string;
   period: 'keep' | 'grace';
-  baseSeconds: number;
-  headSeconds: number;
+  base: Period;
+  head: Period;
   /** The rule's line in the head's file. */
   line: number;
 }
@@ -37,10 +38,10 @@ export interface LoweredBackupKeep {
   /** The base's `backups.from`, when it differs. */
   baseTarget?: string;
   setting: (typeof BACKUP_KEEP_KEYS)[BackupKeep];
-  /** A count, or seconds for keep-within. */
-  base: number;
+  /** A count, or a period for keep-within. */
+  base: number | Period;
   /** Absent when the head no longer has the setting (it keeps nothing by it). */
-  head?: number;
+  head?: number | Period;
   /** The setting's line in the head's file, or the `backups:` line when the setting is gone. */
   line: number;
 }
@@ -49,9 +50,9 @@ export interface LoweredBackupKeep {
 export interface LoweredMinimum {
   /** `schema.table` */
   target: string;
-  baseSeconds: number;
+  base: Period;
   /** Absent when the head has no minimum for the table. */
-  headSeconds?: number;
+  head?: Period;
   /** The minimum's line in the head's file; when it is gone, its line in the base's (`atBase`). */
   line: number;
   atBase?: true;
@@ -77,16 +78,16 @@ export function shortenedPeriods(base: DataRetentionPolicy, head: DataRetentionP
   for (const rule of head.data) {
     const before = base.data.find((r) => r.name === rule.name) ?? base.data.find((r) => target(r) === target(rule));
     if (!before) continue;
-    const [period, headSeconds] = periodOf(rule);
-    const [basePeriod, baseSeconds] = periodOf(before);
-    if (period !== basePeriod || headSeconds >= baseSeconds) continue;
+    const now = rulePeriod(rule);
+    const was = rulePeriod(before);
+    if (now.key !== was.key || periodAtLeast(now.period, was.period)) continue;
     shortened.push({
       rule: rule.name,
       ...(before.name !== rule.name ? { baseRule: before.name } : {}),
       target: target(rule),
-      period,
-      baseSeconds,
-      headSeconds,
+      period: now.key,
+      base: was.period,
+      head: now.period,
       line: rule.line,
     });
   }
@@ -107,9 +108,9 @@ export function loweredBackupKeeps(
   for (const [field, setting] of Object.entries(BACKUP_KEEP_KEYS) as Array<
     [BackupKeep, LoweredBackupKeep['setting']]
   >) {
-    const before = base[field] ?? 0;
+    const before = base[field];
     const after = head[field];
-    if ((after ?? 0) >= before) continue;
+    if (before === undefined || keepsAtLeast(after ?? 0, before)) continue;
     lowered.push({
       target: head.from,
       ...(base.from !== head.from ? { baseTarget: base.from } : {}),
@@ -128,7 +129,7 @@ export function loweredMinimums(base: Minimum[], head: Minimum[]): LoweredMinimu
     const byTable = new Map<string, Minimum>();
     for (const m of minimums) {
       const known = byTable.get(tableText(m.table));
-      if (!known || m.keepAtLeastSeconds > known.keepAtLeastSeconds) byTable.set(tableText(m.table), m);
+      if (!known || !periodAtLeast(known.keepAtLeast, m.keepAtLeast)) byTable.set(tableText(m.table), m);
     }
     return byTable;
   };
@@ -136,19 +137,21 @@ export function loweredMinimums(base: Minimum[], head: Minimum[]): LoweredMinimu
   const lowered: LoweredMinimum[] = [];
   for (const [table, before] of floors(base)) {
     const now = after.get(table);
-    if (now && now.keepAtLeastSeconds >= before.keepAtLeastSeconds) continue;
+    if (now && periodAtLeast(now.keepAtLeast, before.keepAtLeast)) continue;
     lowered.push(
       now
-        ? { target: table, baseSeconds: before.keepAtLeastSeconds, headSeconds: now.keepAtLeastSeconds, line: now.line }
-        : { target: table, baseSeconds: before.keepAtLeastSeconds, line: before.line, atBase: true },
+        ? { target: table, base: before.keepAtLeast, head: now.keepAtLeast, line: now.line }
+        : { target: table, base: before.keepAtLeast, line: before.line, atBase: true },
     );
   }
   return lowered;
 }
 
-function periodOf(rule: DataRule): ['keep' | 'grace', number] {
-  const { key, seconds } = rulePeriod(rule);
-  return [key, seconds];
+/** A count against a count, or (keep-within) a period against a period; a removed keep-within (0) keeps less. */
+function keepsAtLeast(after: number | Period, before: number | Period): boolean {
+  if (typeof after === 'number' || typeof before === 'number')
+    return typeof after === typeof before && Number(after) >= Number(before);
+  return periodAtLeast(after, before);
 }
 
 function target(rule: DataRule): string {
@@ -158,15 +161,4 @@ function target(rule: DataRule): string {
 
 function tableText(table: QualifiedName): string {
   return `${table.schema ?? 'public'}.${table.name}`;
-}
-
-/** A period as the policy file writes it: `365d`, `12h`, `90m`, `30s` (the largest unit that divides it). */
-export function policyDuration(seconds: number): string {
-  for (const [unit, size] of [
-    ['d', 86_400],
-    ['h', 3600],
-    ['m', 60],
-  ] as const)
-    if (seconds >= size && seconds % size === 0) return `${seconds / size}${unit}`;
-  return `${seconds}s`;
 }

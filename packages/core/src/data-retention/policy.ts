@@ -2,8 +2,9 @@
  * The data-retention policy file (.github/dbops/retention.yml, issue 16), as read-policy.ts returns it once parsed and
  * checked. Backup rotation itself lives in ../retention/; `backups` here carries the same keep-* rules.
  */
+import type { Period } from './period.js';
 
-/** Periods are seconds; timeouts and lags are milliseconds, as PostgreSQL's settings take them. */
+/** Timeouts and lags are milliseconds, as PostgreSQL's settings take them; retention periods are Periods (period.ts). */
 export interface PolicyDefaults {
   batchSize: number;
   lockTimeoutMs: number;
@@ -74,7 +75,7 @@ export interface AgeRule extends RuleBase {
   kind: 'age';
   table: QualifiedName;
   by: string;
-  keepSeconds: number;
+  keep: Period;
 }
 
 /** What happens to a soft-deleted row once its grace period is over. */
@@ -88,7 +89,7 @@ export interface SoftDeleteRule extends RuleBase {
   kind: 'soft-delete';
   table: QualifiedName;
   softDelete: string;
-  graceSeconds: number;
+  grace: Period;
   /** The file's `then` (renamed: an object with `then` would look like a promise to `await`). */
   afterGrace: SoftDeleteThen;
 }
@@ -102,14 +103,14 @@ interface CollectionRuleBase extends RuleBase {
 /** MongoDB documents whose `by` field is older than `keep`. */
 export interface CollectionAgeRule extends CollectionRuleBase {
   by: string;
-  keepSeconds: number;
+  keep: Period;
 }
 
 /** MongoDB documents whose `soft-delete` field is a date older than `grace`: erased or anonymized (fields). */
 export interface CollectionSoftDeleteRule extends CollectionRuleBase {
   /** The field (or dotted path) set to a date when the document was soft-deleted. */
   softDelete: string;
-  graceSeconds: number;
+  grace: Period;
   /** anonymize's `columns` are field paths here. */
   afterGrace: SoftDeleteThen;
   /**
@@ -145,7 +146,7 @@ export type DataRule = AgeRule | SoftDeleteRule | CollectionRule;
 /** A compliance floor: no rule on this table may keep rows for less. */
 export interface Minimum {
   table: QualifiedName;
-  keepAtLeastSeconds: number;
+  keepAtLeast: Period;
   line: number;
 }
 
@@ -158,7 +159,8 @@ export interface BackupRotation {
   keepWeekly?: number;
   keepMonthly?: number;
   keepYearly?: number;
-  keepWithinSeconds?: number;
+  /** Calendar years and seconds before the newest backup. */
+  keepWithin?: Period;
   keepMinVerified?: number;
   /** The line of the `backups:` key, and of each keep-* key given. */
   line: number;
@@ -173,7 +175,7 @@ export const BACKUP_KEEP_KEYS = {
   keepWeekly: 'keep-weekly',
   keepMonthly: 'keep-monthly',
   keepYearly: 'keep-yearly',
-  keepWithinSeconds: 'keep-within',
+  keepWithin: 'keep-within',
   keepMinVerified: 'keep-min-verified',
 } as const;
 
@@ -189,10 +191,8 @@ export interface DataRetentionPolicy {
 }
 
 /** A rule's retention period: `keep`, or for soft-delete rules (tables and collections) `grace`. */
-export function rulePeriod(rule: DataRule): { key: 'keep' | 'grace'; seconds: number } {
-  return 'graceSeconds' in rule
-    ? { key: 'grace', seconds: rule.graceSeconds }
-    : { key: 'keep', seconds: rule.keepSeconds };
+export function rulePeriod(rule: DataRule): { key: 'keep' | 'grace'; period: Period } {
+  return 'grace' in rule ? { key: 'grace', period: rule.grace } : { key: 'keep', period: rule.keep };
 }
 
 /** The table a rule purges, or undefined for a MongoDB collection. */

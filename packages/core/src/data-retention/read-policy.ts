@@ -13,6 +13,7 @@ import { DbopsError, invalidInput } from '../errors.js';
 import { readInputFile } from '../files/read-input-file.js';
 import { parseSize, SIZE_FORM } from '../size.js';
 import { parseLocation } from '../storage/location.js';
+import { formatPeriod, type Period, periodAtLeast, shortestSeconds } from './period.js';
 import {
   BACKUP_KEEP_KEYS,
   type BackupKeep,
@@ -72,7 +73,7 @@ const MINIMUM_KEYS = ['table', 'keep-at-least'];
 const BACKUP_COUNTS = ['keep-last', 'keep-hourly', 'keep-daily', 'keep-weekly', 'keep-monthly', 'keep-yearly'];
 const BACKUP_KEYS = ['from', ...BACKUP_COUNTS, 'keep-within', 'keep-min-verified'];
 
-const PERIOD_FORM = `${DURATION_FORM.replace('ms, s, m, h, d or w', 'ms, s, m, h, d, w or y (365d)')}; m is minutes, not months`;
+const PERIOD_FORM = `${DURATION_FORM.replace('ms, s, m, h, d or w', 'ms, s, m, h, d, w or y (a calendar year)')}; m is minutes, not months`;
 const TABLE_FORM = 'a table name, schema-qualified or not, e.g. public.audit_logs or audit_logs';
 const COLUMN_FORM = 'a column name, e.g. created_at';
 const COLLECTION_FORM = 'database.collection, e.g. analytics.events';
@@ -334,7 +335,7 @@ class PolicyReader {
           ...extras,
           collection,
           softDelete: fieldPath('soft-delete'),
-          graceSeconds: this.period([...path, 'grace'], field('grace')),
+          grace: this.period([...path, 'grace'], field('grace')),
           afterGrace: this.thenAction(path, field, 'field'),
           dependants: this.dependants(path, field, collection),
           maxSubjectDocuments: this.maxSubjectDocuments(path, field),
@@ -345,7 +346,7 @@ class PolicyReader {
         ...extras,
         collection,
         by: fieldPath('by'),
-        keepSeconds: this.period([...path, 'keep'], field('keep')),
+        keep: this.period([...path, 'keep'], field('keep')),
       };
     }
     const table = this.tableName([...path, 'table'], field('table'));
@@ -356,7 +357,7 @@ class PolicyReader {
         ...extras,
         table,
         by: this.column([...path, 'by'], field('by')),
-        keepSeconds: this.period([...path, 'keep'], field('keep')),
+        keep: this.period([...path, 'keep'], field('keep')),
       };
     return {
       kind,
@@ -364,7 +365,7 @@ class PolicyReader {
       ...extras,
       table,
       softDelete: this.column([...path, 'soft-delete'], field('soft-delete')),
-      graceSeconds: this.period([...path, 'grace'], field('grace')),
+      grace: this.period([...path, 'grace'], field('grace')),
       afterGrace: this.thenAction(path, field),
     };
   }
@@ -484,7 +485,7 @@ class PolicyReader {
     this.knownKeys(path, MINIMUM_KEYS, 'keys of a minimum', field);
     return {
       table: this.tableName([...path, 'table'], `${field}.table`),
-      keepAtLeastSeconds: this.period([...path, 'keep-at-least'], `${field}.keep-at-least`),
+      keepAtLeast: this.period([...path, 'keep-at-least'], `${field}.keep-at-least`),
       line: this.lineOf(path),
     };
   }
@@ -500,8 +501,8 @@ class PolicyReader {
       const value = this.value(['backups', key]);
       if (value === undefined) continue;
       rotation.lines[field] = this.lineOf(['backups', key], true);
-      if (field === 'keepWithinSeconds') {
-        rotation.keepWithinSeconds = this.period(['backups', key], `backups.${key}`);
+      if (field === 'keepWithin') {
+        rotation.keepWithin = this.period(['backups', key], `backups.${key}`);
         continue;
       }
       if (!Number.isInteger(value) || (value as number) < 0)
@@ -562,29 +563,36 @@ class PolicyReader {
         ruleTable(rule) ??
         (rule.kind === 'collection' ? { schema: rule.collection.database, name: rule.collection.name } : undefined);
       if (!table) continue;
-      const { key, seconds: keep } = rulePeriod(rule);
+      const { key, period: keep } = rulePeriod(rule);
       for (const minimum of minimums) {
-        if (sameTable(table, minimum.table) && keep < minimum.keepAtLeastSeconds)
+        if (sameTable(table, minimum.table) && !periodAtLeast(keep, minimum.keepAtLeast)) {
+          const floor = formatPeriod(minimum.keepAtLeast);
+          // 365d under 1y: shorter only in the years that hold a 29 February; say so, or it reads as a false alarm.
+          const leap =
+            shortestSeconds(keep) >= shortestSeconds(minimum.keepAtLeast)
+              ? ' across a 29 February (a calendar year is 365 or 366 days)'
+              : '';
           throw this.fail(
             ['data', rule.index, key],
             `rule '${rule.name}' (data[${rule.index}]) field '${key}'`,
-            `(${formatSeconds(keep)}) is shorter than the minimum for ${qualifiedNameText(minimum.table)} on line ${minimum.line} (${formatSeconds(minimum.keepAtLeastSeconds)})`,
-            `a ${key} of at least ${formatSeconds(minimum.keepAtLeastSeconds)}: minimums are compliance floors a rule may not undercut`,
+            `(${formatPeriod(keep)}) is shorter than the minimum for ${qualifiedNameText(minimum.table)} on line ${minimum.line} (${floor})${leap}`,
+            `a ${key} of at least ${floor}: minimums are compliance floors a rule may not undercut`,
           );
+        }
       }
     }
   }
 
   // --- values ---
 
-  private period(path: Path, field: string): number {
+  private period(path: Path, field: string): Period {
     const text = this.text(path, field, PERIOD_FORM);
-    const seconds = readPeriod(text);
-    if (seconds === undefined) throw this.fail(path, field, `'${text}' is not a duration`, PERIOD_FORM);
-    this.guard(path, field, () => parseDuration(`${seconds}s`, INPUT));
-    if (seconds < MIN_PERIOD_SECONDS)
+    const period = readPeriod(text);
+    if (period === undefined) throw this.fail(path, field, `'${text}' is not a duration`, PERIOD_FORM);
+    this.guard(path, field, () => parseDuration(`${shortestSeconds(period)}s`, INPUT));
+    if (shortestSeconds(period) < MIN_PERIOD_SECONDS)
       throw this.fail(path, field, `is '${text}', less than an hour`, `at least 1h; ${PERIOD_FORM}`);
-    return seconds;
+    return period;
   }
 
   private tableName(path: Path, field: string): QualifiedName {
@@ -702,15 +710,16 @@ class PolicyReader {
   }
 }
 
-/** dbops's duration grammar, plus a leading number of years (365 days each) for retention periods: `6y`, `1y30d`. */
-export function readPeriod(text: string): number | undefined {
+/**
+ * dbops's duration grammar, plus a leading number of calendar years for retention periods: `6y`, `1y30d`. The years
+ * stay years (period.ts): 7 calendar years are 2556 or 2557 days, never the 2555 of 7 × 365.
+ */
+export function readPeriod(text: string): Period | undefined {
   const years = /^\s*(\d+)\s*y\s*(.*)$/i.exec(text);
-  if (!years) return readDuration(text);
+  if (!years) {
+    const seconds = readDuration(text);
+    return seconds === undefined ? undefined : { years: 0, seconds };
+  }
   const rest = years[2]!.trim() === '' ? 0 : readDuration(years[2]!);
-  return rest === undefined ? undefined : Number(years[1]) * 365 * 86400 + rest;
-}
-
-function formatSeconds(seconds: number): string {
-  const days = seconds / 86400;
-  return Number.isInteger(days) ? `${days}d` : `${seconds}s`;
+  return rest === undefined ? undefined : { years: Number(years[1]), seconds: rest };
 }

@@ -7,6 +7,7 @@
  * own row), or a minimum the law does not apply to erasure requests taken out of the policy.
  */
 import { DbopsError } from '../errors.js';
+import { formatPeriod } from './period.js';
 import { type DataRetentionPolicy, type QualifiedName, qualifiedNameText, sameTable } from './policy.js';
 
 /** A table an erase would delete rows of: its name as a minimum names it, as the summary names it, and the count. */
@@ -35,7 +36,7 @@ export function refuseUnderMinimums(
   const listed = protectedRows
     .map(
       ({ table, rows, minimum }) =>
-        `${rows} in ${table} (minimum for ${qualifiedNameText(minimum.table)} on line ${minimum.line}: keep-at-least ${Math.round(minimum.keepAtLeastSeconds / 86400)}d)`,
+        `${rows} in ${table} (minimum for ${qualifiedNameText(minimum.table)} on line ${minimum.line}: keep-at-least ${formatPeriod(minimum.keepAtLeast)})`,
     )
     .join('; ');
   throw new DbopsError(

@@ -74,7 +74,7 @@ export async function resolveRuleTargets(
     const facts = catalog.rules.find((r) => r.rule === rule.name)!;
     const shape = await tableShape(client, facts.table, facts.primaryKey);
     if (actionOf(rule) === 'delete') await refuseCascadeIntoMinimum(client, rule, shape.table, minimumTables);
-    const keep = rule.kind === 'age' ? rule.keepSeconds : rule.graceSeconds;
+    const keep = rule.kind === 'age' ? rule.keep : rule.grace;
     const cutoffs = ruleCutoffs(keep, policy.minimums, (minimum) => minimumTables.get(minimum) === shape.table, now);
     targets.push({
       rule: rule.name,

@@ -197,7 +197,8 @@ async function rotateBackups(
     ...(backups.keepWeekly ? { weekly: backups.keepWeekly } : {}),
     ...(backups.keepMonthly ? { monthly: backups.keepMonthly } : {}),
     ...(backups.keepYearly ? { yearly: backups.keepYearly } : {}),
-    ...(backups.keepWithinSeconds ? { withinSeconds: backups.keepWithinSeconds } : {}),
+    ...(backups.keepWithin?.years ? { withinYears: backups.keepWithin.years } : {}),
+    ...(backups.keepWithin?.seconds ? { withinSeconds: backups.keepWithin.seconds } : {}),
     minVerified: backups.keepMinVerified ?? 0,
   };
   const rotation = await rotate({

@@ -1,4 +1,5 @@
-import { type PolicyLoosening, policyDuration } from '../data-retention/policy-changes.js';
+import { formatPeriod, type Period } from '../data-retention/period.js';
+import type { PolicyLoosening } from '../data-retention/policy-changes.js';
 import { code, type Result, type Text } from './result.js';
 
 /**
@@ -38,12 +39,12 @@ export function policyChangesSummary(base: string, change: PolicyLoosening | { u
       s.baseRule ? [code(s.rule), ' (was ', code(s.baseRule), ')'] : code(s.rule),
       code(s.target),
       s.period,
-      policyDuration(s.baseSeconds),
-      policyDuration(s.headSeconds),
+      formatPeriod(s.base),
+      formatPeriod(s.head),
       String(s.line),
     ]),
     ...backups.map((b): Text[] => {
-      const value = (n: number) => (b.setting === 'keep-within' ? policyDuration(n) : String(n));
+      const value = (v: number | Period) => (typeof v === 'number' ? String(v) : formatPeriod(v));
       return [
         code('backups'),
         b.baseTarget ? [code(b.target), ' (was ', code(b.baseTarget), ')'] : code(b.target),
@@ -57,8 +58,8 @@ export function policyChangesSummary(base: string, change: PolicyLoosening | { u
       code('minimums'),
       code(m.target),
       'keep-at-least',
-      policyDuration(m.baseSeconds),
-      m.headSeconds === undefined ? 'removed' : policyDuration(m.headSeconds),
+      formatPeriod(m.base),
+      m.head === undefined ? 'removed' : formatPeriod(m.head),
       m.atBase ? `${m.line} at the base` : String(m.line),
     ]),
   ];

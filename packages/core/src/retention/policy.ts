@@ -8,6 +8,8 @@
  * On top of restic, the guards of docs/architecture.md invariant 3: the newest backup is always kept, and a backup is deleted
  * only while at least `minVerified` verified backups newer than it are kept.
  */
+import { periodStart } from '../data-retention/period.js';
+
 export interface RetentionPolicy {
   last?: number;
   hourly?: number;
@@ -15,8 +17,10 @@ export interface RetentionPolicy {
   weekly?: number;
   monthly?: number;
   yearly?: number;
-  /** Seconds before the newest backup. */
+  /** Seconds before the newest backup (after withinYears, when both are given). */
   withinSeconds?: number;
+  /** Calendar years before the newest backup: a policy file's `keep-within: 1y` (data-retention/period.ts). */
+  withinYears?: number;
   /** Deletion waits until this many newer, verified backups are kept. */
   minVerified?: number;
 }
@@ -65,7 +69,9 @@ export function hasKeepRule(policy: RetentionPolicy): boolean {
   return (
     ['last', 'hourly', 'daily', 'weekly', 'monthly', 'yearly'].some(
       (k) => (policy[k as keyof RetentionPolicy] ?? 0) > 0,
-    ) || (policy.withinSeconds ?? 0) > 0
+    ) ||
+    (policy.withinSeconds ?? 0) > 0 ||
+    (policy.withinYears ?? 0) > 0
   );
 }
 
@@ -96,8 +102,11 @@ export function applyRetention(backups: RetentionCandidate[], policy: RetentionP
     if (remaining > 0 && oldest) keep(oldest, rule);
   }
   const newest = decisions[0];
-  if (newest && policy.withinSeconds) {
-    const since = newest.time.getTime() - policy.withinSeconds * 1000;
+  if (newest && (policy.withinSeconds || policy.withinYears)) {
+    const since = periodStart(newest.time, {
+      years: policy.withinYears ?? 0,
+      seconds: policy.withinSeconds ?? 0,
+    }).getTime();
     for (const d of decisions) if (d.time.getTime() >= since) keep(d, 'within');
   }
 

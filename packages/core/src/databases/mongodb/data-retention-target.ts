@@ -71,7 +71,7 @@ export async function resolveCollectionTargets(
   const targets = collectionRules.map((rule): CollectionTarget => {
     const { database, name } = rule.collection;
     const cutoffs = ruleCutoffs(
-      rulePeriod(rule).seconds,
+      rulePeriod(rule).period,
       policy.minimums,
       (m) => m.table.schema === database && m.table.name === name,
       now,

@@ -1,5 +1,5 @@
-export const id = 460772306199;
-export const ids = [460772306199];
+export const id = 230038753034;
+export const ids = [230038753034];
 export const modules = {
 
 /***/ 31374:
@@ -43,6 +43,72 @@ class ErasureStopped extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DbopsErr
     }
 }
 //# sourceMappingURL=erasure-stopped.js.map
+
+/***/ }),
+
+/***/ 1148:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Ep: () => (/* binding */ periodStart),
+/* harmony export */   Sy: () => (/* binding */ shortestSeconds),
+/* harmony export */   dH: () => (/* binding */ formatPeriod),
+/* harmony export */   "if": () => (/* binding */ periodAtLeast)
+/* harmony export */ });
+/* unused harmony export policyDuration */
+const DAY = 86_400;
+/**
+ * The start of `period` before `now`: `years` calendar years back (UTC), then `seconds` back, as PostgreSQL's
+ * `now - interval '1 year 30 days'` does. A day the earlier year lacks (29 February) becomes the last day of its
+ * month, 28 February: the earlier date, so a period never ends up shorter than its years.
+ */
+function periodStart(now, period) {
+    const start = new Date(now.getTime());
+    if (period.years !== 0) {
+        const year = now.getUTCFullYear() - period.years;
+        const month = now.getUTCMonth();
+        const lastDay = new Date(0);
+        lastDay.setUTCFullYear(year, month + 1, 0);
+        start.setUTCFullYear(year, month, Math.min(now.getUTCDate(), lastDay.getUTCDate()));
+    }
+    return new Date(start.getTime() - period.seconds * 1000);
+}
+/** The seconds a period spans when its years are as short as they come (365 days each). */
+function shortestSeconds(period) {
+    return period.years * 365 * DAY + period.seconds;
+}
+/** The seconds a period spans when its years hold every leap day they can (one in any four consecutive years). */
+function longestSeconds(period) {
+    return (period.years * 365 + Math.ceil(period.years / 4)) * DAY + period.seconds;
+}
+/**
+ * Whether `a` keeps at least as long as `b` whatever the date: exact when both have the same years (they start from
+ * the same day), otherwise `a`'s years counted at their shortest and `b`'s at their longest. So `365d` is shorter
+ * than `1y` (a year with 29 February has 366 days), and `1y` is not shorter than `1y`.
+ */
+function periodAtLeast(a, b) {
+    if (a.years === b.years)
+        return a.seconds >= b.seconds;
+    return shortestSeconds(a) >= longestSeconds(b);
+}
+/** A period as the policy file writes it: `7y`, `1y30d`, `365d`, `36h`. */
+function formatPeriod(period) {
+    if (period.years === 0)
+        return policyDuration(period.seconds);
+    return `${period.years}y${period.seconds === 0 ? '' : policyDuration(period.seconds)}`;
+}
+/** Seconds as the policy file writes them: `365d`, `12h`, `90m`, `30s` (the largest unit that divides them). */
+function policyDuration(seconds) {
+    for (const [unit, size] of [
+        ['d', DAY],
+        ['h', 3600],
+        ['m', 60],
+    ])
+        if (seconds >= size && seconds % size === 0)
+            return `${seconds / size}${unit}`;
+    return `${seconds}s`;
+}
+//# sourceMappingURL=period.js.map
 
 /***/ }),
 
@@ -342,7 +408,8 @@ function heldError(table, id, detail) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   u: () => (/* binding */ refuseUnderMinimums)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57706);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(57706);
+/* harmony import */ var _period_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1148);
 /* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(49231);
 /**
  * Compliance minimums and erasure requests. A minimum protects a table's rows for at least its keep-at-least, and no
@@ -352,6 +419,7 @@ function heldError(table, id, detail) {
  * and in a dry run too. What to do instead is the owner's decision: `then: anonymize` (it changes only the subject's
  * own row), or a minimum the law does not apply to erasure requests taken out of the policy.
  */
+
 
 
 /**
@@ -366,9 +434,9 @@ function refuseUnderMinimums(policy, subject, id, deleting, noun = 'rows') {
     if (protectedRows.length === 0)
         return;
     const listed = protectedRows
-        .map(({ table, rows, minimum }) => `${rows} in ${table} (minimum for ${(0,_policy_js__WEBPACK_IMPORTED_MODULE_0__/* .qualifiedNameText */ .JK)(minimum.table)} on line ${minimum.line}: keep-at-least ${Math.round(minimum.keepAtLeastSeconds / 86400)}d)`)
+        .map(({ table, rows, minimum }) => `${rows} in ${table} (minimum for ${(0,_policy_js__WEBPACK_IMPORTED_MODULE_0__/* .qualifiedNameText */ .JK)(minimum.table)} on line ${minimum.line}: keep-at-least ${(0,_period_js__WEBPACK_IMPORTED_MODULE_1__/* .formatPeriod */ .dH)(minimum.keepAtLeast)})`)
         .join('; ');
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DbopsError */ .zJ('CHECK_FAILED', `Subject ${id} of ${subject}: the erase would delete ${noun} that a compliance minimum protects (${listed}): nothing was erased`, {
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .DbopsError */ .zJ('CHECK_FAILED', `Subject ${id} of ${subject}: the erase would delete ${noun} that a compliance minimum protects (${listed}): nothing was erased`, {
         input: 'policy',
         hint: "A minimum is a floor no deletion may undercut, and an erasure has no age to check a dependant's rows against. Anonymize the subject instead (then: anonymize), or, where the law does not keep such rows from an erasure request, take the minimum out of the policy.",
     });
