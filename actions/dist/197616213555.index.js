@@ -4564,7 +4564,6 @@ async function restoreTest(options) {
         created = true;
         scratchText = `scratch ${engine.describe(into)}`;
         log.info(`Restoring into ${scratchText} (${server.product} ${server.version}) with ${restorer.program} ${restorer.version}`);
-        await admin.prepareForArchive(into, manifest);
         const restored = await (0,_restore_restore_backup_js__WEBPACK_IMPORTED_MODULE_3__/* .restoreBackup */ .dH)({
             storage,
             manifest,

@@ -1373,6 +1373,7 @@ async function withPgDumpSource(target, settings, context, use) {
         catch (error) {
             throw await explainLockWait(client, settings.lockWaitTimeoutMs, error);
         }
+        const largeObjects = (0,postgres_dump/* dataExclusions */.oF)(settings.extraArgs).all ? 0 : await largeObjectBytes(client);
         // Started once the dump is, awaited by its verification and by release(); never an unhandled rejection.
         let catalogRead;
         const readCatalog = () => {
@@ -1401,8 +1402,10 @@ async function withPgDumpSource(target, settings, context, use) {
         };
         return use({
             server: { product: 'PostgreSQL', version: server.text, major: server.major, ...identity },
-            // The tables' size on disk bounds the uncompressed dump well enough (indexes are not dumped), with room to spare.
-            sizeHint: 2 * tables.reduce((sum, t) => sum + t.bytes, 0),
+            // The tables' and large objects' size on disk bounds the uncompressed dump well enough (indexes are not
+            // dumped), with room to spare. Without the large objects, a database of them got S3's smallest part size
+            // and failed at its 10,000-part limit (at ~78 GiB).
+            sizeHint: 2 * (tables.reduce((sum, t) => sum + t.bytes, 0) + largeObjects),
             async startDump({ compression, level, signal }) {
                 const libpq = await (0,libpq_env/* libpqEnvironment */.S)(target, settings.env);
                 try {
@@ -1569,6 +1572,14 @@ function checkArchive(toc, withData, tables, pgDumpArgs) {
             hint: 'The dump is incomplete; nothing was recorded as a backup.',
         });
     }
+}
+/**
+ * The large objects' size on disk (pg_largeobject, a catalog no table inventory lists). Counted whether or not this
+ * dump's scope takes them (pg_dump -b): a hint too large only makes the upload's parts larger, one too small fails it.
+ */
+async function largeObjectBytes(client) {
+    const { rows } = await client.query("select pg_total_relation_size('pg_catalog.pg_largeobject') as bytes");
+    return Number(rows[0].bytes);
 }
 //# sourceMappingURL=dump-source.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/postgres/health-session.js
@@ -2255,6 +2266,14 @@ async function dropEmptyPublicSchema(client, where) {
         });
     }
 }
+/**
+ * Creates the schemas a tables backup holds objects in but does not create (pg_dump -t dumps no schema; the manifest
+ * lists them): pg_restore would fail on the first of its tables. A target may have them already (IF NOT EXISTS).
+ */
+async function createSchemasNotInArchive(client, manifest) {
+    for (const schema of manifest.schemasNotInArchive ?? [])
+        await client.query(`create schema if not exists ${(0,inventory/* quoteIdent */.v4)(schema)}`);
+}
 async function dropDatabase(admin, name) {
     // WITH (FORCE) (PostgreSQL 13+) ends sessions left over by a failed check; older servers take the plain form.
     await admin
@@ -2273,14 +2292,19 @@ async function countUserObjects(client) {
 }
 /**
  * Empties a database for a clean restore: every user schema dropped with its contents (public recreated empty),
- * large objects unlinked. pg_restore --clean cannot do this reliably: it fails on partitioned tables' inherited
- * constraints ("cannot drop inherited constraint") and leaves objects the archive does not know about.
+ * publications dropped, large objects unlinked. pg_restore --clean cannot do this reliably: it fails on partitioned
+ * tables' inherited constraints ("cannot drop inherited constraint") and leaves objects the archive does not know
+ * about. Publications belong to the database, not to a schema: left, the archive's CREATE PUBLICATION fails.
  */
 async function clearDatabase(client) {
+    await refuseSubscriptions(client);
     const { rows } = await client.query(`select nspname from pg_namespace
       where nspname not in ('pg_catalog', 'information_schema') and nspname not like 'pg_toast%' and nspname not like 'pg_temp%'`);
+    const publications = await client.query('select pubname from pg_publication');
     await client.query('begin');
     try {
+        for (const { pubname } of publications.rows)
+            await client.query(`drop publication ${(0,inventory/* quoteIdent */.v4)(pubname)}`);
         for (const { nspname } of rows)
             await client.query(`drop schema ${(0,inventory/* quoteIdent */.v4)(nspname)} cascade`);
         await client.query('create schema public');
@@ -2295,6 +2319,21 @@ async function clearDatabase(client) {
         await client.query('rollback').catch(() => undefined);
         throw error;
     }
+}
+/**
+ * A subscription is not dropped for a clean restore: DROP SUBSCRIPTION drops its replication slot on the publisher
+ * (a remote server, outside the transaction that empties the database), and dropping it without (slot_name = NONE)
+ * leaves that slot holding the publisher's WAL forever. The user decides; the target is still untouched.
+ */
+async function refuseSubscriptions(client) {
+    const { rows } = await client.query(`select subname from pg_subscription
+      where subdbid = (select oid from pg_database where datname = current_database()) order by subname`);
+    if (rows.length === 0)
+        return;
+    throw new errors/* DbopsError */.zJ('UNSAFE_TARGET', `The target database has subscriptions (${rows.map((r) => r.subname).join(', ')}), which a clean restore does not drop; nothing was changed`, {
+        input: 'target-url',
+        hint: `Drop them first (DROP SUBSCRIPTION ${(0,inventory/* quoteIdent */.v4)(rows[0].subname)} also drops its replication slot on the publisher), or restore into another database.`,
+    });
 }
 //# sourceMappingURL=scratch-database.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/postgres/restorer.js
@@ -2319,9 +2358,13 @@ async function findPgRestorer(server, manifest, settings) {
         async restore(archivePath, target, options) {
             const into = (0,postgres_target/* asPgTarget */.v5)(target);
             const toc = await (0,lib_log/* timed */.ay)(options.log, 'Listed the archive', () => listArchiveFile(tools.pgRestore, archivePath, options.signal));
-            if (archiveCreatesSchema(toc, 'public')) {
-                await (0,connection/* withSession */.fQ)(into, options.log, options.signal, (client) => dropEmptyPublicSchema(client, (0,postgres_target/* describeTarget */.ff)(into)));
-            }
+            // Here, not in the callers: a restore into a new database and one into a database --clean has just emptied
+            // both need the archive's setting-up (public as the archive has it, a tables backup's schemas).
+            await (0,connection/* withSession */.fQ)(into, options.log, options.signal, async (client) => {
+                if (archiveCreatesSchema(toc, 'public'))
+                    await dropEmptyPublicSchema(client, (0,postgres_target/* describeTarget */.ff)(into));
+                await createSchemasNotInArchive(client, manifest);
+            });
             // A streamed backup's archive has no data offsets: without them every pg_restore -j worker reads the archive
             // from its start to find each table's data (archive-offsets.ts). The file is the fetched copy, dbops's own.
             // Only a speed-up: a file it cannot read or write is restored as it is.
@@ -2369,7 +2412,6 @@ async function findPgRestorer(server, manifest, settings) {
 
 
 
-
 /** PostgreSQL behind the engine interface (docs/architecture.md): each member delegates to this folder's modules. */
 const postgresEngine = {
     name: 'postgresql',
@@ -2379,7 +2421,7 @@ const postgresEngine = {
         const pgTarget = (0,postgres_target/* asPgTarget */.v5)(target);
         const admin = await (0,connection/* connect */.Ng)(pgTarget, context.log, context.signal);
         try {
-            return scratchServer(admin, pgTarget, await describeServer(admin), context.log, context.signal);
+            return scratchServer(admin, pgTarget, await describeServer(admin));
         }
         catch (error) {
             await admin.end().catch(() => undefined);
@@ -2424,24 +2466,13 @@ async function describeServer(client) {
     const identity = id ? { systemIdentifier: id } : {};
     return { product: 'PostgreSQL', version: version.text, major: version.major, ...identity };
 }
-function scratchServer(admin, target, server, log, signal) {
+function scratchServer(admin, target, server) {
     return {
         server,
         scratchName: scratchDatabaseName,
         async createDatabase(name, manifest) {
             await createScratchDatabase(admin, name, manifest.locale);
             return (0,postgres_target/* withDatabase */.kR)(target, name);
-        },
-        async prepareForArchive(into, manifest) {
-            // A tables backup creates none of its tables' schemas (pg_dump -t): the source has them, so the new
-            // database does.
-            const schemas = manifest.schemasNotInArchive ?? [];
-            if (schemas.length === 0)
-                return;
-            await (0,connection/* withSession */.fQ)((0,postgres_target/* asPgTarget */.v5)(into), log, signal, async (client) => {
-                for (const s of schemas)
-                    await client.query(`create schema ${(0,inventory/* quoteIdent */.v4)(s)}`);
-            });
         },
         dropDatabase: (name) => dropDatabase(admin, name),
         close: () => admin.end(),

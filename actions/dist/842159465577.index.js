@@ -4971,7 +4971,6 @@ async function openMongoScratchServer(target, context) {
                 const into = { ...target, database: name, ...(databases ? { databases } : {}) };
                 return into;
             },
-            prepareForArchive: async () => undefined,
             dropDatabase: async (name) => {
                 for (const db of created.get(name) ?? [name])
                     await session.client.db(db).dropDatabase();

@@ -10,6 +10,7 @@ import {
   openStorage,
   parsePgTarget,
   Secrets,
+  storedFiles,
   type BackupResult,
 } from '@dbops/core';
 import { fetchArchive } from '../../packages/core/src/restore/fetch-archive.js';
@@ -105,5 +106,35 @@ test('an encrypted object cut short is "truncated": its chunks authenticate up t
     } finally {
       await writeFile(big.location, original);
     }
+  }
+});
+
+test('a jobs: 2 backup of several tables is fetched with storedBytes the sum of its files, fetched side by side', async () => {
+  await pg.createDatabase('several_db');
+  for (const table of ['a', 'b', 'c', 'd', 'e'])
+    await pg.query(`create table ${table} as select g from generate_series(1, 1000) g`, [], 'several_db');
+  const made = await backup({
+    target: parsePgTarget({ url: pg.url('several_db') }),
+    to: dir,
+    name: 'several_db',
+    compression: 'zstd',
+    compressionLevel: 3,
+    recipients: [],
+    scope: FULL_SCOPE,
+    pgDumpArgs: [],
+    jobs: 2,
+    exactCountMaxBytes: 1 << 30,
+    env: process.env,
+    secrets: new Secrets(),
+    log: new MemoryLogger(),
+  });
+  const files = storedFiles(made.manifest);
+  expect(files.length).toBeGreaterThan(5); // toc.dat and a file per table
+  const storage = await openStorage(dir, { inputName: 'from' });
+  const archive = await fetchArchive(storage, made.manifest, { identities: [] }, { tempDir });
+  try {
+    expect(archive.storedBytes).toBe(files.reduce((sum, f) => sum + f.storedBytes, 0));
+  } finally {
+    await archive.dispose();
   }
 });

@@ -192,8 +192,6 @@ export interface ScratchServer {
   scratchName(backupId: string): string;
   /** Creates an empty database like the backup's source (its encoding and locale); returns a target for it. */
   createDatabase(name: string, manifest: BackupManifest): Promise<DatabaseTarget>;
-  /** Creates in `into` what the archive relies on but does not create itself (a tables backup's schemas). */
-  prepareForArchive(into: DatabaseTarget, manifest: BackupManifest): Promise<void>;
   dropDatabase(name: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -86,7 +86,6 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
     log.info(
       `Restoring into ${scratchText} (${server.product} ${server.version}) with ${restorer.program} ${restorer.version}`,
     );
-    await admin.prepareForArchive(into, manifest);
     const restored = await restoreBackup({
       storage,
       manifest,

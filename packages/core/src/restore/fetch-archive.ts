@@ -78,7 +78,9 @@ export async function fetchArchive(
       for (let file = queue.shift(); file && !failure; file = queue.shift()) {
         try {
           const into = join(path, file.file);
-          storedBytes += await fetchObject(storage, manifest, file, decryption, into, { tempDir, signal: stop.signal });
+          // Awaited before the sum is read: `storedBytes += await …` reads it first, and loses the other workers' files.
+          const bytes = await fetchObject(storage, manifest, file, decryption, into, { tempDir, signal: stop.signal });
+          storedBytes += bytes;
         } catch (error) {
           failure ??= { error };
           stop.abort();

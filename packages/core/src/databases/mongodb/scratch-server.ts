@@ -56,7 +56,6 @@ export async function openMongoScratchServer(target: MongoTarget, context: Engin
         const into: MongoTarget = { ...target, database: name, ...(databases ? { databases } : {}) };
         return into;
       },
-      prepareForArchive: async () => undefined,
       dropDatabase: async (name) => {
         for (const db of created.get(name) ?? [name]) await session.client.db(db).dropDatabase();
       },

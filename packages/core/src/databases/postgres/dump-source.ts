@@ -73,6 +73,7 @@ export async function withPgDumpSource<T>(
     } catch (error) {
       throw await explainLockWait(client, settings.lockWaitTimeoutMs, error);
     }
+    const largeObjects = dataExclusions(settings.extraArgs).all ? 0 : await largeObjectBytes(client);
     // Started once the dump is, awaited by its verification and by release(); never an unhandled rejection.
     let catalogRead: Promise<SchemaCatalog> | undefined;
     const readCatalog = () => {
@@ -104,8 +105,10 @@ export async function withPgDumpSource<T>(
     };
     return use({
       server: { product: 'PostgreSQL', version: server.text, major: server.major, ...identity },
-      // The tables' size on disk bounds the uncompressed dump well enough (indexes are not dumped), with room to spare.
-      sizeHint: 2 * tables.reduce((sum, t) => sum + t.bytes, 0),
+      // The tables' and large objects' size on disk bounds the uncompressed dump well enough (indexes are not
+      // dumped), with room to spare. Without the large objects, a database of them got S3's smallest part size
+      // and failed at its 10,000-part limit (at ~78 GiB).
+      sizeHint: 2 * (tables.reduce((sum, t) => sum + t.bytes, 0) + largeObjects),
       async startDump({ compression, level, signal }): Promise<DumpStream> {
         const libpq = await libpqEnvironment(target, settings.env);
         try {
@@ -290,4 +293,15 @@ function checkArchive(toc: ArchiveToc, withData: Set<number>, tables: TableInven
       },
     );
   }
+}
+
+/**
+ * The large objects' size on disk (pg_largeobject, a catalog no table inventory lists). Counted whether or not this
+ * dump's scope takes them (pg_dump -b): a hint too large only makes the upload's parts larger, one too small fails it.
+ */
+async function largeObjectBytes(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ bytes: string }>(
+    "select pg_total_relation_size('pg_catalog.pg_largeobject') as bytes",
+  );
+  return Number(rows[0]!.bytes);
 }

@@ -9,7 +9,6 @@ import { connect, serverVersion, systemIdentifier, withSession } from './connect
 import { createDatabaseStatement, localeDifferences, readDatabaseLocale } from './database-locale.js';
 import { withPgDumpSource } from './dump-source.js';
 import { withPgHealthSession } from './health-session.js';
-import { quoteIdent } from './inventory.js';
 import { checkTombstones } from './tombstone-check.js';
 import { checkSchema, checkTables, runUserChecks } from './restore-checks.js';
 import { findPgRestorer } from './restorer.js';
@@ -32,7 +31,7 @@ export const postgresEngine: DatabaseEngine = {
     const pgTarget = asPgTarget(target);
     const admin = await connect(pgTarget, context.log, context.signal);
     try {
-      return scratchServer(admin, pgTarget, await describeServer(admin), context.log, context.signal);
+      return scratchServer(admin, pgTarget, await describeServer(admin));
     } catch (error) {
       await admin.end().catch(() => undefined);
       throw error;
@@ -95,28 +94,13 @@ async function describeServer(client: pg.Client): Promise<DatabaseServer> {
   return { product: 'PostgreSQL', version: version.text, major: version.major, ...identity };
 }
 
-function scratchServer(
-  admin: pg.Client,
-  target: PgTarget,
-  server: DatabaseServer,
-  log: Logger,
-  signal?: AbortSignal,
-): ScratchServer {
+function scratchServer(admin: pg.Client, target: PgTarget, server: DatabaseServer): ScratchServer {
   return {
     server,
     scratchName: scratchDatabaseName,
     async createDatabase(name, manifest) {
       await createScratchDatabase(admin, name, manifest.locale);
       return withDatabase(target, name);
-    },
-    async prepareForArchive(into, manifest) {
-      // A tables backup creates none of its tables' schemas (pg_dump -t): the source has them, so the new
-      // database does.
-      const schemas = manifest.schemasNotInArchive ?? [];
-      if (schemas.length === 0) return;
-      await withSession(asPgTarget(into), log, signal, async (client) => {
-        for (const s of schemas) await client.query(`create schema ${quoteIdent(s)}`);
-      });
     },
     dropDatabase: (name) => dropDatabase(admin, name),
     close: () => admin.end(),

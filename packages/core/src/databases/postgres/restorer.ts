@@ -7,7 +7,7 @@ import { withSession } from './connection.js';
 import { libpqEnvironment } from './libpq-env.js';
 import { writeDataOffsets } from './archive-offsets.js';
 import { archiveCreatesSchema, listArchiveFile, runPgRestore } from './restore.js';
-import { dropEmptyPublicSchema } from './scratch-database.js';
+import { createSchemasNotInArchive, dropEmptyPublicSchema } from './scratch-database.js';
 import { asPgTarget, describeTarget } from './target.js';
 
 /** A pg_restore that reads the archive (at least its pg_dump's major); it may be older than the target server. */
@@ -28,11 +28,12 @@ export async function findPgRestorer(
       const toc = await timed(options.log, 'Listed the archive', () =>
         listArchiveFile(tools.pgRestore, archivePath, options.signal),
       );
-      if (archiveCreatesSchema(toc, 'public')) {
-        await withSession(into, options.log, options.signal, (client) =>
-          dropEmptyPublicSchema(client, describeTarget(into)),
-        );
-      }
+      // Here, not in the callers: a restore into a new database and one into a database --clean has just emptied
+      // both need the archive's setting-up (public as the archive has it, a tables backup's schemas).
+      await withSession(into, options.log, options.signal, async (client) => {
+        if (archiveCreatesSchema(toc, 'public')) await dropEmptyPublicSchema(client, describeTarget(into));
+        await createSchemasNotInArchive(client, manifest);
+      });
       // A streamed backup's archive has no data offsets: without them every pg_restore -j worker reads the archive
       // from its start to find each table's data (archive-offsets.ts). The file is the fetched copy, dbops's own.
       // Only a speed-up: a file it cannot read or write is restored as it is.

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { DbopsError } from '../../errors.js';
+import type { BackupManifest } from '../../manifest/manifest.js';
 import { createDatabaseStatement, describeLocale, type DatabaseLocale } from './database-locale.js';
 import { quoteIdent } from './inventory.js';
 
@@ -83,6 +84,15 @@ export async function dropEmptyPublicSchema(client: pg.Client, where: string): P
   }
 }
 
+/**
+ * Creates the schemas a tables backup holds objects in but does not create (pg_dump -t dumps no schema; the manifest
+ * lists them): pg_restore would fail on the first of its tables. A target may have them already (IF NOT EXISTS).
+ */
+export async function createSchemasNotInArchive(client: pg.Client, manifest: BackupManifest): Promise<void> {
+  for (const schema of manifest.schemasNotInArchive ?? [])
+    await client.query(`create schema if not exists ${quoteIdent(schema)}`);
+}
+
 export async function dropDatabase(admin: pg.Client, name: string): Promise<void> {
   // WITH (FORCE) (PostgreSQL 13+) ends sessions left over by a failed check; older servers take the plain form.
   await admin
@@ -106,16 +116,20 @@ export async function countUserObjects(client: pg.Client): Promise<number> {
 
 /**
  * Empties a database for a clean restore: every user schema dropped with its contents (public recreated empty),
- * large objects unlinked. pg_restore --clean cannot do this reliably: it fails on partitioned tables' inherited
- * constraints ("cannot drop inherited constraint") and leaves objects the archive does not know about.
+ * publications dropped, large objects unlinked. pg_restore --clean cannot do this reliably: it fails on partitioned
+ * tables' inherited constraints ("cannot drop inherited constraint") and leaves objects the archive does not know
+ * about. Publications belong to the database, not to a schema: left, the archive's CREATE PUBLICATION fails.
  */
 export async function clearDatabase(client: pg.Client): Promise<void> {
+  await refuseSubscriptions(client);
   const { rows } = await client.query<{ nspname: string }>(
     `select nspname from pg_namespace
       where nspname not in ('pg_catalog', 'information_schema') and nspname not like 'pg_toast%' and nspname not like 'pg_temp%'`,
   );
+  const publications = await client.query<{ pubname: string }>('select pubname from pg_publication');
   await client.query('begin');
   try {
+    for (const { pubname } of publications.rows) await client.query(`drop publication ${quoteIdent(pubname)}`);
     for (const { nspname } of rows) await client.query(`drop schema ${quoteIdent(nspname)} cascade`);
     await client.query('create schema public');
     // PostgreSQL 15+ gives public to pg_database_owner; older servers grant it to everyone.
@@ -128,4 +142,25 @@ export async function clearDatabase(client: pg.Client): Promise<void> {
     await client.query('rollback').catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * A subscription is not dropped for a clean restore: DROP SUBSCRIPTION drops its replication slot on the publisher
+ * (a remote server, outside the transaction that empties the database), and dropping it without (slot_name = NONE)
+ * leaves that slot holding the publisher's WAL forever. The user decides; the target is still untouched.
+ */
+async function refuseSubscriptions(client: pg.Client): Promise<void> {
+  const { rows } = await client.query<{ subname: string }>(
+    `select subname from pg_subscription
+      where subdbid = (select oid from pg_database where datname = current_database()) order by subname`,
+  );
+  if (rows.length === 0) return;
+  throw new DbopsError(
+    'UNSAFE_TARGET',
+    `The target database has subscriptions (${rows.map((r) => r.subname).join(', ')}), which a clean restore does not drop; nothing was changed`,
+    {
+      input: 'target-url',
+      hint: `Drop them first (DROP SUBSCRIPTION ${quoteIdent(rows[0]!.subname)} also drops its replication slot on the publisher), or restore into another database.`,
+    },
+  );
 }
