@@ -2,10 +2,13 @@
 // index, then vacuumed: the index keeps its pages). Dry run by default; apply only inside the window; a lock held by
 // another session skips the step by its lock_timeout; a failed concurrent rebuild's leftover is dropped.
 import pg from 'pg';
+import { parsePgTarget } from '../../packages/core/src/databases/postgres/target.js';
 import { silentLogger } from '../../packages/core/src/log.js';
 import { applySteps } from '../../packages/core/src/maintenance/apply.js';
 import { DEFAULT_THRESHOLDS, planMaintenance } from '../../packages/core/src/maintenance/plan.js';
 import { parseWindow } from '../../packages/core/src/maintenance-window/window.js';
+import { maintenance as runMaintenance } from '../../packages/core/src/operations/maintenance.js';
+import { Secrets } from '../../packages/core/src/secrets.js';
 import { runCli } from '../harness/cli.js';
 import { type PostgresServer, startPostgres } from '../harness/postgres.js';
 
@@ -213,6 +216,31 @@ it('starts no step that max-runtime leaves too little time for, and says so', as
   const [outcome] = JSON.parse(stdout).outcomes;
   expect(outcome).toMatchObject({ kind: 'reindex-bloated', status: 'skipped' });
   expect(outcome.reason).toMatch(/^not started: 0 s are left of max-runtime; the next step needs about 1 s$/);
+  expect(await index(db)).toEqual(before);
+});
+
+it('counts max-runtime from the start of the run: a budget that planning spent starts no step', async () => {
+  const db = await bloatedDatabase();
+  const before = await index(db);
+  // The run's clock: planning (a big catalog, a monitor report) takes the whole 10-minute budget. The first reading
+  // is the run's start; every later one is 10 minutes on.
+  const start = Date.parse('2026-12-06T02:00:00Z');
+  let readings = 0;
+  const now = () => new Date(readings++ === 0 ? start : start + 600_000);
+  const result = await runMaintenance({
+    target: parsePgTarget({ url: server.url(db) }),
+    apply: true,
+    thresholds: { ...DEFAULT_THRESHOLDS, minIndexBytes: 1024 * 1024 },
+    lockTimeoutMs: 1000,
+    statementTimeoutMs: 60_000,
+    maxRuntimeMs: 600_000,
+    now,
+    secrets: new Secrets(),
+    log: silentLogger,
+  });
+  expect(result.outcomes.map((o) => [o.kind, o.status, o.reason])).toEqual([
+    ['reindex-bloated', 'skipped', 'not started: 0 s are left of max-runtime; the next step needs about 1 s'],
+  ]);
   expect(await index(db)).toEqual(before);
 });
 

@@ -18,8 +18,10 @@ import { invalidIndexesBeside, type RelationFigures, setTimeouts } from './step-
 export interface ApplySettings {
   lockTimeoutMs: number;
   statementTimeoutMs: number;
-  /** The run stops starting steps this long after it began. */
+  /** The run stops starting steps this long after it began (startedAt: before planning). */
   maxRuntimeMs: number;
+  /** When the run began, ms since the epoch on `now`'s clock; when applying began when absent. */
+  startedAt?: number;
   /** Steps start only inside it; a step whose estimate exceeds what is left of it is not started. */
   window?: Window;
   /** The clock, for the window and the budget. */
@@ -71,7 +73,7 @@ export async function applySteps(
   steps: readonly MaintenanceStep[],
   settings: ApplySettings,
 ): Promise<StepOutcome[]> {
-  const started = settings.now().getTime();
+  const started = settings.startedAt ?? settings.now().getTime();
   const outcomes: StepOutcome[] = [];
   // lock_timeout holds for the whole run (reading a step's figures waits for locks too); statement_timeout is per step.
   await setTimeouts(client, settings.lockTimeoutMs, settings.statementTimeoutMs, settings.maintenanceWorkMemBytes);
