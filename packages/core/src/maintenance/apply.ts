@@ -6,7 +6,12 @@ import type pg from 'pg';
 import type { DatabaseTarget } from '../databases/engine.js';
 import { RepackLockError, runPgRepack } from '../databases/postgres/maintenance-repack.js';
 import { replicationState } from '../databases/postgres/data-retention-lag.js';
-import { dropRepackLeftovers, RepackRunningError } from '../databases/postgres/repack-leftovers.js';
+import {
+  dropRepackLeftovers,
+  type RepackLeftover,
+  RepackRunningError,
+  repackLeftoversOf,
+} from '../databases/postgres/repack-leftovers.js';
 import type { Logger } from '../log.js';
 import type { Window } from '../maintenance-window/window.js';
 import type { MaintenanceStep } from './plan.js';
@@ -59,7 +64,10 @@ export interface StepOutcome {
   after?: RelationFigures;
   /** Invalid indexes a failed concurrent rebuild left behind and that were dropped; a killed pg_repack's objects. */
   cleanedUp?: string[];
-  /** Ones that could not be dropped: DROP INDEX CONCURRENTLY each by hand. */
+  /**
+   * Ones that could not be dropped: DROP INDEX CONCURRENTLY each by hand. A failed pg_repack's objects (trigger, log
+   * and copy tables, type): the next run removes them (drop-repack-leftovers).
+   */
   leftOver?: string[];
 }
 
@@ -177,6 +185,13 @@ async function applyStep(
     // Dropped after its figures were read (they may be read a little ahead: figures-ahead.ts).
     if ((error as { code?: string }).code === UNDEFINED_TABLE) return gone(step, settings);
     const seconds = (Date.now() - t0) / 1000;
+    // A pg_repack that failed after it had set up its trigger and log (or copied the table) and could not remove them.
+    const left = step.kind === 'repack-table' ? await repackLeftoversOf(client, step.object) : undefined;
+    if (left) {
+      const reason = repackLeftReason(error, left, step.object, settings.lockTimeoutMs);
+      settings.log.warn(`${step.statement}: ${reason}`);
+      return { ...base, status: 'failed', reason, seconds, before, leftOver: left.objects };
+    }
     const reason = explain(error, settings.lockTimeoutMs, statementTimeoutMs);
     settings.log.warn(`${step.statement}: ${reason}`);
     const lock =
@@ -238,6 +253,22 @@ function explain(error: unknown, lockTimeoutMs: number, statementTimeoutMs: numb
   if (code === QUERY_CANCELED && /statement timeout/i.test(message ?? ''))
     return `stopped by its statement_timeout (${Math.round(statementTimeoutMs)} ms: statement-timeout, or what was left of the window or max-runtime)`;
   return `failed: ${message ?? String(error)}`;
+}
+
+/**
+ * Why a pg_repack that left its objects failed: never a lock skip, since what it left costs every write (its trigger
+ * logs each one) until it is removed. pg_repack 1.4 removes them itself only once it gets the table's ACCESS
+ * EXCLUSIVE lock, waiting without a limit; interrupted at the step's time limit, it leaves them.
+ */
+function repackLeftReason(error: unknown, left: RepackLeftover, table: string, lockTimeoutMs: number): string {
+  const stage = left.objects.includes(`repack.table_${left.tableOid}`)
+    ? 'after it had copied the table'
+    : 'after it had set up its trigger and log table';
+  const what =
+    error instanceof RepackLockError
+      ? `pg_repack did not get its lock within lock-timeout (${lockTimeoutMs} ms) ${stage}`
+      : `pg_repack stopped ${stage}`;
+  return `failed: ${what}, and left ${left.objects.join(', ')} on ${table}: every insert, update and delete on ${table} also writes to repack.log_${left.tableOid} until they are removed (the next run removes them first) (${(error as Error).message})`;
 }
 
 /** A failed REINDEX CONCURRENTLY leaves an invalid copy (…_ccnew) that every write maintains: drop it. */
