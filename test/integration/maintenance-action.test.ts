@@ -180,6 +180,39 @@ it('a table locked ACCESS EXCLUSIVE by another session: planning does not wait f
   expect(await index(db)).toEqual(before);
 });
 
+it('a rebuild that times out waiting for an older snapshot says so, naming that session, and drops its copy', async () => {
+  const db = await bloatedDatabase();
+  const before = await index(db);
+  const report = new pg.Client({ connectionString: server.url(db) });
+  await report.connect();
+  let outcome: Record<string, unknown>;
+  try {
+    // A REPEATABLE READ transaction elsewhere, holding its snapshot and no lock on items: once its copy is built,
+    // REINDEX CONCURRENTLY waits for it (on its virtual transaction ID), and lock_timeout ends that wait.
+    await report.query('begin isolation level repeatable read');
+    const { pid } = (await report.query('select pg_backend_pid() as pid')).rows[0] as { pid: number };
+    const run = await maintenance(db, '--apply', '--lock-timeout', '1s', '--json');
+    expect(run.code).toBe(0);
+    [outcome] = JSON.parse(run.stdout).outcomes;
+    expect(outcome).toMatchObject({
+      kind: 'reindex-bloated',
+      status: 'skipped',
+      cleanedUp: ['"public"."items_v_ccnew"'],
+    });
+    expect(outcome.reason).toMatch(
+      new RegExp(
+        `^skipped: after building its new copy, REINDEX CONCURRENTLY waits for the transactions that began before it and write to the table or hold an older snapshot \\(a wait on their transaction IDs, not on a lock on the table\\), and one was still open after lock-timeout \\(1000 ms\\); the oldest: session ${pid} \\(application '[^']*', idle in transaction, its transaction open for \\d+\\.\\d s\\)\\. The copy was dropped;`,
+      ),
+    );
+    expect(run.stderr).toContain(`the oldest: session ${pid} `);
+  } finally {
+    await report.query('rollback');
+    await report.end();
+  }
+  expect(await invalidIndexes(db)).toEqual([]);
+  expect(await index(db)).toEqual(before);
+});
+
 it('a rebuild stopped halfway by a writer leaves an invalid copy: reported, and dropped by the next run', async () => {
   const db = await bloatedDatabase();
   const writer = new pg.Client({ connectionString: server.url(db) });

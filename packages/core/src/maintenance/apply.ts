@@ -12,6 +12,8 @@ import {
   RepackRunningError,
   repackLeftoversOf,
 } from '../databases/postgres/repack-leftovers.js';
+import { oldestOlderTransaction } from '../databases/postgres/older-transactions.js';
+import { formatSeconds } from '../format.js';
 import type { Logger } from '../log.js';
 import type { Window } from '../maintenance-window/window.js';
 import type { MaintenanceStep } from './plan.js';
@@ -192,14 +194,19 @@ async function applyStep(
       settings.log.warn(`${step.statement}: ${reason}`);
       return { ...base, status: 'failed', reason, seconds, before, leftOver: left.objects };
     }
-    const reason = explain(error, settings.lockTimeoutMs, statementTimeoutMs);
-    settings.log.warn(`${step.statement}: ${reason}`);
     const lock =
       (error as { code?: string }).code === LOCK_NOT_AVAILABLE ||
       error instanceof RepackLockError ||
       error instanceof RepackRunningError;
     const status: StepStatus = lock ? 'skipped' : 'failed';
     const cleanup = isIndex ? await dropLeftovers(client, step.object, invalidBefore, settings) : {};
+    // The rebuild had its table lock and had created its copy: its lock timeout was a wait for older transactions.
+    const copied = (cleanup.cleanedUp?.length ?? 0) + (cleanup.leftOver?.length ?? 0) > 0;
+    const reason =
+      copied && (error as { code?: string }).code === LOCK_NOT_AVAILABLE
+        ? await olderTransactionReason(client, seconds, settings.lockTimeoutMs, cleanup)
+        : explain(error, settings.lockTimeoutMs, statementTimeoutMs);
+    settings.log.warn(`${step.statement}: ${reason}`);
     return { ...base, status, reason, seconds, before, ...cleanup };
   }
   if (done.result) settings.log.info(`${step.object}: ${done.result}`);
@@ -269,6 +276,24 @@ function repackLeftReason(error: unknown, left: RepackLeftover, table: string, l
       ? `pg_repack did not get its lock within lock-timeout (${lockTimeoutMs} ms) ${stage}`
       : `pg_repack stopped ${stage}`;
   return `failed: ${what}, and left ${left.objects.join(', ')} on ${table}: every insert, update and delete on ${table} also writes to repack.log_${left.tableOid} until they are removed (the next run removes them first) (${(error as Error).message})`;
+}
+
+/**
+ * A REINDEX CONCURRENTLY whose lock_timeout ended its wait for older transactions (databases/postgres/
+ * older-transactions.ts), not for a lock on the table: the oldest still open is named, as what to wait for.
+ */
+async function olderTransactionReason(
+  client: pg.Client,
+  seconds: number,
+  lockTimeoutMs: number,
+  cleanup: Pick<StepOutcome, 'cleanedUp' | 'leftOver'>,
+): Promise<string> {
+  const oldest = await oldestOlderTransaction(client, seconds).catch(() => undefined);
+  const which = oldest
+    ? `session ${oldest.pid} (application '${oldest.application}', ${oldest.state}, its transaction open for ${formatSeconds(oldest.seconds)})`
+    : 'none of them is open any more';
+  const copy = cleanup.leftOver?.length ? 'could not be dropped (the next run drops it)' : 'was dropped';
+  return `skipped: after building its new copy, REINDEX CONCURRENTLY waits for the transactions that began before it and write to the table or hold an older snapshot (a wait on their transaction IDs, not on a lock on the table), and one was still open after lock-timeout (${lockTimeoutMs} ms); the oldest: ${which}. The copy ${copy}; run it again once such transactions are over, or raise lock-timeout`;
 }
 
 /** A failed REINDEX CONCURRENTLY leaves an invalid copy (…_ccnew) that every write maintains: drop it. */
