@@ -2,10 +2,13 @@
 // index, then vacuumed: the index keeps its pages). Dry run by default; apply only inside the window; a lock held by
 // another session skips the step by its lock_timeout; a failed concurrent rebuild's leftover is dropped.
 import pg from 'pg';
+import { parsePgTarget } from '../../packages/core/src/databases/postgres/target.js';
 import { silentLogger } from '../../packages/core/src/log.js';
 import { applySteps } from '../../packages/core/src/maintenance/apply.js';
 import { DEFAULT_THRESHOLDS, planMaintenance } from '../../packages/core/src/maintenance/plan.js';
 import { parseWindow } from '../../packages/core/src/maintenance-window/window.js';
+import { maintenance as runMaintenance } from '../../packages/core/src/operations/maintenance.js';
+import { Secrets } from '../../packages/core/src/secrets.js';
 import { runCli } from '../harness/cli.js';
 import { type PostgresServer, startPostgres } from '../harness/postgres.js';
 
@@ -177,6 +180,39 @@ it('a table locked ACCESS EXCLUSIVE by another session: planning does not wait f
   expect(await index(db)).toEqual(before);
 });
 
+it('a rebuild that times out waiting for an older snapshot says so, naming that session, and drops its copy', async () => {
+  const db = await bloatedDatabase();
+  const before = await index(db);
+  const report = new pg.Client({ connectionString: server.url(db) });
+  await report.connect();
+  let outcome: Record<string, unknown>;
+  try {
+    // A REPEATABLE READ transaction elsewhere, holding its snapshot and no lock on items: once its copy is built,
+    // REINDEX CONCURRENTLY waits for it (on its virtual transaction ID), and lock_timeout ends that wait.
+    await report.query('begin isolation level repeatable read');
+    const { pid } = (await report.query('select pg_backend_pid() as pid')).rows[0] as { pid: number };
+    const run = await maintenance(db, '--apply', '--lock-timeout', '1s', '--json');
+    expect(run.code).toBe(0);
+    [outcome] = JSON.parse(run.stdout).outcomes;
+    expect(outcome).toMatchObject({
+      kind: 'reindex-bloated',
+      status: 'skipped',
+      cleanedUp: ['"public"."items_v_ccnew"'],
+    });
+    expect(outcome.reason).toMatch(
+      new RegExp(
+        `^skipped: after building its new copy, REINDEX CONCURRENTLY waits for the transactions that began before it and write to the table or hold an older snapshot \\(a wait on their transaction IDs, not on a lock on the table\\), and one was still open after lock-timeout \\(1000 ms\\); the oldest: session ${pid} \\(application '[^']*', idle in transaction, its transaction open for \\d+\\.\\d s\\)\\. The copy was dropped;`,
+      ),
+    );
+    expect(run.stderr).toContain(`the oldest: session ${pid} `);
+  } finally {
+    await report.query('rollback');
+    await report.end();
+  }
+  expect(await invalidIndexes(db)).toEqual([]);
+  expect(await index(db)).toEqual(before);
+});
+
 it('a rebuild stopped halfway by a writer leaves an invalid copy: reported, and dropped by the next run', async () => {
   const db = await bloatedDatabase();
   const writer = new pg.Client({ connectionString: server.url(db) });
@@ -213,6 +249,31 @@ it('starts no step that max-runtime leaves too little time for, and says so', as
   const [outcome] = JSON.parse(stdout).outcomes;
   expect(outcome).toMatchObject({ kind: 'reindex-bloated', status: 'skipped' });
   expect(outcome.reason).toMatch(/^not started: 0 s are left of max-runtime; the next step needs about 1 s$/);
+  expect(await index(db)).toEqual(before);
+});
+
+it('counts max-runtime from the start of the run: a budget that planning spent starts no step', async () => {
+  const db = await bloatedDatabase();
+  const before = await index(db);
+  // The run's clock: planning (a big catalog, a monitor report) takes the whole 10-minute budget. The first reading
+  // is the run's start; every later one is 10 minutes on.
+  const start = Date.parse('2026-12-06T02:00:00Z');
+  let readings = 0;
+  const now = () => new Date(readings++ === 0 ? start : start + 600_000);
+  const result = await runMaintenance({
+    target: parsePgTarget({ url: server.url(db) }),
+    apply: true,
+    thresholds: { ...DEFAULT_THRESHOLDS, minIndexBytes: 1024 * 1024 },
+    lockTimeoutMs: 1000,
+    statementTimeoutMs: 60_000,
+    maxRuntimeMs: 600_000,
+    now,
+    secrets: new Secrets(),
+    log: silentLogger,
+  });
+  expect(result.outcomes.map((o) => [o.kind, o.status, o.reason])).toEqual([
+    ['reindex-bloated', 'skipped', 'not started: 0 s are left of max-runtime; the next step needs about 1 s'],
+  ]);
   expect(await index(db)).toEqual(before);
 });
 

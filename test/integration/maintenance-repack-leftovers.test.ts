@@ -31,11 +31,12 @@ afterAll(async () => {
 const DB = 'repack_leftovers';
 const q = (sql: string) => server.query(sql, [], DB);
 
-async function maintenance(...args: string[]) {
+/** `dbops maintenance --json` on `db`; nothing printed holds the password. */
+async function maintenanceOf(db: string, ...args: string[]) {
   const run = await runCli([
     'maintenance',
     '--database-url',
-    server.url(DB),
+    server.url(db),
     '--min-table-size',
     '1MB',
     '--min-index-size',
@@ -46,28 +47,41 @@ async function maintenance(...args: string[]) {
   expect(run.stderr).not.toContain(server.password);
   return { ...run, result: run.stdout ? JSON.parse(run.stdout) : undefined };
 }
+const maintenance = (...args: string[]) => maintenanceOf(DB, ...args);
 
-const leftovers = async (oid: number) =>
-  q(
-    `select relname::text as name from pg_class where relnamespace = 'repack'::regnamespace
-        and relname in ('log_${oid}', 'table_${oid}', 'pk_${oid}')
-     union all select tgname::text from pg_trigger where tgname = 'repack_trigger'
-     order by 1`,
-  ).then((rows) => rows.map((r) => r.name));
+/** A new database `db` with pg_repack and table items: 300,000 rows, 90% deleted, vacuumed. Returns its oid. */
+async function bloatedTable(db: string): Promise<number> {
+  await server.createDatabase(db);
+  const sql = (text: string) => server.query(text, [], db);
+  await sql(`create extension pg_repack`);
+  await sql(`create table items (id int primary key, v int, note text) with (autovacuum_enabled = false)`);
+  await sql(`insert into items select g, g, 'row ' || g from generate_series(1, 300000) g`);
+  await sql(`delete from items where id % 10 <> 0`);
+  await sql(`vacuum (analyze) items`);
+  await sql(`select pg_stat_force_next_flush()`);
+  return (await sql(`select 'items'::regclass::oid::int as oid`))[0]!.oid;
+}
+
+/** pg_repack's objects for the table with `oid` in `db`, by name. */
+const leftoversIn = async (db: string, oid: number) =>
+  server
+    .query(
+      `select relname::text as name from pg_class where relnamespace = 'repack'::regnamespace
+          and relname in ('log_${oid}', 'table_${oid}', 'pk_${oid}')
+       union all select tgname::text from pg_trigger where tgname = 'repack_trigger'
+       order by 1`,
+      [],
+      db,
+    )
+    .then((rows) => rows.map((r) => r.name));
+const leftovers = (oid: number) => leftoversIn(DB, oid);
 
 (hasPgRepack ? it : it.skip)(
   'SIGKILL of pg_repack mid-rebuild: the leftovers are reported, then removed, the table intact',
   async () => {
-    await server.createDatabase(DB);
     const started = Date.now();
     let killedAt = Number.POSITIVE_INFINITY;
-    await q(`create extension pg_repack`);
-    await q(`create table items (id int primary key, v int, note text) with (autovacuum_enabled = false)`);
-    await q(`insert into items select g, g, 'row ' || g from generate_series(1, 300000) g`);
-    await q(`delete from items where id % 10 <> 0`);
-    await q(`vacuum (analyze) items`);
-    await q(`select pg_stat_force_next_flush()`);
-    const oid: number = (await q(`select 'items'::regclass::oid::int as oid`))[0]!.oid;
+    const oid = await bloatedTable(DB);
 
     // An older transaction: pg_repack copies, builds its indexes, then waits for it before the swap.
     const older = new pg.Client({ connectionString: server.url(DB) });
@@ -175,6 +189,65 @@ const leftovers = async (oid: number) =>
     expect(
       await q(`select 1 from pg_class where relname like 'log\\_%' and relnamespace = 'repack'::regnamespace`),
     ).toEqual([]);
+  },
+  180_000,
+);
+
+(hasPgRepack ? it : it.skip)(
+  'pg_repack that copied the table but cannot get its lock for the swap: failed, with what it left listed',
+  async () => {
+    const db = 'repack_swap_lock';
+    const sql = (text: string) => server.query(text, [], db);
+    const oid = await bloatedTable(db);
+    const left = () => leftoversIn(db, oid);
+
+    const older = new pg.Client({ connectionString: server.url(db) });
+    const reader = new pg.Client({ connectionString: server.url(db) });
+    await older.connect();
+    await reader.connect();
+    try {
+      // An older transaction holds pg_repack after its copy (it waits for older transactions before the swap) …
+      await older.query(`begin; select 1`);
+      // pg_repack 1.4, its swap lock not granted, waits without a limit for the lock to remove its objects: the
+      // step's time limit interrupts it.
+      const running = maintenanceOf(db, '--apply', '--lock-timeout', '1s', '--statement-timeout', '20s');
+      const copied = () =>
+        sql(`select 1 from pg_class where relname = 'table_${oid}'`).then(
+          (rows) => rows.length === 1 && childPids(process.pid, 'pg_repack').length === 1,
+        );
+      expect(await eventually(copied, 60_000)).toBe(true);
+      // … meanwhile a newer reader takes the table's ACCESS SHARE lock (pg_repack does not wait for it), and holds it
+      // through the swap: pg_repack's ACCESS EXCLUSIVE waits --wait-timeout, kills nobody, gives up.
+      await reader.query(`begin; select count(*) from items`);
+      await older.query('rollback');
+      const run = await running;
+      const result = run.result;
+      const objects = [`repack.log_${oid}`, `type repack.pk_${oid}`, `repack.table_${oid}`, 'trigger repack_trigger'];
+      expect(await left()).toEqual([`log_${oid}`, `pk_${oid}`, 'repack_trigger', `table_${oid}`]);
+      expect(run.code).toBe(1);
+      expect(result.outcomes).toEqual([
+        expect.objectContaining({ kind: 'repack-table', status: 'failed', leftOver: objects }),
+      ]);
+      expect(result.outcomes[0].reason).toMatch(
+        /^failed: pg_repack did not get its lock within lock-timeout \(1000 ms\) after it had copied the table, and left repack\.log_\d+, .*trigger repack_trigger on "public"\."items"/,
+      );
+      // pg_repack's server process, left waiting for that lock to drop them (its client is gone), is ended before the
+      // reader lets go: what it left stays for the next run.
+      const repackSessions = `from pg_stat_activity where datname = current_database()
+          and (application_name = 'pg_repack' or query like '%repack.repack_drop%') and pid <> pg_backend_pid()`;
+      await sql(`select pg_terminate_backend(pid) ${repackSessions}`);
+      const gone = () => sql(`select 1 ${repackSessions}`).then((r) => r.length === 0);
+      expect(await eventually(gone, 30_000)).toBe(true);
+    } finally {
+      await older.query('rollback').catch(() => undefined);
+      await reader.query('rollback');
+      await older.end();
+      await reader.end();
+    }
+    // What it left is the next run's first step, as a killed run's is.
+    expect(await left()).toHaveLength(4);
+    const plan = await maintenanceOf(db);
+    expect(plan.result.plan[0]).toMatchObject({ kind: 'drop-repack-leftovers', mode: 'apply' });
   },
   180_000,
 );

@@ -129,7 +129,8 @@ export const MAINTENANCE_REBUILD_INPUTS: InputDefinition[] = [
   },
   {
     name: 'vacuum-full-max-size',
-    description: 'Largest table VACUUM FULL is applied to; bigger ones are reported only.',
+    description:
+      'Largest table VACUUM FULL is applied to, counting its indexes and TOAST (VACUUM FULL rewrites them all, and needs that much free disk); bigger ones are reported only.',
     type: 'size',
     default: '1GB',
   },

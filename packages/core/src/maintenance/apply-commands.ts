@@ -12,7 +12,7 @@ export async function applyCommandSteps(
   steps: readonly MaintenanceStep[],
   settings: StepBudget & { log: Logger },
 ): Promise<StepOutcome[]> {
-  const started = settings.now().getTime();
+  const started = settings.startedAt ?? settings.now().getTime();
   const outcomes: StepOutcome[] = [];
   let stop: string | undefined;
   for (const step of steps.filter((s) => s.mode === 'apply')) {

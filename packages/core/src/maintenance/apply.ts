@@ -6,7 +6,14 @@ import type pg from 'pg';
 import type { DatabaseTarget } from '../databases/engine.js';
 import { RepackLockError, runPgRepack } from '../databases/postgres/maintenance-repack.js';
 import { replicationState } from '../databases/postgres/data-retention-lag.js';
-import { dropRepackLeftovers, RepackRunningError } from '../databases/postgres/repack-leftovers.js';
+import {
+  dropRepackLeftovers,
+  type RepackLeftover,
+  RepackRunningError,
+  repackLeftoversOf,
+} from '../databases/postgres/repack-leftovers.js';
+import { oldestOlderTransaction } from '../databases/postgres/older-transactions.js';
+import { formatSeconds } from '../format.js';
 import type { Logger } from '../log.js';
 import type { Window } from '../maintenance-window/window.js';
 import type { MaintenanceStep } from './plan.js';
@@ -18,8 +25,10 @@ import { invalidIndexesBeside, type RelationFigures, setTimeouts } from './step-
 export interface ApplySettings {
   lockTimeoutMs: number;
   statementTimeoutMs: number;
-  /** The run stops starting steps this long after it began. */
+  /** The run stops starting steps this long after it began (startedAt: before planning). */
   maxRuntimeMs: number;
+  /** When the run began, ms since the epoch on `now`'s clock; when applying began when absent. */
+  startedAt?: number;
   /** Steps start only inside it; a step whose estimate exceeds what is left of it is not started. */
   window?: Window;
   /** The clock, for the window and the budget. */
@@ -57,7 +66,10 @@ export interface StepOutcome {
   after?: RelationFigures;
   /** Invalid indexes a failed concurrent rebuild left behind and that were dropped; a killed pg_repack's objects. */
   cleanedUp?: string[];
-  /** Ones that could not be dropped: DROP INDEX CONCURRENTLY each by hand. */
+  /**
+   * Ones that could not be dropped: DROP INDEX CONCURRENTLY each by hand. A failed pg_repack's objects (trigger, log
+   * and copy tables, type): the next run removes them (drop-repack-leftovers).
+   */
   leftOver?: string[];
 }
 
@@ -71,7 +83,7 @@ export async function applySteps(
   steps: readonly MaintenanceStep[],
   settings: ApplySettings,
 ): Promise<StepOutcome[]> {
-  const started = settings.now().getTime();
+  const started = settings.startedAt ?? settings.now().getTime();
   const outcomes: StepOutcome[] = [];
   // lock_timeout holds for the whole run (reading a step's figures waits for locks too); statement_timeout is per step.
   await setTimeouts(client, settings.lockTimeoutMs, settings.statementTimeoutMs, settings.maintenanceWorkMemBytes);
@@ -175,14 +187,26 @@ async function applyStep(
     // Dropped after its figures were read (they may be read a little ahead: figures-ahead.ts).
     if ((error as { code?: string }).code === UNDEFINED_TABLE) return gone(step, settings);
     const seconds = (Date.now() - t0) / 1000;
-    const reason = explain(error, settings.lockTimeoutMs, statementTimeoutMs);
-    settings.log.warn(`${step.statement}: ${reason}`);
+    // A pg_repack that failed after it had set up its trigger and log (or copied the table) and could not remove them.
+    const left = step.kind === 'repack-table' ? await repackLeftoversOf(client, step.object) : undefined;
+    if (left) {
+      const reason = repackLeftReason(error, left, step.object, settings.lockTimeoutMs);
+      settings.log.warn(`${step.statement}: ${reason}`);
+      return { ...base, status: 'failed', reason, seconds, before, leftOver: left.objects };
+    }
     const lock =
       (error as { code?: string }).code === LOCK_NOT_AVAILABLE ||
       error instanceof RepackLockError ||
       error instanceof RepackRunningError;
     const status: StepStatus = lock ? 'skipped' : 'failed';
     const cleanup = isIndex ? await dropLeftovers(client, step.object, invalidBefore, settings) : {};
+    // The rebuild had its table lock and had created its copy: its lock timeout was a wait for older transactions.
+    const copied = (cleanup.cleanedUp?.length ?? 0) + (cleanup.leftOver?.length ?? 0) > 0;
+    const reason =
+      copied && (error as { code?: string }).code === LOCK_NOT_AVAILABLE
+        ? await olderTransactionReason(client, seconds, settings.lockTimeoutMs, cleanup)
+        : explain(error, settings.lockTimeoutMs, statementTimeoutMs);
+    settings.log.warn(`${step.statement}: ${reason}`);
     return { ...base, status, reason, seconds, before, ...cleanup };
   }
   if (done.result) settings.log.info(`${step.object}: ${done.result}`);
@@ -236,6 +260,40 @@ function explain(error: unknown, lockTimeoutMs: number, statementTimeoutMs: numb
   if (code === QUERY_CANCELED && /statement timeout/i.test(message ?? ''))
     return `stopped by its statement_timeout (${Math.round(statementTimeoutMs)} ms: statement-timeout, or what was left of the window or max-runtime)`;
   return `failed: ${message ?? String(error)}`;
+}
+
+/**
+ * Why a pg_repack that left its objects failed: never a lock skip, since what it left costs every write (its trigger
+ * logs each one) until it is removed. pg_repack 1.4 removes them itself only once it gets the table's ACCESS
+ * EXCLUSIVE lock, waiting without a limit; interrupted at the step's time limit, it leaves them.
+ */
+function repackLeftReason(error: unknown, left: RepackLeftover, table: string, lockTimeoutMs: number): string {
+  const stage = left.objects.includes(`repack.table_${left.tableOid}`)
+    ? 'after it had copied the table'
+    : 'after it had set up its trigger and log table';
+  const what =
+    error instanceof RepackLockError
+      ? `pg_repack did not get its lock within lock-timeout (${lockTimeoutMs} ms) ${stage}`
+      : `pg_repack stopped ${stage}`;
+  return `failed: ${what}, and left ${left.objects.join(', ')} on ${table}: every insert, update and delete on ${table} also writes to repack.log_${left.tableOid} until they are removed (the next run removes them first) (${(error as Error).message})`;
+}
+
+/**
+ * A REINDEX CONCURRENTLY whose lock_timeout ended its wait for older transactions (databases/postgres/
+ * older-transactions.ts), not for a lock on the table: the oldest still open is named, as what to wait for.
+ */
+async function olderTransactionReason(
+  client: pg.Client,
+  seconds: number,
+  lockTimeoutMs: number,
+  cleanup: Pick<StepOutcome, 'cleanedUp' | 'leftOver'>,
+): Promise<string> {
+  const oldest = await oldestOlderTransaction(client, seconds).catch(() => undefined);
+  const which = oldest
+    ? `session ${oldest.pid} (application '${oldest.application}', ${oldest.state}, its transaction open for ${formatSeconds(oldest.seconds)})`
+    : 'none of them is open any more';
+  const copy = cleanup.leftOver?.length ? 'could not be dropped (the next run drops it)' : 'was dropped';
+  return `skipped: after building its new copy, REINDEX CONCURRENTLY waits for the transactions that began before it and write to the table or hold an older snapshot (a wait on their transaction IDs, not on a lock on the table), and one was still open after lock-timeout (${lockTimeoutMs} ms); the oldest: ${which}. The copy ${copy}; run it again once such transactions are over, or raise lock-timeout`;
 }
 
 /** A failed REINDEX CONCURRENTLY leaves an invalid copy (…_ccnew) that every write maintains: drop it. */

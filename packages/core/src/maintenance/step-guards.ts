@@ -8,6 +8,11 @@ export interface StepBudget {
   statementTimeoutMs: number;
   window?: Window;
   now: () => Date;
+  /**
+   * When the run began (ms since the epoch, on `now`'s clock): max-runtime counts from there, planning included.
+   * When applying began when absent.
+   */
+  startedAt?: number;
   signal?: AbortSignal;
 }
 

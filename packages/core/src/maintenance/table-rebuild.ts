@@ -10,7 +10,7 @@ import { mb, pct, qualified, REWRITE_BYTES_PER_S, seconds } from './step-figures
 export interface TableRebuildPolicy {
   /** VACUUM FULL may be applied (allow-vacuum-full); otherwise it is only reported. */
   allowVacuumFull: boolean;
-  /** Largest table VACUUM FULL is applied to (vacuum-full-max-size). */
+  /** Largest table, with its indexes and TOAST, VACUUM FULL is applied to (vacuum-full-max-size). */
   vacuumFullMaxBytes: number;
 }
 
@@ -109,10 +109,13 @@ export function planTableRebuilds(
       });
       continue;
     }
+    // VACUUM FULL writes a new copy of the table, its indexes and its TOAST before it drops the old: that is the
+    // free space it needs and the time it holds its lock for, so that is what vacuum-full-max-size bounds.
+    const rewriteBytes = bloat.bytes + t.indexAndToastPages * t.blockSize;
     const guard = !policy.allowVacuumFull
       ? 'allow-vacuum-full is off'
-      : bloat.bytes > policy.vacuumFullMaxBytes
-        ? `${mb(bloat.bytes)} is over vacuum-full-max-size (${mb(policy.vacuumFullMaxBytes)})`
+      : rewriteBytes > policy.vacuumFullMaxBytes
+        ? `${mb(rewriteBytes)} (the table ${mb(bloat.bytes)} with its indexes and TOAST, all of which VACUUM FULL rewrites) is over vacuum-full-max-size (${mb(policy.vacuumFullMaxBytes)})`
         : undefined;
     const noRepack = hasPgRepack
       ? 'pg_repack needs a primary key or a unique index on NOT NULL columns'

@@ -69,6 +69,8 @@ export async function maintenance(options: MaintenanceOptions): Promise<Maintena
   const { log, target, signal } = options;
   options.secrets.add(target.password);
   const now = options.now ?? (() => new Date());
+  // max-runtime is the run's: planning (a big catalog, a monitor report) spends it too.
+  const startedAt = now().getTime();
   const context = { log, ...(signal ? { signal } : {}) };
   const document = engineFor(target);
   if (target.engine !== 'postgresql' && options.monitorFindings)
@@ -78,7 +80,9 @@ export async function maintenance(options: MaintenanceOptions): Promise<Maintena
       'leave monitor-report unset for a MongoDB database',
     );
   if (target.engine !== 'postgresql' && document.withMaintenanceSession)
-    return document.withMaintenanceSession(target, context, (session) => documentMaintenance(session, options, now));
+    return document.withMaintenanceSession(target, context, (session) =>
+      documentMaintenance(session, options, now, startedAt),
+    );
   const engine = sqlEngineFor(target, 'maintenance');
   return engine.withSqlSession(target, context, async (client) => {
     const { steps: plan, monitor } = await planUnderLockTimeout(client, options);
@@ -88,6 +92,7 @@ export async function maintenance(options: MaintenanceOptions): Promise<Maintena
       lockTimeoutMs: options.lockTimeoutMs,
       statementTimeoutMs: options.statementTimeoutMs,
       maxRuntimeMs: options.maxRuntimeMs,
+      startedAt,
       ...(options.maxReplicationLagMs === undefined ? {} : { maxReplicationLagMs: options.maxReplicationLagMs }),
       ...(options.maintenanceWorkMemBytes === undefined
         ? {}
@@ -108,6 +113,7 @@ async function documentMaintenance(
   session: MaintenanceSession,
   options: MaintenanceOptions,
   now: () => Date,
+  startedAt: number,
 ): Promise<MaintenanceResult> {
   const settings = {
     validateFull: options.validateFull ?? false,
@@ -122,6 +128,7 @@ async function documentMaintenance(
   const outcomes = await applyCommandSteps(session, plan, {
     statementTimeoutMs: options.statementTimeoutMs,
     maxRuntimeMs: options.maxRuntimeMs,
+    startedAt,
     now,
     log: options.log,
     ...(options.window ? { window: options.window } : {}),

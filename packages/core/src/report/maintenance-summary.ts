@@ -118,13 +118,18 @@ function outcomeBlocks(outcomes: readonly StepOutcome[]): Block[] {
     },
   ];
   const cleaned = outcomes.filter((o) => o.kind !== 'drop-repack-leftovers').flatMap((o) => o.cleanedUp ?? []);
-  const left = outcomes.flatMap((o) => o.leftOver ?? []);
+  const left = outcomes.filter((o) => o.kind !== 'repack-table').flatMap((o) => o.leftOver ?? []);
   if (cleaned.length)
     blocks.push({ kind: 'note', text: `Dropped invalid indexes failed rebuilds left: ${cleaned.join(', ')}` });
   if (left.length)
     blocks.push({
       kind: 'note',
       text: `Invalid indexes failed rebuilds left that could not be dropped (the next run drops them): ${left.join(', ')}`,
+    });
+  for (const o of outcomes.filter((o) => o.kind === 'repack-table' && o.leftOver?.length))
+    blocks.push({
+      kind: 'note',
+      text: `pg_repack failed on ${o.object} and left ${o.leftOver!.join(', ')}: its trigger logs every write to the table until they are removed (the next run removes them first)`,
     });
   return blocks;
 }

@@ -10,6 +10,11 @@ export interface TableBloatInput {
   /** Main fork pages and rows as the last VACUUM or ANALYZE counted them. */
   pages: number;
   tuples: number;
+  /**
+   * Pages of its indexes, its TOAST table and the TOAST table's index, counted alike: a rewrite (VACUUM FULL)
+   * copies them all, and needs that much free space besides the main fork's.
+   */
+  indexAndToastPages: number;
   /** Average data bytes per row from pg_stats; null when the table has no visible statistics. */
   width: number | null;
   hasNulls: boolean;
@@ -24,7 +29,7 @@ export interface TableBloatInput {
 export async function tableBloatInputs(client: pg.Client, minBytes: number): Promise<TableBloatInput[]> {
   const { rows } = await client.query(
     `with big as (
-       select c.oid, n.nspname, c.relname, c.relpages::float8 as pages, c.reltuples::float8 as tuples,
+       select c.oid, c.reltoastrelid, n.nspname, c.relname, c.relpages::float8 as pages, c.reltuples::float8 as tuples,
               coalesce((select substring(o from '=(\\d+)')::int from unnest(c.reloptions) o where o like 'fillfactor=%'), 100) as fillfactor
          from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where c.relkind = 'r' and ${USER_SCHEMA} and c.relpages::float8 * current_setting('block_size')::int >= $1
@@ -36,6 +41,9 @@ export async function tableBloatInputs(client: pg.Client, minBytes: number): Pro
      )
      select big.nspname as schema, big.relname as name, big.pages, big.tuples, w.width, coalesce(w.has_nulls, false) as has_nulls,
             big.fillfactor, current_setting('block_size')::int as block_size,
+            (select coalesce(sum(r.relpages), 0)::float8 from pg_class r
+              where r.oid = big.reltoastrelid
+                 or r.oid in (select indexrelid from pg_index where indrelid in (big.oid, big.reltoastrelid))) as other_pages,
             (select count(*)::int from pg_attribute a where a.attrelid = big.oid and a.attnum > 0 and not a.attisdropped) as columns,
             exists (select 1 from pg_index x
                      where x.indrelid = big.oid and x.indisvalid and x.indisunique and x.indpred is null and x.indexprs is null
@@ -50,6 +58,7 @@ export async function tableBloatInputs(client: pg.Client, minBytes: number): Pro
     name: r.name,
     pages: r.pages,
     tuples: r.tuples,
+    indexAndToastPages: r.other_pages,
     width: r.width,
     hasNulls: r.has_nulls,
     columns: r.columns,

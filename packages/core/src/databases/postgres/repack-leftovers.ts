@@ -72,6 +72,14 @@ export async function repackLeftovers(client: pg.Client): Promise<RepackLeftover
   }));
 }
 
+/** What pg_repack left on `table` (a quoted, qualified name), or undefined when nothing. Takes no lock. */
+export async function repackLeftoversOf(client: pg.Client, table: string): Promise<RepackLeftover | undefined> {
+  const { rows } = await client.query(`select to_regclass($1)::oid::bigint::float8 as oid`, [table]);
+  const oid = rows[0]?.oid;
+  if (oid === null || oid === undefined) return undefined;
+  return (await repackLeftovers(client)).find((l) => l.tableOid === oid);
+}
+
 /** A pg_repack holds the table again (it took pg_repack's advisory lock): its objects are not leftovers now. */
 export class RepackRunningError extends Error {}
 

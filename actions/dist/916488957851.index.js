@@ -1,8 +1,8 @@
-export const id = 700323157487;
-export const ids = [700323157487];
+export const id = 916488957851;
+export const ids = [916488957851];
 export const modules = {
 
-/***/ 27754:
+/***/ 54835:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -278,6 +278,14 @@ async function repackLeftovers(client) {
         ...(r.pid === null ? {} : { runningPid: r.pid }),
     }));
 }
+/** What pg_repack left on `table` (a quoted, qualified name), or undefined when nothing. Takes no lock. */
+async function repackLeftoversOf(client, table) {
+    const { rows } = await client.query(`select to_regclass($1)::oid::bigint::float8 as oid`, [table]);
+    const oid = rows[0]?.oid;
+    if (oid === null || oid === undefined)
+        return undefined;
+    return (await repackLeftovers(client)).find((l) => l.tableOid === oid);
+}
 /** A pg_repack holds the table again (it took pg_repack's advisory lock): its objects are not leftovers now. */
 class RepackRunningError extends Error {
 }
@@ -319,6 +327,24 @@ async function dropRepackLeftovers(client, tableOid) {
     }
 }
 //# sourceMappingURL=repack-leftovers.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/postgres/older-transactions.js
+/**
+ * The oldest transaction of this database, other than this session's, that began at least `beganSecondsAgo` ago
+ * and holds a snapshot or a transaction ID; undefined when none is open now. What identifies it, never its SQL
+ * text (it can hold passwords or personal data).
+ */
+async function oldestOlderTransaction(client, beganSecondsAgo) {
+    const { rows } = await client.query(`select pid, extract(epoch from now() - xact_start)::float8 as seconds, state, application_name as application
+       from pg_stat_activity
+      where datname = current_database() and pid <> pg_backend_pid()
+        and xact_start <= now() - make_interval(secs => $1) and (backend_xmin is not null or backend_xid is not null)
+      order by xact_start
+      limit 1`, [beganSecondsAgo]);
+    return rows[0];
+}
+//# sourceMappingURL=older-transactions.js.map
+// EXTERNAL MODULE: ./packages/core/lib/format.js
+var format = __webpack_require__(65118);
 ;// CONCATENATED MODULE: ./packages/core/lib/maintenance/standby-watch.js
 // When apply reads the standbys' replay lag. Most primaries have no standby, and reading pg_stat_replication before
 // every step was one more round trip against steps that take a few milliseconds (bench/maintenance-plan.mjs).
@@ -562,12 +588,14 @@ const isLockTimeout = (error) => error.code === '55P03';
 
 
 
+
+
 const LOCK_NOT_AVAILABLE = '55P03';
 const QUERY_CANCELED = '57014';
 const UNDEFINED_TABLE = '42P01';
 /** Runs the plan's 'apply' steps in order; returns one outcome per such step (report steps are never run). */
 async function applySteps(client, steps, settings) {
-    const started = settings.now().getTime();
+    const started = settings.startedAt ?? settings.now().getTime();
     const outcomes = [];
     // lock_timeout holds for the whole run (reading a step's figures waits for locks too); statement_timeout is per step.
     await setTimeouts(client, settings.lockTimeoutMs, settings.statementTimeoutMs, settings.maintenanceWorkMemBytes);
@@ -664,13 +692,24 @@ async function applyStep(client, steps, i, settings, statementTimeoutMs, figures
         if (error.code === UNDEFINED_TABLE)
             return gone(step, settings);
         const seconds = (Date.now() - t0) / 1000;
-        const reason = explain(error, settings.lockTimeoutMs, statementTimeoutMs);
-        settings.log.warn(`${step.statement}: ${reason}`);
+        // A pg_repack that failed after it had set up its trigger and log (or copied the table) and could not remove them.
+        const left = step.kind === 'repack-table' ? await repackLeftoversOf(client, step.object) : undefined;
+        if (left) {
+            const reason = repackLeftReason(error, left, step.object, settings.lockTimeoutMs);
+            settings.log.warn(`${step.statement}: ${reason}`);
+            return { ...base, status: 'failed', reason, seconds, before, leftOver: left.objects };
+        }
         const lock = error.code === LOCK_NOT_AVAILABLE ||
             error instanceof RepackLockError ||
             error instanceof RepackRunningError;
         const status = lock ? 'skipped' : 'failed';
         const cleanup = isIndex ? await dropLeftovers(client, step.object, invalidBefore, settings) : {};
+        // The rebuild had its table lock and had created its copy: its lock timeout was a wait for older transactions.
+        const copied = (cleanup.cleanedUp?.length ?? 0) + (cleanup.leftOver?.length ?? 0) > 0;
+        const reason = copied && error.code === LOCK_NOT_AVAILABLE
+            ? await olderTransactionReason(client, seconds, settings.lockTimeoutMs, cleanup)
+            : explain(error, settings.lockTimeoutMs, statementTimeoutMs);
+        settings.log.warn(`${step.statement}: ${reason}`);
         return { ...base, status, reason, seconds, before, ...cleanup };
     }
     if (done.result)
@@ -721,6 +760,32 @@ function explain(error, lockTimeoutMs, statementTimeoutMs) {
         return `stopped by its statement_timeout (${Math.round(statementTimeoutMs)} ms: statement-timeout, or what was left of the window or max-runtime)`;
     return `failed: ${message ?? String(error)}`;
 }
+/**
+ * Why a pg_repack that left its objects failed: never a lock skip, since what it left costs every write (its trigger
+ * logs each one) until it is removed. pg_repack 1.4 removes them itself only once it gets the table's ACCESS
+ * EXCLUSIVE lock, waiting without a limit; interrupted at the step's time limit, it leaves them.
+ */
+function repackLeftReason(error, left, table, lockTimeoutMs) {
+    const stage = left.objects.includes(`repack.table_${left.tableOid}`)
+        ? 'after it had copied the table'
+        : 'after it had set up its trigger and log table';
+    const what = error instanceof RepackLockError
+        ? `pg_repack did not get its lock within lock-timeout (${lockTimeoutMs} ms) ${stage}`
+        : `pg_repack stopped ${stage}`;
+    return `failed: ${what}, and left ${left.objects.join(', ')} on ${table}: every insert, update and delete on ${table} also writes to repack.log_${left.tableOid} until they are removed (the next run removes them first) (${error.message})`;
+}
+/**
+ * A REINDEX CONCURRENTLY whose lock_timeout ended its wait for older transactions (databases/postgres/
+ * older-transactions.ts), not for a lock on the table: the oldest still open is named, as what to wait for.
+ */
+async function olderTransactionReason(client, seconds, lockTimeoutMs, cleanup) {
+    const oldest = await oldestOlderTransaction(client, seconds).catch(() => undefined);
+    const which = oldest
+        ? `session ${oldest.pid} (application '${oldest.application}', ${oldest.state}, its transaction open for ${(0,format/* formatSeconds */.Xo)(oldest.seconds)})`
+        : 'none of them is open any more';
+    const copy = cleanup.leftOver?.length ? 'could not be dropped (the next run drops it)' : 'was dropped';
+    return `skipped: after building its new copy, REINDEX CONCURRENTLY waits for the transactions that began before it and write to the table or hold an older snapshot (a wait on their transaction IDs, not on a lock on the table), and one was still open after lock-timeout (${lockTimeoutMs} ms); the oldest: ${which}. The copy ${copy}; run it again once such transactions are over, or raise lock-timeout`;
+}
 /** A failed REINDEX CONCURRENTLY leaves an invalid copy (…_ccnew) that every write maintains: drop it. */
 async function dropLeftovers(client, index, invalidBefore, settings) {
     const fresh = (await invalidIndexesBeside(client, index).catch(() => [])).filter((i) => !invalidBefore.has(i));
@@ -743,7 +808,7 @@ async function dropLeftovers(client, index, invalidBefore, settings) {
 ;// CONCATENATED MODULE: ./packages/core/lib/maintenance/apply-commands.js
 
 async function applyCommandSteps(session, steps, settings) {
-    const started = settings.now().getTime();
+    const started = settings.startedAt ?? settings.now().getTime();
     const outcomes = [];
     let stop;
     for (const step of steps.filter((s) => s.mode === 'apply')) {
@@ -912,7 +977,7 @@ const USER_SCHEMA = `n.nspname not in ('pg_catalog', 'information_schema') and n
 /** Tables whose main fork is at least `minBytes`, with what the bloat estimate needs (the monitor's estimate). */
 async function tableBloatInputs(client, minBytes) {
     const { rows } = await client.query(`with big as (
-       select c.oid, n.nspname, c.relname, c.relpages::float8 as pages, c.reltuples::float8 as tuples,
+       select c.oid, c.reltoastrelid, n.nspname, c.relname, c.relpages::float8 as pages, c.reltuples::float8 as tuples,
               coalesce((select substring(o from '=(\\d+)')::int from unnest(c.reloptions) o where o like 'fillfactor=%'), 100) as fillfactor
          from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where c.relkind = 'r' and ${USER_SCHEMA} and c.relpages::float8 * current_setting('block_size')::int >= $1
@@ -924,6 +989,9 @@ async function tableBloatInputs(client, minBytes) {
      )
      select big.nspname as schema, big.relname as name, big.pages, big.tuples, w.width, coalesce(w.has_nulls, false) as has_nulls,
             big.fillfactor, current_setting('block_size')::int as block_size,
+            (select coalesce(sum(r.relpages), 0)::float8 from pg_class r
+              where r.oid = big.reltoastrelid
+                 or r.oid in (select indexrelid from pg_index where indrelid in (big.oid, big.reltoastrelid))) as other_pages,
             (select count(*)::int from pg_attribute a where a.attrelid = big.oid and a.attnum > 0 and not a.attisdropped) as columns,
             exists (select 1 from pg_index x
                      where x.indrelid = big.oid and x.indisvalid and x.indisunique and x.indpred is null and x.indexprs is null
@@ -936,6 +1004,7 @@ async function tableBloatInputs(client, minBytes) {
         name: r.name,
         pages: r.pages,
         tuples: r.tuples,
+        indexAndToastPages: r.other_pages,
         width: r.width,
         hasNulls: r.has_nulls,
         columns: r.columns,
@@ -1257,10 +1326,13 @@ function planTableRebuilds(tables, minRatio, hasPgRepack, policy, measured = new
             });
             continue;
         }
+        // VACUUM FULL writes a new copy of the table, its indexes and its TOAST before it drops the old: that is the
+        // free space it needs and the time it holds its lock for, so that is what vacuum-full-max-size bounds.
+        const rewriteBytes = bloat.bytes + t.indexAndToastPages * t.blockSize;
         const guard = !policy.allowVacuumFull
             ? 'allow-vacuum-full is off'
-            : bloat.bytes > policy.vacuumFullMaxBytes
-                ? `${(0,step_figures.mb)(bloat.bytes)} is over vacuum-full-max-size (${(0,step_figures.mb)(policy.vacuumFullMaxBytes)})`
+            : rewriteBytes > policy.vacuumFullMaxBytes
+                ? `${(0,step_figures.mb)(rewriteBytes)} (the table ${(0,step_figures.mb)(bloat.bytes)} with its indexes and TOAST, all of which VACUUM FULL rewrites) is over vacuum-full-max-size (${(0,step_figures.mb)(policy.vacuumFullMaxBytes)})`
                 : undefined;
         const noRepack = hasPgRepack
             ? 'pg_repack needs a primary key or a unique index on NOT NULL columns'
@@ -1533,12 +1605,14 @@ async function maintenance(options) {
     const { log, target, signal } = options;
     options.secrets.add(target.password);
     const now = options.now ?? (() => new Date());
+    // max-runtime is the run's: planning (a big catalog, a monitor report) spends it too.
+    const startedAt = now().getTime();
     const context = { log, ...(signal ? { signal } : {}) };
     const document = (0,databases/* engineFor */.Ec)(target);
     if (target.engine !== 'postgresql' && options.monitorFindings)
         throw (0,errors/* invalidInput */.aY)('monitor-report', 'is used for PostgreSQL only: no MongoDB maintenance step answers a monitor-report finding yet', 'leave monitor-report unset for a MongoDB database');
     if (target.engine !== 'postgresql' && document.withMaintenanceSession)
-        return document.withMaintenanceSession(target, context, (session) => documentMaintenance(session, options, now));
+        return document.withMaintenanceSession(target, context, (session) => documentMaintenance(session, options, now, startedAt));
     const engine = (0,databases/* sqlEngineFor */.mO)(target, 'maintenance');
     return engine.withSqlSession(target, context, async (client) => {
         const { steps: plan, monitor } = await planUnderLockTimeout(client, options);
@@ -1549,6 +1623,7 @@ async function maintenance(options) {
             lockTimeoutMs: options.lockTimeoutMs,
             statementTimeoutMs: options.statementTimeoutMs,
             maxRuntimeMs: options.maxRuntimeMs,
+            startedAt,
             ...(options.maxReplicationLagMs === undefined ? {} : { maxReplicationLagMs: options.maxReplicationLagMs }),
             ...(options.maintenanceWorkMemBytes === undefined
                 ? {}
@@ -1564,7 +1639,7 @@ async function maintenance(options) {
     });
 }
 /** MongoDB: the plan per collection (validate, compact, index rebuilds) and its commands, with the same window and budget. */
-async function documentMaintenance(session, options, now) {
+async function documentMaintenance(session, options, now, startedAt) {
     const settings = {
         validateFull: options.validateFull ?? false,
         minFreeRatio: options.thresholds.tableBloatRatio,
@@ -1579,6 +1654,7 @@ async function documentMaintenance(session, options, now) {
     const outcomes = await applyCommandSteps(session, plan, {
         statementTimeoutMs: options.statementTimeoutMs,
         maxRuntimeMs: options.maxRuntimeMs,
+        startedAt,
         now,
         log: options.log,
         ...(options.window ? { window: options.window } : {}),
@@ -1635,8 +1711,6 @@ async function planUnderLockTimeout(client, options) {
     }
 }
 //# sourceMappingURL=maintenance.js.map
-// EXTERNAL MODULE: ./packages/core/lib/format.js
-var format = __webpack_require__(65118);
 // EXTERNAL MODULE: ./packages/core/lib/report/result.js
 var report_result = __webpack_require__(97343);
 ;// CONCATENATED MODULE: ./packages/core/lib/report/maintenance-summary.js
@@ -1758,13 +1832,18 @@ function outcomeBlocks(outcomes) {
         },
     ];
     const cleaned = outcomes.filter((o) => o.kind !== 'drop-repack-leftovers').flatMap((o) => o.cleanedUp ?? []);
-    const left = outcomes.flatMap((o) => o.leftOver ?? []);
+    const left = outcomes.filter((o) => o.kind !== 'repack-table').flatMap((o) => o.leftOver ?? []);
     if (cleaned.length)
         blocks.push({ kind: 'note', text: `Dropped invalid indexes failed rebuilds left: ${cleaned.join(', ')}` });
     if (left.length)
         blocks.push({
             kind: 'note',
             text: `Invalid indexes failed rebuilds left that could not be dropped (the next run drops them): ${left.join(', ')}`,
+        });
+    for (const o of outcomes.filter((o) => o.kind === 'repack-table' && o.leftOver?.length))
+        blocks.push({
+            kind: 'note',
+            text: `pg_repack failed on ${o.object} and left ${o.leftOver.join(', ')}: its trigger logs every write to the table until they are removed (the next run removes them first)`,
         });
     return blocks;
 }
@@ -1867,7 +1946,7 @@ const MAINTENANCE_REBUILD_INPUTS = [
     },
     {
         name: 'vacuum-full-max-size',
-        description: 'Largest table VACUUM FULL is applied to; bigger ones are reported only.',
+        description: 'Largest table VACUUM FULL is applied to, counting its indexes and TOAST (VACUUM FULL rewrites them all, and needs that much free disk); bigger ones are reported only.',
         type: 'size',
         default: '1GB',
     },
