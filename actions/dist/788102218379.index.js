@@ -58,11 +58,11 @@ function policyCommitText(commit) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   H9: () => (/* binding */ chainName),
-/* harmony export */   bI: () => (/* binding */ appendReceipt),
+/* harmony export */   dP: () => (/* binding */ appendAfterHead),
 /* harmony export */   q: () => (/* binding */ readChainHead),
 /* harmony export */   uf: () => (/* binding */ verifyReceiptChains)
 /* harmony export */ });
-/* unused harmony export receiptKey */
+/* unused harmony exports receiptKey, appendReceipt */
 /* harmony import */ var node_stream_consumers__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(38321);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57706);
 /* harmony import */ var _storage_put_record_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(56054);
@@ -70,7 +70,8 @@ function policyCommitText(commit) {
 /**
  * The receipt chains in a storage (the retention-purge action's receipts-to): one folder per policy, one object per
  * receipt named by its sequence number (`retention/00000001.json`), each linked to the one before by its hash. Objects
- * are never overwritten (the storage refuses an existing key), so two runs racing for the same link cannot both win.
+ * are never overwritten (the storage refuses an existing key), so two runs racing for the same link cannot both win;
+ * the loser links after the winner (appendAfterHead).
  */
 
 
@@ -111,6 +112,27 @@ async function appendReceipt(storage, receipt) {
         contentType: 'application/json',
     });
     return storage.locate(key);
+}
+/** How often a run re-reads the head after losing a link to another run before it gives up. */
+const APPEND_ATTEMPTS = 5;
+/**
+ * Chains a receipt after `head` and stores it; when another run took that link meanwhile (the chain lock holds per
+ * database, so runs of one policy against two databases, or PostgreSQL and MongoDB, share the chain without it),
+ * reads the new head and links after that instead. What a run deleted is never left without its receipt because
+ * another run appended first.
+ */
+async function appendAfterHead(storage, policy, head, link) {
+    for (let attempt = 1;; attempt++) {
+        const receipt = link(head);
+        try {
+            return { receipt, location: await appendReceipt(storage, receipt) };
+        }
+        catch (error) {
+            if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DbopsError */ .zJ && error.code === 'ALREADY_EXISTS') || attempt === APPEND_ATTEMPTS)
+                throw error;
+            head = await readChainHead(storage, policy);
+        }
+    }
 }
 /**
  * Checks every chain in the storage: each receipt's own hash, each link, and that no sequence number is missing.

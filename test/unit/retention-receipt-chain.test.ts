@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  appendAfterHead,
   appendReceipt,
   chainName,
   readChainHead,
@@ -123,4 +124,20 @@ test('a policyCommit not in the shape dbops writes is left out of the last polic
     receipts: 3,
     lastPolicy: { sequence: 3, finishedAt: '2026-06-01T02:00:01.000Z', policySha256: 'a'.repeat(64) },
   });
+});
+
+test('a run that lost its link to another run (another database, same chain) links after the winner', async () => {
+  // Both runs read head 3; the other appended receipt 4 first. This run's receipt becomes 5, linked to that 4.
+  const stale = await readChainHead(storage, 'retention');
+  const winner = chainReceipt(receipt(40), 'retention', stale);
+  await appendReceipt(storage, winner);
+  const { receipt: stored, location } = await appendAfterHead(storage, 'retention', stale, (head) =>
+    chainReceipt(receipt(50), 'retention', head),
+  );
+  expect(stored).toMatchObject({ sequence: 5, previousSha256: winner.sha256 });
+  expect(location).toBe(path(5));
+  expect(JSON.parse(await readFile(path(4), 'utf8')).rules[0].rows).toBe(40);
+  const [check] = await verifyReceiptChains(storage);
+  expect(check).toMatchObject({ policy: 'retention', receipts: 5 });
+  expect(check!.broken).toBeUndefined();
 });

@@ -1,7 +1,8 @@
 /**
  * The receipt chains in a storage (the retention-purge action's receipts-to): one folder per policy, one object per
  * receipt named by its sequence number (`retention/00000001.json`), each linked to the one before by its hash. Objects
- * are never overwritten (the storage refuses an existing key), so two runs racing for the same link cannot both win.
+ * are never overwritten (the storage refuses an existing key), so two runs racing for the same link cannot both win;
+ * the loser links after the winner (appendAfterHead).
  */
 import { buffer } from 'node:stream/consumers';
 import { DbopsError } from '../errors.js';
@@ -50,6 +51,32 @@ export async function appendReceipt(storage: Storage, receipt: ChainedReceipt): 
     contentType: 'application/json',
   });
   return storage.locate(key);
+}
+
+/** How often a run re-reads the head after losing a link to another run before it gives up. */
+const APPEND_ATTEMPTS = 5;
+
+/**
+ * Chains a receipt after `head` and stores it; when another run took that link meanwhile (the chain lock holds per
+ * database, so runs of one policy against two databases, or PostgreSQL and MongoDB, share the chain without it),
+ * reads the new head and links after that instead. What a run deleted is never left without its receipt because
+ * another run appended first.
+ */
+export async function appendAfterHead(
+  storage: Storage,
+  policy: string,
+  head: ChainHead | undefined,
+  link: (head: ChainHead | undefined) => ChainedReceipt,
+): Promise<{ receipt: ChainedReceipt; location: string }> {
+  for (let attempt = 1; ; attempt++) {
+    const receipt = link(head);
+    try {
+      return { receipt, location: await appendReceipt(storage, receipt) };
+    } catch (error) {
+      if (!(error instanceof DbopsError && error.code === 'ALREADY_EXISTS') || attempt === APPEND_ATTEMPTS) throw error;
+      head = await readChainHead(storage, policy);
+    }
+  }
 }
 
 export interface ChainCheck {

@@ -7,7 +7,7 @@ import type { BackupRotation } from '../data-retention/policy.js';
 import { type PurgeResult, purgeRetention } from '../data-retention/purge.js';
 import { parsePolicy } from '../data-retention/read-policy.js';
 import { type ChainedReceipt, chainReceipt, policySha256, retentionReceipt } from '../data-retention/receipt.js';
-import { appendReceipt, chainName, readChainHead } from '../data-retention/receipt-chain.js';
+import { appendAfterHead, chainName, readChainHead } from '../data-retention/receipt-chain.js';
 import { RECEIPT_TABLE, recordReceiptRow } from '../data-retention/receipt-table.js';
 import { type VacuumOutcome, vacuumPurged } from '../data-retention/vacuum.js';
 import type { DatabaseTarget } from '../databases/engine.js';
@@ -103,8 +103,10 @@ export async function dataRetention(options: DataRetentionOptions): Promise<Data
     // Read again now that this run holds the chain (chain-lock.ts): a run that finished meanwhile appended a link.
     const current = await readChainHead(receipts, chain);
     const purge = await purgeWith(plan);
-    const chained = chainReceipt(retentionReceipt(purge, hash, commit), chain, current);
-    const location = await appendReceipt(receipts, chained);
+    const unchained = retentionReceipt(purge, hash, commit);
+    const { receipt: chained, location } = await appendAfterHead(receipts, chain, current, (head) =>
+      chainReceipt(unchained, chain, head),
+    );
     log.info(`Receipt ${chained.sequence} of '${chain}' stored at ${location}`);
     const table = await keepCopy?.(chained);
     const receipt = { location, sequence: chained.sequence, sha256: chained.sha256, ...(table ? { table } : {}) };

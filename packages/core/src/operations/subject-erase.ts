@@ -3,7 +3,7 @@ import { lockReceiptChain } from '../data-retention/chain-lock.js';
 import { type PolicyCommit, policyCommit } from '../data-retention/policy-commit.js';
 import { parsePolicy } from '../data-retention/read-policy.js';
 import { type ChainedReceipt, type ChainHead, chainReceipt, policySha256 } from '../data-retention/receipt.js';
-import { appendReceipt, chainName, readChainHead } from '../data-retention/receipt-chain.js';
+import { appendAfterHead, chainName, readChainHead } from '../data-retention/receipt-chain.js';
 import { RECEIPT_TABLE, recordReceiptRow } from '../data-retention/receipt-table.js';
 import { eraseSubject, type SubjectEraseResult } from '../data-retention/subject-erase.js';
 import { receiptTableHead, subjectReceipt } from '../data-retention/subject-receipt.js';
@@ -95,8 +95,13 @@ export async function subjectErase(options: SubjectEraseOptions): Promise<Subjec
     result: SubjectEraseResult,
     stoppedBy?: string,
   ): Promise<NonNullable<SubjectEraseOutcome['receipt']>> => {
-    const chained: ChainedReceipt = chainReceipt(subjectReceipt(result, hash, commit, stoppedBy), chain, head);
-    const location = receipts ? await appendReceipt(receipts, chained) : undefined;
+    const unchained = subjectReceipt(result, hash, commit, stoppedBy);
+    let chained: ChainedReceipt = chainReceipt(unchained, chain, head);
+    let location: string | undefined;
+    if (receipts)
+      ({ receipt: chained, location } = await appendAfterHead(receipts, chain, head, (at) =>
+        chainReceipt(unchained, chain, at),
+      ));
     let table: string | undefined;
     try {
       table = await store.record(chained);
