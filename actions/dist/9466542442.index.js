@@ -670,7 +670,7 @@ async function runBatch(client, target, limits, afterKey, beforeCommit) {
         const { rows } = await client.query(sql.text, sql.values);
         if (beforeCommit && rows.length > 0)
             await beforeCommit(rows.map((r) => r.archived), rows.map((r) => r.key));
-        await client.query('COMMIT');
+        await commit(client);
         const last = rows.at(-1);
         const outcome = { rows: rows.length, keys: rows.map((r) => r.key) };
         if (last)
@@ -680,6 +680,30 @@ async function runBatch(client, target, limits, afterKey, beforeCommit) {
     catch (error) {
         await client.query('ROLLBACK').catch(() => undefined); // the connection may be gone; the server rolls back then
         throw error;
+    }
+}
+/**
+ * COMMIT, where a commit that waited for synchronous standbys and was cancelled or had its session ended (an abort
+ * ends it: connection.ts) counts as done: the server has committed it locally and says so in a WARNING (57014 on a
+ * cancel, 57P01 on termination) before the error. Counted as rolled back, its rows would be gone from the table and
+ * missing from the receipt. Known by the notice's code, not its (translated) text.
+ */
+async function commit(client) {
+    let committedLocally = false;
+    const onNotice = (notice) => {
+        if (notice.code === '57014' || notice.code === '57P01')
+            committedLocally = true;
+    };
+    client.on('notice', onNotice);
+    try {
+        await client.query('COMMIT');
+    }
+    catch (error) {
+        if (!committedLocally)
+            throw error;
+    }
+    finally {
+        client.off('notice', onNotice);
     }
 }
 /**
