@@ -149,9 +149,6 @@ var libpq_env = __webpack_require__(20820);
 // EXTERNAL MODULE: ./packages/core/lib/databases/postgres/target.js + 1 modules
 var postgres_target = __webpack_require__(3848);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/postgres/maintenance-repack.js
-// Runs the pg_repack client for one table: the connection in PG* variables (the password never in its arguments),
-// waiting at most lock-timeout for its locks and never killing other sessions, interrupted like a user's Ctrl-C so
-// that it drops its log table and trigger itself.
 
 
 
@@ -167,15 +164,25 @@ const GRACE_MS = 10_000;
 async function runPgRepack(target, table, settings) {
     const program = await findPgRepack(settings.env.PATH);
     const libpq = await (0,libpq_env/* libpqEnvironment */.S)((0,postgres_target/* asPgTarget */.v5)(target), settings.env);
+    // libpqEnvironment drops the caller's PG* variables: these are the only options.
+    libpq.env.PGOPTIONS = `-c lock_timeout=${Math.max(1, Math.round(settings.lockTimeoutMs))}`;
     const waitSeconds = Math.max(1, Math.ceil(settings.lockTimeoutMs / 1000));
+    let cleanupFailed = false;
     try {
         const proc = (0,child_process/* spawnProcess */.Nu)(program, ['--no-kill-backend', `--wait-timeout=${waitSeconds}`, '--table', table], {
             env: libpq.env,
             onFailure: (exit) => {
-                const how = exit.signal ? `was stopped by ${exit.signal}` : `exited with code ${exit.code}`;
+                const how = cleanupFailed
+                    ? 'could not remove its objects and was stopped before it retried'
+                    : exit.signal
+                        ? `was stopped by ${exit.signal}`
+                        : `exited with code ${exit.code}`;
                 const text = `pg_repack ${how}: ${exit.stderr || 'no message'}`;
                 return /lock|timed out/i.test(exit.stderr) ? new RepackLockError(text) : new Error(text);
             },
+        });
+        stopOnFailedCleanup(proc.child, () => {
+            cleanupFailed = true;
         });
         const interrupt = () => {
             proc.child.kill('SIGINT');
@@ -202,6 +209,25 @@ async function runPgRepack(target, table, settings) {
     finally {
         await libpq.dispose();
     }
+}
+/** pgut's detail of a failed statement (its own words, never translated): here, pg_repack's cleanup. */
+const CLEANUP_FAILED = /query was: SELECT repack\.repack_drop\(/;
+/**
+ * Kills pg_repack once its stderr says its cleanup failed: from then on it only retries that cleanup, each retry
+ * queued again for the table's ACCESS EXCLUSIVE lock (for up to lock_timeout). A retry already sent ends at its
+ * lock_timeout; what pg_repack left is reported, and removed by the next run.
+ */
+function stopOnFailedCleanup(child, onStop) {
+    let recent = '';
+    const watch = (text) => {
+        recent = (recent + text).slice(-1024);
+        if (!CLEANUP_FAILED.test(recent))
+            return;
+        child.stderr.off('data', watch);
+        onStop();
+        child.kill('SIGKILL');
+    };
+    child.stderr.on('data', watch);
 }
 /** pg_repack on PATH, else in an installed PostgreSQL's bin directory (Debian's postgresql-NN-repack puts it there). */
 async function findPgRepack(path) {
@@ -763,7 +789,7 @@ function explain(error, lockTimeoutMs, statementTimeoutMs) {
 /**
  * Why a pg_repack that left its objects failed: never a lock skip, since what it left costs every write (its trigger
  * logs each one) until it is removed. pg_repack 1.4 removes them itself only once it gets the table's ACCESS
- * EXCLUSIVE lock, waiting without a limit; interrupted at the step's time limit, it leaves them.
+ * EXCLUSIVE lock; its sessions' lock_timeout (maintenance-repack.ts) ends that wait after lock-timeout, leaving them.
  */
 function repackLeftReason(error, left, table, lockTimeoutMs) {
     const stage = left.objects.includes(`repack.table_${left.tableOid}`)

@@ -265,7 +265,7 @@ function explain(error: unknown, lockTimeoutMs: number, statementTimeoutMs: numb
 /**
  * Why a pg_repack that left its objects failed: never a lock skip, since what it left costs every write (its trigger
  * logs each one) until it is removed. pg_repack 1.4 removes them itself only once it gets the table's ACCESS
- * EXCLUSIVE lock, waiting without a limit; interrupted at the step's time limit, it leaves them.
+ * EXCLUSIVE lock; its sessions' lock_timeout (maintenance-repack.ts) ends that wait after lock-timeout, leaving them.
  */
 function repackLeftReason(error: unknown, left: RepackLeftover, table: string, lockTimeoutMs: number): string {
   const stage = left.objects.includes(`repack.table_${left.tableOid}`)

@@ -1,6 +1,16 @@
 // Runs the pg_repack client for one table: the connection in PG* variables (the password never in its arguments),
 // waiting at most lock-timeout for its locks and never killing other sessions, interrupted like a user's Ctrl-C so
 // that it drops its log table and trigger itself.
+//
+// --wait-timeout alone does not bound its waits: pg_repack 1.4 bounds only its own LOCK TABLE retries (each a
+// SET LOCAL statement_timeout of at most 1 s, retried until --wait-timeout). When it gives up, or is interrupted, it
+// drops its objects with repack_drop(), which takes ACCESS EXCLUSIVE on the table with no limit: queued there, it
+// blocks every later query on the table. So each of its sessions also gets lock_timeout = lock-timeout (PGOPTIONS):
+// that cleanup then fails after lock-timeout and leaves its objects for the next run. Its retries are unchanged when
+// lock-timeout is 1 s or more (their statement_timeout ends each wait first); below 1 s, a retry that would wait
+// longer than lock-timeout fails instead, so pg_repack gives up early. A failed cleanup is retried from pg_repack's
+// exit handler, reconnecting, without end (and deaf to SIGINT): the first failure ends the process instead.
+import type { ChildProcess } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { readdir } from 'node:fs/promises';
@@ -29,15 +39,25 @@ const GRACE_MS = 10_000;
 export async function runPgRepack(target: DatabaseTarget, table: string, settings: RepackSettings): Promise<void> {
   const program = await findPgRepack(settings.env.PATH);
   const libpq = await libpqEnvironment(asPgTarget(target), settings.env);
+  // libpqEnvironment drops the caller's PG* variables: these are the only options.
+  libpq.env.PGOPTIONS = `-c lock_timeout=${Math.max(1, Math.round(settings.lockTimeoutMs))}`;
   const waitSeconds = Math.max(1, Math.ceil(settings.lockTimeoutMs / 1000));
+  let cleanupFailed = false;
   try {
     const proc = spawnProcess(program, ['--no-kill-backend', `--wait-timeout=${waitSeconds}`, '--table', table], {
       env: libpq.env,
       onFailure: (exit) => {
-        const how = exit.signal ? `was stopped by ${exit.signal}` : `exited with code ${exit.code}`;
+        const how = cleanupFailed
+          ? 'could not remove its objects and was stopped before it retried'
+          : exit.signal
+            ? `was stopped by ${exit.signal}`
+            : `exited with code ${exit.code}`;
         const text = `pg_repack ${how}: ${exit.stderr || 'no message'}`;
         return /lock|timed out/i.test(exit.stderr) ? new RepackLockError(text) : new Error(text);
       },
+    });
+    stopOnFailedCleanup(proc.child, () => {
+      cleanupFailed = true;
     });
     const interrupt = () => {
       proc.child.kill('SIGINT');
@@ -59,6 +79,26 @@ export async function runPgRepack(target: DatabaseTarget, table: string, setting
   } finally {
     await libpq.dispose();
   }
+}
+
+/** pgut's detail of a failed statement (its own words, never translated): here, pg_repack's cleanup. */
+const CLEANUP_FAILED = /query was: SELECT repack\.repack_drop\(/;
+
+/**
+ * Kills pg_repack once its stderr says its cleanup failed: from then on it only retries that cleanup, each retry
+ * queued again for the table's ACCESS EXCLUSIVE lock (for up to lock_timeout). A retry already sent ends at its
+ * lock_timeout; what pg_repack left is reported, and removed by the next run.
+ */
+function stopOnFailedCleanup(child: ChildProcess, onStop: () => void): void {
+  let recent = '';
+  const watch = (text: string) => {
+    recent = (recent + text).slice(-1024);
+    if (!CLEANUP_FAILED.test(recent)) return;
+    child.stderr!.off('data', watch);
+    onStop();
+    child.kill('SIGKILL');
+  };
+  child.stderr!.on('data', watch);
 }
 
 /** pg_repack on PATH, else in an installed PostgreSQL's bin directory (Debian's postgresql-NN-repack puts it there). */
