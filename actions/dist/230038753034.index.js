@@ -446,11 +446,12 @@ function heldError(table, id, detail) {
 
 /**
  * Throws CHECK_FAILED (input `policy`) when the erase of subject `id` of `subject` would delete rows under a minimum;
- * `noun`: what the engine's tables hold (rows, documents).
+ * `noun`: what the engine's tables hold (rows, documents); `protects`: whether a minimum names a table, by default by
+ * its literal name (MongoDB's database.collection). PostgreSQL passes the names resolved as the purge resolves them.
  */
-function refuseUnderMinimums(policy, subject, id, deleting, noun = 'rows') {
+function refuseUnderMinimums(policy, subject, id, deleting, noun = 'rows', protects = (minimum, d) => (0,_policy_js__WEBPACK_IMPORTED_MODULE_0__/* .sameTable */ .lY)(d.name, minimum.table)) {
     const protectedRows = deleting.flatMap((d) => {
-        const minimum = policy.minimums.find((m) => d.rows > 0 && (0,_policy_js__WEBPACK_IMPORTED_MODULE_0__/* .sameTable */ .lY)(d.name, m.table));
+        const minimum = policy.minimums.find((m) => d.rows > 0 && protects(m, d));
         return minimum ? [{ ...d, minimum }] : [];
     });
     if (protectedRows.length === 0)
@@ -531,12 +532,14 @@ async function subjectScope(client, policy, table, id) {
 /* harmony export */ });
 /* unused harmony export holdNames */
 /* harmony import */ var _subject_graph_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(61535);
+/* harmony import */ var _data_retention_predicate_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(49467);
 /* harmony import */ var _server_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(46579);
 /**
  * The statements of a subject operation over one node of its graph (subject-graph.ts): its rows as JSON for the
  * export, how many of them a legal hold names, and the erase's DELETE or the anonymize's UPDATE. Every value is a
  * parameter; names come quoted from the catalog.
  */
+
 
 
 /**
@@ -577,24 +580,25 @@ function countRowsSql(nodes, i, id, holdSources) {
 function holdNames(n) {
     return [...new Set([n.name, `${n.schema}.${n.name}`])];
 }
+/**
+ * The purge's hold match (data-retention-predicate.ts): subject operations run in UTC, so a timestamptz key matches
+ * as UTC writes it and as the session's default zone does.
+ */
 function heldExpression(n, holdSources, params, alias) {
-    if (holdSources.length === 0 || n.primaryKey.length === 0)
-        return 'false';
-    const names = params.add(holdNames(n));
-    const key = (0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .keyExpression */ .Gp)(n.primaryKey, alias);
-    return `(${holdSources
-        .map((source) => `EXISTS (SELECT 1 FROM ${source} AS h WHERE h.subject_table::text = ANY(${names}::text[]) AND h.subject_id::text = ${key})`)
-        .join(' OR ')})`;
+    return (0,_data_retention_predicate_js__WEBPACK_IMPORTED_MODULE_2__/* .heldMatch */ .Hg)({ primaryKey: n.primaryKey, holdNames: holdNames(n), holdSources }, alias, params, 'default');
 }
 /**
- * Deletes node i's rows (its dependants must be gone already); returns each deleted row's key text (NULL for a table
- * without a primary key: it is matched by its foreign key, not its own key).
+ * Deletes node i's rows (its dependants must be gone already) that no legal hold names: a hold committed after the
+ * erase counted its rows still keeps them (the caller checks none is left behind). Returns each deleted row's key text
+ * (NULL for a table without a primary key: it is matched by its foreign key, not its own key).
  */
-function deleteRowsSql(nodes, i, id) {
+function deleteRowsSql(nodes, i, id, holdSources) {
     const params = new _subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .Params */ .XS();
     const n = nodes[i];
     const key = n.primaryKey.length > 0 ? (0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .keyExpression */ .Gp)(n.primaryKey, 'd') : 'NULL::text';
-    const text = `DELETE FROM ${n.table} AS d WHERE ${(0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .matchCondition */ .nc)(nodes, i, params, id, 'd')} RETURNING ${key} AS key`;
+    const match = (0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .matchCondition */ .nc)(nodes, i, params, id, 'd');
+    const text = `DELETE FROM ${n.table} AS d WHERE ${match} AND NOT ${heldExpression(n, holdSources, params, 'd')}
+ RETURNING ${key} AS key`;
     return { text, values: params.values };
 }
 /** Replaces the listed columns of the subject's row (node 0); returns its key text. */
@@ -827,14 +831,16 @@ async function eraseSubject(client, policy, options) {
         else {
             const plan = await planErase(client, scope);
             const nodes = scope.graph.nodes;
+            // Minimums named as the purge resolves them (search_path), so the erase honours every minimum the purge does.
+            const minimumTables = await (0,data_retention_target/* resolveMinimumTables */.En)(client, policy.minimums);
             (0,subject_minimums/* refuseUnderMinimums */.u)(policy, root.table, id, plan.order.map((i, at) => ({
                 name: { schema: nodes[i].schema, name: nodes[i].name },
                 table: nodes[i].table,
                 rows: plan.tables[at].rows,
-            })));
+            })), 'rows', (minimum, erased) => minimumTables.get(minimum) === erased.table);
             tables = plan.tables;
             if (!dryRun)
-                tombstones = await applyErase(client, scope, plan);
+                tombstones = await applyErase(client, scope, plan, options.onBatch);
         }
         await client.query(dryRun ? 'ROLLBACK' : 'COMMIT');
         // Committed: only now may a backup no longer hold the erased rows (tombstones.ts). The erasure stands if this
@@ -882,15 +888,22 @@ async function planErase(client, { graph, holdSources, id }) {
     return { order, tables };
 }
 /** Deletes the plan's nodes in its order, each deleted key a tombstone; returns how many tombstones. */
-async function applyErase(client, { graph, id }, plan) {
+async function applyErase(client, { graph, holdSources, id }, plan, onBatch) {
     let tombstones = 0;
     for (const [at, i] of plan.order.entries()) {
-        const rows = await changed(client, (0,subject_rows/* deleteRowsSql */.B4)(graph.nodes, i, id));
+        const rows = await changed(client, (0,subject_rows/* deleteRowsSql */.B4)(graph.nodes, i, id, holdSources));
+        // The plan's hold check ran in earlier statements: a hold committed since kept its rows out of the DELETE. Any
+        // such row left behind fails the erase (rolled back whole): an erase is never half done around a hold.
+        const count = (0,subject_rows/* countRowsSql */.X0)(graph.nodes, i, id, holdSources);
+        const left = (await client.query(count.text, count.values)).rows[0];
+        if (left.held > 0)
+            throw (0,subject_held/* heldError */.k)(graph.nodes[0].table, id, `a legal hold placed during the erase names ${left.held} of its rows in ${graph.nodes[i].table}`);
         plan.tables[at].rows = rows.length;
         plan.tables[at].keysSha256 = keysHash(rows, false);
         const keys = rows.map((r) => r.key).filter((k) => k !== null);
         await (0,data_retention_tombstones/* recordTombstones */.K6)(client, graph.nodes[i].table, keys, 'subject-erase');
         tombstones += new Set(keys).size;
+        await onBatch?.({ table: graph.nodes[i].table, rows: rows.length });
     }
     return tombstones;
 }

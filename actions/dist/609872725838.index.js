@@ -2514,7 +2514,7 @@ async function compareLocale(client, target, manifest, log) {
 
 // Which engine serves a connection URL, a parsed target or a stored backup.
 // MongoDB's engine and driver load when a MongoDB target is first used.
-const mongoEngine = lazyEngine('mongodb', (target) => (0,mongodb_target/* describeMongoTarget */.l)((0,mongodb_target/* asMongoTarget */.I)(target)), async () => (await Promise.all(/* import() */[__webpack_require__.e(455666104606), __webpack_require__.e(1024909524264), __webpack_require__.e(92307315768), __webpack_require__.e(71541905023), __webpack_require__.e(161551409351), __webpack_require__.e(60547236041), __webpack_require__.e(9466542442), __webpack_require__.e(842159465577)]).then(__webpack_require__.bind(__webpack_require__, 44889))).mongoEngine);
+const mongoEngine = lazyEngine('mongodb', (target) => (0,mongodb_target/* describeMongoTarget */.l)((0,mongodb_target/* asMongoTarget */.I)(target)), async () => (await Promise.all(/* import() */[__webpack_require__.e(455666104606), __webpack_require__.e(1024909524264), __webpack_require__.e(92307315768), __webpack_require__.e(71541905023), __webpack_require__.e(161551409351), __webpack_require__.e(60547236041), __webpack_require__.e(954071540142), __webpack_require__.e(803118807264), __webpack_require__.e(459828121701)]).then(__webpack_require__.bind(__webpack_require__, 44889))).mongoEngine);
 const ENGINES = { postgresql: postgresEngine, mongodb: mongoEngine };
 /** URL schemes, lower case, and the engine each names. */
 const SCHEMES = new Map([
@@ -2585,7 +2585,7 @@ function sqlEngineFor(target, feature) {
 function documentRetentionFor(target) {
     if (target.engine !== 'mongodb')
         return undefined;
-    return async (into, context, use) => (await Promise.all(/* import() */[__webpack_require__.e(455666104606), __webpack_require__.e(1024909524264), __webpack_require__.e(92307315768), __webpack_require__.e(71541905023), __webpack_require__.e(161551409351), __webpack_require__.e(60547236041), __webpack_require__.e(9466542442), __webpack_require__.e(842159465577)]).then(__webpack_require__.bind(__webpack_require__, 44889))).withMongoRetentionSession((0,mongodb_target/* asMongoTarget */.I)(into), context, use);
+    return async (into, context, use) => (await Promise.all(/* import() */[__webpack_require__.e(455666104606), __webpack_require__.e(1024909524264), __webpack_require__.e(92307315768), __webpack_require__.e(71541905023), __webpack_require__.e(161551409351), __webpack_require__.e(60547236041), __webpack_require__.e(954071540142), __webpack_require__.e(803118807264), __webpack_require__.e(459828121701)]).then(__webpack_require__.bind(__webpack_require__, 44889))).withMongoRetentionSession((0,mongodb_target/* asMongoTarget */.I)(into), context, use);
 }
 //# sourceMappingURL=index.js.map
 

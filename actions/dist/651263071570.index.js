@@ -213,12 +213,14 @@ async function subjectScope(client, policy, table, id) {
 /* harmony export */ });
 /* unused harmony export holdNames */
 /* harmony import */ var _subject_graph_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(61535);
+/* harmony import */ var _data_retention_predicate_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(49467);
 /* harmony import */ var _server_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(46579);
 /**
  * The statements of a subject operation over one node of its graph (subject-graph.ts): its rows as JSON for the
  * export, how many of them a legal hold names, and the erase's DELETE or the anonymize's UPDATE. Every value is a
  * parameter; names come quoted from the catalog.
  */
+
 
 
 /**
@@ -259,24 +261,25 @@ function countRowsSql(nodes, i, id, holdSources) {
 function holdNames(n) {
     return [...new Set([n.name, `${n.schema}.${n.name}`])];
 }
+/**
+ * The purge's hold match (data-retention-predicate.ts): subject operations run in UTC, so a timestamptz key matches
+ * as UTC writes it and as the session's default zone does.
+ */
 function heldExpression(n, holdSources, params, alias) {
-    if (holdSources.length === 0 || n.primaryKey.length === 0)
-        return 'false';
-    const names = params.add(holdNames(n));
-    const key = (0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .keyExpression */ .Gp)(n.primaryKey, alias);
-    return `(${holdSources
-        .map((source) => `EXISTS (SELECT 1 FROM ${source} AS h WHERE h.subject_table::text = ANY(${names}::text[]) AND h.subject_id::text = ${key})`)
-        .join(' OR ')})`;
+    return (0,_data_retention_predicate_js__WEBPACK_IMPORTED_MODULE_2__/* .heldMatch */ .Hg)({ primaryKey: n.primaryKey, holdNames: holdNames(n), holdSources }, alias, params, 'default');
 }
 /**
- * Deletes node i's rows (its dependants must be gone already); returns each deleted row's key text (NULL for a table
- * without a primary key: it is matched by its foreign key, not its own key).
+ * Deletes node i's rows (its dependants must be gone already) that no legal hold names: a hold committed after the
+ * erase counted its rows still keeps them (the caller checks none is left behind). Returns each deleted row's key text
+ * (NULL for a table without a primary key: it is matched by its foreign key, not its own key).
  */
-function deleteRowsSql(nodes, i, id) {
+function deleteRowsSql(nodes, i, id, holdSources) {
     const params = new _subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .Params */ .XS();
     const n = nodes[i];
     const key = n.primaryKey.length > 0 ? (0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .keyExpression */ .Gp)(n.primaryKey, 'd') : 'NULL::text';
-    const text = `DELETE FROM ${n.table} AS d WHERE ${(0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .matchCondition */ .nc)(nodes, i, params, id, 'd')} RETURNING ${key} AS key`;
+    const match = (0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .matchCondition */ .nc)(nodes, i, params, id, 'd');
+    const text = `DELETE FROM ${n.table} AS d WHERE ${match} AND NOT ${heldExpression(n, holdSources, params, 'd')}
+ RETURNING ${key} AS key`;
     return { text, values: params.values };
 }
 /** Replaces the listed columns of the subject's row (node 0); returns its key text. */

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { resolveTable } from '../databases/postgres/data-retention-target.js';
+import { resolveMinimumTables, resolveTable } from '../databases/postgres/data-retention-target.js';
 import { isLockTimeout } from '../databases/postgres/lock-wait.js';
 import { translateServerError } from '../databases/postgres/server-errors.js';
 import { type SubjectNode, subjectTable } from '../databases/postgres/subject-graph.js';
@@ -29,7 +29,8 @@ export interface SubjectEraseOptions {
   statementTimeoutMs?: number;
   /**
    * MongoDB: called after each batch of a collection's documents is deleted and its tombstones completed, while the
-   * run still holds that collection's lease. For tests of what another run sees meanwhile; nothing else should use it.
+   * run still holds that collection's lease. PostgreSQL: after each table's rows are deleted, inside the (uncommitted)
+   * transaction. For tests of what another run sees meanwhile; nothing else should use it.
    */
   onBatch?: (event: { table: string; rows: number }) => void | Promise<void>;
 }
@@ -90,6 +91,8 @@ export async function eraseSubject(
     } else {
       const plan = await planErase(client, scope);
       const nodes = scope.graph.nodes;
+      // Minimums named as the purge resolves them (search_path), so the erase honours every minimum the purge does.
+      const minimumTables = await resolveMinimumTables(client, policy.minimums);
       refuseUnderMinimums(
         policy,
         root.table,
@@ -99,9 +102,11 @@ export async function eraseSubject(
           table: nodes[i]!.table,
           rows: plan.tables[at]!.rows,
         })),
+        'rows',
+        (minimum, erased) => minimumTables.get(minimum) === erased.table,
       );
       tables = plan.tables;
-      if (!dryRun) tombstones = await applyErase(client, scope, plan);
+      if (!dryRun) tombstones = await applyErase(client, scope, plan, options.onBatch);
     }
     await client.query(dryRun ? 'ROLLBACK' : 'COMMIT');
     // Committed: only now may a backup no longer hold the erased rows (tombstones.ts). The erasure stands if this
@@ -160,15 +165,31 @@ async function planErase(client: pg.ClientBase, { graph, holdSources, id }: Subj
 }
 
 /** Deletes the plan's nodes in its order, each deleted key a tombstone; returns how many tombstones. */
-async function applyErase(client: pg.ClientBase, { graph, id }: SubjectScope, plan: ErasePlan): Promise<number> {
+async function applyErase(
+  client: pg.ClientBase,
+  { graph, holdSources, id }: SubjectScope,
+  plan: ErasePlan,
+  onBatch: SubjectEraseOptions['onBatch'],
+): Promise<number> {
   let tombstones = 0;
   for (const [at, i] of plan.order.entries()) {
-    const rows = await changed(client, deleteRowsSql(graph.nodes, i, id));
+    const rows = await changed(client, deleteRowsSql(graph.nodes, i, id, holdSources));
+    // The plan's hold check ran in earlier statements: a hold committed since kept its rows out of the DELETE. Any
+    // such row left behind fails the erase (rolled back whole): an erase is never half done around a hold.
+    const count = countRowsSql(graph.nodes, i, id, holdSources);
+    const left = (await client.query<{ rows: number; held: number }>(count.text, count.values)).rows[0]!;
+    if (left.held > 0)
+      throw heldError(
+        graph.nodes[0]!.table,
+        id,
+        `a legal hold placed during the erase names ${left.held} of its rows in ${graph.nodes[i]!.table}`,
+      );
     plan.tables[at]!.rows = rows.length;
     plan.tables[at]!.keysSha256 = keysHash(rows, false);
     const keys = rows.map((r) => r.key).filter((k): k is string => k !== null);
     await recordTombstones(client, graph.nodes[i]!.table, keys, 'subject-erase');
     tombstones += new Set(keys).size;
+    await onBatch?.({ table: graph.nodes[i]!.table, rows: rows.length });
   }
   return tombstones;
 }

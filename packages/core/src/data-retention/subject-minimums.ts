@@ -8,7 +8,7 @@
  */
 import { DbopsError } from '../errors.js';
 import { formatPeriod } from './period.js';
-import { type DataRetentionPolicy, type QualifiedName, qualifiedNameText, sameTable } from './policy.js';
+import { type DataRetentionPolicy, type Minimum, type QualifiedName, qualifiedNameText, sameTable } from './policy.js';
 
 /** A table an erase would delete rows of: its name as a minimum names it, as the summary names it, and the count. */
 export interface ErasedRows {
@@ -19,7 +19,8 @@ export interface ErasedRows {
 
 /**
  * Throws CHECK_FAILED (input `policy`) when the erase of subject `id` of `subject` would delete rows under a minimum;
- * `noun`: what the engine's tables hold (rows, documents).
+ * `noun`: what the engine's tables hold (rows, documents); `protects`: whether a minimum names a table, by default by
+ * its literal name (MongoDB's database.collection). PostgreSQL passes the names resolved as the purge resolves them.
  */
 export function refuseUnderMinimums(
   policy: DataRetentionPolicy,
@@ -27,9 +28,10 @@ export function refuseUnderMinimums(
   id: string,
   deleting: readonly ErasedRows[],
   noun = 'rows',
+  protects: (minimum: Minimum, d: ErasedRows) => boolean = (minimum, d) => sameTable(d.name, minimum.table),
 ): void {
   const protectedRows = deleting.flatMap((d) => {
-    const minimum = policy.minimums.find((m) => d.rows > 0 && sameTable(d.name, m.table));
+    const minimum = policy.minimums.find((m) => d.rows > 0 && protects(m, d));
     return minimum ? [{ ...d, minimum }] : [];
   });
   if (protectedRows.length === 0) return;

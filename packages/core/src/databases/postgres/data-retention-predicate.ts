@@ -15,11 +15,22 @@ export class SqlParams {
   }
 }
 
+/** A key column: its name and format_type text. */
+export interface KeyColumn {
+  name: string;
+  type: string;
+}
+
+/** Hands out parameter placeholders: SqlParams here, Params in subject-graph.ts. */
+interface ParamSink {
+  add(value: unknown): string;
+}
+
 /**
  * A row's key as one text, as a hold's subject_id gives it and as receipts hash it: the key's text for a one-column
  * key (`42`), the row's text for a composite one (`(42,"2026-01-01 00:00:00")`).
  */
-export function keyText(target: RuleTarget, alias: string): string {
+export function keyText(target: { primaryKey: KeyColumn[] }, alias: string): string {
   const columns = target.primaryKey.map((k) => `${alias}.${sqlName(k.name)}`);
   return columns.length === 1 ? `${columns[0]}::text` : `ROW(${columns.join(', ')})::text`;
 }
@@ -27,35 +38,75 @@ export function keyText(target: RuleTarget, alias: string): string {
 const TIMESTAMPTZ = /^timestamp(\(\d\))? with time zone$/;
 
 /**
- * The key's text with its timestamptz columns as UTC instants (`2026-01-01 12:00:00+00`) whatever the session's
- * TimeZone; undefined when the key has none. The text of a timestamptz is the session's: a hold written from a UTC
- * session would not match the row's text in a session elsewhere, and the row would not be held.
+ * The key's text with each timestamptz column rendered by `zoned` (finite values only: infinity reads the same in
+ * every zone); undefined when the key has none.
  */
-function utcKeyText(target: RuleTarget, alias: string): string | undefined {
-  if (!target.primaryKey.some((k) => TIMESTAMPTZ.test(k.type))) return undefined;
-  const columns = target.primaryKey.map((k) => {
+function zonedKeyText(key: KeyColumn[], alias: string, zoned: (column: string) => string): string | undefined {
+  if (!key.some((k) => TIMESTAMPTZ.test(k.type))) return undefined;
+  const columns = key.map((k) => {
     const column = `${alias}.${sqlName(k.name)}`;
     if (!TIMESTAMPTZ.test(k.type)) return column;
-    return `CASE WHEN isfinite(${column}) THEN (${column} AT TIME ZONE 'UTC')::text || '+00' ELSE ${column}::text END`;
+    return `CASE WHEN isfinite(${column}) THEN ${zoned(column)} ELSE ${column}::text END`;
   });
   return columns.length === 1 ? `(${columns[0]})::text` : `ROW(${columns.join(', ')})::text`;
 }
 
 /**
- * True when a legal hold names the row; `false` when the policy has no holds. Holds are read at statement time. A
- * key with a timestamptz matches in the session's text and in UTC's: holds err on the side of keeping.
+ * The key's text with its timestamptz columns as UTC instants (`2026-01-01 12:00:00+00`) whatever the session's
+ * TimeZone, exactly as a session on UTC writes it (`+00` goes before a ` BC`); undefined when the key has none. The
+ * text of a timestamptz is the session's: a hold written from a UTC session would not match the row's text in a
+ * session elsewhere, and tombstones and receipts hashed in another zone would not match restore-test's (UTC) hashes.
  */
-export function heldExpression(target: RuleTarget, params: SqlParams): string {
-  if (target.holdSources.length === 0) return 'false';
-  const names = params.add(target.holdNames);
-  const utc = utcKeyText(target, 't');
-  const key = utc ? `ANY(ARRAY[${keyText(target, 't')}, ${utc}])` : keyText(target, 't');
-  return `(${target.holdSources
+export function utcKeyText(key: KeyColumn[], alias: string): string | undefined {
+  return zonedKeyText(key, alias, (c) => `regexp_replace((${c} AT TIME ZONE 'UTC')::text, '( BC)?$', '+00\\1')`);
+}
+
+/** The key's text as a session on its default TimeZone (the database's, or the connection's) writes it. */
+function defaultZoneKeyText(key: KeyColumn[], alias: string): string | undefined {
+  const zone = "(SELECT reset_val FROM pg_settings WHERE name = 'TimeZone')";
+  // timestamptz_out's offset: +HH, then :MM when minutes or seconds, then :SS when seconds.
+  const offset = `CASE WHEN z.o < 0 THEN '-' ELSE '+' END || lpad((abs(z.o) / 3600)::text, 2, '0')
+    || CASE WHEN abs(z.o) % 3600 <> 0 THEN ':' || lpad((abs(z.o) / 60 % 60)::text, 2, '0') ELSE '' END
+    || CASE WHEN abs(z.o) % 60 <> 0 THEN ':' || lpad((abs(z.o) % 60)::text, 2, '0') ELSE '' END`;
+  return zonedKeyText(
+    key,
+    alias,
+    (c) => `(SELECT regexp_replace(z.l::text, '( BC)?$', ${offset} || '\\1')
+      FROM (SELECT y.l, extract(epoch FROM y.l - (${c} AT TIME ZONE 'UTC'))::int AS o
+              FROM (SELECT ${c} AT TIME ZONE ${zone} AS l) AS y) AS z)`,
+  );
+}
+
+/**
+ * True when a legal hold names the row (as `alias`); `false` without holds or a key. Holds are read at statement
+ * time. A key with a timestamptz matches in the session's text and in UTC's: holds err on the side of keeping.
+ * `session: 'default'` is for statements in a transaction that set its TimeZone to UTC (subject erase and export):
+ * the session's form is then the one its default zone writes, as the purge's session (left on it) matches.
+ */
+export function heldMatch(
+  hold: { primaryKey: KeyColumn[]; holdNames: string[]; holdSources: string[] },
+  alias: string,
+  params: ParamSink,
+  session: 'current' | 'default' = 'current',
+): string {
+  if (hold.holdSources.length === 0 || hold.primaryKey.length === 0) return 'false';
+  const names = params.add(hold.holdNames);
+  const forms = [
+    session === 'current' ? keyText(hold, alias) : defaultZoneKeyText(hold.primaryKey, alias),
+    utcKeyText(hold.primaryKey, alias),
+  ].filter((form): form is string => form !== undefined);
+  const key = forms.length > 1 ? `ANY(ARRAY[${forms.join(', ')}])` : keyText(hold, alias);
+  return `(${hold.holdSources
     .map(
       (source) =>
         `EXISTS (SELECT 1 FROM ${source} AS h WHERE h.subject_table::text = ANY(${names}::text[]) AND h.subject_id::text = ${key})`,
     )
     .join(' OR ')})`;
+}
+
+/** True when a legal hold names the rule's row `t`; `false` when the policy has no holds. */
+export function heldExpression(target: RuleTarget, params: SqlParams): string {
+  return heldMatch(target, 't', params);
 }
 
 /**
@@ -112,7 +163,8 @@ export function estimateSql(target: RuleTarget): { text: string; values: unknown
 /**
  * One batch: up to `size` rows past the effective cutoff, not held, after `afterKey` in key order, locked (rows
  * another session has locked are skipped, not waited for), then deleted or anonymized. Returns the keys it changed
- * in key order, each column as text (the next batch starts after the last) and as one text (for the receipt hash);
+ * in key order, each column as text (the next batch starts after the last) and as one text with its instants in UTC
+ * (for the receipt hash and the tombstones: restore-test hashes in UTC, whatever the database's TimeZone);
  * with `archive`, also each row as locked, as JSON text (`archived`), so what is archived is exactly what changed.
  */
 export function batchSql(
@@ -147,7 +199,7 @@ export function batchSql(
   ${change}
   RETURNING ${keys.map((k) => `d.${k}`).join(', ')}${archive ? ', b.dbops_archived_row' : ''}
 )
-SELECT ${keys.map((k, i) => `done.${k}::text AS key_${i}`).join(', ')}, ${keyText(target, 'done')} AS key${archive ? ', done.dbops_archived_row::text AS archived' : ''}
+SELECT ${keys.map((k, i) => `done.${k}::text AS key_${i}`).join(', ')}, ${utcKeyText(target.primaryKey, 'done') ?? keyText(target, 'done')} AS key${archive ? ', done.dbops_archived_row::text AS archived' : ''}
   FROM done ORDER BY ${keys.map((k) => `done.${k}`).join(', ')}`;
   return { text, values: params.values };
 }

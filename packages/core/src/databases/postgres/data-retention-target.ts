@@ -4,6 +4,7 @@
  * stays an index condition), the tables whose foreign keys point at it, and the bytes a row takes on average.
  */
 import type pg from 'pg';
+import { type Minimum, qualifiedNameText } from '../../data-retention/policy.js';
 import { DbopsError } from '../../errors.js';
 
 export interface TableShape {
@@ -85,4 +86,17 @@ export async function dependants(client: pg.ClientBase, table: string): Promise<
 export async function resolveTable(client: pg.ClientBase, name: string): Promise<string | undefined> {
   const { rows } = await client.query<{ table: string | null }>('SELECT to_regclass($1)::text AS table', [name]);
   return rows[0]?.table ?? undefined;
+}
+
+/**
+ * Each minimum's table as this session resolves its name (resolveTable), undefined when there is none: purge and
+ * subject erase alike match a minimum to a table by it, so both honour the same minimums.
+ */
+export async function resolveMinimumTables(
+  client: pg.ClientBase,
+  minimums: readonly Minimum[],
+): Promise<Map<Minimum, string | undefined>> {
+  const tables = new Map<Minimum, string | undefined>();
+  for (const m of minimums) tables.set(m, await resolveTable(client, qualifiedNameText(m.table)));
+  return tables;
 }

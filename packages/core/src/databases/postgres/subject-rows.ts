@@ -11,6 +11,7 @@ import {
   type SubjectNode,
   selectionSql,
 } from './subject-graph.js';
+import { heldMatch } from './data-retention-predicate.js';
 import { sqlName } from './server-errors.js';
 
 export interface Sql {
@@ -60,27 +61,26 @@ export function holdNames(n: SubjectNode): string[] {
   return [...new Set([n.name, `${n.schema}.${n.name}`])];
 }
 
+/**
+ * The purge's hold match (data-retention-predicate.ts): subject operations run in UTC, so a timestamptz key matches
+ * as UTC writes it and as the session's default zone does.
+ */
 function heldExpression(n: SubjectNode, holdSources: string[], params: Params, alias: string): string {
-  if (holdSources.length === 0 || n.primaryKey.length === 0) return 'false';
-  const names = params.add(holdNames(n));
-  const key = keyExpression(n.primaryKey, alias);
-  return `(${holdSources
-    .map(
-      (source) =>
-        `EXISTS (SELECT 1 FROM ${source} AS h WHERE h.subject_table::text = ANY(${names}::text[]) AND h.subject_id::text = ${key})`,
-    )
-    .join(' OR ')})`;
+  return heldMatch({ primaryKey: n.primaryKey, holdNames: holdNames(n), holdSources }, alias, params, 'default');
 }
 
 /**
- * Deletes node i's rows (its dependants must be gone already); returns each deleted row's key text (NULL for a table
- * without a primary key: it is matched by its foreign key, not its own key).
+ * Deletes node i's rows (its dependants must be gone already) that no legal hold names: a hold committed after the
+ * erase counted its rows still keeps them (the caller checks none is left behind). Returns each deleted row's key text
+ * (NULL for a table without a primary key: it is matched by its foreign key, not its own key).
  */
-export function deleteRowsSql(nodes: SubjectNode[], i: number, id: string): Sql {
+export function deleteRowsSql(nodes: SubjectNode[], i: number, id: string, holdSources: string[]): Sql {
   const params = new Params();
   const n = nodes[i]!;
   const key = n.primaryKey.length > 0 ? keyExpression(n.primaryKey, 'd') : 'NULL::text';
-  const text = `DELETE FROM ${n.table} AS d WHERE ${matchCondition(nodes, i, params, id, 'd')} RETURNING ${key} AS key`;
+  const match = matchCondition(nodes, i, params, id, 'd');
+  const text = `DELETE FROM ${n.table} AS d WHERE ${match} AND NOT ${heldExpression(n, holdSources, params, 'd')}
+ RETURNING ${key} AS key`;
   return { text, values: params.values };
 }
 

@@ -265,74 +265,6 @@ class ErasureStopped extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DbopsErr
 
 /***/ }),
 
-/***/ 49231:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   B2: () => (/* binding */ ruleTable),
-/* harmony export */   Dg: () => (/* binding */ MAX_SUBJECT_DOCUMENTS_LIMIT),
-/* harmony export */   EK: () => (/* binding */ collectionText),
-/* harmony export */   GL: () => (/* binding */ rulePeriod),
-/* harmony export */   JK: () => (/* binding */ qualifiedNameText),
-/* harmony export */   hA: () => (/* binding */ DEFAULT_MAX_SUBJECT_DOCUMENTS),
-/* harmony export */   kS: () => (/* binding */ BACKUP_KEEP_KEYS),
-/* harmony export */   kX: () => (/* binding */ DEFAULT_POLICY_DEFAULTS),
-/* harmony export */   lY: () => (/* binding */ sameTable),
-/* harmony export */   lZ: () => (/* binding */ sqlHolds)
-/* harmony export */ });
-/** The defaults a file may leave out; each is what a gentle purge on a busy primary can afford. */
-const DEFAULT_POLICY_DEFAULTS = {
-    batchSize: 5000,
-    lockTimeoutMs: 2000,
-    maxReplicationLagMs: 30_000,
-    maxRuntimeMs: 20 * 60_000,
-    sleepMs: 0,
-    // Rest twice as long as each batch ran: on a quiet 2-core server 0.5 took a writer's p99 to 2.1–2.6x its own,
-    // 2 to 1.74–1.80x (bench/README.md, retention-purge), at two thirds of the rows per second.
-    sleepCoefficient: 2,
-};
-/** A million documents: some hundred MB of `_id`s, well within a runner's memory. */
-const DEFAULT_MAX_SUBJECT_DOCUMENTS = 1_000_000;
-/** The most a policy may allow: some 10 GB of `_id`s, more than a hosted runner has. */
-const MAX_SUBJECT_DOCUMENTS_LIMIT = 100_000_000;
-/** Each keep-* field of a backups: section and its key in the file. */
-const BACKUP_KEEP_KEYS = {
-    keepLast: 'keep-last',
-    keepHourly: 'keep-hourly',
-    keepDaily: 'keep-daily',
-    keepWeekly: 'keep-weekly',
-    keepMonthly: 'keep-monthly',
-    keepYearly: 'keep-yearly',
-    keepWithin: 'keep-within',
-    keepMinVerified: 'keep-min-verified',
-};
-/** A rule's retention period: `keep`, or for soft-delete rules (tables and collections) `grace`. */
-function rulePeriod(rule) {
-    return 'grace' in rule ? { key: 'grace', period: rule.grace } : { key: 'keep', period: rule.keep };
-}
-/** The table a rule purges, or undefined for a MongoDB collection. */
-function ruleTable(rule) {
-    return rule.kind === 'collection' ? undefined : rule.table;
-}
-/** The holds PostgreSQL reads (tables and queries); MongoDB's collections hold MongoDB documents only. */
-function sqlHolds(holds) {
-    return holds.filter((hold) => hold.kind !== 'collection');
-}
-/** A collection as `database.collection`, the name minimums and receipts use for it. */
-function collectionText(collection) {
-    return `${collection.database}.${collection.name}`;
-}
-/** Unqualified names are compared as public.name: the schema a policy most often means. */
-function sameTable(a, b) {
-    return (a.schema ?? 'public') === (b.schema ?? 'public') && a.name === b.name;
-}
-function qualifiedNameText(name) {
-    return name.schema === undefined ? name.name : `${name.schema}.${name.name}`;
-}
-//# sourceMappingURL=policy.js.map
-
-/***/ }),
-
 /***/ 85080:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -436,11 +368,12 @@ function heldError(table, id, detail) {
 
 /**
  * Throws CHECK_FAILED (input `policy`) when the erase of subject `id` of `subject` would delete rows under a minimum;
- * `noun`: what the engine's tables hold (rows, documents).
+ * `noun`: what the engine's tables hold (rows, documents); `protects`: whether a minimum names a table, by default by
+ * its literal name (MongoDB's database.collection). PostgreSQL passes the names resolved as the purge resolves them.
  */
-function refuseUnderMinimums(policy, subject, id, deleting, noun = 'rows') {
+function refuseUnderMinimums(policy, subject, id, deleting, noun = 'rows', protects = (minimum, d) => (0,_policy_js__WEBPACK_IMPORTED_MODULE_0__/* .sameTable */ .lY)(d.name, minimum.table)) {
     const protectedRows = deleting.flatMap((d) => {
-        const minimum = policy.minimums.find((m) => d.rows > 0 && (0,_policy_js__WEBPACK_IMPORTED_MODULE_0__/* .sameTable */ .lY)(d.name, m.table));
+        const minimum = policy.minimums.find((m) => d.rows > 0 && protects(m, d));
         return minimum ? [{ ...d, minimum }] : [];
     });
     if (protectedRows.length === 0)
@@ -506,207 +439,6 @@ async function subjectScope(client, policy, table, id) {
     return { id, graph, holdSources };
 }
 //# sourceMappingURL=subject-scope.js.map
-
-/***/ }),
-
-/***/ 11933:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Lk: () => (/* binding */ loadWhereParser),
-/* harmony export */   fL: () => (/* binding */ parseWhereFilter),
-/* harmony export */   uG: () => (/* binding */ WhereFilterError),
-/* harmony export */   ut: () => (/* binding */ checkHoldQuery)
-/* harmony export */ });
-/* unused harmony exports WHERE_FORM, HOLD_QUERY_FORM */
-/** Thrown as { problem, valid }; read-policy.ts adds the rule, field and line. */
-class WhereFilterError extends Error {
-    problem;
-    valid;
-    constructor(problem, valid) {
-        super(problem);
-        this.problem = problem;
-        this.valid = valid;
-        this.name = 'WhereFilterError';
-    }
-}
-const WHERE_FORM = "one boolean SQL expression on the rule's own columns, e.g. \"tenant_id = 7 AND status IN ('closed', 'spam')\"; " +
-    `functions allowed: ${[...allowedFunctionNames()].join(', ')}`;
-/** Pure, read-only functions a filter may call: no side effects, no other tables, no sleeping. */
-function allowedFunctionNames() {
-    return new Set([
-        'lower',
-        'upper',
-        'length',
-        'btrim',
-        'trim',
-        'abs',
-        'coalesce',
-        'nullif',
-        'date_trunc',
-        'now',
-        'jsonb_typeof',
-        'starts_with',
-    ]);
-}
-const ALLOWED_FUNCTIONS = allowedFunctionNames();
-/** Expression nodes a filter may contain; anything else (SubLink, ParamRef, ...) is refused. */
-const ALLOWED_NODES = new Set([
-    'A_Expr',
-    'BoolExpr',
-    'ColumnRef',
-    'A_Const',
-    'TypeCast',
-    'TypeName',
-    'NullTest',
-    'BooleanTest',
-    'FuncCall',
-    'SQLValueFunction',
-    'CoalesceExpr',
-    'MinMaxExpr',
-    'CaseExpr',
-    'CaseWhen',
-    'A_ArrayExpr',
-    'List',
-    'String',
-    'Integer',
-    'Float',
-    'Boolean',
-    'BitString',
-]);
-let loaded;
-let pgQuery;
-/**
- * Loads the parser and its WebAssembly module once; parseWhereFilter can be called only after it. Imported here,
- * not at the top: evaluating libpg-query instantiates its WebAssembly, which every command's start-up paid.
- */
-function loadWhereParser() {
-    loaded ??= Promise.resolve(/* import() eager */).then(__webpack_require__.t.bind(__webpack_require__, 2627, 19)).then(async (module) => {
-        await module.loadModule();
-        pgQuery = module;
-    });
-    return loaded;
-}
-function parser() {
-    if (!pgQuery)
-        throw new Error('loadWhereParser() must have resolved before a filter is parsed');
-    return pgQuery;
-}
-function parseWhereFilter(text) {
-    if (text.trim() === '')
-        throw new WhereFilterError('is empty', WHERE_FORM);
-    checkTokens(text);
-    let tree;
-    try {
-        tree = parser().parseSync(`SELECT WHERE ${text}`);
-    }
-    catch (error) {
-        throw new WhereFilterError(`does not parse as SQL: ${error.message}`, WHERE_FORM);
-    }
-    const statements = tree.stmts ?? [];
-    const select = statements.length === 1 ? statements[0].stmt.SelectStmt : undefined;
-    const extra = select && Object.keys(select).filter((k) => !['whereClause', 'limitOption', 'op'].includes(k));
-    if (!select?.whereClause || extra?.length || select.op !== 'SETOP_NONE')
-        throw new WhereFilterError('is not a single boolean expression', WHERE_FORM);
-    const columns = new Set();
-    walk(select.whereClause, columns);
-    return { sql: text.trim(), columns: [...columns] };
-}
-/**
- * Token checks the tree cannot show: a comment or a `;` is gone from the tree, and parentheses that close before
- * the end (`a = 1) OR (true`) parse as one expression here but escape the parentheses the predicate adds.
- */
-function checkTokens(text, form = WHERE_FORM) {
-    let tokens;
-    try {
-        tokens = parser().scanSync(text).tokens;
-    }
-    catch (error) {
-        throw new WhereFilterError(`does not scan as SQL: ${error.message}`, form);
-    }
-    let depth = 0;
-    for (const token of tokens) {
-        if (token.tokenName === 'SQL_COMMENT' || token.tokenName === 'C_COMMENT')
-            throw new WhereFilterError(`contains a comment (${token.text.slice(0, 20)})`, `${form}; no comments`);
-        if (token.text === ';')
-            throw new WhereFilterError('contains a ";"', `${form}; no ";"`);
-        if (token.text === '(')
-            depth++;
-        if (token.text === ')' && --depth < 0)
-            throw new WhereFilterError('closes a parenthesis it did not open', `${form}; parentheses balanced within the filter`);
-    }
-    if (depth !== 0)
-        throw new WhereFilterError('leaves a parenthesis open', `${form}; balanced parentheses`);
-}
-function walk(node, columns) {
-    if (Array.isArray(node)) {
-        for (const item of node)
-            walk(item, columns);
-        return;
-    }
-    if (node === null || typeof node !== 'object')
-        return;
-    for (const [type, body] of Object.entries(node)) {
-        if (!/^[A-Z]/.test(type)) {
-            walk(body, columns); // a field of the node above (args, lexpr, ...), not a node type
-            continue;
-        }
-        if (!ALLOWED_NODES.has(type))
-            throw new WhereFilterError(`uses ${describe(type)}`, WHERE_FORM);
-        if (type === 'ColumnRef')
-            columns.add(columnName(body));
-        if (type === 'FuncCall')
-            checkFunction(body);
-        walk(body, columns);
-    }
-}
-function describe(type) {
-    if (type === 'SubLink')
-        return 'a subquery, which may read other tables or call functions that write';
-    if (type === 'ParamRef')
-        return 'a parameter ($1), which has no value in a policy';
-    return `${type}, which a filter may not contain`;
-}
-function columnName(ref) {
-    const fields = (ref.fields ?? []);
-    if (fields.some((f) => f.A_Star))
-        throw new WhereFilterError('uses *', WHERE_FORM);
-    // Only the rule's own table is in scope: a qualified name (other_table.col) is refused.
-    if (fields.length !== 1)
-        throw new WhereFilterError(`names a qualified column (${fields.map((f) => f.String?.sval).join('.')})`, `${WHERE_FORM}; columns of the rule's table, unqualified`);
-    return fields[0].String.sval;
-}
-function checkFunction(call) {
-    const parts = (call.funcname ?? []).map((p) => p.String?.sval);
-    const name = parts.join('.');
-    const plain = parts.length === 1 || (parts.length === 2 && parts[0] === 'pg_catalog') ? parts.at(-1) : name;
-    if (!ALLOWED_FUNCTIONS.has(plain))
-        throw new WhereFilterError(`calls the function ${name}()`, WHERE_FORM);
-    if (call.agg_star || call.over || call.agg_filter || call.agg_order)
-        throw new WhereFilterError(`uses ${name}() as an aggregate or window function`, WHERE_FORM);
-}
-const HOLD_QUERY_FORM = 'one SELECT returning subject_table and subject_id, without ";", comments, WITH, INTO or FOR UPDATE, e.g. "SELECT subject_table, subject_id FROM compliance.holds WHERE active"';
-/**
- * A hold query: put inside `FROM (...)` and run in a read-only transaction, so it must be one plain SELECT that
- * cannot close its parentheses, lock rows or hide a data-modifying WITH.
- */
-function checkHoldQuery(text) {
-    checkTokens(text, HOLD_QUERY_FORM);
-    let tree;
-    try {
-        tree = parser().parseSync(text);
-    }
-    catch (error) {
-        throw new WhereFilterError(`does not parse as SQL: ${error.message}`, HOLD_QUERY_FORM);
-    }
-    const statements = tree.stmts ?? [];
-    const select = statements.length === 1 ? statements[0].stmt.SelectStmt : undefined;
-    if (!select)
-        throw new WhereFilterError('is not a single SELECT', HOLD_QUERY_FORM);
-    if (select.withClause || select.intoClause || select.lockingClause)
-        throw new WhereFilterError('uses WITH, INTO or FOR UPDATE/SHARE', HOLD_QUERY_FORM);
-}
-//# sourceMappingURL=where-filter.js.map
 
 /***/ }),
 
@@ -6143,190 +5875,6 @@ function timestampSeconds(ts) {
 
 /***/ }),
 
-/***/ 78053:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   O: () => (/* binding */ checkPolicyCatalog)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(57706);
-/* harmony import */ var _data_retention_policy_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(49231);
-/* harmony import */ var _data_retention_where_filter_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(11933);
-
-
-
-const TIME_TYPES = ['timestamp with time zone', 'timestamp without time zone', 'date'];
-/** Checks every PostgreSQL rule and hold; throws one error listing every problem, each with its rule and line. */
-async function checkPolicyCatalog(client, policy) {
-    const problems = [];
-    const rules = [];
-    for (const rule of policy.data) {
-        if (rule.kind === 'collection')
-            continue; // MongoDB: checked by the MongoDB engine
-        const facts = await checkRule(client, rule, problems);
-        if (facts)
-            rules.push(facts);
-    }
-    if (problems.length > 0)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DbopsError */ .zJ('INVALID_INPUT', `The policy does not match the database:\n${problems.join('\n')}`, {
-            input: 'policy',
-            hint: 'Fix the rule (table, by, soft-delete, where or anonymize) to name what the database has, or create it first.',
-        });
-    const sql = (0,_data_retention_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .sqlHolds */ .lZ)(policy.holds);
-    // As MongoDB refuses holds it cannot read: a table rule under holds that are all collections would be held by none.
-    const collectionHold = policy.holds.find((hold) => hold.kind === 'collection');
-    if (sql.length === 0 && collectionHold && policy.data.some((rule) => rule.kind !== 'collection'))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DbopsError */ .zJ('CHECK_FAILED', `Policy line ${collectionHold.line}: the legal holds are MongoDB collections, which a PostgreSQL run cannot read; nothing is purged or erased while holds cannot be read`, {
-            input: 'policy',
-            hint: 'Add a hold table or query for PostgreSQL rows, e.g. holds: - table: public.legal_holds (columns subject_table, subject_id).',
-        });
-    for (const hold of sql)
-        await checkHold(client, hold);
-    return { rules };
-}
-async function checkRule(client, rule, problems) {
-    const at = `line ${rule.line}: rule '${rule.name}'`;
-    const table = await tableFacts(client, (0,_data_retention_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .qualifiedNameText */ .JK)(rule.table));
-    if (!table || !['r', 'p'].includes(table.relkind)) {
-        problems.push(`${at} field 'table': ${(0,_data_retention_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .qualifiedNameText */ .JK)(rule.table)} ${table ? 'is not a table' : 'does not exist'} (a table or partitioned table is needed)`);
-        return undefined;
-    }
-    const timeColumn = rule.kind === 'age' ? ['by', rule.by] : ['soft-delete', rule.softDelete];
-    const [field, column] = timeColumn;
-    const type = table.columns[column];
-    if (type === undefined)
-        problems.push(`${at} field '${field}': ${table.regclass} has no column ${column}`);
-    else if (!TIME_TYPES.includes(type))
-        problems.push(`${at} field '${field}': ${table.regclass}.${column} is ${type}, not a timestamp or date column`);
-    const others = [];
-    if (rule.where)
-        for (const c of (0,_data_retention_where_filter_js__WEBPACK_IMPORTED_MODULE_2__/* .parseWhereFilter */ .fL)(rule.where).columns)
-            others.push(['where', c]);
-    if (rule.kind === 'soft-delete' && rule.afterGrace.action === 'anonymize')
-        for (const c of Object.keys(rule.afterGrace.columns))
-            others.push([`anonymize.${c}`, c]);
-    for (const [name, c] of others)
-        if (table.columns[c] === undefined)
-            problems.push(`${at} field '${name}': ${table.regclass} has no column ${c}`);
-    if (!table.primary_key)
-        problems.push(`${at} field 'table': ${table.regclass} has no primary key (purges walk it in batches; add one)`);
-    return {
-        rule: rule.name,
-        table: table.regclass,
-        partitioned: table.relkind === 'p',
-        primaryKey: table.primary_key ?? [],
-    };
-}
-async function tableFacts(client, name) {
-    const { rows } = await client.query(`SELECT c.oid, c.oid::regclass::text AS regclass, c.relkind,
-            (SELECT coalesce(jsonb_object_agg(a.attname, format_type(a.atttypid, NULL)), '{}')
-               FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
-            (SELECT array_agg(a.attname::text ORDER BY k.n)
-               FROM pg_index i CROSS JOIN unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
-               JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-              WHERE i.indrelid = c.oid AND i.indisprimary) AS primary_key
-       FROM pg_class c WHERE c.oid = to_regclass($1)`, [name]);
-    return rows[0];
-}
-/** Fail closed: a hold source that is missing, malformed or unreadable stops the run. */
-async function checkHold(client, hold) {
-    const source = hold.kind === 'table' ? `hold table ${(0,_data_retention_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .qualifiedNameText */ .JK)(hold.table)}` : 'hold query';
-    const fail = (problem, cause) => new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DbopsError */ .zJ('CHECK_FAILED', `Policy line ${hold.line}: the ${source} ${problem}; nothing is purged while holds cannot be read`, {
-        input: 'policy',
-        hint: 'holds: a readable table (or a SELECT) with columns subject_table and subject_id',
-        ...(cause === undefined ? {} : { cause }),
-    });
-    let from;
-    if (hold.kind === 'table') {
-        const table = await tableFacts(client, (0,_data_retention_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .qualifiedNameText */ .JK)(hold.table));
-        if (!table)
-            throw fail('does not exist');
-        for (const column of ['subject_table', 'subject_id'])
-            if (table.columns[column] === undefined)
-                throw fail(`has no column ${column}`);
-        from = table.regclass;
-    }
-    else {
-        from = `(${hold.query}) AS holds`;
-    }
-    // Read for real, in a read-only transaction: a permission the catalog shows is not proof the SELECT works.
-    await client.query('BEGIN READ ONLY');
-    try {
-        await client.query(`SELECT subject_table, subject_id FROM ${from} LIMIT 1`);
-    }
-    catch (error) {
-        throw fail(`cannot be read (${error.message})`, error);
-    }
-    finally {
-        await client.query('ROLLBACK');
-    }
-}
-//# sourceMappingURL=data-retention-catalog.js.map
-
-/***/ }),
-
-/***/ 84381:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   NC: () => (/* binding */ resolveTable),
-/* harmony export */   e2: () => (/* binding */ tableShape),
-/* harmony export */   pW: () => (/* binding */ dependants)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(57706);
-
-const ON_DELETE = {
-    a: 'no action',
-    r: 'restrict',
-    c: 'cascade',
-    n: 'set null',
-    d: 'set default',
-};
-async function tableShape(client, table, primaryKey) {
-    const { rows } = await client.query(`SELECT c.oid::regclass::text AS table, n.nspname AS schema, c.relname AS name,
-            array(SELECT format_type(a.atttypid, a.atttypmod)
-                    FROM unnest($2::text[]) WITH ORDINALITY AS k(col, i)
-                    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = k.col ORDER BY k.i) AS key_types,
-            sizes.bytes, sizes.tuples
-       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       CROSS JOIN LATERAL (
-         -- The table itself, or a partitioned table's leaf partitions (the parent holds no rows).
-         SELECT sum(pg_table_size(l.oid))::float8 AS bytes, sum(greatest(l.reltuples, 0))::float8 AS tuples
-           FROM pg_class l
-          WHERE l.oid = c.oid OR l.oid IN (SELECT p.relid FROM pg_partition_tree(c.oid) AS p WHERE p.isleaf)
-       ) AS sizes
-      WHERE c.oid = to_regclass($1)`, [table, primaryKey]);
-    const row = rows[0];
-    if (!row || row.key_types.length !== primaryKey.length)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DbopsError */ .zJ('CONFLICT', `Table ${table} was dropped or altered while the policy was checked against it`, {
-            hint: 'A migration changed the schema during the run; nothing was purged. Run again.',
-        });
-    const shape = {
-        table: row.table,
-        holdNames: [...new Set([row.name, `${row.schema}.${row.name}`])],
-        primaryKey: primaryKey.map((name, i) => ({ name, type: row.key_types[i] })),
-    };
-    if (row.bytes !== null && row.tuples)
-        shape.bytesPerRow = row.bytes / row.tuples;
-    return shape;
-}
-/** Foreign keys referencing the table (one per constraint, not its copies on partitions). */
-async function dependants(client, table) {
-    const { rows } = await client.query(`SELECT conrelid::regclass::text AS table, conname AS constraint, confdeltype AS action
-       FROM pg_constraint
-      WHERE contype = 'f' AND confrelid = to_regclass($1) AND conparentid = 0
-      ORDER BY 1, 2`, [table]);
-    return rows.map((r) => ({ table: r.table, constraint: r.constraint, onDelete: ON_DELETE[r.action] ?? 'no action' }));
-}
-/** A table name as this session resolves it (search_path), or undefined when there is none. */
-async function resolveTable(client, name) {
-    const { rows } = await client.query('SELECT to_regclass($1)::text AS table', [name]);
-    return rows[0]?.table ?? undefined;
-}
-//# sourceMappingURL=data-retention-target.js.map
-
-/***/ }),
-
 /***/ 21018:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -6339,12 +5887,14 @@ async function resolveTable(client, name) {
 /* harmony export */ });
 /* unused harmony export holdNames */
 /* harmony import */ var _subject_graph_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(61535);
+/* harmony import */ var _data_retention_predicate_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(49467);
 /* harmony import */ var _server_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(46579);
 /**
  * The statements of a subject operation over one node of its graph (subject-graph.ts): its rows as JSON for the
  * export, how many of them a legal hold names, and the erase's DELETE or the anonymize's UPDATE. Every value is a
  * parameter; names come quoted from the catalog.
  */
+
 
 
 /**
@@ -6385,24 +5935,25 @@ function countRowsSql(nodes, i, id, holdSources) {
 function holdNames(n) {
     return [...new Set([n.name, `${n.schema}.${n.name}`])];
 }
+/**
+ * The purge's hold match (data-retention-predicate.ts): subject operations run in UTC, so a timestamptz key matches
+ * as UTC writes it and as the session's default zone does.
+ */
 function heldExpression(n, holdSources, params, alias) {
-    if (holdSources.length === 0 || n.primaryKey.length === 0)
-        return 'false';
-    const names = params.add(holdNames(n));
-    const key = (0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .keyExpression */ .Gp)(n.primaryKey, alias);
-    return `(${holdSources
-        .map((source) => `EXISTS (SELECT 1 FROM ${source} AS h WHERE h.subject_table::text = ANY(${names}::text[]) AND h.subject_id::text = ${key})`)
-        .join(' OR ')})`;
+    return (0,_data_retention_predicate_js__WEBPACK_IMPORTED_MODULE_2__/* .heldMatch */ .Hg)({ primaryKey: n.primaryKey, holdNames: holdNames(n), holdSources }, alias, params, 'default');
 }
 /**
- * Deletes node i's rows (its dependants must be gone already); returns each deleted row's key text (NULL for a table
- * without a primary key: it is matched by its foreign key, not its own key).
+ * Deletes node i's rows (its dependants must be gone already) that no legal hold names: a hold committed after the
+ * erase counted its rows still keeps them (the caller checks none is left behind). Returns each deleted row's key text
+ * (NULL for a table without a primary key: it is matched by its foreign key, not its own key).
  */
-function deleteRowsSql(nodes, i, id) {
+function deleteRowsSql(nodes, i, id, holdSources) {
     const params = new _subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .Params */ .XS();
     const n = nodes[i];
     const key = n.primaryKey.length > 0 ? (0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .keyExpression */ .Gp)(n.primaryKey, 'd') : 'NULL::text';
-    const text = `DELETE FROM ${n.table} AS d WHERE ${(0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .matchCondition */ .nc)(nodes, i, params, id, 'd')} RETURNING ${key} AS key`;
+    const match = (0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .matchCondition */ .nc)(nodes, i, params, id, 'd');
+    const text = `DELETE FROM ${n.table} AS d WHERE ${match} AND NOT ${heldExpression(n, holdSources, params, 'd')}
+ RETURNING ${key} AS key`;
     return { text, values: params.values };
 }
 /** Replaces the listed columns of the subject's row (node 0); returns its key text. */
