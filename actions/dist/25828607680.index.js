@@ -1162,9 +1162,12 @@ const mongoConnections = {
     title: 'Connections',
     why: 'Each connection costs the server memory (about 1 MB); when available reaches 0, new connections are refused and the application fails.',
     action: 'Lower the drivers’ maxPoolSize or the number of application instances, close idle clients; raise net.maxIncomingConnections and the file-descriptor limit only with memory to spare.',
-    unit: 'count',
+    // The share of the server's own limit (current + available), as PostgreSQL's connections check scores
+    // max_connections: a fixed count would fire on a large server's normal load and never on a small one's limit.
+    unit: 'ratio',
     direction: 'above',
-    warning: 100,
+    warning: 0.8,
+    critical: 0.9,
     async run(context) {
         const section = await serverStatusSection(commandsOf(context), 'connections');
         const current = num(section?.current);
@@ -1172,16 +1175,15 @@ const mongoConnections = {
             return { skipped: missingSection('connections'), observations: [] };
         const available = num(section.available) ?? 0;
         const share = current + available > 0 ? current / (current + available) : 0;
-        const notes = share >= 0.8 ? [`${Math.round(share * 100)}% of the connection limit is in use: ${available} left`] : [];
         return {
             observations: [
                 {
-                    subject: 'current connections',
-                    value: current,
-                    detail: `${current} current, ${available} available (${(share * 100).toFixed(1)}% of the limit in use)`,
+                    subject: 'connections in use',
+                    value: share,
+                    detail: `${current} current, ${available} available (limit ${current + available})`,
                 },
             ],
-            notes,
+            notes: [`${current} current connections, ${available} more available`],
         };
     },
 };
@@ -1216,33 +1218,61 @@ const opcounters = {
         };
     },
 };
+/** serverStatus's WiredTiger cache figures; undefined where the server does not report them (FerretDB). */
+async function wiredTigerCacheFigures(context) {
+    const section = await serverStatusSection(commandsOf(context), 'wiredTiger');
+    const cache = section?.cache;
+    const max = num(cache?.['maximum bytes configured']);
+    return cache && max ? { cache, max } : undefined;
+}
 const wiredTigerCache = {
     id: 'wiredtiger-cache',
     title: 'WiredTiger cache fill',
-    why: 'WiredTiger evicts from 80% full; from 95% (or 20% dirty) application threads must evict themselves, and every operation slows down.',
+    why: 'WiredTiger evicts from 80% full; from 95% application threads must evict themselves, and every operation slows down.',
     action: 'Give the server more memory or a larger storage.wiredTiger.engineConfig.cacheSizeGB, shrink the working set (indexes that fit, projections), or spread the load.',
     unit: 'ratio',
     direction: 'above',
     warning: 0.9,
     critical: 0.95,
     async run(context) {
-        const section = await serverStatusSection(commandsOf(context), 'wiredTiger');
-        const cache = section?.cache;
-        const max = num(cache?.['maximum bytes configured']);
-        if (!cache || !max)
+        const figures = await wiredTigerCacheFigures(context);
+        if (!figures)
             return { skipped: missingSection('wiredTiger'), observations: [] };
+        const { cache, max } = figures;
         const used = num(cache['bytes currently in the cache']) ?? 0;
-        const dirty = num(cache['tracked dirty bytes in the cache']) ?? 0;
         const byApplication = num(cache['pages evicted by application threads']) ?? 0;
         const evicted = (num(cache['unmodified pages evicted']) ?? 0) + (num(cache['modified pages evicted']) ?? 0);
         return {
             observations: [
                 { subject: 'cache fill', value: used / max, detail: `${used} of ${max} bytes; ${evicted} pages evicted` },
-                { subject: 'dirty share', value: dirty / max, detail: `${dirty} dirty bytes` },
             ],
             notes: byApplication > 0
                 ? [`${byApplication} pages were evicted by application threads since the server started (cache pressure)`]
                 : [],
+        };
+    },
+};
+const wiredTigerDirty = {
+    id: 'wiredtiger-dirty',
+    title: 'WiredTiger dirty cache',
+    why: 'Dirty (modified, not yet written) data above 5% of the cache makes WiredTiger evict it in the background; from 20% application threads must write it out themselves, and writes stall.',
+    action: 'Spread bulk writes out (smaller batches, pauses), check the disk’s write throughput, or give the cache more memory.',
+    // Its own thresholds, not the cache fill's (a dirty share never reaches 90%): WiredTiger's eviction_dirty_target
+    // is 5% and eviction_dirty_trigger 20%. Warning at 10%: well past the target, background eviction is falling
+    // behind; critical at 20%: the trigger, where application threads are made to evict.
+    unit: 'ratio',
+    direction: 'above',
+    warning: 0.1,
+    critical: 0.2,
+    async run(context) {
+        const figures = await wiredTigerCacheFigures(context);
+        if (!figures)
+            return { skipped: missingSection('wiredTiger'), observations: [] };
+        const dirty = num(figures.cache['tracked dirty bytes in the cache']) ?? 0;
+        return {
+            observations: [
+                { subject: 'dirty share', value: dirty / figures.max, detail: `${dirty} dirty bytes of ${figures.max}` },
+            ],
         };
     },
 };
@@ -1367,6 +1397,7 @@ const MONGODB_CHECKS = [
     mongoReplicationLag,
     oplogWindow,
     wiredTigerCache,
+    wiredTigerDirty,
     asserts,
     mongoUnusedIndexes,
     opcounters,

@@ -2722,6 +2722,10 @@ function processExists(pid) {
 // a TTL (expireAfterSeconds is for single-field indexes), so after a kill between the drop and the build the next
 // run builds the index again from the recorded spec, not from the stand-in alone (maintenance-leftovers.ts). A
 // lease with a recorded spec that ends in a failure is left lapsed, not removed, so that the spec stays for it.
+//
+// The spec is stored as an Extended JSON string (canonical; read back relaxed, numbers as the driver gave them to
+// listIndexes' reader), not as a document: an index on a nested field has a key such as "profile.email", which FerretDB refuses
+// in a stored document, and MongoDB before 5.0 refuses the $-prefixed operators of a partialFilterExpression.
 
 
 
@@ -2771,7 +2775,7 @@ async function withIndexLease(db, collection, index, object, timeoutMs, work) {
     let recorded = false;
     const record = {
         async recordSpec(spec) {
-            await leases.updateOne({ _id: key, holder }, { $set: { spec } }, { maxTimeMS });
+            await leases.updateOne({ _id: key, holder }, { $set: { spec: lib.BSON.EJSON.stringify(spec, { relaxed: false }) } }, { maxTimeMS });
             recorded = true;
         },
     };
@@ -2801,8 +2805,10 @@ async function recordedIndexSpecs(db, maxTimeMS) {
         .collection(LEASE_COLLECTION)
         .find({ _id: { $regex: `^${PREFIX}` }, spec: { $exists: true } }, { projection: { spec: 1 }, maxTimeMS })
         .toArray();
-    return new Map(docs.map((d) => [d._id, d.spec]));
+    return new Map(docs.map((d) => [d._id, specOf(d.spec)]));
 }
+/** A recorded spec: an EJSON string, or a document as runs before the string form recorded it. */
+const specOf = (spec) => typeof spec === 'string' ? lib.BSON.EJSON.parse(spec) : spec;
 //# sourceMappingURL=maintenance-lease.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/maintenance-indexes.js
 
@@ -3148,7 +3154,9 @@ function storageOf(name, stats) {
 }
 /**
  * The steps for the collections of `database`: first what interrupted rebuilds left (maintenance-leftovers.ts), then
- * in name order each collection's validate, then its compact, or else its index rebuilds.
+ * in name order each collection's validate, then its compact, or else its index rebuilds. On a replica set primary
+ * compact is only reported (MongoDB refuses it there without force: true, through 8.0), so the index rebuilds are
+ * planned beside it: otherwise a primary's bloated indexes would never be rebuilt.
  */
 function planCollections(database, collections, settings, server, leases) {
     const steps = collections.flatMap((c) => leftoverSteps(database, c.name, c.standIns, leases));
@@ -3162,14 +3170,14 @@ function planCollections(database, collections, settings, server, leases) {
             indexBytes: c.indexBytes,
             documents: c.documents,
         };
+        const validate = validateMode(name, settings.validateFull, server);
         steps.push({
             kind: 'validate-collection',
             object,
-            statement: `db.runCommand({ validate: ${name}${settings.validateFull ? ', full: true' : ''} })`,
-            mode: 'apply',
-            why: `checks ${c.documents} documents and their indexes (${(0,step_figures.mb)(bytes)})${settings.validateFull ? ', and the storage engine’s structures (validate-full)' : ''}`,
+            ...validate,
+            why: `checks ${c.documents} documents and their indexes (${(0,step_figures.mb)(bytes)})${settings.validateFull ? ', and the storage engine’s structures (validate-full)' : ''}` +
+                (validate.mode === 'report' ? `; ${VALIDATE_NOT_ON_PRIMARY}` : ''),
             figures,
-            lock: 'an exclusive lock on the collection while it runs: its reads and writes wait',
             estimatedSeconds: (0,step_figures/* seconds */.YA)(bytes, settings.validateFull ? VALIDATE_FULL_BYTES_PER_S : VALIDATE_BYTES_PER_S),
             expectedGain: 'finds corrupt documents or index entries before a backup or a read does',
         });
@@ -3183,15 +3191,37 @@ function planCollections(database, collections, settings, server, leases) {
             kind: 'compact-collection',
             object,
             statement: `db.runCommand({ compact: ${name} })`,
-            mode: 'apply',
-            why: `${(0,step_figures.mb)(c.freeBytes)} of its storage is free for reuse (${(0,step_figures/* pct */.Oe)(freeRatio)}, ≥ ${(0,step_figures/* pct */.Oe)(settings.minFreeRatio)}; storage ${(0,step_figures.mb)(c.storageBytes)})`,
+            mode: server.replicaSetPrimary ? 'report' : 'apply',
+            why: `${(0,step_figures.mb)(c.freeBytes)} of its storage is free for reuse (${(0,step_figures/* pct */.Oe)(freeRatio)}, ≥ ${(0,step_figures/* pct */.Oe)(settings.minFreeRatio)}; storage ${(0,step_figures.mb)(c.storageBytes)})` +
+                (server.replicaSetPrimary ? `; ${COMPACT_NOT_ON_PRIMARY}` : ''),
             figures,
             lock: 'MongoDB 4.4 and later: reads and writes continue, DDL on the collection waits; earlier versions block the database',
             estimatedSeconds: (0,step_figures/* seconds */.YA)(bytes, COMPACT_BYTES_PER_S),
             expectedGain: `up to ${(0,step_figures.mb)(c.freeBytes)} given back to the file system`,
         });
+        if (server.replicaSetPrimary)
+            steps.push(...planIndexRebuilds(database, c.name, c.indexes, settings, server));
     }
     return steps;
+}
+const COMPACT_NOT_ON_PRIMARY = 'not applied: this server is a replica set primary, where MongoDB refuses compact without force: true; run it on each secondary (then on this one once it has stepped down), or with force: true in a quiet hour';
+const VALIDATE_NOT_ON_PRIMARY = 'not applied: this server is a replica set primary, where this validate would hold an exclusive lock on the collection (background validation needs MongoDB 4.4 and cannot be full); run it on a secondary, or in a window when the collection may wait';
+/**
+ * validate's statement, mode and lock. A plain validate takes an exclusive lock on the collection: on a primary that
+ * stops the application's reads and writes of it, so there it runs with background: true (MongoDB 4.4 and later,
+ * not with full: it checks a checkpoint's snapshot under intent locks), or is only reported where that is not
+ * possible. Elsewhere (a secondary, a standalone server, FerretDB) it runs as before.
+ */
+function validateMode(name, full, server) {
+    const [major, minor] = server.version;
+    const background = server.replicaSetPrimary && !full && (major > 4 || (major === 4 && minor >= 4));
+    return {
+        statement: `db.runCommand({ validate: ${name}${full ? ', full: true' : ''}${background ? ', background: true' : ''} })`,
+        mode: server.replicaSetPrimary && !background ? 'report' : 'apply',
+        lock: background
+            ? 'intent locks only: reads and writes of the collection go on (background validation checks the last checkpoint)'
+            : 'an exclusive lock on the collection while it runs: its reads and writes wait',
+    };
 }
 //# sourceMappingURL=maintenance-plan.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/maintenance-session.js
@@ -3219,11 +3249,9 @@ function maintenanceSession(client, database, server) {
     return {
         server,
         plan: async (settings, timeoutMs) => {
-            // FerretDB says so in buildInfo; its unique stand-in does not refuse duplicates (maintenance-indexes.ts).
-            const info = await client.db('admin').command({ buildInfo: 1, maxTimeMS: ms(timeoutMs) });
-            const uniqueStandIn = info.ferretdbVersion === undefined;
+            const facts = await serverFacts(ms(timeoutMs));
             const collections = await collectionStorage(db, ms(timeoutMs));
-            return planCollections(database, collections, settings, { uniqueStandIn }, await leasesOf(ms(timeoutMs)));
+            return planCollections(database, collections, settings, facts, await leasesOf(ms(timeoutMs)));
         },
         runStep: async (step, timeoutMs) => {
             const collection = collectionOf(step, database);
@@ -3237,7 +3265,12 @@ function maintenanceSession(client, database, server) {
                 return { result: await cleanUpStandIn(db, collection, step.index, step.object, maxTimeMS) };
             const command = step.kind === 'compact-collection'
                 ? { compact: collection, maxTimeMS }
-                : { validate: collection, ...(step.statement.includes('full: true') ? { full: true } : {}), maxTimeMS };
+                : {
+                    validate: collection,
+                    ...(step.statement.includes('full: true') ? { full: true } : {}),
+                    ...(step.statement.includes('background: true') ? { background: true } : {}),
+                    maxTimeMS,
+                };
             const answer = await db.command(command).catch((error) => {
                 // Dropped between the figures and the command.
                 throw error.code === maintenance_session_NAMESPACE_NOT_FOUND ? new CollectionGone(step.object) : error;
@@ -3250,6 +3283,25 @@ function maintenanceSession(client, database, server) {
         },
         explainStepFailure,
     };
+    /** What the plan needs to know of the server (maintenance-plan.ts). */
+    async function serverFacts(maxTimeMS) {
+        const admin = client.db('admin');
+        const info = await admin.command({ buildInfo: 1, maxTimeMS });
+        const hello = await admin.command({ hello: 1, maxTimeMS });
+        // FerretDB says so in buildInfo; its unique stand-in does not refuse duplicates (maintenance-indexes.ts), and it
+        // has no replication (with --repl-set-name it keeps an oplog, but has no secondaries and no elections).
+        const ferretdb = info.ferretdbVersion !== undefined;
+        const [major = 0, minor = 0] = Array.isArray(info.versionArray)
+            ? info.versionArray.map(Number)
+            : String(info.version ?? '')
+                .split('.')
+                .map(Number);
+        return {
+            uniqueStandIn: !ferretdb,
+            replicaSetPrimary: !ferretdb && typeof hello.setName === 'string' && hello.isWritablePrimary === true,
+            version: [major, minor],
+        };
+    }
     /** The unexpired leases and recorded specs, or why they could not be read (a user without find on the collection). */
     async function leasesOf(maxTimeMS) {
         try {
@@ -4872,22 +4924,35 @@ async function purgeOplogReading(client, maxTimeMS) {
  * The replication lag a MongoDB purge waits on (as PostgreSQL's, data-retention-lag.ts): how far the furthest
  * secondary's last applied operation is behind the primary's, from replSetGetStatus. Deletes fill the oplog that
  * secondaries replay; a purge that outruns them delays reads there and, past the oplog window, forces a resync.
- * A standalone server (FerretDB, a mongod without --replSet) has no secondaries: 0. So is a role without the
- * clusterMonitor privilege, which cannot read the status: the purge then goes on, paced by its own pauses.
+ * A standalone server (FerretDB, a mongod without --replSet) has no secondaries: 0; hello says so without any
+ * privilege. On a replica set member, a role without the clusterMonitor privilege cannot read the status: that is an
+ * error naming the role (as the oplog window's, data-retention-oplog.ts), never a lag of 0 that would let the purge
+ * outrun its secondaries unseen.
  */
 
+
 const NO_REPLICA_SET = new Set([
-    59, // CommandNotFound: FerretDB
+    59, // CommandNotFound: FerretDB (with --repl-set-name too)
     76, // NoReplicationEnabled: a standalone mongod
-    13, // Unauthorized: the role may not read the status
 ]);
+const replication_lag_UNAUTHORIZED = 13;
 async function secondaryLagMs(client) {
+    const admin = client.db('admin');
+    if (typeof (await admin.command({ hello: 1 })).setName !== 'string')
+        return 0;
     try {
-        return largestSecondaryLagMs(await client.db('admin').command({ replSetGetStatus: 1 }));
+        return largestSecondaryLagMs(await admin.command({ replSetGetStatus: 1 }));
     }
     catch (error) {
-        if (error instanceof lib.MongoServerError && typeof error.code === 'number' && NO_REPLICA_SET.has(error.code))
+        if (!(error instanceof lib.MongoServerError) || typeof error.code !== 'number')
+            throw error;
+        if (NO_REPLICA_SET.has(error.code))
             return 0;
+        if (error.code === replication_lag_UNAUTHORIZED)
+            throw new lib_errors/* DbopsError */.zJ('PERMISSION_DENIED', 'the purge waits on replication lag, but this user may not read it', {
+                cause: error,
+                hint: 'grant the user the clusterMonitor role (replSetGetStatus)',
+            });
         throw error;
     }
 }

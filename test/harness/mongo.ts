@@ -79,6 +79,16 @@ export function oplogMissing(): string | undefined {
 }
 
 /**
+ * Why the tests' server is not a replica set primary, or undefined when it is: a MONGO_URL that names a replica set
+ * (the driver sends commands to its primary). FerretDB has no replication, even with its oplog.
+ */
+export function notAPrimary(): string | undefined {
+  if (external === undefined) return 'FerretDB has no replication: it is never a replica set primary';
+  if (/[?&]replicaSet=/.test(external)) return undefined;
+  return 'MONGO_URL names a standalone server (no replicaSet= in it): not a replica set primary';
+}
+
+/**
  * `it` when no reason is given; otherwise the test reports itself skipped, the first reason in its name, e.g.
  * itUnless(lacking('views'), mongoToolsMissing())('restores a view', ...).
  */

@@ -8,6 +8,8 @@ import { DEFAULT_THRESHOLDS } from '../../packages/core/src/maintenance/plan.js'
 import { type Logger, silentLogger } from '../../packages/core/src/log.js';
 import { Secrets } from '../../packages/core/src/secrets.js';
 import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/parse-target.js';
+import { LEASE_COLLECTION } from '../../packages/core/src/databases/mongodb/lease.js';
+import { leaseKey, recordedIndexSpecs } from '../../packages/core/src/databases/mongodb/maintenance-lease.js';
 import { itUnless, startMongo, uniqueDatabase, type MongoServer } from '../harness/mongo.js';
 
 let server: MongoServer;
@@ -146,7 +148,7 @@ it('a collection dropped or an index dropped after the plan makes the step skipp
       ...silentLogger,
       warn: (m: string) => void warnings.push(m),
       info: (m: string) => {
-        if (m.startsWith('Running db.runCommand({ validate: "accounts" })')) {
+        if (m.startsWith('Running db.runCommand({ validate: "accounts"')) {
           void db().collection('gone').drop();
           void db().collection('orders').dropIndex('qty_1');
         }
@@ -170,4 +172,31 @@ it('a collection dropped or an index dropped after the plan makes the step skipp
     { key: { _id: 1 }, name: '_id_' },
     { key: { sku: 1, qty: -1 }, name: 'sku_qty' },
   ]);
+});
+
+it('an index on a nested field is rebuilt: its spec ("profile.email") is recorded in the lease as EJSON', async () => {
+  // Its own database: the plans above see only their two collections.
+  const nested = server.client.db(uniqueDatabase('maintnested'));
+  await nested
+    .collection('people')
+    .insertMany(Array.from({ length: 50 }, (_, i) => ({ profile: { email: `p${i}@example.com` } })));
+  await nested.collection('people').createIndex({ 'profile.email': 1 }, { name: 'profile_email' });
+  const result = await run({ apply: true, target: parseMongoTarget(server.url(nested.databaseName)) });
+  expect(result.failure).toBeUndefined();
+  expect(result.outcomes.filter((o) => o.kind === 'rebuild-index')).toMatchObject([
+    { status: 'applied', result: expect.stringMatching(/^index "profile_email" rebuilt/) },
+  ]);
+  expect((await nested.collection('people').listIndexes().toArray()).map((i) => [i.name, i.key])).toEqual([
+    ['_id_', { _id: 1 }],
+    ['profile_email', { 'profile.email': 1 }],
+  ]);
+});
+
+it('a spec recorded as a document (by runs before the EJSON form) is still read back', async () => {
+  const spec = { key: { at: 1 }, name: 'at_1', expireAfterSeconds: 60 };
+  await db()
+    .collection(LEASE_COLLECTION)
+    .insertOne({ _id: leaseKey('old', 'at_1') as never, until: new Date(0), spec });
+  expect((await recordedIndexSpecs(db(), 5000)).get(leaseKey('old', 'at_1'))).toEqual(spec);
+  await db().collection(LEASE_COLLECTION).deleteMany({});
 });

@@ -11,8 +11,12 @@
 // a TTL (expireAfterSeconds is for single-field indexes), so after a kill between the drop and the build the next
 // run builds the index again from the recorded spec, not from the stand-in alone (maintenance-leftovers.ts). A
 // lease with a recorded spec that ends in a failure is left lapsed, not removed, so that the spec stays for it.
+//
+// The spec is stored as an Extended JSON string (canonical; read back relaxed, numbers as the driver gave them to
+// listIndexes' reader), not as a document: an index on a nested field has a key such as "profile.email", which FerretDB refuses
+// in a stored document, and MongoDB before 5.0 refuses the $-prefixed operators of a partialFilterExpression.
 import { randomUUID } from 'node:crypto';
-import { type Db, type Document, MongoServerError } from 'mongodb';
+import { BSON, type Db, type Document, MongoServerError } from 'mongodb';
 import { LEASE_COLLECTION, type LeaseHolder, readLeases, takeLease } from './lease.js';
 
 /** Clocks of two runners (the lease's times are the holder's) may differ by this much. */
@@ -77,7 +81,11 @@ export async function withIndexLease<T>(
   let recorded = false;
   const record: IndexLeaseRecord = {
     async recordSpec(spec) {
-      await leases.updateOne({ _id: key, holder }, { $set: { spec } }, { maxTimeMS });
+      await leases.updateOne(
+        { _id: key, holder },
+        { $set: { spec: BSON.EJSON.stringify(spec, { relaxed: false }) } },
+        { maxTimeMS },
+      );
       recorded = true;
     },
   };
@@ -105,8 +113,12 @@ const answered = (error: unknown) =>
 /** The index specs interrupted rebuilds recorded in their leases, lapsed or not, by lease key (leaseKey). */
 export async function recordedIndexSpecs(db: Db, maxTimeMS: number): Promise<Map<string, Document>> {
   const docs = await db
-    .collection<{ _id: string; spec?: Document }>(LEASE_COLLECTION)
+    .collection<{ _id: string; spec?: Document | string }>(LEASE_COLLECTION)
     .find({ _id: { $regex: `^${PREFIX}` }, spec: { $exists: true } }, { projection: { spec: 1 }, maxTimeMS })
     .toArray();
-  return new Map(docs.map((d) => [d._id, d.spec!]));
+  return new Map(docs.map((d) => [d._id, specOf(d.spec!)]));
 }
+
+/** A recorded spec: an EJSON string, or a document as runs before the string form recorded it. */
+const specOf = (spec: Document | string): Document =>
+  typeof spec === 'string' ? (BSON.EJSON.parse(spec) as Document) : spec;

@@ -5,7 +5,7 @@ import { MongoServerError, type MongoClient } from 'mongodb';
 import type { EngineContext, MaintenanceSession } from '../engine.js';
 import type { MaintenanceStep } from '../../maintenance/step.js';
 import { withMongoClient } from './connection.js';
-import { collectionStorage, planCollections, readStorage } from './maintenance-plan.js';
+import { collectionStorage, type MaintenanceServerFacts, planCollections, readStorage } from './maintenance-plan.js';
 import { IndexGone, indexFigures, rebuildIndex } from './maintenance-indexes.js';
 import { cleanUpStandIn, type Leases, StandInChanged } from './maintenance-leftovers.js';
 import { IndexBusy, indexLeases, recordedIndexSpecs } from './maintenance-lease.js';
@@ -39,11 +39,9 @@ function maintenanceSession(
   return {
     server,
     plan: async (settings, timeoutMs) => {
-      // FerretDB says so in buildInfo; its unique stand-in does not refuse duplicates (maintenance-indexes.ts).
-      const info = await client.db('admin').command({ buildInfo: 1, maxTimeMS: ms(timeoutMs) });
-      const uniqueStandIn = info.ferretdbVersion === undefined;
+      const facts = await serverFacts(ms(timeoutMs));
       const collections = await collectionStorage(db, ms(timeoutMs));
-      return planCollections(database, collections, settings, { uniqueStandIn }, await leasesOf(ms(timeoutMs)));
+      return planCollections(database, collections, settings, facts, await leasesOf(ms(timeoutMs)));
     },
     runStep: async (step, timeoutMs) => {
       const collection = collectionOf(step, database);
@@ -56,7 +54,12 @@ function maintenanceSession(
       const command =
         step.kind === 'compact-collection'
           ? { compact: collection, maxTimeMS }
-          : { validate: collection, ...(step.statement.includes('full: true') ? { full: true } : {}), maxTimeMS };
+          : {
+              validate: collection,
+              ...(step.statement.includes('full: true') ? { full: true } : {}),
+              ...(step.statement.includes('background: true') ? { background: true } : {}),
+              maxTimeMS,
+            };
       const answer = await db.command(command).catch((error: unknown) => {
         // Dropped between the figures and the command.
         throw (error as { code?: number }).code === NAMESPACE_NOT_FOUND ? new CollectionGone(step.object) : error;
@@ -69,6 +72,26 @@ function maintenanceSession(
     },
     explainStepFailure,
   };
+
+  /** What the plan needs to know of the server (maintenance-plan.ts). */
+  async function serverFacts(maxTimeMS: number): Promise<MaintenanceServerFacts> {
+    const admin = client.db('admin');
+    const info = await admin.command({ buildInfo: 1, maxTimeMS });
+    const hello = await admin.command({ hello: 1, maxTimeMS });
+    // FerretDB says so in buildInfo; its unique stand-in does not refuse duplicates (maintenance-indexes.ts), and it
+    // has no replication (with --repl-set-name it keeps an oplog, but has no secondaries and no elections).
+    const ferretdb = info.ferretdbVersion !== undefined;
+    const [major = 0, minor = 0] = Array.isArray(info.versionArray)
+      ? (info.versionArray as unknown[]).map(Number)
+      : String(info.version ?? '')
+          .split('.')
+          .map(Number);
+    return {
+      uniqueStandIn: !ferretdb,
+      replicaSetPrimary: !ferretdb && typeof hello.setName === 'string' && hello.isWritablePrimary === true,
+      version: [major, minor],
+    };
+  }
 
   /** The unexpired leases and recorded specs, or why they could not be read (a user without find on the collection). */
   async function leasesOf(maxTimeMS: number): Promise<Leases> {
