@@ -19,7 +19,7 @@ export class SqlParams {
  * A row's key as one text, as a hold's subject_id gives it and as receipts hash it: the key's text for a one-column
  * key (`42`), the row's text for a composite one (`(42,"2026-01-01 00:00:00")`).
  */
-export function keyText(target: RuleTarget, alias: string): string {
+export function keyText(target: Pick<RuleTarget, 'primaryKey'>, alias: string): string {
   const columns = target.primaryKey.map((k) => `${alias}.${sqlName(k.name)}`);
   return columns.length === 1 ? `${columns[0]}::text` : `ROW(${columns.join(', ')})::text`;
 }
@@ -31,7 +31,7 @@ const TIMESTAMPTZ = /^timestamp(\(\d\))? with time zone$/;
  * TimeZone; undefined when the key has none. The text of a timestamptz is the session's: a hold written from a UTC
  * session would not match the row's text in a session elsewhere, and the row would not be held.
  */
-function utcKeyText(target: RuleTarget, alias: string): string | undefined {
+function utcKeyText(target: Pick<RuleTarget, 'primaryKey'>, alias: string): string | undefined {
   if (!target.primaryKey.some((k) => TIMESTAMPTZ.test(k.type))) return undefined;
   const columns = target.primaryKey.map((k) => {
     const column = `${alias}.${sqlName(k.name)}`;
@@ -42,15 +42,43 @@ function utcKeyText(target: RuleTarget, alias: string): string | undefined {
 }
 
 /**
- * True when a legal hold names the row; `false` when the policy has no holds. Holds are read at statement time. A
- * key with a timestamptz matches in the session's text and in UTC's: holds err on the side of keeping.
+ * True when a legal hold names the row, or a row its delete would cascade into (`cascades`, at any depth: PostgreSQL's
+ * cascade checks no hold, so a row is kept back, and counted held, rather than take a held row with it); `false`
+ * when the policy has no holds. Holds are read at statement time. A key with a timestamptz matches in the session's
+ * text and in UTC's: holds err on the side of keeping.
  */
 export function heldExpression(target: RuleTarget, params: SqlParams): string {
   if (target.holdSources.length === 0) return 'false';
-  const names = params.add(target.holdNames);
-  const utc = utcKeyText(target, 't');
-  const key = utc ? `ANY(ARRAY[${keyText(target, 't')}, ${utc}])` : keyText(target, 't');
-  return `(${target.holdSources
+  const held = [heldRow(target, target.holdSources, params, 't')];
+  for (const path of target.cascades ?? []) {
+    // The path's tables joined on their foreign keys, from the row (t) to the last table (c<n>), whose rows are checked.
+    const on = (at: number) => {
+      const step = path.steps[at]!;
+      const parent = at === 0 ? 't' : `c${at}`;
+      return `(${step.columns.map((c) => `c${at + 1}.${sqlName(c)}`).join(', ')}) = (${step.references.map((c) => `${parent}.${sqlName(c)}`).join(', ')})`;
+    };
+    const from = path.steps.map(
+      (step, at) => `${at === 0 ? '' : 'JOIN '}${step.table} AS c${at + 1}${at === 0 ? '' : ` ON ${on(at)}`}`,
+    );
+    const last = `c${path.steps.length}`;
+    held.push(
+      `EXISTS (SELECT 1 FROM ${from.join(' ')} WHERE ${on(0)} AND ${heldRow(path, target.holdSources, params, last)})`,
+    );
+  }
+  return held.length === 1 ? held[0]! : `(${held.join(' OR ')})`;
+}
+
+/** True when a legal hold names the row `alias` of a table with these hold names and key. */
+function heldRow(
+  table: Pick<RuleTarget, 'holdNames' | 'primaryKey'>,
+  holdSources: string[],
+  params: SqlParams,
+  alias: string,
+): string {
+  const names = params.add(table.holdNames);
+  const utc = utcKeyText(table, alias);
+  const key = utc ? `ANY(ARRAY[${keyText(table, alias)}, ${utc}])` : keyText(table, alias);
+  return `(${holdSources
     .map(
       (source) =>
         `EXISTS (SELECT 1 FROM ${source} AS h WHERE h.subject_table::text = ANY(${names}::text[]) AND h.subject_id::text = ${key})`,
