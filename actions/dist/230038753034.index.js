@@ -787,7 +787,7 @@ var data_retention_tombstones = __webpack_require__(42837);
  * anonymize replaces the listed columns of its row. One transaction under lock_timeout and statement_timeout:
  * everything or nothing. Erased keys are recorded as tombstones in the same transaction. A dry run counts in a
  * read-only transaction and changes nothing. Refused, with nothing changed, when a legal hold names the subject or
- * any row the erase would delete.
+ * any row the erase would delete, or when a foreign key it does not follow would cascade (`cycleEdges`).
  */
 
 
@@ -902,7 +902,7 @@ async function cycleEdges(client, graph, id, order) {
         if (rows === 0)
             continue;
         if (action === 'cascade')
-            throw new errors/* DbopsError */.zJ('CHECK_FAILED', `Erasing subject ${id} of ${nodes[0].table}: ${rows} row(s) of ${edge.table} that are not the subject's reference its rows in ${edge.references} through ${edge.constraint}, which is ON DELETE CASCADE: PostgreSQL would delete them (and what cascades from them) unchecked by legal holds and minimums and missing from the receipt; nothing was erased`, {
+            throw new errors/* DbopsError */.zJ('CHECK_FAILED', `Erasing subject ${id} of ${nodes[0].table}: ${rows} row(s) of ${edge.table} that the erase does not delete first reference its rows in ${edge.references} through ${edge.constraint}, which is ON DELETE CASCADE: PostgreSQL would delete them (and what cascades from them) unchecked by legal holds and minimums and missing from the receipt; nothing was erased`, {
                 hint: `Make ${edge.constraint} ON DELETE RESTRICT or NO ACTION, or SET NULL to detach those rows; or erase the subjects those rows belong to first.`,
             });
         detached.push({

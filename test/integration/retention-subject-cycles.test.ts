@@ -75,7 +75,7 @@ it('refuses an erase whose delete would cascade along a self-reference into anot
     const { code, stderr } = await erase('1', ...extra);
     expect(code).toBe(1);
     expect(stderr).toContain(
-      "error [CHECK_FAILED]: Erasing subject 1 of users: 1 row(s) of users that are not the subject's reference its rows in users through users_referred_by_fkey, which is ON DELETE CASCADE",
+      'error [CHECK_FAILED]: Erasing subject 1 of users: 1 row(s) of users that the erase does not delete first reference its rows in users through users_referred_by_fkey, which is ON DELETE CASCADE',
     );
     expect(stderr).toContain('nothing was erased');
     expect(stderr).toContain('Make users_referred_by_fkey ON DELETE RESTRICT or NO ACTION');
@@ -88,7 +88,7 @@ it("refuses an erase that would cascade into another subject's reply, and erases
   const refused = await erase('3', '--apply');
   expect(refused.code).toBe(1);
   expect(refused.stderr).toContain(
-    "1 row(s) of comments that are not the subject's reference its rows in comments through comments_parent_id_fkey, which is ON DELETE CASCADE",
+    '1 row(s) of comments that the erase does not delete first reference its rows in comments through comments_parent_id_fkey, which is ON DELETE CASCADE',
   );
   expect(await ids('comments')).toEqual([30, 31, 50, 51]);
   const erased = await erase('5', '--apply');

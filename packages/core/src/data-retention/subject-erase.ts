@@ -4,7 +4,7 @@
  * anonymize replaces the listed columns of its row. One transaction under lock_timeout and statement_timeout:
  * everything or nothing. Erased keys are recorded as tombstones in the same transaction. A dry run counts in a
  * read-only transaction and changes nothing. Refused, with nothing changed, when a legal hold names the subject or
- * any row the erase would delete.
+ * any row the erase would delete, or when a foreign key it does not follow would cascade (`cycleEdges`).
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
@@ -186,7 +186,7 @@ async function cycleEdges(client: pg.ClientBase, graph: SubjectGraph, id: string
     if (action === 'cascade')
       throw new DbopsError(
         'CHECK_FAILED',
-        `Erasing subject ${id} of ${nodes[0]!.table}: ${rows} row(s) of ${edge.table} that are not the subject's reference its rows in ${edge.references} through ${edge.constraint}, which is ON DELETE CASCADE: PostgreSQL would delete them (and what cascades from them) unchecked by legal holds and minimums and missing from the receipt; nothing was erased`,
+        `Erasing subject ${id} of ${nodes[0]!.table}: ${rows} row(s) of ${edge.table} that the erase does not delete first reference its rows in ${edge.references} through ${edge.constraint}, which is ON DELETE CASCADE: PostgreSQL would delete them (and what cascades from them) unchecked by legal holds and minimums and missing from the receipt; nothing was erased`,
         {
           hint: `Make ${edge.constraint} ON DELETE RESTRICT or NO ACTION, or SET NULL to detach those rows; or erase the subjects those rows belong to first.`,
         },
