@@ -526,6 +526,7 @@ async function subjectScope(client, policy, table, id) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   B4: () => (/* binding */ deleteRowsSql),
 /* harmony export */   Cd: () => (/* binding */ exportRowsSql),
+/* harmony export */   Qq: () => (/* binding */ hangingRowsSql),
 /* harmony export */   X0: () => (/* binding */ countRowsSql),
 /* harmony export */   gr: () => (/* binding */ idCheckSql),
 /* harmony export */   zX: () => (/* binding */ anonymizeRowSql)
@@ -573,6 +574,23 @@ function countRowsSql(nodes, i, id, holdSources) {
     const held = heldExpression(n, holdSources, params, 's');
     return {
         text: `SELECT count(*)::float8 AS rows, count(*) FILTER (WHERE ${held})::float8 AS held FROM (${selection}) AS s`,
+        values: params.values,
+    };
+}
+/**
+ * How many rows of a skipped (cycle) edge's table reference the rows of the node it leads back from, other than rows
+ * the erase deletes itself through the nodes `deletedWith` (so a cascade or detach along the edge cannot reach them).
+ */
+function hangingRowsSql(nodes, edge, id, deletedWith) {
+    const params = new _subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .Params */ .XS();
+    // The edge as a node of its own (the table is on the path, so a node has its columns), below the node it leaves.
+    const own = nodes.find((n) => n.table === edge.table);
+    const graph = [...nodes, { ...own, depth: nodes[edge.parent].depth + 1, parent: edge.parent, via: edge.via }];
+    const conditions = [(0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .matchCondition */ .nc)(graph, graph.length - 1, params, id, 's')];
+    for (const j of deletedWith)
+        conditions.push(`NOT coalesce(${(0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .matchCondition */ .nc)(nodes, j, params, id, 's')}, false)`);
+    return {
+        text: `SELECT count(*)::float8 AS rows FROM ${edge.table} AS s WHERE ${conditions.join(' AND ')}`,
         values: params.values,
     };
 }
@@ -795,7 +813,7 @@ var data_retention_tombstones = __webpack_require__(42837);
  * anonymize replaces the listed columns of its row. One transaction under lock_timeout and statement_timeout:
  * everything or nothing. Erased keys are recorded as tombstones in the same transaction. A dry run counts in a
  * read-only transaction and changes nothing. Refused, with nothing changed, when a legal hold names the subject or
- * any row the erase would delete.
+ * any row the erase would delete, or when a foreign key it does not follow would cascade (`cycleEdges`).
  */
 
 
@@ -885,7 +903,46 @@ async function planErase(client, { graph, holdSources, id }) {
             const action = node.via.onDelete;
             tables.push({ ...described(graph.nodes, i, action), rows: rows[0].rows, keysSha256: '' });
         }
+    tables.push(...(await cycleEdges(client, graph, id, order)));
     return { order, tables };
+}
+/**
+ * The foreign keys back into a table already on the path (subject-graph.ts does not follow them) still act when
+ * their node's rows are deleted, on rows that are not the subject's (the user a deleted user referred, replies to a
+ * deleted comment). ON DELETE CASCADE would delete them unseen: no hold check, no minimum, no receipt, no tombstone,
+ * and deleted rows may cascade further. So the erase is refused when any row hangs on such a key, other than rows
+ * the erase deletes itself by then (a subject's reply to its own comment). Walking the key instead would erase
+ * other subjects, which no one asked for. SET NULL / SET DEFAULT only detach those rows, as they do below the
+ * subject's tables (`erasable`): they are listed as detached. NO ACTION / RESTRICT fail the delete (eraseError).
+ */
+async function cycleEdges(client, graph, id, order) {
+    const detached = [];
+    const nodes = graph.nodes;
+    for (const edge of graph.skipped) {
+        const at = order.indexOf(edge.parent);
+        const action = edge.via.onDelete;
+        if (at < 0 || action === 'no action' || action === 'restrict')
+            continue;
+        // A cascade reaches the rows still there when the edge's node is deleted; a detach, those the erase leaves.
+        const deletedWith = (action === 'cascade' ? order.slice(0, at + 1) : order).filter((j) => nodes[j].table === edge.table);
+        const count = (0,subject_rows/* hangingRowsSql */.Qq)(nodes, edge, id, deletedWith);
+        const rows = (await client.query(count.text, count.values)).rows[0].rows;
+        if (rows === 0)
+            continue;
+        if (action === 'cascade')
+            throw new errors/* DbopsError */.zJ('CHECK_FAILED', `Erasing subject ${id} of ${nodes[0].table}: ${rows} row(s) of ${edge.table} that the erase does not delete first reference its rows in ${edge.references} through ${edge.constraint}, which is ON DELETE CASCADE: PostgreSQL would delete them (and what cascades from them) unchecked by legal holds and minimums and missing from the receipt; nothing was erased`, {
+                hint: `Make ${edge.constraint} ON DELETE RESTRICT or NO ACTION, or SET NULL to detach those rows; or erase the subjects those rows belong to first.`,
+            });
+        detached.push({
+            table: edge.table,
+            constraint: edge.constraint,
+            references: edge.references,
+            action,
+            rows,
+            keysSha256: '',
+        });
+    }
+    return detached;
 }
 /** Deletes the plan's nodes in its order, each deleted key a tombstone; returns how many tombstones. */
 async function applyErase(client, { graph, holdSources, id }, plan, onBatch) {

@@ -306,6 +306,7 @@ async function exportSubject(client, policy, table, id, statementTimeoutMs = 60_
             parts.push(`    ${head}, "rows": [${body}${rows.length > 0 ? '\n    ' : ''}]}`);
         }
         const subject = JSON.stringify({ table: graph.nodes[0].table, id });
+        const notFollowed = graph.skipped.map(({ table, constraint, references }) => ({ table, constraint, references }));
         const document = `{
   "format": ${JSON.stringify(SUBJECT_EXPORT_FORMAT)},
   "subject": ${subject},
@@ -313,10 +314,10 @@ async function exportSubject(client, policy, table, id, statementTimeoutMs = 60_
   "tables": [
 ${parts.join(',\n')}
   ],
-  "notFollowed": ${JSON.stringify(graph.skipped)}
+  "notFollowed": ${JSON.stringify(notFollowed)}
 }
 `;
-        return { table: graph.nodes[0].table, id, exportedAt, tables, notFollowed: graph.skipped, document };
+        return { table: graph.nodes[0].table, id, exportedAt, tables, notFollowed, document };
     }
     finally {
         await client.query('ROLLBACK').catch(() => undefined);
@@ -3378,8 +3379,8 @@ var tombstone_verdict = __webpack_require__(33787);
 var data_retention_cutoffs = __webpack_require__(37823);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/policy.js
 var data_retention_policy = __webpack_require__(49231);
-// EXTERNAL MODULE: ./packages/core/lib/data-retention/targets.js
-var data_retention_targets = __webpack_require__(26675);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/targets.js + 1 modules
+var data_retention_targets = __webpack_require__(6310);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-target.js
 
 
@@ -5946,6 +5947,7 @@ function timestampSeconds(ts) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   B4: () => (/* binding */ deleteRowsSql),
 /* harmony export */   Cd: () => (/* binding */ exportRowsSql),
+/* harmony export */   Qq: () => (/* binding */ hangingRowsSql),
 /* harmony export */   X0: () => (/* binding */ countRowsSql),
 /* harmony export */   gr: () => (/* binding */ idCheckSql),
 /* harmony export */   zX: () => (/* binding */ anonymizeRowSql)
@@ -5993,6 +5995,23 @@ function countRowsSql(nodes, i, id, holdSources) {
     const held = heldExpression(n, holdSources, params, 's');
     return {
         text: `SELECT count(*)::float8 AS rows, count(*) FILTER (WHERE ${held})::float8 AS held FROM (${selection}) AS s`,
+        values: params.values,
+    };
+}
+/**
+ * How many rows of a skipped (cycle) edge's table reference the rows of the node it leads back from, other than rows
+ * the erase deletes itself through the nodes `deletedWith` (so a cascade or detach along the edge cannot reach them).
+ */
+function hangingRowsSql(nodes, edge, id, deletedWith) {
+    const params = new _subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .Params */ .XS();
+    // The edge as a node of its own (the table is on the path, so a node has its columns), below the node it leaves.
+    const own = nodes.find((n) => n.table === edge.table);
+    const graph = [...nodes, { ...own, depth: nodes[edge.parent].depth + 1, parent: edge.parent, via: edge.via }];
+    const conditions = [(0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .matchCondition */ .nc)(graph, graph.length - 1, params, id, 's')];
+    for (const j of deletedWith)
+        conditions.push(`NOT coalesce(${(0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .matchCondition */ .nc)(nodes, j, params, id, 's')}, false)`);
+    return {
+        text: `SELECT count(*)::float8 AS rows FROM ${edge.table} AS s WHERE ${conditions.join(' AND ')}`,
         values: params.values,
     };
 }

@@ -2514,7 +2514,7 @@ async function compareLocale(client, target, manifest, log) {
 
 // Which engine serves a connection URL, a parsed target or a stored backup.
 // MongoDB's engine and driver load when a MongoDB target is first used.
-const mongoEngine = lazyEngine('mongodb', (target) => (0,mongodb_target/* describeMongoTarget */.l)((0,mongodb_target/* asMongoTarget */.I)(target)), async () => (await Promise.all(/* import() */[__webpack_require__.e(455666104606), __webpack_require__.e(1024909524264), __webpack_require__.e(92307315768), __webpack_require__.e(71541905023), __webpack_require__.e(161551409351), __webpack_require__.e(60547236041), __webpack_require__.e(954071540142), __webpack_require__.e(803118807264), __webpack_require__.e(459828121701)]).then(__webpack_require__.bind(__webpack_require__, 44889))).mongoEngine);
+const mongoEngine = lazyEngine('mongodb', (target) => (0,mongodb_target/* describeMongoTarget */.l)((0,mongodb_target/* asMongoTarget */.I)(target)), async () => (await Promise.all(/* import() */[__webpack_require__.e(455666104606), __webpack_require__.e(1024909524264), __webpack_require__.e(92307315768), __webpack_require__.e(71541905023), __webpack_require__.e(161551409351), __webpack_require__.e(60547236041), __webpack_require__.e(954071540142), __webpack_require__.e(1095710937725), __webpack_require__.e(459828121701)]).then(__webpack_require__.bind(__webpack_require__, 44889))).mongoEngine);
 const ENGINES = { postgresql: postgresEngine, mongodb: mongoEngine };
 /** URL schemes, lower case, and the engine each names. */
 const SCHEMES = new Map([
@@ -2585,7 +2585,7 @@ function sqlEngineFor(target, feature) {
 function documentRetentionFor(target) {
     if (target.engine !== 'mongodb')
         return undefined;
-    return async (into, context, use) => (await Promise.all(/* import() */[__webpack_require__.e(455666104606), __webpack_require__.e(1024909524264), __webpack_require__.e(92307315768), __webpack_require__.e(71541905023), __webpack_require__.e(161551409351), __webpack_require__.e(60547236041), __webpack_require__.e(954071540142), __webpack_require__.e(803118807264), __webpack_require__.e(459828121701)]).then(__webpack_require__.bind(__webpack_require__, 44889))).withMongoRetentionSession((0,mongodb_target/* asMongoTarget */.I)(into), context, use);
+    return async (into, context, use) => (await Promise.all(/* import() */[__webpack_require__.e(455666104606), __webpack_require__.e(1024909524264), __webpack_require__.e(92307315768), __webpack_require__.e(71541905023), __webpack_require__.e(161551409351), __webpack_require__.e(60547236041), __webpack_require__.e(954071540142), __webpack_require__.e(1095710937725), __webpack_require__.e(459828121701)]).then(__webpack_require__.bind(__webpack_require__, 44889))).withMongoRetentionSession((0,mongodb_target/* asMongoTarget */.I)(into), context, use);
 }
 //# sourceMappingURL=index.js.map
 
@@ -3944,8 +3944,14 @@ async function subjectGraph(client, root) {
         WHERE c.contype = 'f' AND c.confrelid = to_regclass($1) AND c.conparentid = 0
         ORDER BY 2, 1`, [parent.table]);
         for (const fk of rows) {
+            const via = {
+                constraint: fk.constraint,
+                columns: fk.columns,
+                references: fk.references,
+                onDelete: ON_DELETE[fk.action] ?? 'no action',
+            };
             if (onPath(nodes, i, fk.table)) {
-                skipped.push({ table: fk.table, constraint: fk.constraint, references: parent.table });
+                skipped.push({ table: fk.table, constraint: fk.constraint, references: parent.table, parent: i, via });
                 continue;
             }
             let child = facts.get(fk.table);
@@ -3955,16 +3961,7 @@ async function subjectGraph(client, root) {
             }
             if (nodes.length >= MAX_SUBJECT_TABLES)
                 throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .invalidInput */ .aY)('table', `leads through foreign keys to more than ${MAX_SUBJECT_TABLES} tables`, 'a table whose dependants form a smaller graph');
-            nodes.push({
-                ...node(child, parent.depth + 1),
-                parent: i,
-                via: {
-                    constraint: fk.constraint,
-                    columns: fk.columns,
-                    references: fk.references,
-                    onDelete: ON_DELETE[fk.action] ?? 'no action',
-                },
-            });
+            nodes.push({ ...node(child, parent.depth + 1), parent: i, via });
         }
     }
     return { nodes, skipped };

@@ -461,6 +461,40 @@ test('a cascade into a table a minimum protects refuses the rule at the plan, at
   expect(await q('SELECT count(*)::int AS n FROM prescriptions')).toEqual([{ n: 1 }]);
 });
 
+test('a row whose delete would cascade into a held row, at any depth, is counted held and kept, holds read per batch', async () => {
+  await q(`DROP TABLE IF EXISTS item_notes, cart_items, carts;
+    CREATE TABLE carts (id int PRIMARY KEY, created_at timestamptz NOT NULL);
+    CREATE TABLE cart_items (id int PRIMARY KEY, cart_id int REFERENCES carts ON DELETE CASCADE);
+    CREATE TABLE item_notes (id int PRIMARY KEY, item_id int REFERENCES cart_items ON DELETE CASCADE);
+    INSERT INTO carts SELECT i, now() - interval '900 days' FROM generate_series(1, 5) i;
+    INSERT INTO cart_items VALUES (11, 1), (12, 2), (13, 3), (14, 4);
+    INSERT INTO item_notes VALUES (23, 13);
+    INSERT INTO legal_holds VALUES ('cart_items', '12'), ('public.item_notes', '23');`);
+  const carts = await parsePolicy(
+    'version: 1\nholds:\n  - table: legal_holds\ndata:\n  - name: carts\n    table: carts\n    by: created_at\n    keep: 365d\n',
+    'retention.yml',
+  );
+  const plan = await planRetention(client, carts, NOW);
+  expect(plan.rules[0]).toMatchObject({ rows: { expired: 5, protectedByHold: 2, toPurge: 3, exact: true } });
+  await q(`INSERT INTO legal_holds VALUES ('cart_items', '14')`); // after the plan: the batches still see it
+  const result = await purgeRetention(client, plan, { batchSize: 2, sleepCoefficient: 0 });
+  expect(result.outcome).toBe('complete');
+  const ids = async (table: string) =>
+    (await q<{ id: number }>(`SELECT id FROM ${table} ORDER BY id`)).map((r) => r.id);
+  expect(await ids('carts')).toEqual([2, 3, 4]);
+  expect(await ids('cart_items')).toEqual([12, 13, 14]);
+  expect(await ids('item_notes')).toEqual([23]);
+  // A cascade back into its own table reaches a depth no fixed join can check holds at: refused while holds exist.
+  await q(`CREATE TABLE cart_comments (id int PRIMARY KEY, cart_id int REFERENCES carts ON DELETE CASCADE,
+                                        parent_id int REFERENCES cart_comments ON DELETE CASCADE)`);
+  await expect(planRetention(client, carts, NOW)).rejects.toMatchObject({
+    code: 'CHECK_FAILED',
+    message:
+      "Rule 'carts' (line 5) deletes rows of carts, and ON DELETE CASCADE deletes rows with them along a cycle (carts → cart_comments (cart_comments_cart_id_fkey) → cart_comments (cart_comments_parent_id_fkey)), to a depth legal holds cannot be checked at: nothing was deleted",
+  });
+  await q('DROP TABLE cart_comments, item_notes, cart_items, carts');
+});
+
 test('after the first batch nothing throws: a failing progress callback ends the run with what committed', async () => {
   const result = await purgeRetention(client, policy, {
     now: NOW,

@@ -4,15 +4,15 @@
  * anonymize replaces the listed columns of its row. One transaction under lock_timeout and statement_timeout:
  * everything or nothing. Erased keys are recorded as tombstones in the same transaction. A dry run counts in a
  * read-only transaction and changes nothing. Refused, with nothing changed, when a legal hold names the subject or
- * any row the erase would delete.
+ * any row the erase would delete, or when a foreign key it does not follow would cascade (`cycleEdges`).
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { resolveMinimumTables, resolveTable } from '../databases/postgres/data-retention-target.js';
 import { isLockTimeout } from '../databases/postgres/lock-wait.js';
 import { translateServerError } from '../databases/postgres/server-errors.js';
-import { type SubjectNode, subjectTable } from '../databases/postgres/subject-graph.js';
-import { anonymizeRowSql, countRowsSql, deleteRowsSql } from '../databases/postgres/subject-rows.js';
+import { type SubjectGraph, type SubjectNode, subjectTable } from '../databases/postgres/subject-graph.js';
+import { anonymizeRowSql, countRowsSql, deleteRowsSql, hangingRowsSql } from '../databases/postgres/subject-rows.js';
 import { checkPolicyCatalog } from '../databases/postgres/data-retention-catalog.js';
 import { asDbopsError, DbopsError, invalidInput } from '../errors.js';
 import { type DataRetentionPolicy, qualifiedNameText, type SoftDeleteRule } from './policy.js';
@@ -161,7 +161,51 @@ async function planErase(client: pg.ClientBase, { graph, holdSources, id }: Subj
       const action = node.via!.onDelete as 'set null' | 'set default';
       tables.push({ ...described(graph.nodes, i, action), rows: rows[0]!.rows, keysSha256: '' });
     }
+  tables.push(...(await cycleEdges(client, graph, id, order)));
   return { order, tables };
+}
+
+/**
+ * The foreign keys back into a table already on the path (subject-graph.ts does not follow them) still act when
+ * their node's rows are deleted, on rows that are not the subject's (the user a deleted user referred, replies to a
+ * deleted comment). ON DELETE CASCADE would delete them unseen: no hold check, no minimum, no receipt, no tombstone,
+ * and deleted rows may cascade further. So the erase is refused when any row hangs on such a key, other than rows
+ * the erase deletes itself by then (a subject's reply to its own comment). Walking the key instead would erase
+ * other subjects, which no one asked for. SET NULL / SET DEFAULT only detach those rows, as they do below the
+ * subject's tables (`erasable`): they are listed as detached. NO ACTION / RESTRICT fail the delete (eraseError).
+ */
+async function cycleEdges(client: pg.ClientBase, graph: SubjectGraph, id: string, order: number[]) {
+  const detached: ErasedTable[] = [];
+  const nodes = graph.nodes;
+  for (const edge of graph.skipped) {
+    const at = order.indexOf(edge.parent);
+    const action = edge.via.onDelete;
+    if (at < 0 || action === 'no action' || action === 'restrict') continue;
+    // A cascade reaches the rows still there when the edge's node is deleted; a detach, those the erase leaves.
+    const deletedWith = (action === 'cascade' ? order.slice(0, at + 1) : order).filter(
+      (j) => nodes[j]!.table === edge.table,
+    );
+    const count = hangingRowsSql(nodes, edge, id, deletedWith);
+    const rows = (await client.query<{ rows: number }>(count.text, count.values)).rows[0]!.rows;
+    if (rows === 0) continue;
+    if (action === 'cascade')
+      throw new DbopsError(
+        'CHECK_FAILED',
+        `Erasing subject ${id} of ${nodes[0]!.table}: ${rows} row(s) of ${edge.table} that the erase does not delete first reference its rows in ${edge.references} through ${edge.constraint}, which is ON DELETE CASCADE: PostgreSQL would delete them (and what cascades from them) unchecked by legal holds and minimums and missing from the receipt; nothing was erased`,
+        {
+          hint: `Make ${edge.constraint} ON DELETE RESTRICT or NO ACTION, or SET NULL to detach those rows; or erase the subjects those rows belong to first.`,
+        },
+      );
+    detached.push({
+      table: edge.table,
+      constraint: edge.constraint,
+      references: edge.references,
+      action,
+      rows,
+      keysSha256: '',
+    });
+  }
+  return detached;
 }
 
 /** Deletes the plan's nodes in its order, each deleted key a tombstone; returns how many tombstones. */

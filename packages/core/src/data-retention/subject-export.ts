@@ -79,6 +79,7 @@ export async function exportSubject(
       parts.push(`    ${head}, "rows": [${body}${rows.length > 0 ? '\n    ' : ''}]}`);
     }
     const subject = JSON.stringify({ table: graph.nodes[0]!.table, id });
+    const notFollowed = graph.skipped.map(({ table, constraint, references }) => ({ table, constraint, references }));
     const document = `{
   "format": ${JSON.stringify(SUBJECT_EXPORT_FORMAT)},
   "subject": ${subject},
@@ -86,10 +87,10 @@ export async function exportSubject(
   "tables": [
 ${parts.join(',\n')}
   ],
-  "notFollowed": ${JSON.stringify(graph.skipped)}
+  "notFollowed": ${JSON.stringify(notFollowed)}
 }
 `;
-    return { table: graph.nodes[0]!.table, id, exportedAt, tables, notFollowed: graph.skipped, document };
+    return { table: graph.nodes[0]!.table, id, exportedAt, tables, notFollowed, document };
   } finally {
     await client.query('ROLLBACK').catch(() => undefined);
   }

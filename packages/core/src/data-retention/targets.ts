@@ -4,6 +4,7 @@
  * and purge both start here, so a plan and the purge that follows it say the same thing about the same rows.
  */
 import type pg from 'pg';
+import { type CascadePath, cascadePaths, MAX_CASCADE_PATHS } from '../databases/postgres/data-retention-cascades.js';
 import { checkPolicyCatalog } from '../databases/postgres/data-retention-catalog.js';
 import { type Dependant, dependants, resolveTable, tableShape } from '../databases/postgres/data-retention-target.js';
 import { DbopsError, invalidInput } from '../errors.js';
@@ -33,6 +34,8 @@ export interface RuleTarget {
   anonymize?: Record<string, string | number | boolean | null>;
   /** FROM items of the legal holds (a table's regclass, or a hold query in parentheses). */
   holdSources: string[];
+  /** Delete rules under holds: the ON DELETE CASCADE paths whose rows a hold keeps the parent row back for. */
+  cascades?: CascadePath[];
   cutoff: Date;
   effectiveCutoff: Date;
   minimumSeconds?: number;
@@ -73,7 +76,11 @@ export async function resolveRuleTargets(
     }
     const facts = catalog.rules.find((r) => r.rule === rule.name)!;
     const shape = await tableShape(client, facts.table, facts.primaryKey);
-    if (actionOf(rule) === 'delete') await refuseCascadeIntoMinimum(client, rule, shape.table, minimumTables);
+    const deletes = actionOf(rule) === 'delete';
+    if (deletes) await refuseCascadeIntoMinimum(client, rule, shape.table, minimumTables);
+    const cascades = deletes && holdSources.length > 0 ? await heldCascades(client, rule, shape.table) : [];
+    const referencing = await dependants(client, shape.table);
+    if (deletes && rule.kind === 'soft-delete') refuseErasingCascade(rule, shape.table, referencing);
     const keep = rule.kind === 'age' ? rule.keep : rule.grace;
     const cutoffs = ruleCutoffs(keep, policy.minimums, (minimum) => minimumTables.get(minimum) === shape.table, now);
     targets.push({
@@ -91,9 +98,10 @@ export async function resolveRuleTargets(
         ? { anonymize: rule.afterGrace.columns }
         : {}),
       holdSources,
+      ...(cascades.length > 0 ? { cascades } : {}),
       ...cutoffs,
       ...(shape.bytesPerRow === undefined ? {} : { bytesPerRow: shape.bytesPerRow }),
-      dependants: await dependants(client, shape.table),
+      dependants: referencing,
     });
   }
   return { targets, skipped };
@@ -130,6 +138,47 @@ async function refuseCascadeIntoMinimum(
         );
     }
   }
+}
+
+/**
+ * The cascade paths a delete rule's batches check holds along (data-retention-predicate.ts): a row is kept back, and
+ * counted held, when its delete would cascade into a held row at any depth. Checked in every batch's statement, not
+ * refused up front by the tables holds name now: holds come and go during a run. A cascade back into a table on its
+ * own path (a self-reference) reaches a depth the rows decide, which fixed joins cannot check: refused
+ * (CHECK_FAILED) while the policy has holds, as are more paths than MAX_CASCADE_PATHS.
+ */
+async function heldCascades(client: pg.ClientBase, rule: DataRule, table: string): Promise<CascadePath[]> {
+  const { paths, cycle, tooMany } = await cascadePaths(client, table);
+  if (!cycle && !tooMany) return paths;
+  throw new DbopsError(
+    'CHECK_FAILED',
+    cycle
+      ? `Rule '${rule.name}' (line ${rule.line}) deletes rows of ${table}, and ON DELETE CASCADE deletes rows with them along a cycle (${cycle}), to a depth legal holds cannot be checked at: nothing was deleted`
+      : `Rule '${rule.name}' (line ${rule.line}) deletes rows of ${table}, and ON DELETE CASCADE reaches more than ${MAX_CASCADE_PATHS} paths of tables with them, too many to check legal holds along: nothing was deleted`,
+    {
+      input: 'policy',
+      hint: 'Make those foreign keys ON DELETE RESTRICT or SET NULL (a purge then keeps referenced rows, or detaches them), or purge the dependent tables by rules of their own first.',
+    },
+  );
+}
+
+/**
+ * A `then: erase` rule records a tombstone per erased key (tombstones.ts), so that a restored backup holding an erased
+ * row is flagged; rows PostgreSQL cascades away with a batch are never read, so they would get no tombstone and no
+ * place in the receipt: refused (CHECK_FAILED) rather than erased unaccounted. `subject erase` deletes a subject's
+ * dependants itself, each with its tombstones.
+ */
+function refuseErasingCascade(rule: DataRule, table: string, referencing: Dependant[]): void {
+  const cascade = referencing.find((d) => d.onDelete === 'cascade');
+  if (!cascade) return;
+  throw new DbopsError(
+    'CHECK_FAILED',
+    `Rule '${rule.name}' (line ${rule.line}) erases rows of ${table} with tombstones, and ON DELETE CASCADE deletes rows of ${cascade.table} with them (${cascade.constraint}), which no tombstone or receipt would record: nothing was deleted`,
+    {
+      input: 'policy',
+      hint: `Make ${cascade.constraint} ON DELETE RESTRICT and erase those rows by a rule of their own listed first (or SET NULL to detach them); dbops subject erase deletes a subject's dependants itself, with their tombstones.`,
+    },
+  );
 }
 
 /** The policy's rules named in `rules` (each must exist), or all of them; for every engine. */

@@ -104,9 +104,29 @@ export function heldMatch(
     .join(' OR ')})`;
 }
 
-/** True when a legal hold names the rule's row `t`; `false` when the policy has no holds. */
+/**
+ * True when a legal hold names the rule's row `t`, or a row its delete would cascade into (`cascades`, at any depth:
+ * PostgreSQL's cascade checks no hold, so a row is kept back, and counted held, rather than take a held row with
+ * it); `false` when the policy has no holds.
+ */
 export function heldExpression(target: RuleTarget, params: SqlParams): string {
-  return heldMatch(target, 't', params);
+  if (target.holdSources.length === 0) return 'false';
+  const held = [heldMatch(target, 't', params)];
+  for (const path of target.cascades ?? []) {
+    // The path's tables joined on their foreign keys, from the row (t) to the last table (c<n>), whose rows are checked.
+    const on = (at: number) => {
+      const step = path.steps[at]!;
+      const parent = at === 0 ? 't' : `c${at}`;
+      return `(${step.columns.map((c) => `c${at + 1}.${sqlName(c)}`).join(', ')}) = (${step.references.map((c) => `${parent}.${sqlName(c)}`).join(', ')})`;
+    };
+    const from = path.steps.map(
+      (step, at) => `${at === 0 ? '' : 'JOIN '}${step.table} AS c${at + 1}${at === 0 ? '' : ` ON ${on(at)}`}`,
+    );
+    const last = `c${path.steps.length}`;
+    const match = heldMatch({ ...path, holdSources: target.holdSources }, last, params);
+    held.push(`EXISTS (SELECT 1 FROM ${from.join(' ')} WHERE ${on(0)} AND ${match})`);
+  }
+  return held.length === 1 ? held[0]! : `(${held.join(' OR ')})`;
 }
 
 /**

@@ -34,11 +34,18 @@ export interface SubjectNode {
   via?: { constraint: string; columns: string[]; references: string[]; onDelete: Dependant['onDelete'] };
 }
 
-/** A foreign key that leads back into a table already on the path (a cycle): named, not followed. */
+/**
+ * A foreign key that leads back into a table already on the path (a cycle): named, not followed. Its rows are other
+ * subjects' (a user's referrer, a reply to the subject's comment): subject-erase.ts refuses when deleting would
+ * cascade along it, and lists the rows it detaches.
+ */
 export interface SkippedEdge {
   table: string;
   constraint: string;
   references: string;
+  /** The node whose rows it references, and the key: as a node's `via`. */
+  parent: number;
+  via: NonNullable<SubjectNode['via']>;
 }
 
 export interface SubjectGraph {
@@ -132,8 +139,14 @@ export async function subjectGraph(client: pg.ClientBase, root: SubjectNode): Pr
       [parent.table],
     );
     for (const fk of rows) {
+      const via = {
+        constraint: fk.constraint,
+        columns: fk.columns,
+        references: fk.references,
+        onDelete: ON_DELETE[fk.action] ?? 'no action',
+      };
       if (onPath(nodes, i, fk.table)) {
-        skipped.push({ table: fk.table, constraint: fk.constraint, references: parent.table });
+        skipped.push({ table: fk.table, constraint: fk.constraint, references: parent.table, parent: i, via });
         continue;
       }
       let child = facts.get(fk.table);
@@ -147,16 +160,7 @@ export async function subjectGraph(client: pg.ClientBase, root: SubjectNode): Pr
           `leads through foreign keys to more than ${MAX_SUBJECT_TABLES} tables`,
           'a table whose dependants form a smaller graph',
         );
-      nodes.push({
-        ...node(child, parent.depth + 1),
-        parent: i,
-        via: {
-          constraint: fk.constraint,
-          columns: fk.columns,
-          references: fk.references,
-          onDelete: ON_DELETE[fk.action] ?? 'no action',
-        },
-      });
+      nodes.push({ ...node(child, parent.depth + 1), parent: i, via });
     }
   }
   return { nodes, skipped };

@@ -8,6 +8,7 @@ import {
   matchCondition,
   Params,
   type SubjectColumn,
+  type SkippedEdge,
   type SubjectNode,
   selectionSql,
 } from './subject-graph.js';
@@ -52,6 +53,23 @@ export function countRowsSql(nodes: SubjectNode[], i: number, id: string, holdSo
   const held = heldExpression(n, holdSources, params, 's');
   return {
     text: `SELECT count(*)::float8 AS rows, count(*) FILTER (WHERE ${held})::float8 AS held FROM (${selection}) AS s`,
+    values: params.values,
+  };
+}
+
+/**
+ * How many rows of a skipped (cycle) edge's table reference the rows of the node it leads back from, other than rows
+ * the erase deletes itself through the nodes `deletedWith` (so a cascade or detach along the edge cannot reach them).
+ */
+export function hangingRowsSql(nodes: SubjectNode[], edge: SkippedEdge, id: string, deletedWith: number[]): Sql {
+  const params = new Params();
+  // The edge as a node of its own (the table is on the path, so a node has its columns), below the node it leaves.
+  const own = nodes.find((n) => n.table === edge.table)!;
+  const graph = [...nodes, { ...own, depth: nodes[edge.parent]!.depth + 1, parent: edge.parent, via: edge.via }];
+  const conditions = [matchCondition(graph, graph.length - 1, params, id, 's')];
+  for (const j of deletedWith) conditions.push(`NOT coalesce(${matchCondition(nodes, j, params, id, 's')}, false)`);
+  return {
+    text: `SELECT count(*)::float8 AS rows FROM ${edge.table} AS s WHERE ${conditions.join(' AND ')}`,
     values: params.values,
   };
 }

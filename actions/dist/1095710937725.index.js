@@ -1,5 +1,5 @@
-export const id = 803118807264;
-export const ids = [803118807264];
+export const id = 1095710937725;
+export const ids = [1095710937725];
 export const modules = {
 
 /***/ 77995:
@@ -580,8 +580,8 @@ async function countRule(client, target, limit) {
 var server_errors = __webpack_require__(46579);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/partitions.js + 1 modules
 var data_retention_partitions = __webpack_require__(81182);
-// EXTERNAL MODULE: ./packages/core/lib/data-retention/targets.js
-var data_retention_targets = __webpack_require__(26675);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/targets.js + 1 modules
+var data_retention_targets = __webpack_require__(6310);
 ;// CONCATENATED MODULE: ./packages/core/lib/data-retention/plan.js
 
 
@@ -757,8 +757,8 @@ var data_retention_archive = __webpack_require__(85947);
 var archive_run = __webpack_require__(77995);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/partitions.js + 1 modules
 var data_retention_partitions = __webpack_require__(81182);
-// EXTERNAL MODULE: ./packages/core/lib/data-retention/targets.js
-var targets = __webpack_require__(26675);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/targets.js + 1 modules
+var targets = __webpack_require__(6310);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/throttle.js
 var throttle = __webpack_require__(36645);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/tombstones.js
@@ -1138,18 +1138,88 @@ class PurgeRun {
 
 /***/ }),
 
-/***/ 26675:
+/***/ 6310:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   B: () => (/* binding */ resolveRuleTargets),
-/* harmony export */   D: () => (/* binding */ chooseRules)
-/* harmony export */ });
-/* harmony import */ var _databases_postgres_data_retention_catalog_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(78053);
-/* harmony import */ var _databases_postgres_data_retention_target_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(84381);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(57706);
-/* harmony import */ var _cutoffs_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(37823);
-/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(49231);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  D: () => (/* binding */ chooseRules),
+  B: () => (/* binding */ resolveRuleTargets)
+});
+
+;// CONCATENATED MODULE: ./packages/core/lib/databases/postgres/data-retention-cascades.js
+/** More paths than a schema's cascades should need: each is one EXISTS per expired row, so beyond it, refused. */
+const MAX_CASCADE_PATHS = 64;
+/**
+ * Every path of ON DELETE CASCADE keys from `table`, each table at most once on a path (tables reached two ways get
+ * a path each). `cycle` names the first cascade that leads back into a table on its path (a self-reference such as
+ * threaded comments): how deep such a cascade goes depends on the rows, which a fixed set of joins cannot follow.
+ */
+async function cascadePaths(client, table) {
+    const edges = new Map();
+    const edgesOf = async (from) => {
+        let found = edges.get(from);
+        if (!found) {
+            found = await cascadeEdges(client, from);
+            edges.set(from, found);
+        }
+        return found;
+    };
+    const paths = [];
+    const walk = async (tables, steps) => {
+        for (const edge of await edgesOf(tables.at(-1))) {
+            const route = [...steps, edge];
+            if (tables.includes(edge.table))
+                return [table, ...route.map((s) => `${s.table} (${s.constraint})`)].join(' → ');
+            if (edge.key.length > 0)
+                paths.push({
+                    steps: route,
+                    holdNames: [...new Set([edge.name, `${edge.schema}.${edge.name}`])],
+                    primaryKey: edge.key,
+                });
+            if (paths.length > MAX_CASCADE_PATHS)
+                return undefined;
+            const cycle = await walk([...tables, edge.table], route);
+            if (cycle)
+                return cycle;
+        }
+        return undefined;
+    };
+    const cycle = await walk([table], []);
+    if (cycle)
+        return { paths, cycle };
+    return paths.length > MAX_CASCADE_PATHS ? { paths, tooMany: true } : { paths };
+}
+async function cascadeEdges(client, table) {
+    const { rows } = await client.query(`SELECT c.conname AS constraint, c.conrelid::regclass::text AS table, n.nspname AS schema, r.relname AS name,
+            array(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY AS k(att, i)
+                    JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.att ORDER BY k.i) AS columns,
+            array(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY AS k(att, i)
+                    JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.att ORDER BY k.i) AS references,
+            coalesce((SELECT json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod))
+                                      ORDER BY k.i)
+                        FROM pg_index x CROSS JOIN unnest(x.indkey) WITH ORDINALITY AS k(att, i)
+                        JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.att
+                       WHERE x.indrelid = c.conrelid AND x.indisprimary), '[]') AS key
+       FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid JOIN pg_namespace n ON n.oid = r.relnamespace
+      WHERE c.contype = 'f' AND c.confdeltype = 'c' AND c.confrelid = to_regclass($1) AND c.conparentid = 0
+      ORDER BY 2, 1`, [table]);
+    return rows;
+}
+//# sourceMappingURL=data-retention-cascades.js.map
+// EXTERNAL MODULE: ./packages/core/lib/databases/postgres/data-retention-catalog.js
+var data_retention_catalog = __webpack_require__(78053);
+// EXTERNAL MODULE: ./packages/core/lib/databases/postgres/data-retention-target.js
+var data_retention_target = __webpack_require__(84381);
+// EXTERNAL MODULE: ./packages/core/lib/errors.js
+var errors = __webpack_require__(57706);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/cutoffs.js
+var data_retention_cutoffs = __webpack_require__(37823);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/policy.js
+var data_retention_policy = __webpack_require__(49231);
+;// CONCATENATED MODULE: ./packages/core/lib/data-retention/targets.js
+
 
 
 
@@ -1158,15 +1228,15 @@ class PurgeRun {
 /** `rules`: only these rule names (each must exist); all PostgreSQL rules when left out. */
 async function resolveRuleTargets(client, policy, now, rules) {
     const chosen = chooseRules(policy, rules);
-    const catalog = await (0,_databases_postgres_data_retention_catalog_js__WEBPACK_IMPORTED_MODULE_0__/* .checkPolicyCatalog */ .O)(client, { ...policy, data: chosen });
+    const catalog = await (0,data_retention_catalog/* checkPolicyCatalog */.O)(client, { ...policy, data: chosen });
     const holdSources = [];
-    for (const hold of (0,_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .sqlHolds */ .lZ)(policy.holds))
+    for (const hold of (0,data_retention_policy/* sqlHolds */.lZ)(policy.holds))
         holdSources.push(hold.kind === 'table'
-            ? ((await (0,_databases_postgres_data_retention_target_js__WEBPACK_IMPORTED_MODULE_2__/* .resolveTable */ .NC)(client, (0,_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .qualifiedNameText */ .JK)(hold.table))) ?? (0,_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .qualifiedNameText */ .JK)(hold.table))
+            ? ((await (0,data_retention_target/* resolveTable */.NC)(client, (0,data_retention_policy/* qualifiedNameText */.JK)(hold.table))) ?? (0,data_retention_policy/* qualifiedNameText */.JK)(hold.table))
             : `(${hold.query})`);
     const minimumTables = new Map();
     for (const m of policy.minimums)
-        minimumTables.set(m, await (0,_databases_postgres_data_retention_target_js__WEBPACK_IMPORTED_MODULE_2__/* .resolveTable */ .NC)(client, (0,_policy_js__WEBPACK_IMPORTED_MODULE_1__/* .qualifiedNameText */ .JK)(m.table)));
+        minimumTables.set(m, await (0,data_retention_target/* resolveTable */.NC)(client, (0,data_retention_policy/* qualifiedNameText */.JK)(m.table)));
     const targets = [];
     const skipped = [];
     for (const rule of chosen) {
@@ -1175,11 +1245,16 @@ async function resolveRuleTargets(client, policy, now, rules) {
             continue;
         }
         const facts = catalog.rules.find((r) => r.rule === rule.name);
-        const shape = await (0,_databases_postgres_data_retention_target_js__WEBPACK_IMPORTED_MODULE_2__/* .tableShape */ .e2)(client, facts.table, facts.primaryKey);
-        if (actionOf(rule) === 'delete')
+        const shape = await (0,data_retention_target/* tableShape */.e2)(client, facts.table, facts.primaryKey);
+        const deletes = actionOf(rule) === 'delete';
+        if (deletes)
             await refuseCascadeIntoMinimum(client, rule, shape.table, minimumTables);
+        const cascades = deletes && holdSources.length > 0 ? await heldCascades(client, rule, shape.table) : [];
+        const referencing = await (0,data_retention_target/* dependants */.pW)(client, shape.table);
+        if (deletes && rule.kind === 'soft-delete')
+            refuseErasingCascade(rule, shape.table, referencing);
         const keep = rule.kind === 'age' ? rule.keep : rule.grace;
-        const cutoffs = (0,_cutoffs_js__WEBPACK_IMPORTED_MODULE_3__/* .ruleCutoffs */ .F)(keep, policy.minimums, (minimum) => minimumTables.get(minimum) === shape.table, now);
+        const cutoffs = (0,data_retention_cutoffs/* ruleCutoffs */.F)(keep, policy.minimums, (minimum) => minimumTables.get(minimum) === shape.table, now);
         targets.push({
             rule: rule.name,
             kind: rule.kind,
@@ -1195,9 +1270,10 @@ async function resolveRuleTargets(client, policy, now, rules) {
                 ? { anonymize: rule.afterGrace.columns }
                 : {}),
             holdSources,
+            ...(cascades.length > 0 ? { cascades } : {}),
             ...cutoffs,
             ...(shape.bytesPerRow === undefined ? {} : { bytesPerRow: shape.bytesPerRow }),
-            dependants: await (0,_databases_postgres_data_retention_target_js__WEBPACK_IMPORTED_MODULE_2__/* .dependants */ .pW)(client, shape.table),
+            dependants: referencing,
         });
     }
     return { targets, skipped };
@@ -1211,7 +1287,7 @@ async function refuseCascadeIntoMinimum(client, rule, table, minimumTables) {
     const seen = new Set([table]);
     const path = new Map([[table, table]]);
     for (const at of seen) {
-        for (const dependant of await (0,_databases_postgres_data_retention_target_js__WEBPACK_IMPORTED_MODULE_2__/* .dependants */ .pW)(client, at)) {
+        for (const dependant of await (0,data_retention_target/* dependants */.pW)(client, at)) {
             if (dependant.onDelete !== 'cascade' || seen.has(dependant.table))
                 continue;
             seen.add(dependant.table);
@@ -1219,18 +1295,51 @@ async function refuseCascadeIntoMinimum(client, rule, table, minimumTables) {
             path.set(dependant.table, via);
             const minimum = [...minimumTables].find(([, resolved]) => resolved === dependant.table)?.[0];
             if (minimum)
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .DbopsError */ .zJ('CHECK_FAILED', `Rule '${rule.name}' (line ${rule.line}) deletes rows of ${table}, and ON DELETE CASCADE deletes rows of ${dependant.table} with them (${via}), which a compliance minimum protects (line ${minimum.line}): nothing was deleted`, {
+                throw new errors/* DbopsError */.zJ('CHECK_FAILED', `Rule '${rule.name}' (line ${rule.line}) deletes rows of ${table}, and ON DELETE CASCADE deletes rows of ${dependant.table} with them (${via}), which a compliance minimum protects (line ${minimum.line}): nothing was deleted`, {
                     input: 'policy',
                     hint: `Make that foreign key ON DELETE RESTRICT or SET NULL (a purge then keeps referenced rows, or detaches them), or purge ${dependant.table} by a rule of its own, which the minimum holds back.`,
                 });
         }
     }
 }
+/**
+ * The cascade paths a delete rule's batches check holds along (data-retention-predicate.ts): a row is kept back, and
+ * counted held, when its delete would cascade into a held row at any depth. Checked in every batch's statement, not
+ * refused up front by the tables holds name now: holds come and go during a run. A cascade back into a table on its
+ * own path (a self-reference) reaches a depth the rows decide, which fixed joins cannot check: refused
+ * (CHECK_FAILED) while the policy has holds, as are more paths than MAX_CASCADE_PATHS.
+ */
+async function heldCascades(client, rule, table) {
+    const { paths, cycle, tooMany } = await cascadePaths(client, table);
+    if (!cycle && !tooMany)
+        return paths;
+    throw new errors/* DbopsError */.zJ('CHECK_FAILED', cycle
+        ? `Rule '${rule.name}' (line ${rule.line}) deletes rows of ${table}, and ON DELETE CASCADE deletes rows with them along a cycle (${cycle}), to a depth legal holds cannot be checked at: nothing was deleted`
+        : `Rule '${rule.name}' (line ${rule.line}) deletes rows of ${table}, and ON DELETE CASCADE reaches more than ${MAX_CASCADE_PATHS} paths of tables with them, too many to check legal holds along: nothing was deleted`, {
+        input: 'policy',
+        hint: 'Make those foreign keys ON DELETE RESTRICT or SET NULL (a purge then keeps referenced rows, or detaches them), or purge the dependent tables by rules of their own first.',
+    });
+}
+/**
+ * A `then: erase` rule records a tombstone per erased key (tombstones.ts), so that a restored backup holding an erased
+ * row is flagged; rows PostgreSQL cascades away with a batch are never read, so they would get no tombstone and no
+ * place in the receipt: refused (CHECK_FAILED) rather than erased unaccounted. `subject erase` deletes a subject's
+ * dependants itself, each with its tombstones.
+ */
+function refuseErasingCascade(rule, table, referencing) {
+    const cascade = referencing.find((d) => d.onDelete === 'cascade');
+    if (!cascade)
+        return;
+    throw new errors/* DbopsError */.zJ('CHECK_FAILED', `Rule '${rule.name}' (line ${rule.line}) erases rows of ${table} with tombstones, and ON DELETE CASCADE deletes rows of ${cascade.table} with them (${cascade.constraint}), which no tombstone or receipt would record: nothing was deleted`, {
+        input: 'policy',
+        hint: `Make ${cascade.constraint} ON DELETE RESTRICT and erase those rows by a rule of their own listed first (or SET NULL to detach them); dbops subject erase deletes a subject's dependants itself, with their tombstones.`,
+    });
+}
 /** The policy's rules named in `rules` (each must exist), or all of them; for every engine. */
 function chooseRules(policy, rules) {
     for (const name of rules ?? [])
         if (!policy.data.some((r) => r.name === name))
-            throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .invalidInput */ .aY)('rules', `names '${name}', which is not a rule of the policy`, `rule names of the policy: ${policy.data.map((r) => r.name).join(', ') || '(none)'}`);
+            throw (0,errors/* invalidInput */.aY)('rules', `names '${name}', which is not a rule of the policy`, `rule names of the policy: ${policy.data.map((r) => r.name).join(', ') || '(none)'}`);
     return policy.data.filter((r) => !rules || rules.includes(r.name));
 }
 function actionOf(rule) {
