@@ -1251,8 +1251,6 @@ async function resolveRuleTargets(client, policy, now, rules) {
             await refuseCascadeIntoMinimum(client, rule, shape.table, minimumTables);
         const cascades = deletes && holdSources.length > 0 ? await heldCascades(client, rule, shape.table) : [];
         const referencing = await (0,data_retention_target/* dependants */.pW)(client, shape.table);
-        if (deletes && rule.kind === 'soft-delete')
-            refuseErasingCascade(rule, shape.table, referencing);
         const keep = rule.kind === 'age' ? rule.keep : rule.grace;
         const cutoffs = (0,data_retention_cutoffs/* ruleCutoffs */.F)(keep, policy.minimums, (minimum) => minimumTables.get(minimum) === shape.table, now);
         targets.push({
@@ -1318,21 +1316,6 @@ async function heldCascades(client, rule, table) {
         : `Rule '${rule.name}' (line ${rule.line}) deletes rows of ${table}, and ON DELETE CASCADE reaches more than ${MAX_CASCADE_PATHS} paths of tables with them, too many to check legal holds along: nothing was deleted`, {
         input: 'policy',
         hint: 'Make those foreign keys ON DELETE RESTRICT or SET NULL (a purge then keeps referenced rows, or detaches them), or purge the dependent tables by rules of their own first.',
-    });
-}
-/**
- * A `then: erase` rule records a tombstone per erased key (tombstones.ts), so that a restored backup holding an erased
- * row is flagged; rows PostgreSQL cascades away with a batch are never read, so they would get no tombstone and no
- * place in the receipt: refused (CHECK_FAILED) rather than erased unaccounted. `subject erase` deletes a subject's
- * dependants itself, each with its tombstones.
- */
-function refuseErasingCascade(rule, table, referencing) {
-    const cascade = referencing.find((d) => d.onDelete === 'cascade');
-    if (!cascade)
-        return;
-    throw new errors/* DbopsError */.zJ('CHECK_FAILED', `Rule '${rule.name}' (line ${rule.line}) erases rows of ${table} with tombstones, and ON DELETE CASCADE deletes rows of ${cascade.table} with them (${cascade.constraint}), which no tombstone or receipt would record: nothing was deleted`, {
-        input: 'policy',
-        hint: `Make ${cascade.constraint} ON DELETE RESTRICT and erase those rows by a rule of their own listed first (or SET NULL to detach them); dbops subject erase deletes a subject's dependants itself, with their tombstones.`,
     });
 }
 /** The policy's rules named in `rules` (each must exist), or all of them; for every engine. */

@@ -7,7 +7,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { readlinkSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { LEASE_COLLECTION, takeLease } from '../../packages/core/src/databases/mongodb/lease.js';
 import { purgeLeaseKey } from '../../packages/core/src/databases/mongodb/data-retention-purge.js';
 import { startMongo, uniqueDatabase, type MongoServer } from '../harness/mongo.js';
@@ -167,16 +166,17 @@ test("a live lease of a process of this machine that is gone (a killed run) is t
 test('a run whose lease lapsed and was taken over stops at its next renewal; only the holder ends a lease', async () => {
   const db = uniqueDatabase('lease_lost');
   const key = purgeLeaseKey('events');
-  const soon = () => new Date(Date.now() + 200);
-  const first = await takeLease(server.client.db(db), key, 'run-a', soon(), 5000);
+  const later = () => new Date(Date.now() + 60_000);
+  const first = await takeLease(server.client.db(db), key, 'run-a', later(), 5000);
   if (!('lease' in first)) throw new Error('run-a should have taken the lease');
   // While it lives, a second run is told who holds it (a process of this machine that is alive: this one).
-  const refused = await takeLease(server.client.db(db), key, 'run-b', soon(), 5000);
+  const refused = await takeLease(server.client.db(db), key, 'run-b', later(), 5000);
   expect(refused).toMatchObject({ heldBy: { holder: 'run-a', host: hostname(), pid: process.pid } });
-  await sleep(300);
+  // Lapsed (as if run-a had stalled past it), through its own renewal: no clock race on a loaded machine.
+  await first.lease.extend(new Date(0));
   const second = await takeLease(server.client.db(db), key, 'run-b', new Date(Date.now() + 60_000), 5000);
   if (!('lease' in second)) throw new Error('run-b should have taken over the lapsed lease');
-  await expect(first.lease.extend(soon())).rejects.toMatchObject({
+  await expect(first.lease.extend(later())).rejects.toMatchObject({
     code: 'CONFLICT',
     message: `The lease of run run-a on ${db} (retention:events) lapsed and another run has taken it over`,
   });

@@ -143,15 +143,14 @@ it('passes a backup newer than every erasure that holds none of the erased rows'
   });
 });
 
-it('refuses a retention-purge erase rule whose deletes PostgreSQL would cascade: those rows would get no tombstone', async () => {
+it('an erase rule on a table an ON DELETE CASCADE key references is planned: its dependants go with the row', async () => {
   await q(`INSERT INTO users VALUES (44, 'cascades@example.com', now() - interval '40 days');
     CREATE TABLE sessions (token text PRIMARY KEY, user_id int REFERENCES users (id) ON DELETE CASCADE);
     INSERT INTO sessions VALUES ('s44', 44);`);
-  const purge = await runCli(['retention-purge', '--policy', policy, '--database-url', server.url(DB)]);
-  expect(purge.code).toBe(1);
-  expect(purge.stderr).toContain(
-    "Rule 'deleted-accounts' (line 3) erases rows of users with tombstones, and ON DELETE CASCADE deletes rows of sessions with them (sessions_user_id_fkey), which no tombstone or receipt would record: nothing was deleted",
-  );
-  expect(await q('SELECT count(*)::int AS n FROM sessions')).toEqual([{ n: 1 }]);
+  const purge = await runCli(['retention-purge', '--policy', policy, '--database-url', server.url(DB), '--json']);
+  expect(purge.code).toBe(0);
+  const rule = JSON.parse(purge.stdout).plan.rules.find((r: { rule: string }) => r.rule === 'deleted-accounts');
+  expect(rule.dependants).toContainEqual(expect.objectContaining({ table: 'sessions', onDelete: 'cascade' }));
+  expect(await q('SELECT count(*)::int AS n FROM sessions')).toEqual([{ n: 1 }]); // a dry run
   await q('DROP TABLE sessions; DELETE FROM users WHERE id = 44');
 });

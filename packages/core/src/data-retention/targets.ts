@@ -80,7 +80,6 @@ export async function resolveRuleTargets(
     if (deletes) await refuseCascadeIntoMinimum(client, rule, shape.table, minimumTables);
     const cascades = deletes && holdSources.length > 0 ? await heldCascades(client, rule, shape.table) : [];
     const referencing = await dependants(client, shape.table);
-    if (deletes && rule.kind === 'soft-delete') refuseErasingCascade(rule, shape.table, referencing);
     const keep = rule.kind === 'age' ? rule.keep : rule.grace;
     const cutoffs = ruleCutoffs(keep, policy.minimums, (minimum) => minimumTables.get(minimum) === shape.table, now);
     targets.push({
@@ -158,25 +157,6 @@ async function heldCascades(client: pg.ClientBase, rule: DataRule, table: string
     {
       input: 'policy',
       hint: 'Make those foreign keys ON DELETE RESTRICT or SET NULL (a purge then keeps referenced rows, or detaches them), or purge the dependent tables by rules of their own first.',
-    },
-  );
-}
-
-/**
- * A `then: erase` rule records a tombstone per erased key (tombstones.ts), so that a restored backup holding an erased
- * row is flagged; rows PostgreSQL cascades away with a batch are never read, so they would get no tombstone and no
- * place in the receipt: refused (CHECK_FAILED) rather than erased unaccounted. `subject erase` deletes a subject's
- * dependants itself, each with its tombstones.
- */
-function refuseErasingCascade(rule: DataRule, table: string, referencing: Dependant[]): void {
-  const cascade = referencing.find((d) => d.onDelete === 'cascade');
-  if (!cascade) return;
-  throw new DbopsError(
-    'CHECK_FAILED',
-    `Rule '${rule.name}' (line ${rule.line}) erases rows of ${table} with tombstones, and ON DELETE CASCADE deletes rows of ${cascade.table} with them (${cascade.constraint}), which no tombstone or receipt would record: nothing was deleted`,
-    {
-      input: 'policy',
-      hint: `Make ${cascade.constraint} ON DELETE RESTRICT and erase those rows by a rule of their own listed first (or SET NULL to detach them); dbops subject erase deletes a subject's dependants itself, with their tombstones.`,
     },
   );
 }
