@@ -798,12 +798,18 @@ async function purgeRetention(client, source, options = {}) {
     const plan = 'policy' in source ? source : undefined;
     const policy = plan ? plan.policy : source;
     const now = plan ? new Date(plan.now) : (options.now ?? new Date());
-    const rules = options.rules ?? plan?.rules.map((r) => r.rule);
+    // A plan's rules, and those it skipped: they are skipped again, and a refused one fails the run again.
+    const rules = options.rules ?? (plan ? [...plan.rules, ...plan.skipped].map((r) => r.rule) : undefined);
     const startedAt = new Date();
     const started = performance.now();
     const resolved = await (0,targets/* resolveRuleTargets */.B)(client, policy, now, rules);
     const run = new PurgeRun(client, policy, options, started);
     await run.purge(resolved.targets);
+    // A rule refused when resolved (its cascades cannot be checked for holds) fails the run once the others have run.
+    if (run.outcome === 'complete' && resolved.refused[0]) {
+        run.outcome = 'failed';
+        run.error = resolved.refused[0];
+    }
     return {
         startedAt: startedAt.toISOString(),
         finishedAt: new Date().toISOString(),
@@ -1239,6 +1245,7 @@ async function resolveRuleTargets(client, policy, now, rules) {
         minimumTables.set(m, await (0,data_retention_target/* resolveTable */.NC)(client, (0,data_retention_policy/* qualifiedNameText */.JK)(m.table)));
     const targets = [];
     const skipped = [];
+    const refused = [];
     for (const rule of chosen) {
         if (rule.kind === 'collection') {
             skipped.push({ rule: rule.name, reason: 'a MongoDB collection: purged with a mongodb:// database-url' });
@@ -1249,7 +1256,16 @@ async function resolveRuleTargets(client, policy, now, rules) {
         const deletes = actionOf(rule) === 'delete';
         if (deletes)
             await refuseCascadeIntoMinimum(client, rule, shape.table, minimumTables);
-        const cascades = deletes && holdSources.length > 0 ? await heldCascades(client, rule, shape.table) : [];
+        let cascades = [];
+        if (deletes && holdSources.length > 0) {
+            const held = await heldCascades(client, rule, shape.table);
+            if (held instanceof errors/* DbopsError */.zJ) {
+                skipped.push({ rule: rule.name, reason: `refused: ${held.message}` });
+                refused.push(held);
+                continue;
+            }
+            cascades = held;
+        }
         const referencing = await (0,data_retention_target/* dependants */.pW)(client, shape.table);
         const keep = rule.kind === 'age' ? rule.keep : rule.grace;
         const cutoffs = (0,data_retention_cutoffs/* ruleCutoffs */.F)(keep, policy.minimums, (minimum) => minimumTables.get(minimum) === shape.table, now);
@@ -1274,7 +1290,7 @@ async function resolveRuleTargets(client, policy, now, rules) {
             dependants: referencing,
         });
     }
-    return { targets, skipped };
+    return { targets, skipped, refused };
 }
 /**
  * A rule that deletes rows of a table whose rows another table's foreign keys delete with them (ON DELETE CASCADE,
@@ -1304,16 +1320,16 @@ async function refuseCascadeIntoMinimum(client, rule, table, minimumTables) {
  * The cascade paths a delete rule's batches check holds along (data-retention-predicate.ts): a row is kept back, and
  * counted held, when its delete would cascade into a held row at any depth. Checked in every batch's statement, not
  * refused up front by the tables holds name now: holds come and go during a run. A cascade back into a table on its
- * own path (a self-reference) reaches a depth the rows decide, which fixed joins cannot check: refused
- * (CHECK_FAILED) while the policy has holds, as are more paths than MAX_CASCADE_PATHS.
+ * own path (a self-reference) reaches a depth the rows decide, which fixed joins cannot check: that rule is refused
+ * (the CHECK_FAILED returned) while the policy has holds, as is one with more paths than MAX_CASCADE_PATHS.
  */
 async function heldCascades(client, rule, table) {
     const { paths, cycle, tooMany } = await cascadePaths(client, table);
     if (!cycle && !tooMany)
         return paths;
-    throw new errors/* DbopsError */.zJ('CHECK_FAILED', cycle
-        ? `Rule '${rule.name}' (line ${rule.line}) deletes rows of ${table}, and ON DELETE CASCADE deletes rows with them along a cycle (${cycle}), to a depth legal holds cannot be checked at: nothing was deleted`
-        : `Rule '${rule.name}' (line ${rule.line}) deletes rows of ${table}, and ON DELETE CASCADE reaches more than ${MAX_CASCADE_PATHS} paths of tables with them, too many to check legal holds along: nothing was deleted`, {
+    return new errors/* DbopsError */.zJ('CHECK_FAILED', cycle
+        ? `Rule '${rule.name}' (line ${rule.line}) deletes rows of ${table}, and ON DELETE CASCADE deletes rows with them along a cycle (${cycle}), to a depth legal holds cannot be checked at: nothing of it was deleted`
+        : `Rule '${rule.name}' (line ${rule.line}) deletes rows of ${table}, and ON DELETE CASCADE reaches more than ${MAX_CASCADE_PATHS} paths of tables with them, too many to check legal holds along: nothing of it was deleted`, {
         input: 'policy',
         hint: 'Make those foreign keys ON DELETE RESTRICT or SET NULL (a purge then keeps referenced rows, or detaches them), or purge the dependent tables by rules of their own first.',
     });

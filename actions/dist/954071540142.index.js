@@ -446,7 +446,8 @@ function zonedKeyText(key, alias, zoned) {
  * session elsewhere, and tombstones and receipts hashed in another zone would not match restore-test's (UTC) hashes.
  */
 function utcKeyText(key, alias) {
-    return zonedKeyText(key, alias, (c) => `regexp_replace((${c} AT TIME ZONE 'UTC')::text, '( BC)?$', '+00\\1')`);
+    // E'' strings: read the same whatever standard_conforming_strings says ('\1' would be chr(1) with it off).
+    return zonedKeyText(key, alias, (c) => `regexp_replace((${c} AT TIME ZONE 'UTC')::text, '( BC)?$', E'+00\\\\1')`);
 }
 /** The key's text as a session on its default TimeZone (the database's, or the connection's) writes it. */
 function defaultZoneKeyText(key, alias) {
@@ -455,7 +456,7 @@ function defaultZoneKeyText(key, alias) {
     const offset = `CASE WHEN z.o < 0 THEN '-' ELSE '+' END || lpad((abs(z.o) / 3600)::text, 2, '0')
     || CASE WHEN abs(z.o) % 3600 <> 0 THEN ':' || lpad((abs(z.o) / 60 % 60)::text, 2, '0') ELSE '' END
     || CASE WHEN abs(z.o) % 60 <> 0 THEN ':' || lpad((abs(z.o) % 60)::text, 2, '0') ELSE '' END`;
-    return zonedKeyText(key, alias, (c) => `(SELECT regexp_replace(z.l::text, '( BC)?$', ${offset} || '\\1')
+    return zonedKeyText(key, alias, (c) => `(SELECT regexp_replace(z.l::text, '( BC)?$', ${offset} || E'\\\\1')
       FROM (SELECT y.l, extract(epoch FROM y.l - (${c} AT TIME ZONE 'UTC'))::int AS o
               FROM (SELECT ${c} AT TIME ZONE ${zone} AS l) AS y) AS z)`);
 }

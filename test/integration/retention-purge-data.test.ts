@@ -484,14 +484,23 @@ test('a row whose delete would cascade into a held row, at any depth, is counted
   expect(await ids('carts')).toEqual([2, 3, 4]);
   expect(await ids('cart_items')).toEqual([12, 13, 14]);
   expect(await ids('item_notes')).toEqual([23]);
-  // A cascade back into its own table reaches a depth no fixed join can check holds at: refused while holds exist.
+  // A cascade back into its own table reaches a depth no fixed join can check holds at: that rule is refused while
+  // holds exist; the policy's other rules still run, and the run fails naming the refusal.
   await q(`CREATE TABLE cart_comments (id int PRIMARY KEY, cart_id int REFERENCES carts ON DELETE CASCADE,
                                         parent_id int REFERENCES cart_comments ON DELETE CASCADE)`);
-  await expect(planRetention(client, carts, NOW)).rejects.toMatchObject({
-    code: 'CHECK_FAILED',
-    message:
-      "Rule 'carts' (line 5) deletes rows of carts, and ON DELETE CASCADE deletes rows with them along a cycle (carts → cart_comments (cart_comments_cart_id_fkey) → cart_comments (cart_comments_parent_id_fkey)), to a depth legal holds cannot be checked at: nothing was deleted",
-  });
+  const both = await parsePolicy(
+    'version: 1\nholds:\n  - table: legal_holds\ndata:\n  - name: carts\n    table: carts\n    by: created_at\n    keep: 365d\n  - name: audit\n    table: audit_log\n    by: created_at\n    keep: 365d\n',
+    'retention.yml',
+  );
+  const message =
+    "Rule 'carts' (line 5) deletes rows of carts, and ON DELETE CASCADE deletes rows with them along a cycle (carts → cart_comments (cart_comments_cart_id_fkey) → cart_comments (cart_comments_parent_id_fkey)), to a depth legal holds cannot be checked at: nothing of it was deleted";
+  const refusedPlan = await planRetention(client, both, NOW);
+  expect(refusedPlan.skipped).toEqual([{ rule: 'carts', reason: `refused: ${message}` }]);
+  expect(refusedPlan.rules.map((r) => r.rule)).toEqual(['audit']);
+  const refusedRun = await purgeRetention(client, refusedPlan, { sleepCoefficient: 0 });
+  expect(refusedRun).toMatchObject({ outcome: 'failed', error: { code: 'CHECK_FAILED', message } });
+  expect(refusedRun.rules.map((r) => [r.rule, r.rows])).toEqual([['audit', 79 - 3]]); // 130, 150 and 170 are held
+  expect(await ids('carts')).toEqual([2, 3, 4]);
   await q('DROP TABLE cart_comments, item_notes, cart_items, carts');
 });
 

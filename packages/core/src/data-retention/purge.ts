@@ -149,12 +149,18 @@ export async function purgeRetention(
   const plan = 'policy' in source ? source : undefined;
   const policy = plan ? plan.policy : (source as DataRetentionPolicy);
   const now = plan ? new Date(plan.now) : (options.now ?? new Date());
-  const rules = options.rules ?? plan?.rules.map((r) => r.rule);
+  // A plan's rules, and those it skipped: they are skipped again, and a refused one fails the run again.
+  const rules = options.rules ?? (plan ? [...plan.rules, ...plan.skipped].map((r) => r.rule) : undefined);
   const startedAt = new Date();
   const started = performance.now();
   const resolved = await resolveRuleTargets(client, policy, now, rules);
   const run = new PurgeRun(client, policy, options, started);
   await run.purge(resolved.targets);
+  // A rule refused when resolved (its cascades cannot be checked for holds) fails the run once the others have run.
+  if (run.outcome === 'complete' && resolved.refused[0]) {
+    run.outcome = 'failed';
+    run.error = resolved.refused[0];
+  }
   return {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),

@@ -45,8 +45,13 @@ export interface RuleTarget {
 
 export interface ResolvedPolicy {
   targets: RuleTarget[];
-  /** Rules this engine does not purge (MongoDB collections), with the reason. */
+  /** Rules this engine does not purge (MongoDB collections, rules refused below), with the reason. */
   skipped: { rule: string; reason: string }[];
+  /**
+   * Rules refused because their cascades cannot be checked for legal holds: skipped, so that the policy's other rules
+   * still run, and the purge then fails with the first of these (a refusal is never a quiet skip).
+   */
+  refused: DbopsError[];
 }
 
 /** `rules`: only these rule names (each must exist); all PostgreSQL rules when left out. */
@@ -69,6 +74,7 @@ export async function resolveRuleTargets(
   for (const m of policy.minimums) minimumTables.set(m, await resolveTable(client, qualifiedNameText(m.table)));
   const targets: RuleTarget[] = [];
   const skipped: ResolvedPolicy['skipped'] = [];
+  const refused: DbopsError[] = [];
   for (const rule of chosen) {
     if (rule.kind === 'collection') {
       skipped.push({ rule: rule.name, reason: 'a MongoDB collection: purged with a mongodb:// database-url' });
@@ -78,7 +84,16 @@ export async function resolveRuleTargets(
     const shape = await tableShape(client, facts.table, facts.primaryKey);
     const deletes = actionOf(rule) === 'delete';
     if (deletes) await refuseCascadeIntoMinimum(client, rule, shape.table, minimumTables);
-    const cascades = deletes && holdSources.length > 0 ? await heldCascades(client, rule, shape.table) : [];
+    let cascades: CascadePath[] = [];
+    if (deletes && holdSources.length > 0) {
+      const held = await heldCascades(client, rule, shape.table);
+      if (held instanceof DbopsError) {
+        skipped.push({ rule: rule.name, reason: `refused: ${held.message}` });
+        refused.push(held);
+        continue;
+      }
+      cascades = held;
+    }
     const referencing = await dependants(client, shape.table);
     const keep = rule.kind === 'age' ? rule.keep : rule.grace;
     const cutoffs = ruleCutoffs(keep, policy.minimums, (minimum) => minimumTables.get(minimum) === shape.table, now);
@@ -103,7 +118,7 @@ export async function resolveRuleTargets(
       dependants: referencing,
     });
   }
-  return { targets, skipped };
+  return { targets, skipped, refused };
 }
 
 /**
@@ -143,17 +158,17 @@ async function refuseCascadeIntoMinimum(
  * The cascade paths a delete rule's batches check holds along (data-retention-predicate.ts): a row is kept back, and
  * counted held, when its delete would cascade into a held row at any depth. Checked in every batch's statement, not
  * refused up front by the tables holds name now: holds come and go during a run. A cascade back into a table on its
- * own path (a self-reference) reaches a depth the rows decide, which fixed joins cannot check: refused
- * (CHECK_FAILED) while the policy has holds, as are more paths than MAX_CASCADE_PATHS.
+ * own path (a self-reference) reaches a depth the rows decide, which fixed joins cannot check: that rule is refused
+ * (the CHECK_FAILED returned) while the policy has holds, as is one with more paths than MAX_CASCADE_PATHS.
  */
-async function heldCascades(client: pg.ClientBase, rule: DataRule, table: string): Promise<CascadePath[]> {
+async function heldCascades(client: pg.ClientBase, rule: DataRule, table: string): Promise<CascadePath[] | DbopsError> {
   const { paths, cycle, tooMany } = await cascadePaths(client, table);
   if (!cycle && !tooMany) return paths;
-  throw new DbopsError(
+  return new DbopsError(
     'CHECK_FAILED',
     cycle
-      ? `Rule '${rule.name}' (line ${rule.line}) deletes rows of ${table}, and ON DELETE CASCADE deletes rows with them along a cycle (${cycle}), to a depth legal holds cannot be checked at: nothing was deleted`
-      : `Rule '${rule.name}' (line ${rule.line}) deletes rows of ${table}, and ON DELETE CASCADE reaches more than ${MAX_CASCADE_PATHS} paths of tables with them, too many to check legal holds along: nothing was deleted`,
+      ? `Rule '${rule.name}' (line ${rule.line}) deletes rows of ${table}, and ON DELETE CASCADE deletes rows with them along a cycle (${cycle}), to a depth legal holds cannot be checked at: nothing of it was deleted`
+      : `Rule '${rule.name}' (line ${rule.line}) deletes rows of ${table}, and ON DELETE CASCADE reaches more than ${MAX_CASCADE_PATHS} paths of tables with them, too many to check legal holds along: nothing of it was deleted`,
     {
       input: 'policy',
       hint: 'Make those foreign keys ON DELETE RESTRICT or SET NULL (a purge then keeps referenced rows, or detaches them), or purge the dependent tables by rules of their own first.',

@@ -188,7 +188,9 @@ async function applyStep(
     if ((error as { code?: string }).code === UNDEFINED_TABLE) return gone(step, settings);
     const seconds = (Date.now() - t0) / 1000;
     // A pg_repack that failed after it had set up its trigger and log (or copied the table) and could not remove them.
-    const left = step.kind === 'repack-table' ? await repackLeftoversOf(client, step.object) : undefined;
+    // Not when another pg_repack holds the table: the objects there are that run's, in use.
+    const ours = step.kind === 'repack-table' && !(error instanceof RepackRunningError);
+    const left = ours ? await repackLeftoversOf(client, step.object) : undefined;
     if (left) {
       const reason = repackLeftReason(error, left, step.object, settings.lockTimeoutMs);
       settings.log.warn(`${step.statement}: ${reason}`);

@@ -58,7 +58,8 @@ function zonedKeyText(key: KeyColumn[], alias: string, zoned: (column: string) =
  * session elsewhere, and tombstones and receipts hashed in another zone would not match restore-test's (UTC) hashes.
  */
 export function utcKeyText(key: KeyColumn[], alias: string): string | undefined {
-  return zonedKeyText(key, alias, (c) => `regexp_replace((${c} AT TIME ZONE 'UTC')::text, '( BC)?$', '+00\\1')`);
+  // E'' strings: read the same whatever standard_conforming_strings says ('\1' would be chr(1) with it off).
+  return zonedKeyText(key, alias, (c) => `regexp_replace((${c} AT TIME ZONE 'UTC')::text, '( BC)?$', E'+00\\\\1')`);
 }
 
 /** The key's text as a session on its default TimeZone (the database's, or the connection's) writes it. */
@@ -71,7 +72,7 @@ function defaultZoneKeyText(key: KeyColumn[], alias: string): string | undefined
   return zonedKeyText(
     key,
     alias,
-    (c) => `(SELECT regexp_replace(z.l::text, '( BC)?$', ${offset} || '\\1')
+    (c) => `(SELECT regexp_replace(z.l::text, '( BC)?$', ${offset} || E'\\\\1')
       FROM (SELECT y.l, extract(epoch FROM y.l - (${c} AT TIME ZONE 'UTC'))::int AS o
               FROM (SELECT ${c} AT TIME ZONE ${zone} AS l) AS y) AS z)`,
   );
