@@ -913,7 +913,8 @@ async function planErase(client, { graph, holdSources, id }) {
  * and deleted rows may cascade further. So the erase is refused when any row hangs on such a key, other than rows
  * the erase deletes itself by then (a subject's reply to its own comment). Walking the key instead would erase
  * other subjects, which no one asked for. SET NULL / SET DEFAULT only detach those rows, as they do below the
- * subject's tables (`erasable`): they are listed as detached. NO ACTION / RESTRICT fail the delete (eraseError).
+ * subject's tables (`erasable`): they are listed as detached. NO ACTION / RESTRICT would fail the delete: refused
+ * up front, so that a dry run says so too.
  */
 async function cycleEdges(client, graph, id, order) {
     const detached = [];
@@ -921,14 +922,21 @@ async function cycleEdges(client, graph, id, order) {
     for (const edge of graph.skipped) {
         const at = order.indexOf(edge.parent);
         const action = edge.via.onDelete;
-        if (at < 0 || action === 'no action' || action === 'restrict')
+        if (at < 0)
             continue;
-        // A cascade reaches the rows still there when the edge's node is deleted; a detach, those the erase leaves.
-        const deletedWith = (action === 'cascade' ? order.slice(0, at + 1) : order).filter((j) => nodes[j].table === edge.table);
+        // A cascade reaches (and NO ACTION / RESTRICT refuse) the rows still there when the edge's node is deleted; a
+        // detach, those the erase leaves.
+        const blocks = action === 'no action' || action === 'restrict';
+        const deletedWith = (action === 'cascade' || blocks ? order.slice(0, at + 1) : order).filter((j) => nodes[j].table === edge.table);
         const count = (0,subject_rows/* hangingRowsSql */.Qq)(nodes, edge, id, deletedWith);
         const rows = (await client.query(count.text, count.values)).rows[0].rows;
         if (rows === 0)
             continue;
+        // Known before anything is deleted, so a dry run says it too: the DELETE itself would fail on them.
+        if (blocks)
+            throw new errors/* DbopsError */.zJ('CHECK_FAILED', `Erasing subject ${id} of ${nodes[0].table}: ${rows} row(s) of ${edge.table} that the erase does not delete first reference its rows in ${edge.references} through ${edge.constraint}, which is ON DELETE ${action.toUpperCase()}: the erase would fail on them; nothing was erased`, {
+                hint: `Erase the subjects those rows belong to first, or make ${edge.constraint} ON DELETE SET NULL to detach them.`,
+            });
         if (action === 'cascade')
             throw new errors/* DbopsError */.zJ('CHECK_FAILED', `Erasing subject ${id} of ${nodes[0].table}: ${rows} row(s) of ${edge.table} that the erase does not delete first reference its rows in ${edge.references} through ${edge.constraint}, which is ON DELETE CASCADE: PostgreSQL would delete them (and what cascades from them) unchecked by legal holds and minimums and missing from the receipt; nothing was erased`, {
                 hint: `Make ${edge.constraint} ON DELETE RESTRICT or NO ACTION, or SET NULL to detach those rows; or erase the subjects those rows belong to first.`,

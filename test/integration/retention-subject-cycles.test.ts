@@ -109,3 +109,19 @@ it('lists the rows a SET NULL self-reference detaches, and keeps them', async ()
   );
   expect(await q('SELECT id::int, mentor_id FROM users WHERE id = 7')).toEqual([{ id: 7, mentor_id: null }]);
 });
+
+it('refuses, dry run and apply alike, an erase a NO ACTION self-reference would fail', async () => {
+  // User 8 has an approver, user 9, through a NO ACTION key: deleting 9 would fail on 8's row.
+  await q(`ALTER TABLE users ADD COLUMN approved_by bigint REFERENCES users (id);
+    INSERT INTO users (id) VALUES (9);
+    INSERT INTO users (id, approved_by) VALUES (8, 9);`);
+  for (const extra of [[], ['--apply']]) {
+    const { code, stderr } = await erase('9', ...extra);
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      'error [CHECK_FAILED]: Erasing subject 9 of users: 1 row(s) of users that the erase does not delete first reference its rows in users through users_approved_by_fkey, which is ON DELETE NO ACTION: the erase would fail on them; nothing was erased',
+    );
+  }
+  expect(await ids('users')).toContain(9);
+  await q('DELETE FROM users WHERE id IN (8, 9); ALTER TABLE users DROP COLUMN approved_by');
+});
