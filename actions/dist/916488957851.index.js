@@ -146,115 +146,6 @@ var external_node_path_ = __webpack_require__(76760);
 var child_process = __webpack_require__(55550);
 // EXTERNAL MODULE: ./packages/core/lib/databases/postgres/libpq-env.js
 var libpq_env = __webpack_require__(20820);
-// EXTERNAL MODULE: ./packages/core/lib/databases/postgres/target.js + 1 modules
-var postgres_target = __webpack_require__(3848);
-;// CONCATENATED MODULE: ./packages/core/lib/databases/postgres/maintenance-repack.js
-
-
-
-
-
-
-
-
-/** pg_repack's own lock wait failed: the step did not get its lock, as a lock_timeout would say. */
-class RepackLockError extends Error {
-}
-const GRACE_MS = 10_000;
-async function runPgRepack(target, table, settings) {
-    const program = await findPgRepack(settings.env.PATH);
-    const libpq = await (0,libpq_env/* libpqEnvironment */.S)((0,postgres_target/* asPgTarget */.v5)(target), settings.env);
-    // libpqEnvironment drops the caller's PG* variables: these are the only options.
-    libpq.env.PGOPTIONS = `-c lock_timeout=${Math.max(1, Math.round(settings.lockTimeoutMs))}`;
-    const waitSeconds = Math.max(1, Math.ceil(settings.lockTimeoutMs / 1000));
-    let cleanupFailed = false;
-    try {
-        const proc = (0,child_process/* spawnProcess */.Nu)(program, ['--no-kill-backend', `--wait-timeout=${waitSeconds}`, '--table', table], {
-            env: libpq.env,
-            onFailure: (exit) => {
-                const how = cleanupFailed
-                    ? 'could not remove its objects and was stopped before it retried'
-                    : exit.signal
-                        ? `was stopped by ${exit.signal}`
-                        : `exited with code ${exit.code}`;
-                const text = `pg_repack ${how}: ${exit.stderr || 'no message'}`;
-                return /lock|timed out/i.test(exit.stderr) ? new RepackLockError(text) : new Error(text);
-            },
-        });
-        stopOnFailedCleanup(proc.child, () => {
-            cleanupFailed = true;
-        });
-        const interrupt = () => {
-            proc.child.kill('SIGINT');
-            setTimeout(() => proc.child.exitCode === null && proc.child.kill('SIGKILL'), GRACE_MS).unref();
-        };
-        const timer = setTimeout(interrupt, settings.timeoutMs);
-        settings.signal?.addEventListener('abort', interrupt, { once: true });
-        try {
-            for await (const line of proc.output())
-                settings.log.debug(line.toString().trimEnd());
-            // With --no-kill-backend, a lock it could not get within --wait-timeout is a warning and exit 0.
-            const said = proc.stderrText();
-            if (/skipping repack|timed out/i.test(said))
-                throw new RepackLockError(said.trim());
-            // A killed run's trigger on the table: a warning and exit 0 too, with nothing rebuilt.
-            if (/already has a trigger/i.test(said))
-                throw new Error(`pg_repack refused the table: ${said.trim()}`);
-        }
-        finally {
-            clearTimeout(timer);
-            settings.signal?.removeEventListener('abort', interrupt);
-        }
-    }
-    finally {
-        await libpq.dispose();
-    }
-}
-/** pgut's detail of a failed statement (its own words, never translated): here, pg_repack's cleanup. */
-const CLEANUP_FAILED = /query was: SELECT repack\.repack_drop\(/;
-/**
- * Kills pg_repack once its stderr says its cleanup failed: from then on it only retries that cleanup, each retry
- * queued again for the table's ACCESS EXCLUSIVE lock (for up to lock_timeout). A retry already sent ends at its
- * lock_timeout; what pg_repack left is reported, and removed by the next run.
- */
-function stopOnFailedCleanup(child, onStop) {
-    let recent = '';
-    const watch = (text) => {
-        recent = (recent + text).slice(-1024);
-        if (!CLEANUP_FAILED.test(recent))
-            return;
-        child.stderr.off('data', watch);
-        onStop();
-        child.kill('SIGKILL');
-    };
-    child.stderr.on('data', watch);
-}
-/** pg_repack on PATH, else in an installed PostgreSQL's bin directory (Debian's postgresql-NN-repack puts it there). */
-async function findPgRepack(path) {
-    const versioned = (await (0,promises_.readdir)('/usr/lib/postgresql').catch(() => []))
-        .sort((a, b) => Number(b) - Number(a))
-        .map((major) => (0,external_node_path_.join)('/usr/lib/postgresql', major, 'bin'));
-    for (const dir of [...(path ?? '').split(external_node_path_.delimiter).filter(Boolean), ...versioned]) {
-        const file = (0,external_node_path_.join)(dir, 'pg_repack');
-        if (await (0,promises_.access)(file, external_node_fs_.constants.X_OK).then(() => true, () => false))
-            return file;
-    }
-    throw new errors/* DbopsError */.zJ('CLIENT_NOT_FOUND', 'The pg_repack client was not found on PATH', {
-        hint: 'Install the pg_repack client of the extension’s version (Debian/Ubuntu: postgresql-<major>-repack), or drop the extension to fall back to VACUUM FULL.',
-    });
-}
-//# sourceMappingURL=maintenance-repack.js.map
-;// CONCATENATED MODULE: ./packages/core/lib/databases/postgres/data-retention-lag.js
-/**
- * How many standbys (walsenders) this primary has, and the largest replay lag among them (0 as above). Any role
- * sees the rows, so the count holds even when the lag is hidden: maintenance reads the lag again before every step
- * only while there is a standby to lag.
- */
-async function replicationState(client) {
-    const { rows } = await client.query('SELECT count(*)::int AS standbys, max(extract(epoch FROM replay_lag))::float8 * 1000 AS lag FROM pg_stat_replication');
-    return { standbys: rows[0]?.standbys ?? 0, lagMs: rows[0]?.lag ?? 0 };
-}
-//# sourceMappingURL=data-retention-lag.js.map
 // EXTERNAL MODULE: ./packages/core/lib/databases/postgres/inventory.js + 1 modules
 var inventory = __webpack_require__(96443);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/postgres/repack-leftovers.js
@@ -353,6 +244,121 @@ async function dropRepackLeftovers(client, tableOid) {
     }
 }
 //# sourceMappingURL=repack-leftovers.js.map
+// EXTERNAL MODULE: ./packages/core/lib/databases/postgres/target.js + 1 modules
+var postgres_target = __webpack_require__(3848);
+;// CONCATENATED MODULE: ./packages/core/lib/databases/postgres/maintenance-repack.js
+
+
+
+
+
+
+
+
+
+/** pg_repack's own lock wait failed: the step did not get its lock, as a lock_timeout would say. */
+class RepackLockError extends Error {
+}
+const GRACE_MS = 10_000;
+async function runPgRepack(target, table, settings) {
+    const program = await findPgRepack(settings.env.PATH);
+    const libpq = await (0,libpq_env/* libpqEnvironment */.S)((0,postgres_target/* asPgTarget */.v5)(target), settings.env);
+    // libpqEnvironment drops the caller's PG* variables: these are the only options.
+    libpq.env.PGOPTIONS = `-c lock_timeout=${Math.max(1, Math.round(settings.lockTimeoutMs))}`;
+    const waitSeconds = Math.max(1, Math.ceil(settings.lockTimeoutMs / 1000));
+    let cleanupFailed = false;
+    try {
+        const proc = (0,child_process/* spawnProcess */.Nu)(program, ['--no-kill-backend', '--no-analyze', `--wait-timeout=${waitSeconds}`, '--table', table], {
+            env: libpq.env,
+            onFailure: (exit) => {
+                const how = cleanupFailed
+                    ? 'could not remove its objects and was stopped before it retried'
+                    : exit.signal
+                        ? `was stopped by ${exit.signal}`
+                        : `exited with code ${exit.code}`;
+                const text = `pg_repack ${how}: ${exit.stderr || 'no message'}`;
+                // Its advisory lock on the table is held: the pg_repack objects there are that run's, in use.
+                if (ANOTHER_RUNNING.test(exit.stderr))
+                    return new RepackRunningError(`another pg_repack holds the table (pg_repack's advisory lock): ${text}`);
+                return /lock|timed out/i.test(exit.stderr) ? new RepackLockError(text) : new Error(text);
+            },
+        });
+        stopOnFailedCleanup(proc.child, () => {
+            cleanupFailed = true;
+        });
+        const interrupt = () => {
+            proc.child.kill('SIGINT');
+            setTimeout(() => proc.child.exitCode === null && proc.child.kill('SIGKILL'), GRACE_MS).unref();
+        };
+        const timer = setTimeout(interrupt, settings.timeoutMs);
+        settings.signal?.addEventListener('abort', interrupt, { once: true });
+        try {
+            for await (const line of proc.output())
+                settings.log.debug(line.toString().trimEnd());
+            // With --no-kill-backend, a lock it could not get within --wait-timeout is a warning and exit 0.
+            const said = proc.stderrText();
+            if (/skipping repack|timed out/i.test(said))
+                throw new RepackLockError(said.trim());
+            // A killed run's trigger on the table: a warning and exit 0 too, with nothing rebuilt.
+            if (/already has a trigger/i.test(said))
+                throw new Error(`pg_repack refused the table: ${said.trim()}`);
+        }
+        finally {
+            clearTimeout(timer);
+            settings.signal?.removeEventListener('abort', interrupt);
+        }
+    }
+    finally {
+        await libpq.dispose();
+    }
+}
+/** pg_repack's words when another session holds its advisory lock on the table (bin/pg_repack.c, advisory_lock). */
+const ANOTHER_RUNNING = /Another pg_repack command may be running on the table/;
+/** pgut's detail of a failed statement (its own words, never translated): here, pg_repack's cleanup. */
+const CLEANUP_FAILED = /query was: SELECT repack\.repack_drop\(/;
+/**
+ * Kills pg_repack once its stderr says its cleanup failed: from then on it only retries that cleanup, each retry
+ * queued again for the table's ACCESS EXCLUSIVE lock (for up to lock_timeout). A retry already sent ends at its
+ * lock_timeout; what pg_repack left is reported, and removed by the next run.
+ */
+function stopOnFailedCleanup(child, onStop) {
+    let recent = '';
+    const watch = (text) => {
+        recent = (recent + text).slice(-1024);
+        if (!CLEANUP_FAILED.test(recent))
+            return;
+        child.stderr.off('data', watch);
+        onStop();
+        child.kill('SIGKILL');
+    };
+    child.stderr.on('data', watch);
+}
+/** pg_repack on PATH, else in an installed PostgreSQL's bin directory (Debian's postgresql-NN-repack puts it there). */
+async function findPgRepack(path) {
+    const versioned = (await (0,promises_.readdir)('/usr/lib/postgresql').catch(() => []))
+        .sort((a, b) => Number(b) - Number(a))
+        .map((major) => (0,external_node_path_.join)('/usr/lib/postgresql', major, 'bin'));
+    for (const dir of [...(path ?? '').split(external_node_path_.delimiter).filter(Boolean), ...versioned]) {
+        const file = (0,external_node_path_.join)(dir, 'pg_repack');
+        if (await (0,promises_.access)(file, external_node_fs_.constants.X_OK).then(() => true, () => false))
+            return file;
+    }
+    throw new errors/* DbopsError */.zJ('CLIENT_NOT_FOUND', 'The pg_repack client was not found on PATH', {
+        hint: 'Install the pg_repack client of the extension’s version (Debian/Ubuntu: postgresql-<major>-repack), or drop the extension to fall back to VACUUM FULL.',
+    });
+}
+//# sourceMappingURL=maintenance-repack.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/databases/postgres/data-retention-lag.js
+/**
+ * How many standbys (walsenders) this primary has, and the largest replay lag among them (0 as above). Any role
+ * sees the rows, so the count holds even when the lag is hidden: maintenance reads the lag again before every step
+ * only while there is a standby to lag.
+ */
+async function replicationState(client) {
+    const { rows } = await client.query('SELECT count(*)::int AS standbys, max(extract(epoch FROM replay_lag))::float8 * 1000 AS lag FROM pg_stat_replication');
+    return { standbys: rows[0]?.standbys ?? 0, lagMs: rows[0]?.lag ?? 0 };
+}
+//# sourceMappingURL=data-retention-lag.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/postgres/older-transactions.js
 /**
  * The oldest transaction of this database, other than this session's, that began at least `beganSecondsAgo` ago
@@ -773,7 +779,32 @@ async function run(client, step, settings, timeoutMs) {
         log: settings.log,
         ...(settings.signal ? { signal: settings.signal } : {}),
     });
-    return {};
+    const skipped = await analyzeAfterRepack(client, step.object);
+    return skipped === undefined ? {} : { result: analyzeSkippedResult(skipped, settings.lockTimeoutMs) };
+}
+/**
+ * ANALYZE of a table pg_repack rebuilt (it runs with --no-analyze: maintenance-repack.ts), on this session under the
+ * run's lock_timeout and the step's statement_timeout. The rebuild is done whatever happens here: an error is
+ * returned, not thrown, and the step stays applied.
+ */
+async function analyzeAfterRepack(client, table) {
+    try {
+        await client.query(`ANALYZE ${table}`);
+        return undefined;
+    }
+    catch (error) {
+        return error ?? new Error('ANALYZE failed');
+    }
+}
+/** The applied pg_repack step's result when its ANALYZE did not run to the end. */
+function analyzeSkippedResult(error, lockTimeoutMs) {
+    const { code, message } = error;
+    const why = code === LOCK_NOT_AVAILABLE
+        ? `another session held a conflicting lock on the table (a VACUUM, an ANALYZE, a SHARE UPDATE EXCLUSIVE lock or stronger) longer than lock-timeout (${lockTimeoutMs} ms)`
+        : code === QUERY_CANCELED
+            ? 'it was stopped by its statement_timeout'
+            : `it failed: ${message ?? String(error)}`;
+    return `rebuilt by pg_repack; ANALYZE was skipped: ${why}. Autovacuum will analyze the table; until then the planner uses its old statistics`;
 }
 /** The server's error as a sentence that says which limit ended the step. */
 function explain(error, lockTimeoutMs, statementTimeoutMs) {

@@ -4,9 +4,13 @@
 // to the table pays the trigger. The next plan reports them (which table, the writes logged), an apply removes them
 // with pg_repack's own cleanup under lock_timeout and then rebuilds the table; all rows and later writes are kept.
 import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
-import { runCli } from '../harness/cli.js';
+import { maintenanceCli } from '../harness/maintenance-cli.js';
 import { eventually } from '../harness/eventually.js';
+import { heldBackPgRepack } from '../harness/held-back-pg-repack.js';
 import { type PostgresServer, startPostgres } from '../harness/postgres.js';
 import { childPids, killQuietly } from '../harness/processes.js';
 
@@ -31,22 +35,10 @@ afterAll(async () => {
 const DB = 'repack_leftovers';
 const q = (sql: string) => server.query(sql, [], DB);
 
-/** `dbops maintenance --json` on `db`; nothing printed holds the password. */
-async function maintenanceOf(db: string, ...args: string[]) {
-  const run = await runCli([
-    'maintenance',
-    '--database-url',
-    server.url(db),
-    '--min-table-size',
-    '1MB',
-    '--min-index-size',
-    '1MB',
-    '--json',
-    ...args,
-  ]);
-  expect(run.stderr).not.toContain(server.password);
-  return { ...run, result: run.stdout ? JSON.parse(run.stdout) : undefined };
-}
+/** `dbops maintenance --json` on `db`; `maintenanceWith`: with `env` added to the CLI's environment. */
+const maintenanceOf = (db: string, ...args: string[]) => maintenanceCli(server, db, args);
+const maintenanceWith = (env: NodeJS.ProcessEnv, db: string, ...args: string[]) =>
+  maintenanceCli(server, db, args, env);
 const maintenance = (...args: string[]) => maintenanceOf(DB, ...args);
 
 /** A new database `db` with pg_repack and table items: 300,000 rows, 90% deleted, vacuumed. Returns its oid. */
@@ -259,6 +251,38 @@ const leftovers = (oid: number) => leftoversIn(DB, oid);
     expect(await left()).toHaveLength(4);
     const plan = await maintenanceOf(db);
     expect(plan.result.plan[0]).toMatchObject({ kind: 'drop-repack-leftovers', mode: 'apply' });
+  },
+  180_000,
+);
+
+(hasPgRepack ? it : it.skip)(
+  'a pg_repack that starts on the table after the plan: our rebuild is skipped and claims none of its objects',
+  async () => {
+    const db = 'repack_running';
+    const oid = await bloatedTable(db);
+    const dir = await mkdtemp(join(tmpdir(), 'repack-running-'));
+    // Held before the real pg_repack starts: the plan saw the table free.
+    const repack = await heldBackPgRepack(dir, 'before');
+    // The other pg_repack: its advisory lock on the table, and its log table.
+    const other = new pg.Client({ connectionString: server.url(db) });
+    await other.connect();
+    try {
+      const running = maintenanceWith({ PATH: repack.path }, db, '--apply', '--lock-timeout', '1s');
+      expect(await repack.held(120_000)).toBe(true);
+      await other.query(`select pg_advisory_lock(16185446, (-2147483648 + ${oid}::bigint)::int)`);
+      await other.query(`create table repack.log_${oid} (id bigserial primary key)`);
+      await repack.release();
+      const run = await running;
+      expect(run.result.outcomes).toEqual([expect.objectContaining({ kind: 'repack-table', status: 'skipped' })]);
+      expect(run.result.outcomes[0].leftOver).toBeUndefined();
+      expect(run.result.outcomes[0].reason).toMatch(/^skipped: .*another pg_repack/i);
+      expect(run.code).toBe(0);
+    } finally {
+      await other.end();
+      await rm(dir, { recursive: true, force: true });
+    }
+    // Its log table is untouched.
+    expect(await leftoversIn(db, oid)).toEqual([`log_${oid}`]);
   },
   180_000,
 );

@@ -3,9 +3,13 @@
 // extension, otherwise VACUUM FULL only when allowed and small enough, under lock_timeout; an unindexed foreign key
 // of a sequentially scanned table, and a table autovacuum has not kept up with (its naptime is a day here).
 import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { DEFAULT_THRESHOLDS, planMaintenance } from '../../packages/core/src/maintenance/plan.js';
-import { runCli } from '../harness/cli.js';
+import { maintenanceCli } from '../harness/maintenance-cli.js';
+import { heldBackPgRepack } from '../harness/held-back-pg-repack.js';
 import { type PostgresServer, startPostgres } from '../harness/postgres.js';
 
 let server: PostgresServer;
@@ -51,25 +55,10 @@ async function table(db: string) {
   return row as { filenode: number; bytes: number; rows: number };
 }
 
-/** `dbops maintenance --json` on `db`; nothing printed holds the password. */
-async function maintenance(db: string, ...args: string[]) {
-  const run = await runCli([
-    'maintenance',
-    '--database-url',
-    server.url(db),
-    '--min-table-size',
-    '1MB',
-    '--min-index-size',
-    '1MB',
-    '--json',
-    ...args,
-  ]);
-  for (const text of [run.stdout, run.stderr]) {
-    expect(text).not.toContain(server.password);
-    expect(text).not.toContain(encodeURIComponent(server.password));
-  }
-  return { ...run, result: run.stdout ? JSON.parse(run.stdout) : undefined };
-}
+/** `dbops maintenance --json` on `db`; `maintenanceWith`: with `env` added to the CLI's environment. */
+const maintenance = (db: string, ...args: string[]) => maintenanceCli(server, db, args);
+const maintenanceWith = (env: NodeJS.ProcessEnv, db: string, ...args: string[]) =>
+  maintenanceCli(server, db, args, env);
 
 const applySteps = (result: { plan: Array<{ kind: string; mode: string; statement: string }> }) =>
   result.plan.filter((s) => s.mode === 'apply').map((s) => [s.kind, s.statement]);
@@ -88,8 +77,16 @@ const applySteps = (result: { plan: Array<{ kind: string; mode: string; statemen
     );
     expect(plan.result.plan[0].lock).toMatch(/ACCESS EXCLUSIVE only briefly/);
 
+    const started = (await server.query<{ now: Date }>(`select now()`, [], db))[0]!.now;
     const run = await maintenance(db, '--apply');
     expect(run.code).toBe(0);
+    // Analyzed after the rebuild (by dbops: pg_repack runs with --no-analyze).
+    const [analyzed] = await server.query<{ analyzed: boolean }>(
+      `select last_analyze > $1 as analyzed from pg_stat_user_tables where relname = 'items'`,
+      [started],
+      db,
+    );
+    expect(analyzed).toEqual({ analyzed: true });
     expect(run.result.outcomes).toEqual([
       expect.objectContaining({
         kind: 'repack-table',
@@ -126,6 +123,40 @@ const applySteps = (result: { plan: Array<{ kind: string; mode: string; statemen
   expect(await table(db)).toEqual(before);
   expect(await server.query(`select tgname from pg_trigger where tgname like 'repack%'`, [], db)).toEqual([]);
 });
+
+(hasPgRepack ? it : it.skip)(
+  'pg_repack runs with --no-analyze and dbops analyzes the table: a lock held after the swap only skips the ANALYZE',
+  async () => {
+    const db = await bloatedTable('pg_repack');
+    const before = await table(db);
+    const dir = await mkdtemp(join(tmpdir(), 'repack-analyze-'));
+    // Held after the real pg_repack swapped the table and exited, until the test holds the table.
+    const repack = await heldBackPgRepack(dir, 'after');
+    const holder = new pg.Client({ connectionString: server.url(db) });
+    await holder.connect();
+    try {
+      const running = maintenanceWith({ PATH: repack.path }, db, '--apply', '--lock-timeout', '1s');
+      expect(await repack.held(120_000)).toBe(true);
+      await holder.query(`begin; lock table items in share update exclusive mode`);
+      await repack.release();
+      const run = await running;
+      expect(run.code).toBe(0);
+      expect(await repack.args()).toContain('--no-analyze');
+      expect(run.result.outcomes).toEqual([expect.objectContaining({ kind: 'repack-table', status: 'applied' })]);
+      expect(run.result.outcomes[0].result).toMatch(
+        /^rebuilt by pg_repack; ANALYZE was skipped: another session held a conflicting lock on the table .* longer than lock-timeout \(1000 ms\)\. Autovacuum will analyze the table/,
+      );
+      expect(await holder.query('select 1 as alive')).toMatchObject({ rows: [{ alive: 1 }] });
+    } finally {
+      await holder.query('rollback').catch(() => undefined);
+      await holder.end();
+      await rm(dir, { recursive: true, force: true });
+    }
+    const after = await table(db);
+    expect(after.rows).toBe(20000);
+    expect(after.filenode).not.toBe(before.filenode);
+  },
+);
 
 it('without pg_repack: VACUUM FULL is reported unless allowed and within vacuum-full-max-size', async () => {
   const db = await bloatedTable();

@@ -248,7 +248,34 @@ async function run(
     log: settings.log,
     ...(settings.signal ? { signal: settings.signal } : {}),
   });
-  return {};
+  const skipped = await analyzeAfterRepack(client, step.object);
+  return skipped === undefined ? {} : { result: analyzeSkippedResult(skipped, settings.lockTimeoutMs) };
+}
+
+/**
+ * ANALYZE of a table pg_repack rebuilt (it runs with --no-analyze: maintenance-repack.ts), on this session under the
+ * run's lock_timeout and the step's statement_timeout. The rebuild is done whatever happens here: an error is
+ * returned, not thrown, and the step stays applied.
+ */
+async function analyzeAfterRepack(client: pg.Client, table: string): Promise<unknown> {
+  try {
+    await client.query(`ANALYZE ${table}`);
+    return undefined;
+  } catch (error) {
+    return error ?? new Error('ANALYZE failed');
+  }
+}
+
+/** The applied pg_repack step's result when its ANALYZE did not run to the end. */
+function analyzeSkippedResult(error: unknown, lockTimeoutMs: number): string {
+  const { code, message } = error as { code?: string; message?: string };
+  const why =
+    code === LOCK_NOT_AVAILABLE
+      ? `another session held a conflicting lock on the table (a VACUUM, an ANALYZE, a SHARE UPDATE EXCLUSIVE lock or stronger) longer than lock-timeout (${lockTimeoutMs} ms)`
+      : code === QUERY_CANCELED
+        ? 'it was stopped by its statement_timeout'
+        : `it failed: ${message ?? String(error)}`;
+  return `rebuilt by pg_repack; ANALYZE was skipped: ${why}. Autovacuum will analyze the table; until then the planner uses its old statistics`;
 }
 
 /** The server's error as a sentence that says which limit ended the step. */

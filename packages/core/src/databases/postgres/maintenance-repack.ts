@@ -10,6 +10,10 @@
 // lock-timeout is 1 s or more (their statement_timeout ends each wait first); below 1 s, a retry that would wait
 // longer than lock-timeout fails instead, so pg_repack gives up early. A failed cleanup is retried from pg_repack's
 // exit handler, reconnecting, without end (and deaf to SIGINT): the first failure ends the process instead.
+//
+// --no-analyze: pg_repack's own ANALYZE after the swap would run under that lock_timeout too, and a session holding
+// the table then (a VACUUM, a SHARE UPDATE EXCLUSIVE lock) would make it exit with an error though the table was
+// rebuilt. The caller analyzes the table itself (maintenance/apply.ts), where a lock there is only a note.
 import type { ChildProcess } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import { constants } from 'node:fs';
@@ -20,6 +24,7 @@ import { DbopsError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { spawnProcess } from '../../pipeline/child-process.js';
 import { libpqEnvironment } from './libpq-env.js';
+import { RepackRunningError } from './repack-leftovers.js';
 import { asPgTarget } from './target.js';
 
 export interface RepackSettings {
@@ -44,18 +49,25 @@ export async function runPgRepack(target: DatabaseTarget, table: string, setting
   const waitSeconds = Math.max(1, Math.ceil(settings.lockTimeoutMs / 1000));
   let cleanupFailed = false;
   try {
-    const proc = spawnProcess(program, ['--no-kill-backend', `--wait-timeout=${waitSeconds}`, '--table', table], {
-      env: libpq.env,
-      onFailure: (exit) => {
-        const how = cleanupFailed
-          ? 'could not remove its objects and was stopped before it retried'
-          : exit.signal
-            ? `was stopped by ${exit.signal}`
-            : `exited with code ${exit.code}`;
-        const text = `pg_repack ${how}: ${exit.stderr || 'no message'}`;
-        return /lock|timed out/i.test(exit.stderr) ? new RepackLockError(text) : new Error(text);
+    const proc = spawnProcess(
+      program,
+      ['--no-kill-backend', '--no-analyze', `--wait-timeout=${waitSeconds}`, '--table', table],
+      {
+        env: libpq.env,
+        onFailure: (exit) => {
+          const how = cleanupFailed
+            ? 'could not remove its objects and was stopped before it retried'
+            : exit.signal
+              ? `was stopped by ${exit.signal}`
+              : `exited with code ${exit.code}`;
+          const text = `pg_repack ${how}: ${exit.stderr || 'no message'}`;
+          // Its advisory lock on the table is held: the pg_repack objects there are that run's, in use.
+          if (ANOTHER_RUNNING.test(exit.stderr))
+            return new RepackRunningError(`another pg_repack holds the table (pg_repack's advisory lock): ${text}`);
+          return /lock|timed out/i.test(exit.stderr) ? new RepackLockError(text) : new Error(text);
+        },
       },
-    });
+    );
     stopOnFailedCleanup(proc.child, () => {
       cleanupFailed = true;
     });
@@ -80,6 +92,9 @@ export async function runPgRepack(target: DatabaseTarget, table: string, setting
     await libpq.dispose();
   }
 }
+
+/** pg_repack's words when another session holds its advisory lock on the table (bin/pg_repack.c, advisory_lock). */
+const ANOTHER_RUNNING = /Another pg_repack command may be running on the table/;
 
 /** pgut's detail of a failed statement (its own words, never translated): here, pg_repack's cleanup. */
 const CLEANUP_FAILED = /query was: SELECT repack\.repack_drop\(/;
