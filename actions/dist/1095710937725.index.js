@@ -1240,9 +1240,7 @@ async function resolveRuleTargets(client, policy, now, rules) {
         holdSources.push(hold.kind === 'table'
             ? ((await (0,data_retention_target/* resolveTable */.NC)(client, (0,data_retention_policy/* qualifiedNameText */.JK)(hold.table))) ?? (0,data_retention_policy/* qualifiedNameText */.JK)(hold.table))
             : `(${hold.query})`);
-    const minimumTables = new Map();
-    for (const m of policy.minimums)
-        minimumTables.set(m, await (0,data_retention_target/* resolveTable */.NC)(client, (0,data_retention_policy/* qualifiedNameText */.JK)(m.table)));
+    const minimumTables = await (0,data_retention_target/* resolveMinimumTables */.En)(client, policy.minimums);
     const targets = [];
     const skipped = [];
     const refused = [];

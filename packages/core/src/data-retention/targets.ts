@@ -6,7 +6,13 @@
 import type pg from 'pg';
 import { type CascadePath, cascadePaths, MAX_CASCADE_PATHS } from '../databases/postgres/data-retention-cascades.js';
 import { checkPolicyCatalog } from '../databases/postgres/data-retention-catalog.js';
-import { type Dependant, dependants, resolveTable, tableShape } from '../databases/postgres/data-retention-target.js';
+import {
+  type Dependant,
+  dependants,
+  resolveMinimumTables,
+  resolveTable,
+  tableShape,
+} from '../databases/postgres/data-retention-target.js';
 import { DbopsError, invalidInput } from '../errors.js';
 import { ruleCutoffs } from './cutoffs.js';
 import { type DataRetentionPolicy, type DataRule, type Minimum, qualifiedNameText, sqlHolds } from './policy.js';
@@ -70,8 +76,7 @@ export async function resolveRuleTargets(
         ? ((await resolveTable(client, qualifiedNameText(hold.table))) ?? qualifiedNameText(hold.table))
         : `(${hold.query})`,
     );
-  const minimumTables = new Map<Minimum, string | undefined>();
-  for (const m of policy.minimums) minimumTables.set(m, await resolveTable(client, qualifiedNameText(m.table)));
+  const minimumTables = await resolveMinimumTables(client, policy.minimums);
   const targets: RuleTarget[] = [];
   const skipped: ResolvedPolicy['skipped'] = [];
   const refused: DbopsError[] = [];
