@@ -545,11 +545,11 @@ async function checkFreeSpace(tempDir, neededBytes) {
     });
     const free = space.bavail * space.bsize;
     if (free < neededBytes) {
-        throw new errors/* DbopsError */.zJ('DUMP_FAILED', `A parallel dump needs up to ${(0,format/* formatBytes */.z3)(neededBytes)} (the tables' size) of local disk in ${tempDir}, which has ${(0,format/* formatBytes */.z3)(free)} free`, { input: 'jobs', hint: PARALLEL_TEMP_HINT });
+        throw new errors/* DbopsError */.zJ('DUMP_FAILED', `A parallel dump needs up to ${(0,format/* formatBytes */.z3)(neededBytes)} (the tables' and large objects' size) of local disk in ${tempDir}, which has ${(0,format/* formatBytes */.z3)(free)} free`, { input: 'jobs', hint: PARALLEL_TEMP_HINT });
     }
 }
 const PARALLEL_TEMP_HINT = 'Nothing was backed up. With jobs, pg_dump writes each table to TMPDIR before it is compressed, encrypted and ' +
-    'stored: point TMPDIR at a disk with room for the tables, free space there, or leave jobs out to stream one archive.';
+    'stored: point TMPDIR at a disk with room for the tables and large objects, free space there, or leave jobs out to stream one archive.';
 function tempDirError(tempDir, error) {
     return new errors/* DbopsError */.zJ('DUMP_FAILED', `The parallel dump cannot use ${tempDir}: ${error.message ?? String(error)}`, { hint: PARALLEL_TEMP_HINT, cause: error });
 }
@@ -1394,6 +1394,8 @@ async function withPgDumpSource(target, settings, context, use) {
             role: target.user,
             ...(settings.lockWaitTimeoutMs ? { lockWaitTimeoutMs: settings.lockWaitTimeoutMs } : {}),
         });
+        // The tables' and large objects' size on disk: what the dump holds, uncompressed, at most (indexes are not dumped).
+        const dataBytes = tables.reduce((sum, t) => sum + t.bytes, 0) + largeObjects;
         const origin = {
             source: { host: target.host, port: target.port, ...identity },
             locale,
@@ -1402,10 +1404,9 @@ async function withPgDumpSource(target, settings, context, use) {
         };
         return use({
             server: { product: 'PostgreSQL', version: server.text, major: server.major, ...identity },
-            // The tables' and large objects' size on disk bounds the uncompressed dump well enough (indexes are not
-            // dumped), with room to spare. Without the large objects, a database of them got S3's smallest part size
-            // and failed at its 10,000-part limit (at ~78 GiB).
-            sizeHint: 2 * (tables.reduce((sum, t) => sum + t.bytes, 0) + largeObjects),
+            // With room to spare. Without the large objects, a database of them got S3's smallest part size and failed
+            // at its 10,000-part limit (at ~78 GiB).
+            sizeHint: 2 * dataBytes,
             async startDump({ compression, level, signal }) {
                 const libpq = await (0,libpq_env/* libpqEnvironment */.S)(target, settings.env);
                 try {
@@ -1443,7 +1444,8 @@ async function withPgDumpSource(target, settings, context, use) {
                         dump: dumpCommand(libpq.env, signal),
                         jobs,
                         tempDir: settings.env.TMPDIR || (0,external_node_os_.tmpdir)(),
-                        neededBytes: tables.reduce((sum, t) => sum + t.bytes, 0),
+                        // Large objects too: pg_dump writes them to the directory (blob_*.dat) like the tables.
+                        neededBytes: dataBytes,
                         listToc: (directory) => listArchiveFile(tools.pgRestore, directory, signal),
                     });
                     readCatalog();

@@ -22,6 +22,7 @@ import {
 import { databaseContents } from '../harness/database-snapshot.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { childPids, killQuietly } from '../harness/processes.js';
+import { mountSmallDisk, smallDiskAvailable } from '../harness/small-disk.js';
 import { startS3Server, type S3Server, s3Client } from '../harness/s3.js';
 
 const run = promisify(execFile);
@@ -277,6 +278,42 @@ test('jobs above 1 with a passphrase is refused before anything is dumped', asyn
   expect(error.message).toMatch(/encrypt-passphrase/);
   expect(await fs.readdir(to).catch(() => [])).toEqual([]);
 });
+
+(smallDiskAvailable ? test : test.skip)(
+  'a parallel dump is refused up front when TMPDIR has no room for the large objects, though it has for the tables',
+  async () => {
+    // A few kB of tables and 6 MB of incompressible large objects, onto a 4 MB TMPDIR: the check must count both,
+    // or pg_dump starts and fails half-way when the disk fills (a dump that should not have started).
+    await server.createDatabase('blobs');
+    await server.query(
+      `create table public.notes (id int primary key, body text);
+       insert into public.notes select g, md5(g::text) from generate_series(1, 100) g;
+       select lo_from_bytea(0, decode(string_agg(md5(random()::text) || md5(random()::text), ''), 'hex'))
+         from generate_series(1, 6 * 1024 * 1024 / 32);
+       analyze;`,
+      [],
+      'blobs',
+    );
+    const disk = await mountSmallDisk(4 << 20);
+    try {
+      const to = path.join(work, 'blobs-small-tmp');
+      const error = await expectError(
+        backupDefinition.run(
+          { 'database-url': server.url('blobs'), to, jobs: '2', 'encrypt-to': recipient },
+          context({ ...process.env, TMPDIR: disk.path }),
+        ),
+        'DUMP_FAILED',
+      );
+      expect(error.input).toBe('jobs');
+      expect(error.message).toMatch(/needs up to .* \(the tables' and large objects' size\) of local disk/);
+      expect(await fs.readdir(disk.path)).toEqual([]);
+      expect(await fs.readdir(to).catch(() => [])).toEqual([]);
+    } finally {
+      await disk.unmount();
+    }
+  },
+  120_000,
+);
 
 test('a killed dump leaves no manifest, no part, no multipart upload and no temp directory', async () => {
   // A pg_dump that dumps for real (its "finished item" reports hand parts over), then holds on until killed.

@@ -13,7 +13,7 @@ export interface DirectoryDumpOptions {
   jobs: number;
   /** Where the dump's directory is made (TMPDIR). */
   tempDir: string;
-  /** The free space the dump needs there, at most: the tables' size on disk. */
+  /** The free space the dump needs there, at most: the tables' and large objects' size on disk. */
   neededBytes: number;
   /** Reads the table of contents of the finished directory (pg_restore --list), before toc.dat is handed over. */
   listToc(directory: string): Promise<ArchiveToc>;
@@ -117,7 +117,7 @@ async function checkFreeSpace(tempDir: string, neededBytes: number): Promise<voi
   if (free < neededBytes) {
     throw new DbopsError(
       'DUMP_FAILED',
-      `A parallel dump needs up to ${formatBytes(neededBytes)} (the tables' size) of local disk in ${tempDir}, which has ${formatBytes(free)} free`,
+      `A parallel dump needs up to ${formatBytes(neededBytes)} (the tables' and large objects' size) of local disk in ${tempDir}, which has ${formatBytes(free)} free`,
       { input: 'jobs', hint: PARALLEL_TEMP_HINT },
     );
   }
@@ -125,7 +125,7 @@ async function checkFreeSpace(tempDir: string, neededBytes: number): Promise<voi
 
 const PARALLEL_TEMP_HINT =
   'Nothing was backed up. With jobs, pg_dump writes each table to TMPDIR before it is compressed, encrypted and ' +
-  'stored: point TMPDIR at a disk with room for the tables, free space there, or leave jobs out to stream one archive.';
+  'stored: point TMPDIR at a disk with room for the tables and large objects, free space there, or leave jobs out to stream one archive.';
 
 function tempDirError(tempDir: string, error: unknown): DbopsError {
   return new DbopsError(

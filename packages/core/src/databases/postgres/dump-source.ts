@@ -97,6 +97,8 @@ export async function withPgDumpSource<T>(
       role: target.user,
       ...(settings.lockWaitTimeoutMs ? { lockWaitTimeoutMs: settings.lockWaitTimeoutMs } : {}),
     });
+    // The tables' and large objects' size on disk: what the dump holds, uncompressed, at most (indexes are not dumped).
+    const dataBytes = tables.reduce((sum, t) => sum + t.bytes, 0) + largeObjects;
     const origin: DumpRecord['origin'] = {
       source: { host: target.host, port: target.port, ...identity },
       locale,
@@ -105,10 +107,9 @@ export async function withPgDumpSource<T>(
     };
     return use({
       server: { product: 'PostgreSQL', version: server.text, major: server.major, ...identity },
-      // The tables' and large objects' size on disk bounds the uncompressed dump well enough (indexes are not
-      // dumped), with room to spare. Without the large objects, a database of them got S3's smallest part size
-      // and failed at its 10,000-part limit (at ~78 GiB).
-      sizeHint: 2 * (tables.reduce((sum, t) => sum + t.bytes, 0) + largeObjects),
+      // With room to spare. Without the large objects, a database of them got S3's smallest part size and failed
+      // at its 10,000-part limit (at ~78 GiB).
+      sizeHint: 2 * dataBytes,
       async startDump({ compression, level, signal }): Promise<DumpStream> {
         const libpq = await libpqEnvironment(target, settings.env);
         try {
@@ -143,7 +144,8 @@ export async function withPgDumpSource<T>(
             dump: dumpCommand(libpq.env, signal),
             jobs,
             tempDir: settings.env.TMPDIR || tmpdir(),
-            neededBytes: tables.reduce((sum, t) => sum + t.bytes, 0),
+            // Large objects too: pg_dump writes them to the directory (blob_*.dat) like the tables.
+            neededBytes: dataBytes,
             listToc: (directory) => listArchiveFile(tools.pgRestore, directory, signal),
           });
           readCatalog();
