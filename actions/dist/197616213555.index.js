@@ -194,8 +194,12 @@ function readEncryption(reader, secrets) {
 /* harmony export */ });
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(50429);
 /* harmony import */ var _backup_source_inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(47864);
+/* harmony import */ var _databases_postgres_target_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3848);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(57706);
 /* harmony import */ var _connection_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(47518);
 /* harmony import */ var _storage_inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(13103);
+
+
 
 
 
@@ -204,7 +208,7 @@ function readEncryption(reader, secrets) {
 const MIGRATION_CHECK_INPUTS = [
     {
         name: 'target-url',
-        description: 'check mode: a disposable PostgreSQL server (a service container) where a scratch database is made and the pending migrations are rehearsed. Never the database-url database.',
+        description: "check mode: a disposable PostgreSQL server (a service container) where a scratch database is made and the pending migrations are rehearsed. Never the database-url database. The URL says everything (sslmode and sslrootcert as its parameters): host, port, dbname, user, password and sslmode are production's inputs and do not apply to it.",
         type: 'url',
         schemes: ['postgres', 'postgresql'],
         secret: true,
@@ -227,14 +231,17 @@ const MIGRATION_CHECK_INPUTS = [
         type: 'duration',
     },
 ];
-/** check mode's settings from MIGRATION_CHECK_INPUTS (and database-url, only to refuse it as the target). */
+/**
+ * check mode's settings from MIGRATION_CHECK_INPUTS, and production's connection inputs (database-url or host,
+ * dbname...) only to refuse it as the target.
+ */
 async function readCheckSettings(reader, context) {
     const from = reader.optional('rehearse-from');
     const maxLock = reader.optional('max-lock-time');
     const maxDuration = reader.optional('max-duration');
     return {
-        target: await (0,_connection_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readConnection */ .dC)(reader, 'target-url'),
-        ...(reader.optional('database-url') ? { production: await (0,_connection_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readConnection */ .dC)(reader) } : {}),
+        target: readScratchServer(reader),
+        ...(namesProduction(reader) ? { production: await (0,_connection_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readConnection */ .dC)(reader) } : {}),
         ...(from
             ? {
                 rehearseFrom: {
@@ -248,6 +255,24 @@ async function readCheckSettings(reader, context) {
         ...(maxLock ? { maxLockTimeMs: (0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .parseTimeoutMs */ .DS)(maxLock, 'max-lock-time', '5s') } : {}),
         ...(maxDuration ? { maxDurationMs: (0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .parseTimeoutMs */ .DS)(maxDuration, 'max-duration', '2m') } : {}),
     };
+}
+/**
+ * target-url alone: host, port, dbname, user, password and sslmode are production's inputs (database-url's parts), so
+ * they must not override target-url's; nor may the job's PGSERVICE or PGPASSWORD (production's, in a pipeline that
+ * also deploys) fill in what target-url leaves out. A password file (~/.pgpass) still applies: it is keyed by server.
+ */
+function readScratchServer(reader) {
+    const url = reader.optional('target-url');
+    if (!url) {
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .invalidInput */ .aY)('target-url', 'is required in check mode', 'the URL of a disposable PostgreSQL server, e.g. postgres://postgres:postgres@localhost:5432/postgres (a service container)');
+    }
+    const { PGSERVICE: _service, ...env } = reader.env;
+    const connectTimeout = reader.given('connect-timeout') ? reader.integer('connect-timeout') : undefined;
+    return (0,_databases_postgres_target_js__WEBPACK_IMPORTED_MODULE_5__/* .parsePgTarget */ .E5)({ url, env, ...(connectTimeout ? { connectTimeoutSeconds: connectTimeout } : {}) }, 'target-url');
+}
+/** Production is named by database-url or by its separate parts (as readConnection reads them). */
+function namesProduction(reader) {
+    return Boolean(reader.optional('database-url') || reader.given('host') || reader.given('dbname'));
 }
 //# sourceMappingURL=migrate-check-inputs.js.map
 
@@ -1055,7 +1080,9 @@ var postgres_target = __webpack_require__(3848);
  */
 async function commandEnvironment(target, base, applicationName) {
     const pg = (0,postgres_target/* asPgTarget */.v5)(target);
-    const libpq = await (0,libpq_env/* libpqEnvironment */.S)(pg, base);
+    const libpq = await (0,libpq_env/* libpqEnvironment */.S)(pg, withoutActionInputs(base));
+    if (base.PGOPTIONS)
+        libpq.env.PGOPTIONS = base.PGOPTIONS;
     // prefer is libpq's default, and node-postgres (the Prisma adapter, node-pg-migrate) reads an explicit prefer as
     // require: a server without TLS would refuse the tool that dbops itself reached.
     if (libpq.env.PGSSLMODE === 'prefer')
@@ -1064,6 +1091,10 @@ async function commandEnvironment(target, base, applicationName) {
         libpq.env.PGAPPNAME = applicationName;
     const databaseUrl = connectionUrl(pg, libpq.env.PGSSLROOTCERT, applicationName);
     return { env: libpq.env, databaseUrl, dispose: libpq.dispose };
+}
+/** GitHub hands an action its inputs as INPUT_<NAME> variables; a run step never sees them, nor should the command. */
+function withoutActionInputs(env) {
+    return Object.fromEntries(Object.entries(env).filter(([key]) => !key.toUpperCase().startsWith('INPUT_')));
 }
 /**
  * postgresql://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=...&application_name=...]; a socket directory goes in the
@@ -3740,6 +3771,8 @@ function hostName(host) {
 
 
 
+
+
 const KEPT_OUTPUT_LINES = 200;
 async function rehearseMigrations(options) {
     const { log, secrets, source } = options;
@@ -3749,6 +3782,7 @@ async function rehearseMigrations(options) {
     secrets.add(target.password);
     const statusClient = await (0,connection/* connect */.Ng)(target, log, options.signal);
     let samplerClient;
+    let environment;
     try {
         samplerClient = await (0,connection/* connect */.Ng)(target, log, options.signal);
         const before = await readMigrationStatus(source, statusClient);
@@ -3758,6 +3792,10 @@ async function rehearseMigrations(options) {
         if (tracked && candidateNames.length === 0)
             log.info('No pending migrations: the command runs all the same');
         const statusPid = (await statusClient.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+        // As a deploy builds it: the job's PG* variables (production's, in a pipeline that also deploys) are replaced by
+        // the scratch database's, or a psql in the command would migrate the database they name. The command's sessions
+        // get a name of their own, not dbops's.
+        environment = await commandEnvironment(target, options.env ?? process.env, commandApplicationName());
         const sampler = await startLockSampler(samplerClient, {
             intervalMs: options.sampleIntervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS,
             ignorePids: [statusPid],
@@ -3769,11 +3807,11 @@ async function rehearseMigrations(options) {
             await runMigrationCommand({
                 command: options.command,
                 cwd: options.cwd,
-                databaseUrl: options.scratchUrl,
+                databaseUrl: environment.databaseUrl,
                 secrets,
                 lockTimeoutMs: options.lockTimeoutMs,
                 ...(options.statementTimeoutMs !== undefined ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
-                ...(options.env ? { env: options.env } : {}),
+                env: environment.env,
                 ...(options.signal ? { signal: options.signal } : {}),
                 onLine: (line, stream) => {
                     output.push(line);
@@ -3852,6 +3890,7 @@ async function rehearseMigrations(options) {
         return result;
     }
     finally {
+        await environment?.dispose();
         await samplerClient?.end().catch(() => undefined);
         await statusClient.end().catch(() => undefined);
     }

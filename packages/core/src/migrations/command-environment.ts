@@ -2,6 +2,9 @@
  * What the migration command's environment says about the target: DATABASE_URL (Prisma, node-pg-migrate and most
  * tools read it) and libpq's PG* variables (psql), built from the parsed target so a service file, a password file or
  * discrete inputs reach the tool as they reached dbops. The password travels in the environment, never in argv.
+ * Every PG* variable of the job is replaced (a PGHOST or PGDATABASE left over would send psql elsewhere: in check mode,
+ * to production), except PGOPTIONS, the user's session settings, which runMigrationCommand extends with dbops's
+ * timeouts. The action's own inputs (INPUT_*: database-url, passwords, S3 keys) are not the command's to see.
  */
 import type { DatabaseTarget } from '../databases/engine.js';
 import { libpqEnvironment } from '../databases/postgres/libpq-env.js';
@@ -24,13 +27,19 @@ export async function commandEnvironment(
   applicationName?: string,
 ): Promise<CommandEnvironment> {
   const pg = asPgTarget(target);
-  const libpq = await libpqEnvironment(pg, base);
+  const libpq = await libpqEnvironment(pg, withoutActionInputs(base));
+  if (base.PGOPTIONS) libpq.env.PGOPTIONS = base.PGOPTIONS;
   // prefer is libpq's default, and node-postgres (the Prisma adapter, node-pg-migrate) reads an explicit prefer as
   // require: a server without TLS would refuse the tool that dbops itself reached.
   if (libpq.env.PGSSLMODE === 'prefer') delete libpq.env.PGSSLMODE;
   if (applicationName) libpq.env.PGAPPNAME = applicationName;
   const databaseUrl = connectionUrl(pg, libpq.env.PGSSLROOTCERT, applicationName);
   return { env: libpq.env, databaseUrl, dispose: libpq.dispose };
+}
+
+/** GitHub hands an action its inputs as INPUT_<NAME> variables; a run step never sees them, nor should the command. */
+function withoutActionInputs(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.toUpperCase().startsWith('INPUT_')));
 }
 
 /**

@@ -15,6 +15,8 @@ import { DbopsError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { Secrets } from '../../secrets.js';
 import { type AppliedDiff, appliedDiff } from '../applied-diff.js';
+import { commandApplicationName } from '../cancel-command-queries.js';
+import { type CommandEnvironment, commandEnvironment } from '../command-environment.js';
 import { runMigrationCommand } from '../run-command.js';
 import type { MigrationSource, MigrationTool } from '../source.js';
 import { type MigrationStatus, readMigrationStatus } from '../status.js';
@@ -35,6 +37,7 @@ export interface RehearsalOptions {
   /** The user's migration command, run as migrate-deploy runs it (runMigrationCommand). */
   command: string;
   cwd: string;
+  /** The job's environment; the command gets it as commandEnvironment makes it for the scratch database. */
   env?: NodeJS.ProcessEnv;
   secrets: Secrets;
   /** lock_timeout for the command's sessions; 0 for none. */
@@ -125,6 +128,7 @@ export async function rehearseMigrations(options: RehearsalOptions): Promise<Reh
 
   const statusClient = await connect(target, log, options.signal);
   let samplerClient: pg.Client | undefined;
+  let environment: CommandEnvironment | undefined;
   try {
     samplerClient = await connect(target, log, options.signal);
     const before = await readMigrationStatus(source, statusClient);
@@ -134,6 +138,10 @@ export async function rehearseMigrations(options: RehearsalOptions): Promise<Reh
     if (tracked && candidateNames.length === 0) log.info('No pending migrations: the command runs all the same');
     const statusPid = (await statusClient.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
 
+    // As a deploy builds it: the job's PG* variables (production's, in a pipeline that also deploys) are replaced by
+    // the scratch database's, or a psql in the command would migrate the database they name. The command's sessions
+    // get a name of their own, not dbops's.
+    environment = await commandEnvironment(target, options.env ?? process.env, commandApplicationName());
     const sampler = await startLockSampler(samplerClient, {
       intervalMs: options.sampleIntervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS,
       ignorePids: [statusPid],
@@ -145,11 +153,11 @@ export async function rehearseMigrations(options: RehearsalOptions): Promise<Reh
       await runMigrationCommand({
         command: options.command,
         cwd: options.cwd,
-        databaseUrl: options.scratchUrl,
+        databaseUrl: environment.databaseUrl,
         secrets,
         lockTimeoutMs: options.lockTimeoutMs,
         ...(options.statementTimeoutMs !== undefined ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
-        ...(options.env ? { env: options.env } : {}),
+        env: environment.env,
         ...(options.signal ? { signal: options.signal } : {}),
         onLine: (line, stream) => {
           output.push(line);
@@ -234,6 +242,7 @@ export async function rehearseMigrations(options: RehearsalOptions): Promise<Reh
     );
     return result;
   } finally {
+    await environment?.dispose();
     await samplerClient?.end().catch(() => undefined);
     await statusClient.end().catch(() => undefined);
   }
