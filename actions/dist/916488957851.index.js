@@ -54,6 +54,8 @@ async function readMonitorFindings(file, input) {
         throw bad('no generatedAt');
     if (typeof r.database?.name !== 'string')
         throw bad('no database.name');
+    if (typeof r.database.host !== 'string' || typeof r.database.port !== 'number')
+        throw bad('no database.host and database.port');
     if (!Array.isArray(r.checks))
         throw bad('no checks array');
     const findings = [];
@@ -71,7 +73,8 @@ async function readMonitorFindings(file, input) {
             findings.push(f);
         }
     }
-    return { file, generatedAt: r.generatedAt, database: r.database.name, findings };
+    const { name, host, port } = r.database;
+    return { file, generatedAt: r.generatedAt, database: name, host, port, findings };
 }
 /** Which monitor checks each step kind answers: a finding of one of them names the step as its remedy. */
 const VACUUMED = ['dead-tuples', 'vacuum-staleness', 'analyze-staleness'];
@@ -625,6 +628,7 @@ const isLockTimeout = (error) => error.code === '55P03';
 const LOCK_NOT_AVAILABLE = '55P03';
 const QUERY_CANCELED = '57014';
 const UNDEFINED_TABLE = '42P01';
+const REWRITES = new Set(['repack-table', 'vacuum-full']);
 /** Runs the plan's 'apply' steps in order; returns one outcome per such step (report steps are never run). */
 async function applySteps(client, steps, settings) {
     const started = settings.startedAt ?? settings.now().getTime();
@@ -639,8 +643,17 @@ async function applySteps(client, steps, settings) {
     // pg_repack refuses a table that still has a killed run's trigger (and says so only in a warning): its rebuild
     // waits for a run that has removed them.
     const repackBlocked = new Set(steps.filter((s) => s.kind === 'drop-repack-leftovers' && s.mode === 'report').map((s) => s.object));
+    // Tables a rewrite (pg_repack, VACUUM FULL) was applied to: it froze them, so their freeze planned after it is not
+    // needed (plan.ts plans it in case the rebuild is not applied).
+    const rewritten = new Set();
     for (const [i, step] of applying.entries()) {
         const base = { kind: step.kind, object: step.object, statement: step.statement };
+        if (step.kind === 'vacuum-freeze' && rewritten.has(step.object)) {
+            const reason = `not needed: the rebuild of ${step.object} before it was applied, and a rewrite freezes the table too`;
+            settings.log.info(`${step.statement}: ${reason}`);
+            outcomes.push({ ...base, status: 'skipped', reason });
+            continue;
+        }
         stop ??= stopReason(step, settings, started);
         stop ??= await waitForStandbys(client, step, settings, started, standbys);
         if (stop) {
@@ -654,8 +667,10 @@ async function applySteps(client, steps, settings) {
             continue;
         }
         const timeout = stepTimeoutMs(settings, started);
-        const outcome = await applyStep(client, applying, i, settings, timeout, figures);
+        const outcome = await applyStep(client, applying, i, settings, started, timeout, figures);
         outcomes.push(outcome);
+        if (outcome.status === 'applied' && REWRITES.has(step.kind))
+            rewritten.add(step.object);
         if (outcome.status === 'applied')
             figures.applied(outcome);
         else if (step.kind === 'drop-repack-leftovers')
@@ -693,7 +708,7 @@ async function waitForStandbys(client, step, settings, started, watch) {
         }
     }
 }
-async function applyStep(client, steps, i, settings, statementTimeoutMs, figures) {
+async function applyStep(client, steps, i, settings, started, statementTimeoutMs, figures) {
     const step = steps[i];
     const base = { kind: step.kind, object: step.object, statement: step.statement };
     const isIndex = step.statement.startsWith('REINDEX INDEX');
@@ -717,7 +732,7 @@ async function applyStep(client, steps, i, settings, statementTimeoutMs, figures
     const t0 = Date.now();
     let done;
     try {
-        done = await run(client, step, settings, statementTimeoutMs);
+        done = await run(client, step, settings, started, statementTimeoutMs);
     }
     catch (error) {
         // Dropped after its figures were read (they may be read a little ahead: figures-ahead.ts).
@@ -759,7 +774,7 @@ function gone(step, settings) {
  * A SQL statement on the session, a killed pg_repack's leftovers removed in a transaction of their own, or a client
  * program (pg_repack) on a connection of its own.
  */
-async function run(client, step, settings, timeoutMs) {
+async function run(client, step, settings, started, timeoutMs) {
     if (step.kind === 'drop-repack-leftovers') {
         const removed = await dropRepackLeftovers(client, step.figures.tableOid);
         if (removed.length === 0)
@@ -779,20 +794,28 @@ async function run(client, step, settings, timeoutMs) {
         log: settings.log,
         ...(settings.signal ? { signal: settings.signal } : {}),
     });
-    const skipped = await analyzeAfterRepack(client, step.object);
+    // The rebuild took part of the step's time: the ANALYZE gets what is left of the window and max-runtime now.
+    const left = Math.min(timeoutMs, stepTimeoutMs(settings, started));
+    const skipped = left < 1 ? NOTHING_LEFT : await analyzeAfterRepack(client, step.object, left);
     return skipped === undefined ? {} : { result: analyzeSkippedResult(skipped, settings.lockTimeoutMs) };
 }
+const NOTHING_LEFT = new Error('nothing was left of the maintenance window or max-runtime after the rebuild');
 /**
  * ANALYZE of a table pg_repack rebuilt (it runs with --no-analyze: maintenance-repack.ts), on this session under the
- * run's lock_timeout and the step's statement_timeout. The rebuild is done whatever happens here: an error is
- * returned, not thrown, and the step stays applied.
+ * run's lock_timeout and a statement_timeout of `timeoutMs`, set for its transaction only (the session's stays the
+ * step's, as figures-ahead.ts knows it). The rebuild is done whatever happens here: an error is returned, not
+ * thrown, and the step stays applied.
  */
-async function analyzeAfterRepack(client, table) {
+async function analyzeAfterRepack(client, table, timeoutMs) {
     try {
+        await client.query('BEGIN');
+        await client.query(`select set_config('statement_timeout', $1, true)`, [`${Math.floor(timeoutMs)}ms`]);
         await client.query(`ANALYZE ${table}`);
+        await client.query('COMMIT');
         return undefined;
     }
     catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
         return error ?? new Error('ANALYZE failed');
     }
 }
@@ -802,8 +825,10 @@ function analyzeSkippedResult(error, lockTimeoutMs) {
     const why = code === LOCK_NOT_AVAILABLE
         ? `another session held a conflicting lock on the table (a VACUUM, an ANALYZE, a SHARE UPDATE EXCLUSIVE lock or stronger) longer than lock-timeout (${lockTimeoutMs} ms)`
         : code === QUERY_CANCELED
-            ? 'it was stopped by its statement_timeout'
-            : `it failed: ${message ?? String(error)}`;
+            ? 'it was stopped by its statement_timeout (what was left of statement-timeout, the window or max-runtime)'
+            : error === NOTHING_LEFT
+                ? NOTHING_LEFT.message
+                : `it failed: ${message ?? String(error)}`;
     return `rebuilt by pg_repack; ANALYZE was skipped: ${why}. Autovacuum will analyze the table; until then the planner uses its old statistics`;
 }
 /** The server's error as a sentence that says which limit ended the step. */
@@ -845,9 +870,13 @@ async function olderTransactionReason(client, seconds, lockTimeoutMs, cleanup) {
     const copy = cleanup.leftOver?.length ? 'could not be dropped (the next run drops it)' : 'was dropped';
     return `skipped: after building its new copy, REINDEX CONCURRENTLY waits for the transactions that began before it and write to the table or hold an older snapshot (a wait on their transaction IDs, not on a lock on the table), and one was still open after lock-timeout (${lockTimeoutMs} ms); the oldest: ${which}. The copy ${copy}; run it again once such transactions are over, or raise lock-timeout`;
 }
-/** A failed REINDEX CONCURRENTLY leaves an invalid copy (…_ccnew) that every write maintains: drop it. */
+/**
+ * A failed REINDEX CONCURRENTLY leaves an invalid copy (…_ccnew) that every write maintains: drop it. Only an index
+ * of that name: another invalid index on the table (a user's CREATE INDEX CONCURRENTLY that failed meanwhile) is not
+ * the rebuild's to drop.
+ */
 async function dropLeftovers(client, index, invalidBefore, settings) {
-    const fresh = (await invalidIndexesBeside(client, index).catch(() => [])).filter((i) => !invalidBefore.has(i));
+    const fresh = (await invalidIndexesBeside(client, index).catch(() => [])).filter((i) => !invalidBefore.has(i) && isReindexCopy(i, index));
     const cleanedUp = [];
     const leftOver = [];
     for (const leftover of fresh) {
@@ -862,6 +891,26 @@ async function dropLeftovers(client, index, invalidBefore, settings) {
         }
     }
     return { ...(cleanedUp.length ? { cleanedUp } : {}), ...(leftOver.length ? { leftOver } : {}) };
+}
+/**
+ * Whether `candidate` is named as REINDEX CONCURRENTLY names its copy of `index` (both quoted and qualified, in one
+ * schema): `<index>_ccnew`, `_ccold`, with a number when taken; the index's name cut to fit 63 bytes when long.
+ */
+function isReindexCopy(candidate, index) {
+    const [copySchema, copyName] = unqualify(candidate);
+    const [schema, name] = unqualify(index);
+    if (copySchema === undefined || copySchema !== schema || name === undefined)
+        return false;
+    const base = /^(.*)_cc(new|old)\d*$/s.exec(copyName)?.[1];
+    if (!base)
+        return false;
+    // PostgreSQL cuts the index's name so that the copy's fits in 63 bytes (ChooseRelationName).
+    return base === name || (Buffer.byteLength(copyName) === 63 && name.startsWith(base));
+}
+/** Schema and name of a quoted, qualified name ("a"".b"."c" → a".b, c); nothing when it is not one. */
+function unqualify(quoted) {
+    const m = /^"((?:[^"]|"")*)"\."((?:[^"]|"")*)"$/s.exec(quoted);
+    return m ? [m[1].replace(/""/g, '"'), m[2].replace(/""/g, '"')] : [];
 }
 //# sourceMappingURL=apply.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/maintenance/apply-commands.js
@@ -910,6 +959,12 @@ const USER_SCHEMAS = `not in ('pg_catalog', 'information_schema', 'pg_toast')`;
 /** A table's own autovacuum reloption, else the server's setting. */
 const setting = (name) => `coalesce((select split_part(o, '=', 2) from unnest(c.reloptions) o where o like '${name}=%' limit 1), current_setting('${name}'))`;
 /**
+ * Not partitioned tables: they hold no rows (their partitions are listed and vacuumed on their own) and their
+ * relfrozenxid is 0, whose age() is 2147483647, so each would be frozen, the whole hierarchy, on every run. Not
+ * temporary tables: another session's cannot be vacuumed by this one. The transaction-ID age is the older of the
+ * table's and its TOAST table's: autovacuum forces a freeze when either passes autovacuum_freeze_max_age, and a VACUUM
+ * of the table freezes both.
+ *
  * Sizes come from pg_class.relpages (table and TOAST, as the last VACUUM or ANALYZE counted them), not
  * pg_table_size(): that stats every file of every table (6 s for 10,000 tables in bench/maintenance-plan.mjs) and
  * waits behind another session's ACCESS EXCLUSIVE lock. Planning takes no lock on any table this way.
@@ -918,7 +973,7 @@ async function tableHealth(client) {
     const { rows } = await client.query(`
     select s.schemaname as schema, s.relname as name, s.n_live_tup::float8 as live, s.n_dead_tup::float8 as dead,
            s.n_mod_since_analyze::float8 as modified, greatest(s.last_analyze, s.last_autoanalyze) as analyzed,
-           age(c.relfrozenxid)::float8 as xid_age,
+           greatest(age(c.relfrozenxid), coalesce(age(tc.relfrozenxid), 0))::float8 as xid_age,
            ((c.relpages + coalesce(tc.relpages, 0))::float8 * current_setting('block_size')::int) as bytes,
            (s.n_tup_upd + s.n_tup_del)::float8 as changed,
            extract(epoch from now() - greatest(s.last_vacuum, s.last_autovacuum))::float8 as vacuum_age,
@@ -928,6 +983,7 @@ async function tableHealth(client) {
            ${setting('autovacuum_vacuum_scale_factor')}::float8 as av_scale,
            ${setting('autovacuum_vacuum_threshold')}::float8 as av_threshold
       from pg_stat_user_tables s join pg_class c on c.oid = s.relid left join pg_class tc on tc.oid = c.reltoastrelid
+     where c.relkind <> 'p' and c.relpersistence <> 't'
      order by 1, 2`);
     const { rows: since } = await client.query(`select extract(epoch from now() - coalesce(stats_reset, pg_postmaster_start_time()))::float8 as age
        from pg_stat_database where datname = current_database()`);
@@ -956,8 +1012,9 @@ const INDEX_COLUMNS = `n.nspname as schema, i.relname as name, t.relname as "tab
  */
 const BIG_INDEX = `case when i.relkind = 'i' and i.relpages::float8 * current_setting('block_size')::int >= $1
   then pg_relation_size(i.oid) >= $1 else false end`;
+/** Not another session's temporary tables' indexes: this session can neither use nor rebuild them. */
 const INDEX_JOINS = `from pg_index x join pg_class i on i.oid = x.indexrelid join pg_class t on t.oid = x.indrelid
-  join pg_namespace n on n.oid = i.relnamespace`;
+  join pg_namespace n on n.oid = i.relnamespace and t.relpersistence <> 't'`;
 /**
  * Indexes left invalid, typically by a failed CREATE INDEX CONCURRENTLY; `partitioned` for a partitioned table's
  * index (CREATE INDEX ON ONLY), which stays invalid until an index of every partition is attached to it.
@@ -984,43 +1041,77 @@ async function btreeIndexSizes(client, minBytes) {
       order by 1, 2`, [minBytes]);
     return rows.map((r) => ({ ...r, expectedBytes: r.expected }));
 }
-/** Indexes never scanned since statistics were reset, that enforce nothing (not unique, not a constraint). */
+/** An index (pg_index x) a DROP INDEX of its own refuses: a constraint's, or a partition's of a partitioned index. */
+const LOCKED = `(exists (select 1 from pg_constraint c where c.conindid = x.indexrelid)
+  or exists (select 1 from pg_inherits h where h.inhrelid = x.indexrelid))`;
+/**
+ * Indexes never scanned since statistics were reset, that enforce nothing (not unique, not a constraint) and can be
+ * dropped alone (not attached to a partitioned table's index).
+ */
 async function unusedIndexes(client, minBytes) {
     const { rows } = await client.query(`select ${INDEX_COLUMNS}, s.idx_scan::float8 as scans ${INDEX_JOINS}
        join pg_stat_user_indexes s on s.indexrelid = x.indexrelid
       where s.idx_scan = 0 and x.indisvalid and not x.indisunique and not x.indisprimary
-        and not exists (select 1 from pg_constraint c where c.conindid = x.indexrelid)
+        and not ${LOCKED}
         and ${BIG_INDEX}
       order by 1, 2`, [minBytes]);
     return rows;
 }
 /**
  * Groups first on the catalog's own columns, then reads sizes and definitions for the duplicates only: a size is a
- * file-system call (and waits behind an ACCESS EXCLUSIVE lock), too dear for every index of a large catalog.
+ * file-system call (and waits behind an ACCESS EXCLUSIVE lock), too dear for every index of a large catalog. Key
+ * columns and INCLUDE columns apart (indnkeyatts: (a) INCLUDE (b) is no duplicate of (a, b)), with their sort
+ * orders (indoption) and NULLS NOT DISTINCT (PostgreSQL 15+; read through to_jsonb, absent before). An index that
+ * backs a constraint or is attached to a partitioned table's index cannot be dropped alone: it is kept first where
+ * it can be, and marked `locked`, never to be suggested for a drop.
  */
 async function duplicateIndexes(client) {
     const { rows } = await client.query(`with groups as (
-       select x.indrelid, array_agg(x.indexrelid order by x.indisprimary desc, x.indisunique desc, i.relname) as members
+       select x.indrelid,
+              array_agg(x.indexrelid order by x.indisprimary desc, x.indisunique desc, ${LOCKED} desc, i.relname) as members
          ${INDEX_JOINS}
         where x.indisvalid and n.nspname ${USER_SCHEMAS}
-        group by x.indrelid, x.indkey::text, x.indclass::text, x.indcollation::text,
+        group by x.indrelid, x.indnkeyatts, x.indkey::text, x.indclass::text, x.indcollation::text, x.indoption::text,
+                 coalesce(to_jsonb(x) ->> 'indnullsnotdistinct', ''),
                  coalesce(pg_get_expr(x.indexprs, x.indrelid), ''), coalesce(pg_get_expr(x.indpred, x.indrelid), ''),
                  i.relam
        having count(*) > 1
      )
      select n.nspname as schema, t.relname as "table",
             (select json_agg(json_build_object('schema', n.nspname, 'name', i.relname, 'table', t.relname,
-                      'bytes', pg_relation_size(i.oid)) order by m.ord)
-               from unnest(g.members) with ordinality m(oid, ord) join pg_class i on i.oid = m.oid) as indexes
+                      'bytes', pg_relation_size(i.oid), 'locked', ${LOCKED}) order by m.ord)
+               from unnest(g.members) with ordinality m(oid, ord) join pg_class i on i.oid = m.oid
+               join pg_index x on x.indexrelid = i.oid) as indexes
        from groups g join pg_class t on t.oid = g.indrelid join pg_namespace n on n.oid = t.relnamespace
       order by 1, 2`);
     return rows;
 }
+/**
+ * Sequences with the int2/int4 columns they fill: owned ones (serial, identity: pg_depend 'a'/'i') and those whose
+ * default calls nextval() on them (pg_attrdef). Such a column fails at its type's maximum, long before a bigint
+ * sequence does. A partition's column is left out: altering the partitioned table's alters it.
+ */
 async function sequenceUsage(client) {
-    const { rows } = await client.query(`select schemaname as schema, sequencename as name, data_type::text as data_type,
-            last_value::float8 as last_value, max_value::float8 as max_value
-       from pg_sequences
-      where last_value is not null and increment_by > 0 and schemaname ${USER_SCHEMAS}
+    const { rows } = await client.query(`select s.schemaname as schema, s.sequencename as name, s.data_type::text as data_type,
+            s.last_value::float8 as last_value, s.max_value::float8 as max_value,
+            (select coalesce(json_agg(json_build_object('schema', tn.nspname, 'table', t.relname, 'column', a.attname,
+                      'dataType', format_type(a.atttypid, null),
+                      'maxValue', case a.atttypid when 'int2'::regtype then 32767 else 2147483647 end,
+                      'bytes', t.relpages::float8 * current_setting('block_size')::int)
+                      order by tn.nspname, t.relname, a.attnum), '[]')
+               from (select d.refobjid as relid, d.refobjsubid as attnum from pg_depend d
+                      where d.classid = 'pg_class'::regclass and d.objid = seq.oid
+                        and d.refclassid = 'pg_class'::regclass and d.deptype in ('a', 'i') and d.refobjsubid > 0
+                     union
+                     select ad.adrelid, ad.adnum from pg_depend d join pg_attrdef ad on ad.oid = d.objid
+                      where d.classid = 'pg_attrdef'::regclass and d.refclassid = 'pg_class'::regclass
+                        and d.refobjid = seq.oid) col
+               join pg_attribute a on a.attrelid = col.relid and a.attnum = col.attnum and not a.attisdropped
+               join pg_class t on t.oid = col.relid join pg_namespace tn on tn.oid = t.relnamespace
+              where a.atttypid in ('int2'::regtype, 'int4'::regtype) and not t.relispartition) as columns
+       from pg_sequences s join pg_namespace sn on sn.nspname = s.schemaname
+       join pg_class seq on seq.relnamespace = sn.oid and seq.relname = s.sequencename
+      where s.last_value is not null and s.increment_by > 0 and s.schemaname ${USER_SCHEMAS}
       order by 1, 2`);
     return rows.map((r) => ({
         schema: r.schema,
@@ -1028,18 +1119,22 @@ async function sequenceUsage(client) {
         dataType: r.data_type,
         lastValue: r.last_value,
         maxValue: r.max_value,
+        columns: r.columns,
     }));
 }
 //# sourceMappingURL=maintenance-catalog.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/postgres/maintenance-tables.js
 const USER_SCHEMA = `n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_toast'`;
-/** Tables whose main fork is at least `minBytes`, with what the bloat estimate needs (the monitor's estimate). */
+/**
+ * Tables whose main fork is at least `minBytes`, with what the bloat estimate needs (the monitor's estimate). Not
+ * temporary ones: another session's cannot be rebuilt by this one.
+ */
 async function tableBloatInputs(client, minBytes) {
     const { rows } = await client.query(`with big as (
        select c.oid, c.reltoastrelid, n.nspname, c.relname, c.relpages::float8 as pages, c.reltuples::float8 as tuples,
               coalesce((select substring(o from '=(\\d+)')::int from unnest(c.reloptions) o where o like 'fillfactor=%'), 100) as fillfactor
          from pg_class c join pg_namespace n on n.oid = c.relnamespace
-        where c.relkind = 'r' and ${USER_SCHEMA} and c.relpages::float8 * current_setting('block_size')::int >= $1
+        where c.relkind = 'r' and c.relpersistence <> 't' and ${USER_SCHEMA} and c.relpages::float8 * current_setting('block_size')::int >= $1
      ), widths as (
        select s.schemaname, s.tablename, sum((1 - s.null_frac) * s.avg_width)::float8 as width,
               bool_or(s.null_frac > 0) as has_nulls
@@ -1093,7 +1188,7 @@ async function unindexedForeignKeys(client, minBytes, minSeqScans) {
             s.seq_scan::float8 as seq_scans, s.seq_tup_read::float8 as seq_rows_read
        from pg_constraint con join pg_class t on t.oid = con.conrelid join pg_namespace n on n.oid = t.relnamespace
        join pg_stat_user_tables s on s.relid = t.oid
-      where con.contype = 'f' and ${USER_SCHEMA} and s.seq_scan >= $2
+      where con.contype = 'f' and ${USER_SCHEMA} and t.relpersistence <> 't' and s.seq_scan >= $2
         and t.relpages::float8 * current_setting('block_size')::int >= $1
         and not exists (
           select 1 from pg_index x
@@ -1424,6 +1519,7 @@ function planTableRebuilds(tables, minRatio, hasPgRepack, policy, measured = new
 
 
 
+
 const DEFAULT_THRESHOLDS = {
     deadTupleRatio: 0.2,
     minDeadTuples: 1000,
@@ -1440,7 +1536,8 @@ const DEFAULT_THRESHOLDS = {
 };
 /**
  * Reads the database through `client` and returns the steps, in the order they should run. A table that gets an
- * 'apply' rebuild (pg_repack, VACUUM FULL) gets no VACUUM and its indexes no REINDEX: the rebuild does both. What an
+ * 'apply' rebuild (pg_repack, VACUUM FULL) gets no VACUUM and its indexes no REINDEX: the rebuild does both; only a
+ * freeze it needs is planned after it too, which apply runs when the rebuild was not applied. What an
  * interrupted pg_repack left comes first (a rebuild of the same table is refused until it is gone), and pg_repack's
  * own work tables (schema repack) are never vacuumed, rebuilt or reindexed.
  */
@@ -1463,15 +1560,16 @@ async function planMaintenance(client, thresholds = DEFAULT_THRESHOLDS, rebuildP
         const rebuild = rebuilds.get(table);
         if (rebuild)
             steps.push(rebuild);
-        if (rebuilt(table))
-            continue; // a rewrite also freezes and analyzes
         if (t.xidAge >= thresholds.xidAge || flagged(table, RAISING_CHECKS.freeze)) {
+            // Planned after the rebuild too: a rebuild skipped (lock, window) or failed must not leave the table unfrozen.
+            // When it is applied, apply skips this step (a rewrite freezes the table as well).
+            const fallback = rebuilt(table) ? '; runs only if the rebuild before it is not applied' : '';
             steps.push({
                 kind: 'vacuum-freeze',
                 object: table,
                 statement: `VACUUM (FREEZE, ANALYZE) ${table}`,
                 mode: 'apply',
-                why: `transaction-ID age ${t.xidAge}${t.xidAge >= thresholds.xidAge ? ` ≥ ${thresholds.xidAge}` : `, below ${thresholds.xidAge}`}`,
+                why: `transaction-ID age ${t.xidAge}${t.xidAge >= thresholds.xidAge ? ` ≥ ${thresholds.xidAge}` : `, below ${thresholds.xidAge}`}${fallback}`,
                 figures: { xidAge: t.xidAge, bytes: t.bytes },
                 lock: step_figures/* SHARE_UPDATE_EXCLUSIVE */.r2,
                 estimatedSeconds: (0,step_figures/* seconds */.YA)(t.bytes, step_figures/* VACUUM_BYTES_PER_S */.WS),
@@ -1479,6 +1577,8 @@ async function planMaintenance(client, thresholds = DEFAULT_THRESHOLDS, rebuildP
             });
             continue;
         }
+        if (rebuilt(table))
+            continue; // a rewrite also analyzes
         const total = t.liveTuples + t.deadTuples;
         const deadRatio = total === 0 ? 0 : t.deadTuples / total;
         const staleRatio = t.modifiedSinceAnalyze / Math.max(t.liveTuples, 1);
@@ -1555,11 +1655,12 @@ async function planMaintenance(client, thresholds = DEFAULT_THRESHOLDS, rebuildP
     }
     for (const group of users(await duplicateIndexes(client), (g) => g.table)) {
         const [kept, ...duplicates] = group.indexes;
-        for (const d of duplicates) {
+        // A constraint's index, or one attached to a partitioned index: DROP INDEX refuses it.
+        for (const d of duplicates.filter((d) => !d.locked)) {
             const index = (0,step_figures/* qualified */.LX)(d.schema, d.name);
             steps.push({
                 ...dropIndex('drop-duplicate-index', index, d.bytes),
-                why: `same columns, operator classes and predicate as ${(0,step_figures/* qualified */.LX)(kept.schema, kept.name)} on ${(0,step_figures/* qualified */.LX)(group.schema, group.table)}`,
+                why: `same key and INCLUDE columns, operator classes, sort orders and predicate as ${(0,step_figures/* qualified */.LX)(kept.schema, kept.name)} on ${(0,step_figures/* qualified */.LX)(group.schema, group.table)}`,
                 figures: { bytes: d.bytes },
             });
         }
@@ -1572,23 +1673,8 @@ async function planMaintenance(client, thresholds = DEFAULT_THRESHOLDS, rebuildP
             figures: { bytes: i.bytes, scans: i.scans },
         });
     }
-    for (const s of await sequenceUsage(client)) {
-        const used = s.lastValue / s.maxValue;
-        const sequence = (0,step_figures/* qualified */.LX)(s.schema, s.name);
-        if (used < thresholds.sequenceUsedRatio && !flagged(sequence, RAISING_CHECKS.sequence))
-            continue;
-        steps.push({
-            kind: 'widen-sequence',
-            object: sequence,
-            statement: `ALTER SEQUENCE ${sequence} AS bigint MAXVALUE 9223372036854775807`,
-            mode: 'report',
-            why: `${(0,step_figures/* pct */.Oe)(used)} used: last value ${s.lastValue} of maximum ${s.maxValue} (${s.dataType}); the columns it fills must be bigint too`,
-            figures: { lastValue: s.lastValue, maxValue: s.maxValue, usedRatio: used },
-            lock: 'ACCESS EXCLUSIVE on the sequence, briefly',
-            estimatedSeconds: 1,
-            expectedGain: 'nextval() keeps working instead of failing when the maximum is reached',
-        });
-    }
+    for (const s of await sequenceUsage(client))
+        steps.push(...sequenceSteps(s, thresholds, flagged));
     steps.push(...foreignKeyIndexSteps(users(await unindexedForeignKeys(client, thresholds.minTableBytes, thresholds.minSeqScans), (k) => k.table)), ...autovacuumSteps(health, thresholds.minDeadTuples, thresholds.autovacuumLagSeconds));
     if (!monitor)
         return { steps };
@@ -1605,13 +1691,18 @@ async function planMaintenance(client, thresholds = DEFAULT_THRESHOLDS, rebuildP
     };
 }
 /**
- * The report's findings by the plan's name of their subject. A report of another database is refused; a subject that
+ * The report's findings by the plan's name of their subject. A report of another database (by name, host and port as
+ * each run connected) is refused; a subject that
  * is no relation here (a database, a setting, a session, a table dropped since) is ignored, and said.
  */
 async function findingsByObject(client, monitor) {
     const { rows } = await client.query('select current_database() as name');
-    if (rows[0].name !== monitor.database)
-        throw (0,errors/* invalidInput */.aY)('monitor-report', `is a report of database '${monitor.database}', but this run maintains '${rows[0].name}'`, 'the report.json of a monitor-report run on the same database');
+    // By name alone, a report of another server's database of the same name (staging's "shop" for production's)
+    // would raise steps here from figures that are not this database's.
+    const here = `database '${rows[0].name}' on ${client.host}:${client.port}`;
+    const there = `database '${monitor.database}' on ${monitor.host}:${monitor.port}`;
+    if (here !== there)
+        throw (0,errors/* invalidInput */.aY)('monitor-report', `names '${monitor.file}', a report of ${there}, but this run maintains ${here}`, 'the report.json of a monitor-report run on the same database, through the same host and port');
     const names = await resolveRelations(client, monitor.findings.map((f) => f.subject));
     const byObject = new Map();
     const ignored = [];
@@ -1624,6 +1715,45 @@ async function findingsByObject(client, monitor) {
         byObject.set(object, [...(byObject.get(object) ?? []), f]);
     }
     return { byObject: byObject, ignored };
+}
+/**
+ * A sequence near its limit: the smaller of its own maximum and the largest value of the int2/int4 columns it fills.
+ * The statement widens whatever sets that limit: the columns (ALTER TABLE rewrites the table), the sequence, or both.
+ */
+function sequenceSteps(s, thresholds, flagged) {
+    const limit = Math.min(s.maxValue, ...s.columns.map((c) => c.maxValue));
+    const used = s.lastValue / limit;
+    const sequence = (0,step_figures/* qualified */.LX)(s.schema, s.name);
+    if (used < thresholds.sequenceUsedRatio && !flagged(sequence, RAISING_CHECKS.sequence))
+        return [];
+    const columns = s.columns.map((c) => ({ ...c, name: `${(0,step_figures/* qualified */.LX)(c.schema, c.table)}.${(0,inventory/* quoteIdent */.v4)(c.column)}` }));
+    const statements = [
+        ...columns.map((c) => `ALTER TABLE ${(0,step_figures/* qualified */.LX)(c.schema, c.table)} ALTER COLUMN ${(0,inventory/* quoteIdent */.v4)(c.column)} TYPE bigint`),
+        ...(s.maxValue <= limit || s.dataType !== 'bigint'
+            ? [`ALTER SEQUENCE ${sequence} AS bigint MAXVALUE 9223372036854775807`]
+            : []),
+    ];
+    const narrowest = columns.find((c) => c.maxValue === limit && limit < s.maxValue);
+    const of = narrowest
+        ? `maximum ${limit}, the largest ${narrowest.dataType} of column ${narrowest.name} it fills (the sequence itself goes up to ${s.maxValue}, ${s.dataType})`
+        : `maximum ${s.maxValue} (${s.dataType})`;
+    const also = columns.length > 0 ? '' : '; the columns it fills must be bigint too';
+    const tableBytes = columns.reduce((sum, c) => sum + c.bytes, 0);
+    return [
+        {
+            kind: 'widen-sequence',
+            object: sequence,
+            statement: statements.join('; '),
+            mode: 'report',
+            why: `${(0,step_figures/* pct */.Oe)(used)} used: last value ${s.lastValue} of ${of}${also}`,
+            figures: { lastValue: s.lastValue, maxValue: limit, usedRatio: used },
+            lock: columns.length > 0
+                ? 'ACCESS EXCLUSIVE on each table for the rewrite of its column (reads and writes wait); on the sequence, briefly'
+                : 'ACCESS EXCLUSIVE on the sequence, briefly',
+            estimatedSeconds: columns.length > 0 ? (0,step_figures/* seconds */.YA)(tableBytes, step_figures/* REWRITE_BYTES_PER_S */.Pr) : 1,
+            expectedGain: 'nextval() and the inserts it serves keep working instead of failing when the maximum is reached',
+        },
+    ];
 }
 /** What every concurrent rebuild of an index shares: applied, one lock level, time by size. */
 function reindex(kind, index, bytes) {

@@ -12,6 +12,11 @@ let server: PostgresServer;
 let dir: string;
 const DB = 'monitor_findings';
 const q = (sql: string) => server.query(sql, [], DB);
+/** The report's database as monitor-report records it: name, and the host and port it connected to. */
+const here = () => {
+  const url = new URL(server.url(DB));
+  return { name: DB, host: url.hostname, port: Number(url.port) };
+};
 
 beforeAll(async () => {
   server = await startPostgres({ settings: { autovacuum: 'off' } });
@@ -99,7 +104,7 @@ it('sequence and table-bloat findings add their report steps; a critical finding
   const report = {
     schemaVersion: 2,
     generatedAt: '2026-12-06T01:00:00.000Z',
-    database: { name: DB },
+    database: here(),
     checks: [
       {
         id: 'sequence-exhaustion',
@@ -185,19 +190,40 @@ it.each([
     JSON.stringify({
       schemaVersion: 2,
       generatedAt: 'x',
-      database: { name: DB },
+      database: { name: DB, host: 'h', port: 5432 },
       checks: [{ findings: [{ check: 'dead-tuples' }] }],
     }),
     /checks\[0\]\.findings\[0\] lacks check, severity, subject, value or threshold/,
   ],
   [
+    'no-host.json',
+    JSON.stringify({ schemaVersion: 2, generatedAt: 'x', database: { name: DB }, checks: [] }),
+    /which is not a monitor-report report: no database.host and database.port/,
+  ],
+  [
     'other-db.json',
-    JSON.stringify({ schemaVersion: 2, generatedAt: 'x', database: { name: 'shop' }, checks: [] }),
-    /is a report of database 'shop', but this run maintains 'monitor_findings'/,
+    { name: 'shop' },
+    /a report of database 'shop' on .*, but this run maintains database 'monitor_findings' on /,
+  ],
+  // Same database name, another server (staging's for production's): refused by its port, then by its host.
+  [
+    'other-port.json',
+    { port: 1 },
+    /a report of database 'monitor_findings' on [^:]+:1, but this run maintains database 'monitor_findings' on [^:]+:\d+/,
+  ],
+  [
+    'other-host.json',
+    { host: 'staging.example' },
+    /a report of database 'monitor_findings' on staging\.example:\d+, but this run maintains /,
   ],
 ])('%s is an input error naming monitor-report', async (name, content, message) => {
   const file = join(dir, name);
-  if (content !== undefined) await writeFile(file, content);
+  // An object: a report of the database this run maintains but for these fields (the server is started by then).
+  const text =
+    typeof content === 'object'
+      ? JSON.stringify({ schemaVersion: 2, generatedAt: 'x', database: { ...here(), ...content }, checks: [] })
+      : content;
+  if (text !== undefined) await writeFile(file, text);
   const run = await maintenance('--monitor-report', file);
   expect(run.code).toBe(2);
   expect(run.stderr).toMatch(/error \[INVALID_INPUT\]: Input 'monitor-report' /);

@@ -7,6 +7,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { parsePgTarget } from '../../packages/core/src/databases/postgres/target.js';
+import { silentLogger } from '../../packages/core/src/log.js';
+import { applySteps as apply } from '../../packages/core/src/maintenance/apply.js';
 import { DEFAULT_THRESHOLDS, planMaintenance } from '../../packages/core/src/maintenance/plan.js';
 import { maintenanceCli } from '../harness/maintenance-cli.js';
 import { heldBackPgRepack } from '../harness/held-back-pg-repack.js';
@@ -155,6 +158,45 @@ const applySteps = (result: { plan: Array<{ kind: string; mode: string; statemen
     const after = await table(db);
     expect(after.rows).toBe(20000);
     expect(after.filenode).not.toBe(before.filenode);
+  },
+);
+
+(hasPgRepack ? it : it.skip)(
+  'the ANALYZE after pg_repack gets only what is left of max-runtime: none left, it is skipped and said',
+  async () => {
+    const db = await bloatedTable('pg_repack');
+    const dir = await mkdtemp(join(tmpdir(), 'repack-analyze-budget-'));
+    const repack = await heldBackPgRepack(dir, 'after');
+    const client = new pg.Client({ connectionString: server.url(db) });
+    await client.connect();
+    // The run's clock: max-runtime is spent while pg_repack is held after its swap (no waiting on a real clock).
+    let now = Date.parse('2026-12-07T01:00:00Z');
+    try {
+      const plan = await planMaintenance(client, { ...DEFAULT_THRESHOLDS, minTableBytes: 1024 * 1024 });
+      const steps = plan.steps.filter((s) => s.kind === 'repack-table');
+      expect(steps.map((s) => s.object)).toEqual(['"public"."items"']);
+      const running = apply(client, steps, {
+        lockTimeoutMs: 1000,
+        statementTimeoutMs: 600_000,
+        maxRuntimeMs: 3_600_000,
+        startedAt: now,
+        now: () => new Date(now),
+        log: silentLogger,
+        target: parsePgTarget({ url: server.url(db) }),
+        env: { PATH: repack.path },
+      });
+      expect(await repack.held(120_000)).toBe(true);
+      now += 3_600_000;
+      await repack.release();
+      const [outcome] = await running;
+      expect(outcome).toMatchObject({ kind: 'repack-table', status: 'applied' });
+      expect(outcome!.result).toBe(
+        'rebuilt by pg_repack; ANALYZE was skipped: nothing was left of the maintenance window or max-runtime after the rebuild. Autovacuum will analyze the table; until then the planner uses its old statistics',
+      );
+    } finally {
+      await client.end();
+      await rm(dir, { recursive: true, force: true });
+    }
   },
 );
 

@@ -76,6 +76,7 @@ export interface StepOutcome {
 const LOCK_NOT_AVAILABLE = '55P03';
 const QUERY_CANCELED = '57014';
 const UNDEFINED_TABLE = '42P01';
+const REWRITES = new Set<MaintenanceStep['kind']>(['repack-table', 'vacuum-full']);
 
 /** Runs the plan's 'apply' steps in order; returns one outcome per such step (report steps are never run). */
 export async function applySteps(
@@ -97,8 +98,17 @@ export async function applySteps(
   const repackBlocked = new Set(
     steps.filter((s) => s.kind === 'drop-repack-leftovers' && s.mode === 'report').map((s) => s.object),
   );
+  // Tables a rewrite (pg_repack, VACUUM FULL) was applied to: it froze them, so their freeze planned after it is not
+  // needed (plan.ts plans it in case the rebuild is not applied).
+  const rewritten = new Set<string>();
   for (const [i, step] of applying.entries()) {
     const base = { kind: step.kind, object: step.object, statement: step.statement };
+    if (step.kind === 'vacuum-freeze' && rewritten.has(step.object)) {
+      const reason = `not needed: the rebuild of ${step.object} before it was applied, and a rewrite freezes the table too`;
+      settings.log.info(`${step.statement}: ${reason}`);
+      outcomes.push({ ...base, status: 'skipped', reason });
+      continue;
+    }
     stop ??= stopReason(step, settings, started);
     stop ??= await waitForStandbys(client, step, settings, started, standbys);
     if (stop) {
@@ -112,8 +122,9 @@ export async function applySteps(
       continue;
     }
     const timeout = stepTimeoutMs(settings, started);
-    const outcome = await applyStep(client, applying, i, settings, timeout, figures);
+    const outcome = await applyStep(client, applying, i, settings, started, timeout, figures);
     outcomes.push(outcome);
+    if (outcome.status === 'applied' && REWRITES.has(step.kind)) rewritten.add(step.object);
     if (outcome.status === 'applied') figures.applied(outcome);
     else if (step.kind === 'drop-repack-leftovers') repackBlocked.add(step.object);
   }
@@ -159,6 +170,7 @@ async function applyStep(
   steps: readonly MaintenanceStep[],
   i: number,
   settings: ApplySettings,
+  started: number,
   statementTimeoutMs: number,
   figures: StepFigures,
 ): Promise<StepOutcome> {
@@ -182,7 +194,7 @@ async function applyStep(
   const t0 = Date.now();
   let done: Pick<StepOutcome, 'result' | 'cleanedUp'>;
   try {
-    done = await run(client, step, settings, statementTimeoutMs);
+    done = await run(client, step, settings, started, statementTimeoutMs);
   } catch (error) {
     // Dropped after its figures were read (they may be read a little ahead: figures-ahead.ts).
     if ((error as { code?: string }).code === UNDEFINED_TABLE) return gone(step, settings);
@@ -229,6 +241,7 @@ async function run(
   client: pg.Client,
   step: MaintenanceStep,
   settings: ApplySettings,
+  started: number,
   timeoutMs: number,
 ): Promise<Pick<StepOutcome, 'result' | 'cleanedUp'>> {
   if (step.kind === 'drop-repack-leftovers') {
@@ -248,20 +261,29 @@ async function run(
     log: settings.log,
     ...(settings.signal ? { signal: settings.signal } : {}),
   });
-  const skipped = await analyzeAfterRepack(client, step.object);
+  // The rebuild took part of the step's time: the ANALYZE gets what is left of the window and max-runtime now.
+  const left = Math.min(timeoutMs, stepTimeoutMs(settings, started));
+  const skipped = left < 1 ? NOTHING_LEFT : await analyzeAfterRepack(client, step.object, left);
   return skipped === undefined ? {} : { result: analyzeSkippedResult(skipped, settings.lockTimeoutMs) };
 }
 
+const NOTHING_LEFT = new Error('nothing was left of the maintenance window or max-runtime after the rebuild');
+
 /**
  * ANALYZE of a table pg_repack rebuilt (it runs with --no-analyze: maintenance-repack.ts), on this session under the
- * run's lock_timeout and the step's statement_timeout. The rebuild is done whatever happens here: an error is
- * returned, not thrown, and the step stays applied.
+ * run's lock_timeout and a statement_timeout of `timeoutMs`, set for its transaction only (the session's stays the
+ * step's, as figures-ahead.ts knows it). The rebuild is done whatever happens here: an error is returned, not
+ * thrown, and the step stays applied.
  */
-async function analyzeAfterRepack(client: pg.Client, table: string): Promise<unknown> {
+async function analyzeAfterRepack(client: pg.Client, table: string, timeoutMs: number): Promise<unknown> {
   try {
+    await client.query('BEGIN');
+    await client.query(`select set_config('statement_timeout', $1, true)`, [`${Math.floor(timeoutMs)}ms`]);
     await client.query(`ANALYZE ${table}`);
+    await client.query('COMMIT');
     return undefined;
   } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
     return error ?? new Error('ANALYZE failed');
   }
 }
@@ -273,8 +295,10 @@ function analyzeSkippedResult(error: unknown, lockTimeoutMs: number): string {
     code === LOCK_NOT_AVAILABLE
       ? `another session held a conflicting lock on the table (a VACUUM, an ANALYZE, a SHARE UPDATE EXCLUSIVE lock or stronger) longer than lock-timeout (${lockTimeoutMs} ms)`
       : code === QUERY_CANCELED
-        ? 'it was stopped by its statement_timeout'
-        : `it failed: ${message ?? String(error)}`;
+        ? 'it was stopped by its statement_timeout (what was left of statement-timeout, the window or max-runtime)'
+        : error === NOTHING_LEFT
+          ? NOTHING_LEFT.message
+          : `it failed: ${message ?? String(error)}`;
   return `rebuilt by pg_repack; ANALYZE was skipped: ${why}. Autovacuum will analyze the table; until then the planner uses its old statistics`;
 }
 
@@ -325,14 +349,20 @@ async function olderTransactionReason(
   return `skipped: after building its new copy, REINDEX CONCURRENTLY waits for the transactions that began before it and write to the table or hold an older snapshot (a wait on their transaction IDs, not on a lock on the table), and one was still open after lock-timeout (${lockTimeoutMs} ms); the oldest: ${which}. The copy ${copy}; run it again once such transactions are over, or raise lock-timeout`;
 }
 
-/** A failed REINDEX CONCURRENTLY leaves an invalid copy (…_ccnew) that every write maintains: drop it. */
+/**
+ * A failed REINDEX CONCURRENTLY leaves an invalid copy (…_ccnew) that every write maintains: drop it. Only an index
+ * of that name: another invalid index on the table (a user's CREATE INDEX CONCURRENTLY that failed meanwhile) is not
+ * the rebuild's to drop.
+ */
 async function dropLeftovers(
   client: pg.Client,
   index: string,
   invalidBefore: ReadonlySet<string>,
   settings: ApplySettings,
 ): Promise<Pick<StepOutcome, 'cleanedUp' | 'leftOver'>> {
-  const fresh = (await invalidIndexesBeside(client, index).catch(() => [])).filter((i) => !invalidBefore.has(i));
+  const fresh = (await invalidIndexesBeside(client, index).catch(() => [])).filter(
+    (i) => !invalidBefore.has(i) && isReindexCopy(i, index),
+  );
   const cleanedUp: string[] = [];
   const leftOver: string[] = [];
   for (const leftover of fresh) {
@@ -348,4 +378,24 @@ async function dropLeftovers(
     }
   }
   return { ...(cleanedUp.length ? { cleanedUp } : {}), ...(leftOver.length ? { leftOver } : {}) };
+}
+
+/**
+ * Whether `candidate` is named as REINDEX CONCURRENTLY names its copy of `index` (both quoted and qualified, in one
+ * schema): `<index>_ccnew`, `_ccold`, with a number when taken; the index's name cut to fit 63 bytes when long.
+ */
+export function isReindexCopy(candidate: string, index: string): boolean {
+  const [copySchema, copyName] = unqualify(candidate);
+  const [schema, name] = unqualify(index);
+  if (copySchema === undefined || copySchema !== schema || name === undefined) return false;
+  const base = /^(.*)_cc(new|old)\d*$/s.exec(copyName!)?.[1];
+  if (!base) return false;
+  // PostgreSQL cuts the index's name so that the copy's fits in 63 bytes (ChooseRelationName).
+  return base === name || (Buffer.byteLength(copyName!) === 63 && name.startsWith(base));
+}
+
+/** Schema and name of a quoted, qualified name ("a"".b"."c" → a".b, c); nothing when it is not one. */
+function unqualify(quoted: string): [string?, string?] {
+  const m = /^"((?:[^"]|"")*)"\."((?:[^"]|"")*)"$/s.exec(quoted);
+  return m ? [m[1]!.replace(/""/g, '"'), m[2]!.replace(/""/g, '"')] : [];
 }

@@ -10,8 +10,10 @@ export interface MonitorFindings {
   /** The file as the user named it. */
   file: string;
   generatedAt: string;
-  /** The database the report is about. */
+  /** The database the report is about, and the server's host and port as monitor-report connected to them. */
   database: string;
+  host: string;
+  port: number;
   findings: Finding[];
 }
 
@@ -40,12 +42,14 @@ export async function readMonitorFindings(file: string, input: string): Promise<
   const r = report as {
     schemaVersion?: unknown;
     generatedAt?: unknown;
-    database?: { name?: unknown };
+    database?: { name?: unknown; host?: unknown; port?: unknown };
     checks?: unknown;
   };
   if (r.schemaVersion !== 2) throw bad(`schemaVersion is ${JSON.stringify(r.schemaVersion)}, not 2`);
   if (typeof r.generatedAt !== 'string') throw bad('no generatedAt');
   if (typeof r.database?.name !== 'string') throw bad('no database.name');
+  if (typeof r.database.host !== 'string' || typeof r.database.port !== 'number')
+    throw bad('no database.host and database.port');
   if (!Array.isArray(r.checks)) throw bad('no checks array');
   const findings: Finding[] = [];
   for (const [i, check] of (r.checks as Array<{ findings?: unknown } | null>).entries()) {
@@ -61,7 +65,8 @@ export async function readMonitorFindings(file: string, input: string): Promise<
       findings.push(f as Finding);
     }
   }
-  return { file, generatedAt: r.generatedAt, database: r.database.name as string, findings };
+  const { name, host, port } = r.database as { name: string; host: string; port: number };
+  return { file, generatedAt: r.generatedAt, database: name, host, port, findings };
 }
 
 /** Which monitor checks each step kind answers: a finding of one of them names the step as its remedy. */

@@ -5,6 +5,7 @@ import {
   btreeIndexSizes,
   duplicateIndexes,
   invalidIndexes,
+  type SequenceUsage,
   sequenceUsage,
   tableHealth,
   unusedIndexes,
@@ -16,6 +17,7 @@ import {
 } from '../databases/postgres/maintenance-tables.js';
 import { measureTables } from '../databases/postgres/pgstattuple-bloat.js';
 import { isRepackWorkTable, repackLeftovers } from '../databases/postgres/repack-leftovers.js';
+import { quoteIdent } from '../databases/postgres/inventory.js';
 import { resolveRelations } from '../databases/postgres/resolve-relations.js';
 import { invalidInput } from '../errors.js';
 import type { Finding } from '../monitor/types.js';
@@ -31,6 +33,7 @@ import {
   pct,
   qualified,
   REINDEX_BYTES_PER_S,
+  REWRITE_BYTES_PER_S,
   SHARE_UPDATE_EXCLUSIVE,
   seconds,
   VACUUM_BYTES_PER_S,
@@ -91,7 +94,8 @@ export interface MaintenancePlan {
 
 /**
  * Reads the database through `client` and returns the steps, in the order they should run. A table that gets an
- * 'apply' rebuild (pg_repack, VACUUM FULL) gets no VACUUM and its indexes no REINDEX: the rebuild does both. What an
+ * 'apply' rebuild (pg_repack, VACUUM FULL) gets no VACUUM and its indexes no REINDEX: the rebuild does both; only a
+ * freeze it needs is planned after it too, which apply runs when the rebuild was not applied. What an
  * interrupted pg_repack left comes first (a rebuild of the same table is refused until it is gone), and pg_repack's
  * own work tables (schema repack) are never vacuumed, rebuilt or reindexed.
  */
@@ -126,14 +130,16 @@ export async function planMaintenance(
     const table = qualified(t.schema, t.name);
     const rebuild = rebuilds.get(table);
     if (rebuild) steps.push(rebuild);
-    if (rebuilt(table)) continue; // a rewrite also freezes and analyzes
     if (t.xidAge >= thresholds.xidAge || flagged(table, RAISING_CHECKS.freeze)) {
+      // Planned after the rebuild too: a rebuild skipped (lock, window) or failed must not leave the table unfrozen.
+      // When it is applied, apply skips this step (a rewrite freezes the table as well).
+      const fallback = rebuilt(table) ? '; runs only if the rebuild before it is not applied' : '';
       steps.push({
         kind: 'vacuum-freeze',
         object: table,
         statement: `VACUUM (FREEZE, ANALYZE) ${table}`,
         mode: 'apply',
-        why: `transaction-ID age ${t.xidAge}${t.xidAge >= thresholds.xidAge ? ` ≥ ${thresholds.xidAge}` : `, below ${thresholds.xidAge}`}`,
+        why: `transaction-ID age ${t.xidAge}${t.xidAge >= thresholds.xidAge ? ` ≥ ${thresholds.xidAge}` : `, below ${thresholds.xidAge}`}${fallback}`,
         figures: { xidAge: t.xidAge, bytes: t.bytes },
         lock: SHARE_UPDATE_EXCLUSIVE,
         estimatedSeconds: seconds(t.bytes, VACUUM_BYTES_PER_S),
@@ -141,6 +147,7 @@ export async function planMaintenance(
       });
       continue;
     }
+    if (rebuilt(table)) continue; // a rewrite also analyzes
     const total = t.liveTuples + t.deadTuples;
     const deadRatio = total === 0 ? 0 : t.deadTuples / total;
     const staleRatio = t.modifiedSinceAnalyze / Math.max(t.liveTuples, 1);
@@ -218,11 +225,12 @@ export async function planMaintenance(
 
   for (const group of users(await duplicateIndexes(client), (g) => g.table)) {
     const [kept, ...duplicates] = group.indexes;
-    for (const d of duplicates) {
+    // A constraint's index, or one attached to a partitioned index: DROP INDEX refuses it.
+    for (const d of duplicates.filter((d) => !d.locked)) {
       const index = qualified(d.schema, d.name);
       steps.push({
         ...dropIndex('drop-duplicate-index', index, d.bytes),
-        why: `same columns, operator classes and predicate as ${qualified(kept!.schema, kept!.name)} on ${qualified(group.schema, group.table)}`,
+        why: `same key and INCLUDE columns, operator classes, sort orders and predicate as ${qualified(kept!.schema, kept!.name)} on ${qualified(group.schema, group.table)}`,
         figures: { bytes: d.bytes },
       });
     }
@@ -237,23 +245,7 @@ export async function planMaintenance(
     });
   }
 
-  for (const s of await sequenceUsage(client)) {
-    const used = s.lastValue / s.maxValue;
-    const sequence = qualified(s.schema, s.name);
-    if (used < thresholds.sequenceUsedRatio && !flagged(sequence, RAISING_CHECKS.sequence)) continue;
-    steps.push({
-      kind: 'widen-sequence',
-      object: sequence,
-      statement: `ALTER SEQUENCE ${sequence} AS bigint MAXVALUE 9223372036854775807`,
-      mode: 'report',
-      why: `${pct(used)} used: last value ${s.lastValue} of maximum ${s.maxValue} (${s.dataType}); the columns it fills must be bigint too`,
-      figures: { lastValue: s.lastValue, maxValue: s.maxValue, usedRatio: used },
-      lock: 'ACCESS EXCLUSIVE on the sequence, briefly',
-      estimatedSeconds: 1,
-      expectedGain: 'nextval() keeps working instead of failing when the maximum is reached',
-    });
-  }
-
+  for (const s of await sequenceUsage(client)) steps.push(...sequenceSteps(s, thresholds, flagged));
   steps.push(
     ...foreignKeyIndexSteps(
       users(await unindexedForeignKeys(client, thresholds.minTableBytes, thresholds.minSeqScans), (k) => k.table),
@@ -275,16 +267,21 @@ export async function planMaintenance(
 }
 
 /**
- * The report's findings by the plan's name of their subject. A report of another database is refused; a subject that
+ * The report's findings by the plan's name of their subject. A report of another database (by name, host and port as
+ * each run connected) is refused; a subject that
  * is no relation here (a database, a setting, a session, a table dropped since) is ignored, and said.
  */
 async function findingsByObject(client: pg.Client, monitor: MonitorFindings) {
   const { rows } = await client.query('select current_database() as name');
-  if (rows[0].name !== monitor.database)
+  // By name alone, a report of another server's database of the same name (staging's "shop" for production's)
+  // would raise steps here from figures that are not this database's.
+  const here = `database '${rows[0].name}' on ${client.host}:${client.port}`;
+  const there = `database '${monitor.database}' on ${monitor.host}:${monitor.port}`;
+  if (here !== there)
     throw invalidInput(
       'monitor-report',
-      `is a report of database '${monitor.database}', but this run maintains '${rows[0].name}'`,
-      'the report.json of a monitor-report run on the same database',
+      `names '${monitor.file}', a report of ${there}, but this run maintains ${here}`,
+      'the report.json of a monitor-report run on the same database, through the same host and port',
     );
   const names = await resolveRelations(
     client,
@@ -301,6 +298,52 @@ async function findingsByObject(client: pg.Client, monitor: MonitorFindings) {
     byObject.set(object, [...(byObject.get(object) ?? []), f]);
   }
   return { byObject: byObject as FindingsByObject, ignored };
+}
+
+/**
+ * A sequence near its limit: the smaller of its own maximum and the largest value of the int2/int4 columns it fills.
+ * The statement widens whatever sets that limit: the columns (ALTER TABLE rewrites the table), the sequence, or both.
+ */
+function sequenceSteps(
+  s: SequenceUsage,
+  thresholds: MaintenanceThresholds,
+  flagged: (object: string, checks: readonly string[]) => boolean,
+): MaintenanceStep[] {
+  const limit = Math.min(s.maxValue, ...s.columns.map((c) => c.maxValue));
+  const used = s.lastValue / limit;
+  const sequence = qualified(s.schema, s.name);
+  if (used < thresholds.sequenceUsedRatio && !flagged(sequence, RAISING_CHECKS.sequence)) return [];
+  const columns = s.columns.map((c) => ({ ...c, name: `${qualified(c.schema, c.table)}.${quoteIdent(c.column)}` }));
+  const statements = [
+    ...columns.map(
+      (c) => `ALTER TABLE ${qualified(c.schema, c.table)} ALTER COLUMN ${quoteIdent(c.column)} TYPE bigint`,
+    ),
+    ...(s.maxValue <= limit || s.dataType !== 'bigint'
+      ? [`ALTER SEQUENCE ${sequence} AS bigint MAXVALUE 9223372036854775807`]
+      : []),
+  ];
+  const narrowest = columns.find((c) => c.maxValue === limit && limit < s.maxValue);
+  const of = narrowest
+    ? `maximum ${limit}, the largest ${narrowest.dataType} of column ${narrowest.name} it fills (the sequence itself goes up to ${s.maxValue}, ${s.dataType})`
+    : `maximum ${s.maxValue} (${s.dataType})`;
+  const also = columns.length > 0 ? '' : '; the columns it fills must be bigint too';
+  const tableBytes = columns.reduce((sum, c) => sum + c.bytes, 0);
+  return [
+    {
+      kind: 'widen-sequence',
+      object: sequence,
+      statement: statements.join('; '),
+      mode: 'report',
+      why: `${pct(used)} used: last value ${s.lastValue} of ${of}${also}`,
+      figures: { lastValue: s.lastValue, maxValue: limit, usedRatio: used },
+      lock:
+        columns.length > 0
+          ? 'ACCESS EXCLUSIVE on each table for the rewrite of its column (reads and writes wait); on the sequence, briefly'
+          : 'ACCESS EXCLUSIVE on the sequence, briefly',
+      estimatedSeconds: columns.length > 0 ? seconds(tableBytes, REWRITE_BYTES_PER_S) : 1,
+      expectedGain: 'nextval() and the inserts it serves keep working instead of failing when the maximum is reached',
+    },
+  ];
 }
 
 /** What every concurrent rebuild of an index shares: applied, one lock level, time by size. */

@@ -39,8 +39,11 @@ export interface UnusedIndex extends IndexInfo {
 export interface DuplicateIndexGroup {
   schema: string;
   table: string;
-  /** Same table, columns, operator classes, expressions and predicate; the one to keep first. */
-  indexes: IndexInfo[];
+  /**
+   * Same table, key and INCLUDE columns, operator classes, sort orders, expressions and predicate; the one to keep
+   * first. `locked`: it backs a constraint or is attached to a partitioned index, so it cannot be dropped alone.
+   */
+  indexes: Array<IndexInfo & { locked: boolean }>;
 }
 
 export interface SequenceUsage {
@@ -49,6 +52,8 @@ export interface SequenceUsage {
   dataType: string;
   lastValue: number;
   maxValue: number;
+  /** The int2/int4 columns it fills, each failing at its type's maximum (`maxValue`); `bytes`: its table's. */
+  columns: Array<{ schema: string; table: string; column: string; dataType: string; maxValue: number; bytes: number }>;
 }
 
 const USER_SCHEMAS = `not in ('pg_catalog', 'information_schema', 'pg_toast')`;
@@ -58,6 +63,12 @@ const setting = (name: string) =>
   `coalesce((select split_part(o, '=', 2) from unnest(c.reloptions) o where o like '${name}=%' limit 1), current_setting('${name}'))`;
 
 /**
+ * Not partitioned tables: they hold no rows (their partitions are listed and vacuumed on their own) and their
+ * relfrozenxid is 0, whose age() is 2147483647, so each would be frozen, the whole hierarchy, on every run. Not
+ * temporary tables: another session's cannot be vacuumed by this one. The transaction-ID age is the older of the
+ * table's and its TOAST table's: autovacuum forces a freeze when either passes autovacuum_freeze_max_age, and a VACUUM
+ * of the table freezes both.
+ *
  * Sizes come from pg_class.relpages (table and TOAST, as the last VACUUM or ANALYZE counted them), not
  * pg_table_size(): that stats every file of every table (6 s for 10,000 tables in bench/maintenance-plan.mjs) and
  * waits behind another session's ACCESS EXCLUSIVE lock. Planning takes no lock on any table this way.
@@ -66,7 +77,7 @@ export async function tableHealth(client: pg.Client): Promise<TableHealth[]> {
   const { rows } = await client.query(`
     select s.schemaname as schema, s.relname as name, s.n_live_tup::float8 as live, s.n_dead_tup::float8 as dead,
            s.n_mod_since_analyze::float8 as modified, greatest(s.last_analyze, s.last_autoanalyze) as analyzed,
-           age(c.relfrozenxid)::float8 as xid_age,
+           greatest(age(c.relfrozenxid), coalesce(age(tc.relfrozenxid), 0))::float8 as xid_age,
            ((c.relpages + coalesce(tc.relpages, 0))::float8 * current_setting('block_size')::int) as bytes,
            (s.n_tup_upd + s.n_tup_del)::float8 as changed,
            extract(epoch from now() - greatest(s.last_vacuum, s.last_autovacuum))::float8 as vacuum_age,
@@ -76,6 +87,7 @@ export async function tableHealth(client: pg.Client): Promise<TableHealth[]> {
            ${setting('autovacuum_vacuum_scale_factor')}::float8 as av_scale,
            ${setting('autovacuum_vacuum_threshold')}::float8 as av_threshold
       from pg_stat_user_tables s join pg_class c on c.oid = s.relid left join pg_class tc on tc.oid = c.reltoastrelid
+     where c.relkind <> 'p' and c.relpersistence <> 't'
      order by 1, 2`);
   const { rows: since } = await client.query(
     `select extract(epoch from now() - coalesce(stats_reset, pg_postmaster_start_time()))::float8 as age
@@ -107,8 +119,9 @@ const INDEX_COLUMNS = `n.nspname as schema, i.relname as name, t.relname as "tab
  */
 const BIG_INDEX = `case when i.relkind = 'i' and i.relpages::float8 * current_setting('block_size')::int >= $1
   then pg_relation_size(i.oid) >= $1 else false end`;
+/** Not another session's temporary tables' indexes: this session can neither use nor rebuild them. */
 const INDEX_JOINS = `from pg_index x join pg_class i on i.oid = x.indexrelid join pg_class t on t.oid = x.indrelid
-  join pg_namespace n on n.oid = i.relnamespace`;
+  join pg_namespace n on n.oid = i.relnamespace and t.relpersistence <> 't'`;
 
 /**
  * Indexes left invalid, typically by a failed CREATE INDEX CONCURRENTLY; `partitioned` for a partitioned table's
@@ -143,13 +156,20 @@ export async function btreeIndexSizes(client: pg.Client, minBytes: number): Prom
   return rows.map((r) => ({ ...r, expectedBytes: r.expected }));
 }
 
-/** Indexes never scanned since statistics were reset, that enforce nothing (not unique, not a constraint). */
+/** An index (pg_index x) a DROP INDEX of its own refuses: a constraint's, or a partition's of a partitioned index. */
+const LOCKED = `(exists (select 1 from pg_constraint c where c.conindid = x.indexrelid)
+  or exists (select 1 from pg_inherits h where h.inhrelid = x.indexrelid))`;
+
+/**
+ * Indexes never scanned since statistics were reset, that enforce nothing (not unique, not a constraint) and can be
+ * dropped alone (not attached to a partitioned table's index).
+ */
 export async function unusedIndexes(client: pg.Client, minBytes: number): Promise<UnusedIndex[]> {
   const { rows } = await client.query(
     `select ${INDEX_COLUMNS}, s.idx_scan::float8 as scans ${INDEX_JOINS}
        join pg_stat_user_indexes s on s.indexrelid = x.indexrelid
       where s.idx_scan = 0 and x.indisvalid and not x.indisunique and not x.indisprimary
-        and not exists (select 1 from pg_constraint c where c.conindid = x.indexrelid)
+        and not ${LOCKED}
         and ${BIG_INDEX}
       order by 1, 2`,
     [minBytes],
@@ -159,35 +179,63 @@ export async function unusedIndexes(client: pg.Client, minBytes: number): Promis
 
 /**
  * Groups first on the catalog's own columns, then reads sizes and definitions for the duplicates only: a size is a
- * file-system call (and waits behind an ACCESS EXCLUSIVE lock), too dear for every index of a large catalog.
+ * file-system call (and waits behind an ACCESS EXCLUSIVE lock), too dear for every index of a large catalog. Key
+ * columns and INCLUDE columns apart (indnkeyatts: (a) INCLUDE (b) is no duplicate of (a, b)), with their sort
+ * orders (indoption) and NULLS NOT DISTINCT (PostgreSQL 15+; read through to_jsonb, absent before). An index that
+ * backs a constraint or is attached to a partitioned table's index cannot be dropped alone: it is kept first where
+ * it can be, and marked `locked`, never to be suggested for a drop.
  */
 export async function duplicateIndexes(client: pg.Client): Promise<DuplicateIndexGroup[]> {
   const { rows } = await client.query(
     `with groups as (
-       select x.indrelid, array_agg(x.indexrelid order by x.indisprimary desc, x.indisunique desc, i.relname) as members
+       select x.indrelid,
+              array_agg(x.indexrelid order by x.indisprimary desc, x.indisunique desc, ${LOCKED} desc, i.relname) as members
          ${INDEX_JOINS}
         where x.indisvalid and n.nspname ${USER_SCHEMAS}
-        group by x.indrelid, x.indkey::text, x.indclass::text, x.indcollation::text,
+        group by x.indrelid, x.indnkeyatts, x.indkey::text, x.indclass::text, x.indcollation::text, x.indoption::text,
+                 coalesce(to_jsonb(x) ->> 'indnullsnotdistinct', ''),
                  coalesce(pg_get_expr(x.indexprs, x.indrelid), ''), coalesce(pg_get_expr(x.indpred, x.indrelid), ''),
                  i.relam
        having count(*) > 1
      )
      select n.nspname as schema, t.relname as "table",
             (select json_agg(json_build_object('schema', n.nspname, 'name', i.relname, 'table', t.relname,
-                      'bytes', pg_relation_size(i.oid)) order by m.ord)
-               from unnest(g.members) with ordinality m(oid, ord) join pg_class i on i.oid = m.oid) as indexes
+                      'bytes', pg_relation_size(i.oid), 'locked', ${LOCKED}) order by m.ord)
+               from unnest(g.members) with ordinality m(oid, ord) join pg_class i on i.oid = m.oid
+               join pg_index x on x.indexrelid = i.oid) as indexes
        from groups g join pg_class t on t.oid = g.indrelid join pg_namespace n on n.oid = t.relnamespace
       order by 1, 2`,
   );
   return rows as DuplicateIndexGroup[];
 }
 
+/**
+ * Sequences with the int2/int4 columns they fill: owned ones (serial, identity: pg_depend 'a'/'i') and those whose
+ * default calls nextval() on them (pg_attrdef). Such a column fails at its type's maximum, long before a bigint
+ * sequence does. A partition's column is left out: altering the partitioned table's alters it.
+ */
 export async function sequenceUsage(client: pg.Client): Promise<SequenceUsage[]> {
   const { rows } = await client.query(
-    `select schemaname as schema, sequencename as name, data_type::text as data_type,
-            last_value::float8 as last_value, max_value::float8 as max_value
-       from pg_sequences
-      where last_value is not null and increment_by > 0 and schemaname ${USER_SCHEMAS}
+    `select s.schemaname as schema, s.sequencename as name, s.data_type::text as data_type,
+            s.last_value::float8 as last_value, s.max_value::float8 as max_value,
+            (select coalesce(json_agg(json_build_object('schema', tn.nspname, 'table', t.relname, 'column', a.attname,
+                      'dataType', format_type(a.atttypid, null),
+                      'maxValue', case a.atttypid when 'int2'::regtype then 32767 else 2147483647 end,
+                      'bytes', t.relpages::float8 * current_setting('block_size')::int)
+                      order by tn.nspname, t.relname, a.attnum), '[]')
+               from (select d.refobjid as relid, d.refobjsubid as attnum from pg_depend d
+                      where d.classid = 'pg_class'::regclass and d.objid = seq.oid
+                        and d.refclassid = 'pg_class'::regclass and d.deptype in ('a', 'i') and d.refobjsubid > 0
+                     union
+                     select ad.adrelid, ad.adnum from pg_depend d join pg_attrdef ad on ad.oid = d.objid
+                      where d.classid = 'pg_attrdef'::regclass and d.refclassid = 'pg_class'::regclass
+                        and d.refobjid = seq.oid) col
+               join pg_attribute a on a.attrelid = col.relid and a.attnum = col.attnum and not a.attisdropped
+               join pg_class t on t.oid = col.relid join pg_namespace tn on tn.oid = t.relnamespace
+              where a.atttypid in ('int2'::regtype, 'int4'::regtype) and not t.relispartition) as columns
+       from pg_sequences s join pg_namespace sn on sn.nspname = s.schemaname
+       join pg_class seq on seq.relnamespace = sn.oid and seq.relname = s.sequencename
+      where s.last_value is not null and s.increment_by > 0 and s.schemaname ${USER_SCHEMAS}
       order by 1, 2`,
   );
   return rows.map((r) => ({
@@ -196,5 +244,6 @@ export async function sequenceUsage(client: pg.Client): Promise<SequenceUsage[]>
     dataType: r.data_type,
     lastValue: r.last_value,
     maxValue: r.max_value,
+    columns: r.columns,
   }));
 }

@@ -25,14 +25,17 @@ export interface TableBloatInput {
   repackable: boolean;
 }
 
-/** Tables whose main fork is at least `minBytes`, with what the bloat estimate needs (the monitor's estimate). */
+/**
+ * Tables whose main fork is at least `minBytes`, with what the bloat estimate needs (the monitor's estimate). Not
+ * temporary ones: another session's cannot be rebuilt by this one.
+ */
 export async function tableBloatInputs(client: pg.Client, minBytes: number): Promise<TableBloatInput[]> {
   const { rows } = await client.query(
     `with big as (
        select c.oid, c.reltoastrelid, n.nspname, c.relname, c.relpages::float8 as pages, c.reltuples::float8 as tuples,
               coalesce((select substring(o from '=(\\d+)')::int from unnest(c.reloptions) o where o like 'fillfactor=%'), 100) as fillfactor
          from pg_class c join pg_namespace n on n.oid = c.relnamespace
-        where c.relkind = 'r' and ${USER_SCHEMA} and c.relpages::float8 * current_setting('block_size')::int >= $1
+        where c.relkind = 'r' and c.relpersistence <> 't' and ${USER_SCHEMA} and c.relpages::float8 * current_setting('block_size')::int >= $1
      ), widths as (
        select s.schemaname, s.tablename, sum((1 - s.null_frac) * s.avg_width)::float8 as width,
               bool_or(s.null_frac > 0) as has_nulls
@@ -110,7 +113,7 @@ export async function unindexedForeignKeys(
             s.seq_scan::float8 as seq_scans, s.seq_tup_read::float8 as seq_rows_read
        from pg_constraint con join pg_class t on t.oid = con.conrelid join pg_namespace n on n.oid = t.relnamespace
        join pg_stat_user_tables s on s.relid = t.oid
-      where con.contype = 'f' and ${USER_SCHEMA} and s.seq_scan >= $2
+      where con.contype = 'f' and ${USER_SCHEMA} and t.relpersistence <> 't' and s.seq_scan >= $2
         and t.relpages::float8 * current_setting('block_size')::int >= $1
         and not exists (
           select 1 from pg_index x
