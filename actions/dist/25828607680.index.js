@@ -55,14 +55,94 @@ __webpack_require__.d(__webpack_exports__, {
 function maskQuery(text, max = 200) {
     if (!text)
         return '';
-    const masked = text
-        .replace(/\$([A-Za-z_][A-Za-z0-9_]*)?\$[\s\S]*?\$\1\$/g, "'?'")
-        // Backslash escapes (E'it\'s') are honoured; in a standard string that ends in a backslash this masks too much,
-        // which is the safe way to be wrong.
-        .replace(/'(?:[^'\\]|''|\\[\s\S])*'?/g, "'?'")
-        .replace(/\s+/g, ' ')
-        .trim();
+    const masked = maskLiterals(text).replace(/\s+/g, ' ').trim();
     return masked.length > max ? `${masked.slice(0, max - 1)}…` : masked;
+}
+const IDENT_CHAR = /[A-Za-z0-9_$\u0080-\uffff]/;
+const DOLLAR_TAG = /^\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
+/**
+ * Replaces every string constant ('...', E'...', $tag$...$tag$) with '?', reading the text the way PostgreSQL's
+ * lexer does: a quote inside a comment (`--` to the end of the line, or a block comment, which nests) or a "quoted identifier" starts no string, `''` is a
+ * quote inside a string, and a backslash escapes only in an E'...' string (standard_conforming_strings, on by
+ * default since 9.1). A string, comment or dollar quote left open masks to the end: cut-off text stays masked.
+ */
+function maskLiterals(sql) {
+    let out = '';
+    let i = 0;
+    while (i < sql.length) {
+        const c = sql[i];
+        const next = sql[i + 1];
+        const afterIdent = i > 0 && IDENT_CHAR.test(sql[i - 1]);
+        if (c === '-' && next === '-') {
+            const end = sql.indexOf('\n', i);
+            const stop = end < 0 ? sql.length : end;
+            out += sql.slice(i, stop);
+            i = stop;
+        }
+        else if (c === '/' && next === '*') {
+            const stop = blockCommentEnd(sql, i);
+            out += sql.slice(i, stop);
+            i = stop;
+        }
+        else if (c === '"') {
+            const stop = quotedEnd(sql, i + 1, '"', false);
+            out += sql.slice(i, stop);
+            i = stop;
+        }
+        else if (c === "'") {
+            // E'...' (or e'...'): the E is its own token only when no identifier runs into it (`name'` is not E'').
+            const escapes = /[Ee]/.test(sql[i - 1] ?? '') && !(i > 1 && IDENT_CHAR.test(sql[i - 2]));
+            out += "'?'";
+            i = quotedEnd(sql, i + 1, "'", escapes);
+        }
+        else if (c === '$' && !afterIdent && DOLLAR_TAG.test(sql.slice(i, i + 64))) {
+            const tag = DOLLAR_TAG.exec(sql.slice(i, i + 64))[0];
+            const end = sql.indexOf(tag, i + tag.length);
+            out += "'?'";
+            i = end < 0 ? sql.length : end + tag.length;
+        }
+        else {
+            out += c;
+            i++;
+        }
+    }
+    return out;
+}
+/** Index just past the closing quote of a quoted run starting at `from` (a doubled quote is one quote inside). */
+function quotedEnd(sql, from, quote, backslashEscapes) {
+    let i = from;
+    while (i < sql.length) {
+        const c = sql[i];
+        if (backslashEscapes && c === '\\')
+            i += 2;
+        else if (c === quote && sql[i + 1] === quote)
+            i += 2;
+        else if (c === quote)
+            return i + 1;
+        else
+            i++;
+    }
+    return sql.length;
+}
+/** Index just past the end of the block comment starting at `from`; PostgreSQL's block comments nest. */
+function blockCommentEnd(sql, from) {
+    let depth = 0;
+    let i = from;
+    while (i < sql.length) {
+        if (sql[i] === '/' && sql[i + 1] === '*') {
+            depth++;
+            i += 2;
+        }
+        else if (sql[i] === '*' && sql[i + 1] === '/') {
+            depth--;
+            i += 2;
+            if (depth === 0)
+                return i;
+        }
+        else
+            i++;
+    }
+    return sql.length;
 }
 //# sourceMappingURL=query-text.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/monitor/checks/sessions.js
@@ -78,15 +158,7 @@ const longRunningQueries = {
     direction: 'above',
     warning: 60,
     critical: 300,
-    async run({ query, seesAllSessions }) {
-        if (!seesAllSessions)
-            return { observations: [], unknown: OTHER_SESSIONS_HIDDEN };
-        const rows = await query(`select pid, usename, extract(epoch from clock_timestamp() - query_start)::float8 as seconds, query
-       from pg_stat_activity
-       where state = 'active' and backend_type = 'client backend' and pid <> pg_backend_pid() and query_start is not null
-       order by query_start limit 200`);
-        return { observations: rows.map(sessionObservation) };
-    },
+    run: (context) => sessionAges(context, 'query_start', `state = 'active' and backend_type = 'client backend' and query_start is not null`),
 };
 const idleInTransaction = {
     id: 'idle-in-transaction',
@@ -97,16 +169,30 @@ const idleInTransaction = {
     direction: 'above',
     warning: 60,
     critical: 600,
-    async run({ query, seesAllSessions }) {
-        if (!seesAllSessions)
-            return { observations: [], unknown: OTHER_SESSIONS_HIDDEN };
-        const rows = await query(`select pid, usename, extract(epoch from clock_timestamp() - state_change)::float8 as seconds, query
-       from pg_stat_activity
-       where state in ('idle in transaction', 'idle in transaction (aborted)') and pid <> pg_backend_pid()
-       order by state_change limit 200`);
-        return { observations: rows.map(sessionObservation) };
-    },
+    run: (context) => sessionAges(context, 'state_change', `state in ('idle in transaction', 'idle in transaction (aborted)')`),
 };
+const longTransactions = {
+    id: 'long-transactions',
+    title: 'Long transactions',
+    why: 'A transaction open for long holds its locks, and its snapshot stops vacuum everywhere, even when each of its statements is short.',
+    action: 'Find the job or application path that keeps one transaction open (a batch loop, a session left in BEGIN); commit in smaller transactions; set transaction_timeout (17+) for the role.',
+    unit: 'seconds',
+    direction: 'above',
+    warning: 600,
+    critical: 3600,
+    // Measured from the transaction's start, whatever the session does now: many short statements in one BEGIN
+    // cross neither the long-query nor the idle-in-transaction check.
+    run: (context) => sessionAges(context, 'xact_start', `xact_start is not null and backend_type = 'client backend'`),
+};
+/** Other sessions matching `where`, each with its age since the pg_stat_activity timestamp `since`, oldest first. */
+async function sessionAges({ query, seesAllSessions }, since, where) {
+    if (!seesAllSessions)
+        return { observations: [], unknown: OTHER_SESSIONS_HIDDEN };
+    const rows = await query(`select pid, usename, extract(epoch from clock_timestamp() - ${since})::float8 as seconds, query
+     from pg_stat_activity where ${where} and pid <> pg_backend_pid()
+     order by ${since} limit 200`);
+    return { observations: rows.map(sessionObservation) };
+}
 function sessionObservation(row) {
     return {
         subject: `pid ${row.pid}${row.usename ? ` (${row.usename})` : ''}`,
@@ -215,8 +301,13 @@ const connections = {
     warning: 0.8,
     critical: 0.9,
     async run({ query }) {
-        const rows = await query(`select coalesce(state, 'unknown') as state, count(*)::int as n from pg_stat_activity
-       where backend_type = 'client backend' group by 1 order by 2 desc`);
+        // Without pg_read_all_stats another role's session shows backend_type and state as null: a session in a
+        // database (datid set; the server's own processes have none) counts, or the role would see only its own.
+        const rows = await query(`select coalesce(state, case when backend_type is null then 'state hidden' else 'unknown' end) as state,
+              count(*)::int as n
+       from pg_stat_activity
+       where backend_type = 'client backend' or (backend_type is null and datid is not null)
+       group by 1 order by 2 desc`);
         const [limits] = await query(`select current_setting('max_connections')::int as max, current_setting('superuser_reserved_connections')::int as reserved`);
         const used = rows.reduce((sum, r) => sum + r.n, 0);
         const available = Math.max(1, limits.max - limits.reserved);
@@ -276,12 +367,15 @@ const unusedIndexes = {
 };
 /**
  * The index that makes `a` redundant, if any: a btree on the same table with the same predicate and expressions
- * whose leading columns (with the same operator classes and collations) are all of a's columns. A unique index is
- * kept unless its twin is unique on exactly the same columns; of two identical indexes, the newer is reported.
+ * whose leading key columns (with the same operator classes, collations and orderings) are all of a's key columns,
+ * and which holds every column a includes. A unique index is kept unless its twin is unique (the same way) on
+ * exactly the same key columns; of two identical indexes, the newer is reported.
  */
 function coveringIndex(a, others) {
     if (a.am !== 'btree')
         return undefined;
+    const prefix = (x, y) => x.every((v, i) => y[i] === v);
+    const within = (x, y) => x.every((v) => y.includes(v));
     return others.find((b) => {
         if (b.oid === a.oid || b.table !== a.table || b.am !== a.am)
             return false;
@@ -289,12 +383,21 @@ function coveringIndex(a, others) {
             return false;
         if (b.keys.length < a.keys.length)
             return false;
-        const prefix = (x, y) => x.every((v, i) => y[i] === v);
         if (!prefix(a.keys, b.keys) || !prefix(a.classes, b.classes) || !prefix(a.collations, b.collations))
             return false;
-        const identical = b.keys.length === a.keys.length;
-        if (a.unique)
-            return identical && b.unique && b.oid < a.oid;
+        if (!prefix(a.options, b.options))
+            return false;
+        // An index-only scan of a reads its included columns: b must hold them too, as key or included column.
+        if (!within(a.included, [...b.keys, ...b.included]))
+            return false;
+        const sameKeys = b.keys.length === a.keys.length;
+        // b holds no column a lacks: of the two, only their age tells which to drop.
+        const identical = sameKeys && within(b.included, [...a.keys, ...a.included]);
+        if (a.unique) {
+            if (!sameKeys || !b.unique || Boolean(b.nullsNotDistinct) !== Boolean(a.nullsNotDistinct))
+                return false;
+            return !identical || b.oid < a.oid;
+        }
         if (identical && !b.unique)
             return b.oid < a.oid;
         return true;
@@ -308,22 +411,31 @@ const duplicateIndexes = {
     unit: 'bytes',
     direction: 'above',
     warning: 0,
-    async run({ query }) {
+    async run({ query, major }) {
+        // indkey lists the key columns, then the INCLUDE ones; indclass, indcollation and indoption only the keys.
+        const nullsNotDistinct = major >= 15 ? 'i.indnullsnotdistinct' : 'false';
         const rows = await query(`select i.indexrelid::int8 as oid, quote_ident(n.nspname) || '.' || quote_ident(ci.relname) as name, ${sql/* QUALIFIED */.DT} as table,
-              am.amname as am, i.indkey::text as keys, i.indclass::text as classes, i.indcollation::text as collations,
+              am.amname as am, i.indkey::text as columns, i.indnkeyatts::int as key_count, i.indclass::text as classes,
+              i.indcollation::text as collations, i.indoption::text as options,
               pg_get_expr(i.indpred, i.indrelid) as predicate, pg_get_expr(i.indexprs, i.indrelid) as expressions,
-              i.indisunique as unique, ${INDEX_BYTES} as bytes
+              i.indisunique as unique, ${nullsNotDistinct} as nulls_not_distinct, ${INDEX_BYTES} as bytes
        from pg_index i
        join pg_class ci on ci.oid = i.indexrelid join pg_am am on am.oid = ci.relam
        join pg_class c on c.oid = i.indrelid join pg_namespace n on n.oid = c.relnamespace
        where i.indisvalid and ${sql/* USER_SCHEMA */.a0}`);
-        const shapes = rows.map((r) => ({
-            ...r,
-            oid: Number(r.oid),
-            keys: r.keys.split(' '),
-            classes: r.classes.split(' '),
-            collations: r.collations.split(' '),
-        }));
+        const shapes = rows.map((r) => {
+            const columns = r.columns.split(' ');
+            return {
+                ...r,
+                oid: Number(r.oid),
+                keys: columns.slice(0, r.key_count),
+                included: columns.slice(r.key_count),
+                classes: r.classes.split(' '),
+                collations: r.collations.split(' '),
+                options: r.options.split(' '),
+                nullsNotDistinct: r.nulls_not_distinct,
+            };
+        });
         const byTable = new Map();
         for (const s of shapes)
             byTable.set(s.table, [...(byTable.get(s.table) ?? []), s]);
@@ -525,16 +637,8 @@ const replicationLag = {
     warning: 60,
     critical: 300,
     async run({ query, standby, seesAllSessions }) {
-        if (standby) {
-            // Nothing to replay means no lag, however old the last replayed transaction is (an idle primary).
-            const [row] = await query(`select case when pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0
-                     else extract(epoch from clock_timestamp() - pg_last_xact_replay_timestamp()) end::float8 as seconds`);
-            return {
-                observations: [
-                    { subject: 'this standby', value: row?.seconds ?? 0, detail: 'replay delay behind the primary' },
-                ],
-            };
-        }
+        if (standby)
+            return standbyLag(query);
         // Without the privilege a replica's lag columns are null, which would read as no lag at all.
         if (!seesAllSessions)
             return { observations: [], unknown: OTHER_SESSIONS_HIDDEN };
@@ -553,6 +657,38 @@ const replicationLag = {
         };
     },
 };
+/**
+ * A standby's own delay. The received and replayed positions are equal on a standby that is caught up, and equally
+ * on one that lost its primary: the received position keeps its last value. So the delay counts only while the WAL
+ * receiver streams; a standby meant to stream that does not is unknown, however current its replay looks.
+ */
+async function standbyLag(query) {
+    const [row] = await query(`select (select coalesce(status, 'hidden') from pg_stat_wal_receiver limit 1) as receiver,
+            pg_last_wal_receive_lsn() is not null as received,
+            (select nullif(setting, '') from pg_settings where name = 'primary_conninfo') as conninfo,
+            case when pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0
+                 else extract(epoch from clock_timestamp() - pg_last_xact_replay_timestamp()) end::float8 as seconds,
+            extract(epoch from clock_timestamp() - pg_last_xact_replay_timestamp())::float8 as since_replay`);
+    const observe = (detail, notes = []) => ({
+        // Nothing to replay means no lag, however old the last replayed transaction is (an idle primary).
+        observations: [{ subject: 'this standby', value: row?.seconds ?? 0, detail }],
+        notes,
+    });
+    if (!row || row.receiver === 'streaming')
+        return observe('replay delay behind the primary');
+    if (row.receiver === 'hidden')
+        return observe('replay delay behind the primary', [
+            "the WAL receiver's state is hidden from this role, so a lost primary is not seen: grant it pg_monitor (or pg_read_all_stats)",
+        ]);
+    // No receiver and never streamed, nor set to: a standby that replays archived WAL (restore_command) only.
+    if (!row.received && !row.conninfo)
+        return observe('replay delay (no WAL receiver: it replays archived WAL)');
+    const replayed = row.since_replay === null ? '' : `; its last transaction was replayed ${Math.round(row.since_replay)} s ago`;
+    return {
+        observations: [],
+        unknown: `this standby is not streaming from its primary (WAL receiver ${row.receiver ?? 'not running'})${replayed}: how far behind it is cannot be measured; check primary_conninfo, the network and the primary`,
+    };
+}
 // The replay position is null, not zero, for a receiver that never replays (pg_receivewal) and for a replica
 // that has just connected and sent no feedback yet.
 function replayed(bytes) {
@@ -594,6 +730,19 @@ const COLUMN_MAX = {
     // 2^63-1 rounded to the nearest double: enough for a percentage of the range.
     bigint: Number(2n ** 63n - 1n),
 };
+function columnMax(row) {
+    return COLUMN_MAX[row.column_type ?? ''] ?? Number.MAX_VALUE;
+}
+/** One row per sequence: of the columns it feeds, the one whose type holds the least. */
+function narrowestColumn(rows) {
+    const bySequence = new Map();
+    for (const row of rows) {
+        const seen = bySequence.get(row.name);
+        if (!seen || columnMax(row) < columnMax(seen))
+            bySequence.set(row.name, row);
+    }
+    return [...bySequence.values()];
+}
 const sequenceExhaustion = {
     id: 'sequence-exhaustion',
     title: 'Sequences near exhaustion',
@@ -604,8 +753,18 @@ const sequenceExhaustion = {
     warning: 0.75,
     critical: 0.9,
     async run({ query, sample }) {
-        // The owning column comes from pg_depend (serial: 'a', identity: 'i'); its type may be smaller than the sequence's.
-        const rows = await query(`select quote_ident(s.schemaname) || '.' || quote_ident(s.sequencename) as name,
+        // The columns a sequence feeds: its owner in pg_depend (serial: 'a', identity: 'i') and every column whose
+        // default calls it (nextval('s'::regclass) depends on it), owned or not, shared or not. The smallest of their
+        // types is the limit: a bigint sequence feeding an int4 column runs out at 2^31-1.
+        const found = await query(`with fed as (
+         select d.objid as seq, d.refobjid as rel, d.refobjsubid as attnum from pg_depend d
+         where d.classid = 'pg_class'::regclass and d.refclassid = 'pg_class'::regclass and d.refobjsubid > 0
+           and d.deptype in ('a', 'i')
+         union
+         select d.refobjid, ad.adrelid, ad.adnum from pg_depend d join pg_attrdef ad on ad.oid = d.objid
+         where d.classid = 'pg_attrdef'::regclass and d.refclassid = 'pg_class'::regclass
+       )
+       select quote_ident(s.schemaname) || '.' || quote_ident(s.sequencename) as name,
               has_sequence_privilege(c.oid, 'SELECT,USAGE') as readable,
               s.last_value::text, s.max_value::text, s.increment_by::text,
               quote_ident(tn.nspname) || '.' || quote_ident(t.relname) as owner_table, quote_ident(a.attname) as owner_column,
@@ -613,11 +772,11 @@ const sequenceExhaustion = {
        from pg_sequences s
        join pg_namespace n on n.nspname = s.schemaname
        join pg_class c on c.relnamespace = n.oid and c.relname = s.sequencename
-       left join pg_depend d on d.classid = 'pg_class'::regclass and d.objid = c.oid
-            and d.refclassid = 'pg_class'::regclass and d.refobjsubid > 0 and d.deptype in ('a', 'i')
-       left join pg_class t on t.oid = d.refobjid
+       left join fed on fed.seq = c.oid
+       left join pg_class t on t.oid = fed.rel
        left join pg_namespace tn on tn.oid = t.relnamespace
-       left join pg_attribute a on a.attrelid = d.refobjid and a.attnum = d.refobjsubid`);
+       left join pg_attribute a on a.attrelid = fed.rel and a.attnum = fed.attnum`);
+        const rows = narrowestColumn(found);
         const unreadable = rows.filter((r) => !r.readable).length;
         const notes = unreadable > 0
             ? [
@@ -630,7 +789,7 @@ const sequenceExhaustion = {
             .filter((row) => row.readable && row.last_value !== null && Number(row.increment_by) > 0)
             .map((row) => {
             const last = Number(row.last_value);
-            const max = Math.min(Number(row.max_value), COLUMN_MAX[row.column_type ?? ''] ?? Number.MAX_VALUE);
+            const max = Math.min(Number(row.max_value), columnMax(row));
             return { row, last, max };
         })
             .sort((a, b) => b.last / b.max - a.last / a.max);
@@ -847,7 +1006,7 @@ const WRAPAROUND_LIMIT = 2 ** 31 - 3_000_000;
 async function ages(context, kind) {
     const dbAge = kind === 'xid' ? 'age(datfrozenxid)' : 'mxid_age(datminmxid)';
     const relAge = kind === 'xid' ? 'age(c.relfrozenxid)' : 'mxid_age(c.relminmxid)';
-    const databases = await context.query(`select datname as name, ${dbAge}::float8 as age from pg_database where datallowconn order by 2 desc`);
+    const databases = await context.query(`select datname as name, ${dbAge}::float8 as age from pg_database order by 2 desc`);
     // Only the oldest tables of the current database: the database figure already covers the rest.
     const tables = await context.query(`select ${sql/* QUALIFIED */.DT} as name, ${relAge}::float8 as age from pg_class c join pg_namespace n on n.oid = c.relnamespace
      where c.relkind in ('r', 'm', 't') and (${sql/* USER_SCHEMA */.a0} or n.nspname in ('pg_catalog', 'pg_toast'))
@@ -908,6 +1067,7 @@ const POSTGRES_CHECKS = [
     connections,
     longRunningQueries,
     idleInTransaction,
+    longTransactions,
     blockingLocks,
     xidWraparound,
     multixactWraparound,

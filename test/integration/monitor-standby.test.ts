@@ -103,3 +103,25 @@ it('on the primary, a WAL receiver that never replays (pg_receivewal) is listed 
     }
   }
 });
+
+// Last: the standby stays cut off from its primary.
+it('on a standby cut off from its primary, reports the lag as unknown rather than zero', async () => {
+  // A socket directory that does not exist: the WAL receiver, restarted by the reload, can never connect. (ALTER
+  // SYSTEM, as pg_basebackup -R wrote the working one to postgresql.auto.conf, which wins over postgresql.conf.)
+  await standby.query(`alter system set primary_conninfo = 'host=/nonexistent-dbops-socket-dir user=postgres'`);
+  await standby.query('select pg_reload_conf()');
+  await until(
+    async () =>
+      (
+        await standby.query<{ n: number }>(
+          `select count(*)::int as n from pg_stat_wal_receiver where status = 'streaming'`,
+        )
+      )[0]?.n === 0,
+    'the standby stops streaming',
+  );
+  const lag = (await report(standby.port)).checks.find((c) => c.id === 'replication-lag')!;
+  expect(lag).toMatchObject({
+    status: 'unknown',
+    reason: expect.stringMatching(/^this standby is not streaming from its primary \(WAL receiver [a-z ]+\)/),
+  });
+});

@@ -168,13 +168,23 @@ it('a role that sees only its own sessions does not pass the session checks on w
         .then((r) => r.json as MonitorReport);
 
     const limited = await run(server.url('postgres', 'app_only', 'app-pw'));
-    for (const id of ['long-running-queries', 'idle-in-transaction', 'blocking-locks', 'replication-lag']) {
+    for (const id of [
+      'long-running-queries',
+      'idle-in-transaction',
+      'long-transactions',
+      'blocking-locks',
+      'replication-lag',
+    ]) {
       expect(limited.checks.find((c) => c.id === id)).toMatchObject({
         status: 'unknown',
         reason: expect.stringMatching(/sees only its own sessions.*pg_monitor/),
       });
     }
     expect(limited.status).toBe('unknown');
+    // connections counts what it cannot read the state of: its own session and the other role's idle one at least.
+    const counted = limited.checks.find((c) => c.id === 'connections')!.top[0]!.detail ?? '';
+    expect(Number(/^(\d+) of \d+ usable/.exec(counted)?.[1])).toBeGreaterThanOrEqual(2);
+    expect(Number(/state hidden (\d+)/.exec(counted)?.[1])).toBeGreaterThanOrEqual(1);
     // The same report as a role that sees every session finds the idle transaction.
     const full = await run(server.url());
     expect(full.checks.find((c) => c.id === 'idle-in-transaction')).toMatchObject({ status: 'warning' });

@@ -113,8 +113,10 @@ describe('duplicate indexes', () => {
     table: 'public.t',
     am: 'btree',
     keys: keys.split(' '),
+    included: [],
     classes: keys.split(' ').map(() => '1978'),
     collations: keys.split(' ').map(() => '0'),
+    options: keys.split(' ').map(() => '0'),
     predicate: null,
     expressions: null,
     unique: false,
@@ -133,6 +135,23 @@ describe('duplicate indexes', () => {
     expect(coveringIndex(index(1, '2', { predicate: 'x > 0' }), [index(2, '2 3')])).toBeUndefined();
     expect(coveringIndex(index(1, '3'), [index(2, '2 3')])).toBeUndefined();
     expect(coveringIndex(index(1, '2', { am: 'hash' }), [index(2, '2 3', { am: 'hash' })])).toBeUndefined();
+  });
+  it('compares key columns only, needs the included ones held, and tells orderings and null rules apart', () => {
+    // UNIQUE (a) INCLUDE (b) is a stricter rule than UNIQUE (a, b), whichever is older.
+    const uniqueAIncB = index(2, '2', { unique: true, included: ['3'] });
+    expect(coveringIndex(uniqueAIncB, [index(1, '2 3', { unique: true })])).toBeUndefined();
+    expect(coveringIndex(index(1, '2 3', { unique: true }), [uniqueAIncB])).toBeUndefined();
+    // (a) INCLUDE (b) is covered by (a, b), which holds b; (a) INCLUDE (c) is not.
+    expect(coveringIndex(index(1, '2', { included: ['3'] }), [index(2, '2 3')])?.oid).toBe(2);
+    expect(coveringIndex(index(1, '2', { included: ['4'] }), [index(2, '2 3')])).toBeUndefined();
+    expect(coveringIndex(index(1, '2'), [index(2, '2', { included: ['3'] })])?.oid).toBe(2);
+    expect(coveringIndex(index(1, '2', { unique: true, included: ['3'] }), [index(2, '2', { unique: true })])).toBe(
+      undefined,
+    );
+    expect(coveringIndex(index(1, '2', { options: ['3'] }), [index(2, '2 3')])).toBeUndefined();
+    expect(
+      coveringIndex(index(2, '2', { unique: true, nullsNotDistinct: true }), [index(1, '2', { unique: true })]),
+    ).toBeUndefined();
   });
 });
 
@@ -190,6 +209,30 @@ it('masks string literals in query text', () => {
   expect(maskQuery(`select E'it\\'s secret', 'plain'`)).toBe(`select E'?', '?'`);
   expect(maskQuery(`select 'unterminated secret`)).toBe(`select '?'`);
   expect(maskQuery('select\n  1', 5)).toBe('sele…');
+});
+
+it('reads quotes the way the server does: comments, quoted names, doubled quotes, E strings and dollar quotes', () => {
+  // An apostrophe in a comment or a quoted name starts no string.
+  expect(maskQuery(`/* don't log */ ALTER ROLE app PASSWORD 'hunter2'`)).toBe(
+    `/* don't log */ ALTER ROLE app PASSWORD '?'`,
+  );
+  expect(maskQuery(`-- user's reset\nALTER ROLE app PASSWORD 'hunter2'`)).toBe(
+    `-- user's reset ALTER ROLE app PASSWORD '?'`,
+  );
+  expect(maskQuery(`/* outer /* it's nested */ still comment's */ select 'secret'`)).toBe(
+    `/* outer /* it's nested */ still comment's */ select '?'`,
+  );
+  expect(maskQuery(`select "o'brien" from t where "a""'b" = 'secret'`)).toBe(
+    `select "o'brien" from t where "a""'b" = '?'`,
+  );
+  // A backslash is an ordinary character in a standard string, an escape only in E'...'.
+  expect(maskQuery(`SET home='C:\\x\\', token='sk_live_abc'`)).toBe(`SET home='?', token='?'`);
+  expect(maskQuery(`select e'a\\'b', 'sk_live_abc', name'x'`)).toBe(`select e'?', '?', name'?'`);
+  expect(maskQuery(`select $fn$ it's $x$ $fn$, $1, a$b$ from t where k = $$sk_live_abc$$`)).toBe(
+    `select '?', $1, a$b$ from t where k = '?'`,
+  );
+  expect(maskQuery(`select $q$unterminated sk_live_abc`)).toBe(`select '?'`);
+  expect(maskQuery(`/* unterminated 'x`)).toBe(`/* unterminated 'x`);
 });
 
 describe('trends', () => {

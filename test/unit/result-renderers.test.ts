@@ -27,6 +27,26 @@ describe('the job summary (Markdown)', () => {
     expect(markdown).toContain('| a\\|b | line one line \\`two\\` |');
   });
 
+  it('escapes HTML and link markup in plain text, in cells and notes alike, and leaves code spans as they are', () => {
+    const text = `select * from t where a<b> and c && d <details> ![x](http://e/) [y]`;
+    const table = { kind: 'table' as const, columns: ['Detail'], rows: [[text]] };
+    const markdown = renderSummary([result({ blocks: [table, { kind: 'note', text }] })]);
+    const escaped = 'select * from t where a&lt;b&gt; and c &amp;&amp; d &lt;details&gt; !\\[x\\](http://e/) \\[y\\]';
+    expect(markdown).toContain(`| ${escaped} |`);
+    expect(markdown).toContain(`\n${escaped}\n`);
+    expect(renderSummary([result({ blocks: [{ kind: 'note', text: [code('a<b>&[c]')] }] })])).toContain('`a<b>&[c]`');
+  });
+
+  it('redacts a secret that holds Markdown characters in its escaped form too', () => {
+    const secret = 'pw&<x>[y]|`z';
+    const secrets = new Secrets();
+    secrets.add(secret);
+    const table = { kind: 'table' as const, columns: ['Detail'], rows: [[`password ${secret}`]] };
+    const markdown = secrets.redact(renderSummary([result({ blocks: [table, { kind: 'note', text: secret }] })]));
+    expect(markdown).toContain('| password *** |');
+    expect(markdown).toContain('\n***\n');
+  });
+
   it('fences a code span around the backticks and pipes inside it', () => {
     const markdown = renderSummary([result({ blocks: [{ kind: 'facts', rows: [['Key', code('odd`name|x')]] }] })]);
     expect(markdown).toContain('| Key | `` odd`name\\|x `` |');

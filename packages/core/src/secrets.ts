@@ -1,3 +1,5 @@
+import { escapeMarkdownText } from './report/markdown-text.js';
+
 /**
  * The secret register (docs/architecture.md invariant 5). Every secret an operation receives is added here together with
  * the forms it can take on its way out (URL-encoded, base64); adapters mask them (GitHub) or redact them (CLI),
@@ -48,6 +50,11 @@ function derivedForms(secret: string): string[] {
   // input, before anything has parsed the URL: register it with the URL.
   const password = urlPassword(secret);
   if (password) for (const form of derivedForms(password)) forms.add(form);
+  // The job summary escapes text before the adapter redacts it: a secret holding `&`, `<` or `|` shows escaped.
+  for (const form of [...forms]) {
+    forms.add(escapeMarkdownText(form));
+    forms.add(escapeMarkdownText(form, true));
+  }
   return [...forms];
 }
 

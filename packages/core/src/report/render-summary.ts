@@ -1,3 +1,4 @@
+import { escapeMarkdownText } from './markdown-text.js';
 import { inlines, statusIcon, type Block, type Inline, type Result, type ResultStatus, type Text } from './result.js';
 
 /**
@@ -34,7 +35,7 @@ function block(b: Block): string[] {
       return chart(b);
     case 'folded':
       return [
-        `<details><summary>${escapeMarkdown(b.title)}</summary>`,
+        `<details><summary>${escapeMarkdownText(b.title)}</summary>`,
         '',
         ...b.blocks.flatMap((f) => [...block(f), '']),
         '</details>',
@@ -55,20 +56,14 @@ function markdown(text: Text, cell = false): string {
 }
 
 function inline(part: Inline, cell: boolean): string {
-  if (typeof part === 'string') return escapeMarkdown(part, cell);
-  if ('strong' in part) return `**${escapeMarkdown(part.strong, cell)}**`;
+  if (typeof part === 'string') return escapeMarkdownText(part, cell);
+  if ('strong' in part) return `**${escapeMarkdownText(part.strong, cell)}**`;
   if ('status' in part) return statusIcon(part.status);
   // A code span's fence is one backtick longer than the longest run inside it; GitHub needs `\|` even in code.
   const longest = Math.max(0, ...(part.code.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);
   const body = longest > 0 ? ` ${part.code} ` : part.code;
   return `${fence}${cell ? body.replace(/\|/g, '\\|') : body}${fence}`;
-}
-
-/** Plain text that Markdown must not read as markup: backticks always, `|` in table cells. */
-function escapeMarkdown(text: string, cell = false): string {
-  const out = text.replace(/`/g, '\\`');
-  return cell ? out.replace(/\|/g, '\\|') : out;
 }
 
 /** A Mermaid xychart, which GitHub renders in job summaries. */

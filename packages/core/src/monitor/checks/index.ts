@@ -8,7 +8,7 @@ import { analyzeStaleness, deadTuples, vacuumStaleness } from './maintenance.js'
 import { tablesWithoutPrimaryKey } from './primary-keys.js';
 import { replicationLag, replicationSlots } from './replication.js';
 import { sequenceExhaustion } from './sequences.js';
-import { idleInTransaction, longRunningQueries } from './sessions.js';
+import { idleInTransaction, longRunningQueries, longTransactions } from './sessions.js';
 import { settings } from './settings.js';
 import { databaseSize, tableSizes } from './sizes.js';
 import { slowStatements } from './slow-statements.js';
@@ -19,6 +19,7 @@ export const POSTGRES_CHECKS: CheckDefinition[] = [
   connections,
   longRunningQueries,
   idleInTransaction,
+  longTransactions,
   blockingLocks,
   xidWraparound,
   multixactWraparound,

@@ -47,12 +47,15 @@ interface IndexRow {
   name: string;
   table: string;
   am: string;
-  keys: string;
+  columns: string;
+  key_count: number;
   classes: string;
   collations: string;
+  options: string;
   predicate: string | null;
   expressions: string | null;
   unique: boolean;
+  nulls_not_distinct: boolean;
   bytes: number;
 }
 
@@ -60,29 +63,46 @@ export interface IndexShape {
   oid: number;
   table: string;
   am: string;
+  /** Key columns (attnums, 0 for an expression), in order: what the index is searched and sorted by. */
   keys: string[];
+  /** INCLUDE columns: carried for index-only scans, not searched, not part of a unique rule. */
+  included: string[];
+  /** Per key column: operator class, collation, and indoption (DESC, NULLS FIRST). */
   classes: string[];
   collations: string[];
+  options: string[];
   predicate: string | null;
   expressions: string | null;
   unique: boolean;
+  /** UNIQUE NULLS NOT DISTINCT (15+): a stricter rule than plain UNIQUE on the same keys. */
+  nullsNotDistinct?: boolean;
 }
 
 /**
  * The index that makes `a` redundant, if any: a btree on the same table with the same predicate and expressions
- * whose leading columns (with the same operator classes and collations) are all of a's columns. A unique index is
- * kept unless its twin is unique on exactly the same columns; of two identical indexes, the newer is reported.
+ * whose leading key columns (with the same operator classes, collations and orderings) are all of a's key columns,
+ * and which holds every column a includes. A unique index is kept unless its twin is unique (the same way) on
+ * exactly the same key columns; of two identical indexes, the newer is reported.
  */
 export function coveringIndex<T extends IndexShape>(a: T, others: T[]): T | undefined {
   if (a.am !== 'btree') return undefined;
+  const prefix = (x: string[], y: string[]) => x.every((v, i) => y[i] === v);
+  const within = (x: string[], y: string[]) => x.every((v) => y.includes(v));
   return others.find((b) => {
     if (b.oid === a.oid || b.table !== a.table || b.am !== a.am) return false;
     if (b.predicate !== a.predicate || b.expressions !== a.expressions) return false;
     if (b.keys.length < a.keys.length) return false;
-    const prefix = (x: string[], y: string[]) => x.every((v, i) => y[i] === v);
     if (!prefix(a.keys, b.keys) || !prefix(a.classes, b.classes) || !prefix(a.collations, b.collations)) return false;
-    const identical = b.keys.length === a.keys.length;
-    if (a.unique) return identical && b.unique && b.oid < a.oid;
+    if (!prefix(a.options, b.options)) return false;
+    // An index-only scan of a reads its included columns: b must hold them too, as key or included column.
+    if (!within(a.included, [...b.keys, ...b.included])) return false;
+    const sameKeys = b.keys.length === a.keys.length;
+    // b holds no column a lacks: of the two, only their age tells which to drop.
+    const identical = sameKeys && within(b.included, [...a.keys, ...a.included]);
+    if (a.unique) {
+      if (!sameKeys || !b.unique || Boolean(b.nullsNotDistinct) !== Boolean(a.nullsNotDistinct)) return false;
+      return !identical || b.oid < a.oid;
+    }
     if (identical && !b.unique) return b.oid < a.oid;
     return true;
   });
@@ -96,24 +116,33 @@ export const duplicateIndexes: CheckDefinition = {
   unit: 'bytes',
   direction: 'above',
   warning: 0,
-  async run({ query }) {
+  async run({ query, major }) {
+    // indkey lists the key columns, then the INCLUDE ones; indclass, indcollation and indoption only the keys.
+    const nullsNotDistinct = major >= 15 ? 'i.indnullsnotdistinct' : 'false';
     const rows = await query<IndexRow>(
       `select i.indexrelid::int8 as oid, quote_ident(n.nspname) || '.' || quote_ident(ci.relname) as name, ${QUALIFIED} as table,
-              am.amname as am, i.indkey::text as keys, i.indclass::text as classes, i.indcollation::text as collations,
+              am.amname as am, i.indkey::text as columns, i.indnkeyatts::int as key_count, i.indclass::text as classes,
+              i.indcollation::text as collations, i.indoption::text as options,
               pg_get_expr(i.indpred, i.indrelid) as predicate, pg_get_expr(i.indexprs, i.indrelid) as expressions,
-              i.indisunique as unique, ${INDEX_BYTES} as bytes
+              i.indisunique as unique, ${nullsNotDistinct} as nulls_not_distinct, ${INDEX_BYTES} as bytes
        from pg_index i
        join pg_class ci on ci.oid = i.indexrelid join pg_am am on am.oid = ci.relam
        join pg_class c on c.oid = i.indrelid join pg_namespace n on n.oid = c.relnamespace
        where i.indisvalid and ${USER_SCHEMA}`,
     );
-    const shapes = rows.map((r) => ({
-      ...r,
-      oid: Number(r.oid),
-      keys: r.keys.split(' '),
-      classes: r.classes.split(' '),
-      collations: r.collations.split(' '),
-    }));
+    const shapes = rows.map((r) => {
+      const columns = r.columns.split(' ');
+      return {
+        ...r,
+        oid: Number(r.oid),
+        keys: columns.slice(0, r.key_count),
+        included: columns.slice(r.key_count),
+        classes: r.classes.split(' '),
+        collations: r.collations.split(' '),
+        options: r.options.split(' '),
+        nullsNotDistinct: r.nulls_not_distinct,
+      };
+    });
     const byTable = new Map<string, typeof shapes>();
     for (const s of shapes) byTable.set(s.table, [...(byTable.get(s.table) ?? []), s]);
 

@@ -1,4 +1,4 @@
-import type { CheckDefinition } from '../check.js';
+import type { CheckContext, CheckDefinition, CheckOutcome } from '../check.js';
 import { OTHER_SESSIONS_HIDDEN } from './sessions.js';
 
 export const replicationLag: CheckDefinition = {
@@ -12,18 +12,7 @@ export const replicationLag: CheckDefinition = {
   warning: 60,
   critical: 300,
   async run({ query, standby, seesAllSessions }) {
-    if (standby) {
-      // Nothing to replay means no lag, however old the last replayed transaction is (an idle primary).
-      const [row] = await query<{ seconds: number | null }>(
-        `select case when pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0
-                     else extract(epoch from clock_timestamp() - pg_last_xact_replay_timestamp()) end::float8 as seconds`,
-      );
-      return {
-        observations: [
-          { subject: 'this standby', value: row?.seconds ?? 0, detail: 'replay delay behind the primary' },
-        ],
-      };
-    }
+    if (standby) return standbyLag(query);
     // Without the privilege a replica's lag columns are null, which would read as no lag at all.
     if (!seesAllSessions) return { observations: [], unknown: OTHER_SESSIONS_HIDDEN };
     const rows = await query<{ name: string; state: string; seconds: number | null; bytes: number | null }>(
@@ -43,6 +32,51 @@ export const replicationLag: CheckDefinition = {
     };
   },
 };
+
+interface StandbyRow {
+  /** pg_stat_wal_receiver's status; 'hidden' without pg_read_all_stats; null when no WAL receiver runs. */
+  receiver: string | null;
+  /** WAL was streamed since the server started: pg_last_wal_receive_lsn() is set (and keeps its last value). */
+  received: boolean;
+  /** primary_conninfo where the role may read it (pg_read_all_settings): a standby meant to stream. */
+  conninfo: string | null;
+  seconds: number | null;
+  since_replay: number | null;
+}
+
+/**
+ * A standby's own delay. The received and replayed positions are equal on a standby that is caught up, and equally
+ * on one that lost its primary: the received position keeps its last value. So the delay counts only while the WAL
+ * receiver streams; a standby meant to stream that does not is unknown, however current its replay looks.
+ */
+async function standbyLag(query: CheckContext['query']): Promise<CheckOutcome> {
+  const [row] = await query<StandbyRow>(
+    `select (select coalesce(status, 'hidden') from pg_stat_wal_receiver limit 1) as receiver,
+            pg_last_wal_receive_lsn() is not null as received,
+            (select nullif(setting, '') from pg_settings where name = 'primary_conninfo') as conninfo,
+            case when pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0
+                 else extract(epoch from clock_timestamp() - pg_last_xact_replay_timestamp()) end::float8 as seconds,
+            extract(epoch from clock_timestamp() - pg_last_xact_replay_timestamp())::float8 as since_replay`,
+  );
+  const observe = (detail: string, notes: string[] = []): CheckOutcome => ({
+    // Nothing to replay means no lag, however old the last replayed transaction is (an idle primary).
+    observations: [{ subject: 'this standby', value: row?.seconds ?? 0, detail }],
+    notes,
+  });
+  if (!row || row.receiver === 'streaming') return observe('replay delay behind the primary');
+  if (row.receiver === 'hidden')
+    return observe('replay delay behind the primary', [
+      "the WAL receiver's state is hidden from this role, so a lost primary is not seen: grant it pg_monitor (or pg_read_all_stats)",
+    ]);
+  // No receiver and never streamed, nor set to: a standby that replays archived WAL (restore_command) only.
+  if (!row.received && !row.conninfo) return observe('replay delay (no WAL receiver: it replays archived WAL)');
+  const replayed =
+    row.since_replay === null ? '' : `; its last transaction was replayed ${Math.round(row.since_replay)} s ago`;
+  return {
+    observations: [],
+    unknown: `this standby is not streaming from its primary (WAL receiver ${row.receiver ?? 'not running'})${replayed}: how far behind it is cannot be measured; check primary_conninfo, the network and the primary`,
+  };
+}
 
 // The replay position is null, not zero, for a receiver that never replays (pg_receivewal) and for a replica
 // that has just connected and sent no feedback yet.

@@ -19,6 +19,20 @@ const COLUMN_MAX: Record<string, number> = {
   bigint: Number(2n ** 63n - 1n),
 };
 
+function columnMax(row: SequenceRow): number {
+  return COLUMN_MAX[row.column_type ?? ''] ?? Number.MAX_VALUE;
+}
+
+/** One row per sequence: of the columns it feeds, the one whose type holds the least. */
+function narrowestColumn(rows: SequenceRow[]): SequenceRow[] {
+  const bySequence = new Map<string, SequenceRow>();
+  for (const row of rows) {
+    const seen = bySequence.get(row.name);
+    if (!seen || columnMax(row) < columnMax(seen)) bySequence.set(row.name, row);
+  }
+  return [...bySequence.values()];
+}
+
 export const sequenceExhaustion: CheckDefinition = {
   id: 'sequence-exhaustion',
   title: 'Sequences near exhaustion',
@@ -30,9 +44,19 @@ export const sequenceExhaustion: CheckDefinition = {
   warning: 0.75,
   critical: 0.9,
   async run({ query, sample }) {
-    // The owning column comes from pg_depend (serial: 'a', identity: 'i'); its type may be smaller than the sequence's.
-    const rows = await query<SequenceRow>(
-      `select quote_ident(s.schemaname) || '.' || quote_ident(s.sequencename) as name,
+    // The columns a sequence feeds: its owner in pg_depend (serial: 'a', identity: 'i') and every column whose
+    // default calls it (nextval('s'::regclass) depends on it), owned or not, shared or not. The smallest of their
+    // types is the limit: a bigint sequence feeding an int4 column runs out at 2^31-1.
+    const found = await query<SequenceRow>(
+      `with fed as (
+         select d.objid as seq, d.refobjid as rel, d.refobjsubid as attnum from pg_depend d
+         where d.classid = 'pg_class'::regclass and d.refclassid = 'pg_class'::regclass and d.refobjsubid > 0
+           and d.deptype in ('a', 'i')
+         union
+         select d.refobjid, ad.adrelid, ad.adnum from pg_depend d join pg_attrdef ad on ad.oid = d.objid
+         where d.classid = 'pg_attrdef'::regclass and d.refclassid = 'pg_class'::regclass
+       )
+       select quote_ident(s.schemaname) || '.' || quote_ident(s.sequencename) as name,
               has_sequence_privilege(c.oid, 'SELECT,USAGE') as readable,
               s.last_value::text, s.max_value::text, s.increment_by::text,
               quote_ident(tn.nspname) || '.' || quote_ident(t.relname) as owner_table, quote_ident(a.attname) as owner_column,
@@ -40,12 +64,12 @@ export const sequenceExhaustion: CheckDefinition = {
        from pg_sequences s
        join pg_namespace n on n.nspname = s.schemaname
        join pg_class c on c.relnamespace = n.oid and c.relname = s.sequencename
-       left join pg_depend d on d.classid = 'pg_class'::regclass and d.objid = c.oid
-            and d.refclassid = 'pg_class'::regclass and d.refobjsubid > 0 and d.deptype in ('a', 'i')
-       left join pg_class t on t.oid = d.refobjid
+       left join fed on fed.seq = c.oid
+       left join pg_class t on t.oid = fed.rel
        left join pg_namespace tn on tn.oid = t.relnamespace
-       left join pg_attribute a on a.attrelid = d.refobjid and a.attnum = d.refobjsubid`,
+       left join pg_attribute a on a.attrelid = fed.rel and a.attnum = fed.attnum`,
     );
+    const rows = narrowestColumn(found);
     const unreadable = rows.filter((r) => !r.readable).length;
     const notes =
       unreadable > 0
@@ -59,7 +83,7 @@ export const sequenceExhaustion: CheckDefinition = {
       .filter((row) => row.readable && row.last_value !== null && Number(row.increment_by) > 0)
       .map((row) => {
         const last = Number(row.last_value);
-        const max = Math.min(Number(row.max_value), COLUMN_MAX[row.column_type ?? ''] ?? Number.MAX_VALUE);
+        const max = Math.min(Number(row.max_value), columnMax(row));
         return { row, last, max };
       })
       .sort((a, b) => b.last / b.max - a.last / a.max);

@@ -1,4 +1,4 @@
-import type { CheckDefinition } from '../check.js';
+import type { CheckContext, CheckDefinition, CheckOutcome } from '../check.js';
 import { maskQuery } from './query-text.js';
 
 /** Why a check that reads other sessions cannot run: it would see none of them and report them healthy. */
@@ -22,16 +22,12 @@ export const longRunningQueries: CheckDefinition = {
   direction: 'above',
   warning: 60,
   critical: 300,
-  async run({ query, seesAllSessions }) {
-    if (!seesAllSessions) return { observations: [], unknown: OTHER_SESSIONS_HIDDEN };
-    const rows = await query<SessionRow>(
-      `select pid, usename, extract(epoch from clock_timestamp() - query_start)::float8 as seconds, query
-       from pg_stat_activity
-       where state = 'active' and backend_type = 'client backend' and pid <> pg_backend_pid() and query_start is not null
-       order by query_start limit 200`,
-    );
-    return { observations: rows.map(sessionObservation) };
-  },
+  run: (context) =>
+    sessionAges(
+      context,
+      'query_start',
+      `state = 'active' and backend_type = 'client backend' and query_start is not null`,
+    ),
 };
 
 export const idleInTransaction: CheckDefinition = {
@@ -44,17 +40,39 @@ export const idleInTransaction: CheckDefinition = {
   direction: 'above',
   warning: 60,
   critical: 600,
-  async run({ query, seesAllSessions }) {
-    if (!seesAllSessions) return { observations: [], unknown: OTHER_SESSIONS_HIDDEN };
-    const rows = await query<SessionRow>(
-      `select pid, usename, extract(epoch from clock_timestamp() - state_change)::float8 as seconds, query
-       from pg_stat_activity
-       where state in ('idle in transaction', 'idle in transaction (aborted)') and pid <> pg_backend_pid()
-       order by state_change limit 200`,
-    );
-    return { observations: rows.map(sessionObservation) };
-  },
+  run: (context) =>
+    sessionAges(context, 'state_change', `state in ('idle in transaction', 'idle in transaction (aborted)')`),
 };
+
+export const longTransactions: CheckDefinition = {
+  id: 'long-transactions',
+  title: 'Long transactions',
+  why: 'A transaction open for long holds its locks, and its snapshot stops vacuum everywhere, even when each of its statements is short.',
+  action:
+    'Find the job or application path that keeps one transaction open (a batch loop, a session left in BEGIN); commit in smaller transactions; set transaction_timeout (17+) for the role.',
+  unit: 'seconds',
+  direction: 'above',
+  warning: 600,
+  critical: 3600,
+  // Measured from the transaction's start, whatever the session does now: many short statements in one BEGIN
+  // cross neither the long-query nor the idle-in-transaction check.
+  run: (context) => sessionAges(context, 'xact_start', `xact_start is not null and backend_type = 'client backend'`),
+};
+
+/** Other sessions matching `where`, each with its age since the pg_stat_activity timestamp `since`, oldest first. */
+async function sessionAges(
+  { query, seesAllSessions }: CheckContext,
+  since: 'query_start' | 'state_change' | 'xact_start',
+  where: string,
+): Promise<CheckOutcome> {
+  if (!seesAllSessions) return { observations: [], unknown: OTHER_SESSIONS_HIDDEN };
+  const rows = await query<SessionRow>(
+    `select pid, usename, extract(epoch from clock_timestamp() - ${since})::float8 as seconds, query
+     from pg_stat_activity where ${where} and pid <> pg_backend_pid()
+     order by ${since} limit 200`,
+  );
+  return { observations: rows.map(sessionObservation) };
+}
 
 function sessionObservation(row: SessionRow) {
   return {

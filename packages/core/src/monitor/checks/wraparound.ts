@@ -14,7 +14,7 @@ async function ages(context: CheckContext, kind: 'xid' | 'mxid'): Promise<Observ
   const dbAge = kind === 'xid' ? 'age(datfrozenxid)' : 'mxid_age(datminmxid)';
   const relAge = kind === 'xid' ? 'age(c.relfrozenxid)' : 'mxid_age(c.relminmxid)';
   const databases = await context.query<AgeRow>(
-    `select datname as name, ${dbAge}::float8 as age from pg_database where datallowconn order by 2 desc`,
+    `select datname as name, ${dbAge}::float8 as age from pg_database order by 2 desc`,
   );
   // Only the oldest tables of the current database: the database figure already covers the rest.
   const tables = await context.query<AgeRow>(
