@@ -446,16 +446,41 @@ async function backup(options) {
         return rotation ? { ...result, rotation } : result;
     }
     catch (error) {
+        const failure = options.signal?.aborted
+            ? (0,lib_errors/* cancelled */.KW)('Nothing was recorded as a complete backup; partial uploads were aborted.')
+            : error;
         // The run failed: nothing may remain that looks like a complete backup. The manifest goes first (its put may
-        // have reached the storage even if it reported an error), then the object.
-        if (manifestAt)
-            await storage.delete(manifestAt).catch(() => undefined);
+        // have reached the storage even if it reported an error), then the object, but only once the manifest is gone:
+        // a manifest left describing objects that were removed is a backup that fails when it is needed.
+        const manifestLeft = manifestAt && (await removeManifest(storage, manifestAt));
+        if (manifestAt && manifestLeft)
+            throw keptForManifest(storage, manifestAt, stored, failure, manifestLeft.error);
         for (const key of stored)
             await storage.delete(key).catch(() => undefined);
-        if (options.signal?.aborted)
-            throw (0,lib_errors/* cancelled */.KW)('Nothing was recorded as a complete backup; partial uploads were aborted.');
-        throw error;
+        throw failure;
     }
+}
+/** Deletes a failed run's manifest; says why when it may still be there (a delete can fail after taking effect). */
+async function removeManifest(storage, key) {
+    try {
+        await storage.delete(key);
+        return undefined;
+    }
+    catch (error) {
+        const gone = await storage.stat(key).then((found) => found === undefined, () => false);
+        return gone ? undefined : { error };
+    }
+}
+/** The run's failure, and that its manifest could not be removed, so its objects were kept for the manifest. */
+function keptForManifest(storage, manifest, objects, failure, deleteError) {
+    const failed = failure instanceof lib_errors/* DbopsError */.zJ ? failure : undefined;
+    const why = deleteError instanceof Error ? deleteError.message : String(deleteError);
+    const kept = objects.length === 1 ? storage.locate(objects[0]) : `its ${objects.length} objects`;
+    return new lib_errors/* DbopsError */.zJ(failed?.code ?? 'STORAGE_FAILED', `${failed?.message ?? (failure instanceof Error ? failure.message : String(failure))}; and the failed backup's manifest ${storage.locate(manifest)} could not be removed: ${why}`, {
+        cause: failure,
+        ...(failed?.input ? { input: failed.input } : {}),
+        hint: `${kept} ${objects.length === 1 ? 'was' : 'were'} kept, so that the manifest does not describe a backup whose objects are gone. The backup failed: do not rely on it; remove the manifest, then its objects.${failed?.hint ? ` ${failed.hint}` : ''}`,
+    });
 }
 /** The single stream: one archive, verified on the side while it streams, then read back from storage. */
 async function writeArchive(input) {
