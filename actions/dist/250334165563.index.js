@@ -484,7 +484,7 @@ const RETENTION_INPUTS = [
     },
     {
         name: 'grace-period',
-        description: 'Objects without a manifest younger than this may still be uploading and are left alone; older ones are deleted as leftovers, as are uploads a killed run left unfinished (temp files, S3 multipart uploads).',
+        description: 'Objects without a manifest younger than this may still be uploading and are left alone; older ones are deleted as leftovers, as are uploads a killed run left unfinished (temp files, S3 multipart uploads). Make it longer than a backup takes: an S3 multipart object is dated when its upload began.',
         default: '24h',
         type: 'duration',
     },

@@ -730,7 +730,7 @@ const RETENTION_INPUTS = [
     },
     {
         name: 'grace-period',
-        description: 'Objects without a manifest younger than this may still be uploading and are left alone; older ones are deleted as leftovers, as are uploads a killed run left unfinished (temp files, S3 multipart uploads).',
+        description: 'Objects without a manifest younger than this may still be uploading and are left alone; older ones are deleted as leftovers, as are uploads a killed run left unfinished (temp files, S3 multipart uploads). Make it longer than a backup takes: an S3 multipart object is dated when its upload began.',
         default: '24h',
         type: 'duration',
     },
@@ -1743,6 +1743,7 @@ var retention_policy = __webpack_require__(51200);
 
 
 
+
 /**
  * Plans a rotation of the backups filed under exactly `name` (never a sibling or nested name: invariant 3).
  * Only complete backups (with a manifest) are subject to the policy; objects without one are leftovers, deleted
@@ -1888,13 +1889,18 @@ async function executeRotation(storage, plan, log) {
         log.info(`Deleted backup ${backup.id} (${(0,format/* formatBytes */.z3)(backup.bytes)})`);
     }
     for (const leftover of plan.leftovers.filter((l) => l.action === 'delete')) {
+        const manifest = `${plan.name}/${leftover.backupId}${layout/* MANIFEST_SUFFIX */.OK}`;
         // A backup that was still finishing when the plan was made may have written its manifest since.
-        if (await storage.stat(`${plan.name}/${leftover.backupId}${layout/* MANIFEST_SUFFIX */.OK}`)) {
+        if (await storage.stat(manifest)) {
             log.info(`Left ${leftover.backupId} alone: its manifest appeared after the plan was made`);
             continue;
         }
         for (const key of leftover.keys)
             await storage.delete(key);
+        // The check above and these deletes are not one step: a backup that finished in between (one that took longer
+        // than the grace period: an S3 multipart object is dated when its upload began) has lost its objects.
+        if (await storage.stat(manifest))
+            throw finishedWhileDeleted(storage, plan.name, leftover.backupId, manifest);
         log.info(`Deleted incomplete leftover ${leftover.backupId} (no manifest, ${(0,format/* formatSeconds */.Xo)(leftover.ageSeconds)} old)`);
     }
     for (const { upload, ageSeconds } of plan.unfinished.filter((u) => u.action === 'delete')) {
@@ -1907,6 +1913,12 @@ async function executeRotation(storage, plan, log) {
         }
     }
     return { deleted, freedBytes };
+}
+/** A leftover whose backup wrote its manifest while rotation deleted its objects: that backup cannot be restored. */
+function finishedWhileDeleted(storage, name, backupId, manifest) {
+    return new errors/* DbopsError */.zJ('CONFLICT', `Backup ${name}/${backupId} finished while rotation deleted its objects as a leftover: its manifest ${storage.locate(manifest)} now describes objects that are gone`, {
+        hint: `That backup cannot be restored: take a new one, then delete ${storage.locate(manifest)}. Make grace-period longer than a backup takes (an S3 multipart object is dated when its upload began).`,
+    });
 }
 //# sourceMappingURL=plan.js.map
 // EXTERNAL MODULE: ./packages/core/lib/operations/backup-source.js

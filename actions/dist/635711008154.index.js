@@ -446,16 +446,41 @@ async function backup(options) {
         return rotation ? { ...result, rotation } : result;
     }
     catch (error) {
+        const failure = options.signal?.aborted
+            ? (0,lib_errors/* cancelled */.KW)('Nothing was recorded as a complete backup; partial uploads were aborted.')
+            : error;
         // The run failed: nothing may remain that looks like a complete backup. The manifest goes first (its put may
-        // have reached the storage even if it reported an error), then the object.
-        if (manifestAt)
-            await storage.delete(manifestAt).catch(() => undefined);
+        // have reached the storage even if it reported an error), then the object, but only once the manifest is gone:
+        // a manifest left describing objects that were removed is a backup that fails when it is needed.
+        const manifestLeft = manifestAt && (await removeManifest(storage, manifestAt));
+        if (manifestAt && manifestLeft)
+            throw keptForManifest(storage, manifestAt, stored, failure, manifestLeft.error);
         for (const key of stored)
             await storage.delete(key).catch(() => undefined);
-        if (options.signal?.aborted)
-            throw (0,lib_errors/* cancelled */.KW)('Nothing was recorded as a complete backup; partial uploads were aborted.');
-        throw error;
+        throw failure;
     }
+}
+/** Deletes a failed run's manifest; says why when it may still be there (a delete can fail after taking effect). */
+async function removeManifest(storage, key) {
+    try {
+        await storage.delete(key);
+        return undefined;
+    }
+    catch (error) {
+        const gone = await storage.stat(key).then((found) => found === undefined, () => false);
+        return gone ? undefined : { error };
+    }
+}
+/** The run's failure, and that its manifest could not be removed, so its objects were kept for the manifest. */
+function keptForManifest(storage, manifest, objects, failure, deleteError) {
+    const failed = failure instanceof lib_errors/* DbopsError */.zJ ? failure : undefined;
+    const why = deleteError instanceof Error ? deleteError.message : String(deleteError);
+    const kept = objects.length === 1 ? storage.locate(objects[0]) : `its ${objects.length} objects`;
+    return new lib_errors/* DbopsError */.zJ(failed?.code ?? 'STORAGE_FAILED', `${failed?.message ?? (failure instanceof Error ? failure.message : String(failure))}; and the failed backup's manifest ${storage.locate(manifest)} could not be removed: ${why}`, {
+        cause: failure,
+        ...(failed?.input ? { input: failed.input } : {}),
+        hint: `${kept} ${objects.length === 1 ? 'was' : 'were'} kept, so that the manifest does not describe a backup whose objects are gone. The backup failed: do not rely on it; remove the manifest, then its objects.${failed?.hint ? ` ${failed.hint}` : ''}`,
+    });
 }
 /** The single stream: one archive, verified on the side while it streams, then read back from storage. */
 async function writeArchive(input) {
@@ -648,6 +673,7 @@ var retention_policy = __webpack_require__(51200);
 
 
 
+
 /**
  * Plans a rotation of the backups filed under exactly `name` (never a sibling or nested name: invariant 3).
  * Only complete backups (with a manifest) are subject to the policy; objects without one are leftovers, deleted
@@ -793,13 +819,18 @@ async function executeRotation(storage, plan, log) {
         log.info(`Deleted backup ${backup.id} (${(0,format/* formatBytes */.z3)(backup.bytes)})`);
     }
     for (const leftover of plan.leftovers.filter((l) => l.action === 'delete')) {
+        const manifest = `${plan.name}/${leftover.backupId}${layout/* MANIFEST_SUFFIX */.OK}`;
         // A backup that was still finishing when the plan was made may have written its manifest since.
-        if (await storage.stat(`${plan.name}/${leftover.backupId}${layout/* MANIFEST_SUFFIX */.OK}`)) {
+        if (await storage.stat(manifest)) {
             log.info(`Left ${leftover.backupId} alone: its manifest appeared after the plan was made`);
             continue;
         }
         for (const key of leftover.keys)
             await storage.delete(key);
+        // The check above and these deletes are not one step: a backup that finished in between (one that took longer
+        // than the grace period: an S3 multipart object is dated when its upload began) has lost its objects.
+        if (await storage.stat(manifest))
+            throw finishedWhileDeleted(storage, plan.name, leftover.backupId, manifest);
         log.info(`Deleted incomplete leftover ${leftover.backupId} (no manifest, ${(0,format/* formatSeconds */.Xo)(leftover.ageSeconds)} old)`);
     }
     for (const { upload, ageSeconds } of plan.unfinished.filter((u) => u.action === 'delete')) {
@@ -812,6 +843,12 @@ async function executeRotation(storage, plan, log) {
         }
     }
     return { deleted, freedBytes };
+}
+/** A leftover whose backup wrote its manifest while rotation deleted its objects: that backup cannot be restored. */
+function finishedWhileDeleted(storage, name, backupId, manifest) {
+    return new errors/* DbopsError */.zJ('CONFLICT', `Backup ${name}/${backupId} finished while rotation deleted its objects as a leftover: its manifest ${storage.locate(manifest)} now describes objects that are gone`, {
+        hint: `That backup cannot be restored: take a new one, then delete ${storage.locate(manifest)}. Make grace-period longer than a backup takes (an S3 multipart object is dated when its upload began).`,
+    });
 }
 //# sourceMappingURL=plan.js.map
 // EXTERNAL MODULE: ./packages/core/lib/operations/backup-source.js

@@ -52,6 +52,14 @@ export interface S3Server {
    * that damages what it keeps). undefined: uploads are served as they come again.
    */
   alterUploads(how: UploadAlteration | undefined): void;
+  /**
+   * From now on, the next request that `match` selects is served in full (an upload is stored) and then its
+   * connection is dropped before the response is sent, as a network that loses an answer; the client sees a reset
+   * and retries. Once, then requests are answered again. undefined: cancels a loss not yet made.
+   */
+  loseResponse(
+    match: ((request: { method: string; path: string; query: ReceivedRequest['query'] }) => boolean) | undefined,
+  ): void;
 }
 
 export type UploadAlteration = 'object-etag-not-md5' | 'corrupt-stored-parts';
@@ -106,6 +114,14 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
   const app = new S3rver({ address: '127.0.0.1', port: options.port ?? 0, silent: true, directory });
   const requests: ReceivedRequest[] = [];
   app.middleware.unshift(multipartUploads(directory));
+  app.middleware.unshift(conditionalWrites(directory));
+  let lose: Parameters<S3Server['loseResponse']>[0];
+  app.middleware.unshift(async (ctx, next) => {
+    await next();
+    if (!lose?.({ method: ctx.method, path: ctx.path, query: { ...ctx.query } })) return;
+    lose = undefined;
+    ctx.req.socket.destroy();
+  });
   let alteration: UploadAlteration | undefined;
   app.middleware.unshift(alterUploads(directory, () => alteration));
   let cutAfter: number | undefined;
@@ -154,6 +170,9 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
     alterUploads(how) {
       alteration = how;
     },
+    loseResponse(match) {
+      lose = match;
+    },
   };
 }
 
@@ -184,6 +203,32 @@ function alterUploads(directory: string, alteration: () => UploadAlteration | un
           ctx.body = ctx.body.replace(/<ETag>[^<]*<\/ETag>/, `<ETag>${xml(notMd5)}</ETag>`);
       }
     }
+  };
+}
+
+/**
+ * Conditional writes as S3 has them (s3rver honours If-None-Match only on GET): a PutObject or
+ * CompleteMultipartUpload sent with If-None-Match: * to a key that exists is refused with 412 PreconditionFailed.
+ */
+function conditionalWrites(directory: string): Middleware {
+  return async (ctx, next) => {
+    const [bucket = '', ...keyParts] = ctx.path.split('/').filter(Boolean);
+    const put = ctx.method === 'PUT' && ctx.query.partNumber === undefined;
+    const complete = ctx.method === 'POST' && typeof ctx.query.uploadId === 'string';
+    if (keyParts.length > 0 && (put || complete) && ctx.headers['if-none-match'] === '*') {
+      // s3rver's file store: <dir>/<bucket>/<key's folders>/<name>._S3rver_object (see its getResourcePath).
+      const key = keyParts.map(decodeURIComponent);
+      const name = `${key.pop()}._S3rver_object`;
+      if (await stat(path.join(directory, bucket, ...key, name)).catch(() => undefined)) {
+        ctx.req.resume(); // the body is not read
+        return reply(
+          ctx,
+          412,
+          '<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message><Condition>If-None-Match</Condition></Error>',
+        );
+      }
+    }
+    await next();
   };
 }
 

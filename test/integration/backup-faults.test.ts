@@ -592,6 +592,58 @@ describe('another client deleting the object as the manifest is written (a rotat
   });
 });
 
+describe('the answer to the manifest PUT lost after S3 stored it (a reset connection; the SDK retries)', () => {
+  test('the backup succeeds: the retry meets its own manifest, and the manifest and object both remain', async () => {
+    const prefix = 'lost-manifest-answer';
+    const client = rawClient(s3);
+    const from = s3.requests.length;
+    s3.loseResponse(({ method, path: requestPath }) => method === 'PUT' && requestPath.endsWith('.manifest.json'));
+    let outputs: Record<string, string>;
+    try {
+      ({ outputs } = await backupRun(small, SMALL_DB, {
+        to: `s3://${BUCKET}/${prefix}`,
+        'encrypt-to': recipient,
+        ...s3Inputs(s3),
+      }));
+    } finally {
+      s3.loseResponse(undefined);
+    }
+    const manifestPuts = s3.requests.slice(from).filter((r) => r.method === 'PUT' && r.path.endsWith('.manifest.json'));
+    expect(manifestPuts).toHaveLength(2); // the one whose answer was lost, and the retry
+    const stored = await objectsIn(client, BUCKET, `${prefix}/`);
+    expect(stored.filter((key) => key.endsWith('.manifest.json'))).toHaveLength(1);
+    expect(stored.filter((key) => key.endsWith('.dump.zst.age'))).toHaveLength(1);
+    expect(outputs['backup-id']).toBeTruthy();
+  });
+});
+
+describe('a failed backup whose manifest cannot be removed', () => {
+  test('its object is kept for the manifest, and the error reports both failures', async () => {
+    const prefix = 'manifest-undeletable';
+    const client = rawClient(s3);
+    // The manifest's read-back is refused (the run fails after the manifest is stored), and so is its delete.
+    s3.beforeEach(async ({ method, path: requestPath }) => {
+      if (!requestPath.endsWith('.manifest.json')) return;
+      if (method === 'GET' || method === 'DELETE') return { status: 403, code: 'AccessDenied' };
+    });
+    let error: DbopsError;
+    try {
+      error = await expectError(
+        backupRun(small, SMALL_DB, { to: `s3://${BUCKET}/${prefix}`, 'encrypt-to': recipient, ...s3Inputs(s3) }),
+        'STORAGE_ACCESS_DENIED',
+      );
+    } finally {
+      s3.beforeEach(undefined);
+    }
+    expect(error.message).toMatch(/access denied while reading .*\.manifest\.json/);
+    expect(error.message).toMatch(/manifest s3:\/\/.*\.manifest\.json could not be removed/);
+    expect(error.hint).toMatch(/\.dump\.zst\.age was kept/);
+    const stored = await objectsIn(client, BUCKET, `${prefix}/`);
+    expect(stored.filter((key) => key.endsWith('.manifest.json'))).toHaveLength(1);
+    expect(stored.filter((key) => key.endsWith('.dump.zst.age'))).toHaveLength(1);
+  });
+});
+
 describe('restoring: a download that breaks off', () => {
   test('the connection drops mid-download: STORAGE_FAILED saying so, not a corrupt backup; nothing restored', async () => {
     const prefix = 'restore-broken-download';

@@ -450,6 +450,39 @@ describe('rotation never loses a history to another one, or to a damaged backup'
     ]);
   });
 
+  test('a backup that finishes between the manifest check and the deletes fails the rotation, naming it', async () => {
+    const object = 'racing/20251201T020000Z-dddddd.dump.gz';
+    const manifest = 'racing/20251201T020000Z-dddddd.manifest.json';
+    await storage.put(object, Buffer.from('finishing'));
+    const plan = await planRotation(
+      storage,
+      'racing',
+      { last: 1 },
+      { now: new Date(Date.now() + 2 * 3600_000), graceSeconds: 3600 },
+    );
+    expect(plan.leftovers.map((l) => l.action)).toEqual(['delete']);
+    // The real storage, except that the backup writes its manifest just after rotation's first look finds none.
+    let finished = false;
+    const racing: Storage = Object.assign(Object.create(storage) as Storage, {
+      async stat(key: string) {
+        const found = await storage.stat(key);
+        if (key === manifest && !finished) {
+          finished = true;
+          await storage.put(manifest, Buffer.from('{}'));
+        }
+        return found;
+      },
+    });
+    const error = await executeRotation(racing, plan, log).catch((e: unknown) => e);
+    expect(finished).toBe(true);
+    expect(error).toBeInstanceOf(DbopsError);
+    expect(error).toMatchObject({ code: 'CONFLICT' });
+    expect((error as DbopsError).message).toMatch(
+      /^Backup racing\/20251201T020000Z-dddddd finished while rotation deleted its objects as a leftover/,
+    );
+    expect((await storage.list('racing/')).map((o) => o.key)).toEqual([manifest]);
+  });
+
   test('a manifest with an unreadable startedAt stops the rotation of its name instead of reordering it', async () => {
     const good = await take('postgres', 'odd-time', '2026-03-01T02:00:00Z');
     const manifestKey = `odd-time/${good.backupId}.manifest.json`;

@@ -15,6 +15,7 @@ import {
 } from '../../packages/core/src/storage/index.js';
 import { S3Storage } from '../../packages/core/src/storage/s3.js';
 import { startS3Server, type S3Server, s3Client } from '../harness/s3.js';
+import { mountNoLinkDisk, noLinkDiskUnavailable } from '../harness/no-link-disk.js';
 import { mountSmallDisk, smallDiskAvailable } from '../harness/small-disk.js';
 
 const MiB = 1024 * 1024;
@@ -254,6 +255,31 @@ describe('local storage', () => {
       if (asRoot) execFileSync('chattr', ['-i', root]);
     }
   });
+
+  // An exFAT volume through FUSE (test/harness/no-link-disk.ts); skipped, saying why, where it cannot be mounted.
+  (noLinkDiskUnavailable ? test.skip : test)(
+    `a file system without hard links (exFAT) fails preflight saying so, and a put says so too and leaves nothing${noLinkDiskUnavailable ? ` (skipped: ${noLinkDiskUnavailable})` : ''}`,
+    async () => {
+      const disk = await mountNoLinkDisk();
+      try {
+        const storage = await openStorage(path.join(disk.path, 'backups'), { inputName: 'to' });
+        const refused = await expectError(storage.preflight(), 'STORAGE_FAILED');
+        expect(refused.message).toBe(
+          `Input 'to' (${disk.path}/backups): ${disk.path}/backups is on a file system that does not support hard links`,
+        );
+        expect(refused.hint).toMatch(/exFAT, FAT \(vfat\)/);
+        expect(await fs.readdir(path.join(disk.path, 'backups'))).toEqual([]); // no probe left
+        // A put that was not preceded by a preflight: the same cause, not "not writable by this user".
+        const failed = await expectError(storage.put('db/1.dump', Buffer.from('dump')), 'STORAGE_FAILED');
+        expect(failed.message).toBe(
+          `Input 'to' (${disk.path}/backups): ${disk.path}/backups/db/1.dump is on a file system that does not support hard links`,
+        );
+        expect(await filesUnder(path.join(disk.path, 'backups'))).toEqual([]);
+      } finally {
+        await disk.unmount();
+      }
+    },
+  );
 
   test('two racing puts of one key: exactly one wins, the other gets ALREADY_EXISTS', async () => {
     const storage = await openStorage(path.join(base, 'race'), { inputName: 'to' });

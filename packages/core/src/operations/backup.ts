@@ -225,14 +225,53 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
     const rotation = options.rotation && (await rotateAfterBackup(storage, result, options.rotation, log));
     return rotation ? { ...result, rotation } : result;
   } catch (error) {
+    const failure = options.signal?.aborted
+      ? cancelled('Nothing was recorded as a complete backup; partial uploads were aborted.')
+      : error;
     // The run failed: nothing may remain that looks like a complete backup. The manifest goes first (its put may
-    // have reached the storage even if it reported an error), then the object.
-    if (manifestAt) await storage.delete(manifestAt).catch(() => undefined);
+    // have reached the storage even if it reported an error), then the object, but only once the manifest is gone:
+    // a manifest left describing objects that were removed is a backup that fails when it is needed.
+    const manifestLeft = manifestAt && (await removeManifest(storage, manifestAt));
+    if (manifestAt && manifestLeft) throw keptForManifest(storage, manifestAt, stored, failure, manifestLeft.error);
     for (const key of stored) await storage.delete(key).catch(() => undefined);
-    if (options.signal?.aborted)
-      throw cancelled('Nothing was recorded as a complete backup; partial uploads were aborted.');
-    throw error;
+    throw failure;
   }
+}
+
+/** Deletes a failed run's manifest; says why when it may still be there (a delete can fail after taking effect). */
+async function removeManifest(storage: Storage, key: string): Promise<{ error: unknown } | undefined> {
+  try {
+    await storage.delete(key);
+    return undefined;
+  } catch (error) {
+    const gone = await storage.stat(key).then(
+      (found) => found === undefined,
+      () => false,
+    );
+    return gone ? undefined : { error };
+  }
+}
+
+/** The run's failure, and that its manifest could not be removed, so its objects were kept for the manifest. */
+function keptForManifest(
+  storage: Storage,
+  manifest: string,
+  objects: string[],
+  failure: unknown,
+  deleteError: unknown,
+): DbopsError {
+  const failed = failure instanceof DbopsError ? failure : undefined;
+  const why = deleteError instanceof Error ? deleteError.message : String(deleteError);
+  const kept = objects.length === 1 ? storage.locate(objects[0]!) : `its ${objects.length} objects`;
+  return new DbopsError(
+    failed?.code ?? 'STORAGE_FAILED',
+    `${failed?.message ?? (failure instanceof Error ? failure.message : String(failure))}; and the failed backup's manifest ${storage.locate(manifest)} could not be removed: ${why}`,
+    {
+      cause: failure,
+      ...(failed?.input ? { input: failed.input } : {}),
+      hint: `${kept} ${objects.length === 1 ? 'was' : 'were'} kept, so that the manifest does not describe a backup whose objects are gone. The backup failed: do not rely on it; remove the manifest, then its objects.${failed?.hint ? ` ${failed.hint}` : ''}`,
+    },
+  );
 }
 
 interface WriteInput extends BackupOptions {

@@ -1,3 +1,4 @@
+import { DbopsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { formatBytes, formatSeconds } from '../format.js';
 import { backupIdTime, MANIFEST_SUFFIX, ownFileBackupId } from '../manifest/layout.js';
@@ -208,12 +209,16 @@ export async function executeRotation(
     log.info(`Deleted backup ${backup.id} (${formatBytes(backup.bytes)})`);
   }
   for (const leftover of plan.leftovers.filter((l) => l.action === 'delete')) {
+    const manifest = `${plan.name}/${leftover.backupId}${MANIFEST_SUFFIX}`;
     // A backup that was still finishing when the plan was made may have written its manifest since.
-    if (await storage.stat(`${plan.name}/${leftover.backupId}${MANIFEST_SUFFIX}`)) {
+    if (await storage.stat(manifest)) {
       log.info(`Left ${leftover.backupId} alone: its manifest appeared after the plan was made`);
       continue;
     }
     for (const key of leftover.keys) await storage.delete(key);
+    // The check above and these deletes are not one step: a backup that finished in between (one that took longer
+    // than the grace period: an S3 multipart object is dated when its upload began) has lost its objects.
+    if (await storage.stat(manifest)) throw finishedWhileDeleted(storage, plan.name, leftover.backupId, manifest);
     log.info(
       `Deleted incomplete leftover ${leftover.backupId} (no manifest, ${formatSeconds(leftover.ageSeconds)} old)`,
     );
@@ -229,4 +234,15 @@ export async function executeRotation(
     }
   }
   return { deleted, freedBytes };
+}
+
+/** A leftover whose backup wrote its manifest while rotation deleted its objects: that backup cannot be restored. */
+function finishedWhileDeleted(storage: Storage, name: string, backupId: string, manifest: string): DbopsError {
+  return new DbopsError(
+    'CONFLICT',
+    `Backup ${name}/${backupId} finished while rotation deleted its objects as a leftover: its manifest ${storage.locate(manifest)} now describes objects that are gone`,
+    {
+      hint: `That backup cannot be restored: take a new one, then delete ${storage.locate(manifest)}. Make grace-period longer than a backup takes (an S3 multipart object is dated when its upload began).`,
+    },
+  );
 }

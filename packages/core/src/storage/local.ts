@@ -16,6 +16,8 @@ const PARTIAL_FILE = /^\.(.+)\.partial-[0-9a-f]{16}$/;
 const PROBE_FILE = /^\.dbops-probe-[0-9a-f]{16}$/;
 
 type Action = 'write' | 'read' | 'list' | 'delete';
+/** What link() fails with on a file system without hard links (Linux FUSE exFAT and vfat: EPERM; others: ENOTSUP). */
+const NO_LINKS = ['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'];
 
 /**
  * Backups in a local directory. A put() writes to a hidden temp file next to the target, flushes it to disk, and
@@ -40,11 +42,18 @@ export class LocalStorage implements Storage {
   async preflight(): Promise<void> {
     await this.makeDirectory(this.root);
     const probe = path.join(this.root, `.dbops-probe-${randomHex()}`);
+    const linked = path.join(this.root, `.dbops-probe-${randomHex()}`);
     try {
       await fs.writeFile(probe, '', { flag: 'wx' });
-      await fs.unlink(probe);
+      // Every put publishes its file with a hard link: a file system without them must fail here, not after a dump.
+      await fs.link(probe, linked).catch((error: unknown) => {
+        throw this.linkFailure(error, this.root);
+      });
     } catch (error) {
       throw this.fail(error, 'write', this.root);
+    } finally {
+      await fs.rm(linked, { force: true });
+      await fs.rm(probe, { force: true });
     }
   }
 
@@ -180,7 +189,7 @@ export class LocalStorage implements Storage {
     try {
       const size = await this.writeDurably(temp, target, body, options);
       await fs.link(temp, target).catch((error: unknown) => {
-        throw hasCode(error, 'EEXIST') ? this.alreadyExists(key) : this.fail(error, 'write', target);
+        throw hasCode(error, 'EEXIST') ? this.alreadyExists(key) : this.linkFailure(error, target);
       });
       linked = true;
       await syncDirectory(directory);
@@ -348,6 +357,23 @@ export class LocalStorage implements Storage {
       {
         input: this.inputName,
         hint: `Check '${this.inputName}' points at the directory the backups were written to.`,
+      },
+    );
+  }
+
+  /**
+   * A failed hard link. Linking a file this user just made fails with EPERM (or ENOTSUP) only where the file system
+   * has no hard links (exFAT, FAT, many SMB shares): that is said as such, not as a permission problem.
+   */
+  private linkFailure(error: unknown, file: string): DbopsError {
+    if (!NO_LINKS.some((code) => hasCode(error, code))) return this.fail(error, 'write', file);
+    return new DbopsError(
+      'STORAGE_FAILED',
+      `Input '${this.inputName}' (${this.display}): ${file} is on a file system that does not support hard links`,
+      {
+        input: this.inputName,
+        cause: error,
+        hint: 'dbops publishes each stored file with a hard link (atomic, and never over an existing file); exFAT, FAT (vfat) and many SMB/CIFS shares have none. Choose a directory on ext4, XFS, btrfs, ZFS, APFS, NTFS or tmpfs, or write to S3.',
       },
     );
   }

@@ -21,6 +21,7 @@ export class PartCheck {
   private inPart = 0;
   private readonly storedParts = new Map<number, string>();
   private storedObject: string | undefined;
+  private finished: { whole: string; ofParts: string } | undefined;
   /** Stops reading ETags off responses: once the upload has settled. */
   readonly stopListening: () => void;
 
@@ -49,17 +50,25 @@ export class PartCheck {
     }
   }
 
-  /** Whether the server's ETags prove it stored the bytes sent (once the upload is done; call once). */
+  /** Whether the server's ETags prove it stored the bytes sent (once the upload is done). */
   matches(): boolean {
-    // The last part: short, or the whole (empty) object; a body ending on a part boundary has none.
-    if (this.inPart > 0 || this.sent.length === 0) this.endPart();
-    const whole = this.whole.digest('hex');
+    const { whole, ofParts } = this.digests();
     if (this.storedParts.size === 0) return this.sent.length === 1 && this.storedObject === whole; // PutObject
     const partsMatch =
       this.storedParts.size === this.sent.length &&
       this.sent.every((md5, i) => this.storedParts.get(i + 1) === md5.toString('hex'));
-    const ofParts = `${createHash('md5').update(Buffer.concat(this.sent)).digest('hex')}-${this.sent.length}`;
     return partsMatch && (this.storedObject === ofParts || this.storedObject === whole);
+  }
+
+  /** The MD5 of every byte sent, and the ETag S3 gives a multipart object of the parts sent (once the body ended). */
+  digests(): { whole: string; ofParts: string } {
+    if (!this.finished) {
+      // The last part: short, or the whole (empty) object; a body ending on a part boundary has none.
+      if (this.inPart > 0 || this.sent.length === 0) this.endPart();
+      const ofParts = `${createHash('md5').update(Buffer.concat(this.sent)).digest('hex')}-${this.sent.length}`;
+      this.finished = { whole: this.whole.digest('hex'), ofParts };
+    }
+    return this.finished;
   }
 
   private endPart(): void {

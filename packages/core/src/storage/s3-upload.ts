@@ -1,5 +1,6 @@
 import type { StorageClass } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { cancelled, DbopsError, invalidInput } from '../errors.js';
@@ -7,6 +8,7 @@ import { INPUTS, locate, objectKey, type S3Bucket, type S3Options } from './s3-c
 import { alreadyExists, s3Failure } from './s3-errors.js';
 import { abortLeftover } from './s3-multipart-cleanup.js';
 import { PartCheck } from './s3-part-check.js';
+import { storedByThisPut, type SentBody } from './s3-retried-put.js';
 import type { PutOptions, PutResult, Storage } from './types.js';
 
 const MiB = 1024 * 1024;
@@ -72,10 +74,19 @@ export async function uploadObject(
   // Upload then stops reading, waits for the parts in flight, aborts the multipart upload, and only then rejects.
   // (upload.abort() would reject at once and leave that cleanup running in the background, racing the caller.)
   let size = 0;
+  // What was sent, to know it again should a retried request find the key taken (s3-retried-put.ts). The part
+  // check hashes it already; without one, an MD5 of the bytes.
+  const md5 = check ? undefined : createHash('md5');
+  const sent = (): SentBody => {
+    if (!check) return { size, md5: md5!.digest('hex') };
+    const { whole, ofParts } = check.digests();
+    return { size, md5: whole, partsEtag: ofParts };
+  };
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       size += chunk.length;
       check?.update(chunk);
+      md5?.update(chunk);
       callback(null, chunk);
     },
   });
@@ -100,6 +111,8 @@ export async function uploadObject(
       ...settings.objectParams,
     },
   });
+  /** Stored by a request whose answer was lost: its ETag was never seen, so the caller reads the object back. */
+  let retried = false;
   try {
     await upload.done();
   } catch (error) {
@@ -109,7 +122,11 @@ export async function uploadObject(
     // put() reports a cancellation as such; the body's own failure (e.g. the dump's) passes through unchanged;
     // anything else is the store's failure, even when the caller aborted in reaction to it.
     if (error === bodyError || (signal?.aborted && (error as Error).name === 'AbortError')) throw error;
-    throw s3Failure(bucket, error, 'writing', key, leftover);
+    // Every byte was sent (the body ended) and a retry found the key taken: stored by the first attempt, whose
+    // answer was lost? When the object holds what was sent, the put succeeded (failing would make the caller remove it).
+    const stored = bodyError === undefined && (await storedByThisPut(bucket, Key, error, sent()));
+    if (!stored) throw s3Failure(bucket, error, 'writing', key, leftover);
+    retried = true;
   } finally {
     signal?.removeEventListener('abort', onAbort);
     check?.stopListening();
@@ -134,7 +151,7 @@ export async function uploadObject(
     );
   }
   // The server's ETags prove it holds what was sent; without that proof the caller reads the object back.
-  return check?.matches() ? { size, checked: 'part-md5' } : { size };
+  return !retried && check?.matches() ? { size, checked: 'part-md5' } : { size };
 }
 
 function objectParams(options: S3Options): UploadSettings['objectParams'] {

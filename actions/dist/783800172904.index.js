@@ -1,8 +1,8 @@
-export const id = 8333171497;
-export const ids = [8333171497];
+export const id = 783800172904;
+export const ids = [783800172904];
 export const modules = {
 
-/***/ 45373:
+/***/ 9037:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -336,12 +336,12 @@ async function lastWrite(bucket, Key, UploadId, initiated) {
 //# sourceMappingURL=s3-multipart-cleanup.js.map
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/lib-storage/dist-cjs/index.js
 var lib_storage_dist_cjs = __webpack_require__(22358);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(77598);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(57075);
 // EXTERNAL MODULE: external "node:stream/promises"
 var promises_ = __webpack_require__(46466);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(77598);
 ;// CONCATENATED MODULE: ./packages/core/lib/storage/s3-part-check.js
 
 /**
@@ -365,6 +365,7 @@ class PartCheck {
     inPart = 0;
     storedParts = new Map();
     storedObject;
+    finished;
     /** Stops reading ETags off responses: once the upload has settled. */
     stopListening;
     constructor(client, key, partSize) {
@@ -390,18 +391,25 @@ class PartCheck {
                 this.endPart();
         }
     }
-    /** Whether the server's ETags prove it stored the bytes sent (once the upload is done; call once). */
+    /** Whether the server's ETags prove it stored the bytes sent (once the upload is done). */
     matches() {
-        // The last part: short, or the whole (empty) object; a body ending on a part boundary has none.
-        if (this.inPart > 0 || this.sent.length === 0)
-            this.endPart();
-        const whole = this.whole.digest('hex');
+        const { whole, ofParts } = this.digests();
         if (this.storedParts.size === 0)
             return this.sent.length === 1 && this.storedObject === whole; // PutObject
         const partsMatch = this.storedParts.size === this.sent.length &&
             this.sent.every((md5, i) => this.storedParts.get(i + 1) === md5.toString('hex'));
-        const ofParts = `${(0,external_node_crypto_.createHash)('md5').update(Buffer.concat(this.sent)).digest('hex')}-${this.sent.length}`;
         return partsMatch && (this.storedObject === ofParts || this.storedObject === whole);
+    }
+    /** The MD5 of every byte sent, and the ETag S3 gives a multipart object of the parts sent (once the body ended). */
+    digests() {
+        if (!this.finished) {
+            // The last part: short, or the whole (empty) object; a body ending on a part boundary has none.
+            if (this.inPart > 0 || this.sent.length === 0)
+                this.endPart();
+            const ofParts = `${(0,external_node_crypto_.createHash)('md5').update(Buffer.concat(this.sent)).digest('hex')}-${this.sent.length}`;
+            this.finished = { whole: this.whole.digest('hex'), ofParts };
+        }
+        return this.finished;
     }
     endPart() {
         this.sent.push(this.part.digest());
@@ -437,7 +445,46 @@ function unquote(etag) {
     return etag.replace(/^(W\/)?"|"$/g, '').toLowerCase();
 }
 //# sourceMappingURL=s3-part-check.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/storage/s3-retried-put.js
+
+
+
+/**
+ * Whether a put that failed with `error` was in fact stored by its own first request. A PutObject or
+ * CompleteMultipartUpload can be stored while its answer is lost (a reset connection); the SDK retries it, and the
+ * retry is refused because the key now exists (412: every put is sent with If-None-Match '*') or, for a completion,
+ * because the upload is gone (NoSuchUpload). The put checked that the key was absent before it began, so the object
+ * now there is this put's when it holds exactly what was sent; only then is the failure a success. Anything else
+ * (another writer's object, a different size or content) keeps the failure: nothing is overwritten or adopted.
+ */
+async function storedByThisPut(bucket, Key, error, sent) {
+    const status = statusOf(error);
+    const name = nameOf(error);
+    if (!(status === 412 || name === 'PreconditionFailed' || name === 'NoSuchUpload'))
+        return false;
+    try {
+        const head = await bucket.client.send(new dist_cjs.HeadObjectCommand({ Bucket: bucket.bucket, Key }));
+        if (head.ContentLength !== sent.size)
+            return false;
+        // The server's ETag is the MD5 of what it stored (one request), or of its parts' MD5s (multipart): the proof
+        // without a read. Other ETags (SSE-KMS, some servers) say nothing: the object is read and hashed.
+        const etag = head.ETag?.replace(/^(W\/)?"|"$/g, '').toLowerCase();
+        if (etag === sent.md5 || (sent.partsEtag !== undefined && etag === sent.partsEtag))
+            return true;
+        const body = await bucket.client.send(new dist_cjs.GetObjectCommand({ Bucket: bucket.bucket, Key }));
+        const md5 = (0,external_node_crypto_.createHash)('md5');
+        for await (const chunk of body.Body)
+            md5.update(chunk);
+        return md5.digest('hex') === sent.md5;
+    }
+    catch {
+        return false; // the original failure stands
+    }
+}
+//# sourceMappingURL=s3-retried-put.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/storage/s3-upload.js
+
+
 
 
 
@@ -478,10 +525,20 @@ async function uploadObject(to, key, body, options) {
     // Upload then stops reading, waits for the parts in flight, aborts the multipart upload, and only then rejects.
     // (upload.abort() would reject at once and leave that cleanup running in the background, racing the caller.)
     let size = 0;
+    // What was sent, to know it again should a retried request find the key taken (s3-retried-put.ts). The part
+    // check hashes it already; without one, an MD5 of the bytes.
+    const md5 = check ? undefined : (0,external_node_crypto_.createHash)('md5');
+    const sent = () => {
+        if (!check)
+            return { size, md5: md5.digest('hex') };
+        const { whole, ofParts } = check.digests();
+        return { size, md5: whole, partsEtag: ofParts };
+    };
     const counter = new external_node_stream_.Transform({
         transform(chunk, _encoding, callback) {
             size += chunk.length;
             check?.update(chunk);
+            md5?.update(chunk);
             callback(null, chunk);
         },
     });
@@ -505,6 +562,8 @@ async function uploadObject(to, key, body, options) {
             ...settings.objectParams,
         },
     });
+    /** Stored by a request whose answer was lost: its ETag was never seen, so the caller reads the object back. */
+    let retried = false;
     try {
         await upload.done();
     }
@@ -516,7 +575,12 @@ async function uploadObject(to, key, body, options) {
         // anything else is the store's failure, even when the caller aborted in reaction to it.
         if (error === bodyError || (signal?.aborted && error.name === 'AbortError'))
             throw error;
-        throw s3Failure(bucket, error, 'writing', key, leftover);
+        // Every byte was sent (the body ended) and a retry found the key taken: stored by the first attempt, whose
+        // answer was lost? When the object holds what was sent, the put succeeded (failing would make the caller remove it).
+        const stored = bodyError === undefined && (await storedByThisPut(bucket, Key, error, sent()));
+        if (!stored)
+            throw s3Failure(bucket, error, 'writing', key, leftover);
+        retried = true;
     }
     finally {
         signal?.removeEventListener('abort', onAbort);
@@ -538,7 +602,7 @@ async function uploadObject(to, key, body, options) {
         });
     }
     // The server's ETags prove it holds what was sent; without that proof the caller reads the object back.
-    return check?.matches() ? { size, checked: 'part-md5' } : { size };
+    return !retried && check?.matches() ? { size, checked: 'part-md5' } : { size };
 }
 function objectParams(options) {
     const { serverSideEncryption, kmsKeyId, storageClass } = options;
