@@ -1258,16 +1258,30 @@ function lockOn(client) {
     return {
         async release() {
             if (released)
-                return;
+                return true;
             released = true;
             try {
-                await client.query('SELECT pg_advisory_unlock($1::bigint)', [DEPLOY_LOCK_KEY]);
+                const { rows } = await client.query('SELECT pg_advisory_unlock($1::bigint) AS unlocked', [DEPLOY_LOCK_KEY]);
+                return rows[0]?.unlocked === true;
             }
             catch {
                 // The connection is gone, and PostgreSQL released the lock with the session.
+                return true;
             }
         },
     };
+}
+/**
+ * Why a release that PostgreSQL refused matters: the session that unlocked is not the one that locked. Behind a pooler
+ * in transaction mode each statement may run on another server connection, so the lock never excluded anything, and
+ * the server connection that took it holds it still (until the pooler closes it), stopping the next deploys.
+ */
+function lockNotHeld() {
+    return (`The deploy lock (advisory lock ${DEPLOY_LOCK_KEY}) was not held by this session when released: ` +
+        'pg_advisory_unlock returned false. database-url most likely goes through a pooler in transaction mode ' +
+        '(PgBouncer pool_mode = transaction, port 6543 on Supabase), where lock and unlock ran on different server ' +
+        'connections: this deploy was not protected from another one, and the lock may still be held by a pooled ' +
+        'connection, making the next deploys wait. Point database-url at the server directly or at a session-mode pool.');
 }
 /** Who holds the deploy lock (none when it was released meanwhile). Never the SQL text, which can hold secrets. */
 async function deployLockHolder(client) {
@@ -1716,13 +1730,23 @@ function catalogTableSizes(client) {
         const sizes = new Map();
         if (names.length === 0)
             return sizes;
-        // reltuples is -1 until the table is first analyzed (PostgreSQL 14+; 0 before, read as an estimate of none).
-        const { rows } = await client.query(`SELECT q.name, pg_total_relation_size(c.oid) AS bytes, c.reltuples
+        // reltuples is -1 until the table is first analyzed (PostgreSQL 14+; 0 before, read as an estimate of none). A
+        // partitioned table (relkind p) has no storage of its own: size 0, reltuples -1. Its partitions hold its rows, so
+        // it is as big as its leaves together (what a rewrite or scan of it goes through).
+        const { rows } = await client.query(`SELECT q.name,
+              CASE WHEN c.relkind = 'p'
+                   THEN (SELECT coalesce(sum(pg_total_relation_size(t.relid)), 0)
+                           FROM pg_partition_tree(c.oid) t WHERE t.isleaf)
+                   ELSE pg_total_relation_size(c.oid) END AS bytes,
+              CASE WHEN c.relkind = 'p'
+                   THEN (SELECT sum(l.reltuples) FILTER (WHERE l.reltuples >= 0)
+                           FROM pg_partition_tree(c.oid) t JOIN pg_class l ON l.oid = t.relid WHERE t.isleaf)
+                   ELSE c.reltuples END AS reltuples
          FROM unnest($1::text[]) AS q(name) JOIN pg_class c ON c.oid = to_regclass(q.name)`, [names]);
         for (const row of rows) {
             sizes.set(row.name, {
                 bytes: Number(row.bytes),
-                ...(row.reltuples >= 0 ? { rows: Math.round(row.reltuples) } : {}),
+                ...(row.reltuples !== null && row.reltuples >= 0 ? { rows: Math.round(row.reltuples) } : {}),
             });
         }
         return sizes;
@@ -2513,7 +2537,8 @@ function prismaCommandOf(command, prismaCommand) {
         return { prefix: prismaCommand.trim(), flags: '' };
     const found = /^(.*\S)\s+migrate\s+deploy(\s.*)?$/s.exec(command.trim());
     if (!found) {
-        throw (0,errors/* invalidInput */.aY)('prisma-command', `is needed: the command \`${command}\` does not say \`migrate deploy\`, so how to run \`prisma migrate resolve\` is not known`, 'how the project runs the Prisma CLI, e.g. `npx prisma` or `pnpm exec prisma`');
+        throw (0,errors/* invalidInput */.aY)('command', `(\`${command}\`) does not say \`migrate deploy\`, so how to run \`prisma migrate resolve\` is not known`, "Prisma's own deploy command, as the project runs the CLI: e.g. `npx prisma migrate deploy` or " +
+            '`pnpm exec prisma migrate deploy --schema db/schema.prisma` (a script such as `npm run db:deploy` hides it).');
     }
     return { prefix: found[1], flags: (found[2] ?? '').trimEnd() };
 }
@@ -2580,8 +2605,12 @@ function recoveryRoutes(context) {
     return [rerun];
 }
 function restoreAdvice(backup) {
-    const command = `dbops restore --from ${recovery_shellWord(backup.location)} --backup-id ${recovery_shellWord(backup.id)} ` +
-        `--target-url "$DATABASE_URL" --clean${backup.encrypted ? ' --decrypt-with "$BACKUP_AGE_IDENTITY"' : ''}`;
+    // The restore's own inputs: decrypt-with for an identity; decrypt-passphrase through its environment variable, so
+    // the passphrase stays out of the command line.
+    const identity = backup.encryption === 'recipients' ? ' --decrypt-with "$BACKUP_AGE_IDENTITY"' : '';
+    const passphrase = backup.encryption === 'passphrase' ? 'DBOPS_DECRYPT_PASSPHRASE="$BACKUP_PASSPHRASE" ' : '';
+    const command = `${passphrase}dbops restore --from ${recovery_shellWord(backup.location)} --backup-id ${recovery_shellWord(backup.id)} ` +
+        `--target-url "$DATABASE_URL" --clean${identity}`;
     return {
         backupId: backup.id,
         location: backup.location,
@@ -3092,25 +3121,55 @@ const LINT_FAIL_ON = ['error', 'warning', 'never'];
 const RESOLVE_FAILED = ['never', 'rolled-back'];
 /**
  * migrate-deploy: reads where each migration stands and lints the pending ones against the live catalog; in deploy
- * mode, under dbops's deploy lock, takes a verified backup (no backup, no migration), runs the user's command with the
- * target in its environment, and reports what it applied and changed. Restoring the backup is never automatic.
+ * mode all of it under dbops's deploy lock: the reads, then a verified backup (no backup, no migration), the user's
+ * command with the target in its environment, and what it applied and changed. Restoring the backup is never
+ * automatic.
  */
 async function migrateDeploy(options) {
-    const { log, target } = options;
-    options.secrets.add(target.password);
+    options.secrets.add(options.target.password);
     const source = await findMigrationSource(options.project);
     const command = options.mode === 'deploy' || options.command ? migrationCommand(source.tool, options.command) : undefined;
-    const result = await readStatusAndLint(source, target, command, options);
-    const stop = stopBeforeRunning(result, options.lintFailOn);
-    if (stop)
-        return { ...result, failure: stop };
-    if (options.mode === 'status')
-        return result;
-    if (result.status.pending.length === 0 && source.tracking.table) {
-        log.info('Nothing to apply: every migration in the repository is applied. No backup was taken.');
-        return result;
+    if (options.mode === 'status') {
+        const result = await readStatusAndLint(source, options.target, command, options);
+        const stop = stopBeforeRunning(result, options.lintFailOn);
+        return stop ? { ...result, failure: stop } : result;
     }
-    return deploy(source, command, result, options);
+    return underDeployLock(options, async () => {
+        // Read under the lock: before it, another deploy's migration still running looks failed (its row is not
+        // finished), its ACCESS EXCLUSIVE locks stop the size reads, and what it applies or fails meanwhile is not seen.
+        const result = await readStatusAndLint(source, options.target, command, options);
+        const stop = stopBeforeRunning(result, options.lintFailOn);
+        if (stop)
+            return { ...result, failure: stop };
+        if (result.status.pending.length === 0 && source.tracking.table) {
+            options.log.info('Nothing to apply: every migration in the repository is applied. No backup was taken.');
+            return result;
+        }
+        return deploy(source, command, result, options);
+    });
+}
+/**
+ * Runs `work` holding the deploy lock, on a session of its own that a cancel does not end: a cancelled deploy keeps
+ * the lock until `work` has stopped the command and the SQL it left running (stoppedMidRun), so a waiting deploy
+ * never starts beside a migration still running. A crash still frees it: PostgreSQL drops the lock with the session.
+ */
+async function underDeployLock(options, work) {
+    const { log, target, signal } = options;
+    if (signal?.aborted)
+        throw (0,errors/* cancelled */.KW)('No migration was run.');
+    return (0,databases/* sqlEngineFor */.mO)(target, 'migrate-deploy').withSqlSession(target, { log }, async (client) => {
+        const lock = await acquireDeployLock(client, {
+            timeoutMs: options.deployLockTimeoutMs,
+            ...(signal ? { signal } : {}),
+        });
+        try {
+            return await work();
+        }
+        finally {
+            if (!(await lock.release()))
+                log.warn(lockNotHeld());
+        }
+    });
 }
 /**
  * Where each migration stands in `target`'s database, what blocks a deploy, and the pending migrations linted with
@@ -3196,103 +3255,112 @@ function stopBeforeRunning(result, failOn) {
     }
     return undefined;
 }
-/** Deploy mode past the checks: lock, backup, command, and what it did. */
+/** Deploy mode past the checks, under the deploy lock: backup, command, and what it did. */
 async function deploy(source, command, result, options) {
     const { log, target, signal } = options;
     const context = { log, ...(signal ? { signal } : {}) };
     const engine = (0,databases/* sqlEngineFor */.mO)(target, 'migrate-deploy');
+    const before = result.status;
     return engine.withSqlSession(target, context, async (client) => {
-        const lock = await acquireDeployLock(client, {
-            timeoutMs: options.deployLockTimeoutMs,
-            ...(signal ? { signal } : {}),
-        });
-        try {
-            // Another deploy may have applied migrations while this one waited for the lock.
-            const before = await readMigrationStatus(source, client);
-            if (before.pending.length === 0 && source.tracking.table) {
-                log.info('Nothing to apply: another deploy applied the pending migrations while this one waited.');
-                return { ...result, status: before };
+        const taken = options.backup ? await preDeployBackup(options) : undefined;
+        if (!taken)
+            log.warn('backup: false: migrating without a backup taken first.');
+        if (signal?.aborted)
+            throw (0,errors/* cancelled */.KW)('No migration was run.');
+        // A second session reads half of each schema snapshot, so that the server reads it on two cores.
+        return await engine.withSqlSession(target, context, async (reader) => {
+            const schemaBefore = await takeSchemaSnapshot(client, reader);
+            log.info(`Running \`${options.secrets.redact(command)}\` in ${options.project.projectDir}`);
+            let run;
+            let error;
+            const applicationName = commandApplicationName();
+            const environment = await commandEnvironment(target, options.env, applicationName);
+            try {
+                run = await runMigrationCommand({
+                    command,
+                    cwd: options.project.projectDir,
+                    databaseUrl: environment.databaseUrl,
+                    secrets: options.secrets,
+                    lockTimeoutMs: options.lockTimeoutMs,
+                    ...(options.statementTimeoutMs ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
+                    env: environment.env,
+                    onLine: (line) => log.info(`  ${line}`),
+                    ...(signal ? { signal } : {}),
+                });
             }
-            const taken = options.backup ? await preDeployBackup(options) : undefined;
-            if (!taken)
-                log.warn('backup: false: migrating without a backup taken first.');
-            if (signal?.aborted)
-                throw (0,errors/* cancelled */.KW)('No migration was run.');
-            // A second session reads half of each schema snapshot, so that the server reads it on two cores.
-            return await engine.withSqlSession(target, context, async (reader) => {
-                const schemaBefore = await takeSchemaSnapshot(client, reader);
-                log.info(`Running \`${options.secrets.redact(command)}\` in ${options.project.projectDir}`);
-                let run;
-                let error;
-                const applicationName = commandApplicationName();
-                const environment = await commandEnvironment(target, options.env, applicationName);
-                try {
-                    run = await runMigrationCommand({
-                        command,
-                        cwd: options.project.projectDir,
-                        databaseUrl: environment.databaseUrl,
-                        secrets: options.secrets,
-                        lockTimeoutMs: options.lockTimeoutMs,
-                        ...(options.statementTimeoutMs ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
-                        env: environment.env,
-                        onLine: (line) => log.info(`  ${line}`),
-                        ...(signal ? { signal } : {}),
-                    });
-                }
-                catch (failed) {
-                    error = failed;
-                }
-                if (signal?.aborted) {
-                    await environment.dispose();
-                    throw await stoppedMidRun(source, before, schemaBefore, command, applicationName, options);
-                }
-                const after = await readMigrationStatus(source, client);
-                const schemaAfter = await takeSchemaSnapshot(client, reader);
-                const done = {
-                    ...result,
-                    status: before,
-                    ...(taken ? { backup: taken } : {}),
-                    ...(run ? { run } : {}),
-                    applied: appliedDiff(before, after),
-                    schemaChanges: withoutTrackingTable(schemaDiff(schemaBefore, schemaAfter), source.tracking.table),
+            catch (failed) {
+                error = failed;
+            }
+            if (signal?.aborted) {
+                await environment.dispose();
+                throw await stoppedMidRun(source, before, schemaBefore, command, applicationName, options);
+            }
+            const after = await readMigrationStatus(source, client);
+            const schemaAfter = await takeSchemaSnapshot(client, reader);
+            const done = {
+                ...result,
+                status: before,
+                ...(taken ? { backup: taken } : {}),
+                ...(run ? { run } : {}),
+                applied: appliedDiff(before, after),
+                schemaChanges: withoutTrackingTable(schemaDiff(schemaBefore, schemaAfter), source.tracking.table),
+            };
+            try {
+                if (error === undefined)
+                    return nothingApplied(done, source) ? { ...done, failure: nothingAppliedError(done, source) } : done;
+                if (error.code === 'CANCELLED')
+                    throw error;
+                const explanation = await explainFailure({
+                    source,
+                    statusBefore: before,
+                    statusAfter: after,
+                    schemaBefore,
+                    schemaAfter,
+                    outcome: { error },
+                    ...(taken ? { backup: backupRecord(taken, options.backup) } : {}),
+                    command,
+                    projectDir: options.project.projectDir,
+                    secrets: options.secrets,
+                });
+                for (const line of explanation.lines)
+                    log.error(line);
+                const resolved = options.resolveFailed === 'rolled-back'
+                    ? await resolveFailed(explanation, source, client, command, environment, options)
+                    : undefined;
+                return {
+                    ...done,
+                    explanation,
+                    ...(resolved ? { resolved } : {}),
+                    failure: failureOf(explanation, error),
                 };
-                try {
-                    if (error === undefined)
-                        return done;
-                    if (error.code === 'CANCELLED')
-                        throw error;
-                    const explanation = await explainFailure({
-                        source,
-                        statusBefore: before,
-                        statusAfter: after,
-                        schemaBefore,
-                        schemaAfter,
-                        outcome: { error },
-                        ...(taken ? { backup: backupRecord(taken, options.backup) } : {}),
-                        command,
-                        projectDir: options.project.projectDir,
-                        secrets: options.secrets,
-                    });
-                    for (const line of explanation.lines)
-                        log.error(line);
-                    const resolved = options.resolveFailed === 'rolled-back'
-                        ? await resolveFailed(explanation, source, client, command, environment, options)
-                        : undefined;
-                    return {
-                        ...done,
-                        explanation,
-                        ...(resolved ? { resolved } : {}),
-                        failure: failureOf(explanation, error),
-                    };
-                }
-                finally {
-                    await environment.dispose();
-                }
-            });
-        }
-        finally {
-            await lock.release();
-        }
+            }
+            finally {
+                await environment.dispose();
+            }
+        });
+    });
+}
+/**
+ * The command exited 0, yet every migration pending before is pending still (nothing applied, nothing failed): it
+ * migrated something else, most likely another database.
+ */
+function nothingApplied(done, source) {
+    const diff = done.applied;
+    return (Boolean(source.tracking.table) &&
+        done.status.pending.length > 0 &&
+        diff.applied.length === 0 &&
+        diff.failed.length === 0);
+}
+function nothingAppliedError(done, source) {
+    const pending = done.status.pending;
+    const shown = pending.slice(0, 5).join(', ') + (pending.length > 5 ? ` and ${pending.length - 5} more` : '');
+    return new errors/* DbopsError */.zJ('CHECK_FAILED', `The migration command exited 0 but applied none of the ${pending.length} pending migration(s) (${shown}): ` +
+        `${source.tracking.table} in this database is unchanged, so the command most likely migrated another database.`, {
+        input: 'command',
+        hint: 'The command must migrate the database in DATABASE_URL, which dbops sets for it: check that the tool reads ' +
+            'that variable (Prisma: the datasource\'s url = env("DATABASE_URL") in schema.prisma or prisma.config.ts), ' +
+            'that the command does not set a URL of its own, and that it runs on the migrations folder dbops read ' +
+            `(${source.folder}).`,
     });
 }
 /**
@@ -3383,7 +3451,11 @@ function backupRecord(taken, options) {
         id: taken.backupId,
         location: options.to,
         takenAt: new Date(taken.manifest.startedAt),
-        encrypted: options.recipients.length > 0 || Boolean(options.passphrase),
+        ...(options.recipients.length > 0
+            ? { encryption: 'recipients' }
+            : options.passphrase
+                ? { encryption: 'passphrase' }
+                : {}),
     };
 }
 /** resolve-failed: rolled-back, only where the explanation proves nothing of the migration was applied. */

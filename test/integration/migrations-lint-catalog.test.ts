@@ -81,3 +81,25 @@ CREATE INDEX ghost_id ON ghost (id);`;
     await client.query('RESET search_path');
   }
 });
+
+test('a partitioned table is as big as its partitions together, not the empty parent', async () => {
+  // The parent has no storage (pg_total_relation_size 0, reltuples -1): only its partitions say how big it is.
+  await client.query(`CREATE TABLE events_by_month (id int, at date) PARTITION BY RANGE (at);
+    CREATE TABLE events_2026_01 PARTITION OF events_by_month FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+    CREATE TABLE events_2026_02 PARTITION OF events_by_month FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
+    INSERT INTO events_by_month SELECT i, DATE '2026-01-01' + (i % 59) FROM generate_series(1, 60000) i;
+    ANALYZE events_by_month`);
+  const sql = "SET lock_timeout = '3s';\nCREATE INDEX events_by_month_id ON events_by_month (id);";
+  const findings = await lintMigrations([{ name: 'm', file: 'm.sql', sql }], options());
+  expect(findings).toHaveLength(1);
+  const { rows } = await client.query(
+    `SELECT sum(pg_total_relation_size(c.oid)) AS bytes, sum(c.reltuples) AS reltuples
+       FROM pg_class c WHERE c.relname IN ('events_2026_01', 'events_2026_02')`,
+  );
+  expect(findings[0]).toMatchObject({
+    rule: 'create-index-non-concurrently',
+    severity: 'error',
+    tableSize: { bytes: Number(rows[0].bytes), rows: Math.round(rows[0].reltuples) },
+  });
+  expect(findings[0]!.tableSize!.rows).toBeGreaterThan(50_000);
+});

@@ -2,6 +2,7 @@
 // string, a quoted identifier, a comment or a $$ body), PostgreSQL's error cursor mapped to a line and column of the
 // file, the database error read from Prisma's logs (both engines) and psql's output, runtime errors placed by
 // inference, whether a file runs as one transaction, and the recovery commands in the project's command style.
+import type { DbopsError } from '../../packages/core/src/errors.js';
 import { parseDatabaseError } from '../../packages/core/src/migrations/failure/database-error.js';
 import { lineAndColumn, locateError } from '../../packages/core/src/migrations/failure/error-location.js';
 import {
@@ -244,7 +245,19 @@ describe('recovery commands', () => {
     expect(prismaResolveCommand(prismaCommandOf('npm run deploy', 'yarn prisma'), 'applied', 'x')).toBe(
       'yarn prisma migrate resolve --applied "x"',
     );
-    expect(() => prismaCommandOf('npm run deploy')).toThrow(/Input 'prisma-command' is needed/);
+    expect(() => prismaCommandOf('npm run deploy')).toThrow(
+      /Input 'command' \(`npm run deploy`\) does not say `migrate deploy`/,
+    );
+    // The hint names the input that exists (command), not one that does not.
+    const refused = (() => {
+      try {
+        prismaCommandOf('npm run deploy');
+      } catch (error) {
+        return error as DbopsError;
+      }
+    })();
+    expect(refused?.input).toBe('command');
+    expect(refused?.hint).toContain('npx prisma migrate deploy');
   });
 
   test('the restore command with the real flags, and what it would lose', () => {
@@ -252,12 +265,17 @@ describe('recovery commands', () => {
       id: '20261206T031500Z-a1b2',
       location: 's3://acme-backups/prod/pre-deploy',
       takenAt: new Date('2026-12-06T03:15:00Z'),
-      encrypted: true,
+      encryption: 'recipients',
     });
     expect(advice.command).toBe(
       'dbops restore --from s3://acme-backups/prod/pre-deploy --backup-id 20261206T031500Z-a1b2 --target-url "$DATABASE_URL" --clean --decrypt-with "$BACKUP_AGE_IDENTITY"',
     );
     expect(advice.loses).toBe('every write since 2026-12-06T03:15:00.000Z');
+    // A passphrase-encrypted backup: decrypt-passphrase through its environment variable, never an identity.
+    const byPassphrase = restoreAdvice({ id: 'b2', location: '/b', takenAt: new Date(0), encryption: 'passphrase' });
+    expect(byPassphrase.command).toBe(
+      'DBOPS_DECRYPT_PASSPHRASE="$BACKUP_PASSPHRASE" dbops restore --from /b --backup-id b2 --target-url "$DATABASE_URL" --clean',
+    );
     expect(restoreAdvice({ id: 'b1', location: '/var/backups/my db', takenAt: new Date(0) }).command).toBe(
       `dbops restore --from '/var/backups/my db' --backup-id b1 --target-url "$DATABASE_URL" --clean`,
     );

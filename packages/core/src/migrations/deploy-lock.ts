@@ -32,8 +32,11 @@ export interface DeployLockOptions {
 }
 
 export interface DeployLock {
-  /** Releases the lock; safe to call twice. */
-  release(): Promise<void>;
+  /**
+   * Releases the lock; safe to call twice. False when PostgreSQL says this session did not hold it (lockNotHeld
+   * says what that means); true otherwise, also when the connection is gone (the lock went with it).
+   */
+  release(): Promise<boolean>;
 }
 
 /**
@@ -76,15 +79,35 @@ function lockOn(client: pg.ClientBase): DeployLock {
   let released = false;
   return {
     async release() {
-      if (released) return;
+      if (released) return true;
       released = true;
       try {
-        await client.query('SELECT pg_advisory_unlock($1::bigint)', [DEPLOY_LOCK_KEY]);
+        const { rows } = await client.query<{ unlocked: boolean }>(
+          'SELECT pg_advisory_unlock($1::bigint) AS unlocked',
+          [DEPLOY_LOCK_KEY],
+        );
+        return rows[0]?.unlocked === true;
       } catch {
         // The connection is gone, and PostgreSQL released the lock with the session.
+        return true;
       }
     },
   };
+}
+
+/**
+ * Why a release that PostgreSQL refused matters: the session that unlocked is not the one that locked. Behind a pooler
+ * in transaction mode each statement may run on another server connection, so the lock never excluded anything, and
+ * the server connection that took it holds it still (until the pooler closes it), stopping the next deploys.
+ */
+export function lockNotHeld(): string {
+  return (
+    `The deploy lock (advisory lock ${DEPLOY_LOCK_KEY}) was not held by this session when released: ` +
+    'pg_advisory_unlock returned false. database-url most likely goes through a pooler in transaction mode ' +
+    '(PgBouncer pool_mode = transaction, port 6543 on Supabase), where lock and unlock ran on different server ' +
+    'connections: this deploy was not protected from another one, and the lock may still be held by a pooled ' +
+    'connection, making the next deploys wait. Point database-url at the server directly or at a session-mode pool.'
+  );
 }
 
 export interface DeployLockHolder {

@@ -8,7 +8,7 @@ import { migrationBlockers, type MigrationBlocker } from '../migrations/blockers
 import { commandEnvironment } from '../migrations/command-environment.js';
 import { migrationCommand } from '../migrations/command-line.js';
 import { cancelCommandQueries, commandApplicationName } from '../migrations/cancel-command-queries.js';
-import { acquireDeployLock } from '../migrations/deploy-lock.js';
+import { acquireDeployLock, lockNotHeld } from '../migrations/deploy-lock.js';
 import { findMigrationSource, type FindSourceOptions } from '../migrations/find-source.js';
 import { type BigTable, type LintFinding, lintMigrations } from '../migrations/lint/lint.js';
 import { catalogTableSizes } from '../migrations/lint/table-sizes.js';
@@ -91,24 +91,53 @@ export interface MigrateResult {
 
 /**
  * migrate-deploy: reads where each migration stands and lints the pending ones against the live catalog; in deploy
- * mode, under dbops's deploy lock, takes a verified backup (no backup, no migration), runs the user's command with the
- * target in its environment, and reports what it applied and changed. Restoring the backup is never automatic.
+ * mode all of it under dbops's deploy lock: the reads, then a verified backup (no backup, no migration), the user's
+ * command with the target in its environment, and what it applied and changed. Restoring the backup is never
+ * automatic.
  */
 export async function migrateDeploy(options: MigrateOptions): Promise<MigrateResult> {
-  const { log, target } = options;
-  options.secrets.add(target.password);
+  options.secrets.add(options.target.password);
   const source = await findMigrationSource(options.project);
   const command =
     options.mode === 'deploy' || options.command ? migrationCommand(source.tool, options.command) : undefined;
-  const result = await readStatusAndLint(source, target, command, options);
-  const stop = stopBeforeRunning(result, options.lintFailOn);
-  if (stop) return { ...result, failure: stop };
-  if (options.mode === 'status') return result;
-  if (result.status.pending.length === 0 && source.tracking.table) {
-    log.info('Nothing to apply: every migration in the repository is applied. No backup was taken.');
-    return result;
+  if (options.mode === 'status') {
+    const result = await readStatusAndLint(source, options.target, command, options);
+    const stop = stopBeforeRunning(result, options.lintFailOn);
+    return stop ? { ...result, failure: stop } : result;
   }
-  return deploy(source, command!, result, options);
+  return underDeployLock(options, async () => {
+    // Read under the lock: before it, another deploy's migration still running looks failed (its row is not
+    // finished), its ACCESS EXCLUSIVE locks stop the size reads, and what it applies or fails meanwhile is not seen.
+    const result = await readStatusAndLint(source, options.target, command, options);
+    const stop = stopBeforeRunning(result, options.lintFailOn);
+    if (stop) return { ...result, failure: stop };
+    if (result.status.pending.length === 0 && source.tracking.table) {
+      options.log.info('Nothing to apply: every migration in the repository is applied. No backup was taken.');
+      return result;
+    }
+    return deploy(source, command!, result, options);
+  });
+}
+
+/**
+ * Runs `work` holding the deploy lock, on a session of its own that a cancel does not end: a cancelled deploy keeps
+ * the lock until `work` has stopped the command and the SQL it left running (stoppedMidRun), so a waiting deploy
+ * never starts beside a migration still running. A crash still frees it: PostgreSQL drops the lock with the session.
+ */
+async function underDeployLock(options: MigrateOptions, work: () => Promise<MigrateResult>): Promise<MigrateResult> {
+  const { log, target, signal } = options;
+  if (signal?.aborted) throw cancelled('No migration was run.');
+  return sqlEngineFor(target, 'migrate-deploy').withSqlSession(target, { log }, async (client) => {
+    const lock = await acquireDeployLock(client, {
+      timeoutMs: options.deployLockTimeoutMs,
+      ...(signal ? { signal } : {}),
+    });
+    try {
+      return await work();
+    } finally {
+      if (!(await lock.release())) log.warn(lockNotHeld());
+    }
+  });
 }
 
 /**
@@ -221,7 +250,7 @@ export function stopBeforeRunning(result: MigrateResult, failOn: LintFailOn): Db
   return undefined;
 }
 
-/** Deploy mode past the checks: lock, backup, command, and what it did. */
+/** Deploy mode past the checks, under the deploy lock: backup, command, and what it did. */
 async function deploy(
   source: MigrationSource,
   command: string,
@@ -231,93 +260,113 @@ async function deploy(
   const { log, target, signal } = options;
   const context = { log, ...(signal ? { signal } : {}) };
   const engine = sqlEngineFor(target, 'migrate-deploy');
+  const before = result.status;
   return engine.withSqlSession(target, context, async (client) => {
-    const lock = await acquireDeployLock(client, {
-      timeoutMs: options.deployLockTimeoutMs,
-      ...(signal ? { signal } : {}),
-    });
-    try {
-      // Another deploy may have applied migrations while this one waited for the lock.
-      const before = await readMigrationStatus(source, client);
-      if (before.pending.length === 0 && source.tracking.table) {
-        log.info('Nothing to apply: another deploy applied the pending migrations while this one waited.');
-        return { ...result, status: before };
-      }
-      const taken = options.backup ? await preDeployBackup(options) : undefined;
-      if (!taken) log.warn('backup: false: migrating without a backup taken first.');
-      if (signal?.aborted) throw cancelled('No migration was run.');
+    const taken = options.backup ? await preDeployBackup(options) : undefined;
+    if (!taken) log.warn('backup: false: migrating without a backup taken first.');
+    if (signal?.aborted) throw cancelled('No migration was run.');
 
-      // A second session reads half of each schema snapshot, so that the server reads it on two cores.
-      return await engine.withSqlSession(target, context, async (reader) => {
-        const schemaBefore = await takeSchemaSnapshot(client, reader);
-        log.info(`Running \`${options.secrets.redact(command)}\` in ${options.project.projectDir}`);
-        let run: MigrationCommandResult | undefined;
-        let error: unknown;
-        const applicationName = commandApplicationName();
-        const environment = await commandEnvironment(target, options.env, applicationName);
-        try {
-          run = await runMigrationCommand({
-            command,
-            cwd: options.project.projectDir,
-            databaseUrl: environment.databaseUrl,
-            secrets: options.secrets,
-            lockTimeoutMs: options.lockTimeoutMs,
-            ...(options.statementTimeoutMs ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
-            env: environment.env,
-            onLine: (line) => log.info(`  ${line}`),
-            ...(signal ? { signal } : {}),
-          });
-        } catch (failed) {
-          error = failed;
-        }
-        if (signal?.aborted) {
-          await environment.dispose();
-          throw await stoppedMidRun(source, before, schemaBefore, command, applicationName, options);
-        }
-        const after = await readMigrationStatus(source, client);
-        const schemaAfter = await takeSchemaSnapshot(client, reader);
-        const done: MigrateResult = {
-          ...result,
-          status: before,
-          ...(taken ? { backup: taken } : {}),
-          ...(run ? { run } : {}),
-          applied: appliedDiff(before, after),
-          schemaChanges: withoutTrackingTable(schemaDiff(schemaBefore, schemaAfter), source.tracking.table),
+    // A second session reads half of each schema snapshot, so that the server reads it on two cores.
+    return await engine.withSqlSession(target, context, async (reader) => {
+      const schemaBefore = await takeSchemaSnapshot(client, reader);
+      log.info(`Running \`${options.secrets.redact(command)}\` in ${options.project.projectDir}`);
+      let run: MigrationCommandResult | undefined;
+      let error: unknown;
+      const applicationName = commandApplicationName();
+      const environment = await commandEnvironment(target, options.env, applicationName);
+      try {
+        run = await runMigrationCommand({
+          command,
+          cwd: options.project.projectDir,
+          databaseUrl: environment.databaseUrl,
+          secrets: options.secrets,
+          lockTimeoutMs: options.lockTimeoutMs,
+          ...(options.statementTimeoutMs ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
+          env: environment.env,
+          onLine: (line) => log.info(`  ${line}`),
+          ...(signal ? { signal } : {}),
+        });
+      } catch (failed) {
+        error = failed;
+      }
+      if (signal?.aborted) {
+        await environment.dispose();
+        throw await stoppedMidRun(source, before, schemaBefore, command, applicationName, options);
+      }
+      const after = await readMigrationStatus(source, client);
+      const schemaAfter = await takeSchemaSnapshot(client, reader);
+      const done: MigrateResult = {
+        ...result,
+        status: before,
+        ...(taken ? { backup: taken } : {}),
+        ...(run ? { run } : {}),
+        applied: appliedDiff(before, after),
+        schemaChanges: withoutTrackingTable(schemaDiff(schemaBefore, schemaAfter), source.tracking.table),
+      };
+      try {
+        if (error === undefined)
+          return nothingApplied(done, source) ? { ...done, failure: nothingAppliedError(done, source) } : done;
+        if ((error as DbopsError).code === 'CANCELLED') throw error;
+        const explanation = await explainFailure({
+          source,
+          statusBefore: before,
+          statusAfter: after,
+          schemaBefore,
+          schemaAfter,
+          outcome: { error },
+          ...(taken ? { backup: backupRecord(taken, options.backup!) } : {}),
+          command,
+          projectDir: options.project.projectDir,
+          secrets: options.secrets,
+        });
+        for (const line of explanation.lines) log.error(line);
+        const resolved =
+          options.resolveFailed === 'rolled-back'
+            ? await resolveFailed(explanation, source, client, command, environment, options)
+            : undefined;
+        return {
+          ...done,
+          explanation,
+          ...(resolved ? { resolved } : {}),
+          failure: failureOf(explanation, error),
         };
-        try {
-          if (error === undefined) return done;
-          if ((error as DbopsError).code === 'CANCELLED') throw error;
-          const explanation = await explainFailure({
-            source,
-            statusBefore: before,
-            statusAfter: after,
-            schemaBefore,
-            schemaAfter,
-            outcome: { error },
-            ...(taken ? { backup: backupRecord(taken, options.backup!) } : {}),
-            command,
-            projectDir: options.project.projectDir,
-            secrets: options.secrets,
-          });
-          for (const line of explanation.lines) log.error(line);
-          const resolved =
-            options.resolveFailed === 'rolled-back'
-              ? await resolveFailed(explanation, source, client, command, environment, options)
-              : undefined;
-          return {
-            ...done,
-            explanation,
-            ...(resolved ? { resolved } : {}),
-            failure: failureOf(explanation, error),
-          };
-        } finally {
-          await environment.dispose();
-        }
-      });
-    } finally {
-      await lock.release();
-    }
+      } finally {
+        await environment.dispose();
+      }
+    });
   });
+}
+
+/**
+ * The command exited 0, yet every migration pending before is pending still (nothing applied, nothing failed): it
+ * migrated something else, most likely another database.
+ */
+function nothingApplied(done: MigrateResult, source: MigrationSource): boolean {
+  const diff = done.applied!;
+  return (
+    Boolean(source.tracking.table) &&
+    done.status.pending.length > 0 &&
+    diff.applied.length === 0 &&
+    diff.failed.length === 0
+  );
+}
+
+function nothingAppliedError(done: MigrateResult, source: MigrationSource): DbopsError {
+  const pending = done.status.pending;
+  const shown = pending.slice(0, 5).join(', ') + (pending.length > 5 ? ` and ${pending.length - 5} more` : '');
+  return new DbopsError(
+    'CHECK_FAILED',
+    `The migration command exited 0 but applied none of the ${pending.length} pending migration(s) (${shown}): ` +
+      `${source.tracking.table} in this database is unchanged, so the command most likely migrated another database.`,
+    {
+      input: 'command',
+      hint:
+        'The command must migrate the database in DATABASE_URL, which dbops sets for it: check that the tool reads ' +
+        'that variable (Prisma: the datasource\'s url = env("DATABASE_URL") in schema.prisma or prisma.config.ts), ' +
+        'that the command does not set a URL of its own, and that it runs on the migrations folder dbops read ' +
+        `(${source.folder}).`,
+    },
+  );
 }
 
 /**
@@ -425,7 +474,11 @@ function backupRecord(taken: BackupResult, options: DeployBackupOptions) {
     id: taken.backupId,
     location: options.to,
     takenAt: new Date(taken.manifest.startedAt),
-    encrypted: options.recipients.length > 0 || Boolean(options.passphrase),
+    ...(options.recipients.length > 0
+      ? { encryption: 'recipients' as const }
+      : options.passphrase
+        ? { encryption: 'passphrase' as const }
+        : {}),
   };
 }
 

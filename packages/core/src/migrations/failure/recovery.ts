@@ -32,8 +32,8 @@ export interface PreDeployBackup {
   location: string;
   /** When it was taken: a restore loses every write after it. */
   takenAt: Date;
-  /** Encrypted with age: the restore needs the identity. */
-  encrypted?: boolean;
+  /** Encrypted with age, to recipients (the restore needs an identity) or with a passphrase (it needs that). */
+  encryption?: 'recipients' | 'passphrase';
 }
 
 /** How the project runs Prisma's CLI: the part of its deploy command before `migrate deploy`, and flags after it. */
@@ -53,9 +53,10 @@ export function prismaCommandOf(command: string, prismaCommand?: string): Prisma
   const found = /^(.*\S)\s+migrate\s+deploy(\s.*)?$/s.exec(command.trim());
   if (!found) {
     throw invalidInput(
-      'prisma-command',
-      `is needed: the command \`${command}\` does not say \`migrate deploy\`, so how to run \`prisma migrate resolve\` is not known`,
-      'how the project runs the Prisma CLI, e.g. `npx prisma` or `pnpm exec prisma`',
+      'command',
+      `(\`${command}\`) does not say \`migrate deploy\`, so how to run \`prisma migrate resolve\` is not known`,
+      "Prisma's own deploy command, as the project runs the CLI: e.g. `npx prisma migrate deploy` or " +
+        '`pnpm exec prisma migrate deploy --schema db/schema.prisma` (a script such as `npm run db:deploy` hides it).',
     );
   }
   return { prefix: found[1]!, flags: (found[2] ?? '').trimEnd() };
@@ -144,9 +145,13 @@ export function recoveryRoutes(context: RouteContext): RecoveryRoute[] {
 }
 
 export function restoreAdvice(backup: PreDeployBackup): RestoreAdvice {
+  // The restore's own inputs: decrypt-with for an identity; decrypt-passphrase through its environment variable, so
+  // the passphrase stays out of the command line.
+  const identity = backup.encryption === 'recipients' ? ' --decrypt-with "$BACKUP_AGE_IDENTITY"' : '';
+  const passphrase = backup.encryption === 'passphrase' ? 'DBOPS_DECRYPT_PASSPHRASE="$BACKUP_PASSPHRASE" ' : '';
   const command =
-    `dbops restore --from ${shellWord(backup.location)} --backup-id ${shellWord(backup.id)} ` +
-    `--target-url "$DATABASE_URL" --clean${backup.encrypted ? ' --decrypt-with "$BACKUP_AGE_IDENTITY"' : ''}`;
+    `${passphrase}dbops restore --from ${shellWord(backup.location)} --backup-id ${shellWord(backup.id)} ` +
+    `--target-url "$DATABASE_URL" --clean${identity}`;
   return {
     backupId: backup.id,
     location: backup.location,
