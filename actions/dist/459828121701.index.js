@@ -3840,12 +3840,23 @@ var bson_node = __webpack_require__(93276);
 
 /**
  * Runs each check's pipeline with a time limit; it passes when it returns exactly the expected documents, in order.
- * A pipeline the server refuses fails its check with the server's message.
+ * A pipeline the server refuses fails its check with the server's message. A check on a collection the restored
+ * database does not have fails unrun: aggregating a missing collection returns no documents, which a check
+ * expecting none (no orphans, no negative totals) would take for a pass.
  */
 async function runPipelineChecks(db, checks, timeoutMs = 60_000) {
     const results = [];
     for (const check of checks) {
         try {
+            const [found] = await db.listCollections({ name: check.collection }, { nameOnly: true }).toArray();
+            if (!found) {
+                results.push({
+                    name: check.name,
+                    passed: false,
+                    detail: `not run: the restored database has no collection or view ${check.collection}`,
+                });
+                continue;
+            }
             const documents = await db
                 .collection(check.collection)
                 .aggregate(check.pipeline, { maxTimeMS: timeoutMs })
@@ -3922,8 +3933,14 @@ function checkCollections(restored, manifest, options = {}) {
             continue;
         counted++;
         rows += here.documents;
-        if (here.documents !== c.documents && c.documents !== undefined)
-            counts.push(`${qualifiedName(c)}: ${here.documents} documents, backup had ${c.documents}`);
+        if (c.documents === undefined)
+            continue;
+        // The manifest counts what the dump wrote, a document read twice twice; the copy holds it once.
+        const twice = options.duplicateIds?.get(qualifiedName(c)) ?? 0;
+        if (here.documents !== c.documents - twice) {
+            const skipped = twice > 0 ? ` (${twice} of them a second copy of an _id, skipped)` : '';
+            counts.push(`${qualifiedName(c)}: ${here.documents} documents, backup had ${c.documents}${skipped}`);
+        }
     }
     const checks = [
         {
@@ -3939,10 +3956,17 @@ function checkCollections(restored, manifest, options = {}) {
         checks.push({
             name: 'document counts (exact)',
             passed: counts.length === 0,
-            detail: counts.length === 0 ? `${counted} collections match the archive's counts` : preview(counts),
+            detail: counts.length === 0
+                ? `${counted} collections match the archive's counts${twiceNote(options.duplicateIds)}`
+                : preview(counts),
         });
     }
     return { checks, rows };
+}
+/** " (less 3 documents the archive held twice)", or nothing. */
+function twiceNote(duplicateIds) {
+    const total = [...(duplicateIds?.values() ?? [])].reduce((sum, n) => sum + n, 0);
+    return total === 0 ? '' : ` (less ${total} ${total === 1 ? 'document' : 'documents'} the archive held twice)`;
 }
 /** Each collection has the indexes the manifest lists (name, key, uniqueness), and no other. */
 function checkIndexes(restored, manifest, options = {}) {
@@ -4025,7 +4049,7 @@ tombstones) {
  * collection compared with the manifest's of its database. The fingerprint covers all of a backup's databases:
  * compared when all were restored.
  */
-async function checkRestoredCopies(copies, manifest, userChecks, tombstones) {
+async function checkRestoredCopies(copies, manifest, userChecks, tombstones, duplicateIds) {
     const restored = [];
     for (const { db, from } of copies) {
         const inventory = await readInventory(db, dump_scope/* FULL_SCOPE */.r, { severalDatabases: from !== undefined });
@@ -4035,6 +4059,7 @@ async function checkRestoredCopies(copies, manifest, userChecks, tombstones) {
     const scope = {
         afterReplay: replaysOplog(manifest, databases.length > 0 ? databases : undefined),
         ...(databases.length > 0 ? { databases } : {}),
+        ...(duplicateIds ? { duplicateIds } : {}),
     };
     const whole = databases.length === (manifest.mongodb?.databases?.length ?? 0);
     const collections = checkCollections(restored, manifest, scope);
@@ -4289,28 +4314,49 @@ var cmap_commands = __webpack_require__(21806);
 // a driver upgrade that moves it fails the build or mongo-restore.test.ts, never a restore silently.
 
 
+/** The server's duplicate key error. */
+const raw_insert_DUPLICATE_KEY = 11000;
 /**
- * Inserts documents given as raw BSON into `collection`, in order, as one insert command. Validation is bypassed:
- * the documents are what the collection held, which a validator added later may not accept.
+ * Inserts documents given as raw BSON into `collection` as one insert command. Validation is bypassed: the documents
+ * are what the collection held, which a validator added later may not accept. A document whose _id is already there
+ * is skipped and counted, as mongorestore does: a dump reads a collection in natural order without a snapshot, so a
+ * document deleted and inserted again with the same _id while it is read can be in the archive twice (the first
+ * copy stays). Unordered, so the rest of the batch still goes in; any other write error fails the restore.
  */
 async function insertRawDocuments(db, collection, documents) {
     if (documents.length === 0)
-        return;
+        return { inserted: 0, duplicateIds: 0 };
     const sequence = new cmap_commands.DocumentSequence('documents');
     for (const bson of documents)
         sequence.push({}, bson);
     const reply = await db.command({
         insert: collection,
         documents: sequence,
-        ordered: true,
+        ordered: false,
         bypassDocumentValidation: true,
     });
     const errors = reply.writeErrors ?? [];
     const inserted = Number(reply.n ?? 0);
-    if (errors.length > 0 || inserted !== documents.length) {
-        const first = errors[0];
+    const failed = errors.filter((e) => !isDuplicateId(e));
+    const duplicateIds = errors.length - failed.length;
+    if (failed.length > 0 || inserted + duplicateIds !== documents.length) {
+        const first = failed[0];
         throw new lib_errors/* DbopsError */.zJ('RESTORE_FAILED', `Inserting into ${db.databaseName}.${collection} failed: ${inserted} of ${documents.length} documents of a batch inserted${first ? ` (document ${first.index}: ${first.errmsg})` : ''}`, { hint: 'Restore into an empty database (the server refused a document the backup holds).' });
     }
+    return { inserted, duplicateIds };
+}
+/**
+ * A duplicate key error on the _id index. The restore builds every other index once the data is in, so _id's is
+ * the only unique one while documents are inserted; where the server names the key (MongoDB: keyPattern, and the
+ * index in its message) it is checked all the same. FerretDB names neither ("E11000 duplicate key error collection: db.c").
+ */
+function isDuplicateId(error) {
+    if (error.code !== raw_insert_DUPLICATE_KEY)
+        return false;
+    if (error.keyPattern)
+        return Object.keys(error.keyPattern).join() === '_id';
+    const index = / index: (\S+)/.exec(error.errmsg ?? '')?.[1];
+    return index === undefined || index === '_id_';
 }
 //# sourceMappingURL=raw-insert.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/archive-loader.js
@@ -4350,12 +4396,21 @@ async function loadArchive(path, db, options = {}) {
     /** Each target database's collections and their metadata (their indexes are built last). */
     const metadata = new Map();
     let documents = 0;
+    const duplicateIds = new Map();
     const insert = async (batch) => {
-        await insertRawDocuments(into(batch.db), batch.collection, batch.documents);
-        documents += batch.documents.length;
+        const { inserted, duplicateIds: skipped } = await insertRawDocuments(into(batch.db), batch.collection, batch.documents);
+        documents += inserted;
+        if (skipped === 0)
+            return;
+        const name = options.databases ? `${batch.db}.${batch.collection}` : batch.collection;
+        duplicateIds.set(name, (duplicateIds.get(name) ?? 0) + skipped);
     };
+    const { beforeOplog, ...rest } = options;
     const replay = contents.oplog
-        ? new OplogReplay(replayedDatabases(db, contents, options), metadata, options)
+        ? new OplogReplay(replayedDatabases(db, contents, options), metadata, {
+            ...rest,
+            ...(beforeOplog ? { beforeOplog: () => beforeOplog(duplicateIds) } : {}),
+        })
         : undefined;
     for await (const chunk of (0,external_node_fs_.createReadStream)(path)) {
         if (signal?.aborted)
@@ -4396,7 +4451,7 @@ async function loadArchive(path, db, options = {}) {
         }
     }
     const oplog = await replay?.finish();
-    return { collections, documents, ...(oplog ? { oplog } : {}) };
+    return { collections, documents, duplicateIds, ...(oplog ? { oplog } : {}) };
 }
 function metadataOf(metadata, db) {
     const of = metadata.get(db) ?? new Map();
@@ -4650,14 +4705,20 @@ function mongoRestorer(manifest) {
                     ...(options.signal ? { signal: options.signal } : {}),
                     preserveUuids: options.preserveUuids === true,
                     // The manifest's counts are the collections as the dump read them: they hold before the replay, not after.
-                    beforeOplog: async () => {
-                        checks.push(await countsBeforeReplay(client, into, databases, manifest));
+                    beforeOplog: async (duplicateIds) => {
+                        checks.push(await countsBeforeReplay(client, into, databases, manifest, duplicateIds));
                     },
                 });
             });
             options.log.info(`Loaded ${loaded.collections} collections and views, ${loaded.documents} documents into ${(0,mongodb_target/* describeMongoTarget */.l)(into)} in ${(0,format/* formatSeconds */.Xo)((Date.now() - started) / 1000)}`);
+            const twice = readTwice(loaded.duplicateIds);
+            if (twice) {
+                options.log.warn(`Documents the archive holds twice: ${twice.detail}`);
+                checks.unshift(twice);
+            }
+            const outcome = { checks, duplicateIds: loaded.duplicateIds };
             if (!loaded.oplog)
-                return { checks };
+                return outcome;
             const { entries, applied, skipped, method, commands } = loaded.oplog;
             const range = manifest.mongodb?.oplog
                 ? ` (${formatOplogTime(manifest.mongodb.oplog.start)} to ${formatOplogTime(manifest.mongodb.oplog.end)})`
@@ -4669,7 +4730,7 @@ function mongoRestorer(manifest) {
             const detail = `${entries} entries${range} replayed${method ? how[method] : ''}: ${applied} operations applied${skippedNote}${commandsNote}`;
             options.log.info(`Oplog: ${detail}`);
             checks.push({ name: 'oplog replayed', passed: true, detail });
-            return { checks };
+            return outcome;
         },
     };
 }
@@ -4691,19 +4752,34 @@ function severalDatabases(manifest, into) {
  * The document counts of a point-in-time restore, taken after the collections are loaded and before the oplog is
  * replayed: then each collection holds what the archive holds, and the manifest's counts apply.
  */
-async function countsBeforeReplay(client, into, databases, manifest) {
+async function countsBeforeReplay(client, into, databases, manifest, duplicateIds) {
     const restored = [];
     // A backup of several databases: each restored one's collections named as the backup names them (db.collection).
     for (const { from, to } of databases ?? [{ from: undefined, to: into.database }]) {
         const inventory = await readInventory(client.db(to), dump_scope/* FULL_SCOPE */.r, { severalDatabases: from !== undefined });
         restored.push(...inventory.map((c) => (from === undefined ? c : { ...c, database: from })));
     }
-    const scope = databases ? { databases: databases.map((d) => d.from) } : {};
+    const scope = { ...(databases ? { databases: databases.map((d) => d.from) } : {}), duplicateIds };
     const counts = checkCollections(restored, manifest, scope).checks.find((c) => c.name === 'document counts (exact)');
     return {
         name: 'document counts before oplog replay (exact)',
         passed: counts?.passed ?? true,
         detail: counts?.detail ?? 'no collections with documents',
+    };
+}
+/**
+ * The documents the archive held twice, skipped (archive-loader.ts): a document deleted and inserted again with
+ * the same _id while the dump read its collection. Reported, not failed: mongorestore skips them too.
+ */
+function readTwice(duplicateIds) {
+    if (duplicateIds.size === 0)
+        return undefined;
+    const each = [...duplicateIds].map(([collection, n]) => `${collection}: ${n}`);
+    const total = [...duplicateIds.values()].reduce((sum, n) => sum + n, 0);
+    return {
+        name: 'documents held twice',
+        passed: true,
+        detail: `${total} skipped, their _id already restored (the dump read them twice; the first copy is kept): ${each.slice(0, 5).join(', ')}${each.length > 5 ? `, … ${each.length - 5} more` : ''}`,
     };
 }
 //# sourceMappingURL=restorer.js.map
@@ -5887,13 +5963,13 @@ const mongoEngine = {
     // No client program: the restorer is dbops itself, for any server version.
     findRestorer: async (_server, manifest) => mongoRestorer(manifest),
     restoreTarget: async (target, manifest, choice) => chooseRestoreDatabases((0,mongodb_target/* asMongoTarget */.I)(target), manifest, choice),
-    checkRestored: (into, manifest, userChecks, context, tombstones) => {
+    checkRestored: (into, manifest, userChecks, context, tombstones, restored) => {
         const target = (0,mongodb_target/* asMongoTarget */.I)(into);
         return withMongoClient(target, context, (client) => {
             const copies = target.databases
                 ? target.databases.map(({ from, to }) => ({ db: client.db(to), from }))
                 : [{ db: client.db(target.database) }];
-            return checkRestoredCopies(copies, manifest, userChecks, tombstones);
+            return checkRestoredCopies(copies, manifest, userChecks, tombstones, restored?.duplicateIds);
         });
     },
     readTombstones: (target, manifest, context) => {
