@@ -1644,12 +1644,16 @@ function selectOplogEntry(entry, scope, transactions) {
     const ns = typeof entry.ns === 'string' ? entry.ns : '';
     const op = entry.op;
     const o = (entry.o ?? {});
-    refuseUnreplayable(ns, o);
+    refuseUnreplayable(ns, o, scope);
     if (op === 'c' && ns === 'admin.$cmd') {
         const txn = transactionKey(entry);
         if (Array.isArray(o.applyOps)) {
             const inner = o.applyOps.filter((nested) => inScope(nested, scope));
-            if (inner.length === 0)
+            // A large transaction is several entries, all partialTxn but the last, which commits it (or, prepared, waits
+            // for commitTransaction). Once an earlier part had operations in scope, its last entry is kept even with none
+            // (an empty applyOps): without it those parts wait for a commit that never comes, and are never applied.
+            const ends = txn !== undefined && transactions.has(txn) && o.partialTxn !== true;
+            if (inner.length === 0 && !ends)
                 return { kind: 'drop' };
             if (txn)
                 transactions.add(txn);
@@ -1691,22 +1695,36 @@ function transactionKey(entry) {
         return undefined;
     return lib.BSON.EJSON.stringify({ lsid: entry.lsid, txnNumber: entry.txnNumber }, { relaxed: false });
 }
-/** mongodump's oplogDocumentValidator: entries it will not write, since mongorestore could not replay them. */
-function refuseUnreplayable(ns, o) {
+/**
+ * mongodump's oplogDocumentValidator: entries it will not write, since mongorestore could not replay them. mongodump
+ * captures a whole server; here only the scope's collections matter: a rename or an import of another collection
+ * is not in the archive (inScope drops it), so it fails the backup only when its source or destination is selected.
+ */
+function refuseUnreplayable(ns, o, scope) {
     const refuse = (what) => new lib_errors/* DbopsError */.zJ('DUMP_FAILED', `Cannot capture the oplog: ${what} during the backup`, {
-        hint: 'Run the backup again when no collection is renamed or imported, or set consistency: per-collection.',
+        hint: 'Run the backup again when no backed-up collection is renamed or imported, or set consistency: per-collection.',
     });
     if (ns === 'admin.system.version')
         throw refuse('admin.system.version was modified');
-    if (o.renameCollection !== undefined)
-        throw refuse(`a collection was renamed (${String(o.renameCollection)})`);
-    if (o.importCollection !== undefined)
-        throw refuse('a collection was imported');
+    if (o.renameCollection !== undefined) {
+        const from = String(o.renameCollection);
+        if (selected(from, scope) || selected(String(o.to ?? ''), scope))
+            throw refuse(`a collection was renamed (${from} to ${String(o.to)})`);
+    }
+    if (o.importCollection !== undefined && selected(`${namespaceDatabase(ns)}.${String(o.importCollection)}`, scope))
+        throw refuse(`a collection was imported (${namespaceDatabase(ns)}.${String(o.importCollection)})`);
     if (Array.isArray(o.applyOps)) {
         for (const nested of o.applyOps) {
-            refuseUnreplayable(String(nested.ns ?? ''), (nested.o ?? {}));
+            refuseUnreplayable(String(nested.ns ?? ''), (nested.o ?? {}), scope);
         }
     }
+}
+/** Whether the backup selects the collection a full namespace (database.collection) names. */
+function selected(namespace, scope) {
+    const database = namespaceDatabase(namespace);
+    if (database === namespace || !scope.databases.includes(database))
+        return false;
+    return scope.selects(database, namespace.slice(database.length + 1));
 }
 //# sourceMappingURL=oplog-selection.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/oplog-catalog.js
@@ -2047,6 +2065,7 @@ class OplogReplayPlan {
     databases;
     /** Entries of other databases and no-ops, skipped. */
     skipped = 0;
+    /** The transactions waiting for their last entry or their commit: their operations so far, and whether prepared. */
     transactions = new Map();
     /** `databases`: each archive database replayed, and the target database it goes into. */
     constructor(databases) {
@@ -2081,9 +2100,16 @@ class OplogReplayPlan {
             rewritten.o2 = entry.o2;
         return [rewritten];
     }
-    /** Transactions still open at the end (committed after the dump's end, or never): not applied. */
+    /** Transactions still open at the end: not applied. */
     get openTransactions() {
         return this.transactions.size;
+    }
+    /**
+     * Of those, the large ones whose last entry never came: the capture keeps a transaction's entries together (the
+     * server writes them at its commit, at once), so the archive lost a commit, and with it writes that happened.
+     */
+    get unfinishedTransactions() {
+        return [...this.transactions.values()].filter((t) => !t.prepared).length;
     }
     skip() {
         this.skipped++;
@@ -2098,9 +2124,10 @@ class OplogReplayPlan {
         const key = oplog_replay_transactionKey(entry);
         if (key === undefined)
             return nested;
-        const buffered = [...(this.transactions.get(key) ?? []), ...nested];
+        const buffered = [...(this.transactions.get(key)?.ops ?? []), ...nested];
         if (o.partialTxn === true || o.prepare === true) {
-            this.transactions.set(key, buffered);
+            // Prepared: committed (or not) by a later commitTransaction, which may come after the dump's end.
+            this.transactions.set(key, { ops: buffered, prepared: o.prepare === true });
             return [];
         }
         this.transactions.delete(key);
@@ -2111,7 +2138,7 @@ class OplogReplayPlan {
         const key = oplog_replay_transactionKey(entry);
         if (key === undefined || (command !== 'commitTransaction' && command !== 'abortTransaction'))
             return this.skip();
-        const buffered = this.transactions.get(key) ?? [];
+        const buffered = this.transactions.get(key)?.ops ?? [];
         this.transactions.delete(key);
         return command === 'commitTransaction' ? buffered : [];
     }
@@ -4532,12 +4559,16 @@ class OplogReplay {
     }
     async finish() {
         const method = [...this.appliers.values()][0]?.method;
+        const unfinished = this.plan.unfinishedTransactions;
+        const prepared = this.plan.openTransactions - unfinished;
         return {
             entries: this.entries,
             applied: this.applied,
             skipped: this.plan.skipped,
             ...(method ? { method } : {}),
             commands: this.catalog?.commands ?? [],
+            ...(unfinished > 0 ? { unfinishedTransactions: unfinished } : {}),
+            ...(prepared > 0 ? { preparedTransactions: prepared } : {}),
         };
     }
 }
@@ -4720,6 +4751,7 @@ function mongoRestorer(manifest) {
             if (!loaded.oplog)
                 return outcome;
             const { entries, applied, skipped, method, commands } = loaded.oplog;
+            const { unfinishedTransactions = 0, preparedTransactions = 0 } = loaded.oplog;
             const range = manifest.mongodb?.oplog
                 ? ` (${formatOplogTime(manifest.mongodb.oplog.start)} to ${formatOplogTime(manifest.mongodb.oplog.end)})`
                 : '';
@@ -4727,9 +4759,16 @@ function mongoRestorer(manifest) {
             const skippedNote = skipped > 0 ? `, ${skipped} of other databases or no-ops skipped` : '';
             // The commands are named: they changed collections or indexes, which the checks after this compare with.
             const commandsNote = commands.length > 0 ? `; commands replayed: ${commands.join(', ')}` : '';
-            const detail = `${entries} entries${range} replayed${method ? how[method] : ''}: ${applied} operations applied${skippedNote}${commandsNote}`;
+            const preparedNote = preparedTransactions > 0
+                ? `; ${preparedTransactions} prepared transactions not committed by the dump's end left out, as then`
+                : '';
+            // A large transaction's parts without its last entry: committed writes the copy lacks. Restored, but failed.
+            const unfinishedNote = unfinishedTransactions > 0
+                ? `; ${unfinishedTransactions} large transactions not applied: the archive lacks their last entry, so the copy misses writes they committed`
+                : '';
+            const detail = `${entries} entries${range} replayed${method ? how[method] : ''}: ${applied} operations applied${skippedNote}${commandsNote}${preparedNote}${unfinishedNote}`;
             options.log.info(`Oplog: ${detail}`);
-            checks.push({ name: 'oplog replayed', passed: true, detail });
+            checks.push({ name: 'oplog replayed', passed: unfinishedTransactions === 0, detail });
             return outcome;
         },
     };

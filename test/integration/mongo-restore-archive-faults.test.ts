@@ -9,8 +9,9 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { BSON, type Db } from 'mongodb';
+import { BSON, type Db, type Document } from 'mongodb';
 import { FULL_SCOPE } from '../../packages/core/src/databases/engine.js';
+import { OPLOG_NAMESPACE } from '../../packages/core/src/databases/mongodb/archive/format.js';
 import { ArchiveWriter, type CollectionSource } from '../../packages/core/src/databases/mongodb/archive/writer.js';
 import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/parse-target.js';
 import { MemoryLogger } from '../../packages/core/src/log.js';
@@ -49,9 +50,10 @@ afterAll(async () => {
 
 /**
  * A stored backup of the source whose archive holds `orders` as given (each document as its BSON bytes), then
- * `users` as the source has it: a real backup with its object and manifest rewritten to match.
+ * `users` as the source has it, then the `oplog` entries given: a real backup with its object and manifest
+ * rewritten to match.
  */
-async function storedBackup(orders: Uint8Array[]): Promise<string> {
+async function storedBackup(orders: Uint8Array[], oplog?: Document[]): Promise<string> {
   const to = path.join(work, `backups-${Math.random().toString(36).slice(2, 8)}`);
   const made = await backup({
     target: parseMongoTarget(mongo.url(source), 'database-url'),
@@ -81,6 +83,7 @@ async function storedBackup(orders: Uint8Array[]): Promise<string> {
       documents: () => (collection === 'orders' ? orders : users),
     })),
   );
+  if (oplog) sources.push({ ...OPLOG_NAMESPACE, documents: () => oplog.map((e) => BSON.serialize(e)) });
   const writer = new ArchiveWriter(sources, { serverVersion: mongo.version, toolVersion: 'dbops test' });
   const chunks: Buffer[] = [];
   for await (const chunk of Readable.from(writer.chunks())) chunks.push(chunk as Buffer);
@@ -223,4 +226,39 @@ test("a pipeline check on a collection the restored database doesn't have fails,
   });
   expect(result.checks.find((c) => c.name === 'no order 9')).toMatchObject({ passed: true });
   expect(result.passed).toBe(false);
+}, 120_000);
+
+test("an oplog whose large transaction lacks its last entry fails 'oplog replayed', its parts not applied", async () => {
+  // What a backup made before its capture kept a large transaction's last entry could hold: a partialTxn part
+  // (here inserting order 9) whose commit, the last entry, was left out. The copy misses a committed write.
+  const txn = { lsid: { id: new BSON.UUID('0123456789abcdef0123456789abcdef') }, txnNumber: BSON.Long.fromNumber(1) };
+  const from = await storedBackup(
+    [order({ _id: 1, v: 1 })],
+    [
+      {
+        ts: new BSON.Timestamp({ t: 1_700_000_000, i: 1 }),
+        op: 'c',
+        ns: 'admin.$cmd',
+        o: { applyOps: [{ op: 'i', ns: `${source}.orders`, o: { _id: 9, v: 1 } }], partialTxn: true },
+        ...txn,
+      },
+    ],
+  );
+  const copy = uniqueDatabase('unfinished');
+  try {
+    const result = await restore(restoreOptions(from, copy));
+    expect(result.passed).toBe(false);
+    expect(result.checks.filter((c) => !c.passed)).toEqual([
+      {
+        name: 'oplog replayed',
+        passed: false,
+        detail: expect.stringMatching(
+          /: 0 operations applied; 1 large transactions not applied: the archive lacks their last entry, so the copy misses writes they committed$/,
+        ),
+      },
+    ]);
+    expect(await mongo.client.db(copy).collection('orders').countDocuments()).toBe(1);
+  } finally {
+    await mongo.client.db(copy).dropDatabase();
+  }
 }, 120_000);

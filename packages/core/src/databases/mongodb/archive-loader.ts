@@ -39,6 +39,10 @@ export interface ReplayedOplog {
   method?: OplogApplier['method'];
   /** The commands replayed (create, drop, createIndexes...), in order, for people: "dropIndexes orders (total_1)". */
   commands: string[];
+  /** Large transactions whose last entry the archive lacks: their parts were not applied (absent: none). */
+  unfinishedTransactions?: number;
+  /** Prepared transactions not committed by the dump's end: not applied, as at that time (absent: none). */
+  preparedTransactions?: number;
 }
 
 export interface LoadOptions {
@@ -209,12 +213,16 @@ class OplogReplay {
 
   async finish(): Promise<ReplayedOplog> {
     const method = [...this.appliers.values()][0]?.method;
+    const unfinished = this.plan.unfinishedTransactions;
+    const prepared = this.plan.openTransactions - unfinished;
     return {
       entries: this.entries,
       applied: this.applied,
       skipped: this.plan.skipped,
       ...(method ? { method } : {}),
       commands: this.catalog?.commands ?? [],
+      ...(unfinished > 0 ? { unfinishedTransactions: unfinished } : {}),
+      ...(prepared > 0 ? { preparedTransactions: prepared } : {}),
     };
   }
 }
