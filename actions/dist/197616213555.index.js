@@ -4687,7 +4687,7 @@ async function restoreTest(options) {
             log,
             ...(options.signal ? { signal: options.signal } : {}),
         });
-        const restoredChecks = await engine.checkRestored(into, manifest, options.checks, context, tombstones);
+        const restoredChecks = await engine.checkRestored(into, manifest, options.checks, context, tombstones, restored.outcome);
         const checks = [
             {
                 name: 'integrity',

@@ -617,7 +617,7 @@ async function restoreArchive(archive, input) {
     });
     const seconds = (Date.now() - started) / 1000;
     input.log.info(`Restored in ${(0,format/* formatSeconds */.Xo)(seconds)}`);
-    return { seconds, checks: outcome?.checks ?? [] };
+    return { seconds, checks: outcome?.checks ?? [], outcome: outcome ?? { checks: [] } };
 }
 /** fetchBackup then restoreArchive: the time to recover (RTO) counts both. */
 async function restoreBackup(input) {
@@ -629,6 +629,7 @@ async function restoreBackup(input) {
             storedBytes: archive.storedBytes,
             seconds: archive.seconds + restored.seconds,
             checks: restored.checks,
+            outcome: restored.outcome,
         };
     }
     finally {

@@ -116,7 +116,7 @@ async function restore(given) {
                     log,
                     ...(options.signal ? { signal: options.signal } : {}),
                 });
-                const restoredChecks = await engine.checkRestored(options.target, manifest, [], context);
+                const restoredChecks = await engine.checkRestored(options.target, manifest, [], context, undefined, restored.outcome);
                 const checks = [...restored.checks, ...restoredChecks.checks];
                 const rows = restoredChecks.rows;
                 return {
@@ -134,9 +134,7 @@ async function restore(given) {
             catch (error) {
                 if (existing > 0)
                     throw afterEmptying(error, options, engine, safetyBackup);
-                if (options.signal?.aborted)
-                    throw (0,errors/* cancelled */.KW)(`${engine.describe(options.target)}, empty before, may now hold part of the backup: empty it before you run the restore again.`);
-                throw error;
+                throw afterEmpty(error, options, engine);
             }
         }
         finally {
@@ -183,6 +181,22 @@ function afterEmptying(error, options, engine, safetyBackup) {
         : 'No safety backup was taken (safety-backup: false).';
     return new errors/* DbopsError */.zJ(failure.code, `${failure.message}, after ${engine.describe(options.target)} was emptied: it now holds a partial restore`, {
         hint: `${failure.hint ?? 'Run the restore again.'} ${previous}`,
+        ...(failure.input ? { input: failure.input } : {}),
+        cause: error,
+    });
+}
+/**
+ * A failure once the restore began writing into a target that was empty: it may now hold part of the backup, which
+ * makes the next run refuse it as not empty. Say so, and how to clean it up.
+ */
+function afterEmpty(error, options, engine) {
+    const target = engine.describe(options.target);
+    const cleanUp = 'empty it before you run the restore again, or run it with --clean --safety-backup false (they drop what it holds; a part of this backup needs no safety backup).';
+    if (options.signal?.aborted)
+        return (0,errors/* cancelled */.KW)(`${target}, empty before, may now hold part of the backup: ${cleanUp}`);
+    const failure = (0,errors/* asDbopsError */.lS)(error);
+    return new errors/* DbopsError */.zJ(failure.code, `${failure.message}, and ${target}, empty before, may now hold part of the backup`, {
+        hint: `${failure.hint ?? 'Fix the cause above.'} Then ${cleanUp}`,
         ...(failure.input ? { input: failure.input } : {}),
         cause: error,
     });

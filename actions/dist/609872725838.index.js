@@ -179,7 +179,7 @@ function lazyEngine(name, describe, load) {
             return loadedEngine.restoreTarget(target, manifest, choice);
         },
         findRestorer: async (server, manifest, tools) => (await engine()).findRestorer(server, manifest, tools),
-        checkRestored: async (into, manifest, checks, context, tombstones) => (await engine()).checkRestored(into, manifest, checks, context, tombstones),
+        checkRestored: async (into, manifest, checks, context, tombstones, restored) => (await engine()).checkRestored(into, manifest, checks, context, tombstones, restored),
         readTombstones: async (target, manifest, context) => (await engine()).readTombstones(target, manifest, context),
         withHealthSession: async (target, context, use) => (await engine()).withHealthSession(target, context, use),
         withMaintenanceSession: async (target, context, use) => {

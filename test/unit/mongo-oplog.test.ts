@@ -149,10 +149,69 @@ describe('which oplog entries a one-database archive keeps', () => {
     );
   });
 
-  it('fails as mongodump does on a rename or an import during the dump', () => {
+  it('fails as mongodump does on a rename or an import of a backed-up collection during the dump', () => {
     const rename = entry(1, 'c', 'shop.$cmd', { renameCollection: 'shop.orders', to: 'shop.old' });
-    expect(() => select(rename)).toThrow('Cannot capture the oplog: a collection was renamed (shop.orders)');
-    expect(() => select(entry(1, 'c', 'shop.$cmd', { importCollection: 'orders' }))).toThrow('imported');
+    expect(() => select(rename)).toThrow(
+      'Cannot capture the oplog: a collection was renamed (shop.orders to shop.old) during the backup',
+    );
+    // Into a backed-up name, across databases, inside applyOps.
+    expect(() => select(entry(1, 'c', 'shop.$cmd', { renameCollection: 'shop.tmp', to: 'shop.items' }))).toThrow(
+      'renamed (shop.tmp to shop.items)',
+    );
+    expect(() => select(entry(1, 'c', 'shop.$cmd', { renameCollection: 'shop.orders', to: 'other.x' }))).toThrow(
+      'renamed',
+    );
+    const nested = entry(1, 'c', 'admin.$cmd', {
+      applyOps: [{ op: 'c', ns: 'shop.$cmd', o: { renameCollection: 'shop.logs', to: 'shop.orders' } }],
+    });
+    expect(() => select(nested)).toThrow('renamed (shop.logs to shop.orders)');
+    expect(() => select(entry(1, 'c', 'shop.$cmd', { importCollection: 'orders' }))).toThrow(
+      'a collection was imported (shop.orders)',
+    );
+  });
+
+  it('drops a rename or an import of collections the backup leaves out, as their other entries', () => {
+    // A collection outside the scope (exclude-tables), another database, a temporary collection swapped in and out.
+    expect(select(entry(1, 'c', 'shop.$cmd', { renameCollection: 'shop.logs', to: 'shop.logs_old' }))).toBe('drop');
+    expect(select(entry(1, 'c', 'other.$cmd', { renameCollection: 'other.orders', to: 'other.items' }))).toBe('drop');
+    expect(select(entry(1, 'c', 'shop.$cmd', { importCollection: 'logs' }))).toBe('drop');
+    const nested = entry(1, 'c', 'admin.$cmd', {
+      applyOps: [
+        { op: 'c', ns: 'shop.$cmd', o: { renameCollection: 'shop.tmp', to: 'shop.logs' } },
+        { op: 'i', ns: 'shop.orders', o: { _id: 1 } },
+      ],
+    });
+    expect(selectOplogEntry(nested, scope, new Set<string>())).toEqual({
+      kind: 'rewrite',
+      entry: { ...nested, o: { applyOps: [{ op: 'i', ns: 'shop.orders', o: { _id: 1 } }] } },
+    });
+  });
+
+  it("keeps a large transaction's last entry once a part was in scope, and its replay applies the parts", () => {
+    // Over 16 MB: partialTxn parts, then the entry that commits it; here the last holds only another collection's.
+    const txn = { lsid: { id: new BSON.UUID('0123456789abcdef0123456789abcdef') }, txnNumber: BSON.Long.fromNumber(9) };
+    const part = (t: number, applyOps: Document[], extra: Document = {}) =>
+      entry(t, 'c', 'admin.$cmd', { applyOps, ...extra }, txn);
+    const entries = [
+      part(1, [{ op: 'i', ns: 'shop.orders', o: { _id: 1 } }], { partialTxn: true }),
+      part(2, [{ op: 'i', ns: 'shop.logs', o: { _id: 2 } }], { partialTxn: true }),
+      part(3, [{ op: 'i', ns: 'shop.logs', o: { _id: 3 } }], { count: 3 }),
+    ];
+    const transactions = new Set<string>();
+    const archived = entries.flatMap((e) => {
+      const selection = selectOplogEntry(e, scope, transactions);
+      return selection.kind === 'drop' ? [] : [selection.kind === 'keep' ? e : selection.entry];
+    });
+    expect(archived).toEqual([entries[0], { ...entries[2], o: { applyOps: [], count: 3 } }]);
+    const plan = new OplogReplayPlan(new Map([['shop', 'copy']]));
+    expect(archived.flatMap((e) => plan.plan(e))).toEqual([{ op: 'i', ns: 'copy.orders', o: { _id: 1 } }]);
+    expect(plan.openTransactions).toBe(0);
+    // A transaction none of whose parts was in scope is dropped whole; a part without any still is.
+    const other = { ...txn, txnNumber: BSON.Long.fromNumber(10) };
+    const none = new Set<string>();
+    expect(selectOplogEntry({ ...entries[1], ...other }, scope, none).kind).toBe('drop');
+    expect(selectOplogEntry({ ...entries[2], ...other }, scope, none).kind).toBe('drop');
+    expect(selectOplogEntry(entries[1]!, scope, new Set(transactions)).kind).toBe('drop');
   });
 });
 
@@ -285,6 +344,18 @@ describe("an archive's oplog replayed into another database", () => {
     expect(plan.plan(entry(6, 'c', 'admin.$cmd', { commitTransaction: 1 }, txn(3)))).toEqual([inserted(5)]);
     expect(plan.plan(entry(7, 'c', 'admin.$cmd', { abortTransaction: 1 }, txn(4)))).toEqual([]);
     expect(plan.openTransactions).toBe(0);
+  });
+
+  it('counts the large transactions left waiting for their last entry apart from prepared ones', () => {
+    const plan = new OplogReplayPlan(new Map([['shop', 'copy']]));
+    const txn = (n: number) => ({ lsid: { id: 'a' }, txnNumber: n });
+    const insert = { op: 'i', ns: 'shop.orders', o: { _id: 1 } };
+    expect(plan.plan(entry(1, 'c', 'admin.$cmd', { applyOps: [insert], partialTxn: true }, txn(1)))).toEqual([]);
+    expect(plan.plan(entry(2, 'c', 'admin.$cmd', { applyOps: [insert], prepare: true }, txn(2)))).toEqual([]);
+    expect(plan.plan(entry(3, 'c', 'admin.$cmd', { applyOps: [insert], partialTxn: true }, txn(3)))).toEqual([]);
+    expect(plan.plan(entry(4, 'c', 'admin.$cmd', { applyOps: [], prepare: true }, txn(3)))).toEqual([]);
+    expect(plan.openTransactions).toBe(3);
+    expect(plan.unfinishedTransactions).toBe(1);
   });
 
   it('fails naming an entry mongorestore would not replay', () => {

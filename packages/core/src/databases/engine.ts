@@ -150,6 +150,11 @@ export interface Restorer {
 /** What a restorer proved on its way (MongoDB: the document counts checked before an oplog replay, the replay). */
 export interface RestoreOutcome {
   checks: CheckResult[];
+  /**
+   * MongoDB: documents the archive held twice (the dump read them twice), skipped as their _id was already in, by
+   * collection as the manifest names it. The manifest counts them; the document counts check allows for them.
+   */
+  duplicateIds?: ReadonlyMap<string, number>;
 }
 
 export interface RestoreSettings extends EngineContext {
@@ -312,6 +317,8 @@ export interface DatabaseEngine {
     context: EngineContext,
     /** Erased rows to look for (restore-test's tombstones-from); without them, the copy's own tombstones are replayed. */
     tombstones?: TombstoneSet,
+    /** What the restorer reported (RestoreOutcome), which the checks allow for. */
+    restored?: RestoreOutcome,
   ): Promise<{ checks: CheckResult[]; rows: number }>;
 
   /**

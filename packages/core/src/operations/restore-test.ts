@@ -99,7 +99,14 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
       ...(options.signal ? { signal: options.signal } : {}),
     });
 
-    const restoredChecks = await engine.checkRestored(into, manifest, options.checks, context, tombstones);
+    const restoredChecks = await engine.checkRestored(
+      into,
+      manifest,
+      options.checks,
+      context,
+      tombstones,
+      restored.outcome,
+    );
     const checks: CheckResult[] = [
       {
         name: 'integrity',

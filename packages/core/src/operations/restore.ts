@@ -123,7 +123,14 @@ export async function restore(given: RestoreOptions): Promise<RestoreResult> {
           log,
           ...(options.signal ? { signal: options.signal } : {}),
         });
-        const restoredChecks = await engine.checkRestored(options.target, manifest, [], context);
+        const restoredChecks = await engine.checkRestored(
+          options.target,
+          manifest,
+          [],
+          context,
+          undefined,
+          restored.outcome,
+        );
         const checks = [...restored.checks, ...restoredChecks.checks];
         const rows = restoredChecks.rows;
         return {
@@ -139,11 +146,7 @@ export async function restore(given: RestoreOptions): Promise<RestoreResult> {
         };
       } catch (error) {
         if (existing > 0) throw afterEmptying(error, options, engine, safetyBackup);
-        if (options.signal?.aborted)
-          throw cancelled(
-            `${engine.describe(options.target)}, empty before, may now hold part of the backup: empty it before you run the restore again.`,
-          );
-        throw error;
+        throw afterEmpty(error, options, engine);
       }
     } finally {
       await archive.dispose();
@@ -213,6 +216,27 @@ function afterEmptying(
     `${failure.message}, after ${engine.describe(options.target)} was emptied: it now holds a partial restore`,
     {
       hint: `${failure.hint ?? 'Run the restore again.'} ${previous}`,
+      ...(failure.input ? { input: failure.input } : {}),
+      cause: error,
+    },
+  );
+}
+
+/**
+ * A failure once the restore began writing into a target that was empty: it may now hold part of the backup, which
+ * makes the next run refuse it as not empty. Say so, and how to clean it up.
+ */
+function afterEmpty(error: unknown, options: RestoreOptions, engine: DatabaseEngine): DbopsError {
+  const target = engine.describe(options.target);
+  const cleanUp =
+    'empty it before you run the restore again, or run it with --clean --safety-backup false (they drop what it holds; a part of this backup needs no safety backup).';
+  if (options.signal?.aborted) return cancelled(`${target}, empty before, may now hold part of the backup: ${cleanUp}`);
+  const failure = asDbopsError(error);
+  return new DbopsError(
+    failure.code,
+    `${failure.message}, and ${target}, empty before, may now hold part of the backup`,
+    {
+      hint: `${failure.hint ?? 'Fix the cause above.'} Then ${cleanUp}`,
       ...(failure.input ? { input: failure.input } : {}),
       cause: error,
     },

@@ -1,7 +1,7 @@
 import { availableParallelism, tmpdir } from 'node:os';
 import type { Logger } from '../log.js';
 import { formatBytes, formatSeconds } from '../format.js';
-import type { DatabaseTarget, Restorer } from '../databases/engine.js';
+import type { DatabaseTarget, RestoreOutcome, Restorer } from '../databases/engine.js';
 import type { BackupManifest } from '../manifest/manifest.js';
 import type { Storage } from '../storage/types.js';
 import type { CheckResult } from './checks.js';
@@ -49,7 +49,7 @@ export async function fetchBackup(
 export async function restoreArchive(
   archive: FetchedArchive,
   input: Omit<RestoreBackupInput, 'storage' | 'manifest' | 'decryption'>,
-): Promise<{ seconds: number; checks: CheckResult[] }> {
+): Promise<{ seconds: number; checks: CheckResult[]; outcome: RestoreOutcome }> {
   const started = Date.now();
   const outcome = await input.restorer.restore(archive.path, input.into, {
     jobs: input.jobs ?? defaultJobs(),
@@ -61,13 +61,17 @@ export async function restoreArchive(
   });
   const seconds = (Date.now() - started) / 1000;
   input.log.info(`Restored in ${formatSeconds(seconds)}`);
-  return { seconds, checks: outcome?.checks ?? [] };
+  return { seconds, checks: outcome?.checks ?? [], outcome: outcome ?? { checks: [] } };
 }
 
 /** fetchBackup then restoreArchive: the time to recover (RTO) counts both. */
-export async function restoreBackup(
-  input: RestoreBackupInput,
-): Promise<{ restoredBytes: number; storedBytes: number; seconds: number; checks: CheckResult[] }> {
+export async function restoreBackup(input: RestoreBackupInput): Promise<{
+  restoredBytes: number;
+  storedBytes: number;
+  seconds: number;
+  checks: CheckResult[];
+  outcome: RestoreOutcome;
+}> {
   const archive = await fetchBackup(input);
   try {
     const restored = await restoreArchive(archive, input);
@@ -76,6 +80,7 @@ export async function restoreBackup(
       storedBytes: archive.storedBytes,
       seconds: archive.seconds + restored.seconds,
       checks: restored.checks,
+      outcome: restored.outcome,
     };
   } finally {
     await archive.dispose();

@@ -19,6 +19,11 @@ const BATCH_DOCUMENTS = 1000;
 export interface LoadedArchive {
   collections: number;
   documents: number;
+  /**
+   * Documents not inserted because a copy with their _id was already in (the dump read them twice), by collection
+   * as the manifest names it (database.collection in a backup of several); only those that had any.
+   */
+  duplicateIds: Map<string, number>;
   /** A point-in-time archive's oplog, replayed after the collections were loaded. */
   oplog?: ReplayedOplog;
 }
@@ -34,13 +39,20 @@ export interface ReplayedOplog {
   method?: OplogApplier['method'];
   /** The commands replayed (create, drop, createIndexes...), in order, for people: "dropIndexes orders (total_1)". */
   commands: string[];
+  /** Large transactions whose last entry the archive lacks: their parts were not applied (absent: none). */
+  unfinishedTransactions?: number;
+  /** Prepared transactions not committed by the dump's end: not applied, as at that time (absent: none). */
+  preparedTransactions?: number;
 }
 
 export interface LoadOptions {
   signal?: AbortSignal;
   preserveUuids?: boolean;
-  /** Called once the collections are loaded, before the oplog is replayed (the counts the archive gives hold then). */
-  beforeOplog?: () => Promise<void>;
+  /**
+   * Called once the collections are loaded, before the oplog is replayed (the counts the archive gives hold then,
+   * less the documents it held twice, given as LoadedArchive.duplicateIds).
+   */
+  beforeOplog?: (duplicateIds: ReadonlyMap<string, number>) => Promise<void>;
   /**
    * An archive of several databases: the database each of its databases is loaded into (keyed by the archive's
    * name); those not named are skipped. Without it, the archive holds one database, loaded into `db`.
@@ -68,12 +80,24 @@ export async function loadArchive(path: string, db: Db, options: LoadOptions = {
   /** Each target database's collections and their metadata (their indexes are built last). */
   const metadata = new Map<Db, Map<string, CollectionMetadata>>();
   let documents = 0;
+  const duplicateIds = new Map<string, number>();
   const insert = async (batch: Batch) => {
-    await insertRawDocuments(into(batch.db)!, batch.collection, batch.documents);
-    documents += batch.documents.length;
+    const { inserted, duplicateIds: skipped } = await insertRawDocuments(
+      into(batch.db)!,
+      batch.collection,
+      batch.documents,
+    );
+    documents += inserted;
+    if (skipped === 0) return;
+    const name = options.databases ? `${batch.db}.${batch.collection}` : batch.collection;
+    duplicateIds.set(name, (duplicateIds.get(name) ?? 0) + skipped);
   };
+  const { beforeOplog, ...rest } = options;
   const replay = contents.oplog
-    ? new OplogReplay(replayedDatabases(db, contents, options), metadata, options)
+    ? new OplogReplay(replayedDatabases(db, contents, options), metadata, {
+        ...rest,
+        ...(beforeOplog ? { beforeOplog: () => beforeOplog(duplicateIds) } : {}),
+      })
     : undefined;
   for await (const chunk of createReadStream(path)) {
     if (signal?.aborted) throw cancelled();
@@ -106,7 +130,7 @@ export async function loadArchive(path: string, db: Db, options: LoadOptions = {
     }
   }
   const oplog = await replay?.finish();
-  return { collections, documents, ...(oplog ? { oplog } : {}) };
+  return { collections, documents, duplicateIds, ...(oplog ? { oplog } : {}) };
 }
 
 function metadataOf(metadata: Map<Db, Map<string, CollectionMetadata>>, db: Db): Map<string, CollectionMetadata> {
@@ -142,7 +166,7 @@ class OplogReplay {
   constructor(
     private readonly databases: ReadonlyMap<string, Db>,
     private readonly metadata: ReadonlyMap<Db, ReadonlyMap<string, CollectionMetadata>>,
-    private readonly options: LoadOptions,
+    private readonly options: Omit<LoadOptions, 'beforeOplog'> & { beforeOplog?: () => Promise<void> },
   ) {
     this.plan = new OplogReplayPlan(new Map([...databases].map(([from, to]) => [from, to.databaseName])));
     this.targets = new Map([...databases.values()].map((to) => [to.databaseName, to]));
@@ -189,12 +213,16 @@ class OplogReplay {
 
   async finish(): Promise<ReplayedOplog> {
     const method = [...this.appliers.values()][0]?.method;
+    const unfinished = this.plan.unfinishedTransactions;
+    const prepared = this.plan.openTransactions - unfinished;
     return {
       entries: this.entries,
       applied: this.applied,
       skipped: this.plan.skipped,
       ...(method ? { method } : {}),
       commands: this.catalog?.commands ?? [],
+      ...(unfinished > 0 ? { unfinishedTransactions: unfinished } : {}),
+      ...(prepared > 0 ? { preparedTransactions: prepared } : {}),
     };
   }
 }

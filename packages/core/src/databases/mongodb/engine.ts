@@ -31,13 +31,13 @@ export const mongoEngine: DatabaseEngine = {
   // No client program: the restorer is dbops itself, for any server version.
   findRestorer: async (_server, manifest) => mongoRestorer(manifest),
   restoreTarget: async (target, manifest, choice) => chooseRestoreDatabases(asMongoTarget(target), manifest, choice),
-  checkRestored: (into, manifest, userChecks, context, tombstones) => {
+  checkRestored: (into, manifest, userChecks, context, tombstones, restored) => {
     const target = asMongoTarget(into);
     return withMongoClient(target, context, (client) => {
       const copies = target.databases
         ? target.databases.map(({ from, to }) => ({ db: client.db(to), from }))
         : [{ db: client.db(target.database) }];
-      return checkRestoredCopies(copies, manifest, userChecks, tombstones);
+      return checkRestoredCopies(copies, manifest, userChecks, tombstones, restored?.duplicateIds);
     });
   },
   readTombstones: (target, manifest, context) => {

@@ -40,7 +40,8 @@ const KNOWN_COMMANDS = new Set([
 export class OplogReplayPlan {
   /** Entries of other databases and no-ops, skipped. */
   skipped = 0;
-  private readonly transactions = new Map<string, ReplayOp[]>();
+  /** The transactions waiting for their last entry or their commit: their operations so far, and whether prepared. */
+  private readonly transactions = new Map<string, { ops: ReplayOp[]; prepared: boolean }>();
 
   /** `databases`: each archive database replayed, and the target database it goes into. */
   constructor(private readonly databases: ReadonlyMap<string, string>) {}
@@ -67,9 +68,17 @@ export class OplogReplayPlan {
     return [rewritten];
   }
 
-  /** Transactions still open at the end (committed after the dump's end, or never): not applied. */
+  /** Transactions still open at the end: not applied. */
   get openTransactions(): number {
     return this.transactions.size;
+  }
+
+  /**
+   * Of those, the large ones whose last entry never came: the capture keeps a transaction's entries together (the
+   * server writes them at its commit, at once), so the archive lost a commit, and with it writes that happened.
+   */
+  get unfinishedTransactions(): number {
+    return [...this.transactions.values()].filter((t) => !t.prepared).length;
   }
 
   private skip(): ReplayOp[] {
@@ -85,9 +94,10 @@ export class OplogReplayPlan {
     const nested = (o.applyOps as Document[]).flatMap((inner) => this.plan(inner));
     const key = transactionKey(entry);
     if (key === undefined) return nested;
-    const buffered = [...(this.transactions.get(key) ?? []), ...nested];
+    const buffered = [...(this.transactions.get(key)?.ops ?? []), ...nested];
     if (o.partialTxn === true || o.prepare === true) {
-      this.transactions.set(key, buffered);
+      // Prepared: committed (or not) by a later commitTransaction, which may come after the dump's end.
+      this.transactions.set(key, { ops: buffered, prepared: o.prepare === true });
       return [];
     }
     this.transactions.delete(key);
@@ -98,7 +108,7 @@ export class OplogReplayPlan {
     const command = Object.keys(o)[0] ?? '';
     const key = transactionKey(entry);
     if (key === undefined || (command !== 'commitTransaction' && command !== 'abortTransaction')) return this.skip();
-    const buffered = this.transactions.get(key) ?? [];
+    const buffered = this.transactions.get(key)?.ops ?? [];
     this.transactions.delete(key);
     return command === 'commitTransaction' ? buffered : [];
   }

@@ -85,12 +85,16 @@ export function selectOplogEntry(entry: Document, scope: OplogScope, transaction
   const ns = typeof entry.ns === 'string' ? entry.ns : '';
   const op = entry.op;
   const o = (entry.o ?? {}) as Document;
-  refuseUnreplayable(ns, o);
+  refuseUnreplayable(ns, o, scope);
   if (op === 'c' && ns === 'admin.$cmd') {
     const txn = transactionKey(entry);
     if (Array.isArray(o.applyOps)) {
       const inner = (o.applyOps as Document[]).filter((nested) => inScope(nested, scope));
-      if (inner.length === 0) return { kind: 'drop' };
+      // A large transaction is several entries, all partialTxn but the last, which commits it (or, prepared, waits
+      // for commitTransaction). Once an earlier part had operations in scope, its last entry is kept even with none
+      // (an empty applyOps): without it those parts wait for a commit that never comes, and are never applied.
+      const ends = txn !== undefined && transactions.has(txn) && o.partialTxn !== true;
+      if (inner.length === 0 && !ends) return { kind: 'drop' };
       if (txn) transactions.add(txn);
       if (inner.length === o.applyOps.length) return { kind: 'keep' };
       return { kind: 'rewrite', entry: { ...entry, o: { ...o, applyOps: inner } } };
@@ -125,18 +129,34 @@ function transactionKey(entry: Document): string | undefined {
   return BSON.EJSON.stringify({ lsid: entry.lsid, txnNumber: entry.txnNumber }, { relaxed: false });
 }
 
-/** mongodump's oplogDocumentValidator: entries it will not write, since mongorestore could not replay them. */
-function refuseUnreplayable(ns: string, o: Document): void {
+/**
+ * mongodump's oplogDocumentValidator: entries it will not write, since mongorestore could not replay them. mongodump
+ * captures a whole server; here only the scope's collections matter: a rename or an import of another collection
+ * is not in the archive (inScope drops it), so it fails the backup only when its source or destination is selected.
+ */
+function refuseUnreplayable(ns: string, o: Document, scope: OplogScope): void {
   const refuse = (what: string) =>
     new DbopsError('DUMP_FAILED', `Cannot capture the oplog: ${what} during the backup`, {
-      hint: 'Run the backup again when no collection is renamed or imported, or set consistency: per-collection.',
+      hint: 'Run the backup again when no backed-up collection is renamed or imported, or set consistency: per-collection.',
     });
   if (ns === 'admin.system.version') throw refuse('admin.system.version was modified');
-  if (o.renameCollection !== undefined) throw refuse(`a collection was renamed (${String(o.renameCollection)})`);
-  if (o.importCollection !== undefined) throw refuse('a collection was imported');
+  if (o.renameCollection !== undefined) {
+    const from = String(o.renameCollection);
+    if (selected(from, scope) || selected(String(o.to ?? ''), scope))
+      throw refuse(`a collection was renamed (${from} to ${String(o.to)})`);
+  }
+  if (o.importCollection !== undefined && selected(`${namespaceDatabase(ns)}.${String(o.importCollection)}`, scope))
+    throw refuse(`a collection was imported (${namespaceDatabase(ns)}.${String(o.importCollection)})`);
   if (Array.isArray(o.applyOps)) {
     for (const nested of o.applyOps as Document[]) {
-      refuseUnreplayable(String(nested.ns ?? ''), (nested.o ?? {}) as Document);
+      refuseUnreplayable(String(nested.ns ?? ''), (nested.o ?? {}) as Document, scope);
     }
   }
+}
+
+/** Whether the backup selects the collection a full namespace (database.collection) names. */
+function selected(namespace: string, scope: OplogScope): boolean {
+  const database = namespaceDatabase(namespace);
+  if (database === namespace || !scope.databases.includes(database)) return false;
+  return scope.selects(database, namespace.slice(database.length + 1));
 }

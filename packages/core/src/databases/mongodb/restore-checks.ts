@@ -30,6 +30,8 @@ interface ExpectedCatalog {
 export interface CheckScope {
   afterReplay?: boolean;
   databases?: readonly string[];
+  /** Documents the archive held twice, skipped on restore (RestoreOutcome.duplicateIds): not in the copy. */
+  duplicateIds?: ReadonlyMap<string, number>;
 }
 
 function expectedCatalog(manifest: BackupManifest, { afterReplay = false, databases }: CheckScope): ExpectedCatalog {
@@ -70,8 +72,13 @@ export function checkCollections(
     if (!here || c.type === 'view') continue;
     counted++;
     rows += here.documents;
-    if (here.documents !== c.documents && c.documents !== undefined)
-      counts.push(`${qualifiedName(c)}: ${here.documents} documents, backup had ${c.documents}`);
+    if (c.documents === undefined) continue;
+    // The manifest counts what the dump wrote, a document read twice twice; the copy holds it once.
+    const twice = options.duplicateIds?.get(qualifiedName(c)) ?? 0;
+    if (here.documents !== c.documents - twice) {
+      const skipped = twice > 0 ? ` (${twice} of them a second copy of an _id, skipped)` : '';
+      counts.push(`${qualifiedName(c)}: ${here.documents} documents, backup had ${c.documents}${skipped}`);
+    }
   }
   const checks: CheckResult[] = [
     {
@@ -88,10 +95,19 @@ export function checkCollections(
     checks.push({
       name: 'document counts (exact)',
       passed: counts.length === 0,
-      detail: counts.length === 0 ? `${counted} collections match the archive's counts` : preview(counts),
+      detail:
+        counts.length === 0
+          ? `${counted} collections match the archive's counts${twiceNote(options.duplicateIds)}`
+          : preview(counts),
     });
   }
   return { checks, rows };
+}
+
+/** " (less 3 documents the archive held twice)", or nothing. */
+function twiceNote(duplicateIds: ReadonlyMap<string, number> | undefined): string {
+  const total = [...(duplicateIds?.values() ?? [])].reduce((sum, n) => sum + n, 0);
+  return total === 0 ? '' : ` (less ${total} ${total === 1 ? 'document' : 'documents'} the archive held twice)`;
 }
 
 /** Each collection has the indexes the manifest lists (name, key, uniqueness), and no other. */
@@ -204,6 +220,7 @@ export async function checkRestoredCopies(
   manifest: BackupManifest,
   userChecks: UserCheck[],
   tombstones?: TombstoneSet,
+  duplicateIds?: ReadonlyMap<string, number>,
 ): Promise<{ checks: CheckResult[]; rows: number }> {
   const restored: CollectionInventory[] = [];
   for (const { db, from } of copies) {
@@ -214,6 +231,7 @@ export async function checkRestoredCopies(
   const scope: CheckScope = {
     afterReplay: replaysOplog(manifest, databases.length > 0 ? databases : undefined),
     ...(databases.length > 0 ? { databases } : {}),
+    ...(duplicateIds ? { duplicateIds } : {}),
   };
   const whole = databases.length === (manifest.mongodb?.databases?.length ?? 0);
   const collections = checkCollections(restored, manifest, scope);
