@@ -2234,15 +2234,14 @@ const MAX_ENTRIES = 500;
 const READ_CONCURRENCY = 8;
 /** "<name>/<timestamp>.json": keys sort by time, and names keep several databases apart under one prefix. */
 function historyKey(name, generatedAt) {
-    return `${name}/${generatedAt.replace(/[:.]/g, '-')}.json`;
+    return (0,newest_state/* stateKey */.bP)(name, generatedAt);
 }
 /** Reads earlier entries for `name`, newest MAX_ENTRIES, oldest first. Unreadable entries are skipped with a warning. */
 async function readHistory(storage, name, log, sinceMs) {
     // Keys sort by time, so entries older than `sinceMs` are left out before anything is read.
     const oldest = sinceMs === undefined ? '' : historyKey(name, new Date(sinceMs).toISOString());
-    const objects = (await storage.list(`${name}/`))
-        .filter((o) => o.key.endsWith('.json') && o.key >= oldest)
-        .slice(-MAX_ENTRIES);
+    // Only this name's own entries: "prod/replica" keeps its history under "prod/", and backups may share the folder.
+    const objects = (await (0,newest_state/* listStates */.B9)(storage, name)).filter((o) => o.key >= oldest).slice(-MAX_ENTRIES);
     const entries = [];
     for (let i = 0; i < objects.length; i += READ_CONCURRENCY) {
         const batch = await Promise.all(objects.slice(i, i + READ_CONCURRENCY).map(async (object) => {
@@ -2268,7 +2267,7 @@ async function readHistory(storage, name, log, sinceMs) {
  * in its own entry and the newest is the one that counts.
  */
 function readAlertState(storage, name, log) {
-    return (0,newest_state/* readNewestState */.E)(storage, `${name}/`, log, (json) => {
+    return (0,newest_state/* readNewestState */.Er)(storage, name, log, (json) => {
         const alerts = json.alerts;
         return alerts === undefined ? null : parseAlertState(alerts);
     });
