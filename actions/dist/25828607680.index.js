@@ -2275,35 +2275,46 @@ function redactEvent(event, redact) {
 /**
  * The run's one alert message: overall status, counts, every finding with its recommended action, and every check
  * that could not run with its reason. The alert vocabulary has no "unknown": such a report is sent as a warning
- * whose title says UNKNOWN, never as an all-clear.
+ * whose title says UNKNOWN, never as an all-clear. Every text passes `redact` (the run's secret register): a finding's
+ * subject or detail, or the reason a check could not run, may quote a query or an error that holds a secret.
  */
-function alertMessage(report, checks) {
+function alertMessage(report, checks, redact = (text) => text) {
     const byId = new Map(checks.map((c) => [c.id, c]));
+    const { status, title, text } = (0,render_notification/* renderNotification */.M)(monitorSummary(report, checks));
+    const items = report.checks.flatMap((c) => [
+        ...c.findings.map((f) => {
+            const action = byId.get(c.id)?.action;
+            return {
+                severity: f.severity,
+                title: c.title,
+                subject: f.subject,
+                detail: `${showValue(f, f.unit)}${f.detail ? `; ${f.detail}` : ''}`,
+                ...(action ? { action } : {}),
+            };
+        }),
+        ...(c.status === 'unknown'
+            ? [
+                {
+                    severity: 'warning',
+                    title: c.title,
+                    subject: 'not checked',
+                    detail: c.reason ?? 'the check could not run',
+                },
+            ]
+            : []),
+    ]);
     return {
         source: 'monitor-report',
-        ...(0,render_notification/* renderNotification */.M)(monitorSummary(report, checks)),
-        items: report.checks.flatMap((c) => [
-            ...c.findings.map((f) => {
-                const action = byId.get(c.id)?.action;
-                return {
-                    severity: f.severity,
-                    title: c.title,
-                    subject: f.subject,
-                    detail: `${showValue(f, f.unit)}${f.detail ? `; ${f.detail}` : ''}`,
-                    ...(action ? { action } : {}),
-                };
-            }),
-            ...(c.status === 'unknown'
-                ? [
-                    {
-                        severity: 'warning',
-                        title: c.title,
-                        subject: 'not checked',
-                        detail: c.reason ?? 'the check could not run',
-                    },
-                ]
-                : []),
-        ]),
+        status,
+        title: redact(title),
+        text: redact(text),
+        items: items.map(({ title, subject, detail, action, ...rest }) => ({
+            ...rest,
+            title: redact(title),
+            subject: redact(subject),
+            ...(detail === undefined ? {} : { detail: redact(detail) }),
+            ...(action === undefined ? {} : { action: redact(action) }),
+        })),
         ...(report.github?.runUrl ? { link: report.github.runUrl } : {}),
         data: { name: report.name, database: report.database.name, reportStatus: report.status, counts: report.counts },
     };
@@ -2317,7 +2328,8 @@ function shouldNotify(report, on) {
  */
 async function deliverAlerts(report, checks, targets, log, signal, history = { stateKept: false }) {
     const outcome = { sent: [], failed: [] };
-    const message = alertMessage(report, checks);
+    const redact = history.redact ?? ((text) => text);
+    const message = alertMessage(report, checks, redact);
     const quiet = report.maintenance !== undefined;
     if (quiet && (targets.notifiers.length > 0 || targets.githubIssue))
         log.info(`Inside the maintenance window (${report.maintenance.window}) until ${report.maintenance.until}: no alert is sent`);
@@ -2327,7 +2339,7 @@ async function deliverAlerts(report, checks, targets, log, signal, history = { s
     if (targets.incidents && targets.incidents.notifiers.length > 0) {
         const { state, summary } = await deliverIncidents(report, targets.incidents, history.previous, log, {
             stateKept: history.stateKept,
-            ...(history.redact ? { redact: history.redact } : {}),
+            redact,
             ...(signal ? { signal } : {}),
         });
         outcome.state = state;
@@ -2348,7 +2360,7 @@ async function deliverAlerts(report, checks, targets, log, signal, history = { s
                 ...targets.githubIssue,
                 key: `monitor-report:${report.name}`,
                 title: `dbops: critical database health findings on ${report.name}`,
-                body: issueBody(report, message),
+                body: issueBody(report, message, redact),
                 active: report.status === 'critical',
                 resolution: `The critical findings on \`${report.name}\` cleared at ${report.generatedAt}${report.github?.runUrl ? ` ([run](${report.github.runUrl}))` : ''}.`,
                 log,
@@ -2362,10 +2374,13 @@ async function deliverAlerts(report, checks, targets, log, signal, history = { s
     }
     return outcome;
 }
-/** The issue keeps only the critical findings: warnings come and go and would make the issue noisy. */
-function issueBody(report, message) {
+/**
+ * The issue keeps only the critical findings: warnings come and go and would make the issue noisy. The whole body
+ * passes `redact`, as the message's items already did.
+ */
+function issueBody(report, message, redact) {
     const critical = message.items.filter((i) => i.severity === 'critical');
-    return [
+    return redact([
         `**${critical.length} critical findings** on \`${report.name}\` (PostgreSQL ${report.database.serverVersion}), last checked ${report.generatedAt}${report.github?.runUrl ? ` in [this run](${report.github.runUrl})` : ''}.`,
         '',
         '| Check | Subject | Value | Recommended action |',
@@ -2375,7 +2390,7 @@ function issueBody(report, message) {
             .map((i) => `| ${cell(i.title)} | \`${cell(i.subject)}\` | ${cell(i.detail ?? '')} | ${cell(i.action ?? '')} |`),
         '',
         'This issue is updated by each run while a critical finding lasts and closed when they clear.',
-    ].join('\n');
+    ].join('\n'));
 }
 function cell(text) {
     return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -2394,15 +2409,14 @@ const MAX_ENTRIES = 500;
 const READ_CONCURRENCY = 8;
 /** "<name>/<timestamp>.json": keys sort by time, and names keep several databases apart under one prefix. */
 function historyKey(name, generatedAt) {
-    return `${name}/${generatedAt.replace(/[:.]/g, '-')}.json`;
+    return (0,newest_state/* stateKey */.bP)(name, generatedAt);
 }
 /** Reads earlier entries for `name`, newest MAX_ENTRIES, oldest first. Unreadable entries are skipped with a warning. */
 async function readHistory(storage, name, log, sinceMs) {
     // Keys sort by time, so entries older than `sinceMs` are left out before anything is read.
     const oldest = sinceMs === undefined ? '' : historyKey(name, new Date(sinceMs).toISOString());
-    const objects = (await storage.list(`${name}/`))
-        .filter((o) => o.key.endsWith('.json') && o.key >= oldest)
-        .slice(-MAX_ENTRIES);
+    // Only this name's own entries: "prod/replica" keeps its history under "prod/", and backups may share the folder.
+    const objects = (await (0,newest_state/* listStates */.B9)(storage, name)).filter((o) => o.key >= oldest).slice(-MAX_ENTRIES);
     const entries = [];
     for (let i = 0; i < objects.length; i += READ_CONCURRENCY) {
         const batch = await Promise.all(objects.slice(i, i + READ_CONCURRENCY).map(async (object) => {
@@ -2428,7 +2442,7 @@ async function readHistory(storage, name, log, sinceMs) {
  * in its own entry and the newest is the one that counts.
  */
 function readAlertState(storage, name, log) {
-    return (0,newest_state/* readNewestState */.E)(storage, `${name}/`, log, (json) => {
+    return (0,newest_state/* readNewestState */.Er)(storage, name, log, (json) => {
         const alerts = json.alerts;
         return alerts === undefined ? null : parseAlertState(alerts);
     });

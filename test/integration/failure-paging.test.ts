@@ -6,7 +6,18 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { backupDefinition, DbopsError, MemoryLogger, type RawInputs, Secrets, withNotifications } from '@dbops/core';
+import {
+  backup as takeBackup,
+  backupDefinition,
+  checkFreshnessDefinition,
+  DbopsError,
+  FULL_SCOPE,
+  MemoryLogger,
+  parsePgTarget,
+  type RawInputs,
+  Secrets,
+  withNotifications,
+} from '@dbops/core';
 import { runCli } from '../harness/cli.js';
 import { closedPort, type HttpRecorder, type Recorded, startRecorder } from '../harness/http-recorder.js';
 import { type PostgresServer, startPostgres } from '../harness/postgres.js';
@@ -408,6 +419,107 @@ test('an Opsgenie alert closed by hand is opened afresh by the next update', asy
     message: `dbops backup failed in acme/shop (run 7) with another error: ${changed.failed}`.slice(0, 130),
   });
   expect(changed.log.some((l) => l.startsWith('warn:'))).toBe(false);
+});
+
+test('a stale backup growing older pages and messages once: its age and backup id are not another error', async () => {
+  const freshness = withNotifications(checkFreshnessDefinition);
+  const backups = join(work, 'backups');
+  const dump = { compression: 'gzip' as const, compressionLevel: 1, recipients: [], scope: FULL_SCOPE, pgDumpArgs: [] };
+  /** A real backup of `name`, dated `hours` ago: its id and age follow the clock. */
+  const takeAt = (name: string, hours: number) =>
+    takeBackup({
+      ...dump,
+      target: parsePgTarget({ url: pg.url() }),
+      to: backups,
+      name,
+      exactCountMaxBytes: 1 << 20,
+      env: process.env,
+      secrets: new Secrets(),
+      log: new MemoryLogger(),
+      clock: () => new Date(Date.now() - hours * 3_600_000),
+    });
+  const check = async () => {
+    const before = recorder.requests.length;
+    const ctx = context();
+    const report = await freshness.run(
+      {
+        from: backups,
+        'max-age': '26h',
+        'notify-slack': `${service}/slack`,
+        'pagerduty-routing-key': ROUTING_KEY,
+        'pagerduty-url': `${service}/pd`,
+        'opsgenie-api-key': GENIE_KEY,
+        'opsgenie-url': `${service}/og/`,
+        'alert-state': join(work, 'state'),
+        'alert-key': 'freshness-prod',
+      },
+      ctx,
+    );
+    const failure = report.failure as DbopsError;
+    const sent = recorder.requests.slice(before).sort((a, b) => a.path.localeCompare(b.path));
+    return { failed: `${failure.code}: ${failure.message}`, hint: failure.hint, sent, log: ctx.log.lines };
+  };
+
+  const first = (await takeAt('prod', 27)).manifest.backupId;
+  const stale = await check();
+  expect(stale.failed).toBe(
+    `CHECK_FAILED: The newest backup of prod (postgres), ${first}, is 27 h 0 min old (limit 26 h 0 min)`,
+  );
+  const since = (await keptState('freshness-prod')).failing.since;
+  expect(stale.sent.map((r) => `${r.method} ${r.path}`)).toEqual([
+    'POST /og/v2/alerts',
+    'POST /pd/v2/enqueue',
+    'POST /slack',
+  ]);
+  expect(stale.sent[1]!.body).toEqual({
+    routing_key: ROUTING_KEY,
+    event_action: 'trigger',
+    dedup_key: 'dbops:freshness-prod:failed',
+    payload: {
+      summary: `dbops check-freshness failed in acme/shop (run 7): ${stale.failed}`,
+      severity: 'critical',
+      source: 'acme/shop',
+      component: 'check-freshness',
+      group: 'dbops',
+      class: 'CHECK_FAILED',
+      custom_details: {
+        action: 'check-freshness',
+        'alert-key': 'freshness-prod',
+        error: stale.failed,
+        fix: stale.hint,
+        'failed runs': 1,
+        'failing since': since,
+      },
+    },
+    client: 'dbops',
+    client_url: RUN_URL,
+    links: [{ href: RUN_URL, text: 'Workflow run' }],
+  });
+
+  // The next run: the newest backup is another one, of another age, and still too old: the same failure.
+  const second = (await takeAt('prod', 26.5)).manifest.backupId;
+  const older = await check();
+  expect(older.failed).toBe(
+    `CHECK_FAILED: The newest backup of prod (postgres), ${second}, is 26 h 30 min old (limit 26 h 0 min)`,
+  );
+  expect(older.sent).toEqual([]);
+  expect(older.log.some((l) => /error already notified \(2 failed runs since .+\): not notified again/.test(l))).toBe(
+    true,
+  );
+
+  // Another name goes stale as well: that is another error, sent as an update.
+  await takeAt('staging', 30);
+  const more = await check();
+  expect(more.failed).toMatch(
+    /^CHECK_FAILED: The newest backup of staging .+, is 30 h 0 min old .+; the newest backup of prod /,
+  );
+  expect(more.sent.map((r) => `${r.method} ${r.path} ${r.body.event_action ?? ''}`.trim())).toEqual([
+    `POST /og/v2/alerts/${encodeURIComponent('dbops:freshness-prod:failed')}/notes?identifierType=alias`,
+    `PUT /og/v2/alerts/${encodeURIComponent('dbops:freshness-prod:failed')}/priority?identifierType=alias`,
+    'POST /pd/v2/enqueue trigger',
+    'POST /slack',
+  ]);
+  expect(JSON.stringify(more.sent[3]!.body)).toContain('The error changed; 3 failed runs');
 });
 
 test('without alert-state every failed run outside a window triggers, and a success sends nothing', async () => {

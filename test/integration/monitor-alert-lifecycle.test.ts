@@ -5,6 +5,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  backupDefinition,
   MemoryLogger,
   monitorReport,
   opsgenieNotifier,
@@ -12,6 +13,7 @@ import {
   parsePgTarget,
   POSTGRES_CHECKS,
   renderMarkdown,
+  Secrets,
   slackNotifier,
 } from '@dbops/core';
 import { parseWindow } from '../../packages/core/src/maintenance-window/window.js';
@@ -230,6 +232,64 @@ describe('the lifecycle through monitorReport, with the clock given', () => {
         expect(everything).not.toContain(ROUTING_KEY);
         expect(everything).not.toContain(GENIE_KEY);
       }
+    } finally {
+      await recorder.close();
+    }
+  });
+});
+
+describe('names that share a history location', () => {
+  it("keeps each name's incidents and trends apart: a nested name and a backup in the same folder are not its state", async () => {
+    const recorder = await startRecorder();
+    const history = await mkdtemp(join(tmpdir(), 'dbops-alert-nested-'));
+    // A real backup named "prod" in the same location: its files sit in prod/ beside prod's history entries.
+    await backupDefinition.run(
+      { 'database-url': server.url(), to: history, name: 'prod' },
+      { log: new MemoryLogger(), secrets: new Secrets(), env: {}, signal: new AbortController().signal },
+    );
+    const run = async (name: string, at: string) => {
+      const before = recorder.requests.length;
+      const log = new MemoryLogger();
+      const result = await monitorReport({
+        target: parsePgTarget({ url: server.url() }),
+        name,
+        checks: sequenceCheck,
+        statementTimeoutMs: 10_000,
+        budgetMs: 60_000,
+        outputDir: await mkdtemp(join(tmpdir(), 'dbops-alert-out-')),
+        history: { location: history, days: 90 },
+        alerts: {
+          notifiers: [],
+          alertOn: 'warning',
+          incidents: {
+            notifiers: [pagerDutyNotifier(ROUTING_KEY, { ...fastRetry, url: `${recorder.url}/pd` })],
+            escalateAfterMs: 3_600_000,
+            maxPerHour: 20,
+          },
+        },
+        log,
+        now: () => new Date(at),
+      });
+      const events = recorder.requests.slice(before).map((r) => `${r.body.event_action} ${r.body.dedup_key}`);
+      return { ...result, events, log };
+    };
+    try {
+      await setSequence(0.95);
+      expect((await run('prod', '2026-12-05T10:00:00.000Z')).events).toEqual([
+        'trigger dbops:prod:sequence-exhaustion',
+      ]);
+      // "prod/replica" keeps its entries in prod/replica/, whose keys sort after prod's own.
+      expect((await run('prod/replica', '2026-12-05T10:10:00.000Z')).events).toEqual([
+        'trigger dbops:prod/replica:sequence-exhaustion',
+      ]);
+      // prod reads its own state back: its incident is open, the replica's is not its to resolve.
+      const again = await run('prod', '2026-12-05T10:20:00.000Z');
+      expect(again.events).toEqual([]);
+      expect(again.report.trends?.reportsRead).toBe(1);
+      expect(again.log.lines.filter((l) => l.startsWith('warn:'))).toEqual([]);
+      const replica = await run('prod/replica', '2026-12-05T10:30:00.000Z');
+      expect(replica.events).toEqual([]);
+      expect(replica.report.trends?.reportsRead).toBe(1);
     } finally {
       await recorder.close();
     }

@@ -285,6 +285,58 @@ describe('Slack and webhook messages', () => {
   });
 });
 
+describe('the secret register', () => {
+  it('redacts a registered secret in a finding from the Slack and webhook bodies and the GitHub issue', async () => {
+    const secret = 'hunter2-s3cret';
+    const secrets = new Secrets();
+    secrets.add(secret);
+    const leaky = report('critical');
+    leaky.checks[0]!.findings[0]!.detail = `2040109465 of 2147483647; nextval by postgres://app:${secret}@db/shop`;
+    const recorder = await startRecorder(() => ({ status: 200 }));
+    const github = fakeGitHub();
+    const api = await startRecorder(github.handle);
+    try {
+      const outcome = await deliverAlerts(
+        leaky,
+        POSTGRES_CHECKS,
+        {
+          notifiers: [
+            slackNotifier(`${recorder.url}/slack/T0/B0/x`, fastRetry),
+            webhookNotifier(`${recorder.url}/hook`, fastRetry),
+          ],
+          alertOn: 'warning',
+          githubIssue: { apiUrl: api.url, token: 'ghs_test_token', repository: 'acme/shop' },
+          http: fastRetry,
+        },
+        new MemoryLogger(),
+        undefined,
+        { stateKept: false, redact: (text) => secrets.redact(text) },
+      );
+      expect(outcome).toMatchObject({ failed: [], issue: { action: 'created', number: 1 } });
+      const detail = '95.0%; 2040109465 of 2147483647; nextval by postgres://app:***@db/shop';
+      const hook = recorder.requests.find((r) => r.path === '/hook')!;
+      expect(hook.body.items).toEqual([
+        {
+          severity: 'critical',
+          title: 'Sequences near exhaustion',
+          subject: 'public.orders_id_seq',
+          detail,
+          action: expect.stringMatching(/bigint/),
+        },
+      ]);
+      const slack = recorder.requests.find((r) => r.path.startsWith('/slack'))!;
+      expect(JSON.stringify(slack.body.blocks)).toContain(detail);
+      const issue = api.requests.find((r) => r.method === 'POST')!;
+      expect(issue.body.body).toContain(`| \`public.orders_id_seq\` | ${detail} |`);
+      for (const r of [...recorder.requests, ...api.requests])
+        expect(JSON.stringify(r.body ?? null)).not.toContain(secret);
+    } finally {
+      await recorder.close();
+      await api.close();
+    }
+  });
+});
+
 describe('the GitHub issue', () => {
   it('opens one issue while critical, updates it on later runs, and closes it when the finding clears', async () => {
     const github = fakeGitHub();

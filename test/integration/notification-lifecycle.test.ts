@@ -139,6 +139,24 @@ test('inside a maintenance window a failure is not sent; outlasting the window, 
   expect(received).toHaveLength(1);
 });
 
+test('alert-state at the backup location, under the backup name: the backups stay, the state is read back', async () => {
+  // The default backup name of the database is "postgres": the state shares that folder with the backups' files.
+  const state = { 'alert-state': join(work, 'backups'), 'alert-key': 'postgres' };
+  for (let i = 0; i < 11; i++) expect((await run('ok', state)).outcome).toBe('ok');
+  const folder = join(work, 'backups', 'postgres');
+  const manifests = (await readdir(folder)).filter((f) => f.endsWith('.manifest.json'));
+  expect(manifests).toHaveLength(11);
+  // Pruning keeps ten state objects and touches nothing else.
+  expect((await readdir(folder)).filter((f) => /^\d{4}-\d\d-\d\dT.*Z\.json$/.test(f))).toHaveLength(10);
+
+  // The state is read back from among the backups: a persisting failure is sent once.
+  await run('refused', state);
+  const repeat = await run('refused', state);
+  expect(received.map((r) => r.status)).toEqual(['failure']);
+  expect(repeat.log.filter((l) => l.startsWith('warn:'))).toEqual([]);
+  expect((await readdir(folder)).filter((f) => f.endsWith('.manifest.json'))).toEqual(manifests);
+});
+
 test('without alert-state every failed run outside a window is sent, and none inside one', async () => {
   const outcomes = [
     await run('refused', { 'maintenance-window': NOW_WINDOW }),

@@ -8,6 +8,7 @@ import {
   type FailureState,
   parseFailureState,
   planFailureNotice,
+  sameError,
   settleFailureState,
 } from '../../packages/core/src/notify/failure-lifecycle.js';
 
@@ -189,4 +190,26 @@ describe('random runs with random failed deliveries', () => {
       }),
     );
   });
+});
+
+test('an error is the same failure whatever its figures, and another one when its words or names change', () => {
+  const stale = (id: string, age: string) =>
+    `CHECK_FAILED: The newest backup of prod (app), ${id}, is ${age} old (limit 26 h 0 min)`;
+  expect(
+    sameError(stale('20261205T020000Z-3fa9c1', '27 h 5 min'), stale('20261205T020000Z-3fa9c1', '28 h 5 min')),
+  ).toBe(true);
+  expect(sameError(stale('20261205T020000Z-3fa9c1', '59 min 2 s'), stale('20261206T020000Z-0b1c2d', '1 h 0 min'))).toBe(
+    true,
+  );
+  expect(
+    sameError(
+      'STORAGE_ERROR: put prod/20261205T020000Z-3fa9c1.dump.zst failed at 2026-12-05T02:00:03.120Z (request 0a1b2c3d4e5f60718293)',
+      'STORAGE_ERROR: put prod/20261206T020000Z-99aa00.dump.zst failed at 2026-12-06T02:00:02.004Z (request ffee00112233445566778)',
+    ),
+  ).toBe(true);
+  expect(sameError('CHECK_FAILED: table t1 is missing', 'CHECK_FAILED: table t2 is missing')).toBe(false);
+  expect(
+    sameError('CONNECTION_FAILED: password authentication failed', 'CONNECTION_FAILED: database x does not exist'),
+  ).toBe(false);
+  expect(sameError('CHECK_FAILED: x', 'VERIFY_FAILED: x')).toBe(false);
 });

@@ -45,35 +45,50 @@ export interface AlertHistory {
 /**
  * The run's one alert message: overall status, counts, every finding with its recommended action, and every check
  * that could not run with its reason. The alert vocabulary has no "unknown": such a report is sent as a warning
- * whose title says UNKNOWN, never as an all-clear.
+ * whose title says UNKNOWN, never as an all-clear. Every text passes `redact` (the run's secret register): a finding's
+ * subject or detail, or the reason a check could not run, may quote a query or an error that holds a secret.
  */
-export function alertMessage(report: MonitorReport, checks: CheckDefinition[]): AlertMessage {
+export function alertMessage(
+  report: MonitorReport,
+  checks: CheckDefinition[],
+  redact: (text: string) => string = (text) => text,
+): AlertMessage {
   const byId = new Map(checks.map((c) => [c.id, c]));
+  const { status, title, text } = renderNotification(monitorSummary(report, checks));
+  const items: AlertMessage['items'] = report.checks.flatMap((c) => [
+    ...c.findings.map((f) => {
+      const action = byId.get(c.id)?.action;
+      return {
+        severity: f.severity,
+        title: c.title,
+        subject: f.subject,
+        detail: `${showValue(f, f.unit)}${f.detail ? `; ${f.detail}` : ''}`,
+        ...(action ? { action } : {}),
+      };
+    }),
+    ...(c.status === 'unknown'
+      ? [
+          {
+            severity: 'warning' as const,
+            title: c.title,
+            subject: 'not checked',
+            detail: c.reason ?? 'the check could not run',
+          },
+        ]
+      : []),
+  ]);
   return {
     source: 'monitor-report',
-    ...renderNotification(monitorSummary(report, checks)),
-    items: report.checks.flatMap((c) => [
-      ...c.findings.map((f) => {
-        const action = byId.get(c.id)?.action;
-        return {
-          severity: f.severity,
-          title: c.title,
-          subject: f.subject,
-          detail: `${showValue(f, f.unit)}${f.detail ? `; ${f.detail}` : ''}`,
-          ...(action ? { action } : {}),
-        };
-      }),
-      ...(c.status === 'unknown'
-        ? [
-            {
-              severity: 'warning' as const,
-              title: c.title,
-              subject: 'not checked',
-              detail: c.reason ?? 'the check could not run',
-            },
-          ]
-        : []),
-    ]),
+    status,
+    title: redact(title),
+    text: redact(text),
+    items: items.map(({ title, subject, detail, action, ...rest }) => ({
+      ...rest,
+      title: redact(title),
+      subject: redact(subject),
+      ...(detail === undefined ? {} : { detail: redact(detail) }),
+      ...(action === undefined ? {} : { action: redact(action) }),
+    })),
     ...(report.github?.runUrl ? { link: report.github.runUrl } : {}),
     data: { name: report.name, database: report.database.name, reportStatus: report.status, counts: report.counts },
   };
@@ -96,7 +111,8 @@ export async function deliverAlerts(
   history: AlertHistory = { stateKept: false },
 ): Promise<AlertOutcome> {
   const outcome: AlertOutcome = { sent: [], failed: [] };
-  const message = alertMessage(report, checks);
+  const redact = history.redact ?? ((text: string) => text);
+  const message = alertMessage(report, checks, redact);
   const quiet = report.maintenance !== undefined;
   if (quiet && (targets.notifiers.length > 0 || targets.githubIssue))
     log.info(
@@ -108,7 +124,7 @@ export async function deliverAlerts(
   if (targets.incidents && targets.incidents.notifiers.length > 0) {
     const { state, summary } = await deliverIncidents(report, targets.incidents, history.previous, log, {
       stateKept: history.stateKept,
-      ...(history.redact ? { redact: history.redact } : {}),
+      redact,
       ...(signal ? { signal } : {}),
     });
     outcome.state = state;
@@ -129,7 +145,7 @@ export async function deliverAlerts(
         ...targets.githubIssue,
         key: `monitor-report:${report.name}`,
         title: `dbops: critical database health findings on ${report.name}`,
-        body: issueBody(report, message),
+        body: issueBody(report, message, redact),
         active: report.status === 'critical',
         resolution: `The critical findings on \`${report.name}\` cleared at ${report.generatedAt}${report.github?.runUrl ? ` ([run](${report.github.runUrl}))` : ''}.`,
         log,
@@ -143,20 +159,27 @@ export async function deliverAlerts(
   return outcome;
 }
 
-/** The issue keeps only the critical findings: warnings come and go and would make the issue noisy. */
-function issueBody(report: MonitorReport, message: AlertMessage): string {
+/**
+ * The issue keeps only the critical findings: warnings come and go and would make the issue noisy. The whole body
+ * passes `redact`, as the message's items already did.
+ */
+function issueBody(report: MonitorReport, message: AlertMessage, redact: (text: string) => string): string {
   const critical = message.items.filter((i) => i.severity === 'critical');
-  return [
-    `**${critical.length} critical findings** on \`${report.name}\` (PostgreSQL ${report.database.serverVersion}), last checked ${report.generatedAt}${report.github?.runUrl ? ` in [this run](${report.github.runUrl})` : ''}.`,
-    '',
-    '| Check | Subject | Value | Recommended action |',
-    '|---|---|---|---|',
-    ...critical
-      .slice(0, 50)
-      .map((i) => `| ${cell(i.title)} | \`${cell(i.subject)}\` | ${cell(i.detail ?? '')} | ${cell(i.action ?? '')} |`),
-    '',
-    'This issue is updated by each run while a critical finding lasts and closed when they clear.',
-  ].join('\n');
+  return redact(
+    [
+      `**${critical.length} critical findings** on \`${report.name}\` (PostgreSQL ${report.database.serverVersion}), last checked ${report.generatedAt}${report.github?.runUrl ? ` in [this run](${report.github.runUrl})` : ''}.`,
+      '',
+      '| Check | Subject | Value | Recommended action |',
+      '|---|---|---|---|',
+      ...critical
+        .slice(0, 50)
+        .map(
+          (i) => `| ${cell(i.title)} | \`${cell(i.subject)}\` | ${cell(i.detail ?? '')} | ${cell(i.action ?? '')} |`,
+        ),
+      '',
+      'This issue is updated by each run while a critical finding lasts and closed when they clear.',
+    ].join('\n'),
+  );
 }
 
 function cell(text: string): string {

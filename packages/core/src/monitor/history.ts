@@ -1,6 +1,6 @@
 import { text } from 'node:stream/consumers';
 import type { Logger } from '../log.js';
-import { readNewestState } from '../storage/newest-state.js';
+import { listStates, readNewestState, stateKey } from '../storage/newest-state.js';
 import type { Storage } from '../storage/types.js';
 import { type AlertState, parseAlertState } from './alert-lifecycle.js';
 import type { HistoryEntry } from './trends.js';
@@ -12,7 +12,7 @@ const READ_CONCURRENCY = 8;
 
 /** "<name>/<timestamp>.json": keys sort by time, and names keep several databases apart under one prefix. */
 export function historyKey(name: string, generatedAt: string): string {
-  return `${name}/${generatedAt.replace(/[:.]/g, '-')}.json`;
+  return stateKey(name, generatedAt);
 }
 
 /** Reads earlier entries for `name`, newest MAX_ENTRIES, oldest first. Unreadable entries are skipped with a warning. */
@@ -24,9 +24,8 @@ export async function readHistory(
 ): Promise<HistoryEntry[]> {
   // Keys sort by time, so entries older than `sinceMs` are left out before anything is read.
   const oldest = sinceMs === undefined ? '' : historyKey(name, new Date(sinceMs).toISOString());
-  const objects = (await storage.list(`${name}/`))
-    .filter((o) => o.key.endsWith('.json') && o.key >= oldest)
-    .slice(-MAX_ENTRIES);
+  // Only this name's own entries: "prod/replica" keeps its history under "prod/", and backups may share the folder.
+  const objects = (await listStates(storage, name)).filter((o) => o.key >= oldest).slice(-MAX_ENTRIES);
   const entries: HistoryEntry[] = [];
   for (let i = 0; i < objects.length; i += READ_CONCURRENCY) {
     const batch = await Promise.all(
@@ -52,7 +51,7 @@ export async function readHistory(
  * in its own entry and the newest is the one that counts.
  */
 export function readAlertState(storage: Storage, name: string, log: Logger): Promise<AlertState | undefined> {
-  return readNewestState(storage, `${name}/`, log, (json) => {
+  return readNewestState(storage, name, log, (json) => {
     const alerts = (json as { alerts?: unknown }).alerts;
     return alerts === undefined ? null : parseAlertState(alerts);
   });

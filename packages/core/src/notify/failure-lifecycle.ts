@@ -134,11 +134,34 @@ export function planFailureNotice(previous: FailureState | undefined, run: Failu
   if (run.maintenance) return { sends, quiet: 'held', streak: failing, state };
   for (const channel of run.channels) {
     if (told[channel] === undefined) sends[channel] = 'failure';
-    else if (told[channel] !== run.error) sends[channel] = 'update';
+    else if (!sameError(told[channel], run.error)) sends[channel] = 'update';
   }
   // With no channel at all there is nothing to repeat: the streak is only counted.
   const repeat = run.channels.length > 0 && Object.keys(sends).length === 0;
   return { sends, ...(repeat ? { quiet: 'repeat' as const } : {}), streak: failing, state };
+}
+
+/**
+ * Whether two errors ("<code>: <message>") are the same failure. A persisting failure's message carries figures that
+ * change every run (check-freshness: "…, 20261205T020000Z-3fa9c1, is 27 h 5 min old"; an S3 error naming this run's
+ * backup id): compared as text, each run would send "the error changed", another page and another priority change.
+ * The code and the words decide; numbers, durations, times and ids do not.
+ */
+export function sameError(a: string, b: string): boolean {
+  return a === b || errorSignature(a) === errorSignature(b);
+}
+
+/**
+ * An error with its volatile parts made neutral. A number inside a name ("t1", "node-2") is part of the name and
+ * stays: only whole numbers are figures, so another table or another cause is still another error.
+ */
+export function errorSignature(error: string): string {
+  return error
+    .replace(/\d{8}T\d{6}Z(?:-[0-9a-f]{6})?/g, '<id>') // backup ids, and the compact times of verification records
+    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?/g, '<time>')
+    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<id>') // request ids
+    .replace(/\b(?=[0-9a-f]*\d)[0-9a-f]{16,}\b/gi, '<id>')
+    .replace(/\b\d+(?:[.,]\d+)*(?: ?(?:ms|s|min|h|d)\b(?: \d+(?:\.\d+)? ?(?:min|s)\b)?)?/g, '#');
 }
 
 /**

@@ -3,7 +3,7 @@
 // the older ones pruned. The state holds times, counts, channel ids and error messages that have passed the secret
 // register: never a URL, a routing or API key, or a password.
 import type { Logger } from '../log.js';
-import { readNewestState } from '../storage/newest-state.js';
+import { listStates, readNewestState, stateKey } from '../storage/newest-state.js';
 import type { Storage } from '../storage/types.js';
 import { type FailureState, parseFailureState } from './failure-lifecycle.js';
 
@@ -17,12 +17,12 @@ export function readFailureState(
   channels: string[],
   log: Logger,
 ): Promise<FailureState | undefined> {
-  return readNewestState(storage, `${key}/`, log, (json) => parseFailureState(json, channels));
+  return readNewestState(storage, key, log, (json) => parseFailureState(json, channels));
 }
 
 /** Stores this run's state, then removes all but the newest KEEP objects of the key. */
 export async function writeFailureState(storage: Storage, key: string, state: FailureState, now: Date): Promise<void> {
-  const name = `${key}/${now.toISOString().replace(/[:.]/g, '-')}.json`;
+  const name = stateKey(key, now.toISOString());
   // Two runs in the same millisecond: the second keeps its state under a suffixed name rather than failing.
   const taken = await storage.stat(name);
   await storage.put(
@@ -32,6 +32,7 @@ export async function writeFailureState(storage: Storage, key: string, state: Fa
       contentType: 'application/json',
     },
   );
-  const objects = (await storage.list(`${key}/`)).filter((o) => o.key.endsWith('.json'));
+  // Only the key's own state objects: alert-state may be a backup location, and the key a backup's name.
+  const objects = await listStates(storage, key);
   for (const old of objects.slice(0, Math.max(0, objects.length - KEEP))) await storage.delete(old.key);
 }
