@@ -41,8 +41,12 @@ const migrateDeployDefinition = {
     outputs: _migrate_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .MIGRATE_OUTPUTS */ .jI,
     run: async (raw, context) => {
         const reader = new _read_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .InputReader */ .i(inputs, raw, context.env);
-        const report = await (0,_migrate_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .runMigrate */ .fQ)(inputs, reader.oneOf('mode'), raw, context);
-        await (0,_migrate_pr_comment_js__WEBPACK_IMPORTED_MODULE_3__/* .commentOnPullRequest */ .rh)(reader, report, context);
+        const mode = reader.oneOf('mode');
+        // Checked before the deploy: an invalid value found after it would lose the report of what was applied.
+        const comment = reader.boolean('comment-on-pr');
+        const report = await (0,_migrate_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .runMigrate */ .fQ)(inputs, mode, raw, context);
+        if (comment)
+            await (0,_migrate_pr_comment_js__WEBPACK_IMPORTED_MODULE_3__/* .commentOnPullRequest */ .rh)(reader, report, context);
         return report;
     },
 };
@@ -148,12 +152,10 @@ const PR_COMMENT_INPUTS = [
 ];
 const PR_COMMENT_KEY = 'migrate-deploy';
 /**
- * Posts or updates the comment when comment-on-pr is true. Never fails the run: a comment that cannot be posted (no
- * pull request, no token, an API error) is a warning; the deploy's own outcome stands.
+ * Posts or updates the comment; the caller has read comment-on-pr (true) before the run. Never fails the run: a
+ * comment that cannot be posted (no pull request, no token, an API error) is a warning; the deploy's own outcome stands.
  */
 async function commentOnPullRequest(reader, report, context) {
-    if (!reader.boolean('comment-on-pr'))
-        return;
     await postSummaryComment(reader, context, PR_COMMENT_KEY, async () => report.results ?? []);
 }
 /**

@@ -606,12 +606,10 @@ const PR_COMMENT_INPUTS = [
 ];
 const PR_COMMENT_KEY = 'migrate-deploy';
 /**
- * Posts or updates the comment when comment-on-pr is true. Never fails the run: a comment that cannot be posted (no
- * pull request, no token, an API error) is a warning; the deploy's own outcome stands.
+ * Posts or updates the comment; the caller has read comment-on-pr (true) before the run. Never fails the run: a
+ * comment that cannot be posted (no pull request, no token, an API error) is a warning; the deploy's own outcome stands.
  */
 async function commentOnPullRequest(reader, report, context) {
-    if (!reader.boolean('comment-on-pr'))
-        return;
     await postSummaryComment(reader, context, PR_COMMENT_KEY, async () => report.results ?? []);
 }
 /**
@@ -1323,10 +1321,11 @@ const RETENTION_PR_COMMENT_INPUTS = migrate_pr_comment/* PR_COMMENT_INPUTS */.h3
 }));
 /** Its own marker: the migrate-deploy comment on the same pull request is left alone. */
 const RETENTION_PR_COMMENT_KEY = 'retention-purge';
-/** Posts or updates the plan comment when comment-on-pr is true. Never fails the run: problems are warnings. */
+/**
+ * Posts or updates the plan comment; the caller has read comment-on-pr (true) before the run. Never fails the run:
+ * problems are warnings.
+ */
 async function commentRetentionPlan(reader, report, context, dryRun) {
-    if (!reader.boolean('comment-on-pr'))
-        return;
     const warn = (why) => context.log.warn(`comment-on-pr: ${why}; no comment was posted.`);
     if (!dryRun)
         return warn('only a dry run posts its plan');
@@ -1393,9 +1392,12 @@ const retentionPurgeDefinition = {
     async run(raw, context) {
         const reader = new read_inputs/* InputReader */.i(inputs, raw, context.env);
         const dryRun = reader.boolean('dry-run');
+        // Checked before anything is purged: an invalid value found after it would lose the report of what was deleted.
+        const comment = reader.boolean('comment-on-pr');
         if (reader.optional('policy')) {
             const report = await runDataRetention(reader, context, dryRun);
-            await commentRetentionPlan(reader, report, context, dryRun);
+            if (comment)
+                await commentRetentionPlan(reader, report, context, dryRun);
             return report;
         }
         const { source, filter } = (0,read_backup_source/* readBackupSource */.s)(reader, context);

@@ -24,6 +24,14 @@ export function buildProgram(definitions: ActionDefinition[], io: CliIo, setExit
     .description('Database operations you can trust with production data: verified, encrypted backups and more.')
     .version(DBOPS_VERSION)
     .showHelpAfterError()
+    // Commander's own errors go through io too, with what was typed after an unknown flag's '=' left out: a typo
+    // such as --databse-url=postgres://u:pw@h/db would otherwise echo the password. Set before the commands are
+    // added, which copy it.
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      outputError: (text, write) => write(redactUsageError(text, definitions, io.env)),
+    })
     // Usage errors (unknown option, missing value) exit 2 like invalid input, not commander's 1; see main.ts.
     .exitOverride();
 
@@ -57,6 +65,16 @@ function addCommand(command: Command, definition: ActionDefinition, io: CliIo, s
     option.negate = false;
     if (input.type === 'boolean') option.preset('true');
     if (input.default !== undefined) option.default(input.default);
+    // Commander keeps only the last of a repeated option: a list collects every value (the reader splits on
+    // newlines and commas), anything else given twice is refused rather than one of its values silently dropped.
+    option.argParser((value: string, previous: unknown) => {
+      if (command.getOptionValueSource(option.attributeName()) !== 'cli') return value;
+      if (input.type === 'list') return `${previous}\n${value}`;
+      return command.error(
+        `error: option '--${input.name}' was given more than once: give it once (only list options such as --encrypt-to repeat)`,
+        { exitCode: 2, code: 'dbops.repeatedOption' },
+      );
+    });
     command.addOption(option);
   }
   command.option('--json', 'print the result as JSON on stdout');
@@ -124,6 +142,23 @@ function errorJson(error: unknown): { code: string; message: string; input?: str
     ...(e.input ? { input: e.input } : {}),
     ...(e.hint ? { hint: e.hint } : {}),
   };
+}
+
+/**
+ * A commander error as it may be shown: an option quoted with what followed its '=' (`'--databse-url=postgres://...'`)
+ * keeps only its name, a URL's password is replaced, and the values of the secret inputs' environment variables too.
+ */
+export function redactUsageError(text: string, definitions: ActionDefinition[], env: NodeJS.ProcessEnv): string {
+  const secrets = new Secrets();
+  for (const input of definitions.flatMap((d) => d.inputs)) {
+    if (input.secret) for (const variable of input.env ?? []) secrets.add(env[variable]);
+  }
+  const flagsOnly = text
+    .replace(/'(--[^'=\s]*)[=\s][^']*'/g, "'$1'")
+    // No dbops option is a short one: of `-Upw...` only `-U` is a flag.
+    .replace(/'(-[^-'])[^']+'/g, "'$1'")
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:']*:)[^\s/?#@']*@/gi, '$1***@');
+  return secrets.redact(flagsOnly);
 }
 
 function camelCase(name: string): string {

@@ -86,13 +86,25 @@ export async function runAction(definition: ActionDefinition): Promise<void> {
       ...(github ? { github } : {}),
     });
     for (const [name, value] of Object.entries(report.outputs)) core.setOutput(name, secrets.redact(value));
-    await core.summary.addRaw(secrets.redact(renderSummary(report.results))).write();
+    await writeSummary(secrets.redact(renderSummary(report.results)));
     if (report.failure) fail(report.failure, secrets);
   } catch (error) {
     fail(error, secrets);
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
+  }
+}
+
+/**
+ * The job summary, when the runner offers one: without GITHUB_STEP_SUMMARY (an older or self-hosted runner, a local
+ * runner such as act) it cannot be written, which is a warning; the run's own result and exit code stand.
+ */
+async function writeSummary(markdown: string): Promise<void> {
+  try {
+    await core.summary.addRaw(markdown).write();
+  } catch (error) {
+    core.warning(`The job summary was not written: ${(error as Error).message}`);
   }
 }
 

@@ -31,8 +31,11 @@ export const migrateDeployDefinition: ActionDefinition = {
   outputs: MIGRATE_OUTPUTS,
   run: async (raw, context) => {
     const reader = new InputReader(inputs, raw, context.env);
-    const report = await runMigrate(inputs, reader.oneOf('mode') as (typeof MODES)[number], raw, context);
-    await commentOnPullRequest(reader, report, context);
+    const mode = reader.oneOf('mode') as (typeof MODES)[number];
+    // Checked before the deploy: an invalid value found after it would lose the report of what was applied.
+    const comment = reader.boolean('comment-on-pr');
+    const report = await runMigrate(inputs, mode, raw, context);
+    if (comment) await commentOnPullRequest(reader, report, context);
     return report;
   },
 };

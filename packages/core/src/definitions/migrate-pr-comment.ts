@@ -26,15 +26,14 @@ export const PR_COMMENT_INPUTS: InputDefinition[] = [
 export const PR_COMMENT_KEY = 'migrate-deploy';
 
 /**
- * Posts or updates the comment when comment-on-pr is true. Never fails the run: a comment that cannot be posted (no
- * pull request, no token, an API error) is a warning; the deploy's own outcome stands.
+ * Posts or updates the comment; the caller has read comment-on-pr (true) before the run. Never fails the run: a
+ * comment that cannot be posted (no pull request, no token, an API error) is a warning; the deploy's own outcome stands.
  */
 export async function commentOnPullRequest(
   reader: InputReader,
   report: ActionReport,
   context: RunContext,
 ): Promise<void> {
-  if (!reader.boolean('comment-on-pr')) return;
   await postSummaryComment(reader, context, PR_COMMENT_KEY, async () => report.results ?? []);
 }
 

@@ -20,14 +20,16 @@ export const RETENTION_PR_COMMENT_INPUTS: InputDefinition[] = PR_COMMENT_INPUTS.
 /** Its own marker: the migrate-deploy comment on the same pull request is left alone. */
 export const RETENTION_PR_COMMENT_KEY = 'retention-purge';
 
-/** Posts or updates the plan comment when comment-on-pr is true. Never fails the run: problems are warnings. */
+/**
+ * Posts or updates the plan comment; the caller has read comment-on-pr (true) before the run. Never fails the run:
+ * problems are warnings.
+ */
 export async function commentRetentionPlan(
   reader: InputReader,
   report: ActionReport,
   context: RunContext,
   dryRun: boolean,
 ): Promise<void> {
-  if (!reader.boolean('comment-on-pr')) return;
   const warn = (why: string) => context.log.warn(`comment-on-pr: ${why}; no comment was posted.`);
   if (!dryRun) return warn('only a dry run posts its plan');
   await postSummaryComment(reader, context, RETENTION_PR_COMMENT_KEY, async () => [

@@ -43,9 +43,11 @@ export const retentionPurgeDefinition: ActionDefinition = {
   async run(raw, context) {
     const reader = new InputReader(inputs, raw, context.env);
     const dryRun = reader.boolean('dry-run');
+    // Checked before anything is purged: an invalid value found after it would lose the report of what was deleted.
+    const comment = reader.boolean('comment-on-pr');
     if (reader.optional('policy')) {
       const report = await runDataRetention(reader, context, dryRun);
-      await commentRetentionPlan(reader, report, context, dryRun);
+      if (comment) await commentRetentionPlan(reader, report, context, dryRun);
       return report;
     }
     const { source, filter } = readBackupSource(reader, context);

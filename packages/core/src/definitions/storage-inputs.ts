@@ -38,14 +38,16 @@ export const S3_INPUTS: InputDefinition[] = [
   },
   {
     name: 's3-secret-access-key',
-    description: 'Secret access key that goes with s3-access-key-id.',
+    description:
+      'Secret access key that goes with s3-access-key-id: both inputs or both from the environment, never one of each.',
     type: 'string',
     secret: true,
     env: ['AWS_SECRET_ACCESS_KEY'],
   },
   {
     name: 's3-session-token',
-    description: 'Session token for temporary credentials.',
+    description:
+      'Session token for temporary credentials. With s3-access-key-id and s3-secret-access-key given as inputs, only this input is used (never AWS_SESSION_TOKEN).',
     type: 'string',
     secret: true,
     env: ['AWS_SESSION_TOKEN'],
@@ -84,26 +86,7 @@ export function readS3Options(reader: InputReader): S3Options {
     );
   if (reader.optional('s3-force-path-style') !== undefined)
     options.forcePathStyle = reader.boolean('s3-force-path-style');
-  const accessKeyId = reader.optional('s3-access-key-id');
-  const secretAccessKey = reader.optional('s3-secret-access-key');
-  const sessionToken = reader.optional('s3-session-token');
-  if (accessKeyId && !secretAccessKey)
-    throw invalidInput(
-      's3-secret-access-key',
-      'is missing while s3-access-key-id is set',
-      'set both, or neither to use the AWS credential chain',
-    );
-  if (secretAccessKey && !accessKeyId)
-    throw invalidInput(
-      's3-access-key-id',
-      'is missing while s3-secret-access-key is set',
-      'set both, or neither to use the AWS credential chain',
-    );
-  if (accessKeyId && secretAccessKey) {
-    options.accessKeyId = accessKeyId;
-    options.secretAccessKey = secretAccessKey;
-    if (sessionToken) options.sessionToken = sessionToken;
-  }
+  Object.assign(options, readS3Credentials(reader));
   if (reader.optional('s3-sse')) options.serverSideEncryption = reader.oneOf<(typeof SSE)[number]>('s3-sse');
   const kmsKeyId = reader.optional('s3-kms-key-id');
   if (kmsKeyId) options.kmsKeyId = kmsKeyId;
@@ -112,4 +95,28 @@ export function readS3Options(reader: InputReader): S3Options {
   if (reader.optional('s3-checksum'))
     options.requestChecksumCalculation = reader.oneOf<(typeof CHECKSUM)[number]>('s3-checksum');
   return options;
+}
+
+/**
+ * The key pair (and session token) from one place: the inputs, or else the environment's AWS_* variables. Mixed, an
+ * input key pair got the environment's AWS_SESSION_TOKEN (its signature then fails), or half a pair came from each.
+ * Neither: the SDK's credential chain.
+ */
+function readS3Credentials(reader: InputReader): Pick<S3Options, 'accessKeyId' | 'secretAccessKey' | 'sessionToken'> {
+  const inputId = reader.given('s3-access-key-id');
+  const inputSecret = reader.given('s3-secret-access-key');
+  const fromInputs = inputId !== undefined || inputSecret !== undefined;
+  const accessKeyId = fromInputs ? inputId : reader.optional('s3-access-key-id');
+  const secretAccessKey = fromInputs ? inputSecret : reader.optional('s3-secret-access-key');
+  const where = fromInputs ? 'as an input' : 'in the environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)';
+  const validForm = fromInputs
+    ? 'set both s3-access-key-id and s3-secret-access-key as inputs (an input key pair takes nothing from AWS_* variables), or neither to use the AWS credential chain'
+    : 'set both, or neither to use the AWS credential chain';
+  if (accessKeyId && !secretAccessKey)
+    throw invalidInput('s3-secret-access-key', `is missing while s3-access-key-id is set ${where}`, validForm);
+  if (secretAccessKey && !accessKeyId)
+    throw invalidInput('s3-access-key-id', `is missing while s3-secret-access-key is set ${where}`, validForm);
+  if (!accessKeyId || !secretAccessKey) return {};
+  const sessionToken = fromInputs ? reader.given('s3-session-token') : reader.optional('s3-session-token');
+  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
 }
