@@ -198,6 +198,30 @@ test('a command that exits 0 having applied nothing (it migrated another databas
   expect(run.stderr).not.toContain(server.password);
 }, 180_000);
 
+test('a command that changed the schema but recorded nothing where dbops reads passes, with a warning', async () => {
+  const { url, project, db } = await databases.setup(INIT);
+  // A tool with its own tracking elsewhere (node-pg-migrate with --migrations-table, say): the schema changes, the
+  // tracking table dbops reads does not.
+  const run = await runCli(
+    [
+      'migrate-deploy',
+      '--working-directory',
+      project.dir,
+      '--command',
+      `psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -q -c 'create table public.users (id int primary key)'`,
+      '--backup',
+      'false',
+    ],
+    { DATABASE_URL: url, ...PRISMA_QUIET },
+  );
+  expect(await databases.tableExists(db, 'users')).toBe(true);
+  expect(run.stderr).not.toContain('applied none of the');
+  expect(run.stderr).toMatch(
+    /changed the schema \(\d+ change\(s\)\) but .* still lists 1 pending migration\(s\) \(20260101000000_init\)/,
+  );
+  expect(run.code).toBe(0);
+}, 180_000);
+
 test('a release PostgreSQL refuses (lock and unlock on different server connections) says so', async () => {
   await server.createDatabase('pooled');
   // A pooler in transaction mode: each statement may go to another server connection.

@@ -304,8 +304,13 @@ async function deploy(
         schemaChanges: withoutTrackingTable(schemaDiff(schemaBefore, schemaAfter), source.tracking.table),
       };
       try {
-        if (error === undefined)
-          return nothingApplied(done, source) ? { ...done, failure: nothingAppliedError(done, source) } : done;
+        if (error === undefined && nothingApplied(done, source)) {
+          // The schema changed: the command migrated this database, recording it somewhere dbops does not read (a
+          // tool's own tracking table name or schema). Only a run that changed nothing here is a failure.
+          if (done.schemaChanges!.length > 0) log.warn(trackingUnmoved(done, source));
+          else return { ...done, failure: nothingAppliedError(done, source) };
+        }
+        if (error === undefined) return done;
         if ((error as DbopsError).code === 'CANCELLED') throw error;
         const explanation = await explainFailure({
           source,
@@ -351,9 +356,22 @@ function nothingApplied(done: MigrateResult, source: MigrationSource): boolean {
   );
 }
 
+function pendingShown(done: MigrateResult): string {
+  const pending = done.status.pending;
+  return pending.slice(0, 5).join(', ') + (pending.length > 5 ? ` and ${pending.length - 5} more` : '');
+}
+
+function trackingUnmoved(done: MigrateResult, source: MigrationSource): string {
+  return (
+    `The migration command changed the schema (${done.schemaChanges!.length} change(s)) but ${source.tracking.table} ` +
+    `still lists ${done.status.pending.length} pending migration(s) (${pendingShown(done)}): the tool records its ` +
+    'migrations elsewhere (another tracking table or schema), so dbops cannot tell which were applied.'
+  );
+}
+
 function nothingAppliedError(done: MigrateResult, source: MigrationSource): DbopsError {
   const pending = done.status.pending;
-  const shown = pending.slice(0, 5).join(', ') + (pending.length > 5 ? ` and ${pending.length - 5} more` : '');
+  const shown = pendingShown(done);
   return new DbopsError(
     'CHECK_FAILED',
     `The migration command exited 0 but applied none of the ${pending.length} pending migration(s) (${shown}): ` +
