@@ -1,3 +1,4 @@
+import { APPLICATION_NAME } from '../../databases/postgres/connection.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../check.js';
 import { maskQuery } from './query-text.js';
 
@@ -55,8 +56,14 @@ export const longTransactions: CheckDefinition = {
   warning: 600,
   critical: 3600,
   // Measured from the transaction's start, whatever the session does now: many short statements in one BEGIN
-  // cross neither the long-query nor the idle-in-transaction check.
-  run: (context) => sessionAges(context, 'xact_start', `xact_start is not null and backend_type = 'client backend'`),
+  // cross neither the long-query nor the idle-in-transaction check. dbops's own sessions are left out: a backup's
+  // pg_dump holds one snapshot on purpose for as long as it runs, and would page every night it overlaps a report.
+  run: (context) =>
+    sessionAges(
+      context,
+      'xact_start',
+      `xact_start is not null and backend_type = 'client backend' and application_name is distinct from '${APPLICATION_NAME}'`,
+    ),
 };
 
 /** Other sessions matching `where`, each with its age since the pg_stat_activity timestamp `since`, oldest first. */
