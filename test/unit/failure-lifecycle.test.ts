@@ -212,4 +212,12 @@ test('an error is the same failure whatever its figures, and another one when it
     sameError('CONNECTION_FAILED: password authentication failed', 'CONNECTION_FAILED: database x does not exist'),
   ).toBe(false);
   expect(sameError('CHECK_FAILED: x', 'VERIFY_FAILED: x')).toBe(false);
+  // Bare numbers and numbers in names are not figures: another server, port, exit code or status is another error.
+  expect(sameError('CONNECTION_FAILED: db-1 refused', 'CONNECTION_FAILED: db-2 refused')).toBe(false);
+  expect(sameError('CONNECTION_FAILED: db:5432 refused', 'CONNECTION_FAILED: db:6432 refused')).toBe(false);
+  expect(sameError('DUMP_FAILED: pg_dump exited with code 1', 'DUMP_FAILED: pg_dump exited with code 2')).toBe(false);
+  expect(sameError('STORAGE_ERROR: S3 answered 403', 'STORAGE_ERROR: S3 answered 503')).toBe(false);
+  // Amounts with a unit are figures.
+  expect(sameError('DUMP_FAILED: 12.5 MB free of 40 GB', 'DUMP_FAILED: 11.9 MB free of 40 GB')).toBe(true);
+  expect(sameError('CHECK_FAILED: disk 91% full', 'CHECK_FAILED: disk 93% full')).toBe(true);
 });

@@ -152,8 +152,9 @@ export function sameError(a: string, b: string): boolean {
 }
 
 /**
- * An error with its volatile parts made neutral. A number inside a name ("t1", "node-2") is part of the name and
- * stays: only whole numbers are figures, so another table or another cause is still another error.
+ * An error with its volatile parts made neutral: ids, times, and amounts (a number with a unit of time or size, or a
+ * percentage). A bare number stays, and so does one inside a name ("t1", "node-2", "host:5432"): another exit code,
+ * HTTP status, server, table or major version is another error.
  */
 export function errorSignature(error: string): string {
   return error
@@ -161,7 +162,10 @@ export function errorSignature(error: string): string {
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?/g, '<time>')
     .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<id>') // request ids
     .replace(/\b(?=[0-9a-f]*\d)[0-9a-f]{16,}\b/gi, '<id>')
-    .replace(/\b\d+(?:[.,]\d+)*(?: ?(?:ms|s|min|h|d)\b(?: \d+(?:\.\d+)? ?(?:min|s)\b)?)?/g, '#');
+    .replace(
+      /(?<![\w\-.:/])\d+(?:[.,]\d+)*(?: ?(?:(?:ms|s|min|h|d|bytes|[kKMGT]i?B)\b|%)(?: \d+(?:\.\d+)? ?(?:min|s)\b)?)/g,
+      '#',
+    );
 }
 
 /**
