@@ -3306,8 +3306,16 @@ async function deploy(source, command, result, options) {
                 schemaChanges: withoutTrackingTable(schemaDiff(schemaBefore, schemaAfter), source.tracking.table),
             };
             try {
+                if (error === undefined && nothingApplied(done, source)) {
+                    // The schema changed: the command migrated this database, recording it somewhere dbops does not read (a
+                    // tool's own tracking table name or schema). Only a run that changed nothing here is a failure.
+                    if (done.schemaChanges.length > 0)
+                        log.warn(trackingUnmoved(done, source));
+                    else
+                        return { ...done, failure: nothingAppliedError(done, source) };
+                }
                 if (error === undefined)
-                    return nothingApplied(done, source) ? { ...done, failure: nothingAppliedError(done, source) } : done;
+                    return done;
                 if (error.code === 'CANCELLED')
                     throw error;
                 const explanation = await explainFailure({
@@ -3351,9 +3359,18 @@ function nothingApplied(done, source) {
         diff.applied.length === 0 &&
         diff.failed.length === 0);
 }
+function pendingShown(done) {
+    const pending = done.status.pending;
+    return pending.slice(0, 5).join(', ') + (pending.length > 5 ? ` and ${pending.length - 5} more` : '');
+}
+function trackingUnmoved(done, source) {
+    return (`The migration command changed the schema (${done.schemaChanges.length} change(s)) but ${source.tracking.table} ` +
+        `still lists ${done.status.pending.length} pending migration(s) (${pendingShown(done)}): the tool records its ` +
+        'migrations elsewhere (another tracking table or schema), so dbops cannot tell which were applied.');
+}
 function nothingAppliedError(done, source) {
     const pending = done.status.pending;
-    const shown = pending.slice(0, 5).join(', ') + (pending.length > 5 ? ` and ${pending.length - 5} more` : '');
+    const shown = pendingShown(done);
     return new errors/* DbopsError */.zJ('CHECK_FAILED', `The migration command exited 0 but applied none of the ${pending.length} pending migration(s) (${shown}): ` +
         `${source.tracking.table} in this database is unchanged, so the command most likely migrated another database.`, {
         input: 'command',

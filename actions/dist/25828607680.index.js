@@ -62,8 +62,8 @@ const IDENT_CHAR = /[A-Za-z0-9_$\u0080-\uffff]/;
 const DOLLAR_TAG = /^\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
 /**
  * Replaces every string constant ('...', E'...', $tag$...$tag$) with '?', reading the text the way PostgreSQL's
- * lexer does: a quote inside a comment (`--` to the end of the line, or a block comment, which nests) or a "quoted identifier" starts no string, `''` is a
- * quote inside a string, and a backslash escapes only in an E'...' string (standard_conforming_strings, on by
+ * lexer does: a quote inside a comment (`--` to the end of the line, or a block comment, which nests) or a "quoted
+ * identifier" starts no string (a comment's own quoted runs are masked as well), `''` is a quote inside a string, and a backslash escapes only in an E'...' string (standard_conforming_strings, on by
  * default since 9.1). A string, comment or dollar quote left open masks to the end: cut-off text stays masked.
  */
 function maskLiterals(sql) {
@@ -76,12 +76,12 @@ function maskLiterals(sql) {
         if (c === '-' && next === '-') {
             const end = sql.indexOf('\n', i);
             const stop = end < 0 ? sql.length : end;
-            out += sql.slice(i, stop);
+            out += maskCommentQuotes(sql.slice(i, stop));
             i = stop;
         }
         else if (c === '/' && next === '*') {
             const stop = blockCommentEnd(sql, i);
-            out += sql.slice(i, stop);
+            out += maskCommentQuotes(sql.slice(i, stop));
             i = stop;
         }
         else if (c === '"') {
@@ -107,6 +107,17 @@ function maskLiterals(sql) {
         }
     }
     return out;
+}
+/**
+ * A comment starts no string, but may quote values of its own (sqlcommenter's key='value' pairs, a note with a token in
+ * it): every quoted run in it is masked too, an unclosed one to the comment's end. Masking an apostrophe's tail
+ * ("don'?'") is the safe way to be wrong.
+ */
+function maskCommentQuotes(comment) {
+    const block = comment.startsWith('/*');
+    const body = block ? comment.slice(2, comment.endsWith('*/') ? -2 : undefined) : comment.slice(2);
+    const masked = body.replace(/'[^']*(?:'|$)/g, "'?'");
+    return block ? `/*${masked}${comment.endsWith('*/') && comment.length >= 4 ? '*/' : ''}` : `--${masked}`;
 }
 /** Index just past the closing quote of a quoted run starting at `from` (a doubled quote is one quote inside). */
 function quotedEnd(sql, from, quote, backslashEscapes) {
@@ -145,7 +156,10 @@ function blockCommentEnd(sql, from) {
     return sql.length;
 }
 //# sourceMappingURL=query-text.js.map
+// EXTERNAL MODULE: ./packages/core/lib/databases/postgres/connection.js
+var connection = __webpack_require__(37912);
 ;// CONCATENATED MODULE: ./packages/core/lib/monitor/checks/sessions.js
+
 
 /** Why a check that reads other sessions cannot run: it would see none of them and report them healthy. */
 const OTHER_SESSIONS_HIDDEN = "this role sees only its own sessions, others' state and progress are hidden from it: grant it pg_monitor (or pg_read_all_stats)";
@@ -181,8 +195,9 @@ const longTransactions = {
     warning: 600,
     critical: 3600,
     // Measured from the transaction's start, whatever the session does now: many short statements in one BEGIN
-    // cross neither the long-query nor the idle-in-transaction check.
-    run: (context) => sessionAges(context, 'xact_start', `xact_start is not null and backend_type = 'client backend'`),
+    // cross neither the long-query nor the idle-in-transaction check. dbops's own sessions are left out: a backup's
+    // pg_dump holds one snapshot on purpose for as long as it runs, and would page every night it overlaps a report.
+    run: (context) => sessionAges(context, 'xact_start', `xact_start is not null and backend_type = 'client backend' and application_name is distinct from '${connection/* APPLICATION_NAME */.j9}'`),
 };
 /** Other sessions matching `where`, each with its age since the pg_stat_activity timestamp `since`, oldest first. */
 async function sessionAges({ query, seesAllSessions }, since, where) {

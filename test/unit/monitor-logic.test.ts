@@ -212,15 +212,19 @@ it('masks string literals in query text', () => {
 });
 
 it('reads quotes the way the server does: comments, quoted names, doubled quotes, E strings and dollar quotes', () => {
-  // An apostrophe in a comment or a quoted name starts no string.
+  // An apostrophe in a comment or a quoted name starts no string; a comment's own quoted runs are masked too
+  // (an apostrophe's tail with them: over-masking is the safe way to be wrong).
   expect(maskQuery(`/* don't log */ ALTER ROLE app PASSWORD 'hunter2'`)).toBe(
-    `/* don't log */ ALTER ROLE app PASSWORD '?'`,
+    `/* don'?'*/ ALTER ROLE app PASSWORD '?'`,
   );
   expect(maskQuery(`-- user's reset\nALTER ROLE app PASSWORD 'hunter2'`)).toBe(
-    `-- user's reset ALTER ROLE app PASSWORD '?'`,
+    `-- user'?' ALTER ROLE app PASSWORD '?'`,
   );
   expect(maskQuery(`/* outer /* it's nested */ still comment's */ select 'secret'`)).toBe(
-    `/* outer /* it's nested */ still comment's */ select '?'`,
+    `/* outer /* it'?'s */ select '?'`,
+  );
+  expect(maskQuery(`/*app='web',token='sk_live_abc'*/ select 1 -- note='secret'`)).toBe(
+    `/*app='?',token='?'*/ select 1 -- note='?'`,
   );
   expect(maskQuery(`select "o'brien" from t where "a""'b" = 'secret'`)).toBe(
     `select "o'brien" from t where "a""'b" = '?'`,
@@ -232,7 +236,7 @@ it('reads quotes the way the server does: comments, quoted names, doubled quotes
     `select '?', $1, a$b$ from t where k = '?'`,
   );
   expect(maskQuery(`select $q$unterminated sk_live_abc`)).toBe(`select '?'`);
-  expect(maskQuery(`/* unterminated 'x`)).toBe(`/* unterminated 'x`);
+  expect(maskQuery(`/* unterminated 'x`)).toBe(`/* unterminated '?'`);
 });
 
 describe('trends', () => {

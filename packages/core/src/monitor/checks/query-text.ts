@@ -13,8 +13,8 @@ const DOLLAR_TAG = /^\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
 
 /**
  * Replaces every string constant ('...', E'...', $tag$...$tag$) with '?', reading the text the way PostgreSQL's
- * lexer does: a quote inside a comment (`--` to the end of the line, or a block comment, which nests) or a "quoted identifier" starts no string, `''` is a
- * quote inside a string, and a backslash escapes only in an E'...' string (standard_conforming_strings, on by
+ * lexer does: a quote inside a comment (`--` to the end of the line, or a block comment, which nests) or a "quoted
+ * identifier" starts no string (a comment's own quoted runs are masked as well), `''` is a quote inside a string, and a backslash escapes only in an E'...' string (standard_conforming_strings, on by
  * default since 9.1). A string, comment or dollar quote left open masks to the end: cut-off text stays masked.
  */
 function maskLiterals(sql: string): string {
@@ -27,11 +27,11 @@ function maskLiterals(sql: string): string {
     if (c === '-' && next === '-') {
       const end = sql.indexOf('\n', i);
       const stop = end < 0 ? sql.length : end;
-      out += sql.slice(i, stop);
+      out += maskCommentQuotes(sql.slice(i, stop));
       i = stop;
     } else if (c === '/' && next === '*') {
       const stop = blockCommentEnd(sql, i);
-      out += sql.slice(i, stop);
+      out += maskCommentQuotes(sql.slice(i, stop));
       i = stop;
     } else if (c === '"') {
       const stop = quotedEnd(sql, i + 1, '"', false);
@@ -53,6 +53,18 @@ function maskLiterals(sql: string): string {
     }
   }
   return out;
+}
+
+/**
+ * A comment starts no string, but may quote values of its own (sqlcommenter's key='value' pairs, a note with a token in
+ * it): every quoted run in it is masked too, an unclosed one to the comment's end. Masking an apostrophe's tail
+ * ("don'?'") is the safe way to be wrong.
+ */
+function maskCommentQuotes(comment: string): string {
+  const block = comment.startsWith('/*');
+  const body = block ? comment.slice(2, comment.endsWith('*/') ? -2 : undefined) : comment.slice(2);
+  const masked = body.replace(/'[^']*(?:'|$)/g, "'?'");
+  return block ? `/*${masked}${comment.endsWith('*/') && comment.length >= 4 ? '*/' : ''}` : `--${masked}`;
 }
 
 /** Index just past the closing quote of a quoted run starting at `from` (a doubled quote is one quote inside). */
