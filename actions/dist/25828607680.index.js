@@ -2439,6 +2439,9 @@ async function readHistory(storage, name, log, sinceMs) {
                 const parsed = JSON.parse(await (0,consumers_.text)(await storage.get(object.key)));
                 if (typeof parsed.generatedAt !== 'string' || typeof parsed.sample !== 'object' || parsed.sample === null)
                     throw new Error('not a history entry');
+                // The trend charts place each entry by its time: one that is not a time would stop the report being written.
+                if (Number.isNaN(Date.parse(parsed.generatedAt)))
+                    throw new Error(`generatedAt '${parsed.generatedAt.slice(0, 40)}' is not a time`);
                 return { generatedAt: parsed.generatedAt, sample: parsed.sample };
             }
             catch (error) {

@@ -1,6 +1,6 @@
 // Trends: earlier reports are read back from history (a directory, or S3) and the report shows growth per day
 // and projections, as Mermaid charts in the summary and SVG charts in the HTML report.
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -101,6 +101,32 @@ it('reads earlier reports back from S3', async () => {
   } finally {
     await s3.stop();
   }
+});
+
+it('skips, with a warning, a history entry whose generatedAt is not a time, and still writes the report', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dbops-monitor-hist-'));
+  await threeRuns({ location: dir });
+  // An entry edited by hand or written by something else: the trend charts could not place it.
+  await writeFile(
+    join(dir, 'prod', '2026-11-03T12-00-00-000Z.json'),
+    JSON.stringify({ schemaVersion: 2, generatedAt: 'yesterday', sample: { databaseBytes: 1 } }),
+  );
+  const log = new MemoryLogger();
+  const { report, files } = await monitorReport({
+    target: parsePgTarget({ url: server.url() }),
+    name: 'prod',
+    statementTimeoutMs: 10_000,
+    budgetMs: 60_000,
+    outputDir: await mkdtemp(join(tmpdir(), 'dbops-monitor-history-')),
+    history: { location: dir, days: 90 },
+    log,
+    now: () => new Date(start + 3 * DAY),
+  });
+  expect(report.trends?.reportsRead).toBe(3);
+  expect(log.lines.join('\n')).toMatch(
+    /warn: Skipping history entry .*2026-11-03T12-00-00-000Z\.json: generatedAt 'yesterday' is not a time/,
+  );
+  expect(await readFile(files.html, 'utf8')).toContain('<svg');
 });
 
 it('projects nothing from reports minutes apart, and says how much history there was', async () => {

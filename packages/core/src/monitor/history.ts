@@ -34,6 +34,9 @@ export async function readHistory(
           const parsed = JSON.parse(await text(await storage.get(object.key))) as Partial<HistoryEntry>;
           if (typeof parsed.generatedAt !== 'string' || typeof parsed.sample !== 'object' || parsed.sample === null)
             throw new Error('not a history entry');
+          // The trend charts place each entry by its time: one that is not a time would stop the report being written.
+          if (Number.isNaN(Date.parse(parsed.generatedAt)))
+            throw new Error(`generatedAt '${parsed.generatedAt.slice(0, 40)}' is not a time`);
           return { generatedAt: parsed.generatedAt, sample: parsed.sample };
         } catch (error) {
           log.warn(`Skipping history entry ${storage.locate(object.key)}: ${(error as Error).message}`);
