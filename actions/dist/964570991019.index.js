@@ -955,14 +955,15 @@ async function readChecksFile(path, input = 'checks') {
         throw (0,errors/* invalidInput */.aY)(input, `names a file that cannot be read (${path})`, 'a path to a file in the repository: .sql for PostgreSQL (e.g. .github/dbops/restore-checks.sql), .json for MongoDB (e.g. .github/dbops/mongo-checks.json)');
     }
     if (!/\.json$/i.test(path))
-        return parseChecks(text, input);
+        return parseChecks(text, input, path);
     // Loaded for a MongoDB checks file only: its EJSON parser (bson, 180 KB of the bundle) loaded at every start.
     return (await Promise.all(/* import() */[__webpack_require__.e(71541905023), __webpack_require__.e(572256465994)]).then(__webpack_require__.bind(__webpack_require__, 38948))).parsePipelineChecks(text, input);
 }
-function parseChecks(text, input = 'checks') {
+function parseChecks(text, input = 'checks', file) {
     const checks = [];
     if (/^--\s*name:/m.test(text)) {
-        const blocks = text.split(/^--\s*name:/m).slice(1);
+        const [preamble = '', ...blocks] = text.split(/^--\s*name:/m);
+        refuseUnnamedPreamble(preamble, input, file);
         for (const block of blocks) {
             const newline = block.indexOf('\n');
             const name = (newline === -1 ? block : block.slice(0, newline)).trim();
@@ -986,6 +987,16 @@ function parseChecks(text, input = 'checks') {
     for (const check of checks)
         refuseUnlessOneQuery(check, input);
     return checks;
+}
+/**
+ * SQL before the first `-- name:` line is a check without a name: refused, not dropped, or the file would seem to
+ * prove what it never ran. Comments and blank lines there are fine (a header).
+ */
+function refuseUnnamedPreamble(preamble, input, file) {
+    if (!stripSql(preamble))
+        return;
+    const line = preamble.split('\n').findIndex((l) => l.trim() !== '' && !/^\s*--/.test(l)) + 1;
+    throw (0,errors/* invalidInput */.aY)(input, `has SQL before its first '-- name:' line (${file ? `${file}, ` : ''}line ${line}), a check without a name`, 'each check starts with a `-- name: <name>` line, followed by one query that returns true or a non-zero count');
 }
 /** The statements a check may be: a query, nothing that ends the read-only transaction or changes the session. */
 const QUERY_START = /^\(*\s*(select|with|values|table)\b/i;
