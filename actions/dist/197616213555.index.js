@@ -4666,6 +4666,12 @@ async function restoreTest(options) {
     let created = false;
     // The scratch database as created, for the messages: a backup of several databases has one per database.
     let scratchText = `scratch database ${scratch}`;
+    // Once, from the catch of a cancel (its message says whether the drop worked) or from finally.
+    let dropping;
+    const dropScratch = () => (dropping ??= (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .timed */ .ay)(log, 'Dropped the scratch database', () => admin.dropDatabase(scratch)).then(() => true, (error) => {
+        log.warn(`Could not drop ${scratchText}: ${error.message}`);
+        return false;
+    }));
     try {
         refuseSourceDatabase(engine, admin.server, options.target, manifest, log);
         const server = admin.server;
@@ -4743,15 +4749,21 @@ async function restoreTest(options) {
     }
     catch (error) {
         if (options.signal?.aborted) {
-            throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .cancelled */ .KW)(options.keep && created
-                ? `The backup is unchanged and no verification record was written; ${scratchText} is kept (keep: true).`
-                : 'The backup is unchanged, no verification record was written, and the scratch database is dropped.');
+            const unchanged = 'The backup is unchanged';
+            if (!created)
+                throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .cancelled */ .KW)(`${unchanged} and no verification record was written.`);
+            if (options.keep)
+                throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .cancelled */ .KW)(`${unchanged} and no verification record was written; ${scratchText} is kept (keep: true).`);
+            // Said after the drop, as it went: a scratch database left behind is a full copy of the data.
+            throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .cancelled */ .KW)((await dropScratch())
+                ? `${unchanged}, no verification record was written, and the scratch database is dropped.`
+                : `${unchanged} and no verification record was written, but ${scratchText} could not be dropped (see the warning): drop it by hand.`);
         }
         throw error;
     }
     finally {
         if (created && !options.keep) {
-            await (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .timed */ .ay)(log, 'Dropped the scratch database', () => admin.dropDatabase(scratch)).catch((error) => log.warn(`Could not drop ${scratchText}: ${error.message}`));
+            await dropScratch();
         }
         else if (created) {
             log.info(`Kept ${scratchText} (keep: true)`);

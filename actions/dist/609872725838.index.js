@@ -2423,7 +2423,7 @@ const postgresEngine = {
         const pgTarget = (0,postgres_target/* asPgTarget */.v5)(target);
         const admin = await (0,connection/* connect */.Ng)(pgTarget, context.log, context.signal);
         try {
-            return scratchServer(admin, pgTarget, await describeServer(admin));
+            return scratchServer(admin, pgTarget, await describeServer(admin), context.log);
         }
         catch (error) {
             await admin.end().catch(() => undefined);
@@ -2468,7 +2468,7 @@ async function describeServer(client) {
     const identity = id ? { systemIdentifier: id } : {};
     return { product: 'PostgreSQL', version: version.text, major: version.major, ...identity };
 }
-function scratchServer(admin, target, server) {
+function scratchServer(admin, target, server, log) {
     return {
         server,
         scratchName: scratchDatabaseName,
@@ -2476,7 +2476,9 @@ function scratchServer(admin, target, server) {
             await createScratchDatabase(admin, name, manifest.locale);
             return (0,postgres_target/* withDatabase */.kR)(target, name);
         },
-        dropDatabase: (name) => dropDatabase(admin, name),
+        // On a session of its own: the admin session sat idle through the fetch, the restore and the checks, and a
+        // server with idle_session_timeout (or a NAT) has ended it by then. No signal: the drop runs after a cancel too.
+        dropDatabase: (name) => (0,connection/* withSession */.fQ)(target, log, undefined, (client) => dropDatabase(client, name)),
         close: () => admin.end(),
     };
 }
