@@ -4683,6 +4683,12 @@ async function restoreTest(options) {
     let created = false;
     // The scratch database as created, for the messages: a backup of several databases has one per database.
     let scratchText = `scratch database ${scratch}`;
+    // Once, from the catch of a cancel (its message says whether the drop worked) or from finally.
+    let dropping;
+    const dropScratch = () => (dropping ??= (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .timed */ .ay)(log, 'Dropped the scratch database', () => admin.dropDatabase(scratch)).then(() => true, (error) => {
+        log.warn(`Could not drop ${scratchText}: ${error.message}`);
+        return false;
+    }));
     try {
         refuseSourceDatabase(engine, admin.server, options.target, manifest, log);
         const server = admin.server;
@@ -4760,15 +4766,21 @@ async function restoreTest(options) {
     }
     catch (error) {
         if (options.signal?.aborted) {
-            throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .cancelled */ .KW)(options.keep && created
-                ? `The backup is unchanged and no verification record was written; ${scratchText} is kept (keep: true).`
-                : 'The backup is unchanged, no verification record was written, and the scratch database is dropped.');
+            const unchanged = 'The backup is unchanged';
+            if (!created)
+                throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .cancelled */ .KW)(`${unchanged} and no verification record was written.`);
+            if (options.keep)
+                throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .cancelled */ .KW)(`${unchanged} and no verification record was written; ${scratchText} is kept (keep: true).`);
+            // Said after the drop, as it went: a scratch database left behind is a full copy of the data.
+            throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .cancelled */ .KW)((await dropScratch())
+                ? `${unchanged}, no verification record was written, and the scratch database is dropped.`
+                : `${unchanged} and no verification record was written, but ${scratchText} could not be dropped (see the warning): drop it by hand.`);
         }
         throw error;
     }
     finally {
         if (created && !options.keep) {
-            await (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .timed */ .ay)(log, 'Dropped the scratch database', () => admin.dropDatabase(scratch)).catch((error) => log.warn(`Could not drop ${scratchText}: ${error.message}`));
+            await dropScratch();
         }
         else if (created) {
             log.info(`Kept ${scratchText} (keep: true)`);
@@ -4949,14 +4961,15 @@ async function readChecksFile(path, input = 'checks') {
         throw (0,errors/* invalidInput */.aY)(input, `names a file that cannot be read (${path})`, 'a path to a file in the repository: .sql for PostgreSQL (e.g. .github/dbops/restore-checks.sql), .json for MongoDB (e.g. .github/dbops/mongo-checks.json)');
     }
     if (!/\.json$/i.test(path))
-        return parseChecks(text, input);
+        return parseChecks(text, input, path);
     // Loaded for a MongoDB checks file only: its EJSON parser (bson, 180 KB of the bundle) loaded at every start.
     return (await Promise.all(/* import() */[__webpack_require__.e(71541905023), __webpack_require__.e(572256465994)]).then(__webpack_require__.bind(__webpack_require__, 38948))).parsePipelineChecks(text, input);
 }
-function parseChecks(text, input = 'checks') {
+function parseChecks(text, input = 'checks', file) {
     const checks = [];
     if (/^--\s*name:/m.test(text)) {
-        const blocks = text.split(/^--\s*name:/m).slice(1);
+        const [preamble = '', ...blocks] = text.split(/^--\s*name:/m);
+        refuseUnnamedPreamble(preamble, input, file);
         for (const block of blocks) {
             const newline = block.indexOf('\n');
             const name = (newline === -1 ? block : block.slice(0, newline)).trim();
@@ -4980,6 +4993,16 @@ function parseChecks(text, input = 'checks') {
     for (const check of checks)
         refuseUnlessOneQuery(check, input);
     return checks;
+}
+/**
+ * SQL before the first `-- name:` line is a check without a name: refused, not dropped, or the file would seem to
+ * prove what it never ran. Comments and blank lines there are fine (a header).
+ */
+function refuseUnnamedPreamble(preamble, input, file) {
+    if (!stripSql(preamble))
+        return;
+    const line = preamble.split('\n').findIndex((l) => l.trim() !== '' && !/^\s*--/.test(l)) + 1;
+    throw (0,errors/* invalidInput */.aY)(input, `has SQL before its first '-- name:' line (${file ? `${file}, ` : ''}line ${line}), a check without a name`, 'each check starts with a `-- name: <name>` line, followed by one query that returns true or a non-zero count');
 }
 /** The statements a check may be: a query, nothing that ends the read-only transaction or changes the session. */
 const QUERY_START = /^\(*\s*(select|with|values|table)\b/i;

@@ -6,6 +6,7 @@ export const modules = {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Aq: () => (/* binding */ SALT_TABLE),
 /* harmony export */   Bm: () => (/* binding */ readTombstones),
 /* harmony export */   K6: () => (/* binding */ recordTombstones),
 /* harmony export */   K9: () => (/* binding */ completeTombstones),
@@ -13,7 +14,7 @@ export const modules = {
 /* harmony export */   Zg: () => (/* binding */ withTombstones),
 /* harmony export */   cX: () => (/* binding */ tombstoneHash)
 /* harmony export */ });
-/* unused harmony exports TOMBSTONE_TABLE, SALT_TABLE, ensureTombstoneTables */
+/* unused harmony exports TOMBSTONE_TABLE, ensureTombstoneTables */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
 /**
  * Tombstones: the keys of erased subjects and of rows a soft-delete rule erased, kept as salted hashes (never the
@@ -1687,6 +1688,11 @@ async function checkTombstones(client, manifest, tombstones) {
     const set = tombstones ?? (await (0,data_retention_tombstones/* readTombstones */.Bm)(client));
     if (!set)
         return undefined;
+    if (tombstones) {
+        const mismatch = await saltMismatch(client, tombstones.salt);
+        if (mismatch)
+            return mismatch;
+    }
     const source = tombstones ? 'tombstones-from' : "the backup's own tombstone table";
     const total = set.tables.reduce((n, t) => n + t.hashes.length, 0);
     const backupTime = Date.parse(manifest.startedAt);
@@ -1732,6 +1738,25 @@ async function checkTombstones(client, manifest, tombstones) {
         await client.query('ROLLBACK').catch(() => undefined);
     }
     return (0,tombstone_verdict/* tombstoneVerdict */.N)({ total, source, reappeared, held }, { one: 'row', many: 'rows' });
+}
+/**
+ * The salt is random per database and travels in its backups: a restored copy with a salt of its own that is not
+ * the live set's was not backed up from the tombstones-from database. Its hashes would match no row, and the check
+ * would pass having proved nothing: it fails instead. A copy without a salt table (from before the first erasure)
+ * cannot tell, and is replayed as before.
+ */
+async function saltMismatch(client, liveSalt) {
+    const { rows: table } = await client.query('SELECT to_regclass($1)::text AS t', [data_retention_tombstones/* SALT_TABLE */.Aq]);
+    if (!table[0]?.t)
+        return undefined;
+    const own = (await client.query(`SELECT salt FROM ${data_retention_tombstones/* SALT_TABLE */.Aq}`)).rows[0]?.salt;
+    if (own === undefined || own === liveSalt)
+        return undefined;
+    return {
+        name: tombstone_verdict/* TOMBSTONE_CHECK */.x,
+        passed: false,
+        detail: `tombstones-from is not the backup's source database: its tombstones are salted ${liveSalt ? 'differently from' : 'with no salt, unlike'} the backup's own (dbops_retention_salt), so none of them can match a restored row. Point tombstones-from at the database the backup was taken from`,
+    };
 }
 async function primaryKey(client, schema, name) {
     const { rows } = await client.query(`SELECT c.oid::regclass::text AS table,
@@ -2423,7 +2448,7 @@ const postgresEngine = {
         const pgTarget = (0,postgres_target/* asPgTarget */.v5)(target);
         const admin = await (0,connection/* connect */.Ng)(pgTarget, context.log, context.signal);
         try {
-            return scratchServer(admin, pgTarget, await describeServer(admin));
+            return scratchServer(admin, pgTarget, await describeServer(admin), context.log);
         }
         catch (error) {
             await admin.end().catch(() => undefined);
@@ -2468,7 +2493,7 @@ async function describeServer(client) {
     const identity = id ? { systemIdentifier: id } : {};
     return { product: 'PostgreSQL', version: version.text, major: version.major, ...identity };
 }
-function scratchServer(admin, target, server) {
+function scratchServer(admin, target, server, log) {
     return {
         server,
         scratchName: scratchDatabaseName,
@@ -2476,7 +2501,9 @@ function scratchServer(admin, target, server) {
             await createScratchDatabase(admin, name, manifest.locale);
             return (0,postgres_target/* withDatabase */.kR)(target, name);
         },
-        dropDatabase: (name) => dropDatabase(admin, name),
+        // On a session of its own: the admin session sat idle through the fetch, the restore and the checks, and a
+        // server with idle_session_timeout (or a NAT) has ended it by then. No signal: the drop runs after a cancel too.
+        dropDatabase: (name) => (0,connection/* withSession */.fQ)(target, log, undefined, (client) => dropDatabase(client, name)),
         close: () => admin.end(),
     };
 }
@@ -4514,9 +4541,9 @@ class MemoryLogger {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   N: () => (/* binding */ tombstoneVerdict)
+/* harmony export */   N: () => (/* binding */ tombstoneVerdict),
+/* harmony export */   x: () => (/* binding */ TOMBSTONE_CHECK)
 /* harmony export */ });
-/* unused harmony export TOMBSTONE_CHECK */
 /** restore-test's check that erased subjects stay erased, as both engines' replays name it. */
 const TOMBSTONE_CHECK = 'erased rows absent';
 /** The check's verdict, in the engine's words for what was erased (rows, documents). */

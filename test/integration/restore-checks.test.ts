@@ -98,6 +98,22 @@ test.each([
   expect(await server.query('select count(*)::int as n from public.ul', [], 'app')).toEqual([{ n: 10 }]);
 });
 
+test('a check before the first -- name: line is refused before anything restores, not silently dropped', async () => {
+  const before = await scratchDatabases();
+  const file = await checksFile(
+    'unnamed.sql',
+    'select count(*) > 0 from public.ul;\n-- name: rows\nselect count(*) from public.ul\n',
+  );
+  const error = await runRestoreTest(file).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DbopsError);
+  expect(error).toMatchObject({ code: 'INVALID_INPUT', input: 'checks' });
+  expect((error as DbopsError).message).toContain(`${file}, line 1`);
+  expect(await scratchDatabases()).toEqual(before);
+});
+
 test('single-query escapes cannot write: set_config, a writable CTE, a function that writes', async () => {
   const file = await checksFile(
     'single.sql',

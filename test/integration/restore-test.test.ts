@@ -156,6 +156,24 @@ test('cancelled during a long check: CANCELLED, the query ended on the server an
   expect(await scratchDatabases(target)).toEqual(before);
 });
 
+test('a server that ends idle sessions: the scratch database is still dropped after a restore that outlasts the timeout', async () => {
+  await runBackup();
+  // The check sleeps 2 s on its own, active session; the session that created the scratch database sits idle meanwhile.
+  const checksFile = join(dir, 'slow-enough-check.sql');
+  await writeFile(checksFile, '-- name: a check longer than the idle timeout\nselect count(*) from pg_sleep(2);\n');
+  const before = await scratchDatabases(target);
+  await target.query(`alter role "${target.superuser}" set idle_session_timeout = '1s'`);
+  try {
+    const ctx = context();
+    const report = await runRestoreTest({ checks: checksFile }, ctx);
+    expect(report.failure).toBeUndefined();
+    expect(ctx.log.lines.filter((l) => /Could not drop/.test(l))).toEqual([]);
+  } finally {
+    await target.query(`alter role "${target.superuser}" reset idle_session_timeout`);
+  }
+  expect(await scratchDatabases(target)).toEqual(before);
+});
+
 test('a changed row count is caught', async () => {
   // Back up, then restore-test a manifest whose exact counts no longer match what the archive holds.
   const backup = await runBackup();

@@ -56,8 +56,7 @@ afterAll(async () => {
 
 let older: string;
 
-it('records tombstones for a subject erase and for a retention-purge erase rule, as salted hashes', async () => {
-  older = await takeBackup();
+async function eraseUser(url: string, id: number): Promise<void> {
   const erase = await runCli([
     'subject',
     'erase',
@@ -66,12 +65,17 @@ it('records tombstones for a subject erase and for a retention-purge erase rule,
     '--table',
     'users',
     '--id',
-    '42',
+    `${id}`,
     '--apply',
     '--database-url',
-    server.url(DB),
+    url,
   ]);
   expect(erase.code).toBe(0);
+}
+
+it('records tombstones for a subject erase and for a retention-purge erase rule, as salted hashes', async () => {
+  older = await takeBackup();
+  await eraseUser(server.url(DB), 42);
   const purge = await runCli([
     'retention-purge',
     '--policy',
@@ -153,4 +157,23 @@ it('an erase rule on a table an ON DELETE CASCADE key references is planned: its
   expect(rule.dependants).toContainEqual(expect.objectContaining({ table: 'sessions', onDelete: 'cascade' }));
   expect(await q('SELECT count(*)::int AS n FROM sessions')).toEqual([{ n: 1 }]); // a dry run
   await q('DROP TABLE sessions; DELETE FROM users WHERE id = 44');
+});
+
+it('fails when tombstones-from is another database: its salt is not the backup’s, so no tombstone could match', async () => {
+  // A second database that has erased a subject too: its own random salt, its own tombstones.
+  await server.createDatabase('other');
+  await server.query(
+    `CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL, deleted_at timestamptz);
+     INSERT INTO users VALUES (1, 'keep@example.com', NULL), (7, 'seven@example.com', NULL);`,
+    [],
+    'other',
+  );
+  await eraseUser(server.url('other'), 7);
+  const backup = await takeBackup(); // of app, holding app's salt
+  const { report, check } = await restoreTest(backup, { 'tombstones-from': server.url('other') });
+  expect(check?.passed).toBe(false);
+  expect(check?.detail).toMatch(/^tombstones-from is not the backup's source database/);
+  expect(report.failure?.message).toContain('erased rows absent');
+  // The right database still passes.
+  expect((await restoreTest(backup, { 'tombstones-from': server.url(DB) })).check?.passed).toBe(true);
 });

@@ -97,3 +97,22 @@ test('a .json file that is not JSON, or cannot be read, is refused naming checks
   expect(missing.message).toMatch(/names a file that cannot be read/);
   expect(missing.hint).toMatch(/\.json for MongoDB/);
 });
+
+test('SQL before the first -- name: line is refused naming the file and its line, not dropped', async () => {
+  const path = await file(
+    'unnamed-first.sql',
+    '-- restore checks for prod\n\nselect count(*) > 0 from users;\n-- name: orders\nselect count(*) from orders\n',
+  );
+  const error = await refusal(path);
+  expect(error.message).toBe(
+    `Input 'checks' has SQL before its first '-- name:' line (${path}, line 3), a check without a name`,
+  );
+  expect(error.hint).toMatch(/each check starts with a `-- name: <name>` line/);
+});
+
+test('comments and blank lines before the first -- name: line are a header, not a check', async () => {
+  const checks = await readChecksFile(
+    await file('header.sql', '-- restore checks for prod\n\n-- name: orders\nselect count(*) from orders\n'),
+  );
+  expect(checks).toEqual([{ name: 'orders', sql: 'select count(*) from orders' }]);
+});

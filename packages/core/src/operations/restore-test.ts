@@ -74,6 +74,16 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
   let created = false;
   // The scratch database as created, for the messages: a backup of several databases has one per database.
   let scratchText = `scratch database ${scratch}`;
+  // Once, from the catch of a cancel (its message says whether the drop worked) or from finally.
+  let dropping: Promise<boolean> | undefined;
+  const dropScratch = () =>
+    (dropping ??= timed(log, 'Dropped the scratch database', () => admin.dropDatabase(scratch)).then(
+      () => true,
+      (error: unknown) => {
+        log.warn(`Could not drop ${scratchText}: ${(error as Error).message}`);
+        return false;
+      },
+    ));
   try {
     refuseSourceDatabase(engine, admin.server, options.target, manifest, log);
     const server = admin.server;
@@ -159,18 +169,21 @@ export async function restoreTest(options: RestoreTestOptions): Promise<RestoreT
     };
   } catch (error) {
     if (options.signal?.aborted) {
+      const unchanged = 'The backup is unchanged';
+      if (!created) throw cancelled(`${unchanged} and no verification record was written.`);
+      if (options.keep)
+        throw cancelled(`${unchanged} and no verification record was written; ${scratchText} is kept (keep: true).`);
+      // Said after the drop, as it went: a scratch database left behind is a full copy of the data.
       throw cancelled(
-        options.keep && created
-          ? `The backup is unchanged and no verification record was written; ${scratchText} is kept (keep: true).`
-          : 'The backup is unchanged, no verification record was written, and the scratch database is dropped.',
+        (await dropScratch())
+          ? `${unchanged}, no verification record was written, and the scratch database is dropped.`
+          : `${unchanged} and no verification record was written, but ${scratchText} could not be dropped (see the warning): drop it by hand.`,
       );
     }
     throw error;
   } finally {
     if (created && !options.keep) {
-      await timed(log, 'Dropped the scratch database', () => admin.dropDatabase(scratch)).catch((error) =>
-        log.warn(`Could not drop ${scratchText}: ${(error as Error).message}`),
-      );
+      await dropScratch();
     } else if (created) {
       log.info(`Kept ${scratchText} (keep: true)`);
     }

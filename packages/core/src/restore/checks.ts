@@ -40,15 +40,16 @@ export async function readChecksFile(path: string, input = 'checks'): Promise<Us
       'a path to a file in the repository: .sql for PostgreSQL (e.g. .github/dbops/restore-checks.sql), .json for MongoDB (e.g. .github/dbops/mongo-checks.json)',
     );
   }
-  if (!/\.json$/i.test(path)) return parseChecks(text, input);
+  if (!/\.json$/i.test(path)) return parseChecks(text, input, path);
   // Loaded for a MongoDB checks file only: its EJSON parser (bson, 180 KB of the bundle) loaded at every start.
   return (await import('./pipeline-checks.js')).parsePipelineChecks(text, input);
 }
 
-export function parseChecks(text: string, input = 'checks'): SqlCheck[] {
+export function parseChecks(text: string, input = 'checks', file?: string): SqlCheck[] {
   const checks: SqlCheck[] = [];
   if (/^--\s*name:/m.test(text)) {
-    const blocks = text.split(/^--\s*name:/m).slice(1);
+    const [preamble = '', ...blocks] = text.split(/^--\s*name:/m);
+    refuseUnnamedPreamble(preamble, input, file);
     for (const block of blocks) {
       const newline = block.indexOf('\n');
       const name = (newline === -1 ? block : block.slice(0, newline)).trim();
@@ -74,6 +75,20 @@ export function parseChecks(text: string, input = 'checks'): SqlCheck[] {
     throw invalidInput(input, 'holds no checks', 'one or more queries, each returning true or a non-zero count');
   for (const check of checks) refuseUnlessOneQuery(check, input);
   return checks;
+}
+
+/**
+ * SQL before the first `-- name:` line is a check without a name: refused, not dropped, or the file would seem to
+ * prove what it never ran. Comments and blank lines there are fine (a header).
+ */
+function refuseUnnamedPreamble(preamble: string, input: string, file: string | undefined): void {
+  if (!stripSql(preamble)) return;
+  const line = preamble.split('\n').findIndex((l) => l.trim() !== '' && !/^\s*--/.test(l)) + 1;
+  throw invalidInput(
+    input,
+    `has SQL before its first '-- name:' line (${file ? `${file}, ` : ''}line ${line}), a check without a name`,
+    'each check starts with a `-- name: <name>` line, followed by one query that returns true or a non-zero count',
+  );
 }
 
 /** The statements a check may be: a query, nothing that ends the read-only transaction or changes the session. */

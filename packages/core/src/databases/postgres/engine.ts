@@ -31,7 +31,7 @@ export const postgresEngine: DatabaseEngine = {
     const pgTarget = asPgTarget(target);
     const admin = await connect(pgTarget, context.log, context.signal);
     try {
-      return scratchServer(admin, pgTarget, await describeServer(admin));
+      return scratchServer(admin, pgTarget, await describeServer(admin), context.log);
     } catch (error) {
       await admin.end().catch(() => undefined);
       throw error;
@@ -94,7 +94,7 @@ async function describeServer(client: pg.Client): Promise<DatabaseServer> {
   return { product: 'PostgreSQL', version: version.text, major: version.major, ...identity };
 }
 
-function scratchServer(admin: pg.Client, target: PgTarget, server: DatabaseServer): ScratchServer {
+function scratchServer(admin: pg.Client, target: PgTarget, server: DatabaseServer, log: Logger): ScratchServer {
   return {
     server,
     scratchName: scratchDatabaseName,
@@ -102,7 +102,9 @@ function scratchServer(admin: pg.Client, target: PgTarget, server: DatabaseServe
       await createScratchDatabase(admin, name, manifest.locale);
       return withDatabase(target, name);
     },
-    dropDatabase: (name) => dropDatabase(admin, name),
+    // On a session of its own: the admin session sat idle through the fetch, the restore and the checks, and a
+    // server with idle_session_timeout (or a NAT) has ended it by then. No signal: the drop runs after a cancel too.
+    dropDatabase: (name) => withSession(target, log, undefined, (client) => dropDatabase(client, name)),
     close: () => admin.end(),
   };
 }

@@ -14,10 +14,10 @@
  * Tombstones from before `completed_at` are judged by `erased_at`, as they always were.
  */
 import type pg from 'pg';
-import { readTombstones, type TombstoneSet } from '../../data-retention/tombstones.js';
+import { readTombstones, SALT_TABLE, type TombstoneSet } from '../../data-retention/tombstones.js';
 import type { BackupManifest } from '../../manifest/manifest.js';
 import type { CheckResult } from '../../restore/checks.js';
-import { tombstoneVerdict } from '../../restore/tombstone-verdict.js';
+import { TOMBSTONE_CHECK, tombstoneVerdict } from '../../restore/tombstone-verdict.js';
 import { keyExpression, type SubjectColumn } from './subject-graph.js';
 
 /** Hashes sent to the server per statement. */
@@ -34,6 +34,10 @@ export async function checkTombstones(
 ): Promise<CheckResult | undefined> {
   const set = tombstones ?? (await readTombstones(client));
   if (!set) return undefined;
+  if (tombstones) {
+    const mismatch = await saltMismatch(client, tombstones.salt);
+    if (mismatch) return mismatch;
+  }
   const source = tombstones ? 'tombstones-from' : "the backup's own tombstone table";
   const total = set.tables.reduce((n, t) => n + t.hashes.length, 0);
   const backupTime = Date.parse(manifest.startedAt);
@@ -77,6 +81,24 @@ export async function checkTombstones(
     await client.query('ROLLBACK').catch(() => undefined);
   }
   return tombstoneVerdict({ total, source, reappeared, held }, { one: 'row', many: 'rows' });
+}
+
+/**
+ * The salt is random per database and travels in its backups: a restored copy with a salt of its own that is not
+ * the live set's was not backed up from the tombstones-from database. Its hashes would match no row, and the check
+ * would pass having proved nothing: it fails instead. A copy without a salt table (from before the first erasure)
+ * cannot tell, and is replayed as before.
+ */
+async function saltMismatch(client: pg.Client, liveSalt: string): Promise<CheckResult | undefined> {
+  const { rows: table } = await client.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [SALT_TABLE]);
+  if (!table[0]?.t) return undefined;
+  const own = (await client.query<{ salt: string }>(`SELECT salt FROM ${SALT_TABLE}`)).rows[0]?.salt;
+  if (own === undefined || own === liveSalt) return undefined;
+  return {
+    name: TOMBSTONE_CHECK,
+    passed: false,
+    detail: `tombstones-from is not the backup's source database: its tombstones are salted ${liveSalt ? 'differently from' : 'with no salt, unlike'} the backup's own (dbops_retention_salt), so none of them can match a restored row. Point tombstones-from at the database the backup was taken from`,
+  };
 }
 
 async function primaryKey(
