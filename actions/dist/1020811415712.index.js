@@ -10,7 +10,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   migrateStatusDefinition: () => (/* binding */ migrateStatusDefinition)
 /* harmony export */ });
 /* harmony import */ var _connection_inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(47518);
-/* harmony import */ var _migrate_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8019);
+/* harmony import */ var _migrate_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(69445);
 
 
 const inputs = [...(0,_connection_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .connectionInputs */ .eu)(), ..._migrate_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .MIGRATION_SOURCE_INPUTS */ .t3];

@@ -11,7 +11,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var _connection_inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(47518);
 /* harmony import */ var _migrate_check_inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(74936);
-/* harmony import */ var _migrate_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8019);
+/* harmony import */ var _migrate_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(69445);
 
 
 

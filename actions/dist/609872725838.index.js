@@ -4176,6 +4176,7 @@ function parsePgTarget(input, urlInput = 'database-url') {
     const env = input.env ?? {};
     let fromUrl = {};
     let fromQuery = {};
+    let fromPrisma = {};
     if (input.url !== undefined && input.url.trim() !== '') {
         const trimmed = input.url.trim();
         if (!/^postgres(ql)?:\/\//i.test(trimmed)) {
@@ -4183,9 +4184,10 @@ function parsePgTarget(input, urlInput = 'database-url') {
         }
         // libpq ends the password at the first '@': one more is refused, not read differently by pg_dump and node-pg.
         (0,url_authority/* checkUrlAuthority */.j)(trimmed, urlInput, { form: 'postgres://USER:PASSWORD@HOST:5432/DATABASE?sslmode=require' });
-        (0,url_parameters/* checkUrlParameters */.U)(trimmed, urlInput);
-        const { url, taken } = takeParameters(trimmed);
+        (0,url_parameters/* checkUrlParameters */.UD)(trimmed, urlInput);
+        const { url, taken, prisma } = takeParameters(trimmed);
         fromQuery = taken;
+        fromPrisma = prisma;
         try {
             fromUrl = (0,esm/* parse */.qg)(url);
         }
@@ -4236,6 +4238,7 @@ function parsePgTarget(input, urlInput = 'database-url') {
         ...(password ? { password } : {}),
         sslMode,
         ...(sslRootCert ? { sslRootCert } : {}),
+        ...(Object.keys(fromPrisma).length > 0 ? { prismaParameters: fromPrisma } : {}),
         connectTimeoutSeconds: input.connectTimeoutSeconds ?? serviceConnectTimeout(service) ?? 10,
         statementTimeoutMs: input.statementTimeoutMs ?? 0,
         urlInput,
@@ -4247,22 +4250,30 @@ const TAKEN_PARAMETERS = ['sslmode', 'sslrootcert', 'service', 'passfile'];
  * Takes sslmode, sslrootcert, service and passfile out of the URL: dbops applies them with libpq's meaning
  * (sslConfig, serviceParameters, passfilePassword), while pg-connection-string would read the certificate file
  * itself (failing as "cannot parse") and print a warning about its own, different meaning of sslmode=require.
+ * Prisma's parameters are taken out too: they are Prisma's, not the pg library's.
  */
 function takeParameters(url) {
     const at = url.indexOf('?');
     if (at === -1)
-        return { url, taken: {} };
+        return { url, taken: {}, prisma: {} };
     const query = new URLSearchParams(url.slice(at + 1));
-    if (!TAKEN_PARAMETERS.some((name) => query.has(name)))
-        return { url, taken: {} };
+    const prismaNames = Object.keys(url_parameters/* PRISMA_PARAMETERS */.QI);
+    if (![...TAKEN_PARAMETERS, ...prismaNames].some((name) => query.has(name)))
+        return { url, taken: {}, prisma: {} };
     const taken = {};
     for (const name of TAKEN_PARAMETERS) {
         if (query.get(name))
             taken[name] = query.get(name);
         query.delete(name);
     }
+    const prisma = {};
+    for (const name of prismaNames) {
+        if (query.has(name))
+            prisma[name] = query.get(name);
+        query.delete(name);
+    }
     const rest = query.toString();
-    return { url: `${url.slice(0, at)}${rest ? `?${rest}` : ''}`, taken };
+    return { url: `${url.slice(0, at)}${rest ? `?${rest}` : ''}`, taken, prisma };
 }
 function passwordFromFile(file, key) {
     return file ? passfilePassword(file, key) : undefined;
@@ -4309,8 +4320,9 @@ function asPgTarget(target) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   U: () => (/* binding */ checkUrlParameters),
-/* harmony export */   r: () => (/* binding */ URL_PARAMETERS)
+/* harmony export */   QI: () => (/* binding */ PRISMA_PARAMETERS),
+/* harmony export */   UD: () => (/* binding */ checkUrlParameters),
+/* harmony export */   r4: () => (/* binding */ URL_PARAMETERS)
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57706);
 /* harmony import */ var _service_file_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8564);
@@ -4330,6 +4342,30 @@ const URL_PARAMETERS = [
     'user',
     'password',
 ];
+/**
+ * Prisma's own connection-string parameters (prisma init writes ?schema=public), accepted so that the DATABASE_URL
+ * a Prisma project deploys with works for dbops too. None changes dbops's own sessions; each says why.
+ */
+const PRISMA_PARAMETERS = {
+    // The schema Prisma works in: a backup or monitor covers the whole database either way.
+    schema: 'the schema Prisma works in',
+    // The next four tune Prisma's client pool and statement cache, not a session dbops opens.
+    connection_limit: "Prisma's pool size",
+    pool_timeout: "Prisma's pool wait",
+    statement_cache_size: "Prisma's statement cache",
+    socket_timeout: "Prisma's query socket timeout",
+    // Tells Prisma the server is PgBouncer; migrate-deploy's lock needs a session-mode connection (deploy-lock.ts).
+    pgbouncer: 'Prisma behind PgBouncer',
+};
+/** Prisma's TLS parameters: refused, because dbops cannot honour them with the same meaning. */
+const PRISMA_TLS = {
+    // sslaccept=strict means "verify the certificate"; libpq's sslmode=require does not, so mapping it would weaken TLS.
+    sslaccept: 'use sslmode=verify-full with sslrootcert=/path/to/ca.pem (or the ssl-root-cert input) to verify the certificate, or sslmode=require not to',
+    // dbops connects without client certificates (target.ts has none): refusing says so, rather than authenticate otherwise.
+    sslcert: 'dbops does not present client certificates; authenticate with a password (or ~/.pgpass) instead',
+    sslidentity: 'dbops does not present client certificates; authenticate with a password (or ~/.pgpass) instead',
+    sslpassword: 'dbops does not present client certificates; authenticate with a password (or ~/.pgpass) instead',
+};
 /** What to do instead, for libpq parameters that users write and dbops does not apply. */
 const INSTEAD = {
     options: 'set the server settings for the role instead (ALTER ROLE name SET setting = value), or leave options out',
@@ -4347,15 +4383,20 @@ function checkUrlParameters(url, input) {
     const at = url.indexOf('?');
     if (at === -1)
         return;
-    const accepted = `the parameters dbops accepts: ${URL_PARAMETERS.join(', ')}`;
+    const accepted = `the parameters dbops accepts: ${URL_PARAMETERS.join(', ')}; Prisma's ${Object.keys(PRISMA_PARAMETERS).join(', ')}`;
     for (const name of new URLSearchParams(url.slice(at + 1)).keys()) {
         if (URL_PARAMETERS.includes(name) || _service_file_js__WEBPACK_IMPORTED_MODULE_0__/* .OWN_PARAMETERS */ .ue.has(name))
+            continue;
+        if (Object.hasOwn(PRISMA_PARAMETERS, name))
             continue;
         if (!/^[a-z_]{1,40}$/.test(name)) {
             throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .invalidInput */ .aY)(input, 'has a query parameter that is not name=value', accepted);
         }
         if (name === 'options') {
             throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .invalidInput */ .aY)(input, "has the parameter 'options', which dbops does not apply", INSTEAD[name]);
+        }
+        if (Object.hasOwn(PRISMA_TLS, name)) {
+            throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .invalidInput */ .aY)(input, `has Prisma's parameter '${name}', which dbops does not apply`, PRISMA_TLS[name]);
         }
         const instead = INSTEAD[name];
         throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .invalidInput */ .aY)(input, `has an unknown parameter '${name}'`, instead ? `${instead}; ${accepted}` : accepted);
@@ -4390,7 +4431,7 @@ function connectionInputs(urlName = 'database-url', urlEnv = ['DATABASE_URL']) {
     return [
         {
             name: urlName,
-            description: `Connection URL: PostgreSQL (postgres://user:password@host:5432/db?sslmode=require) or MongoDB (mongodb://user:password@host:27017/db, mongodb+srv://...); the scheme picks the engine. Percent-encode special characters in the password. For PostgreSQL, libpq's files work as with psql: a connection service (?service=NAME or PGSERVICE; PGSERVICEFILE, ~/.pg_service.conf) and, without a password, the password file (PGPASSFILE, ~/.pgpass). PostgreSQL query parameters: ${_databases_postgres_url_parameters_js__WEBPACK_IMPORTED_MODULE_0__/* .URL_PARAMETERS */ .r.join(', ')}; others are refused.`,
+            description: `Connection URL: PostgreSQL (postgres://user:password@host:5432/db?sslmode=require) or MongoDB (mongodb://user:password@host:27017/db, mongodb+srv://...); the scheme picks the engine. Percent-encode special characters in the password. For PostgreSQL, libpq's files work as with psql: a connection service (?service=NAME or PGSERVICE; PGSERVICEFILE, ~/.pg_service.conf) and, without a password, the password file (PGPASSFILE, ~/.pgpass). PostgreSQL query parameters: ${_databases_postgres_url_parameters_js__WEBPACK_IMPORTED_MODULE_0__/* .URL_PARAMETERS */ .r4.join(', ')}; Prisma's ${Object.keys(_databases_postgres_url_parameters_js__WEBPACK_IMPORTED_MODULE_0__/* .PRISMA_PARAMETERS */ .QI).join(', ')} are accepted and not applied to dbops's sessions (docs/migrations.md); others are refused.`,
             type: 'url',
             schemes: ['postgres', 'postgresql', 'mongodb', 'mongodb+srv'],
             secret: true,

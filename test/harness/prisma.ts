@@ -146,7 +146,15 @@ export default defineConfig({
   schema: 'schema.prisma',
   migrations: { path: 'migrations' },
   adapter: async () => {
-    const factory: any = new PrismaPg({ connectionString: process.env.DATABASE_URL });
+    // The native engine migrates the URL's ?schema= (search_path and _prisma_migrations there); the adapter must be
+    // told both.
+    const schema = new URL(process.env.DATABASE_URL!).searchParams.get('schema');
+    const factory: any = schema
+      ? new PrismaPg(
+          { connectionString: process.env.DATABASE_URL, options: \`-c search_path="\${schema}"\` },
+          { schema },
+        )
+      : new PrismaPg({ connectionString: process.env.DATABASE_URL });
     const connect = factory.connect.bind(factory);
     const connectToShadowDb = factory.connectToShadowDb.bind(factory);
     factory.connect = async () => patched(await connect());

@@ -18,13 +18,7 @@ function refusal(query: string, input = 'database-url'): DbopsError {
   throw new Error(`?${query} was accepted`);
 }
 
-const UNAPPLIED = [
-  'sslmod=require',
-  'sslmode=require&ssl_mode=verify-full',
-  'sslcert=client.crt',
-  'ssl=true',
-  'target_session_attrs=any',
-];
+const UNAPPLIED = ['sslmod=require', 'sslmode=require&ssl_mode=verify-full', 'ssl=true', 'target_session_attrs=any'];
 
 test.each(UNAPPLIED)('?%s is refused by name with INVALID_INPUT, listing the parameters dbops accepts', (query) => {
   const unknown = query
@@ -36,6 +30,23 @@ test.each(UNAPPLIED)('?%s is refused by name with INVALID_INPUT, listing the par
   expect(error.code).toBe('INVALID_INPUT');
   expect(error.message).toBe(`Input 'target-url' has an unknown parameter '${unknown}'`);
   expect(error.hint).toContain('sslmode, sslrootcert, service, passfile');
+});
+
+test.each(['sslcert=client.crt', 'sslidentity=id.p12', 'sslpassword=x', 'sslaccept=strict'])(
+  "Prisma's TLS parameter ?%s is refused by name with what to do instead",
+  (query) => {
+    const name = query.split('=')[0]!;
+    const error = refusal(query);
+    expect(error.message).toBe(`Input 'database-url' has Prisma's parameter '${name}', which dbops does not apply`);
+    expect(error.hint).toMatch(name === 'sslaccept' ? /sslmode=verify-full/ : /client certificates/);
+  },
+);
+
+test("Prisma's own parameters are kept apart from dbops's session, never applied to it", () => {
+  const query = 'schema=app&connection_limit=5&pool_timeout=10&pgbouncer=true&statement_cache_size=0&socket_timeout=5';
+  const target = parsePgTarget({ url: url(`sslmode=require&${query}`) });
+  expect(target).toMatchObject({ sslMode: 'require', database: 'shop', user: 'app' });
+  expect(target.prismaParameters).toEqual(Object.fromEntries(new URLSearchParams(query)));
 });
 
 test('?options= (libpq -c settings) is refused clearly, not dropped', () => {

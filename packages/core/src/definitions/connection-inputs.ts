@@ -2,7 +2,7 @@ import { engineForUrl } from '../databases/index.js';
 import type { MongoTarget } from '../databases/mongodb/target.js';
 import { parsePgTarget, SSL_MODES, type PgTarget } from '../databases/postgres/target.js';
 import { invalidInput } from '../errors.js';
-import { URL_PARAMETERS } from '../databases/postgres/url-parameters.js';
+import { PRISMA_PARAMETERS, URL_PARAMETERS } from '../databases/postgres/url-parameters.js';
 import type { InputReader } from './read-inputs.js';
 import type { InputDefinition } from './types.js';
 
@@ -15,7 +15,7 @@ export function connectionInputs(urlName = 'database-url', urlEnv = ['DATABASE_U
   return [
     {
       name: urlName,
-      description: `Connection URL: PostgreSQL (postgres://user:password@host:5432/db?sslmode=require) or MongoDB (mongodb://user:password@host:27017/db, mongodb+srv://...); the scheme picks the engine. Percent-encode special characters in the password. For PostgreSQL, libpq's files work as with psql: a connection service (?service=NAME or PGSERVICE; PGSERVICEFILE, ~/.pg_service.conf) and, without a password, the password file (PGPASSFILE, ~/.pgpass). PostgreSQL query parameters: ${URL_PARAMETERS.join(', ')}; others are refused.`,
+      description: `Connection URL: PostgreSQL (postgres://user:password@host:5432/db?sslmode=require) or MongoDB (mongodb://user:password@host:27017/db, mongodb+srv://...); the scheme picks the engine. Percent-encode special characters in the password. For PostgreSQL, libpq's files work as with psql: a connection service (?service=NAME or PGSERVICE; PGSERVICEFILE, ~/.pg_service.conf) and, without a password, the password file (PGPASSFILE, ~/.pgpass). PostgreSQL query parameters: ${URL_PARAMETERS.join(', ')}; Prisma's ${Object.keys(PRISMA_PARAMETERS).join(', ')} are accepted and not applied to dbops's sessions (docs/migrations.md); others are refused.`,
       type: 'url',
       schemes: ['postgres', 'postgresql', 'mongodb', 'mongodb+srv'],
       secret: true,

@@ -43,8 +43,8 @@ function withoutActionInputs(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /**
- * postgresql://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=...&application_name=...]; a socket directory goes in the
- * host parameter.
+ * postgresql://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=...&application_name=...&schema=...]; a socket directory goes
+ * in the host parameter.
  */
 export function connectionUrl(target: PgTarget, sslRootCertFile?: string, applicationName?: string): string {
   const user = encodeURIComponent(target.user);
@@ -63,6 +63,8 @@ export function connectionUrl(target: PgTarget, sslRootCertFile?: string, applic
   }
   if (sslRootCertFile) parameters.set('sslrootcert', sslRootCertFile);
   if (applicationName) parameters.set('application_name', applicationName);
+  // Prisma's parameters the user gave (schema: where Prisma migrates); only those, since psql refuses unknown ones.
+  for (const [name, value] of Object.entries(target.prismaParameters ?? {})) parameters.set(name, value);
   const query = parameters.size > 0 ? `?${parameters}` : '';
   return `postgresql://${user}${password}@${host}/${encodeURIComponent(target.database)}${query}`;
 }

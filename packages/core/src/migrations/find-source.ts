@@ -24,6 +24,8 @@ export interface FindSourceOptions {
   tool?: MigrationTool;
   /** The schema holding the tool's table (Prisma: the URL's `schema` parameter). */
   schema?: string;
+  /** The connection URL's `schema` parameter: where Prisma keeps `_prisma_migrations`; no other tool reads it. */
+  prismaSchema?: string;
 }
 
 export async function findMigrationSource(options: FindSourceOptions): Promise<MigrationSource> {
@@ -31,13 +33,14 @@ export async function findMigrationSource(options: FindSourceOptions): Promise<M
   if (options.path !== undefined) {
     const folder = resolve(projectDir, options.path);
     if (!(await isDirectory(folder))) throw noMigrationsFolder(folder);
-    return sourceFor(options.tool ?? (await recogniseLayout(folder)), folder, options.schema);
+    const tool = options.tool ?? (await recogniseLayout(folder));
+    return sourceFor(tool, folder, tool === 'prisma' ? (options.schema ?? options.prismaSchema) : options.schema);
   }
   if (options.tool === undefined || options.tool === 'prisma') {
     const prisma = await findPrismaProject(projectDir);
     if (prisma) {
       if (!(await isDirectory(prisma.migrations))) throw noMigrationsFolder(prisma.migrations, prisma.foundFrom);
-      return new PrismaSource(prisma.migrations, options.schema);
+      return new PrismaSource(prisma.migrations, options.schema ?? options.prismaSchema);
     }
   }
   if (

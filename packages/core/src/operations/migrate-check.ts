@@ -6,6 +6,7 @@ import type { BigTable } from '../migrations/lint/lint.js';
 import { databaseUrlOn } from '../migrations/command-environment.js';
 import { migrationCommand } from '../migrations/command-line.js';
 import { findMigrationSource, type FindSourceOptions } from '../migrations/find-source.js';
+import { prismaSchemaOf, withPrismaSchema } from '../migrations/prisma-url.js';
 import { rehearseMigrations, type RehearsalResult } from '../migrations/rehearsal/rehearse.js';
 import { sameDatabase } from '../migrations/rehearsal/scratch-target.js';
 import type { Logger } from '../log.js';
@@ -47,19 +48,21 @@ export async function migrateCheck(options: MigrateCheckOptions): Promise<Migrat
   options.secrets.add(target.password);
   options.secrets.add(options.production?.password);
   refuseProduction(target, options.production);
-  const source = await findMigrationSource(options.project);
+  // The schema Prisma migrates: target-url's, else production's (database-url's), so the rehearsal migrates the same.
+  const prismaSchema = prismaSchemaOf(target) ?? prismaSchemaOf(options.production);
+  const source = await findMigrationSource({ ...options.project, ...(prismaSchema ? { prismaSchema } : {}) });
   const command = migrationCommand(source.tool, options.command);
   const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
 
   const scratch = await createScratch(options);
   try {
-    const scratchTarget = { ...target, database: scratch.database };
+    const scratchTarget = withPrismaSchema({ ...target, database: scratch.database }, prismaSchema);
     const read = await readStatusAndLint(source, scratchTarget, command, { ...options, mode: 'check' });
     const rehearsal = await log.group(
       `Rehearsing ${read.status.pending.length} migration(s) on ${scratch.database}`,
       () =>
         rehearseMigrations({
-          scratchUrl: databaseUrlOn(target, scratch.database),
+          scratchUrl: databaseUrlOn(scratchTarget, scratch.database),
           source,
           command,
           cwd: options.project.projectDir,

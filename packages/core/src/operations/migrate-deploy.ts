@@ -10,6 +10,7 @@ import { migrationCommand } from '../migrations/command-line.js';
 import { cancelCommandQueries, commandApplicationName } from '../migrations/cancel-command-queries.js';
 import { acquireDeployLock, lockNotHeld } from '../migrations/deploy-lock.js';
 import { findMigrationSource, type FindSourceOptions } from '../migrations/find-source.js';
+import { pgbouncerWarning, prismaSchemaOf } from '../migrations/prisma-url.js';
 import { type BigTable, type LintFinding, lintMigrations } from '../migrations/lint/lint.js';
 import { catalogTableSizes } from '../migrations/lint/table-sizes.js';
 import { runMigrationCommand, type MigrationCommandResult } from '../migrations/run-command.js';
@@ -97,7 +98,8 @@ export interface MigrateResult {
  */
 export async function migrateDeploy(options: MigrateOptions): Promise<MigrateResult> {
   options.secrets.add(options.target.password);
-  const source = await findMigrationSource(options.project);
+  const prismaSchema = prismaSchemaOf(options.target);
+  const source = await findMigrationSource({ ...options.project, ...(prismaSchema ? { prismaSchema } : {}) });
   const command =
     options.mode === 'deploy' || options.command ? migrationCommand(source.tool, options.command) : undefined;
   if (options.mode === 'status') {
@@ -105,6 +107,8 @@ export async function migrateDeploy(options: MigrateOptions): Promise<MigrateRes
     const stop = stopBeforeRunning(result, options.lintFailOn);
     return stop ? { ...result, failure: stop } : result;
   }
+  const bouncer = pgbouncerWarning(options.target);
+  if (bouncer) options.log.warn(bouncer);
   return underDeployLock(options, async () => {
     // Read under the lock: before it, another deploy's migration still running looks failed (its row is not
     // finished), its ACCESS EXCLUSIVE locks stop the size reads, and what it applies or fails meanwhile is not seen.

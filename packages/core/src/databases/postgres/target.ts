@@ -5,7 +5,7 @@ import { checkUrlAuthority } from '../../url-authority.js';
 import { passfilePassword, passfilePath } from './passfile.js';
 import { serviceParameters, type ServiceParameters } from './service-file.js';
 import type { DatabaseTarget } from '../engine.js';
-import { checkUrlParameters } from './url-parameters.js';
+import { checkUrlParameters, PRISMA_PARAMETERS } from './url-parameters.js';
 
 export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 export type SslMode = (typeof SSL_MODES)[number];
@@ -23,6 +23,11 @@ export interface PgTarget extends DatabaseTarget {
   sslRootCert?: string;
   connectTimeoutSeconds: number;
   statementTimeoutMs: number;
+  /**
+   * Prisma's parameters from the URL (schema, connection_limit, pgbouncer...): not applied to dbops's sessions,
+   * kept for what runs Prisma (the migration command's DATABASE_URL) and for the schema its history table is in.
+   */
+  prismaParameters?: Record<string, string>;
   /** The input the connection URL comes from (database-url, target-url), which connection errors name. */
   urlInput?: string;
 }
@@ -62,6 +67,7 @@ export function parsePgTarget(input: PgTargetInput, urlInput = 'database-url'): 
   const env = input.env ?? {};
   let fromUrl: Partial<ReturnType<typeof parseConnectionString>> = {};
   let fromQuery: UrlParameters = {};
+  let fromPrisma: Record<string, string> = {};
   if (input.url !== undefined && input.url.trim() !== '') {
     const trimmed = input.url.trim();
     if (!/^postgres(ql)?:\/\//i.test(trimmed)) {
@@ -74,8 +80,9 @@ export function parsePgTarget(input: PgTargetInput, urlInput = 'database-url'): 
     // libpq ends the password at the first '@': one more is refused, not read differently by pg_dump and node-pg.
     checkUrlAuthority(trimmed, urlInput, { form: 'postgres://USER:PASSWORD@HOST:5432/DATABASE?sslmode=require' });
     checkUrlParameters(trimmed, urlInput);
-    const { url, taken } = takeParameters(trimmed);
+    const { url, taken, prisma } = takeParameters(trimmed);
     fromQuery = taken;
+    fromPrisma = prisma;
     try {
       fromUrl = parseConnectionString(url);
     } catch {
@@ -139,6 +146,7 @@ export function parsePgTarget(input: PgTargetInput, urlInput = 'database-url'): 
     ...(password ? { password } : {}),
     sslMode,
     ...(sslRootCert ? { sslRootCert } : {}),
+    ...(Object.keys(fromPrisma).length > 0 ? { prismaParameters: fromPrisma } : {}),
     connectTimeoutSeconds: input.connectTimeoutSeconds ?? serviceConnectTimeout(service) ?? 10,
     statementTimeoutMs: input.statementTimeoutMs ?? 0,
     urlInput,
@@ -153,19 +161,26 @@ type UrlParameters = Partial<Record<(typeof TAKEN_PARAMETERS)[number], string>>;
  * Takes sslmode, sslrootcert, service and passfile out of the URL: dbops applies them with libpq's meaning
  * (sslConfig, serviceParameters, passfilePassword), while pg-connection-string would read the certificate file
  * itself (failing as "cannot parse") and print a warning about its own, different meaning of sslmode=require.
+ * Prisma's parameters are taken out too: they are Prisma's, not the pg library's.
  */
-function takeParameters(url: string): { url: string; taken: UrlParameters } {
+function takeParameters(url: string): { url: string; taken: UrlParameters; prisma: Record<string, string> } {
   const at = url.indexOf('?');
-  if (at === -1) return { url, taken: {} };
+  if (at === -1) return { url, taken: {}, prisma: {} };
   const query = new URLSearchParams(url.slice(at + 1));
-  if (!TAKEN_PARAMETERS.some((name) => query.has(name))) return { url, taken: {} };
+  const prismaNames = Object.keys(PRISMA_PARAMETERS);
+  if (![...TAKEN_PARAMETERS, ...prismaNames].some((name) => query.has(name))) return { url, taken: {}, prisma: {} };
   const taken: UrlParameters = {};
   for (const name of TAKEN_PARAMETERS) {
     if (query.get(name)) taken[name] = query.get(name)!;
     query.delete(name);
   }
+  const prisma: Record<string, string> = {};
+  for (const name of prismaNames) {
+    if (query.has(name)) prisma[name] = query.get(name)!;
+    query.delete(name);
+  }
   const rest = query.toString();
-  return { url: `${url.slice(0, at)}${rest ? `?${rest}` : ''}`, taken };
+  return { url: `${url.slice(0, at)}${rest ? `?${rest}` : ''}`, taken, prisma };
 }
 
 function passwordFromFile(file: string | undefined, key: Parameters<typeof passfilePassword>[1]): string | undefined {

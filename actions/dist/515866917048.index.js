@@ -1,5 +1,5 @@
-export const id = 197616213555;
-export const ids = [197616213555];
+export const id = 515866917048;
+export const ids = [515866917048];
 export const modules = {
 
 /***/ 87525:
@@ -278,7 +278,7 @@ function namesProduction(reader) {
 
 /***/ }),
 
-/***/ 8019:
+/***/ 69445:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1097,8 +1097,8 @@ function withoutActionInputs(env) {
     return Object.fromEntries(Object.entries(env).filter(([key]) => !key.toUpperCase().startsWith('INPUT_')));
 }
 /**
- * postgresql://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=...&application_name=...]; a socket directory goes in the
- * host parameter.
+ * postgresql://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=...&application_name=...&schema=...]; a socket directory goes
+ * in the host parameter.
  */
 function connectionUrl(target, sslRootCertFile, applicationName) {
     const user = encodeURIComponent(target.user);
@@ -1119,6 +1119,9 @@ function connectionUrl(target, sslRootCertFile, applicationName) {
         parameters.set('sslrootcert', sslRootCertFile);
     if (applicationName)
         parameters.set('application_name', applicationName);
+    // Prisma's parameters the user gave (schema: where Prisma migrates); only those, since psql refuses unknown ones.
+    for (const [name, value] of Object.entries(target.prismaParameters ?? {}))
+        parameters.set(name, value);
     const query = parameters.size > 0 ? `?${parameters}` : '';
     return `postgresql://${user}${password}@${host}/${encodeURIComponent(target.database)}${query}`;
 }
@@ -1658,14 +1661,15 @@ async function findMigrationSource(options) {
         const folder = (0,external_node_path_.resolve)(projectDir, options.path);
         if (!(await isDirectory(folder)))
             throw noMigrationsFolder(folder);
-        return sourceFor(options.tool ?? (await recogniseLayout(folder)), folder, options.schema);
+        const tool = options.tool ?? (await recogniseLayout(folder));
+        return sourceFor(tool, folder, tool === 'prisma' ? (options.schema ?? options.prismaSchema) : options.schema);
     }
     if (options.tool === undefined || options.tool === 'prisma') {
         const prisma = await findPrismaProject(projectDir);
         if (prisma) {
             if (!(await isDirectory(prisma.migrations)))
                 throw noMigrationsFolder(prisma.migrations, prisma.foundFrom);
-            return new PrismaSource(prisma.migrations, options.schema);
+            return new PrismaSource(prisma.migrations, options.schema ?? options.prismaSchema);
         }
     }
     if (options.tool === 'node-pg-migrate' ||
@@ -1721,6 +1725,32 @@ async function dependsOnNodePgMigrate(projectDir) {
     return ['dependencies', 'devDependencies'].some((field) => manifest[field]?.['node-pg-migrate'] !== undefined);
 }
 //# sourceMappingURL=find-source.js.map
+;// CONCATENATED MODULE: ./packages/core/lib/migrations/prisma-url.js
+
+function prismaParameters(target) {
+    return target?.engine === 'postgresql' ? (0,postgres_target/* asPgTarget */.v5)(target).prismaParameters : undefined;
+}
+/** The URL's `schema` parameter: where Prisma migrates and keeps `_prisma_migrations`. */
+function prismaSchemaOf(target) {
+    return prismaParameters(target)?.schema || undefined;
+}
+/** `target` with Prisma's `schema` set (the command's DATABASE_URL carries it), its other Prisma parameters kept. */
+function withPrismaSchema(target, schema) {
+    if (!schema)
+        return target;
+    return { ...target, prismaParameters: { ...prismaParameters(target), schema } };
+}
+/**
+ * Prisma's pgbouncer=true says the URL goes through a pooler, most likely in transaction mode, where the deploy
+ * lock's lock and unlock may run on different server sessions (deploy-lock.ts lockNotHeld).
+ */
+function pgbouncerWarning(target) {
+    if (prismaParameters(target)?.pgbouncer !== 'true')
+        return undefined;
+    return ('database-url says pgbouncer=true: the deploy lock needs a session-mode connection (lock and unlock on one ' +
+        'server session). Point database-url at the server directly (Prisma: directUrl) or at a session-mode pool.');
+}
+//# sourceMappingURL=prisma-url.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/migrations/lint/table-sizes.js
 
 /** Resolves names as the migration will (the session's search_path). */
@@ -3117,6 +3147,7 @@ var backup = __webpack_require__(4937);
 
 
 
+
 const LINT_FAIL_ON = ['error', 'warning', 'never'];
 const RESOLVE_FAILED = ['never', 'rolled-back'];
 /**
@@ -3127,13 +3158,17 @@ const RESOLVE_FAILED = ['never', 'rolled-back'];
  */
 async function migrateDeploy(options) {
     options.secrets.add(options.target.password);
-    const source = await findMigrationSource(options.project);
+    const prismaSchema = prismaSchemaOf(options.target);
+    const source = await findMigrationSource({ ...options.project, ...(prismaSchema ? { prismaSchema } : {}) });
     const command = options.mode === 'deploy' || options.command ? migrationCommand(source.tool, options.command) : undefined;
     if (options.mode === 'status') {
         const result = await readStatusAndLint(source, options.target, command, options);
         const stop = stopBeforeRunning(result, options.lintFailOn);
         return stop ? { ...result, failure: stop } : result;
     }
+    const bouncer = pgbouncerWarning(options.target);
+    if (bouncer)
+        options.log.warn(bouncer);
     return underDeployLock(options, async () => {
         // Read under the lock: before it, another deploy's migration still running looks failed (its row is not
         // finished), its ACCESS EXCLUSIVE locks stop the size reads, and what it applies or fails meanwhile is not seen.
@@ -4078,6 +4113,7 @@ var restore_test = __webpack_require__(15679);
 
 
 
+
 /**
  * migrate-deploy's check mode, for pull requests: a scratch database on target-url (the newest backup restored, or
  * empty), status and lint there (a restored copy has production's table sizes), then the pending migrations run
@@ -4089,15 +4125,17 @@ async function migrateCheck(options) {
     options.secrets.add(target.password);
     options.secrets.add(options.production?.password);
     refuseProduction(target, options.production);
-    const source = await findMigrationSource(options.project);
+    // The schema Prisma migrates: target-url's, else production's (database-url's), so the rehearsal migrates the same.
+    const prismaSchema = prismaSchemaOf(target) ?? prismaSchemaOf(options.production);
+    const source = await findMigrationSource({ ...options.project, ...(prismaSchema ? { prismaSchema } : {}) });
     const command = migrationCommand(source.tool, options.command);
     const context = { log, ...(options.signal ? { signal: options.signal } : {}) };
     const scratch = await createScratch(options);
     try {
-        const scratchTarget = { ...target, database: scratch.database };
+        const scratchTarget = withPrismaSchema({ ...target, database: scratch.database }, prismaSchema);
         const read = await readStatusAndLint(source, scratchTarget, command, { ...options, mode: 'check' });
         const rehearsal = await log.group(`Rehearsing ${read.status.pending.length} migration(s) on ${scratch.database}`, () => rehearseMigrations({
-            scratchUrl: databaseUrlOn(target, scratch.database),
+            scratchUrl: databaseUrlOn(scratchTarget, scratch.database),
             source,
             command,
             cwd: options.project.projectDir,
