@@ -37,10 +37,19 @@ beforeAll(async () => {
   backups = join(work, 'backups');
   const backup = await runCli(['backup', '--to', backups], { DATABASE_URL: server.url('prod') });
   expect(backup.code).toBe(0);
-  // The pull request's migration: a rewrite of orders under ACCESS EXCLUSIVE.
+  // The pull request's migration: a rewrite of orders under ACCESS EXCLUSIVE. Its conversion pauses half a second
+  // on the first row, so the lock is seen by several of the sampler's ticks (100 ms apart) however fast this machine
+  // rewrites 200,000 rows: a lock seen by one tick only has no measured duration.
   const dir = join(project.migrations, PENDING);
   await mkdir(dir);
-  await writeFile(join(dir, 'migration.sql'), 'ALTER TABLE "orders" ALTER COLUMN "total" TYPE BIGINT;\n');
+  await writeFile(
+    join(dir, 'migration.sql'),
+    `CREATE FUNCTION pause_once(v integer) RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN IF v = 1 THEN PERFORM pg_sleep(0.5); END IF; RETURN v; END $$;
+ALTER TABLE "orders" ALTER COLUMN "total" TYPE BIGINT USING pause_once("total");
+DROP FUNCTION pause_once(integer);
+`,
+  );
 }, 300_000);
 
 afterAll(async () => {
