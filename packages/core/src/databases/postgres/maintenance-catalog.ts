@@ -1,5 +1,6 @@
 // What the maintenance plan reads from PostgreSQL's catalog and statistics views, one query per concern.
 import type pg from 'pg';
+import { SEQUENCE_COLUMNS } from './sequence-columns.js';
 
 export interface TableHealth {
   schema: string;
@@ -210,9 +211,8 @@ export async function duplicateIndexes(client: pg.Client): Promise<DuplicateInde
 }
 
 /**
- * Sequences with the int2/int4 columns they fill: owned ones (serial, identity: pg_depend 'a'/'i') and those whose
- * default calls nextval() on them (pg_attrdef). Such a column fails at its type's maximum, long before a bigint
- * sequence does. A partition's column is left out: altering the partitioned table's alters it.
+ * Sequences with the int2/int4 columns they fill (SEQUENCE_COLUMNS: owned ones and those whose default calls
+ * nextval() on them). Such a column fails at its type's maximum, long before a bigint sequence does. A partition's column is left out: altering the partitioned table's alters it.
  */
 export async function sequenceUsage(client: pg.Client): Promise<SequenceUsage[]> {
   const { rows } = await client.query(
@@ -223,16 +223,11 @@ export async function sequenceUsage(client: pg.Client): Promise<SequenceUsage[]>
                       'maxValue', case a.atttypid when 'int2'::regtype then 32767 else 2147483647 end,
                       'bytes', t.relpages::float8 * current_setting('block_size')::int)
                       order by tn.nspname, t.relname, a.attnum), '[]')
-               from (select d.refobjid as relid, d.refobjsubid as attnum from pg_depend d
-                      where d.classid = 'pg_class'::regclass and d.objid = seq.oid
-                        and d.refclassid = 'pg_class'::regclass and d.deptype in ('a', 'i') and d.refobjsubid > 0
-                     union
-                     select ad.adrelid, ad.adnum from pg_depend d join pg_attrdef ad on ad.oid = d.objid
-                      where d.classid = 'pg_attrdef'::regclass and d.refclassid = 'pg_class'::regclass
-                        and d.refobjid = seq.oid) col
+               from (${SEQUENCE_COLUMNS}) col
                join pg_attribute a on a.attrelid = col.relid and a.attnum = col.attnum and not a.attisdropped
                join pg_class t on t.oid = col.relid join pg_namespace tn on tn.oid = t.relnamespace
-              where a.atttypid in ('int2'::regtype, 'int4'::regtype) and not t.relispartition) as columns
+              where col.seq = seq.oid and a.atttypid in ('int2'::regtype, 'int4'::regtype)
+                and not t.relispartition) as columns
        from pg_sequences s join pg_namespace sn on sn.nspname = s.schemaname
        join pg_class seq on seq.relnamespace = sn.oid and seq.relname = s.sequencename
       where s.last_value is not null and s.increment_by > 0 and s.schemaname ${USER_SCHEMAS}

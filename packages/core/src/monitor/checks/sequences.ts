@@ -1,3 +1,4 @@
+import { SEQUENCE_COLUMNS } from '../../databases/postgres/sequence-columns.js';
 import type { CheckDefinition } from '../check.js';
 
 interface SequenceRow {
@@ -44,18 +45,9 @@ export const sequenceExhaustion: CheckDefinition = {
   warning: 0.75,
   critical: 0.9,
   async run({ query, sample }) {
-    // The columns a sequence feeds: its owner in pg_depend (serial: 'a', identity: 'i') and every column whose
-    // default calls it (nextval('s'::regclass) depends on it), owned or not, shared or not. The smallest of their
-    // types is the limit: a bigint sequence feeding an int4 column runs out at 2^31-1.
+    // The columns a sequence feeds; the smallest of their types is the limit (narrowestColumn).
     const found = await query<SequenceRow>(
-      `with fed as (
-         select d.objid as seq, d.refobjid as rel, d.refobjsubid as attnum from pg_depend d
-         where d.classid = 'pg_class'::regclass and d.refclassid = 'pg_class'::regclass and d.refobjsubid > 0
-           and d.deptype in ('a', 'i')
-         union
-         select d.refobjid, ad.adrelid, ad.adnum from pg_depend d join pg_attrdef ad on ad.oid = d.objid
-         where d.classid = 'pg_attrdef'::regclass and d.refclassid = 'pg_class'::regclass
-       )
+      `with fed as (${SEQUENCE_COLUMNS})
        select quote_ident(s.schemaname) || '.' || quote_ident(s.sequencename) as name,
               has_sequence_privilege(c.oid, 'SELECT,USAGE') as readable,
               s.last_value::text, s.max_value::text, s.increment_by::text,
@@ -65,9 +57,9 @@ export const sequenceExhaustion: CheckDefinition = {
        join pg_namespace n on n.nspname = s.schemaname
        join pg_class c on c.relnamespace = n.oid and c.relname = s.sequencename
        left join fed on fed.seq = c.oid
-       left join pg_class t on t.oid = fed.rel
+       left join pg_class t on t.oid = fed.relid
        left join pg_namespace tn on tn.oid = t.relnamespace
-       left join pg_attribute a on a.attrelid = fed.rel and a.attnum = fed.attnum`,
+       left join pg_attribute a on a.attrelid = fed.relid and a.attnum = fed.attnum`,
     );
     const rows = narrowestColumn(found);
     const unreadable = rows.filter((r) => !r.readable).length;

@@ -1,5 +1,5 @@
-export const id = 25828607680;
-export const ids = [25828607680];
+export const id = 629025727257;
+export const ids = [629025727257];
 export const modules = {
 
 /***/ 50895:
@@ -33,6 +33,29 @@ function timestampSeconds(ts) {
     return t?.getHighBits?.() ?? t?.t ?? 0;
 }
 //# sourceMappingURL=oplog-window.js.map
+
+/***/ }),
+
+/***/ 6987:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ SEQUENCE_COLUMNS)
+/* harmony export */ });
+/**
+ * A query of the columns each sequence fills, one row per (seq, relid, attnum): its owner in pg_depend (serial: 'a',
+ * identity: 'i') and every column whose default calls it (nextval('s'::regclass) makes the default depend on it),
+ * owned or not, shared or not. The monitor's sequence check and the maintenance plan both judge a sequence by the
+ * narrowest of these columns: a bigint sequence filling an int4 column runs out at 2^31-1.
+ */
+const SEQUENCE_COLUMNS = `
+  select d.objid as seq, d.refobjid as relid, d.refobjsubid as attnum from pg_depend d
+   where d.classid = 'pg_class'::regclass and d.refclassid = 'pg_class'::regclass and d.refobjsubid > 0
+     and d.deptype in ('a', 'i')
+  union
+  select d.refobjid, ad.adrelid, ad.adnum from pg_depend d join pg_attrdef ad on ad.oid = d.objid
+   where d.classid = 'pg_attrdef'::regclass and d.refclassid = 'pg_class'::regclass`;
+//# sourceMappingURL=sequence-columns.js.map
 
 /***/ }),
 
@@ -737,7 +760,10 @@ const replicationSlots = {
     },
 };
 //# sourceMappingURL=replication.js.map
+// EXTERNAL MODULE: ./packages/core/lib/databases/postgres/sequence-columns.js
+var sequence_columns = __webpack_require__(6987);
 ;// CONCATENATED MODULE: ./packages/core/lib/monitor/checks/sequences.js
+
 /** The largest value each integer column type can hold: a sequence feeding an int4 column runs out at 2^31-1. */
 const COLUMN_MAX = {
     smallint: 32_767,
@@ -768,17 +794,8 @@ const sequenceExhaustion = {
     warning: 0.75,
     critical: 0.9,
     async run({ query, sample }) {
-        // The columns a sequence feeds: its owner in pg_depend (serial: 'a', identity: 'i') and every column whose
-        // default calls it (nextval('s'::regclass) depends on it), owned or not, shared or not. The smallest of their
-        // types is the limit: a bigint sequence feeding an int4 column runs out at 2^31-1.
-        const found = await query(`with fed as (
-         select d.objid as seq, d.refobjid as rel, d.refobjsubid as attnum from pg_depend d
-         where d.classid = 'pg_class'::regclass and d.refclassid = 'pg_class'::regclass and d.refobjsubid > 0
-           and d.deptype in ('a', 'i')
-         union
-         select d.refobjid, ad.adrelid, ad.adnum from pg_depend d join pg_attrdef ad on ad.oid = d.objid
-         where d.classid = 'pg_attrdef'::regclass and d.refclassid = 'pg_class'::regclass
-       )
+        // The columns a sequence feeds; the smallest of their types is the limit (narrowestColumn).
+        const found = await query(`with fed as (${sequence_columns/* SEQUENCE_COLUMNS */.A})
        select quote_ident(s.schemaname) || '.' || quote_ident(s.sequencename) as name,
               has_sequence_privilege(c.oid, 'SELECT,USAGE') as readable,
               s.last_value::text, s.max_value::text, s.increment_by::text,
@@ -788,9 +805,9 @@ const sequenceExhaustion = {
        join pg_namespace n on n.nspname = s.schemaname
        join pg_class c on c.relnamespace = n.oid and c.relname = s.sequencename
        left join fed on fed.seq = c.oid
-       left join pg_class t on t.oid = fed.rel
+       left join pg_class t on t.oid = fed.relid
        left join pg_namespace tn on tn.oid = t.relnamespace
-       left join pg_attribute a on a.attrelid = fed.rel and a.attnum = fed.attnum`);
+       left join pg_attribute a on a.attrelid = fed.relid and a.attnum = fed.attnum`);
         const rows = narrowestColumn(found);
         const unreadable = rows.filter((r) => !r.readable).length;
         const notes = unreadable > 0

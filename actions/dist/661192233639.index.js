@@ -1,6 +1,29 @@
-export const id = 916488957851;
-export const ids = [916488957851];
+export const id = 661192233639;
+export const ids = [661192233639];
 export const modules = {
+
+/***/ 6987:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ SEQUENCE_COLUMNS)
+/* harmony export */ });
+/**
+ * A query of the columns each sequence fills, one row per (seq, relid, attnum): its owner in pg_depend (serial: 'a',
+ * identity: 'i') and every column whose default calls it (nextval('s'::regclass) makes the default depend on it),
+ * owned or not, shared or not. The monitor's sequence check and the maintenance plan both judge a sequence by the
+ * narrowest of these columns: a bigint sequence filling an int4 column runs out at 2^31-1.
+ */
+const SEQUENCE_COLUMNS = `
+  select d.objid as seq, d.refobjid as relid, d.refobjsubid as attnum from pg_depend d
+   where d.classid = 'pg_class'::regclass and d.refclassid = 'pg_class'::regclass and d.refobjsubid > 0
+     and d.deptype in ('a', 'i')
+  union
+  select d.refobjid, ad.adrelid, ad.adnum from pg_depend d join pg_attrdef ad on ad.oid = d.objid
+   where d.classid = 'pg_attrdef'::regclass and d.refclassid = 'pg_class'::regclass`;
+//# sourceMappingURL=sequence-columns.js.map
+
+/***/ }),
 
 /***/ 54835:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
@@ -954,7 +977,10 @@ async function applyCommandSteps(session, steps, settings) {
     return outcomes;
 }
 //# sourceMappingURL=apply-commands.js.map
+// EXTERNAL MODULE: ./packages/core/lib/databases/postgres/sequence-columns.js
+var sequence_columns = __webpack_require__(6987);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/postgres/maintenance-catalog.js
+
 const USER_SCHEMAS = `not in ('pg_catalog', 'information_schema', 'pg_toast')`;
 /** A table's own autovacuum reloption, else the server's setting. */
 const setting = (name) => `coalesce((select split_part(o, '=', 2) from unnest(c.reloptions) o where o like '${name}=%' limit 1), current_setting('${name}'))`;
@@ -1087,9 +1113,8 @@ async function duplicateIndexes(client) {
     return rows;
 }
 /**
- * Sequences with the int2/int4 columns they fill: owned ones (serial, identity: pg_depend 'a'/'i') and those whose
- * default calls nextval() on them (pg_attrdef). Such a column fails at its type's maximum, long before a bigint
- * sequence does. A partition's column is left out: altering the partitioned table's alters it.
+ * Sequences with the int2/int4 columns they fill (SEQUENCE_COLUMNS: owned ones and those whose default calls
+ * nextval() on them). Such a column fails at its type's maximum, long before a bigint sequence does. A partition's column is left out: altering the partitioned table's alters it.
  */
 async function sequenceUsage(client) {
     const { rows } = await client.query(`select s.schemaname as schema, s.sequencename as name, s.data_type::text as data_type,
@@ -1099,16 +1124,11 @@ async function sequenceUsage(client) {
                       'maxValue', case a.atttypid when 'int2'::regtype then 32767 else 2147483647 end,
                       'bytes', t.relpages::float8 * current_setting('block_size')::int)
                       order by tn.nspname, t.relname, a.attnum), '[]')
-               from (select d.refobjid as relid, d.refobjsubid as attnum from pg_depend d
-                      where d.classid = 'pg_class'::regclass and d.objid = seq.oid
-                        and d.refclassid = 'pg_class'::regclass and d.deptype in ('a', 'i') and d.refobjsubid > 0
-                     union
-                     select ad.adrelid, ad.adnum from pg_depend d join pg_attrdef ad on ad.oid = d.objid
-                      where d.classid = 'pg_attrdef'::regclass and d.refclassid = 'pg_class'::regclass
-                        and d.refobjid = seq.oid) col
+               from (${sequence_columns/* SEQUENCE_COLUMNS */.A}) col
                join pg_attribute a on a.attrelid = col.relid and a.attnum = col.attnum and not a.attisdropped
                join pg_class t on t.oid = col.relid join pg_namespace tn on tn.oid = t.relnamespace
-              where a.atttypid in ('int2'::regtype, 'int4'::regtype) and not t.relispartition) as columns
+              where col.seq = seq.oid and a.atttypid in ('int2'::regtype, 'int4'::regtype)
+                and not t.relispartition) as columns
        from pg_sequences s join pg_namespace sn on sn.nspname = s.schemaname
        join pg_class seq on seq.relnamespace = sn.oid and seq.relname = s.sequencename
       where s.last_value is not null and s.increment_by > 0 and s.schemaname ${USER_SCHEMAS}
