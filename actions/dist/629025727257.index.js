@@ -441,11 +441,12 @@ function coveringIndex(a, others) {
         return true;
     });
 }
+const PARTITIONED_DROP = "; a partitioned table's index: drop it with DROP INDEX (PostgreSQL refuses CONCURRENTLY for it), which drops its partitions' indexes and locks the table and every partition ACCESS EXCLUSIVE until it commits";
 const duplicateIndexes = {
     id: 'duplicate-indexes',
     title: 'Duplicate indexes',
     why: 'An index whose columns are the leading columns of another index does nothing the other cannot, but costs every write.',
-    action: 'Drop the redundant index (DROP INDEX CONCURRENTLY) after checking no query hint or constraint names it.',
+    action: "Drop the redundant index (DROP INDEX CONCURRENTLY; a partitioned table's index: plain DROP INDEX, in a quiet hour) after checking no query hint or constraint names it.",
     unit: 'bytes',
     direction: 'above',
     warning: 0,
@@ -456,7 +457,9 @@ const duplicateIndexes = {
               am.amname as am, i.indkey::text as columns, i.indnkeyatts::int as key_count, i.indclass::text as classes,
               i.indcollation::text as collations, i.indoption::text as options,
               pg_get_expr(i.indpred, i.indrelid) as predicate, pg_get_expr(i.indexprs, i.indrelid) as expressions,
-              i.indisunique as unique, ${nullsNotDistinct} as nulls_not_distinct, ${INDEX_BYTES} as bytes
+              i.indisunique as unique, ${nullsNotDistinct} as nulls_not_distinct, ${INDEX_BYTES} as bytes,
+              ci.relkind = 'I' as partitioned,
+              (select h.inhparent::int8 from pg_inherits h where h.inhrelid = i.indexrelid) as parent
        from pg_index i
        join pg_class ci on ci.oid = i.indexrelid join pg_am am on am.oid = ci.relam
        join pg_class c on c.oid = i.indrelid join pg_namespace n on n.oid = c.relnamespace
@@ -466,6 +469,7 @@ const duplicateIndexes = {
             return {
                 ...r,
                 oid: Number(r.oid),
+                parent: r.parent === null ? null : Number(r.parent),
                 keys: columns.slice(0, r.key_count),
                 included: columns.slice(r.key_count),
                 classes: r.classes.split(' '),
@@ -477,20 +481,33 @@ const duplicateIndexes = {
         const byTable = new Map();
         for (const s of shapes)
             byTable.set(s.table, [...(byTable.get(s.table) ?? []), s]);
-        const pairs = shapes.flatMap((a) => {
+        const covered = shapes.flatMap((a) => {
             const b = coveringIndex(a, byTable.get(a.table) ?? []);
             return b ? [{ a, b }] : [];
         });
+        // A partition's index attached to a partitioned index cannot be dropped alone: where its parent, or the parent
+        // of the index covering it, is reported, that parent's drop settles it (whichever of the two twins is newer).
+        const reported = new Set(covered.map(({ a }) => a.oid));
+        const settled = (parent) => parent !== null && reported.has(parent);
+        const pairs = covered.filter(({ a, b }) => a.parent === null || !(settled(a.parent) || settled(b.parent)));
         if (pairs.length === 0)
             return { observations: [] };
         const defs = await query(`select indexrelid::int8::text as oid, pg_get_indexdef(indexrelid) as def from pg_index where indexrelid = any($1::oid[])`, [pairs.flatMap(({ a, b }) => [a.oid, b.oid])]);
         const def = new Map(defs.map((d) => [Number(d.oid), d.def.replace(/^CREATE (UNIQUE )?INDEX \S+ ON /, '')]));
+        // A partitioned index has no storage of its own: its size is its partitions' indexes, which its drop drops.
+        const partitioned = pairs.filter(({ a }) => a.partitioned).map(({ a }) => a.oid);
+        const treeBytes = partitioned.length === 0
+            ? []
+            : await query(`select x.oid::int8::text as oid, coalesce(sum(ci.relpages::float8 * current_setting('block_size')::int), 0)::float8 as bytes
+             from unnest($1::oid[]) x(oid), pg_partition_tree(x.oid) p join pg_class ci on ci.oid = p.relid
+             group by x.oid`, [partitioned]);
+        const bytes = new Map(treeBytes.map((t) => [Number(t.oid), t.bytes]));
         return {
             observations: pairs.map(({ a, b }) => ({
                 subject: a.name,
                 table: a.table,
-                value: a.bytes,
-                detail: `${def.get(a.oid)} is covered by ${b.name} ${def.get(b.oid)}`,
+                value: bytes.get(a.oid) ?? a.bytes,
+                detail: `${def.get(a.oid)} is covered by ${b.name} ${def.get(b.oid)}${a.partitioned ? PARTITIONED_DROP : ''}`,
             })),
         };
     },
@@ -680,14 +697,20 @@ const replicationLag = {
         // Without the privilege a replica's lag columns are null, which would read as no lag at all.
         if (!seesAllSessions)
             return { observations: [], unknown: OTHER_SESSIONS_HIDDEN };
-        const rows = await query(`select coalesce(nullif(application_name, ''), client_addr::text, pid::text) as name, state,
-              extract(epoch from coalesce(replay_lag, '0'::interval))::float8 as seconds,
-              pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::float8 as bytes
-       from pg_stat_replication`);
+        const rows = await query(`with r as (
+         select coalesce(nullif(r.application_name, ''), r.client_addr::text, r.pid::text) as name, r.state,
+                s.slot_name as slot, r.client_addr::text as addr, r.pid,
+                extract(epoch from coalesce(r.replay_lag, '0'::interval))::float8 as seconds,
+                pg_wal_lsn_diff(pg_current_wal_lsn(), r.replay_lsn)::float8 as bytes
+         from pg_stat_replication r left join pg_replication_slots s on s.active_pid = r.pid
+       )
+       select *, count(*) over (partition by name)::int as same_name,
+              count(*) over (partition by name, addr)::int as same_addr
+       from r`);
         const notes = rows.length === 0 ? ['no replicas are connected to this server'] : [];
         return {
             observations: rows.map((r) => ({
-                subject: `replica ${r.name}`,
+                subject: replicaSubject(r),
                 value: r.seconds ?? 0,
                 detail: `${r.state}; ${replayed(r.bytes)}`,
             })),
@@ -695,6 +718,21 @@ const replicationLag = {
         };
     },
 };
+/**
+ * One subject per replica. Its application_name alone when no other replica has it, so a named replica keeps the
+ * same alert signature run after run; otherwise (every standby left at the default 'walreceiver') the slot it
+ * streams from, else its address, else its pid (the only one left when replicas share name and host, e.g.
+ * several on one machine without slots): the most stable of them that tells it apart.
+ */
+function replicaSubject(r) {
+    if (r.same_name === 1)
+        return `replica ${r.name}`;
+    if (r.slot)
+        return `replica ${r.name} (slot ${r.slot})`;
+    if (r.addr && r.same_addr === 1)
+        return `replica ${r.name} (${r.addr})`;
+    return `replica ${r.name} (pid ${r.pid})`;
+}
 /**
  * A standby's own delay. The received and replayed positions are equal on a standby that is caught up, and equally
  * on one that lost its primary: the received position keeps its last value. So the delay counts only while the WAL
@@ -750,12 +788,23 @@ const replicationSlots = {
               greatest(age(xmin), age(catalog_xmin))::float8 as xmin_age
        from pg_replication_slots where not active`);
         return {
-            observations: rows.map((r) => ({
-                subject: `slot ${r.name}`,
-                // A slot whose WAL is already gone can never be used again: as bad as it gets.
-                value: r.wal_status === 'lost' ? Number.MAX_SAFE_INTEGER : (r.bytes ?? 0),
-                detail: `${r.type} slot, inactive; retains ${r.bytes ?? 0} bytes of WAL${r.wal_status ? ` (wal_status ${r.wal_status})` : ''}${r.xmin_age ? `; holds back xmin by ${r.xmin_age} transactions` : ''}`,
-            })),
+            observations: rows.map((r) => {
+                const xmin = r.xmin_age ? `; holds back xmin by ${r.xmin_age} transactions` : '';
+                // A slot whose WAL is already gone can never be used again, and what it retains is unknown (restart_lsn is
+                // null): a condition, critical whatever the byte thresholds, with no byte count.
+                if (r.wal_status === 'lost')
+                    return {
+                        subject: `slot ${r.name}`,
+                        value: 0,
+                        condition: 'lost',
+                        detail: `${r.type} slot, inactive; its WAL is lost (wal_status lost): it can never be used again, drop it and rebuild its consumer${xmin}`,
+                    };
+                return {
+                    subject: `slot ${r.name}`,
+                    value: r.bytes ?? 0,
+                    detail: `${r.type} slot, inactive; retains ${r.bytes ?? 0} bytes of WAL${r.wal_status ? ` (wal_status ${r.wal_status})` : ''}${xmin}`,
+                };
+            }),
         };
     },
 };
@@ -1699,7 +1748,7 @@ function formatValue(value, unit) {
         case 'seconds':
             return (0,format/* formatSeconds */.Xo)(value);
         case 'bytes':
-            return value >= Number.MAX_SAFE_INTEGER ? 'all (lost)' : (0,format/* formatBytes */.z3)(value);
+            return (0,format/* formatBytes */.z3)(value);
         case 'ratio':
             return `${(value * 100).toFixed(1)}%`;
         case 'xids':
@@ -1710,9 +1759,9 @@ function formatValue(value, unit) {
             return value >= 2 ? 'critical' : value >= 1 ? 'yes' : 'note';
     }
 }
-/** An observation or finding as shown: its own display text when it has one. */
+/** An observation or finding as shown: its own display text when it has one, else its condition or its value. */
 function showValue(o, unit) {
-    return o.display ?? formatValue(o.value, unit);
+    return o.display ?? o.condition ?? formatValue(o.value, unit);
 }
 /** "≥ 90.0%" / "< 95.0%": how a threshold fires. Flags (a setting is off, a key is missing) have no threshold to show. */
 function formatThreshold(value, unit, direction) {
@@ -2690,13 +2739,22 @@ function renderPrometheus(report) {
     }
     for (const c of report.checks) {
         for (const o of listed(c)) {
-            e.gauge(OBSERVATION_METRIC[c.unit], 'A value a check measured, by check and subject (its findings and largest values).', { ...db, check: c.id, subject: o.subject }, o.value);
+            // A condition's value means nothing (a lost slot's retained WAL is unknown): it gets a series of its own.
+            if (o.condition)
+                e.gauge('dbops_monitor_observation_condition', 'A state no number measures, by check, subject and condition (e.g. a replication slot whose WAL is lost): always 1.', { ...db, check: c.id, subject: o.subject, condition: o.condition }, 1);
+            else
+                e.gauge(OBSERVATION_METRIC[c.unit], 'A value a check measured, by check and subject (its findings and largest values).', { ...db, check: c.id, subject: o.subject }, o.value);
         }
     }
     return e.toString();
 }
 function listed(c) {
-    return [...c.findings.map((f) => ({ subject: f.subject, value: f.value })), ...c.top];
+    const findings = c.findings.map((f) => ({
+        subject: f.subject,
+        value: f.value,
+        ...(f.condition ? { condition: f.condition } : {}),
+    }));
+    return [...findings, ...c.top];
 }
 function escapeLabel(value) {
     return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
@@ -2959,7 +3017,7 @@ function evaluate(check, settings, globalExclude, observations) {
     });
     const findings = [];
     for (const o of kept) {
-        const severity = severityOf(o.value, check.direction, settings);
+        const severity = o.condition ? highestLevel(settings) : severityOf(o.value, check.direction, settings);
         if (!severity)
             continue;
         findings.push({
@@ -2971,13 +3029,20 @@ function evaluate(check, settings, globalExclude, observations) {
             unit: check.unit,
             ...(o.display ? { display: o.display } : {}),
             ...(o.detail ? { detail: o.detail } : {}),
+            ...(o.condition ? { condition: o.condition } : {}),
         });
     }
-    const worstFirst = (a, b) => check.direction === 'above' ? b.value - a.value : a.value - b.value;
+    // A condition (its value means nothing) ranks before any measured value.
+    const worstFirst = (a, b) => Number(Boolean(b.condition)) - Number(Boolean(a.condition)) ||
+        (check.direction === 'above' ? b.value - a.value : a.value - b.value);
     findings.sort((a, b) => evaluate_rank(b.severity) - evaluate_rank(a.severity) || worstFirst(a, b));
     const top = [...kept].sort(worstFirst).slice(0, TOP_OBSERVATIONS);
     const status = findings.some((f) => f.severity === 'critical') ? 'critical' : findings.length > 0 ? 'warning' : 'ok';
     return { status, findings, top, observed: kept.length };
+}
+/** The level a condition reaches: the check's highest (none when the thresholds file turned both off). */
+function highestLevel(t) {
+    return t.critical !== undefined ? 'critical' : t.warning !== undefined ? 'warning' : undefined;
 }
 function evaluate_rank(severity) {
     return { critical: 2, warning: 1 }[severity];

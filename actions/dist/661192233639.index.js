@@ -1105,7 +1105,10 @@ async function duplicateIndexes(client) {
      )
      select n.nspname as schema, t.relname as "table",
             (select json_agg(json_build_object('schema', n.nspname, 'name', i.relname, 'table', t.relname,
-                      'bytes', pg_relation_size(i.oid), 'locked', ${LOCKED}) order by m.ord)
+                      'bytes', case when i.relkind = 'I'
+                                 then (select coalesce(sum(pg_relation_size(p.relid)), 0) from pg_partition_tree(i.oid) p)
+                                 else pg_relation_size(i.oid) end,
+                      'locked', ${LOCKED}, 'partitioned', i.relkind = 'I') order by m.ord)
                from unnest(g.members) with ordinality m(oid, ord) join pg_class i on i.oid = m.oid
                join pg_index x on x.indexrelid = i.oid) as indexes
        from groups g join pg_class t on t.oid = g.indrelid join pg_namespace n on n.oid = t.relnamespace
@@ -1679,7 +1682,9 @@ async function planMaintenance(client, thresholds = DEFAULT_THRESHOLDS, rebuildP
         for (const d of duplicates.filter((d) => !d.locked)) {
             const index = (0,step_figures/* qualified */.LX)(d.schema, d.name);
             steps.push({
-                ...dropIndex('drop-duplicate-index', index, d.bytes),
+                ...(d.partitioned
+                    ? dropPartitionedIndex('drop-duplicate-index', index, d.bytes)
+                    : dropIndex('drop-duplicate-index', index, d.bytes)),
                 why: `same key and INCLUDE columns, operator classes, sort orders and predicate as ${(0,step_figures/* qualified */.LX)(kept.schema, kept.name)} on ${(0,step_figures/* qualified */.LX)(group.schema, group.table)}`,
                 figures: { bytes: d.bytes },
             });
@@ -1796,6 +1801,18 @@ function dropIndex(kind, index, bytes) {
         lock: 'SHARE UPDATE EXCLUSIVE on the table, briefly ACCESS EXCLUSIVE on the index',
         estimatedSeconds: 1,
         expectedGain: `${(0,step_figures.mb)(bytes)} freed and one index fewer to maintain on every write`,
+    };
+}
+/**
+ * A partitioned table's index: PostgreSQL refuses DROP INDEX CONCURRENTLY for it, so the drop is a plain one, which
+ * drops every partition's index with it under the locks that takes. Reported, never applied, like every drop.
+ */
+function dropPartitionedIndex(kind, index, bytes) {
+    return {
+        ...dropIndex(kind, index, bytes),
+        statement: `DROP INDEX ${index}`,
+        lock: 'ACCESS EXCLUSIVE on the partitioned table and each of its partitions until the drop commits (reads and writes wait): PostgreSQL refuses CONCURRENTLY for a partitioned index',
+        expectedGain: `${(0,step_figures.mb)(bytes)} freed (its partitions' indexes) and one index fewer to maintain on every write to each partition`,
     };
 }
 //# sourceMappingURL=plan.js.map

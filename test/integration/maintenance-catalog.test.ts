@@ -2,7 +2,7 @@
 // (its relfrozenxid is 0), an old TOAST table makes its table's freeze, a freeze due on a table that gets a rebuild
 // is still planned and runs when the rebuild does not, an int4 column a bigint sequence fills is the sequence's
 // limit, another session's temporary table is left alone, and duplicate indexes are told apart by sort order and
-// NULLS NOT DISTINCT, never suggesting a drop of an index DROP INDEX refuses.
+// NULLS NOT DISTINCT, never suggesting a drop of an index DROP INDEX refuses, nor CONCURRENTLY for a partitioned one.
 import pg from 'pg';
 import { silentLogger } from '../../packages/core/src/log.js';
 import { applySteps } from '../../packages/core/src/maintenance/apply.js';
@@ -205,4 +205,29 @@ it('duplicate indexes: sort order and NULLS NOT DISTINCT tell indexes apart; a c
   expect(drops[0]!.why).toBe(
     'same key and INCLUDE columns, operator classes, sort orders and predicate as "public"."dupc_k_key" on "public"."dupc"',
   );
+});
+
+it('a duplicate index of a partitioned table gets a plain DROP INDEX (CONCURRENTLY is refused for it), which works', async () => {
+  await q(`create table ptd (a int, b int) partition by range (a);
+    create table ptd_1 partition of ptd for values from (0) to (1000);
+    create table ptd_2 partition of ptd for values from (1000) to (2000);
+    insert into ptd select g, g from generate_series(0, 1999) g;
+    create index ptd_b on ptd (b);
+    create index ptd_b_again on ptd (b)`);
+  const plan = await planMaintenance(client, SMALL);
+  const drops = plan.steps.filter((s) => s.kind === 'drop-duplicate-index' && /ptd/.test(s.object));
+  // The partitions' twin indexes are attached to the partitioned ones: only this drop removes them.
+  expect(drops.map((s) => [s.statement, s.mode])).toEqual([['DROP INDEX "public"."ptd_b_again"', 'report']]);
+  expect(drops[0]!.lock).toMatch(/^ACCESS EXCLUSIVE on the partitioned table and each of its partitions/);
+  const [sizes] = await q(`select sum(pg_relation_size(relid))::float8 as bytes from pg_partition_tree('ptd_b_again')`);
+  expect(drops[0]!.figures).toEqual({ bytes: sizes!.bytes });
+  await expect(q('drop index concurrently ptd_b_again')).rejects.toThrow(/cannot drop partitioned index/);
+  await q(drops[0]!.statement);
+  const left = await q(`select indrelid::regclass::text as t, count(*)::int as n from pg_index
+    where indrelid in ('ptd'::regclass, 'ptd_1'::regclass, 'ptd_2'::regclass) group by 1 order by 1`);
+  expect(left).toEqual([
+    { t: 'ptd', n: 1 },
+    { t: 'ptd_1', n: 1 },
+    { t: 'ptd_2', n: 1 },
+  ]);
 });

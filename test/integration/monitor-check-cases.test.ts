@@ -1,7 +1,8 @@
 // Cases the PostgreSQL checks once got wrong, each built for real on a harness server: query text whose quotes
 // a regex misread, a transaction of short statements, INCLUDE columns taken for keys, a shared sequence feeding an
-// int4 column, and a database nobody may connect to.
-import { mkdtemp } from 'node:fs/promises';
+// int4 column, a database nobody may connect to, a replication slot whose WAL is lost, and duplicate indexes of a
+// partitioned table.
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -28,19 +29,25 @@ afterAll(async () => {
 
 /** Runs one check with its thresholds overridden, and returns its result. */
 async function runCheck(id: string, thresholds: { warning?: number; critical?: number } = {}) {
+  return (await runCheckWithFiles(id, thresholds)).result;
+}
+
+/** Runs one check, returning its result and the directory the report's files were written to. */
+async function runCheckWithFiles(id: string, thresholds: { warning?: number; critical?: number } = {}) {
   const checks = POSTGRES_CHECKS.filter((c) => c.id === id);
   const settings = defaultSettings(checks);
   Object.assign(settings.checks[id]!, thresholds);
+  const outputDir = await mkdtemp(join(tmpdir(), 'dbops-monitor-cases-'));
   const { report } = await monitorReport({
     target: parsePgTarget({ url: server.url(db) }),
     checks,
     settings,
     statementTimeoutMs: 10_000,
     budgetMs: 60_000,
-    outputDir: await mkdtemp(join(tmpdir(), 'dbops-monitor-cases-')),
+    outputDir,
     log: new MemoryLogger(),
   });
-  return report.checks[0]!;
+  return { result: report.checks[0]!, outputDir };
 }
 
 async function session(): Promise<{ client: pg.Client; pid: number }> {
@@ -115,6 +122,73 @@ it('keeps UNIQUE (a) INCLUDE (b) beside UNIQUE (a, b), and reports (a) INCLUDE (
   const result = await runCheck('duplicate-indexes');
   expect(result.findings.map((f) => f.subject).sort()).toEqual(['public.pairs_c_inc_b']);
   expect(result.findings[0]!.detail).toMatch(/is covered by public\.pairs_c_b /);
+});
+
+it('reports a slot whose WAL is lost as critical, with no made-up byte count in the report or the metrics', async () => {
+  // A slot may keep 1 MB of WAL: past that, the checkpoint removes its segments and marks it lost.
+  await server.query(`alter system set max_slot_wal_keep_size = '1MB'`);
+  await server.query('select pg_reload_conf()');
+  try {
+    await server.query(`select pg_create_physical_replication_slot('gone', true)`);
+    await server.query('create table wal_filler (v text)', [], db);
+    for (let i = 0; i < 3; i++) {
+      await server.query(`insert into wal_filler select repeat('x', 1000) from generate_series(1, 2000)`, [], db);
+      await server.query('select pg_switch_wal()');
+    }
+    await server.query('checkpoint');
+    const [slot] = await server.query<{ wal_status: string; restart_lsn: string | null }>(
+      `select wal_status, restart_lsn::text from pg_replication_slots where slot_name = 'gone'`,
+    );
+    expect(slot).toEqual({ wal_status: 'lost', restart_lsn: null });
+
+    const { result, outputDir } = await runCheckWithFiles('replication-slots');
+    expect(result.findings).toEqual([
+      expect.objectContaining({
+        subject: 'slot gone',
+        severity: 'critical',
+        condition: 'lost',
+        detail:
+          'physical slot, inactive; its WAL is lost (wal_status lost): it can never be used again, drop it and rebuild its consumer',
+      }),
+    ]);
+    const metrics = await readFile(join(outputDir, 'metrics.prom'), 'utf8');
+    expect(metrics).not.toMatch(/^dbops_monitor_observation_bytes\{[^}]*subject="slot gone"/m);
+    expect(metrics).toContain(
+      'dbops_monitor_observation_condition{database="cases",check="replication-slots",subject="slot gone",condition="lost"} 1',
+    );
+    const summary = await readFile(join(outputDir, 'summary.md'), 'utf8');
+    expect(summary).toMatch(/`slot gone` \| lost \|/);
+  } finally {
+    await server.query(`select pg_drop_replication_slot('gone') from pg_replication_slots where slot_name = 'gone'`);
+    await server.query('alter system reset max_slot_wal_keep_size');
+    await server.query('select pg_reload_conf()');
+  }
+});
+
+it("reports a partitioned table's duplicate index with the plain DROP INDEX it needs, not its partitions' indexes", async () => {
+  await server.query(
+    `create table parted (a int, b int) partition by range (a);
+     create table parted_1 partition of parted for values from (0) to (1000);
+     create table parted_2 partition of parted for values from (1000) to (2000);
+     insert into parted select g, g from generate_series(0, 1999) g;
+     create index parted_b on parted (b);
+     create index parted_b_again on parted (b);`,
+    [],
+    db,
+  );
+  const result = await runCheck('duplicate-indexes');
+  const parted = result.findings.filter((f) => /^public\.parted/.test(f.subject));
+  // parted_1's and parted_2's twin indexes go with the partitioned ones: only the parent's drop can remove them.
+  expect(parted.map((f) => f.subject)).toEqual(['public.parted_b_again']);
+  expect(parted[0]!.detail).toMatch(/drop it with DROP INDEX \(PostgreSQL refuses CONCURRENTLY for it\)/);
+  // Its size is its partitions' indexes (a partitioned index has no storage of its own).
+  const [sizes] = await server.query<{ bytes: number }>(
+    `select sum(pg_relation_size(relid))::float8 as bytes from pg_partition_tree('parted_b_again')`,
+    [],
+    db,
+  );
+  expect(parted[0]!.value).toBe(sizes!.bytes);
+  expect(parted[0]!.value).toBeGreaterThan(0);
 });
 
 it('measures a sequence without OWNED BY against the int4 column whose default calls it', async () => {

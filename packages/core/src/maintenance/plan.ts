@@ -229,7 +229,9 @@ export async function planMaintenance(
     for (const d of duplicates.filter((d) => !d.locked)) {
       const index = qualified(d.schema, d.name);
       steps.push({
-        ...dropIndex('drop-duplicate-index', index, d.bytes),
+        ...(d.partitioned
+          ? dropPartitionedIndex('drop-duplicate-index', index, d.bytes)
+          : dropIndex('drop-duplicate-index', index, d.bytes)),
         why: `same key and INCLUDE columns, operator classes, sort orders and predicate as ${qualified(kept!.schema, kept!.name)} on ${qualified(group.schema, group.table)}`,
         figures: { bytes: d.bytes },
       });
@@ -368,5 +370,18 @@ function dropIndex(kind: MaintenanceStep['kind'], index: string, bytes: number) 
     lock: 'SHARE UPDATE EXCLUSIVE on the table, briefly ACCESS EXCLUSIVE on the index',
     estimatedSeconds: 1,
     expectedGain: `${mb(bytes)} freed and one index fewer to maintain on every write`,
+  };
+}
+
+/**
+ * A partitioned table's index: PostgreSQL refuses DROP INDEX CONCURRENTLY for it, so the drop is a plain one, which
+ * drops every partition's index with it under the locks that takes. Reported, never applied, like every drop.
+ */
+function dropPartitionedIndex(kind: MaintenanceStep['kind'], index: string, bytes: number) {
+  return {
+    ...dropIndex(kind, index, bytes),
+    statement: `DROP INDEX ${index}`,
+    lock: 'ACCESS EXCLUSIVE on the partitioned table and each of its partitions until the drop commits (reads and writes wait): PostgreSQL refuses CONCURRENTLY for a partitioned index',
+    expectedGain: `${mb(bytes)} freed (its partitions' indexes) and one index fewer to maintain on every write to each partition`,
   };
 }

@@ -31,7 +31,7 @@ export function evaluate(
   });
   const findings: Finding[] = [];
   for (const o of kept) {
-    const severity = severityOf(o.value, check.direction, settings);
+    const severity = o.condition ? highestLevel(settings) : severityOf(o.value, check.direction, settings);
     if (!severity) continue;
     findings.push({
       check: check.id,
@@ -42,14 +42,22 @@ export function evaluate(
       unit: check.unit,
       ...(o.display ? { display: o.display } : {}),
       ...(o.detail ? { detail: o.detail } : {}),
+      ...(o.condition ? { condition: o.condition } : {}),
     });
   }
-  const worstFirst = (a: { value: number }, b: { value: number }) =>
-    check.direction === 'above' ? b.value - a.value : a.value - b.value;
+  // A condition (its value means nothing) ranks before any measured value.
+  const worstFirst = (a: Observation, b: Observation) =>
+    Number(Boolean(b.condition)) - Number(Boolean(a.condition)) ||
+    (check.direction === 'above' ? b.value - a.value : a.value - b.value);
   findings.sort((a, b) => rank(b.severity) - rank(a.severity) || worstFirst(a, b));
   const top = [...kept].sort(worstFirst).slice(0, TOP_OBSERVATIONS);
   const status = findings.some((f) => f.severity === 'critical') ? 'critical' : findings.length > 0 ? 'warning' : 'ok';
   return { status, findings, top, observed: kept.length };
+}
+
+/** The level a condition reaches: the check's highest (none when the thresholds file turned both off). */
+function highestLevel(t: { warning?: number; critical?: number }): Severity | undefined {
+  return t.critical !== undefined ? 'critical' : t.warning !== undefined ? 'warning' : undefined;
 }
 
 export function rank(severity: Severity): number {

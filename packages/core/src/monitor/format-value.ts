@@ -8,7 +8,7 @@ export function formatValue(value: number, unit: Unit): string {
     case 'seconds':
       return formatSeconds(value);
     case 'bytes':
-      return value >= Number.MAX_SAFE_INTEGER ? 'all (lost)' : formatBytes(value);
+      return formatBytes(value);
     case 'ratio':
       return `${(value * 100).toFixed(1)}%`;
     case 'xids':
@@ -20,9 +20,9 @@ export function formatValue(value: number, unit: Unit): string {
   }
 }
 
-/** An observation or finding as shown: its own display text when it has one. */
-export function showValue(o: { value: number; display?: string }, unit: Unit): string {
-  return o.display ?? formatValue(o.value, unit);
+/** An observation or finding as shown: its own display text when it has one, else its condition or its value. */
+export function showValue(o: { value: number; display?: string; condition?: string }, unit: Unit): string {
+  return o.display ?? o.condition ?? formatValue(o.value, unit);
 }
 
 /** "≥ 90.0%" / "< 95.0%": how a threshold fires. Flags (a setting is off, a key is missing) have no threshold to show. */

@@ -93,19 +93,33 @@ export function renderPrometheus(report: MonitorReport): string {
   }
   for (const c of report.checks) {
     for (const o of listed(c)) {
-      e.gauge(
-        OBSERVATION_METRIC[c.unit],
-        'A value a check measured, by check and subject (its findings and largest values).',
-        { ...db, check: c.id, subject: o.subject },
-        o.value,
-      );
+      // A condition's value means nothing (a lost slot's retained WAL is unknown): it gets a series of its own.
+      if (o.condition)
+        e.gauge(
+          'dbops_monitor_observation_condition',
+          'A state no number measures, by check, subject and condition (e.g. a replication slot whose WAL is lost): always 1.',
+          { ...db, check: c.id, subject: o.subject, condition: o.condition },
+          1,
+        );
+      else
+        e.gauge(
+          OBSERVATION_METRIC[c.unit],
+          'A value a check measured, by check and subject (its findings and largest values).',
+          { ...db, check: c.id, subject: o.subject },
+          o.value,
+        );
     }
   }
   return e.toString();
 }
 
 function listed(c: CheckResult): Observation[] {
-  return [...c.findings.map((f) => ({ subject: f.subject, value: f.value })), ...c.top];
+  const findings = c.findings.map((f) => ({
+    subject: f.subject,
+    value: f.value,
+    ...(f.condition ? { condition: f.condition } : {}),
+  }));
+  return [...findings, ...c.top];
 }
 
 function escapeLabel(value: string): string {

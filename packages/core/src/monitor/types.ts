@@ -24,6 +24,12 @@ export interface Observation {
   detail?: string;
   /** Schema-qualified table the subject belongs to, when it has one: per-table exclusions match on it. */
   table?: string;
+  /**
+   * A state no number measures, e.g. 'lost' for a replication slot whose WAL is gone (how much it retains is
+   * unknown, and it can never be used again): a finding at the check's highest level whatever the thresholds.
+   * `value` is then 0 and means nothing: reports show the condition, metrics export no value for it.
+   */
+  condition?: string;
 }
 
 export interface Finding {
@@ -36,6 +42,8 @@ export interface Finding {
   unit: Unit;
   display?: string;
   detail?: string;
+  /** See Observation.condition: `value` means nothing, `threshold` is the check's highest level. */
+  condition?: string;
 }
 
 /** A series value kept in the report so later runs can draw trends (see trends.ts). */

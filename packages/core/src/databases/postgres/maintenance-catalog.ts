@@ -43,8 +43,10 @@ export interface DuplicateIndexGroup {
   /**
    * Same table, key and INCLUDE columns, operator classes, sort orders, expressions and predicate; the one to keep
    * first. `locked`: it backs a constraint or is attached to a partitioned index, so it cannot be dropped alone.
+   * `partitioned`: a partitioned table's index (relkind 'I'), which DROP INDEX CONCURRENTLY refuses; its `bytes`
+   * are its partitions' indexes, which a drop of it drops too.
    */
-  indexes: Array<IndexInfo & { locked: boolean }>;
+  indexes: Array<IndexInfo & { locked: boolean; partitioned: boolean }>;
 }
 
 export interface SequenceUsage {
@@ -201,7 +203,10 @@ export async function duplicateIndexes(client: pg.Client): Promise<DuplicateInde
      )
      select n.nspname as schema, t.relname as "table",
             (select json_agg(json_build_object('schema', n.nspname, 'name', i.relname, 'table', t.relname,
-                      'bytes', pg_relation_size(i.oid), 'locked', ${LOCKED}) order by m.ord)
+                      'bytes', case when i.relkind = 'I'
+                                 then (select coalesce(sum(pg_relation_size(p.relid)), 0) from pg_partition_tree(i.oid) p)
+                                 else pg_relation_size(i.oid) end,
+                      'locked', ${LOCKED}, 'partitioned', i.relkind = 'I') order by m.ord)
                from unnest(g.members) with ordinality m(oid, ord) join pg_class i on i.oid = m.oid
                join pg_index x on x.indexrelid = i.oid) as indexes
        from groups g join pg_class t on t.oid = g.indrelid join pg_namespace n on n.oid = t.relnamespace

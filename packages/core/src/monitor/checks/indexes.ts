@@ -57,6 +57,10 @@ interface IndexRow {
   unique: boolean;
   nulls_not_distinct: boolean;
   bytes: number;
+  /** A partitioned table's index (relkind 'I'). */
+  partitioned: boolean;
+  /** The partitioned index it is attached to, if any. */
+  parent: number | null;
 }
 
 export interface IndexShape {
@@ -108,11 +112,15 @@ export function coveringIndex<T extends IndexShape>(a: T, others: T[]): T | unde
   });
 }
 
+const PARTITIONED_DROP =
+  "; a partitioned table's index: drop it with DROP INDEX (PostgreSQL refuses CONCURRENTLY for it), which drops its partitions' indexes and locks the table and every partition ACCESS EXCLUSIVE until it commits";
+
 export const duplicateIndexes: CheckDefinition = {
   id: 'duplicate-indexes',
   title: 'Duplicate indexes',
   why: 'An index whose columns are the leading columns of another index does nothing the other cannot, but costs every write.',
-  action: 'Drop the redundant index (DROP INDEX CONCURRENTLY) after checking no query hint or constraint names it.',
+  action:
+    "Drop the redundant index (DROP INDEX CONCURRENTLY; a partitioned table's index: plain DROP INDEX, in a quiet hour) after checking no query hint or constraint names it.",
   unit: 'bytes',
   direction: 'above',
   warning: 0,
@@ -124,7 +132,9 @@ export const duplicateIndexes: CheckDefinition = {
               am.amname as am, i.indkey::text as columns, i.indnkeyatts::int as key_count, i.indclass::text as classes,
               i.indcollation::text as collations, i.indoption::text as options,
               pg_get_expr(i.indpred, i.indrelid) as predicate, pg_get_expr(i.indexprs, i.indrelid) as expressions,
-              i.indisunique as unique, ${nullsNotDistinct} as nulls_not_distinct, ${INDEX_BYTES} as bytes
+              i.indisunique as unique, ${nullsNotDistinct} as nulls_not_distinct, ${INDEX_BYTES} as bytes,
+              ci.relkind = 'I' as partitioned,
+              (select h.inhparent::int8 from pg_inherits h where h.inhrelid = i.indexrelid) as parent
        from pg_index i
        join pg_class ci on ci.oid = i.indexrelid join pg_am am on am.oid = ci.relam
        join pg_class c on c.oid = i.indrelid join pg_namespace n on n.oid = c.relnamespace
@@ -135,6 +145,7 @@ export const duplicateIndexes: CheckDefinition = {
       return {
         ...r,
         oid: Number(r.oid),
+        parent: r.parent === null ? null : Number(r.parent),
         keys: columns.slice(0, r.key_count),
         included: columns.slice(r.key_count),
         classes: r.classes.split(' '),
@@ -146,22 +157,39 @@ export const duplicateIndexes: CheckDefinition = {
     const byTable = new Map<string, typeof shapes>();
     for (const s of shapes) byTable.set(s.table, [...(byTable.get(s.table) ?? []), s]);
 
-    const pairs = shapes.flatMap((a) => {
+    const covered = shapes.flatMap((a) => {
       const b = coveringIndex(a, byTable.get(a.table) ?? []);
       return b ? [{ a, b }] : [];
     });
+    // A partition's index attached to a partitioned index cannot be dropped alone: where its parent, or the parent
+    // of the index covering it, is reported, that parent's drop settles it (whichever of the two twins is newer).
+    const reported = new Set(covered.map(({ a }) => a.oid));
+    const settled = (parent: number | null) => parent !== null && reported.has(parent);
+    const pairs = covered.filter(({ a, b }) => a.parent === null || !(settled(a.parent) || settled(b.parent)));
     if (pairs.length === 0) return { observations: [] };
     const defs = await query<{ oid: string; def: string }>(
       `select indexrelid::int8::text as oid, pg_get_indexdef(indexrelid) as def from pg_index where indexrelid = any($1::oid[])`,
       [pairs.flatMap(({ a, b }) => [a.oid, b.oid])],
     );
     const def = new Map(defs.map((d) => [Number(d.oid), d.def.replace(/^CREATE (UNIQUE )?INDEX \S+ ON /, '')]));
+    // A partitioned index has no storage of its own: its size is its partitions' indexes, which its drop drops.
+    const partitioned = pairs.filter(({ a }) => a.partitioned).map(({ a }) => a.oid);
+    const treeBytes =
+      partitioned.length === 0
+        ? []
+        : await query<{ oid: string; bytes: number }>(
+            `select x.oid::int8::text as oid, coalesce(sum(ci.relpages::float8 * current_setting('block_size')::int), 0)::float8 as bytes
+             from unnest($1::oid[]) x(oid), pg_partition_tree(x.oid) p join pg_class ci on ci.oid = p.relid
+             group by x.oid`,
+            [partitioned],
+          );
+    const bytes = new Map(treeBytes.map((t) => [Number(t.oid), t.bytes]));
     return {
       observations: pairs.map(({ a, b }) => ({
         subject: a.name,
         table: a.table,
-        value: a.bytes,
-        detail: `${def.get(a.oid)} is covered by ${b.name} ${def.get(b.oid)}`,
+        value: bytes.get(a.oid) ?? a.bytes,
+        detail: `${def.get(a.oid)} is covered by ${b.name} ${def.get(b.oid)}${a.partitioned ? PARTITIONED_DROP : ''}`,
       })),
     };
   },

@@ -15,16 +15,22 @@ export const replicationLag: CheckDefinition = {
     if (standby) return standbyLag(query);
     // Without the privilege a replica's lag columns are null, which would read as no lag at all.
     if (!seesAllSessions) return { observations: [], unknown: OTHER_SESSIONS_HIDDEN };
-    const rows = await query<{ name: string; state: string; seconds: number | null; bytes: number | null }>(
-      `select coalesce(nullif(application_name, ''), client_addr::text, pid::text) as name, state,
-              extract(epoch from coalesce(replay_lag, '0'::interval))::float8 as seconds,
-              pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::float8 as bytes
-       from pg_stat_replication`,
+    const rows = await query<ReplicaRow>(
+      `with r as (
+         select coalesce(nullif(r.application_name, ''), r.client_addr::text, r.pid::text) as name, r.state,
+                s.slot_name as slot, r.client_addr::text as addr, r.pid,
+                extract(epoch from coalesce(r.replay_lag, '0'::interval))::float8 as seconds,
+                pg_wal_lsn_diff(pg_current_wal_lsn(), r.replay_lsn)::float8 as bytes
+         from pg_stat_replication r left join pg_replication_slots s on s.active_pid = r.pid
+       )
+       select *, count(*) over (partition by name)::int as same_name,
+              count(*) over (partition by name, addr)::int as same_addr
+       from r`,
     );
     const notes = rows.length === 0 ? ['no replicas are connected to this server'] : [];
     return {
       observations: rows.map((r) => ({
-        subject: `replica ${r.name}`,
+        subject: replicaSubject(r),
         value: r.seconds ?? 0,
         detail: `${r.state}; ${replayed(r.bytes)}`,
       })),
@@ -32,6 +38,33 @@ export const replicationLag: CheckDefinition = {
     };
   },
 };
+
+interface ReplicaRow {
+  name: string;
+  state: string;
+  /** The replication slot it streams from, if any. */
+  slot: string | null;
+  addr: string | null;
+  pid: number;
+  seconds: number | null;
+  bytes: number | null;
+  /** How many connected replicas have this name, and this name and address. */
+  same_name: number;
+  same_addr: number;
+}
+
+/**
+ * One subject per replica. Its application_name alone when no other replica has it, so a named replica keeps the
+ * same alert signature run after run; otherwise (every standby left at the default 'walreceiver') the slot it
+ * streams from, else its address, else its pid (the only one left when replicas share name and host, e.g.
+ * several on one machine without slots): the most stable of them that tells it apart.
+ */
+function replicaSubject(r: ReplicaRow): string {
+  if (r.same_name === 1) return `replica ${r.name}`;
+  if (r.slot) return `replica ${r.name} (slot ${r.slot})`;
+  if (r.addr && r.same_addr === 1) return `replica ${r.name} (${r.addr})`;
+  return `replica ${r.name} (pid ${r.pid})`;
+}
 
 interface StandbyRow {
   /** pg_stat_wal_receiver's status; 'hidden' without pg_read_all_stats; null when no WAL receiver runs. */
@@ -111,12 +144,23 @@ export const replicationSlots: CheckDefinition = {
        from pg_replication_slots where not active`,
     );
     return {
-      observations: rows.map((r) => ({
-        subject: `slot ${r.name}`,
-        // A slot whose WAL is already gone can never be used again: as bad as it gets.
-        value: r.wal_status === 'lost' ? Number.MAX_SAFE_INTEGER : (r.bytes ?? 0),
-        detail: `${r.type} slot, inactive; retains ${r.bytes ?? 0} bytes of WAL${r.wal_status ? ` (wal_status ${r.wal_status})` : ''}${r.xmin_age ? `; holds back xmin by ${r.xmin_age} transactions` : ''}`,
-      })),
+      observations: rows.map((r) => {
+        const xmin = r.xmin_age ? `; holds back xmin by ${r.xmin_age} transactions` : '';
+        // A slot whose WAL is already gone can never be used again, and what it retains is unknown (restart_lsn is
+        // null): a condition, critical whatever the byte thresholds, with no byte count.
+        if (r.wal_status === 'lost')
+          return {
+            subject: `slot ${r.name}`,
+            value: 0,
+            condition: 'lost',
+            detail: `${r.type} slot, inactive; its WAL is lost (wal_status lost): it can never be used again, drop it and rebuild its consumer${xmin}`,
+          };
+        return {
+          subject: `slot ${r.name}`,
+          value: r.bytes ?? 0,
+          detail: `${r.type} slot, inactive; retains ${r.bytes ?? 0} bytes of WAL${r.wal_status ? ` (wal_status ${r.wal_status})` : ''}${xmin}`,
+        };
+      }),
     };
   },
 };
