@@ -62,10 +62,14 @@ const DUMP_SCOPE_INPUTS = [
     { name: 'exclude-schemas', description: 'Leave out these schemas (pg_dump -N patterns).', type: 'list' },
     {
         name: 'tables',
-        description: 'Only these tables (pg_dump -t patterns, e.g. public.orders, audit.*).',
+        description: 'Only these tables (pg_dump -t patterns, e.g. public.orders, audit.*; unquoted A-Z fold to lower case, other letters are kept). A partitioned table brings its partitions.',
         type: 'list',
     },
-    { name: 'exclude-tables', description: 'Leave out these tables (pg_dump -T patterns).', type: 'list' },
+    {
+        name: 'exclude-tables',
+        description: "Leave out these tables (pg_dump -T patterns); a partitioned table's partitions are left out with it.",
+        type: 'list',
+    },
     {
         name: 'databases',
         description: "MongoDB: back up these databases into one archive (name patterns: * any run of characters, ? one; e.g. shop,billing or app_*) instead of the URL's one database. admin, local and config are never backed up. tables/exclude-tables then match db.collection.",

@@ -1363,12 +1363,17 @@ async function withPgDumpSource(target, settings, context, use) {
             await client.query(`set local lock_timeout = ${Math.round(settings.lockWaitTimeoutMs)}`);
         // Count the rows pg_dump reads: all of them (it refuses tables whose row-level security would hide some) unless
         // --enable-row-security asks for the visible ones.
-        if (!settings.extraArgs.some((arg) => arg.startsWith('--enable-row')))
+        if (!(0,postgres_dump/* enablesRowSecurity */.T_)(settings.extraArgs))
             await client.query('set local row_security = off');
         const snapshot = (await client.query('select pg_export_snapshot() as id')).rows[0].id;
         let tables;
+        let scope;
         try {
-            const listed = await (0,lib_log/* timed */.ay)(log, 'Listed the tables', () => (0,inventory/* listDumpedTables */.V5)(client, settings.scope, (0,postgres_dump/* dataExclusions */.oF)(settings.extraArgs)));
+            const partitioned = await (0,inventory/* withPartitions */._B)(client, settings.scope);
+            scope = partitioned.scope;
+            for (const { input, partitions } of partitioned.added)
+                log.info(`${input} names partitioned tables: their ${partitions} partition(s) are ${input === 'tables' ? 'selected' : 'left out'} with them`);
+            const listed = await (0,lib_log/* timed */.ay)(log, 'Listed the tables', () => (0,inventory/* listDumpedTables */.V5)(client, scope, (0,postgres_dump/* dataExclusions */.oF)(settings.extraArgs)));
             tables = await (0,lib_log/* timed */.ay)(log, `Counted the rows of ${listed.length} tables`, () => (0,inventory/* countRows */.BO)(client, listed, settings.exactCountMaxBytes));
         }
         catch (error) {
@@ -1387,7 +1392,7 @@ async function withPgDumpSource(target, settings, context, use) {
         const identity = systemId ? { systemIdentifier: systemId } : {};
         const dumpCommand = (env, signal) => ({
             pgDump: tools.pgDump,
-            scope: settings.scope,
+            scope,
             snapshot,
             extraArgs: settings.extraArgs,
             env,
@@ -1499,6 +1504,7 @@ function dumpRecord(origin, toc, catalog, tables, settings, format) {
                 return { schema, name: table, ...(rows === undefined ? {} : { rows }), rowEstimate, bytes };
             }),
             exactCountMaxBytes: settings.exactCountMaxBytes,
+            rowCounts: 'own',
             // What the archive holds, whichever inputs and flags selected it: a restore of it compares like with like.
             schemaFingerprint: archiveFingerprint(catalog, toc),
         },
@@ -1792,7 +1798,7 @@ async function checkTables(client, manifest) {
     let estimated = 0;
     let rows = 0;
     const names = manifest.tables.map((table) => `${(0,inventory/* quoteIdent */.v4)(table.schema)}.${(0,inventory/* quoteIdent */.v4)(table.name)}`);
-    const counts = await countRows(client, names);
+    const counts = await countRows(client, names.map((name, i) => (countsChildren(manifest, manifest.tables[i]) ? name : `only ${name}`)));
     for (const [i, table] of manifest.tables.entries()) {
         const name = names[i];
         const count = counts[i];
@@ -1859,14 +1865,24 @@ async function checkTables(client, manifest) {
     return { checks, rows };
 }
 /**
+ * Whether a table's recorded count includes its inheritance children's rows, so that the restored table is counted
+ * with them: the exact counts of manifests older than rowCounts 'own'. A table's own rows are counted otherwise
+ * (FROM ONLY, the same on a table without children): the archive holds only those of a parent whose child, or the
+ * child's data, was left out of the backup; an estimate (pg_class.reltuples) and an excluded table's zero were
+ * always the table's own.
+ */
+function countsChildren(manifest, table) {
+    return manifest.rowCounts !== 'own' && table.rows !== undefined && !table.dataExcluded;
+}
+/**
  * Tables counted per statement. One statement per table took 2.1 s at 10,000 tables on a local server (more with
  * any network between); 50 a statement took 0.9 s. Larger batches plan more slowly per table: 500 a statement
  * was slower than one per table at 1,000 tables (bench/restore-counts.mjs).
  */
 const COUNT_BATCH = 50;
 /**
- * Each table's row count, in the order given; undefined where the table could not be counted (missing, no
- * permission). A batch that fails is counted again table by table, so the tables that failed are named exactly.
+ * Each table's row count, in the order given (names as a FROM clause takes them, ONLY or not); undefined where the
+ * table could not be counted (missing, no permission). A batch that fails is counted again table by table, so the tables that failed are named exactly.
  */
 async function countRows(client, names) {
     const counts = [];
@@ -2875,6 +2891,7 @@ function countsOf(rows, size) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   L0: () => (/* binding */ dumpFailure),
+/* harmony export */   T_: () => (/* binding */ enablesRowSecurity),
 /* harmony export */   dK: () => (/* binding */ startDump),
 /* harmony export */   gA: () => (/* binding */ parsePgDumpArgs),
 /* harmony export */   oF: () => (/* binding */ dataExclusions),
@@ -2999,9 +3016,10 @@ const SCOPE = {
     'exclude-schema': 'the exclude-schemas input',
     table: 'the tables input',
     'exclude-table': 'the exclude-tables input',
-    // The inputs take pg_dump's -t / -T patterns, which select no partitions: name those too (a pattern such as events*).
-    'table-and-children': 'the tables input, naming the partitions too (e.g. public.events*)',
-    'exclude-table-and-children': 'the exclude-tables input, naming the partitions too (e.g. public.events*)',
+    // A partitioned table named in these inputs brings its partitions (inventory.ts withPartitions); inheritance
+    // children are named too (a pattern such as events*).
+    'table-and-children': 'the tables input, where a partitioned table brings its partitions (name inheritance children too, e.g. public.events*)',
+    'exclude-table-and-children': 'the exclude-tables input, where a partitioned table takes its partitions with it (name inheritance children too, e.g. public.events*)',
     'exclude-table-data-and-children': '--exclude-table-data, naming the partitions too (e.g. --exclude-table-data=public.events*)',
     filter: 'the schemas, tables, exclude-schemas and exclude-tables inputs',
 };
@@ -3088,34 +3106,48 @@ const LONG_WITH_VALUE = new Set([
  */
 function dataExclusions(args) {
     const result = { tables: [], unlogged: false, all: false };
+    for (const { option, value } of options(args)) {
+        if (option === 'exclude-table-data' && value !== undefined)
+            result.tables.push(value);
+        if (option === 'no-unlogged-table-data')
+            result.unlogged = true;
+        if (option === 'schema-only' || option === 's' || option === 'no-data' || option === 'statistics-only')
+            result.all = true;
+    }
+    return result;
+}
+/**
+ * pg-dump-args ask for --enable-row-security (or a prefix getopt_long takes for it, such as --enable): pg_dump then
+ * reads only the rows row-level security shows the role.
+ */
+function enablesRowSecurity(args) {
+    return [...options(args)].some(({ option }) => option === 'enable-row-security');
+}
+/**
+ * The options of pg-dump-args (already checked): long ones resolved as getopt_long does (undefined if unknown),
+ * short ones by their letter; each with its value if it takes one.
+ */
+function* options(args) {
     for (let i = 0; i < args.length; i++) {
         const arg = args[i];
         if (arg.startsWith('--')) {
             const [name, ...value] = arg.slice(2).split('=');
             const { option } = resolveLongOption(name);
             const takesValue = option !== undefined && LONG_WITH_VALUE.has(option);
-            const optionValue = value.length > 0 ? value.join('=') : takesValue ? args[++i] : undefined;
-            if (option === 'exclude-table-data' && optionValue !== undefined)
-                result.tables.push(optionValue);
-            if (option === 'no-unlogged-table-data')
-                result.unlogged = true;
-            if (option === 'schema-only' || option === 'no-data' || option === 'statistics-only')
-                result.all = true;
+            yield { option, value: value.length > 0 ? value.join('=') : takesValue ? args[++i] : undefined };
         }
         else if (arg.startsWith('-') && arg.length > 1) {
             for (let j = 1; j < arg.length; j++) {
                 const flag = arg[j];
-                if (flag === 's')
-                    result.all = true;
                 if (SHORT_WITH_VALUE.has(flag)) {
-                    if (j === arg.length - 1)
-                        i++; // its value is the next argument
+                    // Its value is the rest of the argument, or the next argument.
+                    yield { option: flag, value: j < arg.length - 1 ? arg.slice(j + 1) : args[++i] };
                     break;
                 }
+                yield { option: flag };
             }
         }
     }
-    return result;
 }
 function pgDumpArgs(command) {
     const { directory } = command;
@@ -3195,7 +3227,8 @@ function dumpFailure(exit, role) {
 __webpack_require__.d(__webpack_exports__, {
   BO: () => (/* binding */ countRows),
   V5: () => (/* binding */ listDumpedTables),
-  v4: () => (/* binding */ quoteIdent)
+  v4: () => (/* binding */ quoteIdent),
+  _B: () => (/* binding */ withPartitions)
 });
 
 // UNUSED EXPORTS: COPY_COUNT_MAX_BYTES, FULL_SCOPE, NO_DATA_EXCLUSIONS
@@ -3231,7 +3264,8 @@ function parseNamePattern(pattern) {
             parts[parts.length - 1] += '\\$';
         }
         else {
-            parts[parts.length - 1] += c.toLowerCase();
+            // psql folds A-Z only, as the server folds unquoted identifiers in a UTF-8 database: É stays É.
+            parts[parts.length - 1] += c >= 'A' && c <= 'Z' ? c.toLowerCase() : c;
         }
     }
     const anchored = parts.map((p) => `^(${p})$`);
@@ -3274,16 +3308,8 @@ const TABLE_BYTES = `case when c.reltuples < 0 or (c.relpages = 0 and c.reltuple
  */
 async function listDumpedTables(client, scope, exclusions = NO_DATA_EXCLUSIONS) {
     const params = [];
-    const param = (value) => {
-        params.push(value);
-        return `$${params.length}`;
-    };
-    const matches = (patterns) => patterns
-        .map((p) => {
-        const { schema, name } = parseNamePattern(p);
-        return `(c.relname ~ ${param(name)} and ${schema ? `n.nspname ~ ${param(schema)}` : 'pg_catalog.pg_table_is_visible(c.oid)'})`;
-    })
-        .join(' or ');
+    const param = parameter(params);
+    const matches = (patterns) => tableMatches(patterns, param);
     const schemaMatches = (patterns) => patterns.map((p) => `n.nspname ~ ${param(parseNamePattern(p).name)}`).join(' or ');
     const where = [
         `c.relkind = 'r'`,
@@ -3322,6 +3348,61 @@ async function listDumpedTables(client, scope, exclusions = NO_DATA_EXCLUSIONS) 
         bytes: Number(r.bytes),
     }));
 }
+/** A placeholder ($n) for each value, appended to params. */
+function parameter(params) {
+    return (value) => {
+        params.push(value);
+        return `$${params.length}`;
+    };
+}
+/** SQL true when the relation `c` in the schema `n` matches one of these -t / -T patterns, as pg_dump matches them. */
+function tableMatches(patterns, param, c = 'c', n = 'n') {
+    return patterns
+        .map((p) => {
+        const { schema, name } = parseNamePattern(p);
+        return `(${c}.relname ~ ${param(name)} and ${schema ? `${n}.nspname ~ ${param(schema)}` : `pg_catalog.pg_table_is_visible(${c}.oid)`})`;
+    })
+        .join(' or ');
+}
+/** A pg_dump pattern matching exactly this table: quoted text is taken literally ("" is a quote). */
+const exactPattern = (schema, name) => `${quoteIdent(schema)}.${quoteIdent(name)}`;
+/**
+ * The scope with the partitions of each partitioned table that `tables` or `exclude-tables` names added to that
+ * input, each by its exact name. pg_dump -t / -T select a partitioned table alone (--table-and-children needs
+ * pg_dump 16): `tables: public.events` dumped the parent's definition and none of its rows, and the inventory,
+ * which lists tables with rows, expected none, so the backup held no events and passed. A user naming a
+ * partitioned table means its rows: its partitions, at every level, are selected (or left out) with it. Read in
+ * the dump's snapshot, so pg_dump sees the same partitions.
+ */
+async function withPartitions(client, scope) {
+    const expanded = { ...scope };
+    const added = [];
+    for (const [input, key] of [
+        ['tables', 'tables'],
+        ['exclude-tables', 'excludeTables'],
+    ]) {
+        const patterns = scope[key];
+        if (patterns.length === 0)
+            continue;
+        const params = [];
+        const param = parameter(params);
+        // The partitions below a partitioned table the patterns match, which the patterns do not match themselves.
+        const { rows } = await client.query(`select n.nspname as schema, c.relname as name
+         from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+        where c.relispartition
+          and not (${tableMatches(patterns, param)})
+          and exists (select 1 from pg_catalog.pg_partition_ancestors(c.oid) a
+                        join pg_catalog.pg_class pc on pc.oid = a.relid
+                        join pg_catalog.pg_namespace pn on pn.oid = pc.relnamespace
+                       where pc.relkind = 'p' and pc.oid <> c.oid and (${tableMatches(patterns, param, 'pc', 'pn')}))
+        order by n.nspname, c.relname`, params);
+        if (rows.length === 0)
+            continue;
+        expanded[key] = [...patterns, ...rows.map((r) => exactPattern(r.schema, r.name))];
+        added.push({ input, partitions: rows.length });
+    }
+    return { scope: expanded, added };
+}
 /** Tables counted per query: one round trip for many small tables, short enough for the server to plan quickly. */
 const COUNT_BATCH = 500;
 /**
@@ -3348,18 +3429,14 @@ const BY_COPY = {
         .filter((r) => r.command === 'COPY')
         .map((r) => r.rowCount ?? Number.NaN),
 };
-/** A `union all` of count(*)s: a row per table, numbered (count-statement.ts). */
+/**
+ * A `union all` of count(*)s: a row per table, numbered (count-statement.ts). FROM ONLY: an inheritance parent's
+ * own rows, which are all the archive holds of it (COPY's count too); each child is listed and counted on its own.
+ */
 const BY_COUNT = {
-    sql: (batch) => (0,count_statement/* countStatement */.n)(batch.map(qualified)),
+    sql: (batch) => (0,count_statement/* countStatement */.n)(batch.map((t) => `only ${qualified(t)}`)),
     counts: (result, size) => (0,count_statement/* countsOf */.m)(result.rows, size),
 };
-/** Which of these tables have inheritance children (relhassubclass may stay true after they are gone: harmless). */
-async function inheritanceParents(client, oids) {
-    if (oids.length === 0)
-        return new Set();
-    const { rows } = await client.query('select oid from pg_catalog.pg_class where relhassubclass and oid = any($1::oid[])', [oids]);
-    return new Set(rows.map((r) => Number(r.oid)));
-}
 /**
  * Counts rows exactly for tables no larger than maxBytes; bigger tables keep their estimate only, and tables whose
  * data the dump leaves out are not read at all (the backup role may not be allowed to, nor need to). Small tables
@@ -3374,11 +3451,10 @@ async function inheritanceParents(client, oids) {
 async function countRows(client, tables, maxBytes) {
     const counts = new Map();
     const counted = tables.filter((t) => t.bytes <= maxBytes && !t.dataExcluded);
-    // COPY sends a table's own rows only; count(*) of an inheritance parent counts its children's too, as the
-    // manifest's counts always have and restore-test's check does: such parents are counted by count(*).
-    const parents = await inheritanceParents(client, counted.filter((t) => t.bytes <= COPY_COUNT_MAX_BYTES).map((t) => t.oid));
-    const byCopy = counted.filter((t) => t.bytes <= COPY_COUNT_MAX_BYTES && !parents.has(t.oid));
-    const byCount = counted.filter((t) => t.bytes > COPY_COUNT_MAX_BYTES || parents.has(t.oid));
+    // Both count a table's own rows (the manifest's rowCounts: 'own'): an inheritance parent's count once included
+    // its children's, which failed restore-test when a child or its data was out of the backup.
+    const byCopy = counted.filter((t) => t.bytes <= COPY_COUNT_MAX_BYTES);
+    const byCount = counted.filter((t) => t.bytes > COPY_COUNT_MAX_BYTES);
     for (const [method, list] of [
         [BY_COPY, byCopy],
         [BY_COUNT, byCount],

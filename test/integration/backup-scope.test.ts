@@ -16,7 +16,7 @@ import {
   type BackupManifest,
   type RawInputs,
 } from '@dbops/core';
-import { checkSchema } from '../../packages/core/src/databases/postgres/restore-checks.js';
+import { checkSchema, checkTables } from '../../packages/core/src/databases/postgres/restore-checks.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { startStandby, type Standby } from '../harness/standby.js';
 
@@ -146,6 +146,15 @@ describe('a backup of part of the database restore-tests clean', () => {
         'public.metrics_2024',
       ],
     ],
+    // A partitioned table named alone means its rows: its partitions come with it (pg_dump -t would take the parent
+    // alone, and the backup held none of its rows).
+    ['a partitioned table in tables', { tables: 'public.metrics' }, ['public.metrics_2024']],
+    // ...and are left out with it (pg_dump -T would leave the partition in, without its parent).
+    [
+      'a partitioned table in exclude-tables',
+      { schemas: 'public', 'exclude-tables': 'public.metrics' },
+      ['public.events'],
+    ],
     [
       'schemas and exclude-tables',
       { schemas: 'app', 'exclude-tables': 'app.events*' },
@@ -189,6 +198,105 @@ describe('a backup of part of the database restore-tests clean', () => {
     expect(result.checks.map((c) => c.name)).toEqual(
       expect.arrayContaining(['schema fingerprint', 'row counts (exact)', 'tables present']),
     );
+  });
+});
+
+test("a partitioned table in tables: the manifest counts its partitions' rows, which the archive holds", async () => {
+  const { manifest, result } = await backupThenRestoreTest('partitioned counts', { tables: 'app.events' });
+  expect(manifest.tables.map((t) => [`${t.schema}.${t.name}`, t.rows])).toEqual([['app.events_2024', 30]]);
+  expect(result.checks.find((c) => c.name === 'row counts (exact)')).toMatchObject({
+    passed: true,
+    detail: expect.stringMatching(/^1 tables match/),
+  });
+});
+
+describe('tables of other shapes', () => {
+  const SHAPES = 'shapes';
+  const fromShapes = (label: string, inputs: RawInputs, restoreInputs: RawInputs = {}) =>
+    backupThenRestoreTest(label, inputs, restoreInputs, server.url(SHAPES));
+  const listed = (manifest: BackupManifest) => manifest.tables.map((t) => [`${t.schema}.${t.name}`, t.rows]);
+
+  beforeAll(async () => {
+    await server.createDatabase(SHAPES);
+    // Unquoted, Événements keeps its É: PostgreSQL, like psql, folds only A-Z.
+    await server.query(
+      `create table public.base (id int);
+       create table public.child (extra text) inherits (public.base);
+       insert into public.base select generate_series(1, 4);
+       insert into public.child select g, 'x' from generate_series(1, 3) g;
+       create table Événements (id int);
+       insert into Événements select generate_series(1, 6);
+       create table public.readings (at date not null, site int not null) partition by range (at);
+       create table public.readings_2024 partition of public.readings
+         for values from ('2024-01-01') to ('2025-01-01') partition by list (site);
+       create table public.readings_2024_1 partition of public.readings_2024 for values in (1);
+       insert into public.readings select date '2024-01-01' + g, 1 from generate_series(1, 7) g;`,
+      [],
+      SHAPES,
+    );
+  });
+
+  test('a partitioned table in tables brings the partitions at every level', async () => {
+    const { manifest, result } = await fromShapes('sub-partitions', { tables: 'public.readings' });
+    expect(listed(manifest)).toEqual([['public.readings_2024_1', 7]]);
+    expect(failedChecks(result)).toEqual([]);
+  });
+
+  test.each([
+    ['without its child', { tables: 'public.base' }, [['public.base', 4]]],
+    [
+      "without its child's data",
+      { tables: 'public.base, public.child', 'pg-dump-args': '--exclude-table-data=public.child' },
+      [
+        ['public.base', 4],
+        ['public.child', undefined],
+      ],
+    ],
+  ])('an inheritance parent %s: its own rows are counted, as the archive holds them', async (label, inputs, tables) => {
+    const { manifest, result } = await fromShapes(`parent ${label}`, inputs);
+    expect(listed(manifest)).toEqual(tables);
+    expect(failedChecks(result)).toEqual([]);
+    expect(manifest.rowCounts).toBe('own');
+  });
+
+  test("a manifest from before rowCounts 'own' still checks: a parent's count there includes its children", async () => {
+    const { manifest, result } = await fromShapes(
+      'parent and child',
+      { tables: 'public.base, public.child' },
+      { keep: 'true' },
+    );
+    expect(listed(manifest)).toEqual([
+      ['public.base', 4],
+      ['public.child', 3],
+    ]);
+    const restored = new pg.Client({ connectionString: server.url(result.scratchDatabase) });
+    await restored.connect();
+    try {
+      const { rowCounts: _, ...older } = manifest;
+      const olderTables = older.tables.map((t) => (t.name === 'base' ? { ...t, rows: 7 } : t));
+      const check = async (m: BackupManifest) =>
+        (await checkTables(restored, m)).checks.find((c) => c.name === 'row counts (exact)');
+      expect(await check({ ...older, tables: olderTables })).toMatchObject({ passed: true });
+      expect(await check({ ...manifest, tables: olderTables })).toMatchObject({
+        passed: false,
+        detail: expect.stringContaining('"public"."base": 4 rows, backup had 7'),
+      });
+    } finally {
+      await restored.end();
+      await server.query(`drop database "${result.scratchDatabase}"`);
+    }
+  });
+
+  test('a name with a letter outside A-Z: unquoted, only A-Z fold, as in pg_dump', async () => {
+    const excluded = await fromShapes('unicode excluded', { 'exclude-tables': 'Événements, public.readings*' });
+    expect(listed(excluded.manifest)).toEqual([
+      ['public.base', 4],
+      ['public.child', 3],
+    ]);
+    expect(failedChecks(excluded.result)).toEqual([]);
+    const selected = await fromShapes('unicode selected', { tables: 'Événements' });
+    expect(listed(selected.manifest)).toEqual([['public.Événements', 6]]);
+    expect(failedChecks(selected.result)).toEqual([]);
   });
 });
 

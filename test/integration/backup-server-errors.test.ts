@@ -57,7 +57,15 @@ beforeAll(async () => {
      alter table tenant.notes enable row level security;
      create policy by_tenant on tenant.notes using (tenant_id = current_setting('app.tenant')::int);
      grant usage on schema tenant to ${ROLE};
-     grant select on all tables in schema tenant to ${ROLE};`,
+     grant select on all tables in schema tenant to ${ROLE};
+     -- Row-level security that lets the role see some rows.
+     create schema visible;
+     create table visible.notes (id int);
+     insert into visible.notes select generate_series(1, 5);
+     alter table visible.notes enable row level security;
+     create policy low on visible.notes using (id <= 2);
+     grant usage on schema visible to ${ROLE};
+     grant select on visible.notes to ${ROLE};`,
     [],
     DB,
   );
@@ -96,6 +104,15 @@ test('a table whose row-level security would hide rows from the dump: PERMISSION
   expect(error!.hint).toContain('--enable-row-security');
   expect(stored).toEqual([]);
 });
+
+test.each(['--enable-row-security', '--enable'])(
+  'pg-dump-args %s (getopt takes a prefix): the rows the role sees are counted, as pg_dump dumps them',
+  async (flag) => {
+    const { manifest, error } = await asRole({ tables: 'visible.notes', 'pg-dump-args': flag });
+    expect(error).toBeUndefined();
+    expect(manifest!.tables.map((t) => [`${t.schema}.${t.name}`, t.rows])).toEqual([['visible.notes', 2]]);
+  },
+);
 
 test("pg_dump's own refusal (it locks a table whose data it leaves out) is PERMISSION_DENIED too, naming the table", async () => {
   const { error, stored } = await asRole({ schemas: 'app', 'pg-dump-args': '--exclude-table-data=app.secret' });

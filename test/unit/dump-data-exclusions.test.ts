@@ -1,6 +1,10 @@
 // Which tables' data pg-dump-args leave out of the archive: dbops counts exactly the rows pg_dump reads, so it must
 // read these flags as pg_dump does (a value in the same or the next argument, unambiguous prefixes, short clusters).
-import { dataExclusions, parsePgDumpArgs } from '../../packages/core/src/databases/postgres/dump.js';
+import {
+  dataExclusions,
+  enablesRowSecurity,
+  parsePgDumpArgs,
+} from '../../packages/core/src/databases/postgres/dump.js';
 import type { DbopsError } from '../../packages/core/src/errors.js';
 
 const exclusions = (text: string) => dataExclusions(parsePgDumpArgs(text));
@@ -25,7 +29,7 @@ test.each([
   expect(exclusions(args)).toEqual(expected);
 });
 
-test('flags selecting partitions are refused with a way to name them, not pointed at an input that takes no children', () => {
+test('flags selecting partitions are refused, pointed at the input that selects them', () => {
   const refusal = (text: string) => {
     try {
       parsePgDumpArgs(text);
@@ -36,9 +40,18 @@ test('flags selecting partitions are refused with a way to name them, not pointe
   };
   expect(refusal('--table-and-children=public.events')).toMatchObject({
     code: 'INVALID_INPUT',
-    hint: expect.stringContaining('naming the partitions too'),
+    hint: expect.stringContaining('a partitioned table brings its partitions'),
   });
   expect(refusal('--exclude-table-data-and-children=public.events').hint).toContain(
     '--exclude-table-data=public.events*',
   );
+});
+
+test.each([
+  ['--enable-row-security', true],
+  ['--no-owner --enable', true], // getopt_long's unambiguous prefix
+  ['--no-owner', false],
+  ['--superuser --enable-row-security', false], // the superuser's name, not a flag
+])('row-level security asked for by %s: %s', (text, expected) => {
+  expect(enablesRowSecurity(parsePgDumpArgs(text))).toBe(expected);
 });

@@ -134,7 +134,7 @@ export interface DumpRecord {
   format: BackupManifest['object']['format'];
   contents: Pick<
     BackupManifest,
-    'toc' | 'schemasNotInArchive' | 'tables' | 'exactCountMaxBytes' | 'schemaFingerprint' | 'mongodb'
+    'toc' | 'schemasNotInArchive' | 'tables' | 'exactCountMaxBytes' | 'rowCounts' | 'schemaFingerprint' | 'mongodb'
   >;
   verification: Omit<BackupManifest['verification'], 'checksumReread'>;
 }

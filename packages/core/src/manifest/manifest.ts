@@ -168,6 +168,12 @@ export interface BackupManifest {
   tables: ManifestTable[];
   /** Row counts above this table size are estimates. */
   exactCountMaxBytes: number;
+  /**
+   * PostgreSQL: `own` when each table's `rows` counts its own rows only (SELECT count(*) FROM ONLY), as the archive
+   * holds them: an inheritance parent's children are listed with their own counts, or not at all when out of scope.
+   * Absent from older manifests, whose `rows` of an inheritance parent include its children's rows.
+   */
+  rowCounts?: 'own';
   schemaFingerprint: SchemaFingerprint;
   verification: {
     /** The stored object was read back and found equal to what was sent: after the upload, or as it was written. */

@@ -7,11 +7,11 @@ import type { ArchiveToc } from './archive-toc.js';
 import { prepareClientTools } from './client-tools.js';
 import { serverVersion, systemIdentifier, withSession } from './connection.js';
 import { readDatabaseLocale } from './database-locale.js';
-import { dataExclusions, isRecoveryConflict, recoveryConflictError } from './dump.js';
+import { dataExclusions, enablesRowSecurity, isRecoveryConflict, recoveryConflictError } from './dump.js';
 import { startDirectoryDump } from './dump-directory.js';
 import { startDumpStream } from './dump-stream.js';
 import { archiveFingerprint, readSchemaCatalog, schemasNotInArchive, type SchemaCatalog } from './fingerprint.js';
-import { countRows, listDumpedTables, type TableInventory } from './inventory.js';
+import { countRows, listDumpedTables, withPartitions, type DumpScope, type TableInventory } from './inventory.js';
 import { libpqEnvironment } from './libpq-env.js';
 import { listArchiveFile } from './restore.js';
 import { describeExclusiveLockers, isLockTimeout, LOCK_WAIT_INPUT, lockWaitError } from './lock-wait.js';
@@ -59,13 +59,19 @@ export async function withPgDumpSource<T>(
       await client.query(`set local lock_timeout = ${Math.round(settings.lockWaitTimeoutMs)}`);
     // Count the rows pg_dump reads: all of them (it refuses tables whose row-level security would hide some) unless
     // --enable-row-security asks for the visible ones.
-    if (!settings.extraArgs.some((arg) => arg.startsWith('--enable-row')))
-      await client.query('set local row_security = off');
+    if (!enablesRowSecurity(settings.extraArgs)) await client.query('set local row_security = off');
     const snapshot = (await client.query<{ id: string }>('select pg_export_snapshot() as id')).rows[0]!.id;
     let tables: TableInventory[];
+    let scope: DumpScope;
     try {
+      const partitioned = await withPartitions(client, settings.scope);
+      scope = partitioned.scope;
+      for (const { input, partitions } of partitioned.added)
+        log.info(
+          `${input} names partitioned tables: their ${partitions} partition(s) are ${input === 'tables' ? 'selected' : 'left out'} with them`,
+        );
       const listed = await timed(log, 'Listed the tables', () =>
-        listDumpedTables(client, settings.scope, dataExclusions(settings.extraArgs)),
+        listDumpedTables(client, scope, dataExclusions(settings.extraArgs)),
       );
       tables = await timed(log, `Counted the rows of ${listed.length} tables`, () =>
         countRows(client, listed, settings.exactCountMaxBytes),
@@ -89,7 +95,7 @@ export async function withPgDumpSource<T>(
     const identity = systemId ? { systemIdentifier: systemId } : {};
     const dumpCommand = (env: NodeJS.ProcessEnv, signal: AbortSignal) => ({
       pgDump: tools.pgDump,
-      scope: settings.scope,
+      scope,
       snapshot,
       extraArgs: settings.extraArgs,
       env,
@@ -204,6 +210,7 @@ function dumpRecord(
         return { schema, name: table, ...(rows === undefined ? {} : { rows }), rowEstimate, bytes };
       }),
       exactCountMaxBytes: settings.exactCountMaxBytes,
+      rowCounts: 'own',
       // What the archive holds, whichever inputs and flags selected it: a restore of it compares like with like.
       schemaFingerprint: archiveFingerprint(catalog, toc),
     },

@@ -117,9 +117,12 @@ const SCOPE: Record<string, string> = {
   'exclude-schema': 'the exclude-schemas input',
   table: 'the tables input',
   'exclude-table': 'the exclude-tables input',
-  // The inputs take pg_dump's -t / -T patterns, which select no partitions: name those too (a pattern such as events*).
-  'table-and-children': 'the tables input, naming the partitions too (e.g. public.events*)',
-  'exclude-table-and-children': 'the exclude-tables input, naming the partitions too (e.g. public.events*)',
+  // A partitioned table named in these inputs brings its partitions (inventory.ts withPartitions); inheritance
+  // children are named too (a pattern such as events*).
+  'table-and-children':
+    'the tables input, where a partitioned table brings its partitions (name inheritance children too, e.g. public.events*)',
+  'exclude-table-and-children':
+    'the exclude-tables input, where a partitioned table takes its partitions with it (name inheritance children too, e.g. public.events*)',
   'exclude-table-data-and-children':
     '--exclude-table-data, naming the partitions too (e.g. --exclude-table-data=public.events*)',
   filter: 'the schemas, tables, exclude-schemas and exclude-tables inputs',
@@ -221,28 +224,47 @@ const LONG_WITH_VALUE = new Set([
  */
 export function dataExclusions(args: string[]): DataExclusions {
   const result: DataExclusions = { tables: [], unlogged: false, all: false };
+  for (const { option, value } of options(args)) {
+    if (option === 'exclude-table-data' && value !== undefined) result.tables.push(value);
+    if (option === 'no-unlogged-table-data') result.unlogged = true;
+    if (option === 'schema-only' || option === 's' || option === 'no-data' || option === 'statistics-only')
+      result.all = true;
+  }
+  return result;
+}
+
+/**
+ * pg-dump-args ask for --enable-row-security (or a prefix getopt_long takes for it, such as --enable): pg_dump then
+ * reads only the rows row-level security shows the role.
+ */
+export function enablesRowSecurity(args: string[]): boolean {
+  return [...options(args)].some(({ option }) => option === 'enable-row-security');
+}
+
+/**
+ * The options of pg-dump-args (already checked): long ones resolved as getopt_long does (undefined if unknown),
+ * short ones by their letter; each with its value if it takes one.
+ */
+function* options(args: string[]): Generator<{ option: string | undefined; value?: string | undefined }> {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg.startsWith('--')) {
       const [name, ...value] = arg.slice(2).split('=');
       const { option } = resolveLongOption(name!);
       const takesValue = option !== undefined && LONG_WITH_VALUE.has(option);
-      const optionValue = value.length > 0 ? value.join('=') : takesValue ? args[++i] : undefined;
-      if (option === 'exclude-table-data' && optionValue !== undefined) result.tables.push(optionValue);
-      if (option === 'no-unlogged-table-data') result.unlogged = true;
-      if (option === 'schema-only' || option === 'no-data' || option === 'statistics-only') result.all = true;
+      yield { option, value: value.length > 0 ? value.join('=') : takesValue ? args[++i] : undefined };
     } else if (arg.startsWith('-') && arg.length > 1) {
       for (let j = 1; j < arg.length; j++) {
         const flag = arg[j]!;
-        if (flag === 's') result.all = true;
         if (SHORT_WITH_VALUE.has(flag)) {
-          if (j === arg.length - 1) i++; // its value is the next argument
+          // Its value is the rest of the argument, or the next argument.
+          yield { option: flag, value: j < arg.length - 1 ? arg.slice(j + 1) : args[++i] };
           break;
         }
+        yield { option: flag };
       }
     }
   }
-  return result;
 }
 
 export interface DumpCommand {

@@ -60,17 +60,8 @@ export async function listDumpedTables(
   exclusions: DataExclusions = NO_DATA_EXCLUSIONS,
 ): Promise<Array<Omit<TableInventory, 'rows'>>> {
   const params: unknown[] = [];
-  const param = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
-  const matches = (patterns: string[]) =>
-    patterns
-      .map((p) => {
-        const { schema, name } = parseNamePattern(p);
-        return `(c.relname ~ ${param(name)} and ${schema ? `n.nspname ~ ${param(schema)}` : 'pg_catalog.pg_table_is_visible(c.oid)'})`;
-      })
-      .join(' or ');
+  const param = parameter(params);
+  const matches = (patterns: string[]) => tableMatches(patterns, param);
   const schemaMatches = (patterns: string[]) =>
     patterns.map((p) => `n.nspname ~ ${param(parseNamePattern(p).name)}`).join(' or ');
 
@@ -120,6 +111,69 @@ export async function listDumpedTables(
   }));
 }
 
+/** A placeholder ($n) for each value, appended to params. */
+function parameter(params: unknown[]) {
+  return (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+}
+
+/** SQL true when the relation `c` in the schema `n` matches one of these -t / -T patterns, as pg_dump matches them. */
+function tableMatches(patterns: string[], param: (value: unknown) => string, c = 'c', n = 'n'): string {
+  return patterns
+    .map((p) => {
+      const { schema, name } = parseNamePattern(p);
+      return `(${c}.relname ~ ${param(name)} and ${schema ? `${n}.nspname ~ ${param(schema)}` : `pg_catalog.pg_table_is_visible(${c}.oid)`})`;
+    })
+    .join(' or ');
+}
+
+/** A pg_dump pattern matching exactly this table: quoted text is taken literally ("" is a quote). */
+const exactPattern = (schema: string, name: string) => `${quoteIdent(schema)}.${quoteIdent(name)}`;
+
+/**
+ * The scope with the partitions of each partitioned table that `tables` or `exclude-tables` names added to that
+ * input, each by its exact name. pg_dump -t / -T select a partitioned table alone (--table-and-children needs
+ * pg_dump 16): `tables: public.events` dumped the parent's definition and none of its rows, and the inventory,
+ * which lists tables with rows, expected none, so the backup held no events and passed. A user naming a
+ * partitioned table means its rows: its partitions, at every level, are selected (or left out) with it. Read in
+ * the dump's snapshot, so pg_dump sees the same partitions.
+ */
+export async function withPartitions(
+  client: pg.Client,
+  scope: DumpScope,
+): Promise<{ scope: DumpScope; added: Array<{ input: 'tables' | 'exclude-tables'; partitions: number }> }> {
+  const expanded = { ...scope };
+  const added: Array<{ input: 'tables' | 'exclude-tables'; partitions: number }> = [];
+  for (const [input, key] of [
+    ['tables', 'tables'],
+    ['exclude-tables', 'excludeTables'],
+  ] as const) {
+    const patterns = scope[key];
+    if (patterns.length === 0) continue;
+    const params: unknown[] = [];
+    const param = parameter(params);
+    // The partitions below a partitioned table the patterns match, which the patterns do not match themselves.
+    const { rows } = await client.query<{ schema: string; name: string }>(
+      `select n.nspname as schema, c.relname as name
+         from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+        where c.relispartition
+          and not (${tableMatches(patterns, param)})
+          and exists (select 1 from pg_catalog.pg_partition_ancestors(c.oid) a
+                        join pg_catalog.pg_class pc on pc.oid = a.relid
+                        join pg_catalog.pg_namespace pn on pn.oid = pc.relnamespace
+                       where pc.relkind = 'p' and pc.oid <> c.oid and (${tableMatches(patterns, param, 'pc', 'pn')}))
+        order by n.nspname, c.relname`,
+      params,
+    );
+    if (rows.length === 0) continue;
+    expanded[key] = [...patterns, ...rows.map((r) => exactPattern(r.schema, r.name))];
+    added.push({ input, partitions: rows.length });
+  }
+  return { scope: expanded, added };
+}
+
 /** Tables counted per query: one round trip for many small tables, short enough for the server to plan quickly. */
 const COUNT_BATCH = 500;
 
@@ -160,21 +214,14 @@ const BY_COPY: CountMethod = {
       .map((r) => r.rowCount ?? Number.NaN),
 };
 
-/** A `union all` of count(*)s: a row per table, numbered (count-statement.ts). */
+/**
+ * A `union all` of count(*)s: a row per table, numbered (count-statement.ts). FROM ONLY: an inheritance parent's
+ * own rows, which are all the archive holds of it (COPY's count too); each child is listed and counted on its own.
+ */
 const BY_COUNT: CountMethod = {
-  sql: (batch) => countStatement(batch.map(qualified)),
+  sql: (batch) => countStatement(batch.map((t) => `only ${qualified(t)}`)),
   counts: (result, size) => countsOf((result as pg.QueryResult<{ i: number; n: string }>).rows, size),
 };
-
-/** Which of these tables have inheritance children (relhassubclass may stay true after they are gone: harmless). */
-async function inheritanceParents(client: pg.Client, oids: number[]): Promise<Set<number>> {
-  if (oids.length === 0) return new Set();
-  const { rows } = await client.query<{ oid: number }>(
-    'select oid from pg_catalog.pg_class where relhassubclass and oid = any($1::oid[])',
-    [oids],
-  );
-  return new Set(rows.map((r) => Number(r.oid)));
-}
 
 /**
  * Counts rows exactly for tables no larger than maxBytes; bigger tables keep their estimate only, and tables whose
@@ -190,14 +237,10 @@ async function inheritanceParents(client: pg.Client, oids: number[]): Promise<Se
 export async function countRows(client: pg.Client, tables: Table[], maxBytes: number): Promise<TableInventory[]> {
   const counts = new Map<number, number>();
   const counted = tables.filter((t) => t.bytes <= maxBytes && !t.dataExcluded);
-  // COPY sends a table's own rows only; count(*) of an inheritance parent counts its children's too, as the
-  // manifest's counts always have and restore-test's check does: such parents are counted by count(*).
-  const parents = await inheritanceParents(
-    client,
-    counted.filter((t) => t.bytes <= COPY_COUNT_MAX_BYTES).map((t) => t.oid),
-  );
-  const byCopy = counted.filter((t) => t.bytes <= COPY_COUNT_MAX_BYTES && !parents.has(t.oid));
-  const byCount = counted.filter((t) => t.bytes > COPY_COUNT_MAX_BYTES || parents.has(t.oid));
+  // Both count a table's own rows (the manifest's rowCounts: 'own'): an inheritance parent's count once included
+  // its children's, which failed restore-test when a child or its data was out of the backup.
+  const byCopy = counted.filter((t) => t.bytes <= COPY_COUNT_MAX_BYTES);
+  const byCount = counted.filter((t) => t.bytes > COPY_COUNT_MAX_BYTES);
   for (const [method, list] of [
     [BY_COPY, byCopy],
     [BY_COUNT, byCount],

@@ -1,6 +1,6 @@
 /**
  * pg_dump's object-name patterns (-n / -t), translated to anchored regular expressions so that dbops can compute
- * the set of tables a filtered dump must contain. Follows psql's rules: unquoted text is folded to lower case,
+ * the set of tables a filtered dump must contain. Follows psql's rules: unquoted A-Z are folded to lower case (other letters are kept),
  * `*` matches any run of characters, `?` one character, a dot separates schema from name, and double quotes keep
  * text literally ("" is a quote inside quotes).
  */
@@ -32,7 +32,8 @@ export function parseNamePattern(pattern: string): NamePattern {
     } else if (c === '$') {
       parts[parts.length - 1] += '\\$';
     } else {
-      parts[parts.length - 1] += c.toLowerCase();
+      // psql folds A-Z only, as the server folds unquoted identifiers in a UTF-8 database: É stays É.
+      parts[parts.length - 1] += c >= 'A' && c <= 'Z' ? c.toLowerCase() : c;
     }
   }
   const anchored = parts.map((p) => `^(${p})$`);
