@@ -619,13 +619,18 @@ function deleteRowsSql(nodes, i, id, holdSources) {
  RETURNING ${key} AS key`;
     return { text, values: params.values };
 }
-/** Replaces the listed columns of the subject's row (node 0); returns its key text. */
-function anonymizeRowSql(nodes, id, columns) {
+/**
+ * Replaces the listed columns of the subject's row (node 0) unless a legal hold names it; returns its key text. The
+ * hold is part of the statement, as the erase's DELETE: a hold committed after the subject was checked still keeps
+ * the row (the caller then finds nothing returned and refuses).
+ */
+function anonymizeRowSql(nodes, id, columns, holdSources) {
     const params = new _subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .Params */ .XS();
     const set = Object.entries(columns)
         .map(([column, value]) => `${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(column)} = ${params.add(value)}`)
         .join(', ');
-    const text = `UPDATE ${nodes[0].table} AS d SET ${set} WHERE ${(0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .matchCondition */ .nc)(nodes, 0, params, id, 'd')}
+    const match = (0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .matchCondition */ .nc)(nodes, 0, params, id, 'd');
+    const text = `UPDATE ${nodes[0].table} AS d SET ${set} WHERE ${match} AND NOT ${heldExpression(nodes[0], holdSources, params, 'd')}
  RETURNING ${(0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .keyExpression */ .Gp)(nodes[0].primaryKey, 'd')} AS key`;
     return { text, values: params.values };
 }
@@ -843,7 +848,7 @@ async function eraseSubject(client, policy, options) {
         let tables;
         let tombstones = 0;
         if (then.action === 'anonymize') {
-            const rows = dryRun ? [{ key: '' }] : await changed(client, (0,subject_rows/* anonymizeRowSql */.zX)(scope.graph.nodes, id, then.columns));
+            const rows = dryRun ? [{ key: '' }] : await anonymizeRow(client, scope, then.columns);
             tables = [{ table: root.table, action: 'anonymize', rows: rows.length, keysSha256: keysHash(rows, dryRun) }];
         }
         else {
@@ -951,6 +956,22 @@ async function cycleEdges(client, graph, id, order) {
         });
     }
     return detached;
+}
+/**
+ * Anonymizes the subject's row. The UPDATE itself leaves a held row alone (subject-rows.ts), so a hold committed
+ * after subjectScope checked it still protects; the row it then kept refuses the erase, rolled back, as a DELETE's.
+ */
+async function anonymizeRow(client, { graph, holdSources, id }, columns) {
+    const rows = await changed(client, (0,subject_rows/* anonymizeRowSql */.zX)(graph.nodes, id, columns, holdSources));
+    if (rows.length > 0)
+        return rows;
+    // The row is still there (subjectScope found it), so the UPDATE's hold condition kept it: the hold may be gone
+    // again, or (a hold query) not be seen by this SELECT, so the row's presence decides, not a second hold check.
+    const count = (0,subject_rows/* countRowsSql */.X0)(graph.nodes, 0, id, holdSources);
+    const left = (await client.query(count.text, count.values)).rows[0];
+    if (left.rows > 0)
+        throw (0,subject_held/* heldError */.k)(graph.nodes[0].table, id, 'a legal hold placed during the erase names it');
+    return rows;
 }
 /** Deletes the plan's nodes in its order, each deleted key a tombstone; returns how many tombstones. */
 async function applyErase(client, { graph, holdSources, id }, plan, onBatch) {

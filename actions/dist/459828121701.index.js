@@ -3398,10 +3398,10 @@ function explainStepFailure(error, timeoutMs) {
     return { status: 'failed', reason: `failed: ${message}` };
 }
 //# sourceMappingURL=maintenance-session.js.map
-// EXTERNAL MODULE: ./packages/core/lib/data-retention/tombstones.js
-var data_retention_tombstones = __webpack_require__(42837);
 // EXTERNAL MODULE: ./packages/core/lib/restore/tombstone-verdict.js
 var tombstone_verdict = __webpack_require__(33787);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/tombstones.js
+var tombstones = __webpack_require__(42837);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/cutoffs.js
 var data_retention_cutoffs = __webpack_require__(37823);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/policy.js
@@ -3611,7 +3611,10 @@ function idForms(id) {
         return [id, id.toHexString()];
     return id === undefined || id === null ? [] : [id];
 }
-/** An `_id` as one text, as a hold's subject_id gives it and as receipts hash it: hex, the string, the number. */
+/**
+ * An `_id` as one text, as a hold's subject_id gives it and as receipts hash it: hex, the string, the number. Loose on
+ * purpose (42 and '42' give one text, as a hold names both): never use it to tell documents apart (idKey does).
+ */
 function keyText(id) {
     if (id instanceof lib.ObjectId)
         return id.toHexString();
@@ -3619,15 +3622,29 @@ function keyText(id) {
         return String(id);
     return lib.BSON.EJSON.stringify(id, { relaxed: false });
 }
+/**
+ * An `_id` as one text that tells every two distinct `_id`s apart: its canonical Extended JSON, as the driver gives
+ * it (42 is `{"$numberInt":"42"}`, '42' is `"42"`, an ObjectId `{"$oid":…}`). Numbers are as the driver promotes
+ * them, so an int32, an int64 and a double of one value (one `_id` to MongoDB) give one text; -0 is 0, as there.
+ */
+function idKey(id) {
+    return lib.BSON.EJSON.stringify((Object.is(id, -0) ? 0 : id), { relaxed: false });
+}
 //# sourceMappingURL=data-retention-filter.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-tombstones.js
 /**
  * Tombstones of documents a MongoDB soft-delete rule erased (`then: erase`) or `subject erase` deleted, as
- * PostgreSQL's (data-retention/tombstones.ts): each erased `_id` kept as SHA-256 of `salt \n database.collection \n key` (the key
- * as receipts and holds write it: ObjectId hex, the string, the number), never the `_id` itself, with the time of the
- * erasure. They live in the rule's own database, so a backup of it carries them: the collection
- * `dbops_retention_tombstones` (`_id` the hash, which already names the collection; `database`, `collection`,
- * `erased_at`, `completed_at`, `erased_by`), the salt in `dbops_retention_salt` (one document, random per database).
+ * PostgreSQL's (data-retention/tombstones.ts): each erased `_id` kept as SHA-256 of
+ * `ejson \n salt \n database.collection \n key`, the key the `_id`'s canonical Extended JSON (idKey: the number 42
+ * and the string '42' are two keys), never the `_id` itself, with the time of the erasure. They live in the rule's
+ * own database, so a backup of it carries them: the collection `dbops_retention_tombstones` (`_id` the hash, which
+ * already names the collection; `database`, `collection`, `key_form: 'ejson'`, `erased_at`, `completed_at`,
+ * `erased_by`), the salt in `dbops_retention_salt` (one document, random per database).
+ *
+ * Tombstones written before `key_form` (dbops until this form) hash `salt \n database.collection \n text`, the text
+ * as holds write an `_id` (keyText: 42 and '42' alike). They stay where they are and are still matched, by that form
+ * (legacyHash): a document matching one may be either of two `_id`s that share a text, as it always was. The two
+ * forms cannot give one hash: only the new one starts with `ejson`, never a salt's hex.
  *
  * MongoDB has no transaction to write them in with the delete. They are written before it (`erased_at`,
  * `completed_at: null`), taken back for the documents the delete left (changed or put under a hold meanwhile), and
@@ -3650,6 +3667,18 @@ async function ensureSalt(client, database, maxTimeMS) {
     const found = await salts.findOne({ _id: 'salt' }, { maxTimeMS });
     return found.salt;
 }
+/** The hash input form of tombstones written now; absent from older ones (legacyHash). */
+const KEY_FORM = 'ejson';
+/** A tombstone's `_id`: the salted hash of the `_id`'s canonical Extended JSON. */
+function tombstoneId(salt, { database, name }, id) {
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(`${KEY_FORM}\n${salt}\n${database}.${name}\n${idKey(id)}`, 'utf8')
+        .digest('hex');
+}
+/** The `_id` of a tombstone written before `key_form`, for the same document (shared by 42 and '42'). */
+function legacyHash(salt, { database, name }, id) {
+    return (0,tombstones/* tombstoneHash */.cX)(salt, database, name, keyText(id));
+}
 /** A soft-delete rule's tombstones (`erased_by: retention-purge:<rule>`). */
 async function collectionTombstones(client, target, maxTimeMS) {
     const { completeGone, ...writer } = await tombstoneWriter(client, target.collection, `retention-purge:${target.rule}`, maxTimeMS);
@@ -3662,8 +3691,8 @@ async function collectionTombstones(client, target, maxTimeMS) {
             const collection = client.db(target.collection.database).collection(target.collection.name);
             const expired = new Set((await collection
                 .find({ $and: [idIn(present), purgeableFilter(target, await readHeld())] }, { projection: { _id: 1 }, maxTimeMS })
-                .toArray()).map((d) => keyText(d._id)));
-            const kept = present.map(keyText).filter((k) => !expired.has(k));
+                .toArray()).map((d) => idKey(d._id)));
+            const kept = present.filter((id) => !expired.has(idKey(id)));
             await writer.takeBack(kept);
             return { completed, takenBack: kept.length };
         },
@@ -3673,55 +3702,68 @@ async function collectionTombstones(client, target, maxTimeMS) {
 async function tombstoneWriter(client, { database, name }, erasedBy, maxTimeMS) {
     const salt = await ensureSalt(client, database, maxTimeMS);
     const tombstones = client.db(database).collection(TOMBSTONE_COLLECTION);
-    const hash = (key) => (0,data_retention_tombstones/* tombstoneHash */.cX)(salt, database, name, key);
+    const hash = (id) => tombstoneId(salt, { database, name }, id);
     return {
-        async record(keys) {
-            if (keys.length === 0)
+        async record(ids) {
+            if (ids.length === 0)
                 return [];
             const erasedAt = new Date();
             // A key erased again keeps its latest time, as PostgreSQL's.
-            const writes = [...new Set(keys.map(hash))].map((h) => ({
+            const writes = [...new Set(ids.map(hash))].map((h) => ({
                 updateOne: {
                     filter: { _id: h },
                     update: {
-                        $set: { database, collection: name, erased_at: erasedAt, completed_at: null, erased_by: erasedBy },
+                        $set: {
+                            database,
+                            collection: name,
+                            key_form: KEY_FORM,
+                            erased_at: erasedAt,
+                            completed_at: null,
+                            erased_by: erasedBy,
+                        },
                     },
                     upsert: true,
                 },
             }));
             await tombstones.bulkWrite(writes, { ordered: false, maxTimeMS });
-            return keys.map(hash);
+            return ids.map(hash);
         },
-        async takeBack(keys) {
-            if (keys.length === 0)
+        async takeBack(ids) {
+            if (ids.length === 0)
                 return;
-            await tombstones.deleteMany({ _id: { $in: keys.map(hash) } }, { maxTimeMS });
+            const hashes = [...ids.map(hash), ...ids.map((id) => legacyHash(salt, { database, name }, id))];
+            await tombstones.deleteMany({ _id: { $in: hashes }, completed_at: { $type: 'null' } }, { maxTimeMS });
         },
-        async complete(keys) {
-            if (keys.length === 0)
+        async complete(ids) {
+            if (ids.length === 0)
                 return;
-            await tombstones.updateMany({ _id: { $in: keys.map(hash) } }, { $set: { completed_at: new Date() } }, { maxTimeMS });
+            await tombstones.updateMany({ _id: { $in: ids.map(hash) } }, { $set: { completed_at: new Date() } }, { maxTimeMS });
         },
         async completeGone() {
             // Only an explicit null: older tombstones have no completed_at at all, and their deletes are long done.
-            const unfinished = new Set((await tombstones
-                .find({ database, collection: name, completed_at: { $type: 'null' } }, { projection: { _id: 1 }, maxTimeMS })
-                .toArray()).map((t) => t._id));
-            if (unfinished.size === 0)
+            const unfinished = await tombstones
+                .find({ database, collection: name, completed_at: { $type: 'null' } }, { projection: { _id: 1, key_form: 1 }, maxTimeMS })
+                .toArray();
+            if (unfinished.length === 0)
                 return { completed: 0, present: [] };
+            const hashes = new Set(unfinished.map((t) => t._id));
+            // An older-form one (a crash before this form) is matched by its own hash, which two documents may share.
+            const legacy = unfinished.some((t) => t.key_form === undefined);
+            const stillThere = new Set();
             const present = [];
             for await (const { _id } of client
                 .db(database)
                 .collection(name)
                 .find({}, { projection: { _id: 1 }, maxTimeMS })) {
-                const h = hash(keyText(_id));
-                if (!unfinished.has(h))
+                const own = [hash(_id), ...(legacy ? [legacyHash(salt, { database, name }, _id)] : [])].filter((h) => hashes.has(h));
+                if (own.length === 0)
                     continue;
-                unfinished.delete(h);
+                for (const h of own)
+                    stillThere.add(h);
                 present.push(_id);
             }
-            // What is left of `unfinished` has no document any more: its delete ran.
-            const gone = [...unfinished];
+            // The others have no document any more: their delete ran.
+            const gone = [...hashes].filter((h) => !stillThere.has(h));
             if (gone.length > 0)
                 await tombstones.updateMany({ _id: { $in: gone } }, { $set: { completed_at: new Date() } }, { maxTimeMS });
             return { completed: gone.length, present };
@@ -3730,8 +3772,6 @@ async function tombstoneWriter(client, { database, name }, erasedBy, maxTimeMS) 
 }
 //# sourceMappingURL=data-retention-tombstones.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/tombstone-check.js
-
-
 
 
 
@@ -3771,6 +3811,8 @@ async function readMongoTombstones(db) {
         };
         tables.set(key, table);
         table.hashes.push(stone._id);
+        if (stone.key_form === undefined)
+            table.legacyKeys = true;
         table.erasedAt.push(stone.erased_at.toISOString());
         table.completedAt.push(completedAt(stone));
     }
@@ -3809,8 +3851,12 @@ async function checkMongoTombstones(copies, manifest, tombstones) {
             }));
             let before = 0;
             let after = 0;
+            const salt = table.salt ?? set.salt;
+            const original = { database: table.schema, name: table.name };
             for await (const { _id } of db.collection(table.name).find({}, { projection: { _id: 1 } })) {
-                const at = completedAt.get((0,data_retention_tombstones/* tombstoneHash */.cX)(table.salt ?? set.salt, table.schema, table.name, keyText(_id)));
+                // A document erased again since an older-form tombstone has one of today's too, the later erasure's.
+                const at = completedAt.get(tombstoneId(salt, original, _id)) ??
+                    (table.legacyKeys ? completedAt.get(legacyHash(salt, original, _id)) : undefined);
                 if (at === undefined)
                     continue;
                 if (at < backupTime)
@@ -4940,7 +4986,8 @@ var lib_log = __webpack_require__(69579);
  * documents in the driver's raw mode (each one's BSON as the server sent it) and archives them before the delete:
  * an archive that fails throws before anything is deleted. A soft-delete rule with `then: anonymize` sends one
  * updateMany ($set of its fields) with the same filter instead of the delete; one with `then: erase` writes the
- * picked keys' tombstones before the delete and takes back those of documents it left.
+ * picked keys' tombstones before the delete and takes back those of documents it left. Which documents went is told
+ * by idKey, never by the looser key text: `_id`s 42 and '42' in one batch are two documents.
  */
 
 
@@ -4979,23 +5026,27 @@ tombstones) {
         const done = await collection
             .find({ $and: [idIn(ids), anonymizedFilter(target.anonymize)] }, { projection: { _id: 1 }, maxTimeMS })
             .toArray();
-        const changed = new Set(done.map((d) => keyText(d._id)));
-        return { found: ids.length, rows: modifiedCount, keys: ids.map(keyText).filter((k) => changed.has(k)) };
+        const changed = new Set(done.map((d) => idKey(d._id)));
+        return {
+            found: ids.length,
+            rows: modifiedCount,
+            keys: ids.filter((id) => changed.has(idKey(id))).map(keyText),
+        };
     }
-    await tombstones?.record(ids.map(keyText));
+    await tombstones?.record(ids);
     const { deletedCount } = await collection.deleteMany(filter, { maxTimeMS });
     if (deletedCount === ids.length) {
         // Only now is the erasure done: a backup that read the collection before this may rightly hold them.
-        await tombstones?.complete(ids.map(keyText));
+        await tombstones?.complete(ids);
         return { found: ids.length, rows: deletedCount, keys: ids.map(keyText) };
     }
     // Which of them went: those still there were changed meanwhile (or held) and stay, without a tombstone.
     const left = await collection.find(idIn(ids), { projection: { _id: 1 }, maxTimeMS }).toArray();
-    const stayed = new Set(left.map((d) => keyText(d._id)));
-    await tombstones?.takeBack([...stayed]);
-    const deleted = ids.map(keyText).filter((k) => !stayed.has(k));
+    const stayed = new Set(left.map((d) => idKey(d._id)));
+    await tombstones?.takeBack(left.map((d) => d._id));
+    const deleted = ids.filter((id) => !stayed.has(idKey(id)));
     await tombstones?.complete(deleted);
-    return { found: ids.length, rows: deletedCount, keys: deleted };
+    return { found: ids.length, rows: deletedCount, keys: deleted.map(keyText) };
 }
 //# sourceMappingURL=data-retention-batch.js.map
 // EXTERNAL MODULE: ./packages/core/lib/databases/mongodb/oplog-window.js
@@ -5432,8 +5483,8 @@ function* levelFilters(scope, node, parentIds) {
         yield { [node.field]: { $in: batch.flatMap((id) => idForms(id)) } };
 }
 /**
- * The `_id`s of a node's documents that match a filter, in `_id` order; `seen` (key text) skips those already taken
- * and gets the new ones. Each is counted against `budget` as it arrives, so a subject with too many stops the read.
+ * The `_id`s of a node's documents that match a filter, in `_id` order; `seen` (idKey: 42 and '42' are two) skips
+ * those already taken and gets the new ones. Each is counted against `budget` as it arrives, so a subject with too many stops the read.
  */
 async function pickIds(client, node, filter, maxTimeMS, budget, seen = new Set()) {
     const ids = [];
@@ -5442,7 +5493,7 @@ async function pickIds(client, node, filter, maxTimeMS, budget, seen = new Set()
         .collection(node.collection.name)
         .find(filter, { projection: { _id: 1 }, sort: { _id: 1 }, maxTimeMS });
     for await (const { _id } of cursor) {
-        const key = keyText(_id);
+        const key = idKey(_id);
         if (seen.has(key))
             continue;
         budget.take(node);
@@ -5716,10 +5767,10 @@ async function eraseMongoSubject(client, database, policy, options) {
                 // Renewed before every batch, as a purge's: a large collection may take longer than one lease.
                 const renew = () => taken.lease.extend(new Date(Date.now() + PURGE_LEASE_MS));
                 progress.erased[at] = [];
-                const keys = await eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, options.onBatch, progress);
-                tables[at].rows = keys.length;
-                tables[at].keysSha256 = keysHash(keys);
-                tombstones += new Set(keys).size;
+                const erased = await eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, options.onBatch, progress);
+                tables[at].rows = erased.length;
+                tables[at].keysSha256 = keysHash(erased.map(keyText));
+                tombstones += distinct(erased);
             }
             finally {
                 await taken.lease.release().catch(() => undefined);
@@ -5732,12 +5783,12 @@ async function eraseMongoSubject(client, database, policy, options) {
             ? "The subject's document is gone, so there is nothing left to run the erase again on; its tombstones record what was erased."
             : 'MongoDB has no transaction across collections here: run the erase again to finish it once the cause is gone.';
         // What was erased, per collection, for the receipt of a stopped erasure.
-        const done = progress.erased.flatMap((keys, at) => keys.length === 0 ? [] : [{ ...tables[at], rows: keys.length, keysSha256: keysHash(keys) }]);
+        const done = progress.erased.flatMap((ids, at) => ids.length === 0 ? [] : [{ ...tables[at], rows: ids.length, keysSha256: keysHash(ids.map(keyText)) }]);
         throw new erasure_stopped/* ErasureStopped */.T(failure.code, `Erasing subject ${id} of ${subject.namespace}: ${failure.message}; ${progress.erased.flat().length} documents were erased before it (each with its tombstone), the subject's document ${progress.subjectErased ? 'among them' : 'was not'}`, {
             cause,
             hint: `${failure.hint ? `${failure.hint} ` : ''}${next}`,
             ...(failure.input ? { input: failure.input } : {}),
-        }, result(done, new Set(progress.erased.flat()).size));
+        }, result(done, progress.erased.reduce((n, ids) => n + distinct(ids), 0)));
     }
     return result(tables, tombstones);
 }
@@ -5751,7 +5802,7 @@ function eraseOrder(scope) {
 }
 /**
  * Deletes a node's documents of the subject, each after its tombstone, ID_BATCH at a time; returns the deleted
- * keys. Picks again (its parent's documents read again too) until none is left, so a document written between the
+ * `_id`s. Picks again (its parent's documents read again too) until none is left, so a document written between the
  * count and the delete goes too. A delete matches a document only while it still references the batch's parents. A
  * hold added since the count stops it, the held documents kept.
  */
@@ -5777,22 +5828,23 @@ async function eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, on
                 // a hold source that can no longer be read stops it.
                 const held = await scope.held(of.collection);
                 const nowHeld = heldKeys(held);
-                const keys = ids.map(keyText);
-                await writer.record(keys);
+                await writer.record(ids);
                 await collection.deleteMany({ $and: [idIn(ids), filter, { _id: { $nin: held } }] }, {
                     maxTimeMS,
                 });
-                const left = new Set((await collection.find(idIn(ids), { projection: { _id: 1 }, maxTimeMS }).toArray()).map((d) => keyText(d._id)));
-                await writer.takeBack([...left]);
-                const gone = keys.filter((k) => !left.has(k));
-                for (const key of gone)
-                    progress.erased.at(-1).push(key);
+                const leftIds = (await collection.find(idIn(ids), { projection: { _id: 1 }, maxTimeMS }).toArray()).map((d) => d._id);
+                // Told apart by idKey: of `_id`s 42 and '42', one may go while the other stays.
+                const left = new Set(leftIds.map(idKey));
+                await writer.takeBack(leftIds);
+                const gone = ids.filter((k) => !left.has(idKey(k)));
+                for (const erased of gone)
+                    progress.erased.at(-1).push(erased);
                 if (of.parent === undefined && gone.length > 0)
                     progress.subjectErased = true;
                 await writer.complete(gone);
                 deleted.push(...gone);
                 await onBatch?.({ table: of.namespace, rows: gone.length });
-                const kept = keys.filter((k) => left.has(k) && nowHeld.has(k)).length;
+                const kept = ids.filter((k) => left.has(idKey(k)) && nowHeld.has(keyText(k))).length;
                 if (kept > 0)
                     throw new lib_errors/* DbopsError */.zJ('CHECK_FAILED', `${kept} documents in ${of.namespace} were put under legal hold during the erasure and kept`, {
                         input: 'id',
@@ -5803,6 +5855,10 @@ async function eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, on
         if (!found)
             return deleted;
     }
+}
+/** How many documents (tombstones) these `_id`s are: 42 and '42' are two. */
+function distinct(ids) {
+    return new Set(ids.map(idKey)).size;
 }
 /** SHA-256 over the keys (text + "\n", sorted), as PostgreSQL's erasure hashes them. */
 function keysHash(keys) {
@@ -5898,9 +5954,10 @@ async function readDocuments(client, of, filters, maxTimeMS, session, budget) {
             .collection(of.collection.name)
             .find(filter, { raw: true, sort: { _id: 1 }, maxTimeMS, ...(session ? { session } : {}) });
         for await (const raw of cursor) {
-            // The `_id` as the driver gives it elsewhere (an int32 as a number), to key it and find its dependants by.
+            // The `_id` as the driver gives it elsewhere (an int32 as a number), to key it and find its dependants by;
+            // keyed with its type, so the documents with `_id` 42 and '42' are both exported.
             const { _id } = lib.BSON.deserialize(raw);
-            const key = keyText(_id);
+            const key = idKey(_id);
             if (seen.has(key))
                 continue;
             budget.take(of);
@@ -6155,13 +6212,18 @@ function deleteRowsSql(nodes, i, id, holdSources) {
  RETURNING ${key} AS key`;
     return { text, values: params.values };
 }
-/** Replaces the listed columns of the subject's row (node 0); returns its key text. */
-function anonymizeRowSql(nodes, id, columns) {
+/**
+ * Replaces the listed columns of the subject's row (node 0) unless a legal hold names it; returns its key text. The
+ * hold is part of the statement, as the erase's DELETE: a hold committed after the subject was checked still keeps
+ * the row (the caller then finds nothing returned and refuses).
+ */
+function anonymizeRowSql(nodes, id, columns, holdSources) {
     const params = new _subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .Params */ .XS();
     const set = Object.entries(columns)
         .map(([column, value]) => `${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(column)} = ${params.add(value)}`)
         .join(', ');
-    const text = `UPDATE ${nodes[0].table} AS d SET ${set} WHERE ${(0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .matchCondition */ .nc)(nodes, 0, params, id, 'd')}
+    const match = (0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .matchCondition */ .nc)(nodes, 0, params, id, 'd');
+    const text = `UPDATE ${nodes[0].table} AS d SET ${set} WHERE ${match} AND NOT ${heldExpression(nodes[0], holdSources, params, 'd')}
  RETURNING ${(0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .keyExpression */ .Gp)(nodes[0].primaryKey, 'd')} AS key`;
     return { text, values: params.values };
 }

@@ -301,13 +301,18 @@ function deleteRowsSql(nodes, i, id, holdSources) {
  RETURNING ${key} AS key`;
     return { text, values: params.values };
 }
-/** Replaces the listed columns of the subject's row (node 0); returns its key text. */
-function anonymizeRowSql(nodes, id, columns) {
+/**
+ * Replaces the listed columns of the subject's row (node 0) unless a legal hold names it; returns its key text. The
+ * hold is part of the statement, as the erase's DELETE: a hold committed after the subject was checked still keeps
+ * the row (the caller then finds nothing returned and refuses).
+ */
+function anonymizeRowSql(nodes, id, columns, holdSources) {
     const params = new _subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .Params */ .XS();
     const set = Object.entries(columns)
         .map(([column, value]) => `${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(column)} = ${params.add(value)}`)
         .join(', ');
-    const text = `UPDATE ${nodes[0].table} AS d SET ${set} WHERE ${(0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .matchCondition */ .nc)(nodes, 0, params, id, 'd')}
+    const match = (0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .matchCondition */ .nc)(nodes, 0, params, id, 'd');
+    const text = `UPDATE ${nodes[0].table} AS d SET ${set} WHERE ${match} AND NOT ${heldExpression(nodes[0], holdSources, params, 'd')}
  RETURNING ${(0,_subject_graph_js__WEBPACK_IMPORTED_MODULE_1__/* .keyExpression */ .Gp)(nodes[0].primaryKey, 'd')} AS key`;
     return { text, values: params.values };
 }

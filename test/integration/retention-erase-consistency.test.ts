@@ -1,6 +1,6 @@
 // Subject erase and purge agree on what protects a row (issue 16 review), on a real PostgreSQL server: a minimum
 // named as the search_path resolves it, a hold on a timestamptz key written in the database's own time zone, a hold
-// committed while the erase runs; and the purge's tombstones and receipt hashes are in UTC whatever the database's
+// committed while the erase runs (an anonymizing erase too: its UPDATE carries the hold condition itself); and the purge's tombstones and receipt hashes are in UTC whatever the database's
 // TimeZone, so restore-test (which hashes in UTC) finds an erased row that comes back with a backup.
 import { createHash } from 'node:crypto';
 import pg from 'pg';
@@ -8,6 +8,8 @@ import { planRetention } from '../../packages/core/src/data-retention/plan.js';
 import { purgeRetention } from '../../packages/core/src/data-retention/purge.js';
 import { parsePolicy } from '../../packages/core/src/data-retention/read-policy.js';
 import { eraseSubject } from '../../packages/core/src/data-retention/subject-erase.js';
+import { subjectScope } from '../../packages/core/src/data-retention/subject-scope.js';
+import { anonymizeRowSql } from '../../packages/core/src/databases/postgres/subject-rows.js';
 import { checkTombstones } from '../../packages/core/src/databases/postgres/tombstone-check.js';
 import type { BackupManifest } from '../../packages/core/src/manifest/manifest.js';
 import { type PostgresServer, startPostgres } from '../harness/postgres.js';
@@ -151,4 +153,45 @@ it('keeps a row a legal hold placed while the erase runs names: the erase fails 
     ['users', 1],
   ]);
   expect(await q('SELECT id FROM users ORDER BY id')).toEqual([{ id: 1 }]);
+});
+
+// The erase policy with a second hold source and `then: anonymize`.
+const ANONYMIZE_POLICY = ERASE_POLICY.replace(
+  '  - table: legal_holds\n',
+  "  - table: legal_holds\n  - query: SELECT subject_table, subject_id FROM late_holds WHERE current_query() LIKE 'UPDATE %'\n",
+).replace('then: erase', "then: anonymize\n    anonymize: { email: 'erased@example.invalid' }");
+
+it('leaves a row alone whose hold exists when the anonymizing UPDATE runs, though not when the subject was checked', async () => {
+  const q = await database('anonymize_race', 'SET TimeZone = UTC');
+  await q(`CREATE TABLE legal_holds (subject_table text NOT NULL, subject_id text NOT NULL);
+    CREATE TABLE late_holds (subject_table text NOT NULL, subject_id text NOT NULL);
+    CREATE TABLE users (id int PRIMARY KEY, email text, deleted_at timestamptz);
+    INSERT INTO users VALUES (1, 'ada@example.com', now() - interval '40 days'),
+                             (2, 'bob@example.com', now() - interval '40 days');
+    INSERT INTO late_holds VALUES ('users', '1');`);
+  const client = await connect('anonymize_race');
+  const policy = await parsePolicy(ANONYMIZE_POLICY, 'r.yml');
+  // late_holds names subject 1 only to an UPDATE (current_query()): every check before it, which SELECTs, sees no
+  // hold; the statement does. A deterministic stand-in for a hold committed between the check and the UPDATE.
+  await expect(eraseSubject(client, policy, { table: 'users', id: '1', dryRun: false })).rejects.toMatchObject({
+    code: 'CHECK_FAILED',
+    message: expect.stringContaining('a legal hold placed during the erase names it'),
+  });
+  expect(await q('SELECT id, email FROM users ORDER BY id')).toEqual([
+    { id: 1, email: 'ada@example.com' },
+    { id: 2, email: 'bob@example.com' },
+  ]);
+  // The statement itself refuses a held row, whatever checked it before.
+  await q("INSERT INTO legal_holds VALUES ('users', '2')");
+  await client.query('BEGIN');
+  const scope = await subjectScope(client, await parsePolicy(ERASE_POLICY, 'e.yml'), 'users', '1');
+  const sql = anonymizeRowSql(scope.graph.nodes, '2', { email: 'erased@example.invalid' }, scope.holdSources);
+  expect((await client.query(sql.text, sql.values)).rows).toEqual([]);
+  await client.query('COMMIT');
+  expect(await q('SELECT email FROM users WHERE id = 2')).toEqual([{ email: 'bob@example.com' }]);
+  // Unheld, the same erase anonymizes.
+  await q('DELETE FROM late_holds');
+  const done = await eraseSubject(client, policy, { table: 'users', id: '1', dryRun: false });
+  expect(done.tables).toMatchObject([{ table: 'users', action: 'anonymize', rows: 1 }]);
+  expect(await q('SELECT email FROM users WHERE id = 1')).toEqual([{ email: 'erased@example.invalid' }]);
 });

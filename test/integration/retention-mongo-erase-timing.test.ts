@@ -198,7 +198,7 @@ test('the next run finishes an erasure a crash left half done: tombstones comple
   const tombstones = await collectionTombstones(mongo.client, target, 10_000);
   // What crashes leave: 4's delete ran but its tombstone was not completed; 1's and 2's tombstones were written but
   // the delete never ran, and 2 was restored meanwhile (its mark cleared): it is no longer expired.
-  await tombstones.record(['4', '1', '2']);
+  await tombstones.record([4, 1, 2]);
   await accounts.deleteOne({ _id: 4 });
   await accounts.updateOne({ _id: 2 }, { $set: { deletedAt: null } });
   expect((await tombstonesOf(database)).map((t) => t.completed_at)).toEqual([null, null, null]);

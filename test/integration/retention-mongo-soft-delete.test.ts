@@ -157,19 +157,22 @@ it('then: erase deletes them in batches, leaves a salted-hash tombstone per eras
       .update(keys.map((k) => `${k}\n`).join(''))
       .digest('hex'),
   );
-  // Tombstones: the erased keys only, as SHA-256(salt \n database.collection \n key), never the _id.
+  // Tombstones: the erased keys only, as SHA-256(ejson \n salt \n database.collection \n canonical EJSON of the
+  // _id), never the _id.
   const salt = (await server.client
     .db(db)
     .collection<{ _id: string; salt: string }>('dbops_retention_salt')
     .findOne({ _id: 'salt' }))!.salt;
   expect(salt).toMatch(/^[0-9a-f]{64}$/);
   const tombstones = await server.client.db(db).collection('dbops_retention_tombstones').find({}).toArray();
-  const hash = (key: string) => createHash('sha256').update(`${salt}\n${db}.accounts\n${key}`).digest('hex');
+  const hash = (key: string) =>
+    createHash('sha256').update(`ejson\n${salt}\n${db}.accounts\n{"$numberInt":"${key}"}`).digest('hex');
   expect(tombstones.map((t) => t._id).sort()).toEqual(keys.map(hash).sort());
   for (const tombstone of tombstones) {
     expect(tombstone).toMatchObject({
       database: db,
       collection: 'accounts',
+      key_form: 'ejson',
       erased_by: 'retention-purge:deleted-accounts',
     });
     expect(tombstone.erased_at).toBeInstanceOf(Date);
@@ -182,6 +185,7 @@ it('then: erase deletes them in batches, leaves a salted-hash tombstone per eras
       'database',
       'erased_at',
       'erased_by',
+      'key_form',
     ]);
   }
   expect(result.receipt).toMatchObject({ sequence: 1 });
@@ -271,7 +275,8 @@ it('writes tombstones before the delete, and takes back those of documents the d
     .db(db)
     .collection<{ _id: string; salt: string }>('dbops_retention_salt')
     .findOne({ _id: 'salt' }))!.salt;
-  const hash = (key: string) => createHash('sha256').update(`${salt}\n${db}.accounts\n${key}`).digest('hex');
+  const hash = (key: string) =>
+    createHash('sha256').update(`ejson\n${salt}\n${db}.accounts\n{"$numberInt":"${key}"}`).digest('hex');
   expect((await stones.find({}).toArray()).map((t) => t._id).sort()).toEqual(['4', '2'].map(hash).sort());
   expect(await ids()).toEqual([1, 3, 5, 6, 7, 8, 9]);
 });

@@ -335,7 +335,7 @@ it('finishes an erasure a crash stopped midway: run again, it erases what is lef
   // The state a crash leaves after the orders' delete and before its completion (the subject's document goes last):
   // the orders' tombstones written (completed_at null), the orders gone, sessions and the subject still there.
   const writer = await tombstoneWriter(server.client, { database: db, name: 'orders' }, 'subject-erase', 10_000);
-  await writer.record(['1', '2']);
+  await writer.record([1, 2]);
   await col('orders').deleteMany({ _id: { $in: [1, 2] } });
   const stopped = await col('dbops_retention_tombstones').find({ collection: 'orders' }).toArray();
   expect(stopped.map((t) => t.completed_at)).toEqual([null, null]);

@@ -86,7 +86,7 @@ export async function eraseSubject(
     let tables: ErasedTable[];
     let tombstones = 0;
     if (then.action === 'anonymize') {
-      const rows = dryRun ? [{ key: '' }] : await changed(client, anonymizeRowSql(scope.graph.nodes, id, then.columns));
+      const rows = dryRun ? [{ key: '' }] : await anonymizeRow(client, scope, then.columns);
       tables = [{ table: root.table, action: 'anonymize', rows: rows.length, keysSha256: keysHash(rows, dryRun) }];
     } else {
       const plan = await planErase(client, scope);
@@ -218,6 +218,25 @@ async function cycleEdges(client: pg.ClientBase, graph: SubjectGraph, id: string
     });
   }
   return detached;
+}
+
+/**
+ * Anonymizes the subject's row. The UPDATE itself leaves a held row alone (subject-rows.ts), so a hold committed
+ * after subjectScope checked it still protects; the row it then kept refuses the erase, rolled back, as a DELETE's.
+ */
+async function anonymizeRow(
+  client: pg.ClientBase,
+  { graph, holdSources, id }: SubjectScope,
+  columns: Record<string, string | number | boolean | null>,
+): Promise<{ key: string | null }[]> {
+  const rows = await changed(client, anonymizeRowSql(graph.nodes, id, columns, holdSources));
+  if (rows.length > 0) return rows;
+  // The row is still there (subjectScope found it), so the UPDATE's hold condition kept it: the hold may be gone
+  // again, or (a hold query) not be seen by this SELECT, so the row's presence decides, not a second hold check.
+  const count = countRowsSql(graph.nodes, 0, id, holdSources);
+  const left = (await client.query<{ rows: number; held: number }>(count.text, count.values)).rows[0]!;
+  if (left.rows > 0) throw heldError(graph.nodes[0]!.table, id, 'a legal hold placed during the erase names it');
+  return rows;
 }
 
 /** Deletes the plan's nodes in its order, each deleted key a tombstone; returns how many tombstones. */

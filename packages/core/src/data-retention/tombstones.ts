@@ -35,6 +35,11 @@ export interface TableTombstones {
    */
   completedAt?: Array<string | null>;
   /**
+   * MongoDB: some of the hashes are of tombstones written before `key_form` (databases/mongodb/
+   * data-retention-tombstones.ts), so each document is matched by that form too.
+   */
+  legacyKeys?: boolean;
+  /**
    * MongoDB: the salt of the collection's database when the tombstones of several databases are read together (each
    * database has its own); the set's salt otherwise.
    */

@@ -6,10 +6,11 @@
  * documents in the driver's raw mode (each one's BSON as the server sent it) and archives them before the delete:
  * an archive that fails throws before anything is deleted. A soft-delete rule with `then: anonymize` sends one
  * updateMany ($set of its fields) with the same filter instead of the delete; one with `then: erase` writes the
- * picked keys' tombstones before the delete and takes back those of documents it left.
+ * picked keys' tombstones before the delete and takes back those of documents it left. Which documents went is told
+ * by idKey, never by the looser key text: `_id`s 42 and '42' in one batch are two documents.
  */
 import { BSON, type MongoClient } from 'mongodb';
-import { anonymizedFilter, idIn, keyText, purgeableFilter } from './data-retention-filter.js';
+import { anonymizedFilter, idIn, idKey, keyText, purgeableFilter } from './data-retention-filter.js';
 import type { CollectionTarget } from './data-retention-target.js';
 import type { CollectionTombstones } from './data-retention-tombstones.js';
 
@@ -59,21 +60,25 @@ export async function runCollectionBatch(
     const done = await collection
       .find({ $and: [idIn(ids), anonymizedFilter(target.anonymize)] }, { projection: { _id: 1 }, maxTimeMS })
       .toArray();
-    const changed = new Set(done.map((d) => keyText(d._id)));
-    return { found: ids.length, rows: modifiedCount, keys: ids.map(keyText).filter((k) => changed.has(k)) };
+    const changed = new Set(done.map((d) => idKey(d._id)));
+    return {
+      found: ids.length,
+      rows: modifiedCount,
+      keys: ids.filter((id) => changed.has(idKey(id))).map(keyText),
+    };
   }
-  await tombstones?.record(ids.map(keyText));
+  await tombstones?.record(ids);
   const { deletedCount } = await collection.deleteMany(filter, { maxTimeMS });
   if (deletedCount === ids.length) {
     // Only now is the erasure done: a backup that read the collection before this may rightly hold them.
-    await tombstones?.complete(ids.map(keyText));
+    await tombstones?.complete(ids);
     return { found: ids.length, rows: deletedCount, keys: ids.map(keyText) };
   }
   // Which of them went: those still there were changed meanwhile (or held) and stay, without a tombstone.
   const left = await collection.find(idIn(ids), { projection: { _id: 1 }, maxTimeMS }).toArray();
-  const stayed = new Set(left.map((d) => keyText(d._id)));
-  await tombstones?.takeBack([...stayed]);
-  const deleted = ids.map(keyText).filter((k) => !stayed.has(k));
+  const stayed = new Set(left.map((d) => idKey(d._id)));
+  await tombstones?.takeBack(left.map((d) => d._id));
+  const deleted = ids.filter((id) => !stayed.has(idKey(id)));
   await tombstones?.complete(deleted);
-  return { found: ids.length, rows: deletedCount, keys: deleted };
+  return { found: ids.length, rows: deletedCount, keys: deleted.map(keyText) };
 }

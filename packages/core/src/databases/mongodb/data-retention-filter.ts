@@ -78,9 +78,21 @@ export function idForms(id: unknown): unknown[] {
   return id === undefined || id === null ? [] : [id];
 }
 
-/** An `_id` as one text, as a hold's subject_id gives it and as receipts hash it: hex, the string, the number. */
+/**
+ * An `_id` as one text, as a hold's subject_id gives it and as receipts hash it: hex, the string, the number. Loose on
+ * purpose (42 and '42' give one text, as a hold names both): never use it to tell documents apart (idKey does).
+ */
 export function keyText(id: unknown): string {
   if (id instanceof ObjectId) return id.toHexString();
   if (typeof id === 'string' || typeof id === 'number' || typeof id === 'bigint') return String(id);
   return BSON.EJSON.stringify(id as Document, { relaxed: false });
+}
+
+/**
+ * An `_id` as one text that tells every two distinct `_id`s apart: its canonical Extended JSON, as the driver gives
+ * it (42 is `{"$numberInt":"42"}`, '42' is `"42"`, an ObjectId `{"$oid":…}`). Numbers are as the driver promotes
+ * them, so an int32, an int64 and a double of one value (one `_id` to MongoDB) give one text; -0 is 0, as there.
+ */
+export function idKey(id: unknown): string {
+  return BSON.EJSON.stringify((Object.is(id, -0) ? 0 : id) as Document, { relaxed: false });
 }

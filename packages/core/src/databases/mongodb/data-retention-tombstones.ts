@@ -1,10 +1,16 @@
 /**
  * Tombstones of documents a MongoDB soft-delete rule erased (`then: erase`) or `subject erase` deleted, as
- * PostgreSQL's (data-retention/tombstones.ts): each erased `_id` kept as SHA-256 of `salt \n database.collection \n key` (the key
- * as receipts and holds write it: ObjectId hex, the string, the number), never the `_id` itself, with the time of the
- * erasure. They live in the rule's own database, so a backup of it carries them: the collection
- * `dbops_retention_tombstones` (`_id` the hash, which already names the collection; `database`, `collection`,
- * `erased_at`, `completed_at`, `erased_by`), the salt in `dbops_retention_salt` (one document, random per database).
+ * PostgreSQL's (data-retention/tombstones.ts): each erased `_id` kept as SHA-256 of
+ * `ejson \n salt \n database.collection \n key`, the key the `_id`'s canonical Extended JSON (idKey: the number 42
+ * and the string '42' are two keys), never the `_id` itself, with the time of the erasure. They live in the rule's
+ * own database, so a backup of it carries them: the collection `dbops_retention_tombstones` (`_id` the hash, which
+ * already names the collection; `database`, `collection`, `key_form: 'ejson'`, `erased_at`, `completed_at`,
+ * `erased_by`), the salt in `dbops_retention_salt` (one document, random per database).
+ *
+ * Tombstones written before `key_form` (dbops until this form) hash `salt \n database.collection \n text`, the text
+ * as holds write an `_id` (keyText: 42 and '42' alike). They stay where they are and are still matched, by that form
+ * (legacyHash): a document matching one may be either of two `_id`s that share a text, as it always was. The two
+ * forms cannot give one hash: only the new one starts with `ejson`, never a salt's hex.
  *
  * MongoDB has no transaction to write them in with the delete. They are written before it (`erased_at`,
  * `completed_at: null`), taken back for the documents the delete left (changed or put under a hold meanwhile), and
@@ -15,10 +21,10 @@
  * batches. Tombstones written before dbops recorded completions have no `completed_at` at all: they count as
  * completed at `erased_at`, as they always did.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { AnyBulkWriteOperation, MongoClient } from 'mongodb';
 import { tombstoneHash } from '../../data-retention/tombstones.js';
-import { idIn, keyText, purgeableFilter } from './data-retention-filter.js';
+import { idIn, idKey, keyText, purgeableFilter } from './data-retention-filter.js';
 import type { CollectionName } from '../../data-retention/policy.js';
 import type { CollectionTarget } from './data-retention-target.js';
 
@@ -37,11 +43,28 @@ export async function ensureSalt(client: MongoClient, database: string, maxTimeM
   return found!.salt;
 }
 
+/** The hash input form of tombstones written now; absent from older ones (legacyHash). */
+export const KEY_FORM = 'ejson';
+
+/** A tombstone's `_id`: the salted hash of the `_id`'s canonical Extended JSON. */
+export function tombstoneId(salt: string, { database, name }: CollectionName, id: unknown): string {
+  return createHash('sha256')
+    .update(`${KEY_FORM}\n${salt}\n${database}.${name}\n${idKey(id)}`, 'utf8')
+    .digest('hex');
+}
+
+/** The `_id` of a tombstone written before `key_form`, for the same document (shared by 42 and '42'). */
+export function legacyHash(salt: string, { database, name }: CollectionName, id: unknown): string {
+  return tombstoneHash(salt, database, name, keyText(id));
+}
+
 /** One tombstone document: `_id` is the key's salted hash. */
 export interface Tombstone {
   _id: string;
   database: string;
   collection: string;
+  /** How `_id` was hashed: KEY_FORM; absent from tombstones written before it (legacyHash). */
+  key_form?: string;
   /** When the delete started: the tombstone is written just before it. */
   erased_at: Date;
   /** When the delete had returned; null while it runs or when the run crashed; absent from older tombstones. */
@@ -51,12 +74,15 @@ export interface Tombstone {
 
 /** The tombstones of one collection's erased documents, whoever erases them (`erased_by`). */
 export interface TombstoneWriter {
-  /** Records `keys` as being erased now (not yet completed); returns their hashes. */
-  record(keys: string[]): Promise<string[]>;
-  /** Removes the tombstones of keys the delete left in the collection. */
-  takeBack(keys: string[]): Promise<void>;
-  /** Marks the tombstones of keys the delete removed as completed now, after it returned. */
-  complete(keys: string[]): Promise<void>;
+  /** Records the documents of these `_id`s as being erased now (not yet completed); returns their hashes. */
+  record(ids: unknown[]): Promise<string[]>;
+  /**
+   * Removes the unfinished tombstones (`completed_at: null`) of `_id`s the delete left in the collection: those just
+   * recorded, and an older-form one a crash left (a completed older one records an earlier erasure and stays).
+   */
+  takeBack(ids: unknown[]): Promise<void>;
+  /** Marks the tombstones of `_id`s the delete removed as completed now, after it returned. */
+  complete(ids: unknown[]): Promise<void>;
   /**
    * The tombstones an earlier run left unfinished (`completed_at: null`: it stopped between tombstone and delete, or
    * between delete and completion): those whose document is gone are completed now (a later time than the delete's
@@ -101,9 +127,9 @@ export async function collectionTombstones(
               { projection: { _id: 1 }, maxTimeMS },
             )
             .toArray()
-        ).map((d) => keyText(d._id)),
+        ).map((d) => idKey(d._id)),
       );
-      const kept = present.map(keyText).filter((k) => !expired.has(k));
+      const kept = present.filter((id) => !expired.has(idKey(id)));
       await writer.takeBack(kept);
       return { completed, takenBack: kept.length };
     },
@@ -119,61 +145,71 @@ export async function tombstoneWriter(
 ): Promise<TombstoneWriter> {
   const salt = await ensureSalt(client, database, maxTimeMS);
   const tombstones = client.db(database).collection<Tombstone>(TOMBSTONE_COLLECTION);
-  const hash = (key: string) => tombstoneHash(salt, database, name, key);
+  const hash = (id: unknown) => tombstoneId(salt, { database, name }, id);
   return {
-    async record(keys) {
-      if (keys.length === 0) return [];
+    async record(ids) {
+      if (ids.length === 0) return [];
       const erasedAt = new Date();
       // A key erased again keeps its latest time, as PostgreSQL's.
-      const writes: AnyBulkWriteOperation<Tombstone>[] = [...new Set(keys.map(hash))].map((h) => ({
+      const writes: AnyBulkWriteOperation<Tombstone>[] = [...new Set(ids.map(hash))].map((h) => ({
         updateOne: {
           filter: { _id: h },
           update: {
-            $set: { database, collection: name, erased_at: erasedAt, completed_at: null, erased_by: erasedBy },
+            $set: {
+              database,
+              collection: name,
+              key_form: KEY_FORM,
+              erased_at: erasedAt,
+              completed_at: null,
+              erased_by: erasedBy,
+            },
           },
           upsert: true,
         },
       }));
       await tombstones.bulkWrite(writes, { ordered: false, maxTimeMS });
-      return keys.map(hash);
+      return ids.map(hash);
     },
-    async takeBack(keys) {
-      if (keys.length === 0) return;
-      await tombstones.deleteMany({ _id: { $in: keys.map(hash) } }, { maxTimeMS });
+    async takeBack(ids) {
+      if (ids.length === 0) return;
+      const hashes = [...ids.map(hash), ...ids.map((id) => legacyHash(salt, { database, name }, id))];
+      await tombstones.deleteMany({ _id: { $in: hashes }, completed_at: { $type: 'null' } }, { maxTimeMS });
     },
-    async complete(keys) {
-      if (keys.length === 0) return;
+    async complete(ids) {
+      if (ids.length === 0) return;
       await tombstones.updateMany(
-        { _id: { $in: keys.map(hash) } },
+        { _id: { $in: ids.map(hash) } },
         { $set: { completed_at: new Date() } },
         { maxTimeMS },
       );
     },
     async completeGone() {
       // Only an explicit null: older tombstones have no completed_at at all, and their deletes are long done.
-      const unfinished = new Set(
-        (
-          await tombstones
-            .find(
-              { database, collection: name, completed_at: { $type: 'null' } },
-              { projection: { _id: 1 }, maxTimeMS },
-            )
-            .toArray()
-        ).map((t) => t._id),
-      );
-      if (unfinished.size === 0) return { completed: 0, present: [] };
+      const unfinished = await tombstones
+        .find(
+          { database, collection: name, completed_at: { $type: 'null' } },
+          { projection: { _id: 1, key_form: 1 }, maxTimeMS },
+        )
+        .toArray();
+      if (unfinished.length === 0) return { completed: 0, present: [] };
+      const hashes = new Set(unfinished.map((t) => t._id));
+      // An older-form one (a crash before this form) is matched by its own hash, which two documents may share.
+      const legacy = unfinished.some((t) => t.key_form === undefined);
+      const stillThere = new Set<string>();
       const present: unknown[] = [];
       for await (const { _id } of client
         .db(database)
         .collection(name)
         .find({}, { projection: { _id: 1 }, maxTimeMS })) {
-        const h = hash(keyText(_id));
-        if (!unfinished.has(h)) continue;
-        unfinished.delete(h);
+        const own = [hash(_id), ...(legacy ? [legacyHash(salt, { database, name }, _id)] : [])].filter((h) =>
+          hashes.has(h),
+        );
+        if (own.length === 0) continue;
+        for (const h of own) stillThere.add(h);
         present.push(_id);
       }
-      // What is left of `unfinished` has no document any more: its delete ran.
-      const gone = [...unfinished];
+      // The others have no document any more: their delete ran.
+      const gone = [...hashes].filter((h) => !stillThere.has(h));
       if (gone.length > 0)
         await tombstones.updateMany({ _id: { $in: gone } }, { $set: { completed_at: new Date() } }, { maxTimeMS });
       return { completed: gone.length, present };

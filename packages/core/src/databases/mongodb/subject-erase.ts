@@ -21,7 +21,7 @@ import type { ErasedTable, SubjectEraseOptions, SubjectEraseResult } from '../..
 import { heldError } from '../../data-retention/subject-held.js';
 import { refuseUnderMinimums } from '../../data-retention/subject-minimums.js';
 import { asDbopsError, DbopsError, invalidInput } from '../../errors.js';
-import { idIn, keyText } from './data-retention-filter.js';
+import { idIn, idKey, keyText } from './data-retention-filter.js';
 import { PURGE_LEASE_MS, purgeLeaseKey } from './data-retention-purge.js';
 import { type TombstoneWriter, tombstoneWriter } from './data-retention-tombstones.js';
 import { describeHolder, takeLease } from './lease.js';
@@ -137,10 +137,10 @@ export async function eraseMongoSubject(
         // Renewed before every batch, as a purge's: a large collection may take longer than one lease.
         const renew = () => taken.lease.extend(new Date(Date.now() + PURGE_LEASE_MS));
         progress.erased[at] = [];
-        const keys = await eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, options.onBatch, progress);
-        tables[at]!.rows = keys.length;
-        tables[at]!.keysSha256 = keysHash(keys);
-        tombstones += new Set(keys).size;
+        const erased = await eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, options.onBatch, progress);
+        tables[at]!.rows = erased.length;
+        tables[at]!.keysSha256 = keysHash(erased.map(keyText));
+        tombstones += distinct(erased);
       } finally {
         await taken.lease.release().catch(() => undefined);
       }
@@ -151,8 +151,8 @@ export async function eraseMongoSubject(
       ? "The subject's document is gone, so there is nothing left to run the erase again on; its tombstones record what was erased."
       : 'MongoDB has no transaction across collections here: run the erase again to finish it once the cause is gone.';
     // What was erased, per collection, for the receipt of a stopped erasure.
-    const done = progress.erased.flatMap((keys, at) =>
-      keys.length === 0 ? [] : [{ ...tables[at]!, rows: keys.length, keysSha256: keysHash(keys) }],
+    const done = progress.erased.flatMap((ids, at) =>
+      ids.length === 0 ? [] : [{ ...tables[at]!, rows: ids.length, keysSha256: keysHash(ids.map(keyText)) }],
     );
     throw new ErasureStopped(
       failure.code,
@@ -162,7 +162,10 @@ export async function eraseMongoSubject(
         hint: `${failure.hint ? `${failure.hint} ` : ''}${next}`,
         ...(failure.input ? { input: failure.input } : {}),
       },
-      result(done, new Set(progress.erased.flat()).size),
+      result(
+        done,
+        progress.erased.reduce((n, ids) => n + distinct(ids), 0),
+      ),
     );
   }
   return result(tables, tombstones);
@@ -179,7 +182,7 @@ function eraseOrder(scope: MongoSubjectScope): number[] {
 
 /**
  * Deletes a node's documents of the subject, each after its tombstone, ID_BATCH at a time; returns the deleted
- * keys. Picks again (its parent's documents read again too) until none is left, so a document written between the
+ * `_id`s. Picks again (its parent's documents read again too) until none is left, so a document written between the
  * count and the delete goes too. A delete matches a document only while it still references the batch's parents. A
  * hold added since the count stops it, the held documents kept.
  */
@@ -193,10 +196,10 @@ async function eraseDocuments(
   maxTimeMS: number,
   onBatch: SubjectEraseOptions['onBatch'],
   progress: EraseProgress,
-): Promise<string[]> {
+): Promise<unknown[]> {
   const of = scope.nodes[i]!;
   const collection = client.db(of.collection.database).collection(of.collection.name);
-  const deleted: string[] = [];
+  const deleted: unknown[] = [];
   for (let round = 1; ; round++) {
     // Read again under the same limit: documents written since the count cannot take the memory either.
     const budget = new SubjectBudget(scope, id);
@@ -218,24 +221,23 @@ async function eraseDocuments(
         // a hold source that can no longer be read stops it.
         const held = await scope.held(of.collection);
         const nowHeld = heldKeys(held);
-        const keys = ids.map(keyText);
-        await writer.record(keys);
+        await writer.record(ids);
         await collection.deleteMany({ $and: [idIn(ids), filter, { _id: { $nin: held } }] } as Filter<Document>, {
           maxTimeMS,
         });
-        const left = new Set(
-          (await collection.find(idIn(ids), { projection: { _id: 1 }, maxTimeMS }).toArray()).map((d) =>
-            keyText(d._id),
-          ),
+        const leftIds = (await collection.find(idIn(ids), { projection: { _id: 1 }, maxTimeMS }).toArray()).map(
+          (d) => d._id as unknown,
         );
-        await writer.takeBack([...left]);
-        const gone = keys.filter((k) => !left.has(k));
-        for (const key of gone) progress.erased.at(-1)!.push(key);
+        // Told apart by idKey: of `_id`s 42 and '42', one may go while the other stays.
+        const left = new Set(leftIds.map(idKey));
+        await writer.takeBack(leftIds);
+        const gone = ids.filter((k) => !left.has(idKey(k)));
+        for (const erased of gone) progress.erased.at(-1)!.push(erased);
         if (of.parent === undefined && gone.length > 0) progress.subjectErased = true;
         await writer.complete(gone);
         deleted.push(...gone);
         await onBatch?.({ table: of.namespace, rows: gone.length });
-        const kept = keys.filter((k) => left.has(k) && nowHeld.has(k)).length;
+        const kept = ids.filter((k) => left.has(idKey(k)) && nowHeld.has(keyText(k))).length;
         if (kept > 0)
           throw new DbopsError(
             'CHECK_FAILED',
@@ -254,8 +256,13 @@ async function eraseDocuments(
 /** What an erasure has done so far, for the message of one that stops. */
 interface EraseProgress {
   subjectErased: boolean;
-  /** The keys erased, per position of the erase order (the last: the collection at work). */
-  erased: string[][];
+  /** The `_id`s erased, per position of the erase order (the last: the collection at work). */
+  erased: unknown[][];
+}
+
+/** How many documents (tombstones) these `_id`s are: 42 and '42' are two. */
+function distinct(ids: unknown[]): number {
+  return new Set(ids.map(idKey)).size;
 }
 
 /** SHA-256 over the keys (text + "\n", sorted), as PostgreSQL's erasure hashes them. */

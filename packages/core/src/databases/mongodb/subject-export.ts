@@ -13,7 +13,7 @@ import {
   SUBJECT_EXPORT_FORMAT,
   type SubjectExportResult,
 } from '../../data-retention/subject-export.js';
-import { keyText } from './data-retention-filter.js';
+import { idKey } from './data-retention-filter.js';
 import { SubjectBudget } from './subject-budget.js';
 import { levelFilters } from './subject-levels.js';
 import { mongoSubjectScope } from './subject-scope.js';
@@ -102,9 +102,10 @@ async function readDocuments(
       .collection(of.collection.name)
       .find(filter, { raw: true, sort: { _id: 1 }, maxTimeMS, ...(session ? { session } : {}) });
     for await (const raw of cursor as unknown as AsyncIterable<Buffer>) {
-      // The `_id` as the driver gives it elsewhere (an int32 as a number), to key it and find its dependants by.
+      // The `_id` as the driver gives it elsewhere (an int32 as a number), to key it and find its dependants by;
+      // keyed with its type, so the documents with `_id` 42 and '42' are both exported.
       const { _id } = BSON.deserialize(raw);
-      const key = keyText(_id);
+      const key = idKey(_id);
       if (seen.has(key)) continue;
       budget.take(of);
       seen.add(key);

@@ -7,7 +7,7 @@
  * each counted against the rule's limit as it is read (subject-budget.ts).
  */
 import type { Document, Filter, MongoClient } from 'mongodb';
-import { idForms, keyText } from './data-retention-filter.js';
+import { idForms, idKey } from './data-retention-filter.js';
 import type { SubjectBudget } from './subject-budget.js';
 import type { MongoSubjectScope } from './subject-scope.js';
 import type { MongoSubjectCollection } from './subject-tree.js';
@@ -32,8 +32,8 @@ export function* levelFilters(
 }
 
 /**
- * The `_id`s of a node's documents that match a filter, in `_id` order; `seen` (key text) skips those already taken
- * and gets the new ones. Each is counted against `budget` as it arrives, so a subject with too many stops the read.
+ * The `_id`s of a node's documents that match a filter, in `_id` order; `seen` (idKey: 42 and '42' are two) skips
+ * those already taken and gets the new ones. Each is counted against `budget` as it arrives, so a subject with too many stops the read.
  */
 export async function pickIds(
   client: MongoClient,
@@ -49,7 +49,7 @@ export async function pickIds(
     .collection(node.collection.name)
     .find(filter, { projection: { _id: 1 }, sort: { _id: 1 }, maxTimeMS });
   for await (const { _id } of cursor) {
-    const key = keyText(_id);
+    const key = idKey(_id);
     if (seen.has(key)) continue;
     budget.take(node);
     seen.add(key);

@@ -2,7 +2,9 @@
  * restore-test's tombstone check on a restored MongoDB copy (PostgreSQL's: ../postgres/tombstone-check.ts): the
  * tombstones of documents soft-delete rules erased (data-retention-tombstones.ts) replayed on the copy. Each
  * collection with tombstones has its `_id`s hashed with the same salt and the original `database.collection` (the
- * tombstone records it: the scratch copy has another name) and matched. MongoDB cannot hash in the server, so the
+ * tombstone records it: the scratch copy has another name) and matched: by the tombstone form of today (the `_id`'s
+ * type kept), and, where the collection has tombstones from before it, by the older text form too (a document
+ * matches one of those when its `_id` or another with the same text was erased; the newer tombstone decides). MongoDB cannot hash in the server, so the
  * `_id`s are read by dbops, hashed in memory and forgotten; only counts leave this module.
  *
  * The tombstone is written before its delete and completed after it (data-retention-tombstones.ts), and a backup
@@ -13,13 +15,18 @@
  * completed (a purge running or stopped mid-erasure), is one the backup rightly holds: counted, not a failure.
  */
 import type { Db, MongoClient } from 'mongodb';
-import { type TombstoneSet, tombstoneHash } from '../../data-retention/tombstones.js';
+import type { TombstoneSet } from '../../data-retention/tombstones.js';
 import type { BackupManifest } from '../../manifest/manifest.js';
 import type { CheckResult } from '../../restore/checks.js';
 import { tombstoneVerdict } from '../../restore/tombstone-verdict.js';
-import { keyText } from './data-retention-filter.js';
 import { qualifiedName } from './inventory.js';
-import { SALT_COLLECTION, TOMBSTONE_COLLECTION, type Tombstone } from './data-retention-tombstones.js';
+import {
+  legacyHash,
+  SALT_COLLECTION,
+  TOMBSTONE_COLLECTION,
+  type Tombstone,
+  tombstoneId,
+} from './data-retention-tombstones.js';
 
 /**
  * tombstones-from: the tombstones of each of `databases` on the server, each collection's with its database's salt
@@ -58,6 +65,7 @@ export async function readMongoTombstones(db: Db): Promise<TombstoneSet | undefi
     };
     tables.set(key, table);
     table.hashes.push(stone._id);
+    if (stone.key_form === undefined) table.legacyKeys = true;
     table.erasedAt.push(stone.erased_at.toISOString());
     table.completedAt!.push(completedAt(stone));
   }
@@ -99,8 +107,13 @@ export async function checkMongoTombstones(
       );
       let before = 0;
       let after = 0;
+      const salt = table.salt ?? set.salt;
+      const original = { database: table.schema, name: table.name };
       for await (const { _id } of db.collection(table.name).find({}, { projection: { _id: 1 } })) {
-        const at = completedAt.get(tombstoneHash(table.salt ?? set.salt, table.schema, table.name, keyText(_id)));
+        // A document erased again since an older-form tombstone has one of today's too, the later erasure's.
+        const at =
+          completedAt.get(tombstoneId(salt, original, _id)) ??
+          (table.legacyKeys ? completedAt.get(legacyHash(salt, original, _id)) : undefined);
         if (at === undefined) continue;
         if (at < backupTime) before++;
         else after++;

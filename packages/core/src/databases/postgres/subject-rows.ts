@@ -102,17 +102,23 @@ export function deleteRowsSql(nodes: SubjectNode[], i: number, id: string, holdS
   return { text, values: params.values };
 }
 
-/** Replaces the listed columns of the subject's row (node 0); returns its key text. */
+/**
+ * Replaces the listed columns of the subject's row (node 0) unless a legal hold names it; returns its key text. The
+ * hold is part of the statement, as the erase's DELETE: a hold committed after the subject was checked still keeps
+ * the row (the caller then finds nothing returned and refuses).
+ */
 export function anonymizeRowSql(
   nodes: SubjectNode[],
   id: string,
   columns: Record<string, string | number | boolean | null>,
+  holdSources: string[],
 ): Sql {
   const params = new Params();
   const set = Object.entries(columns)
     .map(([column, value]) => `${sqlName(column)} = ${params.add(value)}`)
     .join(', ');
-  const text = `UPDATE ${nodes[0]!.table} AS d SET ${set} WHERE ${matchCondition(nodes, 0, params, id, 'd')}
+  const match = matchCondition(nodes, 0, params, id, 'd');
+  const text = `UPDATE ${nodes[0]!.table} AS d SET ${set} WHERE ${match} AND NOT ${heldExpression(nodes[0]!, holdSources, params, 'd')}
  RETURNING ${keyExpression(nodes[0]!.primaryKey, 'd')} AS key`;
   return { text, values: params.values };
 }
