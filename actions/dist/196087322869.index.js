@@ -250,6 +250,7 @@ function decodeBase64(text) {
 /* harmony export */   T6: () => (/* binding */ isDatedInFuture),
 /* harmony export */   Uh: () => (/* binding */ damagedManifestsError),
 /* harmony export */   WI: () => (/* binding */ readManifest),
+/* harmony export */   n: () => (/* binding */ storedFileProblem),
 /* harmony export */   rn: () => (/* binding */ CLOCK_SKEW_MS),
 /* harmony export */   uM: () => (/* binding */ readCatalog)
 /* harmony export */ });
@@ -294,6 +295,7 @@ async function readCatalog(storage, filter = {}) {
         const file = o.key.slice(o.key.lastIndexOf('/') + 1, -_layout_js__WEBPACK_IMPORTED_MODULE_2__/* .MANIFEST_SUFFIX */ .OK.length);
         return (0,_layout_js__WEBPACK_IMPORTED_MODULE_2__/* .isBackupId */ ["if"])(file);
     });
+    const sizes = new Map(objects.map((o) => [o.key, o.size]));
     const entries = [];
     const damaged = [];
     for (const object of manifests) {
@@ -318,7 +320,13 @@ async function readCatalog(storage, filter = {}) {
         if (filter.database && manifest.database !== filter.database)
             continue;
         const verifiedAt = verified.get(`${manifest.name}/${manifest.backupId}`);
-        entries.push({ manifest, manifestKey: object.key, ...(verifiedAt ? { verifiedAt } : {}) });
+        const damage = storedFileProblem(manifest, sizes);
+        entries.push({
+            manifest,
+            manifestKey: object.key,
+            ...(verifiedAt ? { verifiedAt } : {}),
+            ...(damage ? { damage } : {}),
+        });
     }
     // Ids begin with their UTC time, so reverse id order is newest first.
     return { entries: entries.sort((a, b) => (a.manifest.backupId < b.manifest.backupId ? 1 : -1)), damaged };
@@ -337,6 +345,22 @@ function damagedManifestsError(damaged) {
  * seconds, not hours. One dated later was taken on a machine whose clock was wrong (or its manifest was edited).
  */
 const CLOCK_SKEW_MS = 3600_000;
+/**
+ * Why a backup cannot be restored, judged from a listing of its files (key → size): its object, or a part of a
+ * parallel dump, is missing or not the size its manifest recorded. Undefined when every file is there. Rotation sets
+ * such a backup aside and freshness does not count it: both ask this one function.
+ */
+function storedFileProblem(manifest, sizes) {
+    for (const [i, file] of (0,_manifest_js__WEBPACK_IMPORTED_MODULE_4__/* .storedFiles */ .B0)(manifest).entries()) {
+        const what = i === 0 ? 'its object' : `its part ${file.file}`;
+        const size = sizes.get(file.key);
+        if (size === undefined)
+            return `${what} is missing`;
+        if (size !== file.storedBytes)
+            return `${what} has ${size} bytes, not ${file.storedBytes}`;
+    }
+    return undefined;
+}
 /** Dated after now: such a backup must not count as the newest, or it would stay "newest" until that date. */
 function isDatedInFuture(manifest, now) {
     return Date.parse(manifest.startedAt) > now.getTime() + CLOCK_SKEW_MS;

@@ -212,6 +212,11 @@ async function checkFreshness(options) {
     const names = [...byName]
         .map(([each, backups]) => judge(each, backups, damagedByName.get(each) ?? [], { ...options, now }))
         .sort((a, b) => b.age - a.age);
+    for (const c of names) {
+        for (const u of c.unrestorable) {
+            log.warn(`Backup ${c.name}/${u.backupId} is damaged: ${u.problem}. Not counted as fresh; look into it.`);
+        }
+    }
     for (const c of names.filter((c) => c.future.length > 0)) {
         const one = c.future.length === 1;
         log.warn(`${c.future.join(', ')} of ${c.name} ${one ? 'is' : 'are'} dated in the future (the clock of the machine ` +
@@ -232,42 +237,58 @@ function describeJudgement(c, result) {
     if (c.damaged.length > 0) {
         return `newest ${kind} of ${c.name} is unknown: ${c.damaged.map((d) => d.error.message).join('; ')}`;
     }
+    if (c.newestUnrestorable) {
+        const { backupId, problem } = c.newestUnrestorable;
+        return `newest backup of ${c.name} (${c.database}), ${backupId}, cannot be restored: ${problem}`;
+    }
     return `name ${c.name} (${c.database}) has no ${kind}: ${c.missing}`;
 }
 function staleError(result) {
     const stale = result.names.filter((c) => !c.fresh);
-    const damagedHint = stale.find((c) => c.damaged.length > 0)?.damaged[0]?.error.hint;
-    const hint = damagedHint ??
-        (stale.every((c) => c.entry)
-            ? 'The backup schedule may have stopped (GitHub disables schedules in repositories without activity for 60 ' +
-                'days) or backups are failing.'
-            : 'Run restore-test on a schedule for every name checked with verified: true (or check only the names that are ' +
-                'restore-tested, with name), and fix the clock of any machine that dates backups in the future.');
+    const hint = stale.find((c) => c.damaged.length > 0)?.damaged[0]?.error.hint ??
+        (stale.some((c) => c.newestUnrestorable)
+            ? 'The newest backup lost stored bytes (an upload cut short, or files deleted or truncated in the store): take a ' +
+                'new backup, then look into the damaged one and delete it by hand.'
+            : stale.every((c) => c.entry)
+                ? 'The backup schedule may have stopped (GitHub disables schedules in repositories without activity for 60 ' +
+                    'days) or backups are failing.'
+                : 'Run restore-test on a schedule for every name checked with verified: true (or check only the names that are ' +
+                    'restore-tested, with name), and fix the clock of any machine that dates backups in the future.');
     return new errors/* DbopsError */.zJ('CHECK_FAILED', `The ${stale.map((c) => describeJudgement(c, result)).join('; the ')}`, {
         hint,
     });
 }
 /**
  * Judges one name's backups (newest first). A name with backups but none that counts is stale, never skipped; so is
- * one with a damaged manifest, which may have been its newest backup (fail closed).
+ * one with a damaged manifest, which may have been its newest backup, and one whose newest backup's stored files are
+ * missing or cut short (fail closed). Older such backups are skipped.
  */
 function judge(name, backups, damaged, options) {
     const future = backups.filter((e) => (0,catalog/* isDatedInFuture */.T6)(e.manifest, options.now)).map((e) => e.manifest.backupId);
+    const unrestorable = backups
+        .filter((e) => e.damage !== undefined)
+        .map((e) => ({ backupId: e.manifest.backupId, problem: e.damage }));
     if (damaged.length > 0) {
         const database = backups[0]?.manifest.database ?? 'database unknown';
-        return { name, database, age: Infinity, fresh: false, future, damaged };
+        return { name, database, age: Infinity, fresh: false, future, damaged, unrestorable };
     }
     const dated = backups.filter((e) => !(0,catalog/* isDatedInFuture */.T6)(e.manifest, options.now));
-    const entry = dated.find((e) => !options.verifiedOnly || e.verifiedAt);
+    const newest = dated[0];
+    if (newest?.damage) {
+        const newestUnrestorable = { backupId: newest.manifest.backupId, problem: newest.damage };
+        const database = newest.manifest.database;
+        return { name, database, age: Infinity, fresh: false, future, damaged, unrestorable, newestUnrestorable };
+    }
+    const entry = dated.find((e) => !e.damage && (!options.verifiedOnly || e.verifiedAt));
     const database = (entry ?? backups[0]).manifest.database;
     if (!entry) {
         const missing = dated.length > 0
             ? `none of its ${dated.length} backup${dated.length === 1 ? '' : 's'} has passed a restore test`
             : `its only backups are dated in the future (${future.join(', ')})`;
-        return { name, database, age: Infinity, fresh: false, missing, future, damaged };
+        return { name, database, age: Infinity, fresh: false, missing, future, damaged, unrestorable };
     }
     const age = (options.now.getTime() - Date.parse(entry.manifest.finishedAt)) / 1000;
-    return { name, database, entry, age, fresh: age <= options.maxAgeSeconds, future, damaged };
+    return { name, database, entry, age, fresh: age <= options.maxAgeSeconds, future, damaged, unrestorable };
 }
 //# sourceMappingURL=check-freshness.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/report/freshness-summary.js
@@ -359,6 +380,7 @@ const checkFreshnessDefinition = {
                     fresh: c.fresh,
                     ...(c.future.length > 0 ? { datedInFuture: c.future } : {}),
                     ...(c.damaged.length > 0 ? { damagedManifests: c.damaged.map((d) => d.key) } : {}),
+                    ...(c.unrestorable.length > 0 ? { damagedBackups: c.unrestorable } : {}),
                 })),
             },
             ...(result.failure ? { failure: result.failure } : {}),

@@ -762,21 +762,10 @@ function sourceOf(manifest) {
     return `${manifest.database} on ${server}`;
 }
 function problemOf(manifest, objects, now) {
-    const object = objects.find((o) => o.key === manifest.object.key);
-    if (!object)
-        return { reason: 'damaged', detail: 'its object is missing' };
-    if (object.size !== manifest.object.storedBytes)
-        return { reason: 'damaged', detail: `its object has ${object.size} bytes, not ${manifest.object.storedBytes}` };
-    // A parallel dump's parts count as its object does: one missing or of another size makes the backup unrestorable.
-    const sizes = new Map(objects.map((o) => [o.key, o.size]));
-    for (const part of manifest.parts ?? []) {
-        const size = sizes.get(part.key);
-        if (size !== part.storedBytes)
-            return {
-                reason: 'damaged',
-                detail: `its part ${part.file} ${size === undefined ? 'is missing' : `has ${size} bytes, not ${part.storedBytes}`}`,
-            };
-    }
+    // An object or part missing or cut short: the test check-freshness applies too.
+    const damage = (0,manifest_catalog/* storedFileProblem */.n)(manifest, new Map(objects.map((o) => [o.key, o.size])));
+    if (damage)
+        return { reason: 'damaged', detail: damage };
     if ((0,manifest_catalog/* isDatedInFuture */.T6)(manifest, now)) {
         const ahead = (0,format/* formatSeconds */.Xo)((Date.parse(manifest.startedAt) - now.getTime()) / 1000);
         return {

@@ -1,6 +1,6 @@
 /**
  * Test harness: a committed action run as GitHub runs it — `node actions/<name>/main.mjs` over the shared bundle, its
- * inputs in INPUT_* variables (unset ones as empty strings, as the runner passes them), outputs and the job summary
+ * inputs in INPUT_* variables (every action.yml default filled in, as the runner does), outputs and the job summary
  * written to the files GITHUB_OUTPUT and GITHUB_STEP_SUMMARY name, annotations and masks as workflow commands on stdout.
  */
 import { spawn } from 'node:child_process';
@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -21,7 +22,10 @@ export interface ActionRun {
   commands: string[];
 }
 
-/** Runs actions/<name>/main.mjs with `inputs` (names as in action.yml) and `env`; `cwd` is the workspace. */
+/**
+ * Runs actions/<name>/main.mjs with `inputs` (names as in action.yml) and `env`; `cwd` is the workspace. Inputs not
+ * given get their action.yml default, as the runner sets INPUT_* for every input that has one.
+ */
 export async function runActionAsGitHub(
   name: string,
   inputs: Record<string, string>,
@@ -31,7 +35,8 @@ export async function runActionAsGitHub(
   const outputFile = join(files, 'output');
   const summaryFile = join(files, 'summary.md');
   await Promise.all([writeFile(outputFile, ''), writeFile(summaryFile, '')]);
-  const inputEnv = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]));
+  const withDefaults = { ...(await actionDefaults(name)), ...inputs };
+  const inputEnv = Object.fromEntries(Object.entries(withDefaults).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]));
   try {
     const { code, stdout, stderr } = await spawnNode(
       join(ROOT, 'actions', name, 'main.mjs'),
@@ -59,6 +64,21 @@ export async function runActionAsGitHub(
   } finally {
     await rm(files, { recursive: true, force: true });
   }
+}
+
+/**
+ * The defaults actions/<name>/action.yml declares, by input name; an expression (`${{ github.token }}`) is left out:
+ * the runner evaluates it, and a test gives what it needs.
+ */
+export async function actionDefaults(name: string): Promise<Record<string, string>> {
+  const action = parse(await readFile(join(ROOT, 'actions', name, 'action.yml'), 'utf8')) as {
+    inputs?: Record<string, { default?: string }>;
+  };
+  return Object.fromEntries(
+    Object.entries(action.inputs ?? {}).flatMap(([input, { default: value }]) =>
+      value === undefined || String(value).includes('${{') ? [] : [[input, String(value)]],
+    ),
+  );
 }
 
 /** The environment without what a run must get only from the test: PG*, AWS_*, DATABASE_URL, DBOPS_*, GITHUB_*, INPUT_*. */

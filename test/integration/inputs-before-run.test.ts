@@ -70,3 +70,42 @@ test('migrate-deploy with comment-on-pr y runs no migration command and names co
   expect(run.stderr).toMatch(/^error \[INVALID_INPUT\]: Input 'comment-on-pr'/m);
   expect(existsSync(marker)).toBe(false);
 });
+
+describe('migrate-deploy backup-name is a backup name, checked before the backup and the migration', () => {
+  const deploy = async (backupName: string) => {
+    const project = await mkdtemp(join(work, 'project-'));
+    await mkdir(join(project, 'sql'));
+    await writeFile(join(project, 'sql', '001_init.sql'), 'create table t (id int);\n');
+    const marker = join(project, 'command-ran');
+    const backups = join(project, 'backups');
+    const run = await runCli(
+      [
+        'migrate-deploy',
+        ...['--working-directory', project, '--migrations', 'sql', '--command', `touch '${marker}'`],
+        ...['--backup-to', backups, '--backup-name', backupName, '--compression', 'gzip'],
+      ],
+      { DATABASE_URL: server.url(DB) },
+    );
+    return { ...run, ran: existsSync(marker), stored: existsSync(backups) ? await readdir(backups) : [] };
+  };
+
+  test.each([
+    ['pre-restore/app', /Input 'backup-name' 'pre-restore\/app' is in pre-restore\/, where restores file/],
+    ['my app', /Input 'backup-name' 'my app' is not a valid backup name/],
+    ['../app', /Input 'backup-name' '\.\.\/app' is not a valid backup name/],
+  ])('%s is refused naming backup-name: no backup stored, no migration run', async (name, message) => {
+    const run = await deploy(name);
+    expect(run.stderr).toMatch(/^error \[INVALID_INPUT\]/m);
+    expect(run.stderr).toMatch(message);
+    expect(run.code).toBe(2);
+    expect(run.ran).toBe(false);
+    expect(run.stored).toEqual([]);
+  });
+
+  test('/prod/ is the name prod, as for backup', async () => {
+    const run = await deploy('/prod/');
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+    expect(run.ran).toBe(true);
+    expect(run.stored).toEqual(['prod']);
+  });
+});

@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { backup, FULL_SCOPE, listBackups, MemoryLogger, openStorage, parsePgTarget, Secrets } from '@dbops/core';
 import pg from 'pg';
 import { runCli } from '../harness/cli.js';
+import { runActionAsGitHub } from '../harness/github-action.js';
 import { eventually } from '../harness/eventually.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { startS3Server, type S3Server } from '../harness/s3.js';
@@ -99,6 +100,17 @@ it('prints the plan in a dry run (the default) and deletes nothing', async () =>
   expect(await q("SELECT to_regclass('public.dbops_retention_receipts') AS t")).toEqual([{ t: null }]);
   await expect(readdir(receipts)).rejects.toMatchObject({ code: 'ENOENT' });
   expectNoPassword(stdout, stderr);
+});
+
+// GitHub fills every action.yml default into the inputs (keep-min-verified: '0', connect-timeout: '10', ...): a
+// default is not "given", so it does not collide with policy.
+it('runs with policy as GitHub runs the action, every action.yml default filled in', async () => {
+  const run = await runActionAsGitHub('retention-purge', { policy: policyPath, 'database-url': server.url(DB) });
+  expect(run.commands).toEqual([]);
+  expect(run.code).toBe(0);
+  expect(run.outputs).toMatchObject({ outcome: 'planned', 'rows-purged': String(PURGED_FIRST), rules: 'audit-logs' });
+  expect(await auditRows()).toBe(200);
+  expectNoPassword(run.stdout, run.stderr, run.summary);
 });
 
 it('purges with dry-run false and appends the first receipt to receipts-to and the receipts table', async () => {

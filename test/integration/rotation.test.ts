@@ -1,6 +1,6 @@
 import { CreateMultipartUploadCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, truncate, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -39,11 +39,17 @@ const context = () => ({ log, secrets: new Secrets(), env: process.env, signal: 
 const DAYS = ['2026-01-05', '2026-01-20', '2026-02-03', '2026-02-17', '2026-03-01', '2026-03-02', '2026-03-03'];
 
 /** A real backup of `database` into `to` as if taken at `at` (its id, manifest times and age follow the clock). */
-function backupAt(to: string, name: string, at: Date, options: { database?: string; s3?: S3Options } = {}) {
+function backupAt(
+  to: string,
+  name: string,
+  at: Date,
+  options: { database?: string; s3?: S3Options; jobs?: number } = {},
+) {
   return backup({
     target: parsePgTarget({ url: pg.url(options.database) }),
     to,
     ...(options.s3 ? { s3: options.s3 } : {}),
+    ...(options.jobs ? { jobs: options.jobs } : {}),
     name,
     compression: 'gzip',
     compressionLevel: 1,
@@ -431,6 +437,52 @@ describe('rotation never loses a history to another one, or to a damaged backup'
     expect(log.lines).toContainEqual(
       expect.stringMatching(`^warn: Backup damaged/${newest.backupId} is damaged: its object is missing`),
     );
+  });
+
+  test('check-freshness does not count a backup whose object or part is missing or cut short, as rotation does not', async () => {
+    const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3600_000).toISOString();
+    const check = async (name: string, verified = 'false') => {
+      const from = log.lines.length;
+      const report = await checkFreshnessDefinition.run({ from: dir, name, 'max-age': '26h', verified }, context());
+      return { report, warnings: log.lines.slice(from).filter((l) => l.startsWith('warn:')) };
+    };
+
+    // The newest backup's object lost its tail: the name is stale (fail closed), whatever older backups there are.
+    await take('postgres', 'short', hoursAgo(3));
+    const short = await take('postgres', 'short', hoursAgo(1));
+    const bytes = short.manifest.object.storedBytes;
+    await truncate(join(dir, short.manifest.object.key), bytes - 1);
+    const cut = await check('short');
+    expect(cut.report.outputs.fresh).toBe('false');
+    expect(cut.report.failure?.message).toBe(
+      `The newest backup of short (postgres), ${short.backupId}, cannot be restored: its object has ${bytes - 1} bytes, not ${bytes}`,
+    );
+    expect((cut.report.failure as DbopsError | undefined)?.hint).toMatch(/take a new backup/);
+
+    // A parallel backup whose part is gone: the same test rotation sets it aside with.
+    const parallel = await backupAt(dir, 'parts', new Date(hoursAgo(1)), { jobs: 2 });
+    const part = parallel.manifest.parts![0]!;
+    await storage.delete(part.key);
+    const lost = await check('parts');
+    expect(lost.report.outputs.fresh).toBe('false');
+    expect(lost.report.failure?.message).toContain(
+      `${parallel.backupId}, cannot be restored: its part ${part.file} is missing`,
+    );
+    const plan = await planRotation(storage, 'parts', { last: 1 }, { now: new Date(), graceSeconds: 3600 });
+    expect(plan.backups[0]!.setAside).toEqual({ reason: 'damaged', detail: `its part ${part.file} is missing` });
+
+    // An older damaged backup is skipped, and said so: the only verified one, its object gone, does not count.
+    const tested = await take('postgres', 'tested-gone', hoursAgo(3));
+    await record('tested-gone', tested.backupId);
+    await take('postgres', 'tested-gone', hoursAgo(1));
+    await storage.delete(tested.manifest.object.key);
+    const skipped = await check('tested-gone', 'true');
+    expect(skipped.report.outputs.fresh).toBe('false');
+    expect(skipped.report.failure?.message).toMatch(/tested-gone .* has no verified backup: none of its 2 backups/);
+    expect(skipped.warnings).toEqual([
+      `warn: Backup tested-gone/${tested.backupId} is damaged: its object is missing. Not counted as fresh; look into it.`,
+    ]);
+    expect((await check('tested-gone')).report.outputs.fresh).toBe('true'); // the newest, intact, counts
   });
 
   test('an object whose manifest appears between the plan and the deletion is left alone', async () => {

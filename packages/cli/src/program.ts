@@ -92,8 +92,9 @@ async function runCommand(
   const raw: RawInputs = {};
   for (const input of definition.inputs) {
     const value = flags[camelCase(input.name)];
-    // Commander fills defaults in; leave them to the definition so env fallbacks come before defaults.
-    raw[input.name] = typeof value === 'string' && value !== input.default ? value : undefined;
+    // Commander fills defaults in, as GitHub does: the reader counts a value equal to the default as not given, so env
+    // fallbacks come before defaults and `given` means the same here and on GitHub.
+    raw[input.name] = typeof value === 'string' ? value : undefined;
     if (input.secret) {
       secrets.add(raw[input.name]);
       for (const variable of input.env ?? []) secrets.add(io.env[variable]);

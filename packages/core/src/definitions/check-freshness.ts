@@ -66,6 +66,7 @@ export const checkFreshnessDefinition: ActionDefinition = {
           fresh: c.fresh,
           ...(c.future.length > 0 ? { datedInFuture: c.future } : {}),
           ...(c.damaged.length > 0 ? { damagedManifests: c.damaged.map((d) => d.key) } : {}),
+          ...(c.unrestorable.length > 0 ? { damagedBackups: c.unrestorable } : {}),
         })),
       },
       ...(result.failure ? { failure: result.failure } : {}),

@@ -21,6 +21,7 @@ import { ENCRYPTION_INPUTS, readEncryption } from './encryption-inputs.js';
 import { readCheckSettings } from './migrate-check-inputs.js';
 import { operationContext } from './operation-context.js';
 import { InputReader } from './read-inputs.js';
+import { readBackupName } from './read-backup-name.js';
 import { readS3Options, S3_INPUTS } from './storage-inputs.js';
 import type { ActionReport, InputDefinition, RawInputs, RunContext } from './types.js';
 
@@ -113,7 +114,8 @@ export const MIGRATION_DEPLOY_INPUTS: InputDefinition[] = [
   },
   {
     name: 'backup-name',
-    description: 'Catalog name of the pre-deploy backup. Defaults to the database name.',
+    description:
+      'Catalog name of the pre-deploy backup, as backup\'s name: letters, digits, ".", "_", "-" in "/"-separated segments, not under pre-restore/ (restores\' safety backups). Defaults to the database name.',
     type: 'string',
   },
   PG_BIN_DIR_INPUT,
@@ -208,13 +210,12 @@ function readBackup(reader: InputReader, context: RunContext): Pick<MigrateOptio
       's3://bucket/prefix or a directory; or backup: false to deploy without a backup (not recommended)',
     );
   }
-  const name = reader.optional('backup-name');
   return {
     backup: {
       to,
       toInput: 'backup-to',
       s3: readS3Options(reader),
-      ...(name ? { name } : {}),
+      ...readBackupName(reader, 'backup-name'),
       ...readCompression(reader),
       ...readEncryption(reader, context.secrets),
       scope: FULL_SCOPE,

@@ -4,8 +4,10 @@ import type { InputDefinition, RawInputs } from './types.js';
 
 /**
  * Typed access to raw string inputs, with defaults from the definition and errors that name the input.
- * Empty strings count as absent: GitHub passes an unset input as ''. An absent input falls back to the
- * environment variables its definition names (DATABASE_URL, AWS_REGION, ...), then to its default.
+ * Empty strings count as absent: GitHub passes an unset input as ''. So does a value equal to the input's default:
+ * GitHub fills action.yml's defaults into every run's inputs (and commander into the CLI's flags), so such a value
+ * cannot tell "given" from "unset". An absent input falls back to the environment variables its definition names
+ * (DATABASE_URL, DBOPS_PAGERDUTY_URL, ...), then to its default; the same on GitHub and on the command line.
  */
 export class InputReader {
   private readonly byName: Map<string, InputDefinition>;
@@ -19,10 +21,10 @@ export class InputReader {
     this.byName = new Map(definitions.map((d) => [d.name, d]));
   }
 
-  /** The value given for the input itself, ignoring environment fallbacks and defaults. */
+  /** The value given for the input itself, ignoring environment fallbacks and defaults (its default is not given). */
   given(name: string): string | undefined {
-    const value = this.raw[name];
-    return value !== undefined && value.trim() !== '' ? value.trim() : undefined;
+    const value = this.raw[name]?.trim();
+    return value !== undefined && value !== '' && value !== this.byName.get(name)?.default ? value : undefined;
   }
 
   /** Whether the action defines this input (shared readers serve actions with different input sets). */
@@ -33,8 +35,8 @@ export class InputReader {
   optional(name: string): string | undefined {
     const definition = this.byName.get(name);
     if (!definition) throw new Error(`Input '${name}' is not defined`);
-    const value = this.raw[name];
-    if (value !== undefined && value.trim() !== '') return value.trim();
+    const value = this.given(name);
+    if (value !== undefined) return value;
     for (const variable of definition.env ?? []) {
       const fromEnv = this.env[variable];
       if (fromEnv !== undefined && fromEnv.trim() !== '') return fromEnv.trim();

@@ -2,7 +2,7 @@ import { text } from 'node:stream/consumers';
 import { DbopsError } from '../errors.js';
 import type { Storage } from '../storage/types.js';
 import { isBackupId, MANIFEST_SUFFIX, SAFETY_BACKUP_PREFIX } from './layout.js';
-import { parseManifest, type BackupManifest } from './manifest.js';
+import { parseManifest, storedFiles, type BackupManifest } from './manifest.js';
 import { parseVerificationKey } from './verification.js';
 
 export interface CatalogEntry {
@@ -10,6 +10,8 @@ export interface CatalogEntry {
   manifestKey: string;
   /** When the latest passed restore test of this backup ran; undefined when it never passed one. */
   verifiedAt?: Date;
+  /** Why its stored files cannot be restored (storedFileProblem), judged from the listing; undefined when intact. */
+  damage?: string;
 }
 
 export interface CatalogFilter {
@@ -67,6 +69,7 @@ export async function readCatalog(storage: Storage, filter: CatalogFilter = {}):
     const file = o.key.slice(o.key.lastIndexOf('/') + 1, -MANIFEST_SUFFIX.length);
     return isBackupId(file);
   });
+  const sizes = new Map(objects.map((o) => [o.key, o.size]));
   const entries: CatalogEntry[] = [];
   const damaged: DamagedManifest[] = [];
   for (const object of manifests) {
@@ -86,7 +89,13 @@ export async function readCatalog(storage: Storage, filter: CatalogFilter = {}):
     if (filter.name && manifest.name !== filter.name) continue;
     if (filter.database && manifest.database !== filter.database) continue;
     const verifiedAt = verified.get(`${manifest.name}/${manifest.backupId}`);
-    entries.push({ manifest, manifestKey: object.key, ...(verifiedAt ? { verifiedAt } : {}) });
+    const damage = storedFileProblem(manifest, sizes);
+    entries.push({
+      manifest,
+      manifestKey: object.key,
+      ...(verifiedAt ? { verifiedAt } : {}),
+      ...(damage ? { damage } : {}),
+    });
   }
   // Ids begin with their UTC time, so reverse id order is newest first.
   return { entries: entries.sort((a, b) => (a.manifest.backupId < b.manifest.backupId ? 1 : -1)), damaged };
@@ -108,6 +117,21 @@ export function damagedManifestsError(damaged: DamagedManifest[]): DbopsError {
  * seconds, not hours. One dated later was taken on a machine whose clock was wrong (or its manifest was edited).
  */
 export const CLOCK_SKEW_MS = 3600_000;
+
+/**
+ * Why a backup cannot be restored, judged from a listing of its files (key → size): its object, or a part of a
+ * parallel dump, is missing or not the size its manifest recorded. Undefined when every file is there. Rotation sets
+ * such a backup aside and freshness does not count it: both ask this one function.
+ */
+export function storedFileProblem(manifest: BackupManifest, sizes: ReadonlyMap<string, number>): string | undefined {
+  for (const [i, file] of storedFiles(manifest).entries()) {
+    const what = i === 0 ? 'its object' : `its part ${file.file}`;
+    const size = sizes.get(file.key);
+    if (size === undefined) return `${what} is missing`;
+    if (size !== file.storedBytes) return `${what} has ${size} bytes, not ${file.storedBytes}`;
+  }
+  return undefined;
+}
 
 /** Dated after now: such a backup must not count as the newest, or it would stay "newest" until that date. */
 export function isDatedInFuture(manifest: BackupManifest, now: Date): boolean {

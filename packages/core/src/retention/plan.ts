@@ -2,7 +2,7 @@ import { DbopsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { formatBytes, formatSeconds } from '../format.js';
 import { backupIdTime, MANIFEST_SUFFIX, ownFileBackupId } from '../manifest/layout.js';
-import { CLOCK_SKEW_MS, isDatedInFuture, readManifest } from '../manifest/catalog.js';
+import { CLOCK_SKEW_MS, isDatedInFuture, readManifest, storedFileProblem } from '../manifest/catalog.js';
 import type { BackupManifest } from '../manifest/manifest.js';
 import { parseVerificationKey } from '../manifest/verification.js';
 import type { IncompleteUpload, Storage, StoredObject } from '../storage/types.js';
@@ -143,20 +143,9 @@ function sourceOf(manifest: BackupManifest): string {
 }
 
 function problemOf(manifest: BackupManifest, objects: StoredObject[], now: Date): PlannedBackup['setAside'] {
-  const object = objects.find((o) => o.key === manifest.object.key);
-  if (!object) return { reason: 'damaged', detail: 'its object is missing' };
-  if (object.size !== manifest.object.storedBytes)
-    return { reason: 'damaged', detail: `its object has ${object.size} bytes, not ${manifest.object.storedBytes}` };
-  // A parallel dump's parts count as its object does: one missing or of another size makes the backup unrestorable.
-  const sizes = new Map(objects.map((o) => [o.key, o.size]));
-  for (const part of manifest.parts ?? []) {
-    const size = sizes.get(part.key);
-    if (size !== part.storedBytes)
-      return {
-        reason: 'damaged',
-        detail: `its part ${part.file} ${size === undefined ? 'is missing' : `has ${size} bytes, not ${part.storedBytes}`}`,
-      };
-  }
+  // An object or part missing or cut short: the test check-freshness applies too.
+  const damage = storedFileProblem(manifest, new Map(objects.map((o) => [o.key, o.size])));
+  if (damage) return { reason: 'damaged', detail: damage };
   if (isDatedInFuture(manifest, now)) {
     const ahead = formatSeconds((Date.parse(manifest.startedAt) - now.getTime()) / 1000);
     return {

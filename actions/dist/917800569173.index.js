@@ -1,5 +1,5 @@
-export const id = 515866917048;
-export const ids = [515866917048];
+export const id = 917800569173;
+export const ids = [917800569173];
 export const modules = {
 
 /***/ 87525:
@@ -4463,9 +4463,12 @@ var migrate_check_inputs = __webpack_require__(74936);
 var operation_context = __webpack_require__(28339);
 // EXTERNAL MODULE: ./packages/core/lib/definitions/read-inputs.js + 1 modules
 var read_inputs = __webpack_require__(98521);
+// EXTERNAL MODULE: ./packages/core/lib/definitions/read-backup-name.js
+var read_backup_name = __webpack_require__(42441);
 // EXTERNAL MODULE: ./packages/core/lib/definitions/storage-inputs.js
 var storage_inputs = __webpack_require__(13103);
 ;// CONCATENATED MODULE: ./packages/core/lib/definitions/migrate-inputs.js
+
 
 
 
@@ -4563,7 +4566,7 @@ const MIGRATION_DEPLOY_INPUTS = [
     },
     {
         name: 'backup-name',
-        description: 'Catalog name of the pre-deploy backup. Defaults to the database name.',
+        description: 'Catalog name of the pre-deploy backup, as backup\'s name: letters, digits, ".", "_", "-" in "/"-separated segments, not under pre-restore/ (restores\' safety backups). Defaults to the database name.',
         type: 'string',
     },
     connection_inputs/* PG_BIN_DIR_INPUT */.LN,
@@ -4639,13 +4642,12 @@ function readBackup(reader, context) {
     if (!to) {
         throw (0,errors/* invalidInput */.aY)('backup-to', 'is required: migrate-deploy takes a verified backup before migrating', 's3://bucket/prefix or a directory; or backup: false to deploy without a backup (not recommended)');
     }
-    const name = reader.optional('backup-name');
     return {
         backup: {
             to,
             toInput: 'backup-to',
             s3: (0,storage_inputs/* readS3Options */.R)(reader),
-            ...(name ? { name } : {}),
+            ...(0,read_backup_name/* readBackupName */.y)(reader, 'backup-name'),
             ...(0,dump_inputs/* readCompression */.R_)(reader),
             ...(0,encryption_inputs/* readEncryption */._)(reader, context.secrets),
             scope: dump_scope/* FULL_SCOPE */.r,
@@ -4680,6 +4682,34 @@ function operationContext(context) {
     };
 }
 //# sourceMappingURL=operation-context.js.map
+
+/***/ }),
+
+/***/ 42441:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   y: () => (/* binding */ readBackupName)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57706);
+/* harmony import */ var _manifest_layout_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8273);
+
+
+/**
+ * The catalog name a backup is filed under, from `input` (backup's name, migrate-deploy's backup-name); pre-restore/
+ * belongs to the safety backups that restore takes, which rotation keeps apart.
+ */
+function readBackupName(reader, input = 'name') {
+    const text = reader.optional(input);
+    if (text === undefined)
+        return {};
+    const name = (0,_manifest_layout_js__WEBPACK_IMPORTED_MODULE_0__/* .parseBackupName */ .Df)(text, input);
+    if ((0,_manifest_layout_js__WEBPACK_IMPORTED_MODULE_0__/* .isSafetyBackupName */ .yd)(name)) {
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .invalidInput */ .aY)(input, `'${name}' is in pre-restore/, where restores file their safety backups`, 'another name, e.g. prod/app; pre-restore/<name> is only for dbops restore');
+    }
+    return { name };
+}
+//# sourceMappingURL=read-backup-name.js.map
 
 /***/ }),
 

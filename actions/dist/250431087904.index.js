@@ -1,8 +1,8 @@
-export const id = 250334165563;
-export const ids = [250334165563];
+export const id = 250431087904;
+export const ids = [250431087904];
 export const modules = {
 
-/***/ 66854:
+/***/ 35728:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -122,25 +122,8 @@ function readDumpJobs(reader) {
 var encryption_inputs = __webpack_require__(43277);
 // EXTERNAL MODULE: ./packages/core/lib/definitions/operation-context.js
 var operation_context = __webpack_require__(28339);
-// EXTERNAL MODULE: ./packages/core/lib/errors.js
-var errors = __webpack_require__(57706);
-// EXTERNAL MODULE: ./packages/core/lib/manifest/layout.js
-var layout = __webpack_require__(8273);
-;// CONCATENATED MODULE: ./packages/core/lib/definitions/read-backup-name.js
-
-
-/** The catalog name; pre-restore/ belongs to the safety backups that restore takes, which rotation keeps apart. */
-function readBackupName(reader) {
-    const text = reader.optional('name');
-    if (text === undefined)
-        return {};
-    const name = (0,layout/* parseBackupName */.Df)(text);
-    if ((0,layout/* isSafetyBackupName */.yd)(name)) {
-        throw (0,errors/* invalidInput */.aY)('name', `'${name}' is in pre-restore/, where restores file their safety backups`, 'another name, e.g. prod/app; pre-restore/<name> is only for dbops restore');
-    }
-    return { name };
-}
-//# sourceMappingURL=read-backup-name.js.map
+// EXTERNAL MODULE: ./packages/core/lib/definitions/read-backup-name.js
+var read_backup_name = __webpack_require__(42441);
 // EXTERNAL MODULE: ./packages/core/lib/definitions/read-inputs.js + 1 modules
 var read_inputs = __webpack_require__(98521);
 // EXTERNAL MODULE: ./packages/core/lib/definitions/retention-inputs.js
@@ -214,7 +197,7 @@ const backupDefinition = {
             ...(reader.integer('artifact-retention-days')
                 ? { artifactRetentionDays: reader.integer('artifact-retention-days') }
                 : {}),
-            ...readBackupName(reader),
+            ...(0,read_backup_name/* readBackupName */.y)(reader),
             ...(0,encryption_inputs/* readEncryption */._)(reader, context.secrets),
             ...(0,dump_inputs/* readDumpOptions */.dX)(reader),
             ...readDumpJobs(reader),
@@ -425,6 +408,34 @@ function operationContext(context) {
     };
 }
 //# sourceMappingURL=operation-context.js.map
+
+/***/ }),
+
+/***/ 42441:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   y: () => (/* binding */ readBackupName)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57706);
+/* harmony import */ var _manifest_layout_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8273);
+
+
+/**
+ * The catalog name a backup is filed under, from `input` (backup's name, migrate-deploy's backup-name); pre-restore/
+ * belongs to the safety backups that restore takes, which rotation keeps apart.
+ */
+function readBackupName(reader, input = 'name') {
+    const text = reader.optional(input);
+    if (text === undefined)
+        return {};
+    const name = (0,_manifest_layout_js__WEBPACK_IMPORTED_MODULE_0__/* .parseBackupName */ .Df)(text, input);
+    if ((0,_manifest_layout_js__WEBPACK_IMPORTED_MODULE_0__/* .isSafetyBackupName */ .yd)(name)) {
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .invalidInput */ .aY)(input, `'${name}' is in pre-restore/, where restores file their safety backups`, 'another name, e.g. prod/app; pre-restore/<name> is only for dbops restore');
+    }
+    return { name };
+}
+//# sourceMappingURL=read-backup-name.js.map
 
 /***/ }),
 
