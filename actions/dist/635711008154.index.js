@@ -219,7 +219,7 @@ async function dumpPartsToStorage(input) {
         const storedBytes = sorted.reduce((sum, p) => sum + p.storedBytes, 0);
         const seconds = (Date.now() - started) / 1000;
         log.info(`Dumped ${(0,format/* formatBytes */.z3)(rawBytes)} with ${input.jobs} jobs → stored ${(0,format/* formatBytes */.z3)(storedBytes)} in ${sorted.length} files in ${(0,format/* formatSeconds */.Xo)(seconds)} (${(0,format/* formatRate */.CE)(rawBytes, seconds)})`);
-        const storedCheck = checks.size === 1 ? [...checks][0] : 'reread';
+        const storedCheck = weakest(checks);
         return { toc, parts: sorted.filter((p) => p !== toc), record, rawBytes, storedBytes, storedCheck };
     }
     finally {
@@ -296,6 +296,12 @@ async function storeStreamed(input, path, rawBytes, key, signal) {
         throw put.reason;
     const { checked } = put.value;
     return { bytes: digest.bytes, sha256: digest.sha256, ...(checked ? { checked } : {}) };
+}
+/** Weakest first: a part checked by its ETag proves less than one read back (read-behind reads each write back). */
+const BY_STRENGTH = ['part-md5', 'read-behind', 'reread'];
+/** The check that holds for every part: the weakest of theirs (a backup of no parts was all read back). */
+function weakest(checks) {
+    return BY_STRENGTH.find((check) => checks.has(check)) ?? 'reread';
 }
 function partsError(error) {
     const message = error instanceof Error ? error.message : String(error);
