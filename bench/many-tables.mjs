@@ -4,7 +4,8 @@
 //
 //   npx tsc -b && scripts/node24.sh node bench/many-tables.mjs [--tables 10000] [--runs 3] [--cli path/to/main.js]...
 //
-// Contenders: `pg_dump -Fc -Z0 | zstd -3 > file`, `pg_dump -Fc` and dbops backup (zstd → local directory) for each
+// Contenders: `pg_dump -Fc -Z0 | zstd -3 > file` (then `sync FILE`: dbops fsyncs a local backup, and so does
+// `pg_dump -f`), `pg_dump -Fc -f file` (pg_dump's own compression) and dbops backup (zstd → local directory) for each
 // --cli given (default this tree's packages/cli/lib/main.js; pass another build's to compare two builds).
 // Each table has a primary key, one more index and 20 rows, analyzed: the per-table work (inventory, exact row
 // counts, fingerprint) is what this measures, not bytes. A second table gives dbops's own steps (its DBOPS_DEBUG
@@ -37,8 +38,14 @@ const url = cluster.url(db);
 const scratch = mkdtempSync(join(tmpdir(), 'dbops-many-tables-'));
 try {
   const contenders = [
-    { label: 'pg_dump -Fc -Z0 \\| zstd -3 > file', run: () => pipe(`| zstd -q -3 -o ${scratch}/pipe.zst -f`) },
-    { label: 'pg_dump -Fc > file', run: () => pipe(`> ${scratch}/dump.fc`) },
+    {
+      label: 'pg_dump -Fc -Z0 \\| zstd -3 > file',
+      run: () => pipe(`| zstd -q -3 -o ${scratch}/pipe.zst -f && sync ${scratch}/pipe.zst`),
+    },
+    {
+      label: 'pg_dump -Fc -f file',
+      run: () => measure(`${pgBin}/pg_dump`, ['-Fc', '-d', url, '-f', `${scratch}/dump.fc`]),
+    },
     ...clis.map((cli, i) => ({
       label: `dbops backup, zstd → local${clis.length > 1 ? ` (${cli})` : ''}`,
       run: () =>
@@ -100,6 +107,7 @@ try {
   await cluster.stop();
 }
 
+/** `pg_dump -Fc -Z0` into the shell command `tail`. */
 function pipe(tail) {
   return measure('bash', ['-o', 'pipefail', '-c', `"${pgBin}/pg_dump" -Fc -Z0 -d '${url}' ${tail}`]);
 }

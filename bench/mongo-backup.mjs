@@ -9,14 +9,21 @@
 //   driver read, raw, no output      the server's bound: every document read as dbops reads them, nothing written
 //   mongodump --archive --gzip > file
 //   mongodump --archive | zstd -T0 -3 > file
+//   mongodump --archive | zstd -T0 -3 | age -r R > file, and the same into `aws s3 cp -` against the same S3 server
+//                                    (what dbops zstd+age → local / → S3 replace; `age` and `aws` on PATH, else left out)
 //   dbops backup, zstd → local directory
 //   dbops backup, zstd + age → local directory
 //   dbops backup, zstd + age → S3    (s3rver in its own process, on this machine; $BENCH_S3_ENDPOINT for another)
+// Each dbops row is judged against the pipe for the same destination and the same work: zstd → local against
+// `mongodump | zstd > file`, zstd+age → local against the age pipe into a file, zstd+age → S3 against the age pipe
+// into `aws s3 cp -` (time at most 1.0x, output at most the pipe's: age adds bytes to both sides or to neither).
+// The pipes into a file end with `sync FILE`: dbops fsyncs a local backup, so the baselines pay for durability too.
 // The mongodump rows need mongo-tools: $MONGO_TOOLS_BIN (a folder with mongodump), the machine's test tools folder,
 // or PATH; without it they are left out and the report says so.
 // The server is FerretDB v1.24.2 (bench/mongo-server.mjs) unless MONGO_URL names a real MongoDB. A second, smaller
 // database (--small-size-mb, default a quarter) shows whether dbops's memory grows with the database.
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -43,6 +50,10 @@ const smallMb = opts['small-size-mb'] === undefined ? Math.round(sizeMb / 4) : N
 const runs = Number(opts.runs);
 const seed = Number(opts.seed);
 const log = (line) => process.stderr.write(`${line}\n`);
+// The pipes the dbops rows are judged against: the same work into the same destination.
+const ZSTD_PIPE = 'mongodump --archive | zstd -T0 -3';
+const LOCAL_AGE_PIPE = 'mongodump --archive | zstd -T0 -3 | age > file';
+const S3_AGE_PIPE = 'mongodump … | age | aws s3 cp - (same S3 server)';
 const out = [];
 const print = (text = '') => {
   out.push(text);
@@ -57,6 +68,8 @@ const server = await startMongoServer({ dir: serverDir, backend: opts.backend, l
 const s3 = await startS3Server({ dir: join(DATA, 's3-mongo') });
 const work = join(DATA, 'out-mongo');
 const mongodump = findTool('mongodump');
+const ageTool = findTool('age');
+const awsTool = findTool('aws');
 const loadBefore = loadavg();
 try {
   const sizes = smallMb > 0 ? [sizeMb, smallMb] : [sizeMb];
@@ -108,6 +121,10 @@ async function benchDatabase(db) {
     [CLI, 'backup', '--database-url', url, '--to', to, '--json', ...extra],
   ];
   const age = ['--encrypt-to', key.recipient];
+  // A pipe into a file, made as durable as dbops's local backup (fsynced) before the clock stops.
+  const toFile = (name) => `> ${file(name)} && sync ${file(name)}`;
+  // s3rver takes any key; the aws CLI needs one to sign with (an external server: the caller's AWS_* variables).
+  const awsKeys = process.env.BENCH_S3_ENDPOINT ? '' : 'AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER ';
   const contenders = [
     {
       name: 'driver read, raw, no output',
@@ -121,15 +138,38 @@ async function benchDatabase(db) {
     contenders.push(
       {
         name: 'mongodump --archive --gzip',
-        cmd: () => shell(`${dump} --gzip > ${file('gzip.archive')}`),
+        cmd: () => shell(`${dump} --gzip ${toFile('gzip.archive')}`),
         size: () => statSync(file('gzip.archive')).size,
       },
       {
-        name: 'mongodump --archive | zstd -T0 -3',
-        cmd: () => shell(`${dump} | zstd -T0 -3 -q > ${file('archive.zst')}`),
+        name: ZSTD_PIPE,
+        cmd: () => shell(`${dump} | zstd -T0 -3 -q ${toFile('archive.zst')}`),
         size: () => statSync(file('archive.zst')).size,
       },
     );
+    const agePipe = `${dump} | zstd -T0 -3 -q | ${ageTool} -r ${key.recipient}`;
+    if (ageTool) {
+      contenders.push({
+        name: LOCAL_AGE_PIPE,
+        cmd: () => shell(`${agePipe} ${toFile('archive.zst.age')}`),
+        size: () => statSync(file('archive.zst.age')).size,
+      });
+    }
+    if (ageTool && awsTool) {
+      contenders.push({
+        name: S3_AGE_PIPE,
+        s3: true,
+        cmd: (run) =>
+          shell(`${agePipe} | ${awsKeys}${awsTool} s3 cp - s3://${s3.bucket}/${db}-pipe-${run} ${s3.awsArgs}`),
+        size: (run) =>
+          Number(
+            execFileSync('bash', [
+              '-c',
+              `${awsKeys}${awsTool} s3api head-object --bucket ${s3.bucket} --key ${db}-pipe-${run} --query ContentLength ${s3.awsArgs}`,
+            ]),
+          ),
+      });
+    }
   }
   contenders.push(
     { name: 'dbops zstd → local', dbops: true, cmd: (run) => dbops(file(`dbops-zstd-${run}`)) },
@@ -158,7 +198,7 @@ async function benchDatabase(db) {
         ...(c.s3 && s3.pid ? [{ pid: s3.pid, label: 's3rver' }] : []),
       ];
       const m = await measure(command, args, { node: !!(c.dbops || c.node), watch });
-      m.sizeBytes = c.dbops ? JSON.parse(m.stdout).object.storedBytes : c.size(); // --json prints the manifest
+      m.sizeBytes = c.dbops ? JSON.parse(m.stdout).object.storedBytes : c.size(run); // --json prints the manifest
       if (c.dbops) m.rawBytes = JSON.parse(m.stdout).object.rawBytes;
       c.runs.push(m);
       log(
@@ -197,7 +237,8 @@ function report(results, sizes) {
   for (const size of sizes) {
     const { rows, dataset } = results[size];
     const bound = rows.find((r) => r.name.startsWith('driver read'));
-    const pipe = rows.find((r) => r.name === 'mongodump --archive | zstd -T0 -3');
+    const pipe = rows.find((r) => r.name === ZSTD_PIPE);
+    const peer = samePeer(rows);
     print();
     print(
       `### Database ~${size} MB (${dataset.documents} documents, ${mib(dataset.bsonBytes)} of BSON: ` +
@@ -219,6 +260,7 @@ function report(results, sizes) {
           'CPU (server)',
           'time vs driver read',
           'time vs mongodump | zstd',
+          'time vs the same-destination pipe',
           'other load',
         ],
         rows.map((r) => [
@@ -233,6 +275,7 @@ function report(results, sizes) {
           seconds(r.serverCpu),
           ratio(r.seconds / bound.seconds),
           pipe ? ratio(r.seconds / pipe.seconds) : '—',
+          peer(r) ? ratio(r.seconds / peer(r).seconds) : '—',
           r.otherLoad.toFixed(2),
         ]),
       ),
@@ -246,22 +289,20 @@ function report(results, sizes) {
   print('### Targets');
   print();
   const large = results[sizes[0]].rows;
-  const pipe = large.find((r) => r.name === 'mongodump --archive | zstd -T0 -3');
+  const peer = samePeer(large);
   const targets = [];
   for (const r of large.filter((x) => x.dbops)) {
-    if (pipe) {
+    const p = peer(r);
+    if (p) {
+      targets.push([r.name, `time ≤ 1.0x ${p.name}`, ratio(r.seconds / p.seconds), verdict(r.seconds <= p.seconds)]);
       targets.push([
         r.name,
-        'time ≤ mongodump --archive | zstd -T0 -3',
-        ratio(r.seconds / pipe.seconds),
-        verdict(r.seconds <= pipe.seconds),
+        `output ≤ ${p.name}`,
+        ratio(r.sizeBytes / p.sizeBytes),
+        verdict(r.sizeBytes <= p.sizeBytes),
       ]);
-      targets.push([
-        r.name,
-        'output ≤ mongodump | zstd',
-        ratio(r.sizeBytes / pipe.sizeBytes),
-        verdict(r.sizeBytes <= pipe.sizeBytes),
-      ]);
+    } else {
+      targets.push([r.name, 'time and output against the same-destination pipe', 'not measured', '—']);
     }
     targets.push([r.name, 'peak RSS (node) < 200 MB', rssMb(r.nodeRssKb), verdict(r.nodeRssKb < 200 * 1024)]);
     if (sizes.length > 1) {
@@ -291,7 +332,23 @@ function findTool(name) {
   return undefined;
 }
 
-const fmtLoad = (l) => l.map((x) => x.toFixed(2)).join(' / ');
+/**
+ * The pipe a dbops row is judged against: the same work (age or not) into the same destination (a file, or the S3
+ * server); undefined when that pipe could not run here.
+ */
+function samePeer(rows) {
+  const named = (name) => rows.find((r) => r.name === name);
+  return (r) => {
+    if (!r.dbops) return undefined;
+    if (!r.name.includes('+age')) return named(ZSTD_PIPE);
+    return named(r.name.includes('→ S3') ? S3_AGE_PIPE : LOCAL_AGE_PIPE);
+  };
+}
+
+// A declaration, not a const: report() runs (top-level await) before a const this far down would be initialised.
+function fmtLoad(l) {
+  return l.map((x) => x.toFixed(2)).join(' / ');
+}
 
 function verdict(ok) {
   return ok ? 'met' : 'MISSED';

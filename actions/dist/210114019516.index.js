@@ -351,7 +351,10 @@ var compression = __webpack_require__(64678);
 var measure = __webpack_require__(85316);
 // EXTERNAL MODULE: ./packages/core/lib/manifest/manifest.js
 var manifest_manifest = __webpack_require__(96702);
+// EXTERNAL MODULE: ./packages/core/lib/operations/verify-stored.js
+var verify_stored = __webpack_require__(71239);
 ;// CONCATENATED MODULE: ./packages/core/lib/restore/fetch-archive.js
+
 
 
 
@@ -365,7 +368,8 @@ var manifest_manifest = __webpack_require__(96702);
 /**
  * Streams a backup object from storage through SHA-256, decryption and decompression into a local file, and
  * verifies size and checksum against the manifest. Nothing is restored from it until this has succeeded.
- * Failures say which: a wrong key, an altered object, an object of another size (truncated, when that is proven).
+ * Failures say which: a wrong key, an altered object, an object of another size (truncated, when that is proven),
+ * or a failure of this run (the download, zstd, the temp disk) while the stored object is intact.
  */
 async function fetchArchive(storage, manifest, decryption, options) {
     const { signal, tempDir } = options;
@@ -465,7 +469,7 @@ async function fetchObject(storage, manifest, object, decryption, path, options)
         if (signal?.aborted)
             throw (0,errors/* cancelled */.KW)();
         if (error instanceof errors/* DbopsError */.zJ)
-            throw await diagnose(storage, manifest, object, error); // e.g. the decryptor's
+            throw await diagnose(storage, manifest, object, error, signal); // e.g. the decryptor's
         if (readFailedFirst())
             throw storageBrokeOff(storage, manifest, object, error);
         // The local disk filled up (or failed) while the archive was written: nothing is known against the backup.
@@ -473,7 +477,7 @@ async function fetchObject(storage, manifest, object, decryption, path, options)
         if (local)
             throw localWriteFailed(manifest, tempDir, local);
         // zstd's own error (bad data) says more than the EPIPE the pipeline got writing to it.
-        throw await diagnose(storage, manifest, object, zstdError ?? error);
+        throw await diagnose(storage, manifest, object, zstdError ?? error, signal);
     }
     if (digest.bytes !== object.storedBytes || digest.sha256 !== object.sha256) {
         throw integrityError(manifest, object, storage, digest.bytes);
@@ -530,12 +534,14 @@ function storageBrokeOff(storage, manifest, object, error) {
         cause: error,
     });
 }
-/** Says why reading a backup failed: a wrong key stays as the decryptor said; otherwise size and checksum decide. */
-async function diagnose(storage, manifest, object, error) {
-    if (error instanceof errors/* DbopsError */.zJ &&
-        /identit|passphrase|key/i.test(error.message) &&
-        error.code === 'DECRYPTION_FAILED')
-        return error;
+/**
+ * Says why reading a backup failed. A decryptor's or decompressor's error reads the same whether the stored object
+ * was altered or this run failed (zstd killed, a disk error, a download that ended early, a byte flipped in the age
+ * header that reads as a wrong key), so the stored object decides: its size, then its SHA-256 read again from
+ * storage. An object that does not match its manifest is INTEGRITY_FAILED; one that matches keeps the error as it
+ * is when it is about the key, and otherwise makes it a failure of this run.
+ */
+async function diagnose(storage, manifest, object, error, signal) {
     if (error instanceof errors/* DbopsError */.zJ && error.code === 'STORAGE_ACCESS_DENIED')
         return error;
     const stat = await storage.stat(object.key).catch(() => undefined);
@@ -548,10 +554,33 @@ async function diagnose(storage, manifest, object, error) {
     if (stat.size !== object.storedBytes)
         return integrityError(manifest, object, storage, stat.size, error, isCutShort(error));
     const reason = error instanceof Error ? error.message : String(error);
-    return new errors/* DbopsError */.zJ('INTEGRITY_FAILED', `Backup ${manifest.backupId} is corrupt: ${reason}`, {
-        hint: 'The object has the right size but its content was altered after it was written (its checksum no longer matches the manifest). Choose another backup.',
+    const reread = await (0,verify_stored/* verifyStoredObject */.Y)(storage, object.key, object.storedBytes, object.sha256, signal).then(() => undefined, (e) => e);
+    if (signal?.aborted)
+        return (0,errors/* cancelled */.KW)();
+    if (reread instanceof errors/* DbopsError */.zJ && reread.code === 'VERIFY_FAILED') {
+        // Said of a key error too: a byte flipped in the age header reads as a wrong key.
+        return new errors/* DbopsError */.zJ('INTEGRITY_FAILED', `Backup ${manifest.backupId} is corrupt: ${storage.locate(object.key)} does not match the SHA-256 in its manifest (reading it: ${reason})`, {
+            hint: 'The object has the right size, but read again from storage its SHA-256 no longer matches the manifest: it was altered after it was written (whatever the error said of the key). Choose another backup.',
+            cause: error,
+        });
+    }
+    if (reread) {
+        const why = reread instanceof Error ? reread.message : String(reread);
+        return new errors/* DbopsError */.zJ('STORAGE_FAILED', `Reading backup ${manifest.backupId} failed (${reason}), and reading its object again to check it failed too: ${why}`, {
+            hint: 'Nothing was restored. Whether the backup itself is damaged is not known: run again once the storage can be read.',
+            cause: error,
+        });
+    }
+    if (isKeyError(error))
+        return error;
+    return new errors/* DbopsError */.zJ('RESTORE_FAILED', `Reading backup ${manifest.backupId} failed in this run: ${reason} (its stored object is intact: size and SHA-256 match the manifest)`, {
+        hint: 'Nothing was restored, and nothing is wrong with the backup: the download or the local side (decompressor, temp disk, processes) failed. See the message for the cause, and run again.',
         cause: error,
     });
+}
+/** The decryptor's word that the key (identity or passphrase) does not open the file. */
+function isKeyError(error) {
+    return (error instanceof errors/* DbopsError */.zJ && error.code === 'DECRYPTION_FAILED' && /identit|passphrase|key/i.test(error.message));
 }
 /**
  * Whether a read failure proves the object is a prefix of what was written: age authenticates every chunk under the

@@ -13,8 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
   backupDefinition: () => (/* binding */ backupDefinition)
 });
 
-// EXTERNAL MODULE: ./packages/core/lib/operations/backup.js + 3 modules
-var backup = __webpack_require__(4937);
+// EXTERNAL MODULE: ./packages/core/lib/operations/backup.js + 2 modules
+var backup = __webpack_require__(83238);
 // EXTERNAL MODULE: ./packages/core/lib/format.js
 var format = __webpack_require__(65118);
 // EXTERNAL MODULE: ./packages/core/lib/report/result.js

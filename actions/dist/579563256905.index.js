@@ -36,8 +36,8 @@ var layout = __webpack_require__(8273);
 var restore_backup = __webpack_require__(31059);
 // EXTERNAL MODULE: ./packages/core/lib/restore/select-backup.js
 var select_backup = __webpack_require__(22909);
-// EXTERNAL MODULE: ./packages/core/lib/operations/backup.js + 3 modules
-var backup = __webpack_require__(4937);
+// EXTERNAL MODULE: ./packages/core/lib/operations/backup.js + 2 modules
+var backup = __webpack_require__(83238);
 // EXTERNAL MODULE: ./packages/core/lib/crypto/age/keys.js
 var keys = __webpack_require__(16459);
 ;// CONCATENATED MODULE: ./packages/core/lib/operations/restore.js

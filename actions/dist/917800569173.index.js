@@ -3129,8 +3129,8 @@ async function resolveRolledBack(options) {
     return { migration: name, command, result, status };
 }
 //# sourceMappingURL=resolve-rolled-back.js.map
-// EXTERNAL MODULE: ./packages/core/lib/operations/backup.js + 3 modules
-var backup = __webpack_require__(4937);
+// EXTERNAL MODULE: ./packages/core/lib/operations/backup.js + 2 modules
+var backup = __webpack_require__(83238);
 ;// CONCATENATED MODULE: ./packages/core/lib/operations/migrate-deploy.js
 
 

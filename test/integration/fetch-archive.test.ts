@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -138,3 +139,77 @@ test('a jobs: 2 backup of several tables is fetched with storedBytes the sum of 
     await archive.dispose();
   }
 });
+
+describe('a failure of this run is not called a damaged backup, nor a damaged backup a wrong key', () => {
+  // A zstd that may write only 32 blocks: the real zstd, killed by SIGXFSZ at the file size limit while it writes
+  // the archive, as by any local failure (a killed process, a failing temp disk) in the middle of a good backup.
+  let bin: string;
+  let path: string | undefined;
+  beforeAll(async () => {
+    bin = await mkdtemp(join(tmpdir(), 'dbops-fetch-bin-'));
+    await writeFile(join(bin, 'zstd'), `#!/bin/sh\nulimit -f 32\nexec ${zstdPath()} "$@"\n`, { mode: 0o755 });
+  });
+  afterEach(() => {
+    if (path !== undefined) process.env.PATH = path;
+    path = undefined;
+  });
+  afterAll(() => rm(bin, { recursive: true, force: true }));
+
+  test.each([
+    ['encrypted', ''],
+    ['unencrypted', '-plain'],
+  ])(
+    'an intact %s backup whose zstd is killed mid-archive: RESTORE_FAILED naming zstd, not corrupt',
+    async (_label, kind) => {
+      path = process.env.PATH;
+      process.env.PATH = `${bin}:${path}`;
+      const error = await fetchError(`big_db${kind}`);
+      expect(error.code).toBe('RESTORE_FAILED');
+      expect(error.message).toMatch(/zstd was killed by SIGXFSZ/);
+      expect(error.message).toMatch(/its stored object is intact/);
+      expect(`${error.message} ${error.hint}`).not.toMatch(/corrupt|altered|checksum/i);
+    },
+  );
+
+  test('a byte changed in the age header: INTEGRITY_FAILED, though the decryptor can only say no key matches', async () => {
+    const big = backups.big_db!;
+    const original = await readFile(big.location);
+    // The X25519 stanza's body (the wrapped file key) is the header's third line; its first character changed is
+    // still base64, so the header parses and only the unwrap fails: "wrong key", as the decryptor sees it.
+    const body = original.indexOf('\n', original.indexOf('\n') + 1) + 1;
+    const changed = Buffer.from(original);
+    changed[body] = changed[body] === 0x41 ? 0x42 : 0x41;
+    await writeFile(big.location, changed);
+    try {
+      const error = await fetchError('big_db');
+      expect(error.code).toBe('INTEGRITY_FAILED');
+      expect(error.message).toBe(
+        `Backup ${big.backupId} is corrupt: ${big.location} does not match the SHA-256 in its manifest (reading it: age decryption failed: none of the given identities matches a recipient of this file (wrong key))`,
+      );
+    } finally {
+      await writeFile(big.location, original);
+    }
+  });
+
+  test('a wrong key for an intact backup stays a wrong key', async () => {
+    const storage = await openStorage(dir, { inputName: 'from' });
+    const error = (await fetchArchive(
+      storage,
+      backups.big_db!.manifest,
+      { identities: [generateIdentity().identity] },
+      { tempDir },
+    ).catch((e: unknown) => e)) as DbopsError;
+    expect(error).toBeInstanceOf(DbopsError);
+    expect(error.code).toBe('DECRYPTION_FAILED');
+    expect(error.message).toMatch(/wrong key/);
+  });
+});
+
+function zstdPath(): string {
+  const found = (process.env.PATH ?? '')
+    .split(':')
+    .map((d) => join(d, 'zstd'))
+    .find((p) => existsSync(p));
+  if (!found) throw new Error('zstd is not on PATH');
+  return found;
+}

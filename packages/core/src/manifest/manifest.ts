@@ -182,6 +182,7 @@ export interface BackupManifest {
      * How the stored bytes were checked against those sent (absent in older manifests: `reread`):
      * `reread` after the upload (SHA-256 and size), `read-behind` each write read back as it was written (local
      * storage), `part-md5` the MD5 the S3 server computed of each stored part (ETag) matched that of the part sent.
+     * A parallel backup records the weakest any of its files had.
      */
     storedCheck?: 'reread' | 'read-behind' | 'part-md5';
     archiveListed: boolean;

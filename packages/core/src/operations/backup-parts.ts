@@ -49,7 +49,10 @@ export interface StoredParts {
   record: DumpRecord;
   rawBytes: number;
   storedBytes: number;
-  /** How the storage checked the parts: as it stored them, or `reread` when any had to be read back. */
+  /**
+   * The weakest check any part had: `part-md5` or `read-behind` as the storage checked them while it stored them,
+   * `reread` only when every part was read back.
+   */
   storedCheck: StoredCheck | 'reread';
 }
 
@@ -125,7 +128,7 @@ export async function dumpPartsToStorage(input: PartsInput): Promise<StoredParts
     log.info(
       `Dumped ${formatBytes(rawBytes)} with ${input.jobs} jobs → stored ${formatBytes(storedBytes)} in ${sorted.length} files in ${formatSeconds(seconds)} (${formatRate(rawBytes, seconds)})`,
     );
-    const storedCheck = checks.size === 1 ? [...checks][0]! : 'reread';
+    const storedCheck = weakest(checks);
     return { toc, parts: sorted.filter((p) => p !== toc), record, rawBytes, storedBytes, storedCheck };
   } finally {
     clearInterval(progress);
@@ -220,6 +223,14 @@ async function storeStreamed(
   if (put.status === 'rejected') throw put.reason;
   const { checked } = put.value;
   return { bytes: digest.bytes, sha256: digest.sha256, ...(checked ? { checked } : {}) };
+}
+
+/** Weakest first: a part checked by its ETag proves less than one read back (read-behind reads each write back). */
+const BY_STRENGTH: readonly (StoredCheck | 'reread')[] = ['part-md5', 'read-behind', 'reread'];
+
+/** The check that holds for every part: the weakest of theirs (a backup of no parts was all read back). */
+function weakest(checks: ReadonlySet<StoredCheck | 'reread'>): StoredCheck | 'reread' {
+  return BY_STRENGTH.find((check) => checks.has(check)) ?? 'reread';
 }
 
 function partsError(error: unknown): DbopsError {

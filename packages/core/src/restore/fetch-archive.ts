@@ -9,6 +9,7 @@ import { createAgeDecryptStream } from '../crypto/age/index.js';
 import { createDecompressor, zstdCommandToFile } from '../pipeline/compression.js';
 import { Digest } from '../pipeline/measure.js';
 import { storedFiles, type BackupManifest, type ManifestPart } from '../manifest/manifest.js';
+import { verifyStoredObject } from '../operations/verify-stored.js';
 import type { Storage } from '../storage/types.js';
 
 export interface Decryption {
@@ -33,7 +34,8 @@ export interface FetchedArchive {
 /**
  * Streams a backup object from storage through SHA-256, decryption and decompression into a local file, and
  * verifies size and checksum against the manifest. Nothing is restored from it until this has succeeded.
- * Failures say which: a wrong key, an altered object, an object of another size (truncated, when that is proven).
+ * Failures say which: a wrong key, an altered object, an object of another size (truncated, when that is proven),
+ * or a failure of this run (the download, zstd, the temp disk) while the stored object is intact.
  */
 export async function fetchArchive(
   storage: Storage,
@@ -151,13 +153,13 @@ async function fetchObject(
       (e: unknown) => e,
     );
     if (signal?.aborted) throw cancelled();
-    if (error instanceof DbopsError) throw await diagnose(storage, manifest, object, error); // e.g. the decryptor's
+    if (error instanceof DbopsError) throw await diagnose(storage, manifest, object, error, signal); // e.g. the decryptor's
     if (readFailedFirst()) throw storageBrokeOff(storage, manifest, object, error);
     // The local disk filled up (or failed) while the archive was written: nothing is known against the backup.
     const local = [zstdError, error].find(isLocalWriteError);
     if (local) throw localWriteFailed(manifest, tempDir, local);
     // zstd's own error (bad data) says more than the EPIPE the pipeline got writing to it.
-    throw await diagnose(storage, manifest, object, zstdError ?? error);
+    throw await diagnose(storage, manifest, object, zstdError ?? error, signal);
   }
   if (digest.bytes !== object.storedBytes || digest.sha256 !== object.sha256) {
     throw integrityError(manifest, object, storage, digest.bytes);
@@ -233,19 +235,20 @@ function storageBrokeOff(storage: Storage, manifest: BackupManifest, object: Man
   );
 }
 
-/** Says why reading a backup failed: a wrong key stays as the decryptor said; otherwise size and checksum decide. */
+/**
+ * Says why reading a backup failed. A decryptor's or decompressor's error reads the same whether the stored object
+ * was altered or this run failed (zstd killed, a disk error, a download that ended early, a byte flipped in the age
+ * header that reads as a wrong key), so the stored object decides: its size, then its SHA-256 read again from
+ * storage. An object that does not match its manifest is INTEGRITY_FAILED; one that matches keeps the error as it
+ * is when it is about the key, and otherwise makes it a failure of this run.
+ */
 async function diagnose(
   storage: Storage,
   manifest: BackupManifest,
   object: ManifestPart,
   error: unknown,
+  signal: AbortSignal | undefined,
 ): Promise<DbopsError> {
-  if (
-    error instanceof DbopsError &&
-    /identit|passphrase|key/i.test(error.message) &&
-    error.code === 'DECRYPTION_FAILED'
-  )
-    return error;
   if (error instanceof DbopsError && error.code === 'STORAGE_ACCESS_DENIED') return error;
   const stat = await storage.stat(object.key).catch(() => undefined);
   if (!stat) {
@@ -261,10 +264,49 @@ async function diagnose(
   if (stat.size !== object.storedBytes)
     return integrityError(manifest, object, storage, stat.size, error, isCutShort(error));
   const reason = error instanceof Error ? error.message : String(error);
-  return new DbopsError('INTEGRITY_FAILED', `Backup ${manifest.backupId} is corrupt: ${reason}`, {
-    hint: 'The object has the right size but its content was altered after it was written (its checksum no longer matches the manifest). Choose another backup.',
-    cause: error,
-  });
+  const reread = await verifyStoredObject(storage, object.key, object.storedBytes, object.sha256, signal).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (signal?.aborted) return cancelled();
+  if (reread instanceof DbopsError && reread.code === 'VERIFY_FAILED') {
+    // Said of a key error too: a byte flipped in the age header reads as a wrong key.
+    return new DbopsError(
+      'INTEGRITY_FAILED',
+      `Backup ${manifest.backupId} is corrupt: ${storage.locate(object.key)} does not match the SHA-256 in its manifest (reading it: ${reason})`,
+      {
+        hint: 'The object has the right size, but read again from storage its SHA-256 no longer matches the manifest: it was altered after it was written (whatever the error said of the key). Choose another backup.',
+        cause: error,
+      },
+    );
+  }
+  if (reread) {
+    const why = reread instanceof Error ? reread.message : String(reread);
+    return new DbopsError(
+      'STORAGE_FAILED',
+      `Reading backup ${manifest.backupId} failed (${reason}), and reading its object again to check it failed too: ${why}`,
+      {
+        hint: 'Nothing was restored. Whether the backup itself is damaged is not known: run again once the storage can be read.',
+        cause: error,
+      },
+    );
+  }
+  if (isKeyError(error)) return error;
+  return new DbopsError(
+    'RESTORE_FAILED',
+    `Reading backup ${manifest.backupId} failed in this run: ${reason} (its stored object is intact: size and SHA-256 match the manifest)`,
+    {
+      hint: 'Nothing was restored, and nothing is wrong with the backup: the download or the local side (decompressor, temp disk, processes) failed. See the message for the cause, and run again.',
+      cause: error,
+    },
+  );
+}
+
+/** The decryptor's word that the key (identity or passphrase) does not open the file. */
+function isKeyError(error: unknown): error is DbopsError {
+  return (
+    error instanceof DbopsError && error.code === 'DECRYPTION_FAILED' && /identit|passphrase|key/i.test(error.message)
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
-export const id = 635711008154;
-export const ids = [635711008154];
+export const id = 528452289658;
+export const ids = [528452289658];
 export const modules = {
 
 /***/ 80128:
@@ -23,7 +23,7 @@ function openBackupSource(source) {
 
 /***/ }),
 
-/***/ 4937:
+/***/ 83238:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -52,36 +52,14 @@ var keys = __webpack_require__(16459);
 var open_storage = __webpack_require__(31191);
 // EXTERNAL MODULE: ./packages/core/lib/storage/put-record.js
 var put_record = __webpack_require__(56054);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(77598);
-;// CONCATENATED MODULE: ./packages/core/lib/operations/verify-stored.js
-
-
-/**
- * Re-reads a stored object and compares its size and SHA-256 with what was sent. The object is hashed as it is
- * read, in a plain loop: a stream pipeline per object (a hashing stage and a sink) left twice as much of each of a
- * parallel backup's thousands of parts alive across garbage collections, which grew Node's young generation to its
- * maximum (bench/README.md, memory at many tables).
- */
-async function verifyStoredObject(storage, key, bytes, sha256, signal) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    let read = 0;
-    for await (const chunk of await storage.get(key, signal ? { signal } : {})) {
-        hash.update(chunk);
-        read += chunk.length;
-    }
-    const stored = hash.digest('hex');
-    if (read !== bytes || stored !== sha256) {
-        throw new lib_errors/* DbopsError */.zJ('VERIFY_FAILED', `The stored object ${storage.locate(key)} does not match what was sent (${read} bytes, sha256 ${stored.slice(0, 12)}…; expected ${bytes} bytes, ${sha256.slice(0, 12)}…)`, {
-            hint: 'The storage altered the object on the way (e.g. an S3-compatible server storing aws-chunked framing: set s3-checksum to WHEN_REQUIRED). It was deleted; no backup was recorded.',
-        });
-    }
-}
-//# sourceMappingURL=verify-stored.js.map
+// EXTERNAL MODULE: ./packages/core/lib/operations/verify-stored.js
+var verify_stored = __webpack_require__(71239);
 // EXTERNAL MODULE: ./packages/core/lib/manifest/manifest.js
 var manifest_manifest = __webpack_require__(96702);
 // EXTERNAL MODULE: ./packages/core/lib/manifest/layout.js
 var layout = __webpack_require__(8273);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(77598);
 // EXTERNAL MODULE: external "node:fs/promises"
 var external_node_fs_promises_ = __webpack_require__(51455);
 // EXTERNAL MODULE: external "node:fs"
@@ -219,7 +197,7 @@ async function dumpPartsToStorage(input) {
         const storedBytes = sorted.reduce((sum, p) => sum + p.storedBytes, 0);
         const seconds = (Date.now() - started) / 1000;
         log.info(`Dumped ${(0,format/* formatBytes */.z3)(rawBytes)} with ${input.jobs} jobs → stored ${(0,format/* formatBytes */.z3)(storedBytes)} in ${sorted.length} files in ${(0,format/* formatSeconds */.Xo)(seconds)} (${(0,format/* formatRate */.CE)(rawBytes, seconds)})`);
-        const storedCheck = checks.size === 1 ? [...checks][0] : 'reread';
+        const storedCheck = weakest(checks);
         return { toc, parts: sorted.filter((p) => p !== toc), record, rawBytes, storedBytes, storedCheck };
     }
     finally {
@@ -239,7 +217,7 @@ async function storePart(input, part, signal) {
         ? await storeWhole(input, part.path, key, signal)
         : await storeStreamed(input, part.path, rawBytes, key, signal);
     if (!sent.checked)
-        await verifyStoredObject(input.storage, key, sent.bytes, sent.sha256, signal);
+        await (0,verify_stored/* verifyStoredObject */.Y)(input.storage, key, sent.bytes, sent.sha256, signal);
     await (0,external_node_fs_promises_.unlink)(part.path);
     const checked = sent.checked ?? 'reread';
     return { file: part.file, key, rawBytes, storedBytes: sent.bytes, sha256: sent.sha256, checked };
@@ -296,6 +274,12 @@ async function storeStreamed(input, path, rawBytes, key, signal) {
         throw put.reason;
     const { checked } = put.value;
     return { bytes: digest.bytes, sha256: digest.sha256, ...(checked ? { checked } : {}) };
+}
+/** Weakest first: a part checked by its ETag proves less than one read back (read-behind reads each write back). */
+const BY_STRENGTH = ['part-md5', 'read-behind', 'reread'];
+/** The check that holds for every part: the weakest of theirs (a backup of no parts was all read back). */
+function weakest(checks) {
+    return BY_STRENGTH.find((check) => checks.has(check)) ?? 'reread';
 }
 function partsError(error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -496,7 +480,7 @@ async function writeArchive(input) {
         dumped = await stream.verify();
         // The storage checked the object as it stored it, or it is read back now.
         if (!stream.checked)
-            await verifyStoredObject(storage, key, stream.storedBytes, stream.sha256, input.signal);
+            await (0,verify_stored/* verifyStoredObject */.Y)(storage, key, stream.storedBytes, stream.sha256, input.signal);
     }
     catch (error) {
         log.warn(`${storage.locate(key)} failed verification`);
@@ -894,6 +878,40 @@ function skippedError(skipped) {
     });
 }
 //# sourceMappingURL=rotate.js.map
+
+/***/ }),
+
+/***/ 71239:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Y: () => (/* binding */ verifyStoredObject)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57706);
+
+
+/**
+ * Re-reads a stored object and compares its size and SHA-256 with what was sent. The object is hashed as it is
+ * read, in a plain loop: a stream pipeline per object (a hashing stage and a sink) left twice as much of each of a
+ * parallel backup's thousands of parts alive across garbage collections, which grew Node's young generation to its
+ * maximum (bench/README.md, memory at many tables).
+ */
+async function verifyStoredObject(storage, key, bytes, sha256, signal) {
+    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
+    let read = 0;
+    for await (const chunk of await storage.get(key, signal ? { signal } : {})) {
+        hash.update(chunk);
+        read += chunk.length;
+    }
+    const stored = hash.digest('hex');
+    if (read !== bytes || stored !== sha256) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DbopsError */ .zJ('VERIFY_FAILED', `The stored object ${storage.locate(key)} does not match what was sent (${read} bytes, sha256 ${stored.slice(0, 12)}…; expected ${bytes} bytes, ${sha256.slice(0, 12)}…)`, {
+            hint: 'The storage altered the object on the way (e.g. an S3-compatible server storing aws-chunked framing: set s3-checksum to WHEN_REQUIRED). It was deleted; no backup was recorded.',
+        });
+    }
+}
+//# sourceMappingURL=verify-stored.js.map
 
 /***/ }),
 

@@ -1,5 +1,5 @@
-export const id = 964570991019;
-export const ids = [964570991019];
+export const id = 527657983630;
+export const ids = [527657983630];
 export const modules = {
 
 /***/ 87632:
@@ -678,6 +678,40 @@ async function liveTombstones(target, engine, manifest, secrets, context) {
     return set ?? { salt: '', tables: [] };
 }
 //# sourceMappingURL=restore-test.js.map
+
+/***/ }),
+
+/***/ 71239:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Y: () => (/* binding */ verifyStoredObject)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57706);
+
+
+/**
+ * Re-reads a stored object and compares its size and SHA-256 with what was sent. The object is hashed as it is
+ * read, in a plain loop: a stream pipeline per object (a hashing stage and a sink) left twice as much of each of a
+ * parallel backup's thousands of parts alive across garbage collections, which grew Node's young generation to its
+ * maximum (bench/README.md, memory at many tables).
+ */
+async function verifyStoredObject(storage, key, bytes, sha256, signal) {
+    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
+    let read = 0;
+    for await (const chunk of await storage.get(key, signal ? { signal } : {})) {
+        hash.update(chunk);
+        read += chunk.length;
+    }
+    const stored = hash.digest('hex');
+    if (read !== bytes || stored !== sha256) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DbopsError */ .zJ('VERIFY_FAILED', `The stored object ${storage.locate(key)} does not match what was sent (${read} bytes, sha256 ${stored.slice(0, 12)}…; expected ${bytes} bytes, ${sha256.slice(0, 12)}…)`, {
+            hint: 'The storage altered the object on the way (e.g. an S3-compatible server storing aws-chunked framing: set s3-checksum to WHEN_REQUIRED). It was deleted; no backup was recorded.',
+        });
+    }
+}
+//# sourceMappingURL=verify-stored.js.map
 
 /***/ }),
 
