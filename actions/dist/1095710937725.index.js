@@ -96,7 +96,8 @@ function archiveRunId(startedAt) {
 const LEVEL = _pipeline_compression_js__WEBPACK_IMPORTED_MODULE_5__/* .LEVELS */ .A_.zstd.default;
 async function archiveBatch(storage, encryption, runId, batch, signal) {
     const content = batch.content ?? 'jsonl';
-    const key = `${safeSegment(batch.rule)}/${runId}/${String(batch.batch).padStart(6, '0')}.${content}.zst.age`;
+    const attempt = (batch.attempt ?? 1) > 1 ? `-${batch.attempt}` : '';
+    const key = `${safeSegment(batch.rule)}/${runId}/${String(batch.batch).padStart(6, '0')}${attempt}.${content}.zst.age`;
     const body = await seal(batch.content === 'bson' ? batch.rows : batch.rows.map((row) => `${row}\n`), encryption, signal);
     const sha256 = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(body).digest('hex');
     const options = { contentType: 'application/octet-stream', ...(signal ? { signal } : {}) };
@@ -250,21 +251,24 @@ async function partitionLayout(client, target, cutoff) {
             bound: row.bound,
             isDefault,
             leaf: row.relkind === 'r',
-            position: isDefault ? 'default' : await position(client, row.bound, key.type, cutoff),
+            position: isDefault ? 'default' : await position(client, row.bound, key.type, target.timeType, cutoff),
             estimatedRows: row.rows,
             bytes: row.bytes,
         });
     }
     return { partitions, hasDefault: partitions.some((p) => p.isDefault) };
 }
-/** Compares the bounds as the column's own type with the cutoff, in SQL: timestamp, timestamptz and date alike. */
-async function position(client, bound, type, cutoff) {
+/**
+ * Compares the bounds as the column's own type with the cutoff as the batches do (cutoffValue: UTC wall time for a
+ * timestamp, whole UTC days for a date), so a partition is dropped whole only when every row in it would go.
+ */
+async function position(client, bound, type, timeType, cutoff) {
     const match = /^FOR VALUES FROM \((.*)\) TO \((.*)\)$/.exec(bound);
     if (!match)
         return 'straddles'; // not a range bound we understand: never dropped whole
     const [from, to] = [literal(match[1]), literal(match[2])];
-    const { rows } = await client.query(`SELECT coalesce($1::text::${type} <= $3::timestamptz, false) AS before,
-            coalesce($2::text::${type} >= $3::timestamptz, false) AS after`, [to ?? null, from ?? null, cutoff.toISOString()]);
+    const { rows } = await client.query(`SELECT coalesce($1::text::${type} <= ${(0,data_retention_predicate/* cutoffValue */.FE)(timeType, '$3')}, false) AS before,
+            coalesce($2::text::${type} >= ${(0,data_retention_predicate/* cutoffValue */.FE)(timeType, '$3')}, false) AS after`, [to ?? null, from ?? null, cutoff.toISOString()]);
     // MAXVALUE as upper bound is never before; MINVALUE as lower bound is never after (both NULL here).
     return rows[0].before ? 'before' : rows[0].after ? 'after' : 'straddles';
 }
@@ -297,8 +301,9 @@ async function partitionHasHold(client, target, partition) {
 async function detachPartition(client, parent, partition, options) {
     const { rows } = await client.query('SELECT obj_description(to_regclass($1), $2) AS comment', [partition.name, 'pg_class']);
     const marker = { parent, bound: partition.bound, comment: rows[0]?.comment ?? null };
-    await client.query(`COMMENT ON TABLE ${partition.name} IS ${quoteLiteral(MARKER_PREFIX + JSON.stringify(marker))}`);
     const limits = [`${options.lockTimeoutMs}ms`, `${options.statementTimeoutMs}ms`];
+    // COMMENT ON takes a lock on the partition too: bounded by lock_timeout like the detach, never an unbounded wait.
+    await inTransaction(client, limits, () => client.query(`COMMENT ON TABLE ${partition.name} IS ${quoteLiteral(MARKER_PREFIX + JSON.stringify(marker))}`));
     if (options.concurrently) {
         const previous = await client.query("SELECT current_setting('lock_timeout') AS lock, current_setting('statement_timeout') AS statement");
         await client.query("SELECT set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false)", limits);
@@ -1004,18 +1009,22 @@ class PurgeRun {
     }
     /**
      * The step that archives a batch inside its transaction, or undefined when the rule does not archive. `archived`
-     * gets the batch's archive once stored; a retried batch (lock timeout) archives anew, and only the last counts.
+     * gets the batch's archive once stored; a retried batch (lock timeout) archives anew under its attempt's own name,
+     * and only the committed attempt's archive counts: an earlier attempt's object stays, named by no receipt.
      */
     async archiveStep(target, result, archived) {
         const location = target.archiveTo;
         if (location === undefined)
             return undefined;
         const { storage, encryption } = await this.archives.forRule(target.rule, location);
+        let attempt = 0;
         return async (rows, keys) => {
+            attempt++;
             const record = await (0,data_retention_archive/* archiveBatch */.Vt)(storage, encryption, this.archives.runId, {
                 rule: target.rule,
                 table: target.table,
                 batch: result.batches + 1,
+                attempt,
                 rows,
                 keyRange: { first: keys[0], last: keys.at(-1) },
             }, this.options.signal);
@@ -1254,6 +1263,12 @@ async function resolveRuleTargets(client, policy, now, rules) {
         const deletes = actionOf(rule) === 'delete';
         if (deletes)
             await refuseCascadeIntoMinimum(client, rule, shape.table, minimumTables);
+        const unarchived = deletes ? await cascadeOutsideArchive(client, rule, shape.table) : undefined;
+        if (unarchived) {
+            skipped.push({ rule: rule.name, reason: `refused: ${unarchived.message}` });
+            refused.push(unarchived);
+            continue;
+        }
         let cascades = [];
         if (deletes && holdSources.length > 0) {
             const held = await heldCascades(client, rule, shape.table);
@@ -1276,6 +1291,7 @@ async function resolveRuleTargets(client, policy, now, rules) {
             holdNames: shape.holdNames,
             primaryKey: shape.primaryKey,
             timeColumn: rule.kind === 'age' ? rule.by : rule.softDelete,
+            timeType: facts.timeType,
             ...(rule.where === undefined ? {} : { where: rule.where }),
             ...(rule.archiveTo === undefined ? {} : { archiveTo: rule.archiveTo }),
             ...(rule.kind === 'soft-delete' && rule.afterGrace.action === 'anonymize'
@@ -1313,6 +1329,23 @@ async function refuseCascadeIntoMinimum(client, rule, table, minimumTables) {
                 });
         }
     }
+}
+/**
+ * A delete rule with archive-to whose table's rows ON DELETE CASCADE deletes rows of other tables with (at any
+ * depth): the batch archives its own rows only, so the cascaded rows would be deleted in the same commit and be in no
+ * archive (invariant 7, archive before delete). Refused (the CHECK_FAILED returned, the rule skipped, the run failed
+ * once the other rules ran) until the cascaded rows are archived too; undefined when nothing cascades.
+ */
+async function cascadeOutsideArchive(client, rule, table) {
+    if (rule.archiveTo === undefined)
+        return undefined;
+    const cascading = (await (0,data_retention_target/* dependants */.pW)(client, table)).find((d) => d.onDelete === 'cascade');
+    if (!cascading)
+        return undefined;
+    return new errors/* DbopsError */.zJ('CHECK_FAILED', `Rule '${rule.name}' (line ${rule.line}) archives the rows it deletes from ${table}, but ON DELETE CASCADE deletes rows of ${cascading.table} with them (${cascading.constraint}), which no archive would hold: nothing of it was deleted`, {
+        input: 'policy',
+        hint: `Archive and purge ${cascading.table} by a rule of its own listed first, and make that foreign key ON DELETE RESTRICT or NO ACTION (a batch then fails rather than delete an unarchived row), or remove archive-to from this rule if the cascaded rows need no archive.`,
+    });
 }
 /**
  * The cascade paths a delete rule's batches check holds along (data-retention-predicate.ts): a row is kept back, and

@@ -343,6 +343,7 @@ async function checkRule(client, rule, problems) {
         table: table.regclass,
         partitioned: table.relkind === 'p',
         primaryKey: table.primary_key ?? [],
+        timeType: type,
     };
 }
 async function tableFacts(client, name) {
@@ -398,6 +399,7 @@ async function checkHold(client, hold) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   $h: () => (/* binding */ batchSql),
+/* harmony export */   FE: () => (/* binding */ cutoffValue),
 /* harmony export */   Hg: () => (/* binding */ heldMatch),
 /* harmony export */   J4: () => (/* binding */ estimateSql),
 /* harmony export */   eA: () => (/* binding */ countSql),
@@ -508,9 +510,7 @@ function heldExpression(target, params) {
  * neither counts nor rewrites them.
  */
 function expiredPredicate(target, params, cutoff) {
-    // An instant, not a Date: node-postgres would send a Date as local time, which a timestamp column reads without
-    // its offset. Columns without a time zone are compared in the session's TimeZone.
-    const parts = [`t.${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(target.timeColumn)} < ${params.add(cutoff.toISOString())}::timestamptz`];
+    const parts = [`t.${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(target.timeColumn)} < ${cutoffValue(target.timeType, params.add(cutoff.toISOString()))}`];
     if (target.where !== undefined)
         parts.push(`(${target.where})`);
     if (target.anonymize)
@@ -526,7 +526,21 @@ function anonymizedExpression(columns, params) {
 function underMinimumExpression(target, params) {
     if (target.effectiveCutoff.getTime() >= target.cutoff.getTime())
         return 'false';
-    return `t.${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(target.timeColumn)} >= ${params.add(target.effectiveCutoff.toISOString())}::timestamptz`;
+    return `t.${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(target.timeColumn)} >= ${cutoffValue(target.timeType, params.add(target.effectiveCutoff.toISOString()))}`;
+}
+/**
+ * The cutoff (`placeholder`, an ISO instant: node-postgres would send a Date as local time) as a value of the time
+ * column's own type, whatever the session's TimeZone: a `timestamp` holds UTC wall time, and a `date` D is past the
+ * cutoff only when the whole UTC day D is (D < the cutoff's UTC date), so a row is never taken early against a
+ * minimum. Compared through timestamptz, both would be read in the session's TimeZone: a day, or hours, early.
+ */
+function cutoffValue(type, placeholder) {
+    const instant = `${placeholder}::timestamptz`;
+    if (type === 'timestamp with time zone')
+        return instant;
+    if (type === 'timestamp without time zone')
+        return `(${instant} AT TIME ZONE 'UTC')`;
+    return `(${instant} AT TIME ZONE 'UTC')::date`;
 }
 /**
  * Counts for a plan over at most `limit` + 1 expired rows: past the limit the counts are lower bounds, and the

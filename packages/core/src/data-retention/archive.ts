@@ -62,6 +62,11 @@ export type ArchiveBatch = {
   table: string;
   /** 1, 2, ... within the rule and run. */
   batch: number;
+  /**
+   * 1, 2, ... for the tries of one batch (a batch retried after lock_timeout archives anew): a retry's object gets a
+   * name of its own (`000003-2...`), since an object is never overwritten and storage refuses a second put.
+   */
+  attempt?: number;
   keyRange: { first: string; last: string };
 } & (
   | {
@@ -105,7 +110,8 @@ export async function archiveBatch(
   signal?: AbortSignal,
 ): Promise<ArchiveRecord> {
   const content = batch.content ?? 'jsonl';
-  const key = `${safeSegment(batch.rule)}/${runId}/${String(batch.batch).padStart(6, '0')}.${content}.zst.age`;
+  const attempt = (batch.attempt ?? 1) > 1 ? `-${batch.attempt}` : '';
+  const key = `${safeSegment(batch.rule)}/${runId}/${String(batch.batch).padStart(6, '0')}${attempt}.${content}.zst.age`;
   const body = await seal(
     batch.content === 'bson' ? batch.rows : batch.rows.map((row) => `${row}\n`),
     encryption,

@@ -358,7 +358,8 @@ class PurgeRun {
 
   /**
    * The step that archives a batch inside its transaction, or undefined when the rule does not archive. `archived`
-   * gets the batch's archive once stored; a retried batch (lock timeout) archives anew, and only the last counts.
+   * gets the batch's archive once stored; a retried batch (lock timeout) archives anew under its attempt's own name,
+   * and only the committed attempt's archive counts: an earlier attempt's object stays, named by no receipt.
    */
   private async archiveStep(
     target: RuleTarget,
@@ -368,7 +369,9 @@ class PurgeRun {
     const location = target.archiveTo;
     if (location === undefined) return undefined;
     const { storage, encryption } = await this.archives.forRule(target.rule, location);
+    let attempt = 0;
     return async (rows, keys) => {
+      attempt++;
       const record = await archiveBatch(
         storage,
         encryption,
@@ -377,6 +380,7 @@ class PurgeRun {
           rule: target.rule,
           table: target.table,
           batch: result.batches + 1,
+          attempt,
           rows,
           keyRange: { first: keys[0]!, last: keys.at(-1)! },
         },

@@ -5,7 +5,7 @@
  */
 import type pg from 'pg';
 import { type CascadePath, cascadePaths, MAX_CASCADE_PATHS } from '../databases/postgres/data-retention-cascades.js';
-import { checkPolicyCatalog } from '../databases/postgres/data-retention-catalog.js';
+import { checkPolicyCatalog, type TimeType } from '../databases/postgres/data-retention-catalog.js';
 import {
   type Dependant,
   dependants,
@@ -32,6 +32,8 @@ export interface RuleTarget {
   primaryKey: { name: string; type: string }[];
   /** The rule's time column: `by`, or `soft-delete`. */
   timeColumn: string;
+  /** Its type: cutoffs compare by it (UTC wall time, or whole UTC days), never through the session's TimeZone. */
+  timeType: TimeType;
   /** The rule's `where`, already checked by PostgreSQL's grammar (where-filter.ts). */
   where?: string;
   /** The rule's archive-to: each batch is archived there before it commits. */
@@ -89,6 +91,12 @@ export async function resolveRuleTargets(
     const shape = await tableShape(client, facts.table, facts.primaryKey);
     const deletes = actionOf(rule) === 'delete';
     if (deletes) await refuseCascadeIntoMinimum(client, rule, shape.table, minimumTables);
+    const unarchived = deletes ? await cascadeOutsideArchive(client, rule, shape.table) : undefined;
+    if (unarchived) {
+      skipped.push({ rule: rule.name, reason: `refused: ${unarchived.message}` });
+      refused.push(unarchived);
+      continue;
+    }
     let cascades: CascadePath[] = [];
     if (deletes && holdSources.length > 0) {
       const held = await heldCascades(client, rule, shape.table);
@@ -111,6 +119,7 @@ export async function resolveRuleTargets(
       holdNames: shape.holdNames,
       primaryKey: shape.primaryKey,
       timeColumn: rule.kind === 'age' ? rule.by : rule.softDelete,
+      timeType: facts.timeType,
       ...(rule.where === undefined ? {} : { where: rule.where }),
       ...(rule.archiveTo === undefined ? {} : { archiveTo: rule.archiveTo }),
       ...(rule.kind === 'soft-delete' && rule.afterGrace.action === 'anonymize'
@@ -157,6 +166,30 @@ async function refuseCascadeIntoMinimum(
         );
     }
   }
+}
+
+/**
+ * A delete rule with archive-to whose table's rows ON DELETE CASCADE deletes rows of other tables with (at any
+ * depth): the batch archives its own rows only, so the cascaded rows would be deleted in the same commit and be in no
+ * archive (invariant 7, archive before delete). Refused (the CHECK_FAILED returned, the rule skipped, the run failed
+ * once the other rules ran) until the cascaded rows are archived too; undefined when nothing cascades.
+ */
+async function cascadeOutsideArchive(
+  client: pg.ClientBase,
+  rule: DataRule,
+  table: string,
+): Promise<DbopsError | undefined> {
+  if (rule.archiveTo === undefined) return undefined;
+  const cascading = (await dependants(client, table)).find((d) => d.onDelete === 'cascade');
+  if (!cascading) return undefined;
+  return new DbopsError(
+    'CHECK_FAILED',
+    `Rule '${rule.name}' (line ${rule.line}) archives the rows it deletes from ${table}, but ON DELETE CASCADE deletes rows of ${cascading.table} with them (${cascading.constraint}), which no archive would hold: nothing of it was deleted`,
+    {
+      input: 'policy',
+      hint: `Archive and purge ${cascading.table} by a rule of its own listed first, and make that foreign key ON DELETE RESTRICT or NO ACTION (a batch then fails rather than delete an unarchived row), or remove archive-to from this rule if the cascaded rows need no archive.`,
+    },
+  );
 }
 
 /**

@@ -4,6 +4,7 @@
  * where-filter.ts has checked it is one expression that cannot leave its parentheses. The table is aliased `t`.
  */
 import type { RuleTarget } from '../../data-retention/targets.js';
+import type { TimeType } from './data-retention-catalog.js';
 import { sqlName } from './server-errors.js';
 
 /** Collects parameter values and hands out their placeholders ($1, $2, ...). */
@@ -136,9 +137,7 @@ export function heldExpression(target: RuleTarget, params: SqlParams): string {
  * neither counts nor rewrites them.
  */
 export function expiredPredicate(target: RuleTarget, params: SqlParams, cutoff: Date): string {
-  // An instant, not a Date: node-postgres would send a Date as local time, which a timestamp column reads without
-  // its offset. Columns without a time zone are compared in the session's TimeZone.
-  const parts = [`t.${sqlName(target.timeColumn)} < ${params.add(cutoff.toISOString())}::timestamptz`];
+  const parts = [`t.${sqlName(target.timeColumn)} < ${cutoffValue(target.timeType, params.add(cutoff.toISOString()))}`];
   if (target.where !== undefined) parts.push(`(${target.where})`);
   if (target.anonymize) parts.push(`NOT ${anonymizedExpression(target.anonymize, params)}`);
   return parts.join(' AND ');
@@ -153,7 +152,20 @@ function anonymizedExpression(columns: NonNullable<RuleTarget['anonymize']>, par
 /** Rows a compliance minimum still protects: younger than the floor though past the rule's own cutoff. */
 export function underMinimumExpression(target: RuleTarget, params: SqlParams): string {
   if (target.effectiveCutoff.getTime() >= target.cutoff.getTime()) return 'false';
-  return `t.${sqlName(target.timeColumn)} >= ${params.add(target.effectiveCutoff.toISOString())}::timestamptz`;
+  return `t.${sqlName(target.timeColumn)} >= ${cutoffValue(target.timeType, params.add(target.effectiveCutoff.toISOString()))}`;
+}
+
+/**
+ * The cutoff (`placeholder`, an ISO instant: node-postgres would send a Date as local time) as a value of the time
+ * column's own type, whatever the session's TimeZone: a `timestamp` holds UTC wall time, and a `date` D is past the
+ * cutoff only when the whole UTC day D is (D < the cutoff's UTC date), so a row is never taken early against a
+ * minimum. Compared through timestamptz, both would be read in the session's TimeZone: a day, or hours, early.
+ */
+export function cutoffValue(type: TimeType, placeholder: string): string {
+  const instant = `${placeholder}::timestamptz`;
+  if (type === 'timestamp with time zone') return instant;
+  if (type === 'timestamp without time zone') return `(${instant} AT TIME ZONE 'UTC')`;
+  return `(${instant} AT TIME ZONE 'UTC')::date`;
 }
 
 /**
