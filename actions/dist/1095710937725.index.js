@@ -97,7 +97,8 @@ const LEVEL = _pipeline_compression_js__WEBPACK_IMPORTED_MODULE_5__/* .LEVELS */
 async function archiveBatch(storage, encryption, runId, batch, signal) {
     const content = batch.content ?? 'jsonl';
     const attempt = (batch.attempt ?? 1) > 1 ? `-${batch.attempt}` : '';
-    const key = `${safeSegment(batch.rule)}/${runId}/${String(batch.batch).padStart(6, '0')}${attempt}.${content}.zst.age`;
+    const part = batch.cascade ? `.c${batch.cascade.part}-${safeSegment(batch.table)}` : '';
+    const key = `${safeSegment(batch.rule)}/${runId}/${String(batch.batch).padStart(6, '0')}${attempt}${part}.${content}.zst.age`;
     const body = await seal(batch.content === 'bson' ? batch.rows : batch.rows.map((row) => `${row}\n`), encryption, signal);
     const sha256 = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(body).digest('hex');
     const options = { contentType: 'application/octet-stream', ...(signal ? { signal } : {}) };
@@ -108,6 +109,7 @@ async function archiveBatch(storage, encryption, runId, batch, signal) {
         rule: batch.rule,
         table: batch.table,
         keyRange: batch.keyRange,
+        ...(batch.cascade ? { via: batch.cascade.via } : {}),
         rows: batch.rows.length,
         bytes: body.length,
         sha256,
@@ -665,16 +667,19 @@ var data_retention_predicate = __webpack_require__(49467);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/postgres/data-retention-batch.js
 
 async function runBatch(client, target, limits, afterKey, beforeCommit) {
-    const sql = (0,data_retention_predicate/* batchSql */.$h)(target, limits.size, afterKey, beforeCommit !== undefined);
     await client.query('BEGIN');
     try {
         await client.query("SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)", [
             `${limits.lockTimeoutMs}ms`,
             `${limits.statementTimeoutMs}ms`,
         ]);
+        const { only, cascaded } = beforeCommit && target.archiveCascades
+            ? await readCascades(client, target, target.archiveCascades, limits.size, afterKey)
+            : { only: undefined, cascaded: [] };
+        const sql = (0,data_retention_predicate/* batchSql */.$h)(target, limits.size, afterKey, beforeCommit !== undefined, only);
         const { rows } = await client.query(sql.text, sql.values);
         if (beforeCommit && rows.length > 0)
-            await beforeCommit(rows.map((r) => r.archived), rows.map((r) => r.key));
+            await beforeCommit(rows.map((r) => r.archived), rows.map((r) => r.key), cascaded);
         await commit(client);
         const last = rows.at(-1);
         const outcome = { rows: rows.length, keys: rows.map((r) => r.key) };
@@ -686,6 +691,29 @@ async function runBatch(client, target, limits, afterKey, beforeCommit) {
         await client.query('ROLLBACK').catch(() => undefined); // the connection may be gone; the server rolls back then
         throw error;
     }
+}
+/**
+ * Before the DELETE of a rule whose deletes cascade and are archived: the batch's rows locked (lockBatchSql), then
+ * along each path, shorter first, the rows the DELETE will cascade into, read and locked. Returns the locked keys
+ * (the DELETE takes exactly these) and the rows per path.
+ */
+async function readCascades(client, target, paths, size, afterKey) {
+    const lock = (0,data_retention_predicate/* lockBatchSql */._3)(target, size, afterKey);
+    const { rows: locked } = await client.query(lock.text, lock.values);
+    const only = target.primaryKey.map((_, i) => locked.map((r) => r[`key_${i}`]));
+    const cascaded = [];
+    if (locked.length === 0)
+        return { only, cascaded };
+    for (const path of paths) {
+        const sql = (0,data_retention_predicate/* cascadeRowsSql */.ac)(target, path, only);
+        const { rows } = await client.query(sql.text, sql.values);
+        cascaded.push({
+            table: path.steps.at(-1).table,
+            via: path.steps.map((s) => s.constraint),
+            rows: rows.map((r) => r.row),
+        });
+    }
+    return { only, cascaded };
 }
 /**
  * COMMIT, where a commit that waited for synchronous standbys and was cancelled or had its session ended (an abort
@@ -775,7 +803,8 @@ var tombstones = __webpack_require__(42837);
  * itself (throttle.ts), waits while standbys lag, and stops cleanly when aborted or out of time: every batch is
  * committed or rolled back whole, and the result says exactly what committed so a receipt can record it. Legal
  * holds are part of every batch's statement, so a hold added after the plan still protects its rows. A rule with
- * archive-to archives each batch (archive.ts) inside its transaction, before it commits: no archive, no delete.
+ * archive-to archives each batch (archive.ts), and the rows its DELETE cascades into, inside its transaction, before
+ * it commits: no archive, no delete.
  */
 
 
@@ -1018,19 +1047,31 @@ class PurgeRun {
             return undefined;
         const { storage, encryption } = await this.archives.forRule(target.rule, location);
         let attempt = 0;
-        return async (rows, keys) => {
+        return async (rows, keys, cascaded) => {
             attempt++;
-            const record = await (0,data_retention_archive/* archiveBatch */.Vt)(storage, encryption, this.archives.runId, {
+            const batch = {
                 rule: target.rule,
-                table: target.table,
                 batch: result.batches + 1,
                 attempt,
-                rows,
                 keyRange: { first: keys[0], last: keys.at(-1) },
-            }, this.options.signal);
-            archived.splice(0, archived.length, record);
+            };
+            const records = [];
+            archived.splice(0, archived.length);
+            const record = await (0,data_retention_archive/* archiveBatch */.Vt)(storage, encryption, this.archives.runId, { ...batch, table: target.table, rows }, this.options.signal);
+            records.push(record);
             this.log.info(`Rule '${target.rule}': ${rows.length} rows archived to ${record.location}`);
-            await this.options.afterArchive?.(record);
+            // The rows the DELETE cascaded into, per path: archived before the commit as the rule's own (invariant 7).
+            for (const [i, path] of cascaded.entries()) {
+                if (path.rows.length === 0)
+                    continue;
+                const cascade = { part: i + 1, via: path.via };
+                const part = await (0,data_retention_archive/* archiveBatch */.Vt)(storage, encryption, this.archives.runId, { ...batch, table: path.table, rows: path.rows, cascade }, this.options.signal);
+                records.push(part);
+                this.log.info(`Rule '${target.rule}': ${path.rows.length} rows of ${path.table} deleted with them (ON DELETE CASCADE) archived to ${part.location}`);
+            }
+            archived.push(...records);
+            for (const each of records)
+                await this.options.afterArchive?.(each);
         };
     }
     async batchWithRetries(target, afterKey, beforeCommit) {
@@ -1171,7 +1212,7 @@ const MAX_CASCADE_PATHS = 64;
  * a path each). `cycle` names the first cascade that leads back into a table on its path (a self-reference such as
  * threaded comments): how deep such a cascade goes depends on the rows, which a fixed set of joins cannot follow.
  */
-async function cascadePaths(client, table) {
+async function cascadePaths(client, table, withoutKey = false) {
     const edges = new Map();
     const edgesOf = async (from) => {
         let found = edges.get(from);
@@ -1187,7 +1228,7 @@ async function cascadePaths(client, table) {
             const route = [...steps, edge];
             if (tables.includes(edge.table))
                 return [table, ...route.map((s) => `${s.table} (${s.constraint})`)].join(' → ');
-            if (edge.key.length > 0)
+            if (edge.key.length > 0 || withoutKey)
                 paths.push({
                     steps: route,
                     holdNames: [...new Set([edge.name, `${edge.schema}.${edge.name}`])],
@@ -1263,10 +1304,10 @@ async function resolveRuleTargets(client, policy, now, rules) {
         const deletes = actionOf(rule) === 'delete';
         if (deletes)
             await refuseCascadeIntoMinimum(client, rule, shape.table, minimumTables);
-        const unarchived = deletes ? await cascadeOutsideArchive(client, rule, shape.table) : undefined;
-        if (unarchived) {
-            skipped.push({ rule: rule.name, reason: `refused: ${unarchived.message}` });
-            refused.push(unarchived);
+        const archived = deletes ? await archivedCascades(client, rule, shape.table) : [];
+        if (archived instanceof errors/* DbopsError */.zJ) {
+            skipped.push({ rule: rule.name, reason: `refused: ${archived.message}` });
+            refused.push(archived);
             continue;
         }
         let cascades = [];
@@ -1299,6 +1340,7 @@ async function resolveRuleTargets(client, policy, now, rules) {
                 : {}),
             holdSources,
             ...(cascades.length > 0 ? { cascades } : {}),
+            ...(archived.length > 0 ? { archiveCascades: archived } : {}),
             ...cutoffs,
             ...(shape.bytesPerRow === undefined ? {} : { bytesPerRow: shape.bytesPerRow }),
             dependants: referencing,
@@ -1331,20 +1373,22 @@ async function refuseCascadeIntoMinimum(client, rule, table, minimumTables) {
     }
 }
 /**
- * A delete rule with archive-to whose table's rows ON DELETE CASCADE deletes rows of other tables with (at any
- * depth): the batch archives its own rows only, so the cascaded rows would be deleted in the same commit and be in no
- * archive (invariant 7, archive before delete). Refused (the CHECK_FAILED returned, the rule skipped, the run failed
- * once the other rules ran) until the cascaded rows are archived too; undefined when nothing cascades.
+ * A delete rule with archive-to: every ON DELETE CASCADE path from its table (at any depth, tables without a key
+ * included), whose rows each batch locks and archives with its own before its DELETE (invariant 7: the rows
+ * PostgreSQL deletes with the batch's are archived too). A cascade back into a table on its own path reaches a depth
+ * the rows decide, and more than MAX_CASCADE_PATHS paths cost too much per batch: refused (the CHECK_FAILED returned).
  */
-async function cascadeOutsideArchive(client, rule, table) {
+async function archivedCascades(client, rule, table) {
     if (rule.archiveTo === undefined)
-        return undefined;
-    const cascading = (await (0,data_retention_target/* dependants */.pW)(client, table)).find((d) => d.onDelete === 'cascade');
-    if (!cascading)
-        return undefined;
-    return new errors/* DbopsError */.zJ('CHECK_FAILED', `Rule '${rule.name}' (line ${rule.line}) archives the rows it deletes from ${table}, but ON DELETE CASCADE deletes rows of ${cascading.table} with them (${cascading.constraint}), which no archive would hold: nothing of it was deleted`, {
+        return [];
+    const { paths, cycle, tooMany } = await cascadePaths(client, table, true);
+    if (!cycle && !tooMany)
+        return paths;
+    return new errors/* DbopsError */.zJ('CHECK_FAILED', cycle
+        ? `Rule '${rule.name}' (line ${rule.line}) archives the rows it deletes from ${table}, and ON DELETE CASCADE deletes rows with them along a cycle (${cycle}), to a depth the archive cannot follow: nothing of it was deleted`
+        : `Rule '${rule.name}' (line ${rule.line}) archives the rows it deletes from ${table}, and ON DELETE CASCADE reaches more than ${MAX_CASCADE_PATHS} paths of tables with them, too many to archive along: nothing of it was deleted`, {
         input: 'policy',
-        hint: `Archive and purge ${cascading.table} by a rule of its own listed first, and make that foreign key ON DELETE RESTRICT or NO ACTION (a batch then fails rather than delete an unarchived row), or remove archive-to from this rule if the cascaded rows need no archive.`,
+        hint: 'Make those foreign keys ON DELETE RESTRICT or SET NULL and archive and purge the dependent tables by rules of their own first, or remove archive-to from this rule if the cascaded rows need no archive.',
     });
 }
 /**

@@ -41,8 +41,10 @@ export interface ArchiveManifest {
   format: typeof ARCHIVE_MANIFEST_FORMAT;
   rule: string;
   table: string;
-  /** The batch's first and last key (key text, as receipts hash it). */
+  /** The batch's first and last key (key text, as receipts hash it); for cascaded rows, the rule's table's keys. */
   keyRange: { first: string; last: string };
+  /** Rows ON DELETE CASCADE deleted with the batch: the foreign keys from the rule's table to `table`, in order. */
+  via?: string[];
   rows: number;
   bytes: number;
   sha256: string;
@@ -68,6 +70,8 @@ export type ArchiveBatch = {
    */
   attempt?: number;
   keyRange: { first: string; last: string };
+  /** Rows cascaded with the batch: which path (named in the key: `000003.c1-order_items...`) and its foreign keys. */
+  cascade?: { part: number; via: string[] };
 } & (
   | {
       content?: 'jsonl';
@@ -111,7 +115,8 @@ export async function archiveBatch(
 ): Promise<ArchiveRecord> {
   const content = batch.content ?? 'jsonl';
   const attempt = (batch.attempt ?? 1) > 1 ? `-${batch.attempt}` : '';
-  const key = `${safeSegment(batch.rule)}/${runId}/${String(batch.batch).padStart(6, '0')}${attempt}.${content}.zst.age`;
+  const part = batch.cascade ? `.c${batch.cascade.part}-${safeSegment(batch.table)}` : '';
+  const key = `${safeSegment(batch.rule)}/${runId}/${String(batch.batch).padStart(6, '0')}${attempt}${part}.${content}.zst.age`;
   const body = await seal(
     batch.content === 'bson' ? batch.rows : batch.rows.map((row) => `${row}\n`),
     encryption,
@@ -126,6 +131,7 @@ export async function archiveBatch(
     rule: batch.rule,
     table: batch.table,
     keyRange: batch.keyRange,
+    ...(batch.cascade ? { via: batch.cascade.via } : {}),
     rows: batch.rows.length,
     bytes: body.length,
     sha256,

@@ -44,6 +44,8 @@ export interface RuleTarget {
   holdSources: string[];
   /** Delete rules under holds: the ON DELETE CASCADE paths whose rows a hold keeps the parent row back for. */
   cascades?: CascadePath[];
+  /** Delete rules with archive-to: every ON DELETE CASCADE path, whose rows each batch archives with its own. */
+  archiveCascades?: CascadePath[];
   cutoff: Date;
   effectiveCutoff: Date;
   minimumSeconds?: number;
@@ -91,10 +93,10 @@ export async function resolveRuleTargets(
     const shape = await tableShape(client, facts.table, facts.primaryKey);
     const deletes = actionOf(rule) === 'delete';
     if (deletes) await refuseCascadeIntoMinimum(client, rule, shape.table, minimumTables);
-    const unarchived = deletes ? await cascadeOutsideArchive(client, rule, shape.table) : undefined;
-    if (unarchived) {
-      skipped.push({ rule: rule.name, reason: `refused: ${unarchived.message}` });
-      refused.push(unarchived);
+    const archived = deletes ? await archivedCascades(client, rule, shape.table) : [];
+    if (archived instanceof DbopsError) {
+      skipped.push({ rule: rule.name, reason: `refused: ${archived.message}` });
+      refused.push(archived);
       continue;
     }
     let cascades: CascadePath[] = [];
@@ -127,6 +129,7 @@ export async function resolveRuleTargets(
         : {}),
       holdSources,
       ...(cascades.length > 0 ? { cascades } : {}),
+      ...(archived.length > 0 ? { archiveCascades: archived } : {}),
       ...cutoffs,
       ...(shape.bytesPerRow === undefined ? {} : { bytesPerRow: shape.bytesPerRow }),
       dependants: referencing,
@@ -169,25 +172,27 @@ async function refuseCascadeIntoMinimum(
 }
 
 /**
- * A delete rule with archive-to whose table's rows ON DELETE CASCADE deletes rows of other tables with (at any
- * depth): the batch archives its own rows only, so the cascaded rows would be deleted in the same commit and be in no
- * archive (invariant 7, archive before delete). Refused (the CHECK_FAILED returned, the rule skipped, the run failed
- * once the other rules ran) until the cascaded rows are archived too; undefined when nothing cascades.
+ * A delete rule with archive-to: every ON DELETE CASCADE path from its table (at any depth, tables without a key
+ * included), whose rows each batch locks and archives with its own before its DELETE (invariant 7: the rows
+ * PostgreSQL deletes with the batch's are archived too). A cascade back into a table on its own path reaches a depth
+ * the rows decide, and more than MAX_CASCADE_PATHS paths cost too much per batch: refused (the CHECK_FAILED returned).
  */
-async function cascadeOutsideArchive(
+async function archivedCascades(
   client: pg.ClientBase,
   rule: DataRule,
   table: string,
-): Promise<DbopsError | undefined> {
-  if (rule.archiveTo === undefined) return undefined;
-  const cascading = (await dependants(client, table)).find((d) => d.onDelete === 'cascade');
-  if (!cascading) return undefined;
+): Promise<CascadePath[] | DbopsError> {
+  if (rule.archiveTo === undefined) return [];
+  const { paths, cycle, tooMany } = await cascadePaths(client, table, true);
+  if (!cycle && !tooMany) return paths;
   return new DbopsError(
     'CHECK_FAILED',
-    `Rule '${rule.name}' (line ${rule.line}) archives the rows it deletes from ${table}, but ON DELETE CASCADE deletes rows of ${cascading.table} with them (${cascading.constraint}), which no archive would hold: nothing of it was deleted`,
+    cycle
+      ? `Rule '${rule.name}' (line ${rule.line}) archives the rows it deletes from ${table}, and ON DELETE CASCADE deletes rows with them along a cycle (${cycle}), to a depth the archive cannot follow: nothing of it was deleted`
+      : `Rule '${rule.name}' (line ${rule.line}) archives the rows it deletes from ${table}, and ON DELETE CASCADE reaches more than ${MAX_CASCADE_PATHS} paths of tables with them, too many to archive along: nothing of it was deleted`,
     {
       input: 'policy',
-      hint: `Archive and purge ${cascading.table} by a rule of its own listed first, and make that foreign key ON DELETE RESTRICT or NO ACTION (a batch then fails rather than delete an unarchived row), or remove archive-to from this rule if the cascaded rows need no archive.`,
+      hint: 'Make those foreign keys ON DELETE RESTRICT or SET NULL and archive and purge the dependent tables by rules of their own first, or remove archive-to from this rule if the cascaded rows need no archive.',
     },
   );
 }
