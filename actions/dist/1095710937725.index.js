@@ -96,7 +96,9 @@ function archiveRunId(startedAt) {
 const LEVEL = _pipeline_compression_js__WEBPACK_IMPORTED_MODULE_5__/* .LEVELS */ .A_.zstd.default;
 async function archiveBatch(storage, encryption, runId, batch, signal) {
     const content = batch.content ?? 'jsonl';
-    const key = `${safeSegment(batch.rule)}/${runId}/${String(batch.batch).padStart(6, '0')}.${content}.zst.age`;
+    const attempt = (batch.attempt ?? 1) > 1 ? `-${batch.attempt}` : '';
+    const part = batch.cascade ? `.c${batch.cascade.part}-${safeSegment(batch.table)}` : '';
+    const key = `${safeSegment(batch.rule)}/${runId}/${String(batch.batch).padStart(6, '0')}${attempt}${part}.${content}.zst.age`;
     const body = await seal(batch.content === 'bson' ? batch.rows : batch.rows.map((row) => `${row}\n`), encryption, signal);
     const sha256 = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(body).digest('hex');
     const options = { contentType: 'application/octet-stream', ...(signal ? { signal } : {}) };
@@ -107,6 +109,7 @@ async function archiveBatch(storage, encryption, runId, batch, signal) {
         rule: batch.rule,
         table: batch.table,
         keyRange: batch.keyRange,
+        ...(batch.cascade ? { via: batch.cascade.via } : {}),
         rows: batch.rows.length,
         bytes: body.length,
         sha256,
@@ -250,21 +253,24 @@ async function partitionLayout(client, target, cutoff) {
             bound: row.bound,
             isDefault,
             leaf: row.relkind === 'r',
-            position: isDefault ? 'default' : await position(client, row.bound, key.type, cutoff),
+            position: isDefault ? 'default' : await position(client, row.bound, key.type, target.timeType, cutoff),
             estimatedRows: row.rows,
             bytes: row.bytes,
         });
     }
     return { partitions, hasDefault: partitions.some((p) => p.isDefault) };
 }
-/** Compares the bounds as the column's own type with the cutoff, in SQL: timestamp, timestamptz and date alike. */
-async function position(client, bound, type, cutoff) {
+/**
+ * Compares the bounds as the column's own type with the cutoff as the batches do (cutoffValue: UTC wall time for a
+ * timestamp, whole UTC days for a date), so a partition is dropped whole only when every row in it would go.
+ */
+async function position(client, bound, type, timeType, cutoff) {
     const match = /^FOR VALUES FROM \((.*)\) TO \((.*)\)$/.exec(bound);
     if (!match)
         return 'straddles'; // not a range bound we understand: never dropped whole
     const [from, to] = [literal(match[1]), literal(match[2])];
-    const { rows } = await client.query(`SELECT coalesce($1::text::${type} <= $3::timestamptz, false) AS before,
-            coalesce($2::text::${type} >= $3::timestamptz, false) AS after`, [to ?? null, from ?? null, cutoff.toISOString()]);
+    const { rows } = await client.query(`SELECT coalesce($1::text::${type} <= ${(0,data_retention_predicate/* cutoffValue */.FE)(timeType, '$3')}, false) AS before,
+            coalesce($2::text::${type} >= ${(0,data_retention_predicate/* cutoffValue */.FE)(timeType, '$3')}, false) AS after`, [to ?? null, from ?? null, cutoff.toISOString()]);
     // MAXVALUE as upper bound is never before; MINVALUE as lower bound is never after (both NULL here).
     return rows[0].before ? 'before' : rows[0].after ? 'after' : 'straddles';
 }
@@ -297,8 +303,9 @@ async function partitionHasHold(client, target, partition) {
 async function detachPartition(client, parent, partition, options) {
     const { rows } = await client.query('SELECT obj_description(to_regclass($1), $2) AS comment', [partition.name, 'pg_class']);
     const marker = { parent, bound: partition.bound, comment: rows[0]?.comment ?? null };
-    await client.query(`COMMENT ON TABLE ${partition.name} IS ${quoteLiteral(MARKER_PREFIX + JSON.stringify(marker))}`);
     const limits = [`${options.lockTimeoutMs}ms`, `${options.statementTimeoutMs}ms`];
+    // COMMENT ON takes a lock on the partition too: bounded by lock_timeout like the detach, never an unbounded wait.
+    await inTransaction(client, limits, () => client.query(`COMMENT ON TABLE ${partition.name} IS ${quoteLiteral(MARKER_PREFIX + JSON.stringify(marker))}`));
     if (options.concurrently) {
         const previous = await client.query("SELECT current_setting('lock_timeout') AS lock, current_setting('statement_timeout') AS statement");
         await client.query("SELECT set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false)", limits);
@@ -660,16 +667,19 @@ var data_retention_predicate = __webpack_require__(49467);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/postgres/data-retention-batch.js
 
 async function runBatch(client, target, limits, afterKey, beforeCommit) {
-    const sql = (0,data_retention_predicate/* batchSql */.$h)(target, limits.size, afterKey, beforeCommit !== undefined);
     await client.query('BEGIN');
     try {
         await client.query("SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)", [
             `${limits.lockTimeoutMs}ms`,
             `${limits.statementTimeoutMs}ms`,
         ]);
+        const { only, cascaded } = beforeCommit && target.archiveCascades
+            ? await readCascades(client, target, target.archiveCascades, limits.size, afterKey)
+            : { only: undefined, cascaded: [] };
+        const sql = (0,data_retention_predicate/* batchSql */.$h)(target, limits.size, afterKey, beforeCommit !== undefined, only);
         const { rows } = await client.query(sql.text, sql.values);
         if (beforeCommit && rows.length > 0)
-            await beforeCommit(rows.map((r) => r.archived), rows.map((r) => r.key));
+            await beforeCommit(rows.map((r) => r.archived), rows.map((r) => r.key), cascaded);
         await commit(client);
         const last = rows.at(-1);
         const outcome = { rows: rows.length, keys: rows.map((r) => r.key) };
@@ -681,6 +691,29 @@ async function runBatch(client, target, limits, afterKey, beforeCommit) {
         await client.query('ROLLBACK').catch(() => undefined); // the connection may be gone; the server rolls back then
         throw error;
     }
+}
+/**
+ * Before the DELETE of a rule whose deletes cascade and are archived: the batch's rows locked (lockBatchSql), then
+ * along each path, shorter first, the rows the DELETE will cascade into, read and locked. Returns the locked keys
+ * (the DELETE takes exactly these) and the rows per path.
+ */
+async function readCascades(client, target, paths, size, afterKey) {
+    const lock = (0,data_retention_predicate/* lockBatchSql */._3)(target, size, afterKey);
+    const { rows: locked } = await client.query(lock.text, lock.values);
+    const only = target.primaryKey.map((_, i) => locked.map((r) => r[`key_${i}`]));
+    const cascaded = [];
+    if (locked.length === 0)
+        return { only, cascaded };
+    for (const path of paths) {
+        const sql = (0,data_retention_predicate/* cascadeRowsSql */.ac)(target, path, only);
+        const { rows } = await client.query(sql.text, sql.values);
+        cascaded.push({
+            table: path.steps.at(-1).table,
+            via: path.steps.map((s) => s.constraint),
+            rows: rows.map((r) => r.row),
+        });
+    }
+    return { only, cascaded };
 }
 /**
  * COMMIT, where a commit that waited for synchronous standbys and was cancelled or had its session ended (an abort
@@ -770,7 +803,8 @@ var tombstones = __webpack_require__(42837);
  * itself (throttle.ts), waits while standbys lag, and stops cleanly when aborted or out of time: every batch is
  * committed or rolled back whole, and the result says exactly what committed so a receipt can record it. Legal
  * holds are part of every batch's statement, so a hold added after the plan still protects its rows. A rule with
- * archive-to archives each batch (archive.ts) inside its transaction, before it commits: no archive, no delete.
+ * archive-to archives each batch (archive.ts), and the rows its DELETE cascades into, inside its transaction, before
+ * it commits: no archive, no delete.
  */
 
 
@@ -1004,24 +1038,40 @@ class PurgeRun {
     }
     /**
      * The step that archives a batch inside its transaction, or undefined when the rule does not archive. `archived`
-     * gets the batch's archive once stored; a retried batch (lock timeout) archives anew, and only the last counts.
+     * gets the batch's archive once stored; a retried batch (lock timeout) archives anew under its attempt's own name,
+     * and only the committed attempt's archive counts: an earlier attempt's object stays, named by no receipt.
      */
     async archiveStep(target, result, archived) {
         const location = target.archiveTo;
         if (location === undefined)
             return undefined;
         const { storage, encryption } = await this.archives.forRule(target.rule, location);
-        return async (rows, keys) => {
-            const record = await (0,data_retention_archive/* archiveBatch */.Vt)(storage, encryption, this.archives.runId, {
+        let attempt = 0;
+        return async (rows, keys, cascaded) => {
+            attempt++;
+            const batch = {
                 rule: target.rule,
-                table: target.table,
                 batch: result.batches + 1,
-                rows,
+                attempt,
                 keyRange: { first: keys[0], last: keys.at(-1) },
-            }, this.options.signal);
-            archived.splice(0, archived.length, record);
+            };
+            const records = [];
+            archived.splice(0, archived.length);
+            const record = await (0,data_retention_archive/* archiveBatch */.Vt)(storage, encryption, this.archives.runId, { ...batch, table: target.table, rows }, this.options.signal);
+            records.push(record);
             this.log.info(`Rule '${target.rule}': ${rows.length} rows archived to ${record.location}`);
-            await this.options.afterArchive?.(record);
+            // The rows the DELETE cascaded into, per path: archived before the commit as the rule's own (invariant 7).
+            for (const [i, path] of cascaded.entries()) {
+                if (path.rows.length === 0)
+                    continue;
+                const cascade = { part: i + 1, via: path.via };
+                const part = await (0,data_retention_archive/* archiveBatch */.Vt)(storage, encryption, this.archives.runId, { ...batch, table: path.table, rows: path.rows, cascade }, this.options.signal);
+                records.push(part);
+                this.log.info(`Rule '${target.rule}': ${path.rows.length} rows of ${path.table} deleted with them (ON DELETE CASCADE) archived to ${part.location}`);
+            }
+            archived.push(...records);
+            for (const each of records)
+                await this.options.afterArchive?.(each);
         };
     }
     async batchWithRetries(target, afterKey, beforeCommit) {
@@ -1162,7 +1212,7 @@ const MAX_CASCADE_PATHS = 64;
  * a path each). `cycle` names the first cascade that leads back into a table on its path (a self-reference such as
  * threaded comments): how deep such a cascade goes depends on the rows, which a fixed set of joins cannot follow.
  */
-async function cascadePaths(client, table) {
+async function cascadePaths(client, table, withoutKey = false) {
     const edges = new Map();
     const edgesOf = async (from) => {
         let found = edges.get(from);
@@ -1178,7 +1228,7 @@ async function cascadePaths(client, table) {
             const route = [...steps, edge];
             if (tables.includes(edge.table))
                 return [table, ...route.map((s) => `${s.table} (${s.constraint})`)].join(' → ');
-            if (edge.key.length > 0)
+            if (edge.key.length > 0 || withoutKey)
                 paths.push({
                     steps: route,
                     holdNames: [...new Set([edge.name, `${edge.schema}.${edge.name}`])],
@@ -1254,6 +1304,12 @@ async function resolveRuleTargets(client, policy, now, rules) {
         const deletes = actionOf(rule) === 'delete';
         if (deletes)
             await refuseCascadeIntoMinimum(client, rule, shape.table, minimumTables);
+        const archived = deletes ? await archivedCascades(client, rule, shape.table) : [];
+        if (archived instanceof errors/* DbopsError */.zJ) {
+            skipped.push({ rule: rule.name, reason: `refused: ${archived.message}` });
+            refused.push(archived);
+            continue;
+        }
         let cascades = [];
         if (deletes && holdSources.length > 0) {
             const held = await heldCascades(client, rule, shape.table);
@@ -1276,6 +1332,7 @@ async function resolveRuleTargets(client, policy, now, rules) {
             holdNames: shape.holdNames,
             primaryKey: shape.primaryKey,
             timeColumn: rule.kind === 'age' ? rule.by : rule.softDelete,
+            timeType: facts.timeType,
             ...(rule.where === undefined ? {} : { where: rule.where }),
             ...(rule.archiveTo === undefined ? {} : { archiveTo: rule.archiveTo }),
             ...(rule.kind === 'soft-delete' && rule.afterGrace.action === 'anonymize'
@@ -1283,6 +1340,7 @@ async function resolveRuleTargets(client, policy, now, rules) {
                 : {}),
             holdSources,
             ...(cascades.length > 0 ? { cascades } : {}),
+            ...(archived.length > 0 ? { archiveCascades: archived } : {}),
             ...cutoffs,
             ...(shape.bytesPerRow === undefined ? {} : { bytesPerRow: shape.bytesPerRow }),
             dependants: referencing,
@@ -1313,6 +1371,25 @@ async function refuseCascadeIntoMinimum(client, rule, table, minimumTables) {
                 });
         }
     }
+}
+/**
+ * A delete rule with archive-to: every ON DELETE CASCADE path from its table (at any depth, tables without a key
+ * included), whose rows each batch locks and archives with its own before its DELETE (invariant 7: the rows
+ * PostgreSQL deletes with the batch's are archived too). A cascade back into a table on its own path reaches a depth
+ * the rows decide, and more than MAX_CASCADE_PATHS paths cost too much per batch: refused (the CHECK_FAILED returned).
+ */
+async function archivedCascades(client, rule, table) {
+    if (rule.archiveTo === undefined)
+        return [];
+    const { paths, cycle, tooMany } = await cascadePaths(client, table, true);
+    if (!cycle && !tooMany)
+        return paths;
+    return new errors/* DbopsError */.zJ('CHECK_FAILED', cycle
+        ? `Rule '${rule.name}' (line ${rule.line}) archives the rows it deletes from ${table}, and ON DELETE CASCADE deletes rows with them along a cycle (${cycle}), to a depth the archive cannot follow: nothing of it was deleted`
+        : `Rule '${rule.name}' (line ${rule.line}) archives the rows it deletes from ${table}, and ON DELETE CASCADE reaches more than ${MAX_CASCADE_PATHS} paths of tables with them, too many to archive along: nothing of it was deleted`, {
+        input: 'policy',
+        hint: 'Make those foreign keys ON DELETE RESTRICT or SET NULL and archive and purge the dependent tables by rules of their own first, or remove archive-to from this rule if the cascaded rows need no archive.',
+    });
 }
 /**
  * The cascade paths a delete rule's batches check holds along (data-retention-predicate.ts): a row is kept back, and

@@ -27,11 +27,12 @@ async function lockReceiptChain(client, chain) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   H9: () => (/* binding */ chainName),
+/* harmony export */   OH: () => (/* binding */ receiptKey),
 /* harmony export */   dP: () => (/* binding */ appendAfterHead),
 /* harmony export */   q: () => (/* binding */ readChainHead),
 /* harmony export */   uf: () => (/* binding */ verifyReceiptChains)
 /* harmony export */ });
-/* unused harmony exports receiptKey, appendReceipt */
+/* unused harmony export appendReceipt */
 /* harmony import */ var node_stream_consumers__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(38321);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57706);
 /* harmony import */ var _storage_put_record_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(56054);
@@ -1124,17 +1125,19 @@ async function fileAtCommit(path, sha) {
 }
 //# sourceMappingURL=policy-at-commit.js.map
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/period.js
-var period = __webpack_require__(1148);
+var data_retention_period = __webpack_require__(1148);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/policy.js
 var policy = __webpack_require__(49231);
 ;// CONCATENATED MODULE: ./packages/core/lib/data-retention/policy-changes.js
 /**
  * What a pull request's policy change loosens (issue 16 part 2), so a reviewer sees that data or backups would go
  * sooner or a compliance floor would drop: each rule whose `keep` or `grace` is shorter at the head than at the base,
- * each keep-* of the `backups:` section that is lower (or gone), and each minimum that is lower or removed. Rules are
- * matched by name, then by what they purge (a renamed rule over the same table is still the same data); minimums by
- * their table. What is new at the head (a rule, a `backups:` section, a minimum) loosens nothing, and neither does
- * what it removes besides a minimum: a removed rule or `backups:` section deletes nothing.
+ * each other change of a rule that can purge more or keep less (its kind, time column, table, `where`, `then`,
+ * `archive-to`), each legal hold removed, each keep-* of the `backups:` section that is lower (or gone), and each
+ * minimum that is lower or removed. Rules are matched by what they purge first (a rule renamed, or a rule's name moved
+ * onto another table, must not hide that a table's data goes sooner), then by name; minimums by their table. What is
+ * new at the head (a rule, a `backups:` section, a minimum, a hold) loosens nothing, and neither does a removed rule
+ * or `backups:` section: it deletes nothing.
  */
 
 
@@ -1142,19 +1145,32 @@ var policy = __webpack_require__(49231);
 function policyLoosening(base, head) {
     return {
         shortened: shortenedPeriods(base, head),
+        changed: changedRuleSettings(base, head),
+        holds: removedHolds(base.holds, head.holds),
         backups: loweredBackupKeeps(base.backups, head.backups),
         minimums: loweredMinimums(base.minimums, head.minimums),
     };
 }
+/**
+ * The base's rule a head rule continues: one over the same table or collection (the same name among those first,
+ * then the same `where`, then the first), else the one of the same name (moved to another table).
+ */
+function baseRuleOf(rule, base) {
+    const same = base.data.filter((r) => target(r) === target(rule));
+    if (same.length === 0)
+        return base.data.find((r) => r.name === rule.name);
+    return same.find((r) => r.name === rule.name) ?? same.find((r) => r.where === rule.where) ?? same[0];
+}
 function shortenedPeriods(base, head) {
     const shortened = [];
     for (const rule of head.data) {
-        const before = base.data.find((r) => r.name === rule.name) ?? base.data.find((r) => target(r) === target(rule));
+        const before = baseRuleOf(rule, base);
         if (!before)
             continue;
         const now = (0,policy/* rulePeriod */.GL)(rule);
         const was = (0,policy/* rulePeriod */.GL)(before);
-        if (now.key !== was.key || (0,period/* periodAtLeast */["if"])(now.period, was.period))
+        // A changed kind (grace against keep) is listed by changedRuleSettings: the two periods count from different times.
+        if (now.key !== was.key || (0,data_retention_period/* periodAtLeast */["if"])(now.period, was.period))
             continue;
         shortened.push({
             rule: rule.name,
@@ -1167,6 +1183,70 @@ function shortenedPeriods(base, head) {
         });
     }
     return shortened;
+}
+/**
+ * Each rule's settings besides its period that changed so that it may purge more, sooner, or without a copy: its kind
+ * (age against soft delete), time column, table, a `where` removed or rewritten (one added only narrows), `then`
+ * from anonymize to erase, and `archive-to` removed or moved.
+ */
+function changedRuleSettings(base, head) {
+    const changed = [];
+    for (const rule of head.data) {
+        const before = baseRuleOf(rule, base);
+        if (!before)
+            continue;
+        const add = (setting, was, now) => changed.push({
+            rule: rule.name,
+            ...(before.name !== rule.name ? { baseRule: before.name } : {}),
+            target: target(rule),
+            setting,
+            base: was ?? NONE,
+            head: now ?? NONE,
+            line: rule.line,
+        });
+        if (target(before) !== target(rule))
+            add('table', target(before), target(rule));
+        const [was, now] = [ruleKind(before), ruleKind(rule)];
+        if (was.kind !== now.kind)
+            add('kind', was.text, now.text);
+        else if (was.column !== now.column)
+            add(now.kind === 'age' ? 'by' : 'soft-delete', was.column, now.column);
+        if (before.where !== undefined && before.where !== rule.where)
+            add('where', before.where, rule.where);
+        const [thenWas, thenNow] = [thenOf(before), thenOf(rule)];
+        if (was.kind === now.kind && thenWas === 'anonymize' && thenNow === 'erase')
+            add('then', thenWas, thenNow);
+        if (before.archiveTo !== undefined && before.archiveTo !== rule.archiveTo)
+            add('archive-to', before.archiveTo, rule.archiveTo);
+    }
+    return changed;
+}
+const NONE = '(none)';
+function ruleKind(rule) {
+    const { key, period } = (0,policy/* rulePeriod */.GL)(rule);
+    if ('softDelete' in rule)
+        return {
+            kind: 'soft-delete',
+            column: rule.softDelete,
+            text: `soft-delete ${rule.softDelete}, grace ${(0,data_retention_period/* formatPeriod */.dH)(period)}, then ${thenOf(rule)}`,
+        };
+    const by = rule.by;
+    return { kind: 'age', column: by, text: `age by ${by}, ${key} ${(0,data_retention_period/* formatPeriod */.dH)(period)}` };
+}
+function thenOf(rule) {
+    return 'afterGrace' in rule ? rule.afterGrace.action : undefined;
+}
+/** The base's legal holds that the head does not have (compared as written, the table's schema filled in). */
+function removedHolds(base, head) {
+    const kept = new Set(head.map(holdText));
+    return base.filter((hold) => !kept.has(holdText(hold))).map((hold) => ({ hold: holdText(hold), line: hold.line }));
+}
+function holdText(hold) {
+    if (hold.kind === 'table')
+        return `table: ${tableText(hold.table)}`;
+    if (hold.kind === 'query')
+        return `query: ${hold.query.replace(/\s+/g, ' ').trim()}`;
+    return `collection: ${hold.collection.database}.${hold.collection.name}`;
 }
 /**
  * The keep-* settings that keep less at the head. A setting that is not given keeps nothing by itself (as the
@@ -1199,7 +1279,7 @@ function loweredMinimums(base, head) {
         const byTable = new Map();
         for (const m of minimums) {
             const known = byTable.get(tableText(m.table));
-            if (!known || !(0,period/* periodAtLeast */["if"])(known.keepAtLeast, m.keepAtLeast))
+            if (!known || !(0,data_retention_period/* periodAtLeast */["if"])(known.keepAtLeast, m.keepAtLeast))
                 byTable.set(tableText(m.table), m);
         }
         return byTable;
@@ -1208,7 +1288,7 @@ function loweredMinimums(base, head) {
     const lowered = [];
     for (const [table, before] of floors(base)) {
         const now = after.get(table);
-        if (now && (0,period/* periodAtLeast */["if"])(now.keepAtLeast, before.keepAtLeast))
+        if (now && (0,data_retention_period/* periodAtLeast */["if"])(now.keepAtLeast, before.keepAtLeast))
             continue;
         lowered.push(now
             ? { target: table, base: before.keepAtLeast, head: now.keepAtLeast, line: now.line }
@@ -1220,7 +1300,7 @@ function loweredMinimums(base, head) {
 function keepsAtLeast(after, before) {
     if (typeof after === 'number' || typeof before === 'number')
         return typeof after === typeof before && Number(after) >= Number(before);
-    return (0,period/* periodAtLeast */["if"])(after, before);
+    return (0,data_retention_period/* periodAtLeast */["if"])(after, before);
 }
 function target(rule) {
     if (rule.kind === 'collection')
@@ -1237,8 +1317,8 @@ var read_policy = __webpack_require__(51040);
 
 
 /**
- * For the pull request comment: what the change loosens, one table for all of it (rules' keep or grace, the backups:
- * section's keep-* settings, minimums), or why that is unknown.
+ * For the pull request comment: what the change loosens, one table for all of it (rules' keep or grace, their other
+ * settings to review, removed legal holds, the backups: section's keep-* settings, minimums), or why that is unknown.
  */
 function policyChangesSummary(base, change) {
     if ('unknown' in change)
@@ -1247,12 +1327,20 @@ function policyChangesSummary(base, change) {
             title: 'Shortened periods: not compared',
             blocks: [{ kind: 'note', text: `The policy at the base could not be read: ${change.unknown}.` }],
         };
-    const { shortened, backups, minimums } = change;
+    const { shortened, changed, holds, backups, minimums } = change;
     const counts = [];
     const effects = [];
     if (shortened.length > 0) {
         counts.push(`${shortened.length} retention periods shortened`);
         effects.push('data would go sooner');
+    }
+    if (changed.length > 0) {
+        counts.push(`${changed.length} rule settings changed`);
+        effects.push('review what those rules would purge');
+    }
+    if (holds.length > 0) {
+        counts.push(`${holds.length} legal holds removed`);
+        effects.push('rows they held could be purged');
     }
     if (backups.length > 0) {
         counts.push(`${backups.length} backup keep settings lowered`);
@@ -1273,12 +1361,21 @@ function policyChangesSummary(base, change) {
             s.baseRule ? [(0,report_result/* code */.aY)(s.rule), ' (was ', (0,report_result/* code */.aY)(s.baseRule), ')'] : (0,report_result/* code */.aY)(s.rule),
             (0,report_result/* code */.aY)(s.target),
             s.period,
-            (0,period/* formatPeriod */.dH)(s.base),
-            (0,period/* formatPeriod */.dH)(s.head),
+            (0,data_retention_period/* formatPeriod */.dH)(s.base),
+            (0,data_retention_period/* formatPeriod */.dH)(s.head),
             String(s.line),
         ]),
+        ...changed.map((c) => [
+            c.baseRule ? [(0,report_result/* code */.aY)(c.rule), ' (was ', (0,report_result/* code */.aY)(c.baseRule), ')'] : (0,report_result/* code */.aY)(c.rule),
+            (0,report_result/* code */.aY)(c.target),
+            c.setting,
+            (0,report_result/* code */.aY)(c.base),
+            (0,report_result/* code */.aY)(c.head),
+            String(c.line),
+        ]),
+        ...holds.map((h) => [(0,report_result/* code */.aY)('holds'), (0,report_result/* code */.aY)(h.hold), 'hold', 'present', 'removed', `${h.line} at the base`]),
         ...backups.map((b) => {
-            const value = (v) => (typeof v === 'number' ? String(v) : (0,period/* formatPeriod */.dH)(v));
+            const value = (v) => (typeof v === 'number' ? String(v) : (0,data_retention_period/* formatPeriod */.dH)(v));
             return [
                 (0,report_result/* code */.aY)('backups'),
                 b.baseTarget ? [(0,report_result/* code */.aY)(b.target), ' (was ', (0,report_result/* code */.aY)(b.baseTarget), ')'] : (0,report_result/* code */.aY)(b.target),
@@ -1292,8 +1389,8 @@ function policyChangesSummary(base, change) {
             (0,report_result/* code */.aY)('minimums'),
             (0,report_result/* code */.aY)(m.target),
             'keep-at-least',
-            (0,period/* formatPeriod */.dH)(m.base),
-            m.head === undefined ? 'removed' : (0,period/* formatPeriod */.dH)(m.head),
+            (0,data_retention_period/* formatPeriod */.dH)(m.base),
+            m.head === undefined ? 'removed' : (0,data_retention_period/* formatPeriod */.dH)(m.head),
             m.atBase ? `${m.line} at the base` : String(m.line),
         ]),
     ];
@@ -1623,7 +1720,14 @@ async function dataRetention(options) {
         const current = await (0,receipt_chain/* readChainHead */.q)(receipts, chain);
         const purge = await purgeWith(plan);
         const unchained = (0,data_retention_receipt/* retentionReceipt */.ny)(purge, hash, commit);
-        const { receipt: chained, location } = await (0,receipt_chain/* appendAfterHead */.dP)(receipts, chain, current, (head) => (0,data_retention_receipt/* chainReceipt */.YC)(unchained, chain, head));
+        let stored;
+        try {
+            stored = await (0,receipt_chain/* appendAfterHead */.dP)(receipts, chain, current, (head) => (0,data_retention_receipt/* chainReceipt */.YC)(unchained, chain, head));
+        }
+        catch (error) {
+            throw await receiptNotStored(error, (0,data_retention_receipt/* chainReceipt */.YC)(unchained, chain, current), purge, receipts, keepCopy, log);
+        }
+        const { receipt: chained, location } = stored;
         log.info(`Receipt ${chained.sequence} of '${chain}' stored at ${location}`);
         const table = await keepCopy?.(chained);
         const receipt = { location, sequence: chained.sequence, sha256: chained.sha256, ...(table ? { table } : {}) };
@@ -1674,6 +1778,28 @@ async function openArchive(location, options) {
     return storage;
 }
 /**
+ * The receipt could not be stored in receipts-to, but the purge has run: its rows are gone and must not be left
+ * without any receipt. The chained receipt (linked after the head read before the purge) is kept in the database
+ * copy and its hash logged, and the error says what was deleted and where the receipt is, so it can be stored by hand.
+ */
+async function receiptNotStored(error, receipt, purge, receipts, keepCopy, log) {
+    const cause = (0,errors/* asDbopsError */.lS)(error);
+    const rows = purge.rules.reduce((sum, rule) => sum + rule.rows, 0);
+    const key = (0,receipt_chain/* receiptKey */.OH)(receipt.policy, receipt.sequence);
+    const table = await keepCopy?.(receipt);
+    const where = table
+        ? `it is kept in ${table} (sha256 ${receipt.sha256})`
+        : `it was stored nowhere; its sha256 is ${receipt.sha256}`;
+    log.error(`Receipt ${receipt.sequence} of '${receipt.policy}' (sha256 ${receipt.sha256}) was not stored in receipts-to: ${where}`);
+    const stopped = purge.error ? `; the purge had also stopped: ${purge.error.message}` : '';
+    return new errors/* DbopsError */.zJ(cause.code, `${rows} rows were deleted or anonymized (${purge.rules.map((r) => `${r.rule}: ${r.rows}`).join(', ') || 'no rules'}), but their receipt could not be stored in receipts-to (${cause.message}): ${where}${stopped}`, {
+        cause: error,
+        hint: table
+            ? `Store it as ${receipts.locate(key)} before the next run (the chain continues from it): SELECT receipt FROM ${table} WHERE sha256 = '${receipt.sha256}', written as JSON. ${cause.hint ?? ''}`.trim()
+            : `The run's log holds the receipt's hash; the archives and the plan show what was deleted. ${cause.hint ?? ''}`.trim(),
+    });
+}
+/**
  * The database copy (a table or collection dbops owns) is a convenience: a role that may delete but not create one
  * still gets its purge and receipt.
  */
@@ -1682,7 +1808,7 @@ async function recordCopy(record, where, log) {
         return await record();
     }
     catch (error) {
-        log.warn(`The receipt was not recorded in ${where} (${(0,errors/* asDbopsError */.lS)(error).message}); it is stored in receipts-to`);
+        log.warn(`The receipt was not recorded in ${where} (${(0,errors/* asDbopsError */.lS)(error).message})`);
         return undefined;
     }
 }

@@ -133,8 +133,8 @@ function erases(target) {
 function withTombstones(client, target, step) {
     if (!erases(target))
         return step;
-    return async (rows, keys) => {
-        await step?.(rows, keys);
+    return async (rows, keys, cascaded) => {
+        await step?.(rows, keys, cascaded);
         await recordTombstones(client, target.table, keys, `retention-purge:${target.rule}`);
     };
 }

@@ -58,11 +58,12 @@ function policyCommitText(commit) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   H9: () => (/* binding */ chainName),
+/* harmony export */   OH: () => (/* binding */ receiptKey),
 /* harmony export */   dP: () => (/* binding */ appendAfterHead),
 /* harmony export */   q: () => (/* binding */ readChainHead),
 /* harmony export */   uf: () => (/* binding */ verifyReceiptChains)
 /* harmony export */ });
-/* unused harmony exports receiptKey, appendReceipt */
+/* unused harmony export appendReceipt */
 /* harmony import */ var node_stream_consumers__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(38321);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57706);
 /* harmony import */ var _storage_put_record_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(56054);

@@ -343,6 +343,7 @@ async function checkRule(client, rule, problems) {
         table: table.regclass,
         partitioned: table.relkind === 'p',
         primaryKey: table.primary_key ?? [],
+        timeType: type,
     };
 }
 async function tableFacts(client, name) {
@@ -398,8 +399,11 @@ async function checkHold(client, hold) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   $h: () => (/* binding */ batchSql),
+/* harmony export */   FE: () => (/* binding */ cutoffValue),
 /* harmony export */   Hg: () => (/* binding */ heldMatch),
 /* harmony export */   J4: () => (/* binding */ estimateSql),
+/* harmony export */   _3: () => (/* binding */ lockBatchSql),
+/* harmony export */   ac: () => (/* binding */ cascadeRowsSql),
 /* harmony export */   eA: () => (/* binding */ countSql),
 /* harmony export */   sB: () => (/* binding */ heldExpression),
 /* harmony export */   xy: () => (/* binding */ SqlParams)
@@ -489,18 +493,70 @@ function heldExpression(target, params) {
         return 'false';
     const held = [heldMatch(target, 't', params)];
     for (const path of target.cascades ?? []) {
-        // The path's tables joined on their foreign keys, from the row (t) to the last table (c<n>), whose rows are checked.
-        const on = (at) => {
-            const step = path.steps[at];
-            const parent = at === 0 ? 't' : `c${at}`;
-            return `(${step.columns.map((c) => `c${at + 1}.${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(c)}`).join(', ')}) = (${step.references.map((c) => `${parent}.${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(c)}`).join(', ')})`;
-        };
-        const from = path.steps.map((step, at) => `${at === 0 ? '' : 'JOIN '}${step.table} AS c${at + 1}${at === 0 ? '' : ` ON ${on(at)}`}`);
+        const { from, first } = pathJoins(path);
         const last = `c${path.steps.length}`;
         const match = heldMatch({ ...path, holdSources: target.holdSources }, last, params);
-        held.push(`EXISTS (SELECT 1 FROM ${from.join(' ')} WHERE ${on(0)} AND ${match})`);
+        held.push(`EXISTS (SELECT 1 FROM ${from} WHERE ${first} AND ${match})`);
     }
     return held.length === 1 ? held[0] : `(${held.join(' OR ')})`;
+}
+/**
+ * A cascade path's tables joined on their foreign keys, c1 to c<n> (`from`), and the condition joining c1 to the
+ * rule's row t (`first`); `joined`: all of them joined to t.
+ */
+function pathJoins(path) {
+    const on = (at) => {
+        const step = path.steps[at];
+        const parent = at === 0 ? 't' : `c${at}`;
+        return `(${step.columns.map((c) => `c${at + 1}.${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(c)}`).join(', ')}) = (${step.references.map((c) => `${parent}.${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(c)}`).join(', ')})`;
+    };
+    const from = path.steps.map((step, at) => `${at === 0 ? '' : 'JOIN '}${step.table} AS c${at + 1}${at === 0 ? '' : ` ON ${on(at)}`}`);
+    const joined = path.steps.map((step, at) => `JOIN ${step.table} AS c${at + 1} ON ${on(at)}`);
+    return { from: from.join(' '), first: on(0), joined: joined.join(' ') };
+}
+/** `(t.k1, t.k2) IN (the given keys)`: each column's keys as text, cast to the column's type. */
+function keysIn(target, params, keys) {
+    const columns = target.primaryKey.map((k) => `t.${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(k.name)}`);
+    const arrays = target.primaryKey.map((k, i) => `${params.add(keys[i])}::text[]::${k.type}[]`);
+    return `(${columns.join(', ')}) IN (SELECT * FROM unnest(${arrays.join(', ')}))`;
+}
+/**
+ * For rules whose deletes cascade (archive-to): locks a batch's rows as batchSql would pick them (same conditions,
+ * order, limit, SKIP LOCKED), changing nothing; returns each key column as text. Their dependants are then read
+ * (cascadeRowsSql) and batchSql runs over exactly these keys (`only`), so what cascades is what was read: a row
+ * locked FOR UPDATE takes no new referencing row (an insert needs KEY SHARE on it) until the batch ends.
+ */
+function lockBatchSql(target, size, afterKey) {
+    const params = new SqlParams();
+    const keys = target.primaryKey.map((k) => `t.${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(k.name)}`);
+    const text = `SELECT ${keys.map((k, i) => `${k}::text AS key_${i}`).join(', ')} FROM ${target.table} AS t
+   WHERE ${batchConditions(target, params, afterKey).join('\n     AND ')}
+   ORDER BY ${keys.join(', ')} LIMIT ${params.add(size)} FOR UPDATE OF t SKIP LOCKED`;
+    return { text, values: params.values };
+}
+/**
+ * The rows of a cascade path's last table that deleting the rule's rows with `keys` (each column as text) would
+ * delete, each as JSON text, locked FOR UPDATE so that none changes, and none gains a referencing row, before the
+ * batch's DELETE. Called path by path, shorter first: each table's rows are locked before the next level is read.
+ */
+function cascadeRowsSql(target, path, keys) {
+    const params = new SqlParams();
+    const last = `c${path.steps.length}`;
+    const text = `SELECT to_jsonb(${last})::text AS row FROM ${target.table} AS t ${pathJoins(path).joined}
+   WHERE ${keysIn(target, params, keys)} FOR UPDATE OF ${last}`;
+    return { text, values: params.values };
+}
+function batchConditions(target, params, afterKey) {
+    const conditions = [
+        expiredPredicate(target, params, target.effectiveCutoff),
+        `NOT ${heldExpression(target, params)}`,
+    ];
+    if (afterKey) {
+        const keys = target.primaryKey.map((k) => `t.${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(k.name)}`);
+        const after = target.primaryKey.map((k, i) => `${params.add(afterKey[i])}::${k.type}`);
+        conditions.push(`(${keys.join(', ')}) > (${after.join(', ')})`);
+    }
+    return conditions;
 }
 /**
  * Rows past `cutoff` by the rule's time column (NULL never is: a soft delete not yet made), within its `where`, and
@@ -508,9 +564,7 @@ function heldExpression(target, params) {
  * neither counts nor rewrites them.
  */
 function expiredPredicate(target, params, cutoff) {
-    // An instant, not a Date: node-postgres would send a Date as local time, which a timestamp column reads without
-    // its offset. Columns without a time zone are compared in the session's TimeZone.
-    const parts = [`t.${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(target.timeColumn)} < ${params.add(cutoff.toISOString())}::timestamptz`];
+    const parts = [`t.${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(target.timeColumn)} < ${cutoffValue(target.timeType, params.add(cutoff.toISOString()))}`];
     if (target.where !== undefined)
         parts.push(`(${target.where})`);
     if (target.anonymize)
@@ -526,7 +580,21 @@ function anonymizedExpression(columns, params) {
 function underMinimumExpression(target, params) {
     if (target.effectiveCutoff.getTime() >= target.cutoff.getTime())
         return 'false';
-    return `t.${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(target.timeColumn)} >= ${params.add(target.effectiveCutoff.toISOString())}::timestamptz`;
+    return `t.${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(target.timeColumn)} >= ${cutoffValue(target.timeType, params.add(target.effectiveCutoff.toISOString()))}`;
+}
+/**
+ * The cutoff (`placeholder`, an ISO instant: node-postgres would send a Date as local time) as a value of the time
+ * column's own type, whatever the session's TimeZone: a `timestamp` holds UTC wall time, and a `date` D is past the
+ * cutoff only when the whole UTC day D is (D < the cutoff's UTC date), so a row is never taken early against a
+ * minimum. Compared through timestamptz, both would be read in the session's TimeZone: a day, or hours, early.
+ */
+function cutoffValue(type, placeholder) {
+    const instant = `${placeholder}::timestamptz`;
+    if (type === 'timestamp with time zone')
+        return instant;
+    if (type === 'timestamp without time zone')
+        return `(${instant} AT TIME ZONE 'UTC')`;
+    return `(${instant} AT TIME ZONE 'UTC')::date`;
 }
 /**
  * Counts for a plan over at most `limit` + 1 expired rows: past the limit the counts are lower bounds, and the
@@ -558,19 +626,15 @@ function estimateSql(target) {
  * (for the receipt hash and the tombstones: restore-test hashes in UTC, whatever the database's TimeZone);
  * with `archive`, also each row as locked, as JSON text (`archived`), so what is archived is exactly what changed.
  */
-function batchSql(target, size, afterKey, archive = false) {
+function batchSql(target, size, afterKey, archive = false, only) {
     const params = new SqlParams();
     const keys = target.primaryKey.map((k) => (0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(k.name));
     // The row as it was when locked (before an anonymize rewrote it), for the archive: jsonb's text is one line.
     const archived = archive ? ', to_jsonb(t) AS dbops_archived_row' : '';
-    const conditions = [
-        expiredPredicate(target, params, target.effectiveCutoff),
-        `NOT ${heldExpression(target, params)}`,
-    ];
-    if (afterKey) {
-        const after = target.primaryKey.map((k, i) => `${params.add(afterKey[i])}::${k.type}`);
-        conditions.push(`(${keys.map((k) => `t.${k}`).join(', ')}) > (${after.join(', ')})`);
-    }
+    const conditions = batchConditions(target, params, afterKey);
+    // Rows lockBatchSql locked (and whose dependants were read): no other row, though one may have appeared since.
+    if (only)
+        conditions.push(keysIn(target, params, only));
     const match = `(${keys.map((k) => `d.${k}`).join(', ')}) = (${keys.map((k) => `b.${k}`).join(', ')})`;
     const change = target.anonymize
         ? `UPDATE ${target.table} AS d SET ${Object.entries(target.anonymize)

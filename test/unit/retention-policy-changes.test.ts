@@ -277,3 +277,98 @@ data:
     },
   ]);
 });
+
+// Review findings (issue 16): loosenings that matching by name, or comparing periods of one kind only, hid.
+const REVIEW_BASE = `version: 1
+holds:
+  - table: public.legal_holds
+  - query: SELECT 'public.users' AS subject_table, id::text AS subject_id FROM public.vip
+data:
+  - name: audit
+    table: public.audit_logs
+    by: created_at
+    keep: 7y
+    archive-to: s3://acme-archive/audit
+  - name: misc
+    table: public.misc
+    by: created_at
+    keep: 365d
+  - name: accounts
+    table: public.accounts
+    soft-delete: deleted_at
+    grace: 30d
+    then: anonymize
+    anonymize: { email: null }
+  - name: sessions
+    table: public.sessions
+    soft-delete: ended_at
+    grace: 90d
+    then: erase
+  - name: orders
+    table: public.orders
+    by: created_at
+    keep: 10y
+    where: "status = 'closed'"
+`;
+
+const REVIEW_HEAD = `version: 1
+holds:
+  - query: SELECT 'public.users' AS subject_table, id::text AS subject_id FROM public.vip
+data:
+  - name: audit
+    table: public.misc
+    by: created_at
+    keep: 7y
+  - name: misc
+    table: public.audit_logs
+    by: created_at
+    keep: 365d
+  - name: accounts
+    table: public.accounts
+    soft-delete: deleted_at
+    grace: 30d
+    then: erase
+  - name: sessions
+    table: public.sessions
+    by: started_at
+    keep: 90d
+  - name: orders
+    table: public.orders
+    by: created_at
+    keep: 10y
+`;
+
+it('matches rules by table first and lists kind, column, where, then, archive-to and hold changes', async () => {
+  const loosening = policyLoosening(
+    await parsePolicy(REVIEW_BASE, 'base.yml'),
+    await parsePolicy(REVIEW_HEAD, 'head.yml'),
+  );
+  // The rule names swapped tables: audit_logs goes from 7y to 365d, whatever the rule is called now.
+  expect(loosening.shortened).toEqual([
+    {
+      rule: 'misc',
+      baseRule: 'audit',
+      target: 'public.audit_logs',
+      period: 'keep',
+      base: years(7),
+      head: d(365 * 86_400),
+      line: 9,
+    },
+  ]);
+  expect(loosening.changed.map((c) => [c.rule, c.setting, c.base, c.head])).toEqual([
+    ['misc', 'archive-to', 's3://acme-archive/audit', '(none)'],
+    ['accounts', 'then', 'anonymize', 'erase'],
+    ['sessions', 'kind', 'soft-delete ended_at, grace 90d, then erase', 'age by started_at, keep 90d'],
+    ['orders', 'where', "status = 'closed'", '(none)'],
+  ]);
+  expect(loosening.holds).toEqual([{ hold: 'table: public.legal_holds', line: 3 }]);
+  const text = renderSummary([policyChangesSummary('retention.yml at abc', loosening)]);
+  expect(text).toContain('1 retention periods shortened, 4 rule settings changed, 1 legal holds removed');
+  expect(text).toMatch(
+    /\|\s*`holds`\s*\|\s*`table: public\.legal_holds`\s*\|\s*hold\s*\|\s*present\s*\|\s*removed\s*\|\s*3 at the base\s*\|/,
+  );
+  // The reverse (erase → anonymize, a where added, archive-to and a hold added) loosens nothing of these.
+  const back = policyLoosening(await parsePolicy(REVIEW_HEAD, 'head.yml'), await parsePolicy(REVIEW_BASE, 'base.yml'));
+  expect(back.changed.map((c) => c.setting)).toEqual(['kind']);
+  expect(back.holds).toEqual([]);
+});

@@ -65,6 +65,7 @@ const target = (over: Partial<RuleTarget> = {}): RuleTarget => ({
   holdNames: ['audit_log', 'public.audit_log'],
   primaryKey: [{ name: 'id', type: 'bigint' }],
   timeColumn: 'created_at',
+  timeType: 'timestamp with time zone',
   holdSources: ['legal_holds'],
   cutoff: new Date('2025-06-01T00:00:00Z'),
   effectiveCutoff: new Date('2025-06-01T00:00:00Z'),

@@ -41,8 +41,10 @@ export interface ArchiveManifest {
   format: typeof ARCHIVE_MANIFEST_FORMAT;
   rule: string;
   table: string;
-  /** The batch's first and last key (key text, as receipts hash it). */
+  /** The batch's first and last key (key text, as receipts hash it); for cascaded rows, the rule's table's keys. */
   keyRange: { first: string; last: string };
+  /** Rows ON DELETE CASCADE deleted with the batch: the foreign keys from the rule's table to `table`, in order. */
+  via?: string[];
   rows: number;
   bytes: number;
   sha256: string;
@@ -62,7 +64,14 @@ export type ArchiveBatch = {
   table: string;
   /** 1, 2, ... within the rule and run. */
   batch: number;
+  /**
+   * 1, 2, ... for the tries of one batch (a batch retried after lock_timeout archives anew): a retry's object gets a
+   * name of its own (`000003-2...`), since an object is never overwritten and storage refuses a second put.
+   */
+  attempt?: number;
   keyRange: { first: string; last: string };
+  /** Rows cascaded with the batch: which path (named in the key: `000003.c1-order_items...`) and its foreign keys. */
+  cascade?: { part: number; via: string[] };
 } & (
   | {
       content?: 'jsonl';
@@ -105,7 +114,9 @@ export async function archiveBatch(
   signal?: AbortSignal,
 ): Promise<ArchiveRecord> {
   const content = batch.content ?? 'jsonl';
-  const key = `${safeSegment(batch.rule)}/${runId}/${String(batch.batch).padStart(6, '0')}.${content}.zst.age`;
+  const attempt = (batch.attempt ?? 1) > 1 ? `-${batch.attempt}` : '';
+  const part = batch.cascade ? `.c${batch.cascade.part}-${safeSegment(batch.table)}` : '';
+  const key = `${safeSegment(batch.rule)}/${runId}/${String(batch.batch).padStart(6, '0')}${attempt}${part}.${content}.zst.age`;
   const body = await seal(
     batch.content === 'bson' ? batch.rows : batch.rows.map((row) => `${row}\n`),
     encryption,
@@ -120,6 +131,7 @@ export async function archiveBatch(
     rule: batch.rule,
     table: batch.table,
     keyRange: batch.keyRange,
+    ...(batch.cascade ? { via: batch.cascade.via } : {}),
     rows: batch.rows.length,
     bytes: body.length,
     sha256,

@@ -4,7 +4,8 @@
  * itself (throttle.ts), waits while standbys lag, and stops cleanly when aborted or out of time: every batch is
  * committed or rolled back whole, and the result says exactly what committed so a receipt can record it. Legal
  * holds are part of every batch's statement, so a hold added after the plan still protects its rows. A rule with
- * archive-to archives each batch (archive.ts) inside its transaction, before it commits: no archive, no delete.
+ * archive-to archives each batch (archive.ts), and the rows its DELETE cascades into, inside its transaction, before
+ * it commits: no archive, no delete.
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -60,7 +61,8 @@ export interface PurgeOptions {
   /** For rules with archive-to: how to reach their storage and how to encrypt. Required when a rule archives. */
   archive?: ArchiveSetup;
   /**
-   * Called after a batch's archive is stored and verified, before its delete commits: throwing rolls the batch back.
+   * Called after each archive object of a batch (its rows', then each cascade path's) is stored and verified, before
+   * its delete commits: throwing rolls the batch back.
    * For tests of the crash between the two; nothing else should use it.
    */
   afterArchive?: (archive: ArchiveRecord) => void | Promise<void>;
@@ -358,7 +360,8 @@ class PurgeRun {
 
   /**
    * The step that archives a batch inside its transaction, or undefined when the rule does not archive. `archived`
-   * gets the batch's archive once stored; a retried batch (lock timeout) archives anew, and only the last counts.
+   * gets the batch's archive once stored; a retried batch (lock timeout) archives anew under its attempt's own name,
+   * and only the committed attempt's archive counts: an earlier attempt's object stays, named by no receipt.
    */
   private async archiveStep(
     target: RuleTarget,
@@ -368,23 +371,44 @@ class PurgeRun {
     const location = target.archiveTo;
     if (location === undefined) return undefined;
     const { storage, encryption } = await this.archives.forRule(target.rule, location);
-    return async (rows, keys) => {
+    let attempt = 0;
+    return async (rows, keys, cascaded) => {
+      attempt++;
+      const batch = {
+        rule: target.rule,
+        batch: result.batches + 1,
+        attempt,
+        keyRange: { first: keys[0]!, last: keys.at(-1)! },
+      };
+      const records: ArchiveRecord[] = [];
+      archived.splice(0, archived.length);
       const record = await archiveBatch(
         storage,
         encryption,
         this.archives.runId,
-        {
-          rule: target.rule,
-          table: target.table,
-          batch: result.batches + 1,
-          rows,
-          keyRange: { first: keys[0]!, last: keys.at(-1)! },
-        },
+        { ...batch, table: target.table, rows },
         this.options.signal,
       );
-      archived.splice(0, archived.length, record);
+      records.push(record);
       this.log.info(`Rule '${target.rule}': ${rows.length} rows archived to ${record.location}`);
-      await this.options.afterArchive?.(record);
+      // The rows the DELETE cascaded into, per path: archived before the commit as the rule's own (invariant 7).
+      for (const [i, path] of cascaded.entries()) {
+        if (path.rows.length === 0) continue;
+        const cascade = { part: i + 1, via: path.via };
+        const part = await archiveBatch(
+          storage,
+          encryption,
+          this.archives.runId,
+          { ...batch, table: path.table, rows: path.rows, cascade },
+          this.options.signal,
+        );
+        records.push(part);
+        this.log.info(
+          `Rule '${target.rule}': ${path.rows.length} rows of ${path.table} deleted with them (ON DELETE CASCADE) archived to ${part.location}`,
+        );
+      }
+      archived.push(...records);
+      for (const each of records) await this.options.afterArchive?.(each);
     };
   }
 

@@ -5,7 +5,7 @@
  */
 import type pg from 'pg';
 import { type CascadePath, cascadePaths, MAX_CASCADE_PATHS } from '../databases/postgres/data-retention-cascades.js';
-import { checkPolicyCatalog } from '../databases/postgres/data-retention-catalog.js';
+import { checkPolicyCatalog, type TimeType } from '../databases/postgres/data-retention-catalog.js';
 import {
   type Dependant,
   dependants,
@@ -32,6 +32,8 @@ export interface RuleTarget {
   primaryKey: { name: string; type: string }[];
   /** The rule's time column: `by`, or `soft-delete`. */
   timeColumn: string;
+  /** Its type: cutoffs compare by it (UTC wall time, or whole UTC days), never through the session's TimeZone. */
+  timeType: TimeType;
   /** The rule's `where`, already checked by PostgreSQL's grammar (where-filter.ts). */
   where?: string;
   /** The rule's archive-to: each batch is archived there before it commits. */
@@ -42,6 +44,8 @@ export interface RuleTarget {
   holdSources: string[];
   /** Delete rules under holds: the ON DELETE CASCADE paths whose rows a hold keeps the parent row back for. */
   cascades?: CascadePath[];
+  /** Delete rules with archive-to: every ON DELETE CASCADE path, whose rows each batch archives with its own. */
+  archiveCascades?: CascadePath[];
   cutoff: Date;
   effectiveCutoff: Date;
   minimumSeconds?: number;
@@ -89,6 +93,12 @@ export async function resolveRuleTargets(
     const shape = await tableShape(client, facts.table, facts.primaryKey);
     const deletes = actionOf(rule) === 'delete';
     if (deletes) await refuseCascadeIntoMinimum(client, rule, shape.table, minimumTables);
+    const archived = deletes ? await archivedCascades(client, rule, shape.table) : [];
+    if (archived instanceof DbopsError) {
+      skipped.push({ rule: rule.name, reason: `refused: ${archived.message}` });
+      refused.push(archived);
+      continue;
+    }
     let cascades: CascadePath[] = [];
     if (deletes && holdSources.length > 0) {
       const held = await heldCascades(client, rule, shape.table);
@@ -111,6 +121,7 @@ export async function resolveRuleTargets(
       holdNames: shape.holdNames,
       primaryKey: shape.primaryKey,
       timeColumn: rule.kind === 'age' ? rule.by : rule.softDelete,
+      timeType: facts.timeType,
       ...(rule.where === undefined ? {} : { where: rule.where }),
       ...(rule.archiveTo === undefined ? {} : { archiveTo: rule.archiveTo }),
       ...(rule.kind === 'soft-delete' && rule.afterGrace.action === 'anonymize'
@@ -118,6 +129,7 @@ export async function resolveRuleTargets(
         : {}),
       holdSources,
       ...(cascades.length > 0 ? { cascades } : {}),
+      ...(archived.length > 0 ? { archiveCascades: archived } : {}),
       ...cutoffs,
       ...(shape.bytesPerRow === undefined ? {} : { bytesPerRow: shape.bytesPerRow }),
       dependants: referencing,
@@ -157,6 +169,32 @@ async function refuseCascadeIntoMinimum(
         );
     }
   }
+}
+
+/**
+ * A delete rule with archive-to: every ON DELETE CASCADE path from its table (at any depth, tables without a key
+ * included), whose rows each batch locks and archives with its own before its DELETE (invariant 7: the rows
+ * PostgreSQL deletes with the batch's are archived too). A cascade back into a table on its own path reaches a depth
+ * the rows decide, and more than MAX_CASCADE_PATHS paths cost too much per batch: refused (the CHECK_FAILED returned).
+ */
+async function archivedCascades(
+  client: pg.ClientBase,
+  rule: DataRule,
+  table: string,
+): Promise<CascadePath[] | DbopsError> {
+  if (rule.archiveTo === undefined) return [];
+  const { paths, cycle, tooMany } = await cascadePaths(client, table, true);
+  if (!cycle && !tooMany) return paths;
+  return new DbopsError(
+    'CHECK_FAILED',
+    cycle
+      ? `Rule '${rule.name}' (line ${rule.line}) archives the rows it deletes from ${table}, and ON DELETE CASCADE deletes rows with them along a cycle (${cycle}), to a depth the archive cannot follow: nothing of it was deleted`
+      : `Rule '${rule.name}' (line ${rule.line}) archives the rows it deletes from ${table}, and ON DELETE CASCADE reaches more than ${MAX_CASCADE_PATHS} paths of tables with them, too many to archive along: nothing of it was deleted`,
+    {
+      input: 'policy',
+      hint: 'Make those foreign keys ON DELETE RESTRICT or SET NULL and archive and purge the dependent tables by rules of their own first, or remove archive-to from this rule if the cascaded rows need no archive.',
+    },
+  );
 }
 
 /**

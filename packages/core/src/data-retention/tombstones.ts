@@ -180,8 +180,8 @@ export function withTombstones(
   step: BeforeCommit | undefined,
 ): BeforeCommit | undefined {
   if (!erases(target)) return step;
-  return async (rows, keys) => {
-    await step?.(rows, keys);
+  return async (rows, keys, cascaded) => {
+    await step?.(rows, keys, cascaded);
     await recordTombstones(client, target.table, keys, `retention-purge:${target.rule}`);
   };
 }

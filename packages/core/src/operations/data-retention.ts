@@ -7,12 +7,12 @@ import type { BackupRotation } from '../data-retention/policy.js';
 import { type PurgeResult, purgeRetention } from '../data-retention/purge.js';
 import { parsePolicy } from '../data-retention/read-policy.js';
 import { type ChainedReceipt, chainReceipt, policySha256, retentionReceipt } from '../data-retention/receipt.js';
-import { appendAfterHead, chainName, readChainHead } from '../data-retention/receipt-chain.js';
+import { appendAfterHead, chainName, readChainHead, receiptKey } from '../data-retention/receipt-chain.js';
 import { RECEIPT_TABLE, recordReceiptRow } from '../data-retention/receipt-table.js';
 import { type VacuumOutcome, vacuumPurged } from '../data-retention/vacuum.js';
 import type { DatabaseTarget } from '../databases/engine.js';
 import { documentRetentionFor, sqlEngineFor } from '../databases/index.js';
-import { asDbopsError } from '../errors.js';
+import { asDbopsError, DbopsError } from '../errors.js';
 import { readInputFile } from '../files/read-input-file.js';
 import type { Logger } from '../log.js';
 import type { RetentionPolicy } from '../retention/policy.js';
@@ -104,9 +104,13 @@ export async function dataRetention(options: DataRetentionOptions): Promise<Data
     const current = await readChainHead(receipts, chain);
     const purge = await purgeWith(plan);
     const unchained = retentionReceipt(purge, hash, commit);
-    const { receipt: chained, location } = await appendAfterHead(receipts, chain, current, (head) =>
-      chainReceipt(unchained, chain, head),
-    );
+    let stored: Awaited<ReturnType<typeof appendAfterHead>>;
+    try {
+      stored = await appendAfterHead(receipts, chain, current, (head) => chainReceipt(unchained, chain, head));
+    } catch (error) {
+      throw await receiptNotStored(error, chainReceipt(unchained, chain, current), purge, receipts, keepCopy, log);
+    }
+    const { receipt: chained, location } = stored;
     log.info(`Receipt ${chained.sequence} of '${chain}' stored at ${location}`);
     const table = await keepCopy?.(chained);
     const receipt = { location, sequence: chained.sequence, sha256: chained.sha256, ...(table ? { table } : {}) };
@@ -174,6 +178,42 @@ async function openArchive(location: string, options: DataRetentionOptions): Pro
 }
 
 /**
+ * The receipt could not be stored in receipts-to, but the purge has run: its rows are gone and must not be left
+ * without any receipt. The chained receipt (linked after the head read before the purge) is kept in the database
+ * copy and its hash logged, and the error says what was deleted and where the receipt is, so it can be stored by hand.
+ */
+async function receiptNotStored(
+  error: unknown,
+  receipt: ChainedReceipt,
+  purge: PurgeResult,
+  receipts: Storage,
+  keepCopy: ((receipt: ChainedReceipt) => Promise<string | undefined>) | undefined,
+  log: Logger,
+): Promise<DbopsError> {
+  const cause = asDbopsError(error);
+  const rows = purge.rules.reduce((sum, rule) => sum + rule.rows, 0);
+  const key = receiptKey(receipt.policy, receipt.sequence);
+  const table = await keepCopy?.(receipt);
+  const where = table
+    ? `it is kept in ${table} (sha256 ${receipt.sha256})`
+    : `it was stored nowhere; its sha256 is ${receipt.sha256}`;
+  log.error(
+    `Receipt ${receipt.sequence} of '${receipt.policy}' (sha256 ${receipt.sha256}) was not stored in receipts-to: ${where}`,
+  );
+  const stopped = purge.error ? `; the purge had also stopped: ${purge.error.message}` : '';
+  return new DbopsError(
+    cause.code,
+    `${rows} rows were deleted or anonymized (${purge.rules.map((r) => `${r.rule}: ${r.rows}`).join(', ') || 'no rules'}), but their receipt could not be stored in receipts-to (${cause.message}): ${where}${stopped}`,
+    {
+      cause: error,
+      hint: table
+        ? `Store it as ${receipts.locate(key)} before the next run (the chain continues from it): SELECT receipt FROM ${table} WHERE sha256 = '${receipt.sha256}', written as JSON. ${cause.hint ?? ''}`.trim()
+        : `The run's log holds the receipt's hash; the archives and the plan show what was deleted. ${cause.hint ?? ''}`.trim(),
+    },
+  );
+}
+
+/**
  * The database copy (a table or collection dbops owns) is a convenience: a role that may delete but not create one
  * still gets its purge and receipt.
  */
@@ -181,7 +221,7 @@ async function recordCopy(record: () => Promise<string>, where: string, log: Log
   try {
     return await record();
   } catch (error) {
-    log.warn(`The receipt was not recorded in ${where} (${asDbopsError(error).message}); it is stored in receipts-to`);
+    log.warn(`The receipt was not recorded in ${where} (${asDbopsError(error).message})`);
     return undefined;
   }
 }

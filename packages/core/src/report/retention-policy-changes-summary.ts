@@ -3,8 +3,8 @@ import type { PolicyLoosening } from '../data-retention/policy-changes.js';
 import { code, type Result, type Text } from './result.js';
 
 /**
- * For the pull request comment: what the change loosens, one table for all of it (rules' keep or grace, the backups:
- * section's keep-* settings, minimums), or why that is unknown.
+ * For the pull request comment: what the change loosens, one table for all of it (rules' keep or grace, their other
+ * settings to review, removed legal holds, the backups: section's keep-* settings, minimums), or why that is unknown.
  */
 export function policyChangesSummary(base: string, change: PolicyLoosening | { unknown: string }): Result {
   if ('unknown' in change)
@@ -13,12 +13,20 @@ export function policyChangesSummary(base: string, change: PolicyLoosening | { u
       title: 'Shortened periods: not compared',
       blocks: [{ kind: 'note', text: `The policy at the base could not be read: ${change.unknown}.` }],
     };
-  const { shortened, backups, minimums } = change;
+  const { shortened, changed, holds, backups, minimums } = change;
   const counts: string[] = [];
   const effects: string[] = [];
   if (shortened.length > 0) {
     counts.push(`${shortened.length} retention periods shortened`);
     effects.push('data would go sooner');
+  }
+  if (changed.length > 0) {
+    counts.push(`${changed.length} rule settings changed`);
+    effects.push('review what those rules would purge');
+  }
+  if (holds.length > 0) {
+    counts.push(`${holds.length} legal holds removed`);
+    effects.push('rows they held could be purged');
   }
   if (backups.length > 0) {
     counts.push(`${backups.length} backup keep settings lowered`);
@@ -43,6 +51,15 @@ export function policyChangesSummary(base: string, change: PolicyLoosening | { u
       formatPeriod(s.head),
       String(s.line),
     ]),
+    ...changed.map((c): Text[] => [
+      c.baseRule ? [code(c.rule), ' (was ', code(c.baseRule), ')'] : code(c.rule),
+      code(c.target),
+      c.setting,
+      code(c.base),
+      code(c.head),
+      String(c.line),
+    ]),
+    ...holds.map((h): Text[] => [code('holds'), code(h.hold), 'hold', 'present', 'removed', `${h.line} at the base`]),
     ...backups.map((b): Text[] => {
       const value = (v: number | Period) => (typeof v === 'number' ? String(v) : formatPeriod(v));
       return [

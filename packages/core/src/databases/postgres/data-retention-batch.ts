@@ -4,7 +4,8 @@
  */
 import type pg from 'pg';
 import type { RuleTarget } from '../../data-retention/targets.js';
-import { batchSql } from './data-retention-predicate.js';
+import type { CascadePath } from './data-retention-cascades.js';
+import { batchSql, cascadeRowsSql, lockBatchSql } from './data-retention-predicate.js';
 
 export interface BatchLimits {
   size: number;
@@ -21,11 +22,21 @@ export interface BatchOutcome {
   keys: string[];
 }
 
+/** The rows ON DELETE CASCADE deleted with a batch along one path: the path's last table and foreign keys. */
+export interface CascadedRows {
+  table: string;
+  /** The foreign keys from the rule's table to `table`, in order. */
+  via: string[];
+  /** Each row as JSON text, as it was before the batch's DELETE. */
+  rows: string[];
+}
+
 /**
  * Runs inside the batch's transaction after its rows changed and before COMMIT, with each changed row as JSON text
- * (in key order); throwing rolls the batch back whole. The archive step: the rows go only once their archive is safe.
+ * (in key order) and, for a rule with archive-to whose deletes cascade, the rows deleted with them along each path;
+ * throwing rolls the batch back whole. The archive step: the rows go only once their archive is safe.
  */
-export type BeforeCommit = (rows: string[], keys: string[]) => Promise<void>;
+export type BeforeCommit = (rows: string[], keys: string[], cascaded: CascadedRows[]) => Promise<void>;
 
 export async function runBatch(
   client: pg.ClientBase,
@@ -34,18 +45,23 @@ export async function runBatch(
   afterKey: string[] | undefined,
   beforeCommit?: BeforeCommit,
 ): Promise<BatchOutcome> {
-  const sql = batchSql(target, limits.size, afterKey, beforeCommit !== undefined);
   await client.query('BEGIN');
   try {
     await client.query("SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)", [
       `${limits.lockTimeoutMs}ms`,
       `${limits.statementTimeoutMs}ms`,
     ]);
+    const { only, cascaded } =
+      beforeCommit && target.archiveCascades
+        ? await readCascades(client, target, target.archiveCascades, limits.size, afterKey)
+        : { only: undefined, cascaded: [] };
+    const sql = batchSql(target, limits.size, afterKey, beforeCommit !== undefined, only);
     const { rows } = await client.query<Record<string, string>>(sql.text, sql.values);
     if (beforeCommit && rows.length > 0)
       await beforeCommit(
         rows.map((r) => r.archived!),
         rows.map((r) => r.key!),
+        cascaded,
       );
     await commit(client);
     const last = rows.at(-1);
@@ -56,6 +72,35 @@ export async function runBatch(
     await client.query('ROLLBACK').catch(() => undefined); // the connection may be gone; the server rolls back then
     throw error;
   }
+}
+
+/**
+ * Before the DELETE of a rule whose deletes cascade and are archived: the batch's rows locked (lockBatchSql), then
+ * along each path, shorter first, the rows the DELETE will cascade into, read and locked. Returns the locked keys
+ * (the DELETE takes exactly these) and the rows per path.
+ */
+async function readCascades(
+  client: pg.ClientBase,
+  target: RuleTarget,
+  paths: CascadePath[],
+  size: number,
+  afterKey: string[] | undefined,
+): Promise<{ only: string[][]; cascaded: CascadedRows[] }> {
+  const lock = lockBatchSql(target, size, afterKey);
+  const { rows: locked } = await client.query<Record<string, string>>(lock.text, lock.values);
+  const only = target.primaryKey.map((_, i) => locked.map((r) => r[`key_${i}`]!));
+  const cascaded: CascadedRows[] = [];
+  if (locked.length === 0) return { only, cascaded };
+  for (const path of paths) {
+    const sql = cascadeRowsSql(target, path, only);
+    const { rows } = await client.query<{ row: string }>(sql.text, sql.values);
+    cascaded.push({
+      table: path.steps.at(-1)!.table,
+      via: path.steps.map((s) => s.constraint),
+      rows: rows.map((r) => r.row),
+    });
+  }
+  return { only, cascaded };
 }
 
 /**

@@ -14,7 +14,10 @@ export interface CascadeStep {
   references: string[];
 }
 
-/** A path to a table with a primary key (a hold can name its rows): its hold names and key, as a rule's own. */
+/**
+ * A path to a table: its hold names and key, as a rule's own. Only tables with a primary key (a hold can name their
+ * rows) unless `withoutKey` asked for every table the cascade reaches (the archive needs them all); key then empty.
+ */
 export interface CascadePath {
   steps: CascadeStep[];
   holdNames: string[];
@@ -38,6 +41,7 @@ interface Edge extends CascadeStep {
 export async function cascadePaths(
   client: pg.ClientBase,
   table: string,
+  withoutKey = false,
 ): Promise<{ paths: CascadePath[]; cycle?: string; tooMany?: boolean }> {
   const edges = new Map<string, Edge[]>();
   const edgesOf = async (from: string) => {
@@ -53,7 +57,7 @@ export async function cascadePaths(
     for (const edge of await edgesOf(tables.at(-1)!)) {
       const route = [...steps, edge];
       if (tables.includes(edge.table)) return [table, ...route.map((s) => `${s.table} (${s.constraint})`)].join(' → ');
-      if (edge.key.length > 0)
+      if (edge.key.length > 0 || withoutKey)
         paths.push({
           steps: route,
           holdNames: [...new Set([edge.name, `${edge.schema}.${edge.name}`])],

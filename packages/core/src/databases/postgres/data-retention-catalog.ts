@@ -21,13 +21,17 @@ export interface RuleTableFacts {
   table: string;
   partitioned: boolean;
   primaryKey: string[];
+  /** The time column's type: one of TIME_TYPES. */
+  timeType: TimeType;
 }
+
+export type TimeType = 'timestamp with time zone' | 'timestamp without time zone' | 'date';
 
 export interface PolicyCatalog {
   rules: RuleTableFacts[];
 }
 
-const TIME_TYPES = ['timestamp with time zone', 'timestamp without time zone', 'date'];
+const TIME_TYPES: string[] = ['timestamp with time zone', 'timestamp without time zone', 'date'] satisfies TimeType[];
 
 interface TableRow {
   oid: number;
@@ -95,6 +99,7 @@ async function checkRule(client: pg.ClientBase, rule: Exclude<DataRule, { kind: 
     table: table.regclass,
     partitioned: table.relkind === 'p',
     primaryKey: table.primary_key ?? [],
+    timeType: type as TimeType,
   };
 }
 

@@ -7,7 +7,8 @@
 import type pg from 'pg';
 import { DbopsError } from '../../errors.js';
 import type { RuleTarget } from '../../data-retention/targets.js';
-import { heldExpression, SqlParams } from './data-retention-predicate.js';
+import type { TimeType } from './data-retention-catalog.js';
+import { cutoffValue, heldExpression, SqlParams } from './data-retention-predicate.js';
 import { sqlName } from './server-errors.js';
 
 export interface PartitionFacts {
@@ -76,7 +77,7 @@ export async function partitionLayout(
       bound: row.bound,
       isDefault,
       leaf: row.relkind === 'r',
-      position: isDefault ? 'default' : await position(client, row.bound, key.type, cutoff),
+      position: isDefault ? 'default' : await position(client, row.bound, key.type, target.timeType, cutoff),
       estimatedRows: row.rows,
       bytes: row.bytes,
     });
@@ -84,14 +85,17 @@ export async function partitionLayout(
   return { partitions, hasDefault: partitions.some((p) => p.isDefault) };
 }
 
-/** Compares the bounds as the column's own type with the cutoff, in SQL: timestamp, timestamptz and date alike. */
-async function position(client: pg.ClientBase, bound: string, type: string, cutoff: Date) {
+/**
+ * Compares the bounds as the column's own type with the cutoff as the batches do (cutoffValue: UTC wall time for a
+ * timestamp, whole UTC days for a date), so a partition is dropped whole only when every row in it would go.
+ */
+async function position(client: pg.ClientBase, bound: string, type: string, timeType: TimeType, cutoff: Date) {
   const match = /^FOR VALUES FROM \((.*)\) TO \((.*)\)$/.exec(bound);
   if (!match) return 'straddles' as const; // not a range bound we understand: never dropped whole
   const [from, to] = [literal(match[1]!), literal(match[2]!)];
   const { rows } = await client.query<{ before: boolean; after: boolean }>(
-    `SELECT coalesce($1::text::${type} <= $3::timestamptz, false) AS before,
-            coalesce($2::text::${type} >= $3::timestamptz, false) AS after`,
+    `SELECT coalesce($1::text::${type} <= ${cutoffValue(timeType, '$3')}, false) AS before,
+            coalesce($2::text::${type} >= ${cutoffValue(timeType, '$3')}, false) AS after`,
     [to ?? null, from ?? null, cutoff.toISOString()],
   );
   // MAXVALUE as upper bound is never before; MINVALUE as lower bound is never after (both NULL here).
@@ -140,8 +144,11 @@ export async function detachPartition(
     [partition.name, 'pg_class'],
   );
   const marker: Marker = { parent, bound: partition.bound, comment: rows[0]?.comment ?? null };
-  await client.query(`COMMENT ON TABLE ${partition.name} IS ${quoteLiteral(MARKER_PREFIX + JSON.stringify(marker))}`);
   const limits = [`${options.lockTimeoutMs}ms`, `${options.statementTimeoutMs}ms`];
+  // COMMENT ON takes a lock on the partition too: bounded by lock_timeout like the detach, never an unbounded wait.
+  await inTransaction(client, limits, () =>
+    client.query(`COMMENT ON TABLE ${partition.name} IS ${quoteLiteral(MARKER_PREFIX + JSON.stringify(marker))}`),
+  );
   if (options.concurrently) {
     const previous = await client.query<{ lock: string; statement: string }>(
       "SELECT current_setting('lock_timeout') AS lock, current_setting('statement_timeout') AS statement",

@@ -4,6 +4,8 @@
  * where-filter.ts has checked it is one expression that cannot leave its parentheses. The table is aliased `t`.
  */
 import type { RuleTarget } from '../../data-retention/targets.js';
+import type { CascadePath } from './data-retention-cascades.js';
+import type { TimeType } from './data-retention-catalog.js';
 import { sqlName } from './server-errors.js';
 
 /** Collects parameter values and hands out their placeholders ($1, $2, ...). */
@@ -114,20 +116,85 @@ export function heldExpression(target: RuleTarget, params: SqlParams): string {
   if (target.holdSources.length === 0) return 'false';
   const held = [heldMatch(target, 't', params)];
   for (const path of target.cascades ?? []) {
-    // The path's tables joined on their foreign keys, from the row (t) to the last table (c<n>), whose rows are checked.
-    const on = (at: number) => {
-      const step = path.steps[at]!;
-      const parent = at === 0 ? 't' : `c${at}`;
-      return `(${step.columns.map((c) => `c${at + 1}.${sqlName(c)}`).join(', ')}) = (${step.references.map((c) => `${parent}.${sqlName(c)}`).join(', ')})`;
-    };
-    const from = path.steps.map(
-      (step, at) => `${at === 0 ? '' : 'JOIN '}${step.table} AS c${at + 1}${at === 0 ? '' : ` ON ${on(at)}`}`,
-    );
+    const { from, first } = pathJoins(path);
     const last = `c${path.steps.length}`;
     const match = heldMatch({ ...path, holdSources: target.holdSources }, last, params);
-    held.push(`EXISTS (SELECT 1 FROM ${from.join(' ')} WHERE ${on(0)} AND ${match})`);
+    held.push(`EXISTS (SELECT 1 FROM ${from} WHERE ${first} AND ${match})`);
   }
   return held.length === 1 ? held[0]! : `(${held.join(' OR ')})`;
+}
+
+/**
+ * A cascade path's tables joined on their foreign keys, c1 to c<n> (`from`), and the condition joining c1 to the
+ * rule's row t (`first`); `joined`: all of them joined to t.
+ */
+function pathJoins(path: CascadePath): { from: string; first: string; joined: string } {
+  const on = (at: number) => {
+    const step = path.steps[at]!;
+    const parent = at === 0 ? 't' : `c${at}`;
+    return `(${step.columns.map((c) => `c${at + 1}.${sqlName(c)}`).join(', ')}) = (${step.references.map((c) => `${parent}.${sqlName(c)}`).join(', ')})`;
+  };
+  const from = path.steps.map(
+    (step, at) => `${at === 0 ? '' : 'JOIN '}${step.table} AS c${at + 1}${at === 0 ? '' : ` ON ${on(at)}`}`,
+  );
+  const joined = path.steps.map((step, at) => `JOIN ${step.table} AS c${at + 1} ON ${on(at)}`);
+  return { from: from.join(' '), first: on(0), joined: joined.join(' ') };
+}
+
+/** `(t.k1, t.k2) IN (the given keys)`: each column's keys as text, cast to the column's type. */
+function keysIn(target: RuleTarget, params: SqlParams, keys: string[][]): string {
+  const columns = target.primaryKey.map((k) => `t.${sqlName(k.name)}`);
+  const arrays = target.primaryKey.map((k, i) => `${params.add(keys[i])}::text[]::${k.type}[]`);
+  return `(${columns.join(', ')}) IN (SELECT * FROM unnest(${arrays.join(', ')}))`;
+}
+
+/**
+ * For rules whose deletes cascade (archive-to): locks a batch's rows as batchSql would pick them (same conditions,
+ * order, limit, SKIP LOCKED), changing nothing; returns each key column as text. Their dependants are then read
+ * (cascadeRowsSql) and batchSql runs over exactly these keys (`only`), so what cascades is what was read: a row
+ * locked FOR UPDATE takes no new referencing row (an insert needs KEY SHARE on it) until the batch ends.
+ */
+export function lockBatchSql(
+  target: RuleTarget,
+  size: number,
+  afterKey: string[] | undefined,
+): { text: string; values: unknown[] } {
+  const params = new SqlParams();
+  const keys = target.primaryKey.map((k) => `t.${sqlName(k.name)}`);
+  const text = `SELECT ${keys.map((k, i) => `${k}::text AS key_${i}`).join(', ')} FROM ${target.table} AS t
+   WHERE ${batchConditions(target, params, afterKey).join('\n     AND ')}
+   ORDER BY ${keys.join(', ')} LIMIT ${params.add(size)} FOR UPDATE OF t SKIP LOCKED`;
+  return { text, values: params.values };
+}
+
+/**
+ * The rows of a cascade path's last table that deleting the rule's rows with `keys` (each column as text) would
+ * delete, each as JSON text, locked FOR UPDATE so that none changes, and none gains a referencing row, before the
+ * batch's DELETE. Called path by path, shorter first: each table's rows are locked before the next level is read.
+ */
+export function cascadeRowsSql(
+  target: RuleTarget,
+  path: CascadePath,
+  keys: string[][],
+): { text: string; values: unknown[] } {
+  const params = new SqlParams();
+  const last = `c${path.steps.length}`;
+  const text = `SELECT to_jsonb(${last})::text AS row FROM ${target.table} AS t ${pathJoins(path).joined}
+   WHERE ${keysIn(target, params, keys)} FOR UPDATE OF ${last}`;
+  return { text, values: params.values };
+}
+
+function batchConditions(target: RuleTarget, params: SqlParams, afterKey: string[] | undefined): string[] {
+  const conditions = [
+    expiredPredicate(target, params, target.effectiveCutoff),
+    `NOT ${heldExpression(target, params)}`,
+  ];
+  if (afterKey) {
+    const keys = target.primaryKey.map((k) => `t.${sqlName(k.name)}`);
+    const after = target.primaryKey.map((k, i) => `${params.add(afterKey[i])}::${k.type}`);
+    conditions.push(`(${keys.join(', ')}) > (${after.join(', ')})`);
+  }
+  return conditions;
 }
 
 /**
@@ -136,9 +203,7 @@ export function heldExpression(target: RuleTarget, params: SqlParams): string {
  * neither counts nor rewrites them.
  */
 export function expiredPredicate(target: RuleTarget, params: SqlParams, cutoff: Date): string {
-  // An instant, not a Date: node-postgres would send a Date as local time, which a timestamp column reads without
-  // its offset. Columns without a time zone are compared in the session's TimeZone.
-  const parts = [`t.${sqlName(target.timeColumn)} < ${params.add(cutoff.toISOString())}::timestamptz`];
+  const parts = [`t.${sqlName(target.timeColumn)} < ${cutoffValue(target.timeType, params.add(cutoff.toISOString()))}`];
   if (target.where !== undefined) parts.push(`(${target.where})`);
   if (target.anonymize) parts.push(`NOT ${anonymizedExpression(target.anonymize, params)}`);
   return parts.join(' AND ');
@@ -153,7 +218,20 @@ function anonymizedExpression(columns: NonNullable<RuleTarget['anonymize']>, par
 /** Rows a compliance minimum still protects: younger than the floor though past the rule's own cutoff. */
 export function underMinimumExpression(target: RuleTarget, params: SqlParams): string {
   if (target.effectiveCutoff.getTime() >= target.cutoff.getTime()) return 'false';
-  return `t.${sqlName(target.timeColumn)} >= ${params.add(target.effectiveCutoff.toISOString())}::timestamptz`;
+  return `t.${sqlName(target.timeColumn)} >= ${cutoffValue(target.timeType, params.add(target.effectiveCutoff.toISOString()))}`;
+}
+
+/**
+ * The cutoff (`placeholder`, an ISO instant: node-postgres would send a Date as local time) as a value of the time
+ * column's own type, whatever the session's TimeZone: a `timestamp` holds UTC wall time, and a `date` D is past the
+ * cutoff only when the whole UTC day D is (D < the cutoff's UTC date), so a row is never taken early against a
+ * minimum. Compared through timestamptz, both would be read in the session's TimeZone: a day, or hours, early.
+ */
+export function cutoffValue(type: TimeType, placeholder: string): string {
+  const instant = `${placeholder}::timestamptz`;
+  if (type === 'timestamp with time zone') return instant;
+  if (type === 'timestamp without time zone') return `(${instant} AT TIME ZONE 'UTC')`;
+  return `(${instant} AT TIME ZONE 'UTC')::date`;
 }
 
 /**
@@ -193,19 +271,15 @@ export function batchSql(
   size: number,
   afterKey: string[] | undefined,
   archive = false,
+  only?: string[][],
 ): { text: string; values: unknown[] } {
   const params = new SqlParams();
   const keys = target.primaryKey.map((k) => sqlName(k.name));
   // The row as it was when locked (before an anonymize rewrote it), for the archive: jsonb's text is one line.
   const archived = archive ? ', to_jsonb(t) AS dbops_archived_row' : '';
-  const conditions = [
-    expiredPredicate(target, params, target.effectiveCutoff),
-    `NOT ${heldExpression(target, params)}`,
-  ];
-  if (afterKey) {
-    const after = target.primaryKey.map((k, i) => `${params.add(afterKey[i])}::${k.type}`);
-    conditions.push(`(${keys.map((k) => `t.${k}`).join(', ')}) > (${after.join(', ')})`);
-  }
+  const conditions = batchConditions(target, params, afterKey);
+  // Rows lockBatchSql locked (and whose dependants were read): no other row, though one may have appeared since.
+  if (only) conditions.push(keysIn(target, params, only));
   const match = `(${keys.map((k) => `d.${k}`).join(', ')}) = (${keys.map((k) => `b.${k}`).join(', ')})`;
   const change = target.anonymize
     ? `UPDATE ${target.table} AS d SET ${Object.entries(target.anonymize)
