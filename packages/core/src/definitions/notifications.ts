@@ -103,7 +103,7 @@ export const NOTIFY_INPUTS: InputDefinition[] = [
   {
     name: 'alert-state',
     description:
-      'Where failure notifications keep their state between runs: a directory or s3://bucket/prefix. With it a failure that persists is notified once (and again only when its error changes), and the first success after it sends a recovery and resolves the PagerDuty/Opsgenie incident; a message or page a channel did not take (down, 5xx) is sent by the next run; without it every failed run notifies and pages, and nothing resolves the incident.',
+      'Where failure notifications keep their state between runs: a directory or s3://bucket/prefix (not artifact://). With it a failure that persists is notified once (and again only when its error changes), and the first success after it sends a recovery and resolves the PagerDuty/Opsgenie incident; a message or page a channel did not take (down, 5xx) is sent by the next run; without it every failed run notifies and pages, and nothing resolves the incident.',
     type: 'string',
     env: ['DBOPS_ALERT_STATE'],
   },
@@ -136,6 +136,13 @@ interface NotificationPlan {
 export function readNotifications(reader: InputReader, action: string): NotificationPlan {
   const window = readMaintenanceWindow(reader);
   const location = reader.optional('alert-state');
+  // An artifact is written once, at the end of the run that uploads it: state kept there could never be read back.
+  if (location?.startsWith('artifact://'))
+    throw invalidInput(
+      'alert-state',
+      `is '${location}': an artifact cannot keep state between runs`,
+      'a directory or s3://bucket/prefix',
+    );
   const given = reader.optional('alert-key');
   const key = given ?? action;
   if (!/^[A-Za-z0-9._-]+$/.test(key) || key.startsWith('.'))
