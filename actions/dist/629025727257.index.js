@@ -2078,6 +2078,8 @@ async function syncAlertIssue(options) {
 //# sourceMappingURL=github-issue.js.map
 // EXTERNAL MODULE: ./packages/core/lib/notify/send.js
 var send = __webpack_require__(96461);
+// EXTERNAL MODULE: ./packages/core/lib/report/markdown-text.js
+var markdown_text = __webpack_require__(86511);
 // EXTERNAL MODULE: ./packages/core/lib/report/render-notification.js
 var render_notification = __webpack_require__(97440);
 ;// CONCATENATED MODULE: ./packages/core/lib/monitor/alert-lifecycle.js
@@ -2353,6 +2355,7 @@ function redactEvent(event, redact) {
 
 
 
+
 /**
  * The run's one alert message: overall status, counts, every finding with its recommended action, and every check
  * that could not run with its reason. The alert vocabulary has no "unknown": such a report is sent as a warning
@@ -2443,7 +2446,7 @@ async function deliverAlerts(report, checks, targets, log, signal, history = { s
                 title: `dbops: critical database health findings on ${report.name}`,
                 body: issueBody(report, message, redact),
                 active: report.status === 'critical',
-                resolution: `The critical findings on \`${report.name}\` cleared at ${report.generatedAt}${report.github?.runUrl ? ` ([run](${report.github.runUrl}))` : ''}.`,
+                resolution: `The critical findings on ${(0,markdown_text/* markdownCode */.D)(report.name)} cleared at ${report.generatedAt}${report.github?.runUrl ? ` ([run](${report.github.runUrl}))` : ''}.`,
                 log,
                 ...(signal ? { signal } : {}),
             });
@@ -2462,19 +2465,20 @@ async function deliverAlerts(report, checks, targets, log, signal, history = { s
 function issueBody(report, message, redact) {
     const critical = message.items.filter((i) => i.severity === 'critical');
     return redact([
-        `**${critical.length} critical findings** on \`${report.name}\` (PostgreSQL ${report.database.serverVersion}), last checked ${report.generatedAt}${report.github?.runUrl ? ` in [this run](${report.github.runUrl})` : ''}.`,
+        `**${critical.length} critical findings** on ${(0,markdown_text/* markdownCode */.D)(report.name)} (PostgreSQL ${report.database.serverVersion}), last checked ${report.generatedAt}${report.github?.runUrl ? ` in [this run](${report.github.runUrl})` : ''}.`,
         '',
         '| Check | Subject | Value | Recommended action |',
         '|---|---|---|---|',
         ...critical
             .slice(0, 50)
-            .map((i) => `| ${cell(i.title)} | \`${cell(i.subject)}\` | ${cell(i.detail ?? '')} | ${cell(i.action ?? '')} |`),
+            .map((i) => `| ${cell(i.title)} | ${(0,markdown_text/* markdownCode */.D)(i.subject, true)} | ${cell(i.detail ?? '')} | ${cell(i.action ?? '')} |`),
         '',
         'This issue is updated by each run while a critical finding lasts and closed when they clear.',
     ].join('\n'));
 }
+/** A table cell of plain text: a table or database name is the database's text, never Markdown or HTML. */
 function cell(text) {
-    return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    return (0,markdown_text/* escapeMarkdownText */.m)(text, true).replace(/\r?\n|\r/g, ' ');
 }
 //# sourceMappingURL=alerts.js.map
 // EXTERNAL MODULE: external "node:stream/consumers"

@@ -1,6 +1,7 @@
 // A stand-in for GitHub's issue-comments API (api.github.com cannot be reached from a test): list, create and update
 // the comments of one pull request on owner/app, recording every request exactly as it arrived so tests can assert
-// what dbops sends.
+// what dbops sends. As GitHub does, a comment records its author (the token is github-actions[bot], which cannot read
+// GET /user: 403), and a body over 65,536 characters is refused with 422.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -14,7 +15,12 @@ export interface RecordedRequest {
 export interface IssueComment {
   id: number;
   body: string;
+  user?: { login: string; type: 'User' | 'Bot' };
 }
+
+/** The author of what the GITHUB_TOKEN writes. */
+export const ACTIONS_BOT = { login: 'github-actions[bot]', type: 'Bot' } as const;
+const MAX_BODY = 65_536;
 
 export class GitHubCommentsApi {
   readonly requests: RecordedRequest[] = [];
@@ -40,9 +46,13 @@ export class GitHubCommentsApi {
           res.end(JSON.stringify(json));
         };
         const path = new URL(req.url!, 'http://x').pathname;
+        if (req.method === 'GET' && path === '/user')
+          return reply(403, { message: 'Resource not accessible by integration' });
         if (req.method === 'GET' && path === list) return reply(200, this.comments);
+        if ((req.method === 'POST' || req.method === 'PATCH') && (JSON.parse(body).body as string).length > MAX_BODY)
+          return reply(422, { message: 'Validation Failed', errors: [{ field: 'body', code: 'custom' }] });
         if (req.method === 'POST' && path === list) {
-          const comment = { id: this.nextId++, body: JSON.parse(body).body as string };
+          const comment = { id: this.nextId++, body: JSON.parse(body).body as string, user: ACTIONS_BOT };
           this.comments.push(comment);
           return reply(201, comment);
         }

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import {
   backupDefinition,
-  type DbopsError,
+  DbopsError,
+  withNotifications,
   generateIdentity,
   MemoryLogger,
   restoreTestDefinition,
@@ -164,3 +165,56 @@ test('artifact:// outside GitHub Actions is refused with an explanation', async 
   expect((error as DbopsError).input).toBe('to');
   expect((error as DbopsError).message).toMatch(/GitHub artifact/);
 });
+
+test('alert-state: artifact://NAME is refused before the run: an artifact cannot keep state between runs', async () => {
+  const upload = new RecordingArtifactApi();
+  const opened: string[] = [];
+  const dir = await mkdtemp(join(tmpdir(), 'dbops-artifact-state-'));
+  try {
+    const error = await withNotifications(backupDefinition)
+      .run(
+        {
+          'database-url': pg.url(),
+          to: dir,
+          'alert-state': 'artifact://dbops-state',
+          'notify-webhook': 'http://127.0.0.1:1/h',
+        },
+        context(async (name) => {
+          opened.push(name);
+          return ArtifactStorage.open(name, { api: upload, lookup: async () => undefined, repository: 'acme/shop' });
+        }),
+      )
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DbopsError);
+    expect((error as DbopsError).input).toBe('alert-state');
+    expect((error as DbopsError).message).toBe(
+      "Input 'alert-state' is 'artifact://dbops-state': an artifact cannot keep state between runs",
+    );
+    // Refused before anything ran: no backup taken, no artifact opened.
+    expect(await readdir(dir)).toEqual([]);
+    expect(opened).toEqual([]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('the lookup of earlier artifacts gives up on an API that never answers', async () => {
+  const server = createServer(() => {}); // takes the request, never answers
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const apiUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  try {
+    const error = await restArtifactLookup(
+      apiUrl,
+      'acme/shop',
+      'ghs_token123',
+      fetch,
+      300,
+    )('db-backup').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DbopsError);
+    expect((error as DbopsError).code).toBe('STORAGE_FAILED');
+    expect((error as DbopsError).message).toBe('Listing artifacts named db-backup failed: no answer within 0.3 s');
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}, 20_000);

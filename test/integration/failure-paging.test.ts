@@ -27,6 +27,11 @@ const GENIE_KEY = 'genie-0000-1111-2222-secretkey';
 const PASSWORD = 'paging s3cret';
 const RUN_URL = 'https://github.com/acme/shop/actions/runs/7';
 const ALIAS = encodeURIComponent('dbops:backup-prod:failed');
+/** Without alert-key, on GitHub: the repository is part of the incident key, so repositories never share one. */
+const DEFAULT_KEY = 'dbops:acme/shop:backup:failed';
+/** A failure the paging services already have: the same trigger again, which their dedup key makes free. */
+const RETRIGGER = ['POST /og/v2/alerts', 'POST /pd/v2/enqueue trigger'];
+const requestsOf = (sent: Recorded[]) => sent.map((r) => `${r.method} ${r.path} ${r.body.event_action ?? ''}`.trim());
 const backup = withNotifications(backupDefinition);
 
 /** A window from an hour ago to an hour from now, and one that starts two hours from now and lasts one. */
@@ -61,13 +66,13 @@ beforeEach(async () => {
 
 afterEach(() => rm(work, { recursive: true, force: true }));
 
-function context() {
+function context(repository = 'acme/shop') {
   return {
     log: new MemoryLogger(),
     secrets: new Secrets(),
     env: {},
     signal: new AbortController().signal,
-    github: { repository: 'acme/shop', runId: '7', runUrl: RUN_URL },
+    github: { repository, runId: '7', runUrl: RUN_URL },
   };
 }
 
@@ -80,8 +85,8 @@ function urlFor(kind: 'ok' | 'refused' | 'missing') {
 }
 
 /** One backup run: 'ok' backs up the real database; 'refused' and 'missing' fail in two different ways. */
-async function run(kind: 'ok' | 'refused' | 'missing', inputs: RawInputs = {}) {
-  const ctx = context();
+async function run(kind: 'ok' | 'refused' | 'missing', inputs: RawInputs = {}, repository?: string) {
+  const ctx = context(repository);
   const before = recorder.requests.length;
   const error = await backup
     .run(
@@ -125,7 +130,7 @@ const OG_HEADERS = {
   authorization: `GenieKey ${GENIE_KEY}`,
 };
 
-test('one incident per job: triggered, quiet on a repeat, updated on another error, resolved by the recovery', async () => {
+test('one incident per job: triggered, re-triggered on a repeat (paging services only), updated on another error, resolved by the recovery', async () => {
   const state = { 'alert-state': join(work, 'state'), 'alert-key': 'backup-prod' };
   const first = await run('refused', state);
   expect(first.outcome).toBe('CONNECTION_FAILED');
@@ -164,10 +169,15 @@ test('one incident per job: triggered, quiet on a repeat, updated on another err
   ]);
   expect(first.log).toContain('info: PagerDuty: trigger dbops:backup-prod:failed (critical)');
 
-  // The same error again: nothing is sent.
+  // The same error again: only the paging services are sent the same trigger again (one incident still: the same
+  // key), so an incident resolved meanwhile (by hand, or by another job under the same key) is opened again.
   const repeat = await run('refused', state);
   expect(repeat.outcome).toBe('CONNECTION_FAILED');
-  expect(repeat.sent).toEqual([]);
+  expect(requestsOf(repeat.sent)).toEqual(RETRIGGER);
+  expect(repeat.sent.map((r) => r.body.dedup_key ?? r.body.alias)).toEqual([
+    'dbops:backup-prod:failed',
+    'dbops:backup-prod:failed',
+  ]);
 
   // Another error: PagerDuty gets a trigger with the same dedup key, Opsgenie its priority and a note.
   const changed = await run('missing', state);
@@ -190,7 +200,7 @@ test('one incident per job: triggered, quiet on a repeat, updated on another err
   ]);
   // The note follows the priority on Opsgenie's side.
   const og = recorder.requests.filter((r) => r.path.startsWith('/og/')).map((r) => r.method);
-  expect(og).toEqual(['POST', 'PUT', 'POST']);
+  expect(og).toEqual(['POST', 'POST', 'PUT', 'POST']);
 
   // The recovery resolves both.
   const recovered = await run('ok', state);
@@ -223,7 +233,7 @@ async function keptState(key: string) {
   return JSON.parse(await readFile(join(dir, files.at(-1)!), 'utf8'));
 }
 
-test('a page lost to a paging service that was down is sent by the next run, once', async () => {
+test('a page lost to a paging service that was down is sent by the next run, and Slack is not sent it again', async () => {
   const down = await closedPort();
   const state = { 'alert-state': join(work, 'state'), 'alert-key': 'backup-prod' };
   const slack = { 'notify-slack': `${service}/slack/T0/B0/x` };
@@ -291,12 +301,13 @@ test('a page lost to a paging service that was down is sent by the next run, onc
     told: { slack: resent.failed, pagerduty: resent.failed, opsgenie: resent.failed },
   });
 
-  // Run 3: still failing with the same error: every channel has it, nothing is sent.
+  // Run 3: still failing with the same error: every channel has it; Slack is sent nothing, the paging services the
+  // same trigger again.
   const repeat = await run('refused', { ...state, ...slack });
   expect(repeat.outcome).toBe('CONNECTION_FAILED');
-  expect(repeat.sent).toEqual([]);
+  expect(requestsOf(repeat.sent)).toEqual(RETRIGGER);
   expect(repeat.log).toContain(
-    `info: The run failed with the error already notified (3 failed runs since ${since}): not notified again`,
+    `info: The run failed with the error already notified (3 failed runs since ${since}): not notified again (the paging services are sent the trigger again: it keeps their incident open, or opens it again if it was resolved)`,
   );
 });
 
@@ -356,16 +367,14 @@ test('the next run decides: a failure never delivered ends quietly; a lost updat
   expect(changed.sent[0]!.body.message).toBe(
     `dbops backup failed in acme/shop (run 7): ${changed.failed}`.slice(0, 130),
   );
-  // Both up, the same new error: PagerDuty gets the update it missed, Opsgenie nothing.
+  // Both up, the same new error: PagerDuty gets the update it missed, Opsgenie the trigger it has, again.
   const caughtUp = await run('missing', state);
-  expect(caughtUp.sent.map((r) => `${r.method} ${r.path} ${r.body.event_action}`)).toEqual([
-    'POST /pd/v2/enqueue trigger',
-  ]);
-  expect(caughtUp.sent[0]!.body.payload.summary).toBe(
+  expect(requestsOf(caughtUp.sent)).toEqual(RETRIGGER);
+  expect(caughtUp.sent[1]!.body.payload.summary).toBe(
     `dbops backup failed in acme/shop (run 7) with another error: ${caughtUp.failed}`,
   );
-  expect(caughtUp.sent[0]!.body.payload.custom_details['failed runs']).toBe(3);
-  expect((await run('missing', state)).sent).toEqual([]);
+  expect(caughtUp.sent[1]!.body.payload.custom_details['failed runs']).toBe(3);
+  expect(requestsOf((await run('missing', state)).sent)).toEqual(RETRIGGER);
 });
 
 test('a state kept by an earlier version (no delivery record) still loads: its recovery resolves both services', async () => {
@@ -378,7 +387,7 @@ test('a state kept by an earlier version (no delivery record) still loads: its r
   );
   const recovered = await run('ok', { 'alert-state': join(work, 'state') });
   expect(recovered.sent.map((r) => `${r.method} ${r.path} ${r.body.event_action ?? ''}`.trim())).toEqual([
-    `POST /og/v2/alerts/${encodeURIComponent('dbops:backup:failed')}/close?identifierType=alias`,
+    `POST /og/v2/alerts/${encodeURIComponent(DEFAULT_KEY)}/close?identifierType=alias`,
     'POST /pd/v2/enqueue resolve',
   ]);
   expect(recovered.sent[0]!.body.note).toBe(
@@ -398,9 +407,9 @@ test('inside a maintenance window nothing pages; the first failed run after it d
     ['POST', '/og/v2/alerts', undefined],
     ['POST', '/pd/v2/enqueue', 'trigger'],
   ]);
-  // Without alert-key the key is the action's name; the streak counts the held run.
-  expect(after.sent[1]!.body.dedup_key).toBe('dbops:backup:failed');
-  expect(after.sent[0]!.body.alias).toBe('dbops:backup:failed');
+  // Without alert-key the key is the repository and the action's name; the streak counts the held run.
+  expect(after.sent[1]!.body.dedup_key).toBe(DEFAULT_KEY);
+  expect(after.sent[0]!.body.alias).toBe(DEFAULT_KEY);
   expect(after.sent[1]!.body.payload.custom_details['failed runs']).toBe(2);
 });
 
@@ -411,17 +420,17 @@ test('an Opsgenie alert closed by hand is opened afresh by the next update', asy
   const changed = await run('missing', state);
   expect(changed.sent.map((r) => `${r.method} ${r.path}`)).toEqual([
     'POST /og/v2/alerts',
-    `PUT /og/v2/alerts/${encodeURIComponent('dbops:backup:failed')}/priority?identifierType=alias`,
+    `PUT /og/v2/alerts/${encodeURIComponent(DEFAULT_KEY)}/priority?identifierType=alias`,
     'POST /pd/v2/enqueue',
   ]);
   expect(changed.sent[0]!.body).toMatchObject({
-    alias: 'dbops:backup:failed',
+    alias: DEFAULT_KEY,
     message: `dbops backup failed in acme/shop (run 7) with another error: ${changed.failed}`.slice(0, 130),
   });
   expect(changed.log.some((l) => l.startsWith('warn:'))).toBe(false);
 });
 
-test('a stale backup growing older pages and messages once: its age and backup id are not another error', async () => {
+test('a stale backup growing older messages once and keeps one incident: its age and backup id are not another error', async () => {
   const freshness = withNotifications(checkFreshnessDefinition);
   const backups = join(work, 'backups');
   const dump = { compression: 'gzip' as const, compressionLevel: 1, recipients: [], scope: FULL_SCOPE, pgDumpArgs: [] };
@@ -502,7 +511,11 @@ test('a stale backup growing older pages and messages once: its age and backup i
   expect(older.failed).toBe(
     `CHECK_FAILED: The newest backup of prod (postgres), ${second}, is 26 h 30 min old (limit 26 h 0 min)`,
   );
-  expect(older.sent).toEqual([]);
+  // Slack is sent nothing; the paging services the same trigger again (one incident, its age not another error).
+  expect(older.sent.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /og/v2/alerts', 'POST /pd/v2/enqueue']);
+  expect(older.sent[1]!.body.payload.summary).toBe(
+    `dbops check-freshness failed in acme/shop (run 7): ${older.failed}`,
+  );
   expect(older.log.some((l) => /error already notified \(2 failed runs since .+\): not notified again/.test(l))).toBe(
     true,
   );
@@ -537,9 +550,7 @@ test('without alert-state every failed run outside a window triggers, and a succ
     [],
   ]);
   // Same job, same key: the services merge the triggers into one incident. No streak without state.
-  expect(new Set(recorder.requests.map((r) => r.body.dedup_key ?? r.body.alias))).toEqual(
-    new Set(['dbops:backup:failed']),
-  );
+  expect(new Set(recorder.requests.map((r) => r.body.dedup_key ?? r.body.alias))).toEqual(new Set([DEFAULT_KEY]));
   expect(runs[2]!.sent[1]!.body.payload.custom_details).toEqual({
     action: 'backup',
     'alert-key': 'backup',
@@ -662,3 +673,34 @@ function pagerDutyTrigger(summary: string, customDetails: unknown) {
     },
   };
 }
+
+test('two repositories on one paging service: one recovering never silences the other', async () => {
+  const shop = { 'alert-state': join(work, 'shop') };
+  const billing = { 'alert-state': join(work, 'billing') };
+  const keys = (sent: Recorded[]) => sent.map((r) => `${r.body.event_action ?? r.path} ${r.body.dedup_key ?? ''}`);
+  // Both fail with their default alert-key: each repository has its own incident.
+  expect((await run('refused', shop, 'acme/shop')).sent[1]!.body.dedup_key).toBe('dbops:acme/shop:backup:failed');
+  expect((await run('refused', billing, 'acme/billing')).sent[1]!.body.dedup_key).toBe(
+    'dbops:acme/billing:backup:failed',
+  );
+  // acme/shop recovers: only its own incident is resolved.
+  const recovered = await run('ok', shop, 'acme/shop');
+  expect(keys(recovered.sent)).toEqual([
+    `/og/v2/alerts/${encodeURIComponent('dbops:acme/shop:backup:failed')}/close?identifierType=alias `,
+    'resolve dbops:acme/shop:backup:failed',
+  ]);
+
+  // The same alert-key given in both (one key, one incident): shop's recovery resolves it while billing still fails;
+  // billing's next failed run, a repeat of what it already sent, triggers it again, so it is paged, not silenced.
+  const shared = { 'alert-key': 'backup-prod' };
+  await run('refused', { ...shop, ...shared }, 'acme/shop');
+  await run('refused', { ...billing, ...shared }, 'acme/billing');
+  expect(keys((await run('ok', { ...shop, ...shared }, 'acme/shop')).sent)).toEqual([
+    `/og/v2/alerts/${ALIAS}/close?identifierType=alias `,
+    'resolve dbops:backup-prod:failed',
+  ]);
+  const again = await run('refused', { ...billing, ...shared }, 'acme/billing');
+  expect(again.log).toContainEqual(expect.stringMatching(/error already notified .*: not notified again/));
+  expect(keys(again.sent)).toEqual(['/og/v2/alerts ', 'trigger dbops:backup-prod:failed']);
+  expect(again.sent[0]!.body.alias).toBe('dbops:backup-prod:failed');
+});

@@ -12,6 +12,7 @@ import {
   POSTGRES_CHECKS,
   Secrets,
   slackNotifier,
+  teamsNotifier,
   webhookNotifier,
   type MonitorReport,
 } from '@dbops/core';
@@ -449,6 +450,41 @@ describe('the GitHub issue', () => {
       ]);
     } finally {
       await api.close();
+    }
+  });
+
+  it('shows names from the database as text: a backtick, a link or an image in a name stays in its cell', async () => {
+    const github = fakeGitHub();
+    const api = await startRecorder(github.handle);
+    const teams = await startRecorder(() => ({ status: 202 }));
+    // Names a database can hold: a sequence called so, and a detail that quotes one.
+    const hostile = report('critical');
+    const finding = hostile.checks[0]!.findings[0]!;
+    finding.subject = 'public.a` <img src=x onerror=alert(1)> `[pay](https://evil.example)\n\n# b';
+    finding.detail = 'owner <b>[x](https://evil.example)</b> & co';
+    try {
+      await deliverAlerts(
+        hostile,
+        POSTGRES_CHECKS,
+        {
+          githubIssue: { apiUrl: api.url, token: 't', repository: 'acme/shop' },
+          notifiers: [teamsNotifier(teams.url, fastRetry)],
+          alertOn: 'warning',
+          http: fastRetry,
+        },
+        new MemoryLogger(),
+      );
+      const row = (github.issues[0]!.body.split('\n').find((l) => l.startsWith('| Sequences')) ?? '').split(' | ');
+      // The subject is one code span, fenced longer than the backtick inside it, on one line.
+      expect(row[1]).toBe('`` public.a` <img src=x onerror=alert(1)> `[pay](https://evil.example)  # b ``');
+      expect(row[2]).toContain('owner &lt;b&gt;\\[x\\](https://evil.example)&lt;/b&gt; &amp; co');
+      const card = teams.requests[0]!.body.attachments[0].content.body;
+      const item = card.find((b: { text?: string }) => b.text?.startsWith('**Sequences near exhaustion**'));
+      expect(item.text).toContain('public.a\\` <img src=x onerror=alert(1)> \\`\\[pay\\](https://evil.example)');
+      expect(item.text).toContain('owner <b>\\[x\\](https://evil.example)</b> & co');
+    } finally {
+      await api.close();
+      await teams.close();
     }
   });
 

@@ -52,6 +52,15 @@ describe('the job summary (Markdown)', () => {
     expect(markdown).toContain('| Key | `` odd`name\\|x `` |');
   });
 
+  it('keeps a code span on one line: a blank line inside it would end it and let the rest be read as HTML', () => {
+    // A MongoDB collection name may hold newlines; a code span is not a cell, so nothing else turned them into spaces.
+    const name = 'orders\n\n<img src=x onerror=alert(1)>\r\nnext';
+    const markdown = renderSummary([result({ title: ['Backup of ', code(name), ' complete'] })]);
+    expect(markdown).toContain('`orders  <img src=x onerror=alert(1)> next`');
+    expect(markdown.split('\n').filter((line) => line.includes('<img'))).toHaveLength(1);
+    expect(markdown).not.toMatch(/\n\n<img/);
+  });
+
   it('writes a heading with the status icon, facts as a two-column table, and strong text', () => {
     const facts = { kind: 'facts' as const, rows: [['Size', [strong('1 MiB'), ' stored']] as const] };
     const markdown = renderSummary([result({ blocks: [facts] })]);

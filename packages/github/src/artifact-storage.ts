@@ -174,6 +174,7 @@ export function restArtifactLookup(
   repository: string,
   token: string | undefined,
   fetchFn: typeof fetch = fetch,
+  timeoutMs = 30_000,
 ): ArtifactLookup {
   return async (name) => {
     if (!token) {
@@ -182,6 +183,7 @@ export function restArtifactLookup(
         hint: 'Keep the default github-token (${{ github.token }}) and grant the job `actions: read`.',
       });
     }
+    // Bounded: an API that never answers would otherwise hold the run until the job's own timeout.
     const response = await fetchFn(
       `${apiUrl}/repos/${repository}/actions/artifacts?name=${encodeURIComponent(name)}&per_page=20`,
       {
@@ -190,8 +192,15 @@ export function restArtifactLookup(
           accept: 'application/vnd.github+json',
           'x-github-api-version': '2022-11-28',
         },
+        signal: AbortSignal.timeout(timeoutMs),
       },
-    );
+    ).catch((error: unknown) => {
+      const why =
+        (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : (error as Error).message;
+      throw new DbopsError('STORAGE_FAILED', `Listing artifacts named ${name} failed: ${why}`, {
+        hint: 'The GitHub API did not answer; run the job again.',
+      });
+    });
     if (!response.ok) {
       throw new DbopsError('STORAGE_FAILED', `Listing artifacts named ${name} failed: HTTP ${response.status}`, {
         input: 'github-token',

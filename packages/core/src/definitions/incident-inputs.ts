@@ -21,7 +21,7 @@ export const PAGING_INPUTS: InputDefinition[] = [
   {
     name: 'pagerduty-routing-key',
     description:
-      'PagerDuty Events API v2 integration (routing) key. An action pages its failure: one incident per job (dedup key dbops:<alert-key>:failed), resolved by the first success when alert-state is set; monitor-report pages each check with findings: triggered once, updated when its severity changes, resolved when it clears.',
+      'PagerDuty Events API v2 integration (routing) key. An action pages its failure: one incident per job (dedup key dbops:<alert-key>:failed; without alert-key on GitHub dbops:<owner/repo>:<action>:failed), triggered again by every failed run, resolved by the first success when alert-state is set; monitor-report pages each check with findings: triggered once, updated when its severity changes, resolved when it clears.',
     type: 'string',
     secret: true,
     env: ['DBOPS_PAGERDUTY_ROUTING_KEY'],
@@ -37,7 +37,7 @@ export const PAGING_INPUTS: InputDefinition[] = [
   {
     name: 'opsgenie-api-key',
     description:
-      'Opsgenie API key (an API integration key). An action opens one alert per job for its failure (alias dbops:<alert-key>:failed), closed by the first success when alert-state is set; monitor-report opens one per check with findings, its priority changed with its severity, closed when it clears.',
+      'Opsgenie API key (an API integration key). An action opens one alert per job for its failure (alias dbops:<alert-key>:failed; without alert-key on GitHub dbops:<owner/repo>:<action>:failed), created again by every failed run, closed by the first success when alert-state is set; monitor-report opens one per check with findings, its priority changed with its severity, closed when it clears.',
     type: 'string',
     secret: true,
     env: ['DBOPS_OPSGENIE_API_KEY'],

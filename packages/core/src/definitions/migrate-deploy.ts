@@ -1,9 +1,15 @@
-import { connectionInputs } from './connection-inputs.js';
+import { connectionInputs, readConnection } from './connection-inputs.js';
 import { MIGRATION_CHECK_INPUTS } from './migrate-check-inputs.js';
 import { MIGRATE_OUTPUTS, MIGRATION_DEPLOY_INPUTS, MIGRATION_SOURCE_INPUTS, runMigrate } from './migrate-inputs.js';
-import { commentOnPullRequest, PR_COMMENT_INPUTS } from './migrate-pr-comment.js';
+import {
+  commentOnFailure,
+  commentOnPullRequest,
+  migrateCommentKey,
+  PR_COMMENT_INPUTS,
+  PR_COMMENT_KEY,
+} from './migrate-pr-comment.js';
 import { InputReader } from './read-inputs.js';
-import type { ActionDefinition, InputDefinition } from './types.js';
+import type { ActionDefinition, ActionReport, InputDefinition, RawInputs, RunContext } from './types.js';
 
 const MODES = ['deploy', 'status', 'check'] as const;
 
@@ -34,8 +40,25 @@ export const migrateDeployDefinition: ActionDefinition = {
     const mode = reader.oneOf('mode') as (typeof MODES)[number];
     // Checked before the deploy: an invalid value found after it would lose the report of what was applied.
     const comment = reader.boolean('comment-on-pr');
-    const report = await runMigrate(inputs, mode, raw, context);
-    if (comment) await commentOnPullRequest(reader, report, context);
+    const key = comment ? await commentKey(reader, mode, raw, context) : PR_COMMENT_KEY;
+    let report: ActionReport;
+    try {
+      report = await runMigrate(inputs, mode, raw, context);
+    } catch (error) {
+      if (comment) await commentOnFailure(reader, error, context, key);
+      throw error;
+    }
+    if (comment) await commentOnPullRequest(reader, report, context, key);
     return report;
   },
 };
+
+/**
+ * The comment's key, from the job's alert-key (a notification input, read from the raw inputs as withNotifications
+ * does) or its database; a database that cannot be read here is left to the run to report.
+ */
+async function commentKey(reader: InputReader, mode: string, raw: RawInputs, context: RunContext): Promise<string> {
+  const alertKey = raw['alert-key']?.trim() || context.env.DBOPS_ALERT_KEY?.trim() || undefined;
+  const target = alertKey ? undefined : await readConnection(reader).catch(() => undefined);
+  return migrateCommentKey(mode, alertKey, target);
+}

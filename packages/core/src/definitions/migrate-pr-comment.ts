@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
+import type { DatabaseTarget } from '../databases/engine.js';
+import { asDbopsError } from '../errors.js';
 import { syncPullRequestComment, pullRequestNumber } from '../notify/github-pr-comment.js';
 import { renderSummary } from '../report/render-summary.js';
-import type { Result } from '../report/result.js';
+import { code, type Result } from '../report/result.js';
 import type { InputReader } from './read-inputs.js';
 import type { ActionReport, InputDefinition, RunContext } from './types.js';
 
@@ -9,7 +12,7 @@ export const PR_COMMENT_INPUTS: InputDefinition[] = [
   {
     name: 'comment-on-pr',
     description:
-      "Keep one comment on the pull request with this run's summary (status, lint findings, rehearsal timings, schema diff), updated in place on later runs. Outside a pull request: a warning.",
+      "Keep one comment on the pull request with this run's summary (status, lint findings, rehearsal timings, schema diff), updated in place on later runs. migrate-deploy keeps one per mode and job (alert-key, else the database), so matrix jobs keep theirs, and a run that fails shows its error there. Only a comment written by a bot or the token's user is updated; a summary too long for a comment is cut, pointing to the job summary. Outside a pull request: a warning.",
     type: 'boolean',
     default: 'false',
   },
@@ -26,6 +29,24 @@ export const PR_COMMENT_INPUTS: InputDefinition[] = [
 export const PR_COMMENT_KEY = 'migrate-deploy';
 
 /**
+ * The comment's key: one per mode and job, so the jobs of a matrix (one database each, or deploy beside check) keep
+ * a comment each rather than overwriting one another's. The job is its alert-key when it has one, else the database
+ * (its host, port and name hashed: a hidden marker is still readable in a public repository's comments).
+ */
+export function migrateCommentKey(mode: string, alertKey: string | undefined, target: DatabaseTarget | undefined) {
+  const job =
+    alertKey && /^[A-Za-z0-9._-]+$/.test(alertKey)
+      ? alertKey
+      : target
+        ? createHash('sha256')
+            .update(`${target.engine}://${target.host}:${target.port}/${target.database}`)
+            .digest('hex')
+            .slice(0, 12)
+        : undefined;
+  return `${PR_COMMENT_KEY}:${mode}${job ? `:${job}` : ''}`;
+}
+
+/**
  * Posts or updates the comment; the caller has read comment-on-pr (true) before the run. Never fails the run: a
  * comment that cannot be posted (no pull request, no token, an API error) is a warning; the deploy's own outcome stands.
  */
@@ -33,8 +54,32 @@ export async function commentOnPullRequest(
   reader: InputReader,
   report: ActionReport,
   context: RunContext,
+  key: string,
 ): Promise<void> {
-  await postSummaryComment(reader, context, PR_COMMENT_KEY, async () => report.results ?? []);
+  await postSummaryComment(reader, context, key, async () => report.results ?? []);
+}
+
+/**
+ * A run that threw (the backup before the deploy failed, the deploy lock timed out, the server was gone) has no
+ * summary: the comment says it failed and why, or it would go on showing an earlier run's "passed".
+ */
+export async function commentOnFailure(
+  reader: InputReader,
+  error: unknown,
+  context: RunContext,
+  key: string,
+): Promise<void> {
+  const failure = asDbopsError(error);
+  await postSummaryComment(reader, context, key, async () => [
+    {
+      status: 'failure',
+      title: 'migrate-deploy failed',
+      blocks: [
+        { kind: 'note', text: [code(failure.code), `: ${failure.message}`] },
+        ...(failure.hint ? [{ kind: 'note' as const, text: `Fix: ${failure.hint}` }] : []),
+      ],
+    },
+  ]);
 }
 
 /**
@@ -57,6 +102,7 @@ export async function postSummaryComment(
     return warn('github-token is empty (github-token: ${{ github.token }}, permissions: pull-requests: write)');
   try {
     const body = context.secrets.redact(renderSummary(await results()));
+    const runUrl = context.github?.runUrl;
     await syncPullRequestComment({
       apiUrl: context.env.GITHUB_API_URL ?? 'https://api.github.com',
       token,
@@ -64,6 +110,7 @@ export async function postSummaryComment(
       pullRequest,
       key,
       body,
+      ...(runUrl ? { runUrl } : {}),
       log: context.log,
       signal: context.signal,
     });

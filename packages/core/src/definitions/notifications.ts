@@ -103,14 +103,14 @@ export const NOTIFY_INPUTS: InputDefinition[] = [
   {
     name: 'alert-state',
     description:
-      'Where failure notifications keep their state between runs: a directory or s3://bucket/prefix. With it a failure that persists is notified once (and again only when its error changes), and the first success after it sends a recovery and resolves the PagerDuty/Opsgenie incident; a message or page a channel did not take (down, 5xx) is sent by the next run; without it every failed run notifies and pages, and nothing resolves the incident.',
+      'Where failure notifications keep their state between runs: a directory or s3://bucket/prefix (not artifact://). With it a failure that persists is notified once (and again only when its error changes), and the first success after it sends a recovery and resolves the PagerDuty/Opsgenie incident; a message or page a channel did not take (down, 5xx) is sent by the next run; without it every failed run notifies and pages, and nothing resolves the incident.',
     type: 'string',
     env: ['DBOPS_ALERT_STATE'],
   },
   {
     name: 'alert-key',
     description:
-      "Name the state is kept under in alert-state, and the job's PagerDuty/Opsgenie incident key dbops:<alert-key>:failed (default: the action name); give each job its own when several jobs of one action share that location or paging service, e.g. backup-prod.",
+      "Name the state is kept under in alert-state, and the job's PagerDuty/Opsgenie incident key dbops:<alert-key>:failed (default: the action name, and on GitHub the incident key dbops:<owner/repo>:<action>:failed); give each job its own when several jobs of one action share that location or paging service, e.g. backup-prod.",
     type: 'string',
     env: ['DBOPS_ALERT_KEY'],
   },
@@ -125,6 +125,8 @@ interface NotificationPlan {
   pagers: IncidentNotifier[];
   /** The job's name for its state and its incident. */
   key: string;
+  /** No alert-key was given: the key is the action's name, and the incident's key adds the repository. */
+  defaultKey: boolean;
   window?: { text: string; window: Window };
   /** Where the failure lifecycle keeps its state, and under which key; undefined: every failed run notifies. */
   state?: { location: string; key: string };
@@ -134,7 +136,15 @@ interface NotificationPlan {
 export function readNotifications(reader: InputReader, action: string): NotificationPlan {
   const window = readMaintenanceWindow(reader);
   const location = reader.optional('alert-state');
-  const key = reader.optional('alert-key') ?? action;
+  // An artifact is written once, at the end of the run that uploads it: state kept there could never be read back.
+  if (location?.startsWith('artifact://'))
+    throw invalidInput(
+      'alert-state',
+      `is '${location}': an artifact cannot keep state between runs`,
+      'a directory or s3://bucket/prefix',
+    );
+  const given = reader.optional('alert-key');
+  const key = given ?? action;
   if (!/^[A-Za-z0-9._-]+$/.test(key) || key.startsWith('.'))
     throw invalidInput('alert-key', `is '${key}'`, ALERT_KEY_FORM);
   return {
@@ -142,6 +152,7 @@ export function readNotifications(reader: InputReader, action: string): Notifica
     notifiers: readNotifiers(reader),
     pagers: readPagers(reader),
     key,
+    defaultKey: given === undefined,
     ...(window ? { window } : {}),
     ...(location ? { state: { location, key } } : {}),
   };
@@ -229,6 +240,7 @@ export function withNotifications(definition: ActionDefinition): ActionDefinitio
         error: failure === undefined ? undefined : failureSignature(failure, context),
         maintenance: plan.window?.window.contains(now) ?? false,
         channels: [...notified.map((n) => n.id), ...plan.pagers.map((p) => p.id)],
+        repeating: plan.pagers.map((p) => p.id),
       };
       const previous =
         stateStorage && plan.state
@@ -248,7 +260,7 @@ export function withNotifications(definition: ActionDefinition): ActionDefinitio
         );
       if (planned.quiet === 'repeat' && streak)
         context.log.info(
-          `The run failed with the error already notified (${streak.runs} failed runs since ${streak.since}): not notified again`,
+          `The run failed with the error already notified (${streak.runs} failed runs since ${streak.since}): not notified again${plan.pagers.length > 0 ? ' (the paging services are sent the trigger again: it keeps their incident open, or opens it again if it was resolved)' : ''}`,
         );
       if (planned.quiet === 'unsent')
         context.log.info(
@@ -273,6 +285,7 @@ export function withNotifications(definition: ActionDefinition): ActionDefinitio
                 failureIncident({
                   action: definition.name,
                   alertKey: plan.key,
+                  ...(plan.defaultKey && context.github ? { scope: context.github.repository } : {}),
                   notice,
                   error: incidentError,
                   place: context.github ?? { host: hostname() },

@@ -7,6 +7,7 @@ import type { CheckDefinition } from './check.js';
 import { showValue } from './format-value.js';
 import { notCheckedText, reaches } from './report-status.js';
 import { monitorSummary } from './render-markdown.js';
+import { escapeMarkdownText, markdownCode } from '../report/markdown-text.js';
 import { renderNotification } from '../report/render-notification.js';
 import type { AlertState } from './alert-lifecycle.js';
 import { deliverIncidents, type IncidentTargets } from './deliver-incidents.js';
@@ -147,7 +148,7 @@ export async function deliverAlerts(
         title: `dbops: critical database health findings on ${report.name}`,
         body: issueBody(report, message, redact),
         active: report.status === 'critical',
-        resolution: `The critical findings on \`${report.name}\` cleared at ${report.generatedAt}${report.github?.runUrl ? ` ([run](${report.github.runUrl}))` : ''}.`,
+        resolution: `The critical findings on ${markdownCode(report.name)} cleared at ${report.generatedAt}${report.github?.runUrl ? ` ([run](${report.github.runUrl}))` : ''}.`,
         log,
         ...(signal ? { signal } : {}),
       });
@@ -167,14 +168,15 @@ function issueBody(report: MonitorReport, message: AlertMessage, redact: (text: 
   const critical = message.items.filter((i) => i.severity === 'critical');
   return redact(
     [
-      `**${critical.length} critical findings** on \`${report.name}\` (PostgreSQL ${report.database.serverVersion}), last checked ${report.generatedAt}${report.github?.runUrl ? ` in [this run](${report.github.runUrl})` : ''}.`,
+      `**${critical.length} critical findings** on ${markdownCode(report.name)} (PostgreSQL ${report.database.serverVersion}), last checked ${report.generatedAt}${report.github?.runUrl ? ` in [this run](${report.github.runUrl})` : ''}.`,
       '',
       '| Check | Subject | Value | Recommended action |',
       '|---|---|---|---|',
       ...critical
         .slice(0, 50)
         .map(
-          (i) => `| ${cell(i.title)} | \`${cell(i.subject)}\` | ${cell(i.detail ?? '')} | ${cell(i.action ?? '')} |`,
+          (i) =>
+            `| ${cell(i.title)} | ${markdownCode(i.subject, true)} | ${cell(i.detail ?? '')} | ${cell(i.action ?? '')} |`,
         ),
       '',
       'This issue is updated by each run while a critical finding lasts and closed when they clear.',
@@ -182,6 +184,7 @@ function issueBody(report: MonitorReport, message: AlertMessage, redact: (text: 
   );
 }
 
+/** A table cell of plain text: a table or database name is the database's text, never Markdown or HTML. */
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return escapeMarkdownText(text, true).replace(/\r?\n|\r/g, ' ');
 }

@@ -14,9 +14,13 @@ export function failureSeverity(action: string): IncidentEvent['severity'] {
   return CRITICAL_FAILURES.has(action) ? 'critical' : 'error';
 }
 
-/** The incident key of a job's failure: the PagerDuty dedup_key, the Opsgenie alias. */
-export function failureIncidentKey(alertKey: string): string {
-  return `dbops:${alertKey}:failed`;
+/**
+ * The incident key of a job's failure: the PagerDuty dedup_key, the Opsgenie alias. `scope` is the repository when
+ * the alert-key is the default (the action's name): two repositories paging one service with their default keys
+ * would share an incident, and one's recovery would resolve the other's failure.
+ */
+export function failureIncidentKey(alertKey: string, scope?: string): string {
+  return `dbops:${scope ? `${scope}:` : ''}${alertKey}:failed`;
 }
 
 /** Where the run ran: its repository and run on GitHub, a host name elsewhere. */
@@ -26,6 +30,8 @@ export interface FailureIncidentRun {
   /** The action's name: "backup". */
   action: string;
   alertKey: string;
+  /** Put before the alert-key in the incident key: the repository, when the alert-key is the default. */
+  scope?: string;
   /** What the lifecycle decided; held and repeat runs page nobody and are never built. */
   notice: Extract<FailureNotice, 'failure' | 'update' | 'recovery'>;
   /** The error, its secrets already masked: this run's, or for a recovery the streak's last. */
@@ -48,7 +54,7 @@ export function failureIncident(run: FailureIncidentRun): IncidentEvent {
   const link = 'runUrl' in place && place.runUrl ? place.runUrl : undefined;
   return {
     action: run.notice === 'failure' ? 'trigger' : run.notice === 'update' ? 'update' : 'resolve',
-    key: failureIncidentKey(run.alertKey),
+    key: failureIncidentKey(run.alertKey, run.scope),
     severity: failureSeverity(action),
     summary,
     source: 'host' in place ? place.host : place.repository,

@@ -38,6 +38,12 @@ export interface FailureRun {
   maintenance: boolean;
   /** The channels that take this job's failures and recoveries. */
   channels: string[];
+  /**
+   * Channels sent the failure again on every failing run although they were delivered it: the paging services,
+   * whose dedup key makes a repeat free while the incident is open and opens it again when it was resolved elsewhere
+   * (by hand, or by another job's recovery under the same key); otherwise that job would never be paged again.
+   */
+  repeating?: string[];
 }
 
 /**
@@ -52,7 +58,7 @@ export type FailureNotice = 'failure' | 'update' | 'recovery';
 /**
  * What the run is, for the log:
  * - held: a failure inside a maintenance window, sent if it persists after the window;
- * - repeat: a failure every channel was already delivered: not sent again;
+ * - repeat: a failure every channel was already delivered: not sent again (but to the `repeating` channels);
  * - unsent: a success that ends a streak no channel was delivered (held by a window, or every delivery failed):
  *   nothing is sent, since a page for a failure that is already over, followed at once by its resolve, helps nobody.
  */
@@ -138,6 +144,8 @@ export function planFailureNotice(previous: FailureState | undefined, run: Failu
   }
   // With no channel at all there is nothing to repeat: the streak is only counted.
   const repeat = run.channels.length > 0 && Object.keys(sends).length === 0;
+  for (const channel of run.repeating ?? [])
+    if (run.channels.includes(channel) && sends[channel] === undefined) sends[channel] = 'failure';
   return { sends, ...(repeat ? { quiet: 'repeat' as const } : {}), streak: failing, state };
 }
 

@@ -22,9 +22,35 @@ export class HttpError extends Error {
   }
 }
 
-/** Server errors, rate limits and network failures are worth another try; other 4xx answers are not. */
+/**
+ * A request that got no answer. `retryable` when sending it again cannot post twice: the connection was never made
+ * (refused, no such host), or the method is idempotent. A POST that timed out or whose connection dropped may have
+ * been taken by the server (a Slack message posted, then slow to answer): another attempt would post it again.
+ */
+export class RequestFailedError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** Errors of the connection itself: the request never reached the server. */
+const NOT_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+
+/** Server errors, rate limits and failures that cannot have posted anything are worth another try; nothing else. */
 export function isTransientHttpError(error: unknown): boolean {
   if (error instanceof HttpError) return error.status === 429 || error.status >= 500;
+  if (error instanceof RequestFailedError) return error.retryable;
   return !(error instanceof Error && error.name === 'AbortError');
 }
 
@@ -53,11 +79,11 @@ export async function requestJson(
           signal,
         });
       } catch (error) {
+        const cause = (error as { cause?: Error & { code?: string } }).cause;
         const reason =
-          (error as Error).name === 'TimeoutError'
-            ? 'timed out'
-            : ((error as { cause?: Error }).cause?.message ?? (error as Error).message);
-        throw new Error(`${what}: request failed (${reason})`);
+          (error as Error).name === 'TimeoutError' ? 'timed out' : (cause?.message ?? (error as Error).message);
+        const retryable = IDEMPOTENT.has(method.toUpperCase()) || NOT_CONNECTED.has(cause?.code ?? '');
+        throw new RequestFailedError(`${what}: request failed (${reason})`, retryable);
       }
       const text = await response.text();
       if (!response.ok)

@@ -10,6 +10,12 @@ const ICON = {
 const COLOUR = { ok: '#2eb886', warning: '#daa038', critical: '#a30200', failure: '#a30200' } as const;
 /** Slack caps a message at 50 blocks; a few items and a pointer to the rest reads better anyway. */
 const MAX_ITEMS = 15;
+/**
+ * Slack refuses a section whose text is over 3,000 characters (400 invalid_blocks, so the alert is lost): a failure's
+ * text can carry kilobytes of a command's stderr. Cut below it, visibly; the run's log and summary keep the rest.
+ */
+const MAX_SECTION = 2900;
+const CUT_MARKER = '\n… (cut: the full text is in the workflow run)';
 
 /** The Slack payload: a plain-text fallback and Block Kit sections, items worst first. */
 export function slackPayload(message: AlertMessage): unknown {
@@ -26,12 +32,11 @@ export function slackPayload(message: AlertMessage): unknown {
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: `${ICON[message.status]} *${escapeSlack(message.title)}*\n${escapeSlack(message.text)}`,
+        text: cut(`${ICON[message.status]} *${escapeSlack(message.title)}*\n${escapeSlack(message.text)}`),
       },
     },
   ];
-  if (lines.length > 0)
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n').slice(0, 2900) } });
+  if (lines.length > 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(lines.join('\n')) } });
   if (message.link)
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `<${message.link}|Open the workflow run>` }] });
   // Block Kit has no colour of its own: a legacy attachment carries the status colour bar and the key figures.
@@ -41,7 +46,8 @@ export function slackPayload(message: AlertMessage): unknown {
     .map(([k, v]) => `*${escapeSlack(k)}*: ${escapeSlack(String(v))}`);
   const status = `Status: *${message.status.toUpperCase()}*${figures.length > 0 ? ` · ${figures.join(' · ')}` : ''}`;
   return {
-    text: `${message.title}: ${message.text}`,
+    // The fallback (notifications, screen readers) is mrkdwn too: escaped as the blocks are, and as short.
+    text: cut(`${escapeSlack(message.title)}: ${escapeSlack(message.text)}`),
     blocks,
     attachments: [
       {
@@ -64,6 +70,12 @@ export function slackNotifier(webhookUrl: string, options: SendOptions = {}): No
       });
     },
   };
+}
+
+/** Escaped text cut to MAX_SECTION with a marker, never inside an entity (`&amp;` cut to `&am` shows as text). */
+function cut(text: string): string {
+  if (text.length <= MAX_SECTION) return text;
+  return `${text.slice(0, MAX_SECTION - CUT_MARKER.length).replace(/&[a-z]{0,3}$/, '')}${CUT_MARKER}`;
 }
 
 /** Slack mrkdwn treats &, < and > as control characters. */

@@ -3,6 +3,13 @@ import type { AlertMessage, Notifier } from './types.js';
 
 const STYLE = { ok: 'good', warning: 'warning', critical: 'attention', failure: 'attention' } as const;
 const MAX_ITEMS = 15;
+/**
+ * Teams refuses a webhook message over 28 KB: the text (a failure can carry kilobytes of stderr) and each item are
+ * cut, visibly, so fifteen items, the facts and the text stay well under it. The run keeps the full text.
+ */
+const MAX_TEXT = 4000;
+const MAX_ITEM = 600;
+const CUT_MARKER = ' … (cut: the full text is in the workflow run)';
 
 /**
  * The Microsoft Teams payload for a workflow webhook ("When a Teams webhook request is received"): a message with
@@ -11,23 +18,23 @@ const MAX_ITEMS = 15;
 export function teamsPayload(message: AlertMessage): unknown {
   const facts = Object.entries(message.data ?? {})
     .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
-    .map(([title, value]) => ({ title, value: String(value) }));
+    .map(([title, value]) => ({ title: escapeTeams(title), value: cut(escapeTeams(String(value)), MAX_ITEM) }));
   const body: unknown[] = [
     {
       type: 'TextBlock',
-      text: message.title,
+      text: escapeTeams(message.title),
       weight: 'Bolder',
       size: 'Medium',
       color: STYLE[message.status],
       wrap: true,
     },
-    { type: 'TextBlock', text: message.text, wrap: true },
+    { type: 'TextBlock', text: cut(escapeTeams(message.text), MAX_TEXT), wrap: true },
   ];
   if (facts.length > 0) body.push({ type: 'FactSet', facts });
   for (const item of message.items.slice(0, MAX_ITEMS)) {
     body.push({
       type: 'TextBlock',
-      text: `**${item.title}**: ${item.subject}${item.detail ? ` — ${item.detail}` : ''}`,
+      text: `**${cut(escapeTeams(item.title), MAX_ITEM)}**: ${cut(escapeTeams(`${item.subject}${item.detail ? ` — ${item.detail}` : ''}`), MAX_ITEM)}`,
       wrap: true,
       color: item.severity === 'critical' ? 'attention' : 'warning',
     });
@@ -63,4 +70,24 @@ export function teamsNotifier(webhookUrl: string, options: SendOptions = {}): No
       });
     },
   };
+}
+
+/** Escaped text cut to `max` with a marker, never between a backslash and the character it escapes. */
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const kept = text.slice(0, max - CUT_MARKER.length);
+  const backslashes = /\\*$/.exec(kept)![0].length;
+  return `${backslashes % 2 === 1 ? kept.slice(0, -1) : kept}${CUT_MARKER}`;
+}
+
+/**
+ * A TextBlock is Markdown (bold, italic, lists, links): a table or database name such as `[x](https://evil)` or
+ * `**a**` must show as written. Adaptive Cards render no HTML, so the backslash escapes of those markers are enough
+ * (report/markdown-text.ts's entities for `<`, `&` would show literally here). An underscore inside a word
+ * (orders_id_seq) starts no emphasis and is left as it is.
+ */
+function escapeTeams(text: string): string {
+  return text
+    .replace(/[\\`*[\]~]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\$&')
+    .replace(/^(\s*)([-+]|\d+\.)(?=\s)/gm, '$1\\$2');
 }

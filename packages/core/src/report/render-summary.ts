@@ -1,4 +1,4 @@
-import { escapeMarkdownText } from './markdown-text.js';
+import { escapeMarkdownText, markdownCode } from './markdown-text.js';
 import { inlines, statusIcon, type Block, type Inline, type Result, type ResultStatus, type Text } from './result.js';
 
 /**
@@ -59,11 +59,7 @@ function inline(part: Inline, cell: boolean): string {
   if (typeof part === 'string') return escapeMarkdownText(part, cell);
   if ('strong' in part) return `**${escapeMarkdownText(part.strong, cell)}**`;
   if ('status' in part) return statusIcon(part.status);
-  // A code span's fence is one backtick longer than the longest run inside it; GitHub needs `\|` even in code.
-  const longest = Math.max(0, ...(part.code.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longest + 1);
-  const body = longest > 0 ? ` ${part.code} ` : part.code;
-  return `${fence}${cell ? body.replace(/\|/g, '\\|') : body}${fence}`;
+  return markdownCode(part.code, cell);
 }
 
 /** A Mermaid xychart, which GitHub renders in job summaries. */
