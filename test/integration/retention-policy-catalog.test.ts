@@ -65,9 +65,28 @@ data:
 `),
   );
   expect(catalog.rules).toEqual([
-    { rule: 'audit-logs', table: 'audit_logs', partitioned: false, primaryKey: ['id'] },
-    { rule: 'page-views', table: 'page_views', partitioned: true, primaryKey: ['id', 'viewed_at'] },
-    { rule: 'deleted-accounts', table: 'users', partitioned: false, primaryKey: ['id'] },
+    // timeType: the cutoff is cast to the time column's own type (UTC days for date, UTC wall time for timestamp).
+    {
+      rule: 'audit-logs',
+      table: 'audit_logs',
+      partitioned: false,
+      primaryKey: ['id'],
+      timeType: 'timestamp with time zone',
+    },
+    {
+      rule: 'page-views',
+      table: 'page_views',
+      partitioned: true,
+      primaryKey: ['id', 'viewed_at'],
+      timeType: 'timestamp without time zone',
+    },
+    {
+      rule: 'deleted-accounts',
+      table: 'users',
+      partitioned: false,
+      primaryKey: ['id'],
+      timeType: 'timestamp with time zone',
+    },
   ]);
 });
 
