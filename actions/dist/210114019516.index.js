@@ -469,7 +469,7 @@ async function fetchObject(storage, manifest, object, decryption, path, options)
         if (signal?.aborted)
             throw (0,errors/* cancelled */.KW)();
         if (error instanceof errors/* DbopsError */.zJ)
-            throw await diagnose(storage, manifest, object, error, signal); // e.g. the decryptor's
+            throw await diagnose(storage, manifest, object, decryption, error, signal); // e.g. the decryptor's
         if (readFailedFirst())
             throw storageBrokeOff(storage, manifest, object, error);
         // The local disk filled up (or failed) while the archive was written: nothing is known against the backup.
@@ -477,7 +477,7 @@ async function fetchObject(storage, manifest, object, decryption, path, options)
         if (local)
             throw localWriteFailed(manifest, tempDir, local);
         // zstd's own error (bad data) says more than the EPIPE the pipeline got writing to it.
-        throw await diagnose(storage, manifest, object, zstdError ?? error, signal);
+        throw await diagnose(storage, manifest, object, decryption, zstdError ?? error, signal);
     }
     if (digest.bytes !== object.storedBytes || digest.sha256 !== object.sha256) {
         throw integrityError(manifest, object, storage, digest.bytes);
@@ -539,9 +539,11 @@ function storageBrokeOff(storage, manifest, object, error) {
  * was altered or this run failed (zstd killed, a disk error, a download that ended early, a byte flipped in the age
  * header that reads as a wrong key), so the stored object decides: its size, then its SHA-256 read again from
  * storage. An object that does not match its manifest is INTEGRITY_FAILED; one that matches keeps the error as it
- * is when it is about the key, and otherwise makes it a failure of this run.
+ * is when it is about the key, and otherwise makes it a failure of this run. A key error whose key the manifest
+ * shows is not the backup's (keyCannotFit) is said at once: reading the object again, hours for a large backup,
+ * could only say the same.
  */
-async function diagnose(storage, manifest, object, error, signal) {
+async function diagnose(storage, manifest, object, decryption, error, signal) {
     if (error instanceof errors/* DbopsError */.zJ && error.code === 'STORAGE_ACCESS_DENIED')
         return error;
     const stat = await storage.stat(object.key).catch(() => undefined);
@@ -553,6 +555,8 @@ async function diagnose(storage, manifest, object, error, signal) {
     }
     if (stat.size !== object.storedBytes)
         return integrityError(manifest, object, storage, stat.size, error, isCutShort(error));
+    if (isKeyError(error) && keyCannotFit(manifest, decryption))
+        return error;
     const reason = error instanceof Error ? error.message : String(error);
     const reread = await (0,verify_stored/* verifyStoredObject */.Y)(storage, object.key, object.storedBytes, object.sha256, signal).then(() => undefined, (e) => e);
     if (signal?.aborted)
@@ -577,6 +581,34 @@ async function diagnose(storage, manifest, object, error, signal) {
         hint: 'Nothing was restored, and nothing is wrong with the backup: the download or the local side (decompressor, temp disk, processes) failed. See the message for the cause, and run again.',
         cause: error,
     });
+}
+/** What recipientFingerprint records of each recipient in a manifest. */
+const FINGERPRINT = /^sha256:[0-9a-f]{16}$/;
+/**
+ * Whether the manifest shows that the key given cannot open the backup: it lists the fingerprints of the backup's
+ * recipients and none is the public key of a given identity, or it was encrypted to recipients and only a
+ * passphrase was given, or to a passphrase and none was given. A manifest that records no fingerprints it can be
+ * sure of says nothing: a byte changed in the age header then reads as a wrong key, and only the object itself,
+ * read again, tells the two apart.
+ */
+function keyCannotFit(manifest, decryption) {
+    const encryption = manifest.object.encryption;
+    if (encryption.method !== 'age')
+        return false;
+    if ('passphrase' in encryption)
+        return !decryption.passphrase;
+    const recorded = encryption.recipients ?? [];
+    if (recorded.length === 0 || !recorded.every((f) => FINGERPRINT.test(f)))
+        return false;
+    try {
+        const given = decryption.identities
+            .flatMap((text) => (0,keys/* parseIdentities */.go)(text, 'decrypt-with'))
+            .map((identity) => (0,keys/* recipientFingerprint */.AF)((0,keys/* identityToRecipient */.RE)(identity)));
+        return !recorded.some((f) => given.includes(f));
+    }
+    catch {
+        return false; // an identity dbops cannot read here: the object decides, as before
+    }
 }
 /** The decryptor's word that the key (identity or passphrase) does not open the file. */
 function isKeyError(error) {

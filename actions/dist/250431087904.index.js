@@ -263,12 +263,12 @@ const DUMP_SCOPE_INPUTS = [
     { name: 'exclude-schemas', description: 'Leave out these schemas (pg_dump -N patterns).', type: 'list' },
     {
         name: 'tables',
-        description: 'Only these tables (pg_dump -t patterns, e.g. public.orders, audit.*; unquoted A-Z fold to lower case, other letters are kept). A partitioned table brings its partitions.',
+        description: `Only these tables (pg_dump -t patterns, e.g. public.orders, audit.*; unquoted A-Z fold to lower case, other letters are kept). A partitioned table brings its partitions (with pg_dump before 16, which must be given each one, at most ${dump/* MAX_PARTITIONS_NAMED */.FX} of them across tables and exclude-tables: beyond that, name them by a pattern, e.g. public.events*).`,
         type: 'list',
     },
     {
         name: 'exclude-tables',
-        description: "Leave out these tables (pg_dump -T patterns); a partitioned table's partitions are left out with it.",
+        description: "Leave out these tables (pg_dump -T patterns); a partitioned table's partitions are left out with it (see tables for pg_dump before 16).",
         type: 'list',
     },
     {

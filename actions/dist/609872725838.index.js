@@ -1367,13 +1367,14 @@ async function withPgDumpSource(target, settings, context, use) {
             await client.query('set local row_security = off');
         const snapshot = (await client.query('select pg_export_snapshot() as id')).rows[0].id;
         let tables;
-        let scope;
+        let partitionFlags;
         try {
             const partitioned = await (0,inventory/* withPartitions */._B)(client, settings.scope);
-            scope = partitioned.scope;
+            // Refused here, before any row is counted, when the pg_dump cannot be given the partitions.
+            partitionFlags = (0,postgres_dump/* partitionArgs */.eo)(tools.major, partitioned.partitions);
             for (const { input, partitions } of partitioned.added)
                 log.info(`${input} names partitioned tables: their ${partitions} partition(s) are ${input === 'tables' ? 'selected' : 'left out'} with them`);
-            const listed = await (0,lib_log/* timed */.ay)(log, 'Listed the tables', () => (0,inventory/* listDumpedTables */.V5)(client, scope, (0,postgres_dump/* dataExclusions */.oF)(settings.extraArgs)));
+            const listed = await (0,lib_log/* timed */.ay)(log, 'Listed the tables', () => (0,inventory/* listDumpedTables */.V5)(client, settings.scope, (0,postgres_dump/* dataExclusions */.oF)(settings.extraArgs), partitioned.partitions));
             tables = await (0,lib_log/* timed */.ay)(log, `Counted the rows of ${listed.length} tables`, () => (0,inventory/* countRows */.BO)(client, listed, settings.exactCountMaxBytes));
         }
         catch (error) {
@@ -1392,7 +1393,8 @@ async function withPgDumpSource(target, settings, context, use) {
         const identity = systemId ? { systemIdentifier: systemId } : {};
         const dumpCommand = (env, signal) => ({
             pgDump: tools.pgDump,
-            scope,
+            scope: settings.scope,
+            partitionArgs: partitionFlags,
             snapshot,
             extraArgs: settings.extraArgs,
             env,
@@ -2890,9 +2892,11 @@ function countsOf(rows, size) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   FX: () => (/* binding */ MAX_PARTITIONS_NAMED),
 /* harmony export */   L0: () => (/* binding */ dumpFailure),
 /* harmony export */   T_: () => (/* binding */ enablesRowSecurity),
 /* harmony export */   dK: () => (/* binding */ startDump),
+/* harmony export */   eo: () => (/* binding */ partitionArgs),
 /* harmony export */   gA: () => (/* binding */ parsePgDumpArgs),
 /* harmony export */   oF: () => (/* binding */ dataExclusions),
 /* harmony export */   vy: () => (/* binding */ pgDumpArgs)
@@ -3169,7 +3173,33 @@ function pgDumpArgs(command) {
         args.push(`--table=${p}`);
     for (const p of command.scope.excludeTables)
         args.push(`--exclude-table=${p}`);
-    return [...args, ...command.extraArgs];
+    return [...args, ...(command.partitionArgs ?? []), ...command.extraArgs];
+}
+/**
+ * The most partitions a pg_dump before 16 is given one by one. Each is a --table of its own (up to ~140 bytes):
+ * the command line must stay well inside Linux's ARG_MAX (2 MiB with the environment; beyond it the dump cannot
+ * start, E2BIG), and pg_dump before 16 looks each pattern up with a query of its own.
+ */
+const MAX_PARTITIONS_NAMED = 5000;
+/**
+ * pg_dump's flags for the partitions the scope's partitioned tables bring (inventory.ts withPartitions). pg_dump 16
+ * and newer selects them itself, with --table-and-children / --exclude-table-and-children on each partitioned table
+ * named: a few flags, however many partitions. An older one is given each partition, up to MAX_PARTITIONS_NAMED;
+ * beyond that the backup is refused before it starts, with the ways round it.
+ */
+function partitionArgs(pgDumpMajor, partitions) {
+    const { tables, excludeTables } = partitions;
+    if (pgDumpMajor >= 16)
+        return [
+            ...tables.parents.map((p) => `--table-and-children=${p}`),
+            ...excludeTables.parents.map((p) => `--exclude-table-and-children=${p}`),
+        ];
+    const count = tables.names.length + excludeTables.names.length;
+    if (count > MAX_PARTITIONS_NAMED) {
+        const input = tables.names.length >= excludeTables.names.length ? 'tables' : 'exclude-tables';
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .invalidInput */ .aY)(input, `names partitioned tables with ${count} partitions, which pg_dump ${pgDumpMajor} must be given one by one (dbops gives it at most ${MAX_PARTITIONS_NAMED})`, `a pattern that matches the partitions themselves (e.g. public.events*), or a schema in schemas / exclude-schemas; or pg_dump 16 or newer in pg-bin-dir, which selects the partitions itself`);
+    }
+    return [...tables.names.map((p) => `--table=${p}`), ...excludeTables.names.map((p) => `--exclude-table=${p}`)];
 }
 /** pg_dump dumps one database: the databases inputs are MongoDB's. */
 function refuseDatabasePatterns(scope) {
@@ -3231,7 +3261,7 @@ __webpack_require__.d(__webpack_exports__, {
   _B: () => (/* binding */ withPartitions)
 });
 
-// UNUSED EXPORTS: COPY_COUNT_MAX_BYTES, FULL_SCOPE, NO_DATA_EXCLUSIONS
+// UNUSED EXPORTS: COPY_COUNT_MAX_BYTES, FULL_SCOPE, NO_DATA_EXCLUSIONS, NO_PARTITIONS
 
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/postgres/name-patterns.js
 function parseNamePattern(pattern) {
@@ -3304,12 +3334,14 @@ const TABLE_BYTES = `case when c.reltuples < 0 or (c.relpages = 0 and c.reltuple
  * parent holds no data), unlogged included, temporary and extension-owned ones excluded (extension configuration
  * tables, such as PostGIS's spatial_ref_sys, are dumped and so included); each marked when pg_dump leaves its
  * data out. pg_dump's rules: -t selects tables regardless of -n / -N, and a pattern without a schema matches only
- * tables visible on the search path.
+ * tables visible on the search path. A partitioned table named in tables / exclude-tables brings `partitions`.
  */
-async function listDumpedTables(client, scope, exclusions = NO_DATA_EXCLUSIONS) {
+async function listDumpedTables(client, scope, exclusions = NO_DATA_EXCLUSIONS, partitions = NO_PARTITIONS) {
     const params = [];
     const param = parameter(params);
     const matches = (patterns) => tableMatches(patterns, param);
+    // The partitions that come with a partitioned table the patterns name (withPartitions): one array parameter.
+    const orPartitions = (oids) => (oids.length > 0 ? ` or c.oid = any(${param(oids)}::oid[])` : '');
     const schemaMatches = (patterns) => patterns.map((p) => `n.nspname ~ ${param(parseNamePattern(p).name)}`).join(' or ');
     const where = [
         `c.relkind = 'r'`,
@@ -3320,7 +3352,7 @@ async function listDumpedTables(client, scope, exclusions = NO_DATA_EXCLUSIONS) 
       or exists (select 1 from pg_extension e where c.oid = any(e.extconfig)))`,
     ];
     if (scope.tables.length > 0)
-        where.push(`(${matches(scope.tables)})`);
+        where.push(`(${matches(scope.tables)}${orPartitions(partitions.tables.oids)})`);
     else {
         if (scope.schemas.length > 0)
             where.push(`(${schemaMatches(scope.schemas)})`);
@@ -3328,7 +3360,7 @@ async function listDumpedTables(client, scope, exclusions = NO_DATA_EXCLUSIONS) 
             where.push(`not (${schemaMatches(scope.excludeSchemas)})`);
     }
     if (scope.excludeTables.length > 0)
-        where.push(`not (${matches(scope.excludeTables)})`);
+        where.push(`not (${matches(scope.excludeTables)}${orPartitions(partitions.excludeTables.oids)})`);
     // pg_dump never reads unlogged tables on a hot standby: they cannot be read there.
     const unlogged = exclusions.unlogged ? 'true' : 'pg_catalog.pg_is_in_recovery()';
     const dataExcluded = exclusions.all
@@ -3366,16 +3398,27 @@ function tableMatches(patterns, param, c = 'c', n = 'n') {
 }
 /** A pg_dump pattern matching exactly this table: quoted text is taken literally ("" is a quote). */
 const exactPattern = (schema, name) => `${quoteIdent(schema)}.${quoteIdent(name)}`;
+const NO_PARTITIONS = {
+    tables: { oids: [], names: [], parents: [] },
+    excludeTables: { oids: [], names: [], parents: [] },
+};
 /**
- * The scope with the partitions of each partitioned table that `tables` or `exclude-tables` names added to that
- * input, each by its exact name. pg_dump -t / -T select a partitioned table alone (--table-and-children needs
- * pg_dump 16): `tables: public.events` dumped the parent's definition and none of its rows, and the inventory,
- * which lists tables with rows, expected none, so the backup held no events and passed. A user naming a
- * partitioned table means its rows: its partitions, at every level, are selected (or left out) with it. Read in
- * the dump's snapshot, so pg_dump sees the same partitions.
+ * The partitions of each partitioned table that `tables` or `exclude-tables` names, which go with it. pg_dump -t /
+ * -T select a partitioned table alone: `tables: public.events` dumped the parent's definition and none of its rows,
+ * and the inventory, which lists tables with rows, expected none, so the backup held no events and passed. A user
+ * naming a partitioned table means its rows: its partitions, at every level, are selected (or left out) with it.
+ * Read in the dump's snapshot, so pg_dump sees the same partitions.
+ *
+ * They are returned by OID (and name), never added to the scope's patterns: at 10,000 partitions, one pattern
+ * each made the inventory's listing a query of 10,000 ORed regular expressions (the server caches 32 compiled
+ * ones, so it compiled them again and again), with two bind parameters each (over 32,767 partitions, more than
+ * the protocol's 65,535), and gave pg_dump one --table each (dump.ts partitionArgs).
  */
 async function withPartitions(client, scope) {
-    const expanded = { ...scope };
+    const partitions = {
+        tables: { oids: [], names: [], parents: [] },
+        excludeTables: { oids: [], names: [], parents: [] },
+    };
     const added = [];
     for (const [input, key] of [
         ['tables', 'tables'],
@@ -3386,22 +3429,31 @@ async function withPartitions(client, scope) {
             continue;
         const params = [];
         const param = parameter(params);
-        // The partitions below a partitioned table the patterns match, which the patterns do not match themselves.
-        const { rows } = await client.query(`select n.nspname as schema, c.relname as name
+        // The partitions below a partitioned table the patterns match, which the patterns do not match themselves;
+        // with the matching partitioned tables above each.
+        const { rows } = await client.query(`select c.oid, n.nspname as schema, c.relname as name,
+              array_agg(pn.nspname::text) as ps, array_agg(pc.relname::text) as pn
          from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-        where c.relispartition
-          and not (${tableMatches(patterns, param)})
-          and exists (select 1 from pg_catalog.pg_partition_ancestors(c.oid) a
-                        join pg_catalog.pg_class pc on pc.oid = a.relid
-                        join pg_catalog.pg_namespace pn on pn.oid = pc.relnamespace
-                       where pc.relkind = 'p' and pc.oid <> c.oid and (${tableMatches(patterns, param, 'pc', 'pn')}))
+         cross join lateral pg_catalog.pg_partition_ancestors(c.oid) a
+         join pg_catalog.pg_class pc on pc.oid = a.relid
+         join pg_catalog.pg_namespace pn on pn.oid = pc.relnamespace
+        where c.relispartition and not (${tableMatches(patterns, param)})
+          and pc.relkind = 'p' and pc.oid <> c.oid and (${tableMatches(patterns, param, 'pc', 'pn')})
+        group by c.oid, n.nspname, c.relname
         order by n.nspname, c.relname`, params);
         if (rows.length === 0)
             continue;
-        expanded[key] = [...patterns, ...rows.map((r) => exactPattern(r.schema, r.name))];
+        const parents = new Set();
+        for (const r of rows) {
+            partitions[key].oids.push(Number(r.oid));
+            partitions[key].names.push(exactPattern(r.schema, r.name));
+            for (const [i, schema] of r.ps.entries())
+                parents.add(exactPattern(schema, r.pn[i]));
+        }
+        partitions[key].parents = [...parents].sort();
         added.push({ input, partitions: rows.length });
     }
-    return { scope: expanded, added };
+    return { partitions, added };
 }
 /** Tables counted per query: one round trip for many small tables, short enough for the server to plan quickly. */
 const COUNT_BATCH = 500;

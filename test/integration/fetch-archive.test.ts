@@ -191,17 +191,59 @@ describe('a failure of this run is not called a damaged backup, nor a damaged ba
     }
   });
 
-  test('a wrong key for an intact backup stays a wrong key', async () => {
+  /** The backup folder's storage, counting the reads of each object. */
+  async function countingStorage() {
     const storage = await openStorage(dir, { inputName: 'from' });
+    const reads: string[] = [];
+    const get: typeof storage.get = (key, options) => {
+      reads.push(key);
+      return storage.get(key, options);
+    };
+    const counting = new Proxy(storage, {
+      get(target, property) {
+        if (property === 'get') return get;
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    return { storage: counting, reads };
+  }
+
+  // The manifest lists the recipients' fingerprints: a key that is none of them is said to be wrong at once, not
+  // after the whole object is read again (hours for a large backup).
+  test.each([
+    ['an identity that is not a recipient', () => ({ identities: [generateIdentity().identity] })],
+    ['only a passphrase, for a backup encrypted to recipients', () => ({ identities: [], passphrase: 'not it' })],
+  ])(
+    'a wrong key for an intact backup stays a wrong key, said without reading the object again: %s',
+    async (_label, keys) => {
+      const { storage, reads } = await countingStorage();
+      const big = backups.big_db!;
+      const error = (await fetchArchive(storage, big.manifest, keys(), { tempDir }).catch(
+        (e: unknown) => e,
+      )) as DbopsError;
+      expect(error).toBeInstanceOf(DbopsError);
+      expect(error.code).toBe('DECRYPTION_FAILED');
+      expect(error.message).toMatch(/wrong key|passphrase/);
+      expect(reads).toEqual([big.manifest.object.key]);
+    },
+  );
+
+  test('a manifest that records no recipients: a wrong key is checked against the object before it is said', async () => {
+    const { storage, reads } = await countingStorage();
+    const big = backups.big_db!;
+    const manifest = {
+      ...big.manifest,
+      object: { ...big.manifest.object, encryption: { method: 'age', recipients: [] } },
+    };
     const error = (await fetchArchive(
       storage,
-      backups.big_db!.manifest,
+      manifest as typeof big.manifest,
       { identities: [generateIdentity().identity] },
       { tempDir },
     ).catch((e: unknown) => e)) as DbopsError;
-    expect(error).toBeInstanceOf(DbopsError);
     expect(error.code).toBe('DECRYPTION_FAILED');
-    expect(error.message).toMatch(/wrong key/);
+    expect(reads).toEqual([big.manifest.object.key, big.manifest.object.key]);
   });
 });
 

@@ -5,7 +5,12 @@ import type { Readable, Duplex, Stream } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DbopsError, cancelled } from '../errors.js';
 import { formatBytes } from '../format.js';
-import { createAgeDecryptStream } from '../crypto/age/index.js';
+import {
+  createAgeDecryptStream,
+  identityToRecipient,
+  parseIdentities,
+  recipientFingerprint,
+} from '../crypto/age/index.js';
 import { createDecompressor, zstdCommandToFile } from '../pipeline/compression.js';
 import { Digest } from '../pipeline/measure.js';
 import { storedFiles, type BackupManifest, type ManifestPart } from '../manifest/manifest.js';
@@ -153,13 +158,13 @@ async function fetchObject(
       (e: unknown) => e,
     );
     if (signal?.aborted) throw cancelled();
-    if (error instanceof DbopsError) throw await diagnose(storage, manifest, object, error, signal); // e.g. the decryptor's
+    if (error instanceof DbopsError) throw await diagnose(storage, manifest, object, decryption, error, signal); // e.g. the decryptor's
     if (readFailedFirst()) throw storageBrokeOff(storage, manifest, object, error);
     // The local disk filled up (or failed) while the archive was written: nothing is known against the backup.
     const local = [zstdError, error].find(isLocalWriteError);
     if (local) throw localWriteFailed(manifest, tempDir, local);
     // zstd's own error (bad data) says more than the EPIPE the pipeline got writing to it.
-    throw await diagnose(storage, manifest, object, zstdError ?? error, signal);
+    throw await diagnose(storage, manifest, object, decryption, zstdError ?? error, signal);
   }
   if (digest.bytes !== object.storedBytes || digest.sha256 !== object.sha256) {
     throw integrityError(manifest, object, storage, digest.bytes);
@@ -240,12 +245,15 @@ function storageBrokeOff(storage: Storage, manifest: BackupManifest, object: Man
  * was altered or this run failed (zstd killed, a disk error, a download that ended early, a byte flipped in the age
  * header that reads as a wrong key), so the stored object decides: its size, then its SHA-256 read again from
  * storage. An object that does not match its manifest is INTEGRITY_FAILED; one that matches keeps the error as it
- * is when it is about the key, and otherwise makes it a failure of this run.
+ * is when it is about the key, and otherwise makes it a failure of this run. A key error whose key the manifest
+ * shows is not the backup's (keyCannotFit) is said at once: reading the object again, hours for a large backup,
+ * could only say the same.
  */
 async function diagnose(
   storage: Storage,
   manifest: BackupManifest,
   object: ManifestPart,
+  decryption: Decryption,
   error: unknown,
   signal: AbortSignal | undefined,
 ): Promise<DbopsError> {
@@ -263,6 +271,7 @@ async function diagnose(
   }
   if (stat.size !== object.storedBytes)
     return integrityError(manifest, object, storage, stat.size, error, isCutShort(error));
+  if (isKeyError(error) && keyCannotFit(manifest, decryption)) return error;
   const reason = error instanceof Error ? error.message : String(error);
   const reread = await verifyStoredObject(storage, object.key, object.storedBytes, object.sha256, signal).then(
     () => undefined,
@@ -300,6 +309,32 @@ async function diagnose(
       cause: error,
     },
   );
+}
+
+/** What recipientFingerprint records of each recipient in a manifest. */
+const FINGERPRINT = /^sha256:[0-9a-f]{16}$/;
+
+/**
+ * Whether the manifest shows that the key given cannot open the backup: it lists the fingerprints of the backup's
+ * recipients and none is the public key of a given identity, or it was encrypted to recipients and only a
+ * passphrase was given, or to a passphrase and none was given. A manifest that records no fingerprints it can be
+ * sure of says nothing: a byte changed in the age header then reads as a wrong key, and only the object itself,
+ * read again, tells the two apart.
+ */
+function keyCannotFit(manifest: BackupManifest, decryption: Decryption): boolean {
+  const encryption = manifest.object.encryption;
+  if (encryption.method !== 'age') return false;
+  if ('passphrase' in encryption) return !decryption.passphrase;
+  const recorded = encryption.recipients ?? [];
+  if (recorded.length === 0 || !recorded.every((f) => FINGERPRINT.test(f))) return false;
+  try {
+    const given = decryption.identities
+      .flatMap((text) => parseIdentities(text, 'decrypt-with'))
+      .map((identity) => recipientFingerprint(identityToRecipient(identity)));
+    return !recorded.some((f) => given.includes(f));
+  } catch {
+    return false; // an identity dbops cannot read here: the object decides, as before
+  }
 }
 
 /** The decryptor's word that the key (identity or passphrase) does not open the file. */

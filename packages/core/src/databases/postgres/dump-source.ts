@@ -7,11 +7,17 @@ import type { ArchiveToc } from './archive-toc.js';
 import { prepareClientTools } from './client-tools.js';
 import { serverVersion, systemIdentifier, withSession } from './connection.js';
 import { readDatabaseLocale } from './database-locale.js';
-import { dataExclusions, enablesRowSecurity, isRecoveryConflict, recoveryConflictError } from './dump.js';
+import {
+  dataExclusions,
+  enablesRowSecurity,
+  isRecoveryConflict,
+  partitionArgs,
+  recoveryConflictError,
+} from './dump.js';
 import { startDirectoryDump } from './dump-directory.js';
 import { startDumpStream } from './dump-stream.js';
 import { archiveFingerprint, readSchemaCatalog, schemasNotInArchive, type SchemaCatalog } from './fingerprint.js';
-import { countRows, listDumpedTables, withPartitions, type DumpScope, type TableInventory } from './inventory.js';
+import { countRows, listDumpedTables, withPartitions, type TableInventory } from './inventory.js';
 import { libpqEnvironment } from './libpq-env.js';
 import { listArchiveFile } from './restore.js';
 import { describeExclusiveLockers, isLockTimeout, LOCK_WAIT_INPUT, lockWaitError } from './lock-wait.js';
@@ -62,16 +68,17 @@ export async function withPgDumpSource<T>(
     if (!enablesRowSecurity(settings.extraArgs)) await client.query('set local row_security = off');
     const snapshot = (await client.query<{ id: string }>('select pg_export_snapshot() as id')).rows[0]!.id;
     let tables: TableInventory[];
-    let scope: DumpScope;
+    let partitionFlags: string[];
     try {
       const partitioned = await withPartitions(client, settings.scope);
-      scope = partitioned.scope;
+      // Refused here, before any row is counted, when the pg_dump cannot be given the partitions.
+      partitionFlags = partitionArgs(tools.major, partitioned.partitions);
       for (const { input, partitions } of partitioned.added)
         log.info(
           `${input} names partitioned tables: their ${partitions} partition(s) are ${input === 'tables' ? 'selected' : 'left out'} with them`,
         );
       const listed = await timed(log, 'Listed the tables', () =>
-        listDumpedTables(client, scope, dataExclusions(settings.extraArgs)),
+        listDumpedTables(client, settings.scope, dataExclusions(settings.extraArgs), partitioned.partitions),
       );
       tables = await timed(log, `Counted the rows of ${listed.length} tables`, () =>
         countRows(client, listed, settings.exactCountMaxBytes),
@@ -95,7 +102,8 @@ export async function withPgDumpSource<T>(
     const identity = systemId ? { systemIdentifier: systemId } : {};
     const dumpCommand = (env: NodeJS.ProcessEnv, signal: AbortSignal) => ({
       pgDump: tools.pgDump,
-      scope,
+      scope: settings.scope,
+      partitionArgs: partitionFlags,
       snapshot,
       extraArgs: settings.extraArgs,
       env,

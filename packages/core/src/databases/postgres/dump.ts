@@ -1,7 +1,7 @@
 import stringArgv from 'string-argv';
 import { DbopsError, invalidInput } from '../../errors.js';
 import { spawnProcess, type ProcessExit } from '../../pipeline/child-process.js';
-import type { DataExclusions, DumpScope } from './inventory.js';
+import type { DataExclusions, DumpScope, PartitionSelection } from './inventory.js';
 import { isDumpLockTimeout, LOCK_WAIT_INPUT } from './lock-wait.js';
 import { isRecoveryConflict, recoveryConflictError, translateToolError } from './server-errors.js';
 
@@ -282,6 +282,8 @@ export interface DumpCommand {
   role?: string;
   /** Dump in the directory format with this many jobs into `path` (which must not exist), instead of one archive. */
   directory?: { path: string; jobs: number };
+  /** The flags that select the partitions of the partitioned tables the scope names (partitionArgs). */
+  partitionArgs?: string[];
 }
 
 export function pgDumpArgs(command: Omit<DumpCommand, 'pgDump' | 'env' | 'signal' | 'output'>): string[] {
@@ -298,7 +300,39 @@ export function pgDumpArgs(command: Omit<DumpCommand, 'pgDump' | 'env' | 'signal
   for (const p of command.scope.excludeSchemas) args.push(`--exclude-schema=${p}`);
   for (const p of command.scope.tables) args.push(`--table=${p}`);
   for (const p of command.scope.excludeTables) args.push(`--exclude-table=${p}`);
-  return [...args, ...command.extraArgs];
+  return [...args, ...(command.partitionArgs ?? []), ...command.extraArgs];
+}
+
+/**
+ * The most partitions a pg_dump before 16 is given one by one. Each is a --table of its own (up to ~140 bytes):
+ * the command line must stay well inside Linux's ARG_MAX (2 MiB with the environment; beyond it the dump cannot
+ * start, E2BIG), and pg_dump before 16 looks each pattern up with a query of its own.
+ */
+export const MAX_PARTITIONS_NAMED = 5000;
+
+/**
+ * pg_dump's flags for the partitions the scope's partitioned tables bring (inventory.ts withPartitions). pg_dump 16
+ * and newer selects them itself, with --table-and-children / --exclude-table-and-children on each partitioned table
+ * named: a few flags, however many partitions. An older one is given each partition, up to MAX_PARTITIONS_NAMED;
+ * beyond that the backup is refused before it starts, with the ways round it.
+ */
+export function partitionArgs(pgDumpMajor: number, partitions: PartitionSelection): string[] {
+  const { tables, excludeTables } = partitions;
+  if (pgDumpMajor >= 16)
+    return [
+      ...tables.parents.map((p) => `--table-and-children=${p}`),
+      ...excludeTables.parents.map((p) => `--exclude-table-and-children=${p}`),
+    ];
+  const count = tables.names.length + excludeTables.names.length;
+  if (count > MAX_PARTITIONS_NAMED) {
+    const input = tables.names.length >= excludeTables.names.length ? 'tables' : 'exclude-tables';
+    throw invalidInput(
+      input,
+      `names partitioned tables with ${count} partitions, which pg_dump ${pgDumpMajor} must be given one by one (dbops gives it at most ${MAX_PARTITIONS_NAMED})`,
+      `a pattern that matches the partitions themselves (e.g. public.events*), or a schema in schemas / exclude-schemas; or pg_dump 16 or newer in pg-bin-dir, which selects the partitions itself`,
+    );
+  }
+  return [...tables.names.map((p) => `--table=${p}`), ...excludeTables.names.map((p) => `--exclude-table=${p}`)];
 }
 
 /** pg_dump dumps one database: the databases inputs are MongoDB's. */

@@ -52,16 +52,19 @@ const TABLE_BYTES = `case when c.reltuples < 0 or (c.relpages = 0 and c.reltuple
  * parent holds no data), unlogged included, temporary and extension-owned ones excluded (extension configuration
  * tables, such as PostGIS's spatial_ref_sys, are dumped and so included); each marked when pg_dump leaves its
  * data out. pg_dump's rules: -t selects tables regardless of -n / -N, and a pattern without a schema matches only
- * tables visible on the search path.
+ * tables visible on the search path. A partitioned table named in tables / exclude-tables brings `partitions`.
  */
 export async function listDumpedTables(
   client: pg.Client,
   scope: DumpScope,
   exclusions: DataExclusions = NO_DATA_EXCLUSIONS,
+  partitions: PartitionSelection = NO_PARTITIONS,
 ): Promise<Array<Omit<TableInventory, 'rows'>>> {
   const params: unknown[] = [];
   const param = parameter(params);
   const matches = (patterns: string[]) => tableMatches(patterns, param);
+  // The partitions that come with a partitioned table the patterns name (withPartitions): one array parameter.
+  const orPartitions = (oids: number[]) => (oids.length > 0 ? ` or c.oid = any(${param(oids)}::oid[])` : '');
   const schemaMatches = (patterns: string[]) =>
     patterns.map((p) => `n.nspname ~ ${param(parseNamePattern(p).name)}`).join(' or ');
 
@@ -73,12 +76,13 @@ export async function listDumpedTables(
     `(not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
       or exists (select 1 from pg_extension e where c.oid = any(e.extconfig)))`,
   ];
-  if (scope.tables.length > 0) where.push(`(${matches(scope.tables)})`);
+  if (scope.tables.length > 0) where.push(`(${matches(scope.tables)}${orPartitions(partitions.tables.oids)})`);
   else {
     if (scope.schemas.length > 0) where.push(`(${schemaMatches(scope.schemas)})`);
     if (scope.excludeSchemas.length > 0) where.push(`not (${schemaMatches(scope.excludeSchemas)})`);
   }
-  if (scope.excludeTables.length > 0) where.push(`not (${matches(scope.excludeTables)})`);
+  if (scope.excludeTables.length > 0)
+    where.push(`not (${matches(scope.excludeTables)}${orPartitions(partitions.excludeTables.oids)})`);
 
   // pg_dump never reads unlogged tables on a hot standby: they cannot be read there.
   const unlogged = exclusions.unlogged ? 'true' : 'pg_catalog.pg_is_in_recovery()';
@@ -132,19 +136,50 @@ function tableMatches(patterns: string[], param: (value: unknown) => string, c =
 /** A pg_dump pattern matching exactly this table: quoted text is taken literally ("" is a quote). */
 const exactPattern = (schema: string, name: string) => `${quoteIdent(schema)}.${quoteIdent(name)}`;
 
+/** The partitions one input (tables or exclude-tables) brings with the partitioned tables it names. */
+export interface InputPartitions {
+  /** The partitions, at every level, that the input's patterns do not match themselves: for the inventory. */
+  oids: number[];
+  /** The same partitions as exact pg_dump patterns: for a pg_dump before 16, which must be given each one. */
+  names: string[];
+  /** The partitioned tables the patterns match that have such partitions, as exact patterns: for pg_dump 16's
+   * --table-and-children / --exclude-table-and-children, which select the partitions themselves. */
+  parents: string[];
+}
+
+export interface PartitionSelection {
+  tables: InputPartitions;
+  excludeTables: InputPartitions;
+}
+
+export const NO_PARTITIONS: PartitionSelection = {
+  tables: { oids: [], names: [], parents: [] },
+  excludeTables: { oids: [], names: [], parents: [] },
+};
+
 /**
- * The scope with the partitions of each partitioned table that `tables` or `exclude-tables` names added to that
- * input, each by its exact name. pg_dump -t / -T select a partitioned table alone (--table-and-children needs
- * pg_dump 16): `tables: public.events` dumped the parent's definition and none of its rows, and the inventory,
- * which lists tables with rows, expected none, so the backup held no events and passed. A user naming a
- * partitioned table means its rows: its partitions, at every level, are selected (or left out) with it. Read in
- * the dump's snapshot, so pg_dump sees the same partitions.
+ * The partitions of each partitioned table that `tables` or `exclude-tables` names, which go with it. pg_dump -t /
+ * -T select a partitioned table alone: `tables: public.events` dumped the parent's definition and none of its rows,
+ * and the inventory, which lists tables with rows, expected none, so the backup held no events and passed. A user
+ * naming a partitioned table means its rows: its partitions, at every level, are selected (or left out) with it.
+ * Read in the dump's snapshot, so pg_dump sees the same partitions.
+ *
+ * They are returned by OID (and name), never added to the scope's patterns: at 10,000 partitions, one pattern
+ * each made the inventory's listing a query of 10,000 ORed regular expressions (the server caches 32 compiled
+ * ones, so it compiled them again and again), with two bind parameters each (over 32,767 partitions, more than
+ * the protocol's 65,535), and gave pg_dump one --table each (dump.ts partitionArgs).
  */
 export async function withPartitions(
   client: pg.Client,
   scope: DumpScope,
-): Promise<{ scope: DumpScope; added: Array<{ input: 'tables' | 'exclude-tables'; partitions: number }> }> {
-  const expanded = { ...scope };
+): Promise<{
+  partitions: PartitionSelection;
+  added: Array<{ input: 'tables' | 'exclude-tables'; partitions: number }>;
+}> {
+  const partitions: PartitionSelection = {
+    tables: { oids: [], names: [], parents: [] },
+    excludeTables: { oids: [], names: [], parents: [] },
+  };
   const added: Array<{ input: 'tables' | 'exclude-tables'; partitions: number }> = [];
   for (const [input, key] of [
     ['tables', 'tables'],
@@ -154,24 +189,32 @@ export async function withPartitions(
     if (patterns.length === 0) continue;
     const params: unknown[] = [];
     const param = parameter(params);
-    // The partitions below a partitioned table the patterns match, which the patterns do not match themselves.
-    const { rows } = await client.query<{ schema: string; name: string }>(
-      `select n.nspname as schema, c.relname as name
+    // The partitions below a partitioned table the patterns match, which the patterns do not match themselves;
+    // with the matching partitioned tables above each.
+    const { rows } = await client.query<{ oid: number; schema: string; name: string; ps: string[]; pn: string[] }>(
+      `select c.oid, n.nspname as schema, c.relname as name,
+              array_agg(pn.nspname::text) as ps, array_agg(pc.relname::text) as pn
          from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-        where c.relispartition
-          and not (${tableMatches(patterns, param)})
-          and exists (select 1 from pg_catalog.pg_partition_ancestors(c.oid) a
-                        join pg_catalog.pg_class pc on pc.oid = a.relid
-                        join pg_catalog.pg_namespace pn on pn.oid = pc.relnamespace
-                       where pc.relkind = 'p' and pc.oid <> c.oid and (${tableMatches(patterns, param, 'pc', 'pn')}))
+         cross join lateral pg_catalog.pg_partition_ancestors(c.oid) a
+         join pg_catalog.pg_class pc on pc.oid = a.relid
+         join pg_catalog.pg_namespace pn on pn.oid = pc.relnamespace
+        where c.relispartition and not (${tableMatches(patterns, param)})
+          and pc.relkind = 'p' and pc.oid <> c.oid and (${tableMatches(patterns, param, 'pc', 'pn')})
+        group by c.oid, n.nspname, c.relname
         order by n.nspname, c.relname`,
       params,
     );
     if (rows.length === 0) continue;
-    expanded[key] = [...patterns, ...rows.map((r) => exactPattern(r.schema, r.name))];
+    const parents = new Set<string>();
+    for (const r of rows) {
+      partitions[key].oids.push(Number(r.oid));
+      partitions[key].names.push(exactPattern(r.schema, r.name));
+      for (const [i, schema] of r.ps.entries()) parents.add(exactPattern(schema, r.pn[i]!));
+    }
+    partitions[key].parents = [...parents].sort();
     added.push({ input, partitions: rows.length });
   }
-  return { scope: expanded, added };
+  return { partitions, added };
 }
 
 /** Tables counted per query: one round trip for many small tables, short enough for the server to plan quickly. */
