@@ -265,8 +265,8 @@ async function partitionLayout(client, target, cutoff) {
     return { partitions, hasDefault: partitions.some((p) => p.isDefault) };
 }
 /**
- * Compares the bounds as the column's own type with the cutoff as the batches do (cutoffValue: UTC wall time for a
- * timestamp, whole UTC days for a date), so a partition is dropped whole only when every row in it would go.
+ * Compares the bounds as the column's own type with the cutoff as the batches do (cutoffValue: for a timestamp or
+ * date, the older of its UTC and session readings), so a partition is dropped whole only when every row in it would go.
  */
 async function position(client, bound, type, timeType, cutoff) {
     const match = /^FOR VALUES FROM \((.*)\) TO \((.*)\)$/.exec(bound);
