@@ -971,10 +971,10 @@ function archiveNotes(result) {
         // The rule's own rows apart from those ON DELETE CASCADE took with them: the rule's figure is its table's.
         const sum = (cascaded) => purged.archives.filter((a) => (a.cascaded !== undefined) === cascaded).reduce((n, a) => n + a.rows, 0);
         const cascaded = sum(true);
-        const withThem = cascaded > 0 ? `, and ${cascaded} rows ON DELETE CASCADE deleted with them` : '';
+        const withThem = cascaded > 0 ? ` and ${cascaded} rows ON DELETE CASCADE deleted with them` : '';
         return [
             (0,report_result/* code */.aY)(rule.name),
-            `: ${purged.archives.length} archive objects (${sum(false)} rows${withThem}; encrypted, checksums verified and in the receipt) in `,
+            `: ${purged.archives.length} archive objects (${sum(false)} rows${withThem}, encrypted, checksums verified and in the receipt) in `,
             (0,report_result/* code */.aY)(rule.archiveTo),
         ];
     });

@@ -140,7 +140,7 @@ it('shrinks a batch whose cascade is over max-cascade-rows, and still archives e
       purge: result,
     }),
   );
-  expect(summary).toContain('(8 rows, and 48 rows ON DELETE CASCADE deleted with them; encrypted');
+  expect(summary).toContain('(8 rows and 48 rows ON DELETE CASCADE deleted with them, encrypted');
 });
 
 it('refuses a rule when one row alone cascades into more than max-cascade-rows: nothing deleted', async () => {

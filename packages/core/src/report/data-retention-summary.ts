@@ -101,10 +101,10 @@ function archiveNotes(result: DataRetentionResult): Text[] {
       const sum = (cascaded: boolean) =>
         purged.archives.filter((a) => (a.cascaded !== undefined) === cascaded).reduce((n, a) => n + a.rows, 0);
       const cascaded = sum(true);
-      const withThem = cascaded > 0 ? `, and ${cascaded} rows ON DELETE CASCADE deleted with them` : '';
+      const withThem = cascaded > 0 ? ` and ${cascaded} rows ON DELETE CASCADE deleted with them` : '';
       return [
         code(rule.name),
-        `: ${purged.archives.length} archive objects (${sum(false)} rows${withThem}; encrypted, checksums verified and in the receipt) in `,
+        `: ${purged.archives.length} archive objects (${sum(false)} rows${withThem}, encrypted, checksums verified and in the receipt) in `,
         code(rule.archiveTo!),
       ];
     });
