@@ -131,9 +131,13 @@ async function archiveBatch(storage, encryption, runId, batch, signal) {
         rows: batch.rows.length,
         bytes: body.length,
         sha256,
+        ...(batch.cascade ? { cascaded: batch.table } : {}),
     };
 }
-/** Rows → zstd → age, in memory: a batch is bounded by the batch size, and its put is then one plain write. */
+/**
+ * Rows → zstd → age, in memory: a batch is bounded by batch-size, and the rows cascaded with it by max-cascade-rows
+ * (data-retention-batch.ts), and its put is then one plain write.
+ */
 async function seal(chunks, encryption, signal) {
     const compressor = (0,_pipeline_compression_js__WEBPACK_IMPORTED_MODULE_5__/* .createCompressor */ ._S)('zstd', LEVEL, signal ? { signal } : {});
     const encryptor = (0,_crypto_age_index_js__WEBPACK_IMPORTED_MODULE_8__/* .createAgeEncryptStream */ .x)({
@@ -261,8 +265,8 @@ async function partitionLayout(client, target, cutoff) {
     return { partitions, hasDefault: partitions.some((p) => p.isDefault) };
 }
 /**
- * Compares the bounds as the column's own type with the cutoff as the batches do (cutoffValue: UTC wall time for a
- * timestamp, whole UTC days for a date), so a partition is dropped whole only when every row in it would go.
+ * Compares the bounds as the column's own type with the cutoff as the batches do (cutoffValue: for a timestamp or
+ * date, the older of its UTC and session readings), so a partition is dropped whole only when every row in it would go.
  */
 async function position(client, bound, type, timeType, cutoff) {
     const match = /^FOR VALUES FROM \((.*)\) TO \((.*)\)$/.exec(bound);
@@ -662,9 +666,12 @@ __webpack_require__.d(__webpack_exports__, {
 var external_node_crypto_ = __webpack_require__(77598);
 // EXTERNAL MODULE: external "node:timers/promises"
 var promises_ = __webpack_require__(58500);
+// EXTERNAL MODULE: ./packages/core/lib/errors.js
+var errors = __webpack_require__(57706);
 // EXTERNAL MODULE: ./packages/core/lib/databases/postgres/data-retention-predicate.js
 var data_retention_predicate = __webpack_require__(49467);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/postgres/data-retention-batch.js
+
 
 async function runBatch(client, target, limits, afterKey, beforeCommit) {
     await client.query('BEGIN');
@@ -673,10 +680,10 @@ async function runBatch(client, target, limits, afterKey, beforeCommit) {
             `${limits.lockTimeoutMs}ms`,
             `${limits.statementTimeoutMs}ms`,
         ]);
-        const { only, cascaded } = beforeCommit && target.archiveCascades
-            ? await readCascades(client, target, target.archiveCascades, limits.size, afterKey)
+        const { only, cascaded, shrunkTo } = beforeCommit && target.archiveCascades
+            ? await readCascades(client, target, target.archiveCascades, limits, afterKey)
             : { only: undefined, cascaded: [] };
-        const sql = (0,data_retention_predicate/* batchSql */.$h)(target, limits.size, afterKey, beforeCommit !== undefined, only);
+        const sql = (0,data_retention_predicate/* batchSql */.$h)(target, shrunkTo ?? limits.size, afterKey, beforeCommit !== undefined, only);
         const { rows } = await client.query(sql.text, sql.values);
         if (beforeCommit && rows.length > 0)
             await beforeCommit(rows.map((r) => r.archived), rows.map((r) => r.key), cascaded);
@@ -685,6 +692,8 @@ async function runBatch(client, target, limits, afterKey, beforeCommit) {
         const outcome = { rows: rows.length, keys: rows.map((r) => r.key) };
         if (last)
             outcome.lastKey = target.primaryKey.map((_, i) => last[`key_${i}`]);
+        if (shrunkTo !== undefined)
+            outcome.shrunkTo = shrunkTo;
         return outcome;
     }
     catch (error) {
@@ -693,17 +702,32 @@ async function runBatch(client, target, limits, afterKey, beforeCommit) {
     }
 }
 /**
- * Before the DELETE of a rule whose deletes cascade and are archived: the batch's rows locked (lockBatchSql), then
- * along each path, shorter first, the rows the DELETE will cascade into, read and locked. Returns the locked keys
- * (the DELETE takes exactly these) and the rows per path.
+ * Before the DELETE of a rule whose deletes cascade and are archived: the batch's rows locked (lockBatchSql); then
+ * their cascade counted, path by path, up to the bound (maxCascadeRows) and, while over it, the batch cut to the first
+ * half of its keys, down to one row (whose cascade alone over the bound refuses the rule: nothing of it deleted); then
+ * along each path, shorter first, the rows the DELETE will cascade into, read and locked. Returns the keys kept (the
+ * DELETE takes exactly these), the rows per path and, when cut, how many keys were kept. The rows cut off stay locked
+ * until the batch ends, unchanged. A count is of rows not yet locked: one inserted meanwhile into a deeper table
+ * (whose parent is not locked yet) is read all the same, so the bound can be passed by such rows, never by more.
  */
-async function readCascades(client, target, paths, size, afterKey) {
-    const lock = (0,data_retention_predicate/* lockBatchSql */._3)(target, size, afterKey);
+async function readCascades(client, target, paths, limits, afterKey) {
+    const lock = (0,data_retention_predicate/* lockBatchSql */._3)(target, limits.size, afterKey);
     const { rows: locked } = await client.query(lock.text, lock.values);
-    const only = target.primaryKey.map((_, i) => locked.map((r) => r[`key_${i}`]));
     const cascaded = [];
+    const keysOf = (rows) => target.primaryKey.map((_, i) => rows.map((r) => r[`key_${i}`]));
     if (locked.length === 0)
-        return { only, cascaded };
+        return { only: keysOf(locked), cascaded };
+    const max = limits.maxCascadeRows;
+    let kept = locked;
+    for (;;) {
+        const reached = await cascadeCount(client, target, paths, keysOf(kept), max + 1);
+        if (reached <= max)
+            break;
+        if (kept.length === 1)
+            throw tooManyCascaded(target, kept[0], max);
+        kept = kept.slice(0, Math.ceil(kept.length / 2));
+    }
+    const only = keysOf(kept);
     for (const path of paths) {
         const sql = (0,data_retention_predicate/* cascadeRowsSql */.ac)(target, path, only);
         const { rows } = await client.query(sql.text, sql.values);
@@ -713,7 +737,26 @@ async function readCascades(client, target, paths, size, afterKey) {
             rows: rows.map((r) => r.row),
         });
     }
-    return { only, cascaded };
+    return kept.length < locked.length ? { only, cascaded, shrunkTo: kept.length } : { only, cascaded };
+}
+/** The rows the keys' cascade reaches along all paths together, counted up to `limit` (then `limit`). */
+async function cascadeCount(client, target, paths, keys, limit) {
+    let total = 0;
+    for (const path of paths) {
+        const sql = (0,data_retention_predicate/* cascadeCountSql */.qq)(target, path, keys, limit - total);
+        const { rows } = await client.query(sql.text, sql.values);
+        total += rows[0].n;
+        if (total >= limit)
+            return limit;
+    }
+    return total;
+}
+function tooManyCascaded(target, row, max) {
+    const key = target.primaryKey.map((k, i) => `${k.name} = ${row[`key_${i}`]}`).join(', ');
+    return new errors/* DbopsError */.zJ('CHECK_FAILED', `the row ${key} alone cascades (ON DELETE CASCADE) into more than max-cascade-rows (${max}) rows, which archive-to would have to hold in one batch`, {
+        input: 'policy',
+        hint: 'Purge the dependent tables first with rules of their own listed before this one (their rows then go in batches of their own), or raise defaults.max-cascade-rows in the policy if the runner has the memory for that many rows.',
+    });
 }
 /**
  * COMMIT, where a commit that waited for synchronous standbys and was cancelled or had its session ended (an abort
@@ -778,8 +821,6 @@ async function readPurgePressure(client) {
 var lock_wait = __webpack_require__(62725);
 // EXTERNAL MODULE: ./packages/core/lib/databases/postgres/server-errors.js
 var server_errors = __webpack_require__(46579);
-// EXTERNAL MODULE: ./packages/core/lib/errors.js
-var errors = __webpack_require__(57706);
 // EXTERNAL MODULE: ./packages/core/lib/format.js
 var format = __webpack_require__(65118);
 // EXTERNAL MODULE: ./packages/core/lib/log.js
@@ -873,6 +914,7 @@ class PurgeRun {
     maxActiveSessions;
     pacing;
     size;
+    maxCascadeRows;
     lockTimeoutMs;
     lockRetries;
     maxLagMs;
@@ -883,6 +925,7 @@ class PurgeRun {
         this.options = options;
         this.started = started;
         this.size = options.batchSize ?? policy.defaults.batchSize;
+        this.maxCascadeRows = options.maxCascadeRows ?? policy.defaults.maxCascadeRows;
         this.pacing = {
             sleepMs: options.sleepMs ?? policy.defaults.sleepMs,
             sleepCoefficient: options.sleepCoefficient ?? policy.defaults.sleepCoefficient,
@@ -984,6 +1027,8 @@ class PurgeRun {
     /** Runs one rule's batches; false when the run must stop (outcome and error set). */
     async purgeRule(target, result, hash) {
         let afterKey;
+        // Fewer than batch-size once a batch's cascade was over max-cascade-rows: kept for the rule's later batches.
+        let size = this.size;
         for (;;) {
             if (!(await this.waitForHeadroom()))
                 return false;
@@ -992,7 +1037,7 @@ class PurgeRun {
             const archived = [];
             try {
                 const archive = await this.archiveStep(target, result, archived);
-                outcome = await this.batchWithRetries(target, afterKey, (0,tombstones/* withTombstones */.Zg)(this.client, target, archive));
+                outcome = await this.batchWithRetries(target, size, afterKey, (0,tombstones/* withTombstones */.Zg)(this.client, target, archive));
             }
             catch (error) {
                 this.outcome = 'failed';
@@ -1027,7 +1072,11 @@ class PurgeRun {
                     durationMs: Math.round(batchMs),
                 });
             }
-            if (outcome.rows < this.size) {
+            if (outcome.shrunkTo !== undefined && outcome.shrunkTo < size) {
+                size = outcome.shrunkTo;
+                this.log.info(`Rule '${target.rule}': batches of ${size} rows from now on (their ON DELETE CASCADE reaches more than max-cascade-rows, ${this.maxCascadeRows}, rows otherwise)`);
+            }
+            if (outcome.rows < (outcome.shrunkTo ?? size)) {
                 result.complete = true;
                 return true;
             }
@@ -1074,9 +1123,10 @@ class PurgeRun {
                 await this.options.afterArchive?.(each);
         };
     }
-    async batchWithRetries(target, afterKey, beforeCommit) {
+    async batchWithRetries(target, size, afterKey, beforeCommit) {
         const limits = {
-            size: this.size,
+            size,
+            maxCascadeRows: this.maxCascadeRows,
             lockTimeoutMs: this.lockTimeoutMs,
             statementTimeoutMs: this.options.statementTimeoutMs ?? DEFAULT_PURGE_STATEMENT_TIMEOUT_MS,
         };

@@ -82,6 +82,7 @@ const INPUT = 'policy';
 const TOP_KEYS = ['version', 'defaults', 'holds', 'data', 'minimums', 'backups'];
 const DEFAULT_KEYS = [
     'batch-size',
+    'max-cascade-rows',
     'lock-timeout',
     'max-replication-lag',
     'max-runtime',
@@ -181,11 +182,17 @@ class PolicyReader {
             return defaults;
         this.mapAt(['defaults'], 'defaults', `keys: ${DEFAULT_KEYS.join(', ')}`);
         this.knownKeys(['defaults'], DEFAULT_KEYS, 'keys of defaults');
-        const size = this.value(['defaults', 'batch-size']);
-        if (size !== undefined) {
-            if (!Number.isInteger(size) || size < 1 || size > 1_000_000)
-                throw this.fail(['defaults', 'batch-size'], 'defaults.batch-size', `is ${JSON.stringify(size)}`, 'a whole number of rows from 1 to 1000000, e.g. 5000');
-            defaults.batchSize = size;
+        const counts = [
+            ['batch-size', 'batchSize', 1_000_000, 5000],
+            ['max-cascade-rows', 'maxCascadeRows', 100_000_000, 100_000],
+        ];
+        for (const [key, field, max, example] of counts) {
+            const rows = this.value(['defaults', key]);
+            if (rows === undefined)
+                continue;
+            if (!Number.isInteger(rows) || rows < 1 || rows > max)
+                throw this.fail(['defaults', key], `defaults.${key}`, `is ${JSON.stringify(rows)}`, `a whole number of rows from 1 to ${max}, e.g. ${example}`);
+            defaults[field] = rows;
         }
         const timeouts = [
             ['lock-timeout', 'lockTimeoutMs', '2s'],

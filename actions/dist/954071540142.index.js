@@ -20,6 +20,7 @@ export const modules = {
 /** The defaults a file may leave out; each is what a gentle purge on a busy primary can afford. */
 const DEFAULT_POLICY_DEFAULTS = {
     batchSize: 5000,
+    maxCascadeRows: 100_000,
     lockTimeoutMs: 2000,
     maxReplicationLagMs: 30_000,
     maxRuntimeMs: 20 * 60_000,
@@ -405,6 +406,7 @@ async function checkHold(client, hold) {
 /* harmony export */   _3: () => (/* binding */ lockBatchSql),
 /* harmony export */   ac: () => (/* binding */ cascadeRowsSql),
 /* harmony export */   eA: () => (/* binding */ countSql),
+/* harmony export */   qq: () => (/* binding */ cascadeCountSql),
 /* harmony export */   sB: () => (/* binding */ heldExpression),
 /* harmony export */   xy: () => (/* binding */ SqlParams)
 /* harmony export */ });
@@ -546,6 +548,16 @@ function cascadeRowsSql(target, path, keys) {
    WHERE ${keysIn(target, params, keys)} FOR UPDATE OF ${last}`;
     return { text, values: params.values };
 }
+/**
+ * How many rows (up to `limit`, so a count over millions stops early) of a cascade path's last table deleting the
+ * rule's rows with `keys` would delete: read before they are locked and loaded (cascadeRowsSql), to bound a batch.
+ */
+function cascadeCountSql(target, path, keys, limit) {
+    const params = new SqlParams();
+    const text = `SELECT count(*)::float8 AS n FROM (SELECT 1 FROM ${target.table} AS t ${pathJoins(path).joined}
+   WHERE ${keysIn(target, params, keys)} LIMIT ${params.add(limit)}) AS s`;
+    return { text, values: params.values };
+}
 function batchConditions(target, params, afterKey) {
     const conditions = [
         expiredPredicate(target, params, target.effectiveCutoff),
@@ -576,7 +588,11 @@ function anonymizedExpression(columns, params) {
         .map(([column, value]) => `t.${(0,_server_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .sqlName */ .iA)(column)} IS NOT DISTINCT FROM ${params.add(value)}`)
         .join(' AND ')})`;
 }
-/** Rows a compliance minimum still protects: younger than the floor though past the rule's own cutoff. */
+/**
+ * Rows a compliance minimum still protects: younger than the floor though past the rule's own cutoff. The floor is
+ * read as cutoffValue reads it (the older reading of a `timestamp` or `date`), the reading that protects more: exactly
+ * the rows the batches, whose predicate is its negation, keep.
+ */
 function underMinimumExpression(target, params) {
     if (target.effectiveCutoff.getTime() >= target.cutoff.getTime())
         return 'false';
@@ -584,17 +600,21 @@ function underMinimumExpression(target, params) {
 }
 /**
  * The cutoff (`placeholder`, an ISO instant: node-postgres would send a Date as local time) as a value of the time
- * column's own type, whatever the session's TimeZone: a `timestamp` holds UTC wall time, and a `date` D is past the
- * cutoff only when the whole UTC day D is (D < the cutoff's UTC date), so a row is never taken early against a
- * minimum. Compared through timestamptz, both would be read in the session's TimeZone: a day, or hours, early.
+ * column's own type. A `timestamp` holds wall time of some zone the database does not record: UTC (what dbops and
+ * most applications write) or the server's TimeZone (DEFAULT now() or LOCALTIMESTAMP on a server set to
+ * America/Los_Angeles). The cutoff is the older of its two readings, UTC wall time and the session's, so a row is
+ * never taken early, nor a minimum undercut, whichever zone wrote it (at worst it goes up to the zone's offset late).
+ * A `date` D is past the cutoff only when the whole day D is, in both readings (D < the older of the cutoff's UTC and
+ * session dates). Compared through timestamptz alone, both would be read in the session's TimeZone only.
+ * Everything that compares against a cutoff goes through here (rows, minimums, partition bounds): they agree.
  */
 function cutoffValue(type, placeholder) {
     const instant = `${placeholder}::timestamptz`;
     if (type === 'timestamp with time zone')
         return instant;
     if (type === 'timestamp without time zone')
-        return `(${instant} AT TIME ZONE 'UTC')`;
-    return `(${instant} AT TIME ZONE 'UTC')::date`;
+        return `LEAST((${instant} AT TIME ZONE 'UTC'), ${instant}::timestamp)`;
+    return `LEAST((${instant} AT TIME ZONE 'UTC')::date, ${instant}::date)`;
 }
 /**
  * Counts for a plan over at most `limit` + 1 expired rows: past the limit the counts are lower bounds, and the

@@ -2,7 +2,8 @@
 // rows ON DELETE CASCADE deletes with its batches, at every depth, before the commit (one along a cycle is refused,
 // nothing deleted); a batch retried
 // after lock_timeout, once its archive was written, archives again under its attempt's own name and commits; the
-// cutoff of a `timestamp` column is UTC wall time and a `date` goes by whole UTC days whatever the TimeZone; the
+// cutoff of a `timestamp` or `date` column is the older of its UTC and session-TimeZone readings (Tokyo: UTC wall
+// time and whole UTC days; Los Angeles: local wall time and days, minimums and partitions alike); the
 // marker comment before a partition's detach waits no longer than lock-timeout; and when receipts-to fails after
 // the purge, the receipt is kept in the database table and the error says the rows are gone and where it is.
 import { execFile } from 'node:child_process';
@@ -49,6 +50,27 @@ async function connect(db: string): Promise<pg.Client> {
   await session.connect();
   return session;
 }
+
+/** A database whose TimeZone is `zone`, with `sql` run in it, and a session on it (on that zone). */
+async function zonedDatabase(name: string, zone: string, sql: string): Promise<pg.Client> {
+  await server.createDatabase(name);
+  await q(`ALTER DATABASE ${name} SET TimeZone = '${zone}'`, [], name);
+  await q(sql, [], name);
+  const session = await connect(name);
+  expect((await session.query('SHOW TimeZone')).rows[0].TimeZone).toBe(zone);
+  return session;
+}
+
+/** A policy of age rules, each on the table of its name: [name, by, keep]. */
+function ageRules(rules: [string, string, string][]) {
+  const text = rules.map(
+    ([name, by, keep]) => `  - name: ${name}\n    table: ${name}\n    by: ${by}\n    keep: ${keep}\n`,
+  );
+  return parsePolicy(`version: 1\ndata:\n${text.join('')}`, 'retention.yml');
+}
+
+const idsOf = async (table: string, db: string) =>
+  (await q<{ id: number }>(`SELECT id FROM ${table} ORDER BY id`, [], db)).map((r) => r.id);
 
 /** A policy with one rule, `name` on the table of that name, keep 365d by created_at, archived to `archiveDir`. */
 function ageRuleArchivingTo(name: string, archiveDir: string) {
@@ -209,36 +231,21 @@ data:
   }
 });
 
-it('takes a timestamp cutoff in UTC wall time and a date by whole UTC days, whatever the TimeZone', async () => {
-  // keep 30d from 2026-06-01 10:00 UTC: the cutoff is 2026-05-02 10:00 UTC.
-  const zoned = 'zoned';
-  await server.createDatabase(zoned);
-  await q(`ALTER DATABASE ${zoned} SET TimeZone = 'Asia/Tokyo'`, [], zoned);
-  await q(
+it('on Asia/Tokyo, takes a timestamp cutoff in UTC wall time (the older reading) and a date by whole UTC days', async () => {
+  // keep 30d from 2026-06-01 10:00 UTC: the cutoff is 2026-05-02 10:00 UTC (19:00 in Tokyo).
+  const tokyo = await zonedDatabase(
+    'zoned',
+    'Asia/Tokyo',
     `CREATE TABLE wall (id int PRIMARY KEY, at timestamp NOT NULL);
      INSERT INTO wall VALUES (1, '2026-05-02 09:00:00'), (2, '2026-05-02 12:00:00'), (3, '2026-05-03 00:00:00');
      CREATE TABLE days (id int PRIMARY KEY, on_day date NOT NULL);
      INSERT INTO days VALUES (1, '2026-05-01'), (2, '2026-05-02'), (3, '2026-05-03');`,
-    [],
-    zoned,
   );
-  const policy = await parsePolicy(
-    `version: 1
-data:
-  - name: wall
-    table: wall
-    by: at
-    keep: 30d
-  - name: days
-    table: days
-    by: on_day
-    keep: 30d
-`,
-    'retention.yml',
-  );
-  const tokyo = await connect(zoned);
+  const policy = await ageRules([
+    ['wall', 'at', '30d'],
+    ['days', 'on_day', '30d'],
+  ]);
   try {
-    expect((await tokyo.query('SHOW TimeZone')).rows[0].TimeZone).toBe('Asia/Tokyo');
     const plan = await planRetention(tokyo, policy, NOW);
     expect(plan.rules.map((r) => [r.rule, r.rows.expired])).toEqual([
       ['wall', 1],
@@ -248,10 +255,63 @@ data:
     expect(result.outcome).toBe('complete');
     // 12:00 UTC wall time is after the cutoff (read in Tokyo it would be 03:00 UTC, before it); the whole of
     // 2026-05-02 is not yet past a 10:00 cutoff (its midnight is).
-    expect((await q<{ id: number }>('SELECT id FROM wall ORDER BY id', [], zoned)).map((r) => r.id)).toEqual([2, 3]);
-    expect((await q<{ id: number }>('SELECT id FROM days ORDER BY id', [], zoned)).map((r) => r.id)).toEqual([2, 3]);
+    expect([await idsOf('wall', 'zoned'), await idsOf('days', 'zoned')]).toEqual([
+      [2, 3],
+      [2, 3],
+    ]);
   } finally {
     await tokyo.end();
+  }
+});
+
+it('on America/Los_Angeles, never takes a local-time timestamp or date early, nor undercuts a minimum', async () => {
+  // keep 30d from 2026-06-01 03:00 UTC: the cutoff is 2026-05-02 03:00 UTC, 2026-05-01 20:00 in Los Angeles (PDT),
+  // the older reading of a `timestamp` there (a server on that zone writes local wall time with DEFAULT now()).
+  const now = new Date('2026-06-01T03:00:00Z');
+  const la = await zonedDatabase(
+    'los_angeles',
+    'America/Los_Angeles',
+    `CREATE TABLE wall (id int PRIMARY KEY, at timestamp NOT NULL);
+     INSERT INTO wall VALUES (1, '2026-05-01 19:00'), (2, '2026-05-01 22:00'), (3, '2026-05-02 12:00');
+     CREATE TABLE days (id int PRIMARY KEY, on_day date NOT NULL);
+     INSERT INTO days VALUES (1, '2026-04-30'), (2, '2026-05-01'), (3, '2026-05-02');
+     CREATE TABLE floor (id int PRIMARY KEY, at timestamp NOT NULL);
+     INSERT INTO floor VALUES (1, '2026-05-01 19:00'), (2, '2026-05-01 22:00'), (3, '2026-05-10 00:00');
+     CREATE TABLE parted (id int, at timestamp NOT NULL, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+     CREATE TABLE parted_a PARTITION OF parted FOR VALUES FROM ('2026-04-01') TO ('2026-05-01 22:00');
+     CREATE TABLE parted_b PARTITION OF parted FOR VALUES FROM ('2026-05-01 22:00') TO ('2026-07-01');
+     INSERT INTO parted VALUES (1, '2026-04-15'), (2, '2026-05-01 21:00'), (3, '2026-05-10');`,
+  );
+  const policy = await ageRules([
+    ['wall', 'at', '30d'],
+    ['days', 'on_day', '30d'],
+    ['floor', 'at', '10d'],
+    ['parted', 'at', '30d'],
+  ]);
+  // A minimum longer than the rule (the file reader refuses one; a policy built in code is held to it all the same).
+  policy.minimums.push({ table: { name: 'floor' }, keepAtLeast: { years: 0, seconds: 30 * 86_400 }, line: 0 });
+  try {
+    const plan = await planRetention(la, policy, now);
+    expect(plan.rules.map((r) => [r.rule, r.rows.expired, r.rows.protectedByMinimum, r.rows.toPurge])).toEqual([
+      ['wall', 1, 0, 1],
+      ['days', 1, 0, 1],
+      ['floor', 3, 2, 1],
+      ['parted', 1, 0, 1],
+    ]);
+    const result = await purgeRetention(la, policy, { now });
+    expect(result.outcome).toBe('complete');
+    // 22:00 on 2026-05-01 is after the cutoff in Los Angeles (read as UTC wall time it would be before it); the
+    // whole of 2026-05-01 is not over there yet; the partition up to 22:00 holds a row after the cutoff: it stays.
+    const left = await Promise.all(['wall', 'days', 'floor', 'parted'].map((t) => idsOf(t, 'los_angeles')));
+    expect(left).toEqual([
+      [2, 3],
+      [2, 3],
+      [2, 3],
+      [2, 3],
+    ]);
+    expect(await count('parted_a', 'los_angeles')).toBe(1);
+  } finally {
+    await la.end();
   }
 });
 

@@ -66,6 +66,7 @@ test("the issue's example parses into the typed policy", async () => {
   const policy = await parsePolicy(ISSUE_EXAMPLE, 'retention.yml');
   expect(policy.defaults).toEqual({
     batchSize: 5000,
+    maxCascadeRows: 100_000,
     lockTimeoutMs: 2000,
     maxReplicationLagMs: 30_000,
     maxRuntimeMs: 1_200_000,
@@ -189,6 +190,13 @@ test.each([
     /a number with a unit/,
   ],
   ['a batch size of 0', edit('batch-size: 5000', 'batch-size: 0'), 3, 'defaults.batch-size is 0', /1 to 1000000/],
+  [
+    'a fractional max-cascade-rows',
+    edit('batch-size: 5000', 'batch-size: 5000, max-cascade-rows: 1.5'),
+    3,
+    'defaults.max-cascade-rows is 1.5',
+    /1 to 100000000/,
+  ],
   [
     'a slot WAL bound that is not a size',
     edit('max-runtime: 20m }', 'max-runtime: 20m, max-slot-wal: lots }'),

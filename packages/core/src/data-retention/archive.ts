@@ -34,6 +34,8 @@ export interface ArchiveRecord {
   bytes: number;
   /** SHA-256 of the stored (encrypted) object, read back from the storage. */
   sha256: string;
+  /** Rows ON DELETE CASCADE deleted with the batch: their table (not in receipts, which list every archive alike). */
+  cascaded?: string;
 }
 
 /** The manifest stored next to each archive object (`<object>.manifest.json`). */
@@ -153,10 +155,14 @@ export async function archiveBatch(
     rows: batch.rows.length,
     bytes: body.length,
     sha256,
+    ...(batch.cascade ? { cascaded: batch.table } : {}),
   };
 }
 
-/** Rows → zstd → age, in memory: a batch is bounded by the batch size, and its put is then one plain write. */
+/**
+ * Rows → zstd → age, in memory: a batch is bounded by batch-size, and the rows cascaded with it by max-cascade-rows
+ * (data-retention-batch.ts), and its put is then one plain write.
+ */
 async function seal(
   chunks: Array<string | Buffer>,
   encryption: ArchiveEncryption,

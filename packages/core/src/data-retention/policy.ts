@@ -7,6 +7,11 @@ import type { Period } from './period.js';
 /** Timeouts and lags are milliseconds, as PostgreSQL's settings take them; retention periods are Periods (period.ts). */
 export interface PolicyDefaults {
   batchSize: number;
+  /**
+   * The most rows one batch of a rule with archive-to may take with it through ON DELETE CASCADE (locked, held in
+   * memory and archived with it): over it, the batch takes fewer rows (data-retention-batch.ts).
+   */
+  maxCascadeRows: number;
   lockTimeoutMs: number;
   maxReplicationLagMs: number;
   maxRuntimeMs: number;
@@ -27,6 +32,7 @@ export interface PolicyDefaults {
 /** The defaults a file may leave out; each is what a gentle purge on a busy primary can afford. */
 export const DEFAULT_POLICY_DEFAULTS: PolicyDefaults = {
   batchSize: 5000,
+  maxCascadeRows: 100_000,
   lockTimeoutMs: 2000,
   maxReplicationLagMs: 30_000,
   maxRuntimeMs: 20 * 60_000,

@@ -38,6 +38,8 @@ export interface PurgeOptions {
   /** Defaults for the next four: the policy's `defaults`. */
   batchSize?: number;
   lockTimeoutMs?: number;
+  /** For rules with archive-to whose deletes cascade. Default: the policy's `max-cascade-rows` (100,000). */
+  maxCascadeRows?: number;
   maxRuntimeMs?: number;
   maxReplicationLagMs?: number;
   /** Defaults: the policy's `max-slot-wal` and `max-active-sessions` (unset: not checked). */
@@ -190,6 +192,7 @@ class PurgeRun {
   readonly maxActiveSessions: number | undefined;
   private readonly pacing: Pacing;
   private readonly size: number;
+  private readonly maxCascadeRows: number;
   readonly lockTimeoutMs: number;
   private readonly lockRetries: number;
   private readonly maxLagMs: number;
@@ -203,6 +206,7 @@ class PurgeRun {
     private readonly started: number,
   ) {
     this.size = options.batchSize ?? policy.defaults.batchSize;
+    this.maxCascadeRows = options.maxCascadeRows ?? policy.defaults.maxCascadeRows;
     this.pacing = {
       sleepMs: options.sleepMs ?? policy.defaults.sleepMs,
       sleepCoefficient: options.sleepCoefficient ?? policy.defaults.sleepCoefficient,
@@ -310,6 +314,8 @@ class PurgeRun {
   /** Runs one rule's batches; false when the run must stop (outcome and error set). */
   private async purgeRule(target: RuleTarget, result: RulePurge, hash: ReturnType<typeof createHash>) {
     let afterKey: string[] | undefined;
+    // Fewer than batch-size once a batch's cascade was over max-cascade-rows: kept for the rule's later batches.
+    let size = this.size;
     for (;;) {
       if (!(await this.waitForHeadroom())) return false;
       const batchStart = performance.now();
@@ -317,7 +323,7 @@ class PurgeRun {
       const archived: ArchiveRecord[] = [];
       try {
         const archive = await this.archiveStep(target, result, archived);
-        outcome = await this.batchWithRetries(target, afterKey, withTombstones(this.client, target, archive));
+        outcome = await this.batchWithRetries(target, size, afterKey, withTombstones(this.client, target, archive));
       } catch (error) {
         this.outcome = 'failed';
         this.error = await this.batchError(error, target, result);
@@ -349,7 +355,13 @@ class PurgeRun {
           durationMs: Math.round(batchMs),
         });
       }
-      if (outcome.rows < this.size) {
+      if (outcome.shrunkTo !== undefined && outcome.shrunkTo < size) {
+        size = outcome.shrunkTo;
+        this.log.info(
+          `Rule '${target.rule}': batches of ${size} rows from now on (their ON DELETE CASCADE reaches more than max-cascade-rows, ${this.maxCascadeRows}, rows otherwise)`,
+        );
+      }
+      if (outcome.rows < (outcome.shrunkTo ?? size)) {
         result.complete = true;
         return true;
       }
@@ -412,9 +424,15 @@ class PurgeRun {
     };
   }
 
-  private async batchWithRetries(target: RuleTarget, afterKey: string[] | undefined, beforeCommit?: BeforeCommit) {
+  private async batchWithRetries(
+    target: RuleTarget,
+    size: number,
+    afterKey: string[] | undefined,
+    beforeCommit?: BeforeCommit,
+  ) {
     const limits = {
-      size: this.size,
+      size,
+      maxCascadeRows: this.maxCascadeRows,
       lockTimeoutMs: this.lockTimeoutMs,
       statementTimeoutMs: this.options.statementTimeoutMs ?? DEFAULT_PURGE_STATEMENT_TIMEOUT_MS,
     };

@@ -44,6 +44,7 @@ const INPUT = 'policy';
 const TOP_KEYS = ['version', 'defaults', 'holds', 'data', 'minimums', 'backups'];
 const DEFAULT_KEYS = [
   'batch-size',
+  'max-cascade-rows',
   'lock-timeout',
   'max-replication-lag',
   'max-runtime',
@@ -167,16 +168,21 @@ class PolicyReader {
     if (this.value(['defaults']) === undefined) return defaults;
     this.mapAt(['defaults'], 'defaults', `keys: ${DEFAULT_KEYS.join(', ')}`);
     this.knownKeys(['defaults'], DEFAULT_KEYS, 'keys of defaults');
-    const size = this.value(['defaults', 'batch-size']);
-    if (size !== undefined) {
-      if (!Number.isInteger(size) || (size as number) < 1 || (size as number) > 1_000_000)
+    const counts = [
+      ['batch-size', 'batchSize', 1_000_000, 5000],
+      ['max-cascade-rows', 'maxCascadeRows', 100_000_000, 100_000],
+    ] as const;
+    for (const [key, field, max, example] of counts) {
+      const rows = this.value(['defaults', key]);
+      if (rows === undefined) continue;
+      if (!Number.isInteger(rows) || (rows as number) < 1 || (rows as number) > max)
         throw this.fail(
-          ['defaults', 'batch-size'],
-          'defaults.batch-size',
-          `is ${JSON.stringify(size)}`,
-          'a whole number of rows from 1 to 1000000, e.g. 5000',
+          ['defaults', key],
+          `defaults.${key}`,
+          `is ${JSON.stringify(rows)}`,
+          `a whole number of rows from 1 to ${max}, e.g. ${example}`,
         );
-      defaults.batchSize = size as number;
+      defaults[field] = rows as number;
     }
     const timeouts = [
       ['lock-timeout', 'lockTimeoutMs', '2s'],

@@ -32,7 +32,7 @@ export interface RuleTarget {
   primaryKey: { name: string; type: string }[];
   /** The rule's time column: `by`, or `soft-delete`. */
   timeColumn: string;
-  /** Its type: cutoffs compare by it (UTC wall time, or whole UTC days), never through the session's TimeZone. */
+  /** Its type: cutoffs compare by it (a timestamp or date by the older of its UTC and session readings). */
   timeType: TimeType;
   /** The rule's `where`, already checked by PostgreSQL's grammar (where-filter.ts). */
   where?: string;

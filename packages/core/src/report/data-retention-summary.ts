@@ -97,10 +97,14 @@ function archiveNotes(result: DataRetentionResult): Text[] {
       const purged = result.purge?.rules.find((r) => r.rule === rule.name);
       if (!purged)
         return [code(rule.name), ': each batch is archived to ', code(rule.archiveTo!), ' before it is deleted'];
-      const rows = purged.archives.reduce((sum, a) => sum + a.rows, 0);
+      // The rule's own rows apart from those ON DELETE CASCADE took with them: the rule's figure is its table's.
+      const sum = (cascaded: boolean) =>
+        purged.archives.filter((a) => (a.cascaded !== undefined) === cascaded).reduce((n, a) => n + a.rows, 0);
+      const cascaded = sum(true);
+      const withThem = cascaded > 0 ? ` and ${cascaded} rows ON DELETE CASCADE deleted with them` : '';
       return [
         code(rule.name),
-        `: ${purged.archives.length} archive objects (${rows} rows, encrypted, checksums verified and in the receipt) in `,
+        `: ${purged.archives.length} archive objects (${sum(false)} rows${withThem}, encrypted, checksums verified and in the receipt) in `,
         code(rule.archiveTo!),
       ];
     });

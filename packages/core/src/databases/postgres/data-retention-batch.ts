@@ -5,12 +5,18 @@
 import type pg from 'pg';
 import type { RuleTarget } from '../../data-retention/targets.js';
 import type { CascadePath } from './data-retention-cascades.js';
-import { batchSql, cascadeRowsSql, lockBatchSql } from './data-retention-predicate.js';
+import { DbopsError } from '../../errors.js';
+import { batchSql, cascadeCountSql, cascadeRowsSql, lockBatchSql } from './data-retention-predicate.js';
 
 export interface BatchLimits {
   size: number;
   lockTimeoutMs: number;
   statementTimeoutMs: number;
+  /**
+   * The most rows a batch's ON DELETE CASCADE may reach, all paths together, for a rule with archive-to: they are
+   * locked, held in memory and sealed with the batch. A batch over it takes fewer of its rows (halved until it fits).
+   */
+  maxCascadeRows: number;
 }
 
 export interface BatchOutcome {
@@ -20,6 +26,11 @@ export interface BatchOutcome {
   lastKey?: string[];
   /** Each changed row's key as one text, in key order (for the receipt's hash; never written out). */
   keys: string[];
+  /**
+   * Set when the batch took fewer rows than `size` because their cascade was over maxCascadeRows: the rows it could
+   * take. Fewer rows than this means the rule is done; the caller may keep to it for the next batches.
+   */
+  shrunkTo?: number;
 }
 
 /** The rows ON DELETE CASCADE deleted with a batch along one path: the path's last table and foreign keys. */
@@ -51,11 +62,11 @@ export async function runBatch(
       `${limits.lockTimeoutMs}ms`,
       `${limits.statementTimeoutMs}ms`,
     ]);
-    const { only, cascaded } =
+    const { only, cascaded, shrunkTo } =
       beforeCommit && target.archiveCascades
-        ? await readCascades(client, target, target.archiveCascades, limits.size, afterKey)
+        ? await readCascades(client, target, target.archiveCascades, limits, afterKey)
         : { only: undefined, cascaded: [] };
-    const sql = batchSql(target, limits.size, afterKey, beforeCommit !== undefined, only);
+    const sql = batchSql(target, shrunkTo ?? limits.size, afterKey, beforeCommit !== undefined, only);
     const { rows } = await client.query<Record<string, string>>(sql.text, sql.values);
     if (beforeCommit && rows.length > 0)
       await beforeCommit(
@@ -67,6 +78,7 @@ export async function runBatch(
     const last = rows.at(-1);
     const outcome: BatchOutcome = { rows: rows.length, keys: rows.map((r) => r.key!) };
     if (last) outcome.lastKey = target.primaryKey.map((_, i) => last[`key_${i}`]!);
+    if (shrunkTo !== undefined) outcome.shrunkTo = shrunkTo;
     return outcome;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined); // the connection may be gone; the server rolls back then
@@ -75,22 +87,35 @@ export async function runBatch(
 }
 
 /**
- * Before the DELETE of a rule whose deletes cascade and are archived: the batch's rows locked (lockBatchSql), then
- * along each path, shorter first, the rows the DELETE will cascade into, read and locked. Returns the locked keys
- * (the DELETE takes exactly these) and the rows per path.
+ * Before the DELETE of a rule whose deletes cascade and are archived: the batch's rows locked (lockBatchSql); then
+ * their cascade counted, path by path, up to the bound (maxCascadeRows) and, while over it, the batch cut to the first
+ * half of its keys, down to one row (whose cascade alone over the bound refuses the rule: nothing of it deleted); then
+ * along each path, shorter first, the rows the DELETE will cascade into, read and locked. Returns the keys kept (the
+ * DELETE takes exactly these), the rows per path and, when cut, how many keys were kept. The rows cut off stay locked
+ * until the batch ends, unchanged. A count is of rows not yet locked: one inserted meanwhile into a deeper table
+ * (whose parent is not locked yet) is read all the same, so the bound can be passed by such rows, never by more.
  */
 async function readCascades(
   client: pg.ClientBase,
   target: RuleTarget,
   paths: CascadePath[],
-  size: number,
+  limits: BatchLimits,
   afterKey: string[] | undefined,
-): Promise<{ only: string[][]; cascaded: CascadedRows[] }> {
-  const lock = lockBatchSql(target, size, afterKey);
+): Promise<{ only: string[][]; cascaded: CascadedRows[]; shrunkTo?: number }> {
+  const lock = lockBatchSql(target, limits.size, afterKey);
   const { rows: locked } = await client.query<Record<string, string>>(lock.text, lock.values);
-  const only = target.primaryKey.map((_, i) => locked.map((r) => r[`key_${i}`]!));
   const cascaded: CascadedRows[] = [];
-  if (locked.length === 0) return { only, cascaded };
+  const keysOf = (rows: Record<string, string>[]) => target.primaryKey.map((_, i) => rows.map((r) => r[`key_${i}`]!));
+  if (locked.length === 0) return { only: keysOf(locked), cascaded };
+  const max = limits.maxCascadeRows;
+  let kept = locked;
+  for (;;) {
+    const reached = await cascadeCount(client, target, paths, keysOf(kept), max + 1);
+    if (reached <= max) break;
+    if (kept.length === 1) throw tooManyCascaded(target, kept[0]!, max);
+    kept = kept.slice(0, Math.ceil(kept.length / 2));
+  }
+  const only = keysOf(kept);
   for (const path of paths) {
     const sql = cascadeRowsSql(target, path, only);
     const { rows } = await client.query<{ row: string }>(sql.text, sql.values);
@@ -100,7 +125,37 @@ async function readCascades(
       rows: rows.map((r) => r.row),
     });
   }
-  return { only, cascaded };
+  return kept.length < locked.length ? { only, cascaded, shrunkTo: kept.length } : { only, cascaded };
+}
+
+/** The rows the keys' cascade reaches along all paths together, counted up to `limit` (then `limit`). */
+async function cascadeCount(
+  client: pg.ClientBase,
+  target: RuleTarget,
+  paths: CascadePath[],
+  keys: string[][],
+  limit: number,
+): Promise<number> {
+  let total = 0;
+  for (const path of paths) {
+    const sql = cascadeCountSql(target, path, keys, limit - total);
+    const { rows } = await client.query<{ n: number }>(sql.text, sql.values);
+    total += rows[0]!.n;
+    if (total >= limit) return limit;
+  }
+  return total;
+}
+
+function tooManyCascaded(target: RuleTarget, row: Record<string, string>, max: number): DbopsError {
+  const key = target.primaryKey.map((k, i) => `${k.name} = ${row[`key_${i}`]}`).join(', ');
+  return new DbopsError(
+    'CHECK_FAILED',
+    `the row ${key} alone cascades (ON DELETE CASCADE) into more than max-cascade-rows (${max}) rows, which archive-to would have to hold in one batch`,
+    {
+      input: 'policy',
+      hint: 'Purge the dependent tables first with rules of their own listed before this one (their rows then go in batches of their own), or raise defaults.max-cascade-rows in the policy if the runner has the memory for that many rows.',
+    },
+  );
 }
 
 /**

@@ -86,8 +86,8 @@ export async function partitionLayout(
 }
 
 /**
- * Compares the bounds as the column's own type with the cutoff as the batches do (cutoffValue: UTC wall time for a
- * timestamp, whole UTC days for a date), so a partition is dropped whole only when every row in it would go.
+ * Compares the bounds as the column's own type with the cutoff as the batches do (cutoffValue: for a timestamp or
+ * date, the older of its UTC and session readings), so a partition is dropped whole only when every row in it would go.
  */
 async function position(client: pg.ClientBase, bound: string, type: string, timeType: TimeType, cutoff: Date) {
   const match = /^FOR VALUES FROM \((.*)\) TO \((.*)\)$/.exec(bound);
