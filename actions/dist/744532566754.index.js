@@ -118,6 +118,7 @@ function policyDuration(seconds) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   H9: () => (/* binding */ chainName),
 /* harmony export */   OH: () => (/* binding */ receiptKey),
+/* harmony export */   So: () => (/* binding */ recordAfterHead),
 /* harmony export */   dP: () => (/* binding */ appendAfterHead),
 /* harmony export */   q: () => (/* binding */ readChainHead),
 /* harmony export */   uf: () => (/* binding */ verifyReceiptChains)
@@ -182,15 +183,24 @@ const APPEND_ATTEMPTS = 5;
  * another run appended first.
  */
 async function appendAfterHead(storage, policy, head, link) {
+    const { receipt, recorded } = await recordAfterHead(head, link, (receipt) => appendReceipt(storage, receipt), () => readChainHead(storage, policy));
+    return { receipt, location: recorded };
+}
+/**
+ * Chains a receipt after `head` and records it where `record` says, the chain's home refusing a second receipt of
+ * one sequence with ALREADY_EXISTS (storage: the object exists; MongoDB's receipts collection: its unique index);
+ * after such a refusal, links after the head `readHead` gives now. Two runs that read the same head never fork it.
+ */
+async function recordAfterHead(head, link, record, readHead) {
     for (let attempt = 1;; attempt++) {
         const receipt = link(head);
         try {
-            return { receipt, location: await appendReceipt(storage, receipt) };
+            return { receipt, recorded: await record(receipt) };
         }
         catch (error) {
             if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DbopsError */ .zJ && error.code === 'ALREADY_EXISTS') || attempt === APPEND_ATTEMPTS)
                 throw error;
-            head = await readChainHead(storage, policy);
+            head = await readHead();
         }
     }
 }
@@ -1180,7 +1190,8 @@ async function subjectErase(options) {
     };
     /** The erasure and its receipt, the same steps on either engine; `store` is where the engine keeps its copy. */
     const eraseAndRecord = async (store) => {
-        // Read again now that this run holds the chain (chain-lock.ts; MongoDB: its leases).
+        // Read again now that this run holds the chain (chain-lock.ts). Nothing holds it on MongoDB: there the receipt
+        // is linked after whichever run recorded first (record below).
         const head = receipts ? await (0,receipt_chain/* readChainHead */.q)(receipts, chain) : dryRun ? undefined : await store.head();
         let result;
         try {
@@ -1205,7 +1216,11 @@ async function subjectErase(options) {
             ({ receipt: chained, location } = await (0,receipt_chain/* appendAfterHead */.dP)(receipts, chain, head, (at) => (0,receipt/* chainReceipt */.YC)(unchained, chain, at)));
         let table;
         try {
-            table = await store.record(chained);
+            if (location)
+                table = await store.record(chained);
+            // The database's copy is the chain: a run that recorded after the same head first is linked after.
+            else
+                ({ receipt: chained, recorded: table } = await (0,receipt_chain/* recordAfterHead */.So)(head, (at) => (0,receipt/* chainReceipt */.YC)(unchained, chain, at), (receipt) => store.record(receipt), () => store.head()));
         }
         catch (error) {
             if (!location)
