@@ -3732,8 +3732,14 @@ async function tombstoneWriter(client, { database, name }, erasedBy, maxTimeMS) 
             if (ids.length === 0)
                 return [];
             const erasedAt = new Date();
+            const hashes = [...new Set(ids.map(hash))];
+            // An earlier erasure of the same `_id` that completed is kept aside: should this delete leave the document,
+            // takeBack puts it back rather than lose it.
+            const earlier = new Map((await tombstones.find({ _id: { $in: hashes } }, { maxTimeMS }).toArray())
+                .filter((t) => t.completed_at !== null)
+                .map((t) => [t._id, previousOf(t)]));
             // A key erased again keeps its latest time, as PostgreSQL's.
-            const writes = [...new Set(ids.map(hash))].map((h) => ({
+            const writes = hashes.map((h) => ({
                 updateOne: {
                     filter: { _id: h },
                     update: {
@@ -3744,6 +3750,7 @@ async function tombstoneWriter(client, { database, name }, erasedBy, maxTimeMS) 
                             erased_at: erasedAt,
                             completed_at: null,
                             erased_by: erasedBy,
+                            ...(earlier.has(h) ? { previous: earlier.get(h) } : {}),
                         },
                     },
                     upsert: true,
@@ -3756,12 +3763,18 @@ async function tombstoneWriter(client, { database, name }, erasedBy, maxTimeMS) 
             if (ids.length === 0)
                 return;
             const hashes = [...ids.map(hash), ...ids.map((id) => legacyHash(salt, { database, name }, id))];
-            await tombstones.deleteMany({ _id: { $in: hashes }, completed_at: { $type: 'null' } }, { maxTimeMS });
+            const unfinished = { _id: { $in: hashes }, completed_at: { $type: 'null' } };
+            const restore = (await tombstones.find(unfinished, { maxTimeMS }).toArray()).filter((t) => t.previous);
+            if (restore.length > 0)
+                await tombstones.bulkWrite(restore.map((t) => ({
+                    updateOne: { filter: { _id: t._id, completed_at: { $type: 'null' } }, update: restored(t.previous) },
+                })), { ordered: false, maxTimeMS });
+            await tombstones.deleteMany({ ...unfinished, previous: { $exists: false } }, { maxTimeMS });
         },
         async complete(ids) {
             if (ids.length === 0)
                 return;
-            await tombstones.updateMany({ _id: { $in: ids.map(hash) } }, { $set: { completed_at: new Date() } }, { maxTimeMS });
+            await tombstones.updateMany({ _id: { $in: ids.map(hash) } }, { $set: { completed_at: new Date() }, $unset: { previous: '' } }, { maxTimeMS });
         },
         async completeGone() {
             // Only an explicit null: older tombstones have no completed_at at all, and their deletes are long done.
@@ -3789,9 +3802,26 @@ async function tombstoneWriter(client, { database, name }, erasedBy, maxTimeMS) 
             // The others have no document any more: their delete ran.
             const gone = [...hashes].filter((h) => !stillThere.has(h));
             if (gone.length > 0)
-                await tombstones.updateMany({ _id: { $in: gone } }, { $set: { completed_at: new Date() } }, { maxTimeMS });
+                await tombstones.updateMany({ _id: { $in: gone } }, { $set: { completed_at: new Date() }, $unset: { previous: '' } }, { maxTimeMS });
             return { completed: gone.length, present };
         },
+    };
+}
+/** The fields of a completed erasure, kept while the same `_id` is erased again. */
+function previousOf(t) {
+    return {
+        erased_at: t.erased_at,
+        erased_by: t.erased_by,
+        ...(t.completed_at === undefined ? {} : { completed_at: t.completed_at }),
+        ...(t.key_form === undefined ? {} : { key_form: t.key_form }),
+    };
+}
+/** The update that puts a kept erasure back as it was: what it lacked (an older tombstone's) is removed again. */
+function restored(previous) {
+    const absent = ['completed_at', 'key_form'].filter((field) => previous[field] === undefined);
+    return {
+        $set: previous,
+        $unset: Object.fromEntries([['previous', ''], ...absent.map((field) => [field, ''])]),
     };
 }
 //# sourceMappingURL=data-retention-tombstones.js.map
