@@ -7,6 +7,7 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Aq: () => (/* binding */ SALT_TABLE),
+/* harmony export */   Bl: () => (/* binding */ ensureTombstoneTables),
 /* harmony export */   Bm: () => (/* binding */ readTombstones),
 /* harmony export */   K6: () => (/* binding */ recordTombstones),
 /* harmony export */   K9: () => (/* binding */ completeTombstones),
@@ -14,7 +15,7 @@ export const modules = {
 /* harmony export */   Zg: () => (/* binding */ withTombstones),
 /* harmony export */   cX: () => (/* binding */ tombstoneHash)
 /* harmony export */ });
-/* unused harmony exports TOMBSTONE_TABLE, ensureTombstoneTables */
+/* unused harmony export TOMBSTONE_TABLE */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
 /**
  * Tombstones: the keys of erased subjects and of rows a soft-delete rule erased, kept as salted hashes (never the
@@ -2561,7 +2562,7 @@ async function compareLocale(client, target, manifest, log) {
 
 // Which engine serves a connection URL, a parsed target or a stored backup.
 // MongoDB's engine and driver load when a MongoDB target is first used.
-const mongoEngine = lazyEngine('mongodb', (target) => (0,mongodb_target/* describeMongoTarget */.l)((0,mongodb_target/* asMongoTarget */.I)(target)), async () => (await Promise.all(/* import() */[__webpack_require__.e(455666104606), __webpack_require__.e(1024909524264), __webpack_require__.e(92307315768), __webpack_require__.e(71541905023), __webpack_require__.e(161551409351), __webpack_require__.e(60547236041), __webpack_require__.e(954071540142), __webpack_require__.e(1095710937725), __webpack_require__.e(459828121701)]).then(__webpack_require__.bind(__webpack_require__, 44889))).mongoEngine);
+const mongoEngine = lazyEngine('mongodb', (target) => (0,mongodb_target/* describeMongoTarget */.l)((0,mongodb_target/* asMongoTarget */.I)(target)), async () => (await Promise.all(/* import() */[__webpack_require__.e(455666104606), __webpack_require__.e(1024909524264), __webpack_require__.e(92307315768), __webpack_require__.e(71541905023), __webpack_require__.e(161551409351), __webpack_require__.e(60547236041), __webpack_require__.e(954071540142), __webpack_require__.e(1095710937725), __webpack_require__.e(90683751353)]).then(__webpack_require__.bind(__webpack_require__, 44889))).mongoEngine);
 const ENGINES = { postgresql: postgresEngine, mongodb: mongoEngine };
 /** URL schemes, lower case, and the engine each names. */
 const SCHEMES = new Map([
@@ -2632,7 +2633,7 @@ function sqlEngineFor(target, feature) {
 function documentRetentionFor(target) {
     if (target.engine !== 'mongodb')
         return undefined;
-    return async (into, context, use) => (await Promise.all(/* import() */[__webpack_require__.e(455666104606), __webpack_require__.e(1024909524264), __webpack_require__.e(92307315768), __webpack_require__.e(71541905023), __webpack_require__.e(161551409351), __webpack_require__.e(60547236041), __webpack_require__.e(954071540142), __webpack_require__.e(1095710937725), __webpack_require__.e(459828121701)]).then(__webpack_require__.bind(__webpack_require__, 44889))).withMongoRetentionSession((0,mongodb_target/* asMongoTarget */.I)(into), context, use);
+    return async (into, context, use) => (await Promise.all(/* import() */[__webpack_require__.e(455666104606), __webpack_require__.e(1024909524264), __webpack_require__.e(92307315768), __webpack_require__.e(71541905023), __webpack_require__.e(161551409351), __webpack_require__.e(60547236041), __webpack_require__.e(954071540142), __webpack_require__.e(1095710937725), __webpack_require__.e(90683751353)]).then(__webpack_require__.bind(__webpack_require__, 44889))).withMongoRetentionSession((0,mongodb_target/* asMongoTarget */.I)(into), context, use);
 }
 //# sourceMappingURL=index.js.map
 

@@ -59,6 +59,7 @@ function policyCommitText(commit) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   H9: () => (/* binding */ chainName),
 /* harmony export */   OH: () => (/* binding */ receiptKey),
+/* harmony export */   So: () => (/* binding */ recordAfterHead),
 /* harmony export */   dP: () => (/* binding */ appendAfterHead),
 /* harmony export */   q: () => (/* binding */ readChainHead),
 /* harmony export */   uf: () => (/* binding */ verifyReceiptChains)
@@ -123,15 +124,24 @@ const APPEND_ATTEMPTS = 5;
  * another run appended first.
  */
 async function appendAfterHead(storage, policy, head, link) {
+    const { receipt, recorded } = await recordAfterHead(head, link, (receipt) => appendReceipt(storage, receipt), () => readChainHead(storage, policy));
+    return { receipt, location: recorded };
+}
+/**
+ * Chains a receipt after `head` and records it where `record` says, the chain's home refusing a second receipt of
+ * one sequence with ALREADY_EXISTS (storage: the object exists; MongoDB's receipts collection: its unique index);
+ * after such a refusal, links after the head `readHead` gives now. Two runs that read the same head never fork it.
+ */
+async function recordAfterHead(head, link, record, readHead) {
     for (let attempt = 1;; attempt++) {
         const receipt = link(head);
         try {
-            return { receipt, location: await appendReceipt(storage, receipt) };
+            return { receipt, recorded: await record(receipt) };
         }
         catch (error) {
             if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DbopsError */ .zJ && error.code === 'ALREADY_EXISTS') || attempt === APPEND_ATTEMPTS)
                 throw error;
-            head = await readChainHead(storage, policy);
+            head = await readHead();
         }
     }
 }

@@ -3,7 +3,8 @@
 // collection at its own time: a backup that read the collection before the delete had completed holds the document
 // rightly, and restore-test must say it still holds it, not that an erasure was undone. A document whose erasure had
 // completed before the backup read its collection, and that is back in it, still fails. A run that stopped between
-// tombstone and delete is finished by the next one. Real FerretDB (or MONGO_URL).
+// tombstone and delete is finished by the next one. An `_id` erased once and erased again keeps its first erasure's
+// tombstone when the second delete leaves the document. Real FerretDB (or MONGO_URL).
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -16,6 +17,7 @@ import { resolveCollectionTargets } from '../../packages/core/src/databases/mong
 import {
   collectionTombstones,
   type Tombstone,
+  tombstoneWriter,
 } from '../../packages/core/src/databases/mongodb/data-retention-tombstones.js';
 import { parseMongoTarget } from '../../packages/core/src/databases/mongodb/parse-target.js';
 import { MemoryLogger } from '../../packages/core/src/log.js';
@@ -225,3 +227,30 @@ test('the next run finishes an erasure a crash left half done: tombstones comple
       "Rule 'deleted-accounts': an earlier run stopped mid-erasure; 1 tombstones completed (their documents are gone), 1 taken back (their documents are no longer expired)",
   );
 }, 120_000);
+
+test("a document whose _id was erased before and is left by a later erasure keeps the earlier erasure's tombstone", async () => {
+  const { database, accounts } = await seed('reused');
+  const collection = { database, name: 'accounts' };
+  // January: account 1 erased, its tombstone completed.
+  const january = await tombstoneWriter(mongo.client, collection, 'retention-purge:deleted-accounts', 10_000);
+  await january.record([1]);
+  await accounts.deleteOne({ _id: 1 });
+  await january.complete([1]);
+  const [before] = await tombstonesOf(database);
+  expect(before!.completed_at).toBeInstanceOf(Date);
+  // The _id used again; a later erasure records it, but its delete leaves the document (held or changed meanwhile).
+  await accounts.insertOne({ _id: 1, name: 'again' });
+  const later = await tombstoneWriter(mongo.client, collection, 'subject-erase', 10_000);
+  await later.record([1]);
+  expect((await tombstonesOf(database))[0]!.completed_at).toBeNull();
+  await later.takeBack([1]);
+  expect(await tombstonesOf(database)).toEqual([before]);
+  // Recorded and completed this time: the later erasure's, with nothing of the earlier one kept aside.
+  await later.record([1]);
+  await accounts.deleteOne({ _id: 1 });
+  await later.complete([1]);
+  const [after] = await tombstonesOf(database);
+  expect(after).toMatchObject({ erased_by: 'subject-erase', completed_at: expect.any(Date) });
+  expect(after!.previous).toBeUndefined();
+  expect(after!.erased_at.getTime()).toBeGreaterThanOrEqual(before!.completed_at!.getTime());
+});

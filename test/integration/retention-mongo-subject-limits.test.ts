@@ -2,12 +2,18 @@
 // on the collection alive batch by batch, so a retention-purge started meanwhile is refused even once the lease it
 // first took would have ended; and a subject with more documents than its rule's `max-subject-documents` is refused
 // before anything is exported or deleted, the error naming the rule, the count, the limit and how to raise it.
+// While the erase runs: a hold placed on one of a batch's documents keeps it and stops the erase; one placed on the
+// subject or on a document the remaining ones depend on stops it before their next batch, nothing it covers deleted
+// (PostgreSQL refuses the whole erasure); documents written for the subject into a collection after its turn, or
+// after the subject's own document went, are erased too. Writes and holds happen in the erase's per-batch hook, so
+// the order of events is fixed, not timed.
 // Against FerretDB (a real MongoDB with MONGO_URL).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parsePolicy } from '../../packages/core/src/data-retention/read-policy.js';
 import { LEASE_COLLECTION } from '../../packages/core/src/databases/mongodb/lease.js';
+import type { SubjectEraseOptions } from '../../packages/core/src/data-retention/subject-erase.js';
 import { eraseMongoSubject } from '../../packages/core/src/databases/mongodb/subject-erase.js';
 import { runCli } from '../harness/cli.js';
 import { rejection } from '../harness/errors.js';
@@ -177,21 +183,27 @@ test('refuses a max-subject-documents that is not a whole number from 1 to 10000
   }
 });
 
-test('a hold placed during a long erasure is honoured at the next batch, and the stop counts what was erased', async () => {
-  await col('orders').insertMany(Array.from({ length: 1001 }, (_, i) => ({ _id: 1000 + i, userId: 42 })));
+/** An applied erase of Ada under a policy with holds (one on someone else to start with), `onBatch` its hook. */
+async function eraseWithHolds(onBatch: SubjectEraseOptions['onBatch']) {
   await col('legal_holds').insertOne({ _id: 'none-yet', subject_table: 'users', subject_id: '7' });
   const withHolds = `version: 1\nholds:\n  - collection: ${db}.legal_holds\n${policy().slice('version: 1\n'.length)}`;
-  const erasure = eraseMongoSubject(server.client, db, await parsePolicy(withHolds, 'retention.yml'), {
+  return eraseMongoSubject(server.client, db, await parsePolicy(withHolds, 'retention.yml'), {
     table: 'users',
     id: '42',
     dryRun: false,
-    onBatch: async ({ table }) => {
+    onBatch,
+  });
+}
+
+test('a hold placed during a long erasure is honoured at the next batch, and the stop counts what was erased', async () => {
+  await col('orders').insertMany(Array.from({ length: 1001 }, (_, i) => ({ _id: 1000 + i, userId: 42 })));
+  const error = await rejection(
+    eraseWithHolds(async ({ table }) => {
       // After the first batch of orders (1,000 of 1,004): a hold on one of the four left.
       if (table === `${db}.orders` && (await col('legal_holds').countDocuments()) === 1)
         await col('legal_holds').insertOne({ _id: 'audit', subject_table: 'orders', subject_id: '2000' });
-    },
-  });
-  const error = await rejection(erasure);
+    }),
+  );
   expect(error).toMatchObject({ code: 'CHECK_FAILED' });
   expect(error.message).toContain(`1 documents in ${db}.orders were put under legal hold during the erasure and kept`);
   // Ada's 6 items, then 1,000 + 3 orders: all counted, the collection it stopped in too.
@@ -200,4 +212,72 @@ test('a hold placed during a long erasure is honoured at the next batch, and the
   );
   expect(await col('orders').find({ userId: 42 }).toArray()).toEqual([{ _id: 2000, userId: 42 }]);
   expect(await col('users').countDocuments({ _id: 42 })).toBe(1);
+});
+
+test('a hold placed on the subject during the erasure stops it before its next batch: its orders stay', async () => {
+  const error = await rejection(
+    eraseWithHolds(async ({ table }) => {
+      // After the items (deleted first, in one batch): the subject is put under hold.
+      if (table === `${db}.order_items` && (await col('legal_holds').countDocuments({ _id: 'ada' })) === 0)
+        await col('legal_holds').insertOne({ _id: 'ada', subject_table: 'users', subject_id: '42' });
+    }),
+  );
+  expect(error).toMatchObject({ code: 'CHECK_FAILED', input: 'id' });
+  expect(error.message).toContain(`subject 42 of ${db}.users was put under legal hold during the erasure`);
+  expect(error.message).toContain(
+    "6 documents were erased before it (each with its tombstone), the subject's document was not",
+  );
+  // Nothing the hold covers went after it was placed.
+  expect((await col('orders').find({ userId: 42 }).toArray()).map((o) => o._id)).toEqual([1, 2, 3]);
+  expect(await col('users').countDocuments({ _id: 42 })).toBe(1);
+  expect(await col('order_items').countDocuments({ orderId: { $in: [1, 2, 3] } })).toBe(0);
+});
+
+test("a hold placed on an order during the erasure keeps that order's remaining items", async () => {
+  // Order 1 gets 1,001 more items: two batches of items, the hold placed between them.
+  await col('order_items').insertMany(
+    Array.from({ length: 1001 }, (_, n) => ({ _id: `i${String(n).padStart(4, '0')}`, orderId: 1 })),
+  );
+  const error = await rejection(
+    eraseWithHolds(async ({ table }) => {
+      if (table === `${db}.order_items` && (await col('legal_holds').countDocuments({ _id: 'order' })) === 0)
+        await col('legal_holds').insertOne({ _id: 'order', subject_table: 'orders', subject_id: '1' });
+    }),
+  );
+  expect(error).toMatchObject({ code: 'CHECK_FAILED' });
+  expect(error.message).toContain(
+    `1 documents in ${db}.orders that the subject's remaining documents depend on were put under legal hold during the erasure`,
+  );
+  // The first batch (a1..b3 and i0000..i0993) went; the 7 items after it are kept, with every order.
+  expect(await col('order_items').countDocuments({ orderId: 1 })).toBe(7);
+  expect(await col('orders').countDocuments({ userId: 42 })).toBe(3);
+});
+
+test("documents written for the subject after their collection's turn, or after the subject's document went, are erased", async () => {
+  const written: string[] = [];
+  const result = await eraseWithHolds(async ({ table }) => {
+    // Once the orders are done: a new order of Ada's with an item (the items are done too).
+    if (table === `${db}.orders` && !written.includes('after-orders')) {
+      written.push('after-orders');
+      await col('orders').insertOne({ _id: 77, userId: 42 });
+      await col('order_items').insertOne({ _id: 'late77', orderId: 77 });
+    }
+    // Once Ada's own document is gone: another one, still referencing her _id.
+    if (table === `${db}.users` && !written.includes('after-user')) {
+      written.push('after-user');
+      await col('orders').insertOne({ _id: 78, userId: 42 });
+      await col('order_items').insertOne({ _id: 'late78', orderId: 78 });
+    }
+  });
+  expect(written).toEqual(['after-orders', 'after-user']);
+  expect(await col('orders').find({}).toArray()).toEqual([{ _id: 9, userId: 8 }]);
+  expect(await col('order_items').find({}).toArray()).toEqual([{ _id: 'x9', orderId: 9 }]);
+  expect(await col('users').find({}).toArray()).toEqual([{ _id: 8, name: 'Other' }]);
+  expect(result.tables.map((t) => [t.table, t.rows])).toEqual([
+    [`${db}.order_items`, 8],
+    [`${db}.orders`, 5],
+    [`${db}.users`, 1],
+  ]);
+  expect(result.tombstones).toBe(14);
+  expect(await col('dbops_retention_tombstones').countDocuments({ completed_at: { $type: 'date' } })).toBe(14);
 });

@@ -5,6 +5,7 @@
 // each after its salted tombstone, with a receipt in the same chain; anonymize rewrites the subject's fields only;
 // holds (on the subject or a dependant) refuse it, unreadable holds too; bad inputs name the input. All through the
 // CLI, against FerretDB here (a real MongoDB with MONGO_URL).
+import { createHash, createHmac } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -318,6 +319,12 @@ it('erases the dependants and the subject, each after its tombstone, with a rece
     [`${db}.users`, 1],
   ]);
   expect(text).not.toMatch(/ada@|"42"|Ada/);
+  // The subject's own entry (one key) is keyed with the tombstones' salt: trying ids against the receipts alone
+  // cannot confirm who was erased; whoever holds the database can recompute it.
+  const own = JSON.parse(text).rules.find((r: { table: string }) => r.table === `${db}.users`);
+  const { salt } = (await col('dbops_retention_salt').findOne({ _id: 'salt' })) as unknown as { salt: string };
+  expect(own.keysSha256).not.toBe(createHash('sha256').update('42\n').digest('hex'));
+  expect(own.keysSha256).toBe(createHmac('sha256', salt).update('42\n').digest('hex'));
   expect(json.receipt.table).toBe(`${db}.dbops_retention_receipts`);
   expect(await col('dbops_retention_receipts').countDocuments({ policy: 'retention', sequence: 1 })).toBe(1);
   const verify = await runCli(['retention-verify', '--receipts', receipts]);

@@ -3,6 +3,7 @@
 // nothing; an applied erase removes the subject and its dependants (a SET NULL dependant stays, detached), records
 // salted tombstones and a receipt retention-verify accepts; anonymize rewrites the listed columns only; a held
 // subject (or a held dependant) is refused with nothing changed; an unknown table or id names the input.
+import { createHash, createHmac } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -281,6 +282,12 @@ it('erases the subject and its dependants in one transaction, with tombstones an
   const text = await readFile(json.receipt.location, 'utf8');
   expect(JSON.parse(text)).toMatchObject({ operation: 'subject-erase', sequence: 1, policy: 'retention' });
   expect(text).not.toMatch(/ada@|"42"/);
+  // The subject's own entry (one key) is keyed with the tombstones' salt: trying ids against the receipts alone
+  // cannot confirm who was erased; whoever holds the database can recompute it.
+  const own = JSON.parse(text).rules.find((r: { table: string }) => r.table === 'users');
+  const [{ salt }] = (await q<{ salt: string }>('SELECT salt FROM dbops_retention_salt')) as [{ salt: string }];
+  expect(own.keysSha256).not.toBe(createHash('sha256').update('42\n').digest('hex'));
+  expect(own.keysSha256).toBe(createHmac('sha256', salt).update('42\n').digest('hex'));
   expect(await q('SELECT sequence FROM dbops_retention_receipts')).toEqual([{ sequence: 1 }]);
   const verify = await runCli(['retention-verify', '--receipts', receipts]);
   expect(verify.stderr).toBe('');

@@ -68,13 +68,33 @@ export async function appendAfterHead(
   head: ChainHead | undefined,
   link: (head: ChainHead | undefined) => ChainedReceipt,
 ): Promise<{ receipt: ChainedReceipt; location: string }> {
+  const { receipt, recorded } = await recordAfterHead(
+    head,
+    link,
+    (receipt) => appendReceipt(storage, receipt),
+    () => readChainHead(storage, policy),
+  );
+  return { receipt, location: recorded };
+}
+
+/**
+ * Chains a receipt after `head` and records it where `record` says, the chain's home refusing a second receipt of
+ * one sequence with ALREADY_EXISTS (storage: the object exists; MongoDB's receipts collection: its unique index);
+ * after such a refusal, links after the head `readHead` gives now. Two runs that read the same head never fork it.
+ */
+export async function recordAfterHead<T>(
+  head: ChainHead | undefined,
+  link: (head: ChainHead | undefined) => ChainedReceipt,
+  record: (receipt: ChainedReceipt) => Promise<T>,
+  readHead: () => Promise<ChainHead | undefined>,
+): Promise<{ receipt: ChainedReceipt; recorded: T }> {
   for (let attempt = 1; ; attempt++) {
     const receipt = link(head);
     try {
-      return { receipt, location: await appendReceipt(storage, receipt) };
+      return { receipt, recorded: await record(receipt) };
     } catch (error) {
       if (!(error instanceof DbopsError && error.code === 'ALREADY_EXISTS') || attempt === APPEND_ATTEMPTS) throw error;
-      head = await readChainHead(storage, policy);
+      head = await readHead();
     }
   }
 }

@@ -6,7 +6,6 @@
  * read-only transaction and changes nothing. Refused, with nothing changed, when a legal hold names the subject or
  * any row the erase would delete, or when a foreign key it does not follow would cascade (`cycleEdges`).
  */
-import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { resolveMinimumTables, resolveTable } from '../databases/postgres/data-retention-target.js';
 import { isLockTimeout } from '../databases/postgres/lock-wait.js';
@@ -19,7 +18,8 @@ import { type DataRetentionPolicy, qualifiedNameText, type SoftDeleteRule } from
 import { heldError } from './subject-held.js';
 import { refuseUnderMinimums } from './subject-minimums.js';
 import { type SubjectScope, subjectScope } from './subject-scope.js';
-import { completeTombstones, recordTombstones } from './tombstones.js';
+import { subjectKeysHash } from './subject-keys.js';
+import { completeTombstones, ensureTombstoneTables, recordTombstones } from './tombstones.js';
 
 export interface SubjectEraseOptions {
   table: string;
@@ -87,7 +87,8 @@ export async function eraseSubject(
     let tombstones = 0;
     if (then.action === 'anonymize') {
       const rows = dryRun ? [{ key: '' }] : await anonymizeRow(client, scope, then.columns);
-      tables = [{ table: root.table, action: 'anonymize', rows: rows.length, keysSha256: keysHash(rows, dryRun) }];
+      const keysSha256 = dryRun ? '' : keysHash(await ensureTombstoneTables(client), rows);
+      tables = [{ table: root.table, action: 'anonymize', rows: rows.length, keysSha256 }];
     } else {
       const plan = await planErase(client, scope);
       const nodes = scope.graph.nodes;
@@ -247,6 +248,7 @@ async function applyErase(
   onBatch: SubjectEraseOptions['onBatch'],
 ): Promise<number> {
   let tombstones = 0;
+  const salt = await ensureTombstoneTables(client);
   for (const [at, i] of plan.order.entries()) {
     const rows = await changed(client, deleteRowsSql(graph.nodes, i, id, holdSources));
     // The plan's hold check ran in earlier statements: a hold committed since kept its rows out of the DELETE. Any
@@ -260,7 +262,7 @@ async function applyErase(
         `a legal hold placed during the erase names ${left.held} of its rows in ${graph.nodes[i]!.table}`,
       );
     plan.tables[at]!.rows = rows.length;
-    plan.tables[at]!.keysSha256 = keysHash(rows, false);
+    plan.tables[at]!.keysSha256 = keysHash(salt, rows);
     const keys = rows.map((r) => r.key).filter((k): k is string => k !== null);
     await recordTombstones(client, graph.nodes[i]!.table, keys, 'subject-erase');
     tombstones += new Set(keys).size;
@@ -324,11 +326,12 @@ async function changed(client: pg.ClientBase, sql: { text: string; values: unkno
   return (await client.query<{ key: string | null }>(sql.text, sql.values)).rows;
 }
 
-function keysHash(rows: { key: string | null }[], dryRun: boolean): string {
-  if (dryRun) return '';
-  const hash = createHash('sha256');
-  for (const key of rows.map((r) => r.key ?? '').sort()) hash.update(`${key}\n`);
-  return hash.digest('hex');
+/** The receipt's hash of the changed rows' keys, keyed with the tombstones' salt (subject-keys.ts). */
+function keysHash(salt: string, rows: { key: string | null }[]): string {
+  return subjectKeysHash(
+    salt,
+    rows.map((r) => r.key ?? ''),
+  );
 }
 
 function eraseError(error: unknown, options: SubjectEraseOptions): DbopsError {

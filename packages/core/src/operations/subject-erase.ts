@@ -3,7 +3,7 @@ import { lockReceiptChain } from '../data-retention/chain-lock.js';
 import { type PolicyCommit, policyCommit } from '../data-retention/policy-commit.js';
 import { parsePolicy } from '../data-retention/read-policy.js';
 import { type ChainedReceipt, type ChainHead, chainReceipt, policySha256 } from '../data-retention/receipt.js';
-import { appendAfterHead, chainName, readChainHead } from '../data-retention/receipt-chain.js';
+import { appendAfterHead, chainName, readChainHead, recordAfterHead } from '../data-retention/receipt-chain.js';
 import { RECEIPT_TABLE, recordReceiptRow } from '../data-retention/receipt-table.js';
 import { eraseSubject, type SubjectEraseResult } from '../data-retention/subject-erase.js';
 import { receiptTableHead, subjectReceipt } from '../data-retention/subject-receipt.js';
@@ -72,7 +72,8 @@ export async function subjectErase(options: SubjectEraseOptions): Promise<Subjec
   };
   /** The erasure and its receipt, the same steps on either engine; `store` is where the engine keeps its copy. */
   const eraseAndRecord = async (store: ReceiptStore): Promise<SubjectEraseOutcome> => {
-    // Read again now that this run holds the chain (chain-lock.ts; MongoDB: its leases).
+    // Read again now that this run holds the chain (chain-lock.ts). Nothing holds it on MongoDB: there the receipt
+    // is linked after whichever run recorded first (record below).
     const head = receipts ? await readChainHead(receipts, chain) : dryRun ? undefined : await store.head();
     let result: SubjectEraseResult;
     try {
@@ -104,7 +105,15 @@ export async function subjectErase(options: SubjectEraseOptions): Promise<Subjec
       ));
     let table: string | undefined;
     try {
-      table = await store.record(chained);
+      if (location) table = await store.record(chained);
+      // The database's copy is the chain: a run that recorded after the same head first is linked after.
+      else
+        ({ receipt: chained, recorded: table } = await recordAfterHead(
+          head,
+          (at) => chainReceipt(unchained, chain, at),
+          (receipt) => store.record(receipt),
+          () => store.head(),
+        ));
     } catch (error) {
       if (!location) throw error; // the database copy is the only one: the erasure must not go unrecorded silently
       log.warn(

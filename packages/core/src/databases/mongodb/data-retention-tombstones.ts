@@ -22,7 +22,7 @@
  * completed at `erased_at`, as they always did.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { AnyBulkWriteOperation, MongoClient } from 'mongodb';
+import type { AnyBulkWriteOperation, MongoClient, UpdateFilter } from 'mongodb';
 import { tombstoneHash } from '../../data-retention/tombstones.js';
 import { idIn, idKey, keyText, purgeableFilter } from './data-retention-filter.js';
 import type { CollectionName } from '../../data-retention/policy.js';
@@ -70,6 +70,11 @@ export interface Tombstone {
   /** When the delete had returned; null while it runs or when the run crashed; absent from older tombstones. */
   completed_at?: Date | null;
   erased_by: string;
+  /**
+   * While a document whose `_id` an earlier erasure completed is being erased again (an `_id` used again): that
+   * erasure's fields, put back if this delete leaves the document (takeBack), dropped once it completes.
+   */
+  previous?: Pick<Tombstone, 'erased_at' | 'completed_at' | 'erased_by' | 'key_form'>;
 }
 
 /** The tombstones of one collection's erased documents, whoever erases them (`erased_by`). */
@@ -78,7 +83,8 @@ export interface TombstoneWriter {
   record(ids: unknown[]): Promise<string[]>;
   /**
    * Removes the unfinished tombstones (`completed_at: null`) of `_id`s the delete left in the collection: those just
-   * recorded, and an older-form one a crash left (a completed older one records an earlier erasure and stays).
+   * recorded, and an older-form one a crash left (a completed older one records an earlier erasure and stays). One
+   * that recorded over an earlier completed erasure of the same `_id` gets that erasure's fields back (`previous`).
    */
   takeBack(ids: unknown[]): Promise<void>;
   /** Marks the tombstones of `_id`s the delete removed as completed now, after it returned. */
@@ -150,8 +156,16 @@ export async function tombstoneWriter(
     async record(ids) {
       if (ids.length === 0) return [];
       const erasedAt = new Date();
+      const hashes = [...new Set(ids.map(hash))];
+      // An earlier erasure of the same `_id` that completed is kept aside: should this delete leave the document,
+      // takeBack puts it back rather than lose it.
+      const earlier = new Map(
+        (await tombstones.find({ _id: { $in: hashes } }, { maxTimeMS }).toArray())
+          .filter((t) => t.completed_at !== null)
+          .map((t) => [t._id, previousOf(t)]),
+      );
       // A key erased again keeps its latest time, as PostgreSQL's.
-      const writes: AnyBulkWriteOperation<Tombstone>[] = [...new Set(ids.map(hash))].map((h) => ({
+      const writes: AnyBulkWriteOperation<Tombstone>[] = hashes.map((h) => ({
         updateOne: {
           filter: { _id: h },
           update: {
@@ -162,6 +176,7 @@ export async function tombstoneWriter(
               erased_at: erasedAt,
               completed_at: null,
               erased_by: erasedBy,
+              ...(earlier.has(h) ? { previous: earlier.get(h)! } : {}),
             },
           },
           upsert: true,
@@ -173,13 +188,22 @@ export async function tombstoneWriter(
     async takeBack(ids) {
       if (ids.length === 0) return;
       const hashes = [...ids.map(hash), ...ids.map((id) => legacyHash(salt, { database, name }, id))];
-      await tombstones.deleteMany({ _id: { $in: hashes }, completed_at: { $type: 'null' } }, { maxTimeMS });
+      const unfinished = { _id: { $in: hashes }, completed_at: { $type: 'null' as const } };
+      const restore = (await tombstones.find(unfinished, { maxTimeMS }).toArray()).filter((t) => t.previous);
+      if (restore.length > 0)
+        await tombstones.bulkWrite(
+          restore.map((t) => ({
+            updateOne: { filter: { _id: t._id, completed_at: { $type: 'null' } }, update: restored(t.previous!) },
+          })),
+          { ordered: false, maxTimeMS },
+        );
+      await tombstones.deleteMany({ ...unfinished, previous: { $exists: false } }, { maxTimeMS });
     },
     async complete(ids) {
       if (ids.length === 0) return;
       await tombstones.updateMany(
         { _id: { $in: ids.map(hash) } },
-        { $set: { completed_at: new Date() } },
+        { $set: { completed_at: new Date() }, $unset: { previous: '' } },
         { maxTimeMS },
       );
     },
@@ -211,8 +235,31 @@ export async function tombstoneWriter(
       // The others have no document any more: their delete ran.
       const gone = [...hashes].filter((h) => !stillThere.has(h));
       if (gone.length > 0)
-        await tombstones.updateMany({ _id: { $in: gone } }, { $set: { completed_at: new Date() } }, { maxTimeMS });
+        await tombstones.updateMany(
+          { _id: { $in: gone } },
+          { $set: { completed_at: new Date() }, $unset: { previous: '' } },
+          { maxTimeMS },
+        );
       return { completed: gone.length, present };
     },
+  };
+}
+
+/** The fields of a completed erasure, kept while the same `_id` is erased again. */
+function previousOf(t: Tombstone): NonNullable<Tombstone['previous']> {
+  return {
+    erased_at: t.erased_at,
+    erased_by: t.erased_by,
+    ...(t.completed_at === undefined ? {} : { completed_at: t.completed_at }),
+    ...(t.key_form === undefined ? {} : { key_form: t.key_form }),
+  };
+}
+
+/** The update that puts a kept erasure back as it was: what it lacked (an older tombstone's) is removed again. */
+function restored(previous: NonNullable<Tombstone['previous']>): UpdateFilter<Tombstone> {
+  const absent = (['completed_at', 'key_form'] as const).filter((field) => previous[field] === undefined);
+  return {
+    $set: previous,
+    $unset: Object.fromEntries([['previous', ''], ...absent.map((field) => [field, ''])]),
   };
 }

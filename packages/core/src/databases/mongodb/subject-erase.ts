@@ -7,13 +7,15 @@
  *
  * MongoDB has no transaction across collections without a replica set, so the erase is not all-or-nothing. It is
  * ordered so that every state a crash can leave is safe and the next run finishes it: the subject's document goes
- * last (until then the subject can be named again, and a second run erases what is left); each delete is preceded
+ * last among what was found before it (until then the subject can be named again, and a second run erases what is
+ * left), and the dependants are passed over once more from its `_id` after it, for what was written meanwhile; each
+ * delete is preceded
  * by its documents' tombstones (`completed_at: null`) and followed by their completion, as retention-purge's
  * batches are (data-retention-tombstones.ts); an applied run first completes the unfinished tombstones of documents
  * already gone in every collection it erases from. Each collection is erased under retention-purge's lease on it
  * (lease.ts): a purge of that collection at the same moment could claim the same documents in its receipt.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Document, Filter, MongoClient } from 'mongodb';
 import { collectionText, type DataRetentionPolicy } from '../../data-retention/policy.js';
 import { ErasureStopped } from '../../data-retention/erasure-stopped.js';
@@ -23,14 +25,15 @@ import { refuseUnderMinimums } from '../../data-retention/subject-minimums.js';
 import { asDbopsError, DbopsError, invalidInput } from '../../errors.js';
 import { idIn, idKey, keyText } from './data-retention-filter.js';
 import { PURGE_LEASE_MS, purgeLeaseKey } from './data-retention-purge.js';
-import { type TombstoneWriter, tombstoneWriter } from './data-retention-tombstones.js';
+import { subjectKeysHash } from '../../data-retention/subject-keys.js';
+import { ensureSalt, type TombstoneWriter, tombstoneWriter } from './data-retention-tombstones.js';
 import { describeHolder, takeLease } from './lease.js';
 import { SubjectBudget } from './subject-budget.js';
-import { batches, idsNow, levelFilters, pickIds, treeIds } from './subject-levels.js';
+import { batches, levelFilters, lineageNow, pickIds, treeIds } from './subject-levels.js';
 import { heldKeys, type MongoSubjectScope, mongoSubjectScope } from './subject-scope.js';
 
-/** Rounds of pick-and-delete per collection: more means documents of the subject keep being written meanwhile. */
-const MAX_ROUNDS = 5;
+/** Passes over the dependants: more means documents of the subject keep being written meanwhile. */
+const MAX_PASSES = 5;
 
 export async function eraseMongoSubject(
   client: MongoClient,
@@ -79,8 +82,9 @@ export async function eraseMongoSubject(
         { maxTimeMS },
       );
     const keys = matchedCount > 0 ? [keyText(scope._id)] : [];
+    const salt = await ensureSalt(client, subject.collection.database, maxTimeMS);
     return result(
-      [{ table: subject.namespace, action: 'anonymize', rows: matchedCount, keysSha256: keysHash(keys) }],
+      [{ table: subject.namespace, action: 'anonymize', rows: matchedCount, keysSha256: subjectKeysHash(salt, keys) }],
       0,
     );
   }
@@ -115,35 +119,73 @@ export async function eraseMongoSubject(
     'documents',
   );
   if (dryRun) return result(tables, 0);
-  let tombstones = 0;
   // Kept batch by batch, so that a failure says (and its receipt records) what was erased, in the collection it
   // stopped in too.
-  const progress: EraseProgress = { subjectErased: false, erased: [] };
+  const progress: EraseProgress = { subjectErased: false, erased: order.map(() => []) };
   const holder = `subject-erase-${randomUUID()}`;
-  try {
-    for (const [at, i] of order.entries()) {
-      const of = scope.nodes[i]!;
-      const db = client.db(of.collection.database);
-      const until = new Date(Date.now() + PURGE_LEASE_MS);
-      const taken = await takeLease(db, purgeLeaseKey(of.collection.name), holder, until, maxTimeMS);
-      if ('heldBy' in taken)
-        throw new DbopsError('CONFLICT', `${of.namespace} is being purged by ${describeHolder(taken.heldBy)}`, {
-          hint: 'Erase again once that retention-purge has finished (its lease ends with it).',
-        });
-      try {
-        const writer = await tombstoneWriter(client, of.collection, 'subject-erase', maxTimeMS);
+  const writers = new Map<number, TombstoneWriter>();
+  /** Each database's tombstone salt, which keys the receipt's hashes (subject-keys.ts). */
+  const salts = new Map<string, string>();
+  const keysHash = (at: number, ids: unknown[]) => {
+    const { database: of } = scope.nodes[order[at]!]!.collection;
+    return subjectKeysHash(salts.get(of)!, ids.map(keyText));
+  };
+  /** One pass over the node at position `at` of the order, under its lease; returns how many documents it erased. */
+  const eraseNode = async (at: number): Promise<number> => {
+    const i = order[at]!;
+    const of = scope.nodes[i]!;
+    const db = client.db(of.collection.database);
+    const until = new Date(Date.now() + PURGE_LEASE_MS);
+    const taken = await takeLease(db, purgeLeaseKey(of.collection.name), holder, until, maxTimeMS);
+    if ('heldBy' in taken)
+      throw new DbopsError('CONFLICT', `${of.namespace} is being purged by ${describeHolder(taken.heldBy)}`, {
+        hint: 'Erase again once that retention-purge has finished (its lease ends with it).',
+      });
+    try {
+      let writer = writers.get(i);
+      if (!writer) {
+        writer = await tombstoneWriter(client, of.collection, 'subject-erase', maxTimeMS);
+        salts.set(of.collection.database, await ensureSalt(client, of.collection.database, maxTimeMS));
         // An earlier erasure that stopped between a delete and its completion is finished first.
         await writer.completeGone();
-        // Renewed before every batch, as a purge's: a large collection may take longer than one lease.
-        const renew = () => taken.lease.extend(new Date(Date.now() + PURGE_LEASE_MS));
-        progress.erased[at] = [];
-        const erased = await eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, options.onBatch, progress);
-        tables[at]!.rows = erased.length;
-        tables[at]!.keysSha256 = keysHash(erased.map(keyText));
-        tombstones += distinct(erased);
-      } finally {
-        await taken.lease.release().catch(() => undefined);
+        writers.set(i, writer);
       }
+      // Renewed before every batch, as a purge's: a large collection may take longer than one lease.
+      const renew = () => taken.lease.extend(new Date(Date.now() + PURGE_LEASE_MS));
+      const erased = await eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, options.onBatch, (gone) => {
+        for (const one of gone) progress.erased[at]!.push(one);
+        if (of.parent === undefined && gone.length > 0) progress.subjectErased = true;
+      });
+      return erased.length;
+    } finally {
+      await taken.lease.release().catch(() => undefined);
+    }
+  };
+  const dependants = order.flatMap((_, at) => (at === order.length - 1 ? [] : [at]));
+  try {
+    // The dependants are passed over again until a pass finds none: a document written for the subject into a
+    // collection after its turn (an order once the orders were done) is taken by the next pass. Then the subject's
+    // document; then the dependants again, from its `_id`, until a pass finds none: what was written for it up to
+    // its delete goes too.
+    for (let pass = 1; ; pass++) {
+      let found = 0;
+      const writing: string[] = [];
+      for (const at of dependants) {
+        const n = await eraseNode(at);
+        found += n;
+        if (n > 0) writing.push(scope.nodes[order[at]!]!.namespace);
+      }
+      if (found > 0 && pass >= MAX_PASSES)
+        throw new DbopsError(
+          'CHECK_FAILED',
+          `documents of ${writing.join(', ')} that belong to the subject kept being written during the erasure (${MAX_PASSES} passes)`,
+          { hint: 'Stop what writes them (the application still serves the subject), then erase again.' },
+        );
+      if (found > 0) continue;
+      if (progress.subjectErased) break;
+      await eraseNode(order.length - 1);
+      // Deleted meanwhile by someone else: its documents were not this erasure's to take.
+      if (!progress.subjectErased) break;
     }
   } catch (cause) {
     const failure = asDbopsError(cause);
@@ -152,7 +194,7 @@ export async function eraseMongoSubject(
       : 'MongoDB has no transaction across collections here: run the erase again to finish it once the cause is gone.';
     // What was erased, per collection, for the receipt of a stopped erasure.
     const done = progress.erased.flatMap((ids, at) =>
-      ids.length === 0 ? [] : [{ ...tables[at]!, rows: ids.length, keysSha256: keysHash(ids.map(keyText)) }],
+      ids.length === 0 ? [] : [{ ...tables[at]!, rows: ids.length, keysSha256: keysHash(at, ids) }],
     );
     throw new ErasureStopped(
       failure.code,
@@ -168,7 +210,14 @@ export async function eraseMongoSubject(
       ),
     );
   }
-  return result(tables, tombstones);
+  for (const [at, ids] of progress.erased.entries()) {
+    tables[at]!.rows = ids.length;
+    tables[at]!.keysSha256 = keysHash(at, ids);
+  }
+  return result(
+    tables,
+    progress.erased.reduce((n, ids) => n + distinct(ids), 0),
+  );
 }
 
 /**
@@ -181,10 +230,12 @@ function eraseOrder(scope: MongoSubjectScope): number[] {
 }
 
 /**
- * Deletes a node's documents of the subject, each after its tombstone, ID_BATCH at a time; returns the deleted
- * `_id`s. Picks again (its parent's documents read again too) until none is left, so a document written between the
- * count and the delete goes too. A delete matches a document only while it still references the batch's parents. A
- * hold added since the count stops it, the held documents kept.
+ * Deletes a node's documents of the subject as they are now, each after its tombstone, ID_BATCH at a time; returns
+ * the deleted `_id`s (also given to `erased` batch by batch). A delete matches a document only while it still
+ * references the batch's parents. Before every batch the holds are read again: a hold added since the count on one of
+ * the batch's documents keeps it and stops the erasure after the batch; one on the subject or on a document above
+ * these (an order of the items) stops it before the batch, nothing of it deleted, as PostgreSQL refuses the whole
+ * erasure.
  */
 async function eraseDocuments(
   client: MongoClient,
@@ -195,79 +246,85 @@ async function eraseDocuments(
   renew: () => Promise<void>,
   maxTimeMS: number,
   onBatch: SubjectEraseOptions['onBatch'],
-  progress: EraseProgress,
+  erased: (gone: unknown[]) => void,
 ): Promise<unknown[]> {
   const of = scope.nodes[i]!;
   const collection = client.db(of.collection.database).collection(of.collection.name);
   const deleted: unknown[] = [];
-  for (let round = 1; ; round++) {
-    // Read again under the same limit: documents written since the count cannot take the memory either.
-    const budget = new SubjectBudget(scope, id);
-    const parentIds = of.parent === undefined ? [] : await idsNow(client, scope, of.parent, maxTimeMS, budget);
-    let found = false;
-    for (const filter of levelFilters(scope, of, parentIds)) {
-      const picked = await pickIds(client, of, filter, maxTimeMS, budget);
-      if (picked.length === 0) continue;
-      found = true;
-      if (round > MAX_ROUNDS)
+  // Read again under the same limit: documents written since the count cannot take the memory either.
+  const budget = new SubjectBudget(scope, id);
+  const lineage = await lineageNow(client, scope, i, maxTimeMS, budget);
+  const parentIds = of.parent === undefined ? [] : lineage.get(of.parent)!;
+  for (const filter of levelFilters(scope, of, parentIds)) {
+    const picked = await pickIds(client, of, filter, maxTimeMS, budget);
+    for (const ids of batches(picked)) {
+      await renew();
+      // Read before every delete, as a purge's batches do: a hold placed during a long erasure is honoured, and
+      // a hold source that can no longer be read stops it.
+      await refuseHeldAbove(scope, id, lineage);
+      const held = await scope.held(of.collection);
+      const nowHeld = heldKeys(held);
+      await writer.record(ids);
+      await collection.deleteMany({ $and: [idIn(ids), filter, { _id: { $nin: held } }] } as Filter<Document>, {
+        maxTimeMS,
+      });
+      const leftIds = (await collection.find(idIn(ids), { projection: { _id: 1 }, maxTimeMS }).toArray()).map(
+        (d) => d._id as unknown,
+      );
+      // Told apart by idKey: of `_id`s 42 and '42', one may go while the other stays.
+      const left = new Set(leftIds.map(idKey));
+      await writer.takeBack(leftIds);
+      const gone = ids.filter((k) => !left.has(idKey(k)));
+      erased(gone);
+      await writer.complete(gone);
+      deleted.push(...gone);
+      await onBatch?.({ table: of.namespace, rows: gone.length });
+      const kept = ids.filter((k) => left.has(idKey(k)) && nowHeld.has(keyText(k))).length;
+      if (kept > 0)
         throw new DbopsError(
           'CHECK_FAILED',
-          `documents of ${of.namespace} that belong to the subject kept being written during the erasure (${MAX_ROUNDS} rounds)`,
-          { hint: 'Stop what writes them (the application still serves the subject), then erase again.' },
+          `${kept} documents in ${of.namespace} were put under legal hold during the erasure and kept`,
+          {
+            input: 'id',
+            hint: "A row of the policy's holds names them. Lift the hold first, once its reason has ended.",
+          },
         );
-      for (const ids of batches(picked)) {
-        await renew();
-        // Read before every delete, as a purge's batches do: a hold placed during a long erasure is honoured, and
-        // a hold source that can no longer be read stops it.
-        const held = await scope.held(of.collection);
-        const nowHeld = heldKeys(held);
-        await writer.record(ids);
-        await collection.deleteMany({ $and: [idIn(ids), filter, { _id: { $nin: held } }] } as Filter<Document>, {
-          maxTimeMS,
-        });
-        const leftIds = (await collection.find(idIn(ids), { projection: { _id: 1 }, maxTimeMS }).toArray()).map(
-          (d) => d._id as unknown,
-        );
-        // Told apart by idKey: of `_id`s 42 and '42', one may go while the other stays.
-        const left = new Set(leftIds.map(idKey));
-        await writer.takeBack(leftIds);
-        const gone = ids.filter((k) => !left.has(idKey(k)));
-        for (const erased of gone) progress.erased.at(-1)!.push(erased);
-        if (of.parent === undefined && gone.length > 0) progress.subjectErased = true;
-        await writer.complete(gone);
-        deleted.push(...gone);
-        await onBatch?.({ table: of.namespace, rows: gone.length });
-        const kept = ids.filter((k) => left.has(idKey(k)) && nowHeld.has(keyText(k))).length;
-        if (kept > 0)
-          throw new DbopsError(
-            'CHECK_FAILED',
-            `${kept} documents in ${of.namespace} were put under legal hold during the erasure and kept`,
-            {
-              input: 'id',
-              hint: "A row of the policy's holds names them. Lift the hold first, once its reason has ended.",
-            },
-          );
-      }
     }
-    if (!found) return deleted;
+  }
+  return deleted;
+}
+
+/**
+ * Stops the erasure when a hold now names the subject or a document above the batch's (`lineage`: each ancestor
+ * node's documents of the subject): deleting the dependants of a held document would erase what the hold keeps.
+ */
+async function refuseHeldAbove(scope: MongoSubjectScope, id: string, lineage: Map<number, unknown[]>): Promise<void> {
+  for (const [at, ids] of lineage) {
+    const node = scope.nodes[at]!;
+    const keys = heldKeys(await scope.held(node.collection));
+    const held = ids.filter((k) => keys.has(keyText(k))).length;
+    if (held === 0) continue;
+    throw new DbopsError(
+      'CHECK_FAILED',
+      node.parent === undefined
+        ? `subject ${id} of ${node.namespace} was put under legal hold during the erasure`
+        : `${held} documents in ${node.namespace} that the subject's remaining documents depend on were put under legal hold during the erasure`,
+      {
+        input: 'id',
+        hint: "A row of the policy's holds names them; nothing they hold was erased. Lift the hold first, once its reason has ended.",
+      },
+    );
   }
 }
 
 /** What an erasure has done so far, for the message of one that stops. */
 interface EraseProgress {
   subjectErased: boolean;
-  /** The `_id`s erased, per position of the erase order (the last: the collection at work). */
+  /** The `_id`s erased, per position of the erase order. */
   erased: unknown[][];
 }
 
 /** How many documents (tombstones) these `_id`s are: 42 and '42' are two. */
 function distinct(ids: unknown[]): number {
   return new Set(ids.map(idKey)).size;
-}
-
-/** SHA-256 over the keys (text + "\n", sorted), as PostgreSQL's erasure hashes them. */
-function keysHash(keys: string[]): string {
-  const hash = createHash('sha256');
-  for (const key of [...keys].sort()) hash.update(`${key}\n`);
-  return hash.digest('hex');
 }

@@ -89,19 +89,31 @@ export async function treeIds(
 }
 
 /**
- * The `_id`s of node i's documents as they are now, read again from the subject down: an erase asks before each
- * round of a node, so a parent document written since the count (a new order) has its dependants taken too.
+ * The `_id`s of the documents of node i's ancestors as they are now (node index → `_id`s), read again from the subject
+ * down: an erase asks before each pass over a node, so a parent document written since the count (a new order) has
+ * its dependants taken too, and a hold placed since on any of them stops it. The subject's own is its `_id`, whether
+ * its document is still there or not: documents written for it after it was deleted are found too.
  */
-export async function idsNow(
+export async function lineageNow(
   client: MongoClient,
   scope: MongoSubjectScope,
   i: number,
   maxTimeMS: number,
   budget: SubjectBudget,
-): Promise<unknown[]> {
-  const node = scope.nodes[i]!;
-  const parentIds = node.parent === undefined ? [] : await idsNow(client, scope, node.parent, maxTimeMS, budget);
-  return nodeIds(client, scope, node, parentIds, maxTimeMS, budget);
+): Promise<Map<number, unknown[]>> {
+  const path: number[] = [];
+  for (let at = scope.nodes[i]!.parent; at !== undefined; at = scope.nodes[at]!.parent) path.unshift(at);
+  const lineage = new Map<number, unknown[]>();
+  for (const at of path) {
+    const node = scope.nodes[at]!;
+    lineage.set(
+      at,
+      node.parent === undefined
+        ? [scope._id]
+        : await nodeIds(client, scope, node, lineage.get(node.parent)!, maxTimeMS, budget),
+    );
+  }
+  return lineage;
 }
 
 /** A list cut into ID_BATCH-long pieces. */

@@ -1,5 +1,5 @@
-export const id = 230038753034;
-export const ids = [230038753034];
+export const id = 744532566754;
+export const ids = [744532566754];
 export const modules = {
 
 /***/ 31374:
@@ -118,6 +118,7 @@ function policyDuration(seconds) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   H9: () => (/* binding */ chainName),
 /* harmony export */   OH: () => (/* binding */ receiptKey),
+/* harmony export */   So: () => (/* binding */ recordAfterHead),
 /* harmony export */   dP: () => (/* binding */ appendAfterHead),
 /* harmony export */   q: () => (/* binding */ readChainHead),
 /* harmony export */   uf: () => (/* binding */ verifyReceiptChains)
@@ -182,15 +183,24 @@ const APPEND_ATTEMPTS = 5;
  * another run appended first.
  */
 async function appendAfterHead(storage, policy, head, link) {
+    const { receipt, recorded } = await recordAfterHead(head, link, (receipt) => appendReceipt(storage, receipt), () => readChainHead(storage, policy));
+    return { receipt, location: recorded };
+}
+/**
+ * Chains a receipt after `head` and records it where `record` says, the chain's home refusing a second receipt of
+ * one sequence with ALREADY_EXISTS (storage: the object exists; MongoDB's receipts collection: its unique index);
+ * after such a refusal, links after the head `readHead` gives now. Two runs that read the same head never fork it.
+ */
+async function recordAfterHead(head, link, record, readHead) {
     for (let attempt = 1;; attempt++) {
         const receipt = link(head);
         try {
-            return { receipt, location: await appendReceipt(storage, receipt) };
+            return { receipt, recorded: await record(receipt) };
         }
         catch (error) {
             if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DbopsError */ .zJ && error.code === 'ALREADY_EXISTS') || attempt === APPEND_ATTEMPTS)
                 throw error;
-            head = await readChainHead(storage, policy);
+            head = await readHead();
         }
     }
 }
@@ -422,6 +432,30 @@ function heldError(table, id, detail) {
     });
 }
 //# sourceMappingURL=subject-held.js.map
+
+/***/ }),
+
+/***/ 34846:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   r: () => (/* binding */ subjectKeysHash)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
+/**
+ * `keysSha256` of a subject erasure's receipt, on both engines: HMAC-SHA256 keyed with the database's tombstone salt
+ * (tombstones.ts) over the keys, each as text followed by "\n", sorted. A plain SHA-256 of the subject's own entry (one
+ * key) would let anyone holding the receipts confirm "was 42 erased?" by hashing candidate ids; keyed, only whoever
+ * also holds the database or a backup of it (where the salt lives, never in a receipt) can recompute it.
+ */
+
+function subjectKeysHash(salt, keys) {
+    const hmac = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHmac)('sha256', salt);
+    for (const key of [...keys].sort())
+        hmac.update(`${key}\n`);
+    return hmac.digest('hex');
+}
+//# sourceMappingURL=subject-keys.js.map
 
 /***/ }),
 
@@ -786,8 +820,6 @@ var receipt = __webpack_require__(1905);
 var receipt_chain = __webpack_require__(59589);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/receipt-table.js
 var receipt_table = __webpack_require__(72096);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(77598);
 // EXTERNAL MODULE: ./packages/core/lib/databases/postgres/data-retention-target.js
 var data_retention_target = __webpack_require__(84381);
 // EXTERNAL MODULE: ./packages/core/lib/databases/postgres/lock-wait.js
@@ -810,17 +842,11 @@ var subject_held = __webpack_require__(66409);
 var subject_minimums = __webpack_require__(75683);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/subject-scope.js
 var subject_scope = __webpack_require__(48464);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/subject-keys.js
+var subject_keys = __webpack_require__(34846);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/tombstones.js
 var data_retention_tombstones = __webpack_require__(42837);
 ;// CONCATENATED MODULE: ./packages/core/lib/data-retention/subject-erase.js
-/**
- * GDPR erasure of one subject, as the policy's soft-delete rule for its table says (`then`): erase deletes the
- * subject's row and every row that depends on it (dependants first, deepest first, so no foreign key has to cascade),
- * anonymize replaces the listed columns of its row. One transaction under lock_timeout and statement_timeout:
- * everything or nothing. Erased keys are recorded as tombstones in the same transaction. A dry run counts in a
- * read-only transaction and changes nothing. Refused, with nothing changed, when a legal hold names the subject or
- * any row the erase would delete, or when a foreign key it does not follow would cascade (`cycleEdges`).
- */
 
 
 
@@ -850,7 +876,8 @@ async function eraseSubject(client, policy, options) {
         let tombstones = 0;
         if (then.action === 'anonymize') {
             const rows = dryRun ? [{ key: '' }] : await anonymizeRow(client, scope, then.columns);
-            tables = [{ table: root.table, action: 'anonymize', rows: rows.length, keysSha256: keysHash(rows, dryRun) }];
+            const keysSha256 = dryRun ? '' : keysHash(await (0,data_retention_tombstones/* ensureTombstoneTables */.Bl)(client), rows);
+            tables = [{ table: root.table, action: 'anonymize', rows: rows.length, keysSha256 }];
         }
         else {
             const plan = await planErase(client, scope);
@@ -977,6 +1004,7 @@ async function anonymizeRow(client, { graph, holdSources, id }, columns) {
 /** Deletes the plan's nodes in its order, each deleted key a tombstone; returns how many tombstones. */
 async function applyErase(client, { graph, holdSources, id }, plan, onBatch) {
     let tombstones = 0;
+    const salt = await (0,data_retention_tombstones/* ensureTombstoneTables */.Bl)(client);
     for (const [at, i] of plan.order.entries()) {
         const rows = await changed(client, (0,subject_rows/* deleteRowsSql */.B4)(graph.nodes, i, id, holdSources));
         // The plan's hold check ran in earlier statements: a hold committed since kept its rows out of the DELETE. Any
@@ -986,7 +1014,7 @@ async function applyErase(client, { graph, holdSources, id }, plan, onBatch) {
         if (left.held > 0)
             throw (0,subject_held/* heldError */.k)(graph.nodes[0].table, id, `a legal hold placed during the erase names ${left.held} of its rows in ${graph.nodes[i].table}`);
         plan.tables[at].rows = rows.length;
-        plan.tables[at].keysSha256 = keysHash(rows, false);
+        plan.tables[at].keysSha256 = keysHash(salt, rows);
         const keys = rows.map((r) => r.key).filter((k) => k !== null);
         await (0,data_retention_tombstones/* recordTombstones */.K6)(client, graph.nodes[i].table, keys, 'subject-erase');
         tombstones += new Set(keys).size;
@@ -1039,13 +1067,9 @@ function described(nodes, i, action) {
 async function changed(client, sql) {
     return (await client.query(sql.text, sql.values)).rows;
 }
-function keysHash(rows, dryRun) {
-    if (dryRun)
-        return '';
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for (const key of rows.map((r) => r.key ?? '').sort())
-        hash.update(`${key}\n`);
-    return hash.digest('hex');
+/** The receipt's hash of the changed rows' keys, keyed with the tombstones' salt (subject-keys.ts). */
+function keysHash(salt, rows) {
+    return (0,subject_keys/* subjectKeysHash */.r)(salt, rows.map((r) => r.key ?? ''));
 }
 function eraseError(error, options) {
     if (error instanceof errors/* DbopsError */.zJ)
@@ -1166,7 +1190,8 @@ async function subjectErase(options) {
     };
     /** The erasure and its receipt, the same steps on either engine; `store` is where the engine keeps its copy. */
     const eraseAndRecord = async (store) => {
-        // Read again now that this run holds the chain (chain-lock.ts; MongoDB: its leases).
+        // Read again now that this run holds the chain (chain-lock.ts). Nothing holds it on MongoDB: there the receipt
+        // is linked after whichever run recorded first (record below).
         const head = receipts ? await (0,receipt_chain/* readChainHead */.q)(receipts, chain) : dryRun ? undefined : await store.head();
         let result;
         try {
@@ -1191,7 +1216,11 @@ async function subjectErase(options) {
             ({ receipt: chained, location } = await (0,receipt_chain/* appendAfterHead */.dP)(receipts, chain, head, (at) => (0,receipt/* chainReceipt */.YC)(unchained, chain, at)));
         let table;
         try {
-            table = await store.record(chained);
+            if (location)
+                table = await store.record(chained);
+            // The database's copy is the chain: a run that recorded after the same head first is linked after.
+            else
+                ({ receipt: chained, recorded: table } = await (0,receipt_chain/* recordAfterHead */.So)(head, (at) => (0,receipt/* chainReceipt */.YC)(unchained, chain, at), (receipt) => store.record(receipt), () => store.head()));
         }
         catch (error) {
             if (!location)

@@ -347,6 +347,30 @@ function heldError(table, id, detail) {
 
 /***/ }),
 
+/***/ 34846:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   r: () => (/* binding */ subjectKeysHash)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
+/**
+ * `keysSha256` of a subject erasure's receipt, on both engines: HMAC-SHA256 keyed with the database's tombstone salt
+ * (tombstones.ts) over the keys, each as text followed by "\n", sorted. A plain SHA-256 of the subject's own entry (one
+ * key) would let anyone holding the receipts confirm "was 42 erased?" by hashing candidate ids; keyed, only whoever
+ * also holds the database or a backup of it (where the salt lives, never in a receipt) can recompute it.
+ */
+
+function subjectKeysHash(salt, keys) {
+    const hmac = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHmac)('sha256', salt);
+    for (const key of [...keys].sort())
+        hmac.update(`${key}\n`);
+    return hmac.digest('hex');
+}
+//# sourceMappingURL=subject-keys.js.map
+
+/***/ }),
+
 /***/ 75683:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -3708,8 +3732,14 @@ async function tombstoneWriter(client, { database, name }, erasedBy, maxTimeMS) 
             if (ids.length === 0)
                 return [];
             const erasedAt = new Date();
+            const hashes = [...new Set(ids.map(hash))];
+            // An earlier erasure of the same `_id` that completed is kept aside: should this delete leave the document,
+            // takeBack puts it back rather than lose it.
+            const earlier = new Map((await tombstones.find({ _id: { $in: hashes } }, { maxTimeMS }).toArray())
+                .filter((t) => t.completed_at !== null)
+                .map((t) => [t._id, previousOf(t)]));
             // A key erased again keeps its latest time, as PostgreSQL's.
-            const writes = [...new Set(ids.map(hash))].map((h) => ({
+            const writes = hashes.map((h) => ({
                 updateOne: {
                     filter: { _id: h },
                     update: {
@@ -3720,6 +3750,7 @@ async function tombstoneWriter(client, { database, name }, erasedBy, maxTimeMS) 
                             erased_at: erasedAt,
                             completed_at: null,
                             erased_by: erasedBy,
+                            ...(earlier.has(h) ? { previous: earlier.get(h) } : {}),
                         },
                     },
                     upsert: true,
@@ -3732,12 +3763,18 @@ async function tombstoneWriter(client, { database, name }, erasedBy, maxTimeMS) 
             if (ids.length === 0)
                 return;
             const hashes = [...ids.map(hash), ...ids.map((id) => legacyHash(salt, { database, name }, id))];
-            await tombstones.deleteMany({ _id: { $in: hashes }, completed_at: { $type: 'null' } }, { maxTimeMS });
+            const unfinished = { _id: { $in: hashes }, completed_at: { $type: 'null' } };
+            const restore = (await tombstones.find(unfinished, { maxTimeMS }).toArray()).filter((t) => t.previous);
+            if (restore.length > 0)
+                await tombstones.bulkWrite(restore.map((t) => ({
+                    updateOne: { filter: { _id: t._id, completed_at: { $type: 'null' } }, update: restored(t.previous) },
+                })), { ordered: false, maxTimeMS });
+            await tombstones.deleteMany({ ...unfinished, previous: { $exists: false } }, { maxTimeMS });
         },
         async complete(ids) {
             if (ids.length === 0)
                 return;
-            await tombstones.updateMany({ _id: { $in: ids.map(hash) } }, { $set: { completed_at: new Date() } }, { maxTimeMS });
+            await tombstones.updateMany({ _id: { $in: ids.map(hash) } }, { $set: { completed_at: new Date() }, $unset: { previous: '' } }, { maxTimeMS });
         },
         async completeGone() {
             // Only an explicit null: older tombstones have no completed_at at all, and their deletes are long done.
@@ -3765,9 +3802,26 @@ async function tombstoneWriter(client, { database, name }, erasedBy, maxTimeMS) 
             // The others have no document any more: their delete ran.
             const gone = [...hashes].filter((h) => !stillThere.has(h));
             if (gone.length > 0)
-                await tombstones.updateMany({ _id: { $in: gone } }, { $set: { completed_at: new Date() } }, { maxTimeMS });
+                await tombstones.updateMany({ _id: { $in: gone } }, { $set: { completed_at: new Date() }, $unset: { previous: '' } }, { maxTimeMS });
             return { completed: gone.length, present };
         },
+    };
+}
+/** The fields of a completed erasure, kept while the same `_id` is erased again. */
+function previousOf(t) {
+    return {
+        erased_at: t.erased_at,
+        erased_by: t.erased_by,
+        ...(t.completed_at === undefined ? {} : { completed_at: t.completed_at }),
+        ...(t.key_form === undefined ? {} : { key_form: t.key_form }),
+    };
+}
+/** The update that puts a kept erasure back as it was: what it lacked (an older tombstone's) is removed again. */
+function restored(previous) {
+    const absent = ['completed_at', 'key_form'].filter((field) => previous[field] === undefined);
+    return {
+        $set: previous,
+        $unset: Object.fromEntries([['previous', ''], ...absent.map((field) => [field, ''])]),
     };
 }
 //# sourceMappingURL=data-retention-tombstones.js.map
@@ -5395,21 +5449,68 @@ async function purgeCollections(client, plan, options) {
 }
 //# sourceMappingURL=data-retention-purge.js.map
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/data-retention-receipts.js
+/**
+ * The receipts' second home on MongoDB, as PostgreSQL's dbops_retention_receipts table is there: a collection dbops
+ * owns in the database-url's database, one document per receipt keyed by its SHA-256, so the proof of a deletion
+ * sits next to the data it concerns. The storage copy (receipts-to) is the chain retention-verify checks. Without
+ * receipts-to this collection is the chain: a unique index on `{policy, sequence}` refuses a second receipt of one
+ * sequence (two runs that read the same head), and the later run links after the other (recordAfterHead).
+ */
+
+
 const RECEIPT_COLLECTION = 'dbops_retention_receipts';
+const data_retention_receipts_DUPLICATE_KEY = 11000;
+const CHAIN_INDEX = 'dbops_chain_sequence';
 /** Returns where the receipt went: database.collection. */
 async function recordReceiptDocument(client, database, receipt) {
-    await client.db(database).collection(RECEIPT_COLLECTION).insertOne({
-        _id: receipt.sha256,
-        policy: receipt.policy,
-        sequence: receipt.sequence,
-        previousSha256: receipt.previousSha256,
-        receipt,
-        recordedAt: new Date(),
-    });
-    return `${database}.${RECEIPT_COLLECTION}`;
+    const where = `${database}.${RECEIPT_COLLECTION}`;
+    await ensureChainIndex(client, database);
+    try {
+        await client.db(database).collection(RECEIPT_COLLECTION).insertOne({
+            _id: receipt.sha256,
+            policy: receipt.policy,
+            sequence: receipt.sequence,
+            previousSha256: receipt.previousSha256,
+            receipt,
+            recordedAt: new Date(),
+        });
+    }
+    catch (error) {
+        if (!(error instanceof lib.MongoServerError && error.code === data_retention_receipts_DUPLICATE_KEY))
+            throw error;
+        throw new lib_errors/* DbopsError */.zJ('ALREADY_EXISTS', `${where} already holds receipt ${receipt.sequence} of '${receipt.policy}': another run recorded after the same head`, { cause: error, hint: 'Link the receipt after the chain head as it is now.' });
+    }
+    return where;
+}
+/**
+ * The unique index that keeps the chain from forking; created before an erasure starts (receiptCollectionHead), so a
+ * collection that already holds a fork stops it before anything is deleted.
+ */
+async function ensureChainIndex(client, database) {
+    const receipts = client.db(database).collection(RECEIPT_COLLECTION);
+    try {
+        await receipts.createIndex({ policy: 1, sequence: 1 }, { unique: true, name: CHAIN_INDEX });
+    }
+    catch (error) {
+        // Told by looking, not by the code: FerretDB fails such an index with its own.
+        const [fork] = await receipts
+            .aggregate([
+            { $group: { _id: { policy: '$policy', sequence: '$sequence' }, n: { $sum: 1 } } },
+            { $match: { n: { $gt: 1 } } },
+            { $limit: 1 },
+        ])
+            .toArray();
+        if (!fork)
+            throw error;
+        throw new lib_errors/* DbopsError */.zJ('INTEGRITY_FAILED', `${database}.${RECEIPT_COLLECTION} holds two receipts of one sequence of a chain (two runs linked after the same head before dbops prevented it): receipt ${fork._id.sequence} of '${fork._id.policy}'`, {
+            cause: error,
+            hint: 'Nothing was changed. A forked chain needs a person, not a new link: find the two receipts of one policy and sequence, keep both as records elsewhere, and leave one chain in the collection.',
+        });
+    }
 }
 /** The chain's last link as the receipts collection holds it, for a run without receipts-to; undefined when none. */
 async function receiptCollectionHead(client, database, policy) {
+    await ensureChainIndex(client, database);
     const [last] = await client
         .db(database)
         .collection(RECEIPT_COLLECTION)
@@ -5424,6 +5525,8 @@ var erasure_stopped = __webpack_require__(94938);
 var subject_held = __webpack_require__(66409);
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/subject-minimums.js
 var subject_minimums = __webpack_require__(75683);
+// EXTERNAL MODULE: ./packages/core/lib/data-retention/subject-keys.js
+var subject_keys = __webpack_require__(34846);
 ;// CONCATENATED MODULE: ./packages/core/lib/databases/mongodb/subject-budget.js
 /**
  * The cap on what one subject's export or erase holds in memory on MongoDB (docs/retention.md, "MongoDB subjects"):
@@ -5520,13 +5623,23 @@ async function treeIds(client, scope, maxTimeMS, budget) {
     return ids;
 }
 /**
- * The `_id`s of node i's documents as they are now, read again from the subject down: an erase asks before each
- * round of a node, so a parent document written since the count (a new order) has its dependants taken too.
+ * The `_id`s of the documents of node i's ancestors as they are now (node index → `_id`s), read again from the subject
+ * down: an erase asks before each pass over a node, so a parent document written since the count (a new order) has
+ * its dependants taken too, and a hold placed since on any of them stops it. The subject's own is its `_id`, whether
+ * its document is still there or not: documents written for it after it was deleted are found too.
  */
-async function idsNow(client, scope, i, maxTimeMS, budget) {
-    const node = scope.nodes[i];
-    const parentIds = node.parent === undefined ? [] : await idsNow(client, scope, node.parent, maxTimeMS, budget);
-    return nodeIds(client, scope, node, parentIds, maxTimeMS, budget);
+async function lineageNow(client, scope, i, maxTimeMS, budget) {
+    const path = [];
+    for (let at = scope.nodes[i].parent; at !== undefined; at = scope.nodes[at].parent)
+        path.unshift(at);
+    const lineage = new Map();
+    for (const at of path) {
+        const node = scope.nodes[at];
+        lineage.set(at, node.parent === undefined
+            ? [scope._id]
+            : await nodeIds(client, scope, node, lineage.get(node.parent), maxTimeMS, budget));
+    }
+    return lineage;
 }
 /** A list cut into ID_BATCH-long pieces. */
 function batches(list) {
@@ -5662,7 +5775,9 @@ function heldKeys(held) {
  *
  * MongoDB has no transaction across collections without a replica set, so the erase is not all-or-nothing. It is
  * ordered so that every state a crash can leave is safe and the next run finishes it: the subject's document goes
- * last (until then the subject can be named again, and a second run erases what is left); each delete is preceded
+ * last among what was found before it (until then the subject can be named again, and a second run erases what is
+ * left), and the dependants are passed over once more from its `_id` after it, for what was written meanwhile; each
+ * delete is preceded
  * by its documents' tombstones (`completed_at: null`) and followed by their completion, as retention-purge's
  * batches are (data-retention-tombstones.ts); an applied run first completes the unfinished tombstones of documents
  * already gone in every collection it erases from. Each collection is erased under retention-purge's lease on it
@@ -5681,8 +5796,9 @@ function heldKeys(held) {
 
 
 
-/** Rounds of pick-and-delete per collection: more means documents of the subject keep being written meanwhile. */
-const MAX_ROUNDS = 5;
+
+/** Passes over the dependants: more means documents of the subject keep being written meanwhile. */
+const MAX_PASSES = 5;
 async function eraseMongoSubject(client, database, policy, options) {
     const startedAt = new Date().toISOString();
     const { id, dryRun } = options;
@@ -5717,7 +5833,8 @@ async function eraseMongoSubject(client, database, policy, options) {
             .collection(subject.collection.name)
             .updateOne({ $and: [{ _id: scope._id }, { _id: { $nin: held } }] }, { $set: then.columns }, { maxTimeMS });
         const keys = matchedCount > 0 ? [keyText(scope._id)] : [];
-        return result([{ table: subject.namespace, action: 'anonymize', rows: matchedCount, keysSha256: keysHash(keys) }], 0);
+        const salt = await ensureSalt(client, subject.collection.database, maxTimeMS);
+        return result([{ table: subject.namespace, action: 'anonymize', rows: matchedCount, keysSha256: (0,subject_keys/* subjectKeysHash */.r)(salt, keys) }], 0);
     }
     // Every node counted (no more than the rule allows) and checked against the holds before anything is deleted.
     const ids = await treeIds(client, scope, maxTimeMS, new SubjectBudget(scope, id));
@@ -5745,36 +5862,76 @@ async function eraseMongoSubject(client, database, policy, options) {
     })), 'documents');
     if (dryRun)
         return result(tables, 0);
-    let tombstones = 0;
     // Kept batch by batch, so that a failure says (and its receipt records) what was erased, in the collection it
     // stopped in too.
-    const progress = { subjectErased: false, erased: [] };
+    const progress = { subjectErased: false, erased: order.map(() => []) };
     const holder = `subject-erase-${(0,external_node_crypto_.randomUUID)()}`;
-    try {
-        for (const [at, i] of order.entries()) {
-            const of = scope.nodes[i];
-            const db = client.db(of.collection.database);
-            const until = new Date(Date.now() + PURGE_LEASE_MS);
-            const taken = await takeLease(db, purgeLeaseKey(of.collection.name), holder, until, maxTimeMS);
-            if ('heldBy' in taken)
-                throw new lib_errors/* DbopsError */.zJ('CONFLICT', `${of.namespace} is being purged by ${describeHolder(taken.heldBy)}`, {
-                    hint: 'Erase again once that retention-purge has finished (its lease ends with it).',
-                });
-            try {
-                const writer = await tombstoneWriter(client, of.collection, 'subject-erase', maxTimeMS);
+    const writers = new Map();
+    /** Each database's tombstone salt, which keys the receipt's hashes (subject-keys.ts). */
+    const salts = new Map();
+    const keysHash = (at, ids) => {
+        const { database: of } = scope.nodes[order[at]].collection;
+        return (0,subject_keys/* subjectKeysHash */.r)(salts.get(of), ids.map(keyText));
+    };
+    /** One pass over the node at position `at` of the order, under its lease; returns how many documents it erased. */
+    const eraseNode = async (at) => {
+        const i = order[at];
+        const of = scope.nodes[i];
+        const db = client.db(of.collection.database);
+        const until = new Date(Date.now() + PURGE_LEASE_MS);
+        const taken = await takeLease(db, purgeLeaseKey(of.collection.name), holder, until, maxTimeMS);
+        if ('heldBy' in taken)
+            throw new lib_errors/* DbopsError */.zJ('CONFLICT', `${of.namespace} is being purged by ${describeHolder(taken.heldBy)}`, {
+                hint: 'Erase again once that retention-purge has finished (its lease ends with it).',
+            });
+        try {
+            let writer = writers.get(i);
+            if (!writer) {
+                writer = await tombstoneWriter(client, of.collection, 'subject-erase', maxTimeMS);
+                salts.set(of.collection.database, await ensureSalt(client, of.collection.database, maxTimeMS));
                 // An earlier erasure that stopped between a delete and its completion is finished first.
                 await writer.completeGone();
-                // Renewed before every batch, as a purge's: a large collection may take longer than one lease.
-                const renew = () => taken.lease.extend(new Date(Date.now() + PURGE_LEASE_MS));
-                progress.erased[at] = [];
-                const erased = await eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, options.onBatch, progress);
-                tables[at].rows = erased.length;
-                tables[at].keysSha256 = keysHash(erased.map(keyText));
-                tombstones += distinct(erased);
+                writers.set(i, writer);
             }
-            finally {
-                await taken.lease.release().catch(() => undefined);
+            // Renewed before every batch, as a purge's: a large collection may take longer than one lease.
+            const renew = () => taken.lease.extend(new Date(Date.now() + PURGE_LEASE_MS));
+            const erased = await eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, options.onBatch, (gone) => {
+                for (const one of gone)
+                    progress.erased[at].push(one);
+                if (of.parent === undefined && gone.length > 0)
+                    progress.subjectErased = true;
+            });
+            return erased.length;
+        }
+        finally {
+            await taken.lease.release().catch(() => undefined);
+        }
+    };
+    const dependants = order.flatMap((_, at) => (at === order.length - 1 ? [] : [at]));
+    try {
+        // The dependants are passed over again until a pass finds none: a document written for the subject into a
+        // collection after its turn (an order once the orders were done) is taken by the next pass. Then the subject's
+        // document; then the dependants again, from its `_id`, until a pass finds none: what was written for it up to
+        // its delete goes too.
+        for (let pass = 1;; pass++) {
+            let found = 0;
+            const writing = [];
+            for (const at of dependants) {
+                const n = await eraseNode(at);
+                found += n;
+                if (n > 0)
+                    writing.push(scope.nodes[order[at]].namespace);
             }
+            if (found > 0 && pass >= MAX_PASSES)
+                throw new lib_errors/* DbopsError */.zJ('CHECK_FAILED', `documents of ${writing.join(', ')} that belong to the subject kept being written during the erasure (${MAX_PASSES} passes)`, { hint: 'Stop what writes them (the application still serves the subject), then erase again.' });
+            if (found > 0)
+                continue;
+            if (progress.subjectErased)
+                break;
+            await eraseNode(order.length - 1);
+            // Deleted meanwhile by someone else: its documents were not this erasure's to take.
+            if (!progress.subjectErased)
+                break;
         }
     }
     catch (cause) {
@@ -5783,14 +5940,18 @@ async function eraseMongoSubject(client, database, policy, options) {
             ? "The subject's document is gone, so there is nothing left to run the erase again on; its tombstones record what was erased."
             : 'MongoDB has no transaction across collections here: run the erase again to finish it once the cause is gone.';
         // What was erased, per collection, for the receipt of a stopped erasure.
-        const done = progress.erased.flatMap((ids, at) => ids.length === 0 ? [] : [{ ...tables[at], rows: ids.length, keysSha256: keysHash(ids.map(keyText)) }]);
+        const done = progress.erased.flatMap((ids, at) => ids.length === 0 ? [] : [{ ...tables[at], rows: ids.length, keysSha256: keysHash(at, ids) }]);
         throw new erasure_stopped/* ErasureStopped */.T(failure.code, `Erasing subject ${id} of ${subject.namespace}: ${failure.message}; ${progress.erased.flat().length} documents were erased before it (each with its tombstone), the subject's document ${progress.subjectErased ? 'among them' : 'was not'}`, {
             cause,
             hint: `${failure.hint ? `${failure.hint} ` : ''}${next}`,
             ...(failure.input ? { input: failure.input } : {}),
         }, result(done, progress.erased.reduce((n, ids) => n + distinct(ids), 0)));
     }
-    return result(tables, tombstones);
+    for (const [at, ids] of progress.erased.entries()) {
+        tables[at].rows = ids.length;
+        tables[at].keysSha256 = keysHash(at, ids);
+    }
+    return result(tables, progress.erased.reduce((n, ids) => n + distinct(ids), 0));
 }
 /**
  * The nodes in the order they are erased: deepest first, so a document is deleted only after every document that
@@ -5801,71 +5962,75 @@ function eraseOrder(scope) {
     return scope.nodes.map((_, i) => i).sort((a, b) => scope.nodes[b].depth - scope.nodes[a].depth || a - b);
 }
 /**
- * Deletes a node's documents of the subject, each after its tombstone, ID_BATCH at a time; returns the deleted
- * `_id`s. Picks again (its parent's documents read again too) until none is left, so a document written between the
- * count and the delete goes too. A delete matches a document only while it still references the batch's parents. A
- * hold added since the count stops it, the held documents kept.
+ * Deletes a node's documents of the subject as they are now, each after its tombstone, ID_BATCH at a time; returns
+ * the deleted `_id`s (also given to `erased` batch by batch). A delete matches a document only while it still
+ * references the batch's parents. Before every batch the holds are read again: a hold added since the count on one of
+ * the batch's documents keeps it and stops the erasure after the batch; one on the subject or on a document above
+ * these (an order of the items) stops it before the batch, nothing of it deleted, as PostgreSQL refuses the whole
+ * erasure.
  */
-async function eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, onBatch, progress) {
+async function eraseDocuments(client, scope, id, i, writer, renew, maxTimeMS, onBatch, erased) {
     const of = scope.nodes[i];
     const collection = client.db(of.collection.database).collection(of.collection.name);
     const deleted = [];
-    for (let round = 1;; round++) {
-        // Read again under the same limit: documents written since the count cannot take the memory either.
-        const budget = new SubjectBudget(scope, id);
-        const parentIds = of.parent === undefined ? [] : await idsNow(client, scope, of.parent, maxTimeMS, budget);
-        let found = false;
-        for (const filter of levelFilters(scope, of, parentIds)) {
-            const picked = await pickIds(client, of, filter, maxTimeMS, budget);
-            if (picked.length === 0)
-                continue;
-            found = true;
-            if (round > MAX_ROUNDS)
-                throw new lib_errors/* DbopsError */.zJ('CHECK_FAILED', `documents of ${of.namespace} that belong to the subject kept being written during the erasure (${MAX_ROUNDS} rounds)`, { hint: 'Stop what writes them (the application still serves the subject), then erase again.' });
-            for (const ids of batches(picked)) {
-                await renew();
-                // Read before every delete, as a purge's batches do: a hold placed during a long erasure is honoured, and
-                // a hold source that can no longer be read stops it.
-                const held = await scope.held(of.collection);
-                const nowHeld = heldKeys(held);
-                await writer.record(ids);
-                await collection.deleteMany({ $and: [idIn(ids), filter, { _id: { $nin: held } }] }, {
-                    maxTimeMS,
+    // Read again under the same limit: documents written since the count cannot take the memory either.
+    const budget = new SubjectBudget(scope, id);
+    const lineage = await lineageNow(client, scope, i, maxTimeMS, budget);
+    const parentIds = of.parent === undefined ? [] : lineage.get(of.parent);
+    for (const filter of levelFilters(scope, of, parentIds)) {
+        const picked = await pickIds(client, of, filter, maxTimeMS, budget);
+        for (const ids of batches(picked)) {
+            await renew();
+            // Read before every delete, as a purge's batches do: a hold placed during a long erasure is honoured, and
+            // a hold source that can no longer be read stops it.
+            await refuseHeldAbove(scope, id, lineage);
+            const held = await scope.held(of.collection);
+            const nowHeld = heldKeys(held);
+            await writer.record(ids);
+            await collection.deleteMany({ $and: [idIn(ids), filter, { _id: { $nin: held } }] }, {
+                maxTimeMS,
+            });
+            const leftIds = (await collection.find(idIn(ids), { projection: { _id: 1 }, maxTimeMS }).toArray()).map((d) => d._id);
+            // Told apart by idKey: of `_id`s 42 and '42', one may go while the other stays.
+            const left = new Set(leftIds.map(idKey));
+            await writer.takeBack(leftIds);
+            const gone = ids.filter((k) => !left.has(idKey(k)));
+            erased(gone);
+            await writer.complete(gone);
+            deleted.push(...gone);
+            await onBatch?.({ table: of.namespace, rows: gone.length });
+            const kept = ids.filter((k) => left.has(idKey(k)) && nowHeld.has(keyText(k))).length;
+            if (kept > 0)
+                throw new lib_errors/* DbopsError */.zJ('CHECK_FAILED', `${kept} documents in ${of.namespace} were put under legal hold during the erasure and kept`, {
+                    input: 'id',
+                    hint: "A row of the policy's holds names them. Lift the hold first, once its reason has ended.",
                 });
-                const leftIds = (await collection.find(idIn(ids), { projection: { _id: 1 }, maxTimeMS }).toArray()).map((d) => d._id);
-                // Told apart by idKey: of `_id`s 42 and '42', one may go while the other stays.
-                const left = new Set(leftIds.map(idKey));
-                await writer.takeBack(leftIds);
-                const gone = ids.filter((k) => !left.has(idKey(k)));
-                for (const erased of gone)
-                    progress.erased.at(-1).push(erased);
-                if (of.parent === undefined && gone.length > 0)
-                    progress.subjectErased = true;
-                await writer.complete(gone);
-                deleted.push(...gone);
-                await onBatch?.({ table: of.namespace, rows: gone.length });
-                const kept = ids.filter((k) => left.has(idKey(k)) && nowHeld.has(keyText(k))).length;
-                if (kept > 0)
-                    throw new lib_errors/* DbopsError */.zJ('CHECK_FAILED', `${kept} documents in ${of.namespace} were put under legal hold during the erasure and kept`, {
-                        input: 'id',
-                        hint: "A row of the policy's holds names them. Lift the hold first, once its reason has ended.",
-                    });
-            }
         }
-        if (!found)
-            return deleted;
+    }
+    return deleted;
+}
+/**
+ * Stops the erasure when a hold now names the subject or a document above the batch's (`lineage`: each ancestor
+ * node's documents of the subject): deleting the dependants of a held document would erase what the hold keeps.
+ */
+async function refuseHeldAbove(scope, id, lineage) {
+    for (const [at, ids] of lineage) {
+        const node = scope.nodes[at];
+        const keys = heldKeys(await scope.held(node.collection));
+        const held = ids.filter((k) => keys.has(keyText(k))).length;
+        if (held === 0)
+            continue;
+        throw new lib_errors/* DbopsError */.zJ('CHECK_FAILED', node.parent === undefined
+            ? `subject ${id} of ${node.namespace} was put under legal hold during the erasure`
+            : `${held} documents in ${node.namespace} that the subject's remaining documents depend on were put under legal hold during the erasure`, {
+            input: 'id',
+            hint: "A row of the policy's holds names them; nothing they hold was erased. Lift the hold first, once its reason has ended.",
+        });
     }
 }
 /** How many documents (tombstones) these `_id`s are: 42 and '42' are two. */
 function distinct(ids) {
     return new Set(ids.map(idKey)).size;
-}
-/** SHA-256 over the keys (text + "\n", sorted), as PostgreSQL's erasure hashes them. */
-function keysHash(keys) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for (const key of [...keys].sort())
-        hash.update(`${key}\n`);
-    return hash.digest('hex');
 }
 //# sourceMappingURL=subject-erase.js.map
 // EXTERNAL MODULE: ./packages/core/lib/data-retention/subject-export.js
