@@ -1220,7 +1220,7 @@ async function subjectErase(options) {
                 table = await store.record(chained);
             // The database's copy is the chain: a run that recorded after the same head first is linked after.
             else
-                ({ receipt: chained, recorded: table } = await (0,receipt_chain/* recordAfterHead */.So)(head, (at) => (0,receipt/* chainReceipt */.YC)(unchained, chain, at), (receipt) => store.record(receipt), () => store.head()));
+                ({ receipt: chained, recorded: table } = await (0,receipt_chain/* recordAfterHead */.So)(head, (at) => (0,receipt/* chainReceipt */.YC)(unchained, chain, at), (receipt) => store.record(receipt, true), () => store.head()));
         }
         catch (error) {
             if (!location)
@@ -1241,7 +1241,7 @@ async function subjectErase(options) {
             name: "the database's receipts collection",
             head: () => session.receiptHead(chain),
             erase: () => session.eraseSubject(policy, eraseOptions),
-            record: (receipt) => session.recordReceipt(receipt),
+            record: (receipt, home) => session.recordReceipt(receipt, home),
         }));
     return (0,databases/* sqlEngineFor */.mO)(target, 'subject erase').withSqlSession(target, context, async (client) => {
         if (!dryRun)
