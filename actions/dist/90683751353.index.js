@@ -3682,6 +3682,7 @@ function idKey(id) {
 
 
 
+
 const TOMBSTONE_COLLECTION = 'dbops_retention_tombstones';
 const SALT_COLLECTION = 'dbops_retention_salt';
 /** The database's salt, created (random, once) when it has none. */
@@ -3689,6 +3690,11 @@ async function ensureSalt(client, database, maxTimeMS) {
     const salts = client.db(database).collection(SALT_COLLECTION);
     await salts.updateOne({ _id: 'salt' }, { $setOnInsert: { salt: (0,external_node_crypto_.randomBytes)(32).toString('hex') } }, { upsert: true, maxTimeMS });
     const found = await salts.findOne({ _id: 'salt' }, { maxTimeMS });
+    // A document without its salt would hash every tombstone and receipt with no key: refuse before anything changes.
+    if (typeof found?.salt !== 'string' || found.salt === '')
+        throw new lib_errors/* DbopsError */.zJ('INTEGRITY_FAILED', `${database}.${SALT_COLLECTION} holds a 'salt' document without a salt`, {
+            hint: 'Put back the salt from a backup of the database; without it tombstones no longer match what they record.',
+        });
     return found.salt;
 }
 /** The hash input form of tombstones written now; absent from older ones (legacyHash). */
@@ -5845,6 +5851,9 @@ async function eraseMongoSubject(client, database, policy, options) {
     if (then.action === 'anonymize') {
         if (dryRun)
             return result([{ table: subject.namespace, action: 'anonymize', rows: 1, keysSha256: '' }], 0);
+        // The salt the receipt's hash needs, before the document changes: a salt that cannot be made fails the run with
+        // nothing anonymized, not an anonymized subject without a receipt.
+        const salt = await ensureSalt(client, subject.collection.database, maxTimeMS);
         // Held meanwhile: checked again just before the update, which also leaves a held document alone.
         const held = await scope.held(subject.collection);
         if (heldKeys(held).has(keyText(scope._id)))
@@ -5854,7 +5863,6 @@ async function eraseMongoSubject(client, database, policy, options) {
             .collection(subject.collection.name)
             .updateOne({ $and: [{ _id: scope._id }, { _id: { $nin: held } }] }, { $set: then.columns }, { maxTimeMS });
         const keys = matchedCount > 0 ? [keyText(scope._id)] : [];
-        const salt = await ensureSalt(client, subject.collection.database, maxTimeMS);
         return result([{ table: subject.namespace, action: 'anonymize', rows: matchedCount, keysSha256: (0,subject_keys/* subjectKeysHash */.r)(salt, keys) }], 0);
     }
     // Every node counted (no more than the rule allows) and checked against the holds before anything is deleted.

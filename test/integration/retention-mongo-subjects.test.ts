@@ -436,6 +436,17 @@ it('anonymizes only the listed fields of the subject, and chains receipts throug
   expect(await col('users').findOne({ _id: 'grace' })).toMatchObject({ name: 'deleted user', email: null });
 });
 
+it('anonymizes nothing when the salt the receipt needs cannot be created', async () => {
+  const path = await writePolicy('anonymize-salt', policy(ANONYMIZE));
+  // A salt document that lost its salt: ensureSalt refuses it.
+  await col('dbops_retention_salt').insertOne({ _id: 'salt' });
+  const { code, stderr } = await cli('subject', 'erase', '--policy', path, '--table', 'users', '--id', '42', '--apply');
+  expect(code).not.toBe(0);
+  expect(stderr).toContain("holds a 'salt' document without a salt");
+  expect(await col('users').findOne({ _id: 42 })).toMatchObject({ name: 'Ada', email: 'ada@example.com' });
+  expect(await col('dbops_retention_receipts').countDocuments({})).toBe(0);
+});
+
 // FerretDB run with a replica set name says setName in hello and accepts a snapshot session, which it ignores: the
 // export must not claim a point in time it did not get.
 (process.env.MONGO_URL ? it.skip : it)(
