@@ -751,9 +751,15 @@ async function cascadeCount(client, target, paths, keys, limit) {
     }
     return total;
 }
+/**
+ * A rule's row that cascades into more than max-cascade-rows: the rule is refused (its batch rolled back, nothing of it
+ * changed), the run goes on with the next rule, as for other per-rule refusals.
+ */
+class TooManyCascaded extends errors/* DbopsError */.zJ {
+}
 function tooManyCascaded(target, row, max) {
     const key = target.primaryKey.map((k, i) => `${k.name} = ${row[`key_${i}`]}`).join(', ');
-    return new errors/* DbopsError */.zJ('CHECK_FAILED', `the row ${key} alone cascades (ON DELETE CASCADE) into more than max-cascade-rows (${max}) rows, which archive-to would have to hold in one batch`, {
+    return new TooManyCascaded('CHECK_FAILED', `the row ${key} alone cascades (ON DELETE CASCADE) into more than max-cascade-rows (${max}) rows, which archive-to would have to hold in one batch`, {
         input: 'policy',
         hint: 'Purge the dependent tables first with rules of their own listed before this one (their rows then go in batches of their own), or raise defaults.max-cascade-rows in the policy if the runner has the memory for that many rows.',
     });
@@ -1041,7 +1047,13 @@ class PurgeRun {
             }
             catch (error) {
                 this.outcome = 'failed';
-                this.error = await this.batchError(error, target, result);
+                const failure = await this.batchError(error, target, result);
+                // A rule refused for its cascades: the rows it left are this rule's alone, the next rules still run.
+                if (error instanceof TooManyCascaded) {
+                    this.error ??= failure;
+                    return true;
+                }
+                this.error = failure;
                 return false;
             }
             const batchMs = performance.now() - batchStart;
@@ -1194,7 +1206,9 @@ class PurgeRun {
         if (this.stopped())
             return false;
         if ((0,throttle/* budgetSpent */.m)(this.pacing, performance.now() - this.started, ms)) {
-            this.outcome = 'time-budget';
+            // A rule refused before (its cascades) keeps the run failed.
+            if (this.outcome === 'complete')
+                this.outcome = 'time-budget';
             return false;
         }
         if (ms <= 0)
@@ -1209,7 +1223,8 @@ class PurgeRun {
     }
     stopped() {
         if (this.options.signal?.aborted) {
-            this.outcome = 'aborted';
+            if (this.outcome === 'complete')
+                this.outcome = 'aborted';
             return true;
         }
         return false;

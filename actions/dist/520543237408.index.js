@@ -203,9 +203,11 @@ async function readReceipt(storage, key) {
 /* harmony export */   e: () => (/* binding */ recordReceiptRow),
 /* harmony export */   m: () => (/* binding */ RECEIPT_TABLE)
 /* harmony export */ });
+/* harmony import */ var _create_missing_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(60188);
+
 const RECEIPT_TABLE = 'public.dbops_retention_receipts';
 async function recordReceiptRow(client, receipt) {
-    await client.query(`CREATE TABLE IF NOT EXISTS ${RECEIPT_TABLE} (
+    await (0,_create_missing_js__WEBPACK_IMPORTED_MODULE_0__/* .createTableWhenMissing */ .b)(client, RECEIPT_TABLE, `CREATE TABLE IF NOT EXISTS ${RECEIPT_TABLE} (
     policy text NOT NULL,
     sequence integer NOT NULL,
     sha256 text NOT NULL,

@@ -293,9 +293,11 @@ async function readReceipt(storage, key) {
 /* harmony export */   e: () => (/* binding */ recordReceiptRow),
 /* harmony export */   m: () => (/* binding */ RECEIPT_TABLE)
 /* harmony export */ });
+/* harmony import */ var _create_missing_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(60188);
+
 const RECEIPT_TABLE = 'public.dbops_retention_receipts';
 async function recordReceiptRow(client, receipt) {
-    await client.query(`CREATE TABLE IF NOT EXISTS ${RECEIPT_TABLE} (
+    await (0,_create_missing_js__WEBPACK_IMPORTED_MODULE_0__/* .createTableWhenMissing */ .b)(client, RECEIPT_TABLE, `CREATE TABLE IF NOT EXISTS ${RECEIPT_TABLE} (
     policy text NOT NULL,
     sequence integer NOT NULL,
     sha256 text NOT NULL,
@@ -1220,7 +1222,7 @@ async function subjectErase(options) {
                 table = await store.record(chained);
             // The database's copy is the chain: a run that recorded after the same head first is linked after.
             else
-                ({ receipt: chained, recorded: table } = await (0,receipt_chain/* recordAfterHead */.So)(head, (at) => (0,receipt/* chainReceipt */.YC)(unchained, chain, at), (receipt) => store.record(receipt), () => store.head()));
+                ({ receipt: chained, recorded: table } = await (0,receipt_chain/* recordAfterHead */.So)(head, (at) => (0,receipt/* chainReceipt */.YC)(unchained, chain, at), (receipt) => store.record(receipt, true), () => store.head()));
         }
         catch (error) {
             if (!location)
@@ -1241,7 +1243,7 @@ async function subjectErase(options) {
             name: "the database's receipts collection",
             head: () => session.receiptHead(chain),
             erase: () => session.eraseSubject(policy, eraseOptions),
-            record: (receipt) => session.recordReceipt(receipt),
+            record: (receipt, home) => session.recordReceipt(receipt, home),
         }));
     return (0,databases/* sqlEngineFor */.mO)(target, 'subject erase').withSqlSession(target, context, async (client) => {
         if (!dryRun)

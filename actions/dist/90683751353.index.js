@@ -3682,6 +3682,7 @@ function idKey(id) {
 
 
 
+
 const TOMBSTONE_COLLECTION = 'dbops_retention_tombstones';
 const SALT_COLLECTION = 'dbops_retention_salt';
 /** The database's salt, created (random, once) when it has none. */
@@ -3689,6 +3690,11 @@ async function ensureSalt(client, database, maxTimeMS) {
     const salts = client.db(database).collection(SALT_COLLECTION);
     await salts.updateOne({ _id: 'salt' }, { $setOnInsert: { salt: (0,external_node_crypto_.randomBytes)(32).toString('hex') } }, { upsert: true, maxTimeMS });
     const found = await salts.findOne({ _id: 'salt' }, { maxTimeMS });
+    // A document without its salt would hash every tombstone and receipt with no key: refuse before anything changes.
+    if (typeof found?.salt !== 'string' || found.salt === '')
+        throw new lib_errors/* DbopsError */.zJ('INTEGRITY_FAILED', `${database}.${SALT_COLLECTION} holds a 'salt' document without a salt`, {
+            hint: 'Put back the salt from a backup of the database; without it tombstones no longer match what they record.',
+        });
     return found.salt;
 }
 /** The hash input form of tombstones written now; absent from older ones (legacyHash). */
@@ -5453,24 +5459,36 @@ async function purgeCollections(client, plan, options) {
  * The receipts' second home on MongoDB, as PostgreSQL's dbops_retention_receipts table is there: a collection dbops
  * owns in the database-url's database, one document per receipt keyed by its SHA-256, so the proof of a deletion
  * sits next to the data it concerns. The storage copy (receipts-to) is the chain retention-verify checks. Without
- * receipts-to this collection is the chain: a unique index on `{policy, sequence}` refuses a second receipt of one
- * sequence (two runs that read the same head), and the later run links after the other (recordAfterHead).
+ * receipts-to this collection is the chain: a unique index on `chainSlot` refuses a second receipt of one sequence
+ * (two runs that read the same head), and the later run links after the other (recordAfterHead). Only those home
+ * inserts claim a slot of their sequence: a copy (retention-purge's, or an erase's with receipts-to) carries the
+ * storage chain's sequence, which an erase without receipts-to may have used here too, so a copy's slot is its own
+ * SHA-256. FerretDB has no partial or sparse indexes, hence one field every document carries rather than a partial
+ * index on `{policy, sequence}`.
  */
 
 
 const RECEIPT_COLLECTION = 'dbops_retention_receipts';
 const data_retention_receipts_DUPLICATE_KEY = 11000;
-const CHAIN_INDEX = 'dbops_chain_sequence';
-/** Returns where the receipt went: database.collection. */
-async function recordReceiptDocument(client, database, receipt) {
+const CHAIN_INDEX = 'dbops_chain_slot';
+/**
+ * Returns where the receipt went: database.collection. `home`: this collection is the chain (no receipts-to), and a
+ * second receipt of the sequence is refused with ALREADY_EXISTS; otherwise it is a copy and never clashes by sequence.
+ */
+async function recordReceiptDocument(client, database, receipt, home = false) {
     const where = `${database}.${RECEIPT_COLLECTION}`;
-    await ensureChainIndex(client, database);
+    if (home)
+        await ensureChainIndex(client, database);
     try {
-        await client.db(database).collection(RECEIPT_COLLECTION).insertOne({
+        await client
+            .db(database)
+            .collection(RECEIPT_COLLECTION)
+            .insertOne({
             _id: receipt.sha256,
             policy: receipt.policy,
             sequence: receipt.sequence,
             previousSha256: receipt.previousSha256,
+            chainSlot: home ? homeSlot(receipt.policy, receipt.sequence) : `copy:${receipt.sha256}`,
             receipt,
             recordedAt: new Date(),
         });
@@ -5482,27 +5500,36 @@ async function recordReceiptDocument(client, database, receipt) {
     }
     return where;
 }
+function homeSlot(policy, sequence) {
+    return `home:${sequence}:${policy}`;
+}
 /**
- * The unique index that keeps the chain from forking; created before an erasure starts (receiptCollectionHead), so a
- * collection that already holds a fork stops it before anything is deleted.
+ * The unique index that keeps the chain from forking; created before an erasure without receipts-to starts
+ * (receiptCollectionHead), so a collection that already holds a fork of home receipts stops it before anything is
+ * deleted. Documents written before slots existed become copies: they may share a sequence with a purge's copy.
  */
 async function ensureChainIndex(client, database) {
     const receipts = client.db(database).collection(RECEIPT_COLLECTION);
+    const unslotted = await receipts.find({ chainSlot: { $exists: false } }, { projection: { _id: 1 } }).toArray();
+    for (const { _id } of unslotted)
+        await receipts.updateOne({ _id }, { $set: { chainSlot: `copy:${_id}` } });
     try {
-        await receipts.createIndex({ policy: 1, sequence: 1 }, { unique: true, name: CHAIN_INDEX });
+        await receipts.createIndex({ chainSlot: 1 }, { unique: true, name: CHAIN_INDEX });
     }
     catch (error) {
         // Told by looking, not by the code: FerretDB fails such an index with its own.
         const [fork] = await receipts
             .aggregate([
-            { $group: { _id: { policy: '$policy', sequence: '$sequence' }, n: { $sum: 1 } } },
+            { $match: { chainSlot: { $regex: '^home:' } } },
+            { $group: { _id: '$chainSlot', n: { $sum: 1 } } },
             { $match: { n: { $gt: 1 } } },
             { $limit: 1 },
         ])
             .toArray();
         if (!fork)
             throw error;
-        throw new lib_errors/* DbopsError */.zJ('INTEGRITY_FAILED', `${database}.${RECEIPT_COLLECTION} holds two receipts of one sequence of a chain (two runs linked after the same head before dbops prevented it): receipt ${fork._id.sequence} of '${fork._id.policy}'`, {
+        const [, sequence, policy] = /^home:(\d+):(.*)$/s.exec(fork._id) ?? [];
+        throw new lib_errors/* DbopsError */.zJ('INTEGRITY_FAILED', `${database}.${RECEIPT_COLLECTION} holds two receipts of one sequence of a chain (two runs linked after the same head before dbops prevented it): receipt ${sequence} of '${policy}'`, {
             cause: error,
             hint: 'Nothing was changed. A forked chain needs a person, not a new link: find the two receipts of one policy and sequence, keep both as records elsewhere, and leave one chain in the collection.',
         });
@@ -5824,6 +5851,9 @@ async function eraseMongoSubject(client, database, policy, options) {
     if (then.action === 'anonymize') {
         if (dryRun)
             return result([{ table: subject.namespace, action: 'anonymize', rows: 1, keysSha256: '' }], 0);
+        // The salt the receipt's hash needs, before the document changes: a salt that cannot be made fails the run with
+        // nothing anonymized, not an anonymized subject without a receipt.
+        const salt = await ensureSalt(client, subject.collection.database, maxTimeMS);
         // Held meanwhile: checked again just before the update, which also leaves a held document alone.
         const held = await scope.held(subject.collection);
         if (heldKeys(held).has(keyText(scope._id)))
@@ -5833,7 +5863,6 @@ async function eraseMongoSubject(client, database, policy, options) {
             .collection(subject.collection.name)
             .updateOne({ $and: [{ _id: scope._id }, { _id: { $nin: held } }] }, { $set: then.columns }, { maxTimeMS });
         const keys = matchedCount > 0 ? [keyText(scope._id)] : [];
-        const salt = await ensureSalt(client, subject.collection.database, maxTimeMS);
         return result([{ table: subject.namespace, action: 'anonymize', rows: matchedCount, keysSha256: (0,subject_keys/* subjectKeysHash */.r)(salt, keys) }], 0);
     }
     // Every node counted (no more than the rule allows) and checked against the holds before anything is deleted.
@@ -6187,7 +6216,7 @@ function retentionSession(client, database) {
             return { now: now.toISOString(), countLimit, rules, skipped, policy };
         },
         purge: (plan, options) => purgeCollections(client, plan, options),
-        recordReceipt: (receipt) => recordReceiptDocument(client, database, receipt),
+        recordReceipt: (receipt, home) => recordReceiptDocument(client, database, receipt, home),
         receiptHead: (chain) => receiptCollectionHead(client, database, chain),
         exportSubject: (policy, table, id) => exportMongoSubject(client, database, policy, table, id),
         eraseSubject: (policy, options) => eraseMongoSubject(client, database, policy, options),

@@ -87,7 +87,8 @@ async function shop(orders: (customer: number) => number) {
   await q('INSERT INTO order_items (order_id) SELECT id FROM orders CROSS JOIN generate_series(1, 2)');
 }
 
-function customersPolicy(archiveDir: string) {
+/** The customers rule (archived, cascades bounded at 12), then `more` rules. */
+function customersPolicy(archiveDir: string, more = '') {
   return parsePolicy(
     `version: 1
 defaults:
@@ -98,7 +99,7 @@ data:
     by: created_at
     keep: 365d
     archive-to: ${archiveDir}
-`,
+${more}`,
     'retention.yml',
   );
 }
@@ -155,4 +156,23 @@ it('refuses a rule when one row alone cascades into more than max-cascade-rows: 
   expect(result.error!.hint).toContain('defaults.max-cascade-rows');
   expect(result.rules[0]).toMatchObject({ rows: 0, batches: 0, archives: [] });
   expect([await count('customers'), await count('orders'), await count('order_items')]).toEqual([8, 12, 24]);
+});
+
+it('a rule refused for its cascades fails the run, and the rules after it still purge', async () => {
+  await shop((customer) => (customer === 1 ? 5 : 1));
+  await q(`DROP TABLE IF EXISTS audit_logs;
+    CREATE TABLE audit_logs (id bigint PRIMARY KEY, at timestamptz NOT NULL);
+    INSERT INTO audit_logs SELECT i, '2020-01-01' FROM generate_series(1, 3) i;`);
+  const archiveDir = join(dir, 'refuse-then-next');
+  const policy = await customersPolicy(
+    archiveDir,
+    '  - name: audit\n    table: audit_logs\n    by: at\n    keep: 365d\n',
+  );
+  const result = await purgeRetention(client, policy, archiving({ batchSize: 8 }));
+  expect(result.outcome).toBe('failed');
+  expect(result.error).toMatchObject({ code: 'CHECK_FAILED', input: 'policy' });
+  expect(result.error!.message).toContain('the row id = 1 alone cascades');
+  expect(result.rules[0]).toMatchObject({ rule: 'customers', rows: 0, complete: false });
+  expect(result.rules[1]).toMatchObject({ rule: 'audit', rows: 3, complete: true });
+  expect([await count('customers'), await count('audit_logs')]).toEqual([8, 0]);
 });

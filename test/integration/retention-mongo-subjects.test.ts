@@ -327,6 +327,10 @@ it('erases the dependants and the subject, each after its tombstone, with a rece
   expect(own.keysSha256).toBe(createHmac('sha256', salt).update('42\n').digest('hex'));
   expect(json.receipt.table).toBe(`${db}.dbops_retention_receipts`);
   expect(await col('dbops_retention_receipts').countDocuments({ policy: 'retention', sequence: 1 })).toBe(1);
+  // With receipts-to the collection holds a copy: it claims no slot of sequence 1 there (a purge's copy may share it).
+  expect(await col('dbops_retention_receipts').findOne({ policy: 'retention' })).toMatchObject({
+    chainSlot: `copy:${json.receipt.sha256}`,
+  });
   const verify = await runCli(['retention-verify', '--receipts', receipts]);
   expect(verify.stderr).toBe('');
   expect(verify.code).toBe(0);
@@ -423,10 +427,24 @@ it('anonymizes only the listed fields of the subject, and chains receipts throug
   expect(again.code).toBe(0);
   const first = await col('dbops_retention_receipts').findOne({ policy: 'anonymize', sequence: 1 });
   expect(JSON.parse(again.stdout).receipt).toMatchObject({ sequence: 2 });
+  // Without receipts-to the collection is the chain: each receipt claims its sequence's slot.
+  expect(first).toMatchObject({ chainSlot: 'home:1:anonymize' });
   expect(await col('dbops_retention_receipts').findOne({ policy: 'anonymize', sequence: 2 })).toMatchObject({
     previousSha256: first!._id,
+    chainSlot: 'home:2:anonymize',
   });
   expect(await col('users').findOne({ _id: 'grace' })).toMatchObject({ name: 'deleted user', email: null });
+});
+
+it('anonymizes nothing when the salt the receipt needs cannot be created', async () => {
+  const path = await writePolicy('anonymize-salt', policy(ANONYMIZE));
+  // A salt document that lost its salt: ensureSalt refuses it.
+  await col('dbops_retention_salt').insertOne({ _id: 'salt' });
+  const { code, stderr } = await cli('subject', 'erase', '--policy', path, '--table', 'users', '--id', '42', '--apply');
+  expect(code).not.toBe(0);
+  expect(stderr).toContain("holds a 'salt' document without a salt");
+  expect(await col('users').findOne({ _id: 42 })).toMatchObject({ name: 'Ada', email: 'ada@example.com' });
+  expect(await col('dbops_retention_receipts').countDocuments({})).toBe(0);
 });
 
 // FerretDB run with a replica set name says setName in hello and accepts a snapshot session, which it ignores: the

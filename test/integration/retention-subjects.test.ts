@@ -400,3 +400,31 @@ it('anonymizes only the listed columns of the subject with a then: anonymize rul
     await q("SELECT previous_sha256 FROM dbops_retention_receipts WHERE policy = 'anonymize' AND sequence = 2"),
   ).toEqual([{ previous_sha256: first!.sha256 }]);
 });
+
+it('anonymizes as a role without CREATE on the schema once dbops tables exist', async () => {
+  // The tables exist (the test above); the role may read the salt and holds, update users, append receipts.
+  await q(`CREATE ROLE anonymizer LOGIN PASSWORD 'anon-pw';
+    REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+    GRANT USAGE ON SCHEMA shop TO anonymizer;
+    GRANT SELECT, UPDATE ON users TO anonymizer;
+    GRANT SELECT ON legal_holds, dbops_retention_salt TO anonymizer;
+    GRANT SELECT, INSERT ON dbops_retention_receipts TO anonymizer;`);
+  const { code, stderr } = await runCli([
+    'subject',
+    'erase',
+    '--policy',
+    anonymizePolicy,
+    '--table',
+    'users',
+    '--id',
+    '11',
+    '--apply',
+    '--database-url',
+    server.url(DB, 'anonymizer', 'anon-pw'),
+  ]);
+  expect(stderr).not.toContain('permission denied');
+  expect(code).toBe(0);
+  expect(await q('SELECT email, name FROM users WHERE id = 11')).toEqual([
+    { email: 'erased@example.invalid', name: null },
+  ]);
+});

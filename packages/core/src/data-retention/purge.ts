@@ -10,7 +10,12 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
-import { type BeforeCommit, describeTableLockers, runBatch } from '../databases/postgres/data-retention-batch.js';
+import {
+  type BeforeCommit,
+  describeTableLockers,
+  runBatch,
+  TooManyCascaded,
+} from '../databases/postgres/data-retention-batch.js';
 import { type PurgePressure, readPurgePressure } from '../databases/postgres/data-retention-pressure.js';
 import { isLockTimeout } from '../databases/postgres/lock-wait.js';
 import { translateServerError } from '../databases/postgres/server-errors.js';
@@ -326,7 +331,13 @@ class PurgeRun {
         outcome = await this.batchWithRetries(target, size, afterKey, withTombstones(this.client, target, archive));
       } catch (error) {
         this.outcome = 'failed';
-        this.error = await this.batchError(error, target, result);
+        const failure = await this.batchError(error, target, result);
+        // A rule refused for its cascades: the rows it left are this rule's alone, the next rules still run.
+        if (error instanceof TooManyCascaded) {
+          this.error ??= failure;
+          return true;
+        }
+        this.error = failure;
         return false;
       }
       const batchMs = performance.now() - batchStart;
@@ -496,7 +507,8 @@ class PurgeRun {
   private async pause(ms: number): Promise<boolean> {
     if (this.stopped()) return false;
     if (budgetSpent(this.pacing, performance.now() - this.started, ms)) {
-      this.outcome = 'time-budget';
+      // A rule refused before (its cascades) keeps the run failed.
+      if (this.outcome === 'complete') this.outcome = 'time-budget';
       return false;
     }
     if (ms <= 0) return true;
@@ -510,7 +522,7 @@ class PurgeRun {
 
   private stopped(): boolean {
     if (this.options.signal?.aborted) {
-      this.outcome = 'aborted';
+      if (this.outcome === 'complete') this.outcome = 'aborted';
       return true;
     }
     return false;

@@ -17,6 +17,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { BeforeCommit } from '../databases/postgres/data-retention-batch.js';
+import { createTableWhenMissing } from './create-missing.js';
 import type { RuleTarget } from './targets.js';
 
 export const TOMBSTONE_TABLE = 'public.dbops_retention_tombstones';
@@ -57,22 +58,33 @@ export function tombstoneHash(salt: string, schema: string, table: string, key: 
 
 /** Creates dbops's tombstone and salt tables when missing; returns the database's salt. */
 export async function ensureTombstoneTables(client: pg.ClientBase): Promise<string> {
-  await client.query(`CREATE TABLE IF NOT EXISTS ${SALT_TABLE} (
+  await createTableWhenMissing(
+    client,
+    SALT_TABLE,
+    `CREATE TABLE IF NOT EXISTS ${SALT_TABLE} (
     only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
-    salt text NOT NULL)`);
-  await client.query(`CREATE TABLE IF NOT EXISTS ${TOMBSTONE_TABLE} (
+    salt text NOT NULL)`,
+  );
+  await createTableWhenMissing(
+    client,
+    TOMBSTONE_TABLE,
+    `CREATE TABLE IF NOT EXISTS ${TOMBSTONE_TABLE} (
     table_schema text NOT NULL,
     table_name text NOT NULL,
     key_sha256 text NOT NULL,
     erased_at timestamptz NOT NULL DEFAULT now(),
     erased_by text NOT NULL,
-    PRIMARY KEY (table_schema, table_name, key_sha256))`);
+    PRIMARY KEY (table_schema, table_name, key_sha256))`,
+  );
   await addCompletedAt(client);
+  // Read first: a role that may read the salt need not be allowed to insert one.
+  const salt = async () => (await client.query<{ salt: string }>(`SELECT salt FROM ${SALT_TABLE}`)).rows[0]?.salt;
+  const existing = await salt();
+  if (existing !== undefined) return existing;
   await client.query(`INSERT INTO ${SALT_TABLE} (salt) VALUES ($1) ON CONFLICT DO NOTHING`, [
     randomBytes(32).toString('hex'),
   ]);
-  const { rows } = await client.query<{ salt: string }>(`SELECT salt FROM ${SALT_TABLE}`);
-  return rows[0]!.salt;
+  return (await salt())!;
 }
 
 /**

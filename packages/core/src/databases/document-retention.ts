@@ -24,8 +24,11 @@ export interface DocumentRetentionSession {
    * throws: it returns what was deleted, with outcome 'failed' and the error.
    */
   purge(plan: RetentionPlan, options: PurgeOptions): Promise<PurgeResult>;
-  /** Keeps a copy of a stored receipt in the database (a collection dbops owns); returns where. */
-  recordReceipt(receipt: ChainedReceipt): Promise<string>;
+  /**
+   * Keeps a copy of a stored receipt in the database (a collection dbops owns); returns where. `home`: that collection
+   * is the chain (a subject erase without receipts-to), refusing a second receipt of the sequence with ALREADY_EXISTS.
+   */
+  recordReceipt(receipt: ChainedReceipt, home?: boolean): Promise<string>;
   /** The last receipt of a chain that copy holds (a subject erase without receipts-to continues from it). */
   receiptHead(chain: string): Promise<ChainHead | undefined>;
   /** `subject export`: the subject's document and its declared dependants' documents; reads only. */

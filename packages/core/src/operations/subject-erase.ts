@@ -111,7 +111,7 @@ export async function subjectErase(options: SubjectEraseOptions): Promise<Subjec
         ({ receipt: chained, recorded: table } = await recordAfterHead(
           head,
           (at) => chainReceipt(unchained, chain, at),
-          (receipt) => store.record(receipt),
+          (receipt) => store.record(receipt, true),
           () => store.head(),
         ));
     } catch (error) {
@@ -135,7 +135,7 @@ export async function subjectErase(options: SubjectEraseOptions): Promise<Subjec
         name: "the database's receipts collection",
         head: () => session.receiptHead(chain),
         erase: () => session.eraseSubject(policy, eraseOptions),
-        record: (receipt) => session.recordReceipt(receipt),
+        record: (receipt, home) => session.recordReceipt(receipt, home),
       }),
     );
   return sqlEngineFor(target, 'subject erase').withSqlSession(target, context, async (client) => {
@@ -157,6 +157,6 @@ interface ReceiptStore {
   name: string;
   head(): Promise<ChainHead | undefined>;
   erase(): Promise<SubjectEraseResult>;
-  /** Returns where the copy went. */
-  record(receipt: ChainedReceipt): Promise<string>;
+  /** Returns where the copy went. `home`: the database's copy is the chain (no receipts-to). */
+  record(receipt: ChainedReceipt, home?: boolean): Promise<string>;
 }

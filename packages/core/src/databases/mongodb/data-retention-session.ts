@@ -51,7 +51,7 @@ function retentionSession(client: MongoClient, database: string): DocumentRetent
       return { now: now.toISOString(), countLimit, rules, skipped, policy };
     },
     purge: (plan, options) => purgeCollections(client, plan, options),
-    recordReceipt: (receipt) => recordReceiptDocument(client, database, receipt),
+    recordReceipt: (receipt, home) => recordReceiptDocument(client, database, receipt, home),
     receiptHead: (chain) => receiptCollectionHead(client, database, chain),
     exportSubject: (policy, table, id) => exportMongoSubject(client, database, policy, table, id),
     eraseSubject: (policy, options) => eraseMongoSubject(client, database, policy, options),

@@ -24,6 +24,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AnyBulkWriteOperation, MongoClient, UpdateFilter } from 'mongodb';
 import { tombstoneHash } from '../../data-retention/tombstones.js';
+import { DbopsError } from '../../errors.js';
 import { idIn, idKey, keyText, purgeableFilter } from './data-retention-filter.js';
 import type { CollectionName } from '../../data-retention/policy.js';
 import type { CollectionTarget } from './data-retention-target.js';
@@ -40,7 +41,12 @@ export async function ensureSalt(client: MongoClient, database: string, maxTimeM
     { upsert: true, maxTimeMS },
   );
   const found = await salts.findOne({ _id: 'salt' }, { maxTimeMS });
-  return found!.salt;
+  // A document without its salt would hash every tombstone and receipt with no key: refuse before anything changes.
+  if (typeof found?.salt !== 'string' || found.salt === '')
+    throw new DbopsError('INTEGRITY_FAILED', `${database}.${SALT_COLLECTION} holds a 'salt' document without a salt`, {
+      hint: 'Put back the salt from a backup of the database; without it tombstones no longer match what they record.',
+    });
+  return found.salt;
 }
 
 /** The hash input form of tombstones written now; absent from older ones (legacyHash). */

@@ -70,6 +70,9 @@ export async function eraseMongoSubject(
   const then = rule.afterGrace;
   if (then.action === 'anonymize') {
     if (dryRun) return result([{ table: subject.namespace, action: 'anonymize', rows: 1, keysSha256: '' }], 0);
+    // The salt the receipt's hash needs, before the document changes: a salt that cannot be made fails the run with
+    // nothing anonymized, not an anonymized subject without a receipt.
+    const salt = await ensureSalt(client, subject.collection.database, maxTimeMS);
     // Held meanwhile: checked again just before the update, which also leaves a held document alone.
     const held = await scope.held(subject.collection);
     if (heldKeys(held).has(keyText(scope._id))) throw heldError(subject.namespace, id);
@@ -82,7 +85,6 @@ export async function eraseMongoSubject(
         { maxTimeMS },
       );
     const keys = matchedCount > 0 ? [keyText(scope._id)] : [];
-    const salt = await ensureSalt(client, subject.collection.database, maxTimeMS);
     return result(
       [{ table: subject.namespace, action: 'anonymize', rows: matchedCount, keysSha256: subjectKeysHash(salt, keys) }],
       0,

@@ -146,9 +146,15 @@ async function cascadeCount(
   return total;
 }
 
+/**
+ * A rule's row that cascades into more than max-cascade-rows: the rule is refused (its batch rolled back, nothing of it
+ * changed), the run goes on with the next rule, as for other per-rule refusals.
+ */
+export class TooManyCascaded extends DbopsError {}
+
 function tooManyCascaded(target: RuleTarget, row: Record<string, string>, max: number): DbopsError {
   const key = target.primaryKey.map((k, i) => `${k.name} = ${row[`key_${i}`]}`).join(', ');
-  return new DbopsError(
+  return new TooManyCascaded(
     'CHECK_FAILED',
     `the row ${key} alone cascades (ON DELETE CASCADE) into more than max-cascade-rows (${max}) rows, which archive-to would have to hold in one batch`,
     {

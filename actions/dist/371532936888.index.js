@@ -1,6 +1,26 @@
-export const id = 609872725838;
-export const ids = [609872725838];
+export const id = 371532936888;
+export const ids = [371532936888];
 export const modules = {
+
+/***/ 60188:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   b: () => (/* binding */ createTableWhenMissing)
+/* harmony export */ });
+/**
+ * Runs `create` (a CREATE TABLE) only when `table` is not there yet. CREATE TABLE IF NOT EXISTS checks CREATE on the
+ * schema before it looks for the table, so a role that may use dbops's tables but not create any would be refused
+ * by it on every run.
+ */
+async function createTableWhenMissing(client, table, create) {
+    const { rows } = await client.query('SELECT to_regclass($1) IS NULL AS missing', [table]);
+    if (rows[0].missing)
+        await client.query(create);
+}
+//# sourceMappingURL=create-missing.js.map
+
+/***/ }),
 
 /***/ 42837:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
@@ -17,6 +37,7 @@ export const modules = {
 /* harmony export */ });
 /* unused harmony export TOMBSTONE_TABLE */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
+/* harmony import */ var _create_missing_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(60188);
 /**
  * Tombstones: the keys of erased subjects and of rows a soft-delete rule erased, kept as salted hashes (never the
  * keys or any value) with the time of the erasure, in a table dbops owns. restore-test replays them on a restored
@@ -34,6 +55,7 @@ export const modules = {
  * was not yet followed by that update (a crash in between): the next erasure completes it.
  */
 
+
 const TOMBSTONE_TABLE = 'public.dbops_retention_tombstones';
 const SALT_TABLE = 'public.dbops_retention_salt';
 function tombstoneHash(salt, schema, table, key) {
@@ -41,10 +63,10 @@ function tombstoneHash(salt, schema, table, key) {
 }
 /** Creates dbops's tombstone and salt tables when missing; returns the database's salt. */
 async function ensureTombstoneTables(client) {
-    await client.query(`CREATE TABLE IF NOT EXISTS ${SALT_TABLE} (
+    await (0,_create_missing_js__WEBPACK_IMPORTED_MODULE_1__/* .createTableWhenMissing */ .b)(client, SALT_TABLE, `CREATE TABLE IF NOT EXISTS ${SALT_TABLE} (
     only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
     salt text NOT NULL)`);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${TOMBSTONE_TABLE} (
+    await (0,_create_missing_js__WEBPACK_IMPORTED_MODULE_1__/* .createTableWhenMissing */ .b)(client, TOMBSTONE_TABLE, `CREATE TABLE IF NOT EXISTS ${TOMBSTONE_TABLE} (
     table_schema text NOT NULL,
     table_name text NOT NULL,
     key_sha256 text NOT NULL,
@@ -52,11 +74,15 @@ async function ensureTombstoneTables(client) {
     erased_by text NOT NULL,
     PRIMARY KEY (table_schema, table_name, key_sha256))`);
     await addCompletedAt(client);
+    // Read first: a role that may read the salt need not be allowed to insert one.
+    const salt = async () => (await client.query(`SELECT salt FROM ${SALT_TABLE}`)).rows[0]?.salt;
+    const existing = await salt();
+    if (existing !== undefined)
+        return existing;
     await client.query(`INSERT INTO ${SALT_TABLE} (salt) VALUES ($1) ON CONFLICT DO NOTHING`, [
         (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(32).toString('hex'),
     ]);
-    const { rows } = await client.query(`SELECT salt FROM ${SALT_TABLE}`);
-    return rows[0].salt;
+    return (await salt());
 }
 /**
  * The completion column, added to tables from before it: their tombstones count as completed when they were written,
